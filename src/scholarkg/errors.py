@@ -1,0 +1,51 @@
+"""One exception tree for scholarkg; every message names its source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class ScholarKGError(Exception):
+    """Base class of every error scholarkg raises on purpose."""
+
+
+class ConfigError(ScholarKGError):
+    """A configuration file or value is missing or invalid."""
+
+
+class ExtractError(ScholarKGError):
+    """A source could not be fetched or read (network, HTTP status, file access)."""
+
+    def __init__(self, source: str, message: str, *, status: int | None = None) -> None:
+        self.source = source
+        self.status = status
+        super().__init__(f"{source}: {message}")
+
+
+class ParseError(ScholarKGError):
+    """A source was fetched but its content is not what it should be."""
+
+    def __init__(self, source: str, message: str, *, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationFailed(ScholarKGError):
+    """A graph did not conform to the SHACL shapes (violations found)."""
+
+    def __init__(self, graph: str, report: Any, *, quarantined_to: Path | None = None) -> None:
+        self.graph = graph
+        self.report = report
+        self.quarantined_to = quarantined_to
+        super().__init__(f"{graph}: SHACL violations; graph quarantined to {quarantined_to}")
+
+
+class LoadError(ScholarKGError):
+    """The triple store refused, was unreachable or was locked."""
+
+
+class QueryError(ScholarKGError):
+    """A SPARQL query could not be read or run."""
