@@ -1,0 +1,159 @@
+"""scholarkg: build, validate and query a scholarly knowledge graph."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from scholarkg import __version__
+from scholarkg.config import Config, load_config
+from scholarkg.errors import QueryError, ScholarKGError
+from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
+from scholarkg.extract.raw_archive import RawArchive
+from scholarkg.query import FORMATS, bind_parameters, format_result, resolve_query, run_select, saved_queries
+from scholarkg.store.embedded import EmbeddedStore
+
+
+def _config(args: argparse.Namespace) -> Config:
+    config = load_config(Path(args.config) if args.config else None)
+    return config.with_store_path(Path(args.store) if getattr(args, "store", None) else None)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def cmd_profile_parse(args: argparse.Namespace) -> int:
+    config = _config(args)
+    archived = fetch_profile(
+        args.location,
+        RawArchive(config.raw_dir),
+        user_agent=config.http.user_agent,
+        timeout=(config.http.connect_timeout, config.http.read_timeout),
+    )
+    profile = parse_archived_profile(archived, config.subject_codes)
+    for warning in profile.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for record in profile.quarantined:
+        print(f"quarantined: {record.source}:{record.line}: {record.reason}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(profile), default=_json_default, ensure_ascii=False, indent=1))
+    else:
+        m = profile.metrics
+        print(f"{profile.name} ({profile.subject_code} → {profile.category or 'unknown'})")
+        print(f"h-index {m.h_index}, citations {m.citations}, papers {m.papers}, "
+              f"novelty {m.novelty_percent}%, AI score {m.ai_score}")
+        print(f"{len(profile.papers)} papers read, {len(profile.quarantined)} quarantined")
+        for paper in profile.papers:
+            flag = " [code]" if paper.has_code else ""
+            print(f"  {paper.date}  {paper.category or paper.subject_code:8} {paper.title}{flag}")
+    return 1 if profile.quarantined else 0
+
+
+def _print_summary_query(config: Config) -> None:
+    saved = resolve_query(config.summary_query)
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        result = run_select(store, saved.text)
+    print(f"\n{saved.name}: {saved.description}")
+    print(format_result(result, "table"))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
+
+    config = _config(args)  # fail fast on a bad config, before Prefect starts
+    report = build_kg(
+        config_path=args.config,
+        profiles=list(args.profile or []),
+        store_path=str(config.store.path),
+    )
+    print("\n".join(["", "scholarkg run summary", *report.summary_lines()]))
+    if report.stages:
+        _print_summary_query(config)
+    return 0 if report.outcome == "ok" else 1
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    if args.list:
+        for saved in saved_queries():
+            print(f"{saved.name:24} {saved.description}")
+        return 0
+    if bool(args.sparql) == bool(args.query):
+        raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
+    text = args.sparql if args.sparql else resolve_query(args.query).text
+    config = _config(args)
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        result = run_select(store, bind_parameters(text, _params(args.param or [])))
+    print(format_result(result, args.format))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scholarkg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"scholarkg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, store: bool = True) -> None:
+        p.add_argument("--config", help="TOML config file (defaults: config/default.toml)")
+        if store:
+            p.add_argument("--store", help="on-disk Oxigraph store directory (default from config)")
+
+    profile = commands.add_parser("profile", help="work with researcher profile pages")
+    profile_cmds = profile.add_subparsers(dest="profile_command", required=True)
+    parse = profile_cmds.add_parser("parse", help="parse a profile page (file path or http(s) URL)")
+    parse.add_argument("location", metavar="PATH_OR_URL")
+    parse.add_argument("--json", action="store_true", help="print the parsed record as JSON")
+    common(parse, store=False)
+    parse.set_defaults(handler=cmd_profile_parse)
+
+    run = commands.add_parser("run", help="run the build_kg flow: extract, transform, validate, load")
+    run.add_argument("--profile", action="append", metavar="PATH_OR_URL", help="an extra profile (repeatable)")
+    common(run)
+    run.set_defaults(handler=cmd_run)
+
+    query = commands.add_parser("query", help="run a saved or ad-hoc SPARQL SELECT query")
+    query.add_argument("query", nargs="?", metavar="FILE_OR_NAME", help="a .rq file or a saved query name")
+    query.add_argument("--sparql", help="SPARQL text to run instead of a file")
+    query.add_argument("--format", choices=FORMATS, default="table")
+    query.add_argument("--param", action="append", metavar="NAME=VALUE", help="bind ?NAME (repeatable)")
+    query.add_argument("--list", action="store_true", help="list the saved queries")
+    common(query)
+    query.set_defaults(handler=cmd_query)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except ScholarKGError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

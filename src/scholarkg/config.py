@@ -1,0 +1,182 @@
+"""Typed configuration: TOML files checked into frozen dataclasses."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from scholarkg.errors import ConfigError
+from scholarkg.resources import project_root
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the graph is loaded."""
+
+    kind: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class HttpConfig:
+    """How scholarkg talks to web servers."""
+
+    user_agent: str
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole checked configuration."""
+
+    source: Path | None
+    data_dir: Path
+    store: StoreConfig
+    iri_base: str
+    profiles: tuple[str, ...]
+    http: HttpConfig
+    summary_query: str
+    subject_codes: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    def with_store_path(self, path: Path | None) -> Config:
+        return self if path is None else replace(self, store=replace(self.store, path=path))
+
+
+_SECTIONS: dict[str, set[str]] = {
+    "data": {"dir"},
+    "store": {"kind", "path"},
+    "iris": {"base"},
+    "profiles": {"sources"},
+    "http": {"user_agent", "connect_timeout", "read_timeout"},
+    "report": {"summary_query"},
+    "subject_codes": set(),
+}
+STORE_KINDS = {"oxigraph"}
+
+
+def default_config_path() -> Path:
+    return project_root() / "config" / "default.toml"
+
+
+def _check_keys(raw: Mapping[str, Any], where: Path) -> None:
+    for section, values in raw.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"{where}: unknown section [{section}]")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{where}: [{section}] must be a table")
+        allowed = _SECTIONS[section]
+        unknown = set(values) - allowed if allowed else set()
+        if unknown:
+            raise ConfigError(f"{where}: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+
+
+def _get(raw: Mapping[str, Any], section: str, key: str, kind: type, where: Path) -> Any:
+    try:
+        value = raw[section][key]
+    except KeyError:
+        raise ConfigError(f"{where}: missing [{section}] {key}") from None
+    if kind is float and isinstance(value, int):
+        value = float(value)
+    if not isinstance(value, kind):
+        raise ConfigError(f"{where}: [{section}] {key} must be a {kind.__name__}, got {value!r}")
+    return value
+
+
+def _resolve_location(value: str, base: Path) -> str:
+    """A URL stays as is; a relative path is resolved against the config file's directory."""
+    if value.startswith(("http://", "https://")):
+        return value
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for section, values in override.items():
+        if isinstance(values, dict) and isinstance(merged.get(section), dict):
+            merged[section].update(values)
+        else:
+            merged[section] = values
+    return merged
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _absolutise(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Resolve the file's relative paths against its own directory before merging."""
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for section, key in (("data", "dir"), ("store", "path")):
+        if isinstance(out.get(section, {}).get(key), str):
+            out[section][key] = _resolve_location(out[section][key], base)
+    sources = out.get("profiles", {}).get("sources")
+    if isinstance(sources, list):
+        out["profiles"]["sources"] = [
+            _resolve_location(s, base) if isinstance(s, str) else s for s in sources
+        ]
+    return out
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load the defaults, overlay ``path`` (if given), apply environment overrides, check."""
+    default_path = default_config_path()
+    raw = _absolutise(_read_toml(default_path), default_path.parent)
+    _check_keys(raw, default_path)
+    where = default_path
+    if path is not None and Path(path).resolve() != default_path.resolve():
+        where = Path(path)
+        override = _absolutise(_read_toml(where), where.resolve().parent)
+        _check_keys(override, where)
+        raw = _merge(raw, override)
+    if env_store := os.environ.get("SCHOLARKG_STORE"):
+        raw["store"]["path"] = str(Path(env_store).resolve())
+    kind = _get(raw, "store", "kind", str, where)
+    if kind not in STORE_KINDS:
+        raise ConfigError(f"{where}: [store] kind must be one of {sorted(STORE_KINDS)}, got {kind!r}")
+    sources = _get(raw, "profiles", "sources", list, where)
+    if not all(isinstance(s, str) and s for s in sources):
+        raise ConfigError(f"{where}: [profiles] sources must be a list of paths or URLs")
+    base = _get(raw, "iris", "base", str, where)
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: [iris] base must be an http(s) IRI, got {base!r}")
+    codes = raw.get("subject_codes", {})
+    if not all(isinstance(v, str) for v in codes.values()):
+        raise ConfigError(f"{where}: [subject_codes] values must be arXiv category strings")
+    return Config(
+        source=where,
+        data_dir=Path(_get(raw, "data", "dir", str, where)),
+        store=StoreConfig(kind=kind, path=Path(_get(raw, "store", "path", str, where))),
+        iri_base=base if base.endswith("/") else base + "/",
+        profiles=tuple(sources),
+        http=HttpConfig(
+            user_agent=_get(raw, "http", "user_agent", str, where),
+            connect_timeout=_get(raw, "http", "connect_timeout", float, where),
+            read_timeout=_get(raw, "http", "read_timeout", float, where),
+        ),
+        summary_query=_get(raw, "report", "summary_query", str, where),
+        subject_codes=dict(codes),
+    )

@@ -1,0 +1,124 @@
+"""The run report: counts per stage, validation outcome, what failed and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from scholarkg.pipeline import StageResult
+
+
+@dataclass
+class RunReport:
+    """Everything a run did, for the CLI summary, the Prefect artifact and the JSON file."""
+
+    started_at: str
+    finished_at: str = ""
+    stages: list[StageResult] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    triples_loaded: int = 0
+    ontology_triples: int = 0
+    store_quads: int = 0
+
+    @property
+    def profiles_ok(self) -> int:
+        return len(self.stages)
+
+    @property
+    def papers(self) -> int:
+        return sum(s.papers for s in self.stages)
+
+    @property
+    def graphs_loaded(self) -> int:
+        return sum(len(s.staged) for s in self.stages)
+
+    @property
+    def rejected_graphs(self) -> list[str]:
+        return [g for s in self.stages for g in s.rejected_graphs]
+
+    @property
+    def quarantined_records(self) -> int:
+        return sum(s.quarantined_records for s in self.stages)
+
+    @property
+    def severity_counts(self) -> Counter[str]:
+        return Counter(str(f["severity"]) for s in self.stages for f in s.findings)
+
+    @property
+    def outcome(self) -> str:
+        """``ok``; ``partial`` when something was quarantined or failed; ``failed`` when nothing loaded."""
+        if self.failures and not self.stages:
+            return "failed"
+        if self.failures or self.rejected_graphs or self.quarantined_records:
+            return "partial"
+        return "ok"
+
+    def validation_line(self) -> str:
+        counts = self.severity_counts
+        rejected = len(self.rejected_graphs)
+        return (
+            f"{self.graphs_loaded} graphs passed SHACL, {rejected} rejected; "
+            f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos"
+        )
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"outcome: {self.outcome}",
+            f"profiles: {self.profiles_ok} loaded, {len(self.failures)} failed",
+            f"papers: {self.papers} loaded, {self.quarantined_records} quarantined",
+            f"triples: {self.triples_loaded} loaded this run (+{self.ontology_triples} ontology); "
+            f"store holds {self.store_quads} quads",
+            f"validation: {self.validation_line()}",
+        ]
+        lines += [f"failed: {source}: {error}" for source, error in self.failures]
+        lines += [f"warning: {w}" for s in self.stages for w in s.warnings]
+        return lines
+
+    def to_markdown(self) -> str:
+        rows = "\n".join(
+            f"| {s.name or s.source} | {s.papers} | {s.quarantined_records} | "
+            f"{sum(g.triples for g in s.staged)} | {len(s.rejected_graphs)} |"
+            for s in self.stages
+        )
+        findings = "\n".join(
+            f"| {f['severity']} | {f['focus']} | {f['path'] or ''} | {f['message']} |"
+            for s in self.stages
+            for f in s.findings
+        )
+        failures = "\n".join(f"- `{source}`: {error}" for source, error in self.failures) or "none"
+        return "\n".join(
+            [
+                f"# scholarkg run report ({self.outcome})",
+                f"Started {self.started_at}, finished {self.finished_at}.",
+                "",
+                *[f"- {line}" for line in self.summary_lines()[:5]],
+                "",
+                "## Profiles",
+                "| profile | papers | quarantined | triples | rejected graphs |",
+                "|---|---|---|---|---|",
+                rows,
+                "",
+                "## Failures",
+                failures,
+                "",
+                "## SHACL findings",
+                "| severity | focus | path | message |",
+                "|---|---|---|---|",
+                findings,
+            ]
+        )
+
+    def write_json(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = self.started_at.replace(":", "").replace("-", "")
+        path = directory / f"run-{stamp}.json"
+        data = asdict(self) | {"outcome": self.outcome, "papers": self.papers}
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        return path
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

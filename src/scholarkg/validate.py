@@ -1,0 +1,110 @@
+"""The SHACL gate: validate each named graph with pySHACL; violations are quarantined."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib.term import Node
+
+from scholarkg.resources import ontology_graph, shapes_graph
+from scholarkg.transform import NamedGraph
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL result, flattened for reports."""
+
+    severity: str
+    focus: str
+    path: str | None
+    message: str
+    shape: str
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The gate's verdict on one named graph."""
+
+    graph_iri: str
+    findings: tuple[Finding, ...]
+    report_graph: Graph
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "Violation")
+
+    @property
+    def warnings(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == "Warning")
+
+    @property
+    def passed(self) -> bool:
+        """True when the graph may be loaded (warnings and infos do not block)."""
+        return not self.violations
+
+
+def _text(node: Node | None) -> str | None:
+    return None if node is None else str(node)
+
+
+def findings_of(report_graph: Graph) -> tuple[Finding, ...]:
+    """Flatten a SHACL validation report graph into sorted findings."""
+    found = []
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        severity = report_graph.value(result, SH.resultSeverity)
+        messages = sorted(str(m) for m in report_graph.objects(result, SH.resultMessage))
+        found.append(
+            Finding(
+                severity=SEVERITIES.get(severity, str(severity)),  # type: ignore[call-overload]
+                focus=str(report_graph.value(result, SH.focusNode)),
+                path=_text(report_graph.value(result, SH.resultPath)),
+                message="; ".join(messages),
+                shape=str(report_graph.value(result, SH.sourceShape)),
+                value=_text(report_graph.value(result, SH.value)),
+            )
+        )
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return tuple(sorted(found, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "", f.message)))
+
+
+def validate_graph(named: NamedGraph) -> ValidationReport:
+    """Run the shapes in ``shapes/`` over one named graph (ontology and categories mixed in)."""
+    _, report_graph, _ = pyshacl_validate(
+        named.graph,
+        shacl_graph=shapes_graph(),
+        ont_graph=ontology_graph(),
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        abort_on_first=False,
+    )
+    return ValidationReport(str(named.iri), findings_of(report_graph), report_graph)
+
+
+def _graph_dir_name(iri: URIRef | str) -> str:
+    tail = str(iri).split("/graph/", 1)[-1]
+    return "".join(c if c.isalnum() or c in "-._" else "_" for c in tail)
+
+
+def quarantine_graph(named: NamedGraph, report: ValidationReport, root: Path) -> Path:
+    """Write the rejected graph, its SHACL report and a findings summary under ``root``."""
+    target = root / "graphs" / _graph_dir_name(named.iri)
+    target.mkdir(parents=True, exist_ok=True)
+    named.graph.serialize(target / "graph.ttl", format="turtle")
+    report.report_graph.serialize(target / "report.ttl", format="turtle")
+    summary = {
+        "graph": str(named.iri),
+        "source": named.source,
+        "violations": [f.__dict__ for f in report.violations],
+        "warnings": [f.__dict__ for f in report.warnings],
+    }
+    (target / "findings.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False))
+    return target

@@ -1,0 +1,136 @@
+"""The profile page parser on the real sample and on deliberately broken variants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scholarkg.config import load_config
+from scholarkg.errors import ParseError
+from scholarkg.extract.profile_page import parse_profile
+from scholarkg.models import Profile
+
+WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
+CODES = load_config().subject_codes
+
+
+def parse(data: bytes, source: str = "page.txt") -> Profile:
+    return parse_profile(data, source=source, retrieved_at=WHEN, subject_codes=CODES)
+
+
+def test_header_fields(sample_bytes: bytes) -> None:
+    profile = parse(sample_bytes)
+    assert profile.name == "Léonard Hussenot"
+    assert (profile.subject_code, profile.category) == ("LG", "cs.LG")
+    m = profile.metrics
+    assert (m.h_index, m.papers, m.citations, m.novelty_percent, m.ai_score) == (117, 25, 11030, 49, 45)
+    assert profile.stated_paper_count == 25
+    assert profile.warnings == () and profile.quarantined == ()
+
+
+def test_all_25_papers_with_their_fields(sample_bytes: bytes) -> None:
+    papers = parse(sample_bytes).papers
+    assert len(papers) == 25
+    by_title = {p.title: p for p in papers}
+    gemma2 = by_title["Gemma 2: Improving Open Language Models at a Practical Size"]
+    assert (gemma2.subject_code, gemma2.category, gemma2.date) == ("CL", "cs.CL", dt.date(2024, 7, 31))
+    assert gemma2.authors == ("Gemma Team", "Morgane Riviere", "Shreya Pathak")
+    assert gemma2.authors_truncated and gemma2.organizations == ("deepmind",)
+    assert gemma2.abstract and gemma2.abstract.startswith("In this work, we introduce Gemma 2")
+    gemini25 = next(p for p in papers if p.title.startswith("Gemini 2.5"))
+    assert gemini25.organizations == ("amazon-science", "baidu")
+    copycat = by_title["CopyCAT: Taking Control of Neural Policies with Constant Attacks"]
+    assert copycat.authors == ("Léonard Hussenot", "Matthieu Geist", "Olivier Pietquin")
+    assert not copycat.authors_truncated
+    assert {p.title for p in papers if p.has_code} == {
+        "WARP: On the Benefits of Weight Averaged Rewarded Policies",
+        "Continuous Control with Action Quantization from Demonstrations",
+    }
+    medgemma = by_title["MedGemma Technical Report"]
+    assert (medgemma.subject_code, medgemma.category) == ("AI", "cs.AI")
+    assert sum(p.category == "cs.LG" for p in papers) == 17
+    assert sum(p.category == "cs.CL" for p in papers) == 7
+    assert all(p.abstract for p in papers)
+    assert papers[0].line == 12 and papers[-1].line == 180
+
+
+def test_crlf_blank_lines_and_trailing_spaces_change_nothing(sample_bytes: bytes) -> None:
+    original = parse(sample_bytes)
+    messy = sample_bytes.replace(b"\n", b"  \r\n\r\n")
+    again = parse(messy)
+    assert again.papers[5].title == original.papers[5].title
+    assert [(p.title, p.authors, p.date, p.abstract) for p in again.papers] == [
+        (p.title, p.authors, p.date, p.abstract) for p in original.papers
+    ]
+
+
+def test_impossible_date_quarantines_only_that_paper(sample_bytes: bytes) -> None:
+    broken = sample_bytes.replace(b"LGJul 19, 2024\n", b"LGFeb 30, 2024\n")
+    profile = parse(broken, source="broken.txt")
+    assert len(profile.papers) == 24
+    [bad] = profile.quarantined
+    assert bad.line == 19 and "impossible date" in bad.reason
+    assert "BOND" in bad.text
+    assert profile.warnings == ()  # 25 blocks are still listed: no count mismatch
+
+
+def test_unreadable_date_is_quarantined_not_merged(sample_bytes: bytes) -> None:
+    broken = sample_bytes.replace(b"LGJul 19, 2024\n", b"LGJul 2024\n")
+    profile = parse(broken)
+    assert [q.line for q in profile.quarantined] == [19]
+    assert "unreadable paper date" in profile.quarantined[0].reason
+    assert len(profile.papers) == 24
+
+
+def test_paper_without_author_line_is_quarantined() -> None:
+    page = "A Person\n\nLG\nh-index1\n\n2 Papers\n\nLGJan 1, 2020\nLonely title\n\nLGJan 2, 2020\nT\n\nA, B\n"
+    profile = parse(page.encode())
+    assert [p.title for p in profile.papers] == ["T"]
+    assert profile.quarantined[0].line == 8
+    assert "no author line" in profile.quarantined[0].reason
+
+
+def test_count_mismatch_is_a_warning(sample_bytes: bytes) -> None:
+    profile = parse(sample_bytes.replace(b"25 Papers", b"26 Papers"), source="p.txt")
+    assert len(profile.papers) == 25
+    assert "p.txt: page states 26 papers but lists 25" in profile.warnings
+
+
+def test_unknown_subject_code_is_kept_and_warned(sample_bytes: bytes) -> None:
+    profile = parse(sample_bytes.replace(b"CLJul 31, 2024", b"QXJul 31, 2024"), source="p.txt")
+    paper = profile.papers[0]
+    assert (paper.subject_code, paper.category) == ("QX", None)
+    assert any("unknown subject code 'QX'" in w for w in profile.warnings)
+
+
+def test_thousands_separators_in_metrics() -> None:
+    page = "X Y\n\nCV\nh-index1,234\n12,345papers\n1,234,567citations\n\n0 Papers\n"
+    profile = parse(page.encode())
+    assert (profile.metrics.h_index, profile.metrics.papers, profile.metrics.citations) == (1234, 12345, 1234567)
+    assert profile.papers == ()
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "message"),
+    [
+        (b"", 1, "empty page"),
+        (b"\n\n   \n", 1, "empty page"),
+        (b"<!DOCTYPE html>\n<html><body>Not found</body></html>\n", 1, "looks like HTML"),
+        (b"\n\n<html>\n", 3, "looks like HTML"),
+        ("Léonard\n\n1 Papers\n".encode("latin-1"), 1, "not UTF-8"),
+        (b"Just some text\nwith no heading\n", 2, "no 'N Papers' heading"),
+    ],
+)
+def test_not_a_profile_is_a_parse_error_with_source_and_line(data: bytes, line: int, message: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(data, source="bad.txt")
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"bad.txt:{line}: ")
+    assert message in str(caught.value)
+
+
+def test_content_hash_is_sha256_of_the_bytes(sample_bytes: bytes) -> None:
+    assert parse(sample_bytes).content_sha256 == (
+        "89331bcba7cef96aa0754a05b2d82e7577b1739e2c422b9ac38a8f3b47904368"
+    )

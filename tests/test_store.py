@@ -1,0 +1,64 @@
+"""The embedded Oxigraph store: atomic graph replacement, escaping, locking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from scholarkg.errors import LoadError
+from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.store.sparql_text import iri_ref
+
+G = URIRef("https://example.org/graph/1")
+S = URIRef("https://example.org/s")
+P = URIRef("https://example.org/p")
+
+
+def graph_of(*values: str) -> Graph:
+    g = Graph()
+    for v in values:
+        g.add((S, P, Literal(v)))
+    return g
+
+
+def test_replace_graph_swaps_content(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.replace_graph(G, graph_of("old", "kept"))
+        store.replace_graph(G, graph_of("new", "kept"))
+        values = {o for _, _, o in store.triples_in(G)}
+        assert values == {'"new"', '"kept"'}
+        assert store.graph_names() == {str(G)}
+
+
+def test_hostile_literals_round_trip(tmp_path: Path) -> None:
+    hostile = 'x" } ; DROP ALL ; INSERT DATA { <a> <b> "c'
+    tricky = ["line\nbreak", 'quote " and \\ backslash', "Zoë Ångström 😀", hostile]
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.replace_graph(G, graph_of(*tricky))
+        result = store.query(f"SELECT ?o WHERE {{ GRAPH {iri_ref(G)} {{ ?s ?p ?o }} }}", union=False)
+        assert sorted(s["o"].value for s in result) == sorted(tricky)  # type: ignore[index,union-attr]
+
+
+def test_graph_iri_injection_is_refused(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "store") as store, pytest.raises(LoadError):
+        store.replace_graph("https://example.org/g> } ; DROP ALL ; #", graph_of("x"))
+
+
+def test_failed_replacement_leaves_old_graph(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.replace_graph(G, graph_of("old"))
+        with pytest.raises(LoadError):
+            store.replace_graph_ntriples(G, "<https://example.org/s> <broken")
+        assert {o for _, _, o in store.triples_in(G)} == {'"old"'}
+
+
+def test_second_writer_gets_a_clear_load_error(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "store"), pytest.raises(LoadError, match="another process"):
+        EmbeddedStore(tmp_path / "store")
+
+
+def test_read_only_open_of_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="no store here yet"):
+        EmbeddedStore(tmp_path / "missing", read_only=True)
