@@ -93,7 +93,9 @@ def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
     try:
         date = dt.date(int(stamp["year"]), _MONTH_NUMBER[stamp["month"]], int(stamp["day"]))
     except ValueError as exc:
-        raise ParseError(source, f"impossible date {match['rest']!r}: {exc}", line=block.line) from exc
+        raise ParseError(
+            source, f"impossible date {match['rest']!r}: {exc}", line=block.line
+        ) from exc
     return date, stamp["code"] is not None
 
 
@@ -154,7 +156,9 @@ def _split_header_and_blocks(
         else:
             raise ParseError(source, f"text before the first paper: {text[:60]!r}", line=number)
     if not in_papers:
-        raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=lines[-1][0])
+        raise ParseError(
+            source, "no 'N Papers' heading: not a researcher profile", line=lines[-1][0]
+        )
     return header, stated, blocks
 
 
@@ -202,7 +206,9 @@ def parse_profile(
             papers.append(_parse_paper(block, source, subject_codes))
         except ParseError as exc:
             reason = str(exc).split(": ", 1)[-1]
-            quarantined.append(QuarantinedRecord(source, exc.line or block.line, reason, block.raw_text()))
+            quarantined.append(
+                QuarantinedRecord(source, exc.line or block.line, reason, block.raw_text())
+            )
     unknown = sorted({p.subject_code for p in papers if p.category is None})
     if subject_code and subject_code not in subject_codes:
         unknown = sorted({*unknown, subject_code})

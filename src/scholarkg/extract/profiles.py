@@ -30,7 +30,9 @@ def fetch_profile(
         try:
             body = path.read_bytes()
         except OSError as exc:
-            raise ExtractError(location, f"cannot read profile file: {exc.strerror or exc}") from exc
+            raise ExtractError(
+                location, f"cannot read profile file: {exc.strerror or exc}"
+            ) from exc
         return archive.store(body, source=str(path.resolve()))
     try:
         response = requests.get(location, timeout=timeout, headers={"User-Agent": user_agent})
@@ -40,7 +42,9 @@ def fetch_profile(
         response.content, source=location, status=response.status_code, headers=response.headers
     )
     if response.status_code != 200:
-        raise ExtractError(location, f"HTTP {response.status_code} {response.reason}", status=response.status_code)
+        raise ExtractError(
+            location, f"HTTP {response.status_code} {response.reason}", status=response.status_code
+        )
     return archived
 
 

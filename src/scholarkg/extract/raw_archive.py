@@ -87,7 +87,9 @@ class RawArchive:
                 with (self.root / "retrievals.jsonl").open("a", encoding="utf-8") as log:
                     log.write(json.dumps(record, ensure_ascii=False) + "\n")
         except OSError as exc:
-            raise ExtractError(source, f"cannot archive raw bytes under {self.root}: {exc}") from exc
+            raise ExtractError(
+                source, f"cannot archive raw bytes under {self.root}: {exc}"
+            ) from exc
         return ArchivedResponse(
             sha256=sha256,
             path=path,
