@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -41,14 +42,12 @@ class EmbeddedStore:
 
     def close(self) -> None:
         if hasattr(self, "_store"):
-            try:
+            with contextlib.suppress(OSError):
                 self._store.flush()
-            except OSError:
-                pass
             del self._store
 
     def replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
-        """Replace named graph ``iri`` with ``graph`` in one transaction (old or new, never half)."""
+        """Replace named graph ``iri`` with ``graph`` in one transaction: old or new, never half."""
         self.replace_graph_ntriples(iri, graph.serialize(format="nt"))
 
     def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None:
@@ -70,7 +69,9 @@ class EmbeddedStore:
     def quad_count(self) -> int:
         return len(self._store)
 
-    def query(self, sparql: str, *, union: bool = True) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(
+        self, sparql: str, *, union: bool = True
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run a SPARQL query; by default the default graph is the union of named graphs."""
         try:
             return self._store.query(sparql, use_default_graph_as_union=union)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import URIRef
 
 from scholarkg.errors import LoadError
@@ -17,7 +18,18 @@ def iri_ref(iri: URIRef | str) -> str:
     return f"<{text}>"
 
 
+def canonical_ntriples(ntriples: str) -> str:
+    """``ntriples`` parsed and re-serialised by Oxigraph: only valid, escaped N-Triples remain,
+    so the text cannot close an ``INSERT DATA`` block around it (nor rely on ``\\u`` escapes)."""
+    try:
+        quads = list(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError) as exc:
+        raise LoadError(f"not valid N-Triples: {exc}") from exc
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
 def insert_data_block(iri: URIRef | str, ntriples: str) -> str:
-    """``INSERT DATA { GRAPH <iri> { … } }`` around N-Triples text (valid SPARQL triples)."""
-    body = ntriples if ntriples.endswith("\n") or not ntriples else ntriples + "\n"
-    return f"INSERT DATA {{ GRAPH {iri_ref(iri)} {{\n{body}}} }}"
+    """``INSERT DATA { GRAPH <iri> { … } }`` around N-Triples text, re-serialised first so no
+    value can break out of the block."""
+    return f"INSERT DATA {{ GRAPH {iri_ref(iri)} {{\n{canonical_ntriples(ntriples)}}} }}"

@@ -1,0 +1,34 @@
+"""The interface every triple store backend offers to the pipeline and to queries."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A place named graphs are loaded into and queried from.
+
+    Every backend replaces a named graph atomically (readers see the old or the new version,
+    never a mix) and raises :class:`scholarkg.errors.LoadError` when it is locked, unreachable
+    or refuses a request, and :class:`scholarkg.errors.QueryError` for a failed query.
+    """
+
+    def replace_graph(self, iri: URIRef | str, graph: Graph) -> None: ...
+
+    def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None: ...
+
+    def graph_names(self) -> set[str]: ...
+
+    def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]: ...
+
+    def quad_count(self) -> int: ...
+
+    def query(self, sparql: str, *, union: bool = True) -> QueryResult: ...
+
+    def close(self) -> None: ...
