@@ -9,11 +9,13 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from scholarkg.config import Config, load_config
+from scholarkg.enrich import Enrichment
 from scholarkg.errors import ScholarKGError
 from scholarkg.iris import Minter
 from scholarkg.pipeline import (
     StagedGraph,
     StageResult,
+    enrich_profile_source,
     fetch_profile_source,
     load_ontology,
     load_staged,
@@ -30,9 +32,15 @@ def fetch(location: str, config: Config) -> str:
 
 
 @task(cache_policy=NO_CACHE)
-def stage(sha256: str, config: Config) -> StageResult:
-    """CPU: parse, transform, validate and stage one archived profile."""
-    return stage_profile(sha256, config)
+def enrich(sha256: str, config: Config) -> Enrichment:
+    """I/O: resolve the papers on arXiv (the HTTP layer retries; degrades, never fails)."""
+    return enrich_profile_source(sha256, config)
+
+
+@task(cache_policy=NO_CACHE)
+def stage(sha256: str, enrichment: Enrichment, config: Config) -> StageResult:
+    """CPU: parse, transform, validate and stage one archived profile and its arXiv records."""
+    return stage_profile(sha256, config, enrichment)
 
 
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
@@ -57,7 +65,8 @@ def build_kg(
     report = RunReport(started_at=now_iso())
     for location in [*config.profiles, *(profiles or [])]:
         try:
-            report.stages.append(stage(fetch(location, config), config))
+            sha256 = fetch(location, config)
+            report.stages.append(stage(sha256, enrich(sha256, config), config))
         except ScholarKGError as exc:
             logger.error("profile failed: %s", exc)
             report.failures.append((location, str(exc)))
@@ -71,4 +80,6 @@ def build_kg(
         create_table_artifact(key="build-kg-shacl-findings", table=findings)
     for line in report.summary_lines():
         logger.info(line)
+    for reason in report.degraded:
+        logger.warning(reason)
     return report

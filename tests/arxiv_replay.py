@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
+from arxiv_assembled import assembled_feed
 from scholarkg.extract.http import HttpPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
@@ -174,7 +175,8 @@ def oai_error_document(code: str, message: str) -> bytes:
 class ReplayServer:
     """Threaded HTTP server on 127.0.0.1 (ephemeral port) serving the recordings."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, assemble: bool = False) -> None:
+        self.assemble = assemble  # answer unrecorded title searches / id lists: arxiv_assembled
         self.atom_routes = _atom_routes()
         self.oai_routes = _oai_routes()
         self.requests: list[RecordedRequest] = []
@@ -245,7 +247,11 @@ class ReplayServer:
 
     def _route(self, request: RecordedRequest) -> _Answer | None:
         if request.path == "/api/query":
-            return self.atom_routes.get(_atom_key(request.query))
+            recorded = self.atom_routes.get(_atom_key(request.query))
+            if recorded is None and self.assemble:
+                body = assembled_feed(request.raw_query)
+                return None if body is None else _Answer(200, body, ATOM_TYPE)
+            return recorded
         if request.path == "/oai":
             flat = frozenset((k, v[0]) for k, v in request.query.items() if v)
             return self.oai_routes.get(flat)

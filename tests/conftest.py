@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from samples import SAMPLE_PROFILE
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
 
 
 @pytest.fixture
@@ -18,8 +19,24 @@ def sample_bytes() -> bytes:
     return SAMPLE_PROFILE.read_bytes()
 
 
-def write_config(directory: Path, profiles: list[Path | str], **sections: dict[str, str]) -> Path:
-    """A config file in ``directory`` whose data and store live there too."""
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_config(
+    directory: Path, profiles: list[Path | str], **sections: dict[str, object]
+) -> Path:
+    """A config file in ``directory`` whose data and store live there too.
+
+    arXiv enrichment is off unless a test turns it on (``arxiv={"enabled": True, …}``).
+    """
+    sections = {"arxiv": {"enabled": False}} | sections
     lines = [
         "[data]",
         f'dir = "{directory / "data"}"',
@@ -30,7 +47,7 @@ def write_config(directory: Path, profiles: list[Path | str], **sections: dict[s
     ]
     for name, values in sections.items():
         lines.append(f"[{name}]")
-        lines += [f'{key} = "{value}"' for key, value in values.items()]
+        lines += [f'"{key}" = {_toml_value(value)}' for key, value in values.items()]
     path = directory / "scholarkg.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -39,3 +56,12 @@ def write_config(directory: Path, profiles: list[Path | str], **sections: dict[s
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     return write_config(tmp_path, [SAMPLE_PROFILE])
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """A real temporary Prefect API for the whole session (it takes ~10 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

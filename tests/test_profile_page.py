@@ -24,7 +24,13 @@ def test_header_fields(sample_bytes: bytes) -> None:
     assert profile.name == "Léonard Hussenot"
     assert (profile.subject_code, profile.category) == ("LG", "cs.LG")
     m = profile.metrics
-    assert (m.h_index, m.papers, m.citations, m.novelty_percent, m.ai_score) == (117, 25, 11030, 49, 45)
+    assert (m.h_index, m.papers, m.citations, m.novelty_percent, m.ai_score) == (
+        117,
+        25,
+        11030,
+        49,
+        45,
+    )
     assert profile.stated_paper_count == 25
     assert profile.warnings == () and profile.quarantined == ()
 
@@ -34,7 +40,11 @@ def test_all_25_papers_with_their_fields(sample_bytes: bytes) -> None:
     assert len(papers) == 25
     by_title = {p.title: p for p in papers}
     gemma2 = by_title["Gemma 2: Improving Open Language Models at a Practical Size"]
-    assert (gemma2.subject_code, gemma2.category, gemma2.date) == ("CL", "cs.CL", dt.date(2024, 7, 31))
+    assert (gemma2.subject_code, gemma2.category, gemma2.date) == (
+        "CL",
+        "cs.CL",
+        dt.date(2024, 7, 31),
+    )
     assert gemma2.authors == ("Gemma Team", "Morgane Riviere", "Shreya Pathak")
     assert gemma2.authors_truncated and gemma2.organizations == ("deepmind",)
     assert gemma2.abstract and gemma2.abstract.startswith("In this work, we introduce Gemma 2")
@@ -84,7 +94,10 @@ def test_unreadable_date_is_quarantined_not_merged(sample_bytes: bytes) -> None:
 
 
 def test_paper_without_author_line_is_quarantined() -> None:
-    page = "A Person\n\nLG\nh-index1\n\n2 Papers\n\nLGJan 1, 2020\nLonely title\n\nLGJan 2, 2020\nT\n\nA, B\n"
+    page = (
+        "A Person\n\nLG\nh-index1\n\n2 Papers\n\n"
+        "LGJan 1, 2020\nLonely title\n\nLGJan 2, 2020\nT\n\nA, B\n"
+    )
     profile = parse(page.encode())
     assert [p.title for p in profile.papers] == ["T"]
     assert profile.quarantined[0].line == 8
@@ -107,7 +120,11 @@ def test_unknown_subject_code_is_kept_and_warned(sample_bytes: bytes) -> None:
 def test_thousands_separators_in_metrics() -> None:
     page = "X Y\n\nCV\nh-index1,234\n12,345papers\n1,234,567citations\n\n0 Papers\n"
     profile = parse(page.encode())
-    assert (profile.metrics.h_index, profile.metrics.papers, profile.metrics.citations) == (1234, 12345, 1234567)
+    assert (profile.metrics.h_index, profile.metrics.papers, profile.metrics.citations) == (
+        1234,
+        12345,
+        1234567,
+    )
     assert profile.papers == ()
 
 
@@ -122,7 +139,9 @@ def test_thousands_separators_in_metrics() -> None:
         (b"Just some text\nwith no heading\n", 2, "no 'N Papers' heading"),
     ],
 )
-def test_not_a_profile_is_a_parse_error_with_source_and_line(data: bytes, line: int, message: str) -> None:
+def test_not_a_profile_is_a_parse_error_with_source_and_line(
+    data: bytes, line: int, message: str
+) -> None:
     with pytest.raises(ParseError) as caught:
         parse(data, source="bad.txt")
     assert caught.value.line == line

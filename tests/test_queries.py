@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from samples import SAMPLE_PROFILE, SECOND_PROFILE
 
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
 from scholarkg.errors import QueryError
 from scholarkg.extract.profile_page import parse_profile
@@ -35,7 +35,10 @@ def build(store: EmbeddedStore, *paths: Path) -> None:
     load_ontology(store, minter)
     for path in paths:
         profile = parse_profile(
-            path.read_bytes(), source=str(path), retrieved_at=WHEN, subject_codes=load_config().subject_codes
+            path.read_bytes(),
+            source=str(path),
+            retrieved_at=WHEN,
+            subject_codes=load_config().subject_codes,
         )
         for named in transform_profile(profile, minter):
             store.replace_graph(named.iri, named.graph)
@@ -63,7 +66,13 @@ def test_every_saved_query_has_a_header_and_a_test() -> None:
 
 def test_papers_per_year(store: EmbeddedStore) -> None:
     assert rows(store, "papers-per-year") == [
-        ("2019", "1"), ("2020", "4"), ("2021", "5"), ("2022", "2"), ("2023", "2"), ("2024", "8"), ("2025", "3"),
+        ("2019", "1"),
+        ("2020", "4"),
+        ("2021", "5"),
+        ("2022", "2"),
+        ("2023", "2"),
+        ("2024", "8"),
+        ("2025", "3"),
     ]
 
 
@@ -88,7 +97,12 @@ def test_coauthors_of_the_researcher(store: EmbeddedStore) -> None:
 
 
 def test_organisations(store: EmbeddedStore) -> None:
-    assert rows(store, "organisations") == [("deepmind", "4"), ("amazon-science", "1"), ("baidu", "1"), ("mit", "1")]
+    assert rows(store, "organisations") == [
+        ("deepmind", "4"),
+        ("amazon-science", "1"),
+        ("baidu", "1"),
+        ("mit", "1"),
+    ]
 
 
 def test_papers_with_code(store: EmbeddedStore) -> None:
@@ -101,7 +115,11 @@ def test_papers_with_code(store: EmbeddedStore) -> None:
 def test_latest_metrics(store: EmbeddedStore) -> None:
     result = rows(store, "latest-metrics", researcher="Léonard Hussenot")
     assert {(metric, value) for _, metric, value, _ in result} == {
-        ("hIndex", "117"), ("citationCount", "11030"), ("paperCount", "25"), ("noveltyScore", "49"), ("aiScore", "45"),
+        ("hIndex", "117"),
+        ("citationCount", "11030"),
+        ("paperCount", "25"),
+        ("noveltyScore", "49"),
+        ("aiScore", "45"),
     }
 
 
@@ -131,7 +149,7 @@ def test_two_profiles_one_paper_node(tmp_path: Path) -> None:
         build(store, SAMPLE_PROFILE, SECOND_PROFILE)
         papers = run_select(
             store,
-            "PREFIX skg: <https://w3id.org/scholarkg/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
             "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }",
         ).rows
         assert papers == [("26",)]  # 25 + the one paper only the second profile lists
@@ -148,7 +166,9 @@ def test_formats(store: EmbeddedStore) -> None:
     data = json.loads(format_json(result))
     assert data["head"]["vars"] == ["organisation", "papers"]
     assert data["results"]["bindings"][0]["papers"] == {
-        "type": "literal", "value": "4", "datatype": "http://www.w3.org/2001/XMLSchema#integer",
+        "type": "literal",
+        "value": "4",
+        "datatype": "http://www.w3.org/2001/XMLSchema#integer",
     }
     table = format_table(result).splitlines()
     assert table[0].split() == ["organisation", "papers"] and table[-1] == "(4 rows)"

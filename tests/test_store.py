@@ -37,7 +37,9 @@ def test_hostile_literals_round_trip(tmp_path: Path) -> None:
     tricky = ["line\nbreak", 'quote " and \\ backslash', "Zoë Ångström 😀", hostile]
     with EmbeddedStore(tmp_path / "store") as store:
         store.replace_graph(G, graph_of(*tricky))
-        result = store.query(f"SELECT ?o WHERE {{ GRAPH {iri_ref(G)} {{ ?s ?p ?o }} }}", union=False)
+        result = store.query(
+            f"SELECT ?o WHERE {{ GRAPH {iri_ref(G)} {{ ?s ?p ?o }} }}", union=False
+        )
         assert sorted(s["o"].value for s in result) == sorted(tricky)  # type: ignore[index,union-attr]
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
 
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.iris import SKG, Minter, category
 from scholarkg.models import Profile
 from scholarkg.transform.profile import transform_profile
-from samples import SAMPLE_PROFILE, SECOND_PROFILE
 
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 MINTER = Minter()
@@ -20,7 +20,9 @@ MINTER = Minter()
 
 def load(path: object = SAMPLE_PROFILE, when: dt.datetime = WHEN) -> Profile:
     data = SAMPLE_PROFILE.read_bytes() if path is SAMPLE_PROFILE else SECOND_PROFILE.read_bytes()
-    return parse_profile(data, source=str(path), retrieved_at=when, subject_codes=load_config().subject_codes)
+    return parse_profile(
+        data, source=str(path), retrieved_at=when, subject_codes=load_config().subject_codes
+    )
 
 
 def graphs(profile: Profile) -> tuple[Graph, Graph]:
@@ -49,7 +51,10 @@ def test_papers_and_their_fields() -> None:
     warp = paper_iri("WARP: On the Benefits of Weight Averaged Rewarded Policies")
     assert g.value(warp, SKG.hasCode) == Literal(True)
     gemma3 = paper_iri("Gemma 3 Technical Report")
-    orgs = {g.value(o, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) for o in g.objects(gemma3, SKG.organization)}
+    orgs = {
+        g.value(o, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+        for o in g.objects(gemma3, SKG.organization)
+    }
     assert orgs == {Literal("deepmind"), Literal("mit")}
     assert not any(isinstance(t, type(None)) for t in g)
 
@@ -61,7 +66,10 @@ def authorships(g: Graph, paper: URIRef) -> dict[str, tuple[int | None, str | No
         key = str(g.value(person, SKG.nameKey))
         position = g.value(a, SKG.position)
         listed = g.value(a, SKG.nameAsListed)
-        out[key] = (None if position is None else int(position), None if listed is None else str(listed))
+        out[key] = (
+            None if position is None else int(position),
+            None if listed is None else str(listed),
+        )
     return out
 
 
@@ -77,11 +85,17 @@ def test_researcher_listed_carries_position() -> None:
 
 def test_researcher_not_listed_is_still_an_author_without_position() -> None:
     g, _ = graphs(load())
-    gemma2 = authorships(g, paper_iri("Gemma 2: Improving Open Language Models at a Practical Size"))
+    gemma2 = authorships(
+        g, paper_iri("Gemma 2: Improving Open Language Models at a Practical Size")
+    )
     assert gemma2["leonard-hussenot"] == (None, None)
     assert gemma2["gemma-team"] == (1, "Gemma Team")
     researcher = MINTER.person("leonard-hussenot")
-    authored = {p for p, _, a in g.triples((None, SKG.hasAuthorship, None)) if g.value(a, SKG.author) == researcher}
+    authored = {
+        p
+        for p, _, a in g.triples((None, SKG.hasAuthorship, None))
+        if g.value(a, SKG.author) == researcher
+    }
     assert len(authored) == 25
 
 
@@ -100,7 +114,13 @@ def test_snapshot_provenance_and_dated_metrics() -> None:
         assert s.value(obs, SKG.observedAt).toPython() == WHEN
         assert s.value(obs, SKG.observationOf) == MINTER.person("leonard-hussenot")
         values[s.value(obs, SKG.metric)] = s.value(obs, SKG.value).toPython()
-    assert values == {SKG.hIndex: 117, SKG.citationCount: 11030, SKG.paperCount: 25, SKG.noveltyScore: 49, SKG.aiScore: 45}
+    assert values == {
+        SKG.hIndex: 117,
+        SKG.citationCount: 11030,
+        SKG.paperCount: 25,
+        SKG.noveltyScore: 49,
+        SKG.aiScore: 45,
+    }
 
 
 def test_new_content_makes_a_new_snapshot_graph_so_history_accumulates() -> None:

@@ -12,11 +12,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scholarkg import __version__
+from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
+from scholarkg.clients import archive_for, arxiv_api_client, http_client, oai_client
 from scholarkg.config import Config, load_config
-from scholarkg.errors import QueryError, ScholarKGError
+from scholarkg.errors import ConfigError, QueryError, ScholarKGError
+from scholarkg.extract.oai_pmh import HarvestState
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
-from scholarkg.extract.raw_archive import RawArchive
-from scholarkg.query import FORMATS, bind_parameters, format_result, resolve_query, run_select, saved_queries
+from scholarkg.extract.snapshot import read_snapshot
+from scholarkg.iris import Minter
+from scholarkg.models import ArxivRecord
+from scholarkg.pipeline import load_ontology
+from scholarkg.query import (
+    FORMATS,
+    bind_parameters,
+    format_result,
+    resolve_query,
+    run_select,
+    saved_queries,
+)
 from scholarkg.store.embedded import EmbeddedStore
 
 
@@ -33,24 +46,26 @@ def _json_default(value: object) -> object:
 
 def cmd_profile_parse(args: argparse.Namespace) -> int:
     config = _config(args)
-    archived = fetch_profile(
-        args.location,
-        RawArchive(config.raw_dir),
-        user_agent=config.http.user_agent,
-        timeout=(config.http.connect_timeout, config.http.read_timeout),
-    )
+    with http_client(config) as http:
+        archived = fetch_profile(args.location, archive_for(config), http)
     profile = parse_archived_profile(archived, config.subject_codes)
     for warning in profile.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for record in profile.quarantined:
         print(f"quarantined: {record.source}:{record.line}: {record.reason}", file=sys.stderr)
     if args.json:
-        print(json.dumps(dataclasses.asdict(profile), default=_json_default, ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                dataclasses.asdict(profile), default=_json_default, ensure_ascii=False, indent=1
+            )
+        )
     else:
         m = profile.metrics
         print(f"{profile.name} ({profile.subject_code} → {profile.category or 'unknown'})")
-        print(f"h-index {m.h_index}, citations {m.citations}, papers {m.papers}, "
-              f"novelty {m.novelty_percent}%, AI score {m.ai_score}")
+        print(
+            f"h-index {m.h_index}, citations {m.citations}, papers {m.papers}, "
+            f"novelty {m.novelty_percent}%, AI score {m.ai_score}"
+        )
         print(f"{len(profile.papers)} papers read, {len(profile.quarantined)} quarantined")
         for paper in profile.papers:
             flag = " [code]" if paper.has_code else ""
@@ -80,7 +95,84 @@ def cmd_run(args: argparse.Namespace) -> int:
     print("\n".join(["", "scholarkg run summary", *report.summary_lines()]))
     if report.stages:
         _print_summary_query(config)
-    return 0 if report.outcome == "ok" else 1
+    return 0 if report.succeeded else 1
+
+
+def _print_records(records: Sequence[ArxivRecord]) -> None:
+    rows = [dataclasses.asdict(r) for r in records]
+    print(json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1))
+
+
+def _finish_arxiv_load(summary: ArxivLoadSummary, config: Config, store: EmbeddedStore) -> int:
+    load_ontology(store, Minter(config.iri_base))
+    print("\n".join(summary.lines()))
+    print(f"store: {config.store.path} holds {store.quad_count()} quads")
+    return 0 if not (summary.rejected or summary.missing or summary.quarantined) else 1
+
+
+def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
+    config = _config(args)
+    client = arxiv_api_client(config)
+    try:
+        result = client.fetch_by_ids(args.ids, batch_size=config.arxiv.batch_size)
+    finally:
+        client.http.close()
+    if args.json:
+        _print_records(result.records)
+        for arxiv_id in (*result.missing, *result.invalid):
+            print(f"missing: {arxiv_id}", file=sys.stderr)
+        return 1 if result.missing or result.invalid else 0
+    with EmbeddedStore(config.store.path) as store:
+        summary = load_records(result.records, config, store)
+        summary.missing = [*result.missing, *result.invalid]
+        return _finish_arxiv_load(summary, config, store)
+
+
+def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
+    config = _config(args)
+    state = HarvestState(config.state_dir / "oai-harvest.json")
+    key = HarvestState.key(args.prefix, args.set)
+    mark = state.get(key)
+    if mark is None and not args.from_date:
+        raise ConfigError(f"no harvest watermark yet for {key!r}: give --from YYYY-MM-DD")
+    start = mark.from_date if mark else args.from_date
+    print(f"harvesting {key} from {start} ({'watermark' if mark else '--from'})", file=sys.stderr)
+    client = oai_client(config)
+    summary = ArxivLoadSummary()
+    collected: list[ArxivRecord] = []
+    try:
+        pages = client.harvest(
+            state, metadata_prefix=args.prefix, set_spec=args.set, initial_from=args.from_date
+        )
+        if args.json:
+            for page in pages:
+                collected += page.arxiv_records
+            _print_records(collected)
+            return 0
+        with EmbeddedStore(config.store.path) as store:
+            for page in pages:
+                note_quarantined(summary, page.quarantined, config)
+                load_records(page.arxiv_records, config, store, summary=summary)
+            return _finish_arxiv_load(summary, config, store)
+    finally:
+        client.http.close()
+
+
+def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
+    config = _config(args)
+    reader = read_snapshot(Path(args.file))
+    if args.json:
+        _print_records(list(reader))
+        for bad in reader.quarantined:
+            print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
+        return 1 if reader.quarantined else 0
+    summary = ArxivLoadSummary()
+    with EmbeddedStore(config.store.path) as store:
+        load_records(reader, config, store, summary=summary, batch_size=args.batch_size)
+        note_quarantined(summary, reader.quarantined, config)
+        for bad in reader.quarantined:
+            print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
+        return _finish_arxiv_load(summary, config, store)
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -126,16 +218,46 @@ def build_parser() -> argparse.ArgumentParser:
     common(parse, store=False)
     parse.set_defaults(handler=cmd_profile_parse)
 
-    run = commands.add_parser("run", help="run the build_kg flow: extract, transform, validate, load")
-    run.add_argument("--profile", action="append", metavar="PATH_OR_URL", help="an extra profile (repeatable)")
+    run = commands.add_parser(
+        "run", help="run the build_kg flow: extract, transform, validate, load"
+    )
+    run.add_argument(
+        "--profile", action="append", metavar="PATH_OR_URL", help="an extra profile (repeatable)"
+    )
     common(run)
     run.set_defaults(handler=cmd_run)
 
+    arxiv = commands.add_parser("arxiv", help="load arXiv records through one door at a time")
+    arxiv_cmds = arxiv.add_subparsers(dest="arxiv_command", required=True)
+    fetch = arxiv_cmds.add_parser("fetch", help="fetch records by arXiv id (API) and load them")
+    fetch.add_argument("ids", nargs="+", metavar="ID", help="e.g. 2104.12255 quant-ph/0201082v1")
+    harvest = arxiv_cmds.add_parser("harvest", help="harvest OAI-PMH ListRecords and load them")
+    harvest.add_argument("--set", default="cs", help="OAI set, e.g. cs or physics:hep-ex")
+    harvest.add_argument(
+        "--from", dest="from_date", metavar="DATE", help="start date when no watermark is stored"
+    )
+    harvest.add_argument("--prefix", default="arXiv", choices=("arXiv", "oai_dc", "arXivRaw"))
+    snapshot = arxiv_cmds.add_parser("load-snapshot", help="stream a snapshot file (JSON lines)")
+    snapshot.add_argument("file", metavar="FILE", help="arxiv-metadata-oai-snapshot.json[.gz]")
+    snapshot.add_argument("--batch-size", type=int, default=500, help="records per SHACL batch")
+    for sub, handler in (
+        (fetch, cmd_arxiv_fetch),
+        (harvest, cmd_arxiv_harvest),
+        (snapshot, cmd_arxiv_load_snapshot),
+    ):
+        sub.add_argument("--json", action="store_true", help="print the records, do not load")
+        common(sub)
+        sub.set_defaults(handler=handler)
+
     query = commands.add_parser("query", help="run a saved or ad-hoc SPARQL SELECT query")
-    query.add_argument("query", nargs="?", metavar="FILE_OR_NAME", help="a .rq file or a saved query name")
+    query.add_argument(
+        "query", nargs="?", metavar="FILE_OR_NAME", help="a .rq file or a saved query name"
+    )
     query.add_argument("--sparql", help="SPARQL text to run instead of a file")
     query.add_argument("--format", choices=FORMATS, default="table")
-    query.add_argument("--param", action="append", metavar="NAME=VALUE", help="bind ?NAME (repeatable)")
+    query.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="bind ?NAME (repeatable)"
+    )
     query.add_argument("--list", action="store_true", help="list the saved queries")
     common(query)
     query.set_defaults(handler=cmd_query)

@@ -28,6 +28,34 @@ class HttpConfig:
     user_agent: str
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    min_interval: float = 1.0
+    max_retries: int = 4
+    backoff_base: float = 2.0
+    backoff_max: float = 120.0
+
+
+@dataclass(frozen=True)
+class ArxivConfig:
+    """How arXiv is queried and how profile papers are resolved to it."""
+
+    enabled: bool = True
+    api_url: str = "https://export.arxiv.org/api/query"
+    oai_url: str = "https://oaipmh.arxiv.org/oai"
+    min_interval: float = 3.0
+    batch_size: int = 100
+    candidates_per_title: int = 5
+    threshold: float = 0.8
+    oai_metadata_prefix: str = "arXiv"
+    harvest_sets: tuple[str, ...] = ("cs",)
+    overrides: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def effective_api_url(self) -> str:
+        return os.environ.get("SCHOLARKG_ARXIV_API_URL", "").strip() or self.api_url
+
+    @property
+    def effective_oai_url(self) -> str:
+        return os.environ.get("SCHOLARKG_OAI_URL", "").strip() or self.oai_url
 
 
 @dataclass(frozen=True)
@@ -42,6 +70,9 @@ class Config:
     http: HttpConfig
     summary_query: str
     subject_codes: Mapping[str, str] = field(default_factory=dict)
+    arxiv: ArxivConfig = field(default_factory=ArxivConfig)
+    people_merge: Mapping[str, str] = field(default_factory=dict)
+    people_split: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def raw_dir(self) -> Path:
@@ -55,6 +86,10 @@ class Config:
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
 
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "state"
+
     def with_store_path(self, path: Path | None) -> Config:
         return self if path is None else replace(self, store=replace(self.store, path=path))
 
@@ -64,9 +99,30 @@ _SECTIONS: dict[str, set[str]] = {
     "store": {"kind", "path"},
     "iris": {"base"},
     "profiles": {"sources"},
-    "http": {"user_agent", "connect_timeout", "read_timeout"},
+    "http": {
+        "user_agent",
+        "connect_timeout",
+        "read_timeout",
+        "min_interval",
+        "max_retries",
+        "backoff_base",
+        "backoff_max",
+    },
+    "arxiv": {
+        "enabled",
+        "api_url",
+        "oai_url",
+        "min_interval",
+        "batch_size",
+        "candidates_per_title",
+        "threshold",
+        "oai_metadata_prefix",
+        "harvest_sets",
+        "overrides",
+    },
     "report": {"summary_query"},
     "subject_codes": set(),
+    "people": {"merge", "split"},
 }
 STORE_KINDS = {"oxigraph"}
 
@@ -84,7 +140,9 @@ def _check_keys(raw: Mapping[str, Any], where: Path) -> None:
         allowed = _SECTIONS[section]
         unknown = set(values) - allowed if allowed else set()
         if unknown:
-            raise ConfigError(f"{where}: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+            raise ConfigError(
+                f"{where}: unknown key(s) in [{section}]: {', '.join(sorted(unknown))}"
+            )
 
 
 def _get(raw: Mapping[str, Any], section: str, key: str, kind: type, where: Path) -> Any:
@@ -108,12 +166,13 @@ def _resolve_location(value: str, base: Path) -> str:
 
 
 def _merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
-    for section, values in override.items():
-        if isinstance(values, dict) and isinstance(merged.get(section), dict):
-            merged[section].update(values)
+    """Overlay ``override`` on ``base`` table by table (nested tables merge too)."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
         else:
-            merged[section] = values
+            merged[key] = value
     return merged
 
 
@@ -156,7 +215,9 @@ def load_config(path: Path | None = None) -> Config:
         raw["store"]["path"] = str(Path(env_store).resolve())
     kind = _get(raw, "store", "kind", str, where)
     if kind not in STORE_KINDS:
-        raise ConfigError(f"{where}: [store] kind must be one of {sorted(STORE_KINDS)}, got {kind!r}")
+        raise ConfigError(
+            f"{where}: [store] kind must be one of {sorted(STORE_KINDS)}, got {kind!r}"
+        )
     sources = _get(raw, "profiles", "sources", list, where)
     if not all(isinstance(s, str) and s for s in sources):
         raise ConfigError(f"{where}: [profiles] sources must be a list of paths or URLs")
@@ -166,6 +227,7 @@ def load_config(path: Path | None = None) -> Config:
     codes = raw.get("subject_codes", {})
     if not all(isinstance(v, str) for v in codes.values()):
         raise ConfigError(f"{where}: [subject_codes] values must be arXiv category strings")
+    people = raw.get("people", {})
     return Config(
         source=where,
         data_dir=Path(_get(raw, "data", "dir", str, where)),
@@ -176,7 +238,52 @@ def load_config(path: Path | None = None) -> Config:
             user_agent=_get(raw, "http", "user_agent", str, where),
             connect_timeout=_get(raw, "http", "connect_timeout", float, where),
             read_timeout=_get(raw, "http", "read_timeout", float, where),
+            min_interval=_get(raw, "http", "min_interval", float, where),
+            max_retries=_get(raw, "http", "max_retries", int, where),
+            backoff_base=_get(raw, "http", "backoff_base", float, where),
+            backoff_max=_get(raw, "http", "backoff_max", float, where),
         ),
         summary_query=_get(raw, "report", "summary_query", str, where),
         subject_codes=dict(codes),
+        arxiv=_arxiv_config(raw, where),
+        people_merge=_string_table(people.get("merge", {}), "[people.merge]", where),
+        people_split=_string_table(people.get("split", {}), "[people.split]", where),
+    )
+
+
+def _string_table(value: object, name: str, where: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ConfigError(f"{where}: {name} must map strings to strings")
+    return dict(value)
+
+
+def _arxiv_config(raw: Mapping[str, Any], where: Path) -> ArxivConfig:
+    from scholarkg.errors import ParseError
+    from scholarkg.extract.arxiv_ids import normalise_arxiv_id
+
+    overrides = _string_table(raw["arxiv"].get("overrides", {}), "[arxiv.overrides]", where)
+    for title, arxiv_id in overrides.items():
+        try:
+            normalise_arxiv_id(arxiv_id)
+        except ParseError:
+            raise ConfigError(
+                f"{where}: [arxiv.overrides] {title!r} = {arxiv_id!r} is not an arXiv id"
+            ) from None
+    sets = _get(raw, "arxiv", "harvest_sets", list, where)
+    threshold = _get(raw, "arxiv", "threshold", float, where)
+    if not 0.0 < threshold <= 1.0:
+        raise ConfigError(f"{where}: [arxiv] threshold must be in (0, 1], got {threshold}")
+    return ArxivConfig(
+        enabled=_get(raw, "arxiv", "enabled", bool, where),
+        api_url=_get(raw, "arxiv", "api_url", str, where),
+        oai_url=_get(raw, "arxiv", "oai_url", str, where),
+        min_interval=_get(raw, "arxiv", "min_interval", float, where),
+        batch_size=_get(raw, "arxiv", "batch_size", int, where),
+        candidates_per_title=_get(raw, "arxiv", "candidates_per_title", int, where),
+        threshold=threshold,
+        oai_metadata_prefix=_get(raw, "arxiv", "oai_metadata_prefix", str, where),
+        harvest_sets=tuple(str(s) for s in sets),
+        overrides=overrides,
     )

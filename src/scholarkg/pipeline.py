@@ -8,16 +8,22 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
+from scholarkg.enrich import Enrichment, accepted_records, enrich_profile
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
-from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.iris import Minter
-from scholarkg.models import QuarantinedRecord
+from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
+from scholarkg.people import People
+from scholarkg.resolve import researcher_keys
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
-from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.store.base import GraphStore
 from scholarkg.transform import NamedGraph
+from scholarkg.transform.arxiv import arxiv_graph
 from scholarkg.transform.profile import transform_profile
-from scholarkg.validate import quarantine_graph, validate_graph
+from scholarkg.validate import quarantine_graph, validate_graphs
+
+Finding = dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,17 @@ class StagedGraph:
 
 
 @dataclass(frozen=True)
+class GateResult:
+    """What the SHACL gate let through, what it rejected, and every finding."""
+
+    staged: tuple[StagedGraph, ...] = ()
+    rejected: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
 class StageResult:
-    """What staging one source produced: small enough to pass between flow tasks."""
+    """What staging one profile produced: small enough to pass between flow tasks."""
 
     source: str
     name: str = ""
@@ -41,22 +56,42 @@ class StageResult:
     rejected_graphs: tuple[str, ...] = ()
     quarantined_records: int = 0
     warnings: tuple[str, ...] = ()
-    findings: tuple[dict[str, str | None], ...] = field(default=(), compare=False)
+    findings: tuple[Finding, ...] = field(default=(), compare=False)
+    resolved: int = 0
+    unresolved: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    degraded: str | None = None
 
 
-def archive_for(config: Config) -> RawArchive:
-    return RawArchive(config.raw_dir)
+def people_for(config: Config) -> People:
+    return People(merge=config.people_merge, split=config.people_split)
 
 
 def fetch_profile_source(location: str, config: Config) -> str:
     """Fetch and archive one profile page; returns the archived object's SHA-256."""
-    archived = fetch_profile(
-        location,
-        archive_for(config),
-        user_agent=config.http.user_agent,
-        timeout=(config.http.connect_timeout, config.http.read_timeout),
-    )
-    return archived.sha256
+    with http_client(config) as http:
+        return fetch_profile(location, archive_for(config), http).sha256
+
+
+def load_archived_profile(sha256: str, config: Config) -> Profile:
+    return parse_archived_profile(archive_for(config).get(sha256), config.subject_codes)
+
+
+def enrich_profile_source(sha256: str, config: Config) -> Enrichment:
+    """Resolve an archived profile's papers against arXiv (network; degrades, never raises)."""
+    if not config.arxiv.enabled:
+        return Enrichment()
+    profile = load_archived_profile(sha256, config)
+    client = arxiv_api_client(config)
+    try:
+        return enrich_profile(
+            profile,
+            client,
+            overrides=config.arxiv.overrides,
+            threshold=config.arxiv.threshold,
+            candidates_per_title=config.arxiv.candidates_per_title,
+        )
+    finally:
+        client.http.close()
 
 
 def quarantine_records(records: tuple[QuarantinedRecord, ...], root: Path) -> None:
@@ -78,13 +113,12 @@ def _staging_path(config: Config, iri: str) -> Path:
     return config.data_dir / "staging" / f"{safe}.nt"
 
 
-def gate_and_stage(graphs: list[NamedGraph], config: Config) -> tuple[list[StagedGraph], list[str], list[dict[str, str | None]]]:
-    """Validate each graph; write the passing ones to staging, quarantine the rest."""
+def gate_and_stage(graphs: list[NamedGraph], config: Config) -> GateResult:
+    """Validate the graphs; write the passing ones to staging, quarantine the rest."""
     staged: list[StagedGraph] = []
     rejected: list[str] = []
-    findings: list[dict[str, str | None]] = []
-    for named in graphs:
-        report = validate_graph(named)
+    findings: list[Finding] = []
+    for named, report in zip(graphs, validate_graphs(graphs), strict=True):
         findings.extend({"graph": str(named.iri), **f.__dict__} for f in report.findings)
         if not report.passed:
             quarantine_graph(named, report, config.quarantine_dir)
@@ -93,40 +127,70 @@ def gate_and_stage(graphs: list[NamedGraph], config: Config) -> tuple[list[Stage
         path = _staging_path(config, str(named.iri))
         path.parent.mkdir(parents=True, exist_ok=True)
         named.graph.serialize(path, format="nt", encoding="utf-8")
-        staged.append(StagedGraph(str(named.iri), str(path), len(named.graph), len(report.warnings)))
-    return staged, rejected, findings
+        staged.append(
+            StagedGraph(str(named.iri), str(path), len(named.graph), len(report.warnings))
+        )
+    return GateResult(tuple(staged), tuple(rejected), tuple(findings))
 
 
-def stage_profile(sha256: str, config: Config) -> StageResult:
-    """Parse an archived profile, transform, validate and stage its graphs."""
-    archived = archive_for(config).get(sha256)
-    profile = parse_archived_profile(archived, config.subject_codes)
+def arxiv_graphs(
+    records: list[ArxivRecord], config: Config, *, researcher: str | None = None
+) -> list[NamedGraph]:
+    """One named graph per record; the researcher's arXiv spellings map to their person key."""
+    people = people_for(config)
+    minter = Minter(config.iri_base)
+    graphs = []
+    for record in records:
+        keys = {a.name: people.key(a.name, record.arxiv_id) for a in record.authors}
+        if researcher is not None:
+            keys |= researcher_keys(researcher, people.key(researcher), [record])
+        graphs.append(arxiv_graph(record, minter, person_keys=keys))
+    return graphs
+
+
+def stage_profile(sha256: str, config: Config, enrichment: Enrichment | None = None) -> StageResult:
+    """Parse an archived profile and its enrichment, transform, validate and stage the graphs."""
+    profile = load_archived_profile(sha256, config)
+    enrichment = enrichment or Enrichment()
     quarantine_records(profile.quarantined, config.quarantine_dir)
-    graphs = transform_profile(profile, Minter(config.iri_base))
-    staged, rejected, findings = gate_and_stage(graphs, config)
+    records = accepted_records(enrichment, archive_for(config))
+    graphs = transform_profile(
+        profile,
+        Minter(config.iri_base),
+        people=people_for(config),
+        resolutions=enrichment.resolutions,
+    )
+    graphs += arxiv_graphs(list(records.values()), config, researcher=profile.name)
+    gate = gate_and_stage(graphs, config)
     return StageResult(
         source=profile.source,
         name=profile.name,
         papers=len(profile.papers),
-        staged=tuple(staged),
-        rejected_graphs=tuple(rejected),
+        staged=gate.staged,
+        rejected_graphs=gate.rejected,
         quarantined_records=len(profile.quarantined),
         warnings=profile.warnings,
-        findings=tuple(findings),
+        findings=gate.findings,
+        resolved=len(records),
+        unresolved=tuple(
+            (r.paper.title, tuple(c.arxiv_id for c in r.candidates)) for r in enrichment.unresolved
+        ),
+        degraded=enrichment.degraded,
     )
 
 
-def load_ontology(store: EmbeddedStore, minter: Minter) -> int:
+def load_ontology(store: GraphStore, minter: Minter) -> int:
     """(Re)load the ontology and the category scheme, each into its own named graph."""
     total = 0
-    for name, iri in zip(ONTOLOGY_FILES, (minter.ontology_graph(), minter.category_graph()), strict=True):
+    iris = (minter.ontology_graph(), minter.category_graph())
+    for name, iri in zip(ONTOLOGY_FILES, iris, strict=True):
         graph = Graph().parse(ontology_dir() / name, format="turtle")
         store.replace_graph(iri, graph)
         total += len(graph)
     return total
 
 
-def load_staged(staged: list[StagedGraph], store: EmbeddedStore) -> int:
+def load_staged(staged: list[StagedGraph], store: GraphStore) -> int:
     """Replace each staged graph in the store (one transaction per graph); returns triples."""
     total = 0
     for item in staged:

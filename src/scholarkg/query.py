@@ -62,7 +62,9 @@ def resolve_query(name_or_path: str) -> SavedQuery:
     """A saved query by name (``papers-per-year``) or a path to any ``.rq`` file."""
     path = Path(name_or_path)
     if not path.is_file():
-        path = queries_dir() / (name_or_path if name_or_path.endswith(".rq") else f"{name_or_path}.rq")
+        path = queries_dir() / (
+            name_or_path if name_or_path.endswith(".rq") else f"{name_or_path}.rq"
+        )
     if not path.is_file():
         known = ", ".join(q.name for q in saved_queries())
         raise QueryError(f"{name_or_path}: no such query file or saved query (saved: {known})")
@@ -131,7 +133,11 @@ def format_json(result: ResultTable) -> str:
         {c: _json_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
         for row in result.terms
     ]
-    return json.dumps({"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}}, indent=1, ensure_ascii=False)
+    return json.dumps(
+        {"head": {"vars": list(result.columns)}, "results": {"bindings": bindings}},
+        indent=1,
+        ensure_ascii=False,
+    )
 
 
 def format_result(result: ResultTable, fmt: str) -> str:

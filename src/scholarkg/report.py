@@ -48,31 +48,52 @@ class RunReport:
         return Counter(str(f["severity"]) for s in self.stages for f in s.findings)
 
     @property
+    def resolved(self) -> int:
+        return sum(s.resolved for s in self.stages)
+
+    @property
+    def unresolved(self) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(profile, title, best candidate ids) of every paper not matched to arXiv."""
+        return [(s.name, title, ids) for s in self.stages for title, ids in s.unresolved]
+
+    @property
+    def degraded(self) -> list[str]:
+        return sorted({s.degraded for s in self.stages if s.degraded})
+
+    @property
     def outcome(self) -> str:
-        """``ok``; ``partial`` when something was quarantined or failed; ``failed`` when nothing loaded."""
+        """``failed`` (nothing loaded), ``partial`` (something failed or was quarantined),
+        ``degraded`` (arXiv unreachable; profiles loaded without enrichment) or ``ok``."""
         if self.failures and not self.stages:
             return "failed"
         if self.failures or self.rejected_graphs or self.quarantined_records:
             return "partial"
-        return "ok"
+        return "degraded" if self.degraded else "ok"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome in ("ok", "degraded")
 
     def validation_line(self) -> str:
         counts = self.severity_counts
         rejected = len(self.rejected_graphs)
         return (
             f"{self.graphs_loaded} graphs passed SHACL, {rejected} rejected; "
-            f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos"
+            f"{counts['Violation']} violations, {counts['Warning']} warnings, "
+            f"{counts['Info']} infos"
         )
 
     def summary_lines(self) -> list[str]:
         lines = [
             f"outcome: {self.outcome}",
             f"profiles: {self.profiles_ok} loaded, {len(self.failures)} failed",
-            f"papers: {self.papers} loaded, {self.quarantined_records} quarantined",
+            f"papers: {self.papers} loaded, {self.quarantined_records} quarantined; "
+            f"{self.resolved} resolved to arXiv, {len(self.unresolved)} unresolved",
             f"triples: {self.triples_loaded} loaded this run (+{self.ontology_triples} ontology); "
             f"store holds {self.store_quads} quads",
             f"validation: {self.validation_line()}",
         ]
+        lines += [f"degraded: {reason}" for reason in self.degraded]
         lines += [f"failed: {source}: {error}" for source, error in self.failures]
         lines += [f"warning: {w}" for s in self.stages for w in s.warnings]
         return lines
@@ -89,6 +110,13 @@ class RunReport:
             for f in s.findings
         )
         failures = "\n".join(f"- `{source}`: {error}" for source, error in self.failures) or "none"
+        unresolved = (
+            "\n".join(
+                f"- {name}: {title}" + (f" (best candidates: {', '.join(ids)})" if ids else "")
+                for name, title, ids in self.unresolved
+            )
+            or "none"
+        )
         return "\n".join(
             [
                 f"# scholarkg run report ({self.outcome})",
@@ -103,6 +131,10 @@ class RunReport:
                 "",
                 "## Failures",
                 failures,
+                *[f"- degraded: {reason}" for reason in self.degraded],
+                "",
+                "## Unresolved papers",
+                unresolved,
                 "",
                 "## SHACL findings",
                 "| severity | focus | path | message |",
@@ -115,7 +147,13 @@ class RunReport:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = self.started_at.replace(":", "").replace("-", "")
         path = directory / f"run-{stamp}.json"
-        data = asdict(self) | {"outcome": self.outcome, "papers": self.papers}
+        data = asdict(self) | {
+            "outcome": self.outcome,
+            "papers": self.papers,
+            "resolved": self.resolved,
+            "unresolved": self.unresolved,
+            "degraded": self.degraded,
+        }
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
         return path
 

@@ -24,7 +24,9 @@ def project_root() -> Path:
         return Path(env)
     for start in (Path(__file__).resolve(), Path.cwd().resolve()):
         for candidate in (start, *start.parents):
-            if (candidate / "ontology").is_dir() and (candidate / "config" / "default.toml").is_file():
+            if (candidate / "ontology").is_dir() and (
+                candidate / "config" / "default.toml"
+            ).is_file():
                 return candidate
     raise ConfigError(
         "cannot find ontology/ and config/default.toml: run from a scholarkg checkout "

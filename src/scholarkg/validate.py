@@ -72,13 +72,14 @@ def findings_of(report_graph: Graph) -> tuple[Finding, ...]:
             )
         )
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    return tuple(sorted(found, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "", f.message)))
+    return tuple(
+        sorted(found, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or "", f.message))
+    )
 
 
-def validate_graph(named: NamedGraph) -> ValidationReport:
-    """Run the shapes in ``shapes/`` over one named graph (ontology and categories mixed in)."""
+def _run_shapes(data: Graph) -> Graph:
     _, report_graph, _ = pyshacl_validate(
-        named.graph,
+        data,
         shacl_graph=shapes_graph(),
         ont_graph=ontology_graph(),
         inference="none",
@@ -86,7 +87,46 @@ def validate_graph(named: NamedGraph) -> ValidationReport:
         allow_warnings=True,
         abort_on_first=False,
     )
+    report: Graph = report_graph
+    return report
+
+
+def validate_graph(named: NamedGraph) -> ValidationReport:
+    """Run the shapes in ``shapes/`` over one named graph (ontology and categories mixed in)."""
+    report_graph = _run_shapes(named.graph)
     return ValidationReport(str(named.iri), findings_of(report_graph), report_graph)
+
+
+def validate_graphs(graphs: list[NamedGraph]) -> list[ValidationReport]:
+    """Validate many named graphs in one pySHACL run and attribute each finding to its graphs.
+
+    A finding belongs to every graph in which its focus node is a subject, so a batch gives the
+    same per-graph verdicts as validating graph by graph, at a fraction of the cost.
+    """
+    if len(graphs) == 1:
+        return [validate_graph(graphs[0])]
+    merged = Graph()
+    for named in graphs:
+        merged += named.graph
+    report_graph = _run_shapes(merged)
+    findings = findings_of(report_graph)
+    subjects = [set(named.graph.subjects()) for named in graphs]
+    reports = []
+    for named, owned in zip(graphs, subjects, strict=True):
+        mine = tuple(f for f in findings if URIRef(f.focus) in owned)
+        reports.append(ValidationReport(str(named.iri), mine, _report_for(report_graph, mine)))
+    return reports
+
+
+def _report_for(report_graph: Graph, findings: tuple[Finding, ...]) -> Graph:
+    """The part of a SHACL report graph about ``findings``' focus nodes."""
+    focus = {URIRef(f.focus) for f in findings}
+    part = Graph()
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        if report_graph.value(result, SH.focusNode) in focus:
+            for triple in report_graph.triples((result, None, None)):
+                part.add(triple)
+    return part
 
 
 def _graph_dir_name(iri: URIRef | str) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import requests
-
 from scholarkg.errors import ExtractError
+from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.models import Profile
@@ -17,35 +16,25 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def fetch_profile(
-    location: str,
-    archive: RawArchive,
-    *,
-    user_agent: str = "scholarkg",
-    timeout: tuple[float, float] = (10.0, 60.0),
-) -> ArchivedResponse:
-    """Read the raw bytes of a profile page and archive them before anything parses them."""
-    if not is_url(location):
-        path = Path(location)
-        try:
-            body = path.read_bytes()
-        except OSError as exc:
+def fetch_profile(location: str, archive: RawArchive, http: HttpClient) -> ArchivedResponse:
+    """Read the raw bytes of a profile page and archive them before anything parses them.
+
+    URLs go through ``http`` (polite, retried, archived); a non-200 answer is an ExtractError.
+    """
+    if is_url(location):
+        response = http.get(location)
+        response.raise_for_status()
+        if response.status != 200:
             raise ExtractError(
-                location, f"cannot read profile file: {exc.strerror or exc}"
-            ) from exc
-        return archive.store(body, source=str(path.resolve()))
+                location, f"HTTP {response.status}: no profile page", status=response.status
+            )
+        return response.archived
+    path = Path(location)
     try:
-        response = requests.get(location, timeout=timeout, headers={"User-Agent": user_agent})
-    except requests.RequestException as exc:
-        raise ExtractError(location, f"cannot fetch profile: {exc}") from exc
-    archived = archive.store(
-        response.content, source=location, status=response.status_code, headers=response.headers
-    )
-    if response.status_code != 200:
-        raise ExtractError(
-            location, f"HTTP {response.status_code} {response.reason}", status=response.status_code
-        )
-    return archived
+        body = path.read_bytes()
+    except OSError as exc:
+        raise ExtractError(location, f"cannot read profile file: {exc.strerror or exc}") from exc
+    return archive.store(body, source=str(path.resolve()))
 
 
 def parse_archived_profile(archived: ArchivedResponse, subject_codes: Mapping[str, str]) -> Profile:

@@ -1,0 +1,88 @@
+"""The scholarkg command line, run in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg.cli import build_parser, main
+
+
+def test_profile_parse_json(capsys: pytest.CaptureFixture[str], config_file: Path) -> None:
+    assert (
+        main(["profile", "parse", str(SAMPLE_PROFILE), "--json", "--config", str(config_file)]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "Léonard Hussenot" and len(data["papers"]) == 25
+    assert data["papers"][0]["date"] == "2024-07-31" and data["metrics"]["citations"] == 11030
+
+
+def test_malformed_profile_is_one_line_error_and_nonzero_exit(
+    tmp_path: Path, config_file: Path
+) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n\n<html><body>404</body></html>\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scholarkg.cli",
+            "profile",
+            "parse",
+            str(bad),
+            "--config",
+            str(config_file),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"error: {bad}:3: looks like HTML, not a researcher profile page"
+    assert "Traceback" not in done.stderr
+
+
+def test_quarantined_paper_exits_nonzero_and_names_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"LGJul 19, 2024\n", b"LGFeb 30, 2024\n"))
+    assert main(["profile", "parse", str(page), "--config", str(write_config(tmp_path, []))]) == 1
+    err = capsys.readouterr().err
+    assert f"quarantined: {page}:19: impossible date" in err
+
+
+def test_missing_file_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], config_file: Path
+) -> None:
+    assert main(["profile", "parse", "/no/such/profile.txt", "--config", str(config_file)]) == 1
+    assert "error: /no/such/profile.txt: cannot read profile file" in capsys.readouterr().err
+
+
+def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text("[store]\nkind = 'postgres'\n", encoding="utf-8")
+    assert main(["query", "--list", "--config", str(config)]) == 0  # listing needs no config
+    assert main(["query", "papers-per-year", "--config", str(config)]) == 1
+    assert "[store] kind must be one of" in capsys.readouterr().err
+
+
+def test_query_before_any_run_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], config_file: Path
+) -> None:
+    assert main(["query", "papers-per-year", "--config", str(config_file)]) == 1
+    assert "no store here yet" in capsys.readouterr().err
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in commands:
+        assert f"scholarkg {name}" in readme, f"README does not document `scholarkg {name}`"

@@ -1,0 +1,51 @@
+"""The build_kg Prefect flow under a real (temporary) Prefect API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
+from scholarkg.query import resolve_query, run_select
+from scholarkg.store.embedded import EmbeddedStore
+
+pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+
+
+def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from scholarkg_flows.build_kg import build_kg
+
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    state = build_kg(config_path=str(config), profiles=[str(SECOND_PROFILE)], return_state=True)
+    assert state.is_completed()
+    report = state.result()
+    assert report.outcome == "ok" and report.profiles_ok == 2 and report.papers == 28
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        years = dict(run_select(store, resolve_query("papers-per-year").text).rows)
+    assert years["2023"] == "3"  # 2 in the sample + 1 only the second profile lists
+    assert list((tmp_path / "data" / "reports").glob("run-*.json"))
+
+    async def artifact_keys() -> set[str]:
+        async with get_client() as client:
+            artifacts = await client.read_artifacts()
+        return {a.key for a in artifacts if a.key}
+
+    import asyncio
+
+    assert "build-kg-report" in asyncio.run(artifact_keys())
+
+
+def test_flow_keeps_good_profiles_when_one_is_malformed(tmp_path: Path) -> None:
+    from scholarkg_flows.build_kg import build_kg
+
+    broken = tmp_path / "broken.txt"
+    broken.write_text("<html><body>Not a profile</body></html>", encoding="utf-8")
+    config = write_config(tmp_path, [broken, SAMPLE_PROFILE])
+    report = build_kg(config_path=str(config))
+    assert report.outcome == "partial"
+    [(source, error)] = report.failures
+    assert source == str(broken) and "looks like HTML" in error and f"{broken}:1:" in error
+    assert report.papers == 25
