@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -22,7 +23,6 @@ from scholarkg.pipeline import (
     stage_profile,
 )
 from scholarkg.report import RunReport, now_iso
-from scholarkg.store.embedded import EmbeddedStore
 
 
 @task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -46,7 +46,7 @@ def stage(sha256: str, enrichment: Enrichment, config: Config) -> StageResult:
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def load(staged: list[StagedGraph], config: Config) -> tuple[int, int, int]:
     """I/O: replace every staged graph in the store; returns (triples, ontology, store size)."""
-    with EmbeddedStore(config.store.path) as store:
+    with closing(config.store.open()) as store:
         ontology = load_ontology(store, Minter(config.iri_base))
         triples = load_staged(staged, store)
         return triples, ontology, store.quad_count()
@@ -79,7 +79,5 @@ def build_kg(
     if findings:
         create_table_artifact(key="build-kg-shacl-findings", table=findings)
     for line in report.summary_lines():
-        logger.info(line)
-    for reason in report.degraded:
-        logger.warning(reason)
+        (logger.warning if line.startswith(("degraded:", "failed:")) else logger.info)(line)
     return report

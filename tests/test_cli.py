@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -80,9 +81,21 @@ def test_query_before_any_run_is_a_clear_error(
     assert "no store here yet" in capsys.readouterr().err
 
 
+def _command_paths(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
+    """Every command path (``scholarkg arxiv fetch`` …) a parser accepts."""
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not actions:
+        return [prefix]
+    return [
+        path
+        for name, sub in actions[0].choices.items()
+        for path in _command_paths(sub, f"{prefix} {name}")
+    ]
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for name in commands:
-        assert f"scholarkg {name}" in readme, f"README does not document `scholarkg {name}`"
+    paths = _command_paths(build_parser(), "scholarkg")
+    assert "scholarkg arxiv load-snapshot" in paths and "scholarkg run" in paths
+    for path in paths:
+        assert f"`{path}" in readme, f"README does not document `{path}`"

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 
 from scholarkg import __version__
@@ -30,7 +31,7 @@ from scholarkg.query import (
     run_select,
     saved_queries,
 )
-from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.store.base import GraphStore
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -75,7 +76,7 @@ def cmd_profile_parse(args: argparse.Namespace) -> int:
 
 def _print_summary_query(config: Config) -> None:
     saved = resolve_query(config.summary_query)
-    with EmbeddedStore(config.store.path, read_only=True) as store:
+    with closing(config.store.open(read_only=True)) as store:
         result = run_select(store, saved.text)
     print(f"\n{saved.name}: {saved.description}")
     print(format_result(result, "table"))
@@ -103,7 +104,7 @@ def _print_records(records: Sequence[ArxivRecord]) -> None:
     print(json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1))
 
 
-def _finish_arxiv_load(summary: ArxivLoadSummary, config: Config, store: EmbeddedStore) -> int:
+def _finish_arxiv_load(summary: ArxivLoadSummary, config: Config, store: GraphStore) -> int:
     load_ontology(store, Minter(config.iri_base))
     print("\n".join(summary.lines()))
     print(f"store: {config.store.path} holds {store.quad_count()} quads")
@@ -122,7 +123,7 @@ def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
         for arxiv_id in (*result.missing, *result.invalid):
             print(f"missing: {arxiv_id}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
-    with EmbeddedStore(config.store.path) as store:
+    with closing(config.store.open()) as store:
         summary = load_records(result.records, config, store)
         summary.missing = [*result.missing, *result.invalid]
         return _finish_arxiv_load(summary, config, store)
@@ -149,7 +150,7 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
                 collected += page.arxiv_records
             _print_records(collected)
             return 0
-        with EmbeddedStore(config.store.path) as store:
+        with closing(config.store.open()) as store:
             for page in pages:
                 note_quarantined(summary, page.quarantined, config)
                 load_records(page.arxiv_records, config, store, summary=summary)
@@ -167,7 +168,7 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
             print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
         return 1 if reader.quarantined else 0
     summary = ArxivLoadSummary()
-    with EmbeddedStore(config.store.path) as store:
+    with closing(config.store.open()) as store:
         load_records(reader, config, store, summary=summary, batch_size=args.batch_size)
         note_quarantined(summary, reader.quarantined, config)
         for bad in reader.quarantined:
@@ -194,7 +195,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
     text = args.sparql if args.sparql else resolve_query(args.query).text
     config = _config(args)
-    with EmbeddedStore(config.store.path, read_only=True) as store:
+    with closing(config.store.open(read_only=True)) as store:
         result = run_select(store, bind_parameters(text, _params(args.param or [])))
     print(format_result(result, args.format))
     return 0

@@ -11,14 +11,34 @@ from typing import Any
 
 from scholarkg.errors import ConfigError
 from scholarkg.resources import project_root
+from scholarkg.store.base import GraphStore
+from scholarkg.store.factory import STORE_KINDS, open_store
 
 
 @dataclass(frozen=True)
 class StoreConfig:
-    """Where the graph is loaded."""
+    """Where the graph is loaded. Credentials never live here: only in the environment."""
 
     kind: str
     path: Path
+    query_url: str | None = None
+    update_url: str | None = None
+    store_url: str | None = None
+    server: str | None = None
+    replace_via: str | None = None
+
+    def open(self, *, read_only: bool = False) -> GraphStore:
+        """Open this store (user and password come from SCHOLARKG_SPARQL_USER/PASSWORD)."""
+        return open_store(
+            self.kind,
+            path=self.path,
+            read_only=read_only,
+            query_url=self.query_url,
+            update_url=self.update_url,
+            store_url=self.store_url,
+            server=self.server,
+            replace_via=self.replace_via,
+        )
 
 
 @dataclass(frozen=True)
@@ -96,7 +116,7 @@ class Config:
 
 _SECTIONS: dict[str, set[str]] = {
     "data": {"dir"},
-    "store": {"kind", "path"},
+    "store": {"kind", "path", "query_url", "update_url", "store_url", "server", "replace_via"},
     "iris": {"base"},
     "profiles": {"sources"},
     "http": {
@@ -124,7 +144,6 @@ _SECTIONS: dict[str, set[str]] = {
     "subject_codes": set(),
     "people": {"merge", "split"},
 }
-STORE_KINDS = {"oxigraph"}
 
 
 def default_config_path() -> Path:
@@ -231,7 +250,11 @@ def load_config(path: Path | None = None) -> Config:
     return Config(
         source=where,
         data_dir=Path(_get(raw, "data", "dir", str, where)),
-        store=StoreConfig(kind=kind, path=Path(_get(raw, "store", "path", str, where))),
+        store=StoreConfig(
+            kind=kind,
+            path=Path(_get(raw, "store", "path", str, where)),
+            **{k: _optional_str(raw, "store", k, where) for k in _STORE_ENDPOINT_KEYS},
+        ),
         iri_base=base if base.endswith("/") else base + "/",
         profiles=tuple(sources),
         http=HttpConfig(
@@ -249,6 +272,16 @@ def load_config(path: Path | None = None) -> Config:
         people_merge=_string_table(people.get("merge", {}), "[people.merge]", where),
         people_split=_string_table(people.get("split", {}), "[people.split]", where),
     )
+
+
+_STORE_ENDPOINT_KEYS = ("query_url", "update_url", "store_url", "server", "replace_via")
+
+
+def _optional_str(raw: Mapping[str, Any], section: str, key: str, where: Path) -> str | None:
+    value = raw.get(section, {}).get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(f"{where}: [{section}] {key} must be a string, got {value!r}")
+    return value or None
 
 
 def _string_table(value: object, name: str, where: Path) -> dict[str, str]:

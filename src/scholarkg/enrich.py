@@ -65,8 +65,23 @@ def enrich_profile(
             shas += [a.sha256 for a in found.archived]
             verdicts.append(resolve_paper(paper, found.records, threshold=threshold))
     except ExtractError as exc:
-        return Enrichment(degraded=f"arXiv unavailable, profile loaded without enrichment: {exc}")
+        return Enrichment(degraded=degraded_message(client.base_url, exc))
     return Enrichment(tuple(verdicts), tuple(dict.fromkeys(shas)), missing)
+
+
+def degraded_message(base_url: str, exc: ExtractError) -> str:
+    """One line: where arXiv was tried, the last cause in short, and what happened instead."""
+    text = str(exc)
+    known = {
+        "Failed to resolve": "name resolution failed",
+        "Connection refused": "connection refused",
+        "timed out": "timed out",
+    }
+    cause = next((short for marker, short in known.items() if marker in text), None)
+    if cause is None:
+        cause = text.rsplit("last: ", 1)[-1].split(" (Caused by")[0]
+        cause = cause if len(cause) <= 120 else cause[:119] + "…"
+    return f"arXiv unreachable at {base_url} ({cause}); profiles loaded without enrichment"
 
 
 def accepted_records(enrichment: Enrichment, archive: RawArchive) -> dict[str, ArxivRecord]:

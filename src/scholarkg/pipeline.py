@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
 
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
 from scholarkg.enrich import Enrichment, accepted_records, enrich_profile
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
-from scholarkg.iris import Minter
+from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
 from scholarkg.people import People
 from scholarkg.resolve import researcher_keys
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.store.base import GraphStore
+from scholarkg.store.sparql_text import iri_ref
 from scholarkg.transform import NamedGraph
 from scholarkg.transform.arxiv import arxiv_graph
 from scholarkg.transform.profile import transform_profile
@@ -180,11 +183,23 @@ def stage_profile(sha256: str, config: Config, enrichment: Enrichment | None = N
 
 
 def load_ontology(store: GraphStore, minter: Minter) -> int:
-    """(Re)load the ontology and the category scheme, each into its own named graph."""
+    """Load the ontology and the category scheme, each into its own named graph.
+
+    A graph records the SHA-256 of its source file; an unchanged file is not reloaded (the
+    ontology has blank nodes, which a reload would rename). Returns the triples loaded.
+    """
     total = 0
     iris = (minter.ontology_graph(), minter.category_graph())
     for name, iri in zip(ONTOLOGY_FILES, iris, strict=True):
-        graph = Graph().parse(ontology_dir() / name, format="turtle")
+        data = (ontology_dir() / name).read_bytes()
+        digest = Literal("sha256:" + hashlib.sha256(data).hexdigest())
+        pattern = f"{iri_ref(iri)} {iri_ref(SKG.contentHash)} {digest.n3()}"
+        ask = f"ASK {{ GRAPH {iri_ref(iri)} {{ {pattern} }} }}"
+        if bool(store.query(ask, union=False)):
+            continue
+        graph = Graph().parse(data=data, format="turtle")
+        graph.add((iri, SKG.contentHash, digest))
+        graph.add((iri, DCTERMS.source, URIRef(f"{ONTOLOGY_IRI}/{name}")))
         store.replace_graph(iri, graph)
         total += len(graph)
     return total

@@ -14,7 +14,7 @@ from rdflib import Literal
 
 from scholarkg.errors import QueryError
 from scholarkg.resources import queries_dir
-from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.store.base import GraphStore
 
 FORMATS = ("table", "csv", "json")
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -83,7 +83,7 @@ def bind_parameters(sparql: str, params: dict[str, str]) -> str:
     return f"{sparql.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
 
 
-def run_select(store: EmbeddedStore, sparql: str) -> ResultTable:
+def run_select(store: GraphStore, sparql: str) -> ResultTable:
     """Run a SELECT query; other query forms are refused here."""
     result = store.query(sparql)
     if not isinstance(result, ox.QuerySolutions):

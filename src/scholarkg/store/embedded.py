@@ -19,6 +19,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         try:
             if read_only:
                 if not self.path.exists():
@@ -42,8 +43,9 @@ class EmbeddedStore:
 
     def close(self) -> None:
         if hasattr(self, "_store"):
-            with contextlib.suppress(OSError):
-                self._store.flush()
+            if not self.read_only:
+                with contextlib.suppress(OSError):
+                    self._store.flush()
             del self._store
 
     def replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
