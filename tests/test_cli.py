@@ -99,3 +99,58 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert "scholarkg arxiv load-snapshot" in paths and "scholarkg run" in paths
     for path in paths:
         assert f"`{path}" in readme, f"README does not document `{path}`"
+
+
+def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Path) -> None:
+    import re
+    import signal
+
+    import requests
+
+    from scholarkg.config import load_config
+    from scholarkg.iris import Minter
+    from scholarkg.pipeline import fetch_profile_source, load_ontology, load_staged, stage_profile
+    from scholarkg.store.embedded import EmbeddedStore
+
+    papers = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/scholarkg/ontology#Paper> }"
+    config = load_config(config_file)
+    staged = stage_profile(fetch_profile_source(str(SAMPLE_PROFILE), config), config).staged
+    with EmbeddedStore(config.store.path) as store:
+        load_ontology(store, Minter(config.iri_base))
+        load_staged(list(staged), store)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "scholarkg.cli",
+            "serve",
+            "--port",
+            "0",
+            "--config",
+            str(config_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        first = server.stdout.readline()
+        match = re.search(r"at (http://127\.0\.0\.1:\d+/)", first)
+        assert match, first
+        url = match.group(1)
+        answer = requests.get(
+            url + "sparql",
+            params={"query": papers},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=10,
+        )
+        assert answer.json()["results"]["bindings"][0]["n"]["value"] == "25"
+        refused = requests.post(url + "update", data={"update": "CLEAR ALL"}, timeout=10)
+        assert refused.status_code == 403
+        person = requests.get(
+            url + "id/person/leonard-hussenot", headers={"Accept": "text/turtle"}, timeout=10
+        )
+        assert person.status_code == 200 and "Léonard Hussenot" in person.text
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0

@@ -176,6 +176,20 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
         return _finish_arxiv_load(summary, config, store)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from scholarkg.serve import run_server
+
+    config = _config(args)
+    with closing(config.store.open(read_only=not args.allow_updates)) as store:
+        try:
+            run_server(store, args.host, args.port, config.iri_base, args.allow_updates)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"
+            ) from exc
+    return 0
+
+
 def _params(pairs: Sequence[str]) -> dict[str, str]:
     params = {}
     for pair in pairs:
@@ -249,6 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="print the records, do not load")
         common(sub)
         sub.set_defaults(handler=handler)
+
+    serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint and linked data")
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument(
+        "--allow-updates",
+        action="store_true",
+        help="accept SPARQL Update (opens the store read-write; no authentication)",
+    )
+    common(serve)
+    serve.set_defaults(handler=cmd_serve)
 
     query = commands.add_parser("query", help="run a saved or ad-hoc SPARQL SELECT query")
     query.add_argument(

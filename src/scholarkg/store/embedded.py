@@ -60,6 +60,15 @@ class EmbeddedStore:
         except (OSError, SyntaxError, ValueError) as exc:
             raise LoadError(f"{self.path}: cannot replace graph <{iri}>: {exc}") from exc
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update in one transaction (the store must be open read-write)."""
+        try:
+            self._store.update(sparql)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"SPARQL update failed: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise LoadError(f"{self.path}: SPARQL update failed: {exc}") from exc
+
     def graph_names(self) -> set[str]:
         return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
 
