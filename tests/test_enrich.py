@@ -67,7 +67,7 @@ def test_profile_comes_out_fully_enriched(tmp_path: Path, replay: ReplayServer) 
         paper = "<https://w3id.org/scholarkg/id/paper/arxiv/2202.12139>"
         authors = run_select(
             store,
-            PREFIXES + f"SELECT ?pos ?name WHERE {{ {paper} skg:hasAuthorship ?a . "
+            PREFIXES + f"SELECT DISTINCT ?pos ?name WHERE {{ {paper} skg:hasAuthorship ?a . "
             "?a skg:position ?pos ; skg:nameAsListed ?name } ORDER BY ?pos",
         ).rows
         assert authors == [
@@ -89,7 +89,7 @@ def test_profile_comes_out_fully_enriched(tmp_path: Path, replay: ReplayServer) 
             "issued": "2022-02-24",
         }
         categories = run_select(
-            store, PREFIXES + f"SELECT ?c WHERE {{ {paper} skg:category ?c }} ORDER BY ?c"
+            store, PREFIXES + f"SELECT DISTINCT ?c WHERE {{ {paper} skg:category ?c }} ORDER BY ?c"
         ).rows
         assert [c for (c,) in categories] == [
             "https://w3id.org/scholarkg/category/cs.LG",
