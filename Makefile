@@ -20,9 +20,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
+LINT_DIRS := $(wildcard src tests flows scripts bench)
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests flows scripts bench
-	$(BIN)/ruff format --check src tests flows scripts bench
+	$(BIN)/ruff check $(LINT_DIRS)
+	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
 
 clean:
