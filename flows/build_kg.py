@@ -14,14 +14,18 @@ from scholarkg.enrich import Enrichment
 from scholarkg.errors import ScholarKGError
 from scholarkg.iris import Minter
 from scholarkg.pipeline import (
+    LoadOutcome,
     StagedGraph,
     StageResult,
+    changes_dir_for,
     enrich_profile_source,
     fetch_profile_source,
     load_ontology,
     load_staged,
+    record_run,
     stage_profile,
 )
+from scholarkg.provenance import RunInfo
 from scholarkg.report import RunReport, now_iso
 
 
@@ -44,12 +48,19 @@ def stage(sha256: str, enrichment: Enrichment, config: Config) -> StageResult:
 
 
 @task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def load(staged: list[StagedGraph], config: Config) -> tuple[int, int, int]:
-    """I/O: replace every staged graph in the store; returns (triples, ontology, store size)."""
+def load(staged: list[StagedGraph], run: RunInfo, config: Config) -> tuple[LoadOutcome, int, int]:
+    """I/O: write every changed graph; returns (changes, ontology triples, store size)."""
     with closing(config.store.open()) as store:
         ontology = load_ontology(store, Minter(config.iri_base))
-        triples = load_staged(staged, store)
-        return triples, ontology, store.quad_count()
+        outcome = load_staged(staged, store, run, changes_dir=changes_dir_for(config, run))
+        return outcome, ontology, store.quad_count()
+
+
+@task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def record(report: RunReport, run: RunInfo, config: Config) -> None:
+    """I/O: write the run's prov:Activity (only when it changed something)."""
+    with closing(config.store.open()) as store:
+        record_run(store, run, outcome=report.outcome, counts=report.counts())
 
 
 @flow(name="build_kg")
@@ -62,7 +73,8 @@ def build_kg(
     logger = get_run_logger()
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
-    report = RunReport(started_at=now_iso())
+    run = RunInfo.start(config)
+    report = RunReport(started_at=run.started_at.isoformat(), run_iri=run.iri)
     for location in [*config.profiles, *(profiles or [])]:
         try:
             sha256 = fetch(location, config)
@@ -71,8 +83,13 @@ def build_kg(
             logger.error("profile failed: %s", exc)
             report.failures.append((location, str(exc)))
     staged = [graph for result in report.stages for graph in result.staged]
-    report.triples_loaded, report.ontology_triples, report.store_quads = load(staged, config)
+    report.triples_loaded = sum(graph.triples for graph in staged)
+    report.load, report.ontology_triples, report.store_quads = load(staged, run, config)
+    if report.load.changes:
+        report.changes_dir = str(changes_dir_for(config, run))
     report.finished_at = now_iso()
+    if report.changed_anything:
+        record(report, run, config)
     report.write_json(config.reports_dir)
     create_markdown_artifact(key="build-kg-report", markdown=report.to_markdown())
     findings = [dict(f) for s in report.stages for f in s.findings]

@@ -37,11 +37,12 @@ def write_config(
     arXiv enrichment is off unless a test turns it on (``arxiv={"enabled": True, …}``).
     """
     sections = {"arxiv": {"enabled": False}} | sections
+    store = {"path": str(directory / "store")} | dict(sections.pop("store", {}))
     lines = [
         "[data]",
         f'dir = "{directory / "data"}"',
         "[store]",
-        f'path = "{directory / "store"}"',
+        *[f"{key} = {_toml_value(value)}" for key, value in store.items()],
         "[profiles]",
         "sources = [" + ", ".join(f'"{p}"' for p in profiles) + "]",
     ]

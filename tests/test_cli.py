@@ -110,6 +110,7 @@ def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Pat
     from scholarkg.config import load_config
     from scholarkg.iris import Minter
     from scholarkg.pipeline import fetch_profile_source, load_ontology, load_staged, stage_profile
+    from scholarkg.provenance import RunInfo
     from scholarkg.store.embedded import EmbeddedStore
 
     papers = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/scholarkg/ontology#Paper> }"
@@ -117,7 +118,7 @@ def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Pat
     staged = stage_profile(fetch_profile_source(str(SAMPLE_PROFILE), config), config).staged
     with EmbeddedStore(config.store.path) as store:
         load_ontology(store, Minter(config.iri_base))
-        load_staged(list(staged), store)
+        load_staged(list(staged), store, RunInfo.start(config))
     server = subprocess.Popen(
         [
             sys.executable,

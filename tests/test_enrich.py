@@ -20,6 +20,7 @@ from scholarkg.pipeline import (
     load_staged,
     stage_profile,
 )
+from scholarkg.provenance import RunInfo
 from scholarkg.query import run_select
 from scholarkg.store.embedded import EmbeddedStore
 
@@ -51,7 +52,7 @@ def build(config: Config) -> tuple[EmbeddedStore, object]:
     result = stage_profile(sha, config, enrichment)
     store = EmbeddedStore(config.store.path)
     load_ontology(store, Minter(config.iri_base))
-    load_staged(list(result.staged), store)
+    load_staged(list(result.staged), store, RunInfo.start(config))
     return store, result
 
 

@@ -12,6 +12,7 @@ from scholarkg.query import resolve_query, run_select
 from scholarkg.store.embedded import EmbeddedStore
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
+pytest_plugins = ("oxigraph_server",)
 
 
 def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
@@ -49,3 +50,56 @@ def test_flow_keeps_good_profiles_when_one_is_malformed(tmp_path: Path) -> None:
     [(source, error)] = report.failures
     assert source == str(broken) and "looks like HTML" in error and f"{broken}:1:" in error
     assert report.papers == 25
+
+
+def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) -> None:
+    from scholarkg_flows.build_kg import build_kg
+
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    first = build_kg(config_path=str(config))
+    assert first.changed_anything and len(first.load.changes) == 2
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        before = {g: store.triples_in(g) for g in store.graph_names()}
+    second = build_kg(config_path=str(config))
+    assert second.load.changes == () and second.load.unchanged == 2
+    assert second.ontology_triples == 0 and not second.changed_anything
+    assert "changes: nothing new: 2 graphs unchanged, nothing written" in second.summary_lines()
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        assert {g: store.triples_in(g) for g in store.graph_names()} == before
+    runs = [g for g in before if "/graph/run/" in g]
+    assert len(runs) == 1  # only the run that changed something is recorded
+
+
+def test_same_flow_against_a_real_oxigraph_server(tmp_path: Path, oxigraph_url: str) -> None:
+    from scholarkg_flows.build_kg import build_kg
+
+    from scholarkg.config import load_config
+
+    config = write_config(
+        tmp_path,
+        [SAMPLE_PROFILE],
+        store={
+            "kind": "sparql",
+            "query_url": f"{oxigraph_url}/query",
+            "update_url": f"{oxigraph_url}/update",
+            "store_url": f"{oxigraph_url}/store",
+        },
+    )
+    report = build_kg(config_path=str(config))
+    assert report.outcome == "ok" and report.papers == 25
+    store = load_config(config).store.open(read_only=True)
+    try:
+        years = dict(run_select(store, resolve_query("papers-per-year").text).rows)
+        assert years == {
+            "2019": "1",
+            "2020": "4",
+            "2021": "5",
+            "2022": "2",
+            "2023": "2",
+            "2024": "8",
+            "2025": "3",
+        }
+    finally:
+        store.close()
+    again = build_kg(config_path=str(config))
+    assert again.load.changes == () and again.load.unchanged == 2

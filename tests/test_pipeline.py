@@ -10,6 +10,7 @@ from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.iris import Minter
 from scholarkg.pipeline import fetch_profile_source, load_ontology, load_staged, stage_profile
+from scholarkg.provenance import RunInfo
 from scholarkg.store.embedded import EmbeddedStore
 
 
@@ -20,7 +21,7 @@ def build_once(config_path: Path) -> tuple[int, dict[str, set[tuple[str, str, st
         staged += stage_profile(fetch_profile_source(location, config), config).staged
     with EmbeddedStore(config.store.path) as store:
         load_ontology(store, Minter(config.iri_base))
-        load_staged(staged, store)
+        load_staged(staged, store, RunInfo.start(config))
         return store.quad_count(), {g: store.triples_in(g) for g in store.graph_names()}
 
 

@@ -22,7 +22,8 @@ from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
-from scholarkg.pipeline import load_ontology
+from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
+from scholarkg.provenance import RunInfo
 from scholarkg.query import (
     FORMATS,
     bind_parameters,
@@ -104,11 +105,24 @@ def _print_records(records: Sequence[ArxivRecord]) -> None:
     print(json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1))
 
 
-def _finish_arxiv_load(summary: ArxivLoadSummary, config: Config, store: GraphStore) -> int:
-    load_ontology(store, Minter(config.iri_base))
+def _finish_arxiv_load(
+    summary: ArxivLoadSummary, config: Config, store: GraphStore, run: RunInfo
+) -> int:
+    ontology = load_ontology(store, Minter(config.iri_base))
+    failed = bool(summary.rejected or summary.missing or summary.quarantined)
+    if summary.outcome.changes or ontology:
+        counts = {
+            "quarantined": summary.quarantined,
+            "graphs_changed": len(summary.outcome.changes),
+            "graphs_unchanged": summary.outcome.unchanged,
+            "graphs_rejected": len(summary.rejected),
+            "triples_added": summary.outcome.triples_added,
+            "triples_removed": summary.outcome.triples_removed,
+        }
+        record_run(store, run, outcome="partial" if failed else "ok", counts=counts)
     print("\n".join(summary.lines()))
     print(f"store: {config.store.path} holds {store.quad_count()} quads")
-    return 0 if not (summary.rejected or summary.missing or summary.quarantined) else 1
+    return 1 if failed else 0
 
 
 def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
@@ -123,10 +137,13 @@ def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
         for arxiv_id in (*result.missing, *result.invalid):
             print(f"missing: {arxiv_id}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
+    run = RunInfo.start(config)
     with closing(config.store.open()) as store:
-        summary = load_records(result.records, config, store)
+        summary = load_records(
+            result.records, config, store, run=run, changes_dir=changes_dir_for(config, run)
+        )
         summary.missing = [*result.missing, *result.invalid]
-        return _finish_arxiv_load(summary, config, store)
+        return _finish_arxiv_load(summary, config, store, run)
 
 
 def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
@@ -150,11 +167,15 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
                 collected += page.arxiv_records
             _print_records(collected)
             return 0
+        run = RunInfo.start(config)
+        changes = changes_dir_for(config, run)
         with closing(config.store.open()) as store:
             for page in pages:
                 note_quarantined(summary, page.quarantined, config)
-                load_records(page.arxiv_records, config, store, summary=summary)
-            return _finish_arxiv_load(summary, config, store)
+                load_records(
+                    page.arxiv_records, config, store, summary=summary, run=run, changes_dir=changes
+                )
+            return _finish_arxiv_load(summary, config, store, run)
     finally:
         client.http.close()
 
@@ -168,12 +189,21 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
             print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
         return 1 if reader.quarantined else 0
     summary = ArxivLoadSummary()
+    run = RunInfo.start(config)
     with closing(config.store.open()) as store:
-        load_records(reader, config, store, summary=summary, batch_size=args.batch_size)
+        load_records(
+            reader,
+            config,
+            store,
+            summary=summary,
+            batch_size=args.batch_size,
+            run=run,
+            changes_dir=changes_dir_for(config, run),
+        )
         note_quarantined(summary, reader.quarantined, config)
         for bad in reader.quarantined:
             print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
-        return _finish_arxiv_load(summary, config, store)
+        return _finish_arxiv_load(summary, config, store, run)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

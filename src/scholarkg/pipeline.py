@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from scholarkg.changes import GraphChange, diff, ntriples_set, write_change
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
 from scholarkg.enrich import Enrichment, accepted_records, enrich_profile
@@ -17,6 +19,7 @@ from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
 from scholarkg.people import People
+from scholarkg.provenance import RunInfo, graph_metadata, report_graph_iri, run_record
 from scholarkg.resolve import researcher_keys
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.store.base import GraphStore
@@ -31,12 +34,34 @@ Finding = dict[str, str | None]
 
 @dataclass(frozen=True)
 class StagedGraph:
-    """A validated graph written to disk, ready to load."""
+    """A validated graph written to disk (with its SHACL report), ready to load."""
 
     iri: str
     path: str
     triples: int
     warnings: int
+    source: str | None = None
+    source_sha256: str | None = None
+    report_path: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What loading staged graphs changed in the store."""
+
+    changes: tuple[GraphChange, ...] = ()
+    unchanged: int = 0
+
+    @property
+    def triples_added(self) -> int:
+        return sum(c.added for c in self.changes)
+
+    @property
+    def triples_removed(self) -> int:
+        return sum(c.removed for c in self.changes)
+
+    def __add__(self, other: LoadOutcome) -> LoadOutcome:
+        return LoadOutcome(self.changes + other.changes, self.unchanged + other.unchanged)
 
 
 @dataclass(frozen=True)
@@ -130,8 +155,20 @@ def gate_and_stage(graphs: list[NamedGraph], config: Config) -> GateResult:
         path = _staging_path(config, str(named.iri))
         path.parent.mkdir(parents=True, exist_ok=True)
         named.graph.serialize(path, format="nt", encoding="utf-8")
+        report_path = path.with_suffix(".shacl.nt")
+        report_iri = report_graph_iri(str(named.iri))
+        skolem = report.report_graph.skolemize(authority=report_iri, basepath="#")
+        skolem.serialize(report_path, format="nt", encoding="utf-8")
         staged.append(
-            StagedGraph(str(named.iri), str(path), len(named.graph), len(report.warnings))
+            StagedGraph(
+                str(named.iri),
+                str(path),
+                len(named.graph),
+                len(report.warnings),
+                named.source,
+                named.source_sha256,
+                str(report_path),
+            )
         )
     return GateResult(tuple(staged), tuple(rejected), tuple(findings))
 
@@ -205,10 +242,52 @@ def load_ontology(store: GraphStore, minter: Minter) -> int:
     return total
 
 
-def load_staged(staged: list[StagedGraph], store: GraphStore) -> int:
-    """Replace each staged graph in the store (one transaction per graph); returns triples."""
-    total = 0
+def load_staged(
+    staged: list[StagedGraph],
+    store: GraphStore,
+    run: RunInfo,
+    *,
+    changes_dir: Path | None = None,
+) -> LoadOutcome:
+    """Replace each staged graph whose content changed (one transaction per graph).
+
+    Unchanged graphs are not written at all. A changed graph is written with its provenance
+    (run, time, source, source hash, SHACL report link) and its change set is kept as N-Quads
+    under ``changes_dir``.
+    """
+    changes: list[GraphChange] = []
+    unchanged = 0
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for item in staged:
-        store.replace_graph_ntriples(item.iri, Path(item.path).read_text(encoding="utf-8"))
-        total += item.triples
-    return total
+        text = Path(item.path).read_text(encoding="utf-8")
+        own = f"<{item.iri}>"
+        old = {t for t in store.triples_in(item.iri) if t[0] != own}
+        added, removed = diff(old, ntriples_set(text))
+        if not added and not removed:
+            unchanged += 1
+            continue
+        if changes_dir is not None:
+            changes.append(write_change(changes_dir, item.iri, added, removed))
+        else:
+            changes.append(GraphChange(item.iri, len(added), len(removed)))
+        if item.report_path:
+            report = Path(item.report_path).read_text(encoding="utf-8")
+            store.replace_graph_ntriples(report_graph_iri(item.iri), report)
+        meta = graph_metadata(
+            item.iri, run, generated_at=now, source=item.source, source_sha256=item.source_sha256
+        )
+        store.replace_graph_ntriples(item.iri, text + meta.serialize(format="nt"))
+    return LoadOutcome(tuple(changes), unchanged)
+
+
+def record_run(store: GraphStore, run: RunInfo, *, outcome: str, counts: dict[str, int]) -> None:
+    """Write the run's prov:Activity into its own named graph."""
+    ended = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    store.replace_graph(
+        run.graph_iri, run_record(run, ended_at=ended, outcome=outcome, counts=counts)
+    )
+
+
+def changes_dir_for(config: Config, run: RunInfo) -> Path:
+    """Where a run's change set files go."""
+    return config.data_dir / "changes" / run.iri.rsplit("/", 1)[-1]

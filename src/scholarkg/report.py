@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from scholarkg.pipeline import StageResult
+from scholarkg.pipeline import LoadOutcome, StageResult
 
 
 @dataclass
@@ -22,6 +22,9 @@ class RunReport:
     triples_loaded: int = 0
     ontology_triples: int = 0
     store_quads: int = 0
+    run_iri: str = ""
+    load: LoadOutcome = field(default_factory=LoadOutcome)
+    changes_dir: str | None = None
 
     @property
     def profiles_ok(self) -> int:
@@ -71,6 +74,32 @@ class RunReport:
         return "degraded" if self.degraded else "ok"
 
     @property
+    def changed_anything(self) -> bool:
+        return bool(self.load.changes or self.ontology_triples)
+
+    def counts(self) -> dict[str, int]:
+        """The counts recorded on the run's prov:Activity."""
+        return {
+            "papers": self.papers,
+            "quarantined": self.quarantined_records,
+            "graphs_changed": len(self.load.changes),
+            "graphs_unchanged": self.load.unchanged,
+            "graphs_rejected": len(self.rejected_graphs),
+            "triples_added": self.load.triples_added,
+            "triples_removed": self.load.triples_removed,
+        }
+
+    def change_line(self) -> str:
+        if not self.changed_anything:
+            return f"changes: nothing new: {self.load.unchanged} graphs unchanged, nothing written"
+        return (
+            f"changes: {len(self.load.changes)} graphs changed "
+            f"(+{self.load.triples_added} / -{self.load.triples_removed} triples), "
+            f"{self.load.unchanged} unchanged"
+            + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
+        )
+
+    @property
     def succeeded(self) -> bool:
         return self.outcome in ("ok", "degraded")
 
@@ -89,9 +118,10 @@ class RunReport:
             f"profiles: {self.profiles_ok} loaded, {len(self.failures)} failed",
             f"papers: {self.papers} loaded, {self.quarantined_records} quarantined; "
             f"{self.resolved} resolved to arXiv, {len(self.unresolved)} unresolved",
-            f"triples: {self.triples_loaded} loaded this run (+{self.ontology_triples} ontology); "
-            f"store holds {self.store_quads} quads",
+            f"triples: {self.triples_loaded} passed the gate (+{self.ontology_triples} ontology "
+            f"loaded); store holds {self.store_quads} quads",
             f"validation: {self.validation_line()}",
+            self.change_line(),
         ]
         lines += [f"degraded: {reason}" for reason in self.degraded]
         lines += [f"failed: {source}: {error}" for source, error in self.failures]
@@ -122,7 +152,9 @@ class RunReport:
                 f"# scholarkg run report ({self.outcome})",
                 f"Started {self.started_at}, finished {self.finished_at}.",
                 "",
-                *[f"- {line}" for line in self.summary_lines()[:5]],
+                f"Run `{self.run_iri}`.",
+                "",
+                *[f"- {line}" for line in self.summary_lines()[:6]],
                 "",
                 "## Profiles",
                 "| profile | papers | quarantined | triples | rejected graphs |",
@@ -135,6 +167,11 @@ class RunReport:
                 "",
                 "## Unresolved papers",
                 unresolved,
+                "",
+                "## Change set",
+                "| graph | added | removed |",
+                "|---|---|---|",
+                *[f"| {c.graph} | {c.added} | {c.removed} |" for c in self.load.changes],
                 "",
                 "## SHACL findings",
                 "| severity | focus | path | message |",

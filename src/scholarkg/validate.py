@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyshacl import validate as pyshacl_validate
-from rdflib import RDF, Graph, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from scholarkg.resources import ontology_graph, shapes_graph
@@ -148,11 +148,16 @@ def validate_graphs(graphs: list[NamedGraph]) -> list[ValidationReport]:
 
 
 def _report_for(report_graph: Graph, findings: tuple[Finding, ...]) -> Graph:
-    """The part of a SHACL report graph about ``findings``' focus nodes."""
+    """A ``sh:ValidationReport`` holding only the results about ``findings``' focus nodes."""
     focus = {URIRef(f.focus) for f in findings}
     part = Graph()
+    report = BNode()
+    part.add((report, RDF.type, SH.ValidationReport))
+    conforms = not any(f.severity == "Violation" for f in findings)
+    part.add((report, SH.conforms, Literal(conforms)))
     for result in report_graph.subjects(RDF.type, SH.ValidationResult):
         if report_graph.value(result, SH.focusNode) in focus:
+            part.add((report, SH.result, result))
             for triple in report_graph.triples((result, None, None)):
                 part.add(triple)
     return part

@@ -15,6 +15,7 @@ class NamedGraph:
     graph: Graph
     source: str
     kind: str  # "profile" | "snapshot" | "arxiv"
+    source_sha256: str | None = None
 
     def __len__(self) -> int:
         return len(self.graph)

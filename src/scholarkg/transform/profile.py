@@ -158,7 +158,8 @@ def profile_graph(
     slug = profile_slug(profile)
     for verdict in resolutions:
         _add_resolution(graph, minter, slug, paper_iri(verdict.paper, minter, resolved), verdict)
-    return NamedGraph(minter.profile_graph(slug), graph, profile.source, "profile")
+    iri = minter.profile_graph(slug)
+    return NamedGraph(iri, graph, profile.source, "profile", profile.content_sha256)
 
 
 def resolved_ids(resolutions: Sequence[Resolution]) -> dict[str, str]:
@@ -205,7 +206,7 @@ def snapshot_graph(
         graph.add((observation, SKG.observationOf, researcher))
         graph.add((observation, PROV.wasDerivedFrom, snapshot))
     iri = minter.snapshot_graph(slug, profile.content_sha256)
-    return NamedGraph(iri, graph, profile.source, "snapshot")
+    return NamedGraph(iri, graph, profile.source, "snapshot", profile.content_sha256)
 
 
 def transform_profile(
