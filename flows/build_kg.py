@@ -26,6 +26,7 @@ from scholarkg.pipeline import (
     stage_profile,
 )
 from scholarkg.provenance import RunInfo
+from scholarkg.publish import Publication, publish
 from scholarkg.report import RunReport, now_iso
 
 
@@ -63,6 +64,13 @@ def record(report: RunReport, run: RunInfo, config: Config) -> None:
         record_run(store, run, outcome=report.outcome, counts=report.counts())
 
 
+@task(retries=1, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def publish_dataset(config: Config) -> Publication:
+    """I/O: write the configured dumps and the VoID + DCAT description."""
+    with closing(config.store.open()) as store:
+        return publish(store, config)
+
+
 @flow(name="build_kg")
 def build_kg(
     config_path: str | None = None,
@@ -90,6 +98,8 @@ def build_kg(
     report.finished_at = now_iso()
     if report.changed_anything:
         record(report, run, config)
+        publication = publish_dataset(config)
+        report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
     report.write_json(config.reports_dir)
     create_markdown_artifact(key="build-kg-report", markdown=report.to_markdown())
     findings = [dict(f) for s in report.stages for f in s.findings]

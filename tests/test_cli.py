@@ -155,3 +155,29 @@ def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Pat
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=10) == 0
+
+
+def test_export_writes_a_dump_that_round_trips(tmp_path: Path, config_file: Path) -> None:
+    import hashlib
+
+    import pyoxigraph as ox
+
+    from scholarkg.config import load_config
+    from scholarkg.iris import Minter
+    from scholarkg.pipeline import fetch_profile_source, load_ontology, load_staged, stage_profile
+    from scholarkg.provenance import RunInfo
+    from scholarkg.store.embedded import EmbeddedStore
+
+    config = load_config(config_file)
+    staged = stage_profile(fetch_profile_source(str(SAMPLE_PROFILE), config), config).staged
+    with EmbeddedStore(config.store.path) as store:
+        load_ontology(store, Minter(config.iri_base))
+        load_staged(list(staged), store, RunInfo.start(config))
+        expected = {str(q) for q in store.native}
+    out = tmp_path / "dump.nq"
+    assert (
+        main(["export", "--format", "nq", "--output", str(out), "--config", str(config_file)]) == 0
+    )
+    assert {str(q) for q in ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS)} == expected
+    digest, name = (tmp_path / "dump.nq.sha256").read_text().split()
+    assert (digest, name) == (hashlib.sha256(out.read_bytes()).hexdigest(), "dump.nq")

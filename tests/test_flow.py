@@ -58,11 +58,18 @@ def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) 
     config = write_config(tmp_path, [SAMPLE_PROFILE])
     first = build_kg(config_path=str(config))
     assert first.changed_anything and len(first.load.changes) == 2
+    # A run that changed something publishes: a dump with its checksum and a VoID description.
+    dump = tmp_path / "data" / "exports" / "scholarkg.nq"
+    assert dump.exists() and (tmp_path / "data" / "exports" / "scholarkg.nq.sha256").exists()
+    void = (tmp_path / "data" / "void.ttl").read_text(encoding="utf-8")
+    assert "void:Dataset" in void and "scholarkg.nq" in void
+    assert first.published == [str(dump), str(tmp_path / "data" / "void.ttl")]
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         before = {g: store.triples_in(g) for g in store.graph_names()}
     second = build_kg(config_path=str(config))
     assert second.load.changes == () and second.load.unchanged == 2
     assert second.ontology_triples == 0 and not second.changed_anything
+    assert second.published == []
     assert "changes: nothing new: 2 graphs unchanged, nothing written" in second.summary_lines()
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         assert {g: store.triples_in(g) for g in store.graph_names()} == before

@@ -57,8 +57,9 @@ def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | Non
 
 def test_every_saved_query_has_a_header_and_a_test() -> None:
     names = {q.name for q in saved_queries()}
-    assert len(names) >= 6
-    source = Path(__file__).read_text(encoding="utf-8")
+    assert len(names) >= 12
+    here = Path(__file__).parent
+    source = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_queries*.py"))
     for query in saved_queries():
         assert query.description, f"{query.path} has no header comment"
         assert f'"{query.name}"' in source, f"no test runs {query.name}"
@@ -179,6 +180,10 @@ def test_parameters_are_escaped(store: EmbeddedStore) -> None:
     assert rows(store, "coauthors", researcher=hostile) == []
     with pytest.raises(QueryError):
         bind_parameters("SELECT * {}", {"bad name": "x"})
+    with pytest.raises(QueryError, match="not a usable IRI"):
+        bind_parameters("SELECT * {}", {"subject": "<https://e.org/> } ; DROP ALL ; <x>"})
+    bound = bind_parameters("SELECT * {}", {"subject": "<https://e.org/a>", "name": "<b"})
+    assert bound.endswith('VALUES (?subject ?name) { (<https://e.org/a> "<b") }\n')
 
 
 def test_unknown_query_name_lists_the_saved_ones() -> None:

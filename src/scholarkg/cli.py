@@ -17,6 +17,7 @@ from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantine
 from scholarkg.clients import archive_for, arxiv_api_client, http_client, oai_client
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError, QueryError, ScholarKGError
+from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.oai_pmh import HarvestState
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
@@ -24,6 +25,7 @@ from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
 from scholarkg.provenance import RunInfo
+from scholarkg.publish import export
 from scholarkg.query import (
     FORMATS,
     bind_parameters,
@@ -206,6 +208,22 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
         return _finish_arxiv_load(summary, config, store, run)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    config = _config(args)
+    with closing(config.store.open(read_only=True)) as store:
+        result = export(
+            store,
+            config,
+            args.format,
+            graph=args.graph,
+            path=Path(args.output) if args.output else None,
+        )
+    unit = "quads" if args.format in ("nq", "trig") else "triples"
+    print(f"wrote {result.path} ({result.triples_or_quads} {unit}, {result.byte_size} bytes)")
+    print(f"sha256 {result.sha256} in {result.sha256_path}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from scholarkg.serve import run_server
 
@@ -293,6 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json", action="store_true", help="print the records, do not load")
         common(sub)
         sub.set_defaults(handler=handler)
+
+    dump = commands.add_parser("export", help="write a dump of the store with its SHA-256")
+    dump.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="nq")
+    dump.add_argument("--graph", metavar="IRI", help="only this named graph")
+    dump.add_argument("--output", metavar="PATH", help="file to write (default: data/exports/…)")
+    common(dump)
+    dump.set_defaults(handler=cmd_export)
 
     serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint and linked data")
     serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")

@@ -79,6 +79,16 @@ class ArxivConfig:
 
 
 @dataclass(frozen=True)
+class PublishConfig:
+    """What a run publishes for integrators: dumps and the dataset description."""
+
+    dumps: tuple[str, ...] = ("nq",)
+    license: str = "https://creativecommons.org/publicdomain/zero/1.0/"
+    endpoint_url: str | None = None
+    download_base: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole checked configuration."""
 
@@ -93,6 +103,7 @@ class Config:
     arxiv: ArxivConfig = field(default_factory=ArxivConfig)
     people_merge: Mapping[str, str] = field(default_factory=dict)
     people_split: Mapping[str, str] = field(default_factory=dict)
+    publish: PublishConfig = field(default_factory=PublishConfig)
 
     @property
     def raw_dir(self) -> Path:
@@ -109,6 +120,10 @@ class Config:
     @property
     def state_dir(self) -> Path:
         return self.data_dir / "state"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
 
     def with_store_path(self, path: Path | None) -> Config:
         return self if path is None else replace(self, store=replace(self.store, path=path))
@@ -141,6 +156,7 @@ _SECTIONS: dict[str, set[str]] = {
         "overrides",
     },
     "report": {"summary_query"},
+    "publish": {"dumps", "license", "endpoint_url", "download_base"},
     "subject_codes": set(),
     "people": {"merge", "split"},
 }
@@ -271,6 +287,24 @@ def load_config(path: Path | None = None) -> Config:
         arxiv=_arxiv_config(raw, where),
         people_merge=_string_table(people.get("merge", {}), "[people.merge]", where),
         people_split=_string_table(people.get("split", {}), "[people.split]", where),
+        publish=_publish_config(raw, where),
+    )
+
+
+def _publish_config(raw: Mapping[str, Any], where: Path) -> PublishConfig:
+    from scholarkg.export import FORMATS
+
+    dumps = _get(raw, "publish", "dumps", list, where)
+    unknown = [d for d in dumps if d not in FORMATS]
+    if unknown:
+        raise ConfigError(
+            f"{where}: [publish] dumps: unknown format(s) {unknown}; use {sorted(FORMATS)}"
+        )
+    return PublishConfig(
+        dumps=tuple(dumps),
+        license=_get(raw, "publish", "license", str, where),
+        endpoint_url=_optional_str(raw, "publish", "endpoint_url", where),
+        download_base=_optional_str(raw, "publish", "download_base", where),
     )
 
 

@@ -47,5 +47,9 @@ class LoadError(ScholarKGError):
     """The triple store refused, was unreachable or was locked."""
 
 
+class ExportError(ScholarKGError):
+    """A dump could not be read from the store or written to disk."""
+
+
 class QueryError(ScholarKGError):
     """A SPARQL query could not be read or run."""

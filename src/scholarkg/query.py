@@ -12,9 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Literal
 
-from scholarkg.errors import QueryError
+from scholarkg.errors import LoadError, QueryError
 from scholarkg.resources import queries_dir
 from scholarkg.store.base import GraphStore
+from scholarkg.store.sparql_text import iri_ref
 
 FORMATS = ("table", "csv", "json")
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -71,15 +72,29 @@ def resolve_query(name_or_path: str) -> SavedQuery:
     return _read_saved(path)
 
 
+def _term(value: str) -> str:
+    """``<iri>`` for a value written in angle brackets, else an escaped string literal."""
+    if value.startswith("<") and value.endswith(">"):
+        try:
+            return iri_ref(value[1:-1])
+        except LoadError as exc:
+            raise QueryError(f"{value!r}: not a usable IRI") from exc
+    return Literal(value).n3()
+
+
 def bind_parameters(sparql: str, params: dict[str, str]) -> str:
-    """Bind ``?name`` variables by a trailing VALUES clause; values are escaped as literals."""
+    """Bind ``?name`` variables by a trailing VALUES clause.
+
+    A value in angle brackets (``<https://…>``) is bound as an IRI, anything else as a string
+    literal; both are escaped, so no value can change the query.
+    """
     if not params:
         return sparql
     for name in params:
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
     names = " ".join(f"?{n}" for n in params)
-    values = " ".join(Literal(v).n3() for v in params.values())
+    values = " ".join(_term(v) for v in params.values())
     return f"{sparql.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
 
 

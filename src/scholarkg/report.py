@@ -25,6 +25,7 @@ class RunReport:
     run_iri: str = ""
     load: LoadOutcome = field(default_factory=LoadOutcome)
     changes_dir: str | None = None
+    published: list[str] = field(default_factory=list)
 
     @property
     def profiles_ok(self) -> int:
@@ -123,6 +124,8 @@ class RunReport:
             f"validation: {self.validation_line()}",
             self.change_line(),
         ]
+        if self.published:
+            lines.append(f"published: {', '.join(self.published)}")
         lines += [f"degraded: {reason}" for reason in self.degraded]
         lines += [f"failed: {source}: {error}" for source, error in self.failures]
         lines += [f"warning: {w}" for s in self.stages for w in s.warnings]

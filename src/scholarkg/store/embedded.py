@@ -60,6 +60,11 @@ class EmbeddedStore:
         except (OSError, SyntaxError, ValueError) as exc:
             raise LoadError(f"{self.path}: cannot replace graph <{iri}>: {exc}") from exc
 
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store itself, for streaming dumps and bulk loads."""
+        return self._store
+
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update in one transaction (the store must be open read-write)."""
         try:
