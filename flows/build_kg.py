@@ -11,11 +11,10 @@ from prefect.cache_policies import NO_CACHE
 
 from scholarkg.config import Config, load_config
 from scholarkg.enrich import Enrichment
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import LoadError, ScholarKGError
 from scholarkg.iris import Minter
 from scholarkg.pipeline import (
     LoadOutcome,
-    StagedGraph,
     StageResult,
     changes_dir_for,
     enrich_profile_source,
@@ -24,10 +23,12 @@ from scholarkg.pipeline import (
     load_staged,
     record_run,
     stage_profile,
+    with_pending,
 )
 from scholarkg.provenance import RunInfo
 from scholarkg.publish import Publication, publish
 from scholarkg.report import RunReport, now_iso
+from scholarkg.staging import StagedGraph, staging_dir
 
 
 @task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
@@ -92,11 +93,16 @@ def build_kg(
             report.failures.append((location, str(exc)))
     staged = [graph for result in report.stages for graph in result.staged]
     report.triples_loaded = sum(graph.triples for graph in staged)
-    report.load, report.ontology_triples, report.store_quads = load(staged, run, config)
+    outbox = with_pending(staged, config)
+    try:
+        report.load, report.ontology_triples, report.store_quads = load(outbox, run, config)
+    except LoadError as exc:
+        report.store_error = f"{exc}; {len(outbox)} graphs kept in {staging_dir(config)}"
+        logger.error(report.store_error)
     if report.load.changes:
         report.changes_dir = str(changes_dir_for(config, run))
     report.finished_at = now_iso()
-    if report.changed_anything:
+    if report.changed_anything and not report.store_error:
         record(report, run, config)
         publication = publish_dataset(config)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]

@@ -110,3 +110,24 @@ def test_same_flow_against_a_real_oxigraph_server(tmp_path: Path, oxigraph_url: 
         store.close()
     again = build_kg(config_path=str(config))
     assert again.load.changes == () and again.load.unchanged == 2
+
+
+def test_locked_store_keeps_graphs_for_the_next_run(tmp_path: Path) -> None:
+    from scholarkg_flows.build_kg import build_kg
+
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    with EmbeddedStore(tmp_path / "store"):  # another writer holds the store
+        locked = build_kg(config_path=str(config))
+    assert locked.outcome == "failed" and locked.store_error
+    assert "cannot open the Oxigraph store" in locked.store_error
+    assert "2 graphs kept in" in locked.store_error
+    assert len(list((tmp_path / "data" / "staging").glob("*.json"))) == 2
+    # The next run builds a different profile; what the locked run staged loads too.
+    other = write_config(tmp_path, [SECOND_PROFILE])
+    report = build_kg(config_path=str(other))
+    assert report.outcome == "ok" and len(report.load.changes) == 4
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        names = store.graph_names()
+    assert "https://w3id.org/scholarkg/id/graph/profile/leonard-hussenot" in names
+    assert "https://w3id.org/scholarkg/id/graph/profile/robert-dadashi" in names
+    assert not list((tmp_path / "data" / "staging").glob("*.json"))

@@ -22,6 +22,7 @@ from scholarkg.people import People
 from scholarkg.provenance import RunInfo, graph_metadata, report_graph_iri, run_record
 from scholarkg.resolve import researcher_keys
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
+from scholarkg.staging import StagedGraph, discard, pending_staged, stage_graph
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
 from scholarkg.transform import NamedGraph
@@ -30,19 +31,6 @@ from scholarkg.transform.profile import transform_profile
 from scholarkg.validate import quarantine_graph, validate_graphs
 
 Finding = dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class StagedGraph:
-    """A validated graph written to disk (with its SHACL report), ready to load."""
-
-    iri: str
-    path: str
-    triples: int
-    warnings: int
-    source: str | None = None
-    source_sha256: str | None = None
-    report_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,12 +123,6 @@ def quarantine_records(records: tuple[QuarantinedRecord, ...], root: Path) -> No
         )
 
 
-def _staging_path(config: Config, iri: str) -> Path:
-    tail = iri.split("/graph/", 1)[-1]
-    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in tail)
-    return config.data_dir / "staging" / f"{safe}.nt"
-
-
 def gate_and_stage(graphs: list[NamedGraph], config: Config) -> GateResult:
     """Validate the graphs; write the passing ones to staging, quarantine the rest."""
     staged: list[StagedGraph] = []
@@ -152,24 +134,7 @@ def gate_and_stage(graphs: list[NamedGraph], config: Config) -> GateResult:
             quarantine_graph(named, report, config.quarantine_dir)
             rejected.append(str(named.iri))
             continue
-        path = _staging_path(config, str(named.iri))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        named.graph.serialize(path, format="nt", encoding="utf-8")
-        report_path = path.with_suffix(".shacl.nt")
-        report_iri = report_graph_iri(str(named.iri))
-        skolem = report.report_graph.skolemize(authority=report_iri, basepath="#")
-        skolem.serialize(report_path, format="nt", encoding="utf-8")
-        staged.append(
-            StagedGraph(
-                str(named.iri),
-                str(path),
-                len(named.graph),
-                len(report.warnings),
-                named.source,
-                named.source_sha256,
-                str(report_path),
-            )
-        )
+        staged.append(stage_graph(named, report.report_graph, len(report.warnings), config))
     return GateResult(tuple(staged), tuple(rejected), tuple(findings))
 
 
@@ -251,7 +216,8 @@ def load_staged(
 ) -> LoadOutcome:
     """Replace each staged graph whose content changed (one transaction per graph).
 
-    Unchanged graphs are not written at all. A changed graph is written with its provenance
+    Unchanged graphs are not written at all; either way the staged files are then discarded (a
+    failure leaves them for the next run). A changed graph is written with its provenance
     (run, time, source, source hash, SHACL report link) and its change set is kept as N-Quads
     under ``changes_dir``.
     """
@@ -265,6 +231,7 @@ def load_staged(
         added, removed = diff(old, ntriples_set(text))
         if not added and not removed:
             unchanged += 1
+            discard(item)
             continue
         if changes_dir is not None:
             changes.append(write_change(changes_dir, item.iri, added, removed))
@@ -277,7 +244,14 @@ def load_staged(
             item.iri, run, generated_at=now, source=item.source, source_sha256=item.source_sha256
         )
         store.replace_graph_ntriples(item.iri, text + meta.serialize(format="nt"))
+        discard(item)
     return LoadOutcome(tuple(changes), unchanged)
+
+
+def with_pending(staged: list[StagedGraph], config: Config) -> list[StagedGraph]:
+    """``staged`` plus what earlier runs staged but could not load (newest staging wins)."""
+    current = {item.iri for item in staged}
+    return [p for p in pending_staged(config) if p.iri not in current] + staged
 
 
 def record_run(store: GraphStore, run: RunInfo, *, outcome: str, counts: dict[str, int]) -> None:

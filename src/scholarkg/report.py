@@ -26,6 +26,7 @@ class RunReport:
     load: LoadOutcome = field(default_factory=LoadOutcome)
     changes_dir: str | None = None
     published: list[str] = field(default_factory=list)
+    store_error: str | None = None
 
     @property
     def profiles_ok(self) -> int:
@@ -68,7 +69,7 @@ class RunReport:
     def outcome(self) -> str:
         """``failed`` (nothing loaded), ``partial`` (something failed or was quarantined),
         ``degraded`` (arXiv unreachable; profiles loaded without enrichment) or ``ok``."""
-        if self.failures and not self.stages:
+        if self.store_error or (self.failures and not self.stages):
             return "failed"
         if self.failures or self.rejected_graphs or self.quarantined_records:
             return "partial"
@@ -126,6 +127,8 @@ class RunReport:
         ]
         if self.published:
             lines.append(f"published: {', '.join(self.published)}")
+        if self.store_error:
+            lines.append(f"failed: store: {self.store_error} for the next run")
         lines += [f"degraded: {reason}" for reason in self.degraded]
         lines += [f"failed: {source}: {error}" for source, error in self.failures]
         lines += [f"warning: {w}" for s in self.stages for w in s.warnings]

@@ -1,21 +1,41 @@
-"""arXiv record → RDF: one named graph per e-print, keyed by arXiv id without version."""
+"""arXiv record → RDF: one named graph per e-print, keyed by arXiv id without version.
+
+:func:`emit_arxiv` is the mapping, written once against :class:`~scholarkg.transform.emit.Emitter`;
+:func:`arxiv_graph` runs it into an rdflib graph, the bulk path (``scholarkg.bulk``) into
+N-Triples term strings.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from rdflib import OWL, RDF, Graph, Literal, URIRef
+from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from scholarkg.iris import FABIO, SKG, Minter, name_key
+from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, name_key
 from scholarkg.models import ArxivRecord
 from scholarkg.transform import NamedGraph
-from scholarkg.transform.profile import add_authorship, add_categories
-from scholarkg.transform.terms import date_literal, datetime_literal, int_literal
+from scholarkg.transform.emit import Emitter, GraphEmitter, T, Terms
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 ARXIV_DOI_PREFIX = "10.48550/arXiv."
+
+# Vocabulary as plain strings (rdflib's Namespace attribute access builds a new URIRef each time).
+A = str(RDF.type)
+PAPER, PREPRINT, PERSON = str(SKG.Paper), str(FABIO.Preprint), str(SKG.Person)
+AUTHORSHIP, VERSION = str(SKG.Authorship), str(SKG.PaperVersion)
+ARXIV_ID, ARXIV_DOI, DOI = str(SKG.arxivId), str(SKG.arxivDoi), str(SKG.doi)
+TITLE, ABSTRACT, ISSUED = str(DCTERMS.title), str(DCTERMS.abstract), str(DCTERMS.issued)
+MODIFIED, LICENSE, DATE = str(DCTERMS.modified), str(DCTERMS.license), str(DCTERMS.date)
+HAS_VERSION, VERSION_NUMBER = str(DCTERMS.hasVersion), str(SKG.versionNumber)
+PRIMARY_CATEGORY, CATEGORY_P = str(SKG.primaryCategory), str(SKG.category)
+SAME_AS, JOURNAL_REF, COMMENT = str(OWL.sameAs), str(SKG.journalReference), str(SKG.comment)
+NAME, NAME_KEY, HAS_AUTHORSHIP = str(FOAF.name), str(SKG.nameKey), str(SKG.hasAuthorship)
+AUTHOR, WITH_ROLE, ROLE_AUTHOR = str(SKG.author), str(PRO.withRole), str(PRO.author)
+POSITION, NAME_AS_LISTED = str(SKG.position), str(SKG.nameAsListed)
+AFFILIATION_AS_LISTED = str(SKG.affiliationAsListed)
+CATEGORY_NS = str(CATEGORY)
 
 
 def doi_iri(doi: str) -> URIRef:
@@ -27,67 +47,98 @@ def dois(record: ArxivRecord) -> list[str]:
     return [d for d in (record.doi or "").split() if d.startswith("10.")]
 
 
-def _add_people(
-    graph: Graph, minter: Minter, paper: URIRef, record: ArxivRecord, person_keys: Mapping[str, str]
+def _emit_people(
+    out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord, keys: Mapping[str, str]
 ) -> None:
+    v, add, terms = out.vocab, out.add, Terms(out)
+    paper_term = out.iri(paper)
     for position, author in enumerate(record.authors, start=1):
-        key = person_keys.get(author.name) or name_key(author.name)  # decided by the caller
-        person = minter.person(key)
-        graph.add((person, RDF.type, SKG.Person))
-        graph.add((person, FOAF.name, Literal(author.name)))
-        graph.add((person, SKG.nameKey, Literal(key)))
-        authorship = add_authorship(
-            graph, minter, paper, person, key, position=position, name_as_listed=author.name
-        )
+        key = keys.get(author.name) or name_key(author.name)  # decided by the caller
+        person = out.iri(minter.person(key))
+        name = out.plain(author.name)
+        add(person, v(A), v(PERSON))
+        add(person, v(NAME), name)
+        add(person, v(NAME_KEY), out.plain(key))
+        # the authorship, as transform.profile.add_authorship writes it
+        authorship = out.iri(minter.authorship(paper, key))
+        add(paper_term, v(HAS_AUTHORSHIP), authorship)
+        add(authorship, v(A), v(AUTHORSHIP))
+        add(authorship, v(AUTHOR), person)
+        add(authorship, v(WITH_ROLE), v(ROLE_AUTHOR))
+        add(authorship, v(POSITION), terms.integer(position))
+        add(authorship, v(NAME_AS_LISTED), name)
         for affiliation in author.affiliations:
-            graph.add((authorship, SKG.affiliationAsListed, Literal(affiliation)))
+            add(authorship, v(AFFILIATION_AS_LISTED), out.plain(affiliation))
 
 
-def _add_versions(graph: Graph, minter: Minter, paper: URIRef, record: ArxivRecord) -> None:
+def _emit_versions(out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord) -> None:
+    v, add, terms = out.vocab, out.add, Terms(out)
+    paper_term = out.iri(paper)
     for version in record.versions:
-        node = minter.paper_version(paper, version.number)
-        graph.add((paper, DCTERMS.hasVersion, node))
-        graph.add((node, RDF.type, SKG.PaperVersion))
-        graph.add((node, SKG.versionNumber, int_literal(version.number)))
+        node = out.iri(minter.paper_version(paper, version.number))
+        add(paper_term, v(HAS_VERSION), node)
+        add(node, v(A), v(VERSION))
+        add(node, v(VERSION_NUMBER), terms.integer(version.number))
         if version.date is not None:
-            graph.add((node, DCTERMS.date, datetime_literal(version.date)))
+            add(node, v(DATE), terms.datetime(version.date))
         if version.title:
-            graph.add((node, DCTERMS.title, Literal(version.title)))
+            add(node, v(TITLE), out.plain(version.title))
+
+
+def emit_arxiv(
+    record: ArxivRecord,
+    minter: Minter,
+    out: Emitter[T],
+    person_keys: Mapping[str, str] | None = None,
+) -> URIRef:
+    """Emit the e-print, its versions, ordered authorships, categories, DOIs and links.
+
+    Returns the IRI of the record's named graph. ``person_keys`` maps a name as arXiv lists it
+    to a person key decided elsewhere; other names get their normalised key.
+    """
+    v, add, terms = out.vocab, out.add, Terms(out)
+    paper_iri = minter.paper_by_arxiv(record.arxiv_id)
+    paper = out.iri(paper_iri)
+    add(paper, v(A), v(PAPER))
+    add(paper, v(A), v(PREPRINT))
+    add(paper, v(ARXIV_ID), out.plain(record.arxiv_id))
+    add(paper, v(TITLE), out.plain(record.title))
+    if record.abstract:
+        add(paper, v(ABSTRACT), out.plain(record.abstract))
+    if record.published:
+        add(paper, v(ISSUED), terms.date(record.published))
+    if record.updated:
+        add(paper, v(MODIFIED), terms.date(record.updated))
+    primary = record.primary_category
+    others = tuple(c for c in record.categories if c != primary)
+    if primary:  # as transform.profile.add_categories: the primary is also a category
+        add(paper, v(PRIMARY_CATEGORY), v(CATEGORY_NS + primary))
+    for notation in (primary, *others) if primary else others:
+        add(paper, v(CATEGORY_P), v(CATEGORY_NS + notation))
+    add(paper, v(ARXIV_DOI), out.plain(ARXIV_DOI_PREFIX + record.arxiv_id))
+    add(paper, v(SAME_AS), out.external_iri(ARXIV_ABS + record.arxiv_id))
+    for doi in dois(record):
+        add(paper, v(DOI), out.plain(doi))
+        add(paper, v(SAME_AS), out.iri(doi_iri(doi)))
+    if record.journal_ref:
+        add(paper, v(JOURNAL_REF), out.plain(record.journal_ref))
+    if record.comment:
+        add(paper, v(COMMENT), out.plain(record.comment))
+    if record.license and record.license.startswith(("http://", "https://")):
+        add(paper, v(LICENSE), out.external_iri(record.license))
+    _emit_versions(out, minter, paper_iri, record)
+    _emit_people(out, minter, paper_iri, record, person_keys or {})
+    return minter.arxiv_graph(record.arxiv_id)
 
 
 def arxiv_graph(
     record: ArxivRecord, minter: Minter, person_keys: Mapping[str, str] | None = None
 ) -> NamedGraph:
-    """The e-print, its versions, ordered authorships, categories, DOIs and links.
+    """The record's named graph as an rdflib graph (see :func:`emit_arxiv`).
 
     ``person_keys`` maps a name as arXiv lists it to a person key decided elsewhere (resolution
     against a profile's researcher, or config merges); other names get their normalised key.
     """
-    graph = Graph()
-    paper = minter.paper_by_arxiv(record.arxiv_id)
-    graph.add((paper, RDF.type, SKG.Paper))
-    graph.add((paper, RDF.type, FABIO.Preprint))
-    graph.add((paper, SKG.arxivId, Literal(record.arxiv_id)))
-    graph.add((paper, DCTERMS.title, Literal(record.title)))
-    if record.abstract:
-        graph.add((paper, DCTERMS.abstract, Literal(record.abstract)))
-    if record.published:
-        graph.add((paper, DCTERMS.issued, date_literal(record.published)))
-    if record.updated:
-        graph.add((paper, DCTERMS.modified, date_literal(record.updated)))
-    others = tuple(c for c in record.categories if c != record.primary_category)
-    add_categories(graph, paper, record.primary_category, others)
-    graph.add((paper, SKG.arxivDoi, Literal(ARXIV_DOI_PREFIX + record.arxiv_id)))
-    graph.add((paper, OWL.sameAs, URIRef(ARXIV_ABS + record.arxiv_id)))
-    for doi in dois(record):
-        graph.add((paper, SKG.doi, Literal(doi)))
-        graph.add((paper, OWL.sameAs, doi_iri(doi)))
-    if record.journal_ref:
-        graph.add((paper, SKG.journalReference, Literal(record.journal_ref)))
-    if record.comment:
-        graph.add((paper, SKG.comment, Literal(record.comment)))
-    if record.license and record.license.startswith(("http://", "https://")):
-        graph.add((paper, DCTERMS.license, URIRef(record.license)))
-    _add_versions(graph, minter, paper, record)
-    _add_people(graph, minter, paper, record, person_keys or {})
-    return NamedGraph(minter.arxiv_graph(record.arxiv_id), graph, record.source, "arxiv")
+    out = GraphEmitter()
+    iri = emit_arxiv(record, minter, out, person_keys)
+    return NamedGraph(iri, out.graph, record.source, "arxiv")
