@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from contextlib import closing
 from pathlib import Path
+from typing import cast
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 from prefect.cache_policies import NO_CACHE
 
 from scholarkg.config import Config, load_config
@@ -84,18 +91,29 @@ def build_kg(
     config = config.with_store_path(Path(store_path) if store_path else None)
     run = RunInfo.start(config)
     report = RunReport(started_at=run.started_at.isoformat(), run_iri=run.iri)
-    for location in [*config.profiles, *(profiles or [])]:
+    sources = [*config.profiles, *(profiles or [])]
+    # Sync call in a sync flow: Prefect returns the artifact's UUID (not a coroutine).
+    progress = cast(
+        UUID, create_progress_artifact(0.0, key="build-kg-progress", description="profiles done")
+    )
+    for done, location in enumerate(sources, start=1):
         try:
-            sha256 = fetch(location, config)
-            report.stages.append(stage(sha256, enrich(sha256, config), config))
+            with report.timed("fetch"):
+                sha256 = fetch(location, config)
+            with report.timed("enrich"):
+                enrichment = enrich(sha256, config)
+            with report.timed("parse, transform, validate"):
+                report.stages.append(stage(sha256, enrichment, config))
         except ScholarKGError as exc:
             logger.error("profile failed: %s", exc)
             report.failures.append((location, str(exc)))
+        update_progress_artifact(progress, 100.0 * done / len(sources))
     staged = [graph for result in report.stages for graph in result.staged]
     report.triples_loaded = sum(graph.triples for graph in staged)
     outbox = with_pending(staged, config)
     try:
-        report.load, report.ontology_triples, report.store_quads = load(outbox, run, config)
+        with report.timed("load"):
+            report.load, report.ontology_triples, report.store_quads = load(outbox, run, config)
     except LoadError as exc:
         report.store_error = f"{exc}; {len(outbox)} graphs kept in {staging_dir(config)}"
         logger.error(report.store_error)
@@ -104,13 +122,15 @@ def build_kg(
     report.finished_at = now_iso()
     if report.changed_anything and not report.store_error:
         record(report, run, config)
-        publication = publish_dataset(config)
+        with report.timed("publish"):
+            publication = publish_dataset(config)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
     report.write_json(config.reports_dir)
     create_markdown_artifact(key="build-kg-report", markdown=report.to_markdown())
+    columns = ["graph", "severity", "focus", "path", "message", "shape", "value"]
     findings = [dict(f) for s in report.stages for f in s.findings]
-    if findings:
-        create_table_artifact(key="build-kg-shacl-findings", table=findings)
+    table = findings or [dict.fromkeys(columns, "") | {"severity": "none: every graph conforms"}]
+    create_table_artifact(key="build-kg-shacl-findings", table=table)
     for line in report.summary_lines():
         (logger.warning if line.startswith(("degraded:", "failed:")) else logger.info)(line)
     return report

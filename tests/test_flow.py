@@ -29,14 +29,27 @@ def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
     assert years["2023"] == "3"  # 2 in the sample + 1 only the second profile lists
     assert list((tmp_path / "data" / "reports").glob("run-*.json"))
 
-    async def artifact_keys() -> set[str]:
+    async def artifacts() -> dict[str, object]:
         async with get_client() as client:
-            artifacts = await client.read_artifacts()
-        return {a.key for a in artifacts if a.key}
+            found = await client.read_artifacts()
+        return {a.key: a.data for a in found if a.key}
 
     import asyncio
 
-    assert "build-kg-report" in asyncio.run(artifact_keys())
+    published = asyncio.run(artifacts())
+    assert {"build-kg-report", "build-kg-progress", "build-kg-shacl-findings"} <= set(published)
+    markdown = str(published["build-kg-report"])
+    for section in (
+        "## Profiles",
+        "## Failures",
+        "## Unresolved papers",
+        "## Quarantined records",
+        "## Duration per stage",
+        "## Change set",
+        "## SHACL findings",
+    ):
+        assert section in markdown
+    assert "| load |" in markdown and "| fetch |" in markdown
 
 
 def test_flow_keeps_good_profiles_when_one_is_malformed(tmp_path: Path) -> None:

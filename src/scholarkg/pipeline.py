@@ -76,6 +76,7 @@ class StageResult:
     resolved: int = 0
     unresolved: tuple[tuple[str, tuple[str, ...]], ...] = ()
     degraded: str | None = None
+    quarantined: tuple[str, ...] = ()
 
 
 def people_for(config: Config) -> People:
@@ -181,6 +182,7 @@ def stage_profile(sha256: str, config: Config, enrichment: Enrichment | None = N
             (r.paper.title, tuple(c.arxiv_id for c in r.candidates)) for r in enrichment.unresolved
         ),
         degraded=enrichment.degraded,
+        quarantined=tuple(f"{q.source}:{q.line}: {q.reason}" for q in profile.quarantined),
     )
 
 

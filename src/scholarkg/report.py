@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,17 @@ class RunReport:
     changes_dir: str | None = None
     published: list[str] = field(default_factory=list)
     store_error: str | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time spent in the block to ``stage``'s duration."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self.durations[stage] = round(self.durations.get(stage, 0.0) + elapsed, 3)
 
     @property
     def profiles_ok(self) -> int:
@@ -173,6 +187,14 @@ class RunReport:
                 "",
                 "## Unresolved papers",
                 unresolved,
+                "",
+                "## Quarantined records",
+                *([f"- {q}" for st in self.stages for q in st.quarantined] or ["none"]),
+                "",
+                "## Duration per stage",
+                "| stage | seconds |",
+                "|---|---|",
+                *[f"| {name} | {seconds:.2f} |" for name, seconds in self.durations.items()],
                 "",
                 "## Change set",
                 "| graph | added | removed |",
