@@ -129,7 +129,8 @@ def build_kg(
     create_markdown_artifact(key="build-kg-report", markdown=report.to_markdown())
     columns = ["graph", "severity", "focus", "path", "message", "shape", "value"]
     findings = [dict(f) for s in report.stages for f in s.findings]
-    table = findings or [dict.fromkeys(columns, "") | {"severity": "none: every graph conforms"}]
+    empty: dict[str, str | None] = dict.fromkeys(columns, "")
+    table = findings or [empty | {"severity": "none: every graph conforms"}]
     create_table_artifact(key="build-kg-shacl-findings", table=table)
     for line in report.summary_lines():
         (logger.warning if line.startswith(("degraded:", "failed:")) else logger.info)(line)

@@ -82,7 +82,7 @@ def test_harvest_without_watermark_or_from_is_a_clear_error(
     replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["arxiv", "harvest", "--set", "cs", "--config", str(config)]) == 1
-    assert "give --from" in capsys.readouterr().err
+    assert "give a start date (--from" in capsys.readouterr().err
 
 
 def test_load_snapshot_streams_and_quarantines_bad_lines(

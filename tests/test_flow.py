@@ -144,3 +144,26 @@ def test_locked_store_keeps_graphs_for_the_next_run(tmp_path: Path) -> None:
     assert "https://w3id.org/scholarkg/id/graph/profile/leonard-hussenot" in names
     assert "https://w3id.org/scholarkg/id/graph/profile/robert-dadashi" in names
     assert not list((tmp_path / "data" / "staging").glob("*.json"))
+
+
+def test_harvest_arxiv_flow_pages_through_and_publishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arxiv_replay import ReplayServer
+
+    from scholarkg_flows.harvest_arxiv import harvest_arxiv
+
+    replay = ReplayServer().start()
+    try:
+        monkeypatch.setenv("SCHOLARKG_OAI_URL", replay.oai_url)
+        config = write_config(tmp_path, [], arxiv={"min_interval": 0.05})
+        summary = harvest_arxiv(
+            config_path=str(config), set_spec="cs", metadata_prefix="oai_dc", from_date="2024-01-25"
+        )
+    finally:
+        replay.stop()
+    assert (summary.records, summary.loaded, summary.rejected) == (8, 8, [])
+    assert len(summary.outcome.changes) == 8
+    assert (tmp_path / "data" / "void.ttl").exists()
+    state = (tmp_path / "data" / "state" / "oai-harvest.json").read_text()
+    assert "oai_dc set=cs" in state

@@ -18,9 +18,9 @@ from scholarkg.clients import archive_for, arxiv_api_client, http_client, oai_cl
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError, QueryError, ScholarKGError
 from scholarkg.export import FORMATS as EXPORT_FORMATS
-from scholarkg.extract.oai_pmh import HarvestState
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
+from scholarkg.harvest import HarvestJob
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
@@ -150,33 +150,32 @@ def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
 
 def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
     config = _config(args)
-    state = HarvestState(config.state_dir / "oai-harvest.json")
-    key = HarvestState.key(args.prefix, args.set)
-    mark = state.get(key)
-    if mark is None and not args.from_date:
-        raise ConfigError(f"no harvest watermark yet for {key!r}: give --from YYYY-MM-DD")
-    start = mark.from_date if mark else args.from_date
-    print(f"harvesting {key} from {start} ({'watermark' if mark else '--from'})", file=sys.stderr)
+    job = HarvestJob(config.state_dir, args.prefix, args.set)
+    at = job.start(args.from_date)
+    where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
+    print(f"harvesting {job.key} {where}", file=sys.stderr)
     client = oai_client(config)
-    summary = ArxivLoadSummary()
-    collected: list[ArxivRecord] = []
     try:
-        pages = client.harvest(
-            state, metadata_prefix=args.prefix, set_spec=args.set, initial_from=args.from_date
-        )
-        if args.json:
-            for page in pages:
-                collected += page.arxiv_records
-            _print_records(collected)
+        if args.json:  # a look only: no checkpoint, no watermark
+            pages = client.list_records(
+                metadata_prefix=args.prefix, set_spec=args.set, from_date=at.from_date
+            )
+            _print_records([r for page in pages for r in page.arxiv_records])
             return 0
+        summary = ArxivLoadSummary()
         run = RunInfo.start(config)
         changes = changes_dir_for(config, run)
         with closing(config.store.open()) as store:
-            for page in pages:
+            while True:
+                page = job.fetch(client, at)
                 note_quarantined(summary, page.quarantined, config)
                 load_records(
                     page.arxiv_records, config, store, summary=summary, run=run, changes_dir=changes
                 )
+                at = job.page_loaded(at, page)
+                print(f"page {at.pages_done}: {at.records_done} records", file=sys.stderr)
+                if not at.next_token:
+                    break
             return _finish_arxiv_load(summary, config, store, run)
     finally:
         client.http.close()

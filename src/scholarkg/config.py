@@ -89,6 +89,26 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class RunnerConfig:
+    """Which Prefect task runner the flows use."""
+
+    kind: str = "threads"
+    max_workers: int = 2
+    dask_address: str | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """One deployment: a flow on a cron schedule with its parameters."""
+
+    name: str
+    flow: str
+    cron: str
+    timezone: str = "UTC"
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole checked configuration."""
 
@@ -104,6 +124,8 @@ class Config:
     people_merge: Mapping[str, str] = field(default_factory=dict)
     people_split: Mapping[str, str] = field(default_factory=dict)
     publish: PublishConfig = field(default_factory=PublishConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
+    schedules: tuple[ScheduleConfig, ...] = ()
 
     @property
     def raw_dir(self) -> Path:
@@ -159,7 +181,12 @@ _SECTIONS: dict[str, set[str]] = {
     "publish": {"dumps", "license", "endpoint_url", "download_base"},
     "subject_codes": set(),
     "people": {"merge", "split"},
+    "runner": {"kind", "max_workers", "dask_address"},
+    "schedules": set(),
 }
+RUNNER_KINDS = ("threads", "dask")
+FLOWS = ("build_kg", "harvest_arxiv", "load_snapshot")
+_SCHEDULE_KEYS = {"flow", "cron", "timezone", "parameters"}
 
 
 def default_config_path() -> Path:
@@ -246,6 +273,8 @@ def load_config(path: Path | None = None) -> Config:
         override = _absolutise(_read_toml(where), where.resolve().parent)
         _check_keys(override, where)
         raw = _merge(raw, override)
+        if "schedules" in override:  # your schedules replace the defaults, not add to them
+            raw["schedules"] = override["schedules"]
     if env_store := os.environ.get("SCHOLARKG_STORE"):
         raw["store"]["path"] = str(Path(env_store).resolve())
     kind = _get(raw, "store", "kind", str, where)
@@ -288,7 +317,42 @@ def load_config(path: Path | None = None) -> Config:
         people_merge=_string_table(people.get("merge", {}), "[people.merge]", where),
         people_split=_string_table(people.get("split", {}), "[people.split]", where),
         publish=_publish_config(raw, where),
+        runner=_runner_config(raw, where),
+        schedules=_schedules(raw.get("schedules", {}), where),
     )
+
+
+def _runner_config(raw: Mapping[str, Any], where: Path) -> RunnerConfig:
+    kind = _get(raw, "runner", "kind", str, where)
+    if kind not in RUNNER_KINDS:
+        raise ConfigError(
+            f"{where}: [runner] kind must be one of {list(RUNNER_KINDS)}, got {kind!r}"
+        )
+    workers = _get(raw, "runner", "max_workers", int, where)
+    if workers < 1:
+        raise ConfigError(f"{where}: [runner] max_workers must be at least 1")
+    return RunnerConfig(kind, workers, _optional_str(raw, "runner", "dask_address", where))
+
+
+def _schedules(raw: Mapping[str, Any], where: Path) -> tuple[ScheduleConfig, ...]:
+    schedules = []
+    for name, table in raw.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: [schedules.{name}] must be a table")
+        unknown = set(table) - _SCHEDULE_KEYS
+        if unknown:
+            raise ConfigError(f"{where}: [schedules.{name}] unknown key(s): {sorted(unknown)}")
+        flow, cron = table.get("flow"), table.get("cron")
+        if flow not in FLOWS:
+            raise ConfigError(f"{where}: [schedules.{name}] flow must be one of {list(FLOWS)}")
+        if not isinstance(cron, str) or len(cron.split()) != 5:
+            raise ConfigError(f"{where}: [schedules.{name}] cron must be a 5-field cron string")
+        parameters = table.get("parameters", {})
+        if not isinstance(parameters, dict):
+            raise ConfigError(f"{where}: [schedules.{name}] parameters must be a table")
+        timezone = str(table.get("timezone", "UTC"))
+        schedules.append(ScheduleConfig(name, str(flow), cron, timezone, dict(parameters)))
+    return tuple(schedules)
 
 
 def _publish_config(raw: Mapping[str, Any], where: Path) -> PublishConfig:

@@ -226,23 +226,16 @@ class OaiPmhClient:
         ``noRecordsMatch`` yields one empty page (``no_records_match=True``); other OAI errors,
         including ``badResumptionToken`` mid-harvest, raise :class:`OaiPmhError`.
         """
-        if metadata_prefix not in METADATA_PREFIXES:
-            raise ValueError(f"metadataPrefix must be one of {METADATA_PREFIXES}")
-        params: list[tuple[str, str | int]] = [
-            ("verb", "ListRecords"),
-            ("metadataPrefix", metadata_prefix),
-        ]
-        for name, value in (
-            ("set", set_spec),
-            ("from", _date_param(from_date)),
-            ("until", _date_param(until)),
-        ):
-            if value:
-                params.append((name, value))
         previous: str | None = None
+        token: str | None = None
         while True:
-            response = self.http.get(self.base_url, params)
-            page = _parse(response, "ListRecords")
+            page = self.fetch_page(
+                metadata_prefix=metadata_prefix,
+                set_spec=set_spec,
+                from_date=from_date,
+                until=until,
+                resumption_token=token,
+            )
             yield page
             token = page.resumption_token
             if not token:
@@ -250,7 +243,33 @@ class OaiPmhClient:
             if token == previous:
                 raise ExtractError(page.source, f"resumptionToken {token!r} returned twice")
             previous = token
-            params = [("verb", "ListRecords"), ("resumptionToken", token)]
+
+    def fetch_page(
+        self,
+        *,
+        metadata_prefix: str = "arXiv",
+        set_spec: str | None = None,
+        from_date: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        resumption_token: str | None = None,
+    ) -> OaiPage:
+        """One ``ListRecords`` request: the first page, or the page a resumptionToken names
+        (the token is then sent alone with the verb, as the protocol requires)."""
+        if metadata_prefix not in METADATA_PREFIXES:
+            raise ValueError(f"metadataPrefix must be one of {METADATA_PREFIXES}")
+        params: list[tuple[str, str | int]] = [("verb", "ListRecords")]
+        if resumption_token:
+            params.append(("resumptionToken", resumption_token))
+        else:
+            params.append(("metadataPrefix", metadata_prefix))
+            for name, value in (
+                ("set", set_spec),
+                ("from", _date_param(from_date)),
+                ("until", _date_param(until)),
+            ):
+                if value:
+                    params.append((name, value))
+        return _parse(self.http.get(self.base_url, params), "ListRecords")
 
     def get_record(self, arxiv_id: str, *, metadata_prefix: str = "arXiv") -> OaiRecord:
         """One article (OAI exposes articles, not versions: a versioned id is a ValueError).

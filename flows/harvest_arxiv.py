@@ -1,0 +1,136 @@
+"""``harvest_arxiv``: incremental, resumable OAI-PMH harvest, one task per page."""
+
+from __future__ import annotations
+
+from contextlib import closing
+from pathlib import Path
+from typing import cast
+from uuid import UUID
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    update_progress_artifact,
+)
+from prefect.cache_policies import NO_CACHE
+
+from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
+from scholarkg.clients import archive_for, oai_client
+from scholarkg.config import Config, load_config
+from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
+from scholarkg.iris import Minter
+from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
+from scholarkg.provenance import RunInfo
+from scholarkg.publish import publish
+
+
+@task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
+def fetch_page(job: HarvestJob, at: Checkpoint, config: Config) -> str:
+    """I/O: fetch and archive the page the checkpoint points at; returns the archive hash."""
+    client = oai_client(config)
+    try:
+        page = job.fetch(client, at)
+    finally:
+        client.http.close()
+    assert page.archived is not None
+    return page.archived.sha256
+
+
+@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def load_page(
+    job: HarvestJob, at: Checkpoint, sha256: str, run: RunInfo, config: Config
+) -> tuple[Checkpoint, ArxivLoadSummary]:
+    """Validate and load one archived page, then move the checkpoint past it."""
+    page = archived_page(archive_for(config), sha256)
+    summary = ArxivLoadSummary()
+    note_quarantined(summary, page.quarantined, config)
+    with closing(config.store.open()) as store:
+        load_records(
+            page.arxiv_records,
+            config,
+            store,
+            summary=summary,
+            run=run,
+            changes_dir=changes_dir_for(config, run),
+        )
+    return job.page_loaded(at, page), summary
+
+
+@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def finish(summary: ArxivLoadSummary, run: RunInfo, config: Config) -> int:
+    """I/O: ontology, run record and publication when something changed; returns store size."""
+    with closing(config.store.open()) as store:
+        ontology = load_ontology(store, Minter(config.iri_base))
+        if summary.outcome.changes or ontology:
+            counts = {
+                "quarantined": summary.quarantined,
+                "graphs_changed": len(summary.outcome.changes),
+                "graphs_unchanged": summary.outcome.unchanged,
+                "graphs_rejected": len(summary.rejected),
+                "triples_added": summary.outcome.triples_added,
+                "triples_removed": summary.outcome.triples_removed,
+            }
+            failed = summary.rejected or summary.quarantined
+            record_run(store, run, outcome="partial" if failed else "ok", counts=counts)
+            publish(store, config)
+        return store.quad_count()
+
+
+def artifact_key(*parts: str) -> str:
+    """Prefect artifact keys allow lower-case letters, digits and dashes only."""
+    text = "-".join(parts).lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def _merge(total: ArxivLoadSummary, part: ArxivLoadSummary) -> None:
+    total.records += part.records
+    total.loaded += part.loaded
+    total.triples += part.triples
+    total.warnings += part.warnings
+    total.rejected += part.rejected
+    total.quarantined += part.quarantined
+    total.outcome += part.outcome
+
+
+@flow(name="harvest_arxiv")
+def harvest_arxiv(
+    config_path: str | None = None,
+    set_spec: str | None = None,
+    metadata_prefix: str | None = None,
+    from_date: str | None = None,
+    store_path: str | None = None,
+) -> ArxivLoadSummary:
+    """Harvest new and changed arXiv records since the watermark (or an interrupted harvest's
+    checkpoint) for one set, or for every ``[arxiv] harvest_sets`` entry."""
+    logger = get_run_logger()
+    config = load_config(Path(config_path) if config_path else None)
+    config = config.with_store_path(Path(store_path) if store_path else None)
+    prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
+    run = RunInfo.start(config)
+    total = ArxivLoadSummary()
+    for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
+        job = HarvestJob(config.state_dir, prefix, spec)
+        at = job.start(from_date)
+        logger.info(
+            "harvest %s: %s", job.key, "resuming" if job.resuming else f"from {at.from_date}"
+        )
+        progress = cast(UUID, create_progress_artifact(0.0, key=artifact_key("harvest", job.key)))
+        while True:
+            sha256 = fetch_page(job, at, config)
+            at, part = load_page(job, at, sha256, run, config)
+            _merge(total, part)
+            share = at.progress
+            update_progress_artifact(progress, 100.0 if not at.next_token else 100.0 * (share or 0))
+            logger.info("%s: page %d loaded, %d records", job.key, at.pages_done, at.records_done)
+            if not at.next_token:
+                break
+    store_quads = finish(total, run, config)
+    lines = [*total.lines(), f"store holds {store_quads} quads"]
+    create_markdown_artifact(
+        key="harvest-arxiv-report",
+        markdown="# arXiv harvest\n\n" + "\n".join(f"- {line}" for line in lines),
+    )
+    for line in lines:
+        logger.info(line)
+    return total
