@@ -149,9 +149,9 @@ def test_locked_store_keeps_graphs_for_the_next_run(tmp_path: Path) -> None:
 def test_harvest_arxiv_flow_pages_through_and_publishes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from arxiv_replay import ReplayServer
-
     from scholarkg_flows.harvest_arxiv import harvest_arxiv
+
+    from arxiv_replay import ReplayServer
 
     replay = ReplayServer().start()
     try:
