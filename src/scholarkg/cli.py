@@ -16,7 +16,7 @@ from scholarkg import __version__
 from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
 from scholarkg.clients import archive_for, arxiv_api_client, http_client, oai_client
 from scholarkg.config import Config, load_config
-from scholarkg.errors import ConfigError, QueryError, ScholarKGError
+from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGError
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
@@ -52,6 +52,8 @@ def cmd_profile_parse(args: argparse.Namespace) -> int:
     config = _config(args)
     with http_client(config) as http:
         archived = fetch_profile(args.location, archive_for(config), http)
+    if archived is None:  # only possible for a conditional request, which this is not
+        raise ExtractError(args.location, "server answered 304 to an unconditional request")
     profile = parse_archived_profile(archived, config.subject_codes)
     for warning in profile.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from scholarkg.changes import GraphChange, diff, ntriples_set, write_change
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
 from scholarkg.enrich import Enrichment, accepted_records, enrich_profile
+from scholarkg.errors import LoadError
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
+from scholarkg.incremental import Fetched, previous_sha, remember, up_to_date, validators
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
 from scholarkg.people import People
@@ -77,6 +80,7 @@ class StageResult:
     unresolved: tuple[tuple[str, tuple[str, ...]], ...] = ()
     degraded: str | None = None
     quarantined: tuple[str, ...] = ()
+    graph: str = ""
 
 
 def people_for(config: Config) -> People:
@@ -85,8 +89,31 @@ def people_for(config: Config) -> People:
 
 def fetch_profile_source(location: str, config: Config) -> str:
     """Fetch and archive one profile page; returns the archived object's SHA-256."""
+    return fetch_profile_conditionally(location, config).sha256
+
+
+def fetch_profile_conditionally(location: str, config: Config) -> Fetched:
+    """Fetch a profile page, sending the validators of the last load (ETag/Last-Modified).
+
+    A 304 answer reuses the bytes archived last time, so nothing is parsed again for nothing.
+    """
+    etag, last_modified = validators(config, location)
+    previous = previous_sha(config, location)
     with http_client(config) as http:
-        return fetch_profile(location, archive_for(config), http).sha256
+        archived = fetch_profile(
+            location,
+            archive_for(config),
+            http,
+            etag=etag if previous else None,
+            last_modified=last_modified if previous else None,
+        )
+    if archived is None:
+        assert previous is not None
+        return Fetched(location, previous, True, etag, last_modified)
+    headers = {k.lower(): v for k, v in archived.headers.items()}
+    return Fetched(
+        location, archived.sha256, False, headers.get("etag"), headers.get("last-modified")
+    )
 
 
 def load_archived_profile(sha256: str, config: Config) -> Profile:
@@ -109,6 +136,31 @@ def enrich_profile_source(sha256: str, config: Config) -> Enrichment:
         )
     finally:
         client.http.close()
+
+
+def split_unchanged(fetched: list[Fetched], config: Config) -> tuple[list[Fetched], list[Fetched]]:
+    """(to build, already in the store) for freshly fetched sources.
+
+    A source is already in the store when its bytes equal those last loaded and its graph there
+    was written with this configuration and version: building it again would change nothing.
+    """
+    if not fetched:
+        return [], []
+    try:
+        with closing(config.store.open(read_only=True)) as store:
+            current = up_to_date(store, fetched, config)
+    except LoadError:  # no store yet, or not readable now: build everything
+        current = set()
+    return (
+        [f for f in fetched if f.location not in current],
+        [f for f in fetched if f.location in current],
+    )
+
+
+def remember_loaded(config: Config, fetched: Fetched, result: StageResult) -> None:
+    """After a successful load: remember the bytes and validators of this source."""
+    if result.graph and not result.rejected_graphs:
+        remember(config, fetched, result.graph)
 
 
 def quarantine_records(records: tuple[QuarantinedRecord, ...], root: Path) -> None:
@@ -183,6 +235,7 @@ def stage_profile(sha256: str, config: Config, enrichment: Enrichment | None = N
         ),
         degraded=enrichment.degraded,
         quarantined=tuple(f"{q.source}:{q.line}: {q.reason}" for q in profile.quarantined),
+        graph=str(graphs[0].iri),
     )
 
 

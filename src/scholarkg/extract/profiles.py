@@ -16,13 +16,24 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
-def fetch_profile(location: str, archive: RawArchive, http: HttpClient) -> ArchivedResponse:
+def fetch_profile(
+    location: str,
+    archive: RawArchive,
+    http: HttpClient,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> ArchivedResponse | None:
     """Read the raw bytes of a profile page and archive them before anything parses them.
 
-    URLs go through ``http`` (polite, retried, archived); a non-200 answer is an ExtractError.
+    URLs go through ``http`` (polite, retried, archived), conditionally when validators from
+    an earlier fetch are given: ``None`` means 304 Not Modified. Any other non-200 answer is an
+    ExtractError.
     """
     if is_url(location):
-        response = http.get(location)
+        response = http.get(location, if_none_match=etag, if_modified_since=last_modified)
+        if response.not_modified:
+            return None
         response.raise_for_status()
         if response.status != 200:
             raise ExtractError(
