@@ -24,6 +24,7 @@ from scholarkg.harvest import HarvestJob
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
+from scholarkg.progress import Progress
 from scholarkg.provenance import RunInfo
 from scholarkg.publish import export
 from scholarkg.query import (
@@ -167,6 +168,7 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
         summary = ArxivLoadSummary()
         run = RunInfo.start(config)
         changes = changes_dir_for(config, run)
+        progress = Progress(f"harvest {job.key}", at.complete_list_size, unit="records")
         with closing(config.store.open()) as store:
             while True:
                 page = job.fetch(client, at)
@@ -175,9 +177,10 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
                     page.arxiv_records, config, store, summary=summary, run=run, changes_dir=changes
                 )
                 at = job.page_loaded(at, page)
-                print(f"page {at.pages_done}: {at.records_done} records", file=sys.stderr)
+                progress.update(at.records_done, at.complete_list_size)
                 if not at.next_token:
                     break
+            progress.close()
             return _finish_arxiv_load(summary, config, store, run)
     finally:
         client.http.close()
