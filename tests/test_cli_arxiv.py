@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,15 @@ from scholarkg.store.embedded import EmbeddedStore
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 
 
+pytest_plugins = ("arxiv_fixtures",)
+
+
 @pytest.fixture
-def replay(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
-    server = ReplayServer().start()
-    monkeypatch.setenv("SCHOLARKG_ARXIV_API_URL", server.api_url)
-    monkeypatch.setenv("SCHOLARKG_OAI_URL", server.oai_url)
-    try:
-        yield server
-    finally:
-        server.stop()
+def replay(arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> ReplayServer:
+    """The replay server, standing in for arXiv through the environment."""
+    monkeypatch.setenv("SCHOLARKG_ARXIV_API_URL", arxiv_server.api_url)
+    monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
+    return arxiv_server
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,12 @@ PAPERS = (
 )
 
 
+pytest_plugins = ("arxiv_fixtures",)
+
+
 @pytest.fixture
-def replay() -> Iterator[ReplayServer]:
-    server = ReplayServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def replay(arxiv_server: ReplayServer) -> ReplayServer:
+    return arxiv_server
 
 
 def papers_in(store_path: Path) -> int:

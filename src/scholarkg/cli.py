@@ -21,9 +21,8 @@ from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.harvest import HarvestJob
-from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
-from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
+from scholarkg.pipeline import changes_dir_for
 from scholarkg.progress import Progress
 from scholarkg.provenance import RunInfo
 from scholarkg.publish import export
@@ -35,6 +34,7 @@ from scholarkg.query import (
     run_select,
     saved_queries,
 )
+from scholarkg.runs import arxiv_outcome, close_arxiv_run
 from scholarkg.store.base import GraphStore
 
 
@@ -113,21 +113,15 @@ def _print_records(records: Sequence[ArxivRecord]) -> None:
 def _finish_arxiv_load(
     summary: ArxivLoadSummary, config: Config, store: GraphStore, run: RunInfo
 ) -> int:
-    ontology = load_ontology(store, Minter(config.iri_base))
-    failed = bool(summary.rejected or summary.missing or summary.quarantined)
-    if summary.outcome.changes or ontology:
-        counts = {
-            "quarantined": summary.quarantined,
-            "graphs_changed": len(summary.outcome.changes),
-            "graphs_unchanged": summary.outcome.unchanged,
-            "graphs_rejected": len(summary.rejected),
-            "triples_added": summary.outcome.triples_added,
-            "triples_removed": summary.outcome.triples_removed,
-        }
-        record_run(store, run, outcome="partial" if failed else "ok", counts=counts)
+    publication = close_arxiv_run(store, config, run, summary)
     print("\n".join(summary.lines()))
+    if publication is not None:
+        print(
+            f"published: {', '.join(str(d.path) for d in publication.dumps)}, "
+            f"{publication.description}"
+        )
     print(f"store: {config.store.path} holds {store.quad_count()} quads")
-    return 1 if failed else 0
+    return 0 if arxiv_outcome(summary) == "ok" else 1
 
 
 def cmd_arxiv_fetch(args: argparse.Namespace) -> int:

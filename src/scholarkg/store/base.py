@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from types import TracebackType
+from typing import Protocol, Self, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -32,3 +33,18 @@ class GraphStore(Protocol):
     def query(self, sparql: str, *, union: bool = True) -> QueryResult: ...
 
     def close(self) -> None: ...
+
+
+class ClosingStore:
+    """``with store:`` for every backend: closes the store on the way out."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

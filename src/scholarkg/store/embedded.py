@@ -5,16 +5,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import insert_data_block, iri_ref
 
 
-class EmbeddedStore:
+class EmbeddedStore(ClosingStore):
     """A pyoxigraph store on disk. Only one process may open it read-write at a time."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
@@ -32,14 +32,6 @@ class EmbeddedStore:
             raise LoadError(
                 f"{self.path}: cannot open the Oxigraph store ({exc}); is another process using it?"
             ) from exc
-
-    def __enter__(self) -> EmbeddedStore:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         if hasattr(self, "_store"):

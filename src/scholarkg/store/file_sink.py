@@ -20,13 +20,13 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import IO
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import iri_ref
 
 INDEX_NAME = "index.json"
@@ -71,7 +71,7 @@ def _canonical_ntriples(ntriples: str) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
-class FileSink:
+class FileSink(ClosingStore):
     """A :class:`~scholarkg.store.base.GraphStore` writing one N-Triples file per named graph.
 
     One writer at a time: a read-write sink holds an exclusive lock on ``<dir>/.lock``.
@@ -98,14 +98,6 @@ class FileSink:
         self._lock = lock
         if not (self.path / INDEX_NAME).exists():
             self._write_index({})
-
-    def __enter__(self) -> FileSink:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         if self._lock is not None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -32,6 +31,7 @@ from rdflib import Graph, URIRef
 from requests.auth import HTTPBasicAuth
 
 from scholarkg.errors import ConfigError, LoadError, QueryError, ScholarKGError
+from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import insert_data_block, iri_ref
 
 UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
@@ -61,7 +61,7 @@ def _safe_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-class SparqlStore:
+class SparqlStore(ClosingStore):
     """A :class:`~scholarkg.store.base.GraphStore` on SPARQL 1.1 Protocol / Update / GSP endpoints.
 
     Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
@@ -146,14 +146,6 @@ class SparqlStore:
             f"SparqlStore(query_url={_safe_url(self.query_url)!r}, server={self.server!r}, "
             f"replace_via={self.replace_via!r})"
         )
-
-    def __enter__(self) -> SparqlStore:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         self._session.close()
