@@ -1,4 +1,10 @@
-"""``harvest_arxiv``: incremental, resumable OAI-PMH harvest, one task per page."""
+"""``harvest_arxiv``: incremental, resumable OAI-PMH harvest, one task per page.
+
+Pages are fetched and loaded strictly in order (each resumption token comes from the page before
+and the checkpoint moves page by page), so this flow keeps Prefect's default runner and calls its
+tasks directly; ``[runner]`` does not apply. Every OAI-PMH request takes a slot of the shared
+Prefect rate limit when one exists (see :mod:`scholarkg_flows.arxiv_limit`).
+"""
 
 from __future__ import annotations
 
@@ -14,21 +20,23 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
+from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 
 from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
 from scholarkg.clients import archive_for, oai_client
 from scholarkg.config import Config, load_config
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
-from scholarkg.iris import Minter
-from scholarkg.pipeline import changes_dir_for, load_ontology, record_run
+from scholarkg.pipeline import changes_dir_for
 from scholarkg.provenance import RunInfo
-from scholarkg.publish import publish
+from scholarkg.runs import close_arxiv_run
 
 
 @task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
-def fetch_page(job: HarvestJob, at: Checkpoint, config: Config) -> str:
+def fetch_page(
+    job: HarvestJob, at: Checkpoint, config: Config, rate_limit: RateLimitHook | None = None
+) -> str:
     """I/O: fetch and archive the page the checkpoint points at; returns the archive hash."""
-    client = oai_client(config)
+    client = oai_client(config, before_request=rate_limit)
     try:
         page = job.fetch(client, at)
     finally:
@@ -61,19 +69,7 @@ def load_page(
 def finish(summary: ArxivLoadSummary, run: RunInfo, config: Config) -> int:
     """I/O: ontology, run record and publication when something changed; returns store size."""
     with closing(config.store.open()) as store:
-        ontology = load_ontology(store, Minter(config.iri_base))
-        if summary.outcome.changes or ontology:
-            counts = {
-                "quarantined": summary.quarantined,
-                "graphs_changed": len(summary.outcome.changes),
-                "graphs_unchanged": summary.outcome.unchanged,
-                "graphs_rejected": len(summary.rejected),
-                "triples_added": summary.outcome.triples_added,
-                "triples_removed": summary.outcome.triples_removed,
-            }
-            failed = summary.rejected or summary.quarantined
-            record_run(store, run, outcome="partial" if failed else "ok", counts=counts)
-            publish(store, config)
+        close_arxiv_run(store, config, run, summary)
         return store.quad_count()
 
 
@@ -109,6 +105,7 @@ def harvest_arxiv(
     prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
     run = RunInfo.start(config)
     total = ArxivLoadSummary()
+    rate_limit = arxiv_rate_limit(logger)
     for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
         job = HarvestJob(config.state_dir, prefix, spec)
         at = job.start(from_date)
@@ -117,7 +114,7 @@ def harvest_arxiv(
         )
         progress = cast(UUID, create_progress_artifact(0.0, key=artifact_key("harvest", job.key)))
         while True:
-            sha256 = fetch_page(job, at, config)
+            sha256 = fetch_page(job, at, config, rate_limit)
             at, part = load_page(job, at, sha256, run, config)
             _merge(total, part)
             share = at.progress

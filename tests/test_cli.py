@@ -181,3 +181,18 @@ def test_export_writes_a_dump_that_round_trips(tmp_path: Path, config_file: Path
     assert {str(q) for q in ox.parse(out.read_bytes(), format=ox.RdfFormat.N_QUADS)} == expected
     digest, name = (tmp_path / "dump.nq.sha256").read_text().split()
     assert (digest, name) == (hashlib.sha256(out.read_bytes()).hexdigest(), "dump.nq")
+
+
+def test_schedule_list_shows_the_configured_deployments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[schedules.weekly]\nflow = "build_kg"\ncron = "0 6 * * 1"\ntimezone = "Europe/Paris"\n',
+        encoding="utf-8",
+    )
+    assert main(["schedule", "list", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.strip() == "build_kg/weekly: cron '0 6 * * 1' (Europe/Paris)"
+    config.write_text('[schedules.bad]\nflow = "nope"\ncron = "0 6 * * 1"\n', encoding="utf-8")
+    assert main(["schedule", "list", "--config", str(config)]) == 1
+    assert "flow must be one of" in capsys.readouterr().err

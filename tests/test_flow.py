@@ -80,10 +80,15 @@ def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) 
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         before = {g: store.triples_in(g) for g in store.graph_names()}
     second = build_kg(config_path=str(config))
-    assert second.load.changes == () and second.load.unchanged == 2
+    # Same bytes, same configuration: the profile is not even parsed again.
+    assert second.unchanged_sources == [str(SAMPLE_PROFILE)] and second.stages == []
+    assert second.load.changes == () and "parse, transform, validate" not in second.durations
     assert second.ontology_triples == 0 and not second.changed_anything
     assert second.published == []
-    assert "changes: nothing new: 2 graphs unchanged, nothing written" in second.summary_lines()
+    assert (
+        "changes: nothing new: 1 sources and 0 graphs unchanged, nothing written"
+        in second.summary_lines()
+    )
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         assert {g: store.triples_in(g) for g in store.graph_names()} == before
     runs = [g for g in before if "/graph/run/" in g]
@@ -122,7 +127,7 @@ def test_same_flow_against_a_real_oxigraph_server(tmp_path: Path, oxigraph_url: 
     finally:
         store.close()
     again = build_kg(config_path=str(config))
-    assert again.load.changes == () and again.load.unchanged == 2
+    assert again.load.changes == () and again.unchanged_sources == [str(SAMPLE_PROFILE)]
 
 
 def test_locked_store_keeps_graphs_for_the_next_run(tmp_path: Path) -> None:

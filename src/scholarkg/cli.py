@@ -236,6 +236,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule_serve(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    from scholarkg_flows.deployments import serve_schedules  # Prefect only for scheduling
+
+    _config(args)  # fail fast on a bad config
+    serve_schedules(args.config)  # blocks until Ctrl-C; pauses the schedules on exit
+    return 0
+
+
+def cmd_schedule_list(args: argparse.Namespace) -> int:
+    from scholarkg_flows.deployments import list_schedules
+
+    print("\n".join(list_schedules(_config(args))))
+    return 0
+
+
 def _params(pairs: Sequence[str]) -> dict[str, str]:
     params = {}
     for pair in pairs:
@@ -327,6 +343,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common(serve)
     serve.set_defaults(handler=cmd_serve)
+
+    schedule = commands.add_parser("schedule", help="the deployments [schedules.*] declares")
+    schedule_cmds = schedule.add_subparsers(dest="schedule_command", required=True)
+    serve_schedules = schedule_cmds.add_parser(
+        "serve", help="register and serve every configured schedule (needs a Prefect API)"
+    )
+    list_schedules = schedule_cmds.add_parser("list", help="list the configured schedules")
+    for sub, handler in (
+        (serve_schedules, cmd_schedule_serve),
+        (list_schedules, cmd_schedule_list),
+    ):
+        sub.add_argument("--config", help="TOML config file (defaults: config/default.toml)")
+        sub.set_defaults(handler=handler)
 
     query = commands.add_parser("query", help="run a saved or ad-hoc SPARQL SELECT query")
     query.add_argument(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -120,12 +121,17 @@ def load_archived_profile(sha256: str, config: Config) -> Profile:
     return parse_archived_profile(archive_for(config).get(sha256), config.subject_codes)
 
 
-def enrich_profile_source(sha256: str, config: Config) -> Enrichment:
-    """Resolve an archived profile's papers against arXiv (network; degrades, never raises)."""
+def enrich_profile_source(
+    sha256: str, config: Config, before_request: Callable[[str], None] | None = None
+) -> Enrichment:
+    """Resolve an archived profile's papers against arXiv (network; degrades, never raises).
+
+    ``before_request`` runs before every arXiv request (flows pass a shared rate limit).
+    """
     if not config.arxiv.enabled:
         return Enrichment()
     profile = load_archived_profile(sha256, config)
-    client = arxiv_api_client(config)
+    client = arxiv_api_client(config, before_request=before_request)
     try:
         return enrich_profile(
             profile,

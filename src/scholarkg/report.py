@@ -31,6 +31,7 @@ class RunReport:
     published: list[str] = field(default_factory=list)
     store_error: str | None = None
     durations: dict[str, float] = field(default_factory=dict)
+    unchanged_sources: list[str] = field(default_factory=list)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -107,7 +108,10 @@ class RunReport:
 
     def change_line(self) -> str:
         if not self.changed_anything:
-            return f"changes: nothing new: {self.load.unchanged} graphs unchanged, nothing written"
+            return (
+                f"changes: nothing new: {len(self.unchanged_sources)} sources and "
+                f"{self.load.unchanged} graphs unchanged, nothing written"
+            )
         return (
             f"changes: {len(self.load.changes)} graphs changed "
             f"(+{self.load.triples_added} / -{self.load.triples_removed} triples), "
@@ -131,7 +135,8 @@ class RunReport:
     def summary_lines(self) -> list[str]:
         lines = [
             f"outcome: {self.outcome}",
-            f"profiles: {self.profiles_ok} loaded, {len(self.failures)} failed",
+            f"profiles: {self.profiles_ok} built, {len(self.unchanged_sources)} unchanged "
+            f"(skipped), {len(self.failures)} failed",
             f"papers: {self.papers} loaded, {self.quarantined_records} quarantined; "
             f"{self.resolved} resolved to arXiv, {len(self.unresolved)} unresolved",
             f"triples: {self.triples_loaded} passed the gate (+{self.ontology_triples} ontology "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +78,18 @@ def findings_of(report_graph: Graph) -> tuple[Finding, ...]:
     )
 
 
+# rdflib's SPARQL parser (pyparsing, used by pySHACL) is not thread-safe (RDFLib issue #1282):
+# one validation at a time per process. Threads lose little (the GIL serialises the CPU work);
+# separate processes (Dask workers, the bulk path) each have their own lock.
+_VALIDATION_LOCK = threading.Lock()
+
+
 def _run_shapes(data: Graph) -> Graph:
+    with _VALIDATION_LOCK:
+        return _run_shapes_unlocked(data)
+
+
+def _run_shapes_unlocked(data: Graph) -> Graph:
     _, report_graph, _ = pyshacl_validate(
         data,
         shacl_graph=shapes_graph(),

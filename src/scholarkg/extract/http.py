@@ -4,7 +4,8 @@ Politeness lives inside :class:`HttpClient` so that no caller can bypass it: for
 most one request is in flight (a per-host lock is held for the whole request) and request starts
 are spaced by at least ``min_interval`` seconds. The per-host state is module-level, so several
 clients and threads in one process share it. A ``Retry-After`` received by one thread also holds
-back every other thread talking to that host.
+back every other thread talking to that host. Politeness across processes and runs (a shared rate
+limit) plugs in through the ``before_request`` hook, called inside the host lock before each try.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote_plus, urlencode, urlsplit
 
@@ -32,6 +33,7 @@ CONTACT_ENV = "SCHOLARKG_CONTACT"
 _FALLBACK_CONTACT = "scholarkg-operator@invalid"
 
 Params = Mapping[str, str | int] | Sequence[tuple[str, str | int]]
+BeforeRequest = Callable[[str], None]
 
 _RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
     requests.exceptions.ConnectionError,  # includes connect/read timeouts during the body
@@ -174,7 +176,12 @@ class _Budget:
 
 
 class HttpClient:
-    """GET over one ``requests.Session`` with politeness, retries and archiving of every body."""
+    """GET over one ``requests.Session`` with politeness, retries and archiving of every body.
+
+    ``before_request`` (optional) is called with the exact URL right before every attempt,
+    retries included, while the per-host lock is held and after the in-process spacing wait:
+    a place to take a slot of an external, shared rate limit. What it raises propagates.
+    """
 
     def __init__(
         self,
@@ -183,8 +190,10 @@ class HttpClient:
         *,
         session: requests.Session | None = None,
         rng: random.Random | None = None,
+        before_request: BeforeRequest | None = None,
     ) -> None:
         self.archive = archive
+        self.before_request = before_request
         self.policy = policy or HttpPolicy()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
@@ -243,6 +252,8 @@ class HttpClient:
             wait = max(slot.last_start + policy.min_interval, slot.not_before) - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
+            if self.before_request is not None:
+                self.before_request(url)
             slot.last_start = time.monotonic()
             try:
                 response = self.session.get(

@@ -1,0 +1,145 @@
+"""Schedules: config → deployments, prefect.yaml in step with the defaults, and a served
+deployment run end to end against a real Prefect API (the session's test harness server)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import write_config
+from samples import ROOT, SAMPLE_PROFILE
+from scholarkg.config import load_config
+from scholarkg.query import resolve_query, run_select
+from scholarkg.store.embedded import EmbeddedStore
+
+SCHEDULES = """
+[schedules.test-nightly-profiles]
+flow = "build_kg"
+cron = "15 2 * * 1-5"
+timezone = "Europe/Paris"
+parameters = {}
+
+[schedules.test-harvest]
+flow = "harvest_arxiv"
+cron = "30 4 * * *"
+parameters = { set_spec = "math", metadata_prefix = "oai_dc" }
+"""
+SNAPSHOT = """
+[schedules.test-snapshot]
+flow = "load_snapshot"
+cron = "0 5 * * 0"
+"""
+SERVE = (
+    "import sys; from scholarkg_flows.deployments import serve_schedules; "
+    "serve_schedules(sys.argv[1])"
+)
+BOUND_SECONDS = 180.0
+
+
+def schedules_config(directory: Path, extra: str = "") -> Path:
+    path = write_config(directory, [SAMPLE_PROFILE])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(SCHEDULES + extra)
+    return path
+
+
+def test_each_schedule_becomes_a_cron_deployment(tmp_path: Path) -> None:
+    from scholarkg_flows.deployments import deployments_for, list_schedules
+
+    config = load_config(schedules_config(tmp_path, SNAPSHOT))
+    nightly, harvest = deployments_for(config)  # load_snapshot has no flow yet: skipped
+    assert (nightly.flow_name, nightly.name) == ("build_kg", "test-nightly-profiles")
+    assert nightly.entrypoint == "scholarkg_flows.build_kg.build_kg"
+    [schedule] = nightly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("15 2 * * 1-5", "Europe/Paris")
+    assert nightly.parameters == {"config_path": str(config.source)}
+    assert harvest.flow_name == "harvest_arxiv" and harvest.schedules[0].schedule.timezone == "UTC"
+    assert harvest.parameters == {
+        "config_path": str(config.source),
+        "set_spec": "math",
+        "metadata_prefix": "oai_dc",
+    }
+    lines = list_schedules(config)
+    assert lines[0] == "build_kg/test-nightly-profiles: cron '15 2 * * 1-5' (Europe/Paris)"
+    assert "metadata_prefix='oai_dc', set_spec='math'" in lines[1]
+    assert lines[2].endswith("[skipped: no flow 'load_snapshot']")
+
+
+def test_prefect_yaml_matches_the_default_schedules() -> None:
+    from prefect.flows import load_flow_from_entrypoint
+
+    defaults = load_config().schedules
+    document = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    deployments = {d["name"]: d for d in document["deployments"]}
+    assert sorted(deployments) == sorted(s.name for s in defaults)
+    for schedule in defaults:
+        deployment = deployments[schedule.name]
+        assert load_flow_from_entrypoint(deployment["entrypoint"]).name == schedule.flow
+        assert deployment["schedules"] == [{"cron": schedule.cron, "timezone": schedule.timezone}]
+        assert deployment["parameters"] == dict(schedule.parameters)
+        assert deployment["work_pool"]["name"] == "scholarkg-pool"
+
+
+def wait_for_deployment(name: str, process: subprocess.Popen[bytes]) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    deadline = time.monotonic() + BOUND_SECONDS
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                client.read_deployment_by_name(name)
+                return
+            except ObjectNotFound:
+                time.sleep(0.5)
+    raise AssertionError(f"deployment {name} was not served (serve exited: {process.poll()})")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # serve() shuts down and pauses its schedules
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+def test_served_schedule_runs_on_demand_and_loads_the_store(tmp_path: Path) -> None:
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    config = schedules_config(tmp_path)
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment("build_kg/test-nightly-profiles", process)
+        flow_run = run_deployment(
+            "build_kg/test-nightly-profiles", timeout=BOUND_SECONDS, poll_interval=1
+        )
+        assert flow_run.state is not None
+        assert flow_run.state.is_completed(), log.read_text(errors="replace")[-4000:]
+    finally:
+        stop(process)
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        years = run_select(store, resolve_query("papers-per-year").text).rows
+    assert sum(int(count or 0) for _, count in years) == 25
+    assert list((tmp_path / "data" / "reports").glob("run-*.json"))
