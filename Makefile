@@ -6,6 +6,7 @@ STAMP  := $(VENV)/.installed
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
+N      ?= 10000 100000
 .PHONY: run test lint bench serve clean
 
 $(STAMP): pyproject.toml
@@ -26,6 +27,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINT_DIRS)
 	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
+
+# Bulk-ingest benchmark: figures and ratios on stdout, bench/results/latest.json (may install
+# Debian's Jena for the reference validator).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --n "$(N)" --install-jena
+
+serve: $(STAMP)
+	$(BIN)/scholarkg serve
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

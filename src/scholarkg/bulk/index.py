@@ -73,8 +73,10 @@ class Ontology:
 
     def __init__(self, ontology: Graph) -> None:
         mixed = Graph()
-        inoculate(mixed, ontology)
-        self.triples = Triples((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in mixed)
+        inoculate(mixed, ontology)  # type: ignore[arg-type]  # a Graph is a DataGraph
+        self.triples = Triples(
+            (from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in mixed
+        )
         self.nodes = set(self.triples.spo) | {o for _, _, o in self.triples}
         self.subclass_edges, self.superclass_edges = class_edges(self.triples)
         self.sub_cache: dict[str, set[str]] = {}
@@ -136,7 +138,9 @@ class View:
     def pairs(self, p: str) -> list[tuple[str, str]]:
         """All (subject, object) pairs of predicate ``p``."""
         found = {(s, o): None for o, subs in self.data.pos.get(p, {}).items() for s in subs}
-        for o, subs in self.ont.pos.get(p, {}).items():
+        if p not in self.ont.pos:
+            return list(found)
+        for o, subs in self.ont.pos[p].items():
             for s in subs:
                 found[(s, o)] = None
         return list(found)

@@ -14,283 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import BNode, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.operators import EBV
-from rdflib.plugins.sparql.parserutils import CompValue, Expr
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import SPARQLError
 
+from scholarkg.bulk.expressions import Err, Solution, Unsupported, compile_expr, ebv
 from scholarkg.bulk.index import View
-from scholarkg.bulk.terms import from_rdflib, literal_parts, to_rdflib
-from scholarkg.transform.emit import escape_literal
+from scholarkg.bulk.terms import from_rdflib
 
-Solution = dict[str, str]
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-TRUE = '"true"^^<http://www.w3.org/2001/XMLSchema#boolean>'
-FALSE = '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>'
-
-
-class Unsupported(Exception):
-    """Outside the compiled fragment: evaluate this constraint with rdflib."""
-
-
-class Err:
-    """A SPARQL expression error, carried as a value the way rdflib's ``Expr.eval`` does."""
-
-    __slots__ = ()
-
-
-ERR = Err()
-Value = str | Err
-Fn = Callable[[View, Solution], Value]
-
-
-class _Args(dict[str, Any]):
-    """Evaluated arguments for an rdflib operator function (missing ones read as ``None``)."""
-
-    def __getattr__(self, name: str) -> Any:
-        return self.get(name)
-
-
-def _is_simple(term: str) -> bool:
-    return term[0] == '"' and term[-1] == '"'
-
-
-def _stringish(term: str) -> bool:
-    return term[0] == '"' and (term[-1] == '"' or term.endswith("^^<" + XSD_STRING + ">"))
-
-
-def _body(term: str) -> str:
-    return term[1 : term.rfind('"')]
-
-
-def ebv(value: Value) -> bool:
-    """Effective boolean value as rdflib computes it; raises SPARQLError on an error."""
-    if isinstance(value, Err) or value[0] != '"':
-        raise SPARQLError("no effective boolean value")
-    if value == TRUE:
-        return True
-    if value == FALSE:
-        return False
-    if _stringish(value):
-        return len(literal_parts(value)[0]) > 0
-    return bool(EBV(to_rdflib(value)))
-
-
-def _boolean(flag: bool) -> str:
-    return TRUE if flag else FALSE
-
-
-def _to_rd(value: Any) -> Any:
-    if isinstance(value, Err):
-        return SPARQLError("error in argument")
-    if isinstance(value, list):
-        return [_to_rd(v) for v in value]
-    if isinstance(value, str) and value[:1] in ('"', "<", "_"):
-        return to_rdflib(value)
-    return value
-
-
-def _delegate(func: Callable[..., Any], args: dict[str, Any]) -> Value:
-    """Call rdflib's own operator on already evaluated arguments."""
-    try:
-        result = func(_Args({k: _to_rd(v) for k, v in args.items()}), None)
-    except SPARQLError:
-        return ERR
-    except Exception as exc:  # the operator needs more than its arguments (a context, …)
-        raise Unsupported(f"{getattr(func, '__name__', func)}: {exc}") from exc
-    if isinstance(result, SPARQLError):
-        return ERR
-    if isinstance(result, (URIRef, BNode, Literal)):
-        return from_rdflib(result)
-    raise Unsupported(f"unexpected operator result {result!r}")
-
-
-def _child(node: Any, compile_pattern: Callable[[Any], Pattern]) -> Any:
-    """Compile an operator argument: an expression, a list of them, a term or a keyword."""
-    if isinstance(node, list):
-        fns = [_child(n, compile_pattern) for n in node]
-        return lambda view, sol: [f(view, sol) if callable(f) else f for f in fns]
-    if isinstance(node, (Expr, Variable, URIRef, Literal, BNode)):
-        return compile_expr(node, compile_pattern)
-    return node  # an operator keyword ("!=") or None
-
-
-def compile_expr(node: Any, compile_pattern: Callable[[Any], Pattern]) -> Fn:
-    """An expression as ``fn(view, solution) -> term | ERR``."""
-    if isinstance(node, Variable):
-        name = str(node)
-        return lambda view, sol: sol.get(name, ERR)
-    if isinstance(node, BNode):
-        raise Unsupported("blank node in an expression")
-    if isinstance(node, (URIRef, Literal)):
-        constant = from_rdflib(node)
-        return lambda view, sol: constant
-    if not isinstance(node, Expr):
-        raise Unsupported(f"expression {node!r}")
-    name = node.name
-    if name in ("RelationalExpression", "ConditionalAndExpression", "ConditionalOrExpression"):
-        if node.get("other") is None:
-            return compile_expr(node["expr"], compile_pattern)
-    if name in ("Builtin_EXISTS", "Builtin_NOTEXISTS"):
-        inner = compile_pattern(node["graph"])
-        wanted = name == "Builtin_EXISTS"
-
-        def exists(view: View, sol: Solution) -> Value:
-            for _ in inner(view, sol):
-                return _boolean(wanted)
-            return _boolean(not wanted)
-
-        return exists
-    children = {k: _child(v, compile_pattern) for k, v in node.items() if k != "_vars"}
-    func = node._evalfn.__func__ if node._evalfn is not None else None
-    if func is None:
-        raise Unsupported(f"no evaluator for {name}")
-
-    def evaluated(view: View, sol: Solution) -> dict[str, Any]:
-        return {k: (c(view, sol) if callable(c) else c) for k, c in children.items()}
-
-    native = _NATIVE.get(name)
-    if native is not None:
-        return native(children, func, evaluated)
-
-    def delegated(view: View, sol: Solution) -> Value:
-        return _delegate(func, evaluated(view, sol))
-
-    return delegated
-
-
-Evaluated = Callable[[View, Solution], dict[str, Any]]
-Native = Callable[[dict[str, Any], Callable[..., Any], Evaluated], Fn]
-
-
-def _relational(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-    op = children.get("op")
-    left, right = children["expr"], children["other"]
-    if op not in ("=", "!=") or not (callable(left) and callable(right)):
-        return lambda view, sol: _delegate(func, evaluated(view, sol))
-    negate = op == "!="
-
-    def relational(view: View, sol: Solution) -> Value:
-        a, b = left(view, sol), right(view, sol)
-        if isinstance(a, Err) or isinstance(b, Err):
-            return ERR
-        if (a[0] == b[0] == "<") or (a[0] == b[0] == "_"):
-            return _boolean((a == b) != negate)
-        if _stringish(a) and _stringish(b):
-            return _boolean((_body(a) == _body(b)) != negate)
-        return _delegate(func, {"expr": a, "other": b, "op": op})
-
-    return relational
-
-
-def _and(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-    first, rest = children["expr"], children["other"]
-
-    def conjunction(view: View, sol: Solution) -> Value:
-        values = [first(view, sol), *rest(view, sol)]
-        try:
-            return _boolean(all(ebv(v) for v in values))
-        except SPARQLError:
-            return ERR
-
-    return conjunction
-
-
-def _or(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-    first, rest = children["expr"], children["other"]
-
-    def disjunction(view: View, sol: Solution) -> Value:
-        error = False
-        for v in [first(view, sol), *rest(view, sol)]:
-            try:
-                if ebv(v):
-                    return TRUE
-            except SPARQLError:
-                error = True
-        return ERR if error else FALSE
-
-    return disjunction
-
-
-def _not(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-    inner = children["expr"]
-
-    def negation(view: View, sol: Solution) -> Value:
-        try:
-            return _boolean(not ebv(inner(view, sol)))
-        except SPARQLError:
-            return ERR
-
-    return negation
-
-
-def _str(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-    arg = children["arg"]
-
-    def to_str(view: View, sol: Solution) -> Value:
-        v = arg(view, sol)
-        if isinstance(v, Err):
-            return ERR
-        if v[0] == "<":
-            return '"' + escape_literal(v[1:-1]) + '"'
-        if v[0] == "_":
-            return '"' + escape_literal(v[2:]) + '"'
-        return '"' + _body(v) + '"'
-
-    return to_str
-
-
-def _concat(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-    args = children["arg"]
-
-    def concat(view: View, sol: Solution) -> Value:
-        values = args(view, sol)
-        if all(isinstance(v, str) and _is_simple(v) for v in values):
-            return '"' + "".join(_body(v) for v in values) + '"'
-        return _delegate(func, {"arg": values})
-
-    return concat
-
-
-def _affix(starts: bool) -> Native:
-    def make(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-        first, second = children["arg1"], children["arg2"]
-
-        def affix(view: View, sol: Solution) -> Value:
-            a, b = first(view, sol), second(view, sol)
-            if isinstance(a, str) and isinstance(b, str) and _is_simple(a) and _is_simple(b):
-                x, y = literal_parts(a)[0], literal_parts(b)[0]
-                return _boolean(x.startswith(y) if starts else x.endswith(y))
-            return _delegate(func, {"arg1": a, "arg2": b})
-
-        return affix
-
-    return make
-
-
-def _kind(mark: str) -> Native:
-    def make(children: dict[str, Any], func: Callable[..., Any], evaluated: Evaluated) -> Fn:
-        arg = children["arg"]
-        return lambda view, sol: _boolean(isinstance(v := arg(view, sol), str) and v[0] == mark)
-
-    return make
-
-
-_NATIVE: dict[str, Native] = {
-    "RelationalExpression": _relational,
-    "ConditionalAndExpression": _and,
-    "ConditionalOrExpression": _or,
-    "UnaryNot": _not,
-    "Builtin_STR": _str,
-    "Builtin_CONCAT": _concat,
-    "Builtin_STRSTARTS": _affix(True),
-    "Builtin_STRENDS": _affix(False),
-    "Builtin_isIRI": _kind("<"),
-    "Builtin_isBLANK": _kind("_"),
-    "Builtin_isLITERAL": _kind('"'),
-}
-
+__all__ = ["Select", "Unsupported", "compile_pattern"]
 Pattern = Callable[[View, Solution], Iterator[Solution]]
 Slot = tuple[bool, str]  # (is a variable, variable name or term)
 
@@ -303,45 +36,79 @@ def _slot(node: Any) -> Slot:
     return False, from_rdflib(node)
 
 
-def _step(view: View, pattern: tuple[Slot, Slot, Slot], sol: Solution) -> list[Solution]:
-    """Extend ``sol`` by every match of one triple pattern."""
-    (svar, s), (_, p), (ovar, o) = pattern
-    st = sol.get(s) if svar else s
-    ot = sol.get(o) if ovar else o
-    if st is not None and ot is not None:
-        return [sol] if view.contains(st, p, ot) else []
-    if st is not None:
-        if ovar and s == o:
-            return [sol] if view.contains(st, p, st) else []
-        return [{**sol, o: x} for x in view.objects(st, p)]
-    if ot is not None:
-        return [{**sol, s: x} for x in view.subjects(p, ot)]
-    if svar and ovar and s == o:
-        return [{**sol, s: a} for a, b in view.pairs(p) if a == b]
-    out = []
-    for a, b in view.pairs(p):
-        found = dict(sol)
-        if svar:
-            found[s] = a
-        if ovar:
-            found[o] = b
-        out.append(found)
-    return out
+Triple = tuple[Slot, Slot, Slot]
+CHECK, OBJECTS, SUBJECTS, PAIRS = range(4)
 
 
-def _bgp(triples: list[tuple[Slot, Slot, Slot]]) -> Pattern:
+def _plan(triples: list[Triple], bound: frozenset[str]) -> list[tuple[int, Triple]]:
+    """A join order: known subject and object first, then known object, then known subject.
+
+    (The order cannot change the solutions, only the work: an object known from an earlier
+    pattern, like a position shared by two authorships, is the selective side.)
+    """
+    known = set(bound)
+    left = list(triples)
+    plan = []
+    while left:
+
+        def rank(i: int) -> tuple[int, int]:
+            (svar, s), _, (ovar, o) = left[i]
+            s_known, o_known = not svar or s in known, not ovar or o in known
+            return (0 if s_known and o_known else 1 if o_known else 2 if s_known else 3), i
+
+        pattern = left.pop(min(range(len(left)), key=rank))
+        (svar, s), _, (ovar, o) = pattern
+        s_known, o_known = not svar or s in known, not ovar or o in known
+        mode = (
+            CHECK if s_known and o_known else SUBJECTS if o_known else OBJECTS if s_known else PAIRS
+        )
+        if svar and ovar and s == o and mode != CHECK:
+            mode = PAIRS  # ?x p ?x: matched on pairs, filtered below
+        plan.append((mode, pattern))
+        known.update(name for is_var, name in (pattern[0], pattern[2]) if is_var)
+    return plan
+
+
+def _run(view: View, plan: list[tuple[int, Triple]], i: int, sol: Solution) -> Iterator[Solution]:
+    if i == len(plan):
+        yield sol
+        return
+    mode, ((svar, s), (_, p), (ovar, o)) = plan[i]
+    st = sol[s] if svar and s in sol else (None if svar else s)
+    ot = sol[o] if ovar and o in sol else (None if ovar else o)
+    if mode == CHECK:
+        if view.contains(st, p, ot):  # type: ignore[arg-type]
+            yield from _run(view, plan, i + 1, sol)
+    elif mode == OBJECTS:
+        for x in view.objects(st, p):  # type: ignore[arg-type]
+            yield from _run(view, plan, i + 1, {**sol, o: x})
+    elif mode == SUBJECTS:
+        for x in view.subjects(p, ot):  # type: ignore[arg-type]
+            yield from _run(view, plan, i + 1, {**sol, s: x})
+    else:
+        for a, b in view.pairs(p):
+            if (st is not None and a != st) or (ot is not None and b != ot):
+                continue
+            if svar and ovar and s == o and a != b:
+                continue
+            found = dict(sol)
+            if svar:
+                found[s] = a
+            if ovar:
+                found[o] = b
+            yield from _run(view, plan, i + 1, found)
+
+
+def _bgp(triples: list[Triple]) -> Pattern:
+    """Match a basic graph pattern with a join order planned per set of bound variables."""
+    plans: dict[frozenset[str], list[tuple[int, Triple]]] = {}
+
     def match(view: View, sol: Solution) -> Iterator[Solution]:
-        def walk(left: list[tuple[Slot, Slot, Slot]], sol: Solution) -> Iterator[Solution]:
-            if not left:
-                yield sol
-                return
-            options = [_step(view, pattern, sol) for pattern in left]
-            best = min(range(len(left)), key=lambda i: len(options[i]))
-            rest = left[:best] + left[best + 1 :]
-            for found in options[best]:
-                yield from walk(rest, found)
-
-        return walk(triples, sol)
+        key = frozenset(sol)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _plan(triples, key)
+        return _run(view, plan, 0, sol)
 
     return match
 
@@ -407,8 +174,24 @@ def compile_pattern(node: Any) -> Pattern:
     raise Unsupported(f"algebra operator {name}")
 
 
+def _required_variables(node: Any) -> set[str]:
+    """Variables every solution binds through a basic graph pattern of the query body."""
+    if node.name == "BGP":
+        return {str(t) for triple in node.triples for t in triple if isinstance(t, Variable)}
+    if node.name in ("Project", "Filter", "Extend"):
+        return _required_variables(node.p)
+    if node.name == "Join":
+        return _required_variables(node.p1) | _required_variables(node.p2)
+    return set()
+
+
 class Select:
-    """A compiled SELECT query: ``rows(view, {"this": focus})`` gives its projected solutions."""
+    """A compiled SELECT query: ``rows(view, {"this": focus})`` gives its projected solutions.
+
+    When every solution binds ``?this`` through the query's own triple patterns (and projects it),
+    evaluating once with ``?this`` free and grouping the rows by ``?this`` gives, for each focus
+    node, the rows of the query with ``$this`` pre-bound (``per_graph``, :meth:`rows_by_this`).
+    """
 
     def __init__(self, text: str) -> None:
         query = prepareQuery(text)
@@ -417,6 +200,13 @@ class Select:
             raise Unsupported("not a plain SELECT query")
         self.variables = [str(v) for v in algebra.PV]
         self._root = compile_pattern(algebra.p)
+        self.per_graph = "this" in self.variables and "this" in _required_variables(algebra.p)
 
     def rows(self, view: View, bindings: Solution) -> list[Solution]:
         return list(self._root(view, bindings))
+
+    def rows_by_this(self, view: View, bindings: Solution) -> dict[str, list[Solution]]:
+        grouped: dict[str, list[Solution]] = {}
+        for row in self._root(view, bindings):
+            grouped.setdefault(row["this"], []).append(row)
+        return grouped

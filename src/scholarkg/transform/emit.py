@@ -14,6 +14,7 @@ import re
 from typing import Generic, Protocol, TypeVar
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Identifier
 
 T = TypeVar("T")
 
@@ -27,7 +28,7 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def datetime_lexical(value: dt.datetime) -> str:
-    """``xsd:dateTime`` lexical form; a naive time is taken as UTC (as ``terms.datetime_literal``)."""
+    """``xsd:dateTime`` lexical form; a naive time is UTC (as in ``terms.datetime_literal``)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.isoformat()
@@ -64,27 +65,27 @@ class GraphEmitter:
 
     def __init__(self, graph: Graph | None = None) -> None:
         self.graph = graph if graph is not None else Graph()
-        self._vocab: dict[str, URIRef] = {}
+        self._vocab: dict[str, Identifier] = {}
 
-    def vocab(self, iri: str) -> URIRef:
+    def vocab(self, iri: str) -> Identifier:
         term = self._vocab.get(iri)
         if term is None:
             term = self._vocab[iri] = URIRef(iri)
         return term
 
-    def iri(self, iri: str) -> URIRef:
+    def iri(self, iri: str) -> Identifier:
         return URIRef(iri)
 
-    def external_iri(self, iri: str) -> URIRef:
+    def external_iri(self, iri: str) -> Identifier:
         return URIRef(iri)
 
-    def plain(self, text: str) -> Literal:
+    def plain(self, text: str) -> Identifier:
         return Literal(text)
 
-    def typed(self, lexical: str, datatype: str) -> Literal:
-        return Literal(lexical, datatype=self.vocab(datatype))
+    def typed(self, lexical: str, datatype: str) -> Identifier:
+        return Literal(lexical, datatype=URIRef(datatype))
 
-    def add(self, subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> None:
+    def add(self, subject: Identifier, predicate: Identifier, obj: Identifier) -> None:
         self.graph.add((subject, predicate, obj))
 
 

@@ -1,0 +1,1 @@
+"""Bulk path: records → N-Triples terms → fast SHACL gate → Oxigraph bulk load, in parallel."""
