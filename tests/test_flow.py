@@ -172,3 +172,23 @@ def test_harvest_arxiv_flow_pages_through_and_publishes(
     assert (tmp_path / "data" / "void.ttl").exists()
     state = (tmp_path / "data" / "state" / "oai-harvest.json").read_text()
     assert "oai_dc set=cs" in state
+
+
+def test_load_snapshot_flow_bulk_loads_and_skips_unchanged_chunks(tmp_path: Path) -> None:
+    from scholarkg_flows.load_snapshot import load_snapshot
+
+    from samples import ROOT
+
+    snapshot = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+    config = write_config(tmp_path, [])
+    first = load_snapshot(path=str(snapshot), config_path=str(config), chunk_records=40)
+    assert (first.records, first.loaded, first.chunks_skipped) == (100, 100, 0)
+    again = load_snapshot(path=str(snapshot), config_path=str(config), chunk_records=40)
+    assert again.chunks_skipped == again.chunks == 3 and again.graphs_written == 0
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        papers = run_select(
+            store,
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE "
+            "{ ?p a <https://w3id.org/scholarkg/ontology#Paper> }",
+        ).rows
+    assert papers == [("100",)]
