@@ -27,8 +27,9 @@ def schedulable_flows() -> dict[str, Flow[..., Any]]:
     """The Prefect flows a schedule can name, by flow name."""
     from scholarkg_flows.build_kg import build_kg
     from scholarkg_flows.harvest_arxiv import harvest_arxiv
+    from scholarkg_flows.load_snapshot import load_snapshot
 
-    return {f.name: f for f in (build_kg, harvest_arxiv)}
+    return {f.name: f for f in (build_kg, harvest_arxiv, load_snapshot)}
 
 
 def deployment_name(schedule: ScheduleConfig) -> str:
