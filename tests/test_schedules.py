@@ -35,6 +35,7 @@ SNAPSHOT = """
 [schedules.test-snapshot]
 flow = "load_snapshot"
 cron = "0 5 * * 0"
+parameters = { path = "/data/arxiv-metadata-oai-snapshot.json" }
 """
 SERVE = (
     "import sys; from scholarkg_flows.deployments import serve_schedules; "
@@ -54,7 +55,7 @@ def test_each_schedule_becomes_a_cron_deployment(tmp_path: Path) -> None:
     from scholarkg_flows.deployments import deployments_for, list_schedules
 
     config = load_config(schedules_config(tmp_path, SNAPSHOT))
-    nightly, harvest = deployments_for(config)  # load_snapshot has no flow yet: skipped
+    nightly, harvest, snapshot = deployments_for(config)
     assert (nightly.flow_name, nightly.name) == ("build_kg", "test-nightly-profiles")
     assert nightly.entrypoint == "scholarkg_flows.build_kg.build_kg"
     [schedule] = nightly.schedules
@@ -69,7 +70,9 @@ def test_each_schedule_becomes_a_cron_deployment(tmp_path: Path) -> None:
     lines = list_schedules(config)
     assert lines[0] == "build_kg/test-nightly-profiles: cron '15 2 * * 1-5' (Europe/Paris)"
     assert "metadata_prefix='oai_dc', set_spec='math'" in lines[1]
-    assert lines[2].endswith("[skipped: no flow 'load_snapshot']")
+    assert snapshot.entrypoint == "scholarkg_flows.load_snapshot.load_snapshot"
+    assert snapshot.parameters["path"] == "/data/arxiv-metadata-oai-snapshot.json"
+    assert lines[2].startswith("load_snapshot/test-snapshot: cron '0 5 * * 0' (UTC)")
 
 
 def test_prefect_yaml_matches_the_default_schedules() -> None:
