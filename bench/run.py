@@ -231,9 +231,8 @@ def main() -> None:
         return
     import jena
 
-    sizes = sorted(
-        {int(x) for arg in (args.n or ["10000 100000"]) for x in arg.replace(",", " ").split()}
-    )
+    given = {int(x) for arg in (args.n or []) for x in arg.replace(",", " ").split()}
+    sizes = sorted(given or {10_000, 100_000})  # `make bench N=` with nothing: the defaults
     args.work.mkdir(parents=True, exist_ok=True)
     jena_status = "present" if jena.classpath(args.work) else "absent"
     if jena_status == "absent" and args.install_jena:
