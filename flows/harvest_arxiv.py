@@ -79,16 +79,6 @@ def artifact_key(*parts: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
-def _merge(total: ArxivLoadSummary, part: ArxivLoadSummary) -> None:
-    total.records += part.records
-    total.loaded += part.loaded
-    total.triples += part.triples
-    total.warnings += part.warnings
-    total.rejected += part.rejected
-    total.quarantined += part.quarantined
-    total.outcome += part.outcome
-
-
 @flow(name="harvest_arxiv")
 def harvest_arxiv(
     config_path: str | None = None,
@@ -116,7 +106,7 @@ def harvest_arxiv(
         while True:
             sha256 = fetch_page(job, at, config, rate_limit)
             at, part = load_page(job, at, sha256, run, config)
-            _merge(total, part)
+            total.absorb(part)
             share = at.progress
             update_progress_artifact(progress, 100.0 if not at.next_token else 100.0 * (share or 0))
             logger.info("%s: page %d loaded, %d records", job.key, at.pages_done, at.records_done)

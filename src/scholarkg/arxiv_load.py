@@ -33,6 +33,17 @@ class ArxivLoadSummary:
     quarantined: int = 0
     missing: list[str] = field(default_factory=list)
 
+    def absorb(self, part: ArxivLoadSummary) -> None:
+        """Add another load's counts (e.g. one page of a harvest) to this one."""
+        self.records += part.records
+        self.loaded += part.loaded
+        self.triples += part.triples
+        self.warnings += part.warnings
+        self.rejected += part.rejected
+        self.quarantined += part.quarantined
+        self.missing += part.missing
+        self.outcome += part.outcome
+
     def lines(self) -> list[str]:
         out = [
             f"records: {self.records} read, {self.loaded} loaded, {len(self.rejected)} rejected "

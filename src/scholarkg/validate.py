@@ -6,11 +6,13 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
+from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.resources import ontology_graph, shapes_graph
 from scholarkg.transform import NamedGraph
 
@@ -82,10 +84,13 @@ def findings_of(report_graph: Graph) -> tuple[Finding, ...]:
 # one validation at a time per process. Threads lose little (the GIL serialises the CPU work);
 # separate processes (Dask workers, the bulk path) each have their own lock.
 _VALIDATION_LOCK = threading.Lock()
+# pySHACL hands each SPARQL constraint to rdflib as text once per focus node; parsing it each
+# time was most of the gate's cost. The parsed queries are kept for the life of the process.
+_PARSED_QUERIES: dict[Any, Any] = {}
 
 
 def _run_shapes(data: Graph) -> Graph:
-    with _VALIDATION_LOCK:
+    with _VALIDATION_LOCK, memoised_sparql_parse(_PARSED_QUERIES):
         return _run_shapes_unlocked(data)
 
 

@@ -3,8 +3,8 @@
 pySHACL hands every SPARQL-based constraint to rdflib as text, once per focus node, and rdflib
 parses and translates it each time (~25 ms with pyparsing): on this project's shapes that is most
 of pySHACL's time. :func:`memoised_sparql_parse` keeps the translated query per text; evaluation
-is unchanged (rdflib evaluates a prepared query with the same initial bindings). Tests use it to
-run the pySHACL reference quickly; the bench reports it as a reference point.
+is unchanged (rdflib evaluates a prepared query with the same initial bindings). The SHACL gate
+(``scholarkg.validate``) runs pySHACL inside it; the bench also reports it as a reference point.
 """
 
 from __future__ import annotations
