@@ -1,0 +1,148 @@
+"""The identity rules on constructed author lists: evidence joins authorships, names never do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scholarkg.errors import ConfigError
+from scholarkg.identity import names
+from scholarkg.identity.overrides import Overrides
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+
+BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
+
+
+def paper(arxiv_id: str, *authors: str, complete: bool = True) -> PaperMentions:
+    iri = BASE + arxiv_id
+    listed = tuple(
+        AuthorMention(f"{iri}/authorship/{n}", n, names.nfc(a))
+        for n, a in enumerate(authors, start=1)
+        if not names.is_group(a)
+    )
+    return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}", complete=complete)
+
+
+def person_of(reg: Registry, arxiv_id: str, position: int) -> str:
+    [mention] = reg.mentions([f"{BASE}{arxiv_id}/authorship/{position}"]).values()
+    return reg.person(reg.live(mention.person)).slug
+
+
+@pytest.fixture
+def reg(tmp_path: Path) -> Registry:
+    registry = Registry(tmp_path / "identity.sqlite")
+    yield registry
+    registry.close()
+
+
+def test_names_compatible_and_blocks() -> None:
+    assert names.compatible("R. Dadashi", "Robert Dadashi")
+    assert names.compatible("J.-P. Dupont", "Jean Pierre Dupont")
+    assert not names.compatible("Wei Wang", "Wen Wang")
+    assert names.block("Léonard Hussenot") == names.block("L. Hussenot") == "hussenot-l"
+    assert names.nfc("Le\u0301onard") == "Léonard"
+    assert names.is_group("Gemma Team") and names.is_group("The ATLAS Collaboration")
+    assert not names.is_group("Robert Dadashi")
+    assert names.preferred(["R. Dadashi", "Robert Dadashi"]) == "Robert Dadashi"
+
+
+def test_homonyms_without_evidence_stay_apart_and_a_shared_coauthor_joins(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2001.00001", "Wei Wang", "Alice Martin", "Bob Stone"))
+    resolver.add(paper("2001.00002", "Wei Wang", "Carla Diaz"))
+    assert person_of(reg, "2001.00001", 1) != person_of(reg, "2001.00002", 1)
+    resolver.add(paper("2001.00003", "Zoe Quinn", "Wei Wang", "Bob Stone"))
+    assert person_of(reg, "2001.00003", 2) == person_of(reg, "2001.00001", 1)
+    [mention] = reg.mentions([f"{BASE}2001.00003/authorship/2"]).values()
+    assert mention.rule == "shared-coauthor"
+    assert "Bob Stone" in (mention.basis or "")
+    assert mention.evidence == BASE + "2001.00001"
+
+
+def test_new_evidence_merges_two_persons_and_keeps_the_older_iri(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2002.00001", "Wei Wang", "Alice Martin"))
+    resolver.add(paper("2002.00002", "Wei Wang", "Carla Diaz"))
+    first, second = person_of(reg, "2002.00001", 1), person_of(reg, "2002.00002", 1)
+    reg.written([p.id for p in reg.dirty()])  # both published
+    resolver.add(paper("2002.00003", "Wei Wang", "Alice Martin", "Carla Diaz"))
+    assert {person_of(reg, f"2002.0000{i}", 1) for i in (1, 2, 3)} == {first}
+    [event] = resolver.events
+    assert (event.kind, event.person, event.other) == ("merge", first, second)
+    survivor = reg.by_slug(first)
+    assert survivor is not None
+    assert [p.slug for p in reg.retired_into(survivor.id)] == [second]
+
+
+def test_initials_at_the_same_position_are_one_person(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2003.00001", "Robert Dadashi", "Matthieu Geist", complete=False))
+    resolver.add(paper("2003.00001", "R. Dadashi", "M. Geist", "Olivier Pietquin"))
+    [mention] = reg.mentions([f"{BASE}2003.00001/authorship/1"]).values()
+    assert (mention.rule, mention.name) == ("same-position", "Robert Dadashi")
+    reg_person = reg.by_slug(person_of(reg, "2003.00001", 1))
+    assert reg_person is not None
+    assert set(reg.names_of(reg_person.id)) == {"Robert Dadashi", "R. Dadashi"}
+    assert len({person_of(reg, "2003.00001", n) for n in (1, 2, 3)}) == 3
+
+
+def test_two_profiles_with_one_name_are_two_persons(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    a = resolver.profile("Wei Wang", "/profiles/a.txt", "sha-a")
+    b = resolver.profile("Wei Wang", "/profiles/b.txt", "sha-b")
+    assert a != b
+    assert reg.profile_person(a) != reg.profile_person(b)
+    same = resolver.profile("Wei Wang", "/elsewhere/copy-of-a.txt", "sha-a")
+    assert same == a
+
+
+def test_profiles_claiming_one_authorship_are_one_person(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    a = resolver.profile("Wei Wang", "/profiles/a.txt", "sha-a")
+    b = resolver.profile("W. Wang", "/profiles/b.txt", "sha-b")
+    node = f"{BASE}2004.00001/authorship/2"
+    for slug, spelling in ((a, "Wei Wang"), (b, "W. Wang")):
+        listing = paper("2004.00001", "Ann Lee", spelling, complete=False)
+        resolver.add(
+            PaperMentions(listing.paper, listing.keys, listing.authors, "g", False, {node: slug})
+        )
+    assert reg.profile_person(a) == reg.profile_person(b)
+
+
+def test_coauthor_evidence_never_merges_two_profiles(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    a = resolver.profile("Wei Wang", "/profiles/a.txt", "sha-a")
+    b = resolver.profile("Wei Wang", "/profiles/b.txt", "sha-b")
+    for slug, arxiv_id, coauthor in ((a, "2005.00001", "Alice Martin"), (b, "2005.00002", "Carla Diaz")):
+        listing = paper(arxiv_id, "Wei Wang", coauthor, complete=False)
+        node = f"{BASE}{arxiv_id}/authorship/1"
+        resolver.add(
+            PaperMentions(listing.paper, listing.keys, listing.authors, "g", False, {node: slug})
+        )
+    resolver.add(paper("2005.00003", "Wei Wang", "Alice Martin", "Carla Diaz"))
+    assert reg.profile_person(a) != reg.profile_person(b)
+    assert any("two profiles" in c for c in resolver.conflicts)
+
+
+def test_split_and_merge_from_config(reg: Registry) -> None:
+    overrides = Overrides.parse(
+        merge={"2006.00002#1": "2006.00001#1"}, split={"2006.00003|Wei Wang": "wei-wang-nus"}
+    )
+    resolver = IdentityResolver(reg, overrides)
+    resolver.add(paper("2006.00001", "Wei Wang", "Alice Martin"))
+    resolver.add(paper("2006.00002", "Wei Wang", "Carla Diaz"))
+    resolver.add(paper("2006.00003", "Wei Wang", "Alice Martin"))
+    assert resolver.apply_overrides() == []
+    assert person_of(reg, "2006.00001", 1) == person_of(reg, "2006.00002", 1)
+    assert person_of(reg, "2006.00003", 1) == "wei-wang-nus"
+
+
+def test_overrides_naming_nobody_are_errors(reg: Registry) -> None:
+    overrides = Overrides.parse(merge={"9999.99999#1": "person:nobody"}, split={})
+    resolver = IdentityResolver(reg, overrides)
+    errors = resolver.apply_overrides()
+    assert errors and "9999.99999#1" in errors[0]
+    with pytest.raises(ConfigError, match="not a reference"):
+        Overrides.parse(merge={}, split={"just words": "x"})
