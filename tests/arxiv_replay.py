@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from arxiv_assembled import assembled_feed
+from arxiv_assembled import Entry, assembled_feed
 from scholarkg.extract.http import HttpPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
@@ -177,6 +177,7 @@ class ReplayServer:
 
     def __init__(self, *, assemble: bool = False) -> None:
         self.assemble = assemble  # answer unrecorded title searches / id lists: arxiv_assembled
+        self.extra: dict[str, Entry] = {}  # constructed entries a test adds (assembled answers)
         self.atom_routes = _atom_routes()
         self.oai_routes = _oai_routes()
         self.requests: list[RecordedRequest] = []
@@ -249,7 +250,7 @@ class ReplayServer:
         if request.path == "/api/query":
             recorded = self.atom_routes.get(_atom_key(request.query))
             if recorded is None and self.assemble:
-                body = assembled_feed(request.raw_query)
+                body = assembled_feed(request.raw_query, self.extra)
                 return None if body is None else _Answer(200, body, ATOM_TYPE)
             return recorded
         if request.path == "/oai":

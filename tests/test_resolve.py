@@ -1,7 +1,8 @@
-"""Resolution of profile papers to arXiv records, on real recorded arXiv entries."""
+"""Scoring and deciding resolution on real recorded arXiv entries (no network)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,14 +10,11 @@ import pytest
 from samples import ROOT
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.profile_page import parse_profile
-from scholarkg.models import ArxivRecord, Profile
-from scholarkg.resolve import (
-    apply_overrides,
-    names_compatible,
-    researcher_keys,
-    researcher_position,
-    resolve_paper,
-)
+from scholarkg.identity.names import compatible
+from scholarkg.models import ArxivRecord, ArxivVersion, Profile, ProfilePaper
+from scholarkg.resolution.authors import agreement, align, position_of
+from scholarkg.resolution.score import decide, score
+from scholarkg.resolution.titles import distinctive_words, title_similarity
 
 ATOM = ROOT / "tests" / "fixtures" / "arxiv" / "atom"
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
@@ -39,56 +37,38 @@ def profile() -> Profile:
 def test_fixture_papers_resolve_and_near_miss_does_not(
     profile: Profile, candidates: tuple[ArxivRecord, ...]
 ) -> None:
-    verdicts = {p.title: resolve_paper(p, candidates) for p in profile.papers}
-    by_title = {p.title: verdicts[p.title] for p in profile.papers}
-    first = by_title[
+    verdicts = {p.title: decide(p, candidates, origin="api") for p in profile.papers}
+    first = verdicts[
         "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques"
     ]
-    assert (first.method, first.arxiv_id) == ("score", "2202.12139")
+    assert (first.state, first.arxiv_id, first.origin) == ("resolved", "2202.12139", "api")
     assert first.accepted is not None
     assert first.accepted.title_similarity == 1.0
     assert first.accepted.date_distance_days == 0
-    assert first.accepted.author_overlap == 1.0
-    near_miss = by_title[
+    assert first.accepted.author_agreement == 1.0
+    near_miss = verdicts[
         "Testing Deep Learning Models: A Second Comparative Study of Testing Techniques"
     ]
-    assert near_miss.method == "unresolved" and near_miss.arxiv_id is None
+    assert near_miss.state == "unresolved" and near_miss.arxiv_id is None
     assert near_miss.candidates[0].arxiv_id == "2202.12139"  # best candidate is listed
-    assert (
-        by_title["Active Fuzzing for Testing and Securing Cyber-Physical Systems"].arxiv_id
-        == "2005.14124"
-    )
-    assert (
-        by_title["Automated Test Generation for REST APIs: No Time to Rest Yet"].arxiv_id
-        == "2204.08348"
-    )
+    fuzzing = verdicts["Active Fuzzing for Testing and Securing Cyber-Physical Systems"]
+    assert fuzzing.arxiv_id == "2005.14124"
+    rest = verdicts["Automated Test Generation for REST APIs: No Time to Rest Yet"]
+    assert rest.arxiv_id == "2204.08348"
 
 
-def test_wrong_date_and_authors_lower_the_score(
+def test_first_authors_out_of_order_or_absent_are_counter_evidence(
     candidates: tuple[ArxivRecord, ...], profile: Profile
 ) -> None:
-    import dataclasses
-
     paper = profile.papers[0]
-    moved = dataclasses.replace(paper, date=dt.date(2015, 1, 1), authors=("Someone Else",))
-    verdict = resolve_paper(moved, candidates)
-    right = resolve_paper(paper, candidates)
-    assert verdict.candidates[0].score < right.candidates[0].score
-    assert verdict.method == "unresolved"
-
-
-def test_override_wins(candidates: tuple[ArxivRecord, ...], profile: Profile) -> None:
-    near_miss = profile.papers[3]
-    overrides = apply_overrides(profile.papers, {near_miss.title.upper(): "2405.13786"})
-    verdict = resolve_paper(near_miss, candidates, override=overrides[near_miss.title])
-    assert (verdict.method, verdict.arxiv_id) == ("override", "2405.13786")
+    right = score(paper, next(c for c in candidates if c.arxiv_id == "2202.12139"))
+    moved = dataclasses.replace(paper, authors=("Someone Else", "Mohit Kumar Ahuja"))
+    wrong = score(moved, next(c for c in candidates if c.arxiv_id == "2202.12139"))
+    assert wrong.author_agreement == 0.0 and wrong.score < right.score
+    assert decide(moved, candidates, origin="api").state == "unresolved"
 
 
 def test_titles_of_any_version_count(candidates: tuple[ArxivRecord, ...]) -> None:
-    import dataclasses
-
-    from scholarkg.models import ArxivVersion, ProfilePaper
-
     record = next(c for c in candidates if c.arxiv_id == "2005.14124")
     renamed = dataclasses.replace(
         record,
@@ -107,7 +87,30 @@ def test_titles_of_any_version_count(candidates: tuple[ArxivRecord, ...]) -> Non
         authors=("Yuqi Chen",),
         authors_truncated=True,
     )
-    assert resolve_paper(paper, [renamed]).arxiv_id == "2005.14124"
+    assert decide(paper, [renamed], origin="store").arxiv_id == "2005.14124"
+
+
+@pytest.mark.parametrize(
+    ("listed", "arxiv", "at_least", "below"),
+    [
+        ("Open LMs at a Practical Size", "Open Language Models at a Practical Size", 0.9, 1.0),
+        ("Pre-training Transformers", "Pretraining Transformers", 0.98, 1.0),
+        ("Mutation Testing of Deep Reinforcment Learning", "Mutation Testing of Deep Reinforcement Learning", 0.95, 1.0),
+        ("Conditional Language Policy", "Conditional Language Policy: A General Framework", 0.95, 1.0),
+        ("A First Comparative Study of Testing", "A Second Comparative Study of Testing", 0.0, 0.9),
+        ("---", "Anything", 0.0, 0.01),
+    ],
+)
+def test_title_similarity_forgives_writing_not_other_papers(
+    listed: str, arxiv: str, at_least: float, below: float
+) -> None:
+    assert at_least <= title_similarity(listed, arxiv) < below
+
+
+def test_distinctive_words_skip_stopwords_and_short_words() -> None:
+    words = distinctive_words("Towards a Theory of the Learning of Deep Networks", 3)
+    assert words == ["theory", "learning", "networks"]
+    assert distinctive_words("---", 4) == []
 
 
 @pytest.mark.parametrize(
@@ -123,12 +126,14 @@ def test_titles_of_any_version_count(candidates: tuple[ArxivRecord, ...]) -> Non
     ],
 )
 def test_name_compatibility(a: str, b: str, same: bool) -> None:
-    assert names_compatible(a, b) is same
+    assert compatible(a, b) is same
 
 
-def test_researcher_position_and_keys(candidates: tuple[ArxivRecord, ...]) -> None:
-    record = next(c for c in candidates if c.arxiv_id == "2202.12139")
-    assert researcher_position("A. Gotlieb", record) == 2
-    assert researcher_keys("Arnaud Gotlieb", "arnaud-gotlieb", [record]) == {
-        "Arnaud Gotlieb": "arnaud-gotlieb"
-    }
+def test_alignment_places_listed_names_and_skips_absent_groups() -> None:
+    listed = ["Gemma Team", "Morgane Riviere", "Shreya Pathak"]
+    arxiv = ["Morgane Riviere", "S. Pathak", "Pier Giuseppe Sessa"]
+    assert align(listed, arxiv) == [None, 1, 2]
+    assert agreement(listed, arxiv) == 1.0
+    assert agreement(["Shreya Pathak", "Morgane Riviere"], arxiv) == 0.5
+    assert position_of("P. G. Sessa", arxiv) == 3
+    assert position_of("Nobody Here", arxiv) is None
