@@ -1,34 +1,28 @@
-"""``harvest_arxiv``: incremental, resumable OAI-PMH harvest, one task per page.
+"""``harvest_arxiv``: the harvest job (``scholarkg.runs.arxiv_jobs.harvest``) with each
+OAI-PMH page fetched by a retried task.
 
-Pages are fetched and loaded strictly in order (each resumption token comes from the page before
-and the checkpoint moves page by page), so this flow keeps Prefect's default runner and calls its
-tasks directly; ``[runner]`` does not apply. Every OAI-PMH request takes a slot of the shared
-Prefect rate limit when one exists (see :mod:`scholarkg_flows.arxiv_limit`).
+The loop, its checkpoint and its guards are the library's; the flow only supplies a page
+fetcher (a task: retries, the shared Prefect rate limit) and reports. One run per set.
 """
 
 from __future__ import annotations
 
-from contextlib import closing
 from pathlib import Path
-from typing import cast
-from uuid import UUID
+from typing import Any
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import (
-    create_markdown_artifact,
-    create_progress_artifact,
-    update_progress_artifact,
-)
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
+from scholarkg_flows.build_kg import final_state
+from scholarkg_flows.reporting import publish_artifacts
 
-from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
 from scholarkg.clients import archive_for, oai_client
 from scholarkg.config import Config, load_config
+from scholarkg.extract.oai_pmh import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
-from scholarkg.pipeline import changes_dir_for
-from scholarkg.provenance import RunInfo
-from scholarkg.runs import close_arxiv_run
+from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.report import RunReport
 
 
 @task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
@@ -45,34 +39,6 @@ def fetch_page(
     return page.archived.sha256
 
 
-@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def load_page(
-    job: HarvestJob, at: Checkpoint, sha256: str, run: RunInfo, config: Config
-) -> tuple[Checkpoint, ArxivLoadSummary]:
-    """Validate and load one archived page, then move the checkpoint past it."""
-    page = archived_page(archive_for(config), sha256)
-    summary = ArxivLoadSummary()
-    note_quarantined(summary, page.quarantined, config)
-    with closing(config.store.open()) as store:
-        load_records(
-            page.arxiv_records,
-            config,
-            store,
-            summary=summary,
-            run=run,
-            changes_dir=changes_dir_for(config, run),
-        )
-    return job.page_loaded(at, page), summary
-
-
-@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
-def finish(summary: ArxivLoadSummary, run: RunInfo, config: Config) -> int:
-    """I/O: ontology, run record and publication when something changed; returns store size."""
-    with closing(config.store.open()) as store:
-        close_arxiv_run(store, config, run, summary)
-        return store.quad_count()
-
-
 def artifact_key(*parts: str) -> str:
     """Prefect artifact keys allow lower-case letters, digits and dashes only."""
     text = "-".join(parts).lower()
@@ -86,38 +52,23 @@ def harvest_arxiv(
     metadata_prefix: str | None = None,
     from_date: str | None = None,
     store_path: str | None = None,
-) -> ArxivLoadSummary:
-    """Harvest new and changed arXiv records since the watermark (or an interrupted harvest's
-    checkpoint) for one set, or for every ``[arxiv] harvest_sets`` entry."""
-    logger = get_run_logger()
+) -> State[Any]:
+    """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one."""
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
     prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
-    run = RunInfo.start(config)
-    total = ArxivLoadSummary()
-    rate_limit = arxiv_rate_limit(logger)
+    rate_limit = arxiv_rate_limit(get_run_logger())
+    archive = archive_for(config)
+
+    def fetcher(job: HarvestJob, at: Checkpoint) -> OaiPage:
+        return archived_page(archive, fetch_page(job, at, config, rate_limit))
+
+    reports: list[RunReport] = []
     for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
-        job = HarvestJob(config.state_dir, prefix, spec)
-        at = job.start(from_date)
-        logger.info(
-            "harvest %s: %s", job.key, "resuming" if job.resuming else f"from {at.from_date}"
-        )
-        progress = cast(UUID, create_progress_artifact(0.0, key=artifact_key("harvest", job.key)))
-        while True:
-            sha256 = fetch_page(job, at, config, rate_limit)
-            at, part = load_page(job, at, sha256, run, config)
-            total.absorb(part)
-            share = at.progress
-            update_progress_artifact(progress, 100.0 if not at.next_token else 100.0 * (share or 0))
-            logger.info("%s: page %d loaded, %d records", job.key, at.pages_done, at.records_done)
-            if not at.next_token:
-                break
-    store_quads = finish(total, run, config)
-    lines = [*total.lines(), f"store holds {store_quads} quads"]
-    create_markdown_artifact(
-        key="harvest-arxiv-report",
-        markdown="# arXiv harvest\n\n" + "\n".join(f"- {line}" for line in lines),
+        ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher)
+        publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
+        reports.append(ctx.report)
+    worst = next((r for r in reports if r.outcome == "failed"), None) or next(
+        (r for r in reports if r.outcome == "partial"), reports[-1]
     )
-    for line in lines:
-        logger.info(line)
-    return total
+    return final_state(worst)

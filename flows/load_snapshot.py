@@ -1,26 +1,29 @@
-"""``load_snapshot``: bulk-load the arXiv metadata snapshot (JSON lines) into the embedded store.
+"""``load_snapshot``: the snapshot job (``scholarkg.runs.arxiv_jobs.load_snapshot``) as a flow.
 
-One task: the bulk path batches internally (chunks of records over worker processes, streamed
-into ``bulk_load``) and a re-run skips chunks already loaded, so an interrupted load resumes.
+One task: the job batches internally (chunks over worker processes, a loader thread), for any
+configured store kind, and a re-run skips the chunks the store already holds.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
+from scholarkg_flows.build_kg import final_state
+from scholarkg_flows.reporting import publish_artifacts
 
-from scholarkg.bulk.ingest import BulkSummary
 from scholarkg.config import Config, load_config
-from scholarkg.runs import bulk_load_snapshot
+from scholarkg.runs.arxiv_jobs import load_snapshot as load_snapshot_job
+from scholarkg.runs.report import RunReport
 
 
 @task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
-def ingest(path: str, config: Config, chunk_records: int) -> tuple[BulkSummary, int]:
-    """I/O + CPU (in worker processes): stream, validate and bulk-load the snapshot."""
-    return bulk_load_snapshot(Path(path), config, chunk_records=chunk_records)
+def ingest(path: str, config: Config, chunk_records: int) -> RunReport:
+    """I/O + CPU (in worker processes): stream, validate and load the snapshot."""
+    return load_snapshot_job(config, Path(path), chunk_records=chunk_records).report
 
 
 @flow(name="load_snapshot")
@@ -29,16 +32,10 @@ def load_snapshot(
     config_path: str | None = None,
     store_path: str | None = None,
     chunk_records: int = 1000,
-) -> BulkSummary:
-    """Load (or top up) the store from a snapshot file; unchanged chunks are skipped."""
+) -> State[Any]:
+    """Load (or top up) the store from a snapshot file; chunks already loaded are skipped."""
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
-    summary, quads = ingest(path, config, chunk_records)
-    lines = [*summary.lines(), f"store holds {quads} quads"]
-    create_markdown_artifact(
-        key="load-snapshot-report",
-        markdown="# Snapshot load\n\n" + "\n".join(f"- {x}" for x in lines),
-    )
-    for line in lines:
-        get_run_logger().info(line)
-    return summary
+    report = ingest(path, config, chunk_records)
+    publish_artifacts(report, key="load-snapshot")
+    return final_state(report)

@@ -108,17 +108,16 @@ def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Pat
     import requests
 
     from scholarkg.config import load_config
-    from scholarkg.iris import Minter
-    from scholarkg.pipeline import fetch_profile_source, load_ontology, load_staged, stage_profile
-    from scholarkg.provenance import RunInfo
+    from scholarkg.runs.build import build
     from scholarkg.store.embedded import EmbeddedStore
 
     papers = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/scholarkg/ontology#Paper> }"
     config = load_config(config_file)
-    staged = stage_profile(fetch_profile_source(str(SAMPLE_PROFILE), config), config).staged
-    with EmbeddedStore(config.store.path) as store:
-        load_ontology(store, Minter(config.iri_base))
-        load_staged(list(staged), store, RunInfo.start(config))
+    build(config)
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        person_path = next(
+            g for g in store.graph_names() if "/graph/person/leonard-hussenot" in g
+        ).split("/graph/", 1)[1]
     server = subprocess.Popen(
         [
             sys.executable,
@@ -149,7 +148,7 @@ def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Pat
         refused = requests.post(url + "update", data={"update": "CLEAR ALL"}, timeout=10)
         assert refused.status_code == 403
         person = requests.get(
-            url + "id/person/leonard-hussenot", headers={"Accept": "text/turtle"}, timeout=10
+            url + "id/" + person_path, headers={"Accept": "text/turtle"}, timeout=10
         )
         assert person.status_code == 200 and "Léonard Hussenot" in person.text
     finally:
@@ -163,16 +162,12 @@ def test_export_writes_a_dump_that_round_trips(tmp_path: Path, config_file: Path
     import pyoxigraph as ox
 
     from scholarkg.config import load_config
-    from scholarkg.iris import Minter
-    from scholarkg.pipeline import fetch_profile_source, load_ontology, load_staged, stage_profile
-    from scholarkg.provenance import RunInfo
+    from scholarkg.runs.build import build
     from scholarkg.store.embedded import EmbeddedStore
 
     config = load_config(config_file)
-    staged = stage_profile(fetch_profile_source(str(SAMPLE_PROFILE), config), config).staged
-    with EmbeddedStore(config.store.path) as store:
-        load_ontology(store, Minter(config.iri_base))
-        load_staged(list(staged), store, RunInfo.start(config))
+    build(config)
+    with EmbeddedStore(config.store.path, read_only=True) as store:
         expected = {str(q) for q in store.native}
     out = tmp_path / "dump.nq"
     assert (

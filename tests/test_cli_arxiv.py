@@ -49,7 +49,7 @@ def test_fetch_loads_found_ids_and_reports_missing(
     code = main(["arxiv", "fetch", "0808.05394", "1707.08567", "--config", str(config)])
     out = capsys.readouterr().out
     assert code == 1  # a missing id is reported and makes the exit code say so
-    assert "missing: 0808.05394" in out and "1 loaded" in out
+    assert "failed: 0808.05394: arXiv returned no such record" in out and "1 loaded" in out
     assert count(tmp_path / "store", PAPERS) == "1"
 
 
@@ -93,6 +93,6 @@ def test_load_snapshot_streams_and_quarantines_bad_lines(
     assert main(["arxiv", "load-snapshot", str(copy), "--config", str(config)]) == 1
     captured = capsys.readouterr()
     assert "records: 100 read, 100 loaded" in captured.out
-    assert f"quarantined: {copy}:11:" in captured.err
+    assert f"quarantined: {copy}:11:" in captured.out
     assert count(tmp_path / "store", PAPERS) == "100"
     assert list((tmp_path / "data" / "quarantine" / "records").glob("*-L11.json"))

@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import Config, load_config
-from scholarkg.iris import Minter
-from scholarkg.pipeline import (
-    enrich_profile_source,
-    fetch_profile_source,
-    load_ontology,
-    load_staged,
-    stage_profile,
-)
-from scholarkg.provenance import RunInfo
 from scholarkg.query import run_select
+from scholarkg.runs.build import build as build_job
+from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
@@ -46,25 +39,20 @@ def arxiv_config(tmp_path: Path, api_url: str, **arxiv: object) -> Config:
     return load_config(write_config(tmp_path, [PROFILE], arxiv=settings, http=http))
 
 
-def build(config: Config) -> tuple[EmbeddedStore, object]:
-    sha = fetch_profile_source(str(PROFILE), config)
-    enrichment = enrich_profile_source(sha, config)
-    result = stage_profile(sha, config, enrichment)
-    store = EmbeddedStore(config.store.path)
-    load_ontology(store, Minter(config.iri_base))
-    load_staged(list(result.staged), store, RunInfo.start(config))
-    return store, result
+def build(config: Config) -> tuple[EmbeddedStore, RunReport]:
+    report = build_job(config).report
+    return EmbeddedStore(config.store.path, read_only=True), report
 
 
 def test_profile_comes_out_fully_enriched(tmp_path: Path, replay: ReplayServer) -> None:
     config = arxiv_config(tmp_path, replay.api_url)
     store, result = build(config)
     with store:
-        assert result.resolved == 3 and result.degraded is None  # type: ignore[attr-defined]
-        # The near miss: arXiv's phrase search finds nothing for it, so it stays unresolved.
-        [(title, candidates)] = result.unresolved  # type: ignore[attr-defined]
+        assert result.paper_states.get("resolved") == 3 and result.degraded == []
+        # The near miss: no phrase match, and the word searches find only the other study.
+        [(_, title, why)] = result.unresolved
         assert title.startswith("Testing Deep Learning Models: A Second")
-        assert candidates == ()
+        assert "unresolved" in why
         paper = "<https://w3id.org/scholarkg/id/paper/arxiv/2202.12139>"
         authors = run_select(
             store,
@@ -96,14 +84,18 @@ def test_profile_comes_out_fully_enriched(tmp_path: Path, replay: ReplayServer) 
             "https://w3id.org/scholarkg/category/cs.LG",
             "https://w3id.org/scholarkg/category/cs.SE",
         ]
-        # The researcher's own authorship carries arXiv's position, on the same person node.
+        # The researcher's own authorship carries arXiv's position, on one person node.
         positions = run_select(
             store,
-            PREFIXES + "SELECT ?paper ?pos WHERE { ?paper skg:hasAuthorship ?a . "
-            "?a skg:author <https://w3id.org/scholarkg/id/person/arnaud-gotlieb> ; "
-            "skg:position ?pos }",
+            PREFIXES + "SELECT DISTINCT ?paper ?pos ?rule WHERE { ?paper skg:hasAuthorship ?a . "
+            "?a skg:author ?me ; skg:position ?pos ; skg:identityRule ?rule . "
+            '?me foaf:name "Arnaud Gotlieb" }',
         ).rows
-        assert ("https://w3id.org/scholarkg/id/paper/arxiv/2202.12139", "2") in positions
+        assert (
+            "https://w3id.org/scholarkg/id/paper/arxiv/2202.12139",
+            "2",
+            "profile-researcher",
+        ) in positions
         # Versions: 2204.08348 went to v3; v1 and v3 dates known from the Atom entry.
         versions = run_select(
             store,
@@ -114,10 +106,11 @@ def test_profile_comes_out_fully_enriched(tmp_path: Path, replay: ReplayServer) 
         # The resolved paper is one node: the profile's listing uses the arXiv IRI.
         evidence = run_select(
             store,
-            PREFIXES + "SELECT ?method ?score WHERE { ?r skg:resolvedPaper "
-            f"{paper} ; skg:resolutionMethod ?method ; skg:score ?score }}",
+            PREFIXES + "SELECT ?state ?from ?score WHERE { ?r skg:resolvedPaper "
+            f"{paper} ; skg:resolutionState ?state ; skg:resolvedFrom ?from ; skg:score ?score }}",
         ).rows
-        assert evidence and evidence[0][0] == "score" and float(evidence[0][1] or 0) > 0.9
+        assert evidence and evidence[0][:2] == ("resolved", "api")
+        assert float(evidence[0][2] or 0) > 0.9
         titles = run_select(
             store, PREFIXES + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }"
         ).rows
@@ -126,9 +119,9 @@ def test_profile_comes_out_fully_enriched(tmp_path: Path, replay: ReplayServer) 
 
 def test_requests_are_spaced_by_the_servers_clock(tmp_path: Path, replay: ReplayServer) -> None:
     config = arxiv_config(tmp_path, replay.api_url, min_interval=0.5)
-    enrich_profile_source(fetch_profile_source(str(PROFILE), config), config)
+    build(config)[0].close()
     starts = [r.started for r in replay.requests_to("/api/query")]
-    assert len(starts) == 4  # one title search per listed paper
+    assert len(starts) >= 2
     # Arrival times on the server's clock. Loopback delivery jitters under CPU load, so allow
     # 10%: a skipped wait would show gaps of a few milliseconds, not ~0.5 s.
     assert all(b - a >= 0.45 for a, b in itertools.pairwise(starts))
@@ -142,12 +135,17 @@ def test_override_wins_and_known_ids_go_in_one_batch(tmp_path: Path, replay: Rep
         arxiv={"enabled": True, "api_url": replay.api_url, "min_interval": 0.05},
         **{"arxiv.overrides": {title: "2405.13786v1"}},
     )
-    config = load_config(path)
-    enrichment = enrich_profile_source(fetch_profile_source(str(PROFILE), config), config)
-    verdict = next(r for r in enrichment.resolutions if r.paper.title == title)
-    assert (verdict.method, verdict.arxiv_id) == ("override", "2405.13786")
+    store, report = build(load_config(path))
+    with store:
+        rows = run_select(
+            store,
+            PREFIXES + "SELECT ?state ?id WHERE { ?r skg:titleAsListed ?t ; skg:resolutionState "
+            f'?state ; skg:resolvedPaper/skg:arxivId ?id FILTER(STR(?t) = "{title}") }}',
+        ).rows
+    assert rows == [("overridden", "2405.13786")]
     id_requests = [r for r in replay.requests_to("/api/query") if r.param("id_list")]
     assert [r.param("id_list") for r in id_requests] == ["2405.13786"]
+    assert report.paper_states.get("overridden") == 1
 
 
 def test_arxiv_unreachable_degrades_and_keeps_the_profile(tmp_path: Path) -> None:
@@ -159,11 +157,29 @@ def test_arxiv_unreachable_degrades_and_keeps_the_profile(tmp_path: Path) -> Non
     config = arxiv_config(tmp_path, dead)
     store, result = build(config)
     with store:
-        degraded = result.degraded  # type: ignore[attr-defined]
-        assert degraded == (
-            f"arXiv unreachable at {dead} (connection refused); profiles loaded without enrichment"
-        )
-        assert result.resolved == 0 and result.papers == 4  # type: ignore[attr-defined]
+        assert result.degraded == [
+            f"arXiv unusable at {dead} (connection refused); the rest of the profile loaded "
+            "without it"
+        ]
+        assert result.outcome == "degraded" and result.papers == 4
+        assert result.paper_states == {"unresolved": 4}
+        papers = run_select(
+            store, PREFIXES + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }"
+        ).rows
+        assert papers == [("4",)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<html><body>Service unavailable</body></html>", b'<?xml version="1.0"?><feed xmlns="'],
+)
+def test_a_page_that_is_no_feed_degrades_instead_of_failing(
+    tmp_path: Path, replay: ReplayServer, body: bytes
+) -> None:
+    replay.add_fault(Fault("status", status=200, body=body), times=-1)
+    store, result = build(arxiv_config(tmp_path, replay.api_url))
+    with store:
+        assert result.outcome == "degraded" and result.degraded, result.summary_lines()
         papers = run_select(
             store, PREFIXES + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }"
         ).rows

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import shutil
@@ -12,50 +11,47 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF
 
+from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, ExportError, QueryError
 from scholarkg.export import FORMATS, export_dump
-from scholarkg.extract.profile_page import parse_profile
 from scholarkg.iris import Minter
-from scholarkg.pipeline import load_ontology
+from scholarkg.runs.build import build as build_job
 from scholarkg.store.embedded import EmbeddedStore
-from scholarkg.transform.profile import transform_profile
 
-WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 MINTER = Minter()
-PROFILE_GRAPH = str(MINTER.profile_graph("leonard-hussenot"))
 EXTRA_GRAPH = "https://example.org/graph/extra"
-PERSON = MINTER.person("leonard-hussenot")
+PROFILE_GRAPH = ""  # set by the store fixture (the profile's slug comes from the registry)
 ALL = sorted(FORMATS)
 DATASET_FORMATS = ["nq", "trig"]
 GRAPH_FORMATS = ["ttl", "jsonld"]
 
 
 def build(store: EmbeddedStore) -> None:
-    """The sample profile, the ontology graphs, and a graph repeating one profile triple."""
-    load_ontology(store, MINTER)
-    profile = parse_profile(
-        SAMPLE_PROFILE.read_bytes(),
-        source=str(SAMPLE_PROFILE),
-        retrieved_at=WHEN,
-        subject_codes=load_config().subject_codes,
+    """Next to the built graphs: a graph repeating one person triple (a triple in two graphs)."""
+    global PROFILE_GRAPH
+    PROFILE_GRAPH = next(
+        g for g in sorted(store.graph_names()) if "/graph/profile/" in g and "/snapshot/" not in g
     )
-    for named in transform_profile(profile, MINTER):
-        store.replace_graph(named.iri, named.graph)
+    person = next(g for g in sorted(store.graph_names()) if "/graph/person/leonard-hussenot" in g)
+    person_iri = URIRef(person.replace("/graph/person/", "/person/"))
     extra = Graph()
-    extra.add((PERSON, FOAF.name, Literal("Léonard Hussenot")))  # also in the profile graph
-    extra.add((PERSON, FOAF.nick, Literal("leo")))
+    extra.add((person_iri, FOAF.name, Literal("Léonard Hussenot")))  # also in the person graph
+    extra.add((person_iri, FOAF.nick, Literal("leo")))
     store.replace_graph(EXTRA_GRAPH, extra)
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    with EmbeddedStore(tmp_path_factory.mktemp("export") / "store") as s:
+    directory = tmp_path_factory.mktemp("export")
+    config = load_config(write_config(directory, [SAMPLE_PROFILE]))
+    build_job(config)
+    with EmbeddedStore(config.store.path) as s:
         build(s)
         yield s
 

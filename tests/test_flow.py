@@ -21,13 +21,13 @@ def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
 
     config = write_config(tmp_path, [SAMPLE_PROFILE])
     state = build_kg(config_path=str(config), profiles=[str(SECOND_PROFILE)], return_state=True)
-    assert state.is_completed()
+    assert state.is_completed() and state.name == "Completed"
     report = state.result()
-    assert report.outcome == "ok" and report.profiles_ok == 2 and report.papers == 28
+    assert report.outcome == "ok" and len(report.sources_built) == 2 and report.papers == 28
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         years = dict(run_select(store, resolve_query("papers-per-year").text).rows)
     assert years["2023"] == "3"  # 2 in the sample + 1 only the second profile lists
-    assert list((tmp_path / "data" / "reports").glob("run-*.json"))
+    assert list((tmp_path / "data" / "reports").glob("build-*.json"))
 
     async def artifacts() -> dict[str, object]:
         async with get_client() as client:
@@ -37,19 +37,11 @@ def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
     import asyncio
 
     published = asyncio.run(artifacts())
-    assert {"build-kg-report", "build-kg-progress", "build-kg-shacl-findings"} <= set(published)
+    assert {"build-kg-report", "build-kg-shacl-findings"} <= set(published)
     markdown = str(published["build-kg-report"])
-    for section in (
-        "## Profiles",
-        "## Failures",
-        "## Unresolved papers",
-        "## Quarantined records",
-        "## Duration per stage",
-        "## Change set",
-        "## SHACL findings",
-    ):
+    for section in ("## Unresolved and ambiguous papers", "## Duration per stage", "## SHACL findings"):
         assert section in markdown
-    assert "| load |" in markdown and "| fetch |" in markdown
+    assert "| load |" in markdown
 
 
 def test_flow_keeps_good_profiles_when_one_is_malformed(tmp_path: Path) -> None:
@@ -58,7 +50,9 @@ def test_flow_keeps_good_profiles_when_one_is_malformed(tmp_path: Path) -> None:
     broken = tmp_path / "broken.txt"
     broken.write_text("<html><body>Not a profile</body></html>", encoding="utf-8")
     config = write_config(tmp_path, [broken, SAMPLE_PROFILE])
-    report = build_kg(config_path=str(config))
+    state = build_kg(config_path=str(config), return_state=True)
+    assert state.is_completed() and state.name == "Partial"
+    report = state.result()
     assert report.outcome == "partial"
     [(source, error)] = report.failures
     assert source == str(broken) and "looks like HTML" in error and f"{broken}:1:" in error
@@ -70,7 +64,7 @@ def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) 
 
     config = write_config(tmp_path, [SAMPLE_PROFILE])
     first = build_kg(config_path=str(config))
-    assert first.changed_anything and len(first.load.changes) == 2
+    assert first.changed_anything and first.graphs_written > 2
     # A run that changed something publishes: a dump with its checksum and a VoID description.
     dump = tmp_path / "data" / "exports" / "scholarkg.nq"
     assert dump.exists() and (tmp_path / "data" / "exports" / "scholarkg.nq.sha256").exists()
@@ -81,10 +75,9 @@ def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) 
         before = {g: store.triples_in(g) for g in store.graph_names()}
     second = build_kg(config_path=str(config))
     # Same bytes, same configuration: the profile is not even parsed again.
-    assert second.unchanged_sources == [str(SAMPLE_PROFILE)] and second.stages == []
-    assert second.load.changes == () and "parse, transform, validate" not in second.durations
-    assert second.ontology_triples == 0 and not second.changed_anything
-    assert second.published == []
+    assert second.sources_unchanged == [str(SAMPLE_PROFILE)] and second.sources_built == []
+    assert second.graphs_written == 0 and second.ontology_triples == 0
+    assert not second.changed_anything and second.published == []
     assert (
         "changes: nothing new: 1 sources and 0 graphs unchanged, nothing written"
         in second.summary_lines()
@@ -113,6 +106,7 @@ def test_same_flow_against_a_real_oxigraph_server(tmp_path: Path, oxigraph_url: 
     report = build_kg(config_path=str(config))
     assert report.outcome == "ok" and report.papers == 25
     store = load_config(config).store.open(read_only=True)
+    assert report.store_quads == store.quad_count()
     try:
         years = dict(run_select(store, resolve_query("papers-per-year").text).rows)
         assert years == {
@@ -127,28 +121,39 @@ def test_same_flow_against_a_real_oxigraph_server(tmp_path: Path, oxigraph_url: 
     finally:
         store.close()
     again = build_kg(config_path=str(config))
-    assert again.load.changes == () and again.unchanged_sources == [str(SAMPLE_PROFILE)]
+    assert again.graphs_written == 0 and again.sources_unchanged == [str(SAMPLE_PROFILE)]
 
 
-def test_locked_store_keeps_graphs_for_the_next_run(tmp_path: Path) -> None:
+def test_locked_store_fails_the_flow_run_and_keeps_graphs_for_the_next_run(
+    tmp_path: Path,
+) -> None:
     from scholarkg_flows.build_kg import build_kg
 
     config = write_config(tmp_path, [SAMPLE_PROFILE])
     with EmbeddedStore(tmp_path / "store"):  # another writer holds the store
-        locked = build_kg(config_path=str(config))
+        state = build_kg(config_path=str(config), return_state=True)
+    assert state.is_failed()  # the flow run's state is the run's outcome
+    locked = state.result(raise_on_failure=False)
     assert locked.outcome == "failed" and locked.store_error
     assert "cannot open the Oxigraph store" in locked.store_error
-    assert "2 graphs kept in" in locked.store_error
-    assert len(list((tmp_path / "data" / "staging").glob("*.json"))) == 2
-    # The next run builds a different profile; what the locked run staged loads too.
+    assert locked.kept > 2 and locked.outbox_dir is not None
+    assert "changes: none written" in locked.change_line()
+    kept = list(Path(locked.outbox_dir).glob("*.json"))
+    assert len(kept) == locked.kept
+    # The next run builds a different profile; what the locked run kept loads first.
     other = write_config(tmp_path, [SECOND_PROFILE])
     report = build_kg(config_path=str(other))
-    assert report.outcome == "ok" and len(report.load.changes) == 4
+    assert report.outcome == "ok", report.summary_lines()
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         names = store.graph_names()
-    assert "https://w3id.org/scholarkg/id/graph/profile/leonard-hussenot" in names
-    assert "https://w3id.org/scholarkg/id/graph/profile/robert-dadashi" in names
-    assert not list((tmp_path / "data" / "staging").glob("*.json"))
+    profiles = [
+        g for g in names if "/graph/profile/" in g and "/snapshot/" not in g and "shacl" not in g
+    ]
+    assert {p.split("/graph/profile/")[1].rsplit("-", 1)[0] for p in profiles} == {
+        "leonard-hussenot",
+        "robert-dadashi",
+    }
+    assert not Path(locked.outbox_dir).exists()
 
 
 def test_harvest_arxiv_flow_pages_through_and_publishes(
@@ -162,19 +167,19 @@ def test_harvest_arxiv_flow_pages_through_and_publishes(
     try:
         monkeypatch.setenv("SCHOLARKG_OAI_URL", replay.oai_url)
         config = write_config(tmp_path, [], arxiv={"min_interval": 0.05})
-        summary = harvest_arxiv(
+        report = harvest_arxiv(
             config_path=str(config), set_spec="cs", metadata_prefix="oai_dc", from_date="2024-01-25"
         )
     finally:
         replay.stop()
-    assert (summary.records, summary.loaded, summary.rejected) == (8, 8, [])
-    assert len(summary.outcome.changes) == 8
+    assert (report.records_read, report.records_loaded, report.rejected) == (8, 8, [])
+    assert report.outcome == "ok" and report.graphs_written > 8  # records and persons
     assert (tmp_path / "data" / "void.ttl").exists()
     state = (tmp_path / "data" / "state" / "oai-harvest.json").read_text()
     assert "oai_dc set=cs" in state
 
 
-def test_load_snapshot_flow_bulk_loads_and_skips_unchanged_chunks(tmp_path: Path) -> None:
+def test_load_snapshot_flow_loads_and_skips_unchanged_chunks(tmp_path: Path) -> None:
     from scholarkg_flows.load_snapshot import load_snapshot
 
     from samples import ROOT
@@ -182,9 +187,9 @@ def test_load_snapshot_flow_bulk_loads_and_skips_unchanged_chunks(tmp_path: Path
     snapshot = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
     config = write_config(tmp_path, [])
     first = load_snapshot(path=str(snapshot), config_path=str(config), chunk_records=40)
-    assert (first.records, first.loaded, first.chunks_skipped) == (100, 100, 0)
+    assert (first.records_read, first.records_loaded) == (100, 100)
     again = load_snapshot(path=str(snapshot), config_path=str(config), chunk_records=40)
-    assert again.chunks_skipped == again.chunks == 3 and again.graphs_written == 0
+    assert any("3 chunks unchanged" in n for n in again.notes) and again.graphs_written == 0
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         papers = run_select(
             store,

@@ -13,17 +13,9 @@ import pytest
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
-from scholarkg.iris import Minter
-from scholarkg.pipeline import (
-    fetch_profile_conditionally,
-    load_ontology,
-    load_staged,
-    record_run,
-    remember_loaded,
-    split_unchanged,
-    stage_profile,
-)
-from scholarkg.provenance import RunInfo
+from scholarkg.runs.build import build as build_job
+from scholarkg.runs.build import fetch_source, unchanged_sources
+from scholarkg.runs.context import RunContext
 from scholarkg.store.embedded import EmbeddedStore
 
 LAST_MODIFIED = "Wed, 25 Nov 2026 10:00:00 GMT"
@@ -71,14 +63,14 @@ def page_server() -> Iterator[ProfileServer]:
 
 
 def build(config: Config, location: str) -> None:
-    fetched = fetch_profile_conditionally(location, config)
-    result = stage_profile(fetched.sha256, config)
-    run = RunInfo.start(config)
-    with EmbeddedStore(config.store.path) as store:
-        load_ontology(store, Minter(config.iri_base))
-        load_staged(list(result.staged), store, run)
-        record_run(store, run, outcome="ok", counts={})
-    remember_loaded(config, fetched, result)
+    report = build_job(config, [location]).report
+    assert report.outcome == "ok", report.summary_lines()
+
+
+def split_unchanged(fetched: list, config: Config) -> tuple[list, list]:  # type: ignore[type-arg]
+    with RunContext(config, "probe") as ctx:
+        same = unchanged_sources(ctx, fetched)
+    return [f for f in fetched if f.location not in same], [f for f in fetched if f.location in same]
 
 
 def test_refetch_is_conditional_and_unchanged_profile_is_skipped(
@@ -88,7 +80,7 @@ def test_refetch_is_conditional_and_unchanged_profile_is_skipped(
     build(config, page_server.url)
     assert "If-None-Match" not in page_server.seen[0]
 
-    again = fetch_profile_conditionally(page_server.url, config)
+    again = fetch_source(page_server.url, config)
     assert page_server.seen[-1]["If-None-Match"].startswith('"')
     assert page_server.seen[-1]["If-Modified-Since"] == LAST_MODIFIED
     assert again.not_modified
@@ -97,9 +89,26 @@ def test_refetch_is_conditional_and_unchanged_profile_is_skipped(
     assert (build_now, [f.location for f in skipped]) == ([], [page_server.url])
 
     page_server.body = SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118")
-    changed = fetch_profile_conditionally(page_server.url, config)
+    changed = fetch_source(page_server.url, config)
     assert not changed.not_modified and changed.sha256 != again.sha256
     assert split_unchanged([changed], config) == ([changed], [])
+
+
+def test_the_configuration_hash_comes_from_content_not_from_its_path(tmp_path: Path) -> None:
+    import os
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    path = write_config(tmp_path, [])
+    build(load_config(path), str(page))
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        relative = load_config(Path(path.name))
+    finally:
+        os.chdir(here)
+    fetched = fetch_source(str(page), relative)
+    assert split_unchanged([fetched], relative)[1] == [fetched]
 
 
 def test_same_bytes_with_another_configuration_are_built_again(tmp_path: Path) -> None:
@@ -107,7 +116,7 @@ def test_same_bytes_with_another_configuration_are_built_again(tmp_path: Path) -
     page.write_bytes(SAMPLE_PROFILE.read_bytes())
     config = load_config(write_config(tmp_path, []))
     build(config, str(page))
-    fetched = fetch_profile_conditionally(str(page), config)
+    fetched = fetch_source(str(page), config)
     assert split_unchanged([fetched], config)[1] == [fetched]
     other = load_config(write_config(tmp_path, [], subject_codes={"LG": "stat.ML"}))
     assert split_unchanged([fetched], other) == ([fetched], [])
@@ -119,6 +128,7 @@ def test_a_store_that_lost_the_graph_gets_it_again(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, []))
     build(config, str(page))
     with EmbeddedStore(config.store.path) as store:
-        store.update("DROP GRAPH <https://w3id.org/scholarkg/id/graph/profile/leonard-hussenot>")
-    fetched = fetch_profile_conditionally(str(page), config)
+        [graph] = [g for g in store.graph_names() if "/graph/profile/" in g and "/snapshot/" not in g and "shacl" not in g]
+        store.update(f"DROP GRAPH <{graph}>")
+    fetched = fetch_source(str(page), config)
     assert split_unchanged([fetched], config) == ([fetched], [])

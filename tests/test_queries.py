@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
 from scholarkg.errors import QueryError
-from scholarkg.extract.profile_page import parse_profile
-from scholarkg.iris import Minter
-from scholarkg.pipeline import load_ontology
 from scholarkg.query import (
     bind_parameters,
     format_csv,
@@ -24,30 +21,21 @@ from scholarkg.query import (
     run_select,
     saved_queries,
 )
+from scholarkg.runs.build import build as build_job
 from scholarkg.store.embedded import EmbeddedStore
-from scholarkg.transform.profile import transform_profile
-
-WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 
 
-def build(store: EmbeddedStore, *paths: Path) -> None:
-    minter = Minter()
-    load_ontology(store, minter)
-    for path in paths:
-        profile = parse_profile(
-            path.read_bytes(),
-            source=str(path),
-            retrieved_at=WHEN,
-            subject_codes=load_config().subject_codes,
-        )
-        for named in transform_profile(profile, minter):
-            store.replace_graph(named.iri, named.graph)
+def build(directory: Path, *paths: Path) -> EmbeddedStore:
+    """Build a store with the build job (arXiv off) and open it read-only."""
+    config = load_config(write_config(directory, list(paths)))
+    report = build_job(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    return EmbeddedStore(config.store.path, read_only=True)
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
-    with EmbeddedStore(tmp_path_factory.mktemp("q") / "store") as s:
-        build(s, SAMPLE_PROFILE)
+    with build(tmp_path_factory.mktemp("q"), SAMPLE_PROFILE) as s:
         yield s
 
 
@@ -88,9 +76,9 @@ def test_papers_per_category(store: EmbeddedStore) -> None:
 def test_coauthors_of_the_researcher(store: EmbeddedStore) -> None:
     result = rows(store, "coauthors", researcher="Léonard Hussenot")
     counts = {coauthor: int(n or 0) for _, coauthor, n in result}
-    # He is an author of all 25 papers, so every listed name is a co-author.
+    # He is an author of all 25 papers, so every listed person is a co-author; groups are not.
     assert counts["Robert Dadashi"] == 7
-    assert counts["Gemma Team"] == 3
+    assert "Gemma Team" not in counts
     assert counts["Matthieu Geist"] == 3
     assert counts["Olivier Pietquin"] == 1
     assert "Léonard Hussenot" not in counts
@@ -125,16 +113,13 @@ def test_latest_metrics(store: EmbeddedStore) -> None:
 
 
 def test_latest_metrics_prefers_the_newest_snapshot(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "store") as store:
-        build(store, SAMPLE_PROFILE)
-        newer = parse_profile(
-            SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"),
-            source=str(SAMPLE_PROFILE),
-            retrieved_at=WHEN + dt.timedelta(days=1),
-            subject_codes=load_config().subject_codes,
-        )
-        for named in transform_profile(newer, Minter()):
-            store.replace_graph(named.iri, named.graph)
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config = load_config(write_config(tmp_path, [page]))
+    build_job(config)
+    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
+    build_job(config)
+    with EmbeddedStore(config.store.path, read_only=True) as store:
         latest = {m: v for _, m, v, _ in rows(store, "latest-metrics")}
         assert latest["hIndex"] == "118"
         history = run_select(
@@ -146,8 +131,7 @@ def test_latest_metrics_prefers_the_newest_snapshot(tmp_path: Path) -> None:
 
 
 def test_two_profiles_one_paper_node(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "store") as store:
-        build(store, SAMPLE_PROFILE, SECOND_PROFILE)
+    with build(tmp_path, SAMPLE_PROFILE, SECOND_PROFILE) as store:
         papers = run_select(
             store,
             "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "

@@ -145,4 +145,4 @@ def test_served_schedule_runs_on_demand_and_loads_the_store(tmp_path: Path) -> N
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         years = run_select(store, resolve_query("papers-per-year").text).rows
     assert sum(int(count or 0) for _, count in years) == 25
-    assert list((tmp_path / "data" / "reports").glob("run-*.json"))
+    assert list((tmp_path / "data" / "reports").glob("build-*.json"))

@@ -7,24 +7,21 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
+from scholarkg.models import ArxivRecord
+
 from scholarkg import __version__
-from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
-from scholarkg.clients import archive_for, arxiv_api_client, http_client, oai_client
+from scholarkg.clients import archive_for, http_client
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGError
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
-from scholarkg.harvest import HarvestJob
-from scholarkg.models import ArxivRecord
-from scholarkg.pipeline import changes_dir_for
-from scholarkg.progress import Progress
-from scholarkg.provenance import RunInfo
 from scholarkg.publish import export
 from scholarkg.query import (
     FORMATS,
@@ -34,8 +31,8 @@ from scholarkg.query import (
     run_select,
     saved_queries,
 )
-from scholarkg.runs import arxiv_outcome, bulk_load_snapshot, close_arxiv_run
-from scholarkg.store.base import GraphStore
+from scholarkg.runs.context import STOP
+from scholarkg.runs.report import RunReport
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -88,21 +85,43 @@ def _print_summary_query(config: Config) -> None:
     print(format_result(result, "table"))
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _print_report(report: RunReport, title: str) -> int:
+    print("\n".join(["", title, *report.summary_lines()]))
+    return 0 if report.succeeded else 1
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Prefect's own log lines only with ``-v`` (they are always in the Prefect UI)."""
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.verbose)
+    config = _config(args)  # fail fast on a bad config, before Prefect starts
     from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
 
-    config = _config(args)  # fail fast on a bad config, before Prefect starts
-    report = build_kg(
+    state = build_kg(
         config_path=args.config,
-        profiles=list(args.profile or []),
+        profiles=[_location(p) for p in args.profile or []],
         store_path=str(config.store.path),
+        return_state=True,
     )
-    print("\n".join(["", "scholarkg run summary", *report.summary_lines()]))
-    if report.stages:
+    report = state.result(raise_on_failure=False)
+    if not isinstance(report, RunReport):
+        raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
+    code = _print_report(report, "scholarkg run summary")
+    if report.changed_anything and report.store_error is None:
         _print_summary_query(config)
-    return 0 if report.succeeded else 1
+    return code
+
+
+def _location(value: str) -> str:
+    """A profile given on the command line: URLs as they are, paths made absolute."""
+    return value if value.startswith(("http://", "https://")) else str(Path(value).resolve())
 
 
 def _print_records(records: Sequence[ArxivRecord]) -> None:
@@ -110,74 +129,43 @@ def _print_records(records: Sequence[ArxivRecord]) -> None:
     print(json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1))
 
 
-def _finish_arxiv_load(
-    summary: ArxivLoadSummary, config: Config, store: GraphStore, run: RunInfo
-) -> int:
-    publication = close_arxiv_run(store, config, run, summary)
-    print("\n".join(summary.lines()))
-    if publication is not None:
-        print(
-            f"published: {', '.join(str(d.path) for d in publication.dumps)}, "
-            f"{publication.description}"
-        )
-    print(f"store: {config.store.path} holds {store.quad_count()} quads")
-    return 0 if arxiv_outcome(summary) == "ok" else 1
-
-
 def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
     config = _config(args)
-    client = arxiv_api_client(config)
-    try:
-        result = client.fetch_by_ids(args.ids, batch_size=config.arxiv.batch_size)
-    finally:
-        client.http.close()
     if args.json:
+        from scholarkg.clients import arxiv_api_client
+
+        client = arxiv_api_client(config)
+        try:
+            result = client.fetch_by_ids(args.ids, batch_size=config.arxiv.batch_size)
+        finally:
+            client.http.close()
         _print_records(result.records)
         for arxiv_id in (*result.missing, *result.invalid):
             print(f"missing: {arxiv_id}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
-    run = RunInfo.start(config)
-    with closing(config.store.open()) as store:
-        summary = load_records(
-            result.records, config, store, run=run, changes_dir=changes_dir_for(config, run)
-        )
-        summary.missing = [*result.missing, *result.invalid]
-        return _finish_arxiv_load(summary, config, store, run)
+    from scholarkg.runs.arxiv_jobs import fetch_ids
+
+    return _print_report(fetch_ids(config, list(args.ids)).report, "scholarkg arxiv fetch")
 
 
 def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
     config = _config(args)
-    job = HarvestJob(config.state_dir, args.prefix, args.set)
-    at = job.start(args.from_date)
-    where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
-    print(f"harvesting {job.key} {where}", file=sys.stderr)
-    client = oai_client(config)
-    try:
-        if args.json:  # a look only: no checkpoint, no watermark
+    if args.json:  # a look only: no checkpoint, no watermark
+        from scholarkg.clients import oai_client
+
+        client = oai_client(config)
+        try:
             pages = client.list_records(
-                metadata_prefix=args.prefix, set_spec=args.set, from_date=at.from_date
+                metadata_prefix=args.prefix, set_spec=args.set, from_date=args.from_date
             )
             _print_records([r for page in pages for r in page.arxiv_records])
-            return 0
-        summary = ArxivLoadSummary()
-        run = RunInfo.start(config)
-        changes = changes_dir_for(config, run)
-        progress = Progress(f"harvest {job.key}", at.complete_list_size, unit="records")
-        with closing(config.store.open()) as store:
-            while True:
-                page = job.fetch(client, at)
-                note_quarantined(summary, page.quarantined, config)
-                load_records(
-                    page.arxiv_records, config, store, summary=summary, run=run, changes_dir=changes
-                )
-                at = job.page_loaded(at, page)
-                progress.update(at.records_done, at.complete_list_size)
-                if not at.next_token:
-                    break
-            progress.close()
-            return _finish_arxiv_load(summary, config, store, run)
-    finally:
-        client.http.close()
+        finally:
+            client.http.close()
+        return 0
+    from scholarkg.runs.arxiv_jobs import harvest
+
+    ctx = harvest(config, args.set, args.prefix, args.from_date)
+    return _print_report(ctx.report, "scholarkg arxiv harvest")
 
 
 def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
@@ -188,35 +176,16 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
         for bad in reader.quarantined:
             print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
         return 1 if reader.quarantined else 0
-    if config.store.kind == "oxigraph":
-        return _bulk_load_snapshot(Path(args.file), config, args.batch_size)
-    summary = ArxivLoadSummary()
-    run = RunInfo.start(config)
-    reader = read_snapshot(Path(args.file))
-    with closing(config.store.open()) as store:
-        load_records(
-            reader,
-            config,
-            store,
-            summary=summary,
-            batch_size=args.batch_size,
-            run=run,
-            changes_dir=changes_dir_for(config, run),
-        )
-        note_quarantined(summary, reader.quarantined, config)
-        for bad in reader.quarantined:
-            print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
-        return _finish_arxiv_load(summary, config, store, run)
+    from scholarkg.runs.arxiv_jobs import load_snapshot
 
-
-def _bulk_load_snapshot(path: Path, config: Config, chunk_records: int) -> int:
-    """The streaming bulk path (worker processes, fast SHACL gate, bulk_load)."""
-    summary, quads = bulk_load_snapshot(path, config, chunk_records=chunk_records)
-    for bad in summary.quarantined_records:
-        print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
-    print("\n".join(summary.lines()))
-    print(f"store: {config.store.path} holds {quads} quads")
-    return 1 if summary.rejected or summary.quarantined else 0
+    ctx = load_snapshot(
+        config,
+        Path(args.file),
+        chunk_records=args.batch_size,
+        bulk=args.loader == "bulk",
+        force=args.force,
+    )
+    return _print_report(ctx.report, "scholarkg arxiv load-snapshot")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -296,9 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, store: bool = True) -> None:
-        p.add_argument("--config", help="TOML config file (defaults: config/default.toml)")
+        p.add_argument("--config", help="TOML config file overlaid on config/default.toml")
         if store:
-            p.add_argument("--store", help="on-disk Oxigraph store directory (default from config)")
+            p.add_argument(
+                "--store",
+                help="the store's directory, for store kinds oxigraph and files "
+                "(default: [store] path)",
+            )
 
     profile = commands.add_parser("profile", help="work with researcher profile pages")
     profile_cmds = profile.add_subparsers(dest="profile_command", required=True)
@@ -309,13 +282,22 @@ def build_parser() -> argparse.ArgumentParser:
     parse.set_defaults(handler=cmd_profile_parse)
 
     run = commands.add_parser(
-        "run", help="run the build_kg flow: extract, transform, validate, load"
+        "run",
+        help="build the graph from the configured profiles (the build_kg flow)",
+        description="Fetch the configured profile pages (plus any --profile), resolve their "
+        "papers to arXiv (records in the store first, then the API), decide who is who, "
+        "validate every graph with SHACL and load the changed ones; print a summary. Exit 1 "
+        "when the run failed or left something out.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     run.add_argument(
         "--profile", action="append", metavar="PATH_OR_URL", help="an extra profile (repeatable)"
     )
+    run.add_argument(
+        "-v", "--verbose", action="store_true", help="show Prefect's log lines as well"
+    )
     common(run)
-    run.set_defaults(handler=cmd_run)
+    run.set_defaults(handler=cmd_run, stoppable=True)
 
     arxiv = commands.add_parser("arxiv", help="load arXiv records through one door at a time")
     arxiv_cmds = arxiv.add_subparsers(dest="arxiv_command", required=True)
@@ -330,6 +312,15 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot = arxiv_cmds.add_parser("load-snapshot", help="stream a snapshot file (JSON lines)")
     snapshot.add_argument("file", metavar="FILE", help="arxiv-metadata-oai-snapshot.json[.gz]")
     snapshot.add_argument("--batch-size", type=int, default=1000, help="records per batch (chunk)")
+    snapshot.add_argument(
+        "--loader",
+        choices=("bulk", "transactional"),
+        default="bulk",
+        help="bulk: many graphs per store operation; transactional: one atomic step per graph",
+    )
+    snapshot.add_argument(
+        "--force", action="store_true", help="read every chunk again (unchanged graphs still skipped)"
+    )
     for sub, handler in (
         (fetch, cmd_arxiv_fetch),
         (harvest, cmd_arxiv_harvest),
@@ -337,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         sub.add_argument("--json", action="store_true", help="print the records, do not load")
         common(sub)
-        sub.set_defaults(handler=handler)
+        sub.set_defaults(handler=handler, stoppable=True)
 
     dump = commands.add_parser("export", help="write a dump of the store with its SHA-256")
     dump.add_argument("--format", choices=sorted(EXPORT_FORMATS), default="nq")
@@ -385,8 +376,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM/SIGINT: ask the running job to stop at its next check (within seconds)."""
+    if STOP.is_set():  # a second signal: stop now
+        raise KeyboardInterrupt
+    STOP.set()
+    print(f"stopping ({signal.Signals(signum).name}): finishing the current step", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
+    signals = (signal.SIGTERM, signal.SIGINT) if stoppable else ()
+    previous = {s: signal.signal(s, _stop_on_signal) for s in signals}
     try:
         code: int = args.handler(args)
     except ScholarKGError as exc:
@@ -395,6 +397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return code
 
 

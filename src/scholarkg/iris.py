@@ -62,11 +62,23 @@ class Minter:
     def _iri(self, path: str) -> URIRef:
         return URIRef(self.base + quote(path, safe="/.-_~"))
 
-    def person(self, key: str) -> URIRef:
-        return self._iri(f"person/{key}")
+    def person(self, slug: str) -> URIRef:
+        """A person, by the slug the identity registry gave it."""
+        return self._iri(f"person/{slug}")
 
-    def paper_by_title(self, title: str) -> URIRef:
-        return self._iri(f"paper/title/{_digest(title_key(title))}")
+    def person_graph(self, slug: str) -> URIRef:
+        """The identity-layer graph of one person."""
+        return self._iri(f"graph/person/{slug}")
+
+    def group(self, name: str) -> URIRef:
+        """A collaboration, team or consortium that authors papers (not a person)."""
+        return self._iri(f"group/{slug(name)}")
+
+    def paper_listed(self, title: str, first_author: str | None) -> URIRef:
+        """A paper only a profile lists: keyed by its folded title and its first listed author,
+        so two works with one title stay apart and one work listed twice stays one."""
+        lead = "-".join(fold(first_author or "").split()[-1:])
+        return self._iri(f"paper/listed/{_digest(title_key(title) + '|' + lead)}")
 
     def paper_by_arxiv(self, arxiv_id: str) -> URIRef:
         return self._iri(f"paper/arxiv/{arxiv_id}")
@@ -74,11 +86,16 @@ class Minter:
     def paper_version(self, paper: URIRef, number: int) -> URIRef:
         return URIRef(f"{paper}/v{number}")
 
-    def authorship(self, paper: URIRef, person_key: str) -> URIRef:
-        return URIRef(f"{paper}/authorship/{quote(person_key, safe='-')}")
+    def authorship(self, paper: URIRef, token: int | str) -> URIRef:
+        """An authorship of ``paper``: by position (``…/authorship/3``), or ``listed-2`` /
+        ``profile-<slug>`` where the position is not known."""
+        return URIRef(f"{paper}/authorship/{quote(str(token), safe='-')}")
 
     def organization(self, name: str) -> URIRef:
         return self._iri(f"organization/{slug(name)}")
+
+    def profile(self, profile_slug: str) -> URIRef:
+        return self._iri(f"profile/{profile_slug}")
 
     def profile_snapshot(self, profile_slug: str, content_sha256: str) -> URIRef:
         return self._iri(f"profile/{profile_slug}/snapshot/{content_sha256[:16]}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -30,9 +29,22 @@ RUN_COUNTS: dict[str, URIRef] = {
 
 
 def config_hash(config: Config) -> str:
-    """SHA-256 of the checked configuration (paths included), as ``sha256:<hex>``."""
-    data = json.dumps(dataclasses.asdict(config), default=str, sort_keys=True)
-    return "sha256:" + hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """SHA-256 of what in the configuration decides the graphs a run builds, as
+    ``sha256:<hex>``: the IRI base, subject codes and resolution settings, and the content of
+    the shapes and the ontology — never how a path is spelled, where data lives or how servers
+    are reached (the same content gives the same hash from the CLI and from a deployment)."""
+    from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
+
+    arxiv = config.arxiv
+    decisive = {
+        "iri_base": config.iri_base,
+        "subject_codes": sorted(config.subject_codes.items()),
+        "arxiv": [arxiv.enabled, arxiv.threshold, sorted(arxiv.overrides.items())],
+    }
+    digest = hashlib.sha256(json.dumps(decisive, sort_keys=True).encode("utf-8"))
+    for path in [*sorted(shapes_dir().glob("*.ttl")), *(ontology_dir() / n for n in ONTOLOGY_FILES)]:
+        digest.update(path.read_bytes())
+    return "sha256:" + digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,8 @@
-"""Change sets: what replacing a named graph adds and removes, kept as N-Quads files."""
+"""Change sets: what loading a graph added and removed, kept as N-Quads per run.
+
+``data/changes/<run>/added.nq`` and ``removed.nq`` hold the triples each changed graph gained
+and lost (graph IRI as the fourth term), and ``graphs.tsv`` one line per graph with its counts.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ Triple = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class GraphChange:
-    """The change one load made (or would make) to one named graph."""
+    """The change one load made to one named graph."""
 
     graph: str
     added: int
@@ -23,15 +27,13 @@ class GraphChange:
         return bool(self.added or self.removed)
 
 
-def ntriples_set(text: str) -> set[Triple]:
-    """N-Triples text as the set of term strings a store would give back (``triples_in``).
-
-    The text goes through an in-memory Oxigraph store, which canonicalises literals the way the
-    on-disk store does (``1.50`` → ``1.5``, ``+00:00`` → ``Z``), so equal data compares equal.
-    """
-    scratch = ox.Store()
-    scratch.load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return {(str(q.subject), str(q.predicate), str(q.object)) for q in scratch}
+def ntriples_set(data: bytes) -> set[Triple]:
+    """N-Triples as the set of term strings a store gives back (literals canonicalised the way
+    Oxigraph stores them: ``1.50`` → ``1.5``), so equal data compares equal."""
+    return {
+        (str(q.subject), str(q.predicate), str(q.object))
+        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    }
 
 
 def diff(old: set[Triple], new: set[Triple]) -> tuple[set[Triple], set[Triple]]:
@@ -39,24 +41,33 @@ def diff(old: set[Triple], new: set[Triple]) -> tuple[set[Triple], set[Triple]]:
     return new - old, old - new
 
 
-def _nquads(triples: set[Triple], graph: str) -> str:
-    return "".join(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
+class ChangeSet:
+    """The change set files of one run (created on the first change)."""
 
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.changes: list[GraphChange] = []
 
-def change_file_stem(graph: str) -> str:
-    tail = graph.split("/graph/", 1)[-1]
-    return "".join(c if c.isalnum() or c in "-._" else "_" for c in tail)
-
-
-def write_change(
-    directory: Path, graph: str, added: set[Triple], removed: set[Triple]
-) -> GraphChange:
-    """Write ``<graph>.added.nq`` / ``<graph>.removed.nq`` under ``directory`` (when non-empty)."""
-    change = GraphChange(graph, len(added), len(removed))
-    if change.changed:
-        directory.mkdir(parents=True, exist_ok=True)
-        stem = change_file_stem(graph)
-        for kind, triples in (("added", added), ("removed", removed)):
+    def record(self, graph: str, added: set[Triple], removed: set[Triple]) -> GraphChange:
+        change = GraphChange(graph, len(added), len(removed))
+        self.changes.append(change)
+        if self.directory is None or not change.changed:
+            return change
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for name, triples in (("added.nq", added), ("removed.nq", removed)):
             if triples:
-                (directory / f"{stem}.{kind}.nq").write_text(_nquads(triples, graph), "utf-8")
-    return change
+                with (self.directory / name).open("a", encoding="utf-8") as out:
+                    out.writelines(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
+        with (self.directory / "graphs.tsv").open("a", encoding="utf-8") as out:
+            out.write(f"{graph}\t+{change.added}\t-{change.removed}\n")
+        return change
+
+    def count(self, graph: str, added: int, removed: int) -> GraphChange:
+        """A change known by its counts only (the bulk loader keeps no triples)."""
+        change = GraphChange(graph, added, removed)
+        self.changes.append(change)
+        if self.directory is not None and change.changed:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            with (self.directory / "graphs.tsv").open("a", encoding="utf-8") as out:
+                out.write(f"{graph}\t+{added}\t-{removed}\n")
+        return change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
@@ -23,6 +24,15 @@ class GraphStore(Protocol):
     def replace_graph(self, iri: URIRef | str, graph: Graph) -> None: ...
 
     def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None: ...
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Replace several graphs (IRI, N-Triples; empty text drops the graph) in as few
+        atomic steps as the store allows; each graph is always old or new, never half."""
+        ...
+
+    def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        """Quads held in each of these named graphs (absent graphs are left out)."""
+        ...
 
     def graph_names(self) -> set[str]: ...
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -49,8 +49,31 @@ class EmbeddedStore(ClosingStore):
         update = f"DROP SILENT GRAPH {iri_ref(iri)} ;\n{insert_data_block(iri, ntriples)}"
         try:
             self._store.update(update)
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, MemoryError, RuntimeError) as exc:
             raise LoadError(f"{self.path}: cannot replace graph <{iri}>: {exc}") from exc
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Replace several graphs in one transaction."""
+        parts = []
+        for iri, ntriples in graphs:
+            parts.append(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            if ntriples:
+                parts.append(insert_data_block(iri, ntriples))
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError, ValueError, MemoryError, RuntimeError) as exc:
+            raise LoadError(f"{self.path}: cannot replace {len(graphs)} graphs: {exc}") from exc
+
+    def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for iri in iris:
+            node = ox.NamedNode(iri)
+            count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
+            if count:
+                sizes[iri] = count
+        return sizes
 
     @property
     def native(self) -> ox.Store:

@@ -18,7 +18,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -155,7 +155,21 @@ class FileSink(ClosingStore):
         except OSError as exc:
             raise LoadError(f"{self.path}: cannot replace graph <{text}>: {exc}") from exc
 
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Each graph file is replaced atomically, one after the other."""
+        for iri, ntriples in graphs:
+            self.replace_graph_ntriples(iri, ntriples)
+
     # -- reads ---------------------------------------------------------------------------------
+
+    def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        index = self._read_index()
+        sizes: dict[str, int] = {}
+        for iri in iris:
+            name = graph_file_name(iri)
+            if index.get(name) == iri and (self.path / name).is_file():
+                sizes[iri] = sum(1 for _ in self._parse(self.path / name))
+        return {i: n for i, n in sizes.items() if n}
 
     def graph_names(self) -> set[str]:
         return {iri for iri, _ in self._files()}

@@ -21,7 +21,7 @@ server so that its default graph is the union. Start ``oxigraph serve`` without
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -217,7 +217,39 @@ class SparqlStore(ClosingStore):
             headers={"Content-Type": "application/n-triples"},
         )
 
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Several graphs: one SPARQL Update request (atomic on the server) with
+        ``replace_via="update"``, else one Graph Store request per graph."""
+        if self.replace_via != "update":
+            for iri, ntriples in graphs:
+                if ntriples:
+                    self.replace_graph_ntriples(iri, ntriples)
+                else:
+                    self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            return
+        parts = []
+        for iri, ntriples in graphs:
+            parts.append(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            if ntriples:
+                parts.append(insert_data_block(iri, ntriples))
+        if parts:
+            self.update(" ;\n".join(parts))
+
     # -- reads ---------------------------------------------------------------------------------
+
+    def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for start in range(0, len(iris), 200):
+            values = " ".join(_read_ref(i) for i in iris[start : start + 200])
+            rows = self._select(
+                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+            for row in rows:
+                graph, count = row["g"], row["n"]
+                if isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal):
+                    sizes[graph.value] = int(count.value)
+        return sizes
 
     def query(
         self, sparql: str, *, union: bool = True

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
+Triple = tuple[str, str, str]
+
 
 @dataclass(frozen=True)
 class NamedGraph:
@@ -19,3 +21,19 @@ class NamedGraph:
 
     def __len__(self) -> int:
         return len(self.graph)
+
+
+@dataclass(frozen=True)
+class EmittedGraph:
+    """A named graph as N-Triples term triples (what the gate and the loaders take)."""
+
+    iri: str
+    kind: str  # "profile" | "snapshot" | "arxiv" | "person"
+    triples: tuple[Triple, ...]
+    source: str | None = None
+    source_sha256: str | None = None
+
+    def to_graph(self) -> Graph:
+        """The same triples as an rdflib graph (for tests and small tools)."""
+        text = "".join(f"{s} {p} {o} .\n" for s, p, o in self.triples)
+        return Graph().parse(data=text, format="nt")

@@ -7,13 +7,14 @@ N-Triples term strings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from urllib.parse import quote
 
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, name_key
+from scholarkg.identity.names import is_group, nfc
+from scholarkg.identity.resolver import AuthorMention, PaperMentions
+from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, title_key
 from scholarkg.models import ArxivRecord
 from scholarkg.transform import NamedGraph
 from scholarkg.transform.emit import Emitter, GraphEmitter, T, Terms
@@ -23,7 +24,7 @@ ARXIV_DOI_PREFIX = "10.48550/arXiv."
 
 # Vocabulary as plain strings (rdflib's Namespace attribute access builds a new URIRef each time).
 A = str(RDF.type)
-PAPER, PREPRINT, PERSON = str(SKG.Paper), str(FABIO.Preprint), str(SKG.Person)
+PAPER, PREPRINT, GROUP = str(SKG.Paper), str(FABIO.Preprint), str(SKG.Group)
 AUTHORSHIP, VERSION = str(SKG.Authorship), str(SKG.PaperVersion)
 ARXIV_ID, ARXIV_DOI, DOI = str(SKG.arxivId), str(SKG.arxivDoi), str(SKG.doi)
 TITLE, ABSTRACT, ISSUED = str(DCTERMS.title), str(DCTERMS.abstract), str(DCTERMS.issued)
@@ -31,7 +32,7 @@ MODIFIED, LICENSE, DATE = str(DCTERMS.modified), str(DCTERMS.license), str(DCTER
 HAS_VERSION, VERSION_NUMBER = str(DCTERMS.hasVersion), str(SKG.versionNumber)
 PRIMARY_CATEGORY, CATEGORY_P = str(SKG.primaryCategory), str(SKG.category)
 SAME_AS, JOURNAL_REF, COMMENT = str(OWL.sameAs), str(SKG.journalReference), str(SKG.comment)
-NAME, NAME_KEY, HAS_AUTHORSHIP = str(FOAF.name), str(SKG.nameKey), str(SKG.hasAuthorship)
+NAME, HAS_AUTHORSHIP = str(FOAF.name), str(SKG.hasAuthorship)
 AUTHOR, WITH_ROLE, ROLE_AUTHOR = str(SKG.author), str(PRO.withRole), str(PRO.author)
 POSITION, NAME_AS_LISTED = str(SKG.position), str(SKG.nameAsListed)
 AFFILIATION_AS_LISTED = str(SKG.affiliationAsListed)
@@ -47,28 +48,38 @@ def dois(record: ArxivRecord) -> list[str]:
     return [d for d in (record.doi or "").split() if d.startswith("10.")]
 
 
-def _emit_people(
-    out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord, keys: Mapping[str, str]
-) -> None:
+def _emit_authorships(out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord) -> None:
+    """Ordered authorships, keyed by position, with the names as arXiv lists them; a group
+    author (``ATLAS Collaboration``) is linked here, persons only in the identity layer."""
     v, add, terms = out.vocab, out.add, Terms(out)
     paper_term = out.iri(paper)
     for position, author in enumerate(record.authors, start=1):
-        key = keys.get(author.name) or name_key(author.name)  # decided by the caller
-        person = out.iri(minter.person(key))
-        name = out.plain(author.name)
-        add(person, v(A), v(PERSON))
-        add(person, v(NAME), name)
-        add(person, v(NAME_KEY), out.plain(key))
-        # the authorship, as transform.profile.add_authorship writes it
-        authorship = out.iri(minter.authorship(paper, key))
+        name = nfc(author.name)
+        authorship = out.iri(minter.authorship(paper, position))
         add(paper_term, v(HAS_AUTHORSHIP), authorship)
         add(authorship, v(A), v(AUTHORSHIP))
-        add(authorship, v(AUTHOR), person)
         add(authorship, v(WITH_ROLE), v(ROLE_AUTHOR))
         add(authorship, v(POSITION), terms.integer(position))
-        add(authorship, v(NAME_AS_LISTED), name)
+        add(authorship, v(NAME_AS_LISTED), out.plain(name))
         for affiliation in author.affiliations:
             add(authorship, v(AFFILIATION_AS_LISTED), out.plain(affiliation))
+        if is_group(name):
+            group = out.iri(minter.group(name))
+            add(authorship, v(AUTHOR), group)
+            add(group, v(A), v(GROUP))
+            add(group, v(NAME), out.plain(name))
+
+
+def arxiv_mentions(record: ArxivRecord, minter: Minter) -> PaperMentions:
+    """The record's person authors, for the identity step (the whole list: ``complete``)."""
+    paper = minter.paper_by_arxiv(record.arxiv_id)
+    authors = tuple(
+        AuthorMention(str(minter.authorship(paper, position)), position, nfc(a.name))
+        for position, a in enumerate(record.authors, start=1)
+        if not is_group(a.name)
+    )
+    keys = (record.arxiv_id, title_key(record.title))
+    return PaperMentions(str(paper), keys, authors, str(minter.arxiv_graph(record.arxiv_id)))
 
 
 def _emit_versions(out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord) -> None:
@@ -85,16 +96,11 @@ def _emit_versions(out: Emitter[T], minter: Minter, paper: URIRef, record: Arxiv
             add(node, v(TITLE), out.plain(version.title))
 
 
-def emit_arxiv(
-    record: ArxivRecord,
-    minter: Minter,
-    out: Emitter[T],
-    person_keys: Mapping[str, str] | None = None,
-) -> URIRef:
+def emit_arxiv(record: ArxivRecord, minter: Minter, out: Emitter[T]) -> URIRef:
     """Emit the e-print, its versions, ordered authorships, categories, DOIs and links.
 
-    Returns the IRI of the record's named graph. ``person_keys`` maps a name as arXiv lists it
-    to a person key decided elsewhere; other names get their normalised key.
+    Returns the IRI of the record's named graph: a pure function of the record, whichever door
+    it came through (persons are decided by the identity step, see :func:`arxiv_mentions`).
     """
     v, add, terms = out.vocab, out.add, Terms(out)
     paper_iri = minter.paper_by_arxiv(record.arxiv_id)
@@ -127,18 +133,12 @@ def emit_arxiv(
     if record.license and record.license.startswith(("http://", "https://")):
         add(paper, v(LICENSE), out.external_iri(record.license))
     _emit_versions(out, minter, paper_iri, record)
-    _emit_people(out, minter, paper_iri, record, person_keys or {})
+    _emit_authorships(out, minter, paper_iri, record)
     return minter.arxiv_graph(record.arxiv_id)
 
 
-def arxiv_graph(
-    record: ArxivRecord, minter: Minter, person_keys: Mapping[str, str] | None = None
-) -> NamedGraph:
-    """The record's named graph as an rdflib graph (see :func:`emit_arxiv`).
-
-    ``person_keys`` maps a name as arXiv lists it to a person key decided elsewhere (resolution
-    against a profile's researcher, or config merges); other names get their normalised key.
-    """
+def arxiv_graph(record: ArxivRecord, minter: Minter) -> NamedGraph:
+    """The record's named graph as an rdflib graph (see :func:`emit_arxiv`)."""
     out = GraphEmitter()
-    iri = emit_arxiv(record, minter, out, person_keys)
+    iri = emit_arxiv(record, minter, out)
     return NamedGraph(iri, out.graph, record.source, "arxiv")

@@ -1,24 +1,32 @@
-"""Profile record → RDF: the profile graph (papers, people) and its immutable snapshot graph."""
+"""Profile record → RDF: the profile graph, its immutable snapshot graph, and the mentions the
+identity step decides persons for. Persons are never named here (see ``identity/emit.py``).
+
+* A resolved paper is keyed by its arXiv id; the profile graph adds only what the profile knows
+  beyond arXiv (has-code, subject code, organisations, the names as the profile lists them), and
+  its listed title and date go on the paper's ``skg:Resolution``. Listed names are aligned to
+  arXiv's positions, so "Robert Dadashi" (profile) and "R. Dadashi" (arXiv) describe one
+  authorship.
+* A paper only the profile knows is keyed by its folded title and first listed author, so two
+  works with one title stay apart; the same paper listed twice becomes one node and a finding.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, XSD
+from rdflib import RDF, RDFS, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
 
-from scholarkg.iris import PRO, SKG, Minter, category, name_key
-from scholarkg.models import Profile, ProfilePaper
-from scholarkg.people import People
-from scholarkg.resolve import Resolution
-from scholarkg.transform import NamedGraph
-from scholarkg.transform.terms import (
-    bool_literal,
-    date_literal,
-    datetime_literal,
-    int_literal,
-    source_iri,
-)
+from scholarkg.identity.names import compatible, is_group, nfc
+from scholarkg.identity.resolver import AuthorMention, PaperMentions
+from scholarkg.iris import PRO, SKG, Minter, category, slug, title_key
+from scholarkg.models import ArxivRecord, Profile, ProfilePaper
+from scholarkg.resolution.authors import align, position_of
+from scholarkg.resolution.score import Verdict
+from scholarkg.transform import EmittedGraph
+from scholarkg.transform.emit import NTriplesEmitter, Terms
+from scholarkg.transform.terms import source_iri
 
 METRIC_TERMS: dict[str, tuple[str, URIRef]] = {
     "h_index": ("h-index", SKG.hIndex),
@@ -28,197 +36,275 @@ METRIC_TERMS: dict[str, tuple[str, URIRef]] = {
     "ai_score": ("ai-score", SKG.aiScore),
 }
 
-
-def profile_slug(profile: Profile) -> str:
-    """The profile's stable key: its researcher's normalised name."""
-    return name_key(profile.name)
+OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
 
-def add_person(
-    graph: Graph, minter: Minter, name: str, key: str | None = None
-) -> tuple[URIRef, str]:
-    """Type and name a person in ``graph``; returns its IRI and key."""
-    key = key or name_key(name)
-    person = minter.person(key)
-    graph.add((person, RDF.type, SKG.Person))
-    graph.add((person, FOAF.name, Literal(name)))
-    graph.add((person, SKG.nameKey, Literal(key)))
-    return person, key
+def _first_seen(_key: str, spelling: str) -> str:
+    return spelling
 
 
-def add_authorship(
-    graph: Graph,
-    minter: Minter,
-    paper: URIRef,
-    person: URIRef,
-    key: str,
-    *,
-    position: int | None,
-    name_as_listed: str | None,
-) -> URIRef:
-    """One authorship node of ``person`` on ``paper`` (position 1-based, when known)."""
-    authorship = minter.authorship(paper, key)
-    graph.add((paper, SKG.hasAuthorship, authorship))
-    graph.add((authorship, RDF.type, SKG.Authorship))
-    graph.add((authorship, SKG.author, person))
-    graph.add((authorship, PRO.withRole, PRO.author))
-    if position is not None:
-        graph.add((authorship, SKG.position, int_literal(position)))
-    if name_as_listed is not None:
-        graph.add((authorship, SKG.nameAsListed, Literal(name_as_listed)))
-    return authorship
+@dataclass(frozen=True)
+class ProfileOutput:
+    """Everything one profile becomes."""
+
+    graphs: tuple[EmittedGraph, ...]
+    mentions: tuple[PaperMentions, ...]
+    metrics: tuple[str, ...]  # metric IRI suffixes observed by the snapshot
+    findings: tuple[str, ...] = ()
+    papers: Mapping[int, str] = field(default_factory=dict)  # listed line -> paper IRI
 
 
-def add_categories(
-    graph: Graph, paper: URIRef, primary: str | None, others: tuple[str, ...]
-) -> None:
-    if primary:
-        graph.add((paper, SKG.primaryCategory, category(primary)))
-    for notation in (primary, *others) if primary else others:
-        graph.add((paper, SKG.category, category(notation)))
+@dataclass(frozen=True)
+class _Listed:
+    """Where each listed name and the researcher sit on one paper."""
+
+    tokens: tuple[int | str, ...]  # authorship node token per listed name
+    positions: tuple[int | None, ...]
+    researcher: int | str  # the researcher's node token
 
 
-def paper_iri(item: ProfilePaper, minter: Minter, resolved: Mapping[str, str]) -> URIRef:
-    """A resolved paper is keyed by its arXiv id; any other by its normalised title."""
-    arxiv_id = resolved.get(item.title)
-    return minter.paper_by_arxiv(arxiv_id) if arxiv_id else minter.paper_by_title(item.title)
+def paper_iri(item: ProfilePaper, minter: Minter, verdict: Verdict | None) -> URIRef:
+    """A resolved (or overridden) paper by its arXiv id; any other by title and first author."""
+    if verdict is not None and verdict.arxiv_id:
+        return minter.paper_by_arxiv(verdict.arxiv_id)
+    return minter.paper_listed(item.title, item.authors[0] if item.authors else None)
 
 
-def _add_paper(
-    graph: Graph,
-    minter: Minter,
-    item: ProfilePaper,
-    paper: URIRef,
-    researcher: tuple[URIRef, str],
-    people: People,
-) -> None:
-    graph.add((paper, RDF.type, SKG.Paper))
-    graph.add((paper, DCTERMS.title, Literal(item.title)))
-    graph.add((paper, DCTERMS.issued, date_literal(item.date)))
-    graph.add((paper, SKG.subjectCode, Literal(item.subject_code)))
-    graph.add((paper, SKG.hasCode, bool_literal(item.has_code)))
-    graph.add((paper, SKG.listedAuthorsTruncated, bool_literal(item.authors_truncated)))
-    if item.abstract:
-        graph.add((paper, DCTERMS.abstract, Literal(item.abstract)))
-    add_categories(graph, paper, item.category, ())
-    for org_name in item.organizations:
-        org = minter.organization(org_name)
-        graph.add((org, RDF.type, SKG.Organization))
-        graph.add((org, RDFS.label, Literal(org_name)))
-        graph.add((paper, SKG.organization, org))
-    researcher_listed = False
-    for position, name in enumerate(item.authors, start=1):
-        person, key = add_person(graph, minter, name, people.key(name, item.title))
-        researcher_listed |= key == researcher[1]
-        add_authorship(graph, minter, paper, person, key, position=position, name_as_listed=name)
-    if not researcher_listed:
-        add_authorship(graph, minter, paper, *researcher, position=None, name_as_listed=None)
+def _place(item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord | None) -> _Listed:
+    listed = [nfc(n) for n in item.authors]
+    mine = [i for i, n in enumerate(listed) if not is_group(n) and compatible(n, researcher)]
+    if record is None:
+        tokens: list[int | str] = list(range(1, len(listed) + 1))
+        positions: list[int | None] = list(range(1, len(listed) + 1))
+    else:
+        aligned = align(listed, [a.name for a in record.authors])
+        tokens = [p if p is not None else f"listed-{i}" for i, p in enumerate(aligned, 1)]
+        positions = list(aligned)
+    if len(mine) == 1:
+        own: int | str = tokens[mine[0]]
+    elif record is not None and (found := position_of(researcher, [a.name for a in record.authors])):
+        own = found
+    else:
+        own = f"profile-{slug_}"
+    return _Listed(tuple(tokens), tuple(positions), own)
 
 
-def _decimal(value: float) -> Literal:
-    return Literal(f"{value:.4f}", datatype=XSD.decimal)
+BOOLEAN, DECIMAL = str(XSD.boolean), str(XSD.decimal)
+A = str(RDF.type)
 
 
-def _add_resolution(
-    graph: Graph, minter: Minter, slug: str, paper: URIRef, verdict: Resolution
-) -> None:
-    """Record how a listed paper was (or was not) matched to arXiv, with the evidence."""
-    node = minter.resolution(slug, verdict.paper.title)
-    graph.add((node, RDF.type, SKG.Resolution))
-    graph.add((node, SKG.resolvedPaper, paper))
-    graph.add((node, SKG.resolutionMethod, Literal(verdict.method)))
-    graph.add((node, SKG.titleAsListed, Literal(verdict.paper.title)))
-    evidence = verdict.accepted if verdict.accepted else None
-    if evidence is not None and verdict.method == "score":
-        graph.add((node, SKG.score, _decimal(evidence.score)))
-        graph.add((node, SKG.titleSimilarity, _decimal(evidence.title_similarity)))
-        if evidence.date_distance_days is not None:
-            graph.add((node, SKG.dateDistanceDays, int_literal(evidence.date_distance_days)))
-        if evidence.author_overlap is not None:
-            graph.add((node, SKG.authorOverlap, _decimal(evidence.author_overlap)))
-    if verdict.accepted is None:
-        for candidate in verdict.candidates:
-            graph.add((node, SKG.candidateArxivId, Literal(candidate.arxiv_id)))
+def _s(term: URIRef) -> str:
+    return str(term)
 
 
-def profile_graph(
-    profile: Profile,
-    minter: Minter,
-    *,
-    people: People | None = None,
-    resolutions: Sequence[Resolution] = (),
-) -> NamedGraph:
-    """The researcher, their listed papers, co-authors, organisations and resolution evidence."""
-    people = people or People()
-    resolved = resolved_ids(resolutions)
-    graph = Graph()
-    researcher = add_person(graph, minter, profile.name, people.key(profile.name))
-    for item in profile.papers:
-        _add_paper(graph, minter, item, paper_iri(item, minter, resolved), researcher, people)
-    slug = profile_slug(profile)
-    for verdict in resolutions:
-        _add_resolution(graph, minter, slug, paper_iri(verdict.paper, minter, resolved), verdict)
-    iri = minter.profile_graph(slug)
-    return NamedGraph(iri, graph, profile.source, "profile", profile.content_sha256)
+class _ProfileBuilder:
+    """Emits the profile graph; collects each paper's mentions for the identity step."""
 
+    def __init__(self, profile: Profile, minter: Minter, slug_: str, org_label: OrgLabel) -> None:
+        self.profile, self.minter, self.slug, self.org_label = profile, minter, slug_, org_label
+        self.out = NTriplesEmitter()
+        self.terms = Terms(self.out)
+        self.mentions: list[PaperMentions] = []
 
-def resolved_ids(resolutions: Sequence[Resolution]) -> dict[str, str]:
-    """Listed title → accepted arXiv id."""
-    return {r.paper.title: r.arxiv_id for r in resolutions if r.arxiv_id}
+    def _add(self, subject: str, predicate: URIRef, obj: str) -> None:
+        self.out.add(subject, self.out.vocab(str(predicate)), obj)
 
+    def _bool(self, value: bool) -> str:
+        return self.out.typed("true" if value else "false", BOOLEAN)
 
-def snapshot_graph(
-    profile: Profile,
-    minter: Minter,
-    *,
-    people: People | None = None,
-    resolved: Mapping[str, str] | None = None,
-) -> NamedGraph:
-    """The page as retrieved (source, first retrieval, hash) and its dated metric observations."""
-    slug = profile_slug(profile)
-    graph = Graph()
-    researcher = minter.person((people or People()).key(profile.name))
-    snapshot = minter.profile_snapshot(slug, profile.content_sha256)
-    when = datetime_literal(profile.retrieved_at)
-    graph.add((snapshot, RDF.type, SKG.ProfileSnapshot))
-    graph.add((snapshot, SKG.snapshotOf, researcher))
-    graph.add((snapshot, DCTERMS.source, source_iri(profile.source)))
-    graph.add((snapshot, PROV.generatedAtTime, when))
-    graph.add((snapshot, SKG.contentHash, Literal(f"sha256:{profile.content_sha256}")))
-    if profile.subject_code:
-        graph.add((snapshot, SKG.subjectCode, Literal(profile.subject_code)))
-    if profile.category:
-        graph.add((snapshot, SKG.primarySubject, category(profile.category)))
-    if profile.stated_paper_count is not None:
-        graph.add((snapshot, SKG.statedPaperCount, int_literal(profile.stated_paper_count)))
-    graph.add((snapshot, SKG.listedPaperCount, int_literal(len(profile.papers))))
-    for item in profile.papers:
-        graph.add((snapshot, SKG.listsPaper, paper_iri(item, minter, resolved or {})))
-    for attribute, (suffix, metric) in METRIC_TERMS.items():
-        value = getattr(profile.metrics, attribute)
-        if value is None:
-            continue
-        observation = minter.metric_observation(snapshot, suffix)
-        graph.add((observation, RDF.type, SKG.MetricObservation))
-        graph.add((observation, SKG.metric, metric))
-        graph.add((observation, SKG.value, int_literal(value)))
-        graph.add((observation, SKG.observedAt, when))
-        graph.add((observation, SKG.observationOf, researcher))
-        graph.add((observation, PROV.wasDerivedFrom, snapshot))
-    iri = minter.snapshot_graph(slug, profile.content_sha256)
-    return NamedGraph(iri, graph, profile.source, "snapshot", profile.content_sha256)
+    def add(self, item: ProfilePaper, paper_iri_: URIRef, record: ArxivRecord | None) -> None:
+        out, add, researcher = self.out, self._add, nfc(self.profile.name)
+        paper = out.iri(paper_iri_)
+        add(paper, SKG.subjectCode, out.plain(item.subject_code))
+        add(paper, SKG.hasCode, self._bool(item.has_code))
+        add(paper, SKG.listedAuthorsTruncated, self._bool(item.authors_truncated))
+        if record is None:  # only the profile knows this paper (arXiv's graph types the others)
+            add(paper, RDF.type, out.vocab(_s(SKG.Paper)))
+            add(paper, DCTERMS.title, out.plain(item.title))
+            add(paper, DCTERMS.issued, self.terms.date(item.date))
+            if item.abstract:
+                add(paper, DCTERMS.abstract, out.plain(item.abstract))
+            if item.category:
+                add(paper, SKG.primaryCategory, out.vocab(_s(category(item.category))))
+                add(paper, SKG.category, out.vocab(_s(category(item.category))))
+        for name in item.organizations:
+            self._organization(paper, name)
+        place = _place(item, researcher, self.slug, record)
+        authors: list[AuthorMention] = []
+        for name, token, position in zip(item.authors, place.tokens, place.positions, strict=True):
+            node = self._authorship(paper_iri_, token, position, nfc(name))
+            if not is_group(name):
+                authors.append(AuthorMention(node, position, nfc(name)))
+        own = str(self.minter.authorship(paper_iri_, place.researcher))
+        if place.researcher not in place.tokens:
+            position = place.researcher if isinstance(place.researcher, int) else None
+            self._authorship(paper_iri_, place.researcher, position, None)
+            authors.append(AuthorMention(own, position, researcher))
+        keys = tuple(k for k in (record.arxiv_id if record else None, title_key(item.title)) if k)
+        self.mentions.append(
+            PaperMentions(
+                str(paper_iri_),
+                keys,
+                tuple(authors),
+                str(self.minter.profile_graph(self.slug)),
+                complete=False,
+                claims={own: self.slug},
+            )
+        )
+
+    def _authorship(
+        self, paper: URIRef, token: int | str, position: int | None, name: str | None
+    ) -> str:
+        out, add = self.out, self._add
+        node_iri = str(self.minter.authorship(paper, token))
+        node = out.iri(node_iri)
+        add(out.iri(paper), SKG.hasAuthorship, node)
+        add(node, RDF.type, out.vocab(_s(SKG.Authorship)))
+        add(node, PRO.withRole, out.vocab(_s(PRO.author)))
+        if position is not None:
+            add(node, SKG.position, self.terms.integer(position))
+        if name is not None:
+            add(node, SKG.nameAsListed, out.plain(name))
+            if is_group(name):
+                group = out.iri(self.minter.group(name))
+                add(node, SKG.author, group)
+                add(group, RDF.type, out.vocab(_s(SKG.Group)))
+                add(group, FOAF.name, out.plain(name))
+        return node_iri
+
+    def _organization(self, paper: str, name: str) -> None:
+        out, add = self.out, self._add
+        spelling = nfc(name)
+        org = out.iri(self.minter.organization(spelling))
+        preferred = self.org_label(slug(spelling), spelling)
+        add(org, RDF.type, out.vocab(_s(SKG.Organization)))
+        add(org, SKOS.prefLabel, out.plain(preferred))
+        add(org, RDFS.label, out.plain(preferred))
+        if spelling != preferred:
+            add(org, SKOS.altLabel, out.plain(spelling))
+        add(paper, SKG.organization, org)
+
+    def resolution(self, paper: URIRef, verdict: Verdict) -> None:
+        out, add, item = self.out, self._add, verdict.paper
+        node = out.iri(self.minter.resolution(self.slug, f"{item.title}|{item.line}"))
+        add(node, RDF.type, out.vocab(_s(SKG.Resolution)))
+        add(node, SKG.resolvedPaper, out.iri(paper))
+        add(node, SKG.resolutionState, out.plain(verdict.state))
+        add(node, SKG.titleAsListed, out.plain(item.title))
+        add(node, SKG.dateAsListed, self.terms.date(item.date))
+        if verdict.origin:
+            add(node, SKG.resolvedFrom, out.plain(verdict.origin))
+        if verdict.note:
+            add(node, RDFS.comment, out.plain(verdict.note))
+        evidence = verdict.accepted
+        if evidence is not None:
+            add(node, SKG.score, self._decimal(evidence.score))
+            add(node, SKG.titleSimilarity, self._decimal(evidence.title_similarity))
+            if evidence.date_distance_days is not None:
+                add(node, SKG.dateDistanceDays, self.terms.integer(evidence.date_distance_days))
+            if evidence.author_agreement is not None:
+                add(node, SKG.authorAgreement, self._decimal(evidence.author_agreement))
+        else:
+            for candidate in verdict.candidates:
+                add(node, SKG.candidateArxivId, out.plain(candidate.arxiv_id))
+
+    def _decimal(self, value: float) -> str:
+        return self.out.typed(f"{value:.4f}", DECIMAL)
 
 
 def transform_profile(
     profile: Profile,
     minter: Minter,
     *,
-    people: People | None = None,
-    resolutions: Sequence[Resolution] = (),
-) -> list[NamedGraph]:
-    """Both named graphs for one profile, profile graph first."""
-    resolved = resolved_ids(resolutions)
-    return [
-        profile_graph(profile, minter, people=people, resolutions=resolutions),
-        snapshot_graph(profile, minter, people=people, resolved=resolved),
-    ]
+    slug_: str,
+    verdicts: Sequence[Verdict] = (),
+    records: Mapping[str, ArxivRecord] | None = None,
+    org_label: OrgLabel = _first_seen,
+    skip_lines: frozenset[int] = frozenset(),
+) -> ProfileOutput:
+    """The profile graph, the snapshot graph and the identity mentions of one profile
+    (``skip_lines``: listed papers left out, e.g. quarantined by the gate)."""
+    records = records or {}
+    by_line = {v.paper.line: v for v in verdicts}
+    builder = _ProfileBuilder(profile, minter, slug_, org_label)
+    papers: dict[int, str] = {}
+    first_line: dict[URIRef, int] = {}
+    findings: list[str] = []
+    for item in profile.papers:
+        if item.line in skip_lines:
+            continue
+        verdict = by_line.get(item.line)
+        paper = paper_iri(item, minter, verdict)
+        papers[item.line] = str(paper)
+        if paper in first_line:
+            findings.append(
+                f"{profile.source}:{item.line}: lists the same paper as line "
+                f"{first_line[paper]} ({item.title}); kept the first listing"
+            )
+        else:
+            first_line[paper] = item.line
+            arxiv_id = verdict.arxiv_id if verdict else None
+            builder.add(item, paper, records.get(arxiv_id) if arxiv_id else None)
+        if verdict is not None:
+            builder.resolution(paper, verdict)
+    profile_graph = EmittedGraph(
+        str(minter.profile_graph(slug_)),
+        "profile",
+        tuple(builder.out.triples),
+        profile.source,
+        profile.content_sha256,
+    )
+    snapshot, metrics = snapshot_graph(profile, minter, slug_, list(dict.fromkeys(papers.values())))
+    return ProfileOutput(
+        (profile_graph, snapshot), tuple(builder.mentions), metrics, tuple(findings), papers
+    )
+
+
+def snapshot_graph(
+    profile: Profile, minter: Minter, slug_: str, papers: Sequence[str]
+) -> tuple[EmittedGraph, tuple[str, ...]]:
+    """The page as retrieved (source, first retrieval, hash) and its dated metric observations;
+    returns the graph and the metric suffixes observed."""
+    out = NTriplesEmitter()
+    terms = Terms(out)
+
+    def add(subject: str, predicate: URIRef, obj: str) -> None:
+        out.add(subject, out.vocab(str(predicate)), obj)
+
+    snapshot_iri = minter.profile_snapshot(slug_, profile.content_sha256)
+    snapshot = out.iri(snapshot_iri)
+    when = terms.datetime(profile.retrieved_at)
+    add(snapshot, RDF.type, out.vocab(_s(SKG.ProfileSnapshot)))
+    add(snapshot, DCTERMS.source, out.external_iri(str(source_iri(profile.source))))
+    add(snapshot, PROV.generatedAtTime, when)
+    add(snapshot, SKG.contentHash, out.plain(f"sha256:{profile.content_sha256}"))
+    add(snapshot, SKG.researcherNameAsListed, out.plain(nfc(profile.name)))
+    if profile.subject_code:
+        add(snapshot, SKG.subjectCode, out.plain(profile.subject_code))
+    if profile.category:
+        add(snapshot, SKG.primarySubject, out.vocab(_s(category(profile.category))))
+    if profile.stated_paper_count is not None:
+        add(snapshot, SKG.statedPaperCount, terms.integer(profile.stated_paper_count))
+    add(snapshot, SKG.listedPaperCount, terms.integer(len(profile.papers)))
+    for paper in papers:
+        add(snapshot, SKG.listsPaper, out.iri(paper))
+    observed: list[str] = []
+    for attribute, (suffix, metric) in METRIC_TERMS.items():
+        value = getattr(profile.metrics, attribute)
+        if value is None:
+            continue
+        observation = out.iri(minter.metric_observation(snapshot_iri, suffix))
+        add(observation, RDF.type, out.vocab(_s(SKG.MetricObservation)))
+        add(observation, SKG.metric, out.vocab(_s(metric)))
+        add(observation, SKG.value, terms.integer(value))
+        add(observation, SKG.observedAt, when)
+        add(observation, PROV.wasDerivedFrom, snapshot)
+        observed.append(suffix)
+    graph = EmittedGraph(
+        str(minter.snapshot_graph(slug_, profile.content_sha256)),
+        "snapshot",
+        tuple(out.triples),
+        profile.source,
+        profile.content_sha256,
+    )
+    return graph, tuple(observed)

@@ -1,0 +1,24 @@
+"""Run reports as Prefect artifacts and log lines (the same report the CLI prints)."""
+
+from __future__ import annotations
+
+from prefect import get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from scholarkg.runs.report import RunReport
+
+COLUMNS = ("graph", "severity", "focus", "path", "message", "shape", "value")
+
+
+def publish_artifacts(report: RunReport, *, key: str) -> None:
+    """A markdown report, a table of SHACL findings, and the summary in the run's log."""
+    create_markdown_artifact(key=f"{key}-report", markdown=report.to_markdown())
+    empty: dict[str, str | None] = dict.fromkeys(COLUMNS, "")
+    table = [dict(f) for f in report.findings] or [
+        empty | {"severity": "none: every graph conforms"}
+    ]
+    create_table_artifact(key=f"{key}-shacl-findings", table=table)
+    logger = get_run_logger()
+    for line in report.summary_lines():
+        failing = line.startswith(("degraded:", "failed:", "dead-letter:", "kept:"))
+        (logger.warning if failing else logger.info)(line)

@@ -1,0 +1,54 @@
+"""Build stores the way a run does (the library's build job), and read them back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from conftest import write_config
+from scholarkg.config import Config, load_config
+from scholarkg.runs.build import build
+from scholarkg.runs.report import RunReport
+from scholarkg.store.embedded import EmbeddedStore
+
+
+def build_store(
+    directory: Path, profiles: list[Path | str], **sections: dict[str, object]
+) -> tuple[Config, RunReport]:
+    """Write a config in ``directory`` and run the build job over ``profiles``."""
+    config = load_config(write_config(directory, profiles, **sections))
+    return config, build(config).report
+
+
+def rebuild(config: Config, extra: list[str] | None = None) -> RunReport:
+    return build(config, extra).report
+
+
+def rows(config: Config, sparql: str) -> list[dict[str, Any]]:
+    """A SELECT over the union of named graphs, as plain Python values."""
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        result = store.query(sparql)
+        assert isinstance(result, ox.QuerySolutions)
+        names = [v.value for v in result.variables]
+        return [
+            {n: (None if row[n] is None else row[n].value) for n in names} for row in result
+        ]
+
+
+def graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        return {g: store.triples_in(g) for g in store.graph_names()}
+
+
+def content(config: Config) -> dict[str, set[tuple[str, str, str]]]:
+    """Every data graph's triples without the provenance each states about itself (run, VoID,
+    ontology and category graphs left out: the ontology's blank nodes differ per load)."""
+    out = {}
+    skip = ("/graph/void", "/graph/ontology", "/graph/categories")
+    for graph, triples in graphs(config).items():
+        if "/graph/run/" in graph or graph.endswith(skip):
+            continue
+        out[graph] = {t for t in triples if t[0] != f"<{graph}>"}
+    return out

@@ -1,0 +1,153 @@
+"""The snapshot job: both loaders give the same store, re-runs are cheap and checked against the
+store, bad records are quarantined and the rest loads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from building import content
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import Config, load_config
+from scholarkg.iris import Minter
+from scholarkg.runs.arxiv_jobs import fetch_ids, load_snapshot
+from scholarkg.store.embedded import EmbeddedStore
+
+SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+ARXIV_GRAPH = Minter().base + "graph/arxiv/"
+LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+
+
+def config_in(directory: Path) -> Config:
+    directory.mkdir(parents=True, exist_ok=True)
+    return load_config(write_config(directory, []))
+
+
+def record_graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:
+    return {g: t for g, t in content(config).items() if g.startswith(ARXIV_GRAPH) and not g.endswith("/shacl-report")}
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def retitled(number: int, title: str) -> str:
+    data = json.loads(LINES[number])
+    data["title"] = title
+    return json.dumps(data)
+
+
+def bad_category(number: int) -> str:
+    """Line ``number`` with a category that is no arXiv category notation (a SHACL violation)."""
+    data = json.loads(LINES[number])
+    data["categories"] = data["categories"] + " Not!ACategory"
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_bulk_and_transactional_loaders_give_the_same_store(tmp_path: Path, workers: int) -> None:
+    bulk = config_in(tmp_path / "bulk")
+    report = load_snapshot(bulk, SNAPSHOT, chunk_records=30, workers=workers).report
+    assert (report.records_read, report.records_loaded, report.outcome) == (100, 100, "ok")
+    one_by_one = config_in(tmp_path / "one")
+    load_snapshot(one_by_one, SNAPSHOT, chunk_records=40, workers=0, bulk=False)
+    expected = content(one_by_one)
+    assert len(record_graphs(one_by_one)) == 100
+    assert content(bulk) == expected  # record graphs, person graphs, reports: identical
+
+
+def test_the_same_record_through_the_api_and_the_snapshot_gives_the_same_graph(
+    tmp_path: Path,
+) -> None:
+    from arxiv_replay import ReplayServer
+
+    server = ReplayServer(assemble=True).start()
+    try:
+        api = config_in(tmp_path / "api")
+        api = load_config(
+            write_config(tmp_path / "api", [], arxiv={"api_url": server.api_url, "min_interval": 0.01})
+        )
+        fetch_ids(api, ["2104.12255"])
+    finally:
+        server.stop()
+    graph = ARXIV_GRAPH + "2104.12255"
+    assert graph in record_graphs(api)
+
+
+def test_rerun_of_unchanged_input_rewrites_nothing(tmp_path: Path) -> None:
+    config = config_in(tmp_path)
+    first = load_snapshot(config, SNAPSHOT, chunk_records=30, workers=0).report
+    before = content(config)
+    again = load_snapshot(config, SNAPSHOT, chunk_records=30, workers=0).report
+    assert again.graphs_written == 0 and again.records_read == 100
+    assert any("4 chunks unchanged" in n for n in again.notes)
+    assert again.change_line().startswith("changes: nothing new")
+    assert content(config) == before
+    assert again.store_quads == first.store_quads
+
+
+def test_a_graph_dropped_behind_the_manifest_is_restored(tmp_path: Path) -> None:
+    config = config_in(tmp_path)
+    load_snapshot(config, SNAPSHOT, chunk_records=30, workers=0)
+    before = record_graphs(config)
+    victim = ARXIV_GRAPH + json.loads(LINES[5])["id"]
+    with EmbeddedStore(config.store.path) as store:
+        store.replace_graph_ntriples(victim, "")
+    report = load_snapshot(config, SNAPSHOT, chunk_records=30, workers=0).report
+    assert report.graphs_written == 1
+    assert record_graphs(config) == before
+
+
+def test_a_then_changed_b_then_a_again_leaves_a(tmp_path: Path) -> None:
+    config = config_in(tmp_path)
+    a = write_lines(tmp_path / "a.jsonl", LINES)
+    b = write_lines(tmp_path / "b.jsonl", [*LINES[:42], retitled(42, "A new title"), *LINES[43:]])
+    load_snapshot(config, a, chunk_records=30, workers=0)
+    expected = record_graphs(config)
+    load_snapshot(config, b, chunk_records=30, workers=0)
+    assert record_graphs(config) != expected
+    report = load_snapshot(config, a, chunk_records=30, workers=0).report
+    assert report.graphs_written == 1
+    assert record_graphs(config) == expected
+
+
+def test_changed_record_replaces_its_graph_only(tmp_path: Path) -> None:
+    config = config_in(tmp_path)
+    load_snapshot(config, SNAPSHOT, chunk_records=30, workers=0)
+    changed = write_lines(tmp_path / "changed.jsonl", [*LINES[:42], retitled(42, "A new title"), *LINES[43:]])
+    report = load_snapshot(config, changed, chunk_records=30, workers=0).report
+    assert report.graphs_written == 1 and report.triples_added > 0 and report.triples_removed > 0
+    fresh = config_in(tmp_path / "fresh")
+    load_snapshot(fresh, changed, workers=0)
+    assert record_graphs(config) == record_graphs(fresh)
+
+
+def test_duplicate_record_last_one_wins(tmp_path: Path) -> None:
+    config = config_in(tmp_path / "store")
+    twice = write_lines(tmp_path / "twice.jsonl", [*LINES, retitled(7, "Second version")])
+    report = load_snapshot(config, twice, chunk_records=30, workers=0).report
+    assert report.records_read == 101
+    expected = config_in(tmp_path / "expected")
+    once = write_lines(tmp_path / "once.jsonl", [*LINES[:7], retitled(7, "Second version"), *LINES[8:]])
+    load_snapshot(expected, once, workers=0)
+    assert record_graphs(config) == record_graphs(expected)
+
+
+def test_bad_records_are_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
+    config = config_in(tmp_path)
+    bad = write_lines(
+        tmp_path / "bad.jsonl", [*LINES[:10], "{not json", *LINES[10:20], bad_category(20), *LINES[21:]]
+    )
+    report = load_snapshot(config, bad, chunk_records=30, workers=0).report
+    rejected = ARXIV_GRAPH + json.loads(LINES[20])["id"]
+    assert report.rejected == [rejected] and len(report.quarantined) == 1
+    assert report.records_loaded == 99 and report.outcome == "partial"
+    assert rejected not in record_graphs(config)
+    findings = json.loads(next(config.quarantine_dir.rglob("findings.json")).read_text())
+    assert findings["graph"] == rejected
+    assert any(f["severity"] == "Violation" for f in findings["findings"])
+    assert list((config.quarantine_dir / "records").glob("*-L11.json"))
