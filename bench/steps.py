@@ -15,19 +15,19 @@ from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
+from scholarkg.bulk.ingest import fingerprint, ingest_snapshot, setup_for
+from scholarkg.bulk.loader import Loader
+from scholarkg.bulk.manifest import Manifest
+from scholarkg.pipeline import arxiv_graphs
 
 import jena as jena_cli
 from measure import Sampler
 from scholarkg.bulk import worker
 from scholarkg.bulk.gate import FastGate, rdflib_triples
 from scholarkg.bulk.index import Ontology
-from scholarkg.bulk.ingest import fingerprint, ingest_snapshot, setup_for
-from scholarkg.bulk.loader import Loader
-from scholarkg.bulk.manifest import Manifest
 from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.config import Config
 from scholarkg.extract.snapshot import batched, read_snapshot
-from scholarkg.pipeline import arxiv_graphs
 from scholarkg.resources import ontology_graph, shapes_dir
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -14,8 +14,9 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
-from prefect.states import Completed, Failed, State
+from prefect.states import Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.reporting import publish_artifacts
 from scholarkg_flows.runners import runner_label, task_runner_for
@@ -59,7 +60,9 @@ def final_state(report: RunReport) -> State[Any]:
     message = f"{report.job}: {report.outcome}"
     if report.outcome == "failed":
         return Failed(message=message, data=report)
-    return Completed(message=message, data=report, name="Partial" if report.outcome == "partial" else None)
+    return Completed(
+        message=message, data=report, name="Partial" if report.outcome == "partial" else None
+    )
 
 
 @flow(name="build_kg")
@@ -107,14 +110,14 @@ def build_kg_tasks(
         prepared: list[tuple[Fetched, PrefectFuture[Prepared]]] = [
             (item, prepare_profile.submit(item, config, rate_limit)) for item in todo
         ]
-        for item, future in prepared:
+        for item, pending in prepared:
             ctx.check_stop()
             try:
-                result = future.result()
+                ready = pending.result()
             except ScholarKGError as exc:
                 ctx.report.failures.append((item.location, str(exc)))
                 continue
-            build_profile(ctx, result, loading)
+            build_profile(ctx, ready, loading)
         finish(ctx, loading)
         publish_artifacts(ctx.report, key="build-kg")
         return ctx.report

@@ -12,7 +12,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import State
+from prefect.client.schemas.objects import State
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.build_kg import final_state
 from scholarkg_flows.reporting import publish_artifacts
@@ -71,4 +71,5 @@ def harvest_arxiv(
     worst = next((r for r in reports if r.outcome == "failed"), None) or next(
         (r for r in reports if r.outcome == "partial"), reports[-1]
     )
-    return final_state(worst)
+    state: State[Any] = final_state(worst)
+    return state

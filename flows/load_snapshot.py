@@ -11,7 +11,7 @@ from typing import Any
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import State
+from prefect.client.schemas.objects import State
 from scholarkg_flows.build_kg import final_state
 from scholarkg_flows.reporting import publish_artifacts
 
@@ -38,4 +38,5 @@ def load_snapshot(
     config = config.with_store_path(Path(store_path) if store_path else None)
     report = ingest(path, config, chunk_records)
     publish_artifacts(report, key="load-snapshot")
-    return final_state(report)
+    state: State[Any] = final_state(report)
+    return state

@@ -32,9 +32,7 @@ def rows(config: Config, sparql: str) -> list[dict[str, Any]]:
         result = store.query(sparql)
         assert isinstance(result, ox.QuerySolutions)
         names = [v.value for v in result.variables]
-        return [
-            {n: (None if row[n] is None else row[n].value) for n in names} for row in result
-        ]
+        return [{n: (None if row[n] is None else row[n].value) for n in names} for row in result]
 
 
 def graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:

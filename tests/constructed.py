@@ -119,7 +119,11 @@ def variant_entry(
             author = etree.Element(f"{{{ATOM}}}author")
             etree.SubElement(author, f"{{{ATOM}}}name").text = name
             entry.insert(position + offset, author)
-    xml = re.sub(rb"(/abs/)" + re.escape(arxiv_id.encode()), rb"\g<1>" + new_id.encode(), etree.tostring(entry))
+    xml = re.sub(
+        rb"(/abs/)" + re.escape(arxiv_id.encode()),
+        rb"\g<1>" + new_id.encode(),
+        etree.tostring(entry),
+    )
     final_title = entry.findtext("a:title", namespaces=ns) or ""
     return new_id, (fold(final_title), 1, xml)
 
@@ -133,7 +137,9 @@ def snapshot_lines() -> dict[str, dict[str, object]]:
     return lines
 
 
-def snapshot_line(arxiv_id: str, *, new_id: str | None = None, authors: list[str] | None = None) -> str:
+def snapshot_line(
+    arxiv_id: str, *, new_id: str | None = None, authors: list[str] | None = None
+) -> str:
     """A real snapshot line, its id and (structured) authors changed as asked."""
     data = dict(snapshot_lines()[arxiv_id])
     if new_id is not None:

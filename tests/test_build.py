@@ -11,7 +11,9 @@ from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.runs.build import fetch_source
 
-PAPERS = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/scholarkg/ontology#Paper> }"
+PAPERS = (
+    "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/scholarkg/ontology#Paper> }"
+)
 
 
 def test_sample_passes_the_gate_and_loads(tmp_path: Path) -> None:
@@ -43,7 +45,7 @@ def test_raw_bytes_are_archived_before_parsing(tmp_path: Path) -> None:
 def test_count_mismatch_is_a_shacl_warning_and_still_loads(tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"25 Papers", b"26 Papers"))
-    config, report = build_store(tmp_path, [page])
+    _, report = build_store(tmp_path, [page])
     assert not report.rejected
     warnings = [f for f in report.findings if f["severity"] == "Warning"]
     assert warnings and all("/snapshot/" in str(f["graph"]) for f in warnings)

@@ -39,7 +39,11 @@ def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
     published = asyncio.run(artifacts())
     assert {"build-kg-report", "build-kg-shacl-findings"} <= set(published)
     markdown = str(published["build-kg-report"])
-    for section in ("## Unresolved and ambiguous papers", "## Duration per stage", "## SHACL findings"):
+    for section in (
+        "## Unresolved and ambiguous papers",
+        "## Duration per stage",
+        "## SHACL findings",
+    ):
         assert section in markdown
     assert "| load |" in markdown
 

@@ -25,8 +25,13 @@ P = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
     "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
 )
-PERSONS_NAMED = P + 'SELECT DISTINCT ?p WHERE {{ ?p a skg:Person ; foaf:name "{name}" }} ORDER BY ?p'
-PAPERS_OF = P + "SELECT DISTINCT ?t WHERE {{ ?paper skg:hasAuthorship/skg:author <{person}> ; dcterms:title ?t }} ORDER BY ?t"
+PERSONS_NAMED = (
+    P + 'SELECT DISTINCT ?p WHERE {{ ?p a skg:Person ; foaf:name "{name}" }} ORDER BY ?p'
+)
+PAPERS_OF = (
+    P + "SELECT DISTINCT ?t WHERE {{ ?paper skg:hasAuthorship/skg:author <{person}> ; "
+    "dcterms:title ?t }} ORDER BY ?t"
+)
 
 
 def wei_wang_pages(tmp_path: Path) -> tuple[Path, Path]:
@@ -35,8 +40,18 @@ def wei_wang_pages(tmp_path: Path) -> tuple[Path, Path]:
         profile_page(
             "Wei Wang",
             [
-                Listed("Sparse Routing for Mixture Models", dt.date(2023, 3, 1), ("Wei Wang", "Ann Lee"), code="LG"),
-                Listed("Federated Bandits Revisited", dt.date(2023, 9, 9), ("Bo Chen", "Wei Wang"), code="LG"),
+                Listed(
+                    "Sparse Routing for Mixture Models",
+                    dt.date(2023, 3, 1),
+                    ("Wei Wang", "Ann Lee"),
+                    code="LG",
+                ),
+                Listed(
+                    "Federated Bandits Revisited",
+                    dt.date(2023, 9, 9),
+                    ("Bo Chen", "Wei Wang"),
+                    code="LG",
+                ),
             ],
             code="LG",
             h_index=10,
@@ -46,7 +61,14 @@ def wei_wang_pages(tmp_path: Path) -> tuple[Path, Path]:
     b.write_bytes(
         profile_page(
             "Wei Wang",
-            [Listed("Depth from Defocus in the Wild", dt.date(2020, 5, 5), ("Wei Wang", "Cy Dunn"), code="CV")],
+            [
+                Listed(
+                    "Depth from Defocus in the Wild",
+                    dt.date(2020, 5, 5),
+                    ("Wei Wang", "Cy Dunn"),
+                    code="CV",
+                )
+            ],
             code="CV",
             h_index=50,
         )
@@ -102,7 +124,11 @@ def test_the_same_page_from_two_paths_is_one_person_and_one_profile(tmp_path: Pa
     assert report.outcome == "ok", report.summary_lines()
     assert any("same page as" in n for n in report.notes)
     assert len(persons_named(config, "Léonard Hussenot")) == 1
-    profiles = rows(config, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '/graph/profile/') && !CONTAINS(STR(?g), '/snapshot/')) }")
+    profiles = rows(
+        config,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER(CONTAINS(STR(?g), '/graph/profile/') && !CONTAINS(STR(?g), '/snapshot/')) }",
+    )
     assert len(profiles) == 1
 
 
@@ -198,7 +224,8 @@ def test_snapshot_namesakes_stay_apart_until_a_shared_coauthor_joins_them(tmp_pa
     assert len(joined) == 1
     evidence = rows(
         config,
-        P + f"SELECT ?rule ?basis ?why WHERE {{ ?a skg:author <{joined[0]}> ; skg:identityRule ?rule ; "
+        P + f"SELECT ?rule ?basis ?why WHERE {{ ?a skg:author <{joined[0]}> ; "
+        "skg:identityRule ?rule ; "
         "skg:identityBasis ?basis ; skg:identityEvidence ?why } ORDER BY ?rule",
     )
     assert {r["rule"] for r in evidence} == {"first-seen", "shared-coauthor"}
@@ -213,12 +240,16 @@ def test_new_evidence_merges_published_persons_and_keeps_the_retired_iri(tmp_pat
     load_snapshot(config, snapshot(tmp_path, "a.jsonl", [first, second]), workers=0)
     before = persons_named(config, "Wei Wang")
     assert len(before) == 2
-    linking = snapshot_line("0704.0033", new_id="9003.00002", authors=["Wei Wang", "Louis Theran", "Tatjana Vukasinac"])
+    linking = snapshot_line(
+        "0704.0033", new_id="9003.00002", authors=["Wei Wang", "Louis Theran", "Tatjana Vukasinac"]
+    )
     report = load_snapshot(config, snapshot(tmp_path, "b.jsonl", [linking]), workers=0).report
     assert len(report.identity_events) == 1 and report.identity_events[0].startswith("merge")
     [survivor] = persons_named(config, "Wei Wang")
     [retired] = [p for p in before if p != survivor]
-    links = rows(config, P + f"SELECT ?s ?m WHERE {{ <{retired}> owl:sameAs ?s ; skg:mergedInto ?m }}")
+    links = rows(
+        config, P + f"SELECT ?s ?m WHERE {{ <{retired}> owl:sameAs ?s ; skg:mergedInto ?m }}"
+    )
     assert links == [{"s": survivor, "m": survivor}]
     assert len(papers_of(config, survivor)) == 3
 
@@ -239,7 +270,8 @@ def test_config_split_and_merge_reach_profile_and_arxiv_graphs(
     node = "https://w3id.org/scholarkg/id/paper/arxiv/2202.12139/authorship/3"
     stated = rows(
         config,
-        P + f"SELECT ?g ?who WHERE {{ GRAPH ?g {{ <{node}> skg:nameAsListed ?n }} <{node}> skg:author ?who }}",
+        P + f"SELECT ?g ?who WHERE {{ GRAPH ?g {{ <{node}> skg:nameAsListed ?n }} "
+        f"<{node}> skg:author ?who }}",
     )
     assert {r["g"].rsplit("/graph/", 1)[1].split("/")[0] for r in stated} == {"arxiv", "profile"}
     assert {r["who"] for r in stated} == {"https://w3id.org/scholarkg/id/person/helge-spieker-ntnu"}
@@ -262,7 +294,9 @@ def test_config_split_and_merge_reach_profile_and_arxiv_graphs(
 
 def test_an_override_naming_nobody_is_an_error(tmp_path: Path) -> None:
     config = load_config(
-        write_config(tmp_path, [SAMPLE_PROFILE], **{"people.merge": {"9999.99999#1": "person:nobody"}})
+        write_config(
+            tmp_path, [SAMPLE_PROFILE], **{"people.merge": {"9999.99999#1": "person:nobody"}}
+        )
     )
     report = build(config).report
     assert report.outcome == "partial"

@@ -115,7 +115,10 @@ def test_coauthor_evidence_never_merges_two_profiles(reg: Registry) -> None:
     resolver = IdentityResolver(reg)
     a = resolver.profile("Wei Wang", "/profiles/a.txt", "sha-a")
     b = resolver.profile("Wei Wang", "/profiles/b.txt", "sha-b")
-    for slug, arxiv_id, coauthor in ((a, "2005.00001", "Alice Martin"), (b, "2005.00002", "Carla Diaz")):
+    for slug, arxiv_id, coauthor in (
+        (a, "2005.00001", "Alice Martin"),
+        (b, "2005.00002", "Carla Diaz"),
+    ):
         listing = paper(arxiv_id, "Wei Wang", coauthor, complete=False)
         node = f"{BASE}{arxiv_id}/authorship/1"
         resolver.add(

@@ -70,7 +70,9 @@ def build(config: Config, location: str) -> None:
 def split_unchanged(fetched: list, config: Config) -> tuple[list, list]:  # type: ignore[type-arg]
     with RunContext(config, "probe") as ctx:
         same = unchanged_sources(ctx, fetched)
-    return [f for f in fetched if f.location not in same], [f for f in fetched if f.location in same]
+    return [f for f in fetched if f.location not in same], [
+        f for f in fetched if f.location in same
+    ]
 
 
 def test_refetch_is_conditional_and_unchanged_profile_is_skipped(
@@ -128,7 +130,11 @@ def test_a_store_that_lost_the_graph_gets_it_again(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, []))
     build(config, str(page))
     with EmbeddedStore(config.store.path) as store:
-        [graph] = [g for g in store.graph_names() if "/graph/profile/" in g and "/snapshot/" not in g and "shacl" not in g]
+        [graph] = [
+            g
+            for g in store.graph_names()
+            if "/graph/profile/" in g and "/snapshot/" not in g and "shacl" not in g
+        ]
         store.update(f"DROP GRAPH <{graph}>")
     fetched = fetch_source(str(page), config)
     assert split_unchanged([fetched], config) == ([fetched], [])

@@ -18,7 +18,9 @@ PREFIXES = (
 
 
 def profile_graph(names: set[str]) -> str:
-    [graph] = [g for g in names if "/graph/profile/" in g and "/snapshot/" not in g and "shacl" not in g]
+    [graph] = [
+        g for g in names if "/graph/profile/" in g and "/snapshot/" not in g and "shacl" not in g
+    ]
     return graph
 
 
@@ -36,8 +38,7 @@ def test_first_run_writes_graphs_with_provenance_and_a_change_set(tmp_path: Path
     assert listed[graph].startswith("+") and listed[graph].endswith("\t-0")
     meta = rows(
         config,
-        PREFIXES
-        + f"SELECT ?run ?source ?hash ?digest WHERE {{ GRAPH <{graph}> "
+        PREFIXES + f"SELECT ?run ?source ?hash ?digest WHERE {{ GRAPH <{graph}> "
         f"{{ <{graph}> prov:wasGeneratedBy ?run ; dcterms:source ?source ; "
         "skg:sourceContentHash ?hash ; skg:contentDigest ?digest ; prov:generatedAtTime ?t } }",
     )
@@ -52,9 +53,9 @@ def test_first_run_writes_graphs_with_provenance_and_a_change_set(tmp_path: Path
     assert meta[0]["digest"].startswith("blake2b:")
     activity = rows(
         config,
-        PREFIXES
-        + f"SELECT ?hash ?changed ?outcome WHERE {{ <{report.run_iri}> a skg:PipelineRun, "
-        "prov:Activity ; skg:configHash ?hash ; skg:graphsChanged ?changed ; skg:outcome ?outcome ; "
+        PREFIXES + f"SELECT ?hash ?changed ?outcome WHERE {{ <{report.run_iri}> a skg:PipelineRun, "
+        "prov:Activity ; skg:configHash ?hash ; skg:graphsChanged ?changed ; "
+        "skg:outcome ?outcome ; "
         "prov:startedAtTime ?s ; prov:endedAtTime ?e ; skg:softwareVersion ?v }",
     )
     assert activity == [
@@ -68,8 +69,7 @@ def test_a_graph_with_warnings_links_its_shacl_report(tmp_path: Path) -> None:
     config, _ = build_store(tmp_path, [page])
     found = rows(
         config,
-        PREFIXES
-        + "SELECT ?g ?severity WHERE { GRAPH ?g { ?g skg:shaclReport ?report } "
+        PREFIXES + "SELECT ?g ?severity WHERE { GRAPH ?g { ?g skg:shaclReport ?report } "
         "GRAPH ?report { ?r sh:conforms true ; sh:result/sh:resultSeverity ?severity } }",
     )
     assert found and {r["severity"] for r in found} == {"http://www.w3.org/ns/shacl#Warning"}
@@ -96,7 +96,9 @@ def test_changed_page_changes_only_what_changed(tmp_path: Path) -> None:
     changes = Path(report.changes_dir)
     by_graph = {
         g: tuple(int(x) for x in counts.split("\t"))
-        for g, counts in (line.split("\t", 1) for line in (changes / "graphs.tsv").read_text().splitlines())
+        for g, counts in (
+            line.split("\t", 1) for line in (changes / "graphs.tsv").read_text().splitlines()
+        )
     }
     graph = profile_graph(set(by_graph))
     # The profile graph loses the paper's link to mit and the mit node (type and two labels).

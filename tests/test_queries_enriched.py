@@ -56,7 +56,9 @@ def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | Non
 
 def test_coauthorship_network(store: EmbeddedStore) -> None:
     result = rows(store, "coauthorship-network")
-    assert frozenset(result[0][:2]) == {"Léonard Hussenot", "Robert Dadashi"} and result[0][2] == "7"
+    assert (
+        frozenset(result[0][:2]) == {"Léonard Hussenot", "Robert Dadashi"} and result[0][2] == "7"
+    )
     pairs = {frozenset((a, b)): n for a, b, n in result}
     assert pairs[frozenset(("Arnaud Gotlieb", "Helge Spieker"))] == "2"
     assert pairs[frozenset(("Robert Dadashi", "Zoë Ångström"))] == "1"

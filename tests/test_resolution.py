@@ -81,7 +81,9 @@ def test_near_miss_titles_resolve(tmp_path: Path, replay: ReplayServer) -> None:
     config = page_config(tmp_path, replay.api_url, papers)
     report = build(config).report
     assert states(report) == {"resolved": 5}, report.unresolved
-    found = rows(config, PREFIXES + "SELECT ?id WHERE { ?r skg:resolvedPaper ?p . ?p skg:arxivId ?id }")
+    found = rows(
+        config, PREFIXES + "SELECT ?id WHERE { ?r skg:resolvedPaper ?p . ?p skg:arxivId ?id }"
+    )
     assert {r["id"] for r in found} == set(NEAR_MISSES)
 
 
@@ -162,7 +164,9 @@ def test_records_already_in_the_store_resolve_offline_with_no_request(tmp_path: 
     for arxiv_id in ids:
         data = snapshot_lines()[arxiv_id]
         names = [f"{first} {last}".strip() for last, first, _ in data["authors_parsed"]]  # type: ignore[misc]
-        created = dt.datetime.strptime(str(data["versions"][0]["created"]), "%a, %d %b %Y %H:%M:%S %Z")  # type: ignore[index]
+        created = dt.datetime.strptime(
+            str(data["versions"][0]["created"]), "%a, %d %b %Y %H:%M:%S %Z"
+        )  # type: ignore[index]
         title = " ".join(str(data["title"]).split())
         papers.append(Listed(title, created.date(), tuple(names[:3]), truncated=len(names) > 3))
     closed = "http://127.0.0.1:9/api/query"  # the discard port: nothing answers there
@@ -196,13 +200,19 @@ def test_organisation_spellings_and_a_paper_listed_twice_load_whole(
 
 def test_two_papers_with_one_title_in_two_profiles_stay_apart(tmp_path: Path) -> None:
     one = tmp_path / "one.txt"
-    one.write_bytes(profile_page("Ann Lee", [Listed("On Graphs", dt.date(2012, 1, 5), ("Ann Lee",))]))
+    one.write_bytes(
+        profile_page("Ann Lee", [Listed("On Graphs", dt.date(2012, 1, 5), ("Ann Lee",))])
+    )
     two = tmp_path / "two.txt"
-    two.write_bytes(profile_page("Bo Chen", [Listed("On Graphs", dt.date(2020, 2, 6), ("Bo Chen",))]))
+    two.write_bytes(
+        profile_page("Bo Chen", [Listed("On Graphs", dt.date(2020, 2, 6), ("Bo Chen",))])
+    )
     config = load_config(write_config(tmp_path, [one, two]))
     report = build(config).report
     assert report.outcome == "ok" and report.consistency == []
-    found = rows(config, PREFIXES + 'SELECT ?p ?d WHERE { ?p dcterms:title "On Graphs" ; dcterms:issued ?d }')
+    found = rows(
+        config, PREFIXES + 'SELECT ?p ?d WHERE { ?p dcterms:title "On Graphs" ; dcterms:issued ?d }'
+    )
     assert sorted(r["d"] for r in found) == ["2012-01-05", "2020-02-06"]
     assert len({r["p"] for r in found}) == 2
 
@@ -211,9 +221,13 @@ def test_one_paper_with_two_dates_from_two_profiles_is_a_consistency_finding(
     tmp_path: Path,
 ) -> None:
     one = tmp_path / "one.txt"
-    one.write_bytes(profile_page("Ann Lee", [Listed("On Graphs", dt.date(2012, 1, 5), ("Ann Lee",))]))
+    one.write_bytes(
+        profile_page("Ann Lee", [Listed("On Graphs", dt.date(2012, 1, 5), ("Ann Lee",))])
+    )
     two = tmp_path / "two.txt"
-    two.write_bytes(profile_page("Ann Lee", [Listed("On Graphs", dt.date(2013, 1, 5), ("Ann Lee",))]))
+    two.write_bytes(
+        profile_page("Ann Lee", [Listed("On Graphs", dt.date(2013, 1, 5), ("Ann Lee",))])
+    )
     config = load_config(write_config(tmp_path, [one, two]))
     report = build(config).report
     [finding] = [c for c in report.consistency if "dates" in c]

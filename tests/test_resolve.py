@@ -95,8 +95,18 @@ def test_titles_of_any_version_count(candidates: tuple[ArxivRecord, ...]) -> Non
     [
         ("Open LMs at a Practical Size", "Open Language Models at a Practical Size", 0.9, 1.0),
         ("Pre-training Transformers", "Pretraining Transformers", 0.98, 1.0),
-        ("Mutation Testing of Deep Reinforcment Learning", "Mutation Testing of Deep Reinforcement Learning", 0.95, 1.0),
-        ("Conditional Language Policy", "Conditional Language Policy: A General Framework", 0.95, 1.0),
+        (
+            "Mutation Testing of Deep Reinforcment Learning",
+            "Mutation Testing of Deep Reinforcement Learning",
+            0.95,
+            1.0,
+        ),
+        (
+            "Conditional Language Policy",
+            "Conditional Language Policy: A General Framework",
+            0.95,
+            1.0,
+        ),
         ("A First Comparative Study of Testing", "A Second Comparative Study of Testing", 0.0, 0.9),
         ("---", "Anything", 0.0, 0.01),
     ],

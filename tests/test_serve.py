@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -29,14 +28,12 @@ from rdflib.query import Result
 
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.extract.profile_page import parse_profile
 from scholarkg.iris import SKG, Minter
 from scholarkg.query import saved_queries
 from scholarkg.serve import make_server, server_url
 from scholarkg.serve.conneg import choose, prefers_html
 from scholarkg.serve.linked_data import IriMapper
 from scholarkg.store.embedded import EmbeddedStore
-from scholarkg.transform.profile import transform_profile
 
 BASE = "https://w3id.org/scholarkg/id/"
 PAPER = URIRef(BASE + "paper/arxiv/2104.12255")
@@ -112,7 +109,9 @@ def build_store(path: Path) -> None:
     directory = path.parent / f"{path.name}-config"
     directory.mkdir(parents=True, exist_ok=True)
     config = load_config(
-        write_config(directory, [SAMPLE_PROFILE], store={"path": str(path)}, **{"people.split": split})
+        write_config(
+            directory, [SAMPLE_PROFILE], store={"path": str(path)}, **{"people.split": split}
+        )
     )
     build(config)
     minter = Minter()

@@ -27,7 +27,11 @@ def config_in(directory: Path) -> Config:
 
 
 def record_graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:
-    return {g: t for g, t in content(config).items() if g.startswith(ARXIV_GRAPH) and not g.endswith("/shacl-report")}
+    return {
+        g: t
+        for g, t in content(config).items()
+        if g.startswith(ARXIV_GRAPH) and not g.endswith("/shacl-report")
+    }
 
 
 def write_lines(path: Path, lines: list[str]) -> Path:
@@ -69,7 +73,9 @@ def test_the_same_record_through_the_api_and_the_snapshot_gives_the_same_graph(
     try:
         api = config_in(tmp_path / "api")
         api = load_config(
-            write_config(tmp_path / "api", [], arxiv={"api_url": server.api_url, "min_interval": 0.01})
+            write_config(
+                tmp_path / "api", [], arxiv={"api_url": server.api_url, "min_interval": 0.01}
+            )
         )
         fetch_ids(api, ["2104.12255"])
     finally:
@@ -118,7 +124,9 @@ def test_a_then_changed_b_then_a_again_leaves_a(tmp_path: Path) -> None:
 def test_changed_record_replaces_its_graph_only(tmp_path: Path) -> None:
     config = config_in(tmp_path)
     load_snapshot(config, SNAPSHOT, chunk_records=30, workers=0)
-    changed = write_lines(tmp_path / "changed.jsonl", [*LINES[:42], retitled(42, "A new title"), *LINES[43:]])
+    changed = write_lines(
+        tmp_path / "changed.jsonl", [*LINES[:42], retitled(42, "A new title"), *LINES[43:]]
+    )
     report = load_snapshot(config, changed, chunk_records=30, workers=0).report
     assert report.graphs_written == 1 and report.triples_added > 0 and report.triples_removed > 0
     fresh = config_in(tmp_path / "fresh")
@@ -132,7 +140,9 @@ def test_duplicate_record_last_one_wins(tmp_path: Path) -> None:
     report = load_snapshot(config, twice, chunk_records=30, workers=0).report
     assert report.records_read == 101
     expected = config_in(tmp_path / "expected")
-    once = write_lines(tmp_path / "once.jsonl", [*LINES[:7], retitled(7, "Second version"), *LINES[8:]])
+    once = write_lines(
+        tmp_path / "once.jsonl", [*LINES[:7], retitled(7, "Second version"), *LINES[8:]]
+    )
     load_snapshot(expected, once, workers=0)
     assert record_graphs(config) == record_graphs(expected)
 
@@ -140,7 +150,8 @@ def test_duplicate_record_last_one_wins(tmp_path: Path) -> None:
 def test_bad_records_are_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
     config = config_in(tmp_path)
     bad = write_lines(
-        tmp_path / "bad.jsonl", [*LINES[:10], "{not json", *LINES[10:20], bad_category(20), *LINES[21:]]
+        tmp_path / "bad.jsonl",
+        [*LINES[:10], "{not json", *LINES[10:20], bad_category(20), *LINES[21:]],
     )
     report = load_snapshot(config, bad, chunk_records=30, workers=0).report
     rejected = ARXIV_GRAPH + json.loads(LINES[20])["id"]

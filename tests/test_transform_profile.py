@@ -20,7 +20,9 @@ MINTER = Minter()
 SLUG = "leonard-hussenot-0a1b2c3d"
 
 
-def load(path: object = SAMPLE_PROFILE, when: dt.datetime = WHEN, data: bytes | None = None) -> Profile:
+def load(
+    path: object = SAMPLE_PROFILE, when: dt.datetime = WHEN, data: bytes | None = None
+) -> Profile:
     raw = data or (SAMPLE_PROFILE if path is SAMPLE_PROFILE else SECOND_PROFILE).read_bytes()
     return parse_profile(
         raw, source=str(path), retrieved_at=when, subject_codes=load_config().subject_codes
@@ -89,9 +91,7 @@ def test_listed_authors_by_position_and_the_researcher_among_them() -> None:
 def test_researcher_beyond_et_al_gets_a_node_without_position_and_groups_are_linked() -> None:
     out = output(load())
     g = out.graphs[0].to_graph()
-    gemma2 = paper_iri(
-        "Gemma 2: Improving Open Language Models at a Practical Size", "Gemma Team"
-    )
+    gemma2 = paper_iri("Gemma 2: Improving Open Language Models at a Practical Size", "Gemma Team")
     found = authorships(g, gemma2)
     assert found[f"profile-{SLUG}"] == (None, None)
     assert found["1"] == (1, "Gemma Team")
@@ -162,7 +162,9 @@ def test_a_paper_listed_twice_is_one_node_and_a_finding() -> None:
 
 
 def test_organisation_spellings_are_one_node_with_alternative_labels() -> None:
-    data = SAMPLE_PROFILE.read_bytes().replace(b"et al. \xc2\xb7 deepmind\n", b"et al. \xc2\xb7 DeepMind\n", 1)
+    data = SAMPLE_PROFILE.read_bytes().replace(
+        b"et al. \xc2\xb7 deepmind\n", b"et al. \xc2\xb7 DeepMind\n", 1
+    )
     labels: dict[str, str] = {}
 
     def first_seen(key: str, spelling: str) -> str:

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
-from scholarkg.models import ArxivRecord
-
 from scholarkg import __version__
 from scholarkg.clients import archive_for, http_client
 from scholarkg.config import Config, load_config
@@ -22,6 +20,7 @@ from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGErr
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
+from scholarkg.models import ArxivRecord
 from scholarkg.publish import export
 from scholarkg.query import (
     FORMATS,
@@ -319,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="bulk: many graphs per store operation; transactional: one atomic step per graph",
     )
     snapshot.add_argument(
-        "--force", action="store_true", help="read every chunk again (unchanged graphs still skipped)"
+        "--force",
+        action="store_true",
+        help="read every chunk again (unchanged graphs still skipped)",
     )
     for sub, handler in (
         (fetch, cmd_arxiv_fetch),

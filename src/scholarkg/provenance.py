@@ -42,7 +42,10 @@ def config_hash(config: Config) -> str:
         "arxiv": [arxiv.enabled, arxiv.threshold, sorted(arxiv.overrides.items())],
     }
     digest = hashlib.sha256(json.dumps(decisive, sort_keys=True).encode("utf-8"))
-    for path in [*sorted(shapes_dir().glob("*.ttl")), *(ontology_dir() / n for n in ONTOLOGY_FILES)]:
+    for path in [
+        *sorted(shapes_dir().glob("*.ttl")),
+        *(ontology_dir() / n for n in ONTOLOGY_FILES),
+    ]:
         digest.update(path.read_bytes())
     return "sha256:" + digest.hexdigest()
 

@@ -449,7 +449,9 @@ class Registry:
         row = self.db.execute("SELECT metrics FROM snapshots WHERE iri = ?", (iri,)).fetchone()
         if row is not None and str(row[0]) == metrics:
             return
-        self.db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", (iri, profile, metrics))
+        self.db.execute(
+            "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", (iri, profile, metrics)
+        )
         if (pid := self.profile_person(profile)) is not None:
             self.mark_dirty(pid)
 

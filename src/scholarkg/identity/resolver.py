@@ -198,9 +198,7 @@ class IdentityResolver:
             if any(names.compatible(name, m) for m in mine[block]):
                 shared.setdefault(pid, {}).setdefault(block, (other_paper, name))
         by_id = {c.id: c for c in candidates}
-        ranked = [
-            (by_id[pid], len(blocks), min(blocks.values())) for pid, blocks in shared.items()
-        ]
+        ranked = [(by_id[pid], len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
         ranked.sort(key=lambda r: (-r[1], r[0].id))
         return ranked
 
@@ -274,7 +272,11 @@ class IdentityResolver:
             if before is not None and reg.person(before).published:
                 self.events.append(
                     IdentityEvent(
-                        "split", reg.person(pid).slug, reg.person(before).slug, "config-split", label
+                        "split",
+                        reg.person(pid).slug,
+                        reg.person(before).slug,
+                        "config-split",
+                        label,
                     )
                 )
         else:
@@ -331,7 +333,9 @@ class IdentityResolver:
                 errors.append(f"[people.split] {ref.text!r} names nobody in the registry")
             for mention in found:
                 author = AuthorMention(mention.node, mention.position, mention.name)
-                paper = PaperMentions(mention.paper, (ref.value,), (author,), mention.evidence or "")
+                paper = PaperMentions(
+                    mention.paper, (ref.value,), (author,), mention.evidence or ""
+                )
                 self._split(author, paper, label, mention)
         return errors
 

@@ -24,7 +24,13 @@ import pyoxigraph as ox
 from scholarkg.errors import LoadError
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.manifest import ChunkCounts, Manifest
-from scholarkg.load.payload import GraphPayload, metadata, ntriples, report_graph_iri, report_triples
+from scholarkg.load.payload import (
+    GraphPayload,
+    metadata,
+    ntriples,
+    report_graph_iri,
+    report_triples,
+)
 from scholarkg.load.transactional import LoadTally
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
@@ -126,7 +132,9 @@ class BulkLoader:
         self.tally = LoadTally(changes)
         self.seconds = 0.0
         self.native = store.native if isinstance(store, EmbeddedStore) else None
-        self.fresh = self.native is not None and next(iter(self.native.named_graphs()), None) is None
+        self.fresh = (
+            self.native is not None and next(iter(self.native.named_graphs()), None) is None
+        )
         self._inbox: queue.Queue[_Chunk | None] = queue.Queue(maxsize=queue_chunks)
         self._error: BaseException | None = None
         self._stream: _OxigraphStream | None = None

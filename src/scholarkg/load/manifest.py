@@ -126,7 +126,9 @@ class Manifest:
         pairs = [line.split(" ", 1) for line in str(row[7]).split("\n") if line]
         return ChunkCounts(*row[:7]), [(iri, digest) for iri, digest in pairs]
 
-    def note_chunk(self, key: bytes, counts: ChunkCounts, graphs: Sequence[tuple[str, str]]) -> None:
+    def note_chunk(
+        self, key: bytes, counts: ChunkCounts, graphs: Sequence[tuple[str, str]]
+    ) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (

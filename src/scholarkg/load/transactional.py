@@ -27,7 +27,7 @@ from scholarkg.load.payload import (
 from scholarkg.store.base import GraphStore
 
 
-class StoreUnavailable(LoadError):  # noqa: N818 - a LoadError, named for what happened
+class StoreUnavailable(LoadError):
     """The store stopped answering; ``remaining`` graphs were not written."""
 
     def __init__(self, message: str, remaining: Sequence[GraphPayload]) -> None:
@@ -80,9 +80,7 @@ class TransactionalLoader:
         self.tally = LoadTally(changes)
 
     def load(self, payloads: Sequence[GraphPayload]) -> LoadTally:
-        same = self.manifest.unchanged(
-            {p.iri: p.digest for p in payloads}, self.store.graph_sizes
-        )
+        same = self.manifest.unchanged({p.iri: p.digest for p in payloads}, self.store.graph_sizes)
         for index, payload in enumerate(payloads):
             if payload.iri in same:
                 self.tally.unchanged += 1
@@ -109,9 +107,7 @@ class TransactionalLoader:
         meta = metadata(payload, self.run_iri, self.when)
         text = (payload.data + ntriples(meta)).decode("utf-8")
         report = ntriples(report_triples(payload)).decode("utf-8") if payload.findings else ""
-        self.store.replace_graphs(
-            [(payload.iri, text), (report_graph_iri(payload.iri), report)]
-        )
+        self.store.replace_graphs([(payload.iri, text), (report_graph_iri(payload.iri), report)])
         self.manifest.note_graph(payload.iri, payload.digest, len(new) + len(meta))
         self.tally.changes.record(payload.iri, added, removed)
         self.tally.written.append(payload.iri)

@@ -34,8 +34,7 @@ def _encode(record: ArxivRecord) -> str:
             "t": record.title,
             "p": record.published.isoformat() if record.published else None,
             "v": [
-                [v.number, v.date.isoformat() if v.date else None, v.title]
-                for v in record.versions
+                [v.number, v.date.isoformat() if v.date else None, v.title] for v in record.versions
             ],
             "a": [a.name for a in record.authors],
         },
@@ -53,8 +52,7 @@ def _decode(arxiv_id: str, text: str) -> ArxivRecord:
         categories=(),
         published=dt.date.fromisoformat(data["p"]) if data["p"] else None,
         versions=tuple(
-            ArxivVersion(n, dt.datetime.fromisoformat(d) if d else None, t)
-            for n, d, t in data["v"]
+            ArxivVersion(n, dt.datetime.fromisoformat(d) if d else None, t) for n, d, t in data["v"]
         ),
         source="title index",
     )
@@ -88,7 +86,9 @@ class TitleIndex:
                 ).fetchone()
                 if row is not None:
                     rid = int(row[0])
-                    self.db.execute("UPDATE records SET data = ? WHERE id = ?", (_encode(record), rid))
+                    self.db.execute(
+                        "UPDATE records SET data = ? WHERE id = ?", (_encode(record), rid)
+                    )
                     self.db.execute("DELETE FROM titles WHERE record = ?", (rid,))
                     self.db.execute("DELETE FROM words WHERE rowid = ?", (rid,))
                 else:

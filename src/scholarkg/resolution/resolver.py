@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from scholarkg.errors import ScholarKGError
@@ -200,7 +201,7 @@ class PaperResolver:
         keyed = [(str(p.line), c) for p, c in usable]
         for query, lines, size in search.batches(keyed, per_title=per_title):
             feed = self._call(
-                purpose, lambda q=query, n=size: client.query_page(search_query=q, max_results=n)
+                purpose, partial(client.query_page, search_query=query, max_results=size)
             )
             if feed is None:
                 return
@@ -219,8 +220,10 @@ class PaperResolver:
     def _keep_best(new: Verdict, old: Verdict | None) -> Verdict:
         if old is None or new.state != "unresolved":
             return new
-        best = sorted({e.arxiv_id: e for e in (*old.candidates, *new.candidates)}.values(),
-                      key=lambda e: -e.score)
+        best = sorted(
+            {e.arxiv_id: e for e in (*old.candidates, *new.candidates)}.values(),
+            key=lambda e: -e.score,
+        )
         return Verdict(new.paper, "unresolved", None, tuple(best[:3]))
 
     def _limits(self) -> dict[str, float]:

@@ -16,8 +16,46 @@ from functools import lru_cache
 from scholarkg.iris import fold, title_key
 
 STOPWORDS = frozenset(
-    "a an and are as at be by for from how in into is it of on or our the their to towards "
-    "toward via vs we what when where which with without using based new approach study".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "their",
+        "to",
+        "towards",
+        "toward",
+        "via",
+        "vs",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "with",
+        "without",
+        "using",
+        "based",
+        "new",
+        "approach",
+        "study",
+    ]
 )
 _SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s|\?\s)\s*")
 

@@ -16,8 +16,8 @@ from typing import IO, cast
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
 from scholarkg.errors import ExtractError
-from scholarkg.extract.snapshot import batched
 from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.snapshot import batched
 from scholarkg.harvest import Checkpoint, HarvestJob
 from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import finish

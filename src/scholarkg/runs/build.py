@@ -22,7 +22,7 @@ from scholarkg.config import Config
 from scholarkg.errors import ExtractError, ScholarKGError
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.incremental import Fetched, previous_sha, remember, up_to_date, validators
-from scholarkg.models import Profile, QuarantinedRecord
+from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.resolution.resolver import Enrichment, PaperResolver
@@ -63,7 +63,9 @@ def fetch_source(location: str, config: Config) -> Fetched:
             raise ExtractError(location, "server answered 304 to an unconditional request")
         return Fetched(location, previous, True, etag, last_modified)
     headers = {k.lower(): v for k, v in archived.headers.items()}
-    return Fetched(location, archived.sha256, False, headers.get("etag"), headers.get("last-modified"))
+    return Fetched(
+        location, archived.sha256, False, headers.get("etag"), headers.get("last-modified")
+    )
 
 
 def resolve_papers(
@@ -90,7 +92,11 @@ def resolve_papers(
         where = config.arxiv.effective_api_url
         message = degraded_message(where, enrichment.degraded)
         return Enrichment(
-            enrichment.verdicts, enrichment.records, enrichment.fetched, enrichment.requests, message
+            enrichment.verdicts,
+            enrichment.records,
+            enrichment.fetched,
+            enrichment.requests,
+            message,
         )
     return enrichment
 
@@ -109,7 +115,9 @@ def degraded_message(where: str, cause: str) -> str:
     return f"arXiv unusable at {where} ({short}); the rest of the profile loaded without it"
 
 
-def prepare(fetched: Fetched, config: Config, before_request: BeforeRequest | None = None) -> Prepared:
+def prepare(
+    fetched: Fetched, config: Config, before_request: BeforeRequest | None = None
+) -> Prepared:
     """Parse the archived page and resolve its papers."""
     profile = parse_archived_profile(archive_for(config).get(fetched.sha256), config.subject_codes)
     return Prepared(fetched, profile, resolve_papers(profile, config, before_request))
@@ -140,8 +148,11 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     payloads = [*arxiv.payloads]
     for graph in output.graphs:
         payload, findings = gating.gate_graph(
-            graph.iri, graph.kind, list(graph.triples),
-            source=graph.source, source_sha256=graph.source_sha256,
+            graph.iri,
+            graph.kind,
+            list(graph.triples),
+            source=graph.source,
+            source_sha256=graph.source_sha256,
         )
         report.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
         if payload is None:
@@ -157,10 +168,14 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     built_whole = not any(g.iri in report.rejected for g in output.graphs)
     if loading.failed is None and built_whole and not enrichment.degraded:
         ctx.after_load.append(lambda: remember(ctx.config, fetched, output.graphs[0].iri))
-        ctx.after_load.append(lambda: ctx.index.add(arxiv.titles))
+        ctx.after_load.append(lambda: _index(ctx, arxiv.titles))
     _count(ctx, prepared, output, quarantined, arxiv.rejected)
     report.triples_gated += sum(p.triples for p in payloads)
     report.findings += arxiv.findings
+
+
+def _index(ctx: RunContext, records: list[ArxivRecord]) -> None:
+    ctx.index.add(records)
 
 
 def _setup(ctx: RunContext) -> WorkerSetup:

@@ -5,7 +5,7 @@ whose counts are read from the store."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -67,19 +67,36 @@ SELECT ?a (COUNT(DISTINCT ?agent) AS ?n) WHERE {
 } GROUP BY ?a HAVING (COUNT(DISTINCT ?agent) > 1) ORDER BY ?a"""
 
 
+def _conflict(row: ox.QuerySolution) -> str:
+    return f"{_text(row, 'paper')} has {_text(row, 'n')} {_text(row, 'what')}"
+
+
+def _crowded(row: ox.QuerySolution) -> str:
+    return f"{_text(row, 'paper')}: {_text(row, 'n')} agents at position {_text(row, 'pos')}"
+
+
+def _shared(row: ox.QuerySolution) -> str:
+    return f"{_text(row, 'a')} has {_text(row, 'n')} authors"
+
+
+def _text(row: ox.QuerySolution, name: str) -> str:
+    value = row[name]
+    return "" if value is None else str(value.value)
+
+
 def consistency(store: GraphStore, papers: Sequence[str]) -> list[str]:
     """Conflicts that span graphs, for these papers: a paper with two dates, abstracts, titles
     or primary categories; two agents at one position; an authorship with two authors."""
     found: list[str] = []
     ordered = sorted(papers)
+    checks: tuple[tuple[str, Callable[[ox.QuerySolution], str]], ...] = (
+        (_CONFLICTS, _conflict),
+        (_POSITIONS, _crowded),
+        (_AUTHORS, _shared),
+    )
     for start in range(0, len(ordered), 200):
         values = " ".join(iri_ref(p) for p in ordered[start : start + 200])
-        for query, render in (
-            (_CONFLICTS, lambda r: f"{r['paper'].value} has {r['n'].value} {r['what'].value}"),
-            (_POSITIONS, lambda r: f"{r['paper'].value}: {r['n'].value} agents at position "
-             f"{r['pos'].value}"),
-            (_AUTHORS, lambda r: f"{r['a'].value} has {r['n'].value} authors"),
-        ):
+        for query, render in checks:
             result = store.query(query % values)
             assert isinstance(result, ox.QuerySolutions)
             found += [render(row) for row in result]
@@ -122,8 +139,6 @@ def _close_store_side(ctx: RunContext) -> None:
     if report.changed_anything or not mark.exists():
         with report.timed("publish"):
             publication = publish(store, ctx.config)
-        report.published = [str(d.path) for d in publication.dumps] + [
-            str(publication.description)
-        ]
+        report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
         mark.parent.mkdir(parents=True, exist_ok=True)
         mark.write_text(f'{{"run": "{ctx.run.iri}"}}\n', encoding="utf-8")

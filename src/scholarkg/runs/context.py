@@ -34,7 +34,7 @@ MANIFEST_FINGERPRINT = "graphs"
 STOP = threading.Event()  # set by the CLI's SIGTERM/SIGINT handler; every run checks it
 
 
-class Interrupted(Exception):  # noqa: N818 - a signal, not an error of ours
+class Interrupted(Exception):
     """The run was asked to stop (SIGTERM/SIGINT)."""
 
 

@@ -44,9 +44,7 @@ def gate_graph(
     findings = check(triples)
     if violations(findings):
         return None, findings
-    payload = make_payload(
-        iri, kind, triples, findings, source=source, source_sha256=source_sha256
-    )
+    payload = make_payload(iri, kind, triples, findings, source=source, source_sha256=source_sha256)
     return payload, findings
 
 

@@ -107,7 +107,11 @@ class Loading:
         report = self.ctx.report
         if self._loader is not None and self.failed is None:
             try:
-                tally = self._loader.close() if isinstance(self._loader, BulkLoader) else self._loader.tally
+                tally = (
+                    self._loader.close()
+                    if isinstance(self._loader, BulkLoader)
+                    else self._loader.tally
+                )
                 if isinstance(self._loader, TransactionalLoader):
                     self._loader.manifest.close()
             except LoadError as exc:

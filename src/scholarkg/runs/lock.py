@@ -17,7 +17,7 @@ from types import TracebackType
 from scholarkg.errors import LoadError
 
 
-class RunBusy(LoadError):  # noqa: N818 - a LoadError, named for what happened
+class RunBusy(LoadError):
     """Another run holds the data directory."""
 
 

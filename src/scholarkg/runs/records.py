@@ -159,7 +159,10 @@ def fingerprint() -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in (MAPPING_VERSION, __version__):
         digest.update(part.encode() + b"\0")
-    for path in [*sorted(shapes_dir().glob("*.ttl")), *(ontology_dir() / n for n in ONTOLOGY_FILES)]:
+    for path in [
+        *sorted(shapes_dir().glob("*.ttl")),
+        *(ontology_dir() / n for n in ONTOLOGY_FILES),
+    ]:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -183,7 +186,9 @@ class Ingest:
         self.pending: deque[Job] = deque()
         self.seconds: dict[str, float] = {}
 
-    def submit_lines(self, index: int, source: str, lines: list[tuple[int, bytes]], key: bytes | None) -> None:
+    def submit_lines(
+        self, index: int, source: str, lines: list[tuple[int, bytes]], key: bytes | None
+    ) -> None:
         job: Future[ChunkResult] | ChunkResult
         if self.pool is not None:
             job = self.pool.submit(process_lines, index, source, lines, self.setup)
@@ -194,7 +199,7 @@ class Ingest:
     def submit_records(self, index: int, records: list[ArxivRecord]) -> None:
         self._queue(None, process_records(index, records, self.setup))
 
-    def _queue(self, key: bytes | None, job: "Future[ChunkResult] | ChunkResult") -> None:
+    def _queue(self, key: bytes | None, job: Future[ChunkResult] | ChunkResult) -> None:
         self.pending.append((key, job))
         self.drain(self.window if self.pool is not None else 0)
 

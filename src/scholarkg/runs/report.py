@@ -185,7 +185,9 @@ class RunReport:
         if self.kept:
             lines.append(f"kept: {self.kept} graphs in {self.outbox_dir} for the next run")
         if self.dead:
-            lines.append(f"dead-letter: {len(self.dead)} graphs refused by the store, in {self.dead_dir}")
+            lines.append(
+                f"dead-letter: {len(self.dead)} graphs refused by the store, in {self.dead_dir}"
+            )
             lines += [f"dead-letter: {iri}: {why}" for iri, why in self.dead[:10]]
         lines += [f"degraded: {reason}" for reason in self.degraded]
         lines += [f"failed: {source}: {error}" for source, error in self.failures]
@@ -201,7 +203,11 @@ class RunReport:
     def to_markdown(self) -> str:
         unresolved = [f"- {src}: {title} ({why})" for src, title, why in self.unresolved]
         findings = [
-            f"| {f['severity']} | {f['graph']} | {f['focus']} | {f['path'] or ''} | {f['message']} |"
+            "| "
+            + " | ".join(
+                str(f.get(k) or "") for k in ("severity", "graph", "focus", "path", "message")
+            )
+            + " |"
             for f in self.findings
         ]
         return "\n".join(

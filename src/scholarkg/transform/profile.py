@@ -82,7 +82,9 @@ def _place(item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord 
         positions = list(aligned)
     if len(mine) == 1:
         own: int | str = tokens[mine[0]]
-    elif record is not None and (found := position_of(researcher, [a.name for a in record.authors])):
+    elif record is not None and (
+        found := position_of(researcher, [a.name for a in record.authors])
+    ):
         own = found
     else:
         own = f"profile-{slug_}"
