@@ -155,7 +155,7 @@ def test_html_has_a_section_for_every_class_and_property(fresh: Path) -> None:
     for ind in skg_terms(OWL.NamedIndividual):
         assert f"ind-{str(ind)[len(str(SKG)) :]}" in page
     # The Authorship example is the typed statement parsed from docs/graph-model.md.
-    assert "skg:position 3 ;" in page["class-Authorship"]
+    assert "skg:position 2 ;" in page["class-Authorship"]
     assert "No example" not in page["class-Paper"]
 
 
