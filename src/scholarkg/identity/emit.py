@@ -13,7 +13,7 @@ from rdflib import OWL, RDF
 from rdflib.namespace import FOAF, XSD
 
 from scholarkg.identity import names
-from scholarkg.identity.registry import Person, Registry
+from scholarkg.identity.registry import Person, PersonRecord
 from scholarkg.iris import SKG, Minter
 from scholarkg.transform.emit import Emitter, T
 
@@ -30,13 +30,14 @@ def person_graph_iri(person: Person, minter: Minter) -> str:
     return str(minter.person_graph(person.slug))
 
 
-def emit_person(registry: Registry, person: Person, minter: Minter, out: Emitter[T]) -> bool:
+def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
     """Emit a live person's graph into ``out``; False (nothing emitted) for a retired person."""
+    person = record.person
     if person.merged_into is not None:
         return False
     v, add = out.vocab, out.add
     me = out.iri(minter.person(person.slug))
-    spellings = registry.names_of(person.id) or [person.name]
+    spellings = record.names or [person.name]
     preferred = names.preferred([person.name, *spellings])
     add(me, v(A), v(PERSON))
     add(me, v(NAME), out.plain(preferred))
@@ -44,7 +45,7 @@ def emit_person(registry: Registry, person: Person, minter: Minter, out: Emitter
     add(me, v(NAME_BLOCK), out.plain(person.block))
     for spelling in dict.fromkeys([preferred, *spellings]):
         add(me, v(NAME_VARIANT), out.plain(spelling))
-    for mention in registry.mentions_of(person.id):
+    for mention in record.mentions:
         node = out.iri(mention.node)
         add(node, v(AUTHOR), me)
         add(node, v(RULE), out.plain(mention.rule))
@@ -54,14 +55,14 @@ def emit_person(registry: Registry, person: Person, minter: Minter, out: Emitter
             add(node, v(BASIS), out.plain(mention.basis))
         if mention.evidence:
             add(node, v(EVIDENCE), out.iri(mention.evidence))
-    for snapshot, metrics in registry.snapshots_of(registry.profiles_of(person.id)):
+    for snapshot, metrics in record.snapshots:
         add(out.iri(snapshot), v(SNAPSHOT_OF), me)
         for suffix in metrics.split():
             add(out.iri(f"{snapshot}/{suffix}"), v(OBSERVATION_OF), me)
-    for retired in registry.retired_into(person.id):
+    for retired in record.retired:
         old = out.iri(minter.person(retired.slug))
         add(old, v(SAME_AS), me)
         add(old, v(MERGED_INTO), me)
-    if (origin := registry.split_origin(person.id)) is not None:
-        add(me, v(SPLIT_FROM), out.iri(minter.person(origin.slug)))
+    if record.origin is not None:
+        add(me, v(SPLIT_FROM), out.iri(minter.person(record.origin.slug)))
     return True

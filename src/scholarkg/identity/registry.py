@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS persons (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, block TEXT NOT NULL, name TEXT NOT NULL,
     founded TEXT NOT NULL, merged_into INTEGER, split_from INTEGER, profile TEXT,
     label TEXT, published INTEGER NOT NULL DEFAULT 0, dirty INTEGER NOT NULL DEFAULT 1);
-CREATE INDEX IF NOT EXISTS persons_block ON persons (block) WHERE merged_into IS NULL;
+CREATE INDEX IF NOT EXISTS persons_block ON persons (block, merged_into);
 CREATE INDEX IF NOT EXISTS persons_dirty ON persons (dirty) WHERE dirty = 1;
 CREATE INDEX IF NOT EXISTS persons_merged ON persons (merged_into);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -73,6 +73,18 @@ class Person:
     profile: str | None
     label: str | None
     published: bool
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What one person's graph is made of."""
+
+    person: Person
+    names: list[str]
+    mentions: list[Mention]
+    snapshots: list[tuple[str, str]]
+    retired: list[Person]
+    origin: Person | None
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,7 @@ class Registry:
         self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level="DEFERRED")
         self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
         self.db.executescript(_SCHEMA)
+        self._marked: set[int] = set()  # marked dirty in this process (no need to mark again)
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
@@ -172,16 +185,21 @@ class Registry:
     ) -> int:
         """Register a person; the slug is made unique if another person holds it."""
         candidate, n = slug, 1
-        while self.db.execute("SELECT 1 FROM persons WHERE slug = ?", (candidate,)).fetchone():
-            n += 1
-            candidate = f"{slug}-{n}"
-        cursor = self.db.execute(
-            "INSERT INTO persons (slug, block, name, founded, profile, label, split_from)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (candidate, block, name, founded, profile, label, split_from),
-        )
+        while True:
+            try:
+                cursor = self.db.execute(
+                    "INSERT INTO persons (slug, block, name, founded, profile, label, split_from)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (candidate, block, name, founded, profile, label, split_from),
+                )
+                break
+            except sqlite3.IntegrityError:
+                n += 1
+                candidate = f"{slug}-{n}"
         assert cursor.lastrowid is not None
-        return int(cursor.lastrowid)
+        pid = int(cursor.lastrowid)
+        self._marked.add(pid)  # new persons are dirty
+        return pid
 
     def person(self, pid: int) -> Person:
         row = self.db.execute(
@@ -225,12 +243,14 @@ class Registry:
         for part in _chunks(wanted):
             marks = ",".join("?" * len(part))
             query = (
-                f"SELECT {_PERSON_COLUMNS} FROM persons"  # noqa: S608
-                f" WHERE merged_into IS NULL AND block IN ({marks}) ORDER BY id"
+                f"SELECT {_PERSON_COLUMNS} FROM persons INDEXED BY persons_block"  # noqa: S608
+                f" WHERE block IN ({marks}) AND merged_into IS NULL"
             )
             for row in self.db.execute(query, list(part)):
                 person = _person(row)
                 found[person.block].append(person)
+        for people in found.values():
+            people.sort(key=lambda p: p.id)
         return found
 
     def retire(self, drop: int, keep: int) -> None:
@@ -238,12 +258,69 @@ class Registry:
         self.db.execute("UPDATE persons SET merged_into = ?, dirty = 1 WHERE id = ?", (keep, drop))
         self.db.execute("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (keep, drop))
         self.db.execute("UPDATE mentions SET person = ? WHERE person = ?", (keep, drop))
-        self.db.execute("UPDATE persons SET dirty = 1 WHERE id = ?", (keep,))
+        self._marked.add(drop)
+        self._marked.discard(keep)
+        self.mark_dirty(keep)
         row = self.db.execute("SELECT profile, label FROM persons WHERE id = ?", (drop,)).fetchone()
         if row is not None and row[0] is not None:
             self.db.execute(
                 "UPDATE persons SET profile = COALESCE(profile, ?) WHERE id = ?", (row[0], keep)
             )
+
+    def person_records(self, pids: Sequence[int]) -> Iterator[PersonRecord]:
+        """Everything a person's graph says, for many persons at once (few queries)."""
+        profiles: dict[int, list[str]] = {}
+        for slug, person in self.db.execute(
+            "SELECT slug, person FROM profiles WHERE person IS NOT NULL"
+        ):
+            profiles.setdefault(self.live(int(person)), []).append(str(slug))
+        for start in range(0, len(pids), 500):
+            part = list(pids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            persons = {
+                p.id: p
+                for p in map(
+                    _person,
+                    self.db.execute(
+                        f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id IN ({marks})",  # noqa: S608
+                        part,
+                    ),
+                )
+            }
+            mentions: dict[int, list[Mention]] = {}
+            for row in self.db.execute(
+                f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE person IN ({marks})"  # noqa: S608
+                " ORDER BY paper, node",
+                part,
+            ):
+                mention = _mention(row)
+                mentions.setdefault(mention.person, []).append(mention)
+            spellings: dict[int, list[str]] = {}
+            for person, name in self.db.execute(
+                "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"  # noqa: S608
+                f" WHERE m.person IN ({marks}) ORDER BY m.paper, m.node",
+                part,
+            ):
+                spellings.setdefault(int(person), []).append(str(name))
+            retired: dict[int, list[Person]] = {}
+            for row in self.db.execute(
+                f"SELECT {_PERSON_COLUMNS} FROM persons WHERE merged_into IN ({marks})"  # noqa: S608
+                " AND published = 1 ORDER BY id",
+                part,
+            ):
+                person = _person(row)
+                assert person.merged_into is not None
+                retired.setdefault(person.merged_into, []).append(person)
+            for pid in part:
+                person = persons[pid]
+                yield PersonRecord(
+                    person,
+                    list(dict.fromkeys(spellings.get(pid, []))),
+                    mentions.get(pid, []),
+                    self.snapshots_of(profiles.get(pid, [])),
+                    retired.get(pid, []),
+                    self.split_origin(pid),
+                )
 
     def split_origin(self, pid: int) -> Person | None:
         """The published person a ``[people.split]`` took this person's authorships from."""
@@ -276,10 +353,14 @@ class Registry:
 
     def set_name(self, pid: int, name: str) -> None:
         """The person's fullest spelling so far (compared with new names)."""
-        self.db.execute("UPDATE persons SET name = ?, dirty = 1 WHERE id = ?", (name, pid))
+        self.db.execute("UPDATE persons SET name = ? WHERE id = ?", (name, pid))
+        self.mark_dirty(pid)
 
     def mark_dirty(self, pid: int) -> None:
+        if pid in self._marked:
+            return
         self.db.execute("UPDATE persons SET dirty = 1 WHERE id = ?", (pid,))
+        self._marked.add(pid)
 
     def dirty(self) -> list[Person]:
         rows = self.db.execute(
@@ -289,13 +370,17 @@ class Registry:
 
     def written(self, pids: Iterable[int]) -> None:
         """These persons' graphs are in the store now."""
+        done = list(pids)
         self.db.executemany(
-            "UPDATE persons SET dirty = 0, published = 1 WHERE id = ?", ((p,) for p in pids)
+            "UPDATE persons SET dirty = 0, published = 1 WHERE id = ?", ((p,) for p in done)
         )
+        self._marked.difference_update(done)
 
     def settled(self, pids: Iterable[int]) -> None:
         """Nothing to write for these (retired) persons any more."""
-        self.db.executemany("UPDATE persons SET dirty = 0 WHERE id = ?", ((p,) for p in pids))
+        done = list(pids)
+        self.db.executemany("UPDATE persons SET dirty = 0 WHERE id = ?", ((p,) for p in done))
+        self._marked.difference_update(done)
 
     # -- mentions -----------------------------------------------------------------------------
 
@@ -323,10 +408,14 @@ class Registry:
         )
         return [_mention(r) for r in rows]
 
-    def assign(self, mention: Mention) -> None:
-        """Write (or overwrite) one authorship node's decision; its person needs writing."""
-        old = self.db.execute("SELECT person FROM mentions WHERE node = ?", (mention.node,))
-        row = old.fetchone()
+    def assign(self, mention: Mention, previous: int | None = -1) -> None:
+        """Write (or overwrite) one authorship node's decision; its person needs writing.
+        ``previous``: the node's person before, when the caller knows it (-1: look it up)."""
+        if previous == -1:
+            row = self.db.execute(
+                "SELECT person FROM mentions WHERE node = ?", (mention.node,)
+            ).fetchone()
+            previous = None if row is None else int(row[0])
         self.db.execute(
             f"INSERT OR REPLACE INTO mentions ({_MENTION_COLUMNS})"  # noqa: S608
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -344,8 +433,8 @@ class Registry:
             ),
         )
         self.mark_dirty(mention.person)
-        if row is not None and int(row[0]) != mention.person:
-            self.mark_dirty(int(row[0]))
+        if previous is not None and previous != mention.person:
+            self.mark_dirty(previous)
 
     def add_paper_keys(self, paper: str, keys: Iterable[str]) -> None:
         self.db.executemany(
@@ -360,10 +449,9 @@ class Registry:
         rows = self.db.execute("SELECT name FROM mention_names WHERE node = ?", (node,))
         return [str(r[0]) for r in rows]
 
-    def add_name(self, node: str, name: str) -> bool:
-        """Keep a spelling of a node's name; True when it was new."""
-        cursor = self.db.execute("INSERT OR IGNORE INTO mention_names VALUES (?, ?)", (node, name))
-        return cursor.rowcount > 0
+    def add_names(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Keep the spelling of each (node, name)."""
+        self.db.executemany("INSERT OR IGNORE INTO mention_names VALUES (?, ?)", pairs)
 
     def names_of(self, pid: int) -> list[str]:
         """Every spelling of the person's authorships, in first-registered order."""

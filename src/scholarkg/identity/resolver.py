@@ -69,6 +69,8 @@ class IdentityResolver:
         self.events: list[IdentityEvent] = []
         self.conflicts: list[str] = []
         self.new_persons = 0
+        self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
+        self._retired: set[int] = set()  # persons merged away in this run
 
     # -- profiles -----------------------------------------------------------------------------
 
@@ -108,9 +110,9 @@ class IdentityResolver:
             complete=paper.complete,
         )
         known = reg.mentions([a.node for a in paper.authors])
+        reg.add_names([(a.node, a.name) for a in paper.authors])
         fresh: list[AuthorMention] = []
         for author in paper.authors:
-            reg.add_name(author.node, author.name)
             label = self.overrides.split_for(paper.keys, author.position, author.name)
             existing = known.get(author.node)
             if label is not None:
@@ -121,11 +123,19 @@ class IdentityResolver:
                 self._confirm(author, paper, existing)
             elif (claim := paper.claims.get(author.node)) is not None:
                 pid = self._profile_person(claim)
-                self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "profile-researcher",
+                    1.0,
+                    self._claim(claim),
+                    previous=None if existing is None else existing.person,
+                )
             else:
                 fresh.append(author)
         if fresh:
-            self._by_evidence(fresh, paper)
+            self._by_evidence(fresh, paper, known)
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"
@@ -153,18 +163,20 @@ class IdentityResolver:
         if existing.rule != "profile-researcher":
             self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
 
-    def _by_evidence(self, fresh: list[AuthorMention], paper: PaperMentions) -> None:
+    def _by_evidence(
+        self, fresh: list[AuthorMention], paper: PaperMentions, known: dict[str, Mention]
+    ) -> None:
         reg = self.registry
         pool = reg.in_blocks(names.block(a.name) for a in fresh)
-        on_paper = {reg.live(m.person) for m in reg.mentions_on(paper.paper)}
+        on_paper = {m.person for m in reg.mentions_on(paper.paper)}  # mentions name live persons
         for author in fresh:
             block = names.block(author.name)
             candidates = [
                 p
                 for p in pool[block]
                 if p.id not in on_paper
-                and names.compatible(p.name, author.name)
-                and reg.live(p.id) == p.id
+                and p.id not in self._retired
+                and names.compatible(self._names.get(p.id, p.name), author.name)
             ]
             ranked = self._coauthor_evidence(author, paper, candidates)
             if ranked:
@@ -175,12 +187,34 @@ class IdentityResolver:
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
                     why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
                     pid = self._merge(other.id, pid, "shared-coauthor", why, False)
-                self._assign(author, paper, pid, "shared-coauthor", float(count), basis, hit[0])
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "shared-coauthor",
+                    float(count),
+                    basis,
+                    hit[0],
+                    previous=self._previous(known, author),
+                )
             else:
                 pid = self._new(author.name, f"node:{author.node}")
-                pool[block].append(reg.person(pid))
-                self._assign(author, paper, pid, "first-seen", None, "no evidence links it")
-            on_paper.add(reg.live(pid))
+                pool[block].append(Person(pid, "", block, author.name, "", None, None, None, False))
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "first-seen",
+                    None,
+                    "no evidence links it",
+                    previous=self._previous(known, author),
+                )
+            on_paper.add(pid)
+
+    @staticmethod
+    def _previous(known: dict[str, Mention], author: AuthorMention) -> int | None:
+        existing = known.get(author.node)
+        return None if existing is None else existing.person
 
     def _coauthor_evidence(
         self, author: AuthorMention, paper: PaperMentions, candidates: list[Person]
@@ -216,7 +250,7 @@ class IdentityResolver:
     ) -> int:
         chosen = label or slug or f"{names.name_key(name)}-{short_hash(founded)}"
         self.new_persons += 1
-        return self.registry.new_person(
+        pid = self.registry.new_person(
             chosen,
             names.block(name),
             name,
@@ -225,6 +259,8 @@ class IdentityResolver:
             label=label,
             split_from=split_from,
         )
+        self._names[pid] = name
+        return pid
 
     def _assign(
         self,
@@ -238,6 +274,7 @@ class IdentityResolver:
         *,
         keep: Mention | None = None,
         pinned: bool = False,
+        previous: int | None = -1,
     ) -> None:
         name = keep.name if keep is not None else author.name
         self.registry.assign(
@@ -252,13 +289,17 @@ class IdentityResolver:
                 basis,
                 evidence or paper.source,
                 pinned,
-            )
+            ),
+            previous,
         )
         self._longer_name(pid, author.name)
 
     def _longer_name(self, pid: int, name: str) -> None:
-        person = self.registry.person(pid)
-        if names.completeness(name) > names.completeness(person.name):
+        current = self._names.get(pid)
+        if current is None:
+            current = self._names[pid] = self.registry.person(pid).name
+        if names.completeness(name) > names.completeness(current):
+            self._names[pid] = name
             self.registry.set_name(pid, name)
 
     def _split(
@@ -306,7 +347,8 @@ class IdentityResolver:
                 return b
         keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
         reg.retire(drop.id, keep.id)
-        self._longer_name(keep.id, drop.name)
+        self._retired.add(drop.id)
+        self._longer_name(keep.id, self._names.get(drop.id, drop.name))
         if drop.published:
             self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
         return keep.id

@@ -9,12 +9,13 @@ rest of the profile is built again without it (:func:`offending_lines`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from scholarkg.bulk.gate import FastGate
 from scholarkg.load.payload import GraphPayload, Triple, make_payload
+from scholarkg.transform import EmittedGraph
 from scholarkg.validate import Finding
 
 
@@ -46,6 +47,33 @@ def gate_graph(
         return None, findings
     payload = make_payload(iri, kind, triples, findings, source=source, source_sha256=source_sha256)
     return payload, findings
+
+
+def gate_many(
+    graphs: list[EmittedGraph], batch: int = 200
+) -> Iterator[tuple[EmittedGraph, GraphPayload | None, tuple[Finding, ...]]]:
+    """Gate graphs whose subjects are disjoint (person graphs) a batch at a time: one check
+    of their union gives each graph the findings it would get alone (a finding belongs to the
+    graph whose subject is its focus node)."""
+    for start in range(0, len(graphs), batch):
+        part = graphs[start : start + batch]
+        owner = {s: i for i, g in enumerate(part) for s, _, _ in g.triples}
+        found: list[list[Finding]] = [[] for _ in part]
+        for finding in check([t for g in part for t in g.triples]):
+            index = owner.get(f"<{finding.focus}>")
+            if index is None:
+                raise ValueError(f"finding about {finding.focus}, which no graph describes")
+            found[index].append(finding)
+        for graph, findings in zip(part, found, strict=True):
+            ordered = tuple(findings)
+            if violations(ordered):
+                yield graph, None, ordered
+            else:
+                yield (
+                    graph,
+                    make_payload(graph.iri, graph.kind, list(graph.triples), ordered),
+                    ordered,
+                )
 
 
 def offending_lines(findings: Iterable[Finding], papers: Mapping[int, str]) -> dict[int, str]:

@@ -13,6 +13,7 @@ from scholarkg.identity.emit import emit_person, person_graph_iri
 from scholarkg.runs import gating
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
+from scholarkg.transform import EmittedGraph
 from scholarkg.transform.emit import NTriplesEmitter
 
 
@@ -20,12 +21,15 @@ def finish_identity(ctx: RunContext, loading: Loading) -> None:
     registry, report = ctx.registry, ctx.report
     identity = ctx.identity
     report.config_errors += identity.apply_overrides()
-    payloads = []
     written: list[int] = []
     settled: list[int] = []
     drops: list[str] = []
+    graphs: list[EmittedGraph] = []
+    owners: dict[str, int] = {}
     out = NTriplesEmitter()
-    for person in registry.dirty():
+    dirty = registry.dirty()
+    for record in registry.person_records([p.id for p in dirty]):
+        person = record.person
         iri = person_graph_iri(person, ctx.minter)
         if person.merged_into is not None:
             if person.published:
@@ -33,19 +37,24 @@ def finish_identity(ctx: RunContext, loading: Loading) -> None:
             settled.append(person.id)
             continue
         out.reset()
-        emit_person(registry, person, ctx.minter, out)
-        triples = list(out.triples)
-        payload, findings = gating.gate_graph(iri, "person", triples)
-        report.findings += [{"graph": iri, **f.__dict__} for f in findings]
+        emit_person(record, ctx.minter, out)
+        graphs.append(EmittedGraph(iri, "person", tuple(out.triples)))
+        owners[iri] = person.id
+    payloads = []
+    for graph, payload, findings in gating.gate_many(graphs):
+        report.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
         if payload is None:
-            gating.quarantine_graph(ctx.config.quarantine_dir, iri, triples, findings, None)
-            report.rejected.append(iri)
-            settled.append(person.id)
+            gating.quarantine_graph(
+                ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, None
+            )
+            report.rejected.append(graph.iri)
+            settled.append(owners[graph.iri])
             continue
         report.triples_gated += payload.triples
         payloads.append(payload)
-        written.append(person.id)
-    loading.add(payloads)
+        written.append(owners[graph.iri])
+    for start in range(0, len(payloads), 1000):
+        loading.add(payloads[start : start + 1000])
     if drops:
         loading.drop(drops)
     report.persons_new += identity.new_persons
