@@ -18,12 +18,13 @@ from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
 from prefect.states import Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
-from scholarkg_flows.reporting import publish_artifacts
+from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.runners import runner_label, task_runner_for
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ScholarKGError
 from scholarkg.incremental import Fetched
+from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.build import (
     Prepared,
     build_profile,
@@ -33,6 +34,7 @@ from scholarkg.runs.build import (
     prepare,
     unchanged_sources,
 )
+from scholarkg.runs.close import stop_run
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import RunReport
@@ -92,32 +94,42 @@ def build_kg_tasks(
     logger = get_run_logger()
     config = load_run_config(config_path, store_path)
     sources = list(dict.fromkeys([*config.profiles, *(profiles or [])]))
-    with RunContext(config, "build") as ctx:
+    with stop_cleanly(), RunContext(config, "build") as ctx:
         loading = Loading(ctx)
-        loading.pending_first()
-        futures = [(location, fetch.submit(location, config)) for location in sources]
-        fetched: list[Fetched] = []
-        for location, future in futures:
-            try:
-                fetched.append(future.result())
-            except ScholarKGError as exc:
-                ctx.report.failures.append((location, str(exc)))
-        todo = distinct_sources(ctx, fetched)
-        unchanged = unchanged_sources(ctx, todo)
-        ctx.report.sources_unchanged += sorted(unchanged)
-        todo = [f for f in todo if f.location not in unchanged]
-        rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
-        prepared: list[tuple[Fetched, PrefectFuture[Prepared]]] = [
-            (item, prepare_profile.submit(item, config, rate_limit)) for item in todo
-        ]
-        for item, pending in prepared:
-            ctx.check_stop()
-            try:
-                ready = pending.result()
-            except ScholarKGError as exc:
-                ctx.report.failures.append((item.location, str(exc)))
-                continue
-            build_profile(ctx, ready, loading)
-        finish(ctx, loading)
+        try:
+            build_all(ctx, loading, config, sources, logger)
+        except Interrupted as exc:
+            stop_run(ctx, loading, exc)
         publish_artifacts(ctx.report, key="build-kg")
         return ctx.report
+
+
+def build_all(
+    ctx: RunContext, loading: Loading, config: Config, sources: list[str], logger: Any
+) -> None:
+    """Fetch and prepare as tasks, build in this process, then close the run."""
+    loading.pending_first()
+    futures = [(location, fetch.submit(location, config)) for location in sources]
+    fetched: list[Fetched] = []
+    for location, future in futures:
+        try:
+            fetched.append(future.result())
+        except ScholarKGError as exc:
+            ctx.report.failures.append((location, str(exc)))
+    todo = distinct_sources(ctx, fetched)
+    unchanged = unchanged_sources(ctx, todo)
+    ctx.report.sources_unchanged += sorted(unchanged)
+    todo = [f for f in todo if f.location not in unchanged]
+    rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
+    prepared: list[tuple[Fetched, PrefectFuture[Prepared]]] = [
+        (item, prepare_profile.submit(item, config, rate_limit)) for item in todo
+    ]
+    for item, pending in prepared:
+        ctx.check_stop()
+        try:
+            ready = pending.result()
+        except ScholarKGError as exc:
+            ctx.report.failures.append((item.location, str(exc)))
+            continue
+        build_profile(ctx, ready, loading)
+    finish(ctx, loading)

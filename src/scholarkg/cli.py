@@ -20,6 +20,7 @@ from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGErr
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
+from scholarkg.lifecycle import STOP, request_stop
 from scholarkg.models import ArxivRecord
 from scholarkg.publish import export
 from scholarkg.query import (
@@ -30,7 +31,6 @@ from scholarkg.query import (
     run_select,
     saved_queries,
 )
-from scholarkg.runs.context import STOP
 from scholarkg.runs.report import RunReport
 
 
@@ -102,13 +102,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     _quiet_prefect(args.verbose)
     config = _config(args)  # fail fast on a bad config, before Prefect starts
     from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
+    from scholarkg_flows.temporary_api import temporary_prefect_api
 
-    state = build_kg(
-        config_path=args.config,
-        profiles=[_location(p) for p in args.profile or []],
-        store_path=str(config.store.path),
-        return_state=True,
-    )
+    with temporary_prefect_api():
+        state = build_kg(
+            config_path=args.config,
+            profiles=[_location(p) for p in args.profile or []],
+            store_path=str(config.store.path),
+            return_state=True,
+        )
     report = state.result(raise_on_failure=False)
     if not isinstance(report, RunReport):
         raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
@@ -381,7 +383,7 @@ def _stop_on_signal(signum: int, _frame: object) -> None:
     """SIGTERM/SIGINT: ask the running job to stop at its next check (within seconds)."""
     if STOP.is_set():  # a second signal: stop now
         raise KeyboardInterrupt
-    STOP.set()
+    request_stop(signum)
     print(f"stopping ({signal.Signals(signum).name}): finishing the current step", file=sys.stderr)
 
 

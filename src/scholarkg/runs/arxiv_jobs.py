@@ -15,12 +15,14 @@ from typing import IO, cast
 
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
-from scholarkg.errors import ExtractError
+from scholarkg.errors import ExtractError, ScholarKGError
 from scholarkg.extract.oai_pmh import OaiPage
 from scholarkg.extract.snapshot import batched
 from scholarkg.harvest import Checkpoint, HarvestJob
+from scholarkg.lifecycle import Interrupted
 from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import finish
+from scholarkg.runs.close import stop_run
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of, fingerprint
@@ -35,16 +37,19 @@ def fetch_ids(config: Config, ids: list[str]) -> RunContext:
         finally:
             client.http.close()
         loading = Loading(ctx)
-        loading.pending_first()
-        ingest = Ingest(ctx, loading, workers=0)
-        for index, batch in enumerate(chunks_of(result.records, 200)):
-            ingest.submit_records(index, batch)
-        ingest.close()
-        ctx.report.requests["id lookups"] = len(result.archived)
-        for arxiv_id in (*result.missing, *result.invalid):
-            ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
-        _touch(ctx, [r.arxiv_id for r in result.records])
-        finish(ctx, loading)
+        try:
+            loading.pending_first()
+            ingest = Ingest(ctx, loading, workers=0)
+            for index, batch in enumerate(chunks_of(result.records, 200)):
+                ingest.submit_records(index, batch)
+            ingest.close()
+            ctx.report.requests["id lookups"] = len(result.archived)
+            for arxiv_id in (*result.missing, *result.invalid):
+                ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
+            _touch(ctx, [r.arxiv_id for r in result.records])
+            finish(ctx, loading)
+        except Interrupted as exc:
+            stop_run(ctx, loading, exc)
         return ctx
 
 
@@ -68,15 +73,19 @@ def harvest(
         where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
         ctx.report.notes.append(f"harvest {job.key} {where}")
         loading = Loading(ctx)
-        loading.pending_first()
         ingest = Ingest(ctx, loading, workers=0)
         client = oai_client(config)
         fetch = fetch_page or (lambda job_, at_: job_.fetch(client, at_))
         try:
+            loading.pending_first()
             index = 0
             while True:
                 ctx.check_stop()
-                page = fetch(job, at)
+                try:
+                    page = fetch(job, at)
+                except ScholarKGError as exc:  # the source failed: keep what was loaded
+                    ctx.report.failures.append((f"OAI-PMH {job.key}", str(exc)))
+                    break
                 ctx.report.requests["ListRecords pages"] = at.pages_done + 1
                 quarantine_records(page.quarantined, config.quarantine_dir)
                 ctx.report.quarantined += [
@@ -90,10 +99,13 @@ def harvest(
                 at = job.page_loaded(at, page)
                 if not at.next_token:
                     break
+            ingest.close()
+            finish(ctx, loading)
+        except Interrupted as exc:
+            ingest.abort()
+            stop_run(ctx, loading, exc)
         finally:
             client.http.close()
-            ingest.close()
-        finish(ctx, loading)
         return ctx
 
 
@@ -128,7 +140,6 @@ def load_snapshot(
     workers = config.runner.max_workers if workers is None else workers
     with RunContext(config, "snapshot") as ctx:
         loading = Loading(ctx, bulk=bulk)
-        loading.pending_first()
         ingest = Ingest(ctx, loading, workers=workers)
         manifest = ctx.open_manifest()
         if force:
@@ -136,6 +147,7 @@ def load_snapshot(
         stamp = fingerprint().encode()
         skipped = 0
         try:
+            loading.pending_first()
             for index, lines in enumerate(read_chunks(path, chunk_records)):
                 ctx.check_stop()
                 digest = hashlib.blake2b(stamp, digest_size=16)
@@ -151,15 +163,19 @@ def load_snapshot(
                     skipped += 1
                     continue
                 ingest.submit_lines(index, str(path), lines, key)
+            ingest.close()
+            if skipped:
+                ctx.report.notes.append(f"{skipped} chunks unchanged since the last run (skipped)")
+            finish(ctx, loading)
+        except Interrupted as exc:
+            ingest.abort()
+            stop_run(ctx, loading, exc)
         except BaseException:
+            ingest.abort()
             loading.abort()
             raise
         finally:
             manifest.close()
-            ingest.close()
-        if skipped:
-            ctx.report.notes.append(f"{skipped} chunks unchanged since the last run (skipped)")
-        finish(ctx, loading)
         return ctx
 
 

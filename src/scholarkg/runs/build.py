@@ -22,12 +22,13 @@ from scholarkg.config import Config
 from scholarkg.errors import ExtractError, ScholarKGError
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.incremental import Fetched, previous_sha, remember, up_to_date, validators
+from scholarkg.lifecycle import Interrupted
 from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.resolution.resolver import Enrichment, PaperResolver
 from scholarkg.runs import gating
-from scholarkg.runs.close import close_run
+from scholarkg.runs.close import close_run, stop_run
 from scholarkg.runs.context import RunContext, title_index_path
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
@@ -258,15 +259,19 @@ def build(config: Config, locations: Sequence[str] | None = None) -> RunContext:
     sources = list(dict.fromkeys([*config.profiles, *(locations or [])]))
     with RunContext(config, "build") as ctx:
         loading = Loading(ctx)
-        loading.pending_first()
-        fetched: list[Fetched] = []
-        for location in sources:
-            try:
-                fetched.append(fetch_source(location, config))
-            except ScholarKGError as exc:
-                ctx.report.failures.append((location, str(exc)))
-        build_fetched(ctx, loading, fetched, lambda f: prepare(f, config))
-        finish(ctx, loading)
+        try:
+            loading.pending_first()
+            fetched: list[Fetched] = []
+            for location in sources:
+                ctx.check_stop()
+                try:
+                    fetched.append(fetch_source(location, config))
+                except ScholarKGError as exc:
+                    ctx.report.failures.append((location, str(exc)))
+            build_fetched(ctx, loading, fetched, lambda f: prepare(f, config))
+            finish(ctx, loading)
+        except Interrupted as exc:
+            stop_run(ctx, loading, exc)
         return ctx
 
 

@@ -4,6 +4,7 @@ whose counts are read from the store."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 
@@ -13,6 +14,7 @@ from rdflib.namespace import DCTERMS
 
 from scholarkg.errors import ScholarKGError
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
+from scholarkg.lifecycle import Interrupted
 from scholarkg.provenance import run_record
 from scholarkg.publish import publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
@@ -101,6 +103,21 @@ def consistency(store: GraphStore, papers: Sequence[str]) -> list[str]:
             assert isinstance(result, ox.QuerySolutions)
             found += [render(row) for row in result]
     return found
+
+
+def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
+    """A run asked to stop: a bulk segment in progress is dropped (its chunks are redone next
+    time), graphs already written stay, every identity decision is kept (persons whose graphs
+    were not written yet stay due for the next run), nothing is published; the report says so."""
+    report = ctx.report
+    report.interrupted = str(exc)
+    loading.abort()
+    with contextlib.suppress(ScholarKGError):
+        loading.close()
+    if ctx.has_registry:
+        ctx.registry.commit()
+    report.finished_at = now_iso()
+    report.write_json(ctx.config.reports_dir)
 
 
 def close_run(ctx: RunContext, loading: Loading) -> None:

@@ -9,7 +9,6 @@ can run elsewhere (fetching, parsing, resolving, validating) takes the configura
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +18,7 @@ from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import Minter
+from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.manifest import Manifest, store_key
 from scholarkg.load.outbox import DeadLetters, Outbox
@@ -29,13 +29,6 @@ from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
 
 MANIFEST_FINGERPRINT = "graphs"
-
-
-STOP = threading.Event()  # set by the CLI's SIGTERM/SIGINT handler; every run checks it
-
-
-class Interrupted(Exception):
-    """The run was asked to stop (SIGTERM/SIGINT)."""
 
 
 def store_state_dir(config: Config) -> Path:
@@ -67,7 +60,7 @@ class RunContext:
         self.run_id = self.run.iri.rsplit("/", 1)[-1]
         self.minter = Minter(config.iri_base)
         self.report = RunReport(job, self.run.iri)
-        self.stop = STOP
+        self.stop = STOP  # set by a SIGTERM/SIGINT handler (scholarkg.lifecycle)
         self.outbox = Outbox(config.data_dir, self.run_id)
         self.dead = DeadLetters(config.data_dir, self.run_id)
         self.changes = ChangeSet(config.data_dir / "changes" / self.run_id)
@@ -105,6 +98,10 @@ class RunContext:
         return self._store
 
     @property
+    def has_registry(self) -> bool:
+        return self._registry is not None
+
+    @property
     def registry(self) -> Registry:
         if self._registry is None:
             self._registry = Registry(registry_path(self.config))
@@ -133,6 +130,5 @@ class RunContext:
         return dt.datetime.now(dt.UTC)
 
     def check_stop(self) -> None:
-        """Raise :class:`Interrupted` once a stop was asked for."""
-        if self.stop.is_set():
-            raise Interrupted("stop requested (SIGTERM/SIGINT)")
+        """Raise :class:`~scholarkg.lifecycle.Interrupted` once a stop was asked for."""
+        check_stop()

@@ -138,5 +138,7 @@ class Loading:
         return tally
 
     def abort(self) -> None:
+        """Stop loading now (a bulk segment in progress is not committed)."""
         if isinstance(self._loader, BulkLoader):
             self._loader.abort()
+            self._loader = None

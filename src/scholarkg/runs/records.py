@@ -23,6 +23,7 @@ from scholarkg.errors import ParseError
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.identity.resolver import PaperMentions
 from scholarkg.iris import Minter
+from scholarkg.lifecycle import die_with_parent
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.load.payload import GraphPayload
@@ -78,6 +79,7 @@ _SETUP: WorkerSetup | None = None
 def start_worker(setup: WorkerSetup) -> None:
     """Process-pool initializer: compile the gate once per process."""
     global _SETUP
+    die_with_parent()  # a killed run takes its workers with it
     _SETUP = setup
     gating.shared_gate()
 
@@ -233,11 +235,18 @@ class Ingest:
         self.loading.add(result.payloads, key, result.counts())
 
     def close(self) -> None:
+        """Take every chunk still in flight, then end the workers."""
         try:
             self.drain(0)
         finally:
-            if self.pool is not None:
-                self.pool.shutdown(cancel_futures=True)
+            self.abort()
+
+    def abort(self) -> None:
+        """End the workers now; chunks in flight are dropped (redone by the next run)."""
+        self.pending.clear()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
 
 
 def chunks_of(records: Iterable[ArxivRecord], size: int) -> Iterator[list[ArxivRecord]]:

@@ -1,0 +1,190 @@
+"""Runs stop cleanly on SIGTERM and leave nothing running behind, even after SIGKILL.
+
+The input is CONSTRUCTED: the 100 real snapshot lines copied 30 times under new ids
+(``9004.NNNNN``, a range no e-print can have), so a load takes long enough to be stopped midway.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from building import content
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import load_config
+from scholarkg.runs.arxiv_jobs import load_snapshot
+
+SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+BOUND = 60.0  # an upper bound that only catches a hang, never a timing assertion
+
+
+def copies(path: Path, times: int) -> Path:
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    out = []
+    for copy in range(times):
+        for number, line in enumerate(lines):
+            data = json.loads(line)
+            data["id"] = f"9004.{copy * 100 + number:05d}"
+            out.append(json.dumps(data))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        text = (task / "children").read_text() if (task / "children").exists() else ""
+        found |= {int(c) for c in text.split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for_progress(directory: Path, process: subprocess.Popen[bytes]) -> None:
+    """Until the run has committed identity decisions for its first chunk."""
+    registry = directory / "data" / "state" / "identity.sqlite"
+    deadline = time.monotonic() + BOUND
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the run ended before it could be stopped"
+        if registry.exists():
+            try:
+                with sqlite3.connect(registry, timeout=1) as db:
+                    if db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]:
+                        return
+            except sqlite3.Error:
+                pass
+        time.sleep(0.05)
+    raise AssertionError("no progress")
+
+
+def start(directory: Path, snapshot: Path) -> subprocess.Popen[bytes]:
+    config = write_config(directory, [], runner={"max_workers": 2})
+    return subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(snapshot),
+         "--batch-size", "50", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+
+
+def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
+    tmp_path: Path,
+) -> None:
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    run = tmp_path / "run"
+    run.mkdir()
+    process = start(run, snapshot)
+    wait_for_progress(run, process)
+    workers = children(process.pid)
+    assert workers, "the load runs worker processes"
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=BOUND)
+    assert process.returncode == 1
+    assert b"stopping (SIGTERM)" in err
+    assert b"outcome: failed" in out and b"failed: interrupted" in out
+    assert not [pid for pid in workers if alive(pid)]
+    reports = list((run / "data" / "reports").glob("snapshot-*.json"))
+    assert json.loads(reports[0].read_text())["interrupted"]
+    # The next run finishes the job: the store ends as one uninterrupted load makes it.
+    config = load_config(run / "scholarkg.toml")
+    again = load_snapshot(config, snapshot, chunk_records=50, workers=0).report
+    assert again.outcome == "ok", again.summary_lines()
+    clean_dir = tmp_path / "clean"
+    clean_dir.mkdir()
+    clean = load_config(write_config(clean_dir, []))
+    load_snapshot(clean, snapshot, chunk_records=50, workers=0)
+    assert content(config) == content(clean)
+
+
+def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    process = start(tmp_path, snapshot)
+    wait_for_progress(tmp_path, process)
+    workers = children(process.pid)
+    assert workers
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=BOUND)
+    deadline = time.monotonic() + BOUND
+    while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)]
+
+
+class Drip:
+    """A loopback server that sends a profile page one byte every half second."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.asked = threading.Event()
+        drip = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                drip.asked.set()
+                body = (ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.5)
+                except OSError:
+                    pass
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/profile.txt"
+
+
+def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path) -> None:
+    drip = Drip()
+    config = write_config(tmp_path, [drip.url], http={"read_timeout": 30.0, "min_interval": 0.0})
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert drip.asked.wait(BOUND), "the run never fetched the page"
+        servers = [pid for pid in children(process.pid) if b"uvicorn" in _cmdline(pid)]
+        assert len(servers) == 1, "the run's temporary Prefect API is its own child"
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=BOUND)
+        deadline = time.monotonic() + BOUND
+        while alive(servers[0]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(servers[0])
+    finally:
+        if process.poll() is None:
+            process.kill()
+        drip.server.shutdown()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
