@@ -18,9 +18,12 @@ from scholarkg.runs.lock import RunBusy, RunLock
 
 def test_a_second_run_refuses_clearly_while_the_first_holds_the_data(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
-    with RunLock(config.data_dir, "build"), pytest.raises(RunBusy) as refused:
-        with RunContext(config, "snapshot", lock_wait=0.3):
-            pass
+    with (
+        RunLock(config.data_dir, "build"),
+        pytest.raises(RunBusy) as refused,
+        RunContext(config, "snapshot", lock_wait=0.3),
+    ):
+        pass
     message = str(refused.value)
     assert "another scholarkg run is using this data directory" in message
     assert "build" in message and "pid" in message
