@@ -9,6 +9,7 @@ something was refused or quarantined) otherwise; the report is its result either
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,16 +46,33 @@ def load_run_config(config_path: str | None, store_path: str | None) -> Config:
     return config.with_store_path(Path(store_path) if store_path else None)
 
 
-@task(retries=2, retry_delay_seconds=[2, 10], cache_policy=NO_CACHE)
-def fetch(location: str, config: Config) -> Fetched:
-    """I/O: fetch and archive one profile page (conditionally when loaded before)."""
-    return fetch_source(location, config)
+@dataclass(frozen=True)
+class SourceFailed:
+    """A source that could not be used: one line, reported, never a task traceback."""
+
+    location: str
+    message: str
 
 
 @task(cache_policy=NO_CACHE)
-def prepare_profile(fetched: Fetched, config: Config, rate_limit: RateLimitHook | None) -> Prepared:
+def fetch(location: str, config: Config) -> Fetched | SourceFailed:
+    """I/O: fetch and archive one profile page (conditionally when loaded before). The HTTP
+    client retries what is worth retrying; a source that still fails is a result, not a crash."""
+    try:
+        return fetch_source(location, config)
+    except ScholarKGError as exc:
+        return SourceFailed(location, str(exc))
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_profile(
+    fetched: Fetched, config: Config, rate_limit: RateLimitHook | None
+) -> Prepared | SourceFailed:
     """I/O: parse the page and resolve its papers (store first, then arXiv; degrades)."""
-    return prepare(fetched, config, rate_limit)
+    try:
+        return prepare(fetched, config, rate_limit)
+    except ScholarKGError as exc:
+        return SourceFailed(fetched.location, str(exc))
 
 
 def final_state(report: RunReport) -> State[Any]:
@@ -111,25 +129,25 @@ def build_all(
     loading.pending_first()
     futures = [(location, fetch.submit(location, config)) for location in sources]
     fetched: list[Fetched] = []
-    for location, future in futures:
-        try:
-            fetched.append(future.result())
-        except ScholarKGError as exc:
-            ctx.report.failures.append((location, str(exc)))
+    for _, future in futures:
+        got = future.result()
+        if isinstance(got, SourceFailed):
+            ctx.report.failures.append((got.location, got.message))
+        else:
+            fetched.append(got)
     todo = distinct_sources(ctx, fetched)
     unchanged = unchanged_sources(ctx, todo)
     ctx.report.sources_unchanged += sorted(unchanged)
     todo = [f for f in todo if f.location not in unchanged]
     rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
-    prepared: list[tuple[Fetched, PrefectFuture[Prepared]]] = [
-        (item, prepare_profile.submit(item, config, rate_limit)) for item in todo
+    prepared: list[PrefectFuture[Prepared | SourceFailed]] = [
+        prepare_profile.submit(item, config, rate_limit) for item in todo
     ]
-    for item, pending in prepared:
+    for pending in prepared:
         ctx.check_stop()
-        try:
-            ready = pending.result()
-        except ScholarKGError as exc:
-            ctx.report.failures.append((item.location, str(exc)))
+        ready = pending.result()
+        if isinstance(ready, SourceFailed):
+            ctx.report.failures.append((ready.location, ready.message))
             continue
         build_profile(ctx, ready, loading)
     finish(ctx, loading)

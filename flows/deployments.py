@@ -72,6 +72,7 @@ def deployments_for(config: Config) -> list[RunnerDeployment]:
             schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
             parameters=schedule_parameters(schedule, config),
             tags=TAGS,
+            concurrency_limit=1,  # a run due while the last one still runs waits its turn
             description=f"scholarkg schedule {schedule.name!r} ({config.source})",
             entrypoint_type=EntrypointType.MODULE_PATH,
         )

@@ -76,7 +76,10 @@ def test_the_doors_give_the_same_triples() -> None:
 # --- the same record through the whole pipeline, either loader, any store ------------------
 
 GRAPH = "https://w3id.org/scholarkg/id/graph/arxiv/0704.0002"
-RUN_SPECIFIC = {"http://www.w3.org/ns/prov#wasGeneratedBy", "http://www.w3.org/ns/prov#generatedAtTime"}
+RUN_SPECIFIC = {
+    "http://www.w3.org/ns/prov#wasGeneratedBy",
+    "http://www.w3.org/ns/prov#generatedAtTime",
+}
 
 
 def loaded_quads(store: object, source_free: bool = True) -> set[tuple[str, str, str]]:

@@ -61,6 +61,7 @@ def test_each_schedule_becomes_a_cron_deployment(tmp_path: Path) -> None:
     [schedule] = nightly.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("15 2 * * 1-5", "Europe/Paris")
     assert nightly.parameters == {"config_path": str(config.source)}
+    assert all(d.concurrency_limit == 1 for d in (nightly, harvest, snapshot))
     assert harvest.flow_name == "harvest_arxiv" and harvest.schedules[0].schedule.timezone == "UTC"
     assert harvest.parameters == {
         "config_path": str(config.source),
@@ -88,6 +89,7 @@ def test_prefect_yaml_matches_the_default_schedules() -> None:
         assert deployment["schedules"] == [{"cron": schedule.cron, "timezone": schedule.timezone}]
         assert deployment["parameters"] == dict(schedule.parameters)
         assert deployment["work_pool"]["name"] == "scholarkg-pool"
+        assert deployment["concurrency_limit"] == 1
 
 
 def wait_for_deployment(name: str, process: subprocess.Popen[bytes]) -> None:

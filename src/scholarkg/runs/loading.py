@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarkg.errors import LoadError
+from scholarkg.errors import LoadError, QueryError
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.load.payload import GraphPayload
@@ -72,7 +72,7 @@ class Loading:
                 loader.load(payloads)
         except StoreUnavailable as exc:
             self._fail(str(exc), exc.remaining)
-        except LoadError as exc:
+        except (LoadError, QueryError) as exc:  # the store cannot be written or read
             self._fail(str(exc), payloads if not self.bulk else ())
 
     def _fail(self, message: str, remaining: Sequence[GraphPayload]) -> None:
@@ -114,7 +114,7 @@ class Loading:
                 )
                 if isinstance(self._loader, TransactionalLoader):
                     self._loader.manifest.close()
-            except LoadError as exc:
+            except (LoadError, QueryError) as exc:
                 self.failed = str(exc)
         if self.failed is None:
             for record in self._settled:

@@ -1,0 +1,78 @@
+"""``scholarkg run`` as a user runs it: one summary, one-line errors, no tracebacks, and an exit
+code and a report that say what happened (a real Prefect API is started by the CLI itself)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+
+BOUND = 300
+
+
+def run(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=BOUND,
+        check=False,
+    )
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.flow
+def test_a_store_that_is_down_is_one_line_and_a_report(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{closed_port()}"
+    config = write_config(
+        tmp_path,
+        [SAMPLE_PROFILE],
+        store={"kind": "sparql", "query_url": f"{dead}/query", "update_url": f"{dead}/update",
+               "store_url": f"{dead}/store"},
+    )  # fmt: skip
+    done = run(config)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    failed = [line for line in done.stdout.splitlines() if line.startswith("failed: store:")]
+    assert len(failed) == 1 and "cannot connect" in failed[0]
+    assert "outcome: failed" in done.stdout
+    [report] = (tmp_path / "data" / "reports").glob("build-*.json")
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["outcome"] == "failed" and data["kept"] > 0
+
+
+@pytest.mark.flow
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "empty"),
+        (b"<html><body>Not a profile</body></html>", "looks like HTML"),
+        (b"\xff\xfe\xfa broken", "UTF-8"),
+    ],
+)
+def test_bad_input_is_one_line_without_tracebacks(
+    tmp_path: Path, content: bytes, says: str
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(content)
+    config = write_config(tmp_path, [page])
+    done = run(config)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("failed:")]
+    assert str(page) in line and says in line
