@@ -22,7 +22,7 @@ from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.lifecycle import STOP, request_stop
 from scholarkg.models import ArxivRecord
-from scholarkg.publish import export
+from scholarkg.publish import export, publish
 from scholarkg.query import (
     FORMATS,
     bind_parameters,
@@ -191,14 +191,22 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     config = _config(args)
-    with closing(config.store.open(read_only=True)) as store:
-        result = export(
-            store,
-            config,
-            args.format,
-            graph=args.graph,
-            path=Path(args.output) if args.output else None,
-        )
+    if args.output is None and args.graph is None and args.format in config.publish.dumps:
+        # the published dump: write it as a publication does, so the description's checksum
+        # and size are those of the file now on disk
+        with closing(config.store.open()) as store:
+            publication = publish(store, config)
+        [result] = [d for d in publication.dumps if d.fmt == args.format]
+        print(f"described in {publication.description}")
+    else:
+        with closing(config.store.open(read_only=True)) as store:
+            result = export(
+                store,
+                config,
+                args.format,
+                graph=args.graph,
+                path=Path(args.output) if args.output else None,
+            )
     unit = "quads" if args.format in ("nq", "trig") else "triples"
     print(f"wrote {result.path} ({result.triples_or_quads} {unit}, {result.byte_size} bytes)")
     print(f"sha256 {result.sha256} in {result.sha256_path}")

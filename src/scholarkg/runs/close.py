@@ -147,15 +147,21 @@ def _close_store_side(ctx: RunContext) -> None:
         with report.timed("consistency check"):
             report.consistency += consistency(store, sorted(ctx.touched_papers))
     mark = ctx.config.state_dir / PUBLISHED_MARK
+    complete = mark.exists()  # the last publication finished: only this run's graphs changed
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         store.replace_graph(
             ctx.run.graph_iri,
             run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()),
         )
-    if report.changed_anything or not mark.exists():
+    if report.changed_anything or not complete:
+        touched: set[str] | None = None
+        if complete:
+            touched = {*ctx.touched_graphs, ctx.run.graph_iri}
+            if report.ontology_triples:
+                touched |= {str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())}
         with report.timed("publish"):
-            publication = publish(store, ctx.config)
+            publication = publish(store, ctx.config, touched=touched)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
         mark.parent.mkdir(parents=True, exist_ok=True)
         mark.write_text(f'{{"run": "{ctx.run.iri}"}}\n', encoding="utf-8")

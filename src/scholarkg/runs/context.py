@@ -66,6 +66,7 @@ class RunContext:
         self.changes = ChangeSet(config.data_dir / "changes" / self.run_id)
         self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs
         self.touched_papers: set[str] = set()  # for the consistency check
+        self.touched_graphs: set[str] = set()  # written or dropped: for the published dump
         self._lock = RunLock(config.data_dir, job, wait=lock_wait)
         self._store: GraphStore | None = None
         self._registry: Registry | None = None

@@ -14,7 +14,7 @@ from pathlib import Path
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.manifest import ChunkCounts
-from scholarkg.load.payload import GraphPayload
+from scholarkg.load.payload import GraphPayload, report_graph_iri
 from scholarkg.load.transactional import LoadTally, StoreUnavailable, TransactionalLoader
 from scholarkg.runs.context import RunContext
 
@@ -30,6 +30,7 @@ class Loading:
         self._settled: list[Path] = []
         self._loader: BulkLoader | TransactionalLoader | None = None
         self._seen: set[str] = set()
+        self._dropped: list[str] = []
 
     def _open(self) -> BulkLoader | TransactionalLoader:
         if self._loader is None:
@@ -95,6 +96,7 @@ class Loading:
                 self._settled.append(record)
 
     def drop(self, iris: Sequence[str]) -> None:
+        self._dropped += list(iris)
         loader = self._open()
         if isinstance(loader, TransactionalLoader) and self.failed is None:
             loader.drop(iris)
@@ -122,6 +124,8 @@ class Loading:
         else:
             report.store_error = self.failed
         if tally is not None:
+            for graph in (*tally.written, *self._dropped):
+                self.ctx.touched_graphs |= {graph, report_graph_iri(graph)}
             changes = [c for c in tally.changes.changes if c.changed]
             report.graphs_written += len(tally.written)
             report.graphs_unchanged += tally.unchanged

@@ -1,0 +1,104 @@
+"""Publishing: the N-Quads dump is assembled from parts, only the parts of changed graphs are
+rewritten, and every published number is what the store and the file hold."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.namespace import DCTERMS
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
+from scholarkg.config import load_config
+from scholarkg.dump_parts import BUCKETS
+from scholarkg.iris import Minter
+from scholarkg.runs.build import build
+from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.void import VOID, dataset_iri, description_graph_iri
+
+VOID_GRAPH = str(description_graph_iri(Minter().base))
+
+
+def store_quads_but_void(path: Path) -> set[str]:
+    with EmbeddedStore(path, read_only=True) as store:
+        return {
+            str(q)
+            for q in store.native
+            if q.graph_name != ox.NamedNode(VOID_GRAPH)  # the dump never holds its own description
+        }
+
+
+def dumped(path: Path) -> set[str]:
+    return {str(q) for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)}
+
+
+def part_times(parts: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in parts.glob("part-*.nq")}
+
+
+def test_the_dump_follows_the_store_and_only_changed_parts_are_rewritten(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config = load_config(write_config(tmp_path, [page]))
+    first = build(config).report
+    dump = config.exports_dir / "scholarkg.nq"
+    parts = config.exports_dir / "parts"
+    assert len(part_times(parts)) == BUCKETS
+    assert dumped(dump) == store_quads_but_void(config.store.path)
+    before = part_times(parts)
+    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
+    second = build(config, [str(SECOND_PROFILE)]).report
+    after = part_times(parts)
+    rewritten = [name for name in before if after[name] != before[name]]
+    assert 0 < len(rewritten) < BUCKETS // 2  # a small change rewrites a few parts
+    assert dumped(dump) == store_quads_but_void(config.store.path)
+    digest = hashlib.sha256(dump.read_bytes()).hexdigest()
+    assert (config.exports_dir / "scholarkg.nq.sha256").read_text().split() == [
+        digest,
+        "scholarkg.nq",
+    ]
+    description = Graph().parse(config.data_dir / "void.ttl")
+    checksums = {str(v) for v in description.objects(None, None) if isinstance(v, Literal)}
+    assert digest in checksums  # the description names the file as it is now
+    quads = len(dumped(dump))
+    assert second.store_quads is not None and first.store_quads is not None
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        void_quads = len(store.triples_in(VOID_GRAPH))
+        assert second.store_quads == quads + void_quads == len(store.native)
+    dataset = dataset_iri(Minter().base)
+    instance = int(description.value(dataset, VOID.triples))
+    sides = sum(
+        int(description.value(side, VOID.triples))
+        for side in description.objects(dataset, DCTERMS.relation)
+    )
+    assert instance + sides == quads  # the description's numbers add up to the dump
+
+
+def test_a_publication_cut_short_is_completed_by_the_next_run(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    build(config)
+    mark = config.state_dir / "published.json"
+    (config.data_dir / "void.ttl").unlink()
+    mark.unlink()  # as if the run was killed while publishing
+    report = build(config).report
+    assert report.graphs_written == 0 and report.published  # nothing new, yet it publishes
+    assert (config.data_dir / "void.ttl").exists() and mark.exists()
+    assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
+
+
+def test_export_of_a_published_dump_updates_its_description(tmp_path: Path) -> None:
+    from scholarkg.cli import main
+
+    config_path = write_config(tmp_path, [SAMPLE_PROFILE])
+    config = load_config(config_path)
+    build(config)
+    dump = config.exports_dir / "scholarkg.nq"
+    dump.write_bytes(b"")  # someone truncated the published file
+    assert main(["export", "--format", "nq", "--config", str(config_path)]) == 0
+    digest = hashlib.sha256(dump.read_bytes()).hexdigest()
+    description = Graph().parse(config.data_dir / "void.ttl")
+    assert digest in {str(v) for v in description.objects(None, None) if isinstance(v, Literal)}
+    assert dumped(dump) == store_quads_but_void(config.store.path)
