@@ -4,7 +4,8 @@ Examples live in ``tests/shape_examples/<ShapeLocalName>/``. A ``valid*.ttl`` fi
 no validation result at all; an ``invalid*.ttl`` file declares in its header what it must produce:
 
     # expect: Violation        (Violation, Warning or Info)
-    # path: skg:author         (the sh:resultPath; ``^p`` for an inverse path)
+    # path: skg:author         (the sh:resultPath; ``^p`` for an inverse path; ``none`` for a
+                               node-level constraint that reports no path)
 
 and every result it produces must come from that node shape (or one of its property shapes) with
 that severity and path, so an invalid example fails for its stated reason and no other.
@@ -131,6 +132,8 @@ def header(path: Path) -> dict[str, str]:
 
 
 def _path_matches(declared: str, actual: Node | None, example: Graph, report: Graph) -> bool:
+    if declared == "none":
+        return actual is None
     inverse = declared.startswith("^")
     iri = example.namespace_manager.expand_curie(declared.lstrip("^"))
     if not inverse:
