@@ -86,9 +86,11 @@ class IdentityResolver:
             if known is not None and names.compatible(reg.profile_name(known) or "", name):
                 slug = known
         if slug is None:
-            slug = f"{names.name_key(name)}-{short_hash(location)}"
-            if reg.profile_name(slug) is not None:  # the location once held someone else
-                slug = f"{names.name_key(name)}-{short_hash(location + '|' + sha256)}"
+            # named by its researcher and the first content seen: the same on every machine,
+            # and two researchers who share a name have two pages, so two profiles
+            slug = f"{names.name_key(name)}-{short_hash(sha256)}"
+            if reg.profile_name(slug) is not None:  # eight hex digits collided: lengthen
+                slug = f"{names.name_key(name)}-{short_hash(sha256 + '|' + location)}"
             reg.add_profile(slug, name, location)
         reg.add_profile_source(f"sha:{sha256}", slug)
         reg.add_profile_source(f"loc:{location}", slug)
@@ -181,7 +183,10 @@ class IdentityResolver:
             ranked = self._coauthor_evidence(author, paper, candidates)
             if ranked:
                 (best, count, hit), *others = ranked
-                basis = f"shares {count} co-author(s) with {best.slug}, e.g. {hit[1]} on {hit[0]}"
+                basis = (
+                    f"shares {count} co-author(s) with this person's other papers, "
+                    f"e.g. {hit[1]} on {hit[0]}"
+                )
                 pid = best.id
                 for other, n, other_hit in others:
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
