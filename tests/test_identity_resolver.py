@@ -9,7 +9,7 @@ import pytest
 from scholarkg.errors import ConfigError
 from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
-from scholarkg.identity.registry import Registry
+from scholarkg.identity.registry import MAX_EVIDENCE_AUTHORS, Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
 
 BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
@@ -59,6 +59,31 @@ def test_homonyms_without_evidence_stay_apart_and_a_shared_coauthor_joins(reg: R
     assert mention.rule == "shared-coauthor"
     assert "Bob Stone" in (mention.basis or "")
     assert mention.evidence == BASE + "2001.00001"
+
+
+def test_a_collaboration_paper_gives_no_coauthor_evidence(reg: Registry) -> None:
+    """Past MAX_EVIDENCE_AUTHORS authors a paper is not indexed as pairs (everyone would share
+    every co-author, and the index would grow with the square of the list)."""
+    crowd = [f"Member{n} Crowd" for n in range(MAX_EVIDENCE_AUTHORS)]
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2003.00001", "Wei Wang", *crowd))
+    resolver.add(paper("2003.00002", "Wei Wang", "Member7 Crowd"))
+    assert person_of(reg, "2003.00002", 1) != person_of(reg, "2003.00001", 1)
+    small = crowd[: MAX_EVIDENCE_AUTHORS - 1]  # one author fewer: evidence again
+    resolver.add(paper("2003.00003", "Lin Zhou", *small))
+    resolver.add(paper("2003.00004", "Lin Zhou", "Member7 Crowd"))
+    assert person_of(reg, "2003.00004", 1) == person_of(reg, "2003.00003", 1)
+
+
+def test_a_partial_listing_adds_pairs_a_complete_list_replaces_them(reg: Registry) -> None:
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2004.00001", "Wei Wang", "Alice Martin", complete=False))
+    resolver.add(paper("2004.00001", "Wei Wang", "Alice Martin", "Bob Stone", complete=True))
+    resolver.add(paper("2004.00002", "Wei Wang", "Bob Stone"))
+    assert person_of(reg, "2004.00002", 1) == person_of(reg, "2004.00001", 1)
+    resolver.add(paper("2004.00001", "Wei Wang", "Carla Diaz", complete=True))  # corrected list
+    resolver.add(paper("2004.00003", "Wei Wang", "Alice Martin"))
+    assert person_of(reg, "2004.00003", 1) != person_of(reg, "2004.00001", 1)
 
 
 def test_new_evidence_merges_two_persons_and_keeps_the_older_iri(reg: Registry) -> None:

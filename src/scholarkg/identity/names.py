@@ -59,6 +59,7 @@ def name_key(name: str) -> str:
     return "-".join(tokens(name)) or "x"
 
 
+@lru_cache(maxsize=200_000)
 def block(name: str) -> str:
     """The lookup bucket of a name: folded surname and first initial (``dadashi-r``)."""
     words = tokens(name)

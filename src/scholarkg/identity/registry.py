@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
     id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, block TEXT NOT NULL, name TEXT NOT NULL,
     founded TEXT NOT NULL, merged_into INTEGER, split_from INTEGER, profile TEXT,
     label TEXT, published INTEGER NOT NULL DEFAULT 0, dirty INTEGER NOT NULL DEFAULT 1);
-CREATE INDEX IF NOT EXISTS persons_block ON persons (block, merged_into);
+CREATE INDEX IF NOT EXISTS persons_block ON persons (block) WHERE merged_into IS NULL;
 CREATE INDEX IF NOT EXISTS persons_dirty ON persons (dirty) WHERE dirty = 1;
 CREATE INDEX IF NOT EXISTS persons_merged ON persons (merged_into);
 CREATE TABLE IF NOT EXISTS mentions (
@@ -38,7 +40,10 @@ CREATE TABLE IF NOT EXISTS mention_names (
 CREATE TABLE IF NOT EXISTS paper_authors (
     paper TEXT NOT NULL, block TEXT NOT NULL, node TEXT NOT NULL, name TEXT NOT NULL,
     PRIMARY KEY (paper, node)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS paper_authors_block ON paper_authors (paper, block);
+CREATE TABLE IF NOT EXISTS coauthor_pairs (
+    pair INTEGER NOT NULL, node TEXT NOT NULL, paper TEXT NOT NULL, co_name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS coauthor_pairs_pair ON coauthor_pairs (pair);
+CREATE INDEX IF NOT EXISTS coauthor_pairs_paper ON coauthor_pairs (paper);
 CREATE TABLE IF NOT EXISTS paper_keys (
     key TEXT NOT NULL, paper TEXT NOT NULL, PRIMARY KEY (key, paper)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS profiles (
@@ -53,6 +58,22 @@ CREATE TABLE IF NOT EXISTS organizations (
 CREATE TABLE IF NOT EXISTS organization_labels (
     key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
 """
+
+
+MAX_EVIDENCE_AUTHORS = 100
+"""Papers with more person authors give no co-author evidence: on a collaboration paper
+everyone "shares" thousands of co-authors, and its pairs would grow with the square."""
+
+
+def pair_key(block: str, co_block: str) -> int:
+    """A signed 64-bit key of (name block, co-author's block) for the pair index. A collision
+    only adds hits whose names then fail :func:`~scholarkg.identity.names.compatible`."""
+    return (_crc(block) << 32 | _crc(co_block)) - (1 << 63)
+
+
+@lru_cache(maxsize=100_000)
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode())
 
 
 def short_hash(text: str) -> str:
@@ -150,7 +171,9 @@ class Registry:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level="DEFERRED")
-        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        self.db.executescript(  # a bounded 64 MiB page cache: memory stays flat as it grows
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+        )
         self.db.executescript(_SCHEMA)
         self._marked: set[int] = set()  # marked dirty in this process (no need to mark again)
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
@@ -236,22 +259,14 @@ class Registry:
         ).fetchone()
         return None if row is None else _person(row)
 
-    def in_blocks(self, blocks: Iterable[str]) -> dict[str, list[Person]]:
-        """Live persons of each block."""
-        wanted = sorted(set(blocks))
-        found: dict[str, list[Person]] = {b: [] for b in wanted}
-        for part in _chunks(wanted):
-            marks = ",".join("?" * len(part))
-            query = (
-                f"SELECT {_PERSON_COLUMNS} FROM persons INDEXED BY persons_block"  # noqa: S608
-                f" WHERE block IN ({marks}) AND merged_into IS NULL"
-            )
-            for row in self.db.execute(query, list(part)):
-                person = _person(row)
-                found[person.block].append(person)
-        for people in found.values():
-            people.sort(key=lambda p: p.id)
-        return found
+    def in_block(self, block: str) -> list[Person]:
+        """Live persons of a block."""
+        rows = self.db.execute(
+            f"SELECT {_PERSON_COLUMNS} FROM persons INDEXED BY persons_block"  # noqa: S608
+            " WHERE block = ? AND merged_into IS NULL ORDER BY id",
+            (block,),
+        )
+        return [_person(r) for r in rows]
 
     def retire(self, drop: int, keep: int) -> None:
         """``drop`` is now ``keep``: its mentions move, it stays as a retired IRI."""
@@ -468,30 +483,50 @@ class Registry:
         self, paper: str, authors: Sequence[tuple[str, str, str]], *, complete: bool
     ) -> None:
         """The person authors of ``paper`` as (block, node, name); a complete list replaces
-        what was known, a partial one (a truncated listing) adds to it."""
+        what was known, a partial one (a truncated listing) adds to it. The co-author pairs
+        of the paper are indexed again (none for a paper of more than
+        :data:`MAX_EVIDENCE_AUTHORS` authors)."""
         if complete:
             self.db.execute("DELETE FROM paper_authors WHERE paper = ?", (paper,))
         self.db.executemany(
             "INSERT OR REPLACE INTO paper_authors VALUES (?, ?, ?, ?)",
             ((paper, b, node, name) for b, node, name in authors),
         )
+        if not complete:
+            rows = self.db.execute(
+                "SELECT block, node, name FROM paper_authors WHERE paper = ?", (paper,)
+            )
+            authors = [(str(b), str(node), str(name)) for b, node, name in rows]
+        self.db.execute("DELETE FROM coauthor_pairs WHERE paper = ?", (paper,))
+        if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
+            self.db.executemany(
+                "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
+                (
+                    (pair_key(block, co_block), node, paper, co_name)
+                    for block, node, _ in authors
+                    for co_block, co_node, co_name in authors
+                    if co_node != node
+                ),
+            )
 
     def coauthor_hits(
-        self, persons: Sequence[int], blocks: Sequence[str], paper: str
-    ) -> list[tuple[int, str, str, str]]:
-        """(person, other paper, co-author block, co-author name) where one of ``persons``
-        wrote another paper with someone in ``blocks`` (not themselves)."""
-        if not persons or not blocks:
+        self, block: str, co_blocks: Sequence[str], paper: str
+    ) -> list[tuple[int, str, str, str, str]]:
+        """(person, their fullest name, other paper, co-author block, co-author name): an
+        authorship listed in ``block`` on a paper other than ``paper`` beside a co-author in
+        one of ``co_blocks``. Only persons with such a paper can be linked by co-authors, so
+        this is also the candidate search."""
+        keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
+        if not keys:
             return []
-        pmarks, bmarks = ",".join("?" * len(persons)), ",".join("?" * len(blocks))
+        marks = ",".join("?" * len(keys))
         query = (
-            "SELECT m.person, a.paper, a.block, a.name FROM mentions m"  # noqa: S608
-            " JOIN paper_authors a ON a.paper = m.paper"
-            f" WHERE m.person IN ({pmarks}) AND a.block IN ({bmarks})"
-            " AND a.paper != ? AND a.node != m.node"
+            "SELECT c.pair, m.person, p.name, c.paper, c.co_name FROM coauthor_pairs c"  # noqa: S608
+            " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person"
+            f" WHERE c.pair IN ({marks}) AND c.paper != ? ORDER BY m.person"
         )
-        rows = self.db.execute(query, [*persons, *blocks, paper])
-        return [(int(p), str(pp), str(b), str(n)) for p, pp, b, n in rows]
+        rows = self.db.execute(query, [*keys, paper])
+        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
 
     # -- profiles -----------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides, Ref
-from scholarkg.identity.registry import Mention, Person, Registry, short_hash
+from scholarkg.identity.registry import Mention, Registry, short_hash
 
 
 @dataclass(frozen=True)
@@ -168,30 +168,20 @@ class IdentityResolver:
     def _by_evidence(
         self, fresh: list[AuthorMention], paper: PaperMentions, known: dict[str, Mention]
     ) -> None:
-        reg = self.registry
-        pool = reg.in_blocks(names.block(a.name) for a in fresh)
-        on_paper = {m.person for m in reg.mentions_on(paper.paper)}  # mentions name live persons
+        on_paper = {m.person for m in self.registry.mentions_on(paper.paper)}  # live persons
         for author in fresh:
-            block = names.block(author.name)
-            candidates = [
-                p
-                for p in pool[block]
-                if p.id not in on_paper
-                and p.id not in self._retired
-                and names.compatible(self._names.get(p.id, p.name), author.name)
-            ]
-            ranked = self._coauthor_evidence(author, paper, candidates)
+            ranked = self._coauthor_evidence(author, paper, on_paper)
             if ranked:
                 (best, count, hit), *others = ranked
                 basis = (
                     f"shares {count} co-author(s) with this person's other papers, "
                     f"e.g. {hit[1]} on {hit[0]}"
                 )
-                pid = best.id
+                pid = best
                 for other, n, other_hit in others:
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
                     why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
-                    pid = self._merge(other.id, pid, "shared-coauthor", why, False)
+                    pid = self._merge(other, pid, "shared-coauthor", why, False)
                 self._assign(
                     author,
                     paper,
@@ -204,7 +194,6 @@ class IdentityResolver:
                 )
             else:
                 pid = self._new(author.name, f"node:{author.node}")
-                pool[block].append(Person(pid, "", block, author.name, "", None, None, None, False))
                 self._assign(
                     author,
                     paper,
@@ -222,23 +211,28 @@ class IdentityResolver:
         return None if existing is None else existing.person
 
     def _coauthor_evidence(
-        self, author: AuthorMention, paper: PaperMentions, candidates: list[Person]
-    ) -> list[tuple[Person, int, tuple[str, str]]]:
-        """Candidates with shared co-authors: (person, how many, (paper, co-author name))."""
-        if not candidates:
-            return []
+        self, author: AuthorMention, paper: PaperMentions, exclude: set[int]
+    ) -> list[tuple[int, int, tuple[str, str]]]:
+        """Persons with a compatible name (not on this paper already) who wrote another paper
+        with one of this paper's co-authors: (person, how many co-authors, (paper, co-author))."""
         mine: dict[str, list[str]] = {}
         for other in paper.authors:
             if other.node != author.node and not names.compatible(other.name, author.name):
                 mine.setdefault(names.block(other.name), []).append(other.name)
-        hits = self.registry.coauthor_hits([c.id for c in candidates], list(mine), paper.paper)
+        if not mine:
+            return []
+        hits = self.registry.coauthor_hits(names.block(author.name), list(mine), paper.paper)
         shared: dict[int, dict[str, tuple[str, str]]] = {}
-        for pid, other_paper, block, name in hits:
-            if any(names.compatible(name, m) for m in mine[block]):
+        for pid, full, other_paper, block, name in hits:
+            if (
+                pid not in exclude
+                and pid not in self._retired
+                and names.compatible(self._names.get(pid, full), author.name)
+                and any(names.compatible(name, m) for m in mine[block])
+            ):
                 shared.setdefault(pid, {}).setdefault(block, (other_paper, name))
-        by_id = {c.id: c for c in candidates}
-        ranked = [(by_id[pid], len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
-        ranked.sort(key=lambda r: (-r[1], r[0].id))
+        ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
+        ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked
 
     # -- decisions ----------------------------------------------------------------------------
@@ -416,8 +410,7 @@ class IdentityResolver:
             person = reg.by_slug(ref.value)
             return [] if person is None else [reg.live(person.id)]
         if ref.kind == "key":
-            block = names.block(ref.value.replace("-", " "))
-            persons = reg.in_blocks([block])[block]
+            persons = reg.in_block(names.block(ref.value.replace("-", " ")))
             return [
                 p.id
                 for p in persons

@@ -36,6 +36,7 @@ from scholarkg.runs.loading import Loading
 from scholarkg.transform.arxiv import arxiv_mentions, emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
 
+COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
 MAPPING_VERSION = "arxiv-2"  # bump when transform/arxiv.py changes what it emits
 
 
@@ -187,6 +188,7 @@ class Ingest:
         self.window = 2 * max(workers, 1)
         self.pending: deque[Job] = deque()
         self.seconds: dict[str, float] = {}
+        self.uncommitted = 0
 
     def submit_lines(
         self, index: int, source: str, lines: list[tuple[int, bytes]], key: bytes | None
@@ -218,7 +220,10 @@ class Ingest:
         started = time.perf_counter()
         for mentions in result.mentions:
             ctx.identity.add(mentions)
-        ctx.registry.commit()
+        self.uncommitted += len(result.mentions)
+        if self.uncommitted >= COMMIT_EVERY:  # large transactions: each commit rewrites indexes
+            ctx.registry.commit()
+            self.uncommitted = 0
         self.seconds["identity"] = self.seconds.get("identity", 0.0) + time.perf_counter() - started
         started = time.perf_counter()
         ctx.index.add(result.titles)
