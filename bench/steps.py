@@ -27,6 +27,7 @@ from scholarkg.bulk.manifest import Manifest
 from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.config import Config
 from scholarkg.extract.snapshot import batched, read_snapshot
+from scholarkg.extract.snapshot_lines import snapshot_lines
 from scholarkg.pipeline import arxiv_graphs
 from scholarkg.resources import ontology_graph, shapes_dir
 from scholarkg.store.embedded import EmbeddedStore
@@ -57,7 +58,7 @@ def stages(config: Config, data: Path, work: Path) -> list[Row]:
     totals = dict.fromkeys(("parse", "transform", "validate", "write"), 0.0)
     records = triples = 0
     with spool.open("wb") as out:
-        for index, lines in enumerate(batched(enumerate(data.open("rb"), start=1), 1000)):
+        for index, lines in enumerate(batched(snapshot_lines(data, config.limits), 1000)):
             result = worker.ChunkResult(index)
             assert worker._WORKER is not None
             with sampler.during("parse"):

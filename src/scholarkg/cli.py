@@ -183,7 +183,7 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
 def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.json:
-        reader = read_snapshot(Path(args.file))
+        reader = read_snapshot(Path(args.file), config.limits)
         _print_records(list(reader))
         for bad in reader.quarantined:
             print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
@@ -192,7 +192,7 @@ def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
         return _bulk_load_snapshot(Path(args.file), config, args.batch_size)
     summary = ArxivLoadSummary()
     run = RunInfo.start(config)
-    reader = read_snapshot(Path(args.file))
+    reader = read_snapshot(Path(args.file), config.limits)
     with closing(config.store.open()) as store:
         load_records(
             reader,

@@ -15,7 +15,6 @@ replaced graph missing, and after a crash the next run redoes the unfinished seg
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import time
 from collections import deque
@@ -24,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -33,8 +32,10 @@ from scholarkg.bulk import worker
 from scholarkg.bulk.loader import Loader
 from scholarkg.bulk.manifest import ChunkCounts, Manifest
 from scholarkg.config import Config
-from scholarkg.errors import ExtractError, LoadError
+from scholarkg.errors import LoadError
 from scholarkg.extract.snapshot import batched
+from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.limits import Limits
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.pipeline import quarantine_records
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
@@ -89,8 +90,10 @@ class BulkSummary:
 def fingerprint(config: Config) -> str:
     """What, besides the input bytes, decides the graphs: mapping, shapes, ontology, config."""
     digest = hashlib.blake2b(digest_size=16)
+    limits = config.limits  # those that decide which records are quarantined
     for part in (MAPPING_VERSION, __version__, config.iri_base):
         digest.update(part.encode() + b"\0")
+    digest.update(f"{limits.line_bytes} {limits.literal_bytes} {limits.json_depth}\0".encode())
     for table in (config.people_merge, config.people_split):
         digest.update(repr(sorted(table.items())).encode() + b"\0")
     for path in [
@@ -108,6 +111,7 @@ def setup_for(config: Config, *, pyshacl_quarantine: bool = True) -> worker.Setu
         tuple(config.people_merge.items()),
         tuple(config.people_split.items()),
         pyshacl_quarantine,
+        config.limits,
     )
 
 
@@ -117,17 +121,9 @@ def _oxigraph(store: EmbeddedStore) -> ox.Store:
     return store._store  # the bulk loader needs the pyoxigraph store itself
 
 
-def _open(path: Path) -> IO[bytes]:
-    try:
-        handle = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115
-        return cast(IO[bytes], handle)
-    except OSError as exc:
-        raise ExtractError(str(path), f"cannot open snapshot: {exc}") from exc
-
-
-def _chunks(path: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
-    with _open(path) as handle:
-        yield from (list(c) for c in batched(enumerate(handle, start=1), size))
+def _chunks(path: Path, size: int, limits: Limits) -> Iterator[list[SnapshotLine]]:
+    """Chunks of lines read within the limits (``snapshot_lines``, as ``SnapshotReader`` does)."""
+    return (list(chunk) for chunk in batched(snapshot_lines(path, limits), size))
 
 
 def _absorb(result: worker.ChunkResult, summary: BulkSummary, config: Config) -> None:
@@ -244,11 +240,11 @@ def ingest_snapshot(
     ok = False
     try:
         read_started = time.perf_counter()
-        for index, lines in enumerate(_chunks(path, chunk_records)):
+        for index, lines in enumerate(_chunks(path, chunk_records, config.limits)):
             run.summary.chunks += 1
             digest = hashlib.blake2b(run.fingerprint.encode(), digest_size=16)
-            for _, raw in lines:
-                digest.update(raw)
+            for _, raw, problem in lines:
+                digest.update(raw if problem is None else f"\0{problem}\0".encode())
             key = digest.digest()
             counts = run.manifest.chunk(key)
             run.summary.seconds["read"] += time.perf_counter() - read_started

@@ -20,9 +20,10 @@ from rdflib import Graph
 
 from scholarkg.bulk.gate import FastGate
 from scholarkg.bulk.reference import memoised_sparql_parse
-from scholarkg.errors import ParseError
-from scholarkg.extract.snapshot import parse_snapshot_line
+from scholarkg.extract.snapshot import read_line
+from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.iris import Minter
+from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.people import People
 from scholarkg.transform.arxiv import arxiv_graph, emit_arxiv
@@ -39,6 +40,7 @@ class Setup:
     merge: tuple[tuple[str, str], ...] = ()
     split: tuple[tuple[str, str], ...] = ()
     pyshacl_quarantine: bool = True
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass(frozen=True)
@@ -93,21 +95,16 @@ class Worker:
         }
 
     def parse(
-        self, lines: Iterable[tuple[int, bytes]], source: str, result: ChunkResult
+        self, lines: Iterable[SnapshotLine], source: str, result: ChunkResult
     ) -> list[tuple[int, ArxivRecord]]:
-        """``SnapshotReader``'s reading of each line; unreadable lines are quarantined."""
+        """``SnapshotReader``'s reading of each line (``read_line``); bad lines are quarantined."""
         records = []
-        for number, raw in lines:
-            if not raw.strip():
-                continue
-            try:
-                record = parse_snapshot_line(raw.decode("utf-8"), source=f"{source}:{number}")
-            except (ValueError, TypeError, ParseError) as exc:
-                text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-                reason = f"{type(exc).__name__}: {exc}"
-                result.quarantined.append(QuarantinedRecord(source, number, reason, text))
-                continue
-            records.append((number, record))
+        for line in lines:
+            outcome = read_line(line, source, self.setup.limits)
+            if isinstance(outcome, QuarantinedRecord):
+                result.quarantined.append(outcome)
+            elif outcome is not None:
+                records.append((line.number, outcome))
         return records
 
     def run(self, records: Iterable[tuple[int, ArxivRecord]], result: ChunkResult) -> ChunkResult:
@@ -186,8 +183,8 @@ def start(setup: Setup) -> None:
     _WORKER = Worker(setup)
 
 
-def process_lines(index: int, source: str, lines: list[tuple[int, bytes]]) -> ChunkResult:
-    """A chunk of snapshot lines (line number, raw bytes) through the whole worker path."""
+def process_lines(index: int, source: str, lines: list[SnapshotLine]) -> ChunkResult:
+    """A chunk of snapshot lines (as ``snapshot_lines`` reads them) through the whole path."""
     assert _WORKER is not None, "call start() first"
     result = ChunkResult(index)
     t0 = time.process_time()
