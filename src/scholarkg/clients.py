@@ -30,6 +30,8 @@ def http_client(
         max_retries=http.max_retries,
         backoff_base=http.backoff_base,
         backoff_max=http.backoff_max,
+        total_timeout=http.total_timeout,
+        max_body_bytes=http.max_body_bytes,
     )
     return HttpClient(archive_for(config), policy, before_request=before_request)
 
