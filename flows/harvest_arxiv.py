@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import closing
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from prefect import flow, get_run_logger, task
@@ -25,6 +25,7 @@ from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
 from scholarkg.clients import archive_for, oai_client
 from scholarkg.config import Config, load_config
+from scholarkg.extract.paging import PagingStopped
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
 from scholarkg.pipeline import changes_dir_for
 from scholarkg.provenance import RunInfo
@@ -45,12 +46,22 @@ def fetch_page(
     return page.archived.sha256
 
 
-@task(retries=1, retry_delay_seconds=10, cache_policy=NO_CACHE)
+def _unless_guard_stopped(task: object, task_run: object, state: Any) -> bool:
+    """A page guard's stop (a cycle, the page cap, the deadline) is final: a retry stops again."""
+    return not isinstance(getattr(state, "data", None), PagingStopped)
+
+
+@task(
+    retries=1,
+    retry_delay_seconds=10,
+    cache_policy=NO_CACHE,
+    retry_condition_fn=_unless_guard_stopped,
+)
 def load_page(
     job: HarvestJob, at: Checkpoint, sha256: str, run: RunInfo, config: Config
 ) -> tuple[Checkpoint, ArxivLoadSummary]:
     """Validate and load one archived page, then move the checkpoint past it."""
-    page = archived_page(archive_for(config), sha256)
+    page = archived_page(archive_for(config), sha256, config.limits)
     summary = ArxivLoadSummary()
     note_quarantined(summary, page.quarantined, config)
     with closing(config.store.open()) as store:
@@ -97,7 +108,7 @@ def harvest_arxiv(
     total = ArxivLoadSummary()
     rate_limit = arxiv_rate_limit(logger)
     for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
-        job = HarvestJob(config.state_dir, prefix, spec)
+        job = HarvestJob(config.state_dir, prefix, spec, config.limits)
         at = job.start(from_date)
         logger.info(
             "harvest %s: %s", job.key, "resuming" if job.resuming else f"from {at.from_date}"
@@ -112,6 +123,8 @@ def harvest_arxiv(
             logger.info("%s: page %d loaded, %d records", job.key, at.pages_done, at.records_done)
             if not at.next_token:
                 break
+        for notice in job.notices:
+            logger.warning(notice)
     store_quads = finish(total, run, config)
     lines = [*total.lines(), f"store holds {store_quads} quads"]
     create_markdown_artifact(

@@ -147,7 +147,7 @@ def cmd_arxiv_fetch(args: argparse.Namespace) -> int:
 
 def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
     config = _config(args)
-    job = HarvestJob(config.state_dir, args.prefix, args.set)
+    job = HarvestJob(config.state_dir, args.prefix, args.set, config.limits)
     at = job.start(args.from_date)
     where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
     print(f"harvesting {job.key} {where}", file=sys.stderr)
@@ -175,6 +175,8 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
                 if not at.next_token:
                     break
             progress.close()
+            for notice in job.notices:
+                print(notice)
             return _finish_arxiv_load(summary, config, store, run)
     finally:
         client.http.close()

@@ -41,7 +41,7 @@ def arxiv_api_client(config: Config, before_request: BeforeRequest | None = None
     http = http_client(
         config, min_interval=config.arxiv.min_interval, before_request=before_request
     )
-    return ArxivApiClient(http, base_url=config.arxiv.effective_api_url)
+    return ArxivApiClient(http, base_url=config.arxiv.effective_api_url, limits=config.limits)
 
 
 def oai_client(config: Config, before_request: BeforeRequest | None = None) -> OaiPmhClient:
@@ -49,4 +49,4 @@ def oai_client(config: Config, before_request: BeforeRequest | None = None) -> O
     http = http_client(
         config, min_interval=config.arxiv.min_interval, before_request=before_request
     )
-    return OaiPmhClient(http, base_url=config.arxiv.effective_oai_url)
+    return OaiPmhClient(http, base_url=config.arxiv.effective_oai_url, limits=config.limits)
