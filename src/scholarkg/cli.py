@@ -52,10 +52,10 @@ def _json_default(value: object) -> object:
 def cmd_profile_parse(args: argparse.Namespace) -> int:
     config = _config(args)
     with http_client(config) as http:
-        archived = fetch_profile(args.location, archive_for(config), http)
+        archived = fetch_profile(args.location, archive_for(config), http, limits=config.limits)
     if archived is None:  # only possible for a conditional request, which this is not
         raise ExtractError(args.location, "server answered 304 to an unconditional request")
-    profile = parse_archived_profile(archived, config.subject_codes)
+    profile = parse_archived_profile(archived, config.subject_codes, config.limits)
     for warning in profile.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for record in profile.quarantined:

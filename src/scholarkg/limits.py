@@ -28,7 +28,7 @@ class Limits:
     line_bytes: int = 8 * MIB
     literal_bytes: int = 1 * MIB
     json_depth: int = 32
-    profile_bytes: int = 16 * MIB
+    profile_bytes: int = 64 * MIB
     harvest_max_pages: int = 100_000
     harvest_deadline: float = 86_400.0
     search_max_pages: int = 100
