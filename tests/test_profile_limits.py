@@ -91,3 +91,22 @@ def test_run_with_a_50_mb_abstract_and_an_endless_source(tmp_path: Path) -> None
         assert store.quad_count() > 0
     quarantined = list((tmp_path / "data" / "quarantine" / "records").glob("*-L17.json"))
     assert len(quarantined) == 1 and quarantined[0].stat().st_size < 200_000
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_run_with_a_dripping_profile_server_ends_and_loads_the_others(
+    tmp_path: Path, arxiv_server: ReplayServer
+) -> None:
+    from scholarkg_flows.build_kg import build_kg
+
+    arxiv_server.add_fault(
+        Fault("drip", body=b"x" * 100_000, seconds=0.05), path="/drip.txt", times=-1
+    )
+    url = f"{arxiv_server.base_url}/drip.txt"
+    http = {"min_interval": 0.0, "read_timeout": 1.0, "total_timeout": 2.0, "max_retries": 1}
+    config = write_config(tmp_path, [url, SAMPLE_PROFILE], http=http)
+    report = build_kg(config_path=str(config))
+    [(source, error)] = report.failures
+    assert source == url and "[http] total_timeout = 2" in error
+    assert report.papers == 25
