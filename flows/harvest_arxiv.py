@@ -61,7 +61,7 @@ def harvest_arxiv(
     archive = archive_for(config)
 
     def fetcher(job: HarvestJob, at: Checkpoint) -> OaiPage:
-        return archived_page(archive, fetch_page(job, at, config, rate_limit))
+        return archived_page(archive, fetch_page(job, at, config, rate_limit), config.limits)
 
     reports: list[RunReport] = []
     for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):

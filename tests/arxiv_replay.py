@@ -58,6 +58,8 @@ def fast_policy(**overrides: float) -> HttpPolicy:
         "backoff_max": 5.0,
         "jitter": 0.1,
         "max_retry_after": 3,
+        "total_timeout": 30.0,
+        "max_body_bytes": 64 * 1024 * 1024,
     }
     settings.update(overrides)
     return HttpPolicy(
@@ -70,6 +72,8 @@ def fast_policy(**overrides: float) -> HttpPolicy:
         backoff_max=settings["backoff_max"],
         jitter=settings["jitter"],
         max_retry_after=int(settings["max_retry_after"]),
+        total_timeout=settings["total_timeout"],
+        max_body_bytes=int(settings["max_body_bytes"]),
     )
 
 
@@ -80,6 +84,7 @@ class RecordedRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     started: float
+    finished: float | None = None  # when the answer was written (or the client hung up)
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -93,7 +98,10 @@ class Fault:
     kinds: ``status`` (send ``status``/``headers``/``body``), ``sleep`` (wait ``seconds``, then
     answer normally), ``truncate`` (declare the full Content-Length, send half, close),
     ``empty_page`` (the normal Atom body with its entries removed), ``oai_error`` (a synthetic
-    OAI-PMH error document with ``code``/``message``), ``serve`` (the bytes of ``fixture``).
+    OAI-PMH error document with ``code``/``message``), ``serve`` (the bytes of ``fixture``),
+    ``drip`` (headers at once, then ``body`` one byte every ``seconds``), ``drip_headers``
+    (the status line and headers one byte every ``seconds``), ``endless`` (a chunked body of
+    zeros that never ends). The last three stop when the client hangs up.
     """
 
     kind: str
@@ -277,6 +285,7 @@ class ReplayServer:
         except (BrokenPipeError, ConnectionResetError):
             handler.close_connection = True
         finally:
+            request.finished = time.monotonic()
             with self._lock:
                 self.in_flight -= 1
 
@@ -290,6 +299,9 @@ class ReplayServer:
             return
         if fault is not None and fault.kind == "oai_error":
             _send(handler, fault.status, oai_error_document(fault.code, fault.message), XML_TYPE)
+            return
+        if fault is not None and fault.kind in ("drip", "drip_headers", "endless"):
+            _misbehave(handler, fault)
             return
         if fault is not None and fault.kind == "serve":
             _send(handler, fault.status, (FIXTURES / fault.fixture).read_bytes(), ATOM_TYPE)
@@ -317,6 +329,39 @@ class ReplayServer:
             handler.close_connection = True
             return
         _send(handler, answer.status, body, answer.content_type, {"ETag": etag})
+
+
+def _misbehave(handler: BaseHTTPRequestHandler, fault: Fault) -> None:
+    """Answer slowly or without end; returns when the client hangs up (or a drip is done)."""
+    handler.close_connection = True
+    head = (
+        f"HTTP/1.1 {fault.status} OK\r\nContent-Type: text/plain\r\n"
+        + (
+            "Transfer-Encoding: chunked\r\n"
+            if fault.kind == "endless"
+            else f"Content-Length: {len(fault.body)}\r\n"
+        )
+        + "\r\n"
+    ).encode()
+    out = handler.wfile
+    if fault.kind == "drip_headers":
+        for byte in head:
+            out.write(bytes([byte]))
+            out.flush()
+            time.sleep(fault.seconds)
+        out.write(fault.body)
+        return
+    out.write(head)
+    out.flush()
+    if fault.kind == "drip":
+        for byte in fault.body:
+            time.sleep(fault.seconds)
+            out.write(bytes([byte]))
+            out.flush()
+        return
+    chunk = b"%x\r\n%s\r\n" % (65536, b"0" * 65536)
+    while True:
+        out.write(chunk)
 
 
 def _send(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -53,31 +53,47 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def wait_for_progress(directory: Path, process: subprocess.Popen[bytes]) -> None:
-    """Until the run has committed identity decisions for its first chunk."""
-    registry = directory / "data" / "state" / "identity.sqlite"
+def still_running(pids: set[int]) -> list[int]:
+    """Those of ``pids`` alive after BOUND (a process that exits takes a moment to go)."""
     deadline = time.monotonic() + BOUND
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the run ended before it could be stopped"
-        if registry.exists():
-            try:
-                with sqlite3.connect(registry, timeout=1) as db:
-                    if db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0]:
-                        return
-            except sqlite3.Error:
-                pass
-        time.sleep(0.05)
-    raise AssertionError("no progress")
+    while [pid for pid in pids if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if alive(pid)]
 
 
-def start(directory: Path, snapshot: Path) -> subprocess.Popen[bytes]:
-    config = write_config(directory, [], runner={"max_workers": 2})
-    return subprocess.Popen(
-        [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(snapshot),
-         "--batch-size", "50", "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )  # fmt: skip
+class Run:
+    """``scholarkg arxiv load-snapshot`` in a child process, its stderr read as it comes."""
+
+    def __init__(self, directory: Path, snapshot: Path) -> None:
+        config = write_config(directory, [], runner={"max_workers": 2})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(snapshot),
+             "--batch-size", "50", "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        self.err: list[bytes] = []
+        self.progressed = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.err.append(line)
+            if line.startswith(b"load-snapshot "):  # the first progress line: a chunk is in
+                self.progressed.set()
+
+    def wait_for_progress(self) -> None:
+        assert self.progressed.wait(BOUND), b"".join(self.err).decode()
+        assert self.process.poll() is None, "the run ended before it could be stopped"
+
+    def finish(self) -> tuple[bytes, bytes]:
+        assert self.process.stdout is not None
+        out = self.process.stdout.read()
+        self.process.wait(timeout=BOUND)
+        self.reader.join(BOUND)
+        return out, b"".join(self.err)
 
 
 def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
@@ -86,16 +102,17 @@ def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
     snapshot = copies(tmp_path / "snapshot.jsonl", 30)
     run = tmp_path / "run"
     run.mkdir()
-    process = start(run, snapshot)
-    wait_for_progress(run, process)
+    job = Run(run, snapshot)
+    job.wait_for_progress()
+    process = job.process
     workers = children(process.pid)
     assert workers, "the load runs worker processes"
     process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=BOUND)
+    out, err = job.finish()
     assert process.returncode == 1
     assert b"stopping (SIGTERM)" in err
     assert b"outcome: failed" in out and b"failed: interrupted" in out
-    assert not [pid for pid in workers if alive(pid)]
+    assert not still_running(workers)
     reports = list((run / "data" / "reports").glob("snapshot-*.json"))
     assert json.loads(reports[0].read_text())["interrupted"]
     # The next run finishes the job: the store ends as one uninterrupted load makes it.
@@ -111,16 +128,14 @@ def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
 
 def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:
     snapshot = copies(tmp_path / "snapshot.jsonl", 30)
-    process = start(tmp_path, snapshot)
-    wait_for_progress(tmp_path, process)
+    job = Run(tmp_path, snapshot)
+    job.wait_for_progress()
+    process = job.process
     workers = children(process.pid)
     assert workers
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=BOUND)
-    deadline = time.monotonic() + BOUND
-    while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in workers if alive(pid)]
+    assert not still_running(workers)
 
 
 class Drip:

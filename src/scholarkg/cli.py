@@ -9,8 +9,9 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Sequence
-from contextlib import closing
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from scholarkg import __version__
@@ -22,6 +23,7 @@ from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.lifecycle import STOP, request_stop
 from scholarkg.models import ArxivRecord
+from scholarkg.progress import Progress
 from scholarkg.publish import export, publish
 from scholarkg.query import (
     FORMATS,
@@ -48,10 +50,10 @@ def _json_default(value: object) -> object:
 def cmd_profile_parse(args: argparse.Namespace) -> int:
     config = _config(args)
     with http_client(config) as http:
-        archived = fetch_profile(args.location, archive_for(config), http)
+        archived = fetch_profile(args.location, archive_for(config), http, limits=config.limits)
     if archived is None:  # only possible for a conditional request, which this is not
         raise ExtractError(args.location, "server answered 304 to an unconditional request")
-    profile = parse_archived_profile(archived, config.subject_codes)
+    profile = parse_archived_profile(archived, config.subject_codes, config.limits)
     for warning in profile.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for record in profile.quarantined:
@@ -82,6 +84,17 @@ def _print_summary_query(config: Config) -> None:
         result = run_select(store, saved.text)
     print(f"\n{saved.name}: {saved.description}")
     print(format_result(result, "table"))
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], None]]:
+    """Records read so far on stderr (a bar on a terminal, a line now and then on a pipe)."""
+    shown = Progress(label, unit="records")
+    try:
+        yield shown.update
+    finally:
+        if shown.done:
+            shown.close()
 
 
 def _print_report(report: RunReport, title: str) -> int:
@@ -165,27 +178,30 @@ def cmd_arxiv_harvest(args: argparse.Namespace) -> int:
         return 0
     from scholarkg.runs.arxiv_jobs import harvest
 
-    ctx = harvest(config, args.set, args.prefix, args.from_date)
+    with _progress("harvest") as shown:
+        ctx = harvest(config, args.set, args.prefix, args.from_date, progress=shown)
     return _print_report(ctx.report, "scholarkg arxiv harvest")
 
 
 def cmd_arxiv_load_snapshot(args: argparse.Namespace) -> int:
     config = _config(args)
     if args.json:
-        reader = read_snapshot(Path(args.file))
+        reader = read_snapshot(Path(args.file), config.limits)
         _print_records(list(reader))
         for bad in reader.quarantined:
             print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
         return 1 if reader.quarantined else 0
     from scholarkg.runs.arxiv_jobs import load_snapshot
 
-    ctx = load_snapshot(
-        config,
-        Path(args.file),
-        chunk_records=args.batch_size,
-        bulk=args.loader == "bulk",
-        force=args.force,
-    )
+    with _progress("load-snapshot") as shown:
+        ctx = load_snapshot(
+            config,
+            Path(args.file),
+            chunk_records=args.batch_size,
+            bulk=args.loader == "bulk",
+            force=args.force,
+            progress=shown,
+        )
     return _print_report(ctx.report, "scholarkg arxiv load-snapshot")
 
 
@@ -398,7 +414,8 @@ def _stop_on_signal(signum: int, _frame: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
-    signals = (signal.SIGTERM, signal.SIGINT) if stoppable else ()
+    in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals
+    signals = (signal.SIGTERM, signal.SIGINT) if stoppable and in_main_thread else ()
     previous = {s: signal.signal(s, _stop_on_signal) for s in signals}
     try:
         code: int = args.handler(args)

@@ -30,6 +30,8 @@ def http_client(
         max_retries=http.max_retries,
         backoff_base=http.backoff_base,
         backoff_max=http.backoff_max,
+        total_timeout=http.total_timeout,
+        max_body_bytes=http.max_body_bytes,
     )
     return HttpClient(archive_for(config), policy, before_request=before_request)
 
@@ -39,7 +41,7 @@ def arxiv_api_client(config: Config, before_request: BeforeRequest | None = None
     http = http_client(
         config, min_interval=config.arxiv.min_interval, before_request=before_request
     )
-    return ArxivApiClient(http, base_url=config.arxiv.effective_api_url)
+    return ArxivApiClient(http, base_url=config.arxiv.effective_api_url, limits=config.limits)
 
 
 def oai_client(config: Config, before_request: BeforeRequest | None = None) -> OaiPmhClient:
@@ -47,4 +49,4 @@ def oai_client(config: Config, before_request: BeforeRequest | None = None) -> O
     http = http_client(
         config, min_interval=config.arxiv.min_interval, before_request=before_request
     )
-    return OaiPmhClient(http, base_url=config.arxiv.effective_oai_url)
+    return OaiPmhClient(http, base_url=config.arxiv.effective_oai_url, limits=config.limits)

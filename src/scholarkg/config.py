@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from scholarkg.errors import ConfigError
+from scholarkg.limits import Limits
 from scholarkg.resources import project_root
 from scholarkg.store.base import GraphStore
 from scholarkg.store.factory import STORE_KINDS, open_store
@@ -49,9 +51,11 @@ class HttpConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     min_interval: float = 1.0
-    max_retries: int = 4
-    backoff_base: float = 2.0
+    max_retries: int = 3
+    backoff_base: float = 1.0
     backoff_max: float = 120.0
+    total_timeout: float = 300.0
+    max_body_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ class Config:
     publish: PublishConfig = field(default_factory=PublishConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     schedules: tuple[ScheduleConfig, ...] = ()
+    limits: Limits = field(default_factory=Limits)
 
     @property
     def raw_dir(self) -> Path:
@@ -164,6 +169,18 @@ _SECTIONS: dict[str, set[str]] = {
         "max_retries",
         "backoff_base",
         "backoff_max",
+        "total_timeout",
+        "max_body_bytes",
+    },
+    "limits": {
+        "line_bytes",
+        "literal_bytes",
+        "json_depth",
+        "profile_bytes",
+        "harvest_max_pages",
+        "harvest_deadline",
+        "search_max_pages",
+        "search_deadline",
     },
     "arxiv": {
         "enabled",
@@ -310,6 +327,8 @@ def load_config(path: Path | None = None) -> Config:
             max_retries=_get(raw, "http", "max_retries", int, where),
             backoff_base=_get(raw, "http", "backoff_base", float, where),
             backoff_max=_get(raw, "http", "backoff_max", float, where),
+            total_timeout=_positive(raw, "http", "total_timeout", float, where),
+            max_body_bytes=_positive(raw, "http", "max_body_bytes", int, where),
         ),
         summary_query=_get(raw, "report", "summary_query", str, where),
         subject_codes=dict(codes),
@@ -319,7 +338,24 @@ def load_config(path: Path | None = None) -> Config:
         publish=_publish_config(raw, where),
         runner=_runner_config(raw, where),
         schedules=_schedules(raw.get("schedules", {}), where),
+        limits=_limits(raw, where),
     )
+
+
+def _positive(raw: Mapping[str, Any], section: str, key: str, kind: type, where: Path) -> Any:
+    value = _get(raw, section, key, kind, where)
+    if isinstance(value, bool) or not value > 0:
+        raise ConfigError(f"{where}: [{section}] {key} must be > 0, got {value!r}")
+    return value
+
+
+def _limits(raw: Mapping[str, Any], where: Path) -> Limits:
+    """The ``[limits]`` section: every key a number > 0."""
+    values = {}
+    for spec in dataclasses.fields(Limits):
+        kind = float if spec.type == "float" else int
+        values[spec.name] = _positive(raw, "limits", spec.name, kind, where)
+    return Limits(**values)
 
 
 def _runner_config(raw: Mapping[str, Any], where: Path) -> RunnerConfig:

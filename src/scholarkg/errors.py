@@ -53,3 +53,19 @@ class ExportError(ScholarKGError):
 
 class QueryError(ScholarKGError):
     """A SPARQL query could not be read or run."""
+
+
+class LimitExceeded(ScholarKGError, ValueError):
+    """A value, record, page or run went past a configured limit (``[limits]``, ``[http]``).
+
+    The message names the limit and how to raise it. It is a ValueError too, so the readers
+    that quarantine unreadable records quarantine an oversize one the same way.
+    """
+
+    def __init__(self, what: str, key: str, limit: float) -> None:
+        self.key = key
+        self.limit = limit
+        shown = str(limit) if isinstance(limit, int) else f"{limit:g}"
+        super().__init__(
+            f"{what}: over {key} = {shown}; raise it in your config if this is genuine"
+        )

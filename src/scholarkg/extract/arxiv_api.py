@@ -8,12 +8,16 @@ Empty-page policy: a page with no entries while ``totalResults`` says more remai
 again up to ``empty_page_retries`` times; if it stays empty, paging stops and the search returns
 a *partial* :class:`SearchResult` (``complete=False`` and ``problem`` naming the offset), keeping
 what was fetched. Callers that need all or nothing call :meth:`SearchResult.raise_if_incomplete`.
+Paging also stops, with a partial result saying why, when a page brings no record not seen before
+(a server repeating itself whatever ``totalResults`` claims), at ``[limits] search_max_pages``, at
+``search_deadline``, and at arXiv's own cap on offsets.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +26,7 @@ from scholarkg.extract.arxiv_ids import ArxivId, parse_arxiv_id
 from scholarkg.extract.atom import AtomFeed, parse_feed
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
+from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import ArxivRecord
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -95,9 +100,11 @@ class ArxivApiClient:
         empty_page_retries: int = 2,
         sort_by: str | None = None,
         sort_order: str | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.http = http
         self.base_url = api_url(base_url)
+        self.limits = limits
         self.empty_page_retries = empty_page_retries
         self.sort_by = sort_by
         self.sort_order = sort_order
@@ -130,7 +137,9 @@ class ArxivApiClient:
         if archived is not None:
             archived.append(response.archived)
         try:
-            feed = parse_feed(response.body, source=response.url, status=response.status)
+            feed = parse_feed(
+                response.body, source=response.url, status=response.status, limits=self.limits
+            )
         except ParseError as exc:
             if response.status >= 400:
                 raise ExtractError(
@@ -203,13 +212,22 @@ class ArxivApiClient:
             raise ValueError("overlap must be smaller than page_size")
         archived: list[ArchivedResponse] = []
         seen: dict[str, ArxivRecord] = {}
-        offset, total, empty_tries = start, None, 0
+        offset, total, empty_tries, pages = start, None, 0, 0
+        started = time.monotonic()
+
+        def partial(problem: str) -> SearchResult:
+            return SearchResult(query, tuple(seen.values()), total, False, problem, tuple(archived))
+
         while len(seen) < max_results:
+            stop = self._stop_paging(pages, started, offset)
+            if stop:
+                return partial(f"{stop}; stopped with {len(seen)} records")
             back = overlap if offset > start else 0
-            ask = min(page_size, max_results - len(seen) + back)
+            ask = min(page_size, max_results - len(seen) + back, MAX_TOTAL_RESULTS - offset)
             feed = self.query_page(
                 search_query=query, start=offset, max_results=ask, archived=archived
             )
+            pages += 1
             total = feed.total_results if feed.total_results is not None else total
             if not feed.entries:
                 if total is None or offset >= total:
@@ -217,22 +235,43 @@ class ArxivApiClient:
                 if empty_tries < self.empty_page_retries:
                     empty_tries += 1
                     continue
-                problem = (
+                return partial(
                     f"page at start={offset} stayed empty after {empty_tries + 1} tries "
                     f"although totalResults={total}; stopped with {len(seen)} records"
                 )
-                return SearchResult(
-                    query, tuple(seen.values()), total, False, problem, tuple(archived)
-                )
             empty_tries = 0
+            before = len(seen)
             for record in feed.records:
                 if len(seen) < max_results:
                     seen.setdefault(record.arxiv_id, record)
+            if len(seen) == before and len(seen) < max_results:
+                return partial(
+                    f"page at start={offset} brought no new records (the server repeats "
+                    f"itself, totalResults={total}); stopped with {len(seen)} records"
+                )
             offset += len(feed.entries)
             if total is not None and offset >= total:
                 break
             offset -= min(overlap, len(feed.entries) - 1)
         return SearchResult(query, tuple(seen.values()), total, True, None, tuple(archived))
+
+    def _stop_paging(self, pages: int, started: float, offset: int) -> str | None:
+        """Why paging must stop before the next page, if it must."""
+        limits = self.limits
+        if offset >= MAX_TOTAL_RESULTS:
+            return f"reached arXiv's cap of {MAX_TOTAL_RESULTS} results per query"
+        if pages >= limits.search_max_pages:
+            return (
+                f"read {pages} pages: [limits] search_max_pages = {limits.search_max_pages} "
+                "(raise it in your config if this is genuine)"
+            )
+        elapsed = time.monotonic() - started
+        if pages and elapsed > limits.search_deadline:
+            return (
+                f"paged for {elapsed:.1f} s: over [limits] search_deadline = "
+                f"{limits.search_deadline:g} (raise it in your config if this is genuine)"
+            )
+        return None
 
     def search_title(self, title: str, *, max_results: int = 10) -> SearchResult:
         """Records whose title contains ``title`` as a phrase (see :func:`title_query`)."""

@@ -17,6 +17,7 @@ from lxml import etree
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
+from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -121,7 +122,7 @@ def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
     return tuple(authors)
 
 
-def _entry(entry: etree._Element, source: str) -> AtomEntry:
+def _entry(entry: etree._Element, source: str, limits: Limits) -> AtomEntry:
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:
         raise ValueError("entry without an id")
@@ -163,6 +164,7 @@ def _entry(entry: etree._Element, source: str) -> AtomEntry:
         doi=text_of(entry.find(f"{_X}doi")),
         source=source,
     )
+    check_record_literals(record, limits)
     return AtomEntry(
         record=record,
         version=parsed.version,
@@ -171,12 +173,15 @@ def _entry(entry: etree._Element, source: str) -> AtomEntry:
     )
 
 
-def parse_feed(body: bytes, *, source: str, status: int | None = None) -> AtomFeed:
+def parse_feed(
+    body: bytes, *, source: str, status: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> AtomFeed:
     """Parse an API response body (already archived by the caller).
 
     An arXiv error feed raises :class:`ExtractError` with arXiv's own message; a body that is
-    not an Atom feed raises :class:`ParseError`. An entry that cannot be read is quarantined
-    with its line number and XML, and the rest of the feed is kept.
+    not an Atom feed raises :class:`ParseError`. An entry that cannot be read, or with a text
+    value over ``[limits] literal_bytes``, is quarantined with its line number and XML (clipped),
+    and the rest of the feed is kept.
     """
     root = parse_xml(body, source=source)
     if root.tag != f"{_A}feed":
@@ -186,14 +191,14 @@ def parse_feed(body: bytes, *, source: str, status: int | None = None) -> AtomFe
     quarantined: list[QuarantinedRecord] = []
     for element in root.iterfind(f"{_A}entry"):
         try:
-            entries.append(_entry(element, source))
+            entries.append(_entry(element, source, limits))
         except (ValueError, ParseError) as exc:
             quarantined.append(
                 QuarantinedRecord(
                     source=source,
                     line=line_of(element) or 0,
                     reason=str(exc),
-                    text=etree.tostring(element, encoding="unicode"),
+                    text=clip(etree.tostring(element, encoding="unicode")),
                 )
             )
     return AtomFeed(

@@ -1,11 +1,18 @@
 """Polite HTTP for every extractor: one session, per-host spacing, retries, raw archiving.
 
 Politeness lives inside :class:`HttpClient` so that no caller can bypass it: for each host at
-most one request is in flight (a per-host lock is held for the whole request) and request starts
-are spaced by at least ``min_interval`` seconds. The per-host state is module-level, so several
-clients and threads in one process share it. A ``Retry-After`` received by one thread also holds
-back every other thread talking to that host. Politeness across processes and runs (a shared rate
-limit) plugs in through the ``before_request`` hook, called inside the host lock before each try.
+most one request is in flight (a per-host lock is held for the whole request) and a request
+starts at least ``min_interval`` seconds after the previous answer to that host *ended*, so the
+server sees that gap whatever the load on this machine. The per-host state is module-level, so
+several clients and threads in one process share it. A ``Retry-After`` received by one thread
+also holds back every other thread talking to that host. Politeness across processes and runs (a
+shared rate limit) plugs in through the ``before_request`` hook, called inside the host lock
+before each try.
+
+Every request ends: besides the per-read timeout it has a total deadline (``total_timeout``:
+connect, headers and body, see :mod:`scholarkg.extract.bounded`) and its body is read only up
+to ``max_body_bytes``. Neither failure is retried: a server that dripped or flooded once would do
+it again, and a run has better things to do than wait for it.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from requests.structures import CaseInsensitiveDict
 
 from scholarkg import __version__
 from scholarkg.errors import ConfigError, ExtractError
+from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -66,11 +74,13 @@ class HttpPolicy:
     min_interval: float = 3.0
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    max_retries: int = 4
-    backoff_base: float = 2.0
+    max_retries: int = 3
+    backoff_base: float = 1.0
     backoff_max: float = 120.0
     jitter: float = 0.25
     max_retry_after: int = 10
+    total_timeout: float = 300.0
+    max_body_bytes: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if "@" not in self.user_agent and "mailto:" not in self.user_agent:
@@ -88,6 +98,12 @@ class HttpPolicy:
         for name, value in numbers.items():
             if value < 0 or math.isnan(value):
                 raise ConfigError(f"HttpPolicy.{name} must be >= 0, not {value}")
+        for name, value in (
+            ("total_timeout", self.total_timeout),
+            ("max_body_bytes", self.max_body_bytes),
+        ):
+            if not value > 0:
+                raise ConfigError(f"HttpPolicy.{name} must be > 0, not {value}")
 
     def backoff(self, failure: int, rng: random.Random) -> float:
         """Delay before retry number ``failure`` (1-based)."""
@@ -122,7 +138,7 @@ class _HostSlot:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.last_start = -math.inf
+        self.last_end = -math.inf  # when the last answer (or failure) from this host ended
         self.not_before = -math.inf
 
 
@@ -197,6 +213,8 @@ class HttpClient:
         self.policy = policy or HttpPolicy()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
+        for scheme in ("http://", "https://"):  # every request obeys the total deadline
+            self.session.mount(scheme, DeadlineAdapter())
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
 
     def __enter__(self) -> HttpClient:
@@ -216,11 +234,15 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         if_none_match: str | None = None,
         if_modified_since: str | dt.datetime | None = None,
+        max_bytes: int | None = None,
+        limit_key: str = "max_bytes",
     ) -> HttpResponse:
         """Fetch ``url``; return any final response (2xx, 304, non-retryable 4xx), archived.
 
         Raises :class:`ExtractError` naming the URL and the last status or cause when retries
-        are exhausted, or at once for a URL that is not http(s).
+        are exhausted; at once for a URL that is not http(s), for an answer not complete within
+        ``total_timeout``, and for a body over ``max_body_bytes`` or, when smaller, ``max_bytes``
+        (the error names ``limit_key``, the setting to raise).
         """
         full_url = build_url(url, params)
         parts = urlsplit(full_url)
@@ -237,37 +259,40 @@ class HttpClient:
             request_headers["If-Modified-Since"] = if_modified_since
         slot = _slot_for(parts.hostname.lower())
         budget = _Budget()
+        cap = BodyCap(self.policy.max_body_bytes, "[http] max_body_bytes")
+        if max_bytes is not None and max_bytes < cap.size:
+            cap = BodyCap(max_bytes, limit_key)
         while True:
-            response = self._attempt(slot, full_url, request_headers, budget)
+            response = self._attempt(slot, full_url, request_headers, budget, cap)
             if response is not None:
                 return response
 
     def _attempt(
-        self, slot: _HostSlot, url: str, headers: Mapping[str, str], budget: _Budget
+        self,
+        slot: _HostSlot,
+        url: str,
+        headers: Mapping[str, str],
+        budget: _Budget,
+        cap: BodyCap,
     ) -> HttpResponse | None:
         """One try, under the host lock; None when it failed and a retry has been scheduled."""
         policy = self.policy
         budget.attempts += 1
         with slot.lock:
-            wait = max(slot.last_start + policy.min_interval, slot.not_before) - time.monotonic()
+            wait = max(slot.last_end + policy.min_interval, slot.not_before) - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
             if self.before_request is not None:
                 self.before_request(url)
-            slot.last_start = time.monotonic()
             try:
-                response = self.session.get(
-                    url,
-                    headers=headers,
-                    timeout=(policy.connect_timeout, policy.read_timeout),
-                    allow_redirects=True,
-                )
-                body = response.content
+                response, body = self._fetch(url, headers, cap)
             except _RETRYABLE_EXCEPTIONS as exc:
                 self._schedule_retry(slot, url, budget, f"{type(exc).__name__}: {exc}")
                 return None
             except requests.RequestException as exc:
                 raise ExtractError(url, f"{type(exc).__name__}: {exc}") from exc
+            finally:
+                slot.last_end = time.monotonic()  # spacing counts from here
             response_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(response.headers)
             archived = self.archive.store(
                 body, source=url, status=response.status_code, headers=dict(response_headers)
@@ -299,6 +324,40 @@ class HttpClient:
             body=body,
             archived=archived,
             attempts=budget.attempts,
+        )
+
+    def _fetch(
+        self, url: str, headers: Mapping[str, str], cap: BodyCap
+    ) -> tuple[requests.Response, bytes]:
+        """One GET within the total deadline, its body read up to the cap."""
+        policy = self.policy
+        with deadline(policy.total_timeout) as watch:
+            try:
+                response = self.session.get(
+                    url,
+                    headers=headers,
+                    timeout=(policy.connect_timeout, policy.read_timeout),
+                    allow_redirects=True,
+                    stream=True,
+                )
+                try:
+                    body = read_body(response, cap, watch, url)
+                finally:
+                    response.close()
+            except requests.RequestException as exc:
+                if watch.expired:
+                    raise self._too_slow(url) from exc
+                raise
+            if watch.expired:  # an answer cut off may look complete: never trust it
+                raise self._too_slow(url)
+        return response, body
+
+    def _too_slow(self, url: str) -> ExtractError:
+        return ExtractError(
+            url,
+            f"no complete answer within [http] total_timeout = {self.policy.total_timeout:g} s "
+            "(the server is too slow or drips its answer); raise it if the source is genuinely "
+            "slow",
         )
 
     def _schedule_retry(

@@ -26,8 +26,10 @@ from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
 from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
+from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.xmlsafe import line_of, parse_xml, text_of
+from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
 DEFAULT_OAI_URL = "https://oaipmh.arxiv.org/oai"
@@ -67,6 +69,14 @@ class OaiPage:
     def arxiv_records(self) -> tuple[ArxivRecord, ...]:
         return tuple(r.record for r in self.records if r.record is not None)
 
+    @property
+    def key(self) -> str | None:
+        """What the page holds (identifiers and datestamps), to recognise it if served again."""
+        headers = [r.header for r in self.records] + list(self.deleted)
+        if not headers:
+            return None
+        return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
+
 
 def _date_param(value: dt.date | str | None) -> str | None:
     if value is None or isinstance(value, str):
@@ -81,10 +91,12 @@ def parse_oai_response(
     container: str,
     status: int = 200,
     archived: ArchivedResponse | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> OaiPage:
     """Parse a ``ListRecords``/``GetRecord`` answer (``container`` names the verb element).
 
-    Records that cannot be read are quarantined; deleted ones are reported by header only.
+    Records that cannot be read, or with a text value over ``[limits] literal_bytes``, are
+    quarantined; deleted ones are reported by header only.
     """
     try:
         root = parse_xml(body, source=source)
@@ -116,8 +128,10 @@ def parse_oai_response(
     for element in holder.iterfind(f"{_O}record"):
         try:
             parsed = parse_record(element, source=source)
+            if parsed.record is not None:
+                check_record_literals(parsed.record, limits)
         except (ValueError, ParseError) as exc:
-            text = etree.tostring(element, encoding="unicode")
+            text = clip(etree.tostring(element, encoding="unicode"))
             quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
             continue
         if parsed.header.deleted:
@@ -138,13 +152,14 @@ def parse_oai_response(
     )
 
 
-def _parse(response: HttpResponse, container: str) -> OaiPage:
+def _parse(response: HttpResponse, container: str, limits: Limits) -> OaiPage:
     return parse_oai_response(
         response.body,
         source=response.url,
         container=container,
         status=response.status,
         archived=response.archived,
+        limits=limits,
     )
 
 
@@ -209,9 +224,16 @@ class HarvestState:
 class OaiPmhClient:
     """Harvests arXiv's OAI-PMH interface through a polite, archiving :class:`HttpClient`."""
 
-    def __init__(self, http: HttpClient, *, base_url: str | None = None) -> None:
+    def __init__(
+        self, http: HttpClient, *, base_url: str | None = None, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
         self.http = http
         self.base_url = oai_url(base_url)
+        self.limits = limits
+
+    def guard(self, what: str) -> PageGuard:
+        """A fresh guard for one loop over ``ListRecords`` pages (``[limits] harvest_*``)."""
+        return PageGuard(what, self.limits.harvest_max_pages, self.limits.harvest_deadline)
 
     def list_records(
         self,
@@ -224,9 +246,11 @@ class OaiPmhClient:
         """Every page of ``ListRecords``, following resumptionTokens to the end.
 
         ``noRecordsMatch`` yields one empty page (``no_records_match=True``); other OAI errors,
-        including ``badResumptionToken`` mid-harvest, raise :class:`OaiPmhError`.
+        including ``badResumptionToken`` mid-harvest, raise :class:`OaiPmhError`. A repeated
+        token or page, ``[limits] harvest_max_pages`` and ``harvest_deadline`` end the loop with
+        :class:`~scholarkg.extract.paging.PagingStopped`.
         """
-        previous: str | None = None
+        guard = self.guard(f"OAI-PMH ListRecords {metadata_prefix} set={set_spec or '*'}")
         token: str | None = None
         while True:
             page = self.fetch_page(
@@ -238,11 +262,10 @@ class OaiPmhClient:
             )
             yield page
             token = page.resumption_token
+            guard.page_done(page.source, token, page.key)
             if not token:
                 return
-            if token == previous:
-                raise ExtractError(page.source, f"resumptionToken {token!r} returned twice")
-            previous = token
+            guard.check_limits(page.source)
 
     def fetch_page(
         self,
@@ -269,7 +292,7 @@ class OaiPmhClient:
             ):
                 if value:
                     params.append((name, value))
-        return _parse(self.http.get(self.base_url, params), "ListRecords")
+        return _parse(self.http.get(self.base_url, params), "ListRecords", self.limits)
 
     def get_record(self, arxiv_id: str, *, metadata_prefix: str = "arXiv") -> OaiRecord:
         """One article (OAI exposes articles, not versions: a versioned id is a ValueError).
@@ -284,7 +307,7 @@ class OaiPmhClient:
             ("metadataPrefix", metadata_prefix),
         ]
         response = self.http.get(self.base_url, params)
-        page = _parse(response, "GetRecord")
+        page = _parse(response, "GetRecord", self.limits)
         if page.records:
             return page.records[0]
         if page.deleted:

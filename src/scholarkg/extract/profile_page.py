@@ -20,7 +20,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from scholarkg.errors import ParseError
+from scholarkg.errors import LimitExceeded, ParseError
+from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
 from scholarkg.models import Metrics, Profile, ProfilePaper, QuarantinedRecord
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
@@ -108,12 +109,28 @@ def _split_authors(text: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     return authors, truncated, organizations
 
 
-def _parse_paper(block: _Block, source: str, subject_codes: Mapping[str, str]) -> ProfilePaper:
+def _within_limits(block: _Block, source: str, limits: Limits) -> None:
+    """Refuse a block whose title, author line or abstract is over ``literal_bytes``."""
+    parts = [("title", block.lines[:1]), ("author line", block.lines[1:2])]
+    parts.append(("abstract", block.lines[2:]))
+    for name, lines in parts:
+        if not lines:
+            continue
+        try:
+            check_literal(f"the {name}", "\n\n".join(text for _, text in lines), limits)
+        except LimitExceeded as exc:
+            raise ParseError(source, str(exc), line=lines[0][0]) from exc
+
+
+def _parse_paper(
+    block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits
+) -> ProfilePaper:
     match = _BLOCK_START.match(block.header)
     assert match is not None
     date, has_code = _parse_date(block, source)
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
+    _within_limits(block, source, limits)
     (_, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
@@ -163,11 +180,15 @@ def _split_header_and_blocks(
 
 
 def _parse_header(
-    header: list[tuple[int, str]], source: str, warnings: list[str]
+    header: list[tuple[int, str]], source: str, warnings: list[str], limits: Limits
 ) -> tuple[str, str, Metrics]:
     if not header:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
-    (_, name), rest = header[0], header[1:]
+    (name_line, name), rest = header[0], header[1:]
+    try:
+        check_literal("the researcher's name", name, limits)
+    except LimitExceeded as exc:
+        raise ParseError(source, str(exc), line=name_line) from exc
     subject_code = ""
     values: dict[str, int] = {}
     for number, text in rest:
@@ -192,22 +213,27 @@ def parse_profile(
     source: str,
     retrieved_at: dt.datetime,
     subject_codes: Mapping[str, str],
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Profile:
-    """Parse a profile page; unreadable paper blocks are quarantined, not fatal."""
+    """Parse a profile page; unreadable paper blocks are quarantined, not fatal.
+
+    A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
+    carries a value that large); a researcher name that large makes the page a ParseError.
+    """
     lines = _numbered_lines(decode_page(data, source))
     _reject_non_profile(lines, source)
     header, stated, blocks = _split_header_and_blocks(lines, source)
     warnings: list[str] = []
-    name, subject_code, metrics = _parse_header(header, source, warnings)
+    name, subject_code, metrics = _parse_header(header, source, warnings, limits)
     papers: list[ProfilePaper] = []
     quarantined: list[QuarantinedRecord] = []
     for block in blocks:
         try:
-            papers.append(_parse_paper(block, source, subject_codes))
+            papers.append(_parse_paper(block, source, subject_codes, limits))
         except ParseError as exc:
             reason = str(exc).split(": ", 1)[-1]
             quarantined.append(
-                QuarantinedRecord(source, exc.line or block.line, reason, block.raw_text())
+                QuarantinedRecord(source, exc.line or block.line, reason, clip(block.raw_text()))
             )
     unknown = sorted({p.subject_code for p in papers if p.category is None})
     if subject_code and subject_code not in subject_codes:

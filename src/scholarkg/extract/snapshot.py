@@ -1,25 +1,35 @@
 """Streaming reader of arXiv's metadata snapshot (JSON lines, one e-print per line).
 
-The file is read line by line, never loaded whole. A line that cannot be read (invalid JSON or
-UTF-8, missing id/title, bad dates or versions) becomes a :class:`QuarantinedRecord` with its
-line number, reason and raw text on :attr:`SnapshotReader.quarantined`; reading goes on.
+The file is read line by line, never loaded whole, within ``[limits]``
+(:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
+missing id/title, bad dates or versions, too long, nested too deep, a text value too large)
+becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
+:attr:`SnapshotReader.quarantined`; reading goes on. Damage that ends a file early is the last
+quarantined entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import itertools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
-from scholarkg.errors import ExtractError, ParseError
+from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.oai_records import parse_version_date
+from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.xmlsafe import squash
+from scholarkg.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_json_depth,
+    check_record_literals,
+    clip,
+)
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
 T = TypeVar("T")
@@ -70,12 +80,15 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
-def parse_snapshot_line(line: str, *, source: str) -> ArxivRecord:
-    """One snapshot line as an :class:`ArxivRecord`; ValueError/ParseError if it cannot be read.
+def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:
+    """One snapshot line as an :class:`ArxivRecord`; ValueError/ParseError if it cannot be read
+    (:class:`~scholarkg.errors.LimitExceeded`, a ValueError, past ``json_depth`` or
+    ``literal_bytes``).
 
     ``updated`` is the date of the latest version (as in the API and OAI ``arXiv`` format),
     falling back to the snapshot's ``update_date`` when no version has a date.
     """
+    check_json_depth(line, limits)
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
@@ -92,7 +105,7 @@ def parse_snapshot_line(line: str, *, source: str) -> ArxivRecord:
     update_text = _text(data, "update_date")
     update_date = dt.date.fromisoformat(update_text) if update_text else None
     updated = dated[-1].date() if dated else update_date
-    return ArxivRecord(
+    record = ArxivRecord(
         arxiv_id=arxiv_id,
         title=title,
         abstract=_text(data, "abstract") or "",
@@ -108,48 +121,54 @@ def parse_snapshot_line(line: str, *, source: str) -> ArxivRecord:
         license=_text(data, "license"),
         source=source,
     )
+    check_record_literals(record, limits)
+    return record
+
+
+def read_line(
+    line: SnapshotLine, source: str, limits: Limits
+) -> ArxivRecord | QuarantinedRecord | None:
+    """One line as a record, or as a quarantined record with its reason; None for a blank line."""
+    number, data, problem = line
+    if problem is not None:
+        text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
+        return QuarantinedRecord(source, number, problem, text)
+    if not data.strip():
+        return None
+    try:
+        return parse_snapshot_line(data.decode("utf-8"), source=f"{source}:{number}", limits=limits)
+    except (ValueError, TypeError, ParseError, RecursionError) as exc:
+        text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
+        return QuarantinedRecord(source, number, f"{type(exc).__name__}: {exc}", text)
 
 
 class SnapshotReader:
     """Iterate good records; bad lines collect on :attr:`quarantined` as reading goes on.
 
     ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
-    are up to date after each yielded record. A ``.gz`` file is decompressed on the fly.
+    are up to date after each yielded record. A ``.gz`` file is decompressed on the fly. A file
+    that is no snapshot at all (one JSON array, a plain file named ``.gz``) raises
+    :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = Path(path)
+        self.limits = limits
         self.quarantined: list[QuarantinedRecord] = []
         self.lines_read = 0
-
-    def _open(self) -> IO[bytes] | gzip.GzipFile:
-        try:
-            if self.path.suffix == ".gz":
-                return gzip.open(self.path, "rb")
-            return self.path.open("rb")
-        except OSError as exc:
-            raise ExtractError(str(self.path), f"cannot open snapshot: {exc}") from exc
 
     def __iter__(self) -> Iterator[ArxivRecord]:
         self.quarantined = []
         self.lines_read = 0
-        with self._open() as handle:
-            for number, raw in enumerate(handle, start=1):
-                self.lines_read = number
-                if not raw.strip():
-                    continue
-                text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-                try:
-                    record = parse_snapshot_line(
-                        raw.decode("utf-8"), source=f"{self.path}:{number}"
-                    )
-                except (ValueError, TypeError, ParseError) as exc:
-                    reason = f"{type(exc).__name__}: {exc}"
-                    self.quarantined.append(QuarantinedRecord(str(self.path), number, reason, text))
-                    continue
-                yield record
+        for line in snapshot_lines(self.path, self.limits):
+            self.lines_read = line.number
+            outcome = read_line(line, str(self.path), self.limits)
+            if isinstance(outcome, QuarantinedRecord):
+                self.quarantined.append(outcome)
+            elif outcome is not None:
+                yield outcome
 
 
-def read_snapshot(path: Path | str) -> SnapshotReader:
+def read_snapshot(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> SnapshotReader:
     """A :class:`SnapshotReader` over ``path``."""
-    return SnapshotReader(path)
+    return SnapshotReader(path, limits)

@@ -12,13 +12,17 @@ def parse_xml(body: bytes, *, source: str) -> etree._Element:
 
     arXiv never sends a DOCTYPE, so a document carrying one (the vehicle of XXE and
     entity-expansion attacks) is refused with :class:`ParseError` instead of being read.
+    A document that cannot declare entities (ASCII-compatible, no ``<!DOCTYPE`` anywhere) is
+    read without libxml2's 10 MB limit on one text node, so one oversize record is quarantined
+    by the record readers (``[limits] literal_bytes``) instead of failing its whole page; the
+    HTTP layer's ``max_body_bytes`` bounds the document itself.
     """
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=False,
+        huge_tree=not _may_declare_entities(body),
     )
     try:
         root = etree.fromstring(body, parser)
@@ -30,6 +34,12 @@ def parse_xml(body: bytes, *, source: str) -> etree._Element:
     if getattr(docinfo, "doctype", "") or getattr(docinfo, "internalDTD", None) is not None:
         raise ParseError(source, "XML with a DOCTYPE is refused (entity expansion risk)")
     return root
+
+
+def _may_declare_entities(body: bytes) -> bool:
+    """Whether ``body`` might hold a DTD (or be in an encoding where a byte search cannot tell)."""
+    ascii_compatible = body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return not ascii_compatible or b"\x00" in body[:64] or b"<!DOCTYPE" in body
 
 
 def squash(text: str | None) -> str | None:

@@ -7,30 +7,33 @@ A snapshot load uses the bulk loader by default; the others load graph by graph.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, cast
 
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
-from scholarkg.errors import ExtractError, ScholarKGError
+from scholarkg.errors import ScholarKGError
 from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.paging import PagingStopped
 from scholarkg.extract.snapshot import batched
+from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.harvest import Checkpoint, HarvestJob
 from scholarkg.lifecycle import Interrupted
+from scholarkg.limits import Limits
 from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import finish
 from scholarkg.runs.close import stop_run
-from scholarkg.runs.context import RunContext
+from scholarkg.runs.context import ProgressSink, RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of, fingerprint
 
 
-def fetch_ids(config: Config, ids: list[str]) -> RunContext:
+def fetch_ids(
+    config: Config, ids: list[str], *, progress: ProgressSink | None = None
+) -> RunContext:
     """Fetch e-prints by id through the API and load them; missing ids are failures."""
-    with RunContext(config, "fetch") as ctx:
+    with RunContext(config, "fetch", progress=progress) as ctx:
         client = arxiv_api_client(config)
         try:
             result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size)
@@ -63,12 +66,13 @@ def harvest(
     from_date: str | None = None,
     *,
     fetch_page: FetchPage | None = None,
+    progress: ProgressSink | None = None,
 ) -> RunContext:
     """OAI-PMH ListRecords from the checkpoint, else the watermark, else ``from_date``; each
     page is loaded before the checkpoint moves past it. ``fetch_page`` replaces the direct
     request (the flow passes a retried task)."""
-    with RunContext(config, "harvest") as ctx:
-        job = HarvestJob(config.state_dir, prefix, set_spec)
+    with RunContext(config, "harvest", progress=progress) as ctx:
+        job = HarvestJob(config.state_dir, prefix, set_spec, limits=config.limits)
         at = job.start(from_date)
         where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
         ctx.report.notes.append(f"harvest {job.key} {where}")
@@ -96,9 +100,14 @@ def harvest(
                 index += 1
                 if loading.failed is not None:
                     break
-                at = job.page_loaded(at, page)
+                try:
+                    at = job.page_loaded(at, page)
+                except PagingStopped as exc:  # a loop, the page cap or the deadline: resumable
+                    ctx.report.failures.append((f"OAI-PMH {job.key}", str(exc)))
+                    break
                 if not at.next_token:
                     break
+            ctx.report.notes += job.notices
             ingest.close()
             finish(ctx, loading)
         except Interrupted as exc:
@@ -109,21 +118,9 @@ def harvest(
         return ctx
 
 
-def _open(path: Path) -> IO[bytes]:
-    try:
-        handle = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115
-        return cast(IO[bytes], handle)
-    except OSError as exc:
-        raise ExtractError(str(path), f"cannot open snapshot: {exc}") from exc
-
-
-def read_chunks(path: Path, size: int) -> Iterator[list[tuple[int, bytes]]]:
-    """Numbered raw lines of a snapshot file, ``size`` at a time (``.gz`` read as gzip)."""
-    with _open(path) as handle:
-        try:
-            yield from (list(c) for c in batched(enumerate(handle, start=1), size))
-        except (OSError, EOFError) as exc:  # a damaged .gz
-            raise ExtractError(str(path), f"unreadable: {exc}") from exc
+def read_chunks(path: Path, size: int, limits: Limits) -> Iterator[list[SnapshotLine]]:
+    """Numbered lines of a snapshot file within the limits, ``size`` at a time."""
+    return (list(chunk) for chunk in batched(snapshot_lines(path, limits), size))
 
 
 def load_snapshot(
@@ -134,25 +131,26 @@ def load_snapshot(
     workers: int | None = None,
     bulk: bool = True,
     force: bool = False,
+    progress: ProgressSink | None = None,
 ) -> RunContext:
     """Stream a snapshot file through the pipeline; chunks loaded before are skipped once the
     store is seen to hold their graphs (so an interrupted load resumes)."""
     workers = config.runner.max_workers if workers is None else workers
-    with RunContext(config, "snapshot") as ctx:
+    with RunContext(config, "snapshot", progress=progress) as ctx:
         loading = Loading(ctx, bulk=bulk)
         ingest = Ingest(ctx, loading, workers=workers)
         manifest = ctx.open_manifest()
         if force:
             manifest.forget_chunks()
-        stamp = fingerprint().encode()
+        stamp = fingerprint(config.limits).encode()
         skipped = 0
         try:
             loading.pending_first()
-            for index, lines in enumerate(read_chunks(path, chunk_records)):
+            for index, lines in enumerate(read_chunks(path, chunk_records, config.limits)):
                 ctx.check_stop()
                 digest = hashlib.blake2b(stamp, digest_size=16)
-                for _, raw in lines:
-                    digest.update(raw)
+                for _, raw, problem in lines:
+                    digest.update(raw if problem is None else f"\0{problem}\0".encode())
                 key = digest.digest()
                 known = manifest.chunk(key)
                 if known is not None and manifest.held(known[1], ctx.store.graph_sizes):
@@ -161,6 +159,8 @@ def load_snapshot(
                     ctx.report.records_loaded += counts.loaded
                     ctx.report.graphs_unchanged += len(graphs)
                     skipped += 1
+                    if ctx.progress is not None:
+                        ctx.progress(ctx.report.records_read)
                     continue
                 ingest.submit_lines(index, str(path), lines, key)
             ingest.close()

@@ -58,6 +58,7 @@ def fetch_source(location: str, config: Config) -> Fetched:
             http,
             etag=etag if previous else None,
             last_modified=last_modified if previous else None,
+            limits=config.limits,
         )
     if archived is None:
         if previous is None:
@@ -120,7 +121,8 @@ def prepare(
     fetched: Fetched, config: Config, before_request: BeforeRequest | None = None
 ) -> Prepared:
     """Parse the archived page and resolve its papers."""
-    profile = parse_archived_profile(archive_for(config).get(fetched.sha256), config.subject_codes)
+    archived = archive_for(config).get(fetched.sha256)
+    profile = parse_archived_profile(archived, config.subject_codes, config.limits)
     return Prepared(fetched, profile, resolve_papers(profile, config, before_request))
 
 

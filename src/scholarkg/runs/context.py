@@ -30,6 +30,9 @@ from scholarkg.store.base import GraphStore
 
 MANIFEST_FINGERPRINT = "graphs"
 
+ProgressSink = Callable[[int], None]
+"""Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
+
 
 def store_state_dir(config: Config) -> Path:
     """Where state that belongs to the store lives (manifest, title index): inside an embedded
@@ -53,8 +56,16 @@ def registry_path(config: Config) -> Path:
 class RunContext:
     """One run of one job. Use as a context manager; see the module doc."""
 
-    def __init__(self, config: Config, job: str, *, lock_wait: float = 60.0) -> None:
+    def __init__(
+        self,
+        config: Config,
+        job: str,
+        *,
+        lock_wait: float = 60.0,
+        progress: ProgressSink | None = None,
+    ) -> None:
         self.config = config
+        self.progress = progress
         self.job = job
         self.run = RunInfo.start(config)
         self.run_id = self.run.iri.rsplit("/", 1)[-1]

@@ -19,11 +19,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from scholarkg import __version__
-from scholarkg.errors import ParseError
-from scholarkg.extract.snapshot import parse_snapshot_line
+from scholarkg.extract.snapshot import read_line
+from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.identity.resolver import PaperMentions
 from scholarkg.iris import Minter
 from scholarkg.lifecycle import die_with_parent
+from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.load.payload import GraphPayload
@@ -72,6 +73,7 @@ class WorkerSetup:
 
     iri_base: str
     quarantine_dir: str
+    limits: Limits = DEFAULT_LIMITS
 
 
 _SETUP: WorkerSetup | None = None
@@ -134,34 +136,31 @@ def process_records(index: int, records: list[ArxivRecord], setup: WorkerSetup) 
 
 
 def process_lines(
-    index: int, source: str, lines: list[tuple[int, bytes]], setup: WorkerSetup | None = None
+    index: int, source: str, lines: list[SnapshotLine], setup: WorkerSetup | None = None
 ) -> ChunkResult:
-    """Snapshot lines (line number, raw bytes) through parse, emit and gate."""
+    """Snapshot lines (as :func:`snapshot_lines` reads them) through parse, emit and gate."""
     setup = setup or _SETUP
     assert setup is not None, "start_worker() first, or pass the setup"
     result = ChunkResult(index)
     started = time.process_time()
     numbered: list[tuple[int, ArxivRecord]] = []
-    for number, raw in lines:
-        if not raw.strip():
-            continue
-        try:
-            record = parse_snapshot_line(raw.decode("utf-8"), source=f"{source}:{number}")
-        except (ValueError, TypeError, ParseError, RecursionError) as exc:
-            text = raw[:2000].decode("utf-8", errors="replace").rstrip("\r\n")
-            reason = f"{type(exc).__name__}: {exc}"[:500]
-            result.quarantined.append(QuarantinedRecord(source, number, reason, text))
-            continue
-        numbered.append((number, dataclasses.replace(record, source=source)))
+    for line in lines:
+        outcome = read_line(line, source, setup.limits)
+        if isinstance(outcome, QuarantinedRecord):
+            result.quarantined.append(outcome)
+        elif outcome is not None:
+            numbered.append((line.number, dataclasses.replace(outcome, source=source)))
     result.seconds["parse"] = time.process_time() - started
     return _gate_records(numbered, result, setup)
 
 
-def fingerprint() -> str:
-    """What, besides the input bytes, decides a chunk's graphs: mapping, shapes, ontology."""
+def fingerprint(limits: Limits) -> str:
+    """What, besides the input bytes, decides a chunk's graphs: mapping, shapes, ontology, and
+    the limits that decide which records are quarantined."""
     digest = hashlib.blake2b(digest_size=16)
     for part in (MAPPING_VERSION, __version__):
         digest.update(part.encode() + b"\0")
+    digest.update(f"{limits.line_bytes} {limits.literal_bytes} {limits.json_depth}\0".encode())
     for path in [
         *sorted(shapes_dir().glob("*.ttl")),
         *(ontology_dir() / n for n in ONTOLOGY_FILES),
@@ -179,7 +178,8 @@ class Ingest:
     def __init__(self, ctx: RunContext, loading: Loading, *, workers: int) -> None:
         self.ctx = ctx
         self.loading = loading
-        self.setup = WorkerSetup(ctx.config.iri_base, str(ctx.config.quarantine_dir))
+        config = ctx.config
+        self.setup = WorkerSetup(config.iri_base, str(config.quarantine_dir), config.limits)
         self.pool = (
             ProcessPoolExecutor(workers, get_context("spawn"), start_worker, (self.setup,))
             if workers
@@ -191,7 +191,7 @@ class Ingest:
         self.uncommitted = 0
 
     def submit_lines(
-        self, index: int, source: str, lines: list[tuple[int, bytes]], key: bytes | None
+        self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
     ) -> None:
         job: Future[ChunkResult] | ChunkResult
         if self.pool is not None:
@@ -232,6 +232,8 @@ class Ingest:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
         report.records_read += result.records
         report.records_loaded += len(result.payloads)
+        if ctx.progress is not None:
+            ctx.progress(report.records_read)
         report.rejected += result.rejected
         quarantine_records(result.quarantined, ctx.config.quarantine_dir)
         report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]

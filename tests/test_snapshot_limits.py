@@ -1,0 +1,176 @@
+"""Poison pills in an arXiv snapshot: quarantined with their reason, the good records load.
+
+Both readers are exercised on the same hostile files: ``SnapshotReader`` (``--json``) and the
+snapshot job (``load_snapshot``: worker processes' line parsing, either loader), directly and
+through ``scholarkg arxiv load-snapshot``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import ROOT
+from scholarkg.cli import main
+from scholarkg.config import load_config
+from scholarkg.errors import ConfigError, ExtractError, ParseError
+from scholarkg.extract.snapshot import read_snapshot
+from scholarkg.limits import Limits
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.report import RunReport
+
+SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+MIB = 1024 * 1024
+
+
+def with_abstract(number: int, size: int) -> str:
+    """Line ``number`` of the sample with an abstract of ``size`` characters."""
+    data = json.loads(LINES[number])
+    data["abstract"] = "x" * size
+    return json.dumps(data)
+
+
+def deep_line(depth: int) -> str:
+    return '{"id": "0704.9999", "title": "T", "x": ' + "[" * depth + "]" * depth + "}"
+
+
+def hostile(tmp_path: Path, name: str = "hostile.jsonl") -> Path:
+    """The sample (27 lines) with three poison pills: lines 4, 9 and 14 of the file."""
+    lines = LINES[:27]
+    poisoned = [
+        *lines[:3],
+        with_abstract(3, 20 * MIB),  # 20 MB abstract: over the line limit
+        *lines[4:8],
+        deep_line(100_000),  # nested 100,000 deep
+        *lines[9:13],
+        with_abstract(13, 2 * MIB),  # 2 MB abstract: under the line limit, over the literal one
+        *lines[14:],
+    ]
+    path = tmp_path / name
+    path.write_text("\n".join(poisoned) + "\n", encoding="utf-8")
+    return path
+
+
+def bulk(path: Path, tmp_path: Path, **options: object) -> RunReport:
+    config = load_config(write_config(tmp_path, []))
+    return load_snapshot(config, path, **options).report  # type: ignore[arg-type]
+
+
+def lines_of(report: RunReport) -> list[int]:
+    """The line numbers of the quarantined entries (``<source>:<line>: <reason>``)."""
+    return [int(entry.split(": ", 1)[0].rsplit(":", 1)[1]) for entry in report.quarantined]
+
+
+def test_reader_quarantines_poison_pills_and_reads_the_rest(tmp_path: Path) -> None:
+    reader = read_snapshot(hostile(tmp_path))
+    records = list(reader)
+    assert len(records) == 24
+    assert [q.line for q in reader.quarantined] == [4, 9, 14]
+    too_long, too_deep, too_big = (q.reason for q in reader.quarantined)
+    assert "[limits] line_bytes" in too_long and "raise" in too_long
+    assert "[limits] json_depth" in too_deep
+    assert "abstract" in too_big and "[limits] literal_bytes" in too_big
+    # what is kept of a poison pill is clipped: the reason says how big it was
+    assert all(len(q.text) <= 70_000 for q in reader.quarantined)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_bulk_path_quarantines_the_same_lines(tmp_path: Path, workers: int) -> None:
+    report = bulk(hostile(tmp_path), tmp_path, workers=workers, chunk_records=10)
+    assert report.records_read == 24 and report.records_loaded == 24
+    assert lines_of(report) == [4, 9, 14]
+    reasons = " ".join(report.quarantined)
+    assert "line_bytes" in reasons and "json_depth" in reasons and "literal_bytes" in reasons
+
+
+def test_limits_are_configurable(tmp_path: Path) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text("\n".join([with_abstract(0, 5000), *LINES[1:3]]) + "\n", encoding="utf-8")
+    assert [r.arxiv_id for r in read_snapshot(path)] == ["0704.0002", "0704.0003", "0704.0004"]
+    strict = read_snapshot(path, Limits(literal_bytes=4000))
+    assert len(list(strict)) == 2
+    assert "4000" in strict.quarantined[0].reason
+    config = load_config(write_config(tmp_path, [], limits={"literal_bytes": 4000}))
+    assert config.limits.literal_bytes == 4000
+    with pytest.raises(ConfigError, match=r"\[limits\] json_depth must be"):
+        load_config(write_config(tmp_path, [], limits={"json_depth": 0}))
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) in \[limits\]: nope"):
+        load_config(write_config(tmp_path, [], limits={"nope": 1}))
+
+
+def truncated_gz(tmp_path: Path) -> Path:
+    packed = gzip.compress(("\n".join(LINES[:27]) + "\n").encode())
+    path = tmp_path / "cut.jsonl.gz"
+    path.write_bytes(packed[: len(packed) * 2 // 3])
+    return path
+
+
+def test_truncated_gz_loads_what_came_before_and_reports_the_damage(tmp_path: Path) -> None:
+    reader = read_snapshot(truncated_gz(tmp_path))
+    records = list(reader)  # no exception
+    assert 5 < len(records) < 27
+    damage = reader.quarantined[-1]
+    assert damage.line >= len(records) + 1
+    assert "damaged input" in damage.reason and "byte" in damage.reason
+    assert [r.arxiv_id for r in records] == [json.loads(x)["id"] for x in LINES[: len(records)]]
+    report = bulk(truncated_gz(tmp_path), tmp_path, workers=0, chunk_records=10)
+    assert report.records_loaded == len(records)
+    assert report.quarantined[-1].endswith(f": {damage.reason}")
+
+
+def test_plain_file_named_gz_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "plain.jsonl.gz"
+    path.write_text("\n".join(LINES[:3]) + "\n", encoding="utf-8")
+    with pytest.raises(ExtractError, match="not gzip-compressed"):
+        list(read_snapshot(path))
+    with pytest.raises(ExtractError, match="not gzip-compressed"):
+        bulk(path, tmp_path, workers=0)
+
+
+def test_json_array_is_one_clear_error_with_a_hint(tmp_path: Path) -> None:
+    path = tmp_path / "array.json"
+    path.write_text(json.dumps([json.loads(x) for x in LINES[:5]], indent=1), encoding="utf-8")
+    with pytest.raises(ParseError, match="JSON Lines") as caught:
+        list(read_snapshot(path))
+    assert caught.value.line == 1 and "jq -c" in str(caught.value)
+    with pytest.raises(ParseError, match="JSON Lines"):
+        bulk(path, tmp_path, workers=0)
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "files"])  # bulk path | per-graph path
+def test_cli_load_snapshot_survives_poison(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, [], store={"kind": kind})
+    code = main(["arxiv", "load-snapshot", str(hostile(tmp_path)), "--config", str(config)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "records: 24 read, 24 loaded" in captured.out
+    for line in (4, 9, 14):  # the report names each quarantined line
+        assert f"quarantined: {tmp_path / 'hostile.jsonl'}:{line}: " in captured.out
+    assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "files"])
+def test_cli_bad_files_are_one_line_errors(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, [], store={"kind": kind})
+    array = tmp_path / "array.json"
+    array.write_text(json.dumps([json.loads(x) for x in LINES[:5]], indent=1), encoding="utf-8")
+    plain = tmp_path / "plain.jsonl.gz"
+    plain.write_text(LINES[0] + "\n", encoding="utf-8")
+    for path, what in ((array, "JSON Lines"), (plain, "not gzip-compressed")):
+        assert main(["arxiv", "load-snapshot", str(path), "--config", str(config)]) == 1
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and err[0].startswith(f"error: {path}") and what in err[0]
+    cut = truncated_gz(tmp_path)
+    assert main(["arxiv", "load-snapshot", str(cut), "--config", str(config)]) == 1
+    captured = capsys.readouterr()
+    assert f"quarantined: {cut}:" in captured.out and "damaged input" in captured.out
+    assert "Traceback" not in captured.err and " loaded" in captured.out
