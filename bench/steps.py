@@ -19,20 +19,21 @@ from rdflib import Graph
 import jena as jena_cli
 from measure import Sampler
 from scholarkg.bulk import worker
-from scholarkg.bulk.gate import FastGate, rdflib_triples
-from scholarkg.bulk.index import Ontology
 from scholarkg.bulk.ingest import fingerprint, ingest_snapshot, setup_for
 from scholarkg.bulk.loader import Loader
 from scholarkg.bulk.manifest import Manifest
-from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.config import Config
 from scholarkg.extract.snapshot import batched, read_snapshot
 from scholarkg.pipeline import arxiv_graphs
 from scholarkg.resources import ontology_graph, shapes_dir
-from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.shacl.engine import Engine as FastGate
+from scholarkg.shacl.index import Ontology
 
 # The raw pySHACL call (no parse cache): the naive reference is plain pySHACL.
-from scholarkg.validate import _run_shapes_unlocked, findings_of
+from scholarkg.shacl.reference import findings_of, memoised_sparql_parse
+from scholarkg.shacl.terms import rdflib_triples
+from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.validate import _run_shapes_unlocked
 
 Row = dict[str, Any]
 

@@ -24,15 +24,17 @@ import pytest
 from rdflib import Graph, URIRef
 
 from samples import ROOT
-from scholarkg.bulk.gate import FastGate, rdflib_triples
-from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
+from scholarkg.shacl.engine import Engine as FastGate
+from scholarkg.shacl.reference import findings_of, memoised_sparql_parse
+from scholarkg.shacl.reference import pyshacl_validate_graph as validate_graph
+from scholarkg.shacl.terms import rdflib_triples
 from scholarkg.transform import NamedGraph
 from scholarkg.transform.arxiv import arxiv_graph, emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
-from scholarkg.validate import Finding, _run_shapes_unlocked, findings_of, validate_graph
+from scholarkg.validate import Finding, _run_shapes_unlocked
 
 EXAMPLES = ROOT / "tests" / "shape_examples"
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"

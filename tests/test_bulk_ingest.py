@@ -18,10 +18,10 @@ from conftest import write_config
 from samples import ROOT
 from scholarkg.arxiv_load import load_records, note_quarantined
 from scholarkg.bulk.ingest import BulkSummary, ingest_records, ingest_snapshot
-from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.config import Config, load_config
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.iris import Minter
+from scholarkg.shacl.reference import memoised_sparql_parse
 from scholarkg.store.embedded import EmbeddedStore
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"

@@ -1,7 +1,7 @@
 """Streaming, parallel bulk ingest of arXiv records into the embedded Oxigraph store.
 
 The snapshot is read in chunks of raw lines; worker *processes* parse, transform (N-Triples terms,
-no rdflib), gate (:class:`~scholarkg.bulk.gate.FastGate`) and write N-Quads; the main process
+no rdflib), gate (:class:`~scholarkg.shacl.Engine`) and write N-Quads; the main process
 streams them into ``bulk_load`` (:mod:`scholarkg.bulk.loader`). At most ``2 × workers`` chunks are
 in flight and one load segment is buffered, so memory stays flat however long the input is.
 

@@ -18,13 +18,13 @@ from typing import Any
 
 from rdflib import Graph
 
-from scholarkg.bulk.gate import FastGate
-from scholarkg.bulk.reference import memoised_sparql_parse
 from scholarkg.errors import ParseError
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.people import People
+from scholarkg.shacl.engine import Engine as FastGate
+from scholarkg.shacl.reference import memoised_sparql_parse
 from scholarkg.transform.arxiv import arxiv_graph, emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
 from scholarkg.validate import Finding, ValidationReport, quarantine_graph, validate_graph

@@ -17,8 +17,8 @@ from rdflib.plugins.sparql.operators import EBV
 from rdflib.plugins.sparql.parserutils import Expr
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from scholarkg.bulk.index import View
-from scholarkg.bulk.terms import from_rdflib, literal_parts, to_rdflib
+from scholarkg.shacl.index import View
+from scholarkg.shacl.terms import from_rdflib, literal_parts, to_rdflib
 from scholarkg.transform.emit import escape_literal
 
 Solution = dict[str, str]

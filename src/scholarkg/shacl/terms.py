@@ -1,17 +1,23 @@
-"""N-Triples term strings: the bulk path's only term representation.
+"""N-Triples term strings: the engine's only term representation.
 
 A term is the string N-Triples writes for it: ``<iri>``, ``_:id``, ``"lexical"``,
 ``"lexical"@lang`` or ``"lexical"^^<datatype>``. Equality of these strings is rdflib's term
 equality (``"x"`` and ``"x"^^xsd:string`` differ, as they do in rdflib; language tags are kept in
 lower case, as rdflib compares them).
+
+Literals are seen the way pySHACL sees them: rdflib canonicalises a typed literal when it reads it
+(``"01"^^xsd:integer`` is ``"1"``, an ``xsd:token`` loses its outer spaces), so
+:func:`canonical` gives the term rdflib would hold, and :func:`canonical_triples` applies it to a
+graph's triples (merging triples that become equal, as an rdflib graph does).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from scholarkg.transform.emit import escape_literal
@@ -80,6 +86,43 @@ def from_rdflib(node: Node) -> str:
     return "<" + str(node) + ">"
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_CANONICAL_INTEGER = re.compile(r"(0|-?[1-9][0-9]*)\Z")
+_ALREADY_CANONICAL = {
+    "http://www.w3.org/2001/XMLSchema#integer": _CANONICAL_INTEGER.match,
+    "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"(true|false)\Z").match,
+}
+
+
+@lru_cache(maxsize=65536)
+def _canonical_typed(lexical: str, datatype: str) -> str:
+    return from_rdflib(Literal(lexical, datatype=URIRef(datatype)))
+
+
+def canonical(term: str) -> str:
+    """The term as rdflib holds it after reading ``term`` (its canonical literal form)."""
+    if term[0] != '"' or term[-1] == '"':
+        return term
+    lexical, lang, datatype = literal_parts(term)
+    if lang is not None:
+        return term if lang == lang.lower() else term[: term.rfind('"') + 1] + "@" + lang.lower()
+    assert datatype is not None
+    if datatype == XSD_STRING:
+        return term
+    fast = _ALREADY_CANONICAL.get(datatype)
+    if fast is not None and fast(lexical):
+        return term
+    return _canonical_typed(lexical, datatype)
+
+
+def canonical_triples(triples: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The graph's triples as an rdflib graph holds them: literals canonical, no duplicates."""
+    out: dict[tuple[str, str, str], None] = {}
+    for s, p, o in triples:
+        out[(s, p, canonical(o) if o[0] == '"' and o[-1] != '"' else o)] = None
+    return list(out)
+
+
 @lru_cache(maxsize=65536)
 def to_rdflib(term: str) -> URIRef | BNode | Literal:
     """The rdflib term of a term string (cached: used where rdflib's own semantics decide)."""
@@ -94,3 +137,8 @@ def to_rdflib(term: str) -> URIRef | BNode | Literal:
     if datatype is not None:
         return Literal(lexical, datatype=URIRef(datatype))
     return Literal(lexical)
+
+
+def rdflib_triples(graph: Graph) -> list[tuple[str, str, str]]:
+    """An rdflib graph as term-string triples."""
+    return [(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph]
