@@ -98,6 +98,13 @@ class RunnerConfig:
 
 
 @dataclass(frozen=True)
+class ShaclConfig:
+    """The SHACL gate: what to do with shapes the engine does not implement."""
+
+    fallback: str = "error"  # error: start-up error | pyshacl: those graphs go to pySHACL
+
+
+@dataclass(frozen=True)
 class ScheduleConfig:
     """One deployment: a flow on a cron schedule with its parameters."""
 
@@ -126,6 +133,7 @@ class Config:
     publish: PublishConfig = field(default_factory=PublishConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     schedules: tuple[ScheduleConfig, ...] = ()
+    shacl: ShaclConfig = field(default_factory=ShaclConfig)
 
     @property
     def raw_dir(self) -> Path:
@@ -183,7 +191,9 @@ _SECTIONS: dict[str, set[str]] = {
     "people": {"merge", "split"},
     "runner": {"kind", "max_workers", "dask_address"},
     "schedules": set(),
+    "shacl": {"fallback"},
 }
+SHACL_FALLBACKS = ("error", "pyshacl")
 RUNNER_KINDS = ("threads", "dask")
 FLOWS = ("build_kg", "harvest_arxiv", "load_snapshot")
 _SCHEDULE_KEYS = {"flow", "cron", "timezone", "parameters"}
@@ -319,7 +329,17 @@ def load_config(path: Path | None = None) -> Config:
         publish=_publish_config(raw, where),
         runner=_runner_config(raw, where),
         schedules=_schedules(raw.get("schedules", {}), where),
+        shacl=_shacl_config(raw, where),
     )
+
+
+def _shacl_config(raw: Mapping[str, Any], where: Path) -> ShaclConfig:
+    fallback = _get(raw, "shacl", "fallback", str, where)
+    if fallback not in SHACL_FALLBACKS:
+        raise ConfigError(
+            f"{where}: [shacl] fallback must be one of {list(SHACL_FALLBACKS)}, got {fallback!r}"
+        )
+    return ShaclConfig(fallback)
 
 
 def _runner_config(raw: Mapping[str, Any], where: Path) -> RunnerConfig:

@@ -9,6 +9,15 @@ Literals are seen the way pySHACL sees them: rdflib canonicalises a typed litera
 (``"01"^^xsd:integer`` is ``"1"``, an ``xsd:token`` loses its outer spaces), so
 :func:`canonical` gives the term rdflib would hold, and :func:`canonical_triples` applies it to a
 graph's triples (merging triples that become equal, as an rdflib graph does).
+
+One defined difference: an *ill-typed* literal keeps its written form. rdflib rewrites a few of
+them to a valid-looking lexical form while flagging them ill-typed (``"TRUE"^^xsd:boolean`` reads
+as ``"true"``, ``"yes"`` as ``"false"``); the engine keeps ``"TRUE"`` so ``sh:datatype`` still
+reports it, and :func:`text` gives rdflib's string (``true``), so findings match pySHACL's. Only
+equality differs: rdflib holds ``"TRUE"`` equal to ``"true"``, the engine does not (``sh:in``,
+``sh:hasValue``, ``sh:equals`` on such a value; the graph already fails ``sh:datatype`` if its
+shapes check the datatype). An rdflib graph handed to the engine has lost the written form
+already, so there such a literal is its rewritten, valid value (pySHACL would still flag it).
 """
 
 from __future__ import annotations
@@ -69,7 +78,17 @@ def text(term: str) -> str:
         return term[1:-1]
     if first == "_":
         return term[2:]
+    if term[-1] == ">" and not term.endswith(_STRING_SUFFIX):
+        return _typed_text(term)  # rdflib may rewrite even an ill-typed lexical form ("TRUE")
     return literal_parts(term)[0]
+
+
+_STRING_SUFFIX = '"^^<http://www.w3.org/2001/XMLSchema#string>'
+
+
+@lru_cache(maxsize=65536)
+def _typed_text(term: str) -> str:
+    return str(to_rdflib(term))
 
 
 def from_rdflib(node: Node) -> str:
@@ -95,8 +114,11 @@ _ALREADY_CANONICAL = {
 
 
 @lru_cache(maxsize=65536)
-def _canonical_typed(lexical: str, datatype: str) -> str:
-    return from_rdflib(Literal(lexical, datatype=URIRef(datatype)))
+def _canonical_typed(term: str, lexical: str, datatype: str) -> str:
+    literal = Literal(lexical, datatype=URIRef(datatype))
+    if literal.ill_typed:  # keep what was written: it must stay ill-typed for sh:datatype
+        return term
+    return from_rdflib(literal)
 
 
 def canonical(term: str) -> str:
@@ -112,7 +134,7 @@ def canonical(term: str) -> str:
     fast = _ALREADY_CANONICAL.get(datatype)
     if fast is not None and fast(lexical):
         return term
-    return _canonical_typed(lexical, datatype)
+    return _canonical_typed(term, lexical, datatype)
 
 
 def canonical_triples(triples: Iterable[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
