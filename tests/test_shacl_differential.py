@@ -2,14 +2,15 @@
 
 Graphs come from ``shacl_strategies`` (non-canonical literals, blank nodes, duplicate values,
 several records per graph, missing and extra properties, wrong datatypes, colliding positions).
-pySHACL gets each graph as rdflib terms (``Literal(lexical, datatype=…)``, as rdflib's parser makes
-them; blank node ids kept so findings can be compared); the engine gets the term strings. Findings must be identical per (focus node, path, constraint component, severity,
-value, source shape) as multisets, and, for the project's shapes (all with ``sh:message``), in
-their messages too. A graph pySHACL cannot validate (a blank node under ``sh:lessThan``) must
-stop the engine as well.
+pySHACL gets each graph as rdflib terms (``Literal(lexical, datatype=...)``, as rdflib's parser
+makes them; blank node ids kept, and blank nodes compared by their description because pySHACL
+validates a copy); the engine gets the term strings, and the rdflib graph. Findings must be
+identical per (focus node, path, constraint component, severity, value, source shape) as
+multisets, and for the project's shapes (all with ``sh:message``) in their messages too. A graph
+pySHACL cannot validate (a blank node under ``sh:lessThan``) must stop the engine as well.
 
 Examples per test: the ``SCHOLARKG_HYPOTHESIS_PROFILE`` environment variable picks ``default``
-(a couple of minutes for the whole file) or ``thorough`` (ten times as many).
+(derandomized, about a minute) or ``thorough`` (ten times as many, random).
 """
 
 from __future__ import annotations
