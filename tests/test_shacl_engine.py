@@ -249,3 +249,27 @@ def test_memoised_parse_patches_no_class_and_restores_rdflib() -> None:
         assert SPARQLProcessor.query is original
     assert rdflib_plugin.get("sparql", Processor) is SPARQLProcessor
     assert SPARQLProcessor.query is original
+
+
+def test_rdflib_operator_functions_are_still_where_the_engine_reads_them() -> None:
+    """The one private rdflib API (scholarkg.shacl.rdflib_private) under the pinned rdflib."""
+    from rdflib.plugins.sparql import operators, prepareQuery
+
+    from scholarkg.shacl.rdflib_private import Expr, operator_function
+
+    query = prepareQuery("SELECT ?x WHERE { ?x ?p ?o FILTER (STRLEN(STR(?o)) > 1) }")
+    found: dict[str, object] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, Expr):
+            found[node.name] = operator_function(node)
+        if isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(query.algebra)
+    assert found["Builtin_STRLEN"] is operators.Builtin_STRLEN
+    assert found["Builtin_STR"] is operators.Builtin_STR

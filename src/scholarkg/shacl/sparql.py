@@ -17,11 +17,11 @@ from typing import Any
 
 from rdflib import BNode, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import SPARQLError
 
 from scholarkg.shacl.expressions import Err, Solution, Unsupported, compile_expr, ebv
 from scholarkg.shacl.index import View
+from scholarkg.shacl.rdflib_private import CompValue
 from scholarkg.shacl.terms import from_rdflib
 
 __all__ = ["Select", "Unsupported", "compile_pattern"]
