@@ -11,6 +11,7 @@ pySHACL itself and counted in ``stats["pyshacl"]``.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable
 
@@ -66,6 +67,10 @@ class Engine:
         self._footprint: set[str] = set()
         self._prepare_ontology_focus()
         self._index_targets()
+        # rdflib's SPARQL parser (pyparsing) leaves reference cycles that hold the frames of
+        # whoever compiled the shapes, and with them the caller's objects (an open store, say):
+        # free them now rather than at some later collection.
+        gc.collect()
 
     @property
     def fallback(self) -> str | None:
