@@ -77,7 +77,8 @@ def compare(
     except Exception as exc:  # pySHACL stops on values it cannot judge: so must the engine
         with pytest.raises(ShaclRuntimeError):
             engine.check(triples)
-        assert "compare" in str(exc) or "BlankNode" in str(exc), exc
+        # pySHACL's own error for a blank node, or Python's for two literals it cannot order
+        assert isinstance(exc, TypeError) or "BlankNode" in str(exc), exc
         return
     expected = _keys(findings_of(report), report, messages)
     assert_same(expected, _keys(engine.check(triples), graph, messages))
