@@ -49,12 +49,17 @@ def numbers(draw: st.DrawFn) -> str:
     return lit(draw(INTEGERS), XSD + draw(NUMBER_TYPES))
 
 
+# For ordering comparisons: xsd:token and xsd:normalizedString written with extra spaces are the
+# second defined difference (their rdflib *value* keeps the written form; see shacl/terms.py).
+ORDERED_STRING_TYPES = st.sampled_from([None, "string", "integer"])
+
+
 @st.composite
-def strings(draw: st.DrawFn) -> str:
+def strings(draw: st.DrawFn, types: st.SearchStrategy[str | None] = STRING_TYPES) -> str:
     lang = draw(LANGS) if draw(st.booleans()) else None
     if lang:
         return lit(draw(STRINGS), lang=lang)
-    kind = draw(STRING_TYPES)
+    kind = draw(types)
     return lit(draw(STRINGS), None if kind is None else XSD + kind)
 
 
@@ -140,7 +145,7 @@ def generic_graph(draw: st.DrawFn) -> list[Triple]:
         out += [(t, f"<{EX}part>", v) for v in some(draw, st.sampled_from(others), 3)]
         out += [(t, f"<{EX}next>", v) for v in some(draw, st.sampled_from(others), 1)]
         out += [(t, f"<{EX}size>", v) for v in some(draw, numbers())]
-        ranged = st.one_of(numbers(), dates(), strings(), st.just(f"<{EX}iri>"))
+        ranged = st.one_of(numbers(), dates(), strings(ORDERED_STRING_TYPES), st.just(f"<{EX}iri>"))
         for p in ("start", "end", "limit"):
             out += [(t, f"<{EX}{p}>", v) for v in some(draw, ranged, 1)]
         out += [(t, f"<{EX}label>", v) for v in some(draw, strings(), 3)]

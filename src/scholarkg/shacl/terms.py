@@ -18,6 +18,12 @@ equality differs: rdflib holds ``"TRUE"`` equal to ``"true"``, the engine does n
 ``sh:hasValue``, ``sh:equals`` on such a value; the graph already fails ``sh:datatype`` if its
 shapes check the datatype). An rdflib graph handed to the engine has lost the written form
 already, so there such a literal is its rewritten, valid value (pySHACL would still flag it).
+
+A second one: rdflib normalises the whitespace of an ``xsd:token`` / ``xsd:normalizedString``
+lexical form but keeps the written form as the literal's Python *value*. The engine holds only
+the normalised form (so equality, ``sh:pattern`` and lengths are rdflib's), hence ordering
+comparisons (``sh:lessThan``, ``sh:minInclusive`` …) of such a value use the normalised string
+where pySHACL uses the written one.
 """
 
 from __future__ import annotations
