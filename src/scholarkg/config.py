@@ -102,6 +102,13 @@ class RunnerConfig:
 
 
 @dataclass(frozen=True)
+class ShaclConfig:
+    """The SHACL gate: what to do with shapes the engine does not implement."""
+
+    fallback: str = "error"  # error: start-up error | pyshacl: those graphs go to pySHACL
+
+
+@dataclass(frozen=True)
 class ScheduleConfig:
     """One deployment: a flow on a cron schedule with its parameters."""
 
@@ -131,6 +138,7 @@ class Config:
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     schedules: tuple[ScheduleConfig, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    shacl: ShaclConfig = field(default_factory=ShaclConfig)
 
     @property
     def raw_dir(self) -> Path:
@@ -200,7 +208,9 @@ _SECTIONS: dict[str, set[str]] = {
     "people": {"merge", "split"},
     "runner": {"kind", "max_workers", "dask_address"},
     "schedules": set(),
+    "shacl": {"fallback"},
 }
+SHACL_FALLBACKS = ("error", "pyshacl")
 RUNNER_KINDS = ("threads", "dask")
 FLOWS = ("build_kg", "harvest_arxiv", "load_snapshot")
 _SCHEDULE_KEYS = {"flow", "cron", "timezone", "parameters"}
@@ -339,6 +349,7 @@ def load_config(path: Path | None = None) -> Config:
         runner=_runner_config(raw, where),
         schedules=_schedules(raw.get("schedules", {}), where),
         limits=_limits(raw, where),
+        shacl=_shacl_config(raw, where),
     )
 
 
@@ -356,6 +367,15 @@ def _limits(raw: Mapping[str, Any], where: Path) -> Limits:
         kind = float if spec.type == "float" else int
         values[spec.name] = _positive(raw, "limits", spec.name, kind, where)
     return Limits(**values)
+
+
+def _shacl_config(raw: Mapping[str, Any], where: Path) -> ShaclConfig:
+    fallback = _get(raw, "shacl", "fallback", str, where)
+    if fallback not in SHACL_FALLBACKS:
+        raise ConfigError(
+            f"{where}: [shacl] fallback must be one of {list(SHACL_FALLBACKS)}, got {fallback!r}"
+        )
+    return ShaclConfig(fallback)
 
 
 def _runner_config(raw: Mapping[str, Any], where: Path) -> RunnerConfig:

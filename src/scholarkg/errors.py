@@ -69,3 +69,24 @@ class LimitExceeded(ScholarKGError, ValueError):
         super().__init__(
             f"{what}: over {key} = {shown}; raise it in your config if this is genuine"
         )
+
+
+class ShapesError(ConfigError):
+    """The SHACL shapes cannot be used as written (a malformed shape or constraint)."""
+
+
+class UnsupportedShape(ShapesError):
+    """A shape uses a SHACL feature the engine does not implement (and no fallback is allowed)."""
+
+    def __init__(self, shape: str, component: str, detail: str = "") -> None:
+        self.shape = shape
+        self.component = component
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"SHACL shape {shape}: {component} is not supported by the SHACL engine{extra}; "
+            'set [shacl] fallback = "pyshacl" to validate such shapes with pySHACL'
+        )
+
+
+class ShaclRuntimeError(ScholarKGError):
+    """A value the SHACL constraint cannot judge (pySHACL stops on it too), named with its shape."""

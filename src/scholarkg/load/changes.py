@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-Triple = tuple[str, str, str]
+from scholarkg.transform import Triple
 
 
 @dataclass(frozen=True)

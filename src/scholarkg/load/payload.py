@@ -16,11 +16,11 @@ from rdflib import RDF, Literal
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from scholarkg.iris import SKG
+from scholarkg.transform import Triple
 from scholarkg.transform.emit import escape_literal
 from scholarkg.transform.terms import source_iri
 from scholarkg.validate import Finding
 
-Triple = tuple[str, str, str]
 SH = "http://www.w3.org/ns/shacl#"
 _SEVERITY = {"Violation": SH + "Violation", "Warning": SH + "Warning", "Info": SH + "Info"}
 

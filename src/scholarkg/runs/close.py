@@ -110,6 +110,7 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
     time), graphs already written stay, every identity decision is kept (persons whose graphs
     were not written yet stay due for the next run), nothing is published; the report says so."""
     report = ctx.report
+    ctx.count_pyshacl_graphs()
     report.interrupted = str(exc)
     loading.abort()
     with contextlib.suppress(ScholarKGError):
@@ -123,6 +124,7 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
 def close_run(ctx: RunContext, loading: Loading) -> None:
     """Finish loading, then everything a run does once (see the module doc)."""
     report = ctx.report
+    ctx.count_pyshacl_graphs()
     with report.timed("load"):
         loading.close()
     if report.store_error is None:

@@ -24,6 +24,7 @@ from scholarkg.load.manifest import Manifest, store_key
 from scholarkg.load.outbox import DeadLetters, Outbox
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
+from scholarkg.runs import gating
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -85,8 +86,15 @@ class RunContext:
         self._index: TitleIndex | None = None
 
     def __enter__(self) -> RunContext:
+        gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
+        self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()
         return self
+
+    def count_pyshacl_graphs(self) -> None:
+        """Add the graphs this process validated with pySHACL to the report."""
+        self.report.pyshacl_graphs += gating.pyshacl_graphs() - self._pyshacl_before
+        self._pyshacl_before = gating.pyshacl_graphs()
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

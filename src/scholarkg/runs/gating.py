@@ -10,23 +10,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
 from pathlib import Path
 
-from scholarkg.bulk.gate import FastGate
-from scholarkg.load.payload import GraphPayload, Triple, make_payload
-from scholarkg.transform import EmittedGraph
+from scholarkg import validate
+from scholarkg.load.payload import GraphPayload, make_payload
+from scholarkg.transform import EmittedGraph, Triple
 from scholarkg.validate import Finding
 
 
-@lru_cache(maxsize=1)
-def shared_gate() -> FastGate:
-    """The compiled gate of this process (shapes and ontology read once)."""
-    return FastGate()
+def start_gate(fallback: str) -> None:
+    """Compile this process's gate now, with ``[shacl] fallback``: a shape the engine cannot
+    compile is an error naming it, at the start of the run rather than at its first graph."""
+    validate.configure(fallback)
+    validate.gate()
+
+
+def pyshacl_graphs() -> int:
+    """Graphs this process sent to pySHACL so far (unsupported shapes, opted in)."""
+    return validate.fallback_graphs()
 
 
 def check(triples: Iterable[Triple]) -> tuple[Finding, ...]:
-    return shared_gate().check(list(triples))
+    return validate.check(list(triples))
 
 
 def violations(findings: Iterable[Finding]) -> list[Finding]:

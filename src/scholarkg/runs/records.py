@@ -53,6 +53,7 @@ class ChunkResult:
     rejected: list[str] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
     findings: list[dict[str, str | None]] = field(default_factory=list)
+    pyshacl_graphs: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> ChunkCounts:
@@ -74,6 +75,7 @@ class WorkerSetup:
     iri_base: str
     quarantine_dir: str
     limits: Limits = DEFAULT_LIMITS
+    shacl_fallback: str = "error"
 
 
 _SETUP: WorkerSetup | None = None
@@ -84,7 +86,7 @@ def start_worker(setup: WorkerSetup) -> None:
     global _SETUP
     die_with_parent()  # a killed run takes its workers with it
     _SETUP = setup
-    gating.shared_gate()
+    gating.start_gate(setup.shacl_fallback)
 
 
 def _index_entry(record: ArxivRecord) -> ArxivRecord:
@@ -97,6 +99,7 @@ def _gate_records(
     minter = Minter(setup.iri_base)
     out = NTriplesEmitter()
     clock = time.process_time
+    before = gating.pyshacl_graphs()
     for number, record in numbered:
         result.records += 1
         started = clock()
@@ -123,6 +126,8 @@ def _gate_records(
         result.payloads.append(payload)
         result.mentions.append(arxiv_mentions(record, minter))
         result.titles.append(_index_entry(record))
+    if _SETUP is not None:  # a worker process: the run's process counts its own gate
+        result.pyshacl_graphs += gating.pyshacl_graphs() - before
     return result
 
 
@@ -179,7 +184,9 @@ class Ingest:
         self.ctx = ctx
         self.loading = loading
         config = ctx.config
-        self.setup = WorkerSetup(config.iri_base, str(config.quarantine_dir), config.limits)
+        self.setup = WorkerSetup(
+            config.iri_base, str(config.quarantine_dir), config.limits, config.shacl.fallback
+        )
         self.pool = (
             ProcessPoolExecutor(workers, get_context("spawn"), start_worker, (self.setup,))
             if workers
@@ -239,6 +246,7 @@ class Ingest:
         report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]
         report.findings += result.findings
         report.triples_gated += sum(p.triples for p in result.payloads)
+        report.pyshacl_graphs += result.pyshacl_graphs
         self.loading.add(result.payloads, key, result.counts())
 
     def close(self) -> None:

@@ -39,6 +39,7 @@ class RunReport:
     quarantined: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     triples_gated: int = 0
+    pyshacl_graphs: int = 0  # validated by pySHACL: unsupported shapes, [shacl] fallback
     findings: list[dict[str, str | None]] = field(default_factory=list)
     listing_findings: list[str] = field(default_factory=list)
     consistency: list[str] = field(default_factory=list)
@@ -149,6 +150,11 @@ class RunReport:
             f"validation: {self.triples_gated} triples passed the gate; "
             f"{counts['Violation']} violations, {counts['Warning']} warnings, "
             f"{counts['Info']} infos"
+            + (
+                f"; {self.pyshacl_graphs} graphs validated by pySHACL ([shacl] fallback)"
+                if self.pyshacl_graphs
+                else ""
+            )
         )
         lines.append(
             f"identity: {self.persons_new} new persons, {len(self.identity_events)} merges or "

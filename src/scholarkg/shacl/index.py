@@ -1,19 +1,21 @@
 """A small in-memory triple index over term strings, overlaid on the ontology's mix-in triples.
 
 pySHACL (``ont_graph``, ``inference="none"``) validates the data graph *plus* the RDFS/OWL axioms
-and named individuals it copies from the ontology (``pyshacl.rdfutil.inoculate``). Those copied
-triples do not depend on the data, so they are computed once (:class:`Ontology`) and every
-lookup here answers for the union of the graph's own triples and them.
+and named individuals it copies from the ontology. Those copied triples do not depend on the data,
+so they are computed once (:class:`Ontology`, by pySHACL's public ``validate`` run in place on an
+empty graph, which leaves exactly its mix-in there) and every lookup here answers for the union of
+the graph's own triples and them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
-from pyshacl.rdfutil.inoculate import inoculate
+from pyshacl import validate as pyshacl_validate
 from rdflib import RDF, RDFS, Graph
 
-from scholarkg.bulk.terms import from_rdflib
+from scholarkg.shacl.terms import from_rdflib
 
 Triple = tuple[str, str, str]
 TYPE = "<" + str(RDF.type) + ">"
@@ -68,12 +70,18 @@ def _closure(edges: dict[str, set[str]], start: str) -> set[str]:
     return seen
 
 
+def ontology_mix_in(ontology: Graph) -> Graph:
+    """The triples pySHACL adds to a data graph from ``ont_graph`` (``inference="none"``)."""
+    mixed = Graph()
+    pyshacl_validate(mixed, shacl_graph=Graph(), ont_graph=ontology, inference="none", inplace=True)
+    return mixed
+
+
 class Ontology:
     """The triples pySHACL mixes into every data graph, with class hierarchies precomputed."""
 
     def __init__(self, ontology: Graph) -> None:
-        mixed = Graph()
-        inoculate(mixed, ontology)  # type: ignore[arg-type]  # a Graph is a DataGraph
+        mixed = ontology_mix_in(ontology)
         self.triples = Triples(
             (from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in mixed
         )
@@ -97,10 +105,12 @@ def class_edges(triples: Iterable[Triple]) -> tuple[dict[str, set[str]], dict[st
 class View:
     """One graph's triples as pySHACL sees them: its own plus the ontology mix-in."""
 
-    __slots__ = ("_down", "_sub", "_super", "_up", "data", "ont", "ont_nodes")
+    __slots__ = ("_down", "_stats", "_sub", "_super", "_up", "data", "ont", "ont_nodes", "plans")
 
     def __init__(self, data: Triples, ont: Ontology) -> None:
         self.data = data
+        self.plans: dict[object, Any] = {}  # SPARQL join orders chosen for this graph
+        self._stats: dict[str, tuple[int, int, int]] = {}
         self.ont = ont.triples
         self.ont_nodes = ont.nodes
         if SUBCLASS in data.pos:  # the graph states class axioms of its own: slow path
@@ -144,6 +154,16 @@ class View:
             for s in subs:
                 found[(s, o)] = None
         return list(found)
+
+    def predicate_stats(self, p: str) -> tuple[int, int, int]:
+        """(triples, distinct subjects, distinct objects) of predicate ``p``, at least 1 each."""
+        found = self._stats.get(p)
+        if found is None:
+            by_o = self.data.pos.get(p, {})
+            triples = sum(len(subjects) for subjects in by_o.values())
+            subjects = len({s for group in by_o.values() for s in group})
+            found = self._stats[p] = (max(triples, 1), max(subjects, 1), max(len(by_o), 1))
+        return found
 
     def contains(self, s: str, p: str, o: str) -> bool:
         return o in self.objects(s, p)

@@ -2,7 +2,8 @@
 
 The query text is the one pySHACL runs (prefixes applied, ``$PATH`` substituted); rdflib parses
 and translates it once. The algebra is then evaluated here with rdflib's semantics: basic graph
-patterns (joined in the cheapest order, which cannot change the solution multiset), FILTER (an
+patterns (joined in the cheapest order for the graph at hand, which cannot change the solution
+multiset), FILTER (an
 error is false), BIND, NOT EXISTS, Join and projection. Common expressions on IRIs and simple
 literals are evaluated natively; any other operator is handed, with its evaluated arguments, to
 the very rdflib function pySHACL would have used. Anything beyond that raises
@@ -16,12 +17,12 @@ from typing import Any
 
 from rdflib import BNode, Variable
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from scholarkg.bulk.expressions import Err, Solution, Unsupported, compile_expr, ebv
-from scholarkg.bulk.index import View
-from scholarkg.bulk.terms import from_rdflib
+from scholarkg.shacl.expressions import Err, Solution, Unsupported, compile_expr, ebv
+from scholarkg.shacl.index import View
+from scholarkg.shacl.rdflib_private import CompValue
+from scholarkg.shacl.terms import from_rdflib
 
 __all__ = ["Select", "Unsupported", "compile_pattern"]
 Pattern = Callable[[View, Solution], Iterator[Solution]]
@@ -40,33 +41,47 @@ Triple = tuple[Slot, Slot, Slot]
 CHECK, OBJECTS, SUBJECTS, PAIRS = range(4)
 
 
-def _plan(triples: list[Triple], bound: frozenset[str]) -> list[tuple[int, Triple]]:
-    """A join order: known subject and object first, then known object, then known subject.
+def _cost(view: View, mode: int, p: str) -> float:
+    """Expected rows one lookup of predicate ``p`` yields in ``mode`` (from the graph's index)."""
+    if mode == CHECK:
+        return 0.5
+    triples, subjects, objects = view.predicate_stats(p)
+    if mode == OBJECTS:  # subject known: objects per subject
+        return triples / subjects
+    if mode == SUBJECTS:  # object known: subjects per object
+        return triples / objects
+    return float(triples) + 1.0  # nothing known: every pair
 
-    (The order cannot change the solutions, only the work: an object known from an earlier
-    pattern, like a position shared by two authorships, is the selective side.)
+
+def _mode(pattern: Triple, known: set[str]) -> int:
+    (svar, s), _, (ovar, o) = pattern
+    s_known, o_known = not svar or s in known, not ovar or o in known
+    mode = CHECK if s_known and o_known else SUBJECTS if o_known else OBJECTS if s_known else PAIRS
+    if svar and ovar and s == o and mode != CHECK:
+        mode = PAIRS  # ?x p ?x: matched on pairs, filtered below
+    return mode
+
+
+def plan(view: View, triples: list[Triple], bound: frozenset[str]) -> list[tuple[int, Triple]]:
+    """A join order: greedily the pattern whose lookup yields the fewest rows in this graph.
+
+    The order cannot change the solutions, only the work. Costs come from the graph's own
+    counts per predicate, so a lookup that fans out with the graph's size (every authorship at
+    position 1, in a graph of many papers) comes after the ones that stay small (the
+    authorships of one paper).
     """
     known = set(bound)
     left = list(triples)
-    plan = []
+    chosen = []
     while left:
 
-        def rank(i: int) -> tuple[int, int]:
-            (svar, s), _, (ovar, o) = left[i]
-            s_known, o_known = not svar or s in known, not ovar or o in known
-            return (0 if s_known and o_known else 1 if o_known else 2 if s_known else 3), i
+        def cost(i: int) -> tuple[float, int]:
+            return _cost(view, _mode(left[i], known), left[i][1][1]), i
 
-        pattern = left.pop(min(range(len(left)), key=rank))
-        (svar, s), _, (ovar, o) = pattern
-        s_known, o_known = not svar or s in known, not ovar or o in known
-        mode = (
-            CHECK if s_known and o_known else SUBJECTS if o_known else OBJECTS if s_known else PAIRS
-        )
-        if svar and ovar and s == o and mode != CHECK:
-            mode = PAIRS  # ?x p ?x: matched on pairs, filtered below
-        plan.append((mode, pattern))
+        pattern = left.pop(min(range(len(left)), key=cost))
+        chosen.append((_mode(pattern, known), pattern))
         known.update(name for is_var, name in (pattern[0], pattern[2]) if is_var)
-    return plan
+    return chosen
 
 
 def _run(view: View, plan: list[tuple[int, Triple]], i: int, sol: Solution) -> Iterator[Solution]:
@@ -101,14 +116,13 @@ def _run(view: View, plan: list[tuple[int, Triple]], i: int, sol: Solution) -> I
 
 def _bgp(triples: list[Triple]) -> Pattern:
     """Match a basic graph pattern with a join order planned per set of bound variables."""
-    plans: dict[frozenset[str], list[tuple[int, Triple]]] = {}
 
     def match(view: View, sol: Solution) -> Iterator[Solution]:
-        key = frozenset(sol)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = _plan(triples, key)
-        return _run(view, plan, 0, sol)
+        key = (id(triples), frozenset(sol))  # plans are kept per graph: its counts decide them
+        chosen = view.plans.get(key)
+        if chosen is None:
+            chosen = view.plans[key] = plan(view, triples, key[1])
+        return _run(view, chosen, 0, sol)
 
     return match
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.plugins.sparql.operators import EBV
-from rdflib.plugins.sparql.parserutils import Expr
 from rdflib.plugins.sparql.sparql import SPARQLError
 
-from scholarkg.bulk.index import View
-from scholarkg.bulk.terms import from_rdflib, literal_parts, to_rdflib
+from scholarkg.shacl.index import View
+from scholarkg.shacl.rdflib_private import Expr, operator_function
+from scholarkg.shacl.terms import from_rdflib, literal_parts, to_rdflib
 from scholarkg.transform.emit import escape_literal
 
 Solution = dict[str, str]
@@ -142,7 +142,7 @@ def compile_expr(node: Any, compile_pattern: Callable[[Any], Pattern]) -> Fn:
 
         return exists
     children = {k: _child(getattr(node, k), compile_pattern) for k in node if k != "_vars"}
-    func = node._evalfn.__func__ if node._evalfn is not None else None
+    func = operator_function(node)
     if func is None:
         raise Unsupported(f"no evaluator for {name}")
 

@@ -14,18 +14,25 @@ from typing import Any
 
 from rdflib import Graph
 
-from scholarkg.bulk.index import View
-from scholarkg.bulk.shapes import Shape, SparqlCheck
-from scholarkg.bulk.terms import from_rdflib, text, to_rdflib
+from scholarkg.errors import ShaclRuntimeError
+from scholarkg.shacl.expressions import Unsupported
+from scholarkg.shacl.index import View
+from scholarkg.shacl.sparql_constraint import COMPONENT, SparqlCheck
+from scholarkg.shacl.terms import from_rdflib, text, to_rdflib
 
-Result = tuple[str, str, str | None, str, str, str | None]
+# (shape, focus, component IRI, value, result path term, messages, source constraint):
+# a result path or messages of None are the shape's own.
+Result = tuple[Any, str, str, str | None, str | None, tuple[str, ...] | None, Any]
 Row = dict[str, str]
 
 
 def _format(message: str, bound: dict[str, str]) -> str:
     """pySHACL's ``_format_sparql_based_result_message``, on term strings."""
-    for var, val in bound.items():
-        message = re.sub(f"{{[?$]{var}}}", text(val), message)
+    try:
+        for var, val in bound.items():
+            message = re.sub(f"{{[?$]{var}}}", text(val), message)
+    except re.error as exc:  # pySHACL's re.sub fails on the same value
+        raise ShaclRuntimeError(f"cannot template SPARQL message {message!r}: {exc}") from exc
     return message
 
 
@@ -42,13 +49,16 @@ class QueryResults:
     def rows(self, view: View, query: SparqlCheck, bindings: dict[str, str]) -> list[Row]:
         select = query.select
         if select is not None:
-            if not (select.per_graph and query.binds_this):
-                return select.rows(view, bindings)
-            grouped = self._graph_rows.get(id(query))
-            if grouped is None:
-                base = {k: v for k, v in bindings.items() if k != "this"}
-                grouped = self._graph_rows[id(query)] = select.rows_by_this(view, base)
-            return grouped.get(bindings["this"], [])
+            try:
+                if not (select.per_graph and query.binds_this):
+                    return select.rows(view, bindings)
+                grouped = self._graph_rows.get(id(query))
+                if grouped is None:
+                    base = {k: v for k, v in bindings.items() if k != "this"}
+                    grouped = self._graph_rows[id(query)] = select.rows_by_this(view, base)
+                return grouped.get(bindings["this"], [])
+            except Unsupported:  # a value the compiled fragment does not evaluate: rdflib does
+                pass
         self.stats["rdflib_queries"] += 1  # outside the compiled fragment: rdflib runs it
         graph = Graph()
         for triples in (view.data, view.ont):
@@ -61,7 +71,7 @@ class QueryResults:
         ]
 
     def run(
-        self, view: View, shape: Shape, query: SparqlCheck, focus: str, out: list[Result]
+        self, view: View, shape: Any, query: SparqlCheck, focus: str, out: list[Result]
     ) -> None:
         """pySHACL's ``_evaluate_sparql_constraint`` and ``_validate_sparql_query``."""
         bindings = {"this": focus} if query.binds_this else {}
@@ -94,7 +104,7 @@ class QueryResults:
 
 
 def _result(
-    shape: Shape,
+    shape: Any,
     query: SparqlCheck,
     focus: str,
     value: str | None,
@@ -104,5 +114,4 @@ def _result(
 ) -> None:
     messages = {_format(str(m.value), bound) for m in query.messages if m not in shape.messages}
     messages.update(_format(str(m.value), bound) for m in shape.messages)
-    path_text = text(path) if path is not None else shape.path_text
-    out.append((shape.severity, focus, path_text, "; ".join(sorted(messages)), shape.text, value))
+    out.append((shape, focus, COMPONENT, value, path, tuple(sorted(messages)), query.node))
