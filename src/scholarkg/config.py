@@ -12,7 +12,7 @@ from typing import Any
 
 from scholarkg.errors import ConfigError
 from scholarkg.limits import Limits
-from scholarkg.resources import project_root
+from scholarkg.resources import default_config_path
 from scholarkg.store.base import GraphStore
 from scholarkg.store.factory import STORE_KINDS, open_store
 
@@ -216,10 +216,6 @@ FLOWS = ("build_kg", "harvest_arxiv", "load_snapshot")
 _SCHEDULE_KEYS = {"flow", "cron", "timezone", "parameters"}
 
 
-def default_config_path() -> Path:
-    return project_root() / "config" / "default.toml"
-
-
 def _check_keys(raw: Mapping[str, Any], where: Path) -> None:
     for section, values in raw.items():
         if section not in _SECTIONS:
@@ -292,7 +288,7 @@ def _absolutise(raw: dict[str, Any], base: Path) -> dict[str, Any]:
 def load_config(path: Path | None = None) -> Config:
     """Load the defaults, overlay ``path`` (if given), apply environment overrides, check."""
     default_path = default_config_path()
-    raw = _absolutise(_read_toml(default_path), default_path.parent)
+    raw = _absolutise(_read_toml(default_path), Path.cwd())  # the defaults: where we run
     _check_keys(raw, default_path)
     where = default_path
     if path is not None and Path(path).resolve() != default_path.resolve():

@@ -1,4 +1,11 @@
-"""Locate and load the project's ontology and SHACL shapes."""
+"""Locate and load the project's data files: ontology, SHACL shapes, saved queries, defaults.
+
+They ship inside the package (``scholarkg/_data/…`` in a wheel, mapped from the top-level
+``ontology/``, ``shapes/``, ``queries/`` and ``config/`` folders by ``pyproject.toml``), so an
+installed scholarkg works from any directory. In a source checkout (an editable install) the
+top-level folders are read directly. ``SCHOLARKG_HOME`` points both elsewhere (a folder holding
+those four).
+"""
 
 from __future__ import annotations
 
@@ -11,39 +18,48 @@ from rdflib import Graph
 from scholarkg.errors import ConfigError
 
 ONTOLOGY_FILES = ("scholarkg.ttl", "arxiv-categories.ttl")
+DATA_FOLDERS = ("ontology", "shapes", "queries", "config")
+_PACKAGE = Path(__file__).resolve().parent
 
 
-def project_root() -> Path:
-    """The directory holding ``ontology/`` and ``shapes/``.
-
-    ``SCHOLARKG_HOME`` wins; otherwise the nearest parent of this package (a source checkout or
-    an editable install) or of the working directory with ``ontology/`` and ``config/default.toml``.
-    """
+def _home() -> Path:
+    """The folder holding ``ontology/``, ``shapes/``, ``queries/`` and ``config/``."""
     env = os.environ.get("SCHOLARKG_HOME")
     if env:
         return Path(env)
-    for start in (Path(__file__).resolve(), Path.cwd().resolve()):
-        for candidate in (start, *start.parents):
-            if (candidate / "ontology").is_dir() and (
-                candidate / "config" / "default.toml"
-            ).is_file():
-                return candidate
+    bundled = _PACKAGE / "_data"
+    if (bundled / "config" / "default.toml").is_file():
+        return bundled  # an installed wheel
+    checkout = _PACKAGE.parents[1]  # src/scholarkg → the checkout
+    if (checkout / "config" / "default.toml").is_file():
+        return checkout
     raise ConfigError(
-        "cannot find ontology/ and config/default.toml: run from a scholarkg checkout "
-        "or set SCHOLARKG_HOME"
+        f"scholarkg's data files are missing: neither {bundled} nor {checkout} holds "
+        "config/default.toml (reinstall scholarkg, or set SCHOLARKG_HOME)"
     )
 
 
+def data_folder(name: str) -> Path:
+    """One of :data:`DATA_FOLDERS`."""
+    if name not in DATA_FOLDERS:
+        raise ValueError(f"no data folder {name!r}")
+    return _home() / name
+
+
 def ontology_dir() -> Path:
-    return project_root() / "ontology"
+    return data_folder("ontology")
 
 
 def shapes_dir() -> Path:
-    return project_root() / "shapes"
+    return data_folder("shapes")
 
 
 def queries_dir() -> Path:
-    return project_root() / "queries"
+    return data_folder("queries")
+
+
+def default_config_path() -> Path:
+    return data_folder("config") / "default.toml"
 
 
 def _parse_files(paths: list[Path]) -> Graph:

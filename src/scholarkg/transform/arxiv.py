@@ -1,8 +1,8 @@
 """arXiv record → RDF: one named graph per e-print, keyed by arXiv id without version.
 
 :func:`emit_arxiv` is the mapping, written once against :class:`~scholarkg.transform.emit.Emitter`;
-:func:`arxiv_graph` runs it into an rdflib graph, the bulk path (``scholarkg.bulk``) into
-N-Triples term strings.
+:func:`arxiv_graph` runs it into an rdflib graph (tests, the differential SHACL checks), the
+pipeline (:mod:`scholarkg.runs.records`) into N-Triples term strings.
 """
 
 from __future__ import annotations

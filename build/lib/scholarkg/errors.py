@@ -1,0 +1,92 @@
+"""One exception tree for scholarkg; every message names its source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+class ScholarKGError(Exception):
+    """Base class of every error scholarkg raises on purpose."""
+
+
+class ConfigError(ScholarKGError):
+    """A configuration file or value is missing or invalid."""
+
+
+class ExtractError(ScholarKGError):
+    """A source could not be fetched or read (network, HTTP status, file access)."""
+
+    def __init__(self, source: str, message: str, *, status: int | None = None) -> None:
+        self.source = source
+        self.status = status
+        super().__init__(f"{source}: {message}")
+
+
+class ParseError(ScholarKGError):
+    """A source was fetched but its content is not what it should be."""
+
+    def __init__(self, source: str, message: str, *, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class ValidationFailed(ScholarKGError):
+    """A graph did not conform to the SHACL shapes (violations found)."""
+
+    def __init__(self, graph: str, report: Any, *, quarantined_to: Path | None = None) -> None:
+        self.graph = graph
+        self.report = report
+        self.quarantined_to = quarantined_to
+        super().__init__(f"{graph}: SHACL violations; graph quarantined to {quarantined_to}")
+
+
+class LoadError(ScholarKGError):
+    """The triple store refused, was unreachable or was locked."""
+
+
+class ExportError(ScholarKGError):
+    """A dump could not be read from the store or written to disk."""
+
+
+class QueryError(ScholarKGError):
+    """A SPARQL query could not be read or run."""
+
+
+class LimitExceeded(ScholarKGError, ValueError):
+    """A value, record, page or run went past a configured limit (``[limits]``, ``[http]``).
+
+    The message names the limit and how to raise it. It is a ValueError too, so the readers
+    that quarantine unreadable records quarantine an oversize one the same way.
+    """
+
+    def __init__(self, what: str, key: str, limit: float) -> None:
+        self.key = key
+        self.limit = limit
+        shown = str(limit) if isinstance(limit, int) else f"{limit:g}"
+        super().__init__(
+            f"{what}: over {key} = {shown}; raise it in your config if this is genuine"
+        )
+
+
+class ShapesError(ConfigError):
+    """The SHACL shapes cannot be used as written (a malformed shape or constraint)."""
+
+
+class UnsupportedShape(ShapesError):
+    """A shape uses a SHACL feature the engine does not implement (and no fallback is allowed)."""
+
+    def __init__(self, shape: str, component: str, detail: str = "") -> None:
+        self.shape = shape
+        self.component = component
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"SHACL shape {shape}: {component} is not supported by the SHACL engine{extra}; "
+            'set [shacl] fallback = "pyshacl" to validate such shapes with pySHACL'
+        )
+
+
+class ShaclRuntimeError(ScholarKGError):
+    """A value the SHACL constraint cannot judge (pySHACL stops on it too), named with its shape."""

@@ -1,0 +1,293 @@
+"""Dump the store as N-Quads, TriG, Turtle or JSON-LD, with a ``sha256sum`` file beside it.
+
+Serialisation is streamed by Oxigraph (never through rdflib): an embedded store is dumped with
+:meth:`pyoxigraph.Store.dump` or by serialising its quad iterator; any other
+:class:`~scholarkg.store.base.GraphStore` is read with SPARQL (``SELECT`` quads or
+``CONSTRUCT`` triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
+``ttl``/``jsonld`` write the union of the named graphs as one graph, duplicates removed (or one
+graph). JSON-LD is Oxigraph's expanded form; compact it with ``docs/context.jsonld`` if needed.
+
+The dump is written to a temporary file in the target directory and renamed into place, then
+the checksum file likewise, so a failed export never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Generic, Protocol, TypeVar
+
+import pyoxigraph as ox
+from rdflib import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV
+
+from scholarkg.errors import ConfigError, ExportError, ScholarKGError
+from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
+from scholarkg.store.sparql_text import iri_ref
+
+_T = TypeVar("_T", ox.Quad, ox.Triple)
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    """An export format: Oxigraph format, extension, IANA media type; ``dataset``: named graphs
+    are kept (N-Quads, TriG), otherwise one graph is written (the union or the one asked for)."""
+
+    name: str
+    rdf_format: ox.RdfFormat
+    extension: str
+    media_type: str
+    title: str
+    dataset: bool
+
+
+FORMATS: Mapping[str, DumpFormat] = {
+    "nq": DumpFormat("nq", ox.RdfFormat.N_QUADS, ".nq", "application/n-quads", "N-Quads", True),
+    "trig": DumpFormat("trig", ox.RdfFormat.TRIG, ".trig", "application/trig", "TriG", True),
+    "ttl": DumpFormat("ttl", ox.RdfFormat.TURTLE, ".ttl", "text/turtle", "Turtle", False),
+    "jsonld": DumpFormat(
+        "jsonld", ox.RdfFormat.JSON_LD, ".jsonld", "application/ld+json", "JSON-LD", False
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A finished dump: where it is, its checksum file, how many quads/triples and its SHA-256."""
+
+    path: Path
+    sha256_path: Path
+    triples_or_quads: int
+    sha256: str
+    fmt: str
+    byte_size: int
+    graph: str | None = None
+
+    @property
+    def media_type(self) -> str:
+        return FORMATS[self.fmt].media_type
+
+
+class QueryableStore(Protocol):
+    """What :func:`export_dump` needs from a store (every GraphStore offers it)."""
+
+    def graph_names(self) -> set[str]: ...
+
+    def query(
+        self, sparql: str, *, union: bool = True
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+
+def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """Prefixes for Turtle/TriG output: the project's namespaces plus ``id:`` for ``base``."""
+    namespaces = {
+        "skg": SKG,
+        "cat": CATEGORY,
+        "foaf": FOAF,
+        "dcterms": DCTERMS,
+        "prov": PROV,
+        "fabio": FABIO,
+        "pro": PRO,
+        "bido": BIDO,
+        "org": ORG,
+        "schema": SCHEMA,
+        "skos": SKOS,
+        "owl": OWL,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "xsd": XSD,
+    }
+    return {"id": base, **{name: str(ns) for name, ns in namespaces.items()}}
+
+
+def dump_format(fmt: str) -> DumpFormat:
+    """The :class:`DumpFormat` called ``fmt``; :class:`ConfigError` for an unknown name."""
+    try:
+        return FORMATS[fmt]
+    except KeyError:
+        raise ConfigError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}") from None
+
+
+def default_filename(fmt: str, graph: str | None = None, stem: str = "scholarkg") -> str:
+    """A file name for a dump: ``scholarkg.nq``, or ``scholarkg-<hash>.ttl`` for one graph."""
+    suffix = dump_format(fmt).extension
+    if graph is None:
+        return f"{stem}{suffix}"
+    return f"{stem}-graph-{hashlib.sha256(graph.encode()).hexdigest()[:12]}{suffix}"
+
+
+class _Counted(Generic[_T]):
+    """Wraps an iterable and counts what passes through."""
+
+    def __init__(self, items: Iterable[_T]) -> None:
+        self._items: Iterable[_T] = items
+        self.count = 0
+
+    def __iter__(self) -> Iterator[_T]:
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+def _native(store: object) -> ox.Store | None:
+    """The pyoxigraph store inside an embedded store (streamed natively), else ``None``."""
+    inner = getattr(store, "native", None)
+    return inner if isinstance(inner, ox.Store) else None
+
+
+def _solutions(store: QueryableStore, sparql: str, *, union: bool) -> ox.QuerySolutions:
+    result = store.query(sparql, union=union)
+    if not isinstance(result, ox.QuerySolutions):
+        raise ExportError("the store did not answer a SELECT query with solutions")
+    return result
+
+
+def _count(store: QueryableStore, sparql: str) -> int:
+    for row in _solutions(store, sparql, union=False):
+        value = row["n"]
+        if isinstance(value, ox.Literal):
+            return int(value.value)
+    return 0
+
+
+def _quads(store: QueryableStore, graph: str | None) -> Iterable[ox.Quad]:
+    native = _native(store)
+    if native is not None:
+        name = None if graph is None else ox.NamedNode(graph)
+        return native.quads_for_pattern(None, None, None, name)
+    where = "GRAPH ?g { ?s ?p ?o }"
+    if graph is not None:
+        where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = {iri_ref(graph)})"
+    rows = _solutions(store, f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", union=False)
+    return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+
+
+def _triples(store: QueryableStore, graph: str | None) -> Iterable[ox.Triple]:
+    if graph is None:
+        # DISTINCT: a triple stated in several graphs appears once in the union. No ORDER BY:
+        # sorting is very slow in Oxigraph, and its index order already groups subjects.
+        sparql = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        result = store.query(sparql, union=True)
+    else:
+        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+        result = store.query(sparql, union=False)
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        raise ExportError("the store did not answer a CONSTRUCT query with triples")
+    return result
+
+
+def _write(
+    store: QueryableStore,
+    out: IO[bytes],
+    spec: DumpFormat,
+    graph: str | None,
+    prefixes: Mapping[str, str],
+) -> int:
+    """Serialise into ``out``; returns the number of quads (dataset formats) or triples."""
+    native = _native(store)
+    if native is not None and spec.dataset and graph is None:
+        native.dump(out, spec.rdf_format, prefixes=dict(prefixes))
+        return len(native)
+    if native is not None and not spec.dataset and graph is not None:
+        native.dump(out, spec.rdf_format, from_graph=ox.NamedNode(graph), prefixes=dict(prefixes))
+        return _count(
+            store,
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}",
+        )
+    if spec.dataset:
+        quads = _Counted(_quads(store, graph))
+        ox.serialize(quads, out, spec.rdf_format, prefixes=dict(prefixes))
+        return quads.count
+    triples = _Counted(_triples(store, graph))
+    ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))
+    return triples.count
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _temp_file(target: Path) -> tuple[int, Path]:
+    """A temporary file beside ``target``, world-readable like a published file (not 0600)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.fchmod(fd, 0o644)
+    return fd, Path(name)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file beside it and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = _temp_file(path)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        _remove([temp])
+        raise
+    return path
+
+
+def export_dump(
+    store: QueryableStore,
+    path: Path,
+    fmt: str,
+    graph: str | None = None,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+) -> ExportResult:
+    """Write the store (or named graph ``graph``) to ``path`` in ``fmt`` plus ``<path>.sha256``.
+
+    ``fmt`` is ``nq``, ``trig``, ``ttl`` or ``jsonld``. Raises :class:`ConfigError` for an
+    unknown format or a graph the store does not hold, :class:`ExportError` when reading or
+    writing fails (nothing is left behind then; an older file at ``path`` stays untouched).
+    """
+    spec = dump_format(fmt)
+    path = Path(path)
+    if graph is not None and graph not in store.graph_names():
+        raise ConfigError(f"graph <{graph}> is not in the store; nothing to export")
+    sha_path = path.with_name(path.name + ".sha256")
+    temps: list[Path] = []
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, dump_tmp = _temp_file(path)
+        temps.append(dump_tmp)
+        with os.fdopen(fd, "wb") as out:
+            count = _write(store, out, spec, graph, prefixes or default_prefixes())
+            out.flush()
+            os.fsync(out.fileno())
+        digest = file_sha256(dump_tmp)
+        size = dump_tmp.stat().st_size
+        fd, sha_tmp = _temp_file(sha_path)
+        temps.append(sha_tmp)
+        with os.fdopen(fd, "wb") as out:
+            out.write(f"{digest}  {path.name}\n".encode())
+        os.replace(dump_tmp, path)
+        os.replace(sha_tmp, sha_path)
+    except ScholarKGError:
+        _remove(temps)
+        raise
+    except (OSError, ValueError, SyntaxError, TypeError) as exc:
+        _remove(temps)
+        raise ExportError(f"{path}: export as {spec.title} failed: {exc}") from exc
+    except BaseException:
+        _remove(temps)
+        raise
+    return ExportResult(path, sha_path, count, digest, spec.name, size, graph)
+
+
+def _remove(paths: list[Path]) -> None:
+    for temp in paths:
+        with contextlib.suppress(OSError):
+            temp.unlink()

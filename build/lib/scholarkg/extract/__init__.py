@@ -1,0 +1,1 @@
+"""Extractors: fetch sources, archive their raw bytes, parse them into records."""

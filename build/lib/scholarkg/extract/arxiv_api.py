@@ -1,0 +1,279 @@
+"""arXiv API (``/api/query``) client: id lookups in batches, title search, paged search.
+
+Caps from the arXiv API user manual: at most 2000 results per request and 30000 per query
+(``start + max_results``). Requests go through :class:`HttpClient`, which spaces them (3 s by
+default, as the manual asks), retries and archives every body before it is parsed here.
+
+Empty-page policy: a page with no entries while ``totalResults`` says more remain is asked for
+again up to ``empty_page_retries`` times; if it stays empty, paging stops and the search returns
+a *partial* :class:`SearchResult` (``complete=False`` and ``problem`` naming the offset), keeping
+what was fetched. Callers that need all or nothing call :meth:`SearchResult.raise_if_incomplete`.
+Paging also stops, with a partial result saying why, when a page brings no record not seen before
+(a server repeating itself whatever ``totalResults`` claims), at ``[limits] search_max_pages``, at
+``search_deadline``, and at arXiv's own cap on offsets.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from scholarkg.errors import ExtractError, ParseError
+from scholarkg.extract.arxiv_ids import ArxivId, parse_arxiv_id
+from scholarkg.extract.atom import AtomFeed, parse_feed
+from scholarkg.extract.http import HttpClient
+from scholarkg.extract.raw_archive import ArchivedResponse
+from scholarkg.limits import DEFAULT_LIMITS, Limits
+from scholarkg.models import ArxivRecord
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+API_URL_ENV = "SCHOLARKG_ARXIV_API_URL"
+MAX_PAGE_SIZE = 2000
+MAX_TOTAL_RESULTS = 30000
+_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "NOT"})
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def api_url(explicit: str | None = None) -> str:
+    """``explicit``, else ``$SCHOLARKG_ARXIV_API_URL``, else the public endpoint."""
+    return explicit or os.environ.get(API_URL_ENV, "").strip() or DEFAULT_API_URL
+
+
+def title_query(title: str) -> str:
+    """``ti:"…"`` phrase query for ``title``, safe for arXiv's query syntax.
+
+    Everything that is not a letter or digit (colons, hyphens, which arXiv reads as NOT,
+    quotes, parentheses, backslashes, TeX) becomes a space, and the boolean operator words
+    AND/OR/ANDNOT/NOT are lower-cased so they stay words of the phrase. URL encoding is left
+    to the HTTP layer.
+    """
+    words = _NOT_WORD.sub(" ", title).split()
+    words = [w.lower() if w.upper() in _OPERATORS else w for w in words]
+    if not words:
+        raise ValueError(f"title {title!r} has no searchable words")
+    return f'ti:"{" ".join(words)}"'
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Records found by id; ``missing`` ids got no entry, ``invalid`` ones were never sent."""
+
+    records: tuple[ArxivRecord, ...]
+    missing: tuple[str, ...]
+    invalid: tuple[str, ...]
+    matched: Mapping[str, ArxivRecord]
+    archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Deduplicated records of a paged search; ``complete`` is False for a partial result."""
+
+    query: str
+    records: tuple[ArxivRecord, ...]
+    total_results: int | None
+    complete: bool
+    problem: str | None = None
+    archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
+
+    def raise_if_incomplete(self) -> None:
+        if not self.complete:
+            raise ExtractError(f"arXiv search {self.query!r}", self.problem or "incomplete")
+
+
+def _batches(items: Sequence[ArxivId], size: int) -> Iterable[Sequence[ArxivId]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class ArxivApiClient:
+    """Queries the arXiv API through a polite, archiving :class:`HttpClient`."""
+
+    def __init__(
+        self,
+        http: HttpClient,
+        *,
+        base_url: str | None = None,
+        empty_page_retries: int = 2,
+        sort_by: str | None = None,
+        sort_order: str | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.http = http
+        self.base_url = api_url(base_url)
+        self.limits = limits
+        self.empty_page_retries = empty_page_retries
+        self.sort_by = sort_by
+        self.sort_order = sort_order
+
+    def query_page(
+        self,
+        *,
+        search_query: str = "",
+        id_list: Sequence[str] = (),
+        start: int = 0,
+        max_results: int = 10,
+        archived: list[ArchivedResponse] | None = None,
+    ) -> AtomFeed:
+        """One API request, sent as given; raises ExtractError for arXiv's error feed.
+
+        The archived response is appended to ``archived`` when a list is given.
+        """
+        if not 0 <= max_results <= MAX_PAGE_SIZE:
+            raise ValueError(f"max_results must be within 0..{MAX_PAGE_SIZE}, not {max_results}")
+        params: list[tuple[str, str | int]] = [
+            ("search_query", search_query),
+            ("id_list", ",".join(id_list)),
+        ]
+        if self.sort_by:
+            params.append(("sortBy", self.sort_by))
+        if self.sort_order:
+            params.append(("sortOrder", self.sort_order))
+        params += [("start", start), ("max_results", max_results)]
+        response = self.http.get(self.base_url, params)
+        if archived is not None:
+            archived.append(response.archived)
+        try:
+            feed = parse_feed(
+                response.body, source=response.url, status=response.status, limits=self.limits
+            )
+        except ParseError as exc:
+            if response.status >= 400:
+                raise ExtractError(
+                    response.url, f"HTTP {response.status}", status=response.status
+                ) from exc
+            raise
+        response.raise_for_status()
+        return feed
+
+    def fetch_by_ids(self, ids: Iterable[str], *, batch_size: int = 100) -> FetchResult:
+        """Look ids up ``batch_size`` at a time via ``id_list``, ``max_results`` = ids in batch.
+
+        A versioned id (``2104.12255v1``) matches only that version's entry; ids arXiv drops
+        silently are reported in ``missing``; strings that are not arXiv ids in ``invalid``.
+        """
+        if not 1 <= batch_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"batch_size must be within 1..{MAX_PAGE_SIZE}")
+        archived: list[ArchivedResponse] = []
+        wanted: list[ArxivId] = []
+        invalid: list[str] = []
+        for raw in ids:
+            try:
+                parsed = parse_arxiv_id(raw)
+            except ParseError:
+                invalid.append(raw)
+                continue
+            if parsed not in wanted:
+                wanted.append(parsed)
+        records: dict[str, ArxivRecord] = {}
+        matched: dict[str, ArxivRecord] = {}
+        for batch in _batches(wanted, batch_size):
+            feed = self.query_page(
+                id_list=[w.versioned() for w in batch], max_results=len(batch), archived=archived
+            )
+            for want in batch:
+                for entry in feed.entries:
+                    same_id = entry.record.arxiv_id == want.arxiv_id
+                    if same_id and want.version in (None, entry.version):
+                        matched[want.versioned()] = entry.record
+                        records.setdefault(want.versioned(), entry.record)
+                        break
+        missing = tuple(w.versioned() for w in wanted if w.versioned() not in matched)
+        return FetchResult(
+            records=tuple(records.values()),
+            missing=missing,
+            invalid=tuple(invalid),
+            matched=matched,
+            archived=tuple(archived),
+        )
+
+    def search(
+        self,
+        query: str,
+        *,
+        start: int = 0,
+        max_results: int = 100,
+        page_size: int = 100,
+        overlap: int = 0,
+    ) -> SearchResult:
+        """Up to ``max_results`` records of ``search_query=query`` from ``start``, paged.
+
+        Consecutive pages may overlap by ``overlap`` entries (a guard against results shifting
+        between requests); entries seen twice are kept once, first occurrence first.
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
+        if start < 0 or max_results < 0 or start + max_results > MAX_TOTAL_RESULTS:
+            raise ValueError(f"start + max_results must stay within 0..{MAX_TOTAL_RESULTS}")
+        if not 0 <= overlap < page_size:
+            raise ValueError("overlap must be smaller than page_size")
+        archived: list[ArchivedResponse] = []
+        seen: dict[str, ArxivRecord] = {}
+        offset, total, empty_tries, pages = start, None, 0, 0
+        started = time.monotonic()
+
+        def partial(problem: str) -> SearchResult:
+            return SearchResult(query, tuple(seen.values()), total, False, problem, tuple(archived))
+
+        while len(seen) < max_results:
+            stop = self._stop_paging(pages, started, offset)
+            if stop:
+                return partial(f"{stop}; stopped with {len(seen)} records")
+            back = overlap if offset > start else 0
+            ask = min(page_size, max_results - len(seen) + back, MAX_TOTAL_RESULTS - offset)
+            feed = self.query_page(
+                search_query=query, start=offset, max_results=ask, archived=archived
+            )
+            pages += 1
+            total = feed.total_results if feed.total_results is not None else total
+            if not feed.entries:
+                if total is None or offset >= total:
+                    break
+                if empty_tries < self.empty_page_retries:
+                    empty_tries += 1
+                    continue
+                return partial(
+                    f"page at start={offset} stayed empty after {empty_tries + 1} tries "
+                    f"although totalResults={total}; stopped with {len(seen)} records"
+                )
+            empty_tries = 0
+            before = len(seen)
+            for record in feed.records:
+                if len(seen) < max_results:
+                    seen.setdefault(record.arxiv_id, record)
+            if len(seen) == before and len(seen) < max_results:
+                return partial(
+                    f"page at start={offset} brought no new records (the server repeats "
+                    f"itself, totalResults={total}); stopped with {len(seen)} records"
+                )
+            offset += len(feed.entries)
+            if total is not None and offset >= total:
+                break
+            offset -= min(overlap, len(feed.entries) - 1)
+        return SearchResult(query, tuple(seen.values()), total, True, None, tuple(archived))
+
+    def _stop_paging(self, pages: int, started: float, offset: int) -> str | None:
+        """Why paging must stop before the next page, if it must."""
+        limits = self.limits
+        if offset >= MAX_TOTAL_RESULTS:
+            return f"reached arXiv's cap of {MAX_TOTAL_RESULTS} results per query"
+        if pages >= limits.search_max_pages:
+            return (
+                f"read {pages} pages: [limits] search_max_pages = {limits.search_max_pages} "
+                "(raise it in your config if this is genuine)"
+            )
+        elapsed = time.monotonic() - started
+        if pages and elapsed > limits.search_deadline:
+            return (
+                f"paged for {elapsed:.1f} s: over [limits] search_deadline = "
+                f"{limits.search_deadline:g} (raise it in your config if this is genuine)"
+            )
+        return None
+
+    def search_title(self, title: str, *, max_results: int = 10) -> SearchResult:
+        """Records whose title contains ``title`` as a phrase (see :func:`title_query`)."""
+        page = max(1, min(max_results, 100))
+        return self.search(title_query(title), max_results=max_results, page_size=page)

@@ -1,0 +1,101 @@
+"""Author names from arXiv's structured and free-text author fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from scholarkg.extract.xmlsafe import squash
+from scholarkg.models import ArxivAuthor
+
+# Footnote markers such as "1", "1 and 2", "1, 3" that stand in for affiliations.
+_FOOTNOTE = re.compile(r"\d+(?:\s*(?:,|and)\s*\d+)*")
+_AND = re.compile(r"\s+and\s+")
+# A footnote legend such as "((1) RIKEN, (2) Tokyo)" closing the list is not an affiliation.
+_LEGEND = re.compile(r"\s*\(\d+\)")
+
+
+def person_name(keyname: str | None, forenames: str | None, suffix: str | None = None) -> str:
+    """``Forenames Keyname Suffix`` with blanks dropped and whitespace normalised."""
+    parts = (squash(forenames), squash(keyname), squash(suffix))
+    return " ".join(p for p in parts if p)
+
+
+def clean_affiliations(values: Sequence[str | None]) -> tuple[str, ...]:
+    """Non-empty, whitespace-normalised affiliations, footnote markers left out."""
+    cleaned = (squash(v) for v in values)
+    return tuple(v for v in cleaned if v and not _FOOTNOTE.fullmatch(v))
+
+
+def _top_level_pieces(text: str) -> list[str]:
+    """Split at commas and at `` and `` that are not inside parentheses."""
+    pieces: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if char == "," and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    pieces.append("".join(current))
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(_split_and(piece))
+    return out
+
+
+def _split_and(piece: str) -> list[str]:
+    parts: list[str] = []
+    last = 0
+    for match in _AND.finditer(piece):
+        before = piece[: match.start()]
+        if before.count("(") == before.count(")"):
+            parts.append(piece[last : match.start()])
+            last = match.end()
+    parts.append(piece[last:])
+    return parts
+
+
+def _parenthesised(piece: str) -> tuple[str, list[str]]:
+    """The text outside top-level parentheses, and the text of each parenthesised group."""
+    outside: list[str] = []
+    groups: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in piece:
+        if char == "(":
+            if depth > 0:
+                current.append(char)
+            depth += 1
+        elif char == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                groups.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+        elif depth > 0:
+            current.append(char)
+        else:
+            outside.append(char)
+    return "".join(outside), groups
+
+
+def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
+    """Authors of a free-text list (``A. Gould (Ohio State), S. Dorsher and B. Gaudi``).
+
+    A heuristic used only where no structured authors exist (arXivRaw, snapshot lines without
+    ``authors_parsed``): names are split at top-level commas and `` and ``; a parenthesised
+    group after a name becomes its affiliation (footnote numbers and a closing footnote legend
+    are dropped); pieces with no name left are dropped.
+    """
+    authors: list[ArxivAuthor] = []
+    for piece in _top_level_pieces(text):
+        outside, groups = _parenthesised(piece)
+        groups = [g for g in groups if not _LEGEND.match(g)]
+        name = squash(outside)
+        if name:
+            authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
+    return tuple(authors)

@@ -1,0 +1,98 @@
+"""Parse and normalise arXiv identifiers (new- and old-style, URLs, OAI identifiers)."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from scholarkg.errors import ParseError
+
+OAI_PREFIX = "oai:arXiv.org:"
+
+# YYMM.NNNN (2007-04 .. 2014-12) or YYMM.NNNNN (2015-01 on). arXiv's API accepts either digit
+# count for any month (``0808.05394`` gets an empty answer, not an error), so both are accepted.
+_NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})(?:v(?P<version>\d+))?")
+# archive[.XX]/YYMMNNN; the optional subject class (``math.GT/0309136``) is not part of the id.
+_OLD = re.compile(
+    r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(?P<number>\d{7})(?:v(?P<version>\d+))?",
+    re.IGNORECASE,
+)
+_URL = re.compile(
+    r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<rest>.+?)(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+_OAI = re.compile(r"^oai:arxiv\.org:", re.IGNORECASE)
+_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+
+
+class ArxivId(NamedTuple):
+    """An identifier without its version, and the version asked for (None: latest)."""
+
+    arxiv_id: str
+    version: int | None = None
+
+    def versioned(self) -> str:
+        """``2104.12255v3`` when a version is set, else the bare id."""
+        return self.arxiv_id if self.version is None else f"{self.arxiv_id}v{self.version}"
+
+
+def _month_ok(yymm: str) -> bool:
+    return 1 <= int(yymm[2:4]) <= 12
+
+
+def _version(text: str | None, raw: str, source: str) -> int | None:
+    if text is None:
+        return None
+    number = int(text)
+    if number < 1:
+        raise ParseError(source, f"{raw!r}: arXiv versions start at v1")
+    return number
+
+
+def parse_arxiv_id(text: str, *, source: str = "arXiv identifier") -> ArxivId:
+    """``(id without version, version or None)`` for any accepted spelling; ParseError otherwise.
+
+    Accepts ``2104.12255``, ``2104.12255v3``, ``0704.0001``, ``quant-ph/0201082v1``,
+    ``math.GT/0309136`` (subject class dropped), ``arXiv:…``, ``http(s)://arxiv.org/abs/…``,
+    ``…/pdf/….pdf`` and ``oai:arXiv.org:…``.
+    """
+    raw = text
+    candidate = text.strip()
+    url = _URL.match(candidate)
+    if url:
+        candidate = url.group("rest")
+    candidate = _ARXIV_PREFIX.sub("", _OAI.sub("", candidate))
+    new = _NEW.fullmatch(candidate)
+    if new and _month_ok(new.group("yymm")):
+        bare = f"{new.group('yymm')}.{new.group('number')}"
+        return ArxivId(bare, _version(new.group("version"), raw, source))
+    old = _OLD.fullmatch(candidate)
+    if old and _month_ok(old.group("number")[:4]):
+        bare = f"{old.group('archive').lower()}/{old.group('number')}"
+        return ArxivId(bare, _version(old.group("version"), raw, source))
+    raise ParseError(source, f"not an arXiv identifier: {raw!r}")
+
+
+def normalise_arxiv_id(text: str, *, source: str = "arXiv identifier") -> str:
+    """The identifier without version (``arXiv:2104.12255v3`` → ``2104.12255``)."""
+    return parse_arxiv_id(text, source=source).arxiv_id
+
+
+def is_arxiv_id(text: str) -> bool:
+    """Whether ``text`` is an identifier :func:`parse_arxiv_id` accepts."""
+    try:
+        parse_arxiv_id(text)
+    except ParseError:
+        return False
+    return True
+
+
+def oai_identifier(text: str) -> str:
+    """The OAI-PMH identifier of an article (``oai:arXiv.org:2104.12255``).
+
+    OAI-PMH exposes articles, not versions: a versioned id is a :class:`ValueError`.
+    """
+    parsed = parse_arxiv_id(text)
+    if parsed.version is not None:
+        raise ValueError(f"{text!r}: OAI-PMH identifiers never carry a version")
+    return OAI_PREFIX + parsed.arxiv_id

@@ -1,0 +1,211 @@
+"""Parse arXiv API Atom feeds into :class:`ArxivRecord` (by namespace and name, never position).
+
+Versions: an entry describes one version N (the latest unless a version was requested). Atom
+tells us the date of v1 (``published``) and of version N (``updated``) and nothing about the
+versions in between, so ``versions`` holds v1 and vN only (just v1 when N is 1), and the title
+is attached to vN, the version it belongs to. ``AtomEntry.version`` says which N the entry is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from scholarkg.errors import ExtractError, ParseError
+from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
+from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
+from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ARXIV_NS = "http://arxiv.org/schemas/atom"
+OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
+
+_A = f"{{{ATOM_NS}}}"
+_X = f"{{{ARXIV_NS}}}"
+_OS = f"{{{OPENSEARCH_NS}}}"
+_ERROR_ID = re.compile(r"/api/errors(?:#|$)")
+# arXiv categories (cs.LG, astro-ph, q-bio.QM, cond-mat.stat-mech); ACM/MSC codes do not match.
+_ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?")
+
+
+@dataclass(frozen=True)
+class AtomLinks:
+    """The entry's links: abstract page, PDF and resolved DOI (each when present)."""
+
+    abstract: str | None = None
+    pdf: str | None = None
+    doi: str | None = None
+
+
+@dataclass(frozen=True)
+class AtomEntry:
+    """One entry: the record, the version it describes, links and non-arXiv classifications."""
+
+    record: ArxivRecord
+    version: int | None
+    links: AtomLinks
+    other_classifications: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AtomFeed:
+    """A parsed API answer with its OpenSearch paging counters."""
+
+    source: str
+    total_results: int | None
+    start_index: int | None
+    items_per_page: int | None
+    entries: tuple[AtomEntry, ...]
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+
+    @property
+    def records(self) -> tuple[ArxivRecord, ...]:
+        return tuple(entry.record for entry in self.entries)
+
+
+def _int(element: etree._Element | None, source: str) -> int | None:
+    text = text_of(element)
+    if text is None:
+        return None
+    try:
+        return int(text)
+    except ValueError as exc:
+        raise ParseError(
+            source, f"OpenSearch counter {text!r} is not an integer", line=line_of(element)
+        ) from exc
+
+
+def _datetime(text: str | None, what: str) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ValueError(f"bad {what} date {text!r}") from exc
+
+
+def _raise_if_error_feed(root: etree._Element, source: str, status: int | None) -> None:
+    for entry in root.iterfind(f"{_A}entry"):
+        entry_id = text_of(entry.find(f"{_A}id")) or ""
+        if _ERROR_ID.search(entry_id):
+            message = text_of(entry.find(f"{_A}summary")) or entry_id
+            raise ExtractError(source, f"arXiv API error: {message}", status=status)
+
+
+def _links(entry: etree._Element) -> AtomLinks:
+    abstract = pdf = doi = None
+    for link in entry.iterfind(f"{_A}link"):
+        href, rel, title = link.get("href"), link.get("rel"), link.get("title")
+        if rel == "alternate" and abstract is None:
+            abstract = href
+        elif title == "pdf" and pdf is None:
+            pdf = href
+        elif title == "doi" and doi is None:
+            doi = href
+    return AtomLinks(abstract=abstract, pdf=pdf, doi=doi)
+
+
+def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
+    authors = []
+    for author in entry.iterfind(f"{_A}author"):
+        name = text_of(author.find(f"{_A}name"))
+        if name is None:
+            raise ValueError("author without a name")
+        affiliations = tuple(
+            a for a in (text_of(el) for el in author.iterfind(f"{_X}affiliation")) if a
+        )
+        authors.append(ArxivAuthor(name=name, affiliations=affiliations))
+    return tuple(authors)
+
+
+def _entry(entry: etree._Element, source: str, limits: Limits) -> AtomEntry:
+    raw_id = text_of(entry.find(f"{_A}id"))
+    if raw_id is None:
+        raise ValueError("entry without an id")
+    parsed = parse_arxiv_id(raw_id, source=source)
+    title = text_of(entry.find(f"{_A}title"))
+    if title is None:
+        raise ValueError("entry without a title")
+    published = _datetime(text_of(entry.find(f"{_A}published")), "published")
+    updated = _datetime(text_of(entry.find(f"{_A}updated")), "updated")
+    primary_el = entry.find(f"{_X}primary_category")
+    primary = squash(primary_el.get("term")) if primary_el is not None else None
+    terms = [squash(c.get("term")) for c in entry.iterfind(f"{_A}category")]
+    categories: list[str] = [primary] if primary else []
+    others: list[str] = []
+    for term in terms:
+        if term is None or term in categories or term in others:
+            continue
+        (categories if _ARXIV_CATEGORY.fullmatch(term) else others).append(term)
+    versions: tuple[ArxivVersion, ...] = ()
+    if parsed.version == 1:
+        versions = (ArxivVersion(number=1, date=published or updated, title=title),)
+    elif parsed.version is not None:
+        versions = (
+            ArxivVersion(number=1, date=published),
+            ArxivVersion(number=parsed.version, date=updated, title=title),
+        )
+    record = ArxivRecord(
+        arxiv_id=parsed.arxiv_id,
+        title=title,
+        abstract=text_of(entry.find(f"{_A}summary")) or "",
+        authors=_authors(entry),
+        categories=tuple(categories),
+        primary_category=primary,
+        published=published.date() if published else None,
+        updated=updated.date() if updated else None,
+        versions=versions,
+        comment=text_of(entry.find(f"{_X}comment")),
+        journal_ref=text_of(entry.find(f"{_X}journal_ref")),
+        doi=text_of(entry.find(f"{_X}doi")),
+        source=source,
+    )
+    check_record_literals(record, limits)
+    return AtomEntry(
+        record=record,
+        version=parsed.version,
+        links=_links(entry),
+        other_classifications=tuple(others),
+    )
+
+
+def parse_feed(
+    body: bytes, *, source: str, status: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> AtomFeed:
+    """Parse an API response body (already archived by the caller).
+
+    An arXiv error feed raises :class:`ExtractError` with arXiv's own message; a body that is
+    not an Atom feed raises :class:`ParseError`. An entry that cannot be read, or with a text
+    value over ``[limits] literal_bytes``, is quarantined with its line number and XML (clipped),
+    and the rest of the feed is kept.
+    """
+    root = parse_xml(body, source=source)
+    if root.tag != f"{_A}feed":
+        raise ParseError(source, f"expected an Atom <feed>, found <{root.tag}>", line=line_of(root))
+    _raise_if_error_feed(root, source, status)
+    entries: list[AtomEntry] = []
+    quarantined: list[QuarantinedRecord] = []
+    for element in root.iterfind(f"{_A}entry"):
+        try:
+            entries.append(_entry(element, source, limits))
+        except (ValueError, ParseError) as exc:
+            quarantined.append(
+                QuarantinedRecord(
+                    source=source,
+                    line=line_of(element) or 0,
+                    reason=str(exc),
+                    text=clip(etree.tostring(element, encoding="unicode")),
+                )
+            )
+    return AtomFeed(
+        source=source,
+        total_results=_int(root.find(f"{_OS}totalResults"), source),
+        start_index=_int(root.find(f"{_OS}startIndex"), source),
+        items_per_page=_int(root.find(f"{_OS}itemsPerPage"), source),
+        entries=tuple(entries),
+        quarantined=tuple(quarantined),
+    )

@@ -1,0 +1,158 @@
+"""Bounded HTTP transfers: a total deadline and a body-size cap, whatever the server does.
+
+A per-read timeout does not end a request whose server sends one byte every few seconds (in the
+headers or the body): every read succeeds. :func:`deadline` starts a watchdog timer; the
+connections a request uses in that thread register with it (through the pool classes that
+:class:`DeadlineAdapter` installs), and when the time is up the watchdog shuts their sockets
+down, so the blocked read returns at once and the request fails. ``watch.expired`` then says
+why. :func:`read_body` reads a streamed body up to a :class:`BodyCap`.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
+
+from scholarkg.errors import ExtractError
+
+_current = threading.local()
+_READ_CHUNK = 64 * 1024
+
+
+class Watch:
+    """The watchdog of one request: the connections it uses and whether its time ran out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._connections: list[HTTPConnection] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def attach(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._connections.append(connection)
+            expired = self.expired
+        if expired:
+            _cut(connection)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            connections = list(self._connections)
+        for connection in connections:
+            _cut(connection)
+
+
+def _cut(connection: HTTPConnection) -> None:
+    """Shut the connection's socket down (from another thread): a blocked read returns."""
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        return
+    with suppress(OSError):  # the plain socket's shutdown, also under TLS: only the descriptor
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[Watch]:
+    """Requests made in this thread inside the block are cut off after ``seconds``."""
+    watch = Watch(seconds)
+    _current.watch = watch
+    watch._timer.start()
+    try:
+        yield watch
+    finally:
+        watch._timer.cancel()
+        _current.watch = None
+
+
+class _Watched:
+    """Connection mixin: join the current thread's watch when used or (re)connected."""
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch: Watch | None = getattr(_current, "watch", None)
+        if watch is not None:
+            watch.attach(self)  # type: ignore[arg-type]
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        watch: Watch | None = getattr(_current, "watch", None)
+        if watch is not None:
+            watch.attach(self)  # type: ignore[arg-type]
+
+
+class _HTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+def _watch_pools(manager: PoolManager) -> PoolManager:
+    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+    return manager
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """A ``requests`` adapter whose connections obey :func:`deadline`."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        return _watch_pools(manager)
+
+
+@dataclass(frozen=True)
+class BodyCap:
+    """The most bytes of a body to read, and the setting that says so."""
+
+    size: int
+    key: str
+
+    def refuse(self, url: str, size: int | None = None) -> ExtractError:
+        said = f"of {size} bytes " if size is not None else ""
+        return ExtractError(
+            url,
+            f"answer {said}larger than {self.key} = {self.size} bytes: not read further; "
+            "raise it in your config if this is genuine",
+        )
+
+
+def read_body(response: requests.Response, cap: BodyCap, watch: Watch, url: str) -> bytes:
+    """The (decoded) body, refused as soon as it grows past the cap."""
+    declared = response.headers.get("Content-Length", "")
+    plain = "Content-Encoding" not in response.headers
+    if declared.isdigit() and plain and int(declared) > cap.size:
+        raise cap.refuse(url, int(declared))
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(_READ_CHUNK):
+        size += len(chunk)
+        if size > cap.size:
+            raise cap.refuse(url)
+        chunks.append(chunk)
+        if watch.expired:
+            break
+    return b"".join(chunks)

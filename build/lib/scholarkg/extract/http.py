@@ -1,0 +1,394 @@
+"""Polite HTTP for every extractor: one session, per-host spacing, retries, raw archiving.
+
+Politeness lives inside :class:`HttpClient` so that no caller can bypass it: for each host at
+most one request is in flight (a per-host lock is held for the whole request) and a request
+starts at least ``min_interval`` seconds after the previous answer to that host *ended*, so the
+server sees that gap whatever the load on this machine. The per-host state is module-level, so
+several clients and threads in one process share it. A ``Retry-After`` received by one thread
+also holds back every other thread talking to that host. Politeness across processes and runs (a
+shared rate limit) plugs in through the ``before_request`` hook, called inside the host lock
+before each try.
+
+Every request ends: besides the per-read timeout it has a total deadline (``total_timeout``:
+connect, headers and body, see :mod:`scholarkg.extract.bounded`) and its body is read only up
+to ``max_body_bytes``. Neither failure is retried: a server that dripped or flooded once would do
+it again, and a run has better things to do than wait for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import math
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote_plus, urlencode, urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from scholarkg import __version__
+from scholarkg.errors import ConfigError, ExtractError
+from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
+from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+CONTACT_ENV = "SCHOLARKG_CONTACT"
+_FALLBACK_CONTACT = "scholarkg-operator@invalid"
+
+Params = Mapping[str, str | int] | Sequence[tuple[str, str | int]]
+BeforeRequest = Callable[[str], None]
+
+_RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
+    requests.exceptions.ConnectionError,  # includes connect/read timeouts during the body
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+
+
+def default_user_agent() -> str:
+    """``scholarkg/<version> (...; mailto:<contact>)``, contact from ``SCHOLARKG_CONTACT``."""
+    contact = os.environ.get(CONTACT_ENV, "").strip() or _FALLBACK_CONTACT
+    return f"scholarkg/{__version__} (scholarly knowledge-graph ETL; mailto:{contact})"
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """How politely and how persistently to fetch.
+
+    ``max_retries`` bounds retries after failures (connection errors, timeouts, truncated bodies,
+    retryable statuses without ``Retry-After``), each preceded by an exponential backoff
+    ``backoff_base * 2**(n-1)`` plus up to ``jitter`` (a fraction) of it, capped by
+    ``backoff_max``. Waits asked for by the server with ``Retry-After`` on 429/5xx are flow
+    control, not failures: they are counted separately against ``max_retry_after`` (OAI-PMH
+    servers may send several in a row). A ``Retry-After`` longer than ``backoff_max`` is not
+    waited out: the request fails at once rather than retrying earlier than the server asked.
+    """
+
+    user_agent: str = field(default_factory=default_user_agent)
+    min_interval: float = 3.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_retries: int = 3
+    backoff_base: float = 1.0
+    backoff_max: float = 120.0
+    jitter: float = 0.25
+    max_retry_after: int = 10
+    total_timeout: float = 300.0
+    max_body_bytes: int = 64 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        if "@" not in self.user_agent and "mailto:" not in self.user_agent:
+            raise ConfigError(f"User-Agent {self.user_agent!r} must carry a contact address")
+        numbers = {
+            "min_interval": self.min_interval,
+            "connect_timeout": self.connect_timeout,
+            "read_timeout": self.read_timeout,
+            "max_retries": self.max_retries,
+            "backoff_base": self.backoff_base,
+            "backoff_max": self.backoff_max,
+            "jitter": self.jitter,
+            "max_retry_after": self.max_retry_after,
+        }
+        for name, value in numbers.items():
+            if value < 0 or math.isnan(value):
+                raise ConfigError(f"HttpPolicy.{name} must be >= 0, not {value}")
+        for name, value in (
+            ("total_timeout", self.total_timeout),
+            ("max_body_bytes", self.max_body_bytes),
+        ):
+            if not value > 0:
+                raise ConfigError(f"HttpPolicy.{name} must be > 0, not {value}")
+
+    def backoff(self, failure: int, rng: random.Random) -> float:
+        """Delay before retry number ``failure`` (1-based)."""
+        delay = min(self.backoff_max, self.backoff_base * 2.0 ** (failure - 1))
+        return min(self.backoff_max, delay * (1.0 + rng.uniform(0.0, self.jitter)))
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """A fetched and archived response. ``url`` is the exact URL requested (the archive source)."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+    archived: ArchivedResponse
+    attempts: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def raise_for_status(self) -> None:
+        """Raise :class:`ExtractError` for a 4xx/5xx response."""
+        if self.status >= 400:
+            raise ExtractError(self.url, f"HTTP {self.status}", status=self.status)
+
+
+class _HostSlot:
+    """Politeness state of one host, shared by every client in the process."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.last_end = -math.inf  # when the last answer (or failure) from this host ended
+        self.not_before = -math.inf
+
+
+_SLOTS: dict[str, _HostSlot] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def politeness_key(host: str) -> str:
+    """Hosts that share one politeness budget: arXiv's limits apply jointly to all its hosts."""
+    return "arxiv.org" if host == "arxiv.org" or host.endswith(".arxiv.org") else host
+
+
+def _slot_for(host: str) -> _HostSlot:
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(politeness_key(host), _HostSlot())
+
+
+def build_url(base: str, params: Params | None = None) -> str:
+    """``base`` with ``params`` form-encoded (spaces as ``+``, every reserved character escaped)."""
+    if not params:
+        return base
+    items = list(params.items()) if isinstance(params, Mapping) else list(params)
+    query = urlencode([(k, str(v)) for k, v in items], quote_via=quote_plus)
+    return f"{base}{'&' if '?' in base else '?'}{query}"
+
+
+def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), else None."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(int(text))
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+@dataclass
+class _Budget:
+    """Attempts, failures and server-requested waits spent on one request."""
+
+    attempts: int = 0
+    failures: int = 0
+    waits: int = 0
+
+
+class HttpClient:
+    """GET over one ``requests.Session`` with politeness, retries and archiving of every body.
+
+    ``before_request`` (optional) is called with the exact URL right before every attempt,
+    retries included, while the per-host lock is held and after the in-process spacing wait:
+    a place to take a slot of an external, shared rate limit. What it raises propagates.
+    """
+
+    def __init__(
+        self,
+        archive: RawArchive,
+        policy: HttpPolicy | None = None,
+        *,
+        session: requests.Session | None = None,
+        rng: random.Random | None = None,
+        before_request: BeforeRequest | None = None,
+    ) -> None:
+        self.archive = archive
+        self.before_request = before_request
+        self.policy = policy or HttpPolicy()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = self.policy.user_agent
+        for scheme in ("http://", "https://"):  # every request obeys the total deadline
+            self.session.mount(scheme, DeadlineAdapter())
+        self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+
+    def get(
+        self,
+        url: str,
+        params: Params | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        if_none_match: str | None = None,
+        if_modified_since: str | dt.datetime | None = None,
+        max_bytes: int | None = None,
+        limit_key: str = "max_bytes",
+    ) -> HttpResponse:
+        """Fetch ``url``; return any final response (2xx, 304, non-retryable 4xx), archived.
+
+        Raises :class:`ExtractError` naming the URL and the last status or cause when retries
+        are exhausted; at once for a URL that is not http(s), for an answer not complete within
+        ``total_timeout``, and for a body over ``max_body_bytes`` or, when smaller, ``max_bytes``
+        (the error names ``limit_key``, the setting to raise).
+        """
+        full_url = build_url(url, params)
+        parts = urlsplit(full_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ExtractError(full_url, "only http(s) URLs can be fetched")
+        request_headers = dict(headers or {})
+        if if_none_match:
+            request_headers["If-None-Match"] = if_none_match
+        if isinstance(if_modified_since, dt.datetime):
+            request_headers["If-Modified-Since"] = email.utils.format_datetime(
+                if_modified_since.astimezone(dt.UTC), usegmt=True
+            )
+        elif if_modified_since:
+            request_headers["If-Modified-Since"] = if_modified_since
+        slot = _slot_for(parts.hostname.lower())
+        budget = _Budget()
+        cap = BodyCap(self.policy.max_body_bytes, "[http] max_body_bytes")
+        if max_bytes is not None and max_bytes < cap.size:
+            cap = BodyCap(max_bytes, limit_key)
+        while True:
+            response = self._attempt(slot, full_url, request_headers, budget, cap)
+            if response is not None:
+                return response
+
+    def _attempt(
+        self,
+        slot: _HostSlot,
+        url: str,
+        headers: Mapping[str, str],
+        budget: _Budget,
+        cap: BodyCap,
+    ) -> HttpResponse | None:
+        """One try, under the host lock; None when it failed and a retry has been scheduled."""
+        policy = self.policy
+        budget.attempts += 1
+        with slot.lock:
+            wait = max(slot.last_end + policy.min_interval, slot.not_before) - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            if self.before_request is not None:
+                self.before_request(url)
+            try:
+                response, body = self._fetch(url, headers, cap)
+            except _RETRYABLE_EXCEPTIONS as exc:
+                self._schedule_retry(slot, url, budget, f"{type(exc).__name__}: {exc}")
+                return None
+            except requests.RequestException as exc:
+                raise ExtractError(url, f"{type(exc).__name__}: {exc}") from exc
+            finally:
+                slot.last_end = time.monotonic()  # spacing counts from here
+            response_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(response.headers)
+            archived = self.archive.store(
+                body, source=url, status=response.status_code, headers=dict(response_headers)
+            )
+            declared = response_headers.get("Content-Length", "")
+            if (
+                declared.isdigit()
+                and "Content-Encoding" not in response_headers
+                and int(declared) != len(body)
+            ):
+                cause = f"truncated body: {len(body)} of {declared} bytes"
+                self._schedule_retry(slot, url, budget, cause)
+                return None
+            if response.status_code in RETRY_STATUSES:
+                self._schedule_retry(
+                    slot,
+                    url,
+                    budget,
+                    f"HTTP {response.status_code}",
+                    status=response.status_code,
+                    retry_after=parse_retry_after(response_headers.get("Retry-After")),
+                )
+                return None
+        return HttpResponse(
+            url=url,
+            final_url=response.url,
+            status=response.status_code,
+            headers=response_headers,
+            body=body,
+            archived=archived,
+            attempts=budget.attempts,
+        )
+
+    def _fetch(
+        self, url: str, headers: Mapping[str, str], cap: BodyCap
+    ) -> tuple[requests.Response, bytes]:
+        """One GET within the total deadline, its body read up to the cap."""
+        policy = self.policy
+        with deadline(policy.total_timeout) as watch:
+            try:
+                response = self.session.get(
+                    url,
+                    headers=headers,
+                    timeout=(policy.connect_timeout, policy.read_timeout),
+                    allow_redirects=True,
+                    stream=True,
+                )
+                try:
+                    body = read_body(response, cap, watch, url)
+                finally:
+                    response.close()
+            except requests.RequestException as exc:
+                if watch.expired:
+                    raise self._too_slow(url) from exc
+                raise
+            if watch.expired:  # an answer cut off may look complete: never trust it
+                raise self._too_slow(url)
+        return response, body
+
+    def _too_slow(self, url: str) -> ExtractError:
+        return ExtractError(
+            url,
+            f"no complete answer within [http] total_timeout = {self.policy.total_timeout:g} s "
+            "(the server is too slow or drips its answer); raise it if the source is genuinely "
+            "slow",
+        )
+
+    def _schedule_retry(
+        self,
+        slot: _HostSlot,
+        url: str,
+        budget: _Budget,
+        cause: str,
+        *,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Hold the host back for the next delay (caller holds the lock), or give up."""
+        policy = self.policy
+        if retry_after is not None:
+            budget.waits += 1
+            if retry_after > policy.backoff_max:
+                raise ExtractError(
+                    url,
+                    f"{cause}: server asked to retry after {retry_after:.0f} s, "
+                    f"more than backoff_max {policy.backoff_max:.0f} s",
+                    status=status,
+                )
+            delay = retry_after
+            exhausted = budget.waits > policy.max_retry_after
+        else:
+            budget.failures += 1
+            delay = policy.backoff(budget.failures, self._rng)
+            exhausted = budget.failures > policy.max_retries
+        if exhausted:
+            raise ExtractError(
+                url, f"gave up after {budget.attempts} attempts; last: {cause}", status=status
+            )
+        slot.not_before = max(slot.not_before, time.monotonic() + delay)

@@ -1,0 +1,342 @@
+"""OAI-PMH harvester for arXiv (``ListRecords``, ``GetRecord``) with a persisted watermark.
+
+Pages are yielded one by one so callers can batch and stream. A resumptionToken is sent alone
+with the verb, as the protocol requires (it is an *exclusive* argument), and URL-encoded by the
+HTTP layer. HTTP 503 + ``Retry-After`` is OAI flow control, handled by :class:`HttpClient`
+(``HttpPolicy.max_retry_after`` waits, separate from failure retries).
+
+Watermark: :meth:`OaiPmhClient.harvest` continues ``from`` the ``responseDate`` of the first
+page of the last harvest that *completed* (as arXiv's harvesting notes advise, ``until`` is not
+set). arXiv's datestamp granularity is a day, so ``from`` is that date: the day is fetched
+again, which is harmless (records are idempotent) and never leaves a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from scholarkg.errors import ExtractError, ParseError
+from scholarkg.extract.arxiv_ids import oai_identifier
+from scholarkg.extract.http import HttpClient, HttpResponse
+from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
+from scholarkg.extract.paging import PageGuard
+from scholarkg.extract.raw_archive import ArchivedResponse
+from scholarkg.extract.xmlsafe import line_of, parse_xml, text_of
+from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
+from scholarkg.models import ArxivRecord, QuarantinedRecord
+
+DEFAULT_OAI_URL = "https://oaipmh.arxiv.org/oai"
+OAI_URL_ENV = "SCHOLARKG_OAI_URL"
+METADATA_PREFIXES = ("arXiv", "oai_dc", "arXivRaw")
+_O = f"{{{OAI_NS}}}"
+
+
+def oai_url(explicit: str | None = None) -> str:
+    """``explicit``, else ``$SCHOLARKG_OAI_URL``, else arXiv's OAI-PMH base URL."""
+    return explicit or os.environ.get(OAI_URL_ENV, "").strip() or DEFAULT_OAI_URL
+
+
+class OaiPmhError(ExtractError):
+    """An OAI-PMH ``<error>`` answer; ``code`` is the protocol's error code."""
+
+    def __init__(self, source: str, code: str, message: str, *, status: int | None = None):
+        self.code = code
+        super().__init__(source, f"OAI-PMH error {code}: {message}", status=status)
+
+
+@dataclass(frozen=True)
+class OaiPage:
+    """One OAI-PMH response: records, deleted headers, quarantined records and the token."""
+
+    source: str
+    response_date: dt.datetime
+    records: tuple[OaiRecord, ...]
+    deleted: tuple[OaiHeader, ...]
+    quarantined: tuple[QuarantinedRecord, ...]
+    resumption_token: str | None
+    complete_list_size: int | None
+    no_records_match: bool = False
+    archived: ArchivedResponse | None = field(default=None, repr=False)
+
+    @property
+    def arxiv_records(self) -> tuple[ArxivRecord, ...]:
+        return tuple(r.record for r in self.records if r.record is not None)
+
+    @property
+    def key(self) -> str | None:
+        """What the page holds (identifiers and datestamps), to recognise it if served again."""
+        headers = [r.header for r in self.records] + list(self.deleted)
+        if not headers:
+            return None
+        return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
+
+
+def _date_param(value: dt.date | str | None) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat()
+
+
+def parse_oai_response(
+    body: bytes,
+    *,
+    source: str,
+    container: str,
+    status: int = 200,
+    archived: ArchivedResponse | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> OaiPage:
+    """Parse a ``ListRecords``/``GetRecord`` answer (``container`` names the verb element).
+
+    Records that cannot be read, or with a text value over ``[limits] literal_bytes``, are
+    quarantined; deleted ones are reported by header only.
+    """
+    try:
+        root = parse_xml(body, source=source)
+    except ParseError as exc:
+        if status >= 400:
+            raise ExtractError(source, f"HTTP {status}", status=status) from exc
+        raise
+    if root.tag != f"{_O}OAI-PMH":
+        raise ParseError(source, f"expected <OAI-PMH>, found <{root.tag}>", line=line_of(root))
+    date_text = text_of(root.find(f"{_O}responseDate"))
+    try:
+        response_date = dt.datetime.fromisoformat(date_text or "")
+    except ValueError as exc:
+        raise ParseError(source, f"bad responseDate {date_text!r}") from exc
+    errors = [(e.get("code", ""), text_of(e) or "") for e in root.iterfind(f"{_O}error")]
+    if errors and all(code == "noRecordsMatch" for code, _ in errors):
+        return OaiPage(source, response_date, (), (), (), None, None, True, archived)
+    if errors:
+        code, message = next((c, m) for c, m in errors if c != "noRecordsMatch")
+        raise OaiPmhError(source, code, message, status=status)
+    if status >= 400:
+        raise ExtractError(source, f"HTTP {status}", status=status)
+    holder = root.find(f"{_O}{container}")
+    if holder is None:
+        raise ParseError(source, f"answer has neither <{container}> nor <error>")
+    records: list[OaiRecord] = []
+    deleted: list[OaiHeader] = []
+    quarantined: list[QuarantinedRecord] = []
+    for element in holder.iterfind(f"{_O}record"):
+        try:
+            parsed = parse_record(element, source=source)
+            if parsed.record is not None:
+                check_record_literals(parsed.record, limits)
+        except (ValueError, ParseError) as exc:
+            text = clip(etree.tostring(element, encoding="unicode"))
+            quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
+            continue
+        if parsed.header.deleted:
+            deleted.append(parsed.header)
+        else:
+            records.append(parsed)
+    token_el = holder.find(f"{_O}resumptionToken")
+    size = token_el.get("completeListSize") if token_el is not None else None
+    return OaiPage(
+        source=source,
+        response_date=response_date,
+        records=tuple(records),
+        deleted=tuple(deleted),
+        quarantined=tuple(quarantined),
+        resumption_token=text_of(token_el),
+        complete_list_size=int(size) if size and size.isdigit() else None,
+        archived=archived,
+    )
+
+
+def _parse(response: HttpResponse, container: str, limits: Limits) -> OaiPage:
+    return parse_oai_response(
+        response.body,
+        source=response.url,
+        container=container,
+        status=response.status,
+        archived=response.archived,
+        limits=limits,
+    )
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Where the next incremental harvest starts."""
+
+    response_date: dt.datetime
+    completed_at: dt.datetime
+
+    @property
+    def from_date(self) -> str:
+        return self.response_date.astimezone(dt.UTC).date().isoformat()
+
+
+class HarvestState:
+    """Watermarks per (metadataPrefix, set) in a small JSON file, replaced atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @staticmethod
+    def key(metadata_prefix: str, set_spec: str | None) -> str:
+        return f"{metadata_prefix} set={set_spec or '*'}"
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            harvests: dict[str, dict[str, str]] = data["harvests"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ParseError(str(self.path), f"unreadable harvest state: {exc}") from exc
+        return harvests
+
+    def get(self, key: str) -> Watermark | None:
+        entry = self._load().get(key)
+        if entry is None:
+            return None
+        return Watermark(
+            response_date=dt.datetime.fromisoformat(entry["response_date"]),
+            completed_at=dt.datetime.fromisoformat(entry["completed_at"]),
+        )
+
+    def advance(self, key: str, response_date: dt.datetime) -> None:
+        harvests = self._load()
+        harvests[key] = {
+            "response_date": response_date.isoformat(),
+            "from": Watermark(response_date, response_date).from_date,
+            "completed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        }
+        payload = json.dumps({"version": 1, "harvests": harvests}, indent=1, sort_keys=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(payload + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+
+class OaiPmhClient:
+    """Harvests arXiv's OAI-PMH interface through a polite, archiving :class:`HttpClient`."""
+
+    def __init__(
+        self, http: HttpClient, *, base_url: str | None = None, limits: Limits = DEFAULT_LIMITS
+    ) -> None:
+        self.http = http
+        self.base_url = oai_url(base_url)
+        self.limits = limits
+
+    def guard(self, what: str) -> PageGuard:
+        """A fresh guard for one loop over ``ListRecords`` pages (``[limits] harvest_*``)."""
+        return PageGuard(what, self.limits.harvest_max_pages, self.limits.harvest_deadline)
+
+    def list_records(
+        self,
+        *,
+        metadata_prefix: str = "arXiv",
+        set_spec: str | None = None,
+        from_date: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+    ) -> Iterator[OaiPage]:
+        """Every page of ``ListRecords``, following resumptionTokens to the end.
+
+        ``noRecordsMatch`` yields one empty page (``no_records_match=True``); other OAI errors,
+        including ``badResumptionToken`` mid-harvest, raise :class:`OaiPmhError`. A repeated
+        token or page, ``[limits] harvest_max_pages`` and ``harvest_deadline`` end the loop with
+        :class:`~scholarkg.extract.paging.PagingStopped`.
+        """
+        guard = self.guard(f"OAI-PMH ListRecords {metadata_prefix} set={set_spec or '*'}")
+        token: str | None = None
+        while True:
+            page = self.fetch_page(
+                metadata_prefix=metadata_prefix,
+                set_spec=set_spec,
+                from_date=from_date,
+                until=until,
+                resumption_token=token,
+            )
+            yield page
+            token = page.resumption_token
+            guard.page_done(page.source, token, page.key)
+            if not token:
+                return
+            guard.check_limits(page.source)
+
+    def fetch_page(
+        self,
+        *,
+        metadata_prefix: str = "arXiv",
+        set_spec: str | None = None,
+        from_date: dt.date | str | None = None,
+        until: dt.date | str | None = None,
+        resumption_token: str | None = None,
+    ) -> OaiPage:
+        """One ``ListRecords`` request: the first page, or the page a resumptionToken names
+        (the token is then sent alone with the verb, as the protocol requires)."""
+        if metadata_prefix not in METADATA_PREFIXES:
+            raise ValueError(f"metadataPrefix must be one of {METADATA_PREFIXES}")
+        params: list[tuple[str, str | int]] = [("verb", "ListRecords")]
+        if resumption_token:
+            params.append(("resumptionToken", resumption_token))
+        else:
+            params.append(("metadataPrefix", metadata_prefix))
+            for name, value in (
+                ("set", set_spec),
+                ("from", _date_param(from_date)),
+                ("until", _date_param(until)),
+            ):
+                if value:
+                    params.append((name, value))
+        return _parse(self.http.get(self.base_url, params), "ListRecords", self.limits)
+
+    def get_record(self, arxiv_id: str, *, metadata_prefix: str = "arXiv") -> OaiRecord:
+        """One article (OAI exposes articles, not versions: a versioned id is a ValueError).
+
+        A deleted article comes back with ``record=None`` and ``header.deleted`` set.
+        """
+        if metadata_prefix not in METADATA_PREFIXES:
+            raise ValueError(f"metadataPrefix must be one of {METADATA_PREFIXES}")
+        params = [
+            ("verb", "GetRecord"),
+            ("identifier", oai_identifier(arxiv_id)),
+            ("metadataPrefix", metadata_prefix),
+        ]
+        response = self.http.get(self.base_url, params)
+        page = _parse(response, "GetRecord", self.limits)
+        if page.records:
+            return page.records[0]
+        if page.deleted:
+            return OaiRecord(header=page.deleted[0], record=None)
+        reason = page.quarantined[0].reason if page.quarantined else "no record in the answer"
+        raise ParseError(page.source, reason)
+
+    def harvest(
+        self,
+        state: HarvestState,
+        *,
+        metadata_prefix: str = "arXiv",
+        set_spec: str | None = None,
+        initial_from: dt.date | str | None = None,
+    ) -> Generator[OaiPage, None, None]:
+        """Incremental ``ListRecords`` from the stored watermark (else ``initial_from``).
+
+        The watermark advances only when every page has been yielded; a harvest that fails or
+        that the caller stops early leaves it untouched, so the next run repeats it.
+        """
+        key = HarvestState.key(metadata_prefix, set_spec)
+        mark = state.get(key)
+        start = mark.from_date if mark else _date_param(initial_from)
+        first_response: dt.datetime | None = None
+        for page in self.list_records(
+            metadata_prefix=metadata_prefix, set_spec=set_spec, from_date=start
+        ):
+            if first_response is None:
+                first_response = page.response_date
+            yield page
+        if first_response is not None:
+            state.advance(key, first_response)

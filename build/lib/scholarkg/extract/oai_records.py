@@ -1,0 +1,286 @@
+"""OAI-PMH ``<record>`` elements (formats ``arXiv``, ``oai_dc``, ``arXivRaw``) → ArxivRecord.
+
+The metadata format is read from the namespace of the element inside ``<metadata>``.
+What each format can truthfully give:
+
+* ``arXiv``: structured authors with affiliations, categories, v1 date (``created``) and the
+  latest version's date (``updated``) — but no version numbers, so ``versions`` is empty.
+* ``oai_dc``: names as ``Last, First``, subjects as *names* (``Computer Science - …``), not
+  category codes, so ``categories`` is empty and the names are kept in ``dc_subjects``.
+* ``arXivRaw``: every version with its submission date, size and source type; free-text authors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
+from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.xmlsafe import text_of
+from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+ARXIV_FORMAT_NS = "http://arxiv.org/OAI/arXiv/"
+ARXIV_RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+FORMAT_BY_NAMESPACE = {ARXIV_FORMAT_NS: "arXiv", OAI_DC_NS: "oai_dc", ARXIV_RAW_NS: "arXivRaw"}
+
+_O = f"{{{OAI_NS}}}"
+_DC = f"{{{DC_NS}}}"
+_SIZE = re.compile(r"(\d+)\s*kb", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OaiHeader:
+    """An OAI record header; ``deleted`` records carry no metadata."""
+
+    identifier: str
+    arxiv_id: str
+    datestamp: dt.date | None
+    set_specs: tuple[str, ...]
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class RawVersion:
+    """One version as arXivRaw lists it."""
+
+    number: int
+    date: dt.datetime | None
+    size_kb: int | None
+    source_type: str | None
+
+
+@dataclass(frozen=True)
+class OaiRecord:
+    """A harvested record: header, the shared record model and what only OAI formats carry."""
+
+    header: OaiHeader
+    record: ArxivRecord | None
+    metadata_format: str | None = None
+    raw_versions: tuple[RawVersion, ...] = ()
+    dc_subjects: tuple[str, ...] = ()
+    report_no: str | None = None
+    msc_class: str | None = None
+    acm_class: str | None = None
+    submitter: str | None = None
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise ValueError(f"bad date {text!r}") from exc
+
+
+def parse_version_date(text: str) -> dt.datetime:
+    """``Mon, 2 Apr 2007 19:18:42 GMT`` (RFC 2822, as arXivRaw and the snapshot write it)."""
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"bad version date {text!r}") from exc
+
+
+def parse_header(header: etree._Element, source: str) -> OaiHeader:
+    identifier = text_of(header.find(f"{_O}identifier"))
+    if identifier is None:
+        raise ValueError("header without an identifier")
+    return OaiHeader(
+        identifier=identifier,
+        arxiv_id=parse_arxiv_id(identifier, source=source).arxiv_id,
+        datestamp=_date(text_of(header.find(f"{_O}datestamp"))),
+        set_specs=tuple(s for s in (text_of(e) for e in header.iterfind(f"{_O}setSpec")) if s),
+        deleted=header.get("status") == "deleted",
+    )
+
+
+def _categories(text: str | None) -> tuple[str, ...]:
+    return tuple(text.split()) if text else ()
+
+
+def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
+    ns = f"{{{ARXIV_FORMAT_NS}}}"
+    authors = []
+    for author in meta.iterfind(f"{ns}authors/{ns}author"):
+        name = person_name(
+            text_of(author.find(f"{ns}keyname")),
+            text_of(author.find(f"{ns}forenames")),
+            text_of(author.find(f"{ns}suffix")),
+        )
+        affiliations = [text_of(a) for a in author.iterfind(f"{ns}affiliation")]
+        if name:
+            authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(affiliations)))
+    created = _date(text_of(meta.find(f"{ns}created")))
+    categories = _categories(text_of(meta.find(f"{ns}categories")))
+    record = _record(
+        meta,
+        ns,
+        header,
+        source,
+        tuple(authors),
+        categories,
+        published=created,
+        updated=_date(text_of(meta.find(f"{ns}updated"))) or created,
+    )
+    return OaiRecord(
+        header=header,
+        record=record,
+        metadata_format="arXiv",
+        report_no=text_of(meta.find(f"{ns}report-no")),
+        msc_class=text_of(meta.find(f"{ns}msc-class")),
+        acm_class=text_of(meta.find(f"{ns}acm-class")),
+    )
+
+
+def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
+    ns = f"{{{ARXIV_RAW_NS}}}"
+    raw_versions = []
+    for version in meta.iterfind(f"{ns}version"):
+        label = version.get("version", "")
+        if not re.fullmatch(r"v\d+", label):
+            raise ValueError(f"bad version label {label!r}")
+        date_text = text_of(version.find(f"{ns}date"))
+        size = _SIZE.fullmatch(text_of(version.find(f"{ns}size")) or "")
+        raw_versions.append(
+            RawVersion(
+                number=int(label[1:]),
+                date=parse_version_date(date_text) if date_text else None,
+                size_kb=int(size.group(1)) if size else None,
+                source_type=text_of(version.find(f"{ns}source_type")),
+            )
+        )
+    raw_versions.sort(key=lambda v: v.number)
+    title = text_of(meta.find(f"{ns}title"))
+    latest = raw_versions[-1].number if raw_versions else None
+    versions = tuple(
+        ArxivVersion(v.number, v.date, title if v.number == latest else None) for v in raw_versions
+    )
+    first, last = (raw_versions[0].date, raw_versions[-1].date) if raw_versions else (None, None)
+    record = _record(
+        meta,
+        ns,
+        header,
+        source,
+        split_author_string(text_of(meta.find(f"{ns}authors")) or ""),
+        _categories(text_of(meta.find(f"{ns}categories"))),
+        published=first.date() if first else None,
+        updated=last.date() if last else None,
+        versions=versions,
+    )
+    return OaiRecord(
+        header=header,
+        record=record,
+        metadata_format="arXivRaw",
+        raw_versions=tuple(raw_versions),
+        report_no=text_of(meta.find(f"{ns}report-no")),
+        msc_class=text_of(meta.find(f"{ns}msc-class")),
+        acm_class=text_of(meta.find(f"{ns}acm-class")),
+        submitter=text_of(meta.find(f"{ns}submitter")),
+    )
+
+
+def _record(
+    meta: etree._Element,
+    ns: str,
+    header: OaiHeader,
+    source: str,
+    authors: tuple[ArxivAuthor, ...],
+    categories: tuple[str, ...],
+    *,
+    published: dt.date | None,
+    updated: dt.date | None,
+    versions: tuple[ArxivVersion, ...] = (),
+) -> ArxivRecord:
+    """The fields the arXiv and arXivRaw formats name alike."""
+    meta_id = text_of(meta.find(f"{ns}id"))
+    if meta_id is not None and parse_arxiv_id(meta_id, source=source).arxiv_id != header.arxiv_id:
+        raise ValueError(f"metadata id {meta_id!r} differs from header {header.identifier!r}")
+    title = text_of(meta.find(f"{ns}title"))
+    if title is None:
+        raise ValueError("record without a title")
+    return ArxivRecord(
+        arxiv_id=header.arxiv_id,
+        title=title,
+        abstract=text_of(meta.find(f"{ns}abstract")) or "",
+        authors=authors,
+        categories=categories,
+        primary_category=categories[0] if categories else None,
+        published=published,
+        updated=updated,
+        versions=versions,
+        comment=text_of(meta.find(f"{ns}comments")),
+        journal_ref=text_of(meta.find(f"{ns}journal-ref")),
+        doi=text_of(meta.find(f"{ns}doi")),
+        license=text_of(meta.find(f"{ns}license")),
+        source=source,
+    )
+
+
+def _dc_name(creator: str) -> str:
+    last, sep, first = creator.partition(", ")
+    return f"{first} {last}".strip() if sep else creator
+
+
+def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
+    def values(name: str) -> list[str]:
+        return [v for v in (text_of(e) for e in meta.iterfind(f"{_DC}{name}")) if v]
+
+    title = next(iter(values("title")), None)
+    if title is None:
+        raise ValueError("record without a title")
+    descriptions = values("description")
+    comment = next((d for d in descriptions[1:]), None)
+    dates = [_date(d) for d in values("date")]
+    doi = journal_ref = None
+    for identifier in values("identifier"):
+        if identifier.lower().startswith("doi:"):
+            doi = identifier[4:].strip()
+        elif not identifier.startswith(("http://", "https://")):
+            journal_ref = identifier
+    record = ArxivRecord(
+        arxiv_id=header.arxiv_id,
+        title=title,
+        abstract=descriptions[0] if descriptions else "",
+        authors=tuple(ArxivAuthor(name=_dc_name(c)) for c in values("creator")),
+        categories=(),
+        published=dates[0] if dates else None,
+        updated=dates[-1] if dates else None,
+        comment=comment.removeprefix("Comment: ") if comment else None,
+        journal_ref=journal_ref,
+        doi=doi,
+        source=source,
+    )
+    return OaiRecord(
+        header=header, record=record, metadata_format="oai_dc", dc_subjects=tuple(values("subject"))
+    )
+
+
+_PARSERS = {ARXIV_FORMAT_NS: _arxiv, ARXIV_RAW_NS: _arxiv_raw, OAI_DC_NS: _oai_dc}
+
+
+def parse_record(record: etree._Element, *, source: str) -> OaiRecord:
+    """One ``<record>``; ValueError/ParseError when it cannot be read (callers quarantine it)."""
+    header_el = record.find(f"{_O}header")
+    if header_el is None:
+        raise ValueError("record without a header")
+    header = parse_header(header_el, source)
+    if header.deleted:
+        return OaiRecord(header=header, record=None)
+    metadata = record.find(f"{_O}metadata")
+    children = metadata if metadata is not None else []
+    meta = next((child for child in children if isinstance(child.tag, str)), None)
+    if meta is None:
+        raise ValueError("record without metadata")
+    namespace = etree.QName(meta).namespace or ""
+    parser = _PARSERS.get(namespace)
+    if parser is None:
+        raise ValueError(f"unsupported metadata format {namespace!r}")
+    return parser(meta, header, source)

@@ -1,0 +1,82 @@
+"""Fetch a profile page from a file or an http(s) URL, archive its bytes, parse it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from scholarkg.errors import ExtractError
+from scholarkg.extract.http import HttpClient
+from scholarkg.extract.profile_page import parse_profile
+from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
+from scholarkg.limits import DEFAULT_LIMITS, Limits
+from scholarkg.models import Profile
+
+PROFILE_LIMIT = "[limits] profile_bytes"
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def fetch_profile(
+    location: str,
+    archive: RawArchive,
+    http: HttpClient,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ArchivedResponse | None:
+    """Read the raw bytes of a profile page and archive them before anything parses them.
+
+    URLs go through ``http`` (polite, retried, archived), conditionally when validators from
+    an earlier fetch are given: ``None`` means 304 Not Modified. Any other non-200 answer is an
+    ExtractError, and so is a page (file or URL) over ``[limits] profile_bytes``: a source that
+    never ends (``/dev/zero``, an endless body) is refused, not read until memory runs out.
+    """
+    cap = limits.profile_bytes
+    if is_url(location):
+        response = http.get(
+            location,
+            if_none_match=etag,
+            if_modified_since=last_modified,
+            max_bytes=cap,
+            limit_key=PROFILE_LIMIT,
+        )
+        if response.not_modified:
+            return None
+        response.raise_for_status()
+        if response.status != 200:
+            raise ExtractError(
+                location, f"HTTP {response.status}: no profile page", status=response.status
+            )
+        return response.archived
+    path = Path(location)
+    try:
+        with path.open("rb") as handle:
+            body = handle.read(cap + 1)
+    except OSError as exc:
+        raise ExtractError(location, f"cannot read profile file: {exc.strerror or exc}") from exc
+    if len(body) > cap:
+        raise ExtractError(
+            location,
+            f"profile larger than {PROFILE_LIMIT} = {cap} bytes: not read further; raise it in "
+            "your config if the page is genuine",
+        )
+    return archive.store(body, source=str(path.resolve()))
+
+
+def parse_archived_profile(
+    archived: ArchivedResponse,
+    subject_codes: Mapping[str, str],
+    limits: Limits = DEFAULT_LIMITS,
+) -> Profile:
+    """Parse an archived page; its retrieval time is when this content was first seen."""
+    return parse_profile(
+        archived.read_bytes(),
+        source=archived.source,
+        retrieved_at=archived.first_retrieved_at,
+        subject_codes=subject_codes,
+        limits=limits,
+    )

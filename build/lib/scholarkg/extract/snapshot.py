@@ -1,0 +1,174 @@
+"""Streaming reader of arXiv's metadata snapshot (JSON lines, one e-print per line).
+
+The file is read line by line, never loaded whole, within ``[limits]``
+(:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
+missing id/title, bad dates or versions, too long, nested too deep, a text value too large)
+becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
+:attr:`SnapshotReader.quarantined`; reading goes on. Damage that ends a file early is the last
+quarantined entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from scholarkg.errors import ParseError
+from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
+from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.oai_records import parse_version_date
+from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.extract.xmlsafe import squash
+from scholarkg.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_json_depth,
+    check_record_literals,
+    clip,
+)
+from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
+
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
+    """Consecutive tuples of ``size`` items (the last one may be shorter)."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    iterator = iter(items)
+    while batch := tuple(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{key!r} is not a string")
+    return squash(value)
+
+
+def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
+    parsed = data.get("authors_parsed")
+    if not parsed:
+        return split_author_string(_text(data, "authors") or "")
+    authors = []
+    for entry in parsed:
+        if not isinstance(entry, list) or not entry or not all(isinstance(p, str) for p in entry):
+            raise ValueError(f"bad authors_parsed entry {entry!r}")
+        last, first, suffix = [*entry, "", ""][:3]  # [last, first, suffix, affiliation...]
+        name = person_name(last, first, suffix)
+        if name:
+            authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(entry[3:])))
+    return tuple(authors)
+
+
+def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
+    versions = []
+    for entry in data.get("versions") or ():
+        label = entry.get("version", "") if isinstance(entry, dict) else ""
+        if not (isinstance(label, str) and label[:1] == "v" and label[1:].isdigit()):
+            raise ValueError(f"bad version entry {entry!r}")
+        created = entry.get("created")
+        date = parse_version_date(created) if isinstance(created, str) else None
+        versions.append(ArxivVersion(number=int(label[1:]), date=date))
+    return tuple(sorted(versions, key=lambda v: v.number))
+
+
+def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:
+    """One snapshot line as an :class:`ArxivRecord`; ValueError/ParseError if it cannot be read
+    (:class:`~scholarkg.errors.LimitExceeded`, a ValueError, past ``json_depth`` or
+    ``literal_bytes``).
+
+    ``updated`` is the date of the latest version (as in the API and OAI ``arXiv`` format),
+    falling back to the snapshot's ``update_date`` when no version has a date.
+    """
+    check_json_depth(line, limits)
+    data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("line is not a JSON object")
+    raw_id = data.get("id")
+    if not isinstance(raw_id, str) or not raw_id.strip():
+        raise ValueError("missing id")
+    arxiv_id = parse_arxiv_id(raw_id, source=source).arxiv_id
+    title = _text(data, "title")
+    if title is None:
+        raise ValueError("missing title")
+    categories = tuple((_text(data, "categories") or "").split())
+    versions = _versions(data)
+    dated = [v.date for v in versions if v.date is not None]
+    update_text = _text(data, "update_date")
+    update_date = dt.date.fromisoformat(update_text) if update_text else None
+    updated = dated[-1].date() if dated else update_date
+    record = ArxivRecord(
+        arxiv_id=arxiv_id,
+        title=title,
+        abstract=_text(data, "abstract") or "",
+        authors=_authors(data),
+        categories=categories,
+        primary_category=categories[0] if categories else None,
+        published=dated[0].date() if dated else None,
+        updated=updated,
+        versions=versions,
+        comment=_text(data, "comments"),
+        journal_ref=_text(data, "journal-ref"),
+        doi=_text(data, "doi"),
+        license=_text(data, "license"),
+        source=source,
+    )
+    check_record_literals(record, limits)
+    return record
+
+
+def read_line(
+    line: SnapshotLine, source: str, limits: Limits
+) -> ArxivRecord | QuarantinedRecord | None:
+    """One line as a record, or as a quarantined record with its reason; None for a blank line."""
+    number, data, problem = line
+    if problem is not None:
+        text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
+        return QuarantinedRecord(source, number, problem, text)
+    if not data.strip():
+        return None
+    try:
+        return parse_snapshot_line(data.decode("utf-8"), source=f"{source}:{number}", limits=limits)
+    except (ValueError, TypeError, ParseError, RecursionError) as exc:
+        text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
+        return QuarantinedRecord(source, number, f"{type(exc).__name__}: {exc}", text)
+
+
+class SnapshotReader:
+    """Iterate good records; bad lines collect on :attr:`quarantined` as reading goes on.
+
+    ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
+    are up to date after each yielded record. A ``.gz`` file is decompressed on the fly. A file
+    that is no snapshot at all (one JSON array, a plain file named ``.gz``) raises
+    :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
+    """
+
+    def __init__(self, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = Path(path)
+        self.limits = limits
+        self.quarantined: list[QuarantinedRecord] = []
+        self.lines_read = 0
+
+    def __iter__(self) -> Iterator[ArxivRecord]:
+        self.quarantined = []
+        self.lines_read = 0
+        for line in snapshot_lines(self.path, self.limits):
+            self.lines_read = line.number
+            outcome = read_line(line, str(self.path), self.limits)
+            if isinstance(outcome, QuarantinedRecord):
+                self.quarantined.append(outcome)
+            elif outcome is not None:
+                yield outcome
+
+
+def read_snapshot(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> SnapshotReader:
+    """A :class:`SnapshotReader` over ``path``."""
+    return SnapshotReader(path, limits)

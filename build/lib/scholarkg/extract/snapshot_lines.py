@@ -1,0 +1,111 @@
+"""Reading a snapshot file line by line within limits: the one way both snapshot paths read.
+
+:func:`snapshot_lines` never holds more than ``[limits] line_bytes`` of one line: a longer line
+is skipped in bounded pieces and handed on as a :class:`SnapshotLine` with a ``problem``. Damage
+in the middle of a file (a truncated or corrupt ``.gz``, an I/O error) ends the reading with one
+last line naming it, so what came before still loads. A file that cannot be a snapshot at all
+(a plain file named ``.gz``, one JSON array) is a one-line error before anything is read.
+
+:func:`scholarkg.extract.snapshot.read_line` turns one such line into a record or a
+quarantined record, whichever reader (``SnapshotReader`` or a bulk worker process) calls it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, NamedTuple, cast
+
+from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.limits import Limits
+
+GZIP_MAGIC = b"\x1f\x8b"
+_SKIP_PIECE = 1024 * 1024  # how much of an oversize line is read at a time while skipping it
+_KEPT_OF_OVERSIZE = 4096  # what a quarantined oversize line keeps
+_DAMAGE = (EOFError, zlib.error, OSError)  # gzip.BadGzipFile is an OSError
+
+
+class SnapshotLine(NamedTuple):
+    """One line as read: its number, its bytes (the start only, if too long) and any problem."""
+
+    number: int
+    data: bytes
+    problem: str | None = None
+
+
+def _open(path: Path) -> IO[bytes]:
+    try:
+        if path.suffix != ".gz":
+            return path.open("rb")
+        with path.open("rb") as probe:
+            magic = probe.read(2)
+        if magic != GZIP_MAGIC:
+            raise ExtractError(
+                str(path), "not gzip-compressed although named .gz: rename it without .gz"
+            )
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    except OSError as exc:
+        raise ExtractError(str(path), f"cannot open snapshot: {exc.strerror or exc}") from exc
+
+
+def _refuse_json_array(path: Path, first: bytes) -> None:
+    if first.lstrip().startswith(b"["):
+        raise ParseError(
+            str(path),
+            "this is one JSON array, but a snapshot is JSON Lines (one record per line); "
+            f"convert it first, e.g. jq -c '.[]' {path} > {path.stem}.jsonl",
+            line=1,
+        )
+
+
+def _rest_of_line(read: Callable[[int], bytes], head: bytes) -> int:
+    """Skip what is left of an oversize line; returns the line's full size in bytes."""
+    size = len(head)
+    while True:
+        piece = read(_SKIP_PIECE)
+        size += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            return size
+
+
+def snapshot_lines(path: Path | str, limits: Limits) -> Iterator[SnapshotLine]:
+    """Every line of a snapshot (JSON Lines, ``.gz`` too), numbered from 1, within the limits."""
+    path = Path(path)
+    limit = limits.line_bytes
+    number = offset = 0
+    seen_content = False
+    with _open(path) as handle:
+        while True:
+            current = number + 1  # the line being read, for a damage report
+            try:
+                data = handle.readline(limit + 1)
+                if not data:
+                    return
+                number = current
+                if not seen_content and data.strip():
+                    _refuse_json_array(path, data)
+                    seen_content = True
+                if len(data) > limit and not data.endswith(b"\n"):
+                    size = _rest_of_line(handle.readline, data)
+                    offset += size
+                    too_long = LimitExceeded(f"line is {size} bytes", "[limits] line_bytes", limit)
+                    yield SnapshotLine(
+                        number, data[:_KEPT_OF_OVERSIZE], f"LimitExceeded: {too_long}"
+                    )
+                    continue
+            except _DAMAGE as exc:
+                if offset == 0 and isinstance(exc, gzip.BadGzipFile):
+                    raise ExtractError(str(path), f"not a readable gzip file: {exc}") from exc
+                yield _damage(path, current, offset, exc)
+                return
+            offset += len(data)
+            yield SnapshotLine(number, data)
+
+
+def _damage(path: Path, number: int, offset: int, exc: BaseException) -> SnapshotLine:
+    what = "compressed data ends early (truncated file?)" if isinstance(exc, EOFError) else exc
+    data = "decompressed data" if path.suffix == ".gz" else "file"
+    problem = f"damaged input after byte {offset} of the {data}: {what}; nothing after it was read"
+    return SnapshotLine(number, b"", problem)

@@ -1,0 +1,185 @@
+"""Resumable OAI-PMH harvests: a checkpoint after every loaded page, the watermark at the end.
+
+A harvest that is interrupted (killed, crashed, store down) leaves its checkpoint: the
+resumptionToken of the next page and what is already done. The next run continues from there;
+records are loaded one named graph each, replaced atomically, so a page loaded twice gives no
+duplicates, and the watermark only advances once the last page is loaded, so nothing is skipped.
+
+Every loop over the pages (the CLI's and the ``harvest_arxiv`` flow's) goes through
+:class:`HarvestJob`, which ends it: a resumption token or page seen before (remembered in the
+checkpoint, so a resumed harvest still sees a cycle), ``[limits] harvest_max_pages`` and
+``harvest_deadline`` per run (the checkpoint is kept: the next run goes on). A resumption token
+that expired (``badResumptionToken``) while a checkpoint held it is not fatal: the stale
+checkpoint is dropped and the harvest starts again from the watermark, once per run, and
+:attr:`HarvestJob.notices` says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from scholarkg.errors import ConfigError
+from scholarkg.extract.oai_pmh import (
+    HarvestState,
+    OaiPage,
+    OaiPmhClient,
+    OaiPmhError,
+    parse_oai_response,
+)
+from scholarkg.extract.paging import PageGuard
+from scholarkg.extract.raw_archive import RawArchive
+from scholarkg.limits import DEFAULT_LIMITS, Limits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where an unfinished harvest stands."""
+
+    key: str
+    metadata_prefix: str
+    set_spec: str | None
+    from_date: str | None
+    next_token: str | None = None
+    first_response: str | None = None
+    pages_done: int = 0
+    records_done: int = 0
+    complete_list_size: int | None = None
+    seen_tokens: tuple[str, ...] = ()  # digests (see scholarkg.extract.paging)
+    seen_pages: tuple[str, ...] = ()
+
+    @property
+    def progress(self) -> float | None:
+        """Share of the list loaded, when the server said how long it is."""
+        if not self.complete_list_size:
+            return None
+        return min(1.0, self.records_done / self.complete_list_size)
+
+
+class HarvestJob:
+    """One incremental harvest of (metadataPrefix, set), resumable across processes."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        metadata_prefix: str,
+        set_spec: str | None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self.watermarks = HarvestState(state_dir / "oai-harvest.json")
+        self.key = HarvestState.key(metadata_prefix, set_spec)
+        safe = "".join(c if c.isalnum() else "-" for c in self.key)
+        self.path = state_dir / f"harvest-checkpoint-{safe}.json"
+        self.metadata_prefix = metadata_prefix
+        self.set_spec = set_spec
+        self.guard = PageGuard(
+            f"harvest {self.key}", limits.harvest_max_pages, limits.harvest_deadline
+        )
+        self.notices: list[str] = []  # what the run should tell (e.g. a restarted harvest)
+        self._restarted = False  # at most one restart per run
+        self._restart_pending = False  # the next page_loaded starts a fresh checkpoint
+
+    def start(self, from_date: str | None) -> Checkpoint:
+        """The stored checkpoint, else a fresh one from the watermark, else from ``from_date``."""
+        if self.path.exists():
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            for name in ("seen_tokens", "seen_pages"):
+                data[name] = tuple(data.get(name, ()))
+            return Checkpoint(**data)
+        mark = self.watermarks.get(self.key)
+        start = mark.from_date if mark else from_date
+        if start is None:
+            raise ConfigError(
+                f"no harvest watermark yet for {self.key!r}: give a start date (--from / from_date)"
+            )
+        return Checkpoint(self.key, self.metadata_prefix, self.set_spec, start)
+
+    @property
+    def resuming(self) -> bool:
+        return self.path.exists()
+
+    def fetch(self, client: OaiPmhClient, at: Checkpoint) -> OaiPage:
+        """Fetch (and archive) the page the checkpoint points at.
+
+        If the server says the checkpoint's token expired, the harvest starts again from its
+        ``from`` date (the watermark's): the stale checkpoint is removed, a notice is kept on
+        :attr:`notices` and logged, and the first page is returned (once per run).
+        """
+        try:
+            return self._fetch(client, at.from_date, at.next_token)
+        except OaiPmhError as exc:
+            if exc.code != "badResumptionToken" or not at.next_token or self._restarted:
+                raise
+        self._restarted = self._restart_pending = True
+        self.path.unlink(missing_ok=True)
+        notice = (
+            f"harvest {self.key} restarted from {at.from_date}: the server no longer knows the "
+            f"resumption token of page {at.pages_done + 1} (badResumptionToken: expired?)"
+        )
+        log.warning(notice)
+        self.notices.append(notice)
+        return self._fetch(client, at.from_date, None)
+
+    def _fetch(self, client: OaiPmhClient, from_date: str | None, token: str | None) -> OaiPage:
+        return client.fetch_page(
+            metadata_prefix=self.metadata_prefix,
+            set_spec=self.set_spec,
+            from_date=from_date,
+            resumption_token=token,
+        )
+
+    def page_loaded(self, at: Checkpoint, page: OaiPage) -> Checkpoint:
+        """Record a loaded page; at the end of the list, advance the watermark and finish.
+
+        Raises :class:`~scholarkg.extract.paging.PagingStopped` when the page or its token came
+        before (nothing saved) or when this run reached its page cap or deadline (checkpoint
+        saved first, so the next run goes on).
+        """
+        if self._restart_pending:  # fetch() restarted the harvest: this page begins a new list
+            self._restart_pending = False
+            at = Checkpoint(self.key, self.metadata_prefix, self.set_spec, at.from_date)
+        guard = self.guard
+        guard.tokens, guard.pages = list(at.seen_tokens), list(at.seen_pages)
+        guard.page_done(page.source, page.resumption_token, page.key)
+        after = replace(
+            at,
+            next_token=page.resumption_token or None,
+            first_response=at.first_response or page.response_date.isoformat(),
+            pages_done=at.pages_done + 1,
+            records_done=at.records_done + len(page.records) + len(page.deleted),
+            complete_list_size=page.complete_list_size or at.complete_list_size,
+            seen_tokens=tuple(guard.tokens),
+            seen_pages=tuple(guard.pages),
+        )
+        if after.next_token:
+            self._save(after)
+            guard.check_limits(page.source)
+        else:
+            assert after.first_response is not None
+            self.watermarks.advance(self.key, dt.datetime.fromisoformat(after.first_response))
+            self.path.unlink(missing_ok=True)
+        return after
+
+    def _save(self, checkpoint: Checkpoint) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(asdict(checkpoint), indent=1), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+
+def archived_page(archive: RawArchive, sha256: str, limits: Limits = DEFAULT_LIMITS) -> OaiPage:
+    """Re-read an archived ListRecords page (no network)."""
+    archived = archive.get(sha256)
+    return parse_oai_response(
+        archived.read_bytes(),
+        source=archived.source,
+        container="ListRecords",
+        archived=archived,
+        limits=limits,
+    )

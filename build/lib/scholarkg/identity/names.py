@@ -1,0 +1,112 @@
+"""Names as evidence: Unicode normal form, folded keys, name blocks, compatibility, groups.
+
+A name is never an identity on its own. These functions only say which names *could* be the
+same person (:func:`compatible`) and which bucket a name is looked up in (:func:`block`); the
+rules in :mod:`scholarkg.identity.rules` decide from evidence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from scholarkg.iris import fold
+
+# Words that make a listed author a group (team, collaboration, consortium), not a person.
+GROUP_WORDS = frozenset(
+    {
+        "team",
+        "teams",
+        "collaboration",
+        "collaborations",
+        "consortium",
+        "consortia",
+        "group",
+        "initiative",
+        "committee",
+        "alliance",
+        "project",
+        "taskforce",
+        "organization",
+        "organisation",
+        "network",
+        "survey",
+        "observatory",
+        "laboratory",
+    }
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
+_SPACE = re.compile(r"\s+")
+
+
+def nfc(name: str) -> str:
+    """The name as listed, NFC-normalised with whitespace collapsed (kept exactly otherwise)."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", name)).strip()
+
+
+@lru_cache(maxsize=200_000)
+def tokens(name: str) -> tuple[str, ...]:
+    """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``)."""
+    words = fold(name).split()
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return tuple(words)
+
+
+def name_key(name: str) -> str:
+    """Folded full name joined by hyphens (``Léonard Hussenot`` → ``leonard-hussenot``)."""
+    return "-".join(tokens(name)) or "x"
+
+
+@lru_cache(maxsize=200_000)
+def block(name: str) -> str:
+    """The lookup bucket of a name: folded surname and first initial (``dadashi-r``)."""
+    words = tokens(name)
+    if not words:
+        return "x"
+    if len(words) == 1:
+        return words[0]
+    return f"{words[-1]}-{words[0][0]}"
+
+
+def is_group(name: str) -> bool:
+    """``Gemma Team``, ``The ATLAS Collaboration``: an agent that is not a person."""
+    return any(w in GROUP_WORDS for w in tokens(name))
+
+
+def _given_compatible(x: str, y: str) -> bool:
+    return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+
+
+@lru_cache(maxsize=200_000)
+def compatible(a: str, b: str) -> bool:
+    """Same surname and given names that agree where both have them (initials match names).
+
+    ``R. Dadashi`` ~ ``Robert Dadashi``; ``J.-P. Dupont`` ~ ``Jean Pierre Dupont``;
+    ``Wei Wang`` ≁ ``Wen Wang``. A missing middle name is no disagreement.
+    """
+    ta, tb = tokens(a), tokens(b)
+    if not ta or not tb or ta[-1] != tb[-1]:
+        return False
+    ga, gb = ta[:-1], tb[:-1]
+    if not ga or not gb:
+        return True
+    if not _given_compatible(ga[0], gb[0]):
+        return False
+    return all(_given_compatible(x, y) for x, y in zip(ga[1:], gb[1:], strict=False))
+
+
+def completeness(name: str) -> tuple[int, int]:
+    """How fully a name is written: (full given-name words, letters); higher is fuller."""
+    words = tokens(name)
+    return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
+
+
+def preferred(names: list[str]) -> str:
+    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: first given."""
+    best = names[0]
+    for name in names[1:]:
+        if completeness(name) > completeness(best):
+            best = name
+    return best

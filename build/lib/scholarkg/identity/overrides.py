@@ -1,0 +1,132 @@
+"""``[people.merge]`` and ``[people.split]``: explicit identity decisions from configuration.
+
+A *reference* names who a rule is about:
+
+* ``profile:<location>`` — the researcher of that profile source (a path or URL as configured);
+* ``person:<slug>`` — a person by the last segment of its IRI;
+* ``<paper>#<n>`` — the author at position ``n`` of a paper (an arXiv id, or a profile
+  paper's title); it covers every source listing that authorship;
+* ``<paper>|<name as listed>`` — the author so named on that paper;
+* ``<name-key>`` (``l-hussenot``) — everyone with that folded name; allowed in merges only,
+  and only while it names exactly one person.
+
+``[people.merge]``: ``A = B`` — the persons A and B name are one person.
+``[people.split]``: ``A = "label"`` — the authorships A names are a person of their own
+(``…/person/<label>``); references split to the same label are one person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scholarkg.errors import ConfigError, ParseError
+from scholarkg.extract.arxiv_ids import normalise_arxiv_id
+from scholarkg.identity.names import compatible, nfc
+from scholarkg.iris import slug as make_slug
+from scholarkg.iris import title_key
+
+_NAME_KEY = re.compile(r"^[^\sA-Z|#:]+(-[^\sA-Z|#:]+)*$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One parsed reference (see the module doc)."""
+
+    text: str
+    kind: str  # "profile" | "person" | "position" | "named" | "key"
+    value: str = ""  # location, slug, paper (arXiv id or title key) or name key
+    position: int | None = None
+    name: str | None = None
+
+    def matches(self, keys: tuple[str, ...], position: int | None, name: str) -> bool:
+        """Whether this reference names the authorship at ``position`` listed as ``name`` on a
+        paper known by ``keys`` (arXiv id, title keys)."""
+        if self.kind == "position":
+            return self.value in keys and position == self.position
+        if self.kind == "named":
+            return self.value in keys and self.name is not None and nfc(name) == self.name
+        return False
+
+
+def _paper_key(text: str) -> str:
+    """An arXiv id (normalised, no version) or, for any other text, its folded title."""
+    try:
+        return normalise_arxiv_id(text, source="[people]")
+    except ParseError:
+        return title_key(text)
+
+
+def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
+    """Parse one reference; a malformed one is a :class:`ConfigError` naming it."""
+    raw = text.strip()
+    if raw.startswith("profile:") and len(raw) > len("profile:"):
+        return Ref(text, "profile", raw.removeprefix("profile:"))
+    if raw.startswith("person:") and len(raw) > len("person:"):
+        return Ref(text, "person", raw.removeprefix("person:"))
+    if "|" in raw:
+        paper, _, name = raw.rpartition("|")
+        if paper.strip() and name.strip():
+            return Ref(text, "named", _paper_key(paper.strip()), name=nfc(name))
+    if "#" in raw:
+        paper, _, number = raw.rpartition("#")
+        if paper.strip() and number.isdigit() and int(number) >= 1:
+            return Ref(text, "position", _paper_key(paper.strip()), position=int(number))
+    if merge and _NAME_KEY.match(raw):
+        return Ref(text, "key", raw)
+    raise ConfigError(
+        f"{where} {text!r}: not a reference; use profile:<location>, person:<slug>, "
+        "<arXiv id or title>#<position> or <arXiv id or title>|<name as listed>"
+    )
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The parsed ``[people]`` tables."""
+
+    merges: tuple[tuple[Ref, Ref], ...] = ()
+    splits: tuple[tuple[Ref, str], ...] = ()
+    used: set[str] = field(default_factory=set, compare=False)
+
+    @classmethod
+    def parse(cls, merge: Mapping[str, str], split: Mapping[str, str]) -> Overrides:
+        merges = tuple(
+            (parse_ref(a, "[people.merge]", merge=True), parse_ref(b, "[people.merge]", merge=True))
+            for a, b in merge.items()
+        )
+        splits = []
+        for ref, label in split.items():
+            parsed = parse_ref(ref, "[people.split]", merge=False)
+            if parsed.kind not in ("position", "named", "profile"):
+                raise ConfigError(
+                    f"[people.split] {ref!r}: a split names authorships "
+                    "(<paper>#<n>, <paper>|<name>) or a profile (profile:<location>)"
+                )
+            if not make_slug(label) or make_slug(label) == "x":
+                raise ConfigError(f"[people.split] {ref!r} = {label!r}: the label must be a name")
+            splits.append((parsed, make_slug(label)))
+        return cls(merges, tuple(splits))
+
+    def split_for(self, keys: tuple[str, ...], position: int | None, name: str) -> str | None:
+        """The split label of the authorship so described, if a rule names it."""
+        for ref, label in self.splits:
+            if ref.matches(keys, position, name):
+                self.used.add(ref.text)
+                return label
+        return None
+
+    def profile_split(self, location_keys: tuple[str, ...]) -> str | None:
+        for ref, label in self.splits:
+            if ref.kind == "profile" and ref.value in location_keys:
+                self.used.add(ref.text)
+                return label
+        return None
+
+    def unused_splits(self) -> list[str]:
+        return [ref.text for ref, _ in self.splits if ref.text not in self.used]
+
+
+def name_matches(ref: Ref, name: str) -> bool:
+    """A ``|name`` reference also accepts a compatible spelling of the name."""
+    return ref.name is not None and compatible(ref.name, name)

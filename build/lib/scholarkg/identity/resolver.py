@@ -1,0 +1,431 @@
+"""Who is who: every authorship node gets a person, decided from evidence and recorded.
+
+Rules, strongest first (each decision keeps its rule, score, basis and evidence):
+
+``config-split`` / ``config-merge``
+    ``[people.split]`` / ``[people.merge]`` (see :mod:`scholarkg.identity.overrides`).
+``profile-researcher``
+    A profile names its researcher at this position of a paper it lists (the profile, not the
+    name, identifies the researcher). Two profiles claiming one authorship are one person.
+``same-position``
+    The node is already known from another source (a profile listing and arXiv at the same
+    position of the same paper) and the names are compatible (``R. Dadashi`` ~ ``Robert Dadashi``).
+``shared-coauthor``
+    Within a name block, a compatible person who wrote another paper with one of this paper's
+    co-authors. A new authorship that links two such persons merges them (new evidence).
+``first-seen``
+    No evidence links the authorship to anyone: a person of its own. A shared name alone never
+    joins two authorships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from scholarkg.identity import names
+from scholarkg.identity.overrides import Overrides, Ref
+from scholarkg.identity.registry import Mention, Registry, short_hash
+
+
+@dataclass(frozen=True)
+class AuthorMention:
+    """One person author as one source lists them (groups are not mentions)."""
+
+    node: str  # the authorship IRI
+    position: int | None
+    name: str  # NFC, as listed
+
+
+@dataclass(frozen=True)
+class PaperMentions:
+    """A paper's person authors according to one source."""
+
+    paper: str  # paper IRI
+    keys: tuple[str, ...]  # what references may call the paper: arXiv id, folded titles
+    authors: tuple[AuthorMention, ...]
+    source: str  # the graph stating them
+    complete: bool = True  # the whole author list (arXiv), not a truncated listing
+    claims: Mapping[str, str] = field(default_factory=dict)  # node -> profile slug
+
+
+@dataclass(frozen=True)
+class IdentityEvent:
+    """A merge or split of persons (published IRIs retired or minted)."""
+
+    kind: str  # "merge" | "split"
+    person: str  # survivor or new person slug
+    other: str  # retired or original person slug
+    rule: str
+    basis: str
+
+
+class IdentityResolver:
+    """Applies the rules to papers as they load; the registry keeps the outcome."""
+
+    def __init__(self, registry: Registry, overrides: Overrides | None = None) -> None:
+        self.registry = registry
+        self.overrides = overrides or Overrides()
+        self.events: list[IdentityEvent] = []
+        self.conflicts: list[str] = []
+        self.new_persons = 0
+        self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
+        self._retired: set[int] = set()  # persons merged away in this run
+
+    # -- profiles -----------------------------------------------------------------------------
+
+    def profile(self, name: str, location: str, sha256: str) -> str:
+        """The profile slug of a page: the same bytes from two paths are one profile, and an
+        updated page at a known location is the same profile (if it names a compatible
+        researcher); anything else is a new profile, whatever its researcher's name."""
+        reg = self.registry
+        name = names.nfc(name)
+        slug = reg.profile_for([f"sha:{sha256}"])
+        if slug is None:
+            known = reg.profile_for([f"loc:{location}"])
+            if known is not None and names.compatible(reg.profile_name(known) or "", name):
+                slug = known
+        if slug is None:
+            # named by its researcher and the first content seen: the same on every machine,
+            # and two researchers who share a name have two pages, so two profiles
+            slug = f"{names.name_key(name)}-{short_hash(sha256)}"
+            if reg.profile_name(slug) is not None:  # eight hex digits collided: lengthen
+                slug = f"{names.name_key(name)}-{short_hash(sha256 + '|' + location)}"
+            reg.add_profile(slug, name, location)
+        reg.add_profile_source(f"sha:{sha256}", slug)
+        reg.add_profile_source(f"loc:{location}", slug)
+        if reg.profile_person(slug) is None:
+            label = self.overrides.profile_split((location,))
+            pid = self._new(name, f"profile:{slug}", slug=slug, profile=slug, label=label)
+            reg.set_profile_person(slug, pid)
+        return slug
+
+    # -- papers -------------------------------------------------------------------------------
+
+    def add(self, paper: PaperMentions) -> None:
+        """Decide the person of every authorship the source lists on the paper."""
+        reg = self.registry
+        reg.add_paper_keys(paper.paper, paper.keys)
+        reg.set_paper_authors(
+            paper.paper,
+            [(names.block(a.name), a.node, a.name) for a in paper.authors],
+            complete=paper.complete,
+        )
+        known = reg.mentions([a.node for a in paper.authors])
+        reg.add_names([(a.node, a.name) for a in paper.authors])
+        fresh: list[AuthorMention] = []
+        for author in paper.authors:
+            label = self.overrides.split_for(paper.keys, author.position, author.name)
+            existing = known.get(author.node)
+            if label is not None:
+                self._split(author, paper, label, existing)
+            elif existing is not None and (
+                existing.pinned or names.compatible(existing.name, author.name)
+            ):
+                self._confirm(author, paper, existing)
+            elif (claim := paper.claims.get(author.node)) is not None:
+                pid = self._profile_person(claim)
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "profile-researcher",
+                    1.0,
+                    self._claim(claim),
+                    previous=None if existing is None else existing.person,
+                )
+            else:
+                fresh.append(author)
+        if fresh:
+            self._by_evidence(fresh, paper, known)
+
+    def _claim(self, slug: str) -> str:
+        return f"profile {slug} lists this paper and names its researcher here"
+
+    def _profile_person(self, slug: str) -> int:
+        pid = self.registry.profile_person(slug)
+        if pid is None:
+            raise KeyError(f"profile {slug} was not registered")
+        return pid
+
+    def _confirm(self, author: AuthorMention, paper: PaperMentions, existing: Mention) -> None:
+        """A known node seen again (maybe from another source): keep its person; a profile
+        claim on it joins the profile's researcher."""
+        pid = self.registry.live(existing.person)
+        self._longer_name(pid, author.name)
+        claim = paper.claims.get(author.node)
+        if claim is None or existing.pinned:
+            if existing.name != author.name and existing.rule == "first-seen":
+                basis = f"listed as {existing.name!r} and {author.name!r} at this position"
+                self._assign(author, paper, pid, "same-position", 0.9, basis, keep=existing)
+            return
+        researcher = self._profile_person(claim)
+        if researcher != pid:
+            pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True)
+        if existing.rule != "profile-researcher":
+            self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
+
+    def _by_evidence(
+        self, fresh: list[AuthorMention], paper: PaperMentions, known: dict[str, Mention]
+    ) -> None:
+        on_paper = {m.person for m in self.registry.mentions_on(paper.paper)}  # live persons
+        for author in fresh:
+            ranked = self._coauthor_evidence(author, paper, on_paper)
+            if ranked:
+                (best, count, hit), *others = ranked
+                basis = (
+                    f"shares {count} co-author(s) with this person's other papers, "
+                    f"e.g. {hit[1]} on {hit[0]}"
+                )
+                pid = best
+                for other, n, other_hit in others:
+                    why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
+                    why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
+                    pid = self._merge(other, pid, "shared-coauthor", why, False)
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "shared-coauthor",
+                    float(count),
+                    basis,
+                    hit[0],
+                    previous=self._previous(known, author),
+                )
+            else:
+                pid = self._new(author.name, f"node:{author.node}")
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "first-seen",
+                    None,
+                    "no evidence links it",
+                    previous=self._previous(known, author),
+                )
+            on_paper.add(pid)
+
+    @staticmethod
+    def _previous(known: dict[str, Mention], author: AuthorMention) -> int | None:
+        existing = known.get(author.node)
+        return None if existing is None else existing.person
+
+    def _coauthor_evidence(
+        self, author: AuthorMention, paper: PaperMentions, exclude: set[int]
+    ) -> list[tuple[int, int, tuple[str, str]]]:
+        """Persons with a compatible name (not on this paper already) who wrote another paper
+        with one of this paper's co-authors: (person, how many co-authors, (paper, co-author))."""
+        mine: dict[str, list[str]] = {}
+        for other in paper.authors:
+            if other.node != author.node and not names.compatible(other.name, author.name):
+                mine.setdefault(names.block(other.name), []).append(other.name)
+        if not mine:
+            return []
+        hits = self.registry.coauthor_hits(names.block(author.name), list(mine), paper.paper)
+        shared: dict[int, dict[str, tuple[str, str]]] = {}
+        for pid, full, other_paper, block, name in hits:
+            if (
+                pid not in exclude
+                and pid not in self._retired
+                and names.compatible(self._names.get(pid, full), author.name)
+                and any(names.compatible(name, m) for m in mine[block])
+            ):
+                shared.setdefault(pid, {}).setdefault(block, (other_paper, name))
+        ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
+        ranked.sort(key=lambda r: (-r[1], r[0]))
+        return ranked
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def _new(
+        self,
+        name: str,
+        founded: str,
+        *,
+        slug: str | None = None,
+        profile: str | None = None,
+        label: str | None = None,
+        split_from: int | None = None,
+    ) -> int:
+        chosen = label or slug or f"{names.name_key(name)}-{short_hash(founded)}"
+        self.new_persons += 1
+        pid = self.registry.new_person(
+            chosen,
+            names.block(name),
+            name,
+            founded,
+            profile=profile,
+            label=label,
+            split_from=split_from,
+        )
+        self._names[pid] = name
+        return pid
+
+    def _assign(
+        self,
+        author: AuthorMention,
+        paper: PaperMentions,
+        pid: int,
+        rule: str,
+        score: float | None,
+        basis: str,
+        evidence: str | None = None,
+        *,
+        keep: Mention | None = None,
+        pinned: bool = False,
+        previous: int | None = -1,
+    ) -> None:
+        name = keep.name if keep is not None else author.name
+        self.registry.assign(
+            Mention(
+                author.node,
+                paper.paper,
+                author.position,
+                pid,
+                name,
+                rule,
+                score,
+                basis,
+                evidence or paper.source,
+                pinned,
+            ),
+            previous,
+        )
+        self._longer_name(pid, author.name)
+
+    def _longer_name(self, pid: int, name: str) -> None:
+        current = self._names.get(pid)
+        if current is None:
+            current = self._names[pid] = self.registry.person(pid).name
+        if names.completeness(name) > names.completeness(current):
+            self._names[pid] = name
+            self.registry.set_name(pid, name)
+
+    def _split(
+        self, author: AuthorMention, paper: PaperMentions, label: str, existing: Mention | None
+    ) -> None:
+        reg = self.registry
+        person = reg.by_label(label)
+        before = None if existing is None else reg.live(existing.person)
+        if person is None:
+            pid = self._new(author.name, f"config:{label}", label=label, split_from=before)
+            if before is not None and reg.person(before).published:
+                self.events.append(
+                    IdentityEvent(
+                        "split",
+                        reg.person(pid).slug,
+                        reg.person(before).slug,
+                        "config-split",
+                        label,
+                    )
+                )
+        else:
+            pid = person.id
+        if existing is None or not existing.pinned or reg.live(existing.person) != pid:
+            basis = f"[people.split] names this authorship {label!r}"
+            self._assign(author, paper, pid, "config-split", 1.0, basis, pinned=True)
+
+    def _merge(self, a: int, b: int, rule: str, basis: str, allow_profiles: bool) -> int:
+        """Make ``a`` and ``b`` one person unless the evidence forbids it; returns the survivor."""
+        reg = self.registry
+        a, b = reg.live(a), reg.live(b)
+        if a == b:
+            return a
+        pa, pb = reg.person(a), reg.person(b)
+        forced = rule == "config-merge"
+        if not forced:
+            reason = None
+            if pa.label or pb.label:
+                reason = "a [people.split] keeps one of them apart"
+            elif pa.profile and pb.profile and not allow_profiles:
+                reason = "two profiles are one person only if they claim the same authorship"
+            elif (shared := reg.share_a_paper(a, b)) is not None:
+                reason = f"both are authors of {shared}"
+            if reason is not None:
+                self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
+                return b
+        keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
+        reg.retire(drop.id, keep.id)
+        self._retired.add(drop.id)
+        self._longer_name(keep.id, self._names.get(drop.id, drop.name))
+        if drop.published:
+            self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
+        return keep.id
+
+    # -- configuration ------------------------------------------------------------------------
+
+    def apply_overrides(self) -> list[str]:
+        """Apply ``[people.split]`` to authorships registered earlier, then ``[people.merge]``;
+        returns one error per reference that names nobody (or, for a name key, several)."""
+        errors = self._apply_splits()
+        return errors + self._apply_merges()
+
+    def _apply_splits(self) -> list[str]:
+        reg = self.registry
+        errors: list[str] = []
+        for ref, label in self.overrides.splits:
+            if ref.kind == "profile":
+                slug = reg.profile_for([f"loc:{ref.value}"])
+                if slug is None:
+                    errors.append(f"[people.split] {ref.text!r} names no profile loaded so far")
+                continue
+            found = self._mentions(ref)
+            if not found:
+                errors.append(f"[people.split] {ref.text!r} names nobody in the registry")
+            for mention in found:
+                author = AuthorMention(mention.node, mention.position, mention.name)
+                paper = PaperMentions(
+                    mention.paper, (ref.value,), (author,), mention.evidence or ""
+                )
+                self._split(author, paper, label, mention)
+        return errors
+
+    def _apply_merges(self) -> list[str]:
+        errors: list[str] = []
+        for left, right in self.overrides.merges:
+            found = [self._persons(ref) for ref in (left, right)]
+            for ref, pids in zip((left, right), found, strict=True):
+                if not pids:
+                    errors.append(f"[people.merge] {ref.text!r} names nobody in the registry")
+                elif ref.kind == "key" and len(pids) > 1:
+                    errors.append(
+                        f"[people.merge] {ref.text!r} names {len(pids)} different persons; "
+                        "use person:<slug>, profile:<location> or <paper>#<position>"
+                    )
+            if errors or not all(found):
+                continue
+            pids = sorted({*found[0], *found[1]})
+            keep = pids[0]
+            for other in pids[1:]:
+                keep = self._merge(other, keep, "config-merge", f"{left.text} = {right.text}", True)
+        return errors
+
+    def _persons(self, ref: Ref) -> list[int]:
+        reg = self.registry
+        if ref.kind == "profile":
+            slug = reg.profile_for([f"loc:{ref.value}"])
+            pid = None if slug is None else reg.profile_person(slug)
+            return [] if pid is None else [pid]
+        if ref.kind == "person":
+            person = reg.by_slug(ref.value)
+            return [] if person is None else [reg.live(person.id)]
+        if ref.kind == "key":
+            persons = reg.in_block(names.block(ref.value.replace("-", " ")))
+            return [
+                p.id
+                for p in persons
+                if any(names.name_key(n) == ref.value for n in reg.names_of(p.id))
+            ]
+        return sorted({reg.live(m.person) for m in self._mentions(ref)})
+
+    def _mentions(self, ref: Ref) -> list[Mention]:
+        """The registered authorships a position or name reference names."""
+        reg = self.registry
+        found = []
+        for paper in reg.papers_for(ref.value):
+            for mention in reg.mentions_on(paper):
+                if (ref.kind == "position" and mention.position == ref.position) or (
+                    ref.kind == "named" and ref.name in reg.names_at(mention.node)
+                ):
+                    found.append(mention)
+        return found

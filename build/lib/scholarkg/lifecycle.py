@@ -1,0 +1,59 @@
+"""Stopping cleanly, and processes that end with the run that started them.
+
+:data:`STOP` is set by a SIGTERM/SIGINT handler (:func:`request_stop`); long loops and waits
+check it (:func:`check_stop`, :func:`pause`) and raise :class:`Interrupted`, which each job turns
+into a clean stop: what is staged is kept, the report says so, the exit code is non-zero.
+
+Linux's ``prctl(PR_SET_PDEATHSIG)`` asks the kernel to signal a process when its parent dies,
+even by ``SIGKILL``: worker processes call :func:`die_with_parent` first thing, and helper
+servers are started with it as ``preexec_fn``. Elsewhere it does nothing (the run still ends its
+children on every normal exit and on SIGTERM).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import signal
+import sys
+import threading
+
+PR_SET_PDEATHSIG = 1
+STOP = threading.Event()
+
+
+class Interrupted(Exception):
+    """The run was asked to stop (SIGTERM/SIGINT); not a ScholarKGError, so no handler of
+    source failures swallows it."""
+
+
+def request_stop(signum: int = signal.SIGTERM, _frame: object = None) -> None:
+    """Signal handler: ask the running job to stop at its next check."""
+    STOP.set()
+
+
+def check_stop() -> None:
+    """Raise :class:`Interrupted` once a stop was asked for."""
+    if STOP.is_set():
+        raise Interrupted("stop requested (SIGTERM/SIGINT)")
+
+
+def pause(seconds: float) -> None:
+    """Sleep, but wake up (and raise :class:`Interrupted`) as soon as a stop is asked for."""
+    if STOP.wait(max(seconds, 0.0)):
+        check_stop()
+
+
+def die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Have the kernel send ``sig`` to this process when its parent process dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0:
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os.kill(os.getpid(), sig)

@@ -1,0 +1,1 @@
+"""Loading validated graphs into any store: payloads, manifest, loaders, outbox, change sets."""

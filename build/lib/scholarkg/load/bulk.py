@@ -1,0 +1,298 @@
+"""The bulk loader: many graphs per store operation, in a thread of its own.
+
+``add`` only queues a chunk of payloads, so the caller keeps collecting worker results while
+the loader thread writes: loading overlaps parsing and validation. Per segment
+(``segment_quads``): new graphs stream into one operation — Oxigraph's ``bulk_load`` for the
+embedded store, SPARQL Update requests of many graphs for a server, file writes for a file
+sink — and graphs the store already holds with other content are then removed and loaded again
+(not one transaction: a reader may briefly miss such a graph; after a crash, the next run redoes
+the segment). The manifest is committed per segment, after its data is in the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from scholarkg.errors import LoadError
+from scholarkg.load.changes import ChangeSet
+from scholarkg.load.manifest import ChunkCounts, Manifest
+from scholarkg.load.payload import (
+    GraphPayload,
+    metadata,
+    ntriples,
+    report_graph_iri,
+    report_triples,
+)
+from scholarkg.load.transactional import LoadTally
+from scholarkg.store.base import GraphStore
+from scholarkg.store.embedded import EmbeddedStore
+
+REQUEST_BYTES = 4 << 20  # per SPARQL Update request when the store is a server
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    payloads: list[GraphPayload]
+    key: bytes | None
+    counts: ChunkCounts | None
+
+
+class _QueueReader(io.RawIOBase):
+    """A binary stream over byte chunks put on a queue (``None`` ends it)."""
+
+    def __init__(self, chunks: queue.Queue[bytes | None]) -> None:
+        self.chunks = chunks
+        self.view = memoryview(b"")
+        self.ended = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self.view:
+            if self.ended:
+                return 0
+            item = self.chunks.get()
+            if item is None:
+                self.ended = True
+                return 0
+            self.view = memoryview(item)
+        size = min(len(buffer), len(self.view))
+        buffer[:size] = self.view[:size]
+        self.view = self.view[size:]
+        return size
+
+
+class _OxigraphStream:
+    """One running ``bulk_load`` fed with N-Quads bytes."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        reader = io.BufferedReader(_QueueReader(self.chunks), 1 << 20)
+
+        def load() -> None:
+            try:
+                store.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+            except BaseException as exc:  # re-raised in the loader thread
+                self.error = exc
+
+        self.thread = threading.Thread(target=load, name="oxigraph-bulk-load", daemon=True)
+        self.thread.start()
+
+    def put(self, data: bytes | None) -> None:
+        while True:
+            if self.error is not None or not self.thread.is_alive():
+                raise LoadError(f"bulk load stopped: {self.error}")
+            try:
+                self.chunks.put(data, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        self.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise LoadError(f"bulk load failed: {self.error}") from self.error
+
+
+def _nquads(iri: str, data: bytes) -> bytes:
+    tail = f" <{iri}> .\n".encode()
+    return b"".join(line[:-2] + tail for line in data.splitlines(keepends=True) if line.strip())
+
+
+class BulkLoader:
+    """Segments of many graphs into any store, from a thread of its own."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        open_manifest: Callable[[], Manifest],
+        *,
+        run_iri: str,
+        when: dt.datetime,
+        changes: ChangeSet,
+        segment_quads: int = 250_000,
+        queue_chunks: int = 4,
+    ) -> None:
+        """``open_manifest`` opens the store's manifest in the loader thread (an SQLite
+        connection belongs to the thread that opened it)."""
+        self.store, self.open_manifest = store, open_manifest
+        self.run_iri, self.when = run_iri, when
+        self.segment_quads = segment_quads
+        self.tally = LoadTally(changes)
+        self.seconds = 0.0
+        self.native = store.native if isinstance(store, EmbeddedStore) else None
+        self.fresh = (
+            self.native is not None and next(iter(self.native.named_graphs()), None) is None
+        )
+        self._inbox: queue.Queue[_Chunk | None] = queue.Queue(maxsize=queue_chunks)
+        self._error: BaseException | None = None
+        self._stream: _OxigraphStream | None = None
+        self._requests: list[tuple[str, str]] = []
+        self._request_bytes = 0
+        self._changed: list[GraphPayload] = []
+        self._quads = 0
+        self._aborting = False
+        self._thread = threading.Thread(target=self._run, name="scholarkg-loader", daemon=True)
+        self._thread.start()
+
+    # -- the caller's side --------------------------------------------------------------------
+
+    def add(
+        self,
+        payloads: list[GraphPayload],
+        key: bytes | None = None,
+        counts: ChunkCounts | None = None,
+    ) -> None:
+        """Queue a chunk (blocks only while the loader is ``queue_chunks`` chunks behind)."""
+        while True:
+            self._raise_if_failed()
+            try:
+                self._inbox.put(_Chunk(payloads, key, counts), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> LoadTally:
+        """Load what is queued, finish the last segment and return the tally."""
+        self._inbox.put(None)
+        self._thread.join()
+        self._raise_if_failed()
+        return self.tally
+
+    def abort(self) -> None:
+        """Stop after the chunk being written; the unfinished segment is not committed."""
+        self._aborting = True
+        while True:
+            try:
+                self._inbox.get_nowait()
+            except queue.Empty:
+                break
+        self._inbox.put(None)
+        self._thread.join(timeout=60)
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            raise LoadError(f"loading stopped: {self._error}") from self._error
+
+    # -- the loader thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        self.manifest = self.open_manifest()
+        try:
+            while (chunk := self._inbox.get()) is not None:
+                if self._aborting:
+                    continue
+                started = time.perf_counter()
+                self._take(chunk)
+                self.seconds += time.perf_counter() - started
+            if self._aborting:
+                if self._stream is not None:
+                    self._stream.close()
+                return
+            self._finish_segment()
+        except BaseException as exc:  # reported to the caller by add() / close()
+            self._error = exc
+        finally:
+            self.manifest.close()  # what was not committed is dropped
+
+    def _take(self, chunk: _Chunk) -> None:
+        iris = [p.iri for p in chunk.payloads]
+        known = self.manifest.known(iris)
+        same = [p.iri for p in chunk.payloads if known.get(p.iri, ("", 0))[0] == p.digest]
+        held = self.store.graph_sizes(same) if same else {}  # the store is the judge
+        for payload in chunk.payloads:
+            old = known.get(payload.iri)
+            if old is not None and old[0] == payload.digest and held.get(payload.iri) == old[1]:
+                self.tally.unchanged += 1
+                continue
+            exists = old is not None or (
+                not self.fresh and bool(self.store.graph_sizes([payload.iri]))
+            )
+            if exists:
+                self._changed.append(payload)
+            else:
+                self._write_new(payload)
+        if chunk.key is not None and chunk.counts is not None:
+            pairs = [(p.iri, p.digest) for p in chunk.payloads]
+            self.manifest.note_chunk(chunk.key, chunk.counts, pairs)
+        if self._quads >= self.segment_quads:
+            self._finish_segment()
+
+    def _parts(self, payload: GraphPayload) -> tuple[bytes, bytes, int]:
+        meta = metadata(payload, self.run_iri, self.when)
+        body = payload.data + ntriples(meta)
+        report = ntriples(report_triples(payload)) if payload.findings else b""
+        return body, report, payload.triples + len(meta)
+
+    def _write_new(self, payload: GraphPayload) -> None:
+        body, report, quads = self._parts(payload)
+        if self.native is not None:
+            if self._stream is None:
+                self._stream = _OxigraphStream(self.native)
+            data = _nquads(payload.iri, body)
+            if report:
+                data += _nquads(report_graph_iri(payload.iri), report)
+            self._stream.put(data)
+        else:
+            self._request(payload.iri, body.decode("utf-8"))
+            if report:
+                self._request(report_graph_iri(payload.iri), report.decode("utf-8"))
+        self.manifest.note_graph(payload.iri, payload.digest, quads)
+        self.tally.changes.count(payload.iri, payload.triples, 0)
+        self.tally.written.append(payload.iri)
+        self.tally.quads_written += quads
+        self._quads += quads
+
+    def _request(self, iri: str, text: str) -> None:
+        self._requests.append((iri, text))
+        self._request_bytes += len(text)
+        if self._request_bytes >= REQUEST_BYTES:
+            self._flush_requests()
+
+    def _flush_requests(self) -> None:
+        if self._requests:
+            self.store.replace_graphs(self._requests)
+        self._requests, self._request_bytes = [], 0
+
+    def _finish_segment(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        self._flush_requests()
+        if self._changed:
+            sizes = self.store.graph_sizes([p.iri for p in self._changed])
+            batch: list[tuple[str, str]] = []
+            for payload in self._changed:
+                body, report, quads = self._parts(payload)
+                batch += [(payload.iri, body.decode("utf-8"))]
+                batch += [(report_graph_iri(payload.iri), report.decode("utf-8"))]
+                self.manifest.note_graph(payload.iri, payload.digest, quads)
+                removed = max(sizes.get(payload.iri, 0) - (quads - payload.triples), 0)
+                self.tally.changes.count(payload.iri, payload.triples, removed)
+                self.tally.written.append(payload.iri)
+                self.tally.quads_written += quads
+                if sum(len(t) for _, t in batch) >= REQUEST_BYTES:
+                    self.store.replace_graphs(batch)
+                    batch = []
+            if batch:
+                self.store.replace_graphs(batch)
+            self._changed = []
+        self.manifest.commit()
+        self._quads = 0
+
+
+def nquads_of(payloads: list[GraphPayload]) -> Iterator[bytes]:
+    """The payloads as N-Quads without provenance (for comparisons and tests)."""
+    for payload in payloads:
+        yield _nquads(payload.iri, payload.data)

@@ -1,0 +1,158 @@
+"""What a store holds, as the loaders wrote it: graph digests and finished input chunks.
+
+SQLite, kept with the store (inside an embedded store's or a file sink's directory, under the
+state directory for a SPARQL server), so a new store starts with an empty manifest. Two levels:
+
+* ``graphs``: graph IRI → digest of the triples loaded for it and how many quads it holds with
+  its provenance. A graph whose new digest equals the manifest's is unchanged only if the store
+  still holds it with that many quads (:meth:`Manifest.unchanged` asks the store), so a graph
+  dropped or rewritten behind the manifest's back is loaded again.
+* ``chunks``: digest of an input chunk (bytes + configuration fingerprint) → its counts, so a
+  re-run skips chunks it finished, once their graphs are verified in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+FILE_NAME = "scholarkg-manifest.sqlite"
+SCHEMA = "2"
+
+GraphSizes = Callable[[Sequence[str]], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class ChunkCounts:
+    """What a finished chunk contributed (reported again when it is skipped)."""
+
+    records: int
+    loaded: int
+    triples: int
+    warnings: int
+    infos: int
+    rejected: int
+    quarantined: int
+
+
+def store_key(kind: str, location: str) -> str:
+    """A short name for a store, for state kept outside it."""
+    return hashlib.blake2b(f"{kind}|{location}".encode(), digest_size=8).hexdigest()
+
+
+class Manifest:
+    """The manifest of one store (one writer: the loading process)."""
+
+    def __init__(self, directory: Path, fingerprint: str) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.path = Path(directory) / FILE_NAME
+        self.db = sqlite3.connect(self.path, timeout=30.0)
+        self.db.executescript(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        )
+        if self._meta("schema") != SCHEMA:  # an older layout: start afresh (it is only a cache)
+            self.db.executescript("DROP TABLE IF EXISTS graphs; DROP TABLE IF EXISTS chunks;")
+            self._set_meta("schema", SCHEMA)
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS graphs (
+                iri TEXT PRIMARY KEY, digest TEXT NOT NULL, quads INT NOT NULL) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS chunks (
+                key BLOB PRIMARY KEY, records INT, loaded INT, triples INT, warnings INT,
+                infos INT, rejected INT, quarantined INT, graphs TEXT) WITHOUT ROWID;
+            """
+        )
+        if self._meta("fingerprint") != fingerprint:  # another configuration: redo every chunk
+            self.db.execute("DELETE FROM chunks")
+            self._set_meta("fingerprint", fingerprint)
+        self.db.commit()
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def known(self, iris: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """(digest, quads) of these graphs, where the manifest knows them."""
+        found: dict[str, tuple[str, int]] = {}
+        for start in range(0, len(iris), 500):
+            part = list(iris[start : start + 500])
+            marks = ",".join("?" * len(part))
+            query = f"SELECT iri, digest, quads FROM graphs WHERE iri IN ({marks})"  # noqa: S608
+            found.update({i: (d, int(q)) for i, d, q in self.db.execute(query, part)})
+        return found
+
+    def unchanged(self, digests: dict[str, str], sizes: GraphSizes) -> set[str]:
+        """The graphs whose digest is the manifest's and which the store holds as written."""
+        known = self.known(list(digests))
+        same = [iri for iri, digest in digests.items() if known.get(iri, ("", 0))[0] == digest]
+        if not same:
+            return set()
+        held = sizes(same)
+        return {iri for iri in same if held.get(iri) == known[iri][1]}
+
+    def held(self, graphs: Sequence[tuple[str, str]], sizes: GraphSizes) -> bool:
+        """Whether the store holds every one of these (graph, digest) pairs as loaded: the
+        manifest still has that digest for each graph (no later load changed it) and the store
+        holds each graph with the quads the manifest recorded."""
+        known = self.known([iri for iri, _ in graphs])
+        if any(known.get(iri, ("", 0))[0] != digest for iri, digest in graphs):
+            return False
+        held = sizes(list(known))
+        return all(held.get(iri) == quads for iri, (_, quads) in known.items())
+
+    def note_graph(self, iri: str, digest: str, quads: int) -> None:
+        """Record a loaded graph (kept on :meth:`commit`)."""
+        self.db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (iri, digest, quads))
+
+    def forget_graph(self, iri: str) -> None:
+        self.db.execute("DELETE FROM graphs WHERE iri = ?", (iri,))
+
+    def chunk(self, key: bytes) -> tuple[ChunkCounts, list[tuple[str, str]]] | None:
+        """A finished chunk's counts and its (graph, digest) pairs."""
+        row = self.db.execute(
+            "SELECT records, loaded, triples, warnings, infos, rejected, quarantined, graphs"
+            " FROM chunks WHERE key = ?",
+            (key,),
+        ).fetchone()
+        if row is None:
+            return None
+        pairs = [line.split(" ", 1) for line in str(row[7]).split("\n") if line]
+        return ChunkCounts(*row[:7]), [(iri, digest) for iri, digest in pairs]
+
+    def note_chunk(
+        self, key: bytes, counts: ChunkCounts, graphs: Sequence[tuple[str, str]]
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                counts.records,
+                counts.loaded,
+                counts.triples,
+                counts.warnings,
+                counts.infos,
+                counts.rejected,
+                counts.quarantined,
+                "\n".join(f"{iri} {digest}" for iri, digest in graphs),
+            ),
+        )
+
+    def forget_chunks(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM chunks")
+
+    def commit(self) -> None:
+        """Keep what was noted (call once the noted graphs are in the store)."""
+        self.db.commit()
+
+    def close(self) -> None:
+        """Close; anything noted since the last :meth:`commit` is dropped."""
+        self.db.rollback()
+        self.db.close()

@@ -1,0 +1,141 @@
+"""What the gate hands the loader: one named graph as N-Triples, with its digest and findings.
+
+Every door and every loader writes a graph the same way: its triples, then the provenance it
+states about itself (which run, when, from which source and bytes) and, when the gate reported
+warnings or infos, a link to its SHACL report graph (``<graph>/shacl-report``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import RDF, Literal
+from rdflib.namespace import DCTERMS, PROV, XSD
+
+from scholarkg.iris import SKG
+from scholarkg.transform import Triple
+from scholarkg.transform.emit import escape_literal
+from scholarkg.transform.terms import source_iri
+from scholarkg.validate import Finding
+
+SH = "http://www.w3.org/ns/shacl#"
+_SEVERITY = {"Violation": SH + "Violation", "Warning": SH + "Warning", "Info": SH + "Info"}
+
+
+def report_graph_iri(graph_iri: str) -> str:
+    """Where the SHACL report of ``graph_iri`` is kept."""
+    return f"{graph_iri}/shacl-report"
+
+
+@dataclass(frozen=True)
+class GraphPayload:
+    """A graph that passed the gate, ready to load (picklable, small enough to pass around)."""
+
+    iri: str
+    kind: str  # "profile" | "snapshot" | "arxiv" | "person"
+    data: bytes  # N-Triples, one triple per line, in emission order
+    digest: str  # BLAKE2b of ``data``: equal digests, equal graphs
+    triples: int
+    findings: tuple[Finding, ...] = ()  # warnings and infos (a violation never gets here)
+    source: str | None = None
+    source_sha256: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "Warning")
+
+    @property
+    def infos(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "Info")
+
+
+def ntriples(triples: Iterable[Triple]) -> bytes:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+def make_payload(
+    iri: str,
+    kind: str,
+    triples: list[Triple],
+    findings: Iterable[Finding] = (),
+    *,
+    source: str | None = None,
+    source_sha256: str | None = None,
+) -> GraphPayload:
+    data = ntriples(triples)
+    kept = tuple(f for f in findings if f.severity != "Violation")
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return GraphPayload(iri, kind, data, digest, len(triples), kept, source, source_sha256)
+
+
+def _iri(value: str) -> str:
+    return f"<{value}>"
+
+
+def _plain(text: str) -> str:
+    return '"' + escape_literal(text) + '"'
+
+
+def metadata(payload: GraphPayload, run_iri: str, when: dt.datetime) -> list[Triple]:
+    """Triples the graph states about itself (loaded with it, in the same transaction)."""
+    me = _iri(payload.iri)
+    stamp = when.astimezone(dt.UTC).isoformat()
+    out = [
+        (me, _iri(str(PROV.wasGeneratedBy)), _iri(run_iri)),
+        (me, _iri(str(PROV.generatedAtTime)), f'"{stamp}"^^<{XSD.dateTime}>'),
+        (me, _iri(str(SKG.contentDigest)), _plain(f"blake2b:{payload.digest}")),
+    ]
+    if payload.findings:
+        out.append((me, _iri(str(SKG.shaclReport)), _iri(report_graph_iri(payload.iri))))
+    if payload.source:
+        out.append((me, _iri(str(DCTERMS.source)), _iri(str(source_iri(payload.source)))))
+    if payload.source_sha256:
+        out.append(
+            (me, _iri(str(SKG.sourceContentHash)), _plain(f"sha256:{payload.source_sha256}"))
+        )
+    return out
+
+
+def report_triples(payload: GraphPayload) -> list[Triple]:
+    """The graph's SHACL report (``sh:ValidationReport``) from its findings."""
+    report = _iri(report_graph_iri(payload.iri))
+    a = _iri(str(RDF.type))
+    out = [
+        (report, a, _iri(SH + "ValidationReport")),
+        (report, _iri(SH + "conforms"), f'"true"^^<{XSD.boolean}>'),
+    ]
+    for n, finding in enumerate(payload.findings, start=1):
+        result = _iri(f"{report_graph_iri(payload.iri)}#result-{n}")
+        out += [
+            (report, _iri(SH + "result"), result),
+            (result, a, _iri(SH + "ValidationResult")),
+            (result, _iri(SH + "resultSeverity"), _iri(_SEVERITY[finding.severity])),
+            (result, _iri(SH + "focusNode"), _term(finding.focus)),
+            (result, _iri(SH + "resultMessage"), _plain(finding.message)),
+            (result, _iri(SH + "sourceShape"), _term(finding.shape)),
+        ]
+        if finding.path:
+            out.append((result, _iri(SH + "resultPath"), _term(finding.path)))
+        if finding.value is not None:
+            out.append((result, _iri(SH + "value"), _plain(finding.value)))
+    return out
+
+
+def _term(value: str) -> str:
+    """A focus node, path or shape from a finding: an IRI, else its text as a literal."""
+    if value.startswith(("http://", "https://", "urn:", "file:")) and " " not in value:
+        return _iri(value)
+    return _plain(value)
+
+
+def with_provenance(payload: GraphPayload, run_iri: str, when: dt.datetime) -> bytes:
+    """The graph's N-Triples followed by its provenance triples."""
+    return payload.data + ntriples(metadata(payload, run_iri, when))
+
+
+def literal(value: object) -> str:
+    """N-Triples form of a plain Python value (for tests and small writers)."""
+    return str(Literal(value).n3())

@@ -1,0 +1,105 @@
+"""Frozen records that flow between the pipeline stages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Headline metrics printed in a profile header."""
+
+    h_index: int | None = None
+    papers: int | None = None
+    citations: int | None = None
+    novelty_percent: int | None = None
+    ai_score: int | None = None
+
+
+@dataclass(frozen=True)
+class ProfilePaper:
+    """One paper as a profile page lists it."""
+
+    line: int
+    subject_code: str
+    category: str | None
+    date: dt.date
+    has_code: bool
+    title: str
+    authors: tuple[str, ...]
+    authors_truncated: bool
+    organizations: tuple[str, ...] = ()
+    abstract: str | None = None
+
+
+@dataclass(frozen=True)
+class QuarantinedRecord:
+    """A record that could not be read, kept with its reason and raw text."""
+
+    source: str
+    line: int
+    reason: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A researcher profile page as retrieved at one point in time."""
+
+    source: str
+    name: str
+    subject_code: str
+    category: str | None
+    metrics: Metrics
+    stated_paper_count: int | None
+    papers: tuple[ProfilePaper, ...]
+    retrieved_at: dt.datetime
+    content_sha256: str
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArxivAuthor:
+    """An author as arXiv lists them, in order."""
+
+    name: str
+    affiliations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArxivVersion:
+    """One version (v1…vN) of an arXiv e-print."""
+
+    number: int
+    date: dt.datetime | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ArxivRecord:
+    """An arXiv e-print: the same model whichever door it came through (API, OAI-PMH, snapshot).
+
+    ``arxiv_id`` never carries a version (``2104.12255``, ``quant-ph/0201082``); ``versions``
+    holds what the source knows about each version, ordered by number.
+    """
+
+    arxiv_id: str
+    title: str
+    abstract: str
+    authors: tuple[ArxivAuthor, ...]
+    categories: tuple[str, ...]
+    primary_category: str | None = None
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    versions: tuple[ArxivVersion, ...] = ()
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    license: str | None = None
+    source: str = field(default="", compare=False)
+
+    @property
+    def latest_version(self) -> int | None:
+        return max((v.number for v in self.versions), default=None)

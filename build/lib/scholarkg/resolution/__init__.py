@@ -1,0 +1,1 @@
+"""Resolving profile papers to arXiv: local title index, batched API searches, scoring."""

@@ -1,0 +1,143 @@
+"""The local title index: arXiv records the store holds, found by title without a request.
+
+Kept up to date as records load (every door: API, OAI-PMH, snapshot), in SQLite beside the
+store's other state: an exact index on every folded title (each version's too) and an FTS5
+word index for near-miss titles. Each entry keeps what resolution and identity need (titles,
+dates, authors in order), so a record found here is scored and aligned like an API answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from scholarkg.iris import title_key
+from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
+from scholarkg.resolution.titles import distinctive_words
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS titles (
+    key TEXT NOT NULL, record INTEGER NOT NULL, PRIMARY KEY (key, record)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
+    title, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+def _encode(record: ArxivRecord) -> str:
+    return json.dumps(
+        {
+            "t": record.title,
+            "p": record.published.isoformat() if record.published else None,
+            "v": [
+                [v.number, v.date.isoformat() if v.date else None, v.title] for v in record.versions
+            ],
+            "a": [a.name for a in record.authors],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _decode(arxiv_id: str, text: str) -> ArxivRecord:
+    data = json.loads(text)
+    return ArxivRecord(
+        arxiv_id=arxiv_id,
+        title=data["t"],
+        abstract="",
+        authors=tuple(ArxivAuthor(name) for name in data["a"]),
+        categories=(),
+        published=dt.date.fromisoformat(data["p"]) if data["p"] else None,
+        versions=tuple(
+            ArxivVersion(n, dt.datetime.fromisoformat(d) if d else None, t) for n, d, t in data["v"]
+        ),
+        source="title index",
+    )
+
+
+class TitleIndex:
+    """SQLite title index of one store (one writer at a time; readers any time)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30.0)
+        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+    def __len__(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+
+    def add(self, records: Iterable[ArxivRecord]) -> int:
+        """Add or refresh records (committed); returns how many."""
+        count = 0
+        with self.db:
+            for record in records:
+                row = self.db.execute(
+                    "SELECT id FROM records WHERE arxiv_id = ?", (record.arxiv_id,)
+                ).fetchone()
+                if row is not None:
+                    rid = int(row[0])
+                    self.db.execute(
+                        "UPDATE records SET data = ? WHERE id = ?", (_encode(record), rid)
+                    )
+                    self.db.execute("DELETE FROM titles WHERE record = ?", (rid,))
+                    self.db.execute("DELETE FROM words WHERE rowid = ?", (rid,))
+                else:
+                    cursor = self.db.execute(
+                        "INSERT INTO records (arxiv_id, data) VALUES (?, ?)",
+                        (record.arxiv_id, _encode(record)),
+                    )
+                    assert cursor.lastrowid is not None
+                    rid = int(cursor.lastrowid)
+                titles = dict.fromkeys(
+                    [record.title, *(v.title for v in record.versions if v.title)]
+                )
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO titles VALUES (?, ?)",
+                    ((title_key(t), rid) for t in titles if title_key(t)),
+                )
+                self.db.execute(
+                    "INSERT INTO words (rowid, title) VALUES (?, ?)", (rid, " ".join(titles))
+                )
+                count += 1
+        return count
+
+    def get(self, ids: Sequence[str]) -> dict[str, ArxivRecord]:
+        found: dict[str, ArxivRecord] = {}
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            query = f"SELECT arxiv_id, data FROM records WHERE arxiv_id IN ({marks})"  # noqa: S608
+            found.update({i: _decode(i, d) for i, d in self.db.execute(query, part)})
+        return found
+
+    def exact(self, title: str) -> list[ArxivRecord]:
+        """Records with this title (folded), in any version."""
+        rows = self.db.execute(
+            "SELECT r.arxiv_id, r.data FROM titles t JOIN records r ON r.id = t.record"
+            " WHERE t.key = ? ORDER BY r.arxiv_id",
+            (title_key(title),),
+        )
+        return [_decode(i, d) for i, d in rows]
+
+    def by_words(self, title: str, limit: int = 20) -> list[ArxivRecord]:
+        """Best word matches (BM25) of the title's distinctive words, any of them."""
+        words = distinctive_words(title, 8)
+        if not words:
+            return []
+        match = " OR ".join(f'"{w}"' for w in words)
+        rows = self.db.execute(
+            "SELECT r.arxiv_id, r.data FROM words JOIN records r ON r.id = words.rowid"
+            " WHERE words MATCH ? ORDER BY bm25(words) LIMIT ?",
+            (match, limit),
+        )
+        return [_decode(i, d) for i, d in rows]

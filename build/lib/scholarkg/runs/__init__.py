@@ -1,0 +1,1 @@
+"""The jobs (build, fetch, harvest, snapshot) and the run context they share."""

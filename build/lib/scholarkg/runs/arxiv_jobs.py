@@ -1,0 +1,183 @@
+"""The arXiv jobs — fetch by id, harvest OAI-PMH, load a snapshot — on the one pipeline.
+
+Each reads records through its door, sends them through :class:`~scholarkg.runs.records.Ingest`
+(emit, gate, identity, title index) into the run's loader, and closes the run like every job.
+A snapshot load uses the bulk loader by default; the others load graph by graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from scholarkg.clients import arxiv_api_client, oai_client
+from scholarkg.config import Config
+from scholarkg.errors import ScholarKGError
+from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.paging import PagingStopped
+from scholarkg.extract.snapshot import batched
+from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.harvest import Checkpoint, HarvestJob
+from scholarkg.lifecycle import Interrupted
+from scholarkg.limits import Limits
+from scholarkg.quarantine import quarantine_records
+from scholarkg.runs.build import finish
+from scholarkg.runs.close import stop_run
+from scholarkg.runs.context import ProgressSink, RunContext
+from scholarkg.runs.loading import Loading
+from scholarkg.runs.records import Ingest, chunks_of, fingerprint
+
+
+def fetch_ids(
+    config: Config, ids: list[str], *, progress: ProgressSink | None = None
+) -> RunContext:
+    """Fetch e-prints by id through the API and load them; missing ids are failures."""
+    with RunContext(config, "fetch", progress=progress) as ctx:
+        client = arxiv_api_client(config)
+        try:
+            result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size)
+        finally:
+            client.http.close()
+        loading = Loading(ctx)
+        try:
+            loading.pending_first()
+            ingest = Ingest(ctx, loading, workers=0)
+            for index, batch in enumerate(chunks_of(result.records, 200)):
+                ingest.submit_records(index, batch)
+            ingest.close()
+            ctx.report.requests["id lookups"] = len(result.archived)
+            for arxiv_id in (*result.missing, *result.invalid):
+                ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
+            _touch(ctx, [r.arxiv_id for r in result.records])
+            finish(ctx, loading)
+        except Interrupted as exc:
+            stop_run(ctx, loading, exc)
+        return ctx
+
+
+FetchPage = Callable[[HarvestJob, Checkpoint], OaiPage]
+
+
+def harvest(
+    config: Config,
+    set_spec: str | None,
+    prefix: str,
+    from_date: str | None = None,
+    *,
+    fetch_page: FetchPage | None = None,
+    progress: ProgressSink | None = None,
+) -> RunContext:
+    """OAI-PMH ListRecords from the checkpoint, else the watermark, else ``from_date``; each
+    page is loaded before the checkpoint moves past it. ``fetch_page`` replaces the direct
+    request (the flow passes a retried task)."""
+    with RunContext(config, "harvest", progress=progress) as ctx:
+        job = HarvestJob(config.state_dir, prefix, set_spec, limits=config.limits)
+        at = job.start(from_date)
+        where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
+        ctx.report.notes.append(f"harvest {job.key} {where}")
+        loading = Loading(ctx)
+        ingest = Ingest(ctx, loading, workers=0)
+        client = oai_client(config)
+        fetch = fetch_page or (lambda job_, at_: job_.fetch(client, at_))
+        try:
+            loading.pending_first()
+            index = 0
+            while True:
+                ctx.check_stop()
+                try:
+                    page = fetch(job, at)
+                except ScholarKGError as exc:  # the source failed: keep what was loaded
+                    ctx.report.failures.append((f"OAI-PMH {job.key}", str(exc)))
+                    break
+                ctx.report.requests["ListRecords pages"] = at.pages_done + 1
+                quarantine_records(page.quarantined, config.quarantine_dir)
+                ctx.report.quarantined += [
+                    f"{q.source}:{q.line}: {q.reason}" for q in page.quarantined
+                ]
+                ingest.submit_records(index, list(page.arxiv_records))
+                _touch(ctx, [r.arxiv_id for r in page.arxiv_records])
+                index += 1
+                if loading.failed is not None:
+                    break
+                try:
+                    at = job.page_loaded(at, page)
+                except PagingStopped as exc:  # a loop, the page cap or the deadline: resumable
+                    ctx.report.failures.append((f"OAI-PMH {job.key}", str(exc)))
+                    break
+                if not at.next_token:
+                    break
+            ctx.report.notes += job.notices
+            ingest.close()
+            finish(ctx, loading)
+        except Interrupted as exc:
+            ingest.abort()
+            stop_run(ctx, loading, exc)
+        finally:
+            client.http.close()
+        return ctx
+
+
+def read_chunks(path: Path, size: int, limits: Limits) -> Iterator[list[SnapshotLine]]:
+    """Numbered lines of a snapshot file within the limits, ``size`` at a time."""
+    return (list(chunk) for chunk in batched(snapshot_lines(path, limits), size))
+
+
+def load_snapshot(
+    config: Config,
+    path: Path,
+    *,
+    chunk_records: int = 1000,
+    workers: int | None = None,
+    bulk: bool = True,
+    force: bool = False,
+    progress: ProgressSink | None = None,
+) -> RunContext:
+    """Stream a snapshot file through the pipeline; chunks loaded before are skipped once the
+    store is seen to hold their graphs (so an interrupted load resumes)."""
+    workers = config.runner.max_workers if workers is None else workers
+    with RunContext(config, "snapshot", progress=progress) as ctx:
+        loading = Loading(ctx, bulk=bulk)
+        ingest = Ingest(ctx, loading, workers=workers)
+        manifest = ctx.open_manifest()
+        if force:
+            manifest.forget_chunks()
+        stamp = fingerprint(config.limits).encode()
+        skipped = 0
+        try:
+            loading.pending_first()
+            for index, lines in enumerate(read_chunks(path, chunk_records, config.limits)):
+                ctx.check_stop()
+                digest = hashlib.blake2b(stamp, digest_size=16)
+                for _, raw, problem in lines:
+                    digest.update(raw if problem is None else f"\0{problem}\0".encode())
+                key = digest.digest()
+                known = manifest.chunk(key)
+                if known is not None and manifest.held(known[1], ctx.store.graph_sizes):
+                    counts, graphs = known
+                    ctx.report.records_read += counts.records
+                    ctx.report.records_loaded += counts.loaded
+                    ctx.report.graphs_unchanged += len(graphs)
+                    skipped += 1
+                    if ctx.progress is not None:
+                        ctx.progress(ctx.report.records_read)
+                    continue
+                ingest.submit_lines(index, str(path), lines, key)
+            ingest.close()
+            if skipped:
+                ctx.report.notes.append(f"{skipped} chunks unchanged since the last run (skipped)")
+            finish(ctx, loading)
+        except Interrupted as exc:
+            ingest.abort()
+            stop_run(ctx, loading, exc)
+        except BaseException:
+            ingest.abort()
+            loading.abort()
+            raise
+        finally:
+            manifest.close()
+        return ctx
+
+
+def _touch(ctx: RunContext, ids: list[str]) -> None:
+    ctx.touched_papers.update(str(ctx.minter.paper_by_arxiv(i)) for i in ids)

@@ -1,0 +1,169 @@
+"""Closing a run, the same for every job: loading finished, the ontology, a consistency check
+over the union, the run's prov:Activity and publication when something changed, and a report
+whose counts are read from the store."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Callable, Sequence
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS
+
+from scholarkg.errors import ScholarKGError
+from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
+from scholarkg.lifecycle import Interrupted
+from scholarkg.provenance import run_record
+from scholarkg.publish import publish
+from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
+from scholarkg.runs.context import RunContext
+from scholarkg.runs.loading import Loading
+from scholarkg.runs.report import now_iso
+from scholarkg.store.base import GraphStore
+from scholarkg.store.sparql_text import iri_ref
+
+PUBLISHED_MARK = "published.json"
+
+
+def load_ontology(store: GraphStore, minter: Minter) -> int:
+    """Load the ontology and the category scheme, each into its own named graph, unless the
+    store already holds that file's version (its SHA-256). Returns the triples loaded."""
+    total = 0
+    iris = (minter.ontology_graph(), minter.category_graph())
+    for name, iri in zip(ONTOLOGY_FILES, iris, strict=True):
+        data = (ontology_dir() / name).read_bytes()
+        digest = Literal("sha256:" + hashlib.sha256(data).hexdigest())
+        pattern = f"{iri_ref(iri)} {iri_ref(SKG.contentHash)} {digest.n3()}"
+        if bool(store.query(f"ASK {{ GRAPH {iri_ref(iri)} {{ {pattern} }} }}", union=False)):
+            continue
+        graph = Graph().parse(data=data, format="turtle")
+        graph.add((iri, SKG.contentHash, digest))
+        graph.add((iri, DCTERMS.source, URIRef(f"{ONTOLOGY_IRI}/{name}")))
+        store.replace_graph(iri, graph)
+        total += len(graph)
+    return total
+
+
+_CONFLICTS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?paper ?what (COUNT(DISTINCT ?value) AS ?n) WHERE {
+  VALUES ?paper { %s }
+  { ?paper dcterms:issued ?value BIND ("dates" AS ?what) }
+  UNION { ?paper dcterms:abstract ?value BIND ("abstracts" AS ?what) }
+  UNION { ?paper dcterms:title ?value BIND ("titles" AS ?what) }
+  UNION { ?paper skg:primaryCategory ?value BIND ("primary categories" AS ?what) }
+} GROUP BY ?paper ?what HAVING (COUNT(DISTINCT ?value) > 1) ORDER BY ?paper ?what"""
+
+_POSITIONS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+SELECT ?paper ?pos (COUNT(DISTINCT ?agent) AS ?n) WHERE {
+  VALUES ?paper { %s }
+  ?paper skg:hasAuthorship ?a . ?a skg:position ?pos ; skg:author ?agent .
+} GROUP BY ?paper ?pos HAVING (COUNT(DISTINCT ?agent) > 1) ORDER BY ?paper ?pos"""
+
+_AUTHORS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+SELECT ?a (COUNT(DISTINCT ?agent) AS ?n) WHERE {
+  VALUES ?paper { %s }
+  ?paper skg:hasAuthorship ?a . ?a skg:author ?agent .
+} GROUP BY ?a HAVING (COUNT(DISTINCT ?agent) > 1) ORDER BY ?a"""
+
+
+def _conflict(row: ox.QuerySolution) -> str:
+    return f"{_text(row, 'paper')} has {_text(row, 'n')} {_text(row, 'what')}"
+
+
+def _crowded(row: ox.QuerySolution) -> str:
+    return f"{_text(row, 'paper')}: {_text(row, 'n')} agents at position {_text(row, 'pos')}"
+
+
+def _shared(row: ox.QuerySolution) -> str:
+    return f"{_text(row, 'a')} has {_text(row, 'n')} authors"
+
+
+def _text(row: ox.QuerySolution, name: str) -> str:
+    value = row[name]
+    return "" if value is None else str(value.value)
+
+
+def consistency(store: GraphStore, papers: Sequence[str]) -> list[str]:
+    """Conflicts that span graphs, for these papers: a paper with two dates, abstracts, titles
+    or primary categories; two agents at one position; an authorship with two authors."""
+    found: list[str] = []
+    ordered = sorted(papers)
+    checks: tuple[tuple[str, Callable[[ox.QuerySolution], str]], ...] = (
+        (_CONFLICTS, _conflict),
+        (_POSITIONS, _crowded),
+        (_AUTHORS, _shared),
+    )
+    for start in range(0, len(ordered), 200):
+        values = " ".join(iri_ref(p) for p in ordered[start : start + 200])
+        for query, render in checks:
+            result = store.query(query % values)
+            assert isinstance(result, ox.QuerySolutions)
+            found += [render(row) for row in result]
+    return found
+
+
+def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
+    """A run asked to stop: a bulk segment in progress is dropped (its chunks are redone next
+    time), graphs already written stay, every identity decision is kept (persons whose graphs
+    were not written yet stay due for the next run), nothing is published; the report says so."""
+    report = ctx.report
+    ctx.count_pyshacl_graphs()
+    report.interrupted = str(exc)
+    loading.abort()
+    with contextlib.suppress(ScholarKGError):
+        loading.close()
+    if ctx.has_registry:
+        ctx.registry.commit()
+    report.finished_at = now_iso()
+    report.write_json(ctx.config.reports_dir)
+
+
+def close_run(ctx: RunContext, loading: Loading) -> None:
+    """Finish loading, then everything a run does once (see the module doc)."""
+    report = ctx.report
+    ctx.count_pyshacl_graphs()
+    with report.timed("load"):
+        loading.close()
+    if report.store_error is None:
+        for step in ctx.after_load:
+            step()
+        try:
+            _close_store_side(ctx)
+        except ScholarKGError as exc:
+            report.store_error = str(exc)
+    report.finished_at = now_iso()
+    try:
+        report.store_quads = ctx.store.quad_count()
+    except ScholarKGError:
+        report.store_quads = None
+    report.write_json(ctx.config.reports_dir)
+
+
+def _close_store_side(ctx: RunContext) -> None:
+    report, store = ctx.report, ctx.store
+    report.ontology_triples = load_ontology(store, ctx.minter)
+    if ctx.touched_papers:
+        with report.timed("consistency check"):
+            report.consistency += consistency(store, sorted(ctx.touched_papers))
+    mark = ctx.config.state_dir / PUBLISHED_MARK
+    complete = mark.exists()  # the last publication finished: only this run's graphs changed
+    if report.changed_anything:
+        mark.unlink(missing_ok=True)  # until this run's publication is complete
+        store.replace_graph(
+            ctx.run.graph_iri,
+            run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()),
+        )
+    if report.changed_anything or not complete:
+        touched: set[str] | None = None
+        if complete:
+            touched = {*ctx.touched_graphs, ctx.run.graph_iri}
+            if report.ontology_triples:
+                touched |= {str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())}
+        with report.timed("publish"):
+            publication = publish(store, ctx.config, touched=touched)
+        report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
+        mark.parent.mkdir(parents=True, exist_ok=True)
+        mark.write_text(f'{{"run": "{ctx.run.iri}"}}\n', encoding="utf-8")

@@ -1,0 +1,154 @@
+"""The run context: what every job shares — configuration, the run's record, the store (opened
+once), the identity registry, the title index, the manifest, the outbox and the report.
+
+Jobs are plain functions taking a :class:`RunContext`; Prefect flows wrap the same functions
+as tasks. Only the process holding the context writes to the store and the registry; work that
+can run elsewhere (fetching, parsing, resolving, validating) takes the configuration only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from scholarkg.config import Config
+from scholarkg.identity.overrides import Overrides
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import IdentityResolver
+from scholarkg.iris import Minter
+from scholarkg.lifecycle import STOP, check_stop
+from scholarkg.load.changes import ChangeSet
+from scholarkg.load.manifest import Manifest, store_key
+from scholarkg.load.outbox import DeadLetters, Outbox
+from scholarkg.provenance import RunInfo
+from scholarkg.resolution.index import TitleIndex
+from scholarkg.runs import gating
+from scholarkg.runs.lock import RunLock
+from scholarkg.runs.report import RunReport
+from scholarkg.store.base import GraphStore
+
+MANIFEST_FINGERPRINT = "graphs"
+
+ProgressSink = Callable[[int], None]
+"""Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
+
+
+def store_state_dir(config: Config) -> Path:
+    """Where state that belongs to the store lives (manifest, title index): inside an embedded
+    store's or a file sink's own directory, so a new store starts afresh; under the state
+    directory for a SPARQL server."""
+    store = config.store
+    if store.kind in ("oxigraph", "files"):
+        return Path(store.path)
+    location = store.query_url or ""
+    return config.state_dir / "stores" / store_key(store.kind, location)
+
+
+def title_index_path(config: Config) -> Path:
+    return store_state_dir(config) / "scholarkg-titles.sqlite"
+
+
+def registry_path(config: Config) -> Path:
+    return config.state_dir / "identity.sqlite"
+
+
+class RunContext:
+    """One run of one job. Use as a context manager; see the module doc."""
+
+    def __init__(
+        self,
+        config: Config,
+        job: str,
+        *,
+        lock_wait: float = 60.0,
+        progress: ProgressSink | None = None,
+    ) -> None:
+        self.config = config
+        self.progress = progress
+        self.job = job
+        self.run = RunInfo.start(config)
+        self.run_id = self.run.iri.rsplit("/", 1)[-1]
+        self.minter = Minter(config.iri_base)
+        self.report = RunReport(job, self.run.iri)
+        self.stop = STOP  # set by a SIGTERM/SIGINT handler (scholarkg.lifecycle)
+        self.outbox = Outbox(config.data_dir, self.run_id)
+        self.dead = DeadLetters(config.data_dir, self.run_id)
+        self.changes = ChangeSet(config.data_dir / "changes" / self.run_id)
+        self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs
+        self.touched_papers: set[str] = set()  # for the consistency check
+        self.touched_graphs: set[str] = set()  # written or dropped: for the published dump
+        self._lock = RunLock(config.data_dir, job, wait=lock_wait)
+        self._store: GraphStore | None = None
+        self._registry: Registry | None = None
+        self._identity: IdentityResolver | None = None
+        self._index: TitleIndex | None = None
+
+    def __enter__(self) -> RunContext:
+        gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
+        self._pyshacl_before = gating.pyshacl_graphs()
+        self._lock.__enter__()
+        return self
+
+    def count_pyshacl_graphs(self) -> None:
+        """Add the graphs this process validated with pySHACL to the report."""
+        self.report.pyshacl_graphs += gating.pyshacl_graphs() - self._pyshacl_before
+        self._pyshacl_before = gating.pyshacl_graphs()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if self._registry is not None:
+                self._registry.close()  # uncommitted decisions are dropped
+            if self._index is not None:
+                self._index.close()
+            if self._store is not None:
+                self._store.close()
+        finally:
+            self._lock.__exit__(kind, exc, tb)
+
+    # -- shared parts, opened on first use ----------------------------------------------------
+
+    @property
+    def store(self) -> GraphStore:
+        if self._store is None:
+            self._store = self.config.store.open()
+        return self._store
+
+    @property
+    def has_registry(self) -> bool:
+        return self._registry is not None
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = Registry(registry_path(self.config))
+        return self._registry
+
+    @property
+    def identity(self) -> IdentityResolver:
+        if self._identity is None:
+            overrides = Overrides.parse(self.config.people_merge, self.config.people_split)
+            self._identity = IdentityResolver(self.registry, overrides)
+        return self._identity
+
+    @property
+    def index(self) -> TitleIndex:
+        if self._index is None:
+            self.store  # noqa: B018 - the store's directory must exist (and be the store's) first
+            self._index = TitleIndex(title_index_path(self.config))
+        return self._index
+
+    def open_manifest(self) -> Manifest:
+        """A new connection to the store's manifest (one per thread)."""
+        self.store  # noqa: B018 - as for the index
+        return Manifest(store_state_dir(self.config), MANIFEST_FINGERPRINT)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    def check_stop(self) -> None:
+        """Raise :class:`~scholarkg.lifecycle.Interrupted` once a stop was asked for."""
+        check_stop()

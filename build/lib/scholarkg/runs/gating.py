@@ -1,0 +1,112 @@
+"""The one SHACL gate every graph passes, whichever door and loader, and what it rejects.
+
+A graph with violations is not loaded: it is written with its findings under
+``quarantine/graphs/``. For a profile graph the *record* is what goes: the paper a violation's
+focus node belongs to (with its authorships) is quarantined with its line and reason, and the
+rest of the profile is built again without it (:func:`offending_lines`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+from scholarkg import validate
+from scholarkg.load.payload import GraphPayload, make_payload
+from scholarkg.transform import EmittedGraph, Triple
+from scholarkg.validate import Finding
+
+
+def start_gate(fallback: str) -> None:
+    """Compile this process's gate now, with ``[shacl] fallback``: a shape the engine cannot
+    compile is an error naming it, at the start of the run rather than at its first graph."""
+    validate.configure(fallback)
+    validate.gate()
+
+
+def pyshacl_graphs() -> int:
+    """Graphs this process sent to pySHACL so far (unsupported shapes, opted in)."""
+    return validate.fallback_graphs()
+
+
+def check(triples: Iterable[Triple]) -> tuple[Finding, ...]:
+    return validate.check(list(triples))
+
+
+def violations(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "Violation"]
+
+
+def gate_graph(
+    iri: str,
+    kind: str,
+    triples: list[Triple],
+    *,
+    source: str | None = None,
+    source_sha256: str | None = None,
+) -> tuple[GraphPayload | None, tuple[Finding, ...]]:
+    """(payload, findings); the payload is None when the graph has violations."""
+    findings = check(triples)
+    if violations(findings):
+        return None, findings
+    payload = make_payload(iri, kind, triples, findings, source=source, source_sha256=source_sha256)
+    return payload, findings
+
+
+def gate_many(
+    graphs: list[EmittedGraph], batch: int = 200
+) -> Iterator[tuple[EmittedGraph, GraphPayload | None, tuple[Finding, ...]]]:
+    """Gate graphs whose subjects are disjoint (person graphs) a batch at a time: one check
+    of their union gives each graph the findings it would get alone (a finding belongs to the
+    graph whose subject is its focus node)."""
+    for start in range(0, len(graphs), batch):
+        part = graphs[start : start + batch]
+        owner = {s: i for i, g in enumerate(part) for s, _, _ in g.triples}
+        found: list[list[Finding]] = [[] for _ in part]
+        for finding in check([t for g in part for t in g.triples]):
+            index = owner.get(f"<{finding.focus}>")
+            if index is None:
+                raise ValueError(f"finding about {finding.focus}, which no graph describes")
+            found[index].append(finding)
+        for graph, findings in zip(part, found, strict=True):
+            ordered = tuple(findings)
+            if violations(ordered):
+                yield graph, None, ordered
+            else:
+                yield (
+                    graph,
+                    make_payload(graph.iri, graph.kind, list(graph.triples), ordered),
+                    ordered,
+                )
+
+
+def offending_lines(findings: Iterable[Finding], papers: Mapping[int, str]) -> dict[int, str]:
+    """Listed lines whose paper (or one of its nodes) a violation is about, with the reason."""
+    lines: dict[int, str] = {}
+    for finding in violations(findings):
+        for line, paper in papers.items():
+            if finding.focus == paper or finding.focus.startswith(paper + "/"):
+                lines.setdefault(line, f"SHACL: {finding.message} ({finding.focus})")
+    return lines
+
+
+def quarantine_graph(
+    root: Path, iri: str, triples: list[Triple], findings: Iterable[Finding], source: str | None
+) -> Path:
+    """Keep a rejected graph (N-Triples) and its findings under ``root/graphs``."""
+    tail = iri.split("/graph/", 1)[-1]
+    folder = root / "graphs" / "".join(c if c.isalnum() or c in "-._" else "_" for c in tail)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "graph.nt").write_text(
+        "".join(f"{s} {p} {o} .\n" for s, p, o in triples), encoding="utf-8"
+    )
+    summary = {
+        "graph": iri,
+        "source": source,
+        "findings": [f.__dict__ for f in findings],
+    }
+    (folder / "findings.json").write_text(
+        json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8"
+    )
+    return folder

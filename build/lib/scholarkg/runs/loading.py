@@ -1,0 +1,148 @@
+"""The run's loader: transactional or bulk, for any store kind, with the outbox behind it.
+
+Graphs earlier runs could not load are taken first (unless this run made a newer version).
+When the store stops answering, everything not yet written goes to this run's outbox folder
+and the run fails with one line; a graph the store refuses on its own goes to the dead-letter
+folder and the rest loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from scholarkg.errors import LoadError, QueryError
+from scholarkg.load.bulk import BulkLoader
+from scholarkg.load.manifest import ChunkCounts
+from scholarkg.load.payload import GraphPayload, report_graph_iri
+from scholarkg.load.transactional import LoadTally, StoreUnavailable, TransactionalLoader
+from scholarkg.runs.context import RunContext
+
+
+class Loading:
+    """See the module doc. ``bulk`` picks the segment loader."""
+
+    def __init__(self, ctx: RunContext, *, bulk: bool = False) -> None:
+        self.ctx = ctx
+        self.bulk = bulk
+        self.failed: str | None = None
+        self._kept = 0
+        self._settled: list[Path] = []
+        self._loader: BulkLoader | TransactionalLoader | None = None
+        self._seen: set[str] = set()
+        self._dropped: list[str] = []
+
+    def _open(self) -> BulkLoader | TransactionalLoader:
+        if self._loader is None:
+            ctx = self.ctx
+            if self.bulk:
+                self._loader = BulkLoader(
+                    ctx.store,
+                    ctx.open_manifest,
+                    run_iri=ctx.run.iri,
+                    when=ctx.now(),
+                    changes=ctx.changes,
+                )
+            else:
+                self._loader = TransactionalLoader(
+                    ctx.store,
+                    ctx.open_manifest(),
+                    run_iri=ctx.run.iri,
+                    when=ctx.now(),
+                    changes=ctx.changes,
+                    dead=ctx.dead,
+                )
+        return self._loader
+
+    def add(
+        self,
+        payloads: Sequence[GraphPayload],
+        key: bytes | None = None,
+        counts: ChunkCounts | None = None,
+    ) -> None:
+        """Load (or, once the store has failed, keep) these graphs."""
+        self._seen.update(p.iri for p in payloads)
+        if self.failed is not None:
+            self._kept += self.ctx.outbox.keep(payloads)
+            return
+        try:
+            loader = self._open()
+            if isinstance(loader, BulkLoader):
+                loader.add(list(payloads), key, counts)
+            else:
+                loader.load(payloads)
+        except StoreUnavailable as exc:
+            self._fail(str(exc), exc.remaining)
+        except (LoadError, QueryError) as exc:  # the store cannot be written or read
+            self._fail(str(exc), payloads if not self.bulk else ())
+
+    def _fail(self, message: str, remaining: Sequence[GraphPayload]) -> None:
+        self.failed = message
+        self._kept += self.ctx.outbox.keep(remaining)
+
+    def pending_first(self) -> None:
+        """Load what earlier runs kept in the outbox (before anything of this run)."""
+        waiting = self.ctx.outbox.pending()
+        if not waiting:
+            return
+        self.add([payload for _, payload in waiting])
+        if self.failed is None:
+            self._settled += [record for record, _ in waiting]
+
+    def settle_superseded(self) -> None:
+        """Outbox entries this run replaced with a newer version of the same graph."""
+        for record, payload in self.ctx.outbox.pending():
+            if payload.iri in self._seen and self.failed is None:
+                self._settled.append(record)
+
+    def drop(self, iris: Sequence[str]) -> None:
+        self._dropped += list(iris)
+        loader = self._open()
+        if isinstance(loader, TransactionalLoader) and self.failed is None:
+            loader.drop(iris)
+        elif self.failed is None:
+            self.ctx.store.replace_graphs([(iri, "") for iri in iris])
+
+    def close(self) -> LoadTally | None:
+        """Finish loading and put the tally into the run report."""
+        tally: LoadTally | None = None
+        report = self.ctx.report
+        if self._loader is not None and self.failed is None:
+            try:
+                tally = (
+                    self._loader.close()
+                    if isinstance(self._loader, BulkLoader)
+                    else self._loader.tally
+                )
+                if isinstance(self._loader, TransactionalLoader):
+                    self._loader.manifest.close()
+            except (LoadError, QueryError) as exc:
+                self.failed = str(exc)
+        if self.failed is None:
+            for record in self._settled:
+                self.ctx.outbox.settle(record)
+        else:
+            report.store_error = self.failed
+        if tally is not None:
+            for graph in (*tally.written, *self._dropped):
+                self.ctx.touched_graphs |= {graph, report_graph_iri(graph)}
+            changes = [c for c in tally.changes.changes if c.changed]
+            report.graphs_written += len(tally.written)
+            report.graphs_unchanged += tally.unchanged
+            report.triples_added += sum(c.added for c in changes)
+            report.triples_removed += sum(c.removed for c in changes)
+            report.dead += tally.dead
+            if tally.dead:
+                report.dead_dir = str(self.ctx.dead.folder)
+            if changes and tally.changes.directory is not None:
+                report.changes_dir = str(tally.changes.directory)
+        if self._kept:
+            report.kept += self._kept
+            report.outbox_dir = str(self.ctx.outbox.folder())
+        return tally
+
+    def abort(self) -> None:
+        """Stop loading now (a bulk segment in progress is not committed)."""
+        if isinstance(self._loader, BulkLoader):
+            self._loader.abort()
+            self._loader = None

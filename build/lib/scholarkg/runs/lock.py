@@ -1,0 +1,71 @@
+"""One run at a time per data directory: a second run waits its turn, then refuses clearly.
+
+The lock is an ``flock`` on ``<data>/run.lock`` (released by the kernel when the process dies,
+so a killed run never leaves a stale lock); the file names the holder for the error message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import time
+from pathlib import Path
+from types import TracebackType
+
+from scholarkg.errors import LoadError
+
+
+class RunBusy(LoadError):
+    """Another run holds the data directory."""
+
+
+class RunLock:
+    """``with RunLock(data_dir, job, wait=…):`` — exclusive use of the data directory."""
+
+    def __init__(self, data_dir: Path, job: str, *, wait: float = 60.0) -> None:
+        self.path = Path(data_dir) / "run.lock"
+        self.job = job
+        self.wait = wait
+        self._handle: int | None = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _holder(self.path)
+                    os.close(handle)
+                    raise RunBusy(
+                        f"{self.path.parent}: another scholarkg run is using this data directory"
+                        f" ({holder}); waited {self.wait:.0f} s — try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        os.ftruncate(handle, 0)
+        os.write(handle, json.dumps({"pid": os.getpid(), "job": self.job}).encode())
+        self._handle = handle
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._handle, 0)
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            os.close(self._handle)
+            self._handle = None
+
+
+def _holder(path: Path) -> str:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "holder unknown"
+    return f"pid {data.get('pid', '?')}, {data.get('job', '?')}"

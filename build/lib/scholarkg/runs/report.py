@@ -1,0 +1,248 @@
+"""The run report: one shape for every job (build, fetch, harvest, snapshot), from counts the
+stages record as they happen and the store's own size at the end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PAPER_STATES = ("resolved", "overridden", "ambiguous", "unresolved")
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunReport:
+    """Everything a run did, for the CLI summary, the Prefect artifacts and the JSON file."""
+
+    job: str
+    run_iri: str = ""
+    started_at: str = field(default_factory=now_iso)
+    finished_at: str = ""
+    sources_built: list[str] = field(default_factory=list)
+    sources_unchanged: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    papers: int = 0
+    paper_states: dict[str, int] = field(default_factory=dict)
+    resolved_from: dict[str, int] = field(default_factory=dict)
+    unresolved: list[tuple[str, str, str]] = field(default_factory=list)  # source, title, why
+    records_read: int = 0
+    records_loaded: int = 0
+    quarantined: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    triples_gated: int = 0
+    pyshacl_graphs: int = 0  # validated by pySHACL: unsupported shapes, [shacl] fallback
+    findings: list[dict[str, str | None]] = field(default_factory=list)
+    listing_findings: list[str] = field(default_factory=list)
+    consistency: list[str] = field(default_factory=list)
+    graphs_written: int = 0
+    graphs_unchanged: int = 0
+    triples_added: int = 0
+    triples_removed: int = 0
+    dead: list[tuple[str, str]] = field(default_factory=list)
+    dead_dir: str | None = None
+    kept: int = 0
+    outbox_dir: str | None = None
+    changes_dir: str | None = None
+    persons_new: int = 0
+    identity_events: list[str] = field(default_factory=list)
+    identity_conflicts: list[str] = field(default_factory=list)
+    config_errors: list[str] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+    ontology_triples: int = 0
+    store_quads: int | None = None
+    store_error: str | None = None
+    published: list[str] = field(default_factory=list)
+    degraded: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    interrupted: str | None = None
+    durations: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the time spent in the block to ``stage``'s duration."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self.durations[stage] = round(self.durations.get(stage, 0.0) + elapsed, 3)
+
+    # -- verdicts ------------------------------------------------------------------------------
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.graphs_written or self.ontology_triples or self.identity_events)
+
+    @property
+    def outcome(self) -> str:
+        """``failed``: nothing could be loaded (store down, run interrupted, every source
+        failed); ``partial``: something was refused, quarantined or failed; ``degraded``: arXiv
+        could not be used; ``ok``."""
+        if self.store_error or self.interrupted:
+            return "failed"
+        if self.failures and not self.sources_built and not self.records_read:
+            return "failed"
+        if (
+            self.failures
+            or self.rejected
+            or self.quarantined
+            or self.dead
+            or self.config_errors
+            or self.kept
+        ):
+            return "partial"
+        return "degraded" if self.degraded else "ok"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome in ("ok", "degraded")
+
+    def severity_counts(self) -> Counter[str]:
+        return Counter(str(f.get("severity")) for f in self.findings)
+
+    def counts(self) -> dict[str, int]:
+        """The counts recorded on the run's prov:Activity."""
+        return {
+            "papers": self.papers,
+            "quarantined": len(self.quarantined),
+            "graphs_changed": self.graphs_written,
+            "graphs_unchanged": self.graphs_unchanged,
+            "graphs_rejected": len(self.rejected),
+            "triples_added": self.triples_added,
+            "triples_removed": self.triples_removed,
+        }
+
+    # -- text ----------------------------------------------------------------------------------
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"outcome: {self.outcome}"]
+        if self.job == "build":
+            lines.append(
+                f"profiles: {len(self.sources_built)} built, {len(self.sources_unchanged)} "
+                f"unchanged (skipped), {len(self.failures)} failed"
+            )
+            states = ", ".join(f"{self.paper_states.get(s, 0)} {s}" for s in PAPER_STATES)
+            origin = ", ".join(f"{n} from {k}" for k, n in sorted(self.resolved_from.items()))
+            lines.append(
+                f"papers: {self.papers} listed, {len(self.quarantined)} quarantined; {states}"
+                + (f" ({origin})" if origin else "")
+            )
+        else:
+            lines.append(
+                f"records: {self.records_read} read, {self.records_loaded} loaded, "
+                f"{len(self.rejected)} rejected by SHACL, {len(self.quarantined)} quarantined"
+            )
+        if self.requests:
+            asked = ", ".join(f"{n} {why}" for why, n in sorted(self.requests.items()))
+            lines.append(f"arXiv requests: {sum(self.requests.values())} ({asked})")
+        counts = self.severity_counts()
+        lines.append(
+            f"validation: {self.triples_gated} triples passed the gate; "
+            f"{counts['Violation']} violations, {counts['Warning']} warnings, "
+            f"{counts['Info']} infos"
+            + (
+                f"; {self.pyshacl_graphs} graphs validated by pySHACL ([shacl] fallback)"
+                if self.pyshacl_graphs
+                else ""
+            )
+        )
+        lines.append(
+            f"identity: {self.persons_new} new persons, {len(self.identity_events)} merges or "
+            f"splits of published persons, {len(self.identity_conflicts)} conflicts"
+        )
+        lines.append(self.change_line())
+        if self.store_quads is not None:
+            lines.append(f"store: holds {self.store_quads} quads")
+        if self.published:
+            lines.append(f"published: {', '.join(self.published)}")
+        lines += self._problem_lines()
+        return lines
+
+    def change_line(self) -> str:
+        if self.store_error:
+            return "changes: none written (the store could not be used)"
+        if not self.changed_anything:
+            return (
+                f"changes: nothing new: {len(self.sources_unchanged)} sources and "
+                f"{self.graphs_unchanged} graphs unchanged, nothing written"
+            )
+        return (
+            f"changes: {self.graphs_written} graphs written (+{self.triples_added} / "
+            f"-{self.triples_removed} triples), {self.graphs_unchanged} unchanged"
+            + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
+        )
+
+    def _problem_lines(self) -> list[str]:
+        lines: list[str] = []
+        if self.interrupted:
+            lines.append(f"failed: interrupted: {self.interrupted}")
+        if self.store_error:
+            lines.append(f"failed: store: {self.store_error}")
+        if self.kept:
+            lines.append(f"kept: {self.kept} graphs in {self.outbox_dir} for the next run")
+        if self.dead:
+            lines.append(
+                f"dead-letter: {len(self.dead)} graphs refused by the store, in {self.dead_dir}"
+            )
+            lines += [f"dead-letter: {iri}: {why}" for iri, why in self.dead[:10]]
+        lines += [f"degraded: {reason}" for reason in self.degraded]
+        lines += [f"failed: {source}: {error}" for source, error in self.failures]
+        lines += [f"failed: {error}" for error in self.config_errors]
+        lines += [f"rejected: {iri}" for iri in self.rejected[:20]]
+        lines += [f"quarantined: {q}" for q in self.quarantined[:20]]
+        lines += [f"finding: {f}" for f in (*self.listing_findings, *self.consistency)[:20]]
+        lines += [f"identity: {e}" for e in self.identity_events[:20]]
+        lines += [f"warning: {w}" for w in self.warnings]
+        lines += [f"note: {n}" for n in self.notes]
+        return lines
+
+    def to_markdown(self) -> str:
+        unresolved = [f"- {src}: {title} ({why})" for src, title, why in self.unresolved]
+        findings = [
+            "| "
+            + " | ".join(
+                str(f.get(k) or "") for k in ("severity", "graph", "focus", "path", "message")
+            )
+            + " |"
+            for f in self.findings
+        ]
+        return "\n".join(
+            [
+                f"# scholarkg {self.job} run ({self.outcome})",
+                f"Run `{self.run_iri}`, started {self.started_at}, finished {self.finished_at}.",
+                "",
+                *[f"- {line}" for line in self.summary_lines()],
+                "",
+                "## Unresolved and ambiguous papers",
+                *(unresolved or ["none"]),
+                "",
+                "## Duration per stage",
+                "| stage | seconds |",
+                "|---|---|",
+                *[f"| {name} | {seconds:.2f} |" for name, seconds in self.durations.items()],
+                "",
+                "## SHACL findings",
+                "| severity | graph | focus | path | message |",
+                "|---|---|---|---|---|",
+                *(findings or ["| none | | | | |"]),
+            ]
+        )
+
+    def write_json(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = self.started_at.replace(":", "").replace("-", "")
+        tail = self.run_iri.rsplit("-", 1)[-1] if self.run_iri else "run"
+        path = directory / f"{self.job}-{stamp}-{tail}.json"
+        data = asdict(self) | {"outcome": self.outcome}
+        path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+        return path

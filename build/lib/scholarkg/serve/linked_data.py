@@ -1,0 +1,216 @@
+"""Dereferenceable instance IRIs: describe a resource and answer in the format asked for.
+
+The description of a resource ``r`` is a symmetric, CBD-like set of triples, read over the
+union of named graphs:
+
+* every triple with ``r`` as subject;
+* every triple of the nodes ``r`` *owns*: blank nodes it links to, and nodes linked to or from
+  it whose IRI is ``r`` + ``/…`` (authorships and versions of a paper, the metric
+  observations of a profile snapshot);
+* every triple with ``r`` as object (incoming links), and for each incoming node that is owned
+  by another node (an authorship pointing at a person), the owner's link to it;
+* the names (``foaf:name``, ``dcterms:title``, ``rdfs:label``, ``skos:prefLabel``) of every
+  other IRI in the set, so a page can show names instead of IRIs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+
+from scholarkg.errors import QueryError, ScholarKGError
+from scholarkg.serve import pages
+from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_response
+from scholarkg.serve.pages import LABEL_PREDICATES, PREFIXES
+from scholarkg.store.base import GraphStore
+from scholarkg.store.sparql_text import iri_ref
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+# Server preference when the client accepts several: Turtle for */*, HTML only when asked.
+OFFERS = (*RDF_FORMATS, HTML, "application/x-turtle", "application/json", "application/xhtml+xml")
+ALIASES = {
+    "application/x-turtle": "text/turtle",
+    "application/json": "application/ld+json",
+    "application/xhtml+xml": HTML,
+}
+FORMAT_PARAM = {
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
+    "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
+    "html": HTML,
+}
+DESCRIBE_LIMIT = 20000  # triples before labels; a safety net against huge hubs
+_LABEL_CHUNK = 200
+
+
+@dataclass(frozen=True)
+class IriMapper:
+    """Maps request paths under ``path_prefix`` to instance IRIs under ``iri_base`` and back."""
+
+    iri_base: str
+    path_prefix: str = "/id/"
+
+    def iri_for_path(self, path: str) -> str | None:
+        if not path.startswith(self.path_prefix) or path == self.path_prefix:
+            return None
+        return self.iri_base + path[len(self.path_prefix) :]
+
+    def path_for_iri(self, iri: str) -> str | None:
+        if not iri.startswith(self.iri_base) or iri == self.iri_base:
+            return None
+        return self.path_prefix + iri[len(self.iri_base) :]
+
+
+@dataclass(frozen=True)
+class Description:
+    """The triples describing ``iri`` (see the module docstring for what is included)."""
+
+    iri: str
+    triples: tuple[ox.Triple, ...]
+
+    @property
+    def found(self) -> bool:
+        node = ox.NamedNode(self.iri)
+        return any(t.subject == node or t.object == node for t in self.triples)
+
+
+def _core_query(ref: str) -> str:
+    owned = f'(isBlank(?s) || STRSTARTS(STR(?s), CONCAT(STR({ref}), "/")))'
+    return f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ {ref} ?p ?o . BIND ({ref} AS ?s) }}
+  UNION {{ {{ {ref} ?link ?s }} UNION {{ ?s ?link {ref} }} FILTER {owned} ?s ?p ?o }}
+  UNION {{ ?s ?p {ref} . BIND ({ref} AS ?o) }}
+  UNION {{ ?o ?link {ref} . ?s ?p ?o .
+           FILTER (isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?o), CONCAT(STR(?s), "/"))) }}
+}} LIMIT {DESCRIBE_LIMIT}"""
+
+
+def _label_query(refs: Sequence[str]) -> str:
+    predicates = " ".join(iri_ref(p) for p in LABEL_PREDICATES)
+    return (
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {' '.join(refs)} }} "
+        f"VALUES ?p {{ {predicates} }} ?s ?p ?o }}"
+    )
+
+
+def _construct(store: GraphStore, sparql: str) -> list[ox.Triple]:
+    result = store.query(sparql)
+    if not isinstance(result, ox.QueryTriples):
+        raise QueryError("expected a CONSTRUCT result")
+    return list(result)
+
+
+def _neighbour_refs(iri: str, triples: Iterable[ox.Triple]) -> list[str]:
+    refs: dict[str, None] = {}
+    for triple in triples:
+        for node in (triple.subject, triple.object):
+            if isinstance(node, ox.NamedNode) and node.value != iri:
+                try:
+                    refs[iri_ref(node.value)] = None
+                except ScholarKGError:
+                    continue  # an IRI that cannot be written into SPARQL text: no name for it
+    return list(refs)
+
+
+def _sort_key(iri: str, triple: ox.Triple) -> tuple[int, str, str, str]:
+    subject = triple.subject
+    first = 0 if isinstance(subject, ox.NamedNode) and subject.value == iri else 1
+    return (first, str(subject), str(triple.predicate), str(triple.object))
+
+
+def describe(store: GraphStore, iri: str) -> Description:
+    """The description of ``iri``; raises ScholarKGError for an IRI unfit for SPARQL text."""
+    core = _construct(store, _core_query(iri_ref(iri)))
+    found: dict[ox.Triple, None] = dict.fromkeys(core)
+    refs = _neighbour_refs(iri, core)
+    for start in range(0, len(refs), _LABEL_CHUNK):
+        result = store.query(_label_query(refs[start : start + _LABEL_CHUNK]))
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("expected a SELECT result")
+        for row in result:
+            subject, predicate, obj = row["s"], row["p"], row["o"]
+            named = isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
+            if named and obj is not None:
+                found.setdefault(ox.Triple(subject, predicate, obj), None)
+    ordered = sorted(found, key=lambda t: _sort_key(iri, t))
+    return Description(iri, tuple(ordered))
+
+
+def serialize(description: Description, media_type: str) -> bytes:
+    """The description in one of :data:`RDF_FORMATS`."""
+    fmt = RDF_FORMATS[media_type]
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(description.triples, format=fmt, prefixes=prefixes) or b""
+
+
+def _negotiate(accept: str | None, format_param: str | None) -> str | Response | None:
+    if format_param is not None:
+        media = FORMAT_PARAM.get(format_param.lower())
+        if media is None:
+            known = ", ".join(FORMAT_PARAM)
+            return text_response(400, f"format={format_param!r}: choose one of {known}")
+        return media
+    chosen = choose(accept, OFFERS)
+    return ALIASES.get(chosen, chosen) if chosen is not None else None
+
+
+def not_found(accept: str | None, message: str) -> Response:
+    """404 as a page for browsers, as text otherwise."""
+    headers = {"Vary": "Accept"}
+    if prefers_html(accept):
+        page = pages.error_page(404, "Not found", message)
+        return Response(404, f"{HTML}; charset=utf-8", page.encode("utf-8"), headers)
+    return text_response(404, message, **headers)
+
+
+def resource_response(
+    store: GraphStore,
+    mapper: IriMapper,
+    iri: str,
+    *,
+    accept: str | None,
+    format_param: str | None,
+    page_url: Callable[[str], str],
+) -> Response:
+    """Describe ``iri`` in the negotiated format; ``page_url(code)`` links the other formats."""
+    media = _negotiate(accept, format_param)
+    if isinstance(media, Response):
+        return media
+    if media is None:
+        offered = ", ".join([*RDF_FORMATS, HTML])
+        return text_response(
+            406, f"not acceptable; this resource is offered as {offered}", Vary="Accept"
+        )
+    try:
+        iri_ref(iri)
+    except ScholarKGError:
+        return not_found(accept, f"{iri}: not a valid IRI")
+    description = describe(store, iri)
+    if not description.found and "%" in iri and mapper.path_for_iri(iri) is not None:
+        # The client may percent-encode differently from the minter: try the minter's form.
+        minted = mapper.iri_base + quote(unquote(iri[len(mapper.iri_base) :]), safe="/.-_~")
+        if minted != iri:
+            with contextlib.suppress(ScholarKGError):
+                description = describe(store, minted)
+    if not description.found:
+        return not_found(accept, f"{iri}: no such resource in this knowledge graph")
+    headers = {"Vary": "Accept"}
+    if media == HTML:
+        links = pages.Links(local=mapper.path_for_iri)
+        page = pages.resource_page(description.iri, description.triples, links, format_url=page_url)
+        return Response(200, f"{HTML}; charset=utf-8", page.encode("utf-8"), headers)
+    return Response(200, f"{media}; charset=utf-8", serialize(description, media), headers)

@@ -1,0 +1,297 @@
+"""The SHACL engine: pySHACL's findings, from shapes compiled to native checks.
+
+``Engine().check(triples)`` returns the findings pySHACL gives for the same graph with the gate's
+call (``ont_graph`` mixed in, ``inference="none"``, advanced mode, ``allow_warnings``): same focus
+nodes, paths, constraint components, severities, source shapes, values and, where the shape has
+``sh:message``, messages. Shapes are compiled through :mod:`scholarkg.shacl.registry`; a shape using
+a feature outside it is a start-up error (:class:`~scholarkg.errors.UnsupportedShape`) unless
+``fallback="pyshacl"``: then every graph that gives such a shape a focus node is validated by
+pySHACL itself and counted in ``stats["pyshacl"]``.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+from collections.abc import Iterable
+
+from rdflib import Graph
+
+from scholarkg.errors import ConfigError, UnsupportedShape
+from scholarkg.resources import ontology_graph, shapes_graph
+from scholarkg.shacl import reference
+from scholarkg.shacl.index import SUBCLASS, TYPE, Ontology, Triple, Triples, View
+from scholarkg.shacl.report import Finding, report_graph, sort_findings
+from scholarkg.shacl.results import QueryResults, Result
+from scholarkg.shacl.shapes import Compiler, Shape
+from scholarkg.shacl.terms import canonical_triples, from_rdflib, text
+
+log = logging.getLogger(__name__)
+FALLBACKS = ("error", "pyshacl")
+
+
+class Engine:
+    """Validates graphs given as N-Triples term triples or rdflib graphs (see the module doc)."""
+
+    def __init__(
+        self, shapes: Graph | None = None, ontology: Graph | None = None, fallback: str = "error"
+    ) -> None:
+        if fallback not in FALLBACKS:
+            raise ConfigError(f"[shacl] fallback must be one of {', '.join(FALLBACKS)}")
+        self.shapes = shapes if shapes is not None else shapes_graph()
+        self.ontology_graph = ontology if ontology is not None else ontology_graph()
+        self.ontology = Ontology(self.ontology_graph)
+        self.stats = {"graphs": 0, "pyshacl": 0, "rdflib_queries": 0}
+        self._queries = QueryResults(self.stats)
+        self.roots: list[Shape] = []
+        self.unsupported: list[UnsupportedShape] = []
+        self._fenced: list[Shape] = []  # targets of the shapes pySHACL validates
+        self._everything_to_pyshacl = False
+        try:
+            compiler = Compiler(self.shapes, self)
+        except UnsupportedShape as exc:  # a feature of the whole shapes graph
+            if fallback != "pyshacl":
+                raise
+            self.unsupported = [exc]
+            self._everything_to_pyshacl = True
+        else:
+            self.roots = compiler.roots
+            self.unsupported = list(compiler.unsupported.values())
+            if self.unsupported and fallback != "pyshacl":
+                raise self.unsupported[0]
+            self._fenced = [compiler.targets[node] for node in compiler.unsupported]
+        for problem in self.unsupported:
+            log.warning("validated with pySHACL: %s", problem)
+        self._clean: dict[tuple[int, str], list[Result]] = {}
+        self._ont_focus: list[set[str]] = []
+        self._footprint: set[str] = set()
+        self._prepare_ontology_focus()
+        self._index_targets()
+        # rdflib's SPARQL parser (pyparsing) leaves reference cycles that hold the frames of
+        # whoever compiled the shapes, and with them the caller's objects (an open store, say):
+        # free them now rather than at some later collection.
+        gc.collect()
+
+    @property
+    def fallback(self) -> str | None:
+        """None when every shape compiled natively; else why some graphs go to pySHACL."""
+        return "; ".join(str(e) for e in self.unsupported) or None
+
+    @property
+    def fallback_graphs(self) -> int:
+        """How many graphs pySHACL validated because of unsupported shapes."""
+        return self.stats["pyshacl"]
+
+    # -- public entry points ------------------------------------------------------------------
+
+    def check(self, triples: Iterable[Triple]) -> tuple[Finding, ...]:
+        """Every SHACL finding for one graph of term-string triples (as rdflib would read them)."""
+        return self._findings(Triples(canonical_triples(triples)))[0]
+
+    def check_graph(self, graph: Graph) -> tuple[tuple[Finding, ...], Graph]:
+        """Findings and a SHACL validation report graph for one rdflib graph."""
+        data = Triples(
+            dict.fromkeys((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph)
+        )
+        return self._findings(data, with_report=True)
+
+    def check_graphs(self, graphs: Iterable[Iterable[Triple]]) -> list[tuple[Finding, ...]]:
+        return [self.check(g) for g in graphs]
+
+    def _findings(
+        self, data: Triples, with_report: bool = False
+    ) -> tuple[tuple[Finding, ...], Graph]:
+        self.stats["graphs"] += 1
+        view = View(data, self.ontology)
+        if self._needs_pyshacl(view):
+            self.stats["pyshacl"] += 1
+            report = reference.run_pyshacl(data, self.shapes, self.ontology_graph)
+            return sort_findings(reference.findings_of(report)), report
+        results = self._results(view)
+        findings = sort_findings(finding(r) for r in results)
+        return findings, report_graph(results, self.shapes) if with_report else Graph()
+
+    def _needs_pyshacl(self, view: View) -> bool:
+        if self._everything_to_pyshacl:
+            return True
+        return any(self._focus(view, shape) for shape in self._fenced)
+
+    # -- conformance (asked by sh:node, sh:not, sh:and, sh:or, sh:xone, qualified shapes) -----
+
+    def conforms(self, view: View, shape: Shape, node: str) -> bool:
+        """pySHACL's conformance of ``node`` to ``shape`` (allow_warnings; see logical.py)."""
+        if shape.always_conforms:
+            return True
+        values = self._values(view, shape, node)
+        if not values and not shape.runs_when_empty:
+            return True
+        for _, check in shape.checks:
+            if check(view, node, values):
+                return False
+        for query in shape.sparql:
+            found: list[Result] = []
+            self._queries.run(view, shape, query, node, found)
+            if found:
+                return False
+        return all(self.conforms(view, child, v) for child in shape.children for v in values)
+
+    def results_for(self, view: View, shape: Shape, node: str) -> list[Result]:
+        out: list[Result] = []
+        self._validate(view, shape, node, out)
+        return out
+
+    # -- evaluation ---------------------------------------------------------------------------
+
+    def _prepare_ontology_focus(self) -> None:
+        """Results for focus nodes only the ontology mix-in provides (named individuals)."""
+        empty = View(Triples(()), self.ontology)
+        self._queries.new_graph()
+        for index, root in enumerate(self.roots):
+            found = set(self._focus(empty, root))
+            self._ont_focus.append(found)
+            for node in found:
+                out: list[Result] = []
+                self._validate(empty, root, node, out)
+                self._clean[(index, node)] = out
+                self._reach(node)
+
+    def _reach(self, node: str) -> None:
+        todo = [node]
+        while todo:
+            current = todo.pop()
+            if current in self._footprint:
+                continue
+            self._footprint.add(current)
+            for objects in self.ontology.triples.spo.get(current, {}).values():
+                todo += objects
+
+    def _untouched(self, data: Triples) -> bool:
+        """True when the graph says nothing about the ontology focus nodes or their values."""
+        if any(s in self._footprint for s in data.spo):
+            return False
+        return all(self._footprint.isdisjoint(by_o) for by_o in data.pos.values())
+
+    def _index_targets(self) -> None:
+        empty = View(Triples(()), self.ontology)
+        self._by_class: dict[str, list[int]] = {}
+        self._by_subject_of: dict[str, list[int]] = {}
+        self._by_object_of: dict[str, list[int]] = {}
+        for index, root in enumerate(self.roots):
+            for cls in root.target_classes:
+                for sub in empty.subclasses(cls):
+                    self._by_class.setdefault(sub, []).append(index)
+            for p in root.subjects_of:
+                self._by_subject_of.setdefault(p, []).append(index)
+            for p in root.objects_of:
+                self._by_object_of.setdefault(p, []).append(index)
+        self._sparql_roots = [root.uses_sparql() for root in self.roots]
+        self._logical_roots = [_uses_logic(root) for root in self.roots]
+
+    def _data_focus(self, data: Triples) -> list[dict[str, None]]:
+        found: list[dict[str, None]] = [dict.fromkeys(r.target_nodes) for r in self.roots]
+        for cls, subjects in data.pos.get(TYPE, {}).items():
+            for index in self._by_class.get(cls, ()):
+                found[index].update(dict.fromkeys(subjects))
+        for p, indexes in self._by_subject_of.items():
+            for subjects in data.pos.get(p, {}).values():
+                for index in indexes:
+                    found[index].update(dict.fromkeys(subjects))
+        for p, indexes in self._by_object_of.items():
+            for obj in data.pos.get(p, {}):
+                for index in indexes:
+                    found[index][obj] = None
+        return found
+
+    def _results(self, view: View) -> list[Result]:
+        data = view.data
+        self._queries.new_graph()
+        out: list[Result] = []
+        if SUBCLASS not in data.pos and self._untouched(data):
+            # the ontology's own focus nodes are as the ontology alone makes them: cached results
+            for index, nodes in enumerate(self._data_focus(data)):
+                root = self.roots[index]
+                for node in self._ont_focus[index]:
+                    if self._sparql_roots[index] or self._logical_roots[index]:
+                        nodes[node] = None
+                    elif node not in nodes:
+                        out.extend(self._clean[(index, node)])
+                for node in nodes:
+                    self._validate(view, root, node, out)
+            return out
+        for root in self.roots:
+            for node in self._focus(view, root):
+                self._validate(view, root, node, out)
+        return out
+
+    @staticmethod
+    def _focus(view: View, shape: Shape) -> list[str]:
+        found: dict[str, None] = dict.fromkeys(shape.target_nodes)
+        for cls in shape.target_classes:
+            found.update(dict.fromkeys(view.instances(cls)))
+        for p in shape.subjects_of:
+            found.update(dict.fromkeys(s for s, _ in view.pairs(p)))
+        for p in shape.objects_of:
+            found.update(dict.fromkeys(o for _, o in view.pairs(p)))
+        return list(found)
+
+    def _validate(
+        self,
+        view: View,
+        shape: Shape,
+        focus: str,
+        out: list[Result],
+        values: list[str] | None = None,
+    ) -> None:
+        if values is None:
+            values = self._values(view, shape, focus)
+            if not values and not shape.runs_when_empty:
+                return
+        emit = out.append
+        for component, check in shape.checks:
+            for value in check(view, focus, values):
+                emit((shape, focus, component, value, None, None, None))
+        for query in shape.sparql:
+            self._queries.run(view, shape, query, focus, out)
+        for value in values:
+            for child in shape.children:
+                found = self._values(view, child, value)
+                if found or child.runs_when_empty:
+                    self._validate(view, child, value, out, found)
+
+    @staticmethod
+    def _values(view: View, shape: Shape, focus: str) -> list[str]:
+        return [focus] if shape.path is None else shape.path(view, focus)
+
+
+def _uses_logic(shape: Shape, seen: set[int] | None = None) -> bool:
+    """True when the shape (or a property shape of it) asks other shapes about its values."""
+    seen = set() if seen is None else seen
+    if id(shape) in seen:
+        return False
+    seen.add(id(shape))
+    logical = ("Node", "Not", "And", "Or", "Xone", "Qualified", "Equals", "Disjoint", "LessThan")
+    if any(
+        c.removeprefix("http://www.w3.org/ns/shacl#").startswith(logical) for c, _ in shape.checks
+    ):
+        return True
+    return any(_uses_logic(child, seen) for child in shape.children)
+
+
+def finding(result: Result) -> Finding:
+    """One result as a flat finding (the shape's messages, or a generic one without them)."""
+    shape, focus, component, value, path, messages, _ = result
+    message = "; ".join(messages) if messages else shape.message or generic_message(component)
+    return Finding(
+        shape.severity,
+        text(focus),
+        text(path) if path is not None else shape.path_text,
+        message,
+        shape.text,
+        None if value is None else text(value),
+        component,
+    )
+
+
+def generic_message(component: str) -> str:
+    """The engine's message for a result of a shape without ``sh:message``."""
+    return f"Not satisfied: sh:{component.removeprefix('http://www.w3.org/ns/shacl#')}"

@@ -1,0 +1,1 @@
+"""Triple stores: where validated named graphs are loaded and queried."""

@@ -1,0 +1,121 @@
+"""Embedded on-disk Oxigraph store (pyoxigraph): the default, no server to start."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from scholarkg.errors import LoadError, QueryError
+from scholarkg.store.base import ClosingStore
+from scholarkg.store.sparql_text import insert_data_block, iri_ref
+
+
+class EmbeddedStore(ClosingStore):
+    """A pyoxigraph store on disk. Only one process may open it read-write at a time."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                if not self.path.exists():
+                    raise LoadError(f"{self.path}: no store here yet (run `scholarkg run` first)")
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as exc:
+            raise LoadError(
+                f"{self.path}: cannot open the Oxigraph store ({exc}); is another process using it?"
+            ) from exc
+
+    def close(self) -> None:
+        if hasattr(self, "_store"):
+            if not self.read_only:
+                with contextlib.suppress(OSError):
+                    self._store.flush()
+            del self._store
+
+    def replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
+        """Replace named graph ``iri`` with ``graph`` in one transaction: old or new, never half."""
+        self.replace_graph_ntriples(iri, graph.serialize(format="nt"))
+
+    def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None:
+        """Replace named graph ``iri`` with the N-Triples text ``ntriples``, atomically."""
+        update = f"DROP SILENT GRAPH {iri_ref(iri)} ;\n{insert_data_block(iri, ntriples)}"
+        try:
+            self._store.update(update)
+        except (OSError, SyntaxError, ValueError, MemoryError, RuntimeError) as exc:
+            raise LoadError(f"{self.path}: cannot replace graph <{iri}>: {exc}") from exc
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Replace several graphs in one transaction."""
+        parts = []
+        for iri, ntriples in graphs:
+            parts.append(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            if ntriples:
+                parts.append(insert_data_block(iri, ntriples))
+        if not parts:
+            return
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError, ValueError, MemoryError, RuntimeError) as exc:
+            raise LoadError(f"{self.path}: cannot replace {len(graphs)} graphs: {exc}") from exc
+
+    def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for iri in iris:
+            node = ox.NamedNode(iri)
+            count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
+            if count:
+                sizes[iri] = count
+        return sizes
+
+    @property
+    def native(self) -> ox.Store:
+        """The pyoxigraph store itself, for streaming dumps and bulk loads."""
+        return self._store
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update in one transaction (the store must be open read-write)."""
+        try:
+            self._store.update(sparql)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"SPARQL update failed: {exc}") from exc
+        except (OSError, RuntimeError) as exc:
+            raise LoadError(f"{self.path}: SPARQL update failed: {exc}") from exc
+
+    def graph_names(self) -> set[str]:
+        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]:
+        """The triples of one named graph, as N-Triples term strings (for comparisons)."""
+        quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(str(iri)))
+        return {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
+
+    def quad_count(self) -> int:
+        return len(self._store)
+
+    def query(
+        self, sparql: str, *, union: bool = True
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query; by default the default graph is the union of named graphs."""
+        try:
+            return self._store.query(sparql, use_default_graph_as_union=union)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise QueryError(f"SPARQL query failed: {exc}") from exc
+
+    def dump_nquads(self, graphs: Iterable[str] | None = None) -> bytes:
+        """All quads (or those of ``graphs``) as N-Quads bytes."""
+        if graphs is None:
+            data = self._store.dump(format=ox.RdfFormat.N_QUADS)
+            return data or b""
+        chunks = []
+        for iri in graphs:
+            quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+            chunks.append(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
+        return b"".join(chunks)

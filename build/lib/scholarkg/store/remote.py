@@ -1,0 +1,327 @@
+"""A triple store behind SPARQL 1.1 HTTP endpoints (Oxigraph server, Fuseki, GraphDB, Virtuoso).
+
+Reads go to the query endpoint (SPARQL 1.1 Protocol, ``POST`` form ``query=``); a named graph is
+replaced with one request the server applies atomically: a Graph Store HTTP Protocol
+``PUT <store>?graph=IRI`` (N-Triples body), or, with ``replace_via="update"``, one SPARQL Update
+request ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { … } }`` (SPARQL 1.1 Update: a request
+SHOULD be treated atomically).
+
+``query(union=True)`` asks for the default graph to be the union of the named graphs with a
+protocol parameter chosen by ``server`` (see :data:`UNION_PARAMS`); the query text is never
+rewritten. ``server="oxigraph"`` sends ``union-default-graph`` (``oxigraph serve``),
+``"fuseki"`` sends ``default-graph-uri=urn:x-arq:UnionGraph`` (Jena dynamic datasets; named
+graphs are then not visible to ``GRAPH ?g``, so prefer ``tdb2:unionDefaultGraph true`` on the
+dataset and ``server="generic"``), ``"graphdb"`` and ``"virtuoso"`` send nothing because their
+default graph already is the union of all graphs, and ``"generic"`` sends nothing: configure the
+server so that its default graph is the union. Start ``oxigraph serve`` without
+``--union-default-graph``: the client asks per query, and with that flag ``union=False`` and
+:meth:`SparqlStore.quad_count` would see the named graphs in the default graph too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pyoxigraph as ox
+import requests
+from rdflib import Graph, URIRef
+from requests.auth import HTTPBasicAuth
+
+from scholarkg.errors import ConfigError, LoadError, QueryError, ScholarKGError
+from scholarkg.store.base import ClosingStore
+from scholarkg.store.sparql_text import insert_data_block, iri_ref
+
+UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
+    "oxigraph": {"union-default-graph": ""},
+    "fuseki": {"default-graph-uri": "urn:x-arq:UnionGraph"},
+    "graphdb": {},
+    "virtuoso": {},
+    "generic": {},
+}
+# Servers whose plain default graph is stored apart from the named graphs (counted in quad_count).
+_SEPARATE_DEFAULT_GRAPH = {"oxigraph", "fuseki"}
+REPLACE_VIA = ("put", "update")
+_ACCEPT = (
+    "application/sparql-results+json,application/n-triples;q=0.9,"
+    "application/sparql-results+xml;q=0.5,text/turtle;q=0.5"
+)
+_MESSAGE_LIMIT = 500
+
+
+def _safe_url(url: str) -> str:
+    """``url`` without any user:password part, for error messages."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class SparqlStore(ClosingStore):
+    """A :class:`~scholarkg.store.base.GraphStore` on SPARQL 1.1 Protocol / Update / GSP endpoints.
+
+    Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
+    ``update_url`` (``replace_via="update"``). Credentials are sent as HTTP basic auth.
+    """
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        store_url: str | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        server: str = "oxigraph",
+        replace_via: str = "put",
+        timeout: float = 120.0,
+        connect_timeout: float = 10.0,
+    ) -> None:
+        if server not in UNION_PARAMS:
+            raise ConfigError(
+                f"unknown SPARQL server kind {server!r}; one of {sorted(UNION_PARAMS)}"
+            )
+        if replace_via not in REPLACE_VIA:
+            raise ConfigError(f"replace_via must be one of {REPLACE_VIA}, not {replace_via!r}")
+        if not query_url:
+            raise ConfigError("a SPARQL store needs a query endpoint URL")
+        self.query_url = query_url
+        self.update_url = update_url or None
+        self.store_url = store_url or None
+        self.server = server
+        self.replace_via = replace_via
+        self._timeout = (connect_timeout, timeout)
+        self._session = requests.Session()
+        if user is not None or password is not None:
+            # UTF-8 as RFC 7617 recommends (requests would encode str credentials as Latin-1).
+            self._session.auth = HTTPBasicAuth(
+                (user or "").encode("utf-8"), (password or "").encode("utf-8")
+            )
+
+    @classmethod
+    def for_oxigraph(cls, base_url: str, **kwargs: Any) -> SparqlStore:
+        """The `/query`, `/update` and `/store` endpoints of `oxigraph serve` at ``base_url``."""
+        base = base_url.rstrip("/")
+        kwargs.setdefault("server", "oxigraph")
+        return cls(f"{base}/query", f"{base}/update", f"{base}/store", **kwargs)
+
+    @classmethod
+    def from_env(
+        cls,
+        prefix: str = "SCHOLARKG_SPARQL_",
+        *,
+        environ: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> SparqlStore:
+        """Endpoints and credentials from ``{prefix}QUERY_URL``, ``UPDATE_URL``, ``STORE_URL``,
+        ``USER``, ``PASSWORD`` and optionally ``SERVER`` and ``REPLACE_VIA``."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(prefix + name, "").strip()
+            return value or None
+
+        query_url = get("QUERY_URL")
+        if query_url is None:
+            raise ConfigError(f"{prefix}QUERY_URL is not set")
+        for key, name in (("server", "SERVER"), ("replace_via", "REPLACE_VIA")):
+            value = get(name)
+            if value is not None:
+                kwargs.setdefault(key, value)
+        return cls(
+            query_url,
+            get("UPDATE_URL"),
+            get("STORE_URL"),
+            user=get("USER"),
+            password=env.get(prefix + "PASSWORD") or None,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"SparqlStore(query_url={_safe_url(self.query_url)!r}, server={self.server!r}, "
+            f"replace_via={self.replace_via!r})"
+        )
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- HTTP ----------------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        error: type[ScholarKGError],
+        what: str,
+        **kwargs: Any,
+    ) -> requests.Response:
+        """One HTTP request; any failure becomes ``error`` naming the endpoint and status."""
+        where = _safe_url(url)
+        try:
+            response = self._session.request(method, url, timeout=self._timeout, **kwargs)
+        except requests.Timeout as exc:
+            raise error(f"{where}: {what}: timed out ({exc})") from exc
+        except requests.ConnectionError as exc:
+            raise error(f"{where}: {what}: cannot connect ({exc})") from exc
+        except requests.RequestException as exc:
+            raise error(f"{where}: {what}: request failed ({exc})") from exc
+        if response.status_code >= 400:
+            message = response.text.strip()
+            if len(message) > _MESSAGE_LIMIT:
+                message = message[:_MESSAGE_LIMIT] + "…"
+            raise error(
+                f"{where}: {what}: HTTP {response.status_code} {response.reason}: {message}"
+            )
+        return response
+
+    def update(self, sparql: str) -> None:
+        """Send one SPARQL Update request (the server applies it atomically)."""
+        if self.update_url is None:
+            raise LoadError(f"{self!r}: no SPARQL Update endpoint configured")
+        self._send(
+            "POST",
+            self.update_url,
+            error=LoadError,
+            what="SPARQL update",
+            data=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+        )
+
+    # -- writes --------------------------------------------------------------------------------
+
+    def replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
+        """Replace named graph ``iri`` with ``graph`` in one atomic request."""
+        self.replace_graph_ntriples(iri, graph.serialize(format="nt"))
+
+    def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None:
+        """Replace named graph ``iri`` with the N-Triples text ``ntriples``, atomically."""
+        ref = iri_ref(iri)
+        if self.replace_via == "update":
+            self.update(f"DROP SILENT GRAPH {ref} ;\n{insert_data_block(iri, ntriples)}")
+            return
+        if self.store_url is None:
+            raise LoadError(f"{self!r}: no Graph Store endpoint configured")
+        self._send(
+            "PUT",
+            self.store_url,
+            error=LoadError,
+            what=f"replace graph {ref}",
+            params={"graph": str(iri)},
+            data=ntriples.encode("utf-8"),
+            headers={"Content-Type": "application/n-triples"},
+        )
+
+    def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
+        """Several graphs: one SPARQL Update request (atomic on the server) with
+        ``replace_via="update"``, else one Graph Store request per graph."""
+        if self.replace_via != "update":
+            for iri, ntriples in graphs:
+                if ntriples:
+                    self.replace_graph_ntriples(iri, ntriples)
+                else:
+                    self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            return
+        parts = []
+        for iri, ntriples in graphs:
+            parts.append(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            if ntriples:
+                parts.append(insert_data_block(iri, ntriples))
+        if parts:
+            self.update(" ;\n".join(parts))
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        sizes: dict[str, int] = {}
+        for start in range(0, len(iris), 200):
+            values = " ".join(_read_ref(i) for i in iris[start : start + 200])
+            rows = self._select(
+                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+            for row in rows:
+                graph, count = row["g"], row["n"]
+                if isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal):
+                    sizes[graph.value] = int(count.value)
+        return sizes
+
+    def query(
+        self, sparql: str, *, union: bool = True
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a SPARQL query; ``union=True``: the default graph is the union of named graphs."""
+        form: dict[str, str] = {"query": sparql}
+        if union:
+            form.update(UNION_PARAMS[self.server])
+        response = self._send(
+            "POST",
+            self.query_url,
+            error=QueryError,
+            what="SPARQL query",
+            data=form,
+            headers={"Accept": _ACCEPT},
+        )
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        try:
+            rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
+            if rdf_format is not None:
+                return _as_query_triples(response.content, rdf_format)
+            results_format = ox.QueryResultsFormat.from_media_type(media_type)
+            if results_format is None:
+                raise QueryError(
+                    f"{_safe_url(self.query_url)}: unexpected response type {media_type!r}"
+                )
+            return ox.parse_query_results(response.content, results_format)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"{_safe_url(self.query_url)}: unreadable results: {exc}") from exc
+
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        result = self.query(sparql, union=False)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(f"{_safe_url(self.query_url)}: expected SELECT results")
+        return result
+
+    def graph_names(self) -> set[str]:
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
+        return {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
+
+    def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]:
+        """The triples of one named graph, as N-Triples term strings (for comparisons)."""
+        rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {_read_ref(iri)} {{ ?s ?p ?o }} }}")
+        return {(str(row["s"]), str(row["p"]), str(row["o"])) for row in rows}
+
+    def quad_count(self) -> int:
+        """Quads in the named graphs, plus the stored default graph where it is kept apart."""
+        total = _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        if self.server in _SEPARATE_DEFAULT_GRAPH:
+            total += _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+        return total
+
+
+def _read_ref(iri: URIRef | str) -> str:
+    try:
+        return iri_ref(iri)
+    except LoadError as exc:
+        raise QueryError(str(exc)) from exc
+
+
+def _count(rows: ox.QuerySolutions) -> int:
+    for row in rows:
+        value = row["n"]
+        if isinstance(value, ox.Literal):
+            return int(value.value)
+    return 0
+
+
+def _as_query_triples(body: bytes, rdf_format: ox.RdfFormat) -> ox.QueryTriples:
+    """CONSTRUCT/DESCRIBE results as :class:`pyoxigraph.QueryTriples`, like the embedded store."""
+    scratch = ox.Store()
+    scratch.load(body, format=rdf_format)
+    result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result

@@ -1,0 +1,35 @@
+"""Render rdflib graphs as SPARQL Update text, terms escaped by their N-Triples form."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from scholarkg.errors import LoadError
+
+_IRI_FORBIDDEN = set('<>"{}|^`\\ \n\t')
+
+
+def iri_ref(iri: URIRef | str) -> str:
+    """``<iri>`` for use in SPARQL text; refuses characters that could break out of it."""
+    text = str(iri)
+    if not text or any(c in _IRI_FORBIDDEN for c in text):
+        raise LoadError(f"{text!r}: not a valid IRI for SPARQL")
+    return f"<{text}>"
+
+
+def canonical_ntriples(ntriples: str) -> str:
+    """``ntriples`` parsed and re-serialised by Oxigraph: only valid, escaped N-Triples remain,
+    so the text cannot close an ``INSERT DATA`` block around it (nor rely on ``\\u`` escapes)."""
+    try:
+        quads = list(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    except (SyntaxError, ValueError) as exc:
+        raise LoadError(f"not valid N-Triples: {exc}") from exc
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def insert_data_block(iri: URIRef | str, ntriples: str) -> str:
+    """``INSERT DATA { GRAPH <iri> { … } }`` around N-Triples text, re-serialised first so no
+    value can break out of the block."""
+    return f"INSERT DATA {{ GRAPH {iri_ref(iri)} {{\n{canonical_ntriples(ntriples)}}} }}"

@@ -1,0 +1,312 @@
+"""Profile record → RDF: the profile graph, its immutable snapshot graph, and the mentions the
+identity step decides persons for. Persons are never named here (see ``identity/emit.py``).
+
+* A resolved paper is keyed by its arXiv id; the profile graph adds only what the profile knows
+  beyond arXiv (has-code, subject code, organisations, the names as the profile lists them), and
+  its listed title and date go on the paper's ``skg:Resolution``. Listed names are aligned to
+  arXiv's positions, so "Robert Dadashi" (profile) and "R. Dadashi" (arXiv) describe one
+  authorship.
+* A paper only the profile knows is keyed by its folded title and first listed author, so two
+  works with one title stay apart; the same paper listed twice becomes one node and a finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
+
+from scholarkg.identity.names import compatible, is_group, nfc
+from scholarkg.identity.resolver import AuthorMention, PaperMentions
+from scholarkg.iris import PRO, SKG, Minter, category, slug, title_key
+from scholarkg.models import ArxivRecord, Profile, ProfilePaper
+from scholarkg.resolution.authors import align, position_of
+from scholarkg.resolution.score import Verdict
+from scholarkg.transform import EmittedGraph
+from scholarkg.transform.emit import NTriplesEmitter, Terms
+from scholarkg.transform.terms import source_iri
+
+METRIC_TERMS: dict[str, tuple[str, URIRef]] = {
+    "h_index": ("h-index", SKG.hIndex),
+    "citations": ("citations", SKG.citationCount),
+    "papers": ("papers", SKG.paperCount),
+    "novelty_percent": ("novelty", SKG.noveltyScore),
+    "ai_score": ("ai-score", SKG.aiScore),
+}
+
+OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
+
+
+def _first_seen(_key: str, spelling: str) -> str:
+    return spelling
+
+
+@dataclass(frozen=True)
+class ProfileOutput:
+    """Everything one profile becomes."""
+
+    graphs: tuple[EmittedGraph, ...]
+    mentions: tuple[PaperMentions, ...]
+    metrics: tuple[str, ...]  # metric IRI suffixes observed by the snapshot
+    findings: tuple[str, ...] = ()
+    papers: Mapping[int, str] = field(default_factory=dict)  # listed line -> paper IRI
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """Where each listed name and the researcher sit on one paper."""
+
+    tokens: tuple[int | str, ...]  # authorship node token per listed name
+    positions: tuple[int | None, ...]
+    researcher: int | str  # the researcher's node token
+
+
+def paper_iri(item: ProfilePaper, minter: Minter, verdict: Verdict | None) -> URIRef:
+    """A resolved (or overridden) paper by its arXiv id; any other by title and first author."""
+    if verdict is not None and verdict.arxiv_id:
+        return minter.paper_by_arxiv(verdict.arxiv_id)
+    return minter.paper_listed(item.title, item.authors[0] if item.authors else None)
+
+
+def _place(item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord | None) -> _Listed:
+    listed = [nfc(n) for n in item.authors]
+    mine = [i for i, n in enumerate(listed) if not is_group(n) and compatible(n, researcher)]
+    if record is None:
+        tokens: list[int | str] = list(range(1, len(listed) + 1))
+        positions: list[int | None] = list(range(1, len(listed) + 1))
+    else:
+        aligned = align(listed, [a.name for a in record.authors])
+        tokens = [p if p is not None else f"listed-{i}" for i, p in enumerate(aligned, 1)]
+        positions = list(aligned)
+    if len(mine) == 1:
+        own: int | str = tokens[mine[0]]
+    elif record is not None and (
+        found := position_of(researcher, [a.name for a in record.authors])
+    ):
+        own = found
+    else:
+        own = f"profile-{slug_}"
+    return _Listed(tuple(tokens), tuple(positions), own)
+
+
+BOOLEAN, DECIMAL = str(XSD.boolean), str(XSD.decimal)
+A = str(RDF.type)
+
+
+def _s(term: URIRef) -> str:
+    return str(term)
+
+
+class _ProfileBuilder:
+    """Emits the profile graph; collects each paper's mentions for the identity step."""
+
+    def __init__(self, profile: Profile, minter: Minter, slug_: str, org_label: OrgLabel) -> None:
+        self.profile, self.minter, self.slug, self.org_label = profile, minter, slug_, org_label
+        self.out = NTriplesEmitter()
+        self.terms = Terms(self.out)
+        self.mentions: list[PaperMentions] = []
+
+    def _add(self, subject: str, predicate: URIRef, obj: str) -> None:
+        self.out.add(subject, self.out.vocab(str(predicate)), obj)
+
+    def _bool(self, value: bool) -> str:
+        return self.out.typed("true" if value else "false", BOOLEAN)
+
+    def add(self, item: ProfilePaper, paper_iri_: URIRef, record: ArxivRecord | None) -> None:
+        out, add, researcher = self.out, self._add, nfc(self.profile.name)
+        paper = out.iri(paper_iri_)
+        add(paper, SKG.subjectCode, out.plain(item.subject_code))
+        add(paper, SKG.hasCode, self._bool(item.has_code))
+        add(paper, SKG.listedAuthorsTruncated, self._bool(item.authors_truncated))
+        if record is None:  # only the profile knows this paper (arXiv's graph types the others)
+            add(paper, RDF.type, out.vocab(_s(SKG.Paper)))
+            add(paper, DCTERMS.title, out.plain(item.title))
+            add(paper, DCTERMS.issued, self.terms.date(item.date))
+            if item.abstract:
+                add(paper, DCTERMS.abstract, out.plain(item.abstract))
+            if item.category:
+                add(paper, SKG.primaryCategory, out.vocab(_s(category(item.category))))
+                add(paper, SKG.category, out.vocab(_s(category(item.category))))
+        for name in item.organizations:
+            self._organization(paper, name)
+        place = _place(item, researcher, self.slug, record)
+        authors: list[AuthorMention] = []
+        for name, token, position in zip(item.authors, place.tokens, place.positions, strict=True):
+            node = self._authorship(paper_iri_, token, position, nfc(name))
+            if not is_group(name):
+                authors.append(AuthorMention(node, position, nfc(name)))
+        own = str(self.minter.authorship(paper_iri_, place.researcher))
+        if place.researcher not in place.tokens:
+            position = place.researcher if isinstance(place.researcher, int) else None
+            self._authorship(paper_iri_, place.researcher, position, None)
+            authors.append(AuthorMention(own, position, researcher))
+        keys = tuple(k for k in (record.arxiv_id if record else None, title_key(item.title)) if k)
+        self.mentions.append(
+            PaperMentions(
+                str(paper_iri_),
+                keys,
+                tuple(authors),
+                str(self.minter.profile_graph(self.slug)),
+                complete=False,
+                claims={own: self.slug},
+            )
+        )
+
+    def _authorship(
+        self, paper: URIRef, token: int | str, position: int | None, name: str | None
+    ) -> str:
+        out, add = self.out, self._add
+        node_iri = str(self.minter.authorship(paper, token))
+        node = out.iri(node_iri)
+        add(out.iri(paper), SKG.hasAuthorship, node)
+        add(node, RDF.type, out.vocab(_s(SKG.Authorship)))
+        add(node, PRO.withRole, out.vocab(_s(PRO.author)))
+        if position is not None:
+            add(node, SKG.position, self.terms.integer(position))
+        if name is not None:
+            add(node, SKG.nameAsListed, out.plain(name))
+            if is_group(name):
+                group = out.iri(self.minter.group(name))
+                add(node, SKG.author, group)
+                add(group, RDF.type, out.vocab(_s(SKG.Group)))
+                add(group, FOAF.name, out.plain(name))
+        return node_iri
+
+    def _organization(self, paper: str, name: str) -> None:
+        out, add = self.out, self._add
+        spelling = nfc(name)
+        org = out.iri(self.minter.organization(spelling))
+        preferred = self.org_label(slug(spelling), spelling)
+        add(org, RDF.type, out.vocab(_s(SKG.Organization)))
+        add(org, SKOS.prefLabel, out.plain(preferred))
+        add(org, RDFS.label, out.plain(preferred))
+        if spelling != preferred:
+            add(org, SKOS.altLabel, out.plain(spelling))
+        add(paper, SKG.organization, org)
+
+    def resolution(self, paper: URIRef, verdict: Verdict) -> None:
+        out, add, item = self.out, self._add, verdict.paper
+        node = out.iri(self.minter.resolution(self.slug, f"{item.title}|{item.line}"))
+        add(node, RDF.type, out.vocab(_s(SKG.Resolution)))
+        add(node, SKG.resolvedPaper, out.iri(paper))
+        add(node, SKG.resolutionState, out.plain(verdict.state))
+        add(node, SKG.titleAsListed, out.plain(item.title))
+        add(node, SKG.dateAsListed, self.terms.date(item.date))
+        if verdict.origin:
+            add(node, SKG.resolvedFrom, out.plain(verdict.origin))
+        if verdict.note:
+            add(node, RDFS.comment, out.plain(verdict.note))
+        evidence = verdict.accepted
+        if evidence is not None:
+            add(node, SKG.score, self._decimal(evidence.score))
+            add(node, SKG.titleSimilarity, self._decimal(evidence.title_similarity))
+            if evidence.date_distance_days is not None:
+                add(node, SKG.dateDistanceDays, self.terms.integer(evidence.date_distance_days))
+            if evidence.author_agreement is not None:
+                add(node, SKG.authorAgreement, self._decimal(evidence.author_agreement))
+        else:
+            for candidate in verdict.candidates:
+                add(node, SKG.candidateArxivId, out.plain(candidate.arxiv_id))
+
+    def _decimal(self, value: float) -> str:
+        return self.out.typed(f"{value:.4f}", DECIMAL)
+
+
+def transform_profile(
+    profile: Profile,
+    minter: Minter,
+    *,
+    slug_: str,
+    verdicts: Sequence[Verdict] = (),
+    records: Mapping[str, ArxivRecord] | None = None,
+    org_label: OrgLabel = _first_seen,
+    skip_lines: frozenset[int] = frozenset(),
+) -> ProfileOutput:
+    """The profile graph, the snapshot graph and the identity mentions of one profile
+    (``skip_lines``: listed papers left out, e.g. quarantined by the gate)."""
+    records = records or {}
+    by_line = {v.paper.line: v for v in verdicts}
+    builder = _ProfileBuilder(profile, minter, slug_, org_label)
+    papers: dict[int, str] = {}
+    first_line: dict[URIRef, int] = {}
+    findings: list[str] = []
+    for item in profile.papers:
+        if item.line in skip_lines:
+            continue
+        verdict = by_line.get(item.line)
+        paper = paper_iri(item, minter, verdict)
+        papers[item.line] = str(paper)
+        if paper in first_line:
+            findings.append(
+                f"{profile.source}:{item.line}: lists the same paper as line "
+                f"{first_line[paper]} ({item.title}); kept the first listing"
+            )
+        else:
+            first_line[paper] = item.line
+            arxiv_id = verdict.arxiv_id if verdict else None
+            builder.add(item, paper, records.get(arxiv_id) if arxiv_id else None)
+        if verdict is not None:
+            builder.resolution(paper, verdict)
+    profile_graph = EmittedGraph(
+        str(minter.profile_graph(slug_)),
+        "profile",
+        tuple(builder.out.triples),
+        profile.source,
+        profile.content_sha256,
+    )
+    snapshot, metrics = snapshot_graph(profile, minter, slug_, list(dict.fromkeys(papers.values())))
+    return ProfileOutput(
+        (profile_graph, snapshot), tuple(builder.mentions), metrics, tuple(findings), papers
+    )
+
+
+def snapshot_graph(
+    profile: Profile, minter: Minter, slug_: str, papers: Sequence[str]
+) -> tuple[EmittedGraph, tuple[str, ...]]:
+    """The page as retrieved (source, first retrieval, hash) and its dated metric observations;
+    returns the graph and the metric suffixes observed."""
+    out = NTriplesEmitter()
+    terms = Terms(out)
+
+    def add(subject: str, predicate: URIRef, obj: str) -> None:
+        out.add(subject, out.vocab(str(predicate)), obj)
+
+    snapshot_iri = minter.profile_snapshot(slug_, profile.content_sha256)
+    snapshot = out.iri(snapshot_iri)
+    when = terms.datetime(profile.retrieved_at)
+    add(snapshot, RDF.type, out.vocab(_s(SKG.ProfileSnapshot)))
+    add(snapshot, DCTERMS.source, out.external_iri(str(source_iri(profile.source))))
+    add(snapshot, PROV.generatedAtTime, when)
+    add(snapshot, SKG.contentHash, out.plain(f"sha256:{profile.content_sha256}"))
+    add(snapshot, SKG.researcherNameAsListed, out.plain(nfc(profile.name)))
+    if profile.subject_code:
+        add(snapshot, SKG.subjectCode, out.plain(profile.subject_code))
+    if profile.category:
+        add(snapshot, SKG.primarySubject, out.vocab(_s(category(profile.category))))
+    if profile.stated_paper_count is not None:
+        add(snapshot, SKG.statedPaperCount, terms.integer(profile.stated_paper_count))
+    add(snapshot, SKG.listedPaperCount, terms.integer(len(profile.papers)))
+    for paper in papers:
+        add(snapshot, SKG.listsPaper, out.iri(paper))
+    observed: list[str] = []
+    for attribute, (suffix, metric) in METRIC_TERMS.items():
+        value = getattr(profile.metrics, attribute)
+        if value is None:
+            continue
+        observation = out.iri(minter.metric_observation(snapshot_iri, suffix))
+        add(observation, RDF.type, out.vocab(_s(SKG.MetricObservation)))
+        add(observation, SKG.metric, out.vocab(_s(metric)))
+        add(observation, SKG.value, terms.integer(value))
+        add(observation, SKG.observedAt, when)
+        add(observation, PROV.wasDerivedFrom, snapshot)
+        observed.append(suffix)
+    graph = EmittedGraph(
+        str(minter.snapshot_graph(slug_, profile.content_sha256)),
+        "snapshot",
+        tuple(out.triples),
+        profile.source,
+        profile.content_sha256,
+    )
+    return graph, tuple(observed)

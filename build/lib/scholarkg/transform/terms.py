@@ -1,0 +1,34 @@
+"""Small helpers shared by the transforms: typed literals and source IRIs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+
+def int_literal(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def date_literal(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def datetime_literal(value: dt.datetime) -> Literal:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return Literal(value.isoformat(), datatype=XSD.dateTime)
+
+
+def bool_literal(value: bool) -> Literal:
+    return Literal(value, datatype=XSD.boolean)
+
+
+def source_iri(source: str) -> URIRef:
+    """IRI of a source location: URLs as they are, files as ``file:`` URIs."""
+    if source.startswith(("http://", "https://", "file:")):
+        return URIRef(source)
+    return URIRef(Path(source).resolve().as_uri())

@@ -1,0 +1,1 @@
+"""Prefect flows: thin wiring of scholarkg library calls (installed as ``scholarkg_flows``)."""

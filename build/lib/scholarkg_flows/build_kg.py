@@ -1,0 +1,153 @@
+"""``build_kg``: the build job (``scholarkg.runs.build``) with Prefect around it.
+
+Fetching (retried) and preparing (parse + resolve) run as tasks on the configured task runner,
+so profiles are fetched and resolved concurrently; building, loading and closing the run happen
+in the flow's own process, in source order, through the same library functions the CLI and the
+tests call. The flow run ends Failed when the run failed, and Completed (named "Partial" when
+something was refused or quarantined) otherwise; the report is its result either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
+from prefect.futures import PrefectFuture
+from prefect.states import Completed, Failed
+from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
+from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
+from scholarkg_flows.runners import runner_label, task_runner_for
+
+from scholarkg.config import Config, load_config
+from scholarkg.errors import ScholarKGError
+from scholarkg.incremental import Fetched
+from scholarkg.lifecycle import Interrupted
+from scholarkg.runs.build import (
+    Prepared,
+    build_profile,
+    distinct_sources,
+    fetch_source,
+    finish,
+    prepare,
+    unchanged_sources,
+)
+from scholarkg.runs.close import stop_run
+from scholarkg.runs.context import RunContext
+from scholarkg.runs.loading import Loading
+from scholarkg.runs.report import RunReport
+
+
+def load_run_config(config_path: str | None, store_path: str | None) -> Config:
+    config = load_config(Path(config_path) if config_path else None)
+    return config.with_store_path(Path(store_path) if store_path else None)
+
+
+@dataclass(frozen=True)
+class SourceFailed:
+    """A source that could not be used: one line, reported, never a task traceback."""
+
+    location: str
+    message: str
+
+
+@task(cache_policy=NO_CACHE)
+def fetch(location: str, config: Config) -> Fetched | SourceFailed:
+    """I/O: fetch and archive one profile page (conditionally when loaded before). The HTTP
+    client retries what is worth retrying; a source that still fails is a result, not a crash."""
+    try:
+        return fetch_source(location, config)
+    except ScholarKGError as exc:
+        return SourceFailed(location, str(exc))
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_profile(
+    fetched: Fetched, config: Config, rate_limit: RateLimitHook | None
+) -> Prepared | SourceFailed:
+    """I/O: parse the page and resolve its papers (store first, then arXiv; degrades)."""
+    try:
+        return prepare(fetched, config, rate_limit)
+    except ScholarKGError as exc:
+        return SourceFailed(fetched.location, str(exc))
+
+
+def final_state(report: RunReport) -> State[Any]:
+    """The flow run's state for the run's outcome, with the report as its result."""
+    message = f"{report.job}: {report.outcome}"
+    if report.outcome == "failed":
+        return Failed(message=message, data=report)
+    return Completed(
+        message=message, data=report, name="Partial" if report.outcome == "partial" else None
+    )
+
+
+@flow(name="build_kg")
+def build_kg(
+    config_path: str | None = None,
+    profiles: list[str] | None = None,
+    store_path: str | None = None,
+) -> State[Any]:
+    """Build the knowledge graph from the configured profiles plus any given ones."""
+    config = load_run_config(config_path, store_path)
+    label = runner_label(config)
+    get_run_logger().info("task runner: %s", label)
+    body = build_kg_tasks.with_options(
+        task_runner=task_runner_for(config), flow_run_name=f"build-kg on {label}"
+    )
+    report = body(config_path=config_path, profiles=profiles, store_path=store_path)
+    return final_state(report)
+
+
+@flow(name="build_kg-tasks")
+def build_kg_tasks(
+    config_path: str | None = None,
+    profiles: list[str] | None = None,
+    store_path: str | None = None,
+) -> RunReport:
+    """The body of :func:`build_kg`, on whatever task runner it was given."""
+    logger = get_run_logger()
+    config = load_run_config(config_path, store_path)
+    sources = list(dict.fromkeys([*config.profiles, *(profiles or [])]))
+    with stop_cleanly(), RunContext(config, "build") as ctx:
+        loading = Loading(ctx)
+        try:
+            build_all(ctx, loading, config, sources, logger)
+        except Interrupted as exc:
+            stop_run(ctx, loading, exc)
+        publish_artifacts(ctx.report, key="build-kg")
+        return ctx.report
+
+
+def build_all(
+    ctx: RunContext, loading: Loading, config: Config, sources: list[str], logger: Any
+) -> None:
+    """Fetch and prepare as tasks, build in this process, then close the run."""
+    loading.pending_first()
+    futures = [(location, fetch.submit(location, config)) for location in sources]
+    fetched: list[Fetched] = []
+    for _, future in futures:
+        got = future.result()
+        if isinstance(got, SourceFailed):
+            ctx.report.failures.append((got.location, got.message))
+        else:
+            fetched.append(got)
+    todo = distinct_sources(ctx, fetched)
+    unchanged = unchanged_sources(ctx, todo)
+    ctx.report.sources_unchanged += sorted(unchanged)
+    todo = [f for f in todo if f.location not in unchanged]
+    rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
+    prepared: list[PrefectFuture[Prepared | SourceFailed]] = [
+        prepare_profile.submit(item, config, rate_limit) for item in todo
+    ]
+    for pending in prepared:
+        ctx.check_stop()
+        ready = pending.result()
+        if isinstance(ready, SourceFailed):
+            ctx.report.failures.append((ready.location, ready.message))
+            continue
+        build_profile(ctx, ready, loading)
+    finish(ctx, loading)

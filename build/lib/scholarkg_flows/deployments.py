@@ -1,0 +1,113 @@
+"""Schedules in one place: ``[schedules.*]`` of the config become Prefect deployments.
+
+``serve_schedules`` (behind ``scholarkg schedule serve``) serves them from one long-running
+process; ``prefect.yaml`` at the repository root declares the same deployments for work pools
+(``prefect deploy --all``), and a test keeps the two in step with ``config/default.toml``.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from prefect import Flow, serve
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+from prefect.types.entrypoint import EntrypointType
+
+from scholarkg.config import Config, ScheduleConfig, load_config
+from scholarkg.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+TAGS = ["scholarkg"]
+
+
+def schedulable_flows() -> dict[str, Flow[..., Any]]:
+    """The Prefect flows a schedule can name, by flow name."""
+    from scholarkg_flows.build_kg import build_kg
+    from scholarkg_flows.harvest_arxiv import harvest_arxiv
+    from scholarkg_flows.load_snapshot import load_snapshot
+
+    return {f.name: f for f in (build_kg, harvest_arxiv, load_snapshot)}
+
+
+def deployment_name(schedule: ScheduleConfig) -> str:
+    """What ``run_deployment`` and ``prefect deployment run`` call it: ``<flow>/<schedule>``."""
+    return f"{schedule.flow}/{schedule.name}"
+
+
+def schedule_parameters(schedule: ScheduleConfig, config: Config) -> dict[str, Any]:
+    """The schedule's parameters with ``config_path`` (the config it came from) filled in."""
+    source = str(config.source.resolve()) if config.source is not None else None
+    return {"config_path": source, **schedule.parameters}
+
+
+def unknown_schedules(config: Config) -> list[ScheduleConfig]:
+    """Schedules naming a flow that ``scholarkg_flows`` does not have (yet)."""
+    known = schedulable_flows()
+    return [s for s in config.schedules if s.flow not in known]
+
+
+def deployments_for(config: Config) -> list[RunnerDeployment]:
+    """One deployment per ``[schedules.*]`` entry: its flow on a cron schedule in its timezone.
+
+    A schedule naming a flow that does not exist is skipped with an error in the log (the
+    others are still returned); :func:`list_schedules` shows it too.
+    """
+    flows = schedulable_flows()
+    deployments = []
+    for schedule in config.schedules:
+        flow = flows.get(schedule.flow)
+        if flow is None:
+            logger.error(
+                "schedule %r skipped: no Prefect flow %r in scholarkg_flows (known: %s)",
+                schedule.name,
+                schedule.flow,
+                ", ".join(sorted(flows)),
+            )
+            continue
+        deployment = flow.to_deployment(
+            name=schedule.name,
+            schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
+            parameters=schedule_parameters(schedule, config),
+            tags=TAGS,
+            concurrency_limit=1,  # a run due while the last one still runs waits its turn
+            description=f"scholarkg schedule {schedule.name!r} ({config.source})",
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
+        if not isinstance(deployment, RunnerDeployment):  # a coroutine in async code
+            raise RuntimeError("deployments_for() must be called from synchronous code")
+        deployments.append(deployment)
+    return deployments
+
+
+def list_schedules(config: Config) -> list[str]:
+    """One line per schedule, for ``scholarkg schedule list``."""
+    if not config.schedules:
+        return [f"no [schedules.*] in {config.source}"]
+    known = schedulable_flows()
+    lines = []
+    for schedule in config.schedules:
+        parameters = ", ".join(f"{k}={v!r}" for k, v in sorted(schedule.parameters.items()))
+        line = (
+            f"{deployment_name(schedule)}: cron '{schedule.cron}' ({schedule.timezone})"
+            f"{f', {parameters}' if parameters else ''}"
+        )
+        if schedule.flow not in known:
+            line += f"  [skipped: no flow {schedule.flow!r}]"
+        lines.append(line)
+    return lines
+
+
+def serve_schedules(config_path: str | None = None) -> None:
+    """Register every schedule as a deployment and serve them until interrupted (blocks).
+
+    Runs start in subprocesses of this one; on shutdown their schedules are paused.
+    """
+    config = load_config(Path(config_path) if config_path else None)
+    deployments = deployments_for(config)
+    if not deployments:
+        found = "; ".join(list_schedules(config))
+        raise ConfigError(f"{config.source}: no schedule to serve ({found})")
+    serve(*deployments)

@@ -1,0 +1,75 @@
+"""``harvest_arxiv``: the harvest job (``scholarkg.runs.arxiv_jobs.harvest``) with each
+OAI-PMH page fetched by a retried task.
+
+The loop, its checkpoint and its guards are the library's; the flow only supplies a page
+fetcher (a task: retries, the shared Prefect rate limit) and reports. One run per set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
+from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
+from scholarkg_flows.build_kg import final_state
+from scholarkg_flows.reporting import publish_artifacts
+
+from scholarkg.clients import archive_for, oai_client
+from scholarkg.config import Config, load_config
+from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
+from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.report import RunReport
+
+
+@task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
+def fetch_page(
+    job: HarvestJob, at: Checkpoint, config: Config, rate_limit: RateLimitHook | None = None
+) -> str:
+    """I/O: fetch and archive the page the checkpoint points at; returns the archive hash."""
+    client = oai_client(config, before_request=rate_limit)
+    try:
+        page = job.fetch(client, at)
+    finally:
+        client.http.close()
+    assert page.archived is not None
+    return page.archived.sha256
+
+
+def artifact_key(*parts: str) -> str:
+    """Prefect artifact keys allow lower-case letters, digits and dashes only."""
+    text = "-".join(parts).lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+@flow(name="harvest_arxiv")
+def harvest_arxiv(
+    config_path: str | None = None,
+    set_spec: str | None = None,
+    metadata_prefix: str | None = None,
+    from_date: str | None = None,
+    store_path: str | None = None,
+) -> State[Any]:
+    """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one."""
+    config = load_config(Path(config_path) if config_path else None)
+    config = config.with_store_path(Path(store_path) if store_path else None)
+    prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
+    rate_limit = arxiv_rate_limit(get_run_logger())
+    archive = archive_for(config)
+
+    def fetcher(job: HarvestJob, at: Checkpoint) -> OaiPage:
+        return archived_page(archive, fetch_page(job, at, config, rate_limit), config.limits)
+
+    reports: list[RunReport] = []
+    for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
+        ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher)
+        publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
+        reports.append(ctx.report)
+    worst = next((r for r in reports if r.outcome == "failed"), None) or next(
+        (r for r in reports if r.outcome == "partial"), reports[-1]
+    )
+    state: State[Any] = final_state(worst)
+    return state

@@ -1,0 +1,55 @@
+"""The Prefect task runner a configuration asks for (``[runner]``).
+
+Flows pick their runner at run time, from the loaded config: each public flow loads its config
+and runs its body as a subflow ``with_options(task_runner=task_runner_for(config))``, so the
+CLI, ``scholarkg schedule serve`` and work-pool workers all honour ``[runner]`` alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from scholarkg.config import Config
+from scholarkg.errors import ConfigError
+
+DASK_MISSING = (
+    "[runner] kind = \"dask\" needs the optional Dask extra: pip install 'scholarkg[dask]' "
+    "(prefect-dask and dask.distributed)"
+)
+
+
+def task_runner_for(config: Config) -> TaskRunner[Any]:
+    """Threads (``max_workers``) by default; Dask for ``kind = "dask"``.
+
+    Dask connects to ``dask_address`` when set, else starts a temporary local cluster of
+    ``max_workers`` single-threaded worker processes (loopback only, no dashboard) for the run.
+    """
+    runner = config.runner
+    if runner.kind == "threads":
+        return ThreadPoolTaskRunner(max_workers=runner.max_workers)
+    if runner.kind != "dask":
+        raise ConfigError(f"[runner] kind must be 'threads' or 'dask', got {runner.kind!r}")
+    try:
+        from prefect_dask.task_runners import DaskTaskRunner
+    except ImportError:
+        raise ConfigError(DASK_MISSING) from None
+    if runner.dask_address:
+        return DaskTaskRunner(address=runner.dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": runner.max_workers,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+        }
+    )
+
+
+def runner_label(config: Config) -> str:
+    """The runner in a few words, for logs and run names: ``threads(2)``, ``dask(tcp://…)``."""
+    runner = config.runner
+    if runner.kind == "dask" and runner.dask_address:
+        return f"dask({runner.dask_address})"
+    return f"{runner.kind}({runner.max_workers})"

@@ -1,0 +1,83 @@
+"""A temporary Prefect API for one CLI run that cannot outlive it.
+
+Without ``PREFECT_API_URL``, Prefect starts its own temporary server in a subprocess, which
+survives a ``kill -9`` of the run. The CLI starts the same server itself instead (Prefect's
+uvicorn app factory, loopback only, UI off) with :func:`scholarkg.lifecycle.die_with_parent`,
+points Prefect's API URL setting at it for the run, and stops it on the way out.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from scholarkg.errors import ConfigError
+from scholarkg.lifecycle import die_with_parent
+
+STARTUP_SECONDS = 120.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def temporary_prefect_api() -> Iterator[str | None]:
+    """Yield the API URL to use: the configured one, else a temporary server's."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield None
+        return
+    import prefect
+
+    port = _free_port()
+    env = os.environ | {
+        "PREFECT_UI_ENABLED": "0",
+        "PREFECT__SERVER_EPHEMERAL": "1",
+        "PREFECT__SERVER_FINAL": "1",
+    }
+    app_dir = str(Path(prefect.__file__).resolve().parent.parent)
+    command = [
+        sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
+        "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
+        "--log-level", "error", "--lifespan", "on",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        _wait_until_healthy(server, url)
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_healthy(server: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    with httpx.Client(timeout=2.0) as client:
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise ConfigError(f"the temporary Prefect API exited with {server.returncode}")
+            try:
+                if client.get(f"{url}/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+    raise ConfigError(f"the temporary Prefect API did not answer within {STARTUP_SECONDS:.0f} s")

@@ -1,1 +1,0 @@
-"""Bulk path: records → N-Triples terms → fast SHACL gate → Oxigraph bulk load, in parallel."""
