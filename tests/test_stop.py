@@ -203,3 +203,36 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_sigterm_ends_a_long_back_off_wait_at_once(tmp_path: Path) -> None:
+    """arXiv answers 503 with Retry-After: 100 s (within [http] backoff_max): the run waits,
+    and SIGTERM ends the wait and the run at once, not when the 100 s are over."""
+    from arxiv_replay import Fault, ReplayServer
+
+    server = ReplayServer().start()
+    try:
+        server.add_fault(
+            Fault("status", status=503, headers={"Retry-After": "100"}), path="/api/query", times=-1
+        )
+        config = write_config(
+            tmp_path, [], arxiv={"enabled": True, "api_url": server.api_url, "min_interval": 0.0}
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scholarkg.cli", "arxiv", "fetch", "2301.00001",
+             "--config", str(config)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )  # fmt: skip
+        deadline = time.monotonic() + BOUND
+        while not server.requests_to("/api/query") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.requests_to("/api/query"), "the run never asked arXiv"
+        time.sleep(0.5)  # into the wait (a signal before it is honoured just as well)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=BOUND)  # well before the 100 s are over
+        assert process.returncode == 1
+        assert b"stopping (SIGTERM)" in err and b"Traceback" not in err
+        assert len(server.requests_to("/api/query")) == 1  # no retry after the stop
+    finally:
+        server.stop()

@@ -21,7 +21,7 @@ from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGErr
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
-from scholarkg.lifecycle import STOP, request_stop
+from scholarkg.lifecycle import STOP, Interrupted, request_stop
 from scholarkg.models import ArxivRecord
 from scholarkg.progress import Progress
 from scholarkg.publish import export, publish
@@ -421,6 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except ScholarKGError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted:  # stopped before a job could take it over
+        print("interrupted: stop requested", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
