@@ -81,6 +81,7 @@ def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
                 runs["no-identity"].append(run_step("pipeline", params))
     nquads.unlink(missing_ok=True)
     pipeline = runs["pipeline"]
+    pairs = list(zip(pipeline, runs["floor"], strict=True))
     identity = compare(pipeline, runs["no-identity"])
     identity["identity_share"] = {k: round(v - 1, 4) for k, v in identity["ratio_wall"].items()}
     return {
@@ -90,6 +91,9 @@ def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
         "summary": {k: summary(v) for k, v in runs.items()},
         "pipeline_vs_floor": compare(pipeline, runs["floor"]),
         "pipeline_vs_no_identity": identity,
+        "pipeline_without_publish_vs_floor": spread(
+            [(p.wall - p.data["durations_s"].get("publish", 0.0)) / f.wall for p, f in pairs]
+        ),
         "rerun_vs_pipeline": _ratios(runs["rerun"], pipeline),
         "update_vs_pipeline": _ratios(runs["update"], pipeline),
         "peak_rss_mib": max(mib(r.peak_rss) for r in pipeline),

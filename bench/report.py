@@ -82,6 +82,10 @@ def ingest_tables(result: Result) -> None:
             "identity step / pipeline without it",
             *result["pipeline_vs_no_identity"]["identity_share"].values(),
         ],
+        [
+            "pipeline less its publishing / floor",
+            *result["pipeline_without_publish_vs_floor"].values(),
+        ],
         ["re-run (nothing changed) / first load", *result["rerun_vs_pipeline"].values()],
         ["one-record update / first load", *result["update_vs_pipeline"].values()],
     ]
