@@ -42,13 +42,23 @@ def arguments() -> argparse.Namespace:
         description="scholarkg benchmark: ingest vs floor, identity, resolution, naive reference",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS))
-    parser.add_argument("--n", action="append", help="record counts for ingest (repeatable)")
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to run"
+    )
+    parser.add_argument(
+        "--n", action="append", help="record counts for ingest, repeatable (10000 and 100000)"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="paired repeats per N (>= 1)")
-    parser.add_argument("--naive-n", action="append", help="record counts for the naive part")
+    parser.add_argument(
+        "--naive-n", action="append", help="record counts for the naive part (300 and 1000)"
+    )
     parser.add_argument("--resolution-papers", type=int, default=500, help="local rate sample")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/scholarkg-bench"))
-    parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.json")
+    parser.add_argument(
+        "--work", type=Path, default=Path("/tmp/scholarkg-bench"), help="inputs and scratch stores"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=BENCH / "results" / "latest.json", help="the JSON results"
+    )
     return parser.parse_args()
 
 
