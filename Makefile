@@ -28,10 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINT_DIRS)
 	$(BIN)/mypy
 
-# Bulk-ingest benchmark: figures and ratios on stdout, bench/results/latest.json (may install
-# Debian's Jena for the reference validator).
+# Benchmark (bench/README.md): tables and aims on stdout, bench/results/latest.json.
+# `make bench N="10000 100000" REPEATS=3 PARTS="ingest identity resolution naive"`
+REPEATS ?= 3
+PARTS ?= ingest identity resolution naive
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --n "$(N)" --install-jena
+	$(BIN)/python bench/run.py --n "$(N)" --repeats $(REPEATS) --parts $(PARTS)
 
 serve: $(STAMP)
 	$(BIN)/scholarkg serve

@@ -6,12 +6,18 @@ Every generated record is labelled: its id is a new-style identifier from 1990 (
 Shapes and frequencies (authors per paper, versions, categories, DOI / journal reference /
 licence presence, abstract length, affiliations) are drawn from the 100 real records of
 ``tests/fixtures/arxiv/kaggle/snapshot_sample_100.jsonl``; words and names are recombined from
-them, so people recur across papers as they do on arXiv.
+them.
+
+**Authors** are a synthetic population (:mod:`population`): persons in co-author communities,
+with Zipf-like productivity, so co-authors recur as on arXiv and one name block (surname + first
+initial) holds several different people; a few mentions write the given name as an initial.
 
 A fraction ``problems`` of the records (1 % by default) carries one data problem the SHACL gate
-reports, named in its ``comments``: an author listed twice (a violation: the record is rejected;
-``violations`` of the problems), no dated version (warning), a DOI with a short registrant
-(warning) or no abstract (info).
+reports, named in its ``comments``: a category that is an archive *group* (``group/cs``: a
+violation, the record is rejected; ``violations`` of the problems), no dated version (warning),
+a DOI with a short registrant (warning) or no abstract (info).
+
+Deterministic by seed and streaming: memory does not grow with ``n``.
 
     python bench/generate.py --n 10000 --out /tmp/arxiv-10000.jsonl
 """
@@ -27,11 +33,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from population import Population
+
 ROOT = Path(__file__).resolve().parents[1]
 REAL_SAMPLE = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 LABEL = "SYNTHETIC (bench/generate.py)"
-VERSION = 2  # bump when the records change (the bench caches generated files by version)
+VERSION = 3  # bump when the records change (the bench caches generated files by version)
+SEED = 20240601
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+")
+
+# The injected problems. The violation: a category that is an arXiv archive group, not a
+# category ("group/cs"); the shapes require every skg:category to be a category IRI.
+VIOLATION = "group as category"
+PROBLEMS = ("no dated version", "short DOI registrant", "no abstract")
 
 
 def real_records() -> list[dict[str, Any]]:
@@ -88,12 +102,10 @@ def synthetic_id(index: int) -> str:
     return f"{90 + year:02d}{month + 1:02d}.{number:05d}"
 
 
-PROBLEMS = ("no dated version", "short DOI registrant", "no abstract")
-
-
-def _inject(item: dict[str, Any], problem: str) -> None:
-    if problem == "author listed twice":
-        item["authors_parsed"].append(list(item["authors_parsed"][0]))
+def inject(item: dict[str, Any], problem: str) -> None:
+    """Give ``item`` one data problem, named in its comments."""
+    if problem == VIOLATION:
+        item["categories"] += " group/cs"
     elif problem == "no dated version":
         item["versions"] = []
     elif problem == "short DOI registrant":
@@ -103,16 +115,26 @@ def _inject(item: dict[str, Any], problem: str) -> None:
     item["comments"] += f" (injected problem: {problem})"
 
 
-def record(
-    rng: random.Random, model: Model, index: int, problems: float = 0.01, violations: float = 0.05
-) -> dict[str, Any]:
-    """One synthetic snapshot record (with one injected problem, at rate ``problems``)."""
+def _authors(rng: random.Random, model: Model, people: Population, index: int) -> list[list[str]]:
     authors = []
-    for _ in range(rng.choice(model.author_counts)):
-        entry = [rng.choice(model.last_names), rng.choice(model.first_names), ""]
+    for first, last in people.paper_authors(rng, index, rng.choice(model.author_counts)):
+        entry = [last, first, ""]
         if rng.random() < model.p_affiliated:
             entry.append(rng.choice(model.affiliations))
         authors.append(entry)
+    return authors
+
+
+def record(
+    rng: random.Random,
+    model: Model,
+    people: Population,
+    index: int,
+    problems: float = 0.01,
+    violations: float = 0.05,
+) -> dict[str, Any]:
+    """One synthetic snapshot record (with one injected problem, at rate ``problems``)."""
+    authors = _authors(rng, model, people, index)
     start = dt.datetime(2007, 4, 1) + dt.timedelta(seconds=rng.randrange(17 * 365 * 86400))
     versions = []
     when = start
@@ -144,38 +166,41 @@ def record(
         "authors_parsed": authors,
     }
     if rng.random() < problems:
-        violation = rng.random() < violations
-        _inject(item, "author listed twice" if violation else rng.choice(PROBLEMS))
+        inject(item, VIOLATION if rng.random() < violations else rng.choice(PROBLEMS))
     return item
 
 
 def records(
-    n: int, seed: int = 20240601, problems: float = 0.01, violations: float = 0.05
+    n: int, seed: int = SEED, problems: float = 0.01, violations: float = 0.05
 ) -> Iterator[dict[str, Any]]:
     """The bench input: the real sample first, then ``n - 100`` synthetic records."""
     sample = real_records()
     yield from sample[:n]
     rng = random.Random(seed)
     model = Model(sample)
+    people = Population(model.first_names, model.last_names, seed)
     for index in range(max(n - len(sample), 0)):
-        yield record(rng, model, index, problems, violations)
+        yield record(rng, model, people, index, problems, violations)
 
 
 def write(
-    path: Path, n: int, seed: int = 20240601, problems: float = 0.01, violations: float = 0.05
+    path: Path, n: int, seed: int = SEED, problems: float = 0.01, violations: float = 0.05
 ) -> Path:
+    """Write the bench input (JSON lines) to ``path``, streaming."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as out:
+    partial = path.with_name(path.name + ".partial")
+    with partial.open("w", encoding="utf-8") as out:
         for item in records(n, seed, problems, violations):
             out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    partial.replace(path)
     return path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--n", type=int, required=True, help="records (100 real + synthetic)")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--problems", type=float, default=0.01, help="share of records with one")
     parser.add_argument("--violations", type=float, default=0.05, help="share of problems")
     args = parser.parse_args()

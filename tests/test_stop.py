@@ -230,7 +230,7 @@ def test_sigterm_ends_a_long_back_off_wait_at_once(tmp_path: Path) -> None:
         assert server.requests_to("/api/query"), "the run never asked arXiv"
         time.sleep(0.5)  # into the wait (a signal before it is honoured just as well)
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=BOUND)  # well before the 100 s are over
+        _, err = process.communicate(timeout=BOUND)  # well before the 100 s are over
         assert process.returncode == 1
         assert b"stopping (SIGTERM)" in err and b"Traceback" not in err
         assert len(server.requests_to("/api/query")) == 1  # no retry after the stop

@@ -1,0 +1,148 @@
+"""The bench's own machinery: generated input, labelled sets, scoring, pairing and the ablation.
+
+Nothing here is timed; the bench's figures are printed by ``make bench``, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from itertools import islice
+from pathlib import Path
+
+from samples import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate
+import identity_quality
+import identity_set
+import measure
+import resolution_set
+from ablation import identity_disabled
+from conftest import write_config
+from scholarkg.config import load_config
+from scholarkg.extract.snapshot import parse_snapshot_line
+from scholarkg.identity.names import block
+from scholarkg.iris import Minter
+from scholarkg.runs import gating
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.context import RunContext
+from scholarkg.transform.arxiv import emit_arxiv
+from scholarkg.transform.emit import NTriplesEmitter
+
+SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+
+
+def severities(item: dict[str, object]) -> set[str]:
+    record = parse_snapshot_line(json.dumps(item), source="bench")
+    out = NTriplesEmitter()
+    emit_arxiv(record, Minter(), out)
+    return {f.severity for f in gating.check(out.triples)}
+
+
+def test_generated_records_are_deterministic_labelled_and_real_first() -> None:
+    first = list(generate.records(400))
+    assert first == list(generate.records(400))
+    assert first[:100] == generate.real_records()
+    for item in first[100:]:
+        assert item["id"].startswith("90") and item["submitter"] == generate.LABEL
+        assert generate.LABEL in item["comments"]
+    assert list(generate.records(300)) == first[:300]  # a smaller N is a prefix
+
+
+def test_injected_problems_are_what_the_gate_reports() -> None:
+    base = generate.real_records()[0]
+    expected = {generate.VIOLATION: "Violation", "no dated version": "Warning"}
+    expected |= {"short DOI registrant": "Warning", "no abstract": "Info"}
+    assert severities(base) == set()
+    for problem, severity in expected.items():
+        item = json.loads(json.dumps(base))
+        item["comments"] = ""
+        generate.inject(item, problem)
+        assert severities(item) == {severity}, problem
+
+
+def test_synthetic_authors_recur_and_blocks_hold_several_people() -> None:
+    authors = [
+        a for item in islice(generate.records(3000), 100, None) for a in item["authors_parsed"]
+    ]
+    names = Counter((a[1], a[0]) for a in authors)
+    assert max(names.values()) >= 20  # prolific persons
+    assert sum(1 for n in names.values() if n == 1) > len(names) / 3  # and many one-paper authors
+    given: dict[str, set[str]] = {}
+    for first, last in names:
+        given.setdefault(block(f"{first} {last}"), set()).add(first)
+    assert max(len(g) for g in given.values()) >= 3
+    for item in islice(generate.records(600), 100, None):
+        listed = [tuple(a[:2]) for a in item["authors_parsed"]]
+        assert len(listed) == len(set(listed))
+
+
+def test_identity_set_plants_what_it_says() -> None:
+    labelled = identity_set.build()
+    by_id = {line["id"]: line for line in labelled.lines}
+    homonyms: dict[str, list[tuple[str, int]]] = {}
+    for line in labelled.lines:
+        for position, name in enumerate(identity_set.names_of(line), start=1):
+            if name in identity_set.HOMONYM_NAMES:
+                homonyms.setdefault(name, []).append((line["id"], position))
+    assert len(homonyms) == identity_set.HOMONYM_GROUPS
+    for mentions in homonyms.values():
+        assert len({labelled.truth[m] for m in mentions}) == 3  # three different people
+        blocks = [{block(n) for n in identity_set.names_of(by_id[i])} for i, _ in mentions]
+        assert all(len(a & b) == 1 for a in blocks for b in blocks if a is not b)
+    companions = [line for line in labelled.lines if line["id"].startswith("9901.")]
+    assert len(companions) == identity_set.SYNONYMS
+    for line in companions:
+        assert identity_set.LABEL in line["comments"]
+        people = [labelled.truth[(line["id"], p)] for p in (1, 2)]
+        for person in people:  # each is someone who already wrote a real record
+            assert any(
+                not k[0].startswith("9901.") and v == person for k, v in labelled.truth.items()
+            )
+
+
+def test_pairwise_score_counts_pairs() -> None:
+    truth = {("a", 1): "x", ("b", 1): "x", ("c", 1): "x", ("a", 2): "y", ("b", 2): "y"}
+    truth[("d", 1)] = "z"
+    predicted = {("a", 1): "p", ("b", 1): "p", ("c", 1): "q", ("a", 2): "q", ("b", 2): "s"}
+    predicted[("d", 1)] = "r"
+    found = identity_quality.score(truth, predicted)
+    assert (found["true_pairs"], found["predicted_pairs"], found["correct_pairs"]) == (4, 2, 1)
+    assert (found["precision"], found["recall"], found["f1"]) == (0.5, 0.25, round(1 / 3, 4))
+    # x on a and b, y on a and b: each pair shares a co-author; x on c shares none
+    assert found["true_pairs_with_evidence"] == 2 and found["recall_with_evidence"] == 0.5
+
+
+def test_compare_pairs_runs_in_order() -> None:
+    def run(wall: float, cpu: float) -> measure.Run:
+        return measure.Run("x", wall, cpu, 1 << 20, {})
+
+    found = measure.compare([run(3, 2), run(4, 4)], [run(1, 1), run(4, 1)])
+    assert found["ratio_wall"] == {"min": 1.0, "median": 2.0}
+    assert found["ratio_cpu"] == {"min": 2.0, "median": 3.0}
+    assert found["a"]["wall_s"] == {"min": 3, "median": 3.5}
+
+
+def test_resolution_set_kinds() -> None:
+    cases = resolution_set.build()
+    kinds = Counter(c.kind for c in cases)
+    assert kinds == {"exact": 50, "near-miss": 35, "decoy": 20}
+    assert all(c.expected is None for c in cases if c.kind == "decoy")
+    pages = resolution_set.pages(cases)
+    assert all(len(page) <= 25 for group in pages.values() for page in group)
+
+
+def test_the_identity_ablation_decides_nothing_and_is_undone(tmp_path: Path) -> None:
+    original = RunContext.__dict__["identity"]
+    (tmp_path / "off").mkdir()
+    (tmp_path / "on").mkdir()
+    off = load_config(write_config(tmp_path / "off", []))
+    with identity_disabled():
+        report = load_snapshot(off, SNAPSHOT, workers=0).report
+    assert RunContext.__dict__["identity"] is original
+    assert (report.records_loaded, report.persons_new) == (100, 0)
+    on = load_config(write_config(tmp_path / "on", []))
+    assert load_snapshot(on, SNAPSHOT, workers=0).report.persons_new > 0
