@@ -29,6 +29,9 @@ from scholarkg.publish import export
 from scholarkg.query import (
     FORMATS,
     bind_parameters,
+    bind_saved,
+    check_parameters,
+    format_outcome,
     format_result,
     resolve_query,
     run_select,
@@ -276,17 +279,38 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from scholarkg.export import default_prefixes
+    from scholarkg.serve.guard import QueryLimits
+    from scholarkg.serve.worker_process import QueryJob
+    from scholarkg.serve.workers import WorkerPool, spec_for
+
     if args.list:
         for saved in saved_queries():
-            print(f"{saved.name:24} {saved.description}")
+            names = ", ".join(
+                p.name + ("" if p.optional else " (required)") for p in saved.parameters
+            )
+            print(f"{saved.name:28} {saved.description}")
+            if names:
+                print(f"{'':28} parameters: {names}")
         return 0
     if bool(args.sparql) == bool(args.query):
         raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
-    text = args.sparql if args.sparql else resolve_query(args.query).text
+    params = _params(args.param or [])
+    if args.sparql:
+        check_parameters(args.sparql, params)
+        text = bind_parameters(args.sparql, params)
+    else:
+        text = bind_saved(resolve_query(args.query), params)
     config = _config(args)
     with closing(config.store.open(read_only=True)) as store:
-        result = run_select(store, bind_parameters(text, _params(args.param or [])))
-    print(format_result(result, args.format))
+        spec = spec_for(store)
+    # The same isolation as the server: a worker process with the [serve] limits.
+    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
+    try:
+        outcome = pool.run(QueryJob(text))
+    finally:
+        pool.close()
+    print(format_outcome(outcome, args.format, default_prefixes(config.iri_base)))
     return 0
 
 
@@ -370,12 +394,21 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", help="TOML config file (defaults: config/default.toml)")
         sub.set_defaults(handler=handler)
 
-    query = commands.add_parser("query", help="run a saved or ad-hoc SPARQL SELECT query")
+    query = commands.add_parser(
+        "query",
+        help="run a saved or ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) in a worker",
+    )
     query.add_argument(
         "query", nargs="?", metavar="FILE_OR_NAME", help="a .rq file or a saved query name"
     )
     query.add_argument("--sparql", help="SPARQL text to run instead of a file")
-    query.add_argument("--format", choices=FORMATS, default="table")
+    query.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="SELECT: table, csv, tsv, json; ASK: table, json; CONSTRUCT/DESCRIBE: table "
+        "(Turtle), turtle, nt, json or jsonld (JSON-LD)",
+    )
     query.add_argument(
         "--param", action="append", metavar="NAME=VALUE", help="bind ?NAME (repeatable)"
     )

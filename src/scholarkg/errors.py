@@ -53,3 +53,12 @@ class ExportError(ScholarKGError):
 
 class QueryError(ScholarKGError):
     """A SPARQL query could not be read or run."""
+
+
+class QueryLimitError(QueryError):
+    """A query was refused or stopped by a limit (size, nesting, SERVICE, time, memory, result
+    size) or its worker failed; ``status`` is the HTTP status a server answers with."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        self.status = status
+        super().__init__(message)
