@@ -16,7 +16,7 @@ from scholarkg import __version__
 from scholarkg.arxiv_load import ArxivLoadSummary, load_records, note_quarantined
 from scholarkg.clients import archive_for, arxiv_api_client, http_client, oai_client
 from scholarkg.config import Config, load_config
-from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGError
+from scholarkg.errors import ExtractError, QueryError, ScholarKGError
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
@@ -242,14 +242,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from scholarkg.serve import run_server
 
     config = _config(args)
+    settings = config.serve
+    host = args.host if args.host is not None else settings.host
+    port = args.port if args.port is not None else settings.port
     with closing(config.store.open(read_only=not args.allow_updates)) as store:
-        try:
-            run_server(store, args.host, args.port, config.iri_base, args.allow_updates)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"
-            ) from exc
+        run_server(
+            store,
+            host,
+            port,
+            config.iri_base,
+            args.allow_updates,
+            settings=settings,
+            exports_dir=config.exports_dir,
+        )
     return 0
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
 
 
 def cmd_schedule_serve(args: argparse.Namespace) -> int:
@@ -371,8 +387,10 @@ def build_parser() -> argparse.ArgumentParser:
     dump.set_defaults(handler=cmd_export)
 
     serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint and linked data")
-    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument("--host", help="interface to listen on (default: [serve] host)")
+    serve.add_argument(
+        "--port", type=_port, help="port, 0 picks a free one (default: [serve] port)"
+    )
     serve.add_argument(
         "--allow-updates",
         action="store_true",

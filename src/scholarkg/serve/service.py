@@ -1,0 +1,211 @@
+"""What the HTTP routes call: queries through the worker pool, cached aggregates, entities.
+
+Every method blocks (routes run them in a thread); none runs a query in this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from scholarkg.config import ServeSettings
+from scholarkg.errors import LoadError, QueryError, ScholarKGError
+from scholarkg.query import SavedQuery, saved_queries
+from scholarkg.serve import entities
+from scholarkg.serve.cache import AggregateCache, StoreWatcher
+from scholarkg.serve.entities import Table
+from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
+from scholarkg.serve.protocol import Operation, Wanted
+from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
+from scholarkg.serve.worker_process import TERMS, QueryJob, QueryOutcome, StoreSpec
+from scholarkg.serve.workers import WorkerPool
+from scholarkg.store.sparql_text import iri_ref
+
+log = logging.getLogger(__name__)
+SKG = "https://w3id.org/scholarkg/ontology#"
+COUNT = "PREFIX skg: <https://w3id.org/scholarkg/ontology#>\nSELECT (COUNT(DISTINCT ?x) AS ?n) "
+LANDING_QUERIES = (
+    COUNT + "WHERE { ?x a skg:Paper }",
+    COUNT + "WHERE { ?x a skg:Person }",
+    COUNT + "WHERE { ?x a skg:Group }",
+    COUNT + "WHERE { ?x a skg:Organization }",
+    "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }",
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    entities.PREFIXES
+    + """SELECT ?person (SAMPLE(?name) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+  ?person a skg:Person . ?a skg:author ?person . ?paper skg:hasAuthorship ?a .
+  OPTIONAL { ?person foaf:name ?name }
+} GROUP BY ?person ORDER BY DESC(?papers) ?label LIMIT 10""",
+    entities.PREFIXES
+    + """SELECT ?c (SAMPLE(?nt) AS ?notation) (SAMPLE(?l) AS ?label)
+  (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+  ?paper skg:category ?c . OPTIONAL { ?c skos:notation ?nt } OPTIONAL { ?c skos:prefLabel ?l }
+} GROUP BY ?c ORDER BY DESC(?papers) LIMIT 12""",
+    entities.PREFIXES
+    + """SELECT ?year (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
+  ?paper a skg:Paper ; dcterms:issued ?d . BIND (YEAR(?d) AS ?year) } GROUP BY ?year ORDER BY ?year""",
+)
+COUNT_NAMES = ("papers", "people", "groups", "organisations", "named graphs", "triples")
+ENTITY_KINDS = {
+    SKG + "Person": ("person", entities.PERSON_QUERIES),
+    SKG + "Paper": ("paper", entities.PAPER_QUERIES),
+    SKG + "Organization": ("organisation", entities.ORGANISATION_QUERIES),
+    SKG + "Group": ("group", entities.GROUP_QUERIES),
+    SKG + "Category": ("category", entities.CATEGORY_QUERIES),
+}
+
+
+@dataclass(frozen=True)
+class Landing:
+    """The landing page's aggregates."""
+
+    counts: dict[str, int]
+    people: tuple[dict[str, Any], ...]
+    categories: tuple[dict[str, Any], ...]
+    years: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What dereferencing an IRI found: a redirect, an entity's tables, or a description."""
+
+    iri: str
+    retired_to: str | None = None
+    kind: str | None = None
+    tables: tuple[Table, ...] = ()
+    description: Description | None = None
+    found: bool = True
+
+
+@dataclass
+class KnowledgeGraph:
+    """The served store: its workers, its watcher, its caches and the saved queries."""
+
+    spec: StoreSpec
+    settings: ServeSettings
+    mapper: IriMapper
+    update_store: Any = None  # the store object that runs SPARQL Update (None: read-only)
+    exports_dir: Path | None = None
+    limits: QueryLimits = field(init=False)
+    pool: WorkerPool = field(init=False)
+    watcher: StoreWatcher = field(init=False)
+    cache: AggregateCache = field(init=False)
+    saved: list[SavedQuery] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.limits = QueryLimits.from_settings(self.settings)
+        self.pool = WorkerPool(self.spec, self.limits, self.settings.workers)
+        path = Path(self.spec.location) if self.spec.kind == "oxigraph" else None
+        self.watcher = StoreWatcher(path, self.settings.refresh_interval)
+        self.cache = AggregateCache()
+        self.saved = saved_queries()
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def warm(self) -> None:
+        """Compute the landing aggregates and the search index (in a background thread)."""
+
+        def work() -> None:
+            with contextlib.suppress(ScholarKGError):
+                self.landing()
+                self.search_index()
+
+        threading.Thread(target=work, name="scholarkg-warm", daemon=True).start()
+
+    def check_store(self, *, force: bool = False) -> None:
+        """Reopen workers and drop caches when the store changed since the last look."""
+        if self.watcher.changed(force=force):
+            log.info(
+                "store changed (version %s): refreshing workers and caches", self.watcher.version
+            )
+            self.pool.refresh()
+            self.cache.clear()
+            self.warm()
+
+    def query(self, operation: Operation, wanted: Wanted) -> QueryOutcome:
+        job = QueryJob(
+            operation.text,
+            True,
+            operation.default_graphs,
+            operation.named_graphs,
+            TERMS if wanted.html else wanted.results,
+            TERMS if wanted.html else wanted.graph,
+        )
+        return self.pool.run(job)
+
+    def graph(self, iri: str | None, media: str) -> QueryOutcome:
+        """Graph Store Protocol read: one named graph, or the default graph (the union)."""
+        if iri is None:
+            sparql = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        else:
+            sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(iri)} {{ ?s ?p ?o }} }}"
+        return self.pool.run(QueryJob(sparql, graph_format=media))
+
+    def update(self, text: str) -> None:
+        check_query(text, self.limits)
+        store = self.update_store
+        if store is None or not hasattr(store, "update"):
+            raise QueryError("this server cannot run SPARQL Update")
+        try:
+            store.update(text)
+        except LoadError as exc:
+            raise LoadError(f"{exc} (is the store open read-write?)") from exc
+        if hasattr(store, "native"):
+            with contextlib.suppress(OSError, RuntimeError):
+                store.native.flush()
+        self.check_store(force=True)
+
+    def landing(self) -> Landing:
+        def compute() -> Landing:
+            outcomes = self.pool.select_many(LANDING_QUERIES)
+            counts = {}
+            for name, outcome in zip(COUNT_NAMES, outcomes, strict=False):
+                term = outcome.rows[0][0] if outcome.rows else None
+                counts[name] = int(term.value) if isinstance(term, ox.Literal) else 0
+            people, categories, years = (Table.of(o).rows for o in outcomes[len(COUNT_NAMES) :])
+            return Landing(counts, people, categories, years)
+
+        return self.cache.get("landing", compute)
+
+    def search_index(self) -> SearchIndex:
+        return self.cache.get(
+            "search", lambda: SearchIndex(self.pool.select_many([INDEX_QUERY])[0])
+        )
+
+    def search(self, text: str) -> list[Hit]:
+        return self.search_index().search(text)
+
+    def resource(self, iri: str, *, html: bool) -> Resource:
+        """Dereference ``iri`` (ScholarKGError when it cannot be written into SPARQL)."""
+        ref = iri_ref(iri)
+        retired, kinds = self.pool.select_many(
+            [entities.RETIRED_QUERY.format(ref=ref), entities.KIND_QUERY.format(ref=ref)]
+        )
+        if retired.rows and isinstance(retired.rows[0][0], ox.NamedNode):
+            return Resource(iri, retired_to=retired.rows[0][0].value)
+        types = {row[0].value for row in kinds.rows if isinstance(row[0], ox.NamedNode)}
+        kind = next((ENTITY_KINDS[t] for t in ENTITY_KINDS if t in types), None)
+        if html and kind is not None:
+            name, queries = kind
+            if name == "category":  # categories are hubs: their aggregates are cached
+                tables = self.cache.get(f"category {iri}", lambda: self._tables(queries, ref))
+            else:
+                tables = self._tables(queries, ref)
+            return Resource(iri, kind=name, tables=tables)
+        description = describe(self.pool, iri)
+        if not description.found and (minted := minted_form(self.mapper, iri)):
+            with contextlib.suppress(ScholarKGError):
+                description = describe(self.pool, minted)
+        return Resource(iri, description=description, found=description.found)
+
+    def _tables(self, queries: tuple[str, ...], ref: str) -> tuple[Table, ...]:
+        outcomes = self.pool.select_many(entities.bound(queries, ref))
+        return tuple(Table.of(o) for o in outcomes)
