@@ -40,6 +40,7 @@ GRAPH_OFFERS: dict[str, str] = {
     "application/ld+json": "application/ld+json",
     "application/rdf+xml": "application/rdf+xml",
     "application/x-turtle": "text/turtle",
+    "text/n3": "text/turtle",
     "text/plain": "application/n-triples",
     "application/json": "application/ld+json",
 }
@@ -51,6 +52,7 @@ FORMAT_PARAM: dict[str, tuple[str | None, str | None]] = {
     "tsv": ("text/tab-separated-values", None),
     "ttl": (None, "text/turtle"),
     "turtle": (None, "text/turtle"),
+    "n3": (None, "text/turtle"),
     "nt": (None, "application/n-triples"),
     "ntriples": (None, "application/n-triples"),
     "jsonld": (None, "application/ld+json"),
