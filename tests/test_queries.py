@@ -85,18 +85,6 @@ def test_papers_per_category(store: EmbeddedStore) -> None:
     ]
 
 
-def test_coauthors_of_the_researcher(store: EmbeddedStore) -> None:
-    result = rows(store, "coauthors", researcher="Léonard Hussenot")
-    counts = {coauthor: int(n or 0) for _, coauthor, n in result}
-    # He is an author of all 25 papers, so every listed name is a co-author.
-    assert counts["Robert Dadashi"] == 7
-    assert counts["Gemma Team"] == 3
-    assert counts["Matthieu Geist"] == 3
-    assert counts["Olivier Pietquin"] == 1
-    assert "Léonard Hussenot" not in counts
-    assert result[0][1] == "Robert Dadashi"
-
-
 def test_organisations(store: EmbeddedStore) -> None:
     assert rows(store, "organisations") == [
         ("deepmind", "4"),
@@ -113,38 +101,6 @@ def test_papers_with_code(store: EmbeddedStore) -> None:
     ]
 
 
-def test_latest_metrics(store: EmbeddedStore) -> None:
-    result = rows(store, "latest-metrics", researcher="Léonard Hussenot")
-    assert {(metric, value) for _, metric, value, _ in result} == {
-        ("hIndex", "117"),
-        ("citationCount", "11030"),
-        ("paperCount", "25"),
-        ("noveltyScore", "49"),
-        ("aiScore", "45"),
-    }
-
-
-def test_latest_metrics_prefers_the_newest_snapshot(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "store") as store:
-        build(store, SAMPLE_PROFILE)
-        newer = parse_profile(
-            SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"),
-            source=str(SAMPLE_PROFILE),
-            retrieved_at=WHEN + dt.timedelta(days=1),
-            subject_codes=load_config().subject_codes,
-        )
-        for named in transform_profile(newer, Minter()):
-            store.replace_graph(named.iri, named.graph)
-        latest = {m: v for _, m, v, _ in rows(store, "latest-metrics")}
-        assert latest["hIndex"] == "118"
-        history = run_select(
-            store,
-            "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-            "SELECT ?v WHERE { ?o skg:metric skg:hIndex ; skg:value ?v } ORDER BY ?v",
-        ).rows
-        assert history == [("117",), ("118",)]
-
-
 def test_two_profiles_one_paper_node(tmp_path: Path) -> None:
     with EmbeddedStore(tmp_path / "store") as store:
         build(store, SAMPLE_PROFILE, SECOND_PROFILE)
@@ -154,11 +110,6 @@ def test_two_profiles_one_paper_node(tmp_path: Path) -> None:
             "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }",
         ).rows
         assert papers == [("26",)]  # 25 + the one paper only the second profile lists
-        dadashi = rows(store, "coauthors", researcher="Robert Dadashi")
-        together = {c: n for _, c, n in dadashi}
-        # The union: Dadashi is listed on 7 of Hussenot's papers (both profiles list 2 of them).
-        assert together["Léonard Hussenot"] == "7"
-        assert together["Zoë Ångström"] == "1"
 
 
 def test_formats(store: EmbeddedStore) -> None:

@@ -65,15 +65,6 @@ def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | Non
     return run_select(store, bind_parameters(resolve_query(name).text, params)).rows
 
 
-def test_coauthorship_network(store: EmbeddedStore) -> None:
-    result = rows(store, "coauthorship-network")
-    assert result[0] == ("Léonard Hussenot", "Robert Dadashi", "7")
-    pairs = {(a, b): n for a, b, n in result}
-    assert pairs[("Arnaud Gotlieb", "Helge Spieker")] == "2"
-    assert pairs[("Robert Dadashi", "Zoë Ångström")] == "1"
-    assert all(str(a) < str(b) for a, b in pairs)
-
-
 def test_organisations_collaborating(store: EmbeddedStore) -> None:
     assert rows(store, "organisations-collaborating") == [
         ("amazon-science", "baidu", "1"),
@@ -90,22 +81,6 @@ def test_categories_over_time(store: EmbeddedStore) -> None:
     assert table[("cs.SE", "2022")] == "2"
     assert table[("cs.CR", "2020")] == "1"
     assert table[("cs.RO", "2023")] == "1"
-
-
-def test_metric_history(store: EmbeddedStore) -> None:
-    history = rows(store, "metric-history", researcher="Léonard Hussenot", metric="hIndex")
-    assert [(m, v) for _, m, _, v in history] == [("hIndex", "117"), ("hIndex", "118")]
-    assert str(history[0][2]) < str(history[1][2])
-
-
-def test_unresolved_papers(store: EmbeddedStore) -> None:
-    assert rows(store, "unresolved-papers") == [
-        (
-            "Arnaud Gotlieb",
-            "Testing Deep Learning Models: A Second Comparative Study of Testing Techniques",
-            None,  # no candidates: arXiv's phrase search found nothing near it
-        )
-    ]
 
 
 def test_fact_provenance(store: EmbeddedStore) -> None:
@@ -127,25 +102,6 @@ def test_fact_provenance(store: EmbeddedStore) -> None:
     assert run and run.startswith(f"{ID}run/") and report == profile_graph + "/shacl-report"
     arxiv_source = by_graph[arxiv_graph][0]
     assert arxiv_source and "/api/query?" in arxiv_source and "search_query=ti" in arxiv_source
-
-
-def test_author_positions(store: EmbeddedStore) -> None:
-    result = {
-        t: (p, n) for _, t, p, n in rows(store, "author-positions", researcher="Arnaud Gotlieb")
-    }
-    assert result == {
-        "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques": (
-            "2",
-            "3",
-        ),
-        "Testing Deep Learning Models: A Second Comparative Study of Testing Techniques": (
-            "1",
-            "2",
-        ),
-        # Not among arXiv's authors: the profile says he is an author, position unknown.
-        "Active Fuzzing for Testing and Securing Cyber-Physical Systems": (None, "6"),
-        "Automated Test Generation for REST APIs: No Time to Rest Yet": (None, "5"),
-    }
 
 
 def test_arxiv_papers(store: EmbeddedStore) -> None:

@@ -93,6 +93,9 @@ def _note_word(scan: _Scan, word: str, text: str, end: int) -> None:
     upper = word.upper()
     followed_by_colon = end < len(text) and text[end] == ":"
     if followed_by_colon:
+        if scan.pending_service:  # a prefixed name where an IRI should be
+            scan.services.append(word + ":")
+            scan.pending_service = False
         return
     if upper in QUERY_FORMS and scan.form is None:
         scan.form = upper
@@ -130,6 +133,9 @@ def scan_query(text: str) -> QueryInfo:
             scan.variables.add(match.group(0)[1:])
             i = match.end()
         elif char in _OPEN:
+            if scan.pending_service:  # e.g. a prefixed name with an empty prefix
+                scan.services.append("")
+                scan.pending_service = False
             scan.depth += 1
             scan.max_depth = max(scan.max_depth, scan.depth)
             i += 1
