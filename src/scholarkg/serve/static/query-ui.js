@@ -24,6 +24,22 @@
   tab.setEndpoint(endpoint);
   tab.setQuery(data.initial);
 
+  // Instance IRIs in results link to this server's pages (the IRIs dereference here).
+  function localLinks() {
+    var base = data.iriBase;
+    Array.prototype.forEach.call(
+      document.querySelectorAll("#yasgui .yasr a[href]"),
+      function (a) {
+        var href = a.getAttribute("href");
+        if (href.indexOf(base) === 0 && href.length > base.length) {
+          a.setAttribute("href", data.pathPrefix + href.slice(base.length));
+          a.removeAttribute("target");
+        }
+      }
+    );
+  }
+  tab.getYasr().on("drawn", localLinks);
+
   function showFields(name, values) {
     fields.textContent = "";
     errorBox.textContent = "";
