@@ -39,7 +39,7 @@ WHERE {{
   OPTIONAL {{ ?a skg:position ?pos }} OPTIONAL {{ ?a skg:nameAsListed ?listed }}
   OPTIONAL {{ ?a skg:identityRule ?rule }} OPTIONAL {{ ?a skg:identityBasis ?basis }}
   OPTIONAL {{ ?a skg:identityScore ?score }} OPTIONAL {{ ?a skg:identityEvidence ?evidence }}
-  OPTIONAL {{ ?paper skg:hasAuthorship/skg:author ?other }}
+  OPTIONAL {{ ?paper skg:hasAuthorship ?b . ?b skg:author ?other }}
 }} GROUP BY ?paper ORDER BY DESC(?issued) ?title LIMIT {limit}""",
     PREFIXES
     + """SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
@@ -115,7 +115,7 @@ ORGANISATION_QUERIES = (
   OPTIONAL {{ ?paper dcterms:issued ?d }} }} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT {limit}""",
     PREFIXES
     + """SELECT ?person (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-  ?paper skg:organization {ref} ; skg:hasAuthorship/skg:author ?person .
+  ?paper skg:organization {ref} ; skg:hasAuthorship ?a . ?a skg:author ?person .
   ?person a skg:Person . OPTIONAL {{ ?person foaf:name ?n }}
 }} GROUP BY ?person ORDER BY DESC(?papers) ?name LIMIT 50""",
 )
@@ -140,7 +140,7 @@ CATEGORY_QUERIES = (
 }} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT 50""",
     PREFIXES
     + """SELECT ?person (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-  ?paper skg:category {ref} ; skg:hasAuthorship/skg:author ?person .
+  ?paper skg:category {ref} ; skg:hasAuthorship ?a . ?a skg:author ?person .
   ?person a skg:Person . OPTIONAL {{ ?person foaf:name ?n }}
 }} GROUP BY ?person ORDER BY DESC(?papers) ?name LIMIT 20""",
 )

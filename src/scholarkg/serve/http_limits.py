@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from typing import Any
 
 import h11
@@ -36,6 +37,11 @@ class LimitedH11Protocol(H11Protocol):
         self._head = b""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            # Headers and body leave as two writes: without this, Nagle's algorithm holds the
+            # body until the client's delayed ACK (~40 ms per keep-alive request).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
             self.logger.warning("connection refused: more than %d open", self.max_connections)

@@ -4,7 +4,8 @@ Every query runs in a worker (:mod:`scholarkg.serve.worker_process`), never in t
 process. A query past its time limit has its worker killed; a worker that dies (memory limit,
 engine crash) is replaced; either way the caller gets a :class:`QueryLimitError` and the next
 query is answered by a fresh worker. A query still running after :data:`DEPRIORITISE_AFTER`
-seconds has its worker's CPU priority lowered, so cheap queries keep their latency.
+seconds has its worker's CPU priority lowered and an extra worker is lent to the pool (up to
+twice its size) while it runs, so cheap queries keep their latency beside a runaway.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
+        self._total = self.size  # live workers, extra ones lent while long queries run
         for _ in range(self.size):
             self._idle.put(_Worker(spec, limits, self.generation))
 
@@ -155,13 +157,40 @@ class WorkerPool:
         if self._closed:
             worker.stop()
             return
+        if not healthy:
+            self.replaced += 1
+        with self._lock:
+            surplus = self._total > self.size
+            if surplus:
+                self._total -= 1
+        if surplus:  # a lent worker's job is done: back to the configured size
+            worker.stop()
+            return
         if healthy and worker.generation == self.generation and worker.restore_priority():
             self._idle.put(worker)
             return
         worker.stop()
-        if not healthy:
-            self.replaced += 1
         self._idle.put(_Worker(self.spec, self.limits, self.generation))
+
+    def _lend(self) -> None:
+        """Start one extra worker (in the background) while a long query holds one."""
+        with self._lock:
+            if self._closed or self._total >= 2 * self.size:
+                return
+            self._total += 1
+
+        def start() -> None:
+            try:
+                worker = _Worker(self.spec, self.limits, self.generation)
+                if self._closed:
+                    worker.stop()
+                    return
+                self._idle.put(worker)
+            except QueryError:
+                with self._lock:
+                    self._total -= 1
+
+        threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
 
     def _acquire(self, wait: float) -> _Worker:
         try:
@@ -183,6 +212,7 @@ class WorkerPool:
             ready = worker.conn.poll(min(DEPRIORITISE_AFTER, time_limit))
             if not ready:
                 worker.deprioritise()
+                self._lend()
                 remaining = time_limit - (time.monotonic() - started)
                 ready = remaining > 0 and worker.conn.poll(remaining)
             if not ready:
