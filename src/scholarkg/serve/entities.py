@@ -27,42 +27,31 @@ KIND_QUERY = PREFIXES + "SELECT DISTINCT ?type WHERE {{ {ref} a ?type }}"
 RETIRED_QUERY = PREFIXES + "SELECT ?target WHERE {{ {ref} skg:mergedInto ?target }} LIMIT 1"
 OWN_QUERY = PREFIXES + "SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} LIMIT 2000"
 
+# Facets are fetched by separate joins, never by OPTIONALs side by side: a triple stated in
+# several graphs (profile and arXiv) repeats in the union, and OPTIONALs multiply the repeats.
+_MINE = "?a skg:author {ref} . ?paper skg:hasAuthorship ?a ."
 PERSON_QUERIES = (
     OWN_QUERY,
-    PREFIXES
-    + """SELECT ?paper (MIN(?t) AS ?title) (MIN(?d) AS ?issued) (MIN(?pos) AS ?position)
-  (COUNT(DISTINCT ?other) AS ?authors) (SAMPLE(?listed) AS ?asListed) (SAMPLE(?rule) AS ?rule)
-  (SAMPLE(?basis) AS ?basis) (SAMPLE(?score) AS ?score) (SAMPLE(?evidence) AS ?evidence)
-WHERE {{
-  ?a skg:author {ref} . ?paper skg:hasAuthorship ?a .
-  OPTIONAL {{ ?paper dcterms:title ?t }} OPTIONAL {{ ?paper dcterms:issued ?d }}
-  OPTIONAL {{ ?a skg:position ?pos }} OPTIONAL {{ ?a skg:nameAsListed ?listed }}
-  OPTIONAL {{ ?a skg:identityRule ?rule }} OPTIONAL {{ ?a skg:identityBasis ?basis }}
-  OPTIONAL {{ ?a skg:identityScore ?score }} OPTIONAL {{ ?a skg:identityEvidence ?evidence }}
-  OPTIONAL {{ ?paper skg:hasAuthorship ?b . ?b skg:author ?other }}
-}} GROUP BY ?paper ORDER BY DESC(?issued) ?title LIMIT {limit}""",
-    PREFIXES
-    + """SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
+    PREFIXES + "SELECT DISTINCT ?paper ?a WHERE {{ " + _MINE + " }}",
+    PREFIXES + "SELECT ?paper (MIN(?x) AS ?title) WHERE {{ " + _MINE
+    + " ?paper dcterms:title ?x }} GROUP BY ?paper",
+    PREFIXES + "SELECT ?paper (MIN(?x) AS ?issued) WHERE {{ " + _MINE
+    + " ?paper dcterms:issued ?x }} GROUP BY ?paper",
+    PREFIXES + "SELECT DISTINCT ?a ?p ?o WHERE {{ ?a skg:author {ref} . ?a ?p ?o }}",
+    PREFIXES + "SELECT ?paper (COUNT(DISTINCT ?other) AS ?authors) WHERE {{ " + _MINE
+    + " ?paper skg:hasAuthorship ?b . ?b skg:author ?other }} GROUP BY ?paper",
+    PREFIXES + """SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?a skg:author {ref} . ?paper skg:hasAuthorship ?a , ?b . ?b skg:author ?other .
   FILTER (?other != {ref}) ?other a skg:Person . OPTIONAL {{ ?other foaf:name ?n }}
 }} GROUP BY ?other ORDER BY DESC(?papers) ?name LIMIT 100""",
-    PREFIXES
-    + """SELECT ?org (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
+    PREFIXES + """SELECT ?org (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?a skg:author {ref} . ?paper skg:hasAuthorship ?a ; skg:organization ?org .
   OPTIONAL {{ ?org skos:prefLabel ?l }}
 }} GROUP BY ?org ORDER BY DESC(?papers) ?label LIMIT 100""",
-    PREFIXES
-    + """SELECT ?metric ?at (MAX(?v) AS ?value) WHERE {{
+    PREFIXES + """SELECT ?metric ?at (MAX(?v) AS ?value) WHERE {{
   ?o skg:observationOf {ref} ; skg:metric ?metric ; skg:observedAt ?at ; skg:value ?v .
 }} GROUP BY ?metric ?at ORDER BY ?metric ?at""",
-    PREFIXES
-    + """SELECT ?rule (COUNT(DISTINCT ?a) AS ?authorships) WHERE {{
-  ?a skg:author {ref} . OPTIONAL {{ ?a skg:identityRule ?r }} BIND (COALESCE(?r, "") AS ?rule)
-}} GROUP BY ?rule ORDER BY DESC(?authorships)""",
     PREFIXES + """SELECT DISTINCT ?retired WHERE {{ ?retired skg:mergedInto {ref} }}""",
-    PREFIXES
-    + """SELECT DISTINCT ?affiliation WHERE {{
-  ?a skg:author {ref} ; skg:affiliationAsListed ?affiliation }} LIMIT 50""",
 )
 
 PAPER_QUERIES = (

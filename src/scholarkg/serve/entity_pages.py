@@ -7,6 +7,7 @@ of the query tuples in :mod:`scholarkg.serve.entities`). Every value is escaped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from html import escape
 from itertools import groupby
 
@@ -20,6 +21,7 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 OWL = "http://www.w3.org/2002/07/owl#"
 Href = Callable[[str], str]
+PAPERS_SHOWN = 500
 
 
 def _a(href: str, text: str) -> str:
@@ -50,25 +52,77 @@ def _table(head: Sequence[str], rows: Sequence[Sequence[str]], empty: str = "Non
     return f"<table><tr>{header}</tr>{body}</table>"
 
 
+@dataclass
+class _PersonPaper:
+    iri: str
+    title: str = ""
+    issued: str | None = None
+    authors: str = "?"
+    positions: list[int] = field(default_factory=list)
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+def _person_papers(tables: Sequence[Table]) -> tuple[list[_PersonPaper], dict[str, int], list[str]]:
+    """Papers with their facets, the count of authorships per identity rule, affiliations."""
+    pairs, titles, issued, facts, counts = tables
+    papers: dict[str, _PersonPaper] = {}
+    of_authorship: dict[str, _PersonPaper] = {}
+    for row in pairs.rows:
+        paper = papers.setdefault(value(row, "paper") or "", _PersonPaper(value(row, "paper") or ""))
+        of_authorship[value(row, "a") or ""] = paper
+    for row in titles.rows:
+        if (p := papers.get(value(row, "paper") or "")) is not None:
+            p.title = value(row, "title") or ""
+    for row in issued.rows:
+        if (p := papers.get(value(row, "paper") or "")) is not None:
+            p.issued = value(row, "issued")
+    for row in counts.rows:
+        if (p := papers.get(value(row, "paper") or "")) is not None:
+            p.authors = value(row, "authors") or "?"
+    rules: dict[str, int] = {}
+    affiliations: set[str] = set()
+    for row in facts.rows:
+        paper = of_authorship.get(value(row, "a") or "")
+        name = (value(row, "p") or "").rpartition("#")[2]
+        fact = value(row, "o") or ""
+        if paper is None:
+            continue
+        if name == "position" and fact.isdigit():
+            paper.positions.append(int(fact))
+        elif name == "affiliationAsListed":
+            affiliations.add(fact)
+        elif name in ("nameAsListed", "identityRule", "identityBasis", "identityScore",
+                      "identityEvidence"):  # fmt: skip
+            paper.facts.setdefault(name, fact)
+            if name == "identityRule":
+                rules[fact] = rules.get(fact, 0) + 1
+    ordered = sorted(papers.values(), key=lambda p: (p.title or p.iri))
+    ordered.sort(key=lambda p: p.issued or "", reverse=True)
+    return ordered, rules, sorted(affiliations)
+
+
 def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> str:
-    own, papers, coauthors, orgs, metrics, rules, retired, affiliations = tables
+    own, *paper_tables = tables[:6]
+    coauthors, orgs, metrics, retired = tables[6:]
+    papers, rules, affiliations = _person_papers(paper_tables)
     name = _first(own, FOAF + "name") or iri
     variants = sorted({t.value for t in own_values(own, SKG + "nameVariant")} - {name})
     parts = [_header(name, iri, "Person", formats)]
     if variants:
         parts.append(f"<p>Also written: {escape(', '.join(variants))}.</p>")
-    parts.append(f"<h2>Papers ({len(papers.rows)})</h2>")
-    for year, group in groupby(papers.rows, key=lambda r: _year(value(r, "issued"))):
+    parts.append(f"<h2>Papers ({len(papers)})</h2>")
+    for year, group in groupby(papers[:PAPERS_SHOWN], key=lambda p: _year(p.issued)):
         rows = []
-        for row in group:
-            position = value(row, "position")
-            authors = value(row, "authors") or "?"
-            where = f"{position} of {authors}" if position else f"listed (et al.), of {authors}"
-            paper = value(row, "paper") or ""
-            rows.append([_a(href(paper), value(row, "title") or paper), escape(where),
-                         escape(value(row, "asListed") or ""), escape(value(row, "rule") or "")])  # fmt: skip
+        for paper in group:
+            where = (f"{min(paper.positions)} of {paper.authors}" if paper.positions
+                     else f"listed (et al.), of {paper.authors}")  # fmt: skip
+            rows.append([_a(href(paper.iri), paper.title or paper.iri), escape(where),
+                         escape(paper.facts.get("nameAsListed", "")),
+                         escape(paper.facts.get("identityRule", ""))])  # fmt: skip
         parts.append(f"<h3>{escape(year)}</h3>")
         parts.append(_table(["Title", "Position", "Name as listed", "Identity rule"], rows))
+    if len(papers) > PAPERS_SHOWN:
+        parts.append(f"<p>The {PAPERS_SHOWN} newest are shown; query the rest in SPARQL.</p>")
     parts.append("<h2>Co-authors</h2>")
     parts.append(_table(["Co-author", "Papers together"], [
         [_a(href(value(r, "other") or ""), value(r, "name") or ""), escape(value(r, "papers") or "")]
@@ -79,9 +133,8 @@ def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> 
         [_a(href(value(r, "org") or ""), value(r, "label") or value(r, "org") or ""),
          escape(value(r, "papers") or "")] for r in orgs.rows
     ]))  # fmt: skip
-    if affiliations.rows:
-        listed = ", ".join(affiliations.values("affiliation"))
-        parts.append(f"<p>Affiliations as listed: {escape(listed)}.</p>")
+    if affiliations:
+        parts.append(f"<p>Affiliations as listed: {escape(', '.join(affiliations))}.</p>")
     parts.append("<h2>Metrics</h2>")
     parts.append(_metrics(metrics))
     parts.append("<h2>How this identity was decided</h2>")
@@ -105,20 +158,20 @@ def _metrics(metrics: Table) -> str:
     return _table(["Metric", "Latest value", "Observed"], latest) + metric_charts(series)
 
 
-def _identity(papers: Table, rules: Table, retired: Table, own: Table, href: Href) -> str:
-    counts = ", ".join(
-        f"{value(r, 'rule') or 'no rule recorded'}: {value(r, 'authorships')}" for r in rules.rows
-    )
+def _identity(
+    papers: list[_PersonPaper], rules: dict[str, int], retired: Table, own: Table, href: Href
+) -> str:
+    counts = ", ".join(f"{rule}: {n}" for rule, n in sorted(rules.items(), key=lambda i: -i[1]))
     out = [f"<p>Authorships linked to this person, by rule: {escape(counts) or 'none'}.</p>"]
     rows = []
-    for row in papers.rows:
-        basis, evidence = value(row, "basis"), value(row, "evidence")
+    for paper in papers[:PAPERS_SHOWN]:
+        basis, evidence = paper.facts.get("identityBasis"), paper.facts.get("identityEvidence")
         if not (basis or evidence):
             continue
-        paper = value(row, "paper") or ""
         shown = _a(href(evidence), evidence.rsplit("/id/", 1)[-1]) if evidence else ""
-        rows.append([_a(href(paper), value(row, "title") or paper), escape(value(row, "rule") or ""),
-                     escape(value(row, "score") or ""), escape(basis or ""), shown])  # fmt: skip
+        rows.append([_a(href(paper.iri), paper.title or paper.iri),
+                     escape(paper.facts.get("identityRule", "")),
+                     escape(paper.facts.get("identityScore", "")), escape(basis or ""), shown])  # fmt: skip
     out.append(_table(["Paper", "Rule", "Score", "Basis", "Evidence"], rows, "No evidence kept."))
     merged = retired.values("retired")
     if merged:
