@@ -193,3 +193,9 @@ def test_results_as_csv_for_pandas_style_clients(url: str) -> None:
     assert response.text.splitlines()[0] == "person,name"
     json_answer = requests.get(url + "sparql", params={"query": NAMES}, headers={"Accept": SPARQL_JSON})
     assert len(json_answer.json()["results"]["bindings"]) == len(response.text.splitlines()) - 1
+
+
+def test_ontology_page_is_served(url: str) -> None:
+    page = requests.get(url + "ontology", timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "nav ul ul{columns:3" in page.text  # the contents list no longer overlaps itself

@@ -499,6 +499,14 @@ class Routes:
             return text(400, str(exc))
         return Response(bound, 200, media_type="application/sparql-query; charset=utf-8")
 
+    async def ontology(self, request: Request) -> Response:
+        from scholarkg.resources import project_root
+
+        page = project_root() / "docs" / "ontology.html"
+        if not page.is_file():
+            return text(404, "the ontology page is not installed here")
+        return FileResponse(page, media_type="text/html; charset=utf-8")
+
     async def context(self, request: Request) -> Response:
         return JSONResponse(
             {"@context": {**project_context(), "id": self.kg.mapper.iri_base}},
@@ -568,6 +576,7 @@ def create_app(kg: KnowledgeGraph) -> Starlette:
         Route("/queries", routes.queries, methods=["GET"]),
         Route("/queries/{name}", routes.saved_query, methods=["GET"]),
         Route("/context.jsonld", routes.context, methods=["GET"]),
+        Route("/ontology", routes.ontology, methods=["GET"]),
         Route("/.well-known/void", routes.void, methods=["GET"]),
         Route("/dumps/", routes.dumps, methods=["GET"]),
         Route("/dumps/{name}", routes.dumps, methods=["GET"]),

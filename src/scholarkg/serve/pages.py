@@ -76,6 +76,7 @@ def layout(title: str, body: str, *, head: str = "", data: dict[str, str] | None
         f"<title>{escape(title)} · scholarkg</title><style>{STYLE}</style>{head}</head>\n"
         f'<body{attributes}><nav><a href="/">Home</a><a href="/sparql">SPARQL query</a>'
         '<a href="/dumps/">Dumps</a><a href="/.well-known/void">VoID</a>'
+        '<a href="/ontology">Ontology</a>'
         '<form action="/search" method="get" role="search"><input type="search" name="q" '
         'placeholder="Search people, papers, organisations" aria-label="Search">'
         '<button type="submit">Search</button></form></nav>\n'
