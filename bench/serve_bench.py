@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pyoxigraph as ox
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,7 +35,11 @@ from serve_data import build, busiest_people  # noqa: E402
 
 from scholarkg.config import ServeSettings  # noqa: E402
 from scholarkg.query import VALUES_MARKER, bind_parameters, resolve_query, saved_queries  # noqa: E402
+from scholarkg.errors import QueryLimitError  # noqa: E402
 from scholarkg.serve import make_server  # noqa: E402
+from scholarkg.serve.guard import QueryLimits  # noqa: E402
+from scholarkg.serve.worker_process import QueryJob, StoreSpec  # noqa: E402
+from scholarkg.serve.workers import WorkerPool  # noqa: E402
 from scholarkg.store.embedded import EmbeddedStore  # noqa: E402
 
 RESULTS = Path(__file__).parent / "results" / "serve-latest.json"
@@ -53,28 +56,40 @@ def summary(samples: list[float]) -> dict[str, float]:
     return {"min_ms": round(min(samples), 1), "median_ms": round(statistics.median(samples), 1)}
 
 
-def binding(papers: int, work: Path, runs: int) -> list[dict[str, Any]]:
-    store = ox.Store.read_only(str(build(papers, work)))
+def binding(papers: int, work: Path, runs: int, cap: float) -> list[dict[str, Any]]:
+    """Each placement timed in a query worker (so a runaway placement stops at ``cap`` s)."""
+    path = build(papers, work)
+    pool = WorkerPool(StoreSpec("oxigraph", str(path)), QueryLimits(time_limit=cap), 1)
     busiest, typical = busiest_people(papers)
     rows = []
-    for saved in saved_queries():
-        if VALUES_MARKER.search(saved.text) is None:
-            continue
-        for who, name in (("busiest", busiest), ("typical", typical)):
-            params = {"researcher": name}
-            inside = bind_parameters(saved.text, params)
-            after = bind_parameters(VALUES_MARKER.sub("", saved.text), params)
-            entry: dict[str, Any] = {"query": saved.name, "researcher": who}
-            for label, text in (("inside", inside), ("trailing", after)):
-
-                def run(text: str = text) -> None:
-                    list(store.query(text, use_default_graph_as_union=True))
-
-                samples = [timed(run) for _ in range(runs if label == "inside" else min(runs, 3))]
-                entry[label] = summary(samples)
-            rows.append(entry)
-            print(f"binding {saved.name:22} {who:8} inside {entry['inside']['median_ms']:>9} ms"
-                  f"   trailing {entry['trailing']['median_ms']:>9} ms", flush=True)  # fmt: skip
+    try:
+        for saved in saved_queries():
+            if VALUES_MARKER.search(saved.text) is None:
+                continue
+            for who, name in (("busiest", busiest), ("typical", typical)):
+                params = {"researcher": name}
+                inside = bind_parameters(saved.text, params)
+                after = bind_parameters(VALUES_MARKER.sub("", saved.text), params)
+                entry: dict[str, Any] = {"query": saved.name, "researcher": who}
+                for label, text in (("inside", inside), ("trailing", after)):
+                    samples = []
+                    for _ in range(runs):
+                        started = time.perf_counter()
+                        try:
+                            pool.run(QueryJob(text))
+                        except QueryLimitError:
+                            samples = [cap * 1000]
+                            break
+                        samples.append((time.perf_counter() - started) * 1000)
+                        if samples[-1] > 5000:
+                            break  # slow enough: one run says it
+                    entry[label] = summary(samples)
+                    entry[label]["stopped_at_cap"] = samples == [cap * 1000]
+                rows.append(entry)
+                print(f"binding {saved.name:22} {who:8} inside {entry['inside']['median_ms']:>9} ms"
+                      f"   trailing {entry['trailing']['median_ms']:>9} ms", flush=True)  # fmt: skip
+    finally:
+        pool.close()
     return rows
 
 
@@ -233,7 +248,7 @@ def main() -> int:
     results: dict[str, Any] = {"papers": args.papers, "binding_papers": args.binding_papers,
                                "load_before": os.getloadavg(), "cpus": os.cpu_count()}  # fmt: skip
     if not args.skip_binding:
-        results["binding"] = binding(args.binding_papers, args.work, args.runs)
+        results["binding"] = binding(args.binding_papers, args.work, args.runs, 120.0)
     store_path = build(args.papers, args.work)
     store = EmbeddedStore(store_path, read_only=True)
     server = make_server(store, settings=ServeSettings(workers=2)).start()
