@@ -31,16 +31,15 @@ from urllib.parse import quote
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve_data import build, busiest_people  # noqa: E402
-
-from scholarkg.config import ServeSettings  # noqa: E402
-from scholarkg.query import VALUES_MARKER, bind_parameters, resolve_query, saved_queries  # noqa: E402
-from scholarkg.errors import QueryLimitError  # noqa: E402
-from scholarkg.serve import make_server  # noqa: E402
-from scholarkg.serve.guard import QueryLimits  # noqa: E402
-from scholarkg.serve.worker_process import QueryJob, StoreSpec  # noqa: E402
-from scholarkg.serve.workers import WorkerPool  # noqa: E402
-from scholarkg.store.embedded import EmbeddedStore  # noqa: E402
+from scholarkg.config import ServeSettings
+from scholarkg.errors import QueryLimitError
+from scholarkg.query import VALUES_MARKER, bind_parameters, resolve_query, saved_queries
+from scholarkg.serve import make_server
+from scholarkg.serve.guard import QueryLimits
+from scholarkg.serve.worker_process import QueryJob, StoreSpec
+from scholarkg.serve.workers import WorkerPool
+from scholarkg.store.embedded import EmbeddedStore
+from serve_data import build, busiest_people
 
 RESULTS = Path(__file__).parent / "results" / "serve-latest.json"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -86,8 +85,11 @@ def binding(papers: int, work: Path, runs: int, cap: float) -> list[dict[str, An
                     entry[label] = summary(samples)
                     entry[label]["stopped_at_cap"] = samples == [cap * 1000]
                 rows.append(entry)
-                print(f"binding {saved.name:22} {who:8} inside {entry['inside']['median_ms']:>9} ms"
-                      f"   trailing {entry['trailing']['median_ms']:>9} ms", flush=True)  # fmt: skip
+                print(
+                    f"binding {saved.name:22} {who:8} inside {entry['inside']['median_ms']:>9} ms"
+                    f"   trailing {entry['trailing']['median_ms']:>9} ms",
+                    flush=True,
+                )
     finally:
         pool.close()
     return rows
@@ -97,7 +99,9 @@ def pages(url: str, papers: int, runs: int) -> dict[str, dict[str, float]]:
     busiest, typical = busiest_people(papers)
     session = requests.Session()
     html = {"Accept": "text/html"}
-    search = session.get(url + "search", params={"q": busiest}, headers={"Accept": "application/json"})
+    search = session.get(
+        url + "search", params={"q": busiest}, headers={"Accept": "application/json"}
+    )
     busiest_iri = search.json()[0]["iri"]
     typical_iri = session.get(
         url + "search", params={"q": typical}, headers={"Accept": "application/json"}
@@ -112,7 +116,9 @@ def pages(url: str, papers: int, runs: int) -> dict[str, dict[str, float]]:
         "person (typical)": local(typical_iri),
         "paper": url + "id/paper/arxiv/9100.00042",
         "organisation": url + "id/organization/org-1",
-        "category cs.LG": url + "describe?iri=" + quote("https://w3id.org/scholarkg/category/cs.LG", safe=""),
+        "category cs.LG": url
+        + "describe?iri="
+        + quote("https://w3id.org/scholarkg/category/cs.LG", safe=""),
         "search": url + "search?q=graph+learn",
         "SPARQL page": url + "sparql",
     }
@@ -124,8 +130,11 @@ def pages(url: str, papers: int, runs: int) -> dict[str, dict[str, float]]:
             for _ in range(runs)
         ]
         figures[name] = {"first_ms": round(first, 1), **summary(samples)}
-        print(f"page {name:18} first {first:8.1f} ms   min {figures[name]['min_ms']:8.1f} ms"
-              f"   median {figures[name]['median_ms']:8.1f} ms", flush=True)  # fmt: skip
+        print(
+            f"page {name:18} first {first:8.1f} ms   min {figures[name]['min_ms']:8.1f} ms"
+            f"   median {figures[name]['median_ms']:8.1f} ms",
+            flush=True,
+        )
     return figures
 
 
@@ -155,9 +164,12 @@ def baseline(url: str, papers: int, runs: int) -> dict[str, dict[str, float]]:
         text = bind_parameters(resolve_query(name).text, params)
 
         def run(text: str = text) -> None:
-            response = session.post(url + "sparql", data={"query": text},
-                                    headers={"Accept": "application/sparql-results+json"},
-                                    timeout=120)  # fmt: skip
+            response = session.post(
+                url + "sparql",
+                data={"query": text},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=120,
+            )
             response.raise_for_status()
 
         figures[name] = summary([timed(run) for _ in range(runs)])
@@ -184,9 +196,12 @@ def load(url: str, papers: int, seconds: float, clients: int, runaway: bool) -> 
             i += 1
             started = time.perf_counter()
             try:
-                response = session.post(url + "sparql", data={"query": texts[name]},
-                                        headers={"Accept": "application/sparql-results+json"},
-                                        timeout=120)  # fmt: skip
+                response = session.post(
+                    url + "sparql",
+                    data={"query": texts[name]},
+                    headers={"Accept": "application/sparql-results+json"},
+                    timeout=120,
+                )
                 ok = response.status_code == 200
                 code = response.status_code
             except requests.RequestException:
@@ -231,7 +246,10 @@ def load(url: str, papers: int, seconds: float, clients: int, runaway: bool) -> 
             "p95_ms": round(percentile(samples, 0.95), 1) if samples else None,
         }
     if runaway:
-        report["(runaway)"] = {"answers": sorted(set(runaway_answers)), "count": len(runaway_answers)}
+        report["(runaway)"] = {
+            "answers": sorted(set(runaway_answers)),
+            "count": len(runaway_answers),
+        }
     return report
 
 
@@ -245,8 +263,12 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/scholarkg-serve-bench"))
     parser.add_argument("--skip-binding", action="store_true")
     args = parser.parse_args()
-    results: dict[str, Any] = {"papers": args.papers, "binding_papers": args.binding_papers,
-                               "load_before": os.getloadavg(), "cpus": os.cpu_count()}  # fmt: skip
+    results: dict[str, Any] = {
+        "papers": args.papers,
+        "binding_papers": args.binding_papers,
+        "load_before": os.getloadavg(),
+        "cpus": os.cpu_count(),
+    }
     if not args.skip_binding:
         results["binding"] = binding(args.binding_papers, args.work, args.runs, 120.0)
     store_path = build(args.papers, args.work)

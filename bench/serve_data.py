@@ -28,23 +28,174 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 PRO = "http://purl.org/spar/pro/"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-FIRST = [f"{a}{b}" for a in ("Al", "Be", "Ca", "Da", "El", "Fa", "Ga", "Ha", "Ia", "Jo", "Ka",
-         "Le", "Ma", "Na", "Ol", "Pa", "Ra", "Sa", "Ta", "Va") for b in ("ex", "ina", "o", "ra",
-         "in", "ia", "us", "ean", "iel", "ard", "ette", "ane", "ik", "ona", "yn")]  # fmt: skip
-LAST = [f"{a}{b}" for a in ("Ber", "Cor", "Dan", "Fer", "Gar", "Hol", "Kar", "Lin", "Mor",
-        "Nor", "Pet", "Ros", "San", "Tor", "Val", "Wen", "Zim", "Abr", "Bas", "Cle") for b in
-        ("ger", "tin", "son", "ez", "mann", "ova", "ini", "eau", "berg", "ski", "ard", "ley",
-         "sen", "ic", "oux")]  # fmt: skip
-WORDS = ("learning", "neural", "models", "graph", "language", "policy", "reinforcement",
-         "optimal", "transport", "imitation", "robust", "scalable", "inference", "bayesian",
-         "networks", "attention", "alignment", "reward", "vision", "retrieval", "sparse",
-         "federated", "causal", "generative", "diffusion", "agents", "planning", "memory",
-         "compression", "theory", "kernels", "privacy", "fairness", "benchmark", "datasets",
-         "efficient", "training", "distillation", "quantization", "search")  # fmt: skip
-CATEGORIES = [f"cs.{c}" for c in ("AI", "CL", "CV", "LG", "NE", "RO", "IR", "CR", "DS", "DB",
-              "SE", "PL", "HC", "MA", "GT", "IT", "SI", "SY", "DC", "NI", "LO", "CC", "CG",
-              "CY", "DL", "DM", "ET", "FL", "GR", "MM", "MS", "NA", "OS", "PF", "SC", "SD")]
-CATEGORIES += ["stat.ML", "eess.SP", "eess.IV", "math.OC"]  # fmt: skip
+FIRST = [
+    f"{a}{b}"
+    for a in (
+        "Al",
+        "Be",
+        "Ca",
+        "Da",
+        "El",
+        "Fa",
+        "Ga",
+        "Ha",
+        "Ia",
+        "Jo",
+        "Ka",
+        "Le",
+        "Ma",
+        "Na",
+        "Ol",
+        "Pa",
+        "Ra",
+        "Sa",
+        "Ta",
+        "Va",
+    )
+    for b in (
+        "ex",
+        "ina",
+        "o",
+        "ra",
+        "in",
+        "ia",
+        "us",
+        "ean",
+        "iel",
+        "ard",
+        "ette",
+        "ane",
+        "ik",
+        "ona",
+        "yn",
+    )
+]
+LAST = [
+    f"{a}{b}"
+    for a in (
+        "Ber",
+        "Cor",
+        "Dan",
+        "Fer",
+        "Gar",
+        "Hol",
+        "Kar",
+        "Lin",
+        "Mor",
+        "Nor",
+        "Pet",
+        "Ros",
+        "San",
+        "Tor",
+        "Val",
+        "Wen",
+        "Zim",
+        "Abr",
+        "Bas",
+        "Cle",
+    )
+    for b in (
+        "ger",
+        "tin",
+        "son",
+        "ez",
+        "mann",
+        "ova",
+        "ini",
+        "eau",
+        "berg",
+        "ski",
+        "ard",
+        "ley",
+        "sen",
+        "ic",
+        "oux",
+    )
+]
+WORDS = (
+    "learning",
+    "neural",
+    "models",
+    "graph",
+    "language",
+    "policy",
+    "reinforcement",
+    "optimal",
+    "transport",
+    "imitation",
+    "robust",
+    "scalable",
+    "inference",
+    "bayesian",
+    "networks",
+    "attention",
+    "alignment",
+    "reward",
+    "vision",
+    "retrieval",
+    "sparse",
+    "federated",
+    "causal",
+    "generative",
+    "diffusion",
+    "agents",
+    "planning",
+    "memory",
+    "compression",
+    "theory",
+    "kernels",
+    "privacy",
+    "fairness",
+    "benchmark",
+    "datasets",
+    "efficient",
+    "training",
+    "distillation",
+    "quantization",
+    "search",
+)
+CATEGORIES = [
+    f"cs.{c}"
+    for c in (
+        "AI",
+        "CL",
+        "CV",
+        "LG",
+        "NE",
+        "RO",
+        "IR",
+        "CR",
+        "DS",
+        "DB",
+        "SE",
+        "PL",
+        "HC",
+        "MA",
+        "GT",
+        "IT",
+        "SI",
+        "SY",
+        "DC",
+        "NI",
+        "LO",
+        "CC",
+        "CG",
+        "CY",
+        "DL",
+        "DM",
+        "ET",
+        "FL",
+        "GR",
+        "MM",
+        "MS",
+        "NA",
+        "OS",
+        "PF",
+        "SC",
+        "SD",
+    )
+]
+CATEGORIES += ["stat.ML", "eess.SP", "eess.IV", "math.OC"]
 RULES = ("same-position", "shared-coauthor", "first-seen", "profile-researcher")
 METRICS = ("hIndex", "citationCount", "paperCount", "noveltyScore", "aiScore")
 
@@ -131,7 +282,9 @@ def generate(n_papers: int, seed: int = 11) -> Iterator[str]:
         yield from _identity(rng, person, authorships.get(person, []), person < n_profiles)
 
 
-def _profile(rng: random.Random, person: int, papers: list[tuple[str, str, str, int]]) -> Iterator[str]:
+def _profile(
+    rng: random.Random, person: int, papers: list[tuple[str, str, str, int]]
+) -> Iterator[str]:
     slug = f"profile-{person}"
     graph = f"{ID}graph/profile/{slug}"
     q = "<{}> <{}> {} <{}> .\n".format
@@ -168,7 +321,9 @@ def _profile(rng: random.Random, person: int, papers: list[tuple[str, str, str, 
             yield q(obs, SKG + "observedAt", at, sgraph)
 
 
-def _identity(rng: random.Random, person: int, links: list[tuple[str, int, str]], profiled: bool) -> Iterator[str]:
+def _identity(
+    rng: random.Random, person: int, links: list[tuple[str, int, str]], profiled: bool
+) -> Iterator[str]:
     iri = f"{ID}person/p{person}"
     graph = f"{ID}graph/person/p{person}"
     name = person_name(person)

@@ -91,9 +91,8 @@ def test_author_positions(store: EmbeddedStore) -> None:
         "Offline Reinforcement Learning with Pseudometric Learning": ("2", "3"),
         "Primal Wasserstein Imitation Learning": ("2", "4"),
     }
-    assert (
-        run_select(store, trailing("author-positions", researcher=ME)).rows
-        == rows(store, "author-positions", researcher=ME)
+    assert run_select(store, trailing("author-positions", researcher=ME)).rows == rows(
+        store, "author-positions", researcher=ME
     )
     assert rows(store, "author-positions", researcher="Gemma Team") == []  # not a person
 

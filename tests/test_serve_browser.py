@@ -74,7 +74,8 @@ def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> N
         browser.find_element(By.ID, "saved-run").click()
         results = wait.until(
             lambda d: [
-                e for e in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table td")
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table td")
                 if "Robert Dadashi" in e.text
             ]
         )
@@ -85,7 +86,8 @@ def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> N
         assert "Gemma Team" not in table and table.count("Wei Wang") == 2
         person = wait.until(
             lambda d: [
-                a for a in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table a")
+                a
+                for a in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table a")
                 if (a.get_attribute("href") or "").endswith("/id/person/leonard-hussenot")
             ]
         )[0]
@@ -103,7 +105,8 @@ def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> N
         browser.find_element(By.LINK_TEXT, "Robert Dadashi").click()
         wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Robert Dadashi")
         errors = [
-            e for e in browser.get_log("browser")
+            e
+            for e in browser.get_log("browser")
             if e["level"] == "SEVERE" and "favicon" not in e["message"]
         ]
         assert errors == []  # no blocked script, style or request (CSP) on the way

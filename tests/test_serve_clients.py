@@ -38,9 +38,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         export_dump(store, exports / "scholarkg.nq", "nq")
         export_dump(store, exports / "scholarkg.jsonld", "jsonld")
     settings = ServeSettings(workers=2, cors_origins=("https://notebook.example",))
-    with running_server(
-        store_path, build=False, settings=settings, exports_dir=exports
-    ) as (server, _):
+    with running_server(store_path, build=False, settings=settings, exports_dir=exports) as (
+        server,
+        _,
+    ):
         yield server.url, exports
 
 
@@ -67,7 +68,9 @@ def test_sparqlwrapper_select_ask_construct_in_every_format(url: str) -> None:
     client.setQuery(f"ASK {{ <{LEONARD}> ?p ?o }}")
     client.setReturnFormat(JSON)
     assert client.query().convert()["boolean"] is True  # type: ignore[index]
-    client.setQuery(f"CONSTRUCT {{ <{LEONARD}> <{FOAF.name}> ?n }} WHERE {{ <{LEONARD}> <{FOAF.name}> ?n }}")
+    client.setQuery(
+        f"CONSTRUCT {{ <{LEONARD}> <{FOAF.name}> ?n }} WHERE {{ <{LEONARD}> <{FOAF.name}> ?n }}"
+    )
     for fmt in (TURTLE, XML, N3):
         client.setReturnFormat(fmt)
         converted = client.query().convert()
@@ -147,7 +150,9 @@ def test_graph_store_protocol_reads(url: str) -> None:
     graph = Graph().parse(data=one.text, format="turtle")
     assert (URIRef(BASE + "person/robert-dadashi"), FOAF.name, Literal("Robert Dadashi")) in graph
     assert len(graph) == 19
-    default = requests.get(url + "store", params={"default": ""}, headers={"Accept": "application/n-triples"})
+    default = requests.get(
+        url + "store", params={"default": ""}, headers={"Accept": "application/n-triples"}
+    )
     assert default.status_code == 200 and len(default.text.splitlines()) > len(graph)
     missing = requests.get(url + "store", params={"graph": BASE + "graph/nothing"})
     assert missing.status_code == 404
@@ -166,7 +171,9 @@ def test_void_and_dumps_are_served_with_their_urls_and_checksums(
     assert downloads == {url + "dumps/scholarkg.nq", url + "dumps/scholarkg.jsonld"}
     assert not any(str(o).startswith("file:") for o in graph.objects())
     assert (None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), URIRef(url + "sparql")) in graph
-    checksums = {str(o) for o in graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))}
+    checksums = {
+        str(o) for o in graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+    }
     for name in ("scholarkg.nq", "scholarkg.jsonld"):
         dump = requests.get(url + "dumps/" + name, timeout=30)
         assert dump.status_code == 200
@@ -191,7 +198,9 @@ def test_results_as_csv_for_pandas_style_clients(url: str) -> None:
     response = requests.get(url + "sparql", params={"query": NAMES, "output": "csv"}, timeout=30)
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.text.splitlines()[0] == "person,name"
-    json_answer = requests.get(url + "sparql", params={"query": NAMES}, headers={"Accept": SPARQL_JSON})
+    json_answer = requests.get(
+        url + "sparql", params={"query": NAMES}, headers={"Accept": SPARQL_JSON}
+    )
     assert len(json_answer.json()["results"]["bindings"]) == len(response.text.splitlines()) - 1
 
 

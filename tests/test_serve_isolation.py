@@ -103,9 +103,10 @@ def ask(url: str, query: str) -> requests.Response:
 
 def answered(url: str) -> bool:
     response = ask(url, CHEAP)
-    return response.status_code == 200 and response.json()["results"]["bindings"][0]["n"][
-        "value"
-    ] == "8"
+    return (
+        response.status_code == 200
+        and response.json()["results"]["bindings"][0]["n"]["value"] == "8"
+    )
 
 
 def test_deep_nesting_is_refused_before_parsing(served: tuple[str, object]) -> None:
@@ -247,7 +248,10 @@ def test_connections_past_the_cap_are_closed(tmp_path: Path) -> None:
 
 
 def test_cli_query_has_the_same_limits(
-    store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    store_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
     config = tmp_path / "c.toml"

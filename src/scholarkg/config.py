@@ -7,7 +7,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scholarkg.errors import ConfigError
 from scholarkg.resources import project_root
@@ -146,12 +146,14 @@ _SERVE_TYPES: dict[str, type] = {
 def _serve_settings(raw: Mapping[str, Any], where: Path) -> ServeSettings:
     """The ``[serve]`` table: every key optional, typed, numbers positive (port may be 0)."""
     values: dict[str, Any] = {}
-    for key, value in raw.get("serve", {}).items():
+    for key, raw_value in raw.get("serve", {}).items():
         kind = _SERVE_TYPES[key]
+        value: Any = raw_value
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, kind) or isinstance(value, bool):
             raise ConfigError(f"{where}: [serve] {key} must be a {kind.__name__}, got {value!r}")
+        value = cast(Any, value)  # checked against kind just above
         if kind is list:
             if not all(isinstance(v, str) and v for v in value):
                 raise ConfigError(f"{where}: [serve] {key} must be a list of strings")

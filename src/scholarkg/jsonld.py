@@ -90,7 +90,9 @@ class Compactor:
         term = self.terms.get(iri)
         return term[0] if term is not None and term[1] is None else self.iri(iri)
 
-    def value(self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, kind: str | None):
+    def value(
+        self, node: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, kind: str | None
+    ) -> Any:
         if isinstance(node, ox.NamedNode):
             compact = self.iri(node.value)
             return compact if kind == "@id" else {"@id": compact}
@@ -107,7 +109,9 @@ class Compactor:
             return node.value if kind is None else {"@value": node.value}
         return {"@value": node.value, "@type": self.iri(datatype)}
 
-    def node(self, subject: ox.NamedNode | ox.BlankNode | ox.Triple, triples: list[ox.Triple]):
+    def node(
+        self, subject: ox.NamedNode | ox.BlankNode | ox.Triple, triples: list[ox.Triple]
+    ) -> dict[str, Any]:
         if isinstance(subject, ox.NamedNode):
             out: dict[str, Any] = {"@id": self.iri(subject.value)}
         else:

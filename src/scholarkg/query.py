@@ -203,7 +203,9 @@ def format_csv(result: ResultTable) -> str:
     return out.getvalue()
 
 
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": str(term)}
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):

@@ -141,9 +141,14 @@ class AccessLog:
             if scope.get("query_string"):
                 path += "?" + scope["query_string"].decode("latin-1")[:200]
             access_log.info(
-                '%s "%s %s" %d %d %.1fms', client[0], scope.get("method"), path, status, size,
+                '%s "%s %s" %d %d %.1fms',
+                client[0],
+                scope.get("method"),
+                path,
+                status,
+                size,
                 (time.perf_counter() - started) * 1000,
-            )  # fmt: skip
+            )
 
 
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
@@ -250,11 +255,20 @@ class Routes:
         base = f"/sparql?query={quote(query, safe='')}"
         if outcome.form == "triples":
             columns = ["subject", "predicate", "object"]
-            rows = [[_cell(t.subject, self.href), _cell(t.predicate, self.href),
-                     _cell(t.object, self.href)] for t in outcome.triples[:HTML_ROWS]]  # fmt: skip
+            rows = [
+                [
+                    _cell(t.subject, self.href),
+                    _cell(t.predicate, self.href),
+                    _cell(t.object, self.href),
+                ]
+                for t in outcome.triples[:HTML_ROWS]
+            ]
             total = len(outcome.triples)
-            links = {"Turtle": base + "&format=ttl", "N-Triples": base + "&format=nt",
-                     "JSON-LD": base + "&format=jsonld"}  # fmt: skip
+            links = {
+                "Turtle": base + "&format=ttl",
+                "N-Triples": base + "&format=nt",
+                "JSON-LD": base + "&format=jsonld",
+            }
         elif outcome.form == "boolean":
             columns, rows, total = ["answer"], [["true" if outcome.boolean else "false"]], 1
             links = {"JSON": base + "&format=json"}
@@ -262,8 +276,12 @@ class Routes:
             columns = list(outcome.variables)
             rows = [[_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS]]
             total = len(outcome.rows)
-            links = {"CSV": base + "&format=csv", "TSV": base + "&format=tsv",
-                     "JSON": base + "&format=json", "XML": base + "&format=xml"}  # fmt: skip
+            links = {
+                "CSV": base + "&format=csv",
+                "TSV": base + "&format=tsv",
+                "JSON": base + "&format=json",
+                "XML": base + "&format=xml",
+            }
         edit = f"/sparql?edit={quote(query, safe='')}"
         page = results_page(query, columns, rows, total=total, links=links, edit_href=edit)
         return html(200, page, Vary="Accept", **{"Cache-Control": "no-store"})
@@ -394,8 +412,11 @@ class Routes:
         except ValueError as exc:
             return text(400, str(exc))
         if media is None:
-            return text(406, "not acceptable; resources come as Turtle, JSON-LD, N-Triples, "
-                        "RDF/XML or HTML", Vary="Accept")  # fmt: skip
+            return text(
+                406,
+                "not acceptable; resources come as Turtle, JSON-LD, N-Triples, RDF/XML or HTML",
+                Vary="Accept",
+            )
         headers, not_modified = self.cached(request, media)
         if not_modified is not None:
             return not_modified
@@ -421,7 +442,7 @@ class Routes:
                 ("jsonld", "application/ld+json"),
                 ("nt", "application/n-triples"),
                 ("html", HTML),
-            )  # fmt: skip
+            )
         )
         headers["Link"] = links
         formats = " · ".join(
@@ -435,9 +456,11 @@ class Routes:
         if media == HTML:
             page_links = pages.Links(local=self.kg.mapper.path_for_iri)
             page = pages.resource_page(
-                found.description.iri, found.description.triples, page_links,
+                found.description.iri,
+                found.description.triples,
+                page_links,
                 format_url=lambda code: f"{here}{sep}format={code}",
-            )  # fmt: skip
+            )
             return html(200, page, **headers)
         body = serialize(found.description, media, self.kg.mapper.iri_base)
         content_type = "text/plain" if media == "text/plain" else media
@@ -458,13 +481,19 @@ class Routes:
             term = row.get(key)
             return int(term.value) if term is not None else 0
 
-        people = [(self.href(r["person"].value), r.get("label", r["person"]).value, n(r, "papers"))
-                  for r in data.people]  # fmt: skip
+        people = [
+            (self.href(r["person"].value), r.get("label", r["person"]).value, n(r, "papers"))
+            for r in data.people
+        ]
         categories = [
-            (self.href(r["c"].value), f"{r['notation'].value if 'notation' in r else r['c'].value}"
-             + (f" — {r['label'].value}" if "label" in r else ""), n(r, "papers"))
+            (
+                self.href(r["c"].value),
+                f"{r['notation'].value if 'notation' in r else r['c'].value}"
+                + (f" — {r['label'].value}" if "label" in r else ""),
+                n(r, "papers"),
+            )
             for r in data.categories
-        ]  # fmt: skip
+        ]
         years = [(r["year"].value, n(r, "papers")) for r in data.years if "year" in r]
         page = pages.landing_page(data.counts, people, categories, years, self.kg.saved)
         return html(200, page, **headers)
@@ -515,7 +544,7 @@ class Routes:
         )
 
     async def void(self, request: Request) -> Response:
-        chosen = choose(request.headers.get("accept"), list(GRAPH_OFFERS) + [HTML])
+        chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
         media = GRAPH_OFFERS.get(chosen or "", "text/turtle")
         headers, not_modified = self.cached(request, media)
         if not_modified is not None:
@@ -540,9 +569,10 @@ class Routes:
             items = "".join(
                 f'<li><a href="/dumps/{quote(d.name)}">{escape(d.name)}</a> '
                 f"({d.path.stat().st_size} bytes, {escape(d.media_type)}"
-                + (f", SHA-256 <code>{escape(d.sha256)}</code>" if d.sha256 else "") + ")</li>"
+                + (f", SHA-256 <code>{escape(d.sha256)}</code>" if d.sha256 else "")
+                + ")</li>"
                 for d in found
-            )  # fmt: skip
+            )
             body = f"<h1>Dumps</h1><ul>{items or '<li>None published yet.</li>'}</ul>"
             return html(200, pages.layout("Dumps", body))
         path = find_dump(self.kg.exports_dir, name)

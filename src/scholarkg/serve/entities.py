@@ -33,22 +33,31 @@ _MINE = "?a skg:author {ref} . ?paper skg:hasAuthorship ?a ."
 PERSON_QUERIES = (
     OWN_QUERY,
     PREFIXES + "SELECT DISTINCT ?paper ?a WHERE {{ " + _MINE + " }}",
-    PREFIXES + "SELECT ?paper (MIN(?x) AS ?title) WHERE {{ " + _MINE
+    PREFIXES
+    + "SELECT ?paper (MIN(?x) AS ?title) WHERE {{ "
+    + _MINE
     + " ?paper dcterms:title ?x }} GROUP BY ?paper",
-    PREFIXES + "SELECT ?paper (MIN(?x) AS ?issued) WHERE {{ " + _MINE
+    PREFIXES
+    + "SELECT ?paper (MIN(?x) AS ?issued) WHERE {{ "
+    + _MINE
     + " ?paper dcterms:issued ?x }} GROUP BY ?paper",
     PREFIXES + "SELECT DISTINCT ?a ?p ?o WHERE {{ ?a skg:author {ref} . ?a ?p ?o }}",
-    PREFIXES + "SELECT ?paper (COUNT(DISTINCT ?other) AS ?authors) WHERE {{ " + _MINE
+    PREFIXES
+    + "SELECT ?paper (COUNT(DISTINCT ?other) AS ?authors) WHERE {{ "
+    + _MINE
     + " ?paper skg:hasAuthorship ?b . ?b skg:author ?other }} GROUP BY ?paper",
-    PREFIXES + """SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
+    PREFIXES
+    + """SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?a skg:author {ref} . ?paper skg:hasAuthorship ?a , ?b . ?b skg:author ?other .
   FILTER (?other != {ref}) ?other a skg:Person . OPTIONAL {{ ?other foaf:name ?n }}
 }} GROUP BY ?other ORDER BY DESC(?papers) ?name LIMIT 100""",
-    PREFIXES + """SELECT ?org (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
+    PREFIXES
+    + """SELECT ?org (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?a skg:author {ref} . ?paper skg:hasAuthorship ?a ; skg:organization ?org .
   OPTIONAL {{ ?org skos:prefLabel ?l }}
 }} GROUP BY ?org ORDER BY DESC(?papers) ?label LIMIT 100""",
-    PREFIXES + """SELECT ?metric ?at (MAX(?v) AS ?value) WHERE {{
+    PREFIXES
+    + """SELECT ?metric ?at (MAX(?v) AS ?value) WHERE {{
   ?o skg:observationOf {ref} ; skg:metric ?metric ; skg:observedAt ?at ; skg:value ?v .
 }} GROUP BY ?metric ?at ORDER BY ?metric ?at""",
     PREFIXES + """SELECT DISTINCT ?retired WHERE {{ ?retired skg:mergedInto {ref} }}""",
@@ -101,7 +110,8 @@ ORGANISATION_QUERIES = (
     PREFIXES
     + """SELECT ?paper (MIN(?t) AS ?title) (MIN(?d) AS ?issued) WHERE {{
   ?paper skg:organization {ref} . OPTIONAL {{ ?paper dcterms:title ?t }}
-  OPTIONAL {{ ?paper dcterms:issued ?d }} }} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT {limit}""",
+  OPTIONAL {{ ?paper dcterms:issued ?d }}
+}} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT {limit}""",
     PREFIXES
     + """SELECT ?person (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?paper skg:organization {ref} ; skg:hasAuthorship ?a . ?a skg:author ?person .
@@ -114,7 +124,8 @@ GROUP_QUERIES = (
     PREFIXES
     + """SELECT ?paper (MIN(?t) AS ?title) (MIN(?d) AS ?issued) WHERE {{
   ?a skg:author {ref} . ?paper skg:hasAuthorship ?a . OPTIONAL {{ ?paper dcterms:title ?t }}
-  OPTIONAL {{ ?paper dcterms:issued ?d }} }} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT {limit}""",
+  OPTIONAL {{ ?paper dcterms:issued ?d }}
+}} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT {limit}""",
 )
 
 CATEGORY_QUERIES = (

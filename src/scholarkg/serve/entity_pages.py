@@ -68,7 +68,9 @@ def _person_papers(tables: Sequence[Table]) -> tuple[list[_PersonPaper], dict[st
     papers: dict[str, _PersonPaper] = {}
     of_authorship: dict[str, _PersonPaper] = {}
     for row in pairs.rows:
-        paper = papers.setdefault(value(row, "paper") or "", _PersonPaper(value(row, "paper") or ""))
+        paper = papers.setdefault(
+            value(row, "paper") or "", _PersonPaper(value(row, "paper") or "")
+        )
         of_authorship[value(row, "a") or ""] = paper
     for row in titles.rows:
         if (p := papers.get(value(row, "paper") or "")) is not None:
@@ -82,21 +84,27 @@ def _person_papers(tables: Sequence[Table]) -> tuple[list[_PersonPaper], dict[st
     rules: dict[str, int] = {}
     affiliations: set[str] = set()
     for row in facts.rows:
-        paper = of_authorship.get(value(row, "a") or "")
+        owner = of_authorship.get(value(row, "a") or "")
         name = (value(row, "p") or "").rpartition("#")[2]
         fact = value(row, "o") or ""
-        if paper is None:
+        if owner is None:
             continue
+        paper = owner
         if name == "position" and fact.isdigit():
             paper.positions.append(int(fact))
         elif name == "affiliationAsListed":
             affiliations.add(fact)
-        elif name in ("nameAsListed", "identityRule", "identityBasis", "identityScore",
-                      "identityEvidence"):  # fmt: skip
+        elif name in (
+            "nameAsListed",
+            "identityRule",
+            "identityBasis",
+            "identityScore",
+            "identityEvidence",
+        ):
             paper.facts.setdefault(name, fact)
             if name == "identityRule":
                 rules[fact] = rules.get(fact, 0) + 1
-    ordered = sorted(papers.values(), key=lambda p: (p.title or p.iri))
+    ordered = sorted(papers.values(), key=lambda p: p.title or p.iri)
     ordered.sort(key=lambda p: p.issued or "", reverse=True)
     return ordered, rules, sorted(affiliations)
 
@@ -114,25 +122,49 @@ def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> 
     for year, group in groupby(papers[:PAPERS_SHOWN], key=lambda p: _year(p.issued)):
         rows = []
         for paper in group:
-            where = (f"{min(paper.positions)} of {paper.authors}" if paper.positions
-                     else f"listed (et al.), of {paper.authors}")  # fmt: skip
-            rows.append([_a(href(paper.iri), paper.title or paper.iri), escape(where),
-                         escape(paper.facts.get("nameAsListed", "")),
-                         escape(paper.facts.get("identityRule", ""))])  # fmt: skip
+            where = (
+                f"{min(paper.positions)} of {paper.authors}"
+                if paper.positions
+                else f"listed (et al.), of {paper.authors}"
+            )
+            rows.append(
+                [
+                    _a(href(paper.iri), paper.title or paper.iri),
+                    escape(where),
+                    escape(paper.facts.get("nameAsListed", "")),
+                    escape(paper.facts.get("identityRule", "")),
+                ]
+            )
         parts.append(f"<h3>{escape(year)}</h3>")
         parts.append(_table(["Title", "Position", "Name as listed", "Identity rule"], rows))
     if len(papers) > PAPERS_SHOWN:
         parts.append(f"<p>The {PAPERS_SHOWN} newest are shown; query the rest in SPARQL.</p>")
     parts.append("<h2>Co-authors</h2>")
-    parts.append(_table(["Co-author", "Papers together"], [
-        [_a(href(value(r, "other") or ""), value(r, "name") or ""), escape(value(r, "papers") or "")]
-        for r in coauthors.rows
-    ]))  # fmt: skip
+    parts.append(
+        _table(
+            ["Co-author", "Papers together"],
+            [
+                [
+                    _a(href(value(r, "other") or ""), value(r, "name") or ""),
+                    escape(value(r, "papers") or ""),
+                ]
+                for r in coauthors.rows
+            ],
+        )
+    )
     parts.append("<h2>Organisations on their papers</h2>")
-    parts.append(_table(["Organisation", "Papers"], [
-        [_a(href(value(r, "org") or ""), value(r, "label") or value(r, "org") or ""),
-         escape(value(r, "papers") or "")] for r in orgs.rows
-    ]))  # fmt: skip
+    parts.append(
+        _table(
+            ["Organisation", "Papers"],
+            [
+                [
+                    _a(href(value(r, "org") or ""), value(r, "label") or value(r, "org") or ""),
+                    escape(value(r, "papers") or ""),
+                ]
+                for r in orgs.rows
+            ],
+        )
+    )
     if affiliations:
         parts.append(f"<p>Affiliations as listed: {escape(', '.join(affiliations))}.</p>")
     parts.append("<h2>Metrics</h2>")
@@ -153,8 +185,10 @@ def _metrics(metrics: Table) -> str:
         series.setdefault(metric, []).append((value(row, "at") or "", number))
     if not series:
         return "<p>No metric observations.</p>"
-    latest = [[escape(m), escape(f"{points[-1][1]:g}"), escape(points[-1][0][:10])]
-              for m, points in sorted(series.items())]  # fmt: skip
+    latest = [
+        [escape(m), escape(f"{points[-1][1]:g}"), escape(points[-1][0][:10])]
+        for m, points in sorted(series.items())
+    ]
     return _table(["Metric", "Latest value", "Observed"], latest) + metric_charts(series)
 
 
@@ -169,9 +203,15 @@ def _identity(
         if not (basis or evidence):
             continue
         shown = _a(href(evidence), evidence.rsplit("/id/", 1)[-1]) if evidence else ""
-        rows.append([_a(href(paper.iri), paper.title or paper.iri),
-                     escape(paper.facts.get("identityRule", "")),
-                     escape(paper.facts.get("identityScore", "")), escape(basis or ""), shown])  # fmt: skip
+        rows.append(
+            [
+                _a(href(paper.iri), paper.title or paper.iri),
+                escape(paper.facts.get("identityRule", "")),
+                escape(paper.facts.get("identityScore", "")),
+                escape(basis or ""),
+                shown,
+            ]
+        )
     out.append(_table(["Paper", "Rule", "Score", "Basis", "Evidence"], rows, "No evidence kept."))
     merged = retired.values("retired")
     if merged:
@@ -197,8 +237,10 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
         facts.append(f"first dated {escape(issued)}")
     if arxiv := _first(own, SKG + "arxivId"):
         facts.append(_a(f"https://arxiv.org/abs/{arxiv}", f"arXiv:{arxiv}"))
-    for doi in sorted({t.value for t in own_values(own, SKG + "doi")}
-                      | {t.value for t in own_values(own, SKG + "arxivDoi")}):  # fmt: skip
+    for doi in sorted(
+        {t.value for t in own_values(own, SKG + "doi")}
+        | {t.value for t in own_values(own, SKG + "arxivDoi")}
+    ):
         facts.append(_a(f"https://doi.org/{doi}", f"doi:{doi}"))
     if _first(own, SKG + "hasCode") == "true":
         facts.append("code released")
@@ -217,35 +259,88 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
         who = (
             _a(href(agent), shown) + (" (group)" if value(row, "isGroup") else "") if agent else ""
         )
-        rows.append([escape(value(row, "position") or "–"), who,
-                     escape("; ".join(sorted(names.get(value(row, "a") or "", [])))),
-                     escape(value(row, "affiliation") or ""), escape(value(row, "rule") or "")])  # fmt: skip
+        rows.append(
+            [
+                escape(value(row, "position") or "–"),
+                who,
+                escape("; ".join(sorted(names.get(value(row, "a") or "", [])))),
+                escape(value(row, "affiliation") or ""),
+                escape(value(row, "rule") or ""),
+            ]
+        )
     truncated = _first(own, SKG + "listedAuthorsTruncated") == "true"
-    parts.append("<h2>Authors</h2>" + ("<p>A source lists only the first authors (et al.).</p>"
-                                        if truncated else ""))  # fmt: skip
+    parts.append(
+        "<h2>Authors</h2>"
+        + ("<p>A source lists only the first authors (et al.).</p>" if truncated else "")
+    )
     parts.append(_table(["#", "Author", "Names as listed", "Affiliation", "Identity rule"], rows))
     parts.append("<h2>Versions</h2>")
-    parts.append(_table(["Version", "Date", "Title"], [
-        [escape(value(r, "number") or ""), escape(value(r, "date") or ""),
-         escape(value(r, "title") or "")] for r in versions.rows], "No versions recorded."))  # fmt: skip
+    parts.append(
+        _table(
+            ["Version", "Date", "Title"],
+            [
+                [
+                    escape(value(r, "number") or ""),
+                    escape(value(r, "date") or ""),
+                    escape(value(r, "title") or ""),
+                ]
+                for r in versions.rows
+            ],
+            "No versions recorded.",
+        )
+    )
     primary = _first(own, SKG + "primaryCategory")
     parts.append("<h2>Categories</h2>")
-    parts.append(_table(["Category", "Name", ""], [
-        [_a(href(value(r, "c") or ""), value(r, "notation") or value(r, "c") or ""),
-         escape(value(r, "label") or ""), "primary" if value(r, "c") == primary else ""]
-        for r in categories.rows]))  # fmt: skip
+    parts.append(
+        _table(
+            ["Category", "Name", ""],
+            [
+                [
+                    _a(href(value(r, "c") or ""), value(r, "notation") or value(r, "c") or ""),
+                    escape(value(r, "label") or ""),
+                    "primary" if value(r, "c") == primary else "",
+                ]
+                for r in categories.rows
+            ],
+        )
+    )
     if orgs.rows:
         links = ", ".join(
             _a(href(value(r, "org") or ""), value(r, "label") or "") for r in orgs.rows
         )
         parts.append(f"<h2>Organisations</h2><p>{links}</p>")
     parts.append("<h2>Resolution evidence</h2>")
-    parts.append(_table(
-        ["Listed title", "State", "From", "Score", "Title similarity", "Days apart",
-         "Author agreement", "Candidates"],
-        [[escape(value(r, k) or "") for k in ("titleAsListed", "state", "from", "score",
-          "titleSimilarity", "dateDistanceDays", "authorAgreement", "candidates")]
-         for r in resolutions.rows], "No resolution recorded for this paper."))  # fmt: skip
+    parts.append(
+        _table(
+            [
+                "Listed title",
+                "State",
+                "From",
+                "Score",
+                "Title similarity",
+                "Days apart",
+                "Author agreement",
+                "Candidates",
+            ],
+            [
+                [
+                    escape(value(r, k) or "")
+                    for k in (
+                        "titleAsListed",
+                        "state",
+                        "from",
+                        "score",
+                        "titleSimilarity",
+                        "dateDistanceDays",
+                        "authorAgreement",
+                        "candidates",
+                    )
+                ]
+                for r in resolutions.rows
+            ],
+            "No resolution recorded for this paper.",
+        )
+    )
     same = [t.value for t in own_values(own, OWL + "sameAs")]
     if same:
         parts.append("<p>Same as: " + ", ".join(_a(s, s) for s in sorted(same)) + "</p>")
@@ -272,9 +367,18 @@ def organisation_page(iri: str, tables: Sequence[Table], href: Href, formats: st
     if alt:
         parts.append(f"<p>Also written: {escape(', '.join(alt))}.</p>")
     parts.append("<h2>People on its papers</h2>")
-    parts.append(_table(["Person", "Papers"], [
-        [_a(href(value(r, "person") or ""), value(r, "name") or ""), escape(value(r, "papers") or "")]
-        for r in people.rows]))  # fmt: skip
+    parts.append(
+        _table(
+            ["Person", "Papers"],
+            [
+                [
+                    _a(href(value(r, "person") or ""), value(r, "name") or ""),
+                    escape(value(r, "papers") or ""),
+                ]
+                for r in people.rows
+            ],
+        )
+    )
     parts.append(f"<h2>Papers ({len(papers.rows)})</h2>{_paper_list(papers, href)}")
     return layout(name or iri, "\n".join(parts))
 
@@ -294,11 +398,27 @@ def category_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -
     title = f"{notation} — {label}" if notation else label
     parts = [_header(title, iri, "Category", formats)]
     parts.append("<h2>Papers per year</h2>")
-    parts.append(_table(["Year", "Papers"], [
-        [escape(value(r, "year") or ""), escape(value(r, "papers") or "")] for r in years.rows]))  # fmt: skip
+    parts.append(
+        _table(
+            ["Year", "Papers"],
+            [
+                [escape(value(r, "year") or ""), escape(value(r, "papers") or "")]
+                for r in years.rows
+            ],
+        )
+    )
     parts.append("<h2>Most prolific people</h2>")
-    parts.append(_table(["Person", "Papers"], [
-        [_a(href(value(r, "person") or ""), value(r, "name") or ""), escape(value(r, "papers") or "")]
-        for r in people.rows]))  # fmt: skip
+    parts.append(
+        _table(
+            ["Person", "Papers"],
+            [
+                [
+                    _a(href(value(r, "person") or ""), value(r, "name") or ""),
+                    escape(value(r, "papers") or ""),
+                ]
+                for r in people.rows
+            ],
+        )
+    )
     parts.append(f"<h2>Newest papers</h2>{_paper_list(newest, href)}")
     return layout(title, "\n".join(parts))

@@ -97,21 +97,36 @@ def served_description(
                 ox.Triple(root, ox.NamedNode(DCAT + "distribution"), dist),
                 ox.Triple(dist, RDF_TYPE, ox.NamedNode(DCAT + "Distribution")),
                 ox.Triple(dist, ox.NamedNode(DCAT + "downloadURL"), url),
-                ox.Triple(dist, ox.NamedNode(DCAT + "mediaType"), ox.NamedNode(
-                    "https://www.iana.org/assignments/media-types/" + dump.media_type)),
-                ox.Triple(dist, ox.NamedNode(DCAT + "byteSize"), ox.Literal(
-                    str(dump.path.stat().st_size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
-            ]  # fmt: skip
+                ox.Triple(
+                    dist,
+                    ox.NamedNode(DCAT + "mediaType"),
+                    ox.NamedNode("https://www.iana.org/assignments/media-types/" + dump.media_type),
+                ),
+                ox.Triple(
+                    dist,
+                    ox.NamedNode(DCAT + "byteSize"),
+                    ox.Literal(
+                        str(dump.path.stat().st_size),
+                        datatype=ox.NamedNode(XSD + "nonNegativeInteger"),
+                    ),
+                ),
+            ]
             if dump.sha256:
                 checksum = ox.NamedNode(f"{dist.value}/checksum")
                 triples += [
                     ox.Triple(dist, ox.NamedNode(SPDX + "checksum"), checksum),
                     ox.Triple(checksum, RDF_TYPE, ox.NamedNode(SPDX + "Checksum")),
-                    ox.Triple(checksum, ox.NamedNode(SPDX + "algorithm"),
-                              ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
-                    ox.Triple(checksum, ox.NamedNode(SPDX + "checksumValue"),
-                              ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary"))),
-                ]  # fmt: skip
+                    ox.Triple(
+                        checksum,
+                        ox.NamedNode(SPDX + "algorithm"),
+                        ox.NamedNode(SPDX + "checksumAlgorithm_sha256"),
+                    ),
+                    ox.Triple(
+                        checksum,
+                        ox.NamedNode(SPDX + "checksumValue"),
+                        ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
+                    ),
+                ]
     sparql_endpoint = ox.NamedNode(VOID + "sparqlEndpoint")
     if not any(t.predicate == sparql_endpoint and t.object == endpoint for t in triples):
         triples.append(ox.Triple(root, sparql_endpoint, endpoint))
@@ -127,7 +142,10 @@ def service_description(endpoint: str, *, updates: bool, federation: bool) -> li
     service = ox.NamedNode(endpoint)
     default = ox.BlankNode("defaultDataset")
     graph = ox.BlankNode("defaultGraph")
-    sd = lambda name: ox.NamedNode(SD + name)  # noqa: E731
+
+    def sd(name: str) -> ox.NamedNode:
+        return ox.NamedNode(SD + name)
+
     triples = [
         ox.Triple(service, RDF_TYPE, sd("Service")),
         ox.Triple(service, sd("endpoint"), service),
@@ -142,7 +160,15 @@ def service_description(endpoint: str, *, updates: bool, federation: bool) -> li
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     if federation:
         triples.append(ox.Triple(service, sd("feature"), sd("BasicFederatedQuery")))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                 "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):  # fmt: skip
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)))
     return triples

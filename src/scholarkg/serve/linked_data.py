@@ -16,12 +16,13 @@ union of named graphs:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
+from scholarkg.errors import ScholarKGError
 from scholarkg.jsonld import compact_document
 from scholarkg.serve import pages
 from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_response
@@ -146,8 +147,11 @@ def describe(pool: WorkerPool, iri: str) -> Description:
     chunks = [_label_query(refs[i : i + _LABEL_CHUNK]) for i in range(0, len(refs), _LABEL_CHUNK)]
     for outcome in pool.select_many(chunks) if chunks else ():
         for subject, predicate, obj in outcome.rows:
-            named = isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
-            if named and obj is not None:
+            if (
+                isinstance(subject, ox.NamedNode)
+                and isinstance(predicate, ox.NamedNode)
+                and isinstance(obj, ox.NamedNode | ox.BlankNode | ox.Literal)
+            ):
                 found.setdefault(ox.Triple(subject, predicate, obj), None)
     ordered = sorted(found, key=lambda t: _sort_key(iri, t))
     return Description(iri, tuple(ordered))

@@ -191,8 +191,16 @@ def wants_description(accept: str | None) -> str | None:
     ranges = parse_accept(accept)
     if quality(ranges, HTML) > 0 and prefers_html(accept):
         return None
-    chosen = choose(accept, ["text/turtle", "application/n-triples", "application/rdf+xml",
-                             "application/ld+json", "text/plain"])  # fmt: skip
+    chosen = choose(
+        accept,
+        [
+            "text/turtle",
+            "application/n-triples",
+            "application/rdf+xml",
+            "application/ld+json",
+            "text/plain",
+        ],
+    )
     return GRAPH_OFFERS.get(chosen) if chosen else None
 
 

@@ -80,7 +80,7 @@ def query_page(
         "pathPrefix": path_prefix,
     }
     body = f"""<h1>SPARQL query</h1>
-<p>Queries run over the union of all named graphs (or the dataset given by
+<p>Queries run over the union of all named graphs (or the graphs named by
 <code>default-graph-uri</code> / <code>named-graph-uri</code>). Endpoint: <code>/sparql</code>,
 SPARQL 1.1 Protocol. {note}</p>
 <section id="saved-panel" class="panel">
@@ -99,7 +99,7 @@ SPARQL 1.1 Protocol. {note}</p>
 <a href="/static/yasgui/LICENSE">text</a>), served from this server.</p>
 <script type="application/json" id="page-data">{json_for_script(data)}</script>
 <script src="/static/yasgui/yasgui.min.js"></script>
-<script src="/static/query-ui.js"></script>"""
+<script src="/static/query-ui.js"></script>"""  # noqa: S608 (HTML, not SQL)
     head = '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
     return layout("SPARQL query", body, head=head)
 

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from scholarkg.serve.worker_process import QueryOutcome
 
 INDEX_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
@@ -52,7 +54,11 @@ class SearchIndex:
         seen: dict[tuple[str, str], int] = {}
         postings: dict[str, set[int]] = {}
         for s, label, kind in outcome.rows:
-            if s is None or label is None or kind is None:
+            if not (
+                isinstance(s, ox.NamedNode)
+                and isinstance(label, ox.Literal)
+                and isinstance(kind, ox.Literal)
+            ):
                 continue
             key = (s.value, kind.value)
             if key in seen:

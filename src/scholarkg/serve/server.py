@@ -36,7 +36,7 @@ class ServerHandle:
         )
         self.config = uvicorn.Config(
             create_app(kg),
-            http=protocol,  # type: ignore[arg-type]
+            http=protocol,
             lifespan="off",
             log_config=None,
             access_log=False,
@@ -175,7 +175,9 @@ def run_server(
     url = server.url
     mode = "updates allowed on /update" if allow_updates else "read-only"
     workers = server.kg.settings.workers
-    print(f"Serving the knowledge graph at {url} (SPARQL endpoint {url}sparql, {mode}, "
-          f"{workers} query workers)")  # fmt: skip
+    print(
+        f"Serving the knowledge graph at {url} (SPARQL endpoint {url}sparql, {mode}, "
+        f"{workers} query workers)"
+    )
     print("Press Ctrl-C to stop.", flush=True)
     server.serve_forever()

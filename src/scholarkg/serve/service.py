@@ -50,7 +50,8 @@ LANDING_QUERIES = (
 } GROUP BY ?c ORDER BY DESC(?papers) LIMIT 12""",
     entities.PREFIXES
     + """SELECT ?year (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  ?paper a skg:Paper ; dcterms:issued ?d . BIND (YEAR(?d) AS ?year) } GROUP BY ?year ORDER BY ?year""",
+  ?paper a skg:Paper ; dcterms:issued ?d . BIND (YEAR(?d) AS ?year)
+} GROUP BY ?year ORDER BY ?year""",
 )
 COUNT_NAMES = ("papers", "people", "groups", "organisations", "named graphs", "triples")
 ENTITY_KINDS = {
