@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -583,3 +585,39 @@ def test_configurable_path_prefix(tmp_path: Path) -> None:
         assert any(h.startswith("/resource/paper/") for h in hrefs)
         assert not any(h.startswith("/id/") for h in hrefs)
         assert requests.get(server.url + "id/person/leonard-hussenot").status_code == 404
+
+
+def test_cached_aggregates_follow_a_change_of_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with running_server(path) as (server, _):
+        first = Page(get_html(server.url).text).all_text
+        assert "8 papers, 8 people" in first
+        assert requests.get(server.url + "search", params={"q": "zebra"}).text.count("<li>") == 0
+        writer = ox.Store(str(path))  # a run loading while the server serves
+        writer.update(
+            f"""INSERT DATA {{ GRAPH <{BASE}graph/arxiv/2401.00009> {{
+              <{BASE}paper/arxiv/2401.00009> a <{SKG.Paper}> ;
+                <{DCTERMS.title}> "Zebra Finches and Transformers" }}
+            GRAPH <{BASE}graph/person/zoe> {{
+              <{BASE}person/zoe> a <{SKG.Person}> ; <{FOAF.name}> "Zoë Zebra" }} }}"""
+        )
+        writer.flush()
+        del writer
+        deadline = time.monotonic() + 60
+        while "9 papers, 9 people" not in Page(get_html(server.url).text).all_text:
+            assert time.monotonic() < deadline, "the landing page never saw the change"
+            time.sleep(0.3)
+        hits = requests.get(
+            server.url + "search", params={"q": "zebra"}, headers={"Accept": "application/json"}
+        ).json()
+        assert {h["kind"] for h in hits} == {"person", "paper"}
+
+
+def test_each_request_is_logged_with_its_timing(url: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="scholarkg.serve.access"):
+        requests.get(url + "sparql", params={"query": "ASK {}"}, timeout=30)
+        time.sleep(0.2)
+    lines = [r.getMessage() for r in caplog.records if r.name == "scholarkg.serve.access"]
+    assert any(
+        re.search(r'"GET /sparql\?query=ASK[^"]*" 200 \d+ [\d.]+ms$', line) for line in lines
+    ), lines
