@@ -14,7 +14,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
-from scholarkg.serve import entity_pages, pages
+from scholarkg.serve import entity_pages, pages, person_page
 from scholarkg.serve.conneg import HTML, choose, prefers_html
 from scholarkg.serve.http_base import BaseRoutes, html, not_found_response, text
 from scholarkg.serve.integration import dumps_in, find_dump, served_description
@@ -25,7 +25,7 @@ from scholarkg.serve.protocol import (
 from scholarkg.store.sparql_text import iri_ref
 
 ENTITY_PAGES = {
-    "person": entity_pages.person_page,
+    "person": person_page.person_page,
     "paper": entity_pages.paper_page,
     "organisation": entity_pages.organisation_page,
     "group": entity_pages.group_page,
