@@ -119,6 +119,7 @@ class ServeSettings:
     keep_alive: float = 5.0
     refresh_interval: float = 5.0
     cache_max_age: int = 60
+    aggregate_time_limit: float = 300.0
 
 
 _SERVE_TYPES: dict[str, type] = {
@@ -140,6 +141,7 @@ _SERVE_TYPES: dict[str, type] = {
     "keep_alive": float,
     "refresh_interval": float,
     "cache_max_age": int,
+    "aggregate_time_limit": float,
 }
 
 

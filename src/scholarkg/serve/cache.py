@@ -43,9 +43,12 @@ class StoreWatcher:
         except OSError:
             entries = []
         for entry in entries:
-            if entry.name == "LOCK" or not entry.is_file():
+            try:
+                if entry.name == "LOCK" or not entry.is_file():
+                    continue
+                stat = entry.stat()
+            except OSError:  # removed by a compaction while we looked
                 continue
-            stat = entry.stat()
             digest.update(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
             newest = max(newest, stat.st_mtime)
         modified = dt.datetime.fromtimestamp(newest or time.time(), dt.UTC).replace(microsecond=0)

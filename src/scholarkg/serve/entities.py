@@ -139,10 +139,10 @@ CATEGORY_QUERIES = (
   ?paper skg:category {ref} ; dcterms:issued ?d . OPTIONAL {{ ?paper dcterms:title ?t }}
 }} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT 50""",
     PREFIXES
-    + """SELECT ?person (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
+    + """SELECT ?person (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?paper skg:category {ref} ; skg:hasAuthorship ?a . ?a skg:author ?person .
-  ?person a skg:Person . OPTIONAL {{ ?person foaf:name ?n }}
-}} GROUP BY ?person ORDER BY DESC(?papers) ?name LIMIT 20""",
+  ?person a skg:Person .
+}} GROUP BY ?person ORDER BY DESC(?papers) LIMIT 20""",
 )
 
 
@@ -178,3 +178,24 @@ def value(row: dict[str, Any], key: str) -> str | None:
 def own_values(table: Table, predicate: str) -> list[Any]:
     """The objects of ``predicate`` in an :data:`OWN_QUERY` table."""
     return [row["o"] for row in table.rows if row["p"].value == predicate]
+
+
+def names_query(iris: Sequence[str]) -> str:
+    """``foaf:name`` of each of ``iris`` (already checked IRIs, written as ``<iri>``)."""
+    values = " ".join(f"<{iri}>" for iri in iris)
+    return (
+        PREFIXES + f"SELECT ?s (SAMPLE(?n) AS ?name) WHERE {{ VALUES ?s {{ {values} }} "
+        "?s foaf:name ?n } GROUP BY ?s"
+    )
+
+
+def with_names(table: Table, key: str, names: QueryOutcome) -> Table:
+    """``table`` with a ``name`` in each row, from a :func:`names_query` outcome."""
+    found = {row["s"].value: row["name"] for row in Table.of(names).rows if "name" in row}
+    rows = tuple(
+        {**row, "name": found[row[key].value]}
+        if row.get(key) is not None and row[key].value in found
+        else row
+        for row in table.rows
+    )
+    return Table(rows)

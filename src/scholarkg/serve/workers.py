@@ -170,7 +170,36 @@ class WorkerPool:
             self._idle.put(worker)
             return
         worker.stop()
-        self._idle.put(_Worker(self.spec, self.limits, self.generation))
+        try:
+            self._idle.put(self._spawn())
+        except QueryError:
+            self._replace_later()
+
+    def _spawn(self) -> _Worker:
+        """A new worker; retried briefly (the store may be mid-compaction after a load)."""
+        delay, failure = 0.05, None
+        for _ in range(6):
+            try:
+                return _Worker(self.spec, self.limits, self.generation)
+            except QueryError as exc:
+                failure = exc
+                time.sleep(delay)
+                delay *= 2
+        assert failure is not None
+        raise failure
+
+    def _replace_later(self) -> None:
+        """Keep trying to start a worker in the background, so the pool never shrinks."""
+
+        def retry() -> None:
+            while not self._closed:
+                try:
+                    self._idle.put(self._spawn())
+                    return
+                except QueryError:
+                    time.sleep(1.0)
+
+        threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
 
     def _lend(self) -> None:
         """Start one extra worker (in the background) while a long query holds one."""
@@ -181,7 +210,7 @@ class WorkerPool:
 
         def start() -> None:
             try:
-                worker = _Worker(self.spec, self.limits, self.generation)
+                worker = self._spawn()
                 if self._closed:
                     worker.stop()
                     return
@@ -201,7 +230,13 @@ class WorkerPool:
             ) from None
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
-            worker = _Worker(self.spec, self.limits, self.generation)
+            try:
+                worker = self._spawn()
+            except QueryError:
+                self._replace_later()
+                raise QueryLimitError(
+                    "the store could not be opened for this query; try again shortly", status=503
+                ) from None
         return worker
 
     def _exchange(self, job: QueryJob | SelectBatch, time_limit: float) -> Any:
@@ -242,9 +277,11 @@ class WorkerPool:
         assert isinstance(answer, QueryOutcome)
         return answer
 
-    def select_many(self, queries: Sequence[str]) -> tuple[QueryOutcome, ...]:
+    def select_many(
+        self, queries: Sequence[str], *, time_limit: float | None = None
+    ) -> tuple[QueryOutcome, ...]:
         """Trusted SELECT queries (the server's own pages) in one worker round trip."""
-        answer = self._exchange(SelectBatch(tuple(queries)), self.limits.time_limit)
+        answer = self._exchange(SelectBatch(tuple(queries)), time_limit or self.limits.time_limit)
         if isinstance(answer, JobFailure):
             raise _failure_error(answer)
         return tuple(answer)
