@@ -82,6 +82,16 @@ class AggregateCache:
             self._values.clear()
             self.generation += 1
 
+    def peek(self, key: str) -> Any:
+        """The cached value of ``key``, or None."""
+        return self._values.get(key)
+
+    def put(self, key: str, value: Any, generation: int) -> None:
+        """Keep ``value`` if the cache was not cleared since ``generation``."""
+        with self._guard:
+            if generation == self.generation:
+                self._values[key] = value
+
     def get(self, key: str, compute: Callable[[], T]) -> T:
         if key in self._values:
             return self._values[key]  # type: ignore[no-any-return]

@@ -42,15 +42,12 @@ PERSON_QUERIES = (
     + _MINE
     + " ?paper dcterms:issued ?x }} GROUP BY ?paper",
     PREFIXES + "SELECT DISTINCT ?a ?p ?o WHERE {{ ?a skg:author {ref} . ?a ?p ?o }}",
+    # Every author of their papers, in one join: the author count of each paper and the
+    # co-authors (counted in Python, named afterwards) both come from it.
     PREFIXES
-    + "SELECT ?paper (COUNT(DISTINCT ?other) AS ?authors) WHERE {{ "
+    + "SELECT DISTINCT ?paper ?other WHERE {{ "
     + _MINE
-    + " ?paper skg:hasAuthorship ?b . ?b skg:author ?other }} GROUP BY ?paper",
-    PREFIXES
-    + """SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
-  ?a skg:author {ref} . ?paper skg:hasAuthorship ?a , ?b . ?b skg:author ?other .
-  FILTER (?other != {ref}) ?other a skg:Person . OPTIONAL {{ ?other foaf:name ?n }}
-}} GROUP BY ?other ORDER BY DESC(?papers) ?name LIMIT 100""",
+    + " ?paper skg:hasAuthorship ?b . ?b skg:author ?other }}",
     PREFIXES
     + """SELECT ?org (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{
   ?a skg:author {ref} . ?paper skg:hasAuthorship ?a ; skg:organization ?org .
@@ -199,3 +196,12 @@ def with_names(table: Table, key: str, names: QueryOutcome) -> Table:
         for row in table.rows
     )
     return Table(rows)
+
+
+def persons_named(iris: Sequence[str]) -> str:
+    """Which of ``iris`` are people (never groups), with their names."""
+    values = " ".join(f"<{iri}>" for iri in iris)
+    return (
+        PREFIXES + f"SELECT ?s (SAMPLE(?n) AS ?name) WHERE {{ VALUES ?s {{ {values} }} "
+        "?s a skg:Person . OPTIONAL { ?s foaf:name ?n } } GROUP BY ?s"
+    )

@@ -36,7 +36,7 @@ class _PersonPaper:
 
 def _person_papers(tables: Sequence[Table]) -> tuple[list[_PersonPaper], dict[str, int], list[str]]:
     """Papers with their facets, the count of authorships per identity rule, affiliations."""
-    pairs, titles, issued, facts, counts = tables
+    pairs, titles, issued, facts, authors = tables
     papers: dict[str, _PersonPaper] = {}
     of_authorship: dict[str, _PersonPaper] = {}
     for row in pairs.rows:
@@ -50,9 +50,11 @@ def _person_papers(tables: Sequence[Table]) -> tuple[list[_PersonPaper], dict[st
     for row in issued.rows:
         if (p := papers.get(value(row, "paper") or "")) is not None:
             p.issued = value(row, "issued")
-    for row in counts.rows:
-        if (p := papers.get(value(row, "paper") or "")) is not None:
-            p.authors = value(row, "authors") or "?"
+    listed: dict[str, set[str]] = {}
+    for row in authors.rows:
+        listed.setdefault(value(row, "paper") or "", set()).add(value(row, "other") or "")
+    for iri, paper in papers.items():
+        paper.authors = str(len(listed.get(iri, ()))) or "?"
     rules: dict[str, int] = {}
     affiliations: set[str] = set()
     for row in facts.rows:

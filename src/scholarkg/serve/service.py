@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 log = logging.getLogger(__name__)
+COAUTHOR_CANDIDATES = 300
+SLOW_PAGE = 1.0  # seconds: a page slower than this to compute is cached
+INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 SKG = "https://w3id.org/scholarkg/ontology#"
 COUNT = "PREFIX skg: <https://w3id.org/scholarkg/ontology#>\nSELECT (COUNT(DISTINCT ?x) AS ?n) "
 LANDING_COUNTS = (
@@ -132,8 +136,14 @@ class KnowledgeGraph:
 
         def work() -> None:
             with contextlib.suppress(ScholarKGError):
-                self.landing()
+                landing = self.landing()
                 self.search_index()
+                # The hubs the landing page links to are the slow pages: compute them now.
+                hubs = [r.get("person") for r in landing.people]
+                hubs += [r.get("c") for r in landing.categories]
+                for hub in hubs:
+                    if isinstance(hub, ox.NamedNode):
+                        self.resource(hub.value, html=True)
 
         threading.Thread(target=work, name="scholarkg-warm", daemon=True).start()
 
@@ -229,6 +239,8 @@ class KnowledgeGraph:
             name, queries = kind
             if name == "category":  # categories are hubs: their aggregates are cached
                 tables = self.cache.get(f"category {iri}", lambda: self._category(queries, ref))
+            elif name == "person":
+                tables = self._person(queries, ref, iri)
             else:
                 tables = self._tables(queries, ref)
             return Resource(iri, kind=name, tables=tables)
@@ -237,6 +249,37 @@ class KnowledgeGraph:
             with contextlib.suppress(ScholarKGError):
                 description = describe(self.pool, minted)
         return Resource(iri, description=description, found=description.found)
+
+    def _person(self, queries: tuple[str, ...], ref: str, iri: str) -> tuple[Table, ...]:
+        """A person's tables (co-authors counted here); kept when they took over a second to
+        compute (people with thousands of papers), until the store changes."""
+        key = f"person {iri}"
+        cached = self.cache.peek(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        generation, started = self.cache.generation, time.monotonic()
+        tables = list(self._tables(queries, ref))
+        together: dict[str, set[str]] = {}
+        for row in tables[5].rows:
+            other, paper = row.get("other"), row.get("paper")
+            if isinstance(other, ox.NamedNode) and other.value != iri and paper is not None:
+                together.setdefault(other.value, set()).add(paper.value)
+        top = sorted(together, key=lambda o: (-len(together[o]), o))[:COAUTHOR_CANDIDATES]
+        rows: list[dict[str, Any]] = []
+        if top:
+            named = Table.of(self.pool.select_many([entities.persons_named(top)])[0])
+            for row in named.rows:
+                other = row["s"].value
+                count = ox.Literal(str(len(together[other])), datatype=INTEGER)
+                rows.append({"other": row["s"], "name": row.get("name"), "papers": count})
+        rows.sort(key=lambda r: (-int(r["papers"].value), str(r.get("name")), r["other"].value))
+        tables.insert(
+            6, Table(tuple({k: v for k, v in r.items() if v is not None} for r in rows[:100]))
+        )
+        result = tuple(tables)
+        if time.monotonic() - started > SLOW_PAGE:
+            self.cache.put(key, result, generation)
+        return result
 
     def _category(self, queries: tuple[str, ...], ref: str) -> tuple[Table, ...]:
         tables = [Table.of(self._aggregate(q)) for q in entities.bound(queries, ref)]
