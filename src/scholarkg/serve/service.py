@@ -119,6 +119,7 @@ class KnowledgeGraph:
     watcher: StoreWatcher = field(init=False)
     cache: AggregateCache = field(init=False)
     saved: list[SavedQuery] = field(init=False)
+    warmed: threading.Event = field(init=False, default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.limits = QueryLimits.from_settings(self.settings)
@@ -132,7 +133,9 @@ class KnowledgeGraph:
         self.pool.close()
 
     def warm(self) -> None:
-        """Compute the landing aggregates and the search index (in a background thread)."""
+        """Compute the landing aggregates, the search index and the hub pages the landing page
+        links to, in a background thread (``warmed`` is set when it is done)."""
+        self.warmed.clear()
 
         def work() -> None:
             with contextlib.suppress(ScholarKGError):
@@ -144,6 +147,7 @@ class KnowledgeGraph:
                 for hub in hubs:
                     if isinstance(hub, ox.NamedNode):
                         self.resource(hub.value, html=True)
+            self.warmed.set()
 
         threading.Thread(target=work, name="scholarkg-warm", daemon=True).start()
 
