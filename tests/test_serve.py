@@ -621,3 +621,35 @@ def test_each_request_is_logged_with_its_timing(url: str, caplog: pytest.LogCapt
     assert any(
         re.search(r'"GET /sparql\?query=ASK[^"]*" 200 \d+ [\d.]+ms$', line) for line in lines
     ), lines
+
+
+def test_slow_answers_are_cached_until_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer counts as slow here
+    count = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{SKG.Paper}> }}"
+    path = tmp_path / "store"
+    with running_server(path) as (server, _):
+        server.kg.warmed.wait(60)
+
+        def papers() -> str:
+            response = requests.post(
+                server.url + "sparql", data={"query": count}, headers={"Accept": SPARQL_JSON}
+            )
+            return str(response.json()["results"]["bindings"][0]["n"]["value"])
+
+        assert papers() == "8"
+        before = server.kg.pool.answered
+        assert papers() == "8"
+        assert server.kg.pool.answered == before  # from the result cache, no worker asked
+        writer = ox.Store(str(path))
+        paper = f"<{BASE}paper/arxiv/x> a <{SKG.Paper}>"
+        writer.update(f"INSERT DATA {{ GRAPH <{BASE}graph/arxiv/x> {{ {paper} }} }}")
+        writer.flush()
+        del writer
+        deadline = time.monotonic() + 60
+        while papers() != "9":  # never the stale cached answer once the store changed
+            assert time.monotonic() < deadline
+            time.sleep(0.3)

@@ -120,6 +120,7 @@ class ServeSettings:
     refresh_interval: float = 5.0
     cache_max_age: int = 60
     aggregate_time_limit: float = 300.0
+    result_cache_mb: int = 256
 
 
 _SERVE_TYPES: dict[str, type] = {
@@ -142,6 +143,7 @@ _SERVE_TYPES: dict[str, type] = {
     "refresh_interval": float,
     "cache_max_age": int,
     "aggregate_time_limit": float,
+    "result_cache_mb": int,
 }
 
 

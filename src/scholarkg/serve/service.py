@@ -19,11 +19,12 @@ from scholarkg.config import ServeSettings
 from scholarkg.errors import LoadError, QueryError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve import entities
-from scholarkg.serve.cache import AggregateCache, StoreWatcher
+from scholarkg.serve.cache import AggregateCache, ResultCache, StoreWatcher
 from scholarkg.serve.entities import Table
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
 from scholarkg.serve.protocol import Operation, Wanted
+from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
 from scholarkg.serve.worker_process import TERMS, QueryJob, QueryOutcome, StoreSpec
 from scholarkg.serve.workers import WorkerPool
@@ -32,6 +33,7 @@ from scholarkg.store.sparql_text import iri_ref
 log = logging.getLogger(__name__)
 COAUTHOR_CANDIDATES = 300
 SLOW_PAGE = 1.0  # seconds: a page slower than this to compute is cached
+SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
 INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 SKG = "https://w3id.org/scholarkg/ontology#"
 COUNT = "PREFIX skg: <https://w3id.org/scholarkg/ontology#>\nSELECT (COUNT(DISTINCT ?x) AS ?n) "
@@ -118,6 +120,7 @@ class KnowledgeGraph:
     pool: WorkerPool = field(init=False)
     watcher: StoreWatcher = field(init=False)
     cache: AggregateCache = field(init=False)
+    results: ResultCache = field(init=False)
     saved: list[SavedQuery] = field(init=False)
     warmed: threading.Event = field(init=False, default_factory=threading.Event)
 
@@ -127,6 +130,7 @@ class KnowledgeGraph:
         path = Path(self.spec.location) if self.spec.kind == "oxigraph" else None
         self.watcher = StoreWatcher(path, self.settings.refresh_interval)
         self.cache = AggregateCache()
+        self.results = ResultCache(self.settings.result_cache_mb * 1024 * 1024)
         self.saved = saved_queries()
 
     def close(self) -> None:
@@ -147,6 +151,7 @@ class KnowledgeGraph:
                 for hub in hubs:
                     if isinstance(hub, ox.NamedNode):
                         self.resource(hub.value, html=True)
+                self.warm_saved_queries()
             self.warmed.set()
 
         threading.Thread(target=work, name="scholarkg-warm", daemon=True).start()
@@ -159,9 +164,14 @@ class KnowledgeGraph:
             )
             self.pool.refresh()
             self.cache.clear()
+            self.results.clear()
             self.warm()
 
-    def query(self, operation: Operation, wanted: Wanted) -> QueryOutcome:
+    def query(
+        self, operation: Operation, wanted: Wanted, *, time_limit: float | None = None
+    ) -> QueryOutcome:
+        """Run a client's query in a worker; the answer of a slow one is kept (by store
+        version, text, dataset and format) and served again until the store changes."""
         job = QueryJob(
             operation.text,
             True,
@@ -170,7 +180,26 @@ class KnowledgeGraph:
             TERMS if wanted.html else wanted.results,
             TERMS if wanted.html else wanted.graph,
         )
-        return self.pool.run(job)
+        key = (self.watcher.version, job)
+        cached = self.results.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        started = time.monotonic()
+        outcome = self.pool.run(job, time_limit=time_limit)
+        if outcome.body is not None and time.monotonic() - started > SLOW_QUERY:
+            self.results.put(key, outcome, len(outcome.body))
+        return outcome
+
+    def warm_saved_queries(self) -> None:
+        """Answer the saved queries that need no parameter (the whole-store aggregates) once,
+        under the aggregate time limit, so clients get them from the result cache."""
+        wanted = negotiate_query("application/sparql-results+json", None)
+        for saved in self.saved:
+            if any(not p.optional for p in saved.parameters):
+                continue
+            with contextlib.suppress(ScholarKGError):
+                operation = Operation("query", saved.text)
+                self.query(operation, wanted, time_limit=self.settings.aggregate_time_limit)
 
     def graph(self, iri: str | None, media: str) -> QueryOutcome:
         """Graph Store Protocol read: one named graph, or the default graph (the union)."""

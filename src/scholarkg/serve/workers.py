@@ -135,6 +135,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
+        self.answered = 0  # jobs sent to a worker and answered
         self._total = self.size  # live workers, extra ones lent while long queries run
         for _ in range(self.size):
             self._idle.put(_Worker(spec, limits, self.generation))
@@ -257,6 +258,7 @@ class WorkerPool:
                     status=503,
                 )
             answer = worker.conn.recv()
+            self.answered += 1
         except (EOFError, OSError, BrokenPipeError):
             reason = worker.crash_reason()
             self._release(worker, healthy=False)
