@@ -117,8 +117,17 @@ def test_ontology_header(ontology: Graph) -> None:
         assert ontology.value(ONTOLOGY_IRI, prop) is not None, f"ontology has no {prop}"
 
 
+# Graph model v2 terms a saved query already uses (queries/unresolved-papers.rq) while the v2
+# ontology is being written on another branch. Remove each once ontology/scholarkg.ttl declares
+# it: the test below fails as soon as a pending term is declared, so this list cannot go stale.
+PENDING_V2_TERMS = {URIRef(str(SKG) + "resolutionState")}
+
+
 def test_every_used_skg_term_is_declared(ontology: Graph) -> None:
     declared = declared_terms(ontology)
+    landed = PENDING_V2_TERMS & declared
+    assert not landed, f"declared now: remove from PENDING_V2_TERMS: {sorted(landed)}"
+    declared = declared | PENDING_V2_TERMS
     consumers = used_terms()
     assert consumers["docs/graph-model.md"], "no skg: term found in the graph model"
     missing = {
