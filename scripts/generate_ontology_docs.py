@@ -50,7 +50,8 @@ dl{display:grid;grid-template-columns:11rem 1fr;gap:.2rem 1rem}dt{font-weight:60
 code,pre{font-family:ui-monospace,monospace;font-size:.9em}
 pre{background:#f0f0f0;padding:.6rem;overflow-x:auto}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .6rem;text-align:left}
-nav ul{columns:3}.note{color:#666}
+nav>ul{list-style:none;padding:0}nav>ul>li{margin:0 0 1rem}nav ul ul{columns:3;column-gap:2rem;
+padding-left:1.2rem}nav ul ul li{break-inside:avoid}.note{color:#666}
 """
 _COMMENT = re.compile(r"\s#\s.*$")
 _FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)

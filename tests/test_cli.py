@@ -191,3 +191,25 @@ def test_schedule_list_shows_the_configured_deployments(
     config.write_text('[schedules.bad]\nflow = "nope"\ncron = "0 6 * * 1"\n', encoding="utf-8")
     assert main(["schedule", "list", "--config", str(config)]) == 1
     assert "flow must be one of" in capsys.readouterr().err
+
+
+def test_serve_with_a_bad_or_busy_port_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from serve_fixtures import build_v2_store
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--port", "99999"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "99999 is not a port (0-65535)" in err and "Traceback" not in err
+    monkeypatch.setenv("SCHOLARKG_STORE", str(build_v2_store(tmp_path / "store")))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: cannot serve on 127.0.0.1:{port}:") and "Traceback" not in err

@@ -8,7 +8,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scholarkg.errors import ConfigError
 from scholarkg.limits import Limits
@@ -109,6 +109,80 @@ class ShaclConfig:
 
 
 @dataclass(frozen=True)
+class ServeSettings:
+    """`scholarkg serve`: query isolation limits, HTTP limits and what the server advertises."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None  # e.g. https://kg.example.org/ (default: the request's)
+    workers: int = 2
+    time_limit: float = 30.0
+    memory_limit_mb: int = 2048
+    max_query_bytes: int = 262144
+    max_nesting: int = 64
+    max_result_mb: int = 128
+    federation: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ("*",)
+    max_body_bytes: int = 1048576
+    max_header_bytes: int = 16384
+    max_connections: int = 200
+    request_timeout: float = 20.0
+    keep_alive: float = 5.0
+    refresh_interval: float = 5.0
+    cache_max_age: int = 60
+    aggregate_time_limit: float = 300.0
+    result_cache_mb: int = 256
+
+
+_SERVE_TYPES: dict[str, type] = {
+    "host": str,
+    "port": int,
+    "public_url": str,
+    "workers": int,
+    "time_limit": float,
+    "memory_limit_mb": int,
+    "max_query_bytes": int,
+    "max_nesting": int,
+    "max_result_mb": int,
+    "federation": list,
+    "cors_origins": list,
+    "max_body_bytes": int,
+    "max_header_bytes": int,
+    "max_connections": int,
+    "request_timeout": float,
+    "keep_alive": float,
+    "refresh_interval": float,
+    "cache_max_age": int,
+    "aggregate_time_limit": float,
+    "result_cache_mb": int,
+}
+
+
+def _serve_settings(raw: Mapping[str, Any], where: Path) -> ServeSettings:
+    """The ``[serve]`` table: every key optional, typed, numbers positive (port may be 0)."""
+    values: dict[str, Any] = {}
+    for key, raw_value in raw.get("serve", {}).items():
+        kind = _SERVE_TYPES[key]
+        value: Any = raw_value
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ConfigError(f"{where}: [serve] {key} must be a {kind.__name__}, got {value!r}")
+        value = cast(Any, value)  # checked against kind just above
+        if kind is list:
+            if not all(isinstance(v, str) and v for v in value):
+                raise ConfigError(f"{where}: [serve] {key} must be a list of strings")
+            value = tuple(value)
+        elif kind in (int, float) and (value < 0 or (value == 0 and key != "port")):
+            raise ConfigError(f"{where}: [serve] {key} must be positive, got {value!r}")
+        values[key] = value
+    if not 0 <= values.get("port", 0) <= 65535:
+        raise ConfigError(f"{where}: [serve] port must be 0-65535")
+    values["public_url"] = values.get("public_url") or None
+    return ServeSettings(**values)
+
+
+@dataclass(frozen=True)
 class ScheduleConfig:
     """One deployment: a flow on a cron schedule with its parameters."""
 
@@ -139,6 +213,7 @@ class Config:
     schedules: tuple[ScheduleConfig, ...] = ()
     limits: Limits = field(default_factory=Limits)
     shacl: ShaclConfig = field(default_factory=ShaclConfig)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     @property
     def raw_dir(self) -> Path:
@@ -209,6 +284,7 @@ _SECTIONS: dict[str, set[str]] = {
     "runner": {"kind", "max_workers", "dask_address"},
     "schedules": set(),
     "shacl": {"fallback"},
+    "serve": set(_SERVE_TYPES),
 }
 SHACL_FALLBACKS = ("error", "pyshacl")
 RUNNER_KINDS = ("threads", "dask")
@@ -346,6 +422,7 @@ def load_config(path: Path | None = None) -> Config:
         schedules=_schedules(raw.get("schedules", {}), where),
         limits=_limits(raw, where),
         shacl=_shacl_config(raw, where),
+        serve=_serve_settings(raw, where),
     )
 
 

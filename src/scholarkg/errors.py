@@ -90,3 +90,12 @@ class UnsupportedShape(ShapesError):
 
 class ShaclRuntimeError(ScholarKGError):
     """A value the SHACL constraint cannot judge (pySHACL stops on it too), named with its shape."""
+
+
+class QueryLimitError(QueryError):
+    """A query was refused or stopped by a limit (size, nesting, SERVICE, time, memory, result
+    size) or its worker failed; ``status`` is the HTTP status a server answers with."""
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        self.status = status
+        super().__init__(message)

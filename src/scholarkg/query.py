@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -17,18 +18,35 @@ from scholarkg.resources import queries_dir
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
 
-FORMATS = ("table", "csv", "json")
+if TYPE_CHECKING:
+    from scholarkg.serve.worker_process import QueryOutcome
+
+FORMATS = ("table", "csv", "json", "tsv", "turtle", "nt", "jsonld")
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# `# @param name description` (or `# @param? name …` for an optional one) in a query's header.
+_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*)$")
+# A line `# @values` inside the query marks where the parameters' VALUES clause goes.
+VALUES_MARKER = re.compile(r"^([ \t]*)#\s*@values[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter a saved query declares: bound to the variable ``?name``."""
+
+    name: str
+    description: str
+    optional: bool = True
 
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """A ``queries/*.rq`` file: its name, header comment and text."""
+    """A ``queries/*.rq`` file: its name, header comment, declared parameters and text."""
 
     name: str
     path: Path
     description: str
     text: str
+    parameters: tuple[Parameter, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,11 +54,15 @@ class ResultTable:
     """SELECT results as plain values (None where unbound), with the original terms kept."""
 
     columns: tuple[str, ...]
-    terms: tuple[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...], ...]
+    terms: tuple[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None, ...], ...]
 
     @property
     def rows(self) -> list[tuple[str | None, ...]]:
-        return [tuple(None if t is None else t.value for t in row) for row in self.terms]
+        return [tuple(None if t is None else _text(t) for t in row) for row in self.terms]
+
+
+def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def saved_queries(directory: Path | None = None) -> list[SavedQuery]:
@@ -51,12 +73,19 @@ def saved_queries(directory: Path | None = None) -> list[SavedQuery]:
 
 def _read_saved(path: Path) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
-    header = []
+    header: list[str] = []
+    parameters: list[Parameter] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        header.append(line.lstrip("# ").rstrip())
-    return SavedQuery(path.stem, path, " ".join(h for h in header if h), text)
+        declared = _PARAM_LINE.match(line)
+        if declared:
+            optional, name, description = declared.groups()
+            parameters.append(Parameter(name, description.strip(), optional == "?"))
+        else:
+            header.append(line.lstrip("# ").rstrip())
+    description = " ".join(h for h in header if h)
+    return SavedQuery(path.stem, path, description, text, tuple(parameters))
 
 
 def resolve_query(name_or_path: str) -> SavedQuery:
@@ -82,8 +111,40 @@ def _term(value: str) -> str:
     return Literal(value).n3()
 
 
+def _variables(sparql: str) -> set[str]:
+    from scholarkg.serve.guard import scan_query
+
+    return set(scan_query(sparql).variables)
+
+
+def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
+    """Refuse a parameter the query does not declare (a saved query) or does not use (ad-hoc
+    text), naming the parameters it has; refuse a missing required one."""
+    for name in params:
+        if not _PARAM_NAME.match(name):
+            raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
+    if isinstance(query, SavedQuery) and query.parameters:
+        known = [p.name for p in query.parameters]
+        where = f"saved query {query.name}"
+    else:
+        text = query.text if isinstance(query, SavedQuery) else query
+        known = sorted(_variables(text))
+        where = "this query"
+    unknown = [n for n in params if n not in known]
+    if unknown:
+        listed = ", ".join(known) if known else "none"
+        raise QueryError(
+            f"unknown parameter(s) {', '.join(unknown)} for {where}; its parameters: {listed}"
+        )
+    if isinstance(query, SavedQuery):
+        missing = [p.name for p in query.parameters if not p.optional and p.name not in params]
+        if missing:
+            raise QueryError(f"saved query {query.name} needs parameter(s) {', '.join(missing)}")
+
+
 def bind_parameters(sparql: str, params: dict[str, str]) -> str:
-    """Bind ``?name`` variables by a trailing VALUES clause.
+    """Bind ``?name`` variables with a VALUES clause at the query's ``# @values`` line (where
+    measured fastest), or after the query when it has none.
 
     A value in angle brackets (``<https://…>``) is bound as an IRI, anything else as a string
     literal; both are escaped, so no value can change the query.
@@ -95,11 +156,24 @@ def bind_parameters(sparql: str, params: dict[str, str]) -> str:
             raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
     names = " ".join(f"?{n}" for n in params)
     values = " ".join(_term(v) for v in params.values())
-    return f"{sparql.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+    clause = f"VALUES ({names}) {{ ({values}) }}"
+    marker = VALUES_MARKER.search(sparql)
+    if marker is None:
+        return f"{sparql.rstrip()}\n{clause}\n"
+    indent = marker.group(1)
+    return sparql[: marker.start()] + indent + clause + sparql[marker.end() :]
+
+
+def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
+    """``query``'s text with ``params`` checked against its declared parameters and bound."""
+    check_parameters(query, params)
+    return bind_parameters(query.text, params)
 
 
 def run_select(store: GraphStore, sparql: str) -> ResultTable:
-    """Run a SELECT query; other query forms are refused here."""
+    """Run a trusted SELECT query in this process (the run summary); other forms are refused.
+
+    Queries from users go through :func:`scholarkg.serve.workers.WorkerPool` instead."""
     result = store.query(sparql)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError("only SELECT queries can be shown as a table")
@@ -129,7 +203,9 @@ def format_csv(result: ResultTable) -> str:
     return out.getvalue()
 
 
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": str(term)}
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
     if isinstance(term, ox.BlankNode):
@@ -155,11 +231,60 @@ def format_json(result: ResultTable) -> str:
     )
 
 
+def format_tsv(result: ResultTable) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(result.columns)
+    writer.writerows([["" if v is None else v for v in row] for row in result.rows])
+    return out.getvalue()
+
+
 def format_result(result: ResultTable, fmt: str) -> str:
+    """SELECT results as a table, CSV, TSV or SPARQL JSON."""
     if fmt == "table":
         return format_table(result)
     if fmt == "csv":
         return format_csv(result)
+    if fmt == "tsv":
+        return format_tsv(result)
     if fmt == "json":
         return format_json(result)
-    raise QueryError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise QueryError(f"SELECT results come as table, csv, tsv or json, not {fmt!r}")
+
+
+def format_boolean(answer: bool, fmt: str) -> str:
+    """An ASK answer: ``true``/``false`` as text, or SPARQL JSON."""
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": answer})
+    if fmt in ("table", "csv", "tsv"):
+        return "true" if answer else "false"
+    raise QueryError(f"ASK answers come as table or json, not {fmt!r}")
+
+
+GRAPH_OUTPUT = {"table": "turtle", "turtle": "turtle", "nt": "nt", "json": "jsonld"}
+
+
+def format_graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -> str:
+    """CONSTRUCT / DESCRIBE results as Turtle (also for ``table``), N-Triples or JSON-LD
+    compacted with the project's context (``json`` / ``jsonld``)."""
+    chosen = GRAPH_OUTPUT.get(fmt, fmt)
+    if chosen == "turtle":
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return (data or b"").decode("utf-8")
+    if chosen == "nt":
+        return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    if chosen == "jsonld":
+        from scholarkg.jsonld import compact_document
+
+        return json.dumps(compact_document(triples), ensure_ascii=False, indent=1)
+    raise QueryError(f"graph results come as turtle, nt or json (JSON-LD), not {fmt!r}")
+
+
+def format_outcome(outcome: QueryOutcome, fmt: str, prefixes: dict[str, str]) -> str:
+    """Any query's outcome (from a worker) in ``fmt``: tables for SELECT, true/false or JSON
+    for ASK, Turtle / N-Triples / JSON-LD for CONSTRUCT and DESCRIBE."""
+    if outcome.form == "boolean":
+        return format_boolean(bool(outcome.boolean), fmt)
+    if outcome.form == "triples":
+        return format_graph(list(outcome.triples), fmt, prefixes)
+    return format_result(ResultTable(outcome.variables, outcome.rows), fmt)

@@ -17,17 +17,20 @@ from pathlib import Path
 from scholarkg import __version__
 from scholarkg.clients import archive_for, http_client
 from scholarkg.config import Config, load_config
-from scholarkg.errors import ConfigError, ExtractError, QueryError, ScholarKGError
+from scholarkg.errors import ExtractError, QueryError, ScholarKGError
 from scholarkg.export import FORMATS as EXPORT_FORMATS
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.extract.snapshot import read_snapshot
-from scholarkg.lifecycle import STOP, request_stop
+from scholarkg.lifecycle import STOP, Interrupted, request_stop
 from scholarkg.models import ArxivRecord
 from scholarkg.progress import Progress
 from scholarkg.publish import export, publish
 from scholarkg.query import (
     FORMATS,
     bind_parameters,
+    bind_saved,
+    check_parameters,
+    format_outcome,
     format_result,
     resolve_query,
     run_select,
@@ -233,14 +236,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from scholarkg.serve import run_server
 
     config = _config(args)
+    settings = config.serve
+    host = args.host if args.host is not None else settings.host
+    port = args.port if args.port is not None else settings.port
     with closing(config.store.open(read_only=not args.allow_updates)) as store:
-        try:
-            run_server(store, args.host, args.port, config.iri_base, args.allow_updates)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}"
-            ) from exc
+        run_server(
+            store,
+            host,
+            port,
+            config.iri_base,
+            args.allow_updates,
+            settings=settings,
+            exports_dir=config.exports_dir,
+        )
     return 0
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
 
 
 def cmd_schedule_serve(args: argparse.Namespace) -> int:
@@ -270,17 +289,38 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
+    from scholarkg.export import default_prefixes
+    from scholarkg.serve.guard import QueryLimits
+    from scholarkg.serve.worker_process import QueryJob
+    from scholarkg.serve.workers import WorkerPool, spec_for
+
     if args.list:
         for saved in saved_queries():
-            print(f"{saved.name:24} {saved.description}")
+            names = ", ".join(
+                p.name + ("" if p.optional else " (required)") for p in saved.parameters
+            )
+            print(f"{saved.name:28} {saved.description}")
+            if names:
+                print(f"{'':28} parameters: {names}")
         return 0
     if bool(args.sparql) == bool(args.query):
         raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
-    text = args.sparql if args.sparql else resolve_query(args.query).text
+    params = _params(args.param or [])
+    if args.sparql:
+        check_parameters(args.sparql, params)
+        text = bind_parameters(args.sparql, params)
+    else:
+        text = bind_saved(resolve_query(args.query), params)
     config = _config(args)
     with closing(config.store.open(read_only=True)) as store:
-        result = run_select(store, bind_parameters(text, _params(args.param or [])))
-    print(format_result(result, args.format))
+        spec = spec_for(store)
+    # The same isolation as the server: a worker process with the [serve] limits.
+    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
+    try:
+        outcome = pool.run(QueryJob(text))
+    finally:
+        pool.close()
+    print(format_outcome(outcome, args.format, default_prefixes(config.iri_base)))
     return 0
 
 
@@ -365,8 +405,10 @@ def build_parser() -> argparse.ArgumentParser:
     dump.set_defaults(handler=cmd_export)
 
     serve = commands.add_parser("serve", help="serve a read-only SPARQL endpoint and linked data")
-    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument("--host", help="interface to listen on (default: [serve] host)")
+    serve.add_argument(
+        "--port", type=_port, help="port, 0 picks a free one (default: [serve] port)"
+    )
     serve.add_argument(
         "--allow-updates",
         action="store_true",
@@ -388,12 +430,21 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--config", help="TOML config file (defaults: config/default.toml)")
         sub.set_defaults(handler=handler)
 
-    query = commands.add_parser("query", help="run a saved or ad-hoc SPARQL SELECT query")
+    query = commands.add_parser(
+        "query",
+        help="run a saved or ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) in a worker",
+    )
     query.add_argument(
         "query", nargs="?", metavar="FILE_OR_NAME", help="a .rq file or a saved query name"
     )
     query.add_argument("--sparql", help="SPARQL text to run instead of a file")
-    query.add_argument("--format", choices=FORMATS, default="table")
+    query.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="SELECT: table, csv, tsv, json; ASK: table, json; CONSTRUCT/DESCRIBE: table "
+        "(Turtle), turtle, nt, json or jsonld (JSON-LD)",
+    )
     query.add_argument(
         "--param", action="append", metavar="NAME=VALUE", help="bind ?NAME (repeatable)"
     )
@@ -421,6 +472,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
     except ScholarKGError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted:  # stopped before a job could take it over
+        print("interrupted: stop requested", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
+from scholarkg.jsonld import write_compact
 from scholarkg.store.sparql_text import iri_ref
 
 _T = TypeVar("_T", ox.Quad, ox.Triple)
@@ -190,10 +191,10 @@ def _write(
 ) -> int:
     """Serialise into ``out``; returns the number of quads (dataset formats) or triples."""
     native = _native(store)
-    if native is not None and spec.dataset and graph is None:
+    if native is not None and spec.name != "jsonld" and spec.dataset and graph is None:
         native.dump(out, spec.rdf_format, prefixes=dict(prefixes))
         return len(native)
-    if native is not None and not spec.dataset and graph is not None:
+    if native is not None and spec.name != "jsonld" and not spec.dataset and graph is not None:
         native.dump(out, spec.rdf_format, from_graph=ox.NamedNode(graph), prefixes=dict(prefixes))
         return _count(
             store,
@@ -203,6 +204,8 @@ def _write(
         quads = _Counted(_quads(store, graph))
         ox.serialize(quads, out, spec.rdf_format, prefixes=dict(prefixes))
         return quads.count
+    if spec.name == "jsonld":  # compacted with the project's context, streamed
+        return write_compact(_triples(store, graph), out, prefixes.get("id", DEFAULT_BASE))
     triples = _Counted(_triples(store, graph))
     ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))
     return triples.count

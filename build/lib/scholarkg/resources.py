@@ -1,10 +1,11 @@
 """Locate and load the project's data files: ontology, SHACL shapes, saved queries, defaults.
 
 They ship inside the package (``scholarkg/_data/…`` in a wheel, mapped from the top-level
-``ontology/``, ``shapes/``, ``queries/`` and ``config/`` folders by ``pyproject.toml``), so an
+``ontology/``, ``shapes/``, ``queries/``, ``config/`` and ``docs/`` folders by
+``pyproject.toml``; of ``docs/`` only the generated JSON-LD context and ontology page), so an
 installed scholarkg works from any directory. In a source checkout (an editable install) the
 top-level folders are read directly. ``SCHOLARKG_HOME`` points both elsewhere (a folder holding
-those four).
+those).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from rdflib import Graph
 from scholarkg.errors import ConfigError
 
 ONTOLOGY_FILES = ("scholarkg.ttl", "arxiv-categories.ttl")
-DATA_FOLDERS = ("ontology", "shapes", "queries", "config")
+DATA_FOLDERS = ("ontology", "shapes", "queries", "config", "docs")
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -56,6 +57,11 @@ def shapes_dir() -> Path:
 
 def queries_dir() -> Path:
     return data_folder("queries")
+
+
+def docs_file(name: str) -> Path:
+    """A generated document that ships (``context.jsonld``, ``ontology.html``)."""
+    return data_folder("docs") / name
 
 
 def default_config_path() -> Path:

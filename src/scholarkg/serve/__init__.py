@@ -1,24 +1,17 @@
-"""A small HTTP server over a store: SPARQL 1.1 Protocol endpoint, dereferenceable IRIs, pages.
+"""The HTTP server over a store: SPARQL 1.1 Protocol, linked data, pages and the query UI.
 
-Standard library only (``http.server``); see :mod:`scholarkg.serve.app` for the routes.
+Starlette on uvicorn; every query runs in a worker process (see :mod:`scholarkg.serve.app`
+for the routes and :mod:`scholarkg.serve.workers` for the isolation).
 """
 
 from __future__ import annotations
 
-from scholarkg.serve.app import (
-    KnowledgeGraphServer,
-    ServeConfig,
+from scholarkg.serve.server import (
+    ServerHandle,
     make_server,
     run_server,
     serve_forever,
     server_url,
 )
 
-__all__ = [
-    "KnowledgeGraphServer",
-    "ServeConfig",
-    "make_server",
-    "run_server",
-    "serve_forever",
-    "server_url",
-]
+__all__ = ["ServerHandle", "make_server", "run_server", "serve_forever", "server_url"]

@@ -49,7 +49,12 @@ th{background:#f3f3f3}td.p{width:14rem;white-space:nowrap}
 .v{white-space:pre-wrap}.meta{color:#777;font-size:.85em;margin-left:.4em}
 code,textarea{font-family:ui-monospace,monospace}.iri{color:#555;word-break:break-all}
 textarea{width:100%;box-sizing:border-box}pre{background:#f6f6f6;padding:.5rem;overflow:auto}
-.error{color:#a00;white-space:pre-wrap}
+.error{color:#a00;white-space:pre-wrap}.kind{color:#777;margin:0;text-transform:uppercase;
+font-size:.8em;letter-spacing:.05em}nav{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem}
+nav form{margin-left:auto}nav input{width:16rem}.charts{display:flex;flex-wrap:wrap;gap:1rem}
+figure.chart{margin:0}figcaption{font-size:.85em;color:#555}.panel{background:#f6f6f6;
+padding:.5rem 1rem;margin-bottom:1rem}.param{display:inline-block;margin:.3rem 1rem .3rem 0}
+.param input{width:22rem}ul.hits li span{color:#777;font-size:.85em;margin-left:.4rem}
 """
 
 
@@ -69,7 +74,12 @@ def layout(title: str, body: str, *, head: str = "", data: dict[str, str] | None
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · scholarkg</title><style>{STYLE}</style>{head}</head>\n"
-        f'<body{attributes}><nav><a href="/">Home</a><a href="/sparql">SPARQL query</a></nav>\n'
+        f'<body{attributes}><nav><a href="/">Home</a><a href="/sparql">SPARQL query</a>'
+        '<a href="/dumps/">Dumps</a><a href="/.well-known/void">VoID</a>'
+        '<a href="/ontology">Ontology</a>'
+        '<form action="/search" method="get" role="search"><input type="search" name="q" '
+        'placeholder="Search people, papers, organisations" aria-label="Search">'
+        '<button type="submit">Search</button></form></nav>\n'
         f"{body}\n</body></html>\n"
     )
 
@@ -251,24 +261,53 @@ def _incoming(iri: str, triples: Sequence[ox.Triple], render: _Renderer) -> str:
 
 
 def landing_page(
-    people: Sequence[tuple[str, str, int]], saved: Sequence[SavedQuery], stats: dict[str, int]
+    counts: dict[str, int],
+    people: Sequence[tuple[str, str, int]],
+    categories: Sequence[tuple[str, str, int]],
+    years: Sequence[tuple[str, int]],
+    saved: Sequence[SavedQuery],
 ) -> str:
-    """The home page: ``people`` are (href, name, number of papers)."""
-    facts = ", ".join(f"{value} {escape(name)}" for name, value in stats.items())
-    people_items = "".join(
-        f'<li><a href="{escape(href)}">{escape(name)}</a> — {count} paper'
-        f"{'s' if count != 1 else ''}</li>"
-        for href, name, count in people
-    )
+    """The home page: ``people`` and ``categories`` are (href, name, number of papers)."""
+    facts = ", ".join(f"{value} {escape(name)}" for name, value in counts.items())
+
+    def items(entries: Sequence[tuple[str, str, int]]) -> str:
+        return "".join(
+            f'<li><a href="{escape(href)}">{escape(name)}</a> — {count} paper'
+            f"{'s' if count != 1 else ''}</li>"
+            for href, name, count in entries
+        )
+
     saved_items = "".join(
         f'<li><a href="/sparql?saved={quote(q.name)}">{escape(q.name)}</a>: '
         f"{escape(q.description)}</li>"
         for q in saved
     )
+    year_rows = "".join(f"<tr><td>{escape(y)}</td><td>{n}</td></tr>" for y, n in years)
     body = f"""<h1>scholarkg knowledge graph</h1>
 <p>{facts}.</p>
+<form action="/search" method="get" role="search"><input type="search" name="q"
+ placeholder="A name or a title" aria-label="Search names and titles">
+<button type="submit">Search</button></form>
 <p><a href="/sparql">Query the graph with SPARQL</a> (endpoint <code>/sparql</code>,
-SPARQL 1.1 Protocol; queries run over the union of the named graphs).</p>
-<h2>Researchers with the most papers</h2><ul>{people_items or "<li>None yet.</li>"}</ul>
+SPARQL 1.1 Protocol; queries run over the union of the named graphs). For integrators:
+<a href="/.well-known/void">VoID description</a>, <a href="/dumps/">dumps</a>,
+<a href="/context.jsonld">JSON-LD context</a>.</p>
+<h2>People with the most papers</h2><ul>{items(people) or "<li>None yet.</li>"}</ul>
+<h2>Largest categories</h2><ul>{items(categories) or "<li>None yet.</li>"}</ul>
+<h2>Papers per year</h2><table><tr><th>Year</th><th>Papers</th></tr>{year_rows}</table>
 <h2>Saved queries</h2><ul>{saved_items or "<li>None.</li>"}</ul>"""
     return layout("Home", body)
+
+
+def search_page(text: str, hits: Sequence[tuple[str, str, str]]) -> str:
+    """Results of a search: ``hits`` are (href, label, kind)."""
+    items = "".join(
+        f'<li><a href="{escape(href)}">{escape(label)}</a><span>{escape(kind)}</span></li>'
+        for href, label, kind in hits
+    )
+    found = f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if text else ""
+    body = f"""<h1>Search</h1>
+<form action="/search" method="get" role="search"><input type="search" name="q"
+ value="{escape(text)}" aria-label="Search names and titles"><button type="submit">Search</button>
+</form><p>{found}</p><ul class="hits">{items}</ul>"""
+    return layout(f"Search: {text}" if text else "Search", body)

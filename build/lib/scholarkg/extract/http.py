@@ -35,6 +35,7 @@ from scholarkg import __version__
 from scholarkg.errors import ConfigError, ExtractError
 from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
+from scholarkg.lifecycle import pause
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 CONTACT_ENV = "SCHOLARKG_CONTACT"
@@ -281,7 +282,7 @@ class HttpClient:
         with slot.lock:
             wait = max(slot.last_end + policy.min_interval, slot.not_before) - time.monotonic()
             if wait > 0:
-                time.sleep(wait)
+                pause(wait)  # spacing or back-off: a stop request (SIGTERM) ends it at once
             if self.before_request is not None:
                 self.before_request(url)
             try:

@@ -11,13 +11,34 @@ Nothing here decides anything: :mod:`scholarkg.identity.resolver` does.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-import zlib
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
+from scholarkg.identity.person_reads import PersonReads
+from scholarkg.identity.profiles_table import ProfileTables
+from scholarkg.identity.records import (
+    _MENTION_COLUMNS,
+    _PERSON_COLUMNS,
+    Mention,
+    Person,
+    PersonRecord,
+    _chunks,
+    _mention,
+    _person,
+    short_hash,
+)
+
+__all__ = [
+    "MAX_EVIDENCE_AUTHORS",
+    "Mention",
+    "Person",
+    "PersonRecord",
+    "Registry",
+    "pair_key",
+    "short_hash",
+]
 
 SCHEMA_VERSION = "3"
 _SCHEMA = """
@@ -60,111 +81,7 @@ CREATE TABLE IF NOT EXISTS organization_labels (
 """
 
 
-MAX_EVIDENCE_AUTHORS = 100
-"""Papers with more person authors give no co-author evidence: on a collaboration paper
-everyone "shares" thousands of co-authors, and its pairs would grow with the square."""
-
-
-def pair_key(block: str, co_block: str) -> int:
-    """A signed 64-bit key of (name block, co-author's block) for the pair index. A collision
-    only adds hits whose names then fail :func:`~scholarkg.identity.names.compatible`."""
-    return (_crc(block) << 32 | _crc(co_block)) - (1 << 63)
-
-
-@lru_cache(maxsize=100_000)
-def _crc(text: str) -> int:
-    return zlib.crc32(text.encode())
-
-
-def short_hash(text: str) -> str:
-    """Eight hex digits of BLAKE2b: stable, short, enough to tell namesakes apart."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=4).hexdigest()
-
-
-@dataclass(frozen=True)
-class Person:
-    """A live or retired person row."""
-
-    id: int
-    slug: str
-    block: str
-    name: str
-    founded: str
-    merged_into: int | None
-    profile: str | None
-    label: str | None
-    published: bool
-
-
-@dataclass(frozen=True)
-class PersonRecord:
-    """What one person's graph is made of."""
-
-    person: Person
-    names: list[str]
-    mentions: list[Mention]
-    snapshots: list[tuple[str, str]]
-    retired: list[Person]
-    origin: Person | None
-
-
-@dataclass(frozen=True)
-class Mention:
-    """One authorship node's decision: its person, and why."""
-
-    node: str
-    paper: str
-    position: int | None
-    person: int
-    name: str
-    rule: str
-    score: float | None = None
-    basis: str | None = None
-    evidence: str | None = None
-    pinned: bool = False
-
-
-_PERSON_COLUMNS = "id, slug, block, name, founded, merged_into, profile, label, published"
-_MENTION_COLUMNS = "node, paper, position, person, name, rule, score, basis, evidence, pinned"
-
-
-def _person(row: Sequence[object]) -> Person:
-    pid, slug, blk, name, founded, merged, profile, label, published = row
-    return Person(
-        int(pid),  # type: ignore[call-overload]
-        str(slug),
-        str(blk),
-        str(name),
-        str(founded),
-        None if merged is None else int(merged),  # type: ignore[call-overload]
-        None if profile is None else str(profile),
-        None if label is None else str(label),
-        bool(published),
-    )
-
-
-def _mention(row: Sequence[object]) -> Mention:
-    node, paper, position, person, name, rule, score, basis, evidence, pinned = row
-    return Mention(
-        str(node),
-        str(paper),
-        None if position is None else int(position),  # type: ignore[call-overload]
-        int(person),  # type: ignore[call-overload]
-        str(name),
-        str(rule),
-        None if score is None else float(score),  # type: ignore[arg-type]
-        None if basis is None else str(basis),
-        None if evidence is None else str(evidence),
-        bool(pinned),
-    )
-
-
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-class Registry:
+class Registry(PersonReads, EvidenceTables, ProfileTables):
     """The SQLite identity registry. One transaction is open until :meth:`commit`."""
 
     def __init__(self, path: Path) -> None:
@@ -282,78 +199,6 @@ class Registry:
                 "UPDATE persons SET profile = COALESCE(profile, ?) WHERE id = ?", (row[0], keep)
             )
 
-    def person_records(self, pids: Sequence[int]) -> Iterator[PersonRecord]:
-        """Everything a person's graph says, for many persons at once (few queries)."""
-        profiles: dict[int, list[str]] = {}
-        for slug, person in self.db.execute(
-            "SELECT slug, person FROM profiles WHERE person IS NOT NULL"
-        ):
-            profiles.setdefault(self.live(int(person)), []).append(str(slug))
-        for start in range(0, len(pids), 500):
-            part = list(pids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            persons = {
-                p.id: p
-                for p in map(
-                    _person,
-                    self.db.execute(
-                        f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id IN ({marks})",  # noqa: S608
-                        part,
-                    ),
-                )
-            }
-            mentions: dict[int, list[Mention]] = {}
-            for row in self.db.execute(
-                f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE person IN ({marks})"  # noqa: S608
-                " ORDER BY paper, node",
-                part,
-            ):
-                mention = _mention(row)
-                mentions.setdefault(mention.person, []).append(mention)
-            spellings: dict[int, list[str]] = {}
-            for person, name in self.db.execute(
-                "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"  # noqa: S608
-                f" WHERE m.person IN ({marks}) ORDER BY m.paper, m.node",
-                part,
-            ):
-                spellings.setdefault(int(person), []).append(str(name))
-            retired: dict[int, list[Person]] = {}
-            for row in self.db.execute(
-                f"SELECT {_PERSON_COLUMNS} FROM persons WHERE merged_into IN ({marks})"  # noqa: S608
-                " AND published = 1 ORDER BY id",
-                part,
-            ):
-                person = _person(row)
-                assert person.merged_into is not None
-                retired.setdefault(person.merged_into, []).append(person)
-            for pid in part:
-                person = persons[pid]
-                yield PersonRecord(
-                    person,
-                    list(dict.fromkeys(spellings.get(pid, []))),
-                    mentions.get(pid, []),
-                    self.snapshots_of(profiles.get(pid, [])),
-                    retired.get(pid, []),
-                    self.split_origin(pid),
-                )
-
-    def split_origin(self, pid: int) -> Person | None:
-        """The published person a ``[people.split]`` took this person's authorships from."""
-        row = self.db.execute("SELECT split_from FROM persons WHERE id = ?", (pid,)).fetchone()
-        if row is None or row[0] is None:
-            return None
-        origin = self.person(int(row[0]))
-        return origin if origin.published else None
-
-    def retired_into(self, pid: int) -> list[Person]:
-        """Published persons merged into ``pid`` (their IRIs stay resolvable through it)."""
-        rows = self.db.execute(
-            f"SELECT {_PERSON_COLUMNS} FROM persons"  # noqa: S608
-            " WHERE merged_into = ? AND published = 1 ORDER BY id",
-            (pid,),
-        )
-        return [_person(r) for r in rows]
-
     def share_a_paper(self, a: int, b: int) -> str | None:
         """A paper on which the two persons hold two *different positions* (then they cannot be
         one person). Authorships without a position (a profile's researcher beyond "et al.")
@@ -451,23 +296,6 @@ class Registry:
         if previous is not None and previous != mention.person:
             self.mark_dirty(previous)
 
-    def add_paper_keys(self, paper: str, keys: Iterable[str]) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", ((k, paper) for k in keys)
-        )
-
-    def papers_for(self, key: str) -> list[str]:
-        rows = self.db.execute("SELECT paper FROM paper_keys WHERE key = ? ORDER BY paper", (key,))
-        return [str(r[0]) for r in rows]
-
-    def names_at(self, node: str) -> list[str]:
-        rows = self.db.execute("SELECT name FROM mention_names WHERE node = ?", (node,))
-        return [str(r[0]) for r in rows]
-
-    def add_names(self, pairs: Sequence[tuple[str, str]]) -> None:
-        """Keep the spelling of each (node, name)."""
-        self.db.executemany("INSERT OR IGNORE INTO mention_names VALUES (?, ?)", pairs)
-
     def names_of(self, pid: int) -> list[str]:
         """Every spelling of the person's authorships, in first-registered order."""
         rows = self.db.execute(
@@ -476,125 +304,3 @@ class Registry:
             (pid,),
         )
         return list(dict.fromkeys(str(r[0]) for r in rows))
-
-    # -- paper authors (co-author evidence) ---------------------------------------------------
-
-    def set_paper_authors(
-        self, paper: str, authors: Sequence[tuple[str, str, str]], *, complete: bool
-    ) -> None:
-        """The person authors of ``paper`` as (block, node, name); a complete list replaces
-        what was known, a partial one (a truncated listing) adds to it. The co-author pairs
-        of the paper are indexed again (none for a paper of more than
-        :data:`MAX_EVIDENCE_AUTHORS` authors)."""
-        if complete:
-            self.db.execute("DELETE FROM paper_authors WHERE paper = ?", (paper,))
-        self.db.executemany(
-            "INSERT OR REPLACE INTO paper_authors VALUES (?, ?, ?, ?)",
-            ((paper, b, node, name) for b, node, name in authors),
-        )
-        if not complete:
-            rows = self.db.execute(
-                "SELECT block, node, name FROM paper_authors WHERE paper = ?", (paper,)
-            )
-            authors = [(str(b), str(node), str(name)) for b, node, name in rows]
-        self.db.execute("DELETE FROM coauthor_pairs WHERE paper = ?", (paper,))
-        if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
-            self.db.executemany(
-                "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
-                (
-                    (pair_key(block, co_block), node, paper, co_name)
-                    for block, node, _ in authors
-                    for co_block, co_node, co_name in authors
-                    if co_node != node
-                ),
-            )
-
-    def coauthor_hits(
-        self, block: str, co_blocks: Sequence[str], paper: str
-    ) -> list[tuple[int, str, str, str, str]]:
-        """(person, their fullest name, other paper, co-author block, co-author name): an
-        authorship listed in ``block`` on a paper other than ``paper`` beside a co-author in
-        one of ``co_blocks``. Only persons with such a paper can be linked by co-authors, so
-        this is also the candidate search."""
-        keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        query = (
-            "SELECT c.pair, m.person, p.name, c.paper, c.co_name FROM coauthor_pairs c"  # noqa: S608
-            " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person"
-            f" WHERE c.pair IN ({marks}) AND c.paper != ? ORDER BY m.person"
-        )
-        rows = self.db.execute(query, [*keys, paper])
-        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
-
-    # -- profiles -----------------------------------------------------------------------------
-
-    def profile_for(self, keys: Sequence[str]) -> str | None:
-        """The profile slug registered under the first of ``keys`` that is known."""
-        for key in keys:
-            row = self.db.execute(
-                "SELECT slug FROM profile_sources WHERE key = ?", (key,)
-            ).fetchone()
-            if row is not None:
-                return str(row[0])
-        return None
-
-    def profile_name(self, slug: str) -> str | None:
-        row = self.db.execute("SELECT name FROM profiles WHERE slug = ?", (slug,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def add_profile(self, slug: str, name: str, location: str) -> None:
-        self.db.execute(
-            "INSERT OR IGNORE INTO profiles (slug, name, location) VALUES (?, ?, ?)",
-            (slug, name, location),
-        )
-
-    def add_profile_source(self, key: str, slug: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO profile_sources VALUES (?, ?)", (key, slug))
-
-    def set_profile_person(self, slug: str, pid: int) -> None:
-        self.db.execute("UPDATE profiles SET person = ? WHERE slug = ?", (pid, slug))
-        self.mark_dirty(pid)
-
-    def profile_person(self, slug: str) -> int | None:
-        """The live person a profile is about."""
-        row = self.db.execute("SELECT person FROM profiles WHERE slug = ?", (slug,)).fetchone()
-        return None if row is None or row[0] is None else self.live(int(row[0]))
-
-    def profiles_of(self, pid: int) -> list[str]:
-        """Slugs of the profiles whose researcher is ``pid``."""
-        rows = self.db.execute("SELECT slug, person FROM profiles WHERE person IS NOT NULL")
-        return sorted(str(slug) for slug, person in rows if self.live(int(person)) == pid)
-
-    def add_snapshot(self, iri: str, profile: str, metrics: str) -> None:
-        """A snapshot of a profile and its metric suffixes; a new one dirties the person."""
-        row = self.db.execute("SELECT metrics FROM snapshots WHERE iri = ?", (iri,)).fetchone()
-        if row is not None and str(row[0]) == metrics:
-            return
-        self.db.execute(
-            "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", (iri, profile, metrics)
-        )
-        if (pid := self.profile_person(profile)) is not None:
-            self.mark_dirty(pid)
-
-    def snapshots_of(self, profiles: Sequence[str]) -> list[tuple[str, str]]:
-        """(snapshot IRI, metric suffixes joined by spaces) of these profiles."""
-        out: list[tuple[str, str]] = []
-        for slug in profiles:
-            rows = self.db.execute(
-                "SELECT iri, metrics FROM snapshots WHERE profile = ? ORDER BY iri", (slug,)
-            )
-            out += [(str(i), str(m)) for i, m in rows]
-        return out
-
-    # -- organisations ------------------------------------------------------------------------
-
-    def organization_label(self, key: str, label: str) -> str:
-        """Remember a spelling of an organisation; returns its preferred (first seen) label."""
-        self.db.execute("INSERT OR IGNORE INTO organizations VALUES (?, ?)", (key, label))
-        self.db.execute("INSERT OR IGNORE INTO organization_labels VALUES (?, ?)", (key, label))
-        row = self.db.execute(
-            "SELECT preferred FROM organizations WHERE key = ?", (key,)
-        ).fetchone()
-        return str(row[0])

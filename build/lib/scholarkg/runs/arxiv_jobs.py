@@ -34,13 +34,13 @@ def fetch_ids(
 ) -> RunContext:
     """Fetch e-prints by id through the API and load them; missing ids are failures."""
     with RunContext(config, "fetch", progress=progress) as ctx:
+        loading = Loading(ctx)
         client = arxiv_api_client(config)
         try:
-            result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size)
-        finally:
-            client.http.close()
-        loading = Loading(ctx)
-        try:
+            try:
+                result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size)
+            finally:
+                client.http.close()
             loading.pending_first()
             ingest = Ingest(ctx, loading, workers=0)
             for index, batch in enumerate(chunks_of(result.records, 200)):

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 
 from scholarkg.errors import LoadError
+from scholarkg.lifecycle import Interrupted, pause
 
 
 class RunBusy(LoadError):
@@ -46,7 +47,11 @@ class RunLock:
                         f"{self.path.parent}: another scholarkg run is using this data directory"
                         f" ({holder}); waited {self.wait:.0f} s — try again when it has finished"
                     ) from None
-                time.sleep(0.2)
+                try:
+                    pause(0.2)
+                except Interrupted:
+                    os.close(handle)
+                    raise
         os.ftruncate(handle, 0)
         os.write(handle, json.dumps({"pid": os.getpid(), "job": self.job}).encode())
         self._handle = handle

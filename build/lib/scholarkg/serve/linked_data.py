@@ -15,18 +15,20 @@ union of named graphs:
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
-from scholarkg.errors import QueryError, ScholarKGError
+from scholarkg.errors import ScholarKGError
+from scholarkg.jsonld import compact_document
 from scholarkg.serve import pages
 from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_response
 from scholarkg.serve.pages import LABEL_PREDICATES, PREFIXES
-from scholarkg.store.base import GraphStore
+from scholarkg.serve.worker_process import TERMS, QueryJob
+from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -34,9 +36,20 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
 }
 # Server preference when the client accepts several: Turtle for */*, HTML only when asked.
-OFFERS = (*RDF_FORMATS, HTML, "application/x-turtle", "application/json", "application/xhtml+xml")
+OFFERS = (
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+    HTML,
+    "text/plain",
+    "application/x-turtle",
+    "application/json",
+    "application/xhtml+xml",
+)
 ALIASES = {
     "application/x-turtle": "text/turtle",
     "application/json": "application/ld+json",
@@ -107,13 +120,6 @@ def _label_query(refs: Sequence[str]) -> str:
     )
 
 
-def _construct(store: GraphStore, sparql: str) -> list[ox.Triple]:
-    result = store.query(sparql)
-    if not isinstance(result, ox.QueryTriples):
-        raise QueryError("expected a CONSTRUCT result")
-    return list(result)
-
-
 def _neighbour_refs(iri: str, triples: Iterable[ox.Triple]) -> list[str]:
     refs: dict[str, None] = {}
     for triple in triples:
@@ -132,40 +138,51 @@ def _sort_key(iri: str, triple: ox.Triple) -> tuple[int, str, str, str]:
     return (first, str(subject), str(triple.predicate), str(triple.object))
 
 
-def describe(store: GraphStore, iri: str) -> Description:
-    """The description of ``iri``; raises ScholarKGError for an IRI unfit for SPARQL text."""
-    core = _construct(store, _core_query(iri_ref(iri)))
+def describe(pool: WorkerPool, iri: str) -> Description:
+    """The description of ``iri`` (two worker round trips); raises ScholarKGError for an IRI
+    unfit for SPARQL text."""
+    core = pool.run(QueryJob(_core_query(iri_ref(iri)), graph_format=TERMS)).triples
     found: dict[ox.Triple, None] = dict.fromkeys(core)
     refs = _neighbour_refs(iri, core)
-    for start in range(0, len(refs), _LABEL_CHUNK):
-        result = store.query(_label_query(refs[start : start + _LABEL_CHUNK]))
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("expected a SELECT result")
-        for row in result:
-            subject, predicate, obj = row["s"], row["p"], row["o"]
-            named = isinstance(subject, ox.NamedNode) and isinstance(predicate, ox.NamedNode)
-            if named and obj is not None:
+    chunks = [_label_query(refs[i : i + _LABEL_CHUNK]) for i in range(0, len(refs), _LABEL_CHUNK)]
+    for outcome in pool.select_many(chunks) if chunks else ():
+        for subject, predicate, obj in outcome.rows:
+            if (
+                isinstance(subject, ox.NamedNode)
+                and isinstance(predicate, ox.NamedNode)
+                and isinstance(obj, ox.NamedNode | ox.BlankNode | ox.Literal)
+            ):
                 found.setdefault(ox.Triple(subject, predicate, obj), None)
     ordered = sorted(found, key=lambda t: _sort_key(iri, t))
     return Description(iri, tuple(ordered))
 
 
-def serialize(description: Description, media_type: str) -> bytes:
-    """The description in one of :data:`RDF_FORMATS`."""
+def serialize(description: Description, media_type: str, base: str) -> bytes:
+    """The description in one of :data:`RDF_FORMATS`; JSON-LD compacted with the context."""
+    if media_type == "application/ld+json":
+        document = compact_document(description.triples, base)
+        return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     fmt = RDF_FORMATS[media_type]
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(description.triples, format=fmt, prefixes=prefixes) or b""
 
 
-def _negotiate(accept: str | None, format_param: str | None) -> str | Response | None:
+def negotiate(accept: str | None, format_param: str | None) -> str | None:
+    """The media type to answer with (``?format=`` wins); ValueError for an unknown format."""
     if format_param is not None:
         media = FORMAT_PARAM.get(format_param.lower())
         if media is None:
-            known = ", ".join(FORMAT_PARAM)
-            return text_response(400, f"format={format_param!r}: choose one of {known}")
+            raise ValueError(f"format={format_param!r}: choose one of {', '.join(FORMAT_PARAM)}")
         return media
     chosen = choose(accept, OFFERS)
     return ALIASES.get(chosen, chosen) if chosen is not None else None
+
+
+def format_code(media: str) -> str:
+    """The ``?format=`` value of a media type (for Content-Location)."""
+    return {HTML: "html", "text/plain": "nt"}.get(media) or next(
+        code for code, m in FORMAT_PARAM.items() if m == media
+    )
 
 
 def not_found(accept: str | None, message: str) -> Response:
@@ -177,40 +194,9 @@ def not_found(accept: str | None, message: str) -> Response:
     return text_response(404, message, **headers)
 
 
-def resource_response(
-    store: GraphStore,
-    mapper: IriMapper,
-    iri: str,
-    *,
-    accept: str | None,
-    format_param: str | None,
-    page_url: Callable[[str], str],
-) -> Response:
-    """Describe ``iri`` in the negotiated format; ``page_url(code)`` links the other formats."""
-    media = _negotiate(accept, format_param)
-    if isinstance(media, Response):
-        return media
-    if media is None:
-        offered = ", ".join([*RDF_FORMATS, HTML])
-        return text_response(
-            406, f"not acceptable; this resource is offered as {offered}", Vary="Accept"
-        )
-    try:
-        iri_ref(iri)
-    except ScholarKGError:
-        return not_found(accept, f"{iri}: not a valid IRI")
-    description = describe(store, iri)
-    if not description.found and "%" in iri and mapper.path_for_iri(iri) is not None:
-        # The client may percent-encode differently from the minter: try the minter's form.
-        minted = mapper.iri_base + quote(unquote(iri[len(mapper.iri_base) :]), safe="/.-_~")
-        if minted != iri:
-            with contextlib.suppress(ScholarKGError):
-                description = describe(store, minted)
-    if not description.found:
-        return not_found(accept, f"{iri}: no such resource in this knowledge graph")
-    headers = {"Vary": "Accept"}
-    if media == HTML:
-        links = pages.Links(local=mapper.path_for_iri)
-        page = pages.resource_page(description.iri, description.triples, links, format_url=page_url)
-        return Response(200, f"{HTML}; charset=utf-8", page.encode("utf-8"), headers)
-    return Response(200, f"{media}; charset=utf-8", serialize(description, media), headers)
+def minted_form(mapper: IriMapper, iri: str) -> str | None:
+    """The IRI as the minter percent-encodes it, when that differs from ``iri``."""
+    if "%" not in iri or mapper.path_for_iri(iri) is None:
+        return None
+    minted = mapper.iri_base + quote(unquote(iri[len(mapper.iri_base) :]), safe="/.-_~")
+    return minted if minted != iri else None

@@ -1,16 +1,12 @@
-"""The SPARQL query page: a textarea, the saved queries, and a small inline script.
-
-The script posts the query to the page's own URL (``application/sparql-query``), asks for
-SPARQL JSON results (or Turtle for CONSTRUCT/DESCRIBE) and renders them with ``textContent``
-only, so no result value is ever parsed as HTML.
+"""The query page: YASGUI (bundled under ``static/yasgui``, never a CDN) and the saved queries
+with a field per parameter and a share link. The page has no inline script: its data travels
+in a JSON ``<script type="application/json">`` element read by ``static/query-ui.js``.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from scholarkg.query import SavedQuery
@@ -19,151 +15,115 @@ from scholarkg.serve.pages import layout
 EXAMPLE_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 
-# Researchers with the most papers
+# People with the most papers (groups such as "Gemma Team" are not people)
 SELECT ?person (SAMPLE(?name) AS ?researcher) (COUNT(DISTINCT ?paper) AS ?papers)
 WHERE {
-  ?paper skg:hasAuthorship/skg:author ?person .
-  OPTIONAL { ?person foaf:name ?name }
+  ?person a skg:Person ; foaf:name ?name .
+  ?authorship skg:author ?person .
+  ?paper skg:hasAuthorship ?authorship .
 }
 GROUP BY ?person
 ORDER BY DESC(?papers) ?researcher
 LIMIT 20
 """
-
-_SCRIPT = """
-(function () {
-  "use strict";
-  var saved = JSON.parse(document.getElementById("saved-data").textContent);
-  var form = document.getElementById("query-form");
-  var text = document.getElementById("query");
-  var status = document.getElementById("status");
-  var out = document.getElementById("results");
-  var base = document.body.getAttribute("data-iri-base");
-  var prefix = document.body.getAttribute("data-path-prefix");
-  Array.prototype.forEach.call(document.querySelectorAll("button[data-saved]"), function (b) {
-    b.addEventListener("click", function () { text.value = saved[b.getAttribute("data-saved")]; });
-  });
-  function href(uri) {
-    if (base && uri.indexOf(base) === 0 && uri.length > base.length) {
-      return prefix + uri.slice(base.length);
-    }
-    return /^https?:\\/\\//i.test(uri) ? uri : null;
-  }
-  function cell(term) {
-    var td = document.createElement("td");
-    if (!term) { return td; }
-    var link = term.type === "uri" ? href(term.value) : null;
-    if (link) {
-      var a = document.createElement("a");
-      a.href = link;
-      a.textContent = term.value;
-      td.appendChild(a);
-    } else {
-      td.textContent = term.value;
-    }
-    return td;
-  }
-  function table(data) {
-    var t = document.createElement("table");
-    var head = document.createElement("tr");
-    data.head.vars.forEach(function (v) {
-      var th = document.createElement("th");
-      th.textContent = v;
-      head.appendChild(th);
-    });
-    t.appendChild(head);
-    data.results.bindings.forEach(function (row) {
-      var tr = document.createElement("tr");
-      data.head.vars.forEach(function (v) { tr.appendChild(cell(row[v])); });
-      t.appendChild(tr);
-    });
-    return t;
-  }
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    status.className = "";
-    status.textContent = "Running\\u2026";
-    out.textContent = "";
-    fetch(window.location.pathname, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/sparql-query",
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9"
-      },
-      body: text.value
-    }).then(function (response) {
-      return response.text().then(function (body) {
-        if (!response.ok) {
-          status.className = "error";
-          status.textContent = response.status + " " + response.statusText + ": " + body;
-          return;
-        }
-        var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("application/sparql-results+json") === 0) {
-          var data = JSON.parse(body);
-          if (Object.prototype.hasOwnProperty.call(data, "boolean")) {
-            status.textContent = "Answer: " + data["boolean"];
-            return;
-          }
-          var n = data.results.bindings.length;
-          status.textContent = n + (n === 1 ? " row" : " rows");
-          out.appendChild(table(data));
-        } else {
-          var pre = document.createElement("pre");
-          pre.textContent = body;
-          status.textContent = "Graph result (Turtle)";
-          out.appendChild(pre);
-        }
-      });
-    }).catch(function (error) {
-      status.className = "error";
-      status.textContent = String(error);
-    });
-  });
-})();
-"""
-# The Content-Security-Policy source that allows exactly this inline script.
-SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+YASGUI_VERSION = "4.6.2"
 
 
-def _json_for_script(value: object) -> str:
+def json_for_script(value: object) -> str:
     """JSON safe inside a ``<script>`` element (no ``</script>`` or ``<!--`` can appear)."""
     text = json.dumps(value, ensure_ascii=False)
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def saved_data(saved: Sequence[SavedQuery]) -> dict[str, object]:
+    return {
+        q.name: {
+            "description": q.description,
+            "text": q.text,
+            "parameters": [
+                {"name": p.name, "description": p.description, "optional": p.optional}
+                for p in q.parameters
+            ],
+        }
+        for q in saved
+    }
+
+
 def query_page(
     saved: Sequence[SavedQuery],
     *,
+    chosen: str | None,
+    params: Mapping[str, str],
     initial: str | None,
     iri_base: str,
     path_prefix: str,
     updates_allowed: bool,
 ) -> str:
-    """The query UI; ``initial`` is put in the textarea (the example query when None)."""
-    items = "".join(
-        f'<li><button type="button" data-saved="{escape(q.name)}">{escape(q.name)}</button> '
-        f"{escape(q.description)}</li>"
-        for q in saved
-    )
+    """The query UI; ``chosen`` + ``params`` open a saved query (a share link), ``initial``
+    puts a query text in the editor."""
     note = (
         "SPARQL Update is enabled on <code>/update</code>."
         if updates_allowed
         else "This endpoint is read-only (SPARQL Update is refused)."
     )
-    initial_text = escape(initial or EXAMPLE_QUERY)
-    saved_json = _json_for_script({q.name: q.text for q in saved})
+    options = "".join(
+        f'<option value="{escape(q.name)}"{" selected" if q.name == chosen else ""}>'
+        f"{escape(q.name)}</option>"
+        for q in saved
+    )
+    data = {
+        "saved": saved_data(saved),
+        "chosen": chosen if chosen in {q.name for q in saved} else None,
+        "params": dict(params),
+        "initial": initial or EXAMPLE_QUERY,
+        "iriBase": iri_base,
+        "pathPrefix": path_prefix,
+    }
     body = f"""<h1>SPARQL query</h1>
-<p>Queries run over the union of all named graphs. Endpoint: <code>/sparql</code>
-(GET <code>?query=</code>, POST form or <code>application/sparql-query</code>). {note}</p>
-<form id="query-form" method="get">
-<textarea id="query" name="query" rows="18" spellcheck="false">{initial_text}</textarea>
-<p><button type="submit">Run</button> <span id="status"></span></p>
-</form>
-<div id="results"></div>
-<h2>Saved queries</h2>
-<p>Click a name to load it into the editor.</p>
-<ul>{items or "<li>None.</li>"}</ul>
-<script type="application/json" id="saved-data">{saved_json}</script>
-<script>{_SCRIPT}</script>"""
-    return layout("SPARQL query", body, data={"iri-base": iri_base, "path-prefix": path_prefix})
+<p>Queries run over the union of all named graphs (or the graphs named by
+<code>default-graph-uri</code> / <code>named-graph-uri</code>). Endpoint: <code>/sparql</code>,
+SPARQL 1.1 Protocol. {note}</p>
+<section id="saved-panel" class="panel">
+<label>Saved query <select id="saved-select"><option value="">(choose one)</option>{options}
+</select></label>
+<p id="saved-description"></p>
+<form id="saved-form" autocomplete="off"><div id="saved-fields"></div>
+<button type="submit" id="saved-run">Run saved query</button>
+<a id="share-link" href="#" hidden>Share link</a></form>
+<p id="saved-error" class="error" role="alert"></p>
+</section>
+<div id="yasgui"></div>
+<noscript><form method="get" action="/sparql"><textarea name="query" rows="14">
+{escape(initial or EXAMPLE_QUERY)}</textarea><button type="submit">Run</button></form></noscript>
+<p class="meta">Editor: YASGUI {YASGUI_VERSION} (MIT licence,
+<a href="/static/yasgui/LICENSE">text</a>), served from this server.</p>
+<script type="application/json" id="page-data">{json_for_script(data)}</script>
+<script src="/static/yasgui/yasgui.min.js"></script>
+<script src="/static/query-ui.js"></script>"""  # noqa: S608 (HTML, not SQL)
+    head = '<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">'
+    return layout("SPARQL query", body, head=head)
+
+
+def results_page(
+    query: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    total: int,
+    links: Mapping[str, str],
+    edit_href: str,
+) -> str:
+    """Server-rendered results for a browser that opened a ``/sparql?query=`` link; cells are
+    HTML already (escaped by the caller)."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    shown = f"{total} row{'s' if total != 1 else ''}"
+    if len(rows) < total:
+        shown += f", the first {len(rows)} shown"
+    downloads = " · ".join(f'<a href="{escape(h)}">{escape(n)}</a>' for n, h in links.items())
+    return layout(
+        "SPARQL results",
+        f"""<h1>SPARQL results</h1><pre>{escape(query)}</pre>
+<p>{shown}. Download: {downloads}. <a href="{escape(edit_href)}">Edit this query</a>.</p>
+<table><tr>{head}</tr>{body}</table>""",
+    )

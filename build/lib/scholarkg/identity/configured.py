@@ -1,0 +1,95 @@
+"""``[people.split]`` and ``[people.merge]`` applied to decisions already in the registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scholarkg.identity import names
+from scholarkg.identity.mentions import AuthorMention, PaperMentions
+from scholarkg.identity.overrides import Overrides, Ref
+from scholarkg.identity.registry import Mention, Registry
+
+
+class ConfiguredDecisions:
+    """The configuration part of :class:`~.resolver.IdentityResolver`."""
+
+    registry: Registry
+    overrides: Overrides
+    _split: Callable[[AuthorMention, PaperMentions, str, Mention | None], None]
+    _merge: Callable[[int, int, str, str, bool], int]
+
+    def apply_overrides(self) -> list[str]:
+        """Apply ``[people.split]`` to authorships registered earlier, then ``[people.merge]``;
+        returns one error per reference that names nobody (or, for a name key, several)."""
+        errors = self._apply_splits()
+        return errors + self._apply_merges()
+
+    def _apply_splits(self) -> list[str]:
+        reg = self.registry
+        errors: list[str] = []
+        for ref, label in self.overrides.splits:
+            if ref.kind == "profile":
+                slug = reg.profile_for([f"loc:{ref.value}"])
+                if slug is None:
+                    errors.append(f"[people.split] {ref.text!r} names no profile loaded so far")
+                continue
+            found = self._mentions(ref)
+            if not found:
+                errors.append(f"[people.split] {ref.text!r} names nobody in the registry")
+            for mention in found:
+                author = AuthorMention(mention.node, mention.position, mention.name)
+                paper = PaperMentions(
+                    mention.paper, (ref.value,), (author,), mention.evidence or ""
+                )
+                self._split(author, paper, label, mention)
+        return errors
+
+    def _apply_merges(self) -> list[str]:
+        errors: list[str] = []
+        for left, right in self.overrides.merges:
+            found = [self._persons(ref) for ref in (left, right)]
+            for ref, pids in zip((left, right), found, strict=True):
+                if not pids:
+                    errors.append(f"[people.merge] {ref.text!r} names nobody in the registry")
+                elif ref.kind == "key" and len(pids) > 1:
+                    errors.append(
+                        f"[people.merge] {ref.text!r} names {len(pids)} different persons; "
+                        "use person:<slug>, profile:<location> or <paper>#<position>"
+                    )
+            if errors or not all(found):
+                continue
+            pids = sorted({*found[0], *found[1]})
+            keep = pids[0]
+            for other in pids[1:]:
+                keep = self._merge(other, keep, "config-merge", f"{left.text} = {right.text}", True)
+        return errors
+
+    def _persons(self, ref: Ref) -> list[int]:
+        reg = self.registry
+        if ref.kind == "profile":
+            slug = reg.profile_for([f"loc:{ref.value}"])
+            pid = None if slug is None else reg.profile_person(slug)
+            return [] if pid is None else [pid]
+        if ref.kind == "person":
+            person = reg.by_slug(ref.value)
+            return [] if person is None else [reg.live(person.id)]
+        if ref.kind == "key":
+            persons = reg.in_block(names.block(ref.value.replace("-", " ")))
+            return [
+                p.id
+                for p in persons
+                if any(names.name_key(n) == ref.value for n in reg.names_of(p.id))
+            ]
+        return sorted({reg.live(m.person) for m in self._mentions(ref)})
+
+    def _mentions(self, ref: Ref) -> list[Mention]:
+        """The registered authorships a position or name reference names."""
+        reg = self.registry
+        found = []
+        for paper in reg.papers_for(ref.value):
+            for mention in reg.mentions_on(paper):
+                if (ref.kind == "position" and mention.position == ref.position) or (
+                    ref.kind == "named" and ref.name in reg.names_at(mention.node)
+                ):
+                    found.append(mention)
+        return found

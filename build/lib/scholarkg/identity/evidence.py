@@ -1,0 +1,96 @@
+"""The evidence tables of the registry: papers' keys, the names each source wrote, the authors
+of every paper and the co-author pair index the co-author rule reads."""
+
+from __future__ import annotations
+
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+MAX_EVIDENCE_AUTHORS = 100
+"""Papers with more person authors give no co-author evidence: on a collaboration paper
+everyone "shares" thousands of co-authors, and its pairs would grow with the square."""
+
+
+def pair_key(block: str, co_block: str) -> int:
+    """A signed 64-bit key of (name block, co-author's block) for the pair index. A collision
+    only adds hits whose names then fail :func:`~scholarkg.identity.names.compatible`."""
+    return (_crc(block) << 32 | _crc(co_block)) - (1 << 63)
+
+
+@lru_cache(maxsize=100_000)
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode())
+
+
+class EvidenceTables:
+    """Papers' keys, spellings and author lists (a part of :class:`~.registry.Registry`)."""
+
+    db: sqlite3.Connection
+
+    def add_paper_keys(self, paper: str, keys: Iterable[str]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", ((k, paper) for k in keys)
+        )
+
+    def papers_for(self, key: str) -> list[str]:
+        rows = self.db.execute("SELECT paper FROM paper_keys WHERE key = ? ORDER BY paper", (key,))
+        return [str(r[0]) for r in rows]
+
+    def names_at(self, node: str) -> list[str]:
+        rows = self.db.execute("SELECT name FROM mention_names WHERE node = ?", (node,))
+        return [str(r[0]) for r in rows]
+
+    def add_names(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Keep the spelling of each (node, name)."""
+        self.db.executemany("INSERT OR IGNORE INTO mention_names VALUES (?, ?)", pairs)
+
+    def set_paper_authors(
+        self, paper: str, authors: Sequence[tuple[str, str, str]], *, complete: bool
+    ) -> None:
+        """The person authors of ``paper`` as (block, node, name); a complete list replaces
+        what was known, a partial one (a truncated listing) adds to it. The co-author pairs
+        of the paper are indexed again (none for a paper of more than
+        :data:`MAX_EVIDENCE_AUTHORS` authors)."""
+        if complete:
+            self.db.execute("DELETE FROM paper_authors WHERE paper = ?", (paper,))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO paper_authors VALUES (?, ?, ?, ?)",
+            ((paper, b, node, name) for b, node, name in authors),
+        )
+        if not complete:
+            rows = self.db.execute(
+                "SELECT block, node, name FROM paper_authors WHERE paper = ?", (paper,)
+            )
+            authors = [(str(b), str(node), str(name)) for b, node, name in rows]
+        self.db.execute("DELETE FROM coauthor_pairs WHERE paper = ?", (paper,))
+        if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
+            self.db.executemany(
+                "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
+                (
+                    (pair_key(block, co_block), node, paper, co_name)
+                    for block, node, _ in authors
+                    for co_block, co_node, co_name in authors
+                    if co_node != node
+                ),
+            )
+
+    def coauthor_hits(
+        self, block: str, co_blocks: Sequence[str], paper: str
+    ) -> list[tuple[int, str, str, str, str]]:
+        """(person, their fullest name, other paper, co-author block, co-author name): an
+        authorship listed in ``block`` on a paper other than ``paper`` beside a co-author in
+        one of ``co_blocks``. Only persons with such a paper can be linked by co-authors, so
+        this is also the candidate search."""
+        keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        query = (
+            "SELECT c.pair, m.person, p.name, c.paper, c.co_name FROM coauthor_pairs c"  # noqa: S608
+            " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person"
+            f" WHERE c.pair IN ({marks}) AND c.paper != ? ORDER BY m.person"
+        )
+        rows = self.db.execute(query, [*keys, paper])
+        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]

@@ -1,0 +1,97 @@
+"""Reading whole persons back from the registry: what each person's graph is made of."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+
+from scholarkg.identity.records import (
+    _MENTION_COLUMNS,
+    _PERSON_COLUMNS,
+    Mention,
+    Person,
+    PersonRecord,
+    _mention,
+    _person,
+)
+
+
+class PersonReads:
+    """Batched reads of persons (a part of :class:`~.registry.Registry`)."""
+
+    db: sqlite3.Connection
+    live: Callable[[int], int]  # the registry's
+    person: Callable[[int], Person]
+    snapshots_of: Callable[[Sequence[str]], list[tuple[str, str]]]
+
+    def person_records(self, pids: Sequence[int]) -> Iterator[PersonRecord]:
+        """Everything a person's graph says, for many persons at once (few queries)."""
+        profiles: dict[int, list[str]] = {}
+        for slug, person in self.db.execute(
+            "SELECT slug, person FROM profiles WHERE person IS NOT NULL"
+        ):
+            profiles.setdefault(self.live(int(person)), []).append(str(slug))
+        for start in range(0, len(pids), 500):
+            part = list(pids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            persons = {
+                p.id: p
+                for p in map(
+                    _person,
+                    self.db.execute(
+                        f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id IN ({marks})",  # noqa: S608
+                        part,
+                    ),
+                )
+            }
+            mentions: dict[int, list[Mention]] = {}
+            for row in self.db.execute(
+                f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE person IN ({marks})"  # noqa: S608
+                " ORDER BY paper, node",
+                part,
+            ):
+                mention = _mention(row)
+                mentions.setdefault(mention.person, []).append(mention)
+            spellings: dict[int, list[str]] = {}
+            for person, name in self.db.execute(
+                "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"  # noqa: S608
+                f" WHERE m.person IN ({marks}) ORDER BY m.paper, m.node",
+                part,
+            ):
+                spellings.setdefault(int(person), []).append(str(name))
+            retired: dict[int, list[Person]] = {}
+            for row in self.db.execute(
+                f"SELECT {_PERSON_COLUMNS} FROM persons WHERE merged_into IN ({marks})"  # noqa: S608
+                " AND published = 1 ORDER BY id",
+                part,
+            ):
+                person = _person(row)
+                assert person.merged_into is not None
+                retired.setdefault(person.merged_into, []).append(person)
+            for pid in part:
+                person = persons[pid]
+                yield PersonRecord(
+                    person,
+                    list(dict.fromkeys(spellings.get(pid, []))),
+                    mentions.get(pid, []),
+                    self.snapshots_of(profiles.get(pid, [])),
+                    retired.get(pid, []),
+                    self.split_origin(pid),
+                )
+
+    def split_origin(self, pid: int) -> Person | None:
+        """The published person a ``[people.split]`` took this person's authorships from."""
+        row = self.db.execute("SELECT split_from FROM persons WHERE id = ?", (pid,)).fetchone()
+        if row is None or row[0] is None:
+            return None
+        origin = self.person(int(row[0]))
+        return origin if origin.published else None
+
+    def retired_into(self, pid: int) -> list[Person]:
+        """Published persons merged into ``pid`` (their IRIs stay resolvable through it)."""
+        rows = self.db.execute(
+            f"SELECT {_PERSON_COLUMNS} FROM persons"  # noqa: S608
+            " WHERE merged_into = ? AND published = 1 ORDER BY id",
+            (pid,),
+        )
+        return [_person(r) for r in rows]

@@ -1,0 +1,144 @@
+"""Store change detection and the cache of aggregates (counts, top lists, the search index).
+
+An embedded store's directory changes whenever the store does (RocksDB writes new files), so
+a fingerprint of its file names, sizes and times, taken at most every ``interval`` seconds,
+tells the server when to reopen its workers and drop what it computed. The fingerprint also
+versions every ETag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class StoreWatcher:
+    """Watches a store directory (or, for a remote store, rolls over every ``remote_ttl`` s)."""
+
+    def __init__(self, path: Path | None, interval: float, remote_ttl: float = 600.0) -> None:
+        self.path = path
+        self.interval = interval
+        self.remote_ttl = remote_ttl
+        self._lock = threading.Lock()
+        self._checked = time.monotonic()
+        self.version, self.modified = self._fingerprint()
+
+    def _fingerprint(self) -> tuple[str, dt.datetime]:
+        if self.path is None:
+            now = time.time()
+            stamp = int(now // self.remote_ttl)
+            return f"r{stamp}", dt.datetime.fromtimestamp(stamp * self.remote_ttl, dt.UTC)
+        digest = hashlib.sha256()
+        newest = 0.0
+        try:
+            entries = sorted(os.scandir(self.path), key=lambda e: e.name)
+        except OSError:
+            entries = []
+        for entry in entries:
+            try:
+                if entry.name == "LOCK" or not entry.is_file():
+                    continue
+                stat = entry.stat()
+            except OSError:  # removed by a compaction while we looked
+                continue
+            digest.update(f"{entry.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+            newest = max(newest, stat.st_mtime)
+        modified = dt.datetime.fromtimestamp(newest or time.time(), dt.UTC).replace(microsecond=0)
+        return digest.hexdigest()[:16], modified
+
+    def changed(self, *, force: bool = False) -> bool:
+        """True once per change of the store (checked at most every ``interval`` seconds)."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and now - self._checked < self.interval:
+                return False
+            self._checked = now
+            version, modified = self._fingerprint()
+            if version == self.version:
+                return False
+            self.version, self.modified = version, modified
+            return True
+
+
+class AggregateCache:
+    """Values computed once per store version; one computation at a time per key."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.generation = 0
+
+    def clear(self) -> None:
+        with self._guard:
+            self._values.clear()
+            self.generation += 1
+
+    def peek(self, key: str) -> Any:
+        """The cached value of ``key``, or None."""
+        return self._values.get(key)
+
+    def put(self, key: str, value: Any, generation: int) -> None:
+        """Keep ``value`` if the cache was not cleared since ``generation``."""
+        with self._guard:
+            if generation == self.generation:
+                self._values[key] = value
+
+    def get(self, key: str, compute: Callable[[], T]) -> T:
+        if key in self._values:
+            return self._values[key]  # type: ignore[no-any-return]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key in self._values:
+                return self._values[key]  # type: ignore[no-any-return]
+            generation = self.generation
+            value = compute()
+            if generation == self.generation:
+                self._values[key] = value
+            return value
+
+
+class ResultCache:
+    """Serialized answers of slow queries, least recently used first out, within a byte
+    budget; emptied when the store changes (their keys carry the store's version too)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: Hashable, value: Any, size: int) -> None:
+        if size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self._size += size
+            while self._size > self.max_bytes and self._items:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._size -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0

@@ -1,0 +1,190 @@
+"""HTTP helpers shared by the routes: plain responses, the body limit, the request log,
+caching headers and the base of the route classes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from email.utils import format_datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
+from scholarkg.serve.linked_data import Description, not_found, serialize
+from scholarkg.serve.protocol import (
+    ProtocolError,
+    explain_syntax_error,
+)
+from scholarkg.serve.service import KnowledgeGraph
+from scholarkg.serve.workers import NotAcceptableError
+
+log = logging.getLogger("scholarkg.serve")
+access_log = logging.getLogger("scholarkg.serve.access")
+STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def text(status: int, message: str, **headers: str) -> Response:
+    body = message if message.endswith("\n") else message + "\n"
+    return Response(body, status, headers, media_type="text/plain; charset=utf-8")
+
+
+def html(status: int, page: str, **headers: str) -> Response:
+    return Response(page, status, headers, media_type="text/html; charset=utf-8")
+
+
+class Limits:
+    """Per-request checks: a body over ``max_body`` bytes is refused with 413."""
+
+    def __init__(self, max_body: int) -> None:
+        self.max_body = max_body
+
+    async def body(self, request: Request) -> bytes:
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class AccessLog:
+    """One log line per request: client, method, path, status, bytes and milliseconds; plus
+    the security headers every response carries."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status, size = 500, 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-content-type-options", b"nosniff"))
+                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message["headers"] = headers
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            path = scope.get("path", "")
+            if scope.get("query_string"):
+                path += "?" + scope["query_string"].decode("latin-1")[:200]
+            access_log.info(
+                '%s "%s %s" %d %d %.1fms',
+                client[0],
+                scope.get("method"),
+                path,
+                status,
+                size,
+                (time.perf_counter() - started) * 1000,
+            )
+
+
+def _query_error(exc: ScholarKGError, sparql: str) -> Response:
+    if isinstance(exc, NotAcceptableError):
+        offered = (
+            "SPARQL JSON/XML, CSV, TSV"
+            if exc.kind == "results"
+            else "Turtle, N-Triples, JSON-LD, RDF/XML"
+        )
+        return text(406, f"not acceptable; these results come as {offered}", Vary="Accept")
+    if isinstance(exc, QueryLimitError):
+        headers = {"Retry-After": "5"} if exc.status == 503 else {}
+        return text(exc.status, str(exc), **headers)
+    if isinstance(exc, QueryError):
+        return text(400, explain_syntax_error(sparql, str(exc)))
+    return text(500, "internal error while answering the query")
+
+
+def _cell(term: Any, href: Callable[[str], str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return f'<a href="{escape(href(term.value))}">{escape(term.value)}</a>'
+    return escape(term.value if not isinstance(term, ox.Triple) else str(term))
+
+
+def not_found_response(request: Request, message: str) -> Response:
+    legacy = not_found(request.headers.get("accept"), message)
+    return Response(legacy.body, legacy.status, legacy.headers, media_type=legacy.content_type)
+
+
+class BaseRoutes:
+    """The route handlers over one :class:`KnowledgeGraph`."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+        self.limits = Limits(kg.settings.max_body_bytes)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def public(self, request: Request) -> str:
+        configured = self.kg.settings.public_url
+        if configured:
+            return configured if configured.endswith("/") else configured + "/"
+        return str(request.base_url)
+
+    def href(self, iri: str) -> str:
+        return self.kg.mapper.path_for_iri(iri) or f"/describe?iri={quote(iri, safe='')}"
+
+    def etag(self, request: Request, variant: str) -> str:
+        key = f"{request.method} {request.url.path}?{request.url.query} {variant}"
+        return f'W/"{self.kg.watcher.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"'
+
+    def cached(self, request: Request, variant: str) -> tuple[dict[str, str], Response | None]:
+        """Caching headers for a GET answer, and a 304 when the client has it already."""
+        tag = self.etag(request, variant)
+        headers = {
+            "ETag": tag,
+            "Last-Modified": format_datetime(self.kg.watcher.modified, usegmt=True),
+            "Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}",
+            "Vary": "Accept",
+        }
+        match = request.headers.get("if-none-match")
+        if (
+            request.method in ("GET", "HEAD")
+            and match
+            and tag in [t.strip() for t in match.split(",")]
+        ):
+            return headers, Response(status_code=304, headers=headers)
+        return headers, None
+
+    async def blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        await run_in_threadpool(self.kg.check_store)
+        return await run_in_threadpool(function, *args, **kwargs)
+
+    def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
+        description = Description("", tuple(triples))
+        body = serialize(description, media, self.kg.mapper.iri_base)
+        return Response(body, 200, headers, media_type=f"{media}; charset=utf-8")

@@ -1,0 +1,120 @@
+"""uvicorn's HTTP/1.1 protocol with the limits a public endpoint needs.
+
+* A whole request (line, headers and body) must arrive within ``request_timeout`` seconds of
+  the connection opening or of the previous response: a client that trickles bytes
+  (slowloris) is disconnected, and each stalled connection costs a few objects, never a thread.
+* More than ``max_connections`` open connections: the newest is closed at once.
+* Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
+  are answered 400 and the connection closed (h11 would merge equal duplicates silently).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from typing import Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
+
+
+class LimitedH11Protocol(H11Protocol):
+    """An :class:`H11Protocol` with request deadlines, a connection cap and header checks.
+
+    The limits are class attributes, set on a subclass made by :func:`limited_protocol`.
+    """
+
+    request_timeout: float = 20.0
+    max_connections: int = 200
+    max_header_bytes: int = 16384
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._head = b""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        sock = transport.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            # Headers and body leave as two writes: without this, Nagle's algorithm holds the
+            # body until the client's delayed ACK (~40 ms per keep-alive request).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+        if len(self.connections) > self.max_connections:
+            self.logger.warning("connection refused: more than %d open", self.max_connections)
+            transport.close()
+            return
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._head = b""
+        self._deadline = self.loop.call_later(self.request_timeout, self._too_slow)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+
+    def _too_slow(self) -> None:
+        self._deadline = None
+        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
+            self.logger.info(
+                "connection closed: request not received within %ss", self.request_timeout
+            )
+            self.transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        if self.conn.their_state is h11.IDLE:
+            self._head += data
+            end = self._head.find(b"\r\n\r\n")
+            block = self._head if end < 0 else self._head[: end + 2]
+            if len(block) > self.max_header_bytes:
+                self._reject("request headers too large")
+                return
+            if len(_CONTENT_LENGTH.findall(block)) > 1:
+                self._reject("more than one Content-Length header")
+                return
+            if end >= 0:
+                self._head = b""
+        super().data_received(data)
+        if self.conn.their_state is h11.DONE:
+            self._disarm()
+
+    def _reject(self, message: str) -> None:
+        self.logger.info("request rejected: %s", message)
+        self._disarm()
+        body = f"{message}\n".encode()
+        self.transport.write(
+            b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
+            + body
+        )
+        self.transport.close()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
+
+
+def limited_protocol(
+    *, request_timeout: float, max_connections: int, max_header_bytes: int
+) -> type[LimitedH11Protocol]:
+    """A protocol class carrying these limits (uvicorn instantiates it per connection)."""
+    return type(
+        "ConfiguredH11Protocol",
+        (LimitedH11Protocol,),
+        {
+            "request_timeout": request_timeout,
+            "max_connections": max_connections,
+            "max_header_bytes": max_header_bytes,
+        },
+    )

@@ -1,0 +1,185 @@
+"""SPARQL routes: ``/sparql`` and ``/query`` (protocol, query page, HTML results, service
+description), ``/update`` and ``/store`` (Graph Store Protocol reads)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
+from scholarkg.serve.conneg import choose, prefers_html
+from scholarkg.serve.http_base import BaseRoutes, _cell, _query_error, html, text
+from scholarkg.serve.integration import service_description
+from scholarkg.serve.protocol import (
+    GRAPH_OFFERS,
+    Operation,
+    ProtocolError,
+    read_operation,
+    wants_description,
+)
+from scholarkg.serve.protocol import negotiate as negotiate_query
+from scholarkg.serve.query_ui import query_page, results_page
+from scholarkg.store.sparql_text import iri_ref
+
+HTML_ROWS = 1000
+
+
+class SparqlRoutes(BaseRoutes):
+    """The SPARQL 1.1 Protocol side of the server."""
+
+    # -- SPARQL -----------------------------------------------------------------------------
+
+    async def sparql(self, request: Request) -> Response:
+        try:
+            body = await self.limits.body(request) if request.method == "POST" else b""
+            operation = read_operation(
+                request.method, request.url.query, request.headers.get("content-type"), body
+            )
+            if operation.kind == "update":
+                return await self.run_update(operation)
+            if operation.kind == "none":
+                return await self.no_query(request, operation)
+            wanted = negotiate_query(request.headers.get("accept"), operation.params)
+        except ProtocolError as exc:
+            return text(exc.status, str(exc))
+        headers: dict[str, str] = {"Vary": "Accept"}
+        if request.method == "GET":
+            headers, not_modified = self.cached(request, repr(wanted))
+            if not_modified is not None:
+                return not_modified
+        else:
+            headers["Cache-Control"] = "no-store"
+        try:
+            outcome = await self.blocking(self.kg.query, operation, wanted)
+        except ScholarKGError as exc:
+            return _query_error(exc, operation.text)
+        if wanted.html:
+            return self.results_html(request, operation, outcome)
+        media = outcome.media_type or "application/octet-stream"
+        return Response(outcome.body or b"", 200, headers, media_type=f"{media}; charset=utf-8")
+
+    def results_html(self, request: Request, operation: Operation, outcome: Any) -> Response:
+        query = operation.text
+        base = f"/sparql?query={quote(query, safe='')}"
+        if outcome.form == "triples":
+            columns = ["subject", "predicate", "object"]
+            rows = [
+                [
+                    _cell(t.subject, self.href),
+                    _cell(t.predicate, self.href),
+                    _cell(t.object, self.href),
+                ]
+                for t in outcome.triples[:HTML_ROWS]
+            ]
+            total = len(outcome.triples)
+            links = {
+                "Turtle": base + "&format=ttl",
+                "N-Triples": base + "&format=nt",
+                "JSON-LD": base + "&format=jsonld",
+            }
+        elif outcome.form == "boolean":
+            columns, rows, total = ["answer"], [["true" if outcome.boolean else "false"]], 1
+            links = {"JSON": base + "&format=json"}
+        else:
+            columns = list(outcome.variables)
+            rows = [[_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS]]
+            total = len(outcome.rows)
+            links = {
+                "CSV": base + "&format=csv",
+                "TSV": base + "&format=tsv",
+                "JSON": base + "&format=json",
+                "XML": base + "&format=xml",
+            }
+        edit = f"/sparql?edit={quote(query, safe='')}"
+        page = results_page(query, columns, rows, total=total, links=links, edit_href=edit)
+        return html(200, page, Vary="Accept", **{"Cache-Control": "no-store"})
+
+    async def no_query(self, request: Request, operation: Operation) -> Response:
+        accept = request.headers.get("accept")
+        params = operation.params or {}
+        if request.method == "GET" and prefers_html(accept):
+            chosen = params.get("saved", [None])[0]
+            reserved = {"saved", "edit"}
+            values = {k: v[0] for k, v in params.items() if k not in reserved and v}
+            page = query_page(
+                self.kg.saved,
+                chosen=chosen,
+                params=values,
+                initial=params.get("edit", [None])[0],
+                iri_base=self.kg.mapper.iri_base,
+                path_prefix=self.kg.mapper.path_prefix,
+                updates_allowed=self.kg.update_store is not None,
+            )
+            return html(200, page, Vary="Accept")
+        media = wants_description(accept) if request.method == "GET" else None
+        if media is not None:
+            triples = service_description(
+                self.public(request) + "sparql",
+                updates=self.kg.update_store is not None,
+                federation=bool(self.kg.limits.federation),
+            )
+            return self.rdf(triples, media, {"Vary": "Accept"})
+        return text(
+            400, "no query given (query= or an application/sparql-query body)", Vary="Accept"
+        )
+
+    async def run_update(self, operation: Operation) -> Response:
+        if self.kg.update_store is None:
+            return text(403, "SPARQL Update is disabled: this server is read-only")
+        try:
+            await self.blocking(self.kg.update, operation.text)
+        except QueryLimitError as exc:
+            return text(exc.status, str(exc))
+        except QueryError as exc:
+            return text(400, str(exc))
+        except ScholarKGError as exc:
+            return text(500, str(exc))
+        return Response(status_code=204)
+
+    async def update(self, request: Request) -> Response:
+        if request.method != "POST":
+            return text(405, "SPARQL Update needs POST", Allow="POST")
+        try:
+            body = await self.limits.body(request)
+            operation = read_operation(
+                "POST", request.url.query, request.headers.get("content-type"), body
+            )
+        except ProtocolError as exc:
+            return text(exc.status, str(exc))
+        if operation.kind != "update":
+            return text(400, "no update given (form field update= or a sparql-update body)")
+        return await self.run_update(operation)
+
+    async def store(self, request: Request) -> Response:
+        """Graph Store Protocol, read side: ``?graph=<iri>`` or ``?default`` (the union)."""
+        graph = request.query_params.get("graph")
+        if graph is None and "default" not in request.query_params:
+            return text(400, "give ?graph=<IRI> or ?default")
+        chosen = choose(request.headers.get("accept"), list(GRAPH_OFFERS))
+        if chosen is None:
+            return text(406, "graphs come as Turtle, N-Triples, JSON-LD or RDF/XML", Vary="Accept")
+        media = GRAPH_OFFERS[chosen]
+        headers, not_modified = self.cached(request, media)
+        if not_modified is not None:
+            return not_modified
+        try:
+            if graph is not None:
+                iri_ref(graph)
+                exists = await self.blocking(
+                    self.kg.pool.select_many,
+                    [f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1"],
+                )
+                if not exists[0].rows:
+                    return text(404, f"no graph <{graph}> in this store")
+            outcome = await self.blocking(self.kg.graph, graph, media)
+        except QueryLimitError as exc:
+            return text(exc.status, str(exc))
+        except ScholarKGError as exc:
+            return text(400, f"graph={graph!r}: {exc}")
+        content_type = "text/plain" if chosen == "text/plain" else media
+        return Response(
+            outcome.body or b"", 200, headers, media_type=f"{content_type}; charset=utf-8"
+        )

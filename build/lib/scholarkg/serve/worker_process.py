@@ -1,0 +1,198 @@
+"""The query worker: a child process that opens the store read-only and answers jobs.
+
+It runs with a data-segment limit (``RLIMIT_DATA``), so a query that allocates without bound
+makes the allocator fail inside the engine and the process stop, never the server. Its stderr
+goes to a file the parent reads to explain a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = tuple[Term | None, ...]
+TERMS = "terms"  # ask for Python terms instead of serialized bytes
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """How a worker opens the store: an on-disk Oxigraph store or a remote SPARQL endpoint."""
+
+    kind: str  # "oxigraph" | "sparql"
+    location: str  # the store directory or the query URL
+    server: str = "oxigraph"  # for "sparql": the server kind (credentials from the environment)
+
+    def open(self) -> Any:
+        if self.kind == "oxigraph":
+            return ox.Store.read_only(self.location)
+        from scholarkg.store.factory import open_store
+
+        return open_store("sparql", query_url=self.location, server=self.server, read_only=True)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query: the dataset to run it over and the wanted result formats (media types for
+    bytes, or :data:`TERMS`); a format left as None means the client accepts none."""
+
+    sparql: str
+    union: bool = True
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    results_format: str | None = TERMS
+    graph_format: str | None = TERMS
+
+
+@dataclass(frozen=True)
+class SelectBatch:
+    """Several trusted SELECT queries (pages) answered as rows in one round trip."""
+
+    queries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A finished query: ``form`` is solutions, boolean or triples."""
+
+    form: str
+    media_type: str | None = None
+    body: bytes | None = None
+    variables: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable or size."""
+
+    kind: str
+    message: str
+
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+
+
+def _apply_limits(memory_limit_mb: int) -> None:
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_limit_mb > 0:
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def _dataset_kwargs(job: QueryJob) -> dict[str, Any]:
+    if job.default_graphs is None and job.named_graphs is None:
+        return {"use_default_graph_as_union": job.union}
+    kwargs: dict[str, Any] = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()]}
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return kwargs
+
+
+def _query(store: Any, job: QueryJob) -> Any:
+    if isinstance(store, ox.Store):
+        return store.query(job.sparql, **_dataset_kwargs(job))
+    if job.default_graphs is not None or job.named_graphs is not None:
+        raise ValueError("default-graph-uri / named-graph-uri need the embedded store")
+    return store.query(job.sparql, union=job.union)
+
+
+def _check_size(body: bytes, max_bytes: int) -> QueryOutcome | JobFailure | None:
+    if len(body) > max_bytes:
+        return JobFailure("size", f"result larger than the limit of {max_bytes} bytes; add LIMIT")
+    return None
+
+
+def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
+    """Run one query job against an open store."""
+    try:
+        result = _query(store, job)
+    except SyntaxError as exc:
+        return JobFailure("syntax", str(exc))
+    except Exception as exc:
+        # The engine's text may quote what a SERVICE endpoint answered: it goes to the
+        # worker's log, never to the client.
+        print(f"query failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return JobFailure("store", f"the query could not be evaluated ({type(exc).__name__})")
+    if isinstance(result, ox.QueryBoolean):
+        fmt = job.results_format
+        if fmt is None:
+            return JobFailure("not-acceptable", "results")
+        if fmt == TERMS:
+            return QueryOutcome("boolean", boolean=bool(result))
+        body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
+        return QueryOutcome("boolean", fmt, body, boolean=bool(result))
+    if isinstance(result, ox.QueryTriples):
+        fmt = job.graph_format
+        if fmt is None:
+            return JobFailure("not-acceptable", "graph")
+        if fmt == TERMS:
+            return QueryOutcome("triples", triples=tuple(result))
+        body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
+        return _check_size(body, max_bytes) or QueryOutcome("triples", fmt, body)
+    fmt = job.results_format
+    variables = tuple(v.value for v in result.variables)
+    if fmt is None:
+        return JobFailure("not-acceptable", "results")
+    if fmt == TERMS:
+        rows = tuple(tuple(solution[v] for v in variables) for solution in result)
+        return QueryOutcome("solutions", variables=variables, rows=rows)
+    body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
+    return _check_size(body, max_bytes) or QueryOutcome("solutions", fmt, body, variables)
+
+
+def run_batch(store: Any, batch: SelectBatch) -> tuple[QueryOutcome, ...] | JobFailure:
+    outcomes = []
+    for sparql in batch.queries:
+        outcome = run_job(store, QueryJob(sparql), 1 << 62)
+        if isinstance(outcome, JobFailure):
+            return outcome
+        outcomes.append(outcome)
+    return tuple(outcomes)
+
+
+def worker_main(
+    conn: Connection, spec: StoreSpec, memory_limit_mb: int, max_bytes: int, stderr_path: str
+) -> None:
+    """Entry point of a worker process: open the store, then answer jobs until EOF."""
+    with open(stderr_path, "wb", buffering=0) as err:
+        os.dup2(err.fileno(), 2)
+    _apply_limits(memory_limit_mb)
+    try:
+        store = spec.open()
+    except Exception as exc:  # reported to the parent, which refuses to start
+        conn.send(JobFailure("store", f"cannot open {spec.location}: {exc}"))
+        return
+    conn.send("ready")
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if isinstance(job, SelectBatch):
+                conn.send(run_batch(store, job))
+            else:
+                conn.send(run_job(store, job, max_bytes))
+        except MemoryError:
+            conn.send(JobFailure("memory", "the query ran out of memory"))

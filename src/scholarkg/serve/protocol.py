@@ -1,0 +1,231 @@
+"""SPARQL 1.1 Protocol requests: reading the operation, the dataset and the wanted format.
+
+Queries: ``GET ?query=``, ``POST`` form-encoded ``query=``, ``POST`` with an
+``application/sparql-query`` body. Updates: ``POST`` form ``update=`` or an
+``application/sparql-update`` body (refused unless the server allows updates). The dataset
+comes from ``default-graph-uri`` / ``named-graph-uri`` (else the query's own ``FROM``, else the
+union of all named graphs). ``format=`` / ``output=`` (json, xml, csv, tsv, ttl, nt, jsonld,
+rdf, html) override ``Accept``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+
+from scholarkg.serve.conneg import HTML, choose, parse_accept, prefers_html, quality
+from scholarkg.serve.guard import scan_query
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
+
+# Offered media types in server preference order (the first is the default for */*), and the
+# canonical type each stands for.
+RESULT_OFFERS: dict[str, str] = {
+    "application/sparql-results+json": "application/sparql-results+json",
+    "application/sparql-results+xml": "application/sparql-results+xml",
+    "text/csv": "text/csv",
+    "text/tab-separated-values": "text/tab-separated-values",
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+}
+GRAPH_OFFERS: dict[str, str] = {
+    "text/turtle": "text/turtle",
+    "application/n-triples": "application/n-triples",
+    "application/ld+json": "application/ld+json",
+    "application/rdf+xml": "application/rdf+xml",
+    "application/x-turtle": "text/turtle",
+    "text/n3": "text/turtle",
+    "text/plain": "application/n-triples",
+    "application/json": "application/ld+json",
+}
+# format= / output= values: (results media type, graph media type).
+FORMAT_PARAM: dict[str, tuple[str | None, str | None]] = {
+    "json": ("application/sparql-results+json", "application/ld+json"),
+    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "csv": ("text/csv", None),
+    "tsv": ("text/tab-separated-values", None),
+    "ttl": (None, "text/turtle"),
+    "turtle": (None, "text/turtle"),
+    "n3": (None, "text/turtle"),
+    "nt": (None, "application/n-triples"),
+    "ntriples": (None, "application/n-triples"),
+    "jsonld": (None, "application/ld+json"),
+    "json-ld": (None, "application/ld+json"),
+    "rdf": (None, "application/rdf+xml"),
+    "rdfxml": (None, "application/rdf+xml"),
+}
+for _mime in (*RESULT_OFFERS, *GRAPH_OFFERS):
+    FORMAT_PARAM.setdefault(_mime, (RESULT_OFFERS.get(_mime), GRAPH_OFFERS.get(_mime)))
+
+
+class ProtocolError(Exception):
+    """A malformed request: ``status`` and a message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What one request asks for. ``kind`` is query, update or none (no operation given)."""
+
+    kind: str
+    text: str = ""
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    params: Mapping[str, list[str]] | None = None
+
+
+def _media_type(content_type: str | None) -> tuple[str, str]:
+    """(media type, charset) of a Content-Type header."""
+    if not content_type:
+        return "", "utf-8"
+    media, *params = (p.strip() for p in content_type.split(";"))
+    charset = "utf-8"
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"')
+    return media.lower(), charset
+
+
+def _graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
+    values = params.get(name)
+    if values is None:
+        return None
+    for value in values:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|^`\\]*", value):
+            raise ProtocolError(400, f"{name}={value!r} is not an absolute IRI")
+    return tuple(values)
+
+
+def read_operation(
+    method: str, query_string: str, content_type: str | None, body: bytes
+) -> Operation:
+    """The operation of one request to ``/sparql`` or ``/update``; raises ProtocolError."""
+    params = parse_qs(query_string, keep_blank_values=True)
+    if method == "POST":
+        media, charset = _media_type(content_type)
+        try:
+            text = body.decode(charset)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
+        if media == FORM:
+            for key, values in parse_qs(text, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        elif media in (SPARQL_QUERY, SPARQL_UPDATE):
+            key = "query" if media == SPARQL_QUERY else "update"
+            if "query" in params or "update" in params:
+                raise ProtocolError(400, f"a {media} body cannot come with query/update params")
+            params[key] = [text]
+        else:
+            raise ProtocolError(
+                415,
+                f"unsupported Content-Type {media or '(none)'}; use {FORM}, "
+                f"{SPARQL_QUERY} or {SPARQL_UPDATE}",
+            )
+    queries, updates = params.get("query", []), params.get("update", [])
+    if len(queries) + len(updates) > 1:
+        raise ProtocolError(400, "give exactly one query or one update per request")
+    if updates:
+        if method != "POST":
+            raise ProtocolError(400, "updates must be sent with POST")
+        if any(p in params for p in USING_PARAMS):
+            raise ProtocolError(400, "using-graph-uri / using-named-graph-uri are not supported")
+        return Operation("update", updates[0], params=params)
+    if queries:
+        return Operation(
+            "query",
+            queries[0],
+            _graphs(params, "default-graph-uri"),
+            _graphs(params, "named-graph-uri"),
+            params,
+        )
+    return Operation("none", params=params)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The negotiated formats: for SELECT/ASK results and for graphs; ``html`` for browsers."""
+
+    results: str | None
+    graph: str | None
+    html: bool = False
+
+
+def negotiate(accept: str | None, params: Mapping[str, list[str]] | None) -> Wanted:
+    """Formats from ``format``/``output`` (which win) or ``Accept``; ProtocolError when the
+    parameter names no known format."""
+    chosen = None
+    for name in ("format", "output"):
+        values = (params or {}).get(name)
+        if values:
+            chosen = values[0].strip().lower()
+            break
+    if chosen is not None:
+        if chosen == "html":
+            return Wanted("application/sparql-results+json", "text/turtle", html=True)
+        if chosen not in FORMAT_PARAM:
+            known = ", ".join(k for k in FORMAT_PARAM if "/" not in k)
+            raise ProtocolError(400, f"format={chosen!r}: choose one of {known}, html")
+        results, graph = FORMAT_PARAM[chosen]
+        return Wanted(results, graph)
+    if prefers_html(accept):
+        return Wanted("application/sparql-results+json", "text/turtle", html=True)
+    results = choose(accept, list(RESULT_OFFERS))
+    graph = choose(accept, list(GRAPH_OFFERS))
+    return Wanted(
+        RESULT_OFFERS[results] if results else None, GRAPH_OFFERS[graph] if graph else None
+    )
+
+
+def wants_description(accept: str | None) -> str | None:
+    """The RDF type to send a service description in, when the client takes RDF (or ``*/*``)."""
+    ranges = parse_accept(accept)
+    if quality(ranges, HTML) > 0 and prefers_html(accept):
+        return None
+    chosen = choose(
+        accept,
+        [
+            "text/turtle",
+            "application/n-triples",
+            "application/rdf+xml",
+            "application/ld+json",
+            "text/plain",
+        ],
+    )
+    return GRAPH_OFFERS.get(chosen) if chosen else None
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+
+
+def explain_syntax_error(text: str, message: str) -> str:
+    """A parser message with line and column, the line itself and a caret; for a text that
+    does not start with a query form, what it starts with instead."""
+    found = _ERROR_AT.search(message)
+    if scan_query(text).form is None:
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = re.sub(r"#.*", "", line).strip()
+            word = re.match(r"[A-Za-z_]+", stripped)
+            if word and word.group(0).upper() not in ("PREFIX", "BASE"):
+                column = line.index(word.group(0)) + 1
+                return (
+                    f"SPARQL syntax error at line {number}, column {column}: "
+                    f"{word.group(0)!r} is not a query form; a query starts with SELECT, "
+                    "CONSTRUCT, DESCRIBE or ASK (after any PREFIX and BASE)"
+                )
+    if not found:
+        return f"SPARQL syntax error: {message}"
+    line_no, column, rest = int(found.group(1)), int(found.group(2)), found.group(3).strip()
+    lines = text.splitlines() or [""]
+    line = lines[min(line_no, len(lines)) - 1]
+    caret = " " * max(column - 1, 0) + "^"
+    return f"SPARQL syntax error at line {line_no}, column {column}: {rest}\n{line}\n{caret}"

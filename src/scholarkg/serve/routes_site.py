@@ -1,0 +1,246 @@
+"""Routes for people and integrators: dereferenced IRIs, ``/describe``, the landing page,
+search, saved queries, the JSON-LD context, VoID, dumps and the ontology page."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
+from scholarkg.jsonld import project_context
+from scholarkg.query import bind_saved
+from scholarkg.serve import entity_pages, pages, person_page
+from scholarkg.serve.conneg import HTML, choose, prefers_html
+from scholarkg.serve.http_base import BaseRoutes, html, not_found_response, text
+from scholarkg.serve.integration import dumps_in, find_dump, served_description
+from scholarkg.serve.linked_data import format_code, negotiate, serialize
+from scholarkg.serve.protocol import (
+    GRAPH_OFFERS,
+)
+from scholarkg.store.sparql_text import iri_ref
+
+ENTITY_PAGES = {
+    "person": person_page.person_page,
+    "paper": entity_pages.paper_page,
+    "organisation": entity_pages.organisation_page,
+    "group": entity_pages.group_page,
+    "category": entity_pages.category_page,
+}
+
+
+class SiteRoutes(BaseRoutes):
+    """Linked data, pages and the integrator's URLs."""
+
+    # -- linked data ------------------------------------------------------------------------
+
+    async def dereference(self, request: Request) -> Response:
+        prefix = self.kg.mapper.path_prefix
+        raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
+        path = raw.split("?", 1)[0]
+        if path == "/":
+            return await self.landing(request)
+        if not path.startswith(prefix):
+            return not_found_response(request, f"{request.url.path}: no such page")
+        iri = self.kg.mapper.iri_for_path(path)
+        if iri is None:
+            return not_found_response(request, f"{path}: no such page")
+        return await self.resource(request, iri, path)
+
+    async def describe_any(self, request: Request) -> Response:
+        iri = request.query_params.get("iri")
+        if not iri:
+            return text(400, "give the IRI to describe: /describe?iri=…")
+        try:
+            iri_ref(iri)
+            if not ox.NamedNode(iri).value or ":" not in iri.split("/", 1)[0]:
+                raise ValueError("relative")
+        except (ScholarKGError, ValueError):
+            return text(400, f"{iri!r} is not an absolute IRI")
+        return await self.resource(request, iri, f"/describe?iri={quote(iri, safe='')}")
+
+    async def resource(self, request: Request, iri: str, here: str) -> Response:
+        accept = request.headers.get("accept")
+        try:
+            media = negotiate(accept, request.query_params.get("format"))
+        except ValueError as exc:
+            return text(400, str(exc))
+        if media is None:
+            return text(
+                406,
+                "not acceptable; resources come as Turtle, JSON-LD, N-Triples, RDF/XML or HTML",
+                Vary="Accept",
+            )
+        headers, not_modified = self.cached(request, media)
+        if not_modified is not None:
+            return not_modified
+        try:
+            iri_ref(iri)
+            found = await self.blocking(self.kg.resource, iri, html=media == HTML)
+        except QueryLimitError as exc:
+            return text(exc.status, str(exc))
+        except ScholarKGError:
+            return not_found_response(request, f"{iri}: not a valid IRI")
+        if found.retired_to is not None:
+            target = self.kg.mapper.path_for_iri(found.retired_to) or self.href(found.retired_to)
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(target + query, status_code=301, headers={"Vary": "Accept"})
+        if not found.found:
+            return not_found_response(request, f"{iri}: no such resource in this knowledge graph")
+        sep = "&" if "?" in here else "?"
+        headers["Content-Location"] = f"{here}{sep}format={format_code(media)}"
+        links = ", ".join(
+            f'<{here}{sep}format={code}>; rel="alternate"; type="{m}"'
+            for code, m in (
+                ("ttl", "text/turtle"),
+                ("jsonld", "application/ld+json"),
+                ("nt", "application/n-triples"),
+                ("html", HTML),
+            )
+        )
+        headers["Link"] = links
+        formats = " · ".join(
+            f'<a href="{escape(here + sep + "format=" + code)}">{name}</a>'
+            for code, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
+        )
+        if media == HTML and found.kind is not None:
+            page = ENTITY_PAGES[found.kind](iri, found.tables, self.href, formats)
+            return html(200, page, **headers)
+        assert found.description is not None
+        if media == HTML:
+            page_links = pages.Links(local=self.kg.mapper.path_for_iri)
+            page = pages.resource_page(
+                found.description.iri,
+                found.description.triples,
+                page_links,
+                format_url=lambda code: f"{here}{sep}format={code}",
+            )
+            return html(200, page, **headers)
+        body = serialize(found.description, media, self.kg.mapper.iri_base)
+        content_type = "text/plain" if media == "text/plain" else media
+        return Response(body, 200, headers, media_type=f"{content_type}; charset=utf-8")
+
+    # -- pages ------------------------------------------------------------------------------
+
+    async def landing(self, request: Request) -> Response:
+        headers, not_modified = self.cached(request, HTML)
+        if not_modified is not None:
+            return not_modified
+        try:
+            data = await self.blocking(self.kg.landing)
+        except QueryLimitError as exc:
+            return text(exc.status, str(exc))
+
+        def n(row: dict[str, Any], key: str) -> int:
+            term = row.get(key)
+            return int(term.value) if term is not None else 0
+
+        people = [
+            (self.href(r["person"].value), r.get("label", r["person"]).value, n(r, "papers"))
+            for r in data.people
+        ]
+        categories = [
+            (
+                self.href(r["c"].value),
+                f"{r['notation'].value if 'notation' in r else r['c'].value}"
+                + (f" — {r['label'].value}" if "label" in r else ""),
+                n(r, "papers"),
+            )
+            for r in data.categories
+        ]
+        years = [(r["year"].value, n(r, "papers")) for r in data.years if "year" in r]
+        page = pages.landing_page(data.counts, people, categories, years, self.kg.saved)
+        return html(200, page, **headers)
+
+    async def search(self, request: Request) -> Response:
+        query = request.query_params.get("q", "")[:200]
+        try:
+            hits = await self.blocking(self.kg.search, query) if query.strip() else []
+        except QueryLimitError as exc:
+            return text(exc.status, str(exc))
+        if "application/json" in (request.headers.get("accept") or "") and not prefers_html(
+            request.headers.get("accept")
+        ):
+            return JSONResponse([{"iri": h.iri, "label": h.label, "kind": h.kind} for h in hits])
+        rows = [(self.href(h.iri), h.label, h.kind) for h in hits]
+        return html(200, pages.search_page(query, rows), **{"Cache-Control": "no-store"})
+
+    async def queries(self, request: Request) -> Response:
+        from scholarkg.serve.query_ui import saved_data
+
+        return JSONResponse(saved_data(self.kg.saved))
+
+    async def saved_query(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        saved = next((q for q in self.kg.saved if q.name == name), None)
+        if saved is None:
+            return text(404, f"no saved query {name!r}")
+        params = {k: v for k, v in request.query_params.items()}
+        try:
+            bound = bind_saved(saved, params)
+        except QueryError as exc:
+            return text(400, str(exc))
+        return Response(bound, 200, media_type="application/sparql-query; charset=utf-8")
+
+    async def ontology(self, request: Request) -> Response:
+        from scholarkg.resources import docs_file
+
+        page = docs_file("ontology.html")
+        if not page.is_file():
+            return text(404, "the ontology page is not installed here")
+        return FileResponse(page, media_type="text/html; charset=utf-8")
+
+    async def context(self, request: Request) -> Response:
+        return JSONResponse(
+            {"@context": {**project_context(), "id": self.kg.mapper.iri_base}},
+            media_type="application/ld+json",
+            headers={"Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}"},
+        )
+
+    async def void(self, request: Request) -> Response:
+        chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
+        media = GRAPH_OFFERS.get(chosen or "", "text/turtle")
+        headers, not_modified = self.cached(request, media)
+        if not_modified is not None:
+            return not_modified
+        base = self.kg.mapper.iri_base
+        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base}graph/void> {{ ?s ?p ?o }} }}"
+        from scholarkg.serve.worker_process import TERMS, QueryJob
+
+        try:
+            stored = await self.blocking(self.kg.pool.run, QueryJob(sparql, graph_format=TERMS))
+        except QueryLimitError as exc:
+            return text(exc.status, str(exc))
+        triples = served_description(
+            stored.triples, dumps_in(self.kg.exports_dir), self.public(request), base + "dataset"
+        )
+        return self.rdf(triples, media, headers)
+
+    async def dumps(self, request: Request) -> Response:
+        name = request.path_params.get("name", "")
+        if not name:
+            found = dumps_in(self.kg.exports_dir)
+            items = "".join(
+                f'<li><a href="/dumps/{quote(d.name)}">{escape(d.name)}</a> '
+                f"({d.path.stat().st_size} bytes, {escape(d.media_type)}"
+                + (f", SHA-256 <code>{escape(d.sha256)}</code>" if d.sha256 else "")
+                + ")</li>"
+                for d in found
+            )
+            body = f"<h1>Dumps</h1><ul>{items or '<li>None published yet.</li>'}</ul>"
+            return html(200, pages.layout("Dumps", body))
+        path = find_dump(self.kg.exports_dir, name)
+        if path is None:
+            return text(404, f"no dump called {name!r}")
+        media = (
+            "text/plain"
+            if name.endswith(".sha256")
+            else next(d.media_type for d in dumps_in(self.kg.exports_dir) if d.name == name)
+        )
+        return FileResponse(
+            path, media_type=media, headers={"Cache-Control": "public, max-age=300"}
+        )

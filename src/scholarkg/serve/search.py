@@ -1,0 +1,97 @@
+"""A search index over names and titles: people, groups, papers, organisations, categories.
+
+Built once per store version from one query (in a worker) and kept in the server's memory:
+every folded word points to the entries holding it; a search keeps the entries that have every
+word of the query, the last word matched as a prefix (so results come while typing).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from scholarkg.serve.worker_process import QueryOutcome
+
+INDEX_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?s ?label ?kind WHERE {
+  { ?s a skg:Person ; foaf:name ?label . BIND ("person" AS ?kind) }
+  UNION { ?s a skg:Group ; foaf:name ?label . BIND ("group" AS ?kind) }
+  UNION { ?s a skg:Paper ; dcterms:title ?label . BIND ("paper" AS ?kind) }
+  UNION { ?s a skg:Organization . { ?s skos:prefLabel ?label } UNION { ?s skos:altLabel ?label }
+          BIND ("organisation" AS ?kind) }
+  UNION { ?s a skg:Category ; skos:prefLabel ?label . BIND ("category" AS ?kind) }
+}"""
+KIND_ORDER = {"person": 0, "group": 1, "organisation": 2, "category": 3, "paper": 4}
+_WORDS = re.compile(r"\w+")
+
+
+def fold(text: str) -> list[str]:
+    """Lower-case words without accents (``Léonard`` → ``leonard``)."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return _WORDS.findall(plain.casefold())
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    label: str
+    kind: str
+
+
+class SearchIndex:
+    """Words → entries; built from :data:`INDEX_QUERY`'s outcome."""
+
+    def __init__(self, outcome: QueryOutcome) -> None:
+        self.entries: list[Hit] = []
+        seen: dict[tuple[str, str], int] = {}
+        postings: dict[str, set[int]] = {}
+        for s, label, kind in outcome.rows:
+            if not (
+                isinstance(s, ox.NamedNode)
+                and isinstance(label, ox.Literal)
+                and isinstance(kind, ox.Literal)
+            ):
+                continue
+            key = (s.value, kind.value)
+            if key in seen:
+                number = seen[key]
+            else:
+                number = seen[key] = len(self.entries)
+                self.entries.append(Hit(s.value, label.value, kind.value))
+            for word in fold(label.value):
+                postings.setdefault(word, set()).add(number)
+        self.words = sorted(postings)
+        self.postings = postings
+
+    def _matching(self, word: str, *, prefix: bool) -> set[int]:
+        if not prefix:
+            return set(self.postings.get(word, ()))
+        found: set[int] = set()
+        start = bisect.bisect_left(self.words, word)
+        for candidate in self.words[start:]:
+            if not candidate.startswith(word):
+                break
+            found |= self.postings[candidate]
+        return found
+
+    def search(self, query: str, limit: int = 50) -> list[Hit]:
+        """Entries with every word of ``query`` (the last one as a prefix), people first."""
+        words = fold(query)[:8]
+        if not words:
+            return []
+        sets = [self._matching(w, prefix=i == len(words) - 1) for i, w in enumerate(words)]
+        sets.sort(key=len)
+        found = sets[0]
+        for other in sets[1:]:
+            found &= other
+        hits = [self.entries[i] for i in found]
+        hits.sort(key=lambda h: (KIND_ORDER.get(h.kind, 9), len(h.label), h.label, h.iri))
+        return hits[:limit]

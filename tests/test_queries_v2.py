@@ -1,0 +1,215 @@
+"""Person-level saved queries on the constructed v2-model store (groups and namesakes), the
+parameter mechanism (declared parameters, binding inside WHERE or trailing: same answers),
+and `scholarkg query` for every query form."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scholarkg.cli import main
+from scholarkg.errors import QueryError
+from scholarkg.query import (
+    VALUES_MARKER,
+    bind_parameters,
+    bind_saved,
+    check_parameters,
+    resolve_query,
+    run_select,
+    saved_queries,
+)
+from scholarkg.serve.guard import QueryLimits, check_query, scan_query
+from scholarkg.store.embedded import EmbeddedStore
+from serve_fixtures import LEONARD, build_v2_store
+
+ME = "Léonard Hussenot"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_v2_store(tmp_path_factory.mktemp("v2q") / "store")
+
+
+@pytest.fixture(scope="module")
+def store(store_path: Path) -> Iterator[EmbeddedStore]:
+    with EmbeddedStore(store_path, read_only=True) as opened:
+        yield opened
+
+
+def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | None, ...]]:
+    return run_select(store, bind_saved(resolve_query(name), params)).rows
+
+
+def trailing(name: str, **params: str) -> str:
+    """The same query with its parameters bound by a trailing VALUES instead."""
+    text = VALUES_MARKER.sub("", resolve_query(name).text)
+    return bind_parameters(text, params)
+
+
+def test_coauthors_are_people_and_namesakes_stay_apart(store: EmbeddedStore) -> None:
+    result = rows(store, "coauthors", researcher=ME)
+    assert [(c, n) for _, c, n, _, _ in result] == [
+        ("Robert Dadashi", "4"),
+        ("Matthieu Geist", "3"),
+        ("Olivier Pietquin", "2"),
+        ("Marcin Andrychowicz", "1"),
+        ("Wei Wang", "1"),
+        ("Wei Wang", "1"),
+    ]
+    assert {o for *_, o in result if _[1] == "Wei Wang"} == {
+        "https://w3id.org/scholarkg/id/person/wei-wang",
+        "https://w3id.org/scholarkg/id/person/wei-wang-2",
+    }
+    assert rows(store, "coauthors", person=f"<{LEONARD}>") == result
+    assert run_select(store, trailing("coauthors", researcher=ME)).rows == result
+    everyone = rows(store, "coauthors")
+    assert "Gemma Team" not in {r[0] for r in everyone} | {r[1] for r in everyone}
+
+
+def test_coauthorship_network(store: EmbeddedStore) -> None:
+    result = rows(store, "coauthorship-network")
+    assert result[0][:3] == (ME, "Robert Dadashi", "4")
+    pairs = [(a, b, n) for a, b, n, _, _ in result]
+    assert ("Matthieu Geist", "Robert Dadashi", "3") in pairs
+    assert pairs.count((ME, "Wei Wang", "1")) == 2  # two people of one name
+    assert all(str(a) <= str(b) for a, b, _ in pairs)
+    assert not any("Gemma Team" in (a, b) for a, b, _ in pairs)
+    assert len({(r[3], r[4]) for r in result}) == len(result)  # each pair once
+
+
+def test_author_positions(store: EmbeddedStore) -> None:
+    result = {t: (p, n) for _, t, p, n, _ in rows(store, "author-positions", researcher=ME)}
+    assert result == {
+        "Gemma: Open Models Based on Gemini Research and Technology": (None, "2"),
+        "Hyperparameter Selection for Imitation Learning": ("1", "5"),
+        "Reward Models for Dialogue": ("1", "2"),
+        "Gemma 2: Improving Open Language Models at a Practical Size": ("2", "3"),
+        "Language Model Alignment at Scale": ("2", "2"),
+        "Offline Reinforcement Learning with Pseudometric Learning": ("2", "3"),
+        "Primal Wasserstein Imitation Learning": ("2", "4"),
+    }
+    assert run_select(store, trailing("author-positions", researcher=ME)).rows == rows(
+        store, "author-positions", researcher=ME
+    )
+    assert rows(store, "author-positions", researcher="Gemma Team") == []  # not a person
+
+
+def test_latest_metrics_one_row_per_metric(store: EmbeddedStore) -> None:
+    result = rows(store, "latest-metrics", researcher=ME)
+    # Two snapshots of the same instant state hIndex 117: one row, not two.
+    assert [(m, v, at) for _, m, v, at, _ in result] == [
+        ("citationCount", "11030", "2026-06-10T10:00:00Z"),
+        ("hIndex", "117", "2026-06-10T10:00:00Z"),
+        ("paperCount", "25", "2026-06-10T10:00:00Z"),
+    ]
+    assert run_select(store, trailing("latest-metrics", researcher=ME)).rows == result
+    assert rows(store, "latest-metrics") == result  # the only researcher with metrics
+
+
+def test_latest_metrics_when_two_snapshots_of_one_instant_disagree(tmp_path: Path) -> None:
+    extra = """@prefix skg: <https://w3id.org/scholarkg/ontology#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <https://w3id.org/scholarkg/id/graph/profile/x/snapshot/e> {
+      <urn:x:obs> a skg:MetricObservation ; skg:metric skg:hIndex ; skg:value 119 ;
+        skg:observedAt "2026-06-10T10:00:00+00:00"^^xsd:dateTime ;
+        skg:observationOf <https://w3id.org/scholarkg/id/person/leonard-hussenot> . }"""
+    with EmbeddedStore(build_v2_store(tmp_path / "s", extra), read_only=True) as store:
+        latest = {m: v for _, m, v, _, _ in rows(store, "latest-metrics", researcher=ME)}
+        assert latest["hIndex"] == "119"
+
+
+def test_metric_history(store: EmbeddedStore) -> None:
+    history = rows(store, "metric-history", researcher=ME, metric="hIndex")
+    assert [(m, at[:10], v) for _, m, at, v, _ in history] == [  # type: ignore[index]
+        ("hIndex", "2026-01-10", "110"),
+        ("hIndex", "2026-03-10", "114"),
+        ("hIndex", "2026-06-10", "117"),
+    ]
+
+
+def test_unresolved_papers(store: EmbeddedStore) -> None:
+    result = rows(store, "unresolved-papers")
+    assert [(r, t, s) for r, t, s, _ in result] == [
+        (ME, "Gemma 2: Improving Open Language Models at a Practical Size", "ambiguous"),
+        (ME, "Gemma: Open Models Based on Gemini Research and Technology", "unresolved"),
+    ]
+    assert set(str(result[0][3]).split()) == {"2408.00118", "2408.00119"}
+    assert rows(store, "unresolved-papers", researcher="Nobody") == []
+
+
+def test_declared_parameters_and_errors() -> None:
+    coauthors = resolve_query("coauthors")
+    assert [(p.name, p.optional) for p in coauthors.parameters] == [
+        ("researcher", True),
+        ("person", True),
+    ]
+    assert "@param" not in coauthors.description
+    with pytest.raises(QueryError, match="its parameters: researcher, person"):
+        check_parameters(coauthors, {"reseacher": "x"})
+    with pytest.raises(QueryError, match="needs parameter"):
+        bind_saved(resolve_query("fact-provenance"), {})
+    with pytest.raises(QueryError, match="its parameters: o, p2, s"):
+        check_parameters("SELECT ?s WHERE { ?s ?p2 ?o }", {"x": "1"})
+    check_parameters("SELECT ?s WHERE { ?s ?p ?o }", {"s": "<urn:x:a>"})
+    for query in saved_queries():
+        assert VALUES_MARKER.search(query.text) is None or query.parameters, query.name
+
+
+def test_binding_at_the_marker_is_escaped() -> None:
+    bound = bind_parameters("SELECT * WHERE {\n  # @values\n  ?s ?p ?o\n}", {"s": 'x" } #'})
+    assert bound == 'SELECT * WHERE {\n  VALUES (?s) { ("x\\" } #") }\n  ?s ?p ?o\n}'
+
+
+def test_guard_lexer() -> None:
+    info = scan_query(
+        'PREFIX service: <urn:x:>\nSELECT ?service WHERE { ?s service:p "SERVICE {{{" . '
+        "# SERVICE <http://x/>\n ?s <urn:x:p> ?service }"
+    )
+    assert info.form == "SELECT" and info.services == () and info.depth == 1
+    assert scan_query("SELECT * WHERE { SERVICE SILENT <http://a/> { } }").services == (
+        "http://a/",
+    )
+    assert scan_query("ASK FROM <urn:g> { }").has_dataset
+    assert scan_query("SELECT * { FILTER (?a < ?b && ?c > 1) }").depth == 2
+    limits = QueryLimits(max_nesting=5, federation=("http://allowed/",))
+    check_query("SELECT * WHERE { SERVICE <http://allowed/> { ?s ?p ?o } }", limits)
+    for text in (
+        "SELECT * WHERE { SERVICE <http://other/> { } }",
+        "SELECT * WHERE { SERVICE ?e { } }",
+        "SELECT * WHERE { SERVICE x:y { } }",
+        "SELECT * WHERE { SERVICE :y { } }",
+        "SELECT * WHERE " + "{" * 6 + "}" * 6,
+    ):
+        with pytest.raises(QueryError):
+            check_query(text, limits)
+
+
+def test_cli_query_runs_every_form(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    assert main(["query", "coauthors", "--param", f"researcher={ME}", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith(f"{ME},Robert Dadashi,4,")
+    assert main(["query", "--sparql", f"ASK {{ <{LEONARD}> ?p ?o }}"]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+    assert main(["query", "--sparql", "ASK { <urn:x:no> ?p ?o }", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"head": {}, "boolean": False}
+    construct = f"CONSTRUCT {{ <{LEONARD}> ?p ?o }} WHERE {{ <{LEONARD}> ?p ?o }}"
+    assert main(["query", "--sparql", construct]) == 0
+    assert "Léonard Hussenot" in capsys.readouterr().out  # Turtle
+    assert main(["query", "--sparql", f"DESCRIBE <{LEONARD}>", "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["@context"]["skg"] == "https://w3id.org/scholarkg/ontology#"
+    assert main(["query", "--sparql", f"DESCRIBE <{LEONARD}>", "--format", "nt"]) == 0
+    assert f"<{LEONARD}> <http://xmlns.com/foaf/0.1/name>" in capsys.readouterr().out
+    assert main(["query", "coauthors", "--param", "reseacher=x"]) == 1
+    err = capsys.readouterr().err
+    assert "unknown parameter(s) reseacher" in err and "researcher, person" in err
+    assert main(["query", "--sparql", "ASK {}", "--format", "csv"]) == 0
+    assert main(["query", "--sparql", construct, "--format", "csv"]) == 1
+    assert "graph results come as" in capsys.readouterr().err
+    assert main(["query", "--list"]) == 0
+    assert "parameters: researcher, person" in capsys.readouterr().out

@@ -1,0 +1,112 @@
+"""The analyst's path in a real headless browser (Debian's chromium driven by selenium through
+chromedriver): the landing page, a saved query with a parameter in YASGUI, a person link, the
+metric chart. Skipped only when the chromium binary is absent (`.ci/run` installs it)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scholarkg.config import ServeSettings
+from serve_helpers import running_server
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1280,1000",
+)
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
+        reason="Debian's chromium and chromium-driver are not installed",
+    ),
+]
+TIMEOUT = 60  # an upper bound that catches hangs
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    profile = tempfile.mkdtemp(prefix="scholarkg-chromium-")
+    options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
+        browser.get(server.url)
+        assert "scholarkg knowledge graph" in browser.find_element(By.TAG_NAME, "h1").text
+        browser.find_element(By.LINK_TEXT, "coauthors").click()
+        wait = WebDriverWait(browser, TIMEOUT)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"))
+        Select(browser.find_element(By.ID, "saved-select")).select_by_value("coauthors")
+        field = wait.until(lambda d: d.find_element(By.ID, "param-researcher"))
+        field.send_keys("Léonard Hussenot")
+        browser.find_element(By.ID, "saved-run").click()
+        results = wait.until(
+            lambda d: [
+                e
+                for e in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table td")
+                if "Robert Dadashi" in e.text
+            ]
+        )
+        assert results
+        share = browser.find_element(By.ID, "share-link").get_attribute("href")
+        assert "saved=coauthors" in share and "researcher=L%C3%A9onard" in share
+        table = browser.find_element(By.CSS_SELECTOR, "#yasgui .yasr table").text
+        assert "Gemma Team" not in table and table.count("Wei Wang") == 2
+        person = wait.until(
+            lambda d: [
+                a
+                for a in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table a")
+                if (a.get_attribute("href") or "").endswith("/id/person/leonard-hussenot")
+            ]
+        )[0]
+        assert person.get_attribute("href") == server.url + "id/person/leonard-hussenot"
+        # Follow the link where it points (YASR handles clicks on IRIs itself).
+        browser.get(person.get_attribute("href"))
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Léonard Hussenot")
+        charts = browser.find_elements(By.CSS_SELECTOR, "svg.metric-chart")
+        assert {c.get_attribute("data-metric") for c in charts} == {
+            "hIndex",
+            "citationCount",
+            "paperCount",
+        }
+        assert all(c.size["width"] > 100 for c in charts)  # drawn, not hidden
+        browser.find_element(By.LINK_TEXT, "Robert Dadashi").click()
+        wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Robert Dadashi")
+        errors = [
+            e
+            for e in browser.get_log("browser")
+            if e["level"] == "SEVERE" and "favicon" not in e["message"]
+        ]
+        assert errors == []  # no blocked script, style or request (CSP) on the way

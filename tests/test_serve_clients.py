@@ -1,0 +1,210 @@
+"""Conformance with real clients: SPARQLWrapper, rdflib's SPARQLStore bound to a named graph,
+``rdflib.Graph.parse(url)`` in each format, a CORS preflight, conditional GETs, Graph Store
+Protocol reads, and the integrator's URLs (VoID, dumps, JSON-LD context)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import FOAF, RDF
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, N3, TURTLE, XML, SPARQLWrapper
+
+from scholarkg.config import ServeSettings
+from scholarkg.export import export_dump
+from scholarkg.iris import SKG
+from scholarkg.store.embedded import EmbeddedStore
+from serve_fixtures import BASE, LEONARD, PAPER, build_v2_store
+from serve_helpers import SPARQL_JSON, local, running_server
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
+DADASHI_GRAPH = BASE + "graph/person/robert-dadashi"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    directory = tmp_path_factory.mktemp("clients")
+    store_path = build_v2_store(directory / "store")
+    exports = directory / "exports"
+    with EmbeddedStore(store_path, read_only=True) as store:
+        export_dump(store, exports / "scholarkg.nq", "nq")
+        export_dump(store, exports / "scholarkg.jsonld", "jsonld")
+    settings = ServeSettings(workers=2, cors_origins=("https://notebook.example",))
+    with running_server(store_path, build=False, settings=settings, exports_dir=exports) as (
+        server,
+        _,
+    ):
+        yield server.url, exports
+
+
+@pytest.fixture(scope="module")
+def url(served: tuple[str, Path]) -> str:
+    return served[0]
+
+
+NAMES = f"SELECT ?person ?name WHERE {{ ?person <{FOAF.name}> ?name }} ORDER BY ?name"
+
+
+def test_sparqlwrapper_select_ask_construct_in_every_format(url: str) -> None:
+    client = SPARQLWrapper(url + "sparql")
+    client.setQuery(NAMES)
+    for fmt in (JSON, XML, CSV):
+        client.setReturnFormat(fmt)
+        result = client.query().convert()
+        if fmt == JSON:
+            names = [b["name"]["value"] for b in result["results"]["bindings"]]  # type: ignore[index]
+            assert names[0] == "Gemma Team" and "Léonard Hussenot" in names
+        elif fmt == CSV:
+            assert b"L\xc3\xa9onard Hussenot" in result  # type: ignore[operator]
+    client.setMethod("POST")
+    client.setQuery(f"ASK {{ <{LEONARD}> ?p ?o }}")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["boolean"] is True  # type: ignore[index]
+    client.setQuery(
+        f"CONSTRUCT {{ <{LEONARD}> <{FOAF.name}> ?n }} WHERE {{ <{LEONARD}> <{FOAF.name}> ?n }}"
+    )
+    for fmt in (TURTLE, XML, N3):
+        client.setReturnFormat(fmt)
+        converted = client.query().convert()
+        graph = converted if isinstance(converted, Graph) else Graph().parse(data=converted)
+        assert set(graph) == {(URIRef(LEONARD), FOAF.name, Literal("Léonard Hussenot"))}
+
+
+def test_rdflib_sparqlstore_bound_to_a_named_graph(url: str) -> None:
+    store = SPARQLStore(url + "sparql")
+    graph = Graph(store=store, identifier=URIRef(DADASHI_GRAPH))
+    names = [str(r[0]) for r in graph.query(f"SELECT ?n WHERE {{ ?s <{FOAF.name}> ?n }}")]  # type: ignore[index]
+    assert names == ["Robert Dadashi"]
+    people = set(graph.subjects(RDF.type, SKG.Person))
+    assert people == {URIRef(BASE + "person/robert-dadashi")}
+    union = Graph(store=SPARQLStore(url + "sparql"))
+    assert len(list(union.query(NAMES))) == 9
+
+
+def test_graph_parse_of_a_resource_in_each_format(url: str) -> None:
+    expected = (URIRef(LEONARD), FOAF.name, Literal("Léonard Hussenot"))
+    for fmt in ("turtle", "xml", "nt", "json-ld", "n3", "trig"):
+        graph = Graph()
+        graph.parse(url + local(LEONARD)[1:], format=fmt)
+        assert expected in graph, fmt
+    graph = Graph()
+    graph.parse(url + local(PAPER)[1:])  # format from the Content-Type
+    assert (URIRef(PAPER), SKG.arxivId, Literal("2104.12255")) in graph
+
+
+def test_cors_preflight_and_simple_request(url: str) -> None:
+    origin = "https://notebook.example"
+    preflight = requests.options(
+        url + "sparql",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+        timeout=30,
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == origin
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    simple = requests.get(
+        url + "sparql", params={"query": "ASK {}"}, headers={"Origin": origin}, timeout=30
+    )
+    assert simple.headers["Access-Control-Allow-Origin"] == origin
+    assert "ETag" in simple.headers["Access-Control-Expose-Headers"]
+    stranger = requests.options(
+        url + "sparql",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+        timeout=30,
+    )
+    assert stranger.status_code == 400
+    assert "Access-Control-Allow-Origin" not in stranger.headers
+
+
+def test_caching_headers_and_conditional_gets(url: str) -> None:
+    for path, params in (("sparql", {"query": NAMES}), (local(LEONARD)[1:], {}), ("", {})):
+        first = requests.get(url + path, params=params, timeout=30)
+        assert first.status_code == 200
+        tag = first.headers["ETag"]
+        assert first.headers["Last-Modified"] and "max-age=" in first.headers["Cache-Control"]
+        again = requests.get(url + path, params=params, headers={"If-None-Match": tag})
+        assert again.status_code == 304 and again.content == b""
+        other = requests.get(
+            url + path, params=params, headers={"If-None-Match": tag, "Accept": "text/csv, */*"}
+        )
+        assert other.status_code == 200 or other.headers["ETag"] == tag
+
+
+def test_graph_store_protocol_reads(url: str) -> None:
+    one = requests.get(
+        url + "store", params={"graph": DADASHI_GRAPH}, headers={"Accept": "text/turtle"}
+    )
+    assert one.status_code == 200 and one.headers["Content-Type"].startswith("text/turtle")
+    graph = Graph().parse(data=one.text, format="turtle")
+    assert (URIRef(BASE + "person/robert-dadashi"), FOAF.name, Literal("Robert Dadashi")) in graph
+    assert len(graph) == 19
+    default = requests.get(
+        url + "store", params={"default": ""}, headers={"Accept": "application/n-triples"}
+    )
+    assert default.status_code == 200 and len(default.text.splitlines()) > len(graph)
+    missing = requests.get(url + "store", params={"graph": BASE + "graph/nothing"})
+    assert missing.status_code == 404
+    assert requests.get(url + "store").status_code == 400
+
+
+def test_void_and_dumps_are_served_with_their_urls_and_checksums(
+    url: str, served: tuple[str, Path]
+) -> None:
+    exports = served[1]
+    void = requests.get(url + ".well-known/void", headers={"Accept": "text/turtle"}, timeout=30)
+    assert void.status_code == 200
+    graph = Graph().parse(data=void.text, format="turtle")
+    dcat = "http://www.w3.org/ns/dcat#"
+    downloads = {str(o) for o in graph.objects(None, URIRef(dcat + "downloadURL"))}
+    assert downloads == {url + "dumps/scholarkg.nq", url + "dumps/scholarkg.jsonld"}
+    assert not any(str(o).startswith("file:") for o in graph.objects())
+    assert (None, URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), URIRef(url + "sparql")) in graph
+    checksums = {
+        str(o) for o in graph.objects(None, URIRef("http://spdx.org/rdf/terms#checksumValue"))
+    }
+    for name in ("scholarkg.nq", "scholarkg.jsonld"):
+        dump = requests.get(url + "dumps/" + name, timeout=30)
+        assert dump.status_code == 200
+        digest = hashlib.sha256(dump.content).hexdigest()
+        assert digest in checksums
+        assert dump.content == (exports / name).read_bytes()
+    assert requests.get(url + "dumps/..%2Fstore", timeout=30).status_code == 404
+    assert requests.get(url + "dumps/scholarkg.nq.sha256").text.split()[0] in checksums
+    listing = requests.get(url + "dumps/", timeout=30)
+    assert "scholarkg.nq" in listing.text
+
+
+def test_jsonld_dump_is_compacted_and_round_trips(served: tuple[str, Path]) -> None:
+    exports = served[1]
+    text = (exports / "scholarkg.jsonld").read_text(encoding="utf-8")
+    assert '"@context"' in text and '"title": "Hyperparameter Selection' in text
+    graph = Graph().parse(data=text, format="json-ld")
+    assert (URIRef(LEONARD), FOAF.name, Literal("Léonard Hussenot")) in graph
+
+
+def test_results_as_csv_for_pandas_style_clients(url: str) -> None:
+    response = requests.get(url + "sparql", params={"query": NAMES, "output": "csv"}, timeout=30)
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.text.splitlines()[0] == "person,name"
+    json_answer = requests.get(
+        url + "sparql", params={"query": NAMES}, headers={"Accept": SPARQL_JSON}
+    )
+    assert len(json_answer.json()["results"]["bindings"]) == len(response.text.splitlines()) - 1
+
+
+def test_ontology_page_is_served(url: str) -> None:
+    page = requests.get(url + "ontology", timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "nav ul ul{columns:3" in page.text  # the contents list no longer overlaps itself

@@ -1,0 +1,269 @@
+"""One query cannot take the endpoint down: hostile queries get an error within their limit,
+the next query is answered, SERVICE reaches nothing, and slow or malformed HTTP is cut off.
+
+Time limits here are generous upper bounds that catch hangs, never speed assertions."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+
+from scholarkg.cli import main
+from scholarkg.config import ServeSettings
+from serve_fixtures import build_v2_store
+from serve_helpers import SPARQL_JSON, running_server
+
+pytestmark = pytest.mark.server
+
+NESTED = "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000
+CONCAT = (
+    'SELECT ?v WHERE { BIND("ab" AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(31))
+    + " BIND(?v31 AS ?v) }"
+)
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q }"
+CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
+
+
+class Listener:
+    """A loopback HTTP server that records every connection and answers a secret body."""
+
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.answer()
+
+            def do_POST(self) -> None:
+                self.answer()
+
+            def answer(self) -> None:
+                listener.hits.append(self.path)
+                body = b"SECRET-ADMIN-BODY"
+                self.send_response(500)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/internal/admin"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    running = Listener()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_v2_store(tmp_path_factory.mktemp("isolation") / "store")
+
+
+@pytest.fixture(scope="module")
+def served(store_path: Path, listener: Listener) -> Iterator[tuple[str, object]]:
+    settings = ServeSettings(
+        workers=2,
+        time_limit=3.0,
+        memory_limit_mb=768,
+        federation=(listener.url + "-allowed",),
+        request_timeout=1.5,
+        max_connections=30,
+        max_body_bytes=65536,
+        max_header_bytes=4096,
+    )
+    with running_server(store_path, build=False, settings=settings) as (server, _):
+        yield server.url, server
+
+
+def ask(url: str, query: str) -> requests.Response:
+    return requests.post(
+        url + "sparql", data={"query": query}, headers={"Accept": SPARQL_JSON}, timeout=120
+    )
+
+
+def answered(url: str) -> bool:
+    response = ask(url, CHEAP)
+    return (
+        response.status_code == 200
+        and response.json()["results"]["bindings"][0]["n"]["value"] == "8"
+    )
+
+
+def test_deep_nesting_is_refused_before_parsing(served: tuple[str, object]) -> None:
+    url = served[0]
+    response = ask(url, NESTED)
+    assert response.status_code == 400
+    assert "nested 10000 deep" in response.text
+    assert answered(url)
+
+
+def test_concat_doubling_hits_the_memory_limit_and_the_worker_is_replaced(
+    served: tuple[str, object],
+) -> None:
+    url, server = served
+    before = server.kg.pool.replaced  # type: ignore[attr-defined]
+    started = time.monotonic()
+    response = ask(url, CONCAT)
+    assert time.monotonic() - started < 120
+    assert response.status_code in (500, 503), response.text
+    assert "memory limit of 768 MiB" in response.text or "time limit" in response.text
+    assert server.kg.pool.replaced == before + 1  # type: ignore[attr-defined]
+    assert answered(url)
+
+
+def test_cartesian_count_is_stopped_at_the_time_limit(served: tuple[str, object]) -> None:
+    url = served[0]
+    started = time.monotonic()
+    response = ask(url, CARTESIAN)
+    assert time.monotonic() - started < 90
+    assert response.status_code == 503 and "time limit of 3 s" in response.text
+    assert response.headers["Retry-After"]
+    assert answered(url)
+
+
+def test_service_is_refused_and_reaches_nothing(
+    served: tuple[str, object], listener: Listener
+) -> None:
+    url = served[0]
+    for target in (listener.url, "http://127.0.0.1:1/x"):
+        query = f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"
+        response = ask(url, query)
+        assert response.status_code == 403 and "SERVICE" in response.text
+        silent = ask(url, f"SELECT * WHERE {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}")
+        assert silent.status_code == 403
+    variable = ask(url, "SELECT * WHERE { BIND(<x:y> AS ?e) SERVICE ?e { ?s ?p ?o } }")
+    assert variable.status_code == 403
+    hidden = ask(url, f'SELECT * WHERE {{ ?s ?p "SERVICE" . ?s <{listener.url}> ?o }}')
+    assert hidden.status_code == 200  # the word in a string or an IRI is not a SERVICE call
+    time.sleep(0.5)
+    assert listener.hits == []
+    assert answered(url)
+
+
+def test_an_allowed_service_never_echoes_the_upstream_body(
+    served: tuple[str, object], listener: Listener
+) -> None:
+    url = served[0]
+    allowed = listener.url + "-allowed"
+    response = ask(url, f"SELECT * WHERE {{ SERVICE <{allowed}> {{ ?s ?p ?o }} }}")
+    assert response.status_code >= 400
+    assert "SECRET" not in response.text
+    assert listener.hits  # federation on: the allowed endpoint was asked
+    listener.hits.clear()
+
+
+def test_a_crash_in_the_engine_is_an_error_and_the_server_keeps_serving(tmp_path: Path) -> None:
+    settings = ServeSettings(workers=1, max_nesting=100_000, max_query_bytes=1_000_000)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        response = ask(server.url, NESTED)
+        assert response.status_code == 500
+        assert "crashed" in response.text
+        assert answered(server.url)
+
+
+def _raw(url: str, data: bytes) -> bytes:
+    host, port = url.split("//")[1].strip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_duplicate_content_length_and_huge_headers_are_refused(
+    served: tuple[str, object],
+) -> None:
+    url = served[0]
+    body = b"query=ASK%20%7B%7D"
+    duplicate = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        + b"Content-Length: %d\r\nContent-Length: %d\r\n\r\n" % (len(body), len(body))
+        + body
+    )
+    assert _raw(url, duplicate).startswith(b"HTTP/1.1 400")
+    huge = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 10_000 + b"\r\n\r\n"
+    assert _raw(url, huge).split(b"\r\n")[0].split(b" ")[1] in (b"400", b"431")
+    large_body = requests.post(url + "sparql", data={"query": "ASK {} #" + "x" * 70_000})
+    assert large_body.status_code == 413
+    assert answered(url)
+
+
+def test_slow_clients_are_cut_off_and_do_not_pile_up(served: tuple[str, object]) -> None:
+    url = served[0]
+    host, port = url.split("//")[1].strip("/").split(":")
+    stalled = []
+    for _ in range(10):
+        sock = socket.create_connection((host, int(port)), timeout=30)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finishes its headers
+        stalled.append(sock)
+    started = time.monotonic()
+    closed = 0
+    for sock in stalled:
+        try:
+            sock.sendall(b"X-Slow: 1\r\n")  # a trickle does not extend the deadline
+            if sock.recv(1024) == b"":
+                closed += 1
+        except OSError:
+            closed += 1
+        sock.close()
+    assert closed == len(stalled)
+    assert time.monotonic() - started < 60
+    assert answered(url)
+
+
+def test_connections_past_the_cap_are_closed(tmp_path: Path) -> None:
+    settings = ServeSettings(workers=1, max_connections=3, request_timeout=30)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        host, port = server.url.split("//")[1].strip("/").split(":")
+        held = [socket.create_connection((host, int(port)), timeout=30) for _ in range(3)]
+        time.sleep(0.3)
+        extra = socket.create_connection((host, int(port)), timeout=30)
+        assert extra.recv(1024) == b""  # closed at once
+        extra.close()
+        for sock in held:
+            sock.close()
+        time.sleep(0.3)
+        assert answered(server.url)
+
+
+def test_cli_query_has_the_same_limits(
+    store_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    config = tmp_path / "c.toml"
+    config.write_text("[serve]\ntime_limit = 3.0\nmemory_limit_mb = 768\n", encoding="utf-8")
+    deep = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    assert main(["query", "--sparql", deep, "--config", str(config)]) == 1
+    assert "nested 3000 deep" in capsys.readouterr().err
+    assert main(["query", "--sparql", CONCAT, "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and ("memory limit" in err or "time limit" in err)
+    assert main(["query", "--sparql", CARTESIAN, "--config", str(config)]) == 1
+    assert "time limit of 3 s" in capsys.readouterr().err
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
+    assert main(["query", "--sparql", service, "--config", str(config)]) == 1
+    assert "SERVICE" in capsys.readouterr().err
