@@ -25,6 +25,7 @@ from rdflib.term import Node
 from scholarkg.errors import QueryError
 from scholarkg.export import FORMATS, ExportResult, QueryableStore, write_atomic
 from scholarkg.iris import BIDO, CATEGORY_SCHEME, FABIO, ONTOLOGY_IRI, ORG, PRO, SCHEMA, SKG, Minter
+from scholarkg.load.contents import Contents
 from scholarkg.store.sparql_text import iri_ref
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -89,7 +90,6 @@ def dataset_statistics(store: QueryableStore, minter: Minter) -> Statistics:
     """Counts over the instance graphs (all but ontology, categories and ``graph/void``)."""
     sides = (minter.ontology_graph(), minter.category_graph())
     excluded = ", ".join(iri_ref(g) for g in (*sides, description_graph_iri(minter.base)))
-    side_list = ", ".join(iri_ref(g) for g in sides)
     instance = f"FILTER (?g NOT IN ({excluded}))"
     base = str(ox.Literal(minter.base))
     properties = _rows(
@@ -103,24 +103,52 @@ def dataset_statistics(store: QueryableStore, minter: Minter) -> Statistics:
         f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {typed} "
         f"FILTER (isIRI(?s) && STRSTARTS(STR(?s), {base})) }}",
     )[0]
-    side = _rows(
-        store,
-        "SELECT ?g (COUNT(*) AS ?t) (COUNT(DISTINCT ?e) AS ?ds) WHERE { GRAPH ?g { ?s ?p ?o } "
-        f"FILTER (?g IN ({side_list})) BIND (IF(isIRI(?s), ?s, ?unbound) AS ?e) }} GROUP BY ?g",
-    )
-    terms = _rows(
-        store,
-        "SELECT DISTINCT ?t WHERE { GRAPH ?g { { ?s ?t ?o } UNION { ?s ?p ?t } } "
-        f"FILTER (?g IN ({side_list}) && isIRI(?t)) }}",
-    )
+    side, terms = _side_statistics(store, sides)
     counts = {r["p"]: int(r["t"]) for r in properties}
     return Statistics(
         triples=sum(counts.values()),
         entities=int(entities.get("n", 0)),
         classes={r["c"]: int(r["n"]) for r in classes},
         properties=counts,
-        side={r["g"]: Counts(int(r["t"]), int(r["ds"])) for r in side},
-        side_terms=frozenset(r["t"] for r in terms),
+        side=side,
+        side_terms=terms,
+    )
+
+
+def _side_statistics(
+    store: QueryableStore, sides: Sequence[URIRef]
+) -> tuple[dict[str, Counts], frozenset[str]]:
+    """Statements and distinct subjects of the ontology and category graphs, and the IRIs they
+    use (graph-bound queries: only those graphs are read)."""
+    values = " ".join(iri_ref(g) for g in sides)
+    side = _rows(
+        store,
+        f"SELECT ?g (COUNT(*) AS ?t) (COUNT(DISTINCT ?e) AS ?ds) WHERE {{ VALUES ?g {{ {values} }}"
+        " GRAPH ?g { ?s ?p ?o } BIND (IF(isIRI(?s), ?s, ?unbound) AS ?e) } GROUP BY ?g",
+    )
+    terms = _rows(
+        store,
+        f"SELECT DISTINCT ?t WHERE {{ VALUES ?g {{ {values} }} "
+        "GRAPH ?g { { ?s ?t ?o } UNION { ?s ?p ?t } } FILTER (isIRI(?t)) }",
+    )
+    return (
+        {r["g"]: Counts(int(r["t"]), int(r["ds"])) for r in side},
+        frozenset(r["t"] for r in terms),
+    )
+
+
+def manifest_statistics(store: QueryableStore, minter: Minter, contents: Contents) -> Statistics:
+    """The same counts as :func:`dataset_statistics`, summed from what the loaders noted in the
+    store's manifest (no pass over the store); the side graphs are counted in the store."""
+    properties = contents.predicate_totals()
+    side, terms = _side_statistics(store, (minter.ontology_graph(), minter.category_graph()))
+    return Statistics(
+        triples=sum(properties.values()),
+        entities=contents.entities(minter.base),
+        classes=contents.class_entities(),
+        properties=properties,
+        side=side,
+        side_terms=terms,
     )
 
 
@@ -291,14 +319,16 @@ def describe_dataset(
     download_base: str | None = None,
     title: str = DEFAULT_TITLE,
     description: str = DEFAULT_DESCRIPTION,
+    statistics: Statistics | None = None,
 ) -> Graph:
     """The VoID + DCAT description of the store (load it into :func:`description_graph_iri`).
 
     Each of ``dumps`` becomes a ``dcat:Distribution`` whose ``dcat:downloadURL`` is a ``file:``
-    IRI or, given ``download_base``, ``<download_base>/<file name>``.
+    IRI or, given ``download_base``, ``<download_base>/<file name>``. ``statistics``: counted
+    already (from the manifest); else counted with aggregate queries over the store.
     """
     minter = Minter(base)
-    stats = dataset_statistics(store, minter)
+    stats = statistics or dataset_statistics(store, minter)
     dataset, doc = dataset_iri(base), description_graph_iri(base)
     modified = Literal(generated_at.isoformat(), datatype=XSD.dateTime)
     common: Pairs = ((DCTERMS.license, URIRef(license_iri)), (DCTERMS.modified, modified))

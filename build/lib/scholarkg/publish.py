@@ -11,9 +11,15 @@ from scholarkg.config import Config
 from scholarkg.dump_parts import DumpParts
 from scholarkg.export import ExportResult, default_filename, default_prefixes, export_dump
 from scholarkg.iris import Minter
-from scholarkg.load.manifest import store_key
+from scholarkg.load.contents import Contents, bucket_of, reconcile
+from scholarkg.load.manifest import open_manifest, store_key
 from scholarkg.store.base import GraphStore
-from scholarkg.void import describe_dataset, description_graph_iri, write_description
+from scholarkg.void import (
+    describe_dataset,
+    description_graph_iri,
+    manifest_statistics,
+    write_description,
+)
 
 
 @dataclass(frozen=True)
@@ -39,27 +45,15 @@ def export(
     return export_dump(store, target, fmt, graph, prefixes=prefixes)
 
 
-# Above this many touched graphs one dump of the store is cheaper than rewriting parts.
-REBUILD_ABOVE = 5000
-
-
-def nquads_dump(store: GraphStore, config: Config, touched: Collection[str] | None) -> ExportResult:
-    """The published N-Quads dump, from parts: only the parts of ``touched`` graphs are
-    rewritten (``None``: not known, so every part is)."""
-    base = Minter(config.iri_base).base
+def nquads_dump(
+    store: GraphStore, config: Config, contents: Contents, buckets: Collection[int] | None
+) -> ExportResult:
+    """The published N-Quads dump, from parts: only ``buckets`` are rewritten (``None``: all)."""
     kind, where = config.store.kind, str(config.store.query_url or config.store.path)
-    parts = DumpParts(
-        config.exports_dir / "parts", store_key(kind, where), [str(description_graph_iri(base))]
-    )
-    try:
-        if not parts.valid or touched is None or len(touched) > REBUILD_ABOVE:
-            parts.rebuild_all(store)
-        else:
-            parts.refresh(store, touched)
-        target = config.exports_dir / default_filename("nq", None)
-        done = parts.assemble(target)
-    finally:
-        parts.close()
+    parts = DumpParts(config.exports_dir / "parts", store_key(kind, where))
+    parts.refresh(contents, buckets)
+    target = config.exports_dir / default_filename("nq", None)
+    done = parts.assemble(target)
     sums = target.with_name(target.name + ".sha256")
     return ExportResult(done.path, sums, done.quads, done.sha256, "nq", done.byte_size, None)
 
@@ -73,12 +67,27 @@ def publish(
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``touched`` names the graphs written or dropped since the last
-    publication (the N-Quads dump then rewrites only their parts)."""
-    dumps = tuple(
-        nquads_dump(store, config, touched) if fmt == "nq" else export(store, config, fmt)
-        for fmt in config.publish.dumps
-    )
-    base = Minter(config.iri_base).base
+    publication (``None``: not known). The N-Quads dump and the statistics come from the
+    store's manifest, brought in line with the store first; only the dump parts of touched
+    graphs are rewritten."""
+    minter = Minter(config.iri_base)
+    base = minter.base
+    void_graph = str(description_graph_iri(base))
+    side = {str(minter.ontology_graph()), str(minter.category_graph())}
+    manifest = open_manifest(config)
+    try:
+        changed = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
+        manifest.commit()
+        buckets = None if touched is None else changed | {bucket_of(g) for g in touched}
+        dumps = tuple(
+            nquads_dump(store, config, manifest.contents, buckets)
+            if fmt == "nq"
+            else export(store, config, fmt)
+            for fmt in config.publish.dumps
+        )
+        statistics = manifest_statistics(store, minter, manifest.contents)
+    finally:
+        manifest.close()
     description = describe_dataset(
         store,
         base=base,
@@ -87,7 +96,8 @@ def publish(
         dumps=list(dumps),
         license_iri=config.publish.license,
         download_base=config.publish.download_base,
+        statistics=statistics,
     )
-    store.replace_graph(description_graph_iri(base), description)
+    store.replace_graph(void_graph, description)
     path = write_description(description, config.data_dir / "void.ttl")
     return Publication(dumps, path, len(description))

@@ -15,7 +15,7 @@ from rdflib.namespace import FOAF, XSD
 from scholarkg.identity import names
 from scholarkg.identity.registry import Person, PersonRecord
 from scholarkg.iris import SKG, Minter
-from scholarkg.transform.emit import Emitter, T
+from scholarkg.transform.emit import Emitter, T, decimal_lexical
 
 A, PERSON, NAME = str(RDF.type), str(SKG.Person), str(FOAF.name)
 NAME_VARIANT, NAME_KEY, NAME_BLOCK = str(SKG.nameVariant), str(SKG.nameKey), str(SKG.nameBlock)
@@ -50,7 +50,7 @@ def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
         add(node, v(AUTHOR), me)
         add(node, v(RULE), out.plain(mention.rule))
         if mention.score is not None:
-            add(node, v(SCORE), out.typed(f"{mention.score:.4f}", DECIMAL))
+            add(node, v(SCORE), out.typed(decimal_lexical(mention.score), DECIMAL))
         if mention.basis:
             add(node, v(BASIS), out.plain(mention.basis))
         if mention.evidence:

@@ -9,6 +9,8 @@ state directory for a SPARQL server), so a new store starts with an empty manife
   dropped or rewritten behind the manifest's back is loaded again.
 * ``chunks``: digest of an input chunk (bytes + configuration fingerprint) → its counts, so a
   re-run skips chunks it finished, once their graphs are verified in the store.
+* ``contents`` (:mod:`scholarkg.load.contents`): each graph's N-Quads and statistics, for
+  publishing without reading the store back.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from scholarkg.config import Config
+from scholarkg.load.contents import Contents
+
 FILE_NAME = "scholarkg-manifest.sqlite"
-SCHEMA = "2"
+SCHEMA = "3"
 
 GraphSizes = Callable[[Sequence[str]], dict[str, int]]
 
@@ -43,6 +48,25 @@ def store_key(kind: str, location: str) -> str:
     return hashlib.blake2b(f"{kind}|{location}".encode(), digest_size=8).hexdigest()
 
 
+def store_state_dir(config: Config) -> Path:
+    """Where state that belongs to the store lives (manifest, title index): inside an embedded
+    store's or a file sink's own directory, so a new store starts afresh; under the state
+    directory for a SPARQL server."""
+    store = config.store
+    if store.kind in ("oxigraph", "files"):
+        return Path(store.path)
+    location = store.query_url or ""
+    return config.state_dir / "stores" / store_key(store.kind, location)
+
+
+GRAPHS_FINGERPRINT = "graphs"
+
+
+def open_manifest(config: Config) -> Manifest:
+    """A new connection to the store's manifest (one per thread)."""
+    return Manifest(store_state_dir(config), GRAPHS_FINGERPRINT)
+
+
 class Manifest:
     """The manifest of one store (one writer: the loading process)."""
 
@@ -55,7 +79,11 @@ class Manifest:
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
         )
         if self._meta("schema") != SCHEMA:  # an older layout: start afresh (it is only a cache)
-            self.db.executescript("DROP TABLE IF EXISTS graphs; DROP TABLE IF EXISTS chunks;")
+            self.db.executescript(
+                "DROP TABLE IF EXISTS graphs; DROP TABLE IF EXISTS chunks;"
+                "DROP TABLE IF EXISTS contents; DROP TABLE IF EXISTS typed;"
+                "DROP TABLE IF EXISTS totals;"
+            )
             self._set_meta("schema", SCHEMA)
         self.db.executescript(
             """
@@ -66,6 +94,7 @@ class Manifest:
                 infos INT, rejected INT, quarantined INT, graphs TEXT) WITHOUT ROWID;
             """
         )
+        self.contents = Contents(self.db)
         if self._meta("fingerprint") != fingerprint:  # another configuration: redo every chunk
             self.db.execute("DELETE FROM chunks")
             self._set_meta("fingerprint", fingerprint)
@@ -112,7 +141,10 @@ class Manifest:
         self.db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (iri, digest, quads))
 
     def forget_graph(self, iri: str) -> None:
+        """A graph dropped from the store (with its SHACL report graph)."""
         self.db.execute("DELETE FROM graphs WHERE iri = ?", (iri,))
+        self.contents.drop(iri)
+        self.contents.drop(f"{iri}/shacl-report")
 
     def chunk(self, key: bytes) -> tuple[ChunkCounts, list[tuple[str, str]]] | None:
         """A finished chunk's counts and its (graph, digest) pairs."""

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from scholarkg.load.payload import GraphPayload
@@ -32,7 +33,10 @@ def _write(folder: Path, payload: GraphPayload, extra: dict[str, str] | None = N
     stem = folder / _stem(payload.iri)
     data_path = stem.with_suffix(".nt")
     data_path.write_bytes(payload.data)
-    record = {k: v for k, v in asdict(payload).items() if k != "data"} | (extra or {})
+    fields = {f.name: getattr(payload, f.name) for f in dataclass_fields(payload)}
+    record = {k: v for k, v in fields.items() if k not in ("data", "stats")}  # stats: recounted
+    record["findings"] = [asdict(f) for f in payload.findings]
+    record |= extra or {}
     tmp = stem.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, stem.with_suffix(".json"))

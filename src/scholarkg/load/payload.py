@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from rdflib import RDF, Literal
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from scholarkg.iris import SKG
+from scholarkg.load.contents import Contents, GraphStats, nquads
 from scholarkg.transform import Triple
-from scholarkg.transform.emit import escape_literal
+from scholarkg.transform.emit import datetime_lexical, escape_literal
 from scholarkg.transform.terms import source_iri
 from scholarkg.validate import Finding
 
@@ -42,6 +44,7 @@ class GraphPayload:
     findings: tuple[Finding, ...] = ()  # warnings and infos (a violation never gets here)
     source: str | None = None
     source_sha256: str | None = None
+    stats: GraphStats = field(default_factory=GraphStats)  # of ``data`` (the VoID counts)
 
     @property
     def warnings(self) -> int:
@@ -68,7 +71,8 @@ def make_payload(
     data = ntriples(triples)
     kept = tuple(f for f in findings if f.severity != "Violation")
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return GraphPayload(iri, kind, data, digest, len(triples), kept, source, source_sha256)
+    stats = GraphStats.of(triples)
+    return GraphPayload(iri, kind, data, digest, len(triples), kept, source, source_sha256, stats)
 
 
 def _iri(value: str) -> str:
@@ -82,7 +86,7 @@ def _plain(text: str) -> str:
 def metadata(payload: GraphPayload, run_iri: str, when: dt.datetime) -> list[Triple]:
     """Triples the graph states about itself (loaded with it, in the same transaction)."""
     me = _iri(payload.iri)
-    stamp = when.astimezone(dt.UTC).isoformat()
+    stamp = datetime_lexical(when.astimezone(dt.UTC))
     out = [
         (me, _iri(str(PROV.wasGeneratedBy)), _iri(run_iri)),
         (me, _iri(str(PROV.generatedAtTime)), f'"{stamp}"^^<{XSD.dateTime}>'),
@@ -129,6 +133,34 @@ def _term(value: str) -> str:
     if value.startswith(("http://", "https://", "urn:", "file:")) and " " not in value:
         return _iri(value)
     return _plain(value)
+
+
+def written_form(
+    payload: GraphPayload, run_iri: str, when: dt.datetime
+) -> tuple[bytes, bytes, GraphStats, int]:
+    """What a loader writes for a payload: the graph's N-Triples with its provenance, its SHACL
+    report's N-Triples (empty without findings), the statistics of the graph as written and
+    its quad count."""
+    meta = metadata(payload, run_iri, when)
+    body = payload.data + ntriples(meta)
+    report = ntriples(report_triples(payload)) if payload.findings else b""
+    stats = payload.stats
+    if not stats.predicates and payload.triples:  # a payload kept from an older run
+        stats = GraphStats.of_quads(ox.parse(payload.data, ox.RdfFormat.N_TRIPLES))
+    return body, report, stats + GraphStats.of(meta), payload.triples + len(meta)
+
+
+def note_written(
+    contents: Contents, payload: GraphPayload, body: bytes, report: bytes, stats: GraphStats
+) -> None:
+    """Record the graph (and its report graph) as written, in the manifest's contents."""
+    contents.put(payload.iri, nquads(payload.iri, body), stats)
+    report_iri = report_graph_iri(payload.iri)
+    if report:
+        report_stats = GraphStats.of(report_triples(payload))
+        contents.put(report_iri, nquads(report_iri, report), report_stats)
+    else:
+        contents.drop(report_iri)
 
 
 def with_provenance(payload: GraphPayload, run_iri: str, when: dt.datetime) -> bytes:

@@ -15,6 +15,7 @@ from rdflib.namespace import DCTERMS
 from scholarkg.errors import ScholarKGError
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.lifecycle import Interrupted
+from scholarkg.load.contents import take_from_store
 from scholarkg.provenance import run_record
 from scholarkg.publish import publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
@@ -105,6 +106,17 @@ def consistency(store: GraphStore, papers: Sequence[str]) -> list[str]:
     return found
 
 
+def _note(ctx: RunContext, iris: Sequence[str], counted: bool) -> None:
+    """Graphs written here, outside the loaders, noted in the store's manifest too."""
+    manifest = ctx.open_manifest()
+    try:
+        for iri in iris:
+            take_from_store(manifest.contents, ctx.store, iri, counted=counted)
+        manifest.commit()
+    finally:
+        manifest.close()
+
+
 def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
     """A run asked to stop: a bulk segment in progress is dropped (its chunks are redone next
     time), graphs already written stay, every identity decision is kept (persons whose graphs
@@ -145,6 +157,8 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
 def _close_store_side(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
     report.ontology_triples = load_ontology(store, ctx.minter)
+    if report.ontology_triples:
+        _note(ctx, [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())], False)
     if ctx.touched_papers:
         with report.timed("consistency check"):
             report.consistency += consistency(store, sorted(ctx.touched_papers))
@@ -156,6 +170,7 @@ def _close_store_side(ctx: RunContext) -> None:
             ctx.run.graph_iri,
             run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()),
         )
+        _note(ctx, [str(ctx.run.graph_iri)], True)
     if report.changed_anything or not complete:
         touched: set[str] | None = None
         if complete:

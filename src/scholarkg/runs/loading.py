@@ -101,7 +101,7 @@ class Loading:
         if isinstance(loader, TransactionalLoader) and self.failed is None:
             loader.drop(iris)
         elif self.failed is None:
-            self.ctx.store.replace_graphs([(iri, "") for iri in iris])
+            loader.drop(list(iris))
 
     def close(self) -> LoadTally | None:
         """Finish loading and put the tally into the run report."""

@@ -38,7 +38,7 @@ from scholarkg.transform.arxiv import arxiv_mentions, emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
-MAPPING_VERSION = "arxiv-2"  # bump when transform/arxiv.py changes what it emits
+MAPPING_VERSION = "arxiv-3"  # bump when transform/arxiv.py changes what it emits
 
 
 @dataclass

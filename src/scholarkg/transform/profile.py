@@ -25,7 +25,7 @@ from scholarkg.models import ArxivRecord, Profile, ProfilePaper
 from scholarkg.resolution.authors import align, position_of
 from scholarkg.resolution.score import Verdict
 from scholarkg.transform import EmittedGraph
-from scholarkg.transform.emit import NTriplesEmitter, Terms
+from scholarkg.transform.emit import NTriplesEmitter, Terms, decimal_lexical
 from scholarkg.transform.terms import source_iri
 
 METRIC_TERMS: dict[str, tuple[str, URIRef]] = {
@@ -211,7 +211,7 @@ class _ProfileBuilder:
                 add(node, SKG.candidateArxivId, out.plain(candidate.arxiv_id))
 
     def _decimal(self, value: float) -> str:
-        return self.out.typed(f"{value:.4f}", DECIMAL)
+        return self.out.typed(decimal_lexical(value), DECIMAL)
 
 
 def transform_profile(

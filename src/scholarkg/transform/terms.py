@@ -8,6 +8,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+from scholarkg.transform.emit import datetime_lexical
+
 
 def int_literal(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
@@ -18,9 +20,7 @@ def date_literal(value: dt.date) -> Literal:
 
 
 def datetime_literal(value: dt.datetime) -> Literal:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return Literal(value.isoformat(), datatype=XSD.dateTime)
+    return Literal(datetime_lexical(value), datatype=XSD.dateTime)
 
 
 def bool_literal(value: bool) -> Literal:

@@ -23,13 +23,13 @@ import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
 from scholarkg.load.changes import ChangeSet
+from scholarkg.load.contents import nquads
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.payload import (
     GraphPayload,
-    metadata,
-    ntriples,
+    note_written,
     report_graph_iri,
-    report_triples,
+    written_form,
 )
 from scholarkg.load.transactional import LoadTally
 from scholarkg.store.base import GraphStore
@@ -43,6 +43,7 @@ class _Chunk:
     payloads: list[GraphPayload]
     key: bytes | None
     counts: ChunkCounts | None
+    drops: tuple[str, ...] = ()  # graphs to remove (a merged person's), in queue order
 
 
 class _QueueReader(io.RawIOBase):
@@ -105,11 +106,6 @@ class _OxigraphStream:
             raise LoadError(f"bulk load failed: {self.error}") from self.error
 
 
-def _nquads(iri: str, data: bytes) -> bytes:
-    tail = f" <{iri}> .\n".encode()
-    return b"".join(line[:-2] + tail for line in data.splitlines(keepends=True) if line.strip())
-
-
 class BulkLoader:
     """Segments of many graphs into any store, from a thread of its own."""
 
@@ -163,6 +159,10 @@ class BulkLoader:
             except queue.Full:
                 continue
 
+    def drop(self, iris: list[str]) -> None:
+        """Remove these graphs (and their reports) once what is queued before is written."""
+        self._inbox.put(_Chunk([], None, None, tuple(iris)))
+
     def close(self) -> LoadTally:
         """Load what is queued, finish the last segment and return the tally."""
         self._inbox.put(None)
@@ -207,6 +207,14 @@ class BulkLoader:
             self.manifest.close()  # what was not committed is dropped
 
     def _take(self, chunk: _Chunk) -> None:
+        if chunk.drops:
+            self._finish_segment()  # what came before is in the store first
+            reports = [report_graph_iri(iri) for iri in chunk.drops]
+            self.store.replace_graphs([(iri, "") for iri in [*chunk.drops, *reports]])
+            for iri in chunk.drops:
+                self.manifest.forget_graph(iri)
+            self.manifest.commit()
+            return
         iris = [p.iri for p in chunk.payloads]
         known = self.manifest.known(iris)
         same = [p.iri for p in chunk.payloads if known.get(p.iri, ("", 0))[0] == p.digest]
@@ -229,26 +237,21 @@ class BulkLoader:
         if self._quads >= self.segment_quads:
             self._finish_segment()
 
-    def _parts(self, payload: GraphPayload) -> tuple[bytes, bytes, int]:
-        meta = metadata(payload, self.run_iri, self.when)
-        body = payload.data + ntriples(meta)
-        report = ntriples(report_triples(payload)) if payload.findings else b""
-        return body, report, payload.triples + len(meta)
-
     def _write_new(self, payload: GraphPayload) -> None:
-        body, report, quads = self._parts(payload)
+        body, report, stats, quads = written_form(payload, self.run_iri, self.when)
         if self.native is not None:
             if self._stream is None:
                 self._stream = _OxigraphStream(self.native)
-            data = _nquads(payload.iri, body)
+            data = nquads(payload.iri, body)
             if report:
-                data += _nquads(report_graph_iri(payload.iri), report)
+                data += nquads(report_graph_iri(payload.iri), report)
             self._stream.put(data)
         else:
             self._request(payload.iri, body.decode("utf-8"))
             if report:
                 self._request(report_graph_iri(payload.iri), report.decode("utf-8"))
         self.manifest.note_graph(payload.iri, payload.digest, quads)
+        note_written(self.manifest.contents, payload, body, report, stats)
         self.tally.changes.count(payload.iri, payload.triples, 0)
         self.tally.written.append(payload.iri)
         self.tally.quads_written += quads
@@ -274,10 +277,11 @@ class BulkLoader:
             sizes = self.store.graph_sizes([p.iri for p in self._changed])
             batch: list[tuple[str, str]] = []
             for payload in self._changed:
-                body, report, quads = self._parts(payload)
+                body, report, stats, quads = written_form(payload, self.run_iri, self.when)
                 batch += [(payload.iri, body.decode("utf-8"))]
                 batch += [(report_graph_iri(payload.iri), report.decode("utf-8"))]
                 self.manifest.note_graph(payload.iri, payload.digest, quads)
+                note_written(self.manifest.contents, payload, body, report, stats)
                 removed = max(sizes.get(payload.iri, 0) - (quads - payload.triples), 0)
                 self.tally.changes.count(payload.iri, payload.triples, removed)
                 self.tally.written.append(payload.iri)
@@ -295,4 +299,4 @@ class BulkLoader:
 def nquads_of(payloads: list[GraphPayload]) -> Iterator[bytes]:
     """The payloads as N-Quads without provenance (for comparisons and tests)."""
     for payload in payloads:
-        yield _nquads(payload.iri, payload.data)
+        yield nquads(payload.iri, payload.data)

@@ -19,10 +19,9 @@ from scholarkg.load.manifest import Manifest
 from scholarkg.load.outbox import DeadLetters
 from scholarkg.load.payload import (
     GraphPayload,
-    metadata,
-    ntriples,
+    note_written,
     report_graph_iri,
-    report_triples,
+    written_form,
 )
 from scholarkg.store.base import GraphStore
 
@@ -104,14 +103,19 @@ class TransactionalLoader:
         except (SyntaxError, ValueError, MemoryError) as exc:
             raise LoadError(f"<{payload.iri}>: cannot be read back as N-Triples: {exc}") from exc
         added, removed = diff(old, new)
-        meta = metadata(payload, self.run_iri, self.when)
-        text = (payload.data + ntriples(meta)).decode("utf-8")
-        report = ntriples(report_triples(payload)).decode("utf-8") if payload.findings else ""
-        self.store.replace_graphs([(payload.iri, text), (report_graph_iri(payload.iri), report)])
-        self.manifest.note_graph(payload.iri, payload.digest, len(new) + len(meta))
+        body, report, stats, quads = written_form(payload, self.run_iri, self.when)
+        self.store.replace_graphs(
+            [
+                (payload.iri, body.decode("utf-8")),
+                (report_graph_iri(payload.iri), report.decode("utf-8")),
+            ]
+        )
+        quads -= payload.triples - len(new)  # a graph listing a triple twice holds it once
+        self.manifest.note_graph(payload.iri, payload.digest, quads)
+        note_written(self.manifest.contents, payload, body, report, stats)
         self.tally.changes.record(payload.iri, added, removed)
         self.tally.written.append(payload.iri)
-        self.tally.quads_written += len(new) + len(meta)
+        self.tally.quads_written += quads
 
     def drop(self, iris: Sequence[str]) -> None:
         """Remove graphs that no longer exist (a merged person's), with their reports."""

@@ -20,7 +20,7 @@ from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import Minter
 from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.changes import ChangeSet
-from scholarkg.load.manifest import Manifest, store_key
+from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
 from scholarkg.load.outbox import DeadLetters, Outbox
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
@@ -29,21 +29,8 @@ from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
 
-MANIFEST_FINGERPRINT = "graphs"
-
 ProgressSink = Callable[[int], None]
 """Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
-
-
-def store_state_dir(config: Config) -> Path:
-    """Where state that belongs to the store lives (manifest, title index): inside an embedded
-    store's or a file sink's own directory, so a new store starts afresh; under the state
-    directory for a SPARQL server."""
-    store = config.store
-    if store.kind in ("oxigraph", "files"):
-        return Path(store.path)
-    location = store.query_url or ""
-    return config.state_dir / "stores" / store_key(store.kind, location)
 
 
 def title_index_path(config: Config) -> Path:
@@ -144,7 +131,7 @@ class RunContext:
     def open_manifest(self) -> Manifest:
         """A new connection to the store's manifest (one per thread)."""
         self.store  # noqa: B018 - as for the index
-        return Manifest(store_state_dir(self.config), MANIFEST_FINGERPRINT)
+        return open_manifest(self.config)
 
     def now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)

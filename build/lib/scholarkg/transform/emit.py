@@ -28,10 +28,22 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def datetime_lexical(value: dt.datetime) -> str:
-    """``xsd:dateTime`` lexical form; a naive time is UTC (as in ``terms.datetime_literal``)."""
+    """``xsd:dateTime`` in its canonical lexical form (UTC written ``Z``, as stores write it
+    back); a naive time is UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
+    text = value.isoformat()
+    text, zone = (text[:-6], "Z") if text.endswith("+00:00") else (text[:-6], text[-6:])
+    if "." in text:  # fractional seconds without trailing zeros
+        text = text.rstrip("0").rstrip(".")
+    return text + zone
+
+
+def decimal_lexical(value: float, places: int = 4) -> str:
+    """``xsd:decimal`` rounded to ``places``, in its canonical lexical form (``1``, ``0.85``),
+    as stores write it back."""
+    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 class Emitter(Protocol[T]):

@@ -1,0 +1,194 @@
+"""Every graph as the store holds it, kept beside the store: its N-Quads and its statistics.
+
+The loaders note each graph they write (compressed N-Quads, statement counts per predicate, the
+typed subjects), in the same SQLite transaction as the manifest, so publishing assembles the
+dump and sums the VoID statistics from here and never reads the whole store back.
+:func:`reconcile` brings the table in line with the store when something was written around it
+(an older manifest, a graph dropped by hand).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from scholarkg.store.base import GraphStore
+from scholarkg.transform import Triple
+
+BUCKETS = 64
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS contents (
+    iri TEXT PRIMARY KEY, bucket INT NOT NULL, counted INT NOT NULL, quads INT NOT NULL,
+    data BLOB NOT NULL, predicates TEXT NOT NULL, typed TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS contents_bucket ON contents (bucket, iri);
+CREATE TABLE IF NOT EXISTS typed (
+    class TEXT NOT NULL, subject TEXT NOT NULL, iri TEXT NOT NULL,
+    PRIMARY KEY (class, subject, iri)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS totals (predicate TEXT PRIMARY KEY, n INT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def bucket_of(graph: str) -> int:
+    """The dump part a graph belongs to."""
+    return hashlib.blake2b(graph.encode("utf-8"), digest_size=4).digest()[0] % BUCKETS
+
+
+def _bare(term: str) -> str:
+    return term[1:-1] if term.startswith("<") else term
+
+
+@dataclass
+class GraphStats:
+    """Statements per predicate and the typed subjects ``(subject, class)`` of one graph."""
+
+    predicates: Counter[str] = field(default_factory=Counter)
+    typed: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, triples: Iterable[Triple]) -> GraphStats:
+        """From N-Triples term strings (``<iri>``, ``"literal"``, ``_:b``)."""
+        stats = cls()
+        for s, p, o in triples:
+            stats.predicates[_bare(p)] += 1
+            if p == RDF_TYPE and o.startswith("<"):
+                stats.typed.append((_bare(s), _bare(o)))
+        return stats
+
+    @classmethod
+    def of_quads(cls, quads: Iterable[ox.Quad]) -> GraphStats:
+        stats = cls()
+        for quad in quads:
+            stats.predicates[quad.predicate.value] += 1
+            subject = quad.subject
+            if (
+                quad.predicate.value == RDF_TYPE[1:-1]
+                and isinstance(quad.object, ox.NamedNode)
+                and isinstance(subject, ox.NamedNode | ox.BlankNode)
+            ):
+                stats.typed.append((subject.value, quad.object.value))
+        return stats
+
+    def __add__(self, other: GraphStats) -> GraphStats:
+        return GraphStats(self.predicates + other.predicates, [*self.typed, *other.typed])
+
+
+class Contents:
+    """The ``contents`` tables of a store's manifest (the manifest's connection and commits)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.executescript(_SCHEMA)
+
+    def put(self, iri: str, nquads: bytes, stats: GraphStats, *, counted: bool = True) -> None:
+        """Note graph ``iri`` as written with these N-Quads; ``counted``: an instance graph
+        (in the VoID statistics), not the ontology or the category scheme."""
+        self.drop(iri)
+        typed = sorted(set(stats.typed))
+        self.db.execute(
+            "INSERT INTO contents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                iri,
+                bucket_of(iri),
+                int(counted),
+                nquads.count(b"\n"),
+                zlib.compress(nquads, 1),
+                json.dumps(dict(stats.predicates)),
+                json.dumps(typed),
+            ),
+        )
+        if counted:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO typed VALUES (?, ?, ?)", ((c, s, iri) for s, c in typed)
+            )
+            self._add_totals(stats.predicates, 1)
+
+    def drop(self, iri: str) -> None:
+        row = self.db.execute(
+            "SELECT counted, predicates, typed FROM contents WHERE iri = ?", (iri,)
+        ).fetchone()
+        if row is None:
+            return
+        self.db.execute("DELETE FROM contents WHERE iri = ?", (iri,))
+        if row[0]:
+            self._add_totals(json.loads(row[1]), -1)
+            self.db.executemany(
+                "DELETE FROM typed WHERE class = ? AND subject = ? AND iri = ?",
+                ((c, s, iri) for s, c in json.loads(row[2])),
+            )
+
+    def _add_totals(self, predicates: dict[str, int], sign: int) -> None:
+        self.db.executemany(
+            "INSERT INTO totals VALUES (?, ?) ON CONFLICT (predicate) DO UPDATE SET n = n + ?",
+            ((p, sign * n, sign * n) for p, n in predicates.items()),
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def iris(self) -> set[str]:
+        return {str(iri) for (iri,) in self.db.execute("SELECT iri FROM contents")}
+
+    def bucket(self, bucket: int) -> Iterator[tuple[bytes, int]]:
+        """(N-Quads, quads) of the bucket's graphs, in IRI order."""
+        rows = self.db.execute(
+            "SELECT data, quads FROM contents WHERE bucket = ? ORDER BY iri", (bucket,)
+        )
+        for data, quads in rows:
+            yield zlib.decompress(data), int(quads)
+
+    def predicate_totals(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT predicate, n FROM totals WHERE n > 0")
+        return {str(p): int(n) for p, n in rows}
+
+    def class_entities(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT class, COUNT(DISTINCT subject) FROM typed GROUP BY class")
+        return {str(c): int(n) for c, n in rows}
+
+    def entities(self, base: str) -> int:
+        """Distinct typed subjects minted under ``base``."""
+        row = self.db.execute(
+            "SELECT COUNT(DISTINCT subject) FROM typed WHERE subject >= ? AND subject < ?",
+            (base, base + "\uffff"),
+        ).fetchone()
+        return int(row[0])
+
+
+def nquads(iri: str, ntriples: bytes) -> bytes:
+    """N-Triples lines (each ending ``" .\\n"``) as N-Quads in graph ``iri``."""
+    return ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
+
+
+def reconcile(
+    contents: Contents, store: GraphStore, *, excluded: set[str], side: set[str]
+) -> set[int]:
+    """Make ``contents`` hold exactly the store's named graphs (but ``excluded``): graphs it
+    lacks are read from the store once (``side`` ones not counted), graphs the store no longer
+    holds are dropped. Returns the buckets that changed."""
+    held = store.graph_names() - excluded
+    known = contents.iris()
+    changed: set[int] = set()
+    for iri in known - held:
+        contents.drop(iri)
+        changed.add(bucket_of(iri))
+    for iri in sorted(held - known):
+        take_from_store(contents, store, iri, counted=iri not in side)
+        changed.add(bucket_of(iri))
+    return changed
+
+
+def take_from_store(contents: Contents, store: GraphStore, iri: str, *, counted: bool) -> None:
+    """Note graph ``iri`` as the store holds it (for graphs written outside the loaders)."""
+    triples = sorted(store.triples_in(iri))
+    if not triples:
+        contents.drop(iri)
+        return
+    data = "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+    contents.put(iri, nquads(iri, data), GraphStats.of(triples), counted=counted)
