@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg.iris import title_key
@@ -40,6 +41,22 @@ def _encode(record: ArxivRecord) -> str:
         },
         ensure_ascii=False,
     )
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One record ready for the index (made where the record is read: a worker process)."""
+
+    arxiv_id: str
+    data: str  # what resolution needs of the record (JSON)
+    keys: tuple[str, ...]  # folded titles, every version's
+    words: str  # the titles, for the word index
+
+
+def index_entry(record: ArxivRecord) -> IndexEntry:
+    titles = list(dict.fromkeys([record.title, *(v.title for v in record.versions if v.title)]))
+    keys = tuple(dict.fromkeys(k for k in map(title_key, titles) if k))
+    return IndexEntry(record.arxiv_id, _encode(record), keys, " ".join(titles))
 
 
 def _decode(arxiv_id: str, text: str) -> ArxivRecord:
@@ -78,38 +95,44 @@ class TitleIndex:
 
     def add(self, records: Iterable[ArxivRecord]) -> int:
         """Add or refresh records (committed); returns how many."""
-        count = 0
+        return self.add_entries([index_entry(r) for r in records])
+
+    def add_entries(self, entries: Sequence[IndexEntry]) -> int:
+        """Add or refresh prepared entries in one transaction (the last of an id wins)."""
+        latest = {e.arxiv_id: e for e in entries}
         with self.db:
-            for record in records:
-                row = self.db.execute(
-                    "SELECT id FROM records WHERE arxiv_id = ?", (record.arxiv_id,)
-                ).fetchone()
-                if row is not None:
-                    rid = int(row[0])
-                    self.db.execute(
-                        "UPDATE records SET data = ? WHERE id = ?", (_encode(record), rid)
-                    )
-                    self.db.execute("DELETE FROM titles WHERE record = ?", (rid,))
-                    self.db.execute("DELETE FROM words WHERE rowid = ?", (rid,))
-                else:
-                    cursor = self.db.execute(
-                        "INSERT INTO records (arxiv_id, data) VALUES (?, ?)",
-                        (record.arxiv_id, _encode(record)),
-                    )
-                    assert cursor.lastrowid is not None
-                    rid = int(cursor.lastrowid)
-                titles = dict.fromkeys(
-                    [record.title, *(v.title for v in record.versions if v.title)]
-                )
-                self.db.executemany(
-                    "INSERT OR IGNORE INTO titles VALUES (?, ?)",
-                    ((title_key(t), rid) for t in titles if title_key(t)),
-                )
+            known: dict[str, int] = {}
+            ids = list(latest)
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ",".join("?" * len(part))
+                query = f"SELECT arxiv_id, id FROM records WHERE arxiv_id IN ({marks})"  # noqa: S608
+                known.update({str(a): int(i) for a, i in self.db.execute(query, part)})
+            for arxiv_id, rid in known.items():
+                self.db.execute("DELETE FROM titles WHERE record = ?", (rid,))
+                self.db.execute("DELETE FROM words WHERE rowid = ?", (rid,))
                 self.db.execute(
-                    "INSERT INTO words (rowid, title) VALUES (?, ?)", (rid, " ".join(titles))
+                    "UPDATE records SET data = ? WHERE id = ?", (latest[arxiv_id].data, rid)
                 )
-                count += 1
-        return count
+            row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM records").fetchone()
+            next_id = int(row[0]) + 1
+            fresh = [e for e in latest.values() if e.arxiv_id not in known]
+            for entry in fresh:
+                known[entry.arxiv_id] = next_id
+                next_id += 1
+            self.db.executemany(
+                "INSERT INTO records (id, arxiv_id, data) VALUES (?, ?, ?)",
+                ((known[e.arxiv_id], e.arxiv_id, e.data) for e in fresh),
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO titles VALUES (?, ?)",
+                ((key, known[e.arxiv_id]) for e in latest.values() for key in e.keys),
+            )
+            self.db.executemany(
+                "INSERT INTO words (rowid, title) VALUES (?, ?)",
+                ((known[e.arxiv_id], e.words) for e in latest.values()),
+            )
+        return len(latest)
 
     def get(self, ids: Sequence[str]) -> dict[str, ArxivRecord]:
         found: dict[str, ArxivRecord] = {}

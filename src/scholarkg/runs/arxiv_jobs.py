@@ -163,10 +163,11 @@ def load_snapshot(
                         ctx.progress(ctx.report.records_read)
                     continue
                 ingest.submit_lines(index, str(path), lines, key)
-            ingest.close()
+            ingest.drain(0)
             if skipped:
                 ctx.report.notes.append(f"{skipped} chunks unchanged since the last run (skipped)")
-            finish(ctx, loading)
+            finish(ctx, loading, ingest.pool)  # the workers make the person graphs too
+            ingest.close()
         except Interrupted as exc:
             ingest.abort()
             stop_run(ctx, loading, exc)

@@ -15,6 +15,7 @@ Stages, each a plain function (flows run the first two as concurrent tasks):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
@@ -23,9 +24,9 @@ from scholarkg.errors import ExtractError, ScholarKGError
 from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
 from scholarkg.incremental import Fetched, previous_sha, remember, up_to_date, validators
 from scholarkg.lifecycle import Interrupted
-from scholarkg.models import ArxivRecord, Profile, QuarantinedRecord
+from scholarkg.models import Profile, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
-from scholarkg.resolution.index import TitleIndex
+from scholarkg.resolution.index import IndexEntry, TitleIndex
 from scholarkg.resolution.resolver import Enrichment, PaperResolver
 from scholarkg.runs import gating
 from scholarkg.runs.close import close_run, stop_run
@@ -177,12 +178,12 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     report.findings += arxiv.findings
 
 
-def _index(ctx: RunContext, records: list[ArxivRecord]) -> None:
-    ctx.index.add(records)
+def _index(ctx: RunContext, entries: list[IndexEntry]) -> None:
+    ctx.index.add_entries(entries)
 
 
 def _setup(ctx: RunContext) -> WorkerSetup:
-    return WorkerSetup(ctx.config.iri_base, str(ctx.config.quarantine_dir))
+    return WorkerSetup.of(ctx.config)
 
 
 def _gated_profile(
@@ -249,9 +250,10 @@ def _count(
     report.rejected += rejected
 
 
-def finish(ctx: RunContext, loading: Loading) -> None:
-    """Person graphs, then everything a run closes with."""
-    finish_identity(ctx, loading)
+def finish(ctx: RunContext, loading: Loading, pool: Executor | None = None) -> None:
+    """Person graphs (made in ``pool``'s worker processes, if given), then everything a run
+    closes with."""
+    finish_identity(ctx, loading, pool)
     loading.settle_superseded()
     close_run(ctx, loading)
 

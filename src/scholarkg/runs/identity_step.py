@@ -3,58 +3,99 @@
 Persons whose decisions changed in this run (``dirty`` in the registry, persisted, so a run
 killed before this step leaves them for the next) get their graph emitted, gated and loaded
 with the run's loader; a person merged into another loses its graph (its IRI lives on in the
-survivor's graph as ``owl:sameAs`` + ``skg:mergedInto``). The registry is committed only once
-the store holds the graphs.
+survivor's graph as ``owl:sameAs`` + ``skg:mergedInto``). Emitting and gating run in the
+run's worker processes when it has them (a snapshot load), batch by batch, while this process
+reads the next batch from the registry. The registry is committed only once the store holds
+the graphs.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass, field
+
 from scholarkg.identity.emit import emit_person, person_graph_iri
+from scholarkg.identity.registry import PersonRecord
+from scholarkg.iris import Minter
+from scholarkg.load.payload import GraphPayload
 from scholarkg.runs import gating
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
-from scholarkg.transform import EmittedGraph
+from scholarkg.transform import EmittedGraph, Triple
 from scholarkg.transform.emit import NTriplesEmitter
+from scholarkg.validate import Finding
+
+BATCH = 2000  # persons per batch handed to a worker
 
 
-def finish_identity(ctx: RunContext, loading: Loading) -> None:
-    registry, report = ctx.registry, ctx.report
+@dataclass
+class PersonGraphs:
+    """What one batch of persons gave (picklable)."""
+
+    payloads: list[tuple[int, GraphPayload]] = field(default_factory=list)
+    rejected: list[tuple[int, str, list[Triple], tuple[Finding, ...]]] = field(default_factory=list)
+    findings: list[tuple[str, Finding]] = field(default_factory=list)
+    pyshacl_graphs: int = 0  # validated by pySHACL (counted here when run in a worker)
+
+
+def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraphs:
+    """Emit and gate the graphs of live persons (in a worker process or here)."""
+    minter, out, owners = Minter(iri_base), NTriplesEmitter(), {}
+    graphs: list[EmittedGraph] = []
+    for record in records:
+        out.reset()
+        emit_person(record, minter, out)
+        iri = person_graph_iri(record.person, minter)
+        graphs.append(EmittedGraph(iri, "person", tuple(out.triples)))
+        owners[iri] = record.person.id
+    done = PersonGraphs()
+    before = gating.pyshacl_graphs()
+    for graph, payload, findings in gating.gate_many(graphs):
+        done.findings += [(graph.iri, f) for f in findings]
+        if payload is None:
+            done.rejected.append((owners[graph.iri], graph.iri, list(graph.triples), findings))
+        else:
+            done.payloads.append((owners[graph.iri], payload))
+    done.pyshacl_graphs = gating.pyshacl_graphs() - before
+    return done
+
+
+def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = None) -> None:
+    report = ctx.report
     identity = ctx.identity
     report.config_errors += identity.apply_overrides()
     written: list[int] = []
     settled: list[int] = []
     drops: list[str] = []
-    graphs: list[EmittedGraph] = []
-    owners: dict[str, int] = {}
-    out = NTriplesEmitter()
-    dirty = registry.dirty()
-    for record in registry.person_records([p.id for p in dirty]):
-        person = record.person
-        iri = person_graph_iri(person, ctx.minter)
-        if person.merged_into is not None:
-            if person.published:
-                drops.append(iri)
-            settled.append(person.id)
+    pending: deque[Future[PersonGraphs] | PersonGraphs] = deque()
+
+    def take(result: PersonGraphs) -> None:
+        if pool is not None:  # this process's own gate is counted when the run closes
+            report.pyshacl_graphs += result.pyshacl_graphs
+        report.findings += [{"graph": iri, **f.__dict__} for iri, f in result.findings]
+        for owner, iri, triples, findings in result.rejected:
+            gating.quarantine_graph(ctx.config.quarantine_dir, iri, triples, findings, None)
+            report.rejected.append(iri)
+            settled.append(owner)
+        if result.payloads:
+            report.triples_gated += sum(p.triples for _, p in result.payloads)
+            written.extend(owner for owner, _ in result.payloads)
+            loading.add([p for _, p in result.payloads])
+
+    for batch in _live_batches(ctx, settled, drops):
+        if pool is None:
+            take(person_graphs(batch, ctx.config.iri_base))
             continue
-        out.reset()
-        emit_person(record, ctx.minter, out)
-        graphs.append(EmittedGraph(iri, "person", tuple(out.triples)))
-        owners[iri] = person.id
-    payloads = []
-    for graph, payload, findings in gating.gate_many(graphs):
-        report.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
-        if payload is None:
-            gating.quarantine_graph(
-                ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, None
-            )
-            report.rejected.append(graph.iri)
-            settled.append(owners[graph.iri])
-            continue
-        report.triples_gated += payload.triples
-        payloads.append(payload)
-        written.append(owners[graph.iri])
-    for start in range(0, len(payloads), 1000):
-        loading.add(payloads[start : start + 1000])
+        pending.append(pool.submit(person_graphs, batch, ctx.config.iri_base))
+        while len(pending) > 2:
+            ctx.check_stop()
+            job = pending.popleft()
+            take(job.result() if isinstance(job, Future) else job)
+    while pending:
+        job = pending.popleft()
+        take(job.result() if isinstance(job, Future) else job)
     if drops:
         loading.drop(drops)
     report.persons_new += identity.new_persons
@@ -66,6 +107,28 @@ def finish_identity(ctx: RunContext, loading: Loading) -> None:
     identity.events.clear()
     identity.conflicts.clear()
     ctx.after_load.append(lambda: _commit(ctx, written, settled))
+
+
+def _live_batches(
+    ctx: RunContext, settled: list[int], drops: list[str]
+) -> Iterator[list[PersonRecord]]:
+    """Records of the dirty persons still live, BATCH at a time; retired ones are settled
+    (and their published graphs dropped)."""
+    batch: list[PersonRecord] = []
+    dirty = [p.id for p in ctx.registry.dirty()]
+    for record in ctx.registry.person_records(dirty):
+        person = record.person
+        if person.merged_into is not None:
+            if person.published:
+                drops.append(person_graph_iri(person, ctx.minter))
+            settled.append(person.id)
+            continue
+        batch.append(record)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _commit(ctx: RunContext, written: list[int], settled: list[int]) -> None:

@@ -19,6 +19,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from scholarkg import __version__
+from scholarkg.config import Config
 from scholarkg.extract.snapshot import read_line
 from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.identity.resolver import PaperMentions
@@ -30,6 +31,7 @@ from scholarkg.load.manifest import ChunkCounts
 from scholarkg.load.payload import GraphPayload
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
+from scholarkg.resolution.index import IndexEntry, index_entry
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 from scholarkg.runs import gating
 from scholarkg.runs.context import RunContext
@@ -49,7 +51,7 @@ class ChunkResult:
     records: int = 0
     payloads: list[GraphPayload] = field(default_factory=list)
     mentions: list[PaperMentions] = field(default_factory=list)
-    titles: list[ArxivRecord] = field(default_factory=list)  # for the title index
+    titles: list[IndexEntry] = field(default_factory=list)  # for the title index
     rejected: list[str] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
     findings: list[dict[str, str | None]] = field(default_factory=list)
@@ -77,6 +79,12 @@ class WorkerSetup:
     limits: Limits = DEFAULT_LIMITS
     shacl_fallback: str = "error"
 
+    @classmethod
+    def of(cls, config: Config) -> WorkerSetup:
+        return cls(
+            config.iri_base, str(config.quarantine_dir), config.limits, config.shacl.fallback
+        )
+
 
 _SETUP: WorkerSetup | None = None
 
@@ -87,10 +95,6 @@ def start_worker(setup: WorkerSetup) -> None:
     die_with_parent()  # a killed run takes its workers with it
     _SETUP = setup
     gating.start_gate(setup.shacl_fallback)
-
-
-def _index_entry(record: ArxivRecord) -> ArxivRecord:
-    return dataclasses.replace(record, abstract="", comment=None, journal_ref=None)
 
 
 def _gate_records(
@@ -125,7 +129,7 @@ def _gate_records(
             continue
         result.payloads.append(payload)
         result.mentions.append(arxiv_mentions(record, minter))
-        result.titles.append(_index_entry(record))
+        result.titles.append(index_entry(record))
     if _SETUP is not None:  # a worker process: the run's process counts its own gate
         result.pyshacl_graphs += gating.pyshacl_graphs() - before
     return result
@@ -183,10 +187,7 @@ class Ingest:
     def __init__(self, ctx: RunContext, loading: Loading, *, workers: int) -> None:
         self.ctx = ctx
         self.loading = loading
-        config = ctx.config
-        self.setup = WorkerSetup(
-            config.iri_base, str(config.quarantine_dir), config.limits, config.shacl.fallback
-        )
+        self.setup = WorkerSetup.of(ctx.config)
         self.pool = (
             ProcessPoolExecutor(workers, get_context("spawn"), start_worker, (self.setup,))
             if workers
@@ -233,7 +234,7 @@ class Ingest:
             self.uncommitted = 0
         self.seconds["identity"] = self.seconds.get("identity", 0.0) + time.perf_counter() - started
         started = time.perf_counter()
-        ctx.index.add(result.titles)
+        ctx.index.add_entries(result.titles)
         self.seconds["index"] = self.seconds.get("index", 0.0) + time.perf_counter() - started
         for stage, seconds in result.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
