@@ -35,10 +35,17 @@ def test_the_wheel_runs_a_build_and_a_query_from_any_directory(tmp_path: Path) -
     ontology, shapes, saved queries and defaults come from the package, the data goes under
     the working directory. (The dependencies are borrowed from this environment through a
     path file, so nothing is downloaded; the checkout itself is not importable there.)"""
-    wheels = tmp_path / "wheels"
+    wheels, source = tmp_path / "wheels", tmp_path / "source"
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+    ).stdout.split(b"\0")
+    for name in filter(None, (t.decode() for t in tracked)):  # a clean copy: no build/ here
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(wheels), str(ROOT)],
+         "--wheel-dir", str(wheels), str(source)],
         check=True, capture_output=True, timeout=600,
     )  # fmt: skip
     [wheel] = wheels.glob("scholarkg-*.whl")

@@ -26,7 +26,9 @@ from scholarkg.load.changes import ChangeSet
 from scholarkg.load.contents import nquads
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.payload import (
+    ContentRow,
     GraphPayload,
+    content_rows,
     note_written,
     report_graph_iri,
     written_form,
@@ -137,6 +139,8 @@ class BulkLoader:
         self._requests: list[tuple[str, str]] = []
         self._request_bytes = 0
         self._changed: list[GraphPayload] = []
+        self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
+        self._contents: list[ContentRow] = []
         self._quads = 0
         self._aborting = False
         self._thread = threading.Thread(target=self._run, name="scholarkg-loader", daemon=True)
@@ -231,6 +235,9 @@ class BulkLoader:
                 self._changed.append(payload)
             else:
                 self._write_new(payload)
+        self.manifest.note_graphs(self._noted)
+        self.manifest.contents.put_many(self._contents)
+        self._noted, self._contents = [], []
         if chunk.key is not None and chunk.counts is not None:
             pairs = [(p.iri, p.digest) for p in chunk.payloads]
             self.manifest.note_chunk(chunk.key, chunk.counts, pairs)
@@ -250,8 +257,8 @@ class BulkLoader:
             self._request(payload.iri, body.decode("utf-8"))
             if report:
                 self._request(report_graph_iri(payload.iri), report.decode("utf-8"))
-        self.manifest.note_graph(payload.iri, payload.digest, quads)
-        note_written(self.manifest.contents, payload, body, report, stats)
+        self._noted.append((payload.iri, payload.digest, quads))
+        self._contents += content_rows(payload, body, report, stats)  # a new graph: no old report
         self.tally.changes.count(payload.iri, payload.triples, 0)
         self.tally.written.append(payload.iri)
         self.tally.quads_written += quads

@@ -14,7 +14,7 @@ import json
 import sqlite3
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -91,44 +91,57 @@ class Contents:
     def put(self, iri: str, nquads: bytes, stats: GraphStats, *, counted: bool = True) -> None:
         """Note graph ``iri`` as written with these N-Quads; ``counted``: an instance graph
         (in the VoID statistics), not the ontology or the category scheme."""
-        self.drop(iri)
-        typed = sorted(set(stats.typed))
-        self.db.execute(
-            "INSERT INTO contents VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                iri,
-                bucket_of(iri),
-                int(counted),
-                nquads.count(b"\n"),
-                zlib.compress(nquads, 1),
-                json.dumps(dict(stats.predicates)),
-                json.dumps(typed),
-            ),
-        )
-        if counted:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO typed VALUES (?, ?, ?)", ((c, s, iri) for s, c in typed)
+        self.put_many([(iri, nquads, stats, counted)])
+
+    def put_many(self, graphs: Sequence[tuple[str, bytes, GraphStats, bool]]) -> None:
+        """:meth:`put` for many graphs at once (the last of an IRI wins)."""
+        latest = {iri: (iri, data, stats, counted) for iri, data, stats, counted in graphs}
+        self.drop_many(list(latest))
+        rows, typed_rows, totals = [], [], Counter[str]()
+        for iri, data, stats, counted in latest.values():
+            typed = sorted(set(stats.typed))
+            rows.append(
+                (
+                    iri,
+                    bucket_of(iri),
+                    int(counted),
+                    data.count(b"\n"),
+                    zlib.compress(data, 1),
+                    json.dumps(dict(stats.predicates)),
+                    json.dumps(typed),
+                )
             )
-            self._add_totals(stats.predicates, 1)
+            if counted:
+                typed_rows += [(c, s, iri) for s, c in typed]
+                totals.update(stats.predicates)
+        self.db.executemany("INSERT INTO contents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT OR IGNORE INTO typed VALUES (?, ?, ?)", typed_rows)
+        self._add_totals(totals, 1)
 
     def drop(self, iri: str) -> None:
-        row = self.db.execute(
-            "SELECT counted, predicates, typed FROM contents WHERE iri = ?", (iri,)
-        ).fetchone()
-        if row is None:
-            return
-        self.db.execute("DELETE FROM contents WHERE iri = ?", (iri,))
-        if row[0]:
-            self._add_totals(json.loads(row[1]), -1)
-            self.db.executemany(
-                "DELETE FROM typed WHERE class = ? AND subject = ? AND iri = ?",
-                ((c, s, iri) for s, c in json.loads(row[2])),
-            )
+        self.drop_many([iri])
 
-    def _add_totals(self, predicates: dict[str, int], sign: int) -> None:
+    def drop_many(self, iris: Sequence[str]) -> None:
+        totals, typed_rows, gone = Counter[str](), [], []
+        for start in range(0, len(iris), 500):
+            part = list(iris[start : start + 500])
+            marks = ",".join("?" * len(part))
+            query = f"SELECT iri, counted, predicates, typed FROM contents WHERE iri IN ({marks})"  # noqa: S608
+            for iri, counted, predicates, typed in self.db.execute(query, part):
+                gone.append((iri,))
+                if counted:
+                    totals.update(json.loads(predicates))
+                    typed_rows += [(c, s, iri) for s, c in json.loads(typed)]
+        self.db.executemany("DELETE FROM contents WHERE iri = ?", gone)
+        self.db.executemany(
+            "DELETE FROM typed WHERE class = ? AND subject = ? AND iri = ?", typed_rows
+        )
+        self._add_totals(totals, -1)
+
+    def _add_totals(self, predicates: Mapping[str, int], sign: int) -> None:
         self.db.executemany(
             "INSERT INTO totals VALUES (?, ?) ON CONFLICT (predicate) DO UPDATE SET n = n + ?",
-            ((p, sign * n, sign * n) for p, n in predicates.items()),
+            ((p, sign * n, sign * n) for p, n in predicates.items() if n),
         )
 
     # -- reading ------------------------------------------------------------------------------

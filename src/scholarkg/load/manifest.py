@@ -138,7 +138,11 @@ class Manifest:
 
     def note_graph(self, iri: str, digest: str, quads: int) -> None:
         """Record a loaded graph (kept on :meth:`commit`)."""
-        self.db.execute("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", (iri, digest, quads))
+        self.note_graphs([(iri, digest, quads)])
+
+    def note_graphs(self, graphs: Sequence[tuple[str, str, int]]) -> None:
+        """Record loaded graphs as (IRI, digest, quads)."""
+        self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", graphs)
 
     def forget_graph(self, iri: str) -> None:
         """A graph dropped from the store (with its SHACL report graph)."""

@@ -150,17 +150,30 @@ def written_form(
     return body, report, stats + GraphStats.of(meta), payload.triples + len(meta)
 
 
+ContentRow = tuple[str, bytes, GraphStats, bool]
+
+
+def content_rows(
+    payload: GraphPayload, body: bytes, report: bytes, stats: GraphStats
+) -> list[ContentRow]:
+    """The manifest's contents rows for a written graph and its report graph (if any)."""
+    rows = [(payload.iri, nquads(payload.iri, body), stats, True)]
+    if report:
+        report_iri = report_graph_iri(payload.iri)
+        rows.append(
+            (report_iri, nquads(report_iri, report), GraphStats.of(report_triples(payload)), True)
+        )
+    return rows
+
+
 def note_written(
     contents: Contents, payload: GraphPayload, body: bytes, report: bytes, stats: GraphStats
 ) -> None:
-    """Record the graph (and its report graph) as written, in the manifest's contents."""
-    contents.put(payload.iri, nquads(payload.iri, body), stats)
-    report_iri = report_graph_iri(payload.iri)
-    if report:
-        report_stats = GraphStats.of(report_triples(payload))
-        contents.put(report_iri, nquads(report_iri, report), report_stats)
-    else:
-        contents.drop(report_iri)
+    """Record the graph (and its report graph) as written, in the manifest's contents; an
+    old report graph it no longer has is dropped."""
+    if not report:
+        contents.drop(report_graph_iri(payload.iri))
+    contents.put_many(content_rows(payload, body, report, stats))
 
 
 def with_provenance(payload: GraphPayload, run_iri: str, when: dt.datetime) -> bytes:

@@ -1,3 +1,0 @@
-"""scholarkg: scholarly knowledge-graph ETL."""
-
-__version__ = "0.1.0"

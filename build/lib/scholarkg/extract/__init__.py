@@ -1,1 +1,0 @@
-"""Extractors: fetch sources, archive their raw bytes, parse them into records."""

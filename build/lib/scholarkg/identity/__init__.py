@@ -1,1 +1,0 @@
-"""Who is who: names, the identity registry, evidence rules, overrides and person graphs."""

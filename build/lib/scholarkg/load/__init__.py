@@ -1,1 +1,0 @@
-"""Loading validated graphs into any store: payloads, manifest, loaders, outbox, change sets."""

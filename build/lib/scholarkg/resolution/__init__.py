@@ -1,1 +1,0 @@
-"""Resolving profile papers to arXiv: local title index, batched API searches, scoring."""

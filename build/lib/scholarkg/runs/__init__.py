@@ -1,1 +1,0 @@
-"""The jobs (build, fetch, harvest, snapshot) and the run context they share."""

@@ -1,1 +1,0 @@
-"""Triple stores: where validated named graphs are loaded and queried."""

@@ -1,1 +1,0 @@
-"""Prefect flows: thin wiring of scholarkg library calls (installed as ``scholarkg_flows``)."""
