@@ -6,6 +6,9 @@ import inspect
 import os
 import pickle
 import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 from typing import get_args
 
@@ -18,15 +21,19 @@ from scholarkg.config import (
     FlowName,
     HttpConfig,
     ServeSettings,
+    Settings,
     SparqlServer,
     StoreConfig,
+    declared_keys,
     env_name,
     load_config,
     named_variables,
 )
+from scholarkg.config.fields import marker
 from scholarkg.errors import ConfigError
 
 DEFAULT_TOML = ROOT / "config" / "default.toml"
+REFERENCE_MD = ROOT / "docs" / "configuration.md"
 KEPT_NAMES = {
     "SCHOLARKG_STORE": ("store", "path"),
     "SCHOLARKG_SPARQL_QUERY_URL": ("store", "query_url"),
@@ -54,6 +61,39 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# -- the generated reference ----------------------------------------------------------------------
+
+
+def test_committed_reference_files_are_up_to_date(tmp_path: Path) -> None:
+    script = ROOT / "scripts" / "generate_config_reference.py"
+    toml, markdown = tmp_path / "default.toml", tmp_path / "configuration.md"
+    command = [sys.executable, str(script), "--toml", str(toml), "--markdown", str(markdown)]
+    subprocess.run(command, check=True, cwd=ROOT)
+    for fresh, committed in ((toml, DEFAULT_TOML), (markdown, REFERENCE_MD)):
+        assert fresh.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8"), (
+            f"{committed.relative_to(ROOT)} is stale: run scripts/generate_config_reference.py"
+        )
+
+
+def test_defaults_equal_the_generated_default_toml() -> None:
+    raw = tomllib.loads(DEFAULT_TOML.read_text(encoding="utf-8"))
+    assert Settings(**raw) == Settings()
+    for section, key, field in declared_keys():  # every key but the secrets is written out
+        assert (key in raw[section]) != bool(marker(field, "secret")), f"[{section}] {key}"
+    assert load_config(DEFAULT_TOML) == load_config()  # the reference reads as no file at all
+
+
+def test_reference_table_has_every_key_and_its_variables() -> None:
+    table = REFERENCE_MD.read_text(encoding="utf-8")
+    for section, key, _ in declared_keys():
+        row = next(
+            line for line in table.splitlines() if line.startswith(f"| [{section}] | {key} |")
+        )
+        assert f"`{env_name(section, key)}`" in row
+    for name in KEPT_NAMES:
+        assert f"`{name}`" in table
 
 
 # -- files, precedence, environment ---------------------------------------------------------------
