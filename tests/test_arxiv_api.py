@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 import pytest
 
 from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from scholarkg.config import load_config
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_api import (
     DEFAULT_API_URL,
@@ -38,11 +39,13 @@ def starts(arxiv_server: ReplayServer) -> list[int]:
     return [int(r.param("start") or 0) for r in arxiv_server.requests_to("/api/query")]
 
 
-def test_base_url_from_env(monkeypatch: pytest.MonkeyPatch, arxiv_server: ReplayServer) -> None:
+def test_base_url_from_config(monkeypatch: pytest.MonkeyPatch, arxiv_server: ReplayServer) -> None:
+    """The client takes the configured URL; the environment reaches it through the config."""
     monkeypatch.delenv("SCHOLARKG_ARXIV_API_URL", raising=False)
-    assert api_url() == DEFAULT_API_URL
+    assert api_url() == DEFAULT_API_URL == load_config().arxiv.api_url
     monkeypatch.setenv("SCHOLARKG_ARXIV_API_URL", arxiv_server.api_url)
-    assert api_url() == arxiv_server.api_url
+    assert api_url() == DEFAULT_API_URL  # the library itself reads no environment
+    assert api_url(load_config().arxiv.api_url) == arxiv_server.api_url
     assert api_url("https://other/api") == "https://other/api"
 
 

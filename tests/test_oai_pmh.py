@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
+from scholarkg.config import load_config
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import (
@@ -38,11 +39,12 @@ def cs_harvest(oai: OaiPmhClient) -> list[OaiPage]:
     return list(oai.list_records(metadata_prefix="oai_dc", set_spec="cs", from_date="2024-01-25"))
 
 
-def test_base_url_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_base_url_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SCHOLARKG_OAI_URL", raising=False)
     assert oai_url() == DEFAULT_OAI_URL == "https://oaipmh.arxiv.org/oai"
+    assert load_config().arxiv.oai_url == DEFAULT_OAI_URL
     monkeypatch.setenv("SCHOLARKG_OAI_URL", "http://127.0.0.1:9/oai")
-    assert oai_url() == "http://127.0.0.1:9/oai"
+    assert oai_url(load_config().arxiv.oai_url) == "http://127.0.0.1:9/oai"
 
 
 def test_list_records_arxiv_format(oai: OaiPmhClient, arxiv_server: ReplayServer) -> None:

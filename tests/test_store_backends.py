@@ -16,7 +16,9 @@ import pytest
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
 
+from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.serve.workers import spec_for
 from scholarkg.store.base import GraphStore
 from scholarkg.store.factory import open_store
 from scholarkg.store.file_sink import INDEX_NAME, FileSink
@@ -73,7 +75,7 @@ def open_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> G
 
 @pytest.fixture(autouse=True)
 def no_sparql_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The factory falls back to SCHOLARKG_SPARQL_* variables: none may leak into these tests."""
+    """SCHOLARKG_SPARQL_* variables reach a loaded config: none may leak into these tests."""
     for name in ("QUERY_URL", "UPDATE_URL", "STORE_URL", "USER", "PASSWORD", "SERVER"):
         monkeypatch.delenv(f"SCHOLARKG_SPARQL_{name}", raising=False)
     monkeypatch.delenv("SCHOLARKG_SPARQL_REPLACE_VIA", raising=False)
@@ -276,22 +278,32 @@ def test_unknown_store_kind_is_a_config_error(tmp_path: Path) -> None:
         SparqlStore("http://127.0.0.1:1/query", server="neptune")
 
 
-def test_from_env_reads_endpoints_and_keeps_secrets_out_of_repr() -> None:
+def test_endpoints_and_credentials_from_the_environment_keep_secrets_out_of_repr(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     env = {
-        "X_QUERY_URL": "http://db.example/q",
-        "X_UPDATE_URL": "http://db.example/u",
-        "X_STORE_URL": "http://db.example/s",
-        "X_USER": "loader",
-        "X_PASSWORD": "hunter2",
-        "X_SERVER": "fuseki",
+        "SCHOLARKG_SPARQL_QUERY_URL": "http://db.example/q",
+        "SCHOLARKG_SPARQL_UPDATE_URL": "http://db.example/u",
+        "SCHOLARKG_SPARQL_STORE_URL": "http://db.example/s",
+        "SCHOLARKG_SPARQL_USER": "loader",
+        "SCHOLARKG_SPARQL_PASSWORD": "hunter2",
+        "SCHOLARKG_SPARQL_SERVER": "fuseki",
+        "SCHOLARKG_STORE__KIND": "sparql",
     }
-    store = SparqlStore.from_env("X_", environ=env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = load_config()
+    store = config.store.open()
+    assert isinstance(store, SparqlStore)
     assert (store.query_url, store.update_url, store.store_url) == tuple(
-        env[f"X_{k}_URL"] for k in ("QUERY", "UPDATE", "STORE")
+        env[f"SCHOLARKG_SPARQL_{k}_URL"] for k in ("QUERY", "UPDATE", "STORE")
     )
-    assert store.server == "fuseki" and "hunter2" not in repr(store)
-    with pytest.raises(ConfigError, match="X_QUERY_URL"):
-        SparqlStore.from_env("X_", environ={})
+    assert store.server == "fuseki" and store.credentials == ("loader", "hunter2")
+    for shown in (repr(store), repr(config), str(config.store), repr(spec_for(store))):
+        assert "hunter2" not in shown and "loader" not in shown
+    monkeypatch.delenv("SCHOLARKG_SPARQL_QUERY_URL")
+    with pytest.raises(ConfigError, match="SCHOLARKG_SPARQL_QUERY_URL"):
+        load_config().store.open()
 
 
 @pytest.mark.server
@@ -374,6 +386,30 @@ def test_basic_auth_header_is_sent(auth_proxy: AuthProxy) -> None:
         assert objects(store, G) == {'"secret"'}
     assert {method for method, _ in auth_proxy.seen} == {"PUT", "POST"}
     assert all(auth == auth_proxy.expected for _, auth in auth_proxy.seen)
+
+
+@pytest.mark.server
+def test_configured_store_and_its_query_workers_authenticate(
+    auth_proxy: AuthProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Endpoints from the file, credentials only from the environment; the serve workers (which
+    open their own connection, in another process) get them too."""
+    mine = tmp_path / "c.toml"
+    base = auth_proxy.url.rstrip("/")
+    mine.write_text(
+        f'[store]\nkind = "sparql"\nquery_url = "{base}/query"\nstore_url = "{base}/store"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SCHOLARKG_SPARQL_USER", "alice")
+    monkeypatch.setenv("SCHOLARKG_SPARQL_PASSWORD", "s3cret:é")
+    config = load_config(mine)
+    with config.store.open() as store:
+        store.replace_graph(G, graph_of("configured"))
+        spec = spec_for(store)
+    assert "s3cret" not in repr(spec)
+    worker_view = spec.open()
+    assert worker_view.graph_names() == {str(G)}
+    assert auth_proxy.seen and all(auth == auth_proxy.expected for _, auth in auth_proxy.seen)
 
 
 @pytest.mark.server

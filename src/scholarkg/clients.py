@@ -21,32 +21,21 @@ def http_client(
 ) -> HttpClient:
     """An archiving, polite HTTP client with the configured timeouts and retry policy
     (``before_request``: called with the URL before every attempt, see :class:`HttpClient`)."""
-    http = config.http
-    policy = HttpPolicy(
-        user_agent=http.user_agent,
-        min_interval=http.min_interval if min_interval is None else min_interval,
-        connect_timeout=http.connect_timeout,
-        read_timeout=http.read_timeout,
-        max_retries=http.max_retries,
-        backoff_base=http.backoff_base,
-        backoff_max=http.backoff_max,
-        total_timeout=http.total_timeout,
-        max_body_bytes=http.max_body_bytes,
-    )
+    policy = HttpPolicy.from_config(config.http, min_interval=min_interval)
     return HttpClient(archive_for(config), policy, before_request=before_request)
 
 
 def arxiv_api_client(config: Config, before_request: BeforeRequest | None = None) -> ArxivApiClient:
-    """The arXiv API client (spacing from ``[arxiv] min_interval``; env URL wins)."""
+    """The arXiv API client (``[arxiv] api_url``, spaced by ``[arxiv] min_interval``)."""
     http = http_client(
         config, min_interval=config.arxiv.min_interval, before_request=before_request
     )
-    return ArxivApiClient(http, base_url=config.arxiv.effective_api_url, limits=config.limits)
+    return ArxivApiClient(http, base_url=config.arxiv.api_url, limits=config.limits)
 
 
 def oai_client(config: Config, before_request: BeforeRequest | None = None) -> OaiPmhClient:
-    """The OAI-PMH harvester client (spacing from ``[arxiv] min_interval``; env URL wins)."""
+    """The OAI-PMH harvester client (``[arxiv] oai_url``, spaced by ``[arxiv] min_interval``)."""
     http = http_client(
         config, min_interval=config.arxiv.min_interval, before_request=before_request
     )
-    return OaiPmhClient(http, base_url=config.arxiv.effective_oai_url, limits=config.limits)
+    return OaiPmhClient(http, base_url=config.arxiv.oai_url, limits=config.limits)

@@ -8,37 +8,16 @@ a limit is refused with :class:`~scholarkg.errors.LimitExceeded`, whose message 
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass, fields
 
-from scholarkg.errors import ConfigError, LimitExceeded
+from scholarkg.config.network import MIB as MIB
+from scholarkg.config.network import Limits as Limits  # the [limits] section, re-exported
+from scholarkg.errors import LimitExceeded
 from scholarkg.models import ArxivRecord
 
-MIB = 1024 * 1024
 QUARANTINE_TEXT_CHARS = 65_536  # what a quarantine file keeps of one oversize record
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The ``[limits]`` section (sizes in bytes, times in seconds)."""
-
-    line_bytes: int = 8 * MIB
-    literal_bytes: int = 1 * MIB
-    json_depth: int = 32
-    profile_bytes: int = 64 * MIB
-    harvest_max_pages: int = 100_000
-    harvest_deadline: float = 86_400.0
-    search_max_pages: int = 100
-    search_deadline: float = 600.0
-
-    def __post_init__(self) -> None:
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            if isinstance(value, bool) or not value > 0 or math.isinf(value):
-                raise ConfigError(f"[limits] {spec.name} must be a number > 0, not {value!r}")
 
 
 def clip(text: str, keep: int = QUARANTINE_TEXT_CHARS) -> str:

@@ -11,7 +11,7 @@ from scholarkg.config import Config
 from scholarkg.dump_parts import DumpParts
 from scholarkg.export import ExportResult, default_filename, default_prefixes, export_dump
 from scholarkg.iris import Minter
-from scholarkg.load.contents import Contents, bucket_of, reconcile
+from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import open_manifest, store_key
 from scholarkg.store.base import GraphStore
 from scholarkg.void import (
@@ -62,14 +62,14 @@ def publish(
     store: GraphStore,
     config: Config,
     *,
-    touched: Collection[str] | None = None,
+    buckets: Collection[int] | None = None,
     when: dt.datetime | None = None,
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
-    ``data/void.ttl``). ``touched`` names the graphs written or dropped since the last
-    publication (``None``: not known). The N-Quads dump and the statistics come from the
-    store's manifest, brought in line with the store first; only the dump parts of touched
-    graphs are rewritten."""
+    ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
+    last publication (``None``: not known, all). The N-Quads dump and the statistics come from the
+    store's manifest, brought in line with the store first; only those dump parts are
+    rewritten."""
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
@@ -78,9 +78,9 @@ def publish(
     try:
         changed = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
         manifest.commit()
-        buckets = None if touched is None else changed | {bucket_of(g) for g in touched}
+        todo = None if buckets is None else changed | set(buckets)
         dumps = tuple(
-            nquads_dump(store, config, manifest.contents, buckets)
+            nquads_dump(store, config, manifest.contents, todo)
             if fmt == "nq"
             else export(store, config, fmt)
             for fmt in config.publish.dumps

@@ -15,12 +15,12 @@ Paging also stops, with a partial result saying why, when a page brings no recor
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from scholarkg.config import ARXIV_API_URL, ArxivConfig
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import ArxivId, parse_arxiv_id
 from scholarkg.extract.atom import AtomFeed, parse_feed
@@ -29,8 +29,8 @@ from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import ArxivRecord
 
-DEFAULT_API_URL = "https://export.arxiv.org/api/query"
-API_URL_ENV = "SCHOLARKG_ARXIV_API_URL"
+DEFAULT_API_URL = ARXIV_API_URL  # defined once, in the [arxiv] section of the schema
+_DEFAULT_BATCH: int = ArxivConfig.model_fields["batch_size"].default
 MAX_PAGE_SIZE = 2000
 MAX_TOTAL_RESULTS = 30000
 _OPERATORS = frozenset({"AND", "OR", "ANDNOT", "NOT"})
@@ -38,8 +38,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def api_url(explicit: str | None = None) -> str:
-    """``explicit``, else ``$SCHOLARKG_ARXIV_API_URL``, else the public endpoint."""
-    return explicit or os.environ.get(API_URL_ENV, "").strip() or DEFAULT_API_URL
+    """``explicit`` (the configured ``[arxiv] api_url``), else the public endpoint."""
+    return explicit or DEFAULT_API_URL
 
 
 def title_query(title: str) -> str:
@@ -149,7 +149,7 @@ class ArxivApiClient:
         response.raise_for_status()
         return feed
 
-    def fetch_by_ids(self, ids: Iterable[str], *, batch_size: int = 100) -> FetchResult:
+    def fetch_by_ids(self, ids: Iterable[str], *, batch_size: int = _DEFAULT_BATCH) -> FetchResult:
         """Look ids up ``batch_size`` at a time via ``id_list``, ``max_results`` = ids in batch.
 
         A versioned id (``2104.12255v1``) matches only that version's entry; ids arXiv drops

@@ -20,26 +20,23 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import math
-import os
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote_plus, urlencode, urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from scholarkg import __version__
-from scholarkg.errors import ConfigError, ExtractError
+from scholarkg.config import HttpConfig
+from scholarkg.errors import ExtractError
 from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.lifecycle import pause
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-CONTACT_ENV = "SCHOLARKG_CONTACT"
-_FALLBACK_CONTACT = "scholarkg-operator@invalid"
 
 Params = Mapping[str, str | int] | Sequence[tuple[str, str | int]]
 BeforeRequest = Callable[[str], None]
@@ -52,15 +49,9 @@ _RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
 )
 
 
-def default_user_agent() -> str:
-    """``scholarkg/<version> (...; mailto:<contact>)``, contact from ``SCHOLARKG_CONTACT``."""
-    contact = os.environ.get(CONTACT_ENV, "").strip() or _FALLBACK_CONTACT
-    return f"scholarkg/{__version__} (scholarly knowledge-graph ETL; mailto:{contact})"
-
-
-@dataclass(frozen=True)
-class HttpPolicy:
-    """How politely and how persistently to fetch.
+class HttpPolicy(HttpConfig):
+    """How politely and how persistently to fetch: the ``[http]`` section (its keys, defaults
+    and checks) plus the backoff it implies.
 
     ``max_retries`` bounds retries after failures (connection errors, timeouts, truncated bodies,
     retryable statuses without ``Retry-After``), each preceded by an exponential backoff
@@ -71,40 +62,14 @@ class HttpPolicy:
     waited out: the request fails at once rather than retrying earlier than the server asked.
     """
 
-    user_agent: str = field(default_factory=default_user_agent)
-    min_interval: float = 3.0
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    max_retries: int = 3
-    backoff_base: float = 1.0
-    backoff_max: float = 120.0
-    jitter: float = 0.25
-    max_retry_after: int = 10
-    total_timeout: float = 300.0
-    max_body_bytes: int = 64 * 1024 * 1024
-
-    def __post_init__(self) -> None:
-        if "@" not in self.user_agent and "mailto:" not in self.user_agent:
-            raise ConfigError(f"User-Agent {self.user_agent!r} must carry a contact address")
-        numbers = {
-            "min_interval": self.min_interval,
-            "connect_timeout": self.connect_timeout,
-            "read_timeout": self.read_timeout,
-            "max_retries": self.max_retries,
-            "backoff_base": self.backoff_base,
-            "backoff_max": self.backoff_max,
-            "jitter": self.jitter,
-            "max_retry_after": self.max_retry_after,
-        }
-        for name, value in numbers.items():
-            if value < 0 or math.isnan(value):
-                raise ConfigError(f"HttpPolicy.{name} must be >= 0, not {value}")
-        for name, value in (
-            ("total_timeout", self.total_timeout),
-            ("max_body_bytes", self.max_body_bytes),
-        ):
-            if not value > 0:
-                raise ConfigError(f"HttpPolicy.{name} must be > 0, not {value}")
+    @classmethod
+    def from_config(cls, http: HttpConfig, *, min_interval: float | None = None) -> HttpPolicy:
+        """The policy of a configured ``[http]`` section (``min_interval`` overridden, e.g. by
+        ``[arxiv] min_interval``)."""
+        values = http.model_dump()
+        if min_interval is not None:
+            values["min_interval"] = min_interval
+        return cls(**values)
 
     def backoff(self, failure: int, rng: random.Random) -> float:
         """Delay before retry number ``failure`` (1-based)."""

@@ -19,9 +19,11 @@ import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args
 
 from lxml import etree
 
+from scholarkg.config import ARXIV_OAI_URL, MetadataPrefix
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
@@ -32,15 +34,14 @@ from scholarkg.extract.xmlsafe import line_of, parse_xml, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
-DEFAULT_OAI_URL = "https://oaipmh.arxiv.org/oai"
-OAI_URL_ENV = "SCHOLARKG_OAI_URL"
-METADATA_PREFIXES = ("arXiv", "oai_dc", "arXivRaw")
+DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
+METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
 _O = f"{{{OAI_NS}}}"
 
 
 def oai_url(explicit: str | None = None) -> str:
-    """``explicit``, else ``$SCHOLARKG_OAI_URL``, else arXiv's OAI-PMH base URL."""
-    return explicit or os.environ.get(OAI_URL_ENV, "").strip() or DEFAULT_OAI_URL
+    """``explicit`` (the configured ``[arxiv] oai_url``), else arXiv's OAI-PMH base URL."""
+    return explicit or DEFAULT_OAI_URL
 
 
 class OaiPmhError(ExtractError):

@@ -260,7 +260,7 @@ class BulkLoader:
         self._noted.append((payload.iri, payload.digest, quads))
         self._contents += content_rows(payload, body, report, stats)  # a new graph: no old report
         self.tally.changes.count(payload.iri, payload.triples, 0)
-        self.tally.written.append(payload.iri)
+        self.tally.wrote(payload.iri)
         self.tally.quads_written += quads
         self._quads += quads
 
@@ -291,7 +291,7 @@ class BulkLoader:
                 note_written(self.manifest.contents, payload, body, report, stats)
                 removed = max(sizes.get(payload.iri, 0) - (quads - payload.triples), 0)
                 self.tally.changes.count(payload.iri, payload.triples, removed)
-                self.tally.written.append(payload.iri)
+                self.tally.wrote(payload.iri)
                 self.tally.quads_written += quads
                 if sum(len(t) for _, t in batch) >= REQUEST_BYTES:
                     self.store.replace_graphs(batch)

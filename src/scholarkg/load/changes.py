@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pyoxigraph as ox
 
@@ -46,28 +47,44 @@ class ChangeSet:
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.changes: list[GraphChange] = []
+        self.graphs = self.added = self.removed = 0  # graphs changed, triples added / removed
+        self._handles: dict[str, IO[str]] = {}
+
+    def _out(self, name: str) -> IO[str]:
+        handle = self._handles.get(name)
+        if handle is None:
+            assert self.directory is not None
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle = self._handles[name] = (self.directory / name).open("a", encoding="utf-8")
+        return handle
 
     def record(self, graph: str, added: set[Triple], removed: set[Triple]) -> GraphChange:
-        change = GraphChange(graph, len(added), len(removed))
-        self.changes.append(change)
-        if self.directory is None or not change.changed:
-            return change
-        self.directory.mkdir(parents=True, exist_ok=True)
-        for name, triples in (("added.nq", added), ("removed.nq", removed)):
-            if triples:
-                with (self.directory / name).open("a", encoding="utf-8") as out:
-                    out.writelines(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
-        with (self.directory / "graphs.tsv").open("a", encoding="utf-8") as out:
-            out.write(f"{graph}\t+{change.added}\t-{change.removed}\n")
+        change = self.count(graph, len(added), len(removed))
+        if self.directory is not None and change.changed:
+            for name, triples in (("added.nq", added), ("removed.nq", removed)):
+                if triples:
+                    self._out(name).writelines(
+                        f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples)
+                    )
         return change
 
     def count(self, graph: str, added: int, removed: int) -> GraphChange:
         """A change known by its counts only (the bulk loader keeps no triples)."""
         change = GraphChange(graph, added, removed)
-        self.changes.append(change)
-        if self.directory is not None and change.changed:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            with (self.directory / "graphs.tsv").open("a", encoding="utf-8") as out:
-                out.write(f"{graph}\t+{added}\t-{removed}\n")
+        if change.changed:
+            self.graphs += 1
+            self.added += added
+            self.removed += removed
+            if self.directory is not None:
+                self._out("graphs.tsv").write(f"{graph}\t+{added}\t-{removed}\n")
         return change
+
+    def flush(self) -> None:
+        """Write out what is buffered (the files stay open for appending)."""
+        for handle in self._handles.values():
+            handle.flush()
+
+    def close(self) -> None:
+        for handle in self._handles.values():
+            handle.close()
+        self._handles.clear()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.load.changes import ChangeSet, diff, ntriples_set
+from scholarkg.load.contents import bucket_of
 from scholarkg.load.manifest import Manifest
 from scholarkg.load.outbox import DeadLetters
 from scholarkg.load.payload import (
@@ -40,13 +41,19 @@ class LoadTally:
 
     changes: ChangeSet
     unchanged: int = 0
-    written: list[str] = field(default_factory=list)
+    written: int = 0
+    buckets: set[int] = field(default_factory=set)  # dump parts of the graphs written
     dead: list[tuple[str, str]] = field(default_factory=list)
     quads_written: int = 0
 
     @property
     def held(self) -> int:
-        return self.unchanged + len(self.written)
+        return self.unchanged + self.written
+
+    def wrote(self, iri: str) -> None:
+        """Graph ``iri`` (and its report graph) written or dropped."""
+        self.written += 1
+        self.buckets |= {bucket_of(iri), bucket_of(report_graph_iri(iri))}
 
 
 def store_answers(store: GraphStore) -> bool:
@@ -114,7 +121,7 @@ class TransactionalLoader:
         self.manifest.note_graph(payload.iri, payload.digest, quads)
         note_written(self.manifest.contents, payload, body, report, stats)
         self.tally.changes.record(payload.iri, added, removed)
-        self.tally.written.append(payload.iri)
+        self.tally.wrote(payload.iri)
         self.tally.quads_written += quads
 
     def drop(self, iris: Sequence[str]) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scholarkg.config import ArxivConfig
 from scholarkg.models import ArxivRecord, ProfilePaper
 from scholarkg.resolution.authors import agreement
 from scholarkg.resolution.titles import title_similarity
 
 TITLE_WEIGHT, DATE_WEIGHT, AUTHOR_WEIGHT = 0.55, 0.15, 0.30
-DEFAULT_THRESHOLD = 0.8
+DEFAULT_THRESHOLD: float = ArxivConfig.model_fields["threshold"].default
 MIN_TITLE_SIMILARITY = 0.9
 DEFAULT_MARGIN = 0.05
 STATES = ("resolved", "overridden", "ambiguous", "unresolved")

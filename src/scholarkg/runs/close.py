@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS
 from scholarkg.errors import ScholarKGError
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.lifecycle import Interrupted
-from scholarkg.load.contents import take_from_store
+from scholarkg.load.contents import bucket_of, take_from_store
 from scholarkg.provenance import run_record
 from scholarkg.publish import publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
@@ -172,13 +172,14 @@ def _close_store_side(ctx: RunContext) -> None:
         )
         _note(ctx, [str(ctx.run.graph_iri)], True)
     if report.changed_anything or not complete:
-        touched: set[str] | None = None
+        buckets: set[int] | None = None
         if complete:
-            touched = {*ctx.touched_graphs, ctx.run.graph_iri}
+            touched = [str(ctx.run.graph_iri)]
             if report.ontology_triples:
-                touched |= {str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())}
+                touched += [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())]
+            buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
         with report.timed("publish"):
-            publication = publish(store, ctx.config, touched=touched)
+            publication = publish(store, ctx.config, buckets=buckets)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
         mark.parent.mkdir(parents=True, exist_ok=True)
         mark.write_text(f'{{"run": "{ctx.run.iri}"}}\n', encoding="utf-8")

@@ -65,7 +65,7 @@ class RunContext:
         self.changes = ChangeSet(config.data_dir / "changes" / self.run_id)
         self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs
         self.touched_papers: set[str] = set()  # for the consistency check
-        self.touched_graphs: set[str] = set()  # written or dropped: for the published dump
+        self.touched_buckets: set[int] = set()  # dump parts of graphs written or dropped
         self._lock = RunLock(config.data_dir, job, wait=lock_wait)
         self._store: GraphStore | None = None
         self._registry: Registry | None = None
@@ -87,6 +87,7 @@ class RunContext:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
+            self.changes.close()
             if self._registry is not None:
                 self._registry.close()  # uncommitted decisions are dropped
             if self._index is not None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.load.bulk import BulkLoader
+from scholarkg.load.contents import bucket_of
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.load.payload import GraphPayload, report_graph_iri
 from scholarkg.load.transactional import LoadTally, StoreUnavailable, TransactionalLoader
@@ -124,17 +125,19 @@ class Loading:
         else:
             report.store_error = self.failed
         if tally is not None:
-            for graph in (*tally.written, *self._dropped):
-                self.ctx.touched_graphs |= {graph, report_graph_iri(graph)}
-            changes = [c for c in tally.changes.changes if c.changed]
-            report.graphs_written += len(tally.written)
+            tally.changes.flush()
+            self.ctx.touched_buckets |= tally.buckets
+            for graph in self._dropped:
+                self.ctx.touched_buckets |= {bucket_of(graph), bucket_of(report_graph_iri(graph))}
+            changes = tally.changes
+            report.graphs_written += tally.written
             report.graphs_unchanged += tally.unchanged
-            report.triples_added += sum(c.added for c in changes)
-            report.triples_removed += sum(c.removed for c in changes)
+            report.triples_added += changes.added
+            report.triples_removed += changes.removed
             report.dead += tally.dead
             if tally.dead:
                 report.dead_dir = str(self.ctx.dead.folder)
-            if changes and tally.changes.directory is not None:
+            if changes.graphs and changes.directory is not None:
                 report.changes_dir = str(tally.changes.directory)
         if self._kept:
             report.kept += self._kept

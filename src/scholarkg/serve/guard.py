@@ -9,31 +9,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
-
-if TYPE_CHECKING:
-    from scholarkg.config import ServeSettings
 
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _OPEN, _CLOSE = "{([", "})]"
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 _IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
 _VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+")
+_SERVE = ServeSettings()  # the defaults
 
 
 @dataclass(frozen=True)
 class QueryLimits:
     """How far one query may go. ``federation`` lists the SERVICE endpoints allowed (none:
-    every ``SERVICE`` is refused)."""
+    every ``SERVICE`` is refused). Defaults: the ``[serve]`` section's."""
 
-    time_limit: float = 30.0
-    memory_limit_mb: int = 2048
-    max_query_bytes: int = 256 * 1024
-    max_nesting: int = 64
-    max_result_bytes: int = 128 * 1024 * 1024
-    federation: tuple[str, ...] = ()
+    time_limit: float = _SERVE.time_limit
+    memory_limit_mb: int = _SERVE.memory_limit_mb
+    max_query_bytes: int = _SERVE.max_query_bytes
+    max_nesting: int = _SERVE.max_nesting
+    max_result_bytes: int = _SERVE.max_result_mb * 1024 * 1024
+    federation: tuple[str, ...] = _SERVE.federation
 
     @classmethod
     def from_settings(cls, settings: ServeSettings) -> QueryLimits:

@@ -18,6 +18,9 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from scholarkg.config import ServeSettings
+
+_SERVE = ServeSettings()  # the defaults
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
 
 
@@ -27,9 +30,9 @@ class LimitedH11Protocol(H11Protocol):
     The limits are class attributes, set on a subclass made by :func:`limited_protocol`.
     """
 
-    request_timeout: float = 20.0
-    max_connections: int = 200
-    max_header_bytes: int = 16384
+    request_timeout: float = _SERVE.request_timeout
+    max_connections: int = _SERVE.max_connections
+    max_header_bytes: int = _SERVE.max_header_bytes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import resource
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -27,14 +27,23 @@ class StoreSpec:
 
     kind: str  # "oxigraph" | "sparql"
     location: str  # the store directory or the query URL
-    server: str = "oxigraph"  # for "sparql": the server kind (credentials from the environment)
+    server: str = "oxigraph"  # for "sparql": the server kind
+    credentials: tuple[str | None, str | None] = field(default=(None, None), repr=False)
 
     def open(self) -> Any:
         if self.kind == "oxigraph":
             return ox.Store.read_only(self.location)
         from scholarkg.store.factory import open_store
 
-        return open_store("sparql", query_url=self.location, server=self.server, read_only=True)
+        user, password = self.credentials
+        return open_store(
+            "sparql",
+            query_url=self.location,
+            server=self.server,
+            user=user,
+            password=password,
+            read_only=True,
+        )
 
 
 @dataclass(frozen=True)

@@ -317,7 +317,7 @@ def spec_for(store: object) -> StoreSpec:
     if isinstance(store, EmbeddedStore):
         return StoreSpec("oxigraph", str(store.path))
     if isinstance(store, SparqlStore):
-        return StoreSpec("sparql", store.query_url, store.server)
+        return StoreSpec("sparql", store.query_url, store.server, store.credentials)
     raise QueryError(
         f"{type(store).__name__}: queries can only be served from an Oxigraph store "
         "or a SPARQL endpoint"

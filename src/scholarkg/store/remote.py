@@ -20,9 +20,8 @@ server so that its default graph is the union. Start ``oxigraph serve`` without
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -30,6 +29,7 @@ import requests
 from rdflib import Graph, URIRef
 from requests.auth import HTTPBasicAuth
 
+from scholarkg.config import ReplaceVia
 from scholarkg.errors import ConfigError, LoadError, QueryError, ScholarKGError
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import insert_data_block, iri_ref
@@ -43,7 +43,7 @@ UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
 }
 # Servers whose plain default graph is stored apart from the named graphs (counted in quad_count).
 _SEPARATE_DEFAULT_GRAPH = {"oxigraph", "fuseki"}
-REPLACE_VIA = ("put", "update")
+REPLACE_VIA: tuple[str, ...] = get_args(ReplaceVia)
 _ACCEPT = (
     "application/sparql-results+json,application/n-triples;q=0.9,"
     "application/sparql-results+xml;q=0.5,text/turtle;q=0.5"
@@ -96,6 +96,7 @@ class SparqlStore(ClosingStore):
         self.replace_via = replace_via
         self._timeout = (connect_timeout, timeout)
         self._session = requests.Session()
+        self._credentials = (user, password)
         if user is not None or password is not None:
             # UTF-8 as RFC 7617 recommends (requests would encode str credentials as Latin-1).
             self._session.auth = HTTPBasicAuth(
@@ -109,37 +110,10 @@ class SparqlStore(ClosingStore):
         kwargs.setdefault("server", "oxigraph")
         return cls(f"{base}/query", f"{base}/update", f"{base}/store", **kwargs)
 
-    @classmethod
-    def from_env(
-        cls,
-        prefix: str = "SCHOLARKG_SPARQL_",
-        *,
-        environ: Mapping[str, str] | None = None,
-        **kwargs: Any,
-    ) -> SparqlStore:
-        """Endpoints and credentials from ``{prefix}QUERY_URL``, ``UPDATE_URL``, ``STORE_URL``,
-        ``USER``, ``PASSWORD`` and optionally ``SERVER`` and ``REPLACE_VIA``."""
-        env = os.environ if environ is None else environ
-
-        def get(name: str) -> str | None:
-            value = env.get(prefix + name, "").strip()
-            return value or None
-
-        query_url = get("QUERY_URL")
-        if query_url is None:
-            raise ConfigError(f"{prefix}QUERY_URL is not set")
-        for key, name in (("server", "SERVER"), ("replace_via", "REPLACE_VIA")):
-            value = get(name)
-            if value is not None:
-                kwargs.setdefault(key, value)
-        return cls(
-            query_url,
-            get("UPDATE_URL"),
-            get("STORE_URL"),
-            user=get("USER"),
-            password=env.get(prefix + "PASSWORD") or None,
-            **kwargs,
-        )
+    @property
+    def credentials(self) -> tuple[str | None, str | None]:
+        """User and password, for a worker process that opens its own connection."""
+        return self._credentials
 
     def __repr__(self) -> str:
         return (

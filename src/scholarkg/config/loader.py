@@ -1,0 +1,139 @@
+"""Load the configuration: schema defaults < your ``--config`` file < the environment.
+
+Relative paths in your file follow that file's directory; in the defaults and the environment,
+the working directory. Secrets (``setting(secret=True)``) are read only from the environment.
+Every problem is one :class:`ConfigError` line naming the file or variable, section and key.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_settings import SettingsError
+
+from scholarkg.config.fields import env_name, marker
+from scholarkg.config.messages import Loc, first_problem
+from scholarkg.config.schema import Settings, declared_keys
+from scholarkg.config.view import Config
+from scholarkg.errors import ConfigError
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The checked configuration: defaults, then ``path`` (if given), then the environment.
+
+    ``path`` being the generated ``config/default.toml`` reads as no file at all.
+    """
+    from scholarkg.resources import default_config_path
+
+    defaults = default_config_path()
+    mine = None if path is None or Path(path).resolve() == defaults.resolve() else Path(path)
+    values = read_file(mine) if mine is not None else {}
+    settings = build_settings(values, mine or defaults)
+    return Config(locate_paths(settings, Path.cwd()), source=mine or defaults)
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """``path``'s tables, with its relative paths made absolute; secrets refused."""
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    for section in raw:
+        if section not in Settings.model_fields:
+            raise ConfigError(f"{path}: unknown section [{section}]")
+    for section, key, field in declared_keys():
+        table = raw.get(section)
+        if marker(field, "secret") and isinstance(table, dict) and key in table:
+            raise ConfigError(
+                f"{path}: [{section}] {key}: a secret is never read from a file; set "
+                f"{marker(field, 'env')} (or {env_name(section, key)}) in the environment"
+            )
+    return _absolutise(raw, path.resolve().parent)
+
+
+def build_settings(values: dict[str, Any], where: Path) -> Settings:
+    """Validate ``values`` (a file's tables) with the environment over them."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = tuple(exc.errors(include_url=False)[0]["loc"])
+        raise ConfigError(
+            f"{_origin(first, where)}: {first_problem(exc, secret=_secret)}"
+        ) from None
+    except SettingsError as exc:
+        raise ConfigError(f"environment: {exc} (lists and tables are written as JSON)") from None
+
+
+def _secret(loc: Loc) -> bool:
+    return len(loc) >= 2 and any(
+        marker(field, "secret") for s, k, field in declared_keys() if (s, k) == loc[:2]
+    )
+
+
+def _origin(loc: Loc, where: Path) -> str:
+    """Where the bad value came from: the variable that set it, else the file."""
+    if not loc:
+        return str(where)
+    section = str(loc[0])
+    names = []
+    if len(loc) >= 2:
+        key = str(loc[1])
+        names.append(env_name(section, key))
+        names += [marker(f, "env") for s, k, f in declared_keys() if (s, k) == (section, key)]
+    names.append(f"SCHOLARKG_{section.upper()}")
+    for name in names:
+        if name and os.environ.get(name, "").strip():
+            return f"environment {name}"
+    return str(where)
+
+
+def _locate(value: str, base: Path) -> str:
+    """A URL stays as is; a relative path is resolved against ``base``."""
+    if value.startswith(("http://", "https://")):
+        return value
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def _located(value: Any, base: Path) -> Any:
+    if isinstance(value, str) and value:
+        return _locate(value, base)
+    if isinstance(value, Path):
+        return Path(_locate(str(value), base))
+    if isinstance(value, list | tuple):
+        return type(value)(_located(item, base) for item in value)
+    return value  # not a location ("" or not text): validation says what is wrong with it
+
+
+def _absolutise(raw: dict[str, Any], base: Path) -> dict[str, Any]:
+    """The file's relative paths resolved against its own directory."""
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for section, key, field in declared_keys():
+        table = out.get(section)
+        if marker(field, "relative") and isinstance(table, dict) and key in table:
+            table[key] = _located(table[key], base)
+    return out
+
+
+def locate_paths(settings: Settings, base: Path) -> Settings:
+    """``settings`` with the relative paths left (defaults, environment) resolved against
+    ``base``."""
+    changed: dict[str, dict[str, Any]] = {}
+    for section, key, field in declared_keys():
+        if marker(field, "relative"):
+            value = getattr(getattr(settings, section), key)
+            located = _located(value, base)
+            if located != value:
+                changed.setdefault(section, {})[key] = located
+    updates: dict[str, BaseModel] = {
+        section: getattr(settings, section).model_copy(update=keys)
+        for section, keys in changed.items()
+    }
+    return settings.model_copy(update=updates)

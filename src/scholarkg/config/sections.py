@@ -1,0 +1,184 @@
+"""Where things live and what a run does: ``[data]``, ``[store]``, ``[iris]``, ``[profiles]``,
+``[report]``, ``[people]``, ``[publish]``, ``[runner]``, ``[shacl]`` and ``[schedules.*]``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import SecretStr, field_validator
+
+from scholarkg.config.fields import (
+    Cron,
+    HttpUrlText,
+    NonEmptyText,
+    OptionalHttpUrl,
+    OptionalText,
+    Section,
+    setting,
+)
+
+if TYPE_CHECKING:
+    from scholarkg.store.base import GraphStore
+
+StoreKind = Literal["oxigraph", "sparql", "files"]
+SparqlServer = Literal["oxigraph", "fuseki", "graphdb", "virtuoso", "generic"]
+ReplaceVia = Literal["put", "update"]
+DumpFormatName = Literal["nq", "trig", "ttl", "jsonld"]
+RunnerKind = Literal["threads", "dask"]
+ShaclFallback = Literal["error", "pyshacl"]
+FlowName = Literal["build_kg", "harvest_arxiv", "load_snapshot"]
+
+
+class DataConfig(Section):
+    """``[data]``: the working data of every run."""
+
+    dir: Path = setting(
+        Path("data"), "raw archive, quarantine, staging, state and run reports", relative=True
+    )
+
+
+class StoreConfig(Section):
+    """``[store]``: where the graph is loaded. Credentials come only from the environment."""
+
+    kind: StoreKind = setting(
+        "oxigraph",
+        "oxigraph (embedded, on disk), sparql (any SPARQL 1.1 server) or files (N-Triples)",
+    )
+    path: Path = setting(
+        Path("data/store"),
+        "the store directory of kind oxigraph and files (--store wins)",
+        env="SCHOLARKG_STORE",
+        relative=True,
+    )
+    query_url: OptionalHttpUrl = setting(
+        None, "kind sparql: the SPARQL query endpoint", env="SCHOLARKG_SPARQL_QUERY_URL"
+    )
+    update_url: OptionalHttpUrl = setting(
+        None, "kind sparql: the SPARQL Update endpoint", env="SCHOLARKG_SPARQL_UPDATE_URL"
+    )
+    store_url: OptionalHttpUrl = setting(
+        None, "kind sparql: the Graph Store Protocol endpoint", env="SCHOLARKG_SPARQL_STORE_URL"
+    )
+    server: SparqlServer = setting(
+        "oxigraph",
+        "kind sparql: the server, which decides how the union of graphs is asked for",
+        env="SCHOLARKG_SPARQL_SERVER",
+    )
+    replace_via: ReplaceVia = setting(
+        "put",
+        "kind sparql: a graph is replaced by a Graph Store PUT or a DROP + INSERT DATA update",
+        env="SCHOLARKG_SPARQL_REPLACE_VIA",
+    )
+    user: SecretStr | None = setting(
+        None, "kind sparql: HTTP basic-auth user", env="SCHOLARKG_SPARQL_USER", secret=True
+    )
+    password: SecretStr | None = setting(
+        None, "kind sparql: HTTP basic-auth password", env="SCHOLARKG_SPARQL_PASSWORD", secret=True
+    )
+
+    def open(self, *, read_only: bool = False) -> GraphStore:
+        """Open this store (for ``read_only``, a SPARQL store gets no write endpoints)."""
+        from scholarkg.store.factory import open_store
+
+        return open_store(
+            self.kind,
+            path=self.path,
+            read_only=read_only,
+            query_url=self.query_url,
+            update_url=self.update_url,
+            store_url=self.store_url,
+            user=None if self.user is None else self.user.get_secret_value(),
+            password=None if self.password is None else self.password.get_secret_value(),
+            server=self.server,
+            replace_via=self.replace_via,
+        )
+
+
+class IrisConfig(Section):
+    """``[iris]``: the IRIs scholarkg mints."""
+
+    base: HttpUrlText = setting(
+        "https://w3id.org/scholarkg/id/", "base of every minted instance and graph IRI"
+    )
+
+    @field_validator("base")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+
+class ProfilesConfig(Section):
+    """``[profiles]``: the researcher profile pages ``scholarkg run`` builds."""
+
+    sources: tuple[NonEmptyText, ...] = setting(
+        ("examples/profiles/leonard-hussenot.txt",),
+        "paths or http(s) URLs of the profile pages `scholarkg run` builds",
+        relative=True,
+    )
+
+
+class ReportConfig(Section):
+    """``[report]``: what a run prints at its end."""
+
+    summary_query: NonEmptyText = setting(
+        "papers-per-year", "the saved query (queries/<name>.rq) whose result `scholarkg run` prints"
+    )
+
+
+class PeopleConfig(Section):
+    """``[people.merge]`` and ``[people.split]``: identity decisions made by hand."""
+
+    merge: dict[str, str] = setting(
+        {}, 'name keys that are one person: "l-hussenot" = "leonard-hussenot"'
+    )
+    split: dict[str, str] = setting(
+        {}, 'namesakes on one paper: "<arXiv id or title>|<name>" = "<person key>"'
+    )
+
+
+class PublishConfig(Section):
+    """``[publish]``: what a run that changed something publishes for integrators."""
+
+    dumps: tuple[DumpFormatName, ...] = setting(
+        ("nq",), "dumps written under <data>/exports/ with a .sha256 each; [] for none"
+    )
+    license: NonEmptyText = setting(
+        "https://creativecommons.org/publicdomain/zero/1.0/", "the dataset's license IRI"
+    )
+    endpoint_url: OptionalText = setting(
+        None, "public SPARQL endpoint the VoID/DCAT description advertises"
+    )
+    download_base: OptionalText = setting(
+        None, "public URL the dumps are served from; none: file: IRIs"
+    )
+
+
+class RunnerConfig(Section):
+    """``[runner]``: which Prefect task runner the flows use."""
+
+    kind: RunnerKind = setting("threads", "threads, or dask (pip install 'scholarkg[dask]')")
+    max_workers: int = setting(2, "threads, or workers of a local Dask cluster", ge=1)
+    dask_address: OptionalText = setting(
+        None, "a running Dask scheduler (tcp://host:8786); none: a local cluster"
+    )
+
+
+class ShaclConfig(Section):
+    """``[shacl]``: the SHACL gate."""
+
+    fallback: ShaclFallback = setting(
+        "error",
+        "shapes the SHACL engine does not implement: error (at start-up) or pyshacl "
+        "(those graphs go to pySHACL, counted)",
+    )
+
+
+class ScheduleConfig(Section):
+    """One ``[schedules.<name>]`` table: a flow on a cron schedule with its parameters."""
+
+    name: NonEmptyText = setting(..., "the table's name (`[schedules.<name>]`)")
+    flow: FlowName = setting(..., "the flow the deployment runs")
+    cron: Cron = setting(..., "when, as a 5-field cron string")
+    timezone: NonEmptyText = setting("UTC", "the cron's time zone")
+    parameters: dict[str, Any] = setting({}, "the flow's parameters (config_path is filled in)")

@@ -1,0 +1,46 @@
+"""``[serve]``: `scholarkg serve` — query isolation, HTTP limits and what the server advertises."""
+
+from __future__ import annotations
+
+from scholarkg.config.fields import NonEmptyText, OptionalText, Section, setting
+
+
+class ServeSettings(Section):
+    """``[serve]``: every query runs in a worker process with these limits."""
+
+    host: NonEmptyText = setting("127.0.0.1", "address `scholarkg serve` listens on (--host wins)")
+    port: int = setting(8000, "port it listens on (--port wins; 0: any free port)", ge=0, le=65535)
+    public_url: OptionalText = setting(
+        None, "the server's public base URL (service description, VoID); none: the request's own"
+    )
+    workers: int = setting(
+        2, "query worker processes (one more is lent per query running past 1 s)", gt=0
+    )
+    time_limit: float = setting(
+        30.0, "seconds per query; then its worker is killed and replaced", gt=0
+    )
+    memory_limit_mb: int = setting(2048, "data-segment limit of each worker, MiB", gt=0)
+    max_query_bytes: int = setting(262_144, "longer query text is refused before parsing", gt=0)
+    max_nesting: int = setting(64, "deeper {…}/(…)/[…] nesting is refused before parsing", gt=0)
+    max_result_mb: int = setting(128, "serialized result size limit, MiB", gt=0)
+    federation: tuple[NonEmptyText, ...] = setting(
+        (), "SERVICE endpoints allowed (full IRIs); [] = every SERVICE refused"
+    )
+    cors_origins: tuple[NonEmptyText, ...] = setting(
+        ("*",), "origins allowed by CORS; [] = no CORS headers"
+    )
+    max_body_bytes: int = setting(1_048_576, "request body limit (413 above)", gt=0)
+    max_header_bytes: int = setting(16_384, "request line + headers limit (400 above)", gt=0)
+    max_connections: int = setting(200, "open connections; the newest past it is closed", gt=0)
+    request_timeout: float = setting(
+        20.0, "seconds to receive a whole request (slow clients cut off)", gt=0
+    )
+    keep_alive: float = setting(5.0, "idle keep-alive connections are closed after this", gt=0)
+    refresh_interval: float = setting(5.0, "seconds between checks whether the store changed", gt=0)
+    cache_max_age: int = setting(60, "Cache-Control max-age of pages and results, seconds", gt=0)
+    aggregate_time_limit: float = setting(
+        300.0, "time limit of the server's own aggregates (landing page, search, categories)", gt=0
+    )
+    result_cache_mb: int = setting(
+        256, "memory for answers of slow queries, kept until the store changes", gt=0
+    )

@@ -1,0 +1,121 @@
+""":class:`Config`: the checked configuration as the rest of scholarkg reads it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from scholarkg.config.network import ArxivConfig, HttpConfig, Limits
+from scholarkg.config.schema import Settings
+from scholarkg.config.sections import (
+    PublishConfig,
+    RunnerConfig,
+    ScheduleConfig,
+    ShaclConfig,
+    StoreConfig,
+)
+from scholarkg.config.serving import ServeSettings
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated :class:`Settings` and the file they came from; immutable and picklable.
+
+    Sections are attributes (``config.http.min_interval``, ``config.store.open()``); the
+    one-key sections read as values (``config.data_dir``, ``config.iri_base``…).
+    """
+
+    settings: Settings
+    source: Path | None = None
+
+    @property
+    def store(self) -> StoreConfig:
+        return self.settings.store
+
+    @property
+    def http(self) -> HttpConfig:
+        return self.settings.http
+
+    @property
+    def arxiv(self) -> ArxivConfig:
+        return self.settings.arxiv
+
+    @property
+    def limits(self) -> Limits:
+        return self.settings.limits
+
+    @property
+    def publish(self) -> PublishConfig:
+        return self.settings.publish
+
+    @property
+    def runner(self) -> RunnerConfig:
+        return self.settings.runner
+
+    @property
+    def shacl(self) -> ShaclConfig:
+        return self.settings.shacl
+
+    @property
+    def serve(self) -> ServeSettings:
+        return self.settings.serve
+
+    @property
+    def data_dir(self) -> Path:
+        return self.settings.data.dir
+
+    @property
+    def iri_base(self) -> str:
+        return self.settings.iris.base
+
+    @property
+    def profiles(self) -> tuple[str, ...]:
+        return self.settings.profiles.sources
+
+    @property
+    def summary_query(self) -> str:
+        return self.settings.report.summary_query
+
+    @property
+    def subject_codes(self) -> Mapping[str, str]:
+        return self.settings.subject_codes
+
+    @property
+    def people_merge(self) -> Mapping[str, str]:
+        return self.settings.people.merge
+
+    @property
+    def people_split(self) -> Mapping[str, str]:
+        return self.settings.people.split
+
+    @property
+    def schedules(self) -> tuple[ScheduleConfig, ...]:
+        return tuple(self.settings.schedules.values())
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "state"
+
+    @property
+    def exports_dir(self) -> Path:
+        return self.data_dir / "exports"
+
+    def with_store_path(self, path: Path | None) -> Config:
+        """This config with the store at ``path`` (None: unchanged)."""
+        if path is None:
+            return self
+        store = self.settings.store.model_copy(update={"path": path})
+        return replace(self, settings=self.settings.model_copy(update={"store": store}))
