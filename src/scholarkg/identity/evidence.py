@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 MAX_EVIDENCE_AUTHORS = 100
@@ -22,6 +22,17 @@ def pair_key(block: str, co_block: str) -> int:
 @lru_cache(maxsize=100_000)
 def _crc(text: str) -> int:
     return zlib.crc32(text.encode())
+
+
+def _pairs(
+    paper: str, authors: Sequence[tuple[str, str, str]]
+) -> Iterator[tuple[int, str, str, str]]:
+    """The pair-index rows of a paper's authors (none past MAX_EVIDENCE_AUTHORS)."""
+    if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
+        for block, node, _ in authors:
+            for co_block, co_node, co_name in authors:
+                if co_node != node:
+                    yield pair_key(block, co_block), node, paper, co_name
 
 
 class EvidenceTables:
@@ -46,6 +57,34 @@ class EvidenceTables:
         """Keep the spelling of each (node, name)."""
         self.db.executemany("INSERT OR IGNORE INTO mention_names VALUES (?, ?)", pairs)
 
+    def record_papers(
+        self, papers: Sequence[tuple[str, Sequence[str], Sequence[tuple[str, str, str]], bool]]
+    ) -> None:
+        """:meth:`add_paper_keys` and :meth:`set_paper_authors` for many distinct papers
+        ``(paper, keys, authors, complete)`` in a few statements."""
+        self.db.executemany(
+            "INSERT OR IGNORE INTO paper_keys VALUES (?, ?)",
+            ((key, paper) for paper, keys, _, _ in papers for key in keys),
+        )
+        complete = [(paper, authors) for paper, _, authors, whole in papers if whole]
+        self.db.executemany(
+            "DELETE FROM paper_authors WHERE paper = ?", ((p,) for p, _ in complete)
+        )
+        self.db.executemany(
+            "DELETE FROM coauthor_pairs WHERE paper = ?", ((p,) for p, _ in complete)
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO paper_authors VALUES (?, ?, ?, ?)",
+            ((paper, b, node, name) for paper, authors in complete for b, node, name in authors),
+        )
+        self.db.executemany(
+            "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
+            (row for paper, authors in complete for row in _pairs(paper, authors)),
+        )
+        for paper, _, authors, whole in papers:
+            if not whole:
+                self.set_paper_authors(paper, authors, complete=False)
+
     def set_paper_authors(
         self, paper: str, authors: Sequence[tuple[str, str, str]], *, complete: bool
     ) -> None:
@@ -65,16 +104,9 @@ class EvidenceTables:
             )
             authors = [(str(b), str(node), str(name)) for b, node, name in rows]
         self.db.execute("DELETE FROM coauthor_pairs WHERE paper = ?", (paper,))
-        if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
-            self.db.executemany(
-                "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
-                (
-                    (pair_key(block, co_block), node, paper, co_name)
-                    for block, node, _ in authors
-                    for co_block, co_node, co_name in authors
-                    if co_node != node
-                ),
-            )
+        self.db.executemany(
+            "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)", _pairs(paper, authors)
+        )
 
     def coauthor_hits(
         self, block: str, co_blocks: Sequence[str], paper: str

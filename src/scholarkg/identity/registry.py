@@ -261,6 +261,16 @@ class Registry(PersonReads, EvidenceTables, ProfileTables):
         )
         return [_mention(r) for r in rows]
 
+    def persons_on(self, papers: Sequence[str]) -> dict[str, set[int]]:
+        """The persons holding an authorship on each of ``papers``."""
+        found: dict[str, set[int]] = {}
+        for part in _chunks(list(papers)):
+            marks = ",".join("?" * len(part))
+            query = f"SELECT paper, person FROM mentions WHERE paper IN ({marks})"  # noqa: S608
+            for paper, person in self.db.execute(query, list(part)):
+                found.setdefault(str(paper), set()).add(int(person))
+        return found
+
     def mentions_on(self, paper: str) -> list[Mention]:
         rows = self.db.execute(
             f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE paper = ? ORDER BY node",  # noqa: S608

@@ -20,6 +20,8 @@ Rules, strongest first (each decision keeps its rule, score, basis and evidence)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scholarkg.identity import names
 from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
@@ -73,15 +75,38 @@ class IdentityResolver(ConfiguredDecisions):
 
     def add(self, paper: PaperMentions) -> None:
         """Decide the person of every authorship the source lists on the paper."""
+        self.add_many([paper])
+
+    def add_many(self, papers: Sequence[PaperMentions]) -> None:
+        """:meth:`add` for many papers, in order, their evidence written in a few statements
+        (the decisions are the same as one paper at a time)."""
+        if len({p.paper for p in papers}) < len(papers):  # a paper twice: one at a time
+            for paper in papers:
+                self._add_batch([paper])
+        elif papers:
+            self._add_batch(papers)
+
+    def _add_batch(self, papers: Sequence[PaperMentions]) -> None:
         reg = self.registry
-        reg.add_paper_keys(paper.paper, paper.keys)
-        reg.set_paper_authors(
-            paper.paper,
-            [(names.block(a.name), a.node, a.name) for a in paper.authors],
-            complete=paper.complete,
+        reg.record_papers(
+            [
+                (
+                    p.paper,
+                    p.keys,
+                    [(names.block(a.name), a.node, a.name) for a in p.authors],
+                    p.complete,
+                )
+                for p in papers
+            ]
         )
-        known = reg.mentions([a.node for a in paper.authors])
-        reg.add_names([(a.node, a.name) for a in paper.authors])
+        reg.add_names([(a.node, a.name) for p in papers for a in p.authors])
+        known = reg.mentions([a.node for p in papers for a in p.authors])
+        held = reg.persons_on([p.paper for p in papers])
+        for paper in papers:
+            on_paper = {reg.live(p) if p in self._retired else p for p in held.get(paper.paper, ())}
+            self._decide(paper, known, on_paper)
+
+    def _decide(self, paper: PaperMentions, known: dict[str, Mention], on_paper: set[int]) -> None:
         fresh: list[AuthorMention] = []
         for author in paper.authors:
             label = self.overrides.split_for(paper.keys, author.position, author.name)
@@ -106,7 +131,7 @@ class IdentityResolver(ConfiguredDecisions):
             else:
                 fresh.append(author)
         if fresh:
-            self._by_evidence(fresh, paper, known)
+            self._by_evidence(fresh, paper, known, on_paper)
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"
@@ -135,9 +160,13 @@ class IdentityResolver(ConfiguredDecisions):
             self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
 
     def _by_evidence(
-        self, fresh: list[AuthorMention], paper: PaperMentions, known: dict[str, Mention]
+        self,
+        fresh: list[AuthorMention],
+        paper: PaperMentions,
+        known: dict[str, Mention],
+        on_paper: set[int],
     ) -> None:
-        on_paper = {m.person for m in self.registry.mentions_on(paper.paper)}  # live persons
+        on_paper = set(on_paper)  # the live persons holding an authorship on the paper
         for author in fresh:
             ranked = self._coauthor_evidence(author, paper, on_paper)
             if ranked:

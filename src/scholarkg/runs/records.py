@@ -226,8 +226,7 @@ class Ingest:
     def absorb(self, result: ChunkResult, key: bytes | None) -> None:
         ctx, report = self.ctx, self.ctx.report
         started = time.perf_counter()
-        for mentions in result.mentions:
-            ctx.identity.add(mentions)
+        ctx.identity.add_many(result.mentions)
         self.uncommitted += len(result.mentions)
         if self.uncommitted >= COMMIT_EVERY:  # large transactions: each commit rewrites indexes
             ctx.registry.commit()
