@@ -110,3 +110,27 @@ def test_run_with_a_dripping_profile_server_ends_and_loads_the_others(
     [(source, error)] = report.failures
     assert source == url and "[http] total_timeout = 2" in error
     assert report.papers == 25
+
+
+def test_a_graph_the_store_refuses_goes_to_dead_letters_and_never_blocks_a_run(
+    tmp_path: Path,
+) -> None:
+    """The reported failure with the limit raised on purpose: a 20 MB abstract passes the
+    readers (literal_bytes = 64 MiB) but is over what the store takes in one value. The profile
+    graph goes to the dead-letter folder named in the report, the run ends, and the next run is
+    not blocked by it (nothing is left in the outbox)."""
+    from scholarkg.config import load_config
+    from scholarkg.runs.build import build
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(with_big_abstract(20 * MIB))
+    limits = {"literal_bytes": 64 * MIB, "line_bytes": 64 * MIB}
+    config = load_config(write_config(tmp_path, [big, SAMPLE_PROFILE], limits=limits))
+    first = build(config).report
+    [(graph, reason)] = first.dead
+    assert "/graph/profile/" in graph and "buffer" in reason, reason  # Oxigraph: 16 MiB a value
+    assert first.dead_dir and list(Path(first.dead_dir).glob("*.json"))
+    assert "dead-letter" in "\n".join(first.summary_lines())
+    assert not list((tmp_path / "data" / "outbox").glob("*/*.json"))  # nothing waits to block
+    second = build(config, []).report
+    assert second.store_error is None and second.outcome != "failed"
