@@ -27,6 +27,9 @@ class NullIdentity:
     def add(self, paper: object) -> None:
         """Decide nothing about this paper's authors."""
 
+    def add_many(self, papers: object) -> None:
+        """Decide nothing about these papers' authors."""
+
     def apply_overrides(self) -> list[str]:
         return []
 

@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = "3"
+CACHE_LIMIT = 50_000  # entries of the in-process caches (the database is the truth)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -138,7 +139,8 @@ class Registry(PersonReads, EvidenceTables, ProfileTables):
                 candidate = f"{slug}-{n}"
         assert cursor.lastrowid is not None
         pid = int(cursor.lastrowid)
-        self._marked.add(pid)  # new persons are dirty
+        if len(self._marked) < CACHE_LIMIT:
+            self._marked.add(pid)  # new persons are dirty
         return pid
 
     def person(self, pid: int) -> Person:
@@ -220,6 +222,8 @@ class Registry(PersonReads, EvidenceTables, ProfileTables):
         if pid in self._marked:
             return
         self.db.execute("UPDATE persons SET dirty = 1 WHERE id = ?", (pid,))
+        if len(self._marked) >= CACHE_LIMIT:  # only a cache of what is marked: keep it bounded
+            self._marked.clear()
         self._marked.add(pid)
 
     def dirty(self) -> list[Person]:

@@ -26,7 +26,7 @@ from scholarkg.identity import names
 from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.overrides import Overrides
-from scholarkg.identity.registry import Mention, Registry, short_hash
+from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
 
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
 
@@ -256,7 +256,7 @@ class IdentityResolver(ConfiguredDecisions):
             label=label,
             split_from=split_from,
         )
-        self._names[pid] = name
+        self._remember(pid, name)
         return pid
 
     def _assign(
@@ -291,12 +291,19 @@ class IdentityResolver(ConfiguredDecisions):
         )
         self._longer_name(pid, author.name)
 
+    def _remember(self, pid: int, name: str) -> None:
+        """Cache a person's fullest spelling (bounded: the registry holds it too)."""
+        if len(self._names) >= CACHE_LIMIT:
+            self._names.clear()
+        self._names[pid] = name
+
     def _longer_name(self, pid: int, name: str) -> None:
         current = self._names.get(pid)
         if current is None:
-            current = self._names[pid] = self.registry.person(pid).name
+            current = self.registry.person(pid).name
+            self._remember(pid, current)
         if names.completeness(name) > names.completeness(current):
-            self._names[pid] = name
+            self._remember(pid, name)
             self.registry.set_name(pid, name)
 
     def _split(
