@@ -36,3 +36,13 @@ def arxiv_archive(tmp_path: Path) -> RawArchive:
 def arxiv_http(arxiv_archive: RawArchive) -> Iterator[HttpClient]:
     with HttpClient(arxiv_archive, fast_policy()) as client:
         yield client
+
+
+@pytest.fixture
+def replay() -> Iterator[ReplayServer]:
+    """The replay server that also answers title searches from the recorded entries."""
+    server = ReplayServer(assemble=True).start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -13,6 +13,8 @@ from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import ROOT
 
+pytest_plugins = ("arxiv_fixtures",)
+
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
 
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
@@ -50,15 +52,6 @@ def no_limit_left_behind() -> Iterator[None]:
     yield
     with get_client(sync_client=True) as client, contextlib.suppress(ObjectNotFound):
         client.delete_global_concurrency_limit_by_name(ARXIV_RATE_LIMIT)
-
-
-@pytest.fixture
-def replay() -> Iterator[ReplayServer]:
-    server = ReplayServer(assemble=True).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_hook_only_when_a_decaying_limit_exists(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,13 @@ from scholarkg.runs.build import build as build_job
 from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
+pytest_plugins = ("arxiv_fixtures",)
+
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
 PREFIXES = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
     "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
 )
-
-
-@pytest.fixture
-def replay() -> Iterator[ReplayServer]:
-    server = ReplayServer(assemble=True).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def arxiv_config(tmp_path: Path, api_url: str, **arxiv: object) -> Config:

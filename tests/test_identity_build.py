@@ -7,7 +7,6 @@ sample's layout, snapshot lines copied from the real Kaggle sample with authors 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,8 @@ from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
+
+pytest_plugins = ("arxiv_fixtures",)
 
 P = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
@@ -153,15 +154,6 @@ def test_groups_are_never_persons_and_not_co_authors(tmp_path: Path) -> None:
     coauthors = rows(config, resolve_query("coauthors").text)
     names = {r["coauthor"] for r in coauthors}
     assert "Gemma Team" not in names and "Gemini Team" not in names and "Robert Dadashi" in names
-
-
-@pytest.fixture
-def replay() -> Iterator[ReplayServer]:
-    server = ReplayServer(assemble=True).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_co_authors_spelled_with_initials_on_arxiv_are_one_person_each(

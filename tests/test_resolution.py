@@ -7,10 +7,7 @@ test says which listing it changed. Requests are counted on the server; nothing 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from arxiv_replay import ReplayServer
 from building import rows
@@ -19,6 +16,8 @@ from constructed import Listed, listing, profile_page, recorded_records, variant
 from scholarkg.config import Config, load_config
 from scholarkg.runs.build import build
 from scholarkg.runs.report import RunReport
+
+pytest_plugins = ("arxiv_fixtures",)
 
 PREFIXES = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
@@ -31,15 +30,6 @@ EXACT = [
     "2407.18756", "2202.06271", "2008.01944", "2005.06826", "1908.03707", "2109.07960",
     "2409.05654",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def replay() -> Iterator[ReplayServer]:
-    server = ReplayServer(assemble=True).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def page_config(tmp_path: Path, api_url: str, papers: list[Listed], **sections: object) -> Config:

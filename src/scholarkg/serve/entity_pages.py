@@ -22,6 +22,7 @@ from scholarkg.serve.page_parts import (
     first_value,
     header,
     link,
+    people_table,
     table,
     year_of,
 )
@@ -173,18 +174,7 @@ def organisation_page(iri: str, tables: Sequence[Table], href: Href, formats: st
     if alt:
         parts.append(f"<p>Also written: {escape(', '.join(alt))}.</p>")
     parts.append("<h2>People on its papers</h2>")
-    parts.append(
-        table(
-            ["Person", "Papers"],
-            [
-                [
-                    link(href(value(r, "person") or ""), value(r, "name") or ""),
-                    escape(value(r, "papers") or ""),
-                ]
-                for r in people.rows
-            ],
-        )
-    )
+    parts.append(people_table(people, href, ["Person", "Papers"]))
     parts.append(f"<h2>Papers ({len(papers.rows)})</h2>{_paper_list(papers, href)}")
     return layout(name or iri, "\n".join(parts))
 
@@ -214,17 +204,6 @@ def category_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -
         )
     )
     parts.append("<h2>Most prolific people</h2>")
-    parts.append(
-        table(
-            ["Person", "Papers"],
-            [
-                [
-                    link(href(value(r, "person") or ""), value(r, "name") or ""),
-                    escape(value(r, "papers") or ""),
-                ]
-                for r in people.rows
-            ],
-        )
-    )
+    parts.append(people_table(people, href, ["Person", "Papers"]))
     parts.append(f"<h2>Newest papers</h2>{_paper_list(newest, href)}")
     return layout(title, "\n".join(parts))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from scholarkg.serve.entities import Table, own_values
+from scholarkg.serve.entities import Table, own_values, value
 
 FOAF = "http://xmlns.com/foaf/0.1/"
 SKG = "https://w3id.org/scholarkg/ontology#"
@@ -42,3 +42,19 @@ def table(head: Sequence[str], rows: Sequence[Sequence[str]], empty: str = "None
     header = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><tr>{header}</tr>{body}</table>"
+
+
+def people_table(
+    rows: Table, href: Href, head: Sequence[str], person: str = "person", name: str = "name"
+) -> str:
+    """A table of linked people and a count (``papers``) per row."""
+    return table(
+        head,
+        [
+            [
+                link(href(value(r, person) or ""), value(r, name) or ""),
+                escape(value(r, "papers") or ""),
+            ]
+            for r in rows.rows
+        ],
+    )

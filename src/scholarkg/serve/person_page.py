@@ -18,6 +18,7 @@ from scholarkg.serve.page_parts import (
     first_value,
     header,
     link,
+    people_table,
     table,
     year_of,
 )
@@ -114,18 +115,7 @@ def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> 
     if len(papers) > PAPERS_SHOWN:
         parts.append(f"<p>The {PAPERS_SHOWN} newest are shown; query the rest in SPARQL.</p>")
     parts.append("<h2>Co-authors</h2>")
-    parts.append(
-        table(
-            ["Co-author", "Papers together"],
-            [
-                [
-                    link(href(value(r, "other") or ""), value(r, "name") or ""),
-                    escape(value(r, "papers") or ""),
-                ]
-                for r in coauthors.rows
-            ],
-        )
-    )
+    parts.append(people_table(coauthors, href, ["Co-author", "Papers together"], person="other"))
     parts.append("<h2>Organisations on their papers</h2>")
     parts.append(
         table(
