@@ -36,9 +36,14 @@ def test_the_wheel_runs_a_build_and_a_query_from_any_directory(tmp_path: Path) -
     the working directory. (The dependencies are borrowed from this environment through a
     path file, so nothing is downloaded; the checkout itself is not importable there.)"""
     wheels = tmp_path / "wheels"
+    # From a copy without build/: setuptools reuses build/lib files that look newer than their
+    # sources, so a stale build/ (a checkout of it, say) would put old modules into the wheel.
+    source = tmp_path / "source"
+    leave_out = ("build", "data", ".venv", ".git", "*.egg-info", "__pycache__", ".*_cache")
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*leave_out))
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(wheels), str(ROOT)],
+         "--wheel-dir", str(wheels), str(source)],
         check=True, capture_output=True, timeout=600,
     )  # fmt: skip
     [wheel] = wheels.glob("scholarkg-*.whl")
