@@ -24,7 +24,7 @@ from scholarkg.errors import ConfigError
 from scholarkg.lifecycle import die_with_parent
 
 STARTUP_SECONDS = 120.0
-DRAIN_SECONDS = 60.0
+DRAIN_SECONDS = 30.0
 
 
 def _free_port() -> int:
