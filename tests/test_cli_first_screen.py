@@ -143,6 +143,9 @@ def test_quiet_mode_silences_prefects_console_but_not_scholarkg_warnings(
         monkeypatch.delenv(name, raising=False)
     library = logging.getLogger("scholarkg")
     monkeypatch.setattr(library, "handlers", list(library.handlers))  # restored afterwards
+    # not on to the root logger's handlers: Prefect's console, when an earlier test in this
+    # process imported Prefect, was configured then and would print the record as well
+    monkeypatch.setattr(library, "propagate", False)
     prefect_output.configure(verbose=True)
     assert prefect_output.CONSOLE_LEVEL not in os.environ
     prefect_output.configure(verbose=False)
