@@ -9,14 +9,18 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 N      ?= 10000 100000
 .PHONY: run test lint bench serve clean
 
+# Quiet unless it fails: pip's output goes to $(VENV)/install.log, shown only on failure.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "installing scholarkg and its dependencies into $(VENV) (a few minutes the first time)"
+	@$(PYTHON) -m venv $(VENV)
+	@{ $(BIN)/pip install --upgrade pip && $(BIN)/pip install -e '.[dev]'; } \
+		> $(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log; echo "install failed; the log is $(VENV)/install.log" >&2; \
+		     exit 1; }
+	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/scholarkg run
+	@$(BIN)/scholarkg run
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -3,7 +3,8 @@
 Without ``PREFECT_API_URL``, Prefect starts its own temporary server in a subprocess, which
 survives a ``kill -9`` of the run. The CLI starts the same server itself instead (Prefect's
 uvicorn app factory, loopback only, UI off) with :func:`scholarkg.lifecycle.die_with_parent`,
-points Prefect's API URL setting at it for the run, and stops it on the way out.
+points Prefect's API URL setting at it for the run, and stops it on the way out, after the log
+records and events Prefect still holds for it are sent (:func:`send_what_is_queued`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from scholarkg.errors import ConfigError
 from scholarkg.lifecycle import die_with_parent
 
 STARTUP_SECONDS = 120.0
+DRAIN_SECONDS = 30.0
 
 
 def _free_port() -> int:
@@ -60,6 +62,7 @@ def temporary_prefect_api() -> Iterator[str | None]:
         with temporary_settings(updates={PREFECT_API_URL: url}):
             yield url
     finally:
+        send_what_is_queued()
         server.terminate()
         try:
             server.wait(timeout=10)
@@ -81,3 +84,21 @@ def _wait_until_healthy(server: subprocess.Popen[bytes], url: str) -> None:
                 pass
             time.sleep(0.2)
     raise ConfigError(f"the temporary Prefect API did not answer within {STARTUP_SECONDS:.0f} s")
+
+
+def send_what_is_queued(timeout: float = DRAIN_SECONDS) -> None:
+    """Send the log records and events Prefect still queues for the API, and stop its senders.
+
+    Prefect hands a run's log records to a background service (``APILogWorker``) that posts
+    them in batches every ``PREFECT_LOGGING_TO_API_BATCH_INTERVAL`` seconds, and its events to
+    another (``EventsWorker``). What is still queued when the flow returns is otherwise sent by
+    their at-exit hooks, when this temporary API has already stopped: the run then ends with
+    "--- Error logging to API --- All connection attempts failed" on stderr, and those records
+    are lost. Draining both while the server still answers sends them (Prefect's own test
+    harness does the same before it stops its server).
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=timeout)
+    EventsWorker.drain_all(timeout=timeout)

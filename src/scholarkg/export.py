@@ -258,8 +258,7 @@ def export_dump(
     """
     spec = dump_format(fmt)
     path = Path(path)
-    if graph is not None and graph not in store.graph_names():
-        raise ConfigError(f"graph <{graph}> is not in the store; nothing to export")
+    _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
     temps: list[Path] = []
     try:
@@ -288,6 +287,33 @@ def export_dump(
         _remove(temps)
         raise
     return ExportResult(path, sha_path, count, digest, spec.name, size, graph)
+
+
+def write_dump(
+    store: QueryableStore,
+    out: IO[bytes],
+    fmt: str,
+    graph: str | None = None,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+) -> int:
+    """Write the store (or named graph ``graph``) to the open binary stream ``out`` in ``fmt``,
+    without a checksum file (``scholarkg export --output -``); returns the number of quads or
+    triples. A reader that went away (``BrokenPipeError``) is not an export error: it propagates
+    as it is, for the caller to end quietly."""
+    spec = dump_format(fmt)
+    _check_graph(store, graph)
+    try:
+        return _write(store, out, spec, graph, prefixes or default_prefixes())
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError, SyntaxError, TypeError) as exc:
+        raise ExportError(f"export as {spec.title} to a stream failed: {exc}") from exc
+
+
+def _check_graph(store: QueryableStore, graph: str | None) -> None:
+    if graph is not None and graph not in store.graph_names():
+        raise ConfigError(f"graph <{graph}> is not in the store; nothing to export")
 
 
 def _remove(paths: list[Path]) -> None:

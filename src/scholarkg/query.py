@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.formats import QUERY_FORMATS
 from scholarkg.resources import queries_dir
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
@@ -21,7 +22,7 @@ from scholarkg.store.sparql_text import iri_ref
 if TYPE_CHECKING:
     from scholarkg.serve.worker_process import QueryOutcome
 
-FORMATS = ("table", "csv", "json", "tsv", "turtle", "nt", "jsonld")
+FORMATS = QUERY_FORMATS
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # `# @param name description` (or `# @param? name …` for an optional one) in a query's header.
 _PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*)$")

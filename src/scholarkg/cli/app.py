@@ -1,0 +1,92 @@
+"""The ``scholarkg`` command: the parser of every command, and how a command ends.
+
+A command's handler returns its exit code. Library errors (``ScholarKGError``) print as one
+line, ``error: …``, with exit code 1; a stop request (SIGTERM/SIGINT) during a job stops it
+between steps; a reader that goes away (``scholarkg query … | head``) ends the command quietly
+with exit code 141, as a process ended by SIGPIPE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+from scholarkg import __version__
+from scholarkg.cli import arxiv, export, profile, query, run, schedule, serve
+from scholarkg.cli.common import HelpFormatter, describe
+from scholarkg.errors import ScholarKGError
+from scholarkg.lifecycle import STOP, Interrupted, request_stop
+
+DESCRIPTION = """
+Build, validate, query and serve a scholarly knowledge graph: researcher profile pages and
+arXiv records become RDF, every graph passes a SHACL gate before it is loaded, and the store
+answers SPARQL.
+
+Start with `scholarkg run` (the sample profile in a checkout), then `scholarkg query --list`.
+Every command's --help says what it does and shows its defaults; [section] key names a
+setting of the configuration (config/default.toml, overlaid by --config).
+"""
+BROKEN_PIPE = 128 + signal.SIGPIPE
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scholarkg", description=describe(DESCRIPTION), formatter_class=HelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"scholarkg {__version__}")
+    commands = parser.add_subparsers(
+        title="commands", dest="command", required=True, metavar="COMMAND"
+    )
+    for command in (run, profile, query, export, serve, arxiv, schedule):
+        command.register(commands)
+    return parser
+
+
+def _stop_on_signal(signum: int, _frame: object) -> None:
+    """SIGTERM/SIGINT: ask the running job to stop at its next check (within seconds)."""
+    if STOP.is_set():  # a second signal: stop now
+        raise KeyboardInterrupt
+    request_stop(signum)
+    print(f"stopping ({signal.Signals(signum).name}): finishing the current step", file=sys.stderr)
+
+
+def _reader_gone() -> int:
+    """stdout's reader closed the pipe: nothing more can be shown. Point stdout at /dev/null so
+    the interpreter's last flush does not fail again, and end as SIGPIPE would."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout is not a file (captured, replaced)
+        pass
+    return BROKEN_PIPE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
+    in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals
+    signals = (signal.SIGTERM, signal.SIGINT) if stoppable and in_main_thread else ()
+    previous = {s: signal.signal(s, _stop_on_signal) for s in signals}
+    try:
+        code: int = args.handler(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        return _reader_gone()
+    except ScholarKGError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Interrupted:  # stopped before a job could take it over
+        print("interrupted: stop requested", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return code

@@ -1,0 +1,240 @@
+"""``scholarkg arxiv fetch|harvest|load-snapshot``: arXiv records through one door at a time.
+
+Each loads through the library's job (``scholarkg.runs.arxiv_jobs``) and prints its report;
+``--json`` only shows the records a door reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scholarkg.cli.common import (
+    Commands,
+    add_command,
+    add_store_options,
+    json_default,
+    load,
+    print_report,
+)
+
+if TYPE_CHECKING:
+    from scholarkg.models import ArxivRecord
+
+PREFIXES = ("arXiv", "oai_dc", "arXivRaw")
+JSON_HELP = "print the records as JSON instead of loading them (nothing is written)"
+
+
+def register(commands: Commands) -> None:
+    arxiv = add_command(
+        commands,
+        "arxiv",
+        "load arXiv records through one door at a time (API, OAI-PMH, snapshot)",
+        """
+        Load arXiv records without a profile: by id through the arXiv API, by date through
+        OAI-PMH, or from the bulk metadata snapshot. Each command validates and loads what it
+        reads and prints a run summary (exit 1 when something failed or was left out); with
+        --json it only prints the records.
+        """,
+    )
+    doors = arxiv.add_subparsers(
+        title="commands", dest="arxiv_command", required=True, metavar="COMMAND"
+    )
+    _fetch(doors)
+    _harvest(doors)
+    _snapshot(doors)
+
+
+def _fetch(doors: Commands) -> None:
+    fetch = add_command(
+        doors,
+        "fetch",
+        "fetch records by arXiv id (API) and load them",
+        """
+        Fetch e-prints by id through the arXiv API (batched id_list requests of [arxiv]
+        batch_size ids, one request every [arxiv] min_interval seconds), validate and load
+        them. Versioned and old-style ids work. Ids arXiv does not know are listed and make
+        the exit code 1.
+        """,
+    )
+    fetch.add_argument(
+        "ids", nargs="+", metavar="ID", help="arXiv ids, e.g. 2104.12255 quant-ph/0201082v1"
+    )
+    fetch.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_store_options(fetch)
+    fetch.set_defaults(handler=fetch_ids, stoppable=True)
+
+
+def _harvest(doors: Commands) -> None:
+    harvest = add_command(
+        doors,
+        "harvest",
+        "harvest OAI-PMH ListRecords since the last harvest and load them",
+        """
+        Harvest new and changed records with OAI-PMH ListRecords, from the stored watermark
+        (or --from on the first harvest), following resumption tokens to the end; each page is
+        loaded before the checkpoint moves past it, so an interrupted harvest resumes. The
+        watermark advances only after a complete harvest. Sets are harvested one after the
+        other, each with its own summary.
+        """,
+    )
+    harvest.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        metavar="SET",
+        help="an OAI set, e.g. cs or physics:hep-ex; repeatable (default: [arxiv] harvest_sets)",
+    )
+    harvest.add_argument(
+        "--from",
+        dest="from_date",
+        metavar="DATE",
+        help="start date (YYYY-MM-DD) of the first harvest of a set, needed while no "
+        "watermark is stored; ignored after (default: the stored watermark)",
+    )
+    harvest.add_argument(
+        "--prefix",
+        choices=PREFIXES,
+        help="metadata format (default: [arxiv] oai_metadata_prefix)",
+    )
+    harvest.add_argument(
+        "--json",
+        action="store_true",
+        help="print the records of one harvest as JSON instead of loading them (no checkpoint, "
+        "no watermark)",
+    )
+    add_store_options(harvest)
+    harvest.set_defaults(handler=harvest_sets, stoppable=True)
+
+
+def _snapshot(doors: Commands) -> None:
+    snapshot = add_command(
+        doors,
+        "load-snapshot",
+        "stream the arXiv metadata snapshot (JSON lines) into the store",
+        """
+        Stream arXiv's metadata snapshot (JSON lines, .gz too) through the pipeline in chunks.
+        Bad lines are quarantined with their line number and reason while the rest load;
+        chunks loaded before are skipped, so an interrupted load resumes where it stopped.
+        """,
+    )
+    snapshot.add_argument(
+        "file", metavar="FILE", help="the snapshot, e.g. arxiv-metadata-oai-snapshot.json[.gz]"
+    )
+    snapshot.add_argument(
+        "--batch-size", type=int, default=1000, metavar="N", help="records per chunk"
+    )
+    snapshot.add_argument(
+        "--loader",
+        choices=("bulk", "transactional"),
+        default="bulk",
+        help="bulk: many graphs per store operation; transactional: one atomic step per graph",
+    )
+    snapshot.add_argument(
+        "--force",
+        action="store_true",
+        help="read every chunk again, even those loaded before (unchanged graphs are still "
+        "not rewritten)",
+    )
+    snapshot.add_argument("--json", action="store_true", help=JSON_HELP)
+    add_store_options(snapshot)
+    snapshot.set_defaults(handler=load_snapshot, stoppable=True)
+
+
+def _print_records(records: Sequence[ArxivRecord]) -> None:
+    rows = [dataclasses.asdict(r) for r in records]
+    print(json.dumps(rows, default=json_default, ensure_ascii=False, indent=1))
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int], None]]:
+    """Records read so far on stderr (a bar on a terminal, a line now and then on a pipe)."""
+    from scholarkg.progress import Progress
+
+    shown = Progress(label, unit="records")
+    try:
+        yield shown.update
+    finally:
+        if shown.done:
+            shown.close()
+
+
+def fetch_ids(args: argparse.Namespace) -> int:
+    config = load(args)
+    if args.json:
+        from scholarkg.clients import arxiv_api_client
+
+        client = arxiv_api_client(config)
+        try:
+            result = client.fetch_by_ids(args.ids, batch_size=config.arxiv.batch_size)
+        finally:
+            client.http.close()
+        _print_records(result.records)
+        for arxiv_id in (*result.missing, *result.invalid):
+            print(f"missing: {arxiv_id}", file=sys.stderr)
+        return 1 if result.missing or result.invalid else 0
+    from scholarkg.runs.arxiv_jobs import fetch_ids as fetch_job
+
+    return print_report(fetch_job(config, list(args.ids)).report, "scholarkg arxiv fetch")
+
+
+def harvest_sets(args: argparse.Namespace) -> int:
+    config = load(args)
+    prefix = args.prefix or config.arxiv.oai_metadata_prefix
+    sets = args.sets or list(config.arxiv.harvest_sets)
+    if args.json:  # a look only: no checkpoint, no watermark
+        from scholarkg.clients import oai_client
+
+        client = oai_client(config)
+        try:
+            records = [
+                record
+                for spec in sets
+                for page in client.list_records(
+                    metadata_prefix=prefix, set_spec=spec, from_date=args.from_date
+                )
+                for record in page.arxiv_records
+            ]
+        finally:
+            client.http.close()
+        _print_records(records)
+        return 0
+    from scholarkg.runs.arxiv_jobs import harvest
+
+    worst = 0
+    for spec in sets:
+        with _progress(f"harvest {spec}") as shown:
+            ctx = harvest(config, spec, prefix, args.from_date, progress=shown)
+        title = "scholarkg arxiv harvest" + (f" ({spec})" if len(sets) > 1 else "")
+        worst = max(worst, print_report(ctx.report, title))
+    return worst
+
+
+def load_snapshot(args: argparse.Namespace) -> int:
+    config = load(args)
+    if args.json:
+        from scholarkg.extract.snapshot import read_snapshot
+
+        reader = read_snapshot(Path(args.file), config.limits)
+        _print_records(list(reader))
+        for bad in reader.quarantined:
+            print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
+        return 1 if reader.quarantined else 0
+    from scholarkg.runs.arxiv_jobs import load_snapshot as snapshot_job
+
+    with _progress("load-snapshot") as shown:
+        ctx = snapshot_job(
+            config,
+            Path(args.file),
+            chunk_records=args.batch_size,
+            bulk=args.loader == "bulk",
+            force=args.force,
+            progress=shown,
+        )
+    return print_report(ctx.report, "scholarkg arxiv load-snapshot")

@@ -1,0 +1,108 @@
+"""What every command shares: the help layout, the ``--config``/``--store`` options, loading the
+configuration they name, and printing a run report.
+
+Nothing here imports the RDF libraries or Prefect: ``scholarkg --help`` stays fast, and each
+command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from scholarkg.config import Config
+    from scholarkg.runs.report import RunReport
+
+# what `add_subparsers` returns (generic for type checkers only, hence the string)
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+CONFIG_HELP = (
+    "a TOML file overlaid on the defaults (config/default.toml); relative paths in it are "
+    "read from its folder (default: none, the defaults alone)"
+)
+STORE_HELP = (
+    "the store's directory when [store] kind is oxigraph (embedded Oxigraph) or files (the "
+    "file sink); a SPARQL server (kind sparql) is reached through the [store] URLs instead, "
+    "and --store is refused (default: [store] path, or $SCHOLARKG_STORE)"
+)
+
+
+def describe(text: str) -> str:
+    """A command description: paragraphs (separated by blank lines) wrapped to 78 columns;
+    a paragraph with indented lines (examples) is kept as written."""
+    blocks = textwrap.dedent(text).strip().split("\n\n")
+    return "\n\n".join(
+        block if "\n " in block else textwrap.fill(" ".join(block.split()), 78) for block in blocks
+    )
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions as :func:`describe` laid them out; option help with its default.
+
+    An option whose help does not say its default itself gets ``(default: VALUE)`` appended
+    when it has one (flags and options without a value to show say it in their own words)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help
+        if text is None or "(default:" in text or action.default in (None, False, True):
+            return text
+        if action.default is argparse.SUPPRESS or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def add_command(
+    commands: Commands, name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
+    """A (sub)command with its one-line ``summary`` (in its parent's list) and its
+    ``description`` (at the top of its own ``--help``)."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=describe(description), formatter_class=HelpFormatter
+    )
+    return parser
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
+
+
+def add_store_options(parser: argparse.ArgumentParser) -> None:
+    """``--config`` and ``--store``."""
+    add_config_option(parser)
+    parser.add_argument("--store", metavar="DIR", help=STORE_HELP)
+
+
+def load(args: argparse.Namespace) -> Config:
+    """The configuration ``--config`` names, with the ``--store`` directory when given."""
+    from scholarkg.config import load_config
+    from scholarkg.errors import ConfigError
+
+    config = load_config(Path(args.config) if args.config else None)
+    store = getattr(args, "store", None)
+    if store is None:
+        return config
+    if config.store.kind == "sparql":
+        raise ConfigError(
+            f"--store {store}: the configured store is a SPARQL server ([store] kind = "
+            "'sparql'), reached through [store] query_url / update_url / store_url, not a "
+            "directory; leave --store out or use a config with kind 'oxigraph' or 'files'"
+        )
+    return config.with_store_path(Path(store))
+
+
+def print_report(report: RunReport, title: str) -> int:
+    """The run's summary on stdout (after a blank line); 0 when it succeeded (ok or degraded),
+    else 1."""
+    print("\n".join(["", title, *report.summary_lines()]))
+    return 0 if report.succeeded else 1
+
+
+def json_default(value: object) -> object:
+    """``json.dumps`` ``default=``: dates and times as ISO 8601."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -1,0 +1,69 @@
+"""``scholarkg export``: a dump of the store, with its SHA-256 (or streamed to stdout)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from contextlib import closing
+from pathlib import Path
+
+from scholarkg.cli.common import Commands, add_command, add_store_options, load
+from scholarkg.formats import DUMP_FORMATS
+
+
+def register(commands: Commands) -> None:
+    dump = add_command(
+        commands,
+        "export",
+        "write a dump of the store with its SHA-256",
+        """
+        Write the store as N-Quads or TriG (the named graphs kept) or as Turtle or JSON-LD
+        (their union, or one graph with --graph), with <file>.sha256 beside it (sha256sum -c
+        checks it), and print where, how many quads and the checksum. A format listed in
+        [publish] dumps is written as a publication writes it, so the VoID description's
+        checksum and size stay those of the file on disk. --output - streams the dump to
+        stdout instead (no checksum file, nothing else printed).
+        """,
+    )
+    dump.add_argument("--format", choices=DUMP_FORMATS, default="nq", help="the dump's format")
+    dump.add_argument("--graph", metavar="IRI", help="only this named graph (default: every graph)")
+    dump.add_argument(
+        "--output",
+        metavar="PATH",
+        help="the file to write, or - for stdout (default: [data] dir/exports/scholarkg.<format>)",
+    )
+    add_store_options(dump)
+    dump.set_defaults(handler=export_store)
+
+
+def export_store(args: argparse.Namespace) -> int:
+    from scholarkg.export import default_prefixes, write_dump
+    from scholarkg.publish import export, publish
+
+    config = load(args)
+    if args.output == "-":
+        with closing(config.store.open(read_only=True)) as store:
+            prefixes = default_prefixes(config.iri_base)
+            write_dump(store, sys.stdout.buffer, args.format, args.graph, prefixes=prefixes)
+        sys.stdout.buffer.flush()
+        return 0
+    if args.output is None and args.graph is None and args.format in config.publish.dumps:
+        # the published dump: write it as a publication does, so the description's checksum
+        # and size are those of the file now on disk
+        with closing(config.store.open()) as store:
+            publication = publish(store, config)
+        [result] = [d for d in publication.dumps if d.fmt == args.format]
+        print(f"described in {publication.description}")
+    else:
+        with closing(config.store.open(read_only=True)) as store:
+            result = export(
+                store,
+                config,
+                args.format,
+                graph=args.graph,
+                path=Path(args.output) if args.output else None,
+            )
+    unit = "quads" if args.format in ("nq", "trig") else "triples"
+    print(f"wrote {result.path} ({result.triples_or_quads} {unit}, {result.byte_size} bytes)")
+    print(f"sha256 {result.sha256} in {result.sha256_path}")
+    return 0

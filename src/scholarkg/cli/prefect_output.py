@@ -1,0 +1,45 @@
+"""What a run prints while Prefect runs it: by default only our own lines; Prefect's with ``-v``.
+
+Prefect writes its log lines to the terminal through the ``console`` handler of its logging
+configuration and sends the same records to its API (the UI) through the ``api`` handler. A
+quiet run raises only the console handler's level, through the environment override Prefect's
+``logging.yml`` documents (``PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL``), before Prefect is
+imported: every record still reaches the API at its usual level, so the Prefect UI shows the
+whole run either way.
+
+Warnings of scholarkg's own library loggers (``scholarkg.*``) are not Prefect's: a quiet run
+prints them as ``warning: …`` lines instead of dropping them with the console.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+
+
+def configure(verbose: bool) -> None:
+    """Call before Prefect is imported. An explicit setting in the environment wins."""
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if verbose:
+        return
+    os.environ.setdefault(CONSOLE_LEVEL, "CRITICAL")
+    library = logging.getLogger("scholarkg")
+    if not any(isinstance(h, LibraryWarnings) for h in library.handlers):
+        library.addHandler(LibraryWarnings())
+
+
+class LibraryWarnings(logging.Handler):
+    """``warning: <message>`` on stderr (the current one) for WARNING and above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(f"{record.levelname.lower()}: {record.getMessage()}\n")
+        except Exception:
+            self.handleError(record)

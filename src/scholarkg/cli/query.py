@@ -1,0 +1,118 @@
+"""``scholarkg query``: a saved or ad-hoc SPARQL query, run in a worker with the [serve] limits."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from scholarkg.cli.common import Commands, add_command, add_store_options, load
+from scholarkg.formats import QUERY_FORMATS
+
+
+def register(commands: Commands) -> None:
+    query = add_command(
+        commands,
+        "query",
+        "run a saved or ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE)",
+        """
+        Run a saved query (by name, see --list) or a .rq file, or --sparql TEXT, over the
+        union of the store's named graphs and print the result. The query runs in a worker
+        process with the [serve] time and memory limits, as the endpoint runs it; the store is
+        opened read-only.
+
+        Examples:
+          scholarkg query --list
+          scholarkg query coauthors --param researcher="Léonard Hussenot"
+          scholarkg query papers-per-year --format csv
+        """,
+    )
+    query.add_argument(
+        "query", nargs="?", metavar="NAME_OR_FILE", help="a saved query's name or a .rq file"
+    )
+    query.add_argument(
+        "--sparql",
+        metavar="TEXT",
+        help="SPARQL text to run instead of a saved query or file "
+        "(default: none; give NAME_OR_FILE or --sparql)",
+    )
+    query.add_argument(
+        "--format",
+        choices=QUERY_FORMATS,
+        default="table",
+        help="SELECT: table, csv, tsv, json; ASK: table, json; CONSTRUCT/DESCRIBE: table "
+        "(Turtle), turtle, nt, json or jsonld (JSON-LD)",
+    )
+    query.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="bind the query's parameter ?NAME to VALUE; repeatable (default: none bound; "
+        "--list shows each query's parameters and which are required)",
+    )
+    query.add_argument(
+        "--list", action="store_true", help="list the saved queries and their parameters"
+    )
+    add_store_options(query)
+    query.set_defaults(handler=run_query)
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    from scholarkg.errors import QueryError
+
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+def _list_saved() -> int:
+    from scholarkg.query import saved_queries
+
+    for saved in saved_queries():
+        names = ", ".join(p.name + ("" if p.optional else " (required)") for p in saved.parameters)
+        print(f"{saved.name:28} {saved.description}")
+        if names:
+            print(f"{'':28} parameters: {names}")
+    return 0
+
+
+def run_query(args: argparse.Namespace) -> int:
+    from contextlib import closing
+
+    from scholarkg.errors import QueryError
+    from scholarkg.export import default_prefixes
+    from scholarkg.query import (
+        bind_parameters,
+        bind_saved,
+        check_parameters,
+        format_outcome,
+        resolve_query,
+    )
+    from scholarkg.serve.guard import QueryLimits
+    from scholarkg.serve.worker_process import QueryJob
+    from scholarkg.serve.workers import WorkerPool, spec_for
+
+    if args.list:
+        return _list_saved()
+    if bool(args.sparql) == bool(args.query):
+        raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
+    params = _params(args.param or [])
+    if args.sparql:
+        check_parameters(args.sparql, params)
+        text = bind_parameters(args.sparql, params)
+    else:
+        text = bind_saved(resolve_query(args.query), params)
+    config = load(args)
+    with closing(config.store.open(read_only=True)) as store:
+        spec = spec_for(store)
+    # The same isolation as the server: a worker process with the [serve] limits.
+    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
+    try:
+        outcome = pool.run(QueryJob(text))
+    finally:
+        pool.close()
+    print(format_outcome(outcome, args.format, default_prefixes(config.iri_base)))
+    return 0

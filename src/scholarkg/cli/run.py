@@ -1,0 +1,136 @@
+"""``scholarkg run``: the ``build_kg`` Prefect flow over the configured profiles.
+
+It prints what it is about to do (two lines on stderr), then one summary and, when the run
+changed the graph, the ``[report] summary_query`` table. Prefect's own log lines are shown with
+``-v`` only (they always reach the Prefect API, so its UI shows them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scholarkg.cli import prefect_output
+from scholarkg.cli.common import Commands, add_command, add_store_options, load, print_report
+
+if TYPE_CHECKING:
+    from scholarkg.config import Config
+
+STORE_KINDS = {"oxigraph": "embedded Oxigraph store", "files": "file sink", "sparql": "SPARQL"}
+
+
+def register(commands: Commands) -> None:
+    run = add_command(
+        commands,
+        "run",
+        "build the graph from the configured profiles (the build_kg flow)",
+        """
+        Build the knowledge graph: fetch the configured profile pages ([profiles] sources,
+        plus any --profile), resolve their papers to arXiv (records in the store first, then
+        the arXiv API, when [arxiv] enabled), decide who is who, validate every graph with
+        SHACL and load the changed ones, then publish the dumps and the VoID description.
+
+        Prints two progress lines, one summary and, when something changed, the result of
+        the [report] summary_query. Without PREFECT_API_URL the run starts a temporary local
+        Prefect API of its own; with it, the run and its logs appear in that server's UI.
+        Exit 1 when the run failed or left something out (outcome failed or partial); a
+        degraded run (arXiv unreachable, the profiles loaded without it) exits 0.
+        """,
+    )
+    run.add_argument(
+        "--profile",
+        action="append",
+        metavar="PATH_OR_URL",
+        help="an extra profile page to build, besides [profiles] sources; repeatable "
+        "(default: none)",
+    )
+    run.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show Prefect's log lines as well (they are in the Prefect UI either way)",
+    )
+    add_store_options(run)
+    run.set_defaults(handler=build_graph, stoppable=True)
+
+
+def _location(value: str) -> str:
+    """A profile given on the command line: URLs as they are, paths made absolute."""
+    return value if value.startswith(("http://", "https://")) else str(Path(value).resolve())
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _where(config: Config) -> str:
+    kind = STORE_KINDS.get(config.store.kind, config.store.kind)
+    if config.store.kind == "sparql":
+        return f"the {kind} server at {config.store.query_url}"
+    return f"the {kind} at {_shown(config.store.path)}"
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is under it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def build_graph(args: argparse.Namespace) -> int:
+    prefect_output.configure(args.verbose)
+    config = load(args)  # fail fast on a bad config, before Prefect starts
+    extra = [_location(p) for p in args.profile or []]
+    sources = list(dict.fromkeys([*config.profiles, *extra]))
+    arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"
+    _say(
+        f"scholarkg run: {_plural(len(sources), 'profile')} into {_where(config)}; "
+        f"arXiv enrichment {arxiv}"
+    )
+    api = os.environ.get("PREFECT_API_URL")
+    _say(
+        f"Prefect: reporting to {api}"
+        if api
+        else "Prefect: starting a temporary local API for this run "
+        "(set PREFECT_API_URL to follow runs in a Prefect UI)"
+    )
+    from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
+    from scholarkg_flows.temporary_api import temporary_prefect_api
+
+    from scholarkg.errors import ScholarKGError
+    from scholarkg.runs.report import RunReport
+
+    with temporary_prefect_api():
+        state = build_kg(
+            config_path=args.config,
+            profiles=extra,
+            store_path=str(config.store.path),
+            return_state=True,
+        )
+    report = state.result(raise_on_failure=False)
+    if not isinstance(report, RunReport):
+        raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
+    code = print_report(report, "scholarkg run summary")
+    if report.changed_anything and report.store_error is None:
+        _print_summary_query(config)
+    return code
+
+
+def _print_summary_query(config: Config) -> None:
+    from contextlib import closing
+
+    from scholarkg.query import format_result, resolve_query, run_select
+
+    saved = resolve_query(config.summary_query)
+    with closing(config.store.open(read_only=True)) as store:
+        result = run_select(store, saved.text)
+    print(f"\n{saved.name}: {saved.description}")
+    print(format_result(result, "table"))

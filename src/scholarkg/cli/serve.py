@@ -1,0 +1,65 @@
+"""``scholarkg serve``: the SPARQL endpoint, linked data and pages over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import closing
+
+from scholarkg.cli.common import Commands, add_command, add_store_options, load
+
+
+def register(commands: Commands) -> None:
+    serve = add_command(
+        commands,
+        "serve",
+        "serve a read-only SPARQL endpoint, linked data and entity pages",
+        """
+        Serve the store over HTTP until Ctrl-C: the SPARQL 1.1 endpoint (/sparql, every query
+        in a worker process with the [serve] limits), a YASGUI query page, entity pages and
+        search, dereferenceable IRIs (Turtle, JSON-LD, HTML), the VoID description and the
+        dumps. Prints the URL it listens on first.
+        """,
+    )
+    serve.add_argument("--host", help="the interface to listen on (default: [serve] host)")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        help="the port; 0 picks a free one (default: [serve] port)",
+    )
+    serve.add_argument(
+        "--allow-updates",
+        action="store_true",
+        help="accept SPARQL Update on /update (opens the store read-write; no authentication)",
+    )
+    add_store_options(serve)
+    serve.set_defaults(handler=serve_store)
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
+
+
+def serve_store(args: argparse.Namespace) -> int:
+    from scholarkg.serve import run_server
+
+    config = load(args)
+    settings = config.serve
+    host = args.host if args.host is not None else settings.host
+    port = args.port if args.port is not None else settings.port
+    with closing(config.store.open(read_only=not args.allow_updates)) as store:
+        run_server(
+            store,
+            host,
+            port,
+            config.iri_base,
+            args.allow_updates,
+            settings=settings,
+            exports_dir=config.exports_dir,
+        )
+    return 0

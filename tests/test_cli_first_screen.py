@@ -1,0 +1,156 @@
+"""The first screen: what `scholarkg run` prints, as a new user runs it (a subprocess, no
+PREFECT_API_URL, so the run starts its own temporary Prefect API and stops it at the end)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+
+BOUND = 600  # a hang, not a slow machine
+PREFECT_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} \| ")  # Prefect's console format
+
+
+def run(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PREFECT_API_URL", "PREFECT_LOGGING_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=BOUND,
+        check=False,
+    )
+
+
+def progress_lines(config_store: Path) -> list[str]:
+    return [
+        f"scholarkg run: 1 profile into the embedded Oxigraph store at {config_store}; "
+        "arXiv enrichment off ([arxiv] enabled = false)",
+        "Prefect: starting a temporary local API for this run "
+        "(set PREFECT_API_URL to follow runs in a Prefect UI)",
+    ]
+
+
+@pytest.mark.flow
+def test_a_run_prints_progress_one_summary_and_the_summary_query(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    first = run(config)
+    assert first.returncode == 0, first.stdout + first.stderr
+    # stderr: the two progress lines and nothing else (no Prefect log lines, no "--- Error
+    # logging to API ---" from logs flushed after the temporary API stopped, no traceback)
+    assert first.stderr.splitlines() == progress_lines(tmp_path / "store"), first.stderr
+    out = first.stdout
+    assert out.count("scholarkg run summary") == 1 and out.count("outcome: ok") == 1, out
+    assert "Traceback" not in out and not any(PREFECT_LINE.match(x) for x in out.splitlines())
+    summary, _, table = out.partition("\npapers-per-year: ")
+    assert "changes: 46 graphs written" in summary, out
+    assert table.splitlines()[1:3] == ["year  papers", "----  ------"], out
+    assert "(7 rows)" in table
+
+    again = run(config, "-v")  # nothing new, and Prefect's log lines shown
+    assert again.returncode == 0, again.stdout + again.stderr
+    out = again.stdout
+    assert out.count("scholarkg run summary") == 1 and "changes: nothing new" in out, out
+    assert "papers-per-year" not in out and "year  papers" not in out  # no summary query
+    assert again.stderr.splitlines()[:2] == progress_lines(tmp_path / "store")
+    prefect = [line for line in again.stderr.splitlines() if PREFECT_LINE.match(line)]
+    assert any("Finished in state" in line for line in prefect), again.stderr
+    assert "Error logging to API" not in again.stderr and "Traceback" not in again.stderr
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.flow
+def test_a_degraded_run_says_so_in_one_line(tmp_path: Path) -> None:
+    """arXiv unreachable (as offline): the profile loads without it, the summary says why in
+    one `degraded:` line, and nothing else is printed about it (no rate-limit hint, no log
+    line, no traceback)."""
+    dead = f"http://127.0.0.1:{closed_port()}/api/query"
+    config = write_config(
+        tmp_path,
+        [SAMPLE_PROFILE],
+        arxiv={"enabled": True, "api_url": dead, "min_interval": 0.05},
+        http={"max_retries": 0},
+    )
+    done = run(config)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr.splitlines()[1:] == progress_lines(tmp_path / "store")[1:], done.stderr
+    assert done.stderr.splitlines()[0].endswith("arXiv enrichment on")
+    lines = done.stdout.splitlines()
+    assert "outcome: degraded" in lines
+    [degraded] = [line for line in lines if line.startswith("degraded:")]
+    assert degraded.startswith(f"degraded: arXiv unusable at {dead} (connection refused)")
+    assert done.stdout.count("scholarkg run summary") == 1
+    assert "papers-per-year: " in done.stdout  # the profile still loaded
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_quiet_run_still_sends_every_log_line_to_the_prefect_api(tmp_path: Path) -> None:
+    """Quiet on the terminal is not quiet in the UI: with PREFECT_API_URL set, the run reports
+    there, and its INFO lines (the summary among them) are in the API's logs."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL
+
+    url = str(PREFECT_API_URL.value())
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config)],
+        capture_output=True, text=True, env=env | {"PREFECT_API_URL": url}, timeout=BOUND,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr.splitlines()[1:] == [f"Prefect: reporting to {url}"], done.stderr
+    with get_client(sync_client=True) as client:
+        ours = [
+            run.id
+            for run in client.read_flow_runs(sort=FlowRunSort.END_TIME_DESC, limit=20)
+            if run.parameters.get("config_path") == str(config)
+        ]
+        logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=ours)))
+    messages = {log.message for log in logs}
+    assert "outcome: ok" in messages and "task runner: threads(2)" in messages, messages
+
+
+def test_quiet_mode_silences_prefects_console_but_not_scholarkg_warnings(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import logging
+
+    from scholarkg.cli import prefect_output
+
+    for name in (prefect_output.CONSOLE_LEVEL, "DO_NOT_TRACK", "PREFECT_SERVER_ANALYTICS_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
+    library = logging.getLogger("scholarkg")
+    monkeypatch.setattr(library, "handlers", list(library.handlers))  # restored afterwards
+    # not on to the root logger's handlers: Prefect's console, when an earlier test in this
+    # process imported Prefect, was configured then and would print the record as well
+    monkeypatch.setattr(library, "propagate", False)
+    prefect_output.configure(verbose=True)
+    assert prefect_output.CONSOLE_LEVEL not in os.environ
+    prefect_output.configure(verbose=False)
+    prefect_output.configure(verbose=False)  # once is enough
+    assert os.environ[prefect_output.CONSOLE_LEVEL] == "CRITICAL"
+    logging.getLogger("scholarkg.shacl.engine").warning("validated with pySHACL: %s", "sh:or")
+    logging.getLogger("scholarkg.shacl.engine").info("not shown")
+    assert capsys.readouterr().err == "warning: validated with pySHACL: sh:or\n"
