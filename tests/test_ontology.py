@@ -109,9 +109,9 @@ def test_both_ontology_files_parse_and_load_together() -> None:
 
 
 def test_ontology_header(ontology: Graph) -> None:
-    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("1.0.0")
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("2.0.0")
     assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(
-        "https://w3id.org/scholarkg/ontology/1.0.0"
+        "https://w3id.org/scholarkg/ontology/2.0.0"
     )
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.created):
         assert ontology.value(ONTOLOGY_IRI, prop) is not None, f"ontology has no {prop}"
