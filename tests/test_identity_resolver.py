@@ -45,6 +45,14 @@ def test_names_compatible_and_blocks() -> None:
     assert names.nfc("Le\u0301onard") == "Léonard"
     assert names.is_group("Gemma Team") and names.is_group("The ATLAS Collaboration")
     assert not names.is_group("Robert Dadashi")
+    # a person writing for a group is that person (real OAI author strings have this form)
+    behalf = "Teresa Maria Montaruli for the IceCube Collaboration"
+    assert not names.is_group(behalf)
+    assert names.name_key(behalf) == "teresa-maria-montaruli"
+    assert names.compatible(behalf, "T. Montaruli") and names.block(behalf) == "montaruli-t"
+    assert not names.is_group("A. Author on behalf of the LHCb Collaboration")
+    assert names.is_group("The Planck Collaboration")
+    assert names.name_key("For Example") == "for-example"
     assert names.preferred(["R. Dadashi", "Robert Dadashi"]) == "Robert Dadashi"
 
 

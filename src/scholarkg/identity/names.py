@@ -45,10 +45,29 @@ def nfc(name: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
+_ON_BEHALF = (("on", "behalf", "of"), ("for", "the"), ("for",))
+
+
+def _writing_for(words: list[str]) -> int | None:
+    """Where ``… for the IceCube Collaboration`` / ``… on behalf of …`` begins: a person who
+    writes for a group (the tail must name one), else ``None``."""
+    for start in range(1, len(words)):
+        for phrase in _ON_BEHALF:
+            if tuple(words[start : start + len(phrase)]) == phrase and any(
+                w in GROUP_WORDS for w in words[start + len(phrase) :]
+            ):
+                return start
+    return None
+
+
 @lru_cache(maxsize=200_000)
 def tokens(name: str) -> tuple[str, ...]:
-    """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``)."""
+    """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``); for a person
+    writing for a group (``T. Montaruli for the IceCube Collaboration``) the person's part."""
     words = fold(name).split()
+    cut = _writing_for(words)
+    if cut is not None:
+        del words[cut:]
     while len(words) > 1 and words[-1] in _SUFFIXES:
         words.pop()
     return tuple(words)
@@ -71,7 +90,8 @@ def block(name: str) -> str:
 
 
 def is_group(name: str) -> bool:
-    """``Gemma Team``, ``The ATLAS Collaboration``: an agent that is not a person."""
+    """``Gemma Team``, ``The ATLAS Collaboration``: an agent that is not a person (a person
+    writing for one, ``T. Montaruli for the IceCube Collaboration``, is a person)."""
     return any(w in GROUP_WORDS for w in tokens(name))
 
 
