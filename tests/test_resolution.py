@@ -7,6 +7,7 @@ test says which listing it changed. Requests are counted on the server; nothing 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from arxiv_replay import ReplayServer
@@ -32,9 +33,11 @@ EXACT = [
 ]  # fmt: skip
 
 
-def page_config(tmp_path: Path, api_url: str, papers: list[Listed], **sections: object) -> Config:
+def page_config(
+    tmp_path: Path, api_url: str, papers: list[Listed], *, h_index: int = 10, **sections: object
+) -> Config:
     page = tmp_path / "profile.txt"
-    page.write_bytes(profile_page("Quinn Tester", papers))
+    page.write_bytes(profile_page("Quinn Tester", papers, h_index=h_index))
     arxiv = {"enabled": True, "api_url": api_url, "min_interval": 0.01} | dict(
         sections.pop("arxiv", {})  # type: ignore[arg-type]
     )
@@ -46,10 +49,21 @@ def states(report: RunReport) -> dict[str, int]:
     return {k: v for k, v in report.paper_states.items() if v}
 
 
+def stored_states(config: Config) -> dict[str, int]:
+    """The profile's skg:Resolution nodes in the store, by state: what the report must say."""
+    found = rows(
+        config,
+        PREFIXES + "SELECT ?s (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a skg:Resolution ; "
+        "skg:resolutionState ?s } GROUP BY ?s",
+    )
+    return {r["s"]: int(r["n"]) for r in found}
+
+
 def test_exact_titles_cost_at_most_five_requests(tmp_path: Path, replay: ReplayServer) -> None:
     config = page_config(tmp_path, replay.api_url, [listing(i) for i in EXACT])
     report = build(config).report
     assert states(report) == {"resolved": 25}, report.unresolved
+    assert stored_states(config) == states(report)
     assert report.resolved_from == {"api": 25}
     assert 1 <= len(replay.requests_to("/api/query")) <= 5
     assert sum(report.requests.values()) == len(replay.requests_to("/api/query"))
@@ -102,7 +116,7 @@ def test_two_near_equal_candidates_are_ambiguous(tmp_path: Path, replay: ReplayS
     replay.extra[new_id] = entry
     config = page_config(tmp_path, replay.api_url, [listing("2005.14124")])
     report = build(config).report
-    assert states(report) == {"ambiguous": 1}
+    assert states(report) == {"ambiguous": 1} == stored_states(config)
     [(_, _, why)] = report.unresolved
     assert "2005.14124" in why and "9001.00002" in why
     assert rows(config, PREFIXES + "SELECT ?p WHERE { ?p skg:arxivId ?i }") == []
@@ -137,10 +151,48 @@ def test_a_violation_quarantines_only_that_paper(tmp_path: Path, replay: ReplayS
         tmp_path, replay.api_url, papers, subject_codes={"XX": "cs.NOT A CATEGORY"}
     )
     report = build(config).report
-    assert len(report.quarantined) == 1 and "A Paper Nobody Has" not in str(report.rejected)
+    assert report.rejected == [], "the profile graph itself must load"
+    assert sum(states(report).values()) == 3 and stored_states(config) == states(report)
+    [entry] = report.quarantined
+    assert re.search(r"profile\.txt:\d+: SHACL: skg:category ", entry), entry
     assert report.outcome == "partial"
     titles = rows(config, PREFIXES + "SELECT ?t WHERE { ?p a skg:Paper ; dcterms:title ?t }")
     assert len(titles) == 3 and "A Paper Nobody Has" not in {t["t"] for t in titles}
+    # the profile's own graph holds the three other papers, each with its resolution
+    listed = rows(
+        config,
+        PREFIXES + "SELECT ?title WHERE { GRAPH ?g { ?r a skg:Resolution ; "
+        "skg:titleAsListed ?title } FILTER (CONTAINS(STR(?g), '/graph/profile/')) }",
+    )
+    assert sorted(r["title"] for r in listed) == sorted(p.title for p in papers[:3])
+    kept = list((config.quarantine_dir / "records").rglob("*"))
+    assert any("A Paper Nobody Has" in f.read_text("utf-8") for f in kept if f.is_file())
+
+
+def test_a_violation_on_a_node_papers_link_to_quarantines_those_papers() -> None:
+    """A finding about an organisation or a resolution (not under a paper's IRI) quarantines
+    the papers one link away; one about something no paper links to names no line."""
+    from scholarkg.runs.gating import offending_lines
+    from scholarkg.validate import Finding
+
+    base = "https://w3id.org/scholarkg/id/"
+    papers = {3: f"{base}paper/listed/a", 9: f"{base}paper/listed/b", 12: f"{base}paper/listed/c"}
+    org, res, person = f"{base}organization/x", f"{base}profile/p/resolution/1", f"{base}person/q"
+    triples = [
+        (f"<{papers[3]}>", "<https://w3id.org/scholarkg/ontology#organization>", f"<{org}>"),
+        (f"<{papers[9]}>", "<https://w3id.org/scholarkg/ontology#organization>", f"<{org}>"),
+        (f"<{res}>", "<https://w3id.org/scholarkg/ontology#resolvedPaper>", f"<{papers[12]}>"),
+        (f"<{person}>", "<http://xmlns.com/foaf/0.1/name>", '"Q"'),
+    ]
+
+    def finding(focus: str, severity: str = "Violation") -> Finding:
+        return Finding(severity, focus, None, "bad", "shape")
+
+    assert sorted(offending_lines([finding(org)], papers, triples)) == [3, 9]
+    assert sorted(offending_lines([finding(res)], papers, triples)) == [12]
+    assert sorted(offending_lines([finding(papers[9] + "/authorship/2")], papers, triples)) == [9]
+    assert offending_lines([finding(person)], papers, triples) == {}
+    assert offending_lines([finding(org, "Warning")], papers, triples) == {}
 
 
 def test_records_already_in_the_store_resolve_offline_with_no_request(tmp_path: Path) -> None:
@@ -166,6 +218,33 @@ def test_records_already_in_the_store_resolve_offline_with_no_request(tmp_path: 
     assert states(report) == {"resolved": 5}, report.unresolved
     assert report.resolved_from == {"store": 5} and report.requests == {}
     assert report.outcome == "ok", report.summary_lines()
+
+
+def test_papers_the_api_resolved_once_resolve_from_the_store_next_time(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """The title index learns from API answers too: a changed page is resolved offline."""
+    config = page_config(tmp_path, replay.api_url, [listing(i) for i in EXACT[:4]])
+    first = build(config).report
+    assert first.resolved_from == {"api": 4}
+    closed = "http://127.0.0.1:9/api/query"  # the discard port: nothing answers there
+    changed = page_config(tmp_path, closed, [listing(i) for i in EXACT[:4]], h_index=11)
+    second = build(changed).report
+    assert states(second) == {"resolved": 4} == stored_states(changed)
+    assert second.resolved_from == {"store": 4} and second.requests == {}
+    assert second.outcome == "ok", second.summary_lines()
+
+
+def test_a_title_with_no_searchable_word_stays_unresolved_and_the_run_goes_on(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    papers = [listing(EXACT[0]), Listed("---", dt.date(2021, 2, 3), ("Quinn Tester",))]
+    config = page_config(tmp_path, replay.api_url, papers)
+    report = build(config).report
+    assert states(report) == {"resolved": 1, "unresolved": 1} == stored_states(config)
+    assert report.outcome == "ok", report.summary_lines()
+    sent = " ".join(r.param("search_query") or "" for r in replay.requests_to("/api/query"))
+    assert "---" not in sent
 
 
 def test_organisation_spellings_and_a_paper_listed_twice_load_whole(
@@ -223,3 +302,30 @@ def test_one_paper_with_two_dates_from_two_profiles_is_a_consistency_finding(
     [finding] = [c for c in report.consistency if "dates" in c]
     assert "/paper/listed/" in finding and "2 dates" in finding
     assert any(line.startswith("finding:") for line in report.summary_lines())
+
+
+def test_one_paper_with_two_abstracts_and_two_agents_at_a_position_are_findings(
+    tmp_path: Path,
+) -> None:
+    # one paper (same title, same first author, same date) listed by two profiles that
+    # disagree on its abstract and on who is second: a person on one, a group on the other
+    one, two = tmp_path / "one.txt", tmp_path / "two.txt"
+    when = dt.date(2012, 1, 5)
+    one.write_bytes(
+        profile_page(
+            "Ann Lee", [Listed("On Graphs", when, ("Ann Lee", "Bo Chen"), abstract="First.")]
+        )
+    )
+    two.write_bytes(
+        profile_page(
+            "Cy Dunn",
+            [Listed("On Graphs", when, ("Ann Lee", "Gemma Team", "Cy Dunn"), abstract="Other.")],
+        )
+    )
+    config = load_config(write_config(tmp_path, [one, two]))
+    report = build(config).report
+    abstracts = [c for c in report.consistency if c.endswith("2 abstracts")]
+    crowded = [c for c in report.consistency if "2 agents at position 2" in c]
+    assert len(abstracts) == 1 and "/paper/listed/" in abstracts[0], report.consistency
+    assert len(crowded) == 1 and crowded[0].startswith(abstracts[0].split(" has ")[0])
+    assert not [c for c in report.consistency if "dates" in c or "titles" in c]

@@ -205,7 +205,7 @@ def _gated_profile(
 
     output = build(frozenset())
     findings = gating.check(output.graphs[0].triples)
-    bad = gating.offending_lines(findings, output.papers)
+    bad = gating.offending_lines(findings, output.papers, output.graphs[0].triples)
     if not bad:
         return output, []
     by_line = {p.line: p for p in profile.papers}

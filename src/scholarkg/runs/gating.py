@@ -81,13 +81,34 @@ def gate_many(
                 )
 
 
-def offending_lines(findings: Iterable[Finding], papers: Mapping[int, str]) -> dict[int, str]:
-    """Listed lines whose paper (or one of its nodes) a violation is about, with the reason."""
+def offending_lines(
+    findings: Iterable[Finding], papers: Mapping[int, str], triples: Iterable[Triple] = ()
+) -> dict[int, str]:
+    """Listed lines whose paper a violation is about, with the reason: the paper or a node under
+    its IRI, or a node one link away from those (a paper's organisation, its resolution), which
+    puts every paper linked to it in quarantine. A violation no paper can be found for (about
+    the researcher, say) names no line: the whole graph is rejected."""
     lines: dict[int, str] = {}
-    for finding in violations(findings):
-        for line, paper in papers.items():
-            if finding.focus == paper or finding.focus.startswith(paper + "/"):
-                lines.setdefault(line, f"SHACL: {finding.message} ({finding.focus})")
+    bad = list(violations(findings))
+    if not bad:
+        return lines
+    neighbours: dict[str, set[str]] = {}
+    for s, _, o in triples:
+        if o.startswith("<"):
+            neighbours.setdefault(s[1:-1], set()).add(o[1:-1])
+            neighbours.setdefault(o[1:-1], set()).add(s[1:-1])
+
+    def lines_of(node: str) -> list[int]:
+        return [
+            line for line, paper in papers.items() if node == paper or node.startswith(paper + "/")
+        ]
+
+    for finding in bad:
+        hit = lines_of(finding.focus)
+        if not hit:
+            hit = sorted({x for n in neighbours.get(finding.focus, ()) for x in lines_of(n)})
+        for line in hit:
+            lines.setdefault(line, f"SHACL: {finding.message} ({finding.focus})")
     return lines
 
 
