@@ -223,6 +223,16 @@ def test_snapshot_namesakes_stay_apart_until_a_shared_coauthor_joins_them(tmp_pa
     assert {r["rule"] for r in evidence} == {"first-seen", "shared-coauthor"}
     shared = next(r for r in evidence if r["rule"] == "shared-coauthor")
     assert "Louis Theran" in shared["basis"] and shared["why"].endswith("/paper/arxiv/0704.0002")
+    # the saved query gives the same decisions, one row per authorship
+    from scholarkg.query import bind_parameters, resolve_query
+
+    saved = bind_parameters(resolve_query("identity-evidence").text, {"person": f"<{joined[0]}>"})
+    answered = rows(config, saved)
+    assert sorted((r["paper"].rsplit("/", 1)[1], r["rule"]) for r in answered) == [
+        ("0704.0002", "first-seen"),
+        ("9003.00001", "shared-coauthor"),
+    ]
+    assert all(r["listed"] == "Wei Wang" for r in answered)
 
 
 def test_new_evidence_merges_published_persons_and_keeps_the_retired_iri(tmp_path: Path) -> None:
@@ -244,6 +254,14 @@ def test_new_evidence_merges_published_persons_and_keeps_the_retired_iri(tmp_pat
     )
     assert links == [{"s": survivor, "m": survivor}]
     assert len(papers_of(config, survivor)) == 3
+    # scholarkg serve answers the retired IRI with a redirect to the survivor
+    import requests
+
+    from serve_helpers import local, running_server
+
+    with running_server(config.store.path, build=False) as (server, _):
+        moved = requests.get(server.url + local(retired)[1:], allow_redirects=False, timeout=60)
+    assert moved.status_code == 301 and moved.headers["Location"] == local(survivor)
 
 
 def test_config_split_and_merge_reach_profile_and_arxiv_graphs(
@@ -293,3 +311,47 @@ def test_an_override_naming_nobody_is_an_error(tmp_path: Path) -> None:
     report = build(config).report
     assert report.outcome == "partial"
     assert any("9999.99999#1" in e for e in report.config_errors)
+
+
+def test_a_split_of_a_published_person_mints_a_new_iri_and_records_it(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    page = tmp_path / "gotlieb.txt"
+    page.write_bytes(profile_page("Arnaud Gotlieb", [listing("2202.12139"), listing("2407.18756")]))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    [before] = persons_named(config, "Helge Spieker")
+    assert len(papers_of(config, before)) == 2
+    split = {"2202.12139#3": "helge-spieker-ntnu"}
+    again = load_config(write_config(tmp_path, [page], arxiv=arxiv, **{"people.split": split}))
+    report = build(again).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert [e for e in report.identity_events if e.startswith("split")], report.identity_events
+    new = "https://w3id.org/scholarkg/id/person/helge-spieker-ntnu"
+    assert sorted(persons_named(again, "Helge Spieker")) == sorted([before, new])
+    assert rows(again, P + f"SELECT ?old WHERE {{ <{new}> skg:splitFrom ?old }}") == [
+        {"old": before}
+    ]
+    assert len(papers_of(again, new)) == len(papers_of(again, before)) == 1
+
+
+def test_profile_references_merge_two_researchers_and_unknown_ones_are_errors(
+    tmp_path: Path,
+) -> None:
+    a, b = wei_wang_pages(tmp_path)
+    merge = {"people.merge": {f"profile:{a}": f"profile:{b}"}}
+    config = load_config(write_config(tmp_path, [a, b], **merge))
+    report = build(config).report
+    assert report.outcome == "ok" and not report.config_errors, report.summary_lines()
+    [person] = persons_named(config, "Wei Wang")
+    assert len(papers_of(config, person)) == 3
+    assert sorted(h_index_history(config, person)) == [10, 50]
+    nobody = tmp_path / "nobody.txt"
+    for section, value in (
+        ("people.split", {f"profile:{nobody}": "someone"}),
+        ("people.merge", {f"profile:{nobody}": f"profile:{a}"}),
+    ):
+        bad = load_config(write_config(tmp_path, [a, b], **{section: value}))
+        report = build(bad).report
+        assert any(f"profile:{nobody}" in e for e in report.config_errors), (section, report)

@@ -97,6 +97,21 @@ def test_author_positions(store: EmbeddedStore) -> None:
     assert rows(store, "author-positions", researcher="Gemma Team") == []  # not a person
 
 
+def test_identity_evidence(store: EmbeddedStore) -> None:
+    result = rows(store, "identity-evidence", researcher=ME)
+    by_paper = {r[1].rsplit("/id/", 1)[1]: r for r in result}
+    assert len(by_paper) == len(result) == 7  # one row per authorship of the person
+    rule_of = {paper: r[5] for paper, r in by_paper.items()}
+    assert rule_of["paper/arxiv/2106.00001"] == "config-merge"
+    assert rule_of["paper/arxiv/2301.00003"] == "shared-coauthor"
+    shared = by_paper["paper/arxiv/2301.00003"]
+    assert shared[6] == "0.9" and "Robert Dadashi" in shared[7]
+    first = by_paper["paper/arxiv/2104.12255"]
+    assert first[3] == "1" and first[8].endswith("/graph/profile/leonard-hussenot")
+    assert {r[9] for r in result} == {LEONARD}
+    assert rows(store, "identity-evidence", researcher="Gemma Team") == []  # not a person
+
+
 def test_latest_metrics_one_row_per_metric(store: EmbeddedStore) -> None:
     result = rows(store, "latest-metrics", researcher=ME)
     # Two snapshots of the same instant state hIndex 117: one row, not two.
