@@ -115,6 +115,17 @@ def test_ontology_header(ontology: Graph) -> None:
     )
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.license, DCTERMS.created):
         assert ontology.value(ONTOLOGY_IRI, prop) is not None, f"ontology has no {prop}"
+    assert ontology.value(ONTOLOGY_IRI, OWL.priorVersion) == URIRef(
+        "https://w3id.org/scholarkg/ontology/1.0.0"
+    )
+
+
+def test_groups_are_agents_but_never_persons(ontology: Graph) -> None:
+    schema = Namespace("https://schema.org/")
+    assert (SKG.Group, RDFS.subClassOf, FOAF.Group) in ontology
+    assert (SKG.Group, RDFS.subClassOf, schema.Organization) in ontology
+    assert (SKG.Person, OWL.disjointWith, SKG.Group) in ontology
+    assert (SKG.Person, RDFS.subClassOf, FOAF.Person) in ontology
 
 
 def test_every_used_skg_term_is_declared(ontology: Graph) -> None:
