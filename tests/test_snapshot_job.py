@@ -162,3 +162,24 @@ def test_bad_records_are_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
     assert findings["graph"] == rejected
     assert any(f["severity"] == "Violation" for f in findings["findings"])
     assert list((config.quarantine_dir / "records").glob("*-L11.json"))
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["transactional", "bulk"])
+def test_records_loaded_are_the_records_the_store_holds(tmp_path: Path, bulk: bool) -> None:
+    """A record the store cannot take (a 20 MB abstract, the reader limits raised on purpose;
+    Oxigraph holds at most 16 MiB in a value) is not counted as loaded. Transactional: that
+    graph goes to the dead letters and the others load. Bulk: its segment fails, the run fails
+    and the count says what the store holds (nothing of that segment)."""
+    data = json.loads(LINES[0])
+    data["id"], data["abstract"] = "9004.00001", "x" * (20 << 20)
+    snapshot = write_lines(tmp_path / "snapshot.jsonl", [*LINES[:30], json.dumps(data)])
+    limits = {"literal_bytes": 64 << 20, "line_bytes": 64 << 20}
+    config = load_config(write_config(tmp_path, [], limits=limits))
+    report = load_snapshot(config, snapshot, chunk_records=10, workers=0, bulk=bulk).report
+    held = len(record_graphs(config))
+    assert report.records_read == 31 and report.records_loaded == held
+    if bulk:
+        assert report.store_error and report.outcome == "failed"
+    else:
+        assert held == 30 and [g for g, _ in report.dead] == [ARXIV_GRAPH + "9004.00001"]
+    assert f"{held} loaded" in "\n".join(report.summary_lines())

@@ -140,6 +140,7 @@ class BulkLoader:
         self._request_bytes = 0
         self._changed: list[GraphPayload] = []
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
+        self._segment_records = 0  # records of the segment being written
         self._contents: list[ContentRow] = []
         self._quads = 0
         self._aborting = False
@@ -238,6 +239,8 @@ class BulkLoader:
         self.manifest.note_graphs(self._noted)
         self.manifest.contents.put_many(self._contents)
         self._noted, self._contents = [], []
+        if chunk.counts is not None:
+            self._segment_records += chunk.counts.loaded
         if chunk.key is not None and chunk.counts is not None:
             pairs = [(p.iri, p.digest) for p in chunk.payloads]
             self.manifest.note_chunk(chunk.key, chunk.counts, pairs)
@@ -300,6 +303,8 @@ class BulkLoader:
                 self.store.replace_graphs(batch)
             self._changed = []
         self.manifest.commit()
+        self.tally.records += self._segment_records  # held now: counted only once committed
+        self._segment_records = 0
         self._quads = 0
 
 

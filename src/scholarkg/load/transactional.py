@@ -45,6 +45,7 @@ class LoadTally:
     buckets: set[int] = field(default_factory=set)  # dump parts of the graphs written
     dead: list[tuple[str, str]] = field(default_factory=list)
     quads_written: int = 0
+    records: int = 0  # source records whose graphs the store holds (loaders told of records)
 
     @property
     def held(self) -> int:

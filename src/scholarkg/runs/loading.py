@@ -32,6 +32,7 @@ class Loading:
         self._loader: BulkLoader | TransactionalLoader | None = None
         self._seen: set[str] = set()
         self._dropped: list[str] = []
+        self._aborted_records = 0
 
     def _open(self) -> BulkLoader | TransactionalLoader:
         if self._loader is None:
@@ -66,12 +67,15 @@ class Loading:
         if self.failed is not None:
             self._kept += self.ctx.outbox.keep(payloads)
             return
+        records = 0 if counts is None else counts.loaded
         try:
             loader = self._open()
             if isinstance(loader, BulkLoader):
-                loader.add(list(payloads), key, counts)
+                loader.add(list(payloads), key, counts)  # counted when its segment commits
             else:
+                dead = len(loader.tally.dead)
                 loader.load(payloads)
+                loader.tally.records += records - (len(loader.tally.dead) - dead)
         except StoreUnavailable as exc:
             self._fail(str(exc), exc.remaining)
         except (LoadError, QueryError) as exc:  # the store cannot be written or read
@@ -124,6 +128,10 @@ class Loading:
                 self.ctx.outbox.settle(record)
         else:
             report.store_error = self.failed
+        # records the store holds, even when loading stopped part-way
+        report.records_loaded += self._aborted_records
+        if self._loader is not None:
+            report.records_loaded += self._loader.tally.records
         if tally is not None:
             tally.changes.flush()
             self.ctx.touched_buckets |= tally.buckets
@@ -148,4 +156,5 @@ class Loading:
         """Stop loading now (a bulk segment in progress is not committed)."""
         if isinstance(self._loader, BulkLoader):
             self._loader.abort()
+            self._aborted_records += self._loader.tally.records
             self._loader = None

@@ -238,7 +238,6 @@ class Ingest:
         for stage, seconds in result.seconds.items():
             self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
         report.records_read += result.records
-        report.records_loaded += len(result.payloads)
         if ctx.progress is not None:
             ctx.progress(report.records_read)
         report.rejected += result.rejected
