@@ -122,6 +122,17 @@ def build_kg_tasks(
         return ctx.report
 
 
+def settled(future: PrefectFuture[Any], ctx: RunContext) -> Any:
+    """The task's result, checking for a stop request twice a second meanwhile: a wait without
+    a timeout would keep the signal handler from running until the task ends."""
+    while True:
+        ctx.check_stop()
+        try:
+            return future.result(timeout=0.5)
+        except TimeoutError:
+            continue
+
+
 def build_all(
     ctx: RunContext, loading: Loading, config: Config, sources: list[str], logger: Any
 ) -> None:
@@ -130,7 +141,7 @@ def build_all(
     futures = [(location, fetch.submit(location, config)) for location in sources]
     fetched: list[Fetched] = []
     for _, future in futures:
-        got = future.result()
+        got = settled(future, ctx)
         if isinstance(got, SourceFailed):
             ctx.report.failures.append((got.location, got.message))
         else:
@@ -144,8 +155,7 @@ def build_all(
         prepare_profile.submit(item, config, rate_limit) for item in todo
     ]
     for pending in prepared:
-        ctx.check_stop()
-        ready = pending.result()
+        ready = settled(pending, ctx)
         if isinstance(ready, SourceFailed):
             ctx.report.failures.append((ready.location, ready.message))
             continue

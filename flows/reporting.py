@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from scholarkg.lifecycle import request_stop
+from scholarkg.lifecycle import stop_on_signal
 from scholarkg.runs.report import RunReport
 
 COLUMNS = ("graph", "severity", "focus", "path", "message", "shape", "value")
@@ -38,7 +38,7 @@ def stop_cleanly() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    previous = {s: signal.signal(s, stop_on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:

@@ -15,6 +15,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from building import content
 from conftest import write_config
 from samples import ROOT
@@ -236,3 +238,45 @@ def test_sigterm_ends_a_long_back_off_wait_at_once(tmp_path: Path) -> None:
         assert len(server.requests_to("/api/query")) == 1  # no retry after the stop
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_stops_scholarkg_run_cleanly_and_the_next_run_completes(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    """``scholarkg run`` stopped while one source is still arriving: one line saying so, a
+    report that says interrupted, no traceback, nothing left running (the temporary Prefect
+    API included), and the next run builds what was asked."""
+    drip = Drip()
+    sample = ROOT / "examples" / "profiles" / "leonard-hussenot.txt"
+    config = write_config(
+        tmp_path, [sample, drip.url], http={"read_timeout": 30.0, "min_interval": 0.0}
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        assert drip.asked.wait(BOUND), "the run never fetched the page"
+        spawned = children(process.pid)
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=BOUND)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        drip.server.shutdown()
+    assert process.returncode == 1, (out, err)
+    assert f"stopping ({sig.name})".encode() in err, err
+    assert b"Traceback" not in err + out, err
+    assert b"failed: interrupted" in out, out
+    assert not still_running(spawned)
+    [report] = (tmp_path / "data" / "reports").glob("build-*.json")
+    assert json.loads(report.read_text())["interrupted"]
+    again = load_config(write_config(tmp_path, [sample]))
+    from scholarkg.runs.build import build
+
+    done = build(again).report
+    assert done.outcome in ("ok", "degraded") and done.papers == 25, done.summary_lines()

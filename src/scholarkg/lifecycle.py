@@ -33,6 +33,16 @@ def request_stop(signum: int = signal.SIGTERM, _frame: object = None) -> None:
     STOP.set()
 
 
+def stop_on_signal(signum: int, _frame: object = None) -> None:
+    """SIGTERM/SIGINT handler: ask the running job to stop at its next check (within seconds),
+    saying so on stderr; a second signal stops at once (``KeyboardInterrupt``)."""
+    if STOP.is_set():
+        raise KeyboardInterrupt
+    request_stop(signum)
+    name = signal.Signals(signum).name
+    print(f"stopping ({name}): finishing the current step", file=sys.stderr, flush=True)
+
+
 def check_stop() -> None:
     """Raise :class:`Interrupted` once a stop was asked for."""
     if STOP.is_set():

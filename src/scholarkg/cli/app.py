@@ -19,7 +19,7 @@ from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, query, run, schedule, serve
 from scholarkg.cli.common import HelpFormatter, describe
 from scholarkg.errors import ScholarKGError
-from scholarkg.lifecycle import STOP, Interrupted, request_stop
+from scholarkg.lifecycle import Interrupted, stop_on_signal
 
 DESCRIPTION = """
 Build, validate, query and serve a scholarly knowledge graph: researcher profile pages and
@@ -46,14 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stop_on_signal(signum: int, _frame: object) -> None:
-    """SIGTERM/SIGINT: ask the running job to stop at its next check (within seconds)."""
-    if STOP.is_set():  # a second signal: stop now
-        raise KeyboardInterrupt
-    request_stop(signum)
-    print(f"stopping ({signal.Signals(signum).name}): finishing the current step", file=sys.stderr)
-
-
 def _reader_gone() -> int:
     """stdout's reader closed the pipe: nothing more can be shown. Point stdout at /dev/null so
     the interpreter's last flush does not fail again, and end as SIGPIPE would."""
@@ -71,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
     in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals
     signals = (signal.SIGTERM, signal.SIGINT) if stoppable and in_main_thread else ()
-    previous = {s: signal.signal(s, _stop_on_signal) for s in signals}
+    previous = {s: signal.signal(s, stop_on_signal) for s in signals}
     try:
         code: int = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

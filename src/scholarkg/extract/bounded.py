@@ -5,13 +5,15 @@ headers or the body): every read succeeds. :func:`deadline` starts a watchdog ti
 connections a request uses in that thread register with it (through the pool classes that
 :class:`DeadlineAdapter` installs), and when the time is up the watchdog shuts their sockets
 down, so the blocked read returns at once and the request fails. ``watch.expired`` then says
-why. :func:`read_body` reads a streamed body up to a :class:`BodyCap`.
+why; a stop request (SIGTERM) cuts the transfer the same way and sets ``watch.stopped``.
+:func:`read_body` reads a streamed body up to a :class:`BodyCap`.
 """
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -23,39 +25,65 @@ from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from scholarkg.errors import ExtractError
+from scholarkg.lifecycle import STOP
 
 _current = threading.local()
 _READ_CHUNK = 64 * 1024
+_STOP_POLL = 0.25  # how often a watchdog looks for a stop request (seconds)
 
 
 class Watch:
-    """The watchdog of one request: the connections it uses and whether its time ran out."""
+    """The watchdog of one request: the connections it uses, and whether its time ran out
+    (``expired``) or a stop was asked for (``stopped``, SIGTERM: the transfer ends at once)."""
 
     def __init__(self, seconds: float) -> None:
         self.expired = False
+        self.stopped = False
         self._connections: list[HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._done = threading.Event()
+        self._ends = time.monotonic() + seconds
+        self._thread = threading.Thread(target=self._watch, name="http-deadline", daemon=True)
 
     def attach(self, connection: HTTPConnection) -> None:
+        # The socket is kept too: an HTTP/1.0 answer (or ``Connection: close``) takes it over
+        # from the connection, whose ``sock`` is then None while the body is still read.
+        sock = getattr(connection, "sock", None)
         with self._lock:
             self._connections.append(connection)
+            if sock is not None:
+                self._sockets.append(sock)
             expired = self.expired
         if expired:
             _cut(connection)
+            _shut(sock)
+
+    def _watch(self) -> None:
+        while not self._done.wait(min(_STOP_POLL, max(self._ends - time.monotonic(), 0.0))):
+            if STOP.is_set():
+                self.stopped = True
+            elif time.monotonic() < self._ends:
+                continue
+            self._expire()
+            return
 
     def _expire(self) -> None:
         with self._lock:
             self.expired = True
-            connections = list(self._connections)
+            connections, sockets = list(self._connections), list(self._sockets)
         for connection in connections:
             _cut(connection)
+        for sock in sockets:
+            _shut(sock)
 
 
 def _cut(connection: HTTPConnection) -> None:
     """Shut the connection's socket down (from another thread): a blocked read returns."""
-    sock = getattr(connection, "sock", None)
+    _shut(getattr(connection, "sock", None))
+
+
+def _shut(sock: socket.socket | None) -> None:
     if sock is None:
         return
     with suppress(OSError):  # the plain socket's shutdown, also under TLS: only the descriptor
@@ -67,11 +95,11 @@ def deadline(seconds: float) -> Iterator[Watch]:
     """Requests made in this thread inside the block are cut off after ``seconds``."""
     watch = Watch(seconds)
     _current.watch = watch
-    watch._timer.start()
+    watch._thread.start()
     try:
         yield watch
     finally:
-        watch._timer.cancel()
+        watch._done.set()
         _current.watch = None
 
 

@@ -34,7 +34,7 @@ from scholarkg.config import HttpConfig
 from scholarkg.errors import ExtractError
 from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
-from scholarkg.lifecycle import pause
+from scholarkg.lifecycle import Interrupted, pause
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -311,9 +311,13 @@ class HttpClient:
                 finally:
                     response.close()
             except requests.RequestException as exc:
+                if watch.stopped:
+                    raise Interrupted(f"stop requested while reading {url}") from exc
                 if watch.expired:
                     raise self._too_slow(url) from exc
                 raise
+            if watch.stopped:
+                raise Interrupted(f"stop requested while reading {url}")
             if watch.expired:  # an answer cut off may look complete: never trust it
                 raise self._too_slow(url)
         return response, body
