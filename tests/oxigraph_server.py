@@ -8,7 +8,6 @@ for one test, emptied (``DROP ALL``) before the test so tests do not see each ot
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from loopback import free_port
 
 STARTUP_SECONDS = 30.0
 
@@ -29,12 +30,6 @@ def oxigraph_binary() -> Path | None:
         return local
     found = shutil.which("oxigraph")
     return Path(found) if found else None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

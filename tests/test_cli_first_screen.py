@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from loopback import free_port
 from samples import SAMPLE_PROFILE
 
 BOUND = 600  # a hang, not a slow machine
@@ -71,18 +71,12 @@ def test_a_run_prints_progress_one_summary_and_the_summary_query(tmp_path: Path)
     assert "Error logging to API" not in again.stderr and "Traceback" not in again.stderr
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.flow
 def test_a_degraded_run_says_so_in_one_line(tmp_path: Path) -> None:
     """arXiv unreachable (as offline): the profile loads without it, the summary says why in
     one `degraded:` line, and nothing else is printed about it (no rate-limit hint, no log
     line, no traceback)."""
-    dead = f"http://127.0.0.1:{closed_port()}/api/query"
+    dead = f"http://127.0.0.1:{free_port()}/api/query"
     config = write_config(
         tmp_path,
         [SAMPLE_PROFILE],

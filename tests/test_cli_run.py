@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from loopback import free_port
 from samples import SAMPLE_PROFILE
 
 BOUND = 300
@@ -30,15 +30,9 @@ def run(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.flow
 def test_a_store_that_is_down_is_one_line_and_a_report(tmp_path: Path) -> None:
-    dead = f"http://127.0.0.1:{closed_port()}"
+    dead = f"http://127.0.0.1:{free_port()}"
     config = write_config(
         tmp_path,
         [SAMPLE_PROFILE],

@@ -122,33 +122,13 @@ def test_config_sets_the_deadline_and_the_cap(tmp_path: Path) -> None:
 def test_an_http_1_0_drip_is_cut_off_too(arxiv_archive: RawArchive) -> None:
     """An HTTP/1.0 answer takes the socket over from its connection (``sock`` becomes None
     while the body is read): the deadline still cuts it."""
-    import time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from loopback import Drip
 
-    class Drip(BaseHTTPRequestHandler):  # protocol_version "HTTP/1.0": the answer closes
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Length", "10000")
-            self.end_headers()
-            try:
-                for _ in range(10_000):
-                    self.wfile.write(b"x")
-                    self.wfile.flush()
-                    time.sleep(0.05)
-            except OSError:
-                pass
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Drip)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/page"
+    drip = Drip(b"x" * 10_000, 0.05)
     try:
         policy = fast_policy(read_timeout=1.0, total_timeout=1.5)
         with HttpClient(arxiv_archive, policy) as client:
-            failure = outcome(lambda: client.get(url))
+            failure = outcome(lambda: client.get(drip.url))
     finally:
-        server.shutdown()
+        drip.stop()
     assert isinstance(failure, ExtractError) and "[http] total_timeout = 1.5" in str(failure)

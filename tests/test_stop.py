@@ -19,6 +19,7 @@ import pytest
 
 from building import content
 from conftest import write_config
+from loopback import Drip
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
@@ -140,42 +141,13 @@ def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:
     assert not still_running(workers)
 
 
-class Drip:
-    """A loopback server that sends a profile page one byte every half second."""
-
-    def __init__(self) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.asked = threading.Event()
-        drip = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                drip.asked.set()
-                body = (ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    for byte in body:
-                        self.wfile.write(bytes([byte]))
-                        self.wfile.flush()
-                        time.sleep(0.5)
-                except OSError:
-                    pass
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/profile.txt"
+def dripping_profile() -> Drip:
+    """The sample page, one byte every half second (a source still arriving when stopped)."""
+    return Drip((ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes(), 0.5)
 
 
 def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path) -> None:
-    drip = Drip()
+    drip = dripping_profile()
     config = write_config(tmp_path, [drip.url], http={"read_timeout": 30.0, "min_interval": 0.0})
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     process = subprocess.Popen(
@@ -197,7 +169,7 @@ def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path
     finally:
         if process.poll() is None:
             process.kill()
-        drip.server.shutdown()
+        drip.stop()
 
 
 def _cmdline(pid: int) -> bytes:
@@ -247,7 +219,7 @@ def test_a_signal_stops_scholarkg_run_cleanly_and_the_next_run_completes(
     """``scholarkg run`` stopped while one source is still arriving: one line saying so, a
     report that says interrupted, no traceback, nothing left running (the temporary Prefect
     API included), and the next run builds what was asked."""
-    drip = Drip()
+    drip = dripping_profile()
     sample = ROOT / "examples" / "profiles" / "leonard-hussenot.txt"
     config = write_config(
         tmp_path, [sample, drip.url], http={"read_timeout": 30.0, "min_interval": 0.0}
@@ -267,7 +239,7 @@ def test_a_signal_stops_scholarkg_run_cleanly_and_the_next_run_completes(
     finally:
         if process.poll() is None:
             process.kill()
-        drip.server.shutdown()
+        drip.stop()
     assert process.returncode == 1, (out, err)
     assert f"stopping ({sig.name})".encode() in err, err
     assert b"Traceback" not in err + out, err

@@ -16,6 +16,7 @@ import pytest
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
 
+from loopback import free_port
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.serve.workers import spec_for
@@ -49,12 +50,6 @@ def graph_of(*values: str) -> Graph:
     for v in values:
         g.add((S, P, Literal(v)))
     return g
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def open_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> GraphStore:

@@ -1,0 +1,49 @@
+"""Small loopback helpers for tests: a port nothing listens on, and a server that drips."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (free when asked; a request there is refused)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Drip:
+    """An HTTP/1.0 server (the answer closes its connection) that sends ``body`` one byte every
+    ``every`` seconds, with its full Content-Length; ``asked`` is set at the first request."""
+
+    def __init__(self, body: bytes, every: float) -> None:
+        self.asked = threading.Event()
+        drip = self
+
+        class Handler(BaseHTTPRequestHandler):  # protocol_version "HTTP/1.0"
+            def do_GET(self) -> None:
+                drip.asked.set()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    for byte in body:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(every)
+                except OSError:
+                    pass
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/profile.txt"
+
+    def stop(self) -> None:
+        self.server.shutdown()
