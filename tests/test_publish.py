@@ -97,6 +97,18 @@ def test_a_publication_cut_short_is_completed_by_the_next_run(tmp_path: Path) ->
     assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
 
 
+def test_a_snapshot_publication_cut_short_is_completed_by_the_next_run(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, []))
+    load_snapshot(config, SNAPSHOT, chunk_records=40, workers=0)
+    mark = config.state_dir / "published.json"
+    (config.data_dir / "void.ttl").unlink()
+    mark.unlink()  # as if the load was killed while publishing
+    report = load_snapshot(config, SNAPSHOT, chunk_records=40, workers=0).report
+    assert report.graphs_written == 0 and report.published  # nothing new, yet it publishes
+    assert (config.data_dir / "void.ttl").exists() and mark.exists()
+    assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
+
+
 def test_export_of_a_published_dump_updates_its_description(tmp_path: Path) -> None:
     from scholarkg.cli import main
 
