@@ -267,3 +267,39 @@ def test_cli_query_has_the_same_limits(
     service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
     assert main(["query", "--sparql", service, "--config", str(config)]) == 1
     assert "SERVICE" in capsys.readouterr().err
+
+
+def test_a_query_that_allocates_without_bound_stops_at_the_memory_limit(tmp_path: Path) -> None:
+    """The time limit set far away, so only the memory limit can stop the doubling CONCAT."""
+    settings = ServeSettings(workers=1, time_limit=300.0, memory_limit_mb=512)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        before = server.kg.pool.replaced
+        response = ask(server.url, CONCAT)
+        assert response.status_code == 500, response.text
+        assert "memory limit of 512 MiB" in response.text
+        assert server.kg.pool.replaced == before + 1
+        assert answered(server.url)
+
+
+def test_a_query_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    settings = ServeSettings(workers=1, max_query_bytes=2000, max_body_bytes=65536)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        response = ask(server.url, "ASK {} #" + "x" * 5000)  # within the body limit
+        assert response.status_code == 413
+        assert "more than the limit of 2000" in response.text
+        assert answered(server.url)
+
+
+def test_an_idle_keep_alive_connection_is_closed(tmp_path: Path) -> None:
+    settings = ServeSettings(workers=1, keep_alive=1.0)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        host, port = server.url.split("//")[1].strip("/").split(":")
+        with socket.create_connection((host, int(port)), timeout=60) as sock:
+            sock.sendall(b"GET /queries HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200")
+            while chunk := sock.recv(65536):  # the rest of the answer, then the close
+                answer += chunk
+        # recv returned b"": the server closed the idle connection (a hang fails at 60 s)
