@@ -110,3 +110,25 @@ def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> N
             if e["level"] == "SEVERE" and "favicon" not in e["message"]
         ]
         assert errors == []  # no blocked script, style or request (CSP) on the way
+
+
+def test_the_ontology_contents_do_not_overlap(browser: Any, tmp_path: Path) -> None:
+    """The ontology page's table of contents, laid out by the browser: no two entries share
+    any pixel (its lists had overlapped their neighbours)."""
+    from selenium.webdriver.common.by import By
+
+    with running_server(tmp_path / "store", settings=ServeSettings(workers=1)) as (server, _):
+        browser.get(server.url + "ontology")
+        entries = browser.find_elements(By.CSS_SELECTOR, "nav li li a")
+        boxes = [(e.text, e.rect) for e in entries]
+    assert len(boxes) > 60  # every class, property and individual is listed
+    for i, (name, a) in enumerate(boxes):
+        assert a["width"] > 0 and a["height"] > 0, name
+        for other, b in boxes[i + 1 :]:
+            apart = (
+                a["x"] + a["width"] <= b["x"]
+                or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"]
+                or b["y"] + b["height"] <= a["y"]
+            )
+            assert apart, f"{name} overlaps {other}: {a} {b}"
