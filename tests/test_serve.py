@@ -409,6 +409,12 @@ def test_person_page(url: str) -> None:
     coauthors = text[text.index("Co-authors") :]
     assert coauthors.index("Robert Dadashi") < coauthors.index("Matthieu Geist")
     assert coauthors.count("Wei Wang") == 2 and "Gemma Team" not in coauthors
+    counted = re.findall(r"(Robert Dadashi|Matthieu Geist|Olivier Pietquin) (\d+)", coauthors)
+    assert counted[:3] == [
+        ("Robert Dadashi", "4"),
+        ("Matthieu Geist", "3"),
+        ("Olivier Pietquin", "2"),
+    ]
     assert local(DEEPMIND) in parsed.hrefs and "DeepMind" in text
     assert {s.get("data-metric") for s in parsed.svgs} == {"hIndex", "citationCount", "paperCount"}
     assert "117" in text and "11030" in text
