@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -31,4 +33,11 @@ def source_iri(source: str) -> URIRef:
     """IRI of a source location: URLs as they are, files as ``file:`` URIs."""
     if source.startswith(("http://", "https://", "file:")):
         return URIRef(source)
-    return URIRef(Path(source).resolve().as_uri())
+    base = "" if source.startswith("/") else os.getcwd()  # a relative path follows the CWD
+    return _file_iri(base, source)
+
+
+@lru_cache(maxsize=1024)
+def _file_iri(base: str, source: str) -> URIRef:
+    """Resolving a path costs a system call per component: once per source, not per graph."""
+    return URIRef(Path(base, source).resolve().as_uri())
