@@ -355,3 +355,24 @@ def test_profile_references_merge_two_researchers_and_unknown_ones_are_errors(
         bad = load_config(write_config(tmp_path, [a, b], **{section: value}))
         report = build(bad).report
         assert any(f"profile:{nobody}" in e for e in report.config_errors), (section, report)
+
+
+def test_a_group_on_an_arxiv_record_is_a_group_never_a_person(tmp_path: Path) -> None:
+    # CONSTRUCTED from a real line: a collaboration listed first, then two people
+    line = snapshot_line(
+        "0704.0002", authors=["The ATLAS Collaboration", "Louis Theran", "Ileana Streinu"]
+    )
+    config = load_config(write_config(tmp_path, []))
+    load_snapshot(config, snapshot(tmp_path, "g.jsonl", [line]), workers=0)
+    assert persons_named(config, "The ATLAS Collaboration") == []
+    groups = rows(
+        config,
+        P + "SELECT ?g ?pos WHERE { ?a skg:author ?g ; skg:position ?pos . ?g a skg:Group ; "
+        'foaf:name "The ATLAS Collaboration" }',
+    )
+    assert [r["pos"] for r in groups] == ["1"]  # kept as an author, in its listed position
+    from scholarkg.query import resolve_query
+
+    network = rows(config, resolve_query("coauthorship-network").text)
+    names = {v for r in network for v in r.values()}
+    assert "Louis Theran" in names and "The ATLAS Collaboration" not in names
