@@ -22,10 +22,8 @@ from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.void import (
     VOID,
     dataset_iri,
-    dataset_statistics,
-    description_graph_iri,
-    manifest_statistics,
 )
+from scholarkg.void_statistics import dataset_statistics, description_graph_iri, manifest_statistics
 
 VOID_GRAPH = str(description_graph_iri(Minter().base))
 

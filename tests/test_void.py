@@ -28,9 +28,9 @@ from scholarkg.void import (
     VOID,
     dataset_iri,
     describe_dataset,
-    description_graph_iri,
     write_description,
 )
+from scholarkg.void_statistics import description_graph_iri
 
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
 MINTER = Minter()

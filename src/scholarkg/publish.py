@@ -16,10 +16,9 @@ from scholarkg.load.manifest import open_manifest, store_key
 from scholarkg.store.base import GraphStore
 from scholarkg.void import (
     describe_dataset,
-    description_graph_iri,
-    manifest_statistics,
     write_description,
 )
+from scholarkg.void_statistics import description_graph_iri, manifest_statistics
 
 
 @dataclass(frozen=True)
