@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 from lxml import etree
 
 from arxiv_assembled import Entry, assembled_feed
-from scholarkg.extract.http import HttpPolicy
+from scholarkg.extract.http_policy import HttpPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ATOM_DIR = FIXTURES / "atom"

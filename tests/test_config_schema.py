@@ -284,7 +284,8 @@ def test_the_config_is_immutable_and_picklable(monkeypatch: pytest.MonkeyPatch) 
 def test_runtime_defaults_come_from_the_schema() -> None:
     from scholarkg.export import FORMATS
     from scholarkg.extract.arxiv_api import DEFAULT_API_URL
-    from scholarkg.extract.http import HttpClient, HttpPolicy
+    from scholarkg.extract.http import HttpClient
+    from scholarkg.extract.http_policy import HttpPolicy
     from scholarkg.extract.oai_pmh import DEFAULT_OAI_URL
     from scholarkg.extract.raw_archive import RawArchive
     from scholarkg.resolution.score import DEFAULT_THRESHOLD

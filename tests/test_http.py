@@ -11,7 +11,8 @@ import pytest
 
 from arxiv_replay import TEST_USER_AGENT, Fault, ReplayServer, fast_policy
 from scholarkg.errors import ConfigError, ExtractError
-from scholarkg.extract.http import HttpClient, HttpPolicy, build_url, parse_retry_after
+from scholarkg.extract.http import HttpClient
+from scholarkg.extract.http_policy import HttpPolicy, build_url, parse_retry_after
 from scholarkg.extract.raw_archive import RawArchive
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -224,7 +225,7 @@ def test_parse_retry_after_forms() -> None:
 
 
 def test_all_arxiv_hosts_share_one_politeness_budget() -> None:
-    from scholarkg.extract.http import politeness_key
+    from scholarkg.extract.http_policy import politeness_key
 
     assert politeness_key("export.arxiv.org") == politeness_key("oaipmh.arxiv.org") == "arxiv.org"
     assert politeness_key("127.0.0.1") == "127.0.0.1"

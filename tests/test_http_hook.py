@@ -10,7 +10,8 @@ import pytest
 from arxiv_replay import Fault, ReplayServer, fast_policy
 from scholarkg.config import load_config
 from scholarkg.errors import ExtractError
-from scholarkg.extract.http import HttpClient, _slot_for
+from scholarkg.extract.http import HttpClient
+from scholarkg.extract.http_policy import slot_for
 from scholarkg.extract.raw_archive import RawArchive
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -28,7 +29,7 @@ class Recorder:
     def __call__(self, url: str) -> None:
         self.urls.append(url)
         host = urlsplit(url).hostname or ""
-        self.locked.append(_slot_for(host).lock.locked())
+        self.locked.append(slot_for(host).lock.locked())
 
 
 def test_hook_runs_once_per_attempt_retries_included(

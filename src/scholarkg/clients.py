@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from scholarkg.config import Config
 from scholarkg.extract.arxiv_api import ArxivApiClient
-from scholarkg.extract.http import BeforeRequest, HttpClient, HttpPolicy
+from scholarkg.extract.http import BeforeRequest, HttpClient
+from scholarkg.extract.http_policy import HttpPolicy
 from scholarkg.extract.oai_pmh import OaiPmhClient
 from scholarkg.extract.raw_archive import RawArchive
 

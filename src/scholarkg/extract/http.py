@@ -4,7 +4,7 @@ Politeness lives inside :class:`HttpClient` so that no caller can bypass it: for
 most one request is in flight (a per-host lock is held for the whole request) and a request
 starts at least ``min_interval`` seconds after the previous answer to that host *ended*, so the
 server sees that gap whatever the load on this machine. The per-host state is module-level, so
-several clients and threads in one process share it. A ``Retry-After`` received by one thread
+several clients and threads in one process share it (:mod:`scholarkg.extract.http_policy`). A ``Retry-After`` received by one thread
 also holds back every other thread talking to that host. Politeness across processes and runs (a
 shared rate limit) plugs in through the ``before_request`` hook, called inside the host lock
 before each try.
@@ -19,26 +19,29 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import math
 import random
-import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import quote_plus, urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from scholarkg.config import HttpConfig
 from scholarkg.errors import ExtractError
 from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
+from scholarkg.extract.http_policy import (
+    RETRY_STATUSES,
+    HostSlot,
+    HttpPolicy,
+    Params,
+    build_url,
+    parse_retry_after,
+    slot_for,
+)
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.lifecycle import Interrupted, pause
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-Params = Mapping[str, str | int] | Sequence[tuple[str, str | int]]
 BeforeRequest = Callable[[str], None]
 
 _RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
@@ -47,34 +50,6 @@ _RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
 )
-
-
-class HttpPolicy(HttpConfig):
-    """How politely and how persistently to fetch: the ``[http]`` section (its keys, defaults
-    and checks) plus the backoff it implies.
-
-    ``max_retries`` bounds retries after failures (connection errors, timeouts, truncated bodies,
-    retryable statuses without ``Retry-After``), each preceded by an exponential backoff
-    ``backoff_base * 2**(n-1)`` plus up to ``jitter`` (a fraction) of it, capped by
-    ``backoff_max``. Waits asked for by the server with ``Retry-After`` on 429/5xx are flow
-    control, not failures: they are counted separately against ``max_retry_after`` (OAI-PMH
-    servers may send several in a row). A ``Retry-After`` longer than ``backoff_max`` is not
-    waited out: the request fails at once rather than retrying earlier than the server asked.
-    """
-
-    @classmethod
-    def from_config(cls, http: HttpConfig, *, min_interval: float | None = None) -> HttpPolicy:
-        """The policy of a configured ``[http]`` section (``min_interval`` overridden, e.g. by
-        ``[arxiv] min_interval``)."""
-        values = http.model_dump()
-        if min_interval is not None:
-            values["min_interval"] = min_interval
-        return cls(**values)
-
-    def backoff(self, failure: int, rng: random.Random) -> float:
-        """Delay before retry number ``failure`` (1-based)."""
-        delay = min(self.backoff_max, self.backoff_base * 2.0 ** (failure - 1))
-        return min(self.backoff_max, delay * (1.0 + rng.uniform(0.0, self.jitter)))
 
 
 @dataclass(frozen=True)
@@ -97,55 +72,6 @@ class HttpResponse:
         """Raise :class:`ExtractError` for a 4xx/5xx response."""
         if self.status >= 400:
             raise ExtractError(self.url, f"HTTP {self.status}", status=self.status)
-
-
-class _HostSlot:
-    """Politeness state of one host, shared by every client in the process."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.last_end = -math.inf  # when the last answer (or failure) from this host ended
-        self.not_before = -math.inf
-
-
-_SLOTS: dict[str, _HostSlot] = {}
-_SLOTS_LOCK = threading.Lock()
-
-
-def politeness_key(host: str) -> str:
-    """Hosts that share one politeness budget: arXiv's limits apply jointly to all its hosts."""
-    return "arxiv.org" if host == "arxiv.org" or host.endswith(".arxiv.org") else host
-
-
-def _slot_for(host: str) -> _HostSlot:
-    with _SLOTS_LOCK:
-        return _SLOTS.setdefault(politeness_key(host), _HostSlot())
-
-
-def build_url(base: str, params: Params | None = None) -> str:
-    """``base`` with ``params`` form-encoded (spaces as ``+``, every reserved character escaped)."""
-    if not params:
-        return base
-    items = list(params.items()) if isinstance(params, Mapping) else list(params)
-    query = urlencode([(k, str(v)) for k, v in items], quote_via=quote_plus)
-    return f"{base}{'&' if '?' in base else '?'}{query}"
-
-
-def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), else None."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(int(text))
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    now = now or dt.datetime.now(dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 @dataclass
@@ -223,7 +149,7 @@ class HttpClient:
             )
         elif if_modified_since:
             request_headers["If-Modified-Since"] = if_modified_since
-        slot = _slot_for(parts.hostname.lower())
+        slot = slot_for(parts.hostname.lower())
         budget = _Budget()
         cap = BodyCap(self.policy.max_body_bytes, "[http] max_body_bytes")
         if max_bytes is not None and max_bytes < cap.size:
@@ -235,7 +161,7 @@ class HttpClient:
 
     def _attempt(
         self,
-        slot: _HostSlot,
+        slot: HostSlot,
         url: str,
         headers: Mapping[str, str],
         budget: _Budget,
@@ -332,7 +258,7 @@ class HttpClient:
 
     def _schedule_retry(
         self,
-        slot: _HostSlot,
+        slot: HostSlot,
         url: str,
         budget: _Budget,
         cause: str,
