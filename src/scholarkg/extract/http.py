@@ -3,11 +3,11 @@
 Politeness lives inside :class:`HttpClient` so that no caller can bypass it: for each host at
 most one request is in flight (a per-host lock is held for the whole request) and a request
 starts at least ``min_interval`` seconds after the previous answer to that host *ended*, so the
-server sees that gap whatever the load on this machine. The per-host state is module-level, so
-several clients and threads in one process share it (:mod:`scholarkg.extract.http_policy`). A ``Retry-After`` received by one thread
-also holds back every other thread talking to that host. Politeness across processes and runs (a
-shared rate limit) plugs in through the ``before_request`` hook, called inside the host lock
-before each try.
+server sees that gap whatever the load on this machine. The per-host state is module-level
+(:mod:`scholarkg.extract.http_policy`), so several clients and threads in one process share it. A
+``Retry-After`` received by one thread also holds back every other thread talking to that host.
+Politeness across processes and runs (a shared rate limit) plugs in through the
+``before_request`` hook, called inside the host lock before each try.
 
 Every request ends: besides the per-read timeout it has a total deadline (``total_timeout``:
 connect, headers and body, see :mod:`scholarkg.extract.bounded`) and its body is read only up
