@@ -14,13 +14,13 @@ from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import (
     DEFAULT_OAI_URL,
-    HarvestState,
     OaiPage,
     OaiPmhClient,
     OaiPmhError,
     oai_url,
     parse_oai_response,
 )
+from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.models import ArxivAuthor, ArxivVersion
 

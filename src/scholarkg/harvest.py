@@ -25,12 +25,12 @@ from pathlib import Path
 
 from scholarkg.errors import ConfigError
 from scholarkg.extract.oai_pmh import (
-    HarvestState,
     OaiPage,
     OaiPmhClient,
     OaiPmhError,
     parse_oai_response,
 )
+from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.limits import DEFAULT_LIMITS, Limits

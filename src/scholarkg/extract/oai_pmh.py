@@ -5,20 +5,18 @@ with the verb, as the protocol requires (it is an *exclusive* argument), and URL
 HTTP layer. HTTP 503 + ``Retry-After`` is OAI flow control, handled by :class:`HttpClient`
 (``HttpPolicy.max_retry_after`` waits, separate from failure retries).
 
-Watermark: :meth:`OaiPmhClient.harvest` continues ``from`` the ``responseDate`` of the first
-page of the last harvest that *completed* (as arXiv's harvesting notes advise, ``until`` is not
-set). arXiv's datestamp granularity is a day, so ``from`` is that date: the day is fetched
-again, which is harmless (records are idempotent) and never leaves a gap.
+Watermark (:mod:`scholarkg.extract.oai_state`): :meth:`OaiPmhClient.harvest` continues
+``from`` the ``responseDate`` of the first page of the last harvest that *completed* (as
+arXiv's harvesting notes advise, ``until`` is not set). arXiv's datestamp granularity is a day,
+so ``from`` is that date: the day is fetched again, which is harmless (records are idempotent)
+and never leaves a gap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import get_args
 
 from lxml import etree
@@ -28,6 +26,7 @@ from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
 from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
+from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.xmlsafe import line_of, parse_xml, text_of
@@ -162,64 +161,6 @@ def _parse(response: HttpResponse, container: str, limits: Limits) -> OaiPage:
         archived=response.archived,
         limits=limits,
     )
-
-
-@dataclass(frozen=True)
-class Watermark:
-    """Where the next incremental harvest starts."""
-
-    response_date: dt.datetime
-    completed_at: dt.datetime
-
-    @property
-    def from_date(self) -> str:
-        return self.response_date.astimezone(dt.UTC).date().isoformat()
-
-
-class HarvestState:
-    """Watermarks per (metadataPrefix, set) in a small JSON file, replaced atomically."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-
-    @staticmethod
-    def key(metadata_prefix: str, set_spec: str | None) -> str:
-        return f"{metadata_prefix} set={set_spec or '*'}"
-
-    def _load(self) -> dict[str, dict[str, str]]:
-        if not self.path.exists():
-            return {}
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            harvests: dict[str, dict[str, str]] = data["harvests"]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ParseError(str(self.path), f"unreadable harvest state: {exc}") from exc
-        return harvests
-
-    def get(self, key: str) -> Watermark | None:
-        entry = self._load().get(key)
-        if entry is None:
-            return None
-        return Watermark(
-            response_date=dt.datetime.fromisoformat(entry["response_date"]),
-            completed_at=dt.datetime.fromisoformat(entry["completed_at"]),
-        )
-
-    def advance(self, key: str, response_date: dt.datetime) -> None:
-        harvests = self._load()
-        harvests[key] = {
-            "response_date": response_date.isoformat(),
-            "from": Watermark(response_date, response_date).from_date,
-            "completed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        }
-        payload = json.dumps({"version": 1, "harvests": harvests}, indent=1, sort_keys=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(payload + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
 
 
 class OaiPmhClient:

@@ -1,0 +1,70 @@
+"""The OAI-PMH harvest watermark: where the next incremental harvest of a (metadataPrefix,
+set) starts, kept in a small JSON file replaced atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from scholarkg.errors import ParseError
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Where the next incremental harvest starts."""
+
+    response_date: dt.datetime
+    completed_at: dt.datetime
+
+    @property
+    def from_date(self) -> str:
+        return self.response_date.astimezone(dt.UTC).date().isoformat()
+
+
+class HarvestState:
+    """Watermarks per (metadataPrefix, set) in a small JSON file, replaced atomically."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @staticmethod
+    def key(metadata_prefix: str, set_spec: str | None) -> str:
+        return f"{metadata_prefix} set={set_spec or '*'}"
+
+    def _load(self) -> dict[str, dict[str, str]]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            harvests: dict[str, dict[str, str]] = data["harvests"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ParseError(str(self.path), f"unreadable harvest state: {exc}") from exc
+        return harvests
+
+    def get(self, key: str) -> Watermark | None:
+        entry = self._load().get(key)
+        if entry is None:
+            return None
+        return Watermark(
+            response_date=dt.datetime.fromisoformat(entry["response_date"]),
+            completed_at=dt.datetime.fromisoformat(entry["completed_at"]),
+        )
+
+    def advance(self, key: str, response_date: dt.datetime) -> None:
+        harvests = self._load()
+        harvests[key] = {
+            "response_date": response_date.isoformat(),
+            "from": Watermark(response_date, response_date).from_date,
+            "completed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        }
+        payload = json.dumps({"version": 1, "harvests": harvests}, indent=1, sort_keys=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8") as handle:
+            handle.write(payload + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
