@@ -78,6 +78,18 @@ def test_coauthorship_network(store: EmbeddedStore) -> None:
     assert all(str(a) <= str(b) for a, b, _ in pairs)
     assert not any("Gemma Team" in (a, b) for a, b, _ in pairs)
     assert len({(r[3], r[4]) for r in result}) == len(result)  # each pair once
+    assert run_select(store, PLAIN_NETWORK).rows == result  # the same as written plainly
+
+
+# The network as first written: the reference the faster form must agree with.
+PLAIN_NETWORK = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+SELECT ?person ?coauthor (COUNT(DISTINCT ?paper) AS ?papers) ?personIri ?coauthorIri WHERE {
+  ?paper skg:hasAuthorship ?a , ?b . ?a skg:author ?personIri . ?b skg:author ?coauthorIri .
+  ?personIri a skg:Person ; foaf:name ?person . ?coauthorIri a skg:Person ; foaf:name ?coauthor .
+  FILTER (?person < ?coauthor || (?person = ?coauthor && STR(?personIri) < STR(?coauthorIri)))
+} GROUP BY ?personIri ?person ?coauthorIri ?coauthor
+ORDER BY DESC(?papers) ?person ?coauthor ?personIri ?coauthorIri"""
 
 
 def test_author_positions(store: EmbeddedStore) -> None:
