@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
@@ -139,6 +140,32 @@ def test_cartesian_count_is_stopped_at_the_time_limit(served: tuple[str, object]
     assert response.status_code == 503 and "time limit of 3 s" in response.text
     assert response.headers["Retry-After"]
     assert answered(url)
+
+
+def test_a_query_that_ran_past_its_limit_is_refused_at_once_until_the_store_changes(
+    tmp_path: Path,
+) -> None:
+    """Asked again on the same store, a query that ran past the time limit gets its 503 at
+    once: it does not hold a worker for the whole limit again (other clients would queue)."""
+    settings = ServeSettings(workers=1, time_limit=3.0)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        pool = server.kg.pool
+        first = ask(server.url, CARTESIAN)
+        assert first.status_code == 503 and "time limit of 3 s" in first.text
+        replaced = pool.replaced
+        again = ask(server.url, CARTESIAN)
+        assert again.status_code == 503 and "ran past the time limit of 3 s" in again.text
+        assert again.headers["Retry-After"]
+        assert pool.replaced == replaced  # no worker ran it, so none was stopped
+        assert answered(server.url)
+        writer = ox.Store(str(tmp_path / "store"))  # a run loads something: a new version
+        writer.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+        writer.flush()
+        del writer
+        server.kg.check_store(force=True)  # it may run again on the new version
+        third = ask(server.url, CARTESIAN)
+        assert third.status_code == 503 and "time limit of 3 s" in third.text
+        assert pool.replaced == replaced + 1
 
 
 def test_service_is_refused_and_reaches_nothing(

@@ -142,3 +142,31 @@ class ResultCache:
         with self._lock:
             self._items.clear()
             self._size = 0
+
+
+class TimedOut:
+    """Queries that ran past a time limit on this version of the store, with that limit: asked
+    again under a limit no longer, they are refused at once instead of holding a worker for the
+    whole limit again (a whole-store pair query on a large store, say). Emptied when the store
+    changes (keys carry its version); the oldest entries go first past ``max_entries``."""
+
+    def __init__(self, max_entries: int = 1000) -> None:
+        self.max_entries = max_entries
+        self._limits: OrderedDict[Hashable, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def note(self, key: Hashable, limit: float) -> None:
+        with self._lock:
+            self._limits[key] = max(limit, self._limits.get(key, 0.0))
+            while len(self._limits) > self.max_entries:
+                self._limits.popitem(last=False)
+
+    def refused(self, key: Hashable, limit: float) -> float | None:
+        """The limit ``key`` ran past, if it is at least ``limit`` (so it would again)."""
+        with self._lock:
+            known = self._limits.get(key)
+        return known if known is not None and known >= limit else None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._limits.clear()

@@ -16,10 +16,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from scholarkg.config import ServeSettings
-from scholarkg.errors import LoadError, QueryError, ScholarKGError
+from scholarkg.errors import LoadError, QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve import entities
-from scholarkg.serve.cache import AggregateCache, ResultCache, StoreWatcher
+from scholarkg.serve.cache import AggregateCache, ResultCache, StoreWatcher, TimedOut
 from scholarkg.serve.entities import Table
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
@@ -121,6 +121,7 @@ class KnowledgeGraph:
     watcher: StoreWatcher = field(init=False)
     cache: AggregateCache = field(init=False)
     results: ResultCache = field(init=False)
+    timed_out: TimedOut = field(init=False, default_factory=TimedOut)
     saved: list[SavedQuery] = field(init=False)
     warmed: threading.Event = field(init=False, default_factory=threading.Event)
 
@@ -165,6 +166,7 @@ class KnowledgeGraph:
             self.pool.refresh()
             self.cache.clear()
             self.results.clear()
+            self.timed_out.clear()
             self.warm()
 
     def query(
@@ -184,8 +186,21 @@ class KnowledgeGraph:
         cached = self.results.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
+        limit = self.settings.time_limit if time_limit is None else time_limit
+        asked = (self.watcher.version, job.sparql, job.default_graphs, job.named_graphs)
+        if (known := self.timed_out.refused(asked, limit)) is not None:
+            raise QueryLimitError(
+                f"query refused: it ran past the time limit of {known:g} s on this version of "
+                "the store; narrow it (a filter, a LIMIT) or use the dumps",
+                status=503,
+            )
         started = time.monotonic()
-        outcome = self.pool.run(job, time_limit=time_limit)
+        try:
+            outcome = self.pool.run(job, time_limit=time_limit)
+        except QueryLimitError as exc:
+            if exc.timed_out:
+                self.timed_out.note(asked, limit)
+            raise
         if outcome.body is not None and time.monotonic() - started > SLOW_QUERY:
             self.results.put(key, outcome, len(outcome.body))
         return outcome

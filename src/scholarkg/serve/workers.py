@@ -256,6 +256,7 @@ class WorkerPool:
                 raise QueryLimitError(
                     f"query stopped: it ran longer than the time limit of {time_limit:g} s",
                     status=503,
+                    timed_out=True,
                 )
             answer = worker.conn.recv()
             self.answered += 1
