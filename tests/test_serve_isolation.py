@@ -306,6 +306,10 @@ def test_a_query_that_allocates_without_bound_stops_at_the_memory_limit(tmp_path
         assert "memory limit of 512 MiB" in response.text
         assert server.kg.pool.replaced == before + 1
         assert answered(server.url)
+        again = ask(server.url, CONCAT)  # it would be stopped again: refused, no worker used
+        assert again.status_code == 503
+        assert "it exceeded the memory limit of 512 MiB" in again.text
+        assert server.kg.pool.replaced == before + 1
 
 
 def test_a_query_over_the_size_limit_is_refused_before_parsing(tmp_path: Path) -> None:

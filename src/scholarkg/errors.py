@@ -96,7 +96,7 @@ class QueryLimitError(QueryError):
     """A query was refused or stopped by a limit (size, nesting, SERVICE, time, memory, result
     size) or its worker failed; ``status`` is the HTTP status a server answers with."""
 
-    def __init__(self, message: str, *, status: int = 400, timed_out: bool = False) -> None:
+    def __init__(self, message: str, *, status: int = 400, limit: str | None = None) -> None:
         self.status = status
-        self.timed_out = timed_out  # stopped at its time limit (not refused, not crashed)
+        self.limit = limit  # "time" or "memory": the limit that stopped it while it ran
         super().__init__(message)

@@ -144,29 +144,32 @@ class ResultCache:
             self._size = 0
 
 
-class TimedOut:
-    """Queries that ran past a time limit on this version of the store, with that limit: asked
-    again under a limit no longer, they are refused at once instead of holding a worker for the
-    whole limit again (a whole-store pair query on a large store, say). Emptied when the store
+class Exhausted:
+    """Queries a limit stopped on this version of the store: the time limit (with its value) or
+    the memory limit. Asked again under a time limit no longer, or at all after the memory
+    limit, they are refused at once instead of holding a worker until the limit stops them
+    again (a whole-store pair query on a large store, a runaway). Emptied when the store
     changes (keys carry its version); the oldest entries go first past ``max_entries``."""
 
     def __init__(self, max_entries: int = 1000) -> None:
         self.max_entries = max_entries
-        self._limits: OrderedDict[Hashable, float] = OrderedDict()
+        self._seen: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def note(self, key: Hashable, limit: float) -> None:
+    def note(self, key: Hashable, limit: float, why: str) -> None:
+        """``key`` was stopped: ``limit`` is the time limit it ran past (inf: memory)."""
         with self._lock:
-            self._limits[key] = max(limit, self._limits.get(key, 0.0))
-            while len(self._limits) > self.max_entries:
-                self._limits.popitem(last=False)
+            if limit >= self._seen.get(key, (0.0, ""))[0]:
+                self._seen[key] = (limit, why)
+            while len(self._seen) > self.max_entries:
+                self._seen.popitem(last=False)
 
-    def refused(self, key: Hashable, limit: float) -> float | None:
-        """The limit ``key`` ran past, if it is at least ``limit`` (so it would again)."""
+    def refused(self, key: Hashable, limit: float) -> str | None:
+        """Why ``key`` would be stopped again under time limit ``limit``, if it would."""
         with self._lock:
-            known = self._limits.get(key)
-        return known if known is not None and known >= limit else None
+            known = self._seen.get(key)
+        return known[1] if known is not None and known[0] >= limit else None
 
     def clear(self) -> None:
         with self._lock:
-            self._limits.clear()
+            self._seen.clear()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from scholarkg.config import ServeSettings
 from scholarkg.errors import LoadError, QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve import entities
-from scholarkg.serve.cache import AggregateCache, ResultCache, StoreWatcher, TimedOut
+from scholarkg.serve.cache import AggregateCache, Exhausted, ResultCache, StoreWatcher
 from scholarkg.serve.entities import Table
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
@@ -121,7 +122,7 @@ class KnowledgeGraph:
     watcher: StoreWatcher = field(init=False)
     cache: AggregateCache = field(init=False)
     results: ResultCache = field(init=False)
-    timed_out: TimedOut = field(init=False, default_factory=TimedOut)
+    exhausted: Exhausted = field(init=False, default_factory=Exhausted)
     saved: list[SavedQuery] = field(init=False)
     warmed: threading.Event = field(init=False, default_factory=threading.Event)
 
@@ -166,7 +167,7 @@ class KnowledgeGraph:
             self.pool.refresh()
             self.cache.clear()
             self.results.clear()
-            self.timed_out.clear()
+            self.exhausted.clear()
             self.warm()
 
     def query(
@@ -188,18 +189,21 @@ class KnowledgeGraph:
             return cached  # type: ignore[no-any-return]
         limit = self.settings.time_limit if time_limit is None else time_limit
         asked = (self.watcher.version, job.sparql, job.default_graphs, job.named_graphs)
-        if (known := self.timed_out.refused(asked, limit)) is not None:
+        if (why := self.exhausted.refused(asked, limit)) is not None:
             raise QueryLimitError(
-                f"query refused: it ran past the time limit of {known:g} s on this version of "
-                "the store; narrow it (a filter, a LIMIT) or use the dumps",
+                f"query refused: on this version of the store it {why}; narrow it (a filter, "
+                "a LIMIT) or use the dumps",
                 status=503,
             )
         started = time.monotonic()
         try:
             outcome = self.pool.run(job, time_limit=time_limit)
         except QueryLimitError as exc:
-            if exc.timed_out:
-                self.timed_out.note(asked, limit)
+            if exc.limit == "time":
+                self.exhausted.note(asked, limit, f"ran past the time limit of {limit:g} s")
+            elif exc.limit == "memory":
+                memory = self.settings.memory_limit_mb
+                self.exhausted.note(asked, math.inf, f"exceeded the memory limit of {memory} MiB")
             raise
         if outcome.body is not None and time.monotonic() - started > SLOW_QUERY:
             self.results.put(key, outcome, len(outcome.body))

@@ -256,14 +256,15 @@ class WorkerPool:
                 raise QueryLimitError(
                     f"query stopped: it ran longer than the time limit of {time_limit:g} s",
                     status=503,
-                    timed_out=True,
+                    limit="time",
                 )
             answer = worker.conn.recv()
             self.answered += 1
         except (EOFError, OSError, BrokenPipeError):
             reason = worker.crash_reason()
             self._release(worker, healthy=False)
-            raise QueryLimitError(reason, status=500) from None
+            memory = "memory limit" in reason
+            raise QueryLimitError(reason, status=500, limit="memory" if memory else None) from None
         self._release(worker, healthy=True)
         return answer
 
