@@ -146,16 +146,21 @@ def dripping_profile() -> Drip:
     return Drip((ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes(), 0.5)
 
 
-def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path) -> None:
-    drip = dripping_profile()
-    config = write_config(tmp_path, [drip.url], http={"read_timeout": 30.0, "min_interval": 0.0})
+def start_run(config: Path) -> subprocess.Popen[bytes]:
+    """``scholarkg run`` in a child process with its own temporary Prefect API."""
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
     )
+
+
+def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path) -> None:
+    drip = dripping_profile()
+    config = write_config(tmp_path, [drip.url], http={"read_timeout": 30.0, "min_interval": 0.0})
+    process = start_run(config)
     try:
         assert drip.asked.wait(BOUND), "the run never fetched the page"
         servers = [pid for pid in children(process.pid) if b"uvicorn" in _cmdline(pid)]
@@ -224,13 +229,7 @@ def test_a_signal_stops_scholarkg_run_cleanly_and_the_next_run_completes(
     config = write_config(
         tmp_path, [sample, drip.url], http={"read_timeout": 30.0, "min_interval": 0.0}
     )
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
+    process = start_run(config)
     try:
         assert drip.asked.wait(BOUND), "the run never fetched the page"
         spawned = children(process.pid)
