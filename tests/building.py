@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +53,21 @@ def content(config: Config) -> dict[str, set[tuple[str, str, str]]]:
             continue
         out[graph] = {t for t in triples if t[0] != f"<{graph}>"}
     return out
+
+
+def run_cli(config: Path, *extra: str, bound: float = 600) -> subprocess.CompletedProcess[str]:
+    """``scholarkg run --config config`` in a child process with its own temporary Prefect
+    API and Prefect's default console logging (``bound`` only catches a hang)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PREFECT_API_URL", "PREFECT_LOGGING_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config), *extra],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=bound,
+        check=False,
+    )

@@ -11,28 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from building import run_cli
 from conftest import write_config
 from loopback import free_port
 from samples import SAMPLE_PROFILE
 
 BOUND = 600  # a hang, not a slow machine
 PREFECT_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d{3} \| ")  # Prefect's console format
-
-
-def run(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PREFECT_API_URL", "PREFECT_LOGGING_"))
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config), *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=BOUND,
-        check=False,
-    )
 
 
 def progress_lines(config_store: Path) -> list[str]:
@@ -47,7 +32,7 @@ def progress_lines(config_store: Path) -> list[str]:
 @pytest.mark.flow
 def test_a_run_prints_progress_one_summary_and_the_summary_query(tmp_path: Path) -> None:
     config = write_config(tmp_path, [SAMPLE_PROFILE])
-    first = run(config)
+    first = run_cli(config)
     assert first.returncode == 0, first.stdout + first.stderr
     # stderr: the two progress lines and nothing else (no Prefect log lines, no "--- Error
     # logging to API ---" from logs flushed after the temporary API stopped, no traceback)
@@ -60,7 +45,7 @@ def test_a_run_prints_progress_one_summary_and_the_summary_query(tmp_path: Path)
     assert table.splitlines()[1:3] == ["year  papers", "----  ------"], out
     assert "(7 rows)" in table
 
-    again = run(config, "-v")  # nothing new, and Prefect's log lines shown
+    again = run_cli(config, "-v")  # nothing new, and Prefect's log lines shown
     assert again.returncode == 0, again.stdout + again.stderr
     out = again.stdout
     assert out.count("scholarkg run summary") == 1 and "changes: nothing new" in out, out
@@ -83,7 +68,7 @@ def test_a_degraded_run_says_so_in_one_line(tmp_path: Path) -> None:
         arxiv={"enabled": True, "api_url": dead, "min_interval": 0.05},
         http={"max_retries": 0},
     )
-    done = run(config)
+    done = run_cli(config)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stderr.splitlines()[1:] == progress_lines(tmp_path / "store")[1:], done.stderr
     assert done.stderr.splitlines()[0].endswith("arXiv enrichment on")

@@ -4,30 +4,16 @@ code and a report that say what happened (a real Prefect API is started by the C
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from building import run_cli
 from conftest import write_config
 from loopback import free_port
 from samples import SAMPLE_PROFILE
 
 BOUND = 300
-
-
-def run(config: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
-    return subprocess.run(
-        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config), *extra],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=BOUND,
-        check=False,
-    )
 
 
 @pytest.mark.flow
@@ -39,7 +25,7 @@ def test_a_store_that_is_down_is_one_line_and_a_report(tmp_path: Path) -> None:
         store={"kind": "sparql", "query_url": f"{dead}/query", "update_url": f"{dead}/update",
                "store_url": f"{dead}/store"},
     )  # fmt: skip
-    done = run(config)
+    done = run_cli(config)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     failed = [line for line in done.stdout.splitlines() if line.startswith("failed: store:")]
@@ -65,7 +51,7 @@ def test_bad_input_is_one_line_without_tracebacks(
     page = tmp_path / "page.txt"
     page.write_bytes(content)
     config = write_config(tmp_path, [page])
-    done = run(config)
+    done = run_cli(config)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     [line] = [line for line in done.stdout.splitlines() if line.startswith("failed:")]

@@ -45,7 +45,7 @@ def nfc(name: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
-_ON_BEHALF = (("on", "behalf", "of"), ("for", "the"), ("for",))
+_ON_BEHALF = (("on", "behalf", "of"), ("for",))  # "for the X Collaboration" too
 
 
 def _writing_for(words: list[str]) -> int | None:

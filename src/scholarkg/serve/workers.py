@@ -80,19 +80,24 @@ class _Worker:
             return f"signal {signal.Signals(-code).name}"
         return f"exit code {code}"
 
-    def crash_reason(self) -> str:
-        """Why the process stopped, in words (the memory limit when the allocator says so)."""
+    def crash_error(self) -> QueryLimitError:
+        """Why the process stopped, as the error the client gets (the memory limit when the
+        allocator says so, marked ``limit="memory"``)."""
         note = self._death_note()
         try:
             tail = self.stderr_path.read_bytes()[:65536].decode("utf-8", "replace")
         except OSError:
             tail = ""
         if "memory allocation" in tail or "MemoryError" in tail or "out of memory" in tail:
-            return (
+            return QueryLimitError(
                 f"the query exceeded the memory limit of {self.limits.memory_limit_mb} MiB "
-                f"and its worker was stopped ({note})"
+                f"and its worker was stopped ({note})",
+                status=500,
+                limit="memory",
             )
-        return f"the query worker crashed ({note}); the query was not answered"
+        return QueryLimitError(
+            f"the query worker crashed ({note}); the query was not answered", status=500
+        )
 
     def deprioritise(self) -> None:
         pid = self.process.pid
@@ -261,10 +266,9 @@ class WorkerPool:
             answer = worker.conn.recv()
             self.answered += 1
         except (EOFError, OSError, BrokenPipeError):
-            reason = worker.crash_reason()
+            failure = worker.crash_error()
             self._release(worker, healthy=False)
-            memory = "memory limit" in reason
-            raise QueryLimitError(reason, status=500, limit="memory" if memory else None) from None
+            raise failure from None
         self._release(worker, healthy=True)
         return answer
 
