@@ -50,15 +50,19 @@ def _bare(term: str) -> str:
 class GraphStats:
     """Statements per predicate and the typed subjects ``(subject, class)`` of one graph."""
 
-    predicates: Counter[str] = field(default_factory=Counter)
+    # a plain dict, not a Counter: one comes back from a worker with every graph, and a
+    # Counter unpickles through Python code in the process that collects the results
+    predicates: dict[str, int] = field(default_factory=dict)
     typed: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, triples: Iterable[Triple]) -> GraphStats:
         """From N-Triples term strings (``<iri>``, ``"literal"``, ``_:b``)."""
         stats = cls()
+        counts = stats.predicates
         for s, p, o in triples:
-            stats.predicates[_bare(p)] += 1
+            key = _bare(p)
+            counts[key] = counts.get(key, 0) + 1
             if p == RDF_TYPE and o.startswith("<"):
                 stats.typed.append((_bare(s), _bare(o)))
         return stats
@@ -66,8 +70,10 @@ class GraphStats:
     @classmethod
     def of_quads(cls, quads: Iterable[ox.Quad]) -> GraphStats:
         stats = cls()
+        counts = stats.predicates
         for quad in quads:
-            stats.predicates[quad.predicate.value] += 1
+            key = quad.predicate.value
+            counts[key] = counts.get(key, 0) + 1
             subject = quad.subject
             if (
                 quad.predicate.value == RDF_TYPE[1:-1]
@@ -78,7 +84,10 @@ class GraphStats:
         return stats
 
     def __add__(self, other: GraphStats) -> GraphStats:
-        return GraphStats(self.predicates + other.predicates, [*self.typed, *other.typed])
+        counts = dict(self.predicates)
+        for key, n in other.predicates.items():
+            counts[key] = counts.get(key, 0) + n
+        return GraphStats(counts, [*self.typed, *other.typed])
 
 
 class Contents:
@@ -107,7 +116,7 @@ class Contents:
                     int(counted),
                     data.count(b"\n"),
                     zlib.compress(data, 1),
-                    json.dumps(dict(stats.predicates)),
+                    json.dumps(stats.predicates),
                     json.dumps(typed),
                 )
             )
