@@ -64,3 +64,20 @@ def test_second_writer_gets_a_clear_load_error(tmp_path: Path) -> None:
 def test_read_only_open_of_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="no store here yet"):
         EmbeddedStore(tmp_path / "missing", read_only=True)
+
+
+def test_graph_sizes_count_each_graph_and_leave_out_missing_ones(tmp_path: Path) -> None:
+    graphs = [f"https://example.org/graph/{n}" for n in range(1, 1203)]  # over two batches
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.replace_graphs(
+            [
+                (g, "".join(f'<{S}> <{P}> "{k}" .\n' for k in range(n % 7 + 1)))
+                for n, g in enumerate(graphs)
+            ]
+        )
+        store.replace_graph(G, graph_of("a", "b"))  # https://example.org/graph/1 again: 2 quads
+        asked = [*graphs, str(G), "https://example.org/graph/missing"]
+        sizes = store.graph_sizes(asked)
+        expected = {g: n % 7 + 1 for n, g in enumerate(graphs)} | {str(G): 2}
+        assert sizes == expected
+        assert store.graph_sizes([]) == {}

@@ -67,12 +67,29 @@ class EmbeddedStore(ClosingStore):
             raise LoadError(f"{self.path}: cannot replace {len(graphs)} graphs: {exc}") from exc
 
     def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
+        """Quads per graph (graphs the store lacks are left out), counted inside Oxigraph, 500
+        graphs a query: a re-run checks every graph of every chunk it skips, and counting
+        quad by quad in Python read the whole store back (31 s of a 32 s re-run at 100 000
+        records)."""
         sizes: dict[str, int] = {}
-        for iri in iris:
-            node = ox.NamedNode(iri)
-            count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
-            if count:
-                sizes[iri] = count
+        refs: list[str] = []
+        for iri in dict.fromkeys(iris):
+            try:
+                refs.append(iri_ref(iri))
+            except LoadError:  # not writable into SPARQL: count it quad by quad
+                node = ox.NamedNode(iri)
+                count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
+                if count:
+                    sizes[iri] = count
+        for start in range(0, len(refs), 500):
+            values = " ".join(refs[start : start + 500])
+            rows = self._store.query(
+                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
+            assert isinstance(rows, ox.QuerySolutions)
+            for graph, count in rows:
+                sizes[graph.value] = int(count.value)
         return sizes
 
     @property
