@@ -329,3 +329,27 @@ def test_one_paper_with_two_abstracts_and_two_agents_at_a_position_are_findings(
     assert len(abstracts) == 1 and "/paper/listed/" in abstracts[0], report.consistency
     assert len(crowded) == 1 and crowded[0].startswith(abstracts[0].split(" has ")[0])
     assert not [c for c in report.consistency if "dates" in c or "titles" in c]
+
+
+def test_candidates_per_title_is_what_each_search_asks_for(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """[arxiv] candidates_per_title sizes the exact and all-words searches (room per title in
+    a batched query); the any-word search asks for at least 20 per title."""
+    config = page_config(
+        tmp_path, replay.api_url, [listing(i) for i in EXACT[:2]], arxiv={"candidates_per_title": 3}
+    )
+    build(config)
+    sent = replay.requests_to("/api/query")
+    assert [r.param("max_results") for r in sent] == ["6"]  # two titles, one request, 3 each
+
+    other = tmp_path / "other"
+    other.mkdir()
+    nothing = [
+        Listed("Zzyzx Quux Frobnicated Wibble Plonk", dt.date(2001, 1, 1), ("Nobody Known",))
+    ]
+    config = page_config(other, replay.api_url, nothing, arxiv={"candidates_per_title": 4})
+    before = len(replay.requests_to("/api/query"))
+    build(config)
+    asked = [r.param("max_results") for r in replay.requests_to("/api/query")[before:]]
+    assert asked == ["4", "4", "20"]  # exact, all words, any word

@@ -95,7 +95,12 @@ class ArxivConfig(Section):
         3.0, "seconds between arXiv requests (arXiv's rule: one every 3 s, one connection)", ge=0
     )
     batch_size: int = setting(100, "arXiv ids per id_list request", ge=1)
-    candidates_per_title: int = setting(5, "search results scored per profile paper", ge=1)
+    candidates_per_title: int = setting(
+        8,
+        "arXiv search results asked for per profile paper (exact and all-words searches; the "
+        "any-word search asks for at least 20; at most 100 per request)",
+        ge=1,
+    )
     threshold: float = setting(
         0.8, "minimum resolution score (title, date, author order), in (0, 1]", gt=0, le=1
     )

@@ -77,8 +77,10 @@ class PaperResolver:
         threshold: float = DEFAULT_THRESHOLD,
         margin: float = DEFAULT_MARGIN,
         in_store: InStore | None = None,
+        per_title: int = search.RESULTS_PER_TITLE,
     ) -> None:
         self.index = index
+        self.per_title = per_title
         self.client = client
         self.overrides = {title_key(t): i for t, i in (overrides or {}).items()}
         self.threshold = threshold
@@ -176,15 +178,16 @@ class PaperResolver:
 
     def _exact(self, papers: list[ProfilePaper], found: _Progress) -> None:
         clauses = [(p, search.exact_clause(p.title)) for p in papers]
-        self._search("exact titles", clauses, found)
+        self._search("exact titles", clauses, found, per_title=self.per_title)
 
     def _and_words(self, papers: list[ProfilePaper], found: _Progress) -> None:
         clauses = [(p, search.words_clause(p.title, "AND", 4)) for p in papers]
-        self._search("title words (AND)", clauses, found)
+        self._search("title words (AND)", clauses, found, per_title=self.per_title)
 
     def _or_words(self, papers: list[ProfilePaper], found: _Progress) -> None:
         clauses = [(p, search.words_clause(p.title, "OR", 6)) for p in papers]
-        self._search("title words (OR)", clauses, found, per_title=20)
+        per_title = max(self.per_title, search.OR_RESULTS_PER_TITLE)
+        self._search("title words (OR)", clauses, found, per_title=per_title)
 
     def _search(
         self,
@@ -192,7 +195,7 @@ class PaperResolver:
         clauses: Iterable[tuple[ProfilePaper, str | None]],
         found: _Progress,
         *,
-        per_title: int = search.RESULTS_PER_TITLE,
+        per_title: int,
     ) -> None:
         usable = [(p, c) for p, c in clauses if c is not None]
         by_key = {str(p.line): p for p, _ in usable}

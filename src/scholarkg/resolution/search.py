@@ -14,7 +14,8 @@ from scholarkg.resolution.titles import distinctive_words, searchable_words
 
 MAX_QUERY_CHARS = 1000  # arXiv reads GET queries; stay well inside URL length limits
 MAX_TITLES_PER_QUERY = 10
-RESULTS_PER_TITLE = 8
+RESULTS_PER_TITLE = 8  # the default of [arxiv] candidates_per_title
+OR_RESULTS_PER_TITLE = 20  # the looser word search needs more room: at least this many
 MAX_RESULTS = 100
 
 

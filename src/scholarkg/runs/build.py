@@ -83,6 +83,7 @@ def resolve_papers(
         client=client,
         overrides=config.arxiv.overrides,
         threshold=config.arxiv.threshold,
+        per_title=config.arxiv.candidates_per_title,
     )
     try:
         enrichment = resolver.resolve(profile.papers)
