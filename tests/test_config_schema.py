@@ -195,6 +195,16 @@ def test_secrets_come_only_from_the_environment(
         ("[limits]\nnope = 1\n", "[limits] nope: unknown key"),
         ("[http]\nmax_retries = -1\n", "[http] max_retries must be >= 0, got -1"),
         ("[http]\nmax_retries = 'many'\n", "[http] max_retries must be a valid integer"),
+        ("[arxiv]\nbatch_size = true\n", "[arxiv] batch_size must be a valid integer, got true"),
+        (
+            "[arxiv]\nbatch_size = '100'\n",
+            "batch_size must be a valid integer, got '100' (a TOML str)",
+        ),
+        ("[arxiv]\nbatch_size = 100.0\n", "[arxiv] batch_size must be a valid integer, got 100.0"),
+        ("[arxiv]\nthreshold = '0.9'\n", "[arxiv] threshold must be a number, got '0.9'"),
+        ("[arxiv]\nthreshold = true\n", "[arxiv] threshold must be a number, got true"),
+        ("[arxiv]\nenabled = 1\n", "[arxiv] enabled must be true or false, got 1 (a TOML int)"),
+        ("[arxiv]\nenabled = 'yes'\n", "[arxiv] enabled must be true or false, got 'yes'"),
         ("[store]\nkind = 'postgres'\n", "[store] kind must be one of 'oxigraph', 'sparql'"),
         ("[arxiv]\nthreshold = 1.5\n", "[arxiv] threshold must be <= 1, got 1.5"),
         ("[iris]\nbase = 'ftp://x/'\n", "[iris] base must be an http(s) URL, got 'ftp://x/'"),
@@ -331,3 +341,9 @@ def test_no_other_module_reads_configuration_from_the_environment() -> None:
         if match.group(2) != "SCHOLARKG_HOME"  # where the data files are, not configuration
     ]
     assert found == []
+
+
+def test_a_whole_number_is_a_number_where_a_float_is_wanted(tmp_path: Path) -> None:
+    mine = write(tmp_path / "mine.toml", "[arxiv]\nthreshold = 1\nmin_interval = 0\n")
+    config = load_config(mine)
+    assert (config.arxiv.threshold, config.arxiv.min_interval) == (1.0, 0.0)

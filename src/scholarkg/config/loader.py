@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import tomllib
+import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import env_name, marker
@@ -55,7 +57,40 @@ def read_file(path: Path) -> dict[str, Any]:
                 f"{path}: [{section}] {key}: a secret is never read from a file; set "
                 f"{marker(field, 'env')} (or {env_name(section, key)}) in the environment"
             )
+        if isinstance(table, dict) and key in table:
+            problem = _toml_type_problem(field, table[key])
+            if problem:
+                raise ConfigError(f"{path}: [{section}] {key} {problem}")
     return _absolutise(raw, path.resolve().parent)
+
+
+# What a TOML file must write for a key of each scalar type (the environment's text is
+# converted; a file's value is taken as TOML typed it, so `true` is never the integer 1).
+_TOML_SCALARS: dict[type, tuple[tuple[type, ...], str]] = {
+    bool: ((bool,), "must be true or false"),
+    int: ((int,), "must be a valid integer"),
+    float: ((int, float), "must be a number"),
+}
+
+
+def _scalar_type(annotation: Any) -> type | None:
+    """``int``, ``float`` or ``bool`` for a key of that type (``X | None`` too), else None."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        kinds = [a for a in get_args(annotation) if a is not type(None)]
+        return _scalar_type(kinds[0]) if len(kinds) == 1 else None
+    return annotation if annotation in _TOML_SCALARS else None
+
+
+def _toml_type_problem(field: FieldInfo, value: object) -> str | None:
+    """Why ``value``, as a file wrote it, is the wrong TOML type for ``field`` (None: fine)."""
+    kind = _scalar_type(field.annotation)
+    if kind is None:
+        return None
+    allowed, problem = _TOML_SCALARS[kind]
+    if isinstance(value, bool) != (kind is bool) or not isinstance(value, allowed):
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        return f"{problem}, got {shown} (a TOML {type(value).__name__})"
+    return None
 
 
 def build_settings(values: dict[str, Any], where: Path) -> Settings:

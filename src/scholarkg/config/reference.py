@@ -217,7 +217,8 @@ key has a variable `SCHOLARKG_<SECTION>__<KEY>` (lists and tables as JSON, e.g.
 Relative paths from the defaults or the environment follow the working directory. Secrets
 (`[store] user`, `password`) are read only from the environment: in a file they are an error.
 An unknown section or key, or a value of the wrong type or range, is a one-line error naming
-the file (or the variable), the section and the key.
+the file (or the variable), the section and the key. A file's values are taken as TOML types
+them: `true` is not an integer, `"100"` is not a number (the environment's text is converted).
 
 """
 
