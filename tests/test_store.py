@@ -81,3 +81,12 @@ def test_graph_sizes_count_each_graph_and_leave_out_missing_ones(tmp_path: Path)
         expected = {g: n % 7 + 1 for n, g in enumerate(graphs)} | {str(G): 2}
         assert sizes == expected
         assert store.graph_sizes([]) == {}
+
+
+def test_a_damaged_store_is_a_clear_load_error(tmp_path: Path) -> None:
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.replace_graph(G, graph_of("a", "b"))
+    for table in (tmp_path / "store").glob("*.sst"):  # RocksDB's tables gone: the engine panics
+        table.unlink()
+    with pytest.raises(LoadError, match="cannot open the Oxigraph store .*Corruption"):
+        EmbeddedStore(tmp_path / "store", read_only=True)

@@ -28,7 +28,7 @@ class EmbeddedStore(ClosingStore):
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB found damage, or a race
             raise LoadError(
                 f"{self.path}: cannot open the Oxigraph store ({exc}); is another process using it?"
             ) from exc
