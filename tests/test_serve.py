@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS
 from rdflib.query import Result
 
 from scholarkg.config import ServeSettings
+from scholarkg.errors import ConfigError
 from scholarkg.iris import SKG
 from scholarkg.query import saved_queries
 from scholarkg.serve.conneg import choose, prefers_html
@@ -298,12 +299,12 @@ def test_updates_are_refused_when_read_only(url: str, store: EmbeddedStore) -> N
 def test_updates_run_when_allowed_and_queries_see_them(tmp_path: Path) -> None:
     from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 
-    with EmbeddedStore(tmp_path / "rw") as writable:
-        from scholarkg.serve import make_server
+    from scholarkg.serve import make_server
 
-        server = make_server(
-            writable, allow_updates=True, settings=ServeSettings(workers=1)
-        ).start()
+    EmbeddedStore(tmp_path / "rw").close()
+    with EmbeddedStore(tmp_path / "rw", read_only=True) as served:
+        server = make_server(served, allow_updates=True, settings=ServeSettings(workers=1)).start()
+        writable = Written(server.url)
         try:
             graph = f"{BASE}graph/test"
             insert = f'INSERT DATA {{ GRAPH <{graph}> {{ <{JANE}> <{FOAF.name}> "Jane" }} }}'
@@ -332,6 +333,66 @@ def test_updates_run_when_allowed_and_queries_see_them(tmp_path: Path) -> None:
             assert broken.status_code == 400
         finally:
             server.stop()
+
+
+class Written:
+    """What the served store holds in one graph, asked through the server (its update worker is
+    the only process that holds the store read-write)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def triples_in(self, graph: str) -> set[tuple[str, str, str]]:
+        sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        answer = requests.get(
+            self.url + "sparql", params={"query": sparql}, headers={"Accept": SPARQL_JSON}
+        )
+        assert answer.status_code == 200, answer.text
+        found = set()
+        for row in answer.json()["results"]["bindings"]:
+            s, p, o = (row[name] for name in ("s", "p", "o"))
+            shown = f"<{o['value']}>" if o["type"] == "uri" else f'"{o["value"]}"'
+            found.add((f"<{s['value']}>", f"<{p['value']}>", shown))
+        return found
+
+
+def test_an_update_past_the_time_limit_is_stopped_and_writes_nothing(tmp_path: Path) -> None:
+    from scholarkg.serve import make_server
+
+    with EmbeddedStore(tmp_path / "rw") as store:
+        store.replace_graph_ntriples(
+            f"{BASE}graph/data",
+            "".join(f'<urn:x:s{n}> <urn:x:p> "{n}" .\n' for n in range(300)),
+        )
+    target = f"{BASE}graph/copy"
+    runaway = (  # 300^4 solutions, none kept: it runs until it is stopped
+        f"INSERT {{ GRAPH <{target}> {{ ?a <urn:x:q> ?d }} }} WHERE {{ GRAPH ?g {{ ?a ?p ?x . "
+        '?b ?q ?y . ?c ?r ?z . ?d ?t ?w FILTER (CONCAT(?x, ?y, ?z, ?w) = "never") } }'
+    )
+    settings = ServeSettings(workers=1, time_limit=2)
+    with EmbeddedStore(tmp_path / "rw", read_only=True) as served:
+        server = make_server(served, allow_updates=True, settings=settings).start()
+        try:
+            stopped = requests.post(server.url + "update", data={"update": runaway}, timeout=120)
+            assert stopped.status_code == 503, stopped.text
+            assert "update stopped: it ran longer than the time limit of 2 s" in stopped.text
+            assert Written(server.url).triples_in(target) == set()
+            insert = f"INSERT DATA {{ GRAPH <{target}> {{ <urn:x:a> <urn:x:q> <urn:x:b> }} }}"
+            after = requests.post(server.url + "update", data={"update": insert}, timeout=60)
+            assert after.status_code == 204, after.text  # a new update worker took the store
+            assert Written(server.url).triples_in(target) == {
+                ("<urn:x:a>", "<urn:x:q>", "<urn:x:b>")
+            }
+            assert server.kg.updater is not None and server.kg.updater.replaced == 1
+        finally:
+            server.stop()
+
+
+def test_serving_updates_needs_the_store_left_to_the_update_worker(tmp_path: Path) -> None:
+    from scholarkg.serve import make_server
+
+    with EmbeddedStore(tmp_path / "rw") as writable, pytest.raises(ConfigError, match="read-only"):
+        make_server(writable, allow_updates=True, settings=ServeSettings(workers=1))
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -659,3 +720,36 @@ def test_slow_answers_are_cached_until_the_store_changes(
         while papers() != "9":  # never the stale cached answer once the store changed
             assert time.monotonic() < deadline
             time.sleep(0.3)
+
+
+def test_cli_serve_with_updates_creates_the_store_and_writes_through_its_worker(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    store = tmp_path / "new-store"
+    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--allow-updates", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().decode()
+        assert "updates allowed on /update" in first, first + process.stderr.read().decode()
+        url = re.search(r"at (http://\S+/) ", first)
+        assert url is not None, first
+        graph = f"{BASE}graph/cli"
+        insert = f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:q> <urn:x:b> }} }}"
+        answer = requests.post(url.group(1) + "update", data={"update": insert}, timeout=60)
+        assert answer.status_code == 204, answer.text
+        assert Written(url.group(1)).triples_in(graph) == {("<urn:x:a>", "<urn:x:q>", "<urn:x:b>")}
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+    with EmbeddedStore(store, read_only=True) as written:  # on disk once the server stopped
+        assert written.triples_in(graph) == {("<urn:x:a>", "<urn:x:q>", "<urn:x:b>")}

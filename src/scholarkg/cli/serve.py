@@ -29,7 +29,10 @@ def register(commands: Commands) -> None:
     serve.add_argument(
         "--allow-updates",
         action="store_true",
-        help="accept SPARQL Update on /update (opens the store read-write; no authentication)",
+        help=(
+            "accept SPARQL Update on /update (no authentication); updates run one at a time in "
+            "a worker process that holds the store read-write, under the query limits"
+        ),
     )
     add_store_options(serve)
     serve.set_defaults(handler=serve_store)
@@ -52,7 +55,11 @@ def serve_store(args: argparse.Namespace) -> int:
     settings = config.serve
     host = args.host if args.host is not None else settings.host
     port = args.port if args.port is not None else settings.port
-    with closing(config.store.open(read_only=not args.allow_updates)) as store:
+    embedded = config.store.kind == "oxigraph"
+    if embedded and args.allow_updates:  # a new store is created here, then left to the updater
+        config.store.open().close()
+    # An embedded store is only read in this process (updates run in their worker process).
+    with closing(config.store.open(read_only=embedded or not args.allow_updates)) as store:
         run_server(
             store,
             host,

@@ -1,4 +1,5 @@
-"""The query worker: a child process that opens the store read-only and answers jobs.
+"""The query worker: a child process that opens the store read-only and answers jobs (or, for
+SPARQL Update, the one process that holds the store read-write).
 
 It runs with a data-segment limit (``RLIMIT_DATA``), so a query that allocates without bound
 makes the allocator fail inside the engine and the process stop, never the server. Its stderr
@@ -29,9 +30,12 @@ class StoreSpec:
     location: str  # the store directory or the query URL
     server: str = "oxigraph"  # for "sparql": the server kind
     credentials: tuple[str | None, str | None] = field(default=(None, None), repr=False)
+    writable: bool = False  # the update worker: the only process that opens the store to write
 
     def open(self) -> Any:
         if self.kind == "oxigraph":
+            if self.writable:
+                return ox.Store(self.location)
             return ox.Store.read_only(self.location)
         from scholarkg.store.factory import open_store
 
@@ -57,6 +61,13 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     results_format: str | None = TERMS
     graph_format: str | None = TERMS
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """One SPARQL Update, applied in one transaction (all of it or nothing) and flushed."""
+
+    sparql: str
 
 
 @dataclass(frozen=True)
@@ -170,6 +181,19 @@ def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFail
     return _check_size(body, max_bytes) or QueryOutcome("solutions", fmt, body, variables)
 
 
+def run_update(store: Any, job: UpdateJob) -> str | JobFailure:
+    """Apply one update to a store opened read-write; ``"done"`` once it is on disk."""
+    try:
+        store.update(job.sparql)
+        store.flush()
+    except SyntaxError as exc:
+        return JobFailure("syntax", f"SPARQL update failed: {exc}")
+    except Exception as exc:
+        print(f"update failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return JobFailure("store", f"the update could not be applied ({type(exc).__name__})")
+    return "done"
+
+
 def run_batch(store: Any, batch: SelectBatch) -> tuple[QueryOutcome, ...] | JobFailure:
     outcomes = []
     for sparql in batch.queries:
@@ -201,6 +225,8 @@ def worker_main(
         try:
             if isinstance(job, SelectBatch):
                 conn.send(run_batch(store, job))
+            elif isinstance(job, UpdateJob):
+                conn.send(run_update(store, job))
             else:
                 conn.send(run_job(store, job, max_bytes))
         except MemoryError:

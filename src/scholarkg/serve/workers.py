@@ -32,6 +32,7 @@ from scholarkg.serve.worker_process import (
     QueryOutcome,
     SelectBatch,
     StoreSpec,
+    UpdateJob,
     worker_main,
 )
 
@@ -131,8 +132,11 @@ class _Worker:
 class WorkerPool:
     """``size`` workers over one store; :meth:`run` blocks its calling thread until an answer."""
 
-    def __init__(self, spec: StoreSpec, limits: QueryLimits, size: int = 2) -> None:
+    def __init__(
+        self, spec: StoreSpec, limits: QueryLimits, size: int = 2, *, lend: bool = True
+    ) -> None:
         self.spec = spec
+        self.lend = lend  # False for the update worker: one process may write
         self.limits = limits
         self.size = max(1, size)
         self.generation = 0
@@ -210,7 +214,7 @@ class WorkerPool:
     def _lend(self) -> None:
         """Start one extra worker (in the background) while a long query holds one."""
         with self._lock:
-            if self._closed or self._total >= 2 * self.size:
+            if self._closed or not self.lend or self._total >= 2 * self.size:
                 return
             self._total += 1
 
@@ -245,7 +249,7 @@ class WorkerPool:
                 ) from None
         return worker
 
-    def _exchange(self, job: QueryJob | SelectBatch, time_limit: float) -> Any:
+    def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
         worker = self._acquire(max(time_limit, 1.0))
         started = time.monotonic()
         try:
@@ -258,8 +262,9 @@ class WorkerPool:
                 ready = remaining > 0 and worker.conn.poll(remaining)
             if not ready:
                 self._release(worker, healthy=False)
+                what = "update" if isinstance(job, UpdateJob) else "query"
                 raise QueryLimitError(
-                    f"query stopped: it ran longer than the time limit of {time_limit:g} s",
+                    f"{what} stopped: it ran longer than the time limit of {time_limit:g} s",
                     status=503,
                     limit="time",
                 )
@@ -284,6 +289,15 @@ class WorkerPool:
             raise _failure_error(answer)
         assert isinstance(answer, QueryOutcome)
         return answer
+
+    def update(self, sparql: str, *, time_limit: float | None = None) -> None:
+        """Apply one SPARQL Update in the pool's worker, which holds the store read-write. Past
+        the time limit (or the memory limit) the worker is stopped: its transaction never
+        commits, so the store keeps what it held before."""
+        check_query(sparql, self.limits)
+        answer = self._exchange(UpdateJob(sparql), time_limit or self.limits.time_limit)
+        if isinstance(answer, JobFailure):
+            raise _failure_error(answer)
 
     def select_many(
         self, queries: Sequence[str], *, time_limit: float | None = None
