@@ -88,5 +88,5 @@ def test_a_damaged_store_is_a_clear_load_error(tmp_path: Path) -> None:
         store.replace_graph(G, graph_of("a", "b"))
     for table in (tmp_path / "store").glob("*.sst"):  # RocksDB's tables gone: the engine panics
         table.unlink()
-    with pytest.raises(LoadError, match="cannot open the Oxigraph store .*Corruption"):
+    with pytest.raises(LoadError, match=r"cannot open the Oxigraph store .*Corruption"):
         EmbeddedStore(tmp_path / "store", read_only=True)
