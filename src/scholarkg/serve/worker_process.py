@@ -121,20 +121,25 @@ def _apply_limits(memory_limit_mb: int) -> None:
 
 
 def _dataset_kwargs(job: QueryJob) -> dict[str, Any]:
+    """As the SPARQL 1.1 Protocol says: given either parameter, the dataset is exactly the
+    default graphs and named graphs given (none of a kind left out)."""
     if job.default_graphs is None and job.named_graphs is None:
         return {"use_default_graph_as_union": job.union}
-    kwargs: dict[str, Any] = {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()]}
-    if job.named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    return kwargs
+    return {
+        "default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
+        "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()],
+    }
 
 
 def _query(store: Any, job: QueryJob) -> Any:
     if isinstance(store, ox.Store):
         return store.query(job.sparql, **_dataset_kwargs(job))
-    if job.default_graphs is not None or job.named_graphs is not None:
-        raise ValueError("default-graph-uri / named-graph-uri need the embedded store")
-    return store.query(job.sparql, union=job.union)
+    return store.query(  # a SPARQL server: the dataset goes on as protocol parameters
+        job.sparql,
+        union=job.union,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+    )
 
 
 def _check_size(body: bytes, max_bytes: int) -> QueryOutcome | JobFailure | None:

@@ -226,12 +226,22 @@ class SparqlStore(ClosingStore):
         return sizes
 
     def query(
-        self, sparql: str, *, union: bool = True
+        self,
+        sparql: str,
+        *,
+        union: bool = True,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query; ``union=True``: the default graph is the union of named graphs."""
-        form: dict[str, str] = {"query": sparql}
-        if union:
-            form.update(UNION_PARAMS[self.server])
+        """Run a SPARQL query; ``union=True``: the default graph is the union of named graphs.
+        ``default_graphs`` / ``named_graphs`` (either one) define the dataset instead, sent as
+        the protocol's ``default-graph-uri`` / ``named-graph-uri``."""
+        form: list[tuple[str, str]] = [("query", sparql)]
+        if default_graphs is not None or named_graphs is not None:
+            form += [("default-graph-uri", g) for g in default_graphs or ()]
+            form += [("named-graph-uri", g) for g in named_graphs or ()]
+        elif union:
+            form += list(UNION_PARAMS[self.server].items())
         response = self._send(
             "POST",
             self.query_url,
