@@ -159,6 +159,32 @@ def test_arxiv_unreachable_degrades_and_keeps_the_profile(tmp_path: Path) -> Non
             store, PREFIXES + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }"
         ).rows
         assert papers == [("4",)]
+        assert resolution_notes(store) == {
+            "arXiv could not be searched to the end (see the run's report)": 4
+        }
+    assert {why for _, _, why in result.unresolved} == {
+        "arXiv could not be searched to the end (see the run's report)"
+    }
+
+
+def resolution_notes(store: object) -> dict[str, int]:
+    """The notes of the unresolved skg:Resolution nodes, counted."""
+    rows = run_select(
+        store,  # type: ignore[arg-type]
+        PREFIXES + 'SELECT ?note (COUNT(?r) AS ?n) WHERE { ?r skg:resolutionState "unresolved" '
+        "OPTIONAL { ?r <http://www.w3.org/2000/01/rdf-schema#comment> ?c } "
+        'BIND (COALESCE(?c, "") AS ?note) } GROUP BY ?note',
+    ).rows
+    return {str(note): int(str(n)) for note, n in rows}
+
+
+def test_with_arxiv_off_an_unresolved_paper_says_arxiv_was_not_searched(tmp_path: Path) -> None:
+    store, result = build(load_config(write_config(tmp_path, [PROFILE])))
+    note = "not among the store's records; arXiv was not searched (enrichment is off)"
+    with store:
+        assert result.paper_states == {"unresolved": 4} and result.requests == {}
+        assert resolution_notes(store) == {note: 4}
+    assert {why for _, _, why in result.unresolved} == {note}
 
 
 @pytest.mark.parametrize(

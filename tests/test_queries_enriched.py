@@ -93,8 +93,10 @@ def test_unresolved_papers(store: EmbeddedStore) -> None:
     found = rows(store, "unresolved-papers")
     assert {r[0] for r in found} == {"Arnaud Gotlieb", "Léonard Hussenot", "Robert Dadashi"}
     assert len(found) == 1 + 25 + 3  # arXiv was off for the two others: nothing resolved
-    [(researcher, title, state, candidates)] = [r for r in found if r[0] == "Arnaud Gotlieb"]
-    assert researcher == "Arnaud Gotlieb" and state == "unresolved"
+    [(researcher, title, state, candidates, note)] = [r for r in found if r[0] == "Arnaud Gotlieb"]
+    assert researcher == "Arnaud Gotlieb" and state == "unresolved" and note is None
+    off = "not among the store's records; arXiv was not searched (enrichment is off)"
+    assert {r[4] for r in found if r[0] != "Arnaud Gotlieb"} == {off}
     assert title == "Testing Deep Learning Models: A Second Comparative Study of Testing Techniques"
     # the word searches found the first study and others, none accepted: the best three listed
     assert candidates is not None and "2202.12139" in candidates.split()

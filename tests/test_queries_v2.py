@@ -159,7 +159,7 @@ def test_metric_history(store: EmbeddedStore) -> None:
 
 def test_unresolved_papers(store: EmbeddedStore) -> None:
     result = rows(store, "unresolved-papers")
-    assert [(r, t, s) for r, t, s, _ in result] == [
+    assert [(r, t, s) for r, t, s, _, _ in result] == [
         (ME, "Gemma 2: Improving Open Language Models at a Practical Size", "ambiguous"),
         (ME, "Gemma: Open Models Based on Gemini Research and Technology", "unresolved"),
     ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TypeVar
 
@@ -102,7 +102,11 @@ class PaperResolver:
             if not left or self.client is None or self.degraded:
                 break
             stage(left, found)
-        final = tuple(found.verdicts.get(p.line) or Verdict(p, "unresolved") for p in papers)
+        unasked = self._unasked()
+        final = tuple(
+            self._noted(found.verdicts.get(p.line) or Verdict(p, "unresolved"), unasked)
+            for p in papers
+        )
         keep = {v.arxiv_id for v in final if v.arxiv_id}
         return Enrichment(
             final,
@@ -111,6 +115,21 @@ class PaperResolver:
             dict(self.requests),
             self.degraded,
         )
+
+    def _unasked(self) -> str | None:
+        """Why arXiv's search was not (all) done, for papers it left unresolved; None if it was."""
+        if self.client is None:
+            return "not among the store's records; arXiv was not searched (enrichment is off)"
+        if self.degraded:
+            # fixed text: it goes into the graph, and the error (a port, a time) varies by run
+            return "arXiv could not be searched to the end (see the run's report)"
+        return None
+
+    @staticmethod
+    def _noted(verdict: Verdict, unasked: str | None) -> Verdict:
+        if unasked is None or verdict.state != "unresolved" or verdict.note is not None:
+            return verdict
+        return replace(verdict, note=unasked)
 
     @staticmethod
     def _open(verdict: Verdict) -> bool:
