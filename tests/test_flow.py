@@ -61,6 +61,8 @@ def test_flow_keeps_good_profiles_when_one_is_malformed(tmp_path: Path) -> None:
     [(source, error)] = report.failures
     assert source == str(broken) and "looks like HTML" in error and f"{broken}:1:" in error
     assert report.papers == 25
+    [failed] = [line for line in report.summary_lines() if line.startswith("failed:")]
+    assert failed == f"failed: {error}" and failed.count(str(broken)) == 1  # named once
 
 
 def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) -> None:

@@ -196,7 +196,10 @@ class RunReport:
             )
             lines += [f"dead-letter: {iri}: {why}" for iri, why in self.dead[:10]]
         lines += [f"degraded: {reason}" for reason in self.degraded]
-        lines += [f"failed: {source}: {error}" for source, error in self.failures]
+        lines += [  # a library error already names its source (and line) first
+            f"failed: {error}" if error.startswith(f"{source}:") else f"failed: {source}: {error}"
+            for source, error in self.failures
+        ]
         lines += [f"failed: {error}" for error in self.config_errors]
         lines += [f"rejected: {iri}" for iri in self.rejected[:20]]
         lines += [f"quarantined: {q}" for q in self.quarantined[:20]]
