@@ -383,7 +383,8 @@ def test_an_update_past_the_time_limit_is_stopped_and_writes_nothing(tmp_path: P
             assert Written(server.url).triples_in(target) == {
                 ("<urn:x:a>", "<urn:x:q>", "<urn:x:b>")
             }
-            assert server.kg.updater is not None and server.kg.updater.replaced == 1
+            updates = server.kg.updates
+            assert updates is not None and updates.pool is not None and updates.pool.replaced == 1
         finally:
             server.stop()
 

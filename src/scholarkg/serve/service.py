@@ -17,16 +17,17 @@ from typing import Any
 import pyoxigraph as ox
 
 from scholarkg.config import ServeSettings
-from scholarkg.errors import ConfigError, LoadError, QueryError, QueryLimitError, ScholarKGError
+from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve import entities
 from scholarkg.serve.cache import AggregateCache, Exhausted, ResultCache, StoreWatcher
 from scholarkg.serve.entities import Table
-from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
 from scholarkg.serve.protocol import Operation, Wanted
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
+from scholarkg.serve.updates import Updates
 from scholarkg.serve.worker_process import TERMS, QueryJob, QueryOutcome, StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
@@ -119,7 +120,7 @@ class KnowledgeGraph:
     exports_dir: Path | None = None
     limits: QueryLimits = field(init=False)
     pool: WorkerPool = field(init=False)
-    updater: WorkerPool | None = field(init=False, default=None)
+    updates: Updates | None = field(init=False, default=None)  # None: read-only
     watcher: StoreWatcher = field(init=False)
     cache: AggregateCache = field(init=False)
     results: ResultCache = field(init=False)
@@ -135,32 +136,17 @@ class KnowledgeGraph:
         self.cache = AggregateCache()
         self.results = ResultCache(self.settings.result_cache_mb * 1024 * 1024)
         self.saved = saved_queries()
-        if self.update_store is not None and self.spec.kind == "oxigraph":
-            self.updater = self._update_worker()
-
-    def _update_worker(self) -> WorkerPool:
-        """Updates to an embedded store run in one worker process that holds it read-write,
-        under the same time and memory limits as queries: this process never writes."""
-        if not getattr(self.update_store, "read_only", True):
-            self.pool.close()
-            raise ConfigError(
-                f"{self.spec.location}: open the store read-only to serve it with updates: "
-                "SPARQL Update runs in a worker process, the only one that opens it to write"
-            )
-        spec = StoreSpec("oxigraph", self.spec.location, writable=True)
-        try:
-            return WorkerPool(spec, self.limits, 1, lend=False)
-        except QueryError as exc:
-            self.pool.close()
-            raise LoadError(
-                f"{self.spec.location}: cannot open the store to write ({exc}); "
-                "is another process using it?"
-            ) from exc
+        if self.update_store is not None:
+            try:
+                self.updates = Updates(self.spec, self.limits, self.update_store)
+            except ScholarKGError:
+                self.pool.close()
+                raise
 
     def close(self) -> None:
         self.pool.close()
-        if self.updater is not None:
-            self.updater.close()
+        if self.updates is not None:
+            self.updates.close()
 
     def warm(self) -> None:
         """Compute the landing aggregates, the search index and the hub pages the landing page
@@ -253,20 +239,13 @@ class KnowledgeGraph:
         return self.pool.run(QueryJob(sparql, graph_format=media))
 
     def update(self, text: str) -> None:
-        """Apply one SPARQL Update: to an embedded store in the update worker (time and memory
-        limits: past them nothing is written), to a SPARQL server as one request."""
-        check_query(text, self.limits)
-        store = self.update_store
-        if self.updater is not None:
-            try:
-                self.updater.update(text)
-            finally:  # a stopped update wrote nothing, but the store may have been reopened
-                self.check_store(force=True)
-            return
-        if store is None or not hasattr(store, "update"):
+        """Apply one SPARQL Update (see :mod:`scholarkg.serve.updates`)."""
+        if self.updates is None:
             raise QueryError("this server cannot run SPARQL Update")
-        store.update(text)
-        self.check_store(force=True)
+        try:
+            self.updates.apply(text)
+        finally:  # a stopped update wrote nothing, but the store may have been reopened
+            self.check_store(force=True)
 
     def _aggregate(self, sparql: str) -> QueryOutcome:
         """One of the server's own aggregates: run alone, under the aggregate time limit."""

@@ -1,0 +1,54 @@
+"""SPARQL Update for ``scholarkg serve --allow-updates``.
+
+An embedded store is written only by one update worker process (a :class:`WorkerPool` of one
+that opens the store read-write), under the query time and memory limits: an update a limit
+stops commits nothing (Oxigraph applies an update as one transaction) and a new update worker
+takes the store. A SPARQL-server store gets each update as one request to its update endpoint.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.workers import WorkerPool
+
+
+class Updates:
+    """Where the server's SPARQL Updates go; :meth:`apply` blocks until one is done."""
+
+    def __init__(self, spec: StoreSpec, limits: QueryLimits, store: Any) -> None:
+        self.limits = limits
+        self.store = store
+        self.pool: WorkerPool | None = None
+        if spec.kind != "oxigraph":
+            return
+        if not getattr(store, "read_only", True):
+            raise ConfigError(
+                f"{spec.location}: open the store read-only to serve it with updates: "
+                "SPARQL Update runs in a worker process, the only one that opens it to write"
+            )
+        try:
+            self.pool = WorkerPool(
+                StoreSpec("oxigraph", spec.location, writable=True), limits, 1, lend=False
+            )
+        except QueryError as exc:
+            raise LoadError(
+                f"{spec.location}: cannot open the store to write ({exc}); "
+                "is another process using it?"
+            ) from exc
+
+    def apply(self, text: str) -> None:
+        check_query(text, self.limits)
+        if self.pool is not None:
+            self.pool.update(text)
+        elif hasattr(self.store, "update"):
+            self.store.update(text)
+        else:
+            raise QueryError("this server cannot run SPARQL Update")
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
