@@ -160,3 +160,16 @@ def test_dump_and_statistics_come_from_the_manifest_and_match_the_store(tmp_path
     quads = store_quads_but_void(config.store.path)
     assert dumped(dump) == quads and not [q for q in quads if f"<{gone}> ." in q]
     statistics_agree(config)
+
+
+def test_published_files_are_world_readable(tmp_path: Path) -> None:
+    """A web server running as another user serves the dump, its checksum and the VoID."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    build(config)
+    published = [
+        config.exports_dir / "scholarkg.nq",
+        config.exports_dir / "scholarkg.nq.sha256",
+        config.data_dir / "void.ttl",
+    ]
+    unreadable = [p.name for p in published if not p.stat().st_mode & 0o004]
+    assert unreadable == []

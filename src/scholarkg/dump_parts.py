@@ -87,6 +87,7 @@ class DumpParts:
         target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        os.fchmod(fd, 0o644)  # published: world-readable like the other exports, not mkstemp's 0600
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
