@@ -17,9 +17,14 @@ class ServeSettings(Section):
         2, "query worker processes (one more is lent per query running past 1 s)", gt=0
     )
     time_limit: float = setting(
-        30.0, "seconds per query; then its worker is killed and replaced", gt=0
+        30.0,
+        "seconds per query or SPARQL Update; then its worker is killed and replaced (a stopped "
+        "update commits nothing)",
+        gt=0,
     )
-    memory_limit_mb: int = setting(2048, "data-segment limit of each worker, MiB", gt=0)
+    memory_limit_mb: int = setting(
+        2048, "data-segment limit of each query or update worker, MiB", gt=0
+    )
     max_query_bytes: int = setting(262_144, "longer query text is refused before parsing", gt=0)
     max_nesting: int = setting(64, "deeper {…}/(…)/[…] nesting is refused before parsing", gt=0)
     max_result_mb: int = setting(128, "serialized result size limit, MiB", gt=0)
