@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -356,19 +357,62 @@ class Written:
         return found
 
 
-def test_an_update_past_the_time_limit_is_stopped_and_writes_nothing(tmp_path: Path) -> None:
-    from scholarkg.serve import make_server
-
-    with EmbeddedStore(tmp_path / "rw") as store:
+def store_for_a_runaway_update(path: Path, target: str) -> str:
+    """A store of 300 triples at ``path`` and an update over it that runs until it is stopped
+    (300^4 solutions, none kept) and would write into graph ``target``."""
+    with EmbeddedStore(path) as store:
         store.replace_graph_ntriples(
             f"{BASE}graph/data",
             "".join(f'<urn:x:s{n}> <urn:x:p> "{n}" .\n' for n in range(300)),
         )
-    target = f"{BASE}graph/copy"
-    runaway = (  # 300^4 solutions, none kept: it runs until it is stopped
+    return (
         f"INSERT {{ GRAPH <{target}> {{ ?a <urn:x:q> ?d }} }} WHERE {{ GRAPH ?g {{ ?a ?p ?x . "
         '?b ?q ?y . ?c ?r ?z . ?d ?t ?w FILTER (CONCAT(?x, ?y, ?z, ?w) = "never") } }'
     )
+
+
+def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    from scholarkg.errors import QueryLimitError
+    from scholarkg.serve.guard import QueryLimits
+    from scholarkg.serve.updates import Updates
+    from scholarkg.serve.workers import spec_for
+
+    runaway = store_for_a_runaway_update(tmp_path / "rw", f"{BASE}graph/copy")
+    first: list[str] = []
+
+    def run_first(pool: Any) -> None:
+        try:
+            pool.update(runaway, time_limit=6)
+        except QueryLimitError as exc:
+            first.append(str(exc))
+
+    with EmbeddedStore(tmp_path / "rw", read_only=True) as served:
+        updates = Updates(spec_for(served), QueryLimits.from_settings(ServeSettings()), served)
+        try:
+            pool = updates.pool
+            assert pool is not None
+            thread = threading.Thread(target=run_first, args=(pool,))
+            thread.start()
+            while not pool._idle.empty():  # the one update worker has the runaway
+                time.sleep(0.01)
+            insert = f"INSERT DATA {{ GRAPH <{BASE}graph/x> {{ <urn:x:a> <urn:x:q> 1 }} }}"
+            with pytest.raises(QueryLimitError, match=r"^the update worker is busy; try again"):
+                pool.update(insert, time_limit=1)  # waits 1 s of the runaway's 6
+            thread.join(120)
+            assert first == ["update stopped: it ran longer than the time limit of 6 s"]
+        finally:
+            updates.close()
+
+
+def test_an_update_past_the_time_limit_is_stopped_and_writes_nothing(tmp_path: Path) -> None:
+    from scholarkg.serve import make_server
+
+    target = f"{BASE}graph/copy"
+    runaway = store_for_a_runaway_update(tmp_path / "rw", target)
     settings = ServeSettings(workers=1, time_limit=2)
     with EmbeddedStore(tmp_path / "rw", read_only=True) as served:
         server = make_server(served, allow_updates=True, settings=settings).start()

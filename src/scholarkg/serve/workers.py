@@ -235,9 +235,8 @@ class WorkerPool:
         try:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
-            raise QueryLimitError(
-                "every query worker is busy; try again shortly", status=503
-            ) from None
+            busy = "every query worker is" if self.lend else "the update worker is"
+            raise QueryLimitError(f"{busy} busy; try again shortly", status=503) from None
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
             try:
