@@ -397,8 +397,9 @@ def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
             assert pool is not None
             thread = threading.Thread(target=run_first, args=(pool,))
             thread.start()
-            while not pool._idle.empty():  # the one update worker has the runaway
+            while not pool._idle.empty() and thread.is_alive():  # until the runaway holds it
                 time.sleep(0.01)
+            assert thread.is_alive(), first
             insert = f"INSERT DATA {{ GRAPH <{BASE}graph/x> {{ <urn:x:a> <urn:x:q> 1 }} }}"
             with pytest.raises(QueryLimitError, match=r"^the update worker is busy; try again"):
                 pool.update(insert, time_limit=1)  # waits 1 s of the runaway's 6

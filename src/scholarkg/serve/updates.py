@@ -41,13 +41,13 @@ class Updates:
             ) from exc
 
     def apply(self, text: str) -> None:
-        check_query(text, self.limits)
         if self.pool is not None:
-            self.pool.update(text)
-        elif hasattr(self.store, "update"):
-            self.store.update(text)
-        else:
+            self.pool.update(text)  # checks the text against the limits first
+            return
+        check_query(text, self.limits)
+        if not hasattr(self.store, "update"):
             raise QueryError("this server cannot run SPARQL Update")
+        self.store.update(text)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -11,7 +11,7 @@ from rdflib import Graph, URIRef
 
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.sparql_text import insert_data_block, iri_ref
+from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
 
 class EmbeddedStore(ClosingStore):
@@ -82,11 +82,7 @@ class EmbeddedStore(ClosingStore):
                 if count:
                     sizes[iri] = count
         for start in range(0, len(refs), 500):
-            values = " ".join(refs[start : start + 500])
-            rows = self._store.query(
-                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-            )
+            rows = self._store.query(graph_sizes_query(refs[start : start + 500]))
             assert isinstance(rows, ox.QuerySolutions)
             for graph, count in rows:
                 sizes[graph.value] = int(count.value)

@@ -32,7 +32,7 @@ from requests.auth import HTTPBasicAuth
 from scholarkg.config import ReplaceVia
 from scholarkg.errors import ConfigError, LoadError, QueryError, ScholarKGError
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.sparql_text import insert_data_block, iri_ref
+from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
 UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
     "oxigraph": {"union-default-graph": ""},
@@ -214,10 +214,8 @@ class SparqlStore(ClosingStore):
     def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
         sizes: dict[str, int] = {}
         for start in range(0, len(iris), 200):
-            values = " ".join(_read_ref(i) for i in iris[start : start + 200])
             rows = self._select(
-                f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+                graph_sizes_query([_read_ref(i) for i in iris[start : start + 200]])
             )
             for row in rows:
                 graph, count = row["g"], row["n"]

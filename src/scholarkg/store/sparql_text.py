@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -33,3 +35,13 @@ def insert_data_block(iri: URIRef | str, ntriples: str) -> str:
     """``INSERT DATA { GRAPH <iri> { … } }`` around N-Triples text, re-serialised first so no
     value can break out of the block."""
     return f"INSERT DATA {{ GRAPH {iri_ref(iri)} {{\n{canonical_ntriples(ntriples)}}} }}"
+
+
+def graph_sizes_query(refs: Sequence[str]) -> str:
+    """``SELECT ?g ?n``: the quads in each graph of ``refs`` (:func:`iri_ref` forms); graphs
+    with none are left out."""
+    values = " ".join(refs)
+    return (
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+        "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
