@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
 
@@ -25,6 +26,7 @@ from scholarkg.load.outbox import DeadLetters, Outbox
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs import gating
+from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -71,11 +73,13 @@ class RunContext:
         self._registry: Registry | None = None
         self._identity: IdentityResolver | None = None
         self._index: TitleIndex | None = None
+        self._collection = ExitStack()
 
     def __enter__(self) -> RunContext:
         gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
         self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()
+        self._collection.enter_context(batch_collection())
         return self
 
     def count_pyshacl_graphs(self) -> None:
@@ -95,6 +99,7 @@ class RunContext:
             if self._store is not None:
                 self._store.close()
         finally:
+            self._collection.close()
             self._lock.__exit__(kind, exc, tb)
 
     # -- shared parts, opened on first use ----------------------------------------------------

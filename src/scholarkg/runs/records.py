@@ -34,6 +34,7 @@ from scholarkg.quarantine import quarantine_records
 from scholarkg.resolution.index import IndexEntry, index_entry
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 from scholarkg.runs import gating
+from scholarkg.runs.collector import set_for_batches
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.transform.arxiv import arxiv_mentions, emit_arxiv
@@ -93,6 +94,7 @@ def start_worker(setup: WorkerSetup) -> None:
     """Process-pool initializer: compile the gate once per process."""
     global _SETUP
     die_with_parent()  # a killed run takes its workers with it
+    set_for_batches()
     _SETUP = setup
     gating.start_gate(setup.shacl_fallback)
 

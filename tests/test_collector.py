@@ -1,0 +1,52 @@
+"""A run collects cyclic garbage in large batches, in its own process and in its workers, and
+leaves the caller's collector settings as they were."""
+
+from __future__ import annotations
+
+import gc
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg.config import load_config
+from scholarkg.runs.collector import RUN_THRESHOLDS
+from scholarkg.runs.context import RunContext
+from scholarkg.runs.records import WorkerSetup, start_worker
+
+
+@pytest.fixture
+def caller_thresholds() -> tuple[int, int, int]:
+    """The caller's own settings (not Python's defaults, so a reset to defaults is seen)."""
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 11, 12)
+    yield gc.get_threshold()
+    gc.set_threshold(*before)
+
+
+def test_a_run_collects_in_batches_and_restores_the_callers_settings(
+    tmp_path: Path, caller_thresholds: tuple[int, int, int]
+) -> None:
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    with RunContext(config, "snapshot"):
+        assert gc.get_threshold() == RUN_THRESHOLDS
+    assert gc.get_threshold() == caller_thresholds
+
+
+def test_a_failed_run_restores_the_callers_settings_too(
+    tmp_path: Path, caller_thresholds: tuple[int, int, int]
+) -> None:
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    with pytest.raises(RuntimeError, match="boom"), RunContext(config, "snapshot"):
+        raise RuntimeError("boom")
+    assert gc.get_threshold() == caller_thresholds
+
+
+def test_a_runs_worker_processes_collect_in_batches(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    setup = WorkerSetup.of(config)
+    with ProcessPoolExecutor(1, get_context("spawn"), start_worker, (setup,)) as pool:
+        assert tuple(pool.submit(gc.get_threshold).result(timeout=120)) == RUN_THRESHOLDS
