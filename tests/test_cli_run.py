@@ -4,6 +4,7 @@ code and a report that say what happened (a real Prefect API is started by the C
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,27 @@ def test_bad_input_is_one_line_without_tracebacks(
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     [line] = [line for line in done.stdout.splitlines() if line.startswith("failed:")]
     assert str(page) in line and says in line
+
+
+@pytest.mark.flow
+def test_an_identity_registry_in_another_layout_is_one_line_and_left_as_it_is(
+    tmp_path: Path,
+) -> None:
+    """A registry of another layout was read as if it were this one's (its old tables kept)."""
+    from scholarkg.config import load_config
+    from scholarkg.runs.context import registry_path
+
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    path = registry_path(load_config(config))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('schema', '2')")
+        db.execute("CREATE TABLE persons (id INTEGER PRIMARY KEY, slug TEXT)")
+    before = path.read_bytes()
+    done = run_cli(config)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert str(path) in line and "layout 2" in line and "layout 3" in line
+    assert path.read_bytes() == before  # nothing written into it
