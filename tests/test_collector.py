@@ -45,6 +45,23 @@ def test_a_failed_run_restores_the_callers_settings_too(
     assert gc.get_threshold() == caller_thresholds
 
 
+def test_runs_that_overlap_in_threads_restore_the_callers_settings_after_the_last(
+    tmp_path: Path, caller_thresholds: tuple[int, int, int]
+) -> None:
+    """Two runs that overlap (as runs in two threads of one process may), the first ending
+    first: the second keeps collecting in batches, the caller's settings come back after it."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = RunContext(load_config(write_config(tmp_path / "a", [SAMPLE_PROFILE])), "snapshot")
+    second = RunContext(load_config(write_config(tmp_path / "b", [SAMPLE_PROFILE])), "snapshot")
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert gc.get_threshold() == RUN_THRESHOLDS
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == caller_thresholds
+
+
 def test_a_runs_worker_processes_collect_in_batches(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     setup = WorkerSetup.of(config)

@@ -14,22 +14,34 @@ every :data:`RUN_THRESHOLDS`\\[0] new containers instead (measured in ``bench/``
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 RUN_THRESHOLDS = (50_000, 20, 20)
 
+_lock = threading.Lock()
+_open = 0  # blocks open in this process (runs in threads may overlap in any order)
+_before: tuple[int, int, int] = gc.get_threshold()
+
 
 @contextmanager
 def batch_collection() -> Iterator[None]:
-    """Within the block, collect with :data:`RUN_THRESHOLDS`; the thresholds before are
-    restored after it."""
-    before = gc.get_threshold()
-    gc.set_threshold(*RUN_THRESHOLDS)
+    """Within the block, collect with :data:`RUN_THRESHOLDS`; the thresholds from before the
+    first open block are restored when the last one closes."""
+    global _open, _before
+    with _lock:
+        if _open == 0:
+            _before = gc.get_threshold()
+            gc.set_threshold(*RUN_THRESHOLDS)
+        _open += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _open -= 1
+            if _open == 0:
+                gc.set_threshold(*_before)
 
 
 def set_for_batches() -> None:
