@@ -13,6 +13,8 @@ from building import run_cli
 from conftest import write_config
 from loopback import free_port
 from samples import SAMPLE_PROFILE
+from scholarkg.config import load_config
+from scholarkg.runs.context import registry_path
 
 BOUND = 300
 
@@ -64,9 +66,6 @@ def test_an_identity_registry_in_another_layout_is_one_line_and_left_as_it_is(
     tmp_path: Path,
 ) -> None:
     """A registry of another layout was read as if it were this one's (its old tables kept)."""
-    from scholarkg.config import load_config
-    from scholarkg.runs.context import registry_path
-
     config = write_config(tmp_path, [SAMPLE_PROFILE])
     path = registry_path(load_config(config))
     path.parent.mkdir(parents=True, exist_ok=True)

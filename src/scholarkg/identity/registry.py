@@ -90,30 +90,29 @@ class Registry(PersonReads, EvidenceTables, ProfileTables):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level="DEFERRED")
-        self._check_layout()  # before anything is written
+        layout = self._layout()  # read before anything is written
         self.db.executescript(  # a bounded 64 MiB page cache: memory stays flat as it grows
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
         )
         self.db.executescript(_SCHEMA)
         self._marked: set[int] = set()  # marked dirty in this process (no need to mark again)
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if row is None:
+        if layout is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         self.db.commit()
 
-    def _check_layout(self) -> None:
-        """Refuse a registry written in another layout: its tables would be read as if they
-        were this one's (``CREATE TABLE IF NOT EXISTS`` keeps an old table as it is)."""
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-        )
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    def _layout(self) -> str | None:
+        """The layout the file was written in (None: new). Another layout is refused: its tables
+        would be read as if they were this one's (``CREATE TABLE IF NOT EXISTS`` keeps them)."""
+        row = None
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is not None and row[0] != SCHEMA_VERSION:
             self.db.close()
             raise LoadError(
                 f"{self.path}: identity registry in layout {row[0]}, this scholarkg reads layout"
                 f" {SCHEMA_VERSION}; keep the file and run the scholarkg version that wrote it"
             )
+        return None if row is None else str(row[0])
 
     # -- transactions -------------------------------------------------------------------------
 

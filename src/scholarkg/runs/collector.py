@@ -7,8 +7,8 @@ each batch sets off hundreds of young collections, which promote whatever is in 
 old generation and so bring on full collections that walk the whole heap: 31 of them in the
 run's process at 30 000 records, ~7 s with the GIL held. What a run frees, reference
 counting frees (it makes little cyclic garbage), so during a run young objects are collected
-every :data:`RUN_THRESHOLDS`\\[0] new containers instead (measured in ``bench/``: paired
-30 000-record loads, 16-17 % less wall time and CPU time in the run's process).
+every :data:`RUN_THRESHOLDS`\\[0] new containers instead (two paired 30 000-record loads:
+17 % and 7 % less wall time; the README has the bench figures).
 """
 
 from __future__ import annotations
