@@ -55,7 +55,7 @@ def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | Non
 
 
 def test_coauthorship_network(store: EmbeddedStore) -> None:
-    result = rows(store, "coauthorship-network")
+    result = rows(store, "coauthorship-network", minPapers="1")
     assert (
         frozenset(result[0][:2]) == {"Léonard Hussenot", "Robert Dadashi"} and result[0][2] == "7"
     )

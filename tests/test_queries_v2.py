@@ -70,7 +70,7 @@ def test_coauthors_are_people_and_namesakes_stay_apart(store: EmbeddedStore) -> 
 
 
 def test_coauthorship_network(store: EmbeddedStore) -> None:
-    result = rows(store, "coauthorship-network")
+    result = rows(store, "coauthorship-network", minPapers="1")
     assert result[0][:3] == (ME, "Robert Dadashi", "4")
     pairs = [(a, b, n) for a, b, n, _, _ in result]
     assert ("Matthieu Geist", "Robert Dadashi", "3") in pairs
@@ -79,6 +79,16 @@ def test_coauthorship_network(store: EmbeddedStore) -> None:
     assert not any("Gemma Team" in (a, b) for a, b, _ in pairs)
     assert len({(r[3], r[4]) for r in result}) == len(result)  # each pair once
     assert run_select(store, PLAIN_NETWORK).rows == result  # the same as written plainly
+
+
+def test_coauthorship_network_threshold(store: EmbeddedStore) -> None:
+    every = rows(store, "coauthorship-network", minPapers="1")
+    repeated = [r for r in every if int(r[2]) >= 2]
+    assert 0 < len(repeated) < len(every)
+    assert rows(store, "coauthorship-network") == repeated  # by default: repeated collaborations
+    assert rows(store, "coauthorship-network", minPapers="3") == [
+        r for r in every if int(r[2]) >= 3
+    ]
 
 
 # The network as first written: the reference the faster form must agree with.
@@ -183,6 +193,18 @@ def test_declared_parameters_and_errors() -> None:
     check_parameters("SELECT ?s WHERE { ?s ?p ?o }", {"s": "<urn:x:a>"})
     for query in saved_queries():
         assert VALUES_MARKER.search(query.text) is None or query.parameters, query.name
+
+
+def test_integer_parameters_are_whole_numbers() -> None:
+    network = resolve_query("coauthorship-network")
+    assert [(p.name, p.optional, p.kind) for p in network.parameters] == [
+        ("minPapers", True, "integer")
+    ]
+    assert "VALUES (?minPapers) { (3) }" in bind_saved(network, {"minPapers": " 3"})
+    for bad in ("two", "2.5", "1) } } SELECT", ""):
+        with pytest.raises(QueryError, match="parameter minPapers: expected a whole number"):
+            bind_saved(network, {"minPapers": bad})
+    assert resolve_query("coauthors").parameters[0].kind == "text"
 
 
 def test_binding_at_the_marker_is_escaped() -> None:

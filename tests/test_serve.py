@@ -480,7 +480,11 @@ def test_saved_queries_are_bound_on_the_server(url: str) -> None:
         "name": "subject",
         "description": listing["fact-provenance"]["parameters"][0]["description"],
         "optional": False,
+        "kind": "text",
     }
+    assert listing["coauthorship-network"]["parameters"][0]["kind"] == "integer"
+    bad = requests.get(url + "queries/coauthorship-network", params={"minPapers": "2x"}, timeout=30)
+    assert bad.status_code == 400 and "minPapers: expected a whole number" in bad.text
 
 
 def test_browser_opening_a_query_link_gets_an_html_table(url: str) -> None:

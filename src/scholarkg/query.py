@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,8 +25,10 @@ if TYPE_CHECKING:
 
 FORMATS = QUERY_FORMATS
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# `# @param name description` (or `# @param? name …` for an optional one) in a query's header.
-_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)\s*(.*)$")
+# `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
+# whole number) in a query's header.
+_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer))?\s*(.*)$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 # A line `# @values` inside the query marks where the parameters' VALUES clause goes.
 VALUES_MARKER = re.compile(r"^([ \t]*)#\s*@values[ \t]*$", re.MULTILINE)
 
@@ -37,6 +40,7 @@ class Parameter:
     name: str
     description: str
     optional: bool = True
+    kind: str = "text"  # or "integer": bound as an xsd:integer, anything else refused
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,8 @@ def _read_saved(path: Path) -> SavedQuery:
             break
         declared = _PARAM_LINE.match(line)
         if declared:
-            optional, name, description = declared.groups()
-            parameters.append(Parameter(name, description.strip(), optional == "?"))
+            optional, name, kind, description = declared.groups()
+            parameters.append(Parameter(name, description.strip(), optional == "?", kind or "text"))
         else:
             header.append(line.lstrip("# ").rstrip())
     description = " ".join(h for h in header if h)
@@ -102,8 +106,13 @@ def resolve_query(name_or_path: str) -> SavedQuery:
     return _read_saved(path)
 
 
-def _term(value: str) -> str:
-    """``<iri>`` for a value written in angle brackets, else an escaped string literal."""
+def _term(name: str, value: str, integers: Collection[str]) -> str:
+    """An integer for a parameter declared ``:integer``, ``<iri>`` for a value written in angle
+    brackets, else an escaped string literal."""
+    if name in integers:
+        if not _INTEGER.match(value.strip()):
+            raise QueryError(f"parameter {name}: expected a whole number, got {value!r}")
+        return str(int(value))
     if value.startswith("<") and value.endswith(">"):
         try:
             return iri_ref(value[1:-1])
@@ -143,12 +152,13 @@ def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
             raise QueryError(f"saved query {query.name} needs parameter(s) {', '.join(missing)}")
 
 
-def bind_parameters(sparql: str, params: dict[str, str]) -> str:
+def bind_parameters(sparql: str, params: dict[str, str], integers: Collection[str] = ()) -> str:
     """Bind ``?name`` variables with a VALUES clause at the query's ``# @values`` line (where
     measured fastest), or after the query when it has none.
 
-    A value in angle brackets (``<https://…>``) is bound as an IRI, anything else as a string
-    literal; both are escaped, so no value can change the query.
+    A parameter named in ``integers`` is bound as a whole number (anything else is refused), a
+    value in angle brackets (``<https://…>``) as an IRI, anything else as a string literal;
+    each is checked or escaped, so no value can change the query.
     """
     if not params:
         return sparql
@@ -156,7 +166,7 @@ def bind_parameters(sparql: str, params: dict[str, str]) -> str:
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
     names = " ".join(f"?{n}" for n in params)
-    values = " ".join(_term(v) for v in params.values())
+    values = " ".join(_term(n, v, integers) for n, v in params.items())
     clause = f"VALUES ({names}) {{ ({values}) }}"
     marker = VALUES_MARKER.search(sparql)
     if marker is None:
@@ -168,7 +178,8 @@ def bind_parameters(sparql: str, params: dict[str, str]) -> str:
 def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
     """``query``'s text with ``params`` checked against its declared parameters and bound."""
     check_parameters(query, params)
-    return bind_parameters(query.text, params)
+    integers = [p.name for p in query.parameters if p.kind == "integer"]
+    return bind_parameters(query.text, params, integers)
 
 
 def run_select(store: GraphStore, sparql: str) -> ResultTable:

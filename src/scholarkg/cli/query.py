@@ -72,7 +72,12 @@ def _list_saved() -> int:
     from scholarkg.query import saved_queries
 
     for saved in saved_queries():
-        names = ", ".join(p.name + ("" if p.optional else " (required)") for p in saved.parameters)
+        names = ", ".join(
+            p.name
+            + (" (whole number)" if p.kind == "integer" else "")
+            + ("" if p.optional else " (required)")
+            for p in saved.parameters
+        )
         print(f"{saved.name:28} {saved.description}")
         if names:
             print(f"{'':28} parameters: {names}")

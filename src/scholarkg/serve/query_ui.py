@@ -41,7 +41,12 @@ def saved_data(saved: Sequence[SavedQuery]) -> dict[str, object]:
             "description": q.description,
             "text": q.text,
             "parameters": [
-                {"name": p.name, "description": p.description, "optional": p.optional}
+                {
+                    "name": p.name,
+                    "description": p.description,
+                    "optional": p.optional,
+                    "kind": p.kind,
+                }
                 for p in q.parameters
             ],
         }

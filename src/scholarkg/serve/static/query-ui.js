@@ -54,6 +54,7 @@
       var input = document.createElement("input");
       input.name = p.name;
       input.id = "param-" + p.name;
+      if (p.kind === "integer") { input.type = "number"; input.step = "1"; }
       input.placeholder = p.description;
       input.title = p.description;
       input.value = (values && values[p.name]) || "";
