@@ -92,6 +92,10 @@ def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> N
             ]
         )[0]
         assert person.get_attribute("href") == server.url + "id/person/leonard-hussenot"
+        network = Select(browser.find_element(By.ID, "saved-select"))
+        network.select_by_value("coauthorship-network")
+        minimum = wait.until(lambda d: d.find_element(By.ID, "param-minPapers"))
+        assert minimum.get_attribute("type") == "number"  # an :integer parameter
         # Follow the link where it points (YASR handles clicks on IRIs itself).
         browser.get(person.get_attribute("href"))
         wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Léonard Hussenot")
