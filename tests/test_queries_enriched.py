@@ -12,7 +12,7 @@ from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config, load_config
-from scholarkg.query import bind_parameters, resolve_query, run_select
+from scholarkg.query import bind_saved, resolve_query, run_select
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 
@@ -51,7 +51,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
 
 
 def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | None, ...]]:
-    return run_select(store, bind_parameters(resolve_query(name).text, params)).rows
+    return run_select(store, bind_saved(resolve_query(name), params)).rows
 
 
 def test_coauthorship_network(store: EmbeddedStore) -> None:
