@@ -193,6 +193,9 @@ def test_declared_parameters_and_errors() -> None:
     check_parameters("SELECT ?s WHERE { ?s ?p ?o }", {"s": "<urn:x:a>"})
     for query in saved_queries():
         assert VALUES_MARKER.search(query.text) is None or query.parameters, query.name
+        assert "@warm" not in query.description, query.name
+        # the warm-up answers a query without parameters: none it marks may need one
+        assert not (query.warm and any(not p.optional for p in query.parameters)), query.name
 
 
 def test_integer_parameters_are_whole_numbers() -> None:

@@ -772,6 +772,29 @@ def test_slow_answers_are_cached_until_the_store_changes(
             time.sleep(0.3)
 
 
+def test_the_warm_up_answers_the_whole_store_aggregates_and_no_per_person_query(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer counts as slow here
+    warm = {q.name for q in saved_queries() if q.warm}
+    assert {"papers-per-year", "coauthorship-network", "latest-metrics"} <= warm
+    assert not {"coauthors", "author-positions", "identity-evidence"} & warm
+    with running_server(tmp_path / "store") as (server, _):
+        assert server.kg.warmed.wait(60)
+        for saved in saved_queries():
+            if any(not p.optional for p in saved.parameters):
+                continue
+            before = server.kg.pool.answered
+            response = requests.post(
+                server.url + "sparql", data={"query": saved.text}, headers={"Accept": SPARQL_JSON}
+            )
+            assert response.status_code == 200, saved.name
+            asked = server.kg.pool.answered - before  # 0: answered from the warm-up's cache
+            assert asked == (0 if saved.warm else 1), saved.name
+
+
 def test_cli_serve_with_updates_creates_the_store_and_writes_through_its_worker(
     tmp_path: Path,
 ) -> None:

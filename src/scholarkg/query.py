@@ -29,6 +29,8 @@ _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # whole number) in a query's header.
 _PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer))?\s*(.*)$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+# `# @warm`: a whole-store answer the server computes in the background once per store version.
+_WARM_LINE = re.compile(r"^#\s*@warm\s*$")
 # A line `# @values` inside the query marks where the parameters' VALUES clause goes.
 VALUES_MARKER = re.compile(r"^([ \t]*)#\s*@values[ \t]*$", re.MULTILINE)
 
@@ -52,6 +54,7 @@ class SavedQuery:
     description: str
     text: str
     parameters: tuple[Parameter, ...] = ()
+    warm: bool = False  # `# @warm`: answered by the server's warm-up (without parameters)
 
 
 @dataclass(frozen=True)
@@ -80,17 +83,20 @@ def _read_saved(path: Path) -> SavedQuery:
     text = path.read_text(encoding="utf-8")
     header: list[str] = []
     parameters: list[Parameter] = []
+    warm = False
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         declared = _PARAM_LINE.match(line)
-        if declared:
+        if _WARM_LINE.match(line):
+            warm = True
+        elif declared:
             optional, name, kind, description = declared.groups()
             parameters.append(Parameter(name, description.strip(), optional == "?", kind or "text"))
         else:
             header.append(line.lstrip("# ").rstrip())
     description = " ".join(h for h in header if h)
-    return SavedQuery(path.stem, path, description, text, tuple(parameters))
+    return SavedQuery(path.stem, path, description, text, tuple(parameters), warm)
 
 
 def resolve_query(name_or_path: str) -> SavedQuery:

@@ -220,11 +220,13 @@ class KnowledgeGraph:
         return outcome
 
     def warm_saved_queries(self) -> None:
-        """Answer the saved queries that need no parameter (the whole-store aggregates) once,
-        under the aggregate time limit, so clients get them from the result cache."""
+        """Answer the saved queries marked ``# @warm`` (whole-store aggregates) once, without
+        parameters, under the aggregate time limit, so clients get them from the result cache.
+        The others are per-person queries: without a parameter they answer for everyone, an
+        export-sized answer that would hold a worker for the whole limit at every store change."""
         wanted = negotiate_query("application/sparql-results+json", None)
         for saved in self.saved:
-            if any(not p.optional for p in saved.parameters):
+            if not saved.warm or any(not p.optional for p in saved.parameters):
                 continue
             with contextlib.suppress(ScholarKGError):
                 operation = Operation("query", saved.text)
