@@ -10,7 +10,8 @@
    page fetched --runs times over HTTP: min and median, plus the cold first fetch.
 3. **Load**: --clients threads run the saved queries (typical parameters) for --seconds, then
    the same with one runaway query (a cartesian COUNT) resubmitted for the whole run: p50/p95
-   latency and errors per query.
+   latency and errors per query. The pair is run --rounds times; each round gives each query
+   a p95 ratio (with the runaway / without), reported per round and as their median.
 
 Figures go to stdout and bench/results/serve-latest.json.
 """
@@ -266,6 +267,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=3, help="paired load rounds")
     parser.add_argument("--work", type=Path, default=Path("/tmp/scholarkg-serve-bench"))
     parser.add_argument("--skip-binding", action="store_true")
     args = parser.parse_args()
@@ -287,21 +289,38 @@ def main() -> int:
         print(f"caches warmed in {results['warm_up_s']} s", flush=True)
         results["pages"] = pages(server.url, args.papers, args.runs)
         results["alone"] = baseline(server.url, args.papers, 3)
-        for runaway in (False, True):
-            key = "load_with_runaway" if runaway else "load"
-            results[key] = load(server.url, args.papers, args.seconds, args.clients, runaway)
-            for name, row in results[key].items():
-                print(f"{key:18} {name:28} {json.dumps(row)}", flush=True)
+        # Paired rounds: without the runaway, then with it, --rounds times, so each ratio
+        # compares two phases a minute apart and the median is not one p95's noise.
+        results["rounds"] = []
+        for number in range(1, args.rounds + 1):
+            paired: dict[str, Any] = {}
+            for runaway in (False, True):
+                key = "load_with_runaway" if runaway else "load"
+                paired[key] = load(server.url, args.papers, args.seconds, args.clients, runaway)
+                for name, row in paired[key].items():
+                    print(f"round {number} {key:18} {name:28} {json.dumps(row)}", flush=True)
+            results["rounds"].append(paired)
     finally:
         server.stop()
     results["load_after"] = os.getloadavg()
-    ratios = {}
-    for name, row in results["load_with_runaway"].items():
-        before = results["load"].get(name, {})
-        if row.get("p95_ms") and before.get("p95_ms"):
-            ratios[name] = round(row["p95_ms"] / before["p95_ms"], 2)
+    per_round: dict[str, list[float]] = {}
+    for paired in results["rounds"]:
+        for name, row in paired["load_with_runaway"].items():
+            before = paired["load"].get(name, {})
+            if row.get("p95_ms") and before.get("p95_ms"):
+                per_round.setdefault(name, []).append(round(row["p95_ms"] / before["p95_ms"], 2))
+    results["p95_ratio_rounds"] = per_round
+    ratios = {name: statistics.median(values) for name, values in per_round.items()}
     results["p95_ratio_runaway_vs_load"] = ratios
-    print("p95 with the runaway / p95 without:", json.dumps(ratios), flush=True)
+    results["errors"] = sum(
+        row.get("errors", 0)
+        for paired in results["rounds"]
+        for phase in paired.values()
+        for row in phase.values()
+    )
+    print("p95 with the runaway / p95 without, per round:", json.dumps(per_round), flush=True)
+    print(f"errors in all rounds: {results['errors']}", flush=True)
+    print("median of the rounds:", json.dumps(ratios), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")
