@@ -126,7 +126,7 @@ def test_concat_doubling_hits_the_memory_limit_and_the_worker_is_replaced(
     started = time.monotonic()
     response = ask(url, CONCAT)
     assert time.monotonic() - started < 120
-    assert response.status_code in (500, 503), response.text
+    assert response.status_code == 503, response.text
     assert "memory limit of 768 MiB" in response.text or "time limit" in response.text
     assert server.kg.pool.replaced == before + 1  # type: ignore[attr-defined]
     assert answered(url)
@@ -302,7 +302,7 @@ def test_a_query_that_allocates_without_bound_stops_at_the_memory_limit(tmp_path
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         before = server.kg.pool.replaced
         response = ask(server.url, CONCAT)
-        assert response.status_code == 500, response.text
+        assert response.status_code == 503, response.text  # a limit, like the time limit
         assert "memory limit of 512 MiB" in response.text
         assert server.kg.pool.replaced == before + 1
         assert answered(server.url)
@@ -334,3 +334,14 @@ def test_an_idle_keep_alive_connection_is_closed(tmp_path: Path) -> None:
             while chunk := sock.recv(65536):  # the rest of the answer, then the close
                 answer += chunk
         # recv returned b"": the server closed the idle connection (a hang fails at 60 s)
+
+
+def test_both_ways_of_running_out_of_memory_are_the_memory_limit() -> None:
+    """The allocator stopping the worker (above) and the engine raising MemoryError in it give
+    one answer: 503, marked as the memory limit, so the server refuses the repeat at once."""
+    from scholarkg.serve.worker_process import JobFailure
+    from scholarkg.serve.workers import _failure_error
+
+    error = _failure_error(JobFailure("memory", "the query ran out of memory"))
+    assert getattr(error, "status", None) == 503
+    assert getattr(error, "limit", None) == "memory"

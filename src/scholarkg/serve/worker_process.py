@@ -92,7 +92,8 @@ class QueryOutcome:
 
 @dataclass(frozen=True)
 class JobFailure:
-    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable or size."""
+    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable, size or
+    memory."""
 
     kind: str
     message: str

@@ -93,7 +93,7 @@ class _Worker:
             return QueryLimitError(
                 f"the query exceeded the memory limit of {self.limits.memory_limit_mb} MiB "
                 f"and its worker was stopped ({note})",
-                status=500,
+                status=503,
                 limit="memory",
             )
         return QueryLimitError(
@@ -323,8 +323,8 @@ def _failure_error(failure: JobFailure) -> QueryError:
         return QueryError(failure.message)
     if failure.kind == "size":
         return QueryLimitError(f"query stopped: {failure.message}", status=507)
-    if failure.kind == "memory":
-        return QueryLimitError(f"query stopped: {failure.message}", status=503)
+    if failure.kind == "memory":  # the same limit as a worker the allocator stopped
+        return QueryLimitError(f"query stopped: {failure.message}", status=503, limit="memory")
     return QueryLimitError(f"the store could not answer: {failure.message}", status=500)
 
 
