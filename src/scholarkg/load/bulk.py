@@ -38,6 +38,7 @@ from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 
 REQUEST_BYTES = 4 << 20  # per SPARQL Update request when the store is a server
+PIECE_BYTES = 1 << 20  # per read of the embedded store's bulk_load
 
 
 @dataclass(frozen=True)
@@ -75,12 +76,19 @@ class _QueueReader(io.RawIOBase):
 
 
 class _OxigraphStream:
-    """One running ``bulk_load`` fed with N-Quads bytes."""
+    """One running ``bulk_load`` fed with N-Quads bytes.
+
+    Graphs are gathered into pieces of ``PIECE_BYTES`` before they reach the queue: the
+    ``bulk_load`` thread takes the GIL to read each piece, so one graph (a few KB) per read
+    made it wait on the Python threads thousands of times per segment, and the loader wait on it.
+    """
 
     def __init__(self, store: ox.Store) -> None:
         self.chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
-        reader = io.BufferedReader(_QueueReader(self.chunks), 1 << 20)
+        self._piece: list[bytes] = []
+        self._piece_bytes = 0
+        reader = io.BufferedReader(_QueueReader(self.chunks), PIECE_BYTES)
 
         def load() -> None:
             try:
@@ -91,18 +99,32 @@ class _OxigraphStream:
         self.thread = threading.Thread(target=load, name="oxigraph-bulk-load", daemon=True)
         self.thread.start()
 
-    def put(self, data: bytes | None) -> None:
+    def put(self, data: bytes) -> None:
+        """Add whole N-Quads lines (handed on once a piece is full)."""
+        self._piece.append(data)
+        self._piece_bytes += len(data)
+        if self._piece_bytes >= PIECE_BYTES:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        if self._piece:
+            piece = b"".join(self._piece)
+            self._piece, self._piece_bytes = [], 0
+            self._enqueue(piece)
+
+    def _enqueue(self, item: bytes | None) -> None:
         while True:
             if self.error is not None or not self.thread.is_alive():
                 raise LoadError(f"bulk load stopped: {self.error}")
             try:
-                self.chunks.put(data, timeout=0.5)
+                self.chunks.put(item, timeout=0.5)
                 return
             except queue.Full:
                 continue
 
     def close(self) -> None:
-        self.put(None)
+        self._hand_on()
+        self._enqueue(None)
         self.thread.join()
         if self.error is not None:
             raise LoadError(f"bulk load failed: {self.error}") from self.error
