@@ -6,8 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from scholarkg.errors import LoadError
-from scholarkg.load import bulk
-from scholarkg.load.bulk import PIECE_BYTES, _OxigraphStream
+from scholarkg.load import oxigraph_stream
+from scholarkg.load.oxigraph_stream import PIECE_BYTES, OxigraphStream
 
 
 def graph_lines(n: int) -> bytes:
@@ -17,7 +17,7 @@ def graph_lines(n: int) -> bytes:
 
 def test_small_graphs_reach_bulk_load_in_pieces() -> None:
     store = ox.Store()
-    stream = _OxigraphStream(store)
+    stream = OxigraphStream(store)
     handed: list[int] = []
     put = stream.chunks.put
 
@@ -42,8 +42,8 @@ def test_small_graphs_reach_bulk_load_in_pieces() -> None:
 
 
 def test_a_stream_that_fails_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(bulk, "PIECE_BYTES", 64)
-    stream = _OxigraphStream(ox.Store())
+    monkeypatch.setattr(oxigraph_stream, "PIECE_BYTES", 64)
+    stream = OxigraphStream(ox.Store())
     stream.put(b"this is not N-Quads .\n" * 10)
     with pytest.raises(LoadError, match="bulk load"):
         for n in range(1000):
