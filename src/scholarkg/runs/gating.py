@@ -9,7 +9,7 @@ rest of the profile is built again without it (:func:`offending_lines`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from scholarkg import validate
@@ -55,30 +55,56 @@ def gate_graph(
 
 
 def gate_many(
-    graphs: list[EmittedGraph], batch: int = 200
+    graphs: Sequence[EmittedGraph], batch: int = 200
 ) -> Iterator[tuple[EmittedGraph, GraphPayload | None, tuple[Finding, ...]]]:
-    """Gate graphs whose subjects are disjoint (person graphs) a batch at a time: one check
-    of their union gives each graph the findings it would get alone (a finding belongs to the
-    graph whose subject is its focus node)."""
+    """Gate graphs, in order, a batch at a time: one check of a batch's union gives each graph
+    the findings it would get alone, as long as no node one graph describes (a subject)
+    appears in another. The shapes walk out from focus nodes through described nodes; nodes no
+    graph describes (classes, categories, licences) are only values. A graph that shares a
+    described node with one before it, or a batch with a finding no graph owns, is checked
+    graph by graph."""
     for start in range(0, len(graphs), batch):
         part = graphs[start : start + batch]
-        owner = {s: i for i, g in enumerate(part) for s, _, _ in g.triples}
-        found: list[list[Finding]] = [[] for _ in part]
-        for finding in check([t for g in part for t in g.triples]):
-            index = owner.get(f"<{finding.focus}>")
-            if index is None:
-                raise ValueError(f"finding about {finding.focus}, which no graph describes")
+        together, owner = _separable(part)
+        found: dict[int, list[Finding]] = {i: [] for i in together}
+        union = [t for i in together for t in part[i].triples]
+        for finding in check(union) if len(together) > 1 else ():
+            index = owner.get(f"<{finding.focus}>", owner.get(finding.focus))
+            if index is None:  # about a node no graph describes: no safe owner
+                found = {}
+                break
             found[index].append(finding)
-        for graph, findings in zip(part, found, strict=True):
-            ordered = tuple(findings)
-            if violations(ordered):
-                yield graph, None, ordered
+        for i, graph in enumerate(part):
+            findings = tuple(found[i]) if i in found else check(graph.triples)
+            if violations(findings):
+                yield graph, None, findings
             else:
-                yield (
-                    graph,
-                    make_payload(graph.iri, graph.kind, list(graph.triples), ordered),
-                    ordered,
+                payload = make_payload(
+                    graph.iri,
+                    graph.kind,
+                    list(graph.triples),
+                    findings,
+                    source=graph.source,
+                    source_sha256=graph.source_sha256,
                 )
+                yield graph, payload, findings
+
+
+def _separable(part: Sequence[EmittedGraph]) -> tuple[list[int], dict[str, int]]:
+    """The graphs of ``part`` that can be checked as one union (see :func:`gate_many`), and
+    which of them describes each node."""
+    owner: dict[str, int] = {}
+    values: set[str] = set()  # nodes the chosen graphs point at
+    together: list[int] = []
+    for i, graph in enumerate(part):
+        described = {s for s, _, _ in graph.triples}
+        pointed = {o for _, _, o in graph.triples if o[:1] in "<_"} - described
+        shares = not described.isdisjoint(owner) or not described.isdisjoint(values)
+        if not shares and pointed.isdisjoint(owner):
+            together.append(i)
+            owner.update(dict.fromkeys(described, i))
+            values |= pointed
+    return together, owner
 
 
 def offending_lines(

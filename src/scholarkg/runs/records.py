@@ -37,6 +37,7 @@ from scholarkg.runs import gating
 from scholarkg.runs.collector import set_for_batches
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
+from scholarkg.transform import EmittedGraph
 from scholarkg.transform.arxiv import arxiv_mentions, emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
 
@@ -106,32 +107,35 @@ def _gate_records(
     out = NTriplesEmitter()
     clock = time.process_time
     before = gating.pyshacl_graphs()
+    started = clock()
+    emitted: list[EmittedGraph] = []
+    records: list[ArxivRecord] = []
     for number, record in numbered:
         result.records += 1
-        started = clock()
         out.reset()
         iri = str(emit_arxiv(record, minter, out))
-        triples = list(out.triples)
-        emitted = clock()
-        result.seconds["transform"] = result.seconds.get("transform", 0.0) + emitted - started
         if out.unwritable is not None:
             reason = f"IRI cannot be written as N-Triples: <{out.unwritable}>"
             result.quarantined.append(
                 QuarantinedRecord(record.source, number, reason, record.arxiv_id)
             )
             continue
-        payload, findings = gating.gate_graph(iri, "arxiv", triples, source=record.source or None)
-        result.seconds["validate"] = result.seconds.get("validate", 0.0) + clock() - emitted
-        result.findings += [{"graph": iri, **f.__dict__} for f in findings]
+        emitted.append(EmittedGraph(iri, "arxiv", tuple(out.triples), record.source or None))
+        records.append(record)
+    gating_started = clock()
+    result.seconds["transform"] = result.seconds.get("transform", 0.0) + gating_started - started
+    for (graph, payload, findings), record in zip(gating.gate_many(emitted), records, strict=True):
+        result.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
         if payload is None:
             gating.quarantine_graph(
-                _quarantine_root(setup), iri, triples, findings, record.source or None
+                _quarantine_root(setup), graph.iri, list(graph.triples), findings, graph.source
             )
-            result.rejected.append(iri)
+            result.rejected.append(graph.iri)
             continue
         result.payloads.append(payload)
         result.mentions.append(arxiv_mentions(record, minter))
         result.titles.append(index_entry(record))
+    result.seconds["validate"] = result.seconds.get("validate", 0.0) + clock() - gating_started
     if _SETUP is not None:  # a worker process: the run's process counts its own gate
         result.pyshacl_graphs += gating.pyshacl_graphs() - before
     return result
