@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import RDF, Literal
@@ -83,23 +84,34 @@ def _plain(text: str) -> str:
     return '"' + escape_literal(text) + '"'
 
 
+_GENERATED_BY = f"<{PROV.wasGeneratedBy}>"
+_GENERATED_AT = f"<{PROV.generatedAtTime}>"
+_DIGEST = f"<{SKG.contentDigest}>"
+_REPORT = f"<{SKG.shaclReport}>"
+_SOURCE = f"<{DCTERMS.source}>"
+_SOURCE_HASH = f"<{SKG.sourceContentHash}>"
+
+
+@lru_cache(maxsize=8)
+def _stamp(when: dt.datetime) -> str:
+    """``when`` as an ``xsd:dateTime`` literal (one per run: every graph carries it)."""
+    return f'"{datetime_lexical(when.astimezone(dt.UTC))}"^^<{XSD.dateTime}>'
+
+
 def metadata(payload: GraphPayload, run_iri: str, when: dt.datetime) -> list[Triple]:
     """Triples the graph states about itself (loaded with it, in the same transaction)."""
     me = _iri(payload.iri)
-    stamp = datetime_lexical(when.astimezone(dt.UTC))
     out = [
-        (me, _iri(str(PROV.wasGeneratedBy)), _iri(run_iri)),
-        (me, _iri(str(PROV.generatedAtTime)), f'"{stamp}"^^<{XSD.dateTime}>'),
-        (me, _iri(str(SKG.contentDigest)), _plain(f"blake2b:{payload.digest}")),
+        (me, _GENERATED_BY, _iri(run_iri)),
+        (me, _GENERATED_AT, _stamp(when)),
+        (me, _DIGEST, _plain(f"blake2b:{payload.digest}")),
     ]
     if payload.findings:
-        out.append((me, _iri(str(SKG.shaclReport)), _iri(report_graph_iri(payload.iri))))
+        out.append((me, _REPORT, _iri(report_graph_iri(payload.iri))))
     if payload.source:
-        out.append((me, _iri(str(DCTERMS.source)), _iri(str(source_iri(payload.source)))))
+        out.append((me, _SOURCE, _iri(str(source_iri(payload.source)))))
     if payload.source_sha256:
-        out.append(
-            (me, _iri(str(SKG.sourceContentHash)), _plain(f"sha256:{payload.source_sha256}"))
-        )
+        out.append((me, _SOURCE_HASH, _plain(f"sha256:{payload.source_sha256}")))
     return out
 
 
