@@ -75,3 +75,14 @@ def test_graphs_describing_one_node_are_gated_apart() -> None:
     union = gating.check([*first.triples, *second.triples])
     assert gating.violations(union)  # two titles on one paper: their union is not either graph
     assert_as_alone([first, second], batch=200)
+
+
+def test_a_graph_checked_alone_is_still_checked() -> None:
+    """A batch of one, or a graph left alone because it shares a node, gets its own check."""
+    records = list(read_snapshot(SNAPSHOT))
+    faulty = emitted(dataclasses.replace(records[0], title=""))
+    assert alone(faulty)[0] is None  # an empty title is a violation
+    assert_as_alone([faulty], batch=200)  # a batch of one
+    assert_as_alone([emitted(records[1]), faulty], batch=1)  # batches of one
+    clean, rest = emitted(records[0]), emitted(records[2])
+    assert_as_alone([clean, faulty, rest], batch=200)  # left apart: it describes clean's paper

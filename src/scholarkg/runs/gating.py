@@ -66,14 +66,7 @@ def gate_many(
     for start in range(0, len(graphs), batch):
         part = graphs[start : start + batch]
         together, owner = _separable(part)
-        found: dict[int, list[Finding]] = {i: [] for i in together}
-        union = [t for i in together for t in part[i].triples]
-        for finding in check(union) if len(together) > 1 else ():
-            index = owner.get(f"<{finding.focus}>", owner.get(finding.focus))
-            if index is None:  # about a node no graph describes: no safe owner
-                found = {}
-                break
-            found[index].append(finding)
+        found = _union_findings(part, together, owner) if len(together) > 1 else {}
         for i, graph in enumerate(part):
             findings = tuple(found[i]) if i in found else check(graph.triples)
             if violations(findings):
@@ -88,6 +81,20 @@ def gate_many(
                     source_sha256=graph.source_sha256,
                 )
                 yield graph, payload, findings
+
+
+def _union_findings(
+    part: Sequence[EmittedGraph], together: list[int], owner: dict[str, int]
+) -> dict[int, list[Finding]]:
+    """Each of the ``together`` graphs' findings from one check of their union; none (each is
+    then checked alone) when a finding is about a node no graph describes."""
+    found: dict[int, list[Finding]] = {i: [] for i in together}
+    for finding in check([t for i in together for t in part[i].triples]):
+        index = owner.get(f"<{finding.focus}>", owner.get(finding.focus))
+        if index is None:
+            return {}
+        found[index].append(finding)
+    return found
 
 
 def _separable(part: Sequence[EmittedGraph]) -> tuple[list[int], dict[str, int]]:
