@@ -2,7 +2,8 @@
 
 The loaders note each graph they write (compressed N-Quads, statement counts per predicate, the
 typed subjects), in the same SQLite transaction as the manifest, so publishing assembles the
-dump and sums the VoID statistics from here and never reads the whole store back.
+dump and sums the VoID statistics from here and never reads the whole store back. N-Quads are
+kept as Zstandard frames (rows written before 2026-12 hold zlib streams; both are read).
 :func:`reconcile` brings the table in line with the store when something was written around it
 (an older manifest, a graph dropped by hand).
 """
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
+import zstandard
 
 from scholarkg.store.base import GraphStore
 from scholarkg.transform import Triple
@@ -35,6 +37,9 @@ CREATE TABLE IF NOT EXISTS typed (
     PRIMARY KEY (class, subject, iri)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS totals (predicate TEXT PRIMARY KEY, n INT NOT NULL) WITHOUT ROWID;
 """
+
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # how every Zstandard frame begins (a zlib stream: 0x78)
 
 
 def bucket_of(graph: str) -> int:
@@ -96,6 +101,11 @@ class Contents:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         db.executescript(_SCHEMA)
+        # one (de)compression context per connection, so per thread: contexts are not
+        # thread-safe, and a reused one costs nothing to start (zlib's set-up per graph was
+        # most of its time on graphs of a few KB)
+        self._pack = zstandard.ZstdCompressor(level=1).compress
+        self._unpack = zstandard.ZstdDecompressor().decompress
 
     def put(self, iri: str, nquads: bytes, stats: GraphStats, *, counted: bool = True) -> None:
         """Note graph ``iri`` as written with these N-Quads; ``counted``: an instance graph
@@ -103,7 +113,8 @@ class Contents:
         self.put_many([(iri, nquads, stats, counted)])
 
     def put_many(self, graphs: Sequence[tuple[str, bytes, GraphStats, bool]]) -> None:
-        """:meth:`put` for many graphs at once (the last of an IRI wins)."""
+        """:meth:`put` for many graphs at once (the last of an IRI wins). Each graph's stats
+        are of its N-Quads (its quad count is their sum)."""
         latest = {iri: (iri, data, stats, counted) for iri, data, stats, counted in graphs}
         self.drop_many(list(latest))
         rows, typed_rows, totals = [], [], Counter[str]()
@@ -114,8 +125,8 @@ class Contents:
                     iri,
                     bucket_of(iri),
                     int(counted),
-                    data.count(b"\n"),
-                    zlib.compress(data, 1),
+                    sum(stats.predicates.values()),
+                    self._pack(data),
                     json.dumps(stats.predicates),
                     json.dumps(typed),
                 )
@@ -164,7 +175,11 @@ class Contents:
             "SELECT data, quads FROM contents WHERE bucket = ? ORDER BY iri", (bucket,)
         )
         for data, quads in rows:
-            yield zlib.decompress(data), int(quads)
+            yield self.unpack(data), int(quads)
+
+    def unpack(self, data: bytes) -> bytes:
+        """A row's N-Quads (Zstandard, or zlib as rows written before 2026-12)."""
+        return self._unpack(data) if data.startswith(_ZSTD_MAGIC) else zlib.decompress(data)
 
     def predicate_totals(self) -> dict[str, int]:
         rows = self.db.execute("SELECT predicate, n FROM totals WHERE n > 0")
