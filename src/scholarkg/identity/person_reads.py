@@ -68,6 +68,7 @@ class PersonReads:
                 person = _person(row)
                 assert person.merged_into is not None
                 retired.setdefault(person.merged_into, []).append(person)
+            origins = self._split_origins(part)
             for pid in part:
                 person = persons[pid]
                 yield PersonRecord(
@@ -76,16 +77,23 @@ class PersonReads:
                     mentions.get(pid, []),
                     self.snapshots_of(profiles.get(pid, [])),
                     retired.get(pid, []),
-                    self.split_origin(pid),
+                    origins.get(pid),
                 )
 
-    def split_origin(self, pid: int) -> Person | None:
-        """The published person a ``[people.split]`` took this person's authorships from."""
-        row = self.db.execute("SELECT split_from FROM persons WHERE id = ?", (pid,)).fetchone()
-        if row is None or row[0] is None:
-            return None
-        origin = self.person(int(row[0]))
-        return origin if origin.published else None
+    def _split_origins(self, pids: list[int]) -> dict[int, Person]:
+        """For those of ``pids`` a ``[people.split]`` made: the published person it took their
+        authorships from (one query for all; splits are rare)."""
+        marks = ",".join("?" * len(pids))
+        origins: dict[int, Person] = {}
+        for pid, origin in self.db.execute(
+            f"SELECT id, split_from FROM persons WHERE id IN ({marks})"  # noqa: S608
+            " AND split_from IS NOT NULL",
+            pids,
+        ):
+            person = self.person(int(origin))
+            if person.published:
+                origins[int(pid)] = person
+        return origins
 
     def retired_into(self, pid: int) -> list[Person]:
         """Published persons merged into ``pid`` (their IRIs stay resolvable through it)."""
