@@ -12,21 +12,19 @@ Nothing here decides anything: :mod:`scholarkg.identity.resolver` does.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 from scholarkg.errors import LoadError
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
+from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.person_reads import PersonReads
 from scholarkg.identity.profiles_table import ProfileTables
 from scholarkg.identity.records import (
-    _MENTION_COLUMNS,
     _PERSON_COLUMNS,
     Mention,
     Person,
     PersonRecord,
-    _chunks,
-    _mention,
     _person,
     short_hash,
 )
@@ -83,7 +81,7 @@ CREATE TABLE IF NOT EXISTS organization_labels (
 """
 
 
-class Registry(PersonReads, EvidenceTables, ProfileTables):
+class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables):
     """The SQLite identity registry. One transaction is open until :meth:`commit`."""
 
     def __init__(self, path: Path) -> None:
@@ -260,76 +258,3 @@ class Registry(PersonReads, EvidenceTables, ProfileTables):
         done = list(pids)
         self.db.executemany("UPDATE persons SET dirty = 0 WHERE id = ?", ((p,) for p in done))
         self._marked.difference_update(done)
-
-    # -- mentions -----------------------------------------------------------------------------
-
-    def mentions(self, nodes: Sequence[str]) -> dict[str, Mention]:
-        found: dict[str, Mention] = {}
-        for part in _chunks(list(nodes)):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE node IN ({marks})"  # noqa: S608
-            for row in self.db.execute(query, list(part)):
-                mention = _mention(row)
-                found[mention.node] = mention
-        return found
-
-    def mentions_of(self, pid: int) -> list[Mention]:
-        rows = self.db.execute(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE person = ? ORDER BY paper, node",  # noqa: S608
-            (pid,),
-        )
-        return [_mention(r) for r in rows]
-
-    def persons_on(self, papers: Sequence[str]) -> dict[str, set[int]]:
-        """The persons holding an authorship on each of ``papers``."""
-        found: dict[str, set[int]] = {}
-        for part in _chunks(list(papers)):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT paper, person FROM mentions WHERE paper IN ({marks})"  # noqa: S608
-            for paper, person in self.db.execute(query, list(part)):
-                found.setdefault(str(paper), set()).add(int(person))
-        return found
-
-    def mentions_on(self, paper: str) -> list[Mention]:
-        rows = self.db.execute(
-            f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE paper = ? ORDER BY node",  # noqa: S608
-            (paper,),
-        )
-        return [_mention(r) for r in rows]
-
-    def assign(self, mention: Mention, previous: int | None = -1) -> None:
-        """Write (or overwrite) one authorship node's decision; its person needs writing.
-        ``previous``: the node's person before, when the caller knows it (-1: look it up)."""
-        if previous == -1:
-            row = self.db.execute(
-                "SELECT person FROM mentions WHERE node = ?", (mention.node,)
-            ).fetchone()
-            previous = None if row is None else int(row[0])
-        self.db.execute(
-            f"INSERT OR REPLACE INTO mentions ({_MENTION_COLUMNS})"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                mention.node,
-                mention.paper,
-                mention.position,
-                mention.person,
-                mention.name,
-                mention.rule,
-                mention.score,
-                mention.basis,
-                mention.evidence,
-                int(mention.pinned),
-            ),
-        )
-        self.mark_dirty(mention.person)
-        if previous is not None and previous != mention.person:
-            self.mark_dirty(previous)
-
-    def names_of(self, pid: int) -> list[str]:
-        """Every spelling of the person's authorships, in first-registered order."""
-        rows = self.db.execute(
-            "SELECT n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
-            " WHERE m.person = ? ORDER BY m.paper, m.node",
-            (pid,),
-        )
-        return list(dict.fromkeys(str(r[0]) for r in rows))

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from scholarkg.identity import names
+from scholarkg.identity.coauthor_rule import CoauthorRule
 from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.overrides import Overrides
@@ -31,7 +32,7 @@ from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_ha
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
 
 
-class IdentityResolver(ConfiguredDecisions):
+class IdentityResolver(CoauthorRule, ConfiguredDecisions):
     """Applies the rules to papers as they load; the registry keeps the outcome."""
 
     def __init__(self, registry: Registry, overrides: Overrides | None = None) -> None:
@@ -158,80 +159,6 @@ class IdentityResolver(ConfiguredDecisions):
             pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True)
         if existing.rule != "profile-researcher":
             self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
-
-    def _by_evidence(
-        self,
-        fresh: list[AuthorMention],
-        paper: PaperMentions,
-        known: dict[str, Mention],
-        on_paper: set[int],
-    ) -> None:
-        on_paper = set(on_paper)  # the live persons holding an authorship on the paper
-        for author in fresh:
-            ranked = self._coauthor_evidence(author, paper, on_paper)
-            if ranked:
-                (best, count, hit), *others = ranked
-                basis = (
-                    f"shares {count} co-author(s) with this person's other papers, "
-                    f"e.g. {hit[1]} on {hit[0]}"
-                )
-                pid = best
-                for other, n, other_hit in others:
-                    why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
-                    why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
-                    pid = self._merge(other, pid, "shared-coauthor", why, False)
-                self._assign(
-                    author,
-                    paper,
-                    pid,
-                    "shared-coauthor",
-                    float(count),
-                    basis,
-                    hit[0],
-                    previous=self._previous(known, author),
-                )
-            else:
-                pid = self._new(author.name, f"node:{author.node}")
-                self._assign(
-                    author,
-                    paper,
-                    pid,
-                    "first-seen",
-                    None,
-                    "no evidence links it",
-                    previous=self._previous(known, author),
-                )
-            on_paper.add(pid)
-
-    @staticmethod
-    def _previous(known: dict[str, Mention], author: AuthorMention) -> int | None:
-        existing = known.get(author.node)
-        return None if existing is None else existing.person
-
-    def _coauthor_evidence(
-        self, author: AuthorMention, paper: PaperMentions, exclude: set[int]
-    ) -> list[tuple[int, int, tuple[str, str]]]:
-        """Persons with a compatible name (not on this paper already) who wrote another paper
-        with one of this paper's co-authors: (person, how many co-authors, (paper, co-author))."""
-        mine: dict[str, list[str]] = {}
-        for other in paper.authors:
-            if other.node != author.node and not names.compatible(other.name, author.name):
-                mine.setdefault(names.block(other.name), []).append(other.name)
-        if not mine:
-            return []
-        hits = self.registry.coauthor_hits(names.block(author.name), list(mine), paper.paper)
-        shared: dict[int, dict[str, tuple[str, str]]] = {}
-        for pid, full, other_paper, block, name in hits:
-            if (
-                pid not in exclude
-                and pid not in self._retired
-                and names.compatible(self._names.get(pid, full), author.name)
-                and any(names.compatible(name, m) for m in mine[block])
-            ):
-                shared.setdefault(pid, {}).setdefault(block, (other_paper, name))
-        ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
-        ranked.sort(key=lambda r: (-r[1], r[0]))
-        return ranked
 
     # -- decisions ----------------------------------------------------------------------------
 

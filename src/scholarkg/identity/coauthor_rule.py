@@ -1,0 +1,96 @@
+"""The ``shared-coauthor`` rule: within a name block, a compatible person who wrote another paper
+with one of this paper's co-authors is the author; an authorship that links two such persons
+merges them (new evidence); no such person, a person of its own (``first-seen``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from scholarkg.identity import names
+from scholarkg.identity.mentions import AuthorMention, PaperMentions
+from scholarkg.identity.registry import Mention, Registry
+
+
+class CoauthorRule:
+    """The evidence part of :class:`~.resolver.IdentityResolver`."""
+
+    registry: Registry
+    _names: dict[int, str]
+    _retired: set[int]
+    _merge: Callable[[int, int, str, str, bool], int]
+    _new: Callable[..., int]
+    _assign: Callable[..., None]
+
+    def _by_evidence(
+        self,
+        fresh: list[AuthorMention],
+        paper: PaperMentions,
+        known: dict[str, Mention],
+        on_paper: set[int],
+    ) -> None:
+        on_paper = set(on_paper)  # the live persons holding an authorship on the paper
+        for author in fresh:
+            ranked = self._coauthor_evidence(author, paper, on_paper)
+            if ranked:
+                (best, count, hit), *others = ranked
+                basis = (
+                    f"shares {count} co-author(s) with this person's other papers, "
+                    f"e.g. {hit[1]} on {hit[0]}"
+                )
+                pid = best
+                for other, n, other_hit in others:
+                    why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
+                    why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
+                    pid = self._merge(other, pid, "shared-coauthor", why, False)
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "shared-coauthor",
+                    float(count),
+                    basis,
+                    hit[0],
+                    previous=self._previous(known, author),
+                )
+            else:
+                pid = self._new(author.name, f"node:{author.node}")
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "first-seen",
+                    None,
+                    "no evidence links it",
+                    previous=self._previous(known, author),
+                )
+            on_paper.add(pid)
+
+    @staticmethod
+    def _previous(known: dict[str, Mention], author: AuthorMention) -> int | None:
+        existing = known.get(author.node)
+        return None if existing is None else existing.person
+
+    def _coauthor_evidence(
+        self, author: AuthorMention, paper: PaperMentions, exclude: set[int]
+    ) -> list[tuple[int, int, tuple[str, str]]]:
+        """Persons with a compatible name (not on this paper already) who wrote another paper
+        with one of this paper's co-authors: (person, how many co-authors, (paper, co-author))."""
+        mine: dict[str, list[str]] = {}
+        for other in paper.authors:
+            if other.node != author.node and not names.compatible(other.name, author.name):
+                mine.setdefault(names.block(other.name), []).append(other.name)
+        if not mine:
+            return []
+        hits = self.registry.coauthor_hits(names.block(author.name), list(mine), paper.paper)
+        shared: dict[int, dict[str, tuple[str, str]]] = {}
+        for pid, full, other_paper, block, name in hits:
+            if (
+                pid not in exclude
+                and pid not in self._retired
+                and names.compatible(self._names.get(pid, full), author.name)
+                and any(names.compatible(name, m) for m in mine[block])
+            ):
+                shared.setdefault(pid, {}).setdefault(block, (other_paper, name))
+        ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
+        ranked.sort(key=lambda r: (-r[1], r[0]))
+        return ranked
