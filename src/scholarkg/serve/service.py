@@ -21,8 +21,17 @@ from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve import entities
 from scholarkg.serve.cache import AggregateCache, Exhausted, ResultCache, StoreWatcher
+from scholarkg.serve.coauthors import coauthor_table
 from scholarkg.serve.entities import Table
 from scholarkg.serve.guard import QueryLimits
+from scholarkg.serve.landing_queries import (
+    CATEGORY_LABELS,
+    LANDING_COUNTS,
+    PAPERS_PER_YEAR,
+    TOP_AUTHORS,
+    TOP_CATEGORIES,
+    TOP_PEOPLE,
+)
 from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
 from scholarkg.serve.protocol import Operation, Wanted
 from scholarkg.serve.protocol import negotiate as negotiate_query
@@ -33,51 +42,9 @@ from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 log = logging.getLogger(__name__)
-COAUTHOR_CANDIDATES = 300
 SLOW_PAGE = 1.0  # seconds: a page slower than this to compute is cached
 SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
-INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 SKG = "https://w3id.org/scholarkg/ontology#"
-COUNT = "PREFIX skg: <https://w3id.org/scholarkg/ontology#>\nSELECT (COUNT(DISTINCT ?x) AS ?n) "
-LANDING_COUNTS = (
-    ("papers", COUNT + "WHERE { ?x a skg:Paper }"),
-    ("people", COUNT + "WHERE { ?x a skg:Person }"),
-    ("groups", COUNT + "WHERE { ?x a skg:Group }"),
-    ("organisations", COUNT + "WHERE { ?x a skg:Organization }"),
-    ("named graphs", "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { } }"),
-)
-# Aggregates in two steps: a cheap count over one pattern, then names and exact counts for
-# the few at the top (one GROUP BY over every authorship with names joined in took 39 s at
-# 100k papers; these take under a second).
-TOP_AUTHORS = (
-    entities.PREFIXES + "SELECT ?person (COUNT(?a) AS ?n) WHERE { ?a skg:author ?person } "
-    "GROUP BY ?person ORDER BY DESC(?n) LIMIT 40"
-)
-TOP_PEOPLE = (
-    entities.PREFIXES
-    + """SELECT ?person (SAMPLE(?name) AS ?label)
-  (COUNT(DISTINCT ?paper) AS ?papers) WHERE {{ VALUES ?person {{ {values} }}
-  ?person a skg:Person . ?a skg:author ?person . ?paper skg:hasAuthorship ?a .
-  OPTIONAL {{ ?person foaf:name ?name }}
-}} GROUP BY ?person ORDER BY DESC(?papers) ?label LIMIT 10"""
-)
-TOP_CATEGORIES = (
-    entities.PREFIXES
-    + "SELECT ?c (COUNT(DISTINCT ?paper) AS ?papers) WHERE { ?paper skg:category ?c } "
-    "GROUP BY ?c ORDER BY DESC(?papers) LIMIT 12"
-)
-CATEGORY_LABELS = (
-    entities.PREFIXES
-    + """SELECT ?c (SAMPLE(?nt) AS ?notation)
-  (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?c {{ {values} }}
-  OPTIONAL {{ ?c skos:notation ?nt }} OPTIONAL {{ ?c skos:prefLabel ?l }} }} GROUP BY ?c"""
-)
-PAPERS_PER_YEAR = (
-    entities.PREFIXES
-    + """SELECT ?year (COUNT(DISTINCT ?paper) AS ?papers) WHERE {
-  ?paper a skg:Paper ; dcterms:issued ?d . BIND (YEAR(?d) AS ?year)
-} GROUP BY ?year ORDER BY ?year"""
-)
 ENTITY_KINDS = {
     SKG + "Person": ("person", entities.PERSON_QUERIES),
     SKG + "Paper": ("paper", entities.PAPER_QUERIES),
@@ -318,23 +285,7 @@ class KnowledgeGraph:
             return cached  # type: ignore[no-any-return]
         generation, started = self.cache.generation, time.monotonic()
         tables = list(self._tables(queries, ref))
-        together: dict[str, set[str]] = {}
-        for row in tables[5].rows:
-            other, paper = row.get("other"), row.get("paper")
-            if isinstance(other, ox.NamedNode) and other.value != iri and paper is not None:
-                together.setdefault(other.value, set()).add(paper.value)
-        top = sorted(together, key=lambda o: (-len(together[o]), o))[:COAUTHOR_CANDIDATES]
-        rows: list[dict[str, Any]] = []
-        if top:
-            named = Table.of(self.pool.select_many([entities.persons_named(top)])[0])
-            for row in named.rows:
-                other = row["s"].value
-                count = ox.Literal(str(len(together[other])), datatype=INTEGER)
-                rows.append({"other": row["s"], "name": row.get("name"), "papers": count})
-        rows.sort(key=lambda r: (-int(r["papers"].value), str(r.get("name")), r["other"].value))
-        tables.insert(
-            6, Table(tuple({k: v for k, v in r.items() if v is not None} for r in rows[:100]))
-        )
+        tables.insert(6, coauthor_table(self.pool, tables[5], iri))
         result = tuple(tables)
         if time.monotonic() - started > SLOW_PAGE:
             self.cache.put(key, result, generation)

@@ -10,22 +10,15 @@ twice its size) while it runs, so cheap queries keep their latency beside a runa
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
 import queue
-import signal
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.worker_handle import WorkerHandle
 from scholarkg.serve.worker_process import (
     JobFailure,
     QueryJob,
@@ -33,100 +26,9 @@ from scholarkg.serve.worker_process import (
     SelectBatch,
     StoreSpec,
     UpdateJob,
-    worker_main,
 )
 
-START_TIMEOUT = 60.0
 DEPRIORITISE_AFTER = 1.0
-LOW_PRIORITY = 10
-_context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["scholarkg.serve.worker_process"])
-
-
-class _Worker:
-    """One worker process and the parent's end of its pipe."""
-
-    def __init__(self, spec: StoreSpec, limits: QueryLimits, generation: int) -> None:
-        self.generation = generation
-        self.limits = limits
-        handle, name = tempfile.mkstemp(prefix="scholarkg-worker-", suffix=".log")
-        os.close(handle)
-        self.stderr_path = Path(name)
-        parent, child = _context.Pipe()
-        self.conn: Connection = parent
-        self.process: BaseProcess = _context.Process(
-            target=worker_main,
-            args=(child, spec, limits.memory_limit_mb, limits.max_result_bytes, name),
-            daemon=True,
-        )
-        self.process.start()
-        child.close()
-        self.niced = False
-        if not self.conn.poll(START_TIMEOUT):
-            self.stop()
-            raise QueryError(f"{spec.location}: the query worker did not start")
-        try:
-            hello = self.conn.recv()
-        except EOFError:
-            hello = JobFailure("store", self._death_note())
-        if hello != "ready":
-            self.stop()
-            message = hello.message if isinstance(hello, JobFailure) else repr(hello)
-            raise QueryError(message)
-
-    def _death_note(self) -> str:
-        self.process.join(5)
-        code = self.process.exitcode
-        if code is not None and code < 0:
-            return f"signal {signal.Signals(-code).name}"
-        return f"exit code {code}"
-
-    def crash_error(self) -> QueryLimitError:
-        """Why the process stopped, as the error the client gets (the memory limit when the
-        allocator says so, marked ``limit="memory"``)."""
-        note = self._death_note()
-        try:
-            tail = self.stderr_path.read_bytes()[:65536].decode("utf-8", "replace")
-        except OSError:
-            tail = ""
-        if "memory allocation" in tail or "MemoryError" in tail or "out of memory" in tail:
-            return QueryLimitError(
-                f"the query exceeded the memory limit of {self.limits.memory_limit_mb} MiB "
-                f"and its worker was stopped ({note})",
-                status=503,
-                limit="memory",
-            )
-        return QueryLimitError(
-            f"the query worker crashed ({note}); the query was not answered", status=500
-        )
-
-    def deprioritise(self) -> None:
-        pid = self.process.pid
-        if pid is not None and not self.niced:
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, pid, LOW_PRIORITY)
-                self.niced = True
-
-    def restore_priority(self) -> bool:
-        """Back to normal priority; False when not allowed (then the worker is replaced)."""
-        pid = self.process.pid
-        if not self.niced or pid is None:
-            return True
-        try:
-            os.setpriority(os.PRIO_PROCESS, pid, 0)
-        except OSError:
-            return False
-        self.niced = False
-        return True
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.close()
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        with contextlib.suppress(OSError):
-            self.stderr_path.unlink()
 
 
 class WorkerPool:
@@ -140,14 +42,14 @@ class WorkerPool:
         self.limits = limits
         self.size = max(1, size)
         self.generation = 0
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: queue.Queue[WorkerHandle] = queue.Queue()
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
         self.answered = 0  # jobs sent to a worker and answered
         self._total = self.size  # live workers, extra ones lent while long queries run
         for _ in range(self.size):
-            self._idle.put(_Worker(spec, limits, self.generation))
+            self._idle.put(WorkerHandle(spec, limits, self.generation))
 
     def refresh(self) -> None:
         """Reopen the store in every worker (the store changed); running queries finish first."""
@@ -163,7 +65,7 @@ class WorkerPool:
                 return
             worker.stop()
 
-    def _release(self, worker: _Worker, *, healthy: bool) -> None:
+    def _release(self, worker: WorkerHandle, *, healthy: bool) -> None:
         if self._closed:
             worker.stop()
             return
@@ -185,12 +87,12 @@ class WorkerPool:
         except QueryError:
             self._replace_later()
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> WorkerHandle:
         """A new worker; retried briefly (the store may be mid-compaction after a load)."""
         delay, failure = 0.05, None
         for _ in range(6):
             try:
-                return _Worker(self.spec, self.limits, self.generation)
+                return WorkerHandle(self.spec, self.limits, self.generation)
             except QueryError as exc:
                 failure = exc
                 time.sleep(delay)
@@ -231,7 +133,7 @@ class WorkerPool:
 
         threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
 
-    def _acquire(self, wait: float) -> _Worker:
+    def _acquire(self, wait: float) -> WorkerHandle:
         try:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
