@@ -13,10 +13,8 @@ the checksum file likewise, so a failed export never leaves a partial file behin
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError
+from scholarkg.files import file_sha256, remove_quietly, temp_file_beside
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.store.sparql_text import iri_ref
@@ -211,37 +210,6 @@ def _write(
     return triples.count
 
 
-def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
-    """Hex SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _temp_file(target: Path) -> tuple[int, Path]:
-    """A temporary file beside ``target``, world-readable like a published file (not 0600)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.fchmod(fd, 0o644)
-    return fd, Path(name)
-
-
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file beside it and a rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = _temp_file(path)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        _remove([temp])
-        raise
-    return path
-
-
 def export_dump(
     store: QueryableStore,
     path: Path,
@@ -263,7 +231,7 @@ def export_dump(
     temps: list[Path] = []
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, dump_tmp = _temp_file(path)
+        fd, dump_tmp = temp_file_beside(path)
         temps.append(dump_tmp)
         with os.fdopen(fd, "wb") as out:
             count = _write(store, out, spec, graph, prefixes or default_prefixes())
@@ -271,20 +239,20 @@ def export_dump(
             os.fsync(out.fileno())
         digest = file_sha256(dump_tmp)
         size = dump_tmp.stat().st_size
-        fd, sha_tmp = _temp_file(sha_path)
+        fd, sha_tmp = temp_file_beside(sha_path)
         temps.append(sha_tmp)
         with os.fdopen(fd, "wb") as out:
             out.write(f"{digest}  {path.name}\n".encode())
         os.replace(dump_tmp, path)
         os.replace(sha_tmp, sha_path)
     except ScholarKGError:
-        _remove(temps)
+        remove_quietly(temps)
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
-        _remove(temps)
+        remove_quietly(temps)
         raise ExportError(f"{path}: export as {spec.title} failed: {exc}") from exc
     except BaseException:
-        _remove(temps)
+        remove_quietly(temps)
         raise
     return ExportResult(path, sha_path, count, digest, spec.name, size, graph)
 
@@ -314,9 +282,3 @@ def write_dump(
 def _check_graph(store: QueryableStore, graph: str | None) -> None:
     if graph is not None and graph not in store.graph_names():
         raise ConfigError(f"graph <{graph}> is not in the store; nothing to export")
-
-
-def _remove(paths: list[Path]) -> None:
-    for temp in paths:
-        with contextlib.suppress(OSError):
-            temp.unlink()

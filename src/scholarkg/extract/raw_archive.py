@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarkg.errors import ExtractError
+from scholarkg.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -32,12 +32,6 @@ class ArchivedResponse:
 
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)  # sub-second: two retrievals in one second stay ordered
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 class RawArchive:
@@ -80,9 +74,9 @@ class RawArchive:
             with self._lock:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.exists():
-                    _write_atomically(path, body)
+                    write_atomic(path, body)
                 if not meta_path.exists():
-                    _write_atomically(meta_path, json.dumps(record, indent=1).encode())
+                    write_atomic(meta_path, json.dumps(record, indent=1).encode())
                 first = json.loads(meta_path.read_text(encoding="utf-8"))
                 with (self.root / "retrievals.jsonl").open("a", encoding="utf-8") as log:
                     log.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,0 +1,48 @@
+"""Files written whole or not at all: a temporary file beside the target, then a rename."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def temp_file_beside(target: Path) -> tuple[int, Path]:
+    """A temporary file beside ``target``, world-readable like a published file (not 0600)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.fchmod(fd, 0o644)
+    return fd, Path(name)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file beside it and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = temp_file_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        remove_quietly([temp])
+        raise
+    return path
+
+
+def remove_quietly(paths: Iterable[Path]) -> None:
+    """Remove what exists of ``paths`` (temporary files left by a failed write)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
