@@ -99,7 +99,7 @@ def test_new_evidence_merges_two_persons_and_keeps_the_older_iri(reg: Registry) 
     resolver.add(paper("2002.00001", "Wei Wang", "Alice Martin"))
     resolver.add(paper("2002.00002", "Wei Wang", "Carla Diaz"))
     first, second = person_of(reg, "2002.00001", 1), person_of(reg, "2002.00002", 1)
-    reg.written([p.id for p in reg.dirty()])  # both published
+    reg.written(reg.dirty())  # both published
     resolver.add(paper("2002.00003", "Wei Wang", "Alice Martin", "Carla Diaz"))
     assert {person_of(reg, f"2002.0000{i}", 1) for i in (1, 2, 3)} == {first}
     [event] = resolver.events

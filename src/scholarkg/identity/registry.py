@@ -239,11 +239,10 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables):
             self._marked.clear()
         self._marked.add(pid)
 
-    def dirty(self) -> list[Person]:
-        rows = self.db.execute(
-            f"SELECT {_PERSON_COLUMNS} FROM persons WHERE dirty = 1 ORDER BY id"  # noqa: S608
-        )
-        return [_person(r) for r in rows]
+    def dirty(self) -> list[int]:
+        """The persons whose graph needs writing (ids only: at 100k records, 155 000 persons)."""
+        rows = self.db.execute("SELECT id FROM persons WHERE dirty = 1 ORDER BY id")
+        return [int(r[0]) for r in rows]
 
     def written(self, pids: Iterable[int]) -> None:
         """These persons' graphs are in the store now."""

@@ -115,8 +115,7 @@ def _live_batches(
     """Records of the dirty persons still live, BATCH at a time; retired ones are settled
     (and their published graphs dropped)."""
     batch: list[PersonRecord] = []
-    dirty = [p.id for p in ctx.registry.dirty()]
-    for record in ctx.registry.person_records(dirty):
+    for record in ctx.registry.person_records(ctx.registry.dirty()):
         person = record.person
         if person.merged_into is not None:
             if person.published:
