@@ -66,7 +66,7 @@ def _python_type_ok(value: object, datatype: str) -> bool:
     return True if expected is None else isinstance(value, expected)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)  # values are mostly unique (dates): a large cache only holds memory
 def _datatype_same(term: str, datatype: str) -> bool:
     """pySHACL's verdict for a literal whose datatype is the required one."""
     lit = to_rdflib(term)
@@ -124,7 +124,7 @@ def _order(value: Literal, limit: Literal) -> int:
     return -1
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def in_range(term: str, bound: str, op: str) -> bool:
     """pySHACL's min/max inclusive/exclusive test of one value node against one bound."""
     if term[0] != '"':

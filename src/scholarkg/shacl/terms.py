@@ -92,7 +92,7 @@ def text(term: str) -> str:
 _STRING_SUFFIX = '"^^<http://www.w3.org/2001/XMLSchema#string>'
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _typed_text(term: str) -> str:
     return str(to_rdflib(term))
 
@@ -119,7 +119,7 @@ _ALREADY_CANONICAL = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # repeated values (scores, years) hit; unique dates would only fill it
 def _canonical_typed(term: str, lexical: str, datatype: str) -> str:
     literal = Literal(lexical, datatype=URIRef(datatype))
     if literal.ill_typed:  # keep what was written: it must stay ill-typed for sh:datatype
@@ -151,9 +151,11 @@ def canonical_triples(triples: Iterable[tuple[str, str, str]]) -> list[tuple[str
     return list(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1024)
 def to_rdflib(term: str) -> URIRef | BNode | Literal:
-    """The rdflib term of a term string (cached: used where rdflib's own semantics decide)."""
+    """The rdflib term of a term string, where rdflib's own semantics decide. Its callers keep
+    their own verdicts, so only a few terms (shapes' bounds, report vocabulary) are kept here:
+    a large cache held ~65 000 rdflib literals per worker process, nearly never hit."""
     first = term[0]
     if first == "<":
         return URIRef(term[1:-1])
