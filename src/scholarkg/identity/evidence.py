@@ -19,7 +19,7 @@ def pair_key(block: str, co_block: str) -> int:
     return (_crc(block) << 32 | _crc(co_block)) - (1 << 63)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=32_768)
 def _crc(text: str) -> int:
     return zlib.crc32(text.encode())
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from scholarkg.iris import fold
 
+NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
+
 # Words that make a listed author a group (team, collaboration, consortium), not a person.
 GROUP_WORDS = frozenset(
     {
@@ -60,7 +62,7 @@ def _writing_for(words: list[str]) -> int | None:
     return None
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=NAME_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
     """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``); for a person
     writing for a group (``T. Montaruli for the IceCube Collaboration``) the person's part."""
@@ -78,7 +80,7 @@ def name_key(name: str) -> str:
     return "-".join(tokens(name)) or "x"
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=NAME_CACHE)
 def block(name: str) -> str:
     """The lookup bucket of a name: folded surname and first initial (``dadashi-r``)."""
     words = tokens(name)
@@ -99,7 +101,7 @@ def _given_compatible(x: str, y: str) -> bool:
     return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=NAME_CACHE)
 def compatible(a: str, b: str) -> bool:
     """Same surname and given names that agree where both have them (initials match names).
 
