@@ -104,8 +104,8 @@ class Contents:
         # one (de)compression context per connection, so per thread: contexts are not
         # thread-safe, and a reused one costs nothing to start (zlib's set-up per graph was
         # most of its time on graphs of a few KB)
-        self._pack = zstandard.ZstdCompressor(level=1).compress
-        self._unpack = zstandard.ZstdDecompressor().decompress
+        self._compress = zstandard.ZstdCompressor(level=1).compress
+        self._decompress = zstandard.ZstdDecompressor().decompress
 
     def put(self, iri: str, nquads: bytes, stats: GraphStats, *, counted: bool = True) -> None:
         """Note graph ``iri`` as written with these N-Quads; ``counted``: an instance graph
@@ -126,7 +126,7 @@ class Contents:
                     bucket_of(iri),
                     int(counted),
                     sum(stats.predicates.values()),
-                    self._pack(data),
+                    self._compress(data),
                     json.dumps(stats.predicates),
                     json.dumps(typed),
                 )
@@ -175,11 +175,11 @@ class Contents:
             "SELECT data, quads FROM contents WHERE bucket = ? ORDER BY iri", (bucket,)
         )
         for data, quads in rows:
-            yield self.unpack(data), int(quads)
+            yield self._nquads(data), int(quads)
 
-    def unpack(self, data: bytes) -> bytes:
+    def _nquads(self, data: bytes) -> bytes:
         """A row's N-Quads (Zstandard, or zlib as rows written before 2026-12)."""
-        return self._unpack(data) if data.startswith(_ZSTD_MAGIC) else zlib.decompress(data)
+        return self._decompress(data) if data.startswith(_ZSTD_MAGIC) else zlib.decompress(data)
 
     def predicate_totals(self) -> dict[str, int]:
         rows = self.db.execute("SELECT predicate, n FROM totals WHERE n > 0")
