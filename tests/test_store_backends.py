@@ -237,7 +237,7 @@ def test_file_sink_layout_index_and_export(tmp_path: Path) -> None:
         assert len(files) == 2 and all("/" not in f and not f.startswith(".") for f in files)
         index = (tmp_path / "sink" / INDEX_NAME).read_text(encoding="utf-8")
         assert str(G) in index and "etc/passwd" in index
-        assert not list((tmp_path / "sink").glob("*.tmp"))
+        assert not list((tmp_path / "sink").glob(".*.part"))  # no temporary file left
         nq = sink.export(tmp_path / "out" / "all.nq")
         trig = sink.export(tmp_path / "out" / "all.trig", format="trig")
     dataset = ox.Store()

@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from scholarkg.files import remove_quietly, temp_file_beside, write_atomic
 from scholarkg.load.contents import BUCKETS, Contents
 
 STATE = "parts.json"
@@ -57,9 +57,7 @@ class DumpParts:
 
     def _write_state(self) -> None:
         state = {"key": self.key, "quads": {str(b): n for b, n in sorted(self.quads.items())}}
-        tmp = self.folder / (STATE + ".tmp")
-        tmp.write_text(json.dumps(state), encoding="utf-8")
-        os.replace(tmp, self.folder / STATE)
+        write_atomic(self.folder / STATE, json.dumps(state).encode("utf-8"))
 
     def _path(self, bucket: int) -> Path:
         return self.folder / f"part-{bucket:02d}.nq"
@@ -70,13 +68,17 @@ class DumpParts:
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
         for bucket in todo:
             target = self._path(bucket)
-            tmp = target.with_suffix(".tmp")
+            fd, tmp = temp_file_beside(target)
             count = 0
-            with tmp.open("wb") as out:
-                for data, quads in contents.bucket(bucket):
-                    out.write(data)
-                    count += quads
-            os.replace(tmp, target)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    for data, quads in contents.bucket(bucket):
+                        out.write(data)
+                        count += quads
+                os.replace(tmp, target)
+            except BaseException:
+                remove_quietly([tmp])
+                raise
             self.quads[bucket] = count
         self._write_state()
         self.valid = True
@@ -86,9 +88,7 @@ class DumpParts:
         """Concatenate the parts into ``target`` (atomically) and write ``<target>.sha256``."""
         target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        os.fchmod(fd, 0o644)  # published: world-readable like the other exports, not mkstemp's 0600
-        tmp = Path(tmp_name)
+        fd, tmp = temp_file_beside(target)
         try:
             with os.fdopen(fd, "wb") as out:
                 for bucket in range(BUCKETS):
@@ -101,7 +101,7 @@ class DumpParts:
                 os.fsync(out.fileno())
             os.replace(tmp, target)
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            remove_quietly([tmp])
             raise
         sha = digest.hexdigest()
         sums = target.with_name(target.name + ".sha256")

@@ -26,14 +26,18 @@ def temp_file_beside(target: Path) -> tuple[int, Path]:
     return fd, Path(name)
 
 
-def write_atomic(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file beside it and a rename."""
+def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary file beside it and a rename; ``durable``
+    fsyncs the temporary file before the rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = temp_file_beside(path)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
         os.replace(temp, path)
     except BaseException:
         remove_quietly([temp])

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from scholarkg.extract.oai_pmh import (
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
+from scholarkg.files import write_atomic
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
@@ -167,10 +167,7 @@ class HarvestJob:
         return after
 
     def _save(self, checkpoint: Checkpoint) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(asdict(checkpoint), indent=1), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(asdict(checkpoint), indent=1).encode("utf-8"))
 
 
 def archived_page(archive: RawArchive, sha256: str, limits: Limits = DEFAULT_LIMITS) -> OaiPage:

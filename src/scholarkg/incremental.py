@@ -9,11 +9,11 @@ hash and was written by a run with the same configuration hash and software vers
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 
 from scholarkg import __version__
 from scholarkg.config import Config
+from scholarkg.files import write_atomic
 from scholarkg.iris import SKG
 from scholarkg.provenance import config_hash
 from scholarkg.store.base import GraphStore
@@ -61,10 +61,7 @@ class SourceStates:
     def put(self, states: list[SourceState]) -> None:
         data = self._load()
         data.update({s.location: asdict(s) for s in states})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def holds(store: GraphStore, graph: str, sha256: str, config: Config) -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg.errors import ParseError
+from scholarkg.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -61,10 +61,4 @@ class HarvestState:
             "completed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         }
         payload = json.dumps({"version": 1, "harvests": harvests}, indent=1, sort_keys=True)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as handle:
-            handle.write(payload + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        write_atomic(self.path, (payload + "\n").encode("utf-8"), durable=True)

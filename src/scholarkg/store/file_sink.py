@@ -11,13 +11,10 @@ serving queries.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO
@@ -26,6 +23,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.files import write_atomic
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import iri_ref
 
@@ -41,21 +39,6 @@ def graph_file_name(iri: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", readable)[:80].strip("._-") or "graph"
     digest = hashlib.sha256(iri.encode("utf-8")).hexdigest()[:16]
     return f"{slug}-{digest}.nt"
-
-
-def _atomic_write(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` through a fsynced temporary file and ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _canonical_ntriples(ntriples: str) -> bytes:
@@ -118,7 +101,7 @@ class FileSink(ClosingStore):
 
     def _write_index(self, graphs: dict[str, str]) -> None:
         text = json.dumps({"format": _INDEX_FORMAT, "graphs": graphs}, indent=2, sort_keys=True)
-        _atomic_write(self.path / INDEX_NAME, (text + "\n").encode("utf-8"))
+        write_atomic(self.path / INDEX_NAME, (text + "\n").encode("utf-8"), durable=True)
 
     def _files(self) -> Iterator[tuple[str, Path]]:
         """(graph IRI, file) for every indexed graph whose file exists."""
@@ -148,7 +131,7 @@ class FileSink(ClosingStore):
                     self._write_index(index)
                 (self.path / name).unlink(missing_ok=True)
                 return
-            _atomic_write(self.path / name, data)
+            write_atomic(self.path / name, data, durable=True)
             if index.get(name) != text:
                 index[name] = text
                 self._write_index(index)
@@ -214,8 +197,7 @@ class FileSink(ClosingStore):
         target = Path(path)
         data = ox.serialize(self._quads(), format=_EXPORT_FORMATS[format]) or b""
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(target, data)
+            write_atomic(target, data, durable=True)
         except OSError as exc:
             raise LoadError(f"{target}: cannot export ({exc})") from exc
         return target
