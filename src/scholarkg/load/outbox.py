@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
+from scholarkg.files import write_atomic
 from scholarkg.load.payload import GraphPayload
 from scholarkg.validate import Finding
 
@@ -30,17 +30,14 @@ def _stem(iri: str) -> str:
 
 def _write(folder: Path, payload: GraphPayload, extra: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    stem = folder / _stem(payload.iri)
-    data_path = stem.with_suffix(".nt")
-    data_path.write_bytes(payload.data)
+    stem = _stem(payload.iri)  # may hold dots (arXiv ids): never cut at a "suffix"
+    (folder / f"{stem}.nt").write_bytes(payload.data)
     fields = {f.name: getattr(payload, f.name) for f in dataclass_fields(payload)}
     record = {k: v for k, v in fields.items() if k not in ("data", "stats")}  # stats: recounted
     record["findings"] = [asdict(f) for f in payload.findings]
     record |= extra or {}
-    tmp = stem.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, stem.with_suffix(".json"))
-    return stem.with_suffix(".json")
+    text = json.dumps(record, ensure_ascii=False, indent=1)
+    return write_atomic(folder / f"{stem}.json", text.encode("utf-8"))
 
 
 def _read(record_path: Path) -> GraphPayload | None:
