@@ -69,3 +69,14 @@ def test_rows_written_by_an_older_version_in_zlib_are_still_read(tmp_path: Path)
     assert not stored[0].startswith(b"x")  # new rows are not zlib streams (0x78 …)
     reopened.drop(old_iri)  # an old row can be replaced and dropped like any other
     assert [d for d, _ in reopened.bucket(bucket_of(old_iri))] == [new_data]
+
+
+def test_compare_with_a_store_s_graph_names_streamed_once(tmp_path: Path) -> None:
+    contents = _contents(tmp_path / "m.sqlite")
+    contents.put_many([(iri, data, stats, True) for iri, data, stats in map(_graph, range(6))])
+    noted = [f"https://example.org/graph/{n}" for n in range(6)]
+    held = (iri for iri in [noted[5], *noted[2:5], "https://example.org/graph/b", noted[3]])
+    gone, new = contents.compare(held)  # a generator, read once; duplicates are harmless
+    assert sorted(gone) == noted[:2]
+    assert new == ["https://example.org/graph/b"]
+    assert contents.compare(iter(noted)) == ([], [])  # nothing left over from the last call

@@ -166,8 +166,20 @@ class Contents:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def iris(self) -> set[str]:
-        return {str(iri) for (iri,) in self.db.execute("SELECT iri FROM contents")}
+    def compare(self, held: Iterable[str]) -> tuple[list[str], list[str]]:
+        """``(noted here but not in held, in held but not noted here)``, the second in IRI
+        order; ``held`` (a store's graph names) is streamed into a temporary table, so memory
+        stays flat however many graphs there are."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS held (iri TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM temp.held")
+        db.executemany("INSERT OR IGNORE INTO temp.held VALUES (?)", ((iri,) for iri in held))
+        gone = "SELECT iri FROM contents WHERE iri NOT IN (SELECT iri FROM temp.held)"
+        new = "SELECT iri FROM temp.held WHERE iri NOT IN (SELECT iri FROM contents) ORDER BY iri"
+        try:
+            return [str(i) for (i,) in db.execute(gone)], [str(i) for (i,) in db.execute(new)]
+        finally:
+            db.execute("DELETE FROM temp.held")
 
     def bucket(self, bucket: int) -> Iterator[tuple[bytes, int]]:
         """(N-Quads, quads) of the bucket's graphs, in IRI order."""
@@ -209,13 +221,12 @@ def reconcile(
     """Make ``contents`` hold exactly the store's named graphs (but ``excluded``): graphs it
     lacks are read from the store once (``side`` ones not counted), graphs the store no longer
     holds are dropped. Returns the buckets that changed."""
-    held = store.graph_names() - excluded
-    known = contents.iris()
+    gone, new = contents.compare(i for i in store.iter_graph_names() if i not in excluded)
     changed: set[int] = set()
-    for iri in known - held:
+    for iri in gone:
         contents.drop(iri)
         changed.add(bucket_of(iri))
-    for iri in sorted(held - known):
+    for iri in new:
         take_from_store(contents, store, iri, counted=iri not in side)
         changed.add(bucket_of(iri))
     return changed

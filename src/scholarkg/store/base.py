@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
@@ -36,6 +36,10 @@ class GraphStore(Protocol):
 
     def graph_names(self) -> set[str]: ...
 
+    def iter_graph_names(self) -> Iterator[str]:
+        """The named graphs' IRIs one at a time (for stores with very many graphs)."""
+        ...
+
     def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]: ...
 
     def quad_count(self) -> int: ...
@@ -50,6 +54,12 @@ class ClosingStore:
 
     def close(self) -> None:
         raise NotImplementedError
+
+    def iter_graph_names(self) -> Iterator[str]:
+        raise NotImplementedError
+
+    def graph_names(self) -> set[str]:
+        return set(self.iter_graph_names())
 
     def __enter__(self) -> Self:
         return self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -102,8 +102,8 @@ class EmbeddedStore(ClosingStore):
         except (OSError, RuntimeError) as exc:
             raise LoadError(f"{self.path}: SPARQL update failed: {exc}") from exc
 
-    def graph_names(self) -> set[str]:
-        return {g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)}
+    def iter_graph_names(self) -> Iterator[str]:
+        return (g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]:
         """The triples of one named graph, as N-Triples term strings (for comparisons)."""

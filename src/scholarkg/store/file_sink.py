@@ -154,8 +154,8 @@ class FileSink(ClosingStore):
                 sizes[iri] = sum(1 for _ in self._parse(self.path / name))
         return {i: n for i, n in sizes.items() if n}
 
-    def graph_names(self) -> set[str]:
-        return {iri for iri, _ in self._files()}
+    def iter_graph_names(self) -> Iterator[str]:
+        return (iri for iri, _ in self._files())
 
     def _parse(self, file: Path) -> Iterator[ox.Quad]:
         try:

@@ -20,7 +20,7 @@ server so that its default graph is the union. Start ``oxigraph serve`` without
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, get_args
 from urllib.parse import urlsplit, urlunsplit
 
@@ -268,9 +268,9 @@ class SparqlStore(ClosingStore):
             raise QueryError(f"{_safe_url(self.query_url)}: expected SELECT results")
         return result
 
-    def graph_names(self) -> set[str]:
+    def iter_graph_names(self) -> Iterator[str]:
         rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
-        return {row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode)}
+        return (row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
 
     def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]:
         """The triples of one named graph, as N-Triples term strings (for comparisons)."""
