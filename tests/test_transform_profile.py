@@ -8,6 +8,7 @@ import datetime as dt
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
 
+from constructed import Listed, profile_page
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
 from scholarkg.extract.profile_page import parse_profile
@@ -146,6 +147,28 @@ def test_two_profiles_share_paper_nodes_by_title_and_first_author() -> None:
 def test_one_title_by_other_first_authors_is_another_paper() -> None:
     assert paper_iri("Same Title", "Ann Lee") != paper_iri("Same Title", "Bo Chen")
     assert paper_iri("Same Title", "Ann Lee") == paper_iri("same title!", "A. Lee")
+
+
+def test_titles_that_differ_only_in_symbols_are_two_papers() -> None:
+    """CONSTRUCTED page: physics and software titles that fold to one string without their
+    symbols (``$\\Lambda_b^0$`` / ``$\\Xi_b^0$``, C++ / C#) were one paper, the second lost."""
+    titles = [
+        "Measurement of the $\\Lambda_b^0$ baryon lifetime",
+        "Measurement of the $\\Xi_b^0$ baryon lifetime",
+        "A C++ library for tensor networks",
+        "A C# library for tensor networks",
+    ]
+    day = dt.date(2024, 3, 1)
+    page = profile_page("Jane Doe", [Listed(t, day, ("Jane Doe", "John Roe")) for t in titles])
+    out = output(load(data=page), "jane-doe-0a1b2c3d")
+    g = out.graphs[0].to_graph()
+    assert not out.findings
+    assert sorted(str(t) for t in g.objects(None, DCTERMS.title)) == sorted(titles)
+    assert len(set(g.subjects(RDF.type, SKG.Paper))) == 4
+    # the same work written with TeX or with its character is still one
+    assert paper_iri("$\\alpha$-stable processes", "Ann Lee") == paper_iri(
+        "α-Stable Processes", "A. Lee"
+    )
 
 
 def test_a_paper_listed_twice_is_one_node_and_a_finding() -> None:

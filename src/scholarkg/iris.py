@@ -14,6 +14,7 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/scholarkg/ontology")
 CATEGORY = Namespace("https://w3id.org/scholarkg/category/")
 CATEGORY_SCHEME = URIRef("https://w3id.org/scholarkg/category/arxiv-scheme")
 DEFAULT_BASE = "https://w3id.org/scholarkg/id/"
+MINTING = "2"  # bump when the same input mints a different IRI (2: works keep their symbols)
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
 PRO = Namespace("http://purl.org/spar/pro/")
@@ -25,13 +26,47 @@ _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
-def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of ``text`` with single spaces."""
+# TeX commands that name a symbol; every other command is formatting (dropped by fold)
+_TEX_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ",
+    "eta": "η", "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν",
+    "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ",
+    "chi": "χ", "psi": "ψ", "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ",
+    "Xi": "Ξ", "Pi": "Π", "Sigma": "Σ", "Upsilon": "Υ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "varepsilon": "ε", "vartheta": "θ", "varpi": "π", "varrho": "ρ", "varsigma": "σ",
+    "varphi": "φ", "ell": "ℓ", "hbar": "ħ", "infty": "∞", "partial": "∂", "nabla": "∇", "pm": "±",
+    "mp": "∓", "times": "×", "to": "→", "rightarrow": "→", "leftarrow": "←",
+    "leftrightarrow": "↔", "leq": "≤", "geq": "≥", "neq": "≠", "sim": "∼", "approx": "≈",
+    "otimes": "⊗", "oplus": "⊕",
+}  # fmt: skip
+_TEX_SYMBOL = re.compile(
+    r"\\({})(?![a-zA-Z])".format("|".join(sorted(_TEX_SYMBOLS, key=len)[::-1]))
+)
+
+
+def _kept_symbol(c: str) -> bool:
+    """A character that tells two titles apart (``+`` in C++, ``#`` in C#, ``→``, ``∞``), not
+    TeX syntax (``$ ^ _ | ~``) or punctuation."""
+    return c == "#" or (unicodedata.category(c) in ("Sm", "Sc", "So") and c not in "$|~")
+
+
+def fold(text: str, *, symbols: bool = False) -> str:
+    """Lower-case, accent-free, punctuation-free form of ``text`` with single spaces;
+    ``symbols``: TeX symbols as their characters, and symbols kept as words of their own."""
+    if symbols:
+        text = _TEX_SYMBOL.sub(lambda m: f" {_TEX_SYMBOLS[m.group(1)]} ", text)
     text = _TEX_COMMAND.sub(" ", text).replace("{", "").replace("}", "")
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
-    return " ".join(_NON_WORD.sub(" ", stripped.casefold()).replace("_", " ").split())
+    lowered = stripped.casefold()
+    if symbols:
+        spaced = _NON_WORD.sub(
+            lambda m: " ".join(["", *filter(_kept_symbol, m.group()), ""]), lowered
+        )
+    else:
+        spaced = _NON_WORD.sub(" ", lowered)
+    return " ".join(spaced.replace("_", " ").split())
 
 
 def name_key(name: str) -> str:
@@ -42,6 +77,13 @@ def name_key(name: str) -> str:
 def title_key(title: str) -> str:
     """Normalised form of a title used for matching and hashing."""
     return fold(title)
+
+
+def work_key(title: str) -> str:
+    """The key a work is minted from: :func:`title_key` with its symbols (``$\\Lambda_b^0$``
+    and ``Λ_b^0`` → ``λ b 0``; ``C++`` → ``c + +``), so titles that differ only there are two
+    works. A title without such symbols has its :func:`title_key`."""
+    return fold(title, symbols=True)
 
 
 def slug(text: str) -> str:
@@ -78,7 +120,7 @@ class Minter:
         """A paper only a profile lists: keyed by its folded title and its first listed author,
         so two works with one title stay apart and one work listed twice stays one."""
         lead = "-".join(fold(first_author or "").split()[-1:])
-        return self._iri(f"paper/listed/{_digest(title_key(title) + '|' + lead)}")
+        return self._iri(f"paper/listed/{_digest(work_key(title) + '|' + lead)}")
 
     def paper_by_arxiv(self, arxiv_id: str) -> URIRef:
         return self._iri(f"paper/arxiv/{arxiv_id}")
@@ -104,7 +146,7 @@ class Minter:
         return URIRef(f"{snapshot}/{metric}")
 
     def resolution(self, profile_slug: str, paper_title: str) -> URIRef:
-        return self._iri(f"profile/{profile_slug}/resolution/{_digest(title_key(paper_title))}")
+        return self._iri(f"profile/{profile_slug}/resolution/{_digest(work_key(paper_title))}")
 
     def profile_graph(self, profile_slug: str) -> URIRef:
         return self._iri(f"graph/profile/{profile_slug}")

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, PROV
 
 from scholarkg import __version__
 from scholarkg.config import Config
-from scholarkg.iris import SKG, Minter
+from scholarkg.iris import MINTING, SKG, Minter
 from scholarkg.transform.terms import datetime_literal, int_literal, source_iri
 
 RUN_COUNTS: dict[str, URIRef] = {
@@ -30,14 +30,16 @@ RUN_COUNTS: dict[str, URIRef] = {
 
 def config_hash(config: Config) -> str:
     """SHA-256 of what in the configuration decides the graphs a run builds, as
-    ``sha256:<hex>``: the IRI base, subject codes and resolution settings, and the content of
-    the shapes and the ontology — never how a path is spelled, where data lives or how servers
-    are reached (the same content gives the same hash from the CLI and from a deployment)."""
+    ``sha256:<hex>``: the IRI base and minting rules, subject codes and resolution settings,
+    and the content of the shapes and the ontology — never how a path is spelled, where data
+    lives or how servers are reached (the same content gives the same hash from the CLI and
+    from a deployment)."""
     from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 
     arxiv = config.arxiv
     decisive = {
         "iri_base": config.iri_base,
+        "minting": MINTING,
         "subject_codes": sorted(config.subject_codes.items()),
         "arxiv": [arxiv.enabled, arxiv.threshold, sorted(arxiv.overrides.items())],
     }
