@@ -30,6 +30,9 @@ class NullIdentity:
     def add_many(self, papers: object) -> None:
         """Decide nothing about these papers' authors."""
 
+    def restate(self, papers: object) -> None:
+        """Decide and withdraw nothing."""
+
     def apply_overrides(self) -> list[str]:
         return []
 

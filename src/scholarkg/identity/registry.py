@@ -1,9 +1,10 @@
 """The identity registry: persisted decisions about who is who (SQLite, one writer).
 
 It maps every authorship node (``…/paper/…/authorship/<n>``) to a person, keeps the rule and
-evidence of that decision, the names each source wrote, the authors of every paper (the
-evidence the co-author rule reads), the profiles and their snapshots, organisations' preferred
-labels, and which persons need their graph written again (``dirty``). A person IRI, once
+evidence of that decision, the graphs that state each node, the names each source wrote, the
+authors of every paper (the evidence the co-author rule reads), the profiles and their
+snapshots, organisations' preferred labels, and which persons need their graph written again
+(``dirty``). A person IRI, once
 published, never moves: a merge keeps the older person and marks the other ``merged_into`` it.
 
 Nothing here decides anything: :mod:`scholarkg.identity.resolver` does.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from scholarkg.errors import LoadError
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
+from scholarkg.identity.graph_nodes import GraphNodes
 from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.person_reads import PersonReads
 from scholarkg.identity.profiles_table import ProfileTables
@@ -65,6 +67,9 @@ CREATE TABLE IF NOT EXISTS coauthor_pairs (
     pair INTEGER NOT NULL, node TEXT NOT NULL, paper TEXT NOT NULL, co_name TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS coauthor_pairs_pair ON coauthor_pairs (pair);
 CREATE INDEX IF NOT EXISTS coauthor_pairs_paper ON coauthor_pairs (paper);
+CREATE TABLE IF NOT EXISTS graph_nodes (
+    graph TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (graph, node)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS graph_nodes_node ON graph_nodes (node);
 CREATE TABLE IF NOT EXISTS paper_keys (
     key TEXT NOT NULL, paper TEXT NOT NULL, PRIMARY KEY (key, paper)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS profiles (
@@ -81,7 +86,7 @@ CREATE TABLE IF NOT EXISTS organization_labels (
 """
 
 
-class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables):
+class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphNodes):
     """The SQLite identity registry. One transaction is open until :meth:`commit`."""
 
     def __init__(self, path: Path) -> None:

@@ -87,6 +87,25 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions):
         elif papers:
             self._add_batch(papers)
 
+    def restate(self, papers: Sequence[PaperMentions]) -> None:
+        """:meth:`add_many` for *every* paper of each source graph among ``papers``: an
+        authorship a graph stated before and no graph states any more is withdrawn from its
+        person (a paper dropped from a profile, an author gone from a new arXiv version)."""
+        self.add_many(papers)
+        stated: dict[str, set[str]] = {}
+        for paper in papers:
+            stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
+        reg = self.registry
+        for graph, nodes in stated.items():
+            gone = reg.restate(graph, nodes)
+            for node, pid in reg.withdraw(gone) if gone else ():
+                person = reg.person(reg.live(pid))
+                self.events.append(
+                    IdentityEvent(
+                        "withdrawn", person.slug, node, "restated", f"{graph} no longer states it"
+                    )
+                )
+
     def _add_batch(self, papers: Sequence[PaperMentions]) -> None:
         reg = self.registry
         reg.record_papers(

@@ -143,11 +143,9 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     slug = identity.profile(profile.name, fetched.location, fetched.sha256)
     fetched_records = [enrichment.records[i] for i in enrichment.fetched]
     arxiv = process_records(0, fetched_records, _setup(ctx))
-    for mentions in arxiv.mentions:
-        identity.add(mentions)
+    identity.restate(arxiv.mentions)
     output, quarantined = _gated_profile(ctx, prepared, slug)
-    for mentions in output.mentions:
-        identity.add(mentions)
+    identity.restate(output.mentions)
     snapshot = str(ctx.minter.profile_snapshot(slug, profile.content_sha256))
     ctx.registry.add_snapshot(snapshot, slug, " ".join(output.metrics))
     payloads = [*arxiv.payloads]

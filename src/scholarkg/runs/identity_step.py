@@ -3,7 +3,8 @@
 Persons whose decisions changed in this run (``dirty`` in the registry, persisted, so a run
 killed before this step leaves them for the next) get their graph emitted, gated and loaded
 with the run's loader; a person merged into another loses its graph (its IRI lives on in the
-survivor's graph as ``owl:sameAs`` + ``skg:mergedInto``). Emitting and gating run in the
+survivor's graph as ``owl:sameAs`` + ``skg:mergedInto``), and so does a person left with no
+authorship (every one withdrawn) and no profile. Emitting and gating run in the
 run's worker processes when it has them (a snapshot load), batch by batch, while this process
 reads the next batch from the registry. The registry is committed only once the store holds
 the graphs.
@@ -112,12 +113,13 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
 def _live_batches(
     ctx: RunContext, settled: list[int], drops: list[str]
 ) -> Iterator[list[PersonRecord]]:
-    """Records of the dirty persons still live, BATCH at a time; retired ones are settled
-    (and their published graphs dropped)."""
+    """Records of the dirty persons still live, BATCH at a time; retired ones, and persons
+    left with no authorship and no profile (every one withdrawn), are settled (and their
+    published graphs dropped)."""
     batch: list[PersonRecord] = []
     for record in ctx.registry.person_records(ctx.registry.dirty()):
         person = record.person
-        if person.merged_into is not None:
+        if person.merged_into is not None or not (record.mentions or person.profile):
             if person.published:
                 drops.append(person_graph_iri(person, ctx.minter))
             settled.append(person.id)

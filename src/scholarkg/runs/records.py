@@ -232,7 +232,7 @@ class Ingest:
     def absorb(self, result: ChunkResult, key: bytes | None) -> None:
         ctx, report = self.ctx, self.ctx.report
         started = time.perf_counter()
-        ctx.identity.add_many(result.mentions)
+        ctx.identity.restate(result.mentions)
         self.uncommitted += len(result.mentions)
         if self.uncommitted >= COMMIT_EVERY:  # large transactions: each commit rewrites indexes
             ctx.registry.commit()

@@ -1,0 +1,61 @@
+"""Which authorship nodes each source graph states, so that an authorship no graph states any
+more (a paper dropped from a profile, an author gone from a new arXiv version) is withdrawn
+instead of staying on its person for ever."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Sequence
+
+from scholarkg.identity.records import _chunks
+
+
+class GraphNodes:
+    """Reads and writes of ``graph_nodes`` (a part of :class:`~.registry.Registry`)."""
+
+    db: sqlite3.Connection
+    mark_dirty: Callable[[int], None]  # the registry's
+    set_paper_authors: Callable[..., None]  # the evidence tables'
+
+    def restate(self, graph: str, nodes: Collection[str]) -> list[str]:
+        """Graph ``graph`` states exactly ``nodes`` now; returns the nodes it stated before
+        that no graph states any more, in IRI order."""
+        rows = self.db.execute("SELECT node FROM graph_nodes WHERE graph = ?", (graph,))
+        before = {str(n) for (n,) in rows}
+        now = set(nodes)
+        if before == now:
+            return []
+        self.db.executemany(
+            "INSERT OR IGNORE INTO graph_nodes VALUES (?, ?)", ((graph, n) for n in now - before)
+        )
+        gone = sorted(before - now)
+        self.db.executemany(
+            "DELETE FROM graph_nodes WHERE graph = ? AND node = ?", ((graph, n) for n in gone)
+        )
+        stated = "SELECT 1 FROM graph_nodes INDEXED BY graph_nodes_node WHERE node = ? LIMIT 1"
+        return [n for n in gone if self.db.execute(stated, (n,)).fetchone() is None]
+
+    def withdraw(self, nodes: Sequence[str]) -> list[tuple[str, int]]:
+        """Forget these authorship nodes: their decisions, names and co-author evidence.
+        Returns ``(node, person)`` of the decisions dropped (their persons need writing)."""
+        dropped: list[tuple[str, int]] = []
+        papers: set[str] = set()
+        for part in _chunks(list(nodes)):
+            marks = ",".join("?" * len(part))
+            query = f"SELECT node, paper, person FROM mentions WHERE node IN ({marks})"  # noqa: S608
+            for node, paper, person in self.db.execute(query, list(part)):
+                dropped.append((str(node), int(person)))
+                papers.add(str(paper))
+        gone = [(n,) for n in nodes]
+        self.db.executemany("DELETE FROM mentions WHERE node = ?", gone)
+        self.db.executemany("DELETE FROM mention_names WHERE node = ?", gone)
+        withdrawn = set(nodes)
+        for paper in sorted(papers):  # the paper's evidence, without the withdrawn authors
+            rows = self.db.execute(
+                "SELECT block, node, name FROM paper_authors WHERE paper = ?", (paper,)
+            )
+            kept = [(str(b), str(n), str(m)) for b, n, m in rows if n not in withdrawn]
+            self.set_paper_authors(paper, kept, complete=True)
+        for _, person in dropped:
+            self.mark_dirty(person)
+        return dropped
