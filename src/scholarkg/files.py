@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,13 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
         while block := handle.read(chunk):
             digest.update(block)
     return digest.hexdigest()
+
+
+def file_name_for(key: str, readable: str) -> str:
+    """A short file name for ``key`` (an IRI): ``readable`` cut to 60 safe characters, then a
+    hash of all of ``key``, so distinct keys never share a name and no name is too long."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", readable)[:60].strip("._-")
+    return f"{safe or 'graph'}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
 
 
 def temp_file_beside(target: Path) -> tuple[int, Path]:

@@ -10,22 +10,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import asdict
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
-from scholarkg.files import write_atomic
+from scholarkg.files import file_name_for, write_atomic
 from scholarkg.load.payload import GraphPayload
 from scholarkg.validate import Finding
 
 
 def _stem(iri: str) -> str:
-    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", iri.split("/id/", 1)[-1])[:60].strip("._-")
-    return f"{readable or 'graph'}-{hashlib.sha256(iri.encode()).hexdigest()[:16]}"
+    return file_name_for(iri, iri.split("/id/", 1)[-1])
 
 
 def _write(folder: Path, payload: GraphPayload, extra: dict[str, str] | None = None) -> Path:

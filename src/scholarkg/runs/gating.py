@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from scholarkg import validate
+from scholarkg.files import file_name_for
 from scholarkg.load.payload import GraphPayload, make_payload
 from scholarkg.transform import EmittedGraph, Triple
 from scholarkg.validate import Finding
@@ -148,9 +149,9 @@ def offending_lines(
 def quarantine_graph(
     root: Path, iri: str, triples: list[Triple], findings: Iterable[Finding], source: str | None
 ) -> Path:
-    """Keep a rejected graph (N-Triples) and its findings under ``root/graphs``."""
-    tail = iri.split("/graph/", 1)[-1]
-    folder = root / "graphs" / "".join(c if c.isalnum() or c in "-._" else "_" for c in tail)
+    """Keep a rejected graph (N-Triples) and its findings under ``root/graphs``, in a folder
+    named by the IRI's tail and a hash of it (``findings.json`` names the full IRI)."""
+    folder = root / "graphs" / file_name_for(iri, iri.split("/graph/", 1)[-1])
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "graph.nt").write_text(
         "".join(f"{s} {p} {o} .\n" for s, p, o in triples), encoding="utf-8"
