@@ -72,7 +72,7 @@ def harvest(
     page is loaded before the checkpoint moves past it. ``fetch_page`` replaces the direct
     request (the flow passes a retried task)."""
     with RunContext(config, "harvest", progress=progress) as ctx:
-        job = HarvestJob(config.state_dir, prefix, set_spec, limits=config.limits)
+        job = HarvestJob.of(config, prefix, set_spec)
         at = job.start(from_date)
         where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
         ctx.report.notes.append(f"harvest {job.key} {where}")
@@ -142,7 +142,7 @@ def load_snapshot(
         manifest = ctx.open_manifest()
         if force:
             manifest.forget_chunks()
-        stamp = fingerprint(config.limits).encode()
+        stamp = fingerprint(config.limits, config.iri_base).encode()
         skipped = 0
         try:
             loading.pending_first()

@@ -23,7 +23,7 @@ from scholarkg.config import Config
 from scholarkg.extract.snapshot import read_line
 from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.identity.resolver import PaperMentions
-from scholarkg.iris import Minter
+from scholarkg.iris import MINTING, Minter
 from scholarkg.lifecycle import die_with_parent
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.load.bulk import BulkLoader
@@ -169,11 +169,11 @@ def process_lines(
     return _gate_records(numbered, result, setup)
 
 
-def fingerprint(limits: Limits) -> str:
-    """What, besides the input bytes, decides a chunk's graphs: mapping, shapes, ontology, and
-    the limits that decide which records are quarantined."""
+def fingerprint(limits: Limits, iri_base: str) -> str:
+    """What, besides the input bytes, decides a chunk's graphs: mapping, IRI base, shapes,
+    ontology, and the limits that decide which records are quarantined."""
     digest = hashlib.blake2b(digest_size=16)
-    for part in (MAPPING_VERSION, __version__):
+    for part in (MAPPING_VERSION, MINTING, __version__, Minter(iri_base).base):
         digest.update(part.encode() + b"\0")
     digest.update(f"{limits.line_bytes} {limits.literal_bytes} {limits.json_depth}\0".encode())
     for path in [
