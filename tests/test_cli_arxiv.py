@@ -70,7 +70,7 @@ def test_harvest_follows_token_and_stores_watermark(
     out = capsys.readouterr().out
     assert "records: 8 read, 8 loaded" in out  # 5 on the first page + 3 after the token
     assert count(tmp_path / "store", PAPERS) == "8"
-    state = json.loads((tmp_path / "data" / "state" / "oai-harvest.json").read_text())
+    state = json.loads((tmp_path / "store" / "oai-harvest.json").read_text())
     assert "oai_dc set=cs" in state["harvests"]
     main(args)  # the next run continues from the watermark, not from --from
     froms = [r.param("from") for r in replay.requests_to("/oai") if r.param("from")]

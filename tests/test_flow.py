@@ -181,7 +181,7 @@ def test_harvest_arxiv_flow_pages_through_and_publishes(
     assert (report.records_read, report.records_loaded, report.rejected) == (8, 8, [])
     assert report.outcome == "ok" and report.graphs_written > 8  # records and persons
     assert (tmp_path / "data" / "void.ttl").exists()
-    state = (tmp_path / "data" / "state" / "oai-harvest.json").read_text()
+    state = (tmp_path / "store" / "oai-harvest.json").read_text()
     assert "oai_dc set=cs" in state
 
 

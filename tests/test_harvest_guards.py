@@ -77,7 +77,7 @@ def harvest(config: Path, *extra: str) -> int:
 
 
 def checkpoint(tmp_path: Path) -> dict[str, object]:
-    [path] = (tmp_path / "data" / "state").glob("harvest-checkpoint-*.json")
+    [path] = (tmp_path / "store").glob("harvest-checkpoint-*.json")
     loaded: dict[str, object] = json.loads(path.read_text())
     return loaded
 
@@ -92,7 +92,7 @@ def test_same_token_forever_stops_with_a_clear_error(
     assert tokens_asked(replay) == [None, "A"]
     [failed] = [line for line in captured.out.splitlines() if line.startswith("failed:")]
     assert "resumptionToken 'A' came back" in failed and "Traceback" not in captured.err
-    assert not (tmp_path / "data" / "state" / "oai-harvest.json").exists()  # no watermark
+    assert not (tmp_path / "store" / "oai-harvest.json").exists()  # no watermark
 
 
 def test_a_cycle_of_tokens_stops(tmp_path: Path, replay: ReplayServer) -> None:
@@ -180,9 +180,9 @@ def test_expired_token_restarts_from_the_watermark_and_says_so(
     assert "records: 8 read, 8 loaded" in captured.out  # the whole list again, from page 1
     asked = tokens_asked(replay)
     assert asked[-3:] == ["6960524|1001", None, "6960524|1001"]
-    state = json.loads((tmp_path / "data" / "state" / "oai-harvest.json").read_text())
+    state = json.loads((tmp_path / "store" / "oai-harvest.json").read_text())
     assert "oai_dc set=cs" in state["harvests"]  # the restarted harvest completed
-    assert not list((tmp_path / "data" / "state").glob("harvest-checkpoint-*.json"))
+    assert not list((tmp_path / "store").glob("harvest-checkpoint-*.json"))
 
 
 def test_an_expired_token_twice_in_one_run_is_an_error(
@@ -261,4 +261,4 @@ def test_the_flow_restarts_an_expired_harvest(
     assert any("restarted from 2024-01-25" in note for note in report.notes)
     assert tokens_asked(replay)[-3:] == [token, None, token]
     assert "restarted from 2024-01-25" in caplog.text
-    assert not list((tmp_path / "data" / "state").glob("harvest-checkpoint-*.json"))
+    assert not list((tmp_path / "store").glob("harvest-checkpoint-*.json"))

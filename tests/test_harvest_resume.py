@@ -61,7 +61,7 @@ def test_killed_harvest_resumes_from_its_checkpoint(
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
 
-    state = tmp_path / "data" / "state"
+    state = tmp_path / "store"  # harvest state is kept with the store
     [checkpoint_file] = state.glob("harvest-checkpoint-*.json")
     checkpoint = json.loads(checkpoint_file.read_text())
     assert (checkpoint["pages_done"], checkpoint["next_token"]) == (1, STITCHED_TOKEN)

@@ -12,6 +12,12 @@ checkpoint, so a resumed harvest still sees a cycle), ``[limits] harvest_max_pag
 that expired (``badResumptionToken``) while a checkpoint held it is not fatal: the stale
 checkpoint is dropped and the harvest starts again from the watermark, once per run, and
 :attr:`HarvestJob.notices` says so.
+
+The watermarks and the checkpoint belong to the store the harvest loads into: they live with its
+manifest and title index (:func:`~scholarkg.load.manifest.store_state_dir`), so a new store
+(``--store``) starts afresh instead of from another store's watermark. Older versions kept them
+in the data directory's ``state`` folder for every store; :meth:`HarvestJob.of` moves them to the
+configured store (only that one) when it has none of its own yet, and says so in the notices.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import logging
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from scholarkg.errors import ConfigError
+from scholarkg.config import Config, load_config
+from scholarkg.errors import ConfigError, ScholarKGError
 from scholarkg.extract.oai_pmh import (
     OaiPage,
     OaiPmhClient,
@@ -34,8 +41,11 @@ from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.files import write_atomic
 from scholarkg.limits import DEFAULT_LIMITS, Limits
+from scholarkg.load.manifest import store_state_dir
 
 log = logging.getLogger(__name__)
+
+WATERMARKS_NAME = "oai-harvest.json"
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,35 @@ class Checkpoint:
         return min(1.0, self.records_done / self.complete_list_size)
 
 
+def checkpoint_name(key: str) -> str:
+    """The checkpoint file of the harvest ``key`` (see :meth:`HarvestState.key`)."""
+    return "harvest-checkpoint-" + "".join(c if c.isalnum() else "-" for c in key) + ".json"
+
+
+def is_configured_store(config: Config) -> bool:
+    """Whether ``config`` loads into the store its own file configures (not one given by
+    ``--store`` / :meth:`~scholarkg.config.Config.with_store_path`)."""
+    try:
+        configured = load_config(config.source)
+    except ScholarKGError:  # the file is gone or broken since: nothing to vouch for
+        return False
+    return configured.data_dir == config.data_dir and _same_dir(
+        store_state_dir(configured), store_state_dir(config)
+    )
+
+
+def _same_dir(a: Path, b: Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
+
+
 class HarvestJob:
-    """One incremental harvest of (metadataPrefix, set), resumable across processes."""
+    """One incremental harvest of (metadataPrefix, set), resumable across processes.
+
+    ``state_dir`` is the folder of the store the harvest loads into (:meth:`of` picks it).
+    ``legacy_dir``, when given, is where older versions kept the watermarks and checkpoints of
+    this store: if the store has no watermark file (or no checkpoint of this harvest) yet, the
+    old one is moved here and :attr:`notices` says so.
+    """
 
     def __init__(
         self,
@@ -71,11 +108,12 @@ class HarvestJob:
         metadata_prefix: str,
         set_spec: str | None,
         limits: Limits = DEFAULT_LIMITS,
+        *,
+        legacy_dir: Path | None = None,
     ) -> None:
-        self.watermarks = HarvestState(state_dir / "oai-harvest.json")
+        self.watermarks = HarvestState(Path(state_dir) / WATERMARKS_NAME)
         self.key = HarvestState.key(metadata_prefix, set_spec)
-        safe = "".join(c if c.isalnum() else "-" for c in self.key)
-        self.path = state_dir / f"harvest-checkpoint-{safe}.json"
+        self.path = Path(state_dir) / checkpoint_name(self.key)
         self.metadata_prefix = metadata_prefix
         self.set_spec = set_spec
         self.guard = PageGuard(
@@ -84,6 +122,43 @@ class HarvestJob:
         self.notices: list[str] = []  # what the run should tell (e.g. a restarted harvest)
         self._restarted = False  # at most one restart per run
         self._restart_pending = False  # the next page_loaded starts a fresh checkpoint
+        if legacy_dir is not None:
+            self._adopt(Path(legacy_dir))
+
+    @classmethod
+    def of(cls, config: Config, metadata_prefix: str, set_spec: str | None) -> HarvestJob:
+        """The harvest into ``config``'s store, with its state kept with the store; state left
+        by older versions in ``config.state_dir`` is adopted only by the configured store."""
+        old = config.state_dir
+        key = HarvestState.key(metadata_prefix, set_spec)
+        left = (old / WATERMARKS_NAME).is_file() or (old / checkpoint_name(key)).is_file()
+        legacy = old if left and is_configured_store(config) else None
+        return cls(
+            store_state_dir(config),
+            metadata_prefix,
+            set_spec,
+            limits=config.limits,
+            legacy_dir=legacy,
+        )
+
+    def _adopt(self, legacy_dir: Path) -> None:
+        """Move the watermarks and this harvest's checkpoint from ``legacy_dir`` (where older
+        versions kept them) to the store's folder, unless the store has its own."""
+        moves = [
+            (legacy_dir / WATERMARKS_NAME, self.watermarks.path, "harvest watermarks"),
+            (legacy_dir / self.path.name, self.path, f"checkpoint of harvest {self.key}"),
+        ]
+        for old, new, what in moves:
+            if not old.is_file() or new.exists() or _same_dir(old.parent, new.parent):
+                continue
+            write_atomic(new, old.read_bytes(), durable=True)
+            old.unlink(missing_ok=True)  # a concurrent harvest may have moved it first
+            notice = (
+                f"{what} adopted from {old} (kept there by an older scholarkg for every store) "
+                f"for the configured store: now in {new}"
+            )
+            log.warning(notice)
+            self.notices.append(notice)
 
     def start(self, from_date: str | None) -> Checkpoint:
         """The stored checkpoint, else a fresh one from the watermark, else from ``from_date``."""
