@@ -249,6 +249,18 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
         rows = self.db.execute("SELECT id FROM persons WHERE dirty = 1 ORDER BY id")
         return [int(r[0]) for r in rows]
 
+    def published_to(self) -> str | None:
+        """The store (its manifest's ``store_id``) the person graphs were last written to."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'store'").fetchone()
+        return None if row is None else str(row[0])
+
+    def republish(self, store_id: str) -> None:
+        """Person graphs are to be written to another store (or a store made afresh): every
+        person's graph is due again there (a retired one's dropped)."""
+        self.db.execute("UPDATE persons SET dirty = 1")
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store', ?)", (store_id,))
+        self._marked.clear()
+
     def written(self, pids: Iterable[int]) -> None:
         """These persons' graphs are in the store now."""
         done = list(pids)

@@ -16,6 +16,7 @@ state directory for a SPARQL server), so a new store starts with an empty manife
 from __future__ import annotations
 
 import hashlib
+import secrets
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -95,10 +96,21 @@ class Manifest:
             """
         )
         self.contents = Contents(self.db)
+        if self._meta("store_id") is None:  # a new store (or one an older version made)
+            self._set_meta("store_id", secrets.token_hex(8))
         if self._meta("fingerprint") != fingerprint:  # another configuration: redo every chunk
             self.db.execute("DELETE FROM chunks")
             self._set_meta("fingerprint", fingerprint)
         self.db.commit()
+
+    @property
+    def store_id(self) -> str:
+        """A random id given to the store when its manifest is created: a store deleted and
+        made again, or another store, has another id (what the identity registry published
+        its person graphs into is told apart by it)."""
+        found = self._meta("store_id")
+        assert found is not None  # given when the manifest is opened
+        return found
 
     def _meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -7,7 +7,8 @@ survivor's graph as ``owl:sameAs`` + ``skg:mergedInto``), and so does a person l
 authorship (every one withdrawn) and no profile. Emitting and gating run in the
 run's worker processes when it has them (a snapshot load), batch by batch, while this process
 reads the next batch from the registry. The registry is committed only once the store holds
-the graphs.
+the graphs. The registry remembers which store it wrote to (the manifest's ``store_id``): in
+another store, or one deleted and made again, every person's graph is written again.
 """
 
 from __future__ import annotations
@@ -67,6 +68,13 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     report = ctx.report
     identity = ctx.identity
     report.config_errors += identity.apply_overrides()
+    manifest = ctx.open_manifest()
+    try:
+        store_id = manifest.store_id
+    finally:
+        manifest.close()
+    if ctx.registry.published_to() != store_id:  # another store, or this one made afresh
+        ctx.registry.republish(store_id)
     written: list[int] = []
     settled: list[int] = []
     drops: list[str] = []
