@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
 
+from scholarkg.errors import ScholarKGError
 from scholarkg.identity.emit import emit_person, person_graph_iri
 from scholarkg.identity.registry import PersonRecord
 from scholarkg.iris import Minter
@@ -68,13 +69,9 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     report = ctx.report
     identity = ctx.identity
     report.config_errors += identity.apply_overrides()
-    manifest = ctx.open_manifest()
-    try:
-        store_id = manifest.store_id
-    finally:
-        manifest.close()
-    if ctx.registry.published_to() != store_id:  # another store, or this one made afresh
-        ctx.registry.republish(store_id)
+    store_id = _store_id(ctx)
+    if store_id is not None and ctx.registry.published_to() != store_id:
+        ctx.registry.republish(store_id)  # another store, or this one made afresh
     written: list[int] = []
     settled: list[int] = []
     drops: list[str] = []
@@ -116,6 +113,18 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     identity.events.clear()
     identity.conflicts.clear()
     ctx.after_load.append(lambda: _commit(ctx, written, settled))
+
+
+def _store_id(ctx: RunContext) -> str | None:
+    """The store's id (None: it cannot be opened; its graphs wait in the outbox)."""
+    try:
+        manifest = ctx.open_manifest()
+    except ScholarKGError:
+        return None
+    try:
+        return manifest.store_id
+    finally:
+        manifest.close()
 
 
 def _live_batches(
