@@ -1,8 +1,12 @@
 """Graphs a store could not take: the outbox (for a later run) and the dead-letter folder.
 
 * ``data/outbox/<run>/`` — validated graphs a locked, unreachable or interrupted load did not
-  write. The next run loads them first, unless it produced a newer version of the same graph.
-  Each run writes only its own folder, so concurrent or crashed runs never take each other's.
+  write, for the store they were meant for: the folder's ``store`` file names it (its key, see
+  :func:`outbox_store_key`). The next run into that store loads them first, unless it produced
+  a newer version of the same graph; a run into another store (another config sharing the data
+  directory, ``--store``) leaves them. A folder written by an older version, which names no
+  store, is taken by the next run whatever its store. Each run writes only its own folder, so
+  concurrent or crashed runs never take each other's.
 * ``data/dead-letter/<run>/`` — a graph the store refused on its own while the store itself
   kept working (say, a value it cannot hold): kept with the reason, reported, and never retried
   automatically, so it can never block later runs.
@@ -16,9 +20,37 @@ from dataclasses import asdict
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
+from scholarkg.config import StoreConfig
 from scholarkg.files import file_name_for, write_atomic
+from scholarkg.load.manifest import store_key
 from scholarkg.load.payload import GraphPayload
 from scholarkg.validate import Finding
+
+STORE_FILE = "store"
+"""In an outbox run folder: the key of the store its graphs are for (then a line naming it)."""
+
+
+def _where(store: StoreConfig) -> str:
+    """The directory (resolved) of an embedded store or a file sink, the query endpoint of a
+    SPARQL server."""
+    return str(store.query_url) if store.kind == "sparql" else str(Path(store.path).resolve())
+
+
+def outbox_store_key(store: StoreConfig) -> str:
+    """The key (:func:`~scholarkg.load.manifest.store_key`) naming ``store`` in the outbox: its
+    kind and where it is."""
+    return store_key(store.kind, _where(store))
+
+
+def _folder_store(folder: Path) -> str | None:
+    """The key of the store ``folder``'s graphs are for; None: written by an older version."""
+    try:
+        text = (folder / STORE_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return ""  # unreadable: taken by no run, left for a person to look at
+    return text.split("\n", 1)[0].strip()
 
 
 def _stem(iri: str) -> str:
@@ -49,27 +81,57 @@ def _read(record_path: Path) -> GraphPayload | None:
 
 
 class Outbox:
-    """The outbox of one data directory, as seen by run ``run_id``."""
+    """The outbox of one data directory, as seen by run ``run_id`` loading into ``store``.
 
-    def __init__(self, data_dir: Path, run_id: str) -> None:
+    ``store`` None (no store known) writes folders that name no store and takes every folder,
+    as older versions did.
+    """
+
+    def __init__(self, data_dir: Path, run_id: str, store: StoreConfig | None = None) -> None:
         self.root = Path(data_dir) / "outbox"
         self.mine = self.root / run_id
+        self.store = store
+        self.store_key = None if store is None else outbox_store_key(store)
 
     def keep(self, payloads: Iterable[GraphPayload]) -> int:
-        """Write graphs for a later run; returns how many."""
+        """Write graphs for a later run into the same store; returns how many."""
         count = 0
         for payload in payloads:
+            if count == 0:
+                self._name_store()
             _write(self.mine, payload)
             count += 1
         return count
 
+    def _name_store(self) -> None:
+        """Name the store in this run's folder before any graph is in it (a folder holding
+        graphs but naming no store would be taken by a run into any store)."""
+        if self.store is None or (self.mine / STORE_FILE).exists():
+            return
+        text = f"{self.store_key}\n{self.store.kind} {_where(self.store)}\n"
+        write_atomic(self.mine / STORE_FILE, text.encode("utf-8"))
+
+    def _for_this_store(self, folder: Path) -> bool:
+        if self.store_key is None:
+            return True
+        named = _folder_store(folder)
+        return named is None or named == self.store_key  # None: an older version's folder
+
     def pending(self) -> list[tuple[Path, GraphPayload]]:
-        """What earlier runs kept, oldest first (a newer copy of a graph wins)."""
+        """What earlier runs kept for this store, oldest first (a newer copy of a graph wins).
+
+        Folders kept for another store are left for a run into that one; folders written by
+        older versions (naming no store) are taken, whatever this run's store.
+        """
         if not self.root.is_dir():
             return []
         found: dict[str, tuple[Path, GraphPayload]] = {}
         folders = sorted(
-            (f for f in self.root.iterdir() if f.is_dir() and f != self.mine),
+            (
+                f
+                for f in self.root.iterdir()
+                if f.is_dir() and f != self.mine and self._for_this_store(f)
+            ),
             key=lambda f: f.stat().st_mtime,
         )
         for folder in folders:
@@ -86,7 +148,8 @@ class Outbox:
         for path in (record, record.with_suffix(".nt")):
             path.unlink(missing_ok=True)
         folder = record.parent
-        if folder.is_dir() and not any(folder.iterdir()):
+        if folder.is_dir() and {p.name for p in folder.iterdir()} <= {STORE_FILE}:
+            (folder / STORE_FILE).unlink(missing_ok=True)  # the store's name goes with the graphs
             folder.rmdir()
 
     def folder(self) -> Path:

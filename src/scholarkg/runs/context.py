@@ -62,7 +62,7 @@ class RunContext:
         self.minter = Minter(config.iri_base)
         self.report = RunReport(job, self.run.iri)
         self.stop = STOP  # set by a SIGTERM/SIGINT handler (scholarkg.lifecycle)
-        self.outbox = Outbox(config.data_dir, self.run_id)
+        self.outbox = Outbox(config.data_dir, self.run_id, config.store)
         self.dead = DeadLetters(config.data_dir, self.run_id)
         self.changes = ChangeSet(config.data_dir / "changes" / self.run_id)
         self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs

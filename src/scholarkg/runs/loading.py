@@ -1,6 +1,7 @@
 """The run's loader: transactional or bulk, for any store kind, with the outbox behind it.
 
-Graphs earlier runs could not load are taken first (unless this run made a newer version).
+Graphs earlier runs could not load into this run's store are taken first (unless this run made
+a newer version); those kept for another store wait for a run into that one.
 When the store stops answering, everything not yet written goes to this run's outbox folder
 and the run fails with one line; a graph the store refuses on its own goes to the dead-letter
 folder and the rest loads.
@@ -86,7 +87,8 @@ class Loading:
         self._kept += self.ctx.outbox.keep(remaining)
 
     def pending_first(self) -> None:
-        """Load what earlier runs kept in the outbox (before anything of this run)."""
+        """Load what earlier runs kept in the outbox for this store (before anything of this
+        run); see :meth:`~scholarkg.load.outbox.Outbox.pending`."""
         waiting = self.ctx.outbox.pending()
         if not waiting:
             return
