@@ -70,3 +70,50 @@ def test_an_author_gone_from_a_new_version_of_a_record_is_withdrawn(tmp_path: Pa
     assert report.outcome == "ok", report.summary_lines()
     assert authorships(config) == {"Louis Theran": 1, "Wei Wang": 1}
     assert rows(config, DANGLING) == []
+
+
+PERSON_OF = P + (
+    "SELECT ?name ?p ?rule WHERE { ?a skg:author ?p ; skg:identityRule ?rule . "
+    "?p foaf:name ?name } ORDER BY ?name"
+)
+VARIANTS = P + "SELECT ?name ?variant WHERE { ?p foaf:name ?name ; skg:nameVariant ?variant }"
+
+
+def snapshot_of(tmp_path: Path, name: str, authors: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text(snapshot_line("0704.0002", authors=authors) + "\n", encoding="utf-8")
+    return path
+
+
+def test_authors_reordered_in_a_new_version_keep_their_persons(tmp_path: Path) -> None:
+    """CONSTRUCTED: a new version of 0704.0002 puts "Ada Newcomer" first, moving the two
+    authors one position down. They stay the persons they were (rule same-paper); Ada is new
+    and named Ada, with none of the spellings her position held before."""
+    config = load_config(write_config(tmp_path, []))
+    load_snapshot(
+        config, snapshot_of(tmp_path, "a.jsonl", ["Ileana Streinu", "Louis Theran"]), workers=0
+    )
+    before = {r["name"]: r["p"] for r in rows(config, PERSON_OF)}
+    again = ["Ada Newcomer", "Ileana Streinu", "Louis Theran"]
+    report = load_snapshot(config, snapshot_of(tmp_path, "b.jsonl", again), workers=0).report
+    after = {r["name"]: (r["p"], r["rule"]) for r in rows(config, PERSON_OF)}
+    assert after["Ileana Streinu"] == (before["Ileana Streinu"], "same-paper")
+    assert after["Louis Theran"] == (before["Louis Theran"], "same-paper")
+    assert after["Ada Newcomer"][1] == "first-seen"
+    assert all(r["name"] == r["variant"] for r in rows(config, VARIANTS))
+    assert not report.identity_events  # nobody lost an authorship
+
+
+def test_an_author_replaced_in_a_new_version_is_reported(tmp_path: Path) -> None:
+    """CONSTRUCTED: "Ada Newcomer" replaces "Ileana Streinu" at position 1."""
+    config = load_config(write_config(tmp_path, []))
+    load_snapshot(
+        config, snapshot_of(tmp_path, "a.jsonl", ["Ileana Streinu", "Louis Theran"]), workers=0
+    )
+    report = load_snapshot(
+        config, snapshot_of(tmp_path, "b.jsonl", ["Ada Newcomer", "Louis Theran"]), workers=0
+    ).report
+    assert authorships(config) == {"Ada Newcomer": 1, "Louis Theran": 1}
+    assert all(r["name"] == r["variant"] for r in rows(config, VARIANTS))
+    [event] = report.identity_events
+    assert event.startswith("reassigned: ileana-streinu-") and "another name" in event

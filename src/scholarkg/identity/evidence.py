@@ -57,6 +57,10 @@ class EvidenceTables:
         """Keep the spelling of each (node, name)."""
         self.db.executemany("INSERT OR IGNORE INTO mention_names VALUES (?, ?)", pairs)
 
+    def forget_names(self, node: str, *, keep: str) -> None:
+        """The node's spellings but ``keep`` are another author's (it changed hands)."""
+        self.db.execute("DELETE FROM mention_names WHERE node = ? AND name != ?", (node, keep))
+
     def record_papers(
         self, papers: Sequence[tuple[str, Sequence[str], Sequence[tuple[str, str, str]], bool]]
     ) -> None:

@@ -10,6 +10,9 @@ Rules, strongest first (each decision keeps its rule, score, basis and evidence)
 ``same-position``
     The node is already known from another source (a profile listing and arXiv at the same
     position of the same paper) and the names are compatible (``R. Dadashi`` ~ ``Robert Dadashi``).
+``same-paper``
+    A new version of a paper lists the authors in another order: an author at another
+    position under a compatible name is the person they were on that paper.
 ``shared-coauthor``
     Within a name block, a compatible person who wrote another paper with one of this paper's
     co-authors. A new authorship that links two such persons merges them (new evidence).
@@ -128,14 +131,19 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions):
 
     def _decide(self, paper: PaperMentions, known: dict[str, Mention], on_paper: set[int]) -> None:
         fresh: list[AuthorMention] = []
+        displaced: list[Mention] = []  # authorships now listed under another author's name
         for author in paper.authors:
             label = self.overrides.split_for(paper.keys, author.position, author.name)
             existing = known.get(author.node)
+            kept = existing is not None and (
+                existing.pinned or names.compatible(existing.name, author.name)
+            )
+            if existing is not None and not kept:
+                self.registry.forget_names(author.node, keep=author.name)
+                displaced.append(existing)
             if label is not None:
                 self._split(author, paper, label, existing)
-            elif existing is not None and (
-                existing.pinned or names.compatible(existing.name, author.name)
-            ):
+            elif existing is not None and kept:
                 self._confirm(author, paper, existing)
             elif (claim := paper.claims.get(author.node)) is not None:
                 pid = self._profile_person(claim)
@@ -150,8 +158,36 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions):
                 )
             else:
                 fresh.append(author)
+        if displaced:
+            fresh = self._moved(fresh, paper, displaced)
         if fresh:
             self._by_evidence(fresh, paper, known, on_paper)
+
+    def _moved(
+        self, fresh: list[AuthorMention], paper: PaperMentions, displaced: list[Mention]
+    ) -> list[AuthorMention]:
+        """A new version of the paper lists its authors in another order: an author now at
+        another position under a compatible name stays the person they were (``same-paper``).
+        Returns the authors still undecided; a published person who lost an authorship to
+        someone else and was not found elsewhere on the paper is reported."""
+        reg, left = self.registry, []
+        for author in fresh:
+            match = next((m for m in displaced if names.compatible(m.name, author.name)), None)
+            if match is None:
+                left.append(author)
+                continue
+            displaced.remove(match)
+            basis = f"listed as {match.name!r} at position {match.position} before"
+            pid = reg.live(match.person)
+            self._assign(author, paper, pid, "same-paper", 0.9, basis, evidence=paper.paper)
+        for gone in displaced:
+            before = reg.person(reg.live(gone.person))
+            if before.published:
+                basis = f"{gone.node} is now listed under another name"
+                self.events.append(
+                    IdentityEvent("reassigned", gone.node, before.slug, "restated", basis)
+                )
+        return left
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"
