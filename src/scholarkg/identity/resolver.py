@@ -31,11 +31,12 @@ from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
+from scholarkg.identity.restatement import Restatement
 
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
 
 
-class IdentityResolver(CoauthorRule, ConfiguredDecisions):
+class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
     """Applies the rules to papers as they load; the registry keeps the outcome."""
 
     def __init__(self, registry: Registry, overrides: Overrides | None = None) -> None:
@@ -90,25 +91,6 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions):
         elif papers:
             self._add_batch(papers)
 
-    def restate(self, papers: Sequence[PaperMentions]) -> None:
-        """:meth:`add_many` for *every* paper of each source graph among ``papers``: an
-        authorship a graph stated before and no graph states any more is withdrawn from its
-        person (a paper dropped from a profile, an author gone from a new arXiv version)."""
-        self.add_many(papers)
-        stated: dict[str, set[str]] = {}
-        for paper in papers:
-            stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
-        reg = self.registry
-        for graph, nodes in stated.items():
-            gone = reg.restate(graph, nodes)
-            for node, pid in reg.withdraw(gone) if gone else ():
-                person = reg.person(reg.live(pid))
-                self.events.append(
-                    IdentityEvent(
-                        "withdrawn", person.slug, node, "restated", f"{graph} no longer states it"
-                    )
-                )
-
     def _add_batch(self, papers: Sequence[PaperMentions]) -> None:
         reg = self.registry
         reg.record_papers(
@@ -162,32 +144,6 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions):
             fresh = self._moved(fresh, paper, displaced)
         if fresh:
             self._by_evidence(fresh, paper, known, on_paper)
-
-    def _moved(
-        self, fresh: list[AuthorMention], paper: PaperMentions, displaced: list[Mention]
-    ) -> list[AuthorMention]:
-        """A new version of the paper lists its authors in another order: an author now at
-        another position under a compatible name stays the person they were (``same-paper``).
-        Returns the authors still undecided; a published person who lost an authorship to
-        someone else and was not found elsewhere on the paper is reported."""
-        reg, left = self.registry, []
-        for author in fresh:
-            match = next((m for m in displaced if names.compatible(m.name, author.name)), None)
-            if match is None:
-                left.append(author)
-                continue
-            displaced.remove(match)
-            basis = f"listed as {match.name!r} at position {match.position} before"
-            pid = reg.live(match.person)
-            self._assign(author, paper, pid, "same-paper", 0.9, basis, evidence=paper.paper)
-        for gone in displaced:
-            before = reg.person(reg.live(gone.person))
-            if before.published:
-                basis = f"{gone.node} is now listed under another name"
-                self.events.append(
-                    IdentityEvent("reassigned", gone.node, before.slug, "restated", basis)
-                )
-        return left
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"

@@ -1,0 +1,64 @@
+"""What a source states again: a graph's authorships restated (the ones no graph states any
+more withdrawn) and a new version of a paper whose authors moved (``same-paper``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from scholarkg.identity import names
+from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
+from scholarkg.identity.registry import Mention, Registry
+
+
+class Restatement:
+    """The restating part of :class:`~.resolver.IdentityResolver`."""
+
+    registry: Registry
+    events: list[IdentityEvent]
+    add_many: Callable[[Sequence[PaperMentions]], None]
+    _assign: Callable[..., None]
+
+    def restate(self, papers: Sequence[PaperMentions]) -> None:
+        """:meth:`add_many` for *every* paper of each source graph among ``papers``: an
+        authorship a graph stated before and no graph states any more is withdrawn from its
+        person (a paper dropped from a profile, an author gone from a new arXiv version)."""
+        self.add_many(papers)
+        stated: dict[str, set[str]] = {}
+        for paper in papers:
+            stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
+        reg = self.registry
+        for graph, nodes in stated.items():
+            gone = reg.restate(graph, nodes)
+            for node, pid in reg.withdraw(gone) if gone else ():
+                person = reg.person(reg.live(pid))
+                self.events.append(
+                    IdentityEvent(
+                        "withdrawn", person.slug, node, "restated", f"{graph} no longer states it"
+                    )
+                )
+
+    def _moved(
+        self, fresh: list[AuthorMention], paper: PaperMentions, displaced: list[Mention]
+    ) -> list[AuthorMention]:
+        """A new version of the paper lists its authors in another order: an author now at
+        another position under a compatible name stays the person they were (``same-paper``).
+        Returns the authors still undecided; a published person who lost an authorship to
+        someone else and was not found elsewhere on the paper is reported."""
+        reg, left = self.registry, []
+        for author in fresh:
+            match = next((m for m in displaced if names.compatible(m.name, author.name)), None)
+            if match is None:
+                left.append(author)
+                continue
+            displaced.remove(match)
+            basis = f"listed as {match.name!r} at position {match.position} before"
+            pid = reg.live(match.person)
+            self._assign(author, paper, pid, "same-paper", 0.9, basis, evidence=paper.paper)
+        for gone in displaced:
+            before = reg.person(reg.live(gone.person))
+            if before.published:
+                basis = f"{gone.node} is now listed under another name"
+                self.events.append(
+                    IdentityEvent("reassigned", gone.node, before.slug, "restated", basis)
+                )
+        return left
