@@ -110,10 +110,18 @@ class RunReport:
     def severity_counts(self) -> Counter[str]:
         return Counter(str(f.get("severity")) for f in self.findings)
 
+    @property
+    def papers_loaded(self) -> int:
+        """Papers whose graphs the run loaded: a build's listed papers but those quarantined,
+        an arXiv job's records loaded."""
+        if self.job == "build":
+            return max(0, self.papers - len(self.quarantined))
+        return self.records_loaded
+
     def counts(self) -> dict[str, int]:
         """The counts recorded on the run's prov:Activity."""
         return {
-            "papers": self.papers,
+            "papers": self.papers_loaded,
             "quarantined": len(self.quarantined),
             "graphs_changed": self.graphs_written,
             "graphs_unchanged": self.graphs_unchanged,
