@@ -30,18 +30,26 @@ RUN_COUNTS: dict[str, URIRef] = {
 
 def config_hash(config: Config) -> str:
     """SHA-256 of what in the configuration decides the graphs a run builds, as
-    ``sha256:<hex>``: the IRI base and minting rules, subject codes and resolution settings,
-    and the content of the shapes and the ontology — never how a path is spelled, where data
-    lives or how servers are reached (the same content gives the same hash from the CLI and
-    from a deployment)."""
+    ``sha256:<hex>``: the IRI base and minting rules, subject codes, resolution settings
+    (arXiv on or off, threshold, candidates asked for per title, overrides), the limits that
+    decide which records and papers are quarantined (``[limits] line_bytes``, ``literal_bytes``,
+    ``json_depth``), and the content of the shapes and the ontology — never how a path is
+    spelled, where data lives or how servers are reached (the same content gives the same hash
+    from the CLI and from a deployment)."""
     from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 
-    arxiv = config.arxiv
+    arxiv, limits = config.arxiv, config.limits
     decisive = {
         "iri_base": config.iri_base,
         "minting": MINTING,
         "subject_codes": sorted(config.subject_codes.items()),
-        "arxiv": [arxiv.enabled, arxiv.threshold, sorted(arxiv.overrides.items())],
+        "arxiv": [
+            arxiv.enabled,
+            arxiv.threshold,
+            arxiv.candidates_per_title,
+            sorted(arxiv.overrides.items()),
+        ],
+        "limits": [limits.line_bytes, limits.literal_bytes, limits.json_depth],
     }
     digest = hashlib.sha256(json.dumps(decisive, sort_keys=True).encode("utf-8"))
     for path in [

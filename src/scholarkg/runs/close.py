@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
+from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.lifecycle import Interrupted
 from scholarkg.load.contents import bucket_of, take_from_store
+from scholarkg.load.manifest import store_key
 from scholarkg.provenance import run_record
 from scholarkg.publish import publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
@@ -26,6 +31,37 @@ from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
 
 PUBLISHED_MARK = "published.json"
+
+
+def publication_key(config: Config) -> dict[str, str]:
+    """What a publication was made of, besides the store's graphs: which store (its key, as
+    the dump parts name it) and a hash of the ``[publish]`` settings and the IRI base. The mark
+    of the last complete publication records it; a mark that records something else (another
+    store, other settings, an older mark without these fields) counts as no publication."""
+    store = config.store
+    publish = config.publish
+    settings = {
+        "dumps": list(publish.dumps),
+        "license": publish.license,
+        "endpoint_url": publish.endpoint_url,
+        "download_base": publish.download_base,
+        "iri_base": Minter(config.iri_base).base,
+    }
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
+    return {
+        "store": store_key(store.kind, str(store.query_url or store.path)),
+        "publish": f"sha256:{digest}",
+    }
+
+
+def published_complete(mark: Path, key: dict[str, str]) -> bool:
+    """Whether ``mark`` says the last publication finished and was of this store with these
+    settings (so only the graphs a run changes need publishing again)."""
+    try:
+        recorded = json.loads(mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(recorded, dict) and all(recorded.get(k) == v for k, v in key.items())
 
 
 def load_ontology(store: GraphStore, minter: Minter) -> int:
@@ -163,7 +199,10 @@ def _close_store_side(ctx: RunContext) -> None:
         with report.timed("consistency check"):
             report.consistency += consistency(store, sorted(ctx.touched_papers))
     mark = ctx.config.state_dir / PUBLISHED_MARK
-    complete = mark.exists()  # the last publication finished: only this run's graphs changed
+    key = publication_key(ctx.config)
+    # the last publication finished, of this store with these settings: only this run's graphs
+    # changed; otherwise (none, cut short, another store, other settings) publish everything
+    complete = published_complete(mark, key)
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         store.replace_graph(
@@ -181,5 +220,5 @@ def _close_store_side(ctx: RunContext) -> None:
         with report.timed("publish"):
             publication = publish(store, ctx.config, buckets=buckets)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
-        mark.parent.mkdir(parents=True, exist_ok=True)
-        mark.write_text(f'{{"run": "{ctx.run.iri}"}}\n', encoding="utf-8")
+        recorded = {"run": ctx.run.iri, **key}
+        write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))

@@ -1,0 +1,74 @@
+"""What makes an unchanged profile page be built again: the configuration hash covers every
+setting that changes what a build emits or quarantines, and nothing about where data lives or
+how servers are reached."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from building import build_store, rebuild, rows
+from conftest import write_config
+from constructed import Listed, profile_page
+from scholarkg.config import Config, load_config
+from scholarkg.provenance import config_hash
+
+TITLES = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?t WHERE { ?p dcterms:title ?t }"
+SHORT = "A short paper on constructed things"
+LONG = "A long paper on constructed things"
+
+
+def titles(config: Config) -> set[str]:
+    return {r["t"] for r in rows(config, TITLES)}
+
+
+def test_raising_literal_bytes_rebuilds_the_page_and_loads_the_quarantined_paper(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(
+        profile_page(
+            "Ada Constructed",
+            [
+                Listed(SHORT, dt.date(2023, 1, 5), ("Ada Constructed", "Bob Other")),
+                Listed(LONG, dt.date(2023, 2, 5), ("Ada Constructed",), abstract="x" * 3000),
+            ],
+        )
+    )
+    config, first = build_store(tmp_path, [page], limits={"literal_bytes": 2000})
+    assert any("literal_bytes" in q for q in first.quarantined)
+    assert SHORT in titles(config) and LONG not in titles(config)
+
+    raised = load_config(write_config(tmp_path, [page], limits={"literal_bytes": 1_000_000}))
+    second = rebuild(raised)
+    assert str(page) not in second.sources_unchanged  # the same bytes, built again
+    assert not second.quarantined
+    assert {SHORT, LONG} <= titles(raised)  # the paper is in the store now
+
+
+def test_the_hash_follows_what_decides_the_graphs(tmp_path: Path) -> None:
+    def hashed(**sections: dict[str, object]) -> str:
+        return config_hash(load_config(write_config(tmp_path, [], **sections)))
+
+    base = hashed(arxiv={"enabled": True})
+    deciding: list[dict[str, dict[str, object]]] = [
+        {"arxiv": {"enabled": False}},
+        {"arxiv": {"enabled": True, "candidates_per_title": 30}},
+        {"arxiv": {"enabled": True, "threshold": 0.5}},
+        {"arxiv": {"enabled": True}, "limits": {"literal_bytes": 10}},
+        {"arxiv": {"enabled": True}, "limits": {"line_bytes": 10}},
+        {"arxiv": {"enabled": True}, "limits": {"json_depth": 4}},
+        {"arxiv": {"enabled": True}, "iris": {"base": "https://example.org/id/"}},
+    ]
+    for sections in deciding:
+        assert hashed(**sections) != base, sections
+    neutral: list[dict[str, dict[str, object]]] = [
+        {"arxiv": {"enabled": True, "api_url": "http://127.0.0.1:9/api/query"}},
+        {"arxiv": {"enabled": True, "min_interval": 0.0, "batch_size": 7}},
+        {"arxiv": {"enabled": True}, "http": {"read_timeout": 5.0, "connect_timeout": 1.0}},
+        {"arxiv": {"enabled": True}, "limits": {"search_deadline": 5.0, "profile_bytes": 99}},
+        {"arxiv": {"enabled": True}, "store": {"path": str(tmp_path / "elsewhere")}},
+        {"arxiv": {"enabled": True}, "publish": {"license": "https://example.org/licence"}},
+    ]
+    for sections in neutral:
+        assert hashed(**sections) == base, sections
