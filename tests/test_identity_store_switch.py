@@ -7,9 +7,10 @@ import shutil
 from pathlib import Path
 
 from building import build_store, graphs, rebuild
-from samples import SAMPLE_PROFILE
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config
 from scholarkg.runs.build import build
+from scholarkg.runs.context import REGISTRY, registry_path
 
 
 def person_graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:
@@ -43,3 +44,32 @@ def test_another_store_from_the_same_data_directory_gets_every_person(tmp_path: 
     assert person_graphs(config) == person_graphs(other)
     assert build(config).report.outcome == "ok"
     assert person_graphs(config) == person_graphs(other)
+
+
+def test_two_stores_from_one_data_directory_hold_only_their_own_persons(tmp_path: Path) -> None:
+    config, _ = build_store(tmp_path, [SAMPLE_PROFILE])
+    mine = set(person_graphs(config))
+    other = config.with_store_path(tmp_path / "other-store")
+    build(other, [str(SECOND_PROFILE)])
+    assert build(config).report.outcome == "ok"
+    assert set(person_graphs(config)) == mine  # none of the other store's persons came in
+
+
+def test_a_registry_older_versions_kept_in_the_data_directory_moves_to_its_store(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, _ = build_store(tmp_path, [page])
+    before = person_graphs(config)
+    legacy = config.state_dir / REGISTRY
+    registry_path(config).rename(legacy)  # where versions before 2026-12-01 kept it
+    elsewhere = build(config.with_store_path(tmp_path / "other-store")).report
+    assert legacy.exists() and not any("registry moved" in n for n in elsewhere.notes)
+    # CONSTRUCTED: the page again with another h-index, so the run needs its registry
+    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
+    report = build(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert any("identity registry moved" in n for n in report.notes)
+    assert registry_path(config).exists() and not legacy.exists()
+    assert set(person_graphs(config)) == set(before)  # the same decisions, the same persons

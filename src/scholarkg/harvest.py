@@ -28,8 +28,8 @@ import logging
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from scholarkg.config import Config, load_config
-from scholarkg.errors import ConfigError, ScholarKGError
+from scholarkg.config import Config
+from scholarkg.errors import ConfigError
 from scholarkg.extract.oai_pmh import (
     OaiPage,
     OaiPmhClient,
@@ -41,7 +41,7 @@ from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.files import write_atomic
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.load.manifest import store_state_dir
+from scholarkg.load.manifest import is_configured_store, same_dir, store_state_dir
 
 log = logging.getLogger(__name__)
 
@@ -75,22 +75,6 @@ class Checkpoint:
 def checkpoint_name(key: str) -> str:
     """The checkpoint file of the harvest ``key`` (see :meth:`HarvestState.key`)."""
     return "harvest-checkpoint-" + "".join(c if c.isalnum() else "-" for c in key) + ".json"
-
-
-def is_configured_store(config: Config) -> bool:
-    """Whether ``config`` loads into the store its own file configures (not one given by
-    ``--store`` / :meth:`~scholarkg.config.Config.with_store_path`)."""
-    try:
-        configured = load_config(config.source)
-    except ScholarKGError:  # the file is gone or broken since: nothing to vouch for
-        return False
-    return configured.data_dir == config.data_dir and _same_dir(
-        store_state_dir(configured), store_state_dir(config)
-    )
-
-
-def _same_dir(a: Path, b: Path) -> bool:
-    return Path(a).resolve() == Path(b).resolve()
 
 
 class HarvestJob:
@@ -149,7 +133,7 @@ class HarvestJob:
             (legacy_dir / self.path.name, self.path, f"checkpoint of harvest {self.key}"),
         ]
         for old, new, what in moves:
-            if not old.is_file() or new.exists() or _same_dir(old.parent, new.parent):
+            if not old.is_file() or new.exists() or same_dir(old.parent, new.parent):
                 continue
             write_atomic(new, old.read_bytes(), durable=True)
             old.unlink(missing_ok=True)  # a concurrent harvest may have moved it first

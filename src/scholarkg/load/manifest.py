@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarkg.config import Config
+from scholarkg.config import Config, load_config
+from scholarkg.errors import ScholarKGError
 from scholarkg.load.contents import Contents
 
 FILE_NAME = "scholarkg-manifest.sqlite"
@@ -58,6 +59,22 @@ def store_state_dir(config: Config) -> Path:
         return Path(store.path)
     location = store.query_url or ""
     return config.state_dir / "stores" / store_key(store.kind, location)
+
+
+def is_configured_store(config: Config) -> bool:
+    """Whether ``config`` loads into the store its own file configures (not one given by
+    ``--store`` / :meth:`~scholarkg.config.Config.with_store_path`)."""
+    try:
+        configured = load_config(config.source)
+    except ScholarKGError:  # the file is gone or broken since: nothing to vouch for
+        return False
+    return configured.data_dir == config.data_dir and same_dir(
+        store_state_dir(configured), store_state_dir(config)
+    )
+
+
+def same_dir(a: Path, b: Path) -> bool:
+    return Path(a).resolve() == Path(b).resolve()
 
 
 GRAPHS_FINGERPRINT = "graphs"

@@ -1,5 +1,6 @@
 """The run context: what every job shares — configuration, the run's record, the store (opened
-once), the identity registry, the title index, the manifest, the outbox and the report.
+once), the identity registry (kept with the store, like the manifest), the title index, the
+manifest, the outbox and the report.
 
 Jobs are plain functions taking a :class:`RunContext`; Prefect flows wrap the same functions
 as tasks. Only the process holding the context writes to the store and the registry; work that
@@ -9,6 +10,7 @@ can run elsewhere (fetching, parsing, resolving, validating) takes the configura
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -21,7 +23,12 @@ from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import Minter
 from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.changes import ChangeSet
-from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
+from scholarkg.load.manifest import (
+    Manifest,
+    is_configured_store,
+    open_manifest,
+    store_state_dir,
+)
 from scholarkg.load.outbox import DeadLetters, Outbox
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
@@ -39,8 +46,27 @@ def title_index_path(config: Config) -> Path:
     return store_state_dir(config) / "scholarkg-titles.sqlite"
 
 
+REGISTRY = "identity.sqlite"
+
+
 def registry_path(config: Config) -> Path:
-    return config.state_dir / "identity.sqlite"
+    """The identity registry belongs to the store whose person graphs it decides (a store made
+    afresh, or another store, decides afresh from what it holds)."""
+    return store_state_dir(config) / REGISTRY
+
+
+def adopt_legacy_registry(config: Config) -> str | None:
+    """Move the registry older versions kept in the data directory (one for every store) to the
+    configured store, when that store has none yet; returns the notice (None: nothing moved)."""
+    old, new = config.state_dir / REGISTRY, registry_path(config)
+    if new.exists() or not old.is_file() or not is_configured_store(config):
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):  # the run lock is held: nobody has it open
+        part = old.with_name(old.name + suffix)
+        if part.exists():
+            shutil.move(part, new.with_name(new.name + suffix))
+    return f"identity registry moved from {old} to {new} (it belongs to the store)"
 
 
 class RunContext:
@@ -117,6 +143,8 @@ class RunContext:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
+            if (notice := adopt_legacy_registry(self.config)) is not None:
+                self.report.notes.append(notice)
             self._registry = Registry(registry_path(self.config))
         return self._registry
 
