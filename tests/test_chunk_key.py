@@ -1,14 +1,17 @@
 """A snapshot chunk is skipped only when its graphs would come out the same: the chunk key covers
-the IRI base, so changing ``[iris] base`` loads the records again under the new base."""
+the IRI base. A store holds the graphs of one base: another base on it is refused up front."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from building import graphs
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import Config, load_config
+from scholarkg.errors import ConfigError
 from scholarkg.limits import DEFAULT_LIMITS
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.records import fingerprint
@@ -39,19 +42,20 @@ def test_fingerprint_covers_the_iri_base() -> None:
     assert fingerprint(DEFAULT_LIMITS, NEW_BASE) == fingerprint(DEFAULT_LIMITS, NEW_BASE[:-1])
 
 
-def test_a_new_iri_base_loads_the_chunks_again(tmp_path: Path) -> None:
+def test_a_new_iri_base_on_the_same_store_is_refused(tmp_path: Path) -> None:
     snapshot = five_records(tmp_path)
     first = config_with_base(tmp_path, OLD_BASE)
     report = load_snapshot(first, snapshot, chunk_records=5, workers=0).report
     assert (report.outcome, report.records_loaded) == ("ok", 5)
-    assert len(record_graphs_under(first, OLD_BASE)) == 5
+    held = graphs(first)
 
     second = config_with_base(tmp_path, NEW_BASE)  # same store, same input, another base
     assert second.store.path == first.store.path
-    report = load_snapshot(second, snapshot, chunk_records=5, workers=0).report
-    assert (report.outcome, report.records_loaded) == ("ok", 5)
-    assert not any("unchanged since the last run" in n for n in report.notes)
-    assert len(record_graphs_under(second, NEW_BASE)) == 5
+    with pytest.raises(ConfigError, match="load into a new store"):
+        load_snapshot(second, snapshot, chunk_records=5, workers=0)
+    assert graphs(first) == held and not record_graphs_under(first, NEW_BASE)
 
-    again = load_snapshot(second, snapshot, chunk_records=5, workers=0).report
-    assert any("1 chunks unchanged since the last run" in n for n in again.notes)
+    elsewhere = second.with_store_path(tmp_path / "new-store")
+    report = load_snapshot(elsewhere, snapshot, chunk_records=5, workers=0).report
+    assert (report.outcome, report.records_loaded) == ("ok", 5)
+    assert len(record_graphs_under(elsewhere, NEW_BASE)) == 5

@@ -7,11 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from building import build_store, rebuild, rows
 from conftest import write_config
 from constructed import Listed, profile_page
+from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
+from scholarkg.errors import ConfigError
 from scholarkg.provenance import config_hash
+from scholarkg.runs.build import build
+from scholarkg.store.embedded import EmbeddedStore
 
 TITLES = "PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?t WHERE { ?p dcterms:title ?t }"
 SHORT = "A short paper on constructed things"
@@ -72,3 +78,20 @@ def test_the_hash_follows_what_decides_the_graphs(tmp_path: Path) -> None:
     ]
     for sections in neutral:
         assert hashed(**sections) == base, sections
+
+
+def test_another_iri_base_on_a_store_is_an_error_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    """Graphs minted under a new base would sit beside the old ones: every paper twice."""
+    config, _ = build_store(tmp_path, [SAMPLE_PROFILE])
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        before = store.quad_count()
+    rebased = load_config(
+        write_config(tmp_path, [SAMPLE_PROFILE], iris={"base": "https://example.org/kg/"})
+    )
+    with pytest.raises(ConfigError, match=r"minted under \[iris\] base 'https://w3id.org/"):
+        build(rebased)
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        assert store.quad_count() == before
+    assert build(rebased.with_store_path(tmp_path / "new-store")).report.outcome == "ok"

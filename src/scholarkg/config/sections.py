@@ -99,7 +99,8 @@ class IrisConfig(Section):
     """``[iris]``: the IRIs scholarkg mints."""
 
     base: HttpUrlText = setting(
-        "https://w3id.org/scholarkg/id/", "base of every minted instance and graph IRI"
+        "https://w3id.org/scholarkg/id/",
+        "base of every minted IRI (a store holds one base: another base needs a new store)",
     )
 
     @field_validator("base")

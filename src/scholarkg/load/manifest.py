@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg.config import Config, load_config
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import ConfigError, ScholarKGError
+from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents
 
 FILE_NAME = "scholarkg-manifest.sqlite"
@@ -81,8 +82,19 @@ GRAPHS_FINGERPRINT = "graphs"
 
 
 def open_manifest(config: Config) -> Manifest:
-    """A new connection to the store's manifest (one per thread)."""
-    return Manifest(store_state_dir(config), GRAPHS_FINGERPRINT)
+    """A new connection to the store's manifest (one per thread). A store holds the graphs of
+    one IRI base: another ``[iris] base`` is a :class:`ConfigError` (its graphs would sit beside
+    the old ones, every paper twice)."""
+    manifest = Manifest(store_state_dir(config), GRAPHS_FINGERPRINT)
+    base = Minter(config.iri_base).base
+    held = manifest.iri_base(base)
+    if held != base:
+        manifest.close()
+        raise ConfigError(
+            f"{manifest.path.parent}: the store holds graphs minted under [iris] base {held!r},"
+            f" the configuration says {base!r}: load into a new store (--store) or delete it"
+        )
+    return manifest
 
 
 class Manifest:
@@ -127,6 +139,16 @@ class Manifest:
         its person graphs into is told apart by it)."""
         found = self._meta("store_id")
         assert found is not None  # given when the manifest is opened
+        return found
+
+    def iri_base(self, offered: str) -> str:
+        """The IRI base of the store's graphs; a store without one (new, or made by an older
+        version) takes ``offered``."""
+        found = self._meta("iri_base")
+        if found is None:
+            found = offered
+            self._set_meta("iri_base", found)
+            self.db.commit()
         return found
 
     def _meta(self, key: str) -> str | None:

@@ -133,7 +133,13 @@ class RunContext:
     @property
     def store(self) -> GraphStore:
         if self._store is None:
-            self._store = self.config.store.open()
+            store = self.config.store.open()
+            try:
+                open_manifest(self.config).close()  # another [iris] base: an error, before work
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
         return self._store
 
     @property
