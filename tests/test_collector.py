@@ -13,9 +13,9 @@ import pytest
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
+from scholarkg.runs.chunk_work import WorkerSetup, start_worker
 from scholarkg.runs.collector import RUN_THRESHOLDS
 from scholarkg.runs.context import RunContext
-from scholarkg.runs.records import WorkerSetup, start_worker
 
 
 @pytest.fixture

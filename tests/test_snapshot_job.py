@@ -134,16 +134,17 @@ def test_changed_record_replaces_its_graph_only(tmp_path: Path) -> None:
     assert record_graphs(config) == record_graphs(fresh)
 
 
-def test_duplicate_record_last_one_wins(tmp_path: Path) -> None:
+def test_a_duplicate_record_is_quarantined_and_the_first_line_wins(tmp_path: Path) -> None:
+    """One version of a record per run: a later line with an id read before is quarantined
+    (the store, the dump and the report agree, and a re-run changes nothing)."""
     config = config_in(tmp_path / "store")
     twice = write_lines(tmp_path / "twice.jsonl", [*LINES, retitled(7, "Second version")])
     report = load_snapshot(config, twice, chunk_records=30, workers=0).report
-    assert report.records_read == 101
+    first = json.loads(LINES[7])["id"]
+    assert (report.records_read, report.records_loaded) == (101, 100)
+    assert report.quarantined == [f"{twice}:101: duplicate of arXiv id {first} at line 8"]
     expected = config_in(tmp_path / "expected")
-    once = write_lines(
-        tmp_path / "once.jsonl", [*LINES[:7], retitled(7, "Second version"), *LINES[8:]]
-    )
-    load_snapshot(expected, once, workers=0)
+    load_snapshot(expected, write_lines(tmp_path / "once.jsonl", LINES), workers=0)
     assert record_graphs(config) == record_graphs(expected)
 
 

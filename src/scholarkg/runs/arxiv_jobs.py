@@ -134,7 +134,9 @@ def load_snapshot(
     progress: ProgressSink | None = None,
 ) -> RunContext:
     """Stream a snapshot file through the pipeline; chunks loaded before are skipped once the
-    store is seen to hold their graphs (so an interrupted load resumes)."""
+    store is seen to hold their graphs (so an interrupted load resumes), and reported with what
+    they held (records, rejected and quarantined). The first line with an arXiv id is the
+    record; later lines with that id are quarantined as duplicates."""
     workers = config.runner.max_workers if workers is None else workers
     with RunContext(config, "snapshot", progress=progress) as ctx:
         loading = Loading(ctx, bulk=bulk)
@@ -143,7 +145,6 @@ def load_snapshot(
         if force:
             manifest.forget_chunks()
         stamp = fingerprint(config.limits, config.iri_base).encode()
-        skipped = 0
         try:
             loading.pending_first()
             for index, lines in enumerate(read_chunks(path, chunk_records, config.limits)):
@@ -154,18 +155,14 @@ def load_snapshot(
                 key = digest.digest()
                 known = manifest.chunk(key)
                 if known is not None and manifest.held(known[1], ctx.store.graph_sizes):
-                    counts, graphs = known
-                    ctx.report.records_read += counts.records
-                    ctx.report.records_loaded += counts.loaded
-                    ctx.report.graphs_unchanged += len(graphs)
-                    skipped += 1
-                    if ctx.progress is not None:
-                        ctx.progress(ctx.report.records_read)
+                    ingest.submit_skipped(index, str(path), lines, key, known)
                     continue
                 ingest.submit_lines(index, str(path), lines, key)
             ingest.drain(0)
-            if skipped:
-                ctx.report.notes.append(f"{skipped} chunks unchanged since the last run (skipped)")
+            if ingest.skipped:
+                ctx.report.notes.append(
+                    f"{ingest.skipped} chunks unchanged since the last run (skipped)"
+                )
             finish(ctx, loading, ingest.pool)  # the workers make the person graphs too
             ingest.close()
         except Interrupted as exc:

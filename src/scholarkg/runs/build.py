@@ -29,11 +29,11 @@ from scholarkg.quarantine import quarantine_records
 from scholarkg.resolution.index import IndexEntry, TitleIndex
 from scholarkg.resolution.resolver import Enrichment, PaperResolver
 from scholarkg.runs import gating
+from scholarkg.runs.chunk_work import WorkerSetup, process_records
 from scholarkg.runs.close import close_run, stop_run
 from scholarkg.runs.context import RunContext, title_index_path
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
-from scholarkg.runs.records import WorkerSetup, process_records
 from scholarkg.transform.profile import ProfileOutput, transform_profile
 
 BeforeRequest = Callable[[str], None]

@@ -1,172 +1,50 @@
 """arXiv records through the one pipeline, from any door: emit → gate → identity → load.
 
 The CPU work of a chunk — reading snapshot lines, emitting each record's graph, the SHACL gate —
-is :func:`process_lines` / :func:`process_records`, which run in worker processes (or inline)
-and return picklable :class:`ChunkResult` objects. Identity decisions, the title index and
-loading happen in the run's own process, in input order (:func:`ingest`).
+is in :mod:`scholarkg.runs.chunk_work` (worker processes, or inline). Identity decisions, the
+title index and loading happen in the run's own process, in input order (:class:`Ingest`).
+
+A snapshot holds one version of a record per run: the first line with an arXiv id wins, and
+every later line with that id is quarantined ("duplicate of arXiv id X at line N") before
+anything of it reaches identity, the title index or the store. A chunk drops the later lines of
+its own ids before the gate; ids read in earlier chunks are checked in input order
+(:class:`FirstLines`, in :meth:`Ingest.absorb`), so workers never change the outcome.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing import get_context
-from pathlib import Path
 
 from scholarkg import __version__
-from scholarkg.config import Config
-from scholarkg.extract.snapshot import read_line
 from scholarkg.extract.snapshot_lines import SnapshotLine
-from scholarkg.identity.resolver import PaperMentions
 from scholarkg.iris import MINTING, Minter
-from scholarkg.lifecycle import die_with_parent
-from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.load.bulk import BulkLoader
+from scholarkg.limits import Limits
 from scholarkg.load.manifest import ChunkCounts
-from scholarkg.load.payload import GraphPayload
-from scholarkg.models import ArxivRecord, QuarantinedRecord
+from scholarkg.models import ArxivRecord
 from scholarkg.quarantine import quarantine_records
-from scholarkg.resolution.index import IndexEntry, index_entry
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 from scholarkg.runs import gating
-from scholarkg.runs.collector import set_for_batches
+from scholarkg.runs.chunk_work import (
+    ChunkResult,
+    WorkerSetup,
+    duplicate,
+    process_lines,
+    process_records,
+    skipped_lines,
+    start_worker,
+)
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.first_lines import FirstLines
 from scholarkg.runs.loading import Loading
-from scholarkg.transform import EmittedGraph
-from scholarkg.transform.arxiv import arxiv_mentions, emit_arxiv
-from scholarkg.transform.emit import NTriplesEmitter
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
 MAPPING_VERSION = "arxiv-3"  # bump when transform/arxiv.py changes what it emits
-
-
-@dataclass
-class ChunkResult:
-    """Everything one chunk produced (picklable)."""
-
-    index: int
-    records: int = 0
-    payloads: list[GraphPayload] = field(default_factory=list)
-    mentions: list[PaperMentions] = field(default_factory=list)
-    titles: list[IndexEntry] = field(default_factory=list)  # for the title index
-    rejected: list[str] = field(default_factory=list)
-    quarantined: list[QuarantinedRecord] = field(default_factory=list)
-    findings: list[dict[str, str | None]] = field(default_factory=list)
-    pyshacl_graphs: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def counts(self) -> ChunkCounts:
-        return ChunkCounts(
-            self.records,
-            len(self.payloads),
-            sum(p.triples for p in self.payloads),
-            sum(p.warnings for p in self.payloads),
-            sum(p.infos for p in self.payloads),
-            len(self.rejected),
-            len(self.quarantined),
-        )
-
-
-@dataclass(frozen=True)
-class WorkerSetup:
-    """What a worker process needs (picklable)."""
-
-    iri_base: str
-    quarantine_dir: str
-    limits: Limits = DEFAULT_LIMITS
-    shacl_fallback: str = "error"
-
-    @classmethod
-    def of(cls, config: Config) -> WorkerSetup:
-        return cls(
-            config.iri_base, str(config.quarantine_dir), config.limits, config.shacl.fallback
-        )
-
-
-_SETUP: WorkerSetup | None = None
-
-
-def start_worker(setup: WorkerSetup) -> None:
-    """Process-pool initializer: compile the gate once per process."""
-    global _SETUP
-    die_with_parent()  # a killed run takes its workers with it
-    set_for_batches()
-    _SETUP = setup
-    gating.start_gate(setup.shacl_fallback)
-
-
-def _gate_records(
-    numbered: Iterable[tuple[int, ArxivRecord]], result: ChunkResult, setup: WorkerSetup
-) -> ChunkResult:
-    minter = Minter(setup.iri_base)
-    out = NTriplesEmitter()
-    clock = time.process_time
-    before = gating.pyshacl_graphs()
-    started = clock()
-    emitted: list[EmittedGraph] = []
-    records: list[ArxivRecord] = []
-    for number, record in numbered:
-        result.records += 1
-        out.reset()
-        iri = str(emit_arxiv(record, minter, out))
-        if out.unwritable is not None:
-            reason = f"IRI cannot be written as N-Triples: <{out.unwritable}>"
-            result.quarantined.append(
-                QuarantinedRecord(record.source, number, reason, record.arxiv_id)
-            )
-            continue
-        emitted.append(EmittedGraph(iri, "arxiv", tuple(out.triples), record.source or None))
-        records.append(record)
-    gating_started = clock()
-    result.seconds["transform"] = result.seconds.get("transform", 0.0) + gating_started - started
-    for (graph, payload, findings), record in zip(gating.gate_many(emitted), records, strict=True):
-        result.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
-        if payload is None:
-            gating.quarantine_graph(
-                _quarantine_root(setup), graph.iri, list(graph.triples), findings, graph.source
-            )
-            result.rejected.append(graph.iri)
-            continue
-        result.payloads.append(payload)
-        result.mentions.append(arxiv_mentions(record, minter))
-        result.titles.append(index_entry(record))
-    result.seconds["validate"] = result.seconds.get("validate", 0.0) + clock() - gating_started
-    if _SETUP is not None:  # a worker process: the run's process counts its own gate
-        result.pyshacl_graphs += gating.pyshacl_graphs() - before
-    return result
-
-
-def _quarantine_root(setup: WorkerSetup) -> Path:
-    return Path(setup.quarantine_dir)
-
-
-def process_records(index: int, records: list[ArxivRecord], setup: WorkerSetup) -> ChunkResult:
-    """Records already read (API, OAI-PMH) through emit and gate."""
-    return _gate_records(((0, r) for r in records), ChunkResult(index), setup)
-
-
-def process_lines(
-    index: int, source: str, lines: list[SnapshotLine], setup: WorkerSetup | None = None
-) -> ChunkResult:
-    """Snapshot lines (as :func:`snapshot_lines` reads them) through parse, emit and gate."""
-    setup = setup or _SETUP
-    assert setup is not None, "start_worker() first, or pass the setup"
-    result = ChunkResult(index)
-    started = time.process_time()
-    numbered: list[tuple[int, ArxivRecord]] = []
-    for line in lines:
-        outcome = read_line(line, source, setup.limits)
-        if isinstance(outcome, QuarantinedRecord):
-            result.quarantined.append(outcome)
-        elif outcome is not None:
-            numbered.append((line.number, dataclasses.replace(outcome, source=source)))
-    result.seconds["parse"] = time.process_time() - started
-    return _gate_records(numbered, result, setup)
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
@@ -184,7 +62,18 @@ def fingerprint(limits: Limits, iri_base: str) -> str:
     return digest.hexdigest()
 
 
-Job = tuple[bytes | None, "Future[ChunkResult] | ChunkResult"]
+@dataclass
+class Job:
+    """A chunk in flight, with what its absorption needs besides the result."""
+
+    work: Future[ChunkResult] | ChunkResult
+    key: bytes | None = None
+    source: str = ""
+    lines: list[SnapshotLine] | None = None  # snapshot lines (the text of a duplicate)
+    skipped: tuple[ChunkCounts, list[tuple[str, str]]] | None = None  # loaded before
+
+    def result(self) -> ChunkResult:
+        return self.work.result() if isinstance(self.work, Future) else self.work
 
 
 class Ingest:
@@ -203,34 +92,63 @@ class Ingest:
         self.pending: deque[Job] = deque()
         self.seconds: dict[str, float] = {}
         self.uncommitted = 0
+        self.skipped = 0  # chunks loaded before and left as they are
+        self.first_lines: FirstLines | None = None  # made by the first snapshot chunk
 
     def submit_lines(
         self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
     ) -> None:
-        job: Future[ChunkResult] | ChunkResult
+        work: Future[ChunkResult] | ChunkResult
         if self.pool is not None:
-            job = self.pool.submit(process_lines, index, source, lines, self.setup)
+            work = self.pool.submit(process_lines, index, source, lines, self.setup)
         else:
-            job = process_lines(index, source, lines, self.setup)
-        self._queue(key, job)
+            work = process_lines(index, source, lines, self.setup)
+        self._queue(Job(work, key, source, lines))
+
+    def submit_skipped(
+        self,
+        index: int,
+        source: str,
+        lines: list[SnapshotLine],
+        key: bytes,
+        known: tuple[ChunkCounts, list[tuple[str, str]]],
+    ) -> None:
+        """A chunk the store holds as loaded before: reported with what it held, and its ids
+        noted in input order (processed after all if one was read earlier in this run)."""
+        exact = known[0].quarantined > 0  # here: a few µs a line, no worker to start for it
+        work = skipped_lines(index, source, lines, exact, self.setup)
+        self._queue(Job(work, key, source, lines, known))
 
     def submit_records(self, index: int, records: list[ArxivRecord]) -> None:
-        self._queue(None, process_records(index, records, self.setup))
+        self._queue(Job(process_records(index, records, self.setup)))
 
-    def _queue(self, key: bytes | None, job: Future[ChunkResult] | ChunkResult) -> None:
-        self.pending.append((key, job))
+    def _queue(self, job: Job) -> None:
+        self.pending.append(job)
         self.drain(self.window if self.pool is not None else 0)
 
     def drain(self, limit: int = 0) -> None:
         """Take finished chunks, in input order, until at most ``limit`` are in flight."""
         while len(self.pending) > limit:
             self.ctx.check_stop()
-            key, job = self.pending.popleft()
-            result = job.result() if isinstance(job, Future) else job
-            self.absorb(result, key)
+            job = self.pending.popleft()
+            self.absorb(job.result(), job)
 
-    def absorb(self, result: ChunkResult, key: bytes | None) -> None:
+    def absorb(self, result: ChunkResult, job: Job) -> None:
+        """Take a finished chunk, in input order: drop later lines of ids read before, then
+        identity, the title index, the report and the loader."""
         ctx, report = self.ctx, self.ctx.report
+        key = job.key
+        earlier = self._claim(result.ids)
+        if job.skipped is not None:
+            if not (earlier or result.stale):
+                self._absorb_skipped(result, job)
+                return
+            assert job.lines is not None  # not the chunk it was: process it after all
+            result = process_lines(result.index, job.source, job.lines, self.setup)
+            earlier = self._claim(result.ids)
+        if earlier:
+            self._drop_duplicates(result, earlier, job)
+            key = None  # what it loads depends on earlier chunks: processed on every run
         started = time.perf_counter()
         ctx.identity.restate(result.mentions)
         self.uncommitted += len(result.mentions)
@@ -247,12 +165,84 @@ class Ingest:
         if ctx.progress is not None:
             ctx.progress(report.records_read)
         report.rejected += result.rejected
+        for graph, findings in result.rejected_graphs:
+            gating.quarantine_graph(
+                ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
+            )
         quarantine_records(result.quarantined, ctx.config.quarantine_dir)
         report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]
         report.findings += result.findings
         report.triples_gated += sum(p.triples for p in result.payloads)
         report.pyshacl_graphs += result.pyshacl_graphs
         self.loading.add(result.payloads, key, result.counts())
+
+    def _claim(self, ids: list[tuple[str, int]]) -> dict[str, int]:
+        if not ids:
+            return {}
+        if self.first_lines is None:
+            self.first_lines = FirstLines(self.ctx.config.state_dir)
+        return self.first_lines.claim(ids)
+
+    def _drop_duplicates(self, result: ChunkResult, earlier: dict[str, int], job: Job) -> None:
+        """Quarantine the chunk's lines of ids read in earlier chunks; nothing of them is kept."""
+        graphs = {str(self.ctx.minter.arxiv_graph(arxiv_id)) for arxiv_id in earlier}
+        keep = [i for i, p in enumerate(result.payloads) if p.iri not in graphs]
+        result.payloads = [result.payloads[i] for i in keep]
+        result.mentions = [result.mentions[i] for i in keep]
+        result.titles = [result.titles[i] for i in keep]
+        result.rejected = [iri for iri in result.rejected if iri not in graphs]
+        result.rejected_graphs = [r for r in result.rejected_graphs if r[0].iri not in graphs]
+        result.findings = [f for f in result.findings if f.get("graph") not in graphs]
+        later = {line: arxiv_id for arxiv_id, line in result.ids if arxiv_id in earlier}
+        result.ids = [(arxiv_id, line) for arxiv_id, line in result.ids if line not in later]
+        later.update((n, i) for n, i in result.repeats.items() if i in earlier)  # to the first
+        by_number = {line.number: line for line in job.lines or () if line.number in later}
+        result.quarantined = sorted(
+            [
+                *(q for q in result.quarantined if q.line not in later),
+                *(
+                    duplicate(job.source, by_number[line], arxiv_id, earlier[arxiv_id])
+                    for line, arxiv_id in later.items()
+                ),
+            ],
+            key=lambda q: q.line,
+        )
+
+    def _absorb_skipped(self, result: ChunkResult, job: Job) -> None:
+        """Report a chunk loaded before as it was reported then: its counts, its quarantined
+        lines and rejected graphs again (named when they can be told without the gate)."""
+        assert job.skipped is not None and job.lines
+        ctx, report = self.ctx, self.ctx.report
+        counts, graphs = job.skipped
+        self.skipped += 1
+        report.records_read += counts.records
+        report.records_loaded += counts.loaded
+        report.graphs_unchanged += len(graphs)
+        if ctx.progress is not None:
+            ctx.progress(report.records_read)
+        where = f"{job.source}:{job.lines[0].number}-{job.lines[-1].number}"
+        kept = ctx.config.quarantine_dir
+        quarantine_records(result.quarantined, kept)
+        report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]
+        untold = max(counts.quarantined - len(result.quarantined), 0)  # told by the emitter
+        report.quarantined += [
+            f"{where}: {n} of {untold} lines quarantined when this chunk was loaded "
+            f"(unchanged since, skipped; see {kept / 'records'})"
+            for n in range(1, untold + 1)
+        ]
+        loaded = {iri for iri, _ in graphs}
+        rejected = [
+            iri
+            for iri in (str(ctx.minter.arxiv_graph(arxiv_id)) for arxiv_id, _ in result.ids)
+            if iri not in loaded
+        ]
+        if untold or len(rejected) != counts.rejected:
+            rejected = [
+                f"{where}: {n} of {counts.rejected} graphs rejected when this chunk was loaded "
+                f"(unchanged since, skipped; see {kept / 'graphs'})"
+                for n in range(1, counts.rejected + 1)
+            ]
+        report.rejected += rejected
 
     def close(self) -> None:
         """Take every chunk still in flight, then end the workers."""
@@ -264,9 +254,14 @@ class Ingest:
     def abort(self) -> None:
         """End the workers now; chunks in flight are dropped (redone by the next run)."""
         self.pending.clear()
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        try:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                self.pool = None
+        finally:
+            if self.first_lines is not None:
+                self.first_lines.close()
+                self.first_lines = None
 
 
 def chunks_of(records: Iterable[ArxivRecord], size: int) -> Iterator[list[ArxivRecord]]:
@@ -280,4 +275,4 @@ def chunks_of(records: Iterable[ArxivRecord], size: int) -> Iterator[list[ArxivR
         yield batch
 
 
-__all__ = ["BulkLoader", "ChunkResult", "Ingest", "chunks_of", "fingerprint", "process_lines"]
+__all__ = ["Ingest", "chunks_of", "fingerprint"]
