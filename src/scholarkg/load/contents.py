@@ -167,19 +167,19 @@ class Contents:
     # -- reading ------------------------------------------------------------------------------
 
     def compare(self, held: Iterable[str]) -> tuple[list[str], list[str]]:
-        """``(noted here but not in held, in held but not noted here)``, the second in IRI
-        order; ``held`` (a store's graph names) is streamed into a temporary table, so memory
-        stays flat however many graphs there are."""
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS held (iri TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM temp.held")
-        db.executemany("INSERT OR IGNORE INTO temp.held VALUES (?)", ((iri,) for iri in held))
-        gone = "SELECT iri FROM contents WHERE iri NOT IN (SELECT iri FROM temp.held)"
-        new = "SELECT iri FROM temp.held WHERE iri NOT IN (SELECT iri FROM contents) ORDER BY iri"
-        try:
-            return [str(i) for (i,) in db.execute(gone)], [str(i) for (i,) in db.execute(new)]
-        finally:
-            db.execute("DELETE FROM temp.held")
+        """``(noted here but not in held, in held but not noted here)``, both in IRI order.
+        ``held`` (a store's graph names) is streamed against the noted IRIs, each marked as the
+        store names it: no second collection of every graph in memory."""
+        named = dict.fromkeys(
+            (str(iri) for (iri,) in self.db.execute("SELECT iri FROM contents")), False
+        )
+        new: set[str] = set()
+        for iri in held:
+            if iri in named:
+                named[iri] = True
+            else:
+                new.add(iri)
+        return sorted(iri for iri, seen in named.items() if not seen), sorted(new)
 
     def bucket(self, bucket: int) -> Iterator[tuple[bytes, int]]:
         """(N-Quads, quads) of the bucket's graphs, in IRI order."""
