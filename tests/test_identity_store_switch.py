@@ -65,11 +65,11 @@ def test_a_registry_older_versions_kept_in_the_data_directory_moves_to_its_store
     legacy = config.state_dir / REGISTRY
     registry_path(config).rename(legacy)  # where versions before 2026-12-01 kept it
     elsewhere = build(config.with_store_path(tmp_path / "other-store")).report
-    assert legacy.exists() and not any("registry moved" in n for n in elsewhere.notes)
+    assert legacy.exists() and not any("registry adopted from" in n for n in elsewhere.notes)
     # CONSTRUCTED: the page again with another h-index, so the run needs its registry
     page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
     report = build(config).report
     assert report.outcome == "ok", report.summary_lines()
-    assert any("identity registry moved" in n for n in report.notes)
+    assert any("identity registry adopted from" in n for n in report.notes)
     assert registry_path(config).exists() and not legacy.exists()
     assert set(person_graphs(config)) == set(before)  # the same decisions, the same persons

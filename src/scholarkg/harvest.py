@@ -41,7 +41,7 @@ from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.files import write_atomic
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.load.manifest import is_configured_store, same_dir, store_state_dir
+from scholarkg.load.manifest import adopt_legacy_state, store_state_dir
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +81,6 @@ class HarvestJob:
     """One incremental harvest of (metadataPrefix, set), resumable across processes.
 
     ``state_dir`` is the folder of the store the harvest loads into (:meth:`of` picks it).
-    ``legacy_dir``, when given, is where older versions kept the watermarks and checkpoints of
-    this store: if the store has no watermark file (or no checkpoint of this harvest) yet, the
-    old one is moved here and :attr:`notices` says so.
     """
 
     def __init__(
@@ -92,8 +89,6 @@ class HarvestJob:
         metadata_prefix: str,
         set_spec: str | None,
         limits: Limits = DEFAULT_LIMITS,
-        *,
-        legacy_dir: Path | None = None,
     ) -> None:
         self.watermarks = HarvestState(Path(state_dir) / WATERMARKS_NAME)
         self.key = HarvestState.key(metadata_prefix, set_spec)
@@ -106,43 +101,22 @@ class HarvestJob:
         self.notices: list[str] = []  # what the run should tell (e.g. a restarted harvest)
         self._restarted = False  # at most one restart per run
         self._restart_pending = False  # the next page_loaded starts a fresh checkpoint
-        if legacy_dir is not None:
-            self._adopt(Path(legacy_dir))
 
     @classmethod
     def of(cls, config: Config, metadata_prefix: str, set_spec: str | None) -> HarvestJob:
         """The harvest into ``config``'s store, with its state kept with the store; state left
         by older versions in ``config.state_dir`` is adopted only by the configured store."""
-        old = config.state_dir
         key = HarvestState.key(metadata_prefix, set_spec)
-        left = (old / WATERMARKS_NAME).is_file() or (old / checkpoint_name(key)).is_file()
-        legacy = old if left and is_configured_store(config) else None
-        return cls(
-            store_state_dir(config),
-            metadata_prefix,
-            set_spec,
-            limits=config.limits,
-            legacy_dir=legacy,
-        )
-
-    def _adopt(self, legacy_dir: Path) -> None:
-        """Move the watermarks and this harvest's checkpoint from ``legacy_dir`` (where older
-        versions kept them) to the store's folder, unless the store has its own."""
-        moves = [
-            (legacy_dir / WATERMARKS_NAME, self.watermarks.path, "harvest watermarks"),
-            (legacy_dir / self.path.name, self.path, f"checkpoint of harvest {self.key}"),
+        adopted = [
+            adopt_legacy_state(config, WATERMARKS_NAME, "harvest watermarks"),
+            adopt_legacy_state(config, checkpoint_name(key), f"checkpoint of harvest {key}"),
         ]
-        for old, new, what in moves:
-            if not old.is_file() or new.exists() or same_dir(old.parent, new.parent):
-                continue
-            write_atomic(new, old.read_bytes(), durable=True)
-            old.unlink(missing_ok=True)  # a concurrent harvest may have moved it first
-            notice = (
-                f"{what} adopted from {old} (kept there by an older scholarkg for every store) "
-                f"for the configured store: now in {new}"
-            )
-            log.warning(notice)
-            self.notices.append(notice)
+        job = cls(store_state_dir(config), metadata_prefix, set_spec, limits=config.limits)
+        for notice in adopted:
+            if notice is not None:
+                log.warning(notice)
+                job.notices.append(notice)
+        return job
 
     def start(self, from_date: str | None) -> Checkpoint:
         """The stored checkpoint, else a fresh one from the watermark, else from ``from_date``."""

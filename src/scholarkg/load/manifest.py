@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,31 @@ def is_configured_store(config: Config) -> bool:
 
 def same_dir(a: Path, b: Path) -> bool:
     return Path(a).resolve() == Path(b).resolve()
+
+
+def adopt_legacy_state(
+    config: Config, name: str, what: str, suffixes: Sequence[str] = ()
+) -> str | None:
+    """Move the file ``name`` that older versions kept in the data directory's state folder (one
+    for every store) into the configured store's folder, when that store has none yet; files
+    named ``name + suffix`` (e.g. SQLite's ``-wal``) go with it. Returns the notice (None:
+    nothing moved). Only the configured store adopts: a store given by ``--store`` starts afresh."""
+    old, new = config.state_dir / name, store_state_dir(config) / name
+    if not old.is_file() or new.exists() or same_dir(old.parent, new.parent):
+        return None
+    if not is_configured_store(config):
+        return None
+    new.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", *suffixes):
+        try:  # a rename within one file system; a concurrent run may have moved it first
+            shutil.move(old.with_name(name + suffix), new.with_name(name + suffix))
+        except FileNotFoundError:
+            if suffix == "":
+                return None
+    return (
+        f"{what} adopted from {old} (kept there by an older scholarkg for every store) "
+        f"for the configured store: now in {new}"
+    )
 
 
 GRAPHS_FINGERPRINT = "graphs"

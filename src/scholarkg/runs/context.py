@@ -10,7 +10,6 @@ can run elsewhere (fetching, parsing, resolving, validating) takes the configura
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -25,7 +24,7 @@ from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.manifest import (
     Manifest,
-    is_configured_store,
+    adopt_legacy_state,
     open_manifest,
     store_state_dir,
 )
@@ -53,20 +52,6 @@ def registry_path(config: Config) -> Path:
     """The identity registry belongs to the store whose person graphs it decides (a store made
     afresh, or another store, decides afresh from what it holds)."""
     return store_state_dir(config) / REGISTRY
-
-
-def adopt_legacy_registry(config: Config) -> str | None:
-    """Move the registry older versions kept in the data directory (one for every store) to the
-    configured store, when that store has none yet; returns the notice (None: nothing moved)."""
-    old, new = config.state_dir / REGISTRY, registry_path(config)
-    if new.exists() or not old.is_file() or not is_configured_store(config):
-        return None
-    new.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):  # the run lock is held: nobody has it open
-        part = old.with_name(old.name + suffix)
-        if part.exists():
-            shutil.move(part, new.with_name(new.name + suffix))
-    return f"identity registry moved from {old} to {new} (it belongs to the store)"
 
 
 class RunContext:
@@ -149,7 +134,10 @@ class RunContext:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
-            if (notice := adopt_legacy_registry(self.config)) is not None:
+            notice = adopt_legacy_state(
+                self.config, REGISTRY, "identity registry", ("-wal", "-shm")
+            )  # the run lock is held: nobody has the old one open
+            if notice is not None:
                 self.report.notes.append(notice)
             self._registry = Registry(registry_path(self.config))
         return self._registry
