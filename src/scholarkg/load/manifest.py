@@ -31,6 +31,7 @@ from scholarkg.load.contents import Contents
 FILE_NAME = "scholarkg-manifest.sqlite"
 SCHEMA = "3"
 
+LOSS_SAMPLE = 64  # graphs asked for when checking that the store still holds the manifest's
 GraphSizes = Callable[[Sequence[str]], dict[str, int]]
 
 
@@ -166,6 +167,27 @@ class Manifest:
         found = self._meta("store_id")
         assert found is not None  # given when the manifest is opened
         return found
+
+    def lost_by(self, sizes: GraphSizes) -> bool:
+        """Whether the store has lost what this manifest says it holds (a SPARQL server made
+        afresh, a store cleared outside scholarkg): of up to ``LOSS_SAMPLE`` graphs picked at
+        random from the manifest, the store holds none."""
+        sample = [
+            str(iri)
+            for (iri,) in self.db.execute(
+                "SELECT iri FROM graphs ORDER BY random() LIMIT ?", (LOSS_SAMPLE,)
+            )
+        ]
+        return bool(sample) and not any(sizes(sample).values())
+
+    def start_afresh(self) -> None:
+        """Forget every graph and chunk (the store holds none of them) and take a new store id,
+        so the identity registry writes every person's graph again. The contents rows are left
+        to publishing, which brings them in line with the store."""
+        self.db.execute("DELETE FROM graphs")
+        self.db.execute("DELETE FROM chunks")
+        self._set_meta("store_id", secrets.token_hex(8))
+        self.db.commit()
 
     def iri_base(self, offered: str) -> str:
         """The IRI base of the store's graphs; a store without one (new, or made by an older

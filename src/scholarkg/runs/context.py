@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from scholarkg.config import Config
+from scholarkg.errors import ScholarKGError
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
@@ -120,12 +121,33 @@ class RunContext:
         if self._store is None:
             store = self.config.store.open()
             try:
-                open_manifest(self.config).close()  # another [iris] base: an error, before work
+                self._check_manifest(store)
             except BaseException:
                 store.close()
                 raise
             self._store = store
         return self._store
+
+    def _check_manifest(self, store: GraphStore) -> None:
+        """Before any work: another ``[iris] base`` than the store's is an error; a store that
+        lost what its manifest records (made afresh, cleared outside scholarkg) is written
+        again in full, person graphs included, and the report says so."""
+        manifest = open_manifest(self.config)
+        try:
+            try:
+                lost = manifest.lost_by(store.graph_sizes)
+            except ScholarKGError:  # unreachable now: the loader keeps its graphs in the outbox
+                return
+            if lost:
+                manifest.start_afresh()
+                where = self.config.store.query_url or self.config.store.path
+                self.report.warnings.append(
+                    f"{self.config.store.kind} store {where} holds none of the graphs its"
+                    " manifest records (made afresh or cleared outside scholarkg): every graph"
+                    " is written again"
+                )
+        finally:
+            manifest.close()
 
     @property
     def has_registry(self) -> bool:

@@ -1,0 +1,84 @@
+"""A store that lost what its manifest records — a SPARQL server made afresh while the data
+directory kept its state, a store cleared outside scholarkg — is written again in full on the
+next run, person graphs included (the identity registry had them as published, so nothing else
+would ever write them again), and the report says why.
+
+Real stores: the embedded Oxigraph store cleared with pyoxigraph, and an ``oxigraph serve``
+process on loopback emptied with ``DROP ALL``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from building import build_store, content, rebuild
+from samples import SAMPLE_PROFILE
+from scholarkg.config import Config
+from scholarkg.store.base import GraphStore
+
+pytest_plugins = ("oxigraph_server",)
+
+PERSON_GRAPH = "/graph/person/"
+LOST = "holds none of the graphs its manifest records"
+
+
+def person_graphs(store: GraphStore) -> set[str]:
+    return {g for g in store.iter_graph_names() if PERSON_GRAPH in g}
+
+
+def data_graphs(config: Config) -> set[str]:
+    with config.store.open() as store:
+        return {g for g in store.iter_graph_names() if "/graph/run/" not in g}
+
+
+def test_a_cleared_embedded_store_gets_every_graph_again(tmp_path: Path) -> None:
+    config, first = build_store(tmp_path, [str(SAMPLE_PROFILE)])
+    assert first.outcome == "ok"
+    before = content(config)
+    assert sum(PERSON_GRAPH in g for g in before) == 44
+
+    unchanged = rebuild(config)  # nothing lost: nothing written, nothing said
+    assert unchanged.graphs_written == 0 and not any(LOST in w for w in unchanged.warnings)
+
+    store = ox.Store(str(config.store.path))
+    store.clear()  # as another tool would
+    del store
+    report = rebuild(config)
+    assert report.outcome == "ok", report.summary_lines()
+    [warning] = [w for w in report.warnings if LOST in w]
+    assert str(config.store.path) in warning and "every graph is written again" in warning
+    assert f"warning: {warning}" in report.summary_lines()
+    assert content(config) == before  # the person graphs too, not only the profile's
+
+    again = rebuild(config)  # and the next run finds the store as its manifest says
+    assert again.graphs_written == 0 and not any(LOST in w for w in again.warnings)
+
+
+@pytest.mark.server
+def test_a_sparql_server_made_afresh_gets_every_graph_again(
+    tmp_path: Path, oxigraph_url: str
+) -> None:
+    store = {
+        "kind": "sparql",
+        "query_url": f"{oxigraph_url}/query",
+        "update_url": f"{oxigraph_url}/update",
+        "store_url": f"{oxigraph_url}/store",
+    }
+    config, first = build_store(tmp_path, [str(SAMPLE_PROFILE)], store=store)
+    assert first.outcome == "ok", first.summary_lines()
+    before = data_graphs(config)
+    with config.store.open() as server:
+        assert len(person_graphs(server)) == 44
+    requests.post(  # the same server emptied, as one redeployed without its volume would be
+        f"{oxigraph_url}/update",
+        data=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update"},
+        timeout=60,
+    ).raise_for_status()
+    report = rebuild(config)
+    assert report.outcome == "ok", report.summary_lines()
+    assert any(LOST in w and oxigraph_url in w for w in report.warnings)
+    assert data_graphs(config) == before
