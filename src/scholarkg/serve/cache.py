@@ -8,13 +8,14 @@ versions every ETag.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -173,3 +174,36 @@ class Exhausted:
     def clear(self) -> None:
         with self._lock:
             self._seen.clear()
+
+
+class Flights:
+    """Queries being answered now, by key: an identical query asked meanwhile waits for the
+    first one's answer (kept in the result cache) instead of running it a second time — the
+    warm-up's whole-store aggregates after a store change, a page many clients open at once."""
+
+    def __init__(self) -> None:
+        self._running: dict[Hashable, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def first(self, key: Hashable) -> Iterator[threading.Event | None]:
+        """Yields None to the first asker of ``key`` (it runs the query; others wait until it
+        leaves the block), or the event the running one sets when it is done."""
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = threading.Event()
+        if running is not None:
+            yield running
+            return
+        try:
+            yield None
+        finally:
+            with self._lock:
+                del self._running[key]
+            mine.set()
+
+    def running(self) -> int:
+        """How many distinct queries are being answered (for tests and logs)."""
+        with self._lock:
+            return len(self._running)

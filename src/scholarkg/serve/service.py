@@ -20,7 +20,13 @@ from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve import entities
-from scholarkg.serve.cache import AggregateCache, Exhausted, ResultCache, StoreWatcher
+from scholarkg.serve.cache import (
+    AggregateCache,
+    Exhausted,
+    Flights,
+    ResultCache,
+    StoreWatcher,
+)
 from scholarkg.serve.coauthors import coauthor_table
 from scholarkg.serve.entities import Table
 from scholarkg.serve.guard import QueryLimits
@@ -91,6 +97,7 @@ class KnowledgeGraph:
     watcher: StoreWatcher = field(init=False)
     cache: AggregateCache = field(init=False)
     results: ResultCache = field(init=False)
+    flights: Flights = field(init=False, default_factory=Flights)
     exhausted: Exhausted = field(init=False, default_factory=Exhausted)
     saved: list[SavedQuery] = field(init=False)
     warmed: threading.Event = field(init=False, default_factory=threading.Event)
@@ -151,7 +158,9 @@ class KnowledgeGraph:
         self, operation: Operation, wanted: Wanted, *, time_limit: float | None = None
     ) -> QueryOutcome:
         """Run a client's query in a worker; the answer of a slow one is kept (by store
-        version, text, dataset and format) and served again until the store changes."""
+        version, text, dataset and format) and served again until the store changes. The same
+        query asked while it is being answered waits for that answer (up to its time limit)
+        instead of taking a second worker."""
         job = QueryJob(
             operation.text,
             True,
@@ -165,6 +174,24 @@ class KnowledgeGraph:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         limit = self.settings.time_limit if time_limit is None else time_limit
+        with self.flights.first(key) as running:
+            if running is not None:  # the same query is being answered: wait for that answer
+                if not running.wait(limit):
+                    raise QueryLimitError(
+                        "the same query is being answered for another client (or the warm-up "
+                        f"after a store change) and took longer than {limit:g} s so far; its "
+                        "answer is kept for you: try again shortly",
+                        status=503,
+                    )
+                cached = self.results.get(key)
+                if cached is not None:
+                    return cached  # type: ignore[no-any-return]
+            return self._answer(key, job, limit, time_limit)
+
+    def _answer(
+        self, key: tuple[str, QueryJob], job: QueryJob, limit: float, time_limit: float | None
+    ) -> QueryOutcome:
+        """Run ``job`` in a worker, unless a limit stopped it on this version of the store."""
         asked = (self.watcher.version, job.sparql, job.default_graphs, job.named_graphs)
         if (why := self.exhausted.refused(asked, limit)) is not None:
             raise QueryLimitError(

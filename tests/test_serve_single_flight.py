@@ -1,0 +1,93 @@
+"""The same query asked while it is being answered waits for that answer instead of taking a
+second worker: after a store change the warm-up computes the whole-store aggregates
+(``coauthorship-network`` …) and a client asking for one meanwhile used to run it again beside
+it, and under its shorter time limit got a 503. A real server (``scholarkg serve``'s app with
+its worker processes) over the constructed v2 store; the slow query is a cross join of four
+VALUES lists (12 960 000 rows to count, seconds of a worker on any machine)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import requests
+
+from scholarkg.errors import QueryLimitError
+from scholarkg.serve.protocol import Operation
+from scholarkg.serve.protocol import negotiate as negotiate_query
+from serve_helpers import SPARQL_JSON, running_server
+
+VALUES = " ".join(str(i) for i in range(60))
+SLOW = (
+    "SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcd")
+    + " }"
+)
+ROWS = str(60**4)
+
+
+def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+def test_a_second_client_gets_the_first_ones_answer_without_a_second_run(
+    tmp_path: Path,
+) -> None:
+    with running_server(tmp_path / "store") as (server, _):
+        assert server.kg.warmed.wait(60)
+        kg = server.kg
+        answers: list[requests.Response] = []
+
+        def ask() -> None:
+            answers.append(
+                requests.post(
+                    server.url + "sparql",
+                    data={"query": SLOW},
+                    headers={"Accept": SPARQL_JSON},
+                    timeout=120,
+                )
+            )
+
+        before = kg.pool.answered
+        first = threading.Thread(target=ask)
+        first.start()
+        until(lambda: kg.flights.running() == 1, "the first query never started")
+        second = threading.Thread(target=ask)
+        second.start()
+        first.join(120)
+        second.join(120)
+        assert [a.status_code for a in answers] == [200, 200]
+        counts = {a.json()["results"]["bindings"][0]["n"]["value"] for a in answers}
+        assert counts == {ROWS}
+        assert kg.pool.answered - before == 1  # one worker ran it, once
+        assert kg.flights.running() == 0
+
+
+def test_a_client_whose_limit_runs_out_first_is_told_the_answer_is_coming(
+    tmp_path: Path,
+) -> None:
+    with running_server(tmp_path / "store") as (server, _):
+        assert server.kg.warmed.wait(60)
+        kg = server.kg
+        wanted = negotiate_query(SPARQL_JSON, None)
+        operation = Operation("query", SLOW)
+        done: list[object] = []
+        warm_up = threading.Thread(  # as the warm-up asks: the aggregate time limit
+            target=lambda: done.append(kg.query(operation, wanted, time_limit=120))
+        )
+        before = kg.pool.answered
+        warm_up.start()
+        until(lambda: kg.flights.running() == 1, "the first query never started")
+        with pytest.raises(QueryLimitError, match="being answered for another client") as told:
+            kg.query(operation, wanted, time_limit=0.2)
+        assert told.value.status == 503
+        warm_up.join(120)
+        assert len(done) == 1 and kg.pool.answered - before == 1
+        again = kg.query(operation, wanted, time_limit=0.2)  # now from the result cache
+        assert again is done[0] and kg.pool.answered - before == 1
