@@ -1,24 +1,52 @@
-"""Publish for integrators: dumps with checksums and a VoID + DCAT description of the dataset."""
+"""Publish for integrators: dumps with checksums and a VoID + DCAT description of the dataset.
+
+The dumps a publication wrote are recorded (:data:`OWNED`); a later publication removes those
+``[publish] dumps`` no longer asks for (with their checksums and, for N-Quads, the parts), never
+any other file. A dump written by ``scholarkg export`` outside a publication is the user's.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Collection
+import json
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from rdflib import Graph
 
 from scholarkg.config import Config
 from scholarkg.dump_parts import DumpParts
-from scholarkg.export import ExportResult, default_filename, default_prefixes, export_dump
+from scholarkg.export import (
+    FORMATS,
+    ExportResult,
+    default_filename,
+    default_prefixes,
+    export_dump,
+)
+from scholarkg.files import remove_quietly, temp_target, write_atomic
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
-from scholarkg.load.manifest import open_manifest, store_key
+from scholarkg.load.manifest import open_manifest
+from scholarkg.load.outbox import outbox_store_key
 from scholarkg.store.base import GraphStore
 from scholarkg.void import (
+    DCAT,
     describe_dataset,
     write_description,
 )
 from scholarkg.void_statistics import description_graph_iri, manifest_statistics
+
+OWNED = "published-dumps.json"
+"""In the state directory: the dump files (names in ``data/exports/``) publications wrote."""
+
+DUMP_NAMES = frozenset(default_filename(fmt) for fmt in FORMATS)
+"""The only names a publication writes, so the only ones it ever removes."""
+
+_PART = re.compile(r"part-\d+\.nq|parts\.json")
 
 
 @dataclass(frozen=True)
@@ -38,18 +66,74 @@ def export(
     graph: str | None = None,
     path: Path | None = None,
 ) -> ExportResult:
-    """One dump (with its ``.sha256``) under ``data/exports/`` unless ``path`` is given."""
+    """One dump (with its ``.sha256``) under ``data/exports/`` unless ``path`` is given; asked
+    for outside a publication, so a file a publication wrote there becomes the user's."""
+    done = _export(store, config, fmt, graph=graph, path=path)
+    owned = owned_dumps(config)
+    if done.path.parent.resolve() == config.exports_dir.resolve() and done.path.name in owned:
+        _record(config, owned - {done.path.name})
+    return done
+
+
+def _export(
+    store: GraphStore, config: Config, fmt: str, *, graph: str | None, path: Path | None
+) -> ExportResult:
     target = path or config.exports_dir / default_filename(fmt, graph)
     prefixes = default_prefixes(Minter(config.iri_base).base)
     return export_dump(store, target, fmt, graph, prefixes=prefixes)
+
+
+def parts_store_key(config: Config) -> str:
+    """The key the dump parts name the store by: the outbox's (its resolved location)."""
+    return outbox_store_key(config.store)
+
+
+def owned_dumps(config: Config) -> set[str]:
+    """The dump files publications wrote and did not remove; without a record (older
+    versions), those the last description (``data/void.ttl``) lists."""
+    try:
+        names = json.loads((config.state_dir / OWNED).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return _described(config.data_dir / "void.ttl")
+    except (OSError, ValueError):
+        return set()
+    return set(DUMP_NAMES.intersection(names)) if isinstance(names, list) else set()
+
+
+def _described(void: Path) -> set[str]:
+    try:
+        urls = Graph().parse(void, format="turtle").objects(None, DCAT.downloadURL)
+        found = {unquote(urlsplit(str(url)).path.rsplit("/", 1)[-1]) for url in urls}
+    except (OSError, ValueError, SyntaxError):
+        return set()
+    return set(DUMP_NAMES & found)
+
+
+def _record(config: Config, names: Iterable[str]) -> None:
+    text = json.dumps(sorted(names)) + "\n"
+    write_atomic(config.state_dir / OWNED, text.encode("utf-8"))
+
+
+def _retire(config: Config, names: Iterable[str]) -> None:
+    """Remove these dumps with their checksums (the N-Quads dump: its parts too)."""
+    for name in names:
+        dump = config.exports_dir / name
+        remove_quietly([dump.with_name(name + ".sha256"), dump])
+        if name == default_filename("nq"):
+            parts = config.exports_dir / "parts"
+            found = list(parts.iterdir()) if parts.is_dir() else []
+            remove_quietly(
+                p for p in found if _PART.fullmatch(temp_target(p.name) or p.name) is not None
+            )
+            with contextlib.suppress(OSError):
+                parts.rmdir()  # kept if anything else is in it
 
 
 def nquads_dump(
     store: GraphStore, config: Config, contents: Contents, buckets: Collection[int] | None
 ) -> ExportResult:
     """The published N-Quads dump, from parts: only ``buckets`` are rewritten (``None``: all)."""
-    kind, where = config.store.kind, str(config.store.query_url or config.store.path)
-    parts = DumpParts(config.exports_dir / "parts", store_key(kind, where))
+    parts = DumpParts(config.exports_dir / "parts", parts_store_key(config))
     parts.refresh(contents, buckets)
     target = config.exports_dir / default_filename("nq", None)
     done = parts.assemble(target)
@@ -68,11 +152,14 @@ def publish(
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
     last publication (``None``: not known, all). The N-Quads dump and the statistics come from the
     store's manifest, brought in line with the store first; only those dump parts are
-    rewritten."""
+    rewritten. Dumps an earlier publication wrote that are no longer configured are removed once
+    the new description is written."""
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
     side = {str(minter.ontology_graph()), str(minter.category_graph())}
+    owned, wanted = owned_dumps(config), {default_filename(f) for f in config.publish.dumps}
+    _record(config, owned | wanted)  # before writing: a dump cut short is ours as well
     manifest = open_manifest(config)
     try:
         changed = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
@@ -81,7 +168,7 @@ def publish(
         dumps = tuple(
             nquads_dump(store, config, manifest.contents, todo)
             if fmt == "nq"
-            else export(store, config, fmt)
+            else _export(store, config, fmt, graph=None, path=None)
             for fmt in config.publish.dumps
         )
         statistics = manifest_statistics(store, minter, manifest.contents)
@@ -99,4 +186,6 @@ def publish(
     )
     store.replace_graph(void_graph, description)
     path = write_description(description, config.data_dir / "void.ttl")
+    _retire(config, owned - wanted)
+    _record(config, wanted | {n for n in owned - wanted if (config.exports_dir / n).exists()})
     return Publication(dumps, path, len(description))
