@@ -34,6 +34,16 @@ def temp_file_beside(target: Path) -> tuple[int, Path]:
     return fd, Path(name)
 
 
+_TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.part")
+
+
+def temp_target(name: str) -> str | None:
+    """The name of the file a temporary called ``name`` (made by :func:`temp_file_beside`) was
+    to become; ``None`` when ``name`` is not such a temporary."""
+    found = _TEMP_NAME.fullmatch(name)
+    return None if found is None else found["target"]
+
+
 def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> Path:
     """Write ``data`` to ``path`` through a temporary file beside it and a rename; ``durable``
     fsyncs the temporary file before the rename."""

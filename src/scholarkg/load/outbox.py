@@ -6,7 +6,8 @@
   a newer version of the same graph; a run into another store (another config sharing the data
   directory, ``--store``) leaves them. A folder written by an older version, which names no
   store, is taken by the next run whatever its store. Each run writes only its own folder, so
-  concurrent or crashed runs never take each other's.
+  concurrent or crashed runs never take each other's. A folder left with nothing to take (its
+  store's name, temporary files of writes cut short) is removed by the next run into its store.
 * ``data/dead-letter/<run>/`` — a graph the store refused on its own while the store itself
   kept working (say, a value it cannot hold): kept with the reason, reported, and never retried
   automatically, so it can never block later runs.
@@ -14,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -21,7 +23,7 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from scholarkg.config import StoreConfig
-from scholarkg.files import file_name_for, write_atomic
+from scholarkg.files import file_name_for, remove_quietly, temp_target, write_atomic
 from scholarkg.load.manifest import store_key
 from scholarkg.load.payload import GraphPayload
 from scholarkg.validate import Finding
@@ -37,8 +39,8 @@ def _where(store: StoreConfig) -> str:
 
 
 def outbox_store_key(store: StoreConfig) -> str:
-    """The key (:func:`~scholarkg.load.manifest.store_key`) naming ``store`` in the outbox: its
-    kind and where it is."""
+    """The key (:func:`~scholarkg.load.manifest.store_key`) naming ``store`` in the outbox and
+    the dump parts: its kind and where it is, resolved (one store written two ways, one key)."""
     return store_key(store.kind, _where(store))
 
 
@@ -60,13 +62,34 @@ def _stem(iri: str) -> str:
 def _write(folder: Path, payload: GraphPayload, extra: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     stem = _stem(payload.iri)  # may hold dots (arXiv ids): never cut at a "suffix"
-    (folder / f"{stem}.nt").write_bytes(payload.data)
+    write_atomic(folder / f"{stem}.nt", payload.data)
     fields = {f.name: getattr(payload, f.name) for f in dataclass_fields(payload)}
     record = {k: v for k, v in fields.items() if k not in ("data", "stats")}  # stats: recounted
     record["findings"] = [asdict(f) for f in payload.findings]
     record |= extra or {}
     text = json.dumps(record, ensure_ascii=False, indent=1)
     return write_atomic(folder / f"{stem}.json", text.encode("utf-8"))
+
+
+def _own_temporary(name: str) -> bool:
+    """Whether ``name`` is a temporary file of the outbox's own writes (a graph, its record, the
+    store's name), left by a write cut short."""
+    target = temp_target(name)
+    return target is not None and (target == STORE_FILE or target.endswith((".json", ".nt")))
+
+
+def _tidy(folder: Path) -> None:
+    """Remove ``folder`` if it holds no graph: only its store's name and temporaries of writes
+    cut short (anything else, the folder stays)."""
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return
+    if not all(name == STORE_FILE or _own_temporary(name) for name in names):
+        return
+    remove_quietly(folder / n for n in sorted(names, key=lambda n: n == STORE_FILE))  # name last
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def _read(record_path: Path) -> GraphPayload | None:
@@ -121,7 +144,8 @@ class Outbox:
         """What earlier runs kept for this store, oldest first (a newer copy of a graph wins).
 
         Folders kept for another store are left for a run into that one; folders written by
-        older versions (naming no store) are taken, whatever this run's store.
+        older versions (naming no store) are taken, whatever this run's store. Folders of this
+        store left with no graph are removed (:func:`_tidy`).
         """
         if not self.root.is_dir():
             return []
@@ -135,7 +159,10 @@ class Outbox:
             key=lambda f: f.stat().st_mtime,
         )
         for folder in folders:
-            for record in sorted(folder.glob("*.json")):
+            records = sorted(folder.glob("*.json"))
+            if not records:
+                _tidy(folder)
+            for record in records:
                 payload = _read(record)
                 if payload is not None:
                     found.pop(payload.iri, None)
@@ -144,13 +171,11 @@ class Outbox:
 
     @staticmethod
     def settle(record: Path) -> None:
-        """Remove a kept graph once a store holds it (or a newer version of it)."""
+        """Remove a kept graph once a store holds it (or a newer version of it); its folder goes
+        with the last graph (the store's name and temporaries of writes cut short with it)."""
         for path in (record, record.with_suffix(".nt")):
             path.unlink(missing_ok=True)
-        folder = record.parent
-        if folder.is_dir() and {p.name for p in folder.iterdir()} <= {STORE_FILE}:
-            (folder / STORE_FILE).unlink(missing_ok=True)  # the store's name goes with the graphs
-            folder.rmdir()
+        _tidy(record.parent)
 
     def folder(self) -> Path:
         return self.mine
