@@ -80,6 +80,21 @@ def test_the_hash_follows_what_decides_the_graphs(tmp_path: Path) -> None:
         assert hashed(**sections) == base, sections
 
 
+def test_new_title_matching_rules_rebuild_the_profiles_they_resolved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A profile resolved under older matching rules (before 2: ``C++`` matched ``C#``) is built
+    again, not kept with what those rules decided."""
+    from scholarkg.resolution import titles as matching
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, _ = build_store(tmp_path, [page])
+    assert str(page) in rebuild(config).sources_unchanged
+    monkeypatch.setattr(matching, "MATCHING", "older")
+    assert str(page) not in rebuild(config).sources_unchanged
+
+
 def test_another_iri_base_on_a_store_is_an_error_before_anything_is_written(
     tmp_path: Path,
 ) -> None:

@@ -30,18 +30,20 @@ RUN_COUNTS: dict[str, URIRef] = {
 
 def config_hash(config: Config) -> str:
     """SHA-256 of what in the configuration decides the graphs a run builds, as
-    ``sha256:<hex>``: the IRI base and minting rules, subject codes, resolution settings
-    (arXiv on or off, threshold, candidates asked for per title, overrides), the limits that
-    decide which records and papers are quarantined (``[limits] line_bytes``, ``literal_bytes``,
-    ``json_depth``), and the content of the shapes and the ontology — never how a path is
-    spelled, where data lives or how servers are reached (the same content gives the same hash
-    from the CLI and from a deployment)."""
+    ``sha256:<hex>``: the IRI base, minting and title-matching rules, subject codes,
+    resolution settings (arXiv on or off, threshold, candidates asked for per title,
+    overrides), the limits that decide which records and papers are quarantined (``[limits]
+    line_bytes``, ``literal_bytes``, ``json_depth``), and the content of the shapes and the
+    ontology — never how a path is spelled, where data lives or how servers are reached (the
+    same content gives the same hash from the CLI and from a deployment)."""
+    from scholarkg.resolution.titles import MATCHING
     from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 
     arxiv, limits = config.arxiv, config.limits
     decisive = {
         "iri_base": config.iri_base,
         "minting": MINTING,
+        "title_matching": MATCHING,
         "subject_codes": sorted(config.subject_codes.items()),
         "arxiv": [
             arxiv.enabled,

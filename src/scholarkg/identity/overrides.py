@@ -25,7 +25,7 @@ from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
 from scholarkg.identity.names import compatible, nfc
 from scholarkg.iris import slug as make_slug
-from scholarkg.iris import title_key
+from scholarkg.iris import work_key
 
 _NAME_KEY = re.compile(r"^[^\sA-Z|#:]+(-[^\sA-Z|#:]+)*$")
 
@@ -51,11 +51,12 @@ class Ref:
 
 
 def _paper_key(text: str) -> str:
-    """An arXiv id (normalised, no version) or, for any other text, its folded title."""
+    """An arXiv id (normalised, no version) or, for any other text, its title folded with its
+    symbols (``C++`` and ``C#`` name two papers, as they mint two)."""
     try:
         return normalise_arxiv_id(text, source="[people]")
     except ParseError:
-        return title_key(text)
+        return work_key(text)
 
 
 def parse_ref(text: str, where: str, *, merge: bool) -> Ref:

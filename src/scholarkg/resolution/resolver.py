@@ -22,7 +22,7 @@ from typing import TypeVar
 from scholarkg.errors import ScholarKGError
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
-from scholarkg.iris import title_key
+from scholarkg.iris import work_key
 from scholarkg.models import ArxivRecord, ProfilePaper
 from scholarkg.resolution import search
 from scholarkg.resolution.index import TitleIndex
@@ -82,7 +82,7 @@ class PaperResolver:
         self.index = index
         self.per_title = per_title
         self.client = client
-        self.overrides = {title_key(t): i for t, i in (overrides or {}).items()}
+        self.overrides = {work_key(t): i for t, i in (overrides or {}).items()}
         self.threshold = threshold
         self.margin = margin
         self.in_store = in_store
@@ -91,7 +91,7 @@ class PaperResolver:
 
     def resolve(self, papers: Sequence[ProfilePaper]) -> Enrichment:
         found = _Progress()
-        self._overrides([p for p in papers if title_key(p.title) in self.overrides], found)
+        self._overrides([p for p in papers if work_key(p.title) in self.overrides], found)
         self._local([p for p in papers if p.line not in found.verdicts], found)
         for stage in (self._exact, self._and_words, self._or_words):
             left = [
@@ -140,7 +140,7 @@ class PaperResolver:
     def _overrides(self, papers: list[ProfilePaper], found: _Progress) -> None:
         if not papers:
             return
-        wanted = {p.line: normalise_arxiv_id(self.overrides[title_key(p.title)]) for p in papers}
+        wanted = {p.line: normalise_arxiv_id(self.overrides[work_key(p.title)]) for p in papers}
         known = self._from_store(sorted(set(wanted.values())))
         missing = sorted(set(wanted.values()) - set(known))
         available: dict[str, ArxivRecord] = dict(known)

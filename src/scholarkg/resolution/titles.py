@@ -5,6 +5,12 @@ hyphenation (``pre-training`` / ``pretraining``), abbreviations (``Open LMs`` / 
 Models``), a dropped subtitle, a one-letter typo, TeX. :func:`title_similarity` is 1.0 for
 identical folded titles and stays high for those, while two different papers that share most
 words (``A First Comparative Study`` / ``A Second Comparative Study``) stay below acceptance.
+
+Titles are compared with their symbols (:func:`~scholarkg.iris.work_key`, as works are minted):
+``$\\alpha$`` and ``α`` are one symbol, and two titles that put different symbols in one place
+(``C++`` / ``C#``, ``$\\Lambda_b^0$`` / ``$\\Xi_b^0$``, ``→`` / ``←``) are two papers however
+alike their words. A symbol only one of them writes (``π^-`` / ``π−``, ``~`` / ``∼``) is how
+it was written, not another paper.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from scholarkg.iris import fold, title_key
+from scholarkg.iris import fold, work_key
 
 STOPWORDS = frozenset(
     [
@@ -58,6 +64,12 @@ STOPWORDS = frozenset(
     ]
 )
 _SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s|\?\s)\s*")
+MATCHING = "2"
+"""Bump when the same titles are matched differently (2: symbols count), so profiles resolved
+under the old rules are built again (it is part of the configuration hash)."""
+SYMBOLS_DIFFER = 0.85
+"""The most two titles that write different symbols in one place score: below
+:data:`~scholarkg.resolution.score.MIN_TITLE_SIMILARITY`, so never accepted as one paper."""
 
 
 def _ratio(a: str, b: str) -> float:
@@ -65,9 +77,23 @@ def _ratio(a: str, b: str) -> float:
 
 
 def main_title(title: str) -> str:
-    """The part before a subtitle separator (``BOND: Aligning …`` → ``bond``), folded."""
+    """The part before a subtitle separator (``BOND: Aligning …`` → ``bond``), folded with
+    its symbols."""
     head = _SUBTITLE.split(title, maxsplit=1)[0]
-    return title_key(head)
+    return work_key(head)
+
+
+def _symbols(key: str) -> str:
+    """What a :func:`~scholarkg.iris.work_key` holds besides ASCII letters and digits: its
+    symbols (``+``, ``#``, ``→``) and symbol letters (``λ``), in order."""
+    return "".join(c for c in key if not c.isspace() and not (c.isascii() and c.isalnum()))
+
+
+def symbols_differ(a: str, b: str) -> bool:
+    """Whether the work keys ``a`` and ``b`` write different symbols in one place (``c + +`` /
+    ``c #``); a symbol only one of them has is not a difference."""
+    ops = SequenceMatcher(None, _symbols(a), _symbols(b), autojunk=False).get_opcodes()
+    return any(op == "replace" for op, *_ in ops)
 
 
 def _expand_abbreviations(mine: list[str], theirs: list[str]) -> list[str]:
@@ -89,12 +115,15 @@ def _expand_abbreviations(mine: list[str], theirs: list[str]) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def title_similarity(listed: str, other: str) -> float:
-    """Similarity in [0, 1] of two titles, after folding, hyphenation and abbreviations."""
-    a, b = title_key(listed), title_key(other)
+    """Similarity in [0, 1] of two titles, after folding, hyphenation and abbreviations; at
+    most :data:`SYMBOLS_DIFFER` for titles whose symbols differ."""
+    a, b = work_key(listed), work_key(other)
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
+    if symbols_differ(a, b):
+        return min(SYMBOLS_DIFFER, round(_ratio(a, b), 4))
     if a.replace(" ", "") == b.replace(" ", ""):
         return 0.99
     scores = [_ratio(a, b)]

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, FOAF
 
 from scholarkg.identity.names import is_group, nfc
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
-from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, title_key
+from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, work_key
 from scholarkg.models import ArxivRecord
 from scholarkg.transform import NamedGraph
 from scholarkg.transform.emit import Emitter, GraphEmitter, T, Terms
@@ -78,7 +78,7 @@ def arxiv_mentions(record: ArxivRecord, minter: Minter) -> PaperMentions:
         for position, a in enumerate(record.authors, start=1)
         if not is_group(a.name)
     )
-    keys = (record.arxiv_id, title_key(record.title))
+    keys = (record.arxiv_id, work_key(record.title))
     return PaperMentions(str(paper), keys, authors, str(minter.arxiv_graph(record.arxiv_id)))
 
 

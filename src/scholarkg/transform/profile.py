@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
 
 from scholarkg.identity.names import compatible, is_group, nfc
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
-from scholarkg.iris import PRO, SKG, Minter, category, slug, title_key
+from scholarkg.iris import PRO, SKG, Minter, category, slug, work_key
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
 from scholarkg.resolution.authors import align, position_of
 from scholarkg.resolution.score import Verdict
@@ -142,7 +142,7 @@ class _ProfileBuilder:
             position = place.researcher if isinstance(place.researcher, int) else None
             self._authorship(paper_iri_, place.researcher, position, None)
             authors.append(AuthorMention(own, position, researcher))
-        keys = tuple(k for k in (record.arxiv_id if record else None, title_key(item.title)) if k)
+        keys = tuple(k for k in (record.arxiv_id if record else None, work_key(item.title)) if k)
         self.mentions.append(
             PaperMentions(
                 str(paper_iri_),
