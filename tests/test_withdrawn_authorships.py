@@ -42,6 +42,8 @@ def test_a_paper_dropped_from_a_profile_leaves_no_authorship_behind(tmp_path: Pa
     assert rows(config, DANGLING) == []
     withdrawn = [e for e in report.identity_events if e.startswith("withdrawn:")]
     assert len(withdrawn) == 2 and all("no longer states it" in e for e in withdrawn)
+    assert all(e.startswith("withdrawn: authorship ") for e in withdrawn)
+    assert sum(" of mary-major-" in e for e in withdrawn) == 1, withdrawn
 
 
 def test_an_authorship_another_profile_still_lists_stays(tmp_path: Path) -> None:
@@ -116,4 +118,5 @@ def test_an_author_replaced_in_a_new_version_is_reported(tmp_path: Path) -> None
     assert authorships(config) == {"Ada Newcomer": 1, "Louis Theran": 1}
     assert all(r["name"] == r["variant"] for r in rows(config, VARIANTS))
     [event] = report.identity_events
-    assert event.startswith("reassigned: ileana-streinu-") and "another name" in event
+    assert event.startswith("reassigned: authorship ") and " of ileana-streinu-" in event
+    assert "is now listed under another name" in event

@@ -29,10 +29,18 @@ class PaperMentions:
 
 @dataclass(frozen=True)
 class IdentityEvent:
-    """A merge or split of persons (published IRIs retired or minted)."""
+    """A change to a published person: persons merged or split (IRIs retired or minted), an
+    authorship withdrawn (no graph states it any more) or reassigned (now another name)."""
 
-    kind: str  # "merge" | "split"
-    person: str  # survivor or new person slug
-    other: str  # retired or original person slug
+    kind: str  # "merge" | "split" | "withdrawn" | "reassigned"
+    person: str  # the survivor, the new person, or the person who lost the authorship
+    other: str  # merge/split: the retired or original person; else the authorship's node
     rule: str
     basis: str
+
+    def describe(self) -> str:
+        """One line for the run report."""
+        why = f"({self.rule}: {self.basis})"
+        if self.kind in ("merge", "split"):
+            return f"{self.kind}: {self.other} → {self.person} {why}"
+        return f"{self.kind}: authorship {self.other} of {self.person} {why}"

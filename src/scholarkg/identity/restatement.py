@@ -59,6 +59,6 @@ class Restatement:
             if before.published:
                 basis = f"{gone.node} is now listed under another name"
                 self.events.append(
-                    IdentityEvent("reassigned", gone.node, before.slug, "restated", basis)
+                    IdentityEvent("reassigned", before.slug, gone.node, "restated", basis)
                 )
         return left

@@ -105,9 +105,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     if drops:
         loading.drop(drops)
     report.persons_new += identity.new_persons
-    report.identity_events += [
-        f"{e.kind}: {e.other} → {e.person} ({e.rule}: {e.basis})" for e in identity.events
-    ]
+    report.identity_events += [e.describe() for e in identity.events]
     report.identity_conflicts += identity.conflicts
     identity.new_persons = 0
     identity.events.clear()
