@@ -44,6 +44,8 @@ def test_a_paper_dropped_from_a_profile_leaves_no_authorship_behind(tmp_path: Pa
     assert len(withdrawn) == 2 and all("no longer states it" in e for e in withdrawn)
     assert all(e.startswith("withdrawn: authorship ") for e in withdrawn)
     assert sum(" of mary-major-" in e for e in withdrawn) == 1, withdrawn
+    summary = next(line for line in report.summary_lines() if line.startswith("identity:"))
+    assert "0 merges or splits of published persons, 2 withdrawn authorships" in summary
 
 
 def test_an_authorship_another_profile_still_lists_stays(tmp_path: Path) -> None:
@@ -120,3 +122,5 @@ def test_an_author_replaced_in_a_new_version_is_reported(tmp_path: Path) -> None
     [event] = report.identity_events
     assert event.startswith("reassigned: authorship ") and " of ileana-streinu-" in event
     assert "is now listed under another name" in event
+    summary = next(line for line in report.summary_lines() if line.startswith("identity:"))
+    assert "0 merges or splits of published persons, 1 reassigned authorships" in summary

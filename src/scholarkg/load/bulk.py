@@ -7,6 +7,11 @@ embedded store, SPARQL Update requests of many graphs for a server, file writes 
 sink — and graphs the store already holds with other content are then removed and loaded again
 (not one transaction: a reader may briefly miss such a graph; after a crash, the next run redoes
 the segment). The manifest is committed per segment, after its data is in the store.
+
+The change set holds what each graph gained and lost, as the transactional loader's does: a new
+graph adds all its triples (counted, not written out); a changed or dropped graph is compared
+with what it held before, taken from the manifest's contents row (from the store only when the
+store no longer holds the graph as noted).
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import datetime as dt
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from scholarkg.errors import LoadError
-from scholarkg.load.changes import ChangeSet
+from scholarkg.load.changes import ChangeSet, diff, ntriples_set
 from scholarkg.load.contents import nquads
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.oxigraph_stream import OxigraphStream
@@ -34,6 +41,7 @@ from scholarkg.load.payload import (
 from scholarkg.load.transactional import LoadTally
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.transform import Triple
 
 REQUEST_BYTES = 4 << 20  # per SPARQL Update request when the store is a server
 
@@ -76,7 +84,8 @@ class BulkLoader:
         self._stream: OxigraphStream | None = None
         self._requests: list[tuple[str, str]] = []
         self._request_bytes = 0
-        self._changed: list[GraphPayload] = []
+        self._changed: list[tuple[GraphPayload, int]] = []  # with the quads noted before
+        self.graphs_removed = 0  # graphs dropped that the store held
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
         self._segment_records = 0  # records of the segment being written
         self._contents: list[ContentRow] = []
@@ -151,12 +160,7 @@ class BulkLoader:
 
     def _take(self, chunk: _Chunk) -> None:
         if chunk.drops:
-            self._finish_segment()  # what came before is in the store first
-            reports = [report_graph_iri(iri) for iri in chunk.drops]
-            self.store.replace_graphs([(iri, "") for iri in [*chunk.drops, *reports]])
-            for iri in chunk.drops:
-                self.manifest.forget_graph(iri)
-            self.manifest.commit()
+            self._drop(chunk.drops)
             return
         iris = [p.iri for p in chunk.payloads]
         known = self.manifest.known(iris)
@@ -171,7 +175,7 @@ class BulkLoader:
                 not self.fresh and bool(self.store.graph_sizes([payload.iri]))
             )
             if exists:
-                self._changed.append(payload)
+                self._changed.append((payload, -1 if old is None else old[1]))
             else:
                 self._write_new(payload)
         self.manifest.note_graphs(self._noted)
@@ -184,6 +188,21 @@ class BulkLoader:
             self.manifest.note_chunk(chunk.key, chunk.counts, pairs)
         if self._quads >= self.segment_quads:
             self._finish_segment()
+
+    def _drop(self, iris: Sequence[str]) -> None:
+        """Remove graphs and their reports, once what came before is in the store; those the
+        store held count as removed, with their triples."""
+        self._finish_segment()
+        noted = {iri: quads for iri, (_, quads) in self.manifest.known(list(iris)).items()}
+        for iri, present, before in self._before(list(dict.fromkeys(iris)), noted):
+            if present:
+                self.tally.changes.record(iri, set(), before)
+                self.graphs_removed += 1
+        reports = [report_graph_iri(iri) for iri in iris]
+        self.store.replace_graphs([(iri, "") for iri in [*iris, *reports]])
+        for iri in iris:
+            self.manifest.forget_graph(iri)
+        self.manifest.commit()
 
     def _write_new(self, payload: GraphPayload) -> None:
         body, report, stats, quads = written_form(payload, self.run_iri, self.when)
@@ -216,24 +235,53 @@ class BulkLoader:
             self.store.replace_graphs(self._requests)
         self._requests, self._request_bytes = [], 0
 
+    def _before(
+        self, iris: Sequence[str], noted: Mapping[str, int]
+    ) -> Iterator[tuple[str, bool, set[Triple]]]:
+        """(graph, whether the store holds it, its triples but its own provenance) as the store
+        holds it now, 500 graphs at a time: from the manifest's contents row when the store
+        holds the graph with the quads the manifest noted (``noted``), else from the store."""
+        for start in range(0, len(iris), 500):
+            part = list(iris[start : start + 500])
+            sizes = self.store.graph_sizes(part)
+            as_noted = [i for i in part if sizes.get(i) == noted.get(i)]
+            rows = self.manifest.contents.nquads_of(as_noted)
+            for iri in part:
+                if iri in rows:
+                    quads = ox.parse(rows[iri], format=ox.RdfFormat.N_QUADS)
+                    triples = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
+                else:
+                    triples = self.store.triples_in(iri) if iri in sizes else set()
+                yield iri, iri in sizes, _without_own(iri, triples)
+
+    def _write_changed(self, payload: GraphPayload, before: set[Triple]) -> list[tuple[str, str]]:
+        """Note a changed graph and count its change against ``before`` (what it held); returns
+        what replaces it and its report."""
+        iri = payload.iri
+        try:
+            after = ntriples_set(payload.data)
+        except (SyntaxError, ValueError, MemoryError) as exc:
+            raise LoadError(f"<{iri}>: cannot be read back as N-Triples: {exc}") from exc
+        added, removed = diff(before, after)
+        body, report, stats, quads = written_form(payload, self.run_iri, self.when)
+        self.manifest.note_graph(iri, payload.digest, quads)
+        note_written(self.manifest.contents, payload, body, report, stats)
+        self.tally.changes.record(iri, added, removed)
+        self.tally.wrote(iri)
+        self.tally.quads_written += quads
+        return [(iri, body.decode("utf-8")), (report_graph_iri(iri), report.decode("utf-8"))]
+
     def _finish_segment(self) -> None:
         if self._stream is not None:
             self._stream.close()
             self._stream = None
         self._flush_requests()
         if self._changed:
-            sizes = self.store.graph_sizes([p.iri for p in self._changed])
+            noted = {p.iri: quads for p, quads in self._changed}
+            held = self._before([p.iri for p, _ in self._changed], noted)
             batch: list[tuple[str, str]] = []
-            for payload in self._changed:
-                body, report, stats, quads = written_form(payload, self.run_iri, self.when)
-                batch += [(payload.iri, body.decode("utf-8"))]
-                batch += [(report_graph_iri(payload.iri), report.decode("utf-8"))]
-                self.manifest.note_graph(payload.iri, payload.digest, quads)
-                note_written(self.manifest.contents, payload, body, report, stats)
-                removed = max(sizes.get(payload.iri, 0) - (quads - payload.triples), 0)
-                self.tally.changes.count(payload.iri, payload.triples, removed)
-                self.tally.wrote(payload.iri)
-                self.tally.quads_written += quads
+            for (payload, _), (_, _, before) in zip(self._changed, held, strict=True):
+                batch += self._write_changed(payload, before)
                 if sum(len(t) for _, t in batch) >= REQUEST_BYTES:
                     self.store.replace_graphs(batch)
                     batch = []
@@ -244,6 +292,12 @@ class BulkLoader:
         self.tally.records += self._segment_records  # held now: counted only once committed
         self._segment_records = 0
         self._quads = 0
+
+
+def _without_own(iri: str, triples: set[Triple]) -> set[Triple]:
+    """A graph's triples without the provenance it states about itself."""
+    own = f"<{iri}>"
+    return {t for t in triples if t[0] != own}
 
 
 def nquads_of(payloads: list[GraphPayload]) -> Iterator[bytes]:

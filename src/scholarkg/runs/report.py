@@ -44,6 +44,7 @@ class RunReport:
     listing_findings: list[str] = field(default_factory=list)
     consistency: list[str] = field(default_factory=list)
     graphs_written: int = 0
+    graphs_removed: int = 0  # dropped (a merged person's), their triples in triples_removed
     graphs_unchanged: int = 0
     triples_added: int = 0
     triples_removed: int = 0
@@ -81,7 +82,12 @@ class RunReport:
 
     @property
     def changed_anything(self) -> bool:
-        return bool(self.graphs_written or self.ontology_triples or self.identity_events)
+        return bool(
+            self.graphs_written
+            or self.graphs_removed
+            or self.ontology_triples
+            or self.identity_events
+        )
 
     @property
     def outcome(self) -> str:
@@ -164,9 +170,13 @@ class RunReport:
                 else ""
             )
         )
+        kinds = Counter(e.split(":", 1)[0] for e in self.identity_events)
+        moved = [f"{kinds[k]} {k}" for k in ("withdrawn", "reassigned") if kinds[k]]
         lines.append(
-            f"identity: {self.persons_new} new persons, {len(self.identity_events)} merges or "
-            f"splits of published persons, {len(self.identity_conflicts)} conflicts"
+            f"identity: {self.persons_new} new persons, {kinds['merge'] + kinds['split']} merges"
+            " or splits of published persons, "
+            + "".join(f"{m} authorships, " for m in moved)
+            + f"{len(self.identity_conflicts)} conflicts"
         )
         lines.append(self.change_line())
         if self.store_quads is not None:
@@ -184,8 +194,9 @@ class RunReport:
                 f"changes: nothing new: {len(self.sources_unchanged)} sources and "
                 f"{self.graphs_unchanged} graphs unchanged, nothing written"
             )
+        removed = f", {self.graphs_removed} removed" if self.graphs_removed else ""
         return (
-            f"changes: {self.graphs_written} graphs written (+{self.triples_added} / "
+            f"changes: {self.graphs_written} graphs written{removed} (+{self.triples_added} / "
             f"-{self.triples_removed} triples), {self.graphs_unchanged} unchanged"
             + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
         )
