@@ -92,7 +92,7 @@ def test_load_snapshot_streams_and_quarantines_bad_lines(
     copy.write_text("\n".join([*lines[:10], "{not json", *lines[10:]]) + "\n", encoding="utf-8")
     assert main(["arxiv", "load-snapshot", str(copy), "--config", str(config)]) == 1
     captured = capsys.readouterr()
-    assert "records: 100 read, 100 loaded" in captured.out
+    assert "records: 101 read, 100 loaded, 0 rejected by SHACL, 1 quarantined" in captured.out
     assert f"quarantined: {copy}:11:" in captured.out
     assert count(tmp_path / "store", PAPERS) == "100"
     assert list((tmp_path / "data" / "quarantine" / "records").glob("*-L11.json"))

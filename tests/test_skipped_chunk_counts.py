@@ -53,7 +53,7 @@ def test_a_skipped_chunk_reports_its_rejected_and_quarantined_lines(
     first = load_snapshot(config, path, workers=workers).report
     assert summary(first) == (
         "partial",
-        "records: 6 read, 5 loaded, 1 rejected by SHACL, 1 quarantined",
+        "records: 7 read, 5 loaded, 1 rejected by SHACL, 1 quarantined",
     )
     assert first.rejected == [REJECTED]
     assert [q.split(": ", 1)[0] for q in first.quarantined] == [f"{path}:6"]

@@ -82,7 +82,7 @@ def test_reader_quarantines_poison_pills_and_reads_the_rest(tmp_path: Path) -> N
 @pytest.mark.parametrize("workers", [0, 2])
 def test_bulk_path_quarantines_the_same_lines(tmp_path: Path, workers: int) -> None:
     report = bulk(hostile(tmp_path), tmp_path, workers=workers, chunk_records=10)
-    assert report.records_read == 24 and report.records_loaded == 24
+    assert report.records_read == 27 and report.records_loaded == 24  # 3 quarantined
     assert lines_of(report) == [4, 9, 14]
     reasons = " ".join(report.quarantined)
     assert "line_bytes" in reasons and "json_depth" in reasons and "literal_bytes" in reasons
@@ -150,7 +150,7 @@ def test_cli_load_snapshot_survives_poison(
     code = main(["arxiv", "load-snapshot", str(hostile(tmp_path)), "--config", str(config)])
     captured = capsys.readouterr()
     assert code == 1
-    assert "records: 24 read, 24 loaded" in captured.out
+    assert "records: 27 read, 24 loaded" in captured.out
     for line in (4, 9, 14):  # the report names each quarantined line
         assert f"quarantined: {tmp_path / 'hostile.jsonl'}:{line}: " in captured.out
     assert "Traceback" not in captured.err

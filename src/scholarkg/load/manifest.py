@@ -46,6 +46,7 @@ class ChunkCounts:
     infos: int
     rejected: int
     quarantined: int
+    findings: str = ""  # the chunk's SHACL findings as reported (JSON; "": older versions)
 
 
 def store_key(kind: str, location: str) -> str:
@@ -148,9 +149,13 @@ class Manifest:
                 iri TEXT PRIMARY KEY, digest TEXT NOT NULL, quads INT NOT NULL) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS chunks (
                 key BLOB PRIMARY KEY, records INT, loaded INT, triples INT, warnings INT,
-                infos INT, rejected INT, quarantined INT, graphs TEXT) WITHOUT ROWID;
+                infos INT, rejected INT, quarantined INT, graphs TEXT, findings TEXT)
+                WITHOUT ROWID;
             """
         )
+        columns = {str(row[1]) for row in self.db.execute("PRAGMA table_info(chunks)")}
+        if "findings" not in columns:  # a manifest of an older version: its chunks keep none
+            self.db.execute("ALTER TABLE chunks ADD COLUMN findings TEXT")
         self.contents = Contents(self.db)
         if self._meta("store_id") is None:  # a new store (or one an older version made)
             self._set_meta("store_id", secrets.token_hex(8))
@@ -252,20 +257,25 @@ class Manifest:
     def chunk(self, key: bytes) -> tuple[ChunkCounts, list[tuple[str, str]]] | None:
         """A finished chunk's counts and its (graph, digest) pairs."""
         row = self.db.execute(
-            "SELECT records, loaded, triples, warnings, infos, rejected, quarantined, graphs"
-            " FROM chunks WHERE key = ?",
+            "SELECT records, loaded, triples, warnings, infos, rejected, quarantined, graphs,"
+            " findings FROM chunks WHERE key = ?",
             (key,),
         ).fetchone()
         if row is None:
             return None
         pairs = [line.split(" ", 1) for line in str(row[7]).split("\n") if line]
-        return ChunkCounts(*row[:7]), [(iri, digest) for iri, digest in pairs]
+        records, loaded, triples, warnings, infos, rejected, quarantined = map(int, row[:7])
+        counts = ChunkCounts(
+            records, loaded, triples, warnings, infos, rejected, quarantined, str(row[8] or "")
+        )
+        return counts, [(iri, digest) for iri, digest in pairs]
 
     def note_chunk(
         self, key: bytes, counts: ChunkCounts, graphs: Sequence[tuple[str, str]]
     ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO chunks (key, records, loaded, triples, warnings, infos,"
+            " rejected, quarantined, graphs, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 counts.records,
@@ -276,6 +286,7 @@ class Manifest:
                 counts.rejected,
                 counts.quarantined,
                 "\n".join(f"{iri} {digest}" for iri, digest in graphs),
+                counts.findings,
             ),
         )
 

@@ -9,6 +9,7 @@ are checked by the run, in input order (:mod:`scholarkg.runs.first_lines`).
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import time
 from collections.abc import Iterable
@@ -65,6 +66,7 @@ class ChunkResult:
             sum(p.infos for p in self.payloads),
             len(self.rejected),
             len(self.quarantined),
+            json.dumps(self.findings, ensure_ascii=False),
         )
 
 
@@ -164,12 +166,14 @@ def _read_lines(
     source: str, lines: list[SnapshotLine], limits: Limits, result: ChunkResult
 ) -> list[tuple[int, ArxivRecord]]:
     """Parse the lines: bad ones and later lines of an id already read in the chunk go to
-    ``result.quarantined``; the first line of each id goes to ``result.ids`` and is returned."""
+    ``result.quarantined``; the first line of each id goes to ``result.ids`` and is returned.
+    Every line but a blank one is a record read (read = loaded + rejected + quarantined)."""
     numbered: list[tuple[int, ArxivRecord]] = []
     first: dict[str, int] = {}
     for line in lines:
         outcome = read_line(line, source, limits)
         if isinstance(outcome, QuarantinedRecord):
+            result.records += 1  # read, not loaded
             result.quarantined.append(outcome)
         elif outcome is not None:
             earlier = first.setdefault(outcome.arxiv_id, line.number)

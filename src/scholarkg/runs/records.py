@@ -14,6 +14,7 @@ its own ids before the gate; ids read in earlier chunks are checked in input ord
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -218,6 +219,7 @@ class Ingest:
         report.records_read += counts.records
         report.records_loaded += counts.loaded
         report.graphs_unchanged += len(graphs)
+        report.triples_gated += counts.triples  # gated when the chunk was loaded
         if ctx.progress is not None:
             ctx.progress(report.records_read)
         where = f"{job.source}:{job.lines[0].number}-{job.lines[-1].number}"
@@ -243,6 +245,7 @@ class Ingest:
                 for n in range(1, counts.rejected + 1)
             ]
         report.rejected += rejected
+        report.findings += json.loads(counts.findings) if counts.findings else []
 
     def close(self) -> None:
         """Take every chunk still in flight, then end the workers."""
