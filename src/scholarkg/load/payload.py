@@ -133,6 +133,8 @@ def report_triples(payload: GraphPayload) -> list[Triple]:
             (result, _iri(SH + "resultMessage"), _plain(finding.message)),
             (result, _iri(SH + "sourceShape"), _term(finding.shape)),
         ]
+        if finding.component:  # every SHACL result names its constraint component
+            out.append((result, _iri(SH + "sourceConstraintComponent"), _term(finding.component)))
         if finding.path:
             out.append((result, _iri(SH + "resultPath"), _term(finding.path)))
         if finding.value is not None:
