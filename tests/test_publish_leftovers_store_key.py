@@ -73,3 +73,18 @@ def test_two_stores_written_the_same_way_never_share_parts(
     monkeypatch.chdir(tmp_path / "two")  # the same data directory, "store" is another store
     publish_into(one.with_store_path(Path("store")), set())
     assert dumped(one) == store_quads_but_void(tmp_path / "two" / "store")
+
+
+def test_the_publication_mark_names_the_store_as_the_parts_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``published.json`` keys the store as the parts do: the configured store written as a
+    relative path is the same store, so the run does not publish everything again."""
+    from scholarkg.runs.close import publication_key
+
+    config, _ = build_store(tmp_path, [SAMPLE_PROFILE])
+    monkeypatch.chdir(tmp_path)
+    relative = config.with_store_path(Path("x/../store"))
+    (tmp_path / "x").mkdir()
+    assert publication_key(relative) == publication_key(config)
+    assert publication_key(config)["store"] == parts_store_key(config)

@@ -20,9 +20,8 @@ from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.lifecycle import Interrupted
 from scholarkg.load.contents import bucket_of, take_from_store
-from scholarkg.load.manifest import store_key
 from scholarkg.provenance import run_record
-from scholarkg.publish import publish
+from scholarkg.publish import parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
@@ -38,7 +37,6 @@ def publication_key(config: Config) -> dict[str, str]:
     the dump parts name it) and a hash of the ``[publish]`` settings and the IRI base. The mark
     of the last complete publication records it; a mark that records something else (another
     store, other settings, an older mark without these fields) counts as no publication."""
-    store = config.store
     publish = config.publish
     settings = {
         "dumps": list(publish.dumps),
@@ -49,7 +47,7 @@ def publication_key(config: Config) -> dict[str, str]:
     }
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
     return {
-        "store": store_key(store.kind, str(store.query_url or store.path)),
+        "store": parts_store_key(config),
         "publish": f"sha256:{digest}",
     }
 
