@@ -82,3 +82,26 @@ def test_a_sparql_server_made_afresh_gets_every_graph_again(
     assert report.outcome == "ok", report.summary_lines()
     assert any(LOST in w and oxigraph_url in w for w in report.warnings)
     assert data_graphs(config) == before
+
+
+def test_a_person_graph_removed_outside_scholarkg_is_written_again(tmp_path: Path) -> None:
+    """Publishing finds the manifest's graphs the store no longer holds; a record's or profile's
+    comes back when its source is read again, but a person's was never written again (the
+    registry had it as published): it is due again, and the next run writes it."""
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, _ = build_store(tmp_path, [page])
+    before = content(config)
+    gone = sorted(g for g in before if PERSON_GRAPH in g)[0]
+    store = ox.Store(str(config.store.path))
+    store.update(f"DROP GRAPH <{gone}>")  # as a SPARQL Update through `serve --allow-updates`
+    del store
+    # CONSTRUCTED: the page again with another h-index, so the run changes something
+    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
+    told = rebuild(config)
+    assert told.outcome == "ok", told.summary_lines()
+    [warning] = [w for w in told.warnings if "gone from the store" in w]
+    assert gone in warning and "1 person graphs are written again by the next run" in warning
+    healed = rebuild(config)
+    assert healed.graphs_written == 1 and not healed.warnings, healed.summary_lines()
+    assert content(config)[gone] == before[gone]

@@ -56,6 +56,7 @@ class Publication:
     dumps: tuple[ExportResult, ...]
     description: Path
     description_triples: int
+    missing: tuple[str, ...] = ()  # graphs the manifest noted that the store no longer holds
 
 
 def export(
@@ -162,7 +163,7 @@ def publish(
     _record(config, owned | wanted)  # before writing: a dump cut short is ours as well
     manifest = open_manifest(config)
     try:
-        changed = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
+        changed, missing = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
         manifest.commit()
         todo = None if buckets is None else changed | set(buckets)
         dumps = tuple(
@@ -188,4 +189,4 @@ def publish(
     path = write_description(description, config.data_dir / "void.ttl")
     _retire(config, owned - wanted)
     _record(config, wanted | {n for n in owned - wanted if (config.exports_dir / n).exists()})
-    return Publication(dumps, path, len(description))
+    return Publication(dumps, path, len(description), tuple(missing))

@@ -13,7 +13,7 @@ Nothing here decides anything: :mod:`scholarkg.identity.resolver` does.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scholarkg.errors import LoadError
@@ -260,6 +260,21 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
         self.db.execute("UPDATE persons SET dirty = 1")
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('store', ?)", (store_id,))
         self._marked.clear()
+
+    def lost(self, slugs: Sequence[str]) -> int:
+        """The graphs of these persons are gone from the store (removed outside scholarkg): the
+        live ones are due again. Returns how many."""
+        due = 0
+        for start in range(0, len(slugs), 500):
+            part = list(slugs[start : start + 500])
+            marks = ",".join("?" * len(part))
+            due += self.db.execute(
+                f"UPDATE persons SET dirty = 1, published = 0 WHERE slug IN ({marks})"  # noqa: S608
+                " AND merged_into IS NULL",
+                part,
+            ).rowcount
+        self._marked.clear()
+        return due
 
     def written(self, pids: Iterable[int]) -> None:
         """These persons' graphs are in the store now."""

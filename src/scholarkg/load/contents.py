@@ -228,10 +228,10 @@ def nquads(iri: str, ntriples: bytes) -> bytes:
 
 def reconcile(
     contents: Contents, store: GraphStore, *, excluded: set[str], side: set[str]
-) -> set[int]:
+) -> tuple[set[int], list[str]]:
     """Make ``contents`` hold exactly the store's named graphs (but ``excluded``): graphs it
     lacks are read from the store once (``side`` ones not counted), graphs the store no longer
-    holds are dropped. Returns the buckets that changed."""
+    holds are dropped. Returns the buckets that changed and the graphs dropped."""
     gone, new = contents.compare(i for i in store.iter_graph_names() if i not in excluded)
     changed: set[int] = set()
     for iri in gone:
@@ -240,7 +240,7 @@ def reconcile(
     for iri in new:
         take_from_store(contents, store, iri, counted=iri not in side)
         changed.add(bucket_of(iri))
-    return changed
+    return changed, gone
 
 
 def take_from_store(contents: Contents, store: GraphStore, iri: str, *, counted: bool) -> None:

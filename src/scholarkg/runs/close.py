@@ -188,6 +188,20 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
     report.write_json(ctx.config.reports_dir)
 
 
+def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:
+    """Graphs the manifest noted are gone from the store (removed outside scholarkg): a record's
+    or profile's is loaded again when its source is next read; a person's is due again in the
+    registry (nothing else would ever write it), for the next run."""
+    prefix = str(ctx.minter.person_graph(""))
+    persons = ctx.registry.lost([g.removeprefix(prefix) for g in graphs if g.startswith(prefix)])
+    ctx.registry.commit()
+    ctx.report.warnings.append(
+        f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
+        f"scholarkg, e.g. {graphs[0]}): loaded again when their sources are next read"
+        + (f"; {persons} person graphs are written again by the next run" if persons else "")
+    )
+
+
 def _close_store_side(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
     report.ontology_triples = load_ontology(store, ctx.minter)
@@ -218,5 +232,7 @@ def _close_store_side(ctx: RunContext) -> None:
         with report.timed("publish"):
             publication = publish(store, ctx.config, buckets=buckets)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
+        if publication.missing:
+            _missing(ctx, publication.missing)
         recorded = {"run": ctx.run.iri, **key}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
