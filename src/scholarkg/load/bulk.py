@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
-from scholarkg.load.changes import ChangeSet, diff, ntriples_set
+from scholarkg.load.changes import ChangeSet
 from scholarkg.load.contents import nquads
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.oxigraph_stream import OxigraphStream
@@ -34,11 +34,10 @@ from scholarkg.load.payload import (
     ContentRow,
     GraphPayload,
     content_rows,
-    note_written,
     report_graph_iri,
     written_form,
 )
-from scholarkg.load.transactional import LoadTally
+from scholarkg.load.transactional import LoadTally, Replacement
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.transform import Triple
@@ -256,20 +255,10 @@ class BulkLoader:
 
     def _write_changed(self, payload: GraphPayload, before: set[Triple]) -> list[tuple[str, str]]:
         """Note a changed graph and count its change against ``before`` (what it held); returns
-        what replaces it and its report."""
-        iri = payload.iri
-        try:
-            after = ntriples_set(payload.data)
-        except (SyntaxError, ValueError, MemoryError) as exc:
-            raise LoadError(f"<{iri}>: cannot be read back as N-Triples: {exc}") from exc
-        added, removed = diff(before, after)
-        body, report, stats, quads = written_form(payload, self.run_iri, self.when)
-        self.manifest.note_graph(iri, payload.digest, quads)
-        note_written(self.manifest.contents, payload, body, report, stats)
-        self.tally.changes.record(iri, added, removed)
-        self.tally.wrote(iri)
-        self.tally.quads_written += quads
-        return [(iri, body.decode("utf-8")), (report_graph_iri(iri), report.decode("utf-8"))]
+        what replaces it and its report (the manifest is committed once they are written)."""
+        change = Replacement.of(payload, before, self.run_iri, self.when)
+        change.note(self.manifest, self.tally)
+        return change.graphs
 
     def _finish_segment(self) -> None:
         if self._stream is not None:

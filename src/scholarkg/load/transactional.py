@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.load.changes import ChangeSet, diff, ntriples_set
-from scholarkg.load.contents import bucket_of
+from scholarkg.load.contents import GraphStats, bucket_of
 from scholarkg.load.manifest import Manifest
 from scholarkg.load.outbox import DeadLetters
 from scholarkg.load.payload import (
@@ -25,6 +25,7 @@ from scholarkg.load.payload import (
     written_form,
 )
 from scholarkg.store.base import GraphStore
+from scholarkg.transform import Triple
 
 
 class StoreUnavailable(LoadError):
@@ -55,6 +56,49 @@ class LoadTally:
         """Graph ``iri`` (and its report graph) written or dropped."""
         self.written += 1
         self.buckets |= {bucket_of(iri), bucket_of(report_graph_iri(iri))}
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A graph the store holds with other content, as it is to be written: its body and report
+    graph, and what it adds and removes (for the change set)."""
+
+    payload: GraphPayload
+    body: bytes
+    report: bytes
+    stats: GraphStats
+    quads: int
+    added: set[Triple]
+    removed: set[Triple]
+
+    @classmethod
+    def of(
+        cls, payload: GraphPayload, before: set[Triple], run_iri: str, when: dt.datetime
+    ) -> Replacement:
+        """``before``: what the graph holds now, its own provenance left out."""
+        try:
+            after = ntriples_set(payload.data)
+        except (SyntaxError, ValueError, MemoryError) as exc:
+            raise LoadError(f"<{payload.iri}>: cannot be read back as N-Triples: {exc}") from exc
+        added, removed = diff(before, after)
+        body, report, stats, quads = written_form(payload, run_iri, when)
+        quads -= payload.triples - len(after)  # a graph listing a triple twice holds it once
+        return cls(payload, body, report, stats, quads, added, removed)
+
+    @property
+    def graphs(self) -> list[tuple[str, str]]:
+        """(graph, N-Triples) of the graph and its report graph."""
+        iri = self.payload.iri
+        return [(iri, self.body.decode("utf-8")), (report_graph_iri(iri), self.report.decode())]
+
+    def note(self, manifest: Manifest, tally: LoadTally) -> None:
+        """Once written (or to be committed with what is): the manifest and the tally."""
+        iri = self.payload.iri
+        manifest.note_graph(iri, self.payload.digest, self.quads)
+        note_written(manifest.contents, self.payload, self.body, self.report, self.stats)
+        tally.changes.record(iri, self.added, self.removed)
+        tally.wrote(iri)
+        tally.quads_written += self.quads
 
 
 def store_answers(store: GraphStore) -> bool:
@@ -106,24 +150,9 @@ class TransactionalLoader:
     def _write(self, payload: GraphPayload) -> None:
         own = f"<{payload.iri}>"
         old = {t for t in self.store.triples_in(payload.iri) if t[0] != own}
-        try:
-            new = ntriples_set(payload.data)
-        except (SyntaxError, ValueError, MemoryError) as exc:
-            raise LoadError(f"<{payload.iri}>: cannot be read back as N-Triples: {exc}") from exc
-        added, removed = diff(old, new)
-        body, report, stats, quads = written_form(payload, self.run_iri, self.when)
-        self.store.replace_graphs(
-            [
-                (payload.iri, body.decode("utf-8")),
-                (report_graph_iri(payload.iri), report.decode("utf-8")),
-            ]
-        )
-        quads -= payload.triples - len(new)  # a graph listing a triple twice holds it once
-        self.manifest.note_graph(payload.iri, payload.digest, quads)
-        note_written(self.manifest.contents, payload, body, report, stats)
-        self.tally.changes.record(payload.iri, added, removed)
-        self.tally.wrote(payload.iri)
-        self.tally.quads_written += quads
+        change = Replacement.of(payload, old, self.run_iri, self.when)
+        self.store.replace_graphs(change.graphs)
+        change.note(self.manifest, self.tally)
 
     def drop(self, iris: Sequence[str]) -> None:
         """Remove graphs that no longer exist (a merged person's), with their reports."""
