@@ -46,11 +46,16 @@ def test_graphs_kept_for_one_store_wait_for_it_whatever_store_the_next_run_uses(
     assert other.outcome == "ok", other.summary_lines()
     assert profiles_in(tmp_path / "b") == {"robert-dadashi"}  # none of A's graphs
     assert kept_records(shared) == kept  # A's outbox left as it was
+    [waiting] = [n for n in other.notes if n.startswith("outbox:")]  # and the run says so
+    assert (
+        f"{locked.kept} graphs kept by earlier runs wait for oxigraph {tmp_path / 'a'}" in waiting
+    )
 
     again = build(store_a, [str(SECOND_PROFILE)]).report  # A's lock released
     assert again.outcome == "ok", again.summary_lines()
     assert profiles_in(tmp_path / "a") == {"leonard-hussenot", "robert-dadashi"}
     assert kept_records(shared) == []
+    assert not any(n.startswith("outbox:") for n in again.notes)
     assert not (shared.data_dir / "outbox" / Path(locked.outbox_dir or "").name).exists()
 
 

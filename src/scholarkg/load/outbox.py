@@ -55,6 +55,15 @@ def _folder_store(folder: Path) -> str | None:
     return text.split("\n", 1)[0].strip()
 
 
+def _folder_where(folder: Path) -> str:
+    """The store ``folder``'s graphs are for, as ``kind location`` ("" when not named)."""
+    try:
+        lines = (folder / STORE_FILE).read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return ""
+    return lines[1].strip() if len(lines) > 1 else ""
+
+
 def _stem(iri: str) -> str:
     return file_name_for(iri, iri.split("/id/", 1)[-1])
 
@@ -168,6 +177,21 @@ class Outbox:
                     found.pop(payload.iri, None)
                     found[payload.iri] = (record, payload)
         return list(found.values())
+
+    def elsewhere(self) -> dict[str, int]:
+        """Graphs earlier runs kept for other stores, by store (``kind location``, as each
+        folder names it): they wait for a run into that store."""
+        waiting: dict[str, int] = {}
+        if self.store_key is None or not self.root.is_dir():
+            return waiting
+        for folder in sorted(self.root.iterdir()):
+            if not folder.is_dir() or folder == self.mine or self._for_this_store(folder):
+                continue
+            count = sum(1 for _ in folder.glob("*.json"))
+            if count:
+                where = _folder_where(folder) or f"unreadable ({folder / STORE_FILE})"
+                waiting[where] = waiting.get(where, 0) + count
+        return waiting
 
     @staticmethod
     def settle(record: Path) -> None:

@@ -90,6 +90,11 @@ class Loading:
     def pending_first(self) -> None:
         """Load what earlier runs kept in the outbox for this store (before anything of this
         run); see :meth:`~scholarkg.load.outbox.Outbox.pending`."""
+        for where, count in self.ctx.outbox.elsewhere().items():
+            self.ctx.report.notes.append(
+                f"outbox: {count} graphs kept by earlier runs wait for {where} "
+                f"(in {self.ctx.outbox.root}; a run into that store loads them)"
+            )
         waiting = self.ctx.outbox.pending()
         if not waiting:
             return
