@@ -92,7 +92,26 @@ def test_new_title_matching_rules_rebuild_the_profiles_they_resolved(
     config, _ = build_store(tmp_path, [page])
     assert str(page) in rebuild(config).sources_unchanged
     monkeypatch.setattr(matching, "MATCHING", "older")
+    again = rebuild(config)
+    assert str(page) not in again.sources_unchanged
+    # the same triples as before: nothing written, and the next run knows it was built so
+    assert again.graphs_written == 0
+    assert str(page) in rebuild(config).sources_unchanged
+
+
+def test_a_new_version_rebuilds_each_profile_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new software version builds every profile again once — not on every run because
+    the rebuilt graph is the same and keeps the provenance of the run that first wrote it."""
+    import scholarkg.incremental
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, _ = build_store(tmp_path, [page])
+    monkeypatch.setattr(scholarkg.incremental, "__version__", "99.0")
     assert str(page) not in rebuild(config).sources_unchanged
+    assert str(page) in rebuild(config).sources_unchanged
 
 
 def test_another_iri_base_on_a_store_is_an_error_before_anything_is_written(

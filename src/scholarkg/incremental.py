@@ -2,8 +2,11 @@
 
 ``data/state/sources.json`` remembers, per source location, the SHA-256 of the last bytes loaded,
 the named graph they became and the HTTP validators (ETag, Last-Modified) to send next time. The
-store stays the judge: a profile is skipped only when its graph there records the same source
-hash and was written by a run with the same configuration hash and software version.
+configuration hash and software version it was built with. The store stays the judge of what it
+holds: a profile is skipped only when its bytes, configuration hash and version are those of
+its last build and its graph in the store records the same source hash. (The graph's run does
+not tell the configuration: a rebuild that gives the same triples leaves the graph, and its
+provenance, as they were.)
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class SourceState:
     graph: str
     etag: str | None = None
     last_modified: str | None = None
+    config_hash: str | None = None  # of the build (None: recorded by an older version)
+    version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,37 +69,42 @@ class SourceStates:
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
-def holds(store: GraphStore, graph: str, sha256: str, config: Config) -> bool:
-    """Whether ``graph`` in the store was built from ``sha256`` with this configuration and
-    version (so building it again would change nothing)."""
+def holds(store: GraphStore, graph: str, sha256: str) -> bool:
+    """Whether ``graph`` in the store was built from the bytes ``sha256``."""
     g = iri_ref(graph)
-    ask = (
-        "PREFIX prov: <http://www.w3.org/ns/prov#> "
-        f'ASK {{ GRAPH {g} {{ {g} {iri_ref(SKG.sourceContentHash)} "sha256:{sha256}" ; '
-        "prov:wasGeneratedBy ?run } "
-        f'?run {iri_ref(SKG.configHash)} "{config_hash(config)}" ; '
-        f'{iri_ref(SKG.softwareVersion)} "{__version__}" }}'
-    )
+    ask = f'ASK {{ GRAPH {g} {{ {g} {iri_ref(SKG.sourceContentHash)} "sha256:{sha256}" }} }}'
     return bool(store.query(ask, union=True))
 
 
 def up_to_date(store: GraphStore, fetched: list[Fetched], config: Config) -> set[str]:
     """Locations whose current bytes are already in the store, built the same way."""
     states = SourceStates(config)
+    built_as_now = (config_hash(config), __version__)
     current = set()
     for item in fetched:
         state = states.get(item.location)
-        same_bytes = state is not None and state.sha256 == item.sha256
-        if same_bytes and state is not None and holds(store, state.graph, item.sha256, config):
+        if state is None or (state.sha256, state.config_hash, state.version) != (
+            item.sha256,
+            *built_as_now,
+        ):
+            continue
+        if holds(store, state.graph, item.sha256):
             current.add(item.location)
     return current
 
 
 def remember(config: Config, fetched: Fetched, graph: str) -> None:
     """Record a source whose graphs are now in the store."""
-    SourceStates(config).put(
-        [SourceState(fetched.location, fetched.sha256, graph, fetched.etag, fetched.last_modified)]
+    state = SourceState(
+        fetched.location,
+        fetched.sha256,
+        graph,
+        fetched.etag,
+        fetched.last_modified,
+        config_hash(config),
+        __version__,
     )
+    SourceStates(config).put([state])
 
 
 def validators(config: Config, location: str) -> tuple[str | None, str | None]:
