@@ -106,6 +106,14 @@ def test_titles_whose_symbols_differ_are_not_similar_enough_to_be_one_paper(
         # a symbol one source leaves out is not another symbol: still the same paper
         ("Λb → Λc+ π− decays at LHCb", "$\\Lambda_b \\to \\Lambda_c^+ \\pi^-$ decays at LHCb"),
         ("Scaling to ∼100 languages", "Scaling to ~100 languages"),
+        # ASCII renderings, "about" written three ways, TeX a source dropped, another script
+        ("Bounds for $p \\leq 2$ in Sobolev spaces", "Bounds for p <= 2 in Sobolev spaces"),
+        ("Energy resolution $\\pm 5\\%$ calorimeter", "Energy resolution +/- 5% calorimeter"),
+        ("Measurements at $\\sqrt{s_{NN}} \\approx 5$ TeV", "Measurements at √sNN ≃ 5 TeV"),
+        ("Measurements at $\\sqrt{s_{NN}} \\approx 5$ TeV", "Measurements at √sNN ~ 5 TeV"),
+        ("Bound $\\geq$ 3 for graphs", "Bound >= 3 for graphs"),
+        ("Bound $\\ge$ 3 for graphs", "Bound ≥ 3 for graphs"),
+        ("Search for $B \\to K^* \\mu^+ \\mu^-$ decays", "Search for B->K*μ+μ- decays"),
     ],
 )
 def test_one_title_written_with_or_without_its_tex_is_still_one_paper(

@@ -8,6 +8,7 @@ process on loopback emptied with ``DROP ALL``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ import pytest
 import requests
 
 from building import build_store, content, rebuild
+from constructed import Listed, profile_page
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config
 from scholarkg.store.base import GraphStore
@@ -84,20 +86,35 @@ def test_a_sparql_server_made_afresh_gets_every_graph_again(
     assert data_graphs(config) == before
 
 
-def test_a_person_graph_removed_outside_scholarkg_is_written_again(tmp_path: Path) -> None:
+CYRILLIC = "%D0%B8%D0%B2%D0%B0%D0%BD"  # "иван" in a person graph's IRI
+
+
+def constructed_page(h_index: int) -> bytes:
+    """CONSTRUCTED: a profile whose co-author's slug is not ASCII (percent-encoded in IRIs)."""
+    listed = Listed("A constructed paper", dt.date(2023, 1, 5), ("Ann Lee", "Иван Петров"))
+    return profile_page("Ann Lee", [listed], h_index=h_index)
+
+
+@pytest.mark.parametrize("who", ["first person of the sample", "a Cyrillic co-author"])
+def test_a_person_graph_removed_outside_scholarkg_is_written_again(
+    tmp_path: Path, who: str
+) -> None:
     """Publishing finds the manifest's graphs the store no longer holds; a record's or profile's
     comes back when its source is read again, but a person's was never written again (the
     registry had it as published): it is due again, and the next run writes it."""
+    sample = who.startswith("first")
     page = tmp_path / "page.txt"
-    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    page.write_bytes(SAMPLE_PROFILE.read_bytes() if sample else constructed_page(10))
     config, _ = build_store(tmp_path, [page])
     before = content(config)
-    gone = sorted(g for g in before if PERSON_GRAPH in g)[0]
+    persons = sorted(g for g in before if PERSON_GRAPH in g)
+    gone = persons[0] if sample else next(g for g in persons if CYRILLIC in g)
     store = ox.Store(str(config.store.path))
     store.update(f"DROP GRAPH <{gone}>")  # as a SPARQL Update through `serve --allow-updates`
     del store
     # CONSTRUCTED: the page again with another h-index, so the run changes something
-    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
+    changed = SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118")
+    page.write_bytes(changed if sample else constructed_page(11))
     told = rebuild(config)
     assert told.outcome == "ok", told.summary_lines()
     [warning] = [w for w in told.warnings if "gone from the store" in w]

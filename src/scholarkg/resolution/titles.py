@@ -6,20 +6,23 @@ Models``), a dropped subtitle, a one-letter typo, TeX. :func:`title_similarity` 
 identical folded titles and stays high for those, while two different papers that share most
 words (``A First Comparative Study`` / ``A Second Comparative Study``) stay below acceptance.
 
-Titles are compared with their symbols (:func:`~scholarkg.iris.work_key`, as works are minted):
-``$\\alpha$`` and ``α`` are one symbol, and two titles that put different symbols in one place
-(``C++`` / ``C#``, ``$\\Lambda_b^0$`` / ``$\\Xi_b^0$``, ``→`` / ``←``) are two papers however
-alike their words. A symbol only one of them writes (``π^-`` / ``π−``, ``~`` / ``∼``) is how
-it was written, not another paper.
+Words are scored without symbols; symbols only veto (:func:`symbols_differ`, read as
+:func:`~scholarkg.iris.work_key` keeps them for minting): two titles that put different
+symbols in one place (``C++`` / ``C#``, ``$\\Lambda_b^0$`` / ``$\\Xi_b^0$``, ``→`` / ``←``) are
+two papers however alike their words. ``$\\alpha$`` and ``α`` are one symbol; ASCII renderings
+(``->``, ``<=``, ``+/-``) are their symbols; ``~``, ``∼`` and ``≃`` all say "about"; a symbol
+only one title writes (``π^-`` / ``π−``, TeX a source dropped) is how it was written, not
+another paper.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from scholarkg.iris import fold, work_key
+from scholarkg.iris import fold, title_key, work_key
 
 STOPWORDS = frozenset(
     [
@@ -65,8 +68,8 @@ STOPWORDS = frozenset(
 )
 _SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s|\?\s)\s*")
 MATCHING = "2"
-"""Bump when the same titles are matched differently (2: symbols count), so profiles resolved
-under the old rules are built again (it is part of the configuration hash)."""
+"""Bump when the same titles are matched differently (2: different symbols veto), so profiles
+resolved under the old rules are built again (it is part of the configuration hash)."""
 SYMBOLS_DIFFER = 0.85
 """The most two titles that write different symbols in one place score: below
 :data:`~scholarkg.resolution.score.MIN_TITLE_SIMILARITY`, so never accepted as one paper."""
@@ -77,23 +80,55 @@ def _ratio(a: str, b: str) -> float:
 
 
 def main_title(title: str) -> str:
-    """The part before a subtitle separator (``BOND: Aligning …`` → ``bond``), folded with
-    its symbols."""
+    """The part before a subtitle separator (``BOND: Aligning …`` → ``bond``), folded."""
     head = _SUBTITLE.split(title, maxsplit=1)[0]
-    return work_key(head)
+    return title_key(head)
 
 
-def _symbols(key: str) -> str:
-    """What a :func:`~scholarkg.iris.work_key` holds besides ASCII letters and digits: its
-    symbols (``+``, ``#``, ``→``) and symbol letters (``λ``), in order."""
-    return "".join(c for c in key if not c.isspace() and not (c.isascii() and c.isalnum()))
+_ASCII_SYMBOLS = (  # how titles write symbols in ASCII, longest first
+    ("<->", "↔"),
+    ("->", "→"),
+    ("<-", "←"),
+    ("<=", "≤"),
+    (">=", "≥"),
+    ("!=", "≠"),
+    ("=>", "⇒"),
+    ("+/-", "±"),
+    ("~", "∼"),
+)
+_LOOK_ALIKE = str.maketrans(dict.fromkeys("≃∼~≅", "≈"))  # "about": written any of these ways
+
+
+def title_tokens(title: str) -> list[str]:
+    """The title's words and symbols as :func:`~scholarkg.iris.work_key` keeps them (``+``,
+    ``#``, ``→``, Greek letters), with ASCII renderings (``->``, ``<=``, ``+/-``, ``~``) read
+    as their symbol and the ways of writing "about" as one."""
+    for ascii_form, symbol in _ASCII_SYMBOLS:
+        title = title.replace(ascii_form, symbol)
+    return work_key(title).translate(_LOOK_ALIKE).split()
+
+
+def _is_symbol(token: str) -> bool:
+    """No ASCII letter or digit and no letter of a script titles are written in (a CJK or
+    Cyrillic title's letters are its words; Greek letters in a title are symbols)."""
+    return all(
+        not (c.isascii() and c.isalnum()) and (not c.isalpha() or "GREEK" in unicodedata.name(c))
+        for c in token
+    )
 
 
 def symbols_differ(a: str, b: str) -> bool:
-    """Whether the work keys ``a`` and ``b`` write different symbols in one place (``c + +`` /
-    ``c #``); a symbol only one of them has is not a difference."""
-    ops = SequenceMatcher(None, _symbols(a), _symbols(b), autojunk=False).get_opcodes()
-    return any(op == "replace" for op, *_ in ops)
+    """Whether two titles write different symbols in one place, their words around them the
+    same (``C++`` / ``C#``, ``Λ`` / ``Ξ``, ``→`` / ``←``); a symbol only one of them has (TeX
+    a source dropped, ``π^-`` / ``π−``) is not a difference, nor are words that differ."""
+    mine, theirs = title_tokens(a), title_tokens(b)
+    ops = SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes()
+    return any(
+        op == "replace"
+        and all(_is_symbol(t) for t in mine[i1:i2])
+        and all(_is_symbol(t) for t in theirs[j1:j2])
+        for op, i1, i2, j1, j2 in ops
+    )
 
 
 def _expand_abbreviations(mine: list[str], theirs: list[str]) -> list[str]:
@@ -115,15 +150,20 @@ def _expand_abbreviations(mine: list[str], theirs: list[str]) -> list[str]:
 
 @lru_cache(maxsize=100_000)
 def title_similarity(listed: str, other: str) -> float:
-    """Similarity in [0, 1] of two titles, after folding, hyphenation and abbreviations; at
-    most :data:`SYMBOLS_DIFFER` for titles whose symbols differ."""
-    a, b = work_key(listed), work_key(other)
+    """Similarity in [0, 1] of two titles' words, after folding, hyphenation and abbreviations;
+    at most :data:`SYMBOLS_DIFFER` for titles whose symbols differ."""
+    score = _words_similarity(listed, other)
+    if score > SYMBOLS_DIFFER and symbols_differ(listed, other):
+        return SYMBOLS_DIFFER
+    return score
+
+
+def _words_similarity(listed: str, other: str) -> float:
+    a, b = title_key(listed), title_key(other)
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    if symbols_differ(a, b):
-        return min(SYMBOLS_DIFFER, round(_ratio(a, b), 4))
     if a.replace(" ", "") == b.replace(" ", ""):
         return 0.99
     scores = [_ratio(a, b)]

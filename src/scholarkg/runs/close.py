@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -193,7 +194,8 @@ def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:
     or profile's is loaded again when its source is next read; a person's is due again in the
     registry (nothing else would ever write it), for the next run."""
     prefix = str(ctx.minter.person_graph(""))
-    persons = ctx.registry.lost([g.removeprefix(prefix) for g in graphs if g.startswith(prefix)])
+    slugs = [unquote(g.removeprefix(prefix)) for g in graphs if g.startswith(prefix)]
+    persons = ctx.registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
     ctx.registry.commit()
     ctx.report.warnings.append(
         f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
