@@ -3,8 +3,12 @@ checksums and, for N-Quads, the parts); files the tool did not publish stay."""
 
 from __future__ import annotations
 
+import importlib
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
+import pytest
 from rdflib import Graph, URIRef
 
 from building import build_store, rebuild
@@ -65,3 +69,27 @@ def test_an_export_asked_for_by_hand_is_not_the_publications(tmp_path: Path) -> 
     assert main(["export", "--format", "ttl", "--config", str(path)]) == 0
     assert main(["export", "--format", "nq", "--config", str(path)]) == 0  # a publication
     assert (config.exports_dir / "scholarkg.ttl").exists()
+
+
+def test_an_export_written_while_a_publication_runs_is_the_users(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scholarkg export --format ttl`` (no longer a published format) run while a publication
+    is under way (injected at its statistics step, as another process would): the publication
+    leaves the user's new file alone."""
+    publishing = importlib.import_module("scholarkg.publish")  # the module, not the function
+
+    build_store(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq", "ttl"]})
+    fewer = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    statistics = publishing.manifest_statistics
+
+    def meanwhile(*args: Any, **kwargs: Any) -> Any:
+        publishing.export(args[0], fewer, "ttl")  # the store the publication reads
+        return statistics(*args, **kwargs)
+
+    monkeypatch.setattr(publishing, "manifest_statistics", meanwhile)
+    with closing(fewer.store.open()) as store:
+        publishing.publish(store, fewer)
+    ttl = fewer.exports_dir / "scholarkg.ttl"
+    assert ttl.exists() and ttl.with_name(ttl.name + ".sha256").exists()
+    assert "scholarkg.ttl" not in publishing.owned_dumps(fewer)

@@ -187,6 +187,7 @@ def publish(
     )
     store.replace_graph(void_graph, description)
     path = write_description(description, config.data_dir / "void.ttl")
-    _retire(config, owned - wanted)
-    _record(config, wanted | {n for n in owned - wanted if (config.exports_dir / n).exists()})
+    retired = owned_dumps(config) - wanted  # read again: `scholarkg export` may have taken one
+    _retire(config, retired)
+    _record(config, wanted | {n for n in retired if (config.exports_dir / n).exists()})
     return Publication(dumps, path, len(description), tuple(missing))
