@@ -27,7 +27,7 @@ from scholarkg.extract.atom import AtomFeed, parse_feed
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.models import ArxivRecord
+from scholarkg.models import ArxivRecord, QuarantinedRecord
 
 DEFAULT_API_URL = ARXIV_API_URL  # defined once, in the [arxiv] section of the schema
 _DEFAULT_BATCH: int = ArxivConfig.model_fields["batch_size"].default
@@ -35,6 +35,7 @@ MAX_PAGE_SIZE = 2000
 MAX_TOTAL_RESULTS = 30000
 _OPERATORS = frozenset({"AND", "OR", "ANDNOT", "NOT"})
 _NOT_WORD = re.compile(r"[\W_]+")
+_ENTRY_ID = re.compile(r"<(?:\w+:)?id>\s*([^<\s]+)\s*</(?:\w+:)?id>")  # a quarantined entry's
 
 
 def api_url(explicit: str | None = None) -> str:
@@ -59,13 +60,29 @@ def title_query(title: str) -> str:
 
 @dataclass(frozen=True)
 class FetchResult:
-    """Records found by id; ``missing`` ids got no entry, ``invalid`` ones were never sent."""
+    """Records found by id; ``missing`` ids got no entry, ``invalid`` ones were never sent.
+
+    ``quarantined``: entries of the answers that could not be read (a bad field, a text over
+    ``[limits] literal_bytes``). arXiv did answer for their ids, so those ids are not missing.
+    """
 
     records: tuple[ArxivRecord, ...]
     missing: tuple[str, ...]
     invalid: tuple[str, ...]
     matched: Mapping[str, ArxivRecord]
     archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
+    quarantined: tuple[QuarantinedRecord, ...] = ()
+
+
+def _quarantined_id(entry: QuarantinedRecord) -> ArxivId | None:
+    """The arXiv id (and version) a quarantined entry names, when its ``<id>`` can be read."""
+    found = _ENTRY_ID.search(entry.text)
+    if found is None:
+        return None
+    try:
+        return parse_arxiv_id(found.group(1))
+    except ParseError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -170,24 +187,41 @@ class ArxivApiClient:
                 wanted.append(parsed)
         records: dict[str, ArxivRecord] = {}
         matched: dict[str, ArxivRecord] = {}
+        quarantined: list[QuarantinedRecord] = []
+        answered: set[str] = set()  # ids whose entry was quarantined: answered, not missing
         for batch in _batches(wanted, batch_size):
             feed = self.query_page(
                 id_list=[w.versioned() for w in batch], max_results=len(batch), archived=archived
             )
+            quarantined += feed.quarantined
+            named = [n for n in map(_quarantined_id, feed.quarantined) if n is not None]
             for want in batch:
-                for entry in feed.entries:
-                    same_id = entry.record.arxiv_id == want.arxiv_id
-                    if same_id and want.version in (None, entry.version):
-                        matched[want.versioned()] = entry.record
-                        records.setdefault(want.versioned(), entry.record)
-                        break
-        missing = tuple(w.versioned() for w in wanted if w.versioned() not in matched)
+                if any(
+                    n.arxiv_id == want.arxiv_id and want.version in (None, n.version) for n in named
+                ):
+                    answered.add(want.versioned())
+                found = [
+                    entry
+                    for entry in feed.entries
+                    if entry.record.arxiv_id == want.arxiv_id
+                    and want.version in (None, entry.version)
+                ]
+                if found:  # unversioned: the latest version (an older one asked too is there)
+                    entry = max(reversed(found), key=lambda e: e.version or 0)
+                    matched[want.versioned()] = entry.record
+                    records.setdefault(want.versioned(), entry.record)
+        missing = tuple(
+            w.versioned()
+            for w in wanted
+            if w.versioned() not in matched and w.versioned() not in answered
+        )
         return FetchResult(
             records=tuple(records.values()),
             missing=missing,
             invalid=tuple(invalid),
             matched=matched,
             archived=tuple(archived),
+            quarantined=tuple(quarantined),
         )
 
     def search(

@@ -8,7 +8,7 @@ A snapshot load uses the bulk loader by default; the others load graph by graph.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from scholarkg.clients import arxiv_api_client, oai_client
@@ -21,10 +21,12 @@ from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.harvest import Checkpoint, HarvestJob
 from scholarkg.lifecycle import Interrupted
 from scholarkg.limits import Limits
+from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import finish
 from scholarkg.runs.close import stop_run
 from scholarkg.runs.context import ProgressSink, RunContext
+from scholarkg.runs.harvest_listings import Listings, some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of, fingerprint
 
@@ -43,17 +45,42 @@ def fetch_ids(
                 client.http.close()
             loading.pending_first()
             ingest = Ingest(ctx, loading, workers=0)
-            for index, batch in enumerate(chunks_of(result.records, 200)):
+            _quarantined(ctx, result.quarantined)
+            records = _one_per_paper(ctx, result.records)
+            for index, batch in enumerate(chunks_of(records, 200)):
                 ingest.submit_records(index, batch)
             ingest.close()
             ctx.report.requests["id lookups"] = len(result.archived)
             for arxiv_id in (*result.missing, *result.invalid):
                 ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
-            _touch(ctx, [r.arxiv_id for r in result.records])
+            _touch(ctx, [r.arxiv_id for r in records])
             finish(ctx, loading)
         except Interrupted as exc:
             stop_run(ctx, loading, exc)
         return ctx
+
+
+def _one_per_paper(ctx: RunContext, records: Sequence[ArxivRecord]) -> list[ArxivRecord]:
+    """One record per paper: ids asked in several versions (``2104.12255v1`` and ``2104.12255``)
+    are one paper with one graph, so the newest version found is read and loaded (counted once,
+    as the store holds it) and a note tells which were left."""
+    newest: dict[str, ArxivRecord] = {}
+    for record in records:
+        before = newest.get(record.arxiv_id)
+        if before is None or _version(record) >= _version(before):
+            newest[record.arxiv_id] = record
+    left = len(records) - len(newest)
+    if left:
+        twice = sorted({r.arxiv_id for r in records if newest[r.arxiv_id] is not r})
+        ctx.report.notes.append(
+            f"{left} records were older versions of a paper also found in a newer version "
+            f"(one graph a paper, the newest loaded, counted once): {some(twice)}"
+        )
+    return list(newest.values())
+
+
+def _version(record: ArxivRecord) -> int:
+    return max((v.number for v in record.versions), default=0)
 
 
 FetchPage = Callable[[HarvestJob, Checkpoint], OaiPage]
@@ -78,6 +105,7 @@ def harvest(
         ctx.report.notes.append(f"harvest {job.key} {where}")
         loading = Loading(ctx)
         ingest = Ingest(ctx, loading, workers=0)
+        listings = Listings(ctx)
         client = oai_client(config)
         fetch = fetch_page or (lambda job_, at_: job_.fetch(client, at_))
         try:
@@ -91,12 +119,11 @@ def harvest(
                     ctx.report.failures.append((f"OAI-PMH {job.key}", str(exc)))
                     break
                 ctx.report.requests["ListRecords pages"] = at.pages_done + 1
-                quarantine_records(page.quarantined, config.quarantine_dir)
-                ctx.report.quarantined += [
-                    f"{q.source}:{q.line}: {q.reason}" for q in page.quarantined
-                ]
-                ingest.submit_records(index, list(page.arxiv_records))
-                _touch(ctx, [r.arxiv_id for r in page.arxiv_records])
+                _quarantined(ctx, page.quarantined)
+                records = listings.take(page)
+                ingest.submit_records(index, records)  # no workers: absorbed on return
+                listings.settle(records, loading)
+                _touch(ctx, [r.arxiv_id for r in records])
                 index += 1
                 if loading.failed is not None:
                     break
@@ -107,7 +134,7 @@ def harvest(
                     break
                 if not at.next_token:
                     break
-            ctx.report.notes += job.notices
+            ctx.report.notes += job.notices + listings.notes()
             ingest.close()
             finish(ctx, loading)
         except Interrupted as exc:
@@ -175,6 +202,14 @@ def load_snapshot(
         finally:
             manifest.close()
         return ctx
+
+
+def _quarantined(ctx: RunContext, records: Sequence[QuarantinedRecord]) -> None:
+    """Records a door read but could not use (a bad field): kept under quarantine and counted
+    as read, as the snapshot door counts its lines (read = loaded + rejected + quarantined)."""
+    quarantine_records(records, ctx.config.quarantine_dir)
+    ctx.report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in records]
+    ctx.report.records_read += len(records)  # read, not loaded
 
 
 def _touch(ctx: RunContext, ids: list[str]) -> None:

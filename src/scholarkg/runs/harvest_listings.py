@@ -1,0 +1,153 @@
+"""A harvest's records by arXiv id, so each is counted once, as the state the store holds
+(:class:`Listings`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.oai_records import OaiRecord
+from scholarkg.iris import Minter
+from scholarkg.models import ArxivRecord
+from scholarkg.runs.context import RunContext
+from scholarkg.runs.loading import Loading
+from scholarkg.transform.arxiv import emit_arxiv
+from scholarkg.transform.emit import NTriplesEmitter
+
+
+@dataclass
+class _Listed:
+    """How the state of a record listed in this harvest came out."""
+
+    datestamp: dt.date | None
+    outcome: str  # loaded, rejected, quarantined (by the emitter) or kept (the store failed)
+    findings: int  # report.findings before its page: its findings come after
+
+
+class Listings:
+    """The records a harvest lists, by arXiv id, so that each is counted once, as the state the
+    store holds.
+
+    OAI-PMH lists a record in its current state, its datestamp saying when that state began; a
+    record that changes while a harvest pages may be listed again (OAI-PMH 2.0, 3.5.1). Unlike
+    a snapshot's later line of an id (one state of arXiv: the first line wins, later ones are
+    quarantined), a listing not older than the one loaded before is the record's newer state: it
+    is loaded, replacing the graph, and the record's earlier state is taken out of the counts
+    (read, loaded or rejected, with its findings), so ``read = loaded + rejected + quarantined``
+    counts records and ``loaded`` what the store holds. A listing older than the one loaded is
+    stale: neither loaded nor counted. Twice on one page, the later (or newer) listing is read.
+    Listings that could not be read name no record and are counted on their own (quarantined).
+    """
+
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+        self.seen: dict[str, _Listed] = {}
+        self.replaced: dict[str, str] = {}  # arXiv id: what the earlier state came out as
+        self.stale: dict[str, str] = {}  # arXiv id: the datestamps
+        self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
+        self._marks = (0, 0, 0)
+
+    def take(self, page: OaiPage) -> list[ArxivRecord]:
+        """The page's records to load: the newest listing of each id, none older than its
+        state loaded before in this harvest."""
+        newest: dict[str, OaiRecord] = {}
+        for listing in page.records:
+            if listing.record is None:
+                continue
+            arxiv_id = listing.record.arxiv_id
+            before = newest.get(arxiv_id)
+            if before is not None:
+                if _older(listing.header.datestamp, before.header.datestamp):
+                    self.stale[arxiv_id] = f"{listing.header.datestamp} < {before.header.datestamp}"
+                    continue
+                self.replaced.setdefault(arxiv_id, "listed earlier on the same page")
+            newest[arxiv_id] = listing
+        self._pending = []
+        for arxiv_id, listing in list(newest.items()):
+            earlier = self.seen.get(arxiv_id)
+            if earlier is None:
+                continue
+            if _older(listing.header.datestamp, earlier.datestamp):
+                self.stale[arxiv_id] = f"{listing.header.datestamp} < {earlier.datestamp}"
+                del newest[arxiv_id]
+                continue
+            self._pending.append((arxiv_id, earlier))
+        report = self.ctx.report
+        self._marks = (len(report.findings), len(report.rejected), len(report.quarantined))
+        for arxiv_id, listing in newest.items():
+            self.seen[arxiv_id] = _Listed(listing.header.datestamp, "", self._marks[0])
+        return [listing.record for listing in newest.values() if listing.record is not None]
+
+    def settle(self, records: list[ArxivRecord], loading: Loading) -> None:
+        """After the page was absorbed: note how each record came out, and take the states its
+        records replaced out of the counts (unless the store failed: then it holds those)."""
+        ctx, report = self.ctx, self.ctx.report
+        _, rejected_mark, quarantined_mark = self._marks
+        rejected = set(report.rejected[rejected_mark:])
+        unwritable = len(report.quarantined) > quarantined_mark  # the emitter quarantined some
+        for record in records:
+            iri = str(ctx.minter.arxiv_graph(record.arxiv_id))
+            listed = self.seen[record.arxiv_id]
+            if loading.failed is not None:
+                listed.outcome = "kept"
+            elif iri in rejected:
+                listed.outcome = "rejected"
+            elif unwritable and _unwritable(record, ctx.minter):
+                listed.outcome = "quarantined"
+            else:
+                listed.outcome = "loaded"
+        if loading.failed is not None:
+            return
+        for arxiv_id, earlier in self._pending:
+            iri = str(ctx.minter.arxiv_graph(arxiv_id))
+            if earlier.outcome == "loaded":
+                report.records_loaded -= 1  # the loader counted it: added when it closes
+            elif earlier.outcome == "rejected":
+                report.rejected.remove(iri)
+            else:  # quarantined by the emitter or kept: told on its own
+                continue
+            report.records_read -= 1
+            report.findings = [
+                f
+                for n, f in enumerate(report.findings)
+                if not (earlier.findings <= n < self._marks[0] and f.get("graph") == iri)
+            ]
+            self.replaced[arxiv_id] = (
+                "loaded" if earlier.outcome == "loaded" else "rejected by SHACL"
+            )
+        self._pending = []
+
+    def notes(self) -> list[str]:
+        notes = []
+        if self.replaced:
+            ids = some(f"{i} (before: {how})" for i, how in self.replaced.items())
+            notes.append(
+                f"{len(self.replaced)} records listed again in this harvest, not older than "
+                f"before: the newer state replaced the earlier, each record counted once: {ids}"
+            )
+        if self.stale:
+            ids = some(f"{i} ({dates})" for i, dates in self.stale.items())
+            notes.append(
+                f"{len(self.stale)} records listed again with an older datestamp than the "
+                f"state read before: not loaded, not counted again: {ids}"
+            )
+        return notes
+
+
+def _older(datestamp: dt.date | None, than: dt.date | None) -> bool:
+    return datestamp is not None and than is not None and datestamp < than
+
+
+def some(items: Iterable[str], shown: int = 10) -> str:
+    listed = list(items)
+    more = f" and {len(listed) - shown} more" if len(listed) > shown else ""
+    return ", ".join(listed[:shown]) + more
+
+
+def _unwritable(record: ArxivRecord, minter: Minter) -> bool:
+    """Whether the emitter quarantines this record (an IRI N-Triples cannot write)."""
+    out = NTriplesEmitter()
+    emit_arxiv(record, minter, out)
+    return out.unwritable is not None

@@ -1,0 +1,208 @@
+"""An OAI-PMH harvest's report counts what it read as the snapshot door does: every record of a
+page (a deleted header is no record) is read, and ends loaded, rejected by SHACL or quarantined,
+so ``read = loaded + rejected + quarantined``. A record that could not be read (a bad field) was
+quarantined but not counted as read.
+
+A record listed again in the same harvest (the same arXiv id on a later page) is not a duplicate
+to quarantine as in a snapshot (one state of arXiv, where the first line wins): OAI-PMH lists
+records in their current state, the datestamp saying when that state began, and a record that
+changes while a harvest pages may be listed again (OAI-PMH 2.0, 3.5.1). A listing whose
+datestamp is not older than the one loaded is the record's newer state: it replaces the graph,
+and the record is counted once, as its latest state came out, so the counts are what the store
+holds. A listing older than the one loaded is stale: it is not loaded and not counted again.
+
+Page 1 is the real oai_dc ``set=cs`` answer of the fixtures (5 records). Page 2 is CONSTRUCTED
+from the real hep-ex ``ListRecords`` answer (3 records, ``arXiv`` format) served for page 1's
+resumption token: one record gets a bad ``created`` date (quarantined when read), one a category
+SHACL rejects, and some tests add a copy of page 1's record 2401.14034 with another datestamp
+and title (a re-listing). Served by the loopback replay server.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
+from conftest import write_config
+from scholarkg.cli import main
+from scholarkg.config import Config, load_config
+from scholarkg.query import run_select
+from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.report import RunReport
+from scholarkg.store.embedded import EmbeddedStore
+
+pytest_plugins = ("arxiv_fixtures",)
+
+CS = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
+HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
+RELISTED = "2401.14034"  # on page 1 with datestamp 2024-01-26
+PAPER = "https://w3id.org/scholarkg/ontology#Paper"
+
+
+def page_one_record(arxiv_id: str) -> bytes:
+    found = re.search(
+        rb"<record>(?:(?!</record>).)*?oai:arXiv.org:"
+        + re.escape(arxiv_id.encode())
+        + rb"<.*?</record>",
+        CS.read_bytes(),
+        flags=re.DOTALL,
+    )
+    assert found is not None
+    return found.group(0)
+
+
+def relisting(datestamp: str, title: str) -> bytes:
+    """CONSTRUCTED: page 1's record 2401.14034 with another datestamp and title."""
+    record = page_one_record(RELISTED)
+    record = re.sub(rb"<datestamp>[^<]*<", f"<datestamp>{datestamp}<".encode(), record)
+    return re.sub(rb"<dc:title>[^<]*<", f"<dc:title>{title}<".encode(), record)
+
+
+def page_two(*extra: bytes, bad: bool = True) -> bytes:
+    """CONSTRUCTED: the hep-ex page as the last page of the cs harvest; with ``bad``, 1706.05371
+    has a date that is no date (quarantined) and 1706.09418 a category SHACL rejects."""
+    body = HEP_EX
+    if bad:
+        body = body.replace(b"<created>2017-06-16</created>", b"<created>2017-06-31</created>")
+        body = body.replace(
+            b"<categories>hep-ph hep-ex</categories>", b"<categories>zz.XX!</categories>"
+        )
+        assert body.count(b"2017-06-31") == 1 and body.count(b"zz.XX!") == 1
+    return body.replace(b"</ListRecords>", b"".join(extra) + b"<resumptionToken/>\n</ListRecords>")
+
+
+@pytest.fixture
+def replay(arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> ReplayServer:
+    monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
+    return arxiv_server
+
+
+def serve_page_two(replay: ReplayServer, body: bytes) -> None:
+    replay.add_fault(
+        Fault("status", status=200, body=body),
+        path="/oai",
+        times=-1,
+        resumptionToken=STITCHED_TOKEN,
+    )
+
+
+@pytest.fixture
+def config(tmp_path: Path, replay: ReplayServer) -> Config:
+    return load_config(
+        write_config(tmp_path, [], arxiv={"min_interval": 0.01}, http={"max_retries": 1})
+    )
+
+
+def counted(report: RunReport) -> tuple[int, int, int, int]:
+    return (
+        report.records_read,
+        report.records_loaded,
+        len(report.rejected),
+        len(report.quarantined),
+    )
+
+
+def papers(config: Config) -> dict[str, str]:
+    """arXiv id -> title of every paper the store holds."""
+    query = (
+        "SELECT ?id ?title WHERE { GRAPH ?g { ?p a <" + PAPER + "> ; "
+        "<https://w3id.org/scholarkg/ontology#arxivId> ?id ; "
+        "<http://purl.org/dc/terms/title> ?title } }"
+    )
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        return {str(i): str(title) for i, title in run_select(store, query).rows}
+
+
+def test_records_with_bad_fields_count_as_read(config: Config, replay: ReplayServer) -> None:
+    serve_page_two(replay, page_two())
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (8, 6, 1, 1)
+    read, loaded, rejected, quarantined = counted(report)
+    assert read == loaded + rejected + quarantined
+    assert "records: 8 read, 6 loaded, 1 rejected by SHACL, 1 quarantined" in (
+        report.summary_lines()
+    )
+    assert "2017-06-31" in report.quarantined[0]
+    assert report.rejected == ["https://w3id.org/scholarkg/id/graph/arxiv/1706.09418"]
+    assert len(papers(config)) == loaded
+    assert report.counts()["papers"] == loaded
+
+
+def test_the_cli_prints_the_same_counts(
+    tmp_path: Path, config: Config, replay: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_page_two(replay, page_two())
+    args = ["arxiv", "harvest", "--set", "cs", "--prefix", "oai_dc", "--from", "2024-01-25"]
+    assert main([*args, "--config", str(config.source)]) == 1
+    out = capsys.readouterr().out
+    assert "records: 8 read, 6 loaded, 1 rejected by SHACL, 1 quarantined" in out
+
+
+@pytest.mark.parametrize("datestamp", ["2024-01-27", "2024-01-26"])
+def test_a_record_listed_again_is_its_newer_state_counted_once(
+    config: Config, replay: ReplayServer, datestamp: str
+) -> None:
+    """CONSTRUCTED re-listing, newer or as new as the listing of page 1: it replaces the graph,
+    and the record is read and loaded once (the store holds 8 papers, not 9)."""
+    serve_page_two(replay, page_two(relisting(datestamp, "A newer title"), bad=False))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (8, 8, 0, 0)
+    assert report.outcome == "ok"
+    held = papers(config)
+    assert len(held) == 8 and held[RELISTED] == "A newer title"
+    assert report.counts()["papers"] == 8
+    assert any(RELISTED in note and "listed again" in note for note in report.notes)
+
+
+def test_a_stale_listing_is_not_loaded(config: Config, replay: ReplayServer) -> None:
+    """CONSTRUCTED re-listing older than the one of page 1: the store keeps page 1's state."""
+    serve_page_two(replay, page_two(relisting("2024-01-20", "An older title"), bad=False))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (8, 8, 0, 0)
+    held = papers(config)
+    assert len(held) == 8 and held[RELISTED] != "An older title"
+    assert any(RELISTED in note and "older" in note for note in report.notes)
+
+
+def newer_hep_ex() -> bytes:
+    """CONSTRUCTED: the real hep-ex page with every datestamp a day later, as the last page."""
+    body = HEP_EX.replace(b"<datestamp>2017-12-14<", b"<datestamp>2017-12-15<")
+    return body.replace(b"</ListRecords>", b"<resumptionToken/>\n</ListRecords>")
+
+
+def test_states_replaced_on_a_later_page(config: Config, replay: ReplayServer) -> None:
+    """CONSTRUCTED: page 2 (quarantined 1706.05371, rejected 1706.09418, loaded 1707.00874)
+    goes on to a page 3 listing all three again, newer and good. Each record loaded is counted
+    once; the rejection is of a state the store no longer holds, so it is no rejected record of
+    the run (a note tells it). The listing that could not be read stays quarantined (it carries
+    no record to replace)."""
+    two = page_two().replace(b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>")
+    serve_page_two(replay, two)
+    replay.add_fault(
+        Fault("status", status=200, body=newer_hep_ex()),
+        path="/oai",
+        times=-1,
+        resumptionToken="P3",
+    )
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (9, 8, 0, 1)
+    assert len(papers(config)) == 8
+    assert report.counts()["papers"] == 8
+    assert not [f for f in report.findings if f.get("severity") == "Violation"]
+    assert any("1706.09418" in note and "listed again" in note for note in report.notes)
+
+
+def test_a_record_twice_on_one_page(config: Config, replay: ReplayServer) -> None:
+    """CONSTRUCTED: 1706.09418 is rejected on page 2 and listed again, newer and good, further
+    down the same page: the newer state is the one read; the record is read and loaded once."""
+    good = re.search(rb"<record>(?:(?!</record>).)*?1706\.09418<.*?</record>", HEP_EX, re.DOTALL)
+    assert good is not None
+    newer = good.group(0).replace(b"<datestamp>2017-12-14<", b"<datestamp>2017-12-15<")
+    serve_page_two(replay, page_two(newer))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (8, 7, 0, 1)
+    assert len(papers(config)) == 7
+    assert not [f for f in report.findings if f.get("severity") == "Violation"]
