@@ -122,3 +122,30 @@ def test_a_person_graph_removed_outside_scholarkg_is_written_again(
     healed = rebuild(config)
     assert healed.graphs_written == 1 and not healed.warnings, healed.summary_lines()
     assert content(config)[gone] == before[gone]
+
+
+def test_a_lost_store_drops_the_harvest_state_that_vouched_for_it(tmp_path: Path) -> None:
+    """A harvest resumes from its watermark: kept with a store that lost its records, it would
+    never fetch them again. The lost store's watermarks and checkpoints go, and the report
+    says harvests start again."""
+    from scholarkg.extract.oai_state import HarvestState
+    from scholarkg.harvest import WATERMARKS_NAME, checkpoint_name
+    from scholarkg.load.manifest import store_state_dir
+
+    config, _ = build_store(tmp_path, [str(SAMPLE_PROFILE)])
+    state = store_state_dir(config)
+    HarvestState(state / WATERMARKS_NAME).advance(
+        "oai_dc set=cs", dt.datetime(2024, 1, 27, tzinfo=dt.UTC)
+    )
+    checkpoint = state / checkpoint_name("oai_dc set=cs")
+    checkpoint.write_text("{}", encoding="utf-8")
+    unrelated = state / "notes.txt"
+    unrelated.write_text("mine", encoding="utf-8")
+    store = ox.Store(str(config.store.path))
+    store.clear()
+    del store
+    report = rebuild(config)
+    [warning] = [w for w in report.warnings if LOST in w]
+    assert "harvests start again" in warning and "--from" in warning
+    assert not (state / WATERMARKS_NAME).exists() and not checkpoint.exists()
+    assert unrelated.read_text(encoding="utf-8") == "mine"

@@ -46,6 +46,7 @@ from scholarkg.load.manifest import adopt_legacy_state, store_state_dir
 log = logging.getLogger(__name__)
 
 WATERMARKS_NAME = "oai-harvest.json"
+CHECKPOINT_PREFIX = "harvest-checkpoint-"
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,19 @@ class Checkpoint:
 
 def checkpoint_name(key: str) -> str:
     """The checkpoint file of the harvest ``key`` (see :meth:`HarvestState.key`)."""
-    return "harvest-checkpoint-" + "".join(c if c.isalnum() else "-" for c in key) + ".json"
+    return CHECKPOINT_PREFIX + "".join(c if c.isalnum() else "-" for c in key) + ".json"
+
+
+def forget_harvests(state_dir: Path) -> list[str]:
+    """Drop the harvest watermarks and checkpoints kept with a store that lost what they vouch
+    for (its records harvested before them are gone); returns the names of the files removed."""
+    found = [state_dir / WATERMARKS_NAME, *sorted(state_dir.glob(CHECKPOINT_PREFIX + "*.json"))]
+    gone = []
+    for path in found:
+        if path.is_file():
+            path.unlink(missing_ok=True)
+            gone.append(path.name)
+    return gone
 
 
 class HarvestJob:

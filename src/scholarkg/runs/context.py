@@ -17,6 +17,7 @@ from types import TracebackType
 
 from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
+from scholarkg.harvest import forget_harvests
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
@@ -140,11 +141,18 @@ class RunContext:
                 return
             if lost:
                 manifest.start_afresh()
+                harvests = forget_harvests(store_state_dir(self.config))
                 where = self.config.store.query_url or self.config.store.path
                 self.report.warnings.append(
                     f"{self.config.store.kind} store {where} holds none of the graphs its"
                     " manifest records (made afresh or cleared outside scholarkg): every graph"
-                    " is written again"
+                    " is written again as its source is read"
+                    + (
+                        "; harvests start again (their watermarks and checkpoints dropped: give"
+                        " --from)"
+                        if harvests
+                        else ""
+                    )
                 )
         finally:
             manifest.close()
