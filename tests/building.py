@@ -71,3 +71,13 @@ def run_cli(config: Path, *extra: str, bound: float = 600) -> subprocess.Complet
         timeout=bound,
         check=False,
     )
+
+
+def counted(report: RunReport) -> tuple[int, int, int, int]:
+    """(records read, loaded, rejected, quarantined): read is the sum of the other three."""
+    return (
+        report.records_read,
+        report.records_loaded,
+        len(report.rejected),
+        len(report.quarantined),
+    )

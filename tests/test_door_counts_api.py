@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from building import counted
 from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
 from scholarkg.query import run_select
 from scholarkg.runs.arxiv_jobs import fetch_ids
-from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -69,15 +69,6 @@ def serve(replay: ReplayServer, body: bytes) -> None:
         path="/api/query",
         times=-1,
         id_list=",".join(IDS),
-    )
-
-
-def counted(report: RunReport) -> tuple[int, int, int, int]:
-    return (
-        report.records_read,
-        report.records_loaded,
-        len(report.rejected),
-        len(report.quarantined),
     )
 
 

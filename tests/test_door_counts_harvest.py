@@ -26,12 +26,12 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
+from building import counted
 from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
 from scholarkg.query import run_select
 from scholarkg.runs.arxiv_jobs import harvest
-from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -93,15 +93,6 @@ def serve_page_two(replay: ReplayServer, body: bytes) -> None:
 def config(tmp_path: Path, replay: ReplayServer) -> Config:
     return load_config(
         write_config(tmp_path, [], arxiv={"min_interval": 0.01}, http={"max_retries": 1})
-    )
-
-
-def counted(report: RunReport) -> tuple[int, int, int, int]:
-    return (
-        report.records_read,
-        report.records_loaded,
-        len(report.rejected),
-        len(report.quarantined),
     )
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from building import counted
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.runs.report import RunReport
 
 
 def bad_category() -> str:
@@ -40,15 +40,6 @@ def snapshot(directory: Path) -> Path:
     path = directory / "snapshot.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
-
-
-def counted(report: RunReport) -> tuple[int, int, int, int]:
-    return (
-        report.records_read,
-        report.records_loaded,
-        len(report.rejected),
-        len(report.quarantined),
-    )
 
 
 @pytest.mark.parametrize("workers", [0, 2])
