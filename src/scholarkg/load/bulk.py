@@ -84,7 +84,6 @@ class BulkLoader:
         self._requests: list[tuple[str, str]] = []
         self._request_bytes = 0
         self._changed: list[tuple[GraphPayload, int]] = []  # with the quads noted before
-        self.graphs_removed = 0  # graphs dropped that the store held
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
         self._segment_records = 0  # records of the segment being written
         self._contents: list[ContentRow] = []
@@ -196,7 +195,7 @@ class BulkLoader:
         for iri, present, before in self._before(list(dict.fromkeys(iris)), noted):
             if present:
                 self.tally.changes.record(iri, set(), before)
-                self.graphs_removed += 1
+                self.tally.removed += 1
         reports = [report_graph_iri(iri) for iri in iris]
         self.store.replace_graphs([(iri, "") for iri in [*iris, *reports]])
         for iri in iris:

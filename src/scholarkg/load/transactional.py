@@ -46,6 +46,7 @@ class LoadTally:
     buckets: set[int] = field(default_factory=set)  # dump parts of the graphs written
     dead: list[tuple[str, str]] = field(default_factory=list)
     quads_written: int = 0
+    removed: int = 0  # graphs dropped that the store held
     records: int = 0  # source records whose graphs the store holds (loaders told of records)
 
     @property
@@ -164,4 +165,5 @@ class TransactionalLoader:
             self.store.replace_graphs([(iri, ""), (report_graph_iri(iri), "")])
             self.manifest.forget_graph(iri)
             self.tally.changes.record(iri, set(), old)
+            self.tally.removed += 1
         self.manifest.commit()

@@ -33,7 +33,6 @@ class Loading:
         self._loader: BulkLoader | TransactionalLoader | None = None
         self._seen: set[str] = set()
         self._dropped: list[str] = []
-        self._removed = 0  # graphs the transactional loader dropped that the store held
         self._aborted_records = 0
 
     def _open(self) -> BulkLoader | TransactionalLoader:
@@ -112,10 +111,7 @@ class Loading:
         """Remove these graphs (and their reports); those the store held count as removed."""
         self._dropped += list(iris)
         loader = self._open()
-        if isinstance(loader, TransactionalLoader) and self.failed is None:
-            self._removed += len(self.ctx.store.graph_sizes(list(iris)))
-            loader.drop(iris)
-        elif self.failed is None:
+        if self.failed is None:
             loader.drop(list(iris))
 
     def close(self) -> LoadTally | None:
@@ -149,9 +145,7 @@ class Loading:
                 self.ctx.touched_buckets |= {bucket_of(graph), bucket_of(report_graph_iri(graph))}
             changes = tally.changes
             report.graphs_written += tally.written
-            report.graphs_removed += self._removed
-            if isinstance(self._loader, BulkLoader):
-                report.graphs_removed += self._loader.graphs_removed
+            report.graphs_removed += tally.removed
             report.graphs_unchanged += tally.unchanged
             report.triples_added += changes.added
             report.triples_removed += changes.removed
