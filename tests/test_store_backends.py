@@ -402,7 +402,7 @@ def test_configured_store_and_its_query_workers_authenticate(
         store.replace_graph(G, graph_of("configured"))
         spec = spec_for(store)
     assert "s3cret" not in repr(spec)
-    worker_view = spec.open()
+    worker_view, _ = spec.open()
     assert worker_view.graph_names() == {str(G)}
     assert auth_proxy.seen and all(auth == auth_proxy.expected for _, auth in auth_proxy.seen)
 

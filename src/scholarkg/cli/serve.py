@@ -60,6 +60,8 @@ def serve_store(args: argparse.Namespace) -> int:
         config.store.open().close()
     # An embedded store is only read in this process (updates run in their worker process).
     with closing(config.store.open(read_only=embedded or not args.allow_updates)) as store:
+        if embedded:  # only its path is needed here: holding it open would pin, for as long as
+            store.close()  # the server runs, every file a writer's compactions delete
         run_server(
             store,
             host,

@@ -1,6 +1,7 @@
 """Closing a run, the same for every job: loading finished, the ontology, a consistency check
-over the union, the run's prov:Activity and publication when something changed, and a report
-whose counts are read from the store."""
+over the union, the run's prov:Activity and publication when something changed, an embedded
+store's checkpoint for its readers (:mod:`scholarkg.store.served`), and a report whose counts
+are read from the store."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import now_iso
+from scholarkg.store import served
 from scholarkg.store.base import GraphStore
+from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.sparql_text import iri_ref
 
 PUBLISHED_MARK = "published.json"
@@ -238,3 +241,7 @@ def _close_store_side(ctx: RunContext) -> None:
             _missing(ctx, publication.missing)
         recorded = {"run": ctx.run.iri, **key}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
+    if isinstance(store, EmbeddedStore) and (
+        report.changed_anything or not complete or served.current(store.path) is None
+    ):
+        served.take(store.native, store.path)  # what the server and its workers read

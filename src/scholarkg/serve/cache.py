@@ -1,9 +1,10 @@
 """Store change detection and the cache of aggregates (counts, top lists, the search index).
 
-An embedded store's directory changes whenever the store does (RocksDB writes new files), so
-a fingerprint of its file names, sizes and times, taken at most every ``interval`` seconds,
-tells the server when to reopen its workers and drop what it computed. The fingerprint also
-versions every ETag.
+The workers of an embedded store read its current checkpoint (:mod:`scholarkg.store.served`),
+which changes when a run or an update has ended; a store without one is read itself, and its
+directory changes whenever the store does (RocksDB writes new files), so a fingerprint of its
+file names, sizes and times does. Either is looked at most every ``interval`` seconds, and tells
+the server when to reopen its workers and drop what it computed. It also versions every ETag.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
+
+from scholarkg.store import served
 
 T = TypeVar("T")
 
@@ -38,6 +41,11 @@ class StoreWatcher:
             now = time.time()
             stamp = int(now // self.remote_ttl)
             return f"r{stamp}", dt.datetime.fromtimestamp(stamp * self.remote_ttl, dt.UTC)
+        checkpoint = served.current(self.path)
+        if checkpoint is not None:  # what the workers read: it changes when a run has ended
+            stat = checkpoint.stat()
+            modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(microsecond=0)
+            return hashlib.sha256(str(checkpoint).encode()).hexdigest()[:16], modified
         digest = hashlib.sha256()
         newest = 0.0
         try:

@@ -13,9 +13,13 @@ import resource
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
+from scholarkg.errors import ScholarKGError
+from scholarkg.store import served
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
@@ -32,15 +36,20 @@ class StoreSpec:
     credentials: tuple[str | None, str | None] = field(default=(None, None), repr=False)
     writable: bool = False  # the update worker: the only process that opens the store to write
 
-    def open(self) -> Any:
+    def open(self) -> tuple[Any, served.Lease | None]:
+        """The open store, and the hold on the checkpoint a reader of an embedded store opened
+        (kept as long as the store is open; None: the store itself, or a SPARQL endpoint)."""
         if self.kind == "oxigraph":
             if self.writable:
-                return ox.Store(self.location)
-            return ox.Store.read_only(self.location)
+                return ox.Store(self.location), None
+            held = served.lease(Path(self.location))
+            if held is None:  # no checkpoint yet (a store no run of this version wrote)
+                return ox.Store.read_only(self.location), None
+            return ox.Store.read_only(str(held.checkpoint)), held
         from scholarkg.store.factory import open_store
 
         user, password = self.credentials
-        return open_store(
+        store = open_store(
             "sparql",
             query_url=self.location,
             server=self.server,
@@ -48,6 +57,7 @@ class StoreSpec:
             password=password,
             read_only=True,
         )
+        return store, None
 
 
 @dataclass(frozen=True)
@@ -187,8 +197,9 @@ def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFail
     return _check_size(body, max_bytes) or QueryOutcome("solutions", fmt, body, variables)
 
 
-def run_update(store: Any, job: UpdateJob) -> str | JobFailure:
-    """Apply one update to a store opened read-write; ``"done"`` once it is on disk."""
+def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
+    """Apply one update to a store opened read-write; ``"done"`` once it is on disk and, for an
+    embedded store, checkpointed for the query workers."""
     try:
         store.update(job.sparql)
         store.flush()
@@ -197,6 +208,11 @@ def run_update(store: Any, job: UpdateJob) -> str | JobFailure:
     except Exception as exc:
         print(f"update failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return JobFailure("store", f"the update could not be applied ({type(exc).__name__})")
+    if spec.kind == "oxigraph":
+        try:
+            served.take(store, Path(spec.location))
+        except ScholarKGError as exc:
+            return JobFailure("store", f"the update was applied but not checkpointed: {exc}")
     return "done"
 
 
@@ -218,7 +234,9 @@ def worker_main(
         os.dup2(err.fileno(), 2)
     _apply_limits(memory_limit_mb)
     try:
-        store = spec.open()
+        store, _held = spec.open()  # the checkpoint's lease lives as long as this process
+        if spec.writable and served.current(Path(spec.location)) is None:
+            served.take(store, Path(spec.location))  # the query workers never read the store
     except Exception as exc:  # reported to the parent, which refuses to start
         conn.send(JobFailure("store", f"cannot open {spec.location}: {exc}"))
         return
@@ -232,7 +250,7 @@ def worker_main(
             if isinstance(job, SelectBatch):
                 conn.send(run_batch(store, job))
             elif isinstance(job, UpdateJob):
-                conn.send(run_update(store, job))
+                conn.send(run_update(store, job, spec))
             else:
                 conn.send(run_job(store, job, max_bytes))
         except MemoryError:
