@@ -7,6 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
@@ -173,3 +174,33 @@ def test_published_files_are_world_readable(tmp_path: Path) -> None:
     ]
     unreadable = [p.name for p in published if not p.stat().st_mode & 0o004]
     assert unreadable == []
+
+
+def test_graphs_a_stopped_run_wrote_are_published_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop after the profile's graphs were written (at the identity step) publishes
+    nothing; the next run finds those graphs unchanged, yet publishes them, and checkpoints."""
+    from scholarkg import lifecycle
+    from scholarkg.runs import build as build_module
+    from scholarkg.store import served
+
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    build(config)
+    checkpoint = served.current(config.store.path)
+    finish_identity = build_module.finish_identity
+
+    def stopped_there(*args: object) -> None:
+        lifecycle.request_stop()  # SIGTERM's handler, as the step starts
+        try:
+            lifecycle.check_stop()
+        finally:
+            lifecycle.STOP.clear()
+
+    monkeypatch.setattr(build_module, "finish_identity", stopped_there)
+    stopped = build(config, [str(SECOND_PROFILE)]).report
+    assert stopped.interrupted and stopped.graphs_written > 0 and not stopped.published
+    monkeypatch.setattr(build_module, "finish_identity", finish_identity)
+    build(config, [str(SECOND_PROFILE)])
+    assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
+    assert served.current(config.store.path) != checkpoint

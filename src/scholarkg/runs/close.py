@@ -158,13 +158,17 @@ def _note(ctx: RunContext, iris: Sequence[str], counted: bool) -> None:
 def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
     """A run asked to stop: a bulk segment in progress is dropped (its chunks are redone next
     time), graphs already written stay, every identity decision is kept (persons whose graphs
-    were not written yet stay due for the next run), nothing is published; the report says so."""
+    were not written yet stay due for the next run), nothing is published (the next run
+    publishes everything, since it may find the graphs written here unchanged); the report
+    says so."""
     report = ctx.report
     ctx.count_pyshacl_graphs()
     report.interrupted = str(exc)
     loading.abort()
     with contextlib.suppress(ScholarKGError):
         loading.close()
+    if report.changed_anything:  # written but not published: the next run publishes it all
+        (ctx.config.state_dir / PUBLISHED_MARK).unlink(missing_ok=True)
     if ctx.has_registry:
         ctx.registry.commit()
     report.finished_at = now_iso()
