@@ -1,6 +1,6 @@
 """An OAI-PMH harvest's report counts what it read as the snapshot door does: every record of a
-page (a deleted header is no record) is read, and ends loaded, rejected by SHACL or quarantined,
-so ``read = loaded + rejected + quarantined``. A record that could not be read (a bad field) was
+page is read, and ends loaded, rejected by SHACL or quarantined, so ``read = loaded + rejected +
+quarantined`` (+ deleted: a deleted header, ``test_harvest_deletions``). A record that could not be read (a bad field) was
 quarantined but not counted as read.
 
 A record listed again in the same harvest (the same arXiv id on a later page) is not a duplicate

@@ -3,7 +3,7 @@ more withdrawn) and a new version of a paper whose authors moved (``same-paper``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
@@ -26,16 +26,21 @@ class Restatement:
         stated: dict[str, set[str]] = {}
         for paper in papers:
             stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
-        reg = self.registry
         for graph, nodes in stated.items():
-            gone = reg.restate(graph, nodes)
-            for node, pid in reg.withdraw(gone) if gone else ():
-                person = reg.person(reg.live(pid))
-                self.events.append(
-                    IdentityEvent(
-                        "withdrawn", person.slug, node, "restated", f"{graph} no longer states it"
-                    )
-                )
+            self._withdraw(graph, nodes, f"{graph} no longer states it")
+
+    def retract(self, graphs: Sequence[str], why: str) -> None:
+        """These source graphs are gone (``why``: the source deleted them): every authorship
+        only they stated is withdrawn from its person."""
+        for graph in graphs:
+            self._withdraw(graph, (), f"{graph} {why}")
+
+    def _withdraw(self, graph: str, nodes: Collection[str], basis: str) -> None:
+        reg = self.registry
+        gone = reg.restate(graph, nodes)
+        for node, pid in reg.withdraw(gone) if gone else ():
+            person = reg.person(reg.live(pid))
+            self.events.append(IdentityEvent("withdrawn", person.slug, node, "restated", basis))
 
     def _moved(
         self, fresh: list[AuthorMention], paper: PaperMentions, displaced: list[Mention]

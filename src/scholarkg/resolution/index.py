@@ -140,6 +140,23 @@ class TitleIndex:
             )
         return len(latest)
 
+    def remove(self, ids: Sequence[str]) -> int:
+        """Forget these records (deleted by their source); returns how many it held."""
+        with self.db:
+            rids: list[int] = []
+            for start in range(0, len(ids), 500):
+                part = list(ids[start : start + 500])
+                marks = ",".join("?" * len(part))
+                query = f"SELECT id FROM records WHERE arxiv_id IN ({marks})"  # noqa: S608
+                rids += [int(i) for (i,) in self.db.execute(query, part)]
+            for start in range(0, len(rids), 500):
+                batch = rids[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                self.db.execute(f"DELETE FROM titles WHERE record IN ({marks})", batch)  # noqa: S608
+                self.db.execute(f"DELETE FROM records WHERE id IN ({marks})", batch)  # noqa: S608
+            self.db.executemany("DELETE FROM words WHERE rowid = ?", ((r,) for r in rids))
+        return len(rids)
+
     def get(self, ids: Sequence[str]) -> dict[str, ArxivRecord]:
         found: dict[str, ArxivRecord] = {}
         for start in range(0, len(ids), 500):

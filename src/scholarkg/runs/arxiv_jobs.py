@@ -120,9 +120,10 @@ def harvest(
                     break
                 ctx.report.requests["ListRecords pages"] = at.pages_done + 1
                 _quarantined(ctx, page.quarantined)
-                records = listings.take(page)
+                records, deleted = listings.take(page)
                 ingest.submit_records(index, records)  # no workers: absorbed on return
-                listings.settle(records, loading)
+                _delete(ctx, loading, deleted)
+                listings.settle(records, deleted, loading)
                 _touch(ctx, [r.arxiv_id for r in records])
                 index += 1
                 if loading.failed is not None:
@@ -210,6 +211,19 @@ def _quarantined(ctx: RunContext, records: Sequence[QuarantinedRecord]) -> None:
     quarantine_records(records, ctx.config.quarantine_dir)
     ctx.report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in records]
     ctx.report.records_read += len(records)  # read, not loaded
+
+
+def _delete(ctx: RunContext, loading: Loading, ids: list[str]) -> None:
+    """Records the source lists as deleted: their graphs go, their authorships are withdrawn
+    from their persons, their titles leave the index; read and counted as deleted."""
+    if not ids:
+        return
+    graphs = [str(ctx.minter.arxiv_graph(i)) for i in ids]
+    ctx.identity.retract(graphs, "was deleted by its source (OAI-PMH)")
+    ctx.index.remove(ids)
+    loading.drop(graphs)
+    ctx.report.records_read += len(ids)
+    ctx.report.records_deleted += len(ids)
 
 
 def _touch(ctx: RunContext, ids: list[str]) -> None:

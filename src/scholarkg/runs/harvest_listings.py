@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scholarkg.extract.oai_pmh import OaiPage
-from scholarkg.extract.oai_records import OaiRecord
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.context import RunContext
@@ -22,7 +21,7 @@ class _Listed:
     """How the state of a record listed in this harvest came out."""
 
     datestamp: dt.date | None
-    outcome: str  # loaded, rejected, quarantined (by the emitter) or kept (the store failed)
+    outcome: str  # loaded, rejected, deleted, quarantined (by the emitter), kept (store failed)
     findings: int  # report.findings before its page: its findings come after
 
 
@@ -39,6 +38,7 @@ class Listings:
     counts records and ``loaded`` what the store holds. A listing older than the one loaded is
     stale: neither loaded nor counted. Twice on one page, the later (or newer) listing is read.
     Listings that could not be read name no record and are counted on their own (quarantined).
+    A deleted header is a state too: the record is removed and counted as deleted.
     """
 
     def __init__(self, ctx: RunContext) -> None:
@@ -49,38 +49,41 @@ class Listings:
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
         self._marks = (0, 0, 0)
 
-    def take(self, page: OaiPage) -> list[ArxivRecord]:
-        """The page's records to load: the newest listing of each id, none older than its
-        state loaded before in this harvest."""
-        newest: dict[str, OaiRecord] = {}
-        for listing in page.records:
-            if listing.record is None:
-                continue
-            arxiv_id = listing.record.arxiv_id
+    def take(self, page: OaiPage) -> tuple[list[ArxivRecord], list[str]]:
+        """The page's records to load and the arXiv ids it lists as deleted: the newest listing
+        of each id (a deletion after a record on one page), none older than its state read
+        before in this harvest."""
+        listed: list[tuple[str, dt.date | None, ArxivRecord | None]] = [
+            (r.record.arxiv_id, r.header.datestamp, r.record) for r in page.records if r.record
+        ]
+        listed += [(h.arxiv_id, h.datestamp, None) for h in page.deleted if h.arxiv_id]
+        newest: dict[str, tuple[dt.date | None, ArxivRecord | None]] = {}
+        for arxiv_id, datestamp, record in listed:
             before = newest.get(arxiv_id)
             if before is not None:
-                if _older(listing.header.datestamp, before.header.datestamp):
-                    self.stale[arxiv_id] = f"{listing.header.datestamp} < {before.header.datestamp}"
+                if _older(datestamp, before[0]):
+                    self.stale[arxiv_id] = f"{datestamp} < {before[0]}"
                     continue
                 self.replaced.setdefault(arxiv_id, "listed earlier on the same page")
-            newest[arxiv_id] = listing
+            newest[arxiv_id] = (datestamp, record)
         self._pending = []
-        for arxiv_id, listing in list(newest.items()):
+        for arxiv_id, (datestamp, _) in list(newest.items()):
             earlier = self.seen.get(arxiv_id)
             if earlier is None:
                 continue
-            if _older(listing.header.datestamp, earlier.datestamp):
-                self.stale[arxiv_id] = f"{listing.header.datestamp} < {earlier.datestamp}"
+            if _older(datestamp, earlier.datestamp):
+                self.stale[arxiv_id] = f"{datestamp} < {earlier.datestamp}"
                 del newest[arxiv_id]
                 continue
             self._pending.append((arxiv_id, earlier))
         report = self.ctx.report
         self._marks = (len(report.findings), len(report.rejected), len(report.quarantined))
-        for arxiv_id, listing in newest.items():
-            self.seen[arxiv_id] = _Listed(listing.header.datestamp, "", self._marks[0])
-        return [listing.record for listing in newest.values() if listing.record is not None]
+        for arxiv_id, (datestamp, _) in newest.items():
+            self.seen[arxiv_id] = _Listed(datestamp, "", self._marks[0])
+        records = [record for _, record in newest.values() if record is not None]
+        return records, [arxiv_id for arxiv_id, (_, r) in newest.items() if r is None]
 
-    def settle(self, records: list[ArxivRecord], loading: Loading) -> None:
+    def settle(self, records: list[ArxivRecord], deleted: list[str], loading: Loading) -> None:
         """After the page was absorbed: note how each record came out, and take the states its
         records replaced out of the counts (unless the store failed: then it holds those)."""
         ctx, report = self.ctx, self.ctx.report
@@ -98,6 +101,8 @@ class Listings:
                 listed.outcome = "quarantined"
             else:
                 listed.outcome = "loaded"
+        for arxiv_id in deleted:
+            self.seen[arxiv_id].outcome = "kept" if loading.failed is not None else "deleted"
         if loading.failed is not None:
             return
         for arxiv_id, earlier in self._pending:
@@ -106,6 +111,8 @@ class Listings:
                 report.records_loaded -= 1  # the loader counted it: added when it closes
             elif earlier.outcome == "rejected":
                 report.rejected.remove(iri)
+            elif earlier.outcome == "deleted":
+                report.records_deleted -= 1
             else:  # quarantined by the emitter or kept: told on its own
                 continue
             report.records_read -= 1
@@ -114,9 +121,7 @@ class Listings:
                 for n, f in enumerate(report.findings)
                 if not (earlier.findings <= n < self._marks[0] and f.get("graph") == iri)
             ]
-            self.replaced[arxiv_id] = (
-                "loaded" if earlier.outcome == "loaded" else "rejected by SHACL"
-            )
+            self.replaced[arxiv_id] = _BEFORE[earlier.outcome]
         self._pending = []
 
     def notes(self) -> list[str]:
@@ -134,6 +139,9 @@ class Listings:
                 f"state read before: not loaded, not counted again: {ids}"
             )
         return notes
+
+
+_BEFORE = {"loaded": "loaded", "rejected": "rejected by SHACL", "deleted": "deleted"}
 
 
 def _older(datestamp: dt.date | None, than: dt.date | None) -> bool:

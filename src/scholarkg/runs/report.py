@@ -36,6 +36,7 @@ class RunReport:
     unresolved: list[tuple[str, str, str]] = field(default_factory=list)  # source, title, why
     records_read: int = 0
     records_loaded: int = 0
+    records_deleted: int = 0  # listed as deleted by the source (OAI-PMH): graphs removed
     quarantined: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     triples_gated: int = 0
@@ -155,6 +156,7 @@ class RunReport:
             lines.append(
                 f"records: {self.records_read} read, {self.records_loaded} loaded, "
                 f"{len(self.rejected)} rejected by SHACL, {len(self.quarantined)} quarantined"
+                + (f", {self.records_deleted} deleted" if self.records_deleted else "")
             )
         if self.requests:
             asked = ", ".join(f"{n} {why}" for why, n in sorted(self.requests.items()))

@@ -1,0 +1,120 @@
+"""A record OAI-PMH lists as deleted (``<header status="deleted">``, OAI-PMH 2.0 2.5.1: the
+item is gone, no metadata) leaves the store: its graph is removed, its authorships are withdrawn
+from their persons (a person left with none loses its graph), the dump no longer holds it, and
+the report counts it (``read = loaded + rejected + quarantined + deleted``). A deletion is a
+state of the record like any listing: the newest state a harvest lists wins, and a deletion
+older than the state read before is stale. Before, deleted headers were ignored: the paper
+stayed in the store, its authors kept it, and the report did not mention it.
+
+The pages are those of ``test_door_counts_harvest`` (page 1 real, page 2 CONSTRUCTED from a real
+answer); the deleted headers are CONSTRUCTED, in the form the OAI-PMH specification gives
+(its example names an arXiv identifier). The store is first loaded from the real snapshot
+sample, whose record 0704.0002 a harvest then deletes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+import test_door_counts_harvest as counting
+from arxiv_replay import ReplayServer
+from building import counted
+from scholarkg.config import Config
+from scholarkg.resolution.index import TitleIndex
+from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.context import title_index_path
+from scholarkg.store.embedded import EmbeddedStore
+from test_door_counts_harvest import RELISTED, page_two, papers, serve_page_two
+
+pytest_plugins = ("arxiv_fixtures",)
+SNAPSHOT = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+GONE = "0704.0002"  # in the snapshot sample: Ileana Streinu and Louis Theran
+replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
+BASE = "https://w3id.org/scholarkg/id/"
+SKG = "https://w3id.org/scholarkg/ontology#"
+
+
+def deleted(arxiv_id: str, datestamp: str) -> bytes:
+    """CONSTRUCTED: the header OAI-PMH lists for a deleted item."""
+    return (
+        f'<record><header status="deleted"><identifier>oai:arXiv.org:{arxiv_id}</identifier>'
+        f"<datestamp>{datestamp}</datestamp><setSpec>cs</setSpec></header></record>"
+    ).encode()
+
+
+def authors_of(config: Config, arxiv_id: str) -> set[str]:
+    """Persons any graph names as authors of the paper's authorships."""
+    prefix = f"{BASE}paper/arxiv/{arxiv_id}/authorship/"
+    query = (
+        f"SELECT DISTINCT ?who WHERE {{ GRAPH ?g {{ ?a <{SKG}author> ?who }} "
+        f'FILTER(STRSTARTS(STR(?a), "{prefix}")) }}'
+    )
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        rows = store.query(query)
+        assert isinstance(rows, ox.QuerySolutions)
+        return {row[0].value for row in rows}
+
+
+def indexed(config: Config, arxiv_id: str) -> bool:
+    """Whether profile resolution could still find the record by its title."""
+    index = TitleIndex(title_index_path(config))
+    try:
+        return bool(index.get([arxiv_id]))
+    finally:
+        index.close()
+
+
+def dumped(config: Config) -> str:
+    return (config.exports_dir / "scholarkg.nq").read_text(encoding="utf-8")
+
+
+def test_a_deleted_record_leaves_the_store_its_persons_and_the_dump(
+    config: Config, replay: ReplayServer
+) -> None:
+    load_snapshot(config, SNAPSHOT, workers=0)
+    assert GONE in papers(config) and authors_of(config, GONE) and indexed(config, GONE)
+    assert f"{BASE}paper/arxiv/{GONE}>" in dumped(config)
+    serve_page_two(replay, page_two(deleted(GONE, "2024-01-27")))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    read, loaded, rejected, quarantined = counted(report)
+    assert (read, loaded, rejected, quarantined, report.records_deleted) == (9, 6, 1, 1, 1)
+    assert "records: 9 read, 6 loaded, 1 rejected by SHACL, 1 quarantined, 1 deleted" in (
+        report.summary_lines()
+    )
+    assert GONE not in papers(config)
+    assert authors_of(config, GONE) == set()
+    assert report.graphs_removed >= 1  # its graph (and the persons left with no authorship)
+    assert any(e.startswith("withdrawn") for e in report.identity_events), report.identity_events
+    assert f"{BASE}paper/arxiv/{GONE}>" not in dumped(config)
+    assert not indexed(config, GONE)
+
+
+def test_a_record_deleted_after_it_was_listed_in_the_same_harvest_counts_once_as_deleted(
+    config: Config, replay: ReplayServer
+) -> None:
+    serve_page_two(replay, page_two(deleted(RELISTED, "2024-01-27")))  # page 1: 2024-01-26
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert (*counted(report), report.records_deleted) == (8, 5, 1, 1, 1)
+    assert RELISTED not in papers(config)
+    assert authors_of(config, RELISTED) == set()
+
+
+def test_a_deletion_older_than_the_state_listed_before_is_stale(
+    config: Config, replay: ReplayServer
+) -> None:
+    serve_page_two(replay, page_two(deleted(RELISTED, "2024-01-20")))  # page 1: 2024-01-26
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert (*counted(report), report.records_deleted) == (8, 6, 1, 1, 0)
+    assert RELISTED in papers(config) and authors_of(config, RELISTED)
+    assert any("older datestamp" in note and RELISTED in note for note in report.notes)
+
+
+def test_a_deletion_of_a_record_the_store_never_held_is_counted_and_removes_nothing(
+    config: Config, replay: ReplayServer
+) -> None:
+    serve_page_two(replay, page_two(deleted("2401.99999", "2024-01-27")))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert (*counted(report), report.records_deleted) == (9, 6, 1, 1, 1)
+    assert report.graphs_removed == 0
