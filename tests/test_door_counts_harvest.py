@@ -1,7 +1,7 @@
 """An OAI-PMH harvest's report counts what it read as the snapshot door does: every record of a
 page is read, and ends loaded, rejected by SHACL or quarantined, so ``read = loaded + rejected +
-quarantined`` (+ deleted: a deleted header, ``test_harvest_deletions``). A record that could not be read (a bad field) was
-quarantined but not counted as read.
+quarantined`` (+ deleted: a deleted header, ``test_harvest_deletions``). A record that could not
+be read (a bad field) was quarantined but not counted as read.
 
 A record listed again in the same harvest (the same arXiv id on a later page) is not a duplicate
 to quarantine as in a snapshot (one state of arXiv, where the first line wins): OAI-PMH lists
