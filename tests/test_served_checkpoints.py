@@ -245,3 +245,20 @@ def children(pid: int) -> list[int]:
         with contextlib.suppress(OSError):
             found += [int(c) for c in (task / "children").read_text().split()]
     return found + [grand for child in found for grand in children(child)]
+
+
+def test_an_export_while_a_run_writes_is_the_state_the_last_run_left(tmp_path: Path) -> None:
+    config, _ = build_store(tmp_path, [SAMPLE_PROFILE])
+    path = config.store.path
+    with EmbeddedStore(path, read_only=True) as store:
+        left = {str(q) for q in store.native}
+    writer = ox.Store(str(path))  # a run in progress: it holds the store and has written
+    insert(writer, "in-progress")
+    command = [sys.executable, "-m", "scholarkg.cli", "export", "--output", "-"]
+    done = subprocess.run(
+        [*command, "--config", str(config.source)], capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    dumped = {str(q) for q in ox.parse(done.stdout, format=ox.RdfFormat.N_QUADS)}
+    assert dumped == left
+    assert len(writer) == len(left) + 1

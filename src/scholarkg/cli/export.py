@@ -22,7 +22,8 @@ def register(commands: Commands) -> None:
         checks it), and print where, how many quads and the checksum. A format listed in
         [publish] dumps is written as a publication writes it, so the VoID description's
         checksum and size stay those of the file on disk. --output - streams the dump to
-        stdout instead (no checksum file, nothing else printed).
+        stdout instead (no checksum file, nothing else printed). An embedded store is read as
+        the last run left it (its checkpoint), never half written by a run in progress.
         """,
     )
     dump.add_argument("--format", choices=DUMP_FORMATS, default="nq", help="the dump's format")
@@ -42,7 +43,7 @@ def export_store(args: argparse.Namespace) -> int:
 
     config = load(args)
     if args.output == "-":
-        with closing(config.store.open(read_only=True)) as store:
+        with closing(config.store.open_published()) as store:
             prefixes = default_prefixes(config.iri_base)
             write_dump(store, sys.stdout.buffer, args.format, args.graph, prefixes=prefixes)
         sys.stdout.buffer.flush()
@@ -55,7 +56,7 @@ def export_store(args: argparse.Namespace) -> int:
         [result] = [d for d in publication.dumps if d.fmt == args.format]
         print(f"described in {publication.description}")
     else:
-        with closing(config.store.open(read_only=True)) as store:
+        with closing(config.store.open_published()) as store:
             result = export(
                 store,
                 config,

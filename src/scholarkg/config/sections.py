@@ -77,6 +77,15 @@ class StoreConfig(Section):
         None, "kind sparql: HTTP basic-auth password", env="SCHOLARKG_SPARQL_PASSWORD", secret=True
     )
 
+    def open_published(self) -> GraphStore:
+        """Open this store to read what the last run left: an embedded store's checkpoint,
+        never the store a run may be writing (any other kind: :meth:`open` read-only)."""
+        if self.kind == "oxigraph":
+            from scholarkg.store.embedded import EmbeddedStore
+
+            return EmbeddedStore.published(self.path)
+        return self.open(read_only=True)
+
     def open(self, *, read_only: bool = False) -> GraphStore:
         """Open this store (for ``read_only``, a SPARQL store gets no write endpoints)."""
         from scholarkg.store.factory import open_store

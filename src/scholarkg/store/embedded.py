@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.store import served
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
@@ -20,6 +21,7 @@ class EmbeddedStore(ClosingStore):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self._lease: served.Lease | None = None
         try:
             if read_only:
                 if not self.path.exists():
@@ -33,12 +35,30 @@ class EmbeddedStore(ClosingStore):
                 f"{self.path}: cannot open the Oxigraph store ({exc}); is another process using it?"
             ) from exc
 
+    @classmethod
+    def published(cls, path: Path) -> EmbeddedStore:
+        """The state the last run (or update) left, read-only: the store's current checkpoint,
+        held until closed (:mod:`scholarkg.store.served`), or the store itself without one."""
+        held = served.lease(Path(path))
+        if held is None:
+            return cls(path, read_only=True)
+        try:
+            store = cls(held.checkpoint, read_only=True)
+        except BaseException:
+            held.release()
+            raise
+        store._lease = held
+        return store
+
     def close(self) -> None:
         if hasattr(self, "_store"):
             if not self.read_only:
                 with contextlib.suppress(OSError):
                     self._store.flush()
             del self._store
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def replace_graph(self, iri: URIRef | str, graph: Graph) -> None:
         """Replace named graph ``iri`` with ``graph`` in one transaction: old or new, never half."""
