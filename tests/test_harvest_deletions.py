@@ -89,6 +89,12 @@ def test_a_deleted_record_leaves_the_store_its_persons_and_the_dump(
     assert any(e.startswith("withdrawn") for e in report.identity_events), report.identity_events
     assert f"{BASE}paper/arxiv/{GONE}>" not in dumped(config)
     assert not indexed(config, GONE)
+    counts = f"<{SKG}recordsDeleted> ?d ; <{SKG}graphsRemoved> ?r"
+    recorded = f"SELECT ?d ?r WHERE {{ <{report.run_iri}> {counts} }}"  # its prov:Activity
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        rows = store.query(recorded)
+        assert isinstance(rows, ox.QuerySolutions)
+        assert [(int(d.value), int(r.value)) for d, r in rows] == [(1, report.graphs_removed)]
 
 
 def test_a_record_deleted_after_it_was_listed_in_the_same_harvest_counts_once_as_deleted(

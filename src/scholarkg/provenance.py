@@ -22,6 +22,8 @@ RUN_COUNTS: dict[str, URIRef] = {
     "quarantined": SKG.recordsQuarantined,
     "graphs_changed": SKG.graphsChanged,
     "graphs_unchanged": SKG.graphsUnchanged,
+    "graphs_removed": SKG.graphsRemoved,
+    "records_deleted": SKG.recordsDeleted,
     "graphs_rejected": SKG.graphsRejected,
     "triples_added": SKG.triplesAdded,
     "triples_removed": SKG.triplesRemoved,

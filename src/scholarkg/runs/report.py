@@ -132,6 +132,8 @@ class RunReport:
             "quarantined": len(self.quarantined),
             "graphs_changed": self.graphs_written,
             "graphs_unchanged": self.graphs_unchanged,
+            "graphs_removed": self.graphs_removed,
+            "records_deleted": self.records_deleted,
             "graphs_rejected": len(self.rejected),
             "triples_added": self.triples_added,
             "triples_removed": self.triples_removed,
