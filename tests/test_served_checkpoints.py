@@ -262,3 +262,21 @@ def test_an_export_while_a_run_writes_is_the_state_the_last_run_left(tmp_path: P
     dumped = {str(q) for q in ox.parse(done.stdout, format=ox.RdfFormat.N_QUADS)}
     assert dumped == left
     assert len(writer) == len(left) + 1
+
+
+def test_a_query_while_a_run_writes_answers_from_the_state_the_last_run_left(
+    tmp_path: Path,
+) -> None:
+    config, _ = build_store(tmp_path, [SAMPLE_PROFILE])
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        left = store.quad_count()
+    writer = ox.Store(str(config.store.path))  # a run in progress: it holds the store
+    insert(writer, "in-progress")
+    command = [sys.executable, "-m", "scholarkg.cli", "query", "--sparql", COUNT]
+    done = subprocess.run(
+        [*command, "--format", "csv", "--config", str(config.source)],
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().split() == ["n", str(left)]

@@ -87,7 +87,7 @@ def _list_saved() -> int:
 def run_query(args: argparse.Namespace) -> int:
     from contextlib import closing
 
-    from scholarkg.errors import QueryError
+    from scholarkg.errors import LoadError, QueryError
     from scholarkg.export import default_prefixes
     from scholarkg.query import (
         bind_parameters,
@@ -97,7 +97,7 @@ def run_query(args: argparse.Namespace) -> int:
         resolve_query,
     )
     from scholarkg.serve.guard import QueryLimits
-    from scholarkg.serve.worker_process import QueryJob
+    from scholarkg.serve.worker_process import QueryJob, StoreSpec
     from scholarkg.serve.workers import WorkerPool, spec_for
 
     if args.list:
@@ -111,8 +111,13 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         text = bind_saved(resolve_query(args.query), params)
     config = load(args)
-    with closing(config.store.open(read_only=True)) as store:
-        spec = spec_for(store)
+    if config.store.kind == "oxigraph":  # the worker opens what readers open: never the store
+        if not config.store.path.exists():  # itself here, which a run may be writing
+            raise LoadError(f"{config.store.path}: no store here yet (run `scholarkg run` first)")
+        spec = StoreSpec("oxigraph", str(config.store.path))
+    else:
+        with closing(config.store.open(read_only=True)) as store:
+            spec = spec_for(store)
     # The same isolation as the server: a worker process with the [serve] limits.
     pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
     try:
