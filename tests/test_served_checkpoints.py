@@ -280,3 +280,17 @@ def test_a_query_while_a_run_writes_answers_from_the_state_the_last_run_left(
     )
     assert done.returncode == 0, done.stderr.decode()
     assert done.stdout.decode().split() == ["n", str(left)]
+
+
+def test_after_a_run_the_servers_idle_workers_let_go_of_the_older_checkpoint(
+    tmp_path: Path,
+) -> None:
+    path = build_v2_store(tmp_path / "store")
+    writer = ox.Store(str(path))
+    older = served.take(writer, path)
+    with running_server(path, build=False) as (server, _):
+        before = count(server.url)  # a worker has the older checkpoint open (held)
+        insert(writer, "next-run")
+        served.take(writer, path)  # a run ends; nobody asks the server anything after it
+        until(lambda: served.prune(path) == [older], "an idle worker still holds the older one")
+        assert count(server.url) == before + 1

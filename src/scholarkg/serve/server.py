@@ -54,7 +54,7 @@ class ServerHandle:
 
     def serve_forever(self) -> None:
         """Serve until interrupted (Ctrl-C), then stop the workers."""
-        self.kg.warm()
+        self.kg.start()
         try:
             self.server.run(sockets=[self.socket])
         except KeyboardInterrupt:
@@ -64,7 +64,7 @@ class ServerHandle:
 
     def start(self) -> ServerHandle:
         """Serve in a background thread (tests, benchmarks)."""
-        self.kg.warm()
+        self.kg.start()
 
         def run() -> None:
             asyncio.run(self.server.serve(sockets=[self.socket]))

@@ -101,6 +101,7 @@ class KnowledgeGraph:
     exhausted: Exhausted = field(init=False, default_factory=Exhausted)
     saved: list[SavedQuery] = field(init=False)
     warmed: threading.Event = field(init=False, default_factory=threading.Event)
+    _closing: threading.Event = field(init=False, default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.limits = QueryLimits.from_settings(self.settings)
@@ -117,7 +118,21 @@ class KnowledgeGraph:
                 self.pool.close()
                 raise
 
+    def start(self) -> None:
+        """Warm up, then look at the store every ``refresh_interval`` seconds in the background
+        (not only when a request comes), so an idle server moves to a run's new state, warms
+        for it and lets go of the old one."""
+        self.warm()
+
+        def watch() -> None:
+            while not self._closing.wait(self.settings.refresh_interval):
+                with contextlib.suppress(ScholarKGError):
+                    self.check_store()
+
+        threading.Thread(target=watch, name="scholarkg-store-watch", daemon=True).start()
+
     def close(self) -> None:
+        self._closing.set()
         self.pool.close()
         if self.updates is not None:
             self.updates.close()

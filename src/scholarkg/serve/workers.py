@@ -52,9 +52,18 @@ class WorkerPool:
             self._idle.put(WorkerHandle(spec, limits, self.generation))
 
     def refresh(self) -> None:
-        """Reopen the store in every worker (the store changed); running queries finish first."""
+        """Reopen the store in every worker (the store changed): idle workers are replaced now,
+        in the background, so none keeps the old state (an embedded store's older checkpoint)
+        open; running queries finish first, and their workers are replaced when they return."""
         with self._lock:
             self.generation += 1
+        while not self._closed:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            worker.stop()
+            self._replace_later()
 
     def close(self) -> None:
         self._closed = True
