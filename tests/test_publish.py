@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -204,3 +205,93 @@ def test_graphs_a_stopped_run_wrote_are_published_by_the_next_run(
     build(config, [str(SECOND_PROFILE)])
     assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
     assert served.current(config.store.path) != checkpoint
+
+
+def test_a_run_that_crashed_after_writing_is_published_and_checkpointed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed or crashed before its close (no stop_run), a run leaves its graphs unpublished
+    and unserved; the next run finds them unchanged, yet publishes and checkpoints them."""
+    from scholarkg.runs import build as build_module
+    from scholarkg.store import served
+
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    build(config)
+
+    def crashed(*args: object) -> None:
+        raise RuntimeError("killed before its close")
+
+    close_run = build_module.close_run
+    monkeypatch.setattr(build_module, "close_run", crashed)
+    with pytest.raises(RuntimeError, match="killed"):
+        build(config, [str(SECOND_PROFILE)])
+    monkeypatch.setattr(build_module, "close_run", close_run)
+    again = build(config, [str(SECOND_PROFILE)]).report
+    assert again.graphs_written == 0 and again.published  # nothing new, yet it publishes
+    held = store_quads_but_void(config.store.path)
+    assert dumped(config.exports_dir / "scholarkg.nq") == held
+    checkpoint = served.current(config.store.path)
+    assert checkpoint is not None and quads_in(checkpoint) == quads_in(config.store.path)
+
+
+def test_a_checkpoint_that_failed_is_taken_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scholarkg.errors import LoadError
+    from scholarkg.store import served
+
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    build(config)
+    first = served.current(config.store.path)
+    take = served.take
+
+    def full_disk(*args: object) -> None:
+        raise LoadError("no space left on device")
+
+    monkeypatch.setattr(served, "take", full_disk)
+    failed = build(config, [str(SECOND_PROFILE)]).report
+    assert failed.store_error and "no space left" in failed.store_error
+    monkeypatch.setattr(served, "take", take)
+    build(config, [str(SECOND_PROFILE)])  # nothing new
+    checkpoint = served.current(config.store.path)
+    assert checkpoint is not None and checkpoint != first
+    assert quads_in(checkpoint) == quads_in(config.store.path)
+
+
+def quads_in(path: Path) -> set[str]:
+    return {str(q) for q in ox.Store.read_only(str(path))}
+
+
+def test_a_snapshot_load_stopped_after_a_bulk_segment_is_published_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk loader forgets what its committed segments wrote when a stop aborts it, so
+    the stopped run's report says nothing changed; the next run skips the chunk it holds."""
+    from scholarkg import lifecycle
+    from scholarkg.load.bulk import BulkLoader
+    from scholarkg.runs import build as build_module
+
+    config = load_config(write_config(tmp_path, []))
+    load_snapshot(config, SNAPSHOT, workers=0)
+    small = tmp_path / "small.jsonl"
+    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()[:2]
+    small.write_text("\n".join(line.replace('"id":"0704.', '"id":"9005.') for line in lines) + "\n")
+    made = BulkLoader.__init__
+
+    def one_quad_segments(self: BulkLoader, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **{**kwargs, "segment_quads": 1})  # every graph commits a segment
+
+    def stopped_there(*args: object) -> None:
+        lifecycle.request_stop()  # SIGTERM's handler, as the identity step starts
+        try:
+            lifecycle.check_stop()
+        finally:
+            lifecycle.STOP.clear()
+
+    monkeypatch.setattr(BulkLoader, "__init__", one_quad_segments)
+    finish_identity = build_module.finish_identity
+    monkeypatch.setattr(build_module, "finish_identity", stopped_there)
+    assert load_snapshot(config, small, chunk_records=1, workers=0).report.interrupted
+    monkeypatch.setattr(build_module, "finish_identity", finish_identity)
+    load_snapshot(config, small, chunk_records=1, workers=0)
+    assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)

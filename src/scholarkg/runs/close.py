@@ -159,16 +159,14 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
     """A run asked to stop: a bulk segment in progress is dropped (its chunks are redone next
     time), graphs already written stay, every identity decision is kept (persons whose graphs
     were not written yet stay due for the next run), nothing is published (the next run
-    publishes everything, since it may find the graphs written here unchanged); the report
-    says so."""
+    publishes everything and checkpoints: it may find the graphs written here unchanged);
+    the report says so."""
     report = ctx.report
     ctx.count_pyshacl_graphs()
     report.interrupted = str(exc)
     loading.abort()
     with contextlib.suppress(ScholarKGError):
         loading.close()
-    if report.changed_anything:  # written but not published: the next run publishes it all
-        (ctx.config.state_dir / PUBLISHED_MARK).unlink(missing_ok=True)
     if ctx.has_registry:
         ctx.registry.commit()
     report.finished_at = now_iso()
@@ -223,7 +221,7 @@ def _close_store_side(ctx: RunContext) -> None:
     key = publication_key(ctx.config)
     # the last publication finished, of this store with these settings: only this run's graphs
     # changed; otherwise (none, cut short, another store, other settings) publish everything
-    complete = published_complete(mark, key)
+    complete = published_complete(mark, key) and not ctx.unfinished
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         store.replace_graph(
@@ -249,3 +247,4 @@ def _close_store_side(ctx: RunContext) -> None:
         report.changed_anything or not complete or served.current(store.path) is None
     ):
         served.take(store.native, store.path)  # what the server and its workers read
+    ctx.unfinished_mark.unlink(missing_ok=True)  # published and checkpointed: finished

@@ -10,6 +10,7 @@ can run elsewhere (fetching, parsing, resolving, validating) takes the configura
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -17,6 +18,7 @@ from types import TracebackType
 
 from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
+from scholarkg.files import write_atomic
 from scholarkg.harvest import forget_harvests
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
@@ -48,6 +50,7 @@ def title_index_path(config: Config) -> Path:
 
 
 REGISTRY = "identity.sqlite"
+UNFINISHED_MARK = "run-unfinished.json"
 
 
 def registry_path(config: Config) -> Path:
@@ -87,13 +90,23 @@ class RunContext:
         self._identity: IdentityResolver | None = None
         self._index: TitleIndex | None = None
         self._collection = ExitStack()
+        self.unfinished = False
 
     def __enter__(self) -> RunContext:
         gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
         self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()
         self._collection.enter_context(batch_collection())
+        # an earlier run opened the store and did not close: it may have written graphs it
+        # neither published nor checkpointed (killed, crashed, stopped): this run does both
+        self.unfinished = self.unfinished_mark.exists()
         return self
+
+    @property
+    def unfinished_mark(self) -> Path:
+        """Present from the moment a run opens the store until its publication and checkpoint
+        are done (see :mod:`scholarkg.runs.close`)."""
+        return self.config.state_dir / UNFINISHED_MARK
 
     def count_pyshacl_graphs(self) -> None:
         """Add the graphs this process validated with pySHACL to the report."""
@@ -127,6 +140,8 @@ class RunContext:
                 store.close()
                 raise
             self._store = store
+            mark = {"run": self.run.iri, "store": str(self.config.store.path)}
+            write_atomic(self.unfinished_mark, (json.dumps(mark) + "\n").encode("utf-8"))
         return self._store
 
     def _check_manifest(self, store: GraphStore) -> None:
