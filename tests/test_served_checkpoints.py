@@ -11,6 +11,7 @@ half replaced. A real server over real stores here; the writer is another proces
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import multiprocessing
 import os
 import re
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 import requests
 
 from building import build_store, rebuild
@@ -294,3 +296,19 @@ def test_after_a_run_the_servers_idle_workers_let_go_of_the_older_checkpoint(
         served.take(writer, path)  # a run ends; nobody asks the server anything after it
         until(lambda: served.prune(path) == [older], "an idle worker still holds the older one")
         assert count(server.url) == before + 1
+
+
+def test_the_watcher_looks_again_when_the_checkpoint_goes_as_it_looks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scholarkg.serve.cache import StoreWatcher
+
+    path = build_v2_store(tmp_path / "store")
+    writer = ox.Store(str(path))
+    older = served.take(writer, path)
+    watcher = StoreWatcher(path, interval=0.0)
+    newer = served.take(writer, path)  # prunes the older one
+    answers = iter([older, newer])  # the first look named the one just pruned
+    monkeypatch.setattr(served, "current", lambda _: next(answers))
+    assert watcher.changed(force=True)  # it raised FileNotFoundError (a 500 for the request)
+    assert watcher.version == hashlib.sha256(str(newer).encode()).hexdigest()[:16]

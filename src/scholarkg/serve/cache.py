@@ -41,9 +41,14 @@ class StoreWatcher:
             now = time.time()
             stamp = int(now // self.remote_ttl)
             return f"r{stamp}", dt.datetime.fromtimestamp(stamp * self.remote_ttl, dt.UTC)
-        checkpoint = served.current(self.path)
-        if checkpoint is not None:  # what the workers read: it changes when a run has ended
-            stat = checkpoint.stat()
+        for _ in range(served.OPEN_ATTEMPTS):
+            checkpoint = served.current(self.path)
+            if checkpoint is None:
+                break
+            try:  # what the workers read: it changes when a run has ended
+                stat = checkpoint.stat()
+            except OSError:  # pruned as a newer one was taken: look again
+                continue
             modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC).replace(microsecond=0)
             return hashlib.sha256(str(checkpoint).encode()).hexdigest()[:16], modified
         digest = hashlib.sha256()
