@@ -20,6 +20,7 @@ from scholarkg.load.contents import BUCKETS
 from scholarkg.load.manifest import open_manifest
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
+from scholarkg.store import served
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.void import (
     VOID,
@@ -124,6 +125,20 @@ def test_export_of_a_published_dump_updates_its_description(tmp_path: Path) -> N
     assert dumped(dump) == store_quads_but_void(config.store.path)
 
 
+def test_a_published_dump_written_by_export_is_described_in_what_the_server_reads(
+    tmp_path: Path,
+) -> None:
+    from scholarkg.cli import main
+
+    config_path = write_config(tmp_path, [SAMPLE_PROFILE])
+    build(load_config(config_path))
+    more = write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq", "trig"]})
+    config = load_config(more)
+    assert main(["export", "--format", "trig", "--config", str(more)]) == 0
+    checkpoint = served.current(config.store.path)  # the VoID graph now lists the TriG dump
+    assert checkpoint is not None and quads_in(checkpoint) == quads_in(config.store.path)
+
+
 SNAPSHOT = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 
 
@@ -184,7 +199,6 @@ def test_graphs_a_stopped_run_wrote_are_published_by_the_next_run(
     nothing; the next run finds those graphs unchanged, yet publishes them, and checkpoints."""
     from scholarkg import lifecycle
     from scholarkg.runs import build as build_module
-    from scholarkg.store import served
 
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     build(config)
@@ -213,7 +227,6 @@ def test_a_run_that_crashed_after_writing_is_published_and_checkpointed_by_the_n
     """Killed or crashed before its close (no stop_run), a run leaves its graphs unpublished
     and unserved; the next run finds them unchanged, yet publishes and checkpoints them."""
     from scholarkg.runs import build as build_module
-    from scholarkg.store import served
 
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     build(config)
@@ -238,7 +251,6 @@ def test_a_checkpoint_that_failed_is_taken_by_the_next_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from scholarkg.errors import LoadError
-    from scholarkg.store import served
 
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     build(config)

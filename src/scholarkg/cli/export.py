@@ -22,8 +22,10 @@ def register(commands: Commands) -> None:
         checks it), and print where, how many quads and the checksum. A format listed in
         [publish] dumps is written as a publication writes it, so the VoID description's
         checksum and size stay those of the file on disk. --output - streams the dump to
-        stdout instead (no checksum file, nothing else printed). An embedded store is read as
-        the last run left it (its checkpoint), never half written by a run in progress.
+        stdout instead (no checksum file, nothing else printed). Other dumps read an embedded
+        store as the last run left it (its checkpoint), never half written by a run in
+        progress; the published dump is a publication, which opens the store to write (not
+        while a run holds it) and checkpoints it for the server.
         """,
     )
     dump.add_argument("--format", choices=DUMP_FORMATS, default="nq", help="the dump's format")
@@ -40,6 +42,8 @@ def register(commands: Commands) -> None:
 def export_store(args: argparse.Namespace) -> int:
     from scholarkg.export import default_prefixes, write_dump
     from scholarkg.publish import export, publish
+    from scholarkg.store import served
+    from scholarkg.store.embedded import EmbeddedStore
 
     config = load(args)
     if args.output == "-":
@@ -53,6 +57,8 @@ def export_store(args: argparse.Namespace) -> int:
         # and size are those of the file now on disk
         with closing(config.store.open()) as store:
             publication = publish(store, config)
+            if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
+                served.take(store.native, store.path)
         [result] = [d for d in publication.dumps if d.fmt == args.format]
         print(f"described in {publication.description}")
     else:
