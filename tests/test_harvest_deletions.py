@@ -14,6 +14,7 @@ sample, whose record 0704.0002 a harvest then deletes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -124,3 +125,19 @@ def test_a_deletion_of_a_record_the_store_never_held_is_counted_and_removes_noth
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     assert (*counted(report), report.records_deleted) == (9, 6, 1, 1, 1)
     assert report.graphs_removed == 0
+
+
+def test_of_a_record_and_its_deletion_on_one_page_with_one_datestamp_the_later_is_read(
+    config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: page 2 lists 1706.05371's deletion and then the record again (reinstated),
+    both with the datestamp page 2 gives the record."""
+    body = page_two(bad=False)
+    record = re.search(rb"<record>(?:(?!</record>).)*?1706\.05371.*?</record>", body, re.DOTALL)
+    assert record is not None
+    stamp = re.search(rb"<datestamp>([^<]*)<", record.group(0))
+    assert stamp is not None
+    gone = deleted("1706.05371", stamp.group(1).decode())
+    serve_page_two(replay, body.replace(record.group(0), gone + record.group(0)))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert report.records_deleted == 0 and "1706.05371" in papers(config)

@@ -64,6 +64,7 @@ class OaiPage:
     complete_list_size: int | None
     no_records_match: bool = False
     archived: ArchivedResponse | None = field(default=None, repr=False)
+    listed: tuple[OaiRecord, ...] = ()  # records and deleted headers, in the answer's order
 
     @property
     def arxiv_records(self) -> tuple[ArxivRecord, ...]:
@@ -124,6 +125,7 @@ def parse_oai_response(
         raise ParseError(source, f"answer has neither <{container}> nor <error>")
     records: list[OaiRecord] = []
     deleted: list[OaiHeader] = []
+    listed: list[OaiRecord] = []
     quarantined: list[QuarantinedRecord] = []
     for element in holder.iterfind(f"{_O}record"):
         try:
@@ -134,6 +136,7 @@ def parse_oai_response(
             text = clip(etree.tostring(element, encoding="unicode"))
             quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
             continue
+        listed.append(parsed)
         if parsed.header.deleted:
             deleted.append(parsed.header)
         else:
@@ -148,6 +151,7 @@ def parse_oai_response(
         quarantined=tuple(quarantined),
         resumption_token=text_of(token_el),
         complete_list_size=int(size) if size and size.isdigit() else None,
+        listed=tuple(listed),
         archived=archived,
     )
 

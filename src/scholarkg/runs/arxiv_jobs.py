@@ -216,7 +216,7 @@ def _quarantined(ctx: RunContext, records: Sequence[QuarantinedRecord]) -> None:
 def _delete(ctx: RunContext, loading: Loading, ids: list[str]) -> None:
     """Records the source lists as deleted: their graphs go, their authorships are withdrawn
     from their persons, their titles leave the index; read and counted as deleted."""
-    if not ids:
+    if not ids or loading.failed is not None:  # the store failed: the page is listed again
         return
     graphs = [str(ctx.minter.arxiv_graph(i)) for i in ids]
     ctx.identity.retract(graphs, "was deleted by its source (OAI-PMH)")

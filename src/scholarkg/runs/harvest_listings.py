@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.oai_records import OaiRecord
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.context import RunContext
@@ -51,14 +52,16 @@ class Listings:
 
     def take(self, page: OaiPage) -> tuple[list[ArxivRecord], list[str]]:
         """The page's records to load and the arXiv ids it lists as deleted: the newest listing
-        of each id (a deletion after a record on one page), none older than its state read
-        before in this harvest."""
-        listed: list[tuple[str, dt.date | None, ArxivRecord | None]] = [
-            (r.record.arxiv_id, r.header.datestamp, r.record) for r in page.records if r.record
-        ]
-        listed += [(h.arxiv_id, h.datestamp, None) for h in page.deleted if h.arxiv_id]
+        of each id (of two on one page, the later in the answer unless its datestamp is older),
+        none older than its state read before in this harvest."""
+        listed = page.listed or (*page.records, *(OaiRecord(h, None) for h in page.deleted))
         newest: dict[str, tuple[dt.date | None, ArxivRecord | None]] = {}
-        for arxiv_id, datestamp, record in listed:
+        for listing in listed:  # in the answer's order: the later of two listings is read
+            arxiv_id, datestamp, record = (
+                listing.header.arxiv_id,
+                listing.header.datestamp,
+                listing.record,
+            )
             before = newest.get(arxiv_id)
             if before is not None:
                 if _older(datestamp, before[0]):
