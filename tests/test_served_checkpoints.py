@@ -312,3 +312,23 @@ def test_the_watcher_looks_again_when_the_checkpoint_goes_as_it_looks(
     monkeypatch.setattr(served, "current", lambda _: next(answers))
     assert watcher.changed(force=True)  # it raised FileNotFoundError (a 500 for the request)
     assert watcher.version == hashlib.sha256(str(newer).encode()).hexdigest()[:16]
+
+
+def test_an_update_cut_short_before_its_checkpoint_is_served_by_the_next_update_worker(
+    tmp_path: Path,
+) -> None:
+    path = build_v2_store(tmp_path / "store")
+    writer = ox.Store(str(path))
+    served.take(writer, path)
+    before = len(writer)
+    insert(writer, "committed-not-checkpointed")  # the update worker was killed right here
+    del writer
+    server = make_server(
+        EmbeddedStore(path, read_only=True),
+        allow_updates=True,
+        settings=ServeSettings(workers=1, refresh_interval=0.2),
+    ).start()
+    try:
+        until(lambda: count(server.url) == before + 1, "the committed update is not served")
+    finally:
+        server.stop()

@@ -235,8 +235,8 @@ def worker_main(
     _apply_limits(memory_limit_mb)
     try:
         store, _held = spec.open()  # the checkpoint's lease lives as long as this process
-        if spec.writable and served.current(Path(spec.location)) is None:
-            served.take(store, Path(spec.location))  # the query workers never read the store
+        if spec.writable:  # the query workers read this, never the store; and an update
+            served.take(store, Path(spec.location))  # cut short before its checkpoint is in
     except Exception as exc:  # reported to the parent, which refuses to start
         conn.send(JobFailure("store", f"cannot open {spec.location}: {exc}"))
         return
