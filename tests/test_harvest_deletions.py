@@ -14,6 +14,7 @@ sample, whose record 0704.0002 a harvest then deletes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -22,12 +23,15 @@ import pyoxigraph as ox
 import test_door_counts_harvest as counting
 from arxiv_replay import ReplayServer
 from building import counted
+from constructed import Listed, snapshot_line, snapshot_lines
 from scholarkg.config import Config
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.build import build
 from scholarkg.runs.context import title_index_path
 from scholarkg.store.embedded import EmbeddedStore
 from test_door_counts_harvest import RELISTED, page_two, papers, serve_page_two
+from test_resolution import page_config
 
 pytest_plugins = ("arxiv_fixtures",)
 SNAPSHOT = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
@@ -141,3 +145,46 @@ def test_of_a_record_and_its_deletion_on_one_page_with_one_datestamp_the_later_i
     serve_page_two(replay, body.replace(record.group(0), gone + record.group(0)))
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     assert report.records_deleted == 0 and "1706.05371" in papers(config)
+
+
+def stating(config: Config, arxiv_id: str) -> set[str]:
+    """Graphs with a triple about (or pointing at) the arXiv paper."""
+    paper = f"<{BASE}paper/arxiv/{arxiv_id}>"
+    about = f"{{ {paper} ?p ?o }} UNION {{ ?s ?p {paper} }}"
+    query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {about} }} }}"
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        rows = store.query(query)
+        assert isinstance(rows, ox.QuerySolutions)
+        return {row[0].value for row in rows}
+
+
+def test_a_profile_listing_a_deleted_paper_is_built_again_without_it(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED profile page listing two real snapshot records (title, date, first
+    authors), resolved offline from the store's title index; then a harvest deletes one."""
+    ids = [GONE, "0704.0007"]
+    snapshot = tmp_path / "snapshot.jsonl"
+    snapshot.write_text("\n".join(snapshot_line(i) for i in ids) + "\n", encoding="utf-8")
+    listed = []
+    for arxiv_id in ids:
+        data = snapshot_lines()[arxiv_id]
+        names = [f"{first} {last}".strip() for last, first, _ in data["authors_parsed"]]  # type: ignore[misc,attr-defined]
+        created = dt.datetime.strptime(
+            str(data["versions"][0]["created"]),  # type: ignore[index]
+            "%a, %d %b %Y %H:%M:%S %Z",
+        )
+        title = " ".join(str(data["title"]).split())
+        listed.append(Listed(title, created.date(), tuple(names[:3]), truncated=len(names) > 3))
+    config = page_config(tmp_path, "http://127.0.0.1:9/api/query", listed)
+    load_snapshot(config, snapshot, workers=0)
+    assert build(config).report.resolved_from == {"store": 2}
+    profile_graphs = {g for g in stating(config, GONE) if "/graph/profile/" in g}
+    assert profile_graphs
+    serve_page_two(replay, page_two(deleted(GONE, "2024-01-27")))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert any("profiles list a paper their source deleted" in w for w in report.warnings)
+    assert stating(config, GONE) == profile_graphs  # until the profile is built again
+    build(config)
+    assert stating(config, GONE) == set()  # no person's evidence names it either
+    assert "0704.0007" in papers(config)

@@ -63,6 +63,20 @@ class SourceStates:
         entry = self._load().get(location)
         return None if entry is None else SourceState(**entry)  # type: ignore[arg-type]
 
+    def forget_graphs(self, graphs: set[str]) -> list[str]:
+        """Forget the sources whose graph is one of ``graphs`` (their next build is a full
+        one); returns their locations."""
+        data = self._load()
+        gone = sorted(location for location, state in data.items() if state["graph"] in graphs)
+        if gone:
+            for location in gone:
+                del data[location]
+            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        return gone
+
+    def graphs(self) -> set[str]:
+        return {str(state["graph"]) for state in self._load().values()}
+
     def put(self, states: list[SourceState]) -> None:
         data = self._load()
         data.update({s.location: asdict(s) for s in states})

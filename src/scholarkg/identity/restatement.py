@@ -21,13 +21,14 @@ class Restatement:
     def restate(self, papers: Sequence[PaperMentions]) -> None:
         """:meth:`add_many` for *every* paper of each source graph among ``papers``: an
         authorship a graph stated before and no graph states any more is withdrawn from its
-        person (a paper dropped from a profile, an author gone from a new arXiv version)."""
-        self.add_many(papers)
+        person (a paper dropped from a profile, an author gone from a new arXiv version). The
+        withdrawn go first: what no source states any more is no evidence for the others."""
         stated: dict[str, set[str]] = {}
         for paper in papers:
             stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
         for graph, nodes in stated.items():
             self._withdraw(graph, nodes, f"{graph} no longer states it")
+        self.add_many(papers)
 
     def retract(self, graphs: Sequence[str], why: str) -> None:
         """These source graphs are gone (``why``: the source deleted them): every authorship

@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
@@ -19,6 +21,7 @@ from scholarkg.extract.paging import PagingStopped
 from scholarkg.extract.snapshot import batched
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.harvest import Checkpoint, HarvestJob
+from scholarkg.incremental import SourceStates
 from scholarkg.lifecycle import Interrupted
 from scholarkg.limits import Limits
 from scholarkg.models import ArxivRecord, QuarantinedRecord
@@ -29,6 +32,7 @@ from scholarkg.runs.context import ProgressSink, RunContext
 from scholarkg.runs.harvest_listings import Listings, some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of, fingerprint
+from scholarkg.store.sparql_text import iri_ref
 
 
 def fetch_ids(
@@ -224,6 +228,30 @@ def _delete(ctx: RunContext, loading: Loading, ids: list[str]) -> None:
     loading.drop(graphs)
     ctx.report.records_read += len(ids)
     ctx.report.records_deleted += len(ids)
+    listing = _profiles_listing(ctx, [str(ctx.minter.paper_by_arxiv(i)) for i in ids])
+    if listing:
+        ctx.report.warnings.append(
+            f"{len(listing)} profiles list a paper their source deleted; the next `scholarkg "
+            f"run` builds them again without it: {some(listing)}"
+        )
+
+
+def _profiles_listing(ctx: RunContext, papers: list[str]) -> list[str]:
+    """Forget the profile sources whose graphs state one of ``papers`` (so the next build
+    resolves them again); returns their locations."""
+    sources = SourceStates(ctx.config)
+    built = sources.graphs()
+    if not built:
+        return []
+    values = " ".join(iri_ref(p) for p in papers)
+    query = (
+        f"SELECT DISTINCT ?g WHERE {{ VALUES ?paper {{ {values} }} "
+        "GRAPH ?g { { ?paper ?p ?o } UNION { ?s ?p ?paper } } }"
+    )
+    rows = ctx.store.query(query, union=False)
+    assert isinstance(rows, ox.QuerySolutions)
+    listing = {str(row[0].value) for row in rows} & built
+    return sources.forget_graphs(listing)
 
 
 def _touch(ctx: RunContext, ids: list[str]) -> None:
