@@ -29,7 +29,7 @@ import requests
 from building import build_store, rebuild
 from samples import SAMPLE_PROFILE
 from scholarkg.config import ServeSettings
-from scholarkg.serve import make_server
+from scholarkg.serve import ServerHandle, make_server
 from scholarkg.store import served
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import BASE, build_v2_store
@@ -60,6 +60,21 @@ def insert(store: ox.Store, name: str) -> None:
     store.flush()
 
 
+def checkpointed(tmp_path: Path) -> tuple[Path, ox.Store, Path]:
+    """The constructed v2 store, open to write as a run has it, and its first checkpoint."""
+    path = build_v2_store(tmp_path / "store")
+    writer = ox.Store(str(path))
+    return path, writer, served.take(writer, path)
+
+
+def updating_server(path: Path) -> ServerHandle:
+    """A server with ``--allow-updates`` over the store at ``path``, serving."""
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    return make_server(
+        EmbeddedStore(path, read_only=True), allow_updates=True, settings=settings
+    ).start()
+
+
 def left(path: Path) -> list[str]:
     """What is in the store's checkpoint folder (a lease file only beside its checkpoint)."""
     names = sorted(p.name for p in served.served_dir(path).iterdir())
@@ -75,9 +90,7 @@ def quads(path: Path) -> int:
 def test_a_checkpoint_is_what_readers_open_and_survives_writes_to_the_store(
     tmp_path: Path,
 ) -> None:
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    first = served.take(writer, path)
+    path, writer, first = checkpointed(tmp_path)
     held = served.lease(path)
     assert held is not None and held.checkpoint == first
     before = quads(first)
@@ -96,9 +109,7 @@ def test_a_checkpoint_is_what_readers_open_and_survives_writes_to_the_store(
 def test_a_store_made_again_at_the_same_path_is_not_read_from_the_old_ones_checkpoint(
     tmp_path: Path,
 ) -> None:
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    served.take(writer, path)
+    path, writer, _ = checkpointed(tmp_path)
     del writer
     for child in sorted(path.rglob("*"), reverse=True):
         child.unlink() if child.is_file() else child.rmdir()
@@ -116,9 +127,7 @@ def hold_then_release(path: str, ready: multiprocessing.synchronize.Event, go: o
 
 
 def test_a_checkpoint_another_process_holds_is_kept_until_it_lets_go(tmp_path: Path) -> None:
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    old = served.take(writer, path)
+    path, writer, old = checkpointed(tmp_path)
     context = multiprocessing.get_context("spawn")
     ready, go = context.Event(), context.Event()
     reader = context.Process(target=hold_then_release, args=(str(path), ready, go))
@@ -169,11 +178,7 @@ def test_updates_through_the_server_are_checkpointed_for_its_query_workers(
     path = build_v2_store(tmp_path / "store")
     with EmbeddedStore(path, read_only=True) as store:
         before = store.quad_count()
-    server = make_server(
-        EmbeddedStore(path, read_only=True),
-        allow_updates=True,
-        settings=ServeSettings(workers=1, refresh_interval=0.2),
-    ).start()
+    server = updating_server(path)
     try:
         started = served.current(path)  # taken by the update worker: nothing reads the store
         assert started is not None and quads(started) == before
@@ -189,9 +194,7 @@ def test_updates_through_the_server_are_checkpointed_for_its_query_workers(
 
 
 def test_checkpoints_cut_short_are_never_current_and_are_removed(tmp_path: Path) -> None:
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    done = served.take(writer, path)
+    path, writer, done = checkpointed(tmp_path)
     root = served.served_dir(path)
     writer.backup(str(root / ".00000009.partial"))  # killed while it checkpointed
     writer.backup(str(root / "00000007"))  # killed before it pointed readers at it
@@ -287,9 +290,7 @@ def test_a_query_while_a_run_writes_answers_from_the_state_the_last_run_left(
 def test_after_a_run_the_servers_idle_workers_let_go_of_the_older_checkpoint(
     tmp_path: Path,
 ) -> None:
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    older = served.take(writer, path)
+    path, writer, older = checkpointed(tmp_path)
     with running_server(path, build=False) as (server, _):
         before = count(server.url)  # a worker has the older checkpoint open (held)
         insert(writer, "next-run")
@@ -303,9 +304,7 @@ def test_the_watcher_looks_again_when_the_checkpoint_goes_as_it_looks(
 ) -> None:
     from scholarkg.serve.cache import StoreWatcher
 
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    older = served.take(writer, path)
+    path, writer, older = checkpointed(tmp_path)
     watcher = StoreWatcher(path, interval=0.0)
     newer = served.take(writer, path)  # prunes the older one
     answers = iter([older, newer])  # the first look named the one just pruned
@@ -317,17 +316,11 @@ def test_the_watcher_looks_again_when_the_checkpoint_goes_as_it_looks(
 def test_an_update_cut_short_before_its_checkpoint_is_served_by_the_next_update_worker(
     tmp_path: Path,
 ) -> None:
-    path = build_v2_store(tmp_path / "store")
-    writer = ox.Store(str(path))
-    served.take(writer, path)
+    path, writer, _ = checkpointed(tmp_path)
     before = len(writer)
     insert(writer, "committed-not-checkpointed")  # the update worker was killed right here
     del writer
-    server = make_server(
-        EmbeddedStore(path, read_only=True),
-        allow_updates=True,
-        settings=ServeSettings(workers=1, refresh_interval=0.2),
-    ).start()
+    server = updating_server(path)
     try:
         until(lambda: count(server.url) == before + 1, "the committed update is not served")
     finally:
