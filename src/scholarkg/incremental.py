@@ -71,7 +71,7 @@ class SourceStates:
         if gone:
             for location in gone:
                 del data[location]
-            write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+            self._save(data)
         return gone
 
     def graphs(self) -> set[str]:
@@ -80,6 +80,9 @@ class SourceStates:
     def put(self, states: list[SourceState]) -> None:
         data = self._load()
         data.update({s.location: asdict(s) for s in states})
+        self._save(data)
+
+    def _save(self, data: dict[str, dict[str, str | None]]) -> None:
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
