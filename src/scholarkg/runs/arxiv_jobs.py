@@ -7,6 +7,7 @@ A snapshot load uses the bulk loader by default; the others load graph by graph.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -126,7 +127,7 @@ def harvest(
                 _quarantined(ctx, page.quarantined)
                 records, deleted = listings.take(page)
                 ingest.submit_records(index, records)  # no workers: absorbed on return
-                _delete(ctx, loading, deleted)
+                _delete(ctx, loading, [(i, listings.seen[i].datestamp) for i in deleted])
                 listings.settle(records, deleted, loading)
                 _touch(ctx, [r.arxiv_id for r in records])
                 index += 1
@@ -217,14 +218,18 @@ def _quarantined(ctx: RunContext, records: Sequence[QuarantinedRecord]) -> None:
     ctx.report.records_read += len(records)  # read, not loaded
 
 
-def _delete(ctx: RunContext, loading: Loading, ids: list[str]) -> None:
-    """Records the source lists as deleted: their graphs go, their authorships are withdrawn
-    from their persons, their titles leave the index; read and counted as deleted."""
-    if not ids or loading.failed is not None:  # the store failed: the page is listed again
+def _delete(ctx: RunContext, loading: Loading, deleted: list[tuple[str, dt.date | None]]) -> None:
+    """Records the source lists as deleted ``(arXiv id, datestamp)``: their graphs go, their
+    authorships are withdrawn from their persons, their titles leave the index, and the
+    deletion is remembered (an older state from another door is withheld); read and counted
+    as deleted."""
+    if not deleted or loading.failed is not None:  # the store failed: the page is listed again
         return
+    ids = [arxiv_id for arxiv_id, _ in deleted]
     graphs = [str(ctx.minter.arxiv_graph(i)) for i in ids]
     ctx.identity.retract(graphs, "was deleted by its source (OAI-PMH)")
     ctx.index.remove(ids)
+    ctx.deletions.mark(deleted)
     loading.drop(graphs)
     ctx.report.records_read += len(ids)
     ctx.report.records_deleted += len(ids)

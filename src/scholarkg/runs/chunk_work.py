@@ -9,6 +9,7 @@ are checked by the run, in input order (:mod:`scholarkg.runs.first_lines`).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 import time
@@ -45,6 +46,7 @@ class ChunkResult:
     payloads: list[GraphPayload] = field(default_factory=list)
     mentions: list[PaperMentions] = field(default_factory=list)
     titles: list[IndexEntry] = field(default_factory=list)  # for the title index
+    dates: list[dt.date | None] = field(default_factory=list)  # each record's latest version
     rejected: list[str] = field(default_factory=list)
     rejected_graphs: list[tuple[EmittedGraph, tuple[Finding, ...]]] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
@@ -131,6 +133,7 @@ def _gate_records(
         result.payloads.append(payload)
         result.mentions.append(arxiv_mentions(record, minter))
         result.titles.append(index_entry(record))
+        result.dates.append(record.updated)
     result.seconds["validate"] = result.seconds.get("validate", 0.0) + clock() - gating_started
     if _SETUP is not None:  # a worker process: the run's process counts its own gate
         result.pyshacl_graphs += gating.pyshacl_graphs() - before

@@ -37,6 +37,7 @@ from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs import gating
 from scholarkg.runs.collector import batch_collection
+from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -47,6 +48,10 @@ ProgressSink = Callable[[int], None]
 
 def title_index_path(config: Config) -> Path:
     return store_state_dir(config) / "scholarkg-titles.sqlite"
+
+
+def deletions_path(config: Config) -> Path:
+    return store_state_dir(config) / "scholarkg-deletions.sqlite"
 
 
 REGISTRY = "identity.sqlite"
@@ -89,6 +94,7 @@ class RunContext:
         self._registry: Registry | None = None
         self._identity: IdentityResolver | None = None
         self._index: TitleIndex | None = None
+        self._deletions: Deletions | None = None
         self._collection = ExitStack()
         self.unfinished = False
 
@@ -122,6 +128,8 @@ class RunContext:
                 self._registry.close()  # uncommitted decisions are dropped
             if self._index is not None:
                 self._index.close()
+            if self._deletions is not None:
+                self._deletions.close()
             if self._store is not None:
                 self._store.close()
         finally:
@@ -200,6 +208,14 @@ class RunContext:
             self.store  # noqa: B018 - the store's directory must exist (and be the store's) first
             self._index = TitleIndex(title_index_path(self.config))
         return self._index
+
+    @property
+    def deletions(self) -> Deletions:
+        """The records deleted from this store (see :mod:`scholarkg.runs.deletions`)."""
+        if self._deletions is None:
+            self.store  # noqa: B018 - as for the index
+            self._deletions = Deletions(deletions_path(self.config))
+        return self._deletions
 
     def open_manifest(self) -> Manifest:
         """A new connection to the store's manifest (one per thread)."""

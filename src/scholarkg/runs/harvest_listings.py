@@ -12,6 +12,7 @@ from scholarkg.extract.oai_records import OaiRecord
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.deletions import comes_back
 from scholarkg.runs.loading import Loading
 from scholarkg.transform.arxiv import emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
@@ -47,6 +48,7 @@ class Listings:
         self.seen: dict[str, _Listed] = {}
         self.replaced: dict[str, str] = {}  # arXiv id: what the earlier state came out as
         self.stale: dict[str, str] = {}  # arXiv id: the datestamps
+        self.withheld: dict[str, str] = {}  # arXiv id: its datestamp and its deletion's
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
         self._marks = (0, 0, 0)
 
@@ -79,12 +81,27 @@ class Listings:
                 del newest[arxiv_id]
                 continue
             self._pending.append((arxiv_id, earlier))
+        self._after_deletions(newest)
         report = self.ctx.report
         self._marks = (len(report.findings), len(report.rejected), len(report.quarantined))
         for arxiv_id, (datestamp, _) in newest.items():
             self.seen[arxiv_id] = _Listed(datestamp, "", self._marks[0])
         records = [record for _, record in newest.values() if record is not None]
         return records, [arxiv_id for arxiv_id, (_, r) in newest.items() if r is None]
+
+    def _after_deletions(self, newest: dict[str, _State]) -> None:
+        """Records deleted from the store before this harvest: a listing not dated after the
+        deletion is withheld (neither loaded nor counted); a later one is the record come back,
+        and the deletion is forgotten. Listed earlier in this harvest, the rules above decide."""
+        listed = [i for i, (_, record) in newest.items() if record is not None]
+        deletions = self.ctx.deletions
+        tombstones = deletions.of(listed) if deletions else {}
+        for arxiv_id, deleted_on in tombstones.items():
+            datestamp = newest[arxiv_id][0]
+            if arxiv_id not in self.seen and not comes_back(deleted_on, datestamp):
+                self.withheld[arxiv_id] = f"{datestamp}, deleted {deleted_on}"
+                del newest[arxiv_id]
+        deletions.forget([i for i in tombstones if i in newest])
 
     def settle(self, records: list[ArxivRecord], deleted: list[str], loading: Loading) -> None:
         """After the page was absorbed: note how each record came out, and take the states its
@@ -141,10 +158,19 @@ class Listings:
                 f"{len(self.stale)} records listed again with an older datestamp than the "
                 f"state read before: not loaded, not counted again: {ids}"
             )
+        if self.withheld:
+            ids = some(f"{i} ({dates})" for i, dates in self.withheld.items())
+            notes.append(
+                f"{len(self.withheld)} records deleted from the store before were listed with "
+                f"a datestamp not after their deletion: not loaded, not counted: {ids}"
+            )
         return notes
 
 
 _BEFORE = {"loaded": "loaded", "rejected": "rejected by SHACL", "deleted": "deleted"}
+
+
+_State = tuple[dt.date | None, ArxivRecord | None]  # a listing's datestamp and record
 
 
 def _older(datestamp: dt.date | None, than: dt.date | None) -> bool:

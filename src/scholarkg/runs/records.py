@@ -41,7 +41,9 @@ from scholarkg.runs.chunk_work import (
     start_worker,
 )
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.deletions import comes_back
 from scholarkg.runs.first_lines import FirstLines
+from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
@@ -95,6 +97,8 @@ class Ingest:
         self.uncommitted = 0
         self.skipped = 0  # chunks loaded before and left as they are
         self.first_lines: FirstLines | None = None  # made by the first snapshot chunk
+        self.withheld: dict[str, str] = {}  # deleted records not read back: arXiv id, why
+        self._withheld_note: int | None = None  # where the report tells them
 
     def submit_lines(
         self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
@@ -150,6 +154,8 @@ class Ingest:
         if earlier:
             self._drop_duplicates(result, earlier, job)
             key = None  # what it loads depends on earlier chunks: processed on every run
+        if self._withhold_deleted(result):
+            key = None  # what it loads depends on deletions: processed on every run
         started = time.perf_counter()
         ctx.identity.restate(result.mentions)
         self.uncommitted += len(result.mentions)
@@ -191,6 +197,7 @@ class Ingest:
         result.payloads = [result.payloads[i] for i in keep]
         result.mentions = [result.mentions[i] for i in keep]
         result.titles = [result.titles[i] for i in keep]
+        result.dates = [result.dates[i] for i in keep]
         result.rejected = [iri for iri in result.rejected if iri not in graphs]
         result.rejected_graphs = [r for r in result.rejected_graphs if r[0].iri not in graphs]
         result.findings = [f for f in result.findings if f.get("graph") not in graphs]
@@ -208,6 +215,46 @@ class Ingest:
             ],
             key=lambda q: q.line,
         )
+
+    def _withhold_deleted(self, result: ChunkResult) -> bool:
+        """Records deleted from the store (:mod:`~scholarkg.runs.deletions`) whose state here has
+        no version dated after the deletion are withheld: read, counted as deleted, nothing of
+        them kept. A later state is the record come back: it loads, the deletion is forgotten.
+        Returns whether any was withheld."""
+        deletions = self.ctx.deletions
+        if not deletions or not result.titles:
+            return False
+        ids = [entry.arxiv_id for entry in result.titles]
+        tombstones = deletions.of(ids)
+        withheld = {
+            arxiv_id: f"deleted {tombstones[arxiv_id]}, latest version {date or 'undated'}"
+            for arxiv_id, date in zip(ids, result.dates, strict=True)
+            if arxiv_id in tombstones and not comes_back(tombstones[arxiv_id], date)
+        }
+        deletions.forget([i for i in tombstones if i not in withheld])
+        if not withheld:
+            return False
+        keep = [n for n, arxiv_id in enumerate(ids) if arxiv_id not in withheld]
+        gone = {result.payloads[n].iri for n, arxiv_id in enumerate(ids) if arxiv_id in withheld}
+        result.payloads = [result.payloads[n] for n in keep]
+        result.mentions = [result.mentions[n] for n in keep]
+        result.titles = [result.titles[n] for n in keep]
+        result.dates = [result.dates[n] for n in keep]
+        result.findings = [f for f in result.findings if f.get("graph") not in gone]
+        self.ctx.report.records_deleted += len(withheld)
+        self.withheld.update(withheld)
+        told = some(f"{i} ({why})" for i, why in self.withheld.items())
+        note = (
+            f"{len(self.withheld)} records withheld: their source deleted them from the store "
+            f"and they have no version since: {told}"
+        )
+        notes = self.ctx.report.notes
+        if self._withheld_note is None:
+            self._withheld_note = len(notes)
+            notes.append(note)
+        else:
+            notes[self._withheld_note] = note
+        return True
 
     def _absorb_skipped(self, result: ChunkResult, job: Job) -> None:
         """Report a chunk loaded before as it was reported then: its counts, its quarantined

@@ -1,0 +1,79 @@
+"""Records their source deleted, remembered per store (tombstones).
+
+An OAI-PMH harvest that lists a record as deleted (``<header status="deleted">``) removes it.
+Another door may still hold an older state of it: a snapshot file written before the deletion,
+an API answer, a later harvest paging over it again. The deletion is remembered here with its
+datestamp, so such a state is withheld instead of bringing the record back; a state dated
+after the deletion (a version submitted since, or a newer OAI-PMH listing) is the record come
+back: it loads, and the deletion is forgotten.
+
+Kept in SQLite beside the store's other state (a store made afresh starts without any).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS deleted (
+    arxiv_id TEXT PRIMARY KEY, datestamp TEXT NOT NULL) WITHOUT ROWID;
+"""
+_UNDATED = "0000-00-00"  # a deletion without a datestamp: older than any dated state
+
+
+def comes_back(deleted_on: str, state: dt.date | None) -> bool:
+    """Whether a state of a record dated ``state`` is newer than its deletion (ISO date): a
+    state without a date never is."""
+    return state is not None and state.isoformat() > deleted_on
+
+
+class Deletions:
+    """The records deleted from one store (one writer at a time; each change committed)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30.0)
+        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+        self.db.executescript(_SCHEMA)
+        self.db.commit()
+        self._any = self.db.execute("SELECT 1 FROM deleted LIMIT 1").fetchone() is not None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __bool__(self) -> bool:
+        """Whether any record was ever deleted here (nothing to look up otherwise)."""
+        return self._any
+
+    def mark(self, deleted: Iterable[tuple[str, dt.date | None]]) -> None:
+        """Remember these deletions ``(arXiv id, datestamp)``; of two, the later is kept."""
+        rows = [(i, d.isoformat() if d is not None else _UNDATED) for i, d in deleted]
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO deleted VALUES (?, ?) ON CONFLICT (arxiv_id)"
+                " DO UPDATE SET datestamp = MAX(datestamp, excluded.datestamp)",
+                rows,
+            )
+        self._any = self._any or bool(rows)
+
+    def of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The deletion datestamps (ISO dates) of those of ``ids`` deleted."""
+        found: dict[str, str] = {}
+        if not self._any:
+            return found
+        for start in range(0, len(ids), 500):
+            part = list(ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            query = f"SELECT arxiv_id, datestamp FROM deleted WHERE arxiv_id IN ({marks})"  # noqa: S608
+            found.update({str(i): str(d) for i, d in self.db.execute(query, part)})
+        return found
+
+    def forget(self, ids: Sequence[str]) -> None:
+        """These records came back (a state newer than their deletion was loaded)."""
+        if ids:
+            with self.db:
+                self.db.executemany("DELETE FROM deleted WHERE arxiv_id = ?", ((i,) for i in ids))
