@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
 
-from scholarkg.identity.records import _chunks
+from scholarkg.sqlite_in import select_in
 
 
 class GraphNodes:
@@ -40,12 +40,10 @@ class GraphNodes:
         Returns ``(node, person)`` of the decisions dropped (their persons need writing)."""
         dropped: list[tuple[str, int]] = []
         papers: set[str] = set()
-        for part in _chunks(list(nodes)):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT node, paper, person FROM mentions WHERE node IN ({marks})"  # noqa: S608
-            for node, paper, person in self.db.execute(query, list(part)):
-                dropped.append((str(node), int(person)))
-                papers.add(str(paper))
+        query = "SELECT node, paper, person FROM mentions WHERE node IN (?)"
+        for node, paper, person in select_in(self.db, query, list(nodes)):
+            dropped.append((str(node), int(person)))
+            papers.add(str(paper))
         gone = [(n,) for n in nodes]
         self.db.executemany("DELETE FROM mentions WHERE node = ?", gone)
         self.db.executemany("DELETE FROM mention_names WHERE node = ?", gone)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from scholarkg.identity.records import _MENTION_COLUMNS, Mention, _chunks, _mention
+from scholarkg.identity.records import _MENTION_COLUMNS, Mention, _mention
+from scholarkg.sqlite_in import select_in
 
 
 class MentionTables:
@@ -16,12 +17,10 @@ class MentionTables:
 
     def mentions(self, nodes: Sequence[str]) -> dict[str, Mention]:
         found: dict[str, Mention] = {}
-        for part in _chunks(list(nodes)):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE node IN ({marks})"  # noqa: S608
-            for row in self.db.execute(query, list(part)):
-                mention = _mention(row)
-                found[mention.node] = mention
+        query = f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE node IN (?)"  # noqa: S608
+        for row in select_in(self.db, query, list(nodes)):
+            mention = _mention(row)
+            found[mention.node] = mention
         return found
 
     def mentions_of(self, pid: int) -> list[Mention]:
@@ -34,11 +33,9 @@ class MentionTables:
     def persons_on(self, papers: Sequence[str]) -> dict[str, set[int]]:
         """The persons holding an authorship on each of ``papers``."""
         found: dict[str, set[int]] = {}
-        for part in _chunks(list(papers)):
-            marks = ",".join("?" * len(part))
-            query = f"SELECT paper, person FROM mentions WHERE paper IN ({marks})"  # noqa: S608
-            for paper, person in self.db.execute(query, list(part)):
-                found.setdefault(str(paper), set()).add(int(person))
+        query = "SELECT paper, person FROM mentions WHERE paper IN (?)"
+        for paper, person in select_in(self.db, query, list(papers)):
+            found.setdefault(str(paper), set()).add(int(person))
         return found
 
     def mentions_on(self, paper: str) -> list[Mention]:

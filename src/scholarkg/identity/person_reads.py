@@ -14,6 +14,7 @@ from scholarkg.identity.records import (
     _mention,
     _person,
 )
+from scholarkg.sqlite_in import batches, select_in
 
 
 class PersonReads:
@@ -31,40 +32,30 @@ class PersonReads:
             "SELECT slug, person FROM profiles WHERE person IS NOT NULL"
         ):
             profiles.setdefault(self.live(int(person)), []).append(str(slug))
-        for start in range(0, len(pids), 500):
-            part = list(pids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            persons = {
-                p.id: p
-                for p in map(
-                    _person,
-                    self.db.execute(
-                        f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id IN ({marks})",  # noqa: S608
-                        part,
-                    ),
-                )
-            }
+        for part in batches(pids):  # one batch a statement: the rows keep their order
+            query = f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id IN (?)"  # noqa: S608
+            persons = {p.id: p for p in map(_person, select_in(self.db, query, part))}
             mentions: dict[int, list[Mention]] = {}
-            for row in self.db.execute(
-                f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE person IN ({marks})"  # noqa: S608
-                " ORDER BY paper, node",
-                part,
-            ):
+            query = (
+                f"SELECT {_MENTION_COLUMNS} FROM mentions"  # noqa: S608
+                " WHERE person IN (?) ORDER BY paper, node"
+            )
+            for row in select_in(self.db, query, part):
                 mention = _mention(row)
                 mentions.setdefault(mention.person, []).append(mention)
             spellings: dict[int, list[str]] = {}
-            for person, name in self.db.execute(
-                "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"  # noqa: S608
-                f" WHERE m.person IN ({marks}) ORDER BY m.paper, m.node",
-                part,
-            ):
+            query = (
+                "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
+                " WHERE m.person IN (?) ORDER BY m.paper, m.node"
+            )
+            for person, name in select_in(self.db, query, part):
                 spellings.setdefault(int(person), []).append(str(name))
             retired: dict[int, list[Person]] = {}
-            for row in self.db.execute(
-                f"SELECT {_PERSON_COLUMNS} FROM persons WHERE merged_into IN ({marks})"  # noqa: S608
-                " AND published = 1 ORDER BY id",
-                part,
-            ):
+            query = (
+                f"SELECT {_PERSON_COLUMNS} FROM persons WHERE merged_into IN (?)"  # noqa: S608
+                " AND published = 1 ORDER BY id"
+            )
+            for row in select_in(self.db, query, part):
                 person = _person(row)
                 assert person.merged_into is not None
                 retired.setdefault(person.merged_into, []).append(person)
@@ -83,13 +74,9 @@ class PersonReads:
     def _split_origins(self, pids: list[int]) -> dict[int, Person]:
         """For those of ``pids`` a ``[people.split]`` made: the published person it took their
         authorships from (one query for all; splits are rare)."""
-        marks = ",".join("?" * len(pids))
         origins: dict[int, Person] = {}
-        for pid, origin in self.db.execute(
-            f"SELECT id, split_from FROM persons WHERE id IN ({marks})"  # noqa: S608
-            " AND split_from IS NOT NULL",
-            pids,
-        ):
+        query = "SELECT id, split_from FROM persons WHERE id IN (?) AND split_from IS NOT NULL"
+        for pid, origin in select_in(self.db, query, pids):
             person = self.person(int(origin))
             if person.published:
                 origins[int(pid)] = person

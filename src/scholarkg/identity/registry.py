@@ -30,6 +30,7 @@ from scholarkg.identity.records import (
     _person,
     short_hash,
 )
+from scholarkg.sqlite_in import execute_in
 
 __all__ = [
     "MAX_EVIDENCE_AUTHORS",
@@ -264,15 +265,11 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
     def lost(self, slugs: Sequence[str]) -> int:
         """The graphs of these persons are gone from the store (removed outside scholarkg): the
         live ones are due again. Returns how many."""
-        due = 0
-        for start in range(0, len(slugs), 500):
-            part = list(slugs[start : start + 500])
-            marks = ",".join("?" * len(part))
-            due += self.db.execute(
-                f"UPDATE persons SET dirty = 1, published = 0 WHERE slug IN ({marks})"  # noqa: S608
-                " AND merged_into IS NULL",
-                part,
-            ).rowcount
+        due = execute_in(
+            self.db,
+            "UPDATE persons SET dirty = 1, published = 0 WHERE slug IN (?) AND merged_into IS NULL",
+            slugs,
+        )
         self._marked.clear()
         return due
 

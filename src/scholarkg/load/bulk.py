@@ -38,6 +38,7 @@ from scholarkg.load.payload import (
     written_form,
 )
 from scholarkg.load.transactional import LoadTally, Replacement
+from scholarkg.sqlite_in import batches
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.transform import Triple
@@ -239,8 +240,7 @@ class BulkLoader:
         """(graph, whether the store holds it, its triples but its own provenance) as the store
         holds it now, 500 graphs at a time: from the manifest's contents row when the store
         holds the graph with the quads the manifest noted (``noted``), else from the store."""
-        for start in range(0, len(iris), 500):
-            part = list(iris[start : start + 500])
+        for part in batches(iris):
             sizes = self.store.graph_sizes(part)
             as_noted = [i for i in part if sizes.get(i) == noted.get(i)]
             rows = self.manifest.contents.nquads_of(as_noted)

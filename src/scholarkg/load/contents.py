@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 import zstandard
 
+from scholarkg.sqlite_in import select_in
 from scholarkg.store.base import GraphStore
 from scholarkg.transform import Triple
 
@@ -143,15 +144,12 @@ class Contents:
 
     def drop_many(self, iris: Sequence[str]) -> None:
         totals, typed_rows, gone = Counter[str](), [], []
-        for start in range(0, len(iris), 500):
-            part = list(iris[start : start + 500])
-            marks = ",".join("?" * len(part))
-            query = f"SELECT iri, counted, predicates, typed FROM contents WHERE iri IN ({marks})"  # noqa: S608
-            for iri, counted, predicates, typed in self.db.execute(query, part):
-                gone.append((iri,))
-                if counted:
-                    totals.update(json.loads(predicates))
-                    typed_rows += [(c, s, iri) for s, c in json.loads(typed)]
+        query = "SELECT iri, counted, predicates, typed FROM contents WHERE iri IN (?)"
+        for iri, counted, predicates, typed in select_in(self.db, query, iris):
+            gone.append((iri,))
+            if counted:
+                totals.update(json.loads(predicates))
+                typed_rows += [(c, s, iri) for s, c in json.loads(typed)]
         self.db.executemany("DELETE FROM contents WHERE iri = ?", gone)
         self.db.executemany(
             "DELETE FROM typed WHERE class = ? AND subject = ? AND iri = ?", typed_rows
@@ -191,14 +189,8 @@ class Contents:
 
     def nquads_of(self, iris: Sequence[str]) -> dict[str, bytes]:
         """The N-Quads noted for these graphs (those with a row), 500 graphs a query."""
-        found: dict[str, bytes] = {}
-        for start in range(0, len(iris), 500):
-            part = list(iris[start : start + 500])
-            marks = ",".join("?" * len(part))
-            query = f"SELECT iri, data FROM contents WHERE iri IN ({marks})"  # noqa: S608
-            for iri, data in self.db.execute(query, part):
-                found[str(iri)] = self._nquads(data)
-        return found
+        query = "SELECT iri, data FROM contents WHERE iri IN (?)"
+        return {str(iri): self._nquads(data) for iri, data in select_in(self.db, query, iris)}
 
     def _nquads(self, data: bytes) -> bytes:
         """A row's N-Quads (Zstandard, or zlib as rows written before 2026-12)."""

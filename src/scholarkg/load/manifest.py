@@ -27,6 +27,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError, ScholarKGError
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents
+from scholarkg.sqlite_in import select_in
 
 FILE_NAME = "scholarkg-manifest.sqlite"
 SCHEMA = "3"
@@ -213,13 +214,8 @@ class Manifest:
 
     def known(self, iris: Sequence[str]) -> dict[str, tuple[str, int]]:
         """(digest, quads) of these graphs, where the manifest knows them."""
-        found: dict[str, tuple[str, int]] = {}
-        for start in range(0, len(iris), 500):
-            part = list(iris[start : start + 500])
-            marks = ",".join("?" * len(part))
-            query = f"SELECT iri, digest, quads FROM graphs WHERE iri IN ({marks})"  # noqa: S608
-            found.update({i: (d, int(q)) for i, d, q in self.db.execute(query, part)})
-        return found
+        query = "SELECT iri, digest, quads FROM graphs WHERE iri IN (?)"
+        return {i: (d, int(q)) for i, d, q in select_in(self.db, query, iris)}
 
     def unchanged(self, digests: dict[str, str], sizes: GraphSizes) -> set[str]:
         """The graphs whose digest is the manifest's and which the store holds as written."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from scholarkg.iris import title_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
+from scholarkg.sqlite_in import execute_in, select_in
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -101,20 +102,12 @@ class TitleIndex:
         """Add or refresh prepared entries in one transaction (the last of an id wins)."""
         latest = {e.arxiv_id: e for e in entries}
         with self.db:
-            known: dict[str, int] = {}
-            ids = list(latest)
-            for start in range(0, len(ids), 500):
-                part = ids[start : start + 500]
-                marks = ",".join("?" * len(part))
-                query = f"SELECT arxiv_id, id FROM records WHERE arxiv_id IN ({marks})"  # noqa: S608
-                known.update({str(a): int(i) for a, i in self.db.execute(query, part)})
+            query = "SELECT arxiv_id, id FROM records WHERE arxiv_id IN (?)"
+            known = {str(a): int(i) for a, i in select_in(self.db, query, list(latest))}
             # titles has no index on record: one scan per 500 refreshed records, never one each
             # (a one-record update re-reads its chunk of 1 000: 1 000 scans of 100 000 rows)
             rids = list(known.values())
-            for start in range(0, len(rids), 500):
-                batch = rids[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                self.db.execute(f"DELETE FROM titles WHERE record IN ({marks})", batch)  # noqa: S608
+            execute_in(self.db, "DELETE FROM titles WHERE record IN (?)", rids)
             self.db.executemany("DELETE FROM words WHERE rowid = ?", ((r,) for r in rids))
             self.db.executemany(
                 "UPDATE records SET data = ? WHERE id = ?",
@@ -143,28 +136,16 @@ class TitleIndex:
     def remove(self, ids: Sequence[str]) -> int:
         """Forget these records (deleted by their source); returns how many it held."""
         with self.db:
-            rids: list[int] = []
-            for start in range(0, len(ids), 500):
-                part = list(ids[start : start + 500])
-                marks = ",".join("?" * len(part))
-                query = f"SELECT id FROM records WHERE arxiv_id IN ({marks})"  # noqa: S608
-                rids += [int(i) for (i,) in self.db.execute(query, part)]
-            for start in range(0, len(rids), 500):
-                batch = rids[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                self.db.execute(f"DELETE FROM titles WHERE record IN ({marks})", batch)  # noqa: S608
-                self.db.execute(f"DELETE FROM records WHERE id IN ({marks})", batch)  # noqa: S608
+            query = "SELECT id FROM records WHERE arxiv_id IN (?)"
+            rids = [int(i) for (i,) in select_in(self.db, query, ids)]
+            execute_in(self.db, "DELETE FROM titles WHERE record IN (?)", rids)
+            execute_in(self.db, "DELETE FROM records WHERE id IN (?)", rids)
             self.db.executemany("DELETE FROM words WHERE rowid = ?", ((r,) for r in rids))
         return len(rids)
 
     def get(self, ids: Sequence[str]) -> dict[str, ArxivRecord]:
-        found: dict[str, ArxivRecord] = {}
-        for start in range(0, len(ids), 500):
-            part = list(ids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            query = f"SELECT arxiv_id, data FROM records WHERE arxiv_id IN ({marks})"  # noqa: S608
-            found.update({i: _decode(i, d) for i, d in self.db.execute(query, part)})
-        return found
+        query = "SELECT arxiv_id, data FROM records WHERE arxiv_id IN (?)"
+        return {i: _decode(i, d) for i, d in select_in(self.db, query, ids)}
 
     def exact(self, title: str) -> list[ArxivRecord]:
         """Records with this title (folded), in any version."""

@@ -17,6 +17,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from scholarkg.sqlite_in import select_in
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deleted (
     arxiv_id TEXT PRIMARY KEY, datestamp TEXT NOT NULL) WITHOUT ROWID;
@@ -62,15 +64,10 @@ class Deletions:
 
     def of(self, ids: Sequence[str]) -> dict[str, str]:
         """The deletion datestamps (ISO dates) of those of ``ids`` deleted."""
-        found: dict[str, str] = {}
         if not self._any:
-            return found
-        for start in range(0, len(ids), 500):
-            part = list(ids[start : start + 500])
-            marks = ",".join("?" * len(part))
-            query = f"SELECT arxiv_id, datestamp FROM deleted WHERE arxiv_id IN ({marks})"  # noqa: S608
-            found.update({str(i): str(d) for i, d in self.db.execute(query, part)})
-        return found
+            return {}
+        query = "SELECT arxiv_id, datestamp FROM deleted WHERE arxiv_id IN (?)"
+        return {str(i): str(d) for i, d in select_in(self.db, query, ids)}
 
     def forget(self, ids: Sequence[str]) -> None:
         """These records came back (a state newer than their deletion was loaded)."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from scholarkg.sqlite_in import select_in
+
 
 class FirstLines:
     """The line at which each arXiv id was first read in this run, in a scratch SQLite file
@@ -39,13 +41,10 @@ class FirstLines:
             return {}
         earlier: dict[str, int] = {}
         lines = dict(ids)
-        for start in range(0, len(ids), 500):
-            part = [arxiv_id for arxiv_id, _ in ids[start : start + 500]]
-            marks = ", ".join("?" * len(part))
-            query = f"SELECT id, line FROM first WHERE id IN ({marks})"  # noqa: S608
-            for arxiv_id, line in self.db.execute(query, part):
-                if line != lines[arxiv_id]:
-                    earlier[arxiv_id] = line
+        query = "SELECT id, line FROM first WHERE id IN (?)"
+        for arxiv_id, line in select_in(self.db, query, [arxiv_id for arxiv_id, _ in ids]):
+            if line != lines[arxiv_id]:
+                earlier[arxiv_id] = line
         return earlier
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.sqlite_in import batches
 from scholarkg.store import served
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
@@ -101,8 +102,8 @@ class EmbeddedStore(ClosingStore):
                 count = sum(1 for _ in self._store.quads_for_pattern(None, None, None, node))
                 if count:
                     sizes[iri] = count
-        for start in range(0, len(refs), 500):
-            rows = self._store.query(graph_sizes_query(refs[start : start + 500]))
+        for part in batches(refs):
+            rows = self._store.query(graph_sizes_query(part))
             assert isinstance(rows, ox.QuerySolutions)
             for graph, count in rows:
                 sizes[graph.value] = int(count.value)

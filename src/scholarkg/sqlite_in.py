@@ -1,0 +1,44 @@
+"""Statements over many values at once (``… IN (?, ?, …)``), in batches SQLite accepts.
+
+Every SQLite table of scholarkg (manifest, contents, identity registry, title index, deletions,
+first lines) reads and writes many keys at a time; one statement per key costs more than the
+work, and one statement for all of them can pass SQLite's limit on parameters.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
+IN = "IN (?)"
+T = TypeVar("T")
+
+
+def batches(values: Sequence[T], size: int = BATCH) -> Iterator[list[T]]:
+    """``values`` ``size`` at a time, in order."""
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def _expanded(sql: str, count: int) -> str:
+    if sql.count(IN) != 1:
+        raise ValueError(f"expected one {IN!r} in: {sql}")
+    return sql.replace(IN, f"IN ({','.join('?' * count)})")
+
+
+def select_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterator[Any]:
+    """The rows of ``sql`` — a statement with one ``IN (?)`` — for all ``values``, read
+    :data:`BATCH` values a statement (rows of one batch come before the next batch's)."""
+    for part in batches(values):
+        yield from db.execute(_expanded(sql, len(part)), part)
+
+
+def execute_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> int:
+    """Run ``sql`` (an update or delete with one ``IN (?)``) for all ``values``; returns the
+    rows it changed."""
+    changed = 0
+    for part in batches(values):
+        changed += db.execute(_expanded(sql, len(part)), part).rowcount
+    return changed
