@@ -57,14 +57,22 @@ class OaiPage:
 
     source: str
     response_date: dt.datetime
-    records: tuple[OaiRecord, ...]
-    deleted: tuple[OaiHeader, ...]
+    listed: tuple[OaiRecord, ...]  # records and deleted headers, in the answer's order
     quarantined: tuple[QuarantinedRecord, ...]
     resumption_token: str | None
     complete_list_size: int | None
     no_records_match: bool = False
     archived: ArchivedResponse | None = field(default=None, repr=False)
-    listed: tuple[OaiRecord, ...] = ()  # records and deleted headers, in the answer's order
+
+    @property
+    def records(self) -> tuple[OaiRecord, ...]:
+        """The records listed with their metadata."""
+        return tuple(r for r in self.listed if not r.header.deleted)
+
+    @property
+    def deleted(self) -> tuple[OaiHeader, ...]:
+        """The headers of the records listed as deleted."""
+        return tuple(r.header for r in self.listed if r.header.deleted)
 
     @property
     def arxiv_records(self) -> tuple[ArxivRecord, ...]:
@@ -114,7 +122,7 @@ def parse_oai_response(
         raise ParseError(source, f"bad responseDate {date_text!r}") from exc
     errors = [(e.get("code", ""), text_of(e) or "") for e in root.iterfind(f"{_O}error")]
     if errors and all(code == "noRecordsMatch" for code, _ in errors):
-        return OaiPage(source, response_date, (), (), (), None, None, True, archived)
+        return OaiPage(source, response_date, (), (), None, None, True, archived)
     if errors:
         code, message = next((c, m) for c, m in errors if c != "noRecordsMatch")
         raise OaiPmhError(source, code, message, status=status)
@@ -123,8 +131,6 @@ def parse_oai_response(
     holder = root.find(f"{_O}{container}")
     if holder is None:
         raise ParseError(source, f"answer has neither <{container}> nor <error>")
-    records: list[OaiRecord] = []
-    deleted: list[OaiHeader] = []
     listed: list[OaiRecord] = []
     quarantined: list[QuarantinedRecord] = []
     for element in holder.iterfind(f"{_O}record"):
@@ -137,21 +143,15 @@ def parse_oai_response(
             quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
             continue
         listed.append(parsed)
-        if parsed.header.deleted:
-            deleted.append(parsed.header)
-        else:
-            records.append(parsed)
     token_el = holder.find(f"{_O}resumptionToken")
     size = token_el.get("completeListSize") if token_el is not None else None
     return OaiPage(
         source=source,
         response_date=response_date,
-        records=tuple(records),
-        deleted=tuple(deleted),
+        listed=tuple(listed),
         quarantined=tuple(quarantined),
         resumption_token=text_of(token_el),
         complete_list_size=int(size) if size and size.isdigit() else None,
-        listed=tuple(listed),
         archived=archived,
     )
 

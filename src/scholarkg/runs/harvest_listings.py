@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scholarkg.extract.oai_pmh import OaiPage
-from scholarkg.extract.oai_records import OaiRecord
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.context import RunContext
@@ -56,9 +55,8 @@ class Listings:
         """The page's records to load and the arXiv ids it lists as deleted: the newest listing
         of each id (of two on one page, the later in the answer unless its datestamp is older),
         none older than its state read before in this harvest."""
-        listed = page.listed or (*page.records, *(OaiRecord(h, None) for h in page.deleted))
         newest: dict[str, tuple[dt.date | None, ArxivRecord | None]] = {}
-        for listing in listed:  # in the answer's order: the later of two listings is read
+        for listing in page.listed:  # in the answer's order: the later of two listings is read
             arxiv_id, datestamp, record = (
                 listing.header.arxiv_id,
                 listing.header.datestamp,
