@@ -29,10 +29,11 @@ def _pairs(
 ) -> Iterator[tuple[int, str, str, str]]:
     """The pair-index rows of a paper's authors (none past MAX_EVIDENCE_AUTHORS)."""
     if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
-        for block, node, _ in authors:
-            for co_block, co_node, co_name in authors:
+        crcs = [_crc(block) for block, _, _ in authors]  # pair_key's halves, once an author
+        for (_, node, _), high in zip(authors, crcs, strict=True):
+            for (_, co_node, co_name), low in zip(authors, crcs, strict=True):
                 if co_node != node:
-                    yield pair_key(block, co_block), node, paper, co_name
+                    yield (high << 32 | low) - (1 << 63), node, paper, co_name
 
 
 class EvidenceTables:

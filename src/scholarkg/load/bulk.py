@@ -205,19 +205,17 @@ class BulkLoader:
 
     def _write_new(self, payload: GraphPayload) -> None:
         body, report, stats, quads = written_form(payload, self.run_iri, self.when)
+        written = (nquads(payload.iri, body), nquads(report_graph_iri(payload.iri), report))
         if self.native is not None:
             if self._stream is None:
                 self._stream = OxigraphStream(self.native)
-            data = nquads(payload.iri, body)
-            if report:
-                data += nquads(report_graph_iri(payload.iri), report)
-            self._stream.put(data)
+            self._stream.put(written[0] + written[1] if report else written[0])
         else:
             self._request(payload.iri, body.decode("utf-8"))
             if report:
                 self._request(report_graph_iri(payload.iri), report.decode("utf-8"))
         self._noted.append((payload.iri, payload.digest, quads))
-        self._contents += content_rows(payload, body, report, stats)  # a new graph: no old report
+        self._contents += content_rows(payload, body, report, stats, written)  # no old report
         self.tally.changes.count(payload.iri, payload.triples, 0)
         self.tally.wrote(payload.iri)
         self.tally.quads_written += quads

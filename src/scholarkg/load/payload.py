@@ -168,15 +168,22 @@ ContentRow = tuple[str, bytes, GraphStats, bool]
 
 
 def content_rows(
-    payload: GraphPayload, body: bytes, report: bytes, stats: GraphStats
+    payload: GraphPayload,
+    body: bytes,
+    report: bytes,
+    stats: GraphStats,
+    quads: tuple[bytes, bytes] | None = None,
 ) -> list[ContentRow]:
-    """The manifest's contents rows for a written graph and its report graph (if any)."""
-    rows = [(payload.iri, nquads(payload.iri, body), stats, True)]
+    """The manifest's contents rows for a written graph and its report graph (if any);
+    ``quads``: their N-Quads when the caller has them already."""
+    report_iri = report_graph_iri(payload.iri)
+    body_quads, report_quads = quads or (
+        nquads(payload.iri, body),
+        nquads(report_iri, report) if report else b"",
+    )
+    rows = [(payload.iri, body_quads, stats, True)]
     if report:
-        report_iri = report_graph_iri(payload.iri)
-        rows.append(
-            (report_iri, nquads(report_iri, report), GraphStats.of(report_triples(payload)), True)
-        )
+        rows.append((report_iri, report_quads, GraphStats.of(report_triples(payload)), True))
     return rows
 
 

@@ -1,0 +1,33 @@
+"""The co-author pair index: the rows written for a paper carry the very keys the co-author rule
+looks up (``pair_key`` of the author's and the co-author's name blocks), one row per ordered
+pair of distinct authors, none for a paper past ``MAX_EVIDENCE_AUTHORS``."""
+
+from __future__ import annotations
+
+from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, _pairs, pair_key
+
+AUTHORS = [
+    ("dadashi r", "n1", "Robert Dadashi"),
+    ("geist m", "n2", "M. Geist"),
+    ("geist m", "n3", "Matthieu Geist"),
+]
+
+
+def test_each_ordered_pair_of_authors_is_one_row_under_the_key_the_rule_reads() -> None:
+    rows = list(_pairs("p", AUTHORS))
+    expected = [
+        (pair_key(block, co_block), node, "p", co_name)
+        for block, node, _ in AUTHORS
+        for co_block, co_node, co_name in AUTHORS
+        if co_node != node
+    ]
+    assert rows == expected and len(rows) == 6
+
+
+def test_no_rows_for_a_single_author_or_a_collaboration() -> None:
+    assert list(_pairs("p", AUTHORS[:1])) == []
+    many = [(f"b{n}", f"n{n}", f"Name {n}") for n in range(MAX_EVIDENCE_AUTHORS + 1)]
+    assert list(_pairs("p", many)) == []
+    assert len(list(_pairs("p", many[:MAX_EVIDENCE_AUTHORS]))) == MAX_EVIDENCE_AUTHORS * (
+        MAX_EVIDENCE_AUTHORS - 1
+    )
