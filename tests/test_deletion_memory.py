@@ -14,23 +14,35 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 import test_door_counts_harvest as counting
 from arxiv_replay import ReplayServer
 from building import counted
-from constructed import snapshot_lines
+from constructed import listing, snapshot_line, snapshot_lines
 from scholarkg.config import Config
 from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.build import build
 from scholarkg.runs.context import deletions_path
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.report import RunReport
 from test_door_counts_harvest import RELISTED, page_two, papers, serve_page_two
 from test_harvest_deletions import GONE, SNAPSHOT, authors_of, deleted, dumped, indexed
+from test_resolution import page_config
 
 pytest_plugins = ("arxiv_fixtures",)
 replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
 BASE = "https://w3id.org/scholarkg/id/"
+
+
+def mark(config: Config, arxiv_id: str, day: dt.date) -> None:
+    """Remember a deletion as a harvest does (for doors tested without one)."""
+    kept = Deletions(deletions_path(config))
+    kept.mark([(arxiv_id, day)])
+    kept.close()
 
 
 def deletions_of(config: Config, *ids: str) -> dict[str, str]:
@@ -101,9 +113,7 @@ def test_a_version_dated_after_the_deletion_brings_the_record_back(
 def test_a_later_harvest_listing_a_deleted_record_no_later_than_its_deletion_withholds_it(
     config: Config, replay: ReplayServer
 ) -> None:
-    kept = Deletions(deletions_path(config))
-    kept.mark([(RELISTED, dt.date(2024, 1, 26))])  # the datestamp page 1 lists it with
-    kept.close()
+    mark(config, RELISTED, dt.date(2024, 1, 26))  # the datestamp page 1 lists it with
     serve_page_two(replay, page_two())
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     assert RELISTED not in papers(config) and balanced(report)
@@ -115,9 +125,7 @@ def test_a_later_harvest_listing_a_deleted_record_no_later_than_its_deletion_wit
 def test_a_later_harvest_listing_a_deleted_record_after_its_deletion_loads_it(
     config: Config, replay: ReplayServer
 ) -> None:
-    kept = Deletions(deletions_path(config))
-    kept.mark([(RELISTED, dt.date(2024, 1, 25))])
-    kept.close()
+    mark(config, RELISTED, dt.date(2024, 1, 25))
     serve_page_two(replay, page_two())
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     assert RELISTED in papers(config) and balanced(report)
@@ -135,8 +143,96 @@ def test_of_two_deletions_of_a_record_the_later_is_kept(tmp_path: Path) -> None:
         "2401.00001": "2024-01-05",
         "2401.00002": "0000-00-00",
     }
-    kept.forget(["2401.00001"])
+    assert kept.withheld({"2401.00001": dt.date(2024, 1, 5), "2401.00003": None}) == {
+        "2401.00001": "2024-01-05"
+    }
+    assert kept.withheld({"2401.00001": dt.date(2024, 1, 6)}) == {}
+    kept.forget([("2401.00001", dt.date(2024, 1, 5))])  # a state no later: the deletion stands
+    assert kept.of(["2401.00001"]) == {"2401.00001": "2024-01-05"}
+    kept.forget([("2401.00001", dt.date(2024, 1, 6)), ("2401.00002", None)])
     kept.close()
     again = Deletions(tmp_path / "deletions.sqlite")
     assert again and again.of(["2401.00001", "2401.00002"]) == {"2401.00002": "0000-00-00"}
     again.close()
+
+
+def test_a_snapshot_line_of_a_deleted_record_the_gate_rejects_is_withheld_not_rejected(
+    tmp_path: Path, config: Config
+) -> None:
+    """CONSTRUCTED: the sample's line of the record with a category SHACL rejects."""
+    mark(config, GONE, dt.date(2024, 1, 27))
+    line = dict(snapshot_lines()[GONE])
+    line["categories"] = "zz.XX!"
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    report = load_snapshot(config, bad, workers=0).report
+    assert (*counted(report), report.records_deleted) == (1, 0, 0, 0, 1)
+    assert not report.findings and not list((config.quarantine_dir / "graphs").glob("*"))
+    assert [n for n in report.notes if "withheld" in n]
+
+
+def test_a_newer_listing_the_gate_rejects_leaves_the_deletion_standing(
+    tmp_path: Path, config: Config, replay: ReplayServer
+) -> None:
+    """1706.09418 is listed on page 2 (2017-12-14) with a category SHACL rejects: the store
+    never holds a state newer than its deletion, so an older snapshot state stays withheld."""
+    rejected = "1706.09418"
+    mark(config, rejected, dt.date(2017, 12, 1))
+    serve_page_two(replay, page_two())
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert any(rejected in iri for iri in report.rejected)
+    assert deletions_of(config, rejected) == {rejected: "2017-12-01"}
+    older = tmp_path / "older.jsonl"  # CONSTRUCTED: a state whose versions are from 2007
+    older.write_text(snapshot_line(GONE, new_id=rejected) + "\n", encoding="utf-8")
+    report = load_snapshot(config, older, workers=0).report
+    assert rejected not in papers(config) and report.records_deleted == 1
+
+
+def test_a_deletion_marked_after_a_state_came_back_stands(
+    config: Config, replay: ReplayServer
+) -> None:
+    """In one harvest RELISTED comes back (page 1, 2024-01-26, after a deletion of 2024-01-25)
+    and is deleted again on page 2 (2024-01-27): the later deletion is remembered."""
+    mark(config, RELISTED, dt.date(2024, 1, 25))
+    serve_page_two(replay, page_two(deleted(RELISTED, "2024-01-27")))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert RELISTED not in papers(config) and report.records_deleted == 1
+    assert deletions_of(config, RELISTED) == {RELISTED: "2024-01-27"}
+
+
+RESOLVED = "2202.12139"  # a recorded API entry, latest version 2022-02-24
+
+
+@pytest.fixture
+def searching(monkeypatch: pytest.MonkeyPatch) -> Iterator[ReplayServer]:
+    """A replay server that also answers title searches (and the harvest's pages)."""
+    server = ReplayServer(assemble=True).start()
+    monkeypatch.setenv("SCHOLARKG_OAI_URL", server.oai_url)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_profile_enrichment_does_not_bring_a_deleted_record_back(
+    tmp_path: Path, searching: ReplayServer
+) -> None:
+    """A profile (CONSTRUCTED, listing the recorded entry) resolves it from the replayed API;
+    a harvest deletes it; the next build, which the harvest asks for, leaves it out."""
+    config = page_config(tmp_path, searching.api_url, [listing(RESOLVED)])
+    assert build(config).report.resolved_from == {"api": 1} and RESOLVED in papers(config)
+    delete_by_harvest(config, searching, RESOLVED, "2024-01-27")
+    assert RESOLVED not in papers(config)
+    again = build(config).report
+    assert RESOLVED not in papers(config) and not indexed(config, RESOLVED)
+    assert again.resolved_from == {}
+    assert deletions_of(config, RESOLVED) == {RESOLVED: "2024-01-27"}
+
+
+def test_profile_enrichment_loads_a_record_with_a_version_after_its_deletion(
+    tmp_path: Path, searching: ReplayServer
+) -> None:
+    config = page_config(tmp_path, searching.api_url, [listing(RESOLVED)])
+    mark(config, RESOLVED, dt.date(2022, 2, 1))  # before its latest version: it came back
+    assert build(config).report.resolved_from == {"api": 1} and RESOLVED in papers(config)
+    assert deletions_of(config, RESOLVED) == {}

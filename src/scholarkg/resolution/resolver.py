@@ -13,6 +13,7 @@ requests made are counted by purpose.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,9 @@ from scholarkg.resolution.score import (
 )
 
 InStore = Callable[[Sequence[str]], set[str]]
+Withheld = Callable[[Mapping[str, dt.date | None]], Mapping[str, str]]
+"""Of records ``{arXiv id: latest version date}``, those their source deleted from the store
+and not come back since (:meth:`scholarkg.runs.deletions.Deletions.withheld`)."""
 R = TypeVar("R")
 
 
@@ -78,8 +82,10 @@ class PaperResolver:
         margin: float = DEFAULT_MARGIN,
         in_store: InStore | None = None,
         per_title: int = search.RESULTS_PER_TITLE,
+        withheld: Withheld | None = None,
     ) -> None:
         self.index = index
+        self.withheld = withheld
         self.per_title = per_title
         self.client = client
         self.overrides = {work_key(t): i for t, i in (overrides or {}).items()}
@@ -144,17 +150,21 @@ class PaperResolver:
         known = self._from_store(sorted(set(wanted.values())))
         missing = sorted(set(wanted.values()) - set(known))
         available: dict[str, ArxivRecord] = dict(known)
+        gone: Mapping[str, str] = {}
         if missing and self.client is not None and not self.degraded:
             client = self.client
             answer = self._call("override ids", lambda: client.fetch_by_ids(missing))
             if answer is not None:
-                available.update({r.arxiv_id: r for r in answer.records})
-                found.fetched.update(r.arxiv_id for r in answer.records)
+                kept, gone = self._live(answer.records)
+                available.update(kept)
+                found.fetched.update(kept)
         for paper in papers:
             arxiv_id = wanted[paper.line]
             record = available.get(arxiv_id)
             if record is None:
                 why = "arXiv could not be asked" if self.degraded else "arXiv has no such record"
+                if arxiv_id in gone:
+                    why = f"its source deleted it from the store on {gone[arxiv_id]}"
                 note = f"[arxiv.overrides] {arxiv_id}: {why}; kept the profile's own identity"
                 found.verdicts[paper.line] = Verdict(paper, "unresolved", note=note)
                 continue
@@ -227,7 +237,7 @@ class PaperResolver:
             )
             if feed is None:
                 return
-            answer = {r.arxiv_id: r for r in feed.records}
+            answer, _ = self._live(feed.records)
             for line in lines:
                 paper = by_key[line]
                 verdict = decide(paper, answer.values(), origin="api", **self._limits())
@@ -237,6 +247,15 @@ class PaperResolver:
                 if verdict.arxiv_id is not None:
                     found.records[verdict.arxiv_id] = answer[verdict.arxiv_id]
                     found.fetched.add(verdict.arxiv_id)
+
+    def _live(
+        self, records: Sequence[ArxivRecord]
+    ) -> tuple[dict[str, ArxivRecord], Mapping[str, str]]:
+        """arXiv's answer by id, without the records deleted from the store and not come back
+        since (an older state of them is no candidate), and those: ``{id: deletion date}``."""
+        answer = {r.arxiv_id: r for r in records}
+        gone = self.withheld({i: r.updated for i, r in answer.items()}) if self.withheld else {}
+        return {i: r for i, r in answer.items() if i not in gone}, gone
 
     @staticmethod
     def _keep_best(new: Verdict, old: Verdict | None) -> Verdict:

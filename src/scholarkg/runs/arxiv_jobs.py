@@ -126,7 +126,7 @@ def harvest(
                 ctx.report.requests["ListRecords pages"] = at.pages_done + 1
                 _quarantined(ctx, page.quarantined)
                 records, deleted = listings.take(page)
-                ingest.submit_records(index, records)  # no workers: absorbed on return
+                ingest.submit_records(index, records, deletions_decided=True)  # absorbed now
                 _delete(ctx, loading, [(i, listings.seen[i].datestamp) for i in deleted])
                 listings.settle(records, deleted, loading)
                 _touch(ctx, [r.arxiv_id for r in records])

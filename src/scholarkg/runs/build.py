@@ -31,7 +31,8 @@ from scholarkg.resolution.resolver import Enrichment, PaperResolver
 from scholarkg.runs import gating
 from scholarkg.runs.chunk_work import WorkerSetup, process_records
 from scholarkg.runs.close import close_run, stop_run
-from scholarkg.runs.context import RunContext, title_index_path
+from scholarkg.runs.context import RunContext, deletions_path, title_index_path
+from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
 from scholarkg.transform.profile import ProfileOutput, transform_profile
@@ -75,8 +76,9 @@ def resolve_papers(
     profile: Profile, config: Config, before_request: BeforeRequest | None = None
 ) -> Enrichment:
     """Resolve every listed paper (store first, then arXiv); never raises for arXiv's sake."""
-    path = title_index_path(config)
+    path, gone = title_index_path(config), deletions_path(config)
     index = TitleIndex(path) if path.exists() else None
+    deletions = Deletions(gone) if gone.exists() else None
     client = arxiv_api_client(config, before_request) if config.arxiv.enabled else None
     resolver = PaperResolver(
         index=index,
@@ -84,6 +86,7 @@ def resolve_papers(
         overrides=config.arxiv.overrides,
         threshold=config.arxiv.threshold,
         per_title=config.arxiv.candidates_per_title,
+        withheld=deletions.withheld if deletions else None,
     )
     try:
         enrichment = resolver.resolve(profile.papers)
@@ -92,6 +95,8 @@ def resolve_papers(
             client.http.close()
         if index is not None:
             index.close()
+        if deletions is not None:
+            deletions.close()
     if enrichment.degraded:
         where = config.arxiv.effective_api_url
         message = degraded_message(where, enrichment.degraded)
@@ -172,6 +177,9 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     if loading.failed is None and built_whole and not enrichment.degraded:
         ctx.after_load.append(lambda: remember(ctx.config, fetched, output.graphs[0].iri))
         ctx.after_load.append(lambda: _index(ctx, arxiv.titles))
+        if ctx.deletions:  # a record deleted before and resolved now has a newer state: back
+            back = [(i, enrichment.records[i].updated) for i in enrichment.fetched]
+            ctx.after_load.append(lambda: ctx.deletions.forget(back))
     _count(ctx, prepared, output, quarantined, arxiv.rejected)
     report.triples_gated += sum(p.triples for p in payloads)
     report.findings += arxiv.findings

@@ -46,7 +46,8 @@ class ChunkResult:
     payloads: list[GraphPayload] = field(default_factory=list)
     mentions: list[PaperMentions] = field(default_factory=list)
     titles: list[IndexEntry] = field(default_factory=list)  # for the title index
-    dates: list[dt.date | None] = field(default_factory=list)  # each record's latest version
+    # every gated record (loaded or rejected): the date of its latest version, by arXiv id
+    dates: dict[str, dt.date | None] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     rejected_graphs: list[tuple[EmittedGraph, tuple[Finding, ...]]] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
@@ -126,6 +127,7 @@ def _gate_records(
     result.seconds["transform"] = result.seconds.get("transform", 0.0) + gating_started - started
     for (graph, payload, findings), record in zip(gating.gate_many(emitted), records, strict=True):
         result.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
+        result.dates[record.arxiv_id] = record.updated
         if payload is None:  # kept under quarantine/graphs by absorb (unless a duplicate)
             result.rejected.append(graph.iri)
             result.rejected_graphs.append((graph, findings))
@@ -133,7 +135,6 @@ def _gate_records(
         result.payloads.append(payload)
         result.mentions.append(arxiv_mentions(record, minter))
         result.titles.append(index_entry(record))
-        result.dates.append(record.updated)
     result.seconds["validate"] = result.seconds.get("validate", 0.0) + clock() - gating_started
     if _SETUP is not None:  # a worker process: the run's process counts its own gate
         result.pyshacl_graphs += gating.pyshacl_graphs() - before

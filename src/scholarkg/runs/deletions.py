@@ -7,14 +7,16 @@ datestamp, so such a state is withheld instead of bringing the record back; a st
 after the deletion (a version submitted since, or a newer OAI-PMH listing) is the record come
 back: it loads, and the deletion is forgotten.
 
-Kept in SQLite beside the store's other state (a store made afresh starts without any).
+Forgotten only once the store holds the newer state (a state the gate rejects leaves the
+deletion standing). Kept in SQLite beside the store's other state (in an embedded store's
+directory: a store made afresh there starts without any).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scholarkg.sqlite_in import select_in
@@ -69,8 +71,18 @@ class Deletions:
         query = "SELECT arxiv_id, datestamp FROM deleted WHERE arxiv_id IN (?)"
         return {str(i): str(d) for i, d in select_in(self.db, query, ids)}
 
-    def forget(self, ids: Sequence[str]) -> None:
-        """These records came back (a state newer than their deletion was loaded)."""
-        if ids:
+    def withheld(self, dated: Mapping[str, dt.date | None]) -> dict[str, str]:
+        """Of records ``{arXiv id: date of its latest version}``, those deleted here and not
+        come back since: ``{arXiv id: the deletion's datestamp}``."""
+        tombstones = self.of(list(dated))
+        return {i: d for i, d in tombstones.items() if not comes_back(d, dated[i])}
+
+    def forget(self, states: Sequence[tuple[str, dt.date | None]]) -> None:
+        """These records came back: the store holds a state of each ``(arXiv id, its date)``;
+        a deletion older than that state is forgotten (a later one, marked since, stands)."""
+        rows = [(i, d.isoformat()) for i, d in states if d is not None]
+        if rows:
             with self.db:
-                self.db.executemany("DELETE FROM deleted WHERE arxiv_id = ?", ((i,) for i in ids))
+                self.db.executemany(
+                    "DELETE FROM deleted WHERE arxiv_id = ? AND datestamp < ?", rows
+                )

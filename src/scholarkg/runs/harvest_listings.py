@@ -48,6 +48,7 @@ class Listings:
         self.replaced: dict[str, str] = {}  # arXiv id: what the earlier state came out as
         self.stale: dict[str, str] = {}  # arXiv id: the datestamps
         self.withheld: dict[str, str] = {}  # arXiv id: its datestamp and its deletion's
+        self._returning: set[str] = set()  # listed after their deletion: loaded, they are back
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
         self._marks = (0, 0, 0)
 
@@ -99,7 +100,8 @@ class Listings:
             if arxiv_id not in self.seen and not comes_back(deleted_on, datestamp):
                 self.withheld[arxiv_id] = f"{datestamp}, deleted {deleted_on}"
                 del newest[arxiv_id]
-        deletions.forget([i for i in tombstones if i in newest])
+            else:
+                self._returning.add(arxiv_id)  # forgotten once the store holds it (settle)
 
     def settle(self, records: list[ArxivRecord], deleted: list[str], loading: Loading) -> None:
         """After the page was absorbed: note how each record came out, and take the states its
@@ -121,6 +123,15 @@ class Listings:
                 listed.outcome = "loaded"
         for arxiv_id in deleted:
             self.seen[arxiv_id].outcome = "kept" if loading.failed is not None else "deleted"
+        back = [
+            (r.arxiv_id, self.seen[r.arxiv_id].datestamp)
+            for r in records
+            if r.arxiv_id in self._returning and self.seen[r.arxiv_id].outcome == "loaded"
+        ]
+        if back:
+            deletions = ctx.deletions
+            ctx.after_load.append(lambda: deletions.forget(back))
+        self._returning.difference_update(r.arxiv_id for r in records)
         if loading.failed is not None:
             return
         for arxiv_id, earlier in self._pending:

@@ -74,6 +74,7 @@ class Job:
     source: str = ""
     lines: list[SnapshotLine] | None = None  # snapshot lines (the text of a duplicate)
     skipped: tuple[ChunkCounts, list[tuple[str, str]]] | None = None  # loaded before
+    deletions_decided: bool = False  # the door weighed remembered deletions (a harvest)
 
     def result(self) -> ChunkResult:
         return self.work.result() if isinstance(self.work, Future) else self.work
@@ -124,8 +125,13 @@ class Ingest:
         work = skipped_lines(index, source, lines, exact, self.setup)
         self._queue(Job(work, key, source, lines, known))
 
-    def submit_records(self, index: int, records: list[ArxivRecord]) -> None:
-        self._queue(Job(process_records(index, records, self.setup)))
+    def submit_records(
+        self, index: int, records: list[ArxivRecord], *, deletions_decided: bool = False
+    ) -> None:
+        """Records already read; ``deletions_decided``: the door (a harvest, by datestamp) has
+        weighed the store's remembered deletions, else they are weighed here by version date."""
+        work = process_records(index, records, self.setup)
+        self._queue(Job(work, deletions_decided=deletions_decided))
 
     def _queue(self, job: Job) -> None:
         self.pending.append(job)
@@ -154,7 +160,7 @@ class Ingest:
         if earlier:
             self._drop_duplicates(result, earlier, job)
             key = None  # what it loads depends on earlier chunks: processed on every run
-        if self._withhold_deleted(result):
+        if not job.deletions_decided and self._withhold_deleted(result):
             key = None  # what it loads depends on deletions: processed on every run
         started = time.perf_counter()
         ctx.identity.restate(result.mentions)
@@ -197,7 +203,8 @@ class Ingest:
         result.payloads = [result.payloads[i] for i in keep]
         result.mentions = [result.mentions[i] for i in keep]
         result.titles = [result.titles[i] for i in keep]
-        result.dates = [result.dates[i] for i in keep]
+        for arxiv_id in earlier:  # their lines here were not read: not this chunk's records
+            result.dates.pop(arxiv_id, None)
         result.rejected = [iri for iri in result.rejected if iri not in graphs]
         result.rejected_graphs = [r for r in result.rejected_graphs if r[0].iri not in graphs]
         result.findings = [f for f in result.findings if f.get("graph") not in graphs]
@@ -218,31 +225,39 @@ class Ingest:
 
     def _withhold_deleted(self, result: ChunkResult) -> bool:
         """Records deleted from the store (:mod:`~scholarkg.runs.deletions`) whose state here has
-        no version dated after the deletion are withheld: read, counted as deleted, nothing of
-        them kept. A later state is the record come back: it loads, the deletion is forgotten.
-        Returns whether any was withheld."""
+        no version dated after the deletion are withheld, rejected by the gate or not: read,
+        counted as deleted, nothing of them kept. A later state is the record come back: once
+        the store holds it, the deletion is forgotten. Returns whether any was withheld."""
         deletions = self.ctx.deletions
-        if not deletions or not result.titles:
+        if not deletions or not result.dates:
             return False
-        ids = [entry.arxiv_id for entry in result.titles]
-        tombstones = deletions.of(ids)
-        withheld = {
-            arxiv_id: f"deleted {tombstones[arxiv_id]}, latest version {date or 'undated'}"
-            for arxiv_id, date in zip(ids, result.dates, strict=True)
-            if arxiv_id in tombstones and not comes_back(tombstones[arxiv_id], date)
-        }
-        deletions.forget([i for i in tombstones if i not in withheld])
+        tombstones = deletions.of(list(result.dates))
+        withheld = {i: d for i, d in tombstones.items() if not comes_back(d, result.dates[i])}
+        back = {p.iri for p in result.payloads}
+        returning = [
+            (i, result.dates[i])
+            for i in tombstones
+            if i not in withheld and str(self.ctx.minter.arxiv_graph(i)) in back
+        ]
+        if returning:
+            self.ctx.after_load.append(lambda: deletions.forget(returning))
         if not withheld:
             return False
-        keep = [n for n, arxiv_id in enumerate(ids) if arxiv_id not in withheld]
-        gone = {result.payloads[n].iri for n, arxiv_id in enumerate(ids) if arxiv_id in withheld}
+        gone = {str(self.ctx.minter.arxiv_graph(i)) for i in withheld}
+        keep = [n for n, p in enumerate(result.payloads) if p.iri not in gone]
         result.payloads = [result.payloads[n] for n in keep]
         result.mentions = [result.mentions[n] for n in keep]
         result.titles = [result.titles[n] for n in keep]
-        result.dates = [result.dates[n] for n in keep]
+        result.rejected = [iri for iri in result.rejected if iri not in gone]
+        result.rejected_graphs = [r for r in result.rejected_graphs if r[0].iri not in gone]
         result.findings = [f for f in result.findings if f.get("graph") not in gone]
         self.ctx.report.records_deleted += len(withheld)
-        self.withheld.update(withheld)
+        self.withheld.update(
+            {
+                i: f"deleted {day}, latest version {result.dates[i] or 'undated'}"
+                for i, day in withheld.items()
+            }
+        )
         told = some(f"{i} ({why})" for i, why in self.withheld.items())
         note = (
             f"{len(self.withheld)} records withheld: their source deleted them from the store "
