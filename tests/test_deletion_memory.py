@@ -20,16 +20,18 @@ from pathlib import Path
 import pytest
 
 import test_door_counts_harvest as counting
-from arxiv_replay import ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from building import counted
+from conftest import write_config
 from constructed import listing, snapshot_line, snapshot_lines
-from scholarkg.config import Config
+from scholarkg.config import Config, load_config
+from scholarkg.runs import chunk_work
 from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.context import deletions_path
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.report import RunReport
-from test_door_counts_harvest import RELISTED, page_two, papers, serve_page_two
+from test_door_counts_harvest import CS, RELISTED, page_two, papers, serve_page_two
 from test_harvest_deletions import GONE, SNAPSHOT, authors_of, deleted, dumped, indexed
 from test_resolution import page_config
 
@@ -236,3 +238,91 @@ def test_profile_enrichment_loads_a_record_with_a_version_after_its_deletion(
     mark(config, RESOLVED, dt.date(2022, 2, 1))  # before its latest version: it came back
     assert build(config).report.resolved_from == {"api": 1} and RESOLVED in papers(config)
     assert deletions_of(config, RESOLVED) == {}
+
+
+def test_a_come_back_state_the_gate_rejects_in_a_profile_build_leaves_the_deletion(
+    tmp_path: Path, searching: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate is made to reject every arXiv graph (a stand-in: no recorded entry fails it)."""
+    config = page_config(tmp_path, searching.api_url, [listing(RESOLVED)])
+    mark(config, RESOLVED, dt.date(2022, 2, 1))  # its latest version (2022-02-24) is after
+    real = chunk_work.gating.gate_many
+
+    def reject_all(emitted):  # type: ignore[no-untyped-def]  # the gate rejects every arXiv graph
+        return [(g, None, f) for g, _, f in real(emitted)]
+
+    monkeypatch.setattr(chunk_work.gating, "gate_many", reject_all)
+    report = build(config).report
+    assert any(RESOLVED in iri for iri in report.rejected), report.rejected
+    assert RESOLVED not in papers(config)
+    # README: "a newer state the gate rejects leaves the deletion standing"
+    assert deletions_of(config, RESOLVED) == {RESOLVED: "2022-02-01"}
+
+
+def test_deleted_and_listed_again_with_one_datestamp_in_a_harvest_the_listing_is_back(
+    tmp_path: Path, config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: page 1 lists 1707.00874 as deleted with the datestamp page 2 lists it with."""
+    z = "1707.00874"  # on page 2, datestamp 2017-12-14, loads
+    page_one = CS.read_bytes().replace(
+        b"<resumptionToken", deleted(z, "2017-12-14") + b"<resumptionToken"
+    )
+    replay.add_fault(Fault("status", status=200, body=page_one), path="/oai", times=-1, set="cs")
+    serve_page_two(replay, page_two())
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert z in papers(config), report.notes  # loaded: the newer state of the harvest
+    older = tmp_path / "older.jsonl"
+    older.write_text(snapshot_line(GONE, new_id=z) + "\n", encoding="utf-8")
+    again = load_snapshot(config, older, workers=0).report
+    assert again.records_deleted == 0 and not [n for n in again.notes if "withheld" in n]
+    assert z in papers(config)
+    assert deletions_of(config, z) == {}  # the store holds a state not older than the deletion
+
+
+def test_a_chunk_loaded_before_is_read_again_when_it_holds_a_record_deleted_since(
+    tmp_path: Path, config: Config
+) -> None:
+    line = dict(snapshot_lines()[GONE])
+    line["categories"] = "zz.XX!"
+    lines = [json.dumps(line), snapshot_line(GONE, new_id="1706.00001")]
+    snap = tmp_path / "s.jsonl"
+    snap.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = load_snapshot(config, snap, workers=0).report
+    assert (*counted(first), first.records_deleted) == (2, 1, 1, 0, 0)
+    mark(config, GONE, dt.date(2024, 1, 27))  # a harvest lists GONE as deleted
+    again = load_snapshot(config, snap, workers=0).report
+    forced = load_snapshot(config, snap, workers=0, force=True).report
+    assert (*counted(forced), forced.records_deleted) == (2, 1, 0, 0, 1)
+    # README: withheld "whatever the gate would say (read, counted as deleted)"
+    assert (*counted(again), again.records_deleted) == (*counted(forced), forced.records_deleted)
+
+
+def test_a_come_back_state_the_store_refuses_leaves_the_deletion(tmp_path: Path) -> None:
+    """CONSTRUCTED: a state with a version after the deletion and a 20 MB abstract, which the
+    transactional loader hands to the dead letters."""
+    limits = {"literal_bytes": 64 << 20, "line_bytes": 64 << 20}
+    config = load_config(write_config(tmp_path, [], limits=limits))
+    mark(config, GONE, dt.date(2024, 1, 27))
+    line = dict(snapshot_lines()[GONE])
+    versions = list(line["versions"])
+    versions.append({"version": f"v{len(versions) + 1}", "created": "Thu, 1 Feb 2024 10:00:00 GMT"})
+    line.update(versions=versions, update_date="2024-02-01", abstract="x" * (20 << 20))
+    snap = tmp_path / "big.jsonl"
+    snap.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    report = load_snapshot(config, snap, workers=0, bulk=False).report
+    assert [g for g, _ in report.dead] and report.store_error is None
+    assert GONE not in papers(config)
+    assert deletions_of(config, GONE) == {GONE: "2024-01-27"}  # the store does not hold it
+
+
+def test_later_lines_of_a_withheld_record_are_duplicates_on_every_run(
+    tmp_path: Path, config: Config
+) -> None:
+    mark(config, GONE, dt.date(2024, 1, 27))
+    old = json.dumps(dict(snapshot_lines()[GONE]))
+    other = snapshot_line(GONE, new_id="1706.00001")
+    snap = tmp_path / "d.jsonl"
+    snap.write_text("\n".join([old, other, old, old]) + "\n", encoding="utf-8")
+    for force in (False, False, True):
+        r = load_snapshot(config, snap, chunk_records=2, workers=0, force=force).report
+        assert (*counted(r), r.records_deleted) == (4, 1, 0, 2, 1)

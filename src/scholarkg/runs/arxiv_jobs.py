@@ -141,6 +141,7 @@ def harvest(
                 if not at.next_token:
                     break
             ctx.report.notes += job.notices + listings.notes()
+            listings.close()
             ingest.close()
             finish(ctx, loading)
         except Interrupted as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from types import TracebackType
@@ -216,6 +216,23 @@ class RunContext:
             self.store  # noqa: B018 - as for the index
             self._deletions = Deletions(deletions_path(self.config))
         return self._deletions
+
+    def forget_deletions(
+        self, states: Sequence[tuple[str, dt.date | None]], *, inclusive: bool = False
+    ) -> None:
+        """These records, deleted before, loaded in a state dated after: once the run has
+        loaded, the deletions of those whose graphs the store holds are forgotten (see
+        :meth:`Deletions.forget`); a graph the gate rejected or the store refused leaves its
+        deletion standing."""
+        if not states:
+            return
+        graphs = {str(self.minter.arxiv_graph(i)): (i, day) for i, day in states}
+
+        def forget() -> None:
+            held = self.store.graph_sizes(list(graphs))
+            self.deletions.forget([graphs[g] for g in graphs if g in held], inclusive=inclusive)
+
+        self.after_load.append(forget)
 
     def open_manifest(self) -> Manifest:
         """A new connection to the store's manifest (one per thread)."""

@@ -77,12 +77,17 @@ class Deletions:
         tombstones = self.of(list(dated))
         return {i: d for i, d in tombstones.items() if not comes_back(d, dated[i])}
 
-    def forget(self, states: Sequence[tuple[str, dt.date | None]]) -> None:
+    def forget(
+        self, states: Sequence[tuple[str, dt.date | None]], *, inclusive: bool = False
+    ) -> None:
         """These records came back: the store holds a state of each ``(arXiv id, its date)``;
-        a deletion older than that state is forgotten (a later one, marked since, stands)."""
+        a deletion older than that state (``inclusive``: not newer) is forgotten, a later one
+        (marked since) stands."""
         rows = [(i, d.isoformat()) for i, d in states if d is not None]
+        compare = "<=" if inclusive else "<"
         if rows:
             with self.db:
                 self.db.executemany(
-                    "DELETE FROM deleted WHERE arxiv_id = ? AND datestamp < ?", rows
+                    f"DELETE FROM deleted WHERE arxiv_id = ? AND datestamp {compare} ?",  # noqa: S608
+                    rows,
                 )

@@ -49,6 +49,7 @@ class Listings:
         self.stale: dict[str, str] = {}  # arXiv id: the datestamps
         self.withheld: dict[str, str] = {}  # arXiv id: its datestamp and its deletion's
         self._returning: set[str] = set()  # listed after their deletion: loaded, they are back
+        self._back: dict[str, dt.date | None] = {}  # come back and loaded: id, its datestamp
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
         self._marks = (0, 0, 0)
 
@@ -123,14 +124,14 @@ class Listings:
                 listed.outcome = "loaded"
         for arxiv_id in deleted:
             self.seen[arxiv_id].outcome = "kept" if loading.failed is not None else "deleted"
-        back = [
-            (r.arxiv_id, self.seen[r.arxiv_id].datestamp)
-            for r in records
-            if r.arxiv_id in self._returning and self.seen[r.arxiv_id].outcome == "loaded"
-        ]
-        if back:
-            deletions = ctx.deletions
-            ctx.after_load.append(lambda: deletions.forget(back))
+        for record in records:
+            if (
+                record.arxiv_id in self._returning
+                and self.seen[record.arxiv_id].outcome == "loaded"
+            ):
+                self._back[record.arxiv_id] = self.seen[record.arxiv_id].datestamp
+        for arxiv_id in deleted:  # deleted again since: that deletion stands
+            self._back.pop(arxiv_id, None)
         self._returning.difference_update(r.arxiv_id for r in records)
         if loading.failed is not None:
             return
@@ -152,6 +153,11 @@ class Listings:
             ]
             self.replaced[arxiv_id] = _BEFORE[earlier.outcome]
         self._pending = []
+
+    def close(self) -> None:
+        """The harvest read its last page: the deletions of the records it brought back (listed
+        after them, by this harvest's order) are forgotten once the store holds them."""
+        self.ctx.forget_deletions(list(self._back.items()), inclusive=True)
 
     def notes(self) -> list[str]:
         notes = []

@@ -151,7 +151,7 @@ class Ingest:
         key = job.key
         earlier = self._claim(result.ids)
         if job.skipped is not None:
-            if not (earlier or result.stale):
+            if not (earlier or result.stale or self._deleted_among(result.ids)):
                 self._absorb_skipped(result, job)
                 return
             assert job.lines is not None  # not the chunk it was: process it after all
@@ -223,6 +223,12 @@ class Ingest:
             key=lambda q: q.line,
         )
 
+    def _deleted_among(self, ids: list[tuple[str, int]]) -> bool:
+        """Whether a chunk loaded before reads a record deleted since (then it is processed:
+        the record is withheld, whatever it came out as then)."""
+        deletions = self.ctx.deletions
+        return bool(deletions) and bool(deletions.of([arxiv_id for arxiv_id, _ in ids]))
+
     def _withhold_deleted(self, result: ChunkResult) -> bool:
         """Records deleted from the store (:mod:`~scholarkg.runs.deletions`) whose state here has
         no version dated after the deletion are withheld, rejected by the gate or not: read,
@@ -239,8 +245,7 @@ class Ingest:
             for i in tombstones
             if i not in withheld and str(self.ctx.minter.arxiv_graph(i)) in back
         ]
-        if returning:
-            self.ctx.after_load.append(lambda: deletions.forget(returning))
+        self.ctx.forget_deletions(returning)
         if not withheld:
             return False
         gone = {str(self.ctx.minter.arxiv_graph(i)) for i in withheld}
