@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -326,3 +327,28 @@ def test_later_lines_of_a_withheld_record_are_duplicates_on_every_run(
     for force in (False, False, True):
         r = load_snapshot(config, snap, chunk_records=2, workers=0, force=force).report
         assert (*counted(r), r.records_deleted) == (4, 1, 0, 2, 1)
+
+
+def test_a_step_after_loading_that_fails_is_reported_and_the_run_still_closes(
+    tmp_path: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deletions file is locked when the run forgets a deletion (the error SQLite gives is
+    raised in its place): the run still publishes and writes its report, which names it."""
+    mark(config, GONE, dt.date(2024, 1, 27))
+    line = dict(snapshot_lines()[GONE])
+    versions = [*line["versions"], {"version": "v9", "created": "Thu, 1 Feb 2024 10:00:00 GMT"}]  # type: ignore[misc]
+    line.update(versions=versions)
+    newer = tmp_path / "newer.jsonl"
+    newer.write_text(json.dumps(line) + "\n", encoding="utf-8")
+
+    def locked(self: Deletions, *args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Deletions, "forget", locked)
+    report = load_snapshot(config, newer, workers=0).report
+    assert GONE in papers(config) and report.published
+    assert report.failures == [("after loading", "OperationalError: database is locked")]
+    assert report.outcome == "partial"
+    assert deletions_of(config, GONE) == {GONE: "2024-01-27"}  # forgotten by the next run
+    written = json.loads(sorted(config.reports_dir.glob("*.json"))[-1].read_text())
+    assert written["outcome"] == "partial"

@@ -230,8 +230,8 @@ def _delete(ctx: RunContext, loading: Loading, deleted: list[tuple[str, dt.date 
     graphs = [str(ctx.minter.arxiv_graph(i)) for i in ids]
     ctx.identity.retract(graphs, "was deleted by its source (OAI-PMH)")
     ctx.index.remove(ids)
-    ctx.deletions.mark(deleted)
     loading.drop(graphs)
+    ctx.deletions.mark(deleted)  # after the drop: a drop that fails leaves nothing remembered
     ctx.report.records_read += len(ids)
     ctx.report.records_deleted += len(ids)
     listing = _profiles_listing(ctx, [str(ctx.minter.paper_by_arxiv(i)) for i in ids])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import unquote
@@ -181,7 +182,10 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
         loading.close()
     if report.store_error is None:
         for step in ctx.after_load:
-            step()
+            try:
+                step()
+            except (ScholarKGError, OSError, sqlite3.Error) as exc:  # the others still run
+                report.failures.append(("after loading", f"{type(exc).__name__}: {exc}"))
         try:
             _close_store_side(ctx)
         except ScholarKGError as exc:
