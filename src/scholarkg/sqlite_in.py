@@ -1,4 +1,5 @@
-"""Statements over many values at once (``… IN (?, ?, …)``), in batches SQLite accepts.
+"""SQLite helpers: a state database opened the one way, and statements over many values at
+once (``… IN (?, ?, …)``) in batches SQLite accepts.
 
 Every SQLite table of scholarkg (manifest, contents, identity registry, title index, deletions,
 first lines) reads and writes many keys at a time; one statement per key costs more than the
@@ -9,11 +10,23 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
 IN = "IN (?)"
 T = TypeVar("T")
+
+
+def open_state_db(path: Path, schema: str) -> sqlite3.Connection:
+    """A state database beside the store (made with its directory if new): write-ahead log,
+    ``schema`` applied (``CREATE … IF NOT EXISTS``), waits up to 30 s for another writer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30.0)
+    db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+    db.executescript(schema)
+    db.commit()
+    return db
 
 
 def batches(values: Sequence[T], size: int = BATCH) -> Iterator[list[T]]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 from scholarkg.iris import title_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
-from scholarkg.sqlite_in import execute_in, select_in
+from scholarkg.sqlite_in import execute_in, open_state_db, select_in
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -81,11 +80,7 @@ class TitleIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30.0)
-        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-        self.db.executescript(_SCHEMA)
-        self.db.commit()
+        self.db = open_state_db(self.path, _SCHEMA)
 
     def close(self) -> None:
         self.db.commit()

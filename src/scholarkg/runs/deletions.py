@@ -15,11 +15,10 @@ directory: a store made afresh there starts without any).
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from scholarkg.sqlite_in import select_in
+from scholarkg.sqlite_in import open_state_db, select_in
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deleted (
@@ -39,11 +38,7 @@ class Deletions:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30.0)
-        self.db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-        self.db.executescript(_SCHEMA)
-        self.db.commit()
+        self.db = open_state_db(self.path, _SCHEMA)
         self._any = self.db.execute("SELECT 1 FROM deleted LIMIT 1").fetchone() is not None
 
     def close(self) -> None:
