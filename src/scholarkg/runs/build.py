@@ -177,8 +177,8 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     if loading.failed is None and built_whole and not enrichment.degraded:
         ctx.after_load.append(lambda: remember(ctx.config, fetched, output.graphs[0].iri))
         ctx.after_load.append(lambda: _index(ctx, arxiv.titles))
-    if ctx.deletions:  # a record deleted before and resolved now has a newer state: back
-        ctx.forget_deletions([(i, enrichment.records[i].updated) for i in enrichment.fetched])
+    # a record deleted before and resolved now has a newer state: back, once the store holds it
+    ctx.forget_deletions([(i, enrichment.records[i].updated) for i in enrichment.fetched])
     _count(ctx, prepared, output, quarantined, arxiv.rejected)
     report.triples_gated += sum(p.triples for p in payloads)
     report.findings += arxiv.findings

@@ -229,6 +229,8 @@ class RunContext:
         graphs = {str(self.minter.arxiv_graph(i)): (i, day) for i, day in states}
 
         def forget() -> None:
+            if not self.deletions:
+                return
             held = self.store.graph_sizes(list(graphs))
             self.deletions.forget([graphs[g] for g in graphs if g in held], inclusive=inclusive)
 
