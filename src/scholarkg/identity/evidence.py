@@ -16,7 +16,12 @@ everyone "shares" thousands of co-authors, and its pairs would grow with the squ
 def pair_key(block: str, co_block: str) -> int:
     """A signed 64-bit key of (name block, co-author's block) for the pair index. A collision
     only adds hits whose names then fail :func:`~scholarkg.identity.names.compatible`."""
-    return (_crc(block) << 32 | _crc(co_block)) - (1 << 63)
+    return _joined(_crc(block), _crc(co_block))
+
+
+def _joined(high: int, low: int) -> int:
+    """Two CRC-32s as one signed 64-bit integer (SQLite's INTEGER)."""
+    return (high << 32 | low) - (1 << 63)
 
 
 @lru_cache(maxsize=32_768)
@@ -33,7 +38,7 @@ def _pairs(
         for (_, node, _), high in zip(authors, crcs, strict=True):
             for (_, co_node, co_name), low in zip(authors, crcs, strict=True):
                 if co_node != node:
-                    yield (high << 32 | low) - (1 << 63), node, paper, co_name
+                    yield _joined(high, low), node, paper, co_name
 
 
 class EvidenceTables:

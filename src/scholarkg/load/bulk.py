@@ -209,7 +209,7 @@ class BulkLoader:
         if self.native is not None:
             if self._stream is None:
                 self._stream = OxigraphStream(self.native)
-            self._stream.put(written[0] + written[1] if report else written[0])
+            self._stream.put(b"".join(written))  # the report's part is empty without one
         else:
             self._request(payload.iri, body.decode("utf-8"))
             if report:

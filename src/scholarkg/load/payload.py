@@ -177,10 +177,7 @@ def content_rows(
     """The manifest's contents rows for a written graph and its report graph (if any);
     ``quads``: their N-Quads when the caller has them already."""
     report_iri = report_graph_iri(payload.iri)
-    body_quads, report_quads = quads or (
-        nquads(payload.iri, body),
-        nquads(report_iri, report) if report else b"",
-    )
+    body_quads, report_quads = quads or (nquads(payload.iri, body), nquads(report_iri, report))
     rows = [(payload.iri, body_quads, stats, True)]
     if report:
         rows.append((report_iri, report_quads, GraphStats.of(report_triples(payload)), True))
