@@ -26,17 +26,20 @@ from building import counted
 from conftest import write_config
 from constructed import listing, snapshot_line, snapshot_lines
 from scholarkg.config import Config, load_config
+from scholarkg.harvest import WATERMARKS_NAME
+from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs import chunk_work
 from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.context import deletions_path
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.report import RunReport
-from test_door_counts_harvest import CS, RELISTED, page_two, papers, serve_page_two
+from store_proxy import running_proxy
+from test_door_counts_harvest import CS, RELISTED, STITCHED_TOKEN, page_two, papers, serve_page_two
 from test_harvest_deletions import GONE, SNAPSHOT, authors_of, deleted, dumped, indexed
 from test_resolution import page_config
 
-pytest_plugins = ("arxiv_fixtures",)
+pytest_plugins = ("arxiv_fixtures", "oxigraph_server")
 replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
 BASE = "https://w3id.org/scholarkg/id/"
 
@@ -352,3 +355,46 @@ def test_a_step_after_loading_that_fails_is_reported_and_the_run_still_closes(
     assert deletions_of(config, GONE) == {GONE: "2024-01-27"}  # forgotten by the next run
     written = json.loads(sorted(config.reports_dir.glob("*.json"))[-1].read_text())
     assert written["outcome"] == "partial"
+
+
+@pytest.mark.server
+def test_a_deletion_the_store_refuses_to_drop_is_listed_again_and_not_remembered(
+    tmp_path: Path, replay: ReplayServer, oxigraph_url: str
+) -> None:
+    """A SPARQL server behind a proxy that refuses writes while the harvest deletes a record:
+    the run fails with the store's one line, the record keeps its graph, its persons and its
+    title, and nothing remembers the deletion; once the store takes writes, the same listing
+    deletes it."""
+    with running_proxy(oxigraph_url) as proxy:
+        base = proxy.url
+        store = {"kind": "sparql", "query_url": f"{base}/query", "update_url": f"{base}/update"}
+        store["store_url"] = f"{base}/store"
+        config = load_config(write_config(tmp_path, [], store=store, arxiv={"min_interval": 0.01}))
+        load_snapshot(config, SNAPSHOT, workers=0, bulk=False)
+        once = Fault("status", status=200, body=page_two())
+        replay.add_fault(once, path="/oai", times=1, resumptionToken=STITCHED_TOKEN)
+        assert harvest(config, "cs", "oai_dc", "2024-01-25").report.store_error is None
+        graph = f"{BASE}graph/arxiv/{GONE}"
+        assert graph in held_graphs(config)
+        (store_state_dir(config) / WATERMARKS_NAME).unlink()  # harvest the same days again
+
+        serve_page_two(replay, page_two(deleted(GONE, "2024-01-27")))
+        proxy.refuse_writes = True
+        failed = harvest(config, "cs", "oai_dc", "2024-01-25").report
+        assert proxy.refused and failed.outcome == "failed", "\n".join(failed.summary_lines())
+        assert failed.store_error is not None and "writes refused" in failed.store_error
+        assert "\n" not in failed.store_error
+        assert failed.records_deleted == 0 and not failed.identity_events
+        assert graph in held_graphs(config) and indexed(config, GONE)
+        assert deletions_of(config, GONE) == {}
+
+        proxy.refuse_writes = False  # the failed run left no watermark: the same days again
+        again = harvest(config, "cs", "oai_dc", "2024-01-25").report
+        assert again.store_error is None and again.records_deleted == 1
+        assert graph not in held_graphs(config) and not indexed(config, GONE)
+        assert deletions_of(config, GONE) == {GONE: "2024-01-27"}
+
+
+def held_graphs(config: Config) -> set[str]:
+    with config.store.open(read_only=True) as store:
+        return set(store.iter_graph_names())

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import re
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -25,6 +22,7 @@ from scholarkg.store.factory import open_store
 from scholarkg.store.file_sink import INDEX_NAME, FileSink
 from scholarkg.store.remote import SparqlStore
 from scholarkg.store.sparql_text import iri_ref
+from store_proxy import StoreProxy, running_proxy
 
 pytest_plugins = ("oxigraph_server",)
 
@@ -317,65 +315,14 @@ def test_read_only_sparql_store_cannot_write(oxigraph_url: str) -> None:
 # -- remote specifics ---------------------------------------------------------------------------
 
 
-class AuthProxy(ThreadingHTTPServer):
-    """A loopback reverse proxy that demands HTTP basic auth and records what it received."""
-
-    def __init__(self, target: str, user: str, password: str) -> None:
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
-        self.target = target
-        token = base64.b64encode(f"{user}:{password}".encode()).decode()
-        self.expected = f"Basic {token}"
-        self.seen: list[tuple[str, str | None]] = []
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _ProxyHandler(BaseHTTPRequestHandler):
-    server: AuthProxy
-
-    def _relay(self) -> None:
-        auth = self.headers.get("Authorization")
-        self.server.seen.append((self.command, auth))
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if auth != self.server.expected:
-            self.send_response(401, "Unauthorized")
-            self.send_header("WWW-Authenticate", 'Basic realm="test"')
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"proxy: credentials required")
-            return
-        headers = {k: v for k, v in self.headers.items() if k in ("Content-Type", "Accept")}
-        answer = requests.request(
-            self.command, self.server.target + self.path, data=body, headers=headers, timeout=30
-        )
-        self.send_response(answer.status_code)
-        self.send_header("Content-Type", answer.headers.get("Content-Type", "text/plain"))
-        self.send_header("Content-Length", str(len(answer.content)))
-        self.end_headers()
-        self.wfile.write(answer.content)
-
-    do_GET = do_POST = do_PUT = _relay
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def auth_proxy(oxigraph_url: str) -> Iterator[AuthProxy]:
-    proxy = AuthProxy(oxigraph_url, "alice", "s3cret:é")
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
+def auth_proxy(oxigraph_url: str) -> Iterator[StoreProxy]:
+    with running_proxy(oxigraph_url, "alice", "s3cret:é") as proxy:
         yield proxy
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
 
 
 @pytest.mark.server
-def test_basic_auth_header_is_sent(auth_proxy: AuthProxy) -> None:
+def test_basic_auth_header_is_sent(auth_proxy: StoreProxy) -> None:
     with SparqlStore.for_oxigraph(auth_proxy.url, user="alice", password="s3cret:é") as store:
         store.replace_graph(G, graph_of("secret"))
         assert objects(store, G) == {'"secret"'}
@@ -385,7 +332,7 @@ def test_basic_auth_header_is_sent(auth_proxy: AuthProxy) -> None:
 
 @pytest.mark.server
 def test_configured_store_and_its_query_workers_authenticate(
-    auth_proxy: AuthProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    auth_proxy: StoreProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Endpoints from the file, credentials only from the environment; the serve workers (which
     open their own connection, in another process) get them too."""
@@ -408,7 +355,7 @@ def test_configured_store_and_its_query_workers_authenticate(
 
 
 @pytest.mark.server
-def test_wrong_or_missing_credentials_are_refused(auth_proxy: AuthProxy) -> None:
+def test_wrong_or_missing_credentials_are_refused(auth_proxy: StoreProxy) -> None:
     wrong = SparqlStore.for_oxigraph(auth_proxy.url, user="alice", password="wrong")
     with wrong, pytest.raises(LoadError, match=r"HTTP 401.*credentials required"):
         wrong.replace_graph(G, graph_of("x"))

@@ -228,10 +228,12 @@ def _delete(ctx: RunContext, loading: Loading, deleted: list[tuple[str, dt.date 
         return
     ids = [arxiv_id for arxiv_id, _ in deleted]
     graphs = [str(ctx.minter.arxiv_graph(i)) for i in ids]
+    loading.drop(graphs)
+    if loading.failed is not None:  # the graphs stay, and so does all else: listed again
+        return
     ctx.identity.retract(graphs, "was deleted by its source (OAI-PMH)")
     ctx.index.remove(ids)
-    loading.drop(graphs)
-    ctx.deletions.mark(deleted)  # after the drop: a drop that fails leaves nothing remembered
+    ctx.deletions.mark(deleted)
     ctx.report.records_read += len(ids)
     ctx.report.records_deleted += len(ids)
     listing = _profiles_listing(ctx, [str(ctx.minter.paper_by_arxiv(i)) for i in ids])

@@ -108,11 +108,15 @@ class Loading:
                 self._settled.append(record)
 
     def drop(self, iris: Sequence[str]) -> None:
-        """Remove these graphs (and their reports); those the store held count as removed."""
+        """Remove these graphs (and their reports); those the store held count as removed.
+        A store that cannot drop them fails the run as a failed load does (:attr:`failed`)."""
+        if self.failed is not None:
+            return
         self._dropped += list(iris)
-        loader = self._open()
-        if self.failed is None:
-            loader.drop(list(iris))
+        try:
+            self._open().drop(list(iris))
+        except (LoadError, QueryError) as exc:  # StoreUnavailable included
+            self._fail(str(exc), ())
 
     def close(self) -> LoadTally | None:
         """Finish loading and put the tally into the run report."""

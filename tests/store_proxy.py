@@ -1,0 +1,83 @@
+"""A loopback reverse proxy in front of a real SPARQL server (``oxigraph serve``) that
+misbehaves on purpose: it can demand HTTP basic auth and refuse writes while told to."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+
+WRITES = ("PUT", "DELETE")
+
+
+class StoreProxy(ThreadingHTTPServer):
+    """Relays to ``target``; records ``(method, Authorization)`` of every request. With
+    ``user``, a request without those credentials gets 401; while ``refuse_writes`` is set,
+    a write (a Graph Store PUT or DELETE, a SPARQL Update POST) gets 500."""
+
+    def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.target = target
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.expected = f"Basic {token}" if user is not None else None
+        self.seen: list[tuple[str, str | None]] = []
+        self.refuse_writes = False
+        self.refused = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    server: StoreProxy
+
+    def _relay(self) -> None:
+        auth = self.headers.get("Authorization")
+        self.server.seen.append((self.command, auth))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.server.expected is not None and auth != self.server.expected:
+            self.send_response(401, "Unauthorized")
+            self.send_header("WWW-Authenticate", 'Basic realm="test"')
+            self._answer(b"proxy: credentials required")
+            return
+        writes = self.command in WRITES or self.path.startswith("/update")
+        if writes and self.server.refuse_writes:
+            self.server.refused += 1
+            self.send_response(500, "Internal Server Error")
+            self._answer(b"proxy: writes refused")
+            return
+        headers = {k: v for k, v in self.headers.items() if k in ("Content-Type", "Accept")}
+        answer = requests.request(
+            self.command, self.server.target + self.path, data=body, headers=headers, timeout=30
+        )
+        self.send_response(answer.status_code)
+        self._answer(answer.content, answer.headers.get("Content-Type", "text/plain"))
+
+    def _answer(self, body: bytes, kind: str = "text/plain") -> None:
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _relay
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def running_proxy(target: str, user: str | None = None, password: str = "") -> Iterator[StoreProxy]:
+    """A :class:`StoreProxy` serving in a thread for the ``with`` block."""
+    proxy = StoreProxy(target, user, password)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield proxy
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
