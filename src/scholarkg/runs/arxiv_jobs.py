@@ -197,8 +197,7 @@ def load_snapshot(
                 ctx.report.notes.append(
                     f"{ingest.skipped} chunks unchanged since the last run (skipped)"
                 )
-            finish(ctx, loading, ingest.pool)  # the workers make the person graphs too
-            ingest.close()
+            finish(ctx, loading, ingest)  # the workers make the person graphs too
         except Interrupted as exc:
             ingest.abort()
             stop_run(ctx, loading, exc)

@@ -15,8 +15,8 @@ Stages, each a plain function (flows run the first two as concurrent tasks):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
@@ -36,6 +36,9 @@ from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
 from scholarkg.transform.profile import ProfileOutput, transform_profile
+
+if TYPE_CHECKING:
+    from scholarkg.runs.records import Ingest
 
 BeforeRequest = Callable[[str], None]
 
@@ -256,10 +259,12 @@ def _count(
     report.rejected += rejected
 
 
-def finish(ctx: RunContext, loading: Loading, pool: Executor | None = None) -> None:
-    """Person graphs (made in ``pool``'s worker processes, if given), then everything a run
-    closes with."""
-    finish_identity(ctx, loading, pool)
+def finish(ctx: RunContext, loading: Loading, workers: Ingest | None = None) -> None:
+    """Person graphs (made in the ``workers``' processes, if given, which end then: what the
+    run closes with, publishing included, needs none), then everything a run closes with."""
+    finish_identity(ctx, loading, None if workers is None else workers.pool)
+    if workers is not None:
+        workers.close()
     loading.settle_superseded()
     close_run(ctx, loading)
 
