@@ -401,8 +401,11 @@ def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
                 time.sleep(0.01)
             assert thread.is_alive(), first
             insert = f"INSERT DATA {{ GRAPH <{BASE}graph/x> {{ <urn:x:a> <urn:x:q> 1 }} }}"
-            with pytest.raises(QueryLimitError, match=r"^the update worker is busy; try again"):
+            with pytest.raises(
+                QueryLimitError, match=r"^the update worker is busy; try again"
+            ) as busy:
                 pool.update(insert, time_limit=1)  # waits 1 s of the runaway's 6
+            assert busy.value.retry_after == 5
             thread.join(120)
             assert first == ["update stopped: it ran longer than the time limit of 6 s"]
         finally:

@@ -138,7 +138,7 @@ def test_cartesian_count_is_stopped_at_the_time_limit(served: tuple[str, object]
     response = ask(url, CARTESIAN)
     assert time.monotonic() - started < 90
     assert response.status_code == 503 and "time limit of 3 s" in response.text
-    assert response.headers["Retry-After"]
+    assert "Retry-After" not in response.headers  # asked again, it would stop again
     assert answered(url)
 
 
@@ -155,7 +155,7 @@ def test_a_query_that_ran_past_its_limit_is_refused_at_once_until_the_store_chan
         replaced = pool.replaced
         again = ask(server.url, CARTESIAN)
         assert again.status_code == 503 and "ran past the time limit of 3 s" in again.text
-        assert again.headers["Retry-After"]
+        assert "Retry-After" not in again.headers  # refused until the store changes
         assert pool.replaced == replaced  # no worker ran it, so none was stopped
         assert answered(server.url)
         writer = ox.Store(str(tmp_path / "store"))  # a run loads something: a new version

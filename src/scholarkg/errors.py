@@ -94,9 +94,19 @@ class ShaclRuntimeError(ScholarKGError):
 
 class QueryLimitError(QueryError):
     """A query was refused or stopped by a limit (size, nesting, SERVICE, time, memory, result
-    size) or its worker failed; ``status`` is the HTTP status a server answers with."""
+    size) or its worker failed; ``status`` is the HTTP status a server answers with, and
+    ``retry_after`` the seconds after which the same request may succeed (only when the server
+    was busy, never when a limit stopped the query: asked again, it would stop again)."""
 
-    def __init__(self, message: str, *, status: int = 400, limit: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 400,
+        limit: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
         self.status = status
         self.limit = limit  # "time" or "memory": the limit that stopped it while it ran
+        self.retry_after = retry_after
         super().__init__(message)

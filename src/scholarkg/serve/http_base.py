@@ -120,7 +120,7 @@ def _query_error(exc: ScholarKGError, sparql: str) -> Response:
         )
         return text(406, f"not acceptable; these results come as {offered}", Vary="Accept")
     if isinstance(exc, QueryLimitError):
-        headers = {"Retry-After": "5"} if exc.status == 503 else {}
+        headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
         return text(exc.status, str(exc), **headers)
     if isinstance(exc, QueryError):
         return text(400, explain_syntax_error(sparql, str(exc)))

@@ -44,7 +44,7 @@ from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
 from scholarkg.serve.updates import Updates
 from scholarkg.serve.worker_process import TERMS, QueryJob, QueryOutcome, StoreSpec
-from scholarkg.serve.workers import WorkerPool
+from scholarkg.serve.workers import BUSY_RETRY_AFTER, WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 log = logging.getLogger(__name__)
@@ -197,6 +197,7 @@ class KnowledgeGraph:
                         f"after a store change) and took longer than {limit:g} s so far; its "
                         "answer is kept for you: try again shortly",
                         status=503,
+                        retry_after=BUSY_RETRY_AFTER,
                     )
                 cached = self.results.get(key)
                 if cached is not None:

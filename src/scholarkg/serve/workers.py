@@ -29,6 +29,7 @@ from scholarkg.serve.worker_process import (
 )
 
 DEPRIORITISE_AFTER = 1.0
+BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
 
 
 class WorkerPool:
@@ -147,7 +148,9 @@ class WorkerPool:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
             busy = "every query worker is" if self.lend else "the update worker is"
-            raise QueryLimitError(f"{busy} busy; try again shortly", status=503) from None
+            raise QueryLimitError(
+                f"{busy} busy; try again shortly", status=503, retry_after=BUSY_RETRY_AFTER
+            ) from None
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
             try:
@@ -155,7 +158,9 @@ class WorkerPool:
             except QueryError:
                 self._replace_later()
                 raise QueryLimitError(
-                    "the store could not be opened for this query; try again shortly", status=503
+                    "the store could not be opened for this query; try again shortly",
+                    status=503,
+                    retry_after=BUSY_RETRY_AFTER,
                 ) from None
         return worker
 
