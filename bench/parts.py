@@ -32,16 +32,21 @@ def data_file(settings: Settings, n: int) -> Path:
     return path
 
 
-def changed_file(data: Path) -> Path:
-    """``data`` with one record's title changed (the record in the middle of the file)."""
-    path = data.with_name(data.stem + "-one-changed.jsonl")
+def changed_file(data: Path, *, every: bool = False) -> Path:
+    """``data`` with one record's title changed (the record in the middle of the file), or
+    with ``every`` record's abstract changed (a new snapshot in which all were revised)."""
+    path = data.with_name(data.stem + ("-all-changed.jsonl" if every else "-one-changed.jsonl"))
     if path.exists():
         return path
     with data.open(encoding="utf-8") as handle:
         total = sum(1 for _ in handle)
     with data.open(encoding="utf-8") as src, path.open("w", encoding="utf-8") as out:
         for number, line in enumerate(src):
-            if number == total // 2:
+            if every:
+                item = json.loads(line)
+                item["abstract"] = f"{item.get('abstract') or ''} (revised)"
+                line = json.dumps(item, ensure_ascii=False) + "\n"
+            elif number == total // 2:
                 item = json.loads(line)
                 item["title"] += " (revised)"
                 line = json.dumps(item, ensure_ascii=False) + "\n"
@@ -50,13 +55,14 @@ def changed_file(data: Path) -> Path:
 
 
 def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
-    """Pipeline vs floor, pipeline vs pipeline without identity, re-run, one-record update."""
+    """Pipeline vs floor, pipeline vs pipeline without identity, re-run, one-record update,
+    then an update in which every record changed."""
     data = data_file(settings, n)
-    changed = changed_file(data)
+    changed, all_changed = changed_file(data), changed_file(data, every=True)
     work = settings.work / f"n{n}"
     nquads = work / "pipeline.nq"
     runs: dict[str, list[Run]] = {k: [] for k in ("pipeline", "floor", "no-identity")}
-    runs |= {"rerun": [], "update": []}
+    runs |= {"rerun": [], "update": [], "update-all": []}
     for repeat in range(settings.repeats):
         last = repeat == settings.repeats - 1
         order = ["pipeline", "floor", "no-identity"]
@@ -68,7 +74,8 @@ def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
                 runs["pipeline"].append(run_step("pipeline", params))
                 if repeat == 0:
                     run_step("dump", {"work": str(store), "nquads": str(nquads)})
-                for again, source in (("rerun", data), ("update", changed)):
+                again_runs = (("rerun", data), ("update", changed), ("update-all", all_changed))
+                for again, source in again_runs:
                     print(f"  N={n} repeat {repeat + 1}/{settings.repeats}: {again}", flush=True)
                     step = {"work": str(store), "data": str(source)}
                     runs[again].append(run_step("rerun", step))
@@ -96,6 +103,7 @@ def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
         ),
         "rerun_vs_pipeline": _ratios(runs["rerun"], pipeline),
         "update_vs_pipeline": _ratios(runs["update"], pipeline),
+        "update_all_vs_pipeline": _ratios(runs["update-all"], pipeline),
         "peak_rss_mib": max(mib(r.peak_rss) for r in pipeline),
     }
 

@@ -57,7 +57,7 @@ def ingest_tables(result: Result) -> None:
             *(s[name][clock][x] for clock in ("wall_s", "cpu_s") for x in ("min", "median")),
             s[name]["peak_rss_mib"],
         ]
-        for name in ("pipeline", "floor", "no-identity", "rerun", "update")
+        for name in ("pipeline", "floor", "no-identity", "rerun", "update", "update-all")
     ]
     header = ["step", "runs", "wall min", "wall med", "cpu min", "cpu med", "peak MiB"]
     table(f"ingest, N = {n:,} records", header, rows)
@@ -88,6 +88,7 @@ def ingest_tables(result: Result) -> None:
         ],
         ["re-run (nothing changed) / first load", *result["rerun_vs_pipeline"].values()],
         ["one-record update / first load", *result["update_vs_pipeline"].values()],
+        ["every record changed / first load", *result["update_all_vs_pipeline"].values()],
     ]
     table(f"paired ratios, N = {n:,} (wall unless CPU)", ["ratio", "min", "median"], rows)
 

@@ -25,6 +25,7 @@ class StoreProxy(ThreadingHTTPServer):
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
         self.expected = f"Basic {token}" if user is not None else None
         self.seen: list[tuple[str, str | None]] = []
+        self.updates: list[str] = []  # the SPARQL Update requests relayed
         self.refuse_writes = False
         self.refused = 0
 
@@ -40,6 +41,8 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization")
         self.server.seen.append((self.command, auth))
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path.startswith("/update"):
+            self.server.updates.append(body.decode("utf-8", "replace"))
         if self.server.expected is not None and auth != self.server.expected:
             self.send_response(401, "Unauthorized")
             self.send_header("WWW-Authenticate", 'Basic realm="test"')

@@ -4,9 +4,11 @@
 the loader thread writes: loading overlaps parsing and validation. Per segment
 (``segment_quads``): new graphs stream into one operation — Oxigraph's ``bulk_load`` for the
 embedded store, SPARQL Update requests of many graphs for a server, file writes for a file
-sink — and graphs the store already holds with other content are then removed and loaded again
-(not one transaction: a reader may briefly miss such a graph; after a crash, the next run redoes
-the segment). The manifest is committed per segment, after its data is in the store.
+sink — and graphs the store already holds with other content are then written as their
+difference from what it holds (:mod:`scholarkg.store.patch`: one update per batch removes the
+triples they lost and adds those they gained; a reader sees each graph old or new; after a
+crash, the next run redoes the segment). The manifest is committed per segment, after its data
+is in the store.
 
 The change set holds what each graph gained and lost, as the transactional loader's does: a new
 graph adds all its triples (counted, not written out); a changed or dropped graph is compared
@@ -27,7 +29,7 @@ import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
 from scholarkg.load.changes import ChangeSet
-from scholarkg.load.contents import nquads
+from scholarkg.load.contents import nquads, ntriples_of
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.oxigraph_stream import OxigraphStream
 from scholarkg.load.payload import (
@@ -41,6 +43,7 @@ from scholarkg.load.transactional import LoadTally, Replacement
 from scholarkg.sqlite_in import batches
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.store.patch import GraphPatch
 from scholarkg.transform import Triple
 
 REQUEST_BYTES = 4 << 20  # per SPARQL Update request when the store is a server
@@ -193,7 +196,7 @@ class BulkLoader:
         store held count as removed, with their triples."""
         self._finish_segment()
         noted = {iri: quads for iri, (_, quads) in self.manifest.known(list(iris)).items()}
-        for iri, present, before in self._before(list(dict.fromkeys(iris)), noted):
+        for iri, present, before, _ in self._before(list(dict.fromkeys(iris)), noted):
             if present:
                 self.tally.changes.record(iri, set(), before)
                 self.tally.removed += 1
@@ -234,10 +237,11 @@ class BulkLoader:
 
     def _before(
         self, iris: Sequence[str], noted: Mapping[str, int]
-    ) -> Iterator[tuple[str, bool, set[Triple]]]:
-        """(graph, whether the store holds it, its triples but its own provenance) as the store
-        holds it now, 500 graphs at a time: from the manifest's contents row when the store
-        holds the graph with the quads the manifest noted (``noted``), else from the store."""
+    ) -> Iterator[tuple[str, bool, set[Triple], set[str]]]:
+        """(graph, whether the store holds it, its triples but its own provenance, the
+        N-Triples lines it holds) as the store holds it now, 500 graphs at a time: from the
+        manifest's contents row when the store holds the graph with the quads the manifest
+        noted (``noted``), else from the store."""
         for part in batches(iris):
             sizes = self.store.graph_sizes(part)
             as_noted = [i for i in part if sizes.get(i) == noted.get(i)]
@@ -246,16 +250,21 @@ class BulkLoader:
                 if iri in rows:
                     quads = ox.parse(rows[iri], format=ox.RdfFormat.N_QUADS)
                     triples = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
+                    lines = set(ntriples_of(iri, rows[iri]).splitlines(keepends=True))
                 else:
                     triples = self.store.triples_in(iri) if iri in sizes else set()
-                yield iri, iri in sizes, _without_own(iri, triples)
+                    lines = {f"{s} {p} {o} .\n" for s, p, o in triples}
+                yield iri, iri in sizes, _without_own(iri, triples), lines
 
-    def _write_changed(self, payload: GraphPayload, before: set[Triple]) -> list[tuple[str, str]]:
-        """Note a changed graph and count its change against ``before`` (what it held); returns
-        what replaces it and its report (the manifest is committed once they are written)."""
+    def _write_changed(
+        self, payload: GraphPayload, before: set[Triple], lines: set[str]
+    ) -> list[GraphPatch]:
+        """Note a changed graph and count its change against ``before`` (what it held but its
+        provenance); returns its patch from ``lines`` (what it held) and its report (the
+        manifest is committed once they are written)."""
         change = Replacement.of(payload, before, self.run_iri, self.when)
         change.note(self.manifest, self.tally)
-        return change.graphs
+        return change.patches(lines)
 
     def _finish_segment(self) -> None:
         if self._stream is not None:
@@ -265,19 +274,24 @@ class BulkLoader:
         if self._changed:
             noted = {p.iri: quads for p, quads in self._changed}
             held = self._before([p.iri for p, _ in self._changed], noted)
-            batch: list[tuple[str, str]] = []
-            for (payload, _), (_, _, before) in zip(self._changed, held, strict=True):
-                batch += self._write_changed(payload, before)
-                if sum(len(t) for _, t in batch) >= REQUEST_BYTES:
-                    self.store.replace_graphs(batch)
+            batch: list[GraphPatch] = []
+            for (payload, _), (_, _, before, lines) in zip(self._changed, held, strict=True):
+                batch += self._write_changed(payload, before, lines)
+                if sum(_size(patch) for patch in batch) >= REQUEST_BYTES:
+                    self.store.patch_graphs(batch)
                     batch = []
             if batch:
-                self.store.replace_graphs(batch)
+                self.store.patch_graphs(batch)
             self._changed = []
         self.manifest.commit()
         self.tally.records += self._segment_records  # held now: counted only once committed
         self._segment_records = 0
         self._quads = 0
+
+
+def _size(patch: GraphPatch) -> int:
+    """Characters a patch writes."""
+    return len(patch.ntriples) if patch.delta is None else sum(map(len, patch.delta))
 
 
 def _without_own(iri: str, triples: set[Triple]) -> set[Triple]:

@@ -218,6 +218,11 @@ def nquads(iri: str, ntriples: bytes) -> bytes:
     return ntriples.replace(b" .\n", f" <{iri}> .\n".encode())
 
 
+def ntriples_of(iri: str, quads: bytes) -> str:
+    """Graph ``iri``'s N-Quads (as :func:`nquads` wrote them) as N-Triples text."""
+    return quads.decode("utf-8").replace(f" <{iri}> .\n", " .\n")
+
+
 def reconcile(
     contents: Contents, store: GraphStore, *, excluded: set[str], side: set[str]
 ) -> tuple[set[int], list[str]]:

@@ -10,7 +10,7 @@ stops answering raises :class:`StoreUnavailable` with what is left, for the outb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LoadError, QueryError
@@ -25,6 +25,7 @@ from scholarkg.load.payload import (
     written_form,
 )
 from scholarkg.store.base import GraphStore
+from scholarkg.store.patch import GraphPatch
 from scholarkg.transform import Triple
 
 
@@ -86,11 +87,14 @@ class Replacement:
         quads -= payload.triples - len(after)  # a graph listing a triple twice holds it once
         return cls(payload, body, report, stats, quads, added, removed)
 
-    @property
-    def graphs(self) -> list[tuple[str, str]]:
-        """(graph, N-Triples) of the graph and its report graph."""
+    def patches(self, held: Collection[str] | None) -> list[GraphPatch]:
+        """The graph as its difference from ``held`` (the N-Triples lines the store holds in
+        it, provenance included; None: not known) and its report graph, replaced whole."""
         iri = self.payload.iri
-        return [(iri, self.body.decode("utf-8")), (report_graph_iri(iri), self.report.decode())]
+        return [
+            GraphPatch.between(iri, held, self.body.decode("utf-8")),
+            GraphPatch(report_graph_iri(iri), self.report.decode("utf-8")),
+        ]
 
     def note(self, manifest: Manifest, tally: LoadTally) -> None:
         """Once written (or to be committed with what is): the manifest and the tally."""
@@ -150,9 +154,10 @@ class TransactionalLoader:
 
     def _write(self, payload: GraphPayload) -> None:
         own = f"<{payload.iri}>"
-        old = {t for t in self.store.triples_in(payload.iri) if t[0] != own}
+        held = self.store.triples_in(payload.iri)
+        old = {t for t in held if t[0] != own}
         change = Replacement.of(payload, old, self.run_iri, self.when)
-        self.store.replace_graphs(change.graphs)
+        self.store.patch_graphs(change.patches({f"{s} {p} {o} .\n" for s, p, o in held}))
         change.note(self.manifest, self.tally)
 
     def drop(self, iris: Sequence[str]) -> None:

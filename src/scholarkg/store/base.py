@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from types import TracebackType
-from typing import Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
+
+if TYPE_CHECKING:
+    from scholarkg.store.patch import GraphPatch
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
@@ -28,6 +31,11 @@ class GraphStore(Protocol):
     def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
         """Replace several graphs (IRI, N-Triples; empty text drops the graph) in as few
         atomic steps as the store allows; each graph is always old or new, never half."""
+        ...
+
+    def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
+        """As :meth:`replace_graphs`, writing only each graph's difference from what the store
+        holds where the patch knows it and the store can (:mod:`scholarkg.store.patch`)."""
         ...
 
     def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from scholarkg.errors import LoadError, QueryError
 from scholarkg.sqlite_in import batches
 from scholarkg.store import served
 from scholarkg.store.base import ClosingStore
+from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
 
@@ -75,17 +76,18 @@ class EmbeddedStore(ClosingStore):
 
     def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
         """Replace several graphs in one transaction."""
-        parts = []
-        for iri, ntriples in graphs:
-            parts.append(f"DROP SILENT GRAPH {iri_ref(iri)}")
-            if ntriples:
-                parts.append(insert_data_block(iri, ntriples))
-        if not parts:
+        self.patch_graphs([GraphPatch(iri, ntriples) for iri, ntriples in graphs])
+
+    def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
+        """Write several graphs' new content in one transaction, only their differences where
+        the patches know them."""
+        update = patch_update(patches)
+        if not update:
             return
         try:
-            self._store.update(" ;\n".join(parts))
+            self._store.update(update)
         except (OSError, SyntaxError, ValueError, MemoryError, RuntimeError) as exc:
-            raise LoadError(f"{self.path}: cannot replace {len(graphs)} graphs: {exc}") from exc
+            raise LoadError(f"{self.path}: cannot replace {len(patches)} graphs: {exc}") from exc
 
     def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
         """Quads per graph (graphs the store lacks are left out), counted inside Oxigraph, 500

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.files import write_atomic
 from scholarkg.store.base import ClosingStore
+from scholarkg.store.patch import GraphPatch
 from scholarkg.store.sparql_text import iri_ref
 
 INDEX_NAME = "index.json"
@@ -142,6 +143,10 @@ class FileSink(ClosingStore):
         """Each graph file is replaced atomically, one after the other."""
         for iri, ntriples in graphs:
             self.replace_graph_ntriples(iri, ntriples)
+
+    def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
+        """A file holds a whole graph: each is written again."""
+        self.replace_graphs([(patch.iri, patch.ntriples) for patch in patches])
 
     # -- reads ---------------------------------------------------------------------------------
 

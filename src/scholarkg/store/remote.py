@@ -32,6 +32,7 @@ from requests.auth import HTTPBasicAuth
 from scholarkg.config import ReplaceVia
 from scholarkg.errors import ConfigError, LoadError, QueryError, ScholarKGError
 from scholarkg.store.base import ClosingStore
+from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
 UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
@@ -201,13 +202,18 @@ class SparqlStore(ClosingStore):
                 else:
                     self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
             return
-        parts = []
-        for iri, ntriples in graphs:
-            parts.append(f"DROP SILENT GRAPH {iri_ref(iri)}")
-            if ntriples:
-                parts.append(insert_data_block(iri, ntriples))
-        if parts:
-            self.update(" ;\n".join(parts))
+        self.patch_graphs([GraphPatch(iri, ntriples) for iri, ntriples in graphs])
+
+    def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
+        """Several graphs' new content: with a SPARQL Update endpoint, one request (atomic on
+        the server) writing only their differences where the patches know them; without one,
+        each graph replaced by a Graph Store request."""
+        if self.update_url is None:
+            self.replace_graphs([(patch.iri, patch.ntriples) for patch in patches])
+            return
+        update = patch_update(patches)
+        if update:
+            self.update(update)
 
     # -- reads ---------------------------------------------------------------------------------
 
