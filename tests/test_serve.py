@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
@@ -741,6 +742,25 @@ def test_each_request_is_logged_with_its_timing(url: str, caplog: pytest.LogCapt
     assert any(
         re.search(r'"GET /sparql\?query=ASK[^"]*" 200 \d+ [\d.]+ms$', line) for line in lines
     ), lines
+
+
+def test_a_client_cannot_forge_or_break_access_log_lines(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A path with an encoded newline, NUL or quote is logged as sent (percent-encoded), and
+    any control character that reaches the log is escaped: one request, one line."""
+    forged = '2026-12-02 06:49:00,000 scholarkg.serve.access 1.2.3.4 "POST /update" 204 0 1.0ms'
+    with caplog.at_level(logging.INFO, logger="scholarkg.serve.access"):
+        requests.get(url + "id/x%0A" + quote(forged) + "%00%22", timeout=30)
+        requests.get(url + "sparql", params={"query": 'ASK {}\n"forged"\x00'}, timeout=30)
+        time.sleep(0.2)
+    lines = [r.getMessage() for r in caplog.records if r.name == "scholarkg.serve.access"]
+    mine = [line for line in lines if "/id/x" in line or "forged" in line]
+    assert len(mine) == 2, lines
+    for line in mine:
+        assert not any(c in line for c in "\n\r\x00"), line
+        assert line.count('"') == 2, line  # only the quotes around the request itself
+    assert "/id/x%0A2026-12-02" in mine[0] and "%00%22" in mine[0]
 
 
 def test_slow_answers_are_cached_until_the_store_changes(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import Callable
 from email.utils import format_datetime
@@ -97,18 +98,28 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             client = scope.get("client") or ("-", 0)
-            path = scope.get("path", "")
+            raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "replace")
+            path = raw.decode("latin-1")  # as the client sent it: still percent-encoded
             if scope.get("query_string"):
                 path += "?" + scope["query_string"].decode("latin-1")[:200]
             access_log.info(
                 '%s "%s %s" %d %d %.1fms',
                 client[0],
-                scope.get("method"),
-                path,
+                _loggable(str(scope.get("method"))),
+                _loggable(path),
                 status,
                 size,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+_UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
+
+
+def _loggable(text: str) -> str:
+    """``text`` with control characters, quotes and backslashes as ``\\xNN``: a client
+    cannot end the access log's line or forge another."""
+    return _UNLOGGABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
