@@ -261,7 +261,13 @@ def test_new_evidence_merges_published_persons_and_keeps_the_retired_iri(tmp_pat
 
     with running_server(config.store.path, build=False) as (server, _):
         moved = requests.get(server.url + local(retired)[1:], allow_redirects=False, timeout=60)
+        asked = {"iri": retired, "format": "ttl"}  # from /describe, the format kept, not the iri
+        described = requests.get(
+            server.url + "describe", params=asked, allow_redirects=False, timeout=60
+        )
     assert moved.status_code == 301 and moved.headers["Location"] == local(survivor)
+    assert described.status_code == 301
+    assert described.headers["Location"] == local(survivor) + "?format=ttl"
 
 
 def test_config_split_and_merge_reach_profile_and_arxiv_graphs(

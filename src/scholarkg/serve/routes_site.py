@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from starlette.requests import Request
@@ -87,8 +87,10 @@ class SiteRoutes(BaseRoutes):
             return not_found_response(request, f"{iri}: not a valid IRI")
         if found.retired_to is not None:
             target = self.kg.mapper.path_for_iri(found.retired_to) or self.href(found.retired_to)
-            query = f"?{request.url.query}" if request.url.query else ""
-            return RedirectResponse(target + query, status_code=301, headers={"Vary": "Accept"})
+            if "format" in request.query_params:  # the one parameter a resource reads
+                sep = "&" if "?" in target else "?"
+                target += sep + urlencode({"format": request.query_params["format"]})
+            return RedirectResponse(target, status_code=301, headers={"Vary": "Accept"})
         if not found.found:
             return not_found_response(request, f"{iri}: no such resource in this knowledge graph")
         sep = "&" if "?" in here else "?"
