@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import logging
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -849,3 +850,37 @@ def test_cli_serve_with_updates_creates_the_store_and_writes_through_its_worker(
         process.wait(60)
     with EmbeddedStore(store, read_only=True) as written:  # on disk once the server stopped
         assert written.triples_in(graph) == {("<urn:x:a>", "<urn:x:q>", "<urn:x:b>")}
+
+
+def test_sigterm_stops_cli_serve_after_its_cleanup(tmp_path: Path) -> None:
+    """uvicorn re-raises the SIGTERM it caught once it has shut down; the server's own cleanup
+    (its query workers and their log files) ran only on Ctrl-C before."""
+    import signal
+    import subprocess
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    store = ox.Store(str(tmp_path / "store"))
+    store.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")
+    del store
+    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--port", "0"]
+    process = subprocess.Popen(
+        [*command, "--store", str(tmp_path / "store")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**os.environ, "TMPDIR": str(temp)},
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline().decode()
+        url = re.search(r"at (http://\S+/) ", first)
+        assert url is not None, first + process.stderr.read().decode()
+        assert requests.get(url.group(1) + "sparql", params={"query": "ASK {}"}).status_code == 200
+        assert list(temp.glob("scholarkg-worker-*.log"))  # the workers' logs exist meanwhile
+    finally:
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(60)
+    assert code == -signal.SIGTERM  # ended by the signal, as a supervisor expects
+    assert not list(temp.glob("scholarkg-worker-*.log"))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
 import sys
 import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -53,14 +55,25 @@ class ServerHandle:
         return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
     def serve_forever(self) -> None:
-        """Serve until interrupted (Ctrl-C), then stop the workers."""
+        """Serve until interrupted (Ctrl-C) or terminated (SIGTERM), then stop the workers. Once
+        it has shut down, uvicorn raises the SIGTERM it caught again; that signal ends the
+        process only after this cleanup."""
         self.kg.start()
+        main = threading.current_thread() is threading.main_thread()  # signals: main only
+        previous = signal.signal(signal.SIGTERM, _terminated) if main else None
+        terminated = False
         try:
             self.server.run(sockets=[self.socket])
         except KeyboardInterrupt:
             pass
+        except _Terminated:
+            terminated = True
         finally:
+            if main:
+                signal.signal(signal.SIGTERM, previous)
             self.close()
+        if terminated:
+            signal.raise_signal(signal.SIGTERM)  # as a supervisor expects: ended by the signal
 
     def start(self) -> ServerHandle:
         """Serve in a background thread (tests, benchmarks)."""
@@ -84,6 +97,14 @@ class ServerHandle:
     def close(self) -> None:
         self.kg.close()
         self.socket.close()
+
+
+class _Terminated(Exception):
+    """SIGTERM, raised again by uvicorn after its shutdown."""
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise _Terminated
 
 
 def bind(host: str, port: int) -> socket.socket:
