@@ -338,6 +338,47 @@ def test_updates_run_when_allowed_and_queries_see_them(tmp_path: Path) -> None:
             server.stop()
 
 
+def test_a_page_of_another_site_cannot_update_the_store(tmp_path: Path) -> None:
+    """With updates allowed, a browser page elsewhere posting to /update or /sparql (cross-site
+    request forgery) and a name resolving to this machine (DNS rebinding) are refused; a
+    client that is no browser, and a page of the server itself, still update."""
+    from scholarkg.serve import make_server
+
+    EmbeddedStore(tmp_path / "rw").close()
+    graph = f"{BASE}graph/test"
+    insert = f'INSERT DATA {{ GRAPH <{graph}> {{ <{JANE}> <{FOAF.name}> "Jane" }} }}'
+    form = {"update": insert}
+    with EmbeddedStore(tmp_path / "rw", read_only=True) as served:
+        server = make_server(served, allow_updates=True, settings=ServeSettings(workers=1)).start()
+        writable = Written(server.url)
+        own = server.url.rstrip("/")
+        host = own.split("//", 1)[1]
+        try:
+            refused = [
+                requests.post(server.url + "update", data=form, headers=headers)
+                for headers in (
+                    {"Origin": "http://evil.example"},
+                    {"Origin": "null"},
+                    {"Origin": own.replace("127.0.0.1", "localhost")},  # another origin
+                    {"Host": f"evil.example:{host.rsplit(':', 1)[1]}"},
+                    {"Sec-Fetch-Site": "cross-site"},
+                )
+            ]
+            refused.append(
+                requests.post(server.url + "sparql", data=form, headers={"Origin": "http://e.x"})
+            )
+            assert [r.status_code for r in refused] == [403] * 6, [r.text for r in refused]
+            assert "cross-site update refused" in refused[0].text
+            assert "this machine's own address only" in refused[3].text
+            assert writable.triples_in(graph) == set()
+            plain = requests.post(server.url + "update", data=form)  # curl, SPARQLWrapper…
+            same = requests.post(server.url + "update", data=form, headers={"Origin": own})
+            assert (plain.status_code, same.status_code) == (204, 204), plain.text + same.text
+            assert writable.triples_in(graph) == {(f"<{JANE}>", f"<{FOAF.name}>", '"Jane"')}
+        finally:
+            server.stop()
+
+
 class Written:
     """What the served store holds in one graph, asked through the server (its update worker is
     the only process that holds the store read-write)."""

@@ -22,6 +22,7 @@ from scholarkg.serve.protocol import (
 )
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.query_ui import query_page, results_page
+from scholarkg.serve.same_origin import update_refusal
 from scholarkg.store.sparql_text import iri_ref
 
 HTML_ROWS = 1000
@@ -39,7 +40,7 @@ class SparqlRoutes(BaseRoutes):
                 request.method, request.url.query, request.headers.get("content-type"), body
             )
             if operation.kind == "update":
-                return await self.run_update(operation)
+                return await self.run_update(request, operation)
             if operation.kind == "none":
                 return await self.no_query(request, operation)
             wanted = negotiate_query(request.headers.get("accept"), operation.params)
@@ -126,9 +127,11 @@ class SparqlRoutes(BaseRoutes):
             400, "no query given (query= or an application/sparql-query body)", Vary="Accept"
         )
 
-    async def run_update(self, operation: Operation) -> Response:
+    async def run_update(self, request: Request, operation: Operation) -> Response:
         if self.kg.update_store is None:
             return text(403, "SPARQL Update is disabled: this server is read-only")
+        if (refused := update_refusal(request)) is not None:
+            return text(403, refused)
         try:
             await self.blocking(self.kg.update, operation.text)
         except QueryLimitError as exc:
@@ -151,7 +154,7 @@ class SparqlRoutes(BaseRoutes):
             return text(exc.status, str(exc))
         if operation.kind != "update":
             return text(400, "no update given (form field update= or a sparql-update body)")
-        return await self.run_update(operation)
+        return await self.run_update(request, operation)
 
     async def store(self, request: Request) -> Response:
         """Graph Store Protocol, read side: ``?graph=<iri>`` or ``?default`` (the union)."""
