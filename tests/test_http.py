@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import threading
 from pathlib import Path
 
@@ -222,6 +223,19 @@ def test_parse_retry_after_forms() -> None:
     assert parse_retry_after("Fri, 01 May 2026 11:00:00 GMT", now) == 0.0
     assert parse_retry_after("soon", now) is None
     assert parse_retry_after(None, now) is None
+    assert parse_retry_after("\u00b2", now) is None  # str.isdigit says yes; no number of seconds
+    assert parse_retry_after("9" * 400, now) == math.inf  # longer than any backoff_max
+    assert parse_retry_after("9" * 5000, now) == math.inf
+
+
+def test_an_unusable_retry_after_backs_off_as_without_one(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """A 503 whose Retry-After is no delta-seconds nor date ('²' raised ValueError out of
+    every HTTP door) is retried with the usual back-off."""
+    arxiv_server.add_fault(Fault("status", status=503, headers={"Retry-After": "\u00b2"}))
+    assert arxiv_http.get(arxiv_server.api_url, ID_QUERY).status == 200
+    assert len(arxiv_server.requests) == 2
 
 
 def test_all_arxiv_hosts_share_one_politeness_budget() -> None:

@@ -248,6 +248,21 @@ def test_deleted_record_is_reported_not_parsed() -> None:
     assert [r.header.arxiv_id for r in page.records] == ["1706.09418", "1707.00874"]
 
 
+@pytest.mark.parametrize(
+    ("size", "read"),
+    [("1162", 1162), ("\u00b2", None), ("9" * 5000, None), ("-3", None), ("1e3", None)],
+)
+def test_a_complete_list_size_that_is_no_count_is_ignored(size: str, read: int | None) -> None:
+    """CONSTRUCTED: the real hep-ex page with a resumption token; a superscript digit ('²',
+    which str.isdigit accepts and int refuses) or 5 000 digits raised ValueError out of the
+    harvest."""
+    token = f'<resumptionToken completeListSize="{size}">t</resumptionToken></ListRecords>'
+    body = HEP_EX.read_bytes().replace(b"</ListRecords>", token.encode())
+    page = parse_oai_response(body, source="x", container="ListRecords")
+    assert page.complete_list_size == read and page.resumption_token == "t"
+    assert len(page.records) == 3
+
+
 def test_unreadable_record_is_quarantined() -> None:
     body = HEP_EX.read_bytes().replace(b"<title>R-Parity Violation at the LHC</title>", b"", 1)
     page = parse_oai_response(body, source="x", container="ListRecords")

@@ -8,6 +8,7 @@ import datetime as dt
 import email.utils
 import math
 import random
+import re
 import threading
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote_plus, urlencode
@@ -80,13 +81,18 @@ def build_url(base: str, params: Params | None = None) -> str:
     return f"{base}{'&' if '?' in base else '?'}{query}"
 
 
+_SECONDS = re.compile(r"[0-9]+")
+
+
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), else None."""
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), else None
+    (unusable: the usual back-off applies). Delta-seconds are ASCII digits; more than a
+    machine can count is "never" (inf: longer than any ``backoff_max``)."""
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(int(text))
+    if _SECONDS.fullmatch(text):
+        return float(int(text)) if len(text) <= 12 else math.inf
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

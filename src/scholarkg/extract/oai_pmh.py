@@ -15,6 +15,7 @@ and never leaves a gap.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import get_args
@@ -36,6 +37,7 @@ from scholarkg.models import ArxivRecord, QuarantinedRecord
 DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
 METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
 _O = f"{{{OAI_NS}}}"
+_COUNT = re.compile(r"[0-9]{1,18}")  # completeListSize: ASCII digits a machine can count
 
 
 def oai_url(explicit: str | None = None) -> str:
@@ -151,7 +153,7 @@ def parse_oai_response(
         listed=tuple(listed),
         quarantined=tuple(quarantined),
         resumption_token=text_of(token_el),
-        complete_list_size=int(size) if size and size.isdigit() else None,
+        complete_list_size=int(size) if size and _COUNT.fullmatch(size) else None,
         archived=archived,
     )
 
