@@ -205,3 +205,30 @@ def test_the_worker_processes_end_before_the_run_publishes(
     report = load_snapshot(config_in(tmp_path), SNAPSHOT, chunk_records=30, workers=2).report
     assert report.outcome == "ok" and report.records_loaded == 100
     assert alive == [0]
+
+
+def test_a_lone_surrogate_quarantines_its_line_and_the_rest_loads(tmp_path: Path) -> None:
+    """CONSTRUCTED: lines of the sample with a JSON \\ud800 escape that pairs with nothing (in
+    the title, the abstract, an author), which no UTF-8 text can hold; it crashed the whole
+    load in the emitter. A real pair (an emoji written as two escapes) is a character."""
+
+    def edited(number: int, field: str, value: object) -> str:
+        data = json.loads(LINES[number])
+        data[field] = value
+        return json.dumps(data)  # ensure_ascii: the surrogate stays a \\u escape
+
+    bad = [
+        edited(3, "title", "Bad \ud800 title"),
+        edited(4, "abstract", "tail \udfff"),
+        edited(5, "authors_parsed", [["Lee\ud800", "Ann", ""]]),
+    ]
+    emoji = edited(6, "title", "Good \U0001f600 title")
+    lines = [*LINES[:3], *bad, emoji, *LINES[7:]]
+    config = config_in(tmp_path)
+    report = load_snapshot(config, write_lines(tmp_path / "s.jsonl", lines), workers=0).report
+    assert report.records_read == 100 and report.records_loaded == 97
+    assert len(report.quarantined) == 3
+    assert all("lone surrogate" in q for q in report.quarantined), report.quarantined
+    assert [q.split(": ")[0].rsplit(":", 1)[1] for q in report.quarantined] == ["4", "5", "6"]
+    titles = {str(t[2]) for g in record_graphs(config).values() for t in g}
+    assert '"Good \U0001f600 title"' in titles

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -72,12 +73,33 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     versions = []
     for entry in data.get("versions") or ():
         label = entry.get("version", "") if isinstance(entry, dict) else ""
-        if not (isinstance(label, str) and label[:1] == "v" and label[1:].isdigit()):
+        if not (isinstance(label, str) and _VERSION.fullmatch(label)):
             raise ValueError(f"bad version entry {entry!r}")
         created = entry.get("created")
         date = parse_version_date(created) if isinstance(created, str) else None
         versions.append(ArxivVersion(number=int(label[1:]), date=date))
     return tuple(sorted(versions, key=lambda v: v.number))
+
+
+_VERSION = re.compile(r"v[0-9]{1,6}")  # ASCII digits: "v٢" or "v²" is no version label
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogates(value: object, field: str = "the line") -> None:
+    """ValueError naming the field where a JSON ``\\uD800``–``\\uDFFF`` escape pairs with
+    nothing: that is no character, and no UTF-8 text (N-Triples, the store) can hold it."""
+    if isinstance(value, str):
+        if found := _SURROGATE.search(value):
+            raise ValueError(
+                f"{field}: a lone surrogate \\u{ord(found.group()):04x} is no character"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_lone_surrogates(key, field)
+            _refuse_lone_surrogates(item, str(key) if field == "the line" else field)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_lone_surrogates(item, field)
 
 
 def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:
@@ -92,6 +114,8 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
+    if "\\u" in line:  # only a JSON escape can leave a lone surrogate in decoded text
+        _refuse_lone_surrogates(data)
     raw_id = data.get("id")
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise ValueError("missing id")
