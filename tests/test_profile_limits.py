@@ -134,3 +134,22 @@ def test_a_graph_the_store_refuses_goes_to_dead_letters_and_never_blocks_a_run(
     assert not list((tmp_path / "data" / "outbox").glob("*/*.json"))  # nothing waits to block
     second = build(config, []).report
     assert second.store_error is None and second.outcome != "failed"
+
+
+def test_a_page_with_a_number_python_cannot_read_fails_alone(tmp_path: Path) -> None:
+    """CONSTRUCTED: the sample page with an h-index of 5 000 digits; the ValueError escaped
+    the build and the other page was not built either."""
+    from scholarkg.config import load_config
+    from scholarkg.runs.build import build
+
+    page = SAMPLE_PROFILE.read_bytes().decode("utf-8")
+    assert "h-index117" in page
+    huge = tmp_path / "huge.txt"
+    huge.write_text(page.replace("h-index117", "h-index" + "9" * 5000), encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text(page, encoding="utf-8")
+    report = build(load_config(write_config(tmp_path, [huge, other]))).report
+    [(source, error)] = report.failures
+    assert source == str(huge) and "a number no profile holds" in error
+    assert error.startswith(f"{huge}:")  # the source and its line
+    assert report.papers == 25 and report.outcome == "partial"

@@ -137,6 +137,9 @@ def test_thousands_separators_in_metrics() -> None:
         (b"\n\n<html>\n", 3, "looks like HTML"),
         ("Léonard\n\n1 Papers\n".encode("latin-1"), 1, "not UTF-8"),
         (b"Just some text\nwith no heading\n", 2, "no 'N Papers' heading"),
+        # CONSTRUCTED: 5 000 digits, past what Python reads as a number (ValueError escaped)
+        (b"X Y\nCV\nh-index" + b"9" * 5000 + b"\n0 Papers\n", 3, "a number no profile holds"),
+        (b"X Y\nCV\n" + b"9" * 5000 + b" Papers\n", 3, "a number no profile holds"),
     ],
 )
 def test_not_a_profile_is_a_parse_error_with_source_and_line(

@@ -67,8 +67,13 @@ def decode_page(data: bytes, source: str) -> str:
         raise ParseError(source, "not UTF-8 text (wrong encoding?)", line=line) from exc
 
 
-def _number(text: str) -> int:
-    return int(text.replace(",", ""))
+def _number(text: str, source: str, line: int) -> int:
+    """A count as the page writes it (``1,234``); ParseError past 15 digits, which no profile
+    holds (Python refuses to read more than 4 300 of them at all)."""
+    digits = text.replace(",", "")
+    if len(digits) > 15:
+        raise ParseError(source, f"{text[:20]}…: a number no profile holds", line=line)
+    return int(digits)
 
 
 def _numbered_lines(text: str) -> list[tuple[int, str]]:
@@ -162,7 +167,7 @@ def _split_header_and_blocks(
         if not in_papers:
             heading = _HEADING.match(text)
             if heading:
-                stated, in_papers = _number(heading["count"]), True
+                stated, in_papers = _number(heading["count"], source, number), True
             else:
                 header.append((number, text))
             continue
@@ -195,7 +200,7 @@ def _parse_header(
         for key, pattern in _METRICS.items():
             metric = pattern.match(text)
             if metric:
-                values[key] = _number(metric["n"])
+                values[key] = _number(metric["n"], source, number)
                 break
         else:
             if not subject_code and _SUBJECT_CODE.match(text):
