@@ -84,6 +84,19 @@ def test_harvest_without_watermark_or_from_is_a_clear_error(
     assert "give a start date (--from" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("size", "said"), [("0", "0 is not at least 1"), ("x", "'x' is not")])
+def test_a_batch_size_below_one_is_a_usage_error(
+    config: Path, capsys: pytest.CaptureFixture[str], size: str, said: str
+) -> None:
+    """It ended in a traceback (ValueError from the chunking) after the store was opened."""
+    with pytest.raises(SystemExit) as done:
+        main(
+            ["arxiv", "load-snapshot", str(SNAPSHOT), "--config", str(config), "--batch-size", size]
+        )
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and said in err and "Traceback" not in err
+
+
 def test_load_snapshot_streams_and_quarantines_bad_lines(
     config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

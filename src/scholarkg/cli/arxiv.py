@@ -21,6 +21,7 @@ from scholarkg.cli.common import (
     add_store_options,
     json_default,
     load,
+    positive_count,
     print_report,
 )
 
@@ -128,7 +129,7 @@ def _snapshot(doors: Commands) -> None:
         "file", metavar="FILE", help="the snapshot, e.g. arxiv-metadata-oai-snapshot.json[.gz]"
     )
     snapshot.add_argument(
-        "--batch-size", type=int, default=1000, metavar="N", help="records per chunk"
+        "--batch-size", type=positive_count, default=1000, metavar="N", help="records per chunk"
     )
     snapshot.add_argument(
         "--loader",
