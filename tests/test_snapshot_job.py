@@ -232,3 +232,12 @@ def test_a_lone_surrogate_quarantines_its_line_and_the_rest_loads(tmp_path: Path
     assert [q.split(": ")[0].rsplit(":", 1)[1] for q in report.quarantined] == ["4", "5", "6"]
     titles = {str(t[2]) for g in record_graphs(config).values() for t in g}
     assert '"Good \U0001f600 title"' in titles
+
+
+def test_a_byte_order_mark_before_the_first_line_is_no_damage(tmp_path: Path) -> None:
+    """CONSTRUCTED: the sample as some editors save it, with a UTF-8 BOM; its first record was
+    quarantined (JSON cannot start with one)."""
+    path = tmp_path / "bom.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + SNAPSHOT.read_bytes())
+    report = load_snapshot(config_in(tmp_path), path, workers=0).report
+    assert (report.records_read, report.records_loaded, report.quarantined) == (100, 100, [])

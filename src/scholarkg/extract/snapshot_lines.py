@@ -22,6 +22,7 @@ from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.limits import Limits
 
 GZIP_MAGIC = b"\x1f\x8b"
+UTF8_BOM = b"\xef\xbb\xbf"
 _SKIP_PIECE = 1024 * 1024  # how much of an oversize line is read at a time while skipping it
 _KEPT_OF_OVERSIZE = 4096  # what a quarantined oversize line keeps
 _DAMAGE = (EOFError, zlib.error, OSError)  # gzip.BadGzipFile is an OSError
@@ -84,6 +85,8 @@ def snapshot_lines(path: Path | str, limits: Limits) -> Iterator[SnapshotLine]:
                 if not data:
                     return
                 number = current
+                if number == 1 and data.startswith(UTF8_BOM):  # as some editors write it
+                    data = data[len(UTF8_BOM) :]
                 if not seen_content and data.strip():
                     _refuse_json_array(path, data)
                     seen_content = True
