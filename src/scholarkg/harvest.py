@@ -208,7 +208,13 @@ class HarvestJob:
             guard.check_limits(page.source)
         else:
             assert after.first_response is not None
-            self.watermarks.advance(self.key, dt.datetime.fromisoformat(after.first_response))
+            said = dt.datetime.fromisoformat(after.first_response)
+            if self.watermarks.advance(self.key, said) != said:
+                self.notices.append(
+                    f"harvest {self.key}: the source dated its answer {after.first_response}, "
+                    "over a day ahead of this machine's clock; the next harvest starts from the "
+                    "clock's date instead"
+                )
             self.path.unlink(missing_ok=True)
         return after
 

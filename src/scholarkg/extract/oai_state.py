@@ -11,6 +11,8 @@ from pathlib import Path
 from scholarkg.errors import ParseError
 from scholarkg.files import write_atomic
 
+CLOCK_SKEW = dt.timedelta(days=1)  # how far ahead of our clock a source may date its answer
+
 
 @dataclass(frozen=True)
 class Watermark:
@@ -53,7 +55,15 @@ class HarvestState:
             completed_at=dt.datetime.fromisoformat(entry["completed_at"]),
         )
 
-    def advance(self, key: str, response_date: dt.datetime) -> None:
+    def advance(self, key: str, response_date: dt.datetime) -> dt.datetime:
+        """Store the source's ``responseDate`` as where the next harvest starts, unless it lies
+        more than a day ahead of this machine's clock: then the clock (asked from a future
+        date, every later harvest would silently get nothing). Returns what was stored."""
+        now = dt.datetime.now(dt.UTC)
+        if response_date.tzinfo is None:
+            response_date = response_date.replace(tzinfo=dt.UTC)
+        if response_date - now > CLOCK_SKEW:
+            response_date = now.replace(microsecond=0)
         harvests = self._load()
         harvests[key] = {
             "response_date": response_date.isoformat(),
@@ -62,3 +72,4 @@ class HarvestState:
         }
         payload = json.dumps({"version": 1, "harvests": harvests}, indent=1, sort_keys=True)
         write_atomic(self.path, (payload + "\n").encode("utf-8"), durable=True)
+        return response_date

@@ -1,0 +1,36 @@
+"""A harvest's watermark is the source's responseDate, unless the source dates its answer more
+than a day ahead of this machine's clock (then the clock's, and the report says so)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import test_door_counts_harvest as counting
+from arxiv_replay import OAI_DIR, Fault, ReplayServer
+from scholarkg.config import Config
+from scholarkg.extract.oai_state import HarvestState
+from scholarkg.harvest import WATERMARKS_NAME
+from scholarkg.load.manifest import store_state_dir
+from scholarkg.runs.arxiv_jobs import harvest
+from test_door_counts_harvest import page_two, serve_page_two
+
+pytest_plugins = ("arxiv_fixtures",)
+replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
+
+
+def test_a_response_date_far_ahead_of_the_clock_does_not_become_the_watermark(
+    config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: the recorded cs page dated 9999; stored as the watermark, every later
+    harvest asked from 9999-12-31 and silently got nothing. The clock's date is kept instead,
+    and the report says why."""
+    recorded = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
+    body = recorded.read_bytes().replace(b"2024-01-27T17:53:42Z", b"9999-12-31T00:00:00Z", 1)
+    replay.add_fault(Fault("status", status=200, body=body), path="/oai", times=1, set="cs")
+    serve_page_two(replay, page_two())
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert report.records_read > 0
+    mark = HarvestState(store_state_dir(config) / WATERMARKS_NAME).get("oai_dc set=cs")
+    assert mark is not None and mark.response_date.year < 9999
+    assert mark.response_date <= dt.datetime.now(dt.UTC)
+    assert any("ahead of this machine's clock" in n for n in report.notes), report.notes
