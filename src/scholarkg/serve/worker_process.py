@@ -19,11 +19,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from scholarkg.errors import ScholarKGError
+from scholarkg.serve.jobs import OUT_OF_MEMORY, shape
+from scholarkg.serve.jobs import TERMS as TERMS  # the job types, as their users import them
+from scholarkg.serve.jobs import JobFailure as JobFailure
+from scholarkg.serve.jobs import QueryJob as QueryJob
+from scholarkg.serve.jobs import QueryOutcome as QueryOutcome
+from scholarkg.serve.jobs import SelectBatch as SelectBatch
+from scholarkg.serve.jobs import UpdateJob as UpdateJob
 from scholarkg.store import served
-
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-Row = tuple[Term | None, ...]
-TERMS = "terms"  # ask for Python terms instead of serialized bytes
 
 
 @dataclass(frozen=True)
@@ -60,70 +63,6 @@ class StoreSpec:
         return store, None
 
 
-@dataclass(frozen=True)
-class QueryJob:
-    """One query: the dataset to run it over and the wanted result formats (media types for
-    bytes, or :data:`TERMS`); a format left as None means the client accepts none."""
-
-    sparql: str
-    union: bool = True
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    results_format: str | None = TERMS
-    graph_format: str | None = TERMS
-
-
-@dataclass(frozen=True)
-class UpdateJob:
-    """One SPARQL Update, applied in one transaction (all of it or nothing) and flushed."""
-
-    sparql: str
-
-
-@dataclass(frozen=True)
-class SelectBatch:
-    """Several trusted SELECT queries (pages) answered as rows in one round trip."""
-
-    queries: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class QueryOutcome:
-    """A finished query: ``form`` is solutions, boolean or triples."""
-
-    form: str
-    media_type: str | None = None
-    body: bytes | None = None
-    variables: tuple[str, ...] = ()
-    rows: tuple[Row, ...] = ()
-    boolean: bool | None = None
-    triples: tuple[ox.Triple, ...] = ()
-
-
-@dataclass(frozen=True)
-class JobFailure:
-    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable, size or
-    memory."""
-
-    kind: str
-    message: str
-
-
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-
-
 def _apply_limits(memory_limit_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if memory_limit_mb > 0:
@@ -153,48 +92,31 @@ def _query(store: Any, job: QueryJob) -> Any:
     )
 
 
-def _check_size(body: bytes, max_bytes: int) -> QueryOutcome | JobFailure | None:
-    if len(body) > max_bytes:
-        return JobFailure("size", f"result larger than the limit of {max_bytes} bytes; add LIMIT")
-    return None
+def _evaluation_failure(exc: Exception) -> JobFailure:
+    # The engine's text may quote what a SERVICE endpoint answered: it goes to the worker's
+    # log, never to the client.
+    print(f"query failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+    return JobFailure("store", f"the query could not be evaluated ({type(exc).__name__})")
 
 
 def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
-    """Run one query job against an open store."""
+    """Run one query job against an open store. An error while the result is evaluated, read
+    or serialized is a failure of kind store (a SERVICE endpoint may fail mid-stream); only
+    the query text's own syntax error is kind syntax. MemoryError goes up to the worker loop."""
     try:
         result = _query(store, job)
     except SyntaxError as exc:
         return JobFailure("syntax", str(exc))
+    except MemoryError:
+        raise
     except Exception as exc:
-        # The engine's text may quote what a SERVICE endpoint answered: it goes to the
-        # worker's log, never to the client.
-        print(f"query failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        return JobFailure("store", f"the query could not be evaluated ({type(exc).__name__})")
-    if isinstance(result, ox.QueryBoolean):
-        fmt = job.results_format
-        if fmt is None:
-            return JobFailure("not-acceptable", "results")
-        if fmt == TERMS:
-            return QueryOutcome("boolean", boolean=bool(result))
-        body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
-        return QueryOutcome("boolean", fmt, body, boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
-        fmt = job.graph_format
-        if fmt is None:
-            return JobFailure("not-acceptable", "graph")
-        if fmt == TERMS:
-            return QueryOutcome("triples", triples=tuple(result))
-        body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
-        return _check_size(body, max_bytes) or QueryOutcome("triples", fmt, body)
-    fmt = job.results_format
-    variables = tuple(v.value for v in result.variables)
-    if fmt is None:
-        return JobFailure("not-acceptable", "results")
-    if fmt == TERMS:
-        rows = tuple(tuple(solution[v] for v in variables) for solution in result)
-        return QueryOutcome("solutions", variables=variables, rows=rows)
-    body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
-    return _check_size(body, max_bytes) or QueryOutcome("solutions", fmt, body, variables)
+        return _evaluation_failure(exc)
+    try:
+        return shape(result, job, max_bytes)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        return _evaluation_failure(exc)
 
 
 def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
@@ -226,6 +148,19 @@ def run_batch(store: Any, batch: SelectBatch) -> tuple[QueryOutcome, ...] | JobF
     return tuple(outcomes)
 
 
+def _answer(store: Any, job: Any, spec: StoreSpec, max_bytes: int) -> Any:
+    try:
+        if isinstance(job, SelectBatch):
+            return run_batch(store, job)
+        if isinstance(job, UpdateJob):
+            return run_update(store, job, spec)
+        return run_job(store, job, max_bytes)
+    except MemoryError:
+        return OUT_OF_MEMORY
+    except Exception as exc:  # nothing a job raises ends the worker
+        return _evaluation_failure(exc)
+
+
 def worker_main(
     conn: Connection, spec: StoreSpec, memory_limit_mb: int, max_bytes: int, stderr_path: str
 ) -> None:
@@ -246,12 +181,4 @@ def worker_main(
             job = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            if isinstance(job, SelectBatch):
-                conn.send(run_batch(store, job))
-            elif isinstance(job, UpdateJob):
-                conn.send(run_update(store, job, spec))
-            else:
-                conn.send(run_job(store, job, max_bytes))
-        except MemoryError:
-            conn.send(JobFailure("memory", "the query ran out of memory"))
+        conn.send(_answer(store, job, spec, max_bytes))

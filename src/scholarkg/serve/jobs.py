@@ -1,0 +1,118 @@
+"""The jobs a query worker answers, and how it shapes a query's result into its answer:
+bytes in the format asked for, or terms for the server's pages
+(:mod:`scholarkg.serve.worker_process` runs them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = tuple[Term | None, ...]
+TERMS = "terms"  # ask for Python terms instead of serialized bytes
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query: the dataset to run it over and the wanted result formats (media types for
+    bytes, or :data:`TERMS`); a format left as None means the client accepts none."""
+
+    sparql: str
+    union: bool = True
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    results_format: str | None = TERMS
+    graph_format: str | None = TERMS
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """One SPARQL Update, applied in one transaction (all of it or nothing) and flushed."""
+
+    sparql: str
+
+
+@dataclass(frozen=True)
+class SelectBatch:
+    """Several trusted SELECT queries (pages) answered as rows in one round trip."""
+
+    queries: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A finished query: ``form`` is solutions, boolean or triples."""
+
+    form: str
+    media_type: str | None = None
+    body: bytes | None = None
+    variables: tuple[str, ...] = ()
+    rows: tuple[Row, ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable, size or
+    memory."""
+
+    kind: str
+    message: str
+
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+OUT_OF_MEMORY = JobFailure("memory", "the query ran out of memory")
+
+
+def too_large(max_bytes: int) -> JobFailure:
+    return JobFailure("size", f"result larger than the limit of {max_bytes} bytes; add LIMIT")
+
+
+def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
+    fmt = job.graph_format
+    if fmt is None:
+        return JobFailure("not-acceptable", "graph")
+    if fmt == TERMS:
+        return QueryOutcome("triples", triples=tuple(result))
+    body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
+    if len(body) > max_bytes:
+        return too_large(max_bytes)
+    return QueryOutcome("triples", fmt, body)
+
+
+def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
+    """A query's result read and shaped as ``job`` asks: serialized in the wanted format (held
+    to ``max_bytes``), or as terms (for pages)."""
+    if isinstance(result, ox.QueryTriples):
+        return _graph(result, job, max_bytes)
+    fmt = job.results_format
+    if fmt is None:
+        return JobFailure("not-acceptable", "results")
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == TERMS:
+            return QueryOutcome("boolean", boolean=bool(result))
+        body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
+        return QueryOutcome("boolean", fmt, body, boolean=bool(result))
+    variables = tuple(v.value for v in result.variables)
+    if fmt == TERMS:
+        rows = tuple(tuple(s[v] for v in variables) for s in result)
+        return QueryOutcome("solutions", variables=variables, rows=rows)
+    body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
+    if len(body) > max_bytes:
+        return too_large(max_bytes)
+    return QueryOutcome("solutions", fmt, body, variables)

@@ -1,0 +1,111 @@
+"""Errors while a worker reads or writes a result are answered, never a crash. A real server
+on 127.0.0.1, real HTTP clients."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from scholarkg.config import ServeSettings
+from scholarkg.serve import ServerHandle
+from serve_fixtures import build_v2_store
+from serve_helpers import SPARQL_JSON, running_server
+
+pytestmark = pytest.mark.server
+
+TRIPLE_TERM = (
+    "CONSTRUCT { <http://a/b> <http://a/p> <<( <http://a/b> <http://a/p> <http://a/c> )>> } "
+    "WHERE {}"
+)
+CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
+
+
+class Dropper:
+    """A loopback TCP server that accepts every connection and closes it at once."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.accepted = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def dropper() -> Iterator[Dropper]:
+    running = Dropper()
+    yield running
+    running.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, dropper: Dropper) -> Iterator[ServerHandle]:
+    path = build_v2_store(tmp_path_factory.mktemp("worker-errors") / "store")
+    settings = ServeSettings(workers=1, max_result_mb=1, federation=(dropper.url,))
+    with running_server(path, build=False, settings=settings) as (handle, _):
+        yield handle
+
+
+def ask(url: str, query: str, **params: str) -> requests.Response:
+    return requests.post(
+        url + "sparql",
+        params=params,
+        data={"query": query},
+        headers={"Accept": SPARQL_JSON},
+        timeout=120,
+    )
+
+
+def answered(url: str) -> bool:
+    response = ask(url, CHEAP)
+    return response.status_code == 200 and response.json()["results"]["bindings"][0]["n"]
+
+
+# --- errors while a result is read or serialized ------------------------------------------
+
+
+def test_a_triple_term_asked_as_jsonld_is_an_error_and_the_worker_survives(
+    server: ServerHandle,
+) -> None:
+    pool = server.kg.pool
+    replaced = pool.replaced
+    for _ in range(2):
+        response = ask(server.url, TRIPLE_TERM, format="jsonld")
+        assert response.status_code == 500, response.text
+        assert "could not be evaluated (OSError)" in response.text
+    turtle = ask(server.url, TRIPLE_TERM, format="ttl")
+    assert turtle.status_code == 200 and "<<(" in turtle.text
+    assert pool.replaced == replaced  # no worker died
+    assert answered(server.url)
+
+
+def test_a_service_that_drops_the_connection_is_an_evaluation_error(
+    server: ServerHandle, dropper: Dropper
+) -> None:
+    pool = server.kg.pool
+    replaced, accepted = pool.replaced, dropper.accepted
+    query = f"SELECT * WHERE {{ SERVICE <{dropper.url}> {{ ?s ?p ?o }} }}"
+    for fmt in ("json", "html", "csv"):
+        response = ask(server.url, query, format=fmt)
+        assert response.status_code == 500, response.text
+        assert "could not be evaluated (" in response.text
+        assert "crashed" not in response.text
+    assert dropper.accepted > accepted  # the endpoint was asked each time
+    assert pool.replaced == replaced
+    assert answered(server.url)
