@@ -1,5 +1,6 @@
-"""Errors while a worker reads or writes a result are answered, never a crash. A real server
-on 127.0.0.1, real HTTP clients."""
+"""Errors while a worker reads or writes a result are answered, never a crash; results for
+HTML pages are held to ``max_result_mb`` like serialized ones. A real server on 127.0.0.1,
+real HTTP clients."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import requests
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
 from serve_fixtures import build_v2_store
-from serve_helpers import SPARQL_JSON, running_server
+from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server
 
 pytestmark = pytest.mark.server
 
@@ -21,6 +22,10 @@ TRIPLE_TERM = (
     "CONSTRUCT { <http://a/b> <http://a/p> <<( <http://a/b> <http://a/p> <http://a/c> )>> } "
     "WHERE {}"
 )
+PAIRS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"  # 429² rows: ~89 MB as JSON
+# 100 000 rows of one short literal: ~100 KB of text, ~7 MB as the terms a worker sends
+ONES = "SELECT ?x WHERE { ?a ?b ?c . ?d ?e ?f BIND (1 AS ?x) } LIMIT 100000"
+PAIRS_GRAPH = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
 
 
@@ -77,6 +82,22 @@ def answered(url: str) -> bool:
     return response.status_code == 200 and response.json()["results"]["bindings"][0]["n"]
 
 
+def peak_rss_reset() -> bool:
+    """Reset this process's peak RSS (VmHWM); False where Linux does not allow it."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        line = next(x for x in status if x.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 # --- errors while a result is read or serialized ------------------------------------------
 
 
@@ -109,3 +130,29 @@ def test_a_service_that_drops_the_connection_is_an_evaluation_error(
     assert dropper.accepted > accepted  # the endpoint was asked each time
     assert pool.replaced == replaced
     assert answered(server.url)
+
+
+# --- max_result_mb for HTML results ------------------------------------------------------
+
+
+def test_html_results_are_held_to_the_result_size_limit(server: ServerHandle) -> None:
+    url, pool = server.url, server.kg.pool
+    replaced = pool.replaced
+    assert ask(url, PAIRS, format="json").status_code == 507
+    measured = peak_rss_reset()
+    before = peak_rss_mb()
+    page = ask(url, PAIRS, format="html")
+    assert page.status_code == 507, page.text[:200]
+    assert "1048576 bytes" in page.text
+    graph = requests.post(
+        url + "sparql", data={"query": PAIRS_GRAPH}, headers={"Accept": HTML_ACCEPT}, timeout=120
+    )
+    assert graph.status_code == 507, graph.text[:200]
+    if measured:  # the server process never held the rows (~500 MB before this was fixed)
+        assert peak_rss_mb() - before < 100
+    ones = ask(url, ONES, format="html")  # measured as sent, not as text
+    assert ones.status_code == 507, ones.text[:200]
+    small = ask(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5", format="html")
+    assert small.status_code == 200 and small.text.count("<tr>") >= 5
+    assert pool.replaced == replaced
+    assert answered(url)

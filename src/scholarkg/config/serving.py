@@ -27,7 +27,11 @@ class ServeSettings(Section):
     )
     max_query_bytes: int = setting(262_144, "longer query text is refused before parsing", gt=0)
     max_nesting: int = setting(64, "deeper {…}/(…)/[…] nesting is refused before parsing", gt=0)
-    max_result_mb: int = setting(128, "serialized result size limit, MiB", gt=0)
+    max_result_mb: int = setting(
+        128,
+        "size limit of a result as a worker sends it (serialized, or an HTML page's terms), MiB",
+        gt=0,
+    )
     federation: tuple[NonEmptyText, ...] = setting(
         (), "SERVICE endpoints allowed (full IRIs); [] = every SERVICE refused"
     )

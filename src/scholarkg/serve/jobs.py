@@ -1,16 +1,18 @@
 """The jobs a query worker answers, and how it shapes a query's result into its answer:
-bytes in the format asked for, or terms for the server's pages
-(:mod:`scholarkg.serve.worker_process` runs them)."""
+bytes in the format asked for, or terms for the server's pages, both held to the result size
+limit (:mod:`scholarkg.serve.worker_process` runs them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
+Item = TypeVar("Item", ox.Triple, Row)
 TERMS = "terms"  # ask for Python terms instead of serialized bytes
 
 
@@ -79,8 +81,35 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 OUT_OF_MEMORY = JobFailure("memory", "the query ran out of memory")
 
 
+class _TooLarge(Exception):
+    """The terms collected so far are already past the result size limit."""
+
+
 def too_large(max_bytes: int) -> JobFailure:
     return JobFailure("size", f"result larger than the limit of {max_bytes} bytes; add LIMIT")
+
+
+def _weight(item: Term | Row | None) -> int:
+    """At most the bytes ``item`` takes pickled: its text (one byte when unbound)."""
+    if item is None:
+        return 1
+    if isinstance(item, tuple):
+        return sum(_weight(term) for term in item)
+    if isinstance(item, ox.Triple):
+        return _weight((item.subject, item.predicate, item.object))
+    return len(item.value)
+
+
+def _bounded(items: Iterable[Item], max_bytes: int) -> tuple[Item, ...]:
+    """``items`` collected, stopping with :class:`_TooLarge` as soon as they weigh more than
+    ``max_bytes`` (the worker measures exactly what it sends: ``worker_process.send``)."""
+    collected, weight = [], 0
+    for item in items:
+        weight += _weight(item)
+        if weight > max_bytes:
+            raise _TooLarge
+        collected.append(item)
+    return tuple(collected)
 
 
 def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
@@ -88,7 +117,7 @@ def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutco
     if fmt is None:
         return JobFailure("not-acceptable", "graph")
     if fmt == TERMS:
-        return QueryOutcome("triples", triples=tuple(result))
+        return QueryOutcome("triples", triples=_bounded(result, max_bytes))
     body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
     if len(body) > max_bytes:
         return too_large(max_bytes)
@@ -96,10 +125,13 @@ def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutco
 
 
 def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
-    """A query's result read and shaped as ``job`` asks: serialized in the wanted format (held
-    to ``max_bytes``), or as terms (for pages)."""
+    """A query's result read and shaped as ``job`` asks: serialized in the wanted format, or
+    as terms (for pages), either held to ``max_bytes``."""
     if isinstance(result, ox.QueryTriples):
-        return _graph(result, job, max_bytes)
+        try:
+            return _graph(result, job, max_bytes)
+        except _TooLarge:
+            return too_large(max_bytes)
     fmt = job.results_format
     if fmt is None:
         return JobFailure("not-acceptable", "results")
@@ -110,7 +142,10 @@ def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailu
         return QueryOutcome("boolean", fmt, body, boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
     if fmt == TERMS:
-        rows = tuple(tuple(s[v] for v in variables) for s in result)
+        try:
+            rows = _bounded((tuple(s[v] for v in variables) for s in result), max_bytes)
+        except _TooLarge:
+            return too_large(max_bytes)
         return QueryOutcome("solutions", variables=variables, rows=rows)
     body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
     if len(body) > max_bytes:

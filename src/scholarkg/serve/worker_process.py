@@ -13,13 +13,14 @@ import resource
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from scholarkg.errors import ScholarKGError
-from scholarkg.serve.jobs import OUT_OF_MEMORY, shape
+from scholarkg.serve.jobs import OUT_OF_MEMORY, shape, too_large
 from scholarkg.serve.jobs import TERMS as TERMS  # the job types, as their users import them
 from scholarkg.serve.jobs import JobFailure as JobFailure
 from scholarkg.serve.jobs import QueryJob as QueryJob
@@ -161,6 +162,20 @@ def _answer(store: Any, job: Any, spec: StoreSpec, max_bytes: int) -> Any:
         return _evaluation_failure(exc)
 
 
+def send(conn: Connection, answer: Any, max_bytes: int | None) -> None:
+    """Send ``answer``, pickled here to know its size: a query's terms (for a page) that take
+    more than ``max_bytes`` as sent are replaced by the size failure, so the parent never
+    receives more than the result size limit."""
+    try:
+        payload = ForkingPickler.dumps(answer)
+        terms = isinstance(answer, QueryOutcome) and answer.body is None
+        if terms and max_bytes is not None and len(payload) > max_bytes:
+            payload = ForkingPickler.dumps(too_large(max_bytes))
+    except MemoryError:
+        payload = ForkingPickler.dumps(OUT_OF_MEMORY)
+    conn.send_bytes(payload)
+
+
 def worker_main(
     conn: Connection, spec: StoreSpec, memory_limit_mb: int, max_bytes: int, stderr_path: str
 ) -> None:
@@ -181,4 +196,5 @@ def worker_main(
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store, job, spec, max_bytes))
+        limit = max_bytes if isinstance(job, QueryJob) else None
+        send(conn, _answer(store, job, spec, max_bytes), limit)
