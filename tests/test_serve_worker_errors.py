@@ -1,6 +1,6 @@
 """Errors while a worker reads or writes a result are answered, never a crash; results for
-HTML pages are held to ``max_result_mb`` like serialized ones. A real server on 127.0.0.1,
-real HTTP clients."""
+HTML pages are held to ``max_result_mb`` like serialized ones; every JSON-LD answer is
+compacted with the project's context. A real server on 127.0.0.1, real HTTP clients."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from rdflib import Graph
 
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
-from serve_fixtures import build_v2_store
+from serve_fixtures import BASE, PAPER, build_v2_store
 from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server
 
-pytestmark = pytest.mark.server
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 
 TRIPLE_TERM = (
     "CONSTRUCT { <http://a/b> <http://a/p> <<( <http://a/b> <http://a/p> <http://a/c> )>> } "
@@ -101,15 +105,15 @@ def peak_rss_mb() -> float:
 # --- errors while a result is read or serialized ------------------------------------------
 
 
-def test_a_triple_term_asked_as_jsonld_is_an_error_and_the_worker_survives(
+def test_a_triple_term_asked_as_jsonld_is_406_and_the_worker_survives(
     server: ServerHandle,
 ) -> None:
     pool = server.kg.pool
     replaced = pool.replaced
     for _ in range(2):
         response = ask(server.url, TRIPLE_TERM, format="jsonld")
-        assert response.status_code == 500, response.text
-        assert "could not be evaluated (OSError)" in response.text
+        assert response.status_code == 406, response.text
+        assert "triple term" in response.text and "Turtle" in response.text
     turtle = ask(server.url, TRIPLE_TERM, format="ttl")
     assert turtle.status_code == 200 and "<<(" in turtle.text
     assert pool.replaced == replaced  # no worker died
@@ -156,3 +160,50 @@ def test_html_results_are_held_to_the_result_size_limit(server: ServerHandle) ->
     assert small.status_code == 200 and small.text.count("<tr>") >= 5
     assert pool.replaced == replaced
     assert answered(url)
+
+
+# --- JSON-LD from /sparql and /store is compacted ------------------------------------------
+
+
+def _is_compacted(document: dict[str, object], url: str) -> None:
+    context = requests.get(url + "context.jsonld", timeout=30).json()["@context"]
+    assert document["@context"] == context
+    graph = document["@graph"]
+    assert isinstance(graph, list)
+    assert any(node["@id"] == "id:paper/arxiv/2104.12255" for node in graph)
+
+
+def test_construct_as_jsonld_is_compacted_with_the_project_context(server: ServerHandle) -> None:
+    url = server.url
+    query = f"CONSTRUCT {{ <{PAPER}> ?p ?o }} WHERE {{ <{PAPER}> ?p ?o }}"
+    response = requests.get(
+        url + "sparql", params={"query": query}, headers={"Accept": "application/ld+json"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    document = response.json()
+    _is_compacted(document, url)
+    paper = next(n for n in document["@graph"] if n["@id"] == "id:paper/arxiv/2104.12255")
+    assert paper["title"] == "Hyperparameter Selection for Imitation Learning"
+    turtle = requests.get(url + "sparql", params={"query": query, "format": "ttl"}).text
+    expected = set(Graph().parse(data=turtle, format="turtle"))
+    assert set(Graph().parse(data=response.text, format="json-ld")) == expected
+    describe = requests.get(
+        url + "sparql", params={"query": f"DESCRIBE <{PAPER}>", "format": "jsonld"}
+    )
+    assert describe.status_code == 200
+    _is_compacted(describe.json(), url)
+
+
+def test_graph_store_reads_as_jsonld_are_compacted(server: ServerHandle) -> None:
+    url = server.url
+    graph = BASE + "graph/arxiv/2104.12255"
+    for params in ({"graph": graph}, {"default": ""}):
+        response = requests.get(
+            url + "store", params=params, headers={"Accept": "application/ld+json"}
+        )
+        assert response.status_code == 200, response.text
+        _is_compacted(response.json(), url)
+        turtle = requests.get(url + "store", params=params, headers={"Accept": "text/turtle"})
+        expected = set(Graph().parse(data=turtle.text, format="turtle"))
+        assert set(Graph().parse(data=response.text, format="json-ld")) == expected

@@ -147,6 +147,12 @@ def compact_document(triples: Iterable[ox.Triple], base: str = DEFAULT_BASE) -> 
     return {"@context": compactor.context, "@graph": nodes}
 
 
+def compact_bytes(triples: Iterable[ox.Triple], base: str = DEFAULT_BASE) -> bytes:
+    """:func:`compact_document` as UTF-8 JSON text: the body of every JSON-LD answer the server
+    sends (``/id/…``, ``/sparql``, ``/store``) and of ``scholarkg query --format jsonld``."""
+    return json.dumps(compact_document(triples, base), ensure_ascii=False, indent=1).encode()
+
+
 def write_compact(triples: Iterable[ox.Triple], out: IO[bytes], base: str = DEFAULT_BASE) -> int:
     """Stream ``triples`` (best grouped by subject) into ``out``; returns how many were written."""
     compactor = Compactor(base)

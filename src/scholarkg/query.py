@@ -292,9 +292,9 @@ def format_graph(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str]) -
     if chosen == "nt":
         return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     if chosen == "jsonld":
-        from scholarkg.jsonld import compact_document
+        from scholarkg.jsonld import compact_bytes
 
-        return json.dumps(compact_document(triples), ensure_ascii=False, indent=1)
+        return compact_bytes(triples).decode("utf-8")
     raise QueryError(f"graph results come as turtle, nt or json (JSON-LD), not {fmt!r}")
 
 

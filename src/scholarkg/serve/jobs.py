@@ -10,6 +10,9 @@ from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
+from scholarkg.iris import DEFAULT_BASE
+from scholarkg.jsonld import compact_bytes
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
 Item = TypeVar("Item", ox.Triple, Row)
@@ -27,6 +30,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     results_format: str | None = TERMS
     graph_format: str | None = TERMS
+    base: str = DEFAULT_BASE  # the instance IRI base JSON-LD compacts ``id:`` against
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,8 @@ class QueryOutcome:
 
 @dataclass(frozen=True)
 class JobFailure:
-    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable, size or
-    memory."""
+    """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable,
+    unrepresentable (no form in the format asked for), size or memory."""
 
     kind: str
     message: str
@@ -74,10 +78,14 @@ RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
 GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
+JSON_LD = "application/ld+json"  # compacted with the project's context (scholarkg.jsonld)
+NO_TRIPLE_TERMS = (
+    "JSON-LD cannot carry RDF 1.2 triple terms, which this result holds; "
+    "ask for Turtle, N-Triples or RDF/XML"
+)
 OUT_OF_MEMORY = JobFailure("memory", "the query ran out of memory")
 
 
@@ -118,7 +126,13 @@ def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutco
         return JobFailure("not-acceptable", "graph")
     if fmt == TERMS:
         return QueryOutcome("triples", triples=_bounded(result, max_bytes))
-    body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
+    if fmt == JSON_LD:
+        triples = tuple(result)
+        if any(isinstance(t.object, ox.Triple) for t in triples):
+            return JobFailure("unrepresentable", NO_TRIPLE_TERMS)
+        body = compact_bytes(triples, job.base)
+    else:
+        body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
     if len(body) > max_bytes:
         return too_large(max_bytes)
     return QueryOutcome("triples", fmt, body)

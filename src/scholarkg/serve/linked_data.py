@@ -15,7 +15,6 @@ union of named graphs:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -23,7 +22,7 @@ from urllib.parse import quote, unquote
 import pyoxigraph as ox
 
 from scholarkg.errors import ScholarKGError
-from scholarkg.jsonld import compact_document
+from scholarkg.jsonld import compact_bytes
 from scholarkg.serve import pages
 from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_response
 from scholarkg.serve.pages import LABEL_PREDICATES, PREFIXES
@@ -160,8 +159,7 @@ def describe(pool: WorkerPool, iri: str) -> Description:
 def serialize(description: Description, media_type: str, base: str) -> bytes:
     """The description in one of :data:`RDF_FORMATS`; JSON-LD compacted with the context."""
     if media_type == "application/ld+json":
-        document = compact_document(description.triples, base)
-        return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+        return compact_bytes(description.triples, base)
     fmt = RDF_FORMATS[media_type]
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return ox.serialize(description.triples, format=fmt, prefixes=prefixes) or b""

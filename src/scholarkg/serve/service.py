@@ -183,6 +183,7 @@ class KnowledgeGraph:
             operation.named_graphs,
             TERMS if wanted.html else wanted.results,
             TERMS if wanted.html else wanted.graph,
+            self.mapper.iri_base,
         )
         key = (self.watcher.version, job)
         cached = self.results.get(key)
@@ -248,7 +249,7 @@ class KnowledgeGraph:
             sparql = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
         else:
             sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(iri)} {{ ?s ?p ?o }} }}"
-        return self.pool.run(QueryJob(sparql, graph_format=media))
+        return self.pool.run(QueryJob(sparql, graph_format=media, base=self.mapper.iri_base))
 
     def update(self, text: str) -> None:
         """Apply one SPARQL Update (see :mod:`scholarkg.serve.updates`)."""

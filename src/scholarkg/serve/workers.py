@@ -14,6 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from scholarkg.errors import QueryError, QueryLimitError
@@ -196,9 +197,7 @@ class WorkerPool:
         """Check ``job``'s text against the limits, run it, and return its outcome."""
         info = check_query(job.sparql, self.limits)
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
-            job = QueryJob(
-                job.sparql, False, None, None, job.results_format, job.graph_format
-            )  # the query's own FROM / FROM NAMED define its dataset
+            job = replace(job, union=False)  # the query's own FROM / FROM NAMED define its dataset
         answer = self._exchange(job, time_limit or self.limits.time_limit)
         if isinstance(answer, JobFailure):
             raise _failure_error(answer)
@@ -237,6 +236,8 @@ def _failure_error(failure: JobFailure) -> QueryError:
         return NotAcceptableError(failure.message)
     if failure.kind == "syntax":
         return QueryError(failure.message)
+    if failure.kind == "unrepresentable":  # the format asked for cannot carry this result
+        return QueryLimitError(failure.message, status=406)
     if failure.kind == "size":
         return QueryLimitError(f"query stopped: {failure.message}", status=507)
     if failure.kind == "memory":  # the same limit as a worker the allocator stopped
