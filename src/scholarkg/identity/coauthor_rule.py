@@ -27,10 +27,13 @@ class CoauthorRule:
         paper: PaperMentions,
         known: dict[str, Mention],
         on_paper: set[int],
+        evidence: bool = True,
     ) -> None:
+        """Decide the ``fresh`` authors; without ``evidence`` (a paper past the evidence limit)
+        nothing is looked up and each is a person of its own."""
         on_paper = set(on_paper)  # the live persons holding an authorship on the paper
         for author in fresh:
-            ranked = self._coauthor_evidence(author, paper, on_paper)
+            ranked = self._coauthor_evidence(author, paper, on_paper) if evidence else []
             if ranked:
                 (best, count, hit), *others = ranked
                 basis = (

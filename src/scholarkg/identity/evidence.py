@@ -8,9 +8,12 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
+from scholarkg.sqlite_in import select_in
+
 MAX_EVIDENCE_AUTHORS = 100
 """Papers with more person authors give no co-author evidence: on a collaboration paper
-everyone "shares" thousands of co-authors, and its pairs would grow with the square."""
+everyone "shares" thousands of co-authors, and its pairs would grow with the square. Neither
+way: such a paper's pairs are not indexed, and its authors are not looked up in the index."""
 
 
 def pair_key(block: str, co_block: str) -> int:
@@ -117,6 +120,12 @@ class EvidenceTables:
         self.db.executemany(
             "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)", _pairs(paper, authors)
         )
+
+    def author_counts(self, papers: Sequence[str]) -> dict[str, int]:
+        """How many person authors are known of each of ``papers`` (the count the pair index
+        is cut at: a partial listing's authors with those known before)."""
+        query = "SELECT paper, COUNT(*) FROM paper_authors WHERE paper IN (?) GROUP BY paper"
+        return {str(p): int(n) for p, n in select_in(self.db, query, list(papers))}
 
     def coauthor_hits(
         self, block: str, co_blocks: Sequence[str], paper: str

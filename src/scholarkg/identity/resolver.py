@@ -15,7 +15,9 @@ Rules, strongest first (each decision keeps its rule, score, basis and evidence)
     position under a compatible name is the person they were on that paper.
 ``shared-coauthor``
     Within a name block, a compatible person who wrote another paper with one of this paper's
-    co-authors. A new authorship that links two such persons merges them (new evidence).
+    co-authors. A new authorship that links two such persons merges them (new evidence). A
+    paper of more than ``MAX_EVIDENCE_AUTHORS`` person authors gives no such evidence, to its
+    own authors as to others.
 ``first-seen``
     No evidence links the authorship to anyone: a person of its own. A shared name alone never
     joins two authorships.
@@ -30,7 +32,13 @@ from scholarkg.identity.coauthor_rule import CoauthorRule
 from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.overrides import Overrides
-from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
+from scholarkg.identity.registry import (
+    CACHE_LIMIT,
+    MAX_EVIDENCE_AUTHORS,
+    Mention,
+    Registry,
+    short_hash,
+)
 from scholarkg.identity.restatement import Restatement
 
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
@@ -107,11 +115,21 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
         reg.add_names([(a.node, a.name) for p in papers for a in p.authors])
         known = reg.mentions([a.node for p in papers for a in p.authors])
         held = reg.persons_on([p.paper for p in papers])
+        counts = reg.author_counts([p.paper for p in papers])
         for paper in papers:
             on_paper = {reg.live(p) if p in self._retired else p for p in held.get(paper.paper, ())}
-            self._decide(paper, known, on_paper)
+            # as in the pair index: a paper of more authors gives no co-author evidence, so its
+            # authors are not looked up either (and each is decided in bounded work)
+            evidence = counts.get(paper.paper, 0) <= MAX_EVIDENCE_AUTHORS
+            self._decide(paper, known, on_paper, evidence)
 
-    def _decide(self, paper: PaperMentions, known: dict[str, Mention], on_paper: set[int]) -> None:
+    def _decide(
+        self,
+        paper: PaperMentions,
+        known: dict[str, Mention],
+        on_paper: set[int],
+        evidence: bool = True,
+    ) -> None:
         fresh: list[AuthorMention] = []
         displaced: list[Mention] = []  # authorships now listed under another author's name
         for author in paper.authors:
@@ -143,7 +161,7 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
         if displaced:
             fresh = self._moved(fresh, paper, displaced)
         if fresh:
-            self._by_evidence(fresh, paper, known, on_paper)
+            self._by_evidence(fresh, paper, known, on_paper, evidence)
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"
