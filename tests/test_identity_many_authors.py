@@ -99,6 +99,29 @@ def paper(arxiv_id: str, authors: list[str], *, complete: bool = True) -> PaperM
     return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}", complete=complete)
 
 
+def test_a_new_version_listing_the_authors_reversed_keeps_its_persons_in_linear_work(
+    tmp_path: Path, calls: Counter[str]
+) -> None:
+    """A new version lists the authors in reverse order: every position now names another
+    author, and each author stays the person they were (``same-paper``), looked for among the
+    displaced of their surname only (a scan of all of them costs N²/2 comparisons here)."""
+    node = f"{BASE}9102.00001/authorship/{{}}".format
+    registry = Registry(tmp_path / "identity.sqlite")
+    try:
+        resolver = IdentityResolver(registry)
+        resolver.add(paper("9102.00001", crowd(N)))
+        before = registry.mentions([node(n) for n in range(1, N + 1)])
+        calls.clear()
+        resolver.restate([paper("9102.00001", crowd(N)[::-1])])
+        assert calls["compatible"] <= 4 * N, calls
+        after = registry.mentions([node(n) for n in range(1, N + 1)])
+        for n in range(1, N + 1):
+            assert after[node(n)].rule == "same-paper"
+            assert after[node(n)].person == before[node(N + 1 - n)].person
+    finally:
+        registry.close()
+
+
 def test_a_partial_listing_of_a_long_paper_gives_no_evidence(tmp_path: Path) -> None:
     """The limit counts the authors known of the paper, as the pair index does: a profile's
     short listing of a collaboration paper arXiv lists in full gives no evidence either."""

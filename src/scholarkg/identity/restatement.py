@@ -51,16 +51,29 @@ class Restatement:
         Returns the authors still undecided; a published person who lost an authorship to
         someone else and was not found elsewhere on the paper is reported."""
         reg, left = self.registry, []
+        # compatible names share their surname: each author is compared only with the
+        # displaced of its surname, in their order (the first compatible one, as in a scan of
+        # all), so a long list whose positions all moved costs no square of its length
+        by_surname: dict[str, list[Mention]] = {}
+        for gone in displaced:
+            if words := names.tokens(gone.name):
+                by_surname.setdefault(words[-1], []).append(gone)
+        taken: set[int] = set()  # the matched ones (by object: the list may repeat a mention)
         for author in fresh:
-            match = next((m for m in displaced if names.compatible(m.name, author.name)), None)
-            if match is None:
+            words = names.tokens(author.name)
+            same = by_surname.get(words[-1], []) if words else []
+            at = next((i for i, m in enumerate(same) if names.compatible(m.name, author.name)), -1)
+            if at < 0:
                 left.append(author)
                 continue
-            displaced.remove(match)
+            match = same.pop(at)
+            taken.add(id(match))
             basis = f"listed as {match.name!r} at position {match.position} before"
             pid = reg.live(match.person)
             self._assign(author, paper, pid, "same-paper", 0.9, basis, evidence=paper.paper)
         for gone in displaced:
+            if id(gone) in taken:
+                continue
             before = reg.person(reg.live(gone.person))
             if before.published:
                 basis = f"{gone.node} is now listed under another name"
