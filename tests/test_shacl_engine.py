@@ -245,6 +245,41 @@ def test_index_lookups_per_record_do_not_grow_with_the_graph() -> None:
     assert per_record[1] <= per_record[0] * 1.05, per_record
 
 
+class Compared(str):
+    """A term that counts the comparisons made with it (``x in list`` compares each item)."""
+
+    count = 0
+    __hash__ = str.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        Compared.count += 1
+        return str.__eq__(self, other)
+
+
+def test_contains_searches_the_authorships_one_paper_not_the_papers_authorships() -> None:
+    """The position check (``?paper skg:hasAuthorship $this , ?other``) asks, for every
+    authorship, whether the paper holds another one: on a paper of N authorships a search of
+    the paper's objects would cost N² comparisons in all."""
+    n = 2_000
+    view = View(authorship_graph(1, n), Engine(shapes=Graph(), ontology=Graph()).ontology)
+    has = f"<{SKG}hasAuthorship>"
+    Compared.count = 0
+    for j in range(n):
+        assert view.contains("<urn:paper:0>", has, Compared(f"<urn:paper:0:a{j}>"))
+    assert not view.contains("<urn:paper:0>", has, Compared("<urn:paper:1:a0>"))
+    assert Compared.count <= 2 * n, Compared.count
+    # the same answers as a search of objects(), ontology mix-in included
+    engine = validate.gate()
+    small = View(authorship_graph(2, 3), engine.ontology)
+    nodes = [*small.data.spo, *list(engine.ontology.triples.spo)[:20]]
+    predicates = small.predicates()
+    terms = {o for s in nodes for p in predicates for o in small.objects(s, p)} | set(nodes)
+    for s in nodes:
+        for p in predicates:
+            for o in terms:
+                assert small.contains(s, p, o) == (o in small.objects(s, p)), (s, p, o)
+
+
 def test_memoised_parse_patches_no_class_and_restores_rdflib() -> None:
     original = SPARQLProcessor.query
     assert rdflib_plugin.get("sparql", Processor) is SPARQLProcessor

@@ -166,7 +166,16 @@ class View:
         return found
 
     def contains(self, s: str, p: str, o: str) -> bool:
-        return o in self.objects(s, p)
+        """``o in objects(s, p)``, searching the shorter of the two lists that hold the triple
+        (a paper's thousands of ``skg:hasAuthorship`` objects, or the authorship's one paper)."""
+        by_p, by_o = self.data.spo.get(s), self.data.pos.get(p)
+        objects = by_p.get(p, ()) if by_p is not None else ()
+        subjects = by_o.get(o, ()) if by_o is not None else ()
+        if o in objects if len(objects) <= len(subjects) else s in subjects:
+            return True
+        if s in self.ont_nodes:
+            return o in self.ont.spo.get(s, {}).get(p, ())
+        return False
 
     def predicates(self) -> list[str]:
         return list(dict.fromkeys([*self.data.pos, *self.ont.pos]))
