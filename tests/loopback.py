@@ -47,3 +47,29 @@ class Drip:
 
     def stop(self) -> None:
         self.server.shutdown()
+
+
+class Trap:
+    """A loopback port that listens and never answers. :meth:`connections` counts every
+    connection made to it so far: each waits in the listen backlog until counted, so none is
+    missed and the count needs no waiting."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.setblocking(False)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/"
+        self.seen = 0
+
+    def connections(self) -> int:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except BlockingIOError:
+                return self.seen
+            conn.close()
+            self.seen += 1
+
+    def close(self) -> None:
+        self.sock.close()

@@ -16,6 +16,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from hostile_queries import LOAD_TRICKS, SERVICE_TRICKS
+from loopback import Trap
 from scholarkg.cli import main
 from scholarkg.config import ServeSettings
 from serve_fixtures import build_v2_store
@@ -73,6 +75,13 @@ def listener() -> Iterator[Listener]:
     running = Listener()
     yield running
     running.close()
+
+
+@pytest.fixture(scope="module")
+def trap() -> Iterator[Trap]:
+    opened = Trap()
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")
@@ -187,6 +196,44 @@ def test_service_is_refused_and_reaches_nothing(
     assert answered(url)
 
 
+def test_no_way_of_writing_service_reaches_the_network(
+    served: tuple[str, object], trap: Trap
+) -> None:
+    url = served[0]
+    for name, text in SERVICE_TRICKS.items():
+        response = ask(url, text % trap.url)
+        assert response.status_code == 403 and "SERVICE" in response.text, name
+    assert trap.connections() == 0
+    assert answered(url)
+
+
+def test_updates_can_neither_load_nor_call_a_service(tmp_path: Path, trap: Trap) -> None:
+    from scholarkg.serve import make_server
+    from scholarkg.store.embedded import EmbeddedStore
+
+    def update(server_url: str, text: str) -> requests.Response:
+        return requests.post(server_url + "update", data={"update": text}, timeout=120)
+
+    EmbeddedStore(tmp_path / "rw").close()
+    settings = ServeSettings(workers=1, time_limit=3.0)
+    with EmbeddedStore(tmp_path / "rw", read_only=True) as store:
+        server = make_server(store, allow_updates=True, settings=settings).start()
+        try:
+            for name, text in LOAD_TRICKS.items():
+                response = update(server.url, text % trap.url)
+                assert response.status_code == 403 and "LOAD" in response.text, name
+            smuggled = SERVICE_TRICKS["escaped IRI, quote"].replace(
+                "SELECT *", "DELETE { ?s ?p ?o }"
+            )
+            response = update(server.url, smuggled % trap.url)
+            assert response.status_code == 403 and "SERVICE" in response.text
+            assert trap.connections() == 0
+            insert = "INSERT DATA { <urn:x:a> <urn:x:p> <urn:x:b> }"
+            assert update(server.url, insert).status_code == 204
+        finally:
+            server.stop()
+
+
 def test_an_allowed_service_never_echoes_the_upstream_body(
     served: tuple[str, object], listener: Listener
 ) -> None:
@@ -294,6 +341,23 @@ def test_cli_query_has_the_same_limits(
     service = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"
     assert main(["query", "--sparql", service, "--config", str(config)]) == 1
     assert "SERVICE" in capsys.readouterr().err
+
+
+def test_cli_query_refuses_a_smuggled_service(
+    store_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    trap: Trap,
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    config = tmp_path / "c.toml"
+    config.write_text("[serve]\ntime_limit = 3.0\n", encoding="utf-8")
+    for name in ("escaped IRI, quote", "escaped IRI, hash", "SERVICE:x"):
+        text = SERVICE_TRICKS[name] % trap.url
+        assert main(["query", "--sparql", text, "--config", str(config)]) == 1
+        assert "SERVICE" in capsys.readouterr().err, name
+    assert trap.connections() == 0
 
 
 def test_a_query_that_allocates_without_bound_stops_at_the_memory_limit(tmp_path: Path) -> None:

@@ -1,23 +1,22 @@
-"""Checks on SPARQL text before any engine parses it: size, nesting, query form, ``SERVICE``.
+"""Checks on SPARQL text before any engine parses it: size, nesting, query form, ``SERVICE``
+and ``LOAD``.
 
-The text is scanned by a small lexer that knows comments, strings, IRIs and variables, so a
-brace inside a string or ``service`` as a variable name is not miscounted. Deeply nested text
-is refused here because the engine's recursive parser can overflow its stack on it.
+The text is read by a small lexer (:mod:`scholarkg.serve.guard_lexer`) that tokenizes it as
+Oxigraph does, so a brace inside a string or ``service`` as a variable name is not miscounted,
+and a quote or ``#`` inside an IRI hides nothing. Text with ``\\uXXXX`` escapes is read a second
+time with them decoded first (SPARQL 1.1's rule, which other engines follow), and what either
+reading finds counts. Deep nesting is refused here because the engine's recursive parser and
+evaluator overflow their stack on it: brackets, and chains of operators the engine nests.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
+from scholarkg.serve.guard_lexer import Scan, decode_escapes, lex
 
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_OPEN, _CLOSE = "{([", "})]"
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_IRI = re.compile(r"<([^<>\"{}|^`\\\x00-\x20]*)>")
-_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+")
 _SERVE = ServeSettings()  # the defaults
 
 
@@ -49,116 +48,43 @@ class QueryLimits:
 @dataclass(frozen=True)
 class QueryInfo:
     """What the scan found: the query form keyword (upper case, None if not found), whether
-    the text has its own dataset (``FROM``), the ``SERVICE`` endpoints and the deepest nesting."""
+    the text has its own dataset (``FROM``), the ``SERVICE`` endpoints and ``LOAD`` sources,
+    the deepest bracket nesting (``depth``) and the nesting that counts operator chains too
+    (``nesting``), and ``<…>`` the lexer could not tell from a comparison (``doubts``)."""
 
     form: str | None
     has_dataset: bool
     services: tuple[str, ...] = ()
     depth: int = 0
     variables: frozenset[str] = field(default_factory=frozenset)
-
-
-@dataclass
-class _Scan:
-    form: str | None = None
-    has_dataset: bool = False
-    services: list[str] = field(default_factory=list)
-    depth: int = 0
-    max_depth: int = 0
-    variables: set[str] = field(default_factory=set)
-    pending_service: bool = False
-
-
-def _skip_string(text: str, start: int) -> int:
-    """Index just past the string literal starting at ``start``."""
-    quote = text[start]
-    long = text.startswith(quote * 3, start)
-    end_mark = quote * 3 if long else quote
-    i = start + (3 if long else 1)
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(end_mark, i):
-            return i + len(end_mark)
-        if not long and text[i] in "\r\n":
-            return i
-        i += 1
-    return len(text)
-
-
-def _note_word(scan: _Scan, word: str, text: str, end: int) -> None:
-    upper = word.upper()
-    followed_by_colon = end < len(text) and text[end] == ":"
-    if followed_by_colon:
-        if scan.pending_service:  # a prefixed name where an IRI should be
-            scan.services.append(word + ":")
-            scan.pending_service = False
-        return
-    if upper in QUERY_FORMS and scan.form is None:
-        scan.form = upper
-    elif upper == "FROM":
-        scan.has_dataset = True
-    elif upper == "SERVICE":
-        scan.pending_service = True
-    elif upper == "SILENT" and scan.pending_service:
-        return
-    elif scan.pending_service:
-        scan.services.append(word)  # a prefixed name or keyword where an IRI should be
-        scan.pending_service = False
+    loads: tuple[str, ...] = ()
+    nesting: int = 0
+    doubts: tuple[str, ...] = ()
 
 
 def scan_query(text: str) -> QueryInfo:
-    """Lex ``text`` once and report what :func:`check_query` needs."""
-    scan = _Scan()
-    i, n = 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            newline = text.find("\n", i)
-            i = n if newline < 0 else newline + 1
-        elif char in "\"'":
-            i = _skip_string(text, i)
-        elif char == "<" and (match := _IRI.match(text, i)):
-            if scan.pending_service:
-                scan.services.append(match.group(1))
-                scan.pending_service = False
-            i = match.end()
-        elif char in "?$" and (match := _VARIABLE.match(text, i)):
-            if scan.pending_service:
-                scan.services.append(match.group(0))
-                scan.pending_service = False
-            scan.variables.add(match.group(0)[1:])
-            i = match.end()
-        elif char in _OPEN:
-            if scan.pending_service:  # e.g. a prefixed name with an empty prefix
-                scan.services.append("")
-                scan.pending_service = False
-            scan.depth += 1
-            scan.max_depth = max(scan.max_depth, scan.depth)
-            i += 1
-        elif char in _CLOSE:
-            scan.depth = max(0, scan.depth - 1)
-            i += 1
-        elif match := _WORD.match(text, i):
-            preceded = i > 0 and text[i - 1] in ":_"
-            if not preceded:
-                _note_word(scan, match.group(0), text, match.end())
-            i = match.end()
-        else:
-            i += 1
+    """Lex ``text`` (and, when it has ``\\u``/``\\U`` escapes, the text with them decoded) and
+    report what :func:`check_query` needs."""
+    scans: list[Scan] = [lex(text)]
+    if "\\u" in text or "\\U" in text:
+        scans.append(lex(decode_escapes(text)))
+    first = scans[0]
     return QueryInfo(
-        scan.form,
-        scan.has_dataset,
-        tuple(scan.services),
-        scan.max_depth,
-        frozenset(scan.variables),
+        first.form,
+        first.has_dataset,
+        tuple(dict.fromkeys(found for scan in scans for found in scan.services)),
+        max(scan.depth for scan in scans),
+        frozenset(first.variables),
+        tuple(dict.fromkeys(found for scan in scans for found in scan.loads)),
+        max(scan.nesting for scan in scans),
+        tuple(dict.fromkeys(found for scan in scans for found in scan.doubts)),
     )
 
 
 def check_query(text: str, limits: QueryLimits) -> QueryInfo:
-    """Refuse ``text`` (:class:`QueryLimitError`, status 400/403) when it is too large, nested
-    too deeply or calls a ``SERVICE`` that federation does not allow; else what was found."""
+    """Refuse ``text`` (:class:`QueryLimitError`, status 400/403/413) when it is too large,
+    nested too deeply, unclear to the lexer, calls a ``SERVICE`` that federation does not
+    allow or has a ``LOAD``; else what was found."""
     size = len(text.encode("utf-8"))
     if size > limits.max_query_bytes:
         raise QueryLimitError(
@@ -172,6 +98,11 @@ def check_query(text: str, limits: QueryLimits) -> QueryInfo:
             f"{limits.max_nesting}",
             status=400,
         )
+    if info.loads:
+        raise QueryLimitError(
+            "query refused: LOAD (fetching a document from a URL) is disabled on this endpoint",
+            status=403,
+        )
     for service in info.services:
         if not limits.federation:
             raise QueryLimitError(
@@ -183,4 +114,10 @@ def check_query(text: str, limits: QueryLimits) -> QueryInfo:
                 "(write the endpoint as a full <IRI>)",
                 status=403,
             )
+    if info.doubts:
+        raise QueryLimitError(
+            f"query refused: cannot tell whether {info.doubts[0]!r} is an IRI or '<' comparing "
+            "(put spaces around a '<' that compares)",
+            status=400,
+        )
     return info

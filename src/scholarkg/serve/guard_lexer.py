@@ -1,0 +1,327 @@
+"""The lexer behind :mod:`scholarkg.serve.guard`: it reads SPARQL text the way Oxigraph 0.5's
+parser does wherever that decides what the guard must see.
+
+- An IRI is ``<…>`` whose text, once its ``\\uXXXX``/``\\UXXXXXXXX`` escapes are decoded, is
+  free of spaces and ``<>"{}|^`\\``; a prefixed name takes ``\\'``, ``\\#``, ``%hh`` escapes; a
+  comment ends at CR or LF. So a quote or ``#`` inside either starts no string or comment.
+- Inside an expression's parentheses, ``<`` after an operand is "less than", not an IRI (else
+  ``FILTER(0<1)SERVICE:x#>`` would hide a ``SERVICE``). Which parentheses hold an expression
+  follows from what precedes them (``FILTER``, a function name, ``SELECT``/``BY``/``HAVING``
+  clauses) versus collections, ``VALUES`` rows and property paths.
+- ``SERVICE:x {`` is ``SERVICE`` with the prefixed name ``:x``; ``LOAD:x`` opening an update
+  operation is ``LOAD``.
+- Nesting counts what the engine nests, one level each: brackets; in a bracket, the longest
+  chain of operators (``! || && + - * /`` in expressions, ``/ | ^ !`` and ``UNION`` in
+  patterns; ``,`` ``;`` ``.`` end a chain); and in a group, every triple pattern (each ``,``
+  ``;`` ``.``, two per collection element, a blank node's included) and every ``OPTIONAL``,
+  ``MINUS``, ``FILTER``, ``BIND``, ``LATERAL``, ``SERVICE``, ``GRAPH`` and ``VALUES`` (each
+  is one more join, or wraps the patterns before it); and each ``(…)`` of a ``SELECT``,
+  ``GROUP BY``, ``ORDER BY`` or ``HAVING`` clause. ``VALUES`` rows count nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_CHARS_U = _BASE + "_"
+_CHARS = _CHARS_U + r"\-0-9" + "\u00b7\u0300-\u036f\u203f\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL = rf"(?:[{_CHARS}:]|{_PLX})"
+_PREFIX = re.compile(rf"[{_BASE}][{_CHARS}.]*+")  # then ":" for a prefixed name
+_PN_LOCAL = re.compile(rf"(?:(?:[{_CHARS_U}:0-9]|{_PLX}){_LOCAL}*+(?:\.+{_LOCAL}+)?)?")
+_COMMENT = re.compile(r"#[^\r\n]*")
+_BNODE = re.compile(rf"_:[{_CHARS_U}0-9][{_CHARS}]*")
+_VARIABLE = re.compile(rf"[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f\u2040]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
+_IRI_CHAR = r"[^<>\"{}|^`\\\x00-\x20]"
+_IRI = re.compile(rf"<((?:{_IRI_CHAR}|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*)>")
+_IRI_TEXT = re.compile(rf"{_IRI_CHAR}*")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPERATOR = re.compile(r"\|\||&&|!=|<=|>=|\^\^|[!+\-*/|^=<>&]")
+_CHAINED = {"expr": {"!", "||", "&&", "+", "-", "*", "/"}, "pattern": {"!", "/", "|", "^"}}
+_STEPS = {"OPTIONAL", "MINUS", "FILTER", "BIND", "LATERAL", "SERVICE", "GRAPH", "VALUES"}
+_CLAUSE_ON = {"SELECT", "DISTINCT", "REDUCED", "BY", "HAVING"}
+_CLAUSE_OFF = {"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def decode_escapes(text: str) -> str:
+    """``text`` with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes decoded (an escape naming no
+    character is kept)."""
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        valid = code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+        return chr(code) if valid else match.group(0)
+
+    return _ESCAPE.sub(char, text)
+
+
+@dataclass
+class _Level:
+    """One open bracket (or the whole text): its kind, whether a clause where ``(`` opens an
+    expression is running, and the operator chains counted in it."""
+
+    kind: str  # "top" | "group" | "bnode" | "expr" | "list" | "data" (VALUES)
+    clause: bool = False
+    chain: int = 0  # operators in the current chain (up to a , ; or .)
+    inner: int = 0  # the deepest bracket in the current chain
+    deepest: int = 0  # the deepest of the chains ended so far
+    steps: int = 0  # triple patterns, OPTIONAL, MINUS, FILTER, BIND…: each is one more join
+
+    def total(self) -> int:
+        return self.steps + max(self.deepest, self.chain + self.inner)
+
+
+@dataclass
+class Scan:
+    """What one pass over the text found (see :class:`scholarkg.serve.guard.QueryInfo`)."""
+
+    form: str | None = None
+    has_dataset: bool = False
+    services: list[str] = field(default_factory=list)
+    loads: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)
+    depth: int = 0
+    nesting: int = 0
+    variables: set[str] = field(default_factory=set)
+
+
+class _Lexer:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.scan = Scan()
+        self.levels = [_Level("top")]
+        self.prev = ("start", "")  # (kind, text) of the last token
+        self.before_prev = ""
+        self.pending_service = False
+        self.pending_load = False
+        self.values_block = False  # after VALUES: the next { holds data rows
+        self.no_prefix_until = 0  # [BASE][CHARS.]* seen up to here, with no ":" after it
+
+    def run(self) -> Scan:
+        text, i = self.text, 0
+        while i < len(text):
+            i = self.step(text[i], i)
+        while len(self.levels) > 1:
+            self.close()
+        if self.pending_service or self.pending_load:
+            self.token("end", "")
+        self.scan.nesting = self.levels[0].total()
+        return self.scan
+
+    def step(self, char: str, i: int) -> int:
+        text = self.text
+        if char in " \t\r\n":
+            return i + 1
+        if char == "#":
+            return _COMMENT.match(text, i).end()  # type: ignore[union-attr]
+        if char in "\"'":
+            self.token("operand", "")
+            return _string_end(text, i)
+        if char == "<" and (match := _IRI.match(text, i)):
+            iri = decode_escapes(match.group(1))
+            if not _IRI_TEXT.fullmatch(iri):
+                pass
+            elif not self.less_than():
+                self.token("operand", iri, target=iri)
+                return match.end()
+            elif "#" in iri or "'" in iri:  # as an IRI, it would hide no comment or string
+                self.scan.doubts.append(match.group(0))
+        if char in "?$" and (match := _VARIABLE.match(text, i)):
+            self.scan.variables.add(match.group(0)[1:])
+            self.token("operand", match.group(0), target=match.group(0))
+            return match.end()
+        if char in "{([":
+            self.open(char)
+            return i + 1
+        if char in "})]":
+            self.close()
+            self.token("operand", char)
+            return i + 1
+        if char in ",;." and not _NUMBER.match(text, i):
+            self.separator()
+            self.token("separator", char)
+            return i + 1
+        if match := _OPERATOR.match(text, i):
+            self.operator(match.group(0))
+            return match.end()
+        if char == "_" and (match := _BNODE.match(text, i)):
+            self.token("operand", match.group(0), target=match.group(0))
+            return match.end()
+        if end := self.prefixed_name_end(i):
+            self.prefixed_name(text[i:end], end)
+            return end
+        if match := _WORD.match(text, i):
+            self.word(match.group(0).upper())
+            return match.end()
+        if match := _NUMBER.match(text, i):
+            self.token("operand", match.group(0))
+            return match.end()
+        if char == "\\":  # outside a name the engine refuses it: hide nothing after it
+            return i + 2
+        self.operator(char)
+        return i + 1
+
+    def prefixed_name_end(self, i: int) -> int:
+        """The end of the prefixed name starting at ``i``; 0 if none does (each run of name
+        characters is read once: no text is scanned over and over)."""
+        text, prefix_end = self.text, i
+        if text[i] != ":":
+            if i < self.no_prefix_until or not (match := _PREFIX.match(text, i)):
+                return 0
+            prefix_end = match.end()
+            if not text.startswith(":", prefix_end) or text[prefix_end - 1] == ".":
+                self.no_prefix_until = prefix_end
+                return 0
+        return _PN_LOCAL.match(text, prefix_end + 1).end()  # type: ignore[union-attr]
+
+    def less_than(self) -> bool:
+        """Whether a ``<`` here is the comparison: in an expression, after an operand."""
+        return self.levels[-1].kind == "expr" and self.prev[0] == "operand"
+
+    def separator(self) -> None:
+        level = self.levels[-1]
+        level.deepest = max(level.deepest, level.chain + level.inner)
+        level.chain = level.inner = 0
+        if level.kind in ("group", "bnode"):
+            level.steps += 1  # the end of a triple pattern (or of more)
+
+    def token(self, kind: str, text: str, *, target: str | None = None) -> None:
+        level = self.levels[-1]
+        if kind == "operand" and level.kind == "list":
+            level.steps += 2  # a collection's element: two triple patterns
+        elif level.clause and (kind, text) == ("open", "("):
+            level.steps += 1  # one more projected, grouping or ordering expression
+        if self.pending_service and text.upper() != "SILENT":
+            self.scan.services.append(target if target is not None else text)
+            self.pending_service = False
+        if self.pending_load and text.upper() != "SILENT":
+            self.scan.loads.append(target if target is not None else text)
+            self.pending_load = False
+        self.before_prev, self.prev = self.prev[1], (kind, text)
+
+    def operator(self, operator: str) -> None:
+        level = self.levels[-1]
+        if operator in _CHAINED["expr" if level.kind == "expr" else "pattern"]:
+            level.chain += 1
+        self.token("operator", operator)
+
+    def open(self, char: str) -> None:
+        level = self.levels[-1]
+        if char == "{":
+            kind, level.clause = "data" if self.values_block else "group", False
+            self.values_block = False
+        elif char == "[":
+            kind = "bnode"
+        else:
+            kind = self.paren_kind()
+        self.token("open", char)
+        self.levels.append(_Level(kind))
+        self.scan.depth = max(self.scan.depth, len(self.levels) - 1)
+
+    def paren_kind(self) -> str:
+        """Whether ``(`` here opens an expression or a list (collection, VALUES row, path)."""
+        level = self.levels[-1]
+        kind, text = self.prev
+        if (kind, text, self.before_prev) == ("operator", "<", "<"):
+            return "list"  # <<( s p o )>>, a triple term
+        if level.kind in ("expr", "data", "list"):
+            return level.kind
+        if level.clause:
+            return "expr"
+        if kind == "word":
+            return {"VALUES": "data", "A": "list"}.get(text, "expr")
+        if kind == "operand" and self.before_prev == "FILTER":  # FILTER <function>(…)
+            return "expr"
+        return "list"
+
+    def close(self) -> None:
+        if len(self.levels) == 1:
+            return
+        inner = self.levels.pop()
+        outer = self.levels[-1]
+        if inner.kind in ("bnode", "list") and outer.kind in ("group", "bnode", "list"):
+            outer.steps += inner.steps  # its triple patterns join the enclosing ones
+            inner.steps = 0
+        outer.inner = max(outer.inner, 1 + inner.total())
+
+    def word(self, upper: str) -> None:
+        level = self.levels[-1]
+        if upper in QUERY_FORMS and self.scan.form is None:
+            self.scan.form = upper
+        if upper == "FROM":
+            self.scan.has_dataset = True
+        if upper in _CLAUSE_ON and level.kind != "expr":
+            level.clause = True
+        elif upper in _CLAUSE_OFF:
+            level.clause = False
+        if upper == "UNION":
+            level.chain += 1
+        elif upper in _STEPS and level.kind == "group":
+            level.steps += 1
+        if upper == "VALUES":
+            self.values_block = True
+        self.token("operand" if upper in ("TRUE", "FALSE") else "word", upper)
+        if upper == "SERVICE":
+            self.pending_service = True
+        elif upper == "LOAD":
+            self.pending_load = True
+
+    def opens_operation(self) -> bool:
+        """Whether an update operation may start here (``load:x`` could be ``LOAD :x``)."""
+        return len(self.levels) == 1 and self.prev[0] != "word" and self.scan.form != "DESCRIBE"
+
+    def prefixed_name(self, name: str, end: int) -> None:
+        prefix, local = name.split(":", 1)
+        keyword = prefix.upper()
+        if keyword == "SERVICE" and _next_char(self.text, end) == "{":
+            self.word(keyword)  # SERVICE:x { … } is SERVICE with the name :x
+        elif keyword == "LOAD" and self.opens_operation():
+            self.word(keyword)  # LOAD:x opening an update operation
+        else:
+            self.token("operand", name, target=name)
+            return
+        self.token("operand", ":" + local, target=":" + local)
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index just past the string literal starting at ``start``."""
+    quote = text[start]
+    long = text.startswith(quote * 3, start)
+    end_mark = quote * 3 if long else quote
+    i = start + (3 if long else 1)
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(end_mark, i):
+            return i + len(end_mark)
+        if not long and text[i] in "\r\n":
+            return i
+        i += 1
+    return len(text)
+
+
+def _next_char(text: str, start: int) -> str:
+    """The first character from ``start`` that is neither whitespace nor in a comment."""
+    i = start
+    while i < len(text):
+        if text[i] == "#":
+            i = _COMMENT.match(text, i).end()  # type: ignore[union-attr]
+        elif text[i] in " \t\r\n":
+            i += 1
+        else:
+            return text[i]
+    return ""
+
+
+def lex(text: str) -> Scan:
+    """One pass over ``text`` as Oxigraph reads it."""
+    return _Lexer(text).run()
