@@ -40,3 +40,32 @@ LOAD_TRICKS = {
     "LOAD SILENT:x (sends)": "PREFIX : <%s> LOAD SILENT:x",
     "escaped keyword": r"LOA\u0044 <%s>",
 }
+
+_CHAINS = {  # name: (head, link repeated n times, tail)
+    "negations": ("ASK { FILTER(", "!", "true) }"),
+    "disjunctions": ("ASK { FILTER(false", " || false", ") }"),
+    "conjunctions": ("ASK { FILTER(true", " && true", ") }"),
+    "sums": ("ASK { FILTER(0", " + 1", " > 0) }"),
+    "products": ("ASK { FILTER(1", " * 1", " > 0) }"),
+    "unions": ("ASK { {} ", "UNION {} ", "}"),
+    "path steps": ("ASK { ?s <http://p>", "/<http://p>", " ?o }"),
+    "path alternatives": ("ASK { ?s <http://p>", "|<http://p>", " ?o }"),
+    "optionals": ("ASK { ", "OPTIONAL {} ", "}"),
+    "minuses": ("ASK { ", "MINUS {} ", "}"),
+    "filters": ("ASK { ", "FILTER(true) ", "}"),
+    "binds": ("SELECT * { ", "BIND(1 AS ?v%d) ", "}"),
+    "triple patterns": ("ASK { ", "?s <p:> ?o%d . ", "}"),
+    "projections": ("SELECT ", "(1 AS ?v%d) ", "{}"),
+    "order conditions": ("SELECT * {} ORDER BY ", "(1) ", ""),
+}
+
+
+def deep(name: str, n: int) -> str:
+    """The chain ``name`` with ``n`` links."""
+    head, link, tail = _CHAINS[name]
+    return head + "".join(link % i if "%d" in link else link for i in range(n)) + tail
+
+
+# each crashes a query worker (SIGSEGV: stack overflow) at 12,000 links (the shallowest
+# measured crash: MINUS at 2,617 links) and is below max_query_bytes
+DEEP = {name: deep(name, 12_000) for name in _CHAINS}

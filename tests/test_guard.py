@@ -1,14 +1,18 @@
 """The query guard reads SPARQL as Oxigraph does: no SERVICE or LOAD gets past it however the
-text is written, and ordinary queries (the saved ones among them) pass."""
+text is written, nesting the engine would overflow its stack on is refused before any worker
+runs, and ordinary queries (the saved ones among them) pass."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from hostile_queries import LOAD_TRICKS, SERVICE_TRICKS
+from hostile_queries import DEEP, LOAD_TRICKS, SERVICE_TRICKS, deep
 from scholarkg.errors import QueryLimitError
 from scholarkg.query import saved_queries
-from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.guard import QueryLimits, check_query, scan_query
 
 LIMITS = QueryLimits(federation=("http://allowed/",))
 TRAP = "http://127.0.0.1:9/trap"
@@ -60,13 +64,63 @@ def test_a_comparison_that_also_reads_as_an_iri_with_a_quote_is_refused() -> Non
     check_query("SELECT * WHERE { ?s ?p ?o FILTER(?o < 'x' && ?o > 'a') }", LIMITS)
 
 
+@pytest.mark.parametrize("name", DEEP)
+def test_deep_operator_chains_are_refused(name: str) -> None:
+    refused = refusal(DEEP[name], QueryLimits())
+    assert refused.status == 400
+    assert "deep (brackets, and chains of operators, UNION or path steps)" in str(refused)
+
+
+def test_nesting_counts_brackets_chains_and_the_steps_of_a_group() -> None:
+    def nesting(text: str) -> int:
+        return scan_query(text).nesting
+
+    assert nesting("SELECT * WHERE { ?s ?p ?o }") == 1
+    assert nesting("ASK { FILTER(!!!true) }") == 6  # { FILTER ( ! ! !
+    # a chain ends at , ; or . (so the two paths are 1 deep each), which end a triple pattern
+    assert nesting("ASK { ?s <p:a>/<p:b> ?o ; <p:c>/<p:d> ?o . ?s <p:e>|<p:f> ?o }") == 4
+    # each projected expression is a step too
+    assert nesting("SELECT (CONCAT(?a + ?b, ?c + ?d) AS ?e) {}") == 4
+    assert nesting("SELECT ((((?x))) || ?y || ?z AS ?b) {}") == 7  # a chain after brackets
+    assert nesting("ASK { {} UNION {} UNION {} }") == 4
+    assert nesting("ASK { OPTIONAL {} OPTIONAL {} MINUS { BIND(1 AS ?x) } }") == 7
+    assert nesting("ASK { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o . }") == 4
+    # a collection's elements (two triple patterns each) and a blank node's triples join the
+    # group's; VALUES rows, signs, path modifiers and ^^ nest nothing
+    assert nesting("ASK { ?s <p:a> (1 2 3) }") == 8
+    assert nesting("ASK { ?s <p:a> [ <p:b> 1 ; <p:c> [ <p:d> 2 ] ] }") == 4
+    assert nesting("SELECT * { VALUES (?a ?b) { (1 2) (3 4) (5 6) (7 8) } }") == 4
+    assert nesting('SELECT * { ?s <p:a>* "1"^^<p:t>, -1, +2 }') == 3
+
+
 def test_saved_and_ordinary_queries_pass() -> None:
     limits = QueryLimits()
     for saved in saved_queries():
-        check_query(saved.text, limits)
+        assert check_query(saved.text, limits).nesting <= 24, saved.name
     ordinary = (
         "SELECT ?a WHERE { ?a ?p ?o FILTER("
         + " || ".join(f"?o = {i}" for i in range(40))
         + ") } ORDER BY DESC(?a) LIMIT 10"
     )
     check_query(ordinary, limits)
+
+
+def test_chains_as_long_as_the_limit_allows_run_in_the_engine() -> None:
+    """Each chain at the default limit (64) passes the guard and Oxigraph runs it in a child
+    process (a crash would kill the process: -11)."""
+    limits = QueryLimits()
+    for name in DEEP:
+        size = max(n for n in range(1, 80) if scan_query(deep(name, n)).nesting <= 64)
+        check_query(deep(name, size), limits)
+        assert scan_query(deep(name, size + 1)).nesting > limits.max_nesting
+        child = subprocess.run(
+            [sys.executable, "-c", _RUN],
+            input=deep(name, size),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert child.returncode == 0, (name, child.stderr[-300:])
+
+
+_RUN = "import sys, pyoxigraph as ox; bool(ox.Store().query(sys.stdin.read()))"

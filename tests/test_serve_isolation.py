@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from hostile_queries import LOAD_TRICKS, SERVICE_TRICKS
+from hostile_queries import DEEP, LOAD_TRICKS, SERVICE_TRICKS
 from loopback import Trap
 from scholarkg.cli import main
 from scholarkg.config import ServeSettings
@@ -232,6 +232,16 @@ def test_updates_can_neither_load_nor_call_a_service(tmp_path: Path, trap: Trap)
             assert update(server.url, insert).status_code == 204
         finally:
             server.stop()
+
+
+def test_an_operator_chain_is_refused_before_any_worker_runs(served: tuple[str, object]) -> None:
+    """12,000 negations, 12 KB, crashed a worker; the guard counts them as nesting."""
+    url, server = served
+    before = server.kg.pool.replaced  # type: ignore[attr-defined]
+    response = ask(url, DEEP["negations"])
+    assert response.status_code == 400 and "query refused: nested 12003 deep" in response.text
+    assert server.kg.pool.replaced == before  # type: ignore[attr-defined]
+    assert answered(url)
 
 
 def test_an_allowed_service_never_echoes_the_upstream_body(

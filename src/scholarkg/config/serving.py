@@ -26,7 +26,12 @@ class ServeSettings(Section):
         2048, "data-segment limit of each query or update worker, MiB", gt=0
     )
     max_query_bytes: int = setting(262_144, "longer query text is refused before parsing", gt=0)
-    max_nesting: int = setting(64, "deeper {…}/(…)/[…] nesting is refused before parsing", gt=0)
+    max_nesting: int = setting(
+        64,
+        "deeper nesting is refused before parsing: brackets, operator chains and the "
+        "OPTIONAL/MINUS/FILTER/BIND… of a group count (see README, Serving the graph)",
+        gt=0,
+    )
     max_result_mb: int = setting(
         128,
         "size limit of a result as a worker sends it (serialized, or an HTML page's terms), MiB",

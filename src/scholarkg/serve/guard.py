@@ -92,10 +92,10 @@ def check_query(text: str, limits: QueryLimits) -> QueryInfo:
             status=413,
         )
     info = scan_query(text)
-    if info.depth > limits.max_nesting:
+    if info.nesting > limits.max_nesting:
         raise QueryLimitError(
-            f"query refused: brackets nested {info.depth} deep, more than the limit of "
-            f"{limits.max_nesting}",
+            f"query refused: nested {info.nesting} deep (brackets, and chains of operators, "
+            f"UNION or path steps), more than the limit of {limits.max_nesting}",
             status=400,
         )
     if info.loads:
