@@ -13,6 +13,7 @@ from hostile_queries import DEEP, LOAD_TRICKS, SERVICE_TRICKS, deep
 from scholarkg.errors import QueryLimitError
 from scholarkg.query import saved_queries
 from scholarkg.serve.guard import QueryLimits, check_query, scan_query
+from scholarkg.serve.guard_lexer import CHAIN_PER_LEVEL, STEPS_PER_LEVEL
 
 LIMITS = QueryLimits(federation=("http://allowed/",))
 TRAP = "http://127.0.0.1:9/trap"
@@ -72,25 +73,29 @@ def test_deep_operator_chains_are_refused(name: str) -> None:
 
 
 def test_nesting_counts_brackets_chains_and_the_steps_of_a_group() -> None:
+    """One level per bracket, per CHAIN_PER_LEVEL operators of a chain, per STEPS_PER_LEVEL
+    steps of a group."""
+
     def nesting(text: str) -> int:
         return scan_query(text).nesting
 
+    k, j = CHAIN_PER_LEVEL, STEPS_PER_LEVEL
     assert nesting("SELECT * WHERE { ?s ?p ?o }") == 1
-    assert nesting("ASK { FILTER(!!!true) }") == 6  # { FILTER ( ! ! !
-    # a chain ends at , ; or . (so the two paths are 1 deep each), which end a triple pattern
-    assert nesting("ASK { ?s <p:a>/<p:b> ?o ; <p:c>/<p:d> ?o . ?s <p:e>|<p:f> ?o }") == 4
-    # each projected expression is a step too
-    assert nesting("SELECT (CONCAT(?a + ?b, ?c + ?d) AS ?e) {}") == 4
-    assert nesting("SELECT ((((?x))) || ?y || ?z AS ?b) {}") == 7  # a chain after brackets
-    assert nesting("ASK { {} UNION {} UNION {} }") == 4
-    assert nesting("ASK { OPTIONAL {} OPTIONAL {} MINUS { BIND(1 AS ?x) } }") == 7
-    assert nesting("ASK { ?s ?p ?o . ?s ?p ?o . ?s ?p ?o . }") == 4
-    # a collection's elements (two triple patterns each) and a blank node's triples join the
-    # group's; VALUES rows, signs, path modifiers and ^^ nest nothing
-    assert nesting("ASK { ?s <p:a> (1 2 3) }") == 8
-    assert nesting("ASK { ?s <p:a> [ <p:b> 1 ; <p:c> [ <p:d> 2 ] ] }") == 4
-    assert nesting("SELECT * { VALUES (?a ?b) { (1 2) (3 4) (5 6) (7 8) } }") == 4
-    assert nesting('SELECT * { ?s <p:a>* "1"^^<p:t>, -1, +2 }') == 3
+    assert nesting("ASK { FILTER(" + "!" * (3 * k) + "true) }") == 2 + 3  # { ( and the chain
+    assert nesting("ASK { FILTER(" + "!" * (k - 1) + "true) }") == 2  # under k: nothing
+    assert nesting("SELECT ((((?x))) || ?y || ?z AS ?b) {}") == 4  # brackets only
+    # a chain ends at , ; or . (so two paths of k steps are one level, not two)
+    path = "/".join(["<p:a>"] * (k + 1))
+    assert nesting(f"ASK {{ ?s {path} ?o ; {path} ?o }}") == 1 + 1
+    assert nesting("ASK { " + "{} UNION " * k + "{} }") == 2 + 1
+    assert nesting("ASK { " + "OPTIONAL {} " * (2 * j) + "}") == 2 + 2
+    assert nesting("ASK { " + "?s ?p ?o . " * (4 * j) + "}") == 1 + 4
+    assert nesting("SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(j)) + " {}") == 1 + 1
+    # a collection's elements (two triple patterns each) join the group's steps; VALUES rows,
+    # signs, path modifiers and ^^ nest nothing
+    assert nesting("ASK { ?s <p:a> (" + "1 " * j + ") }") == 2 + j  # { ( and 2j + 1 steps
+    assert nesting("SELECT * { VALUES (?a ?b) { " + "(1 2) " * (4 * j) + "} }") == 3
+    assert nesting('SELECT * { ?s <p:a>* "1"^^<p:t>, -1, +2 }') == 1 + 1  # 3 steps
 
 
 def test_saved_and_ordinary_queries_pass() -> None:
@@ -110,7 +115,18 @@ def test_chains_as_long_as_the_limit_allows_run_in_the_engine() -> None:
     process (a crash would kill the process: -11)."""
     limits = QueryLimits()
     for name in DEEP:
-        size = max(n for n in range(1, 80) if scan_query(deep(name, n)).nesting <= 64)
+        low, high = 1, 4096  # the longest chain the guard lets through: a binary search
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (
+                (middle, high)
+                if scan_query(deep(name, middle)).nesting <= 64
+                else (
+                    low,
+                    middle - 1,
+                )
+            )
+        size = low
         check_query(deep(name, size), limits)
         assert scan_query(deep(name, size + 1)).nesting > limits.max_nesting
         child = subprocess.run(
