@@ -239,7 +239,7 @@ def test_an_operator_chain_is_refused_before_any_worker_runs(served: tuple[str, 
     url, server = served
     before = server.kg.pool.replaced  # type: ignore[attr-defined]
     response = ask(url, DEEP["negations"])
-    assert response.status_code == 400 and "query refused: nested 3003 deep" in response.text
+    assert response.status_code == 400 and "query refused: nested 3002 deep" in response.text
     assert server.kg.pool.replaced == before  # type: ignore[attr-defined]
     assert answered(url)
 
