@@ -165,7 +165,9 @@ def test_a_query_that_ran_past_its_limit_is_refused_at_once_until_the_store_chan
         again = ask(server.url, CARTESIAN)
         assert again.status_code == 503 and "ran past the time limit of 3 s" in again.text
         assert "Retry-After" not in again.headers  # refused until the store changes
-        assert pool.replaced == replaced  # no worker ran it, so none was stopped
+        commented = ask(server.url, "# the same, with a comment\n" + CARTESIAN.replace(" ", "\n"))
+        assert commented.status_code == 503 and "ran past the time limit" in commented.text
+        assert pool.replaced == replaced  # no worker ran either, so none was stopped
         assert answered(server.url)
         writer = ox.Store(str(tmp_path / "store"))  # a run loads something: a new version
         writer.update("INSERT DATA { GRAPH <urn:x:g> { <urn:x:s> <urn:x:p> 1 } }")

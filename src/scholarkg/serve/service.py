@@ -41,6 +41,7 @@ from scholarkg.serve.landing_queries import (
 from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
 from scholarkg.serve.protocol import Operation, Wanted
 from scholarkg.serve.protocol import negotiate as negotiate_query
+from scholarkg.serve.query_key import normal_form
 from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
 from scholarkg.serve.updates import Updates
 from scholarkg.serve.worker_process import TERMS, QueryJob, QueryOutcome, StoreSpec
@@ -209,7 +210,8 @@ class KnowledgeGraph:
         self, key: tuple[str, QueryJob], job: QueryJob, limit: float, time_limit: float | None
     ) -> QueryOutcome:
         """Run ``job`` in a worker, unless a limit stopped it on this version of the store."""
-        asked = (self.watcher.version, job.sparql, job.default_graphs, job.named_graphs)
+        text = normal_form(job.sparql)  # a comment added does not make it another query
+        asked = (self.watcher.version, text, job.default_graphs, job.named_graphs)
         if (why := self.exhausted.refused(asked, limit)) is not None:
             raise QueryLimitError(
                 f"query refused: on this version of the store it {why}; narrow it (a filter, "
