@@ -81,6 +81,9 @@ def test_choose_follows_q_values_specificity_and_server_order() -> None:
     assert choose(HTML_ACCEPT, offers) == "text/html"
     assert choose("application/ld+json;q=0.5, text/turtle;q=0.4", offers) == "application/ld+json"
     assert choose("text/*;q=0.9, text/turtle;q=0", offers) == "text/html"
+    for junk in ("nan", "inf", "-inf", "NaN"):  # no weight: not acceptable, not the best
+        said = f"application/ld+json;q={junk}, text/turtle;q=0.5"
+        assert choose(said, offers) == "text/turtle", junk
     assert choose("image/png", offers) is None
     assert prefers_html(HTML_ACCEPT)
     assert not prefers_html("*/*")

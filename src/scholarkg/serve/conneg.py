@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -64,9 +65,11 @@ def parse_accept(header: str | None) -> list[MediaRange]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    q = max(0.0, min(1.0, float(value.strip())))
+                    weight = float(value.strip())
                 except ValueError:
-                    q = 0.0
+                    weight = 0.0
+                # nan and inf are no weights: min(1.0, nan) is 1.0, so q=nan beat q=0.5
+                q = max(0.0, min(1.0, weight)) if math.isfinite(weight) else 0.0
         ranges.append(MediaRange(kind, sub, q))
     return ranges
 
