@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import math
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import TEST_USER_AGENT, Fault, ReplayServer, fast_policy
+from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ExtractError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.http_policy import HttpPolicy, build_url, parse_retry_after
@@ -244,3 +246,42 @@ def test_all_arxiv_hosts_share_one_politeness_budget() -> None:
     assert politeness_key("export.arxiv.org") == politeness_key("oaipmh.arxiv.org") == "arxiv.org"
     assert politeness_key("127.0.0.1") == "127.0.0.1"
     assert politeness_key("notarxiv.org") == "notarxiv.org"
+
+
+@pytest.mark.parametrize("declared", ["\u00b2", "9" * 5000, "-5", "1e3"])
+def test_a_content_length_that_is_no_count_is_ignored(
+    arxiv_archive: RawArchive, declared: str
+) -> None:
+    """A loopback server answering with such a Content-Length (a superscript digit passed
+    str.isdigit and raised ValueError from int, out of every HTTP door): the body is read
+    as sent, to the end of the connection."""
+    import socket
+
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    listening.listen(4)
+    head = f"HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\nConnection: close\r\n\r\n"
+
+    def answer() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = listening.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(head.encode("latin-1") + b"hello")
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        with HttpClient(arxiv_archive, fast_policy(max_retries=0)) as client:
+            response = client.get(f"http://127.0.0.1:{listening.getsockname()[1]}/x")
+        assert (response.status, response.body) == (200, b"hello")
+    finally:
+        listening.close()
+        thread.join(10)
+
+
+def test_counts_are_ascii_digits_a_machine_can_count() -> None:
+    assert count_of("1162") == 1162 and count_of("0") == 0
+    for junk in (None, "", "\u00b2", "\u0662", "-1", "+1", " 1", "1.0", "9" * 19):
+        assert count_of(junk) is None, junk
+    assert count_of("9" * 19, digits=19) == int("9" * 19)

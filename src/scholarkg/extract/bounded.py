@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
+from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError
 from scholarkg.lifecycle import STOP
 
@@ -170,10 +171,10 @@ class BodyCap:
 
 def read_body(response: requests.Response, cap: BodyCap, watch: Watch, url: str) -> bytes:
     """The (decoded) body, refused as soon as it grows past the cap."""
-    declared = response.headers.get("Content-Length", "")
+    declared = count_of(response.headers.get("Content-Length"))
     plain = "Content-Encoding" not in response.headers
-    if declared.isdigit() and plain and int(declared) > cap.size:
-        raise cap.refuse(url, int(declared))
+    if declared is not None and plain and declared > cap.size:
+        raise cap.refuse(url, declared)
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_content(_READ_CHUNK):

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
+from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError
 from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
 from scholarkg.extract.http_policy import (
@@ -189,11 +190,11 @@ class HttpClient:
             archived = self.archive.store(
                 body, source=url, status=response.status_code, headers=dict(response_headers)
             )
-            declared = response_headers.get("Content-Length", "")
+            declared = count_of(response_headers.get("Content-Length"))
             if (
-                declared.isdigit()
+                declared is not None
                 and "Content-Encoding" not in response_headers
-                and int(declared) != len(body)
+                and declared != len(body)
             ):
                 cause = f"truncated body: {len(body)} of {declared} bytes"
                 self._schedule_retry(slot, url, budget, cause)

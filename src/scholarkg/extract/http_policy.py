@@ -8,12 +8,12 @@ import datetime as dt
 import email.utils
 import math
 import random
-import re
 import threading
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote_plus, urlencode
 
 from scholarkg.config import HttpConfig
+from scholarkg.counts import count_of, is_digits
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -81,9 +81,6 @@ def build_url(base: str, params: Params | None = None) -> str:
     return f"{base}{'&' if '?' in base else '?'}{query}"
 
 
-_SECONDS = re.compile(r"[0-9]+")
-
-
 def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), else None
     (unusable: the usual back-off applies). Delta-seconds are ASCII digits; more than a
@@ -91,8 +88,9 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
     if value is None or not value.strip():
         return None
     text = value.strip()
-    if _SECONDS.fullmatch(text):
-        return float(int(text)) if len(text) <= 12 else math.inf
+    if is_digits(text):
+        seconds = count_of(text, digits=12)
+        return math.inf if seconds is None else float(seconds)
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

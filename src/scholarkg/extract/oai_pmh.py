@@ -15,7 +15,6 @@ and never leaves a gap.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import get_args
@@ -23,6 +22,7 @@ from typing import get_args
 from lxml import etree
 
 from scholarkg.config import ARXIV_OAI_URL, MetadataPrefix
+from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
@@ -37,7 +37,6 @@ from scholarkg.models import ArxivRecord, QuarantinedRecord
 DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
 METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
 _O = f"{{{OAI_NS}}}"
-_COUNT = re.compile(r"[0-9]{1,18}")  # completeListSize: ASCII digits a machine can count
 
 
 def oai_url(explicit: str | None = None) -> str:
@@ -153,7 +152,7 @@ def parse_oai_response(
         listed=tuple(listed),
         quarantined=tuple(quarantined),
         resumption_token=text_of(token_el),
-        complete_list_size=int(size) if size and _COUNT.fullmatch(size) else None,
+        complete_list_size=count_of(size),
         archived=archived,
     )
 

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scholarkg.counts import count_of
 from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
@@ -73,15 +74,17 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     versions = []
     for entry in data.get("versions") or ():
         label = entry.get("version", "") if isinstance(entry, dict) else ""
-        if not (isinstance(label, str) and _VERSION.fullmatch(label)):
+        number = (
+            count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
+        )
+        if number is None:  # "v٢" or "v²" is no version label
             raise ValueError(f"bad version entry {entry!r}")
         created = entry.get("created")
         date = parse_version_date(created) if isinstance(created, str) else None
-        versions.append(ArxivVersion(number=int(label[1:]), date=date))
+        versions.append(ArxivVersion(number=number, date=date))
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
-_VERSION = re.compile(r"v[0-9]{1,6}")  # ASCII digits: "v٢" or "v²" is no version label
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

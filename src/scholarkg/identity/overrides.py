@@ -21,6 +21,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
 from scholarkg.identity.names import compatible, nfc
@@ -72,8 +73,9 @@ def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
             return Ref(text, "named", _paper_key(paper.strip()), name=nfc(name))
     if "#" in raw:
         paper, _, number = raw.rpartition("#")
-        if paper.strip() and number.isdigit() and int(number) >= 1:
-            return Ref(text, "position", _paper_key(paper.strip()), position=int(number))
+        position = count_of(number, digits=6)
+        if paper.strip() and position is not None and position >= 1:
+            return Ref(text, "position", _paper_key(paper.strip()), position=position)
     if merge and _NAME_KEY.match(raw):
         return Ref(text, "key", raw)
     raise ConfigError(

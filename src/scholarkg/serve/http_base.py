@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.linked_data import Description, not_found, serialize
 from scholarkg.serve.protocol import (
@@ -56,7 +57,8 @@ class Limits:
 
     async def body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+        size = count_of(declared)
+        if declared is not None and (size is None or size > self.max_body):
             raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
         chunks, size = [], 0
         async for chunk in request.stream():
