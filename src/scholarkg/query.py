@@ -21,7 +21,7 @@ from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
 
 if TYPE_CHECKING:
-    from scholarkg.serve.worker_process import QueryOutcome
+    from scholarkg.serve.jobs import QueryOutcome
 
 FORMATS = QUERY_FORMATS
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

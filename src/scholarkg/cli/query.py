@@ -97,7 +97,8 @@ def run_query(args: argparse.Namespace) -> int:
         resolve_query,
     )
     from scholarkg.serve.guard import QueryLimits
-    from scholarkg.serve.worker_process import QueryJob, StoreSpec
+    from scholarkg.serve.jobs import QueryJob
+    from scholarkg.serve.worker_process import StoreSpec
     from scholarkg.serve.workers import WorkerPool, spec_for
 
     if args.list:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from scholarkg.serve.worker_process import QueryOutcome
+from scholarkg.serve.jobs import QueryOutcome
 
 PREFIXES = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -25,8 +25,8 @@ from scholarkg.errors import ScholarKGError
 from scholarkg.jsonld import compact_bytes
 from scholarkg.serve import pages
 from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_response
+from scholarkg.serve.jobs import TERMS, QueryJob
 from scholarkg.serve.pages import LABEL_PREDICATES, PREFIXES
-from scholarkg.serve.worker_process import TERMS, QueryJob
 from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 

@@ -211,7 +211,7 @@ class SiteRoutes(BaseRoutes):
             return not_modified
         base = self.kg.mapper.iri_base
         sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base}graph/void> {{ ?s ?p ?o }} }}"
-        from scholarkg.serve.worker_process import TERMS, QueryJob
+        from scholarkg.serve.jobs import TERMS, QueryJob
 
         try:
             stored = await self.blocking(self.kg.pool.run, QueryJob(sparql, graph_format=TERMS))

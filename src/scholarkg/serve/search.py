@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from scholarkg.serve.worker_process import QueryOutcome
+from scholarkg.serve.jobs import QueryOutcome
 
 INDEX_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

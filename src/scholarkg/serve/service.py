@@ -30,6 +30,7 @@ from scholarkg.serve.cache import (
 from scholarkg.serve.coauthors import coauthor_table
 from scholarkg.serve.entities import Table
 from scholarkg.serve.guard import QueryLimits
+from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
 from scholarkg.serve.landing_queries import (
     CATEGORY_LABELS,
     LANDING_COUNTS,
@@ -44,7 +45,7 @@ from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.query_key import normal_form
 from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
 from scholarkg.serve.updates import Updates
-from scholarkg.serve.worker_process import TERMS, QueryJob, QueryOutcome, StoreSpec
+from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import BUSY_RETRY_AFTER, WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 

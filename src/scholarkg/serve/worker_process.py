@@ -20,13 +20,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from scholarkg.errors import ScholarKGError
-from scholarkg.serve.jobs import OUT_OF_MEMORY, shape, too_large
-from scholarkg.serve.jobs import TERMS as TERMS  # the job types, as their users import them
-from scholarkg.serve.jobs import JobFailure as JobFailure
-from scholarkg.serve.jobs import QueryJob as QueryJob
-from scholarkg.serve.jobs import QueryOutcome as QueryOutcome
-from scholarkg.serve.jobs import SelectBatch as SelectBatch
-from scholarkg.serve.jobs import UpdateJob as UpdateJob
+from scholarkg.serve.jobs import (
+    OUT_OF_MEMORY,
+    JobFailure,
+    QueryJob,
+    QueryOutcome,
+    SelectBatch,
+    UpdateJob,
+    shape,
+    too_large,
+)
 from scholarkg.store import served
 
 

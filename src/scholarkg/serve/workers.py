@@ -19,15 +19,9 @@ from typing import Any
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.jobs import JobFailure, QueryJob, QueryOutcome, SelectBatch, UpdateJob
 from scholarkg.serve.worker_handle import WorkerHandle
-from scholarkg.serve.worker_process import (
-    JobFailure,
-    QueryJob,
-    QueryOutcome,
-    SelectBatch,
-    StoreSpec,
-    UpdateJob,
-)
+from scholarkg.serve.worker_process import StoreSpec
 
 DEPRIORITISE_AFTER = 1.0
 BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
