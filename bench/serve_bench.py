@@ -37,7 +37,8 @@ from scholarkg.errors import QueryLimitError
 from scholarkg.query import VALUES_MARKER, bind_parameters, resolve_query, saved_queries
 from scholarkg.serve import make_server
 from scholarkg.serve.guard import QueryLimits
-from scholarkg.serve.worker_process import QueryJob, StoreSpec
+from scholarkg.serve.jobs import QueryJob
+from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.embedded import EmbeddedStore
 from serve_data import build, busiest_people
