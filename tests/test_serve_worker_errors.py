@@ -66,7 +66,10 @@ def dropper() -> Iterator[Dropper]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, dropper: Dropper) -> Iterator[ServerHandle]:
     path = build_v2_store(tmp_path_factory.mktemp("worker-errors") / "store")
-    settings = ServeSettings(workers=1, max_result_mb=1, federation=(dropper.url,))
+    # the size limit decides here, never the clock: a busy machine may take long to build them
+    settings = ServeSettings(
+        workers=1, max_result_mb=1, federation=(dropper.url,), time_limit=600.0
+    )
     with running_server(path, build=False, settings=settings) as (handle, _):
         yield handle
 
