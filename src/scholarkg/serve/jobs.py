@@ -1,17 +1,23 @@
 """The jobs a query worker answers, and how it shapes a query's result into its answer:
 bytes in the format asked for, or terms for the server's pages, both held to the result size
-limit (:mod:`scholarkg.serve.worker_process` runs them)."""
+limit as they are produced: serialization streams into a :class:`BoundedSink`, which stops it
+(and the reading of the result) as soon as the limit is passed, so a result far over the limit
+is never built whole (:mod:`scholarkg.serve.worker_process` runs them)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
 from scholarkg.iris import DEFAULT_BASE
-from scholarkg.jsonld import compact_bytes
+from scholarkg.jsonld import write_compact
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = tuple[Term | None, ...]
@@ -93,6 +99,56 @@ class _TooLarge(Exception):
     """The terms collected so far are already past the result size limit."""
 
 
+class BoundedSink(io.BytesIO):
+    """A binary write target that keeps what is written while it stays within ``max_bytes``:
+    the write that passes the limit raises :class:`_TooLarge` (as does any write after it) and
+    is not kept, so at most ``max_bytes`` are ever held, and the serializer writing here stops
+    at once (Oxigraph's serializers write 8 KiB chunks as they read the result)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.size = 0  # bytes offered so far, the refused chunk included
+        self.over = False
+
+    def write(self, data: ReadableBuffer, /) -> int:
+        if self.over:
+            raise _TooLarge
+        self.size += memoryview(data).nbytes
+        if self.size > self.max_bytes:
+            self.over = True
+            self.seek(0)
+            self.truncate()
+            raise _TooLarge
+        return super().write(data)
+
+
+def _serialized(write: Callable[[BoundedSink], object], max_bytes: int) -> bytes:
+    """What ``write`` writes into a :class:`BoundedSink`; :class:`_TooLarge` once past
+    ``max_bytes`` (however the serializer passes the sink's refusal on)."""
+    sink = BoundedSink(max_bytes)
+    try:
+        write(sink)
+    except Exception:
+        if sink.over:
+            raise _TooLarge from None
+        raise
+    if sink.over:  # a serializer that swallowed the refusal
+        raise _TooLarge
+    return sink.getvalue()
+
+
+class _TripleTerm(Exception):
+    """A triple term, which JSON-LD cannot carry, came up in the result."""
+
+
+def _no_triple_terms(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    for triple in triples:
+        if isinstance(triple.object, ox.Triple):
+            raise _TripleTerm
+        yield triple
+
+
 def too_large(max_bytes: int) -> JobFailure:
     return JobFailure("size", f"result larger than the limit of {max_bytes} bytes; add LIMIT")
 
@@ -127,14 +183,19 @@ def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutco
     if fmt == TERMS:
         return QueryOutcome("triples", triples=_bounded(result, max_bytes))
     if fmt == JSON_LD:
-        triples = tuple(result)
-        if any(isinstance(t.object, ox.Triple) for t in triples):
+        # Compaction groups by subject, so it sorts: the triples are gathered first, held to
+        # the limit by their text (as the terms of a page), then written bounded too.
+        try:
+            triples = sorted(
+                _bounded(_no_triple_terms(result), max_bytes),
+                key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+            )
+        except _TripleTerm:
             return JobFailure("unrepresentable", NO_TRIPLE_TERMS)
-        body = compact_bytes(triples, job.base)
+        body = _serialized(lambda sink: write_compact(triples, sink, job.base), max_bytes)
     else:
-        body = ox.serialize(result, format=GRAPH_FORMATS[fmt]) or b""
-    if len(body) > max_bytes:
-        return too_large(max_bytes)
+        rdf_format = GRAPH_FORMATS[fmt]
+        body = _serialized(lambda sink: ox.serialize(result, sink, rdf_format), max_bytes)
     return QueryOutcome("triples", fmt, body)
 
 
@@ -152,7 +213,7 @@ def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailu
     if isinstance(result, ox.QueryBoolean):
         if fmt == TERMS:
             return QueryOutcome("boolean", boolean=bool(result))
-        body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
+        body = result.serialize(format=RESULT_FORMATS[fmt]) or b""  # a few bytes
         return QueryOutcome("boolean", fmt, body, boolean=bool(result))
     variables = tuple(v.value for v in result.variables)
     if fmt == TERMS:
@@ -161,7 +222,9 @@ def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailu
         except _TooLarge:
             return too_large(max_bytes)
         return QueryOutcome("solutions", variables=variables, rows=rows)
-    body = result.serialize(format=RESULT_FORMATS[fmt]) or b""
-    if len(body) > max_bytes:
+    results_format = RESULT_FORMATS[fmt]
+    try:
+        body = _serialized(lambda sink: result.serialize(sink, results_format), max_bytes)
+    except _TooLarge:
         return too_large(max_bytes)
     return QueryOutcome("solutions", fmt, body, variables)
