@@ -142,6 +142,41 @@ def test_caching_headers_and_conditional_gets(url: str) -> None:
         assert other.status_code == 200 or other.headers["ETag"] == tag
 
 
+def test_if_none_match_star_is_304_for_what_exists_only(url: str) -> None:
+    """RFC 9110 13.1.2: ``If-None-Match: *`` is false when a current representation exists, so
+    a GET of one answers 304; for a resource that does not exist the answer is unchanged."""
+    star = {"If-None-Match": "*"}
+    existing = (
+        ("sparql", {"query": NAMES}),
+        (local(LEONARD)[1:], {}),
+        (local(LEONARD)[1:], {"format": "html"}),
+        ("", {}),
+        ("store", {"graph": DADASHI_GRAPH}),
+        (".well-known/void", {}),
+        ("context.jsonld", {}),
+    )
+    for path, params in existing:
+        plain = requests.get(url + path, params=params, timeout=30)
+        assert plain.status_code == 200, path
+        again = requests.get(url + path, params=params, headers=star, timeout=30)
+        assert again.status_code == 304 and again.content == b"", (path, again.status_code)
+        if "ETag" in plain.headers:
+            assert again.headers["ETag"] == plain.headers["ETag"], path
+        head = requests.head(url + path, params=params, headers=star, timeout=30)
+        assert head.status_code == 304, path
+    missing = (
+        (local(BASE + "person/nobody-at-all")[1:], {}),
+        ("store", {"graph": BASE + "graph/nothing"}),
+        ("sparql", {"query": "SELEC nothing"}),
+        ("queries/no-such-query", {}),
+    )
+    for path, params in missing:
+        plain = requests.get(url + path, params=params, timeout=30)
+        assert plain.status_code >= 400, path
+        again = requests.get(url + path, params=params, headers=star, timeout=30)
+        assert (again.status_code, again.content) == (plain.status_code, plain.content), path
+
+
 def test_graph_store_protocol_reads(url: str) -> None:
     one = requests.get(
         url + "store", params={"graph": DADASHI_GRAPH}, headers={"Accept": "text/turtle"}

@@ -19,7 +19,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scholarkg.serve.http_base import STATIC, AccessLog
+from scholarkg.serve.http_base import STATIC, AccessLog, IfNoneMatchAny
 from scholarkg.serve.routes_site import SiteRoutes
 from scholarkg.serve.routes_sparql import SparqlRoutes
 from scholarkg.serve.service import KnowledgeGraph
@@ -49,7 +49,7 @@ def create_app(kg: KnowledgeGraph) -> Starlette:
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", routes.dereference, methods=["GET"]),
     ]
-    middleware = [Middleware(AccessLog)]
+    middleware = [Middleware(AccessLog), Middleware(IfNoneMatchAny)]
     if kg.settings.cors_origins:
         middleware.append(
             Middleware(

@@ -115,6 +115,49 @@ class AccessLog:
             )
 
 
+# What a 304 keeps of the 200 it stands for (RFC 9110 15.4.5), and the CORS headers.
+_NOT_MODIFIED_KEEPS = (b"etag", b"last-modified", b"cache-control", b"vary", b"content-location")
+
+
+class IfNoneMatchAny:
+    """``If-None-Match: *`` on a GET or HEAD (RFC 9110 13.1.2): the condition is false when a
+    current representation exists, so a 200 becomes a 304 with that answer's validators and no
+    body; any other answer (404, 301, an error) is left as it is. The tags themselves are
+    compared by :meth:`BaseRoutes.cached`, before any work; ``*`` can only be answered once
+    the route has found what exists."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        values = [v for k, v in scope["headers"] if k == b"if-none-match"]
+        if not any(t.strip() == b"*" for v in values for t in v.split(b",")):
+            await self.app(scope, receive, send)
+            return
+        replaced = False
+
+        async def sending(message: Message) -> None:
+            nonlocal replaced
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                replaced = True
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() in _NOT_MODIFIED_KEEPS or k.lower().startswith(b"access-control-")
+                ]
+                message = {"type": "http.response.start", "status": 304, "headers": headers}
+            elif message["type"] == "http.response.body" and replaced:
+                if message.get("more_body", False):
+                    return  # the representation is not sent
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
 _UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
 
 
@@ -176,7 +219,8 @@ class BaseRoutes:
         return f'W/"{self.kg.watcher.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"'
 
     def cached(self, request: Request, variant: str) -> tuple[dict[str, str], Response | None]:
-        """Caching headers for a GET answer, and a 304 when the client has it already."""
+        """Caching headers for a GET answer, and a 304 when the client has it already (one of
+        its ``If-None-Match`` tags is this answer's; ``*`` is :class:`IfNoneMatchAny`'s)."""
         tag = self.etag(request, variant)
         headers = {
             "ETag": tag,
