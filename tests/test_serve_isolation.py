@@ -20,6 +20,7 @@ from hostile_queries import DEEP, LOAD_TRICKS, SERVICE_TRICKS
 from loopback import Trap
 from scholarkg.cli import main
 from scholarkg.config import ServeSettings
+from scholarkg.serve import ServerHandle
 from serve_fixtures import build_v2_store
 from serve_helpers import SPARQL_JSON, running_server
 
@@ -410,6 +411,61 @@ def test_an_idle_keep_alive_connection_is_closed(tmp_path: Path) -> None:
             while chunk := sock.recv(65536):  # the rest of the answer, then the close
                 answer += chunk
         # recv returned b"": the server closed the idle connection (a hang fails at 60 s)
+
+
+def _address(server: ServerHandle) -> tuple[str, int]:
+    host, port = server.url.split("//")[1].strip("/").split(":")
+    return host, int(port)
+
+
+def _open_connections(server: ServerHandle) -> int:
+    return len(server.server.server_state.connections)
+
+
+def test_connections_that_send_nothing_are_closed(tmp_path: Path) -> None:
+    """Opened and silent: closed at ``request_timeout`` (1 s here; 60 s only bounds a hang)."""
+    settings = ServeSettings(workers=1, request_timeout=1.0)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        silent = [socket.create_connection(_address(server), timeout=60) for _ in range(5)]
+        for sock in silent:
+            with sock:
+                assert sock.recv(1024) == b""  # closed by the server, no answer
+        assert answered(server.url)
+
+
+def test_a_client_that_leaves_its_answer_unread_is_disconnected(tmp_path: Path) -> None:
+    """A client that asks for a large answer and reads none of it held its connection (and the
+    answer, buffered for it) for ever; past ``send_timeout`` without reading it is dropped."""
+    settings = ServeSettings(
+        workers=1, send_timeout=1.0, keep_alive=1.0, max_result_mb=64, time_limit=600.0
+    )
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"  # ~30 MB of JSON
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # room for little
+        sock.settimeout(60)
+        sock.connect(_address(server))
+        request = requests.Request(
+            "GET", server.url + "sparql", params={"query": query, "format": "json"}
+        ).prepare()
+        path = str(request.path_url)
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        deadline = time.monotonic() + 60  # bounds a hang only: the limit is 1 s
+        while _open_connections(server) == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)  # until the server has taken the connection
+        assert _open_connections(server) == 1
+        while _open_connections(server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _open_connections(server) == 0  # dropped while nothing was read
+        received = 0
+        with sock:
+            try:
+                while chunk := sock.recv(65536):
+                    received += len(chunk)
+            except ConnectionResetError:
+                pass
+        assert received < 20_000_000  # at most what the buffers held, never the whole answer
+        assert answered(server.url)
 
 
 def test_both_ways_of_running_out_of_memory_are_the_memory_limit() -> None:

@@ -50,6 +50,12 @@ class ServeSettings(Section):
         20.0, "seconds to receive a whole request (slow clients cut off)", gt=0
     )
     keep_alive: float = setting(5.0, "idle keep-alive connections are closed after this", gt=0)
+    send_timeout: float = setting(
+        30.0,
+        "seconds a client may read none of its answer (the server's send buffer full) before "
+        "its connection is closed",
+        gt=0,
+    )
     refresh_interval: float = setting(5.0, "seconds between checks whether the store changed", gt=0)
     cache_max_age: int = setting(60, "Cache-Control max-age of pages and results, seconds", gt=0)
     aggregate_time_limit: float = setting(

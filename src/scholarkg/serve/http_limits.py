@@ -3,6 +3,9 @@
 * A whole request (line, headers and body) must arrive within ``request_timeout`` seconds of
   the connection opening or of the previous response: a client that trickles bytes
   (slowloris) is disconnected, and each stalled connection costs a few objects, never a thread.
+* An answer its client reads none of for ``send_timeout`` seconds (the send buffer full, no
+  byte leaving it) has its connection dropped with what is buffered for it: a client that asks
+  and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
 * More than ``max_connections`` open connections: the newest is closed at once.
 * Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
   are answered 400 and the connection closed (h11 would merge equal duplicates silently).
@@ -31,12 +34,14 @@ class LimitedH11Protocol(H11Protocol):
     """
 
     request_timeout: float = _SERVE.request_timeout
+    send_timeout: float = _SERVE.send_timeout
     max_connections: int = _SERVE.max_connections
     max_header_bytes: int = _SERVE.max_header_bytes
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
+        self._stalled: asyncio.TimerHandle | None = None  # armed while writing is paused
         self._head = b""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -54,7 +59,39 @@ class LimitedH11Protocol(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._unwatch_sending()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The send buffer is full: the client must take some of it within ``send_timeout``."""
+        super().pause_writing()
+        self._watch_sending(self.transport.get_write_buffer_size())
+
+    def resume_writing(self) -> None:
+        self._unwatch_sending()
+        super().resume_writing()
+
+    def _watch_sending(self, buffered: int) -> None:
+        self._unwatch_sending()
+        self._stalled = self.loop.call_later(self.send_timeout, self._check_sending, buffered)
+
+    def _unwatch_sending(self) -> None:
+        if self._stalled is not None:
+            self._stalled.cancel()
+            self._stalled = None
+
+    def _check_sending(self, buffered: int) -> None:
+        """Dropped when no byte left the buffer since the last look (``close`` would wait for
+        the buffer to drain, which a client that does not read never lets happen)."""
+        self._stalled = None
+        now = self.transport.get_write_buffer_size()
+        if now < buffered:  # the client reads, however slowly: look again later
+            self._watch_sending(now)
+            return
+        self.logger.info(
+            "connection dropped: the client read none of its answer for %ss", self.send_timeout
+        )
+        self.transport.abort()
 
     def _arm(self) -> None:
         self._disarm()
@@ -109,7 +146,7 @@ class LimitedH11Protocol(H11Protocol):
 
 
 def limited_protocol(
-    *, request_timeout: float, max_connections: int, max_header_bytes: int
+    *, request_timeout: float, max_connections: int, max_header_bytes: int, send_timeout: float
 ) -> type[LimitedH11Protocol]:
     """A protocol class carrying these limits (uvicorn instantiates it per connection)."""
     return type(
@@ -117,6 +154,7 @@ def limited_protocol(
         (LimitedH11Protocol,),
         {
             "request_timeout": request_timeout,
+            "send_timeout": send_timeout,
             "max_connections": max_connections,
             "max_header_bytes": max_header_bytes,
         },

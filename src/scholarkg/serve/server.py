@@ -33,6 +33,7 @@ class ServerHandle:
         settings = kg.settings
         protocol = limited_protocol(
             request_timeout=settings.request_timeout,
+            send_timeout=settings.send_timeout,
             max_connections=settings.max_connections,
             max_header_bytes=settings.max_header_bytes,
         )
