@@ -4,6 +4,8 @@ over and in bytes written, never in time or memory). Real pyoxigraph results, no
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pyoxigraph as ox
 import pytest
 
@@ -97,3 +99,36 @@ def test_the_sink_keeps_at_most_the_limit_and_refuses_every_write_past_it() -> N
         with pytest.raises(_TooLarge):
             sink.write(b"z" * CHUNK)
     assert sink.over and sink.getvalue() == b""
+
+
+def test_an_html_page_stops_rendering_rows_once_past_the_limit() -> None:
+    from scholarkg.serve.query_ui import bounded_chunks, results_page
+
+    taken = 0
+
+    def rows(count: int) -> Iterator[list[str]]:
+        nonlocal taken
+        for i in range(count):
+            taken += 1
+            yield [f"cell {i}", "&lt;" * 100]  # ~430 bytes a row
+
+    def page(count: int) -> Iterator[str]:
+        return results_page(
+            "SELECT * {}",
+            ["a", "b"],
+            rows(count),
+            shown=count,
+            total=count,
+            links={},
+            edit_href="/sparql",
+        )
+
+    assert bounded_chunks(page(1000), 20_000) is None
+    assert taken < 60  # ~40 rows pass 20 000 bytes; the other ~960 were never rendered
+    taken = 0
+    chunks = bounded_chunks(page(1000), 1_000_000, chunk_bytes=65536)
+    assert chunks is not None and taken == 1000
+    body = b"".join(chunks)
+    assert body.startswith(b"<!DOCTYPE html>") and body.endswith(b"</html>\n")
+    assert body.count(b"<tr>") == 1001 and len(body) <= 1_000_000
+    assert all(len(c) < 65536 + 1000 for c in chunks)  # sent as it was written, in chunks

@@ -165,6 +165,29 @@ def test_html_results_are_held_to_the_result_size_limit(server: ServerHandle) ->
     assert answered(url)
 
 
+# 200 rows of 4096 '<': ~820 KB of terms, within the 1 MiB limit as the worker sends them, but
+# each '<' is four bytes escaped: the page would be ~3.3 MB
+ANGLES = (
+    'SELECT ?v WHERE { ?a ?b ?c BIND("<<<<<<<<" AS ?v0) '
+    + " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(9))
+    + " BIND(?v9 AS ?v) } LIMIT 200"
+)
+
+
+def test_an_html_page_is_held_to_the_result_size_limit_as_written(server: ServerHandle) -> None:
+    url = server.url
+    assert len(ask(url, ANGLES, format="csv").content) < 1048576  # the result itself fits
+    page = ask(url, ANGLES, format="html")
+    assert page.status_code == 507, (page.status_code, len(page.content))
+    assert "1048576 bytes" in page.text
+    fewer = ask(url, ANGLES.replace("LIMIT 200", "LIMIT 50"), format="html")  # ~0.8 MB page
+    assert fewer.status_code == 200
+    assert len(fewer.content) <= 1048576
+    assert fewer.headers["Content-Length"] == str(len(fewer.content))
+    assert fewer.text.count("<tr>") == 51 and fewer.text.endswith("</html>\n")
+    assert answered(url)
+
+
 # --- JSON-LD from /sparql and /store is compacted ------------------------------------------
 
 

@@ -34,7 +34,8 @@ class ServeSettings(Section):
     )
     max_result_mb: int = setting(
         128,
-        "size limit of a result as a worker sends it (serialized, or an HTML page's terms), MiB",
+        "size limit of a result as a worker sends it (serialized, or an HTML page's terms) "
+        "and of an HTML results page as written, MiB",
         gt=0,
     )
     federation: tuple[NonEmptyText, ...] = setting(

@@ -49,6 +49,29 @@ def html(status: int, page: str, **headers: str) -> Response:
     return Response(page, status, headers, media_type="text/html; charset=utf-8")
 
 
+class ChunkedBody(Response):
+    """A response whose body is sent as the chunks it was written in, with its Content-Length:
+    a page is never joined into one more copy of itself."""
+
+    def __init__(
+        self, chunks: list[bytes], status: int, headers: dict[str, str], media_type: str
+    ) -> None:
+        super().__init__(b"", status, headers, media_type=media_type)
+        self.chunks = chunks
+        self.headers["content-length"] = str(sum(len(c) for c in chunks))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        start: Message = {
+            "type": "http.response.start",
+            "status": self.status_code,
+            "headers": self.raw_headers,
+        }
+        await send(start)
+        for chunk in self.chunks:
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
 class Limits:
     """Per-request checks: a body over ``max_body`` bytes is refused with 413."""
 

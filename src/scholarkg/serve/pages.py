@@ -69,8 +69,16 @@ class Links:
 def layout(title: str, body: str, *, head: str = "", data: dict[str, str] | None = None) -> str:
     """A complete page: ``title`` and ``data`` (``data-*`` attributes of ``body``) are escaped
     here; ``body`` and ``head`` must be HTML already."""
+    before, after = layout_parts(title, head=head, data=data)
+    return before + body + after
+
+
+def layout_parts(
+    title: str, *, head: str = "", data: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """What :func:`layout` puts before and after the body, for a page written in pieces."""
     attributes = "".join(f' data-{k}="{escape(v)}"' for k, v in (data or {}).items())
-    return (
+    before = (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · scholarkg</title><style>{STYLE}</style>{head}</head>\n"
@@ -80,8 +88,8 @@ def layout(title: str, body: str, *, head: str = "", data: dict[str, str] | None
         '<form action="/search" method="get" role="search"><input type="search" name="q" '
         'placeholder="Search people, papers, organisations" aria-label="Search">'
         '<button type="submit">Search</button></form></nav>\n'
-        f"{body}\n</body></html>\n"
     )
+    return before, "\n</body></html>\n"
 
 
 def error_page(status: int, title: str, message: str) -> str:

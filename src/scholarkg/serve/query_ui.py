@@ -6,11 +6,11 @@ in a JSON ``<script type="application/json">`` element read by ``static/query-ui
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html import escape
 
 from scholarkg.query import SavedQuery
-from scholarkg.serve.pages import layout
+from scholarkg.serve.pages import layout, layout_parts
 
 EXAMPLE_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -112,23 +112,51 @@ SPARQL 1.1 Protocol. {note}</p>
 def results_page(
     query: str,
     columns: Sequence[str],
-    rows: Sequence[Sequence[str]],
+    rows: Iterable[Sequence[str]],
     *,
+    shown: int,
     total: int,
     links: Mapping[str, str],
     edit_href: str,
-) -> str:
-    """Server-rendered results for a browser that opened a ``/sparql?query=`` link; cells are
-    HTML already (escaped by the caller)."""
+) -> Iterator[str]:
+    """Server-rendered results for a browser that opened a ``/sparql?query=`` link, in pieces
+    (one per row; ``rows`` are read as the pieces are asked for): ``shown`` of ``total`` rows,
+    cells HTML already (escaped by the caller). See :func:`bounded_chunks`."""
+    before, after = layout_parts("SPARQL results")
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    shown = f"{total} row{'s' if total != 1 else ''}"
-    if len(rows) < total:
-        shown += f", the first {len(rows)} shown"
+    counted = f"{total} row{'s' if total != 1 else ''}"
+    if shown < total:
+        counted += f", the first {shown} shown"
     downloads = " · ".join(f'<a href="{escape(h)}">{escape(n)}</a>' for n, h in links.items())
-    return layout(
-        "SPARQL results",
-        f"""<h1>SPARQL results</h1><pre>{escape(query)}</pre>
-<p>{shown}. Download: {downloads}. <a href="{escape(edit_href)}">Edit this query</a>.</p>
-<table><tr>{head}</tr>{body}</table>""",
+    yield (
+        f"""{before}<h1>SPARQL results</h1><pre>{escape(query)}</pre>
+<p>{counted}. Download: {downloads}. <a href="{escape(edit_href)}">Edit this query</a>.</p>
+<table><tr>{head}</tr>"""
     )
+    for row in rows:
+        yield "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+    yield "</table>" + after
+
+
+def bounded_chunks(
+    parts: Iterable[str], max_bytes: int, chunk_bytes: int = 65536
+) -> list[bytes] | None:
+    """``parts`` as UTF-8, joined into chunks of about ``chunk_bytes``; None as soon as they
+    pass ``max_bytes`` (no further part is asked for). At most the limit and one part are held,
+    once: the chunks are what is sent."""
+    chunks: list[bytes] = []
+    pending: list[bytes] = []
+    size = pending_size = 0
+    for part in parts:
+        data = part.encode("utf-8")
+        size += len(data)
+        if size > max_bytes:
+            return None
+        pending.append(data)
+        pending_size += len(data)
+        if pending_size >= chunk_bytes:
+            chunks.append(b"".join(pending))
+            pending, pending_size = [], 0
+    if pending:
+        chunks.append(b"".join(pending))
+    return chunks

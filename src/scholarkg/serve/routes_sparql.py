@@ -3,6 +3,7 @@ description), ``/update`` and ``/store`` (Graph Store Protocol reads)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -11,8 +12,9 @@ from starlette.responses import Response
 
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.conneg import choose, prefers_html
-from scholarkg.serve.http_base import BaseRoutes, _cell, _query_error, html, text
+from scholarkg.serve.http_base import BaseRoutes, ChunkedBody, _cell, _query_error, html, text
 from scholarkg.serve.integration import service_description
+from scholarkg.serve.jobs import too_large
 from scholarkg.serve.protocol import (
     GRAPH_OFFERS,
     Operation,
@@ -21,8 +23,9 @@ from scholarkg.serve.protocol import (
     wants_description,
 )
 from scholarkg.serve.protocol import negotiate as negotiate_query
-from scholarkg.serve.query_ui import query_page, results_page
+from scholarkg.serve.query_ui import bounded_chunks, query_page, results_page
 from scholarkg.serve.same_origin import update_refusal
+from scholarkg.serve.workers import _failure_error
 from scholarkg.store.sparql_text import iri_ref
 
 HTML_ROWS = 1000
@@ -63,18 +66,22 @@ class SparqlRoutes(BaseRoutes):
         return Response(outcome.body or b"", 200, headers, media_type=f"{media}; charset=utf-8")
 
     def results_html(self, request: Request, operation: Operation, outcome: Any) -> Response:
+        """The HTML table of a result, written row by row and held to the result size limit
+        as written (cells escape to up to six times their text): past it, 507 as for any
+        format, and no further row is rendered."""
         query = operation.text
         base = f"/sparql?query={quote(query, safe='')}"
+        rows: Iterable[list[str]]
         if outcome.form == "triples":
             columns = ["subject", "predicate", "object"]
-            rows = [
+            rows = (
                 [
                     _cell(t.subject, self.href),
                     _cell(t.predicate, self.href),
                     _cell(t.object, self.href),
                 ]
                 for t in outcome.triples[:HTML_ROWS]
-            ]
+            )
             total = len(outcome.triples)
             links = {
                 "Turtle": base + "&format=ttl",
@@ -86,7 +93,7 @@ class SparqlRoutes(BaseRoutes):
             links = {"JSON": base + "&format=json"}
         else:
             columns = list(outcome.variables)
-            rows = [[_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS]]
+            rows = ([_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
             total = len(outcome.rows)
             links = {
                 "CSV": base + "&format=csv",
@@ -95,8 +102,16 @@ class SparqlRoutes(BaseRoutes):
                 "XML": base + "&format=xml",
             }
         edit = f"/sparql?edit={quote(query, safe='')}"
-        page = results_page(query, columns, rows, total=total, links=links, edit_href=edit)
-        return html(200, page, Vary="Accept", **{"Cache-Control": "no-store"})
+        shown = min(total, HTML_ROWS)
+        parts = results_page(
+            query, columns, rows, shown=shown, total=total, links=links, edit_href=edit
+        )
+        limit = self.kg.limits.max_result_bytes
+        chunks = bounded_chunks(parts, limit)
+        if chunks is None:
+            return _query_error(_failure_error(too_large(limit)), query)
+        headers = {"Vary": "Accept", "Cache-Control": "no-store"}
+        return ChunkedBody(chunks, 200, headers, media_type="text/html; charset=utf-8")
 
     async def no_query(self, request: Request, operation: Operation) -> Response:
         accept = request.headers.get("accept")
