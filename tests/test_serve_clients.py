@@ -136,6 +136,10 @@ def test_caching_headers_and_conditional_gets(url: str) -> None:
         assert first.headers["Last-Modified"] and "max-age=" in first.headers["Cache-Control"]
         again = requests.get(url + path, params=params, headers={"If-None-Match": tag})
         assert again.status_code == 304 and again.content == b""
+        strong = tag.removeprefix("W/")  # If-None-Match compares weakly (RFC 9110 13.1.2)
+        listed = f'"something-else", {strong}'
+        again = requests.get(url + path, params=params, headers={"If-None-Match": listed})
+        assert again.status_code == 304, (path, tag)
         other = requests.get(
             url + path, params=params, headers={"If-None-Match": tag, "Accept": "text/csv, */*"}
         )

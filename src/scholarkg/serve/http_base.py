@@ -219,6 +219,15 @@ def not_found_response(request: Request, message: str) -> Response:
     return Response(legacy.body, legacy.status, legacy.headers, media_type=legacy.content_type)
 
 
+def _weakly(tag: str) -> str:
+    """An entity tag as the weak comparison of RFC 9110 8.8.3.2 sees it (``W/`` ignored)."""
+    return tag.strip().removeprefix("W/")
+
+
+def _tags(field: str) -> set[str]:
+    return {_weakly(t) for t in field.split(",")}
+
+
 class BaseRoutes:
     """The route handlers over one :class:`KnowledgeGraph`."""
 
@@ -252,11 +261,7 @@ class BaseRoutes:
             "Vary": "Accept",
         }
         match = request.headers.get("if-none-match")
-        if (
-            request.method in ("GET", "HEAD")
-            and match
-            and tag in [t.strip() for t in match.split(",")]
-        ):
+        if request.method in ("GET", "HEAD") and match and _weakly(tag) in _tags(match):
             return headers, Response(status_code=304, headers=headers)
         return headers, None
 
