@@ -25,7 +25,7 @@ from scholarkg.serve.protocol import (
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.query_ui import bounded_chunks, query_page, results_page
 from scholarkg.serve.same_origin import update_refusal
-from scholarkg.serve.workers import _failure_error
+from scholarkg.serve.workers import failure_error
 from scholarkg.store.sparql_text import iri_ref
 
 HTML_ROWS = 1000
@@ -109,7 +109,7 @@ class SparqlRoutes(BaseRoutes):
         limit = self.kg.limits.max_result_bytes
         chunks = bounded_chunks(parts, limit)
         if chunks is None:
-            return _query_error(_failure_error(too_large(limit)), query)
+            return _query_error(failure_error(too_large(limit)), query)
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         return ChunkedBody(chunks, 200, headers, media_type="text/html; charset=utf-8")
 

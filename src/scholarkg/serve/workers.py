@@ -194,7 +194,7 @@ class WorkerPool:
             job = replace(job, union=False)  # the query's own FROM / FROM NAMED define its dataset
         answer = self._exchange(job, time_limit or self.limits.time_limit)
         if isinstance(answer, JobFailure):
-            raise _failure_error(answer)
+            raise failure_error(answer)
         assert isinstance(answer, QueryOutcome)
         return answer
 
@@ -205,7 +205,7 @@ class WorkerPool:
         check_query(sparql, self.limits)
         answer = self._exchange(UpdateJob(sparql), time_limit or self.limits.time_limit)
         if isinstance(answer, JobFailure):
-            raise _failure_error(answer)
+            raise failure_error(answer)
 
     def select_many(
         self, queries: Sequence[str], *, time_limit: float | None = None
@@ -213,7 +213,7 @@ class WorkerPool:
         """Trusted SELECT queries (the server's own pages) in one worker round trip."""
         answer = self._exchange(SelectBatch(tuple(queries)), time_limit or self.limits.time_limit)
         if isinstance(answer, JobFailure):
-            raise _failure_error(answer)
+            raise failure_error(answer)
         return tuple(answer)
 
 
@@ -225,7 +225,8 @@ class NotAcceptableError(QueryError):
         super().__init__(f"no acceptable format for {kind} results")
 
 
-def _failure_error(failure: JobFailure) -> QueryError:
+def failure_error(failure: JobFailure) -> QueryError:
+    """The error a failed job is raised as (its kind decides the class and status)."""
     if failure.kind == "not-acceptable":
         return NotAcceptableError(failure.message)
     if failure.kind == "syntax":
