@@ -156,3 +156,31 @@ def test_content_hash_is_sha256_of_the_bytes(sample_bytes: bytes) -> None:
     assert parse(sample_bytes).content_sha256 == (
         "89331bcba7cef96aa0754a05b2d82e7577b1739e2c422b9ac38a8f3b47904368"
     )
+
+
+@pytest.mark.parametrize(
+    ("first", "what"),
+    [
+        ("h-index5", "h-index"),  # as the page writes it: label and number glued
+        ("h-index 5", "h-index"),
+        ("12papers", "papers"),
+        ("3,100citations", "citations"),
+        ("Novelty40%", "novelty_percent"),
+        ("AI Score20", "ai_score"),
+    ],
+)
+def test_a_metric_line_where_the_name_belongs_is_no_name(first: str, what: str) -> None:
+    """A page whose name line is missing starts its header with a metric: a parse error naming
+    the source and the line, never a researcher called ``h-index5`` (its h-index lost)."""
+    page = f"\n{first}\nCV\nh-index30\n4papers\n\n0 Papers\n"
+    with pytest.raises(ParseError) as caught:
+        parse(page.encode(), source="bad.txt")
+    assert str(caught.value).startswith("bad.txt:2: ")
+    assert "no researcher name" in str(caught.value) and repr(first) in str(caught.value)
+    assert what.replace("_", " ").split()[0] in str(caught.value).lower()
+
+
+def test_h_index_glued_to_its_number_is_the_h_index() -> None:
+    page = "X Y\nCV\nh-index5\n0 Papers\n"
+    profile = parse(page.encode())
+    assert (profile.name, profile.metrics.h_index, profile.warnings) == ("X Y", 5, ())

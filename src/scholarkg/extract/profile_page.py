@@ -10,6 +10,9 @@ The page layout, as served::
     <title>
     <authors>[ et al.][ · org, org]
     [<abstract paragraph>]
+
+The first line is the name; a page whose first line is a metric (``h-index5``: its name line
+is missing) is a :class:`ParseError` naming that line, never a researcher called so.
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ _METRICS: dict[str, re.Pattern[str]] = {
     "citations": re.compile(r"^(?P<n>\d[\d,]*)\s*citations$", re.IGNORECASE),
     "novelty_percent": re.compile(r"^Novelty\s*(?P<n>\d[\d,]*)\s*%$", re.IGNORECASE),
     "ai_score": re.compile(r"^AI\s*Score\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
+}
+_METRIC_NAMES = {
+    "h_index": "h-index",
+    "papers": "papers count",
+    "citations": "citations count",
+    "novelty_percent": "novelty",
+    "ai_score": "AI score",
 }
 _ORG_SEPARATOR = " · "
 _ET_AL = re.compile(r",?\s+et\s+al\.?$")
@@ -190,6 +200,14 @@ def _parse_header(
     if not header:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
     (name_line, name), rest = header[0], header[1:]
+    read_as = next((key for key, pattern in _METRICS.items() if pattern.match(name)), None)
+    if read_as is not None:  # the name line is missing: the header starts with the metrics
+        raise ParseError(
+            source,
+            f"no researcher name: the first line {name!r} is the page's {_METRIC_NAMES[read_as]}, "
+            "not a name",
+            line=name_line,
+        )
     try:
         check_literal("the researcher's name", name, limits)
     except LimitExceeded as exc:
