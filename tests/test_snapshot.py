@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,23 @@ def test_batched() -> None:
     assert list(batched([], 3)) == []
     with pytest.raises(ValueError, match="at least 1"):
         list(batched([1], 0))
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("A\x7fB", "title: control character U+007F"),  # DEL may stand raw in JSON
+        ("A\x00B", "title: control character U+0000"),
+        ("A\x1cB", "title: control character U+001C"),  # Python's str.split took it as a space
+    ],
+)
+def test_a_control_character_is_refused_with_its_field(value: str, said: str) -> None:
+    for ascii_only in (True, False):
+        line = json.dumps({"id": "0704.0001", "title": value}, ensure_ascii=ascii_only)
+        with pytest.raises(ValueError, match=re.escape(said)):
+            parse_snapshot_line(line, source="s")
+
+
+def test_white_space_controls_fold_to_a_space() -> None:
+    line = json.dumps({"id": "0704.0001", "title": "A\tB\x0bC\x0cD\r\nE\x85F"})
+    assert parse_snapshot_line(line, source="s").title == "A B C D E F"

@@ -241,3 +241,49 @@ def test_a_byte_order_mark_before_the_first_line_is_no_damage(tmp_path: Path) ->
     path.write_bytes(b"\xef\xbb\xbf" + SNAPSHOT.read_bytes())
     report = load_snapshot(config_in(tmp_path), path, workers=0).report
     assert (report.records_read, report.records_loaded, report.quarantined) == (100, 100, [])
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_control_characters_quarantine_their_line_naming_the_field(
+    tmp_path: Path, bulk: bool
+) -> None:
+    """CONSTRUCTED: lines of the sample whose title, abstract or author carries a control
+    character (JSON ``\\u0000``–``\\u001f`` other than white space, or DEL). They were loaded
+    as they stood: a title with NUL, BEL, ESC in the store, which no XML serialisation can
+    write. Each such line is quarantined with the field named; white-space controls (tab, line
+    breaks, vertical tab, form feed) are white space, folded to one space as before."""
+
+    def edited(number: int, field: str, value: object) -> str:
+        data = json.loads(LINES[number])
+        data[field] = value
+        return json.dumps(data)  # ensure_ascii: the controls stay \\u escapes
+
+    bad = [
+        edited(3, "title", "Bad \x00 title"),
+        edited(4, "abstract", "bell \x07 in the abstract"),
+        edited(5, "authors_parsed", [["Lee\x1b", "Ann", ""]]),
+        edited(6, "title", "Delete \x7f title"),
+        edited(7, "comments", "unit \x1f separator"),
+    ]
+    spaced = edited(8, "title", "Tab\there,\x0bvertical\x0cfeed\r\nbreak")
+    lines = [*LINES[:3], *bad, spaced, *LINES[9:]]
+    config = config_in(tmp_path)
+    path = write_lines(tmp_path / "s.jsonl", lines)
+    report = load_snapshot(config, path, workers=0, bulk=bulk).report
+    assert (report.records_read, report.records_loaded) == (100, 95)
+    assert [q.split(": ", 1)[0].rsplit(":", 1)[1] for q in report.quarantined] == [
+        "4",
+        "5",
+        "6",
+        "7",
+        "8",
+    ]
+    fields = ["title", "abstract", "authors_parsed", "title", "comments"]
+    codes = ["U+0000", "U+0007", "U+001B", "U+007F", "U+001F"]
+    for said, field, code in zip(report.quarantined, fields, codes, strict=True):
+        assert f"{field}: control character {code}" in said, said
+    kept = sorted((config.quarantine_dir / "records").glob("*.json"))
+    assert len(kept) == 5
+    literals = {t[2] for g in record_graphs(config).values() for t in g}
+    assert '"Tab here, vertical feed break"' in literals
+    assert not any(c in lit for lit in literals for c in ("\\u0000", "\\u0007", "\\u007F"))

@@ -2,7 +2,8 @@
 
 The file is read line by line, never loaded whole, within ``[limits]``
 (:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
-missing id/title, bad dates or versions, too long, nested too deep, a text value too large)
+missing id/title, bad dates or versions, too long, nested too deep, a text value too large,
+a control character or lone surrogate in any field)
 becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
 :attr:`SnapshotReader.quarantined`; reading goes on. Damage that ends a file early is the last
 quarantined entry.
@@ -85,24 +86,30 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# What no text value keeps: a lone surrogate (no character; no UTF-8 text can hold it), and a
+# control character that is not white space (C0 but tab, line feed, vertical tab, form feed and
+# carriage return, which fold to a space; and DEL): no XML serialisation can write those.
+_NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f]")
 
 
-def _refuse_lone_surrogates(value: object, field: str = "the line") -> None:
-    """ValueError naming the field where a JSON ``\\uD800``–``\\uDFFF`` escape pairs with
-    nothing: that is no character, and no UTF-8 text (N-Triples, the store) can hold it."""
+def _refuse_non_text(value: object, field: str = "the line") -> None:
+    """ValueError naming the field where a string holds what is no text: a JSON
+    ``\\uD800``–``\\uDFFF`` escape that pairs with nothing, or a control character that is not
+    white space (``\\u0000``–``\\u001f`` but tab, line breaks, vertical tab and form feed; DEL).
+    The line is quarantined rather than the character dropped: nothing is lost unsaid."""
     if isinstance(value, str):
-        if found := _SURROGATE.search(value):
-            raise ValueError(
-                f"{field}: a lone surrogate \\u{ord(found.group()):04x} is no character"
-            )
+        if found := _NOT_TEXT.search(value):
+            code = ord(found.group())
+            if 0xD800 <= code <= 0xDFFF:
+                raise ValueError(f"{field}: a lone surrogate \\u{code:04x} is no character")
+            raise ValueError(f"{field}: control character U+{code:04X} is not text")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _refuse_lone_surrogates(key, field)
-            _refuse_lone_surrogates(item, str(key) if field == "the line" else field)
+            _refuse_non_text(key, field)
+            _refuse_non_text(item, str(key) if field == "the line" else field)
     elif isinstance(value, list):
         for item in value:
-            _refuse_lone_surrogates(item, field)
+            _refuse_non_text(item, field)
 
 
 def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:
@@ -117,8 +124,10 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
-    if "\\u" in line:  # only a JSON escape can leave a lone surrogate in decoded text
-        _refuse_lone_surrogates(data)
+    # only a JSON escape can bring a lone surrogate or a control character (JSON refuses them
+    # raw), but DEL may stand raw
+    if "\\u" in line or "\x7f" in line:
+        _refuse_non_text(data)
     raw_id = data.get("id")
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise ValueError("missing id")

@@ -47,7 +47,9 @@ from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
-MAPPING_VERSION = "arxiv-3"  # bump when transform/arxiv.py changes what it emits
+# bump when transform/arxiv.py changes what it emits or the snapshot reader what it refuses
+# (arxiv-4: control characters quarantine their line; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-4"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
