@@ -157,3 +157,13 @@ def test_entry_without_title_is_quarantined_rest_kept() -> None:
     assert [e.record.arxiv_id for e in feed.entries] == ["1605.08386"]
     (bad,) = feed.quarantined
     assert "not an arXiv identifier" in bad.reason and bad.line == 10 and "bad" in bad.text
+
+
+def test_each_record_knows_the_line_of_its_entry() -> None:
+    """A record the emitter quarantines later is told at its ``<entry>``'s line in the archived
+    answer (it was told at line 0: two of one answer shared one quarantine file)."""
+    path = next(ATOM.glob("q_testing_s0_m15_*.xml"))
+    body = path.read_bytes()
+    feed = parse_feed(body, source=str(path))
+    starts = [n for n, text in enumerate(body.decode().splitlines(), 1) if "<entry>" in text]
+    assert [e.record.line for e in feed.entries] == starts and len(starts) == 15

@@ -20,6 +20,7 @@ and title (a re-listing). Served by the loopback replay server.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -197,3 +198,49 @@ def test_a_record_twice_on_one_page(config: Config, replay: ReplayServer) -> Non
     assert counted(report) == (8, 7, 0, 1)
     assert len(papers(config)) == 7
     assert not [f for f in report.findings if f.get("severity") == "Violation"]
+
+
+LICENSE = b"<license>http://arxiv.org/licenses/nonexclusive-distrib/1.0/</license>"
+NO_IRI = b"<license>http://arxiv.org/licenses/nonexclusive distrib/1.0/</license>"  # a space
+
+
+def unwritable(body: bytes, *ids: str) -> bytes:
+    """CONSTRUCTED: the records ``ids`` of a hep-ex page with a licence IRI holding a space,
+    which N-Triples cannot write: the emitter quarantines them."""
+    for arxiv_id in ids:
+        found = re.search(
+            rb"<record>(?:(?!</record>).)*?<id>" + re.escape(arxiv_id.encode()) + rb"<.*?</record>",
+            body,
+            re.DOTALL,
+        )
+        assert found is not None and LICENSE in found.group(0)
+        body = body.replace(found.group(0), found.group(0).replace(LICENSE, NO_IRI))
+    return body
+
+
+def record_line(body: bytes, arxiv_id: str) -> int:
+    """The line of the ``<record>`` element of ``arxiv_id`` in a page."""
+    at = body.index(b"<id>" + arxiv_id.encode() + b"<")
+    return body[: body.rindex(b"<record>", 0, at)].count(b"\n") + 1
+
+
+def quarantine_files(config: Config) -> list[dict[str, object]]:
+    folder = config.quarantine_dir / "records"
+    return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))]
+
+
+def test_records_the_emitter_quarantines_are_told_at_their_line(
+    config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: two records of page 2 the emitter cannot write. Each was told at line 0 of
+    the page, so both went to one quarantine file (one file per source and line): the report
+    said 2 quarantined, the folder kept 1. Each is told at its ``<record>``'s line."""
+    body = unwritable(page_two(bad=False), "1706.05371", "1707.00874")
+    serve_page_two(replay, body)
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (8, 6, 0, 2)
+    lines = [record_line(body, i) for i in ("1706.05371", "1707.00874")]
+    assert [int(q.split(": ", 1)[0].rsplit(":", 1)[1]) for q in report.quarantined] == lines
+    kept = quarantine_files(config)
+    assert sorted(k["line"] for k in kept) == lines
+    assert all("IRI cannot be written" in str(k["reason"]) for k in kept)

@@ -99,6 +99,9 @@ class ArxivRecord:
     doi: str | None = None
     license: str | None = None
     source: str = field(default="", compare=False)
+    # where in ``source`` the record stands (the snapshot line, the line of its <record> or
+    # <entry> element), so a record quarantined after reading is told at its line
+    line: int | None = field(default=None, compare=False)
 
     @property
     def latest_version(self) -> int | None:

@@ -163,6 +163,7 @@ def _entry(entry: etree._Element, source: str, limits: Limits) -> AtomEntry:
         journal_ref=text_of(entry.find(f"{_X}journal_ref")),
         doi=text_of(entry.find(f"{_X}doi")),
         source=source,
+        line=line_of(entry),
     )
     check_record_literals(record, limits)
     return AtomEntry(

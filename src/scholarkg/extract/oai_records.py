@@ -12,6 +12,7 @@ What each format can truthfully give:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import re
@@ -21,7 +22,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.xmlsafe import text_of
+from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -283,4 +284,8 @@ def parse_record(record: etree._Element, *, source: str) -> OaiRecord:
     parser = _PARSERS.get(namespace)
     if parser is None:
         raise ValueError(f"unsupported metadata format {namespace!r}")
-    return parser(meta, header, source)
+    parsed = parser(meta, header, source)
+    line = line_of(record)
+    if parsed.record is None or line is None:
+        return parsed
+    return dataclasses.replace(parsed, record=dataclasses.replace(parsed.record, line=line))

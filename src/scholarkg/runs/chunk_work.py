@@ -142,8 +142,9 @@ def _gate_records(
 
 
 def process_records(index: int, records: list[ArxivRecord], setup: WorkerSetup) -> ChunkResult:
-    """Records already read (API, OAI-PMH) through emit and gate."""
-    return _gate_records(((0, r) for r in records), ChunkResult(index), setup)
+    """Records already read (API, OAI-PMH) through emit and gate; one the emitter quarantines
+    is told at its line in its source (its element's, in the archived answer)."""
+    return _gate_records(((r.line or 0, r) for r in records), ChunkResult(index), setup)
 
 
 def process_lines(
