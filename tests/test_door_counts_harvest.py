@@ -244,3 +244,74 @@ def test_records_the_emitter_quarantines_are_told_at_their_line(
     kept = quarantine_files(config)
     assert sorted(k["line"] for k in kept) == lines
     assert all("IRI cannot be written" in str(k["reason"]) for k in kept)
+
+
+def test_a_newer_listing_the_emitter_quarantines_leaves_the_state_loaded_counted(
+    config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: page 2 loads its three records; page 3 lists 1707.00874 again, newer, with
+    a licence N-Triples cannot write. The store keeps page 2's state of it (the newer one is
+    not written), so that state stays loaded in the counts; the newer listing is quarantined
+    and counted on its own, as a listing that cannot be read is. Before, the loaded state was
+    taken out of the counts as replaced: the report said 7 loaded of the 8 papers held."""
+    two = page_two(bad=False).replace(
+        b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>"
+    )
+    serve_page_two(replay, two)
+    replay.add_fault(
+        Fault("status", status=200, body=unwritable(newer_hep_ex(), "1707.00874")),
+        path="/oai",
+        times=-1,
+        resumptionToken="P3",
+    )
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    held = papers(config)
+    assert len(held) == 8 and "1707.00874" in held
+    read, loaded, rejected, quarantined = counted(report)
+    assert (loaded, rejected, quarantined) == (8, 0, 1)
+    assert read == loaded + rejected + quarantined
+    assert len(quarantine_files(config)) == quarantined == len(report.quarantined)
+    assert report.counts()["papers"] == loaded
+    assert not any("1707.00874 (before: loaded)" in note for note in report.notes)
+
+
+def test_a_record_quarantined_on_two_pages(config: Config, replay: ReplayServer) -> None:
+    """CONSTRUCTED: 1707.00874 cannot be written on page 2 nor, newer, on page 3. Each listing
+    is quarantined and told on its own, one file each: the report's count is the files'."""
+    two = unwritable(page_two(bad=False), "1707.00874")
+    serve_page_two(
+        replay, two.replace(b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>")
+    )
+    replay.add_fault(
+        Fault("status", status=200, body=unwritable(newer_hep_ex(), "1707.00874")),
+        path="/oai",
+        times=-1,
+        resumptionToken="P3",
+    )
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    read, loaded, rejected, quarantined = counted(report)
+    assert len(papers(config)) == loaded == 7
+    assert read == loaded + rejected + quarantined
+    assert len(quarantine_files(config)) == quarantined == len(report.quarantined)
+
+
+def test_a_newer_listing_rejected_by_shacl_leaves_the_state_loaded_counted(
+    config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: as above, but page 3's newer 1706.09418 has a category SHACL rejects. The
+    store keeps page 2's state: 8 papers held, 8 loaded (the report said 7), 1 rejected."""
+    two = page_two(bad=False).replace(
+        b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>"
+    )
+    serve_page_two(replay, two)
+    three = newer_hep_ex().replace(
+        b"<categories>hep-ph hep-ex</categories>", b"<categories>zz.XX!</categories>"
+    )
+    replay.add_fault(
+        Fault("status", status=200, body=three), path="/oai", times=-1, resumptionToken="P3"
+    )
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (9, 8, 1, 0)
+    assert len(papers(config)) == 8 == report.counts()["papers"]
+    assert report.rejected == ["https://w3id.org/scholarkg/id/graph/arxiv/1706.09418"]
+    assert any("1706.09418 (newer state rejected" in note for note in report.notes)

@@ -36,7 +36,11 @@ class Listings:
     quarantined), a listing not older than the one loaded before is the record's newer state: it
     is loaded, replacing the graph, and the record's earlier state is taken out of the counts
     (read, loaded or rejected, with its findings), so ``read = loaded + rejected + quarantined``
-    counts records and ``loaded`` what the store holds. A listing older than the one loaded is
+    counts records and ``loaded`` what the store holds. A newer listing that is not loaded
+    (rejected by SHACL, or quarantined by the emitter) replaces nothing in the store: the state
+    loaded before stays, counted as loaded, and the listing is counted on its own (as one that
+    could not be read), so the report's quarantined are the quarantine folder's files and its
+    loaded what the store holds. A listing older than the one loaded is
     stale: neither loaded nor counted. Twice on one page, the later (or newer) listing is read.
     Listings that could not be read name no record and are counted on their own (quarantined).
     A deleted header is a state too: the record is removed and counted as deleted.
@@ -48,6 +52,7 @@ class Listings:
         self.replaced: dict[str, str] = {}  # arXiv id: what the earlier state came out as
         self.stale: dict[str, str] = {}  # arXiv id: the datestamps
         self.withheld: dict[str, str] = {}  # arXiv id: its datestamp and its deletion's
+        self.unloaded: dict[str, str] = {}  # arXiv id: how its newer state came out (not loaded)
         self._returning: set[str] = set()  # listed after their deletion: loaded, they are back
         self._back: dict[str, dt.date | None] = {}  # come back and loaded: id, its datestamp
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
@@ -137,6 +142,13 @@ class Listings:
             return
         for arxiv_id, earlier in self._pending:
             iri = str(ctx.minter.arxiv_graph(arxiv_id))
+            newer = self.seen[arxiv_id]
+            if earlier.outcome == "loaded" and newer.outcome in ("rejected", "quarantined"):
+                # not written: the store keeps the state loaded before, and so do the counts;
+                # the newer listing is told on its own (a later listing replaces that state)
+                self.unloaded[arxiv_id] = newer.outcome
+                self.seen[arxiv_id] = _Listed(newer.datestamp, "loaded", earlier.findings)
+                continue
             if earlier.outcome == "loaded":
                 report.records_loaded -= 1  # the loader counted it: added when it closes
             elif earlier.outcome == "rejected":
@@ -167,6 +179,13 @@ class Listings:
                 f"{len(self.replaced)} records listed again in this harvest, not older than "
                 f"before: the newer state replaced the earlier, each record counted once: {ids}"
             )
+        if self.unloaded:
+            ids = some(f"{i} ({_NEWER[how]})" for i, how in self.unloaded.items())
+            notes.append(
+                f"{len(self.unloaded)} records listed again in a newer state that was not "
+                "loaded: the store keeps the state loaded before, counted as loaded, and the "
+                f"newer listing is counted on its own: {ids}"
+            )
         if self.stale:
             ids = some(f"{i} ({dates})" for i, dates in self.stale.items())
             notes.append(
@@ -183,6 +202,7 @@ class Listings:
 
 
 _BEFORE = {"loaded": "loaded", "rejected": "rejected by SHACL", "deleted": "deleted"}
+_NEWER = {"rejected": "newer state rejected by SHACL", "quarantined": "newer state quarantined"}
 
 
 _State = tuple[dt.date | None, ArxivRecord | None]  # a listing's datestamp and record
