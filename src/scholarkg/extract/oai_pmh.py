@@ -30,13 +30,14 @@ from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_re
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import ArchivedResponse
-from scholarkg.extract.xmlsafe import line_of, parse_xml, text_of
+from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
 DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
 METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
 _O = f"{{{OAI_NS}}}"
+_RECORD = f"{_O}record"
 
 
 def oai_url(explicit: str | None = None) -> str:
@@ -106,14 +107,29 @@ def parse_oai_response(
     """Parse a ``ListRecords``/``GetRecord`` answer (``container`` names the verb element).
 
     Records that cannot be read, or with a text value over ``[limits] literal_bytes``, are
-    quarantined; deleted ones are reported by header only.
+    quarantined; deleted ones are reported by header only. The answer is read record by record
+    (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once mapped.
     """
+    stream = RecordStream(body, source=source, path=(f"{_O}OAI-PMH", f"{_O}{container}", _RECORD))
+    listed: list[OaiRecord] = []
+    quarantined: list[QuarantinedRecord] = []
     try:
-        root = parse_xml(body, source=source)
+        for element in stream:  # each freed once mapped: a page's size costs no tree
+            try:
+                parsed = parse_record(element, source=source)
+                if parsed.record is not None:
+                    check_record_literals(parsed.record, limits)
+            except (ValueError, ParseError) as exc:
+                text = clip(etree.tostring(element, encoding="unicode"))
+                quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
+                continue
+            listed.append(parsed)
     except ParseError as exc:
         if status >= 400:
             raise ExtractError(source, f"HTTP {status}", status=status) from exc
         raise
+    root = stream.root
+    assert root is not None  # a stream read to its end has its root
     if root.tag != f"{_O}OAI-PMH":
         raise ParseError(source, f"expected <OAI-PMH>, found <{root.tag}>", line=line_of(root))
     date_text = text_of(root.find(f"{_O}responseDate"))
@@ -132,18 +148,6 @@ def parse_oai_response(
     holder = root.find(f"{_O}{container}")
     if holder is None:
         raise ParseError(source, f"answer has neither <{container}> nor <error>")
-    listed: list[OaiRecord] = []
-    quarantined: list[QuarantinedRecord] = []
-    for element in holder.iterfind(f"{_O}record"):
-        try:
-            parsed = parse_record(element, source=source)
-            if parsed.record is not None:
-                check_record_literals(parsed.record, limits)
-        except (ValueError, ParseError) as exc:
-            text = clip(etree.tostring(element, encoding="unicode"))
-            quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
-            continue
-        listed.append(parsed)
     token_el = holder.find(f"{_O}resumptionToken")
     size = token_el.get("completeListSize") if token_el is not None else None
     return OaiPage(
