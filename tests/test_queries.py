@@ -14,6 +14,7 @@ from scholarkg.config import load_config
 from scholarkg.errors import QueryError
 from scholarkg.query import (
     bind_parameters,
+    bind_saved,
     format_csv,
     format_json,
     format_table,
@@ -163,6 +164,31 @@ def test_parameters_are_escaped(store: EmbeddedStore) -> None:
         bind_parameters("SELECT * {}", {"subject": "<https://e.org/> } ; DROP ALL ; <x>"})
     bound = bind_parameters("SELECT * {}", {"subject": "<https://e.org/a>", "name": "<b"})
     assert bound.endswith('VALUES (?subject ?name) { (<https://e.org/a> "<b") }\n')
+
+
+def test_a_value_cannot_end_its_literal_and_bind_another_parameter(store: EmbeddedStore) -> None:
+    """A line break and a closing backslash-quote made the old escaping write a long literal
+    that ended one quote early: the next parameter's text became SPARQL and added a row of
+    UNDEFs, so a researcher who does not exist got everyone's metric history."""
+    bound = bind_saved(
+        resolve_query("metric-history"),
+        {"researcher": 'nobody\n\\"', "metric": " ) (UNDEF UNDEF) } #"},
+    )
+    assert run_select(store, bound).rows == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['a\nb\\"', 'x""""y\nz', "\\u0022", "tab\tcr\rbs\bff\f", '"""', "\\", "é☃𝄞", ""],
+)
+def test_every_text_value_binds_as_itself(store: EmbeddedStore, value: str) -> None:
+    bound = bind_parameters("SELECT ?v WHERE {}", {"v": value})
+    assert run_select(store, bound).rows == [(value,)]
+
+
+def test_a_value_that_is_not_text_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="not valid text"):
+        bind_parameters("SELECT ?v WHERE {}", {"v": "\udcff"})  # a byte 0xff on the command line
 
 
 def test_unknown_query_name_lists_the_saved_ones() -> None:

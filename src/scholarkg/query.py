@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Literal
 
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.formats import QUERY_FORMATS
@@ -112,6 +111,29 @@ def resolve_query(name_or_path: str) -> SavedQuery:
     return _read_saved(path)
 
 
+# The characters a SPARQL string literal must escape (ECHAR); everything else is itself.
+_ECHAR = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+
+
+def string_literal(value: str) -> str:
+    """``value`` as a SPARQL string literal (``"…"``, every quote, backslash and line break
+    escaped), so no value can end the literal early; text that is not Unicode (a lone
+    surrogate, from bytes that were not UTF-8) is a :class:`QueryError`."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"{value!r}: not valid text (bytes that are not UTF-8)") from None
+    return '"' + "".join(_ECHAR.get(c, c) for c in value) + '"'
+
+
 def _term(name: str, value: str, integers: Collection[str]) -> str:
     """An integer for a parameter declared ``:integer``, ``<iri>`` for a value written in angle
     brackets, else an escaped string literal."""
@@ -124,7 +146,7 @@ def _term(name: str, value: str, integers: Collection[str]) -> str:
             return iri_ref(value[1:-1])
         except LoadError as exc:
             raise QueryError(f"{value!r}: not a usable IRI") from exc
-    return Literal(value).n3()
+    return string_literal(value)
 
 
 def _variables(sparql: str) -> set[str]:
