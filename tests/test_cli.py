@@ -178,6 +178,29 @@ def test_export_writes_a_dump_that_round_trips(tmp_path: Path, config_file: Path
     assert (digest, name) == (hashlib.sha256(out.read_bytes()).hexdigest(), "dump.nq")
 
 
+def test_export_of_a_store_that_is_not_there_publishes_nothing(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --store used to be created empty and published: its empty dump and VoID
+    replaced the data directory's published ones (exit 0, "0 quads")."""
+    from scholarkg.config import load_config
+    from scholarkg.runs.build import build
+
+    config = load_config(config_file)
+    build(config)
+    dump = config.exports_dir / "scholarkg.nq"
+    published = dump.read_bytes()
+    description = (config.data_dir / "void.ttl").read_bytes()
+    typo = tmp_path / "stroe"
+    assert main(["export", "--config", str(config_file), "--store", str(typo)]) == 1
+    assert (
+        capsys.readouterr().err == f"error: {typo}: no store here yet (run `scholarkg run` first)\n"
+    )
+    assert not typo.exists()
+    assert dump.read_bytes() == published
+    assert (config.data_dir / "void.ttl").read_bytes() == description
+
+
 def test_schedule_list_shows_the_configured_deployments(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -40,12 +40,17 @@ def register(commands: Commands) -> None:
 
 
 def export_store(args: argparse.Namespace) -> int:
+    from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, write_dump
     from scholarkg.publish import export, publish
     from scholarkg.store import served
     from scholarkg.store.embedded import EmbeddedStore
 
     config = load(args)
+    if config.store.kind != "sparql" and not config.store.path.exists():
+        # opening it to publish would make an empty store, whose empty dump and description
+        # would replace the published ones of the data directory
+        raise LoadError(f"{config.store.path}: no store here yet (run `scholarkg run` first)")
     if args.output == "-":
         with closing(config.store.open_published()) as store:
             prefixes = default_prefixes(config.iri_base)
