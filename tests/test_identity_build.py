@@ -363,6 +363,24 @@ def test_profile_references_merge_two_researchers_and_unknown_ones_are_errors(
         assert any(f"profile:{nobody}" in e for e in report.config_errors), (section, report)
 
 
+def test_relative_profile_references_name_the_relative_sources_of_their_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's relative sources are located against its folder, and so are its profile:
+    references: they used to stay as written and named nobody (the README's own example,
+    profile:examples/profiles/…, failed the run as partial)."""
+    a, b = wei_wang_pages(tmp_path)
+    merge = {"people.merge": {f"profile:{a.name}": f"profile:./{b.name}"}}
+    config_path = write_config(tmp_path, [a.name, b.name], **merge)
+    monkeypatch.chdir(tmp_path.parent)  # the working directory is not the file's folder
+    config = load_config(config_path)
+    assert dict(config.people_merge) == {f"profile:{a}": f"profile:{b}"}
+    report = build(config).report
+    assert report.outcome == "ok" and not report.config_errors, report.summary_lines()
+    [person] = persons_named(config, "Wei Wang")
+    assert len(papers_of(config, person)) == 3
+
+
 def test_a_group_on_an_arxiv_record_is_a_group_never_a_person(tmp_path: Path) -> None:
     # CONSTRUCTED from a real line: a collaboration listed first, then two people
     line = snapshot_line(

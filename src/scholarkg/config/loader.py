@@ -1,8 +1,10 @@
 """Load the configuration: schema defaults < your ``--config`` file < the environment.
 
 Relative paths in your file follow that file's directory; in the defaults and the environment,
-the working directory. Secrets (``setting(secret=True)``) are read only from the environment.
-Every problem is one :class:`ConfigError` line naming the file or variable, section and key.
+the working directory; so do the paths of ``profile:<path>`` references in ``[people]``, which
+name a profile source as the run records it. Secrets (``setting(secret=True)``) are read only
+from the environment. Every problem is one :class:`ConfigError` line naming the file or
+variable, section and key.
 """
 
 from __future__ import annotations
@@ -147,6 +149,29 @@ def _located(value: Any, base: Path) -> Any:
     return value  # not a location ("" or not text): validation says what is wrong with it
 
 
+def _located_ref(ref: Any, base: Path) -> Any:
+    """A ``profile:<path>`` reference of ``[people]`` with its path located as a profile
+    source's is, so it names the location the run records; any other reference as it is."""
+    if isinstance(ref, str) and ref.strip().startswith("profile:"):
+        location = ref.strip().removeprefix("profile:").strip()
+        return f"profile:{_locate(location, base)}" if location else ref
+    return ref
+
+
+def _located_people(people: dict[str, Any], base: Path) -> dict[str, Any]:
+    """``[people]``'s tables with their profile references located: in ``merge`` both sides
+    are references, in ``split`` the keys."""
+    out = dict(people)
+    for table, values_too in (("merge", True), ("split", False)):
+        refs = out.get(table)
+        if isinstance(refs, dict):
+            out[table] = {
+                _located_ref(ref, base): _located_ref(other, base) if values_too else other
+                for ref, other in refs.items()
+            }
+    return out
+
+
 def _absolutise(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     """The file's relative paths resolved against its own directory."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
@@ -154,12 +179,14 @@ def _absolutise(raw: dict[str, Any], base: Path) -> dict[str, Any]:
         table = out.get(section)
         if marker(field, "relative") and isinstance(table, dict) and key in table:
             table[key] = _located(table[key], base)
+    if isinstance(out.get("people"), dict):
+        out["people"] = _located_people(out["people"], base)
     return out
 
 
 def locate_paths(settings: Settings, base: Path) -> Settings:
     """``settings`` with the relative paths left (defaults, environment) resolved against
-    ``base``."""
+    ``base``, ``[people]``'s ``profile:`` references included."""
     changed: dict[str, dict[str, Any]] = {}
     for section, key, field in declared_keys():
         if marker(field, "relative"):
@@ -167,6 +194,9 @@ def locate_paths(settings: Settings, base: Path) -> Settings:
             located = _located(value, base)
             if located != value:
                 changed.setdefault(section, {})[key] = located
+    people = _located_people(settings.people.model_dump(), base)
+    if people != settings.people.model_dump():
+        changed["people"] = people
     updates: dict[str, BaseModel] = {
         section: getattr(settings, section).model_copy(update=keys)
         for section, keys in changed.items()
