@@ -76,6 +76,52 @@ def test_each_schedule_becomes_a_cron_deployment(tmp_path: Path) -> None:
     assert lines[2].startswith("load_snapshot/test-snapshot: cron '0 5 * * 0' (UTC)")
 
 
+CRONS = [
+    ("0 3 * * *", True),
+    ("*/15 * * * *", True),
+    ("0 9 * * mon-fri", True),
+    ("0 0 1,15 jan-jun *", True),
+    ("5-50/5 0-23 1-31 1-12 0-7", True),
+    ("a b c d e", False),
+    ("60 * * * *", False),
+    ("* 24 * * *", False),
+    ("* * 0 * *", False),
+    ("* * * 13 *", False),
+    ("*/0 * * * *", False),
+    ("* * * * 8", False),
+]
+
+
+@pytest.mark.parametrize(("cron", "valid"), CRONS)
+def test_a_schedule_prefect_would_refuse_stops_the_config(
+    tmp_path: Path, cron: str, valid: bool
+) -> None:
+    """A cron line or time zone that Prefect refuses used to pass the config (schedule list
+    printed it) and end `scholarkg schedule serve` in a pydantic/ValueError traceback."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from scholarkg.errors import ConfigError
+
+    def load(cron: str, timezone: str) -> object:
+        text = f'[schedules.x]\nflow = "build_kg"\ncron = "{cron}"\ntimezone = "{timezone}"\n'
+        path = write_config(tmp_path, [])
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+        return load_config(path)
+
+    if valid:
+        [schedule] = load(cron, "Europe/Paris").schedules  # type: ignore[attr-defined]
+        CronSchedule(cron=schedule.cron, timezone=schedule.timezone)  # Prefect takes it
+    else:
+        with pytest.raises(ValueError):
+            CronSchedule(cron=cron)  # Prefect refuses it, and so does the config
+        with pytest.raises(ConfigError, match=r"\[schedules.x\] cron: .* is not a cron value"):
+            load(cron, "UTC")
+    with pytest.raises(ValueError):
+        CronSchedule(cron="0 3 * * *", timezone="Mars/Olympus")
+    with pytest.raises(ConfigError, match=r"\[schedules.x\] timezone must be an IANA time zone"):
+        load("0 3 * * *", "Mars/Olympus")
+
+
 def test_prefect_yaml_matches_the_default_schedules() -> None:
     from prefect.flows import load_flow_from_entrypoint
 

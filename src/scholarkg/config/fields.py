@@ -9,10 +9,12 @@ that follows the file setting it (``relative``). The loader, the generated ``def
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
@@ -69,9 +71,51 @@ def _optional_http_url(value: str | None) -> str | None:
     return None if value is None else _http_url(value)
 
 
+# The five cron fields: name, lowest and highest value, names allowed for values.
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+_CRON_FIELDS: tuple[tuple[str, int, int, tuple[str, ...]], ...] = (
+    ("minute", 0, 59, ()),
+    ("hour", 0, 23, ()),
+    ("day of month", 1, 31, ()),
+    ("month", 1, 12, _MONTHS),
+    ("day of week", 0, 7, _DAYS),
+)
+_CRON_ITEM = re.compile(r"^(\*|(\w+)(?:-(\w+))?)(?:/(\d+))?$")
+
+
+def _cron_value(text: str, low: int, high: int, names: tuple[str, ...]) -> int | None:
+    """A field's value, as a number or (months, days) a three-letter name; None: not one."""
+    if text.lower() in names:
+        return names.index(text.lower()) + (1 if names is _MONTHS else 0)
+    if text.isdigit() and text.isascii() and low <= int(text) <= high:
+        return int(text)
+    return None
+
+
 def _cron(value: str) -> str:
-    if len(value.split()) != 5:
+    """A standard five-field cron line (``*``, values, ``a-b`` ranges, ``/step``, lists; month
+    and day names), checked here so a schedule Prefect would refuse stops the config."""
+    fields = value.split()
+    if len(fields) != 5:
         raise ValueError("must be a 5-field cron string")
+    for text, (field, low, high, names) in zip(fields, _CRON_FIELDS, strict=True):
+        for item in text.split(","):
+            match = _CRON_ITEM.match(item)
+            values = [] if match is None else [g for g in match.group(2, 3) if g is not None]
+            bad = match is None or match.group(4) == "0"
+            bad = bad or any(_cron_value(v, low, high, names) is None for v in values)
+            if bad:
+                raise ValueError(
+                    f"{field} {item!r} is not a cron value: use *, {low}-{high}, a range a-b, "
+                    "a step /n or a comma-separated list"
+                )
+    return value
+
+
+def _timezone(value: str) -> str:
+    if value not in available_timezones():
+        raise ValueError("must be an IANA time zone name such as UTC or Europe/Paris")
     return value
 
 
@@ -85,6 +129,7 @@ OptionalHttpUrl = Annotated[
 ]
 NonEmptyText = Annotated[str, Field(min_length=1)]
 Cron = Annotated[str, AfterValidator(_cron)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
 
 
 @contextmanager

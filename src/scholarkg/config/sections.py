@@ -15,6 +15,7 @@ from scholarkg.config.fields import (
     OptionalHttpUrl,
     OptionalText,
     Section,
+    TimeZone,
     setting,
 )
 
@@ -190,5 +191,5 @@ class ScheduleConfig(Section):
     name: NonEmptyText = setting(..., "the table's name (`[schedules.<name>]`)")
     flow: FlowName = setting(..., "the flow the deployment runs")
     cron: Cron = setting(..., "when, as a 5-field cron string")
-    timezone: NonEmptyText = setting("UTC", "the cron's time zone")
+    timezone: TimeZone = setting("UTC", "the cron's time zone (IANA name)")
     parameters: dict[str, Any] = setting({}, "the flow's parameters (config_path is filled in)")
