@@ -84,6 +84,18 @@ def test_harvest_without_watermark_or_from_is_a_clear_error(
     assert "give a start date (--from" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("when", ["yesterday", "2024-02-30", "2024-1-5x"])
+def test_a_from_that_is_not_a_date_is_a_usage_error_and_asks_nothing(
+    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str], when: str
+) -> None:
+    """--from was sent to the server as it was written (from=yesterday, from=2024-02-30)."""
+    with pytest.raises(SystemExit) as done:
+        main(["arxiv", "harvest", "--set", "cs", "--from", when, "--config", str(config)])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and f"{when!r} is not a date (YYYY-MM-DD)" in err
+    assert replay.requests_to("/oai") == []
+
+
 @pytest.mark.parametrize(("size", "said"), [("0", "0 is not at least 1"), ("x", "'x' is not")])
 def test_a_batch_size_below_one_is_a_usage_error(
     config: Path, capsys: pytest.CaptureFixture[str], size: str, said: str

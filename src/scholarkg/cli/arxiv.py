@@ -19,6 +19,7 @@ from scholarkg.cli.common import (
     Commands,
     add_command,
     add_store_options,
+    iso_date,
     json_default,
     load,
     positive_count,
@@ -95,6 +96,7 @@ def _harvest(doors: Commands) -> None:
     harvest.add_argument(
         "--from",
         dest="from_date",
+        type=iso_date,
         metavar="DATE",
         help="start date (YYYY-MM-DD) of the first harvest of a set, needed while no "
         "watermark is stored; ignored after (default: the stored watermark)",

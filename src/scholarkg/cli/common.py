@@ -77,6 +77,14 @@ def positive_count(value: str) -> int:
     return number
 
 
+def iso_date(value: str) -> str:
+    """An argparse type: a calendar date, YYYY-MM-DD (a usage error otherwise)."""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
 def add_config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
 
