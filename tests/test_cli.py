@@ -93,6 +93,21 @@ def _command_paths(parser: argparse.ArgumentParser, prefix: str) -> list[str]:
     ]
 
 
+def test_query_text_that_is_not_utf8_is_a_one_line_error(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A .rq file or --sparql text of bytes that are not UTF-8 ended in a UnicodeDecodeError /
+    UnicodeEncodeError traceback."""
+    rq = tmp_path / "latin1.rq"
+    rq.write_bytes('SELECT * WHERE { ?s ?p "é" }'.encode("latin-1"))
+    assert main(["query", str(rq), "--config", str(config_file)]) == 1
+    assert capsys.readouterr().err == f"error: {rq}: not UTF-8 text (byte 24)\n"
+    sparql = b'SELECT * WHERE { ?s ?p "\xff" }'.decode("utf-8", "surrogateescape")  # as argv
+    assert main(["query", "--sparql", sparql, "--config", str(config_file)]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: --sparql: not valid text (bytes that are not UTF-8, at 24)\n"
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     paths = _command_paths(build_parser(), "scholarkg")

@@ -79,7 +79,12 @@ def saved_queries(directory: Path | None = None) -> list[SavedQuery]:
 
 
 def _read_saved(path: Path) -> SavedQuery:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from None
     header: list[str] = []
     parameters: list[Parameter] = []
     warm = False
@@ -127,11 +132,20 @@ def string_literal(value: str) -> str:
     """``value`` as a SPARQL string literal (``"…"``, every quote, backslash and line break
     escaped), so no value can end the literal early; text that is not Unicode (a lone
     surrogate, from bytes that were not UTF-8) is a :class:`QueryError`."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise QueryError(f"{value!r}: not valid text (bytes that are not UTF-8)") from None
+    check_text(value, repr(value))
     return '"' + "".join(_ECHAR.get(c, c) for c in value) + '"'
+
+
+def check_text(text: str, where: str) -> str:
+    """``text`` if it is Unicode (a lone surrogate, from bytes that are not UTF-8, is a
+    :class:`QueryError` naming ``where``)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(
+            f"{where}: not valid text (bytes that are not UTF-8, at {exc.start})"
+        ) from None
+    return text
 
 
 def _term(name: str, value: str, integers: Collection[str]) -> str:

@@ -93,6 +93,7 @@ def run_query(args: argparse.Namespace) -> int:
         bind_parameters,
         bind_saved,
         check_parameters,
+        check_text,
         format_outcome,
         resolve_query,
     )
@@ -107,7 +108,7 @@ def run_query(args: argparse.Namespace) -> int:
         raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
     params = _params(args.param or [])
     if args.sparql:
-        check_parameters(args.sparql, params)
+        check_parameters(check_text(args.sparql, "--sparql"), params)
         text = bind_parameters(args.sparql, params)
     else:
         text = bind_saved(resolve_query(args.query), params)
