@@ -381,6 +381,21 @@ def test_relative_profile_references_name_the_relative_sources_of_their_file(
     assert len(papers_of(config, person)) == 3
 
 
+def test_a_merge_that_names_nobody_does_not_stop_the_merges_after_it(tmp_path: Path) -> None:
+    """The merges' errors were one list: after the first reference that named nobody, every
+    later merge was skipped without a word, so the order of lines decided which applied."""
+    bond = "BOND: Aligning LLMs with Best-of-N Distillation"
+    clp = (
+        "Conditional Language Policy: A General Framework for Steerable Multi-Objective Finetuning"
+    )
+    merge = {f"{bond}#4": f"{bond}#3", f"{bond}#1": f"{clp}#1"}  # BOND lists 3 and "et al."
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], **{"people.merge": merge}))
+    report = build(config).report
+    assert report.config_errors == [f"[people.merge] '{bond}#4' names nobody in the registry"]
+    [merged] = persons_named(config, "Pier Giuseppe Sessa") + persons_named(config, "Kaiwen Wang")
+    assert sorted(papers_of(config, merged)) == sorted([bond, clp])
+
+
 def test_a_group_on_an_arxiv_record_is_a_group_never_a_person(tmp_path: Path) -> None:
     # CONSTRUCTED from a real line: a collaboration listed first, then two people
     line = snapshot_line(

@@ -48,15 +48,17 @@ class ConfiguredDecisions:
         errors: list[str] = []
         for left, right in self.overrides.merges:
             found = [self._persons(ref) for ref in (left, right)]
+            problems = []  # this merge's own: another merge's error does not stop this one
             for ref, pids in zip((left, right), found, strict=True):
                 if not pids:
-                    errors.append(f"[people.merge] {ref.text!r} names nobody in the registry")
+                    problems.append(f"[people.merge] {ref.text!r} names nobody in the registry")
                 elif ref.kind == "key" and len(pids) > 1:
-                    errors.append(
+                    problems.append(
                         f"[people.merge] {ref.text!r} names {len(pids)} different persons; "
                         "use person:<slug>, profile:<location> or <paper>#<position>"
                     )
-            if errors or not all(found):
+            errors += problems
+            if problems:
                 continue
             pids = sorted({*found[0], *found[1]})
             keep = pids[0]
