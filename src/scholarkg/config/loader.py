@@ -9,7 +9,9 @@ variable, section and key.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 import types
 from pathlib import Path
@@ -19,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import SettingsError
 
-from scholarkg.config.fields import env_name, marker
+from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import Loc, first_problem
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.config.view import Config
@@ -105,7 +107,30 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
             f"{_origin(first, where)}: {first_problem(exc, secret=_secret)}"
         ) from None
     except SettingsError as exc:
-        raise ConfigError(f"environment: {exc} (lists and tables are written as JSON)") from None
+        raise ConfigError(_not_json(str(exc))) from None
+
+
+def _not_json(problem: str) -> str:
+    """The line for a variable whose list or table is not JSON (pydantic-settings names only
+    the section): the variable, where its JSON breaks, and how to write it."""
+    found = re.search(r'field "(\w+)"', problem)
+    section = found.group(1) if found else ""
+    prefix = f"{ENV_PREFIX}{section.upper()}"
+    json_keys = {  # the keys read from the environment as JSON: lists and tables
+        f"{prefix}{ENV_NESTED}{k.upper()}"
+        for s, k, field in declared_keys()
+        if s == section and get_origin(field.annotation) in (list, tuple, dict)
+    }
+    for name, value in sorted(os.environ.items()):
+        if section and (name.upper() == prefix or name.upper() in json_keys):
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                return (
+                    f"environment {name}: not valid JSON ({exc}); lists and tables are written "
+                    """as JSON, e.g. '["cs", "math"]' or '{"key": "value"}'"""
+                )
+    return f"environment: {problem} (lists and tables are written as JSON)"
 
 
 def _secret(loc: Loc) -> bool:
