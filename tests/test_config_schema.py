@@ -113,6 +113,21 @@ def test_a_file_overlays_only_the_keys_it_sets(tmp_path: Path) -> None:
     assert config.source == mine and defaults.source == DEFAULT_TOML
 
 
+def test_no_harvest_sets_is_an_error_not_a_harvest_of_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """harvest_sets = [] was taken: `scholarkg arxiv harvest` then printed nothing and exited 0,
+    and the harvest_arxiv flow ended Failed with IndexError (no report to pick)."""
+    from scholarkg.cli import main
+
+    mine = write(tmp_path / "mine.toml", "[arxiv]\nharvest_sets = []\n")
+    with pytest.raises(ConfigError) as bad:
+        load_config(mine)
+    assert str(bad.value) == f"{mine}: [arxiv] harvest_sets must hold at least 1 item, got []"
+    assert main(["arxiv", "harvest", "--from", "2024-01-01", "--config", str(mine)]) == 1
+    assert capsys.readouterr().err == f"error: {bad.value}\n"
+
+
 def test_the_environment_overrides_a_nested_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,6 +54,9 @@ def _what(error: ErrorDetails) -> str:
         return str(ctx.get("error", error["msg"]))
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "must be a table"
+    if kind == "too_short" and "min_length" in ctx:
+        least = ctx["min_length"]
+        return f"must hold at least {least} item{'' if least == 1 else 's'}"
     message = error["msg"]
     if message.startswith("Input should be"):
         message = "must be" + message[len("Input should be") :]

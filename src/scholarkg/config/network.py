@@ -105,7 +105,9 @@ class ArxivConfig(Section):
         0.8, "minimum resolution score (title, date, author order), in (0, 1]", gt=0, le=1
     )
     oai_metadata_prefix: MetadataPrefix = setting("arXiv", "the OAI-PMH metadata format harvested")
-    harvest_sets: tuple[NonEmptyText, ...] = setting(("cs",), "the OAI-PMH sets harvested")
+    harvest_sets: tuple[NonEmptyText, ...] = setting(
+        ("cs",), "the OAI-PMH sets harvested (at least one)", min_length=1
+    )
     overrides: dict[str, str] = setting(
         {}, "profile paper title = arXiv id; an override always wins over scoring"
     )
