@@ -9,18 +9,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
+from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State
+from prefect.client.schemas.objects import State, TaskRun
 from scholarkg_flows.build_kg import final_state
 from scholarkg_flows.reporting import publish_artifacts
 
 from scholarkg.config import Config, load_config
+from scholarkg.errors import LoadError, ScholarKGError
 from scholarkg.runs.arxiv_jobs import load_snapshot as load_snapshot_job
 from scholarkg.runs.report import RunReport
 
 
-@task(retries=1, retry_delay_seconds=30, cache_policy=NO_CACHE)
+def worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry what another attempt may cure (the store, the machine), not a snapshot that is
+    missing or unreadable: that error stays the same 30 s later."""
+    error = state.data
+    return not isinstance(error, ScholarKGError) or isinstance(error, LoadError)
+
+
+@task(retries=1, retry_delay_seconds=30, retry_condition_fn=worth_retrying, cache_policy=NO_CACHE)
 def ingest(path: str, config: Config, chunk_records: int) -> RunReport:
     """I/O + CPU (in worker processes): stream, validate and load the snapshot."""
     return load_snapshot_job(config, Path(path), chunk_records=chunk_records).report

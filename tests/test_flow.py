@@ -203,3 +203,26 @@ def test_load_snapshot_flow_loads_and_skips_unchanged_chunks(tmp_path: Path) -> 
             "{ ?p a <https://w3id.org/scholarkg/ontology#Paper> }",
         ).rows
     assert papers == [("100",)]
+
+
+def test_load_snapshot_flow_does_not_retry_a_snapshot_that_is_not_there(tmp_path: Path) -> None:
+    """The ingest task retried every error after 30 s: a missing file failed twice, 30 s
+    apart, before the flow ended Failed. Store trouble is still retried."""
+    from prefect.states import Failed
+    from scholarkg_flows.load_snapshot import ingest, load_snapshot
+
+    from scholarkg.errors import ExtractError, LoadError, ParseError
+
+    assert ingest.retry_condition_fn is not None
+    for error, retried in (
+        (ExtractError("/x.jsonl", "cannot open snapshot"), False),
+        (ParseError("/x.jsonl", "one JSON array, not JSON lines"), False),
+        (LoadError("the store is locked"), True),
+        (OSError("disk full"), True),
+    ):
+        assert ingest.retry_condition_fn(ingest, None, Failed(data=error)) is retried  # type: ignore[arg-type]
+    missing = tmp_path / "missing.jsonl"
+    state = load_snapshot(
+        path=str(missing), config_path=str(write_config(tmp_path, [])), return_state=True
+    )
+    assert state.is_failed() and f"{missing}: cannot open snapshot" in str(state.message)
