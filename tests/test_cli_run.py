@@ -80,3 +80,22 @@ def test_an_identity_registry_in_another_layout_is_one_line_and_left_as_it_is(
     [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert str(path) in line and "layout 2" in line and "layout 3" in line
     assert path.read_bytes() == before  # nothing written into it
+
+
+@pytest.mark.flow
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [("nope", "nope: no such query file or saved query"), ("fact-provenance", "needs parameter")],
+)
+def test_a_summary_query_it_cannot_show_stops_the_run_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], query: str, says: str
+) -> None:
+    """It was found after the run had loaded and published everything: the run ended ok,
+    then 'error: nope: no such query…' and exit 1."""
+    from scholarkg.cli import main
+
+    config = write_config(tmp_path, [SAMPLE_PROFILE], report={"summary_query": query})
+    assert main(["run", "--config", str(config)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: [report] summary_query: {query}") and says in line
+    assert not (tmp_path / "store").exists() and not (tmp_path / "data" / "exports").exists()

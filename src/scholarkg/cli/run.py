@@ -18,6 +18,7 @@ from scholarkg.cli.common import Commands, add_command, add_store_options, load,
 
 if TYPE_CHECKING:
     from scholarkg.config import Config
+    from scholarkg.query import SavedQuery
 
 STORE_KINDS = {"oxigraph": "embedded Oxigraph store", "files": "file sink", "sparql": "SPARQL"}
 
@@ -88,6 +89,7 @@ def _say(line: str) -> None:
 def build_graph(args: argparse.Namespace) -> int:
     prefect_output.configure(args.verbose)
     config = load(args)  # fail fast on a bad config, before Prefect starts
+    summary = _summary_query(config)  # and on a summary query it could not show at the end
     extra = [_location(p) for p in args.profile or []]
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"
@@ -120,16 +122,35 @@ def build_graph(args: argparse.Namespace) -> int:
         raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
     code = print_report(report, "scholarkg run summary")
     if report.changed_anything and report.store_error is None:
-        _print_summary_query(config)
+        _print_summary_query(config, summary)
     return code
 
 
-def _print_summary_query(config: Config) -> None:
+def _summary_query(config: Config) -> SavedQuery:
+    """The ``[report] summary_query``, checked before the run: a saved query that needs no
+    parameter (else a :class:`ConfigError` naming the key)."""
+    from scholarkg.errors import ConfigError, QueryError
+    from scholarkg.query import resolve_query
+
+    name = config.summary_query
+    try:
+        saved = resolve_query(name)
+    except QueryError as exc:
+        raise ConfigError(f"[report] summary_query: {exc}") from None
+    required = [p.name for p in saved.parameters if not p.optional]
+    if required:
+        raise ConfigError(
+            f"[report] summary_query: {name} needs parameter(s) {', '.join(required)}; "
+            "name a query that needs none"
+        )
+    return saved
+
+
+def _print_summary_query(config: Config, saved: SavedQuery) -> None:
     from contextlib import closing
 
-    from scholarkg.query import format_result, resolve_query, run_select
+    from scholarkg.query import format_result, run_select
 
-    saved = resolve_query(config.summary_query)
     with closing(config.store.open(read_only=True)) as store:
         result = run_select(store, saved.text)
     print(f"\n{saved.name}: {saved.description}")

@@ -133,7 +133,9 @@ class ReportConfig(Section):
     """``[report]``: what a run prints at its end."""
 
     summary_query: NonEmptyText = setting(
-        "papers-per-year", "the saved query (queries/<name>.rq) whose result `scholarkg run` prints"
+        "papers-per-year",
+        "the saved query (queries/<name>.rq, needing no parameter) whose result `scholarkg run` "
+        "prints; checked before the run",
     )
 
 
