@@ -84,6 +84,17 @@ def test_harvest_without_watermark_or_from_is_a_clear_error(
     assert "give a start date (--from" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["", "  "])
+def test_an_empty_set_is_a_usage_error_not_a_harvest_of_every_set(
+    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """--set "" (an unset shell variable) sent ListRecords without a set: all of arXiv."""
+    with pytest.raises(SystemExit) as done:
+        main(["arxiv", "harvest", "--set", name, "--from", "2024-01-25", "--config", str(config)])
+    assert done.value.code == 2 and "an empty set name" in capsys.readouterr().err
+    assert replay.requests_to("/oai") == []
+
+
 @pytest.mark.parametrize("when", ["yesterday", "2024-02-30", "2024-1-5x"])
 def test_a_from_that_is_not_a_date_is_a_usage_error_and_asks_nothing(
     replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str], when: str

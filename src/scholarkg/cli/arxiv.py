@@ -24,6 +24,7 @@ from scholarkg.cli.common import (
     load,
     positive_count,
     print_report,
+    set_name,
 )
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ def _harvest(doors: Commands) -> None:
         "--set",
         dest="sets",
         action="append",
+        type=set_name,
         metavar="SET",
         help="an OAI set, e.g. cs or physics:hep-ex; repeatable (default: [arxiv] harvest_sets)",
     )

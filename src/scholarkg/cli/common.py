@@ -77,6 +77,16 @@ def positive_count(value: str) -> int:
     return number
 
 
+def set_name(value: str) -> str:
+    """An argparse type: an OAI set's name, never empty (``--set ""``, say from an unset shell
+    variable, would harvest every set) — a usage error otherwise."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty set name (leave --set out for [arxiv] harvest_sets)"
+        )
+    return value.strip()
+
+
 def iso_date(value: str) -> str:
     """An argparse type: a calendar date, YYYY-MM-DD (a usage error otherwise)."""
     try:
