@@ -20,7 +20,6 @@ class NullIdentity:
     """Accepts every call the run makes on an identity resolver and decides nothing."""
 
     def __init__(self) -> None:
-        self.new_persons = 0
         self.events: list[Any] = []
         self.conflicts: list[str] = []
 

@@ -52,7 +52,6 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
         self.overrides = overrides or Overrides()
         self.events: list[IdentityEvent] = []
         self.conflicts: list[str] = []
-        self.new_persons = 0
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
 
@@ -202,7 +201,6 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
         split_from: int | None = None,
     ) -> int:
         chosen = label or slug or f"{names.name_key(name)}-{short_hash(founded)}"
-        self.new_persons += 1
         pid = self.registry.new_person(
             chosen,
             names.block(name),

@@ -41,13 +41,17 @@ class PersonGraphs:
     rejected: list[tuple[int, str, list[Triple], tuple[Finding, ...]]] = field(default_factory=list)
     findings: list[tuple[str, Finding]] = field(default_factory=list)
     pyshacl_graphs: int = 0  # validated by pySHACL (counted here when run in a worker)
+    new: int = 0  # payloads of persons the store has never held (the report's new persons)
 
 
 def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraphs:
     """Emit and gate the graphs of live persons (in a worker process or here)."""
     minter, out, owners = Minter(iri_base), NTriplesEmitter(), {}
     graphs: list[EmittedGraph] = []
+    unpublished: set[int] = set()
     for record in records:
+        if not record.person.published:
+            unpublished.add(record.person.id)
         out.reset()
         emit_person(record, minter, out)
         iri = person_graph_iri(record.person, minter)
@@ -61,6 +65,7 @@ def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraph
             done.rejected.append((owners[graph.iri], graph.iri, list(graph.triples), findings))
         else:
             done.payloads.append((owners[graph.iri], payload))
+            done.new += int(owners[graph.iri] in unpublished)
     done.pyshacl_graphs = gating.pyshacl_graphs() - before
     return done
 
@@ -85,6 +90,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
             gating.quarantine_graph(ctx.config.quarantine_dir, iri, triples, findings, None)
             report.rejected.append(iri)
             settled.append(owner)
+        report.persons_new += result.new
         if result.payloads:
             report.triples_gated += sum(p.triples for _, p in result.payloads)
             written.extend(owner for owner, _ in result.payloads)
@@ -104,10 +110,8 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
         take(job.result() if isinstance(job, Future) else job)
     if drops:
         loading.drop(drops)
-    report.persons_new += identity.new_persons
     report.identity_events += [e.describe() for e in identity.events]
     report.identity_conflicts += identity.conflicts
-    identity.new_persons = 0
     identity.events.clear()
     identity.conflicts.clear()
     ctx.after_load.append(lambda: _commit(ctx, written, settled))
