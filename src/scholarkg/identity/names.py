@@ -40,6 +40,12 @@ GROUP_WORDS = frozenset(
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
 _SPACE = re.compile(r"\s+")
+# Han, kana and Hangul: scripts that write a name with or without a space between family and
+# given name ("王伟" / "王 伟", "山田太郎" / "山田 太郎"), so a name written in them is one word.
+_CJK_WORD = re.compile(
+    "[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]+"
+)
 
 
 def nfc(name: str) -> str:
@@ -65,8 +71,11 @@ def _writing_for(words: list[str]) -> int | None:
 @lru_cache(maxsize=NAME_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
     """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``); for a person
-    writing for a group (``T. Montaruli for the IceCube Collaboration``) the person's part."""
+    writing for a group (``T. Montaruli for the IceCube Collaboration``) the person's part. A
+    name written only in Han, kana or Hangul is one token however it is spaced."""
     words = fold(name).split()
+    if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
+        words = ["".join(words)]
     cut = _writing_for(words)
     if cut is not None:
         del words[cut:]
