@@ -17,7 +17,7 @@ class CoauthorRule:
     registry: Registry
     _names: dict[int, str]
     _retired: set[int]
-    _merge: Callable[[int, int, str, str, bool], int]
+    _merge: Callable[[int, int, str, str, bool, str | None], int]
     _new: Callable[..., int]
     _assign: Callable[..., None]
 
@@ -44,7 +44,7 @@ class CoauthorRule:
                 for other, n, other_hit in others:
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
                     why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
-                    pid = self._merge(other, pid, "shared-coauthor", why, False)
+                    pid = self._merge(other, pid, "shared-coauthor", why, False, author.node)
                 self._assign(
                     author,
                     paper,

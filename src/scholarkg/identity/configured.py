@@ -16,7 +16,7 @@ class ConfiguredDecisions:
     registry: Registry
     overrides: Overrides
     _split: Callable[[AuthorMention, PaperMentions, str, Mention | None], None]
-    _merge: Callable[[int, int, str, str, bool], int]
+    _merge: Callable[[int, int, str, str, bool, str | None], int]
 
     def apply_overrides(self) -> list[str]:
         """Apply ``[people.split]`` to authorships registered earlier, then ``[people.merge]``;
@@ -63,7 +63,9 @@ class ConfiguredDecisions:
             pids = sorted({*found[0], *found[1]})
             keep = pids[0]
             for other in pids[1:]:
-                keep = self._merge(other, keep, "config-merge", f"{left.text} = {right.text}", True)
+                keep = self._merge(
+                    other, keep, "config-merge", f"{left.text} = {right.text}", True, None
+                )
         return errors
 
     def _persons(self, ref: Ref) -> list[int]:

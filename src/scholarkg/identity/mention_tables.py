@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from scholarkg.identity.records import _MENTION_COLUMNS, Mention, _mention
 from scholarkg.sqlite_in import select_in
@@ -73,11 +73,12 @@ class MentionTables:
         if previous is not None and previous != mention.person:
             self.mark_dirty(previous)
 
-    def names_of(self, pid: int) -> list[str]:
-        """Every spelling of the person's authorships, in first-registered order."""
+    def names_of(self, pid: int, without: Collection[str] = ()) -> list[str]:
+        """Every spelling of the person's authorships (but those at ``without``), in
+        first-registered order."""
         rows = self.db.execute(
-            "SELECT n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
+            "SELECT n.node, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
             " WHERE m.person = ? ORDER BY m.paper, m.node",
             (pid,),
         )
-        return list(dict.fromkeys(str(r[0]) for r in rows))
+        return list(dict.fromkeys(str(name) for node, name in rows if node not in without))

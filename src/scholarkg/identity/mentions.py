@@ -29,18 +29,19 @@ class PaperMentions:
 
 @dataclass(frozen=True)
 class IdentityEvent:
-    """A change to a published person: persons merged or split (IRIs retired or minted), an
-    authorship withdrawn (no graph states it any more) or reassigned (now another name)."""
+    """A change to a published person: persons merged or split (IRIs retired or minted), a
+    merge undone (its evidence gone: the retired IRI is a person again), an authorship
+    withdrawn (no graph states it any more) or reassigned (now another name)."""
 
-    kind: str  # "merge" | "split" | "withdrawn" | "reassigned"
-    person: str  # the survivor, the new person, or the person who lost the authorship
-    other: str  # merge/split: the retired or original person; else the authorship's node
+    kind: str  # "merge" | "split" | "unmerge" | "withdrawn" | "reassigned"
+    person: str  # the survivor, the new person, the revived one, or the one who lost it
+    other: str  # merge/split/unmerge: the retired, original or survivor; else the node
     rule: str
     basis: str
 
     def describe(self) -> str:
         """One line for the run report."""
         why = f"({self.rule}: {self.basis})"
-        if self.kind in ("merge", "split"):
+        if self.kind in ("merge", "split", "unmerge"):
             return f"{self.kind}: {self.other} → {self.person} {why}"
         return f"{self.kind}: authorship {self.other} of {self.person} {why}"

@@ -30,7 +30,7 @@ from scholarkg.identity.records import (
     _person,
     short_hash,
 )
-from scholarkg.sqlite_in import execute_in
+from scholarkg.sqlite_in import execute_in, select_in
 
 __all__ = [
     "MAX_EVIDENCE_AUTHORS",
@@ -82,6 +82,10 @@ CREATE TABLE IF NOT EXISTS snapshots (
     iri TEXT PRIMARY KEY, profile TEXT NOT NULL, metrics TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS organizations (
     key TEXT PRIMARY KEY, preferred TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS merges (
+    seq INTEGER PRIMARY KEY, drop_id INTEGER NOT NULL UNIQUE, keep_id INTEGER NOT NULL,
+    node TEXT NOT NULL, nodes TEXT NOT NULL, absorbed TEXT NOT NULL, profile TEXT);
+CREATE INDEX IF NOT EXISTS merges_node ON merges (node);
 CREATE TABLE IF NOT EXISTS organization_labels (
     key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
 """
@@ -206,8 +210,30 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
         )
         return [_person(r) for r in rows]
 
-    def retire(self, drop: int, keep: int) -> None:
-        """``drop`` is now ``keep``: its mentions move, it stays as a retired IRI."""
+    def retire(self, drop: int, keep: int, evidence: str | None = None) -> None:
+        """``drop`` is now ``keep``: its mentions move, it stays as a retired IRI. ``evidence``:
+        the authorship node whose decision joined them; the merge is kept with what it moved,
+        so that :meth:`unmerge` can undo it when no source states that node any more."""
+        if evidence is not None:
+            held = self.db.execute("SELECT node FROM mentions WHERE person = ?", (drop,))
+            absorbed = self.db.execute("SELECT id FROM persons WHERE merged_into = ?", (drop,))
+            gave = self.db.execute(
+                "SELECT d.profile FROM persons d JOIN persons k ON k.id = ?"
+                " WHERE d.id = ? AND k.profile IS NULL",
+                (keep, drop),
+            ).fetchone()
+            self.db.execute(
+                "INSERT OR REPLACE INTO merges (drop_id, keep_id, node, nodes, absorbed, profile)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    drop,
+                    keep,
+                    evidence,
+                    "\n".join(str(n) for (n,) in held),
+                    " ".join(str(i) for (i,) in absorbed),
+                    None if gave is None else gave[0],
+                ),
+            )
         self.db.execute("UPDATE persons SET merged_into = ?, dirty = 1 WHERE id = ?", (keep, drop))
         self.db.execute("UPDATE persons SET merged_into = ? WHERE merged_into = ?", (keep, drop))
         self.db.execute("UPDATE mentions SET person = ? WHERE person = ?", (keep, drop))
@@ -219,6 +245,47 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
             self.db.execute(
                 "UPDATE persons SET profile = COALESCE(profile, ?) WHERE id = ?", (row[0], keep)
             )
+
+    def unmerge(self, nodes: Sequence[str]) -> list[tuple[int, int]]:
+        """Undo the merges whose evidence was one of ``nodes`` (no source states it any more,
+        or it is another author's now), latest first: the retired person is live again with
+        the authorships and retired persons it brought that its survivor still holds.
+        Returns ``(person made live again, the survivor it leaves)``; both need writing."""
+        undone: list[tuple[int, int]] = []
+        rows = select_in(
+            self.db,
+            "SELECT seq, drop_id, keep_id, nodes, absorbed, profile FROM merges WHERE node IN (?)",
+            list(nodes),
+        )
+        for seq, drop, keep, held, absorbed, profile in sorted(rows, reverse=True):
+            survivor = self.live(int(keep))
+            moved = [n for n in str(held).split("\n") if n]
+            execute_in(
+                self.db,
+                f"UPDATE mentions SET person = {int(drop)}"  # noqa: S608
+                f" WHERE person = {survivor} AND node IN (?)",
+                moved,
+            )
+            ids = [int(i) for i in str(absorbed).split()]
+            execute_in(
+                self.db,
+                f"UPDATE persons SET merged_into = {int(drop)}"  # noqa: S608
+                f" WHERE merged_into = {survivor} AND id IN (?)",
+                ids,
+            )
+            self.db.execute("UPDATE persons SET merged_into = NULL WHERE id = ?", (drop,))
+            if profile is not None:
+                self.db.execute(
+                    "UPDATE persons SET profile = NULL WHERE id = ? AND profile = ?",
+                    (survivor, profile),
+                )
+            self.db.execute("DELETE FROM merges WHERE seq = ?", (seq,))
+            self._marked.discard(int(drop))
+            self.mark_dirty(int(drop))
+            self._marked.discard(survivor)
+            self.mark_dirty(survivor)
+            undone.append((int(drop), survivor))
+        return undone
 
     def share_a_paper(self, a: int, b: int) -> str | None:
         """A paper on which the two persons hold two *different positions* (then they cannot be

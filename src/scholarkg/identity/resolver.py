@@ -158,6 +158,9 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
             else:
                 fresh.append(author)
         if displaced:
+            self._unmerge(
+                [m.node for m in displaced], f"{paper.source} lists another author there now"
+            )
             fresh = self._moved(fresh, paper, displaced)
         if fresh:
             self._by_evidence(fresh, paper, known, on_paper, evidence)
@@ -184,7 +187,8 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
             return
         researcher = self._profile_person(claim)
         if researcher != pid:
-            pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True)
+            why = self._claim(claim)
+            pid = self._merge(pid, researcher, "profile-researcher", why, True, author.node)
         if existing.rule != "profile-researcher":
             self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
 
@@ -284,8 +288,18 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
             basis = f"[people.split] names this authorship {label!r}"
             self._assign(author, paper, pid, "config-split", 1.0, basis, pinned=True)
 
-    def _merge(self, a: int, b: int, rule: str, basis: str, allow_profiles: bool) -> int:
-        """Make ``a`` and ``b`` one person unless the evidence forbids it; returns the survivor."""
+    def _merge(
+        self,
+        a: int,
+        b: int,
+        rule: str,
+        basis: str,
+        allow_profiles: bool,
+        evidence: str | None = None,
+    ) -> int:
+        """Make ``a`` and ``b`` one person unless the evidence forbids it; returns the survivor.
+        ``evidence``: the authorship node that joins them (the merge is undone when no source
+        states it any more); None for a configured merge."""
         reg = self.registry
         a, b = reg.live(a), reg.live(b)
         if a == b:
@@ -304,7 +318,7 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
                 self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
                 return b
         keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
-        reg.retire(drop.id, keep.id)
+        reg.retire(drop.id, keep.id, evidence)
         self._retired.add(drop.id)
         self._longer_name(keep.id, self._names.get(drop.id, drop.name))
         if drop.published:

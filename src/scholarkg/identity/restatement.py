@@ -15,6 +15,8 @@ class Restatement:
 
     registry: Registry
     events: list[IdentityEvent]
+    _names: dict[int, str]
+    _retired: set[int]
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
 
@@ -42,6 +44,27 @@ class Restatement:
         for node, pid in reg.withdraw(gone) if gone else ():
             person = reg.person(reg.live(pid))
             self.events.append(IdentityEvent("withdrawn", person.slug, node, "restated", basis))
+        if gone:
+            self._unmerge(gone, basis)
+
+    def _unmerge(self, nodes: Sequence[str], basis: str) -> None:
+        """The merges these authorships were the evidence of are undone: the retired person is
+        live again (its IRI is no longer ``owl:sameAs`` the survivor); reported when published."""
+        reg = self.registry
+        for revived, survivor in reg.unmerge(nodes):
+            self._retired.discard(revived)
+            self._names.pop(survivor, None)
+            self._names.pop(revived, None)
+            back, left = reg.person(revived), reg.person(survivor)
+            for pid, person in ((revived, back), (survivor, left)):  # fullest of what is left
+                spellings = reg.names_of(pid, without=set(nodes))  # those are re-decided
+                if person.profile is not None:
+                    spellings.insert(0, reg.profile_name(person.profile) or person.name)
+                if spellings:
+                    reg.set_name(pid, names.preferred(spellings))
+            if back.published:
+                why = f"the authorship that joined them is gone ({basis})"
+                self.events.append(IdentityEvent("unmerge", back.slug, left.slug, "restated", why))
 
     def _moved(
         self, fresh: list[AuthorMention], paper: PaperMentions, displaced: list[Mention]

@@ -176,8 +176,9 @@ class RunReport:
         )
         kinds = Counter(e.split(":", 1)[0] for e in self.identity_events)
         moved = [f"{kinds[k]} {k}" for k in ("withdrawn", "reassigned") if kinds[k]]
+        changed = kinds["merge"] + kinds["split"] + kinds["unmerge"]  # an undone merge splits
         lines.append(
-            f"identity: {self.persons_new} new persons, {kinds['merge'] + kinds['split']} merges"
+            f"identity: {self.persons_new} new persons, {changed} merges"
             " or splits of published persons, "
             + "".join(f"{m} authorships, " for m in moved)
             + f"{len(self.identity_conflicts)} conflicts"

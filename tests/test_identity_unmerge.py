@@ -1,0 +1,119 @@
+"""A merge lasts as long as its evidence: when no source states the authorship that joined two
+persons any more, the merge is undone (the retired IRI is a person again, no longer
+``owl:sameAs`` the survivor). Inputs are CONSTRUCTED (tests/constructed.py): snapshot lines
+copied from the real Kaggle sample with their ids and authors changed, over runs on one store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from building import rows
+from conftest import write_config
+from constructed import snapshot_line
+from scholarkg.config import Config, load_config
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.report import RunReport
+
+P = (
+    "PREFIX skg: <https://w3id.org/scholarkg/ontology#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+    "PREFIX owl: <http://www.w3.org/2002/07/owl#> "
+)
+WEI_WANGS = P + (
+    "SELECT ?p (GROUP_CONCAT(DISTINCT STR(?a); separator=' ') AS ?held) WHERE { "
+    '?p a skg:Person ; foaf:name "Wei Wang" . OPTIONAL { ?a skg:author ?p } } GROUP BY ?p'
+)
+SAME_AS = P + (
+    "SELECT ?old ?new WHERE { ?old owl:sameAs ?new ; skg:mergedInto ?new "
+    'FILTER(CONTAINS(STR(?old), "/person/")) } ORDER BY ?old'
+)
+A = snapshot_line("0704.0002", authors=["Wei Wang", "Louis Theran"])
+B = snapshot_line("0704.0007", authors=["Wei Wang", "Tatjana Vukasinac"])
+
+
+def load(config: Config, tmp_path: Path, name: str, lines: list[str]) -> RunReport:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = load_snapshot(config, path, workers=0).report
+    assert report.outcome == "ok", report.summary_lines()
+    return report
+
+
+def wei_wangs(config: Config) -> dict[str, list[str]]:
+    """Each "Wei Wang" person: the papers of their authorships."""
+    found = rows(config, WEI_WANGS)
+    return {
+        r["p"]: sorted(a.split("/arxiv/")[1].split("/")[0] for a in (r["held"] or "").split())
+        for r in found
+    }
+
+
+def joined(config: Config, tmp_path: Path, linking: list[str]) -> tuple[str, str]:
+    """Two Wei Wangs (disjoint co-authors) published, then joined by ``linking``'s author
+    beside both co-authors: (survivor, retired)."""
+    load(config, tmp_path, "a.jsonl", [A, B])
+    before = set(wei_wangs(config))
+    assert len(before) == 2
+    line = snapshot_line("0704.0033", new_id="9003.00002", authors=linking)
+    report = load(config, tmp_path, "b.jsonl", [line])
+    assert [e.split(":")[0] for e in report.identity_events] == ["merge"]
+    [survivor] = wei_wangs(config)
+    [retired] = before - {survivor}
+    assert rows(config, SAME_AS) == [{"old": retired, "new": survivor}]
+    return survivor, retired
+
+
+def test_a_merge_whose_evidence_is_withdrawn_is_undone(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, []))
+    survivor, retired = joined(config, tmp_path, ["Louis Theran", "Tatjana Vukasinac", "Wei Wang"])
+    # a new version of the linking record without Wei Wang: nothing joins the two any more
+    line = snapshot_line(
+        "0704.0033", new_id="9003.00002", authors=["Louis Theran", "Tatjana Vukasinac"]
+    )
+    report = load(config, tmp_path, "c.jsonl", [line])
+    # before: one "Wei Wang" held both first-seen authorships, the retired IRI sameAs it
+    assert wei_wangs(config) == {survivor: ["0704.0002"], retired: ["0704.0007"]}
+    assert rows(config, SAME_AS) == []
+    kinds = sorted(e.split(":")[0] for e in report.identity_events)
+    assert kinds == ["unmerge", "withdrawn"]
+    summary = next(line for line in report.summary_lines() if line.startswith("identity:"))
+    assert summary.startswith("identity: 0 new persons, 1 merges or splits"), summary
+
+
+def test_a_merge_whose_evidence_is_now_another_author_is_undone(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, []))
+    survivor, retired = joined(config, tmp_path, ["Wei Wang", "Louis Theran", "Tatjana Vukasinac"])
+    line = snapshot_line(
+        "0704.0033", new_id="9003.00002", authors=["Ann Other", "Louis Theran", "Tatjana Vukasinac"]
+    )
+    report = load(config, tmp_path, "c.jsonl", [line])
+    assert wei_wangs(config) == {survivor: ["0704.0002"], retired: ["0704.0007"]}
+    assert rows(config, SAME_AS) == []
+    assert sorted(e.split(":")[0] for e in report.identity_events) == ["reassigned", "unmerge"]
+
+
+def test_an_undone_merge_in_a_chain_keeps_the_other_merge(tmp_path: Path) -> None:
+    # three Wei Wangs (co-authors Zed, Yan, Xia), then X+Y joins two, then Y+Z joins the
+    # third: one person, two retired IRIs, each sameAs the survivor in one hop
+    config = load_config(write_config(tmp_path, []))
+    load(
+        config, tmp_path, "a.jsonl", [snapshot_line("0704.0002", authors=["Wei Wang", "Zed Zulu"])]
+    )
+    load(config, tmp_path, "b.jsonl", [snapshot_line("0704.0007", authors=["Wei Wang", "Yan Yu"])])
+    load(config, tmp_path, "c.jsonl", [snapshot_line("0704.0033", authors=["Wei Wang", "Xia Xu"])])
+    xy = snapshot_line("0704.0002", new_id="9003.00011", authors=["Wei Wang", "Xia Xu", "Yan Yu"])
+    yz = snapshot_line("0704.0007", new_id="9003.00012", authors=["Wei Wang", "Yan Yu", "Zed Zulu"])
+    load(config, tmp_path, "d.jsonl", [xy])
+    load(config, tmp_path, "e.jsonl", [yz])
+    [survivor] = wei_wangs(config)
+    retired = [r["old"] for r in rows(config, SAME_AS)]
+    assert len(retired) == 2 and all(r["new"] == survivor for r in rows(config, SAME_AS))
+    # the Y+Z record loses its Wei Wang: the second merge is undone, the first one stays
+    gone = snapshot_line("0704.0007", new_id="9003.00012", authors=["Yan Yu", "Zed Zulu"])
+    load(config, tmp_path, "f.jsonl", [gone])
+    people = wei_wangs(config)
+    assert sorted(people.values()) == [
+        ["0704.0002"],
+        ["0704.0007", "0704.0033", "9003.00011"],
+    ]
+    [(old, new)] = [(r["old"], r["new"]) for r in rows(config, SAME_AS)]
+    assert new in people and old not in people
