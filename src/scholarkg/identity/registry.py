@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS merges (
     seq INTEGER PRIMARY KEY, drop_id INTEGER NOT NULL UNIQUE, keep_id INTEGER NOT NULL,
     node TEXT NOT NULL, nodes TEXT NOT NULL, absorbed TEXT NOT NULL, profile TEXT);
 CREATE INDEX IF NOT EXISTS merges_node ON merges (node);
+CREATE TABLE IF NOT EXISTS decided_chunks (key BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS organization_labels (
     key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
 """
@@ -133,6 +134,18 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
     def close(self) -> None:
         self.db.rollback()
         self.db.close()
+
+    # -- snapshot chunks ----------------------------------------------------------------------
+
+    def note_decided(self, key: bytes) -> None:
+        """The authorships of this snapshot chunk are decided (kept with the decisions: a run
+        killed before its commit leaves the chunk undecided, whatever the store holds)."""
+        self.db.execute("INSERT OR IGNORE INTO decided_chunks VALUES (?)", (key,))
+
+    def decided(self, key: bytes) -> bool:
+        """Whether the authorships of this snapshot chunk were decided and kept."""
+        row = self.db.execute("SELECT 1 FROM decided_chunks WHERE key = ?", (key,)).fetchone()
+        return row is not None
 
     # -- persons ------------------------------------------------------------------------------
 

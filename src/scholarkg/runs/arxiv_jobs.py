@@ -168,8 +168,9 @@ def load_snapshot(
     progress: ProgressSink | None = None,
 ) -> RunContext:
     """Stream a snapshot file through the pipeline; chunks loaded before are skipped once the
-    store is seen to hold their graphs (so an interrupted load resumes), and reported with what
-    they held (records, rejected and quarantined). The first line with an arXiv id is the
+    store is seen to hold their graphs and the identity registry their decisions (so an
+    interrupted load resumes), and reported with what they held (records, rejected and
+    quarantined). The first line with an arXiv id is the
     record; later lines with that id are quarantined as duplicates."""
     workers = config.runner.max_workers if workers is None else workers
     with RunContext(config, "snapshot", progress=progress) as ctx:
@@ -188,7 +189,11 @@ def load_snapshot(
                     digest.update(raw if problem is None else f"\0{problem}\0".encode())
                 key = digest.digest()
                 known = manifest.chunk(key)
-                if known is not None and manifest.held(known[1], ctx.store.graph_sizes):
+                if (
+                    known is not None
+                    and manifest.held(known[1], ctx.store.graph_sizes)
+                    and ctx.registry.decided(key)  # a run killed before keeping them: decide
+                ):
                     ingest.submit_skipped(index, str(path), lines, key, known)
                     continue
                 ingest.submit_lines(index, str(path), lines, key)

@@ -166,6 +166,8 @@ class Ingest:
             key = None  # what it loads depends on deletions: processed on every run
         started = time.perf_counter()
         ctx.identity.restate(result.mentions)
+        if key is not None:  # skipped by a later run only once these decisions are kept
+            ctx.registry.note_decided(key)
         self.uncommitted += len(result.mentions)
         if self.uncommitted >= COMMIT_EVERY:  # large transactions: each commit rewrites indexes
             ctx.registry.commit()
