@@ -7,8 +7,10 @@ survivor's graph as ``owl:sameAs`` + ``skg:mergedInto``), and so does a person l
 authorship (every one withdrawn) and no profile. Emitting and gating run in the
 run's worker processes when it has them (a snapshot load), batch by batch, while this process
 reads the next batch from the registry. The registry is committed only once the store holds
-the graphs. The registry remembers which store it wrote to (the manifest's ``store_id``): in
-another store, or one deleted and made again, every person's graph is written again.
+the graphs, and before the run remembers a source as built (a kill between the two would
+leave a page skipped as unchanged whose decisions were lost). The registry remembers which
+store it wrote to (the manifest's ``store_id``): in another store, or one deleted and made
+again, every person's graph is written again.
 """
 
 from __future__ import annotations
@@ -114,7 +116,9 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     report.identity_conflicts += identity.conflicts
     identity.events.clear()
     identity.conflicts.clear()
-    ctx.after_load.append(lambda: _commit(ctx, written, settled))
+    # first of what runs once the store holds the graphs: a source is remembered as built (and
+    # skipped by the next run) only once the decisions about it are kept
+    ctx.after_load.insert(0, lambda: _commit(ctx, written, settled))
 
 
 def _store_id(ctx: RunContext) -> str | None:
