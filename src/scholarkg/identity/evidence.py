@@ -54,6 +54,11 @@ class EvidenceTables:
             "INSERT OR IGNORE INTO paper_keys VALUES (?, ?)", ((k, paper) for k in keys)
         )
 
+    def keys_of(self, paper: str) -> set[str]:
+        """What references may call ``paper`` (its arXiv id, folded titles)."""
+        rows = self.db.execute("SELECT key FROM paper_keys WHERE paper = ?", (paper,))
+        return {str(r[0]) for r in rows}
+
     def papers_for(self, key: str) -> list[str]:
         rows = self.db.execute("SELECT paper FROM paper_keys WHERE key = ? ORDER BY paper", (key,))
         return [str(r[0]) for r in rows]

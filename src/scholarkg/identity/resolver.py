@@ -54,6 +54,7 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
         self.conflicts: list[str] = []
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
+        self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
 
     # -- profiles -----------------------------------------------------------------------------
 
@@ -162,6 +163,8 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
                 [m.node for m in displaced], f"{paper.source} lists another author there now"
             )
             fresh = self._moved(fresh, paper, displaced)
+        if fresh and self._relisted:
+            fresh = self._relisted_as(fresh, paper)
         if fresh:
             self._by_evidence(fresh, paper, known, on_paper, evidence)
 

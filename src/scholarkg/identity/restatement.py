@@ -17,6 +17,7 @@ class Restatement:
     events: list[IdentityEvent]
     _names: dict[int, str]
     _retired: set[int]
+    _relisted: dict[str, list[Mention]]  # withdrawn in the restatement, by paper key
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
 
@@ -28,9 +29,17 @@ class Restatement:
         stated: dict[str, set[str]] = {}
         for paper in papers:
             stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
+        gone: list[Mention] = []
         for graph, nodes in stated.items():
-            self._withdraw(graph, nodes, f"{graph} no longer states it")
-        self.add_many(papers)
+            gone += self._withdraw(graph, nodes, f"{graph} no longer states it")
+        self._relisted = {}
+        for mention in gone:  # by what references may call their papers (title, arXiv id)
+            for key in self.registry.keys_of(mention.paper):
+                self._relisted.setdefault(key, []).append(mention)
+        try:
+            self.add_many(papers)
+        finally:
+            self._relisted = {}
 
     def retract(self, graphs: Sequence[str], why: str) -> None:
         """These source graphs are gone (``why``: the source deleted them): every authorship
@@ -38,14 +47,43 @@ class Restatement:
         for graph in graphs:
             self._withdraw(graph, (), f"{graph} {why}")
 
-    def _withdraw(self, graph: str, nodes: Collection[str], basis: str) -> None:
+    def _withdraw(self, graph: str, nodes: Collection[str], basis: str) -> list[Mention]:
+        """Withdraw what ``graph`` stated before and no graph states now; returns the
+        decisions dropped."""
         reg = self.registry
         gone = reg.restate(graph, nodes)
-        for node, pid in reg.withdraw(gone) if gone else ():
+        if not gone:
+            return []
+        decided = reg.mentions(gone)
+        for node, pid in reg.withdraw(gone):
             person = reg.person(reg.live(pid))
             self.events.append(IdentityEvent("withdrawn", person.slug, node, "restated", basis))
-        if gone:
-            self._unmerge(gone, basis)
+        self._unmerge(gone, basis)
+        return [decided[n] for n in gone if n in decided]
+
+    def _relisted_as(self, fresh: list[AuthorMention], paper: PaperMentions) -> list[AuthorMention]:
+        """A source lists a paper again under another IRI (a profile paper keyed by its first
+        author, now listed first by another): an undecided author with a compatible name who
+        held an authorship just withdrawn from a paper of the same title stays that person
+        (``same-paper``). Returns the authors still undecided."""
+        reg, left = self.registry, []
+        pool = [m for k in paper.keys for m in self._relisted.get(k, ()) if m.paper != paper.paper]
+        if not pool:
+            return fresh
+        for author in fresh:
+            at = next((i for i, m in enumerate(pool) if names.compatible(m.name, author.name)), -1)
+            if at < 0:
+                left.append(author)
+                continue
+            match = pool[at]
+            pool = [m for m in pool if m.node != match.node]
+            for key in paper.keys:  # taken: no other author is that person again
+                if key in self._relisted:
+                    self._relisted[key] = [m for m in self._relisted[key] if m.node != match.node]
+            basis = f"listed as {match.name!r} on {match.paper} (the same title) before"
+            pid = reg.live(match.person)
+            self._assign(author, paper, pid, "same-paper", 0.9, basis, evidence=paper.source)
+        return left
 
     def _unmerge(self, nodes: Sequence[str], basis: str) -> None:
         """The merges these authorships were the evidence of are undone: the retired person is
