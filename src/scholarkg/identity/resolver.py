@@ -190,8 +190,7 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
             return
         researcher = self._profile_person(claim)
         if researcher != pid:
-            why = self._claim(claim)
-            pid = self._merge(pid, researcher, "profile-researcher", why, True, author.node)
+            pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True)
         if existing.rule != "profile-researcher":
             self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
 
@@ -301,8 +300,8 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
         evidence: str | None = None,
     ) -> int:
         """Make ``a`` and ``b`` one person unless the evidence forbids it; returns the survivor.
-        ``evidence``: the authorship node that joins them (the merge is undone when no source
-        states it any more); None for a configured merge."""
+        ``evidence``: the authorship whose co-authors join them (the merge is undone when no
+        source lists that author there any more); None for a claim or a configured merge."""
         reg = self.registry
         a, b = reg.live(a), reg.live(b)
         if a == b:
