@@ -90,6 +90,16 @@ def serve_page_two(replay: ReplayServer, body: bytes) -> None:
     )
 
 
+def serve_pages_two_and_three(replay: ReplayServer, two: bytes, three: bytes) -> None:
+    """Page two (its last-page token turned into ``P3``), then ``three`` as the last page."""
+    serve_page_two(
+        replay, two.replace(b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>")
+    )
+    replay.add_fault(
+        Fault("status", status=200, body=three), path="/oai", times=-1, resumptionToken="P3"
+    )
+
+
 @pytest.fixture
 def config(tmp_path: Path, replay: ReplayServer) -> Config:
     return load_config(
@@ -171,14 +181,7 @@ def test_states_replaced_on_a_later_page(config: Config, replay: ReplayServer) -
     once; the rejection is of a state the store no longer holds, so it is no rejected record of
     the run (a note tells it). The listing that could not be read stays quarantined (it carries
     no record to replace)."""
-    two = page_two().replace(b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>")
-    serve_page_two(replay, two)
-    replay.add_fault(
-        Fault("status", status=200, body=newer_hep_ex()),
-        path="/oai",
-        times=-1,
-        resumptionToken="P3",
-    )
+    serve_pages_two_and_three(replay, page_two(), newer_hep_ex())
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     assert counted(report) == (9, 8, 0, 1)
     assert len(papers(config)) == 8
@@ -254,16 +257,8 @@ def test_a_newer_listing_the_emitter_quarantines_leaves_the_state_loaded_counted
     not written), so that state stays loaded in the counts; the newer listing is quarantined
     and counted on its own, as a listing that cannot be read is. Before, the loaded state was
     taken out of the counts as replaced: the report said 7 loaded of the 8 papers held."""
-    two = page_two(bad=False).replace(
-        b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>"
-    )
-    serve_page_two(replay, two)
-    replay.add_fault(
-        Fault("status", status=200, body=unwritable(newer_hep_ex(), "1707.00874")),
-        path="/oai",
-        times=-1,
-        resumptionToken="P3",
-    )
+    three = unwritable(newer_hep_ex(), "1707.00874")
+    serve_pages_two_and_three(replay, page_two(bad=False), three)
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     held = papers(config)
     assert len(held) == 8 and "1707.00874" in held
@@ -279,15 +274,7 @@ def test_a_record_quarantined_on_two_pages(config: Config, replay: ReplayServer)
     """CONSTRUCTED: 1707.00874 cannot be written on page 2 nor, newer, on page 3. Each listing
     is quarantined and told on its own, one file each: the report's count is the files'."""
     two = unwritable(page_two(bad=False), "1707.00874")
-    serve_page_two(
-        replay, two.replace(b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>")
-    )
-    replay.add_fault(
-        Fault("status", status=200, body=unwritable(newer_hep_ex(), "1707.00874")),
-        path="/oai",
-        times=-1,
-        resumptionToken="P3",
-    )
+    serve_pages_two_and_three(replay, two, unwritable(newer_hep_ex(), "1707.00874"))
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     read, loaded, rejected, quarantined = counted(report)
     assert len(papers(config)) == loaded == 7
@@ -300,16 +287,10 @@ def test_a_newer_listing_rejected_by_shacl_leaves_the_state_loaded_counted(
 ) -> None:
     """CONSTRUCTED: as above, but page 3's newer 1706.09418 has a category SHACL rejects. The
     store keeps page 2's state: 8 papers held, 8 loaded (the report said 7), 1 rejected."""
-    two = page_two(bad=False).replace(
-        b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>"
-    )
-    serve_page_two(replay, two)
     three = newer_hep_ex().replace(
         b"<categories>hep-ph hep-ex</categories>", b"<categories>zz.XX!</categories>"
     )
-    replay.add_fault(
-        Fault("status", status=200, body=three), path="/oai", times=-1, resumptionToken="P3"
-    )
+    serve_pages_two_and_three(replay, page_two(bad=False), three)
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     assert counted(report) == (9, 8, 1, 0)
     assert len(papers(config)) == 8 == report.counts()["papers"]
