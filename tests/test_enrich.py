@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,34 @@ def test_a_page_that_is_no_feed_degrades_instead_of_failing(
             store, PREFIXES + "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a skg:Paper }"
         ).rows
         assert papers == [("4",)]
+
+
+def test_an_arxiv_record_the_gate_rejects_is_kept_under_quarantine(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: the arXiv answer for the overridden paper with a category the shapes refuse
+    (the real answer otherwise). The record is rejected, named in the report, and its graph is
+    kept under quarantine/graphs with its findings, as a snapshot or harvest keeps one; before,
+    enrichment counted it rejected and kept nothing."""
+    import urllib.request
+
+    title = "Testing Deep Learning Models: A Second Comparative Study of Testing Techniques"
+    overrides = {"arxiv.overrides": {title: "2405.13786v1"}}
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.05}
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    build(load_config(write_config(first, [PROFILE], arxiv=arxiv, **overrides)))
+    [asked] = [r for r in replay.requests_to("/api/query") if r.param("id_list")]
+    with urllib.request.urlopen(f"{replay.api_url}?{asked.raw_query}", timeout=30) as answer:
+        body = answer.read()
+    assert b'term="cs.SE"' in body
+    bad = body.replace(b'term="cs.SE"', b'term="zz.XX!"')
+    replay.add_fault(Fault("status", status=200, body=bad), times=-1, id_list="2405.13786")
+    config = load_config(write_config(second, [PROFILE], arxiv=arxiv, **overrides))
+    store, report = build(config)
+    store.close()
+    graph = "https://w3id.org/scholarkg/id/graph/arxiv/2405.13786"
+    assert graph in report.rejected
+    kept = [json.loads(p.read_text()) for p in config.quarantine_dir.glob("graphs/*/findings.json")]
+    assert [k["graph"] for k in kept] == [graph]
+    assert kept[0]["findings"] and kept[0]["source"]

@@ -151,6 +151,10 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     slug = identity.profile(profile.name, fetched.location, fetched.sha256)
     fetched_records = [enrichment.records[i] for i in enrichment.fetched]
     arxiv = process_records(0, fetched_records, _setup(ctx))
+    for graph, findings in arxiv.rejected_graphs:  # kept as a snapshot's or harvest's are
+        gating.quarantine_graph(
+            ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
+        )
     identity.restate(arxiv.mentions)
     output, quarantined = _gated_profile(ctx, prepared, slug)
     identity.restate(output.mentions)
