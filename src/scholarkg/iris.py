@@ -14,7 +14,9 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/scholarkg/ontology")
 CATEGORY = Namespace("https://w3id.org/scholarkg/category/")
 CATEGORY_SCHEME = URIRef("https://w3id.org/scholarkg/category/arxiv-scheme")
 DEFAULT_BASE = "https://w3id.org/scholarkg/id/"
-MINTING = "2"  # bump when the same input mints a different IRI (2: works keep their symbols)
+# bump when the same input mints a different IRI (2: works keep their symbols; 3: a group's
+# leading article is not part of its key)
+MINTING = "3"
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
 PRO = Namespace("http://purl.org/spar/pro/")
@@ -74,6 +76,18 @@ def name_key(name: str) -> str:
     return fold(name).replace(" ", "-")
 
 
+_ARTICLES = frozenset({"the"})
+
+
+def group_key(name: str) -> str:
+    """Key of a group author: its folded name without a leading article, so ``The LIGO
+    Scientific Collaboration`` and ``LIGO Scientific Collaboration`` are one group."""
+    words = fold(name).split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        del words[0]
+    return "-".join(words) or "x"
+
+
 def title_key(title: str) -> str:
     """Normalised form of a title used for matching and hashing."""
     return fold(title)
@@ -113,8 +127,9 @@ class Minter:
         return self._iri(f"graph/person/{slug}")
 
     def group(self, name: str) -> URIRef:
-        """A collaboration, team or consortium that authors papers (not a person)."""
-        return self._iri(f"group/{slug(name)}")
+        """A collaboration, team or consortium that authors papers (not a person), keyed by
+        :func:`group_key` (a leading article does not make another group)."""
+        return self._iri(f"group/{group_key(name)}")
 
     def paper_listed(self, title: str, first_author: str | None) -> URIRef:
         """A paper only a profile lists: keyed by its folded title and its first listed author,

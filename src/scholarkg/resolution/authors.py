@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scholarkg.identity.names import compatible, is_group, name_key
+from scholarkg.identity.names import compatible, is_group
+from scholarkg.iris import group_key
 
 # How far a listed name may sit from its listed index in arXiv's list (absent/extra groups).
 SLACK = 2
@@ -18,7 +19,7 @@ SLACK = 2
 
 def _same_author(listed: str, arxiv: str) -> bool:
     if is_group(listed) or is_group(arxiv):
-        return is_group(listed) and is_group(arxiv) and name_key(listed) == name_key(arxiv)
+        return is_group(listed) and is_group(arxiv) and group_key(listed) == group_key(arxiv)
     return compatible(listed, arxiv)
 
 

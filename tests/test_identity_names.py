@@ -1,0 +1,95 @@
+"""Author names as arXiv and profiles write them: groups, persons named for a group, suffixes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from building import content
+from conftest import write_config
+from constructed import snapshot_line
+from scholarkg.config import Config, load_config
+from scholarkg.iris import SKG, Minter, slug
+from scholarkg.models import ArxivAuthor, ArxivRecord
+from scholarkg.resolution.authors import align
+from scholarkg.runs import records
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.transform.arxiv import arxiv_graph
+
+MINTER = Minter()
+FOAF_NAME = "<http://xmlns.com/foaf/0.1/name>"
+
+
+def config_in(directory: Path) -> Config:
+    directory.mkdir(parents=True, exist_ok=True)
+    return load_config(write_config(directory, []))
+
+
+def test_a_leading_article_does_not_make_another_group() -> None:
+    with_article = MINTER.group("The LIGO Scientific Collaboration")
+    assert with_article == MINTER.group("LIGO Scientific Collaboration")
+    assert with_article == MINTER.group("the  LIGO  Scientific  Collaboration")
+    assert str(with_article).endswith("/group/ligo-scientific-collaboration")
+    assert MINTER.group("Theory Group") != MINTER.group("Group")  # a word, not the article
+    # a profile naming the group without the article is placed at arXiv's group
+    arxiv = ["The LIGO Scientific Collaboration", "B. P. Abbott"]
+    assert align(["LIGO Scientific Collaboration", "B. Abbott"], arxiv) == [1, 2]
+
+
+def _group_record(arxiv_id: str, group: str) -> ArxivRecord:
+    return ArxivRecord(
+        arxiv_id, "A title", "An abstract.", (ArxivAuthor(group), ArxivAuthor("B. P. Abbott")), ()
+    )
+
+
+def test_two_spellings_of_a_group_are_one_node_each_kept_as_listed() -> None:
+    one = arxiv_graph(_group_record("1602.03837", "The LIGO Scientific Collaboration"), MINTER)
+    two = arxiv_graph(_group_record("1602.03838", "LIGO Scientific Collaboration"), MINTER)
+    group_of = {}
+    for graph in (one.graph, two.graph):
+        [(node, group)] = graph.subject_objects(predicate=SKG.author)
+        [listed] = graph.objects(node, SKG.nameAsListed)
+        group_of[str(listed)] = group
+    assert set(group_of) == {"The LIGO Scientific Collaboration", "LIGO Scientific Collaboration"}
+    assert len(set(group_of.values())) == 1
+
+
+def _groups(config: Config) -> dict[str, set[str]]:
+    """Every group IRI in the store with the names the graphs give it."""
+    out: dict[str, set[str]] = {}
+    for triples in content(config).values():
+        for s, p, o in triples:
+            if "/group/" in s and p == FOAF_NAME:
+                out.setdefault(s, set()).add(o)
+    return out
+
+
+def test_a_store_built_with_article_keyed_groups_has_one_group_after_a_rerun(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        snapshot_line(
+            "0704.0002",
+            new_id="9001.00001",
+            authors=["The LIGO Scientific Collaboration", "Ileana Streinu"],
+        ),
+        snapshot_line(
+            "0704.0003",
+            new_id="9001.00002",
+            authors=["LIGO Scientific Collaboration", "Hongjun Pan"],
+        ),
+    ]
+    snapshot = tmp_path / "s.jsonl"
+    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = config_in(tmp_path / "store")
+    with monkeypatch.context() as before:  # the minting of the version before this one
+        before.setattr(records, "MINTING", "2")
+        before.setattr(Minter, "group", lambda self, name: self._iri(f"group/{slug(name)}"))
+        load_snapshot(config, snapshot, chunk_records=30, workers=0)
+    assert len(_groups(config)) == 2
+    load_snapshot(config, snapshot, chunk_records=30, workers=0)  # the same input, this version
+    groups = _groups(config)
+    assert list(groups) == [f"<{MINTER.group('LIGO Scientific Collaboration')}>"]
+    [spellings] = groups.values()
+    assert spellings == {'"The LIGO Scientific Collaboration"', '"LIGO Scientific Collaboration"'}
