@@ -10,6 +10,9 @@ from building import content
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
+from scholarkg.identity import names
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
 from scholarkg.iris import SKG, Minter, slug
 from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.resolution.authors import align
@@ -18,12 +21,28 @@ from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.transform.arxiv import arxiv_graph
 
 MINTER = Minter()
+BASE = MINTER.base + "paper/arxiv/"
 FOAF_NAME = "<http://xmlns.com/foaf/0.1/name>"
 
 
 def config_in(directory: Path) -> Config:
     directory.mkdir(parents=True, exist_ok=True)
     return load_config(write_config(directory, []))
+
+
+def _paper(arxiv_id: str, *authors: str) -> PaperMentions:
+    iri = BASE + arxiv_id
+    listed = tuple(
+        AuthorMention(f"{iri}/authorship/{n}", n, names.nfc(a))
+        for n, a in enumerate(authors, start=1)
+        if not names.is_group(a)
+    )
+    return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}")
+
+
+def _person_of(reg: Registry, arxiv_id: str, position: int) -> str:
+    [mention] = reg.mentions([f"{BASE}{arxiv_id}/authorship/{position}"]).values()
+    return reg.person(reg.live(mention.person)).slug
 
 
 def test_a_leading_article_does_not_make_another_group() -> None:
@@ -93,3 +112,61 @@ def test_a_store_built_with_article_keyed_groups_has_one_group_after_a_rerun(
     assert list(groups) == [f"<{MINTER.group('LIGO Scientific Collaboration')}>"]
     [spellings] = groups.values()
     assert spellings == {'"The LIGO Scientific Collaboration"', '"LIGO Scientific Collaboration"'}
+
+
+def test_a_suffix_is_a_suffix_only_where_a_surname_stays() -> None:
+    assert names.tokens("K. Ii") == ("k", "ii")
+    assert names.block("K. Ii") == "ii-k" and names.name_key("K. Ii") == "k-ii"
+    assert names.tokens("A. B. III") == ("a", "b", "iii")
+    assert names.tokens("K. Ii Jr.") == ("k", "ii")  # Jr. goes, the surname Ii stays
+    assert names.tokens("John Smith II") == ("john", "smith")
+    assert names.tokens("Martin Luther King Jr.") == ("martin", "luther", "king")
+    assert names.tokens("Smith, J. Jr.") == ("smith", "j")
+    assert not names.compatible("K. Ii", "K. Jr")  # before: both were the bare initial "k"
+
+
+def _old_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Names read as version 1 did (every trailing suffix dropped, ``K. Ii`` → ``k``)."""
+    monkeypatch.setattr(names, "NAMES", "1")
+    for cached in (names.tokens, names.block, names.compatible):
+        cached.cache_clear()
+
+
+def test_a_registry_written_by_the_old_names_version_is_re_keyed_on_opening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "identity.sqlite"
+    with monkeypatch.context() as before:
+        _old_names(before)
+        reg = Registry(path)
+        reg.db.execute("DELETE FROM meta WHERE key = 'names'")  # version 1 wrote no mark
+        resolver = IdentityResolver(reg)
+        resolver.add(_paper("2001.00001", "K. Ii", "Alice Martin", "Bob Stone"))
+        old = _person_of(reg, "2001.00001", 1)
+        assert reg.by_slug(old).block == "k"  # type: ignore[union-attr]
+        reg.written(reg.dirty())
+        reg.commit()
+        reg.close()
+    for cached in (names.tokens, names.block, names.compatible):
+        cached.cache_clear()
+    reg = Registry(path)  # this version: the blocks are re-keyed
+    try:
+        person = reg.by_slug(old)
+        assert person is not None and person.block == "ii-k"
+        assert reg.dirty() == [person.id]  # its graph says its new block
+        resolver = IdentityResolver(reg)
+        resolver.add(_paper("2001.00001", "K. Ii", "Alice Martin", "Bob Stone"))  # read again
+        resolver.add(_paper("2001.00003", "Bob Stone", "K. Ii"))  # new, shares Bob Stone
+        assert _person_of(reg, "2001.00001", 1) == old
+        assert _person_of(reg, "2001.00003", 2) == old  # not a second K. Ii
+        [mention] = reg.mentions([f"{BASE}2001.00003/authorship/2"]).values()
+        assert mention.rule == "shared-coauthor"
+        reg.written(reg.dirty())
+        reg.commit()
+    finally:
+        reg.close()
+    reg = Registry(path)  # re-keyed once: opening again changes nothing
+    try:
+        assert reg.dirty() == []
+    finally:
+        reg.close()

@@ -13,6 +13,10 @@ from functools import lru_cache
 
 from scholarkg.iris import fold
 
+# Bump when tokens() reads a name into other words: name blocks and keys are kept in the
+# identity registry, which re-keys what an older version wrote when it opens
+# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii").
+NAMES = "2"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
 # Words that make a listed author a group (team, collaboration, consortium), not a person.
@@ -70,16 +74,27 @@ def _writing_for(words: list[str]) -> int | None:
 
 @lru_cache(maxsize=NAME_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
-    """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``); for a person
+    """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``) where a word
+    that can be a surname stays (``K. Ii`` is Ii: an initial is no surname); for a person
     writing for a group (``T. Montaruli for the IceCube Collaboration``) the person's part. A
     name written only in Han, kana or Hangul is one token however it is spaced."""
+    return tokens_as(name, NAMES)
+
+
+def tokens_as(name: str, version: str) -> tuple[str, ...]:
+    """:func:`tokens` as names version ``version`` read them (a registry migration reads the
+    keys an older version wrote)."""
     words = fold(name).split()
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
         words = ["".join(words)]
     cut = _writing_for(words)
     if cut is not None:
         del words[cut:]
-    while len(words) > 1 and words[-1] in _SUFFIXES:
+    while (
+        len(words) > 1
+        and words[-1] in _SUFFIXES
+        and (version == "1" or any(len(w) > 1 for w in words[:-1]))  # a surname stays
+    ):
         words.pop()
     return tuple(words)
 
@@ -92,7 +107,15 @@ def name_key(name: str) -> str:
 @lru_cache(maxsize=NAME_CACHE)
 def block(name: str) -> str:
     """The lookup bucket of a name: folded surname and first initial (``dadashi-r``)."""
-    words = tokens(name)
+    return _block(tokens(name))
+
+
+def block_as(name: str, version: str) -> str:
+    """The block names version ``version`` gave ``name`` (what a registry it wrote holds)."""
+    return _block(tokens_as(name, version))
+
+
+def _block(words: tuple[str, ...]) -> str:
     if not words:
         return "x"
     if len(words) == 1:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from scholarkg.errors import LoadError
+from scholarkg.identity import names
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
 from scholarkg.identity.graph_nodes import GraphNodes
 from scholarkg.identity.mention_tables import MentionTables
@@ -107,7 +108,39 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
         self._marked: set[int] = set()  # marked dirty in this process (no need to mark again)
         if layout is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.execute("INSERT INTO meta VALUES ('names', ?)", (names.NAMES,))
+        else:
+            self._rekey_names()
         self.db.commit()
+
+    def _rekey_names(self) -> None:
+        """Re-key the name blocks an older names version wrote (:data:`~.names.NAMES`; a
+        registry without the mark is version 1): a block that version gave a name and this one
+        does not is written again, the co-author pairs of its papers are indexed again, and a
+        person whose name reads otherwise now has their graph written again. Decisions stay."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
+        was = "1" if row is None else str(row[0])
+        if was == names.NAMES:
+            return
+        persons = []
+        for pid, block, name in self.db.execute("SELECT id, block, name FROM persons"):
+            if names.tokens(name) != names.tokens_as(name, was):
+                now = names.block(name) if block == names.block_as(name, was) else block
+                persons.append((now, int(pid)))
+        self.db.executemany("UPDATE persons SET block = ?, dirty = 1 WHERE id = ?", persons)
+        authors = [
+            (names.block(name), str(paper), str(node))
+            for paper, node, block, name in self.db.execute(
+                "SELECT paper, node, block, name FROM paper_authors"
+            )
+            if block == names.block_as(name, was) != names.block(name)
+        ]
+        self.db.executemany(
+            "UPDATE paper_authors SET block = ? WHERE paper = ? AND node = ?", authors
+        )
+        for paper in sorted({paper for _, paper, _ in authors}):
+            self.set_paper_authors(paper, (), complete=False)  # its pairs from the new blocks
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
 
     def _layout(self) -> str | None:
         """The layout the file was written in (None: new). Another layout is refused: its tables
