@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import FOAF
 
 from building import content
 from conftest import write_config
@@ -18,11 +19,12 @@ from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.resolution.authors import align
 from scholarkg.runs import records
 from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.transform.arxiv import arxiv_graph
+from scholarkg.transform.arxiv import arxiv_graph, arxiv_mentions
 
 MINTER = Minter()
 BASE = MINTER.base + "paper/arxiv/"
-FOAF_NAME = "<http://xmlns.com/foaf/0.1/name>"
+FOAF_NAME = f"<{FOAF.name}>"
+AUTHOR = f"<{SKG.author}>"
 
 
 def config_in(directory: Path) -> Config:
@@ -170,3 +172,78 @@ def test_a_registry_written_by_the_old_names_version_is_re_keyed_on_opening(
         assert reg.dirty() == []
     finally:
         reg.close()
+
+
+def test_a_person_named_for_a_collaboration_is_that_person() -> None:
+    listed = "ATLAS Collaboration: G. Aad"  # arXiv's form for a collaboration's first author
+    assert not names.is_group(listed)
+    assert names.tokens(listed) == ("g", "aad") and names.block(listed) == "aad-g"
+    assert names.compatible(listed, "Georges Aad")
+    assert names.written_for(listed) == "ATLAS Collaboration"
+    assert (
+        names.written_for("T. Montaruli for the IceCube Collaboration") == "IceCube Collaboration"
+    )
+    assert (
+        names.written_for("A. Author on behalf of the LHCb Collaboration") == "LHCb Collaboration"
+    )
+    assert names.written_for("G. Aad") is None and names.written_for("Gemma Team") is None
+    # what stays a group: nothing after the colon, or a group after it
+    assert names.is_group("ATLAS Collaboration:")
+    assert names.is_group("ATLAS Collaboration: CMS Collaboration")
+    assert not names.is_group("Smith: John") and names.written_for("Smith: John") is None
+
+
+def test_the_record_states_the_person_position_and_the_collaboration() -> None:
+    record = ArxivRecord(
+        "1207.7214",
+        "Observation of a new particle",
+        "An abstract.",
+        (ArxivAuthor("ATLAS Collaboration: G. Aad"), ArxivAuthor("B. Abbott")),
+        (),
+    )
+    graph = arxiv_graph(record, MINTER).graph
+    first = MINTER.authorship(MINTER.paper_by_arxiv("1207.7214"), 1)
+    atlas = MINTER.group("ATLAS Collaboration")
+    assert str(graph.value(first, SKG.nameAsListed)) == "ATLAS Collaboration: G. Aad"
+    assert graph.value(first, SKG.author) is None  # the person is decided in the identity layer
+    assert list(graph.objects(first, SKG.onBehalfOf)) == [atlas]
+    assert str(graph.value(atlas, FOAF.name)) == "ATLAS Collaboration"
+    mentions = arxiv_mentions(record, MINTER)
+    assert [(a.position, a.name) for a in mentions.authors] == [
+        (1, "ATLAS Collaboration: G. Aad"),
+        (2, "B. Abbott"),
+    ]
+
+
+def test_the_person_named_for_a_collaboration_joins_their_other_papers(tmp_path: Path) -> None:
+    reg = Registry(tmp_path / "identity.sqlite")
+    try:
+        resolver = IdentityResolver(reg)
+        resolver.add(_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
+        resolver.add(_paper("1208.0001", "B. Abbott", "Georges Aad"))
+        assert _person_of(reg, "1208.0001", 2) == _person_of(reg, "1207.7214", 1)
+    finally:
+        reg.close()
+
+
+def test_a_snapshot_with_a_person_named_for_a_collaboration_loads_them_as_a_person(
+    tmp_path: Path,
+) -> None:
+    line = snapshot_line(
+        "0704.0002", new_id="9001.00003", authors=["ATLAS Collaboration: G. Aad", "Ileana Streinu"]
+    )
+    snapshot = tmp_path / "s.jsonl"
+    snapshot.write_text(line + "\n", encoding="utf-8")
+    config = config_in(tmp_path / "store")
+    report = load_snapshot(config, snapshot, workers=0).report
+    assert report.records_loaded == 1 and not report.quarantined and not report.rejected
+    first = f"<{MINTER.authorship(MINTER.paper_by_arxiv('9001.00003'), 1)}>"
+    stored = content(config)
+    authors = {
+        o for triples in stored.values() for s, p, o in triples if s == first and p == AUTHOR
+    }
+    [person] = authors
+    assert "/person/g-aad-" in person
+    assert _groups(config) == {
+        f"<{MINTER.group('ATLAS Collaboration')}>": {'"ATLAS Collaboration"'}
+    }

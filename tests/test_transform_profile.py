@@ -205,3 +205,20 @@ def test_organisation_spellings_are_one_node_with_alternative_labels() -> None:
     assert not list(g.subjects(FOAF.name, None)) or all(
         (s, RDF.type, SKG.Group) in g for s in g.subjects(FOAF.name, None)
     )
+
+
+def test_a_listed_person_named_for_a_collaboration_is_a_person_with_the_group_stated() -> None:
+    paper = Listed(
+        "Observation of a new particle", dt.date(2012, 7, 31), ("ATLAS Collaboration: G. Aad",)
+    )
+    page = profile_page("Léonard Hussenot", [paper])
+    out = output(load(data=page))
+    g = out.graphs[0].to_graph()
+    node = URIRef(f"{paper_iri(paper.title, 'ATLAS Collaboration: G. Aad')}/authorship/1")
+    assert str(g.value(node, SKG.nameAsListed)) == "ATLAS Collaboration: G. Aad"
+    assert g.value(node, SKG.author) is None
+    atlas = MINTER.group("ATLAS Collaboration")
+    assert list(g.objects(node, SKG.onBehalfOf)) == [atlas]
+    assert (atlas, RDF.type, SKG.Group) in g
+    [mentions] = out.mentions
+    assert "ATLAS Collaboration: G. Aad" in {a.name for a in mentions.authors}

@@ -15,7 +15,8 @@ from scholarkg.iris import fold
 
 # Bump when tokens() reads a name into other words: name blocks and keys are kept in the
 # identity registry, which re-keys what an older version wrote when it opens
-# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii").
+# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii"), and
+# "ATLAS Collaboration: G. Aad" is the person G. Aad (a group in 1, so no registry held it).
 NAMES = "2"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
@@ -72,19 +73,62 @@ def _writing_for(words: list[str]) -> int | None:
     return None
 
 
+# "… on behalf of …" / "… for …" as written (words, not parts of words)
+_FOR_RAW = re.compile(r"(?<![^\W_])(?:on[\W_]+behalf[\W_]+of|for)(?![^\W_])", re.IGNORECASE)
+_ARTICLE = re.compile(r"^the\s+(?=\S)", re.IGNORECASE)
+
+
+def _names_a_group(text: str) -> bool:
+    return any(w in GROUP_WORDS for w in fold(text).split())
+
+
+def _group_name(text: str) -> str:
+    """A group's name as written inside a person's listed name, without a leading article."""
+    return _ARTICLE.sub("", text.strip(" ,;:()[]"))
+
+
+def _named_before(name: str) -> tuple[str, str] | None:
+    """``ATLAS Collaboration: G. Aad`` (arXiv's form for a collaboration paper's first author):
+    (the person's part, the group's part); ``None`` when the part before the colon names no
+    group, or the part after it is empty or a group itself."""
+    head, colon, tail = name.partition(":")
+    if colon and _names_a_group(head) and fold(tail) and not _names_a_group(tail):
+        return tail, head
+    return None
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def written_for(name: str) -> str | None:
+    """The group a person author is named for, as the listed name writes it (leading article
+    left out): ``IceCube Collaboration`` for ``T. Montaruli for the IceCube Collaboration`` or
+    ``… on behalf of the IceCube Collaboration``, ``ATLAS Collaboration`` for ``ATLAS
+    Collaboration: G. Aad``; ``None`` for a plain name and for a group."""
+    if is_group(name):
+        return None
+    before = _named_before(name)
+    if before is not None:
+        return _group_name(before[1])
+    for found in _FOR_RAW.finditer(name):
+        if fold(name[: found.start()]) and _names_a_group(name[found.end() :]):
+            return _group_name(name[found.end() :])
+    return None
+
+
 @lru_cache(maxsize=NAME_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
     """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``) where a word
     that can be a surname stays (``K. Ii`` is Ii: an initial is no surname); for a person
-    writing for a group (``T. Montaruli for the IceCube Collaboration``) the person's part. A
-    name written only in Han, kana or Hangul is one token however it is spaced."""
+    named for a group (``T. Montaruli for the IceCube Collaboration``, ``ATLAS Collaboration:
+    G. Aad``) the person's part. A name written only in Han, kana or Hangul is one token
+    however it is spaced."""
     return tokens_as(name, NAMES)
 
 
 def tokens_as(name: str, version: str) -> tuple[str, ...]:
     """:func:`tokens` as names version ``version`` read them (a registry migration reads the
     keys an older version wrote)."""
-    words = fold(name).split()
+    before = None if version == "1" else _named_before(name)
+    words = fold(name if before is None else before[0]).split()
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
         words = ["".join(words)]
     cut = _writing_for(words)
@@ -125,7 +169,8 @@ def _block(words: tuple[str, ...]) -> str:
 
 def is_group(name: str) -> bool:
     """``Gemma Team``, ``The ATLAS Collaboration``: an agent that is not a person (a person
-    writing for one, ``T. Montaruli for the IceCube Collaboration``, is a person)."""
+    named for one, ``T. Montaruli for the IceCube Collaboration`` or ``ATLAS Collaboration:
+    G. Aad``, is a person: see :func:`written_for`)."""
     return any(w in GROUP_WORDS for w in tokens(name))
 
 

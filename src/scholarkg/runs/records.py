@@ -48,8 +48,9 @@ from scholarkg.runs.loading import Loading
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
 # bump when transform/arxiv.py changes what it emits or the snapshot reader what it refuses
-# (arxiv-4: control characters quarantine their line; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-4"
+# (arxiv-4: control characters quarantine their line; chunks loaded before are read again;
+# arxiv-5: "ATLAS Collaboration: G. Aad" is a person named for a group, skg:onBehalfOf)
+MAPPING_VERSION = "arxiv-5"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from scholarkg.identity.names import is_group, nfc
+from scholarkg.identity.names import is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, work_key
 from scholarkg.models import ArxivRecord
@@ -35,6 +35,7 @@ SAME_AS, JOURNAL_REF, COMMENT = str(OWL.sameAs), str(SKG.journalReference), str(
 NAME, HAS_AUTHORSHIP = str(FOAF.name), str(SKG.hasAuthorship)
 AUTHOR, WITH_ROLE, ROLE_AUTHOR = str(SKG.author), str(PRO.withRole), str(PRO.author)
 POSITION, NAME_AS_LISTED = str(SKG.position), str(SKG.nameAsListed)
+ON_BEHALF_OF = str(SKG.onBehalfOf)
 AFFILIATION_AS_LISTED = str(SKG.affiliationAsListed)
 CATEGORY_NS = str(CATEGORY)
 
@@ -50,7 +51,8 @@ def dois(record: ArxivRecord) -> list[str]:
 
 def _emit_authorships(out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord) -> None:
     """Ordered authorships, keyed by position, with the names as arXiv lists them; a group
-    author (``ATLAS Collaboration``) is linked here, persons only in the identity layer."""
+    author (``ATLAS Collaboration``) is linked here, persons only in the identity layer (the
+    group a person is named for, ``ATLAS Collaboration: G. Aad``, as ``skg:onBehalfOf``)."""
     v, add, terms = out.vocab, out.add, Terms(out)
     paper_term = out.iri(paper)
     for position, author in enumerate(record.authors, start=1):
@@ -64,10 +66,18 @@ def _emit_authorships(out: Emitter[T], minter: Minter, paper: URIRef, record: Ar
         for affiliation in author.affiliations:
             add(authorship, v(AFFILIATION_AS_LISTED), out.plain(affiliation))
         if is_group(name):
-            group = out.iri(minter.group(name))
-            add(authorship, v(AUTHOR), group)
-            add(group, v(A), v(GROUP))
-            add(group, v(NAME), out.plain(name))
+            add(authorship, v(AUTHOR), _group(out, minter, name))
+        elif (named_for := written_for(name)) is not None:
+            add(authorship, v(ON_BEHALF_OF), _group(out, minter, named_for))
+
+
+def _group(out: Emitter[T], minter: Minter, name: str) -> T:
+    """The group node of ``name``, typed and named as written here."""
+    v, add = out.vocab, out.add
+    group = out.iri(minter.group(name))
+    add(group, v(A), v(GROUP))
+    add(group, v(NAME), out.plain(name))
+    return group
 
 
 def arxiv_mentions(record: ArxivRecord, minter: Minter) -> PaperMentions:

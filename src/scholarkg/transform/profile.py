@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
 
-from scholarkg.identity.names import compatible, is_group, nfc
+from scholarkg.identity.names import compatible, is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, slug, work_key
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
@@ -168,11 +168,18 @@ class _ProfileBuilder:
         if name is not None:
             add(node, SKG.nameAsListed, out.plain(name))
             if is_group(name):
-                group = out.iri(self.minter.group(name))
-                add(node, SKG.author, group)
-                add(group, RDF.type, out.vocab(_s(SKG.Group)))
-                add(group, FOAF.name, out.plain(name))
+                add(node, SKG.author, self._group(name))
+            elif (named_for := written_for(name)) is not None:
+                add(node, SKG.onBehalfOf, self._group(named_for))
         return node_iri
+
+    def _group(self, name: str) -> str:
+        """The group node of ``name`` (an author, or the group a person is named for)."""
+        out, add = self.out, self._add
+        group = out.iri(self.minter.group(name))
+        add(group, RDF.type, out.vocab(_s(SKG.Group)))
+        add(group, FOAF.name, out.plain(name))
+        return group
 
     def _organization(self, paper: str, name: str) -> None:
         out, add = self.out, self._add
