@@ -14,7 +14,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
-from scholarkg.iris import SKG, Minter, slug
+from scholarkg.iris import SKG, Minter, fold, slug
 from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.resolution.authors import align
 from scholarkg.runs import records
@@ -247,3 +247,64 @@ def test_a_snapshot_with_a_person_named_for_a_collaboration_loads_them_as_a_pers
     assert _groups(config) == {
         f"<{MINTER.group('ATLAS Collaboration')}>": {'"ATLAS Collaboration"'}
     }
+
+
+def test_kana_keep_their_voicing_marks_in_names() -> None:
+    assert fold("ジョン", voicing=True) == "ジョン" and fold("ション", voicing=True) == "ション"
+    assert fold("ｼﾞｮﾝ", voicing=True) == "ジョン"  # half-width kana, written with U+FF9E
+    assert fold("パン", voicing=True) == "パン" != fold("ハン", voicing=True)
+    assert fold("ジョン") == "ション"  # titles and slugs: as before (IRIs are keyed by them)
+    assert names.tokens("ジョン") == ("ジョン",) and names.block("ジョン") == "ジョン"
+    assert not names.compatible("ジョン", "ション")
+    assert names.compatible("ジョン", "ｼﾞｮﾝ")
+    assert names.tokens("Léonard Hussenot") == ("leonard", "hussenot")  # accents still go
+
+
+def _persons(config: Config) -> dict[str, str]:
+    """Each person IRI of the store with its name block (from the person graphs)."""
+    block = f"<{SKG.nameBlock}>"
+    return {
+        s: o
+        for graph, triples in content(config).items()
+        if "/graph/person/" in graph
+        for s, p, o in triples
+        if p == block
+    }
+
+
+def _author_of(config: Config, arxiv_id: str, position: int) -> str:
+    node = f"<{MINTER.authorship(MINTER.paper_by_arxiv(arxiv_id), position)}>"
+    [person] = {o for t in content(config).values() for s, p, o in t if s == node and p == AUTHOR}
+    return person
+
+
+def test_a_store_built_when_voicing_marks_were_stripped_keeps_its_persons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lines(*papers: tuple[str, list[str]]) -> Path:
+        path = tmp_path / f"s{len(papers)}.jsonl"
+        text = [snapshot_line("0704.0002", new_id=i, authors=a) for i, a in papers]
+        path.write_text("\n".join(text) + "\n", encoding="utf-8")
+        return path
+
+    john = ("9001.00011", ["ジョン", "Alice Martin"])
+    shon = ("9001.00012", ["ション", "Bob Stone"])
+    config = config_in(tmp_path / "store")
+    with monkeypatch.context() as before:
+        _old_names(before)
+        load_snapshot(config, lines(john, shon), workers=0)
+        persons_before = _persons(config)
+        first = _author_of(config, "9001.00011", 1)
+        assert persons_before[first] == '"ション"'  # the block the old rules gave ジョン
+    for cached in (names.tokens, names.block, names.compatible):
+        cached.cache_clear()
+    again = ("9001.00013", ["ジョン", "Alice Martin"])  # new: shares Alice Martin with john
+    load_snapshot(config, lines(again), workers=0)  # the records before are not read again
+    assert _author_of(config, "9001.00013", 1) == first  # not a second ジョン
+    load_snapshot(config, lines(john, shon, again), workers=0)  # all of them again
+    persons = _persons(config)
+    assert set(persons) == set(persons_before)  # no person new, none lost
+    assert _author_of(config, "9001.00011", 1) == first
+    assert _author_of(config, "9001.00013", 1) == first
+    assert _author_of(config, "9001.00012", 1) != first
+    assert persons[first] == '"ジョン"'  # its graph written again with its new block

@@ -52,14 +52,34 @@ def _kept_symbol(c: str) -> bool:
     return c == "#" or (unicodedata.category(c) in ("Sm", "Sc", "So") and c not in "$|~")
 
 
-def fold(text: str, *, symbols: bool = False) -> str:
+_VOICING = "\u3099\u309a"  # kana voiced / semi-voiced sound marks (dakuten, handakuten)
+_VOICED = re.compile("([\u3040-\u30ff\u31f0-\u31ff]?)([\u3099\u309a])")
+
+
+def _voiced(found: re.Match[str]) -> str:
+    """A kana with its voicing mark as one character; a mark no kana takes precomposed (or with
+    no kana before it) is dropped, as :func:`fold` drops every other combining mark."""
+    composed = unicodedata.normalize("NFC", found.group(0))
+    return composed if len(composed) == 1 else found.group(1)
+
+
+def fold(text: str, *, symbols: bool = False, voicing: bool = False) -> str:
     """Lower-case, accent-free, punctuation-free form of ``text`` with single spaces;
-    ``symbols``: TeX symbols as their characters, and symbols kept as words of their own."""
+    ``symbols``: TeX symbols as their characters, and symbols kept as words of their own;
+    ``voicing``: kana keep their voicing marks (``ジョン`` is not ``ション``; half-width kana
+    as full-width), which are letters of their own, not accents.
+
+    Titles, work keys and slugs fold without ``voicing`` (paper, group and organisation IRIs
+    and the title index are keyed by it); names fold with it (:mod:`scholarkg.identity.names`)."""
     if symbols:
         text = _TEX_SYMBOL.sub(lambda m: f" {_TEX_SYMBOLS[m.group(1)]} ", text)
     text = _TEX_COMMAND.sub(" ", text).replace("{", "").replace("}", "")
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = "".join(
+        c for c in decomposed if not unicodedata.combining(c) or (voicing and c in _VOICING)
+    )
+    if voicing:  # kana and mark composed again (nothing else: Hangul stays as NFKD left it)
+        stripped = _VOICED.sub(_voiced, stripped)
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
     lowered = stripped.casefold()
     if symbols:

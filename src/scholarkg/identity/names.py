@@ -15,8 +15,9 @@ from scholarkg.iris import fold
 
 # Bump when tokens() reads a name into other words: name blocks and keys are kept in the
 # identity registry, which re-keys what an older version wrote when it opens
-# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii"), and
-# "ATLAS Collaboration: G. Aad" is the person G. Aad (a group in 1, so no registry held it).
+# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii"),
+# kana keep their voicing marks ("ジョン" is not "ション"), and "ATLAS Collaboration: G. Aad" is
+# the person G. Aad (a group in 1, so no registry held it).
 NAMES = "2"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
@@ -128,7 +129,7 @@ def tokens_as(name: str, version: str) -> tuple[str, ...]:
     """:func:`tokens` as names version ``version`` read them (a registry migration reads the
     keys an older version wrote)."""
     before = None if version == "1" else _named_before(name)
-    words = fold(name if before is None else before[0]).split()
+    words = fold(name if before is None else before[0], voicing=version != "1").split()
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
         words = ["".join(words)]
     cut = _writing_for(words)
