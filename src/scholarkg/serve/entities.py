@@ -116,11 +116,12 @@ ORGANISATION_QUERIES = (
 }} GROUP BY ?person ORDER BY DESC(?papers) ?name LIMIT 50""",
 )
 
-GROUP_QUERIES = (
+GROUP_QUERIES = (  # its papers: as their author, or as the group a person is named for
     OWN_QUERY,
     PREFIXES
     + """SELECT ?paper (MIN(?t) AS ?title) (MIN(?d) AS ?issued) WHERE {{
-  ?a skg:author {ref} . ?paper skg:hasAuthorship ?a . OPTIONAL {{ ?paper dcterms:title ?t }}
+  ?a skg:author|skg:onBehalfOf {ref} . ?paper skg:hasAuthorship ?a .
+  OPTIONAL {{ ?paper dcterms:title ?t }}
   OPTIONAL {{ ?paper dcterms:issued ?d }}
 }} GROUP BY ?paper ORDER BY DESC(?issued) LIMIT {limit}""",
 )
