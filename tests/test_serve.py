@@ -534,6 +534,8 @@ def test_saved_queries_are_bound_on_the_server(url: str) -> None:
     assert listing["coauthorship-network"]["parameters"][0]["kind"] == "integer"
     bad = requests.get(url + "queries/coauthorship-network", params={"minPapers": "2x"}, timeout=30)
     assert bad.status_code == 400 and "minPapers: expected a whole number" in bad.text
+    none = requests.get(url + "queries/papers-per-year", params={"year": "2020"}, timeout=30)
+    assert none.status_code == 400 and "its parameters: none" in none.text
 
 
 def test_browser_opening_a_query_link_gets_an_html_table(url: str) -> None:

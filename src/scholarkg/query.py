@@ -175,7 +175,7 @@ def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
     for name in params:
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
-    if isinstance(query, SavedQuery) and query.parameters:
+    if isinstance(query, SavedQuery):  # what it declares, none if it declares none
         known = [p.name for p in query.parameters]
         where = f"saved query {query.name}"
     else:
