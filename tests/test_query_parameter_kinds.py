@@ -1,21 +1,36 @@
 """Saved-query parameters are checked against what the query declares: a query that declares
-none takes none."""
+none takes none, and a parameter declared ``:iri`` takes an IRI (in angle brackets or bare),
+never a name that would match nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scholarkg.cli import main
 from scholarkg.errors import QueryError
-from scholarkg.query import bind_saved, resolve_query
-from serve_fixtures import build_v2_store
+from scholarkg.query import bind_saved, resolve_query, run_select, saved_queries
+from scholarkg.store.embedded import EmbeddedStore
+from serve_fixtures import LEONARD, build_v2_store
+
+ME = "Léonard Hussenot"
 
 
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_v2_store(tmp_path_factory.mktemp("kinds") / "store")
+
+
+@pytest.fixture(scope="module")
+def store(store_path: Path) -> Iterator[EmbeddedStore]:
+    with EmbeddedStore(store_path, read_only=True) as opened:
+        yield opened
+
+
+def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | None, ...]]:
+    return run_select(store, bind_saved(resolve_query(name), params)).rows
 
 
 def test_a_query_that_declares_no_parameters_refuses_its_variables() -> None:
@@ -39,3 +54,64 @@ def test_cli_refuses_a_parameter_of_a_query_without_any(
     assert captured.err.splitlines() == [
         "error: unknown parameter(s) year for saved query papers-per-year; its parameters: none"
     ]
+
+
+def test_person_parameters_are_declared_iris() -> None:
+    kinds = {
+        (q.name, p.name): p.kind
+        for q in saved_queries()
+        for p in q.parameters
+        if p.name in ("person", "subject", "property")
+    }
+    assert len(kinds) == 7
+    assert set(kinds.values()) == {"iri"}
+
+
+def test_a_person_iri_binds_bracketed_or_bare(store: EmbeddedStore) -> None:
+    by_name = rows(store, "coauthors", researcher=ME)
+    assert len(by_name) == 6
+    assert rows(store, "coauthors", person=f"<{LEONARD}>") == by_name
+    assert rows(store, "coauthors", person=LEONARD) == by_name
+    assert rows(store, "coauthors", person=f"  {LEONARD} ") == by_name  # as pasted
+
+
+@pytest.mark.parametrize("value", ["Wei Wang", "Léonard Hussenot", "leonard-hussenot", ""])
+def test_a_name_for_a_person_iri_is_refused(value: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        bind_saved(resolve_query("coauthors"), {"person": value})
+    assert str(caught.value) == (
+        f"saved query coauthors: parameter person: expected an IRI, written <https://…>, "
+        f"got {value!r}"
+    )
+
+
+def test_cli_refuses_a_name_where_a_person_iri_goes(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    assert main(["query", "coauthors", "--param", "person=Wei Wang"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "error: saved query coauthors: parameter person: expected an IRI, written "
+        "<https://…>, got 'Wei Wang'"
+    ]
+    assert main(["query", "coauthors", "--param", f"person={LEONARD}", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        len(lines) == 8
+        and lines[-1] == ""
+        and lines[1].startswith(f"{ME},Robert Dadashi,4,{LEONARD},")
+    )
+    assert main(["query", "--list"]) == 0
+    assert "parameters: researcher, person (IRI)" in capsys.readouterr().out
+
+
+def test_fact_provenance_takes_its_subject_and_property_as_iris(store: EmbeddedStore) -> None:
+    title = "http://purl.org/dc/terms/title"
+    paper = "https://w3id.org/scholarkg/id/paper/arxiv/2301.00003"
+    bracketed = rows(store, "fact-provenance", subject=f"<{paper}>", property=f"<{title}>")
+    assert len(bracketed) == 1
+    assert rows(store, "fact-provenance", subject=paper, property=title) == bracketed
+    with pytest.raises(QueryError, match="parameter property: expected an IRI"):
+        bind_saved(resolve_query("fact-provenance"), {"subject": paper, "property": "title"})

@@ -529,11 +529,15 @@ def test_saved_queries_are_bound_on_the_server(url: str) -> None:
         "name": "subject",
         "description": listing["fact-provenance"]["parameters"][0]["description"],
         "optional": False,
-        "kind": "text",
+        "kind": "iri",
     }
     assert listing["coauthorship-network"]["parameters"][0]["kind"] == "integer"
     bad = requests.get(url + "queries/coauthorship-network", params={"minPapers": "2x"}, timeout=30)
     assert bad.status_code == 400 and "minPapers: expected a whole number" in bad.text
+    named = requests.get(url + "queries/coauthors", params={"person": "Wei Wang"}, timeout=30)
+    assert named.status_code == 400 and "person: expected an IRI, written <" in named.text
+    bare = requests.get(url + "queries/coauthors", params={"person": LEONARD}, timeout=30)
+    assert bare.status_code == 200 and f"VALUES (?person) {{ (<{LEONARD}>) }}" in bare.text
     none = requests.get(url + "queries/papers-per-year", params={"year": "2020"}, timeout=30)
     assert none.status_code == 400 and "its parameters: none" in none.text
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
 FORMATS = QUERY_FORMATS
 _PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
-# whole number) in a query's header.
-_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer))?\s*(.*)$")
+# whole number, `name:iri` for an IRI) in a query's header.
+_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer|iri))?\s*(.*)$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
+# An absolute IRI written without angle brackets: a scheme, a colon, no white space.
+_BARE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
 # `# @warm`: a whole-store answer the server computes in the background once per store version.
 _WARM_LINE = re.compile(r"^#\s*@warm\s*$")
 # A line `# @values` inside the query marks where the parameters' VALUES clause goes.
@@ -41,7 +43,9 @@ class Parameter:
     name: str
     description: str
     optional: bool = True
-    kind: str = "text"  # or "integer": bound as an xsd:integer, anything else refused
+    # "text": a string literal (an IRI when written in angle brackets); "integer": an
+    # xsd:integer; "iri": an IRI (in angle brackets or not). A value not of its kind is refused.
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -148,19 +152,27 @@ def check_text(text: str, where: str) -> str:
     return text
 
 
-def _term(name: str, value: str, integers: Collection[str]) -> str:
-    """An integer for a parameter declared ``:integer``, ``<iri>`` for a value written in angle
-    brackets, else an escaped string literal."""
-    if name in integers:
+def _term(name: str, value: str, kind: str) -> str:
+    """An integer for a parameter of kind ``integer``, ``<iri>`` for one of kind ``iri`` (written
+    in angle brackets or as a bare absolute IRI) and for any value written in angle brackets,
+    else an escaped string literal; a value not of its parameter's kind is a :class:`QueryError`."""
+    if kind == "integer":
         if not _INTEGER.match(value.strip()):
             raise QueryError(f"parameter {name}: expected a whole number, got {value!r}")
         return str(int(value))
-    if value.startswith("<") and value.endswith(">"):
-        try:
-            return iri_ref(value[1:-1])
-        except LoadError as exc:
-            raise QueryError(f"{value!r}: not a usable IRI") from exc
-    return string_literal(value)
+    text = value.strip() if kind == "iri" else value
+    if text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+    elif kind == "iri" and _BARE_IRI.match(text):
+        iri = text
+    elif kind == "iri":
+        raise QueryError(f"parameter {name}: expected an IRI, written <https://…>, got {value!r}")
+    else:
+        return string_literal(value)
+    try:
+        return iri_ref(iri)
+    except LoadError as exc:
+        raise QueryError(f"{value!r}: not a usable IRI") from exc
 
 
 def _variables(sparql: str) -> set[str]:
@@ -194,13 +206,16 @@ def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
             raise QueryError(f"saved query {query.name} needs parameter(s) {', '.join(missing)}")
 
 
-def bind_parameters(sparql: str, params: dict[str, str], integers: Collection[str] = ()) -> str:
+def bind_parameters(
+    sparql: str, params: dict[str, str], kinds: Mapping[str, str] | None = None
+) -> str:
     """Bind ``?name`` variables with a VALUES clause at the query's ``# @values`` line (where
     measured fastest), or after the query when it has none.
 
-    A parameter named in ``integers`` is bound as a whole number (anything else is refused), a
-    value in angle brackets (``<https://…>``) as an IRI, anything else as a string literal;
-    each is checked or escaped, so no value can change the query.
+    A parameter ``kinds`` names ``integer`` is bound as a whole number, one it names ``iri`` as
+    an IRI (anything else is refused for either), a value in angle brackets (``<https://…>``)
+    as an IRI, anything else as a string literal; each is checked or escaped, so no value can
+    change the query.
     """
     if not params:
         return sparql
@@ -208,7 +223,8 @@ def bind_parameters(sparql: str, params: dict[str, str], integers: Collection[st
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
     names = " ".join(f"?{n}" for n in params)
-    values = " ".join(_term(n, v, integers) for n, v in params.items())
+    kind = kinds or {}
+    values = " ".join(_term(n, v, kind.get(n, "text")) for n, v in params.items())
     clause = f"VALUES ({names}) {{ ({values}) }}"
     marker = VALUES_MARKER.search(sparql)
     if marker is None:
@@ -218,10 +234,13 @@ def bind_parameters(sparql: str, params: dict[str, str], integers: Collection[st
 
 
 def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
-    """``query``'s text with ``params`` checked against its declared parameters and bound."""
+    """``query``'s text with ``params`` checked against its declared parameters and bound as
+    their kinds say; a value not of its kind is a :class:`QueryError` naming the query."""
     check_parameters(query, params)
-    integers = [p.name for p in query.parameters if p.kind == "integer"]
-    return bind_parameters(query.text, params, integers)
+    try:
+        return bind_parameters(query.text, params, {p.name: p.kind for p in query.parameters})
+    except QueryError as exc:
+        raise QueryError(f"saved query {query.name}: {exc}") from None
 
 
 def run_select(store: GraphStore, sparql: str) -> ResultTable:

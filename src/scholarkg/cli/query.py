@@ -74,7 +74,7 @@ def _list_saved() -> int:
     for saved in saved_queries():
         names = ", ".join(
             p.name
-            + (" (whole number)" if p.kind == "integer" else "")
+            + {"integer": " (whole number)", "iri": " (IRI)"}.get(p.kind, "")
             + ("" if p.optional else " (required)")
             for p in saved.parameters
         )
