@@ -24,10 +24,20 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def _home() -> Path:
-    """The folder holding ``ontology/``, ``shapes/``, ``queries/`` and ``config/``."""
+    """The folder holding ``ontology/``, ``shapes/``, ``queries/`` and ``config/``: the one
+    ``SCHOLARKG_HOME`` names (a :class:`ConfigError` naming the variable and the path when it is
+    not such a folder), else the installed or checked-out one."""
     env = os.environ.get("SCHOLARKG_HOME")
     if env:
-        return Path(env)
+        home = Path(env).expanduser()
+        if not home.is_dir():
+            raise ConfigError(f"SCHOLARKG_HOME={env}: no such directory")
+        if not (home / "config" / "default.toml").is_file():
+            raise ConfigError(
+                f"SCHOLARKG_HOME={env}: not a scholarkg home (no config/default.toml there; "
+                "it holds a checkout's ontology/, shapes/, queries/ and config/)"
+            )
+        return home
     bundled = _PACKAGE / "_data"
     if (bundled / "config" / "default.toml").is_file():
         return bundled  # an installed wheel
