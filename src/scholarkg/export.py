@@ -5,7 +5,9 @@ Serialisation is streamed by Oxigraph (never through rdflib): an embedded store 
 :class:`~scholarkg.store.base.GraphStore` is read with SPARQL (``SELECT`` quads or
 ``CONSTRUCT`` triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
 ``ttl``/``jsonld`` write the union of the named graphs as one graph, duplicates removed (or one
-graph). JSON-LD is Oxigraph's expanded form; compact it with ``docs/context.jsonld`` if needed.
+graph). Graphs named in ``exclude`` are left out (a publication's dumps leave out the VoID
+graph that describes them). JSON-LD is compacted with the project's context
+(``docs/context.jsonld``), streamed one node object per subject.
 
 The dump is written to a temporary file in the target directory and renamed into place, then
 the checksum file likewise, so a failed export never leaves a partial file behind.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Generic, Protocol, TypeVar
@@ -58,7 +60,8 @@ FORMATS: Mapping[str, DumpFormat] = {
 
 @dataclass(frozen=True)
 class ExportResult:
-    """A finished dump: where it is, its checksum file, how many quads/triples and its SHA-256."""
+    """A finished dump: where it is, its checksum file, how many quads/triples and its SHA-256;
+    ``left_out``: the store's graphs it leaves out on purpose, with their quads."""
 
     path: Path
     sha256_path: Path
@@ -67,6 +70,7 @@ class ExportResult:
     fmt: str
     byte_size: int
     graph: str | None = None
+    left_out: tuple[tuple[str, int], ...] = ()
 
     @property
     def media_type(self) -> str:
@@ -155,20 +159,41 @@ def _count(store: QueryableStore, sparql: str) -> int:
     return 0
 
 
-def _quads(store: QueryableStore, graph: str | None) -> Iterable[ox.Quad]:
+def _not_in(exclude: Collection[str]) -> str:
+    """A FILTER leaving the graphs ``exclude`` names out of ``?g`` (nothing when empty)."""
+    if not exclude:
+        return ""
+    return f"FILTER (?g NOT IN ({', '.join(iri_ref(g) for g in sorted(exclude))}))"
+
+
+def _quads(
+    store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
+) -> Iterable[ox.Quad]:
     native = _native(store)
     if native is not None:
         name = None if graph is None else ox.NamedNode(graph)
-        return native.quads_for_pattern(None, None, None, name)
-    where = "GRAPH ?g { ?s ?p ?o }"
+        quads = native.quads_for_pattern(None, None, None, name)
+        if not exclude:
+            return quads
+        left = {ox.NamedNode(g) for g in exclude}
+        return (q for q in quads if q.graph_name not in left)
+    where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
     if graph is not None:
         where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = {iri_ref(graph)})"
     rows = _solutions(store, f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", union=False)
     return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
 
 
-def _triples(store: QueryableStore, graph: str | None) -> Iterable[ox.Triple]:
-    if graph is None:
+def _triples(
+    store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
+) -> Iterable[ox.Triple]:
+    if graph is None and exclude:
+        where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
+        sparql = (
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}"
+        )
+        result = store.query(sparql, union=False)
+    elif graph is None:
         # DISTINCT: a triple stated in several graphs appears once in the union. No ORDER BY:
         # sorting is very slow in Oxigraph, and its index order already groups subjects.
         sparql = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
@@ -187,10 +212,12 @@ def _write(
     spec: DumpFormat,
     graph: str | None,
     prefixes: Mapping[str, str],
+    exclude: Collection[str] = (),
 ) -> int:
     """Serialise into ``out``; returns the number of quads (dataset formats) or triples."""
     native = _native(store)
-    if native is not None and spec.name != "jsonld" and spec.dataset and graph is None:
+    whole = graph is None and not exclude
+    if native is not None and spec.name != "jsonld" and spec.dataset and whole:
         native.dump(out, spec.rdf_format, prefixes=dict(prefixes))
         return len(native)
     if native is not None and spec.name != "jsonld" and not spec.dataset and graph is not None:
@@ -200,12 +227,12 @@ def _write(
             f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}",
         )
     if spec.dataset:
-        quads = _Counted(_quads(store, graph))
+        quads = _Counted(_quads(store, graph, exclude))
         ox.serialize(quads, out, spec.rdf_format, prefixes=dict(prefixes))
         return quads.count
     if spec.name == "jsonld":  # compacted with the project's context, streamed
-        return write_compact(_triples(store, graph), out, prefixes.get("id", DEFAULT_BASE))
-    triples = _Counted(_triples(store, graph))
+        return write_compact(_triples(store, graph, exclude), out, prefixes.get("id", DEFAULT_BASE))
+    triples = _Counted(_triples(store, graph, exclude))
     ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))
     return triples.count
 
@@ -217,8 +244,10 @@ def export_dump(
     graph: str | None = None,
     *,
     prefixes: Mapping[str, str] | None = None,
+    exclude: Collection[str] = (),
 ) -> ExportResult:
-    """Write the store (or named graph ``graph``) to ``path`` in ``fmt`` plus ``<path>.sha256``.
+    """Write the store (or named graph ``graph``) to ``path`` in ``fmt`` plus ``<path>.sha256``,
+    leaving out the graphs named in ``exclude``.
 
     ``fmt`` is ``nq``, ``trig``, ``ttl`` or ``jsonld``. Raises :class:`ConfigError` for an
     unknown format or a graph the store does not hold, :class:`ExportError` when reading or
@@ -234,7 +263,7 @@ def export_dump(
         fd, dump_tmp = temp_file_beside(path)
         temps.append(dump_tmp)
         with os.fdopen(fd, "wb") as out:
-            count = _write(store, out, spec, graph, prefixes or default_prefixes())
+            count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
             out.flush()
             os.fsync(out.fileno())
         digest = file_sha256(dump_tmp)

@@ -8,6 +8,7 @@ any other file. A dump written by ``scholarkg export`` outside a publication is 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -77,11 +78,17 @@ def export(
 
 
 def _export(
-    store: GraphStore, config: Config, fmt: str, *, graph: str | None, path: Path | None
+    store: GraphStore,
+    config: Config,
+    fmt: str,
+    *,
+    graph: str | None,
+    path: Path | None,
+    exclude: Collection[str] = (),
 ) -> ExportResult:
     target = path or config.exports_dir / default_filename(fmt, graph)
     prefixes = default_prefixes(Minter(config.iri_base).base)
-    return export_dump(store, target, fmt, graph, prefixes=prefixes)
+    return export_dump(store, target, fmt, graph, prefixes=prefixes, exclude=exclude)
 
 
 def parts_store_key(config: Config) -> str:
@@ -153,8 +160,10 @@ def publish(
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
     last publication (``None``: not known, all). The N-Quads dump and the statistics come from the
     store's manifest, brought in line with the store first; only those dump parts are
-    rewritten. Dumps an earlier publication wrote that are no longer configured are removed once
-    the new description is written."""
+    rewritten. Every dump leaves out the VoID graph, which describes the dumps (their checksums):
+    each result's ``left_out`` says so, with that graph's quads in the store now. Dumps an
+    earlier publication wrote that are no longer configured are removed once the new description
+    is written."""
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
@@ -169,7 +178,7 @@ def publish(
         dumps = tuple(
             nquads_dump(store, config, manifest.contents, todo)
             if fmt == "nq"
-            else _export(store, config, fmt, graph=None, path=None)
+            else _export(store, config, fmt, graph=None, path=None, exclude={void_graph})
             for fmt in config.publish.dumps
         )
         statistics = manifest_statistics(store, minter, manifest.contents)
@@ -187,6 +196,8 @@ def publish(
     )
     store.replace_graph(void_graph, description)
     path = write_description(description, config.data_dir / "void.ttl")
+    left_out = ((void_graph, len(description)),)
+    dumps = tuple(dataclasses.replace(d, left_out=left_out) for d in dumps)
     retired = owned_dumps(config) - wanted  # read again: `scholarkg export` may have taken one
     _retire(config, retired)
     _record(config, wanted | {n for n in retired if (config.exports_dir / n).exists()})

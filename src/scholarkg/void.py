@@ -155,7 +155,12 @@ def _add_distribution(
     if dump.graph is not None:
         what = f"the named graph <{dump.graph}>"
     else:
-        what = "all named graphs" if spec.dataset else "the union of all named graphs"
+        # a published dump never holds this description: it gives the dumps' checksums
+        what = (
+            "every named graph but this description's"
+            if spec.dataset
+            else "the union of every named graph but this description's"
+        )
     unit = "quads" if spec.dataset else "triples"
     graph.add((dataset, DCAT.distribution, dist))
     graph.add((dataset, VOID.dataDump, url))

@@ -21,7 +21,9 @@ def register(commands: Commands) -> None:
         (their union, or one graph with --graph), with <file>.sha256 beside it (sha256sum -c
         checks it), and print where, how many quads and the checksum. A format listed in
         [publish] dumps is written as a publication writes it, so the VoID description's
-        checksum and size stay those of the file on disk. --output - streams the dump to
+        checksum and size stay those of the file on disk: that dump leaves out the VoID graph
+        (it is in data/void.ttl), and says so with its quads; --output PATH writes every graph.
+        --output - streams the dump to
         stdout instead (no checksum file, nothing else printed). Other dumps read an embedded
         store as the last run left it (its checkpoint), never half written by a run in
         progress; the published dump is a publication, which opens the store to write (not
@@ -57,6 +59,7 @@ def export_store(args: argparse.Namespace) -> int:
             write_dump(store, sys.stdout.buffer, args.format, args.graph, prefixes=prefixes)
         sys.stdout.buffer.flush()
         return 0
+    described = config.data_dir / "void.ttl"
     if args.output is None and args.graph is None and args.format in config.publish.dumps:
         # the published dump: write it as a publication does, so the description's checksum
         # and size are those of the file now on disk
@@ -65,7 +68,8 @@ def export_store(args: argparse.Namespace) -> int:
             if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
                 served.take(store.native, store.path)
         [result] = [d for d in publication.dumps if d.fmt == args.format]
-        print(f"described in {publication.description}")
+        described = publication.description
+        print(f"described in {described}")
     else:
         with closing(config.store.open_published()) as store:
             result = export(
@@ -77,5 +81,11 @@ def export_store(args: argparse.Namespace) -> int:
             )
     unit = "quads" if args.format in ("nq", "trig") else "triples"
     print(f"wrote {result.path} ({result.triples_or_quads} {unit}, {result.byte_size} bytes)")
+    for graph, quads in result.left_out:
+        print(
+            f"left out: graph <{graph}> ({quads} quads), the VoID description of this dump "
+            f"(it gives the dump's checksum), in {described}; "
+            "--output PATH writes every graph"
+        )
     print(f"sha256 {result.sha256} in {result.sha256_path}")
     return 0
