@@ -41,7 +41,7 @@ def test_a_run_prints_progress_one_summary_and_the_summary_query(tmp_path: Path)
     assert out.count("scholarkg run summary") == 1 and out.count("outcome: ok") == 1, out
     assert "Traceback" not in out and not any(PREFECT_LINE.match(x) for x in out.splitlines())
     summary, _, table = out.partition("\npapers-per-year: ")
-    assert "changes: 46 graphs written" in summary, out
+    assert "changes: 46 data graphs written" in summary, out
     assert table.splitlines()[1:3] == ["year  papers", "----  ------"], out
     assert "(7 rows)" in table
 

@@ -67,10 +67,11 @@ def published_complete(mark: Path, key: dict[str, str]) -> bool:
     return isinstance(recorded, dict) and all(recorded.get(k) == v for k, v in key.items())
 
 
-def load_ontology(store: GraphStore, minter: Minter) -> int:
+def load_ontology(store: GraphStore, minter: Minter) -> dict[str, int]:
     """Load the ontology and the category scheme, each into its own named graph, unless the
-    store already holds that file's version (its SHA-256). Returns the triples loaded."""
-    total = 0
+    store already holds that file's version (its SHA-256). Returns the graphs written, each
+    with the triples it holds now."""
+    written: dict[str, int] = {}
     iris = (minter.ontology_graph(), minter.category_graph())
     for name, iri in zip(ONTOLOGY_FILES, iris, strict=True):
         data = (ontology_dir() / name).read_bytes()
@@ -82,8 +83,8 @@ def load_ontology(store: GraphStore, minter: Minter) -> int:
         graph.add((iri, SKG.contentHash, digest))
         graph.add((iri, DCTERMS.source, URIRef(f"{ONTOLOGY_IRI}/{name}")))
         store.replace_graph(iri, graph)
-        total += len(graph)
-    return total
+        written[str(iri)] = len(graph)
+    return written
 
 
 _CONFLICTS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
@@ -215,7 +216,13 @@ def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:
 
 def _close_store_side(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
-    report.ontology_triples = load_ontology(store, ctx.minter)
+    names = {
+        str(ctx.minter.ontology_graph()): "ontology",
+        str(ctx.minter.category_graph()): ("arXiv categories"),
+    }
+    ontology = load_ontology(store, ctx.minter)
+    report.ontology_triples = sum(ontology.values())
+    report.run_graphs.update({names[iri]: triples for iri, triples in ontology.items()})
     if report.ontology_triples:
         _note(ctx, [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())], False)
     if ctx.touched_papers:
@@ -228,10 +235,11 @@ def _close_store_side(ctx: RunContext) -> None:
     complete = published_complete(mark, key) and not ctx.unfinished
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
-        store.replace_graph(
-            ctx.run.graph_iri,
-            run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()),
+        record = run_record(
+            ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()
         )
+        store.replace_graph(ctx.run.graph_iri, record)
+        report.run_graphs["run record"] = len(record)
         _note(ctx, [str(ctx.run.graph_iri)], True)
     if report.changed_anything or not complete:
         buckets: set[int] | None = None
@@ -243,6 +251,7 @@ def _close_store_side(ctx: RunContext) -> None:
         with report.timed("publish"):
             publication = publish(store, ctx.config, buckets=buckets)
         report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
+        report.run_graphs["VoID description"] = publication.description_triples
         if publication.missing:
             _missing(ctx, publication.missing)
         recorded = {"run": ctx.run.iri, **key}

@@ -60,6 +60,9 @@ class RunReport:
     config_errors: list[str] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
     ontology_triples: int = 0
+    # the graphs the run wrote itself, not from a source (ontology, arXiv categories, run
+    # record, VoID description): name -> the triples each holds now
+    run_graphs: dict[str, int] = field(default_factory=dict)
     store_quads: int | None = None
     store_error: str | None = None
     published: list[str] = field(default_factory=list)
@@ -197,13 +200,23 @@ class RunReport:
         if not self.changed_anything:
             return (
                 f"changes: nothing new: {len(self.sources_unchanged)} sources and "
-                f"{self.graphs_unchanged} graphs unchanged, nothing written"
+                f"{self.graphs_unchanged} graphs unchanged, "
+                + (f"only {self._run_graphs()}" if self.run_graphs else "nothing written")
             )
         removed = f", {self.graphs_removed} removed" if self.graphs_removed else ""
         return (
-            f"changes: {self.graphs_written} graphs written{removed} (+{self.triples_added} / "
-            f"-{self.triples_removed} triples), {self.graphs_unchanged} unchanged"
+            f"changes: {self.graphs_written} data graphs written{removed} "
+            f"(+{self.triples_added} / -{self.triples_removed} triples), "
+            f"{self.graphs_unchanged} unchanged"
+            + (f"; {self._run_graphs()}" if self.run_graphs else "")
             + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
+        )
+
+    def _run_graphs(self) -> str:
+        """The graphs the run wrote itself, each with its triples."""
+        count = len(self.run_graphs)
+        return f"{count} graph{'' if count == 1 else 's'} of the run's own written: " + ", ".join(
+            f"{name} ({triples} triples)" for name, triples in self.run_graphs.items()
         )
 
     def _problem_lines(self) -> list[str]:
