@@ -8,10 +8,13 @@ that arXiv does not have first is strong counter-evidence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import TypeVar
 
 from scholarkg.identity.names import compatible, is_group
 from scholarkg.iris import group_key
+
+T = TypeVar("T")
 
 # How far a listed name may sit from its listed index in arXiv's list (absent/extra groups).
 SLACK = 2
@@ -58,3 +61,25 @@ def position_of(name: str, arxiv: Sequence[str]) -> int | None:
     """The 1-based position of ``name`` in ``arxiv`` when exactly one author there is compatible."""
     found = [i for i, other in enumerate(arxiv, start=1) if _same_author(name, other)]
     return found[0] if len(found) == 1 else None
+
+
+def positions_of(name: str, arxiv: Sequence[str], without: Collection[int] = ()) -> list[int]:
+    """The 1-based positions in ``arxiv`` of the authors compatible with ``name``, but those in
+    ``without``; when several are and exactly one is spelled as ``name`` (the same folded
+    name), that one (``Wei Wang`` at 1 and ``W. Wang`` at 3: 1)."""
+    found = [
+        i
+        for i, other in enumerate(arxiv, start=1)
+        if i not in without and _same_author(name, other)
+    ]
+    return best_spelled(name, found, {i: arxiv[i - 1] for i in found})
+
+
+def best_spelled(name: str, found: list[T], spelled: Mapping[T, str]) -> list[T]:
+    """``found`` narrowed to the one spelled as ``name`` (the same folded name) if exactly one
+    is; else ``found`` as it is."""
+    if len(found) > 1:
+        same = [f for f in found if name_key(spelled[f]) == name_key(name)]
+        if len(same) == 1:
+            return same
+    return found

@@ -22,7 +22,7 @@ from scholarkg.identity.names import compatible, is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, slug, work_key
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
-from scholarkg.resolution.authors import align, position_of
+from scholarkg.resolution.authors import align, best_spelled, positions_of
 from scholarkg.resolution.score import Verdict
 from scholarkg.transform import EmittedGraph
 from scholarkg.transform.emit import NTriplesEmitter, Terms, decimal_lexical
@@ -60,7 +60,8 @@ class _Listed:
 
     tokens: tuple[int | str, ...]  # authorship node token per listed name
     positions: tuple[int | None, ...]
-    researcher: int | str  # the researcher's node token
+    researcher: int | str | None  # the researcher's node token; None: cannot be told
+    candidates: tuple[int | str, ...] = ()  # where the researcher may be, when not told
 
 
 def paper_iri(item: ProfilePaper, minter: Minter, verdict: Verdict | None) -> URIRef:
@@ -71,8 +72,14 @@ def paper_iri(item: ProfilePaper, minter: Minter, verdict: Verdict | None) -> UR
 
 
 def _place(item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord | None) -> _Listed:
+    """Which authorship is the researcher's: the one listed name compatible with theirs (of
+    several, the one spelled as theirs), else the one arXiv author compatible with theirs
+    that the listing does not give to another name, else ``profile-<slug>`` (beyond "et
+    al.", or arXiv has no such author). Several and nothing to choose between them: none
+    (the profile does not say which; no authorship is made up for the researcher)."""
     listed = [nfc(n) for n in item.authors]
     mine = [i for i, n in enumerate(listed) if not is_group(n) and compatible(n, researcher)]
+    mine = best_spelled(researcher, mine, dict(enumerate(listed)))
     if record is None:
         tokens: list[int | str] = list(range(1, len(listed) + 1))
         positions: list[int | None] = list(range(1, len(listed) + 1))
@@ -80,15 +87,18 @@ def _place(item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord 
         aligned = align(listed, [a.name for a in record.authors])
         tokens = [p if p is not None else f"listed-{i}" for i, p in enumerate(aligned, 1)]
         positions = list(aligned)
+    if len(mine) > 1:
+        return _Listed(tuple(tokens), tuple(positions), None, tuple(tokens[i] for i in mine))
     if len(mine) == 1:
-        own: int | str = tokens[mine[0]]
-    elif record is not None and (
-        found := position_of(researcher, [a.name for a in record.authors])
-    ):
-        own = found
-    else:
-        own = f"profile-{slug_}"
-    return _Listed(tuple(tokens), tuple(positions), own)
+        return _Listed(tuple(tokens), tuple(positions), tokens[mine[0]])
+    if record is not None:
+        others = {p for p in positions if p is not None}  # listed, and not the researcher
+        found = positions_of(researcher, [a.name for a in record.authors], others)
+        if len(found) > 1:
+            return _Listed(tuple(tokens), tuple(positions), None, tuple(found))
+        if found:
+            return _Listed(tuple(tokens), tuple(positions), found[0])
+    return _Listed(tuple(tokens), tuple(positions), f"profile-{slug_}")
 
 
 BOOLEAN, DECIMAL = str(XSD.boolean), str(XSD.decimal)
@@ -107,6 +117,7 @@ class _ProfileBuilder:
         self.out = NTriplesEmitter()
         self.terms = Terms(self.out)
         self.mentions: list[PaperMentions] = []
+        self.findings: list[str] = []  # what the listing leaves open
 
     def _add(self, subject: str, predicate: URIRef, obj: str) -> None:
         self.out.add(subject, self.out.vocab(str(predicate)), obj)
@@ -137,11 +148,21 @@ class _ProfileBuilder:
             node = self._authorship(paper_iri_, token, position, nfc(name))
             if not is_group(name):
                 authors.append(AuthorMention(node, position, nfc(name)))
-        own = str(self.minter.authorship(paper_iri_, place.researcher))
-        if place.researcher not in place.tokens:
-            position = place.researcher if isinstance(place.researcher, int) else None
-            self._authorship(paper_iri_, place.researcher, position, None)
-            authors.append(AuthorMention(own, position, researcher))
+        claims: dict[str, str] = {}
+        if place.researcher is None:
+            where = " and ".join(str(c) for c in place.candidates)
+            self.findings.append(
+                f"{self.profile.source}:{item.line}: {researcher!r} may be the author at"
+                f" positions {where} of {paper_iri_}; the profile does not tell which, so it claims"
+                " none of them"
+            )
+        else:
+            own = str(self.minter.authorship(paper_iri_, place.researcher))
+            claims[own] = self.slug
+            if place.researcher not in place.tokens:
+                position = place.researcher if isinstance(place.researcher, int) else None
+                self._authorship(paper_iri_, place.researcher, position, None)
+                authors.append(AuthorMention(own, position, researcher))
         keys = tuple(k for k in (record.arxiv_id if record else None, work_key(item.title)) if k)
         self.mentions.append(
             PaperMentions(
@@ -150,7 +171,7 @@ class _ProfileBuilder:
                 tuple(authors),
                 str(self.minter.profile_graph(self.slug)),
                 complete=False,
-                claims={own: self.slug},
+                claims=claims,
             )
         )
 
@@ -256,6 +277,7 @@ def transform_profile(
             builder.add(item, paper, records.get(arxiv_id) if arxiv_id else None)
         if verdict is not None:
             builder.resolution(paper, verdict)
+    findings += builder.findings
     profile_graph = EmittedGraph(
         str(minter.profile_graph(slug_)),
         "profile",

@@ -1,0 +1,101 @@
+"""A profile's claim on a paper's authorship: which authorship it is, and how long it lasts.
+
+Inputs are CONSTRUCTED (tests/constructed.py): the real recorded arXiv entry 2202.12139 copied
+under 9002.* ids with new titles and its authors renamed (two "Wei Wang"s on one paper), served
+by the replay server, and profile pages in the sample page's layout listing them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arxiv_replay import ReplayServer
+from building import rows
+from conftest import write_config
+from constructed import listing, profile_page, variant_entry
+from scholarkg.config import Config, load_config
+from scholarkg.query import bind_parameters, resolve_query
+from scholarkg.runs.build import build
+
+pytest_plugins = ("arxiv_fixtures",)
+
+P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
+ID = "https://w3id.org/scholarkg/id/"
+LISTED_TWICE = ("9002.00021", "Two Wei Wangs on One Paper: A Constructed Study")
+BEYOND_ET_AL = ("9002.00022", "A Wei Wang Beyond Et Al.: A Constructed Study")
+
+
+def authorships(config: Config, arxiv_id: str) -> dict[str, set[str]]:
+    """Each authorship of the paper (by its last IRI segment): the persons it is given to."""
+    found = rows(
+        config,
+        P + f"SELECT ?a ?who WHERE {{ <{ID}paper/arxiv/{arxiv_id}> skg:hasAuthorship ?a "
+        "OPTIONAL { ?a skg:author ?who } }",
+    )
+    out: dict[str, set[str]] = {}
+    for r in found:
+        out.setdefault(r["a"].rsplit("/", 1)[1], set()).update([r["who"]] if r["who"] else [])
+    return out
+
+
+def profile_person(config: Config) -> str:
+    """The person of the one profile built (its snapshot is ``skg:snapshotOf`` them)."""
+    [row] = rows(config, P + "SELECT DISTINCT ?p WHERE { ?s skg:snapshotOf ?p }")
+    return str(row["p"])
+
+
+def serve(replay: ReplayServer, paper: tuple[str, str], authors: tuple[str, ...]) -> None:
+    new_id, entry = variant_entry("2202.12139", paper[0], title=paper[1], authors=authors)
+    replay.extra[new_id] = entry
+
+
+def test_a_researcher_listed_twice_or_beyond_et_al_gets_no_made_up_authorship(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """A "Wei Wang" profile listing a paper with a Wei Wang at positions 1 and 3 got a third
+    Wei Wang authorship (``…/authorship/profile-<slug>``) and the paper four authors; so did
+    one whose Wei Wang is beyond "et al." where arXiv has two. Now: the one spelled as the
+    researcher when that tells them apart, else no claim and a finding; never a third."""
+    serve(replay, LISTED_TWICE, ("Wei Wang", "Helge Spieker", "Wei Wang"))
+    serve(replay, BEYOND_ET_AL, ("Arnaud Gotlieb", "Wei Wang", "Mohit Kumar Ahuja", "W. Wang"))
+    page = tmp_path / "wei-wang.txt"
+    page.write_bytes(
+        profile_page(
+            "Wei Wang",
+            [
+                listing(
+                    "2202.12139",
+                    title=LISTED_TWICE[1],
+                    authors=("Wei Wang", "Helge Spieker", "Wei Wang"),
+                    truncated=False,
+                ),
+                listing("2202.12139", title=BEYOND_ET_AL[1], authors=("Arnaud Gotlieb",)),
+            ],
+        )
+    )
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
+    report = build(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert report.paper_states == {"resolved": 2}, report.unresolved
+    researcher = profile_person(config)
+    # listed twice under one spelling: three authorships, none of them claimed
+    twice = authorships(config, LISTED_TWICE[0])
+    assert sorted(twice) == ["1", "2", "3"]
+    assert all(len(who) == 1 for who in twice.values())
+    assert researcher not in set.union(*twice.values())
+    assert len(twice["1"] | twice["3"]) == 2  # two first-seen Wei Wangs, as arXiv alone says
+    assert report.listing_findings == [
+        f"{page}:12: 'Wei Wang' may be the author at positions 1 and 3 of"
+        f" {ID}paper/arxiv/{LISTED_TWICE[0]}; the profile does not tell which, so it claims"
+        " none of them"
+    ]
+    # beyond "et al.", arXiv's "Wei Wang" at 2 (its "W. Wang" at 4 is spelled otherwise)
+    beyond = authorships(config, BEYOND_ET_AL[0])
+    assert sorted(beyond) == ["1", "2", "3", "4"]
+    assert beyond["2"] == {researcher} and researcher not in beyond["4"]
+    query = bind_parameters(resolve_query("author-positions").text, {"person": f"<{researcher}>"})
+    found = [
+        (r["paper"].rsplit("/", 1)[1], r["position"], r["authors"]) for r in rows(config, query)
+    ]
+    assert found == [(BEYOND_ET_AL[0], "2", "4")]
