@@ -99,3 +99,94 @@ def test_a_researcher_listed_twice_or_beyond_et_al_gets_no_made_up_authorship(
         (r["paper"].rsplit("/", 1)[1], r["position"], r["authors"]) for r in rows(config, query)
     ]
     assert found == [(BEYOND_ET_AL[0], "2", "4")]
+
+
+DROPPED = ("9002.00023", "A Paper the Profile Drops Later: A Constructed Study")
+KEPT = ("9002.00024", "A Paper the Profile Keeps: A Constructed Study")
+DECISIONS = P + (
+    "SELECT DISTINCT ?who ?rule WHERE {{ <{paper}> skg:hasAuthorship ?a . "
+    "?a skg:position 1 ; skg:author ?who ; skg:identityRule ?rule }}"
+)
+
+
+def first_author(config: Config, paper: tuple[str, str]) -> tuple[str, str]:
+    """(person, rule) of the paper's authorship 1."""
+    [row] = rows(config, DECISIONS.format(paper=f"{ID}paper/arxiv/{paper[0]}"))
+    return str(row["who"]), str(row["rule"])
+
+
+def test_a_claim_the_profile_no_longer_makes_is_withdrawn_and_its_merge_undone(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """A profile page that dropped a paper arXiv still lists left its researcher on that
+    paper's authorship (rule profile-researcher, evidence the profile graph) and the merge the
+    claim made in place. Now the claim goes with the listing: the merge is undone, the
+    authorship is decided again from what arXiv says, and the run reports it."""
+    # no co-author in common: only the profile's claims join the two Wei Wangs
+    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
+    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    page = tmp_path / "wei-wang.txt"
+    page.write_bytes(profile_page("Wei Wang", [dropped, kept]))
+    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    researcher = profile_person(config)
+    assert first_author(config, DROPPED) == (researcher, "profile-researcher")
+    assert first_author(config, KEPT) == (researcher, "profile-researcher")
+    # the page, updated at the same place, lists only the kept paper (arXiv keeps both)
+    page.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
+    report = build(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert profile_person(config) == researcher
+    assert first_author(config, KEPT) == (researcher, "profile-researcher")
+    other, rule = first_author(config, DROPPED)
+    assert other != researcher and rule == "first-seen"
+    assert rows(config, P + f"SELECT ?old WHERE {{ ?old skg:mergedInto <{researcher}> }}") == []
+    assert report.identity_events == [
+        f"reassigned: authorship {ID}paper/arxiv/{DROPPED[0]}/authorship/1 of"
+        f" {researcher.rsplit('/', 1)[1]} (restated: {ID}graph/profile/"
+        f"{researcher.rsplit('/', 1)[1]} no longer claims it)"
+    ]
+
+
+def test_a_claim_on_a_published_person_ends_with_its_listing(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """The arXiv author was published before the profile claimed them: the claim's merge kept
+    that person (the profile's new one retired into it). When the page drops the paper, the
+    profile's researcher is a person of their own again with the profile's snapshots, the
+    arXiv author keeps the authorship as arXiv alone says (first-seen), and the run reports
+    the undone merge."""
+    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
+    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    coauthor = tmp_path / "helge-spieker.txt"  # publishes the arXiv Wei Wang first
+    coauthor.write_bytes(profile_page("Helge Spieker", [dropped]))
+    page = tmp_path / "wei-wang.txt"
+    page.write_bytes(profile_page("Wei Wang", [dropped, kept]))
+    config = load_config(write_config(tmp_path, [coauthor], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    arxiv_author, rule = first_author(config, DROPPED)
+    assert rule == "first-seen"
+    assert build(config, [str(page)]).report.outcome == "ok"
+    assert first_author(config, DROPPED) == (arxiv_author, "profile-researcher")
+    assert first_author(config, KEPT) == (arxiv_author, "profile-researcher")
+    # the Wei Wang page, updated in place, drops the paper arXiv still lists
+    page.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
+    report = build(config, [str(page)]).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert first_author(config, DROPPED) == (arxiv_author, "first-seen")
+    researcher = first_author(config, KEPT)[0]
+    assert researcher != arxiv_author
+    snapshots = (
+        P
+        + "SELECT DISTINCT ?p WHERE {{ ?s skg:snapshotOf ?p FILTER(CONTAINS(STR(?s), '{slug}')) }}"
+    )
+    [row] = rows(config, snapshots.format(slug=f"/profile/{researcher.rsplit('/', 1)[1]}"))
+    assert row["p"] == researcher
+    assert rows(config, P + f"SELECT ?old WHERE {{ ?old skg:mergedInto <{arxiv_author}> }}") == []
+    assert [e.split(":")[0] for e in report.identity_events] == ["unmerge"]

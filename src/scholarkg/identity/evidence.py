@@ -126,6 +126,13 @@ class EvidenceTables:
             "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)", _pairs(paper, authors)
         )
 
+    def authors_of(self, paper: str) -> list[tuple[str, str]]:
+        """The person authors known of ``paper`` as (node, name), in node order."""
+        rows = self.db.execute(
+            "SELECT node, name FROM paper_authors WHERE paper = ? ORDER BY node", (paper,)
+        )
+        return [(str(n), str(m)) for n, m in rows]
+
     def author_counts(self, papers: Sequence[str]) -> dict[str, int]:
         """How many person authors are known of each of ``papers`` (the count the pair index
         is cut at: a partial listing's authors with those known before)."""

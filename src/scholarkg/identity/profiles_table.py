@@ -45,6 +45,11 @@ class ProfileTables:
         row = self.db.execute("SELECT person FROM profiles WHERE slug = ?", (slug,)).fetchone()
         return None if row is None or row[0] is None else self.live(int(row[0]))
 
+    def profile_founder(self, slug: str) -> int | None:
+        """The person a profile founded (live or merged into another since)."""
+        row = self.db.execute("SELECT person FROM profiles WHERE slug = ?", (slug,)).fetchone()
+        return None if row is None or row[0] is None else int(row[0])
+
     def profiles_of(self, pid: int) -> list[str]:
         """Slugs of the profiles whose researcher is ``pid``."""
         rows = self.db.execute("SELECT slug, person FROM profiles WHERE person IS NOT NULL")

@@ -39,6 +39,7 @@ __all__ = [
     "Person",
     "PersonRecord",
     "Registry",
+    "claim_key",
     "pair_key",
     "short_hash",
 ]
@@ -91,6 +92,13 @@ CREATE TABLE IF NOT EXISTS decided_chunks (key BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS organization_labels (
     key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
 """
+
+
+def claim_key(node: str, graph: str) -> str:
+    """What a merge made by a profile's claim is kept under (``merges.node``): the claimed
+    authorship and the profile graph claiming it (a co-author merge is kept under the node
+    alone), so that the claim's end undoes this merge and no other."""
+    return f"{node} {graph}"
 
 
 class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphNodes):
@@ -332,6 +340,53 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
             self.mark_dirty(survivor)
             undone.append((int(drop), survivor))
         return undone
+
+    def claim_decisions(self, graph: str) -> list[str]:
+        """The authorship nodes ``graph`` (a profile listing) states whose decision its claim
+        made (``profile-researcher``, it the evidence)."""
+        rows = self.db.execute(
+            "SELECT g.node FROM graph_nodes g JOIN mentions m ON m.node = g.node"
+            " WHERE g.graph = ? AND m.rule = 'profile-researcher' AND m.evidence = ?",
+            (graph, graph),
+        )
+        return sorted(str(n) for (n,) in rows)
+
+    def claim_merges_of(self, graph: str) -> list[tuple[int, str, int]]:
+        """The merges the claims of ``graph`` (a profile listing) made on nodes it states:
+        (order of the merge, node, the person kept), in the order they were made."""
+        stated = self.db.execute("SELECT node FROM graph_nodes WHERE graph = ?", (graph,))
+        keys = {claim_key(str(n), graph): str(n) for (n,) in stated}
+        query = "SELECT seq, node, keep_id FROM merges WHERE node IN (?)"
+        rows = select_in(self.db, query, list(keys))
+        return sorted((int(q), keys[str(k)], int(keep)) for q, k, keep in rows)
+
+    def claim_merges(self, nodes: Sequence[str]) -> list[str]:
+        """The keys of the merges a profile's claim on one of ``nodes`` made."""
+        found: list[str] = []
+        for node in nodes:  # the keys of a node's claims sort right after "<node> "
+            rows = self.db.execute(
+                "SELECT node FROM merges WHERE node > ? AND node < ?", (f"{node} ", f"{node}!")
+            )
+            found += [str(k) for (k,) in rows]
+        return found
+
+    def undecide(self, nodes: Sequence[str]) -> list[Mention]:
+        """Drop the decisions of these authorships (their evidence stays: they are decided
+        again); returns the decisions dropped (their persons need writing)."""
+        dropped = list(self.mentions(nodes).values())
+        self.db.executemany("DELETE FROM mentions WHERE node = ?", ((m.node,) for m in dropped))
+        for mention in dropped:
+            self.mark_dirty(mention.person)
+        return dropped
+
+    def stating(self, node: str) -> str | None:
+        """A graph that states ``node`` (the first in IRI order), if any does."""
+        row = self.db.execute(
+            "SELECT graph FROM graph_nodes INDEXED BY graph_nodes_node WHERE node = ?"
+            " ORDER BY graph LIMIT 1",
+            (node,),
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def share_a_paper(self, a: int, b: int) -> str | None:
         """A paper on which the two persons hold two *different positions* (then they cannot be

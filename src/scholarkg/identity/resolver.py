@@ -37,6 +37,7 @@ from scholarkg.identity.registry import (
     MAX_EVIDENCE_AUTHORS,
     Mention,
     Registry,
+    claim_key,
     short_hash,
 )
 from scholarkg.identity.restatement import Restatement
@@ -189,8 +190,9 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
                 self._assign(author, paper, pid, "same-position", 0.9, basis, keep=existing)
             return
         researcher = self._profile_person(claim)
-        if researcher != pid:
-            pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True)
+        if researcher != pid:  # kept under the claim: the claim's end undoes it
+            key = claim_key(author.node, paper.source)
+            pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True, key)
         if existing.rule != "profile-researcher":
             self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
 
@@ -301,7 +303,9 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
     ) -> int:
         """Make ``a`` and ``b`` one person unless the evidence forbids it; returns the survivor.
         ``evidence``: the authorship whose co-authors join them (the merge is undone when no
-        source lists that author there any more); None for a claim or a configured merge."""
+        source lists that author there any more), or the :func:`claim_key` of the profile's
+        claim that joins them (undone when the profile no longer claims it); None for a
+        configured merge."""
         reg = self.registry
         a, b = reg.live(a), reg.live(b)
         if a == b:

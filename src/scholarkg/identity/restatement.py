@@ -7,7 +7,13 @@ from collections.abc import Callable, Collection, Sequence
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
-from scholarkg.identity.registry import Mention, Registry
+from scholarkg.identity.registry import (
+    MAX_EVIDENCE_AUTHORS,
+    Mention,
+    Registry,
+    claim_key,
+    short_hash,
+)
 
 
 class Restatement:
@@ -20,18 +26,33 @@ class Restatement:
     _relisted: dict[str, list[Mention]]  # withdrawn in the restatement, by paper key
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
+    _by_evidence: Callable[..., None]
+    _coauthor_evidence: Callable[..., list[tuple[int, int, tuple[str, str]]]]
 
     def restate(self, papers: Sequence[PaperMentions]) -> None:
         """:meth:`add_many` for *every* paper of each source graph among ``papers``: an
         authorship a graph stated before and no graph states any more is withdrawn from its
-        person (a paper dropped from a profile, an author gone from a new arXiv version). The
-        withdrawn go first: what no source states any more is no evidence for the others."""
+        person (a paper dropped from a profile, an author gone from a new arXiv version), and
+        one a profile claimed before and claims no more (the paper dropped, arXiv still lists
+        it) loses the claim: the claim's merge is undone and the authorship decided again from
+        what is left. The withdrawn go first: what no source states any more is no evidence
+        for the others; the unclaimed are decided last, beside what the sources state now."""
         stated: dict[str, set[str]] = {}
+        claimed: dict[str, set[str]] = {}
+        claimants: dict[str, str] = {}  # profile graph -> its profile
         for paper in papers:
             stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
+            if paper.claimant is not None:
+                claimed.setdefault(paper.source, set()).update(paper.claims)
+                claimants[paper.source] = paper.claimant
+        claims = {  # what each profile graph's claims made, before this restatement
+            graph: (self.registry.claim_decisions(graph), self.registry.claim_merges_of(graph))
+            for graph in claimed
+        }
         gone: list[Mention] = []
         for graph, nodes in stated.items():
             gone += self._withdraw(graph, nodes, f"{graph} no longer states it")
+        undecided = self._unclaim(claimed, claimants, claims)
         self._relisted = {}
         for mention in gone:  # by what references may call their papers (title, arXiv id)
             for key in self.registry.keys_of(mention.paper):
@@ -40,6 +61,7 @@ class Restatement:
             self.add_many(papers)
         finally:
             self._relisted = {}
+        self._decide_again(undecided)
 
     def retract(self, graphs: Sequence[str], why: str) -> None:
         """These source graphs are gone (``why``: the source deleted them): every authorship
@@ -55,11 +77,115 @@ class Restatement:
         if not gone:
             return []
         decided = reg.mentions(gone)
+        claims = reg.claim_merges(gone)  # gone, the claims on them are gone too
         for node, pid in reg.withdraw(gone):
             person = reg.person(reg.live(pid))
             self.events.append(IdentityEvent("withdrawn", person.slug, node, "restated", basis))
-        self._unmerge(gone, basis)
+        self._unmerge([*gone, *claims], basis)
         return [decided[n] for n in gone if n in decided]
+
+    def _unclaim(
+        self,
+        claimed: dict[str, set[str]],
+        claimants: dict[str, str],
+        before: dict[str, tuple[list[str], list[tuple[int, str, int]]]],
+    ) -> dict[str, tuple[Mention, int, str]]:
+        """Profile graphs (of ``claimants``) claim ``claimed`` now and made ``before``
+        (decisions, merges): the authorships they no longer claim, which other graphs still
+        state, lose the claim. Its merge is undone, and so are the graph's claim merges made
+        after it whose survivor is not the researcher's own person (the researcher may have
+        been the person the first one joined: the claims still made join the researcher
+        again as the rest of the restatement confirms them); the decisions the claims made
+        are dropped. Returns them by node, with the person who held each and why, to be
+        decided again."""
+        reg = self.registry
+        undecided: dict[str, tuple[Mention, int, str]] = {}
+        for graph, now in claimed.items():
+            decided, merges = before[graph]
+            gone = sorted({*decided, *(n for _, n, _ in merges)} - now)
+            ended = [n for n in gone if reg.stating(n) is not None]  # the others withdrawn
+            why = f"{graph} no longer claims it"
+            own = reg.profile_founder(claimants[graph])
+            first = min((seq for seq, n, _ in merges if n in gone), default=None)
+            undo = [
+                n
+                for seq, n, keep in merges
+                if n in ended or (first is not None and seq > first and keep != own)
+            ]
+            held = {n: reg.live(m.person) for n, m in reg.mentions(ended).items()}
+            self._unmerge([claim_key(n, graph) for n in undo], why)
+            made = [
+                m.node
+                for m in reg.mentions(ended).values()
+                if m.evidence == graph and m.rule == "profile-researcher"
+            ]
+            for mention in reg.undecide(made):
+                undecided[mention.node] = (mention, held[mention.node], why)
+            for node in set(held) - set(made):  # another profile's claim decided it
+                self._reported(node, held[node], why)
+        return undecided
+
+    def _reported(self, node: str, held: int, why: str) -> None:
+        """A published person who held ``node`` and holds it no more is reported."""
+        reg = self.registry
+        after = reg.mentions([node]).get(node)
+        person = reg.person(held)
+        if (after is None or reg.live(after.person) != held) and person.published:
+            self.events.append(IdentityEvent("reassigned", person.slug, node, "restated", why))
+
+    def _decide_again(self, undecided: dict[str, tuple[Mention, int, str]]) -> None:
+        """Decide the authorships whose claim ended from the evidence left (the sources that
+        still state them and their papers' authors), unless the run's sources decided them
+        already; a published person who lost one is reported (``reassigned``)."""
+        reg = self.registry
+        decided = reg.mentions(list(undecided))
+        for node, (before, held, why) in undecided.items():
+            if node not in decided:
+                self._from_evidence(before)
+            self._reported(node, reg.live(held), why)
+
+    def _from_evidence(self, before: Mention) -> None:
+        """Decide one authorship again from the registry's evidence: its paper's known authors
+        and a graph still stating it. With no evidence, the person it founded, if that person
+        is still one of its own."""
+        reg, node = self.registry, before.node
+        source = reg.stating(node)
+        if source is None:
+            return
+        authors = [
+            AuthorMention(n, before.position if n == node else None, name)
+            for n, name in reg.authors_of(before.paper)
+        ]
+        author = next((a for a in authors if a.node == node), None)
+        if author is None:
+            author = AuthorMention(node, before.position, before.name)
+            authors.append(author)
+        keys = tuple(sorted(reg.keys_of(before.paper))) or (before.paper,)
+        paper = PaperMentions(before.paper, keys, tuple(authors), source)
+        on_paper = {reg.live(p) for p in reg.persons_on([paper.paper]).get(paper.paper, ())}
+        evidence = len(authors) <= MAX_EVIDENCE_AUTHORS  # as for any paper (see add_many)
+        if not evidence or not self._coauthor_evidence(author, paper, on_paper):
+            founder = self._founded(node, {author.name, before.name, *reg.names_at(node)})
+            if founder is not None and founder not in on_paper:
+                basis = "no evidence links it"
+                self._assign(author, paper, founder, "first-seen", None, basis, previous=None)
+                return
+        self._by_evidence([author], paper, {}, on_paper, evidence)
+
+    def _founded(self, node: str, spellings: set[str]) -> int | None:
+        """The live person this authorship founded (``first-seen``), if any: deciding it
+        ``first-seen`` again gives them back their authorship, not a new IRI."""
+        reg = self.registry
+        for name in sorted(spellings):
+            person = reg.by_slug(f"{names.name_key(name)}-{short_hash(f'node:{node}')}")
+            if (
+                person is not None
+                and person.founded == f"node:{node}"
+                and person.merged_into is None
+                and names.compatible(person.name, name)
+            ):
+                return person.id
+        return None
 
     def _relisted_as(self, fresh: list[AuthorMention], paper: PaperMentions) -> list[AuthorMention]:
         """A source lists a paper again under another IRI (a profile paper keyed by its first
@@ -100,7 +226,7 @@ class Restatement:
                     spellings.insert(0, reg.profile_name(person.profile) or person.name)
                 if spellings:
                     reg.set_name(pid, names.preferred(spellings))
-            if back.published:
+            if back.published or (back.profile is not None and left.published):
                 why = f"the authorship that joined them is gone ({basis})"
                 self.events.append(IdentityEvent("unmerge", back.slug, left.slug, "restated", why))
 

@@ -172,6 +172,7 @@ class _ProfileBuilder:
                 str(self.minter.profile_graph(self.slug)),
                 complete=False,
                 claims=claims,
+                claimant=self.slug,
             )
         )
 
