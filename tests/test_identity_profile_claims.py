@@ -144,6 +144,10 @@ def test_a_claim_the_profile_no_longer_makes_is_withdrawn_and_its_merge_undone(
     other, rule = first_author(config, DROPPED)
     assert other != researcher and rule == "first-seen"
     assert rows(config, P + f"SELECT ?old WHERE {{ ?old skg:mergedInto <{researcher}> }}") == []
+    assert report.changes_dir is not None  # both persons' graphs are in the run's change set
+    changed = (Path(report.changes_dir) / "graphs.tsv").read_text(encoding="utf-8").splitlines()
+    written = {line.split("\t", 1)[0] for line in changed}
+    assert {f"{ID}graph/person/{p.rsplit('/', 1)[1]}" for p in (researcher, other)} <= written
     assert report.identity_events == [
         f"reassigned: authorship {ID}paper/arxiv/{DROPPED[0]}/authorship/1 of"
         f" {researcher.rsplit('/', 1)[1]} (restated: {ID}graph/profile/"
