@@ -117,3 +117,36 @@ def test_an_undone_merge_in_a_chain_keeps_the_other_merge(tmp_path: Path) -> Non
     ]
     [(old, new)] = [(r["old"], r["new"]) for r in rows(config, SAME_AS)]
     assert new in people and old not in people
+
+
+def test_an_authorship_given_to_the_survivor_after_the_merge_is_decided_again(
+    tmp_path: Path,
+) -> None:
+    """After the merge, a paper beside Tatjana Vukasinac (the co-author of the Wei Wang who
+    was merged away) went to the survivor. Undoing the merge left it there, though its only
+    evidence is now another person's paper; it is decided again from its evidence now."""
+    config = load_config(write_config(tmp_path, []))
+    survivor, retired = joined(config, tmp_path, ["Wei Wang", "Louis Theran", "Tatjana Vukasinac"])
+    later = snapshot_line(
+        "0704.0038", new_id="9003.00003", authors=["Wei Wang", "Tatjana Vukasinac"]
+    )
+    load(config, tmp_path, "c.jsonl", [later])
+    assert wei_wangs(config) == {survivor: ["0704.0002", "0704.0007", "9003.00002", "9003.00003"]}
+    line = snapshot_line(
+        "0704.0033", new_id="9003.00002", authors=["Louis Theran", "Tatjana Vukasinac"]
+    )
+    report = load(config, tmp_path, "d.jsonl", [line])
+    assert wei_wangs(config) == {survivor: ["0704.0002"], retired: ["0704.0007", "9003.00003"]}
+    evidence = rows(
+        config,
+        P + "SELECT ?p ?rule ?why WHERE { ?a skg:author ?p ; skg:identityRule ?rule ; "
+        "skg:identityEvidence ?why . ?p foaf:name 'Wei Wang' "
+        "FILTER(CONTAINS(STR(?a), '/9003.00003/')) }",
+    )
+    assert [(r["p"], r["rule"], r["why"].rsplit("/", 1)[1]) for r in evidence] == [
+        (retired, "shared-coauthor", "0704.0007")
+    ]
+    kinds = sorted(e.split(":")[0] for e in report.identity_events)
+    assert kinds == ["reassigned", "reassigned", "unmerge", "withdrawn"]
+    moved = "reassigned: authorship https://w3id.org/scholarkg/id/paper/arxiv/9003.00003/"
+    assert any(e.startswith(moved) for e in report.identity_events), report.identity_events

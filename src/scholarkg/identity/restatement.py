@@ -215,7 +215,8 @@ class Restatement:
         """The merges these authorships were the evidence of are undone: the retired person is
         live again (its IRI is no longer ``owl:sameAs`` the survivor); reported when published."""
         reg = self.registry
-        for revived, survivor in reg.unmerge(nodes):
+        undone = reg.unmerge(nodes)
+        for revived, survivor in undone:
             self._retired.discard(revived)
             self._names.pop(survivor, None)
             self._names.pop(revived, None)
@@ -229,6 +230,30 @@ class Restatement:
             if back.published or (back.profile is not None and left.published):
                 why = f"the authorship that joined them is gone ({basis})"
                 self.events.append(IdentityEvent("unmerge", back.slug, left.slug, "restated", why))
+        for survivor in dict.fromkeys(reg.live(s) for _, s in undone):
+            self._recheck(survivor, set(nodes), f"its evidence is another person's now ({basis})")
+
+    def _recheck(self, pid: int, skip: set[str], why: str) -> None:
+        """After an undone merge: the authorships ``pid`` holds by co-authors on a paper it
+        holds no authorship of any more (given to it while it was one with the person revived)
+        are decided again from their evidence, until none is left (but those in ``skip``,
+        which the caller decides again)."""
+        reg = self.registry
+        for _ in range(len(reg.mentions_of(pid)) + 1):  # each round moves one at least
+            held = [m for m in reg.mentions_of(pid) if m.node not in skip]
+            backed = [m for m in held if m.rule == "shared-coauthor" and not m.pinned]
+            holders = reg.persons_on([str(m.evidence) for m in backed if m.evidence])
+            stale = [
+                m
+                for m in backed
+                if pid not in {reg.live(p) for p in holders.get(str(m.evidence), ())}
+            ]
+            if not stale:
+                return
+            for mention in reg.undecide([m.node for m in stale]):
+                self._from_evidence(mention)
+                self._reported(mention.node, pid, why)
+            skip |= {m.node for m in stale}
 
     def _moved(
         self, fresh: list[AuthorMention], paper: PaperMentions, displaced: list[Mention]
