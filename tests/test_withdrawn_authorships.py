@@ -48,6 +48,24 @@ def test_a_paper_dropped_from_a_profile_leaves_no_authorship_behind(tmp_path: Pa
     assert "0 merges or splits of published persons, 2 withdrawn authorships" in summary
 
 
+def test_a_page_that_lists_no_paper_any_more_leaves_no_authorship_behind(tmp_path: Path) -> None:
+    """A page that dropped *every* paper gave the identity step nothing to restate: the
+    authorships it stated before stayed on their persons (the profile graph no longer had
+    them: dangling ``skg:author`` links)."""
+    page = tmp_path / "jane.txt"
+    page.write_bytes(profile_page("Jane Doe", [GRAPHS, TREES], code="LG"))
+    config = load_config(write_config(tmp_path, [page]))
+    build(config)
+    assert authorships(config) == {"Jane Doe": 2, "John Roe": 1, "Mary Major": 1}
+    page.write_bytes(profile_page("Jane Doe", [], code="LG"))
+    report = build(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert authorships(config) == {}
+    assert rows(config, DANGLING) == []
+    withdrawn = [e for e in report.identity_events if e.startswith("withdrawn:")]
+    assert len(withdrawn) == 4, report.identity_events
+
+
 def test_an_authorship_another_profile_still_lists_stays(tmp_path: Path) -> None:
     jane, john = tmp_path / "jane.txt", tmp_path / "john.txt"
     jane.write_bytes(profile_page("Jane Doe", [GRAPHS, TREES], code="LG"))

@@ -25,7 +25,6 @@ class PaperMentions:
     source: str  # the graph stating them
     complete: bool = True  # the whole author list (arXiv), not a truncated listing
     claims: Mapping[str, str] = field(default_factory=dict)  # node -> profile slug
-    claimant: str | None = None  # a profile listing's profile (its claims are all it makes)
 
 
 @dataclass(frozen=True)

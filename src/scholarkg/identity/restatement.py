@@ -3,7 +3,7 @@ more withdrawn) and a new version of a paper whose authors moved (``same-paper``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
@@ -29,22 +29,25 @@ class Restatement:
     _by_evidence: Callable[..., None]
     _coauthor_evidence: Callable[..., list[tuple[int, int, tuple[str, str]]]]
 
-    def restate(self, papers: Sequence[PaperMentions]) -> None:
-        """:meth:`add_many` for *every* paper of each source graph among ``papers``: an
-        authorship a graph stated before and no graph states any more is withdrawn from its
-        person (a paper dropped from a profile, an author gone from a new arXiv version), and
-        one a profile claimed before and claims no more (the paper dropped, arXiv still lists
-        it) loses the claim: the claim's merge is undone and the authorship decided again from
-        what is left. The withdrawn go first: what no source states any more is no evidence
-        for the others; the unclaimed are decided last, beside what the sources state now."""
-        stated: dict[str, set[str]] = {}
-        claimed: dict[str, set[str]] = {}
-        claimants: dict[str, str] = {}  # profile graph -> its profile
+    def restate(
+        self, papers: Sequence[PaperMentions], profiles: Mapping[str, str] | None = None
+    ) -> None:
+        """:meth:`add_many` for *every* paper of each source graph among ``papers`` and
+        ``profiles`` (profile graph → its profile: restated whatever it lists now, no paper
+        at all included): an authorship a graph stated before and no graph states any more is
+        withdrawn from its person (a paper dropped from a profile, an author gone from a new
+        arXiv version), and one a profile claimed before and claims no more (the paper
+        dropped, arXiv still lists it) loses the claim: the claim's merge is undone and the
+        authorship decided again from what is left. The withdrawn go first: what no source
+        states any more is no evidence for the others; the unclaimed are decided last,
+        beside what the sources state now."""
+        claimants = dict(profiles or {})
+        stated: dict[str, set[str]] = {graph: set() for graph in claimants}
+        claimed: dict[str, set[str]] = {graph: set() for graph in claimants}
         for paper in papers:
             stated.setdefault(paper.source, set()).update(a.node for a in paper.authors)
-            if paper.claimant is not None:
-                claimed.setdefault(paper.source, set()).update(paper.claims)
-                claimants[paper.source] = paper.claimant
+            if paper.source in claimed:
+                claimed[paper.source].update(paper.claims)
         claims = {  # what each profile graph's claims made, before this restatement
             graph: (self.registry.claim_decisions(graph), self.registry.claim_merges_of(graph))
             for graph in claimed

@@ -172,7 +172,6 @@ class _ProfileBuilder:
                 str(self.minter.profile_graph(self.slug)),
                 complete=False,
                 claims=claims,
-                claimant=self.slug,
             )
         )
 
