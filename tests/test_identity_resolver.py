@@ -182,3 +182,22 @@ def test_overrides_naming_nobody_are_errors(reg: Registry) -> None:
     assert errors and "9999.99999#1" in errors[0]
     with pytest.raises(ConfigError, match="not a reference"):
         Overrides.parse(merge={}, split={"just words": "x"})
+
+
+def test_a_claimed_researcher_is_on_the_paper_for_its_other_authors(reg: Registry) -> None:
+    """A profile claims position 3 of a paper that lists a namesake at 1 beside a co-author of
+    the researcher: the co-author rule gave position 1 to the researcher too (the claim was
+    not counted among the paper's persons), one person at two positions of one paper."""
+    resolver = IdentityResolver(reg)
+    slug = resolver.profile("Wei Wang", "/profiles/wei-wang.txt", "sha-w")
+    graph = "graph:profile/wei-wang"
+
+    def listed(arxiv_id: str, claimed: int, *authors: str) -> PaperMentions:
+        found = paper(arxiv_id, *authors)
+        node = f"{BASE}{arxiv_id}/authorship/{claimed}"
+        return PaperMentions(found.paper, found.keys, found.authors, graph, False, {node: slug})
+
+    resolver.add(listed("2005.00001", 1, "Wei Wang", "Carla Diaz"))
+    resolver.add(listed("2005.00002", 3, "Wei Wang", "Carla Diaz", "Wei Wang"))
+    assert person_of(reg, "2005.00002", 3) == person_of(reg, "2005.00001", 1) == slug
+    assert person_of(reg, "2005.00002", 1) != slug

@@ -146,6 +146,7 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
                 self._split(author, paper, label, existing)
             elif existing is not None and kept:
                 self._confirm(author, paper, existing)
+                on_paper.add(self.registry.live(existing.person))  # a claim may have merged
             elif (claim := paper.claims.get(author.node)) is not None:
                 pid = self._profile_person(claim)
                 self._assign(
@@ -157,6 +158,7 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
                     self._claim(claim),
                     previous=None if existing is None else existing.person,
                 )
+                on_paper.add(pid)  # on the paper: no other author of it is the researcher
             else:
                 fresh.append(author)
         if displaced:
