@@ -302,8 +302,9 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
 
     def unmerge(self, nodes: Sequence[str]) -> list[tuple[int, int]]:
         """Undo the merges whose evidence was one of ``nodes`` (no source states it any more,
-        or it is another author's now), latest first: the retired person is live again with
-        the authorships and retired persons it brought that its survivor still holds.
+        or it is another author's now; or a :func:`claim_key`: the claim ended), latest
+        first: the retired person is live again with the authorships and retired persons it
+        brought that its survivor still holds.
         Returns ``(person made live again, the survivor it leaves)``; both need writing."""
         undone: list[tuple[int, int]] = []
         rows = select_in(
