@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TypeVar
 
-from scholarkg.identity.names import compatible, is_group
+from scholarkg.identity.names import compatible, is_group, name_key
 from scholarkg.iris import group_key
 
 T = TypeVar("T")
