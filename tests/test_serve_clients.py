@@ -20,7 +20,7 @@ from scholarkg.export import export_dump
 from scholarkg.iris import SKG
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import BASE, LEONARD, PAPER, build_v2_store
-from serve_helpers import SPARQL_JSON, local, running_server
+from serve_helpers import HTML_ACCEPT, SPARQL_JSON, local, running_server
 
 pytestmark = [
     pytest.mark.server,
@@ -179,6 +179,40 @@ def test_if_none_match_star_is_304_for_what_exists_only(url: str) -> None:
         assert plain.status_code >= 400, path
         again = requests.get(url + path, params=params, headers=star, timeout=30)
         assert (again.status_code, again.content) == (plain.status_code, plain.content), path
+
+
+def test_head_answers_as_get_without_a_body(url: str) -> None:
+    """RFC 9110 9.3.2: a HEAD carries the headers its GET would, validators included, and
+    the same conditional answers (a tag from either one answers 304 to the other)."""
+    same = ("ETag", "Cache-Control", "Last-Modified", "Vary", "Content-Type", "Content-Length")
+    cases = (
+        ("sparql", {"query": NAMES}, "*/*"),
+        ("sparql", {"query": NAMES}, "text/csv"),
+        ("sparql", {"query": NAMES}, HTML_ACCEPT),
+        ("sparql", {}, HTML_ACCEPT),
+        ("sparql", {}, "text/turtle"),
+        ("query", {"query": NAMES}, SPARQL_JSON),
+        (local(LEONARD)[1:], {}, "text/turtle"),
+        ("store", {"graph": DADASHI_GRAPH}, "text/turtle"),
+    )
+    for path, params, accept in cases:
+        headers = {"Accept": accept}
+        got = requests.get(url + path, params=params, headers=headers, timeout=30)
+        head = requests.head(url + path, params=params, headers=headers, timeout=30)
+        assert (head.status_code, head.content) == (got.status_code, b""), (path, accept)
+        assert got.status_code == 200, (path, accept)
+        for name in same:
+            assert head.headers.get(name) == got.headers.get(name), (path, accept, name)
+        if "ETag" not in got.headers:
+            continue
+        assert "no-store" not in got.headers["Cache-Control"], (path, accept)
+        tag = {"If-None-Match": got.headers["ETag"], **headers}
+        again = requests.head(url + path, params=params, headers=tag, timeout=30)
+        assert again.status_code == 304 and again.headers["ETag"] == got.headers["ETag"], path
+        tag = {"If-None-Match": head.headers["ETag"], **headers}
+        assert requests.get(url + path, params=params, headers=tag).status_code == 304, path
+    posted = requests.post(url + "sparql", data={"query": NAMES}, timeout=30)
+    assert posted.headers["Cache-Control"] == "no-store" and "ETag" not in posted.headers
 
 
 def test_graph_store_protocol_reads(url: str) -> None:

@@ -247,7 +247,9 @@ class BaseRoutes:
         return self.kg.mapper.path_for_iri(iri) or f"/describe?iri={quote(iri, safe='')}"
 
     def etag(self, request: Request, variant: str) -> str:
-        key = f"{request.method} {request.url.path}?{request.url.query} {variant}"
+        """The answer's weak tag: the store's version and the request's variant. A HEAD is
+        tagged as the GET it stands for (RFC 9110 9.3.2: the same headers, no body)."""
+        key = f"{request.url.path}?{request.url.query} {variant}"
         return f'W/"{self.kg.watcher.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"'
 
     def cached(self, request: Request, variant: str) -> tuple[dict[str, str], Response | None]:

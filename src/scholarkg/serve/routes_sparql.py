@@ -50,7 +50,7 @@ class SparqlRoutes(BaseRoutes):
         except ProtocolError as exc:
             return text(exc.status, str(exc))
         headers: dict[str, str] = {"Vary": "Accept"}
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # a HEAD answers as its GET, without the body
             headers, not_modified = self.cached(request, repr(wanted))
             if not_modified is not None:
                 return not_modified
@@ -116,7 +116,8 @@ class SparqlRoutes(BaseRoutes):
     async def no_query(self, request: Request, operation: Operation) -> Response:
         accept = request.headers.get("accept")
         params = operation.params or {}
-        if request.method == "GET" and prefers_html(accept):
+        read = request.method in ("GET", "HEAD")
+        if read and prefers_html(accept):
             chosen = params.get("saved", [None])[0]
             reserved = {"saved", "edit"}
             values = {k: v[0] for k, v in params.items() if k not in reserved and v}
@@ -130,7 +131,7 @@ class SparqlRoutes(BaseRoutes):
                 updates_allowed=self.kg.update_store is not None,
             )
             return html(200, page, Vary="Accept")
-        media = wants_description(accept) if request.method == "GET" else None
+        media = wants_description(accept) if read else None
         if media is not None:
             triples = service_description(
                 self.public(request) + "sparql",
