@@ -29,6 +29,8 @@ from scholarkg.iris import SKG
 from scholarkg.query import saved_queries
 from scholarkg.serve.conneg import choose, prefers_html
 from scholarkg.serve.linked_data import IriMapper
+from scholarkg.serve.protocol import Operation
+from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import (
     BASE,
@@ -549,6 +551,36 @@ def test_browser_opening_a_query_link_gets_an_html_table(url: str) -> None:
     assert "8 rows" in parsed.all_text
     assert local(PAPER) in parsed.hrefs
     assert any("format=csv" in h for h in parsed.hrefs)
+
+
+def _grid(rows: int, columns: int) -> str:
+    """A query of ``rows * columns`` solutions that needs no data."""
+    a = " ".join(str(i) for i in range(rows))
+    b = " ".join(str(i) for i in range(columns))
+    return f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {a} }} VALUES ?b {{ {b} }} }} ORDER BY ?a ?b"
+
+
+def test_an_html_results_page_has_its_worker_send_only_the_rows_shown(tmp_path: Path) -> None:
+    """The worker answering a browser's query link reads and sends the 1 000 rows the page
+    shows and one more (so the page can say there are more), not the whole result."""
+    big, exact = _grid(50, 50), _grid(40, 25)  # 2 500 rows; exactly 1 000
+    html_wanted = negotiate_query(HTML_ACCEPT, None)
+    with running_server(tmp_path / "store") as (server, _):
+        kg = server.kg
+        assert len(kg.query(Operation("query", big), html_wanted).rows) == 1001
+        assert len(kg.query(Operation("query", exact), html_wanted).rows) == 1000
+        page = get_html(server.url + "sparql", query=big)
+        text = Page(page.text).all_text
+        assert "more than 1000 rows, the first 1000 shown" in text
+        assert page.text.count("<tr>") == 1 + 1000  # the header and the rows shown
+        assert "<td>19</td><td>49</td>" in page.text  # the 1 000th row: shown
+        assert "<td>20</td><td>0</td>" not in page.text  # the 1 001st: only counted
+        whole = requests.get(server.url + "sparql", params={"query": big, "format": "csv"})
+        assert len(whole.text.splitlines()) == 1 + 2500  # other formats: every row
+        page = get_html(server.url + "sparql", query=exact)
+        text = Page(page.text).all_text
+        assert "1000 rows." in text and "more than" not in text
+        assert page.text.count("<tr>") == 1 + 1000
 
 
 def test_landing_page(url: str) -> None:

@@ -62,6 +62,19 @@ def test_graphs_past_the_limit_stop_serializing_at_once(store: ox.Store, media: 
     assert consumed < 1000, consumed
 
 
+@pytest.mark.parametrize("query", [SELECT, CONSTRUCT])
+def test_terms_for_a_page_stop_at_the_rows_asked_for(store: ox.Store, query: str) -> None:
+    """An HTML page's terms: the engine hands over the rows asked for and no further one,
+    however far the whole result is within the size limit."""
+    result = store.query(query)
+    outcome = shape(result, QueryJob(query, max_rows=1001), 1 << 40)
+    assert isinstance(outcome, QueryOutcome)
+    assert len(outcome.rows or outcome.triples) == 1001
+    assert _left(result) == ROWS - 1001
+    whole = shape(store.query(query), QueryJob(query), 1 << 40)  # no max_rows: every row
+    assert isinstance(whole, QueryOutcome) and len(whole.rows or whole.triples) == ROWS
+
+
 @pytest.mark.parametrize("media", list(RESULT_FORMATS))
 def test_results_within_the_limit_are_serialized_whole(store: ox.Store, media: str) -> None:
     query = SELECT + " LIMIT 30"
@@ -118,7 +131,7 @@ def test_an_html_page_stops_rendering_rows_once_past_the_limit() -> None:
             ["a", "b"],
             rows(count),
             shown=count,
-            total=count,
+            more=False,
             links={},
             edit_href="/sparql",
         )

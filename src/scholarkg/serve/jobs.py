@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
@@ -37,6 +38,7 @@ class QueryJob:
     results_format: str | None = TERMS
     graph_format: str | None = TERMS
     base: str = DEFAULT_BASE  # the instance IRI base JSON-LD compacts ``id:`` against
+    max_rows: int | None = None  # terms only: read and send at most this many rows (triples)
 
 
 @dataclass(frozen=True)
@@ -164,11 +166,14 @@ def _weight(item: Term | Row | None) -> int:
     return len(item.value)
 
 
-def _bounded(items: Iterable[Item], max_bytes: int) -> tuple[Item, ...]:
+def _bounded(
+    items: Iterable[Item], max_bytes: int, max_items: int | None = None
+) -> tuple[Item, ...]:
     """``items`` collected, stopping with :class:`_TooLarge` as soon as they weigh more than
-    ``max_bytes`` (the worker measures exactly what it sends: ``worker_process.send``)."""
+    ``max_bytes`` (the worker measures exactly what it sends: ``worker_process.send``), and
+    after ``max_items`` of them (the rest is never read from the engine)."""
     collected, weight = [], 0
-    for item in items:
+    for item in items if max_items is None else islice(items, max_items):
         weight += _weight(item)
         if weight > max_bytes:
             raise _TooLarge
@@ -181,7 +186,7 @@ def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutco
     if fmt is None:
         return JobFailure("not-acceptable", "graph")
     if fmt == TERMS:
-        return QueryOutcome("triples", triples=_bounded(result, max_bytes))
+        return QueryOutcome("triples", triples=_bounded(result, max_bytes, job.max_rows))
     if fmt == JSON_LD:
         # Compaction groups by subject, so it sorts: the triples are gathered first, held to
         # the limit by their text (as the terms of a page), then written bounded too.
@@ -218,7 +223,8 @@ def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailu
     variables = tuple(v.value for v in result.variables)
     if fmt == TERMS:
         try:
-            rows = _bounded((tuple(s[v] for v in variables) for s in result), max_bytes)
+            solutions = (tuple(s[v] for v in variables) for s in result)
+            rows = _bounded(solutions, max_bytes, job.max_rows)
         except _TooLarge:
             return too_large(max_bytes)
         return QueryOutcome("solutions", variables=variables, rows=rows)

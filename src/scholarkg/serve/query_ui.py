@@ -115,18 +115,20 @@ def results_page(
     rows: Iterable[Sequence[str]],
     *,
     shown: int,
-    total: int,
+    more: bool,
     links: Mapping[str, str],
     edit_href: str,
 ) -> Iterator[str]:
     """Server-rendered results for a browser that opened a ``/sparql?query=`` link, in pieces
-    (one per row; ``rows`` are read as the pieces are asked for): ``shown`` of ``total`` rows,
-    cells HTML already (escaped by the caller). See :func:`bounded_chunks`."""
+    (one per row; ``rows`` are read as the pieces are asked for): ``shown`` rows, and ``more``
+    when the result holds more than those (how many is not read), cells HTML already (escaped
+    by the caller). See :func:`bounded_chunks`."""
     before, after = layout_parts("SPARQL results")
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
-    counted = f"{total} row{'s' if total != 1 else ''}"
-    if shown < total:
-        counted += f", the first {shown} shown"
+    if more:
+        counted = f"more than {shown} rows, the first {shown} shown (download for all of them)"
+    else:
+        counted = f"{shown} row{'s' if shown != 1 else ''}"
     downloads = " · ".join(f'<a href="{escape(h)}">{escape(n)}</a>' for n, h in links.items())
     yield (
         f"""{before}<h1>SPARQL results</h1><pre>{escape(query)}</pre>

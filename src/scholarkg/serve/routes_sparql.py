@@ -25,10 +25,9 @@ from scholarkg.serve.protocol import (
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.query_ui import bounded_chunks, query_page, results_page
 from scholarkg.serve.same_origin import update_refusal
+from scholarkg.serve.service import HTML_ROWS
 from scholarkg.serve.workers import failure_error
 from scholarkg.store.sparql_text import iri_ref
-
-HTML_ROWS = 1000
 
 
 class SparqlRoutes(BaseRoutes):
@@ -68,7 +67,8 @@ class SparqlRoutes(BaseRoutes):
     def results_html(self, request: Request, operation: Operation, outcome: Any) -> Response:
         """The HTML table of a result, written row by row and held to the result size limit
         as written (cells escape to up to six times their text): past it, 507 as for any
-        format, and no further row is rendered."""
+        format, and no further row is rendered. The worker sent at most :data:`HTML_ROWS`
+        rows and one more, which only says that there are more than shown."""
         query = operation.text
         base = f"/sparql?query={quote(query, safe='')}"
         rows: Iterable[list[str]]
@@ -82,19 +82,19 @@ class SparqlRoutes(BaseRoutes):
                 ]
                 for t in outcome.triples[:HTML_ROWS]
             )
-            total = len(outcome.triples)
+            received = len(outcome.triples)
             links = {
                 "Turtle": base + "&format=ttl",
                 "N-Triples": base + "&format=nt",
                 "JSON-LD": base + "&format=jsonld",
             }
         elif outcome.form == "boolean":
-            columns, rows, total = ["answer"], [["true" if outcome.boolean else "false"]], 1
+            columns, rows, received = ["answer"], [["true" if outcome.boolean else "false"]], 1
             links = {"JSON": base + "&format=json"}
         else:
             columns = list(outcome.variables)
             rows = ([_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
-            total = len(outcome.rows)
+            received = len(outcome.rows)
             links = {
                 "CSV": base + "&format=csv",
                 "TSV": base + "&format=tsv",
@@ -102,9 +102,10 @@ class SparqlRoutes(BaseRoutes):
                 "XML": base + "&format=xml",
             }
         edit = f"/sparql?edit={quote(query, safe='')}"
-        shown = min(total, HTML_ROWS)
+        shown = min(received, HTML_ROWS)
+        more = received > shown
         parts = results_page(
-            query, columns, rows, shown=shown, total=total, links=links, edit_href=edit
+            query, columns, rows, shown=shown, more=more, links=links, edit_href=edit
         )
         limit = self.kg.limits.max_result_bytes
         chunks = bounded_chunks(parts, limit)

@@ -52,6 +52,7 @@ from scholarkg.store.sparql_text import iri_ref
 log = logging.getLogger(__name__)
 SLOW_PAGE = 1.0  # seconds: a page slower than this to compute is cached
 SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
+HTML_ROWS = 1000  # rows an HTML results page shows; its worker reads one more, no further
 SKG = "https://w3id.org/scholarkg/ontology#"
 ENTITY_KINDS = {
     SKG + "Person": ("person", entities.PERSON_QUERIES),
@@ -177,7 +178,8 @@ class KnowledgeGraph:
         """Run a client's query in a worker; the answer of a slow one is kept (by store
         version, text, dataset and format) and served again until the store changes. The same
         query asked while it is being answered waits for that answer (up to its time limit)
-        instead of taking a second worker."""
+        instead of taking a second worker. For an HTML page the worker reads and sends the
+        :data:`HTML_ROWS` rows shown and one more (there are more than shown), never the rest."""
         job = QueryJob(
             operation.text,
             True,
@@ -186,6 +188,7 @@ class KnowledgeGraph:
             TERMS if wanted.html else wanted.results,
             TERMS if wanted.html else wanted.graph,
             self.mapper.iri_base,
+            max_rows=HTML_ROWS + 1 if wanted.html else None,
         )
         key = (self.watcher.version, job)
         cached = self.results.get(key)
