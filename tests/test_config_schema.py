@@ -341,6 +341,7 @@ def test_runtime_defaults_come_from_the_schema() -> None:
         serve.request_timeout,
         serve.max_connections,
     )
+    assert LimitedH11Protocol.max_connections_per_client == serve.max_connections_per_client
     assert (defaults.arxiv.api_url, defaults.arxiv.oai_url) == (DEFAULT_API_URL, DEFAULT_OAI_URL)
     assert defaults.arxiv.threshold == DEFAULT_THRESHOLD
     signature = inspect.signature(SparqlStore)

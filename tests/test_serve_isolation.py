@@ -334,6 +334,55 @@ def test_connections_past_the_cap_are_closed(tmp_path: Path) -> None:
         assert answered(server.url)
 
 
+def _exchange(sock: socket.socket, request: bytes) -> bytes:
+    """Send ``request`` and read until the server closes (the request says Connection: close,
+    or the server refused the connection)."""
+    sock.sendall(request)
+    answer = b""
+    while chunk := sock.recv(65536):
+        answer += chunk
+    return answer
+
+
+def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
+    """A client at ``max_connections_per_client`` gets 503 with the reason for each further
+    connection (those take none of ``max_connections``), while another client (another
+    loopback address) and the client's own open connections are still served."""
+    settings = ServeSettings(
+        workers=1, max_connections=6, max_connections_per_client=3, request_timeout=30
+    )
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+        b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
+        + f"Content-Length: {len(CHEAP)}\r\n\r\n{CHEAP}".encode()
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        host, port = _address(server)
+        held = [socket.create_connection((host, port), timeout=30) for _ in range(3)]
+        for _ in range(5):  # more than the places max_connections has left
+            with socket.create_connection((host, port), timeout=30) as extra:
+                answer = _exchange(extra, request)  # the request sent at once is dropped
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 503"), answer[:100]
+            assert b"retry-after: 5" in head.lower()
+            assert (
+                body == b"too many connections from 127.0.0.1: at most 3 open at a time; "
+                b"close one or try again shortly\n"
+            )
+        refused = requests.get(server.url + "queries", timeout=30)  # a real client sees it
+        assert refused.status_code == 503 and "too many connections" in refused.text
+        for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served
+            with socket.create_connection((host, port), 30, (source, 0)) as other:
+                answer = _exchange(other, request)
+            assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
+        answer = _exchange(held[0], request)  # the client's own connections still work
+        assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
+        held.pop(0).close()  # the server closed it after answering: one place free again
+        assert answered(server.url)
+        for sock in held:
+            sock.close()
+
+
 def test_cli_query_has_the_same_limits(
     store_path: Path,
     tmp_path: Path,

@@ -7,6 +7,9 @@
   byte leaving it) has its connection dropped with what is buffered for it: a client that asks
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
 * More than ``max_connections`` open connections: the newest is closed at once.
+* More than ``max_connections_per_client`` open connections from one client address: its
+  newest is answered 503 (with the reason) and closed, and it never takes one of the
+  ``max_connections`` places, so one client cannot hold them all while others wait.
 * Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
   are answered 400 and the connection closed (h11 would merge equal duplicates silently).
 """
@@ -16,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
-from typing import Any
+from typing import Any, ClassVar
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
@@ -25,6 +28,8 @@ from scholarkg.config import ServeSettings
 
 _SERVE = ServeSettings()  # the defaults
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
+REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
+REFUSED_RETRY_AFTER = 5  # seconds the client over its cap is told to wait
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -36,13 +41,19 @@ class LimitedH11Protocol(H11Protocol):
     request_timeout: float = _SERVE.request_timeout
     send_timeout: float = _SERVE.send_timeout
     max_connections: int = _SERVE.max_connections
+    max_connections_per_client: int = _SERVE.max_connections_per_client
     max_header_bytes: int = _SERVE.max_header_bytes
+    # Open connections per client address, shared by the connections of one server (each
+    # class made by limited_protocol has its own; the event loop's thread alone touches it).
+    per_client: ClassVar[dict[str, int]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
         self._stalled: asyncio.TimerHandle | None = None  # armed while writing is paused
         self._head = b""
+        self._address: str | None = None  # counted in per_client while open
+        self._refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")
@@ -55,11 +66,47 @@ class LimitedH11Protocol(H11Protocol):
             self.logger.warning("connection refused: more than %d open", self.max_connections)
             transport.close()
             return
+        address = self.client[0] if self.client else None
+        if address is not None:
+            if self.per_client.get(address, 0) >= self.max_connections_per_client:
+                self._refuse(address)
+                return
+            self.per_client[address] = self.per_client.get(address, 0) + 1
+            self._address = address
         self._arm()
+
+    def _refuse(self, address: str) -> None:
+        """503 for a client at its cap, sent at once and followed by the end of what the server
+        sends; what the client sends meanwhile is read and dropped (closing on unread bytes
+        would reset the connection and lose the 503), until it closes or ``REFUSED_LINGER``."""
+        cap = self.max_connections_per_client
+        self.logger.warning("connection refused: %s has %d open already", address, cap)
+        self.connections.discard(self)  # takes none of the max_connections places
+        self._refused = True
+        body = (
+            f"too many connections from {address}: at most {cap} open at a time; "
+            "close one or try again shortly\n"
+        ).encode()
+        self.transport.write(
+            b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            + f"content-length: {len(body)}\r\nretry-after: {REFUSED_RETRY_AFTER}\r\n".encode()
+            + b"connection: close\r\n\r\n"
+            + body
+        )
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(REFUSED_LINGER, self.transport.abort)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         self._unwatch_sending()
+        if self._address is not None:
+            left = self.per_client[self._address] - 1
+            if left:
+                self.per_client[self._address] = left
+            else:
+                del self.per_client[self._address]
+            self._address = None
         super().connection_lost(exc)
 
     def pause_writing(self) -> None:
@@ -112,6 +159,8 @@ class LimitedH11Protocol(H11Protocol):
             self.transport.close()
 
     def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return  # dropped: the connection was answered 503 when it opened
         if self.conn.their_state is h11.IDLE:
             self._head += data
             end = self._head.find(b"\r\n\r\n")
@@ -146,9 +195,15 @@ class LimitedH11Protocol(H11Protocol):
 
 
 def limited_protocol(
-    *, request_timeout: float, max_connections: int, max_header_bytes: int, send_timeout: float
+    *,
+    request_timeout: float,
+    max_connections: int,
+    max_header_bytes: int,
+    send_timeout: float,
+    max_connections_per_client: int = _SERVE.max_connections_per_client,
 ) -> type[LimitedH11Protocol]:
-    """A protocol class carrying these limits (uvicorn instantiates it per connection)."""
+    """A protocol class carrying these limits (uvicorn instantiates it per connection), with
+    its own count of connections per client."""
     return type(
         "ConfiguredH11Protocol",
         (LimitedH11Protocol,),
@@ -156,6 +211,8 @@ def limited_protocol(
             "request_timeout": request_timeout,
             "send_timeout": send_timeout,
             "max_connections": max_connections,
+            "max_connections_per_client": max_connections_per_client,
             "max_header_bytes": max_header_bytes,
+            "per_client": {},
         },
     )

@@ -35,6 +35,7 @@ class ServerHandle:
             request_timeout=settings.request_timeout,
             send_timeout=settings.send_timeout,
             max_connections=settings.max_connections,
+            max_connections_per_client=settings.max_connections_per_client,
             max_header_bytes=settings.max_header_bytes,
         )
         self.config = uvicorn.Config(
