@@ -371,6 +371,14 @@ def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
             )
         refused = requests.get(server.url + "queries", timeout=30)  # a real client sees it
         assert refused.status_code == 503 and "too many connections" in refused.text
+        flood = [socket.create_connection((host, port), timeout=30) for _ in range(10)]
+        for sock in flood:  # kept open: refused ones linger for the client up to a bound
+            try:
+                answer = sock.recv(65536)
+            except ConnectionResetError:  # past the bound: dropped at once
+                answer = b""
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 503")
+        assert len(server.config.http.refused) <= settings.max_connections  # type: ignore[attr-defined]
         for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served
             with socket.create_connection((host, port), 30, (source, 0)) as other:
                 answer = _exchange(other, request)
@@ -379,7 +387,7 @@ def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
         assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
         held.pop(0).close()  # the server closed it after answering: one place free again
         assert answered(server.url)
-        for sock in held:
+        for sock in held + flood:
             sock.close()
 
 

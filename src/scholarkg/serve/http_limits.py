@@ -46,6 +46,7 @@ class LimitedH11Protocol(H11Protocol):
     # Open connections per client address, shared by the connections of one server (each
     # class made by limited_protocol has its own; the event loop's thread alone touches it).
     per_client: ClassVar[dict[str, int]] = {}
+    refused: ClassVar[set[LimitedH11Protocol]] = set()  # answered 503, lingering for the client
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,11 +79,17 @@ class LimitedH11Protocol(H11Protocol):
     def _refuse(self, address: str) -> None:
         """503 for a client at its cap, sent at once and followed by the end of what the server
         sends; what the client sends meanwhile is read and dropped (closing on unread bytes
-        would reset the connection and lose the 503), until it closes or ``REFUSED_LINGER``."""
+        would reset the connection and lose the 503), until it closes or ``REFUSED_LINGER``.
+        At most ``max_connections`` refused connections linger so; past them (a flood), a
+        refused connection is dropped at once."""
         cap = self.max_connections_per_client
         self.logger.warning("connection refused: %s has %d open already", address, cap)
         self.connections.discard(self)  # takes none of the max_connections places
         self._refused = True
+        if len(self.refused) >= self.max_connections:  # a flood: no lingering, closed at once
+            self.transport.abort()
+            return
+        self.refused.add(self)
         body = (
             f"too many connections from {address}: at most {cap} open at a time; "
             "close one or try again shortly\n"
@@ -100,6 +107,7 @@ class LimitedH11Protocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         self._unwatch_sending()
+        self.refused.discard(self)
         if self._address is not None:
             left = self.per_client[self._address] - 1
             if left:
@@ -214,5 +222,6 @@ def limited_protocol(
             "max_connections_per_client": max_connections_per_client,
             "max_header_bytes": max_header_bytes,
             "per_client": {},
+            "refused": set(),
         },
     )
