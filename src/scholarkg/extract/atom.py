@@ -16,6 +16,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
@@ -122,7 +123,11 @@ def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
     return tuple(authors)
 
 
-def _entry(entry: etree._Element, source: str, limits: Limits) -> AtomEntry:
+def _entry(
+    entry: etree._Element, source: str, limits: Limits, *, check_text: bool = True
+) -> AtomEntry:
+    if check_text:
+        refuse_non_text_element(entry)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:
         raise ValueError("entry without an id")
@@ -180,8 +185,9 @@ def parse_feed(
     """Parse an API response body (already archived by the caller).
 
     An arXiv error feed raises :class:`ExtractError` with arXiv's own message; a body that is
-    not an Atom feed raises :class:`ParseError`. An entry that cannot be read, or with a text
-    value over ``[limits] literal_bytes``, is quarantined with its line number and XML (clipped),
+    not an Atom feed raises :class:`ParseError`. An entry that cannot be read, with a text
+    value over ``[limits] literal_bytes`` or with what is no text in any field
+    (:mod:`~scholarkg.extract.textcheck`), is quarantined with its line number and XML (clipped),
     and the rest of the feed is kept.
     """
     root = parse_xml(body, source=source)
@@ -190,9 +196,10 @@ def parse_feed(
     _raise_if_error_feed(root, source, status)
     entries: list[AtomEntry] = []
     quarantined: list[QuarantinedRecord] = []
+    check_text = xml_may_hold_non_text(body)
     for element in root.iterfind(f"{_A}entry"):
         try:
-            entries.append(_entry(element, source, limits))
+            entries.append(_entry(element, source, limits, check_text=check_text))
         except (ValueError, ParseError) as exc:
             quarantined.append(
                 QuarantinedRecord(

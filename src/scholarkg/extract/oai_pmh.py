@@ -30,6 +30,7 @@ from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_re
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import ArchivedResponse
+from scholarkg.extract.textcheck import xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
@@ -113,10 +114,11 @@ def parse_oai_response(
     stream = RecordStream(body, source=source, path=(f"{_O}OAI-PMH", f"{_O}{container}", _RECORD))
     listed: list[OaiRecord] = []
     quarantined: list[QuarantinedRecord] = []
+    check_text = xml_may_hold_non_text(body)
     try:
         for element in stream:  # each freed once mapped: a page's size costs no tree
             try:
-                parsed = parse_record(element, source=source)
+                parsed = parse_record(element, source=source, check_text=check_text)
                 if parsed.record is not None:
                     check_record_literals(parsed.record, limits)
             except (ValueError, ParseError) as exc:

@@ -22,6 +22,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 
@@ -267,11 +268,14 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
 _PARSERS = {ARXIV_FORMAT_NS: _arxiv, ARXIV_RAW_NS: _arxiv_raw, OAI_DC_NS: _oai_dc}
 
 
-def parse_record(record: etree._Element, *, source: str) -> OaiRecord:
-    """One ``<record>``; ValueError/ParseError when it cannot be read (callers quarantine it)."""
+def parse_record(record: etree._Element, *, source: str, check_text: bool = True) -> OaiRecord:
+    """One ``<record>``; ValueError/ParseError when it cannot be read (callers quarantine it),
+    a field holding what is no text (:mod:`~scholarkg.extract.textcheck`) included."""
     header_el = record.find(f"{_O}header")
     if header_el is None:
         raise ValueError("record without a header")
+    if check_text:  # False only when the page can hold no such character (a byte scan)
+        refuse_non_text_element(header_el)
     header = parse_header(header_el, source)
     if header.deleted:
         return OaiRecord(header=header, record=None)
@@ -280,6 +284,8 @@ def parse_record(record: etree._Element, *, source: str) -> OaiRecord:
     meta = next((child for child in children if isinstance(child.tag, str)), None)
     if meta is None:
         raise ValueError("record without metadata")
+    if check_text:
+        refuse_non_text_element(meta)
     namespace = etree.QName(meta).namespace or ""
     parser = _PARSERS.get(namespace)
     if parser is None:

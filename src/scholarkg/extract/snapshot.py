@@ -3,7 +3,8 @@
 The file is read line by line, never loaded whole, within ``[limits]``
 (:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
 missing id/title, bad dates or versions, too long, nested too deep, a text value too large,
-a control character or lone surrogate in any field)
+a control character or lone surrogate in any field, by
+:mod:`scholarkg.extract.textcheck`, the rule the API and OAI-PMH readers apply too)
 becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
 :attr:`SnapshotReader.quarantined`; reading goes on. Damage that ends a file early is the last
 quarantined entry.
@@ -25,6 +26,7 @@ from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, spl
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.oai_records import parse_version_date
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
 from scholarkg.limits import (
     DEFAULT_LIMITS,
@@ -86,30 +88,8 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
-# What no text value keeps: a lone surrogate (no character; no UTF-8 text can hold it), and a
-# control character that is not white space (C0 but tab, line feed, vertical tab, form feed and
-# carriage return, which fold to a space; and DEL): no XML serialisation can write those.
-_NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f]")
-
-
-def _refuse_non_text(value: object, field: str = "the line") -> None:
-    """ValueError naming the field where a string holds what is no text: a JSON
-    ``\\uD800``–``\\uDFFF`` escape that pairs with nothing, or a control character that is not
-    white space (``\\u0000``–``\\u001f`` but tab, line breaks, vertical tab and form feed; DEL).
-    The line is quarantined rather than the character dropped: nothing is lost unsaid."""
-    if isinstance(value, str):
-        if found := _NOT_TEXT.search(value):
-            code = ord(found.group())
-            if 0xD800 <= code <= 0xDFFF:
-                raise ValueError(f"{field}: a lone surrogate \\u{code:04x} is no character")
-            raise ValueError(f"{field}: control character U+{code:04X} is not text")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_non_text(key, field)
-            _refuse_non_text(item, str(key) if field == "the line" else field)
-    elif isinstance(value, list):
-        for item in value:
-            _refuse_non_text(item, field)
+# JSON refuses C0 raw, so only an escape brings it (or a lone surrogate); DEL and C1 may stand raw
+_MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f]")
 
 
 def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:
@@ -124,10 +104,8 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     data = json.loads(line)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
-    # only a JSON escape can bring a lone surrogate or a control character (JSON refuses them
-    # raw), but DEL may stand raw
-    if "\\u" in line or "\x7f" in line:
-        _refuse_non_text(data)
+    if _MAY_HOLD_NON_TEXT.search(line):
+        refuse_non_text(data)
     raw_id = data.get("id")
     if not isinstance(raw_id, str) or not raw_id.strip():
         raise ValueError("missing id")

@@ -48,8 +48,9 @@ from scholarkg.runs.loading import Loading
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
 # bump when transform/arxiv.py changes what it emits or the snapshot reader what it refuses
-# (arxiv-4: control characters quarantine their line; chunks loaded before are read again;
-# arxiv-5: "ATLAS Collaboration: G. Aad" is a person named for a group, skg:onBehalfOf)
+# (arxiv-4: control characters quarantine their line; arxiv-5: C1 controls too, as the API and
+# OAI-PMH readers refuse them, and "ATLAS Collaboration: G. Aad" is a person named for a group,
+# skg:onBehalfOf; chunks loaded before are read again)
 MAPPING_VERSION = "arxiv-5"
 
 

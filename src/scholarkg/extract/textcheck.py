@@ -1,0 +1,103 @@
+"""The one rule every ingest door applies to text: what is no text is refused, never stored.
+
+No text value keeps a lone surrogate (no character; no UTF-8 text can hold it) or a control
+character that is not white space: C0 but tab, line feed, vertical tab, form feed and carriage
+return; DEL; C1 (U+0080–U+009F) but NEXT LINE (U+0085). White-space controls fold to one space
+like any run of white space; the others no XML serialisation writes (C0) or mean mis-decoded
+bytes (C1: Windows-1252 read as Latin-1). DEL and C1 are legal in XML 1.0, so an Atom or
+OAI-PMH answer can carry them as well as a snapshot line.
+
+The check runs on the text as the source gave it, before white space is folded (which would
+turn U+001C–U+001F into spaces), and names the field in the snapshot's words, so one record
+gets the same reason through the snapshot, the API or OAI-PMH: ``title: control character
+U+007F is not text``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+# The XML elements (Atom, OAI-PMH arXiv / arXivRaw / oai_dc) under the snapshot's field names.
+_FIELD_OF_ELEMENT = {
+    "summary": "abstract",
+    "description": "abstract",
+    "comment": "comments",
+    "journal_ref": "journal-ref",
+    "author": "authors",
+    "creator": "authors",
+    "primary_category": "categories",
+    "category": "categories",
+    "version": "versions",
+    "identifier": "id",
+}
+
+
+# What in an XML body can carry DEL or C1 (no other control character is XML 1.0 text): the
+# character in UTF-8, or a character reference to it (&#127;-&#159;, &#x7F;-&#x9F;).
+_XML_NON_TEXT = re.compile(
+    rb"\x7f|\xc2[\x80-\x84\x86-\x9f]"
+    rb"|&#(?:0*(?:12[7-9]|1[3-5][0-9]);|x0*(?:7[fF]|8[0-46-9a-fA-F]|9[0-9a-fA-F]);)"
+)
+_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_UTF8 = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+
+
+def xml_may_hold_non_text(body: bytes) -> bool:
+    """Whether an XML ``body`` may hold DEL or C1 anywhere (a byte scan, at C speed): False
+    for the common page, whose records then need no check one by one. A body not in UTF-8
+    (or ASCII) may always hold them."""
+    head = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if not head.startswith(b"<"):
+        return True  # UTF-16/32 or no XML: let the per-record check decide
+    declared = _ENCODING.match(head)
+    if declared and declared.group(1).lower() not in _UTF8:
+        return True
+    return _XML_NON_TEXT.search(body) is not None
+
+
+def non_text_reason(text: str, field: str) -> str | None:
+    """Why ``text`` cannot be stored (naming ``field`` and the code point), or None if it can."""
+    found = NOT_TEXT.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    if 0xD800 <= code <= 0xDFFF:
+        return f"{field}: a lone surrogate \\u{code:04x} is no character"
+    return f"{field}: control character U+{code:04X} is not text"
+
+
+def refuse_non_text(value: object, field: str = "the line") -> None:
+    """ValueError naming the field where a string in ``value`` (a JSON value: strings, lists,
+    objects, whose keys name the fields) holds what is no text."""
+    if isinstance(value, str):
+        if reason := non_text_reason(value, field):
+            raise ValueError(reason)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_non_text(key, field)
+            refuse_non_text(item, str(key) if field == "the line" else field)
+    elif isinstance(value, list):
+        for item in value:
+            refuse_non_text(item, field)
+
+
+def refuse_non_text_element(holder: etree._Element) -> None:
+    """ValueError naming the field where the text or an attribute inside ``holder`` (an Atom
+    ``<entry>``, an OAI-PMH ``<header>`` or metadata element: each child one field) holds what
+    is no text; a child is named the way the snapshot names that field."""
+    for child in holder:
+        if not isinstance(child.tag, str):  # comments and processing instructions hold no value
+            continue
+        name = etree.QName(child).localname
+        field = _FIELD_OF_ELEMENT.get(name, name)
+        for element in child.iter():
+            texts = [element.text, *element.attrib.values()] if isinstance(element.tag, str) else []
+            if element is not child:
+                texts.append(element.tail)
+            for text in texts:
+                if text and (reason := non_text_reason(str(text), field)):
+                    raise ValueError(reason)

@@ -1,0 +1,156 @@
+"""One record with a control character in a field gets one verdict through every arXiv door.
+
+CONSTRUCTED from the real hep-ex OAI-PMH page: its record 1706.09418 (R-Parity Violation at the
+LHC), with a control character put into one field, as the OAI page, an Atom answer and a
+snapshot line carry it. DEL and C1 are legal in XML 1.0, so the API and OAI-PMH answers parse;
+before, those two doors stored the character in the literal and only the snapshot refused it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+
+from arxiv_replay import OAI_DIR
+from scholarkg.extract.atom import parse_feed
+from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.snapshot import SnapshotReader
+
+HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
+TITLE = "R-Parity Violation at the LHC"
+ABSTRACT = "We investigate the phenomenology of the MSSM extended by a single R-parity"
+AUTHOR = ("Dercks", "Daniel")
+
+
+def _values(field: str, char: str) -> tuple[str, str, tuple[str, str]]:
+    """Title, abstract and (keyname, forenames) with ``char`` inside ``field``."""
+    title = TITLE.replace(" ", f" {char}", 1) if field == "title" else TITLE
+    abstract = ABSTRACT.replace(" ", f"{char} ", 1) if field == "abstract" else ABSTRACT
+    author = (f"Der{char}cks", AUTHOR[1]) if field == "authors" else AUTHOR
+    return title, abstract, author
+
+
+def _oai(field: str, char: str) -> bytes:
+    title, abstract, (keyname, _) = _values(field, char)
+    body = HEP_EX.replace(f"<title>{TITLE}</title>".encode(), f"<title>{title}</title>".encode())
+    body = body.replace(ABSTRACT.encode(), abstract.encode(), 1)
+    return body.replace(b"<keyname>Dercks</keyname>", f"<keyname>{keyname}</keyname>".encode())
+
+
+def _atom(field: str, char: str) -> bytes:
+    title, abstract, (keyname, forenames) = _values(field, char)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <title>arXiv Query: id_list=1706.09418,1706.05371</title>
+  <entry>
+    <id>http://arxiv.org/abs/1706.09418v2</id>
+    <updated>2017-11-26T10:00:00Z</updated><published>2017-06-28T10:00:00Z</published>
+    <title>{escape(title)}</title>
+    <summary>{escape(abstract)}</summary>
+    <author><name>{escape(forenames)} {escape(keyname)}</name></author>
+    <arxiv:primary_category term="hep-ph"/>
+  </entry>
+  <entry>
+    <id>http://arxiv.org/abs/1706.05371v2</id>
+    <updated>2017-12-12T10:00:00Z</updated><published>2017-06-16T10:00:00Z</published>
+    <title>Evaluation of Silicon Photomultipliers</title>
+    <summary>Silicon photomultipliers</summary>
+    <author><name>Tyler Anderson</name></author>
+  </entry>
+</feed>""".encode()
+
+
+def _snapshot_lines(field: str, char: str, *, ascii_only: bool) -> str:
+    title, abstract, (keyname, forenames) = _values(field, char)
+    lines = [
+        {"id": "1706.05371", "title": "Evaluation of Silicon Photomultipliers"},
+        {
+            "id": "1706.09418",
+            "title": title,
+            "abstract": abstract,
+            "authors": f"{forenames} {keyname}",
+            "authors_parsed": [[keyname, forenames, ""]],
+        },
+    ]
+    return "".join(json.dumps(line, ensure_ascii=ascii_only) + "\n" for line in lines)
+
+
+CASES = [
+    (field, char)
+    for field in ("title", "abstract", "authors")
+    for char in ("\x7f", "\x80", "\x84", "\x86", "\x9f")
+]
+
+
+@pytest.mark.parametrize(("field", "char"), CASES)
+def test_every_door_quarantines_the_record_naming_field_and_code_point(
+    field: str, char: str, tmp_path: Path
+) -> None:
+    said = f"{field}: control character U+{ord(char):04X} is not text"
+
+    page = parse_oai_response(_oai(field, char), source="oai.xml", container="ListRecords")
+    assert [r.header.arxiv_id for r in page.records] == ["1706.05371", "1707.00874"]
+    (bad,) = page.quarantined
+    assert (bad.source, bad.line, bad.reason) == ("oai.xml", 27, said), bad
+    assert "1706.09418" in bad.text
+
+    feed = parse_feed(_atom(field, char), source="api.xml")
+    assert [r.arxiv_id for r in feed.records] == ["1706.05371"]
+    (bad,) = feed.quarantined
+    assert (bad.source, bad.line, bad.reason) == ("api.xml", 4, said), bad
+
+    for ascii_only in (True, False):
+        path = tmp_path / f"snapshot-{ascii_only}.jsonl"
+        path.write_text(_snapshot_lines(field, char, ascii_only=ascii_only), encoding="utf-8")
+        reader = SnapshotReader(path)
+        assert [r.arxiv_id for r in reader] == ["1706.05371"]
+        (bad,) = reader.quarantined
+        assert (bad.source, bad.line) == (str(path), 2)
+        assert bad.reason == f"ValueError: {said}", bad  # the snapshot names the exception type
+
+
+def test_next_line_folds_to_a_space_through_every_door(tmp_path: Path) -> None:
+    """U+0085 (NEXT LINE) is white space, as tab and line feed: one space, nothing refused."""
+    page = parse_oai_response(_oai("title", "\x85"), source="oai.xml", container="ListRecords")
+    feed = parse_feed(_atom("title", "\x85"), source="api.xml")
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text(_snapshot_lines("title", "\x85", ascii_only=True), encoding="utf-8")
+    reader = SnapshotReader(path)
+    titles = [
+        next(r.record.title for r in page.records if r.header.arxiv_id == "1706.09418"),
+        feed.records[0].title,
+        next(r.title for r in reader if r.arxiv_id == "1706.09418"),
+    ]
+    assert titles == [TITLE] * 3
+    assert not page.quarantined and not feed.quarantined and not reader.quarantined
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("&#127;", 0x7F), ("&#0128;", 0x80), ("&#x80;", 0x80), ("&#x9F;", 0x9F), ("&#x84;", 0x84)],
+)
+def test_a_character_reference_to_a_control_is_refused_too(written: str, code: int) -> None:
+    """The XML doors skip the record-by-record check when a byte scan finds nothing that can
+    carry DEL or C1; a character reference can, so it is found."""
+    said = f"title: control character U+{code:04X} is not text"
+    page = HEP_EX.replace(b"R-Parity Violation", f"R-Parity{written} Violation".encode(), 1)
+    (bad,) = parse_oai_response(page, source="o", container="ListRecords").quarantined
+    assert bad.reason == said
+    atom = _atom("title", "").replace(b"R-Parity", f"R-Parity{written}".encode(), 1)
+    (bad,) = parse_feed(atom, source="a").quarantined
+    assert bad.reason == said
+
+
+def test_a_page_in_latin_1_is_checked_record_by_record() -> None:
+    """A body in another encoding than UTF-8: byte 0x80 is U+0080 there."""
+    atom = _atom("title", "").replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"', 1)
+    atom = atom.replace(b"R-Parity", b"R-Parity\x80", 1)
+    feed = parse_feed(atom, source="a")
+    (bad,) = feed.quarantined
+    assert bad.reason == "title: control character U+0080 is not text"
+    assert [r.arxiv_id for r in feed.records] == ["1706.05371"]
+    clean = parse_feed(_atom("title", "").replace(b"R-Parity", b"R-Parity&#133;"), source="a")
+    assert clean.quarantined == () and clean.records[0].title == TITLE
