@@ -184,3 +184,50 @@ def test_h_index_glued_to_its_number_is_the_h_index() -> None:
     page = "X Y\nCV\nh-index5\n0 Papers\n"
     profile = parse(page.encode())
     assert (profile.name, profile.metrics.h_index, profile.warnings) == ("X Y", 5, ())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "field"),
+    [
+        (b"BOND: Aligning", b"BOND:\x7f Aligning", 20, "title"),
+        (b"BOND: Aligning", "BOND:\x80 Aligning".encode(), 20, "title"),
+        (b"LLMs with Best-of-N Distillation", b"LLMs with Best-of-N Distillation\x1c", 20, "title"),
+        (b"Pier Giuseppe", b"Pier\x00 Giuseppe", 22, "authors"),
+        (b"Pier Giuseppe", "Pier\x9f Giuseppe".encode(), 22, "authors"),
+        (b"Reinforcement learning", b"Reinforcement\x1b learning", 24, "abstract"),
+    ],
+)
+def test_a_control_character_quarantines_its_paper_naming_field_and_line(
+    sample_bytes: bytes, old: bytes, new: bytes, line: int, field: str
+) -> None:
+    """CONSTRUCTED from the real sample: a control character that is not white space, refused
+    by every arXiv door (textcheck), quarantines the paper at the line that holds it, the reason
+    naming the field and the code point; before, the profile's paper kept it in its literal
+    (a trailing U+001C was even stripped as white space)."""
+    profile = parse(sample_bytes.replace(old, new, 1), source="p.txt")
+    char = next(c for c in new.decode() if c not in old.decode())
+    assert len(profile.papers) == 24
+    assert not [p for p in profile.papers if p.title.startswith("BOND")]
+    [bad] = profile.quarantined
+    assert (bad.source, bad.line) == ("p.txt", line)
+    assert bad.reason == f"{field}: control character U+{ord(char):04X} is not text"
+    assert "BOND" in bad.text
+
+
+@pytest.mark.parametrize("char", ["\x7f", "\x85\x07", "\x1f", "\x90"])
+def test_a_control_character_in_the_name_is_a_parse_error_at_its_line(
+    sample_bytes: bytes, char: str
+) -> None:
+    name = "Léonard Hussenot\n"
+    page = sample_bytes.replace(name.encode(), name.replace(" ", char).encode(), 1)
+    bad = char.replace("\x85", "")
+    with pytest.raises(ParseError) as caught:
+        parse(page, source="p.txt")
+    assert str(caught.value) == f"p.txt:1: name: control character U+{ord(bad):04X} is not text"
+
+
+def test_white_space_controls_in_a_profile_stay_accepted(sample_bytes: bytes) -> None:
+    """Tab and NEXT LINE are white space (as in the arXiv doors): the paper loads."""
+    page = sample_bytes.replace(b"BOND: Aligning", "BOND:\t\x85Aligning".encode(), 1)
+    profile = parse(page)
+    assert profile.quarantined == () and len(profile.papers) == 25

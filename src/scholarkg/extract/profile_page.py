@@ -12,7 +12,10 @@ The page layout, as served::
     [<abstract paragraph>]
 
 The first line is the name; a page whose first line is a metric (``h-index5``: its name line
-is missing) is a :class:`ParseError` naming that line, never a researcher called so.
+is missing) is a :class:`ParseError` naming that line, never a researcher called so. A control
+character that is not white space (:mod:`scholarkg.extract.textcheck`, the arXiv doors' rule)
+in the name is a :class:`ParseError` at its line; in a paper's title, author line or abstract
+it quarantines that paper, the reason naming the field and the code point.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
+from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
 from scholarkg.models import Metrics, Profile, ProfilePaper, QuarantinedRecord
 
@@ -86,10 +90,24 @@ def _number(text: str, source: str, line: int) -> int:
     return int(digits)
 
 
+# White space at a line's ends, but the separators U+001C-U+001F (Python's str.strip takes
+# them as spaces): they are no text, and the text check must see them.
+_EDGE_SPACE = re.compile(r"^[^\S\x1c-\x1f]+|[^\S\x1c-\x1f]+$")
+
+
 def _numbered_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based line numbers; CRLF, CR and trailing spaces folded."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
+    stripped = ((n, _EDGE_SPACE.sub("", line)) for n, line in enumerate(lines, start=1))
+    return [(n, line) for n, line in stripped if line]
+
+
+def _refuse_non_text(field: str, line: tuple[int, str], source: str) -> None:
+    """ParseError at ``line`` when its text holds what is no text (a control character that is
+    not white space), by the rule every arXiv door applies (:mod:`~scholarkg.extract.textcheck`)."""
+    number, text = line
+    if reason := non_text_reason(text, field):
+        raise ParseError(source, reason, line=number)
 
 
 def _reject_non_profile(lines: list[tuple[int, str]], source: str) -> None:
@@ -146,6 +164,10 @@ def _parse_paper(
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
     _within_limits(block, source, limits)
+    for field_name, lines in (("title", block.lines[:1]), ("authors", block.lines[1:2])):
+        _refuse_non_text(field_name, lines[0], source)
+    for line in block.lines[2:]:
+        _refuse_non_text("abstract", line, source)
     (_, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
@@ -212,6 +234,7 @@ def _parse_header(
         check_literal("the researcher's name", name, limits)
     except LimitExceeded as exc:
         raise ParseError(source, str(exc), line=name_line) from exc
+    _refuse_non_text("name", (name_line, name), source)
     subject_code = ""
     values: dict[str, int] = {}
     for number, text in rest:
