@@ -231,3 +231,31 @@ def test_white_space_controls_in_a_profile_stay_accepted(sample_bytes: bytes) ->
     page = sample_bytes.replace(b"BOND: Aligning", "BOND:\t\x85Aligning".encode(), 1)
     profile = parse(page)
     assert profile.quarantined == () and len(profile.papers) == 25
+
+
+@pytest.mark.parametrize("rest", ["h-index5\n3papers\n", "", "h-index5\nSomething else\n"])
+def test_a_subject_code_where_the_name_belongs_is_no_name(rest: str) -> None:
+    """A page lists name, subject code, metrics. One whose only text line above the metrics is
+    a known subject code (``SE``) lacks its name line: a parse error at that line, never a
+    researcher called 'SE' (before, the page built one, and lost its subject code)."""
+    page = f"\nSE\n{rest}\n0 Papers\n"
+    with pytest.raises(ParseError) as caught:
+        parse(page.encode(), source="bad.txt")
+    assert str(caught.value) == (
+        "bad.txt:2: no researcher name: the first line 'SE' is the page's subject code (cs.SE), "
+        "not a name"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "code"),
+    [
+        ("Mausam\nh-index5\n0 Papers\n", "Mausam", ""),  # one-word name, no code line: a name
+        ("QX\nh-index5\n0 Papers\n", "QX", ""),  # not a subject code the config knows
+        ("SE\nLG\nh-index5\n0 Papers\n", "SE", "LG"),  # the code line is there: line 1 is the name
+        ("Se\nh-index5\n0 Papers\n", "Se", ""),  # codes are matched as written
+    ],
+)
+def test_a_short_name_stays_a_name(page: str, name: str, code: str) -> None:
+    profile = parse(page.encode())
+    assert (profile.name, profile.subject_code) == (name, code)

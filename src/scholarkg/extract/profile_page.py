@@ -12,7 +12,8 @@ The page layout, as served::
     [<abstract paragraph>]
 
 The first line is the name; a page whose first line is a metric (``h-index5``: its name line
-is missing) is a :class:`ParseError` naming that line, never a researcher called so. A control
+is missing) is a :class:`ParseError` naming that line, never a researcher called so; so is a
+page whose only text line above the metrics is a known subject code (``SE``). A control
 character that is not white space (:mod:`scholarkg.extract.textcheck`, the arXiv doors' rule)
 in the name is a :class:`ParseError` at its line; in a paper's title, author line or abstract
 it quarantines that paper, the reason naming the field and the code point.
@@ -217,7 +218,11 @@ def _split_header_and_blocks(
 
 
 def _parse_header(
-    header: list[tuple[int, str]], source: str, warnings: list[str], limits: Limits
+    header: list[tuple[int, str]],
+    source: str,
+    warnings: list[str],
+    limits: Limits,
+    subject_codes: Mapping[str, str],
 ) -> tuple[str, str, Metrics]:
     if not header:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
@@ -248,6 +253,15 @@ def _parse_header(
                 subject_code = text
             else:
                 warnings.append(f"{source}:{number}: unrecognised header line {text[:60]!r}")
+    if not subject_code and name in subject_codes:
+        # the page's only text line is a known subject code: its name line is missing (a page
+        # lists name, code, metrics; no researcher is called 'SE' and has no code line)
+        raise ParseError(
+            source,
+            f"no researcher name: the first line {name!r} is the page's subject code "
+            f"({subject_codes[name]}), not a name",
+            line=name_line,
+        )
     if not subject_code:
         warnings.append(f"{source}: header has no primary subject code")
     return name, subject_code, Metrics(**values)
@@ -270,7 +284,7 @@ def parse_profile(
     _reject_non_profile(lines, source)
     header, stated, blocks = _split_header_and_blocks(lines, source)
     warnings: list[str] = []
-    name, subject_code, metrics = _parse_header(header, source, warnings, limits)
+    name, subject_code, metrics = _parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
     quarantined: list[QuarantinedRecord] = []
     for block in blocks:
