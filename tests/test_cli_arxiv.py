@@ -11,6 +11,7 @@ from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.cli import main
+from scholarkg.extract.http import HttpClient
 from scholarkg.query import run_select
 from scholarkg.store.embedded import EmbeddedStore
 
@@ -104,6 +105,44 @@ def test_a_from_that_is_not_a_date_is_a_usage_error_and_asks_nothing(
         main(["arxiv", "harvest", "--set", "cs", "--from", when, "--config", str(config)])
     err = capsys.readouterr().err
     assert done.value.code == 2 and f"{when!r} is not a date (YYYY-MM-DD)" in err
+    assert replay.requests_to("/oai") == []
+
+
+@pytest.mark.parametrize("when", ["yesterday", "2024-02-30", "2024-1-5x", ""])
+def test_the_library_harvest_refuses_a_from_that_is_not_a_date_and_asks_nothing(
+    replay: ReplayServer, config: Path, tmp_path: Path, when: str
+) -> None:
+    """harvest(config, set, prefix, from_date) sent the string as it was (from=yesterday): only
+    the CLI's --from checked it. Refused before the run starts, even with a watermark (which
+    would have hidden the bad argument on this run and not the next)."""
+    from scholarkg.config import load_config
+    from scholarkg.errors import ConfigError
+    from scholarkg.runs.arxiv_jobs import harvest
+
+    loaded = load_config(config)
+    with pytest.raises(ConfigError) as refused:
+        harvest(loaded, "cs", "oai_dc", when)
+    assert str(refused.value) == f"from_date {when!r} is not a date (YYYY-MM-DD)"
+    assert replay.requests_to("/oai") == [] and not (tmp_path / "store").exists()
+    assert harvest(loaded, "cs", "oai_dc", "2024-01-25").report.outcome == "ok"
+    asked = len(replay.requests_to("/oai"))
+    with pytest.raises(ConfigError, match="is not a date"):
+        harvest(loaded, "cs", "oai_dc", when)
+    assert len(replay.requests_to("/oai")) == asked
+
+
+def test_the_oai_client_refuses_a_from_that_is_not_a_date(
+    replay: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """The client under the harvest sent from=/until= as given too."""
+    from scholarkg.errors import ConfigError
+    from scholarkg.extract.oai_pmh import OaiPmhClient
+
+    client = OaiPmhClient(arxiv_http, base_url=replay.oai_url)
+    with pytest.raises(ConfigError, match=r"^from_date 'yesterday' is not a date"):
+        next(client.list_records(set_spec="cs", from_date="yesterday"))
+    with pytest.raises(ConfigError, match=r"^until '2024-02-30' is not a date"):
+        client.fetch_page(set_spec="cs", from_date="2024-01-25", until="2024-02-30")
     assert replay.requests_to("/oai") == []
 
 

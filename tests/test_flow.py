@@ -185,6 +185,26 @@ def test_harvest_arxiv_flow_pages_through_and_publishes(
     assert "oai_dc set=cs" in state
 
 
+def test_harvest_arxiv_flow_refuses_a_from_date_that_is_not_a_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The flow's from_date went to the server as written (from=yesterday)."""
+    from scholarkg_flows.harvest_arxiv import harvest_arxiv
+
+    from arxiv_replay import ReplayServer
+    from scholarkg.errors import ConfigError
+
+    replay = ReplayServer().start()
+    try:
+        monkeypatch.setenv("SCHOLARKG_OAI_URL", replay.oai_url)
+        config = write_config(tmp_path, [], arxiv={"min_interval": 0.05})
+        with pytest.raises(ConfigError, match=r"^from_date 'yesterday' is not a date"):
+            harvest_arxiv(config_path=str(config), set_spec="cs", from_date="yesterday")
+    finally:
+        replay.stop()
+    assert replay.requests_to("/oai") == [] and not (tmp_path / "store").exists()
+
+
 def test_load_snapshot_flow_loads_and_skips_unchanged_chunks(tmp_path: Path) -> None:
     from scholarkg_flows.load_snapshot import load_snapshot
 

@@ -88,11 +88,15 @@ def set_name(value: str) -> str:
 
 
 def iso_date(value: str) -> str:
-    """An argparse type: a calendar date, YYYY-MM-DD (a usage error otherwise)."""
+    """An argparse type: a calendar date, YYYY-MM-DD (a usage error otherwise), by the check
+    the library's ``harvest(from_date=...)`` makes too."""
+    from scholarkg.errors import ConfigError
+    from scholarkg.extract.oai_pmh import oai_date
+
     try:
-        return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        return oai_date(value, name="") or value
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:

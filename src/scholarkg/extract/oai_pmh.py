@@ -23,7 +23,7 @@ from lxml import etree
 
 from scholarkg.config import ARXIV_OAI_URL, MetadataPrefix
 from scholarkg.counts import count_of
-from scholarkg.errors import ExtractError, ParseError
+from scholarkg.errors import ConfigError, ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
 from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
@@ -90,10 +90,18 @@ class OaiPage:
         return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
 
 
-def _date_param(value: dt.date | str | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
+def oai_date(value: dt.date | str | None, name: str = "from_date") -> str | None:
+    """``value`` as the day OAI-PMH's ``from``/``until`` take (``YYYY-MM-DD``); a string that is
+    no calendar date (``yesterday``, ``2024-02-30``) is a :class:`ConfigError` naming ``name``
+    (when given),
+    raised before any request (the server would answer ``badArgument``, or a retried failure)."""
+    if value is None or isinstance(value, dt.date):
+        return None if value is None else value.isoformat()
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except (TypeError, ValueError):
+        said = f"{value!r} is not a date (YYYY-MM-DD)"
+        raise ConfigError(f"{name} {said}" if name else said) from None
 
 
 def parse_oai_response(
@@ -240,8 +248,8 @@ class OaiPmhClient:
             params.append(("metadataPrefix", metadata_prefix))
             for name, value in (
                 ("set", set_spec),
-                ("from", _date_param(from_date)),
-                ("until", _date_param(until)),
+                ("from", oai_date(from_date)),
+                ("until", oai_date(until, "until")),
             ):
                 if value:
                     params.append((name, value))
@@ -281,9 +289,10 @@ class OaiPmhClient:
         The watermark advances only when every page has been yielded; a harvest that fails or
         that the caller stops early leaves it untouched, so the next run repeats it.
         """
+        initial = oai_date(initial_from, "initial_from")  # refused even when a watermark exists
         key = HarvestState.key(metadata_prefix, set_spec)
         mark = state.get(key)
-        start = mark.from_date if mark else _date_param(initial_from)
+        start = mark.from_date if mark else initial
         first_response: dt.datetime | None = None
         for page in self.list_records(
             metadata_prefix=metadata_prefix, set_spec=set_spec, from_date=start

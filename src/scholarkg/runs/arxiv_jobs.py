@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
-from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.oai_pmh import OaiPage, oai_date
 from scholarkg.extract.paging import PagingStopped
 from scholarkg.extract.snapshot import batched
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
@@ -102,7 +102,10 @@ def harvest(
 ) -> RunContext:
     """OAI-PMH ListRecords from the checkpoint, else the watermark, else ``from_date``; each
     page is loaded before the checkpoint moves past it. ``fetch_page`` replaces the direct
-    request (the flow passes a retried task)."""
+    request (the flow passes a retried task). A ``from_date`` that is no calendar date is a
+    :class:`~scholarkg.errors.ConfigError` before the run starts (nothing asked, nothing
+    recorded), as ``--from`` is a usage error."""
+    from_date = oai_date(from_date)
     with RunContext(config, "harvest", progress=progress) as ctx:
         job = HarvestJob.of(config, prefix, set_spec)
         at = job.start(from_date)
