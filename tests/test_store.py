@@ -90,3 +90,22 @@ def test_a_damaged_store_is_a_clear_load_error(tmp_path: Path) -> None:
         table.unlink()
     with pytest.raises(LoadError, match=r"cannot open the Oxigraph store .*Corruption"):
         EmbeddedStore(tmp_path / "store", read_only=True)
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_file_where_the_store_belongs_is_said_to_be_one(tmp_path: Path, read_only: bool) -> None:
+    """RocksDB's 'File exists' came out as 'is another process using it?' (a lock hint)."""
+    from scholarkg.store.file_sink import FileSink
+
+    path = tmp_path / "store.nq"
+    path.write_text("not a store\n")
+    for kind in (EmbeddedStore, FileSink):
+        with pytest.raises(LoadError) as refused:
+            kind(path, read_only=read_only)
+        assert str(refused.value) == f"{path}: is a file, not a store directory"
+    if not read_only:
+        with pytest.raises(LoadError) as refused:
+            EmbeddedStore(path / "store")
+        said = str(refused.value)
+        assert said.startswith(f"{path / 'store'}: cannot create the store directory")
+        assert "another process" not in said

@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.files import write_atomic
 from scholarkg.store.base import ClosingStore
+from scholarkg.store.location import check_store_path
 from scholarkg.store.patch import GraphPatch
 from scholarkg.store.sparql_text import iri_ref
 
@@ -65,6 +66,8 @@ class FileSink(ClosingStore):
         self.path = Path(path)
         self.read_only = read_only
         self._lock: IO[bytes] | None = None
+        if not read_only or self.path.exists():  # a file where the directory belongs: said so
+            check_store_path(self.path)
         if read_only:
             if not (self.path / INDEX_NAME).exists():
                 raise LoadError(f"{self.path}: no file sink here yet")
