@@ -54,6 +54,34 @@ def test_fetch_loads_found_ids_and_reports_missing(
     assert count(tmp_path / "store", PAPERS) == "1"
 
 
+@pytest.mark.parametrize("where", ["a-file", "a-file/store"])
+@pytest.mark.parametrize("command", ["fetch", "harvest"])
+def test_a_store_path_that_cannot_be_a_store_asks_arxiv_nothing(
+    replay: ReplayServer,
+    config: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    command: str,
+) -> None:
+    """`arxiv fetch --store FILE` asked arXiv first and found the store unusable after (the
+    records fetched into a run that could not load them); now the path is checked first."""
+    (tmp_path / "a-file").write_text("not a store\n")
+    store = tmp_path / where
+    args = {
+        "fetch": ["arxiv", "fetch", "1707.08567"],
+        "harvest": ["arxiv", "harvest", "--set", "cs", "--from", "2024-01-25"],
+    }[command]
+    assert main([*args, "--config", str(config), "--store", str(store)]) == 1
+    said = {
+        "a-file": f"error: {store}: is a file, not a store directory",
+        "a-file/store": f"error: {store}: cannot be a store directory: {store.parent} is a file",
+    }[where]
+    assert capsys.readouterr().err.strip() == said
+    assert replay.requests == []
+    assert (tmp_path / "a-file").read_text() == "not a store\n"
+
+
 def test_fetch_json_prints_records_without_loading(
     replay: ReplayServer, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -41,6 +41,7 @@ from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
+from scholarkg.store.location import check_store_path
 
 ProgressSink = Callable[[int], None]
 """Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
@@ -99,6 +100,8 @@ class RunContext:
         self.unfinished = False
 
     def __enter__(self) -> RunContext:
+        if self.config.store.kind in ("oxigraph", "files"):  # before any source is asked
+            check_store_path(self.config.store.path)
         gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
         self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()
