@@ -259,3 +259,17 @@ def test_a_subject_code_where_the_name_belongs_is_no_name(rest: str) -> None:
 def test_a_short_name_stays_a_name(page: str, name: str, code: str) -> None:
     profile = parse(page.encode())
     assert (profile.name, profile.subject_code) == (name, code)
+
+
+def test_a_vertical_tab_or_form_feed_folds_to_one_space(sample_bytes: bytes) -> None:
+    """CONSTRUCTED: the arXiv doors fold them as white space; the page parser kept them in the
+    title and the names ('BOND:\\x0bAligning'), which no XML serialisation can write."""
+    page = sample_bytes.replace(b"BOND: Aligning", b"BOND: \x0b Aligning\x0c", 1)
+    page = page.replace(b"Pier Giuseppe", b"Pier\x0b\x0cGiuseppe", 1)
+    page = page.replace(b"\nLG\n", b"\nLG\x0c\n", 1)
+    profile, original = parse(page), parse(sample_bytes)
+    assert profile.papers[1].title == "BOND: Aligning LLMs with Best-of-N Distillation"
+    assert [(p.title, p.authors) for p in profile.papers] == [
+        (p.title, p.authors) for p in original.papers
+    ]
+    assert profile.subject_code == "LG" and profile.quarantined == ()

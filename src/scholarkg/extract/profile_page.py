@@ -96,10 +96,19 @@ def _number(text: str, source: str, line: int) -> int:
 _EDGE_SPACE = re.compile(r"^[^\S\x1c-\x1f]+|[^\S\x1c-\x1f]+$")
 
 
+# A run of white space holding a vertical tab or form feed (no XML text can hold them): one
+# space, as the arXiv doors fold it.
+_PAGE_BREAK_RUN = re.compile(r"[^\S\x1c-\x1f]*[\x0b\x0c][^\S\x1c-\x1f]*")
+
+
 def _numbered_lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based line numbers; CRLF, CR and trailing spaces folded."""
+    """Non-blank lines with their 1-based line numbers; CRLF, CR and trailing spaces folded, a
+    white-space run with a vertical tab or form feed folded to one space."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    stripped = ((n, _EDGE_SPACE.sub("", line)) for n, line in enumerate(lines, start=1))
+    stripped = (
+        (n, _EDGE_SPACE.sub("", _PAGE_BREAK_RUN.sub(" ", line)))
+        for n, line in enumerate(lines, start=1)
+    )
     return [(n, line) for n, line in stripped if line]
 
 
