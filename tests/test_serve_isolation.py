@@ -319,16 +319,45 @@ def test_slow_clients_are_cut_off_and_do_not_pile_up(served: tuple[str, object])
     assert answered(url)
 
 
-def test_connections_past_the_cap_are_closed(tmp_path: Path) -> None:
+def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) -> None:
+    """Past ``max_connections`` the newest connection reads a 503 naming the limit (before:
+    closed without a word), and such refused connections linger only up to a bound."""
     settings = ServeSettings(workers=1, max_connections=3, request_timeout=30)
+    request = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+        b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
+        + f"Content-Length: {len(CHEAP)}\r\n\r\n{CHEAP}".encode()
+    )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
-        host, port = server.url.split("//")[1].strip("/").split(":")
-        held = [socket.create_connection((host, int(port)), timeout=30) for _ in range(3)]
+        host, port = _address(server)
+        held = [
+            socket.create_connection((host, port), timeout=30, source_address=(source, 0))
+            for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3")
+        ]
         time.sleep(0.3)
-        extra = socket.create_connection((host, int(port)), timeout=30)
-        assert extra.recv(1024) == b""  # closed at once
-        extra.close()
-        for sock in held:
+        for source in ("127.0.0.1", "127.0.0.4"):  # a client with no other connection too
+            with socket.create_connection((host, port), 30, (source, 0)) as extra:
+                answer = _exchange(extra, request)  # the request sent at once is dropped
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 503"), answer[:100]
+            assert b"retry-after: 5" in head.lower()
+            assert body == (
+                b"too many connections: the server has its limit of 3 open; try again shortly\n"
+            )
+        refused = requests.get(server.url + "queries", timeout=30)  # a real client sees it
+        assert refused.status_code == 503 and "its limit of 3 open" in refused.text
+        flood = [socket.create_connection((host, port), timeout=30) for _ in range(10)]
+        for sock in flood:  # kept open: refused ones linger for the client up to a bound
+            try:
+                answer = sock.recv(65536)
+            except ConnectionResetError:  # past the bound: dropped at once
+                answer = b""
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 503")
+        assert len(server.config.http.refused) <= settings.max_connections  # type: ignore[attr-defined]
+        assert _open_connections(server) <= settings.max_connections
+        answer = _exchange(held[0], request)  # the open connections are still served
+        assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
+        for sock in held + flood:
             sock.close()
         time.sleep(0.3)
         assert answered(server.url)

@@ -46,7 +46,9 @@ class ServeSettings(Section):
     )
     max_body_bytes: int = setting(1_048_576, "request body limit (413 above)", gt=0)
     max_header_bytes: int = setting(16_384, "request line + headers limit (400 above)", gt=0)
-    max_connections: int = setting(200, "open connections; the newest past it is closed", gt=0)
+    max_connections: int = setting(
+        200, "open connections; the newest past it is answered 503 and closed", gt=0
+    )
     max_connections_per_client: int = setting(
         50,
         "open connections from one client address; its newest past it is answered 503 and "

@@ -6,10 +6,13 @@
 * An answer its client reads none of for ``send_timeout`` seconds (the send buffer full, no
   byte leaving it) has its connection dropped with what is buffered for it: a client that asks
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
-* More than ``max_connections`` open connections: the newest is closed at once.
+* More than ``max_connections`` open connections: the newest is answered 503 (with the
+  reason and ``Retry-After``) and closed.
 * More than ``max_connections_per_client`` open connections from one client address: its
   newest is answered 503 (with the reason) and closed, and it never takes one of the
   ``max_connections`` places, so one client cannot hold them all while others wait.
+* Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
+  and at most ``max_connections`` at a time; past that they are dropped at once.
 * Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
   are answered 400 and the connection closed (h11 would merge equal duplicates silently).
 """
@@ -29,7 +32,7 @@ from scholarkg.config import ServeSettings
 _SERVE = ServeSettings()  # the defaults
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
-REFUSED_RETRY_AFTER = 5  # seconds the client over its cap is told to wait
+REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -64,36 +67,40 @@ class LimitedH11Protocol(H11Protocol):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
-            self.logger.warning("connection refused: more than %d open", self.max_connections)
-            transport.close()
+            cap = self.max_connections
+            self.logger.warning("connection refused: more than %d open", cap)
+            self._refuse(
+                f"too many connections: the server has its limit of {cap} open; try again shortly"
+            )
             return
         address = self.client[0] if self.client else None
         if address is not None:
             if self.per_client.get(address, 0) >= self.max_connections_per_client:
-                self._refuse(address)
+                cap = self.max_connections_per_client
+                self.logger.warning("connection refused: %s has %d open already", address, cap)
+                self._refuse(
+                    f"too many connections from {address}: at most {cap} open at a time; "
+                    "close one or try again shortly"
+                )
                 return
             self.per_client[address] = self.per_client.get(address, 0) + 1
             self._address = address
         self._arm()
 
-    def _refuse(self, address: str) -> None:
-        """503 for a client at its cap, sent at once and followed by the end of what the server
-        sends; what the client sends meanwhile is read and dropped (closing on unread bytes
-        would reset the connection and lose the 503), until it closes or ``REFUSED_LINGER``.
-        At most ``max_connections`` refused connections linger so; past them (a flood), a
+    def _refuse(self, reason: str) -> None:
+        """503 with ``reason`` for a connection past a cap, sent at once and followed by the
+        end of what the server sends; what the client sends meanwhile is read and dropped
+        (closing on unread bytes would reset the connection and lose the 503), until it closes
+        or ``REFUSED_LINGER``. The connection takes none of the ``max_connections`` places; at
+        most ``max_connections`` refused connections linger so, and past them (a flood) a
         refused connection is dropped at once."""
-        cap = self.max_connections_per_client
-        self.logger.warning("connection refused: %s has %d open already", address, cap)
         self.connections.discard(self)  # takes none of the max_connections places
         self._refused = True
         if len(self.refused) >= self.max_connections:  # a flood: no lingering, closed at once
             self.transport.abort()
             return
         self.refused.add(self)
-        body = (
-            f"too many connections from {address}: at most {cap} open at a time; "
-            "close one or try again shortly\n"
-        ).encode()
+        body = f"{reason}\n".encode()
         self.transport.write(
             b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
             + f"content-length: {len(body)}\r\nretry-after: {REFUSED_RETRY_AFTER}\r\n".encode()
