@@ -181,6 +181,56 @@ def test_if_none_match_star_is_304_for_what_exists_only(url: str) -> None:
         assert (again.status_code, again.content) == (plain.status_code, plain.content), path
 
 
+def test_an_html_results_page_is_never_answered_304(url: str) -> None:
+    """A results page for a browser is sent no-store with no ETag: no If-None-Match, neither
+    the tag it would have nor ``*``, turns it into a 304 (the browser would show nothing)."""
+    from types import SimpleNamespace
+
+    from starlette.requests import Request
+
+    from scholarkg.serve.http_base import BaseRoutes
+    from scholarkg.serve.protocol import negotiate
+
+    json_tag = requests.get(url + "sparql", params={"query": NAMES}, timeout=30).headers["ETag"]
+    version = json_tag.removeprefix('W/"').rsplit("-", 1)[0]
+    cases = (({"query": NAMES}, HTML_ACCEPT), ({"query": NAMES, "format": "html"}, "*/*"))
+    for params, accept in cases:
+        page = requests.get(url + "sparql", params=params, headers={"Accept": accept}, timeout=30)
+        assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+        assert page.headers["Cache-Control"] == "no-store" and "ETag" not in page.headers
+        query = page.url.split("?", 1)[1]
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/sparql",
+            "query_string": query.encode(),
+            "headers": [],
+            "server": ("x", 80),
+            "scheme": "http",
+        }
+        wanted = negotiate(accept, {k: [v] for k, v in params.items()})
+        routes = SimpleNamespace(kg=SimpleNamespace(watcher=SimpleNamespace(version=version)))
+        would_be = BaseRoutes.etag(routes, Request(scope), repr(wanted))  # type: ignore[arg-type]
+        for match in (would_be, "*", f'"other", {would_be.removeprefix("W/")}'):
+            for ask in (requests.get, requests.head):
+                again = ask(
+                    url + "sparql",
+                    params=params,
+                    headers={"Accept": accept, "If-None-Match": match},
+                    timeout=30,
+                )
+                assert again.status_code == 200, (params, match, ask)
+                assert again.headers["Cache-Control"] == "no-store"
+                assert "ETag" not in again.headers
+    json_again = {"If-None-Match": json_tag}  # a cacheable answer's own tag still is a 304
+    assert (
+        requests.get(url + "sparql", params={"query": NAMES}, headers=json_again).status_code == 304
+    )
+    search = {"Accept": HTML_ACCEPT, "If-None-Match": "*"}  # the search page is no-store too
+    found = requests.get(url + "search", params={"q": "Leonard"}, headers=search, timeout=30)
+    assert found.status_code == 200 and found.headers["Cache-Control"] == "no-store"
+
+
 def test_head_answers_as_get_without_a_body(url: str) -> None:
     """RFC 9110 9.3.2: a HEAD carries the headers its GET would, validators included, and
     the same conditional answers (a tag from either one answers 304 to the other)."""

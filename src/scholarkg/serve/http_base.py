@@ -7,7 +7,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
@@ -145,7 +145,9 @@ _NOT_MODIFIED_KEEPS = (b"etag", b"last-modified", b"cache-control", b"vary", b"c
 class IfNoneMatchAny:
     """``If-None-Match: *`` on a GET or HEAD (RFC 9110 13.1.2): the condition is false when a
     current representation exists, so a 200 becomes a 304 with that answer's validators and no
-    body; any other answer (404, 301, an error) is left as it is. The tags themselves are
+    body; any other answer (404, 301, an error), and a 200 sent ``Cache-Control: no-store``
+    (a results page, a search: nothing a cache may keep to show again), is left as it is.
+    The tags themselves are
     compared by :meth:`BaseRoutes.cached`, before any work; ``*`` can only be answered once
     the route has found what exists."""
 
@@ -164,7 +166,11 @@ class IfNoneMatchAny:
 
         async def sending(message: Message) -> None:
             nonlocal replaced
-            if message["type"] == "http.response.start" and message["status"] == 200:
+            if (
+                message["type"] == "http.response.start"
+                and message["status"] == 200
+                and not _no_store(message.get("headers", []))
+            ):
                 replaced = True
                 headers = [
                     (k, v)
@@ -179,6 +185,14 @@ class IfNoneMatchAny:
             await send(message)
 
         await self.app(scope, receive, sending)
+
+
+def _no_store(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether these response headers forbid keeping the answer (``Cache-Control: no-store``)."""
+    return any(
+        k.lower() == b"cache-control" and b"no-store" in (d.strip().lower() for d in v.split(b","))
+        for k, v in headers
+    )
 
 
 _UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')

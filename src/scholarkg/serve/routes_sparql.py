@@ -49,7 +49,9 @@ class SparqlRoutes(BaseRoutes):
         except ProtocolError as exc:
             return text(exc.status, str(exc))
         headers: dict[str, str] = {"Vary": "Accept"}
-        if request.method in ("GET", "HEAD"):  # a HEAD answers as its GET, without the body
+        # A HEAD answers as its GET, without the body. An HTML results page is sent no-store
+        # with no tag (results_html): no If-None-Match makes it a 304.
+        if request.method in ("GET", "HEAD") and not wanted.html:
             headers, not_modified = self.cached(request, repr(wanted))
             if not_modified is not None:
                 return not_modified
