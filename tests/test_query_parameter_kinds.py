@@ -115,3 +115,49 @@ def test_fact_provenance_takes_its_subject_and_property_as_iris(store: EmbeddedS
     assert rows(store, "fact-provenance", subject=paper, property=title) == bracketed
     with pytest.raises(QueryError, match="parameter property: expected an IRI"):
         bind_saved(resolve_query("fact-provenance"), {"subject": paper, "property": "title"})
+
+
+@pytest.mark.parametrize("value", [f"<{LEONARD}>", LEONARD, f" <{LEONARD}> ", "urn:x:someone"])
+def test_an_iri_for_a_text_parameter_is_refused(value: str) -> None:
+    """A name parameter given an IRI would be bound as a string that no name equals (0 rows
+    without a word): it is a usage error naming where an IRI goes, if the query has one."""
+    with pytest.raises(QueryError) as caught:
+        bind_saved(resolve_query("coauthors"), {"researcher": value})
+    assert str(caught.value) == (
+        f"saved query coauthors: parameter researcher takes text (a name), not an IRI, "
+        f"got {value!r}; an IRI goes in person"
+    )
+    with pytest.raises(QueryError) as caught:
+        bind_saved(resolve_query("unresolved-papers"), {"researcher": value})
+    assert str(caught.value) == (
+        f"saved query unresolved-papers: parameter researcher takes text (a name), not an IRI, "
+        f"got {value!r}"
+    )
+
+
+@pytest.mark.parametrize("value", ["Wei <Wang>", "<Wei Wang>", "O'Brien: a <b>", "Wang:Wei"])
+def test_text_that_is_no_iri_is_bound_as_a_string(value: str) -> None:
+    """Declared text is bound as text, angle brackets or not (before, ``<Wei Wang>`` was
+    taken for an IRI and refused as an unusable one)."""
+    bound = bind_saved(resolve_query("metric-history"), {"metric": value})
+    assert f'VALUES (?metric) {{ ("{value}") }}' in bound
+
+
+def test_cli_refuses_an_iri_where_a_name_goes(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    assert main(["query", "coauthors", "--param", f"researcher=<{LEONARD}>"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "error: saved query coauthors: parameter researcher takes text (a name), not an IRI, "
+        f"got '<{LEONARD}>'; an IRI goes in person"
+    ]
+    assert main(["query", "coauthors", "--param", f"researcher={ME}", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 8 and lines[1].startswith(f"{ME},Robert Dadashi,4,{LEONARD},")
+    adhoc = "SELECT ?name WHERE { ?researcher <http://xmlns.com/foaf/0.1/name> ?name }"
+    argv = ["query", "--sparql", adhoc, "--param", f"researcher=<{LEONARD}>", "--format", "csv"]
+    assert main(argv) == 0  # ad-hoc text declares no kinds: angle brackets still mean an IRI
+    assert capsys.readouterr().out.splitlines() == ["name", ME, ""]

@@ -540,6 +540,14 @@ def test_saved_queries_are_bound_on_the_server(url: str) -> None:
     assert named.status_code == 400 and "person: expected an IRI, written <" in named.text
     bare = requests.get(url + "queries/coauthors", params={"person": LEONARD}, timeout=30)
     assert bare.status_code == 200 and f"VALUES (?person) {{ (<{LEONARD}>) }}" in bare.text
+    for iri in (f"<{LEONARD}>", LEONARD):  # a name parameter given an IRI: 400, not 0 rows
+        wrong = requests.get(url + "queries/coauthors", params={"researcher": iri}, timeout=30)
+        assert wrong.status_code == 400 and wrong.text == (
+            "saved query coauthors: parameter researcher takes text (a name), not an IRI, "
+            f"got {iri!r}; an IRI goes in person\n"
+        )
+    texts = requests.get(url + "queries/metric-history", params={"metric": "<x y>"}, timeout=30)
+    assert texts.status_code == 200 and 'VALUES (?metric) { ("<x y>") }' in texts.text
     none = requests.get(url + "queries/papers-per-year", params={"year": "2020"}, timeout=30)
     assert none.status_code == 400 and "its parameters: none" in none.text
 

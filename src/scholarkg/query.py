@@ -30,6 +30,11 @@ _PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integ
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 # An absolute IRI written without angle brackets: a scheme, a colon, no white space.
 _BARE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+# What a text parameter refuses as an IRI: an absolute one in angle brackets, or a bare one
+# with an authority (``https://…``) or a URN (``Wang:Wei`` is text).
+_IRI_FOR_TEXT = re.compile(
+    r"^(?:<[A-Za-z][A-Za-z0-9+.-]*:\S+>|[A-Za-z][A-Za-z0-9+.-]*://\S+|urn:\S+)$", re.IGNORECASE
+)
 # `# @warm`: a whole-store answer the server computes in the background once per store version.
 _WARM_LINE = re.compile(r"^#\s*@warm\s*$")
 # A line `# @values` inside the query marks where the parameters' VALUES clause goes.
@@ -43,7 +48,7 @@ class Parameter:
     name: str
     description: str
     optional: bool = True
-    # "text": a string literal (an IRI when written in angle brackets); "integer": an
+    # "text": a string literal (an IRI, bracketed or bare, is refused); "integer": an
     # xsd:integer; "iri": an IRI (in angle brackets or not). A value not of its kind is refused.
     kind: str = "text"
 
@@ -154,8 +159,11 @@ def check_text(text: str, where: str) -> str:
 
 def _term(name: str, value: str, kind: str) -> str:
     """An integer for a parameter of kind ``integer``, ``<iri>`` for one of kind ``iri`` (written
-    in angle brackets or as a bare absolute IRI) and for any value written in angle brackets,
-    else an escaped string literal; a value not of its parameter's kind is a :class:`QueryError`."""
+    in angle brackets or as a bare absolute IRI), an escaped string literal for one of kind
+    ``text``; for an undeclared one (``any``: ad-hoc text) ``<iri>`` when written in angle
+    brackets, else a string literal. A value not of its kind is a :class:`QueryError`."""
+    if kind == "text":
+        return string_literal(value)
     if kind == "integer":
         if not _INTEGER.match(value.strip()):
             raise QueryError(f"parameter {name}: expected a whole number, got {value!r}")
@@ -213,8 +221,9 @@ def bind_parameters(
     measured fastest), or after the query when it has none.
 
     A parameter ``kinds`` names ``integer`` is bound as a whole number, one it names ``iri`` as
-    an IRI (anything else is refused for either), a value in angle brackets (``<https://…>``)
-    as an IRI, anything else as a string literal; each is checked or escaped, so no value can
+    an IRI (anything else is refused for either), one it names ``text`` as a string literal;
+    of one it does not name (ad-hoc text), a value in angle brackets (``<https://…>``) as an
+    IRI and anything else as a string literal. Each is checked or escaped, so no value can
     change the query.
     """
     if not params:
@@ -224,7 +233,7 @@ def bind_parameters(
             raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
     names = " ".join(f"?{n}" for n in params)
     kind = kinds or {}
-    values = " ".join(_term(n, v, kind.get(n, "text")) for n, v in params.items())
+    values = " ".join(_term(n, v, kind.get(n, "any")) for n, v in params.items())
     clause = f"VALUES ({names}) {{ ({values}) }}"
     marker = VALUES_MARKER.search(sparql)
     if marker is None:
@@ -235,8 +244,18 @@ def bind_parameters(
 
 def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
     """``query``'s text with ``params`` checked against its declared parameters and bound as
-    their kinds say; a value not of its kind is a :class:`QueryError` naming the query."""
+    their kinds say; a value not of its kind is a :class:`QueryError` naming the query (an IRI
+    for a text parameter too: no name equals it, the query would answer nothing)."""
     check_parameters(query, params)
+    for parameter in query.parameters:
+        value = params.get(parameter.name)
+        if parameter.kind == "text" and value is not None and _IRI_FOR_TEXT.match(value.strip()):
+            iris = [p.name for p in query.parameters if p.kind == "iri"]
+            where = f"; an IRI goes in {' or '.join(iris)}" if iris else ""
+            raise QueryError(
+                f"saved query {query.name}: parameter {parameter.name} takes text (a name), "
+                f"not an IRI, got {value!r}{where}"
+            )
     try:
         return bind_parameters(query.text, params, {p.name: p.kind for p in query.parameters})
     except QueryError as exc:
