@@ -63,11 +63,12 @@ def _voiced(found: re.Match[str]) -> str:
     return composed if len(composed) == 1 else found.group(1)
 
 
-def fold(text: str, *, symbols: bool = False, voicing: bool = False) -> str:
+def fold(text: str, *, symbols: bool = False, voicing: bool = False, cased: bool = False) -> str:
     """Lower-case, accent-free, punctuation-free form of ``text`` with single spaces;
     ``symbols``: TeX symbols as their characters, and symbols kept as words of their own;
     ``voicing``: kana keep their voicing marks (``ジョン`` is not ``ション``; half-width kana
-    as full-width), which are letters of their own, not accents.
+    as full-width), which are letters of their own, not accents; ``cased``: letters keep their
+    case (the same words otherwise: names tell a suffix ``II`` from a surname ``Ii`` by it).
 
     Titles, work keys and slugs fold without ``voicing`` (paper, group and organisation IRIs
     and the title index are keyed by it); names fold with it (:mod:`scholarkg.identity.names`)."""
@@ -81,7 +82,7 @@ def fold(text: str, *, symbols: bool = False, voicing: bool = False) -> str:
     if voicing:  # kana and mark composed again (nothing else: Hangul stays as NFKD left it)
         stripped = _VOICED.sub(_voiced, stripped)
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
-    lowered = stripped.casefold()
+    lowered = stripped if cased else stripped.casefold()
     if symbols:
         spaced = _NON_WORD.sub(
             lambda m: " ".join(["", *filter(_kept_symbol, m.group()), ""]), lowered

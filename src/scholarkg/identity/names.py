@@ -15,9 +15,10 @@ from scholarkg.iris import fold
 
 # Bump when tokens() reads a name into other words: name blocks and keys are kept in the
 # identity registry, which re-keys what an older version wrote when it opens
-# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii"),
-# kana keep their voicing marks ("ジョン" is not "ション"), and "ATLAS Collaboration: G. Aad" is
-# the person G. Aad (a group in 1, so no registry held it).
+# (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii") and a
+# Roman numeral is one only in capitals ("John Smith II", not "Kazuo Ii"), kana keep their
+# voicing marks ("ジョン" is not "ション"), and "ATLAS Collaboration: G. Aad" is the person
+# G. Aad (a group in 1, so no registry held it).
 NAMES = "2"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
@@ -45,6 +46,7 @@ GROUP_WORDS = frozenset(
     }
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
+_NUMERALS = frozenset({"ii", "iii", "iv"})  # a suffix only in capitals ("Ii" is a surname)
 _SPACE = re.compile(r"\s+")
 # Han, kana and Hangul: scripts that write a name with or without a space between family and
 # given name ("王伟" / "王 伟", "山田太郎" / "山田 太郎"), so a name written in them is one word.
@@ -118,7 +120,8 @@ def written_for(name: str) -> str | None:
 @lru_cache(maxsize=NAME_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
     """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``) where a word
-    that can be a surname stays (``K. Ii`` is Ii: an initial is no surname); for a person
+    that can be a surname stays (``K. Ii`` is Ii: an initial is no surname); a Roman numeral
+    is a suffix only in capitals (``John Smith II``; ``Kazuo Ii`` is Ii); for a person
     named for a group (``T. Montaruli for the IceCube Collaboration``, ``ATLAS Collaboration:
     G. Aad``) the person's part. A name written only in Han, kana or Hangul is one token
     however it is spaced."""
@@ -129,7 +132,12 @@ def tokens_as(name: str, version: str) -> tuple[str, ...]:
     """:func:`tokens` as names version ``version`` read them (a registry migration reads the
     keys an older version wrote)."""
     before = None if version == "1" else _named_before(name)
-    words = fold(name if before is None else before[0], voicing=version != "1").split()
+    person = name if before is None else before[0]
+    words = fold(person, voicing=version != "1").split()
+    written = [w.upper() for w in words]  # as cased (1: a numeral in any case is a suffix)
+    if version != "1" and _NUMERALS.intersection(words):
+        cased = fold(person, voicing=True, cased=True).split()
+        written = cased if len(cased) == len(words) else written
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
         words = ["".join(words)]
     cut = _writing_for(words)
@@ -138,6 +146,7 @@ def tokens_as(name: str, version: str) -> tuple[str, ...]:
     while (
         len(words) > 1
         and words[-1] in _SUFFIXES
+        and (words[-1] not in _NUMERALS or written[len(words) - 1].isupper())  # "II", not "Ii"
         and (version == "1" or any(len(w) > 1 for w in words[:-1]))  # a surname stays
     ):
         words.pop()
