@@ -12,6 +12,7 @@ from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
+from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
 from scholarkg.iris import SKG, Minter, fold, slug
@@ -20,11 +21,13 @@ from scholarkg.resolution.authors import align
 from scholarkg.runs import records
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.transform.arxiv import arxiv_graph, arxiv_mentions
+from scholarkg.transform.emit import GraphEmitter
 
 MINTER = Minter()
 BASE = MINTER.base + "paper/arxiv/"
 FOAF_NAME = f"<{FOAF.name}>"
 AUTHOR = f"<{SKG.author}>"
+LISTED = f"<{SKG.nameAsListed}>"
 
 
 def config_in(directory: Path) -> Config:
@@ -190,6 +193,37 @@ def test_a_registry_written_by_the_old_names_version_is_re_keyed_on_opening(
         reg.close()
 
 
+def test_an_old_registry_gives_a_person_written_for_a_group_the_persons_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "identity.sqlite"
+    listed = "T. Montaruli for the IceCube Collaboration"  # keyed alike by both versions
+    with monkeypatch.context() as before:
+        _old_names(before)
+        reg = Registry(path)
+        reg.db.execute("DELETE FROM meta WHERE key = 'names'")
+        IdentityResolver(reg).add(_paper("2001.00001", listed, "Alice Martin"))
+        slug_ = _person_of(reg, "2001.00001", 1)
+        reg.written(reg.dirty())
+        reg.commit()
+        reg.close()
+    for cached in (names.tokens, names.block, names.compatible):
+        cached.cache_clear()
+    reg = Registry(path)
+    try:
+        person = reg.by_slug(slug_)
+        assert person is not None and person.block == "montaruli-t"  # as before
+        assert reg.dirty() == [person.id]  # before: not written again, foaf:name the listed one
+        [record] = reg.person_records([person.id])
+        out = GraphEmitter()
+        assert emit_person(record, MINTER, out)
+        me = MINTER.person(slug_)
+        assert [str(n) for n in out.graph.objects(me, FOAF.name)] == ["T. Montaruli"]
+        assert listed in {str(n) for n in out.graph.objects(me, SKG.nameVariant)}
+    finally:
+        reg.close()
+
+
 def test_a_person_named_for_a_collaboration_is_that_person() -> None:
     listed = "ATLAS Collaboration: G. Aad"  # arXiv's form for a collaboration's first author
     assert not names.is_group(listed)
@@ -207,6 +241,22 @@ def test_a_person_named_for_a_collaboration_is_that_person() -> None:
     assert names.is_group("ATLAS Collaboration:")
     assert names.is_group("ATLAS Collaboration: CMS Collaboration")
     assert not names.is_group("Smith: John") and names.written_for("Smith: John") is None
+
+
+def test_the_preferred_name_of_a_person_named_for_a_group_is_the_persons_part() -> None:
+    assert names.person_part("ATLAS Collaboration: G. Aad") == "G. Aad"
+    assert names.person_part("T. Montaruli for the IceCube Collaboration") == "T. Montaruli"
+    assert names.person_part("A. Author, on behalf of the LHCb Collaboration") == "A. Author"
+    assert names.person_part("G. Aad") == "G. Aad"
+    assert names.person_part("Gemma Team") == "Gemma Team"  # a group is not cut
+    assert names.person_part("Smith: John") == "Smith: John"
+    assert names.person_part("John Ford") == "John Ford"  # a word, not "for"
+    # before: the first of equally full names was kept, group and all
+    assert names.preferred(["ATLAS Collaboration: G. Aad", "G. Aad"]) == "G. Aad"
+    assert names.preferred(["ATLAS Collaboration: G. Aad"]) == "G. Aad"
+    assert names.preferred(["T. Montaruli for the IceCube Collaboration"]) == "T. Montaruli"
+    assert names.preferred(["ATLAS Collaboration: G. Aad", "Georges Aad"]) == "Georges Aad"
+    assert names.preferred(["ATLAS Collaboration: Georges Aad", "G. Aad"]) == "Georges Aad"
 
 
 def test_the_record_states_the_person_position_and_the_collaboration() -> None:
@@ -260,6 +310,12 @@ def test_a_snapshot_with_a_person_named_for_a_collaboration_loads_them_as_a_pers
     }
     [person] = authors
     assert "/person/g-aad-" in person
+    listed = {o for triples in stored.values() for s, p, o in triples if s == first and p == LISTED}
+    assert listed == {'"ATLAS Collaboration: G. Aad"'}  # the authorship keeps it as listed
+    named = {
+        o for triples in stored.values() for s, p, o in triples if (s, p) == (person, FOAF_NAME)
+    }
+    assert named == {'"G. Aad"'}  # before: the listed name, group and all
     assert _groups(config) == {
         f"<{MINTER.group('ATLAS Collaboration')}>": {'"ATLAS Collaboration"'}
     }

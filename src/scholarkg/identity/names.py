@@ -100,21 +100,26 @@ def _named_before(name: str) -> tuple[str, str] | None:
     return None
 
 
+def _parts(name: str) -> tuple[str, str] | None:
+    """(the person's part, the group's part) of a name written for a group, as written;
+    ``None`` for any other name."""
+    before = _named_before(name)
+    if before is not None:
+        return before[0].strip(), before[1]
+    for found in _FOR_RAW.finditer(name):
+        if fold(name[: found.start()]) and _names_a_group(name[found.end() :]):
+            return name[: found.start()].strip(" ,;:(["), name[found.end() :]
+    return None
+
+
 @lru_cache(maxsize=NAME_CACHE)
 def written_for(name: str) -> str | None:
     """The group a person author is named for, as the listed name writes it (leading article
     left out): ``IceCube Collaboration`` for ``T. Montaruli for the IceCube Collaboration`` or
     ``… on behalf of the IceCube Collaboration``, ``ATLAS Collaboration`` for ``ATLAS
     Collaboration: G. Aad``; ``None`` for a plain name and for a group."""
-    if is_group(name):
-        return None
-    before = _named_before(name)
-    if before is not None:
-        return _group_name(before[1])
-    for found in _FOR_RAW.finditer(name):
-        if fold(name[: found.start()]) and _names_a_group(name[found.end() :]):
-            return _group_name(name[found.end() :])
-    return None
+    parts = None if is_group(name) else _parts(name)
+    return None if parts is None else _group_name(parts[1])
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -212,10 +217,21 @@ def completeness(name: str) -> tuple[int, int]:
     return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
 
 
+@lru_cache(maxsize=NAME_CACHE)
+def person_part(name: str) -> str:
+    """The person's part of a name written for a group, as written: ``G. Aad`` for ``ATLAS
+    Collaboration: G. Aad``, ``T. Montaruli`` for ``T. Montaruli for the IceCube
+    Collaboration`` (or ``… on behalf of …``); any other name (a group too) as it is."""
+    parts = None if is_group(name) else _parts(name)
+    return name if parts is None else parts[0]
+
+
 def preferred(names: list[str]) -> str:
-    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: first given."""
+    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: first given. For
+    a person named for a group, the person's part (:func:`person_part`): ``G. Aad``, not
+    ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     best = names[0]
     for name in names[1:]:
         if completeness(name) > completeness(best):
             best = name
-    return best
+    return person_part(best)

@@ -125,7 +125,9 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
         """Re-key the name blocks an older names version wrote (:data:`~.names.NAMES`; a
         registry without the mark is version 1): a block that version gave a name and this one
         does not is written again, the co-author pairs of its papers are indexed again, and a
-        person whose name reads otherwise now has their graph written again. Decisions stay."""
+        person whose name reads otherwise now, or whose preferred name is now the person's part
+        of a name written for a group (``T. Montaruli``, not ``T. Montaruli for the IceCube
+        Collaboration``), has their graph written again. Decisions stay."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
         was = "1" if row is None else str(row[0])
         if was == names.NAMES:
@@ -135,6 +137,8 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
             if names.tokens(name) != names.tokens_as(name, was):
                 now = names.block(name) if block == names.block_as(name, was) else block
                 persons.append((now, int(pid)))
+            elif names.person_part(name) != name:  # its foaf:name was the name as listed
+                persons.append((block, int(pid)))
         self.db.executemany("UPDATE persons SET block = ?, dirty = 1 WHERE id = ?", persons)
         authors = [
             (names.block(name), str(paper), str(node))
