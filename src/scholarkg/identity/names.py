@@ -17,8 +17,9 @@ from scholarkg.iris import fold
 # identity registry, which re-keys what an older version wrote when it opens
 # (identity.registry). 1: until 2026-12; 2: a suffix needs a surname before it ("K. Ii") and a
 # Roman numeral is one only in capitals ("John Smith II", not "Kazuo Ii"), kana keep their
-# voicing marks ("ジョン" is not "ション"), and "ATLAS Collaboration: G. Aad" is the person
-# G. Aad (a group in 1, so no registry held it).
+# voicing marks ("ジョン" is not "ション"), TeX letters and accents are letters ("\v{S}r\'amek" is
+# "Šrámek", not "Sr amek"), capital Ø, Ł, Đ fold like small ones, and "ATLAS Collaboration:
+# G. Aad" is the person G. Aad (a group in 1, so no registry held it).
 NAMES = "2"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
@@ -48,6 +49,15 @@ GROUP_WORDS = frozenset(
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
 _NUMERALS = frozenset({"ii", "iii", "iv"})  # a suffix only in capitals ("Ii" is a surname)
 _SPACE = re.compile(r"\s+")
+# TeX as arXiv's author strings write letters (``\v{S}r\'amek``, ``{\O}bro``, ``Mart\'{\i}n``):
+# a letter command (its spaces are TeX's), then an accent on one letter, in braces or not.
+_TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s*")
+_TEX_LETTERS = {"ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å"}
+_TEX_LETTERS |= {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "i", "j": "j"}  # \i: dotless i
+_TEX_ACCENT = re.compile(
+    r"\\(?:[`'^\"~=.]\s*|[vuHckrdbt](?=\s*\{)\s*|[vuHckrdbt]\s+)(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))"
+)
+_CAPITALS = str.maketrans({"Ø": "O", "Ł": "L", "Đ": "D"})  # fold folds the small ones only
 # Han, kana and Hangul: scripts that write a name with or without a space between family and
 # given name ("王伟" / "王 伟", "山田太郎" / "山田 太郎"), so a name written in them is one word.
 _CJK_WORD = re.compile(
@@ -133,11 +143,24 @@ def tokens(name: str) -> tuple[str, ...]:
     return tokens_as(name, NAMES)
 
 
+def _letters(name: str) -> str:
+    r"""``name`` with TeX letters as their letters and a TeX accent as the letter it marks
+    (``\v{S}r\'amek`` → ``Sramek``, ``{\O}bro`` → ``{Ø}bro``), and capital Ø, Ł, Đ as O, L,
+    D (:func:`~scholarkg.iris.fold` folds the small ones only): what folds alike to the name
+    written in Unicode (``Šrámek``, ``Øbro``)."""
+    if "\\" in name:
+        name = _TEX_LETTER.sub(lambda m: _TEX_LETTERS[m[1]], name)
+        name = _TEX_ACCENT.sub(lambda m: m[1] or m[2], name)
+    return name.translate(_CAPITALS)
+
+
 def tokens_as(name: str, version: str) -> tuple[str, ...]:
     """:func:`tokens` as names version ``version`` read them (a registry migration reads the
     keys an older version wrote)."""
     before = None if version == "1" else _named_before(name)
     person = name if before is None else before[0]
+    if version != "1":
+        person = _letters(person)
     words = fold(person, voicing=version != "1").split()
     written = [w.upper() for w in words]  # as cased (1: a numeral in any case is a suffix)
     if version != "1" and _NUMERALS.intersection(words):
