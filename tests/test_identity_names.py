@@ -178,6 +178,16 @@ def test_a_name_written_in_tex_reads_as_the_name_written_in_unicode() -> None:
     assert names.tokens("Đorđe Nikolić") == ("dorde", "nikolic")
 
 
+def test_the_preferred_name_is_the_one_written_in_unicode_rather_than_tex() -> None:
+    # before: the first of equally full spellings, so a person first seen in a snapshot's
+    # author string was named "R. Tom\\`as"
+    assert names.preferred(["R. Tom\\`as", "R. Tomàs"]) == "R. Tomàs"
+    assert names.preferred(["Mikkel {\\O}bro", "Mikkel Øbro"]) == "Mikkel Øbro"
+    assert names.preferred(["R. Tomàs", "R. Tom\\`as"]) == "R. Tomàs"
+    assert names.preferred(["Ramon Tom\\`as", "R. Tomàs"]) == "Ramon Tom\\`as"  # fuller
+    assert names.preferred(["R. Tom\\`as"]) == "R. Tom\\`as"
+
+
 @pytest.mark.parametrize(
     ("listed", "old_block", "new_block"),
     [("K. Ii", "k", "ii-k"), ("Kazuo Ii", "kazuo", "ii-k"), ("R. Tom\\`as", "as-r", "tomas-r")],

@@ -249,12 +249,17 @@ def person_part(name: str) -> str:
     return name if parts is None else parts[0]
 
 
+def _fullness(name: str) -> tuple[tuple[int, int], bool]:
+    return completeness(name), "\\" not in name  # written in Unicode over written in TeX
+
+
 def preferred(names: list[str]) -> str:
-    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: first given. For
-    a person named for a group, the person's part (:func:`person_part`): ``G. Aad``, not
-    ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
+    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: the one not
+    written in TeX (``R. Tomàs`` over ``R. Tom\\`as``), then the first given. For a person
+    named for a group, the person's part (:func:`person_part`): ``G. Aad``, not ``ATLAS
+    Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     best = names[0]
     for name in names[1:]:
-        if completeness(name) > completeness(best):
+        if _fullness(name) > _fullness(best):
             best = name
     return person_part(best)
