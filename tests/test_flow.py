@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.query import resolve_query, run_select
+from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -162,22 +164,31 @@ def test_locked_store_fails_the_flow_run_and_keeps_graphs_for_the_next_run(
     assert not Path(locked.outbox_dir).exists()
 
 
-def test_harvest_arxiv_flow_pages_through_and_publishes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _harvest_flow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **params: str
+) -> tuple[RunReport | BaseException, ReplayServer]:
+    """The harvest_arxiv flow run against a replay server with ``params``: its report, or
+    what it raised; and the replay server (stopped) for its requests."""
     from scholarkg_flows.harvest_arxiv import harvest_arxiv
-
-    from arxiv_replay import ReplayServer
 
     replay = ReplayServer().start()
     try:
         monkeypatch.setenv("SCHOLARKG_OAI_URL", replay.oai_url)
         config = write_config(tmp_path, [], arxiv={"min_interval": 0.05})
-        report = harvest_arxiv(
-            config_path=str(config), set_spec="cs", metadata_prefix="oai_dc", from_date="2024-01-25"
-        )
+        return harvest_arxiv(config_path=str(config), set_spec="cs", **params), replay
+    except Exception as error:
+        return error, replay
     finally:
         replay.stop()
+
+
+def test_harvest_arxiv_flow_pages_through_and_publishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report, _ = _harvest_flow(
+        tmp_path, monkeypatch, metadata_prefix="oai_dc", from_date="2024-01-25"
+    )
+    assert isinstance(report, RunReport)
     assert (report.records_read, report.records_loaded, report.rejected) == (8, 8, [])
     assert report.outcome == "ok" and report.graphs_written > 8  # records and persons
     assert (tmp_path / "data" / "void.ttl").exists()
@@ -189,19 +200,11 @@ def test_harvest_arxiv_flow_refuses_a_from_date_that_is_not_a_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The flow's from_date went to the server as written (from=yesterday)."""
-    from scholarkg_flows.harvest_arxiv import harvest_arxiv
-
-    from arxiv_replay import ReplayServer
     from scholarkg.errors import ConfigError
 
-    replay = ReplayServer().start()
-    try:
-        monkeypatch.setenv("SCHOLARKG_OAI_URL", replay.oai_url)
-        config = write_config(tmp_path, [], arxiv={"min_interval": 0.05})
-        with pytest.raises(ConfigError, match=r"^from_date 'yesterday' is not a date"):
-            harvest_arxiv(config_path=str(config), set_spec="cs", from_date="yesterday")
-    finally:
-        replay.stop()
+    error, replay = _harvest_flow(tmp_path, monkeypatch, from_date="yesterday")
+    assert isinstance(error, ConfigError)
+    assert str(error).startswith("from_date 'yesterday' is not a date")
     assert replay.requests_to("/oai") == [] and not (tmp_path / "store").exists()
 
 

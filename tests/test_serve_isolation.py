@@ -346,14 +346,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
             )
         refused = requests.get(server.url + "queries", timeout=30)  # a real client sees it
         assert refused.status_code == 503 and "its limit of 3 open" in refused.text
-        flood = [socket.create_connection((host, port), timeout=30) for _ in range(10)]
-        for sock in flood:  # kept open: refused ones linger for the client up to a bound
-            try:
-                answer = sock.recv(65536)
-            except ConnectionResetError:  # past the bound: dropped at once
-                answer = b""
-            assert answer == b"" or answer.startswith(b"HTTP/1.1 503")
-        assert len(server.config.http.refused) <= settings.max_connections  # type: ignore[attr-defined]
+        flood = _flood_is_bounded(server, settings.max_connections)
         assert _open_connections(server) <= settings.max_connections
         answer = _exchange(held[0], request)  # the open connections are still served
         assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
@@ -361,6 +354,21 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
             sock.close()
         time.sleep(0.3)
         assert answered(server.url)
+
+
+def _flood_is_bounded(server: ServerHandle, bound: int) -> list[socket.socket]:
+    """Ten more connections kept open: each reads a 503 or is dropped at once, and at most
+    ``bound`` refused ones linger for their client. Returns them (the caller closes them)."""
+    host, port = _address(server)
+    flood = [socket.create_connection((host, port), timeout=30) for _ in range(10)]
+    for sock in flood:
+        try:
+            answer = sock.recv(65536)
+        except ConnectionResetError:  # past the bound: dropped at once
+            answer = b""
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 503")
+    assert len(server.config.http.refused) <= bound  # type: ignore[union-attr]
+    return flood
 
 
 def _exchange(sock: socket.socket, request: bytes) -> bytes:
@@ -400,14 +408,7 @@ def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
             )
         refused = requests.get(server.url + "queries", timeout=30)  # a real client sees it
         assert refused.status_code == 503 and "too many connections" in refused.text
-        flood = [socket.create_connection((host, port), timeout=30) for _ in range(10)]
-        for sock in flood:  # kept open: refused ones linger for the client up to a bound
-            try:
-                answer = sock.recv(65536)
-            except ConnectionResetError:  # past the bound: dropped at once
-                answer = b""
-            assert answer == b"" or answer.startswith(b"HTTP/1.1 503")
-        assert len(server.config.http.refused) <= settings.max_connections  # type: ignore[attr-defined]
+        flood = _flood_is_bounded(server, settings.max_connections)
         for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served
             with socket.create_connection((host, port), 30, (source, 0)) as other:
                 answer = _exchange(other, request)
