@@ -164,8 +164,9 @@ def test_if_none_match_star_is_304_for_what_exists_only(url: str) -> None:
         assert plain.status_code == 200, path
         again = requests.get(url + path, params=params, headers=star, timeout=30)
         assert again.status_code == 304 and again.content == b"", (path, again.status_code)
-        if "ETag" in plain.headers:
-            assert again.headers["ETag"] == plain.headers["ETag"], path
+        assert again.headers["ETag"] == plain.headers["ETag"], path
+        own = {"If-None-Match": plain.headers["ETag"]}
+        assert requests.get(url + path, params=params, headers=own).status_code == 304, path
         head = requests.head(url + path, params=params, headers=star, timeout=30)
         assert head.status_code == 304, path
     missing = (
@@ -179,6 +180,31 @@ def test_if_none_match_star_is_304_for_what_exists_only(url: str) -> None:
         assert plain.status_code >= 400, path
         again = requests.get(url + path, params=params, headers=star, timeout=30)
         assert (again.status_code, again.content) == (plain.status_code, plain.content), path
+
+
+def test_if_none_match_star_leaves_answers_without_a_validator(url: str) -> None:
+    """``*`` answers 304 only for what the server tags: a page computed per request with no
+    ETag (the query page, a search, the dump list, the service description) is sent in full,
+    as it would be without the header; a 304 would carry no validator and nothing to show."""
+    star = {"If-None-Match": "*"}
+    untagged = (
+        ("sparql", {}, HTML_ACCEPT),
+        ("sparql", {}, "text/turtle"),
+        ("search", {"q": "Leonard"}, "application/json"),
+        ("search", {"q": "Leonard"}, HTML_ACCEPT),
+        ("dumps/", {}, HTML_ACCEPT),
+        ("queries", {}, "application/json"),
+    )
+    for path, params, accept in untagged:
+        plain = requests.get(url + path, params=params, headers={"Accept": accept}, timeout=30)
+        assert plain.status_code == 200 and "ETag" not in plain.headers, (path, accept)
+        for ask in (requests.get, requests.head):
+            again = ask(url + path, params=params, headers={"Accept": accept, **star}, timeout=30)
+            assert again.status_code == 200, (path, accept, ask, again.status_code)
+            assert again.headers["Content-Type"] == plain.headers["Content-Type"], path
+        again = requests.get(url + path, params=params, headers={"Accept": accept, **star})
+        assert again.content == plain.content, (path, accept)
+        assert plain.content, path
 
 
 def test_an_html_results_page_is_never_answered_304(url: str) -> None:

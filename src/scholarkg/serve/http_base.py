@@ -144,12 +144,13 @@ _NOT_MODIFIED_KEEPS = (b"etag", b"last-modified", b"cache-control", b"vary", b"c
 
 class IfNoneMatchAny:
     """``If-None-Match: *`` on a GET or HEAD (RFC 9110 13.1.2): the condition is false when a
-    current representation exists, so a 200 becomes a 304 with that answer's validators and no
-    body; any other answer (404, 301, an error), and a 200 sent ``Cache-Control: no-store``
-    (a results page, a search: nothing a cache may keep to show again), is left as it is.
-    The tags themselves are
-    compared by :meth:`BaseRoutes.cached`, before any work; ``*`` can only be answered once
-    the route has found what exists."""
+    current representation exists, so a 200 that carries the server's validator (an ``ETag``)
+    becomes a 304 with that answer's validators and no body. Any other answer (404, 301, an
+    error) and any 200 without an ETag is left as it is: a page computed per request (the
+    query page, a search, a results page sent ``no-store``) has no representation a client
+    can hold, and a 304 would give it nothing to show. The tags themselves are compared by
+    :meth:`BaseRoutes.cached`, before any work; ``*`` can only be answered once the route has
+    found what exists."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -169,7 +170,7 @@ class IfNoneMatchAny:
             if (
                 message["type"] == "http.response.start"
                 and message["status"] == 200
-                and not _no_store(message.get("headers", []))
+                and _tagged(message.get("headers", []))
             ):
                 replaced = True
                 headers = [
@@ -187,12 +188,14 @@ class IfNoneMatchAny:
         await self.app(scope, receive, sending)
 
 
-def _no_store(headers: Iterable[tuple[bytes, bytes]]) -> bool:
-    """Whether these response headers forbid keeping the answer (``Cache-Control: no-store``)."""
-    return any(
+def _tagged(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    """Whether these response headers carry a validator (``ETag``) and let a cache keep the
+    answer (no ``Cache-Control: no-store``)."""
+    no_store = any(
         k.lower() == b"cache-control" and b"no-store" in (d.strip().lower() for d in v.split(b","))
         for k, v in headers
     )
+    return not no_store and any(k.lower() == b"etag" for k, _ in headers)
 
 
 _UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')

@@ -197,10 +197,15 @@ class SiteRoutes(BaseRoutes):
         return FileResponse(page, media_type="text/html; charset=utf-8")
 
     async def context(self, request: Request) -> Response:
+        """The JSON-LD context, tagged as every cacheable answer is (so ``If-None-Match``,
+        its own tag or ``*``, answers 304)."""
+        headers, not_modified = self.cached(request, "application/ld+json")
+        if not_modified is not None:
+            return not_modified
         return JSONResponse(
             {"@context": {**project_context(), "id": self.kg.mapper.iri_base}},
             media_type="application/ld+json",
-            headers={"Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}"},
+            headers=headers,
         )
 
     async def void(self, request: Request) -> Response:
