@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.query import resolve_query, run_select
-from scholarkg.runs.report import RunReport
+from scholarkg.runs.report import PublishedFile, RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
 pytestmark = [pytest.mark.flow, pytest.mark.usefixtures("prefect_harness")]
@@ -78,9 +79,24 @@ def test_second_run_with_nothing_new_writes_nothing_and_says_so(tmp_path: Path) 
     assert dump.exists() and (tmp_path / "data" / "exports" / "scholarkg.nq.sha256").exists()
     void = (tmp_path / "data" / "void.ttl").read_text(encoding="utf-8")
     assert "void:Dataset" in void and "scholarkg.nq" in void
-    assert first.published == [str(dump), str(tmp_path / "data" / "void.ttl")]
+    void_path = tmp_path / "data" / "void.ttl"
+    in_dump = sum(1 for _ in ox.parse(path=dump, format=ox.RdfFormat.N_QUADS))
+    in_void = sum(1 for _ in ox.parse(path=void_path, format=ox.RdfFormat.TURTLE))
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         before = {g: store.triples_in(g) for g in store.graph_names()}
+        [void_graph] = [g for g in before if g.endswith("/graph/void")]
+        held = store.quad_count()
+    # Each dump with the quads it holds and the VoID graph it leaves out, then the description.
+    assert first.published == [
+        PublishedFile(str(dump), in_dump, "quads", left_out=((void_graph, in_void),)),
+        PublishedFile(str(void_path), in_void, "triples", kind="VoID description"),
+    ]
+    assert in_dump + len(before[void_graph]) == held == first.store_quads
+    assert len(before[void_graph]) == in_void > 0
+    assert [line for line in first.summary_lines() if line.startswith("published:")] == [
+        f"published: {dump} ({in_dump} quads; left out: graph <{void_graph}> ({in_void} quads)"
+        f", the VoID description), VoID description {void_path} ({in_void} triples)"
+    ]
     second = build_kg(config_path=str(config))
     # Same bytes, same configuration: the profile is not even parsed again.
     assert second.sources_unchanged == [str(SAMPLE_PROFILE)] and second.sources_built == []

@@ -28,7 +28,7 @@ from scholarkg.publish import parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
-from scholarkg.runs.report import now_iso
+from scholarkg.runs.report import PublishedFile, now_iso
 from scholarkg.store import served
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
@@ -250,7 +250,22 @@ def _close_store_side(ctx: RunContext) -> None:
             buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
         with report.timed("publish"):
             publication = publish(store, ctx.config, buckets=buckets)
-        report.published = [str(d.path) for d in publication.dumps] + [str(publication.description)]
+        report.published = [
+            PublishedFile(
+                str(d.path),
+                d.triples_or_quads,
+                "quads" if d.fmt in ("nq", "trig") else "triples",
+                left_out=d.left_out,
+            )
+            for d in publication.dumps
+        ] + [
+            PublishedFile(
+                str(publication.description),
+                publication.description_triples,
+                "triples",
+                kind="VoID description",
+            )
+        ]
         report.run_graphs["VoID description"] = publication.description_triples
         if publication.missing:
             _missing(ctx, publication.missing)

@@ -15,6 +15,27 @@ from pathlib import Path
 PAPER_STATES = ("resolved", "overridden", "ambiguous", "unresolved")
 
 
+@dataclass(frozen=True)
+class PublishedFile:
+    """One file a run published: a dump with the quads (N-Quads, TriG) or triples it holds and
+    the store's graphs it leaves out on purpose (``left_out``: graph IRI and its quads), or the
+    VoID description (``kind`` ``"VoID description"``) with its triples."""
+
+    path: str
+    count: int
+    unit: str
+    kind: str = "dump"
+    left_out: tuple[tuple[str, int], ...] = ()
+
+    def describe(self) -> str:
+        if self.kind != "dump":
+            return f"{self.kind} {self.path} ({self.count} {self.unit})"
+        text = f"{self.path} ({self.count} {self.unit}"
+        for graph, quads in self.left_out:
+            text += f"; left out: graph <{graph}> ({quads} quads), the VoID description"
+        return text + ")"
+
+
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -65,7 +86,7 @@ class RunReport:
     run_graphs: dict[str, int] = field(default_factory=dict)
     store_quads: int | None = None
     store_error: str | None = None
-    published: list[str] = field(default_factory=list)
+    published: list[PublishedFile] = field(default_factory=list)
     degraded: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -190,7 +211,7 @@ class RunReport:
         if self.store_quads is not None:
             lines.append(f"store: holds {self.store_quads} quads")
         if self.published:
-            lines.append(f"published: {', '.join(self.published)}")
+            lines.append(f"published: {', '.join(p.describe() for p in self.published)}")
         lines += self._problem_lines()
         return lines
 
