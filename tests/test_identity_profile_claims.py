@@ -194,3 +194,58 @@ def test_a_claim_on_a_published_person_ends_with_its_listing(
     assert row["p"] == researcher
     assert rows(config, P + f"SELECT ?old WHERE {{ ?old skg:mergedInto <{arxiv_author}> }}") == []
     assert [e.split(":")[0] for e in report.identity_events] == ["unmerge"]
+
+
+def researchers(config: Config) -> dict[str, tuple[str, int]]:
+    """Each profile's researcher and how many snapshots it has, by the profile's slug."""
+    found = rows(config, P + "SELECT ?s ?p WHERE { ?s skg:snapshotOf ?p }")
+    out: dict[str, tuple[str, int]] = {}
+    for r in found:
+        slug = r["s"].split("/profile/")[1].split("/")[0]
+        assert out.get(slug, (r["p"], 0))[0] == r["p"]
+        out[slug] = (str(r["p"]), out.get(slug, ("", 0))[1] + 1)
+    return out
+
+
+def test_a_claim_another_profile_still_makes_keeps_the_authorship_with_its_researcher(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """Two profile pages of one Wei Wang both claimed a paper's authorship (the second claim
+    joined the two researchers). When the first page dropped the paper, the authorship was
+    decided again from arXiv's co-authors as if nobody claimed it, and the second profile's
+    standing claim was ignored. Now it stays with the second profile's researcher
+    (profile-researcher, its graph the evidence), and the two are apart again (only the
+    claim on the dropped listing joined them)."""
+    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
+    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    first = tmp_path / "wei-wang.txt"
+    first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
+    second = tmp_path / "w-wang.txt"  # the same researcher's page under another path
+    second.write_bytes(profile_page("Wei Wang", [dropped]))
+    config = load_config(write_config(tmp_path, [first, second], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    joined, rule = first_author(config, DROPPED)
+    assert rule == "profile-researcher"
+    assert first_author(config, KEPT) == (joined, "profile-researcher")
+    assert {p for p, _ in researchers(config).values()} == {joined}  # the claims joined them
+    # the first page, updated in place, drops the paper; the second still lists it
+    first.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
+    report = build(config, [str(first)]).report
+    assert report.outcome == "ok", report.summary_lines()
+    held_by, rule = first_author(config, DROPPED)
+    assert rule == "profile-researcher"  # not decided again from arXiv's co-authors
+    assert [e.split(":")[0] for e in report.identity_events] == ["unmerge", "reassigned"]
+    # the first page has two snapshots now, the second page one
+    apart = {n: (slug, p) for slug, (p, n) in researchers(config).items()}
+    assert sorted(apart) == [1, 2] and apart[1][1] != apart[2][1]
+    assert first_author(config, KEPT) == (apart[2][1], "profile-researcher")
+    assert held_by == apart[1][1]
+    [evidence] = rows(
+        config,
+        P + f"SELECT DISTINCT ?e WHERE {{ <{ID}paper/arxiv/{DROPPED[0]}> skg:hasAuthorship ?a . "
+        "?a skg:position 1 ; skg:identityEvidence ?e }",
+    )
+    assert evidence["e"] == f"{ID}graph/profile/{apart[1][0]}"

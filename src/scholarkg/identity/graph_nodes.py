@@ -35,6 +35,13 @@ class GraphNodes:
         stated = "SELECT 1 FROM graph_nodes INDEXED BY graph_nodes_node WHERE node = ? LIMIT 1"
         return [n for n in gone if self.db.execute(stated, (n,)).fetchone() is None]
 
+    def states(self, graph: str, node: str) -> bool:
+        """Whether ``graph`` states ``node`` now."""
+        row = self.db.execute(
+            "SELECT 1 FROM graph_nodes WHERE graph = ? AND node = ?", (graph, node)
+        ).fetchone()
+        return row is not None
+
     def withdraw(self, nodes: Sequence[str]) -> list[tuple[str, int]]:
         """Forget these authorship nodes: their decisions, names and co-author evidence.
         Returns ``(node, person)`` of the decisions dropped (their persons need writing)."""

@@ -4,6 +4,7 @@ more withdrawn) and a new version of a paper whose authors moved (``same-paper``
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from urllib.parse import unquote
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
@@ -27,6 +28,7 @@ class Restatement:
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
+    _claim: Callable[[str], str]
     _coauthor_evidence: Callable[..., list[tuple[int, int, tuple[str, str]]]]
 
     def restate(
@@ -92,17 +94,20 @@ class Restatement:
         claimed: dict[str, set[str]],
         claimants: dict[str, str],
         before: dict[str, tuple[list[str], list[tuple[int, str, int]]]],
-    ) -> dict[str, tuple[Mention, int, str]]:
+    ) -> dict[str, tuple[Mention, int, str, tuple[str, str] | None]]:
         """Profile graphs (of ``claimants``) claim ``claimed`` now and made ``before``
         (decisions, merges): the authorships they no longer claim, which other graphs still
         state, lose the claim. Its merge is undone, and so are the graph's claim merges made
         after it whose survivor is not the researcher's own person (the researcher may have
         been the person the first one joined: the claims still made join the researcher
         again as the rest of the restatement confirms them); the decisions the claims made
-        are dropped. Returns them by node, with the person who held each and why, to be
-        decided again."""
+        are dropped. Another profile graph's claim on one of them that still stands (its
+        merge joined its researcher to the one the ended claim gave it) keeps it: that merge
+        is undone too (what it joined was the ended claim's), and the authorship goes to that
+        profile's researcher. Returns them by node, with the person who held each, why, and
+        the standing claim (profile, graph) if any, to be decided again."""
         reg = self.registry
-        undecided: dict[str, tuple[Mention, int, str]] = {}
+        undecided: dict[str, tuple[Mention, int, str, tuple[str, str] | None]] = {}
         for graph, now in claimed.items():
             decided, merges = before[graph]
             gone = sorted({*decided, *(n for _, n, _ in merges)} - now)
@@ -116,17 +121,34 @@ class Restatement:
                 if n in ended or (first is not None and seq > first and keep != own)
             ]
             held = {n: reg.live(m.person) for n, m in reg.mentions(ended).items()}
-            self._unmerge([claim_key(n, graph) for n in undo], why)
             made = [
                 m.node
                 for m in reg.mentions(ended).values()
                 if m.evidence == graph and m.rule == "profile-researcher"
             ]
+            standing = {n: self._standing_claims(n, graph) for n in made}
+            others = [key for found in standing.values() for key, _, _ in found]
+            self._unmerge([*(claim_key(n, graph) for n in undo), *others], why)
             for mention in reg.undecide(made):
-                undecided[mention.node] = (mention, held[mention.node], why)
+                found = standing[mention.node]
+                claim = (found[0][1], found[0][2]) if found else None
+                undecided[mention.node] = (mention, held[mention.node], why, claim)
             for node in set(held) - set(made):  # another profile's claim decided it
                 self._reported(node, held[node], why)
         return undecided
+
+    def _standing_claims(self, node: str, ended: str) -> list[tuple[str, str, str]]:
+        """The claims on ``node`` of profile graphs other than ``ended`` that still state it
+        and whose claim made a merge (kept under :func:`claim_key`): (key, profile, graph),
+        in the order of their keys."""
+        reg = self.registry
+        found: list[tuple[str, str, str]] = []
+        for key in sorted(reg.claim_merges([node])):
+            graph = key.removeprefix(f"{node} ")
+            profile = unquote(graph.rsplit("/graph/profile/", 1)[-1])
+            if graph != ended and reg.states(graph, node) and reg.profile_person(profile):
+                found.append((key, profile, graph))
+        return found
 
     def _reported(self, node: str, held: int, why: str) -> None:
         """A published person who held ``node`` and holds it no more is reported."""
@@ -136,14 +158,27 @@ class Restatement:
         if (after is None or reg.live(after.person) != held) and person.published:
             self.events.append(IdentityEvent("reassigned", person.slug, node, "restated", why))
 
-    def _decide_again(self, undecided: dict[str, tuple[Mention, int, str]]) -> None:
-        """Decide the authorships whose claim ended from the evidence left (the sources that
-        still state them and their papers' authors), unless the run's sources decided them
-        already; a published person who lost one is reported (``reassigned``)."""
+    def _decide_again(
+        self, undecided: dict[str, tuple[Mention, int, str, tuple[str, str] | None]]
+    ) -> None:
+        """Decide the authorships whose claim ended: with the researcher of another profile
+        whose claim on it stands, else from the evidence left (the sources that still state
+        them and their papers' authors), unless the run's sources decided them already; a
+        published person who lost one is reported (``reassigned``)."""
         reg = self.registry
         decided = reg.mentions(list(undecided))
-        for node, (before, held, why) in undecided.items():
-            if node not in decided:
+        for node, (before, held, why, claim) in undecided.items():
+            if node not in decided and claim is not None:
+                profile, graph = claim
+                pid = reg.profile_person(profile)
+                assert pid is not None  # _standing_claims kept only registered profiles
+                basis = self._claim(profile)
+                mention = Mention(
+                    node, before.paper, before.position, pid, before.name,
+                    "profile-researcher", 1.0, basis, graph, False,
+                )  # fmt: skip
+                reg.assign(mention, None)
+            elif node not in decided:
                 self._from_evidence(before)
             self._reported(node, reg.live(held), why)
 
