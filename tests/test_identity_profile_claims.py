@@ -249,3 +249,36 @@ def test_a_claim_another_profile_still_makes_keeps_the_authorship_with_its_resea
         "?a skg:position 1 ; skg:identityEvidence ?e }",
     )
     assert evidence["e"] == f"{ID}graph/profile/{apart[1][0]}"
+
+
+def test_two_profiles_claiming_another_paper_too_stay_one_when_one_drops_a_paper(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """Both pages list both papers: when the first drops one, the second's claim keeps it and
+    the two researchers stay one person (both still claim the other paper's authorship)."""
+    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
+    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    first = tmp_path / "wei-wang.txt"
+    first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
+    second = tmp_path / "w-wang.txt"
+    second.write_bytes(profile_page("Wei Wang", [dropped, kept], h_index=12))
+    config = load_config(write_config(tmp_path, [first, second], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    [joined] = {p for p, _ in researchers(config).values()}
+    first.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
+    report = build(config, [str(first)]).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert {p for p, _ in researchers(config).values()} == {joined}
+    assert first_author(config, KEPT) == (joined, "profile-researcher")
+    assert first_author(config, DROPPED) == (joined, "profile-researcher")
+    second_slug = next(s for s, (_, n) in researchers(config).items() if n == 1)
+    [evidence] = rows(
+        config,
+        P + f"SELECT DISTINCT ?e WHERE {{ <{ID}paper/arxiv/{DROPPED[0]}> skg:hasAuthorship ?a . "
+        "?a skg:position 1 ; skg:identityEvidence ?e }",
+    )
+    assert evidence["e"] == f"{ID}graph/profile/{second_slug}"
+    assert report.identity_events == []

@@ -42,6 +42,13 @@ class GraphNodes:
         ).fetchone()
         return row is not None
 
+    def stated_by(self, graph: str) -> list[str]:
+        """The nodes ``graph`` states now, in IRI order."""
+        rows = self.db.execute(
+            "SELECT node FROM graph_nodes WHERE graph = ? ORDER BY node", (graph,)
+        )
+        return [str(n) for (n,) in rows]
+
     def withdraw(self, nodes: Sequence[str]) -> list[tuple[str, int]]:
         """Forget these authorship nodes: their decisions, names and co-author evidence.
         Returns ``(node, person)`` of the decisions dropped (their persons need writing)."""

@@ -127,7 +127,12 @@ class Restatement:
                 if m.evidence == graph and m.rule == "profile-researcher"
             ]
             standing = {n: self._standing_claims(n, graph) for n in made}
-            others = [key for found in standing.values() for key, _, _ in found]
+            others = [
+                key
+                for found in standing.values()
+                for key, profile, other in found
+                if self._apart(set(made), profile, other)
+            ]
             self._unmerge([*(claim_key(n, graph) for n in undo), *others], why)
             for mention in reg.undecide(made):
                 found = standing[mention.node]
@@ -149,6 +154,18 @@ class Restatement:
             if graph != ended and reg.states(graph, node) and reg.profile_person(profile):
                 found.append((key, profile, graph))
         return found
+
+    def _apart(self, ended: set[str], profile: str, graph: str) -> bool:
+        """Whether the merge a standing claim of ``graph`` on one of ``ended`` (whose claims
+        ended) made is undone with the claim it joined: not while ``graph`` states another
+        authorship its researcher holds (one person is at one position of a paper, so its
+        listing of that paper names them there: a claim that made no merge of its own, and
+        the two stay one)."""
+        reg = self.registry
+        pid = reg.profile_person(profile)
+        nodes = reg.stated_by(graph)
+        held = reg.mentions(nodes)
+        return not any(n not in ended and reg.live(m.person) == pid for n, m in held.items())
 
     def _reported(self, node: str, held: int, why: str) -> None:
         """A published person who held ``node`` and holds it no more is reported."""
