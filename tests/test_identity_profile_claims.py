@@ -12,7 +12,7 @@ from pathlib import Path
 from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
-from constructed import listing, profile_page, variant_entry
+from constructed import Listed, listing, profile_page, variant_entry
 from scholarkg.config import Config, load_config
 from scholarkg.query import bind_parameters, resolve_query
 from scholarkg.runs.build import build
@@ -115,6 +115,17 @@ def first_author(config: Config, paper: tuple[str, str]) -> tuple[str, str]:
     return str(row["who"]), str(row["rule"])
 
 
+def two_wei_wang_papers(replay: ReplayServer) -> tuple[dict[str, object], Listed, Listed]:
+    """arXiv (replayed) lists two papers of a Wei Wang with no co-author in common: the
+    ``[arxiv]`` settings, and the profile listings of DROPPED and KEPT."""
+    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
+    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    return arxiv, dropped, kept
+
+
 def test_a_claim_the_profile_no_longer_makes_is_withdrawn_and_its_merge_undone(
     tmp_path: Path, replay: ReplayServer
 ) -> None:
@@ -123,11 +134,7 @@ def test_a_claim_the_profile_no_longer_makes_is_withdrawn_and_its_merge_undone(
     claim made in place. Now the claim goes with the listing: the merge is undone, the
     authorship is decided again from what arXiv says, and the run reports it."""
     # no co-author in common: only the profile's claims join the two Wei Wangs
-    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
-    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
-    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv, dropped, kept = two_wei_wang_papers(replay)
     page = tmp_path / "wei-wang.txt"
     page.write_bytes(profile_page("Wei Wang", [dropped, kept]))
     config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
@@ -163,11 +170,7 @@ def test_a_claim_on_a_published_person_ends_with_its_listing(
     profile's researcher is a person of their own again with the profile's snapshots, the
     arXiv author keeps the authorship as arXiv alone says (first-seen), and the run reports
     the undone merge."""
-    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
-    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
-    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv, dropped, kept = two_wei_wang_papers(replay)
     coauthor = tmp_path / "helge-spieker.txt"  # publishes the arXiv Wei Wang first
     coauthor.write_bytes(profile_page("Helge Spieker", [dropped]))
     page = tmp_path / "wei-wang.txt"
@@ -216,11 +219,7 @@ def test_a_claim_another_profile_still_makes_keeps_the_authorship_with_its_resea
     standing claim was ignored. Now it stays with the second profile's researcher
     (profile-researcher, its graph the evidence), and the two are apart again (only the
     claim on the dropped listing joined them)."""
-    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
-    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
-    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv, dropped, kept = two_wei_wang_papers(replay)
     first = tmp_path / "wei-wang.txt"
     first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
     second = tmp_path / "w-wang.txt"  # the same researcher's page under another path
@@ -256,11 +255,7 @@ def test_two_profiles_claiming_another_paper_too_stay_one_when_one_drops_a_paper
 ) -> None:
     """Both pages list both papers: when the first drops one, the second's claim keeps it and
     the two researchers stay one person (both still claim the other paper's authorship)."""
-    serve(replay, DROPPED, ("Wei Wang", "Helge Spieker"))
-    serve(replay, KEPT, ("Wei Wang", "Mohit Kumar Ahuja"))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
-    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    arxiv, dropped, kept = two_wei_wang_papers(replay)
     first = tmp_path / "wei-wang.txt"
     first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
     second = tmp_path / "w-wang.txt"
