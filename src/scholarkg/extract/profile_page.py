@@ -94,8 +94,6 @@ def _number(text: str, source: str, line: int) -> int:
 # White space at a line's ends, but the separators U+001C-U+001F (Python's str.strip takes
 # them as spaces): they are no text, and the text check must see them.
 _EDGE_SPACE = re.compile(r"^[^\S\x1c-\x1f]+|[^\S\x1c-\x1f]+$")
-
-
 # A run of white space holding a vertical tab or form feed (no XML text can hold them): one
 # space, as the arXiv doors fold it.
 _PAGE_BREAK_RUN = re.compile(r"[^\S\x1c-\x1f]*[\x0b\x0c][^\S\x1c-\x1f]*")
@@ -174,8 +172,8 @@ def _parse_paper(
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
     _within_limits(block, source, limits)
-    for field_name, lines in (("title", block.lines[:1]), ("authors", block.lines[1:2])):
-        _refuse_non_text(field_name, lines[0], source)
+    _refuse_non_text("title", block.lines[0], source)
+    _refuse_non_text("authors", block.lines[1], source)
     for line in block.lines[2:]:
         _refuse_non_text("abstract", line, source)
     (_, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
