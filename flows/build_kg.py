@@ -9,6 +9,8 @@ something was refused or quarantined) otherwise; the report is its result either
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,12 @@ from scholarkg.runs.report import RunReport
 def load_run_config(config_path: str | None, store_path: str | None) -> Config:
     config = load_config(Path(config_path) if config_path else None)
     return config.with_store_path(Path(store_path) if store_path else None)
+
+
+TASK_CANCELLED = (
+    "the task runner cancelled this source's task (a Dask scheduler restart or a lost "
+    "connection to it does that); run again"
+)
 
 
 @dataclass(frozen=True)
@@ -122,15 +130,23 @@ def build_kg_tasks(
         return ctx.report
 
 
-def settled(future: PrefectFuture[Any], ctx: RunContext) -> Any:
-    """The task's result, checking for a stop request twice a second meanwhile: a wait without
-    a timeout would keep the signal handler from running until the task ends."""
-    while True:
-        ctx.check_stop()
-        try:
-            return future.result(timeout=0.5)
-        except TimeoutError:
-            continue
+def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], None]) -> Any:
+    """The task's result once it is done, checking for a stop request twice a second meanwhile
+    (a wait without a timeout would keep the signal handler from running until the task ends).
+
+    The wait is on the future's done callback, never on ``result(timeout=…)`` in a loop: on
+    Dask that loop is what dask/distributed#8514 reports failing with ``UnboundLocalError``.
+    A task the runner cancelled (a Dask scheduler restart, a lost connection) is a failed
+    source, not a crash of the run.
+    """
+    done = threading.Event()
+    future.add_done_callback(lambda _: done.set())
+    while not done.wait(0.5):
+        check_stop()
+    wrapped = getattr(future, "wrapped_future", None)
+    if wrapped is not None and wrapped.cancelled():
+        return SourceFailed(location, TASK_CANCELLED)
+    return future.result()
 
 
 def build_all(
@@ -140,8 +156,8 @@ def build_all(
     loading.pending_first()
     futures = [(location, fetch.submit(location, config)) for location in sources]
     fetched: list[Fetched] = []
-    for _, future in futures:
-        got = settled(future, ctx)
+    for location, future in futures:
+        got = settled(future, location, ctx.check_stop)
         if isinstance(got, SourceFailed):
             ctx.report.failures.append((got.location, got.message))
         else:
@@ -154,8 +170,8 @@ def build_all(
     prepared: list[PrefectFuture[Prepared | SourceFailed]] = [
         prepare_profile.submit(item, config, rate_limit) for item in todo
     ]
-    for pending in prepared:
-        ready = settled(pending, ctx)
+    for item, pending in zip(todo, prepared, strict=True):
+        ready = settled(pending, item.location, ctx.check_stop)
         if isinstance(ready, SourceFailed):
             ctx.report.failures.append((ready.location, ready.message))
             continue

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 import requests
@@ -140,3 +141,43 @@ def test_dask_and_threads_load_the_same_graphs(
     assert len(dask.pop(VOID_GRAPH)) == len(threads.pop(VOID_GRAPH)) > 0
     differing = [n for n in dask if to_isomorphic(dask[n]) != to_isomorphic(threads[n])]
     assert differing == []
+
+
+def wait_for_file(path: str) -> str:
+    """A task that ends when ``path`` exists (at most 60 s)."""
+    deadline = time.monotonic() + 60
+    while not Path(path).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return path
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_task_the_dask_cluster_cancels_is_a_failed_source(tmp_path: Path) -> None:
+    """A Dask future cancelled under the run (scheduler restart, lost connection) fails its
+    source with a one-line reason; the wait no longer dies in ``distributed``'s ``sync()``
+    with ``UnboundLocalError``, and a task that ends normally still gives its result."""
+    from prefect import flow, task
+    from prefect_dask.task_runners import DaskTaskRunner, PrefectDaskFuture
+    from scholarkg_flows.build_kg import TASK_CANCELLED, SourceFailed, settled
+
+    release = tmp_path / "release"
+    waiting = task(wait_for_file)
+    stop_checks: list[int] = []
+
+    in_process: Any = DaskTaskRunner(
+        cluster_kwargs={"n_workers": 1, "processes": False, "dashboard_address": None}
+    )
+
+    @flow(task_runner=in_process)
+    def two_tasks() -> tuple[object, object]:
+        cancelled = waiting.submit(str(release))
+        kept = waiting.submit(str(release))
+        cast("PrefectDaskFuture[str]", cancelled).wrapped_future.cancel()
+        lost = settled(cancelled, "page-a.txt", lambda: stop_checks.append(1))
+        release.touch()
+        return lost, settled(kept, "page-b.txt", lambda: stop_checks.append(1))
+
+    lost, kept = two_tasks()
+    assert lost == SourceFailed("page-a.txt", TASK_CANCELLED)
+    assert kept == str(release)
