@@ -126,7 +126,7 @@ def test_a_suffix_is_a_suffix_only_where_a_surname_stays() -> None:
     assert names.tokens("K. Ii Jr.") == ("k", "ii")  # Jr. goes, the surname Ii stays
     assert names.tokens("John Smith II") == ("john", "smith")
     assert names.tokens("Martin Luther King Jr.") == ("martin", "luther", "king")
-    assert names.tokens("Smith, J. Jr.") == ("smith", "j")
+    assert names.tokens("Smith, J. Jr.") == ("j", "smith")  # inverted: J. Smith
     assert not names.compatible("K. Ii", "K. Jr")  # before: both were the bare initial "k"
 
 
@@ -138,16 +138,69 @@ def test_a_roman_numeral_is_a_suffix_only_as_written_in_capitals() -> None:
     assert names.tokens("Ichiro Iv") == ("ichiro", "iv")
     assert names.tokens("John Smith III") == ("john", "smith")
     assert names.tokens("John Smith IV") == ("john", "smith")
-    assert names.tokens("Smith, John II") == ("smith", "john")
+    assert names.tokens("Smith, John II") == ("john", "smith")  # inverted: John Smith
     for jr in ("Jr", "Jr.", "jr.", "JR", "Sr", "sr."):  # Jr and Sr in any case
         assert names.tokens(f"John Smith {jr}") == ("john", "smith")
     assert names.tokens("Neal J. Evans II") == ("neal", "j", "evans")  # arXiv 0704.0009
     assert names.tokens("T. Montaruli II for the IceCube Collaboration") == ("t", "montaruli")
 
 
-def _old_names(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Names read as version 1 did (every trailing suffix dropped, ``K. Ii`` → ``k``)."""
-    monkeypatch.setattr(names, "NAMES", "1")
+def test_a_name_in_capitals_keeps_a_surname_written_as_a_numeral() -> None:
+    # before: every word of "KAZUO II" is in capitals, so II read as a suffix: ("kazuo",),
+    # block "kazuo", and Kazuo Ii written in capitals was not Kazuo Ii
+    for listed in ("KAZUO II", "Kazuo II"):  # II after one given name is the surname
+        assert names.tokens(listed) == names.tokens("Kazuo Ii") == ("kazuo", "ii")
+        assert names.block(listed) == names.block("Kazuo Ii") == "ii-k"
+        assert names.name_key(listed) == "kazuo-ii"
+        assert names.compatible(listed, "K. Ii") and not names.compatible(listed, "Kazuo")
+    assert names.tokens("KAZUO II JR.") == ("kazuo", "ii")
+    assert names.tokens("K. II") == ("k", "ii")
+    # after a given name and a surname a numeral in capitals is still a suffix
+    assert names.tokens("JOHN SMITH II") == ("john", "smith") == names.tokens("John Smith II")
+    assert names.block("JOHN SMITH II") == "smith-j"
+    assert names.tokens("NEAL J. EVANS II") == ("neal", "j", "evans")
+    assert names.tokens("JOHN SMITH III JR.") == ("john", "smith")
+
+
+def test_an_inverted_name_is_the_name_written_in_order() -> None:
+    # before: "Smith, J." read as the words "smith j": block "j-s", key "smith-j", and it was
+    # never compatible with "J. Smith" (surname "j")
+    assert names.tokens("Smith, J.") == names.tokens("J. Smith") == ("j", "smith")
+    assert names.block("Smith, J.") == names.block("J. Smith") == "smith-j"
+    assert names.name_key("Smith, J.") == "j-smith"
+    assert names.compatible("Smith, J.", "John Smith")
+    assert not names.compatible("Smith, J.", "Jane Jones")
+    in_order = {
+        "Smith, John": "John Smith",
+        "Smith, Jr., John": "John Smith",  # BibTeX's "von Last, Jr, First"
+        "Smith Jr., John": "John Smith",
+        "Smith, John, Jr.": "John Smith",
+        "Smith, John, III": "John Smith",
+        "Evans II, Neal J.": "Neal J. Evans II",
+        "van der Berg, J.": "J. van der Berg",
+        "Ii, Kazuo": "Kazuo Ii",
+        "D'Angelo, J.": "J. D'Angelo",
+        "ATLAS Collaboration: Aad, G.": "G. Aad",
+        "Montaruli, T. for the IceCube Collaboration": "T. Montaruli",
+    }
+    for inverted, written in in_order.items():
+        assert names.tokens(inverted) == names.tokens(written), inverted
+        assert names.block(inverted) == names.block(written), inverted
+        assert not names.is_group(inverted), inverted
+    # a comma before a suffix only, or after a name in order, inverts nothing
+    assert names.tokens("John Smith, Jr.") == ("john", "smith")
+    assert names.tokens("Neal J. Evans, II") == ("neal", "j", "evans")
+    assert names.tokens("John Smith, PhD") == ("john", "smith")
+    assert names.tokens("J. Smith, Jr.") == ("j", "smith")
+    assert names.tokens("T. Montaruli, for the IceCube Collaboration") == ("t", "montaruli")
+    assert names.tokens("Smith,") == ("smith",)
+    assert names.is_group("Gemma Team, Google DeepMind")
+
+
+def _old_names(monkeypatch: pytest.MonkeyPatch, version: str = "1") -> None:
+    """Names read as ``version`` did (1: every trailing suffix dropped, ``K. Ii`` → ``k``;
+    2: ``Smith, J.`` read as ``smith j``, ``KAZUO II`` as ``kazuo``)."""
+    monkeypatch.setattr(names, "NAMES", version)
     for cached in (names.tokens, names.block, names.compatible):
         cached.cache_clear()
 
@@ -189,21 +242,34 @@ def test_the_preferred_name_is_the_one_written_in_unicode_rather_than_tex() -> N
 
 
 @pytest.mark.parametrize(
-    ("listed", "old_block", "new_block"),
-    [("K. Ii", "k", "ii-k"), ("Kazuo Ii", "kazuo", "ii-k"), ("R. Tom\\`as", "as-r", "tomas-r")],
+    ("version", "listed", "old_block", "new_block"),
+    [
+        ("1", "K. Ii", "k", "ii-k"),
+        ("1", "Kazuo Ii", "kazuo", "ii-k"),
+        ("1", "R. Tom\\`as", "as-r", "tomas-r"),
+        ("1", "Smith, J.", "j-s", "smith-j"),
+        ("2", "KAZUO II", "kazuo", "ii-k"),
+        ("2", "Smith, J.", "j-s", "smith-j"),
+        ("2", "Evans II, Neal J.", "j-e", "evans-n"),
+    ],
 )
 def test_a_registry_written_by_the_old_names_version_is_re_keyed_on_opening(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    version: str,
     listed: str,
     old_block: str,
     new_block: str,
 ) -> None:
     path = tmp_path / "identity.sqlite"
     with monkeypatch.context() as before:
-        _old_names(before)
+        _old_names(before, version)
         reg = Registry(path)
-        reg.db.execute("DELETE FROM meta WHERE key = 'names'")  # version 1 wrote no mark
+        if version == "1":
+            reg.db.execute("DELETE FROM meta WHERE key = 'names'")  # version 1 wrote no mark
+        assert reg.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchall() == (
+            [] if version == "1" else [(version,)]
+        )
         resolver = IdentityResolver(reg)
         resolver.add(_paper("2001.00001", listed, "Alice Martin", "Bob Stone"))
         old = _person_of(reg, "2001.00001", 1)

@@ -19,8 +19,11 @@ from scholarkg.iris import fold
 # Roman numeral is one only in capitals ("John Smith II", not "Kazuo Ii"), kana keep their
 # voicing marks ("ジョン" is not "ション"), TeX letters and accents are letters ("\v{S}r\'amek" is
 # "Šrámek", not "Sr amek"), capital Ø, Ł, Đ fold like small ones, and "ATLAS Collaboration:
-# G. Aad" is the person G. Aad (a group in 1, so no registry held it).
-NAMES = "2"
+# G. Aad" is the person G. Aad (a group in 1, so no registry held it). 3: a Roman numeral after
+# one given name is the surname in capitals too ("KAZUO II" is "Kazuo Ii"; a numeral is a
+# suffix after a given name and a surname), and a name inverted at a comma reads in order
+# ("Smith, J." is "J. Smith", "Smith, Jr., John" is "John Smith"; 2 read "smith j").
+NAMES = "3"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
 # Words that make a listed author a group (team, collaboration, consortium), not a person.
@@ -49,6 +52,7 @@ GROUP_WORDS = frozenset(
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
 _NUMERALS = frozenset({"ii", "iii", "iv"})  # a suffix only in capitals ("Ii" is a surname)
 _SPACE = re.compile(r"\s+")
+_INITIAL_FIRST = re.compile(r"\s*\w\.")  # "J. Smith, …": a name in order, not "Smith, J."
 # TeX as arXiv's author strings write letters (``\v{S}r\'amek``, ``{\O}bro``, ``Mart\'{\i}n``):
 # a letter command (its spaces are TeX's), then an accent on one letter, in braces or not.
 _TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s*")
@@ -134,12 +138,14 @@ def written_for(name: str) -> str | None:
 
 @lru_cache(maxsize=NAME_CACHE)
 def tokens(name: str) -> tuple[str, ...]:
-    """Folded name tokens with generational suffixes dropped (``Jr.``, ``III``) where a word
-    that can be a surname stays (``K. Ii`` is Ii: an initial is no surname); a Roman numeral
-    is a suffix only in capitals (``John Smith II``; ``Kazuo Ii`` is Ii); for a person
-    named for a group (``T. Montaruli for the IceCube Collaboration``, ``ATLAS Collaboration:
-    G. Aad``) the person's part. A name written only in Han, kana or Hangul is one token
-    however it is spaced."""
+    """Folded name tokens in order (given names, then surname: ``Smith, J.`` and ``Smith, Jr.,
+    John`` read as ``J. Smith`` and ``John Smith``) with generational suffixes dropped
+    (``Jr.``, ``III``) where a word that can be a surname stays (``K. Ii`` is Ii: an initial
+    is no surname); a Roman numeral is a suffix only in capitals and after a given name and a
+    surname (``John Smith II``, ``JOHN SMITH II``; ``Kazuo Ii`` and ``KAZUO II`` are Ii);
+    for a person named for a group (``T. Montaruli for the IceCube Collaboration``, ``ATLAS
+    Collaboration: G. Aad``) the person's part. A name written only in Han, kana or Hangul is
+    one token however it is spaced."""
     return tokens_as(name, NAMES)
 
 
@@ -157,6 +163,80 @@ def _letters(name: str) -> str:
 def tokens_as(name: str, version: str) -> tuple[str, ...]:
     """:func:`tokens` as names version ``version`` read them (a registry migration reads the
     keys an older version wrote)."""
+    if version in ("1", "2"):
+        return _tokens_before_3(name, version)
+    before = _named_before(name)
+    person = _letters(name if before is None else before[0])
+    pieces = [fold(p, voicing=True).split() for p in person.split(",")]
+    words = [w for piece in pieces for w in piece]
+    if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
+        return ("".join(words),)
+    written = [[w.upper() for w in piece] for piece in pieces]  # as cased, where it tells
+    if _NUMERALS.intersection(words):
+        for at, piece in enumerate(person.split(",")):
+            cased = fold(piece, voicing=True, cased=True).split()
+            written[at] = cased if len(cased) == len(pieces[at]) else written[at]
+    cut = _writing_for(words)
+    if cut is not None:  # the person's part: the pieces before the cut
+        pieces, written = _first_words(pieces, cut), _first_words(written, cut)
+    kept = [(w, c) for w, c in zip(pieces, written, strict=True) if w]
+    if len(kept) > 1 and not _INITIAL_FIRST.match(person):  # "J. Smith, K. Jones": in order
+        head = kept[:1] + [p for p in kept[1:] if not _is_suffix(*p)]
+        if len(head) == 1:  # "John Smith, Jr.": in order, a suffix after the comma
+            kept = head
+        elif len(head) == 2:  # "Smith, J.", "Smith Jr., John", "Smith, John, III"
+            surname = _without_suffixes(*head[0], inverted=True)
+            given = _without_suffixes(*head[1], inverted=True)
+            return (*given, *surname)
+    flat = [w for piece, _ in kept for w in piece]
+    cased = [c for _, piece in kept for c in piece]
+    return tuple(_without_suffixes(flat, cased, inverted=False))
+
+
+def _first_words(pieces: list[list[str]], count: int) -> list[list[str]]:
+    """The first ``count`` words of ``pieces``, in their pieces."""
+    out = []
+    for piece in pieces:
+        out.append(piece[: max(count, 0)])
+        count -= len(piece)
+    return out
+
+
+def _is_suffix(words: list[str], written: list[str]) -> bool:
+    """A comma-separated piece that is only generational suffixes (``Jr.``, ``III``)."""
+    return all(
+        w in _SUFFIXES and (w not in _NUMERALS or c.isupper())
+        for w, c in zip(words, written, strict=True)
+    )
+
+
+def _without_suffixes(words: list[str], written: list[str], *, inverted: bool) -> list[str]:
+    """``words`` without trailing generational suffixes (``Jr.``, ``III``); a Roman numeral is
+    one only in capitals (``Kazuo Ii`` is Ii). In a name written in order (``inverted``
+    false) a suffix needs a word that can be a surname before it (``K. Ii`` is Ii: an initial
+    is no surname), and a numeral needs a given name and a surname before it, the first word
+    being a given name (``KAZUO II`` is Ii, ``JOHN SMITH II`` is John Smith). In a piece of an
+    inverted name (``Evans II, Neal J.``, ``Smith, J. Jr.``) the surname is its own piece."""
+    words = list(words)
+    while (
+        len(words) > 1
+        and words[-1] in _SUFFIXES
+        and (words[-1] not in _NUMERALS or written[len(words) - 1].isupper())  # "II", not "Ii"
+        and (
+            inverted
+            or (
+                any(len(w) > 1 for w in words[:-1])  # a surname stays
+                and (words[-1] not in _NUMERALS or len(words) > 2)  # after given and surname
+            )
+        )
+    ):
+        words.pop()
+    return words
+
+
+def _tokens_before_3(name: str, version: str) -> tuple[str, ...]:
+    """Names versions 1 and 2: no inverted names (``Smith, J.`` read as ``smith j``), and a
+    Roman numeral in capitals after one given name a suffix (``KAZUO II`` read as ``kazuo``)."""
     before = None if version == "1" else _named_before(name)
     person = name if before is None else before[0]
     if version != "1":
