@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
 from constructed import Listed, listing, profile_page, variant_entry
 from scholarkg.config import Config, load_config
+from scholarkg.identity import names
 from scholarkg.query import bind_parameters, resolve_query
 from scholarkg.runs.build import build
 
@@ -277,3 +280,45 @@ def test_two_profiles_claiming_another_paper_too_stay_one_when_one_drops_a_paper
     )
     assert evidence["e"] == f"{ID}graph/profile/{second_slug}"
     assert report.identity_events == []
+
+
+def _names_version(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    """Names read as names version ``version`` did (its caches emptied)."""
+    monkeypatch.setattr(names, "NAMES", version)
+    for cached in (names.tokens, names.block, names.compatible, names.written_for):
+        cached.cache_clear()
+    names.person_part.cache_clear()
+
+
+def test_a_claim_ended_after_the_name_rules_changed_gives_the_authorship_back_to_its_founder(
+    tmp_path: Path, replay: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The arXiv author "KAZUO II" was founded (first-seen) under names version 2, which read
+    the name as "kazuo": their slug is ``kazuo-<hash>``. A profile (under the rules now, which
+    read "kazuo ii") claims the authorship, then drops the paper. Before, the founder was
+    looked up at the slug the name keys to now, ``kazuo-ii-<hash>``, not found, and the
+    authorship went to a new first-seen person: a second IRI for the same authorship."""
+    serve(replay, DROPPED, ("KAZUO II", "Helge Spieker"))
+    serve(replay, KEPT, ("KAZUO II", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    coauthor = tmp_path / "helge-spieker.txt"  # publishes the arXiv author first
+    as_arxiv = listing("2202.12139", title=DROPPED[1], authors=("KAZUO II", "Helge Spieker"))
+    coauthor.write_bytes(profile_page("Helge Spieker", [as_arxiv]))
+    config = load_config(write_config(tmp_path, [coauthor], arxiv=arxiv))
+    with monkeypatch.context() as before:
+        _names_version(before, "2")
+        assert build(config).report.outcome == "ok"
+        arxiv_author, rule = first_author(config, DROPPED)
+    _names_version(monkeypatch, names.NAMES)
+    assert rule == "first-seen" and arxiv_author.rsplit("/", 1)[1].startswith("kazuo-")
+    assert not arxiv_author.rsplit("/", 1)[1].startswith("kazuo-ii-")
+    page = tmp_path / "kazuo-ii.txt"
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Kazuo Ii", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Kazuo Ii", "Mohit Kumar Ahuja"))
+    page.write_bytes(profile_page("Kazuo Ii", [dropped, kept]))
+    assert build(config, [str(page)]).report.outcome == "ok"
+    assert first_author(config, DROPPED) == (arxiv_author, "profile-researcher")
+    page.write_bytes(profile_page("Kazuo Ii", [kept], h_index=11))
+    report = build(config, [str(page)]).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert first_author(config, DROPPED) == (arxiv_author, "first-seen")

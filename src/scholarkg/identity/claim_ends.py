@@ -169,15 +169,18 @@ class ClaimEnds:
 
     def _founded(self, node: str, spellings: set[str]) -> int | None:
         """The live person this authorship founded (``first-seen``), if any: deciding it
-        ``first-seen`` again gives them back their authorship, not a new IRI."""
+        ``first-seen`` again gives them back their authorship, not a new IRI (their slug may
+        be keyed by an earlier names version: :func:`~.names.name_keys`)."""
         reg = self.registry
+        founded = f"node:{node}"
         for name in sorted(spellings):
-            person = reg.by_slug(f"{names.name_key(name)}-{short_hash(f'node:{node}')}")
-            if (
-                person is not None
-                and person.founded == f"node:{node}"
-                and person.merged_into is None
-                and names.compatible(person.name, name)
-            ):
-                return person.id
+            for key in names.name_keys(name):  # minted under the names version of its day
+                person = reg.by_slug(f"{key}-{short_hash(founded)}")
+                if (
+                    person is not None
+                    and person.founded == founded
+                    and person.merged_into is None
+                    and names.compatible(person.name, name)
+                ):
+                    return person.id
         return None

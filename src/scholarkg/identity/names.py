@@ -266,6 +266,14 @@ def name_key(name: str) -> str:
     return "-".join(tokens(name)) or "x"
 
 
+def name_keys(name: str) -> tuple[str, ...]:
+    """:func:`name_key` of ``name`` under this names version and each earlier one, newest
+    first and each once: a slug minted from a name keyed otherwise then (``KAZUO II`` was
+    ``kazuo`` in version 2, ``kazuo-ii`` now) is found under one of them."""
+    keys = ("-".join(tokens_as(name, str(v))) or "x" for v in range(int(NAMES), 0, -1))
+    return tuple(dict.fromkeys(keys))
+
+
 @lru_cache(maxsize=NAME_CACHE)
 def block(name: str) -> str:
     """The lookup bucket of a name: folded surname and first initial (``dadashi-r``)."""
