@@ -279,10 +279,15 @@ class BaseRoutes:
             "Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}",
             "Vary": "Accept",
         }
+        return headers, self.not_modified(request, headers)
+
+    def not_modified(self, request: Request, headers: dict[str, str]) -> Response | None:
+        """A 304 with ``headers`` when one of the request's ``If-None-Match`` tags is their
+        ``ETag`` (compared weakly), else None."""
         match = request.headers.get("if-none-match")
-        if request.method in ("GET", "HEAD") and match and _weakly(tag) in _tags(match):
-            return headers, Response(status_code=304, headers=headers)
-        return headers, None
+        if request.method in ("GET", "HEAD") and match and _weakly(headers["ETag"]) in _tags(match):
+            return Response(status_code=304, headers=headers)
+        return None
 
     async def blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         await run_in_threadpool(self.kg.check_store)

@@ -3,6 +3,9 @@ search, saved queries, the JSON-LD context, VoID, dumps and the ontology page.""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from functools import cached_property
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -196,17 +199,25 @@ class SiteRoutes(BaseRoutes):
             return text(404, "the ontology page is not installed here")
         return FileResponse(page, media_type="text/html; charset=utf-8")
 
+    @cached_property
+    def context_body(self) -> bytes:
+        """The JSON-LD context as served: the project's context and ``id:`` for the IRI base."""
+        document = {"@context": {**project_context(), "id": self.kg.mapper.iri_base}}
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
     async def context(self, request: Request) -> Response:
-        """The JSON-LD context, tagged as every cacheable answer is (so ``If-None-Match``,
-        its own tag or ``*``, answers 304)."""
-        headers, not_modified = self.cached(request, "application/ld+json")
+        """The JSON-LD context, tagged by its own bytes (they change with the IRI base or the
+        project's context, never with the store), so ``If-None-Match`` with its tag (or ``*``)
+        answers 304 across updates of the store."""
+        body = self.context_body
+        headers = {
+            "ETag": f'"{hashlib.sha256(body).hexdigest()[:16]}"',
+            "Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}",
+        }
+        not_modified = self.not_modified(request, headers)
         if not_modified is not None:
             return not_modified
-        return JSONResponse(
-            {"@context": {**project_context(), "id": self.kg.mapper.iri_base}},
-            media_type="application/ld+json",
-            headers=headers,
-        )
+        return Response(body, 200, headers, media_type="application/ld+json")
 
     async def void(self, request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
