@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
-from scholarkg.serve.guard_lexer import Scan, decode_escapes, lex
+from scholarkg.serve.guard_lexer import Scan, lex
+from scholarkg.serve.sparql_tokens import decode_escapes
 
 _SERVE = ServeSettings()  # the defaults
 

@@ -1,9 +1,8 @@
 """The lexer behind :mod:`scholarkg.serve.guard`: it reads SPARQL text the way Oxigraph 0.5's
 parser does wherever that decides what the guard must see.
 
-- An IRI is ``<…>`` whose text, once its ``\\uXXXX``/``\\UXXXXXXXX`` escapes are decoded, is
-  free of spaces and ``<>"{}|^`\\``; a prefixed name takes ``\\'``, ``\\#``, ``%hh`` escapes; a
-  comment ends at CR or LF. So a quote or ``#`` inside either starts no string or comment.
+- IRIs, prefixed names, strings and comments are read as :mod:`.sparql_tokens` reads them,
+  so a quote or ``#`` inside an IRI or a name starts no string or comment.
 - Inside an expression's parentheses, ``<`` after an operand is "less than", not an IRI (else
   ``FILTER(0<1)SERVICE:x#>`` would hide a ``SERVICE``). Which parentheses hold an expression
   follows from what precedes them (``FILTER``, a function name, ``SELECT``/``BY``/``HAVING``
@@ -26,48 +25,29 @@ parser does wherever that decides what the guard must see.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_BASE = (
-    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
-    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+from scholarkg.serve.sparql_tokens import (
+    BNODE,
+    IRI,
+    IRI_TEXT,
+    NUMBER,
+    OPERATOR,
+    PN_LOCAL,
+    PREFIX,
+    VARIABLE,
+    WORD,
+    comment_end,
+    decode_escapes,
+    next_char,
+    string_end,
 )
-_CHARS_U = _BASE + "_"
-_CHARS = _CHARS_U + r"\-0-9" + "\u00b7\u0300-\u036f\u203f\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_LOCAL = rf"(?:[{_CHARS}:]|{_PLX})"
-_PREFIX = re.compile(rf"[{_BASE}][{_CHARS}.]*+")  # then ":" for a prefixed name
-_PN_LOCAL = re.compile(rf"(?:(?:[{_CHARS_U}:0-9]|{_PLX}){_LOCAL}*+(?:\.+{_LOCAL}+)?)?")
-_COMMENT = re.compile(r"#[^\r\n]*")
-_BNODE = re.compile(rf"_:[{_CHARS_U}0-9][{_CHARS}]*")
-_VARIABLE = re.compile(rf"[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u203f\u2040]*")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
-_IRI_CHAR = r"[^<>\"{}|^`\\\x00-\x20]"
-_IRI = re.compile(rf"<((?:{_IRI_CHAR}|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*)>")
-_IRI_TEXT = re.compile(rf"{_IRI_CHAR}*")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_OPERATOR = re.compile(r"\|\||&&|!=|<=|>=|\^\^|[!+\-*/|^=<>&]")
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _CHAINED = {"expr": {"!", "||", "&&", "+", "-", "*", "/"}, "pattern": {"!", "/", "|", "^"}}
 _STEPS = {"OPTIONAL", "MINUS", "FILTER", "BIND", "LATERAL", "SERVICE", "GRAPH", "VALUES"}
 _CLAUSE_ON = {"SELECT", "DISTINCT", "REDUCED", "BY", "HAVING"}
 _CLAUSE_OFF = {"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES", "ASK", "CONSTRUCT", "DESCRIBE"}
-
-
-def decode_escapes(text: str) -> str:
-    """``text`` with its ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes decoded (an escape naming no
-    character is kept)."""
-
-    def char(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        valid = code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
-        return chr(code) if valid else match.group(0)
-
-    return _ESCAPE.sub(char, text)
-
-
 STEPS_PER_LEVEL = 2  # steps of a group that count as one level (planning grows fast with them)
 CHAIN_PER_LEVEL = 4  # operators of a chain that count as one level
 
@@ -131,20 +111,20 @@ class _Lexer:
         if char in " \t\r\n":
             return i + 1
         if char == "#":
-            return _COMMENT.match(text, i).end()  # type: ignore[union-attr]
+            return comment_end(text, i)
         if char in "\"'":
             self.token("operand", "")
-            return _string_end(text, i)
-        if char == "<" and (match := _IRI.match(text, i)):
+            return string_end(text, i)
+        if char == "<" and (match := IRI.match(text, i)):
             iri = decode_escapes(match.group(1))
-            if not _IRI_TEXT.fullmatch(iri):
+            if not IRI_TEXT.fullmatch(iri):
                 pass
             elif not self.less_than():
                 self.token("operand", iri, target=iri)
                 return match.end()
             elif "#" in iri or "'" in iri:  # as an IRI, it would hide no comment or string
                 self.scan.doubts.append(match.group(0))
-        if char in "?$" and (match := _VARIABLE.match(text, i)):
+        if char in "?$" and (match := VARIABLE.match(text, i)):
             self.scan.variables.add(match.group(0)[1:])
             self.token("operand", match.group(0), target=match.group(0))
             return match.end()
@@ -155,23 +135,23 @@ class _Lexer:
             self.close()
             self.token("operand", char)
             return i + 1
-        if char in ",;." and not _NUMBER.match(text, i):
+        if char in ",;." and not NUMBER.match(text, i):
             self.separator()
             self.token("separator", char)
             return i + 1
-        if match := _OPERATOR.match(text, i):
+        if match := OPERATOR.match(text, i):
             self.operator(match.group(0))
             return match.end()
-        if char == "_" and (match := _BNODE.match(text, i)):
+        if char == "_" and (match := BNODE.match(text, i)):
             self.token("operand", match.group(0), target=match.group(0))
             return match.end()
         if end := self.prefixed_name_end(i):
             self.prefixed_name(text[i:end], end)
             return end
-        if match := _WORD.match(text, i):
+        if match := WORD.match(text, i):
             self.word(match.group(0).upper())
             return match.end()
-        if match := _NUMBER.match(text, i):
+        if match := NUMBER.match(text, i):
             self.token("operand", match.group(0))
             return match.end()
         if char == "\\":  # outside a name the engine refuses it: hide nothing after it
@@ -184,13 +164,13 @@ class _Lexer:
         characters is read once: no text is scanned over and over)."""
         text, prefix_end = self.text, i
         if text[i] != ":":
-            if i < self.no_prefix_until or not (match := _PREFIX.match(text, i)):
+            if i < self.no_prefix_until or not (match := PREFIX.match(text, i)):
                 return 0
             prefix_end = match.end()
             if not text.startswith(":", prefix_end) or text[prefix_end - 1] == ".":
                 self.no_prefix_until = prefix_end
                 return 0
-        return _PN_LOCAL.match(text, prefix_end + 1).end()  # type: ignore[union-attr]
+        return PN_LOCAL.match(text, prefix_end + 1).end()  # type: ignore[union-attr]
 
     def less_than(self) -> bool:
         """Whether a ``<`` here is the comparison: in an expression, after an operand."""
@@ -291,7 +271,7 @@ class _Lexer:
     def prefixed_name(self, name: str, end: int) -> None:
         prefix, local = name.split(":", 1)
         keyword = prefix.upper()
-        if keyword == "SERVICE" and _next_char(self.text, end) == "{":
+        if keyword == "SERVICE" and next_char(self.text, end) == "{":
             self.word(keyword)  # SERVICE:x { … } is SERVICE with the name :x
         elif keyword == "LOAD" and self.opens_operation():
             self.word(keyword)  # LOAD:x opening an update operation
@@ -299,37 +279,6 @@ class _Lexer:
             self.token("operand", name, target=name)
             return
         self.token("operand", ":" + local, target=":" + local)
-
-
-def _string_end(text: str, start: int) -> int:
-    """Index just past the string literal starting at ``start``."""
-    quote = text[start]
-    long = text.startswith(quote * 3, start)
-    end_mark = quote * 3 if long else quote
-    i = start + (3 if long else 1)
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(end_mark, i):
-            return i + len(end_mark)
-        if not long and text[i] in "\r\n":
-            return i
-        i += 1
-    return len(text)
-
-
-def _next_char(text: str, start: int) -> str:
-    """The first character from ``start`` that is neither whitespace nor in a comment."""
-    i = start
-    while i < len(text):
-        if text[i] == "#":
-            i = _COMMENT.match(text, i).end()  # type: ignore[union-attr]
-        elif text[i] in " \t\r\n":
-            i += 1
-        else:
-            return text[i]
-    return ""
 
 
 def lex(text: str) -> Scan:

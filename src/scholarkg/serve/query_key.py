@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-from scholarkg.serve.guard_lexer import _COMMENT, _IRI, _string_end
+from scholarkg.serve.sparql_tokens import IRI, comment_end, string_end
 
 _PLAIN = re.compile(r"[^\s#\"'<\\]+")  # text that needs no care
 _SPACE = re.compile(r"\s+")
 
 
 def normal_form(text: str) -> str:
-    """``text`` as :mod:`scholarkg.serve.guard_lexer` reads it, comments and layout left out."""
+    """``text`` as :mod:`scholarkg.serve.sparql_tokens` reads it, comments and layout left out."""
     out: list[str] = []
     i, n = 0, len(text)
 
@@ -31,12 +31,12 @@ def normal_form(text: str) -> str:
             i = _SPACE.match(text, i).end()  # type: ignore[union-attr]
         elif char == "#":
             gap()
-            i = _COMMENT.match(text, i).end()  # type: ignore[union-attr]
+            i = comment_end(text, i)
         elif char in "\"'":
-            end = _string_end(text, i)
+            end = string_end(text, i)
             out.append(text[i:end])
             i = end
-        elif char == "<" and (match := _IRI.match(text, i)):
+        elif char == "<" and (match := IRI.match(text, i)):
             out.append(match.group())
             i = match.end()
         else:  # "<" comparing, or "\" escaping the next character of a name (as in ex:a\#)
