@@ -83,7 +83,7 @@ class SiteRoutes(BaseRoutes):
             return not_modified
         try:
             iri_ref(iri)
-            found = await self.blocking(self.kg.resource, iri, html=media == HTML)
+            found = await self.blocking(self.kg.site.resource, iri, html=media == HTML)
         except QueryLimitError as exc:
             return text(exc.status, str(exc))
         except ScholarKGError:
@@ -136,7 +136,7 @@ class SiteRoutes(BaseRoutes):
         if not_modified is not None:
             return not_modified
         try:
-            data = await self.blocking(self.kg.landing)
+            data = await self.blocking(self.kg.site.landing)
         except QueryLimitError as exc:
             return text(exc.status, str(exc))
 
@@ -164,7 +164,7 @@ class SiteRoutes(BaseRoutes):
     async def search(self, request: Request) -> Response:
         query = request.query_params.get("q", "")[:200]
         try:
-            hits = await self.blocking(self.kg.search, query) if query.strip() else []
+            hits = await self.blocking(self.kg.site.search, query) if query.strip() else []
         except QueryLimitError as exc:
             return text(exc.status, str(exc))
         if "application/json" in (request.headers.get("accept") or "") and not prefers_html(
