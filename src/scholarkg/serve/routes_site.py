@@ -17,7 +17,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
-from scholarkg.serve import entity_pages, pages, person_page
+from scholarkg.serve import entity_pages, pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML, choose, prefers_html
 from scholarkg.serve.http_base import BaseRoutes, html, not_found_response, text
 from scholarkg.serve.integration import dumps_in, find_dump, served_description
@@ -117,8 +117,8 @@ class SiteRoutes(BaseRoutes):
             return html(200, page, **headers)
         assert found.description is not None
         if media == HTML:
-            page_links = pages.Links(local=self.kg.mapper.path_for_iri)
-            page = pages.resource_page(
+            page_links = resource_page.Links(local=self.kg.mapper.path_for_iri)
+            page = resource_page.resource_page(
                 found.description.iri,
                 found.description.triples,
                 page_links,
