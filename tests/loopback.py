@@ -1,4 +1,7 @@
-"""Small loopback helpers for tests: a port nothing listens on, and a server that drips."""
+"""Small loopback helpers for tests: a port nothing listens on, a server that drips, a port
+that takes connections and never answers (:class:`Trap`: a request there hangs, and nothing
+reaching it is missed) and one that closes each at once (:class:`Dropper`: a request there
+fails at once)."""
 
 from __future__ import annotations
 
@@ -70,6 +73,30 @@ class Trap:
                 return self.seen
             conn.close()
             self.seen += 1
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+class Dropper:
+    """A loopback TCP server that accepts every connection and closes it at once; ``accepted``
+    counts them (each before it is closed, so before its client sees the close)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
+        self.accepted = 0
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            conn.close()
 
     def close(self) -> None:
         self.sock.close()

@@ -4,14 +4,13 @@ compacted with the project's context. A real server on 127.0.0.1, real HTTP clie
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
 import requests
 from rdflib import Graph
 
+from loopback import Dropper
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
 from serve_fixtures import BASE, PAPER, build_v2_store
@@ -36,29 +35,6 @@ ONES = (
 )
 PAIRS_GRAPH = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 200000"
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
-
-
-class Dropper:
-    """A loopback TCP server that accepts every connection and closes it at once."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}/sparql"
-        self.accepted = 0
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
