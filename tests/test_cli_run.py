@@ -78,7 +78,7 @@ def test_an_identity_registry_in_another_layout_is_one_line_and_left_as_it_is(
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
-    assert str(path) in line and "layout 2" in line and "layout 3" in line
+    assert str(path) in line and "layout 2" in line and "reads layout 4" in line
     assert path.read_bytes() == before  # nothing written into it
 
 

@@ -322,3 +322,36 @@ def test_a_claim_ended_after_the_name_rules_changed_gives_the_authorship_back_to
     report = build(config, [str(page)]).report
     assert report.outcome == "ok", report.summary_lines()
     assert first_author(config, DROPPED) == (arxiv_author, "first-seen")
+
+
+def test_a_claim_that_made_no_merge_still_keeps_the_authorship_when_another_ends(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """The second page lists the kept paper first: its claim there joins the two researchers,
+    so its claim on the dropped paper found them one already and made no merge. The registry
+    kept no trace of that claim: when the first page dropped the paper, the authorship was
+    decided again from arXiv's co-authors (first-seen, reported reassigned) although the
+    second page still claims it. Now it stays with the second profile's researcher."""
+    arxiv, dropped, kept = two_wei_wang_papers(replay)
+    first = tmp_path / "wei-wang.txt"
+    first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
+    second = tmp_path / "w-wang.txt"
+    second.write_bytes(profile_page("Wei Wang", [kept, dropped], h_index=12))
+    config = load_config(write_config(tmp_path, [first, second], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    [joined] = {p for p, _ in researchers(config).values()}
+    assert first_author(config, DROPPED) == (joined, "profile-researcher")
+    first.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
+    report = build(config, [str(first)]).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert report.identity_events == []  # nothing reassigned
+    assert {p for p, _ in researchers(config).values()} == {joined}  # both claim KEPT still
+    assert first_author(config, DROPPED) == (joined, "profile-researcher")
+    assert first_author(config, KEPT) == (joined, "profile-researcher")
+    second_slug = next(s for s, (_, n) in researchers(config).items() if n == 1)
+    [evidence] = rows(
+        config,
+        P + f"SELECT DISTINCT ?e WHERE {{ <{ID}paper/arxiv/{DROPPED[0]}> skg:hasAuthorship ?a . "
+        "?a skg:position 1 ; skg:identityEvidence ?e }",
+    )
+    assert evidence["e"] == f"{ID}graph/profile/{second_slug}"

@@ -5,7 +5,6 @@ authorship decided again from the evidence left (part of :class:`~.resolver.Iden
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from urllib.parse import unquote
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
@@ -41,14 +40,16 @@ class ClaimEnds:
         after it whose survivor is not the researcher's own person (the researcher may have
         been the person the first one joined: the claims still made join the researcher
         again as the rest of the restatement confirms them); the decisions the claims made
-        are dropped. Another profile graph's claim on one of them that still stands (its
-        merge joined its researcher to the one the ended claim gave it) keeps it: that merge
-        is undone too (what it joined was the ended claim's), and the authorship goes to that
+        are dropped, and the graph's ended claims are forgotten (``claims``). Another profile
+        graph's claim on one of them that still stands keeps it, whether or not it made a
+        merge: a merge it made (joining its researcher to the one the ended claim gave it) is
+        undone too (what it joined was the ended claim's), and the authorship goes to that
         profile's researcher. Returns them by node, with the person who held each, why, and
         the standing claim (profile, graph) if any, to be decided again."""
         reg = self.registry
         undecided: dict[str, tuple[Mention, int, str, tuple[str, str] | None]] = {}
         for graph, now in claimed.items():
+            reg.end_claims(graph, now)
             decided, merges = before[graph]
             gone = sorted({*decided, *(n for _, n, _ in merges)} - now)
             ended = [n for n in gone if reg.stating(n) is not None]  # the others withdrawn
@@ -83,17 +84,15 @@ class ClaimEnds:
         return undecided
 
     def _standing_claims(self, node: str, ended: str) -> list[tuple[str, str, str]]:
-        """The claims on ``node`` of profile graphs other than ``ended`` that still state it
-        and whose claim made a merge (kept under :func:`claim_key`): (key, profile, graph),
-        in the order of their keys."""
+        """The claims on ``node`` of profile graphs other than ``ended`` that still state it,
+        whether or not they made a merge: (the :func:`claim_key` a merge of theirs is kept
+        under, profile, graph), in graph order."""
         reg = self.registry
-        found: list[tuple[str, str, str]] = []
-        for key in sorted(reg.claim_merges([node])):
-            graph = key.removeprefix(f"{node} ")
-            profile = unquote(graph.rsplit("/graph/profile/", 1)[-1])
-            if graph != ended and reg.states(graph, node) and reg.profile_person(profile):
-                found.append((key, profile, graph))
-        return found
+        return [
+            (claim_key(node, graph), profile, graph)
+            for graph, profile in reg.claims_on(node)
+            if graph != ended and reg.states(graph, node) and reg.profile_person(profile)
+        ]
 
     def _apart(self, ended: set[str], profile: str, graph: str) -> bool:
         """Whether the merge a standing claim of ``graph`` on one of ``ended`` (whose claims

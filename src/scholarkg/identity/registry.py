@@ -18,6 +18,7 @@ from pathlib import Path
 
 from scholarkg.errors import LoadError
 from scholarkg.identity import names
+from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
 from scholarkg.identity.graph_nodes import GraphNodes
 from scholarkg.identity.mention_tables import MentionTables
@@ -44,7 +45,8 @@ __all__ = [
     "short_hash",
 ]
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
+MIGRATED = ("3",)  # the older layouts this one is made from on opening
 CACHE_LIMIT = 50_000  # entries of the in-process caches (the database is the truth)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -91,17 +93,14 @@ CREATE INDEX IF NOT EXISTS merges_node ON merges (node);
 CREATE TABLE IF NOT EXISTS decided_chunks (key BLOB PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS organization_labels (
     key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    node TEXT NOT NULL, graph TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (node, graph))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
 """
 
 
-def claim_key(node: str, graph: str) -> str:
-    """What a merge made by a profile's claim is kept under (``merges.node``): the claimed
-    authorship and the profile graph claiming it (a co-author merge is kept under the node
-    alone), so that the claim's end undoes this merge and no other."""
-    return f"{node} {graph}"
-
-
-class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphNodes):
+class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphNodes, ClaimTables):
     """The SQLite identity registry. One transaction is open until :meth:`commit`."""
 
     def __init__(self, path: Path) -> None:
@@ -118,8 +117,18 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.execute("INSERT INTO meta VALUES ('names', ?)", (names.NAMES,))
         else:
+            self._migrate(layout)
             self._rekey_names()
         self.db.commit()
+
+    def _migrate(self, layout: str) -> None:
+        """Bring a registry written in an older layout (:data:`MIGRATED`) to this one; its
+        new tables are made by the schema. Layout 3 kept no ``claims``: those it shows are
+        derived (:meth:`~.claims_table.ClaimTables._backfill_claims`)."""
+        if layout == SCHEMA_VERSION:
+            return
+        self._backfill_claims()
+        self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
     def _rekey_names(self) -> None:
         """Re-key the name blocks an older names version wrote (:data:`~.names.NAMES`; a
@@ -155,12 +164,13 @@ class Registry(MentionTables, PersonReads, EvidenceTables, ProfileTables, GraphN
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
 
     def _layout(self) -> str | None:
-        """The layout the file was written in (None: new). Another layout is refused: its tables
-        would be read as if they were this one's (``CREATE TABLE IF NOT EXISTS`` keeps them)."""
+        """The layout the file was written in (None: new). A layout neither this one nor one
+        of :data:`MIGRATED` is refused: its tables would be read as if they were this one's
+        (``CREATE TABLE IF NOT EXISTS`` keeps them)."""
         row = None
         if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if row is not None and row[0] != SCHEMA_VERSION:
+        if row is not None and row[0] != SCHEMA_VERSION and row[0] not in MIGRATED:
             self.db.close()
             raise LoadError(
                 f"{self.path}: identity registry in layout {row[0]}, this scholarkg reads layout"

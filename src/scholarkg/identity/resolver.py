@@ -114,6 +114,12 @@ class IdentityResolver(CoauthorRule, ConfiguredDecisions, Restatement):
             ]
         )
         reg.add_names([(a.node, a.name) for p in papers for a in p.authors])
+        reg.add_claims(  # kept whatever they decide: a claim may outlast another's
+            (a.node, p.source, slug)
+            for p in papers
+            for a in p.authors
+            if (slug := p.claims.get(a.node)) is not None
+        )
         known = reg.mentions([a.node for p in papers for a in p.authors])
         held = reg.persons_on([p.paper for p in papers])
         counts = reg.author_counts([p.paper for p in papers])

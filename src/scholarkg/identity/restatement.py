@@ -75,6 +75,7 @@ class Restatement(ClaimEnds):
         """Withdraw what ``graph`` stated before and no graph states now; returns the
         decisions dropped."""
         reg = self.registry
+        reg.end_claims(graph, nodes)  # what it no longer states it no longer claims
         gone = reg.restate(graph, nodes)
         if not gone:
             return []
