@@ -5,10 +5,11 @@ merge, so that when one profile's claim ends another's standing claim is found."
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from urllib.parse import unquote
 
 from scholarkg.iris import Minter
+from scholarkg.sqlite_in import select_in
 
 
 def claim_key(node: str, graph: str) -> str:
@@ -47,6 +48,35 @@ class ClaimTables:
             "DELETE FROM claims WHERE node = ? AND graph = ?", ((n, graph) for n in ended)
         )
         return ended
+
+    def claim_decisions(self, graph: str) -> list[str]:
+        """The authorship nodes ``graph`` (a profile listing) states whose decision its claim
+        made (``profile-researcher``, it the evidence)."""
+        rows = self.db.execute(
+            "SELECT g.node FROM graph_nodes g JOIN mentions m ON m.node = g.node"
+            " WHERE g.graph = ? AND m.rule = 'profile-researcher' AND m.evidence = ?",
+            (graph, graph),
+        )
+        return sorted(str(n) for (n,) in rows)
+
+    def claim_merges_of(self, graph: str) -> list[tuple[int, str, int]]:
+        """The merges the claims of ``graph`` (a profile listing) made on nodes it states:
+        (order of the merge, node, the person kept), in the order they were made."""
+        stated = self.db.execute("SELECT node FROM graph_nodes WHERE graph = ?", (graph,))
+        keys = {claim_key(str(n), graph): str(n) for (n,) in stated}
+        query = "SELECT seq, node, keep_id FROM merges WHERE node IN (?)"
+        rows = select_in(self.db, query, list(keys))
+        return sorted((int(q), keys[str(k)], int(keep)) for q, k, keep in rows)
+
+    def claim_merges(self, nodes: Sequence[str]) -> list[str]:
+        """The keys of the merges a profile's claim on one of ``nodes`` made."""
+        found: list[str] = []
+        for node in nodes:  # the keys of a node's claims sort right after "<node> "
+            rows = self.db.execute(
+                "SELECT node FROM merges WHERE node > ? AND node < ?", (f"{node} ", f"{node}!")
+            )
+            found += [str(k) for (k,) in rows]
+        return found
 
     def _backfill_claims(self) -> int:
         """Layout 3 kept no claims: derive those it shows, the claims a profile graph still

@@ -1,0 +1,131 @@
+"""The registry's file layout: its tables, the layout version a file was written in, and what
+opening a file written by an older layout or older name rules does to it (a part of
+:class:`~.registry.Registry`)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from scholarkg.errors import LoadError
+from scholarkg.identity import names
+
+SCHEMA_VERSION = "4"
+MIGRATED = ("3",)  # the older layouts this one is made from on opening
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS persons (
+    id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, block TEXT NOT NULL, name TEXT NOT NULL,
+    founded TEXT NOT NULL, merged_into INTEGER, split_from INTEGER, profile TEXT,
+    label TEXT, published INTEGER NOT NULL DEFAULT 0, dirty INTEGER NOT NULL DEFAULT 1);
+CREATE INDEX IF NOT EXISTS persons_block ON persons (block) WHERE merged_into IS NULL;
+CREATE INDEX IF NOT EXISTS persons_dirty ON persons (dirty) WHERE dirty = 1;
+CREATE INDEX IF NOT EXISTS persons_merged ON persons (merged_into);
+CREATE TABLE IF NOT EXISTS mentions (
+    node TEXT PRIMARY KEY, paper TEXT NOT NULL, position INTEGER, person INTEGER NOT NULL,
+    name TEXT NOT NULL, rule TEXT NOT NULL, score REAL, basis TEXT, evidence TEXT,
+    pinned INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_person ON mentions (person);
+CREATE INDEX IF NOT EXISTS mentions_paper ON mentions (paper);
+CREATE TABLE IF NOT EXISTS mention_names (
+    node TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (node, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS paper_authors (
+    paper TEXT NOT NULL, block TEXT NOT NULL, node TEXT NOT NULL, name TEXT NOT NULL,
+    PRIMARY KEY (paper, node)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS coauthor_pairs (
+    pair INTEGER NOT NULL, node TEXT NOT NULL, paper TEXT NOT NULL, co_name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS coauthor_pairs_pair ON coauthor_pairs (pair);
+CREATE INDEX IF NOT EXISTS coauthor_pairs_paper ON coauthor_pairs (paper);
+CREATE TABLE IF NOT EXISTS graph_nodes (
+    graph TEXT NOT NULL, node TEXT NOT NULL, PRIMARY KEY (graph, node)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS graph_nodes_node ON graph_nodes (node);
+CREATE TABLE IF NOT EXISTS paper_keys (
+    key TEXT NOT NULL, paper TEXT NOT NULL, PRIMARY KEY (key, paper)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profiles (
+    slug TEXT PRIMARY KEY, name TEXT NOT NULL, location TEXT NOT NULL, person INTEGER)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS profile_sources (
+    key TEXT PRIMARY KEY, slug TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+    iri TEXT PRIMARY KEY, profile TEXT NOT NULL, metrics TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS organizations (
+    key TEXT PRIMARY KEY, preferred TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS merges (
+    seq INTEGER PRIMARY KEY, drop_id INTEGER NOT NULL UNIQUE, keep_id INTEGER NOT NULL,
+    node TEXT NOT NULL, nodes TEXT NOT NULL, absorbed TEXT NOT NULL, profile TEXT);
+CREATE INDEX IF NOT EXISTS merges_node ON merges (node);
+CREATE TABLE IF NOT EXISTS decided_chunks (key BLOB PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS organization_labels (
+    key TEXT NOT NULL, label TEXT NOT NULL, PRIMARY KEY (key, label)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS claims (
+    node TEXT NOT NULL, graph TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (node, graph))
+    WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
+"""
+
+
+class Layout:
+    """Layout checks and migrations of :class:`~.registry.Registry`."""
+
+    db: sqlite3.Connection
+    path: Path
+    set_paper_authors: Callable[..., None]  # the evidence tables'
+    _backfill_claims: Callable[[], int]  # the claim tables'
+
+    def _migrate(self, layout: str) -> None:
+        """Bring a registry written in an older layout (:data:`MIGRATED`) to this one; its
+        new tables are made by the schema. Layout 3 kept no ``claims``: those it shows are
+        derived (:meth:`~.claims_table.ClaimTables._backfill_claims`)."""
+        if layout == SCHEMA_VERSION:
+            return
+        self._backfill_claims()
+        self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
+
+    def _rekey_names(self) -> None:
+        """Re-key the name blocks an older names version wrote (:data:`~.names.NAMES`; a
+        registry without the mark is version 1): a block that version gave a name and this one
+        does not is written again, the co-author pairs of its papers are indexed again, and a
+        person whose name reads otherwise now, or whose preferred name is now the person's part
+        of a name written for a group (``T. Montaruli``, not ``T. Montaruli for the IceCube
+        Collaboration``), has their graph written again. Decisions stay."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
+        was = "1" if row is None else str(row[0])
+        if was == names.NAMES:
+            return
+        persons = []
+        for pid, block, name in self.db.execute("SELECT id, block, name FROM persons"):
+            if names.tokens(name) != names.tokens_as(name, was):
+                now = names.block(name) if block == names.block_as(name, was) else block
+                persons.append((now, int(pid)))
+            elif names.person_part(name) != name:  # its foaf:name was the name as listed
+                persons.append((block, int(pid)))
+        self.db.executemany("UPDATE persons SET block = ?, dirty = 1 WHERE id = ?", persons)
+        authors = [
+            (names.block(name), str(paper), str(node))
+            for paper, node, block, name in self.db.execute(
+                "SELECT paper, node, block, name FROM paper_authors"
+            )
+            if block == names.block_as(name, was) != names.block(name)
+        ]
+        self.db.executemany(
+            "UPDATE paper_authors SET block = ? WHERE paper = ? AND node = ?", authors
+        )
+        for paper in sorted({paper for _, paper, _ in authors}):
+            self.set_paper_authors(paper, (), complete=False)  # its pairs from the new blocks
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
+
+    def _layout(self) -> str | None:
+        """The layout the file was written in (None: new). A layout neither this one nor one
+        of :data:`MIGRATED` is refused: its tables would be read as if they were this one's
+        (``CREATE TABLE IF NOT EXISTS`` keeps them)."""
+        row = None
+        if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if row is not None and row[0] != SCHEMA_VERSION and row[0] not in MIGRATED:
+            self.db.close()
+            raise LoadError(
+                f"{self.path}: identity registry in layout {row[0]}, this scholarkg reads layout"
+                f" {SCHEMA_VERSION}; keep the file and run the scholarkg version that wrote it"
+            )
+        return None if row is None else str(row[0])
