@@ -1,0 +1,154 @@
+"""How a decision is made and kept: a new person, an authorship assigned, a name kept, a
+configured split, and a merge the evidence allows (a part of
+:class:`~.resolver.IdentityResolver`; the rules that call them are there and in its parts)."""
+
+from __future__ import annotations
+
+from scholarkg.identity import names
+from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
+from scholarkg.identity.overrides import Overrides
+from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
+
+
+class Decisions:
+    """Writing decisions to the registry, for the rules of the resolver."""
+
+    registry: Registry
+    overrides: Overrides
+    events: list[IdentityEvent]
+    conflicts: list[str]
+    _names: dict[int, str]  # the fullest spelling of persons seen in this run
+    _retired: set[int]  # persons merged away in this run
+
+    def _new(
+        self,
+        name: str,
+        founded: str,
+        *,
+        slug: str | None = None,
+        profile: str | None = None,
+        label: str | None = None,
+        split_from: int | None = None,
+    ) -> int:
+        chosen = label or slug or f"{names.name_key(name)}-{short_hash(founded)}"
+        pid = self.registry.new_person(
+            chosen,
+            names.block(name),
+            name,
+            founded,
+            profile=profile,
+            label=label,
+            split_from=split_from,
+        )
+        self._remember(pid, name)
+        return pid
+
+    def _assign(
+        self,
+        author: AuthorMention,
+        paper: PaperMentions,
+        pid: int,
+        rule: str,
+        score: float | None,
+        basis: str,
+        evidence: str | None = None,
+        *,
+        keep: Mention | None = None,
+        pinned: bool = False,
+        previous: int | None = -1,
+    ) -> None:
+        name = keep.name if keep is not None else author.name
+        self.registry.assign(
+            Mention(
+                author.node,
+                paper.paper,
+                author.position,
+                pid,
+                name,
+                rule,
+                score,
+                basis,
+                evidence or paper.source,
+                pinned,
+            ),
+            previous,
+        )
+        self._longer_name(pid, author.name)
+
+    def _remember(self, pid: int, name: str) -> None:
+        """Cache a person's fullest spelling (bounded: the registry holds it too)."""
+        if len(self._names) >= CACHE_LIMIT:
+            self._names.clear()
+        self._names[pid] = name
+
+    def _longer_name(self, pid: int, name: str) -> None:
+        current = self._names.get(pid)
+        if current is None:
+            current = self.registry.person(pid).name
+            self._remember(pid, current)
+        if names.completeness(name) > names.completeness(current):
+            self._remember(pid, name)
+            self.registry.set_name(pid, name)
+
+    def _split(
+        self, author: AuthorMention, paper: PaperMentions, label: str, existing: Mention | None
+    ) -> None:
+        reg = self.registry
+        person = reg.by_label(label)
+        before = None if existing is None else reg.live(existing.person)
+        if person is None:
+            pid = self._new(author.name, f"config:{label}", label=label, split_from=before)
+            if before is not None and reg.person(before).published:
+                self.events.append(
+                    IdentityEvent(
+                        "split",
+                        reg.person(pid).slug,
+                        reg.person(before).slug,
+                        "config-split",
+                        label,
+                    )
+                )
+        else:
+            pid = person.id
+        if existing is None or not existing.pinned or reg.live(existing.person) != pid:
+            basis = f"[people.split] names this authorship {label!r}"
+            self._assign(author, paper, pid, "config-split", 1.0, basis, pinned=True)
+
+    def _merge(
+        self,
+        a: int,
+        b: int,
+        rule: str,
+        basis: str,
+        allow_profiles: bool,
+        evidence: str | None = None,
+    ) -> int:
+        """Make ``a`` and ``b`` one person unless the evidence forbids it; returns the survivor.
+        ``evidence``: the authorship whose co-authors join them (the merge is undone when no
+        source lists that author there any more), or the :func:`~.claims_table.claim_key` of
+        the profile's claim that joins them (undone when the profile no longer claims it); None
+        for a configured merge."""
+        reg = self.registry
+        a, b = reg.live(a), reg.live(b)
+        if a == b:
+            return a
+        pa, pb = reg.person(a), reg.person(b)
+        forced = rule == "config-merge"
+        if not forced:
+            reason = None
+            if pa.label or pb.label:
+                reason = "a [people.split] keeps one of them apart"
+            elif pa.profile and pb.profile and not allow_profiles:
+                reason = "two profiles are one person only if they claim the same authorship"
+            elif (shared := reg.share_a_paper(a, b)) is not None:
+                reason = f"both are authors of {shared}"
+            if reason is not None:
+                self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
+                return b
+        keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
+        reg.retire(drop.id, keep.id, evidence)
+        self._retired.add(drop.id)
+        self._longer_name(keep.id, self._names.get(drop.id, drop.name))
+        if drop.published:
+            self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
+        return keep.id
