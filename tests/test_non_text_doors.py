@@ -18,6 +18,7 @@ from arxiv_replay import OAI_DIR
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pmh import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
+from scholarkg.limits import Limits
 
 HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 TITLE = "R-Parity Violation at the LHC"
@@ -109,7 +110,32 @@ def test_every_door_quarantines_the_record_naming_field_and_code_point(
         assert [r.arxiv_id for r in reader] == ["1706.05371"]
         (bad,) = reader.quarantined
         assert (bad.source, bad.line) == (str(path), 2)
-        assert bad.reason == f"ValueError: {said}", bad  # the snapshot names the exception type
+        assert bad.reason == said, bad  # before: "ValueError: " in front, the snapshot alone
+
+
+def test_an_oversize_value_and_a_bad_id_read_alike_through_every_door(tmp_path: Path) -> None:
+    """A value over ``[limits] literal_bytes`` and an id that is none: the snapshot's reasons
+    named the exception type (``LimitExceeded: ``, ``ParseError: ``) and the bad id's repeated
+    the line's location, which the quarantined record carries; the API and OAI-PMH's did not."""
+    strict = Limits(literal_bytes=20)  # the title (29 bytes) is over, and more
+    said = "title is 29 bytes: over [limits] literal_bytes = 20; "
+    said += "raise it in your config if this is genuine"
+    page = parse_oai_response(_oai("title", ""), source="o", container="ListRecords", limits=strict)
+    feed = parse_feed(_atom("title", ""), source="a", limits=strict)
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text(_snapshot_lines("title", "", ascii_only=True), encoding="utf-8")
+    reader = SnapshotReader(path, strict)
+    assert list(reader) == []
+    for quarantined in (page.quarantined, feed.quarantined, reader.quarantined):
+        assert [q.reason for q in quarantined if "1706.09418" in q.text] == [said]
+
+    atom = _atom("title", "").replace(b"abs/1706.09418v2", b"abs/R-Parity", 1)
+    (bad,) = parse_feed(atom, source="a").quarantined
+    assert bad.reason == "not an arXiv identifier: 'http://arxiv.org/abs/R-Parity'"
+    path.write_text(_snapshot_lines("title", "", ascii_only=True).replace("1706.09418", "R-Parity"))
+    reader = SnapshotReader(path)
+    assert [r.arxiv_id for r in reader] == ["1706.05371"]
+    assert [q.reason for q in reader.quarantined] == ["not an arXiv identifier: 'R-Parity'"]
 
 
 def test_next_line_folds_to_a_space_through_every_door(tmp_path: Path) -> None:

@@ -29,6 +29,7 @@ class ParseError(ScholarKGError):
     def __init__(self, source: str, message: str, *, line: int | None = None) -> None:
         self.source = source
         self.line = line
+        self.message = message  # without the location
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
 

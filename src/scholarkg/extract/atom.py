@@ -16,6 +16,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
@@ -205,7 +206,7 @@ def parse_feed(
                 QuarantinedRecord(
                     source=source,
                     line=line_of(element) or 0,
-                    reason=str(exc),
+                    reason=quarantine_reason(exc),
                     text=clip(etree.tostring(element, encoding="unicode")),
                 )
             )

@@ -30,6 +30,7 @@ from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_re
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import ArchivedResponse
+from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
@@ -131,7 +132,8 @@ def parse_oai_response(
                     check_record_literals(parsed.record, limits)
             except (ValueError, ParseError) as exc:
                 text = clip(etree.tostring(element, encoding="unicode"))
-                quarantined.append(QuarantinedRecord(source, line_of(element) or 0, str(exc), text))
+                reason = quarantine_reason(exc)
+                quarantined.append(QuarantinedRecord(source, line_of(element) or 0, reason, text))
                 continue
             listed.append(parsed)
     except ParseError as exc:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
+from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
 from scholarkg.models import Metrics, Profile, ProfilePaper, QuarantinedRecord
@@ -298,9 +299,10 @@ def parse_profile(
         try:
             papers.append(_parse_paper(block, source, subject_codes, limits))
         except ParseError as exc:
-            reason = str(exc).split(": ", 1)[-1]
             quarantined.append(
-                QuarantinedRecord(source, exc.line or block.line, reason, clip(block.raw_text()))
+                QuarantinedRecord(
+                    source, exc.line or block.line, quarantine_reason(exc), clip(block.raw_text())
+                )
             )
     unknown = sorted({p.subject_code for p in papers if p.category is None})
     if subject_code and subject_code not in subject_codes:

@@ -25,6 +25,7 @@ from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.oai_records import parse_version_date
+from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -153,7 +154,7 @@ def read_line(
         return parse_snapshot_line(data.decode("utf-8"), source=f"{source}:{number}", limits=limits)
     except (ValueError, TypeError, ParseError, RecursionError) as exc:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
-        return QuarantinedRecord(source, number, f"{type(exc).__name__}: {exc}", text)
+        return QuarantinedRecord(source, number, quarantine_reason(exc), text)
 
 
 class SnapshotReader:

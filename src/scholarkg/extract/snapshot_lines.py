@@ -94,9 +94,7 @@ def snapshot_lines(path: Path | str, limits: Limits) -> Iterator[SnapshotLine]:
                     size = _rest_of_line(handle.readline, data)
                     offset += size
                     too_long = LimitExceeded(f"line is {size} bytes", "[limits] line_bytes", limit)
-                    yield SnapshotLine(
-                        number, data[:_KEPT_OF_OVERSIZE], f"LimitExceeded: {too_long}"
-                    )
+                    yield SnapshotLine(number, data[:_KEPT_OF_OVERSIZE], str(too_long))
                     continue
             except _DAMAGE as exc:
                 if offset == 0 and isinstance(exc, gzip.BadGzipFile):

@@ -1,0 +1,30 @@
+"""Why a record is quarantined, in the same words whichever door read it.
+
+A quarantined record carries its source and line, and is told as ``<source>:<line>: <reason>``;
+so its reason is the message alone: no exception type (a snapshot line's reasons named it, the
+API's and OAI-PMH's not), no location again (a :class:`~scholarkg.errors.ParseError` names its
+own). One bad record thus reads the same through the snapshot, the API and OAI-PMH.
+"""
+
+from __future__ import annotations
+
+import json
+
+from scholarkg.errors import ParseError
+
+
+def quarantine_reason(exc: BaseException) -> str:
+    """The reason a record refused with ``exc`` is quarantined for.
+
+    Python's own refusals of a line say what the line is not (``not JSON: ...``,
+    ``not UTF-8: ...``); an error no reader raises on purpose keeps its type's name.
+    """
+    if isinstance(exc, ParseError):
+        return exc.message
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not JSON: {exc}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8: {exc}"
+    if isinstance(exc, ValueError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
