@@ -82,6 +82,40 @@ def test_a_store_path_that_cannot_be_a_store_asks_arxiv_nothing(
     assert (tmp_path / "a-file").read_text() == "not a store\n"
 
 
+UNWRITABLE = [  # real places no one, root included, can make or write a store in
+    (
+        "/proc/scholarkg-store",
+        "cannot create the store directory in /proc: No such file or directory",
+    ),
+    ("/sys/scholarkg-store", "cannot create the store directory in /sys: "),  # EPERM / EACCES
+    ("/proc/self", "cannot write in the store directory: No such file or directory"),
+]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc and /sys")
+@pytest.mark.parametrize(("store", "problem"), UNWRITABLE)
+@pytest.mark.parametrize("command", ["fetch", "harvest"])
+def test_a_store_path_no_one_can_write_asks_arxiv_nothing(
+    replay: ReplayServer,
+    config: Path,
+    capsys: pytest.CaptureFixture[str],
+    store: str,
+    problem: str,
+    command: str,
+) -> None:
+    """The check asked os.access, which says yes to root for every directory, /proc and /sys
+    too: the run asked arXiv, then failed at mkdir or in RocksDB. It now makes (and removes) a
+    directory and a file where the store goes, before any request."""
+    args = {
+        "fetch": ["arxiv", "fetch", "1707.08567"],
+        "harvest": ["arxiv", "harvest", "--set", "cs", "--from", "2024-01-25"],
+    }[command]
+    assert main([*args, "--config", str(config), "--store", store]) == 1
+    assert replay.requests == []
+    said = capsys.readouterr().err.strip()
+    assert said.startswith(f"error: {store}: {problem}") and "\n" not in said, said
+
+
 def test_fetch_json_prints_records_without_loading(
     replay: ReplayServer, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -109,3 +109,31 @@ def test_a_file_where_the_store_belongs_is_said_to_be_one(tmp_path: Path, read_o
         said = str(refused.value)
         assert said.startswith(f"{path / 'store'}: cannot create the store directory")
         assert "another process" not in said
+
+
+def test_the_store_path_check_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The check writes a probe directory and file where the store goes and removes them."""
+    from scholarkg.store.location import check_store_path
+
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "kept").write_text("x")
+    check_store_path(tmp_path / "store")
+    check_store_path(tmp_path / "new" / "store")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "store",
+        "store/kept",
+    ]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_a_store_opened_read_only_need_not_be_writable() -> None:
+    """A read-only file sink in a directory no one can write is asked for its index, not
+    refused as unwritable (a store on read-only media can still be read)."""
+    from scholarkg.store.file_sink import FileSink
+
+    with pytest.raises(LoadError) as refused:
+        FileSink(Path("/proc/self"), read_only=True)
+    assert str(refused.value) == "/proc/self: no file sink here yet"
+    with pytest.raises(LoadError) as refused:
+        FileSink(Path("/proc/self"))
+    assert str(refused.value).startswith("/proc/self: cannot write in the store directory: ")

@@ -67,7 +67,7 @@ class FileSink(ClosingStore):
         self.read_only = read_only
         self._lock: IO[bytes] | None = None
         if not read_only or self.path.exists():  # a file where the directory belongs: said so
-            check_store_path(self.path)
+            check_store_path(self.path, writable=not read_only)
         if read_only:
             if not (self.path / INDEX_NAME).exists():
                 raise LoadError(f"{self.path}: no file sink here yet")
