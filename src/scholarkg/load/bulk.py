@@ -245,7 +245,7 @@ class BulkLoader:
         for part in batches(iris):
             sizes = self.store.graph_sizes(part)
             as_noted = [i for i in part if sizes.get(i) == noted.get(i)]
-            rows = self.manifest.contents.nquads_of(as_noted)
+            rows = self.manifest.contents.nquads_to_replace(as_noted)  # read once
             for iri in part:
                 if iri in rows:
                     quads = ox.parse(rows[iri], format=ox.RdfFormat.N_QUADS)

@@ -107,6 +107,9 @@ class Contents:
         # most of its time on graphs of a few KB)
         self._compress = zstandard.ZstdCompressor(level=1).compress
         self._decompress = zstandard.ZstdDecompressor().decompress
+        # rows read by :meth:`nquads_to_replace` (counted, predicates, typed), each taken by
+        # the write that replaces or drops its row: every write of a row passes drop_many
+        self._to_replace: dict[str, tuple[int, str, str]] = {}
 
     def put(self, iri: str, nquads: bytes, stats: GraphStats, *, counted: bool = True) -> None:
         """Note graph ``iri`` as written with these N-Quads; ``counted``: an instance graph
@@ -144,8 +147,11 @@ class Contents:
 
     def drop_many(self, iris: Sequence[str]) -> None:
         totals, typed_rows, gone = Counter[str](), [], []
+        iris = list(dict.fromkeys(iris))
+        read = [(iri, *self._to_replace.pop(iri)) for iri in iris if iri in self._to_replace]
+        rest = [iri for iri in iris if iri not in {row[0] for row in read}]
         query = "SELECT iri, counted, predicates, typed FROM contents WHERE iri IN (?)"
-        for iri, counted, predicates, typed in select_in(self.db, query, iris):
+        for iri, counted, predicates, typed in [*read, *select_in(self.db, query, rest)]:
             gone.append((iri,))
             if counted:
                 totals.update(json.loads(predicates))
@@ -191,6 +197,17 @@ class Contents:
         """The N-Quads noted for these graphs (those with a row), 500 graphs a query."""
         query = "SELECT iri, data FROM contents WHERE iri IN (?)"
         return {str(iri): self._nquads(data) for iri, data in select_in(self.db, query, iris)}
+
+    def nquads_to_replace(self, iris: Sequence[str]) -> dict[str, bytes]:
+        """:meth:`nquads_of` for graphs about to be replaced or dropped: what their write needs
+        of the old row (its statistics, to take from the totals) is read in the same query and
+        kept for it, so the row is read once."""
+        query = "SELECT iri, data, counted, predicates, typed FROM contents WHERE iri IN (?)"
+        found: dict[str, bytes] = {}
+        for iri, data, counted, predicates, typed in select_in(self.db, query, iris):
+            found[str(iri)] = self._nquads(data)
+            self._to_replace[str(iri)] = (counted, predicates, typed)
+        return found
 
     def _nquads(self, data: bytes) -> bytes:
         """A row's N-Quads (Zstandard, or zlib as rows written before 2026-12)."""
