@@ -91,6 +91,7 @@ class BulkLoader:
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
         self._segment_records = 0  # records of the segment being written
         self._contents: list[ContentRow] = []
+        self._segment_iris: set[str] = set()  # graphs written or to be patched in the segment
         self._quads = 0
         self._aborting = False
         self._thread = threading.Thread(target=self._run, name="scholarkg-loader", daemon=True)
@@ -169,10 +170,16 @@ class BulkLoader:
         same = [p.iri for p in chunk.payloads if known.get(p.iri, ("", 0))[0] == p.digest]
         held = self.store.graph_sizes(same) if same else {}  # the store is the judge
         for payload in chunk.payloads:
+            if payload.iri in self._segment_iris:  # given before in this segment: write that
+                self._note_rows()  # state first, then compare this one with it
+                self._finish_segment()
+                known.update(self.manifest.known([payload.iri]))
+                held.update(self.store.graph_sizes([payload.iri]))
             old = known.get(payload.iri)
             if old is not None and old[0] == payload.digest and held.get(payload.iri) == old[1]:
                 self.tally.unchanged += 1
                 continue
+            self._segment_iris.add(payload.iri)
             exists = old is not None or (
                 not self.fresh and bool(self.store.graph_sizes([payload.iri]))
             )
@@ -180,9 +187,7 @@ class BulkLoader:
                 self._changed.append((payload, -1 if old is None else old[1]))
             else:
                 self._write_new(payload)
-        self.manifest.note_graphs(self._noted)
-        self.manifest.contents.put_many(self._contents)
-        self._noted, self._contents = [], []
+        self._note_rows()
         if chunk.counts is not None:
             self._segment_records += chunk.counts.loaded
         if chunk.key is not None and chunk.counts is not None:
@@ -190,6 +195,12 @@ class BulkLoader:
             self.manifest.note_chunk(chunk.key, chunk.counts, pairs)
         if self._quads >= self.segment_quads:
             self._finish_segment()
+
+    def _note_rows(self) -> None:
+        """Note the new graphs written since the last call in the manifest (uncommitted)."""
+        self.manifest.note_graphs(self._noted)
+        self.manifest.contents.put_many(self._contents)
+        self._noted, self._contents = [], []
 
     def _drop(self, iris: Sequence[str]) -> None:
         """Remove graphs and their reports, once what came before is in the store; those the
@@ -287,6 +298,7 @@ class BulkLoader:
         self.tally.records += self._segment_records  # held now: counted only once committed
         self._segment_records = 0
         self._quads = 0
+        self._segment_iris = set()
 
 
 def _size(patch: GraphPatch) -> int:
