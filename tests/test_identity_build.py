@@ -193,6 +193,66 @@ def test_co_authors_spelled_with_initials_on_arxiv_are_one_person_each(
     assert persons_named(config, "M. K. Ahuja") == []
 
 
+@pytest.mark.parametrize(
+    ("on_arxiv", "listed", "others"),
+    [
+        # first: the listing's first author not found first on arXiv also lost the paper
+        (
+            ("Wang Wei", "Arnaud Gotlieb", "Helge Spieker"),
+            ("Wei Wang", "A. Gotlieb"),
+            {"Helge Spieker": 1},
+        ),
+        (
+            ("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Wang Wei"),
+            ("Mohit Kumar Ahuja", "Arnaud Gotlieb", "Wei Wang"),
+            {"Mohit Kumar Ahuja": 1},
+        ),
+    ],
+    ids=["first", "third"],
+)
+def test_a_co_author_written_surname_first_on_arxiv_is_one_person(
+    tmp_path: Path,
+    replay: ReplayServer,
+    on_arxiv: tuple[str, ...],
+    listed: tuple[str, ...],
+    others: dict[str, int],
+) -> None:
+    # CONSTRUCTED: the real entry 2202.12139 as 9002.00002 with a new title and an author
+    # "Wang Wei" (surname first, as arXiv often writes Chinese names); the profile lists the
+    # paper with that author as "Wei Wang", at the same position.
+    title = "Testing Deep Learning Models: A Constructed Surname-First Study"
+    new_id, entry = variant_entry("2202.12139", "9002.00002", title=title, authors=on_arxiv)
+    replay.extra[new_id] = entry
+    page = tmp_path / "gotlieb.txt"
+    page.write_bytes(
+        profile_page("Arnaud Gotlieb", [listing("2202.12139", title=title, authors=listed)])
+    )
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
+    report = build(config).report
+    assert report.paper_states.get("resolved") == 1, report.unresolved
+    from scholarkg.query import bind_parameters, resolve_query
+
+    query = bind_parameters(resolve_query("coauthors").text, {"researcher": "Arnaud Gotlieb"})
+    found = {r["coauthor"]: int(r["papers"]) for r in rows(config, query)}
+    # one person under one of the two spellings (a tie: the first seen is kept)
+    wang = {n: found.pop(n) for n in ("Wei Wang", "Wang Wei") if n in found}
+    assert list(wang.values()) == [1] and found == others
+    [person] = persons_named(config, "Wei Wang") + persons_named(config, "Wang Wei")
+    spelled = f"SELECT DISTINCT ?n WHERE {{ <{person}> skg:nameVariant ?n }} ORDER BY ?n"
+    variants = rows(config, P + spelled)
+    assert [r["n"] for r in variants] == ["Wang Wei", "Wei Wang"]
+    position = on_arxiv.index("Wang Wei") + 1
+    decided = rows(
+        config,
+        P + "SELECT DISTINCT ?rule ?basis WHERE { ?paper dcterms:title "
+        f'"{title}" ; skg:hasAuthorship ?a . ?a skg:position {position} ; '
+        f"skg:author <{person}> ; skg:identityRule ?rule ; skg:identityBasis ?basis }}",
+    )
+    assert [r["rule"] for r in decided] == ["same-position"], decided
+    assert "surname first" in decided[0]["basis"]
+
+
 def snapshot(tmp_path: Path, name: str, lines: list[str]) -> Path:
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

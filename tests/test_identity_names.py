@@ -197,11 +197,59 @@ def test_an_inverted_name_is_the_name_written_in_order() -> None:
     assert names.is_group("Gemma Team, Google DeepMind")
 
 
+def test_a_name_written_surname_first_is_the_same_name_only_at_one_position() -> None:
+    # before: "Wang Wei" (arXiv, surname first) and "Wei Wang" (a profile) were never the same
+    # author, even at the same position of the same paper
+    same = [
+        ("Wei Wang", "Wang Wei"),
+        ("Mohit Kumar Ahuja", "Ahuja Mohit Kumar"),
+        ("János Nagy", "Nagy János"),
+        ("W. Wang", "Wang W."),
+        ("W. Wang", "Wang Wei"),
+        ("Wei Wang", "Wang W."),
+        ("Min-jun Kim", "Kim Min-jun"),
+        ("R. Dadashi", "Robert Dadashi"),  # compatible is compatible here too
+    ]
+    for a, b in same:
+        assert names.compatible_at_position(a, b), (a, b)
+        assert names.compatible_at_position(b, a), (b, a)
+    other = [
+        ("Wei Wang", "Wang Wen"),
+        ("Wei Wang", "Wen Wang"),
+        ("W. Wang", "W. Wei"),  # an initial is never read as a surname
+        ("Wei Wang", "Wei Wen"),
+        ("Mohit Kumar Ahuja", "Kumar Mohit Ahuja"),  # given names in another order
+    ]
+    for a, b in other:
+        assert not names.compatible_at_position(a, b), (a, b)
+    # nowhere else: not compatible, not one block, not one key
+    assert not names.compatible("Wei Wang", "Wang Wei")
+    assert names.block("Wei Wang") != names.block("Wang Wei")
+    assert names.name_key("Wei Wang") != names.name_key("Wang Wei")
+
+
+def test_a_listed_name_arxiv_writes_surname_first_is_placed_only_at_its_place() -> None:
+    from scholarkg.resolution.authors import agreement
+
+    # before: [None, 2], and the listed first author "not first on arXiv" refuted the paper
+    assert align(["Wei Wang", "Ann Lee"], ["Wang Wei", "Ann Lee"]) == [1, 2]
+    assert agreement(["Wei Wang", "Ann Lee"], ["Wang Wei", "Ann Lee"]) == 1.0
+    # at the place the names before it were shifted to
+    arxiv = ["Zoe Quinn", "Ann Lee", "Bo Chen", "Wang Wei"]
+    assert align(["Ann Lee", "Bo Chen", "Wei Wang"], arxiv) == [2, 3, 4]
+    # before: "W. Wang" two places on, and "Bo Chen" lost
+    assert align(["Wei Wang", "Bo Chen"], ["Wang Wei", "Bo Chen", "W. Wang"]) == [1, 2]
+    # near its place is not at it: only a name in order is looked for there
+    assert align(["Ann Lee", "Wei Wang"], ["Ann Lee", "Bo Chen", "Wang Wei"]) == [1, None]
+    assert align(["Ann Lee", "Wei Wang"], ["Ann Lee", "Bo Chen", "W. Wang"]) == [1, 3]
+    assert align(["Wei Wang"], ["Wang Wen"]) == [None]
+
+
 def _old_names(monkeypatch: pytest.MonkeyPatch, version: str = "1") -> None:
     """Names read as ``version`` did (1: every trailing suffix dropped, ``K. Ii`` → ``k``;
     2: ``Smith, J.`` read as ``smith j``, ``KAZUO II`` as ``kazuo``)."""
     monkeypatch.setattr(names, "NAMES", version)
-    for cached in (names.tokens, names.block, names.compatible):
+    for cached in (names.tokens, names.block, names.compatible, names.compatible_at_position):
         cached.cache_clear()
 
 
@@ -277,7 +325,7 @@ def test_a_registry_written_by_the_old_names_version_is_re_keyed_on_opening(
         reg.written(reg.dirty())
         reg.commit()
         reg.close()
-    for cached in (names.tokens, names.block, names.compatible):
+    for cached in (names.tokens, names.block, names.compatible, names.compatible_at_position):
         cached.cache_clear()
     reg = Registry(path)  # this version: the blocks are re-keyed
     try:
@@ -316,7 +364,7 @@ def test_an_old_registry_gives_a_person_written_for_a_group_the_persons_name(
         reg.written(reg.dirty())
         reg.commit()
         reg.close()
-    for cached in (names.tokens, names.block, names.compatible):
+    for cached in (names.tokens, names.block, names.compatible, names.compatible_at_position):
         cached.cache_clear()
     reg = Registry(path)
     try:
@@ -477,7 +525,7 @@ def test_a_store_built_when_voicing_marks_were_stripped_keeps_its_persons(
         persons_before = _persons(config)
         first = _author_of(config, "9001.00011", 1)
         assert persons_before[first] == '"ション"'  # the block the old rules gave ジョン
-    for cached in (names.tokens, names.block, names.compatible):
+    for cached in (names.tokens, names.block, names.compatible, names.compatible_at_position):
         cached.cache_clear()
     again = ("9001.00013", ["ジョン", "Alice Martin"])  # new: shares Alice Martin with john
     load_snapshot(config, lines(again), workers=0)  # the records before are not read again

@@ -121,6 +121,41 @@ def test_initials_at_the_same_position_are_one_person(reg: Registry) -> None:
     assert len({person_of(reg, "2003.00001", n) for n in (1, 2, 3)}) == 3
 
 
+def test_a_name_written_surname_first_at_the_same_position_is_one_person(reg: Registry) -> None:
+    # before: "Wang Wei" displaced "Wei Wang" from the authorship and was a person of its own
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2005.00001", "Wei Wang", "Ann Lee", complete=False))
+    first = person_of(reg, "2005.00001", 1)
+    reg.written(reg.dirty())  # published
+    resolver.add(paper("2005.00001", "Wang Wei", "Ann Lee", "Bo Chen"))
+    assert person_of(reg, "2005.00001", 1) == first
+    [mention] = reg.mentions([f"{BASE}2005.00001/authorship/1"]).values()
+    assert (mention.rule, mention.score, mention.name) == ("same-position", 0.9, "Wei Wang")
+    assert mention.basis == (
+        "listed as 'Wei Wang' and 'Wang Wei' at this position (one of them surname first)"
+    )
+    person = reg.by_slug(first)
+    assert person is not None
+    assert set(reg.names_of(person.id)) == {"Wei Wang", "Wang Wei"}
+    assert resolver.events == [] and resolver.conflicts == []
+    assert len({person_of(reg, "2005.00001", n) for n in (1, 2, 3)}) == 3
+
+
+def test_a_name_written_surname_first_on_another_paper_is_no_evidence(reg: Registry) -> None:
+    """``Wang Wei`` and ``Wei Wang`` may be two people: only the same position of the same
+    paper joins the two spellings, never a name alone, nor a shared co-author across papers
+    (the two are not one name block)."""
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2005.00002", "Wei Wang", "Ann Lee"))
+    resolver.add(paper("2005.00003", "Wang Wei", "Bo Chen"))
+    assert person_of(reg, "2005.00002", 1) != person_of(reg, "2005.00003", 1)
+    resolver.add(paper("2005.00004", "Wang Wei", "Ann Lee"))
+    assert person_of(reg, "2005.00004", 1) != person_of(reg, "2005.00002", 1)
+    [mention] = reg.mentions([f"{BASE}2005.00004/authorship/1"]).values()
+    assert mention.rule == "first-seen"
+    assert len({person_of(reg, p, 1) for p in ("2005.00002", "2005.00003", "2005.00004")}) == 3
+
+
 def test_two_profiles_with_one_name_are_two_persons(reg: Registry) -> None:
     resolver = IdentityResolver(reg)
     a = resolver.profile("Wei Wang", "/profiles/a.txt", "sha-a")

@@ -309,9 +309,41 @@ def compatible(a: str, b: str) -> bool:
     """Same surname and given names that agree where both have them (initials match names).
 
     ``R. Dadashi`` ~ ``Robert Dadashi``; ``J.-P. Dupont`` ~ ``Jean Pierre Dupont``;
-    ``Wei Wang`` ≁ ``Wen Wang``. A missing middle name is no disagreement.
+    ``Wei Wang`` ≁ ``Wen Wang``; ``Wei Wang`` ≁ ``Wang Wei`` (see :func:`compatible_at_position`).
+    A missing middle name is no disagreement.
     """
+    return _compatible_words(tokens(a), tokens(b))
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def compatible_at_position(a: str, b: str) -> bool:
+    """:func:`compatible`, or compatible once one of the two is read surname first (its first
+    word the surname, the rest its given names in order): ``Wei Wang`` ~ ``Wang Wei``,
+    ``Mohit Kumar Ahuja`` ~ ``Ahuja Mohit Kumar``, ``W. Wang`` ~ ``Wang W.`` ~ ``Wang Wei``;
+    never ``Wei Wang`` ~ ``Wang Wen``, and an initial is never read as a surname.
+
+    Evidence only for two sources' authors of the *same paper at the same position*, where
+    arXiv writes many names surname first (Chinese, Korean, Japanese, Hungarian) and a profile
+    given name first. Across papers ``Wang Wei`` and ``Wei Wang`` may be two people: no block,
+    key or other rule reads a name this way."""
     ta, tb = tokens(a), tokens(b)
+    return (
+        _compatible_words(ta, tb)
+        or _compatible_words(ta, _surname_first(tb))
+        or _compatible_words(_surname_first(ta), tb)
+    )
+
+
+def _surname_first(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` read surname first, in the order :func:`tokens` gives (given names, then
+    surname): ``wang wei`` → ``wei wang``; empty when that reads an initial (or nothing) as
+    the surname, or the name is one word."""
+    if len(words) < 2 or len(words[0]) < 2:
+        return ()
+    return (*words[1:], words[0])
+
+
+def _compatible_words(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
     if not ta or not tb or ta[-1] != tb[-1]:
         return False
     ga, gb = ta[:-1], tb[:-1]

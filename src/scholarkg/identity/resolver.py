@@ -9,7 +9,8 @@ Rules, strongest first (each decision keeps its rule, score, basis and evidence)
     name, identifies the researcher). Two profiles claiming one authorship are one person.
 ``same-position``
     The node is already known from another source (a profile listing and arXiv at the same
-    position of the same paper) and the names are compatible (``R. Dadashi`` ~ ``Robert Dadashi``).
+    position of the same paper) and the names are compatible (``R. Dadashi`` ~ ``Robert Dadashi``),
+    here also when one is written surname first (``Wei Wang`` ~ ``Wang Wei``; only here).
 ``same-paper``
     A new version of a paper lists the authors in another order: an author at another
     position under a compatible name is the person they were on that paper.
@@ -143,7 +144,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             label = self.overrides.split_for(paper.keys, author.position, author.name)
             existing = known.get(author.node)
             kept = existing is not None and (
-                existing.pinned or names.compatible(existing.name, author.name)
+                existing.pinned or names.compatible_at_position(existing.name, author.name)
             )
             if existing is not None and not kept:
                 self.registry.forget_names(author.node, keep=author.name)
@@ -195,6 +196,8 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         if claim is None or existing.pinned:
             if existing.name != author.name and existing.rule == "first-seen":
                 basis = f"listed as {existing.name!r} and {author.name!r} at this position"
+                if not names.compatible(existing.name, author.name):
+                    basis += " (one of them surname first)"
                 self._assign(author, paper, pid, "same-position", 0.9, basis, keep=existing)
             return
         researcher = self._profile_person(claim)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import TypeVar
 
-from scholarkg.identity.names import compatible, is_group, name_key
+from scholarkg.identity.names import compatible, compatible_at_position, is_group, name_key
 from scholarkg.iris import group_key
 
 T = TypeVar("T")
@@ -26,21 +26,31 @@ def _same_author(listed: str, arxiv: str) -> bool:
     return compatible(listed, arxiv)
 
 
+def _reordered(listed: str, arxiv: str) -> bool:
+    """The same person written in another order (``Wei Wang`` / ``Wang Wei``): evidence only
+    at the very place the listing puts them (see :func:`~.names.compatible_at_position`)."""
+    if is_group(listed) or is_group(arxiv):
+        return False
+    return compatible_at_position(listed, arxiv)
+
+
 def align(listed: Sequence[str], arxiv: Sequence[str]) -> list[int | None]:
     """arXiv's 1-based position of each listed name (None where arXiv has no such author near
-    the listed place); positions increase along the listing."""
+    the listed place); positions increase along the listing. A name arXiv writes in another
+    order (``Wang Wei`` for the listed ``Wei Wang``) is placed only at the listed place (its
+    index shifted as the last name placed before it was), never at one near it."""
     out: list[int | None] = []
-    cursor = 0
+    cursor, shift = 0, 0
     for index, name in enumerate(listed):
         found = None
         upper = min(len(arxiv), max(cursor, index) + SLACK + 1)
         for j in range(cursor, upper):
-            if _same_author(name, arxiv[j]):
+            if _same_author(name, arxiv[j]) or (j == index + shift and _reordered(name, arxiv[j])):
                 found = j
                 break
         out.append(None if found is None else found + 1)
         if found is not None:
-            cursor = found + 1
+            cursor, shift = found + 1, found - index
     return out
 
 
