@@ -288,6 +288,7 @@ def _names_version(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
     for cached in (names.tokens, names.block, names.compatible, names.written_for):
         cached.cache_clear()
     names.person_part.cache_clear()
+    names.compatible_at_position.cache_clear()
 
 
 def test_a_claim_ended_after_the_name_rules_changed_gives_the_authorship_back_to_its_founder(
@@ -355,3 +356,35 @@ def test_a_claim_that_made_no_merge_still_keeps_the_authorship_when_another_ends
         "?a skg:position 1 ; skg:identityEvidence ?e }",
     )
     assert evidence["e"] == f"{ID}graph/profile/{second_slug}"
+
+
+def test_a_claim_on_an_author_arxiv_writes_surname_first_ends_with_the_founder(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """arXiv writes the author "Wang W." (surname first), founded first-seen; a "Wei Wang"
+    profile claims that authorship (the same position of the same paper), which names the
+    joined person "Wei Wang", then drops the paper. The founder is found by the spelling that
+    founded them ("Wang W."), and the person's name now is that spelling read surname first:
+    the authorship goes back to them, not to a new person (a second IRI for it)."""
+    serve(replay, DROPPED, ("Wang W.", "Helge Spieker"))
+    serve(replay, KEPT, ("Wang W.", "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    coauthor = tmp_path / "helge-spieker.txt"  # publishes the arXiv author first
+    as_arxiv = listing("2202.12139", title=DROPPED[1], authors=("Wang W.", "Helge Spieker"))
+    coauthor.write_bytes(profile_page("Helge Spieker", [as_arxiv]))
+    config = load_config(write_config(tmp_path, [coauthor], arxiv=arxiv))
+    assert build(config).report.outcome == "ok"
+    arxiv_author, rule = first_author(config, DROPPED)
+    assert rule == "first-seen"
+    page = tmp_path / "wei-wang.txt"
+    dropped = listing("2202.12139", title=DROPPED[1], authors=("Wei Wang", "Helge Spieker"))
+    kept = listing("2202.12139", title=KEPT[1], authors=("Wei Wang", "Mohit Kumar Ahuja"))
+    page.write_bytes(profile_page("Wei Wang", [dropped, kept]))
+    assert build(config, [str(page)]).report.outcome == "ok"
+    assert first_author(config, DROPPED) == (arxiv_author, "profile-researcher")
+    assert first_author(config, KEPT) == (arxiv_author, "profile-researcher")
+    page.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
+    report = build(config, [str(page)]).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert first_author(config, DROPPED) == (arxiv_author, "first-seen")
+    assert first_author(config, KEPT)[0] != arxiv_author

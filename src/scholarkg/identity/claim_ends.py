@@ -169,7 +169,9 @@ class ClaimEnds:
     def _founded(self, node: str, spellings: set[str]) -> int | None:
         """The live person this authorship founded (``first-seen``), if any: deciding it
         ``first-seen`` again gives them back their authorship, not a new IRI (their slug may
-        be keyed by an earlier names version: :func:`~.names.name_keys`)."""
+        be keyed by an earlier names version: :func:`~.names.name_keys`; their name now may be
+        a spelling of this position written in the other order, ``Wei Wang`` for ``Wang W.``:
+        :func:`~.names.compatible_at_position`)."""
         reg = self.registry
         founded = f"node:{node}"
         for name in sorted(spellings):
@@ -179,7 +181,7 @@ class ClaimEnds:
                     person is not None
                     and person.founded == founded
                     and person.merged_into is None
-                    and names.compatible(person.name, name)
+                    and names.compatible_at_position(person.name, name)  # at this node
                 ):
                     return person.id
         return None
