@@ -8,6 +8,9 @@ identity step decides persons for. Persons are never named here (see ``identity/
   authorship.
 * A paper only the profile knows is keyed by its folded title and first listed author, so two
   works with one title stay apart; the same paper listed twice becomes one node and a finding.
+
+The snapshot graph is written by :mod:`~scholarkg.transform.profile_snapshot`; which authorship
+is the researcher's is decided in :mod:`~scholarkg.transform.researcher_place`.
 """
 
 from __future__ import annotations
@@ -16,25 +19,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
 
-from scholarkg.identity.names import compatible, is_group, nfc, written_for
+from scholarkg.identity.names import is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, slug, work_key
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
-from scholarkg.resolution.authors import align, best_spelled, positions_of
 from scholarkg.resolution.score import Verdict
 from scholarkg.transform import EmittedGraph
 from scholarkg.transform.emit import NTriplesEmitter, Terms, decimal_lexical
-from scholarkg.transform.terms import source_iri
-
-METRIC_TERMS: dict[str, tuple[str, URIRef]] = {
-    "h_index": ("h-index", SKG.hIndex),
-    "citations": ("citations", SKG.citationCount),
-    "papers": ("papers", SKG.paperCount),
-    "novelty_percent": ("novelty", SKG.noveltyScore),
-    "ai_score": ("ai-score", SKG.aiScore),
-}
+from scholarkg.transform.profile_snapshot import snapshot_graph
+from scholarkg.transform.researcher_place import place_researcher
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
@@ -54,16 +49,6 @@ class ProfileOutput:
     papers: Mapping[int, str] = field(default_factory=dict)  # listed line -> paper IRI
 
 
-@dataclass(frozen=True)
-class _Listed:
-    """Where each listed name and the researcher sit on one paper."""
-
-    tokens: tuple[int | str, ...]  # authorship node token per listed name
-    positions: tuple[int | None, ...]
-    researcher: int | str | None  # the researcher's node token; None: cannot be told
-    candidates: tuple[int | str, ...] = ()  # where the researcher may be, when not told
-
-
 def paper_iri(item: ProfilePaper, minter: Minter, verdict: Verdict | None) -> URIRef:
     """A resolved (or overridden) paper by its arXiv id; any other by title and first author."""
     if verdict is not None and verdict.arxiv_id:
@@ -71,38 +56,7 @@ def paper_iri(item: ProfilePaper, minter: Minter, verdict: Verdict | None) -> UR
     return minter.paper_listed(item.title, item.authors[0] if item.authors else None)
 
 
-def _place(item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord | None) -> _Listed:
-    """Which authorship is the researcher's: the one listed name compatible with theirs (of
-    several, the one spelled as theirs), else the one arXiv author compatible with theirs
-    that the listing does not give to another name, else ``profile-<slug>`` (beyond "et
-    al.", or arXiv has no such author). Several and nothing to choose between them: none
-    (the profile does not say which; no authorship is made up for the researcher)."""
-    listed = [nfc(n) for n in item.authors]
-    mine = [i for i, n in enumerate(listed) if not is_group(n) and compatible(n, researcher)]
-    mine = best_spelled(researcher, mine, dict(enumerate(listed)))
-    if record is None:
-        tokens: list[int | str] = list(range(1, len(listed) + 1))
-        positions: list[int | None] = list(range(1, len(listed) + 1))
-    else:
-        aligned = align(listed, [a.name for a in record.authors])
-        tokens = [p if p is not None else f"listed-{i}" for i, p in enumerate(aligned, 1)]
-        positions = list(aligned)
-    if len(mine) > 1:
-        return _Listed(tuple(tokens), tuple(positions), None, tuple(tokens[i] for i in mine))
-    if len(mine) == 1:
-        return _Listed(tuple(tokens), tuple(positions), tokens[mine[0]])
-    if record is not None:
-        others = {p for p in positions if p is not None}  # listed, and not the researcher
-        found = positions_of(researcher, [a.name for a in record.authors], others)
-        if len(found) > 1:
-            return _Listed(tuple(tokens), tuple(positions), None, tuple(found))
-        if found:
-            return _Listed(tuple(tokens), tuple(positions), found[0])
-    return _Listed(tuple(tokens), tuple(positions), f"profile-{slug_}")
-
-
 BOOLEAN, DECIMAL = str(XSD.boolean), str(XSD.decimal)
-A = str(RDF.type)
 
 
 def _s(term: URIRef) -> str:
@@ -142,7 +96,7 @@ class _ProfileBuilder:
                 add(paper, SKG.category, out.vocab(_s(category(item.category))))
         for name in item.organizations:
             self._organization(paper, name)
-        place = _place(item, researcher, self.slug, record)
+        place = place_researcher(item, researcher, self.slug, record)
         authors: list[AuthorMention] = []
         for name, token, position in zip(item.authors, place.tokens, place.positions, strict=True):
             node = self._authorship(paper_iri_, token, position, nfc(name))
@@ -289,53 +243,3 @@ def transform_profile(
     return ProfileOutput(
         (profile_graph, snapshot), tuple(builder.mentions), metrics, tuple(findings), papers
     )
-
-
-def snapshot_graph(
-    profile: Profile, minter: Minter, slug_: str, papers: Sequence[str]
-) -> tuple[EmittedGraph, tuple[str, ...]]:
-    """The page as retrieved (source, first retrieval, hash) and its dated metric observations;
-    returns the graph and the metric suffixes observed."""
-    out = NTriplesEmitter()
-    terms = Terms(out)
-
-    def add(subject: str, predicate: URIRef, obj: str) -> None:
-        out.add(subject, out.vocab(str(predicate)), obj)
-
-    snapshot_iri = minter.profile_snapshot(slug_, profile.content_sha256)
-    snapshot = out.iri(snapshot_iri)
-    when = terms.datetime(profile.retrieved_at)
-    add(snapshot, RDF.type, out.vocab(_s(SKG.ProfileSnapshot)))
-    add(snapshot, DCTERMS.source, out.external_iri(str(source_iri(profile.source))))
-    add(snapshot, PROV.generatedAtTime, when)
-    add(snapshot, SKG.contentHash, out.plain(f"sha256:{profile.content_sha256}"))
-    add(snapshot, SKG.researcherNameAsListed, out.plain(nfc(profile.name)))
-    if profile.subject_code:
-        add(snapshot, SKG.subjectCode, out.plain(profile.subject_code))
-    if profile.category:
-        add(snapshot, SKG.primarySubject, out.vocab(_s(category(profile.category))))
-    if profile.stated_paper_count is not None:
-        add(snapshot, SKG.statedPaperCount, terms.integer(profile.stated_paper_count))
-    add(snapshot, SKG.listedPaperCount, terms.integer(len(profile.papers)))
-    for paper in papers:
-        add(snapshot, SKG.listsPaper, out.iri(paper))
-    observed: list[str] = []
-    for attribute, (suffix, metric) in METRIC_TERMS.items():
-        value = getattr(profile.metrics, attribute)
-        if value is None:
-            continue
-        observation = out.iri(minter.metric_observation(snapshot_iri, suffix))
-        add(observation, RDF.type, out.vocab(_s(SKG.MetricObservation)))
-        add(observation, SKG.metric, out.vocab(_s(metric)))
-        add(observation, SKG.value, terms.integer(value))
-        add(observation, SKG.observedAt, when)
-        add(observation, PROV.wasDerivedFrom, snapshot)
-        observed.append(suffix)
-    graph = EmittedGraph(
-        str(minter.snapshot_graph(slug_, profile.content_sha256)),
-        "snapshot",
-        tuple(out.triples),
-        profile.source,
-        profile.content_sha256,
-    )
-    return graph, tuple(observed)
