@@ -29,7 +29,8 @@ from ingest_steps import config_for
 from measure import clocks
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.iris import title_key
-from scholarkg.runs.build import build, resolve_papers
+from scholarkg.runs.build import build
+from scholarkg.runs.profile_sources import resolve_papers
 from scholarkg.store.embedded import EmbeddedStore
 
 REPLAY = '[arxiv]\nenabled = true\napi_url = "{url}"\nmin_interval = 0.01\n'

@@ -28,18 +28,12 @@ from scholarkg.config import Config, load_config
 from scholarkg.errors import ScholarKGError
 from scholarkg.incremental import Fetched
 from scholarkg.lifecycle import Interrupted
-from scholarkg.runs.build import (
-    Prepared,
-    build_profile,
-    distinct_sources,
-    fetch_source,
-    finish,
-    prepare,
-    unchanged_sources,
-)
+from scholarkg.runs.build import distinct_sources, finish, unchanged_sources
 from scholarkg.runs.close import stop_run
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
+from scholarkg.runs.profile_sources import Prepared, fetch_source, prepare
+from scholarkg.runs.profile_step import build_profile
 from scholarkg.runs.report import RunReport
 
 

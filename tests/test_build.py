@@ -9,7 +9,7 @@ from building import build_store, content, rebuild, rows
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.runs.build import fetch_source
+from scholarkg.runs.profile_sources import fetch_source
 
 PAPERS = (
     "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a <https://w3id.org/scholarkg/ontology#Paper> }"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 import scholarkg.runs.arxiv_jobs as arxiv_jobs
-import scholarkg.runs.build as build_job
+import scholarkg.runs.profile_step as profile_step
 from building import content, rows
 from conftest import write_config
 from constructed import Listed, profile_page, snapshot_line, snapshot_lines
@@ -87,14 +87,14 @@ def test_a_build_killed_once_its_profile_is_remembered_keeps_its_decisions(
     page = tmp_path / "jane.txt"
     page.write_bytes(profile_page("Jane Doe", [GRAPHS, TREES], code="LG"))
     config = load_config(write_config(tmp_path, [page]))
-    real = build_job.remember
+    real = profile_step.remember
 
     def remembered_then_killed(*args: Any) -> None:
         real(*args)  # the page is noted as built: the next run finds it unchanged
         raise Killed
 
     with monkeypatch.context() as patched:
-        patched.setattr(build_job, "remember", remembered_then_killed)
+        patched.setattr(profile_step, "remember", remembered_then_killed)
         with pytest.raises(Killed):
             build(config)
     assert build(config).report.sources_unchanged == [str(page)]

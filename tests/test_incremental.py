@@ -14,8 +14,9 @@ from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.runs.build import build as build_job
-from scholarkg.runs.build import fetch_source, unchanged_sources
+from scholarkg.runs.build import unchanged_sources
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.profile_sources import fetch_source
 from scholarkg.store.embedded import EmbeddedStore
 
 LAST_MODIFIED = "Wed, 25 Nov 2026 10:00:00 GMT"
