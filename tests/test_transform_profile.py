@@ -14,6 +14,7 @@ from scholarkg.config import load_config
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.iris import SKG, Minter, category
 from scholarkg.models import Profile
+from scholarkg.runs import gating
 from scholarkg.transform.profile import ProfileOutput, transform_profile
 
 WHEN = dt.datetime(2026, 11, 26, 12, 0, 0, 123456, tzinfo=dt.UTC)
@@ -222,3 +223,23 @@ def test_a_listed_person_named_for_a_collaboration_is_a_person_with_the_group_st
     assert (atlas, RDF.type, SKG.Group) in g
     [mentions] = out.mentions
     assert "ATLAS Collaboration: G. Aad" in {a.name for a in mentions.authors}
+
+
+def test_a_quarantined_entry_still_counts_as_listed_on_the_snapshot() -> None:
+    """CONSTRUCTED page: it states 3 papers and lists 3; one title holds a control character
+    and is quarantined. Before, the snapshot said it lists 2 (the readable ones), against
+    skg:listedPaperCount's meaning (the entries the page lists) and the parser, which
+    compares the stated count with every entry: the gate warned "states 3 papers but lists 2"
+    of a page that lists 3."""
+    day = dt.date(2024, 3, 1)
+    titles = ["First paper", "Bell \x07 paper", "Third paper"]
+    page = profile_page("Jane Doe", [Listed(t, day, ("Jane Doe", "John Roe")) for t in titles])
+    profile = load(data=page)
+    assert (len(profile.papers), len(profile.quarantined), profile.warnings) == (2, 1, ())
+    out = output(profile, "jane-doe-0a1b2c3d")
+    s = out.graphs[1].to_graph()
+    [snapshot] = s.subjects(RDF.type, SKG.ProfileSnapshot)
+    assert s.value(snapshot, SKG.statedPaperCount) == Literal(3)
+    assert s.value(snapshot, SKG.listedPaperCount) == Literal(3)
+    assert len(set(s.objects(snapshot, SKG.listsPaper))) == 2  # the papers it holds
+    assert gating.check(out.graphs[1].triples) == ()

@@ -49,7 +49,8 @@ def snapshot_graph(
         add(snapshot, SKG.primarySubject, out.vocab(str(category(profile.category))))
     if profile.stated_paper_count is not None:
         add(snapshot, SKG.statedPaperCount, terms.integer(profile.stated_paper_count))
-    add(snapshot, SKG.listedPaperCount, terms.integer(len(profile.papers)))
+    listed = len(profile.papers) + len(profile.quarantined)  # every entry, readable or not
+    add(snapshot, SKG.listedPaperCount, terms.integer(listed))
     for paper in papers:
         add(snapshot, SKG.listsPaper, out.iri(paper))
     observed: list[str] = []
