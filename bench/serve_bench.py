@@ -34,7 +34,8 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
-from scholarkg.query import VALUES_MARKER, bind_parameters, resolve_query, saved_queries
+from scholarkg.query import resolve_query, saved_queries
+from scholarkg.query_binding import VALUES_MARKER, bind_parameters
 from scholarkg.serve import make_server
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.jobs import QueryJob

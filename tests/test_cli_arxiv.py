@@ -12,7 +12,7 @@ from conftest import write_config
 from samples import ROOT
 from scholarkg.cli import main
 from scholarkg.extract.http import HttpClient
-from scholarkg.query import run_select
+from scholarkg.query_results import run_select
 from scholarkg.store.embedded import EmbeddedStore
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"

@@ -104,6 +104,6 @@ def test_the_parser_and_help_import_neither_rdflib_nor_prefect() -> None:
 def test_format_names_match_the_formats() -> None:
     from scholarkg.export import FORMATS as DUMPS
     from scholarkg.formats import DUMP_FORMATS, QUERY_FORMATS
-    from scholarkg.query import FORMATS
+    from scholarkg.query_results import FORMATS
 
     assert tuple(DUMPS) == DUMP_FORMATS and FORMATS == QUERY_FORMATS

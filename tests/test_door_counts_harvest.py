@@ -31,7 +31,7 @@ from building import counted
 from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
-from scholarkg.query import run_select
+from scholarkg.query_results import run_select
 from scholarkg.runs.arxiv_jobs import harvest
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -12,7 +12,7 @@ from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import Config, load_config
-from scholarkg.query import run_select
+from scholarkg.query_results import run_select
 from scholarkg.runs.build import build as build_job
 from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore

@@ -10,7 +10,8 @@ import pytest
 from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
-from scholarkg.query import resolve_query, run_select
+from scholarkg.query import resolve_query
+from scholarkg.query_results import run_select
 from scholarkg.runs.report import PublishedFile, RunReport
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -185,7 +185,8 @@ def test_co_authors_spelled_with_initials_on_arxiv_are_one_person_each(
     config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
     report = build(config).report
     assert report.paper_states.get("resolved") == 2, report.unresolved
-    from scholarkg.query import bind_parameters, resolve_query
+    from scholarkg.query import resolve_query
+    from scholarkg.query_binding import bind_parameters
 
     query = bind_parameters(resolve_query("coauthors").text, {"researcher": "Arnaud Gotlieb"})
     found = {r["coauthor"]: int(r["papers"]) for r in rows(config, query)}
@@ -284,7 +285,8 @@ def test_snapshot_namesakes_stay_apart_until_a_shared_coauthor_joins_them(tmp_pa
     shared = next(r for r in evidence if r["rule"] == "shared-coauthor")
     assert "Louis Theran" in shared["basis"] and shared["why"].endswith("/paper/arxiv/0704.0002")
     # the saved query gives the same decisions, one row per authorship
-    from scholarkg.query import bind_parameters, resolve_query
+    from scholarkg.query import resolve_query
+    from scholarkg.query_binding import bind_parameters
 
     saved = bind_parameters(resolve_query("identity-evidence").text, {"person": f"<{joined[0]}>"})
     answered = rows(config, saved)

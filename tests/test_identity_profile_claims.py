@@ -17,7 +17,8 @@ from conftest import write_config
 from constructed import Listed, listing, profile_page, variant_entry
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
-from scholarkg.query import bind_parameters, resolve_query
+from scholarkg.query import resolve_query
+from scholarkg.query_binding import bind_parameters
 from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)

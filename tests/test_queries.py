@@ -12,16 +12,9 @@ from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
 from scholarkg.errors import QueryError
-from scholarkg.query import (
-    bind_parameters,
-    bind_saved,
-    format_csv,
-    format_json,
-    format_table,
-    resolve_query,
-    run_select,
-    saved_queries,
-)
+from scholarkg.query import bind_saved, resolve_query, saved_queries
+from scholarkg.query_binding import bind_parameters
+from scholarkg.query_results import format_csv, format_json, format_table, run_select
 from scholarkg.runs.build import build as build_job
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -12,7 +12,8 @@ from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config, load_config
-from scholarkg.query import bind_saved, resolve_query, run_select
+from scholarkg.query import bind_saved, resolve_query
+from scholarkg.query_results import run_select
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -12,15 +12,9 @@ import pytest
 
 from scholarkg.cli import main
 from scholarkg.errors import QueryError
-from scholarkg.query import (
-    VALUES_MARKER,
-    bind_parameters,
-    bind_saved,
-    check_parameters,
-    resolve_query,
-    run_select,
-    saved_queries,
-)
+from scholarkg.query import bind_saved, check_parameters, resolve_query, saved_queries
+from scholarkg.query_binding import VALUES_MARKER, bind_parameters
+from scholarkg.query_results import run_select
 from scholarkg.serve.guard import QueryLimits, check_query, scan_query
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import LEONARD, build_v2_store

@@ -11,7 +11,8 @@ import pytest
 
 from scholarkg.cli import main
 from scholarkg.errors import QueryError
-from scholarkg.query import bind_saved, resolve_query, run_select, saved_queries
+from scholarkg.query import bind_saved, resolve_query, saved_queries
+from scholarkg.query_results import run_select
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import LEONARD, build_v2_store
 

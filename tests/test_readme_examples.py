@@ -13,7 +13,8 @@ import pytest
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.query import bind_saved, resolve_query, run_select, saved_queries
+from scholarkg.query import bind_saved, resolve_query, saved_queries
+from scholarkg.query_results import run_select
 from scholarkg.runs.build import build as build_job
 from scholarkg.store.embedded import EmbeddedStore
 

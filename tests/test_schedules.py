@@ -16,7 +16,8 @@ import yaml
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.query import resolve_query, run_select
+from scholarkg.query import resolve_query
+from scholarkg.query_results import run_select
 from scholarkg.store.embedded import EmbeddedStore
 
 SCHEDULES = """

@@ -89,14 +89,9 @@ def run_query(args: argparse.Namespace) -> int:
 
     from scholarkg.errors import LoadError, QueryError
     from scholarkg.export import default_prefixes
-    from scholarkg.query import (
-        bind_parameters,
-        bind_saved,
-        check_parameters,
-        check_text,
-        format_outcome,
-        resolve_query,
-    )
+    from scholarkg.query import bind_saved, check_parameters, resolve_query
+    from scholarkg.query_binding import bind_parameters, check_text
+    from scholarkg.query_results import format_outcome
     from scholarkg.serve.guard import QueryLimits
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.worker_process import StoreSpec

@@ -149,7 +149,7 @@ def _summary_query(config: Config) -> SavedQuery:
 def _print_summary_query(config: Config, saved: SavedQuery) -> None:
     from contextlib import closing
 
-    from scholarkg.query import format_result, run_select
+    from scholarkg.query_results import format_result, run_select
 
     with closing(config.store.open(read_only=True)) as store:
         result = run_select(store, saved.text)
