@@ -18,7 +18,7 @@ from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMe
 from scholarkg.iris import SKG, Minter, fold, slug
 from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.resolution.authors import align
-from scholarkg.runs import records
+from scholarkg.runs import chunk_fingerprint
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.transform.arxiv import arxiv_graph, arxiv_mentions
 from scholarkg.transform.emit import GraphEmitter
@@ -108,7 +108,7 @@ def test_a_store_built_with_article_keyed_groups_has_one_group_after_a_rerun(
     snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = config_in(tmp_path / "store")
     with monkeypatch.context() as before:  # the minting of the version before this one
-        before.setattr(records, "MINTING", "2")
+        before.setattr(chunk_fingerprint, "MINTING", "2")
         before.setattr(Minter, "group", lambda self, name: self._iri(f"group/{slug(name)}"))
         load_snapshot(config, snapshot, chunk_records=30, workers=0)
     assert len(_groups(config)) == 2

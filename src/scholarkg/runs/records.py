@@ -9,12 +9,15 @@ every later line with that id is quarantined ("duplicate of arXiv id X at line N
 anything of it reaches identity, the title index or the store. A chunk drops the later lines of
 its own ids before the gate; ids read in earlier chunks are checked in input order
 (:class:`FirstLines`, in :meth:`Ingest.absorb`), so workers never change the outcome.
+
+What a chunk's records are taken out for is in :mod:`~scholarkg.runs.chunk_pruning` (duplicates)
+and :mod:`~scholarkg.runs.withholding` (records deleted from the store); a chunk loaded before is
+reported by :mod:`~scholarkg.runs.skipped_chunks`; what decides whether it is loaded before, by
+:mod:`~scholarkg.runs.chunk_fingerprint`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -22,51 +25,27 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 
-from scholarkg import __version__
 from scholarkg.extract.snapshot_lines import SnapshotLine
-from scholarkg.iris import MINTING, Minter
-from scholarkg.limits import Limits
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.models import ArxivRecord
 from scholarkg.quarantine import quarantine_records
-from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 from scholarkg.runs import gating
+from scholarkg.runs.chunk_pruning import drop_duplicates
 from scholarkg.runs.chunk_work import (
     ChunkResult,
     WorkerSetup,
-    duplicate,
     process_lines,
     process_records,
     skipped_lines,
     start_worker,
 )
 from scholarkg.runs.context import RunContext
-from scholarkg.runs.deletions import comes_back
 from scholarkg.runs.first_lines import FirstLines
-from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
+from scholarkg.runs.skipped_chunks import report_skipped
+from scholarkg.runs.withholding import Withholding
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
-# bump when transform/arxiv.py changes what it emits or the snapshot reader what it refuses
-# (arxiv-4: control characters quarantine their line; arxiv-5: C1 controls too, as the API and
-# OAI-PMH readers refuse them, and "ATLAS Collaboration: G. Aad" is a person named for a group,
-# skg:onBehalfOf; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-5"
-
-
-def fingerprint(limits: Limits, iri_base: str) -> str:
-    """What, besides the input bytes, decides a chunk's graphs: mapping, IRI base, shapes,
-    ontology, and the limits that decide which records are quarantined."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in (MAPPING_VERSION, MINTING, __version__, Minter(iri_base).base):
-        digest.update(part.encode() + b"\0")
-    digest.update(f"{limits.line_bytes} {limits.literal_bytes} {limits.json_depth}\0".encode())
-    for path in [
-        *sorted(shapes_dir().glob("*.ttl")),
-        *(ontology_dir() / n for n in ONTOLOGY_FILES),
-    ]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass
@@ -102,8 +81,7 @@ class Ingest:
         self.uncommitted = 0
         self.skipped = 0  # chunks loaded before and left as they are
         self.first_lines: FirstLines | None = None  # made by the first snapshot chunk
-        self.withheld: dict[str, str] = {}  # deleted records not read back: arXiv id, why
-        self._withheld_note: int | None = None  # where the report tells them
+        self.withholding = Withholding(ctx)
 
     def submit_lines(
         self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
@@ -155,16 +133,18 @@ class Ingest:
         key = job.key
         earlier = self._claim(result.ids)
         if job.skipped is not None:
-            if not (earlier or result.stale or self._deleted_among(result.ids)):
-                self._absorb_skipped(result, job)
+            if not (earlier or result.stale or self.withholding.deleted_among(result.ids)):
+                assert job.lines
+                self.skipped += 1
+                report_skipped(ctx, result, job.source, job.lines, job.skipped)
                 return
             assert job.lines is not None  # not the chunk it was: process it after all
             result = process_lines(result.index, job.source, job.lines, self.setup)
             earlier = self._claim(result.ids)
         if earlier:
-            self._drop_duplicates(result, earlier, job)
+            drop_duplicates(result, earlier, ctx.minter, job.source, job.lines or ())
             key = None  # what it loads depends on earlier chunks: processed on every run
-        if not job.deletions_decided and self._withhold_deleted(result):
+        if not job.deletions_decided and self.withholding.withhold(result):
             key = None  # what it loads depends on deletions: processed on every run
         started = time.perf_counter()
         ctx.identity.restate(result.mentions)
@@ -202,124 +182,6 @@ class Ingest:
             self.first_lines = FirstLines(self.ctx.config.state_dir)
         return self.first_lines.claim(ids)
 
-    def _drop_duplicates(self, result: ChunkResult, earlier: dict[str, int], job: Job) -> None:
-        """Quarantine the chunk's lines of ids read in earlier chunks; nothing of them is kept."""
-        graphs = {str(self.ctx.minter.arxiv_graph(arxiv_id)) for arxiv_id in earlier}
-        keep = [i for i, p in enumerate(result.payloads) if p.iri not in graphs]
-        result.payloads = [result.payloads[i] for i in keep]
-        result.mentions = [result.mentions[i] for i in keep]
-        result.titles = [result.titles[i] for i in keep]
-        for arxiv_id in earlier:  # their lines here were not read: not this chunk's records
-            result.dates.pop(arxiv_id, None)
-        result.rejected = [iri for iri in result.rejected if iri not in graphs]
-        result.rejected_graphs = [r for r in result.rejected_graphs if r[0].iri not in graphs]
-        result.findings = [f for f in result.findings if f.get("graph") not in graphs]
-        later = {line: arxiv_id for arxiv_id, line in result.ids if arxiv_id in earlier}
-        result.ids = [(arxiv_id, line) for arxiv_id, line in result.ids if line not in later]
-        later.update((n, i) for n, i in result.repeats.items() if i in earlier)  # to the first
-        by_number = {line.number: line for line in job.lines or () if line.number in later}
-        result.quarantined = sorted(
-            [
-                *(q for q in result.quarantined if q.line not in later),
-                *(
-                    duplicate(job.source, by_number[line], arxiv_id, earlier[arxiv_id])
-                    for line, arxiv_id in later.items()
-                ),
-            ],
-            key=lambda q: q.line,
-        )
-
-    def _deleted_among(self, ids: list[tuple[str, int]]) -> bool:
-        """Whether a chunk loaded before reads a record deleted since (then it is processed:
-        the record is withheld, whatever it came out as then)."""
-        deletions = self.ctx.deletions
-        return bool(deletions) and bool(deletions.of([arxiv_id for arxiv_id, _ in ids]))
-
-    def _withhold_deleted(self, result: ChunkResult) -> bool:
-        """Records deleted from the store (:mod:`~scholarkg.runs.deletions`) whose state here has
-        no version dated after the deletion are withheld, rejected by the gate or not: read,
-        counted as deleted, nothing of them kept. A later state is the record come back: once
-        the store holds it, the deletion is forgotten. Returns whether any was withheld."""
-        deletions = self.ctx.deletions
-        if not deletions or not result.dates:
-            return False
-        tombstones = deletions.of(list(result.dates))
-        withheld = {i: d for i, d in tombstones.items() if not comes_back(d, result.dates[i])}
-        back = {p.iri for p in result.payloads}
-        returning = [
-            (i, result.dates[i])
-            for i in tombstones
-            if i not in withheld and str(self.ctx.minter.arxiv_graph(i)) in back
-        ]
-        self.ctx.forget_deletions(returning)
-        if not withheld:
-            return False
-        gone = {str(self.ctx.minter.arxiv_graph(i)) for i in withheld}
-        keep = [n for n, p in enumerate(result.payloads) if p.iri not in gone]
-        result.payloads = [result.payloads[n] for n in keep]
-        result.mentions = [result.mentions[n] for n in keep]
-        result.titles = [result.titles[n] for n in keep]
-        result.rejected = [iri for iri in result.rejected if iri not in gone]
-        result.rejected_graphs = [r for r in result.rejected_graphs if r[0].iri not in gone]
-        result.findings = [f for f in result.findings if f.get("graph") not in gone]
-        self.ctx.report.records_deleted += len(withheld)
-        self.withheld.update(
-            {
-                i: f"deleted {day}, latest version {result.dates[i] or 'undated'}"
-                for i, day in withheld.items()
-            }
-        )
-        told = some(f"{i} ({why})" for i, why in self.withheld.items())
-        note = (
-            f"{len(self.withheld)} records withheld: their source deleted them from the store "
-            f"and they have no version since: {told}"
-        )
-        notes = self.ctx.report.notes
-        if self._withheld_note is None:
-            self._withheld_note = len(notes)
-            notes.append(note)
-        else:
-            notes[self._withheld_note] = note
-        return True
-
-    def _absorb_skipped(self, result: ChunkResult, job: Job) -> None:
-        """Report a chunk loaded before as it was reported then: its counts, its quarantined
-        lines and rejected graphs again (named when they can be told without the gate)."""
-        assert job.skipped is not None and job.lines
-        ctx, report = self.ctx, self.ctx.report
-        counts, graphs = job.skipped
-        self.skipped += 1
-        report.records_read += counts.records
-        report.records_loaded += counts.loaded
-        report.graphs_unchanged += len(graphs)
-        report.triples_gated += counts.triples  # gated when the chunk was loaded
-        if ctx.progress is not None:
-            ctx.progress(report.records_read)
-        where = f"{job.source}:{job.lines[0].number}-{job.lines[-1].number}"
-        kept = ctx.config.quarantine_dir
-        quarantine_records(result.quarantined, kept)
-        report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]
-        untold = max(counts.quarantined - len(result.quarantined), 0)  # told by the emitter
-        report.quarantined += [
-            f"{where}: {n} of {untold} lines quarantined when this chunk was loaded "
-            f"(unchanged since, skipped; see {kept / 'records'})"
-            for n in range(1, untold + 1)
-        ]
-        loaded = {iri for iri, _ in graphs}
-        rejected = [
-            iri
-            for iri in (str(ctx.minter.arxiv_graph(arxiv_id)) for arxiv_id, _ in result.ids)
-            if iri not in loaded
-        ]
-        if untold or len(rejected) != counts.rejected:
-            rejected = [
-                f"{where}: {n} of {counts.rejected} graphs rejected when this chunk was loaded "
-                f"(unchanged since, skipped; see {kept / 'graphs'})"
-                for n in range(1, counts.rejected + 1)
-            ]
-        report.rejected += rejected
-        report.findings += json.loads(counts.findings) if counts.findings else []
-
     def close(self) -> None:
         """Take every chunk still in flight, then end the workers."""
         try:
@@ -351,4 +213,4 @@ def chunks_of(records: Iterable[ArxivRecord], size: int) -> Iterator[list[ArxivR
         yield batch
 
 
-__all__ = ["Ingest", "chunks_of", "fingerprint"]
+__all__ = ["Ingest", "chunks_of"]
