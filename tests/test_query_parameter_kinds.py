@@ -162,3 +162,23 @@ def test_cli_refuses_an_iri_where_a_name_goes(
     argv = ["query", "--sparql", adhoc, "--param", f"researcher=<{LEONARD}>", "--format", "csv"]
     assert main(argv) == 0  # ad-hoc text declares no kinds: angle brackets still mean an IRI
     assert capsys.readouterr().out.splitlines() == ["name", ME, ""]
+
+
+def test_a_whole_number_too_long_to_convert_is_refused_by_name(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a whole number of more digits than Python converts (4 300) escaped as a
+    ValueError: a traceback from the CLI and a 500 from /queries/NAME.rq, not a QueryError."""
+    network = resolve_query("coauthorship-network")
+    digits = "1" * 5000
+    with pytest.raises(QueryError) as refused:
+        bind_saved(network, {"minPapers": digits})
+    assert str(refused.value) == (
+        "saved query coauthorship-network: parameter minPapers: expected a whole number, "
+        "got one of 5000 digits (too long)"
+    )
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    assert main(["query", "coauthorship-network", "--param", f"minPapers={digits}"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [f"error: {refused.value}"]

@@ -59,7 +59,13 @@ def _term(name: str, value: str, kind: str) -> str:
     if kind == "integer":
         if not _INTEGER.match(value.strip()):
             raise QueryError(f"parameter {name}: expected a whole number, got {value!r}")
-        return str(int(value))
+        try:
+            return str(int(value))
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            digits = len(value.strip().lstrip("+-"))
+            raise QueryError(
+                f"parameter {name}: expected a whole number, got one of {digits} digits (too long)"
+            ) from None
     text = value.strip() if kind == "iri" else value
     if text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
