@@ -8,7 +8,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -134,9 +134,7 @@ def test_concat_doubling_hits_the_memory_limit_and_the_worker_is_replaced(
 ) -> None:
     url, server = served
     before = server.kg.pool.replaced  # type: ignore[attr-defined]
-    started = time.monotonic()
-    response = ask(url, CONCAT)
-    assert time.monotonic() - started < 120
+    response = ask(url, CONCAT)  # past 120 s: requests raises, a hang fails the test
     assert response.status_code == 503, response.text
     assert "memory limit of 768 MiB" in response.text or "time limit" in response.text
     assert server.kg.pool.replaced == before + 1  # type: ignore[attr-defined]
@@ -145,9 +143,7 @@ def test_concat_doubling_hits_the_memory_limit_and_the_worker_is_replaced(
 
 def test_cartesian_count_is_stopped_at_the_time_limit(served: tuple[str, object]) -> None:
     url = served[0]
-    started = time.monotonic()
     response = ask(url, CARTESIAN)
-    assert time.monotonic() - started < 90
     assert response.status_code == 503 and "time limit of 3 s" in response.text
     assert "Retry-After" not in response.headers  # asked again, it would stop again
     assert answered(url)
@@ -302,18 +298,18 @@ def test_slow_clients_are_cut_off_and_do_not_pile_up(served: tuple[str, object])
         sock = socket.create_connection((host, int(port)), timeout=30)
         sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finishes its headers
         stalled.append(sock)
-    started = time.monotonic()
     closed = 0
     for sock in stalled:
         try:
             sock.sendall(b"X-Slow: 1\r\n")  # a trickle does not extend the deadline
             if sock.recv(1024) == b"":
                 closed += 1
+        except TimeoutError:  # still open after 30 s: not cut off
+            pass
         except OSError:
             closed += 1
         sock.close()
     assert closed == len(stalled)
-    assert time.monotonic() - started < 60
     assert answered(url)
 
 
@@ -332,7 +328,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
             socket.create_connection((host, port), timeout=30, source_address=(source, 0))
             for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3")
         ]
-        time.sleep(0.3)
+        _until(lambda: _open_connections(server) == 3, "the server never took the 3 held")
         for source in ("127.0.0.1", "127.0.0.4"):  # a client with no other connection too
             with socket.create_connection((host, port), 30, (source, 0)) as extra:
                 answer = _exchange(extra, request)  # the request sent at once is dropped
@@ -350,7 +346,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
         assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
         for sock in held + flood:
             sock.close()
-        time.sleep(0.3)
+        _until(lambda: _open_connections(server) == 0, "the closed connections stayed open")
         assert answered(server.url)
 
 
@@ -505,6 +501,15 @@ def _address(server: ServerHandle) -> tuple[str, int]:
 
 def _open_connections(server: ServerHandle) -> int:
     return len(server.server.server_state.connections)
+
+
+def _until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
+    """Poll ``condition`` until it holds; ``bound`` seconds only stop a hang (a loaded machine
+    gets there late, never wrongly)."""
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
 
 
 def test_connections_that_send_nothing_are_closed(tmp_path: Path) -> None:
