@@ -159,8 +159,10 @@ def test_no_retry_on_other_4xx(
 def test_read_timeout_retried_then_succeeds(
     arxiv_server: ReplayServer, arxiv_archive: RawArchive
 ) -> None:
-    arxiv_server.add_fault(Fault("sleep", seconds=0.8))
-    with HttpClient(arxiv_archive, fast_policy(read_timeout=0.25)) as client:
+    # The first answer waits far past read_timeout, and the retry has 5 s for each read: a
+    # busy machine makes neither side of the timeout a close call.
+    arxiv_server.add_fault(Fault("sleep", seconds=60))
+    with HttpClient(arxiv_archive, fast_policy(read_timeout=5.0)) as client:
         response = client.get(arxiv_server.api_url, ID_QUERY)
     assert response.status == 200
     assert response.attempts == 2
@@ -169,7 +171,7 @@ def test_read_timeout_retried_then_succeeds(
 def test_read_timeout_exhausted_raises(
     arxiv_server: ReplayServer, arxiv_archive: RawArchive
 ) -> None:
-    arxiv_server.add_fault(Fault("sleep", seconds=0.8), times=-1)
+    arxiv_server.add_fault(Fault("sleep", seconds=60), times=-1)  # far past read_timeout
     policy = fast_policy(read_timeout=0.25, max_retries=1)
     with (
         HttpClient(arxiv_archive, policy) as client,

@@ -48,10 +48,10 @@ def outcome(call: Callable[[], HttpResponse]) -> HttpResponse | BaseException:
 def test_a_dripping_server_is_cut_off_at_the_total_deadline(
     arxiv_server: ReplayServer, arxiv_archive: RawArchive, kind: str
 ) -> None:
-    # One byte every 0.05 s: every read succeeds well within read_timeout, and the whole
-    # answer would take ~500 s.
+    # One byte every 0.05 s: every read succeeds well within read_timeout (30 s, so that a busy
+    # machine cannot make a read time out first), and the whole answer would take ~500 s.
     arxiv_server.add_fault(Fault(kind, body=b"x" * 10_000, seconds=0.05), times=-1)
-    policy = fast_policy(read_timeout=1.0, total_timeout=1.5)
+    policy = fast_policy(read_timeout=30.0, total_timeout=1.5)
     with HttpClient(arxiv_archive, policy) as client:
         failure = outcome(lambda: client.get(arxiv_server.api_url, ID_QUERY))
     assert isinstance(failure, ExtractError)
@@ -126,7 +126,7 @@ def test_an_http_1_0_drip_is_cut_off_too(arxiv_archive: RawArchive) -> None:
 
     drip = Drip(b"x" * 10_000, 0.05)
     try:
-        policy = fast_policy(read_timeout=1.0, total_timeout=1.5)
+        policy = fast_policy(read_timeout=30.0, total_timeout=1.5)  # only the total can cut
         with HttpClient(arxiv_archive, policy) as client:
             failure = outcome(lambda: client.get(drip.url))
     finally:
