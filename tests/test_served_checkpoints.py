@@ -153,7 +153,7 @@ def test_the_server_answers_from_the_checkpoint_while_the_store_is_written(
         writer = ox.Store(str(path))  # a run: writes for a while, then checkpoints
         for n in range(5):
             insert(writer, f"during-{n}")
-            time.sleep(0.3)  # > refresh_interval: the server looks again each time
+            server.kg.check_store(force=True)  # the look its watcher takes each interval
             assert count(server.url) == served_count
         assert server.kg.pool.generation == generation  # no reopening while a run writes
         served.take(writer, path)
