@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,8 @@ import pytest
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
+from scholarkg.lifecycle import pause
+from scholarkg.runs import lock
 from scholarkg.runs.build import build
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.lock import RunBusy, RunLock
@@ -29,20 +30,30 @@ def test_a_second_run_refuses_clearly_while_the_first_holds_the_data(tmp_path: P
     assert "build" in message and "pid" in message
 
 
-def test_a_second_run_queues_behind_the_first(tmp_path: Path) -> None:
+def test_a_second_run_queues_behind_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run lets go only once the second has found the lock taken and waits: the
+    second queued, however slowly either thread was scheduled."""
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     order: list[str] = []
-    held = threading.Event()
+    held, waiting = threading.Event(), threading.Event()
+
+    def pausing(seconds: float) -> None:  # the second run, waiting its turn
+        waiting.set()
+        pause(seconds)
+
+    monkeypatch.setattr(lock, "pause", pausing)
 
     def first() -> None:
         with RunLock(config.data_dir, "first"):
             held.set()
-            time.sleep(0.5)
+            assert waiting.wait(60), "the second run never waited"
             order.append("first done")
 
     thread = threading.Thread(target=first)
     thread.start()
-    held.wait(10)
+    assert held.wait(60)
     report = build(config).report  # waits for the lock (default: up to 60 s), then runs
     order.append("second done")
     thread.join()
