@@ -157,18 +157,18 @@ def test_serve_command_answers_sparql_read_only(tmp_path: Path, config_file: Pat
             url + "sparql",
             params={"query": papers},
             headers={"Accept": "application/sparql-results+json"},
-            timeout=10,
+            timeout=60,
         )
         assert answer.json()["results"]["bindings"][0]["n"]["value"] == "25"
-        refused = requests.post(url + "update", data={"update": "CLEAR ALL"}, timeout=10)
+        refused = requests.post(url + "update", data={"update": "CLEAR ALL"}, timeout=60)
         assert refused.status_code == 403
         person = requests.get(
-            url + "id/" + person_path, headers={"Accept": "text/turtle"}, timeout=10
+            url + "id/" + person_path, headers={"Accept": "text/turtle"}, timeout=60
         )
         assert person.status_code == 200 and "Léonard Hussenot" in person.text
     finally:
         server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=10) == 0
+        assert server.wait(timeout=60) == 0
 
 
 def test_export_writes_a_dump_that_round_trips(tmp_path: Path, config_file: Path) -> None:
