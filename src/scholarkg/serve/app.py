@@ -19,7 +19,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from scholarkg.serve.http_base import STATIC, AccessLog, IfNoneMatchAny
+from scholarkg.serve.http_base import STATIC
+from scholarkg.serve.middleware import AccessLog, IfNoneMatchAny
 from scholarkg.serve.routes_site import SiteRoutes
 from scholarkg.serve.routes_sparql import SparqlRoutes
 from scholarkg.serve.service import KnowledgeGraph

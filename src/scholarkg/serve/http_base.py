@@ -1,13 +1,11 @@
-"""HTTP helpers shared by the routes: plain responses, the body limit, the request log,
-caching headers and the base of the route classes."""
+"""HTTP helpers shared by the routes: plain responses, the body limit, caching headers and
+the base of the route classes (the middleware around them is serve/middleware.py's)."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import re
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
@@ -18,7 +16,7 @@ import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
@@ -31,13 +29,7 @@ from scholarkg.serve.service import KnowledgeGraph
 from scholarkg.serve.workers import NotAcceptableError
 
 log = logging.getLogger("scholarkg.serve")
-access_log = logging.getLogger("scholarkg.serve.access")
 STATIC = Path(__file__).parent / "static"
-CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 def text(status: int, message: str, **headers: str) -> Response:
@@ -90,121 +82,6 @@ class Limits:
                 raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
             chunks.append(chunk)
         return b"".join(chunks)
-
-
-class AccessLog:
-    """One log line per request: client, method, path, status, bytes and milliseconds; plus
-    the security headers every response carries."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status, size = 500, 0
-
-        async def sending(message: Message) -> None:
-            nonlocal status, size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
-                    headers.append((b"content-security-policy", CSP.encode()))
-                message["headers"] = headers
-            elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            client = scope.get("client") or ("-", 0)
-            raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "replace")
-            path = raw.decode("latin-1")  # as the client sent it: still percent-encoded
-            if scope.get("query_string"):
-                path += "?" + scope["query_string"].decode("latin-1")[:200]
-            access_log.info(
-                '%s "%s %s" %d %d %.1fms',
-                client[0],
-                _loggable(str(scope.get("method"))),
-                _loggable(path),
-                status,
-                size,
-                (time.perf_counter() - started) * 1000,
-            )
-
-
-# What a 304 keeps of the 200 it stands for (RFC 9110 15.4.5), and the CORS headers.
-_NOT_MODIFIED_KEEPS = (b"etag", b"last-modified", b"cache-control", b"vary", b"content-location")
-
-
-class IfNoneMatchAny:
-    """``If-None-Match: *`` on a GET or HEAD (RFC 9110 13.1.2): the condition is false when a
-    current representation exists, so a 200 that carries the server's validator (an ``ETag``)
-    becomes a 304 with that answer's validators and no body. Any other answer (404, 301, an
-    error) and any 200 without an ETag is left as it is: a page computed per request (the
-    query page, a search, a results page sent ``no-store``) has no representation a client
-    can hold, and a 304 would give it nothing to show. The tags themselves are compared by
-    :meth:`BaseRoutes.cached`, before any work; ``*`` can only be answered once the route has
-    found what exists."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
-        values = [v for k, v in scope["headers"] if k == b"if-none-match"]
-        if not any(t.strip() == b"*" for v in values for t in v.split(b",")):
-            await self.app(scope, receive, send)
-            return
-        replaced = False
-
-        async def sending(message: Message) -> None:
-            nonlocal replaced
-            if (
-                message["type"] == "http.response.start"
-                and message["status"] == 200
-                and _tagged(message.get("headers", []))
-            ):
-                replaced = True
-                headers = [
-                    (k, v)
-                    for k, v in message.get("headers", [])
-                    if k.lower() in _NOT_MODIFIED_KEEPS or k.lower().startswith(b"access-control-")
-                ]
-                message = {"type": "http.response.start", "status": 304, "headers": headers}
-            elif message["type"] == "http.response.body" and replaced:
-                if message.get("more_body", False):
-                    return  # the representation is not sent
-                message = {"type": "http.response.body", "body": b"", "more_body": False}
-            await send(message)
-
-        await self.app(scope, receive, sending)
-
-
-def _tagged(headers: Iterable[tuple[bytes, bytes]]) -> bool:
-    """Whether these response headers carry a validator (``ETag``) and let a cache keep the
-    answer (no ``Cache-Control: no-store``)."""
-    no_store = any(
-        k.lower() == b"cache-control" and b"no-store" in (d.strip().lower() for d in v.split(b","))
-        for k, v in headers
-    )
-    return not no_store and any(k.lower() == b"etag" for k, _ in headers)
-
-
-_UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
-
-
-def _loggable(text: str) -> str:
-    """``text`` with control characters, quotes and backslashes as ``\\xNN``: a client
-    cannot end the access log's line or forge another."""
-    return _UNLOGGABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
