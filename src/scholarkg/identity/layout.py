@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scholarkg.errors import LoadError
 from scholarkg.identity import names
+from scholarkg.identity.name_reading import tokens_as
 
 SCHEMA_VERSION = "4"
 MIGRATED = ("3",)  # the older layouts this one is made from on opening
@@ -95,7 +96,7 @@ class Layout:
             return
         persons = []
         for pid, block, name in self.db.execute("SELECT id, block, name FROM persons"):
-            if names.tokens(name) != names.tokens_as(name, was):
+            if names.tokens(name) != tokens_as(name, was):
                 now = names.block(name) if block == names.block_as(name, was) else block
                 persons.append((now, int(pid)))
             elif names.person_part(name) != name:  # its foaf:name was the name as listed
