@@ -99,6 +99,24 @@ def test_new_title_matching_rules_rebuild_the_profiles_they_resolved(
     assert str(page) in rebuild(config).sources_unchanged
 
 
+def test_a_new_profile_mapping_rebuilds_each_profile_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Profiles mapped under an older profile mapping (before 2: a quarantined entry left out
+    of ``skg:listedPaperCount``, claims that made no merge not kept in the registry) are read
+    again once after an upgrade, though the page, the configuration and the version are the
+    same; the run after that finds them up to date."""
+    from scholarkg.transform import profile as mapping
+
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, _ = build_store(tmp_path, [page])
+    assert str(page) in rebuild(config).sources_unchanged
+    monkeypatch.setattr(mapping, "PROFILE_MAPPING", "profile-1")
+    assert str(page) not in rebuild(config).sources_unchanged
+    assert str(page) in rebuild(config).sources_unchanged
+
+
 def test_a_new_version_rebuilds_each_profile_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,6 +33,7 @@ RUN_COUNTS: dict[str, URIRef] = {
 def config_hash(config: Config) -> str:
     """SHA-256 of what in the configuration decides the graphs a run builds, as
     ``sha256:<hex>``: the IRI base, minting and title-matching rules, subject codes,
+    how a profile page is mapped (``PROFILE_MAPPING``),
     resolution settings (arXiv on or off, threshold, candidates asked for per title,
     overrides), the limits that decide which records and papers are quarantined (``[limits]
     line_bytes``, ``literal_bytes``, ``json_depth``), and the content of the shapes and the
@@ -40,12 +41,14 @@ def config_hash(config: Config) -> str:
     same content gives the same hash from the CLI and from a deployment)."""
     from scholarkg.resolution.titles import MATCHING
     from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
+    from scholarkg.transform.profile import PROFILE_MAPPING
 
     arxiv, limits = config.arxiv, config.limits
     decisive = {
         "iri_base": config.iri_base,
         "minting": MINTING,
         "title_matching": MATCHING,
+        "profile_mapping": PROFILE_MAPPING,
         "subject_codes": sorted(config.subject_codes.items()),
         "arxiv": [
             arxiv.enabled,

@@ -31,6 +31,12 @@ from scholarkg.transform.emit import NTriplesEmitter, Terms, decimal_lexical
 from scholarkg.transform.profile_snapshot import snapshot_graph
 from scholarkg.transform.researcher_place import place_researcher
 
+# Bump when a profile page read again would give other graphs or other identity-registry rows
+# (the configuration hash covers it, so every profile is built again once). 1: until
+# 2026-12-02; 2: skg:listedPaperCount counts quarantined entries too, and a profile's claims
+# are kept in the registry's claims table (a claim that made no merge left no row before).
+PROFILE_MAPPING = "profile-2"
+
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
 
