@@ -273,14 +273,36 @@ def test_two_profiles_claiming_another_paper_too_stay_one_when_one_drops_a_paper
     assert {p for p, _ in researchers(config).values()} == {joined}
     assert first_author(config, KEPT) == (joined, "profile-researcher")
     assert first_author(config, DROPPED) == (joined, "profile-researcher")
-    second_slug = next(s for s, (_, n) in researchers(config).items() if n == 1)
+    assert first_author_evidence(config, DROPPED) == second_profile_graph(config)
+    assert report.identity_events == []
+
+
+def first_author_evidence(config: Config, paper: tuple[str, str]) -> str:
+    """The one piece of evidence of the first authorship of ``paper``."""
     [evidence] = rows(
         config,
-        P + f"SELECT DISTINCT ?e WHERE {{ <{ID}paper/arxiv/{DROPPED[0]}> skg:hasAuthorship ?a . "
+        P + f"SELECT DISTINCT ?e WHERE {{ <{ID}paper/arxiv/{paper[0]}> skg:hasAuthorship ?a . "
         "?a skg:position 1 ; skg:identityEvidence ?e }",
     )
-    assert evidence["e"] == f"{ID}graph/profile/{second_slug}"
-    assert report.identity_events == []
+    return evidence["e"]
+
+
+def second_profile_graph(config: Config) -> str:
+    """The graph of the profile that lists one paper (of the two Wei Wang profiles)."""
+    slug = next(s for s, (_, n) in researchers(config).items() if n == 1)
+    return f"{ID}graph/profile/{slug}"
+
+
+def coauthor_first(tmp_path: Path, replay: ReplayServer, spelling: str) -> Config:
+    """arXiv lists ``spelling`` first on both papers; the configuration lists only the profile
+    of their co-author on the dropped one, which publishes that arXiv author first."""
+    serve(replay, DROPPED, (spelling, "Helge Spieker"))
+    serve(replay, KEPT, (spelling, "Mohit Kumar Ahuja"))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    coauthor = tmp_path / "helge-spieker.txt"
+    as_arxiv = listing("2202.12139", title=DROPPED[1], authors=(spelling, "Helge Spieker"))
+    coauthor.write_bytes(profile_page("Helge Spieker", [as_arxiv]))
+    return load_config(write_config(tmp_path, [coauthor], arxiv=arxiv))
 
 
 def _names_version(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
@@ -300,13 +322,7 @@ def test_a_claim_ended_after_the_name_rules_changed_gives_the_authorship_back_to
     read "kazuo ii") claims the authorship, then drops the paper. Before, the founder was
     looked up at the slug the name keys to now, ``kazuo-ii-<hash>``, not found, and the
     authorship went to a new first-seen person: a second IRI for the same authorship."""
-    serve(replay, DROPPED, ("KAZUO II", "Helge Spieker"))
-    serve(replay, KEPT, ("KAZUO II", "Mohit Kumar Ahuja"))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    coauthor = tmp_path / "helge-spieker.txt"  # publishes the arXiv author first
-    as_arxiv = listing("2202.12139", title=DROPPED[1], authors=("KAZUO II", "Helge Spieker"))
-    coauthor.write_bytes(profile_page("Helge Spieker", [as_arxiv]))
-    config = load_config(write_config(tmp_path, [coauthor], arxiv=arxiv))
+    config = coauthor_first(tmp_path, replay, "KAZUO II")
     with monkeypatch.context() as before:
         _names_version(before, "2")
         assert build(config).report.outcome == "ok"
@@ -350,13 +366,7 @@ def test_a_claim_that_made_no_merge_still_keeps_the_authorship_when_another_ends
     assert {p for p, _ in researchers(config).values()} == {joined}  # both claim KEPT still
     assert first_author(config, DROPPED) == (joined, "profile-researcher")
     assert first_author(config, KEPT) == (joined, "profile-researcher")
-    second_slug = next(s for s, (_, n) in researchers(config).items() if n == 1)
-    [evidence] = rows(
-        config,
-        P + f"SELECT DISTINCT ?e WHERE {{ <{ID}paper/arxiv/{DROPPED[0]}> skg:hasAuthorship ?a . "
-        "?a skg:position 1 ; skg:identityEvidence ?e }",
-    )
-    assert evidence["e"] == f"{ID}graph/profile/{second_slug}"
+    assert first_author_evidence(config, DROPPED) == second_profile_graph(config)
 
 
 def test_a_claim_on_an_author_arxiv_writes_surname_first_ends_with_the_founder(
@@ -367,13 +377,7 @@ def test_a_claim_on_an_author_arxiv_writes_surname_first_ends_with_the_founder(
     joined person "Wei Wang", then drops the paper. The founder is found by the spelling that
     founded them ("Wang W."), and the person's name now is that spelling read surname first:
     the authorship goes back to them, not to a new person (a second IRI for it)."""
-    serve(replay, DROPPED, ("Wang W.", "Helge Spieker"))
-    serve(replay, KEPT, ("Wang W.", "Mohit Kumar Ahuja"))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    coauthor = tmp_path / "helge-spieker.txt"  # publishes the arXiv author first
-    as_arxiv = listing("2202.12139", title=DROPPED[1], authors=("Wang W.", "Helge Spieker"))
-    coauthor.write_bytes(profile_page("Helge Spieker", [as_arxiv]))
-    config = load_config(write_config(tmp_path, [coauthor], arxiv=arxiv))
+    config = coauthor_first(tmp_path, replay, "Wang W.")
     assert build(config).report.outcome == "ok"
     arxiv_author, rule = first_author(config, DROPPED)
     assert rule == "first-seen"
