@@ -17,6 +17,8 @@ from conftest import write_config
 from constructed import Listed, listing, profile_page, snapshot_line, variant_entry
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
+from scholarkg.query import resolve_query
+from scholarkg.query_binding import bind_parameters
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
 
@@ -33,6 +35,12 @@ PAPERS_OF = (
     P + "SELECT DISTINCT ?t WHERE {{ ?paper skg:hasAuthorship/skg:author <{person}> ; "
     "dcterms:title ?t }} ORDER BY ?t"
 )
+
+
+def coauthor_papers(config: Config, researcher: str) -> dict[str, int]:
+    """The saved ``coauthors`` query for ``researcher``: each co-author's shared papers."""
+    query = bind_parameters(resolve_query("coauthors").text, {"researcher": researcher})
+    return {r["coauthor"]: int(r["papers"]) for r in rows(config, query)}
 
 
 def wei_wang_pages(tmp_path: Path) -> tuple[Path, Path]:
@@ -149,7 +157,6 @@ def test_groups_are_never_persons_and_not_co_authors(tmp_path: Path) -> None:
     build(config)
     assert rows(config, P + 'SELECT ?g WHERE { ?g a skg:Person ; foaf:name "Gemma Team" }') == []
     assert len(rows(config, P + 'SELECT ?g WHERE { ?g a skg:Group ; foaf:name "Gemma Team" }')) == 1
-    from scholarkg.query import resolve_query
 
     coauthors = rows(config, resolve_query("coauthors").text)
     names = {r["coauthor"] for r in coauthors}
@@ -185,11 +192,7 @@ def test_co_authors_spelled_with_initials_on_arxiv_are_one_person_each(
     config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
     report = build(config).report
     assert report.paper_states.get("resolved") == 2, report.unresolved
-    from scholarkg.query import resolve_query
-    from scholarkg.query_binding import bind_parameters
-
-    query = bind_parameters(resolve_query("coauthors").text, {"researcher": "Arnaud Gotlieb"})
-    found = {r["coauthor"]: int(r["papers"]) for r in rows(config, query)}
+    found = coauthor_papers(config, "Arnaud Gotlieb")
     assert found == {"Mohit Kumar Ahuja": 2, "Helge Spieker": 2}
     assert persons_named(config, "M. K. Ahuja") == []
 
@@ -232,10 +235,7 @@ def test_a_co_author_written_surname_first_on_arxiv_is_one_person(
     config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
     report = build(config).report
     assert report.paper_states.get("resolved") == 1, report.unresolved
-    from scholarkg.query import bind_parameters, resolve_query
-
-    query = bind_parameters(resolve_query("coauthors").text, {"researcher": "Arnaud Gotlieb"})
-    found = {r["coauthor"]: int(r["papers"]) for r in rows(config, query)}
+    found = coauthor_papers(config, "Arnaud Gotlieb")
     # one person under one of the two spellings (a tie: the first seen is kept)
     wang = {n: found.pop(n) for n in ("Wei Wang", "Wang Wei") if n in found}
     assert list(wang.values()) == [1] and found == others
@@ -285,8 +285,6 @@ def test_snapshot_namesakes_stay_apart_until_a_shared_coauthor_joins_them(tmp_pa
     shared = next(r for r in evidence if r["rule"] == "shared-coauthor")
     assert "Louis Theran" in shared["basis"] and shared["why"].endswith("/paper/arxiv/0704.0002")
     # the saved query gives the same decisions, one row per authorship
-    from scholarkg.query import resolve_query
-    from scholarkg.query_binding import bind_parameters
 
     saved = bind_parameters(resolve_query("identity-evidence").text, {"person": f"<{joined[0]}>"})
     answered = rows(config, saved)
@@ -472,7 +470,7 @@ def test_a_group_on_an_arxiv_record_is_a_group_never_a_person(tmp_path: Path) ->
         'foaf:name "The ATLAS Collaboration" }',
     )
     assert [r["pos"] for r in groups] == ["1"]  # kept as an author, in its listed position
-    from scholarkg.query import bind_saved, resolve_query
+    from scholarkg.query import bind_saved
 
     network = rows(config, bind_saved(resolve_query("coauthorship-network"), {"minPapers": "1"}))
     names = {v for r in network for v in r.values()}
