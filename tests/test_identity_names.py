@@ -537,3 +537,14 @@ def test_a_store_built_when_voicing_marks_were_stripped_keeps_its_persons(
     assert _author_of(config, "9001.00013", 1) == first
     assert _author_of(config, "9001.00012", 1) != first
     assert persons[first] == '"ジョン"'  # its graph written again with its new block
+
+
+def test_a_name_ending_in_an_initial_is_read_surname_first_for_its_fullness() -> None:
+    # before: "Wang W." was (1, 5), its "wang" a full given name, and preferred over "W. Wang"
+    assert names.completeness("Wang W.") == names.completeness("W. Wang") == (0, 5)
+    assert names.completeness("Wang Wei") == names.completeness("Wei Wang") == (1, 7)
+    assert names.preferred(["Wang W.", "W. Wang"]) == "W. Wang"
+    assert names.preferred(["W. Wang", "Wang W."]) == "W. Wang"
+    assert names.preferred(["Wang W.", "Wei Wang"]) == "Wei Wang"
+    assert names.surname_first_of("Wang Wei", "Wei Wang")
+    assert not names.surname_first_of("W. Wang", "Wei Wang")

@@ -154,9 +154,23 @@ def _compatible_words(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
 
 
 def completeness(name: str) -> tuple[int, int]:
-    """How fully a name is written: (full given-name words, letters); higher is fuller."""
+    """How fully a name is written: (full given-name words, letters); higher is fuller. A name
+    ending in an initial is written surname first (an initial is never a surname): ``Wang W.``
+    is as full as ``W. Wang`` (0, 5), its ``wang`` no given name."""
     words = tokens(name)
+    if _ends_in_initial(words):
+        words = _surname_first(words) or words
     return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
+
+
+def _ends_in_initial(words: tuple[str, ...]) -> bool:
+    return len(words) > 1 and len(words[-1]) == 1
+
+
+def surname_first_of(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one name only once one of them is read surname first (``Wang Wei``
+    and ``Wei Wang``; not ``W. Wang`` and ``Wei Wang``, compatible as written)."""
+    return compatible_at_position(a, b) and not compatible(a, b)
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -168,13 +182,15 @@ def person_part(name: str) -> str:
     return name if parts is None else parts[0]
 
 
-def _fullness(name: str) -> tuple[tuple[int, int], bool]:
-    return completeness(name), "\\" not in name  # written in Unicode over written in TeX
+def _fullness(name: str) -> tuple[tuple[int, int], bool, bool]:
+    # written in Unicode over written in TeX, then given name first over ending in an initial
+    return completeness(name), "\\" not in name, not _ends_in_initial(tokens(name))
 
 
 def preferred(names: list[str]) -> str:
     """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: the one not
-    written in TeX (``R. Tomàs`` over ``R. Tom\\`as``), then the first given. For a person
+    written in TeX (``R. Tomàs`` over ``R. Tom\\`as``), then the one not ending in an initial
+    (``W. Wang`` over ``Wang W.``), then the first given. For a person
     named for a group, the person's part (:func:`person_part`): ``G. Aad``, not ``ATLAS
     Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     best = names[0]
