@@ -236,10 +236,11 @@ def test_a_co_author_written_surname_first_on_arxiv_is_one_person(
     report = build(config).report
     assert report.paper_states.get("resolved") == 1, report.unresolved
     found = coauthor_papers(config, "Arnaud Gotlieb")
-    # one person under one of the two spellings (a tie: the first seen is kept)
-    wang = {n: found.pop(n) for n in ("Wei Wang", "Wang Wei") if n in found}
-    assert list(wang.values()) == [1] and found == others
-    [person] = persons_named(config, "Wei Wang") + persons_named(config, "Wang Wei")
+    # one person, named as the profile writes them (given name first), whichever source
+    # founded them (before: the first seen of the two equally full spellings, "Wang Wei")
+    assert found.pop("Wei Wang") == 1 and found == others
+    assert persons_named(config, "Wang Wei") == []
+    [person] = persons_named(config, "Wei Wang")
     spelled = f"SELECT DISTINCT ?n WHERE {{ <{person}> skg:nameVariant ?n }} ORDER BY ?n"
     variants = rows(config, P + spelled)
     assert [r["n"] for r in variants] == ["Wang Wei", "Wei Wang"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -139,6 +140,29 @@ def test_a_name_written_surname_first_at_the_same_position_is_one_person(reg: Re
     assert set(reg.names_of(person.id)) == {"Wei Wang", "Wang Wei"}
     assert resolver.events == [] and resolver.conflicts == []
     assert len({person_of(reg, "2005.00001", n) for n in (1, 2, 3)}) == 3
+
+
+def test_a_person_is_named_given_name_first_as_a_profile_lists_them(reg: Registry) -> None:
+    """Before: of two equally full spellings the first seen was the person's name ("Wang Wei"
+    from arXiv), and "Wang W." (counted a full given name) outranked "W. Wang"."""
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2005.00005", "Wang Wei", "Ann Lee"))
+    listed = paper("2005.00005", "Wei Wang", "Ann Lee", complete=False)
+    resolver.add(replace(listed, given_first=True))
+    person = reg.by_slug(person_of(reg, "2005.00005", 1))
+    assert person is not None and person.name == "Wei Wang"
+    resolver.add(paper("2005.00006", "Wang Wei", "Ann Lee"))  # arXiv again: kept
+    assert reg.person(person.id).name == "Wei Wang"
+    # without a profile's word the first seen stays ("Wang Wei" may be given name first)
+    resolver.add(paper("2005.00007", "Wang Wei", "Bo Chen"))
+    resolver.add(paper("2005.00007", "Wei Wang", "Bo Chen", complete=False))
+    other = reg.by_slug(person_of(reg, "2005.00007", 1))
+    assert other is not None and other.name == "Wang Wei"
+    listed = paper("2005.00008", "W. Wang", "Bo Chen", complete=False)
+    resolver.add(replace(listed, given_first=True))
+    resolver.add(paper("2005.00008", "Wang W.", "Bo Chen"))
+    initial = reg.by_slug(person_of(reg, "2005.00008", 1))
+    assert initial is not None and initial.name == "W. Wang"
 
 
 def test_a_name_written_surname_first_on_another_paper_is_no_evidence(reg: Registry) -> None:

@@ -73,7 +73,7 @@ class Decisions:
             ),
             previous,
         )
-        self._longer_name(pid, author.name)
+        self._longer_name(pid, author.name, given_first=paper.given_first)
 
     def _remember(self, pid: int, name: str) -> None:
         """Cache a person's fullest spelling (bounded: the registry holds it too)."""
@@ -81,12 +81,18 @@ class Decisions:
             self._names.clear()
         self._names[pid] = name
 
-    def _longer_name(self, pid: int, name: str) -> None:
+    def _longer_name(self, pid: int, name: str, *, given_first: bool = False) -> None:
+        """Name the person ``name`` if it is fuller than their name, or as full and their name
+        read surname first while ``name`` is written given name first (``given_first``: a
+        profile's spelling): ``Wei Wang`` over ``Wang Wei``, which only the source tells."""
         current = self._names.get(pid)
         if current is None:
             current = self.registry.person(pid).name
             self._remember(pid, current)
-        if names.completeness(name) > names.completeness(current):
+        fuller, now = names.completeness(name), names.completeness(current)
+        if fuller > now or (
+            given_first and fuller == now and names.surname_first_of(current, name)
+        ):
             self._remember(pid, name)
             self.registry.set_name(pid, name)
 
@@ -148,7 +154,9 @@ class Decisions:
         keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
         reg.retire(drop.id, keep.id, evidence)
         self._retired.add(drop.id)
-        self._longer_name(keep.id, self._names.get(drop.id, drop.name))
+        dropped = self._names.get(drop.id, drop.name)
+        given_first = drop.profile is not None and dropped == reg.profile_name(drop.profile)
+        self._longer_name(keep.id, dropped, given_first=given_first)
         if drop.published:
             self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
         return keep.id

@@ -25,6 +25,7 @@ class PaperMentions:
     source: str  # the graph stating them
     complete: bool = True  # the whole author list (arXiv), not a truncated listing
     claims: Mapping[str, str] = field(default_factory=dict)  # node -> profile slug
+    given_first: bool = False  # writes names given name first (a profile), never surname first
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         """A known node seen again (maybe from another source): keep its person; a profile
         claim on it joins the profile's researcher."""
         pid = self.registry.live(existing.person)
-        self._longer_name(pid, author.name)
+        self._longer_name(pid, author.name, given_first=paper.given_first)
         claim = paper.claims.get(author.node)
         if claim is None or existing.pinned:
             if existing.name != author.name and existing.rule == "first-seen":

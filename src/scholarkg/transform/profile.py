@@ -132,6 +132,7 @@ class _ProfileBuilder:
                 str(self.minter.profile_graph(self.slug)),
                 complete=False,
                 claims=claims,
+                given_first=True,
             )
         )
 
