@@ -180,3 +180,41 @@ def test_a_page_in_latin_1_is_checked_record_by_record() -> None:
     assert [r.arxiv_id for r in feed.records] == ["1706.05371"]
     clean = parse_feed(_atom("title", "").replace(b"R-Parity", b"R-Parity&#133;"), source="a")
     assert clean.quarantined == () and clean.records[0].title == TITLE
+
+
+def _without(field: str) -> tuple[bytes, bytes, str]:
+    """The OAI page, the Atom answer and the snapshot lines, 1706.09418 lacking ``field``."""
+    oai, atom = _oai("title", ""), _atom("title", "")
+    snapshot = _snapshot_lines("title", "", ascii_only=True)
+    lines = [json.loads(line) for line in snapshot.splitlines()]
+    if field == "title":
+        oai = oai.replace(f"<title>{TITLE}</title>".encode(), b"", 1)
+        atom = atom.replace(f"<title>{TITLE}</title>".encode(), b"", 1)
+        del lines[1]["title"]
+    else:
+        oai = oai.replace(b"<identifier>oai:arXiv.org:1706.09418</identifier>", b"", 1)
+        oai = oai.replace(b"<id>1706.09418</id>", b"", 1)
+        atom = atom.replace(b"<id>http://arxiv.org/abs/1706.09418v2</id>", b"", 1)
+        del lines[1]["id"]
+    return oai, atom, "".join(json.dumps(line) + "\n" for line in lines)
+
+
+@pytest.mark.parametrize(("field", "said"), [("title", "no title"), ("id", "no arXiv id")])
+def test_a_record_lacking_a_required_field_reads_alike_through_every_door(
+    field: str, said: str, tmp_path: Path
+) -> None:
+    """Before, each door worded the same lack its own way: ``entry without a title`` (API),
+    ``record without a title`` (OAI-PMH), ``missing title`` (snapshot); ``entry without an
+    id``, ``header without an identifier``, ``missing id``."""
+    oai, atom, lines = _without(field)
+    assert oai != _oai("title", "") and atom != _atom("title", "")
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    reader = SnapshotReader(path)
+    assert [r.arxiv_id for r in reader] == ["1706.05371"]
+    page = parse_oai_response(oai, source="o", container="ListRecords")
+    assert [r.header.arxiv_id for r in page.records] == ["1706.05371", "1707.00874"]
+    feed = parse_feed(atom, source="a")
+    assert [r.arxiv_id for r in feed.records] == ["1706.05371"]
+    doors = (page.quarantined, feed.quarantined, reader.quarantined)
+    assert [[q.reason for q in door] for door in doors] == [[said]] * 3

@@ -268,7 +268,7 @@ def test_unreadable_record_is_quarantined() -> None:
     page = parse_oai_response(body, source="x", container="ListRecords")
     assert len(page.records) == 2
     (bad,) = page.quarantined
-    assert bad.reason == "record without a title" and "1706.09418" in bad.text and bad.line > 0
+    assert bad.reason == "no title" and "1706.09418" in bad.text and bad.line > 0
 
 
 # SYNTHETIC: no real arXivRaw answer exists offline (see PROVENANCE.md). This record follows

@@ -16,7 +16,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import quarantine_reason
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
@@ -131,11 +131,11 @@ def _entry(
         refuse_non_text_element(entry)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:
-        raise ValueError("entry without an id")
+        raise ValueError(NO_ID)
     parsed = parse_arxiv_id(raw_id, source=source)
     title = text_of(entry.find(f"{_A}title"))
     if title is None:
-        raise ValueError("entry without a title")
+        raise ValueError(NO_TITLE)
     published = _datetime(text_of(entry.find(f"{_A}published")), "published")
     updated = _datetime(text_of(entry.find(f"{_A}updated")), "updated")
     primary_el = entry.find(f"{_X}primary_category")

@@ -22,6 +22,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.reasons import NO_ID, NO_TITLE
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
@@ -94,7 +95,7 @@ def parse_version_date(text: str) -> dt.datetime:
 def parse_header(header: etree._Element, source: str) -> OaiHeader:
     identifier = text_of(header.find(f"{_O}identifier"))
     if identifier is None:
-        raise ValueError("header without an identifier")
+        raise ValueError(NO_ID)
     return OaiHeader(
         identifier=identifier,
         arxiv_id=parse_arxiv_id(identifier, source=source).arxiv_id,
@@ -207,7 +208,7 @@ def _record(
         raise ValueError(f"metadata id {meta_id!r} differs from header {header.identifier!r}")
     title = text_of(meta.find(f"{ns}title"))
     if title is None:
-        raise ValueError("record without a title")
+        raise ValueError(NO_TITLE)
     return ArxivRecord(
         arxiv_id=header.arxiv_id,
         title=title,
@@ -237,7 +238,7 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
 
     title = next(iter(values("title")), None)
     if title is None:
-        raise ValueError("record without a title")
+        raise ValueError(NO_TITLE)
     descriptions = values("description")
     comment = next((d for d in descriptions[1:]), None)
     dates = [_date(d) for d in values("date")]

@@ -4,6 +4,10 @@ A quarantined record carries its source and line, and is told as ``<source>:<lin
 so its reason is the message alone: no exception type (a snapshot line's reasons named it, the
 API's and OAI-PMH's not), no location again (a :class:`~scholarkg.errors.ParseError` names its
 own). One bad record thus reads the same through the snapshot, the API and OAI-PMH.
+
+A record that lacks a field every record needs is refused by each door with the one wording
+below (before, each door worded it its own way: ``entry without a title``, ``record without a
+title``, ``missing title``).
 """
 
 from __future__ import annotations
@@ -11,6 +15,11 @@ from __future__ import annotations
 import json
 
 from scholarkg.errors import ParseError
+
+NO_ID = "no arXiv id"
+"""A record (an Atom ``<entry>``, an OAI-PMH ``<header>``, a snapshot line) without an id."""
+NO_TITLE = "no title"
+"""A record without a title."""
 
 
 def quarantine_reason(exc: BaseException) -> str:

@@ -2,7 +2,7 @@
 
 The file is read line by line, never loaded whole, within ``[limits]``
 (:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
-missing id/title, bad dates or versions, too long, nested too deep, a text value too large,
+no id or title, bad dates or versions, too long, nested too deep, a text value too large,
 a control character or lone surrogate in any field, by
 :mod:`scholarkg.extract.textcheck`, the rule the API and OAI-PMH readers apply too)
 becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
@@ -25,7 +25,7 @@ from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.oai_records import parse_version_date
-from scholarkg.extract.reasons import quarantine_reason
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -109,11 +109,11 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
         refuse_non_text(data)
     raw_id = data.get("id")
     if not isinstance(raw_id, str) or not raw_id.strip():
-        raise ValueError("missing id")
+        raise ValueError(NO_ID)
     arxiv_id = parse_arxiv_id(raw_id, source=source).arxiv_id
     title = _text(data, "title")
     if title is None:
-        raise ValueError("missing title")
+        raise ValueError(NO_TITLE)
     categories = tuple((_text(data, "categories") or "").split())
     versions = _versions(data)
     dated = [v.date for v in versions if v.date is not None]
