@@ -183,7 +183,8 @@ def test_a_page_in_latin_1_is_checked_record_by_record() -> None:
 
 
 def _without(field: str) -> tuple[bytes, bytes, str]:
-    """The OAI page, the Atom answer and the snapshot lines, 1706.09418 lacking ``field``."""
+    """The OAI page, the Atom answer and the snapshot lines, 1706.09418 lacking ``field`` (or,
+    for ``updated``, with a date that is none)."""
     oai, atom = _oai("title", ""), _atom("title", "")
     snapshot = _snapshot_lines("title", "", ascii_only=True)
     lines = [json.loads(line) for line in snapshot.splitlines()]
@@ -191,6 +192,10 @@ def _without(field: str) -> tuple[bytes, bytes, str]:
         oai = oai.replace(f"<title>{TITLE}</title>".encode(), b"", 1)
         atom = atom.replace(f"<title>{TITLE}</title>".encode(), b"", 1)
         del lines[1]["title"]
+    elif field == "updated":
+        oai = oai.replace(b"<updated>2017-11-26</updated>", b"<updated>yesterday</updated>", 1)
+        atom = atom.replace(b"<updated>2017-11-26T10:00:00Z", b"<updated>yesterday", 1)
+        lines[1]["update_date"] = "yesterday"
     else:
         oai = oai.replace(b"<identifier>oai:arXiv.org:1706.09418</identifier>", b"", 1)
         oai = oai.replace(b"<id>1706.09418</id>", b"", 1)
@@ -199,13 +204,17 @@ def _without(field: str) -> tuple[bytes, bytes, str]:
     return oai, atom, "".join(json.dumps(line) + "\n" for line in lines)
 
 
-@pytest.mark.parametrize(("field", "said"), [("title", "no title"), ("id", "no arXiv id")])
+@pytest.mark.parametrize(
+    ("field", "said"),
+    [("title", "no title"), ("id", "no arXiv id"), ("updated", "bad updated date 'yesterday'")],
+)
 def test_a_record_lacking_a_required_field_reads_alike_through_every_door(
     field: str, said: str, tmp_path: Path
 ) -> None:
     """Before, each door worded the same lack its own way: ``entry without a title`` (API),
     ``record without a title`` (OAI-PMH), ``missing title`` (snapshot); ``entry without an
-    id``, ``header without an identifier``, ``missing id``."""
+    id``, ``header without an identifier``, ``missing id``; ``bad updated date``, ``bad date``,
+    Python's ``Invalid isoformat string``."""
     oai, atom, lines = _without(field)
     assert oai != _oai("title", "") and atom != _atom("title", "")
     path = tmp_path / "snapshot.jsonl"

@@ -16,7 +16,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, quarantine_reason
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
@@ -87,7 +87,7 @@ def _datetime(text: str | None, what: str) -> dt.datetime | None:
     try:
         return dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"bad {what} date {text!r}") from exc
+        raise ValueError(bad_date(text, what)) from exc
 
 
 def _raise_if_error_feed(root: etree._Element, source: str, status: int | None) -> None:

@@ -22,7 +22,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
@@ -75,13 +75,14 @@ class OaiRecord:
     submitter: str | None = None
 
 
-def _date(text: str | None) -> dt.date | None:
+def _date(text: str | None, what: str | None = None) -> dt.date | None:
+    """``text``'s date; ``what`` is the record field it fills, for the reason it is refused."""
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise ValueError(f"bad date {text!r}") from exc
+        raise ValueError(bad_date(text, what)) from exc
 
 
 def parse_version_date(text: str) -> dt.datetime:
@@ -99,7 +100,7 @@ def parse_header(header: etree._Element, source: str) -> OaiHeader:
     return OaiHeader(
         identifier=identifier,
         arxiv_id=parse_arxiv_id(identifier, source=source).arxiv_id,
-        datestamp=_date(text_of(header.find(f"{_O}datestamp"))),
+        datestamp=_date(text_of(header.find(f"{_O}datestamp")), "datestamp"),
         set_specs=tuple(s for s in (text_of(e) for e in header.iterfind(f"{_O}setSpec")) if s),
         deleted=header.get("status") == "deleted",
     )
@@ -121,7 +122,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         affiliations = [text_of(a) for a in author.iterfind(f"{ns}affiliation")]
         if name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(affiliations)))
-    created = _date(text_of(meta.find(f"{ns}created")))
+    created = _date(text_of(meta.find(f"{ns}created")), "published")  # the API's <published>
     categories = _categories(text_of(meta.find(f"{ns}categories")))
     record = _record(
         meta,
@@ -131,7 +132,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         tuple(authors),
         categories,
         published=created,
-        updated=_date(text_of(meta.find(f"{ns}updated"))) or created,
+        updated=_date(text_of(meta.find(f"{ns}updated")), "updated") or created,
     )
     return OaiRecord(
         header=header,

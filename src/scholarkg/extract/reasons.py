@@ -22,6 +22,12 @@ NO_TITLE = "no title"
 """A record without a title."""
 
 
+def bad_date(text: str, what: str | None = None) -> str:
+    """The reason a date that is none is refused for, ``what`` naming the record field it was
+    to fill (``published``, ``updated``), the same whichever door's element or key held it."""
+    return f"bad {what} date {text!r}" if what else f"bad date {text!r}"
+
+
 def quarantine_reason(exc: BaseException) -> str:
     """The reason a record refused with ``exc`` is quarantined for.
 

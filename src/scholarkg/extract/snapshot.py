@@ -25,7 +25,7 @@ from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.oai_records import parse_version_date
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -74,6 +74,13 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
     return tuple(authors)
 
 
+def _update_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:  # before, Python's own "Invalid isoformat string: ..."
+        raise ValueError(bad_date(text, "updated")) from exc
+
+
 def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     versions = []
     for entry in data.get("versions") or ():
@@ -118,7 +125,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     versions = _versions(data)
     dated = [v.date for v in versions if v.date is not None]
     update_text = _text(data, "update_date")
-    update_date = dt.date.fromisoformat(update_text) if update_text else None
+    update_date = _update_date(update_text) if update_text else None
     updated = dated[-1].date() if dated else update_date
     record = ArxivRecord(
         arxiv_id=arxiv_id,
