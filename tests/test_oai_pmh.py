@@ -22,6 +22,7 @@ from scholarkg.extract.oai_pmh import (
 )
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.raw_archive import RawArchive
+from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.models import ArxivAuthor, ArxivVersion
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -311,6 +312,21 @@ def test_arxiv_raw_versions_with_dates_and_sizes() -> None:
     assert (record.published, record.updated) == (dt.date(2007, 3, 31), dt.date(2008, 12, 13))
     assert [a.name for a in record.authors] == ["Ileana Streinu", "Louis Theran"]
     assert record.categories == ("math.CO", "cs.CG")
+
+
+@pytest.mark.parametrize("label", ["v\u0662", "2", "v1234567", "v"])
+def test_a_bad_version_label_reads_alike_through_arxiv_raw_and_the_snapshot(label: str) -> None:
+    """Before, arXivRaw took ``v\u0662`` (an Arabic-Indic two) and a 7-digit number, which the
+    snapshot refused, and the snapshot said ``bad version entry {...}`` for what arXivRaw called
+    ``bad version label '...'``."""
+    said = [f"bad version label {label!r}"]
+    body = ARXIV_RAW.replace(b'version="v2"', f'version="{label}"'.encode())
+    page = parse_oai_response(body, source="x", container="GetRecord")
+    assert (page.records, [q.reason for q in page.quarantined]) == ((), said)
+    line = {"id": "0704.0002", "title": "t", "versions": [{"version": "v1"}, {"version": label}]}
+    with pytest.raises(ValueError) as refused:
+        parse_snapshot_line(json.dumps(line), source="s")
+    assert [str(refused.value)] == said
 
 
 def test_archive_holds_every_oai_page(oai: OaiPmhClient, arxiv_archive: RawArchive) -> None:

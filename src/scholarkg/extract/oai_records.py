@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from scholarkg.counts import count_of
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date
@@ -93,6 +94,15 @@ def parse_version_date(text: str) -> dt.datetime:
         raise ValueError(f"bad version date {text!r}") from exc
 
 
+def parse_version_label(label: object) -> int:
+    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's), or
+    ValueError for any other label (``2``, ``v٢``, ``v²``), worded alike for every door."""
+    number = count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
+    if number is None:
+        raise ValueError(f"bad version label {label!r}")
+    return number
+
+
 def parse_header(header: etree._Element, source: str) -> OaiHeader:
     identifier = text_of(header.find(f"{_O}identifier"))
     if identifier is None:
@@ -148,14 +158,12 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
     ns = f"{{{ARXIV_RAW_NS}}}"
     raw_versions = []
     for version in meta.iterfind(f"{ns}version"):
-        label = version.get("version", "")
-        if not re.fullmatch(r"v\d+", label):
-            raise ValueError(f"bad version label {label!r}")
+        number = parse_version_label(version.get("version", ""))
         date_text = text_of(version.find(f"{ns}date"))
         size = _SIZE.fullmatch(text_of(version.find(f"{ns}size")) or "")
         raw_versions.append(
             RawVersion(
-                number=int(label[1:]),
+                number=number,
                 date=parse_version_date(date_text) if date_text else None,
                 size_kb=int(size.group(1)) if size else None,
                 source_type=text_of(version.find(f"{ns}source_type")),

@@ -20,11 +20,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scholarkg.counts import count_of
 from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.oai_records import parse_version_date
+from scholarkg.extract.oai_records import parse_version_date, parse_version_label
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
@@ -84,12 +83,9 @@ def _update_date(text: str) -> dt.date:
 def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     versions = []
     for entry in data.get("versions") or ():
-        label = entry.get("version", "") if isinstance(entry, dict) else ""
-        number = (
-            count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
-        )
-        if number is None:  # "v٢" or "v²" is no version label
+        if not isinstance(entry, dict):
             raise ValueError(f"bad version entry {entry!r}")
+        number = parse_version_label(entry.get("version", ""))  # "v٢" or "v²" is none
         created = entry.get("created")
         date = parse_version_date(created) if isinstance(created, str) else None
         versions.append(ArxivVersion(number=number, date=date))
