@@ -127,7 +127,7 @@ def emit_arxiv(record: ArxivRecord, minter: Minter, out: Emitter[T]) -> URIRef:
         add(paper, v(MODIFIED), terms.date(record.updated))
     primary = record.primary_category
     others = tuple(c for c in record.categories if c != primary)
-    if primary:  # as transform.profile.add_categories: the primary is also a category
+    if primary:  # as a profile listing's paper (transform.profile): the primary is also a category
         add(paper, v(PRIMARY_CATEGORY), v(CATEGORY_NS + primary))
     for notation in (primary, *others) if primary else others:
         add(paper, v(CATEGORY_P), v(CATEGORY_NS + notation))
