@@ -8,6 +8,7 @@ before, those two doors stored the character in the literal and only the snapsho
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -184,7 +185,7 @@ def test_a_page_in_latin_1_is_checked_record_by_record() -> None:
 
 def _without(field: str) -> tuple[bytes, bytes, str]:
     """The OAI page, the Atom answer and the snapshot lines, 1706.09418 lacking ``field`` (or,
-    for ``updated``, with a date that is none)."""
+    for ``updated:<text>``, with ``text`` for its updated date)."""
     oai, atom = _oai("title", ""), _atom("title", "")
     snapshot = _snapshot_lines("title", "", ascii_only=True)
     lines = [json.loads(line) for line in snapshot.splitlines()]
@@ -192,10 +193,11 @@ def _without(field: str) -> tuple[bytes, bytes, str]:
         oai = oai.replace(f"<title>{TITLE}</title>".encode(), b"", 1)
         atom = atom.replace(f"<title>{TITLE}</title>".encode(), b"", 1)
         del lines[1]["title"]
-    elif field == "updated":
-        oai = oai.replace(b"<updated>2017-11-26</updated>", b"<updated>yesterday</updated>", 1)
-        atom = atom.replace(b"<updated>2017-11-26T10:00:00Z", b"<updated>yesterday", 1)
-        lines[1]["update_date"] = "yesterday"
+    elif field.startswith("updated:"):
+        text = field.removeprefix("updated:")
+        oai = oai.replace(b"<updated>2017-11-26</updated>", f"<updated>{text}</updated>".encode())
+        atom = atom.replace(b"<updated>2017-11-26T10:00:00Z", f"<updated>{text}".encode(), 1)
+        lines[1]["update_date"] = text
     else:
         oai = oai.replace(b"<identifier>oai:arXiv.org:1706.09418</identifier>", b"", 1)
         oai = oai.replace(b"<id>1706.09418</id>", b"", 1)
@@ -206,7 +208,13 @@ def _without(field: str) -> tuple[bytes, bytes, str]:
 
 @pytest.mark.parametrize(
     ("field", "said"),
-    [("title", "no title"), ("id", "no arXiv id"), ("updated", "bad updated date 'yesterday'")],
+    [
+        ("title", "no title"),
+        ("id", "no arXiv id"),
+        ("updated:yesterday", "bad updated date 'yesterday'"),
+        # before, OAI-PMH read the first ten characters only and took this as 2017-11-26
+        ("updated:2017-11-26junk", "bad updated date '2017-11-26junk'"),
+    ],
 )
 def test_a_record_lacking_a_required_field_reads_alike_through_every_door(
     field: str, said: str, tmp_path: Path
@@ -227,3 +235,21 @@ def test_a_record_lacking_a_required_field_reads_alike_through_every_door(
     assert [r.arxiv_id for r in feed.records] == ["1706.05371"]
     doors = (page.quarantined, feed.quarantined, reader.quarantined)
     assert [[q.reason for q in door] for door in doors] == [[said]] * 3
+
+
+def test_an_updated_date_with_a_time_reads_alike_through_every_door(tmp_path: Path) -> None:
+    """A date with a time of day is that day through every door: the API's ``<updated>``
+    always carries one; before, the snapshot refused ``2017-11-26T10:00:00Z`` as no date."""
+    oai, atom, lines = _without("updated:2017-11-26T10:00:00Z")
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    reader = SnapshotReader(path)
+    from_snapshot = next(r for r in reader if r.arxiv_id == "1706.09418")
+    page = parse_oai_response(oai, source="o", container="ListRecords")
+    from_oai = next(r for r in page.records if r.header.arxiv_id == "1706.09418")
+    feed = parse_feed(atom, source="a")
+    from_api = next(r for r in feed.records if r.arxiv_id == "1706.09418")
+    assert not reader.quarantined and not page.quarantined and not feed.quarantined
+    assert from_oai.record is not None
+    updated = [from_snapshot.updated, from_oai.record.updated, from_api.updated]
+    assert updated == [dt.date(2017, 11, 26)] * 3

@@ -78,10 +78,15 @@ class OaiRecord:
 
 def _date(text: str | None, what: str | None = None) -> dt.date | None:
     """``text``'s date; ``what`` is the record field it fills, for the reason it is refused."""
-    if text is None:
-        return None
+    return None if text is None else parse_record_date(text, what)
+
+
+def parse_record_date(text: str, what: str | None = None) -> dt.date:
+    """The day of an ISO 8601 date, or date and time (``2017-11-26``, ``2017-11-26T10:00:00Z``),
+    as every door reads a record's dates; anything else, trailing text included, is refused
+    with the reason :func:`~.reasons.bad_date` words (``what``: the field it was to fill)."""
     try:
-        return dt.date.fromisoformat(text[:10])
+        return dt.datetime.fromisoformat(text).date()
     except ValueError as exc:
         raise ValueError(bad_date(text, what)) from exc
 

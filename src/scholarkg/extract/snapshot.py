@@ -23,8 +23,12 @@ from typing import Any, TypeVar
 from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.oai_records import parse_version_date, parse_version_label
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, quarantine_reason
+from scholarkg.extract.oai_records import (
+    parse_record_date,
+    parse_version_date,
+    parse_version_label,
+)
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -74,10 +78,7 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
 
 
 def _update_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:  # before, Python's own "Invalid isoformat string: ..."
-        raise ValueError(bad_date(text, "updated")) from exc
+    return parse_record_date(text, "updated")
 
 
 def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
