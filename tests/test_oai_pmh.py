@@ -314,6 +314,18 @@ def test_arxiv_raw_versions_with_dates_and_sizes() -> None:
     assert record.categories == ("math.CO", "cs.CG")
 
 
+@pytest.mark.parametrize("size", ["\u0662kb", "1" * 5000 + "kb", "20 MB", "kb"])
+def test_a_version_size_that_is_no_ascii_number_of_kb_is_unknown(size: str) -> None:
+    """A size is ASCII digits then ``kb``, as the version labels are ASCII digits. Before,
+    ``\u0662kb`` (an Arabic-Indic two) read as 2 kB, and 5 000 digits reached ``int()``, which
+    refuses more than 4 300: the record was quarantined for Python's message."""
+    body = ARXIV_RAW.replace(b"<size>20kb</size>", f"<size>{size}</size>".encode())
+    page = parse_oai_response(body, source="x", container="GetRecord")
+    assert page.quarantined == ()
+    (raw,) = page.records
+    assert [(v.number, v.size_kb) for v in raw.raw_versions] == [(1, 17), (2, None)]
+
+
 @pytest.mark.parametrize("label", ["v\u0662", "2", "v1234567", "v"])
 def test_a_bad_version_label_reads_alike_through_arxiv_raw_and_the_snapshot(label: str) -> None:
     """Before, arXivRaw took ``v\u0662`` (an Arabic-Indic two) and a 7-digit number, which the

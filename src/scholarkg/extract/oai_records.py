@@ -37,7 +37,7 @@ FORMAT_BY_NAMESPACE = {ARXIV_FORMAT_NS: "arXiv", OAI_DC_NS: "oai_dc", ARXIV_RAW_
 
 _O = f"{{{OAI_NS}}}"
 _DC = f"{{{DC_NS}}}"
-_SIZE = re.compile(r"(\d+)\s*kb", re.IGNORECASE)
+_SIZE = re.compile(r"([0-9]{1,12})\s*kb", re.IGNORECASE)  # ASCII digits, as version labels
 
 
 @dataclass(frozen=True)
