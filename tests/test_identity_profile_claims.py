@@ -254,27 +254,36 @@ def test_a_claim_another_profile_still_makes_keeps_the_authorship_with_its_resea
     assert evidence["e"] == f"{ID}graph/profile/{apart[1][0]}"
 
 
+@pytest.mark.parametrize("second_lists", ["dropped-first", "kept-first"])
 def test_two_profiles_claiming_another_paper_too_stay_one_when_one_drops_a_paper(
-    tmp_path: Path, replay: ReplayServer
+    tmp_path: Path, replay: ReplayServer, second_lists: str
 ) -> None:
     """Both pages list both papers: when the first drops one, the second's claim keeps it and
-    the two researchers stay one person (both still claim the other paper's authorship)."""
+    the two researchers stay one person (both still claim the other paper's authorship).
+
+    ``kept-first``: the second page lists the kept paper first, so its claim there joins the two
+    researchers and its claim on the dropped paper, finding them one already, made no merge.
+    Before the registry kept claims, that claim left no trace: when the first page dropped the
+    paper, the authorship was decided again from arXiv's co-authors (first-seen, reported
+    reassigned) although the second page still claims it."""
     arxiv, dropped, kept = two_wei_wang_papers(replay)
     first = tmp_path / "wei-wang.txt"
     first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
     second = tmp_path / "w-wang.txt"
-    second.write_bytes(profile_page("Wei Wang", [dropped, kept], h_index=12))
+    order = [dropped, kept] if second_lists == "dropped-first" else [kept, dropped]
+    second.write_bytes(profile_page("Wei Wang", order, h_index=12))
     config = load_config(write_config(tmp_path, [first, second], arxiv=arxiv))
     assert build(config).report.outcome == "ok"
     [joined] = {p for p, _ in researchers(config).values()}
+    assert first_author(config, DROPPED) == (joined, "profile-researcher")
     first.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
     report = build(config, [str(first)]).report
     assert report.outcome == "ok", report.summary_lines()
-    assert {p for p, _ in researchers(config).values()} == {joined}
-    assert first_author(config, KEPT) == (joined, "profile-researcher")
+    assert report.identity_events == []  # nothing reassigned
+    assert {p for p, _ in researchers(config).values()} == {joined}  # both claim KEPT still
     assert first_author(config, DROPPED) == (joined, "profile-researcher")
+    assert first_author(config, KEPT) == (joined, "profile-researcher")
     assert first_author_evidence(config, DROPPED) == second_profile_graph(config)
-    assert report.identity_events == []
 
 
 def first_author_evidence(config: Config, paper: tuple[str, str]) -> str:
@@ -340,33 +349,6 @@ def test_a_claim_ended_after_the_name_rules_changed_gives_the_authorship_back_to
     report = build(config, [str(page)]).report
     assert report.outcome == "ok", report.summary_lines()
     assert first_author(config, DROPPED) == (arxiv_author, "first-seen")
-
-
-def test_a_claim_that_made_no_merge_still_keeps_the_authorship_when_another_ends(
-    tmp_path: Path, replay: ReplayServer
-) -> None:
-    """The second page lists the kept paper first: its claim there joins the two researchers,
-    so its claim on the dropped paper found them one already and made no merge. The registry
-    kept no trace of that claim: when the first page dropped the paper, the authorship was
-    decided again from arXiv's co-authors (first-seen, reported reassigned) although the
-    second page still claims it. Now it stays with the second profile's researcher."""
-    arxiv, dropped, kept = two_wei_wang_papers(replay)
-    first = tmp_path / "wei-wang.txt"
-    first.write_bytes(profile_page("Wei Wang", [dropped, kept]))
-    second = tmp_path / "w-wang.txt"
-    second.write_bytes(profile_page("Wei Wang", [kept, dropped], h_index=12))
-    config = load_config(write_config(tmp_path, [first, second], arxiv=arxiv))
-    assert build(config).report.outcome == "ok"
-    [joined] = {p for p, _ in researchers(config).values()}
-    assert first_author(config, DROPPED) == (joined, "profile-researcher")
-    first.write_bytes(profile_page("Wei Wang", [kept], h_index=11))
-    report = build(config, [str(first)]).report
-    assert report.outcome == "ok", report.summary_lines()
-    assert report.identity_events == []  # nothing reassigned
-    assert {p for p, _ in researchers(config).values()} == {joined}  # both claim KEPT still
-    assert first_author(config, DROPPED) == (joined, "profile-researcher")
-    assert first_author(config, KEPT) == (joined, "profile-researcher")
-    assert first_author_evidence(config, DROPPED) == second_profile_graph(config)
 
 
 def test_a_claim_on_an_author_arxiv_writes_surname_first_ends_with_the_founder(
