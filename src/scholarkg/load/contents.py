@@ -147,9 +147,14 @@ class Contents:
 
     def drop_many(self, iris: Sequence[str]) -> None:
         totals, typed_rows, gone = Counter[str](), [], []
-        iris = list(dict.fromkeys(iris))
-        read = [(iri, *self._to_replace.pop(iri)) for iri in iris if iri in self._to_replace]
-        rest = [iri for iri in iris if iri not in {row[0] for row in read}]
+        read: list[tuple[str, int, str, str]] = []  # rows nquads_to_replace read already
+        rest: list[str] = []
+        for iri in dict.fromkeys(iris):
+            kept = self._to_replace.pop(iri, None)
+            if kept is None:
+                rest.append(iri)
+            else:
+                read.append((iri, *kept))
         query = "SELECT iri, counted, predicates, typed FROM contents WHERE iri IN (?)"
         for iri, counted, predicates, typed in [*read, *select_in(self.db, query, rest)]:
             gone.append((iri,))
