@@ -12,7 +12,6 @@ quarantined entry.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import re
@@ -77,10 +76,6 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
     return tuple(authors)
 
 
-def _update_date(text: str) -> dt.date:
-    return parse_record_date(text, "updated")
-
-
 def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     versions = []
     for entry in data.get("versions") or ():
@@ -122,7 +117,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     versions = _versions(data)
     dated = [v.date for v in versions if v.date is not None]
     update_text = _text(data, "update_date")
-    update_date = _update_date(update_text) if update_text else None
+    update_date = parse_record_date(update_text, "updated") if update_text else None
     updated = dated[-1].date() if dated else update_date
     record = ArxivRecord(
         arxiv_id=arxiv_id,
