@@ -28,10 +28,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
+from scholarkg.extract.page_text import (
+    decode_page,
+    numbered_lines,
+    read_count,
+    refuse_non_text,
+    reject_non_profile,
+)
+from scholarkg.extract.profile_header import parse_header
 from scholarkg.extract.reasons import quarantine_reason
-from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
-from scholarkg.models import Metrics, Profile, ProfilePaper, QuarantinedRecord
+from scholarkg.models import Profile, ProfilePaper, QuarantinedRecord
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # Loose: a short line with a subject code glued to a month and some digits starts a paper
@@ -44,21 +51,6 @@ _DATE_AND_FLAG = re.compile(
     rf"^(?P<month>{_MONTHS})\w*\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
 )
 _HEADING = re.compile(r"^(?P<count>\d[\d,]*)\s+Papers?$", re.IGNORECASE)
-_SUBJECT_CODE = re.compile(r"^[A-Za-z][A-Za-z\-]{0,11}(?:\.[A-Za-z\-]{1,12})?$")
-_METRICS: dict[str, re.Pattern[str]] = {
-    "h_index": re.compile(r"^h-index\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
-    "papers": re.compile(r"^(?P<n>\d[\d,]*)\s*papers$", re.IGNORECASE),
-    "citations": re.compile(r"^(?P<n>\d[\d,]*)\s*citations$", re.IGNORECASE),
-    "novelty_percent": re.compile(r"^Novelty\s*(?P<n>\d[\d,]*)\s*%$", re.IGNORECASE),
-    "ai_score": re.compile(r"^AI\s*Score\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
-}
-_METRIC_NAMES = {
-    "h_index": "h-index",
-    "papers": "papers count",
-    "citations": "citations count",
-    "novelty_percent": "novelty",
-    "ai_score": "AI score",
-}
 _ORG_SEPARATOR = " · "
 _ET_AL = re.compile(r",?\s+et\s+al\.?$")
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
@@ -72,59 +64,6 @@ class _Block:
 
     def raw_text(self) -> str:
         return "\n".join([self.header, *(text for _, text in self.lines)])
-
-
-def decode_page(data: bytes, source: str) -> str:
-    """UTF-8 text of a page; a wrong encoding is a ParseError naming the line."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ParseError(source, "not UTF-8 text (wrong encoding?)", line=line) from exc
-
-
-def _number(text: str, source: str, line: int) -> int:
-    """A count as the page writes it (``1,234``); ParseError past 15 digits, which no profile
-    holds (Python refuses to read more than 4 300 of them at all)."""
-    digits = text.replace(",", "")
-    if len(digits) > 15:
-        raise ParseError(source, f"{text[:20]}…: a number no profile holds", line=line)
-    return int(digits)
-
-
-# White space at a line's ends, but the separators U+001C-U+001F (Python's str.strip takes
-# them as spaces): they are no text, and the text check must see them.
-_EDGE_SPACE = re.compile(r"^[^\S\x1c-\x1f]+|[^\S\x1c-\x1f]+$")
-# A run of white space holding a vertical tab or form feed (no XML text can hold them): one
-# space, as the arXiv doors fold it.
-_PAGE_BREAK_RUN = re.compile(r"[^\S\x1c-\x1f]*[\x0b\x0c][^\S\x1c-\x1f]*")
-
-
-def _numbered_lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based line numbers; CRLF, CR and trailing spaces folded, a
-    white-space run with a vertical tab or form feed folded to one space."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    stripped = (
-        (n, _EDGE_SPACE.sub("", _PAGE_BREAK_RUN.sub(" ", line)))
-        for n, line in enumerate(lines, start=1)
-    )
-    return [(n, line) for n, line in stripped if line]
-
-
-def _refuse_non_text(field: str, line: tuple[int, str], source: str) -> None:
-    """ParseError at ``line`` when its text holds what is no text (a control character that is
-    not white space), by the rule every arXiv door applies (:mod:`~scholarkg.extract.textcheck`)."""
-    number, text = line
-    if reason := non_text_reason(text, field):
-        raise ParseError(source, reason, line=number)
-
-
-def _reject_non_profile(lines: list[tuple[int, str]], source: str) -> None:
-    if not lines:
-        raise ParseError(source, "empty page: not a researcher profile", line=1)
-    for number, text in lines[:5]:
-        if text.startswith("<") or "<html" in text.lower() or "<!doctype" in text.lower():
-            raise ParseError(source, "looks like HTML, not a researcher profile page", line=number)
 
 
 def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
@@ -173,10 +112,10 @@ def _parse_paper(
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
     _within_limits(block, source, limits)
-    _refuse_non_text("title", block.lines[0], source)
-    _refuse_non_text("authors", block.lines[1], source)
+    refuse_non_text("title", block.lines[0], source)
+    refuse_non_text("authors", block.lines[1], source)
     for line in block.lines[2:]:
-        _refuse_non_text("abstract", line, source)
+        refuse_non_text("abstract", line, source)
     (_, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
@@ -208,7 +147,7 @@ def _split_header_and_blocks(
         if not in_papers:
             heading = _HEADING.match(text)
             if heading:
-                stated, in_papers = _number(heading["count"], source, number), True
+                stated, in_papers = read_count(heading["count"], source, number), True
             else:
                 header.append((number, text))
             continue
@@ -225,56 +164,6 @@ def _split_header_and_blocks(
     return header, stated, blocks
 
 
-def _parse_header(
-    header: list[tuple[int, str]],
-    source: str,
-    warnings: list[str],
-    limits: Limits,
-    subject_codes: Mapping[str, str],
-) -> tuple[str, str, Metrics]:
-    if not header:
-        raise ParseError(source, "no researcher name before the papers heading", line=1)
-    (name_line, name), rest = header[0], header[1:]
-    read_as = next((key for key, pattern in _METRICS.items() if pattern.match(name)), None)
-    if read_as is not None:  # the name line is missing: the header starts with the metrics
-        raise ParseError(
-            source,
-            f"no researcher name: the first line {name!r} is the page's {_METRIC_NAMES[read_as]}, "
-            "not a name",
-            line=name_line,
-        )
-    try:
-        check_literal("the researcher's name", name, limits)
-    except LimitExceeded as exc:
-        raise ParseError(source, str(exc), line=name_line) from exc
-    _refuse_non_text("name", (name_line, name), source)
-    subject_code = ""
-    values: dict[str, int] = {}
-    for number, text in rest:
-        for key, pattern in _METRICS.items():
-            metric = pattern.match(text)
-            if metric:
-                values[key] = _number(metric["n"], source, number)
-                break
-        else:
-            if not subject_code and _SUBJECT_CODE.match(text):
-                subject_code = text
-            else:
-                warnings.append(f"{source}:{number}: unrecognised header line {text[:60]!r}")
-    if not subject_code and name in subject_codes:
-        # the page's only text line is a known subject code: its name line is missing (a page
-        # lists name, code, metrics; no researcher is called 'SE' and has no code line)
-        raise ParseError(
-            source,
-            f"no researcher name: the first line {name!r} is the page's subject code "
-            f"({subject_codes[name]}), not a name",
-            line=name_line,
-        )
-    if not subject_code:
-        warnings.append(f"{source}: header has no primary subject code")
-    return name, subject_code, Metrics(**values)
-
-
 def parse_profile(
     data: bytes,
     *,
@@ -288,11 +177,11 @@ def parse_profile(
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
     carries a value that large); a researcher name that large makes the page a ParseError.
     """
-    lines = _numbered_lines(decode_page(data, source))
-    _reject_non_profile(lines, source)
+    lines = numbered_lines(decode_page(data, source))
+    reject_non_profile(lines, source)
     header, stated, blocks = _split_header_and_blocks(lines, source)
     warnings: list[str] = []
-    name, subject_code, metrics = _parse_header(header, source, warnings, limits, subject_codes)
+    name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
     quarantined: list[QuarantinedRecord] = []
     for block in blocks:

@@ -1,0 +1,79 @@
+"""The header of a profile page: the researcher's name, subject code and metrics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from scholarkg.errors import LimitExceeded, ParseError
+from scholarkg.extract.page_text import read_count, refuse_non_text
+from scholarkg.limits import Limits, check_literal
+from scholarkg.models import Metrics
+
+_SUBJECT_CODE = re.compile(r"^[A-Za-z][A-Za-z\-]{0,11}(?:\.[A-Za-z\-]{1,12})?$")
+_METRICS: dict[str, re.Pattern[str]] = {
+    "h_index": re.compile(r"^h-index\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
+    "papers": re.compile(r"^(?P<n>\d[\d,]*)\s*papers$", re.IGNORECASE),
+    "citations": re.compile(r"^(?P<n>\d[\d,]*)\s*citations$", re.IGNORECASE),
+    "novelty_percent": re.compile(r"^Novelty\s*(?P<n>\d[\d,]*)\s*%$", re.IGNORECASE),
+    "ai_score": re.compile(r"^AI\s*Score\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
+}
+_METRIC_NAMES = {
+    "h_index": "h-index",
+    "papers": "papers count",
+    "citations": "citations count",
+    "novelty_percent": "novelty",
+    "ai_score": "AI score",
+}
+
+
+def parse_header(
+    header: list[tuple[int, str]],
+    source: str,
+    warnings: list[str],
+    limits: Limits,
+    subject_codes: Mapping[str, str],
+) -> tuple[str, str, Metrics]:
+    """The researcher's name, primary subject code and metrics from the lines above the
+    papers heading; unrecognised lines become warnings."""
+    if not header:
+        raise ParseError(source, "no researcher name before the papers heading", line=1)
+    (name_line, name), rest = header[0], header[1:]
+    read_as = next((key for key, pattern in _METRICS.items() if pattern.match(name)), None)
+    if read_as is not None:  # the name line is missing: the header starts with the metrics
+        raise ParseError(
+            source,
+            f"no researcher name: the first line {name!r} is the page's {_METRIC_NAMES[read_as]}, "
+            "not a name",
+            line=name_line,
+        )
+    try:
+        check_literal("the researcher's name", name, limits)
+    except LimitExceeded as exc:
+        raise ParseError(source, str(exc), line=name_line) from exc
+    refuse_non_text("name", (name_line, name), source)
+    subject_code = ""
+    values: dict[str, int] = {}
+    for number, text in rest:
+        for key, pattern in _METRICS.items():
+            metric = pattern.match(text)
+            if metric:
+                values[key] = read_count(metric["n"], source, number)
+                break
+        else:
+            if not subject_code and _SUBJECT_CODE.match(text):
+                subject_code = text
+            else:
+                warnings.append(f"{source}:{number}: unrecognised header line {text[:60]!r}")
+    if not subject_code and name in subject_codes:
+        # the page's only text line is a known subject code: its name line is missing (a page
+        # lists name, code, metrics; no researcher is called 'SE' and has no code line)
+        raise ParseError(
+            source,
+            f"no researcher name: the first line {name!r} is the page's subject code "
+            f"({subject_codes[name]}), not a name",
+            line=name_line,
+        )
+    if not subject_code:
+        warnings.append(f"{source}: header has no primary subject code")
+    return name, subject_code, Metrics(**values)
