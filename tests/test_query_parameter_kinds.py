@@ -182,3 +182,26 @@ def test_a_whole_number_too_long_to_convert_is_refused_by_name(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.splitlines() == [f"error: {refused.value}"]
+
+
+@pytest.mark.parametrize("value", [str(2**63), str(-(2**63) - 1), "1" + "0" * 30])
+def test_a_whole_number_outside_64_bits_is_refused(value: str, store: EmbeddedStore) -> None:
+    """Oxigraph compares 64-bit integers only: bound as written, ``minPapers=-10^19`` made every
+    comparison an error and the answer empty, where every pair was asked for."""
+    network = resolve_query("coauthorship-network")
+    with pytest.raises(QueryError) as refused:
+        bind_saved(network, {"minPapers": value})
+    assert str(refused.value) == (
+        f"saved query coauthorship-network: parameter minPapers: {int(value)} is out of range "
+        "(whole numbers from -9223372036854775808 to 9223372036854775807)"
+    )
+
+
+def test_the_64_bit_bounds_themselves_bind_and_compare(store: EmbeddedStore) -> None:
+    """The edges of the range are usable values: the lowest asks for every pair, the highest
+    for none."""
+    network = resolve_query("coauthorship-network")
+    every = run_select(store, bind_saved(network, {"minPapers": str(-(2**63))}))
+    fewest_one = run_select(store, bind_saved(network, {"minPapers": "1"}))
+    assert len(every.rows) == len(fewest_one.rows) > 0
+    assert run_select(store, bind_saved(network, {"minPapers": str(2**63 - 1)})).rows == []

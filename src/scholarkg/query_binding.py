@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.store.sparql_text import iri_ref
 
+# Oxigraph's xsd:integer is 64-bit: a literal outside it compares as an error (no row), silently.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 # An absolute IRI written without angle brackets: a scheme, a colon, no white space.
@@ -60,12 +62,18 @@ def _term(name: str, value: str, kind: str) -> str:
         if not _INTEGER.match(value.strip()):
             raise QueryError(f"parameter {name}: expected a whole number, got {value!r}")
         try:
-            return str(int(value))
+            number = int(value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
             digits = len(value.strip().lstrip("+-"))
             raise QueryError(
                 f"parameter {name}: expected a whole number, got one of {digits} digits (too long)"
             ) from None
+        if not INT64_MIN <= number <= INT64_MAX:  # Oxigraph compares 64-bit integers only
+            raise QueryError(
+                f"parameter {name}: {number} is out of range (whole numbers from {INT64_MIN} "
+                f"to {INT64_MAX})"
+            )
+        return str(number)
     text = value.strip() if kind == "iri" else value
     if text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
