@@ -251,3 +251,28 @@ def test_serve_with_a_bad_or_busy_port_is_a_one_line_error(
         assert main(["serve", "--port", str(port)]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"error: cannot serve on 127.0.0.1:{port}:") and "Traceback" not in err
+
+
+def test_export_takes_a_graph_in_angle_brackets_as_the_summary_writes_it(
+    tmp_path: Path, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--graph "<…/graph/ontology>"``, pasted from a summary's ``left out: graph <…>`` line,
+    was taken with its brackets: "graph <<…>> is not in the store"."""
+    import pyoxigraph as ox
+
+    from scholarkg.config import load_config
+    from scholarkg.runs.build import build
+
+    config = load_config(config_file)
+    build(config)
+    ontology = f"{config.iri_base}graph/ontology"
+    written = []
+    for given in (f"<{ontology}>", f" {ontology} "):
+        out = tmp_path / f"ontology-{len(written)}.ttl"
+        argv = ["export", "--format", "ttl", "--graph", given, "--output", str(out)]
+        assert main([*argv, "--config", str(config_file)]) == 0
+        written.append(out.read_bytes())
+    assert written[0] == written[1]
+    triples = list(ox.parse(written[0], format=ox.RdfFormat.TURTLE))
+    assert len(triples) > 100
+    capsys.readouterr()

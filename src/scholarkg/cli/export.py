@@ -31,7 +31,12 @@ def register(commands: Commands) -> None:
         """,
     )
     dump.add_argument("--format", choices=DUMP_FORMATS, default="nq", help="the dump's format")
-    dump.add_argument("--graph", metavar="IRI", help="only this named graph (default: every graph)")
+    dump.add_argument(
+        "--graph",
+        metavar="IRI",
+        type=graph_iri,
+        help="only this named graph, bare or in angle brackets (default: every graph)",
+    )
     dump.add_argument(
         "--output",
         metavar="PATH",
@@ -39,6 +44,13 @@ def register(commands: Commands) -> None:
     )
     add_store_options(dump)
     dump.set_defaults(handler=export_store)
+
+
+def graph_iri(text: str) -> str:
+    """The graph's IRI as given bare or written ``<…>``, as N-Quads, SPARQL and the summary
+    lines write it."""
+    text = text.strip()
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
 
 
 def export_store(args: argparse.Namespace) -> int:
