@@ -11,6 +11,9 @@ from building import rows
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.report import RunReport
 
@@ -150,3 +153,82 @@ def test_an_authorship_given_to_the_survivor_after_the_merge_is_decided_again(
     assert kinds == ["reassigned", "reassigned", "unmerge", "withdrawn"]
     moved = "reassigned: authorship https://w3id.org/scholarkg/id/paper/arxiv/9003.00003/"
     assert any(e.startswith(moved) for e in report.identity_events), report.identity_events
+
+
+def _listing(
+    arxiv_id: str, *authors: str, profile: str | None = None, claims: int = 0
+) -> PaperMentions:
+    """arXiv's listing, or ``profile``'s (partial, given name first) claiming position
+    ``claims`` (0: none) for its researcher."""
+    iri = f"https://w3id.org/scholarkg/id/paper/arxiv/{arxiv_id}"
+    listed = tuple(
+        AuthorMention(f"{iri}/authorship/{n}", n, a) for n, a in enumerate(authors, start=1)
+    )
+    if profile is None:
+        return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}")
+    claim = {f"{iri}/authorship/{claims}": profile} if claims else {}
+    graph = str(Minter().profile_graph(profile))
+    return PaperMentions(iri, (arxiv_id,), listed, graph, False, claim, True)
+
+
+def _person_at(reg: Registry, arxiv_id: str) -> int:
+    node = f"https://w3id.org/scholarkg/id/paper/arxiv/{arxiv_id}/authorship/1"
+    [mention] = reg.mentions([node]).values()
+    return reg.live(mention.person)
+
+
+def test_an_undone_merge_names_the_person_as_a_fresh_build_does(tmp_path: Path) -> None:
+    """arXiv lists "Wang Wei" beside Ann Lee, a profile lists the same position as "Wei Wang"
+    (given name first): the person is "Wei Wang". Before, undoing a merge renamed them from
+    their spellings alone ("Wang Wei", as full and registered first), though a fresh build of
+    the same sources names them "Wei Wang"."""
+    linked = _listing("2005.00003", "Ann Lee", "Bo Chen", "Wang Wei")  # joins the two
+    sources = [
+        _listing("2005.00001", "Wang Wei", "Ann Lee"),
+        _listing("2005.00002", "Wang Wei", "Bo Chen"),
+        linked,
+        _listing("2005.00001", "Wei Wang", "Ann Lee", profile="x"),  # a co-author's
+        _listing("2005.00003", "Ann Lee", "Bo Chen"),  # a version without him: merge undone
+    ]
+    found = []
+    for run, papers in (("fresh", [p for p in sources if p is not linked]), ("undone", sources)):
+        reg = Registry(tmp_path / f"{run}.sqlite")
+        resolver = IdentityResolver(reg)
+        for listing in papers:
+            resolver.restate([listing])
+            if listing is linked:
+                assert _person_at(reg, "2005.00001") == _person_at(reg, "2005.00002")
+        assert _person_at(reg, "2005.00001") != _person_at(reg, "2005.00002")
+        assert reg.person(_person_at(reg, "2005.00002")).name == "Wang Wei"
+        found.append(reg.person(_person_at(reg, "2005.00001")).name)
+        reg.close()
+    assert found == ["Wei Wang", "Wei Wang"]  # before: ["Wei Wang", "Wang Wei"]
+
+
+def test_a_person_revived_takes_the_name_they_had_as_one_on_a_tie(tmp_path: Path) -> None:
+    """arXiv lists "Wang Wei" beside Bo Chen; the profile of "W. Wang" claims that position
+    (a merge: the two are "Wang Wei", the fuller), then Bo Chen's profile lists it as "Wei
+    Wang" (given name first: the two are "Wei Wang"), then the claimant drops the paper.
+    Before, the revived arXiv author was named from spellings alone, "Wang Wei"; a fresh
+    build of what the sources state then names them "Wei Wang"."""
+    found = []
+    for run in ("fresh", "undone"):
+        reg = Registry(tmp_path / f"{run}.sqlite")
+        resolver = IdentityResolver(reg)
+        bo = resolver.profile("Bo Chen", "/profiles/bo-chen.txt", "sha-b")
+        wang = resolver.profile("W. Wang", "/profiles/w-wang.txt", "sha-w")
+        own = _listing("2005.00009", "W. Wang", "Cy Dee", profile=wang, claims=1)
+        resolver.restate([_listing("2005.00001", "Wang Wei", "Bo Chen")])
+        graph = str(Minter().profile_graph(wang))
+        if run == "undone":
+            claimed = _listing("2005.00001", "W. Wang", "Bo Chen", profile=wang, claims=1)
+            resolver.restate([claimed, own], {graph: wang})
+            assert _person_at(reg, "2005.00001") == reg.profile_person(wang)
+        listed = _listing("2005.00001", "Wei Wang", "Bo Chen", profile=bo, claims=2)
+        resolver.restate([listed], {str(Minter().profile_graph(bo)): bo})
+        resolver.restate([own], {graph: wang})  # the claimant drops 2005.00001
+        assert _person_at(reg, "2005.00001") != reg.profile_person(wang)
+        assert reg.person(reg.profile_person(wang) or 0).name == "W. Wang"
+        found.append(reg.person(_person_at(reg, "2005.00001")).name)
+        reg.close()
+    assert found == ["Wei Wang", "Wei Wang"]  # before: ["Wei Wang", "Wang Wei"]

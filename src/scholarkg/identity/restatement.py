@@ -113,7 +113,12 @@ class Restatement(ClaimEnds):
 
     def _unmerge(self, nodes: Sequence[str], basis: str) -> None:
         """The merges these authorships were the evidence of are undone: the retired person is
-        live again (its IRI is no longer ``owl:sameAs`` the survivor); reported when published."""
+        live again (its IRI is no longer ``owl:sameAs`` the survivor); reported when published.
+        Each of the two is named the fullest of the spellings left them, as a fresh build
+        names them: a tie goes to the name the two had as one, then to the one they had before,
+        if it is one of those (each was chosen knowing which source wrote each spelling:
+        ``Wei Wang`` from a profile over arXiv's ``Wang Wei``, which spellings alone do not
+        tell)."""
         reg = self.registry
         undone = reg.unmerge(nodes)
         for revived, survivor in undone:
@@ -125,8 +130,9 @@ class Restatement(ClaimEnds):
                 spellings = reg.names_of(pid, without=set(nodes))  # those are re-decided
                 if person.profile is not None:
                     spellings.insert(0, reg.profile_name(person.profile) or person.name)
+                chosen = [n for n in (left.name, person.name) if n in spellings]
                 if spellings:
-                    reg.set_name(pid, names.preferred(spellings))
+                    reg.set_name(pid, names.preferred([*chosen, *spellings]))
             if back.published or (back.profile is not None and left.published):
                 why = f"the authorship that joined them is gone ({basis})"
                 self.events.append(IdentityEvent("unmerge", back.slug, left.slug, "restated", why))
