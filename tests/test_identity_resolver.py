@@ -12,6 +12,7 @@ from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import MAX_EVIDENCE_AUTHORS, Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.iris import Minter
 
 BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
 
@@ -232,6 +233,39 @@ def test_split_and_merge_from_config(reg: Registry) -> None:
     assert resolver.apply_overrides() == []
     assert person_of(reg, "2006.00001", 1) == person_of(reg, "2006.00002", 1)
     assert person_of(reg, "2006.00003", 1) == "wei-wang-nus"
+
+
+def test_a_split_applied_later_names_the_person_as_when_configured_first(
+    tmp_path: Path,
+) -> None:
+    """arXiv lists "Wang Wei", a profile (given name first) lists "Wei Wang" on another paper;
+    ``[people.split]`` makes the two one labelled person. Configured before the papers came,
+    the person is "Wei Wang" (the profile's order); applied to the registry afterwards, the
+    profile's spelling was read as if arXiv wrote it, and the person stayed "Wang Wei"
+    when the arXiv authorship was split off first."""
+    split = {"2005.00001#1": "ww", "2005.00002#1": "ww"}
+    found = {}
+    for run, order in (
+        ("first", split),
+        ("later", split),
+        ("reversed", dict(reversed(split.items()))),
+    ):
+        reg = Registry(tmp_path / f"{run}.sqlite")
+        overrides = Overrides.parse(merge={}, split=order)
+        resolver = IdentityResolver(reg, overrides if run == "first" else Overrides())
+        slug = resolver.profile("Bo Chen", "/profiles/bo-chen.txt", "sha-b")
+        graph = str(Minter().profile_graph(slug))
+        resolver.restate([paper("2005.00001", "Wang Wei", "Ann Lee")])
+        listed = paper("2005.00002", "Wei Wang", "Bo Chen", complete=False)
+        resolver.restate([replace(listed, source=graph, given_first=True)], {graph: slug})
+        if run != "first":
+            assert IdentityResolver(reg, overrides).apply_overrides() == []
+        person = reg.by_label("ww")
+        assert person is not None and set(reg.names_of(person.id)) == {"Wang Wei", "Wei Wang"}
+        found[run] = person.name
+        reg.close()
+    # before: {"first": "Wei Wang", "later": "Wang Wei", "reversed": "Wei Wang"}
+    assert found == dict.fromkeys(("first", "later", "reversed"), "Wei Wang")
 
 
 def test_overrides_naming_nobody_are_errors(reg: Registry) -> None:

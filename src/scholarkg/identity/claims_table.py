@@ -78,6 +78,15 @@ class ClaimTables:
             found += [str(k) for (k,) in rows]
         return found
 
+    def given_first(self, node: str) -> bool:
+        """Whether the spellings at ``node`` are written given name first: every graph stating
+        it is a profile's (:class:`~.mentions.PaperMentions` ``given_first``); arXiv, which
+        writes many names surname first, states none of them."""
+        rows = self.db.execute(
+            "SELECT graph FROM graph_nodes INDEXED BY graph_nodes_node WHERE node = ?", (node,)
+        ).fetchall()
+        return bool(rows) and all(_profile_of(self.db, str(g)) is not None for (g,) in rows)
+
     def _backfill_claims(self) -> int:
         """Layout 3 kept no claims: derive those it shows, the claims a profile graph still
         states that decided an authorship (``profile-researcher``, the graph its evidence) or

@@ -39,7 +39,11 @@ class ConfiguredDecisions:
             for mention in found:
                 author = AuthorMention(mention.node, mention.position, mention.name)
                 paper = PaperMentions(
-                    mention.paper, (ref.value,), (author,), mention.evidence or ""
+                    mention.paper,
+                    (ref.value,),
+                    (author,),
+                    mention.evidence or "",
+                    given_first=reg.given_first(mention.node),  # as its source writes it
                 )
                 self._split(author, paper, label, mention)
         return errors
