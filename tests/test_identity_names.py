@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -9,8 +12,13 @@ from rdflib.namespace import FOAF
 
 from building import content
 from conftest import write_config
-from constructed import snapshot_line
+from constructed import Listed, profile_page, snapshot_line, snapshot_lines
+from samples import ROOT
 from scholarkg.config import Config, load_config
+from scholarkg.extract.arxiv_authors import split_author_string
+from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.profile_page import parse_profile
+from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.identity import names
 from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
@@ -548,3 +556,100 @@ def test_a_name_ending_in_an_initial_is_read_surname_first_for_its_fullness() ->
     assert names.preferred(["Wang W.", "Wei Wang"]) == "Wei Wang"
     assert names.surname_first_of("Wang Wei", "Wei Wang")
     assert not names.surname_first_of("W. Wang", "Wei Wang")
+
+
+# --- a name with a generational suffix through every door ----------------------------------
+# The arXiv API, OAI-PMH (``arXiv``, ``oai_dc``, ``arXivRaw``'s free text), the snapshot
+# (``authors_parsed`` and the free-text ``authors``) and a profile page. Inputs CONSTRUCTED from
+# the real fixtures (the derived OAI record of 0704.0002, the first ``oai_dc`` record of the
+# recorded ListRecords page, snapshot line 0704.0009, whose ``authors_parsed`` lists
+# ``["Evans", "Neal J.", "II"]``), their authors changed.
+
+OAI = ROOT / "tests" / "fixtures" / "arxiv" / "oai"
+DERIVED = ROOT / "tests" / "fixtures" / "arxiv" / "derived"
+EVANS_MYERS = [("neal", "j", "evans"), ("philip", "c", "myers")]
+
+
+def _oai_arxiv() -> list[str]:
+    xml = (DERIVED / "oai_arXiv_0704.0002.xml").read_text(encoding="utf-8")
+    authors = (
+        "<authors><author><keyname>Evans</keyname><forenames>Neal J.</forenames>"
+        "<suffix>II</suffix></author><author><keyname>Myers</keyname>"
+        "<forenames>Philip C.</forenames></author></authors>"
+    )
+    xml = re.sub(r"<authors>.*?</authors>", authors, xml, flags=re.DOTALL)
+    page = parse_oai_response(xml.encode(), source="oai-arXiv", container="GetRecord")
+    return [a.name for a in page.arxiv_records[0].authors]
+
+
+def _oai_dc(creators: list[str]) -> list[str]:
+    xml = OAI / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
+    text = xml.read_text(encoding="utf-8")
+    head, rest = text.split("<ListRecords>", 1)
+    record = rest[: rest.index("</record>") + len("</record>")]
+    record = re.sub(r"\s*<dc:creator>[^<]*</dc:creator>", "", record)
+    listed = "".join(f"<dc:creator>{c}</dc:creator>" for c in creators)
+    record = record.replace("<dc:title>", f"{listed}<dc:title>", 1)
+    page = f"{head}<GetRecord>{record}</GetRecord></OAI-PMH>"
+    found = parse_oai_response(page.encode(), source="oai-dc", container="GetRecord")
+    return [a.name for a in found.arxiv_records[0].authors]
+
+
+def _snapshot(*, parsed: bool, authors: str) -> list[str]:
+    data = dict(snapshot_lines()["0704.0009"])
+    data["authors"] = authors
+    data["authors_parsed"] = (
+        [["Evans", "Neal J.", "II"], ["Myers", "Philip C.", ""]] if parsed else []
+    )
+    record = parse_snapshot_line(json.dumps(data), source="snapshot")
+    return [a.name for a in record.authors]
+
+
+def _profile(authors: tuple[str, ...]) -> list[str]:
+    listed = Listed("A Paper", dt.date(2007, 4, 2), authors)
+    page = profile_page("Philip C. Myers", [listed])
+    profile = parse_profile(
+        page, source="p.txt", retrieved_at=dt.datetime(2026, 1, 1), subject_codes={"SE": "SE"}
+    )
+    return list(profile.papers[0].authors)
+
+
+def test_a_name_with_a_suffix_reads_alike_through_every_door() -> None:
+    """Before: ``oai_dc``'s ``Evans, Neal J., II`` read as ``Neal J., II Evans`` (surname
+    "j"), and a suffix after a comma in a free-text list (``Neal J. Evans, II, Philip C.
+    Myers``) was an author "II" of its own, every later position one off."""
+    doors = {
+        "oai arXiv": _oai_arxiv(),
+        "oai_dc": _oai_dc(["Evans, Neal J., II", "Myers, Philip C."]),
+        "oai_dc bibtex": _oai_dc(["Evans, II, Neal J.", "Myers, Philip C."]),
+        "oai_dc in name": _oai_dc(["Evans II, Neal J.", "Myers, Philip C."]),
+        "snapshot parsed": _snapshot(parsed=True, authors="Neal J. Evans II, Philip C. Myers"),
+        "snapshot text": _snapshot(parsed=False, authors="Neal J. Evans II, Philip C. Myers"),
+        "snapshot comma": _snapshot(parsed=False, authors="Neal J. Evans, II, Philip C. Myers"),
+        "arXivRaw text": [a.name for a in split_author_string("Neal J. Evans, II and P. C. Myers")],
+        "profile": _profile(("Neal J. Evans II", "Philip C. Myers")),
+        "profile comma": _profile(("Neal J. Evans, II", "Philip C. Myers")),
+    }
+    for door, listed in doors.items():
+        read = [names.tokens(n) for n in listed]
+        if door == "arXivRaw text":
+            assert read == [EVANS_MYERS[0], ("p", "c", "myers")], (door, listed)
+        else:
+            assert read == EVANS_MYERS, (door, listed)
+    assert doors["oai_dc"] == doors["oai arXiv"] == ["Neal J. Evans II", "Philip C. Myers"]
+    assert doors["profile comma"][0] == "Neal J. Evans, II"  # the suffix kept as listed
+
+
+def test_a_suffix_after_a_comma_stays_with_its_name_and_its_affiliation() -> None:
+    listed = split_author_string("John Smith, Jr. (MIT), Kazuo Ii (Tokyo), A. Lee, Sr.")
+    assert [(a.name, a.affiliations) for a in listed] == [
+        ("John Smith, Jr.", ("MIT",)),
+        ("Kazuo Ii", ("Tokyo",)),
+        ("A. Lee, Sr.", ()),
+    ]
+    # "Ii" is a surname, not a numeral written in capitals: an author of its own
+    assert [a.name for a in split_author_string("Kazuo Ii, Ii, Wei Wang")] == [
+        "Kazuo Ii",
+        "Ii",
+        "Wei Wang",
+    ]

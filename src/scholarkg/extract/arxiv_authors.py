@@ -15,10 +15,45 @@ _AND = re.compile(r"\s+and\s+")
 _LEGEND = re.compile(r"\s*\(\d+\)")
 
 
+# A generational suffix (Jr and Sr in any case, a Roman numeral in capitals: "Ii" is a surname)
+_SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")
+
+
+def is_suffix(text: str) -> bool:
+    """``Jr.``, ``Sr``, ``III``: a generational suffix, no name of its own."""
+    return _SUFFIX.fullmatch(text.strip()) is not None
+
+
 def person_name(keyname: str | None, forenames: str | None, suffix: str | None = None) -> str:
     """``Forenames Keyname Suffix`` with blanks dropped and whitespace normalised."""
     parts = (squash(forenames), squash(keyname), squash(suffix))
     return " ".join(p for p in parts if p)
+
+
+def inverted_name(text: str) -> str:
+    """A name written ``Last, First`` in order: ``Neal J. Evans II`` for ``Evans, Neal J.,
+    II``, for BibTeX's ``Evans, II, Neal J.`` and for ``Evans II, Neal J.`` alike (the
+    suffix is no given name); a name without a comma as it is."""
+    last, comma, rest = text.partition(",")
+    if not comma:
+        return text
+    pieces = [p.strip() for p in rest.split(",")]
+    suffixes = [p for p in pieces if is_suffix(p)]
+    given = [p for p in pieces if p and not is_suffix(p)]
+    return " ".join(p for p in (*given, last.strip(), *suffixes) if p)
+
+
+def joined_suffixes(names: Sequence[str]) -> list[str]:
+    """Names listed between commas, a suffix written after its own comma joined to the name
+    before it (``John Smith, Jr.``): a suffix is no author (arXiv's own author parser joins
+    them so too, and its ``authors_parsed`` keeps the suffix with its name)."""
+    out: list[str] = []
+    for name in names:
+        if out and is_suffix(name):
+            out[-1] = f"{out[-1]}, {name.strip()}"
+        else:
+            out.append(name)
+    return out
 
 
 def clean_affiliations(values: Sequence[str | None]) -> tuple[str, ...]:
@@ -89,13 +124,19 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     A heuristic used only where no structured authors exist (arXivRaw, snapshot lines without
     ``authors_parsed``): names are split at top-level commas and `` and ``; a parenthesised
     group after a name becomes its affiliation (footnote numbers and a closing footnote legend
-    are dropped); pieces with no name left are dropped.
+    are dropped); pieces with no name left are dropped, and a generational suffix after a
+    comma stays with its name (``John Smith, Jr.``: :func:`joined_suffixes`).
     """
     authors: list[ArxivAuthor] = []
     for piece in _top_level_pieces(text):
         outside, groups = _parenthesised(piece)
         groups = [g for g in groups if not _LEGEND.match(g)]
         name = squash(outside)
-        if name:
+        if name and authors and is_suffix(name):  # "John Smith, Jr. (MIT)": one author
+            before = authors[-1]
+            name = joined_suffixes([before.name, name])[0]
+            affiliations = (*before.affiliations, *clean_affiliations(groups))
+            authors[-1] = ArxivAuthor(name=name, affiliations=affiliations)
+        elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
     return tuple(authors)

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scholarkg.counts import count_of
-from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
+from scholarkg.extract.arxiv_authors import (
+    clean_affiliations,
+    inverted_name,
+    person_name,
+    split_author_string,
+)
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date
 from scholarkg.extract.textcheck import refuse_non_text_element
@@ -241,11 +246,6 @@ def _record(
     )
 
 
-def _dc_name(creator: str) -> str:
-    last, sep, first = creator.partition(", ")
-    return f"{first} {last}".strip() if sep else creator
-
-
 def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     def values(name: str) -> list[str]:
         return [v for v in (text_of(e) for e in meta.iterfind(f"{_DC}{name}")) if v]
@@ -266,7 +266,7 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         arxiv_id=header.arxiv_id,
         title=title,
         abstract=descriptions[0] if descriptions else "",
-        authors=tuple(ArxivAuthor(name=_dc_name(c)) for c in values("creator")),
+        authors=tuple(ArxivAuthor(name=inverted_name(c)) for c in values("creator")),
         categories=(),
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,

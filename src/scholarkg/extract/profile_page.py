@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
+from scholarkg.extract.arxiv_authors import joined_suffixes
 from scholarkg.extract.page_text import (
     decode_page,
     numbered_lines,
@@ -85,7 +86,7 @@ def _split_authors(text: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     names, _, orgs = text.partition(_ORG_SEPARATOR)
     truncated = bool(_ET_AL.search(names))
     names = _ET_AL.sub("", names)
-    authors = tuple(a.strip() for a in names.split(",") if a.strip())
+    authors = tuple(joined_suffixes([a.strip() for a in names.split(",") if a.strip()]))
     organizations = tuple(o.strip() for o in orgs.split(",") if o.strip())
     return authors, truncated, organizations
 
