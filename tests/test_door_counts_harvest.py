@@ -133,6 +133,23 @@ def test_records_with_bad_fields_count_as_read(config: Config, replay: ReplaySer
     assert report.counts()["papers"] == loaded
 
 
+def test_a_record_with_a_nameless_author_is_quarantined_and_counted(
+    config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: 1706.09418 with an ``<author>`` that has no name after its first author.
+    Before, the author was dropped and the record loaded with Dreiner at position 2, not 3."""
+    first = b"<author><keyname>Dercks</keyname><forenames>Daniel</forenames></author>"
+    body = page_two(bad=False).replace(first, first + b"<author><keyname> </keyname></author>")
+    assert body.count(b"<keyname> </keyname>") == 1
+    serve_page_two(replay, body)
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(report) == (8, 7, 0, 1)
+    (said,) = report.quarantined
+    assert said.endswith(": author 2 has no name") and "/oai" in said
+    held = papers(config)
+    assert len(held) == 7 and "1706.09418" not in held
+
+
 def test_the_cli_prints_the_same_counts(
     tmp_path: Path, config: Config, replay: ReplayServer, capsys: pytest.CaptureFixture[str]
 ) -> None:

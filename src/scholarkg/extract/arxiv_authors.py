@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
 from scholarkg.models import ArxivAuthor
 
@@ -87,7 +88,8 @@ def _split_and(piece: str) -> list[str]:
     for match in _AND.finditer(piece):
         before = piece[: match.start()]
         if before.count("(") == before.count(")"):
-            parts.append(piece[last : match.start()])
+            if match.start() > 0 or last > 0:  # ", and B" (a serial comma): one separator
+                parts.append(piece[last : match.start()])
             last = match.end()
     parts.append(piece[last:])
     return parts
@@ -122,13 +124,22 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     """Authors of a free-text list (``A. Gould (Ohio State), S. Dorsher and B. Gaudi``).
 
     A heuristic used only where no structured authors exist (arXivRaw, snapshot lines without
-    ``authors_parsed``): names are split at top-level commas and `` and ``; a parenthesised
-    group after a name becomes its affiliation (footnote numbers and a closing footnote legend
-    are dropped); pieces with no name left are dropped, and a generational suffix after a
-    comma stays with its name (``John Smith, Jr.``: :func:`joined_suffixes`).
+    ``authors_parsed``): names are split at top-level commas and `` and `` (``, and`` is one
+    separator); a parenthesised group after a name becomes its affiliation (footnote numbers
+    and a closing footnote legend are dropped); pieces holding only parenthesised text are
+    affiliations, not authors, and are dropped, as is a separator closing the list; a
+    generational suffix after a comma stays with its name (``John Smith, Jr.``:
+    :func:`joined_suffixes`). An empty entry before an author (``A,, B``, ``, A``) is an author
+    without a name: ValueError with :func:`~.reasons.nameless_author`, as the structured doors
+    refuse one.
     """
+    pieces = _top_level_pieces(text)
+    while pieces and not pieces[-1].strip():
+        pieces.pop()
     authors: list[ArxivAuthor] = []
-    for piece in _top_level_pieces(text):
+    for piece in pieces:
+        if not piece.strip():
+            raise ValueError(nameless_author(len(authors) + 1))
         outside, groups = _parenthesised(piece)
         groups = [g for g in groups if not _LEGEND.match(g)]
         name = squash(outside)

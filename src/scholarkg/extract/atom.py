@@ -16,7 +16,13 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, quarantine_reason
+from scholarkg.extract.reasons import (
+    NO_ID,
+    NO_TITLE,
+    bad_date,
+    nameless_author,
+    quarantine_reason,
+)
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
@@ -112,11 +118,13 @@ def _links(entry: etree._Element) -> AtomLinks:
 
 
 def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
+    """The entry's authors in order; one without a name refuses the entry
+    (:func:`~.reasons.nameless_author`)."""
     authors = []
-    for author in entry.iterfind(f"{_A}author"):
+    for position, author in enumerate(entry.iterfind(f"{_A}author"), start=1):
         name = text_of(author.find(f"{_A}name"))
         if name is None:
-            raise ValueError("author without a name")
+            raise ValueError(nameless_author(position))
         affiliations = tuple(
             a for a in (text_of(el) for el in author.iterfind(f"{_X}affiliation")) if a
         )

@@ -28,7 +28,7 @@ from scholarkg.extract.arxiv_authors import (
     split_author_string,
 )
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, nameless_author
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
@@ -133,15 +133,16 @@ def _categories(text: str | None) -> tuple[str, ...]:
 def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     ns = f"{{{ARXIV_FORMAT_NS}}}"
     authors = []
-    for author in meta.iterfind(f"{ns}authors/{ns}author"):
+    for position, author in enumerate(meta.iterfind(f"{ns}authors/{ns}author"), start=1):
         name = person_name(
             text_of(author.find(f"{ns}keyname")),
             text_of(author.find(f"{ns}forenames")),
             text_of(author.find(f"{ns}suffix")),
         )
+        if not name:
+            raise ValueError(nameless_author(position))
         affiliations = [text_of(a) for a in author.iterfind(f"{ns}affiliation")]
-        if name:
-            authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(affiliations)))
+        authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(affiliations)))
     created = _date(text_of(meta.find(f"{ns}created")), "published")  # the API's <published>
     categories = _categories(text_of(meta.find(f"{ns}categories")))
     record = _record(
@@ -246,6 +247,16 @@ def _record(
     )
 
 
+def _dc_authors(meta: etree._Element) -> tuple[ArxivAuthor, ...]:
+    authors = []
+    for position, creator in enumerate(meta.iterfind(f"{_DC}creator"), start=1):
+        name = text_of(creator)
+        if name is None:
+            raise ValueError(nameless_author(position))
+        authors.append(ArxivAuthor(name=inverted_name(name)))
+    return tuple(authors)
+
+
 def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     def values(name: str) -> list[str]:
         return [v for v in (text_of(e) for e in meta.iterfind(f"{_DC}{name}")) if v]
@@ -266,7 +277,7 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         arxiv_id=header.arxiv_id,
         title=title,
         abstract=descriptions[0] if descriptions else "",
-        authors=tuple(ArxivAuthor(name=inverted_name(c)) for c in values("creator")),
+        authors=_dc_authors(meta),
         categories=(),
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,

@@ -22,6 +22,17 @@ NO_TITLE = "no title"
 """A record without a title."""
 
 
+def nameless_author(position: int) -> str:
+    """The reason a record listing an author without a name (an empty Atom ``<name>``, OAI
+    ``<author>`` or ``dc:creator``, a blank ``authors_parsed`` entry, an empty entry of an
+    authors string) is refused for, ``position`` the author's place in the list from 1.
+
+    Dropping the author would move every author after it one place up, and an authorship is
+    stated with its name as listed; so the record is quarantined, its text kept, whichever door
+    read it."""
+    return f"author {position} has no name"
+
+
 def bad_date(text: str, what: str | None = None) -> str:
     """The reason a date that is none is refused for, ``what`` naming the record field it was
     to fill (``published``, ``updated``), the same whichever door's element or key held it."""

@@ -27,7 +27,7 @@ from scholarkg.extract.oai_records import (
     parse_version_date,
     parse_version_label,
 )
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, nameless_author, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -66,13 +66,14 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
     if not parsed:
         return split_author_string(_text(data, "authors") or "")
     authors = []
-    for entry in parsed:
+    for position, entry in enumerate(parsed, start=1):
         if not isinstance(entry, list) or not entry or not all(isinstance(p, str) for p in entry):
             raise ValueError(f"bad authors_parsed entry {entry!r}")
         last, first, suffix = [*entry, "", ""][:3]  # [last, first, suffix, affiliation...]
         name = person_name(last, first, suffix)
-        if name:
-            authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(entry[3:])))
+        if not name:
+            raise ValueError(nameless_author(position))
+        authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(entry[3:])))
     return tuple(authors)
 
 
