@@ -1,10 +1,11 @@
 """The identity layer as RDF: one named graph per person, written from the registry.
 
 ``…/graph/person/<slug>`` holds the person (one preferred ``foaf:name``, every spelling as
-``skg:nameVariant``), the ``skg:author`` link of each of their authorships with the rule, score,
-basis and evidence that decided it, the links from their profile snapshots and metric
-observations, and the IRIs merged into them (``owl:sameAs`` + ``skg:mergedInto``). Record graphs
-never name persons, so a merge or split rewrites only these graphs.
+``skg:nameVariant``: of a name written for a group, the person's part), the ``skg:author``
+link of each of their authorships with the rule, score, basis and evidence that decided it, the
+links from their profile snapshots and metric observations, and the IRIs merged into them
+(``owl:sameAs`` + ``skg:mergedInto``). Record graphs never name persons, so a merge or split
+rewrites only these graphs.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
     add(me, v(NAME), out.plain(preferred))
     add(me, v(NAME_KEY), out.plain(names.name_key(preferred)))
     add(me, v(NAME_BLOCK), out.plain(person.block))
-    for spelling in dict.fromkeys([preferred, *spellings]):
+    # the person's part of each spelling: "ATLAS Collaboration: G. Aad" is G. Aad's listing,
+    # not a spelling of their name (the authorship keeps it whole, the group is onBehalfOf)
+    for spelling in dict.fromkeys([preferred, *map(names.person_part, spellings)]):
         add(me, v(NAME_VARIANT), out.plain(spelling))
     for mention in record.mentions:
         node = out.iri(mention.node)

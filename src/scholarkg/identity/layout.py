@@ -14,6 +14,8 @@ from scholarkg.identity.name_reading import tokens_as
 
 SCHEMA_VERSION = "4"
 MIGRATED = ("3",)  # the older layouts this one is made from on opening
+# meta 'variants': name variants are the person's part of a name written for a group
+VARIANTS = "1"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -73,6 +75,7 @@ class Layout:
     path: Path
     set_paper_authors: Callable[..., None]  # the evidence tables'
     _backfill_claims: Callable[[], int]  # the claim tables'
+    live: Callable[[int], int]  # the registry's
 
     def _migrate(self, layout: str) -> None:
         """Bring a registry written in an older layout (:data:`MIGRATED`) to this one; its
@@ -115,6 +118,23 @@ class Layout:
         for paper in sorted({paper for _, paper, _ in authors}):
             self.set_paper_authors(paper, (), complete=False)  # its pairs from the new blocks
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
+
+    def _mark_group_variants(self) -> None:
+        """Mark for writing again the persons of a registry written before name variants were
+        the person's part of a name written for a group (``G. Aad``, not ``ATLAS
+        Collaboration: G. Aad``): their graphs in the store still hold the listing. Once."""
+        if self.db.execute("SELECT 1 FROM meta WHERE key = 'variants'").fetchone():
+            return
+        rows = self.db.execute(
+            "SELECT DISTINCT m.person, n.name FROM mentions m JOIN mention_names n"
+            " ON n.node = m.node WHERE n.name LIKE '%:%' OR n.name LIKE '%for%'"
+            " OR n.name LIKE '%behalf%'"
+        )
+        persons = {self.live(int(p)) for p, name in rows if names.person_part(name) != name}
+        self.db.executemany(
+            "UPDATE persons SET dirty = 1 WHERE id = ?", [(p,) for p in sorted(persons)]
+        )
+        self.db.execute("INSERT INTO meta VALUES ('variants', ?)", (VARIANTS,))
 
     def _layout(self) -> str | None:
         """The layout the file was written in (None: new). A layout neither this one nor one

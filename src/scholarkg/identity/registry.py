@@ -20,7 +20,7 @@ from scholarkg.identity import names
 from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
 from scholarkg.identity.graph_nodes import GraphNodes
-from scholarkg.identity.layout import SCHEMA, SCHEMA_VERSION, Layout
+from scholarkg.identity.layout import SCHEMA, SCHEMA_VERSION, VARIANTS, Layout
 from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.merges_table import MergeTables
 from scholarkg.identity.person_reads import PersonReads
@@ -75,9 +75,11 @@ class Registry(
         if layout is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.execute("INSERT INTO meta VALUES ('names', ?)", (names.NAMES,))
+            self.db.execute("INSERT INTO meta VALUES ('variants', ?)", (VARIANTS,))
         else:
             self._migrate(layout)
             self._rekey_names()
+            self._mark_group_variants()
         self.db.commit()
 
     # -- transactions -------------------------------------------------------------------------

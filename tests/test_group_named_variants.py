@@ -1,0 +1,115 @@
+"""A person named for a group keeps the group out of their name variants.
+
+arXiv lists a collaboration paper's first author as ``ATLAS Collaboration: G. Aad`` (and a
+person writing for one as ``T. Montaruli for the IceCube Collaboration``). The authorship keeps
+that name exactly as listed (``skg:nameAsListed``) with the group as ``skg:onBehalfOf``; the
+person is G. Aad, ``foaf:name "G. Aad"``. Before, the person's ``skg:nameVariant`` held the
+whole listing too, so a person carried a group's name ("a spelling of the person's name" is
+what the ontology says a variant is) and a search of persons' names for "ATLAS Collaboration"
+found G. Aad. Now each variant is the person's part of a spelling, as written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from building import content
+from conftest import write_config
+from constructed import snapshot_line
+from scholarkg.config import Config, load_config
+from scholarkg.identity.emit import emit_person
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.iris import SKG, Minter
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.transform.emit import GraphEmitter
+
+MINTER = Minter()
+BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
+VARIANT, LISTED, AUTHOR = f"<{SKG.nameVariant}>", f"<{SKG.nameAsListed}>", f"<{SKG.author}>"
+
+
+def _config(directory: Path) -> Config:
+    directory.mkdir(parents=True, exist_ok=True)
+    return load_config(write_config(directory, []))
+
+
+def _paper(arxiv_id: str, *authors: str) -> PaperMentions:
+    iri = BASE + arxiv_id
+    listed = tuple(
+        AuthorMention(f"{iri}/authorship/{n}", n, a) for n, a in enumerate(authors, start=1)
+    )
+    return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}")
+
+
+def _variants(reg: Registry, arxiv_id: str, position: int) -> set[str]:
+    [mention] = reg.mentions([f"{BASE}{arxiv_id}/authorship/{position}"]).values()
+    [record] = reg.person_records([reg.live(mention.person)])
+    out = GraphEmitter()
+    assert emit_person(record, MINTER, out)
+    me = MINTER.person(record.person.slug)
+    return {str(n) for n in out.graph.objects(me, SKG.nameVariant)}
+
+
+def test_a_snapshot_person_named_for_a_collaboration_has_only_their_name_as_variant(
+    tmp_path: Path,
+) -> None:
+    line = snapshot_line(
+        "0704.0002", new_id="9001.00003", authors=["ATLAS Collaboration: G. Aad", "Ileana Streinu"]
+    )
+    snapshot = tmp_path / "s.jsonl"
+    snapshot.write_text(line + "\n", encoding="utf-8")
+    config = _config(tmp_path / "store")
+    report = load_snapshot(config, snapshot, workers=0).report
+    assert report.records_loaded == 1 and not report.quarantined
+    stored = [t for triples in content(config).values() for t in triples]
+    first = f"<{MINTER.authorship(MINTER.paper_by_arxiv('9001.00003'), 1)}>"
+    assert {o for s, p, o in stored if (s, p) == (first, LISTED)} == {
+        '"ATLAS Collaboration: G. Aad"'  # the name as listed stays whole, on the authorship
+    }
+    [person] = {o for s, p, o in stored if (s, p) == (first, AUTHOR)}
+    variants = {o for s, p, o in stored if (s, p) == (person, VARIANT)}
+    assert variants == {'"G. Aad"'}  # before: '"ATLAS Collaboration: G. Aad"' too
+    # no person anywhere has a variant naming a group
+    assert not [o for _, p, o in stored if p == VARIANT and "Collaboration" in o]
+
+
+def test_each_spelling_gives_the_persons_part_once(tmp_path: Path) -> None:
+    reg = Registry(tmp_path / "identity.sqlite")
+    try:
+        resolver = IdentityResolver(reg)
+        resolver.add(_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
+        resolver.add(_paper("1208.0001", "B. Abbott", "Georges Aad"))
+        resolver.add(_paper("1208.0002", "G. Aad for the ATLAS Collaboration", "B. Abbott"))
+        assert _variants(reg, "1207.7214", 1) == {"Georges Aad", "G. Aad"}
+        montaruli = "Teresa Maria Montaruli for the IceCube Collaboration"  # as OAI lists her
+        resolver.add(_paper("1512.07978", montaruli))
+        assert _variants(reg, "1512.07978", 1) == {"Teresa Maria Montaruli"}
+        resolver.add(_paper("1512.07979", "Smith: John"))  # no group before the colon
+        assert _variants(reg, "1512.07979", 1) == {"Smith: John"}
+    finally:
+        reg.close()
+
+
+def test_a_registry_written_before_has_such_persons_written_again(tmp_path: Path) -> None:
+    """Their graphs in the store still hold the listing as a variant until written again."""
+    path = tmp_path / "identity.sqlite"
+    reg = Registry(path)
+    IdentityResolver(reg).add(_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
+    reg.written(reg.dirty())
+    reg.db.execute("DELETE FROM meta WHERE key = 'variants'")  # as a registry written before
+    reg.commit()
+    reg.close()
+    reg = Registry(path)
+    try:
+        [mention] = reg.mentions([f"{BASE}1207.7214/authorship/1"]).values()
+        assert reg.dirty() == [reg.live(mention.person)]  # G. Aad only, not B. Abbott
+        reg.written(reg.dirty())
+        reg.commit()
+    finally:
+        reg.close()
+    reg = Registry(path)  # marked once: opening again changes nothing
+    try:
+        assert reg.dirty() == []
+    finally:
+        reg.close()
