@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
@@ -61,6 +61,33 @@ def clean_affiliations(values: Sequence[str | None]) -> tuple[str, ...]:
     """Non-empty, whitespace-normalised affiliations, footnote markers left out."""
     cleaned = (squash(v) for v in values)
     return tuple(v for v in cleaned if v and not _FOOTNOTE.fullmatch(v))
+
+
+def structured_authors(
+    entries: Iterable[tuple[str | None, str | None, str | None, Sequence[str | None]]],
+) -> tuple[ArxivAuthor, ...]:
+    """Authors given as (keyname, forenames, suffix, affiliations), in order: OAI-PMH's
+    ``arXiv`` format and the snapshot's ``authors_parsed``. One without a name is a ValueError
+    with :func:`~.reasons.nameless_author` (as the API's and a free-text list's)."""
+    authors = []
+    for position, (keyname, forenames, suffix, affiliations) in enumerate(entries, start=1):
+        name = person_name(keyname, forenames, suffix)
+        if not name:
+            raise ValueError(nameless_author(position))
+        authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(affiliations)))
+    return tuple(authors)
+
+
+def dc_authors(creators: Iterable[str | None]) -> tuple[ArxivAuthor, ...]:
+    """Authors of ``dc:creator`` values (``Last, First`` read as ``First Last``, a suffix kept:
+    :func:`inverted_name`), in order;
+    an empty one is a ValueError with :func:`~.reasons.nameless_author`."""
+    authors = []
+    for position, creator in enumerate(creators, start=1):
+        if not creator:
+            raise ValueError(nameless_author(position))
+        authors.append(ArxivAuthor(name=inverted_name(creator)))
+    return tuple(authors)
 
 
 def _top_level_pieces(text: str) -> list[str]:

@@ -21,14 +21,9 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scholarkg.counts import count_of
-from scholarkg.extract.arxiv_authors import (
-    clean_affiliations,
-    inverted_name,
-    person_name,
-    split_author_string,
-)
+from scholarkg.extract.arxiv_authors import dc_authors, split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, nameless_author
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
@@ -132,17 +127,15 @@ def _categories(text: str | None) -> tuple[str, ...]:
 
 def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     ns = f"{{{ARXIV_FORMAT_NS}}}"
-    authors = []
-    for position, author in enumerate(meta.iterfind(f"{ns}authors/{ns}author"), start=1):
-        name = person_name(
+    authors = structured_authors(
+        (
             text_of(author.find(f"{ns}keyname")),
             text_of(author.find(f"{ns}forenames")),
             text_of(author.find(f"{ns}suffix")),
+            [text_of(a) for a in author.iterfind(f"{ns}affiliation")],
         )
-        if not name:
-            raise ValueError(nameless_author(position))
-        affiliations = [text_of(a) for a in author.iterfind(f"{ns}affiliation")]
-        authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(affiliations)))
+        for author in meta.iterfind(f"{ns}authors/{ns}author")
+    )
     created = _date(text_of(meta.find(f"{ns}created")), "published")  # the API's <published>
     categories = _categories(text_of(meta.find(f"{ns}categories")))
     record = _record(
@@ -150,7 +143,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         ns,
         header,
         source,
-        tuple(authors),
+        authors,
         categories,
         published=created,
         updated=_date(text_of(meta.find(f"{ns}updated")), "updated") or created,
@@ -247,16 +240,6 @@ def _record(
     )
 
 
-def _dc_authors(meta: etree._Element) -> tuple[ArxivAuthor, ...]:
-    authors = []
-    for position, creator in enumerate(meta.iterfind(f"{_DC}creator"), start=1):
-        name = text_of(creator)
-        if name is None:
-            raise ValueError(nameless_author(position))
-        authors.append(ArxivAuthor(name=inverted_name(name)))
-    return tuple(authors)
-
-
 def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     def values(name: str) -> list[str]:
         return [v for v in (text_of(e) for e in meta.iterfind(f"{_DC}{name}")) if v]
@@ -277,7 +260,7 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         arxiv_id=header.arxiv_id,
         title=title,
         abstract=descriptions[0] if descriptions else "",
-        authors=_dc_authors(meta),
+        authors=dc_authors(text_of(c) for c in meta.iterfind(f"{_DC}creator")),
         categories=(),
         published=dates[0] if dates else None,
         updated=dates[-1] if dates else None,

@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from scholarkg.errors import ParseError
-from scholarkg.extract.arxiv_authors import clean_affiliations, person_name, split_author_string
+from scholarkg.extract.arxiv_authors import split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.oai_records import (
     parse_record_date,
     parse_version_date,
     parse_version_label,
 )
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, nameless_author, quarantine_reason
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -65,16 +65,17 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
     parsed = data.get("authors_parsed")
     if not parsed:
         return split_author_string(_text(data, "authors") or "")
-    authors = []
-    for position, entry in enumerate(parsed, start=1):
+    return structured_authors(_parsed_entries(parsed))
+
+
+def _parsed_entries(parsed: Iterable[Any]) -> Iterator[tuple[str, str, str, list[str]]]:
+    """``authors_parsed`` entries ([last, first, suffix, affiliation...]) as (keyname,
+    forenames, suffix, affiliations), each checked as it comes."""
+    for entry in parsed:
         if not isinstance(entry, list) or not entry or not all(isinstance(p, str) for p in entry):
             raise ValueError(f"bad authors_parsed entry {entry!r}")
-        last, first, suffix = [*entry, "", ""][:3]  # [last, first, suffix, affiliation...]
-        name = person_name(last, first, suffix)
-        if not name:
-            raise ValueError(nameless_author(position))
-        authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(entry[3:])))
-    return tuple(authors)
+        last, first, suffix = [*entry, "", ""][:3]
+        yield last, first, suffix, entry[3:]
 
 
 def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
