@@ -653,3 +653,29 @@ def test_a_suffix_after_a_comma_stays_with_its_name_and_its_affiliation() -> Non
         "Ii",
         "Wei Wang",
     ]
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "The BABAR Collaboration, B. Aubert, et al",  # real: 0704.0020's free-text authors
+        "The BABAR Collaboration, B. Aubert et al.",
+        "The BABAR Collaboration, B. Aubert, Et Al.",
+    ],
+)
+def test_an_et_al_closing_a_free_text_list_is_no_author(listed: str) -> None:
+    """arXivRaw and a snapshot line without ``authors_parsed`` read "et al" as a third author
+    (a person named "et al"); the snapshot's ``authors_parsed`` of the same record lists two."""
+    assert [a.name for a in split_author_string(listed)] == [
+        "The BABAR Collaboration",
+        "B. Aubert",
+    ]
+
+
+def test_a_name_holding_et_al_inside_is_kept() -> None:
+    """Only a closing "et al" is cut: a surname such as "Etal" or "Al" stays."""
+    assert [a.name for a in split_author_string("A. Etal, B. Al, C. Et Alba")] == [
+        "A. Etal",
+        "B. Al",
+        "C. Et Alba",
+    ]

@@ -13,6 +13,9 @@ from scholarkg.models import ArxivAuthor
 _FOOTNOTE = re.compile(r"\d+(?:\s*(?:,|and)\s*\d+)*")
 _AND = re.compile(r"\s+and\s+")
 # A footnote legend such as "((1) RIKEN, (2) Tokyo)" closing the list is not an affiliation.
+# "…, et al" closing a list: the list is cut short, no author is called so (arXiv's own author
+# parser, whose output the snapshot's authors_parsed is, drops it too)
+_ET_AL = re.compile(r"(?:,|\s)\s*et\.?\s+al\.?\s*$", re.IGNORECASE)
 _LEGEND = re.compile(r"\s*\(\d+\)")
 
 
@@ -154,13 +157,14 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     ``authors_parsed``): names are split at top-level commas and `` and `` (``, and`` is one
     separator); a parenthesised group after a name becomes its affiliation (footnote numbers
     and a closing footnote legend are dropped); pieces holding only parenthesised text are
-    affiliations, not authors, and are dropped, as is a separator closing the list; a
+    affiliations, not authors, and are dropped, as are a separator and an ``et al`` closing
+    the list; a
     generational suffix after a comma stays with its name (``John Smith, Jr.``:
     :func:`joined_suffixes`). An empty entry before an author (``A,, B``, ``, A``) is an author
     without a name: ValueError with :func:`~.reasons.nameless_author`, as the structured doors
     refuse one.
     """
-    pieces = _top_level_pieces(text)
+    pieces = _top_level_pieces(_ET_AL.sub("", text))
     while pieces and not pieces[-1].strip():
         pieces.pop()
     authors: list[ArxivAuthor] = []
