@@ -51,9 +51,7 @@ class Restatement(ClaimEnds):
             graph: (self.registry.claim_decisions(graph), self.registry.claim_merges_of(graph))
             for graph in claimed
         }
-        gone: list[Mention] = []
-        for graph, nodes in stated.items():
-            gone += self._withdraw(graph, nodes, f"{graph} no longer states it")
+        gone = self._withdraw_all(stated)
         undecided = self._unclaim(claimed, claimants, claims)
         self._relisted = {}
         for mention in gone:  # by what references may call their papers (title, arXiv id)
@@ -70,6 +68,28 @@ class Restatement(ClaimEnds):
         only they stated is withdrawn from its person."""
         for graph in graphs:
             self._withdraw(graph, (), f"{graph} {why}")
+
+    def _withdraw_all(self, stated: Mapping[str, set[str]]) -> list[Mention]:
+        """:meth:`_withdraw` for each graph of ``stated`` (graph → the nodes it states now), in
+        order. What the graphs stated and claimed before is read at once: a graph that only
+        states more than before (every graph of a first load) withdraws and ends nothing, so
+        its new nodes are only noted, in one write with the others before the next graph
+        that does withdraw (which asks whether any graph still states a node) and at the
+        end."""
+        reg = self.registry
+        before, claimed = reg.stated_by_each(list(stated)), reg.claimed_by_each(list(stated))
+        gone: list[Mention] = []
+        noted: list[tuple[str, str]] = []
+        for graph, nodes in stated.items():
+            was = before.get(graph, set())
+            if was <= nodes and claimed.get(graph, set()) <= nodes:
+                noted += [(graph, node) for node in nodes - was]
+                continue
+            reg.add_stated(noted)
+            noted = []
+            gone += self._withdraw(graph, nodes, f"{graph} no longer states it")
+        reg.add_stated(noted)
+        return gone
 
     def _withdraw(self, graph: str, nodes: Collection[str], basis: str) -> list[Mention]:
         """Withdraw what ``graph`` stated before and no graph states now; returns the
