@@ -32,8 +32,9 @@ class CoauthorRule:
         """Decide the ``fresh`` authors; without ``evidence`` (a paper past the evidence limit)
         nothing is looked up and each is a person of its own."""
         on_paper = set(on_paper)  # the live persons holding an authorship on the paper
+        listed = _listed(paper) if evidence else []
         for author in fresh:
-            ranked = self._coauthor_evidence(author, paper, on_paper) if evidence else []
+            ranked = self._coauthor_evidence(author, paper, on_paper, listed) if evidence else []
             if ranked:
                 (best, count, hit), *others = ranked
                 basis = (
@@ -74,14 +75,24 @@ class CoauthorRule:
         return None if existing is None else existing.person
 
     def _coauthor_evidence(
-        self, author: AuthorMention, paper: PaperMentions, exclude: set[int]
+        self,
+        author: AuthorMention,
+        paper: PaperMentions,
+        exclude: set[int],
+        listed: list[tuple[str, str, str, str | None]] | None = None,
     ) -> list[tuple[int, int, tuple[str, str]]]:
         """Persons with a compatible name (not on this paper already) who wrote another paper
-        with one of this paper's co-authors: (person, how many co-authors, (paper, co-author))."""
+        with one of this paper's co-authors: (person, how many co-authors, (paper, co-author)).
+        ``listed``: the paper's :func:`_listed` authors, when the caller has them."""
         mine: dict[str, list[str]] = {}
-        for other in paper.authors:
-            if other.node != author.node and not names.compatible(other.name, author.name):
-                mine.setdefault(names.block(other.name), []).append(other.name)
+        words = names.tokens(author.name)
+        surname = words[-1] if words else None
+        for node, name, block, other_surname in _listed(paper) if listed is None else listed:
+            # compatible names share their surname: only those are compared
+            if node != author.node and (
+                other_surname != surname or not names.compatible(name, author.name)
+            ):
+                mine.setdefault(block, []).append(name)
         if not mine:
             return []
         hits = self.registry.coauthor_hits(names.block(author.name), list(mine), paper.paper)
@@ -97,3 +108,15 @@ class CoauthorRule:
         ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
         ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked
+
+
+def _listed(paper: PaperMentions) -> list[tuple[str, str, str, str | None]]:
+    """The paper's authors as (node, name, block, surname or None), in order: read once a
+    paper, not once an author of it (a paper of a hundred authors is ten thousand pairs)."""
+    out = []
+    for author in paper.authors:
+        words = names.tokens(author.name)
+        out.append(
+            (author.node, author.name, names.block(author.name), words[-1] if words else None)
+        )
+    return out

@@ -89,6 +89,8 @@ class Decisions:
         if current is None:
             current = self.registry.person(pid).name
             self._remember(pid, current)
+        if name == current:  # no fuller than itself, nor itself surname first
+            return
         fuller, now = names.completeness(name), names.completeness(current)
         if fuller > now or (
             given_first and fuller == now and names.surname_first_of(current, name)
