@@ -6,22 +6,20 @@ that name exactly as listed (``skg:nameAsListed``) with the group as ``skg:onBeh
 person is G. Aad, ``foaf:name "G. Aad"``. Before, the person's ``skg:nameVariant`` held the
 whole listing too, so a person carried a group's name ("a spelling of the person's name" is
 what the ontology says a variant is) and a search of persons' names for "ATLAS Collaboration"
-found G. Aad. Now each variant is the person's part of a spelling, as written.
+found G. Aad. Now each variant is the person's part of a spelling, as written (a snapshot
+load of such a listing: ``test_identity_names``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from building import content
 from conftest import write_config
-from constructed import snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
 from scholarkg.iris import SKG, Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.transform.emit import GraphEmitter
 
 MINTER = Minter()
@@ -49,29 +47,6 @@ def _variants(reg: Registry, arxiv_id: str, position: int) -> set[str]:
     assert emit_person(record, MINTER, out)
     me = MINTER.person(record.person.slug)
     return {str(n) for n in out.graph.objects(me, SKG.nameVariant)}
-
-
-def test_a_snapshot_person_named_for_a_collaboration_has_only_their_name_as_variant(
-    tmp_path: Path,
-) -> None:
-    line = snapshot_line(
-        "0704.0002", new_id="9001.00003", authors=["ATLAS Collaboration: G. Aad", "Ileana Streinu"]
-    )
-    snapshot = tmp_path / "s.jsonl"
-    snapshot.write_text(line + "\n", encoding="utf-8")
-    config = _config(tmp_path / "store")
-    report = load_snapshot(config, snapshot, workers=0).report
-    assert report.records_loaded == 1 and not report.quarantined
-    stored = [t for triples in content(config).values() for t in triples]
-    first = f"<{MINTER.authorship(MINTER.paper_by_arxiv('9001.00003'), 1)}>"
-    assert {o for s, p, o in stored if (s, p) == (first, LISTED)} == {
-        '"ATLAS Collaboration: G. Aad"'  # the name as listed stays whole, on the authorship
-    }
-    [person] = {o for s, p, o in stored if (s, p) == (first, AUTHOR)}
-    variants = {o for s, p, o in stored if (s, p) == (person, VARIANT)}
-    assert variants == {'"G. Aad"'}  # before: '"ATLAS Collaboration: G. Aad"' too
-    # no person anywhere has a variant naming a group
-    assert not [o for _, p, o in stored if p == VARIANT and "Collaboration" in o]
 
 
 def test_each_spelling_gives_the_persons_part_once(tmp_path: Path) -> None:

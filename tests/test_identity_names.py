@@ -481,6 +481,11 @@ def test_a_snapshot_with_a_person_named_for_a_collaboration_loads_them_as_a_pers
         o for triples in stored.values() for s, p, o in triples if (s, p) == (person, FOAF_NAME)
     }
     assert named == {'"G. Aad"'}  # before: the listed name, group and all
+    variant = f"<{SKG.nameVariant}>"
+    variants = {
+        o for triples in stored.values() for s, p, o in triples if (s, p) == (person, variant)
+    }
+    assert variants == {'"G. Aad"'}  # before: '"ATLAS Collaboration: G. Aad"' too
     assert _groups(config) == {
         f"<{MINTER.group('ATLAS Collaboration')}>": {'"ATLAS Collaboration"'}
     }

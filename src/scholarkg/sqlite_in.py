@@ -48,6 +48,15 @@ def select_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterat
         yield from db.execute(_expanded(sql, len(part)), part)
 
 
+def grouped_in(db: sqlite3.Connection, sql: str, keys: Sequence[str]) -> dict[str, set[str]]:
+    """``sql`` selects (key, value) pairs with one ``IN (?)`` over ``keys``: the values of each
+    key, keys with none left out."""
+    found: dict[str, set[str]] = {}
+    for key, value in select_in(db, sql, keys):
+        found.setdefault(str(key), set()).add(str(value))
+    return found
+
+
 def execute_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> int:
     """Run ``sql`` (an update or delete with one ``IN (?)``) for all ``values``; returns the
     rows it changed."""

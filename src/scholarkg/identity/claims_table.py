@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from urllib.parse import unquote
 
 from scholarkg.iris import Minter
-from scholarkg.sqlite_in import select_in
+from scholarkg.sqlite_in import grouped_in, select_in
 
 
 def claim_key(node: str, graph: str) -> str:
@@ -42,11 +42,8 @@ class ClaimTables:
     def claimed_by_each(self, graphs: Sequence[str]) -> dict[str, set[str]]:
         """The nodes each of ``graphs`` claims now, in one read (graphs claiming none are left
         out)."""
-        found: dict[str, set[str]] = {}
         query = "SELECT graph, node FROM claims WHERE graph IN (?)"
-        for graph, node in select_in(self.db, query, list(graphs)):
-            found.setdefault(str(graph), set()).add(str(node))
-        return found
+        return grouped_in(self.db, query, list(graphs))
 
     def end_claims(self, graph: str, kept: Collection[str]) -> list[str]:
         """``graph`` claims only ``kept`` now (of what it claimed); returns the nodes whose

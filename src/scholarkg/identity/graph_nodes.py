@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
 
-from scholarkg.sqlite_in import select_in
+from scholarkg.sqlite_in import grouped_in, select_in
 
 
 class GraphNodes:
@@ -38,11 +38,8 @@ class GraphNodes:
     def stated_by_each(self, graphs: Sequence[str]) -> dict[str, set[str]]:
         """The nodes each of ``graphs`` states now, in one read (graphs stating none are left
         out)."""
-        found: dict[str, set[str]] = {}
         query = "SELECT graph, node FROM graph_nodes WHERE graph IN (?)"
-        for graph, node in select_in(self.db, query, list(graphs)):
-            found.setdefault(str(graph), set()).add(str(node))
-        return found
+        return grouped_in(self.db, query, list(graphs))
 
     def add_stated(self, rows: Sequence[tuple[str, str]]) -> None:
         """``(graph, node)``: graph ``graph`` states ``node`` too (what :meth:`restate` writes
