@@ -65,7 +65,8 @@ def test_a_retitled_record_adds_one_triple_and_removes_one(tmp_path: Path, bulk:
     config, _ = loaded(tmp_path, bulk)
     report = load_snapshot(config, snapshot(tmp_path, "A new title"), workers=0, bulk=bulk).report
     assert changes(report) == (1, 1, 1)
-    assert "changes: 1 data graphs written (+1 / -1 triples), 3 unchanged" in report.change_line()
+    line = report.change_line()  # the graph's provenance: run, time, digest, source
+    assert "changes: 1 data graphs written (+1 / -1 triples; 4 triples of provenance), 3 " in line
     files = change_set(report)
     assert files["graphs.tsv"] == f"{GRAPH}\t+1\t-1\n"
     assert files["added.nq"] == f'<{PAPER}> {TITLE} "A new title" <{GRAPH}> .\n'

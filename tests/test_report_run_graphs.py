@@ -73,7 +73,8 @@ def test_a_run_counts_its_own_graphs_beside_the_data_graphs(tmp_path: Path) -> N
     line = report.change_line()
     assert line.startswith(
         f"changes: {report.graphs_written} data graphs written (+{report.triples_added} / -0 "
-        f"triples), 0 unchanged; 4 graphs of the run's own written: ontology ("
+        f"triples; {report.provenance_triples} triples of provenance), 0 unchanged; 4 graphs of "
+        "the run's own written: ontology ("
     )
     assert f"VoID description ({own['VoID description']} triples)" in line
     assert report.store_quads == sum(sizes.values())

@@ -39,7 +39,7 @@ from scholarkg.load.payload import (
     report_graph_iri,
     written_form,
 )
-from scholarkg.load.transactional import LoadTally, Replacement
+from scholarkg.load.transactional import LoadTally, Replacement, earlier_write
 from scholarkg.sqlite_in import batches
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
@@ -207,10 +207,11 @@ class BulkLoader:
         store held count as removed, with their triples."""
         self._finish_segment()
         noted = {iri: quads for iri, (_, quads) in self.manifest.known(list(iris)).items()}
-        for iri, present, before, _ in self._before(list(dict.fromkeys(iris)), noted):
+        for iri, present, before, _, earlier in self._before(list(dict.fromkeys(iris)), noted):
             if present:
                 self.tally.changes.record(iri, set(), before)
                 self.tally.removed += 1
+                self.tally.unwrite(earlier)
         reports = [report_graph_iri(iri) for iri in iris]
         self.store.replace_graphs([(iri, "") for iri in [*iris, *reports]])
         for iri in iris:
@@ -233,6 +234,8 @@ class BulkLoader:
         self.tally.changes.count(payload.iri, payload.triples, 0)
         self.tally.wrote(payload.iri)
         self.tally.quads_written += quads
+        self.tally.provenance += quads - payload.triples
+        self.tally.reports += report.count(b"\n")
         self._quads += quads
 
     def _request(self, iri: str, text: str) -> None:
@@ -248,9 +251,11 @@ class BulkLoader:
 
     def _before(
         self, iris: Sequence[str], noted: Mapping[str, int]
-    ) -> Iterator[tuple[str, bool, set[Triple], set[str]]]:
+    ) -> Iterator[tuple[str, bool, set[Triple], set[str], tuple[int, int]]]:
         """(graph, whether the store holds it, its triples but its own provenance, the
-        N-Triples lines it holds) as the store holds it now, 500 graphs at a time: from the
+        N-Triples lines it holds, what an earlier write by this run left in it
+        (:func:`~scholarkg.load.transactional.earlier_write`)) as the store holds it now, 500
+        graphs at a time: from the
         manifest's contents row when the store holds the graph with the quads the manifest
         noted (``noted``), else from the store."""
         for part in batches(iris):
@@ -265,16 +270,23 @@ class BulkLoader:
                 else:
                     triples = self.store.triples_in(iri) if iri in sizes else set()
                     lines = {f"{s} {p} {o} .\n" for s, p, o in triples}
-                yield iri, iri in sizes, _without_own(iri, triples), lines
+                earlier = earlier_write(self.store, iri, triples, self.run_iri)
+                yield iri, iri in sizes, _without_own(iri, triples), lines, earlier
 
     def _write_changed(
-        self, payload: GraphPayload, before: set[Triple], lines: set[str]
+        self,
+        payload: GraphPayload,
+        before: set[Triple],
+        lines: set[str],
+        earlier: tuple[int, int],
     ) -> list[GraphPatch]:
         """Note a changed graph and count its change against ``before`` (what it held but its
-        provenance); returns its patch from ``lines`` (what it held) and its report (the
-        manifest is committed once they are written)."""
+        provenance; ``earlier``: what a write by this run left); returns its patch from
+        ``lines`` (what it held) and its report (the manifest is committed once they are
+        written)."""
         change = Replacement.of(payload, before, self.run_iri, self.when)
         change.note(self.manifest, self.tally)
+        self.tally.unwrite(earlier)
         return change.patches(lines)
 
     def _finish_segment(self) -> None:
@@ -286,8 +298,10 @@ class BulkLoader:
             noted = {p.iri: quads for p, quads in self._changed}
             held = self._before([p.iri for p, _ in self._changed], noted)
             batch: list[GraphPatch] = []
-            for (payload, _), (_, _, before, lines) in zip(self._changed, held, strict=True):
-                batch += self._write_changed(payload, before, lines)
+            for (payload, _), (_, _, before, lines, earlier) in zip(
+                self._changed, held, strict=True
+            ):
+                batch += self._write_changed(payload, before, lines, earlier)
                 if sum(_size(patch) for patch in batch) >= REQUEST_BYTES:
                     self.store.patch_graphs(batch)
                     batch = []

@@ -84,10 +84,10 @@ def _plain(text: str) -> str:
     return '"' + escape_literal(text) + '"'
 
 
-_GENERATED_BY = f"<{PROV.wasGeneratedBy}>"
+GENERATED_BY = f"<{PROV.wasGeneratedBy}>"
 _GENERATED_AT = f"<{PROV.generatedAtTime}>"
 _DIGEST = f"<{SKG.contentDigest}>"
-_REPORT = f"<{SKG.shaclReport}>"
+REPORT_LINK = f"<{SKG.shaclReport}>"
 _SOURCE = f"<{DCTERMS.source}>"
 _SOURCE_HASH = f"<{SKG.sourceContentHash}>"
 
@@ -102,12 +102,12 @@ def metadata(payload: GraphPayload, run_iri: str, when: dt.datetime) -> list[Tri
     """Triples the graph states about itself (loaded with it, in the same transaction)."""
     me = _iri(payload.iri)
     out = [
-        (me, _GENERATED_BY, _iri(run_iri)),
+        (me, GENERATED_BY, _iri(run_iri)),
         (me, _GENERATED_AT, _stamp(when)),
         (me, _DIGEST, _plain(f"blake2b:{payload.digest}")),
     ]
     if payload.findings:
-        out.append((me, _REPORT, _iri(report_graph_iri(payload.iri))))
+        out.append((me, REPORT_LINK, _iri(report_graph_iri(payload.iri))))
     if payload.source:
         out.append((me, _SOURCE, _iri(str(source_iri(payload.source)))))
     if payload.source_sha256:

@@ -10,7 +10,7 @@ stops answering raises :class:`StoreUnavailable` with what is left, for the outb
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LoadError, QueryError
@@ -19,6 +19,8 @@ from scholarkg.load.contents import GraphStats, bucket_of
 from scholarkg.load.manifest import Manifest
 from scholarkg.load.outbox import DeadLetters
 from scholarkg.load.payload import (
+    GENERATED_BY,
+    REPORT_LINK,
     GraphPayload,
     note_written,
     report_graph_iri,
@@ -49,6 +51,8 @@ class LoadTally:
     quads_written: int = 0
     removed: int = 0  # graphs dropped that the store held
     records: int = 0  # source records whose graphs the store holds (loaders told of records)
+    provenance: int = 0  # triples the graphs written state about themselves, as held now
+    reports: int = 0  # triples in the SHACL report graphs of the graphs written, as held now
 
     @property
     def held(self) -> int:
@@ -58,6 +62,27 @@ class LoadTally:
         """Graph ``iri`` (and its report graph) written or dropped."""
         self.written += 1
         self.buckets |= {bucket_of(iri), bucket_of(report_graph_iri(iri))}
+
+    def unwrite(self, earlier: tuple[int, int]) -> None:
+        """A graph this run wrote before is written again or dropped: what that earlier write
+        held (:func:`earlier_write`) is no longer held."""
+        self.provenance -= earlier[0]
+        self.reports -= earlier[1]
+
+
+def earlier_write(
+    store: GraphStore, iri: str, held: Iterable[Triple], run_iri: str
+) -> tuple[int, int]:
+    """(provenance triples, SHACL report triples) graph ``iri`` holds from a write by this run
+    (``held``: its triples), counted then in the tally; (0, 0) when an earlier run wrote it."""
+    own = f"<{iri}>"
+    mine = [(p, o) for s, p, o in held if s == own]
+    if (GENERATED_BY, f"<{run_iri}>") not in mine:
+        return 0, 0
+    if not any(p == REPORT_LINK for p, _ in mine):
+        return len(mine), 0
+    report = report_graph_iri(iri)
+    return len(mine), store.graph_sizes([report]).get(report, 0)
 
 
 @dataclass(frozen=True)
@@ -72,6 +97,7 @@ class Replacement:
     quads: int
     added: set[Triple]
     removed: set[Triple]
+    provenance: int  # triples the graph states about itself
 
     @classmethod
     def of(
@@ -84,8 +110,9 @@ class Replacement:
             raise LoadError(f"<{payload.iri}>: cannot be read back as N-Triples: {exc}") from exc
         added, removed = diff(before, after)
         body, report, stats, quads = written_form(payload, run_iri, when)
+        provenance = quads - payload.triples
         quads -= payload.triples - len(after)  # a graph listing a triple twice holds it once
-        return cls(payload, body, report, stats, quads, added, removed)
+        return cls(payload, body, report, stats, quads, added, removed, provenance)
 
     def patches(self, held: Collection[str] | None) -> list[GraphPatch]:
         """The graph as its difference from ``held`` (the N-Triples lines the store holds in
@@ -104,6 +131,8 @@ class Replacement:
         tally.changes.record(iri, self.added, self.removed)
         tally.wrote(iri)
         tally.quads_written += self.quads
+        tally.provenance += self.provenance
+        tally.reports += self.report.count(b"\n")
 
 
 def store_answers(store: GraphStore) -> bool:
@@ -157,8 +186,10 @@ class TransactionalLoader:
         held = self.store.triples_in(payload.iri)
         old = {t for t in held if t[0] != own}
         change = Replacement.of(payload, old, self.run_iri, self.when)
+        earlier = earlier_write(self.store, payload.iri, held, self.run_iri)
         self.store.patch_graphs(change.patches({f"{s} {p} {o} .\n" for s, p, o in held}))
         change.note(self.manifest, self.tally)
+        self.tally.unwrite(earlier)
 
     def drop(self, iris: Sequence[str]) -> None:
         """Remove graphs that no longer exist (a merged person's), with their reports."""
@@ -166,7 +197,9 @@ class TransactionalLoader:
         for iri in iris:
             if iri not in present:
                 continue
-            old = {t for t in self.store.triples_in(iri) if t[0] != f"<{iri}>"}
+            held = self.store.triples_in(iri)
+            old = {t for t in held if t[0] != f"<{iri}>"}
+            self.tally.unwrite(earlier_write(self.store, iri, held, self.run_iri))
             self.store.replace_graphs([(iri, ""), (report_graph_iri(iri), "")])
             self.manifest.forget_graph(iri)
             self.tally.changes.record(iri, set(), old)

@@ -153,6 +153,8 @@ class Loading:
             report.graphs_unchanged += tally.unchanged
             report.triples_added += changes.added
             report.triples_removed += changes.removed
+            report.provenance_triples += tally.provenance
+            report.report_triples += tally.reports
             report.dead += tally.dead
             if tally.dead:
                 report.dead_dir = str(self.ctx.dead.folder)

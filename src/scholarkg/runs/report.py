@@ -70,6 +70,10 @@ class RunReport:
     graphs_unchanged: int = 0
     triples_added: int = 0
     triples_removed: int = 0
+    # held now by the data graphs written, beside their triples counted above: the provenance
+    # each states about itself, and their SHACL report graphs
+    provenance_triples: int = 0
+    report_triples: int = 0
     dead: list[tuple[str, str]] = field(default_factory=list)
     dead_dir: str | None = None
     kept: int = 0
@@ -227,11 +231,18 @@ class RunReport:
         removed = f", {self.graphs_removed} removed" if self.graphs_removed else ""
         return (
             f"changes: {self.graphs_written} data graphs written{removed} "
-            f"(+{self.triples_added} / -{self.triples_removed} triples), "
+            f"(+{self.triples_added} / -{self.triples_removed} triples{self._held_beside()}), "
             f"{self.graphs_unchanged} unchanged"
             + (f"; {self._run_graphs()}" if self.run_graphs else "")
             + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
         )
+
+    def _held_beside(self) -> str:
+        """What the data graphs written hold beside the triples counted as changes."""
+        if not self.provenance_triples and not self.report_triples:
+            return ""
+        reports = f", {self.report_triples} in SHACL reports" if self.report_triples else ""
+        return f"; {self.provenance_triples} triples of provenance{reports}"
 
     def _run_graphs(self) -> str:
         """The graphs the run wrote itself, each with its triples."""
