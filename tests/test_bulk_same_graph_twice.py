@@ -63,3 +63,32 @@ def test_the_later_state_is_held(
     values, totals = held(tmp_path)
     assert values == ['"b"']
     assert totals[f"{EX}p"] == 1
+
+
+def test_two_graphs_each_given_twice_in_one_chunk_hold_their_later_states(
+    tmp_path: Path,
+) -> None:
+    """The second graph's repeat came after the segment was finished for the first one's: the
+    loader no longer knew the second was written and streamed its later state beside the
+    earlier one (the store held both)."""
+    other = f"{EX}graph/1"
+    states = [
+        make_payload(iri, "arxiv", [(f"<{iri}/s>", f"<{EX}p>", f'"{value}"')])
+        for iri, value in ((G, "a"), (other, "a"), (G, "b"), (other, "b"))
+    ]
+    with EmbeddedStore(tmp_path / "store") as store:
+        loader = BulkLoader(
+            store,
+            lambda: Manifest(tmp_path / "state", "fingerprint"),
+            run_iri="urn:x-test:run",
+            when=WHEN,
+            changes=ChangeSet(tmp_path / "changes"),
+        )
+        loader.add(states)
+        tally = loader.close()
+        values = {
+            iri: sorted(o for _, p, o in store.triples_in(iri) if p == f"<{EX}p>")
+            for iri in (G, other)
+        }
+    assert values == {G: ['"b"'], other: ['"b"']}
+    assert tally.written == 4 and tally.quads_written == 4 * 4  # each: a triple, 3 of provenance

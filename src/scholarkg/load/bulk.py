@@ -169,12 +169,13 @@ class BulkLoader:
         known = self.manifest.known(iris)
         same = [p.iri for p in chunk.payloads if known.get(p.iri, ("", 0))[0] == p.digest]
         held = self.store.graph_sizes(same) if same else {}  # the store is the judge
-        for payload in chunk.payloads:
+        for index, payload in enumerate(chunk.payloads):
             if payload.iri in self._segment_iris:  # given before in this segment: write that
-                self._note_rows()  # state first, then compare this one with it
-                self._finish_segment()
-                known.update(self.manifest.known([payload.iri]))
-                held.update(self.store.graph_sizes([payload.iri]))
+                self._note_rows()  # state first, then compare this one with it (and any
+                self._finish_segment()  # other graph of the chunk given again with those)
+                done = iris[: index + 1]
+                known.update(self.manifest.known(done))
+                held.update(self.store.graph_sizes(done))
             old = known.get(payload.iri)
             if old is not None and old[0] == payload.digest and held.get(payload.iri) == old[1]:
                 self.tally.unchanged += 1
