@@ -31,7 +31,11 @@ class Loading:
         self._kept = 0
         self._settled: list[Path] = []
         self._loader: BulkLoader | TransactionalLoader | None = None
+        # graphs of this run that an earlier run kept in the outbox (only those: the names of
+        # every graph a run loads would grow with it; the data directory's lock keeps the
+        # outbox as it was when the run began)
         self._seen: set[str] = set()
+        self._waiting: set[str] | None = None  # names in the outbox for this store
         self._dropped: list[str] = []
         self._aborted_records = 0
 
@@ -64,7 +68,10 @@ class Loading:
         counts: ChunkCounts | None = None,
     ) -> None:
         """Load (or, once the store has failed, keep) these graphs."""
-        self._seen.update(p.iri for p in payloads)
+        if self._waiting is None:
+            self._waiting = {payload.iri for _, payload in self.ctx.outbox.pending()}
+        if self._waiting:
+            self._seen.update(p.iri for p in payloads if p.iri in self._waiting)
         if self.failed is not None:
             self._kept += self.ctx.outbox.keep(payloads)
             return
@@ -95,6 +102,7 @@ class Loading:
                 f"(in {self.ctx.outbox.root}; a run into that store loads them)"
             )
         waiting = self.ctx.outbox.pending()
+        self._waiting = {payload.iri for _, payload in waiting}
         if not waiting:
             return
         self.add([payload for _, payload in waiting])
