@@ -30,6 +30,7 @@ from scholarkg.load.payload import GraphPayload
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.resolution.index import IndexEntry, index_entry
 from scholarkg.runs import gating
+from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import set_for_batches
 from scholarkg.transform import EmittedGraph
 from scholarkg.transform.arxiv import arxiv_mentions, emit_arxiv
@@ -97,6 +98,7 @@ def start_worker(setup: WorkerSetup) -> None:
     global _SETUP
     die_with_parent()  # a killed run takes its workers with it
     set_for_batches()
+    return_freed_memory()
     _SETUP = setup
     gating.start_gate(setup.shacl_fallback)
 

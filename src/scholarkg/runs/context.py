@@ -36,6 +36,7 @@ from scholarkg.load.outbox import DeadLetters, Outbox
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs import gating
+from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.lock import RunLock
@@ -105,6 +106,7 @@ class RunContext:
         gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
         self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()
+        return_freed_memory()
         self._collection.enter_context(batch_collection())
         # an earlier run opened the store and did not close: it may have written graphs it
         # neither published nor checkpointed (killed, crashed, stopped): this run does both
