@@ -658,6 +658,12 @@ def test_a_suffix_after_a_comma_stays_with_its_name_and_its_affiliation() -> Non
         "Ii",
         "Wei Wang",
     ]
+    # the suffixes names read as such, by the same rule (names.tokens drops "PhD" too)
+    assert [a.name for a in split_author_string("Ann Lee, PhD, Bo Chen, Jr. III")] == [
+        "Ann Lee, PhD",
+        "Bo Chen, Jr. III",
+    ]
+    assert names.tokens("Ann Lee, PhD") == names.tokens("Ann Lee") == ("ann", "lee")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
+from scholarkg.identity.name_reading import is_suffix
 from scholarkg.models import ArxivAuthor
 
 # Footnote markers such as "1", "1 and 2", "1, 3" that stand in for affiliations.
@@ -17,15 +18,6 @@ _AND = re.compile(r"\s+and\s+")
 # parser, whose output the snapshot's authors_parsed is, drops it too)
 _ET_AL = re.compile(r"(?:,|\s)\s*et\.?\s+al\.?\s*$", re.IGNORECASE)
 _LEGEND = re.compile(r"\s*\(\d+\)")
-
-
-# A generational suffix (Jr and Sr in any case, a Roman numeral in capitals: "Ii" is a surname)
-_SUFFIX = re.compile(r"(?i:jr|sr)\.?|II|III|IV")
-
-
-def is_suffix(text: str) -> bool:
-    """``Jr.``, ``Sr``, ``III``: a generational suffix, no name of its own."""
-    return _SUFFIX.fullmatch(text.strip()) is not None
 
 
 def person_name(keyname: str | None, forenames: str | None, suffix: str | None = None) -> str:
@@ -82,9 +74,9 @@ def structured_authors(
 
 
 def dc_authors(creators: Iterable[str | None]) -> tuple[ArxivAuthor, ...]:
-    """Authors of ``dc:creator`` values (``Last, First`` read as ``First Last``, a suffix kept:
-    :func:`inverted_name`), in order;
-    an empty one is a ValueError with :func:`~.reasons.nameless_author`."""
+    """Authors of ``dc:creator`` values in order (``Last, First`` read as ``First Last``, a
+    suffix kept: :func:`inverted_name`); an empty one is a ValueError with
+    :func:`~.reasons.nameless_author`."""
     authors = []
     for position, creator in enumerate(creators, start=1):
         if not creator:
@@ -158,11 +150,10 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     separator); a parenthesised group after a name becomes its affiliation (footnote numbers
     and a closing footnote legend are dropped); pieces holding only parenthesised text are
     affiliations, not authors, and are dropped, as are a separator and an ``et al`` closing
-    the list; a
-    generational suffix after a comma stays with its name (``John Smith, Jr.``:
-    :func:`joined_suffixes`). An empty entry before an author (``A,, B``, ``, A``) is an author
-    without a name: ValueError with :func:`~.reasons.nameless_author`, as the structured doors
-    refuse one.
+    the list; a generational suffix after a comma stays with its name (``John Smith, Jr.``,
+    as :func:`joined_suffixes` joins one). An empty entry before an author (``A,, B``,
+    ``, A``) is an author without a name: ValueError with :func:`~.reasons.nameless_author`,
+    as the structured doors refuse one.
     """
     pieces = _top_level_pieces(_ET_AL.sub("", text))
     while pieces and not pieces[-1].strip():
@@ -176,9 +167,8 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
         name = squash(outside)
         if name and authors and is_suffix(name):  # "John Smith, Jr. (MIT)": one author
             before = authors[-1]
-            name = joined_suffixes([before.name, name])[0]
             affiliations = (*before.affiliations, *clean_affiliations(groups))
-            authors[-1] = ArxivAuthor(name=name, affiliations=affiliations)
+            authors[-1] = ArxivAuthor(name=f"{before.name}, {name}", affiliations=affiliations)
         elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
     return tuple(authors)

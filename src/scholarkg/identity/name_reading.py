@@ -157,6 +157,14 @@ def _first_words(pieces: list[list[str]], count: int) -> list[list[str]]:
     return out
 
 
+def is_suffix(text: str) -> bool:
+    """``text`` is only generational suffixes (``Jr.``, ``III``, ``PhD``; a Roman numeral only
+    in capitals: ``Ii`` is a surname), no name of its own: the one rule for names and for the
+    author lists that separate a suffix by a comma (``John Smith, Jr.``)."""
+    words, written = fold(text).split(), fold(text, cased=True).split()
+    return bool(words) and len(words) == len(written) and _is_suffix(words, written)
+
+
 def _is_suffix(words: list[str], written: list[str]) -> bool:
     """A comma-separated piece that is only generational suffixes (``Jr.``, ``III``)."""
     return all(
