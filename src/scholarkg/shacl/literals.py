@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rdflib import RDF, RDFS, XSD, Literal
 
-from scholarkg.shacl.terms import literal_parts, to_rdflib
+from scholarkg.shacl.terms import canonical_datetime, literal_parts, to_rdflib
 
 XSD_STRING, RDFS_LITERAL = str(XSD.string), str(RDFS.Literal)
 RDFS_DATATYPE, RDF_LANGSTRING = str(RDFS.Datatype), str(RDF.langString)
@@ -52,6 +52,7 @@ _FAST: dict[str, Callable[[str], bool]] = {
     str(XSD.boolean): lambda lex: lex in ("true", "false"),
     str(XSD.decimal): lambda lex: _DECIMAL.match(lex) is not None,
     str(XSD.date): _date,
+    str(XSD.dateTime): lambda lex: canonical_datetime(lex) == lex,
 }
 
 

@@ -28,6 +28,7 @@ where pySHACL uses the written one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -112,11 +113,29 @@ def from_rdflib(node: Node) -> str:
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 _CANONICAL_INTEGER = re.compile(r"(0|-?[1-9][0-9]*)\Z")
 _ALREADY_CANONICAL = {
     "http://www.w3.org/2001/XMLSchema#integer": _CANONICAL_INTEGER.match,
     "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"(true|false)\Z").match,
+    # valid or not, a date in this form is kept as written (an ill-typed one must stay so)
+    "http://www.w3.org/2001/XMLSchema#date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z").match,
 }
+# a dateTime to the second, UTC written Z or as an offset: what rdflib makes of it, without rdflib
+_PLAIN_DATETIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?\Z"
+)
+
+
+def canonical_datetime(lexical: str) -> str | None:
+    """rdflib's canonical form of an ``xsd:dateTime`` to the second (``Z`` → ``+00:00``), or None
+    when the lexical form is another or invalid (rdflib decides those)."""
+    if not _PLAIN_DATETIME.match(lexical):
+        return None
+    try:
+        return dt.datetime.fromisoformat(lexical).isoformat()
+    except ValueError:
+        return None
 
 
 @lru_cache(maxsize=8192)  # repeated values (scores, years) hit; unique dates would only fill it
@@ -140,6 +159,10 @@ def canonical(term: str) -> str:
     fast = _ALREADY_CANONICAL.get(datatype)
     if fast is not None and fast(lexical):
         return term
+    if datatype == XSD_DATETIME:
+        known = canonical_datetime(lexical)
+        if known is not None:
+            return f'"{known}"^^<{XSD_DATETIME}>'
     return _canonical_typed(term, lexical, datatype)
 
 
