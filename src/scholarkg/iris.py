@@ -75,13 +75,14 @@ def fold(text: str, *, symbols: bool = False, voicing: bool = False, cased: bool
     if symbols:
         text = _TEX_SYMBOL.sub(lambda m: f" {_TEX_SYMBOLS[m.group(1)]} ", text)
     text = _TEX_COMMAND.sub(" ", text).replace("{", "").replace("}", "")
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(
-        c for c in decomposed if not unicodedata.combining(c) or (voicing and c in _VOICING)
-    )
-    if voicing:  # kana and mark composed again (nothing else: Hangul stays as NFKD left it)
-        stripped = _VOICED.sub(_voiced, stripped)
-    stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
+    stripped = unicodedata.normalize("NFKD", text)
+    if not stripped.isascii():  # (ASCII has no marks to strip: most titles)
+        stripped = "".join(
+            c for c in stripped if not unicodedata.combining(c) or (voicing and c in _VOICING)
+        )
+        if voicing:  # kana and mark composed again (nothing else: Hangul stays as NFKD left it)
+            stripped = _VOICED.sub(_voiced, stripped)
+        stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
     lowered = stripped if cased else stripped.casefold()
     if symbols:
         spaced = _NON_WORD.sub(
