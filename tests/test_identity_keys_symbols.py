@@ -22,7 +22,7 @@ from building import rows
 from conftest import write_config
 from constructed import Listed, profile_page, snapshot_line
 from scholarkg.config import Config, load_config
-from scholarkg.iris import Minter
+from scholarkg.iris import Minter, work_key
 from scholarkg.resolution.score import MIN_TITLE_SIMILARITY
 from scholarkg.resolution.titles import title_similarity
 from scholarkg.runs.arxiv_jobs import load_snapshot
@@ -121,6 +121,25 @@ def test_one_title_written_with_or_without_its_tex_is_still_one_paper(
 ) -> None:
     assert title_similarity(listed, arxiv) >= MIN_TITLE_SIMILARITY
     assert title_similarity(arxiv, listed) >= MIN_TITLE_SIMILARITY
+
+
+@pytest.mark.parametrize(
+    ("tex", "char"),
+    [
+        ("\\le", "≤"), ("\\ge", "≥"), ("\\ne", "≠"), ("\\in", "∈"), ("\\ll", "≪"),
+        ("\\simeq", "≃"), ("\\propto", "∝"), ("\\subseteq", "⊆"), ("\\cup", "∪"),
+        ("\\sqrt", "√"), ("\\sum", "∑"), ("\\int", "∫"), ("\\Rightarrow", "⇒"),
+    ],
+)  # fmt: skip
+def test_a_tex_symbol_mints_the_work_its_character_mints(tex: str, char: str) -> None:
+    """Minting version 4: ``$n \\le k$`` and ``n ≤ k`` are one listed work (they were two: the
+    command was dropped as formatting, the character kept as a symbol)."""
+    assert work_key(f"Bounds for $n {tex} k$ in graphs") == work_key(
+        f"Bounds for n {char} k in graphs"
+    )
+    assert work_key(f"Bounds for $n {tex} k$") != work_key("Bounds for $n k$")
+    # a longer command that starts with it is not it
+    assert work_key(f"Bounds for ${tex}x k$") == work_key("Bounds for $k$")
 
 
 def test_a_listing_is_not_resolved_to_an_eprint_that_differs_only_in_its_symbols(

@@ -15,8 +15,8 @@ CATEGORY = Namespace("https://w3id.org/scholarkg/category/")
 CATEGORY_SCHEME = URIRef("https://w3id.org/scholarkg/category/arxiv-scheme")
 DEFAULT_BASE = "https://w3id.org/scholarkg/id/"
 # bump when the same input mints a different IRI (2: works keep their symbols; 3: a group's
-# leading article is not part of its key)
-MINTING = "3"
+# leading article is not part of its key; 4: more TeX symbols are their characters)
+MINTING = "4"
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
 PRO = Namespace("http://purl.org/spar/pro/")
@@ -39,7 +39,15 @@ _TEX_SYMBOLS = {
     "varphi": "φ", "ell": "ℓ", "hbar": "ħ", "infty": "∞", "partial": "∂", "nabla": "∇", "pm": "±",
     "mp": "∓", "times": "×", "to": "→", "rightarrow": "→", "leftarrow": "←",
     "leftrightarrow": "↔", "leq": "≤", "geq": "≥", "neq": "≠", "sim": "∼", "approx": "≈",
-    "otimes": "⊗", "oplus": "⊕",
+    "otimes": "⊗", "oplus": "⊕", "le": "≤", "ge": "≥", "ne": "≠", "leqslant": "≤",
+    "geqslant": "≥", "ll": "≪", "gg": "≫", "lesssim": "≲", "gtrsim": "≳", "simeq": "≃",
+    "cong": "≅", "equiv": "≡", "propto": "∝", "in": "∈", "notin": "∉", "ni": "∋",
+    "subset": "⊂", "subseteq": "⊆", "supset": "⊃", "supseteq": "⊇", "cup": "∪", "cap": "∩",
+    "setminus": "∖", "emptyset": "∅", "varnothing": "∅", "forall": "∀", "exists": "∃",
+    "neg": "¬", "wedge": "∧", "vee": "∨", "Rightarrow": "⇒", "Leftarrow": "⇐",
+    "Leftrightarrow": "⇔", "mapsto": "↦", "sum": "∑", "prod": "∏", "int": "∫", "oint": "∮",
+    "sqrt": "√", "perp": "⊥", "parallel": "∥", "star": "⋆", "ast": "∗", "circ": "∘",
+    "varkappa": "ϰ", "aleph": "ℵ",
 }  # fmt: skip
 _TEX_SYMBOL = re.compile(
     r"\\({})(?![a-zA-Z])".format("|".join(sorted(_TEX_SYMBOLS, key=len)[::-1]))
