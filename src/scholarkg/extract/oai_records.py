@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import email.utils
 import re
 from dataclasses import dataclass
 
 from lxml import etree
 
-from scholarkg.counts import count_of
 from scholarkg.extract.arxiv_authors import dc_authors, split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date
+from scholarkg.extract.reasons import NO_ID, NO_TITLE
+from scholarkg.extract.record_fields import (
+    parse_record_date,
+    parse_version_date,
+    parse_version_label,
+)
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
@@ -79,33 +82,6 @@ class OaiRecord:
 def _date(text: str | None, what: str | None = None) -> dt.date | None:
     """``text``'s date; ``what`` is the record field it fills, for the reason it is refused."""
     return None if text is None else parse_record_date(text, what)
-
-
-def parse_record_date(text: str, what: str | None = None) -> dt.date:
-    """The day of an ISO 8601 date, or date and time (``2017-11-26``, ``2017-11-26T10:00:00Z``),
-    as every door reads a record's dates; anything else, trailing text included, is refused
-    with the reason :func:`~.reasons.bad_date` words (``what``: the field it was to fill)."""
-    try:
-        return dt.datetime.fromisoformat(text).date()
-    except ValueError as exc:
-        raise ValueError(bad_date(text, what)) from exc
-
-
-def parse_version_date(text: str) -> dt.datetime:
-    """``Mon, 2 Apr 2007 19:18:42 GMT`` (RFC 2822, as arXivRaw and the snapshot write it)."""
-    try:
-        return email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError) as exc:
-        raise ValueError(f"bad version date {text!r}") from exc
-
-
-def parse_version_label(label: object) -> int:
-    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's), or
-    ValueError for any other label (``2``, ``v٢``, ``v²``), worded alike for every door."""
-    number = count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
-    if number is None:
-        raise ValueError(f"bad version label {label!r}")
-    return number
 
 
 def parse_header(header: etree._Element, source: str) -> OaiHeader:

@@ -22,12 +22,12 @@ from typing import Any, TypeVar
 from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_authors import split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.oai_records import (
+from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
+from scholarkg.extract.record_fields import (
     parse_record_date,
     parse_version_date,
     parse_version_label,
 )
-from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash

@@ -1,0 +1,38 @@
+"""How every door (OAI-PMH records, the metadata snapshot) reads a record's dates and version
+labels: an ISO 8601 day, an RFC 2822 version date, a ``v<n>`` label, each refused with a
+``ValueError`` worded alike whichever door it came through."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+
+from scholarkg.counts import count_of
+from scholarkg.extract.reasons import bad_date
+
+
+def parse_record_date(text: str, what: str | None = None) -> dt.date:
+    """The day of an ISO 8601 date, or date and time (``2017-11-26``, ``2017-11-26T10:00:00Z``),
+    as every door reads a record's dates; anything else, trailing text included, is refused
+    with the reason :func:`~.reasons.bad_date` words (``what``: the field it was to fill)."""
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError as exc:
+        raise ValueError(bad_date(text, what)) from exc
+
+
+def parse_version_date(text: str) -> dt.datetime:
+    """``Mon, 2 Apr 2007 19:18:42 GMT`` (RFC 2822, as arXivRaw and the snapshot write it)."""
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError(f"bad version date {text!r}") from exc
+
+
+def parse_version_label(label: object) -> int:
+    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's), or
+    ValueError for any other label (``2``, ``v٢``, ``v²``), worded alike for every door."""
+    number = count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
+    if number is None:
+        raise ValueError(f"bad version label {label!r}")
+    return number
