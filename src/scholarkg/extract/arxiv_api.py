@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from scholarkg.config import ARXIV_API_URL, ArxivConfig
 from scholarkg.errors import ExtractError, ParseError
-from scholarkg.extract.arxiv_ids import ArxivId, parse_arxiv_id
+from scholarkg.extract.arxiv_id_lookup import FetchResult, IdLookup
 from scholarkg.extract.atom import AtomFeed, parse_feed
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.models import ArxivRecord, QuarantinedRecord
+from scholarkg.models import ArxivRecord
 
 DEFAULT_API_URL = ARXIV_API_URL  # defined once, in the [arxiv] section of the schema
 _DEFAULT_BATCH: int = ArxivConfig.model_fields["batch_size"].default
@@ -35,7 +35,6 @@ MAX_PAGE_SIZE = 2000
 MAX_TOTAL_RESULTS = 30000
 _OPERATORS = frozenset({"AND", "OR", "ANDNOT", "NOT"})
 _NOT_WORD = re.compile(r"[\W_]+")
-_ENTRY_ID = re.compile(r"<(?:\w+:)?id>\s*([^<\s]+)\s*</(?:\w+:)?id>")  # a quarantined entry's
 
 
 def api_url(explicit: str | None = None) -> str:
@@ -59,33 +58,6 @@ def title_query(title: str) -> str:
 
 
 @dataclass(frozen=True)
-class FetchResult:
-    """Records found by id; ``missing`` ids got no entry, ``invalid`` ones were never sent.
-
-    ``quarantined``: entries of the answers that could not be read (a bad field, a text over
-    ``[limits] literal_bytes``). arXiv did answer for their ids, so those ids are not missing.
-    """
-
-    records: tuple[ArxivRecord, ...]
-    missing: tuple[str, ...]
-    invalid: tuple[str, ...]
-    matched: Mapping[str, ArxivRecord]
-    archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
-    quarantined: tuple[QuarantinedRecord, ...] = ()
-
-
-def _quarantined_id(entry: QuarantinedRecord) -> ArxivId | None:
-    """The arXiv id (and version) a quarantined entry names, when its ``<id>`` can be read."""
-    found = _ENTRY_ID.search(entry.text)
-    if found is None:
-        return None
-    try:
-        return parse_arxiv_id(found.group(1))
-    except ParseError:
-        return None
-
-
-@dataclass(frozen=True)
 class SearchResult:
     """Deduplicated records of a paged search; ``complete`` is False for a partial result."""
 
@@ -99,11 +71,6 @@ class SearchResult:
     def raise_if_incomplete(self) -> None:
         if not self.complete:
             raise ExtractError(f"arXiv search {self.query!r}", self.problem or "incomplete")
-
-
-def _batches(items: Sequence[ArxivId], size: int) -> Iterable[Sequence[ArxivId]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class ArxivApiClient:
@@ -175,54 +142,13 @@ class ArxivApiClient:
         if not 1 <= batch_size <= MAX_PAGE_SIZE:
             raise ValueError(f"batch_size must be within 1..{MAX_PAGE_SIZE}")
         archived: list[ArchivedResponse] = []
-        wanted: list[ArxivId] = []
-        invalid: list[str] = []
-        for raw in ids:
-            try:
-                parsed = parse_arxiv_id(raw)
-            except ParseError:
-                invalid.append(raw)
-                continue
-            if parsed not in wanted:
-                wanted.append(parsed)
-        records: dict[str, ArxivRecord] = {}
-        matched: dict[str, ArxivRecord] = {}
-        quarantined: list[QuarantinedRecord] = []
-        answered: set[str] = set()  # ids whose entry was quarantined: answered, not missing
-        for batch in _batches(wanted, batch_size):
+        lookup = IdLookup(ids)
+        for batch in lookup.batches(batch_size):
             feed = self.query_page(
                 id_list=[w.versioned() for w in batch], max_results=len(batch), archived=archived
             )
-            quarantined += feed.quarantined
-            named = [n for n in map(_quarantined_id, feed.quarantined) if n is not None]
-            for want in batch:
-                if any(
-                    n.arxiv_id == want.arxiv_id and want.version in (None, n.version) for n in named
-                ):
-                    answered.add(want.versioned())
-                found = [
-                    entry
-                    for entry in feed.entries
-                    if entry.record.arxiv_id == want.arxiv_id
-                    and want.version in (None, entry.version)
-                ]
-                if found:  # unversioned: the latest version (an older one asked too is there)
-                    entry = max(reversed(found), key=lambda e: e.version or 0)
-                    matched[want.versioned()] = entry.record
-                    records.setdefault(want.versioned(), entry.record)
-        missing = tuple(
-            w.versioned()
-            for w in wanted
-            if w.versioned() not in matched and w.versioned() not in answered
-        )
-        return FetchResult(
-            records=tuple(records.values()),
-            missing=missing,
-            invalid=tuple(invalid),
-            matched=matched,
-            archived=tuple(archived),
-            quarantined=tuple(quarantined),
-        )
+            lookup.take(batch, feed)
+        return lookup.result(archived)
 
     def search(
         self,
