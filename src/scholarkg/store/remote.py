@@ -22,16 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, get_args
-from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
-import requests
 from rdflib import Graph, URIRef
-from requests.auth import HTTPBasicAuth
 
 from scholarkg.config import ReplaceVia
-from scholarkg.errors import ConfigError, LoadError, QueryError, ScholarKGError
+from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.store.base import ClosingStore
+from scholarkg.store.endpoint_http import EndpointSession, safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
@@ -49,17 +47,6 @@ _ACCEPT = (
     "application/sparql-results+json,application/n-triples;q=0.9,"
     "application/sparql-results+xml;q=0.5,text/turtle;q=0.5"
 )
-_MESSAGE_LIMIT = 500
-
-
-def _safe_url(url: str) -> str:
-    """``url`` without any user:password part, for error messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 class SparqlStore(ClosingStore):
@@ -95,14 +82,9 @@ class SparqlStore(ClosingStore):
         self.store_url = store_url or None
         self.server = server
         self.replace_via = replace_via
-        self._timeout = (connect_timeout, timeout)
-        self._session = requests.Session()
-        self._credentials = (user, password)
-        if user is not None or password is not None:
-            # UTF-8 as RFC 7617 recommends (requests would encode str credentials as Latin-1).
-            self._session.auth = HTTPBasicAuth(
-                (user or "").encode("utf-8"), (password or "").encode("utf-8")
-            )
+        self._http = EndpointSession(
+            user, password, timeout=timeout, connect_timeout=connect_timeout
+        )
 
     @classmethod
     def for_oxigraph(cls, base_url: str, **kwargs: Any) -> SparqlStore:
@@ -114,52 +96,22 @@ class SparqlStore(ClosingStore):
     @property
     def credentials(self) -> tuple[str | None, str | None]:
         """User and password, for a worker process that opens its own connection."""
-        return self._credentials
+        return self._http.credentials
 
     def __repr__(self) -> str:
         return (
-            f"SparqlStore(query_url={_safe_url(self.query_url)!r}, server={self.server!r}, "
+            f"SparqlStore(query_url={safe_url(self.query_url)!r}, server={self.server!r}, "
             f"replace_via={self.replace_via!r})"
         )
 
     def close(self) -> None:
-        self._session.close()
-
-    # -- HTTP ----------------------------------------------------------------------------------
-
-    def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        error: type[ScholarKGError],
-        what: str,
-        **kwargs: Any,
-    ) -> requests.Response:
-        """One HTTP request; any failure becomes ``error`` naming the endpoint and status."""
-        where = _safe_url(url)
-        try:
-            response = self._session.request(method, url, timeout=self._timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise error(f"{where}: {what}: timed out ({exc})") from exc
-        except requests.ConnectionError as exc:
-            raise error(f"{where}: {what}: cannot connect ({exc})") from exc
-        except requests.RequestException as exc:
-            raise error(f"{where}: {what}: request failed ({exc})") from exc
-        if response.status_code >= 400:
-            message = response.text.strip()
-            if len(message) > _MESSAGE_LIMIT:
-                message = message[:_MESSAGE_LIMIT] + "…"
-            raise error(
-                f"{where}: {what}: HTTP {response.status_code} {response.reason}: {message}"
-            )
-        return response
+        self._http.close()
 
     def update(self, sparql: str) -> None:
         """Send one SPARQL Update request (the server applies it atomically)."""
         if self.update_url is None:
             raise LoadError(f"{self!r}: no SPARQL Update endpoint configured")
-        self._send(
+        self._http.send(
             "POST",
             self.update_url,
             error=LoadError,
@@ -182,7 +134,7 @@ class SparqlStore(ClosingStore):
             return
         if self.store_url is None:
             raise LoadError(f"{self!r}: no Graph Store endpoint configured")
-        self._send(
+        self._http.send(
             "PUT",
             self.store_url,
             error=LoadError,
@@ -246,7 +198,7 @@ class SparqlStore(ClosingStore):
             form += [("named-graph-uri", g) for g in named_graphs or ()]
         elif union:
             form += list(UNION_PARAMS[self.server].items())
-        response = self._send(
+        response = self._http.send(
             "POST",
             self.query_url,
             error=QueryError,
@@ -262,16 +214,16 @@ class SparqlStore(ClosingStore):
             results_format = ox.QueryResultsFormat.from_media_type(media_type)
             if results_format is None:
                 raise QueryError(
-                    f"{_safe_url(self.query_url)}: unexpected response type {media_type!r}"
+                    f"{safe_url(self.query_url)}: unexpected response type {media_type!r}"
                 )
             return ox.parse_query_results(response.content, results_format)
         except (SyntaxError, ValueError) as exc:
-            raise QueryError(f"{_safe_url(self.query_url)}: unreadable results: {exc}") from exc
+            raise QueryError(f"{safe_url(self.query_url)}: unreadable results: {exc}") from exc
 
     def _select(self, sparql: str) -> ox.QuerySolutions:
         result = self.query(sparql, union=False)
         if not isinstance(result, ox.QuerySolutions):
-            raise QueryError(f"{_safe_url(self.query_url)}: expected SELECT results")
+            raise QueryError(f"{safe_url(self.query_url)}: expected SELECT results")
         return result
 
     def iter_graph_names(self) -> Iterator[str]:
