@@ -20,17 +20,23 @@ import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Generic, Protocol, TypeVar
+from typing import IO, Generic, TypeVar
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError
+from scholarkg.export_read import (
+    QueryableStore,
+    graph_triple_count,
+    native_store,
+    store_quads,
+    store_triples,
+)
 from scholarkg.files import file_sha256, remove_quietly, temp_file_beside
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
-from scholarkg.store.sparql_text import iri_ref
 
 _T = TypeVar("_T", ox.Quad, ox.Triple)
 
@@ -75,16 +81,6 @@ class ExportResult:
     @property
     def media_type(self) -> str:
         return FORMATS[self.fmt].media_type
-
-
-class QueryableStore(Protocol):
-    """What :func:`export_dump` needs from a store (every GraphStore offers it)."""
-
-    def graph_names(self) -> set[str]: ...
-
-    def query(
-        self, sparql: str, *, union: bool = True
-    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
 
 
 def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
@@ -138,74 +134,6 @@ class _Counted(Generic[_T]):
             yield item
 
 
-def _native(store: object) -> ox.Store | None:
-    """The pyoxigraph store inside an embedded store (streamed natively), else ``None``."""
-    inner = getattr(store, "native", None)
-    return inner if isinstance(inner, ox.Store) else None
-
-
-def _solutions(store: QueryableStore, sparql: str, *, union: bool) -> ox.QuerySolutions:
-    result = store.query(sparql, union=union)
-    if not isinstance(result, ox.QuerySolutions):
-        raise ExportError("the store did not answer a SELECT query with solutions")
-    return result
-
-
-def _count(store: QueryableStore, sparql: str) -> int:
-    for row in _solutions(store, sparql, union=False):
-        value = row["n"]
-        if isinstance(value, ox.Literal):
-            return int(value.value)
-    return 0
-
-
-def _not_in(exclude: Collection[str]) -> str:
-    """A FILTER leaving the graphs ``exclude`` names out of ``?g`` (nothing when empty)."""
-    if not exclude:
-        return ""
-    return f"FILTER (?g NOT IN ({', '.join(iri_ref(g) for g in sorted(exclude))}))"
-
-
-def _quads(
-    store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
-) -> Iterable[ox.Quad]:
-    native = _native(store)
-    if native is not None:
-        name = None if graph is None else ox.NamedNode(graph)
-        quads = native.quads_for_pattern(None, None, None, name)
-        if not exclude:
-            return quads
-        left = {ox.NamedNode(g) for g in exclude}
-        return (q for q in quads if q.graph_name not in left)
-    where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
-    if graph is not None:
-        where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = {iri_ref(graph)})"
-    rows = _solutions(store, f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", union=False)
-    return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
-
-
-def _triples(
-    store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
-) -> Iterable[ox.Triple]:
-    if graph is None and exclude:
-        where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
-        sparql = (
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}"
-        )
-        result = store.query(sparql, union=False)
-    elif graph is None:
-        # DISTINCT: a triple stated in several graphs appears once in the union. No ORDER BY:
-        # sorting is very slow in Oxigraph, and its index order already groups subjects.
-        sparql = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-        result = store.query(sparql, union=True)
-    else:
-        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
-        result = store.query(sparql, union=False)
-    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-        raise ExportError("the store did not answer a CONSTRUCT query with triples")
-    return result
-
-
 def _write(
     store: QueryableStore,
     out: IO[bytes],
@@ -215,24 +143,23 @@ def _write(
     exclude: Collection[str] = (),
 ) -> int:
     """Serialise into ``out``; returns the number of quads (dataset formats) or triples."""
-    native = _native(store)
+    native = native_store(store)
     whole = graph is None and not exclude
     if native is not None and spec.name != "jsonld" and spec.dataset and whole:
         native.dump(out, spec.rdf_format, prefixes=dict(prefixes))
         return len(native)
     if native is not None and spec.name != "jsonld" and not spec.dataset and graph is not None:
         native.dump(out, spec.rdf_format, from_graph=ox.NamedNode(graph), prefixes=dict(prefixes))
-        return _count(
-            store,
-            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}",
-        )
+        return graph_triple_count(store, graph)
     if spec.dataset:
-        quads = _Counted(_quads(store, graph, exclude))
+        quads = _Counted(store_quads(store, graph, exclude))
         ox.serialize(quads, out, spec.rdf_format, prefixes=dict(prefixes))
         return quads.count
     if spec.name == "jsonld":  # compacted with the project's context, streamed
-        return write_compact(_triples(store, graph, exclude), out, prefixes.get("id", DEFAULT_BASE))
-    triples = _Counted(_triples(store, graph, exclude))
+        return write_compact(
+            store_triples(store, graph, exclude), out, prefixes.get("id", DEFAULT_BASE)
+        )
+    triples = _Counted(store_triples(store, graph, exclude))
     ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))
     return triples.count
 

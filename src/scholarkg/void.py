@@ -15,7 +15,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
 from rdflib.term import Node
 
-from scholarkg.export import FORMATS, ExportResult, QueryableStore
+from scholarkg.export import FORMATS, ExportResult
+from scholarkg.export_read import QueryableStore
 from scholarkg.files import write_atomic
 from scholarkg.iris import BIDO, CATEGORY_SCHEME, FABIO, ONTOLOGY_IRI, ORG, PRO, SCHEMA, SKG, Minter
 from scholarkg.void_statistics import (

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from scholarkg.errors import QueryError
-from scholarkg.export import QueryableStore
+from scholarkg.export_read import QueryableStore
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents
 from scholarkg.store.sparql_text import iri_ref

@@ -1,0 +1,99 @@
+"""What a dump reads from a store: its quads (every named graph, one, or all but those left
+out) or the triples of one graph or of the union of the named graphs, duplicates removed.
+An embedded store is read natively (:func:`native_store`); any other
+:class:`QueryableStore` with SPARQL (``SELECT`` quads, ``CONSTRUCT`` triples)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from scholarkg.errors import ExportError
+from scholarkg.store.sparql_text import iri_ref
+
+
+class QueryableStore(Protocol):
+    """What :func:`~scholarkg.export.export_dump` needs from a store (every GraphStore offers
+    it)."""
+
+    def graph_names(self) -> set[str]: ...
+
+    def query(
+        self, sparql: str, *, union: bool = True
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples: ...
+
+
+def native_store(store: object) -> ox.Store | None:
+    """The pyoxigraph store inside an embedded store (streamed natively), else ``None``."""
+    inner = getattr(store, "native", None)
+    return inner if isinstance(inner, ox.Store) else None
+
+
+def _solutions(store: QueryableStore, sparql: str, *, union: bool) -> ox.QuerySolutions:
+    result = store.query(sparql, union=union)
+    if not isinstance(result, ox.QuerySolutions):
+        raise ExportError("the store did not answer a SELECT query with solutions")
+    return result
+
+
+def graph_triple_count(store: QueryableStore, graph: str) -> int:
+    """The triples named graph ``graph`` holds."""
+    sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+    for row in _solutions(store, sparql, union=False):
+        value = row["n"]
+        if isinstance(value, ox.Literal):
+            return int(value.value)
+    return 0
+
+
+def _not_in(exclude: Collection[str]) -> str:
+    """A FILTER leaving the graphs ``exclude`` names out of ``?g`` (nothing when empty)."""
+    if not exclude:
+        return ""
+    return f"FILTER (?g NOT IN ({', '.join(iri_ref(g) for g in sorted(exclude))}))"
+
+
+def store_quads(
+    store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
+) -> Iterable[ox.Quad]:
+    """The quads of every named graph (or of ``graph``), but those of the graphs ``exclude``
+    names."""
+    native = native_store(store)
+    if native is not None:
+        name = None if graph is None else ox.NamedNode(graph)
+        quads = native.quads_for_pattern(None, None, None, name)
+        if not exclude:
+            return quads
+        left = {ox.NamedNode(g) for g in exclude}
+        return (q for q in quads if q.graph_name not in left)
+    where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
+    if graph is not None:
+        where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = {iri_ref(graph)})"
+    rows = _solutions(store, f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", union=False)
+    return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+
+
+def store_triples(
+    store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
+) -> Iterable[ox.Triple]:
+    """The triples of ``graph``, or of the union of the named graphs but those ``exclude``
+    names, each once."""
+    if graph is None and exclude:
+        where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
+        sparql = (
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}"
+        )
+        result = store.query(sparql, union=False)
+    elif graph is None:
+        # DISTINCT: a triple stated in several graphs appears once in the union. No ORDER BY:
+        # sorting is very slow in Oxigraph, and its index order already groups subjects.
+        sparql = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+        result = store.query(sparql, union=True)
+    else:
+        sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+        result = store.query(sparql, union=False)
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        raise ExportError("the store did not answer a CONSTRUCT query with triples")
+    return result
