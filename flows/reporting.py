@@ -13,13 +13,14 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from scholarkg.lifecycle import stop_on_signal
 from scholarkg.runs.report import RunReport
+from scholarkg.runs.report_markdown import report_markdown
 
 COLUMNS = ("graph", "severity", "focus", "path", "message", "shape", "value")
 
 
 def publish_artifacts(report: RunReport, *, key: str) -> None:
     """A markdown report, a table of SHACL findings, and the summary in the run's log."""
-    create_markdown_artifact(key=f"{key}-report", markdown=report.to_markdown())
+    create_markdown_artifact(key=f"{key}-report", markdown=report_markdown(report))
     empty: dict[str, str | None] = dict.fromkeys(COLUMNS, "")
     table = [dict(f) for f in report.findings] or [
         empty | {"severity": "none: every graph conforms"}

@@ -24,6 +24,7 @@ from constructed import snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.report import RunReport
+from scholarkg.runs.report_markdown import report_markdown
 
 SKIPPED = "1 chunks unchanged since the last run (skipped)"
 
@@ -65,7 +66,7 @@ def seen(report: RunReport) -> tuple[object, ...]:
         lines[1],  # records
         next(line for line in lines if line.startswith("validation:")),
         report.graphs_unchanged,
-        report.to_markdown().split("## SHACL findings")[1],
+        report_markdown(report).split("## SHACL findings")[1],
     )
 
 

@@ -278,38 +278,6 @@ class RunReport:
         lines += [f"note: {n}" for n in self.notes]
         return lines
 
-    def to_markdown(self) -> str:
-        unresolved = [f"- {src}: {title} ({why})" for src, title, why in self.unresolved]
-        findings = [
-            "| "
-            + " | ".join(
-                str(f.get(k) or "") for k in ("severity", "graph", "focus", "path", "message")
-            )
-            + " |"
-            for f in self.findings
-        ]
-        return "\n".join(
-            [
-                f"# scholarkg {self.job} run ({self.outcome})",
-                f"Run `{self.run_iri}`, started {self.started_at}, finished {self.finished_at}.",
-                "",
-                *[f"- {line}" for line in self.summary_lines()],
-                "",
-                "## Unresolved and ambiguous papers",
-                *(unresolved or ["none"]),
-                "",
-                "## Duration per stage",
-                "| stage | seconds |",
-                "|---|---|",
-                *[f"| {name} | {seconds:.2f} |" for name, seconds in self.durations.items()],
-                "",
-                "## SHACL findings",
-                "| severity | graph | focus | path | message |",
-                "|---|---|---|---|---|",
-                *(findings or ["| none | | | | |"]),
-            ]
-        )
-
     def write_json(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
         stamp = self.started_at.replace(":", "").replace("-", "")
