@@ -13,7 +13,7 @@ is in the store.
 The change set holds what each graph gained and lost, as the transactional loader's does: a new
 graph adds all its triples (counted, not written out); a changed or dropped graph is compared
 with what it held before, taken from the manifest's contents row (from the store only when the
-store no longer holds the graph as noted).
+store no longer holds the graph as noted): :mod:`scholarkg.load.held_graphs`.
 """
 
 from __future__ import annotations
@@ -22,14 +22,13 @@ import datetime as dt
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-
-import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
 from scholarkg.load.changes import ChangeSet
-from scholarkg.load.contents import nquads, ntriples_of
+from scholarkg.load.contents import nquads
+from scholarkg.load.held_graphs import held_before, write_changed
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.oxigraph_stream import OxigraphStream
 from scholarkg.load.payload import (
@@ -39,12 +38,9 @@ from scholarkg.load.payload import (
     report_graph_iri,
     written_form,
 )
-from scholarkg.load.transactional import LoadTally, Replacement, earlier_write
-from scholarkg.sqlite_in import batches
+from scholarkg.load.transactional import LoadTally
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
-from scholarkg.store.patch import GraphPatch
-from scholarkg.transform import Triple
 
 REQUEST_BYTES = 4 << 20  # per SPARQL Update request when the store is a server
 
@@ -208,7 +204,10 @@ class BulkLoader:
         store held count as removed, with their triples."""
         self._finish_segment()
         noted = {iri: quads for iri, (_, quads) in self.manifest.known(list(iris)).items()}
-        for iri, present, before, _, earlier in self._before(list(dict.fromkeys(iris)), noted):
+        held = held_before(
+            self.store, self.manifest.contents, list(dict.fromkeys(iris)), noted, self.run_iri
+        )
+        for iri, present, before, _, earlier in held:
             if present:
                 self.tally.changes.record(iri, set(), before)
                 self.tally.removed += 1
@@ -250,81 +249,27 @@ class BulkLoader:
             self.store.replace_graphs(self._requests)
         self._requests, self._request_bytes = [], 0
 
-    def _before(
-        self, iris: Sequence[str], noted: Mapping[str, int]
-    ) -> Iterator[tuple[str, bool, set[Triple], set[str], tuple[int, int]]]:
-        """(graph, whether the store holds it, its triples but its own provenance, the
-        N-Triples lines it holds, what an earlier write by this run left in it
-        (:func:`~scholarkg.load.transactional.earlier_write`)) as the store holds it now, 500
-        graphs at a time: from the
-        manifest's contents row when the store holds the graph with the quads the manifest
-        noted (``noted``), else from the store."""
-        for part in batches(iris):
-            sizes = self.store.graph_sizes(part)
-            as_noted = [i for i in part if sizes.get(i) == noted.get(i)]
-            rows = self.manifest.contents.nquads_to_replace(as_noted)  # read once
-            for iri in part:
-                if iri in rows:
-                    quads = ox.parse(rows[iri], format=ox.RdfFormat.N_QUADS)
-                    triples = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
-                    lines = set(ntriples_of(iri, rows[iri]).splitlines(keepends=True))
-                else:
-                    triples = self.store.triples_in(iri) if iri in sizes else set()
-                    lines = {f"{s} {p} {o} .\n" for s, p, o in triples}
-                earlier = earlier_write(self.store, iri, triples, self.run_iri)
-                yield iri, iri in sizes, _without_own(iri, triples), lines, earlier
-
-    def _write_changed(
-        self,
-        payload: GraphPayload,
-        before: set[Triple],
-        lines: set[str],
-        earlier: tuple[int, int],
-    ) -> list[GraphPatch]:
-        """Note a changed graph and count its change against ``before`` (what it held but its
-        provenance; ``earlier``: what a write by this run left); returns its patch from
-        ``lines`` (what it held) and its report (the manifest is committed once they are
-        written)."""
-        change = Replacement.of(payload, before, self.run_iri, self.when)
-        change.note(self.manifest, self.tally)
-        self.tally.unwrite(earlier)
-        return change.patches(lines)
-
     def _finish_segment(self) -> None:
         if self._stream is not None:
             self._stream.close()
             self._stream = None
         self._flush_requests()
         if self._changed:
-            noted = {p.iri: quads for p, quads in self._changed}
-            held = self._before([p.iri for p, _ in self._changed], noted)
-            batch: list[GraphPatch] = []
-            for (payload, _), (_, _, before, lines, earlier) in zip(
-                self._changed, held, strict=True
-            ):
-                batch += self._write_changed(payload, before, lines, earlier)
-                if sum(_size(patch) for patch in batch) >= REQUEST_BYTES:
-                    self.store.patch_graphs(batch)
-                    batch = []
-            if batch:
-                self.store.patch_graphs(batch)
+            write_changed(
+                self.store,
+                self.manifest,
+                self.tally,
+                self._changed,
+                run_iri=self.run_iri,
+                when=self.when,
+                request_bytes=REQUEST_BYTES,
+            )
             self._changed = []
         self.manifest.commit()
         self.tally.records += self._segment_records  # held now: counted only once committed
         self._segment_records = 0
         self._quads = 0
         self._segment_iris = set()
-
-
-def _size(patch: GraphPatch) -> int:
-    """Characters a patch writes."""
-    return len(patch.ntriples) if patch.delta is None else sum(map(len, patch.delta))
-
-
-def _without_own(iri: str, triples: set[Triple]) -> set[Triple]:
-    """A graph's triples without the provenance it states about itself."""
-    own = f"<{iri}>"
-    return {t for t in triples if t[0] != own}
 
 
 def nquads_of(payloads: list[GraphPayload]) -> Iterator[bytes]:
