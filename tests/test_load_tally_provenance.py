@@ -84,3 +84,22 @@ def test_what_a_run_rewrote_or_dropped_is_counted_once(
     assert reports > 0 and provenance == 2 * 3 + 1  # each: run, time, digest; c: its report
     assert (tally.provenance, tally.reports) == (provenance, reports)
     assert tally.removed == 1
+
+
+@pytest.mark.parametrize("bulk", [True, False], ids=["bulk", "transactional"])
+def test_a_triple_listed_twice_counts_once_as_the_store_holds_it(
+    tmp_path: Path, bulk: bool
+) -> None:
+    """A new graph whose triple list repeats a triple holds it once: its payload is the graph's
+    (data, digest, count, statistics), and the change counts say what the store holds."""
+    s, p = f"<{EX}s>", f"<{EX}p>"
+    listed = [(s, p, '"one"'), (s, p, '"two"'), (s, p, '"one"')]
+    payload = make_payload(f"{EX}graph/r", "arxiv", listed)
+    tally = load(tmp_path, [[payload]], bulk)
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    graph = ox.NamedNode(f"{EX}graph/r")
+    data = [q for q in store.quads_for_pattern(None, None, None, graph) if q.subject != graph]
+    assert len(data) == 2
+    changes = tally.changes
+    assert (changes.graphs, changes.added, changes.removed) == (1, len(data), 0)
+    assert payload == make_payload(f"{EX}graph/r", "arxiv", listed[:2])

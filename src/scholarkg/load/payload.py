@@ -69,6 +69,10 @@ def make_payload(
     source: str | None = None,
     source_sha256: str | None = None,
 ) -> GraphPayload:
+    """The payload of the graph ``triples`` make: a triple listed again is dropped (the graph
+    holds it once), the first order kept, so data, digest, count and statistics are the
+    graph's."""
+    triples = list(dict.fromkeys(triples))
     data = ntriples(triples)
     kept = tuple(f for f in findings if f.severity != "Violation")
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
