@@ -67,14 +67,17 @@ def write_changed(
     noted = {p.iri: quads for p, quads in changed}
     held = held_before(store, manifest.contents, [p.iri for p, _ in changed], noted, run_iri)
     batch: list[GraphPatch] = []
+    size = 0  # characters the batch writes
     for (payload, _), (_, _, before, lines, earlier) in zip(changed, held, strict=True):
         change = Replacement.of(payload, before, run_iri, when)
         change.note(manifest, tally)
         tally.unwrite(earlier)
-        batch += change.patches(lines)
-        if sum(_size(patch) for patch in batch) >= request_bytes:
+        patches = change.patches(lines)
+        batch += patches
+        size += sum(_size(patch) for patch in patches)
+        if size >= request_bytes:
             store.patch_graphs(batch)
-            batch = []
+            batch, size = [], 0
     if batch:
         store.patch_graphs(batch)
 
