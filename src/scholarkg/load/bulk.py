@@ -22,7 +22,7 @@ import datetime as dt
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from scholarkg.errors import LoadError
@@ -270,9 +270,3 @@ class BulkLoader:
         self._segment_records = 0
         self._quads = 0
         self._segment_iris = set()
-
-
-def nquads_of(payloads: list[GraphPayload]) -> Iterator[bytes]:
-    """The payloads as N-Quads without provenance (for comparisons and tests)."""
-    for payload in payloads:
-        yield nquads(payload.iri, payload.data)
