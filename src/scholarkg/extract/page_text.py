@@ -26,22 +26,35 @@ def read_count(text: str, source: str, line: int) -> int:
     return int(digits)
 
 
-# White space at a line's ends, but the separators U+001C-U+001F (Python's str.strip takes
-# them as spaces): they are no text, and the text check must see them.
-_EDGE_SPACE = re.compile(r"^[^\S\x1c-\x1f]+|[^\S\x1c-\x1f]+$")
-# A run of white space holding a vertical tab or form feed (no XML text can hold them): one
-# space, as the arXiv doors fold it.
-_PAGE_BREAK_RUN = re.compile(r"[^\S\x1c-\x1f]*[\x0b\x0c][^\S\x1c-\x1f]*")
+# White space, but the separators U+001C-U+001F (Python's str.strip takes them as spaces): they
+# are no text, and the text check must see them. Every white space character is in the BMP.
+_EDGE_SPACE = "".join(
+    c for c in map(chr, range(0x10000)) if c.isspace() and not "\x1c" <= c <= "\x1f"
+)
+# One run of that white space: matched once each, so a line of any length is read in linear
+# time (a pattern that has to find a vertical tab or the line's end after a run backtracks
+# over the run from each of its places: quadratic, hours for a run of a million spaces).
+_SPACE_RUN = re.compile(r"[^\S\x1c-\x1f]+")
+
+
+def _one_space_if_page_break(run: re.Match[str]) -> str:
+    text = run.group()
+    return " " if "\x0b" in text or "\x0c" in text else text
+
+
+def _folded(line: str) -> str:
+    """``line`` without white space at its ends; a white-space run with a vertical tab or form
+    feed (no XML text can hold them) one space, as the arXiv doors fold it."""
+    if "\x0b" in line or "\x0c" in line:
+        line = _SPACE_RUN.sub(_one_space_if_page_break, line)
+    return line.strip(_EDGE_SPACE)
 
 
 def numbered_lines(text: str) -> list[tuple[int, str]]:
     """Non-blank lines with their 1-based line numbers; CRLF, CR and trailing spaces folded, a
     white-space run with a vertical tab or form feed folded to one space."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    stripped = (
-        (n, _EDGE_SPACE.sub("", _PAGE_BREAK_RUN.sub(" ", line)))
-        for n, line in enumerate(lines, start=1)
-    )
+    stripped = ((n, _folded(line)) for n, line in enumerate(lines, start=1))
     return [(n, line) for n, line in stripped if line]
 
 

@@ -1,0 +1,40 @@
+"""The profile-page door under hostile input: every page CONSTRUCTED from the real sample
+(``examples/profiles/leonard-hussenot.txt``), each test saying what it changed.
+
+Work a hostile page could make quadratic runs under a CPU budget (:mod:`cpu_budget`): some
+hundred times what the work needs, hours below what the quadratic work took.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cpu_budget import ends_within
+from samples import SAMPLE_PROFILE
+from scholarkg.config import load_config
+from scholarkg.extract.profile_page import parse_profile
+from scholarkg.models import Profile
+
+WHEN = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
+CODES = load_config().subject_codes
+SAMPLE = SAMPLE_PROFILE.read_text(encoding="utf-8")
+FIRST_ABSTRACT = "In this work, we introduce Gemma 2"
+RUN = 900_000  # white space inside one line: under [limits] literal_bytes (1 MiB)
+
+
+def parse(page: str) -> Profile:
+    return parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
+
+
+def test_a_line_with_a_long_run_of_white_space_is_read_in_linear_time() -> None:
+    """CONSTRUCTED: the first abstract with 900 000 spaces between two of its words (and, on
+    another page, a vertical tab inside the run). Trimming each line's ends backtracked over
+    every such run: quadratic, hours for this page of 1 MB."""
+    rest = "work, we introduce Gemma 2"
+    page = SAMPLE.replace(FIRST_ABSTRACT, "In this" + " " * RUN + rest)
+    broken = SAMPLE.replace(FIRST_ABSTRACT, "In this" + " " * RUN + "\x0b" + rest)
+    assert ends_within(60, lambda: (parse(page), parse(broken))) is None
+    [first, *_] = parse(page).papers
+    assert first.abstract is not None and " " * RUN in first.abstract
+    [folded, *_] = parse(broken).papers
+    assert folded.abstract == parse(SAMPLE).papers[0].abstract
