@@ -19,6 +19,7 @@ WHEN = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
 CODES = load_config().subject_codes
 SAMPLE = SAMPLE_PROFILE.read_text(encoding="utf-8")
 FIRST_ABSTRACT = "In this work, we introduce Gemma 2"
+BOND_AUTHORS = "Pier Giuseppe Sessa, Robert Dadashi, Léonard Hussenot et al."
 RUN = 900_000  # white space inside one line: under [limits] literal_bytes (1 MiB)
 
 
@@ -38,3 +39,14 @@ def test_a_line_with_a_long_run_of_white_space_is_read_in_linear_time() -> None:
     assert first.abstract is not None and " " * RUN in first.abstract
     [folded, *_] = parse(broken).papers
     assert folded.abstract == parse(SAMPLE).papers[0].abstract
+
+
+def test_an_author_line_with_a_long_run_of_white_space_is_read_in_linear_time() -> None:
+    """CONSTRUCTED: BOND's author line with 900 000 spaces after a comma; looking for its
+    closing ``et al.`` backtracked over the run from each of its places."""
+    spaced = BOND_AUTHORS.replace("Sessa, ", "Sessa," + " " * RUN)
+    page = SAMPLE.replace(BOND_AUTHORS, spaced)
+    assert ends_within(60, lambda: parse(page)) is None
+    bond = parse(page).papers[1]
+    assert bond.authors == ("Pier Giuseppe Sessa", "Robert Dadashi", "Léonard Hussenot")
+    assert bond.authors_truncated

@@ -53,7 +53,9 @@ _DATE_AND_FLAG = re.compile(
 )
 _HEADING = re.compile(r"^(?P<count>\d[\d,]*)\s+Papers?$", re.IGNORECASE)
 _ORG_SEPARATOR = " · "
-_ET_AL = re.compile(r",?\s+et\s+al\.?$")
+# "et al." closing an author line, after white space; found from its "et" (a pattern starting
+# with the white space backtracks over a long run of it from each of its places: quadratic)
+_ET_AL = re.compile(r"(?<=\s)et\s+al\.?$")
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 
 
@@ -84,11 +86,12 @@ def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
 
 def _split_authors(text: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
     names, _, orgs = text.partition(_ORG_SEPARATOR)
-    truncated = bool(_ET_AL.search(names))
-    names = _ET_AL.sub("", names)
+    et_al = _ET_AL.search(names)
+    if et_al:  # the white space before it and a comma before that go too
+        names = names[: et_al.start()].rstrip().removesuffix(",")
     authors = tuple(joined_suffixes([a.strip() for a in names.split(",") if a.strip()]))
     organizations = tuple(o.strip() for o in orgs.split(",") if o.strip())
-    return authors, truncated, organizations
+    return authors, et_al is not None, organizations
 
 
 def _within_limits(block: _Block, source: str, limits: Limits) -> None:
