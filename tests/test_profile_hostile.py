@@ -8,11 +8,19 @@ hundred times what the work needs, hours below what the quadratic work took.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+from pathlib import Path
 
+from arxiv_replay import fast_policy
 from cpu_budget import ends_within
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
+from scholarkg.errors import ExtractError
+from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
+from scholarkg.extract.profiles import fetch_profile
+from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.models import Profile
 
 WHEN = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
@@ -20,6 +28,7 @@ CODES = load_config().subject_codes
 SAMPLE = SAMPLE_PROFILE.read_text(encoding="utf-8")
 FIRST_ABSTRACT = "In this work, we introduce Gemma 2"
 BOND_AUTHORS = "Pier Giuseppe Sessa, Robert Dadashi, Léonard Hussenot et al."
+HANG = 120  # seconds a blocked call is given before the test unblocks it and fails
 RUN = 900_000  # white space inside one line: under [limits] literal_bytes (1 MiB)
 
 
@@ -50,3 +59,32 @@ def test_an_author_line_with_a_long_run_of_white_space_is_read_in_linear_time() 
     bond = parse(page).papers[1]
     assert bond.authors == ("Pier Giuseppe Sessa", "Robert Dadashi", "Léonard Hussenot")
     assert bond.authors_truncated
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    """A FIFO as the page: opening it waited for a writer, for ever. (``HANG`` only bounds the
+    wait of the test: the refusal takes no waiting at all.)"""
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    archive = RawArchive(tmp_path / "raw")
+    said: list[str] = []
+
+    def read() -> None:
+        with HttpClient(archive, fast_policy()) as http:
+            try:
+                fetch_profile(str(fifo), archive, http)
+            except ExtractError as exc:
+                said.append(str(exc))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(HANG)
+    waited = reader.is_alive()
+    if waited:  # a writer that writes nothing lets the blocked reader end
+        with fifo.open("wb"):
+            pass
+        reader.join()
+    assert not waited, "waited for a writer"
+    assert said == [f"{fifo}: a named pipe (FIFO), not a file: a profile page is read whole "
+                    "from a file or an http(s) URL"]  # fmt: skip
+    assert list(archive.retrievals()) == []

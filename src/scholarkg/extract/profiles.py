@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +15,25 @@ from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
+NAMED_PIPE = (
+    "a named pipe (FIFO), not a file: a profile page is read whole from a file or an http(s) URL"
+)
+
+
+def _read_file(location: str, cap: int) -> bytes:
+    """Up to ``cap + 1`` bytes of the file at ``location``; ExtractError for a named pipe.
+
+    It is opened without blocking: opening a FIFO for reading waits for a writer, for ever if
+    none comes, and one that came could write for ever."""
+    fd = os.open(location, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise ExtractError(location, NAMED_PIPE)
+        os.set_blocking(fd, True)  # a device (a terminal) is read as it answers
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read(cap + 1)
+    finally:
+        os.close(fd)
 
 
 def is_url(location: str) -> bool:
@@ -33,7 +54,8 @@ def fetch_profile(
     URLs go through ``http`` (polite, retried, archived), conditionally when validators from
     an earlier fetch are given: ``None`` means 304 Not Modified. Any other non-200 answer is an
     ExtractError, and so is a page (file or URL) over ``[limits] profile_bytes``: a source that
-    never ends (``/dev/zero``, an endless body) is refused, not read until memory runs out.
+    never ends (``/dev/zero``, an endless body) is refused, not read until memory runs out; so
+    is a named pipe, never waited for.
     """
     cap = limits.profile_bytes
     if is_url(location):
@@ -52,10 +74,8 @@ def fetch_profile(
                 location, f"HTTP {response.status}: no profile page", status=response.status
             )
         return response.archived
-    path = Path(location)
     try:
-        with path.open("rb") as handle:
-            body = handle.read(cap + 1)
+        body = _read_file(location, cap)
     except OSError as exc:
         raise ExtractError(location, f"cannot read profile file: {exc.strerror or exc}") from exc
     if len(body) > cap:
@@ -64,7 +84,7 @@ def fetch_profile(
             f"profile larger than {PROFILE_LIMIT} = {cap} bytes: not read further; raise it in "
             "your config if the page is genuine",
         )
-    return archive.store(body, source=str(path.resolve()))
+    return archive.store(body, source=str(Path(location).resolve()))
 
 
 def parse_archived_profile(
