@@ -12,11 +12,15 @@ import os
 import threading
 from pathlib import Path
 
+import pytest
+
 from arxiv_replay import fast_policy
+from building import rows, run_cli
+from conftest import write_config
 from cpu_budget import ends_within
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.errors import ExtractError
+from scholarkg.errors import ConfigError, ExtractError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.profiles import fetch_profile
@@ -29,6 +33,7 @@ SAMPLE = SAMPLE_PROFILE.read_text(encoding="utf-8")
 FIRST_ABSTRACT = "In this work, we introduce Gemma 2"
 BOND_AUTHORS = "Pier Giuseppe Sessa, Robert Dadashi, Léonard Hussenot et al."
 HANG = 120  # seconds a blocked call is given before the test unblocks it and fails
+SKG = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
 RUN = 900_000  # white space inside one line: under [limits] literal_bytes (1 MiB)
 
 
@@ -88,3 +93,36 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) ->
     assert said == [f"{fifo}: a named pipe (FIFO), not a file: a profile page is read whole "
                     "from a file or an http(s) URL"]  # fmt: skip
     assert list(archive.retrievals()) == []
+
+
+def test_a_config_path_that_is_a_symlink_loop_is_a_config_error(tmp_path: Path) -> None:
+    os.symlink("loop-b", tmp_path / "loop-a")
+    os.symlink("loop-a", tmp_path / "loop-b")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "loop-a")
+    assert str(caught.value).startswith(f"{tmp_path / 'loop-a'}: ")
+    assert "Too many levels of symbolic links" in str(caught.value)
+
+
+@pytest.mark.flow
+def test_paths_that_are_no_page_fail_alone_in_one_line_each(tmp_path: Path) -> None:
+    """A symlink loop (in the config, relative, and on the command line), a directory, a FIFO
+    and a missing file: each one ``failed:`` line naming it, the sample page built, exit 1.
+    Before, a symlink loop was a traceback and nothing was built."""
+    os.symlink("loop-b", tmp_path / "loop-a")
+    os.symlink("loop-a", tmp_path / "loop-b")
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "folder").mkdir()
+    config = write_config(tmp_path, ["loop-a", SAMPLE_PROFILE])
+    bad = [tmp_path / "loop-b", tmp_path / "folder", tmp_path / "fifo.txt", tmp_path / "none"]
+    done = run_cli(config, *[arg for path in bad for arg in ("--profile", str(path))])
+    assert "Traceback" not in done.stderr + done.stdout, done.stderr
+    assert done.returncode == 1
+    failed = [line for line in done.stdout.splitlines() if line.startswith("failed:")]
+    assert sorted(line.split()[1] for line in failed) == sorted(
+        f"{path}:" for path in [tmp_path / "loop-a", *bad]
+    )
+    assert "profiles: 1 built, 0 unchanged (skipped), 5 failed" in done.stdout
+    assert "papers: 25 listed, 0 quarantined" in done.stdout
+    listed = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s skg:listsPaper ?p }"
+    assert rows(load_config(config), SKG + listed) == [{"n": "25"}]

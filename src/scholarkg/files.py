@@ -20,6 +20,17 @@ def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def absolute(path: Path) -> Path:
+    """``path`` absolute, its symlinks resolved where they can be. A symlink loop (which
+    :meth:`Path.resolve` raises RuntimeError for before Python 3.13) or an unreadable folder
+    leaves it absolute as written, ``..`` folded: whoever reads the file then says what is
+    wrong with it, as for any path that names no file."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return Path(os.path.abspath(path))
+
+
 def file_name_for(key: str, readable: str) -> str:
     """A short file name for ``key`` (an IRI): ``readable`` cut to 60 safe characters, then a
     hash of all of ``key``, so distinct keys never share a name and no name is too long."""

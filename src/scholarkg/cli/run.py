@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from scholarkg.cli import prefect_output
 from scholarkg.cli.common import Commands, add_command, add_store_options, load, print_report
+from scholarkg.files import absolute
 
 if TYPE_CHECKING:
     from scholarkg.config import Config
@@ -60,7 +61,7 @@ def register(commands: Commands) -> None:
 
 def _location(value: str) -> str:
     """A profile given on the command line: URLs as they are, paths made absolute."""
-    return value if value.startswith(("http://", "https://")) else str(Path(value).resolve())
+    return value if value.startswith(("http://", "https://")) else str(absolute(Path(value)))
 
 
 def _plural(count: int, word: str) -> str:
@@ -77,7 +78,7 @@ def _where(config: Config) -> str:
 def _shown(path: Path) -> str:
     """A path relative to the working directory when it is under it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(absolute(path).relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 

@@ -26,6 +26,7 @@ from scholarkg.config.messages import Loc, first_problem
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
+from scholarkg.files import absolute
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -36,7 +37,7 @@ def load_config(path: Path | None = None) -> Config:
     from scholarkg.resources import default_config_path
 
     defaults = default_config_path()
-    mine = None if path is None or Path(path).resolve() == defaults.resolve() else Path(path)
+    mine = None if path is None or absolute(Path(path)) == absolute(defaults) else Path(path)
     values = read_file(mine) if mine is not None else {}
     settings = build_settings(values, mine or defaults)
     return Config(locate_paths(settings, Path.cwd()), source=mine or defaults)
@@ -65,7 +66,7 @@ def read_file(path: Path) -> dict[str, Any]:
             problem = _toml_type_problem(field, table[key])
             if problem:
                 raise ConfigError(f"{path}: [{section}] {key} {problem}")
-    return _absolutise(raw, path.resolve().parent)
+    return _absolutise(raw, absolute(path).parent)
 
 
 # What a TOML file must write for a key of each scalar type (the environment's text is
@@ -161,7 +162,7 @@ def _locate(value: str, base: Path) -> str:
     if value.startswith(("http://", "https://")):
         return value
     path = Path(value).expanduser()
-    return str(path if path.is_absolute() else (base / path).resolve())
+    return str(path if path.is_absolute() else absolute(base / path))
 
 
 def _located(value: Any, base: Path) -> Any:

@@ -11,6 +11,7 @@ from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
+from scholarkg.files import absolute
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import Profile
 
@@ -84,7 +85,7 @@ def fetch_profile(
             f"profile larger than {PROFILE_LIMIT} = {cap} bytes: not read further; raise it in "
             "your config if the page is genuine",
         )
-    return archive.store(body, source=str(Path(location).resolve()))
+    return archive.store(body, source=str(absolute(Path(location))))
 
 
 def parse_archived_profile(
