@@ -59,11 +59,15 @@ _ON_BEHALF = (("on", "behalf", "of"), ("for",))  # "for the X Collaboration" too
 def _writing_for(words: list[str]) -> int | None:
     """Where ``… for the IceCube Collaboration`` / ``… on behalf of …`` begins: a person who
     writes for a group (the tail must name one), else ``None``."""
+    # whether a group word comes at or after each place: known in one pass from the end, not
+    # looked for again after each "for" (quadratic in a name of many)
+    group_after = [False] * (len(words) + 1)
+    for at in range(len(words) - 1, -1, -1):
+        group_after[at] = group_after[at + 1] or words[at] in GROUP_WORDS
     for start in range(1, len(words)):
         for phrase in _ON_BEHALF:
-            if tuple(words[start : start + len(phrase)]) == phrase and any(
-                w in GROUP_WORDS for w in words[start + len(phrase) :]
-            ):
+            end = start + len(phrase)
+            if tuple(words[start:end]) == phrase and group_after[min(end, len(words))]:
                 return start
     return None
 
@@ -99,8 +103,14 @@ def person_and_group(name: str) -> tuple[str, str] | None:
     if before is not None:
         return before[0].strip(), before[1]
     for found in _FOR_RAW.finditer(name):
-        if fold(name[: found.start()]) and _names_a_group(name[found.end() :]):
-            return name[: found.start()].strip(" ,;:(["), name[found.end() :]
+        if not fold(name[: found.start()]):
+            continue  # nothing before it names a person
+        # the first "for" with a name before it: what follows a later one is part of what
+        # follows this one, so if this tail names no group no later tail does (looking again
+        # after each "for" was quadratic in a name of many)
+        if not _names_a_group(name[found.end() :]):
+            return None
+        return name[: found.start()].strip(" ,;:(["), name[found.end() :]
     return None
 
 
