@@ -146,3 +146,43 @@ def test_a_long_author_name_full_of_for_is_read_in_linear_time() -> None:
     assert names.written_for(group) == group.removeprefix("Ann for ")  # as a short one reads
     assert names.person_part(group) == "Ann"
     assert names.tokens(group) == ("ann",)
+
+
+BOND_TITLE = "BOND: Aligning LLMs with Best-of-N Distillation"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line"),
+    [
+        (f"{BOND_TITLE}\n", "", 23),  # no title line: the author line read as the title
+        (f"{BOND_AUTHORS}\n", "", 23),  # no author line: the abstract read as the authors
+    ],
+)
+def test_a_paper_missing_its_title_or_author_line_is_quarantined(
+    old: str, new: str, line: int
+) -> None:
+    """CONSTRUCTED: BOND's title line (or author line) left out. Its author line was read as
+    its title and its abstract as its authors: six persons named by sentences of it."""
+    profile = parse(SAMPLE.replace(old, new, 1))
+    assert len(profile.papers) == 24
+    assert max(len(name.split()) for p in profile.papers for name in p.authors) <= 3
+    [bad] = profile.quarantined
+    assert (bad.source, bad.line) == ("p.txt", line)
+    assert bad.reason.startswith("author 1 is 20 words long: no name")
+    assert "title or author line missing" in bad.reason
+    assert "Reinforcement learning from human feedback" in bad.text
+
+
+def test_a_paper_missing_its_date_is_quarantined_not_merged_into_the_one_before() -> None:
+    """CONSTRUCTED: BOND's date line cut to its subject code (``LG``). The paper's lines were
+    read as more paragraphs of the abstract before, and only the count told it."""
+    profile = parse(SAMPLE.replace("LGJul 19, 2024\n", "LG\n", 1))
+    assert [p.abstract for p in profile.papers] == [
+        p.abstract for p in parse(SAMPLE).papers if not p.title.startswith("BOND")
+    ]
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (
+        19,
+        "paper has no date: its line is the subject code 'LG' alone",
+    )
+    assert BOND_TITLE in bad.text

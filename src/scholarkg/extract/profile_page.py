@@ -17,6 +17,10 @@ page whose only text line above the metrics is a known subject code (``SE``). A 
 character that is not white space (:mod:`scholarkg.extract.textcheck`, the arXiv doors' rule)
 in the name is a :class:`ParseError` at its line; in a paper's title, author line or abstract
 it quarantines that paper, the reason naming the field and the code point.
+
+A block that lost a line is quarantined, not read with its lines moved up: a known subject
+code alone (its date missing) starts a block, never more of the abstract before; an author of
+more than :data:`NAME_WORDS` words is a sentence (the title or author line missing).
 """
 
 from __future__ import annotations
@@ -57,6 +61,10 @@ _ORG_SEPARATOR = " · "
 # with the white space backtracks over a long run of it from each of its places: quadratic)
 _ET_AL = re.compile(r"(?<=\s)et\s+al\.?$")
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
+# More words than any name has (``María de los Ángeles García de la Fuente`` has 8): an
+# author this long is a sentence, read as a name because the block's title or author line is
+# missing and each line below it moved up one place.
+NAME_WORDS = 12
 
 
 @dataclass
@@ -71,7 +79,12 @@ class _Block:
 
 def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
     match = _BLOCK_START.match(block.header)
-    assert match is not None  # blocks only start on matching lines
+    if match is None:  # a known subject code alone starts it (_split_header_and_blocks)
+        raise ParseError(
+            source,
+            f"paper has no date: its line is the subject code {block.header!r} alone",
+            line=block.line,
+        )
     stamp = _DATE_AND_FLAG.match(match["rest"].strip())
     if stamp is None:
         raise ParseError(source, f"unreadable paper date {match['rest']!r}", line=block.line)
@@ -110,9 +123,9 @@ def _within_limits(block: _Block, source: str, limits: Limits) -> None:
 def _parse_paper(
     block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits
 ) -> ProfilePaper:
-    match = _BLOCK_START.match(block.header)
-    assert match is not None
     date, has_code = _parse_date(block, source)
+    match = _BLOCK_START.match(block.header)
+    assert match is not None  # _parse_date refused any other block
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
     _within_limits(block, source, limits)
@@ -124,6 +137,14 @@ def _parse_paper(
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
         raise ParseError(source, "paper block lists no authors", line=author_line_no)
+    for position, author in enumerate(authors, start=1):
+        if (words := len(author.split())) > NAME_WORDS:
+            raise ParseError(
+                source,
+                f"author {position} is {words} words long: no name (is the paper's title or "
+                "author line missing?)",
+                line=author_line_no,
+            )
     abstract = "\n\n".join(text for _, text in block.lines[2:]) or None
     code = match["code"]
     return ProfilePaper(
@@ -141,7 +162,7 @@ def _parse_paper(
 
 
 def _split_header_and_blocks(
-    lines: list[tuple[int, str]], source: str
+    lines: list[tuple[int, str]], source: str, subject_codes: Mapping[str, str]
 ) -> tuple[list[tuple[int, str]], int | None, list[_Block]]:
     header: list[tuple[int, str]] = []
     stated: int | None = None
@@ -155,7 +176,9 @@ def _split_header_and_blocks(
             else:
                 header.append((number, text))
             continue
-        if _BLOCK_START.match(text):
+        # a known subject code alone is a block whose date is missing (quarantined), not more
+        # of the abstract before
+        if _BLOCK_START.match(text) or text in subject_codes:
             blocks.append(_Block(line=number, header=text))
         elif blocks:
             blocks[-1].lines.append((number, text))
@@ -183,7 +206,7 @@ def parse_profile(
     """
     lines = numbered_lines(decode_page(data, source))
     reject_non_profile(lines, source)
-    header, stated, blocks = _split_header_and_blocks(lines, source)
+    header, stated, blocks = _split_header_and_blocks(lines, source, subject_codes)
     warnings: list[str] = []
     name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
