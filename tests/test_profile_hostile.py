@@ -20,7 +20,7 @@ from conftest import write_config
 from cpu_budget import ends_within
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.errors import ConfigError, ExtractError
+from scholarkg.errors import ConfigError, ExtractError, ParseError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.profiles import fetch_profile
@@ -186,3 +186,28 @@ def test_a_paper_missing_its_date_is_quarantined_not_merged_into_the_one_before(
         "paper has no date: its line is the subject code 'LG' alone",
     )
     assert BOND_TITLE in bad.text
+
+
+def test_a_researcher_name_of_invisible_characters_is_no_name() -> None:
+    """CONSTRUCTED: the name line holds only a zero-width joiner and space. The page built a
+    profile of a researcher whose name cannot be seen (key ``x``), claiming none of their
+    papers; a name with combining accents and joiners among its letters stays a name."""
+    page = SAMPLE.replace("Léonard Hussenot\n", "\u200d\u200b\n", 1)
+    with pytest.raises(ParseError) as caught:
+        parse(page)
+    assert str(caught.value) == (
+        "p.txt:1: no researcher name: the first line '\\u200d\\u200b' holds no letter or digit"
+    )
+    spelled = SAMPLE.replace("Léonard Hussenot\n", "Le\u0301onard Hus\u200dsenot\n", 1)
+    assert parse(spelled).name == "Le\u0301onard Hus\u200dsenot"
+
+
+def test_an_author_of_invisible_characters_quarantines_the_paper() -> None:
+    """CONSTRUCTED: a zero-width space listed as BOND's second author: a person with no visible
+    name was made. The paper is quarantined with the arXiv doors' reason for a nameless author
+    (dropping the author would move the authors after it up one place)."""
+    page = SAMPLE.replace("Sessa, Robert", "Sessa, \u200b, Robert", 1)
+    profile = parse(page)
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (22, "author 2 has no name")
+    assert len(profile.papers) == 24

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
+from scholarkg.iris import fold
 from scholarkg.limits import Limits, check_literal
 from scholarkg.models import Metrics
 
@@ -52,6 +53,12 @@ def parse_header(
     except LimitExceeded as exc:
         raise ParseError(source, str(exc), line=name_line) from exc
     refuse_non_text("name", (name_line, name), source)
+    if not fold(name):  # only invisible characters (zero-width ones), symbols or punctuation
+        raise ParseError(
+            source,
+            f"no researcher name: the first line {name!r} holds no letter or digit",
+            line=name_line,
+        )
     subject_code = ""
     values: dict[str, int] = {}
     for number, text in rest:

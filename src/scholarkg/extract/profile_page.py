@@ -41,7 +41,8 @@ from scholarkg.extract.page_text import (
     reject_non_profile,
 )
 from scholarkg.extract.profile_header import parse_header
-from scholarkg.extract.reasons import quarantine_reason
+from scholarkg.extract.reasons import nameless_author, quarantine_reason
+from scholarkg.iris import fold
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
 from scholarkg.models import Profile, ProfilePaper, QuarantinedRecord
 
@@ -138,6 +139,8 @@ def _parse_paper(
     if not authors:
         raise ParseError(source, "paper block lists no authors", line=author_line_no)
     for position, author in enumerate(authors, start=1):
+        if not fold(author):  # only invisible characters (a zero-width space), or punctuation
+            raise ParseError(source, nameless_author(position), line=author_line_no)
         if (words := len(author.split())) > NAME_WORDS:
             raise ParseError(
                 source,
