@@ -211,3 +211,16 @@ def test_an_author_of_invisible_characters_quarantines_the_paper() -> None:
     [bad] = profile.quarantined
     assert (bad.line, bad.reason) == (22, "author 2 has no name")
     assert len(profile.papers) == 24
+
+
+def test_a_header_of_many_unknown_lines_is_a_few_warnings_and_a_count() -> None:
+    """CONSTRUCTED: 20 000 lines of junk between the subject code and the metrics. Each was a
+    warning of its own: 20 000 lines on the screen and in the report (33 million for a page of
+    64 MiB)."""
+    page = SAMPLE.replace("LG\nh-index117", "LG\n" + "junk line\n" * 20_000 + "h-index117", 1)
+    profile = parse(page)
+    assert profile.metrics == parse(SAMPLE).metrics and len(profile.papers) == 25
+    assert profile.warnings == (
+        *(f"p.txt:{n}: unrecognised header line 'junk line'" for n in range(4, 9)),
+        "p.txt: 19995 more unrecognised header lines (lines 9-20003) not listed",
+    )

@@ -19,6 +19,7 @@ _METRICS: dict[str, re.Pattern[str]] = {
     "novelty_percent": re.compile(r"^Novelty\s*(?P<n>\d[\d,]*)\s*%$", re.IGNORECASE),
     "ai_score": re.compile(r"^AI\s*Score\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
 }
+UNRECOGNISED_SHOWN = 5  # unrecognised header lines warned of one by one; the rest are counted
 _METRIC_NAMES = {
     "h_index": "h-index",
     "papers": "papers count",
@@ -61,6 +62,8 @@ def parse_header(
         )
     subject_code = ""
     values: dict[str, int] = {}
+    unrecognised = 0
+    first_unlisted = last_unlisted = 0  # the lines not warned of one by one
     for number, text in rest:
         for key, pattern in _METRICS.items():
             metric = pattern.match(text)
@@ -71,7 +74,16 @@ def parse_header(
             if not subject_code and _SUBJECT_CODE.match(text):
                 subject_code = text
             else:
-                warnings.append(f"{source}:{number}: unrecognised header line {text[:60]!r}")
+                unrecognised += 1
+                if unrecognised <= UNRECOGNISED_SHOWN:
+                    warnings.append(f"{source}:{number}: unrecognised header line {text[:60]!r}")
+                else:
+                    first_unlisted, last_unlisted = first_unlisted or number, number
+    if unrecognised > UNRECOGNISED_SHOWN:  # one line, not one a line: a page can hold millions
+        warnings.append(
+            f"{source}: {unrecognised - UNRECOGNISED_SHOWN} more unrecognised header lines "
+            f"(lines {first_unlisted}-{last_unlisted}) not listed"
+        )
     if not subject_code and name in subject_codes:
         # the page's only text line is a known subject code: its name line is missing (a page
         # lists name, code, metrics; no researcher is called 'SE' and has no code line)
