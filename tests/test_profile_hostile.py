@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -224,3 +225,41 @@ def test_a_header_of_many_unknown_lines_is_a_few_warnings_and_a_count() -> None:
         *(f"p.txt:{n}: unrecognised header line 'junk line'" for n in range(4, 9)),
         "p.txt: 19995 more unrecognised header lines (lines 9-20003) not listed",
     )
+
+
+def _parse_peak(page: str) -> tuple[Profile, int]:
+    """The parse of ``page`` and the peak of the memory it allocated (tracemalloc: counted
+    allocations, not time), the page's own bytes and text not included."""
+    data = page.encode()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        profile = parse_profile(data, source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
+        return profile, tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_page_of_millions_of_short_lines_is_not_held_line_by_line() -> None:
+    """CONSTRUCTED: the sample with 1 000 000 lines ``ab`` inside the first abstract, and
+    another with them in the header. Every line was held as a tuple, twice (the page's lines,
+    then its blocks' or header's): 0.9 GB for 3 MB of lines, ~6 GB at the 64 MiB page limit.
+    Now the abstract past ``[limits] literal_bytes`` and the header past its first 1 000 lines
+    (each an unrecognised line: a header has seven) are only counted, and an abstract is held
+    as one text: the parse holds about the page's text, not its lines."""
+    lines = "\n".join(["ab"] * 1_000_000)
+    in_abstract = SAMPLE.replace(FIRST_ABSTRACT, lines + "\n" + FIRST_ABSTRACT)
+    in_header = SAMPLE.replace("\n25 Papers\n", "\n" + lines + "\n25 Papers\n", 1)
+    profile, peak = _parse_peak(in_abstract)
+    assert peak < 8 * len(in_abstract), peak  # it was ~90 times the page
+    [(line, reason)] = [(q.line, q.reason) for q in profile.quarantined]
+    assert line == SAMPLE[: SAMPLE.index(FIRST_ABSTRACT)].count("\n") + 1
+    assert "the abstract is" in reason and "[limits] literal_bytes" in reason
+    assert len(profile.papers) == 24 and profile.name == "Léonard Hussenot"
+    profile, peak = _parse_peak(in_header)
+    assert peak < 8 * len(in_header), peak
+    assert len(profile.papers) == 25 and profile.metrics == parse(SAMPLE).metrics
+    assert [w for w in profile.warnings if "more unrecognised header lines" in w] == [
+        "p.txt: 999995 more unrecognised header lines (lines 15-1000009) not listed"
+    ]

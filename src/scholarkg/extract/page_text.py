@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import non_text_reason
@@ -50,12 +52,20 @@ def _folded(line: str) -> str:
     return line.strip(_EDGE_SPACE)
 
 
-def numbered_lines(text: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their 1-based line numbers; CRLF, CR and trailing spaces folded, a
-    white-space run with a vertical tab or form feed folded to one space."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    stripped = ((n, _folded(line)) for n, line in enumerate(lines, start=1))
-    return [(n, line) for n, line in stripped if line]
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their 1-based line numbers, one at a time (a page of millions of
+    short lines is never a list of them); CRLF, CR and trailing spaces folded, a white-space run
+    with a vertical tab or form feed folded to one space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    start = 0
+    for number in itertools.count(1):
+        end = text.find("\n", start)
+        line = _folded(text[start:] if end < 0 else text[start:end])
+        if line:
+            yield number, line
+        if end < 0:
+            return
+        start = end + 1
 
 
 def refuse_non_text(field: str, line: tuple[int, str], source: str) -> None:
@@ -66,10 +76,13 @@ def refuse_non_text(field: str, line: tuple[int, str], source: str) -> None:
         raise ParseError(source, reason, line=number)
 
 
-def reject_non_profile(lines: list[tuple[int, str]], source: str) -> None:
-    """ParseError for an empty page or one that is HTML."""
-    if not lines:
+def reject_non_profile(lines: Iterator[tuple[int, str]], source: str) -> Iterator[tuple[int, str]]:
+    """The lines again, once their first ones showed a profile page: ParseError for an empty
+    page or one that is HTML."""
+    first = list(itertools.islice(lines, 5))
+    if not first:
         raise ParseError(source, "empty page: not a researcher profile", line=1)
-    for number, text in lines[:5]:
+    for number, text in first:
         if text.startswith("<") or "<html" in text.lower() or "<!doctype" in text.lower():
             raise ParseError(source, "looks like HTML, not a researcher profile page", line=number)
+    return itertools.chain(first, lines)

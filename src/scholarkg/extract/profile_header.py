@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
@@ -20,6 +21,7 @@ _METRICS: dict[str, re.Pattern[str]] = {
     "ai_score": re.compile(r"^AI\s*Score\s*(?P<n>\d[\d,]*)$", re.IGNORECASE),
 }
 UNRECOGNISED_SHOWN = 5  # unrecognised header lines warned of one by one; the rest are counted
+HEADER_KEPT = 1000  # header lines read as such; a page has a name, a code and five metrics
 _METRIC_NAMES = {
     "h_index": "h-index",
     "papers": "papers count",
@@ -29,8 +31,33 @@ _METRIC_NAMES = {
 }
 
 
+@dataclass
+class Header:
+    """The lines above the papers heading: the first :data:`HEADER_KEPT` kept, the rest (no
+    page has them: each is an unrecognised line) only counted, so a page of millions of them
+    is never held."""
+
+    lines: list[tuple[int, str]] = field(default_factory=list)  # past the first, only those
+    dropped: int = 0  # that may be a metric or the subject code (another HEADER_KEPT at most)
+    first_dropped: int = 0
+    last_dropped: int = 0
+
+    def add(self, number: int, text: str) -> None:
+        kept = len(self.lines)
+        if kept < HEADER_KEPT or (kept < 2 * HEADER_KEPT and _may_be_read(text)):
+            self.lines.append((number, text))
+        else:
+            self.dropped += 1
+            self.first_dropped, self.last_dropped = self.first_dropped or number, number
+
+
+def _may_be_read(text: str) -> bool:
+    """Whether a header line is one :func:`parse_header` reads (a metric, a subject code)."""
+    return bool(_SUBJECT_CODE.match(text)) or any(p.match(text) for p in _METRICS.values())
+
+
 def parse_header(
-    header: list[tuple[int, str]],
+    header: Header,
     source: str,
     warnings: list[str],
     limits: Limits,
@@ -38,9 +65,9 @@ def parse_header(
 ) -> tuple[str, str, Metrics]:
     """The researcher's name, primary subject code and metrics from the lines above the
     papers heading; unrecognised lines become warnings."""
-    if not header:
+    if not header.lines:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
-    (name_line, name), rest = header[0], header[1:]
+    (name_line, name), rest = header.lines[0], header.lines[1:]
     read_as = next((key for key, pattern in _METRICS.items() if pattern.match(name)), None)
     if read_as is not None:  # the name line is missing: the header starts with the metrics
         raise ParseError(
@@ -79,6 +106,10 @@ def parse_header(
                     warnings.append(f"{source}:{number}: unrecognised header line {text[:60]!r}")
                 else:
                     first_unlisted, last_unlisted = first_unlisted or number, number
+    if header.dropped:
+        unrecognised += header.dropped
+        first_unlisted = min(first_unlisted or header.first_dropped, header.first_dropped)
+        last_unlisted = max(last_unlisted, header.last_dropped)
     if unrecognised > UNRECOGNISED_SHOWN:  # one line, not one a line: a page can hold millions
         warnings.append(
             f"{source}: {unrecognised - UNRECOGNISED_SHOWN} more unrecognised header lines "

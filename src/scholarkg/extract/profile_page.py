@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
@@ -40,8 +41,9 @@ from scholarkg.extract.page_text import (
     refuse_non_text,
     reject_non_profile,
 )
-from scholarkg.extract.profile_header import parse_header
+from scholarkg.extract.profile_header import Header, parse_header
 from scholarkg.extract.reasons import nameless_author, quarantine_reason
+from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.iris import fold
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
 from scholarkg.models import Profile, ProfilePaper, QuarantinedRecord
@@ -70,12 +72,43 @@ NAME_WORDS = 12
 
 @dataclass
 class _Block:
+    """A paper block as read: its first line, title and author line, and its abstract as one
+    text (a page of millions of short lines is never held line by line)."""
+
     line: int
     header: str
-    lines: list[tuple[int, str]] = field(default_factory=list)
+    lines: list[tuple[int, str]] = field(default_factory=list)  # title, author line
+    abstract_line: int = 0
+    abstract: io.StringIO = field(default_factory=io.StringIO)  # its lines joined by a blank
+    kept: int = 0  # characters of the abstract kept
+    dropped: int = 0  # characters past them, only counted: the abstract is over the limit
+    non_text: tuple[int, str] | None = None  # the first abstract line holding no text
+
+    def add(self, number: int, text: str, limit: int) -> None:
+        """One more line; the abstract's past ``limit`` characters are only counted (it is
+        refused whole, :func:`_within_limits`)."""
+        if len(self.lines) < 2:
+            self.lines.append((number, text))
+        elif self.kept > limit:
+            self.dropped += len(text) + 2
+        else:
+            if self.kept:
+                self.abstract.write("\n\n")
+            else:
+                self.abstract_line = number
+            self.abstract.write(text)
+            self.kept += len(text) + 2 * bool(self.kept)
+            if self.non_text is None and non_text_reason(text, "abstract"):
+                self.non_text = (number, text)
+
+    def abstract_text(self) -> str | None:
+        return self.abstract.getvalue() or None
 
     def raw_text(self) -> str:
-        return "\n".join([self.header, *(text for _, text in self.lines)])
+        lines = [self.header, *(text for _, text in self.lines)]
+        if self.kept:
+            lines.append(self.abstract.getvalue().replace("\n\n", "\n"))
+        return "\n".join(lines)
 
 
 def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
@@ -111,14 +144,20 @@ def _split_authors(text: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
 def _within_limits(block: _Block, source: str, limits: Limits) -> None:
     """Refuse a block whose title, author line or abstract is over ``literal_bytes``."""
     parts = [("title", block.lines[:1]), ("author line", block.lines[1:2])]
-    parts.append(("abstract", block.lines[2:]))
     for name, lines in parts:
-        if not lines:
-            continue
-        try:
-            check_literal(f"the {name}", "\n\n".join(text for _, text in lines), limits)
-        except LimitExceeded as exc:
-            raise ParseError(source, str(exc), line=lines[0][0]) from exc
+        if lines:
+            try:
+                check_literal(f"the {name}", lines[0][1], limits)
+            except LimitExceeded as exc:
+                raise ParseError(source, str(exc), line=lines[0][0]) from exc
+    if block.dropped:  # over the limit in characters, hence in bytes
+        size, limit = block.kept + block.dropped, limits.literal_bytes
+        over = LimitExceeded(f"the abstract is {size} bytes", "[limits] literal_bytes", limit)
+        raise ParseError(source, str(over), line=block.abstract_line)
+    try:
+        check_literal("the abstract", block.abstract_text(), limits)
+    except LimitExceeded as exc:
+        raise ParseError(source, str(exc), line=block.abstract_line) from exc
 
 
 def _parse_paper(
@@ -132,8 +171,8 @@ def _parse_paper(
     _within_limits(block, source, limits)
     refuse_non_text("title", block.lines[0], source)
     refuse_non_text("authors", block.lines[1], source)
-    for line in block.lines[2:]:
-        refuse_non_text("abstract", line, source)
+    if block.non_text is not None:
+        refuse_non_text("abstract", block.non_text, source)
     (_, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
@@ -148,7 +187,7 @@ def _parse_paper(
                 "author line missing?)",
                 line=author_line_no,
             )
-    abstract = "\n\n".join(text for _, text in block.lines[2:]) or None
+    abstract = block.abstract_text()
     code = match["code"]
     return ProfilePaper(
         line=block.line,
@@ -165,32 +204,34 @@ def _parse_paper(
 
 
 def _split_header_and_blocks(
-    lines: list[tuple[int, str]], source: str, subject_codes: Mapping[str, str]
-) -> tuple[list[tuple[int, str]], int | None, list[_Block]]:
-    header: list[tuple[int, str]] = []
+    lines: Iterable[tuple[int, str]],
+    source: str,
+    subject_codes: Mapping[str, str],
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[Header, int | None, list[_Block]]:
+    header = Header()
     stated: int | None = None
     blocks: list[_Block] = []
     in_papers = False
+    number = 0
     for number, text in lines:
         if not in_papers:
             heading = _HEADING.match(text)
             if heading:
                 stated, in_papers = read_count(heading["count"], source, number), True
             else:
-                header.append((number, text))
+                header.add(number, text)
             continue
         # a known subject code alone is a block whose date is missing (quarantined), not more
         # of the abstract before
         if _BLOCK_START.match(text) or text in subject_codes:
             blocks.append(_Block(line=number, header=text))
         elif blocks:
-            blocks[-1].lines.append((number, text))
+            blocks[-1].add(number, text, limits.literal_bytes)
         else:
             raise ParseError(source, f"text before the first paper: {text[:60]!r}", line=number)
     if not in_papers:
-        raise ParseError(
-            source, "no 'N Papers' heading: not a researcher profile", line=lines[-1][0]
-        )
+        raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=number)
     return header, stated, blocks
 
 
@@ -207,9 +248,8 @@ def parse_profile(
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
     carries a value that large); a researcher name that large makes the page a ParseError.
     """
-    lines = numbered_lines(decode_page(data, source))
-    reject_non_profile(lines, source)
-    header, stated, blocks = _split_header_and_blocks(lines, source, subject_codes)
+    lines = reject_non_profile(numbered_lines(decode_page(data, source)), source)
+    header, stated, blocks = _split_header_and_blocks(lines, source, subject_codes, limits)
     warnings: list[str] = []
     name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
