@@ -16,7 +16,10 @@ from scholarkg.errors import LimitExceeded
 from scholarkg.models import ArxivRecord
 
 QUARANTINE_TEXT_CHARS = 65_536  # what a quarantine file keeps of one oversize record
-_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# A JSON string, or (``rest``) from a quote no string closes to the end: every later quote is
+# then inside that one's parse, so none closes a string either. Matching the rest once keeps it
+# as it is in linear time (trying each of its quotes again was quadratic in its length).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(?P<rest>".*)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
@@ -63,7 +66,7 @@ def check_record_literals(record: ArxivRecord, limits: Limits) -> None:
 def json_depth(text: str) -> int:
     """How deeply arrays and objects nest in the JSON ``text`` (brackets inside strings aside)."""
     depth = deepest = 0
-    for char in _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)):
+    for char in _NOT_BRACKET.sub("", _JSON_STRING.sub(r"\g<rest>", text)):
         if char in "[{":
             depth += 1
             deepest = max(deepest, depth)
