@@ -66,7 +66,9 @@ STOPWORDS = frozenset(
         "study",
     ]
 )
-_SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s|\?\s)\s*")
+# A subtitle separator: ":", a dash between spaces, "?" and a space. The white space before it
+# is found by rstrip (a pattern beginning with \s* tried each of its characters again: quadratic)
+_SUBTITLE = re.compile(r":|(?<=\s)[-–—](?=\s)|\?(?=\s)")
 MATCHING = "2"
 """Bump when the same titles are matched differently (2: different symbols veto), so profiles
 resolved under the old rules are built again (it is part of the configuration hash)."""
@@ -81,7 +83,8 @@ def _ratio(a: str, b: str) -> float:
 
 def main_title(title: str) -> str:
     """The part before a subtitle separator (``BOND: Aligning …`` → ``bond``), folded."""
-    head = _SUBTITLE.split(title, maxsplit=1)[0]
+    separator = _SUBTITLE.search(title)
+    head = title if separator is None else title[: separator.start()].rstrip()
     return title_key(head)
 
 

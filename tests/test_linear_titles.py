@@ -1,0 +1,60 @@
+"""A title's main part (before a subtitle) is found in linear time, as it was found before."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fixture_texts import titles
+from linear_time import LINEAR_RATIO, growth
+from scholarkg.iris import title_key
+from scholarkg.resolution.titles import main_title
+
+_OLD_SUBTITLE = re.compile(r"\s*(?::|\s[-–—]\s|\?\s)\s*")  # the rule before: quadratic
+
+
+def _old_main_title(title: str) -> str:
+    return title_key(_OLD_SUBTITLE.split(title, maxsplit=1)[0])
+
+
+EDGES = [
+    "BOND: Aligning LLMs",
+    "BOND : Aligning",
+    "BOND\t\n: x",
+    ":leading colon",
+    "trailing colon:",
+    "Why? Because",
+    "Why?Because",
+    "Why ?",
+    "A - B",
+    "A -B",
+    "A- B",
+    "A — B",
+    "A\u3000–\u3000B",
+    "A  -  B: C",
+    "C++ - a language? no: yes",
+    " - starts with a dash",
+    "-",
+    "",
+    "   ",
+    "a?",
+    "x" + " " * 3000 + "y",
+    "x" + " " * 3000 + ": y",
+    "x" + " " * 3000 + "- y",
+    "x" + " " * 3000 + "?",
+]
+
+
+@pytest.mark.parametrize("title", titles() + EDGES)
+def test_main_titles_are_as_before(title: str) -> None:
+    assert main_title(title) == _old_main_title(title)
+
+
+def _spaced(size: int) -> str:
+    return "a" + " " * size + "b"
+
+
+def test_a_title_with_a_long_run_of_spaces_is_read_in_linear_time() -> None:
+    assert main_title(_spaced(20_000)) == "a b"
+    assert growth(main_title, _spaced, 4_000) < LINEAR_RATIO
