@@ -12,11 +12,15 @@ from scholarkg.models import ArxivAuthor
 
 # Footnote markers such as "1", "1 and 2", "1, 3" that stand in for affiliations.
 _FOOTNOTE = re.compile(r"\d+(?:\s*(?:,|and)\s*\d+)*")
-_AND = re.compile(r"\s+and\s+")
+# (a run of white space is tried from its start only: from each of its characters, a search
+# read the rest of the run again, quadratic in its length)
+_AND = re.compile(r"(?<!\s)\s+and\s+")
 # A footnote legend such as "((1) RIKEN, (2) Tokyo)" closing the list is not an affiliation.
 # "…, et al" closing a list: the list is cut short, no author is called so (arXiv's own author
 # parser, whose output the snapshot's authors_parsed is, drops it too)
-_ET_AL = re.compile(r"(?:,|\s)\s*et\.?\s+al\.?\s*$", re.IGNORECASE)
+# (found from its "et": the comma or white space before it by rstrip, as a pattern beginning
+# with \s* was tried again from each character of a run of white space: quadratic)
+_ET_AL = re.compile(r"et\.?\s+al\.?\s*$", re.IGNORECASE)
 _LEGEND = re.compile(r"\s*\(\d+\)")
 
 
@@ -104,12 +108,24 @@ def _top_level_pieces(text: str) -> list[str]:
     return out
 
 
+def _without_et_al(text: str) -> str:
+    """``text`` without a closing ``et al`` and the comma or white space before it."""
+    found = _ET_AL.search(text)
+    if found is None:
+        return text
+    before = text[: found.start()].rstrip()
+    if before.endswith(","):
+        return before[:-1]
+    return before if len(before) < found.start() else text  # "…Bennet al": a name's end
+
+
 def _split_and(piece: str) -> list[str]:
     parts: list[str] = []
-    last = 0
+    last = depth = counted = 0  # parentheses opened minus closed before ``counted``
     for match in _AND.finditer(piece):
-        before = piece[: match.start()]
-        if before.count("(") == before.count(")"):
+        depth += piece.count("(", counted, match.start()) - piece.count(")", counted, match.start())
+        counted = match.start()
+        if depth == 0:
             if match.start() > 0 or last > 0:  # ", and B" (a serial comma): one separator
                 parts.append(piece[last : match.start()])
             last = match.end()
@@ -155,7 +171,7 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     ``, A``) is an author without a name: ValueError with :func:`~.reasons.nameless_author`,
     as the structured doors refuse one.
     """
-    pieces = _top_level_pieces(_ET_AL.sub("", text))
+    pieces = _top_level_pieces(_without_et_al(text))
     while pieces and not pieces[-1].strip():
         pieces.pop()
     authors: list[ArxivAuthor] = []
