@@ -28,7 +28,9 @@ from scholarkg.identity.names import compatible, nfc
 from scholarkg.iris import slug as make_slug
 from scholarkg.iris import work_key
 
-_NAME_KEY = re.compile(r"^[^\sA-Z|#:]+(-[^\sA-Z|#:]+)*$")
+# A folded name key ("l-hussenot"): its characters, "-" among them (written as words joined by
+# "-" with "-" in the words' class too, a key was read two ways at each hyphen: exponential)
+_NAME_KEY = re.compile(r"^[^\sA-Z|#:]+$")
 
 
 @dataclass(frozen=True)
