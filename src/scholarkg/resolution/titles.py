@@ -69,9 +69,14 @@ STOPWORDS = frozenset(
 # A subtitle separator: ":", a dash between spaces, "?" and a space. The white space before it
 # is found by rstrip (a pattern beginning with \s* tried each of its characters again: quadratic)
 _SUBTITLE = re.compile(r":|(?<=\s)[-–—](?=\s)|\?(?=\s)")
-MATCHING = "2"
-"""Bump when the same titles are matched differently (2: different symbols veto), so profiles
-resolved under the old rules are built again (it is part of the configuration hash)."""
+MATCHING = "3"
+"""Bump when the same titles are matched differently (2: different symbols veto; 3: titles past
+:data:`COMPARED_CHARACTERS` match only when equal), so profiles resolved under the old rules are
+built again (it is part of the configuration hash)."""
+COMPARED_CHARACTERS = 2000
+"""The longest folded title compared word by word (real titles have a few hundred characters):
+a longer one matches only a title equal to it, as comparing two of a megabyte took hours
+(:class:`difflib.SequenceMatcher` and the abbreviation search are quadratic)."""
 SYMBOLS_DIFFER = 0.85
 """The most two titles that write different symbols in one place score: below
 :data:`~scholarkg.resolution.score.MIN_TITLE_SIMILARITY`, so never accepted as one paper."""
@@ -169,6 +174,8 @@ def _words_similarity(listed: str, other: str) -> float:
         return 1.0
     if a.replace(" ", "") == b.replace(" ", ""):
         return 0.99
+    if max(len(a), len(b)) > COMPARED_CHARACTERS:
+        return 0.0
     scores = [_ratio(a, b)]
     expanded = " ".join(_expand_abbreviations(a.split(), b.split()))
     if expanded != a:
