@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import socket
 from typing import Any, ClassVar
 
@@ -28,9 +27,9 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
+from scholarkg.serve.request_head import RequestHead
 
 _SERVE = ServeSettings()  # the defaults
-_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
 
@@ -55,7 +54,7 @@ class LimitedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._deadline: asyncio.TimerHandle | None = None
         self._stalled: asyncio.TimerHandle | None = None  # armed while writing is paused
-        self._head = b""
+        self._head = RequestHead(self.max_header_bytes)
         self._address: str | None = None  # counted in per_client while open
         self._refused = False
 
@@ -157,7 +156,7 @@ class LimitedH11Protocol(H11Protocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self._head = b""
+        self._head.clear()
         self._deadline = self.loop.call_later(self.request_timeout, self._too_slow)
 
     def _disarm(self) -> None:
@@ -176,18 +175,9 @@ class LimitedH11Protocol(H11Protocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return  # dropped: the connection was answered 503 when it opened
-        if self.conn.their_state is h11.IDLE:
-            self._head += data
-            end = self._head.find(b"\r\n\r\n")
-            block = self._head if end < 0 else self._head[: end + 2]
-            if len(block) > self.max_header_bytes:
-                self._reject("request headers too large")
-                return
-            if len(_CONTENT_LENGTH.findall(block)) > 1:
-                self._reject("more than one Content-Length header")
-                return
-            if end >= 0:
-                self._head = b""
+        if self.conn.their_state is h11.IDLE and (refused := self._head.feed(data)):
+            self._reject(refused)
+            return
         super().data_received(data)
         if self.conn.their_state is h11.DONE:
             self._disarm()

@@ -1,0 +1,35 @@
+"""The head of an HTTP/1.1 request as its bytes arrive: where it ends, how large it is and how
+many ``Content-Length`` headers it has, each byte scanned once however it is split (a client
+sending one byte at a time made a search of the whole head per byte: quadratic)."""
+
+from __future__ import annotations
+
+import re
+
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
+_END = b"\r\n\r\n"
+
+
+class RequestHead:
+    """The head received so far of the request a connection is waiting for."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._data = bytearray()
+
+    def clear(self) -> None:
+        self._data.clear()
+
+    def feed(self, data: bytes) -> str | None:
+        """Take the next bytes; why the request is refused, or None. A complete head (its
+        blank line received) is checked and forgotten, ready for the next request."""
+        start = max(0, len(self._data) - len(_END) + 1)  # the end may straddle two pieces
+        self._data += data
+        end = self._data.find(_END, start)
+        if (len(self._data) if end < 0 else end + 2) > self.max_bytes:
+            return "request headers too large"
+        if end < 0:
+            return None
+        headers = len(_CONTENT_LENGTH.findall(self._data, 0, end + 2))
+        self._data.clear()
+        return "more than one Content-Length header" if headers > 1 else None
