@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
@@ -89,23 +89,19 @@ def dc_authors(creators: Iterable[str | None]) -> tuple[ArxivAuthor, ...]:
     return tuple(authors)
 
 
-def _top_level_pieces(text: str) -> list[str]:
-    """Split at commas and at `` and `` that are not inside parentheses."""
-    pieces: list[str] = []
+def _top_level_pieces(text: str) -> Iterator[str]:
+    """Split at commas and at `` and `` that are not inside parentheses, piece by piece (a
+    list of many short names is not held twice over while its authors are made)."""
     current: list[str] = []
     depth = 0
     for char in text:
         depth += (char == "(") - (char == ")")
         if char == "," and depth == 0:
-            pieces.append("".join(current))
+            yield from _split_and("".join(current))
             current = []
         else:
             current.append(char)
-    pieces.append("".join(current))
-    out: list[str] = []
-    for piece in pieces:
-        out.extend(_split_and(piece))
-    return out
+    yield from _split_and("".join(current))
 
 
 def _without_et_al(text: str) -> str:
@@ -171,12 +167,13 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     ``, A``) is an author without a name: ValueError with :func:`~.reasons.nameless_author`,
     as the structured doors refuse one.
     """
-    pieces = _top_level_pieces(_without_et_al(text))
-    while pieces and not pieces[-1].strip():
-        pieces.pop()
     authors: list[ArxivAuthor] = []
-    for piece in pieces:
+    blank = False  # an empty piece: nameless if any piece with text follows, dropped if none
+    for piece in _top_level_pieces(_without_et_al(text)):
         if not piece.strip():
+            blank = True
+            continue
+        if blank:
             raise ValueError(nameless_author(len(authors) + 1))
         outside, groups = _parenthesised(piece)
         groups = [g for g in groups if not _LEGEND.match(g)]
