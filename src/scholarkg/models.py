@@ -60,7 +60,7 @@ class Profile:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArxivAuthor:
     """An author as arXiv lists them, in order."""
 
@@ -68,7 +68,7 @@ class ArxivAuthor:
     affiliations: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArxivVersion:
     """One version (v1…vN) of an arXiv e-print."""
 
