@@ -80,7 +80,6 @@ class _Block:
     lines: list[tuple[int, str]] = field(default_factory=list)  # title, author line
     abstract_line: int = 0
     abstract: io.StringIO = field(default_factory=io.StringIO)  # its lines joined by a blank
-    kept: int = 0  # characters of the abstract kept
     dropped: int = 0  # characters past them, only counted: the abstract is over the limit
     non_text: tuple[int, str] | None = None  # the first abstract line holding no text
 
@@ -97,9 +96,13 @@ class _Block:
             else:
                 self.abstract_line = number
             self.abstract.write(text)
-            self.kept += len(text) + 2 * bool(self.kept)
             if self.non_text is None and non_text_reason(text, "abstract"):
                 self.non_text = (number, text)
+
+    @property
+    def kept(self) -> int:
+        """Characters of the abstract kept (as joined)."""
+        return self.abstract.tell()
 
     def abstract_text(self) -> str | None:
         return self.abstract.getvalue() or None
