@@ -25,12 +25,18 @@ from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
 from scholarkg.identity.names import compatible, nfc
+from scholarkg.iris import fold, work_key
 from scholarkg.iris import slug as make_slug
-from scholarkg.iris import work_key
 
-# A folded name key ("l-hussenot"): its characters, "-" among them (written as words joined by
-# "-" with "-" in the words' class too, a key was read two ways at each hyphen: exponential)
-_NAME_KEY = re.compile(r"^[^\sA-Z|#:]+$")
+# A name key as names.name_key writes it ("l-hussenot", "王伟", "x"): folded words, each of
+# letters and digits ("\w" but "_"), joined by single hyphens. No word holds "-", so a key reads
+# one way only (with "-" in the words' class too, it was read two ways at each hyphen).
+_NAME_KEY = re.compile(r"[^\W_A-Z]+(?:-[^\W_A-Z]+)*")
+_FOLDED_BY_FOLD = str.maketrans("øłđ", "old")
+_REFERENCES = (
+    "profile:<location>, person:<slug>, <arXiv id or title>#<position> or "
+    "<arXiv id or title>|<name as listed>"
+)
 
 
 @dataclass(frozen=True)
@@ -78,12 +84,35 @@ def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
         position = count_of(number, digits=6)
         if paper.strip() and position is not None and position >= 1:
             return Ref(text, "position", _paper_key(paper.strip()), position=position)
-    if merge and _NAME_KEY.match(raw):
-        return Ref(text, "key", raw)
-    raise ConfigError(
-        f"{where} {text!r}: not a reference; use profile:<location>, person:<slug>, "
-        "<arXiv id or title>#<position> or <arXiv id or title>|<name as listed>"
-    )
+    if merge and not any(c in raw for c in "|#:"):
+        why = _not_a_name_key(raw)
+        if why is None:
+            return Ref(text, "key", raw)
+        raise ConfigError(
+            f"{where} {text!r}: not a name key ({why}), nor any other reference: {_REFERENCES}"
+        )
+    raise ConfigError(f"{where} {text!r}: not a reference; use {_REFERENCES}")
+
+
+def _not_a_name_key(raw: str) -> str | None:
+    """Why :func:`~scholarkg.identity.names.name_key` cannot write ``raw``; ``None`` if it can."""
+    words = raw.replace("-", " ")
+    if _NAME_KEY.fullmatch(raw):
+        # fold folds a small ø, ł, đ, but a capital with a mark only to one (Ǿ: ø), and
+        # name_key writes what fold does: they count as folded
+        plain = words.translate(_FOLDED_BY_FOLD)
+        if fold(plain, voicing=True) == plain:
+            return None
+        why = "its letters are not folded"
+    elif any(c.isspace() for c in raw):
+        why = "a name key has no spaces: its words are joined by hyphens"
+    elif raw.startswith("-") or raw.endswith("-") or "--" in raw:
+        why = "a name key's words are joined by single hyphens, none at either end"
+    else:
+        why = "a name key's words are lower-case letters and digits"
+    # folded twice: a capital Ø folds to ø, then to o, as names fold it
+    folded = fold(fold(words, voicing=True), voicing=True).replace(" ", "-")
+    return f"{why}; as a key: {folded!r}" if folded else why
 
 
 @dataclass(frozen=True)
