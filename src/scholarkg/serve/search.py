@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ SELECT DISTINCT ?s ?label ?kind WHERE {
 }"""
 KIND_ORDER = {"person": 0, "group": 1, "organisation": 2, "category": 3, "paper": 4}
 _WORDS = re.compile(r"\w+")
+_LAST = chr(sys.maxunicode)  # U+10FFFF, no word character: above every word a prefix begins
 
 
 def fold(text: str) -> list[str]:
@@ -74,11 +76,12 @@ class SearchIndex:
     def _matching(self, word: str, *, prefix: bool) -> set[int]:
         if not prefix:
             return set(self.postings.get(word, ()))
-        found: set[int] = set()
+        # the words ``word`` begins are the sorted ones from ``word`` up to ``word`` followed by
+        # the last code point (a noncharacter, in no word): two binary searches, no copy of the rest
         start = bisect.bisect_left(self.words, word)
-        for candidate in self.words[start:]:
-            if not candidate.startswith(word):
-                break
+        end = bisect.bisect_left(self.words, word + _LAST, lo=start)
+        found: set[int] = set()
+        for candidate in self.words[start:end]:
             found |= self.postings[candidate]
         return found
 

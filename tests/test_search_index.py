@@ -1,0 +1,88 @@
+"""The serve search index: a prefix search reads only the words it matches."""
+
+from __future__ import annotations
+
+import math
+
+import pyoxigraph as ox
+
+from scholarkg.serve.jobs import QueryOutcome
+from scholarkg.serve.search import KIND_ORDER, Hit, SearchIndex, fold
+
+LABELS = [
+    ("person", "Léonard Hussenot"),
+    ("person", "Leon Hu"),
+    ("person", "Robert Dadashi"),
+    ("person", "王伟"),
+    ("group", "The LIGO Scientific Collaboration"),
+    ("paper", "Continuous Control with Action Quantization from Demonstrations"),
+    ("paper", "Learning to Control: a leonine approach"),
+    ("paper", "Hussenot's lemma"),
+    ("organisation", "Google DeepMind"),
+    ("category", "Machine Learning (cs.LG)"),
+]
+QUERIES = ["", "l", "le", "leo", "leon", "leonard", "léo", "hu", "hussenot", "control", "c",
+           "co", "z", "王", "learning c", "leonard h", "to con", "the l", "ligo s", "machine le",
+           "g", "deepmind", "x y"]  # fmt: skip
+
+
+def _index(labels: list[tuple[str, str]]) -> SearchIndex:
+    rows = tuple(
+        (ox.NamedNode(f"https://example.org/{n}"), ox.Literal(label), ox.Literal(kind))
+        for n, (kind, label) in enumerate(labels)
+    )
+    return SearchIndex(QueryOutcome("solutions", variables=("s", "label", "kind"), rows=rows))
+
+
+def _expected(labels: list[tuple[str, str]], query: str, limit: int = 50) -> list[Hit]:
+    """Every entry holding each query word, the last one as a prefix, people first."""
+    words = fold(query)[:8]
+    if not words:
+        return []
+    hits = []
+    for n, (kind, label) in enumerate(labels):
+        held = fold(label)
+        if all(w in held for w in words[:-1]) and any(h.startswith(words[-1]) for h in held):
+            hits.append(Hit(f"https://example.org/{n}", label, kind))
+    hits.sort(key=lambda h: (KIND_ORDER.get(h.kind, 9), len(h.label), h.label, h.iri))
+    return hits[:limit]
+
+
+def test_a_search_finds_every_entry_with_its_words_in_order() -> None:
+    index = _index(LABELS)
+    for query in QUERIES:
+        assert index.search(query) == _expected(LABELS, query), query
+    assert [h.label for h in index.search("leo")] == [
+        "Leon Hu",
+        "Léonard Hussenot",
+        "Learning to Control: a leonine approach",
+    ]
+    assert len(index.search("c", limit=2)) == 2
+
+
+class _Counted(list[str]):
+    """The index's sorted words, counting the words read."""
+
+    read = 0
+
+    def __getitem__(self, at):  # type: ignore[no-untyped-def]
+        found = super().__getitem__(at)
+        _Counted.read += len(found) if isinstance(at, slice) else 1
+        return found
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for word in super().__iter__():
+            _Counted.read += 1
+            yield word
+
+
+def test_a_prefix_search_reads_only_the_words_it_matches() -> None:
+    """Before: every word from the first match to the end of the index was copied."""
+    size = 20_000
+    labels = [("paper", f"w{n:05d}") for n in range(size)] + [("person", "aab aac aad")]
+    index = _index(labels)
+    index.words = _Counted(index.words)
+    _Counted.read = 0
+    assert [h.label for h in index.search("aa")] == ["aab aac aad"]
+    probes = 2 * (math.ceil(math.log2(size)) + 1)  # two binary searches
+    assert _Counted.read <= 3 + probes
