@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from serve_vocabulary import CATEGORIES, WORDS, person_name
+
 ID = "https://w3id.org/scholarkg/id/"
 SKG = "https://w3id.org/scholarkg/ontology#"
 CAT = "https://w3id.org/scholarkg/category/"
@@ -28,174 +30,6 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 PRO = "http://purl.org/spar/pro/"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-FIRST = [
-    f"{a}{b}"
-    for a in (
-        "Al",
-        "Be",
-        "Ca",
-        "Da",
-        "El",
-        "Fa",
-        "Ga",
-        "Ha",
-        "Ia",
-        "Jo",
-        "Ka",
-        "Le",
-        "Ma",
-        "Na",
-        "Ol",
-        "Pa",
-        "Ra",
-        "Sa",
-        "Ta",
-        "Va",
-    )
-    for b in (
-        "ex",
-        "ina",
-        "o",
-        "ra",
-        "in",
-        "ia",
-        "us",
-        "ean",
-        "iel",
-        "ard",
-        "ette",
-        "ane",
-        "ik",
-        "ona",
-        "yn",
-    )
-]
-LAST = [
-    f"{a}{b}"
-    for a in (
-        "Ber",
-        "Cor",
-        "Dan",
-        "Fer",
-        "Gar",
-        "Hol",
-        "Kar",
-        "Lin",
-        "Mor",
-        "Nor",
-        "Pet",
-        "Ros",
-        "San",
-        "Tor",
-        "Val",
-        "Wen",
-        "Zim",
-        "Abr",
-        "Bas",
-        "Cle",
-    )
-    for b in (
-        "ger",
-        "tin",
-        "son",
-        "ez",
-        "mann",
-        "ova",
-        "ini",
-        "eau",
-        "berg",
-        "ski",
-        "ard",
-        "ley",
-        "sen",
-        "ic",
-        "oux",
-    )
-]
-WORDS = (
-    "learning",
-    "neural",
-    "models",
-    "graph",
-    "language",
-    "policy",
-    "reinforcement",
-    "optimal",
-    "transport",
-    "imitation",
-    "robust",
-    "scalable",
-    "inference",
-    "bayesian",
-    "networks",
-    "attention",
-    "alignment",
-    "reward",
-    "vision",
-    "retrieval",
-    "sparse",
-    "federated",
-    "causal",
-    "generative",
-    "diffusion",
-    "agents",
-    "planning",
-    "memory",
-    "compression",
-    "theory",
-    "kernels",
-    "privacy",
-    "fairness",
-    "benchmark",
-    "datasets",
-    "efficient",
-    "training",
-    "distillation",
-    "quantization",
-    "search",
-)
-CATEGORIES = [
-    f"cs.{c}"
-    for c in (
-        "AI",
-        "CL",
-        "CV",
-        "LG",
-        "NE",
-        "RO",
-        "IR",
-        "CR",
-        "DS",
-        "DB",
-        "SE",
-        "PL",
-        "HC",
-        "MA",
-        "GT",
-        "IT",
-        "SI",
-        "SY",
-        "DC",
-        "NI",
-        "LO",
-        "CC",
-        "CG",
-        "CY",
-        "DL",
-        "DM",
-        "ET",
-        "FL",
-        "GR",
-        "MM",
-        "MS",
-        "NA",
-        "OS",
-        "PF",
-        "SC",
-        "SD",
-    )
-]
-CATEGORIES += ["stat.ML", "eess.SP", "eess.IV", "math.OC"]
 RULES = ("same-position", "shared-coauthor", "first-seen", "profile-researcher")
 METRICS = ("hIndex", "citationCount", "paperCount", "noveltyScore", "aiScore")
 
@@ -206,13 +40,6 @@ def lit(text: str) -> str:
 
 def typed(value: object, kind: str) -> str:
     return f'"{value}"^^<{XSD}{kind}>'
-
-
-def person_name(index: int) -> str:
-    first = FIRST[index % len(FIRST)]
-    last = LAST[(index // len(FIRST)) % len(LAST)]
-    extra = index // (len(FIRST) * len(LAST))
-    return f"{first} {last}" + (f" {chr(65 + extra % 26)}." if extra else "")
 
 
 def generate(n_papers: int, seed: int = 11) -> Iterator[str]:

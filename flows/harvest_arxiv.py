@@ -19,7 +19,7 @@ from scholarkg_flows.reporting import publish_artifacts
 
 from scholarkg.clients import archive_for, oai_client
 from scholarkg.config import Config, load_config
-from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
 from scholarkg.runs.arxiv_jobs import harvest
 from scholarkg.runs.report import RunReport

@@ -12,7 +12,7 @@ from arxiv_replay import ATOM_DIR, OAI_DIR, Fault, ReplayServer
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.http import HttpClient
-from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.limits import Limits
 
 pytest_plugins = ("arxiv_fixtures",)

@@ -16,7 +16,7 @@ from constructed import Listed, profile_page, snapshot_line, snapshot_lines
 from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.extract.arxiv_authors import split_author_string
-from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.identity import names

@@ -20,7 +20,7 @@ from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_authors import split_author_string
 from scholarkg.extract.atom import parse_feed
-from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_jobs import load_snapshot

@@ -17,7 +17,7 @@ import pytest
 
 from arxiv_replay import OAI_DIR
 from scholarkg.extract.atom import parse_feed
-from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.limits import Limits
 

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from scholarkg.errors import ParseError
-from scholarkg.extract import oai_pmh
+from scholarkg.extract import oai_pages
 from scholarkg.extract.oai_records import OaiRecord
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -40,10 +40,10 @@ def page(records: int) -> bytes:
     return HEAD + b"".join(record(i) for i in range(records)) + TAIL
 
 
-def most_held(body: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[int, oai_pmh.OaiPage]:
+def most_held(body: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[int, oai_pages.OaiPage]:
     """The most ``<record>`` elements the parsed tree held while one record was mapped."""
     held: list[int] = []
-    real: Callable[..., OaiRecord] = oai_pmh.parse_record
+    real: Callable[..., OaiRecord] = oai_pages.parse_record
 
     def counting(element: etree._Element, **kwargs: Any) -> OaiRecord:
         holder = element.getparent()
@@ -51,8 +51,8 @@ def most_held(body: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[int, oai_pm
         held.append(len(holder))  # records (and, at the end, the token)
         return real(element, **kwargs)
 
-    monkeypatch.setattr(oai_pmh, "parse_record", counting)
-    parsed = oai_pmh.parse_oai_response(body, source="big", container="ListRecords")
+    monkeypatch.setattr(oai_pages, "parse_record", counting)
+    parsed = oai_pages.parse_oai_response(body, source="big", container="ListRecords")
     return max(held), parsed
 
 
@@ -113,13 +113,13 @@ def test_the_stream_frees_what_it_handed_over() -> None:
 )
 def test_a_doctype_is_refused_by_the_stream(body: bytes) -> None:
     with pytest.raises(ParseError, match="DOCTYPE") as caught:
-        oai_pmh.parse_oai_response(body, source="hostile", container="ListRecords")
+        oai_pages.parse_oai_response(body, source="hostile", container="ListRecords")
     assert "root:" not in str(caught.value) and "aaaa" not in str(caught.value)
 
 
 def test_damage_late_in_a_large_page_is_one_error_with_its_line() -> None:
     body = page(3_000)[:-40] + b"<oops></ListRecords>"
     with pytest.raises(ParseError) as caught:
-        oai_pmh.parse_oai_response(body, source="cut", container="ListRecords")
+        oai_pages.parse_oai_response(body, source="cut", container="ListRecords")
     assert str(caught.value).startswith("cut:") and caught.value.line is not None
     assert caught.value.line > 3_000

@@ -12,14 +12,8 @@ from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
 from scholarkg.config import load_config
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
-from scholarkg.extract.oai_pmh import (
-    DEFAULT_OAI_URL,
-    OaiPage,
-    OaiPmhClient,
-    OaiPmhError,
-    oai_url,
-    parse_oai_response,
-)
+from scholarkg.extract.oai_pages import OaiPage, OaiPmhError, parse_oai_response
+from scholarkg.extract.oai_pmh import DEFAULT_OAI_URL, OaiPmhClient, oai_url
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.extract.snapshot import parse_snapshot_line

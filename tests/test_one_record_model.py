@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS
 
 from samples import ROOT
 from scholarkg.extract.atom import parse_feed
-from scholarkg.extract.oai_pmh import parse_oai_response
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord

@@ -30,12 +30,8 @@ from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.errors import ConfigError
-from scholarkg.extract.oai_pmh import (
-    OaiPage,
-    OaiPmhClient,
-    OaiPmhError,
-    parse_oai_response,
-)
+from scholarkg.extract.oai_pages import OaiPage, OaiPmhError, parse_oai_response
+from scholarkg.extract.oai_pmh import OaiPmhClient
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive

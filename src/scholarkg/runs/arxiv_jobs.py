@@ -17,7 +17,8 @@ import pyoxigraph as ox
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
-from scholarkg.extract.oai_pmh import OaiPage, oai_date
+from scholarkg.extract.oai_pages import OaiPage
+from scholarkg.extract.oai_pmh import oai_date
 from scholarkg.extract.paging import PagingStopped
 from scholarkg.extract.snapshot import batched
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from scholarkg.extract.oai_pmh import OaiPage
+from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.context import RunContext
