@@ -145,15 +145,18 @@ class EvidenceTables:
         """(person, their fullest name, other paper, co-author block, co-author name): an
         authorship listed in ``block`` on a paper other than ``paper`` beside a co-author in
         one of ``co_blocks``. Only persons with such a paper can be linked by co-authors, so
-        this is also the candidate search."""
+        this is also the candidate search. One row per (person, co-author block, co-author
+        name), with the first such paper: a prolific author's hundred papers with one co-author
+        are one hit, not a hundred (the rule's work per paper would grow with their papers)."""
         keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
         if not keys:
             return []
         marks = ",".join("?" * len(keys))
         query = (
-            "SELECT c.pair, m.person, p.name, c.paper, c.co_name FROM coauthor_pairs c"  # noqa: S608
+            "SELECT c.pair, m.person, p.name, MIN(c.paper), c.co_name FROM coauthor_pairs c"  # noqa: S608
             " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person"
-            f" WHERE c.pair IN ({marks}) AND c.paper != ? ORDER BY m.person"
+            f" WHERE c.pair IN ({marks}) AND c.paper != ?"
+            " GROUP BY m.person, c.pair, c.co_name ORDER BY m.person, MIN(c.paper), c.co_name"
         )
         rows = self.db.execute(query, [*keys, paper])
         return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
