@@ -24,7 +24,7 @@ from scholarkg.extract.reasons import (
     quarantine_reason,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
-from scholarkg.extract.xmlsafe import line_of, parse_xml, squash, text_of
+from scholarkg.extract.xmlsafe import RecordStream, line_of, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
@@ -35,6 +35,8 @@ OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 _A = f"{{{ATOM_NS}}}"
 _X = f"{{{ARXIV_NS}}}"
 _OS = f"{{{OPENSEARCH_NS}}}"
+_FEED_TAG, _ENTRY_TAG = f"{_A}feed", f"{_A}entry"
+_COUNTERS = frozenset(f"{_OS}{name}" for name in ("totalResults", "startIndex", "itemsPerPage"))
 _ERROR_ID = re.compile(r"/api/errors(?:#|$)")
 # arXiv categories (cs.LG, astro-ph, q-bio.QM, cond-mat.stat-mech); ACM/MSC codes do not match.
 _ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?")
@@ -75,15 +77,16 @@ class AtomFeed:
         return tuple(entry.record for entry in self.entries)
 
 
-def _int(element: etree._Element | None, source: str) -> int | None:
-    text = text_of(element)
+def _int(counter: tuple[str | None, int | None] | None, source: str) -> int | None:
+    """A counter's value from its (text, line), None when absent or empty."""
+    text, line = counter or (None, None)
     if text is None:
         return None
     try:
         return int(text)
     except ValueError as exc:
         raise ParseError(
-            source, f"OpenSearch counter {text!r} is not an integer", line=line_of(element)
+            source, f"OpenSearch counter {text!r} is not an integer", line=line
         ) from exc
 
 
@@ -96,12 +99,12 @@ def _datetime(text: str | None, what: str) -> dt.datetime | None:
         raise ValueError(bad_date(text, what)) from exc
 
 
-def _raise_if_error_feed(root: etree._Element, source: str, status: int | None) -> None:
-    for entry in root.iterfind(f"{_A}entry"):
-        entry_id = text_of(entry.find(f"{_A}id")) or ""
-        if _ERROR_ID.search(entry_id):
-            message = text_of(entry.find(f"{_A}summary")) or entry_id
-            raise ExtractError(source, f"arXiv API error: {message}", status=status)
+def _error_message(entry: etree._Element) -> str | None:
+    """arXiv's message when ``entry`` is an error feed's entry, else None."""
+    entry_id = text_of(entry.find(f"{_A}id")) or ""
+    if _ERROR_ID.search(entry_id):
+        return text_of(entry.find(f"{_A}summary")) or entry_id
+    return None
 
 
 def _links(entry: etree._Element) -> AtomLinks:
@@ -188,6 +191,13 @@ def _entry(
     )
 
 
+def _quarantined(element: etree._Element, source: str, exc: Exception) -> QuarantinedRecord:
+    """``element`` quarantined with its own XML, without the text after it (which the stream
+    may or may not have read yet)."""
+    text = etree.tostring(element, encoding="unicode", with_tail=False)
+    return QuarantinedRecord(source, line_of(element) or 0, quarantine_reason(exc), clip(text))
+
+
 def parse_feed(
     body: bytes, *, source: str, status: int | None = None, limits: Limits = DEFAULT_LIMITS
 ) -> AtomFeed:
@@ -197,32 +207,42 @@ def parse_feed(
     not an Atom feed raises :class:`ParseError`. An entry that cannot be read, with a text
     value over ``[limits] literal_bytes`` or with what is no text in any field
     (:mod:`~scholarkg.extract.textcheck`), is quarantined with its line number and XML (clipped),
-    and the rest of the feed is kept.
+    and the rest of the feed is kept. The answer is read child by child of ``<feed>``
+    (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once read: what the parse
+    holds at once does not grow with the number of entries.
     """
-    root = parse_xml(body, source=source)
-    if root.tag != f"{_A}feed":
-        raise ParseError(source, f"expected an Atom <feed>, found <{root.tag}>", line=line_of(root))
-    _raise_if_error_feed(root, source, status)
+    stream = RecordStream(body, source=source, path=(None, None))  # any root: checked at the end
     entries: list[AtomEntry] = []
     quarantined: list[QuarantinedRecord] = []
+    counters: dict[str, tuple[str | None, int | None]] = {}
+    error: str | None = None
     check_text = xml_may_hold_non_text(body)
-    for element in root.iterfind(f"{_A}entry"):
+    for element in stream:
+        holder = element.getparent()
+        if holder is None or holder.tag != _FEED_TAG:
+            continue  # not an Atom feed: refused once read whole (a syntax error comes first)
+        if element.tag in _COUNTERS:
+            counters.setdefault(element.tag, (text_of(element), line_of(element)))
+        if element.tag != _ENTRY_TAG or error is not None:
+            continue  # after an error entry the feed is refused: no entry is mapped
+        error = _error_message(element)
+        if error is not None:
+            continue
         try:
             entries.append(_entry(element, source, limits, check_text=check_text))
         except (ValueError, ParseError) as exc:
-            quarantined.append(
-                QuarantinedRecord(
-                    source=source,
-                    line=line_of(element) or 0,
-                    reason=quarantine_reason(exc),
-                    text=clip(etree.tostring(element, encoding="unicode")),
-                )
-            )
+            quarantined.append(_quarantined(element, source, exc))
+    root = stream.root
+    assert root is not None  # a stream read to its end has its root
+    if root.tag != _FEED_TAG:
+        raise ParseError(source, f"expected an Atom <feed>, found <{root.tag}>", line=line_of(root))
+    if error is not None:
+        raise ExtractError(source, f"arXiv API error: {error}", status=status)
     return AtomFeed(
         source=source,
-        total_results=_int(root.find(f"{_OS}totalResults"), source),
-        start_index=_int(root.find(f"{_OS}startIndex"), source),
-        items_per_page=_int(root.find(f"{_OS}itemsPerPage"), source),
+        total_results=_int(counters.get(f"{_OS}totalResults"), source),
+        start_index=_int(counters.get(f"{_OS}startIndex"), source),
+        items_per_page=_int(counters.get(f"{_OS}itemsPerPage"), source),
         entries=tuple(entries),
         quarantined=tuple(quarantined),
     )
