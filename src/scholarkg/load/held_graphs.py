@@ -17,6 +17,7 @@ from scholarkg.load.transactional import LoadTally, Replacement, earlier_write
 from scholarkg.sqlite_in import batches
 from scholarkg.store.base import GraphStore
 from scholarkg.store.patch import GraphPatch
+from scholarkg.store.sparql_text import ntriples_lines
 from scholarkg.transform import Triple
 
 Held = tuple[str, bool, set[Triple], set[str], tuple[int, int]]
@@ -42,7 +43,7 @@ def held_before(
             if iri in rows:
                 quads = ox.parse(rows[iri], format=ox.RdfFormat.N_QUADS)
                 triples = {(str(q.subject), str(q.predicate), str(q.object)) for q in quads}
-                lines = set(ntriples_of(iri, rows[iri]).splitlines(keepends=True))
+                lines = set(ntriples_lines(ntriples_of(iri, rows[iri])))
             else:
                 triples = store.triples_in(iri) if iri in sizes else set()
                 lines = {f"{s} {p} {o} .\n" for s, p, o in triples}

@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from scholarkg.store.sparql_text import canonical_ntriples, insert_data_block, iri_ref
+from scholarkg.store.sparql_text import (
+    canonical_ntriples,
+    insert_data_block,
+    iri_ref,
+    ntriples_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class GraphPatch:
         same triple is removed and added again: wasted, never wrong."""
         if held is None:
             return cls(iri, ntriples)
-        new = set(ntriples.splitlines(keepends=True))
+        new = set(ntriples_lines(ntriples))
         removed = sorted(line for line in held if line not in new)
         added = sorted(new.difference(held))
         if any(_has_blank_node(line) for line in (*removed, *added)):

@@ -12,6 +12,14 @@ from scholarkg.errors import LoadError
 _IRI_FORBIDDEN = set('<>"{}|^`\\ \n\t')
 
 
+def ntriples_lines(text: str) -> list[str]:
+    """The lines of N-Triples text, each with its line feed: split at line feeds only (a
+    literal may hold U+2028, U+2029 or NEL raw, which ``str.splitlines`` would cut it at)."""
+    lines = text.split("\n")
+    last = lines.pop()
+    return [line + "\n" for line in lines] + ([last] if last else [])
+
+
 def iri_ref(iri: URIRef | str) -> str:
     """``<iri>`` for use in SPARQL text; refuses characters that could break out of it."""
     text = str(iri)
