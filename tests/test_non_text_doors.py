@@ -16,8 +16,11 @@ from xml.sax.saxutils import escape
 import pytest
 
 from arxiv_replay import OAI_DIR
+from samples import SAMPLE_PROFILE
+from scholarkg.config import load_config
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
+from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.limits import Limits
 
@@ -253,3 +256,32 @@ def test_an_updated_date_with_a_time_reads_alike_through_every_door(tmp_path: Pa
     assert from_oai.record is not None
     updated = [from_snapshot.updated, from_oai.record.updated, from_api.updated]
     assert updated == [dt.date(2017, 11, 26)] * 3
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff"])
+@pytest.mark.parametrize("field", ["title", "abstract", "authors"])
+def test_a_noncharacter_no_xml_can_hold_is_refused_by_the_snapshot_and_profile_doors(
+    field: str, char: str, tmp_path: Path
+) -> None:
+    """U+FFFE and U+FFFF are no XML character (not even as a reference), so an Atom or OAI-PMH
+    answer cannot carry them, but a snapshot line and a profile page could: stored, they made
+    every XML answer of the endpoint (SPARQL XML results, RDF/XML) not well-formed."""
+    said = f"{field}: noncharacter U+{ord(char):04X} is not text"
+    for ascii_only in (True, False):
+        path = tmp_path / f"snapshot-{ascii_only}.jsonl"
+        path.write_text(_snapshot_lines(field, char, ascii_only=ascii_only), encoding="utf-8")
+        reader = SnapshotReader(path)
+        assert [r.arxiv_id for r in reader] == ["1706.05371"]
+        assert [q.reason for q in reader.quarantined] == [said]
+    page = SAMPLE_PROFILE.read_text(encoding="utf-8")
+    first = {"title": "Gemma 2: Improving", "abstract": "In this work", "authors": "Gemma Team"}
+    hostile = page.replace(first[field], first[field].replace(" ", f" {char}", 1), 1)
+    assert hostile != page
+    profile = parse_profile(
+        hostile.encode(),
+        source="p",
+        retrieved_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
+        subject_codes=load_config().subject_codes,
+    )
+    assert [q.reason for q in profile.quarantined] == [said]
+    assert len(profile.papers) == 24

@@ -90,8 +90,9 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
-# JSON refuses C0 raw, so only an escape brings it (or a lone surrogate); DEL and C1 may stand raw
-_MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f]")
+# JSON refuses C0 raw, so only an escape brings it (or a lone surrogate); DEL, C1, U+FFFE and
+# U+FFFF may stand raw
+_MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f\ufffe\uffff]")
 
 
 def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:

@@ -1,11 +1,13 @@
 """The one rule every ingest door applies to text: what is no text is refused, never stored.
 
-No text value keeps a lone surrogate (no character; no UTF-8 text can hold it) or a control
-character that is not white space: C0 but tab, line feed, vertical tab, form feed and carriage
-return; DEL; C1 (U+0080–U+009F) but NEXT LINE (U+0085). White-space controls fold to one space
-like any run of white space; the others no XML serialisation writes (C0) or mean mis-decoded
-bytes (C1: Windows-1252 read as Latin-1). DEL and C1 are legal in XML 1.0, so an Atom or
-OAI-PMH answer can carry them as well as a snapshot line.
+No text value keeps a lone surrogate (no character; no UTF-8 text can hold it), the
+noncharacters U+FFFE and U+FFFF (no XML character: stored, they made every XML answer of the
+endpoint not well-formed) or a control character that is not white space: C0 but tab, line
+feed, vertical tab, form feed and carriage return; DEL; C1 (U+0080–U+009F) but NEXT LINE
+(U+0085). White-space controls fold to one space like any run of white space; the others no
+XML serialisation writes (C0) or mean mis-decoded bytes (C1: Windows-1252 read as Latin-1).
+DEL and C1 are legal in XML 1.0, so an Atom or OAI-PMH answer can carry them as well as a
+snapshot line; U+FFFE and U+FFFF only a snapshot line or a profile page can.
 
 The check runs on the text as the source gave it, before white space is folded (which would
 turn U+001C–U+001F into spaces), and names the field in the snapshot's words, so one record
@@ -19,7 +21,7 @@ import re
 
 from lxml import etree
 
-NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 # The XML elements (Atom, OAI-PMH arXiv / arXivRaw / oai_dc) under the snapshot's field names.
 _FIELD_OF_ELEMENT = {
@@ -67,6 +69,8 @@ def non_text_reason(text: str, field: str) -> str | None:
     code = ord(found.group())
     if 0xD800 <= code <= 0xDFFF:
         return f"{field}: a lone surrogate \\u{code:04x} is no character"
+    if code >= 0xFFFE:
+        return f"{field}: noncharacter U+{code:04X} is not text"
     return f"{field}: control character U+{code:04X} is not text"
 
 
