@@ -99,11 +99,7 @@ def test_cli_refuses_a_name_where_a_person_iri_goes(
     ]
     assert main(["query", "coauthors", "--param", f"person={LEONARD}", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert (
-        len(lines) == 8
-        and lines[-1] == ""
-        and lines[1].startswith(f"{ME},Robert Dadashi,4,{LEONARD},")
-    )
+    assert len(lines) == 7 and lines[1].startswith(f"{ME},Robert Dadashi,4,{LEONARD},")
     assert main(["query", "--list"]) == 0
     assert "parameters: researcher, person (IRI)" in capsys.readouterr().out
 
@@ -157,11 +153,11 @@ def test_cli_refuses_an_iri_where_a_name_goes(
     ]
     assert main(["query", "coauthors", "--param", f"researcher={ME}", "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 8 and lines[1].startswith(f"{ME},Robert Dadashi,4,{LEONARD},")
+    assert len(lines) == 7 and lines[1].startswith(f"{ME},Robert Dadashi,4,{LEONARD},")
     adhoc = "SELECT ?name WHERE { ?researcher <http://xmlns.com/foaf/0.1/name> ?name }"
     argv = ["query", "--sparql", adhoc, "--param", f"researcher=<{LEONARD}>", "--format", "csv"]
     assert main(argv) == 0  # ad-hoc text declares no kinds: angle brackets still mean an IRI
-    assert capsys.readouterr().out.splitlines() == ["name", ME, ""]
+    assert capsys.readouterr().out.splitlines() == ["name", ME]
 
 
 def test_a_whole_number_too_long_to_convert_is_refused_by_name(

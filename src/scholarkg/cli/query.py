@@ -121,5 +121,7 @@ def run_query(args: argparse.Namespace) -> int:
         outcome = pool.run(QueryJob(text))
     finally:
         pool.close()
-    print(format_outcome(outcome, args.format, default_prefixes(config.iri_base)))
+    text = format_outcome(outcome, args.format, default_prefixes(config.iri_base))
+    # CSV, TSV and the graph formats end with their line break: one more made an empty record
+    print(text, end="" if text.endswith("\n") else "\n")
     return 0
