@@ -31,7 +31,7 @@ PROFILE_TITLE = "Profile " + HOSTILE
 PROFILE_ABSTRACT = "Abstract\twith a tab\u2028a line separator\u2029and " + HOSTILE
 AUTHOR = "Ann O'Br\"ien <b>x</b>"
 AFFILIATION = 'Aff <script>x</script> & "Q" =1+1 \U0001f600'
-DOI = '10.1000/a<b>"c{d}|e^f`g\\h'
+DOI = '10.1000/a<b>"c{d}|e^f`g\\h#i?j%k'  # SICI-style DOIs hold <, > and #
 FIRST_TITLE = "Gemma 2: Improving Open Language Models at a Practical Size"
 FIRST_AUTHORS = "Gemma Team, Morgane Riviere, Shreya Pathak et al. · deepmind"
 FIRST_ABSTRACT_START = "In this work, we introduce Gemma 2"

@@ -26,6 +26,7 @@ from rdflib import BNode, Dataset, Graph, URIRef
 
 from hostile_store import (
     AUTHOR,
+    DOI,
     HOSTILE,
     PROFILE_ABSTRACT,
     TITLE,
@@ -35,6 +36,7 @@ from hostile_store import (
 from scholarkg.cli import main
 from scholarkg.config import Config, ServeSettings
 from scholarkg.export import FORMATS, export_dump
+from scholarkg.iris import doi_iri
 from scholarkg.serve import make_server
 from scholarkg.store.embedded import EmbeddedStore
 from serve_helpers import HTML_ACCEPT, Page
@@ -212,8 +214,22 @@ def test_html_pages_escape_every_value(config: Config, url: str) -> None:
         assert page.title == title
         assert "<script>alert" not in body and "<b>x</b>" not in body
         assert AUTHOR in page.all_text
+        doi_links = {h for h in page.hrefs if h.startswith("https://doi.org/10.1000/")}
+        if "/arxiv/" in path:  # the link is the IRI the store holds; before: the DOI as written
+            assert doi_links == {str(doi_iri(DOI))} == same_as_doi(config)
     found = requests.get(url + "search", params={"q": 'Br"ien <b>'}, timeout=60).text
     assert "<b>x</b>" not in found
+
+
+def same_as_doi(config: Config) -> set[str]:
+    """The DOI IRIs the store holds as ``owl:sameAs`` of a paper (but arXiv's own DOIs)."""
+    same_as = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+    objects = {q.object for q in store_quads(config) if q.predicate == same_as}
+    return {
+        o.value
+        for o in objects
+        if isinstance(o, ox.NamedNode) and o.value.startswith("https://doi.org/10.1000/")
+    }
 
 
 def _cli_query(capsys: pytest.CaptureFixture[str], config: Config, *args: str) -> str:

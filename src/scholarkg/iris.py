@@ -217,3 +217,10 @@ def category(notation: str) -> URIRef:
 def category_group(group: str) -> URIRef:
     """IRI of an arXiv group concept (``cs``, ``physics``) in the category scheme."""
     return CATEGORY[f"group/{group}"]
+
+
+def doi_iri(doi: str) -> URIRef:
+    """The ``https://doi.org/`` IRI of a DOI, every character an IRI or URL cannot hold as it
+    is percent-encoded (a SICI-style DOI holds ``<``, ``>``, ``#``): the ``owl:sameAs`` the
+    store holds and the link the paper page shows."""
+    return URIRef("https://doi.org/" + quote(doi, safe="/:;()._-"))

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from itertools import groupby
 
+from scholarkg.iris import doi_iri
 from scholarkg.serve.entities import Table, own_values, value
 from scholarkg.serve.page_parts import (
     DCTERMS,
@@ -48,7 +49,7 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
         {t.value for t in own_values(own, SKG + "doi")}
         | {t.value for t in own_values(own, SKG + "arxivDoi")}
     ):
-        facts.append(link(f"https://doi.org/{doi}", f"doi:{doi}"))
+        facts.append(link(doi_iri(doi), f"doi:{doi}"))
     if first_value(own, SKG + "hasCode") == "true":
         facts.append("code released")
     parts.append(f"<p>{' · '.join(facts)}</p>" if facts else "")

@@ -7,14 +7,12 @@ pipeline (:mod:`scholarkg.runs.records`) into N-Triples term strings.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
 from scholarkg.identity.names import is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
-from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, work_key
+from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, doi_iri, work_key
 from scholarkg.models import ArxivRecord
 from scholarkg.transform import NamedGraph
 from scholarkg.transform.emit import Emitter, GraphEmitter, T, Terms
@@ -38,10 +36,6 @@ POSITION, NAME_AS_LISTED = str(SKG.position), str(SKG.nameAsListed)
 ON_BEHALF_OF = str(SKG.onBehalfOf)
 AFFILIATION_AS_LISTED = str(SKG.affiliationAsListed)
 CATEGORY_NS = str(CATEGORY)
-
-
-def doi_iri(doi: str) -> URIRef:
-    return URIRef("https://doi.org/" + quote(doi, safe="/:;()._-"))
 
 
 def dois(record: ArxivRecord) -> list[str]:
