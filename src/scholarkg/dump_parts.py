@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarkg.files import remove_quietly, temp_file_beside, write_atomic
+from scholarkg.files import remove_quietly, temp_file_beside, write_atomic, writing
 from scholarkg.load.contents import BUCKETS, Contents
 
 STATE = "parts.json"
@@ -68,24 +68,35 @@ class DumpParts:
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
         for bucket in todo:
             target = self._path(bucket)
-            fd, tmp = temp_file_beside(target)
-            count = 0
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    for data, quads in contents.bucket(bucket):
-                        out.write(data)
-                        count += quads
-                os.replace(tmp, target)
-            except BaseException:
-                remove_quietly([tmp])
-                raise
-            self.quads[bucket] = count
+            with writing(target, what="dump part"):
+                self.quads[bucket] = self._write_part(contents, bucket, target)
         self._write_state()
         self.valid = True
         return len(todo)
 
+    def _write_part(self, contents: Contents, bucket: int, target: Path) -> int:
+        fd, tmp = temp_file_beside(target)
+        count = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for data, quads in contents.bucket(bucket):
+                    out.write(data)
+                    count += quads
+            os.replace(tmp, target)
+        except BaseException:
+            remove_quietly([tmp])
+            raise
+        return count
+
     def assemble(self, target: Path) -> Assembled:
         """Concatenate the parts into ``target`` (atomically) and write ``<target>.sha256``."""
+        with writing(target, what="N-Quads dump"):
+            sha, size = self._concatenate(target)
+        sums = target.with_name(target.name + ".sha256")
+        write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")
+        return Assembled(target, sum(self.quads.values()), sha, size)
+
+    def _concatenate(self, target: Path) -> tuple[str, int]:
         target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
         fd, tmp = temp_file_beside(target)
@@ -103,7 +114,4 @@ class DumpParts:
         except BaseException:
             remove_quietly([tmp])
             raise
-        sha = digest.hexdigest()
-        sums = target.with_name(target.name + ".sha256")
-        sums.write_text(f"{sha}  {target.name}\n", encoding="utf-8")
-        return Assembled(target, sum(self.quads.values()), sha, size)
+        return digest.hexdigest(), size

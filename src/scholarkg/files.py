@@ -3,12 +3,55 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
+import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from scholarkg.errors import WriteFailed
+
+# SQLite's primary result codes for a write the file system refused (full disk, file-size
+# limit, quota: SQLITE_FULL; a failed write, truncate or sync: SQLITE_IOERR and its variants)
+_WRITE_REFUSED = {sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+def refused_write(exc: BaseException | None) -> bool:
+    """Whether ``exc`` (or an error it was raised from) says the file system refused a write:
+    disk full, file too large, quota, an I/O error; as an OSError (also one without an errno
+    that says so in its message, as RocksDB's do) or an SQLite error."""
+    while exc is not None:
+        if isinstance(exc, sqlite3.OperationalError):
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _WRITE_REFUSED:
+                return True
+        elif isinstance(exc, OSError):
+            if exc.errno in FULL_ERRNOS:
+                return True
+            if exc.errno is None and any(os.strerror(e) in str(exc) for e in FULL_ERRNOS):
+                return True
+        exc = exc.__cause__
+    return False
+
+
+@contextlib.contextmanager
+def writing(path: Path | str, *, what: str | None = None) -> Iterator[None]:
+    """A write inside that the file system refused is raised as :class:`WriteFailed` naming
+    ``path`` (and ``what`` it holds); any other error as it is."""
+    try:
+        yield
+    except WriteFailed:
+        raise
+    except (OSError, sqlite3.OperationalError) as exc:
+        if not refused_write(exc):
+            raise
+        if isinstance(exc, OSError):
+            reason, code = exc.strerror or str(exc), exc.errno or 0
+            raise WriteFailed(path, reason, what=what, errno=code) from exc
+        raise WriteFailed(path, str(exc), what=what) from exc
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -55,22 +98,26 @@ def temp_target(name: str) -> str | None:
     return None if found is None else found["target"]
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = False) -> Path:
+def write_atomic(
+    path: Path, data: bytes, *, durable: bool = False, what: str | None = None
+) -> Path:
     """Write ``data`` to ``path`` through a temporary file beside it and a rename; ``durable``
-    fsyncs the temporary file before the rename."""
+    fsyncs the temporary file before the rename. A full disk leaves ``path`` as it was and is
+    a :class:`WriteFailed` naming it (and ``what`` it holds)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = temp_file_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            if durable:
-                out.flush()
-                os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        remove_quietly([temp])
-        raise
+    with writing(path, what=what):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = temp_file_beside(path)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+                if durable:
+                    out.flush()
+                    os.fsync(out.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            remove_quietly([temp])
+            raise
     return path
 
 

@@ -9,20 +9,59 @@ work, and one statement for all of them can pass SQLite's limit on parameters.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+
+from scholarkg.files import writing
 
 BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
 IN = "IN (?)"
 T = TypeVar("T")
 
 
-def open_state_db(path: Path, schema: str) -> sqlite3.Connection:
+class StateConnection(sqlite3.Connection):
+    """A connection to one of scholarkg's SQLite files: a write the file system refuses
+    (disk full, …) is a :class:`WriteFailed` naming the file and what it holds, not SQLite's
+    bare "disk I/O error"."""
+
+    path: Path
+    what: str
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        with writing(self.path, what=self.what):
+            return super().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
+        with writing(self.path, what=self.what):
+            return super().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:
+        with writing(self.path, what=self.what):
+            return super().executescript(script)
+
+    def commit(self) -> None:
+        with writing(self.path, what=self.what):
+            super().commit()
+
+    def __exit__(self, *exc: Any) -> Any:
+        with writing(self.path, what=self.what):
+            return super().__exit__(*exc)
+
+
+def connect_state(path: Path, what: str, **options: Any) -> StateConnection:
+    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``."""
+    db = sqlite3.connect(path, factory=StateConnection, **options)
+    assert isinstance(db, StateConnection)
+    db.path, db.what = Path(path), what
+    return db
+
+
+def open_state_db(path: Path, schema: str, what: str) -> sqlite3.Connection:
     """A state database beside the store (made with its directory if new): write-ahead log,
     ``schema`` applied (``CREATE … IF NOT EXISTS``), waits up to 30 s for another writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path, timeout=30.0)
+    db = connect_state(path, what, timeout=30.0)
     db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
     db.executescript(schema)
     db.commit()

@@ -34,6 +34,7 @@ from scholarkg.identity.records import (
     _person,
     short_hash,
 )
+from scholarkg.sqlite_in import connect_state
 
 __all__ = [
     "CACHE_LIMIT",
@@ -65,7 +66,9 @@ class Registry(
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level="DEFERRED")
+        self.db = connect_state(
+            self.path, "identity registry", timeout=30.0, isolation_level="DEFERRED"
+        )
         layout = self._layout()  # read before anything is written
         self.db.executescript(  # a bounded 64 MiB page cache: memory stays flat as it grows
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"

@@ -12,6 +12,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
+from scholarkg.files import writing
 from scholarkg.transform import Triple
 
 
@@ -55,7 +56,8 @@ class ChangeSet:
         if handle is None:
             assert self.directory is not None
             self.directory.mkdir(parents=True, exist_ok=True)
-            handle = self._handles[name] = (self.directory / name).open("a", encoding="utf-8")
+            with writing(self.directory / name, what="change set"):
+                handle = self._handles[name] = (self.directory / name).open("a", encoding="utf-8")
         return handle
 
     def record(self, graph: str, added: set[Triple], removed: set[Triple]) -> GraphChange:
@@ -63,9 +65,9 @@ class ChangeSet:
         if self.directory is not None and change.changed:
             for name, triples in (("added.nq", added), ("removed.nq", removed)):
                 if triples:
-                    self._out(name).writelines(
-                        f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples)
-                    )
+                    out = self._out(name)
+                    with writing(out.name, what="change set"):
+                        out.writelines(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
         return change
 
     def count(self, graph: str, added: int, removed: int) -> GraphChange:

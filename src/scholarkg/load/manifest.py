@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError, ScholarKGError
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents
-from scholarkg.sqlite_in import select_in
+from scholarkg.sqlite_in import connect_state, select_in
 
 FILE_NAME = "scholarkg-manifest.sqlite"
 SCHEMA = "3"
@@ -132,7 +131,7 @@ class Manifest:
     def __init__(self, directory: Path, fingerprint: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.path = Path(directory) / FILE_NAME
-        self.db = sqlite3.connect(self.path, timeout=30.0)
+        self.db = connect_state(self.path, "store's manifest", timeout=30.0)
         self.db.executescript(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"

@@ -19,6 +19,7 @@ from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
 from scholarkg.sqlite_in import execute_in, open_state_db, select_in
 
+WHAT = "title index"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
@@ -80,7 +81,7 @@ class TitleIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.db = open_state_db(self.path, _SCHEMA)
+        self.db = open_state_db(self.path, _SCHEMA, WHAT)
 
     def close(self) -> None:
         self.db.commit()

@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from scholarkg.config import Config
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import ExportError, ScholarKGError, WriteFailed
 from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.lifecycle import Interrupted
@@ -185,10 +185,15 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
         for step in ctx.after_load:
             try:
                 step()
-            except (ScholarKGError, OSError, sqlite3.Error) as exc:  # the others still run
+            except ScholarKGError as exc:  # the others still run (its message names its file)
+                report.failures.append(("after loading", str(exc)))
+            except (OSError, sqlite3.Error) as exc:
                 report.failures.append(("after loading", f"{type(exc).__name__}: {exc}"))
         try:
             _close_store_side(ctx)
+        except (WriteFailed, ExportError) as exc:  # a file beside the store (a dump, the VoID,
+            # the manifest, a mark): the store is usable; the next run publishes again
+            report.failures.append(("after loading", str(exc)))
         except ScholarKGError as exc:
             report.store_error = str(exc)
     report.finished_at = now_iso()

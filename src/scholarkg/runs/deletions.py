@@ -20,6 +20,7 @@ from pathlib import Path
 
 from scholarkg.sqlite_in import open_state_db, select_in
 
+WHAT = "record deletions"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deleted (
     arxiv_id TEXT PRIMARY KEY, datestamp TEXT NOT NULL) WITHOUT ROWID;
@@ -38,7 +39,7 @@ class Deletions:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.db = open_state_db(self.path, _SCHEMA)
+        self.db = open_state_db(self.path, _SCHEMA, WHAT)
         self._any = self.db.execute("SELECT 1 FROM deleted LIMIT 1").fetchone() is not None
 
     def close(self) -> None:

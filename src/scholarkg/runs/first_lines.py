@@ -3,10 +3,9 @@ version of a record per run) is told apart, in input order, with memory flat."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-from scholarkg.sqlite_in import select_in
+from scholarkg.sqlite_in import connect_state, select_in
 
 
 class FirstLines:
@@ -20,7 +19,7 @@ class FirstLines:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / self.NAME
         self.path.unlink(missing_ok=True)  # left by a run that was killed
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db = connect_state(self.path, "snapshot's first lines", isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")  # scratch: nothing to keep if it breaks
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute(

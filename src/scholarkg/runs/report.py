@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from scholarkg.files import write_atomic
+
 PAPER_STATES = ("resolved", "overridden", "ambiguous", "unresolved")
 
 
@@ -284,5 +286,5 @@ class RunReport:
         tail = self.run_iri.rsplit("-", 1)[-1] if self.run_iri else "run"
         path = directory / f"{self.job}-{stamp}-{tail}.json"
         data = asdict(self) | {"outcome": self.outcome}
-        path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
-        return path
+        text = json.dumps(data, indent=1, ensure_ascii=False)
+        return write_atomic(path, text.encode("utf-8"), what="run report")

@@ -1,0 +1,209 @@
+"""A disk that fills up during ``scholarkg run`` or ``scholarkg arxiv load-snapshot``: one line
+naming the file that could not be written, no traceback, SQLite state intact, the run lock
+released, a report (when there is one) that counts what the store holds, and a next run with
+space again that leaves the store as a run that never failed would.
+
+The full disk is a file-size limit on the run's process (``RLIMIT_FSIZE``, SIGXFSZ ignored): a
+write past it fails with EFBIG as one past a full disk fails with ENOSPC. Each limit is taken
+from the files of a clean run, so that the first write refused is in the stage named.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import resource
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import write_config
+from samples import ROOT, SAMPLE_PROFILE
+
+BOUND = 600  # only catches a hang
+
+
+def limited(size: int) -> Callable[[], None]:
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+    return apply
+
+
+SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+LOAD_SNAPSHOT = ("arxiv", "load-snapshot", str(SNAPSHOT), "--batch-size", "50")
+
+
+def run(
+    directory: Path, size: int | None = None, command: tuple[str, ...] = ("run",)
+) -> subprocess.CompletedProcess[str]:
+    """``scholarkg run`` (or ``command``) on ``directory``'s config, reporting to the test's
+    Prefect API (the limit would stop a temporary API of the run's own first)."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
+    if PREFECT_API_URL.value():
+        env["PREFECT_API_URL"] = str(PREFECT_API_URL.value())
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", *command, "--config",
+         str(directory / "scholarkg.toml")],
+        capture_output=True, text=True, timeout=BOUND, check=False, env=env,
+        preexec_fn=None if size is None else limited(size),
+    )  # fmt: skip
+
+
+_VARYING = (
+    (re.compile(r'"[0-9T:.-]+Z"\^\^<http://www\.w3\.org/2001/XMLSchema#dateTime>'), "TIME"),
+    (re.compile(r"/run/[0-9TZ]+-[0-9a-f]+"), "/run/RUN"),
+    (re.compile(r'(#checksumValue>|#byteSize>|#contentDigest>) "[^"]*"'), r"\1 VALUE"),
+    (re.compile(r"_:[0-9a-f]+"), "_:B"),
+)
+
+
+_COUNT = re.compile(r'"\d+"\^\^<http://www\.w3\.org/2001/XMLSchema#integer>')
+
+
+def quads(directory: Path) -> list[str]:
+    """The store's quads, what differs between two equal runs (times, run ids, paths, the
+    dump's size and checksum, blank node labels, the counts in the record of the run that
+    wrote the graphs: all of them or those the failed run left) written the same."""
+    found = []
+    for quad in ox.Store.read_only(str(directory / "store")):
+        text = str(quad).replace(str(directory), "DIR")
+        for pattern, same in _VARYING:
+            text = pattern.sub(same, text)
+        if text.endswith("/graph/run/RUN>"):  # the run's record counts what that run wrote
+            text = _COUNT.sub("N", text)
+        found.append(text)
+    return sorted(found)
+
+
+def reports(directory: Path) -> list[dict[str, object]]:
+    found = sorted((directory / "data" / "reports").glob("*.json"))
+    return [json.loads(path.read_text(encoding="utf-8")) for path in found]
+
+
+@dataclass(frozen=True)
+class Clean:
+    quads: list[str]
+    report: dict[str, object]
+    raw_object: int  # bytes of the archived profile page
+    store_log: int  # bytes of the store's largest write-ahead log
+    dump: int  # bytes of the N-Quads dump
+    largest_part: int  # bytes of its largest part
+
+
+def clean_run(directory: Path, command: tuple[str, ...]) -> Clean:
+    done = run(directory, command=command)
+    assert done.returncode == 0, done.stdout + done.stderr
+    raw = [p.stat().st_size for p in (directory / "data" / "raw").rglob("objects/*/*")
+           if p.suffix != ".json"]  # fmt: skip
+    logs = [p.stat().st_size for p in (directory / "store").glob("*.log")]
+    exports = directory / "data" / "exports"
+    parts = [p.stat().st_size for p in (exports / "parts").glob("part-*.nq")]
+    [report] = reports(directory)
+    dump = (exports / "scholarkg.nq").stat().st_size
+    return Clean(quads(directory), report, max(raw, default=0), max(logs), dump, max(parts))
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Clean:
+    directory = tmp_path_factory.mktemp("clean")
+    write_config(directory, [SAMPLE_PROFILE])
+    return clean_run(directory, ("run",))
+
+
+@pytest.fixture(scope="module")
+def clean_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Clean:
+    directory = tmp_path_factory.mktemp("clean-snapshot")
+    write_config(directory, [])
+    return clean_run(directory, LOAD_SNAPSHOT)
+
+
+# the first write refused: the profile page into the raw archive; the identity registry (its
+# write-ahead log outgrows the page first); the store's write-ahead log, when the run's own
+# graphs are written (the ontology, the categories); the N-Quads
+# dump, in a run that publishes again after a clean run (its parts fit, the whole does not)
+STAGES: dict[str, Callable[[Clean], int]] = {
+    "raw archive": lambda c: c.raw_object // 2,
+    "identity registry": lambda c: c.raw_object + 4096,
+    "store": lambda c: c.store_log // 2,
+    "publication": lambda c: (c.largest_part + c.dump) // 2,
+}
+
+
+def sqlite_files(directory: Path) -> list[Path]:
+    return [p for p in directory.rglob("*.sqlite") if p.is_file()]
+
+
+def lock_is_free(directory: Path) -> bool:
+    with (directory / "data" / "run.lock").open("rb") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+@pytest.mark.flow
+@pytest.mark.parametrize("stage", list(STAGES))
+def test_a_full_disk_is_one_line_and_the_next_run_completes_the_store(
+    tmp_path: Path, clean: Clean, stage: str
+) -> None:
+    write_config(tmp_path, [SAMPLE_PROFILE])
+    check_full_disk(tmp_path, clean, stage, ("run",))
+
+
+@pytest.mark.parametrize("stage", ["identity registry", "store", "publication"])
+def test_a_full_disk_under_a_snapshot_load_is_one_line_and_the_next_load_completes_it(
+    tmp_path: Path, clean_snapshot: Clean, stage: str
+) -> None:
+    write_config(tmp_path, [])
+    limit = clean_snapshot.store_log // 8 if stage == "identity registry" else None
+    check_full_disk(tmp_path, clean_snapshot, stage, LOAD_SNAPSHOT, limit)
+
+
+def check_full_disk(
+    tmp_path: Path, clean: Clean, stage: str, command: tuple[str, ...], limit: int | None = None
+) -> None:
+    if stage == "publication":  # loaded before, its publication cut short: published again
+        assert run(tmp_path, command=command).returncode == 0
+        (tmp_path / "data" / "state" / "published.json").unlink()
+    done = run(tmp_path, STAGES[stage](clean) if limit is None else limit, command)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1, shown
+    assert "Traceback" not in shown
+    said = [line for line in shown.splitlines() if line.startswith(("error:", "failed:"))]
+    assert said, shown
+    # every failure names the file (under the work directory) it could not write, and why
+    for line in said:
+        assert str(tmp_path) in line, line
+        assert "File too large" in line or "cannot write" in line, line
+    assert re.search(r"cannot (write|archive|replace)", "\n".join(said)), said
+    assert lock_is_free(tmp_path)
+    for path in sqlite_files(tmp_path):
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",), path
+    for report in reports(tmp_path)[-1 if stage == "publication" else 0 :]:
+        # what the failed run says the store holds, it holds
+        assert report["outcome"] in ("failed", "partial")
+        if report["store_quads"] is not None:
+            assert report["store_quads"] == len(ox.Store.read_only(str(tmp_path / "store")))
+
+    again = run(tmp_path, command=command)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "outcome: ok" in again.stdout
+    assert quads(tmp_path) == clean.quads
+    last = reports(tmp_path)[-1]
+    assert last["store_quads"] == clean.report["store_quads"] == len(clean.quads)
