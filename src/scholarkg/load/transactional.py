@@ -4,7 +4,8 @@ Per graph: skipped when the manifest and the store agree it is unchanged; otherw
 triples are read for the change set, and the graph (its triples, its provenance, its SHACL
 report when it has findings) replaces the old one in one store transaction. A graph the store
 refuses while the store itself keeps answering goes to the dead-letter folder; a store that
-stops answering raises :class:`StoreUnavailable` with what is left, for the outbox.
+stops answering, or cannot write (a full disk), raises :class:`StoreUnavailable` with what is
+left, for the outbox.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.files import refused_write
 from scholarkg.load.changes import ChangeSet, diff, ntriples_set
 from scholarkg.load.contents import GraphStats, bucket_of
 from scholarkg.load.manifest import Manifest
@@ -172,8 +174,9 @@ class TransactionalLoader:
                 continue
             try:
                 self._write(payload)
-            except LoadError as exc:
-                if not store_answers(self.store):
+            except LoadError as exc:  # a full disk is not the graph's fault: kept, as for a
+                # store that stopped answering, and written by the next run
+                if refused_write(exc) or not store_answers(self.store):
                     self.manifest.commit()
                     raise StoreUnavailable(str(exc), payloads[index:]) from exc
                 self.dead.put(payload, str(exc))
