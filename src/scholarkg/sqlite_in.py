@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scholarkg.files import writing
+from scholarkg.errors import WriteFailed
+from scholarkg.files import refused_write
 
 BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
 IN = "IN (?)"
@@ -29,24 +30,44 @@ class StateConnection(sqlite3.Connection):
     what: str
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
-        with writing(self.path, what=self.what):
+        try:  # no context manager: this is on every statement, and costs nothing unless raised
             return super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            self._refused(exc)
+            raise
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
-        with writing(self.path, what=self.what):
+        try:
             return super().executemany(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            self._refused(exc)
+            raise
 
     def executescript(self, script: str, /) -> sqlite3.Cursor:
-        with writing(self.path, what=self.what):
+        try:
             return super().executescript(script)
+        except sqlite3.OperationalError as exc:
+            self._refused(exc)
+            raise
 
     def commit(self) -> None:
-        with writing(self.path, what=self.what):
+        try:
             super().commit()
+        except sqlite3.OperationalError as exc:
+            self._refused(exc)
+            raise
 
     def __exit__(self, *exc: Any) -> Any:
-        with writing(self.path, what=self.what):
+        try:
             return super().__exit__(*exc)
+        except sqlite3.OperationalError as error:
+            self._refused(error)
+            raise
+
+    def _refused(self, exc: sqlite3.OperationalError) -> None:
+        """Raise ``exc`` as a :class:`WriteFailed` naming the file if it is a refused write."""
+        if refused_write(exc):
+            raise WriteFailed(self.path, str(exc), what=self.what) from exc
 
 
 def connect_state(path: Path, what: str, **options: Any) -> StateConnection:
