@@ -2,7 +2,8 @@
 
 :data:`STOP` is set by a SIGTERM/SIGINT handler (:func:`request_stop`); long loops and waits
 check it (:func:`check_stop`, :func:`pause`) and raise :class:`Interrupted`, which each job turns
-into a clean stop: what is staged is kept, the report says so, the exit code is non-zero.
+into a clean stop: what is staged is kept, the report says so, and the CLI exits as a process
+ended by that signal would (:func:`stopped_exit_code`: 130 for SIGINT, 143 for SIGTERM).
 
 Linux's ``prctl(PR_SET_PDEATHSIG)`` asks the kernel to signal a process when its parent dies,
 even by ``SIGKILL``: worker processes call :func:`die_with_parent` first thing, and helper
@@ -21,6 +22,7 @@ import threading
 
 PR_SET_PDEATHSIG = 1
 STOP = threading.Event()
+_asked_by: list[int] = [signal.SIGTERM]  # the signal that last asked for a stop
 
 
 class Interrupted(Exception):
@@ -30,6 +32,7 @@ class Interrupted(Exception):
 
 def request_stop(signum: int = signal.SIGTERM, _frame: object = None) -> None:
     """Signal handler: ask the running job to stop at its next check."""
+    _asked_by[0] = signum
     STOP.set()
 
 
@@ -37,10 +40,17 @@ def stop_on_signal(signum: int, _frame: object = None) -> None:
     """SIGTERM/SIGINT handler: ask the running job to stop at its next check (within seconds),
     saying so on stderr; a second signal stops at once (``KeyboardInterrupt``)."""
     if STOP.is_set():
+        _asked_by[0] = signum
         raise KeyboardInterrupt
     request_stop(signum)
     name = signal.Signals(signum).name
     print(f"stopping ({name}): finishing the current step", file=sys.stderr, flush=True)
+
+
+def stopped_exit_code() -> int | None:
+    """``128 + N`` for the signal N that last asked for the stop under way (the shell's code
+    for a process ended by it), or ``None`` when no stop was asked for."""
+    return 128 + _asked_by[0] if STOP.is_set() else None
 
 
 def check_stop() -> None:

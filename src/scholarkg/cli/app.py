@@ -2,7 +2,8 @@
 
 A command's handler returns its exit code. Library errors (``ScholarKGError``) print as one
 line, ``error: …``, with exit code 1; a stop request (SIGTERM/SIGINT) during a job stops it
-between steps; a reader that goes away (``scholarkg query … | head``) ends the command quietly
+between steps, and a job it stopped exits as that signal would end a process (130 for SIGINT,
+143 for SIGTERM); a reader that goes away (``scholarkg query … | head``) ends the command quietly
 with exit code 141, as a process ended by SIGPIPE.
 """
 
@@ -19,7 +20,7 @@ from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, query, run, schedule, serve
 from scholarkg.cli.common import HelpFormatter, describe
 from scholarkg.errors import ScholarKGError
-from scholarkg.lifecycle import Interrupted, stop_on_signal
+from scholarkg.lifecycle import Interrupted, stop_on_signal, stopped_exit_code
 
 DESCRIPTION = """
 Build, validate, query and serve a scholarly knowledge graph: researcher profile pages and
@@ -74,11 +75,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except Interrupted:  # stopped before a job could take it over
         print("interrupted: stop requested", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
+        return stopped_exit_code() or 1
+    except KeyboardInterrupt:  # a second signal, or Ctrl-C in a command that is not a job
         print("interrupted", file=sys.stderr)
-        return 130
+        return stopped_exit_code() or 128 + signal.SIGINT
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return code
+    return (code and stopped_exit_code()) or code  # a job that a signal stopped

@@ -39,7 +39,8 @@ def register(commands: Commands) -> None:
         the [report] summary_query. Without PREFECT_API_URL the run starts a temporary local
         Prefect API of its own; with it, the run and its logs appear in that server's UI.
         Exit 1 when the run failed or left something out (outcome failed or partial); a
-        degraded run (arXiv unreachable, the profiles loaded without it) exits 0.
+        degraded run (arXiv unreachable, the profiles loaded without it) exits 0; a run
+        stopped by Ctrl-C (SIGINT) or SIGTERM exits 130 or 143.
         """,
     )
     run.add_argument(
