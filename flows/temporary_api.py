@@ -5,6 +5,12 @@ survives a ``kill -9`` of the run. The CLI starts the same server itself instead
 uvicorn app factory, loopback only, UI off) with :func:`scholarkg.lifecycle.die_with_parent`,
 points Prefect's API URL setting at it for the run, and stops it on the way out, after the log
 records and events Prefect still holds for it are sent (:func:`send_what_is_queued`).
+
+The server runs in a session of its own, outside the run's process group: Ctrl-C in a terminal
+(SIGINT to the whole foreground group) or ``kill -TERM -<pgid>`` reaches the run alone, which
+stops cleanly while the server still answers, then stops the server. In the run's group, the
+server would stop at the same moment, and the run's last state changes and log records would
+meet a closed port: minutes of Prefect's client retries, then tracebacks.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from scholarkg.errors import ConfigError
-from scholarkg.lifecycle import die_with_parent
+from scholarkg.lifecycle import die_with_parent, pause
 
 STARTUP_SECONDS = 120.0
 DRAIN_SECONDS = 30.0
@@ -53,7 +59,7 @@ def temporary_prefect_api() -> Iterator[str | None]:
         "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
         "--log-level", "error", "--lifespan", "on",
     ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+    server = subprocess.Popen(command, env=env, preexec_fn=die_with_parent, start_new_session=True)
     url = f"http://127.0.0.1:{port}/api"
     try:
         _wait_until_healthy(server, url)
@@ -82,7 +88,7 @@ def _wait_until_healthy(server: subprocess.Popen[bytes], url: str) -> None:
                     return
             except httpx.HTTPError:
                 pass
-            time.sleep(0.2)
+            pause(0.2)  # a stop asked for meanwhile ends the wait (Interrupted)
     raise ConfigError(f"the temporary Prefect API did not answer within {STARTUP_SECONDS:.0f} s")
 
 

@@ -1,0 +1,85 @@
+"""Ctrl-C in a terminal stops ``scholarkg run`` as a signal to the run alone would.
+
+A terminal sends SIGINT to its whole foreground process group, and ``kill -TERM -<pgid>`` sends
+SIGTERM the same way: every process the run started gets it, not only the run. The run here
+leads a process group of its own (``start_new_session``), as a shell's job does, and the signal
+goes to that group (:func:`os.killpg`). The temporary Prefect API must still answer while the
+run records its end: the run says it is stopping once, prints its summary, exits 128 + the
+signal, and nothing of Prefect's shows (no traceback, no log line, no lost connection).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import ROOT
+from test_stop import BOUND, children, dripping_profile, still_running
+
+PREFECT_LINE = re.compile(rb"^\d\d:\d\d:\d\d\.\d{3} \| ", re.MULTILINE)  # Prefect's console
+PREFECT_NOISE = (b"Traceback", b"ERROR", b"EventsWorker", b"Error logging to API", b"prefect.")
+
+
+def start_run_in_own_group(config: Path, home: Path) -> subprocess.Popen[bytes]:
+    """``scholarkg run`` leading a new process group, with its own Prefect home (database)."""
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env | {"PREFECT_HOME": str(home)},
+        start_new_session=True,
+    )
+
+
+def flow_run_states(home: Path) -> dict[str, str]:
+    """Each flow run's name and state type, as the temporary Prefect API recorded them."""
+    with closing(sqlite3.connect(home / "prefect.db")) as db:
+        rows = db.execute(
+            "SELECT flow.name, state_type FROM flow_run JOIN flow ON flow.id = flow_id"
+        )
+        return {name: state for name, state in rows}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_to_the_run_s_process_group_stops_it_cleanly_and_quietly(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    drip = dripping_profile()
+    sample = ROOT / "examples" / "profiles" / "leonard-hussenot.txt"
+    config = write_config(
+        tmp_path, [sample, drip.url], http={"read_timeout": 30.0, "min_interval": 0.0}
+    )
+    home = tmp_path / "prefect-home"
+    process = start_run_in_own_group(config, home)
+    try:
+        # (a new Prefect home: the API creates its database first, hence the longer bound)
+        assert drip.asked.wait(2 * BOUND), "the run never fetched the page"
+        spawned = children(process.pid)
+        os.killpg(process.pid, sig)  # what Ctrl-C (SIGINT) does to a terminal's foreground job
+        out, err = process.communicate(timeout=BOUND)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        drip.stop()
+    shown = out + err
+    assert [line for line in err.splitlines() if line.startswith(b"stopping")] == [
+        f"stopping ({sig.name}): finishing the current step".encode()
+    ], err
+    assert b"failed: interrupted" in out, out
+    assert not [word for word in PREFECT_NOISE if word in shown], shown.decode()
+    assert not PREFECT_LINE.search(shown), shown.decode()
+    assert process.returncode == 128 + sig, shown.decode()  # 130 for SIGINT, 143 for SIGTERM
+    assert not still_running(spawned)
+    # The API answered to the end: the body returned its report, and build_kg ended Failed.
+    assert flow_run_states(home) == {"build_kg": "FAILED", "build_kg-tasks": "COMPLETED"}
