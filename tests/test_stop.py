@@ -67,13 +67,14 @@ def still_running(pids: set[int]) -> list[int]:
 class Run:
     """``scholarkg arxiv load-snapshot`` in a child process, its stderr read as it comes."""
 
-    def __init__(self, directory: Path, snapshot: Path) -> None:
+    def __init__(self, directory: Path, snapshot: Path, *, own_group: bool = False) -> None:
         config = write_config(directory, [], runner={"max_workers": 2})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(snapshot),
              "--batch-size", "50", "--config", str(config)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            start_new_session=own_group,  # leading a process group, as a shell's job does
         )  # fmt: skip
         self.err: list[bytes] = []
         self.progressed = threading.Event()

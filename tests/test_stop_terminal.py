@@ -1,15 +1,18 @@
-"""Ctrl-C in a terminal stops ``scholarkg run`` as a signal to the run alone would.
+"""Ctrl-C in a terminal stops ``scholarkg run`` and ``arxiv load-snapshot`` as a signal to the
+run alone would.
 
 A terminal sends SIGINT to its whole foreground process group, and ``kill -TERM -<pgid>`` sends
 SIGTERM the same way: every process the run started gets it, not only the run. The run here
 leads a process group of its own (``start_new_session``), as a shell's job does, and the signal
 goes to that group (:func:`os.killpg`). The temporary Prefect API must still answer while the
 run records its end: the run says it is stopping once, prints its summary, exits 128 + the
-signal, and nothing of Prefect's shows (no traceback, no log line, no lost connection).
+signal, and nothing of Prefect's shows (no traceback, no log line, no lost connection). A
+snapshot load's worker processes leave the SIGINT to the run, which stops them.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -23,7 +26,7 @@ import pytest
 
 from conftest import write_config
 from samples import ROOT
-from test_stop import BOUND, children, dripping_profile, still_running
+from test_stop import BOUND, Run, children, copies, dripping_profile, still_running
 
 PREFECT_LINE = re.compile(rb"^\d\d:\d\d:\d\d\.\d{3} \| ", re.MULTILINE)  # Prefect's console
 PREFECT_NOISE = (b"Traceback", b"ERROR", b"EventsWorker", b"Error logging to API", b"prefect.")
@@ -83,3 +86,25 @@ def test_a_signal_to_the_run_s_process_group_stops_it_cleanly_and_quietly(
     assert not still_running(spawned)
     # The API answered to the end: the body returned its report, and build_kg ended Failed.
     assert flow_run_states(home) == {"build_kg": "FAILED", "build_kg-tasks": "COMPLETED"}
+
+
+def test_ctrl_c_stops_a_snapshot_load_and_its_workers_without_a_traceback(tmp_path: Path) -> None:
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    job = Run(tmp_path, snapshot, own_group=True)
+    try:
+        job.wait_for_progress()
+        workers = children(job.process.pid)
+        assert workers, "the load runs worker processes"
+        os.killpg(job.process.pid, signal.SIGINT)
+        out, err = job.finish()
+    finally:
+        if job.process.poll() is None:
+            os.killpg(job.process.pid, signal.SIGKILL)
+            job.process.wait()
+    assert b"stopping (SIGINT)" in err, err
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
+    assert b"failed: interrupted" in out, out
+    assert job.process.returncode == 128 + signal.SIGINT
+    assert not still_running(workers)
+    [report] = (tmp_path / "data" / "reports").glob("snapshot-*.json")
+    assert json.loads(report.read_text())["interrupted"]

@@ -65,6 +65,13 @@ def pause(seconds: float) -> None:
         check_stop()
 
 
+def leave_interrupts_to_the_run() -> None:
+    """In a worker process: ignore SIGINT. Ctrl-C in a terminal signals its whole foreground
+    process group, workers included; the run that started them stops them itself (each would
+    otherwise end its chunk with a ``KeyboardInterrupt`` traceback on the terminal)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def die_with_parent(sig: int = signal.SIGTERM) -> None:
     """Have the kernel send ``sig`` to this process when its parent process dies."""
     if not sys.platform.startswith("linux"):

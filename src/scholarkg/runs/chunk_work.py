@@ -23,7 +23,7 @@ from scholarkg.extract.snapshot import read_line
 from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.identity.resolver import PaperMentions
 from scholarkg.iris import Minter
-from scholarkg.lifecycle import die_with_parent
+from scholarkg.lifecycle import die_with_parent, leave_interrupts_to_the_run
 from scholarkg.limits import DEFAULT_LIMITS, Limits, clip
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.load.payload import GraphPayload
@@ -97,6 +97,7 @@ def start_worker(setup: WorkerSetup) -> None:
     """Process-pool initializer: compile the gate once per process."""
     global _SETUP
     die_with_parent()  # a killed run takes its workers with it
+    leave_interrupts_to_the_run()  # Ctrl-C stops the run, which stops its workers
     set_for_batches()
     return_freed_memory()
     _SETUP = setup
