@@ -2,27 +2,31 @@
 
 Without ``PREFECT_API_URL``, Prefect starts its own temporary server in a subprocess, which
 survives a ``kill -9`` of the run. The CLI starts the same server itself instead (Prefect's
-uvicorn app factory, loopback only, UI off) with :func:`scholarkg.lifecycle.die_with_parent`,
+uvicorn app factory, loopback only, UI off; :mod:`scholarkg_flows.temporary_api_server`),
 points Prefect's API URL setting at it for the run, and stops it on the way out, after the log
 records and events Prefect still holds for it are sent (:func:`send_what_is_queued`).
 
-The server runs in a session of its own, outside the run's process group: Ctrl-C in a terminal
-(SIGINT to the whole foreground group) or ``kill -TERM -<pgid>`` reaches the run alone, which
-stops cleanly while the server still answers, then stops the server. In the run's group, the
-server would stop at the same moment, and the run's last state changes and log records would
-meet a closed port: minutes of Prefect's client retries, then tracebacks.
+Only the run stops the server: the server ignores SIGINT and SIGTERM and runs in a session of
+its own, outside the run's process group, so Ctrl-C in a terminal (SIGINT to the whole
+foreground group), ``kill -TERM -<pgid>`` or systemd stopping the run's control group reach
+the run, which stops cleanly while the server still answers. (A server stopped at the same
+moment as the run left the run's last state changes and log records facing a closed port:
+minutes of Prefect's client retries, then tracebacks.) The run stops it by closing its stdin;
+a run that dies closes it too, and the kernel kills the server then
+(:func:`scholarkg.lifecycle.die_with_parent`), even after a ``kill -9`` of the run.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from functools import partial
 
 import httpx
 
@@ -31,6 +35,7 @@ from scholarkg.lifecycle import die_with_parent, pause
 
 STARTUP_SECONDS = 120.0
 DRAIN_SECONDS = 30.0
+STOP_SECONDS = 10.0
 
 
 def _free_port() -> int:
@@ -45,21 +50,19 @@ def temporary_prefect_api() -> Iterator[str | None]:
     if os.environ.get("PREFECT_API_URL"):
         yield None
         return
-    import prefect
-
     port = _free_port()
     env = os.environ | {
         "PREFECT_UI_ENABLED": "0",
         "PREFECT__SERVER_EPHEMERAL": "1",
         "PREFECT__SERVER_FINAL": "1",
     }
-    app_dir = str(Path(prefect.__file__).resolve().parent.parent)
-    command = [
-        sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory",
-        "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(port),
-        "--log-level", "error", "--lifespan", "on",
-    ]  # fmt: skip
-    server = subprocess.Popen(command, env=env, preexec_fn=die_with_parent, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg_flows.temporary_api_server", str(port)],
+        env=env,
+        stdin=subprocess.PIPE,
+        preexec_fn=partial(die_with_parent, signal.SIGKILL),  # it ignores SIGTERM
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/api"
     try:
         _wait_until_healthy(server, url)
@@ -69,12 +72,18 @@ def temporary_prefect_api() -> Iterator[str | None]:
             yield url
     finally:
         send_what_is_queued()
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """End the server's input, which stops it; kill it if it has not stopped in STOP_SECONDS."""
+    if server.stdin is not None:
+        server.stdin.close()
+    try:
+        server.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _wait_until_healthy(server: subprocess.Popen[bytes], url: str) -> None:

@@ -164,7 +164,7 @@ def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path
     process = start_run(config)
     try:
         assert drip.asked.wait(BOUND), "the run never fetched the page"
-        servers = [pid for pid in children(process.pid) if b"uvicorn" in _cmdline(pid)]
+        servers = [pid for pid in children(process.pid) if b"temporary_api_server" in _cmdline(pid)]
         assert len(servers) == 1, "the run's temporary Prefect API is its own child"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=BOUND)

@@ -4,10 +4,11 @@ run alone would.
 A terminal sends SIGINT to its whole foreground process group, and ``kill -TERM -<pgid>`` sends
 SIGTERM the same way: every process the run started gets it, not only the run. The run here
 leads a process group of its own (``start_new_session``), as a shell's job does, and the signal
-goes to that group (:func:`os.killpg`). The temporary Prefect API must still answer while the
-run records its end: the run says it is stopping once, prints its summary, exits 128 + the
-signal, and nothing of Prefect's shows (no traceback, no log line, no lost connection). A
-snapshot load's worker processes leave the SIGINT to the run, which stops them.
+goes to that group (:func:`os.killpg`), or to each process the run started, as systemd stops a
+service. The temporary Prefect API must still answer while the run records its end: the run
+says it is stopping once, prints its summary, exits 128 + the signal, and nothing of Prefect's
+shows (no traceback, no log line, no lost connection). A snapshot load's worker processes
+leave the SIGINT to the run, which stops them.
 """
 
 from __future__ import annotations
@@ -53,9 +54,13 @@ def flow_run_states(home: Path) -> dict[str, str]:
         return {name: state for name, state in rows}
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_to_the_run_s_process_group_stops_it_cleanly_and_quietly(
-    tmp_path: Path, sig: signal.Signals
+@pytest.mark.parametrize(
+    ("sig", "everyone"),
+    [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGTERM, True)],
+    ids=["SIGINT to its group", "SIGTERM to its group", "SIGTERM to each of its processes"],
+)
+def test_a_signal_to_all_of_a_run_stops_it_cleanly_and_quietly(
+    tmp_path: Path, sig: signal.Signals, everyone: bool
 ) -> None:
     drip = dripping_profile()
     sample = ROOT / "examples" / "profiles" / "leonard-hussenot.txt"
@@ -68,7 +73,11 @@ def test_a_signal_to_the_run_s_process_group_stops_it_cleanly_and_quietly(
         # (a new Prefect home: the API creates its database first, hence the longer bound)
         assert drip.asked.wait(2 * BOUND), "the run never fetched the page"
         spawned = children(process.pid)
-        os.killpg(process.pid, sig)  # what Ctrl-C (SIGINT) does to a terminal's foreground job
+        if everyone:  # as systemd stops a service: each process in its control group
+            for pid in [process.pid, *spawned]:
+                os.kill(pid, sig)
+        else:  # as Ctrl-C (SIGINT) does to a terminal's foreground job
+            os.killpg(process.pid, sig)
         out, err = process.communicate(timeout=BOUND)
     finally:
         if process.poll() is None:
