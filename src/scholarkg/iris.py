@@ -15,8 +15,10 @@ CATEGORY = Namespace("https://w3id.org/scholarkg/category/")
 CATEGORY_SCHEME = URIRef("https://w3id.org/scholarkg/category/arxiv-scheme")
 DEFAULT_BASE = "https://w3id.org/scholarkg/id/"
 # bump when the same input mints a different IRI (2: works keep their symbols; 3: a group's
-# leading article is not part of its key; 4: more TeX symbols are their characters)
-MINTING = "4"
+# leading article is not part of its key; 4: more TeX symbols are their characters; 5: a key
+# past KEY_CHARS is cut, with a digest of the whole)
+MINTING = "5"
+KEY_CHARS = 100  # characters of a name's key kept in an IRI (an IRI of 20 000 is no link)
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
 PRO = Namespace("http://purl.org/spar/pro/")
@@ -135,6 +137,19 @@ def slug(text: str) -> str:
     return fold(text).replace(" ", "-") or "x"
 
 
+def capped(key: str) -> str:
+    """``key`` (hyphenated words) as an IRI's path segment: itself up to :data:`KEY_CHARS`
+    characters; a longer one cut at a hyphen within them, followed by a digest of the whole,
+    so two long keys alike in their first hundred characters stay two. A name of 20 000
+    characters minted a person IRI the endpoint refused as a request head too large."""
+    if len(key) <= KEY_CHARS:
+        return key
+    head = key[:KEY_CHARS]
+    if "-" in head[1:]:
+        head = head[: head.rindex("-")]
+    return f"{head}-{_digest(key, 12)}"
+
+
 def _digest(text: str, length: int = 16) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
@@ -159,7 +174,7 @@ class Minter:
     def group(self, name: str) -> URIRef:
         """A collaboration, team or consortium that authors papers (not a person), keyed by
         :func:`group_key` (a leading article does not make another group)."""
-        return self._iri(f"group/{group_key(name)}")
+        return self._iri(f"group/{capped(group_key(name))}")
 
     def paper_listed(self, title: str, first_author: str | None) -> URIRef:
         """A paper only a profile lists: keyed by its folded title and its first listed author,
@@ -179,7 +194,7 @@ class Minter:
         return URIRef(f"{paper}/authorship/{quote(str(token), safe='-')}")
 
     def organization(self, name: str) -> URIRef:
-        return self._iri(f"organization/{slug(name)}")
+        return self._iri(f"organization/{capped(slug(name))}")
 
     def profile(self, profile_slug: str) -> URIRef:
         return self._iri(f"profile/{profile_slug}")

@@ -15,6 +15,7 @@ from scholarkg.identity.registry import (
     claim_key,
     short_hash,
 )
+from scholarkg.iris import capped
 
 
 class ClaimEnds:
@@ -175,7 +176,7 @@ class ClaimEnds:
         reg = self.registry
         founded = f"node:{node}"
         for name in sorted(spellings):
-            for key in names.name_keys(name):  # minted under the names version of its day
+            for key in _slug_keys(name):  # minted under the names version of its day
                 person = reg.by_slug(f"{key}-{short_hash(founded)}")
                 if (
                     person is not None
@@ -185,3 +186,11 @@ class ClaimEnds:
                 ):
                     return person.id
         return None
+
+
+def _slug_keys(name: str) -> list[str]:
+    """The name keys a person slug of ``name`` may begin with: each names version's key, cut
+    as IRIs cut it (:func:`~scholarkg.iris.capped`) and, for a person minted before keys were
+    cut, whole."""
+    keys = names.name_keys(name)
+    return list(dict.fromkeys([*(capped(k) for k in keys), *keys]))

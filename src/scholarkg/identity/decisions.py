@@ -8,6 +8,7 @@ from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
+from scholarkg.iris import capped
 
 
 class Decisions:
@@ -30,7 +31,7 @@ class Decisions:
         label: str | None = None,
         split_from: int | None = None,
     ) -> int:
-        chosen = label or slug or f"{names.name_key(name)}-{short_hash(founded)}"
+        chosen = label or slug or f"{capped(names.name_key(name))}-{short_hash(founded)}"
         pid = self.registry.new_person(
             chosen,
             names.block(name),

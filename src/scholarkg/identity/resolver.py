@@ -42,6 +42,7 @@ from scholarkg.identity.registry import (
     short_hash,
 )
 from scholarkg.identity.restatement import Restatement
+from scholarkg.iris import capped
 
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
 
@@ -74,9 +75,10 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         if slug is None:
             # named by its researcher and the first content seen: the same on every machine,
             # and two researchers who share a name have two pages, so two profiles
-            slug = f"{names.name_key(name)}-{short_hash(sha256)}"
+            key = capped(names.name_key(name))
+            slug = f"{key}-{short_hash(sha256)}"
             if reg.profile_name(slug) is not None:  # eight hex digits collided: lengthen
-                slug = f"{names.name_key(name)}-{short_hash(sha256 + '|' + location)}"
+                slug = f"{key}-{short_hash(sha256 + '|' + location)}"
             reg.add_profile(slug, name, location)
         reg.add_profile_source(f"sha:{sha256}", slug)
         reg.add_profile_source(f"loc:{location}", slug)
