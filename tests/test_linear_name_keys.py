@@ -22,7 +22,7 @@ NAMES = [
     "Müller-Lüdenscheidt",
     r"\v{S}r\'amek",
     "Ørsted Łukasz Đorđe",
-    "Ǿrsted",  # names fold it to "ørsted": fold folds the capital with its mark only to ø
+    "Ǿrsted",  # a capital Ø with a mark (NFKD: Ø and the mark): "orsted", as "Ørsted"
     "John Smith 3rd",
     "...",
 ]

@@ -8,9 +8,11 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from scholarkg import iris
 from scholarkg.errors import LoadError
 from scholarkg.identity import names
 from scholarkg.identity.name_reading import tokens_as
+from scholarkg.iris import fold, slug
 
 SCHEMA_VERSION = "4"
 MIGRATED = ("3",)  # the older layouts this one is made from on opening
@@ -118,6 +120,31 @@ class Layout:
         for paper in sorted({paper for _, paper, _ in authors}):
             self.set_paper_authors(paper, (), complete=False)  # its pairs from the new blocks
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
+
+    def _refold_keys(self) -> None:
+        """Give the papers and organisations keyed by an older fold
+        (:data:`~scholarkg.iris.LETTERS`; a registry without the mark folded by letters 1,
+        which kept ``ørsted`` for ``Ørsted``) the key this fold writes too (``orsted``),
+        beside the old one: a profile paper minted again under its new key is found as the
+        paper it was (``same-paper``), a ``[people]`` reference by title finds the paper, an
+        organisation keeps its label. Only a key with a letter past ASCII can fold otherwise
+        now. Once."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'letters'").fetchone()
+        if row is not None and str(row[0]) == iris.LETTERS:
+            return
+        wide = "WHERE key GLOB '*[^ -~]*'"  # a character past ASCII
+        papers = self.db.execute(f"SELECT key, paper FROM paper_keys {wide}").fetchall()  # noqa: S608
+        self.db.executemany(
+            "INSERT OR IGNORE INTO paper_keys VALUES (?, ?)",
+            ((fold(str(key), symbols=True), paper) for key, paper in papers),
+        )
+        for table, label in (("organizations", "preferred"), ("organization_labels", "label")):
+            rows = self.db.execute(f"SELECT key, {label} FROM {table} {wide}").fetchall()  # noqa: S608
+            self.db.executemany(
+                f"INSERT OR IGNORE INTO {table} VALUES (?, ?)",  # noqa: S608
+                ((slug(str(key)), text) for key, text in rows),
+            )
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
 
     def _mark_group_variants(self) -> None:
         """Mark for writing again the persons of a registry written before name variants were

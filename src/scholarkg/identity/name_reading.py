@@ -44,7 +44,8 @@ _TEX_LETTERS |= {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "i", "j": "j"}
 _TEX_ACCENT = re.compile(
     r"\\(?:[`'^\"~=.]\s*|[vuHckrdbt](?=\s*\{)\s*|[vuHckrdbt]\s+)(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))"
 )
-_CAPITALS = str.maketrans({"Ø": "O", "Ł": "L", "Đ": "D"})  # fold folds the small ones only
+# names versions 2 and 3 folded a capital Ø, Ł, Đ so (fold's letters 1 fold the small ones only)
+_CAPITALS = str.maketrans({"Ø": "O", "Ł": "L", "Đ": "D"})
 # Han, kana and Hangul: scripts that write a name with or without a space between family and
 # given name ("王伟" / "王 伟", "山田太郎" / "山田 太郎"), so a name written in them is one word.
 _CJK_WORD = re.compile(
@@ -117,8 +118,8 @@ def person_and_group(name: str) -> tuple[str, str] | None:
 def _letters(name: str) -> str:
     r"""``name`` with TeX letters as their letters and a TeX accent as the letter it marks
     (``\v{S}r\'amek`` → ``Sramek``, ``{\O}bro`` → ``{Ø}bro``), and capital Ø, Ł, Đ as O, L,
-    D (:func:`~scholarkg.iris.fold` folds the small ones only): what folds alike to the name
-    written in Unicode (``Šrámek``, ``Øbro``)."""
+    D (as names versions 2 and 3 read them: fold's letters 1 folded the small ones only): what
+    folds alike to the name written in Unicode (``Šrámek``, ``Øbro``)."""
     if "\\" in name:
         name = _TEX_LETTER.sub(lambda m: _TEX_LETTERS[m[1]], name)
         name = _TEX_ACCENT.sub(lambda m: m[1] or m[2], name)
@@ -130,16 +131,17 @@ def tokens_as(name: str, version: str) -> tuple[str, ...]:
     keys an older version wrote)."""
     if version in ("1", "2"):
         return _tokens_before_3(name, version)
+    letters = "1" if version == "3" else None  # 4: fold's letters 2 (Þ as th, ı as i, …)
     before = _named_before(name)
     person = _letters(name if before is None else before[0])
-    pieces = [fold(p, voicing=True).split() for p in person.split(",")]
+    pieces = [fold(p, voicing=True, letters=letters).split() for p in person.split(",")]
     words = [w for piece in pieces for w in piece]
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
         return ("".join(words),)
     written = [[w.upper() for w in piece] for piece in pieces]  # as cased, where it tells
     if _NUMERALS.intersection(words):
         for at, piece in enumerate(person.split(",")):
-            cased = fold(piece, voicing=True, cased=True).split()
+            cased = fold(piece, voicing=True, cased=True, letters=letters).split()
             written[at] = cased if len(cased) == len(pieces[at]) else written[at]
     cut = _writing_for(words)
     if cut is not None:  # the person's part: the pieces before the cut
@@ -214,10 +216,10 @@ def _tokens_before_3(name: str, version: str) -> tuple[str, ...]:
     person = name if before is None else before[0]
     if version != "1":
         person = _letters(person)
-    words = fold(person, voicing=version != "1").split()
+    words = fold(person, voicing=version != "1", letters="1").split()
     written = [w.upper() for w in words]  # as cased (1: a numeral in any case is a suffix)
     if version != "1" and _NUMERALS.intersection(words):
-        cased = fold(person, voicing=True, cased=True).split()
+        cased = fold(person, voicing=True, cased=True, letters="1").split()
         written = cased if len(cased) == len(words) else written
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):
         words = ["".join(words)]

@@ -27,8 +27,11 @@ from scholarkg.identity.name_reading import (
 # G. Aad" is the person G. Aad (a group in 1, so no registry held it). 3: a Roman numeral after
 # one given name is the surname in capitals too ("KAZUO II" is "Kazuo Ii"; a numeral is a
 # suffix after a given name and a surname), and a name inverted at a comma reads in order
-# ("Smith, J." is "J. Smith", "Smith, Jr., John" is "John Smith"; 2 read "smith j").
-NAMES = "3"
+# ("Smith, J." is "J. Smith", "Smith, Jr., John" is "John Smith"; 2 read "smith j"). 4: the
+# Latin letters NFKD keeps whole fold as arXiv's ASCII spellings write them (iris.LETTERS 2:
+# "Yıldız" is "Yildiz", "Guðmundsson" "Gudmundsson", "Þór" "Thor", "Læssig" "Laessig",
+# "Col·lell" "Collell", a capital with a mark "Ǿrjan" "Orjan"; 3 kept "yıldız", "ørjan").
+NAMES = "4"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
 

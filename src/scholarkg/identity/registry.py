@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
+from scholarkg import iris
 from scholarkg.identity import names
 from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
@@ -79,9 +80,11 @@ class Registry(
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
             self.db.execute("INSERT INTO meta VALUES ('names', ?)", (names.NAMES,))
             self.db.execute("INSERT INTO meta VALUES ('variants', ?)", (VARIANTS,))
+            self.db.execute("INSERT INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
         else:
             self._migrate(layout)
             self._rekey_names()
+            self._refold_keys()
             self._mark_group_variants()
         self.db.commit()
 

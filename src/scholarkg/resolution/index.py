@@ -14,7 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarkg.iris import title_key
+from scholarkg import iris
+from scholarkg.iris import fold, title_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
 from scholarkg.sqlite_in import execute_in, open_state_db, select_in
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL UNIQUE, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS titles (
     key TEXT NOT NULL, record INTEGER NOT NULL, PRIMARY KEY (key, record)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(
     title, tokenize = 'unicode61 remove_diacritics 2');
 """
@@ -82,6 +84,24 @@ class TitleIndex:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.db = open_state_db(self.path, _SCHEMA, WHAT)
+        self._refold()
+
+    def _refold(self) -> None:
+        """Key by this fold too the titles an older fold keyed (:data:`~scholarkg.iris.LETTERS`;
+        an index without the mark was folded by letters 1, which kept ``ørsted`` for
+        ``Ørsted``): a profile listing ``Ørsted …`` or ``Orsted …`` finds the record. Only a
+        key with a letter past ASCII can fold otherwise now. Once."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'letters'").fetchone()
+        if row is not None and str(row[0]) == iris.LETTERS:
+            return
+        with self.db:
+            rows = self.db.execute(
+                "SELECT key, record FROM titles WHERE key GLOB '*[^ -~]*'"
+            ).fetchall()
+            self.db.executemany(
+                "INSERT OR IGNORE INTO titles VALUES (?, ?)", ((fold(k), r) for k, r in rows)
+            )
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
 
     def close(self) -> None:
         self.db.commit()

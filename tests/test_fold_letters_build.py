@@ -1,0 +1,204 @@
+"""A name written with a letter NFKD keeps whole (``Łukasz``, ``Yıldız``, ``Þórður``) and the
+same name as arXiv writes it in ASCII are one person through every door, and a store built
+before this fold keeps its persons and papers. Inputs are CONSTRUCTED (tests/constructed.py):
+the real recorded entry 2202.12139 copied under 9003.* ids with new titles and authors, served
+by the replay server; profile pages in the sample page's layout; real snapshot lines with their
+ids and authors changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from arxiv_replay import ReplayServer
+from building import content, rows
+from conftest import write_config
+from constructed import Listed, listing, profile_page, snapshot_line, variant_entry
+from scholarkg import iris, provenance
+from scholarkg.config import Config, load_config
+from scholarkg.identity import names
+from scholarkg.iris import SKG, Minter
+from scholarkg.runs import chunk_fingerprint
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.build import build
+
+pytest_plugins = ("arxiv_fixtures",)
+
+P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
+MINTER = Minter()
+# (as written in its language, as arXiv writes it in ASCII)
+SPELLINGS = [
+    ("Łukasz Kaiser", "Lukasz Kaiser"),
+    ("Deniz Yıldız", "Deniz Yildiz"),
+    ("Þórður Guðmundsson", "Thordur Gudmundsson"),
+]
+
+
+def authorships(config: Config, arxiv_id: str) -> dict[str, set[str]]:
+    """Each authorship of the paper (its last IRI segment) with the persons given it."""
+    found = rows(
+        config,
+        P + f"SELECT ?a ?who WHERE {{ <{MINTER.paper_by_arxiv(arxiv_id)}> skg:hasAuthorship ?a "
+        "OPTIONAL { ?a skg:author ?who } }",
+    )
+    out: dict[str, set[str]] = {}
+    for r in found:
+        out.setdefault(r["a"].rsplit("/", 1)[1], set()).update([r["who"]] if r["who"] else [])
+    return out
+
+
+def persons(config: Config) -> dict[str, str]:
+    """Each person IRI of the store with its name block (from the person graphs)."""
+    block = f"<{SKG.nameBlock}>"
+    return {
+        s.strip("<>"): o.strip('"')
+        for graph, triples in content(config).items()
+        if "/graph/person/" in graph
+        for s, p, o in triples
+        if p == block
+    }
+
+
+@pytest.mark.parametrize(("written", "ascii_"), SPELLINGS)
+@pytest.mark.parametrize("researcher", [True, False], ids=["researcher", "coauthor"])
+def test_a_profile_name_and_arxivs_ascii_spelling_at_its_position_are_one_person(
+    tmp_path: Path, replay: ReplayServer, written: str, ascii_: str, researcher: bool
+) -> None:
+    """A profile lists ``written`` first on a paper arXiv lists with ``ascii_`` first: one
+    authorship, one person (the researcher's, if the profile is theirs). Before, the names
+    had two name blocks and were not compatible: the listing's author was not placed on
+    arXiv's list, and was a person of their own."""
+    arxiv_id, title = "9003.00001", "Folded Letters in Author Names: A Constructed Study"
+    new_id, entry = variant_entry(
+        "2202.12139", arxiv_id, title=title, authors=(ascii_, "Helge Spieker")
+    )
+    replay.extra[new_id] = entry
+    owner = written if researcher else "Helge Spieker"
+    page = tmp_path / "profile.txt"
+    listed = listing("2202.12139", title=title, authors=(written, "Helge Spieker"), truncated=False)
+    page.write_bytes(profile_page(owner, [listed]))
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
+    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
+    report = build(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    assert report.paper_states == {"resolved": 1}, report.unresolved
+    held = authorships(config, arxiv_id)
+    assert sorted(held) == ["1", "2"] and all(len(who) == 1 for who in held.values())
+    [person] = held["1"]
+    [snapshot_of] = rows(config, P + "SELECT DISTINCT ?p WHERE { ?s skg:snapshotOf ?p }")
+    assert (person == snapshot_of["p"]) is researcher
+    assert len(persons(config)) == 2  # the two authors, no third of either spelling
+    assert persons(config)[person] == names.block(ascii_)
+
+
+def _snapshot(tmp_path: Path, *papers: tuple[str, list[str]]) -> Path:
+    path = tmp_path / f"s{len(papers)}-{papers[0][0]}.jsonl"
+    lines = [snapshot_line("0704.0002", new_id=i, authors=a) for i, a in papers]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _config(directory: Path) -> Config:
+    directory.mkdir(parents=True, exist_ok=True)
+    return load_config(write_config(directory, []))
+
+
+def _author(config: Config, arxiv_id: str, position: int) -> str:
+    [person] = authorships(config, arxiv_id)[str(position)]
+    return person
+
+
+@pytest.mark.parametrize(("written", "ascii_"), SPELLINGS)
+def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
+    tmp_path: Path, written: str, ascii_: str
+) -> None:
+    """Only in the snapshot: ``written`` and ``ascii_``, each beside Alice Martin, are one
+    person (shared co-author); before, two name blocks kept them apart."""
+    config = _config(tmp_path / "store")
+    papers = (("9003.00011", [written, "Alice Martin"]), ("9003.00012", [ascii_, "Alice Martin"]))
+    assert load_snapshot(config, _snapshot(tmp_path, *papers), workers=0).report.outcome == "ok"
+    assert _author(config, "9003.00011", 1) == _author(config, "9003.00012", 1)
+    [rule] = rows(
+        config,
+        P + f"SELECT ?r WHERE {{ <{MINTER.authorship(MINTER.paper_by_arxiv('9003.00012'), 1)}>"
+        " skg:identityRule ?r }",
+    )
+    assert rule["r"] == "shared-coauthor"
+    assert len(persons(config)) == 2
+
+
+def _as_minting_5(patch: pytest.MonkeyPatch) -> None:
+    """Fold, names and the versions that say so as the version before this one had them
+    (``iris.fold`` with letters 1 is its fold, names version 3 its name rules)."""
+    patch.setattr(iris, "LETTERS", "1")
+    patch.setattr(names, "NAMES", "3")
+    patch.setattr(chunk_fingerprint, "MINTING", "5")
+    patch.setattr(provenance, "MINTING", "5")
+    _clear_name_caches()
+
+
+def _clear_name_caches() -> None:
+    for cached in (names.tokens, names.block, names.compatible, names.compatible_at_position):
+        cached.cache_clear()
+    names.written_for.cache_clear()
+    names.person_part.cache_clear()
+
+
+def test_a_store_built_before_keeps_its_person_and_joins_the_ascii_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deniz Yıldız was founded under the fold before (slug ``deniz-yıldız-…``, block
+    ``yıldız-d``). After the upgrade, arXiv's "Deniz Yildiz" beside the same co-author is that
+    person, not a second one, and reading every record again keeps every person."""
+    config = _config(tmp_path / "store")
+    first, again = (
+        ("9003.00021", ["Deniz Yıldız", "Alice Martin"]),
+        ("9003.00022", ["Deniz Yildiz", "Alice Martin"]),
+    )
+    with monkeypatch.context() as before:
+        _as_minting_5(before)
+        load_snapshot(config, _snapshot(tmp_path, first), workers=0)
+        founded = _author(config, "9003.00021", 1)
+        assert unquote(founded.rsplit("/", 1)[1]).startswith("deniz-yıldız-")
+        assert persons(config)[founded] == "yıldız-d"
+    _clear_name_caches()
+    load_snapshot(config, _snapshot(tmp_path, again), workers=0)
+    assert _author(config, "9003.00022", 1) == founded  # before: a second person
+    held = persons(config)
+    load_snapshot(config, _snapshot(tmp_path, first, again), workers=0)  # all again
+    assert persons(config) == held  # none new, none lost
+    assert _author(config, "9003.00021", 1) == founded == _author(config, "9003.00022", 1)
+    assert held[founded] == "yildiz-d"  # its graph written again with its new block
+
+
+def test_a_profile_paper_minted_again_under_its_new_key_keeps_its_authors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paper only a profile lists, titled with an Ø: its IRI is minted from the folded title,
+    which the upgrade changes (``ørsted …`` → ``orsted …``). Built again, its co-authors stay
+    the persons they were (``same-paper``: the registry written before is given the paper's
+    new key); before, each was a new first-seen person."""
+    page = tmp_path / "helge-spieker.txt"
+    title = "Ørsted Modes of a Constructed Cavity"
+    listed = Listed(title, listing("2202.12139").date, ("Bo Berg", "Helge Spieker", "Ann Lee"))
+    page.write_bytes(profile_page("Helge Spieker", [listed]))
+    config = load_config(write_config(tmp_path, [page]))
+    coauthors = P + (
+        "SELECT ?paper ?pos ?who WHERE { ?paper skg:hasAuthorship ?a . ?a skg:position ?pos ;"
+        " skg:author ?who } ORDER BY ?pos"
+    )
+    with monkeypatch.context() as before:
+        _as_minting_5(before)
+        assert build(config).report.outcome == "ok"
+        was = rows(config, coauthors)
+    _clear_name_caches()
+    report = build(config).report
+    assert report.outcome == "ok", report.summary_lines()
+    now = rows(config, coauthors)
+    assert [r["paper"] for r in now] != [r["paper"] for r in was]  # minted again
+    assert now[0]["paper"] == str(MINTER.paper_listed(title, "Bo Berg"))
+    assert [(r["pos"], r["who"]) for r in now] == [(r["pos"], r["who"]) for r in was]
+    assert len(persons(config)) == 3
