@@ -142,7 +142,9 @@ class Limits(Section):
     harvest stops with a one-line error naming the key to raise.
     """
 
-    line_bytes: int = setting(8 * MIB, "longest snapshot line (one JSON record), 8 MiB", gt=0)
+    line_bytes: int = setting(
+        8 * MIB, "largest record: a snapshot line (one JSON record), an API entry; 8 MiB", gt=0
+    )
     literal_bytes: int = setting(
         1 * MIB, "largest text value of a record or profile paper (abstract, title…), 1 MiB", gt=0
     )

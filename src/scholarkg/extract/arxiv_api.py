@@ -11,10 +11,15 @@ what was fetched. Callers that need all or nothing call :meth:`SearchResult.rais
 Paging also stops, with a partial result saying why, when a page brings no record not seen before
 (a server repeating itself whatever ``totalResults`` claims), at ``[limits] search_max_pages``, at
 ``search_deadline``, and at arXiv's own cap on offsets.
+
+An answer with more entries than its request's ``max_results`` is read only that far (the rest
+counted, not read; the whole body is archived): each such answer adds a one-line warning to
+:attr:`ArxivApiClient.warnings` (and the log), and paging goes on from what was read.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -28,6 +33,8 @@ from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import ArxivRecord
+
+log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = ARXIV_API_URL  # defined once, in the [arxiv] section of the schema
 _DEFAULT_BATCH: int = ArxivConfig.model_fields["batch_size"].default
@@ -67,6 +74,7 @@ class SearchResult:
     complete: bool
     problem: str | None = None
     archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
+    warnings: tuple[str, ...] = ()  # answers cut at max_results
 
     def raise_if_incomplete(self) -> None:
         if not self.complete:
@@ -92,6 +100,7 @@ class ArxivApiClient:
         self.empty_page_retries = empty_page_retries
         self.sort_by = sort_by
         self.sort_order = sort_order
+        self.warnings: list[str] = []  # answers cut at max_results (AtomFeed.warning)
 
     def query_page(
         self,
@@ -104,7 +113,9 @@ class ArxivApiClient:
     ) -> AtomFeed:
         """One API request, sent as given; raises ExtractError for arXiv's error feed.
 
-        The archived response is appended to ``archived`` when a list is given.
+        The archived response is appended to ``archived`` when a list is given. Of an answer
+        with more than ``max_results`` entries, the first ``max_results`` are read (see
+        :attr:`warnings`).
         """
         if not 0 <= max_results <= MAX_PAGE_SIZE:
             raise ValueError(f"max_results must be within 0..{MAX_PAGE_SIZE}, not {max_results}")
@@ -122,7 +133,11 @@ class ArxivApiClient:
             archived.append(response.archived)
         try:
             feed = parse_feed(
-                response.body, source=response.url, status=response.status, limits=self.limits
+                response.body,
+                source=response.url,
+                status=response.status,
+                limits=self.limits,
+                asked=max_results,
             )
         except ParseError as exc:
             if response.status >= 400:
@@ -131,6 +146,10 @@ class ArxivApiClient:
                 ) from exc
             raise
         response.raise_for_status()
+        if feed.warning is not None:  # the entries left unread are in the raw archive
+            told = f"{feed.warning}; the answer is archived as {response.archived.sha256}"
+            log.warning("%s", told)
+            self.warnings.append(told)
         return feed
 
     def fetch_by_ids(self, ids: Iterable[str], *, batch_size: int = _DEFAULT_BATCH) -> FetchResult:
@@ -142,13 +161,13 @@ class ArxivApiClient:
         if not 1 <= batch_size <= MAX_PAGE_SIZE:
             raise ValueError(f"batch_size must be within 1..{MAX_PAGE_SIZE}")
         archived: list[ArchivedResponse] = []
-        lookup = IdLookup(ids)
+        lookup, warned = IdLookup(ids), len(self.warnings)
         for batch in lookup.batches(batch_size):
             feed = self.query_page(
                 id_list=[w.versioned() for w in batch], max_results=len(batch), archived=archived
             )
             lookup.take(batch, feed)
-        return lookup.result(archived)
+        return lookup.result(archived, self.warnings[warned:])
 
     def search(
         self,
@@ -175,13 +194,23 @@ class ArxivApiClient:
         offset, total, empty_tries, pages = start, None, 0, 0
         started = time.monotonic()
 
-        def partial(problem: str) -> SearchResult:
-            return SearchResult(query, tuple(seen.values()), total, False, problem, tuple(archived))
+        warned = len(self.warnings)
+
+        def result(problem: str | None = None) -> SearchResult:
+            return SearchResult(
+                query,
+                tuple(seen.values()),
+                total,
+                problem is None,
+                problem,
+                tuple(archived),
+                tuple(self.warnings[warned:]),
+            )
 
         while len(seen) < max_results:
             stop = self._stop_paging(pages, started, offset)
             if stop:
-                return partial(f"{stop}; stopped with {len(seen)} records")
+                return result(f"{stop}; stopped with {len(seen)} records")
             back = overlap if offset > start else 0
             ask = min(page_size, max_results - len(seen) + back, MAX_TOTAL_RESULTS - offset)
             feed = self.query_page(
@@ -195,7 +224,7 @@ class ArxivApiClient:
                 if empty_tries < self.empty_page_retries:
                     empty_tries += 1
                     continue
-                return partial(
+                return result(
                     f"page at start={offset} stayed empty after {empty_tries + 1} tries "
                     f"although totalResults={total}; stopped with {len(seen)} records"
                 )
@@ -205,7 +234,7 @@ class ArxivApiClient:
                 if len(seen) < max_results:
                     seen.setdefault(record.arxiv_id, record)
             if len(seen) == before and len(seen) < max_results:
-                return partial(
+                return result(
                     f"page at start={offset} brought no new records (the server repeats "
                     f"itself, totalResults={total}); stopped with {len(seen)} records"
                 )
@@ -213,7 +242,7 @@ class ArxivApiClient:
             if total is not None and offset >= total:
                 break
             offset -= min(overlap, len(feed.entries) - 1)
-        return SearchResult(query, tuple(seen.values()), total, True, None, tuple(archived))
+        return result()
 
     def _stop_paging(self, pages: int, started: float, offset: int) -> str | None:
         """Why paging must stop before the next page, if it must."""

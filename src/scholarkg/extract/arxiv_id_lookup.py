@@ -32,6 +32,7 @@ class FetchResult:
     matched: Mapping[str, ArxivRecord]
     archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
     quarantined: tuple[QuarantinedRecord, ...] = ()
+    warnings: tuple[str, ...] = ()  # answers cut at max_results (one line each)
 
 
 def _quarantined_id(entry: QuarantinedRecord) -> ArxivId | None:
@@ -88,7 +89,9 @@ class IdLookup:
                 self.matched[want.versioned()] = entry.record
                 self.records.setdefault(want.versioned(), entry.record)
 
-    def result(self, archived: Sequence[ArchivedResponse]) -> FetchResult:
+    def result(
+        self, archived: Sequence[ArchivedResponse], warnings: Sequence[str] = ()
+    ) -> FetchResult:
         """What the lookup found, with the responses it archived."""
         missing = tuple(
             w.versioned()
@@ -102,4 +105,5 @@ class IdLookup:
             matched=self.matched,
             archived=tuple(archived),
             quarantined=tuple(self.quarantined),
+            warnings=tuple(warnings),
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from scholarkg.errors import ExtractError, ParseError
+from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import (
     NO_ID,
@@ -71,10 +71,23 @@ class AtomFeed:
     items_per_page: int | None
     entries: tuple[AtomEntry, ...]
     quarantined: tuple[QuarantinedRecord, ...] = ()
+    asked: int | None = None  # max_results of the request
+    unread: int = 0  # entries past ``asked``: counted, not read
 
     @property
     def records(self) -> tuple[ArxivRecord, ...]:
         return tuple(entry.record for entry in self.entries)
+
+    @property
+    def warning(self) -> str | None:
+        """One line when the answer held more entries than asked for, else None."""
+        if not self.unread:
+            return None
+        held = len(self.entries) + len(self.quarantined) + self.unread
+        return (
+            f"{self.source}: the answer held {held} entries for max_results={self.asked}: read "
+            f"the first {self.asked}, left {self.unread} unread (the server ignores max_results)"
+        )
 
 
 def _int(counter: tuple[str | None, int | None] | None, source: str) -> int | None:
@@ -198,24 +211,41 @@ def _quarantined(element: etree._Element, source: str, exc: Exception) -> Quaran
     return QuarantinedRecord(source, line_of(element) or 0, quarantine_reason(exc), clip(text))
 
 
+def _oversize(element: etree._Element, source: str, size: int, limits: Limits) -> QuarantinedRecord:
+    """``element``, cut while read for being over ``[limits] line_bytes``, quarantined."""
+    limit = limits.line_bytes
+    why = LimitExceeded(f"entry of about {size} bytes", "[limits] line_bytes", limit)
+    return _quarantined(element, source, why)
+
+
 def parse_feed(
-    body: bytes, *, source: str, status: int | None = None, limits: Limits = DEFAULT_LIMITS
+    body: bytes,
+    *,
+    source: str,
+    status: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    asked: int | None = None,
 ) -> AtomFeed:
     """Parse an API response body (already archived by the caller).
 
     An arXiv error feed raises :class:`ExtractError` with arXiv's own message; a body that is
     not an Atom feed raises :class:`ParseError`. An entry that cannot be read, with a text
-    value over ``[limits] literal_bytes`` or with what is no text in any field
-    (:mod:`~scholarkg.extract.textcheck`), is quarantined with its line number and XML (clipped),
-    and the rest of the feed is kept. The answer is read child by child of ``<feed>``
+    value over ``[limits] literal_bytes``, larger in all than ``[limits] line_bytes`` (cut as
+    it is read) or with what is no text in any field (:mod:`~scholarkg.extract.textcheck`), is
+    quarantined with its line number and XML (clipped), and the rest of the feed is kept. The
+    answer is read child by child of ``<feed>``
     (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once read: what the parse
-    holds at once does not grow with the number of entries.
+    holds at once does not grow with the number of entries. Of an answer with more entries
+    than ``asked`` (the request's ``max_results``), the first ``asked`` are read and the rest
+    only counted (``unread``; :attr:`AtomFeed.warning` says so): what it keeps does not grow
+    with them either.
     """
-    stream = RecordStream(body, source=source, path=(None, None))  # any root: checked at the end
+    stream = RecordStream(body, source=source, path=(None, None), record_bytes=limits.line_bytes)
     entries: list[AtomEntry] = []
     quarantined: list[QuarantinedRecord] = []
     counters: dict[str, tuple[str | None, int | None]] = {}
     error: str | None = None
+    unread = 0
     check_text = xml_may_hold_non_text(body)
     for element in stream:
         holder = element.getparent()
@@ -228,10 +258,15 @@ def parse_feed(
         error = _error_message(element)
         if error is not None:
             continue
-        try:
-            entries.append(_entry(element, source, limits, check_text=check_text))
-        except (ValueError, ParseError) as exc:
-            quarantined.append(_quarantined(element, source, exc))
+        if asked is not None and len(entries) + len(quarantined) >= asked:
+            unread += 1
+        elif stream.oversize is not None:
+            quarantined.append(_oversize(element, source, stream.oversize, limits))
+        else:
+            try:
+                entries.append(_entry(element, source, limits, check_text=check_text))
+            except (ValueError, ParseError) as exc:
+                quarantined.append(_quarantined(element, source, exc))
     root = stream.root
     assert root is not None  # a stream read to its end has its root
     if root.tag != _FEED_TAG:
@@ -245,4 +280,6 @@ def parse_feed(
         items_per_page=_int(counters.get(f"{_OS}itemsPerPage"), source),
         entries=tuple(entries),
         quarantined=tuple(quarantined),
+        asked=asked,
+        unread=unread,
     )

@@ -51,6 +51,7 @@ class Enrichment:
     fetched: tuple[str, ...] = ()  # accepted ids whose records came from the API (to load)
     requests: Mapping[str, int] = field(default_factory=dict)
     degraded: str | None = None
+    warnings: tuple[str, ...] = ()  # arXiv answers cut at max_results (one line each)
 
     def states(self) -> Counter[str]:
         return Counter(v.state for v in self.verdicts)

@@ -50,6 +50,7 @@ def fetch_ids(
                 result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size)
             finally:
                 client.http.close()
+            ctx.report.warnings += client.warnings  # answers cut at max_results
             loading.pending_first()
             ingest = Ingest(ctx, loading, workers=0)
             _quarantined(ctx, result.quarantined)

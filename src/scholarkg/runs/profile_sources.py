@@ -5,7 +5,7 @@ return is picklable."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
@@ -78,16 +78,12 @@ def resolve_papers(
             index.close()
         if deletions is not None:
             deletions.close()
+    if client is not None and client.warnings:  # answers cut at max_results
+        enrichment = replace(enrichment, warnings=tuple(client.warnings))
     if enrichment.degraded:
         where = config.arxiv.effective_api_url
         message = degraded_message(where, enrichment.degraded)
-        return Enrichment(
-            enrichment.verdicts,
-            enrichment.records,
-            enrichment.fetched,
-            enrichment.requests,
-            message,
-        )
+        return replace(enrichment, degraded=message)
     return enrichment
 
 

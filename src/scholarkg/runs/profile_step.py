@@ -132,4 +132,5 @@ def _count(
         report.requests[purpose] = report.requests.get(purpose, 0) + n
     if enrichment.degraded and enrichment.degraded not in report.degraded:
         report.degraded.append(enrichment.degraded)
+    report.warnings += [w for w in enrichment.warnings if w not in report.warnings]
     report.rejected += rejected
