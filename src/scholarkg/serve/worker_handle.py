@@ -20,7 +20,12 @@ from scholarkg.serve.worker_process import StoreSpec, worker_main
 START_TIMEOUT = 60.0
 LOW_PRIORITY = 10
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["scholarkg.serve.worker_process"])
+# the forkserver ignores SIGTERM (forkserver_signals) as it ignores SIGINT: a signal to the
+# server's process group must not end it, and every worker with it, before the server answers
+# their running jobs and stops them itself (it ends when the server does)
+_context.set_forkserver_preload(
+    ["scholarkg.serve.forkserver_signals", "scholarkg.serve.worker_process"]
+)
 
 
 class WorkerHandle:

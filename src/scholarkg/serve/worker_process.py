@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -20,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from scholarkg.errors import ScholarKGError
+from scholarkg.lifecycle import die_with_parent
 from scholarkg.serve.jobs import (
     OUT_OF_MEMORY,
     JobFailure,
@@ -182,7 +184,13 @@ def send(conn: Connection, answer: Any, max_bytes: int | None) -> None:
 def worker_main(
     conn: Connection, spec: StoreSpec, memory_limit_mb: int, max_bytes: int, stderr_path: str
 ) -> None:
-    """Entry point of a worker process: open the store, then answer jobs until EOF."""
+    """Entry point of a worker process: open the store, then answer jobs until EOF. Signals to
+    the server's process group (Ctrl-C, a supervisor's SIGTERM) are the server's to act on: it
+    answers the running job and stops its workers itself; a worker whose server is gone (its
+    forkserver exits with it) is killed by the kernel."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    die_with_parent(signal.SIGKILL)
     with open(stderr_path, "wb", buffering=0) as err:
         os.dup2(err.fileno(), 2)
     _apply_limits(memory_limit_mb)

@@ -5,7 +5,10 @@ process. A query past its time limit has its worker killed; a worker that dies (
 engine crash) is replaced; either way the caller gets a :class:`QueryLimitError` and the next
 query is answered by a fresh worker. A query still running after :data:`DEPRIORITISE_AFTER`
 seconds has its worker's CPU priority lowered and an extra worker is lent to the pool (up to
-twice its size) while it runs, so cheap queries keep their latency beside a runaway.
+twice its size) while it runs, so cheap queries keep their latency beside a runaway. Closing
+the pool (the server stopping) stops the running jobs' workers too: their callers, and any
+caller still waiting for a worker, get a 503 at once instead of holding the server's shutdown
+until the time limit.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from scholarkg.serve.worker_process import StoreSpec
 
 DEPRIORITISE_AFTER = 1.0
 BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
+_WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
 
 
 class WorkerPool:
@@ -39,6 +43,7 @@ class WorkerPool:
         self.size = max(1, size)
         self.generation = 0
         self._idle: queue.Queue[WorkerHandle] = queue.Queue()
+        self._running: set[WorkerHandle] = set()  # workers with a job, stopped on close
         self._lock = threading.Lock()
         self._closed = False
         self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
@@ -62,13 +67,29 @@ class WorkerPool:
             self._replace_later()
 
     def close(self) -> None:
+        """Stop every worker, those running a job too (their callers get :meth:`_stopping`)."""
         self._closed = True
+        with self._lock:
+            running = list(self._running)
+        for worker in running:
+            worker.stop()
         while True:
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
                 return
             worker.stop()
+
+    def _stopping(self, job: QueryJob | SelectBatch | UpdateJob | None) -> QueryLimitError:
+        """What a caller gets when the pool closed before or while its job ran."""
+        if isinstance(job, UpdateJob):
+            message = (
+                "the server is stopping: the update was stopped (an update is applied whole "
+                "or not at all: read the store to see which)"
+            )
+        else:
+            message = "the server is stopping: the query was not answered"
+        return QueryLimitError(message, status=503, retry_after=BUSY_RETRY_AFTER)
 
     def _release(self, worker: WorkerHandle, *, healthy: bool) -> None:
         if self._closed:
@@ -138,14 +159,23 @@ class WorkerPool:
 
         threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
 
-    def _acquire(self, wait: float) -> WorkerHandle:
-        try:
-            worker = self._idle.get(timeout=wait)
-        except queue.Empty:
-            busy = "every query worker is" if self.lend else "the update worker is"
-            raise QueryLimitError(
-                f"{busy} busy; try again shortly", status=503, retry_after=BUSY_RETRY_AFTER
-            ) from None
+    def _acquire(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
+        deadline = time.monotonic() + wait
+        while True:  # in slices: a pool that closes meanwhile answers at once
+            if self._closed:
+                raise self._stopping(job)
+            try:
+                worker = self._idle.get(
+                    timeout=max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
+                )
+                break
+            except queue.Empty:
+                if time.monotonic() < deadline:
+                    continue
+                busy = "every query worker is" if self.lend else "the update worker is"
+                raise QueryLimitError(
+                    f"{busy} busy; try again shortly", status=503, retry_after=BUSY_RETRY_AFTER
+                ) from None
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
             try:
@@ -160,8 +190,10 @@ class WorkerPool:
         return worker
 
     def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
-        worker = self._acquire(max(time_limit, 1.0))
+        worker = self._acquire(max(time_limit, 1.0), job)
         started = time.monotonic()
+        with self._lock:
+            self._running.add(worker)
         try:
             worker.conn.send(job)
             ready = worker.conn.poll(min(DEPRIORITISE_AFTER, time_limit))
@@ -181,9 +213,12 @@ class WorkerPool:
             answer = worker.conn.recv()
             self.answered += 1
         except (EOFError, OSError, BrokenPipeError):
-            failure = worker.crash_error()
+            failure = self._stopping(job) if self._closed else worker.crash_error()
             self._release(worker, healthy=False)
             raise failure from None
+        finally:
+            with self._lock:
+                self._running.discard(worker)
         self._release(worker, healthy=True)
         return answer
 
