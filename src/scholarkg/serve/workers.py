@@ -160,22 +160,7 @@ class WorkerPool:
         threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
 
     def _acquire(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
-        deadline = time.monotonic() + wait
-        while True:  # in slices: a pool that closes meanwhile answers at once
-            if self._closed:
-                raise self._stopping(job)
-            try:
-                worker = self._idle.get(
-                    timeout=max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
-                )
-                break
-            except queue.Empty:
-                if time.monotonic() < deadline:
-                    continue
-                busy = "every query worker is" if self.lend else "the update worker is"
-                raise QueryLimitError(
-                    f"{busy} busy; try again shortly", status=503, retry_after=BUSY_RETRY_AFTER
-                ) from None
+        worker = self._next_idle(wait, job)
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
             try:
@@ -188,6 +173,24 @@ class WorkerPool:
                     retry_after=BUSY_RETRY_AFTER,
                 ) from None
         return worker
+
+    def _next_idle(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
+        """An idle worker, waited for up to ``wait`` seconds in slices: a pool that closes
+        meanwhile answers at once (:meth:`_stopping`)."""
+        deadline = time.monotonic() + wait
+        while not self._closed:
+            try:
+                slice_ = max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
+                return self._idle.get(timeout=slice_)
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    busy = "every query worker is" if self.lend else "the update worker is"
+                    raise QueryLimitError(
+                        f"{busy} busy; try again shortly",
+                        status=503,
+                        retry_after=BUSY_RETRY_AFTER,
+                    ) from None
+        raise self._stopping(job)
 
     def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
         worker = self._acquire(max(time_limit, 1.0), job)
