@@ -25,7 +25,7 @@ from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.runners import runner_label, task_runner_for
 
 from scholarkg.config import Config, load_config
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.build import distinct_sources, finish, unchanged_sources
@@ -118,7 +118,7 @@ def build_kg_tasks(
         loading = Loading(ctx)
         try:
             build_all(ctx, loading, config, sources, logger)
-        except Interrupted as exc:
+        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
             stop_run(ctx, loading, exc)
         publish_artifacts(ctx.report, key="build-kg")
         return ctx.report

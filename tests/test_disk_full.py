@@ -196,11 +196,15 @@ def check_full_disk(
     for path in sqlite_files(tmp_path):
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",), path
-    for report in reports(tmp_path)[-1 if stage == "publication" else 0 :]:
-        # what the failed run says the store holds, it holds
-        assert report["outcome"] in ("failed", "partial")
-        if report["store_quads"] is not None:
-            assert report["store_quads"] == len(ox.Store.read_only(str(tmp_path / "store")))
+    # the failed run's summary is shown and its report written, the failure recorded in both
+    *_, report = found = reports(tmp_path)
+    assert len(found) == (2 if stage == "publication" else 1), found
+    assert report["outcome"] in ("failed", "partial")
+    assert f"outcome: {report['outcome']}" in done.stdout
+    recorded = [report["store_error"], report["run_error"], *(e for _, e in report["failures"])]
+    assert any(e and str(tmp_path) in e and "cannot" in e for e in recorded), recorded
+    if report["store_quads"] is not None:  # what the failed run says the store holds, it holds
+        assert report["store_quads"] == len(ox.Store.read_only(str(tmp_path / "store")))
 
     again = run(tmp_path, command=command)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -208,3 +212,53 @@ def check_full_disk(
     assert quads(tmp_path) == clean.quads
     last = reports(tmp_path)[-1]
     assert last["store_quads"] == clean.report["store_quads"] == len(clean.quads)
+
+
+def missing_sources(count: int) -> list[str]:
+    """Profile paths that name no file, each ~3 800 characters: their failures make a report
+    larger than any other file a run writes into a store that holds the ontology already."""
+    return [f"/nonexistent-{i:03d}/" + "/".join(["x" * 250] * 15) for i in range(count)]
+
+
+def written_by(directory: Path, done: Callable[[], object]) -> dict[Path, int]:
+    """The files ``done()`` wrote in ``directory`` (made or changed), with their sizes."""
+
+    def state() -> dict[Path, tuple[int, int]]:
+        found = (p for p in directory.rglob("*") if p.is_file())
+        return {p: (p.stat().st_mtime_ns, p.stat().st_size) for p in found}
+
+    before = state()
+    done()
+    return {p: size for p, (when, size) in state().items() if before.get(p) != (when, size)}
+
+
+@pytest.mark.flow
+def test_a_report_a_full_disk_refuses_is_one_line_naming_it(
+    tmp_path: Path, prefect_harness: None
+) -> None:
+    sources = missing_sources(60)
+    measured, limited_dir = tmp_path / "measured", tmp_path / "limited"
+    for directory in (measured, limited_dir):  # a store with the ontology, then 60 failures
+        directory.mkdir()
+        write_config(directory, [])
+        assert run(directory).returncode == 0
+        write_config(directory, sources)
+    written = written_by(measured, lambda: run(measured))
+    [report] = [p for p in written if p.parent.name == "reports"]
+    others = max(size for path, size in written.items() if path != report)
+    assert written[report] > 2 * others, (written[report], others)
+
+    done = run(limited_dir, (written[report] + others) // 2)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1, shown
+    assert "Traceback" not in shown
+    assert "outcome: failed" in done.stdout  # the summary is shown all the same
+    folder = limited_dir / "data" / "reports"
+    said = [line for line in shown.splitlines() if "run report" in line]
+    assert len(said) == 1, shown
+    assert re.fullmatch(
+        rf"failed: {re.escape(str(folder))}/build-[^/]+\.json: cannot write the run report: "
+        r"File too large",
+        said[0],
+    ), said
+    assert len(list(folder.iterdir())) == 1  # the first run's: neither this one nor a temporary

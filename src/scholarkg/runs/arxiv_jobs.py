@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.extract.oai_pmh import oai_date
 from scholarkg.extract.paging import PagingStopped
@@ -63,7 +63,7 @@ def fetch_ids(
                 ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
             _touch(ctx, [r.arxiv_id for r in records])
             finish(ctx, loading)
-        except Interrupted as exc:
+        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
             stop_run(ctx, loading, exc)
         return ctx
 
@@ -150,7 +150,7 @@ def harvest(
             listings.close()
             ingest.close()
             finish(ctx, loading)
-        except Interrupted as exc:
+        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
             ingest.abort()
             stop_run(ctx, loading, exc)
         finally:
@@ -209,7 +209,7 @@ def load_snapshot(
                     f"{ingest.skipped} chunks unchanged since the last run (skipped)"
                 )
             finish(ctx, loading, ingest)  # the workers make the person graphs too
-        except Interrupted as exc:
+        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
             ingest.abort()
             stop_run(ctx, loading, exc)
         except BaseException:

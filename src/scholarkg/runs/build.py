@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from scholarkg.config import Config
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched, up_to_date
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.close import close_run, stop_run
@@ -68,7 +68,7 @@ def build(config: Config, locations: Sequence[str] | None = None) -> RunContext:
                     ctx.report.failures.append((location, str(exc)))
             build_fetched(ctx, loading, fetched, lambda f: prepare(f, config))
             finish(ctx, loading)
-        except Interrupted as exc:
+        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
             stop_run(ctx, loading, exc)
         return ctx
 

@@ -157,22 +157,46 @@ def _note(ctx: RunContext, iris: Sequence[str], counted: bool) -> None:
         manifest.close()
 
 
-def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted) -> None:
-    """A run asked to stop: a bulk segment in progress is dropped (its chunks are redone next
-    time), graphs already written stay, every identity decision is kept (persons whose graphs
-    were not written yet stay due for the next run), nothing is published (the next run
-    publishes everything and checkpoints: it may find the graphs written here unchanged);
-    the report says so."""
+def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) -> None:
+    """A run asked to stop, or cut short by a file it keeps its state in that it could not
+    write (a full disk): a bulk segment in progress is dropped (its chunks are redone next
+    time), graphs already written stay, nothing is published (the next run publishes
+    everything and checkpoints: it may find the graphs written here unchanged); the report says
+    so. A stop keeps every identity decision (persons whose graphs were not written yet stay
+    due for the next run); a failed write keeps none of this run's (the registry may be what
+    failed): no source is remembered as built, so the next run decides them again."""
     report = ctx.report
     ctx.count_pyshacl_graphs()
-    report.interrupted = str(exc)
+    if isinstance(exc, Interrupted):
+        report.interrupted = str(exc)
+    else:
+        report.run_error = str(exc)
     loading.abort()
     with contextlib.suppress(ScholarKGError):
         loading.close()
-    if ctx.has_registry:
+    if isinstance(exc, Interrupted) and ctx.has_registry:
         ctx.registry.commit()
     report.finished_at = now_iso()
-    report.write_json(ctx.config.reports_dir)
+    if isinstance(exc, WriteFailed) and ctx.has_store:
+        report.store_quads = _quad_count(ctx)
+    write_report(ctx)
+
+
+def write_report(ctx: RunContext) -> None:
+    """The report as JSON in the reports folder; one that cannot be written (a full disk) is a
+    failure of the run that the summary shows, naming the file."""
+    try:
+        ctx.report.write_json(ctx.config.reports_dir)
+    except WriteFailed as exc:
+        ctx.report.failures.append((str(exc.path), str(exc)))
+
+
+def _quad_count(ctx: RunContext) -> int | None:
+    """The quads the store holds (None when it cannot be opened or read)."""
+    try:
+        return ctx.store.quad_count()
+    except ScholarKGError:
+        return None
 
 
 def close_run(ctx: RunContext, loading: Loading) -> None:
@@ -197,11 +221,8 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
         except ScholarKGError as exc:
             report.store_error = str(exc)
     report.finished_at = now_iso()
-    try:
-        report.store_quads = ctx.store.quad_count()
-    except ScholarKGError:
-        report.store_quads = None
-    report.write_json(ctx.config.reports_dir)
+    report.store_quads = _quad_count(ctx)
+    write_report(ctx)
 
 
 def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:

@@ -186,6 +186,10 @@ class RunContext:
             manifest.close()
 
     @property
+    def has_store(self) -> bool:
+        return self._store is not None
+
+    @property
     def has_registry(self) -> bool:
         return self._registry is not None
 

@@ -92,6 +92,7 @@ class RunReport:
     run_graphs: dict[str, int] = field(default_factory=dict)
     store_quads: int | None = None
     store_error: str | None = None
+    run_error: str | None = None  # a file the run keeps its state in could not be written
     published: list[PublishedFile] = field(default_factory=list)
     degraded: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -122,10 +123,10 @@ class RunReport:
 
     @property
     def outcome(self) -> str:
-        """``failed``: nothing could be loaded (store down, run interrupted, every source
-        failed); ``partial``: something was refused, quarantined or failed; ``degraded``: arXiv
-        could not be used; ``ok``."""
-        if self.store_error or self.interrupted:
+        """``failed``: nothing could be loaded (store down, run interrupted or cut short by a
+        file it could not write, every source failed); ``partial``: something was refused,
+        quarantined or failed; ``degraded``: arXiv could not be used; ``ok``."""
+        if self.store_error or self.run_error or self.interrupted:
             return "failed"
         if self.failures and not self.sources_built and not self.records_read:
             return "failed"
@@ -259,6 +260,8 @@ class RunReport:
             lines.append(f"failed: interrupted: {self.interrupted}")
         if self.store_error:
             lines.append(f"failed: store: {self.store_error}")
+        if self.run_error:
+            lines.append(f"failed: {self.run_error}")
         if self.kept:
             lines.append(f"kept: {self.kept} graphs in {self.outbox_dir} for the next run")
         if self.dead:
@@ -280,11 +283,16 @@ class RunReport:
         lines += [f"note: {n}" for n in self.notes]
         return lines
 
-    def write_json(self, directory: Path) -> Path:
-        directory.mkdir(parents=True, exist_ok=True)
+    def json_path(self, directory: Path) -> Path:
+        """The file :meth:`write_json` writes in ``directory``."""
         stamp = self.started_at.replace(":", "").replace("-", "")
         tail = self.run_iri.rsplit("-", 1)[-1] if self.run_iri else "run"
-        path = directory / f"{self.job}-{stamp}-{tail}.json"
+        return directory / f"{self.job}-{stamp}-{tail}.json"
+
+    def write_json(self, directory: Path) -> Path:
+        """Write the report as JSON in ``directory`` (made if missing); a full disk is a
+        :class:`~scholarkg.errors.WriteFailed` naming the file."""
+        path = self.json_path(directory)
         data = asdict(self) | {"outcome": self.outcome}
         text = json.dumps(data, indent=1, ensure_ascii=False)
         return write_atomic(path, text.encode("utf-8"), what="run report")
