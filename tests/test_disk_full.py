@@ -88,6 +88,16 @@ def quads(directory: Path) -> list[str]:
     return sorted(found)
 
 
+def held_quads(store: Path) -> int:
+    """The quads ``store`` holds (a store made but never written opens read-write only)."""
+    if not (store / "CURRENT").exists():
+        return 0
+    try:
+        return len(ox.Store.read_only(str(store)))
+    except RuntimeError:
+        return len(ox.Store(str(store)))
+
+
 def reports(directory: Path) -> list[dict[str, object]]:
     found = sorted((directory / "data" / "reports").glob("*.json"))
     return [json.loads(path.read_text(encoding="utf-8")) for path in found]
@@ -203,8 +213,14 @@ def check_full_disk(
     assert f"outcome: {report['outcome']}" in done.stdout
     recorded = [report["store_error"], report["run_error"], *(e for _, e in report["failures"])]
     assert any(e and str(tmp_path) in e and "cannot" in e for e in recorded), recorded
+    held = held_quads(tmp_path / "store")
     if report["store_quads"] is not None:  # what the failed run says the store holds, it holds
-        assert report["store_quads"] == len(ox.Store.read_only(str(tmp_path / "store")))
+        assert report["store_quads"] == held
+    if stage != "publication":  # and what it says it wrote, in a store it made: all it holds
+        wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
+        assert sum(wrote) + sum(report["run_graphs"].values()) == held, (wrote, report)
+        if held:
+            assert not re.search(r"^changes:.* (none|nothing) written", done.stdout, re.M)
 
     again = run(tmp_path, command=command)
     assert again.returncode == 0, again.stdout + again.stderr

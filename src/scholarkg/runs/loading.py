@@ -127,7 +127,8 @@ class Loading:
             self._fail(str(exc), ())
 
     def close(self) -> LoadTally | None:
-        """Finish loading and put the tally into the run report."""
+        """Finish loading and put the tally into the run report, after a failure of the store
+        too: what the loader wrote until then."""
         tally: LoadTally | None = None
         report = self.ctx.report
         if self._loader is not None and self.failed is None:
@@ -146,6 +147,13 @@ class Loading:
                 self.ctx.outbox.settle(record)
         else:
             report.store_error = self.failed
+        if tally is None and self._loader is not None:  # the store failed part-way
+            tally = self._loader.tally
+            if isinstance(self._loader, BulkLoader):
+                report.notes.append(
+                    "the store failed in a bulk segment: it may hold the segment's graphs in"
+                    " part (counted as written); the next run writes them again"
+                )
         # records the store holds, even when loading stopped part-way
         report.records_loaded += self._aborted_records
         if self._loader is not None:

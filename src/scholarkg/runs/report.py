@@ -223,7 +223,7 @@ class RunReport:
         return lines
 
     def change_line(self) -> str:
-        if self.store_error:
+        if self.store_error and not self.changed_anything:
             return "changes: none written (the store could not be used)"
         if not self.changed_anything:
             return (
@@ -232,8 +232,9 @@ class RunReport:
                 + (f"only {self._run_graphs()}" if self.run_graphs else "nothing written")
             )
         removed = f", {self.graphs_removed} removed" if self.graphs_removed else ""
+        until = " (until the store failed)" if self.store_error else ""
         return (
-            f"changes: {self.graphs_written} data graphs written{removed} "
+            f"changes{until}: {self.graphs_written} data graphs written{removed} "
             f"(+{self.triples_added} / -{self.triples_removed} triples{self._held_beside()}), "
             f"{self.graphs_unchanged} unchanged"
             + (f"; {self._run_graphs()}" if self.run_graphs else "")
