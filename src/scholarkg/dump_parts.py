@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarkg.files import remove_quietly, temp_file_beside, write_atomic, writing
+from scholarkg.files import replacing, write_atomic
 from scholarkg.load.contents import BUCKETS, Contents
 
 STATE = "parts.json"
@@ -67,51 +66,33 @@ class DumpParts:
         from the manifest's contents; returns how many were written."""
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
         for bucket in todo:
-            target = self._path(bucket)
-            with writing(target, what="dump part"):
-                self.quads[bucket] = self._write_part(contents, bucket, target)
+            self.quads[bucket] = self._write_part(contents, bucket, self._path(bucket))
         self._write_state()
         self.valid = True
         return len(todo)
 
     def _write_part(self, contents: Contents, bucket: int, target: Path) -> int:
-        fd, tmp = temp_file_beside(target)
         count = 0
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for data, quads in contents.bucket(bucket):
-                    out.write(data)
-                    count += quads
-            os.replace(tmp, target)
-        except BaseException:
-            remove_quietly([tmp])
-            raise
+        with replacing(target, what="dump part") as temp, temp.open("wb") as out:
+            for data, quads in contents.bucket(bucket):
+                out.write(data)
+                count += quads
         return count
 
     def assemble(self, target: Path) -> Assembled:
         """Concatenate the parts into ``target`` (atomically) and write ``<target>.sha256``."""
-        with writing(target, what="N-Quads dump"):
-            sha, size = self._concatenate(target)
+        sha, size = self._concatenate(target)
         sums = target.with_name(target.name + ".sha256")
         write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")
         return Assembled(target, sum(self.quads.values()), sha, size)
 
     def _concatenate(self, target: Path) -> tuple[str, int]:
-        target.parent.mkdir(parents=True, exist_ok=True)
         digest, size = hashlib.sha256(), 0
-        fd, tmp = temp_file_beside(target)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                for bucket in range(BUCKETS):
-                    with self._path(bucket).open("rb") as part:
-                        while block := part.read(1 << 20):
-                            digest.update(block)
-                            out.write(block)
-                            size += len(block)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            remove_quietly([tmp])
-            raise
+        with replacing(target, durable=True, what="N-Quads dump") as temp, temp.open("wb") as out:
+            for bucket in range(BUCKETS):
+                with self._path(bucket).open("rb") as part:
+                    while block := part.read(1 << 20):
+                        digest.update(block)
+                        out.write(block)
+                        size += len(block)
         return digest.hexdigest(), size

@@ -16,7 +16,6 @@ the checksum file likewise, so a failed export never leaves a partial file behin
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from scholarkg.errors import ConfigError, ExportError, ScholarKGError
+from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFailed
 from scholarkg.export_read import (
     QueryableStore,
     graph_triple_count,
@@ -34,7 +33,7 @@ from scholarkg.export_read import (
     store_quads,
     store_triples,
 )
-from scholarkg.files import file_sha256, remove_quietly, temp_file_beside
+from scholarkg.files import file_sha256, replacing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 
@@ -184,32 +183,19 @@ def export_dump(
     path = Path(path)
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
-    temps: list[Path] = []
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, dump_tmp = temp_file_beside(path)
-        temps.append(dump_tmp)
-        with os.fdopen(fd, "wb") as out:
-            count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
-            out.flush()
-            os.fsync(out.fileno())
-        digest = file_sha256(dump_tmp)
-        size = dump_tmp.stat().st_size
-        fd, sha_tmp = temp_file_beside(sha_path)
-        temps.append(sha_tmp)
-        with os.fdopen(fd, "wb") as out:
-            out.write(f"{digest}  {path.name}\n".encode())
-        os.replace(dump_tmp, path)
-        os.replace(sha_tmp, sha_path)
+    try:  # the dump is fsynced and renamed first, then its checksum (written before either)
+        with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
+            with temp.open("wb") as out:
+                count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
+            digest = file_sha256(temp)
+            size = temp.stat().st_size
+            sha_temp.write_bytes(f"{digest}  {path.name}\n".encode())
+    except WriteFailed as exc:  # refused by the file system: as any other failed write here
+        raise ExportError(f"{path}: export as {spec.title} failed: {exc.__cause__}") from exc
     except ScholarKGError:
-        remove_quietly(temps)
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
-        remove_quietly(temps)
         raise ExportError(f"{path}: export as {spec.title} failed: {exc}") from exc
-    except BaseException:
-        remove_quietly(temps)
-        raise
     return ExportResult(path, sha_path, count, digest, spec.name, size, graph)
 
 

@@ -98,26 +98,41 @@ def temp_target(name: str) -> str | None:
     return None if found is None else found["target"]
 
 
-def write_atomic(
-    path: Path, data: bytes, *, durable: bool = False, what: str | None = None
-) -> Path:
-    """Write ``data`` to ``path`` through a temporary file beside it and a rename; ``durable``
-    fsyncs the temporary file before the rename. A full disk leaves ``path`` as it was and is
-    a :class:`WriteFailed` naming it (and ``what`` it holds)."""
+@contextlib.contextmanager
+def replacing(
+    path: Path | str, *, durable: bool = False, what: str | None = None
+) -> Iterator[Path]:
+    """Write ``path`` whole or not at all: yields a temporary file beside it (its folder made
+    if missing) to write, which replaces ``path`` when the block ends (``durable``: fsynced
+    first). An error inside removes the temporary file and leaves ``path`` as it was; a write
+    the file system refused (full disk, …) is a :class:`WriteFailed` naming ``path`` (and
+    ``what`` it holds), any other error is raised as it is."""
     path = Path(path)
     with writing(path, what=what):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = temp_file_beside(path)
+        os.close(fd)
         try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                if durable:
-                    out.flush()
-                    os.fsync(out.fileno())
+            yield temp
+            if durable:
+                fd = os.open(temp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
             os.replace(temp, path)
         except BaseException:
             remove_quietly([temp])
             raise
+
+
+def write_atomic(
+    path: Path, data: bytes, *, durable: bool = False, what: str | None = None
+) -> Path:
+    """Write ``data`` to ``path`` (see :func:`replacing`)."""
+    path = Path(path)
+    with replacing(path, durable=durable, what=what) as temp:
+        temp.write_bytes(data)
     return path
 
 
