@@ -50,18 +50,25 @@ class LoadError(ScholarKGError):
 
 class WriteFailed(ScholarKGError, OSError):
     """A file could not be written: the disk is full, a quota or file-size limit was reached,
-    or the file system failed the write. The message names the file and what it holds.
+    or the file system failed the write. The message names the file and what it holds (and,
+    for an SQLite file whose read failed, says it could not be read; ``verb``).
 
     It is an OSError too (with the errno of the write, when there was one), so the code that
     handles a failed write of a file handles this one the same way.
     """
 
     def __init__(
-        self, path: Path | str, reason: str, *, what: str | None = None, errno: int = 0
+        self,
+        path: Path | str,
+        reason: str,
+        *,
+        what: str | None = None,
+        errno: int = 0,
+        verb: str = "write",
     ) -> None:
         self.path = Path(path)
         self.what = what
-        self.message = f"{path}: cannot write{f' the {what}' if what else ''}: {reason}"
+        self.message = f"{path}: cannot {verb}{f' the {what}' if what else ''}: {reason}"
         OSError.__init__(self, errno, self.message)
 
     def __str__(self) -> str:

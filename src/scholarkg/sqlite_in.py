@@ -65,9 +65,35 @@ class StateConnection(sqlite3.Connection):
             raise
 
     def _refused(self, exc: sqlite3.OperationalError) -> None:
-        """Raise ``exc`` as a :class:`WriteFailed` naming the file if it is a refused write."""
-        if refused_write(exc):
-            raise WriteFailed(self.path, str(exc), what=self.what) from exc
+        """Raise ``exc`` as a :class:`WriteFailed` naming the file if the file system failed it."""
+        failed = state_error(self.path, self.what, exc)
+        if failed is not None:
+            raise failed from exc
+
+
+# SQLite's extended codes of a failed read, and of a refused write (the rest of its I/O
+# errors — a lock, a stat, a close that failed — are neither: the file "cannot be used")
+_READS = {sqlite3.SQLITE_IOERR_READ, sqlite3.SQLITE_IOERR_SHORT_READ}
+_WRITES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_IOERR_WRITE,
+    sqlite3.SQLITE_IOERR_FSYNC,
+    sqlite3.SQLITE_IOERR_DIR_FSYNC,
+    sqlite3.SQLITE_IOERR_TRUNCATE,
+    sqlite3.SQLITE_IOERR_SHMSIZE,
+}
+
+
+def state_error(path: Path, what: str, exc: sqlite3.Error) -> WriteFailed | None:
+    """``exc`` from the SQLite file ``path`` (holding ``what``) as one line saying which file
+    could not be read, written or used, if the file system failed it (full disk, I/O error);
+    ``None`` for any other error."""
+    if not refused_write(exc):
+        return None
+    code = getattr(exc, "sqlite_errorcode", 0)
+    verb = "read" if code in _READS else "write" if code in _WRITES else "use"
+    return WriteFailed(path, str(exc), what=what, verb=verb)
 
 
 def connect_state(path: Path, what: str, **options: Any) -> StateConnection:
