@@ -171,7 +171,11 @@ def _may_declare_entities(body: bytes) -> bool:
 
 
 def squash(text: str | None) -> str | None:
-    """``text`` with every whitespace run collapsed to one space and trimmed; None if empty."""
+    """``text`` with every whitespace run collapsed to one space and trimmed; None if empty.
+
+    The one white-space rule of every arXiv door (API, OAI-PMH, snapshot), for every text field:
+    white space is what ``str.split`` splits at (tab, LF, CR, VT, FF, U+001C-U+001F, NEL,
+    U+2028, U+2029, no-break and the other Unicode spaces); zero-width characters are none."""
     if text is None:
         return None
     joined = " ".join(text.split())
