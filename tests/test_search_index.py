@@ -6,6 +6,7 @@ import math
 
 import pyoxigraph as ox
 
+from scholarkg.iris import _ASCII_KEPT, _kept_symbol
 from scholarkg.serve.jobs import QueryOutcome
 from scholarkg.serve.search import KIND_ORDER, Hit, SearchIndex, fold
 
@@ -86,3 +87,12 @@ def test_a_prefix_search_reads_only_the_words_it_matches() -> None:
     assert [h.label for h in index.search("aa")] == ["aab aac aad"]
     probes = 2 * (math.ceil(math.log2(size)) + 1)  # two binary searches
     assert _Counted.read <= 3 + probes
+
+
+def test_the_words_of_a_label_fold_as_the_graphs_keys() -> None:
+    """One fold for search and keys: a letter NFKD keeps whole is its ASCII spelling, a TeX
+    symbol its character; the ASCII fast path of a fold with symbols keeps what the full one
+    keeps."""
+    assert " ".join(fold("Łukasz Yıldız ØRSTED Þór Læssig")) == "lukasz yildiz orsted thor laessig"
+    assert " ".join(fold("$\\Lambda_b^0$ in C++ #1 a<=b")) == "λ b 0 in c + + # 1 a < = b"
+    assert {chr(c) for c in range(128) if _kept_symbol(chr(c))} == _ASCII_KEPT

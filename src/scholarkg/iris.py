@@ -78,6 +78,9 @@ def _kept_symbol(c: str) -> bool:
     return c == "#" or (unicodedata.category(c) in ("Sm", "Sc", "So") and c not in "$|~")
 
 
+_ASCII_KEPT = frozenset("#+<=>")  # the ASCII characters :func:`_kept_symbol` keeps
+
+
 _VOICING = "\u3099\u309a"  # kana voiced / semi-voiced sound marks (dakuten, handakuten)
 _VOICED = re.compile("([\u3040-\u30ff\u31f0-\u31ff]?)([\u3099\u309a])")
 
@@ -128,7 +131,7 @@ def fold(
             if "\u00b7" in stripped:
                 stripped = _GEMINATE_L.sub("", stripped)
     lowered = stripped if cased else stripped.casefold()
-    if symbols:
+    if symbols and not (lowered.isascii() and _ASCII_KEPT.isdisjoint(lowered)):
         spaced = _NON_WORD.sub(
             lambda m: " ".join(["", *filter(_kept_symbol, m.group()), ""]), lowered
         )

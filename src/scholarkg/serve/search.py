@@ -8,13 +8,12 @@ word of the query, the last word matched as a prefix (so results come while typi
 from __future__ import annotations
 
 import bisect
-import re
 import sys
-import unicodedata
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from scholarkg import iris
 from scholarkg.serve.jobs import QueryOutcome
 
 INDEX_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
@@ -30,15 +29,14 @@ SELECT DISTINCT ?s ?label ?kind WHERE {
   UNION { ?s a skg:Category ; skos:prefLabel ?label . BIND ("category" AS ?kind) }
 }"""
 KIND_ORDER = {"person": 0, "group": 1, "organisation": 2, "category": 3, "paper": 4}
-_WORDS = re.compile(r"\w+")
 _LAST = chr(sys.maxunicode)  # U+10FFFF, no word character: above every word a prefix begins
 
 
 def fold(text: str) -> list[str]:
-    """Lower-case words without accents (``Léonard`` → ``leonard``)."""
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return _WORDS.findall(plain.casefold())
+    """The words of ``text`` as the graph's keys fold them (:func:`scholarkg.iris.fold`, its
+    symbols kept): ``Léonard`` is ``leonard``, ``Łukasz`` ``lukasz``, ``Yıldız`` ``yildiz``,
+    ``Ørsted`` ``orsted``, ``$\\Lambda$`` ``λ``, ``C++`` ``c + +``."""
+    return iris.fold(text, symbols=True).split()
 
 
 @dataclass(frozen=True)
