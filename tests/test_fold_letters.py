@@ -16,7 +16,7 @@ from scholarkg.errors import ConfigError
 from scholarkg.identity import names
 from scholarkg.identity.overrides import parse_ref
 from scholarkg.identity.registry import Registry
-from scholarkg.iris import Minter, fold, group_key, slug, title_key, work_key
+from scholarkg.iris import LETTERS, Minter, fold, group_key, slug, title_key, work_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.index import IndexEntry, TitleIndex, index_entry
 
@@ -188,6 +188,6 @@ def test_a_registry_written_before_gets_the_new_keys_of_its_papers_and_organisat
     reg = Registry(path)  # once: the mark is written
     try:
         row = reg.db.execute("SELECT value FROM meta WHERE key = 'letters'").fetchone()
-        assert row == ("2",)
+        assert row == (LETTERS,)
     finally:
         reg.close()

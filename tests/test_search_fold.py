@@ -28,6 +28,7 @@ ENTRIES = [
     (f"{BASE}paper/arxiv/9004.00001", "Paper", "ØRSTED Modes of a Constructed Cavity"),
     (f"{BASE}paper/arxiv/9004.00002", "Paper", "Orsted modes of a constructed resonator"),
     (f"{BASE}paper/arxiv/9004.00003", "Paper", "Constructed $\\Lambda_b^0$ decays in C++"),
+    (f"{BASE}paper/arxiv/9004.00004", "Paper", "{\\O}resund Bridge Loads"),
 ]
 _TRIG = "\n".join(
     f"<{BASE}graph/search-fold/{n}> {{ <{iri}> a <{SKG[kind]}> ; "
@@ -83,4 +84,5 @@ def test_search_reads_tex_and_symbols_as_the_keys_do(url: str) -> None:
     assert labels(url, "λ") == labels(url, "\\Lambda") == [title]
     assert labels(url, "c++ constructed") == [title]
     assert labels(url, "c+") == [title]  # before: every title with a word beginning "c"
+    assert labels(url, "oresund") == labels(url, "Øresund b") == ["{\\O}resund Bridge Loads"]
     assert labels(url, "lambda") == []  # before: "lambda_b", a word TeX and its subscript made

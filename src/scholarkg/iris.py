@@ -9,6 +9,8 @@ from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 
+from scholarkg.tex_letters import tex_letters
+
 SKG = Namespace("https://w3id.org/scholarkg/ontology#")
 ONTOLOGY_IRI = URIRef("https://w3id.org/scholarkg/ontology")
 CATEGORY = Namespace("https://w3id.org/scholarkg/category/")
@@ -17,8 +19,8 @@ DEFAULT_BASE = "https://w3id.org/scholarkg/id/"
 # bump when the same input mints a different IRI (2: works keep their symbols; 3: a group's
 # leading article is not part of its key; 4: more TeX symbols are their characters; 5: a key
 # past KEY_CHARS is cut, with a digest of the whole; 6: letters NFKD keeps whole fold, capitals
-# too: LETTERS)
-MINTING = "6"
+# too: LETTERS; 7: TeX letters and accents are their letters: LETTERS 3)
+MINTING = "7"
 KEY_CHARS = 100  # characters of a name's key kept in an IRI (an IRI of 20 000 is no link)
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
@@ -39,9 +41,11 @@ _ASCII = {
 _LETTER = re.compile("[{}]".format("".join(_ASCII)))  # (a search is ~8x str.translate's speed)
 # Catalan's "l·l" (and "Ŀl", which NFKD writes "L·l"): one word, as "ll" ("Col·lell", "Collell")
 _GEMINATE_L = re.compile("(?<=[lL])\u00b7(?=[lL])")
-# the letters fold folds: 2: those of _ASCII, capitals too, and "l·l"; 1 (minting 5 and
-# before, names versions up to 3): only ß and a small ø, ł, đ (a capital Ø kept as ø)
-LETTERS = "2"
+# the letters fold folds: 3: TeX letters and accents are their letters too ("{\O}resund" is
+# "oresund", "Schr\"odinger" "schrodinger"; 2 dropped a letter command and split a word at an
+# accent: "resund", "schr odinger"); 2 (minting 6): those of _ASCII, capitals too, and "l·l"; 1
+# (minting 5 and before, names versions up to 3): only ß and a small ø, ł, đ (Ø kept as ø)
+LETTERS = "3"
 _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\s*")
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -108,13 +112,17 @@ def fold(
     ``voicing``: kana keep their voicing marks (``ジョン`` is not ``ション``; half-width kana
     as full-width), which are letters of their own, not accents; ``cased``: letters keep their
     case (the same words otherwise: names tell a suffix ``II`` from a surname ``Ii`` by it;
-    ``Ł`` is ``L``); ``letters``: which letters fold (``None``: :data:`LETTERS`; ``"1"``: as
-    minting 5 and before folded them, for keys written then).
+    ``Ł`` is ``L``); ``letters``: which letters fold (``None``: :data:`LETTERS`; ``"1"`` or
+    ``"2"``: as minting 5 and before, or 6, folded them, for keys written then). TeX letters
+    and accents are their letters (``{\\O}resund`` is ``oresund``,
+    :func:`~scholarkg.tex_letters.tex_letters`); other TeX commands are dropped.
 
     Titles, work keys and slugs fold without ``voicing`` (paper, group and organisation IRIs
     and the title index are keyed by it); names fold with it (:mod:`scholarkg.identity.names`)."""
     if symbols:
         text = _TEX_SYMBOL.sub(lambda m: f" {_TEX_SYMBOLS[m.group(1)]} ", text)
+    if (letters or LETTERS) >= "3":
+        text = tex_letters(text)
     text = _TEX_COMMAND.sub(" ", text).replace("{", "").replace("}", "")
     stripped = unicodedata.normalize("NFKD", text)
     if not stripped.isascii():  # (ASCII has no marks to strip: most titles)

@@ -124,7 +124,8 @@ class Layout:
     def _refold_keys(self) -> None:
         """Give the papers and organisations keyed by an older fold
         (:data:`~scholarkg.iris.LETTERS`; a registry without the mark folded by letters 1,
-        which kept ``ørsted`` for ``Ørsted``) the key this fold writes too (``orsted``),
+        which kept ``ørsted`` for ``Ørsted``; letters 2 dropped TeX letters from an
+        organisation's name) the key this fold writes too (``orsted``),
         beside the old one: a profile paper minted again under its new key is found as the
         paper it was (``same-paper``), a ``[people]`` reference by title finds the paper, an
         organisation keeps its label. Only a key with a letter past ASCII can fold otherwise
@@ -140,6 +141,10 @@ class Layout:
         )
         for table, label in (("organizations", "preferred"), ("organization_labels", "label")):
             rows = self.db.execute(f"SELECT key, {label} FROM {table} {wide}").fetchall()  # noqa: S608
+            # a name in TeX keyed by letters 2 lost its TeX letters ("{\\O}resund": "resund-…"):
+            # keyed again from the name
+            tex = f"SELECT {label}, {label} FROM {table} WHERE instr({label}, '\\')"  # noqa: S608
+            rows += self.db.execute(tex).fetchall()
             self.db.executemany(
                 f"INSERT OR IGNORE INTO {table} VALUES (?, ?)",  # noqa: S608
                 ((slug(str(key)), text) for key, text in rows),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from scholarkg.iris import fold
+from scholarkg.tex_letters import tex_letters
 
 # Words that make a listed author a group (team, collaboration, consortium), not a person.
 GROUP_WORDS = frozenset(
@@ -36,14 +37,6 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
 _NUMERALS = frozenset({"ii", "iii", "iv"})  # a suffix only in capitals ("Ii" is a surname)
 SPACE = re.compile(r"\s+")
 _INITIAL_FIRST = re.compile(r"\s*\w\.")  # "J. Smith, …": a name in order, not "Smith, J."
-# TeX as arXiv's author strings write letters (``\v{S}r\'amek``, ``{\O}bro``, ``Mart\'{\i}n``):
-# a letter command (its spaces are TeX's), then an accent on one letter, in braces or not.
-_TEX_LETTER = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s*")
-_TEX_LETTERS = {"ss": "ß", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å"}
-_TEX_LETTERS |= {"o": "ø", "O": "Ø", "l": "ł", "L": "Ł", "i": "i", "j": "j"}  # \i: dotless i
-_TEX_ACCENT = re.compile(
-    r"\\(?:[`'^\"~=.]\s*|[vuHckrdbt](?=\s*\{)\s*|[vuHckrdbt]\s+)(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))"
-)
 # names versions 2 and 3 folded a capital Ø, Ł, Đ so (fold's letters 1 fold the small ones only)
 _CAPITALS = str.maketrans({"Ø": "O", "Ł": "L", "Đ": "D"})
 # Han, kana and Hangul: scripts that write a name with or without a space between family and
@@ -120,10 +113,7 @@ def _letters(name: str) -> str:
     (``\v{S}r\'amek`` → ``Sramek``, ``{\O}bro`` → ``{Ø}bro``), and capital Ø, Ł, Đ as O, L,
     D (as names versions 2 and 3 read them: fold's letters 1 folded the small ones only): what
     folds alike to the name written in Unicode (``Šrámek``, ``Øbro``)."""
-    if "\\" in name:
-        name = _TEX_LETTER.sub(lambda m: _TEX_LETTERS[m[1]], name)
-        name = _TEX_ACCENT.sub(lambda m: m[1] or m[2], name)
-    return name.translate(_CAPITALS)
+    return tex_letters(name).translate(_CAPITALS)
 
 
 def tokens_as(name: str, version: str) -> tuple[str, ...]:

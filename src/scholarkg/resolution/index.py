@@ -19,6 +19,7 @@ from scholarkg.iris import fold, title_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
 from scholarkg.sqlite_in import execute_in, open_state_db, select_in
+from scholarkg.tex_letters import tex_letters
 
 WHAT = "title index"
 _SCHEMA = """
@@ -53,13 +54,13 @@ class IndexEntry:
     arxiv_id: str
     data: str  # what resolution needs of the record (JSON)
     keys: tuple[str, ...]  # folded titles, every version's
-    words: str  # the titles, for the word index
+    words: str  # the titles (TeX letters as letters), for the word index
 
 
 def index_entry(record: ArxivRecord) -> IndexEntry:
     titles = list(dict.fromkeys([record.title, *(v.title for v in record.versions if v.title)]))
     keys = tuple(dict.fromkeys(k for k in map(title_key, titles) if k))
-    return IndexEntry(record.arxiv_id, _encode(record), keys, " ".join(titles))
+    return IndexEntry(record.arxiv_id, _encode(record), keys, tex_letters(" ".join(titles)))
 
 
 def _decode(arxiv_id: str, text: str) -> ArxivRecord:
@@ -89,18 +90,33 @@ class TitleIndex:
     def _refold(self) -> None:
         """Key by this fold too the titles an older fold keyed (:data:`~scholarkg.iris.LETTERS`;
         an index without the mark was folded by letters 1, which kept ``ørsted`` for
-        ``Ørsted``): a profile listing ``Ørsted …`` or ``Orsted …`` finds the record. Only a
-        key with a letter past ASCII can fold otherwise now. Once."""
+        ``Ørsted``; letters 2 dropped a TeX letter and split a word at a TeX accent:
+        ``{\\O}resund`` was ``resund``): a profile listing ``Ørsted …`` or ``Orsted …`` finds
+        the record. A key with a letter past ASCII folds again; a record whose titles hold TeX
+        (a backslash) is keyed again from them, its words too. Once."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'letters'").fetchone()
-        if row is not None and str(row[0]) == iris.LETTERS:
+        mark = None if row is None else str(row[0])
+        if mark == iris.LETTERS:
             return
         with self.db:
-            rows = self.db.execute(
-                "SELECT key, record FROM titles WHERE key GLOB '*[^ -~]*'"
-            ).fetchall()
-            self.db.executemany(
-                "INSERT OR IGNORE INTO titles VALUES (?, ?)", ((fold(k), r) for k, r in rows)
-            )
+            if mark in (None, "1"):
+                rows = self.db.execute(
+                    "SELECT key, record FROM titles WHERE key GLOB '*[^ -~]*'"
+                ).fetchall()
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO titles VALUES (?, ?)", ((fold(k), r) for k, r in rows)
+                )
+            tex = "instr(json_extract(data, '$.t'), '\\') OR instr(json_extract(data, '$.v'), '\\')"
+            found = self.db.execute(f"SELECT id, arxiv_id, data FROM records WHERE {tex}")  # noqa: S608
+            while batch := found.fetchmany(1000):  # (a few at a time, not every one in memory)
+                entries = [(r, index_entry(_decode(i, d))) for r, i, d in batch]
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO titles VALUES (?, ?)",
+                    ((key, r) for r, e in entries for key in e.keys),
+                )
+                self.db.executemany(
+                    "UPDATE words SET title = ? WHERE rowid = ?", ((e.words, r) for r, e in entries)
+                )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
 
     def close(self) -> None:

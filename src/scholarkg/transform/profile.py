@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
 
 from scholarkg.identity.names import is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
-from scholarkg.iris import PRO, SKG, Minter, category, slug, work_key
+from scholarkg.iris import PRO, SKG, Minter, category, fold, slug, work_key
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
 from scholarkg.resolution.score import Verdict
 from scholarkg.transform import EmittedGraph
@@ -123,7 +123,11 @@ class _ProfileBuilder:
                 position = place.researcher if isinstance(place.researcher, int) else None
                 self._authorship(paper_iri_, place.researcher, position, None)
                 authors.append(AuthorMention(own, position, researcher))
-        keys = tuple(k for k in (record.arxiv_id if record else None, work_key(item.title)) if k)
+        # the key letters 2 wrote too where it differs (a title in TeX: "{\\O}resund …" was
+        # "resund …"), so the paper minted before is found as this one (same-paper)
+        older = fold(item.title, symbols=True, letters="2") if "\\" in item.title else None
+        ids = (record.arxiv_id if record else None, work_key(item.title), older)
+        keys = tuple(k for k in dict.fromkeys(ids) if k)
         self.mentions.append(
             PaperMentions(
                 str(paper_iri_),
