@@ -59,9 +59,10 @@ def test_a_signal_stops_the_server_with_a_query_running(tmp_path: Path, sig: int
     )
     del store
     (tmp_path / "scholarkg.toml").write_text("[serve]\ntime_limit = 600.0\n", encoding="utf-8")
+    config, store_dir = str(tmp_path / "scholarkg.toml"), str(tmp_path / "store")
+    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--port", "0"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "scholarkg.cli", "serve", "--port", "0"]
-        + ["--config", str(tmp_path / "scholarkg.toml"), "--store", str(tmp_path / "store")],
+        [*command, "--config", config, "--store", store_dir],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         cwd=tmp_path,
