@@ -14,9 +14,10 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # (arxiv-4: control characters quarantine their line; arxiv-5: C1 controls too, as the API and
 # OAI-PMH readers refuse them, and "ATLAS Collaboration: G. Aad" is a person named for a group,
 # skg:onBehalfOf; arxiv-6: an author without a name quarantines its line, and a free-text list
-# keeps a generational suffix with its name and has no author called "et al"; chunks loaded
-# before are read again)
-MAPPING_VERSION = "arxiv-6"
+# keeps a generational suffix with its name and has no author called "et al"; arxiv-7: a DOI
+# field's "10.1007/ s00373-…" is one DOI, "doi:" is no part of one, "10.1007/" is none; chunks
+# loaded before are read again)
+MAPPING_VERSION = "arxiv-7"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:

@@ -7,6 +7,8 @@ pipeline (:mod:`scholarkg.runs.records`) into N-Triples term strings.
 
 from __future__ import annotations
 
+import re
+
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
@@ -38,9 +40,30 @@ AFFILIATION_AS_LISTED = str(SKG.affiliationAsListed)
 CATEGORY_NS = str(CATEGORY)
 
 
+_DOI_WRITTEN_AS = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def dois(record: ArxivRecord) -> list[str]:
-    """Published DOIs (the snapshot sometimes lists several, space-separated)."""
-    return [d for d in (record.doi or "").split() if d.startswith("10.")]
+    """Published DOIs of the record's DOI field, which may list several, space-separated: each
+    word that starts ``10.`` (after a ``doi:`` or ``https://doi.org/`` written before it)
+    starts one; a word after a DOI that has no suffix yet (``10.1007/ s00373-…``: a space
+    typed after the slash) is its suffix; invisible characters (zero-width spaces and joiners,
+    BOM) are no part of a DOI. A DOI without a suffix (``10.1007/``) is none: it would link
+    the registrant's prefix as the paper."""
+    found: list[str] = []
+    for word in (record.doi or "").translate(_INVISIBLE).split():
+        word = _DOI_WRITTEN_AS.sub("", word)
+        if word.startswith("10."):
+            found.append(word)
+        elif found and not _has_suffix(found[-1]):
+            found[-1] += word
+    return [doi for doi in found if _has_suffix(doi)]
+
+
+def _has_suffix(doi: str) -> bool:
+    prefix, slash, suffix = doi.partition("/")
+    return bool(slash and suffix and len(prefix) > 3)
 
 
 def _emit_authorships(out: Emitter[T], minter: Minter, paper: URIRef, record: ArxivRecord) -> None:
