@@ -32,7 +32,7 @@ from scholarkg.extract.atom import AtomFeed, parse_feed
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.models import ArxivRecord
+from scholarkg.models import ArxivRecord, QuarantinedRecord
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ class SearchResult:
     problem: str | None = None
     archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
     warnings: tuple[str, ...] = ()  # answers cut at max_results
+    quarantined: tuple[QuarantinedRecord, ...] = ()  # entries read that could not be used
 
     def raise_if_incomplete(self) -> None:
         if not self.complete:
@@ -181,7 +182,9 @@ class ArxivApiClient:
         """Up to ``max_results`` records of ``search_query=query`` from ``start``, paged.
 
         Consecutive pages may overlap by ``overlap`` entries (a guard against results shifting
-        between requests); entries seen twice are kept once, first occurrence first.
+        between requests); entries seen twice are kept once, first occurrence first. Entries that
+        could not be read are on :attr:`SearchResult.quarantined` (once each, by their text);
+        a page's progress is every entry it held, read or quarantined.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
@@ -191,6 +194,7 @@ class ArxivApiClient:
             raise ValueError("overlap must be smaller than page_size")
         archived: list[ArchivedResponse] = []
         seen: dict[str, ArxivRecord] = {}
+        bad: dict[str, QuarantinedRecord] = {}  # by the entry's text: once each, overlap or not
         offset, total, empty_tries, pages = start, None, 0, 0
         started = time.monotonic()
 
@@ -205,6 +209,7 @@ class ArxivApiClient:
                 problem,
                 tuple(archived),
                 tuple(self.warnings[warned:]),
+                tuple(bad.values()),
             )
 
         while len(seen) < max_results:
@@ -218,7 +223,8 @@ class ArxivApiClient:
             )
             pages += 1
             total = feed.total_results if feed.total_results is not None else total
-            if not feed.entries:
+            held = len(feed.entries) + len(feed.quarantined)  # read: good or quarantined
+            if not held:
                 if total is None or offset >= total:
                     break
                 if empty_tries < self.empty_page_retries:
@@ -229,19 +235,21 @@ class ArxivApiClient:
                     f"although totalResults={total}; stopped with {len(seen)} records"
                 )
             empty_tries = 0
-            before = len(seen)
+            before = len(seen) + len(bad)
             for record in feed.records:
                 if len(seen) < max_results:
                     seen.setdefault(record.arxiv_id, record)
-            if len(seen) == before and len(seen) < max_results:
+            for entry in feed.quarantined:
+                bad.setdefault(entry.text, entry)
+            if len(seen) + len(bad) == before and len(seen) < max_results:
                 return result(
                     f"page at start={offset} brought no new records (the server repeats "
                     f"itself, totalResults={total}); stopped with {len(seen)} records"
                 )
-            offset += len(feed.entries)
+            offset += held
             if total is not None and offset >= total:
                 break
-            offset -= min(overlap, len(feed.entries) - 1)
+            offset -= min(overlap, held - 1)
         return result()
 
     def _stop_paging(self, pages: int, started: float, offset: int) -> str | None:

@@ -8,7 +8,8 @@
 4. What is left: distinctive title words, AND then OR, several titles per request, scored here.
 
 Every paper ends in exactly one state (resolved, overridden, ambiguous, unresolved), and the
-requests made are counted by purpose.
+requests made are counted by purpose. The entries of arXiv's answers that could not be read are
+kept (:attr:`Enrichment.quarantined`) for the run to quarantine and count.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from scholarkg.errors import ScholarKGError
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
 from scholarkg.iris import work_key
-from scholarkg.models import ArxivRecord, ProfilePaper
+from scholarkg.models import ArxivRecord, ProfilePaper, QuarantinedRecord
 from scholarkg.resolution import search
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.resolution.score import (
@@ -52,6 +53,7 @@ class Enrichment:
     requests: Mapping[str, int] = field(default_factory=dict)
     degraded: str | None = None
     warnings: tuple[str, ...] = ()  # arXiv answers cut at max_results (one line each)
+    quarantined: tuple[QuarantinedRecord, ...] = ()  # entries of arXiv's answers not read
 
     def states(self) -> Counter[str]:
         return Counter(v.state for v in self.verdicts)
@@ -95,6 +97,7 @@ class PaperResolver:
         self.in_store = in_store
         self.requests: Counter[str] = Counter()
         self.degraded: str | None = None
+        self.quarantined: list[QuarantinedRecord] = []  # entries of the answers not read
 
     def resolve(self, papers: Sequence[ProfilePaper]) -> Enrichment:
         found = _Progress()
@@ -121,6 +124,7 @@ class PaperResolver:
             tuple(sorted(found.fetched & keep)),
             dict(self.requests),
             self.degraded,
+            quarantined=tuple(self.quarantined),
         )
 
     def _unasked(self) -> str | None:
@@ -156,6 +160,7 @@ class PaperResolver:
             client = self.client
             answer = self._call("override ids", lambda: client.fetch_by_ids(missing))
             if answer is not None:
+                self.quarantined += answer.quarantined
                 kept, gone = self._live(answer.records)
                 available.update(kept)
                 found.fetched.update(kept)
@@ -238,6 +243,7 @@ class PaperResolver:
             )
             if feed is None:
                 return
+            self.quarantined += feed.quarantined
             answer, _ = self._live(feed.records)
             for line in lines:
                 paper = by_key[line]

@@ -133,4 +133,7 @@ def _count(
     if enrichment.degraded and enrichment.degraded not in report.degraded:
         report.degraded.append(enrichment.degraded)
     report.warnings += [w for w in enrichment.warnings if w not in report.warnings]
+    quarantine_records(enrichment.quarantined, ctx.config.quarantine_dir)  # as a fetch's are
+    report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in enrichment.quarantined]
+    report.entries_quarantined += len(enrichment.quarantined)
     report.rejected += rejected

@@ -61,6 +61,8 @@ class RunReport:
     records_loaded: int = 0
     records_deleted: int = 0  # listed as deleted by the source (OAI-PMH): graphs removed
     quarantined: list[str] = field(default_factory=list)
+    # of ``quarantined`` in a build: entries of arXiv's answers to resolution, not listed papers
+    entries_quarantined: int = 0
     rejected: list[str] = field(default_factory=list)
     triples_gated: int = 0
     pyshacl_graphs: int = 0  # validated by pySHACL: unsupported shapes, [shacl] fallback
@@ -153,8 +155,13 @@ class RunReport:
         """Papers whose graphs the run loaded: a build's listed papers but those quarantined,
         an arXiv job's records loaded."""
         if self.job == "build":
-            return max(0, self.papers - len(self.quarantined))
+            return max(0, self.papers - self.papers_quarantined)
         return self.records_loaded
+
+    @property
+    def papers_quarantined(self) -> int:
+        """Of a build's quarantined, the listed papers (not arXiv's entries)."""
+        return len(self.quarantined) - self.entries_quarantined
 
     def counts(self) -> dict[str, int]:
         """The counts recorded on the run's prov:Activity."""
@@ -182,9 +189,14 @@ class RunReport:
             states = ", ".join(f"{self.paper_states.get(s, 0)} {s}" for s in PAPER_STATES)
             origin = ", ".join(f"{n} from {k}" for k, n in sorted(self.resolved_from.items()))
             lines.append(
-                f"papers: {self.papers} listed, {len(self.quarantined)} quarantined; {states}"
+                f"papers: {self.papers} listed, {self.papers_quarantined} quarantined; {states}"
                 + (f" ({origin})" if origin else "")
             )
+            if self.entries_quarantined:
+                lines.append(
+                    f"arXiv entries: {self.entries_quarantined} quarantined (answers to "
+                    "resolution that could not be read)"
+                )
         else:
             lines.append(
                 f"records: {self.records_read} read, {self.records_loaded} loaded, "

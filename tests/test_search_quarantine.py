@@ -1,0 +1,140 @@
+"""Nothing a search reads is lost: an entry that cannot be read is on the search's result
+(:attr:`SearchResult.quarantined`) and, in a profile build, written to quarantine and counted in
+the run's report, as an id lookup's are; a page whose entries were all quarantined is progress
+(before: it counted as empty, was asked again twice and ended the search with "stayed empty",
+and the offset, moved by the good entries only, asked for the quarantined ones again).
+
+Answers are CONSTRUCTED from the recorded answer for 1707.08567 (tests/fixtures/arxiv/atom): its
+entry under generated ids (``2101.NNNNN``), or with its ``<id>`` taken out (an entry that
+cannot be read), served by the loopback replay server.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import load_config
+from scholarkg.extract.arxiv_api import ArxivApiClient
+from scholarkg.extract.http import HttpClient
+from scholarkg.runs.build import build as build_job
+
+pytest_plugins = ("arxiv_fixtures",)
+
+RECORDED = (ATOM_DIR / "id_1707.08567_s0_m100_6a1afebfc6a3.xml").read_bytes()
+_ENTRY = re.search(rb"<entry>.*?</entry>", RECORDED, re.DOTALL)
+assert _ENTRY is not None
+ENTRY = _ENTRY.group()
+HEAD, TAIL = RECORDED.split(ENTRY)
+PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
+
+
+def entry(i: int) -> bytes:
+    """The recorded entry under the id ``2101.<i>`` (CONSTRUCTED)."""
+    return ENTRY.replace(b"1707.08567", b"2101.%05d" % i)
+
+
+def no_id(i: int) -> bytes:
+    """Entry ``i`` without its ``<id>``: it cannot be read, so it is quarantined."""
+    return re.sub(rb"<id>[^<]*</id>", b"", entry(i), count=1).replace(
+        b"<title>", b"<title>unread %d " % i, 1
+    )
+
+
+def answer(*entries: bytes, total: int) -> bytes:
+    body = HEAD + b"".join(entries) + TAIL
+    told = b"<opensearch:totalResults>%d<" % total
+    return re.sub(rb"<opensearch:totalResults[^>]*>\d+<", told, body)
+
+
+def client(server: ReplayServer, http: HttpClient) -> ArxivApiClient:
+    return ArxivApiClient(http, base_url=server.api_url)
+
+
+def starts(server: ReplayServer) -> list[str | None]:
+    return [r.param("start") for r in server.requests]
+
+
+def test_a_search_keeps_the_entries_it_could_not_read(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    body = answer(entry(0), no_id(1), entry(2), total=3)
+    arxiv_server.add_fault(Fault("status", status=200, body=body))
+    result = client(arxiv_server, arxiv_http).search("all:x", max_results=3, page_size=3)
+    assert [r.arxiv_id for r in result.records] == ["2101.00000", "2101.00002"]
+    [bad] = result.quarantined
+    assert bad.reason == "no arXiv id" and "unread 1" in bad.text
+    assert bad.source == f"{arxiv_server.api_url}?{arxiv_server.requests[0].raw_query}"
+    assert result.complete and starts(arxiv_server) == ["0"]
+
+
+def test_a_page_of_quarantined_entries_is_progress(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    first = answer(no_id(0), no_id(1), no_id(2), total=6)
+    arxiv_server.add_fault(Fault("status", status=200, body=first), start="0")
+    second = answer(*map(entry, range(3, 6)), total=6)
+    arxiv_server.add_fault(Fault("status", status=200, body=second), start="3")
+    result = client(arxiv_server, arxiv_http).search("all:x", max_results=6, page_size=3)
+    assert starts(arxiv_server) == ["0", "3"]  # no page asked twice, none again by its offset
+    assert [r.arxiv_id for r in result.records] == ["2101.00003", "2101.00004", "2101.00005"]
+    assert [q.text.count("unread") for q in result.quarantined] == [1, 1, 1]
+    assert result.complete and result.problem is None
+
+
+def test_overlapping_pages_quarantine_an_entry_once(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    first = answer(entry(0), entry(1), no_id(2), total=5)
+    arxiv_server.add_fault(Fault("status", status=200, body=first), start="0")
+    second = answer(no_id(2), entry(3), entry(4), total=5)
+    arxiv_server.add_fault(Fault("status", status=200, body=second), start="2")
+    api = client(arxiv_server, arxiv_http)
+    result = api.search("all:x", max_results=4, page_size=3, overlap=1)
+    assert starts(arxiv_server) == ["0", "2"]
+    assert [r.arxiv_id for r in result.records] == [
+        "2101.00000",
+        "2101.00001",
+        "2101.00003",
+        "2101.00004",
+    ]
+    assert len(result.quarantined) == 1 and result.complete
+
+
+def test_a_server_repeating_quarantined_entries_still_stops(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    body = answer(no_id(0), no_id(1), total=1_000_000)
+    arxiv_server.add_fault(Fault("status", status=200, body=body), times=-1)
+    result = client(arxiv_server, arxiv_http).search("all:x", max_results=10, page_size=2)
+    assert starts(arxiv_server) == ["0", "2"]  # the second brought nothing new: stop
+    assert len(result.quarantined) == 2 and not result.complete
+    assert "page at start=2 brought no new records" in (result.problem or "")
+
+
+def test_a_profile_build_quarantines_and_counts_what_resolution_could_not_read(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: the answer to the build's first title search is one entry that cannot be
+    read: it is quarantined, kept in the quarantine folder and counted; the listed papers'
+    counts are as before (resolution goes on with its next searches)."""
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.05}
+    config = load_config(write_config(tmp_path, [PROFILE], arxiv=arxiv))
+    replay.add_fault(Fault("status", status=200, body=answer(no_id(7), total=1)))
+    report = build_job(config).report
+    first = replay.requests[0]
+    assert first.param("search_query") is not None
+    where = f"{replay.api_url}?{first.raw_query}"
+    told = [q for q in report.quarantined if q.startswith(f"{where}:")]
+    assert len(told) == 1 and told[0].endswith(": no arXiv id")
+    files = list((config.quarantine_dir / "records").glob("*.json"))
+    assert sum("unread 7" in f.read_text() for f in files) == 1
+    listed, papers_quarantined = report.papers, len(report.quarantined) - 1
+    assert report.counts()["papers"] == listed - papers_quarantined
+    assert report.counts()["quarantined"] == len(report.quarantined)
+    summary = "\n".join(report.summary_lines())
+    assert f"papers: {listed} listed, {papers_quarantined} quarantined;" in summary
+    assert "arXiv entries: 1 quarantined" in summary
