@@ -143,7 +143,9 @@ class Limits(Section):
     """
 
     line_bytes: int = setting(
-        8 * MIB, "largest record: a snapshot line (one JSON record), an API entry; 8 MiB", gt=0
+        8 * MIB,
+        "largest record: a snapshot line (one JSON record), an API entry, an OAI-PMH record; 8 MiB",
+        gt=0,
     )
     literal_bytes: int = setting(
         1 * MIB, "largest text value of a record or profile paper (abstract, title…), 1 MiB", gt=0

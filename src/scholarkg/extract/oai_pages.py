@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from scholarkg.counts import count_of
-from scholarkg.errors import ExtractError, ParseError
+from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
-from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
+from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
 _O = f"{{{OAI_NS}}}"
@@ -68,6 +68,17 @@ class OaiPage:
         return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
 
 
+def _refuse_oversize(record: etree._Element, size: int, limits: Limits) -> None:
+    """Refuse a record read past ``[limits] line_bytes`` (``size``: about its bytes): for its
+    text value over ``literal_bytes`` when one is (a 20 MB abstract is told as the abstract
+    over ``literal_bytes``), else for its size (a million authors or versions), before any of it
+    is mapped."""
+    for node in record.iter():
+        if isinstance(node.tag, str):
+            check_literal(etree.QName(node).localname, node.text, limits)
+    raise LimitExceeded(f"record of about {size} bytes", "[limits] line_bytes", limits.line_bytes)
+
+
 def parse_oai_response(
     body: bytes,
     *,
@@ -79,17 +90,25 @@ def parse_oai_response(
 ) -> OaiPage:
     """Parse a ``ListRecords``/``GetRecord`` answer (``container`` names the verb element).
 
-    Records that cannot be read, or with a text value over ``[limits] literal_bytes``, are
+    Records that cannot be read, with a text value over ``[limits] literal_bytes`` or larger
+    in all than ``[limits] line_bytes`` (cut as they are read, their beginning kept) are
     quarantined; deleted ones are reported by header only. The answer is read record by record
     (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once mapped.
     """
-    stream = RecordStream(body, source=source, path=(f"{_O}OAI-PMH", f"{_O}{container}", _RECORD))
+    stream = RecordStream(
+        body,
+        source=source,
+        path=(f"{_O}OAI-PMH", f"{_O}{container}", _RECORD),
+        record_bytes=limits.line_bytes,
+    )
     listed: list[OaiRecord] = []
     quarantined: list[QuarantinedRecord] = []
     check_text = xml_may_hold_non_text(body)
     try:
         for element in stream:  # each freed once mapped: a page's size costs no tree
             try:
+                if stream.oversize is not None:
+                    _refuse_oversize(element, stream.oversize, limits)
                 parsed = parse_record(element, source=source, check_text=check_text)
                 if parsed.record is not None:
                     check_record_literals(parsed.record, limits)

@@ -133,13 +133,15 @@ class RecordStream:
 
 class _Record:
     """The record being read, to bound: where it began in the body (``began``: at most this
-    offset) and, once over the bound, its last child read within it (``kept``)."""
+    offset) and, once over the bound, the element completed as it went over with its ancestors
+    within the record (``kept``): what was read within the bound hangs off them."""
 
     def __init__(self, element: etree._Element, began: int) -> None:
         self.element = element
         self.began = began
         self.oversize = False
-        self.kept: etree._Element | None = None
+        self.kept: list[etree._Element] = []  # held: their proxies, so their ids, stay
+        self._kept_ids: set[int] = set()
 
     def over(self, read: int) -> int | None:
         """About the record's size (``read``: the body's bytes fed before), if it went over."""
@@ -148,20 +150,23 @@ class _Record:
     def bound(self, ended: etree._Element, read: int, limit: int) -> None:
         """``ended`` (inside the record) is complete: once the record has taken more than
         ``limit`` bytes, drop the siblings before it read after the bound (complete, tails and
-        all); the record's children read within the bound stay."""
+        all); what was read within the bound stays, at any depth (an OAI-PMH record's fields
+        sit three levels down)."""
         if not self.oversize:
-            if read - self.began > limit:  # the record's child holding ``ended`` is kept
+            if read - self.began > limit:  # ``ended`` and its ancestors are kept
                 self.oversize = True
-                self.kept = ended
-                while (parent := self.kept.getparent()) is not None and parent is not self.element:
-                    self.kept = parent
+                node: etree._Element | None = ended
+                while node is not None and node is not self.element:
+                    self.kept.append(node)
+                    self._kept_ids.add(id(node))
+                    node = node.getparent()
             return
         parent = ended.getparent()
-        if parent is None or ended is self.kept:
+        kept = self._kept_ids
+        if parent is None or id(ended) in kept:
             return
-        keep = self.kept if parent is self.element else None
-        while (before := ended.getprevious()) is not None and before is not keep:
-            parent.remove(before)
+        while (before := ended.getprevious()) is not None and id(before) not in kept:
+            parent.remove(before)  # back to the kept child of ``parent``, if it has one
 
 
 def _may_declare_entities(body: bytes) -> bool:
