@@ -121,6 +121,20 @@ def test_a_long_abstract_is_told_under_literal_bytes_whatever_the_records_size(
     assert bad.reason.startswith("abstract is 3000000 bytes: over [limits] literal_bytes")
 
 
+def test_an_arxivraw_author_list_over_literal_bytes_is_refused_whole(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """arXivRaw's ``<authors>`` is one text the mapping splits into names, each short: the
+    text is bounded as written (before, 5 MB of names within ``line_bytes`` loaded)."""
+    names = b" and ".join(b"Author%d Name" % n for n in range(300_000))  # ~5.3 MB
+    body = raw_page(1).replace(b"Ileana Streinu and Louis Theran", names)
+    arxiv_server.add_fault(Fault("status", status=200, body=body), path="/oai")
+    page = client(arxiv_server, arxiv_http).fetch_page(metadata_prefix="arXivRaw")
+    assert page.records == ()
+    [bad] = page.quarantined
+    assert re.match(r"authors is \d+ bytes: over \[limits\] literal_bytes", bad.reason), bad.reason
+
+
 def test_a_harvest_loads_the_rest_and_counts_the_cut_record(
     tmp_path: Path, arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -68,14 +68,21 @@ class OaiPage:
         return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
 
 
+def _check_texts(record: etree._Element, limits: Limits) -> None:
+    """Refuse a record with a text value over ``[limits] literal_bytes`` as written, before
+    any of it is mapped: a field the mapping splits (arXivRaw's ``<authors>``, a million names
+    in one text) is bounded whole, not only by its parts."""
+    for node in record.iter():
+        if isinstance(node.tag, str):
+            check_literal(etree.QName(node).localname, node.text, limits)
+
+
 def _refuse_oversize(record: etree._Element, size: int, limits: Limits) -> None:
     """Refuse a record read past ``[limits] line_bytes`` (``size``: about its bytes): for its
     text value over ``literal_bytes`` when one is (a 20 MB abstract is told as the abstract
     over ``literal_bytes``), else for its size (a million authors or versions), before any of it
     is mapped."""
-    for node in record.iter():
-        if isinstance(node.tag, str):
-            check_literal(etree.QName(node).localname, node.text, limits)
+    _check_texts(record, limits)
     raise LimitExceeded(f"record of about {size} bytes", "[limits] line_bytes", limits.line_bytes)
 
 
@@ -109,6 +116,7 @@ def parse_oai_response(
             try:
                 if stream.oversize is not None:
                     _refuse_oversize(element, stream.oversize, limits)
+                _check_texts(element, limits)
                 parsed = parse_record(element, source=source, check_text=check_text)
                 if parsed.record is not None:
                     check_record_literals(parsed.record, limits)
