@@ -15,6 +15,7 @@ served by the loopback replay server. Memory is measured in fresh interpreters
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -27,11 +28,17 @@ from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
+from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.limits import Limits
 from scholarkg.runs.arxiv_jobs import harvest
 
 pytest_plugins = ("arxiv_fixtures",)
 
+SNAPSHOT_LINE = (
+    (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+)
 HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 DERCKS = b"<author><keyname>Dercks</keyname><forenames>Daniel</forenames></author>"
 MB = 2**20
@@ -132,6 +139,22 @@ def test_an_arxivraw_author_list_over_literal_bytes_is_refused_whole(
     page = client(arxiv_server, arxiv_http).fetch_page(metadata_prefix="arXivRaw")
     assert page.records == ()
     [bad] = page.quarantined
+    assert re.match(r"authors is \d+ bytes: over \[limits\] literal_bytes", bad.reason), bad.reason
+
+
+def test_a_snapshot_author_list_over_literal_bytes_is_refused_as_arxivraw_s(
+    tmp_path: Path,
+) -> None:
+    """The same record through the snapshot (its ``authors`` text, no ``authors_parsed``)
+    gets the same verdict as through arXivRaw."""
+    line = json.loads(SNAPSHOT_LINE)
+    line.pop("authors_parsed")
+    line["authors"] = " and ".join(f"Author{n} Name" for n in range(300_000))
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    reader = SnapshotReader(path)
+    assert list(reader) == []
+    [bad] = reader.quarantined
     assert re.match(r"authors is \d+ bytes: over \[limits\] literal_bytes", bad.reason), bad.reason
 
 

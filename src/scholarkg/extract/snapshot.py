@@ -35,6 +35,7 @@ from scholarkg.limits import (
     DEFAULT_LIMITS,
     Limits,
     check_json_depth,
+    check_literal,
     check_record_literals,
     clip,
 )
@@ -116,6 +117,9 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     title = _text(data, "title")
     if title is None:
         raise ValueError(NO_TITLE)
+    listed = data.get("authors")
+    if isinstance(listed, str):  # one text, as OAI-PMH arXivRaw's <authors>: bounded whole
+        check_literal("authors", listed, limits)
     categories = tuple((_text(data, "categories") or "").split())
     versions = _versions(data)
     dated = [v.date for v in versions if v.date is not None]

@@ -15,8 +15,8 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # OAI-PMH readers refuse them, and "ATLAS Collaboration: G. Aad" is a person named for a group,
 # skg:onBehalfOf; arxiv-6: an author without a name quarantines its line, and a free-text list
 # keeps a generational suffix with its name and has no author called "et al"; arxiv-7: a DOI
-# field's "10.1007/ s00373-…" is one DOI, "doi:" is no part of one, "10.1007/" is none; chunks
-# loaded before are read again)
+# field's "10.1007/ s00373-…" is one DOI, "doi:" is no part of one, "10.1007/" is none, and an
+# "authors" text over literal_bytes quarantines its line; chunks loaded before are read again)
 MAPPING_VERSION = "arxiv-7"
 
 
