@@ -41,7 +41,8 @@ def running_server(
 
 
 class Page(HTMLParser):
-    """The hrefs, visible text, h1 and svg elements of a page."""
+    """The hrefs, visible text, h1 and svg elements of a page. A value's ``<bdi>`` (see
+    scholarkg.serve.bidi) joins its text to the text around it, as a browser shows it."""
 
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -50,19 +51,26 @@ class Page(HTMLParser):
         self.h1: list[str] = []
         self.svgs: list[dict[str, str | None]] = []
         self._in_h1 = False
+        self._joined = False  # the last text and this one are apart only by <bdi> tags
         self.feed(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._in_h1 = self._in_h1 or tag == "h1"
+        self._joined = self._joined and tag == "bdi"
         self.hrefs += [v for k, v in attrs if k == "href" and v is not None]
         if tag == "svg":
             self.svgs.append(dict(attrs))
 
     def handle_endtag(self, tag: str) -> None:
         self._in_h1 = self._in_h1 and tag != "h1"
+        self._joined = self._joined and tag == "bdi"
 
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        if self._joined:
+            self.text[-1] += data
+        else:
+            self.text.append(data)
+        self._joined = True
         if self._in_h1:
             self.h1.append(data)
 

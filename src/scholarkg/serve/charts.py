@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from scholarkg.serve.bidi import isolated_plain
+
 WIDTH, HEIGHT, PAD = 320, 120, 28
 
 
@@ -20,7 +22,8 @@ def _when(text: str) -> float:
 
 
 def line_chart(metric: str, points: Sequence[tuple[str, float]]) -> str:
-    """One metric's history: x is time, y the value; each point has a tooltip."""
+    """One metric's history: x is time, y the value; each point has a tooltip (its date from the
+    store isolated: :func:`.bidi.isolated_plain`; the axis labels are one date each)."""
     xs = [_when(at) for at, _ in points]
     ys = [v for _, v in points]
     x0, x1 = min(xs), max(xs)
@@ -36,7 +39,8 @@ def line_chart(metric: str, points: Sequence[tuple[str, float]]) -> str:
     coords = [place(x, y) for x, y in zip(xs, ys, strict=True)]
     line = " ".join(f"{x},{y}" for x, y in coords)
     dots = "".join(
-        f'<circle cx="{x}" cy="{y}" r="3"><title>{escape(at[:10])}: {v:g}</title></circle>'
+        f'<circle cx="{x}" cy="{y}" r="3"><title>{escape(isolated_plain(at[:10]))}: {v:g}</title>'
+        "</circle>"
         for (x, y), (at, v) in zip(coords, points, strict=True)
     )
     first, last = escape(points[0][0][:10]), escape(points[-1][0][:10])

@@ -2,7 +2,8 @@
 is :mod:`scholarkg.serve.person_page`).
 
 Each takes the :class:`~scholarkg.serve.entities.Table` results of its queries (in the order
-of the query tuples in :mod:`scholarkg.serve.entities`). Every value is escaped.
+of the query tuples in :mod:`scholarkg.serve.entities`). Every value is escaped, and each value
+from the store isolated (:mod:`scholarkg.serve.bidi`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from html import escape
 from itertools import groupby
 
 from scholarkg.iris import doi_iri
+from scholarkg.serve.bidi import isolated, isolated_plain
 from scholarkg.serve.entities import Table, own_values, value
 from scholarkg.serve.page_parts import (
     DCTERMS,
@@ -39,10 +41,10 @@ def _source(graph: str) -> str:
 def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> str:
     own, authors, listed, versions, categories, resolutions, orgs = tables
     title = first_value(own, DCTERMS + "title") or iri
-    parts = [header(title, iri, "Paper", formats)]
+    parts = [header(isolated(title), iri, "Paper", formats)]
     facts = []
     if issued := first_value(own, DCTERMS + "issued"):
-        facts.append(f"first dated {escape(issued)}")
+        facts.append(f"first dated {isolated(issued)}")
     if arxiv := first_value(own, SKG + "arxivId"):
         facts.append(link(f"https://arxiv.org/abs/{arxiv}", f"arXiv:{arxiv}"))
     for doi in sorted(
@@ -54,11 +56,11 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
         facts.append("code released")
     parts.append(f"<p>{' · '.join(facts)}</p>" if facts else "")
     if abstract := first_value(own, DCTERMS + "abstract"):
-        parts.append(f'<p class="v">{escape(abstract)}</p>')
-    names: dict[str, list[str]] = {}
+        parts.append(f'<p class="v">{isolated(abstract)}</p>')
+    names: dict[str, list[tuple[str, str]]] = {}
     for row in listed.rows:
         names.setdefault(value(row, "a") or "", []).append(
-            f"{value(row, 'listed')} ({_source(value(row, 'g') or '')})"
+            (value(row, "listed") or "", _source(value(row, "g") or ""))
         )
     rows = []
     for row in authors.rows:
@@ -67,11 +69,11 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
         who = link(href(agent), shown) + (" (group)" if "isGroup" in row else "") if agent else ""
         rows.append(
             [
-                escape(value(row, "position") or "–"),
+                isolated(value(row, "position") or "–"),
                 who,
-                escape("; ".join(sorted(names.get(value(row, "a") or "", [])))),
-                escape(value(row, "affiliation") or ""),
-                escape(value(row, "rule") or ""),
+                _listed(names.get(value(row, "a") or "", [])),
+                isolated(value(row, "affiliation") or ""),
+                isolated(value(row, "rule") or ""),
             ]
         )
     truncated = first_value(own, SKG + "listedAuthorsTruncated") == "true"
@@ -86,9 +88,9 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
             ["Version", "Date", "Title"],
             [
                 [
-                    escape(value(r, "number") or ""),
-                    escape(value(r, "date") or ""),
-                    escape(value(r, "title") or ""),
+                    isolated(value(r, "number") or ""),
+                    isolated(value(r, "date") or ""),
+                    isolated(value(r, "title") or ""),
                 ]
                 for r in versions.rows
             ],
@@ -103,7 +105,7 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
             [
                 [
                     link(href(value(r, "c") or ""), value(r, "notation") or value(r, "c") or ""),
-                    escape(value(r, "label") or ""),
+                    isolated(value(r, "label") or ""),
                     "primary" if value(r, "c") == primary else "",
                 ]
                 for r in categories.rows
@@ -130,7 +132,7 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
             ],
             [
                 [
-                    escape(value(r, k) or "")
+                    isolated(value(r, k) or "")
                     for k in (
                         "titleAsListed",
                         "state",
@@ -150,7 +152,13 @@ def paper_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> s
     same = [t.value for t in own_values(own, OWL + "sameAs")]
     if same:
         parts.append("<p>Same as: " + ", ".join(link(s, s) for s in sorted(same)) + "</p>")
-    return layout(title, "\n".join(parts))
+    return layout(isolated_plain(title), "\n".join(parts))
+
+
+def _listed(names: list[tuple[str, str]]) -> str:
+    """The names a paper's sources list for one author, each with its source."""
+    ordered = sorted(names, key=lambda n: f"{n[0]} ({n[1]})")
+    return "; ".join(f"{isolated(name)} ({escape(source)})" for name, source in ordered)
 
 
 def _paper_list(papers: Table, href: Href) -> str:
@@ -161,7 +169,7 @@ def _paper_list(papers: Table, href: Href) -> str:
             f"<li>{link(href(value(r, 'paper') or ''), value(r, 'title') or '')}</li>"
             for r in group
         )
-        out.append(f"<h3>{escape(year)}</h3><ul>{items}</ul>")
+        out.append(f"<h3>{isolated(year)}</h3><ul>{items}</ul>")
     return "".join(out) or "<p>None.</p>"
 
 
@@ -170,36 +178,36 @@ def organisation_page(iri: str, tables: Sequence[Table], href: Href, formats: st
     name = first_value(own, SKOS + "prefLabel") or first_value(
         own, "http://www.w3.org/2000/01/rdf-schema#label"
     )
-    parts = [header(name or iri, iri, "Organisation", formats)]
+    parts = [header(isolated(name or iri), iri, "Organisation", formats)]
     alt = sorted({t.value for t in own_values(own, SKOS + "altLabel")})
     if alt:
-        parts.append(f"<p>Also written: {escape(', '.join(alt))}.</p>")
+        parts.append(f"<p>Also written: {', '.join(map(isolated, alt))}.</p>")
     parts.append("<h2>People on its papers</h2>")
     parts.append(people_table(people, href, ["Person", "Papers"]))
     parts.append(f"<h2>Papers ({len(papers.rows)})</h2>{_paper_list(papers, href)}")
-    return layout(name or iri, "\n".join(parts))
+    return layout(isolated_plain(name or iri), "\n".join(parts))
 
 
 def group_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> str:
     own, papers = tables
     name = first_value(own, FOAF + "name") or iri
-    parts = [header(name, iri, "Group (not a person)", formats)]
+    parts = [header(isolated(name), iri, "Group (not a person)", formats)]
     parts.append(f"<h2>Papers ({len(papers.rows)})</h2>{_paper_list(papers, href)}")
-    return layout(name, "\n".join(parts))
+    return layout(isolated_plain(name), "\n".join(parts))
 
 
 def category_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> str:
     own, years, newest, people = tables
     label = first_value(own, SKOS + "prefLabel") or iri
     notation = first_value(own, SKOS + "notation")
-    title = f"{notation} — {label}" if notation else label
-    parts = [header(title, iri, "Category", formats)]
+    names = (notation, label) if notation else (label,)
+    parts = [header(" — ".join(map(isolated, names)), iri, "Category", formats)]
     parts.append("<h2>Papers per year</h2>")
     parts.append(
         table(
             ["Year", "Papers"],
             [
-                [escape(value(r, "year") or ""), escape(value(r, "papers") or "")]
+                [isolated(value(r, "year") or ""), escape(value(r, "papers") or "")]
                 for r in years.rows
             ],
         )
@@ -207,4 +215,4 @@ def category_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -
     parts.append("<h2>Most prolific people</h2>")
     parts.append(people_table(people, href, ["Person", "Papers"]))
     parts.append(f"<h2>Newest papers</h2>{_paper_list(newest, href)}")
-    return layout(title, "\n".join(parts))
+    return layout(" — ".join(map(isolated_plain, names)), "\n".join(parts))

@@ -20,6 +20,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
+from scholarkg.serve.bidi import isolated
 from scholarkg.serve.linked_data import Description, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
@@ -101,11 +102,12 @@ def _query_error(exc: ScholarKGError, sparql: str) -> Response:
 
 
 def _cell(term: Any, href: Callable[[str], str]) -> str:
+    """A result cell of the HTML results table: the term's text isolated (:mod:`.bidi`)."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        return f'<a href="{escape(href(term.value))}">{escape(term.value)}</a>'
-    return escape(term.value if not isinstance(term, ox.Triple) else str(term))
+        return f'<a href="{escape(href(term.value))}">{isolated(term.value)}</a>'
+    return isolated(term.value if not isinstance(term, ox.Triple) else str(term))
 
 
 def not_found_response(request: Request, message: str) -> Response:

@@ -1,10 +1,12 @@
-"""Pieces shared by the entity pages: links, headers, tables, years (every value escaped)."""
+"""Pieces shared by the entity pages: links, headers, tables, years (every value escaped, every
+value from the sources isolated: :mod:`scholarkg.serve.bidi`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
 
+from scholarkg.serve.bidi import isolated
 from scholarkg.serve.entities import Table, own_values, value
 
 FOAF = "http://xmlns.com/foaf/0.1/"
@@ -17,7 +19,8 @@ PAPERS_SHOWN = 500
 
 
 def link(href: str, text: str) -> str:
-    return f'<a href="{escape(href)}">{escape(text)}</a>'
+    """A link whose text is a value from the sources."""
+    return f'<a href="{escape(href)}">{isolated(text)}</a>'
 
 
 def first_value(table: Table, predicate: str) -> str | None:
@@ -26,9 +29,10 @@ def first_value(table: Table, predicate: str) -> str | None:
 
 
 def header(title: str, iri: str, kind: str, formats: str) -> str:
+    """The top of a page: ``title`` and ``formats`` are HTML already."""
     return (
-        f'<p class="kind">{escape(kind)}</p><h1>{escape(title)}</h1>'
-        f'<p class="iri"><code>{escape(iri)}</code></p><p>Also as {formats}.</p>'
+        f'<p class="kind">{escape(kind)}</p><h1>{title}</h1>'
+        f'<p class="iri"><code>{isolated(iri)}</code></p><p>Also as {formats}.</p>'
     )
 
 

@@ -1,7 +1,8 @@
 """HTML pages: layout, landing page, search page and error pages (no external assets); a
 resource's page is :mod:`.resource_page`'s.
 
-Every value written into a page goes through :func:`html.escape`.
+Every value written into a page goes through :func:`html.escape`, and every value from the
+sources also through :func:`.bidi.isolated` (its direction can not reach the page around it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from scholarkg.iris import BIDO, CATEGORY, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.query import SavedQuery
+from scholarkg.serve.bidi import CSS as BIDI_CSS
+from scholarkg.serve.bidi import isolated, isolated_plain
 
 # Prefixes used to abbreviate IRIs on pages and in Turtle / RDF/XML output.
 PREFIXES = {
@@ -53,11 +56,13 @@ figure.chart{margin:0}figcaption{font-size:.85em;color:#555}.panel{background:#f
 padding:.5rem 1rem;margin-bottom:1rem}.param{display:inline-block;margin:.3rem 1rem .3rem 0}
 .param input{width:22rem}ul.hits li span{color:#777;font-size:.85em;margin-left:.4rem}
 """
+STYLE += BIDI_CSS
 
 
 def layout(title: str, body: str, *, head: str = "", data: dict[str, str] | None = None) -> str:
     """A complete page: ``title`` and ``data`` (``data-*`` attributes of ``body``) are escaped
-    here; ``body`` and ``head`` must be HTML already."""
+    here (a title from the sources comes through :func:`.bidi.isolated_plain`); ``body`` and
+    ``head`` must be HTML already."""
     before, after = layout_parts(title, head=head, data=data)
     return before + body + after
 
@@ -96,17 +101,18 @@ def compact(iri: str) -> str:
 
 def landing_page(
     counts: dict[str, int],
-    people: Sequence[tuple[str, str, int]],
-    categories: Sequence[tuple[str, str, int]],
+    people: Sequence[tuple[str, Sequence[str], int]],
+    categories: Sequence[tuple[str, Sequence[str], int]],
     years: Sequence[tuple[str, int]],
     saved: Sequence[SavedQuery],
 ) -> str:
-    """The home page: ``people`` and ``categories`` are (href, name, number of papers)."""
+    """The home page: ``people`` and ``categories`` are (href, name, number of papers), a name
+    in parts from the sources (a category's notation and label) shown " — " apart."""
     facts = ", ".join(f"{value} {escape(name)}" for name, value in counts.items())
 
-    def items(entries: Sequence[tuple[str, str, int]]) -> str:
+    def items(entries: Sequence[tuple[str, Sequence[str], int]]) -> str:
         return "".join(
-            f'<li><a href="{escape(href)}">{escape(name)}</a> — {count} paper'
+            f'<li><a href="{escape(href)}">{" — ".join(map(isolated, name))}</a> — {count} paper'
             f"{'s' if count != 1 else ''}</li>"
             for href, name, count in entries
         )
@@ -116,7 +122,7 @@ def landing_page(
         f"{escape(q.description)}</li>"
         for q in saved
     )
-    year_rows = "".join(f"<tr><td>{escape(y)}</td><td>{n}</td></tr>" for y, n in years)
+    year_rows = "".join(f"<tr><td>{isolated(y)}</td><td>{n}</td></tr>" for y, n in years)
     body = f"""<h1>scholarkg knowledge graph</h1>
 <p>{facts}.</p>
 <form action="/search" method="get" role="search"><input type="search" name="q"
@@ -136,7 +142,7 @@ SPARQL 1.1 Protocol; queries run over the union of the named graphs). For integr
 def search_page(text: str, hits: Sequence[tuple[str, str, str]]) -> str:
     """Results of a search: ``hits`` are (href, label, kind)."""
     items = "".join(
-        f'<li><a href="{escape(href)}">{escape(label)}</a><span>{escape(kind)}</span></li>'
+        f'<li><a href="{escape(href)}">{isolated(label)}</a><span>{escape(kind)}</span></li>'
         for href, label, kind in hits
     )
     found = f"{len(hits)} result{'s' if len(hits) != 1 else ''}" if text else ""
@@ -144,4 +150,4 @@ def search_page(text: str, hits: Sequence[tuple[str, str, str]]) -> str:
 <form action="/search" method="get" role="search"><input type="search" name="q"
  value="{escape(text)}" aria-label="Search names and titles"><button type="submit">Search</button>
 </form><p>{found}</p><ul class="hits">{items}</ul>"""
-    return layout(f"Search: {text}" if text else "Search", body)
+    return layout(f"Search: {isolated_plain(text)}" if text else "Search", body)

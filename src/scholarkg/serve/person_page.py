@@ -1,5 +1,6 @@
 """The person page: papers by year with positions, co-authors, organisations, metrics with a
-chart of their history, and how the identity was decided."""
+chart of their history, and how the identity was decided (each value from the store isolated:
+:mod:`scholarkg.serve.bidi`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from html import escape
 from itertools import groupby
 
+from scholarkg.serve.bidi import isolated, isolated_plain
 from scholarkg.serve.charts import metric_charts
 from scholarkg.serve.entities import Table, own_values, value
 from scholarkg.serve.page_parts import (
@@ -90,9 +92,9 @@ def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> 
     papers, rules, affiliations = _person_papers(paper_tables)
     name = first_value(own, FOAF + "name") or iri
     variants = sorted({t.value for t in own_values(own, SKG + "nameVariant")} - {name})
-    parts = [header(name, iri, "Person", formats)]
+    parts = [header(isolated(name), iri, "Person", formats)]
     if variants:
-        parts.append(f"<p>Also written: {escape(', '.join(variants))}.</p>")
+        parts.append(f"<p>Also written: {', '.join(map(isolated, variants))}.</p>")
     parts.append(f"<h2>Papers ({len(papers)})</h2>")
     for year, group in groupby(papers[:PAPERS_SHOWN], key=lambda p: year_of(p.issued)):
         rows = []
@@ -106,11 +108,11 @@ def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> 
                 [
                     link(href(paper.iri), paper.title or paper.iri),
                     escape(where),
-                    escape(paper.facts.get("nameAsListed", "")),
-                    escape(paper.facts.get("identityRule", "")),
+                    isolated(paper.facts.get("nameAsListed", "")),
+                    isolated(paper.facts.get("identityRule", "")),
                 ]
             )
-        parts.append(f"<h3>{escape(year)}</h3>")
+        parts.append(f"<h3>{isolated(year)}</h3>")
         parts.append(table(["Title", "Position", "Name as listed", "Identity rule"], rows))
     if len(papers) > PAPERS_SHOWN:
         parts.append(f"<p>The {PAPERS_SHOWN} newest are shown; query the rest in SPARQL.</p>")
@@ -130,12 +132,12 @@ def person_page(iri: str, tables: Sequence[Table], href: Href, formats: str) -> 
         )
     )
     if affiliations:
-        parts.append(f"<p>Affiliations as listed: {escape(', '.join(affiliations))}.</p>")
+        parts.append(f"<p>Affiliations as listed: {', '.join(map(isolated, affiliations))}.</p>")
     parts.append("<h2>Metrics</h2>")
     parts.append(_metrics(metrics))
     parts.append("<h2>How this identity was decided</h2>")
     parts.append(_identity(papers, rules, retired, own, href))
-    return layout(name, "\n".join(parts))
+    return layout(isolated_plain(name), "\n".join(parts))
 
 
 def _metrics(metrics: Table) -> str:
@@ -150,7 +152,7 @@ def _metrics(metrics: Table) -> str:
     if not series:
         return "<p>No metric observations.</p>"
     latest = [
-        [escape(m), escape(f"{points[-1][1]:g}"), escape(points[-1][0][:10])]
+        [escape(m), escape(f"{points[-1][1]:g}"), isolated(points[-1][0][:10])]
         for m, points in sorted(series.items())
     ]
     return table(["Metric", "Latest value", "Observed"], latest) + metric_charts(series)
@@ -159,8 +161,9 @@ def _metrics(metrics: Table) -> str:
 def _identity(
     papers: list[_PersonPaper], rules: dict[str, int], retired: Table, own: Table, href: Href
 ) -> str:
-    counts = ", ".join(f"{rule}: {n}" for rule, n in sorted(rules.items(), key=lambda i: -i[1]))
-    out = [f"<p>Authorships linked to this person, by rule: {escape(counts) or 'none'}.</p>"]
+    ranked = sorted(rules.items(), key=lambda i: -i[1])
+    counts = ", ".join(f"{isolated(rule)}: {n}" for rule, n in ranked)
+    out = [f"<p>Authorships linked to this person, by rule: {counts or 'none'}.</p>"]
     rows = []
     for paper in papers[:PAPERS_SHOWN]:
         basis, evidence = paper.facts.get("identityBasis"), paper.facts.get("identityEvidence")
@@ -170,9 +173,9 @@ def _identity(
         rows.append(
             [
                 link(href(paper.iri), paper.title or paper.iri),
-                escape(paper.facts.get("identityRule", "")),
-                escape(paper.facts.get("identityScore", "")),
-                escape(basis or ""),
+                isolated(paper.facts.get("identityRule", "")),
+                isolated(paper.facts.get("identityScore", "")),
+                isolated(basis or ""),
                 shown,
             ]
         )

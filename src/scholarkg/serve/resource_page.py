@@ -1,7 +1,9 @@
 """The readable page of one resource description (see :mod:`scholarkg.serve.linked_data`):
 its own properties, its parts (the nodes it owns, in position order) and its incoming links.
 
-Every value written into the page goes through :func:`html.escape`.
+Every value written into the page goes through :func:`html.escape`; names, literals and IRIs
+shown as text are isolated (:func:`.bidi.isolated`). An IRI's ``title`` attribute holds it
+exactly: its tooltip shows that value alone, with no page text for its direction to reach.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pyoxigraph as ox
 from rdflib.namespace import RDF, XSD
 
 from scholarkg.iris import SKG
+from scholarkg.serve.bidi import isolated, isolated_plain
 from scholarkg.serve.pages import LABEL_PREDICATES, compact, layout
 
 _PLAIN_TYPES = {str(XSD.string), str(RDF.langString)}
@@ -75,7 +78,7 @@ class _Renderer:
         return self.labels.get(iri) or self.links.local(iri) or compact(iri)
 
     def iri(self, iri: str, text: str | None = None) -> str:
-        shown = escape(text if text is not None else self.text(iri))
+        shown = isolated(text if text is not None else self.text(iri))
         href = self.href(iri)
         if href is None:
             return f'<span title="{escape(iri)}">{shown}</span>'
@@ -94,8 +97,8 @@ class _Renderer:
                 meta = f'<span class="meta">@{escape(node.language)}</span>'
             elif node.datatype.value not in _PLAIN_TYPES:
                 meta = f'<span class="meta">{escape(compact(node.datatype.value))}</span>'
-            return f'<span class="v">{escape(node.value)}</span>{meta}'
-        return escape(str(node))
+            return f'<span class="v">{isolated(node.value)}</span>{meta}'
+        return isolated(str(node))
 
     def table(self, triples: Sequence[ox.Triple]) -> str:
         """A property/values table; rdf:type first, then by property."""
@@ -144,8 +147,8 @@ def resource_page(
         for code, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
     )
     body = [
-        f"<h1>{escape(title)}</h1>",
-        f'<p class="iri"><code>{escape(iri)}</code></p>',
+        f"<h1>{isolated(title)}</h1>",
+        f'<p class="iri"><code>{isolated(iri)}</code></p>',
         f"<p>Also as {formats}.</p>",
         render.table([t for t in triples if t.subject == node]),
     ]
@@ -153,14 +156,14 @@ def resource_page(
         body.append("<h2>Parts</h2>")
     for key in order:
         heading = key[len(iri) + 1 :] if key.startswith(iri + "/") else key
-        body.append(f'<h3 id="{render.anchors[key]}">{escape(heading)}</h3>')
+        body.append(f'<h3 id="{render.anchors[key]}">{isolated(heading)}</h3>')
         body.append(render.table(parts[key]))
     body.append(_incoming(iri, triples, render))
     alternates = "".join(
         f'<link rel="alternate" type="{media}" href="{escape(format_url(code))}">'
         for code, media in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"))
     )
-    return layout(title, "\n".join(body), head=alternates)
+    return layout(isolated_plain(title), "\n".join(body), head=alternates)
 
 
 def _incoming(iri: str, triples: Sequence[ox.Triple], render: _Renderer) -> str:

@@ -145,14 +145,13 @@ class SiteRoutes(BaseRoutes):
             return int(term.value) if term is not None else 0
 
         people = [
-            (self.href(r["person"].value), r.get("label", r["person"]).value, n(r, "papers"))
+            (self.href(r["person"].value), (r.get("label", r["person"]).value,), n(r, "papers"))
             for r in data.people
         ]
         categories = [
             (
                 self.href(r["c"].value),
-                f"{r['notation'].value if 'notation' in r else r['c'].value}"
-                + (f" — {r['label'].value}" if "label" in r else ""),
+                (r.get("notation", r["c"]).value,) + ((r["label"].value,) if "label" in r else ()),
                 n(r, "papers"),
             )
             for r in data.categories

@@ -1,0 +1,210 @@
+"""Text from the sources carrying bidi controls or right-to-left script stays inside its own
+isolate on every HTML page (scholarkg.serve.bidi): parsed, each such value is the text of a
+``<bdi>`` exactly; laid out by a real browser (Debian's chromium through chromedriver), the
+page's own text after it still reads left to right, character by character.
+
+CONSTRUCTED: the v2 fixture store plus the TriG below — a paper whose title holds an
+unterminated RIGHT-TO-LEFT OVERRIDE, an author with an Arabic name who is listed under names
+holding a stray POP DIRECTIONAL ISOLATE before an override or an unclosed isolate, a group whose
+name is an override, and an abstract with a paragraph separator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from scholarkg.config import ServeSettings
+from scholarkg.serve.bidi import isolated, isolated_plain, unbalanced
+from serve_helpers import HTML_ACCEPT, running_server
+from test_serve_browser import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    browser,  # noqa: F401 (the fixture)
+)
+
+RLO, PDI, RLI = "\u202e", "\u2069", "\u2067"
+TITLE = "Ordinary results " + RLO + "noitaloiV"
+ARABIC = "محمد علي"
+STRAY = "M. Ali" + PDI + PDI + RLO + " evil"
+OPEN = RLI + "unclosed isolate"
+GROUP = RLO + "maeT"
+SPLIT = "Abstract first\u2029" + RLO + "second paragraph"
+BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+EXTRA = f"""
+@base <https://w3id.org/scholarkg/id/> .
+@prefix skg: <https://w3id.org/scholarkg/ontology#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix pro: <http://purl.org/spar/pro/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<graph/arxiv/7777.00001> {{
+  <paper/arxiv/7777.00001> a skg:Paper ; dcterms:title "{TITLE}" ; dcterms:abstract "{SPLIT}" ;
+    dcterms:issued "2024-01-01"^^xsd:date ;
+    skg:hasAuthorship <paper/arxiv/7777.00001/authorship/1>, <paper/arxiv/7777.00001/authorship/2> .
+  <paper/arxiv/7777.00001/authorship/1> a skg:Authorship ; pro:withRole pro:author ;
+    skg:position 1 ; skg:nameAsListed "{STRAY}" ; skg:affiliationAsListed "{OPEN}" ;
+    dcterms:description "{TITLE}"@en .
+  <paper/arxiv/7777.00001/authorship/2> a skg:Authorship ; pro:withRole pro:author ;
+    skg:position 2 ; skg:nameAsListed "{GROUP}" ; skg:author <group/rlo-team> .
+  <group/rlo-team> a skg:Group ; foaf:name "{GROUP}" .
+}}
+<graph/arxiv/7777.00002> {{
+  <paper/arxiv/7777.00002> a skg:Paper ; dcterms:title "Second" ;
+    dcterms:issued "2024-02-01"^^xsd:date ;
+    skg:hasAuthorship <paper/arxiv/7777.00002/authorship/1> .
+  <paper/arxiv/7777.00002/authorship/1> a skg:Authorship ; pro:withRole pro:author ;
+    skg:position 1 ; skg:nameAsListed "{ARABIC}" .
+}}
+<graph/person/mohammed-ali> {{
+  <person/mohammed-ali> a skg:Person ; foaf:name "{ARABIC}" ;
+    skg:nameVariant "{ARABIC}", "{STRAY}", "{OPEN}" ; skg:nameKey "mohammed-ali" .
+  <paper/arxiv/7777.00001/authorship/1> skg:author <person/mohammed-ali> ;
+    skg:identityRule "first-seen" .
+  <paper/arxiv/7777.00002/authorship/1> skg:author <person/mohammed-ali> ;
+    skg:identityRule "first-seen" .
+}}
+"""
+RESULTS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+SELECT ?title ?name ?p WHERE {
+  ?p <http://purl.org/dc/terms/title> ?title ; skg:hasAuthorship ?a . ?a skg:nameAsListed ?name
+  FILTER (STRSTARTS(STR(?p), "https://w3id.org/scholarkg/id/paper/arxiv/7777")) }"""
+PAGES = (
+    "",
+    "id/person/mohammed-ali",
+    "id/paper/arxiv/7777.00001",
+    "id/paper/arxiv/7777.00001/authorship/1",
+    "search?q=Ordinary",
+    "search?q=" + ARABIC,
+    "sparql?query=" + quote(RESULTS, safe=""),
+)
+VALUES = (TITLE, ARABIC, STRAY, OPEN, GROUP, *SPLIT.split("\u2029"))
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("bidi") / "store"
+    from serve_fixtures import build_v2_store
+
+    build_v2_store(path, EXTRA)
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with running_server(path, build=False, settings=settings) as (server, _):
+        yield server.url
+
+
+class Texts(HTMLParser):
+    """Each text of a page's body with the elements it sits in, and the text of each bdi."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.texts: list[tuple[str, tuple[str, ...]]] = []
+        self.bdis: list[str] = []
+        self.title = ""
+        self.feed(page)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("br", "meta", "input", "link", "img"):
+            self.stack.append(tag)
+            if tag == "bdi":
+                self.bdis.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append((data, tuple(self.stack)))
+        if self.stack and self.stack[-1] == "bdi":
+            self.bdis[-1] += data
+        if self.stack and self.stack[-1] == "title":
+            self.title += data
+
+
+def page(url: str, path: str) -> str:
+    answer = requests.get(url + path, headers={"Accept": HTML_ACCEPT}, timeout=60)
+    assert answer.status_code == 200, path
+    return answer.text
+
+
+def right_to_left(text: str) -> bool:
+    return any(c in BIDI or "\u0590" <= c <= "\u08ff" for c in text)
+
+
+@pytest.mark.server
+def test_every_value_with_bidi_controls_or_rtl_script_is_the_text_of_a_bdi(url: str) -> None:
+    seen: set[str] = set()
+    for path in PAGES:
+        parsed = Texts(page(url, path))
+        outside = [
+            text
+            for text, inside in parsed.texts
+            if right_to_left(text) and "bdi" not in inside and not {"title", "pre"} & set(inside)
+        ]
+        assert outside == [], path  # before: every such value was bare text
+        held = [b for b in parsed.bdis if right_to_left(b)]
+        assert held and all(b in VALUES for b in held), (path, held)
+        seen |= set(held)
+        if right_to_left(parsed.title):  # a value in <title>: between FSI and PDI, balanced
+            assert "\u2068" in parsed.title and unbalanced(parsed.title) == (0, 0), path
+    assert seen == {v for v in VALUES if right_to_left(v)}
+
+
+def test_isolation_keeps_the_text_and_balances_stray_isolates() -> None:
+    parsed = Texts(isolated(STRAY + "\u2029" + OPEN))
+    assert "".join(t for t, _ in parsed.texts) == STRAY + "\u2029" + OPEN
+    assert parsed.bdis == [STRAY, OPEN]
+    assert isolated(STRAY).startswith('<bdi data-o="\u2068\u2068">')
+    assert isolated(OPEN).startswith('<bdi data-c="\u2069">')
+    plain = isolated_plain(STRAY)
+    assert plain == "\u2068" * 3 + STRAY + PDI and unbalanced(plain) == (0, 0)
+    assert unbalanced(isolated_plain(OPEN)) == (0, 0)
+
+
+ORDER = """
+const bad = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  if (node.parentElement.closest('bdi, pre, script, style, svg, textarea, noscript')) continue;
+  if (/[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u0590-\u08ff]/.test(node.data)) continue;
+  let last = null;
+  for (let i = 0; i < node.length; i++) {
+    const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+    const box = range.getBoundingClientRect();
+    if (box.width === 0 || node.data[i].trim() === '') continue;
+    if (last && Math.abs(box.top - last.top) < 2 && box.left < last.left)
+      bad.push(node.data.trim());
+    last = box;
+  }
+}
+return bad;
+"""
+
+
+@pytest.mark.server
+@pytest.mark.skipif(
+    not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
+    reason="Debian's chromium and chromium-driver are not installed",
+)
+def test_the_page_text_after_a_value_reads_left_to_right(
+    url: str,
+    browser: Any,  # noqa: F811 (the fixture)
+) -> None:
+    backwards = {}
+    for path in PAGES:
+        browser.get(url + path)
+        backwards[path] = browser.execute_script(ORDER)
+    assert backwards == {path: [] for path in PAGES}  # before: " — 2 papers" ran backwards, …
+    browser.get(url + "id/paper/arxiv/7777.00001")
+    h1 = browser.execute_script("return document.querySelector('h1').textContent")
+    assert h1 == TITLE  # the text as stored
+    style = browser.execute_script(
+        "return getComputedStyle(document.querySelector('h1 bdi')).unicodeBidi"
+    )
+    assert style == "isolate"
