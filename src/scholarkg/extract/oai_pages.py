@@ -69,9 +69,9 @@ class OaiPage:
 
 
 def _check_texts(record: etree._Element, limits: Limits) -> None:
-    """Refuse a record with a text value over ``[limits] literal_bytes`` as written, before
-    any of it is mapped: a field the mapping splits (arXivRaw's ``<authors>``, a million names
-    in one text) is bounded whole, not only by its parts."""
+    """Refuse a record with a text value over ``[limits] literal_bytes`` as written: a field
+    the mapping splits (arXivRaw's ``<authors>``, a million names in one text) is bounded
+    whole, not only by its parts."""
     for node in record.iter():
         if isinstance(node.tag, str):
             check_literal(etree.QName(node).localname, node.text, limits)
@@ -116,10 +116,10 @@ def parse_oai_response(
             try:
                 if stream.oversize is not None:
                     _refuse_oversize(element, stream.oversize, limits)
-                _check_texts(element, limits)
                 parsed = parse_record(element, source=source, check_text=check_text)
                 if parsed.record is not None:
                     check_record_literals(parsed.record, limits)
+                _check_texts(element, limits)  # texts the mapping split (within line_bytes)
             except (ValueError, ParseError) as exc:
                 text = clip(etree.tostring(element, encoding="unicode"))
                 reason = quarantine_reason(exc)
