@@ -14,7 +14,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from building import content
@@ -23,6 +25,7 @@ from loopback import Drip
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
+from test_disk_full import held_quads
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 BOUND = 60.0  # an upper bound that only catches a hang, never a timing assertion
@@ -67,11 +70,13 @@ def still_running(pids: set[int]) -> list[int]:
 class Run:
     """``scholarkg arxiv load-snapshot`` in a child process, its stderr read as it comes."""
 
-    def __init__(self, directory: Path, snapshot: Path, *, own_group: bool = False) -> None:
+    def __init__(
+        self, directory: Path, snapshot: Path, *, own_group: bool = False, loader: str = "bulk"
+    ) -> None:
         config = write_config(directory, [], runner={"max_workers": 2})
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(snapshot),
-             "--batch-size", "50", "--config", str(config)],
+             "--batch-size", "50", "--loader", loader, "--config", str(config)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=own_group,  # leading a process group, as a shell's job does
@@ -100,13 +105,14 @@ class Run:
         return out, b"".join(self.err)
 
 
+@pytest.mark.parametrize("loader", ["bulk", "transactional"])
 def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
-    tmp_path: Path,
+    tmp_path: Path, loader: str
 ) -> None:
     snapshot = copies(tmp_path / "snapshot.jsonl", 30)
     run = tmp_path / "run"
     run.mkdir()
-    job = Run(run, snapshot)
+    job = Run(run, snapshot, loader=loader)
     job.wait_for_progress()
     process = job.process
     workers = children(process.pid)
@@ -117,17 +123,34 @@ def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
     assert b"stopping (SIGTERM)" in err
     assert b"outcome: failed" in out and b"failed: interrupted" in out
     assert not still_running(workers)
-    reports = list((run / "data" / "reports").glob("snapshot-*.json"))
-    assert json.loads(reports[0].read_text())["interrupted"]
+    [path] = (run / "data" / "reports").glob("snapshot-*.json")
+    report = json.loads(path.read_text())
+    assert report["interrupted"]
+    stopped_counts_what_the_store_holds(run, report)
     # The next run finishes the job: the store ends as one uninterrupted load makes it.
     config = load_config(run / "scholarkg.toml")
-    again = load_snapshot(config, snapshot, chunk_records=50, workers=0).report
+    bulk = loader == "bulk"
+    again = load_snapshot(config, snapshot, chunk_records=50, workers=0, bulk=bulk).report
     assert again.outcome == "ok", again.summary_lines()
     clean_dir = tmp_path / "clean"
     clean_dir.mkdir()
     clean = load_config(write_config(clean_dir, []))
     load_snapshot(clean, snapshot, chunk_records=50, workers=0)
     assert content(config) == content(clean)
+
+
+def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> None:
+    """The stopped run's report counts what the store it made holds (the segment in progress
+    streamed in on the stop included), and its change set lists those graphs. Before, it
+    counted 0 graphs written, 0 records loaded ("nothing written") with 50 graphs held."""
+    store = ox.Store.read_only(str(run / "store"))
+    graphs = {str(g.value) for g in store.named_graphs()}
+    papers = [g for g in graphs if "/graph/arxiv/" in g]
+    wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
+    assert papers and sum(wrote) + sum(report["run_graphs"].values()) == len(store), report
+    assert report["graphs_written"] == len(graphs) and report["records_loaded"] == len(papers)
+    [changes] = (run / "data" / "changes").glob("*/graphs.tsv")
+    assert {line.split("\t")[0] for line in changes.read_text().splitlines()} == graphs
 
 
 def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:
@@ -246,7 +269,10 @@ def test_a_signal_stops_scholarkg_run_cleanly_and_the_next_run_completes(
     assert b"failed: interrupted" in out, out
     assert not still_running(spawned)
     [report] = (tmp_path / "data" / "reports").glob("build-*.json")
-    assert json.loads(report.read_text())["interrupted"]
+    stopped = json.loads(report.read_text())
+    assert stopped["interrupted"]
+    wrote = [stopped[k] for k in ("triples_added", "provenance_triples", "report_triples")]
+    assert sum(wrote) + sum(stopped["run_graphs"].values()) == held_quads(tmp_path / "store")
     again = load_config(write_config(tmp_path, [sample]))
     from scholarkg.runs.build import build
 

@@ -8,7 +8,8 @@ sink — and graphs the store already holds with other content are then written 
 difference from what it holds (:mod:`scholarkg.store.patch`: one update per batch removes the
 triples they lost and adds those they gained; a reader sees each graph old or new; after a
 crash, the next run redoes the segment). The manifest is committed per segment, after its data
-is in the store.
+is in the store; the segment's graphs and records are counted (and listed in the change set)
+then, or, when it is cut short, those the store holds (:mod:`scholarkg.load.segment_tally`).
 
 The change set holds what each graph gained and lost, as the transactional loader's does: a new
 graph adds all its triples (counted, not written out); a changed or dropped graph is compared
@@ -38,6 +39,7 @@ from scholarkg.load.payload import (
     report_graph_iri,
     written_form,
 )
+from scholarkg.load.segment_tally import SegmentTally
 from scholarkg.load.transactional import LoadTally
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
@@ -85,7 +87,7 @@ class BulkLoader:
         self._request_bytes = 0
         self._changed: list[tuple[GraphPayload, int]] = []  # with the quads noted before
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
-        self._segment_records = 0  # records of the segment being written
+        self._segment = SegmentTally()  # counted once the store holds it
         self._contents: list[ContentRow] = []
         self._segment_iris: set[str] = set()  # graphs written or to be patched in the segment
         self._quads = 0
@@ -147,13 +149,16 @@ class BulkLoader:
                 started = time.perf_counter()
                 self._take(chunk)
                 self.seconds += time.perf_counter() - started
-            if self._aborting:
+            if self._aborting:  # the new graphs sent so far are written, no changed one
                 if self._stream is not None:
                     self._stream.close()
+                self._flush_requests()
+                self._segment.settle(self.tally)
                 return
             self._finish_segment()
         except BaseException as exc:  # reported to the caller by add() / close()
             self._error = exc
+            self._segment.settle(self.tally, self.store)  # what the store took of the segment
         finally:
             self.manifest.close()  # what was not committed is dropped
 
@@ -186,7 +191,7 @@ class BulkLoader:
                 self._write_new(payload)
         self._note_rows()
         if chunk.counts is not None:
-            self._segment_records += chunk.counts.loaded
+            self._segment.chunk(chunk.counts.loaded, self._segment_iris.intersection(iris))
         if chunk.key is not None and chunk.counts is not None:
             pairs = [(p.iri, p.digest) for p in chunk.payloads]
             self.manifest.note_chunk(chunk.key, chunk.counts, pairs)
@@ -231,11 +236,7 @@ class BulkLoader:
                 self._request(report_graph_iri(payload.iri), report.decode("utf-8"))
         self._noted.append((payload.iri, payload.digest, quads))
         self._contents += content_rows(payload, body, report, stats, written)  # no old report
-        self.tally.changes.count(payload.iri, payload.triples, 0)
-        self.tally.wrote(payload.iri)
-        self.tally.quads_written += quads
-        self.tally.provenance += quads - payload.triples
-        self.tally.reports += report.count(b"\n")
+        self._segment.new(payload.iri, payload.triples, quads, report.count(b"\n"))
         self._quads += quads
 
     def _request(self, iri: str, text: str) -> None:
@@ -258,7 +259,7 @@ class BulkLoader:
             write_changed(
                 self.store,
                 self.manifest,
-                self.tally,
+                self._segment,
                 self._changed,
                 run_iri=self.run_iri,
                 when=self.when,
@@ -266,7 +267,6 @@ class BulkLoader:
             )
             self._changed = []
         self.manifest.commit()
-        self.tally.records += self._segment_records  # held now: counted only once committed
-        self._segment_records = 0
+        self._segment.settle(self.tally)  # held now: counted only once committed
         self._quads = 0
         self._segment_iris = set()

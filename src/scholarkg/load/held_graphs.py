@@ -12,8 +12,9 @@ import pyoxigraph as ox
 
 from scholarkg.load.contents import Contents, ntriples_of
 from scholarkg.load.manifest import Manifest
-from scholarkg.load.payload import GraphPayload
-from scholarkg.load.transactional import LoadTally, Replacement, earlier_write
+from scholarkg.load.payload import GraphPayload, note_written
+from scholarkg.load.segment_tally import SegmentTally
+from scholarkg.load.transactional import Replacement, earlier_write
 from scholarkg.sqlite_in import batches
 from scholarkg.store.base import GraphStore
 from scholarkg.store.patch import GraphPatch
@@ -54,7 +55,7 @@ def held_before(
 def write_changed(
     store: GraphStore,
     manifest: Manifest,
-    tally: LoadTally,
+    segment: SegmentTally,
     changed: Sequence[tuple[GraphPayload, int]],
     *,
     run_iri: str,
@@ -63,24 +64,38 @@ def write_changed(
 ) -> None:
     """Write the changed graphs (each with the quads the manifest noted, -1: none) as patches
     against what they hold, in requests of about ``request_bytes``; each is noted in the
-    manifest (committed by the caller once written) and its change counted against what it
-    held but its provenance, what a write by this run left taken back."""
+    manifest (committed by the caller once written) and, once its request is sent, its change
+    is kept in ``segment`` against what it held but its provenance, what a write by this run
+    left taken back."""
     noted = {p.iri: quads for p, quads in changed}
     held = held_before(store, manifest.contents, [p.iri for p, _ in changed], noted, run_iri)
     batch: list[GraphPatch] = []
+    sent: list[tuple[Replacement, tuple[int, int]]] = []  # the changes of the batch
     size = 0  # characters the batch writes
     for (payload, _), (_, _, before, lines, earlier) in zip(changed, held, strict=True):
         change = Replacement.of(payload, before, run_iri, when)
-        change.note(manifest, tally)
-        tally.unwrite(earlier)
+        manifest.note_graph(payload.iri, payload.digest, change.quads)
+        note_written(manifest.contents, payload, change.body, change.report, change.stats)
+        sent.append((change, earlier))
         patches = change.patches(lines)
         batch += patches
         size += sum(_size(patch) for patch in patches)
         if size >= request_bytes:
-            store.patch_graphs(batch)
-            batch, size = [], 0
+            _send(store, batch, sent, segment)
+            batch, sent, size = [], [], 0
     if batch:
-        store.patch_graphs(batch)
+        _send(store, batch, sent, segment)
+
+
+def _send(
+    store: GraphStore,
+    batch: list[GraphPatch],
+    sent: list[tuple[Replacement, tuple[int, int]]],
+    segment: SegmentTally,
+) -> None:
+    store.patch_graphs(batch)
+    for change, earlier in sent:
+        segment.changed(change, earlier)
 
 
 def _size(patch: GraphPatch) -> int:

@@ -37,7 +37,7 @@ class Loading:
         self._seen: set[str] = set()
         self._waiting: set[str] | None = None  # names in the outbox for this store
         self._dropped: list[str] = []
-        self._aborted_records = 0
+        self._stopped = False  # aborted: its tally holds what the store took
 
     def _open(self) -> BulkLoader | TransactionalLoader:
         if self._loader is None:
@@ -72,6 +72,8 @@ class Loading:
             self._waiting = {payload.iri for _, payload in self.ctx.outbox.pending()}
         if self._waiting:
             self._seen.update(p.iri for p in payloads if p.iri in self._waiting)
+        if self._stopped:  # the next run makes them again
+            return
         if self.failed is not None:
             self._kept += self.ctx.outbox.keep(payloads)
             return
@@ -118,7 +120,7 @@ class Loading:
     def drop(self, iris: Sequence[str]) -> None:
         """Remove these graphs (and their reports); those the store held count as removed.
         A store that cannot drop them fails the run as a failed load does (:attr:`failed`)."""
-        if self.failed is not None:
+        if self.failed is not None or self._stopped:
             return
         self._dropped += list(iris)
         try:
@@ -131,7 +133,7 @@ class Loading:
         too: what the loader wrote until then."""
         tally: LoadTally | None = None
         report = self.ctx.report
-        if self._loader is not None and self.failed is None:
+        if self._loader is not None and self.failed is None and not self._stopped:
             try:
                 tally = (
                     self._loader.close()
@@ -147,15 +149,14 @@ class Loading:
                 self.ctx.outbox.settle(record)
         else:
             report.store_error = self.failed
-        if tally is None and self._loader is not None:  # the store failed part-way
+        if tally is None and self._loader is not None:  # stopped, or the store failed part-way
             tally = self._loader.tally
-            if isinstance(self._loader, BulkLoader):
+            if isinstance(self._loader, BulkLoader) and self.failed is not None:
                 report.notes.append(
-                    "the store failed in a bulk segment: it may hold the segment's graphs in"
-                    " part (counted as written); the next run writes them again"
+                    "the store failed in a bulk segment: of the segment's graphs those it holds"
+                    " are counted as written; the next run writes them again"
                 )
         # records the store holds, even when loading stopped part-way
-        report.records_loaded += self._aborted_records
         if self._loader is not None:
             report.records_loaded += self._loader.tally.records
         if tally is not None:
@@ -182,8 +183,8 @@ class Loading:
         return tally
 
     def abort(self) -> None:
-        """Stop loading now (a bulk segment in progress is not committed)."""
+        """Stop loading now: a bulk segment in progress is not committed (the graphs of it the
+        store took are counted by :meth:`close`, the next run writes them again)."""
         if isinstance(self._loader, BulkLoader):
             self._loader.abort()
-            self._aborted_records += self._loader.tally.records
-            self._loader = None
+        self._stopped = True
