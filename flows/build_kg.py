@@ -29,8 +29,8 @@ from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.build import distinct_sources, finish, unchanged_sources
-from scholarkg.runs.close import stop_run
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.profile_sources import Prepared, fetch_source, prepare
 from scholarkg.runs.profile_step import build_profile

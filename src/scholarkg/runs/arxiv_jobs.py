@@ -30,8 +30,8 @@ from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import finish
 from scholarkg.runs.chunk_fingerprint import fingerprint
-from scholarkg.runs.close import stop_run
 from scholarkg.runs.context import ProgressSink, RunContext
+from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.harvest_listings import Listings, some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of

@@ -23,8 +23,9 @@ from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched, up_to_date
 from scholarkg.lifecycle import Interrupted
-from scholarkg.runs.close import close_run, stop_run
+from scholarkg.runs.close import close_run
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.profile_sources import Prepared, fetch_source, prepare

@@ -1,11 +1,11 @@
-"""Closing a run, the same for every job: loading finished, the ontology, a consistency check
-over the union, the run's prov:Activity and publication when something changed, an embedded
-store's checkpoint for its readers (:mod:`scholarkg.store.served`), and a report whose counts
-are read from the store."""
+"""Closing a run that ends normally, the same for every job: loading finished, the ontology, a
+consistency check over the union, the run's prov:Activity and publication when something
+changed, an embedded store's checkpoint for its readers (:mod:`scholarkg.store.served`), and a
+report whose counts are read from the store. A run cut short ends in
+:mod:`scholarkg.runs.cut_short` instead."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import sqlite3
@@ -21,7 +21,6 @@ from scholarkg.config import Config
 from scholarkg.errors import ExportError, ScholarKGError, WriteFailed
 from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
-from scholarkg.lifecycle import Interrupted
 from scholarkg.load.contents import bucket_of, take_from_store
 from scholarkg.provenance import run_record
 from scholarkg.publish import parts_store_key, publish
@@ -157,31 +156,6 @@ def _note(ctx: RunContext, iris: Sequence[str], counted: bool) -> None:
         manifest.close()
 
 
-def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) -> None:
-    """A run asked to stop, or cut short by a file it keeps its state in that it could not
-    write (a full disk): a bulk segment in progress is dropped (its chunks are redone next
-    time), graphs already written stay, nothing is published (the next run publishes
-    everything and checkpoints: it may find the graphs written here unchanged); the report says
-    so. A stop keeps every identity decision (persons whose graphs were not written yet stay
-    due for the next run); a failed write keeps none of this run's (the registry may be what
-    failed): no source is remembered as built, so the next run decides them again."""
-    report = ctx.report
-    ctx.count_pyshacl_graphs()
-    if isinstance(exc, Interrupted):
-        report.interrupted = str(exc)
-    else:
-        report.run_error = str(exc)
-    loading.abort()
-    with contextlib.suppress(ScholarKGError):
-        loading.close()
-    if isinstance(exc, Interrupted) and ctx.has_registry:
-        ctx.registry.commit()
-    report.finished_at = now_iso()
-    if isinstance(exc, WriteFailed) and ctx.has_store:
-        report.store_quads = _quad_count(ctx)
-    write_report(ctx)
-
-
 def write_report(ctx: RunContext) -> None:
     """The report as JSON in the reports folder; one that cannot be written (a full disk) is a
     failure of the run that the summary shows, naming the file."""
@@ -191,7 +165,7 @@ def write_report(ctx: RunContext) -> None:
         ctx.report.failures.append((str(exc.path), str(exc)))
 
 
-def _quad_count(ctx: RunContext) -> int | None:
+def quad_count(ctx: RunContext) -> int | None:
     """The quads the store holds (None when it cannot be opened or read)."""
     try:
         return ctx.store.quad_count()
@@ -221,7 +195,7 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
         except ScholarKGError as exc:
             report.store_error = str(exc)
     report.finished_at = now_iso()
-    report.store_quads = _quad_count(ctx)
+    report.store_quads = quad_count(ctx)
     write_report(ctx)
 
 

@@ -1,0 +1,39 @@
+"""Ending a run cut short: stopped (SIGINT, SIGTERM) or unable to write a file it keeps its
+state in (a full disk). A run that ends normally closes in :mod:`scholarkg.runs.close`."""
+
+from __future__ import annotations
+
+import contextlib
+
+from scholarkg.errors import ScholarKGError, WriteFailed
+from scholarkg.lifecycle import Interrupted
+from scholarkg.runs.close import quad_count, write_report
+from scholarkg.runs.context import RunContext
+from scholarkg.runs.loading import Loading
+from scholarkg.runs.report import now_iso
+
+
+def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) -> None:
+    """A run asked to stop, or cut short by a file it keeps its state in that it could not
+    write (a full disk): a bulk segment in progress is not committed (its chunks are redone
+    next time; what the store took of it is counted), graphs already written stay, nothing is
+    published (the next run publishes everything and checkpoints: it may find the graphs
+    written here unchanged); the report says so. A stop keeps every identity decision (persons
+    whose graphs were not written yet stay due for the next run); a failed write keeps none of
+    this run's (the registry may be what failed): no source is remembered as built, so the next
+    run decides them again."""
+    report = ctx.report
+    ctx.count_pyshacl_graphs()
+    if isinstance(exc, Interrupted):
+        report.interrupted = str(exc)
+    else:
+        report.run_error = str(exc)
+    loading.abort()
+    with contextlib.suppress(ScholarKGError):
+        loading.close()
+    if isinstance(exc, Interrupted) and ctx.has_registry:
+        ctx.registry.commit()
+    report.finished_at = now_iso()
+    if isinstance(exc, WriteFailed) and ctx.has_store:
+        report.store_quads = quad_count(ctx)
+    write_report(ctx)
