@@ -19,6 +19,7 @@ store no longer holds the graph as noted): :mod:`scholarkg.load.held_graphs`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import queue
 import threading
@@ -26,7 +27,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scholarkg.errors import LoadError
+from scholarkg.errors import LoadError, ScholarKGError
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.contents import nquads
 from scholarkg.load.held_graphs import held_before, write_changed
@@ -158,7 +159,8 @@ class BulkLoader:
             self._finish_segment()
         except BaseException as exc:  # reported to the caller by add() / close()
             self._error = exc
-            self._segment.settle(self.tally, self.store)  # what the store took of the segment
+            with contextlib.suppress(ScholarKGError, OSError):  # a change set it cannot write
+                self._segment.settle(self.tally, self.store)  # what the store took of it
         finally:
             self.manifest.close()  # what was not committed is dropped
 

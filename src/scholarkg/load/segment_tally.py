@@ -69,15 +69,15 @@ class SegmentTally:
         """Count the segment in ``tally`` and start the next one: all of it once its manifest
         is committed (no ``store``), else what ``store`` holds of it (the graphs it holds with
         the quads they were written with; none when it cannot be read)."""
-        written = self._written
+        written, chunks = self._written, self._chunks
+        self._written, self._chunks = [], []  # counted once, even if the change set fails
         if store is not None:
             held = _held(store, written)
             written = [w for w in written if w.iri in held]
+        taken = {w.iri for w in written}
+        tally.records += sum(n for n, iris in chunks if store is None or iris <= taken)
         for graph in written:
             graph.count(tally)
-        taken = {w.iri for w in written}
-        tally.records += sum(n for n, iris in self._chunks if store is None or iris <= taken)
-        self._written, self._chunks = [], []
 
 
 def _held(store: GraphStore, written: Sequence[_Written]) -> set[str]:
