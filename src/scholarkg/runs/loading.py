@@ -37,7 +37,7 @@ class Loading:
         self._seen: set[str] = set()
         self._waiting: set[str] | None = None  # names in the outbox for this store
         self._dropped: list[str] = []
-        self._stopped = False  # aborted: its tally holds what the store took
+        self._stopped = False  # a bulk loader aborted: its tally holds what the store took
 
     def _open(self) -> BulkLoader | TransactionalLoader:
         if self._loader is None:
@@ -187,4 +187,4 @@ class Loading:
         store took are counted by :meth:`close`, the next run writes them again)."""
         if isinstance(self._loader, BulkLoader):
             self._loader.abort()
-        self._stopped = True
+            self._stopped = True
