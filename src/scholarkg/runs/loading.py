@@ -49,6 +49,7 @@ class Loading:
                     run_iri=ctx.run.iri,
                     when=ctx.now(),
                     changes=ctx.changes,
+                    segment_quads=ctx.config.store.segment_quads,
                 )
             else:
                 self._loader = TransactionalLoader(

@@ -1,0 +1,77 @@
+"""`[store] segment_quads`: how many quads a snapshot load writes per bulk store operation (and
+manifest commit). The store's content and the report's counts do not depend on it; it trades
+the embedded store's compaction work (many small bulk loads into a growing store) against the
+bulk load's memory (see README, Performance). Input: the bench's generator (the 100 real
+records, then SYNTHETIC ones, labelled), 2 500 records = 3 chunks."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from building import content
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import load_config
+from scholarkg.errors import ConfigError
+from scholarkg.load.bulk import BulkLoader
+from scholarkg.runs.arxiv_jobs import load_snapshot
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("input") / "snapshot.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for item in generate.records(2_500):
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_the_segment_size_changes_no_quad_and_no_count(
+    snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    segments: list[int] = []
+    finish = BulkLoader._finish_segment
+
+    def counted(self: BulkLoader) -> None:  # a spy on the real loader: segments committed
+        if self._quads:
+            segments.append(self._quads)
+        finish(self)
+
+    monkeypatch.setattr(BulkLoader, "_finish_segment", counted)
+    stored, counts, committed = {}, {}, {}
+    for quads in (1_000, 250_000):
+        directory = tmp_path / str(quads)
+        directory.mkdir()
+        config = load_config(write_config(directory, [], store={"segment_quads": quads}))
+        assert config.store.segment_quads == quads
+        segments.clear()
+        report = load_snapshot(config, snapshot, workers=0).report
+        committed[quads] = list(segments)
+        counts[quads] = (
+            report.records_loaded,
+            report.graphs_written,
+            report.triples_gated,
+            report.persons_new,
+            report.store_quads,
+        )
+        stored[quads] = content(config)
+    assert len(committed[1_000]) >= 3  # a segment per chunk at least (then the persons')
+    assert len(committed[250_000]) < len(committed[1_000])
+    assert all(n >= 1_000 for n in committed[1_000][:3])
+    assert counts[1_000] == counts[250_000]
+    assert counts[1_000][0] > 2_400
+    assert stored[1_000] == stored[250_000]
+
+
+def test_a_segment_too_small_to_be_one_is_a_config_error(tmp_path: Path) -> None:
+    path = write_config(tmp_path, [], store={"segment_quads": 10})
+    with pytest.raises(ConfigError, match="segment_quads"):
+        load_config(path)
