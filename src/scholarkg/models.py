@@ -42,6 +42,10 @@ class QuarantinedRecord:
     reason: str
     text: str
 
+    def describe(self) -> str:
+        """``source:line: reason``, as reports and the CLI name it."""
+        return f"{self.source}:{self.line}: {self.reason}"
+
 
 @dataclass(frozen=True)
 class Profile:

@@ -229,7 +229,7 @@ def load_snapshot(args: argparse.Namespace) -> int:
         reader = read_snapshot(Path(args.file), config.limits)
         _print_records(list(reader))
         for bad in reader.quarantined:
-            print(f"quarantined: {bad.source}:{bad.line}: {bad.reason}", file=sys.stderr)
+            print(f"quarantined: {bad.describe()}", file=sys.stderr)
         return 1 if reader.quarantined else 0
     from scholarkg.runs.arxiv_jobs import load_snapshot as snapshot_job
 

@@ -58,7 +58,7 @@ def parse_profile(args: argparse.Namespace) -> int:
     for warning in profile.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for record in profile.quarantined:
-        print(f"quarantined: {record.source}:{record.line}: {record.reason}", file=sys.stderr)
+        print(f"quarantined: {record.describe()}", file=sys.stderr)
     if args.json:
         data = dataclasses.asdict(profile)
         print(json.dumps(data, default=json_default, ensure_ascii=False, indent=1))

@@ -114,7 +114,7 @@ def _count(
     report.papers += len(profile.papers) + len(profile.quarantined)
     all_quarantined = [*profile.quarantined, *quarantined]
     quarantine_records(tuple(profile.quarantined), ctx.config.quarantine_dir)
-    report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in all_quarantined]
+    report.quarantined += [q.describe() for q in all_quarantined]
     report.warnings += list(profile.warnings)
     report.listing_findings += list(output.findings)
     left_out = {q.line for q in quarantined}
@@ -134,6 +134,6 @@ def _count(
         report.degraded.append(enrichment.degraded)
     report.warnings += [w for w in enrichment.warnings if w not in report.warnings]
     quarantine_records(enrichment.quarantined, ctx.config.quarantine_dir)  # as a fetch's are
-    report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in enrichment.quarantined]
+    report.quarantined += [q.describe() for q in enrichment.quarantined]
     report.entries_quarantined += len(enrichment.quarantined)
     report.rejected += rejected

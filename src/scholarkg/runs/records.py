@@ -169,7 +169,7 @@ class Ingest:
                 ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
             )
         quarantine_records(result.quarantined, ctx.config.quarantine_dir)
-        report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]
+        report.quarantined += [q.describe() for q in result.quarantined]
         report.findings += result.findings
         report.triples_gated += sum(p.triples for p in result.payloads)
         report.pyshacl_graphs += result.pyshacl_graphs

@@ -32,7 +32,7 @@ def report_skipped(
     where = f"{source}:{lines[0].number}-{lines[-1].number}"
     kept = ctx.config.quarantine_dir
     quarantine_records(result.quarantined, kept)
-    report.quarantined += [f"{q.source}:{q.line}: {q.reason}" for q in result.quarantined]
+    report.quarantined += [q.describe() for q in result.quarantined]
     untold = max(counts.quarantined - len(result.quarantined), 0)  # told by the emitter
     report.quarantined += [
         f"{where}: {n} of {untold} lines quarantined when this chunk was loaded "
