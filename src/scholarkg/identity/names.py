@@ -8,6 +8,7 @@ rules in :mod:`scholarkg.identity.rules` decide from evidence.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from scholarkg.identity.name_reading import (
@@ -17,6 +18,7 @@ from scholarkg.identity.name_reading import (
     person_and_group,
     tokens_as,
 )
+from scholarkg.identity.name_variants import shortened, spellings
 
 # Bump when tokens() reads a name into other words: name blocks and keys are kept in the
 # identity registry, which re-keys what an older version wrote when it opens
@@ -102,8 +104,12 @@ def is_group(name: str) -> bool:
     return any(w in GROUP_WORDS for w in tokens(name))
 
 
-def _given_compatible(x: str, y: str) -> bool:
-    return x == y or (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y))
+def _given_compatible(x: str, y: str, short: frozenset[str] = frozenset()) -> bool:
+    return (
+        x == y
+        or ((len(x) == 1 or x in short) and y.startswith(x))
+        or ((len(y) == 1 or y in short) and x.startswith(y))
+    )
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -112,9 +118,12 @@ def compatible(a: str, b: str) -> bool:
 
     ``R. Dadashi`` ~ ``Robert Dadashi``; ``J.-P. Dupont`` ~ ``Jean Pierre Dupont``;
     ``Wei Wang`` ≁ ``Wen Wang``; ``Wei Wang`` ≁ ``Wang Wei`` (see :func:`compatible_at_position`).
-    A missing middle name is no disagreement.
+    A missing middle name is no disagreement. Other spellings of a name count
+    (:mod:`~scholarkg.identity.name_variants`): ``Hans Müller`` ~ ``Hans Mueller``, ``Xiao-Li
+    Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont``, ``Yuri Makarov`` ~ ``Yu.
+    Makarov``.
     """
-    return _compatible_words(tokens(a), tokens(b))
+    return _compatible_names(a, b, lambda ta, tb: (ta, tb))
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -128,11 +137,26 @@ def compatible_at_position(a: str, b: str) -> bool:
     arXiv writes many names surname first (Chinese, Korean, Japanese, Hungarian) and a profile
     given name first. Across papers ``Wang Wei`` and ``Wei Wang`` may be two people: no block,
     key or other rule reads a name this way."""
-    ta, tb = tokens(a), tokens(b)
-    return (
-        _compatible_words(ta, tb)
-        or _compatible_words(ta, _surname_first(tb))
-        or _compatible_words(_surname_first(ta), tb)
+    return _compatible_names(
+        a,
+        b,
+        lambda ta, tb: (ta, tb),
+        lambda ta, tb: (ta, _surname_first(tb)),
+        lambda ta, tb: (_surname_first(ta), tb),
+    )
+
+
+Reading = Callable[[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def _compatible_names(a: str, b: str, *readings: Reading) -> bool:
+    """Some spelling of ``a`` and some of ``b``, read one of the ``readings`` ways, agree."""
+    short = shortened(a) | shortened(b)
+    return any(
+        _compatible_words(*read(tokens(x), tokens(y)), short)
+        for x in spellings(a)
+        for y in spellings(b)
+        for read in readings
     )
 
 
@@ -145,15 +169,22 @@ def _surname_first(words: tuple[str, ...]) -> tuple[str, ...]:
     return (*words[1:], words[0])
 
 
-def _compatible_words(ta: tuple[str, ...], tb: tuple[str, ...]) -> bool:
+def _compatible_words(
+    ta: tuple[str, ...], tb: tuple[str, ...], short: frozenset[str] = frozenset()
+) -> bool:
+    """Same surname; given names that agree where both have them (an initial, or a word cut
+    short in ``short``, agrees with the names it begins), or the same given names written as
+    one word or several (``xiaoli`` and ``xiao li``)."""
     if not ta or not tb or ta[-1] != tb[-1]:
         return False
     ga, gb = ta[:-1], tb[:-1]
     if not ga or not gb:
         return True
-    if not _given_compatible(ga[0], gb[0]):
+    if len(ga) != len(gb) and "".join(ga) == "".join(gb):
+        return True
+    if not _given_compatible(ga[0], gb[0], short):
         return False
-    return all(_given_compatible(x, y) for x, y in zip(ga[1:], gb[1:], strict=False))
+    return all(_given_compatible(x, y, short) for x, y in zip(ga[1:], gb[1:], strict=False))
 
 
 def completeness(name: str) -> tuple[int, int]:

@@ -1,0 +1,74 @@
+"""Other spellings of one name are compatible (never keys or blocks): umlauts transliterated,
+an apostrophe dropped, a given name written as one word or two, initials run together, a given
+name cut short with a full stop; and what stays apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from scholarkg.identity import names
+from scholarkg.identity.name_variants import shortened, spellings
+
+ONE_PERSON = [
+    ("Hans Müller", "Hans Mueller"),
+    ("Hans-Peter Müller", "H.P. Mueller"),
+    ('H. M\\"uller', "Hans Mueller"),  # TeX umlaut
+    ('J. Sch\\"{o}nfeld', "Jan Schoenfeld"),
+    ("Mueller, Hans", "Hans Müller"),
+    ("Siobhan O'Brien", "Siobhan OBrien"),
+    ("D. O’Brien", "Daniel OBrien"),
+    ("Xiao-Li Meng", "Xiaoli Meng"),
+    ("Xiao Li Meng", "Xiaoli Meng"),
+    ("Jean-Pierre Dupont", "JP Dupont"),
+    ("R. J. Smith", "RJ Smith"),
+    ("Yuri Makarov", "Yu. Makarov"),
+    ("Philippe Martin", "Ph. Martin"),
+    ("Christian Müller", "Chr. Mueller"),
+]
+TWO_PEOPLE = [
+    ("Hans Muller", "Hans Mueller"),  # one without umlaut: Muller and Mueller are two names
+    ("Xiaoli Meng", "Xiao Ming Meng"),
+    ("Xiaoli Meng", "Xiao Meng"),
+    ("JP Dupont", "Paul Dupont"),
+    ("Yu. Makarov", "Ivan Makarov"),
+    ("Ph. Martin", "Pierre Martin"),
+    ("Jo Smith", "John Smith"),  # no full stop: Jo is a name
+    ("John Smith II", "John I"),  # a numeral is no run of initials
+    ("Mary St. John", "Mary Stephen John"),  # St. is no given name cut short
+    ("JOHN SMITH", "Jane Owen Smith"),  # all in capitals: JOHN is no initials
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ONE_PERSON)
+def test_two_spellings_of_one_name_are_compatible_either_way(a: str, b: str) -> None:
+    assert names.compatible(a, b) and names.compatible(b, a)
+    assert names.compatible_at_position(a, b) and names.compatible_at_position(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), TWO_PEOPLE)
+def test_names_that_only_look_alike_stay_apart(a: str, b: str) -> None:
+    assert not names.compatible(a, b) and not names.compatible(b, a)
+
+
+def test_keys_and_blocks_are_as_the_name_is_written() -> None:
+    """The spellings widen comparison only: ``Müller`` keeps its key and block (a registry
+    keeps them; ``Mueller`` is another block, joined at one position of one paper)."""
+    assert names.name_key("Hans Müller") == "hans-muller"
+    assert names.block("Hans Mueller") == "mueller-h"
+    assert names.block("Xiaoli Meng") == names.block("Xiao-Li Meng") == "meng-x"
+
+
+def test_the_spellings_a_name_stands_for() -> None:
+    assert spellings("Hans-Peter Müller") == ("Hans-Peter Müller", "Hans-Peter Mueller")
+    assert spellings("Siobhan O'Brien") == ("Siobhan O'Brien", "Siobhan OBrien")
+    assert spellings("JP Dupont") == ("JP Dupont", "J. P. Dupont")
+    assert spellings("Ada Lovelace") == ("Ada Lovelace",)
+    assert shortened("Yu. A. Makarov, Jr.") == frozenset({"yu"})
+
+
+def test_a_hostile_name_is_read_in_linear_time() -> None:
+    """A name of 200 000 characters of the patterns the readings look for: read at once
+    (each pattern is matched without backtracking over the name)."""
+    hostile = "JP " * 30_000 + "O'B" * 20_000 + 'M\\"u' * 10_000 + "Yu. " * 10_000 + "x"
+    assert len(spellings(hostile)) == 8  # as written, umlauts, apostrophes, initials: 2 × 2 × 2
+    assert names.compatible(hostile, hostile + "y") is False
