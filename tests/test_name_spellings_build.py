@@ -17,7 +17,7 @@ from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
 from constructed import listing, profile_page, snapshot_line, variant_entry
-from scholarkg.config import load_config
+from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
@@ -74,23 +74,66 @@ def test_a_profile_name_and_arxivs_spelling_at_its_position_are_one_person(
     assert rule["r"] == ("profile-researcher" if researcher else "same-position")
 
 
-@pytest.mark.parametrize(("written", "arxivs"), SPELLINGS[2:])
-def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
-    tmp_path: Path, written: str, arxivs: str
-) -> None:
-    """Only in the snapshot: ``written`` and ``arxivs`` (one name block), each beside Alice
-    Martin, are one person (shared co-author)."""
+def _load(tmp_path: Path, *papers: list[str]) -> Config:
+    """The papers (author lists) as snapshot lines 9003.00031, …, loaded into a new store."""
     store = tmp_path / "store"
     store.mkdir()
     config = load_config(write_config(store, []))
     lines = [
-        snapshot_line("0704.0002", new_id="9003.00031", authors=[written, "Alice Martin"]),
-        snapshot_line("0704.0002", new_id="9003.00032", authors=[arxivs, "Alice Martin"]),
+        snapshot_line("0704.0002", new_id=f"9003.{31 + i:05d}", authors=authors)
+        for i, authors in enumerate(papers)
     ]
     snapshot = tmp_path / "snapshot.jsonl"
     snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    [first] = authorships(config, "9003.00031")["1"]
-    [second] = authorships(config, "9003.00032")["1"]
-    assert first == second
+    return config
+
+
+@pytest.mark.parametrize(("written", "arxivs"), SPELLINGS)
+@pytest.mark.parametrize("order", ["written-first", "arxivs-first"])
+def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
+    tmp_path: Path, written: str, arxivs: str, order: str
+) -> None:
+    """Only in the snapshot: ``written`` and ``arxivs``, each beside Alice Martin, are one
+    person (shared co-author), whichever comes first. ``Müller`` and ``Mueller``, ``O'Brien``
+    and ``OBrien`` are two name blocks: the pair index holds a name under the block of each
+    of its spellings (before, each spelling was a person of its own)."""
+    first, second = (written, arxivs) if order == "written-first" else (arxivs, written)
+    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
+    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
+
+
+def test_a_coauthor_spelled_otherwise_is_evidence_too(tmp_path: Path) -> None:
+    """Jörg Schäfer and Joerg Schaefer beside Hans Müller and Hans Mueller on two papers:
+    two persons, each joined through the other."""
+    config = _load(tmp_path, ["Hans Müller", "Jörg Schäfer"], ["Joerg Schaefer", "Hans Mueller"])
+    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 2)
+    assert _author(config, "9003.00031", 2) == _author(config, "9003.00032", 1)
+    assert len(persons(config)) == 2
+
+
+def test_names_that_only_look_alike_stay_two_persons(tmp_path: Path) -> None:
+    """Hans Muller and Hans Mueller (no umlaut in either) beside one co-author: two names,
+    two persons, as Xiaoli Meng and Xiao Ming Meng are (and so the two Alice Martins share no
+    co-author either: six persons)."""
+    config = _load(
+        tmp_path,
+        ["Hans Muller", "Alice Martin", "Xiaoli Meng"],
+        ["Hans Mueller", "Alice Martin", "Xiao Ming Meng"],
+    )
+    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    assert _author(config, "9003.00031", 3) != _author(config, "9003.00032", 3)
+    assert len(persons(config)) == 6
+
+
+def _author(config: Config, arxiv_id: str, position: int) -> str:
+    [person] = authorships(config, arxiv_id)[str(position)]
+    return person
+
+
+def _rule(config: Config, arxiv_id: str, position: int) -> str:
+    iri = MINTER.authorship(MINTER.paper_by_arxiv(arxiv_id), position)
+    [rule] = rows(config, P + f"SELECT ?r WHERE {{ <{iri}> skg:identityRule ?r }}")
+    return str(rule["r"])

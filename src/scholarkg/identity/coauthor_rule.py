@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, PaperMentions
+from scholarkg.identity.name_variants import spellings
 from scholarkg.identity.registry import Mention, Registry
 
 
@@ -79,23 +80,29 @@ class CoauthorRule:
         author: AuthorMention,
         paper: PaperMentions,
         exclude: set[int],
-        listed: list[tuple[str, str, str, str | None]] | None = None,
+        listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]] | None = None,
     ) -> list[tuple[int, int, tuple[str, str]]]:
         """Persons with a compatible name (not on this paper already) who wrote another paper
         with one of this paper's co-authors: (person, how many co-authors, (paper, co-author)).
+        Looked up under each block of the author's and the co-authors' spellings
+        (:func:`~.names.blocks`).
         ``listed``: the paper's :func:`_listed` authors, when the caller has them."""
         mine: dict[str, list[str]] = {}
-        words = names.tokens(author.name)
-        surname = words[-1] if words else None
-        for node, name, block, other_surname in _listed(paper) if listed is None else listed:
-            # compatible names share their surname: only those are compared
+        surnames = _surnames(author.name)
+        for node, name, their_blocks, theirs in _listed(paper) if listed is None else listed:
+            # compatible names share a surname in some spelling: only those are compared
             if node != author.node and (
-                other_surname != surname or not names.compatible(name, author.name)
+                not surnames & theirs or not names.compatible(name, author.name)
             ):
-                mine.setdefault(block, []).append(name)
+                for block in their_blocks:
+                    mine.setdefault(block, []).append(name)
         if not mine:
             return []
-        hits = self.registry.coauthor_hits(names.block(author.name), list(mine), paper.paper)
+        hits = [
+            hit
+            for block in names.blocks(author.name)
+            for hit in self.registry.coauthor_hits(block, list(mine), paper.paper)
+        ]
         shared: dict[int, dict[str, tuple[str, str]]] = {}
         for pid, full, other_paper, block, name in hits:
             if (
@@ -110,13 +117,15 @@ class CoauthorRule:
         return ranked
 
 
-def _listed(paper: PaperMentions) -> list[tuple[str, str, str, str | None]]:
-    """The paper's authors as (node, name, block, surname or None), in order: read once a
-    paper, not once an author of it (a paper of a hundred authors is ten thousand pairs)."""
-    out = []
-    for author in paper.authors:
-        words = names.tokens(author.name)
-        out.append(
-            (author.node, author.name, names.block(author.name), words[-1] if words else None)
-        )
-    return out
+def _listed(paper: PaperMentions) -> list[tuple[str, str, tuple[str, ...], frozenset[str]]]:
+    """The paper's authors as (node, name, blocks, surnames) in order, the blocks and surnames
+    of every spelling of the name: read once a paper, not once an author of it (a paper of a
+    hundred authors is ten thousand pairs)."""
+    return [
+        (author.node, author.name, names.blocks(author.name), _surnames(author.name))
+        for author in paper.authors
+    ]
+
+
+def _surnames(name: str) -> frozenset[str]:
+    return frozenset(words[-1] for s in spellings(name) if (words := names.tokens(s)))

@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
+from scholarkg.identity import names
 from scholarkg.sqlite_in import select_in
 
 MAX_EVIDENCE_AUTHORS = 100
@@ -35,13 +36,23 @@ def _crc(text: str) -> int:
 def _pairs(
     paper: str, authors: Sequence[tuple[str, str, str]]
 ) -> Iterator[tuple[int, str, str, str]]:
-    """The pair-index rows of a paper's authors (none past MAX_EVIDENCE_AUTHORS)."""
+    """The pair-index rows of a paper's authors (none past MAX_EVIDENCE_AUTHORS), under each
+    block of each name (:func:`~scholarkg.identity.names.blocks`: ``Hans Müller`` is found as
+    ``Hans Mueller`` too)."""
     if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
-        crcs = [_crc(block) for block, _, _ in authors]  # pair_key's halves, once an author
-        for (_, node, _), high in zip(authors, crcs, strict=True):
-            for (_, co_node, co_name), low in zip(authors, crcs, strict=True):
+        # pair_key's halves, once an author
+        crcs = [[_crc(b) for b in _blocks(block, name)] for block, _, name in authors]
+        for (_, node, _), highs in zip(authors, crcs, strict=True):
+            for (_, co_node, co_name), lows in zip(authors, crcs, strict=True):
                 if co_node != node:
-                    yield _joined(high, low), node, paper, co_name
+                    for high in highs:
+                        for low in lows:
+                            yield _joined(high, low), node, paper, co_name
+
+
+def _blocks(block: str, name: str) -> tuple[str, ...]:
+    """``block`` (as the registry holds it) and the blocks of the name's other spellings."""
+    return (block, *(b for b in names.blocks(name) if b != block))
 
 
 class EvidenceTables:

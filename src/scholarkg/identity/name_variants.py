@@ -27,6 +27,8 @@ _RUN_OF_INITIALS = re.compile(
     r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
 )
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
+# what any other spelling needs: a quick test first (most names have none)
+_MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|['`\\]|[A-Z][A-Z]")
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
 
@@ -36,19 +38,20 @@ def spellings(name: str) -> tuple[str, ...]:
     """``name`` and the other spellings it stands for: umlauts transliterated, apostrophes
     inside a word dropped, a run of capitals before another word as initials where the name is
     not all in capitals (``JP Dupont`` as ``J. P. Dupont``); ``name`` first, each once."""
-    text = _TEX_UMLAUT.sub(lambda m: f"{m[1]}\u0308", name)
-    text = unicodedata.normalize("NFC", tex_letters(text))
+    if not _MAYBE_OTHER.search(name):
+        return (name,)
     out = [name]
-    if text.translate(_UMLAUTS) != text:
-        out.append(text.translate(_UMLAUTS))
-    for spelled in list(out):
-        joined = _APOSTROPHE.sub("", spelled)
-        if joined != spelled:
-            out.append(joined)
-    for spelled in list(out) if any(c.islower() for c in text) else ():
-        initials = _RUN_OF_INITIALS.sub(_as_initials, spelled)
-        if initials != spelled:
-            out.append(initials)
+    text = name
+    if "\\" in text:
+        text = tex_letters(_TEX_UMLAUT.sub(lambda m: f"{m[1]}\u0308", text))
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        if (transliterated := text.translate(_UMLAUTS)) != text:
+            out.append(transliterated)
+    if _APOSTROPHE.search(text):
+        out += [_APOSTROPHE.sub("", spelled) for spelled in out]
+    if _RUN_OF_INITIALS.search(text) and not text.isupper():
+        out += [_RUN_OF_INITIALS.sub(_as_initials, spelled) for spelled in out]
     return tuple(dict.fromkeys(out))
 
 

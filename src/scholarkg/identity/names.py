@@ -84,6 +84,17 @@ def block(name: str) -> str:
     return _block(tokens(name))
 
 
+@lru_cache(maxsize=NAME_CACHE)
+def blocks(name: str) -> tuple[str, ...]:
+    """:func:`block`, then the block of each other spelling of the name where that differs
+    (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``. The
+    co-author pair index holds an authorship under each, so either spelling finds it."""
+    spelled = spellings(name)
+    if len(spelled) == 1:
+        return (block(name),)
+    return tuple(dict.fromkeys(block(s) for s in spelled))
+
+
 def block_as(name: str, version: str) -> str:
     """The block names version ``version`` gave ``name`` (what a registry it wrote holds)."""
     return _block(tokens_as(name, version))
