@@ -1,4 +1,5 @@
-"""Quarantined records of different sources never overwrite each other."""
+"""Quarantined records never overwrite each other: not of different sources, not of one source
+and line; the same record written again replaces its own file."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from conftest import write_config
 from constructed import Listed, profile_page
 from scholarkg.config import load_config
+from scholarkg.models import QuarantinedRecord
+from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import build
 
 
@@ -35,3 +38,24 @@ def test_two_sources_whose_names_fold_alike_keep_two_quarantine_files(tmp_path: 
     sources = {json.loads(f.read_text("utf-8"))["source"] for f in files}
     assert sources == {str(one), str(two)}
     assert report.papers == 4 and report.outcome == "partial"
+
+
+def test_records_of_one_source_and_line_keep_a_file_each_and_rewrites_replace_them(
+    tmp_path: Path,
+) -> None:
+    """Two entries of an answer on one line (or of unknown line, 0) are two records; a run
+    writing the same records again (a re-run) adds no file."""
+    url = "http://127.0.0.1:1/api/query?search_query=all%3Ax&start=0&max_results=3"
+    records = [
+        QuarantinedRecord(url, 1, "no arXiv id", "<entry>one</entry>"),
+        QuarantinedRecord(url, 1, "no arXiv id", "<entry>two</entry>"),
+        QuarantinedRecord(url, 1, "no title", "<entry>one</entry>"),
+    ]
+    first = quarantine_records(records, tmp_path)
+    assert len(set(first)) == 3
+    assert all(p.name.endswith("-L1.json") for p in first)  # the line still ends the name
+    kept = [json.loads(p.read_text("utf-8")) for p in first]
+    assert [(k["reason"], k["text"]) for k in kept] == [(r.reason, r.text) for r in records]
+    again = quarantine_records([records[1], records[0], records[1]], tmp_path)
+    assert again == [first[1], first[0], first[1]]
+    assert sorted((tmp_path / "records").iterdir()) == sorted(first)

@@ -138,3 +138,22 @@ def test_a_profile_build_quarantines_and_counts_what_resolution_could_not_read(
     summary = "\n".join(report.summary_lines())
     assert f"papers: {listed} listed, {papers_quarantined} quarantined;" in summary
     assert "arXiv entries: 1 quarantined" in summary
+
+
+def test_entries_of_a_one_line_answer_keep_a_file_each(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: the first title search is answered on one line, with two unreadable
+    entries: both at line 1 of the same answer. Before, the second file replaced the first
+    (two lines in the report, one file: "unread 1" was lost); now one file each."""
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.05}
+    config = load_config(write_config(tmp_path, [PROFILE], arxiv=arxiv))
+    body = answer(no_id(1), no_id(2), total=2).replace(b"\n", b" ")
+    replay.add_fault(Fault("status", status=200, body=body))
+    report = build_job(config).report
+    where = f"{replay.api_url}?{replay.requests[0].raw_query}"
+    told = [q for q in report.quarantined if q.startswith(f"{where}:")]
+    assert told == [f"{where}:1: no arXiv id", f"{where}:1: no arXiv id"]
+    texts = [f.read_text() for f in (config.quarantine_dir / "records").glob("*.json")]
+    assert [sum(f"unread {i} " in t for t in texts) for i in (1, 2)] == [1, 1]
+    assert report.entries_quarantined == 2

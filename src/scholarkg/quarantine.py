@@ -1,8 +1,9 @@
-"""Records that could not be used, kept with their reason: one file per source and line.
+"""Records that could not be used, kept with their reason: one file per record.
 
-The file name carries a readable part of the source and a hash of the whole source path, so two
-sources never share a file (``a/b_c.txt`` and ``a_b/c.txt`` stay apart); writing the same
-record again replaces its file.
+The file name carries a readable part of the source, a hash of the whole source path, a hash
+of the record's reason and text, and its line: two sources never share a file (``a/b_c.txt``
+and ``a_b/c.txt`` stay apart), nor do two records of one source and line (the entries of an
+answer on one line, or of no known line); writing the same record again replaces its file.
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ from pathlib import Path
 from scholarkg.models import QuarantinedRecord
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
 def record_file_name(record: QuarantinedRecord) -> str:
+    """``<readable source>-<hash of source>-<hash of reason and text>-L<line>.json``."""
     readable = re.sub(r"[^A-Za-z0-9._-]+", "_", record.source)[-60:].strip("._-") or "source"
-    digest = hashlib.sha256(record.source.encode("utf-8")).hexdigest()[:12]
-    return f"{readable}-{digest}-L{record.line}.json"
+    content = _digest(json.dumps([record.reason, record.text], ensure_ascii=False))
+    return f"{readable}-{_digest(record.source)}-{content}-L{record.line}.json"
 
 
 def quarantine_records(records: Iterable[QuarantinedRecord], root: Path) -> list[Path]:
