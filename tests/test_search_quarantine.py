@@ -104,6 +104,25 @@ def test_overlapping_pages_quarantine_an_entry_once(
     assert len(result.quarantined) == 1 and result.complete
 
 
+def test_two_alike_entries_of_one_answer_are_two_quarantined(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """Two unreadable entries of one answer are two entries, even when their text is the same
+    (before: one, the search kept them by their text); the same entry brought again by the
+    overlapping next page is still kept once."""
+    first = answer(no_id(1), no_id(1), entry(2), total=5)
+    arxiv_server.add_fault(Fault("status", status=200, body=first), start="0")
+    second = answer(entry(2), no_id(1), entry(4), total=5)
+    arxiv_server.add_fault(Fault("status", status=200, body=second), start="2")
+    api = client(arxiv_server, arxiv_http)
+    result = api.search("all:x", max_results=5, page_size=3, overlap=1)
+    assert starts(arxiv_server) == ["0", "2"]
+    assert [r.arxiv_id for r in result.records] == ["2101.00002", "2101.00004"]
+    page = f"{arxiv_server.api_url}?{arxiv_server.requests[0].raw_query}"
+    assert [q.source for q in result.quarantined] == [page, page]  # the first answer's two
+    assert len({q.line for q in result.quarantined}) == 2 and result.complete
+
+
 def test_a_server_repeating_quarantined_entries_still_stops(
     arxiv_server: ReplayServer, arxiv_http: HttpClient
 ) -> None:

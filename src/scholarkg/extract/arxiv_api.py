@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -183,8 +184,10 @@ class ArxivApiClient:
 
         Consecutive pages may overlap by ``overlap`` entries (a guard against results shifting
         between requests); entries seen twice are kept once, first occurrence first. Entries that
-        could not be read are on :attr:`SearchResult.quarantined` (once each, by their text);
-        a page's progress is every entry it held, read or quarantined.
+        could not be read are on :attr:`SearchResult.quarantined`: every entry of an answer (two
+        alike on one page are two), once however often overlapping pages bring it (told by its
+        text, see :func:`_keep_unread`); a page's progress is every entry it held, read or
+        quarantined.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
@@ -194,7 +197,8 @@ class ArxivApiClient:
             raise ValueError("overlap must be smaller than page_size")
         archived: list[ArchivedResponse] = []
         seen: dict[str, ArxivRecord] = {}
-        bad: dict[str, QuarantinedRecord] = {}  # by the entry's text: once each, overlap or not
+        bad: list[QuarantinedRecord] = []
+        held_alike: Counter[str] = Counter()  # of ``bad``, by text
         offset, total, empty_tries, pages = start, None, 0, 0
         started = time.monotonic()
 
@@ -209,7 +213,7 @@ class ArxivApiClient:
                 problem,
                 tuple(archived),
                 tuple(self.warnings[warned:]),
-                tuple(bad.values()),
+                tuple(bad),
             )
 
         while len(seen) < max_results:
@@ -239,8 +243,7 @@ class ArxivApiClient:
             for record in feed.records:
                 if len(seen) < max_results:
                     seen.setdefault(record.arxiv_id, record)
-            for entry in feed.quarantined:
-                bad.setdefault(entry.text, entry)
+            bad += _keep_unread(feed.quarantined, held_alike)
             if len(seen) + len(bad) == before and len(seen) < max_results:
                 return result(
                     f"page at start={offset} brought no new records (the server repeats "
@@ -274,3 +277,20 @@ class ArxivApiClient:
         """Records whose title contains ``title`` as a phrase (see :func:`title_query`)."""
         page = max(1, min(max_results, 100))
         return self.search(title_query(title), max_results=max_results, page_size=page)
+
+
+def _keep_unread(
+    page: Sequence[QuarantinedRecord], held_alike: Counter[str]
+) -> list[QuarantinedRecord]:
+    """Of a page's unreadable entries, those a search has not kept yet (``held_alike``: the
+    entries kept so far, by text, updated): entries alike in text are kept as many times as one
+    page holds them (two on a page are two), not again when the next page, overlapping this one,
+    brings them again."""
+    on_page: Counter[str] = Counter()
+    new = []
+    for entry in page:
+        on_page[entry.text] += 1
+        if on_page[entry.text] > held_alike[entry.text]:
+            held_alike[entry.text] += 1
+            new.append(entry)
+    return new
