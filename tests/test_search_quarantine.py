@@ -11,11 +11,13 @@ cannot be read), served by the loopback replay server.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from arxiv_replay import ATOM_DIR, Fault, ReplayServer
 from conftest import write_config
+from constructed import Listed, profile_page
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
@@ -176,3 +178,33 @@ def test_entries_of_a_one_line_answer_keep_a_file_each(
     texts = [f.read_text() for f in (config.quarantine_dir / "records").glob("*.json")]
     assert [sum(f"unread {i} " in t for t in texts) for i in (1, 2)] == [1, 1]
     assert report.entries_quarantined == 2
+
+
+def test_an_entry_two_profiles_are_answered_is_kept_and_counted_once(
+    tmp_path: Path, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: two profiles list the same title, so their resolutions send the same title
+    search and are answered the same unreadable entry: one record (same answer, line and text),
+    kept in one file and counted once (before: two lines in the report for one file)."""
+    title = "Quarantined Entries Counted As Kept"
+    pages = []
+    for name in ("Ann Lee", "Bo Chen"):
+        page = tmp_path / f"{name.split()[0]}.txt"
+        page.write_bytes(profile_page(name, [Listed(title, dt.date(2021, 3, 7), (name,))]))
+        pages.append(page)
+    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.05}
+    config = load_config(write_config(tmp_path, pages, arxiv=arxiv))
+    body = answer(no_id(7), total=1)
+    replay.add_fault(Fault("status", status=200, body=body), times=2, search_query=f'ti:"{title}"')
+    report = build_job(config).report
+    asked = [r for r in replay.requests if r.param("search_query") == f'ti:"{title}"']
+    assert len(asked) == 2 and asked[0].raw_query == asked[1].raw_query  # the same answer twice
+    where = f"{replay.api_url}?{asked[0].raw_query}"
+    [told] = [q for q in report.quarantined if q.startswith(f"{where}:")]
+    assert told.endswith(": no arXiv id")
+    files = list((config.quarantine_dir / "records").glob("*.json"))
+    assert len(files) == 1 and "unread 7" in files[0].read_text()
+    assert report.entries_quarantined == 1 and len(report.quarantined) == 1
+    summary = "\n".join(report.summary_lines())
+    assert "papers: 2 listed, 0 quarantined;" in summary
+    assert "arXiv entries: 1 quarantined" in summary

@@ -33,6 +33,7 @@ from scholarkg.load.manifest import (
     store_state_dir,
 )
 from scholarkg.load.outbox import DeadLetters, Outbox
+from scholarkg.models import QuarantinedRecord
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs import gating
@@ -91,6 +92,7 @@ class RunContext:
         self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs
         self.touched_papers: set[str] = set()  # for the consistency check
         self.touched_buckets: set[int] = set()  # dump parts of graphs written or dropped
+        self.entries_kept: set[QuarantinedRecord] = set()  # a build's arXiv entries quarantined
         self._lock = RunLock(config.data_dir, job, wait=lock_wait)
         self._store: GraphStore | None = None
         self._registry: Registry | None = None

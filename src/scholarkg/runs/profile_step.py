@@ -133,7 +133,11 @@ def _count(
     if enrichment.degraded and enrichment.degraded not in report.degraded:
         report.degraded.append(enrichment.degraded)
     report.warnings += [w for w in enrichment.warnings if w not in report.warnings]
-    quarantine_records(enrichment.quarantined, ctx.config.quarantine_dir)  # as a fetch's are
-    report.quarantined += [q.describe() for q in enrichment.quarantined]
-    report.entries_quarantined += len(enrichment.quarantined)
+    # as a fetch's are; an entry another profile's resolution was answered too (the same
+    # request: same answer, line, reason and text) is the one record, kept and counted once
+    entries = [q for q in dict.fromkeys(enrichment.quarantined) if q not in ctx.entries_kept]
+    ctx.entries_kept.update(entries)
+    quarantine_records(entries, ctx.config.quarantine_dir)
+    report.quarantined += [q.describe() for q in entries]
+    report.entries_quarantined += len(entries)
     report.rejected += rejected
