@@ -1,6 +1,7 @@
 /* scholarkg query page: YASGUI plus saved queries with parameter fields and share links.
    Parameters are bound on the server (GET /queries/<name>?<param>=<value>), the one place
-   that escapes values, and the bound text is run in the editor. */
+   that escapes values, and the bound text is run in the editor. Values in the results keep
+   their direction to themselves (see isolateResults). */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("page-data").textContent);
@@ -39,6 +40,73 @@
     );
   }
   tab.getYasr().on("drawn", localLinks);
+
+  // Text from the sources keeps its direction to itself here too (as on the server's pages,
+  // scholarkg/serve/bidi.py). YASR writes a literal as one text with its quote marks before a
+  // "@lang" or "^^type" suffix, an IRI between "<" and ">": an unterminated override in the
+  // value reversed them. Each value (each paragraph of it) goes into a <bdi>, which opens one
+  // more isolate per stray PDI it holds and closes each isolate it leaves open (data-o and
+  // data-c, generated content of the page's style, no part of the text).
+  var FSI = "\u2068", PDI = "\u2069";
+  var PARAGRAPHS = /([\n\r\x1c-\x1e\x85\u2029])/;
+  // CodeMirror's own special characters plus the embeddings, PDF and FSI, which it shows as
+  // they are: in the raw response view, every bidi control is drawn as a mark of its own.
+  var SPECIAL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u200b\\u200e\\u200f" +
+    "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff\\ufff9-\\ufffc]");
+
+  function bdi(part) {
+    var stray = 0, opened = 0;
+    for (var i = 0; i < part.length; i++) {
+      var c = part.charAt(i);
+      if (c === "\u2066" || c === "\u2067" || c === FSI) { opened++; }
+      else if (c === PDI) { if (opened) { opened--; } else { stray++; } }
+    }
+    var element = document.createElement("bdi");
+    if (stray) { element.setAttribute("data-o", FSI.repeat(stray)); }
+    if (opened) { element.setAttribute("data-c", PDI.repeat(opened)); }
+    element.textContent = part;
+    return element;
+  }
+
+  function isolate(element) {
+    var node = element.firstChild;
+    if (!node || node.nodeType !== Node.TEXT_NODE) { return; }
+    var text = node.data, start = 0, end = text.length;
+    if (node.nextSibling && node.nextSibling.nodeName === "SUP" && end >= 2) {
+      start = 1; end -= 1;  // the quote marks YASR puts around a literal with a suffix
+    }
+    var fragment = document.createDocumentFragment();
+    if (start) { fragment.appendChild(document.createTextNode(text.slice(0, start))); }
+    text.slice(start, end).split(PARAGRAPHS).forEach(function (part, i) {
+      fragment.appendChild(i % 2 ? document.createTextNode(part) : bdi(part));
+    });
+    if (end < text.length) { fragment.appendChild(document.createTextNode(text.slice(end))); }
+    element.replaceChild(fragment, node);
+  }
+
+  function isolateResults() {
+    Array.prototype.forEach.call(
+      document.querySelectorAll("#yasgui .yasr .nonIri, #yasgui .yasr a.iri"),
+      function (element) {
+        if (!element.querySelector(":scope > bdi")) { isolate(element); }
+      }
+    );
+    Array.prototype.forEach.call(
+      document.querySelectorAll("#yasgui .yasr .CodeMirror"),
+      function (wrapper) {
+        var cm = wrapper.CodeMirror;
+        if (cm && cm.getOption("specialChars") !== SPECIAL) {
+          cm.setOption("specialChars", SPECIAL);
+        }
+      }
+    );
+  }
+  // Every drawing of results: a plugin's, a page of the table's, any tab's.
+  new MutationObserver(function (records) {
+    if (records.some(function (r) { return r.target.closest && r.target.closest(".yasr"); })) {
+      isolateResults();
+    }
+  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
 
   function showFields(name, values) {
     fields.textContent = "";
