@@ -87,7 +87,7 @@ def _list_saved() -> int:
 def run_query(args: argparse.Namespace) -> int:
     from contextlib import closing
 
-    from scholarkg.errors import LoadError, QueryError
+    from scholarkg.errors import QueryError
     from scholarkg.export import default_prefixes
     from scholarkg.query import bind_saved, check_parameters, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
@@ -96,6 +96,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.worker_process import StoreSpec
     from scholarkg.serve.workers import WorkerPool, spec_for
+    from scholarkg.store.reading import require_store
 
     if args.list:
         return _list_saved()
@@ -108,9 +109,8 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         text = bind_saved(resolve_query(args.query), params)
     config = load(args)
-    if config.store.kind == "oxigraph":  # the worker opens what readers open: never the store
-        if not config.store.path.exists():  # itself here, which a run may be writing
-            raise LoadError(f"{config.store.path}: no store here yet (run `scholarkg run` first)")
+    if config.store.kind == "oxigraph":  # the worker opens what readers open (a checkpoint);
+        require_store(config.store.path)  # no store (yet) is said before a worker starts
         spec = StoreSpec("oxigraph", str(config.store.path))
     else:
         with closing(config.store.open(read_only=True)) as store:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from scholarkg.errors import ScholarKGError
+from scholarkg.errors import LoadError, ScholarKGError
 from scholarkg.lifecycle import die_with_parent
 from scholarkg.serve.jobs import (
     OUT_OF_MEMORY,
@@ -33,6 +33,7 @@ from scholarkg.serve.jobs import (
     too_large,
 )
 from scholarkg.store import served
+from scholarkg.store.reading import open_read_only
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,12 @@ class StoreSpec:
                 return ox.Store(self.location), None
             held = served.lease(Path(self.location))
             if held is None:  # no checkpoint yet (a store no run of this version wrote)
-                return ox.Store.read_only(self.location), None
-            return ox.Store.read_only(str(held.checkpoint)), held
+                return open_read_only(Path(self.location)), None
+            try:
+                return open_read_only(held.checkpoint), held
+            except BaseException:
+                held.release()
+                raise
         from scholarkg.store.factory import open_store
 
         user, password = self.credentials
@@ -198,6 +203,9 @@ def worker_main(
         store, _held = spec.open()  # the checkpoint's lease lives as long as this process
         if spec.writable:  # the query workers read this, never the store; and an update
             served.take(store, Path(spec.location))  # cut short before its checkpoint is in
+    except LoadError as exc:  # names the store already
+        conn.send(JobFailure("store", str(exc)))
+        return
     except Exception as exc:  # reported to the parent, which refuses to start
         conn.send(JobFailure("store", f"cannot open {spec.location}: {exc}"))
         return

@@ -15,6 +15,7 @@ from scholarkg.store import served
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.location import check_store_path
 from scholarkg.store.patch import GraphPatch, patch_update
+from scholarkg.store.reading import cannot_open, open_read_only
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
 
@@ -25,25 +26,19 @@ class EmbeddedStore(ClosingStore):
         self.path = Path(path)
         self.read_only = read_only
         self._lease: served.Lease | None = None
+        if read_only:  # what is not (yet) a store is said so: see store.reading
+            self._store = open_read_only(self.path)
+            return
         if self.path.exists() and not self.path.is_dir():  # RocksDB: 'File exists', as a lock
             check_store_path(self.path)
         try:
-            if read_only:
-                if not self.path.exists():
-                    raise LoadError(f"{self.path}: no store here yet (run `scholarkg run` first)")
-                self._store = ox.Store.read_only(str(self.path))
-            else:
-                try:
-                    self.path.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:  # no lock is involved: say what it is
-                    raise LoadError(
-                        f"{self.path}: cannot create the store directory ({exc})"
-                    ) from exc
-                self._store = ox.Store(str(self.path))
+            self.path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # no lock is involved: say what it is
+            raise LoadError(f"{self.path}: cannot create the store directory ({exc})") from exc
+        try:
+            self._store = ox.Store(str(self.path))
         except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB found damage, or a race
-            raise LoadError(
-                f"{self.path}: cannot open the Oxigraph store ({exc}); is another process using it?"
-            ) from exc
+            raise cannot_open(self.path, exc) from exc
 
     @classmethod
     def published(cls, path: Path) -> EmbeddedStore:

@@ -1,0 +1,72 @@
+"""Opening an embedded store (or a checkpoint of it) to read, for every reader: the CLI, the
+server and its query workers.
+
+pyoxigraph opens read-only only a store whose making finished. A read-write open makes the
+RocksDB database, then Oxigraph's column families, then writes its version key; a reader that
+comes first (``scholarkg serve`` or ``query`` while the first run starts) or after that open was
+killed finds RocksDB's ``CURRENT`` missing, ``Column family not found: …``, or ``Inserts are
+only possible on read-write instances`` (Oxigraph would write the missing key). None of these
+holds data, and the next writer finishes it: each is said as "no store here yet", never as a
+damaged or locked store, and nothing is written to say it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from scholarkg.errors import LoadError
+from scholarkg.store import served
+from scholarkg.store.location import check_store_path
+
+NO_STORE = "no store here yet"
+# pyoxigraph's words (0.5) for a store whose first read-write open has not finished
+UNFINISHED = ("Column family not found", "Inserts are only possible on read-write instances")
+
+
+def cannot_open(path: Path, exc: BaseException) -> LoadError:
+    """The error for a store that is there but does not open (damaged, or a lock held)."""
+    return LoadError(
+        f"{path}: cannot open the Oxigraph store ({exc}); is another process using it?"
+    )
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """The store (or checkpoint) at ``path`` opened read-only, or a one-line
+    :class:`LoadError` naming ``path``: "no store here yet" where nothing finished is there."""
+    path = Path(path)
+    if not path.exists():
+        raise LoadError(f"{path}: {NO_STORE} (run `scholarkg run` first)")
+    check_store_path(path, writable=False)  # a file, not a directory
+    if not (path / "CURRENT").is_file():  # RocksDB's first file of a database
+        what = "an empty directory; run `scholarkg run` first"
+        if not _empty(path):
+            what = "the directory holds no Oxigraph store"
+        raise LoadError(f"{path}: {NO_STORE} ({what})")
+    try:
+        return ox.Store.read_only(str(path))
+    except RuntimeError as exc:
+        if any(words in str(exc) for words in UNFINISHED):
+            raise LoadError(
+                f"{path}: {NO_STORE} (its creation has not finished: a run is making it, or "
+                "was stopped while it did; the next `scholarkg run` finishes it)"
+            ) from exc
+        raise cannot_open(path, exc) from exc
+    except OSError as exc:
+        raise cannot_open(path, exc) from exc
+
+
+def require_store(path: Path) -> None:
+    """:func:`open_read_only`'s error unless a finished store is at ``path``: it has a
+    checkpoint, or it opens read-only. For commands that would open it to write."""
+    if served.current(Path(path)) is None:
+        store = open_read_only(path)
+        del store  # closed
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return next(path.iterdir(), None) is None
+    except OSError:
+        return False
