@@ -6,8 +6,9 @@ Measured before, CLI as a subprocess: on a store whose creation was cut short, `
 of worker retries), ``export --format ttl``, ``--output`` and ``serve`` said ``cannot open the
 Oxigraph store (Inserts are only possible on read-write instances); is another process using
 it?``, an empty directory gave RocksDB's ``IO error: … CURRENT: No such file or directory``
-the same ways. A brand-new data directory, a store made and never written and a store with no
-checkpoint (older versions) were read fine; so they stay.
+the same ways, and ``export`` (the published dump) exit 0: it made the store and replaced the
+published dump and VoID description with empty ones. A brand-new data directory, a store made
+and never written and a store with no checkpoint (older versions) were read fine; so they stay.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ READERS = {
     "export turtle": ["export", "--format", "ttl"],
     "export to stdout": ["export", "--output", "-"],
     "export to a file": ["export", "--output", "dump.nq"],
+    "export published": ["export"],
     "serve": ["serve", "--port", "0"],
 }
 

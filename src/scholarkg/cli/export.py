@@ -59,12 +59,15 @@ def export_store(args: argparse.Namespace) -> int:
     from scholarkg.publish import export, publish
     from scholarkg.store import served
     from scholarkg.store.embedded import EmbeddedStore
+    from scholarkg.store.reading import NO_STORE, require_store
 
     config = load(args)
-    if config.store.kind != "sparql" and not config.store.path.exists():
-        # opening it to publish would make an empty store, whose empty dump and description
-        # would replace the published ones of the data directory
-        raise LoadError(f"{config.store.path}: no store here yet (run `scholarkg run` first)")
+    # opening it to publish would make (or finish making) an empty store, whose empty dump and
+    # description would replace the published ones of the data directory
+    if config.store.kind == "oxigraph":
+        require_store(config.store.path)
+    elif config.store.kind == "files" and not config.store.path.exists():
+        raise LoadError(f"{config.store.path}: {NO_STORE} (run `scholarkg run` first)")
     if args.output == "-":
         with closing(config.store.open_published()) as store:
             prefixes = default_prefixes(config.iri_base)
