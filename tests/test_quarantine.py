@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import write_config
@@ -59,3 +61,35 @@ def test_records_of_one_source_and_line_keep_a_file_each_and_rewrites_replace_th
     again = quarantine_records([records[1], records[0], records[1]], tmp_path)
     assert again == [first[1], first[0], first[1]]
     assert sorted((tmp_path / "records").iterdir()) == sorted(first)
+
+
+def test_a_record_the_disk_refuses_is_one_error_naming_its_file_and_leaves_no_part(
+    tmp_path: Path,
+) -> None:
+    """A full disk (a file-size limit: EFBIG as ENOSPC) under a quarantined record's write:
+    a WriteFailed naming the record's file, and no half-written file left behind (before, a
+    bare OSError and a truncated JSON file that a reader could not parse)."""
+    script = f"""
+import resource, signal, sys
+from pathlib import Path
+from scholarkg.errors import WriteFailed
+from scholarkg.models import QuarantinedRecord
+from scholarkg.quarantine import quarantine_records
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+record = QuarantinedRecord("https://example.org/page", 3, "too long", "x" * 20_000)
+try:
+    quarantine_records([record], Path({str(tmp_path)!r}))
+except WriteFailed as exc:
+    print("WriteFailed", exc)
+except OSError as exc:
+    print("OSError", exc)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    kind, _, message = done.stdout.strip().partition(" ")
+    assert kind == "WriteFailed", done.stdout + done.stderr
+    assert "a quarantined record" in message and "-L3.json" in message
+    assert "\n" not in message
+    assert list((tmp_path / "records").iterdir()) == []

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from scholarkg.files import write_atomic
 from scholarkg.models import QuarantinedRecord
 
 
@@ -30,12 +31,15 @@ def record_file_name(record: QuarantinedRecord) -> str:
 
 
 def quarantine_records(records: Iterable[QuarantinedRecord], root: Path) -> list[Path]:
-    """Write each record under ``root/records``; returns the files written."""
+    """Write each record under ``root/records``, each file whole or not at all (a write the
+    file system refuses is a :class:`~scholarkg.errors.WriteFailed` naming it); returns the
+    files written."""
     written = []
     for record in records:
         target = root / "records"
         target.mkdir(parents=True, exist_ok=True)
         path = target / record_file_name(record)
-        path.write_text(json.dumps(asdict(record), ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(asdict(record), ensure_ascii=False, indent=1)
+        write_atomic(path, text.encode("utf-8"), what="a quarantined record")
         written.append(path)
     return written
