@@ -31,8 +31,9 @@ from scholarkg.export import (
 from scholarkg.files import remove_quietly, temp_target, write_atomic
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
-from scholarkg.load.manifest import open_manifest
+from scholarkg.load.manifest import open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
+from scholarkg.load.written_around import clear_written_around, reread, written_around
 from scholarkg.store.base import GraphStore
 from scholarkg.void import (
     DCAT,
@@ -159,11 +160,12 @@ def publish(
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
     last publication (``None``: not known, all). The N-Quads dump and the statistics come from the
-    store's manifest, brought in line with the store first; only those dump parts are
-    rewritten. Every dump leaves out the VoID graph, which describes the dumps (their checksums):
-    each result's ``left_out`` says so, with that graph's quads in the store now. Dumps an
-    earlier publication wrote that are no longer configured are removed once the new description
-    is written."""
+    store's manifest, brought in line with the store first (every graph compared with the store
+    when it was written around the loaders, see :mod:`scholarkg.load.written_around`); only
+    those dump parts are rewritten. Every dump leaves out the VoID graph, which describes the
+    dumps (their checksums): each result's ``left_out`` says so, with that graph's quads in the
+    store now. Dumps an earlier publication wrote that are no longer configured are removed once
+    the new description is written."""
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
@@ -171,9 +173,14 @@ def publish(
     owned, wanted = owned_dumps(config), {default_filename(f) for f in config.publish.dumps}
     _record(config, owned | wanted)  # before writing: a dump cut short is ours as well
     manifest = open_manifest(config)
+    around = written_around(store_state_dir(config))
     try:
         changed, missing = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
+        if around:
+            changed |= reread(manifest.contents, store, excluded={void_graph}, side=side)
         manifest.commit()
+        if around:  # every graph is as the store holds it now
+            clear_written_around(store_state_dir(config))
         todo = None if buckets is None else changed | set(buckets)
         dumps = tuple(
             nquads_dump(store, config, manifest.contents, todo)

@@ -49,6 +49,7 @@ def _port(value: str) -> int:
 
 
 def serve_store(args: argparse.Namespace) -> int:
+    from scholarkg.load.manifest import store_state_dir
     from scholarkg.serve import run_server
 
     config = load(args)
@@ -70,5 +71,6 @@ def serve_store(args: argparse.Namespace) -> int:
             args.allow_updates,
             settings=settings,
             exports_dir=config.exports_dir,
+            state_dir=store_state_dir(config),
         )
     return 0

@@ -22,6 +22,8 @@ from scholarkg.errors import ExportError, ScholarKGError, WriteFailed
 from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.load.contents import bucket_of, take_from_store
+from scholarkg.load.manifest import store_state_dir
+from scholarkg.load.written_around import written_around
 from scholarkg.provenance import run_record
 from scholarkg.publish import parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
@@ -233,6 +235,8 @@ def _close_store_side(ctx: RunContext) -> None:
     # the last publication finished, of this store with these settings: only this run's graphs
     # changed; otherwise (none, cut short, another store, other settings) publish everything
     complete = published_complete(mark, key) and not ctx.unfinished
+    # graphs changed in place by SPARQL Update (serve --allow-updates): publish them
+    complete = complete and not written_around(store_state_dir(ctx.config))
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         record = run_record(

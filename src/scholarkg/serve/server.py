@@ -152,13 +152,16 @@ def make_server(
     allow_updates: bool = False,
     settings: ServeSettings | None = None,
     exports_dir: Path | None = None,
+    state_dir: Path | None = None,
 ) -> ServerHandle:
     """A server over ``store`` bound to ``host:port`` (0: any free port), not yet serving.
 
     ``path_prefix`` is the request path that stands for ``iri_base``: with the defaults,
     ``/id/person/x`` describes ``https://w3id.org/scholarkg/id/person/x``. Queries run in
     worker processes that open the store read-only; with ``allow_updates``, ``store`` (opened
-    read-write) runs SPARQL Update and the workers reopen after each update.
+    read-write) runs SPARQL Update and the workers reopen after each update, each noted first
+    in ``state_dir`` (where the store's manifest lives; an embedded store's own directory by
+    default) for the next publication.
     """
     base = iri_base if iri_base.endswith("/") else iri_base + "/"
     prefix = "/" + path_prefix.strip("/") + "/" if path_prefix.strip("/") else "/"
@@ -170,6 +173,7 @@ def make_server(
             IriMapper(base, prefix),
             update_store=store if allow_updates else None,
             exports_dir=exports_dir,
+            state_dir=state_dir,
         )
     except BaseException:
         sock.close()
@@ -196,6 +200,7 @@ def run_server(
     path_prefix: str = "/id/",
     settings: ServeSettings | None = None,
     exports_dir: Path | None = None,
+    state_dir: Path | None = None,
 ) -> None:
     """Print the URLs and serve until Ctrl-C (the caller closes the store afterwards)."""
     logging.basicConfig(
@@ -210,6 +215,7 @@ def run_server(
         allow_updates=allow_updates,
         settings=settings,
         exports_dir=exports_dir,
+        state_dir=state_dir,
     )
     url = server.url
     mode = "updates allowed on /update" if allow_updates else "read-only"

@@ -55,6 +55,7 @@ class KnowledgeGraph:
     mapper: IriMapper
     update_store: Any = None  # the store SPARQL Update is allowed on (None: read-only)
     exports_dir: Path | None = None
+    state_dir: Path | None = None  # beside the store's manifest: updates are noted there
     limits: QueryLimits = field(init=False)
     pool: WorkerPool = field(init=False)
     updates: Updates | None = field(init=False, default=None)  # None: read-only
@@ -80,7 +81,7 @@ class KnowledgeGraph:
         self.site = SiteData(self.pool, self.cache, self.mapper, aggregate_limit)
         if self.update_store is not None:
             try:
-                self.updates = Updates(self.spec, self.limits, self.update_store)
+                self.updates = Updates(self.spec, self.limits, self.update_store, self.state_dir)
             except ScholarKGError:
                 self.pool.close()
                 raise

@@ -8,20 +8,28 @@ takes the store. A SPARQL-server store gets each update as one request to its up
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.load.written_around import mark_written_around
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 
 
 class Updates:
-    """Where the server's SPARQL Updates go; :meth:`apply` blocks until one is done."""
+    """Where the server's SPARQL Updates go; :meth:`apply` blocks until one is done. Each is
+    noted first beside the store's manifest (``state_dir``; an embedded store's own directory
+    when not given), so the next run publishes the graphs as the update left them."""
 
-    def __init__(self, spec: StoreSpec, limits: QueryLimits, store: Any) -> None:
+    def __init__(
+        self, spec: StoreSpec, limits: QueryLimits, store: Any, state_dir: Path | None = None
+    ) -> None:
         self.limits = limits
         self.store = store
+        embedded = Path(spec.location) if spec.kind == "oxigraph" else None
+        self.state_dir = state_dir or embedded
         self.pool: WorkerPool | None = None
         if spec.kind != "oxigraph":
             return
@@ -41,6 +49,8 @@ class Updates:
             ) from exc
 
     def apply(self, text: str) -> None:
+        if self.state_dir is not None:
+            mark_written_around(self.state_dir)
         if self.pool is not None:
             self.pool.update(text)  # checks the text against the limits first
             return
