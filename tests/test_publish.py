@@ -27,6 +27,7 @@ from scholarkg.void import (
     dataset_iri,
 )
 from scholarkg.void_statistics import dataset_statistics, description_graph_iri, manifest_statistics
+from void_truth import mismatches
 
 VOID_GRAPH = str(description_graph_iri(Minter().base))
 
@@ -218,6 +219,7 @@ def test_graphs_a_stopped_run_wrote_are_published_by_the_next_run(
     monkeypatch.setattr(build_module, "finish_identity", finish_identity)
     build(config, [str(SECOND_PROFILE)])
     assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
+    assert mismatches(config) == []  # every VoID figure too
     assert served.current(config.store.path) != checkpoint
 
 
@@ -243,6 +245,7 @@ def test_a_run_that_crashed_after_writing_is_published_and_checkpointed_by_the_n
     assert again.graphs_written == 0 and again.published  # nothing new, yet it publishes
     held = store_quads_but_void(config.store.path)
     assert dumped(config.exports_dir / "scholarkg.nq") == held
+    assert mismatches(config) == []
     checkpoint = served.current(config.store.path)
     assert checkpoint is not None and quads_in(checkpoint) == quads_in(config.store.path)
 
@@ -307,3 +310,4 @@ def test_a_snapshot_load_stopped_after_a_bulk_segment_is_published_by_the_next_r
     monkeypatch.setattr(build_module, "finish_identity", finish_identity)
     load_snapshot(config, small, chunk_records=1, workers=0)
     assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
+    assert mismatches(config) == []
