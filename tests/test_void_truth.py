@@ -1,9 +1,9 @@
 """Every figure of the published VoID description is what the store and the dump hold, counted
 independently (tests/void_truth.py: SPARQL COUNT/COUNT(DISTINCT) over the store and over the
 N-Quads dump read back), after each run of realistic sequences: profiles enriched from the
-arXiv replay, a snapshot load then changed and quarantined records, persons merged and the
-merge undone, a record an OAI harvest deletes, a graph dropped by hand, graphs changed in place
-by SPARQL Update through the server."""
+arXiv replay (an entry quarantined), a snapshot load then changed and quarantined records,
+persons merged and the merge undone, a record an OAI harvest deletes, a graph dropped by hand,
+graphs changed in place by SPARQL Update through the server."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 import requests
 from rdflib.namespace import FOAF
 
-from arxiv_replay import ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
 from samples import ROOT, SAMPLE_PROFILE, SECOND_PROFILE
@@ -29,6 +29,7 @@ from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from test_door_counts_harvest import page_two, serve_page_two
 from test_harvest_deletions import deleted
+from test_search_quarantine import answer, no_id
 from void_truth import copy_of_server, mismatches, typed_in_several_graphs
 
 pytest_plugins = ("arxiv_fixtures", "oxigraph_server")
@@ -53,7 +54,8 @@ def test_profiles_enriched_from_arxiv_then_changed_and_a_graph_dropped(
     config = load_config(
         write_config(tmp_path, [page, ENRICHED], arxiv=arxiv, http=http, publish=dumps)
     )
-    build(config)
+    replay.add_fault(Fault("status", status=200, body=answer(no_id(7), total=1)))
+    assert build(config).report.quarantined  # the first title search's entry has no id
     assert mismatches(config) == []
     assert typed_in_several_graphs(config) > 0
     build(config, [str(SECOND_PROFILE)])
