@@ -25,7 +25,8 @@
   tab.setEndpoint(endpoint);
   tab.setQuery(data.initial);
 
-  // Instance IRIs in results link to this server's pages (the IRIs dereference here).
+  // Instance IRIs in results link to this server's pages (the IRIs dereference here), in
+  // every tab and on every page of a table (see the observer below).
   function localLinks() {
     var base = data.iriBase;
     Array.prototype.forEach.call(
@@ -39,7 +40,6 @@
       }
     );
   }
-  tab.getYasr().on("drawn", localLinks);
 
   // Text from the sources keeps its direction to itself here too (as on the server's pages,
   // scholarkg/serve/bidi.py). YASR writes a literal as one text with its quote marks before a
@@ -104,6 +104,7 @@
   // Every drawing of results: a plugin's, a page of the table's, any tab's.
   new MutationObserver(function (records) {
     if (records.some(function (r) { return r.target.closest && r.target.closest(".yasr"); })) {
+      localLinks();
       isolateResults();
     }
   }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
