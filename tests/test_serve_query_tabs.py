@@ -1,8 +1,14 @@
 """Every tab of the query page behaves as the first (static/query-ui.js), in a real browser
 (Debian's chromium through chromedriver): instance IRIs in a tab's results link to this
-server's pages, on every page of the table.
+server's pages, on every page of the table, and a tab's query editor (YASQE, a CodeMirror)
+draws every bidi control of the query as a mark of its own, so a share link cannot make a
+query look different from what it runs.
 
-CONSTRUCTED: the store of tests/test_serve_bidi.py.
+CONSTRUCTED: the store of tests/test_serve_bidi.py; a share link of the saved query
+``coauthors`` whose researcher, bound into a string literal of the query, holds an
+unterminated RIGHT-TO-LEFT EMBEDDING, a FIRST STRONG ISOLATE around a POP DIRECTIONAL
+FORMATTING (which closes nothing there) — the three CodeMirror's defaults draw as they are —
+and a RIGHT-TO-LEFT OVERRIDE (a mark by CodeMirror's defaults already).
 """
 
 from __future__ import annotations
@@ -41,6 +47,37 @@ EDIT = """const editor = '#yasgui .tabPanel.active .yasqe .CodeMirror';
 const cm = document.querySelector(editor).CodeMirror;
 if (arguments[0] !== null) cm.setValue(arguments[0]);
 return cm.getValue();"""
+RESEARCHER = "Embedded \u202bresults \u2068first\u202c \u202eevil"
+CONTROLS = ["\u202b", "\u2068", "\u202c", "\u202e"]
+# The characters of each editor line that stand left of the one written before them.
+EDITOR_ORDER = """
+const bad = [];
+for (const line of document.querySelectorAll('#yasgui .tabPanel.active .yasqe .CodeMirror-line')) {
+  let last = null;
+  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.length; i++) {
+      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getBoundingClientRect();
+      if (box.width === 0 || node.data[i].trim() === '') continue;
+      if (last && Math.abs(box.top - last.top) < 2 && box.left < last.left)
+        bad.push(node.data.slice(Math.max(0, i - 8), i + 8));
+      last = box;
+    }
+  }
+}
+return bad;
+"""
+MARKS = """return [...document.querySelectorAll('#yasgui .tabPanel.active .yasqe .cm-invalidchar')]
+  .map(s => s.getAttribute('cm-text'))"""
+# Every query text the page sends to /sparql, recorded before the page's own scripts run.
+RECORD = """window.sentQueries = [];
+const send = window.fetch;
+window.fetch = function (request) {
+  if (request instanceof Request && new URL(request.url).pathname === '/sparql')
+    request.clone().text().then(t => sentQueries.push(new URLSearchParams(t).get('query')));
+  return send.apply(this, arguments);
+};"""
 
 
 def local_hrefs(server: str, query: str) -> list[str]:
@@ -92,3 +129,33 @@ def test_every_tab_links_iris_to_this_server(
     browser.find_element(By.CSS_SELECTOR, ACTIVE + ".yasr .dt-paging-button.next").click()
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ACTIVE + ".yasr tbody td").text == "51")
     assert browser.execute_script(HREFS) == expected[50:]
+
+
+def test_every_query_editor_draws_bidi_controls_as_marks(
+    url: str,  # noqa: F811 (the fixture)
+    browser: Any,  # noqa: F811 (the fixture)
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    params = urlencode({"researcher": RESEARCHER})
+    with urllib.request.urlopen(url + "queries/coauthors?" + params) as response:
+        bound = response.read().decode()
+    assert f'"{RESEARCHER}"' in bound  # in a string literal of the query
+    wait = WebDriverWait(browser, TIMEOUT)
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD})
+    browser.get(url + "sparql?saved=coauthors&" + params)  # the share link
+    wait.until(lambda d: d.execute_script("return window.sentQueries.length") == 1)
+    assert browser.execute_script("return window.sentQueries") == [bound]  # run unchanged
+    assert browser.execute_script(EDIT, None) == bound
+    # before: the embedding, PDF and FSI were live, the text after the embedding ran backwards
+    assert browser.execute_script(EDITOR_ORDER) == []
+    assert browser.execute_script(MARKS) == CONTROLS
+
+    browser.find_element(By.CSS_SELECTOR, "#yasgui button.addTab").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab")) == 2)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ACTIVE + ".yasqe .CodeMirror"))
+    typed = f'SELECT * WHERE {{ ?s ?p "{RESEARCHER}" }}'
+    assert browser.execute_script(EDIT, typed) == typed
+    assert browser.execute_script(EDITOR_ORDER) == []
+    assert browser.execute_script(MARKS) == CONTROLS

@@ -1,7 +1,8 @@
 /* scholarkg query page: YASGUI plus saved queries with parameter fields and share links.
    Parameters are bound on the server (GET /queries/<name>?<param>=<value>), the one place
    that escapes values, and the bound text is run in the editor. Values in the results keep
-   their direction to themselves (see isolateResults). */
+   their direction to themselves (see isolateResults); every tab, the first or one added
+   later, links IRIs here and shows the bidi controls of its query and results as marks. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("page-data").textContent);
@@ -13,13 +14,21 @@
   var errorBox = document.getElementById("saved-error");
   var share = document.getElementById("share-link");
 
+  // CodeMirror's own special characters plus the embeddings, PDF and FSI, which it shows as
+  // they are: in a query editor (a share link's query, a pasted one) and the results' raw
+  // response view, every bidi control is drawn as a mark of its own, so none reorders the
+  // text around it and a query cannot look other than the text it runs.
+  var SPECIAL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u200b\\u200e\\u200f" +
+    "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff\\ufff9-\\ufffc]");
+
   var yasgui = new window.Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
     persistenceId: null,
     populateFromUrl: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasqe: { value: data.initial }
+    // Each tab's editor is made with this configuration: the first and every one added.
+    yasqe: { value: data.initial, specialChars: SPECIAL }
   });
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
@@ -49,10 +58,6 @@
   // data-c, generated content of the page's style, no part of the text).
   var FSI = "\u2068", PDI = "\u2069";
   var PARAGRAPHS = /([\n\r\x1c-\x1e\x85\u2029])/;
-  // CodeMirror's own special characters plus the embeddings, PDF and FSI, which it shows as
-  // they are: in the raw response view, every bidi control is drawn as a mark of its own.
-  var SPECIAL = new RegExp("[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u200b\\u200e\\u200f" +
-    "\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ufeff\\ufff9-\\ufffc]");
 
   function bdi(part) {
     var stray = 0, opened = 0;
