@@ -208,3 +208,22 @@ def test_the_page_text_after_a_value_reads_left_to_right(
         "return getComputedStyle(document.querySelector('h1 bdi')).unicodeBidi"
     )
     assert style == "isolate"
+
+
+@pytest.mark.server
+def test_a_query_link_shows_its_bidi_controls_as_marks(url: str) -> None:
+    """A ``/sparql?query=`` link whose query holds an override in a string (which would show
+    ``"evil"`` as ``"live"`` and the rest of the line reversed): its results page shows the
+    query with each control drawn as a mark naming it, no control left in the page's text of
+    it; the query run is the one linked (its result holds the control)."""
+    query = f'SELECT ?x WHERE {{ BIND("{RLO}live{PDI}{RLI}" AS ?x) }}'
+    answer = requests.get(
+        url + "sparql", params={"query": query}, headers={"Accept": HTML_ACCEPT}, timeout=60
+    )
+    assert answer.status_code == 200
+    parsed = Texts(answer.text)
+    shown = "".join(text for text, inside in parsed.texts if "pre" in inside)
+    assert shown == 'SELECT ?x WHERE { BIND("[RLO]live[PDI][RLI]" AS ?x) }'
+    assert '<abbr class="bidi-mark" title="U+202E">[RLO]</abbr>' in answer.text
+    cells = [b for b in parsed.bdis if "live" in b]
+    assert cells == [f"{RLO}live{PDI}{RLI}"]  # the value, isolated as any value

@@ -15,6 +15,10 @@ its text exactly as stored; three things a bare ``<bdi>`` lets through are handl
 
 :func:`isolated_plain` is the same for text that holds no markup (``<title>``): the value
 between FSI and PDI (balanced as above), characters that are then part of that text.
+
+Code shown to be read (a query's text on its results page) is another matter: a control in it
+must not make the text look other than what runs. :func:`controls_shown` draws each bidi
+control as a mark of its own (``[RLO]``), as the query editor does.
 """
 
 from __future__ import annotations
@@ -66,4 +70,25 @@ def isolated_plain(text: str) -> str:
         else:
             stray, opened = unbalanced(part)
             out.append(FSI * (1 + stray) + part + PDI * (1 + opened))
+    return "".join(out)
+
+
+CONTROLS = {
+    "\u061c": "ALM", "\u200e": "LRM", "\u200f": "RLM",
+    "\u202a": "LRE", "\u202b": "RLE", "\u202c": "PDF", "\u202d": "LRO", "\u202e": "RLO",
+    "\u2066": "LRI", "\u2067": "RLI", "\u2068": "FSI", "\u2069": "PDI",
+}  # fmt: skip
+_CONTROL = re.compile("[" + "".join(CONTROLS) + "]")
+
+
+def controls_shown(text: str) -> str:
+    """``text`` escaped, each bidi control in it replaced by a mark naming it (``<abbr
+    class="bidi-mark" title="U+202E">[RLO]</abbr>``): no control acts on the text around it."""
+    out, at = [], 0
+    for found in _CONTROL.finditer(text):
+        char = found.group()
+        out.append(escape(text[at : found.start()]))
+        out.append(f'<abbr class="bidi-mark" title="U+{ord(char):04X}">[{CONTROLS[char]}]</abbr>')
+        at = found.end()
+    out.append(escape(text[at:]))
     return "".join(out)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html import escape
 
 from scholarkg.query import SavedQuery
+from scholarkg.serve.bidi import controls_shown
 from scholarkg.serve.pages import layout, layout_parts
 
 EXAMPLE_QUERY = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
@@ -122,7 +123,8 @@ def results_page(
     """Server-rendered results for a browser that opened a ``/sparql?query=`` link, in pieces
     (one per row; ``rows`` are read as the pieces are asked for): ``shown`` rows, and ``more``
     when the result holds more than those (how many is not read), cells HTML already (escaped
-    by the caller). See :func:`bounded_chunks`."""
+    by the caller); the query with each bidi control drawn as a mark (a ``?query=`` link cannot
+    show a query other than the one it runs). See :func:`bounded_chunks`."""
     before, after = layout_parts("SPARQL results")
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     if more:
@@ -131,7 +133,7 @@ def results_page(
         counted = f"{shown} row{'s' if shown != 1 else ''}"
     downloads = " · ".join(f'<a href="{escape(h)}">{escape(n)}</a>' for n, h in links.items())
     yield (
-        f"""{before}<h1>SPARQL results</h1><pre>{escape(query)}</pre>
+        f"""{before}<h1>SPARQL results</h1><pre>{controls_shown(query)}</pre>
 <p>{counted}. Download: {downloads}. <a href="{escape(edit_href)}">Edit this query</a>.</p>
 <table><tr>{head}</tr>"""
     )
