@@ -141,7 +141,13 @@ def _as_minting_5(patch: pytest.MonkeyPatch) -> None:
 
 
 def _clear_name_caches() -> None:
-    for cached in (names.tokens, names.block, names.compatible, names.compatible_at_position):
+    for cached in (
+        names.tokens,
+        names.block,
+        names.blocks,
+        names.compatible,
+        names.compatible_at_position,
+    ):
         cached.cache_clear()
     names.written_for.cache_clear()
     names.person_part.cache_clear()

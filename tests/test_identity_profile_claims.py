@@ -317,7 +317,7 @@ def coauthor_first(tmp_path: Path, replay: ReplayServer, spelling: str) -> Confi
 def _names_version(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
     """Names read as names version ``version`` did (its caches emptied)."""
     monkeypatch.setattr(names, "NAMES", version)
-    for cached in (names.tokens, names.block, names.compatible, names.written_for):
+    for cached in (names.tokens, names.block, names.blocks, names.compatible, names.written_for):
         cached.cache_clear()
     names.person_part.cache_clear()
     names.compatible_at_position.cache_clear()

@@ -31,6 +31,7 @@ MINTER = Minter()
 SPELLINGS = [
     ("Hans Müller", "Hans Mueller"),
     ("Siobhan O'Brien", "Siobhan OBrien"),
+    ("Siobhan O’Brien", "Siobhan O'Brien"),
     ("Xiao-Li Meng", "Xiaoli Meng"),
     ("Jean-Pierre Dupont", "JP Dupont"),
     ("Yuri Makarov", "Yu. Makarov"),
@@ -95,9 +96,10 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
     tmp_path: Path, written: str, arxivs: str, order: str
 ) -> None:
     """Only in the snapshot: ``written`` and ``arxivs``, each beside Alice Martin, are one
-    person (shared co-author), whichever comes first. ``Müller`` and ``Mueller``, ``O'Brien``
-    and ``OBrien`` are two name blocks: the pair index holds a name under the block of each
-    of its spellings (before, each spelling was a person of its own)."""
+    person (shared co-author), whichever comes first. ``Müller`` and ``Mueller`` are two name
+    blocks: the pair index holds a name under the block of each of its spellings (before,
+    each spelling was a person of its own); ``O'Brien``, ``O’Brien`` and ``OBrien`` are one
+    (names version 5)."""
     first, second = (written, arxivs) if order == "written-first" else (arxivs, written)
     config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
     assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)

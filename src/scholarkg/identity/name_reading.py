@@ -1,6 +1,7 @@
-"""Reading a listed name into words: TeX letters, generational suffixes, names inverted at a
-comma, a person named for a group (``ATLAS Collaboration: G. Aad``), and the rules of earlier
-names versions (a registry written under them is re-keyed with :func:`tokens_as`).
+"""Reading a listed name into words: TeX letters, apostrophes inside a word, generational
+suffixes, names inverted at a comma, a person named for a group (``ATLAS Collaboration: G.
+Aad``), and the rules of earlier names versions (a registry written under them is re-keyed with
+:func:`tokens_as`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "phd"})
 _NUMERALS = frozenset({"ii", "iii", "iv"})  # a suffix only in capitals ("Ii" is a surname)
 SPACE = re.compile(r"\s+")
 _INITIAL_FIRST = re.compile(r"\s*\w\.")  # "J. Smith, …": a name in order, not "Smith, J."
+# an apostrophe between letters is part of the word (names version 5: "O'Brien" is "obrien",
+# "D’Souza" "dsouza"; 4 read "o brien", a middle initial and the surname "brien"). After TeX
+# letters, so a TeX accent (\'e, \`a) is no apostrophe; a space beside one breaks ("O' Brien").
+_APOSTROPHES = "'’ʼ`´"
+_APOSTROPHE = re.compile(rf"(?<=[^\W\d_])[{_APOSTROPHES}](?=[^\W\d_])")
 # names versions 2 and 3 folded a capital Ø, Ł, Đ so (fold's letters 1 fold the small ones only)
 _CAPITALS = str.maketrans({"Ø": "O", "Ł": "L", "Đ": "D"})
 # Han, kana and Hangul: scripts that write a name with or without a space between family and
@@ -124,6 +130,8 @@ def tokens_as(name: str, version: str) -> tuple[str, ...]:
     letters = "1" if version == "3" else None  # 4: fold's letters 2 (Þ as th, ı as i, …)
     before = _named_before(name)
     person = _letters(name if before is None else before[0])
+    if version not in ("3", "4") and any(a in person for a in _APOSTROPHES):
+        person = _APOSTROPHE.sub("", person)  # 5: "O'Brien" is one word
     pieces = [fold(p, voicing=True, letters=letters).split() for p in person.split(",")]
     words = [w for piece in pieces for w in piece]
     if len(words) > 1 and all(_CJK_WORD.fullmatch(w) for w in words):

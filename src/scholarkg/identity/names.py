@@ -33,7 +33,10 @@ from scholarkg.identity.name_variants import shortened, spellings
 # Latin letters NFKD keeps whole fold as arXiv's ASCII spellings write them (iris.LETTERS 2:
 # "Yıldız" is "Yildiz", "Guðmundsson" "Gudmundsson", "Þór" "Thor", "Læssig" "Laessig",
 # "Col·lell" "Collell", a capital with a mark "Ǿrjan" "Orjan"; 3 kept "yıldız", "ørjan").
-NAMES = "4"
+# 5: an apostrophe (' ’ ʼ ` ´) between letters is part of the word: "O'Brien" is "obrien",
+# "D'Souza" "dsouza", "Dell'Orso" "dellorso" (4 read "o brien": the surname "brien" and an
+# initial "o", compatible with "Daniel Brien" and in his block).
+NAMES = "5"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
 
@@ -61,7 +64,8 @@ def tokens(name: str) -> tuple[str, ...]:
     surname (``John Smith II``, ``JOHN SMITH II``; ``Kazuo Ii`` and ``KAZUO II`` are Ii);
     for a person named for a group (``T. Montaruli for the IceCube Collaboration``, ``ATLAS
     Collaboration: G. Aad``) the person's part. A name written only in Han, kana or Hangul is
-    one token however it is spaced."""
+    one token however it is spaced; an apostrophe between letters is part of its word
+    (``O'Brien`` is ``obrien``, never ``o brien``)."""
     return tokens_as(name, NAMES)
 
 

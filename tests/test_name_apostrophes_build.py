@@ -1,0 +1,81 @@
+"""``Daniel O'Brien`` and ``Daniel Brien`` are two names however they are placed, and a store
+built under names version 4 (which read ``O'Brien`` as the initial ``o`` and the surname
+``brien``) keeps its O'Brien. Inputs are CONSTRUCTED (tests/constructed.py): real snapshot
+lines with their ids and authors changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from scholarkg.config import Config
+from scholarkg.identity import names
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from test_fold_letters_build import (
+    _author,
+    _clear_name_caches,
+    _config,
+    _snapshot,
+    persons,
+)
+
+# (with an apostrophe, the name without its first part)
+PAIRS = [
+    ("Daniel O'Brien", "Daniel Brien"),
+    ("Anil D'Souza", "Anil Souza"),
+    ("Maria Dell’Orso", "Maria Orso"),
+]
+
+
+def _load(config: Config, path: Path) -> None:
+    assert load_snapshot(config, path, workers=0).report.outcome == "ok"
+
+
+@pytest.mark.parametrize(("apostrophe", "without"), PAIRS)
+def test_two_names_beside_one_shared_coauthor_stay_two_persons(
+    tmp_path: Path, apostrophe: str, without: str
+) -> None:
+    """Each beside Alice Martin on a paper of its own: two persons (before: one block,
+    compatible names, so the shared co-author joined them into one person of three)."""
+    config = _config(tmp_path / "store")
+    papers = (
+        ("9003.00041", [apostrophe, "Alice Martin"]),
+        ("9003.00042", [without, "Alice Martin"]),
+    )
+    _load(config, _snapshot(tmp_path, *papers))
+    assert _author(config, "9003.00041", 1) != _author(config, "9003.00042", 1)
+    held = persons(config)
+    assert len(held) == 4  # and so the two Alice Martins share no co-author either
+    assert held[_author(config, "9003.00041", 1)] == names.block(apostrophe)
+    assert held[_author(config, "9003.00042", 1)] == names.block(without)
+
+
+def test_a_store_built_under_names_version_4_keeps_its_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Daniel O'Brien was founded under version 4 (slug ``daniel-o-brien-…``, block
+    ``brien-d``). After the upgrade, his papers read again and a new one beside the same
+    co-author (written ``OBrien``) are that person, slug and all, now in block ``obrien-d``."""
+    config = _config(tmp_path / "store")
+    first = ("9003.00051", ["Daniel O'Brien", "Alice Martin"])
+    again = ("9003.00052", ["Daniel OBrien", "Alice Martin"])
+    with monkeypatch.context() as before:
+        before.setattr(names, "NAMES", "4")
+        _clear_name_caches()
+        _load(config, _snapshot(tmp_path, first))
+        founded = _author(config, "9003.00051", 1)
+        assert unquote(founded.rsplit("/", 1)[1]).startswith("daniel-o-brien-")
+        assert persons(config)[founded] == "brien-d"
+    _clear_name_caches()
+    _load(config, _snapshot(tmp_path, first))  # the same record again
+    assert _author(config, "9003.00051", 1) == founded
+    _load(config, _snapshot(tmp_path, again))  # new, shares Alice Martin
+    assert _author(config, "9003.00052", 1) == founded
+    held = persons(config)
+    _load(config, _snapshot(tmp_path, first, again))  # all again
+    assert persons(config) == held and len(held) == 2  # none new, none lost
+    assert _author(config, "9003.00051", 1) == founded == _author(config, "9003.00052", 1)
+    assert held[founded] == "obrien-d"  # its graph written again with its new block
