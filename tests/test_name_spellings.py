@@ -1,6 +1,6 @@
 """Other spellings of one name are compatible (never keys or blocks): umlauts transliterated,
-an apostrophe dropped, a given name written as one word or two, initials run together, a given
-name cut short with a full stop; and what stays apart."""
+an apostrophe dropped (names version 5 reads the name so), a given name written as one word or
+two, initials run together, a given name cut short with a full stop; and what stays apart."""
 
 from __future__ import annotations
 
@@ -64,7 +64,7 @@ def test_keys_and_blocks_are_as_the_name_is_written() -> None:
 
 def test_the_spellings_a_name_stands_for() -> None:
     assert spellings("Hans-Peter Müller") == ("Hans-Peter Müller", "Hans-Peter Mueller")
-    assert spellings("Siobhan O'Brien") == ("Siobhan O'Brien", "Siobhan OBrien")
+    assert spellings("Siobhan O'Brien") == ("Siobhan O'Brien",)  # read as OBrien already
     assert spellings("JP Dupont") == ("JP Dupont", "J. P. Dupont")
     assert spellings("Ada Lovelace") == ("Ada Lovelace",)
     assert shortened("Yu. A. Makarov, Jr.") == frozenset({"yu"})
@@ -74,5 +74,5 @@ def test_a_hostile_name_is_read_in_linear_time() -> None:
     """A name of 200 000 characters of the patterns the readings look for: read at once
     (each pattern is matched without backtracking over the name)."""
     hostile = "JP " * 30_000 + "O'B" * 20_000 + 'M\\"u' * 10_000 + "Yu. " * 10_000 + "x"
-    assert len(spellings(hostile)) == 8  # as written, umlauts, apostrophes, initials: 2 × 2 × 2
+    assert len(spellings(hostile)) == 4  # as written, umlauts, initials: 2 × 2
     assert names.compatible(hostile, hostile + "y") is False

@@ -1,13 +1,15 @@
 """Other ways one listed name is written, for comparing names (never for keys or blocks).
 
 A profile and arXiv often write one author differently at the very same place of one paper:
-``Hans Müller`` / ``Hans Mueller`` (German umlauts transliterated), ``Siobhan O'Brien`` /
-``Siobhan OBrien`` (the apostrophe dropped), ``Xiao-Li Meng`` / ``Xiaoli Meng`` (a given name
-written as one word or two), ``Jean-Pierre Dupont`` / ``JP Dupont`` (initials run together),
-``Yuri Makarov`` / ``Yu. Makarov`` (a given name shortened to more than one letter). The keys
-and name blocks stay as :func:`~scholarkg.identity.names.tokens` reads the name; these readings
-only widen :func:`~scholarkg.identity.names.compatible`, which is evidence where something
-else places the two names (the same position of one paper, a shared co-author in one block).
+``Hans Müller`` / ``Hans Mueller`` (German umlauts transliterated), ``Xiao-Li Meng`` /
+``Xiaoli Meng`` (a given name written as one word or two), ``Jean-Pierre Dupont`` / ``JP
+Dupont`` (initials run together), ``Yuri Makarov`` / ``Yu. Makarov`` (a given name shortened to
+more than one letter). The keys and name blocks stay as
+:func:`~scholarkg.identity.names.tokens` reads the name; these readings only widen
+:func:`~scholarkg.identity.names.compatible`, which is evidence where something else places the
+two names (the same position of one paper, a shared co-author in one block). ``Siobhan
+O'Brien`` and ``Siobhan OBrien`` need no other spelling: an apostrophe between letters is part
+of its word (names version 5), so the two read alike.
 """
 
 from __future__ import annotations
@@ -21,23 +23,22 @@ from scholarkg.tex_letters import tex_letters
 
 _TEX_UMLAUT = re.compile(r'\{?\\"\s*\{?([aouAOU])\}?\}?')  # M\"uller, M\"{u}ller, M{\"u}ller
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-_APOSTROPHE = re.compile(r"(?<=\w)['’ʼ`´](?=\w)")
 # two or three capitals written together before another word: "JP Dupont" (not a numeral)
 _RUN_OF_INITIALS = re.compile(
     r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
 )
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 # what any other spelling needs: a quick test first (most names have none)
-_MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|['`\\]|[A-Z][A-Z]")
+_MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|\\|[A-Z][A-Z]")
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
 
 
 @lru_cache(maxsize=32_768)
 def spellings(name: str) -> tuple[str, ...]:
-    """``name`` and the other spellings it stands for: umlauts transliterated, apostrophes
-    inside a word dropped, a run of capitals before another word as initials where the name is
-    not all in capitals (``JP Dupont`` as ``J. P. Dupont``); ``name`` first, each once."""
+    """``name`` and the other spellings it stands for: umlauts transliterated, a run of
+    capitals before another word as initials where the name is not all in capitals (``JP
+    Dupont`` as ``J. P. Dupont``); ``name`` first, each once."""
     if not _MAYBE_OTHER.search(name):
         return (name,)
     out = [name]
@@ -48,8 +49,6 @@ def spellings(name: str) -> tuple[str, ...]:
         text = unicodedata.normalize("NFC", text)
         if (transliterated := text.translate(_UMLAUTS)) != text:
             out.append(transliterated)
-    if _APOSTROPHE.search(text):
-        out += [_APOSTROPHE.sub("", spelled) for spelled in out]
     if _RUN_OF_INITIALS.search(text) and not text.isupper():
         out += [_RUN_OF_INITIALS.sub(_as_initials, spelled) for spelled in out]
     return tuple(dict.fromkeys(out))
