@@ -27,9 +27,9 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": 
 _RUN_OF_INITIALS = re.compile(
     r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
 )
-# a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 # what any other spelling needs: a quick test first (most names have none)
 _MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|\\|[A-Z][A-Z]")
+# a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
 
