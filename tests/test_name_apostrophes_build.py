@@ -11,7 +11,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from scholarkg.config import Config
+from conftest import write_config
+from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from test_fold_letters_build import (
@@ -79,3 +80,25 @@ def test_a_store_built_under_names_version_4_keeps_its_person(
     assert persons(config) == held and len(held) == 2  # none new, none lost
     assert _author(config, "9003.00051", 1) == founded == _author(config, "9003.00052", 1)
     assert held[founded] == "obrien-d"  # its graph written again with its new block
+
+
+def test_a_merge_key_written_under_names_version_4_still_names_its_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[people.merge]`` keyed ``daniel-o-brien`` (Daniel O'Brien's key under version 4,
+    ``daniel-obrien`` now) still names him after the upgrade: the merge applies (before, a
+    start-up error: the key named nobody, looked up in block ``brien-d`` only)."""
+    directory = tmp_path / "store"
+    config = _config(directory)
+    first = ("9003.00061", ["Daniel O'Brien", "Alice Martin"])
+    other = ("9003.00062", ["Dan OBrien", "Bob Stone"])
+    with monkeypatch.context() as before:
+        before.setattr(names, "NAMES", "4")
+        _clear_name_caches()
+        _load(config, _snapshot(tmp_path, first, other))
+    _clear_name_caches()
+    assert _author(config, "9003.00061", 1) != _author(config, "9003.00062", 1)
+    merge = {"people.merge": {"daniel-o-brien": "9003.00062#1"}}
+    config = load_config(write_config(directory, [], **merge))
+    _load(config, _snapshot(tmp_path, first, other))
+    assert _author(config, "9003.00061", 1) == _author(config, "9003.00062", 1)

@@ -81,13 +81,15 @@ class ConfiguredDecisions:
         if ref.kind == "person":
             person = reg.by_slug(ref.value)
             return [] if person is None else [reg.live(person.id)]
-        if ref.kind == "key":
-            persons = reg.in_block(names.block(ref.value.replace("-", " ")))
-            return [
-                p.id
-                for p in persons
-                if any(names.name_key(n) == ref.value for n in reg.names_of(p.id))
-            ]
+        if ref.kind == "key":  # as this names version keys it, or an earlier one did
+            persons = [p for block in _key_blocks(ref.value) for p in reg.in_block(block)]
+            return sorted(
+                {
+                    p.id
+                    for p in persons
+                    if any(ref.value in names.name_keys(n) for n in reg.names_of(p.id))
+                }
+            )
         return sorted({reg.live(m.person) for m in self._mentions(ref)})
 
     def _mentions(self, ref: Ref) -> list[Mention]:
@@ -101,3 +103,16 @@ class ConfiguredDecisions:
                 ):
                     found.append(mention)
         return found
+
+
+def _key_blocks(key: str) -> list[str]:
+    """The name blocks a person keyed ``key`` (under this names version or an earlier one) can
+    be in: its last words joined as the surname, or its first ones (a key written surname
+    first), with the first given name's initial: ``daniel-o-brien`` (names version 4's key of
+    ``Daniel O'Brien``) is in ``obrien-d`` now, ``brien-d`` then."""
+    words = key.split("-")
+    if len(words) < 2:
+        return [names.block(key)]
+    found = [f"{''.join(words[k:])}-{words[0][0]}" for k in range(1, len(words))]
+    found += [f"{''.join(words[:k])}-{words[k][0]}" for k in range(1, len(words))]
+    return list(dict.fromkeys([names.block(key.replace("-", " ")), *found]))
