@@ -31,3 +31,15 @@ def test_no_rows_for_a_single_author_or_a_collaboration() -> None:
     assert len(list(_pairs("p", many[:MAX_EVIDENCE_AUTHORS]))) == MAX_EVIDENCE_AUTHORS * (
         MAX_EVIDENCE_AUTHORS - 1
     )
+
+
+def test_a_name_spelled_otherwise_is_indexed_under_the_block_of_each_spelling() -> None:
+    """``Hans Müller`` beside ``Jörg Schäfer``: each row under every pair of their blocks
+    (``muller-h``/``mueller-h`` × ``schafer-j``/``schaefer-j``), so ``Hans Mueller`` beside
+    ``Joerg Schaefer`` on another paper looks up a key that is there."""
+    authors = [("muller-h", "n1", "Hans Müller"), ("schafer-j", "n2", "Jörg Schäfer")]
+    keys = {key for key, node, _, _ in _pairs("p", authors) if node == "n1"}
+    assert keys == {
+        pair_key(b, c) for b in ("muller-h", "mueller-h") for c in ("schafer-j", "schaefer-j")
+    }
+    assert pair_key("mueller-h", "schaefer-j") in keys

@@ -52,7 +52,7 @@ def _pairs(
 
 def _blocks(block: str, name: str) -> tuple[str, ...]:
     """``block`` (as the registry holds it) and the blocks of the name's other spellings."""
-    return (block, *(b for b in names.blocks(name) if b != block))
+    return (block, *(b for b in names.blocks(name)[1:] if b != block))
 
 
 class EvidenceTables:
