@@ -141,16 +141,7 @@ def _as_minting_5(patch: pytest.MonkeyPatch) -> None:
 
 
 def _clear_name_caches() -> None:
-    for cached in (
-        names.tokens,
-        names.block,
-        names.blocks,
-        names.compatible,
-        names.compatible_at_position,
-    ):
-        cached.cache_clear()
-    names.written_for.cache_clear()
-    names.person_part.cache_clear()
+    names.clear_caches()
 
 
 def test_a_store_built_before_keeps_its_person_and_joins_the_ascii_spelling(

@@ -261,14 +261,7 @@ def _old_names(monkeypatch: pytest.MonkeyPatch, version: str = "1") -> None:
 
 
 def _clear_name_caches() -> None:
-    for cached in (
-        names.tokens,
-        names.block,
-        names.blocks,
-        names.compatible,
-        names.compatible_at_position,
-    ):
-        cached.cache_clear()
+    names.clear_caches()
 
 
 def test_a_name_written_in_tex_reads_as_the_name_written_in_unicode() -> None:
