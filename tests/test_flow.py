@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,6 +25,7 @@ def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
     from scholarkg_flows.build_kg import build_kg
 
     config = write_config(tmp_path, [SAMPLE_PROFILE])
+    started = dt.datetime.now(dt.UTC)
     state = build_kg(config_path=str(config), profiles=[str(SECOND_PROFILE)], return_state=True)
     assert state.is_completed() and state.name == "Completed"
     report = state.result()
@@ -34,9 +36,15 @@ def test_flow_builds_store_and_reports(tmp_path: Path) -> None:
     assert list((tmp_path / "data" / "reports").glob("build-*.json"))
 
     async def artifacts() -> dict[str, object]:
+        """This run's artifacts by key: the API holds other tests' runs too (a failed one's
+        report under the same key), so those made since this test started, the latest last."""
         async with get_client() as client:
             found = await client.read_artifacts()
-        return {a.key: a.data for a in found if a.key}
+        ours = sorted(
+            (a for a in found if a.key and a.created and a.created >= started),
+            key=lambda a: a.created,
+        )
+        return {a.key: a.data for a in ours}
 
     import asyncio
 
