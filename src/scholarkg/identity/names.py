@@ -8,7 +8,6 @@ rules in :mod:`scholarkg.identity.rules` decide from evidence.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 
 from scholarkg.identity.name_reading import (
@@ -138,7 +137,7 @@ def compatible(a: str, b: str) -> bool:
     Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont``, ``Yuri Makarov`` ~ ``Yu.
     Makarov``.
     """
-    return _compatible_names(a, b, lambda ta, tb: (ta, tb))
+    return _compatible_names(a, b, surname_first=False)
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -152,27 +151,25 @@ def compatible_at_position(a: str, b: str) -> bool:
     arXiv writes many names surname first (Chinese, Korean, Japanese, Hungarian) and a profile
     given name first. Across papers ``Wang Wei`` and ``Wei Wang`` may be two people: no block,
     key or other rule reads a name this way."""
-    return _compatible_names(
-        a,
-        b,
-        lambda ta, tb: (ta, tb),
-        lambda ta, tb: (ta, _surname_first(tb)),
-        lambda ta, tb: (_surname_first(ta), tb),
-    )
+    return _compatible_names(a, b, surname_first=True)
 
 
-Reading = Callable[[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...], tuple[str, ...]]]
-
-
-def _compatible_names(a: str, b: str, *readings: Reading) -> bool:
-    """Some spelling of ``a`` and some of ``b``, read one of the ``readings`` ways, agree."""
+def _compatible_names(a: str, b: str, *, surname_first: bool) -> bool:
+    """Some spelling of ``a`` and some of ``b`` agree as written (or, ``surname_first``, once
+    one of the two is read surname first)."""
     short = shortened(a) | shortened(b)
-    return any(
-        _compatible_words(*read(tokens(x), tokens(y)), short)
-        for x in spellings(a)
-        for y in spellings(b)
-        for read in readings
-    )
+    for x in spellings(a):
+        for y in spellings(b):
+            ta, tb = tokens(x), tokens(y)
+            if _compatible_words(ta, tb, short) or (
+                surname_first
+                and (
+                    _compatible_words(ta, _surname_first(tb), short)
+                    or _compatible_words(_surname_first(ta), tb, short)
+                )
+            ):
+                return True
+    return False
 
 
 def _surname_first(words: tuple[str, ...]) -> tuple[str, ...]:
