@@ -201,7 +201,7 @@ def test_integer_parameters_are_whole_numbers() -> None:
     for bad in ("two", "2.5", "1) } } SELECT", ""):
         with pytest.raises(QueryError, match="parameter minPapers: expected a whole number"):
             bind_saved(network, {"minPapers": bad})
-    assert resolve_query("coauthors").parameters[0].kind == "text"
+    assert resolve_query("coauthors").parameters[0].kind == "name"
 
 
 def test_binding_at_the_marker_is_escaped() -> None:

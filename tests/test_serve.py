@@ -520,10 +520,14 @@ def test_query_page_bundles_yasgui_and_saved_queries(url: str) -> None:
 
 
 def test_saved_queries_are_bound_on_the_server(url: str) -> None:
-    bound = requests.get(url + "queries/coauthors", params={"researcher": 'x" } #'}, timeout=30)
+    bound = requests.get(url + "queries/metric-history", params={"metric": 'x" } #'}, timeout=30)
     assert bound.status_code == 200
     assert bound.headers["Content-Type"].startswith("application/sparql-query")
-    assert 'VALUES (?researcher) { ("x\\" } #") }' in bound.text
+    assert 'VALUES (?metric) { ("x\\" } #") }' in bound.text
+    keyed = requests.get(
+        url + "queries/coauthors", params={"researcher": 'Ann "O" } Lee'}, timeout=30
+    )
+    assert keyed.status_code == 200 and 'VALUES (?researcherKey) { ("ann-o-lee") }' in keyed.text
     unknown = requests.get(url + "queries/coauthors", params={"reseacher": "x"}, timeout=30)
     assert unknown.status_code == 400 and "researcher, person" in unknown.text
     listing = requests.get(url + "queries", timeout=30).json()

@@ -5,7 +5,7 @@ draws every bidi control of the query as a mark of its own, so a share link cann
 query look different from what it runs.
 
 CONSTRUCTED: the store of tests/test_serve_bidi.py; a share link of the saved query
-``coauthors`` whose researcher, bound into a string literal of the query, holds an
+``metric-history`` whose metric, bound into a string literal of the query, holds an
 unterminated RIGHT-TO-LEFT EMBEDDING, a FIRST STRONG ISOLATE around a POP DIRECTIONAL
 FORMATTING (which closes nothing there) — the three CodeMirror's defaults draw as they are —
 and a RIGHT-TO-LEFT OVERRIDE (a mark by CodeMirror's defaults already).
@@ -138,13 +138,13 @@ def test_every_query_editor_draws_bidi_controls_as_marks(
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    params = urlencode({"researcher": RESEARCHER})
-    with urllib.request.urlopen(url + "queries/coauthors?" + params) as response:
+    params = urlencode({"metric": RESEARCHER})  # a text parameter (a name is bound as its key)
+    with urllib.request.urlopen(url + "queries/metric-history?" + params) as response:
         bound = response.read().decode()
     assert f'"{RESEARCHER}"' in bound  # in a string literal of the query
     wait = WebDriverWait(browser, TIMEOUT)
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD})
-    browser.get(url + "sparql?saved=coauthors&" + params)  # the share link
+    browser.get(url + "sparql?saved=metric-history&" + params)  # the share link
     wait.until(lambda d: d.execute_script("return window.sentQueries.length") == 1)
     assert browser.execute_script("return window.sentQueries") == [bound]  # run unchanged
     assert browser.execute_script(EDIT, None) == bound

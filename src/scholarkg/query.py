@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg.errors import QueryError
-from scholarkg.query_binding import PARAM_NAME, bind_parameters
+from scholarkg.identity.names import name_key, tokens
+from scholarkg.query_binding import PARAM_NAME, bind_parameters, check_text
 from scholarkg.resources import queries_dir
 
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
-# whole number, `name:iri` for an IRI) in a query's header.
-_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer|iri))?\s*(.*)$")
+# whole number, `name:iri` for an IRI, `name:name` for a person's name) in a query's header.
+_PARAM_LINE = re.compile(
+    r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer|iri|name))?\s*(.*)$"
+)
 # What a text parameter refuses as an IRI: an absolute one in angle brackets, or a bare one
 # with an authority (``https://…``) or a URN (``Wang:Wei`` is text).
 _IRI_FOR_TEXT = re.compile(
@@ -36,7 +39,8 @@ class Parameter:
     description: str
     optional: bool = True
     # "text": a string literal (an IRI, bracketed or bare, is refused); "integer": an
-    # xsd:integer; "iri": an IRI (in angle brackets or not). A value not of its kind is refused.
+    # xsd:integer; "iri": an IRI (in angle brackets or not); "name": a person's name, bound as
+    # its name key to ``?<name>Key`` (see :func:`bind_saved`). A value not of its kind is refused.
     kind: str = "text"
 
 
@@ -130,18 +134,42 @@ def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
 def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
     """``query``'s text with ``params`` checked against its declared parameters and bound as
     their kinds say; a value not of its kind is a :class:`QueryError` naming the query (an IRI
-    for a text parameter too: no name equals it, the query would answer nothing)."""
+    for a text or name parameter too: no name equals it, the query would answer nothing). A
+    ``name`` parameter ``researcher`` is bound as ``?researcherKey``, its name key, which the
+    query matches against ``skg:nameKey``: a name is found however its case, accents and
+    punctuation are written."""
     check_parameters(query, params)
+    bound, kinds = dict(params), {p.name: p.kind for p in query.parameters}
     for parameter in query.parameters:
         value = params.get(parameter.name)
-        if parameter.kind == "text" and value is not None and _IRI_FOR_TEXT.match(value.strip()):
+        if value is None or parameter.kind not in ("text", "name"):
+            continue
+        if _IRI_FOR_TEXT.match(value.strip()):
             iris = [p.name for p in query.parameters if p.kind == "iri"]
             where = f"; an IRI goes in {' or '.join(iris)}" if iris else ""
             raise QueryError(
                 f"saved query {query.name}: parameter {parameter.name} takes text (a name), "
                 f"not an IRI, got {value!r}{where}"
             )
+        if parameter.kind == "name":
+            del bound[parameter.name]
+            bound[parameter.name + "Key"] = _name_key(query, parameter.name, value)
+            kinds[parameter.name + "Key"] = "text"
     try:
-        return bind_parameters(query.text, params, {p.name: p.kind for p in query.parameters})
+        return bind_parameters(query.text, bound, kinds)
     except QueryError as exc:
         raise QueryError(f"saved query {query.name}: {exc}") from None
+
+
+def _name_key(query: SavedQuery, parameter: str, value: str) -> str:
+    """A ``name`` parameter's value as the persons' ``skg:nameKey`` holds it
+    (:func:`~scholarkg.identity.names.name_key`: ``leonard hussenot``, ``LÉONARD HUSSENOT``
+    and ``Léonard Hussenot`` are ``leonard-hussenot``); a value with no letter or digit names
+    nobody and is refused."""
+    check_text(value, f"saved query {query.name}: parameter {parameter}")
+    if not tokens(value):
+        raise QueryError(
+            f"saved query {query.name}: parameter {parameter} takes a person's name, got "
+            f"{value!r} (no letter or digit)"
+        )
+    return name_key(value)
