@@ -24,7 +24,8 @@ LABELS = [
 ]
 QUERIES = ["", "l", "le", "leo", "leon", "leonard", "léo", "hu", "hussenot", "control", "c",
            "co", "z", "王", "learning c", "leonard h", "to con", "the l", "ligo s", "machine le",
-           "g", "deepmind", "x y"]  # fmt: skip
+           "g", "deepmind", "x y", "R. Dadashi", "l. hussenot", "r dadash", "l h", "c control",
+           "w dadashi", "王 伟"]  # fmt: skip
 
 
 def _index(labels: list[tuple[str, str]]) -> SearchIndex:
@@ -43,7 +44,11 @@ def _expected(labels: list[tuple[str, str]], query: str, limit: int = 50) -> lis
     hits = []
     for n, (kind, label) in enumerate(labels):
         held = fold(label)
-        if all(w in held for w in words[:-1]) and any(h.startswith(words[-1]) for h in held):
+        exact = [w for w in words[:-1] if not (len(w) == 1 and w.isalpha())]
+        prefixes = [w for w in words if w not in exact]
+        if all(w in held for w in exact) and all(
+            any(h.startswith(p) for h in held) for p in prefixes
+        ):
             hits.append(Hit(f"https://example.org/{n}", label, kind))
     hits.sort(key=lambda h: (KIND_ORDER.get(h.kind, 9), len(h.label), h.label, h.iri))
     return hits[:limit]
@@ -59,6 +64,13 @@ def test_a_search_finds_every_entry_with_its_words_in_order() -> None:
         "Learning to Control: a leonine approach",
     ]
     assert len(index.search("c", limit=2)) == 2
+    # an initial is a prefix wherever it stands: the name as arXiv writes it finds the person
+    assert [h.label for h in index.search("R. Dadashi")] == ["Robert Dadashi"]
+    assert [h.label for h in index.search("L. Hussenot")] == [
+        "Léonard Hussenot",
+        "Hussenot's lemma",
+    ]
+    assert index.search("W. Dadashi") == []
 
 
 class _Counted(list[str]):

@@ -2,7 +2,8 @@
 
 Built once per store version from one query (in a worker) and kept in the server's memory:
 every folded word points to the entries holding it; a search keeps the entries that have every
-word of the query, the last word matched as a prefix (so results come while typing).
+word of the query, the last word matched as a prefix (so results come while typing), and so is
+an initial (a single letter: ``R. Dadashi`` finds ``Robert Dadashi``).
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ class SearchIndex:
         return found
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
-        """Entries with every word of ``query`` (the last one as a prefix), people first."""
+        """Entries with every word of ``query`` (the last one and initials as prefixes),
+        people first."""
         words = fold(query)[:8]
         if not words:
             return []
-        sets = [self._matching(w, prefix=i == len(words) - 1) for i, w in enumerate(words)]
+        last = len(words) - 1
+        sets = [self._matching(w, prefix=i == last or _initial(w)) for i, w in enumerate(words)]
         sets.sort(key=len)
         found = sets[0]
         for other in sets[1:]:
@@ -96,3 +99,8 @@ class SearchIndex:
         hits = [self.entries[i] for i in found]
         hits.sort(key=lambda h: (KIND_ORDER.get(h.kind, 9), len(h.label), h.label, h.iri))
         return hits[:limit]
+
+
+def _initial(word: str) -> bool:
+    """A single letter, as an initial is written (``R.`` of ``R. Dadashi``)."""
+    return len(word) == 1 and word.isalpha()
