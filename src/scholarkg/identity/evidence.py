@@ -7,9 +7,11 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 
 from scholarkg.identity import names
-from scholarkg.sqlite_in import select_in
+from scholarkg.sqlite_in import BATCH, execute_in, select_in
 
 MAX_EVIDENCE_AUTHORS = 100
 """Papers with more person authors give no co-author evidence: on a collaboration paper
@@ -136,6 +138,34 @@ class EvidenceTables:
         self.db.executemany(
             "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)", _pairs(paper, authors)
         )
+
+    def index_spelled_again(self) -> int:
+        """Index again the pairs of each paper of two to :data:`MAX_EVIDENCE_AUTHORS` authors
+        one of whose names has a block of another spelling (:func:`_blocks`: what an index
+        written before spellings lacks). Returns how many papers."""
+        rows = self.db.execute(
+            "SELECT paper, block, node, name FROM paper_authors ORDER BY paper, node"
+        )
+        due: list[tuple[str, list[tuple[str, str, str]]]] = []
+        count = 0
+        for paper, listed in groupby(rows, key=itemgetter(0)):
+            authors = [(str(b), str(node), str(name)) for _, b, node, name in listed]
+            if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS and any(
+                len(_blocks(b, name)) > 1 for b, _, name in authors
+            ):
+                due.append((str(paper), authors))
+            if len(due) == BATCH:
+                count += self._index_again(due)
+                due = []
+        return count + self._index_again(due)
+
+    def _index_again(self, papers: Sequence[tuple[str, Sequence[tuple[str, str, str]]]]) -> int:
+        execute_in(self.db, "DELETE FROM coauthor_pairs WHERE paper IN (?)", [p for p, _ in papers])
+        self.db.executemany(
+            "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
+            (row for paper, authors in papers for row in _pairs(paper, authors)),
+        )
+        return len(papers)
 
     def authors_of(self, paper: str) -> list[tuple[str, str]]:
         """The person authors known of ``paper`` as (node, name), in node order."""

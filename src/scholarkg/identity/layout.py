@@ -18,6 +18,10 @@ SCHEMA_VERSION = "4"
 MIGRATED = ("3",)  # the older layouts this one is made from on opening
 # meta 'variants': name variants are the person's part of a name written for a group
 VARIANTS = "1"
+# meta 'pairs': how the co-author pair index holds an authorship. 1 (no mark): under the block
+# of its name; 2: under the block of each spelling of it (names.blocks). Raise it when the
+# spellings a name has change, so that papers written before are indexed again.
+PAIRS = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -76,6 +80,7 @@ class Layout:
     db: sqlite3.Connection
     path: Path
     set_paper_authors: Callable[..., None]  # the evidence tables'
+    index_spelled_again: Callable[[], int]  # the evidence tables'
     _backfill_claims: Callable[[], int]  # the claim tables'
     live: Callable[[int], int]  # the registry's
 
@@ -167,6 +172,18 @@ class Layout:
             "UPDATE persons SET dirty = 1 WHERE id = ?", [(p,) for p in sorted(persons)]
         )
         self.db.execute("INSERT INTO meta VALUES ('variants', ?)", (VARIANTS,))
+
+    def _spell_pairs(self) -> None:
+        """Index again the co-author pairs of a registry written before the index held an
+        authorship under the block of each spelling of its name (:data:`PAIRS`): an old paper
+        by ``Hans Müller`` beside a co-author is then found when a new one lists ``Hans
+        Mueller`` beside them (before, a second person). Only the papers with a name that has
+        another block are written again. Once."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'pairs'").fetchone()
+        if row is not None and str(row[0]) == PAIRS:
+            return
+        self.index_spelled_again()
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('pairs', ?)", (PAIRS,))
 
     def _layout(self) -> str | None:
         """The layout the file was written in (None: new). A layout neither this one nor one
