@@ -99,7 +99,8 @@ class Layout:
         does not is written again, the co-author pairs of its papers are indexed again, and a
         person whose name reads otherwise now, or whose preferred name is now the person's part
         of a name written for a group (``T. Montaruli``, not ``T. Montaruli for the IceCube
-        Collaboration``), has their graph written again. Decisions stay."""
+        Collaboration``), has their graph written again. Decisions stay: the next run reviews
+        those the new reading may change (meta ``review``: :mod:`~.name_review`)."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
         was = "1" if row is None else str(row[0])
         if was == names.NAMES:
@@ -125,6 +126,42 @@ class Layout:
         for paper in sorted({paper for _, paper, _ in authors}):
             self.set_paper_authors(paper, (), complete=False)  # its pairs from the new blocks
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
+        # the decisions were made under `was`: the resolver reviews them (the earliest kept)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('review', ?)", (was,))
+
+    def names_to_review(self) -> str | None:
+        """The names version decisions were made under, if a later one has not reviewed them
+        yet (:meth:`~.name_review.NameReview.review_names`)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'review'").fetchone()
+        return None if row is None else str(row[0])
+
+    def reviewed(self) -> None:
+        self.db.execute("DELETE FROM meta WHERE key = 'review'")
+
+    def to_review(self, was: str) -> list[str]:
+        """The authorships decided by shared co-authors (not pinned) that names version
+        ``was`` may have decided otherwise than this one: on a paper, or by the evidence of a
+        paper, that lists a name the two versions read otherwise, or held by a person who
+        holds such a name. In paper and position order."""
+
+        def otherwise(name: str) -> bool:
+            return names.tokens(name) != tokens_as(name, was)
+
+        rows = self.db.execute("SELECT paper, name FROM paper_authors")
+        papers = {str(paper) for paper, name in rows if otherwise(name)}
+        rows = self.db.execute(
+            "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
+        )
+        persons = {int(pid) for pid, name in rows if otherwise(name)}
+        rows = self.db.execute(
+            "SELECT node, paper, evidence, person FROM mentions"
+            " WHERE rule = 'shared-coauthor' AND pinned = 0 ORDER BY paper, position, node"
+        )
+        return [
+            str(node)
+            for node, paper, evidence, pid in rows
+            if paper in papers or evidence in papers or int(pid) in persons
+        ]
 
     def _refold_keys(self) -> None:
         """Give the papers and organisations keyed by an older fold

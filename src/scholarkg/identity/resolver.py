@@ -33,6 +33,7 @@ from scholarkg.identity.coauthor_rule import CoauthorRule
 from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.decisions import Decisions
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
+from scholarkg.identity.name_review import NameReview
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import (
     MAX_EVIDENCE_AUTHORS,
@@ -47,7 +48,7 @@ from scholarkg.iris import capped
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
 
 
-class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement):
+class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement, NameReview):
     """Applies the rules to papers as they load; the registry keeps the outcome."""
 
     def __init__(self, registry: Registry, overrides: Overrides | None = None) -> None:

@@ -20,6 +20,7 @@ from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
 from scholarkg.files import write_atomic
 from scholarkg.harvest import forget_harvests
+from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
@@ -211,6 +212,12 @@ class RunContext:
         if self._identity is None:
             overrides = Overrides.parse(self.config.people_merge, self.config.people_split)
             self._identity = IdentityResolver(self.registry, overrides)
+            reviewed = self._identity.review_names()  # once after the name rules changed
+            if reviewed:
+                self.report.notes.append(
+                    f"{reviewed} shared-coauthor authorships decided again under names"
+                    f" version {names.NAMES} (decided under an earlier one)"
+                )
         return self._identity
 
     @property

@@ -1,0 +1,49 @@
+"""Decisions reviewed after the name rules changed: a ``shared-coauthor`` decision an earlier
+names version made on names this one reads otherwise is decided again (under version 4,
+``Daniel O'Brien`` was the initial ``o`` and the surname ``brien``, compatible with ``Daniel
+Brien``: a shared co-author made the two one person, which version 5 would not). A merge it
+made is undone first. Each change to a published person is an event (``unmerge``,
+``reassigned``). Once, after the registry was opened by a later names version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from scholarkg.identity import names
+from scholarkg.identity.mentions import IdentityEvent
+from scholarkg.identity.registry import Mention, Registry
+
+
+class NameReview:
+    """The reviewing part of :class:`~.resolver.IdentityResolver`."""
+
+    registry: Registry
+    events: list[IdentityEvent]
+    _unmerge: Callable[[Sequence[str], str], None]
+    _from_evidence: Callable[[Mention], None]
+    _reported: Callable[[str, int, str], None]
+
+    def review_names(self) -> int:
+        """Decide again, from the evidence the registry holds, each authorship
+        :meth:`~.layout.Layout.to_review` names, once; returns how many. An authorship the
+        rules give the same person again changes nothing."""
+        reg = self.registry
+        was = reg.names_to_review()
+        if was is None:
+            return 0
+        if was == names.NAMES:
+            reg.reviewed()
+            return 0
+        why = f"names version {names.NAMES} reads the names that decided it otherwise than {was}"
+        due = reg.to_review(was)
+        for node in due:
+            self._unmerge([node], why)  # a merge it made, if any (its own node is left)
+            mention = reg.mentions([node]).get(node)
+            if mention is None or mention.pinned or reg.stating(node) is None:
+                continue  # decided otherwise meanwhile, or no graph to decide it from
+            held = reg.live(mention.person)
+            reg.undecide([node])
+            self._from_evidence(mention)
+            self._reported(node, held, why)
+        reg.reviewed()
+        return len(due)
