@@ -4,13 +4,15 @@ A profile and arXiv often write one author differently at the very same place of
 ``Hans Müller`` / ``Hans Mueller`` (German umlauts transliterated), ``Xiao-Li Meng`` /
 ``Xiaoli Meng`` (a given name written as one word or two), ``Jean-Pierre Dupont`` / ``JP
 Dupont`` (initials run together), ``Yuri Makarov`` / ``Yu. Makarov`` (a given name shortened to
-more than one letter). The keys and name blocks stay as
-:func:`~scholarkg.identity.names.tokens` reads the name; these readings only widen
-:func:`~scholarkg.identity.names.compatible`, which is evidence where something else places the
-two names (the same position of one paper, a shared co-author in one block). ``Siobhan
-O'Brien`` and ``Siobhan OBrien`` need no other spelling: an apostrophe between letters is part
-of its word (names version 5), so the two read alike.
-"""
+more than one letter), ``Daniel O'Brien`` / ``Daniel O Brien`` (a particle's apostrophe written
+as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname). The keys and name
+blocks stay as :func:`~scholarkg.identity.names.tokens` reads the name; these readings only
+widen :func:`~scholarkg.identity.names.compatible`, which is evidence where something else
+places the two names (the same position of one paper, a shared co-author in one block), and
+add name blocks the co-author pair index holds a name under too
+(:func:`~scholarkg.identity.names.blocks`). ``Siobhan O'Brien`` and ``Siobhan OBrien`` need no
+other spelling: an apostrophe between letters is part of its word (names version 5), so the
+two read alike."""
 
 from __future__ import annotations
 
@@ -27,8 +29,19 @@ _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": 
 _RUN_OF_INITIALS = re.compile(
     r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
 )
+# a lone O or D after another word and before a capitalised word: an apostrophe written as a
+# space ("Daniel O Brien" for "Daniel O'Brien", "Maria D Angelo"); "O." is an initial only
+_PARTICLE_APART = re.compile(r"(?<=\S\s)([OD])\s(?=[A-Z][a-z])")
+# initials after a surname of one word: "Dupont JP", "Dupont J.P.", "Dupont J. -P.", "Dupont J"
+_SURNAME = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_INITIALS_AFTER = re.compile(r"[A-Z](?:[.\s-]*[A-Z]){0,2}\.?")
+# a run of capitals is initials only without a vowel ("Wei LI", "Ji-Woo KIM" write the surname
+# so) and when no suffix or surname is written so ("JR", "NG")
+_RUN = re.compile(r"[A-Z]{2,}")
+_NOT_INITIALS = frozenset({"JR", "SR", "PHD", "NG"})
+_VOWELS = frozenset("AEIOUY")
 # what any other spelling needs: a quick test first (most names have none)
-_MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|\\|[A-Z][A-Z]")
+_MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|\\|[A-Z][A-Z]|\s[OD]\s|[A-Z]\.?\s*$")
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
@@ -36,22 +49,50 @@ _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
 
 @lru_cache(maxsize=32_768)
 def spellings(name: str) -> tuple[str, ...]:
-    """``name`` and the other spellings it stands for: umlauts transliterated, a run of
-    capitals before another word as initials where the name is not all in capitals (``JP
-    Dupont`` as ``J. P. Dupont``); ``name`` first, each once."""
+    """``name`` and the other spellings it stands for, where the name is not all in capitals:
+    umlauts transliterated, a run of capitals before another word as initials (``JP Dupont``
+    as ``J. P. Dupont``), a lone ``O`` or ``D`` joined to the capitalised word after it
+    (``Daniel O Brien`` as ``Daniel OBrien``; it stays an initial in ``name``), initials after
+    a surname of one word before it (``Dupont JP`` as ``J. P. Dupont``); ``name`` first, each
+    once."""
     if not _MAYBE_OTHER.search(name):
         return (name,)
     out = [name]
-    text = name
-    if "\\" in text:
-        text = tex_letters(_TEX_UMLAUT.sub(lambda m: f"{m[1]}\u0308", text))
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-        if (transliterated := text.translate(_UMLAUTS)) != text:
-            out.append(transliterated)
-    if _RUN_OF_INITIALS.search(text) and not text.isupper():
+    text = _letters(name)
+    if (transliterated := text.translate(_UMLAUTS)) != text:
+        out.append(transliterated)
+    if text.isupper():
+        return tuple(dict.fromkeys(out))
+    if _RUN_OF_INITIALS.search(text):
         out += [_RUN_OF_INITIALS.sub(_as_initials, spelled) for spelled in out]
+    if _PARTICLE_APART.search(text):
+        out += [_PARTICLE_APART.sub(r"\1", spelled) for spelled in out]
+    if _initials_first(text) is not None:
+        out += [first for spelled in out if (first := _initials_first(spelled)) is not None]
     return tuple(dict.fromkeys(out))
+
+
+def _letters(name: str) -> str:
+    """``name`` with TeX umlauts (and other TeX letters) as Unicode letters, NFC."""
+    if "\\" in name:
+        name = tex_letters(_TEX_UMLAUT.sub(lambda m: f"{m[1]}\u0308", name))
+    return name if name.isascii() else unicodedata.normalize("NFC", name)
+
+
+def _initials_first(name: str) -> str | None:
+    """``Dupont JP`` as ``J. P. Dupont``: a surname of one word (not in capitals) and one to
+    three initials after it (a run of capitals without a vowel, or letters each alone);
+    ``None`` for any other name."""
+    surname, _, initials = name.strip().partition(" ")
+    initials = initials.strip()
+    if (
+        not _SURNAME.fullmatch(surname)
+        or surname.isupper()
+        or not _INITIALS_AFTER.fullmatch(initials)
+        or any(run in _NOT_INITIALS or _VOWELS.intersection(run) for run in _RUN.findall(initials))
+    ):
+        return None
+    return " ".join(f"{letter}." for letter in initials if letter.isupper()) + f" {surname}"
 
 
 def _as_initials(found: re.Match[str]) -> str:

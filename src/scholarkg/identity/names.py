@@ -90,7 +90,9 @@ def block(name: str) -> str:
 @lru_cache(maxsize=NAME_CACHE)
 def blocks(name: str) -> tuple[str, ...]:
     """:func:`block`, then the block of each other spelling of the name where that differs
-    (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``. The
+    (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``,
+    ``brien-d`` and ``obrien-d`` for ``Daniel O Brien``, ``jp-d`` and ``dupont-j`` for ``Dupont
+    JP`` (:func:`block` stays as the name is read: what a registry keys it by). The
     co-author pair index holds an authorship under each, so either spelling finds it."""
     spelled = spellings(name)
     if len(spelled) == 1:
@@ -134,8 +136,8 @@ def compatible(a: str, b: str) -> bool:
     ``Wei Wang`` ≁ ``Wen Wang``; ``Wei Wang`` ≁ ``Wang Wei`` (see :func:`compatible_at_position`).
     A missing middle name is no disagreement. Other spellings of a name count
     (:mod:`~scholarkg.identity.name_variants`): ``Hans Müller`` ~ ``Hans Mueller``, ``Xiao-Li
-    Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont``, ``Yuri Makarov`` ~ ``Yu.
-    Makarov``.
+    Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont`` ~ ``Dupont JP``, ``Yuri
+    Makarov`` ~ ``Yu. Makarov``, ``Daniel O'Brien`` ~ ``Daniel O Brien``.
     """
     return _compatible_names(a, b, surname_first=False)
 

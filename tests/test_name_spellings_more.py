@@ -1,0 +1,118 @@
+"""More spellings of one name: an Irish or Italian particle written apart (``Daniel O Brien``
+for ``Daniel O'Brien``) and initials written after the surname (``Dupont JP`` for ``J. P.
+Dupont``). Snapshot inputs are CONSTRUCTED (tests/constructed.py: a real snapshot line with
+its id and authors changed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scholarkg.identity import names
+from scholarkg.identity.name_variants import spellings
+from test_fold_letters_build import persons
+from test_name_spellings_build import _author, _load, _rule
+
+ONE_PERSON = [
+    ("Daniel O Brien", "Daniel O'Brien"),  # the apostrophe written as a space
+    ("Daniel O Brien", "Daniel OBrien"),
+    ("D. O Brien", "Daniel O’Brien"),
+    ("Maria D Angelo", "Maria D'Angelo"),
+    ("Brien, Daniel O", "Daniel Brien"),  # still an initial as well
+    ("Dupont JP", "Jean-Pierre Dupont"),  # initials after the surname
+    ("Dupont J.P.", "Jean-Pierre Dupont"),
+    ("Dupont J. P.", "J.-P. Dupont"),
+    ("Dupont J.-P.", "Jean Pierre Dupont"),
+    ("Müller HP", "Hans-Peter Mueller"),
+    ("Dupont J", "Jean Dupont"),
+]
+TWO_PEOPLE = [
+    ("Daniel O. Brien", "Daniel O'Brien"),  # a full stop: an initial only
+    ("Daniel O Brien", "Daniel D'Brien"),
+    ("Daniel O Brien", "Daniel Obrist"),
+    ("DANIEL O BRIEN", "Daniel OBrien"),  # all in capitals: O is an initial
+    ("Daniel O Brien", "Dan O'Brien"),  # the given names still agree or not
+    ("Dupont JP", "Paul Dupont"),
+    ("Dupont JP", "Jean-Marc Dupont"),
+    ("DUPONT JP", "Jean-Pierre Dupont"),  # all in capitals: JP may be a name
+    ("Wei LI", "Li Wei"),  # a word of two capitals with a vowel is a surname, not initials
+    ("Wei LI", "Lan Ivy Wei"),
+    ("Andrew NG", "Nathan G. Andrew"),
+    ("John Smith MD", "Mary Smith"),  # initials after one word only: no degree read so
+    ("Dupont Jp", "Jean-Paul Dupont"),  # not in capitals: no initials
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ONE_PERSON)
+def test_two_spellings_of_one_name_are_compatible_either_way(a: str, b: str) -> None:
+    assert names.compatible(a, b) and names.compatible(b, a)
+    assert names.compatible_at_position(a, b) and names.compatible_at_position(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), TWO_PEOPLE)
+def test_names_that_only_look_alike_stay_apart(a: str, b: str) -> None:
+    assert not names.compatible(a, b) and not names.compatible(b, a)
+
+
+def test_a_particle_written_apart_is_a_spelling_not_a_new_reading() -> None:
+    """``Daniel O Brien`` keeps its key and block (``O`` an initial, as names version 5 reads
+    it) and its compatibility with ``Daniel Brien``; the joined reading is one more spelling
+    and one more block, so the pair index finds ``Daniel O'Brien`` from it."""
+    assert names.tokens("Daniel O Brien") == ("daniel", "o", "brien")
+    assert names.name_key("Daniel O Brien") == "daniel-o-brien"
+    assert names.block("Daniel O Brien") == "brien-d"
+    assert names.blocks("Daniel O Brien") == ("brien-d", "obrien-d")
+    assert names.blocks("Daniel O. Brien") == ("brien-d",)
+    assert names.blocks("Daniel O'Brien") == ("obrien-d",)
+    assert spellings("Daniel O Brien") == ("Daniel O Brien", "Daniel OBrien")
+    assert spellings("Daniel O. Brien") == ("Daniel O. Brien",)
+    assert spellings("Ola O Brien") == ("Ola O Brien", "Ola OBrien")
+    assert spellings("O Brien") == ("O Brien",)  # nothing before it: an initial
+    assert names.compatible("Daniel O Brien", "Daniel Brien")  # as it was
+    assert not names.compatible("Daniel OBrien", "Daniel Brien")
+
+
+def test_initials_after_the_surname_are_a_spelling_not_a_new_reading() -> None:
+    """``Dupont JP`` keeps the key and block names version 5 gives it; ``J. P. Dupont`` is one
+    more spelling and its block one more block."""
+    assert names.name_key("Dupont JP") == "dupont-jp"
+    assert names.block("Dupont JP") == "jp-d"
+    assert names.blocks("Dupont JP") == ("jp-d", "dupont-j")
+    assert names.blocks("Dupont J.P.") == ("p-d", "dupont-j")
+    assert spellings("Dupont JP") == ("Dupont JP", "J. P. Dupont")
+    assert spellings("Dupont J.-P.") == ("Dupont J.-P.", "J. P. Dupont")
+    assert spellings("Müller HP") == ("Müller HP", "Mueller HP", "H. P. Müller", "H. P. Mueller")
+    assert spellings("Wang W.") == ("Wang W.", "W. Wang")
+    others = ["DUPONT JP", "Wei LI", "Smith JR", "Andrew NG", "John Smith J", "Dupont, J.P."]
+    for name in [*others, "J. P. Dupont", "Jean Dupont", "Yu. Makarov"]:
+        assert spellings(name) == (name,), name
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Daniel O Brien", "Daniel O'Brien"),
+        ("Daniel O'Brien", "Daniel O Brien"),
+        ("Dupont JP", "Jean-Pierre Dupont"),
+        ("Jean-Pierre Dupont", "Dupont J.P."),
+    ],
+)
+def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """Only in the snapshot, beside one co-author on two papers: one person (shared-coauthor),
+    whichever spelling comes first. Before, each spelling was a person of its own (another
+    name block, and no compatible name)."""
+    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
+    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    assert len(persons(config)) == 2
+
+
+def test_a_particle_written_apart_joins_no_other_surname(tmp_path: Path) -> None:
+    """``Daniel O'Brien`` and ``Daniel Brien`` beside one co-author stay two persons: the
+    spelling ``Daniel OBrien`` of ``Daniel O Brien`` reads nothing else into either."""
+    config = _load(tmp_path, ["Daniel O'Brien", "Alice Martin"], ["Daniel Brien", "Alice Martin"])
+    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    assert len(persons(config)) == 4  # and so the two Alice Martins share no co-author
