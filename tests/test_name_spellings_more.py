@@ -1,7 +1,8 @@
 """More spellings of one name: an Irish or Italian particle written apart (``Daniel O Brien``
-for ``Daniel O'Brien``) and initials written after the surname (``Dupont JP`` for ``J. P.
-Dupont``). Snapshot inputs are CONSTRUCTED (tests/constructed.py: a real snapshot line with
-its id and authors changed)."""
+for ``Daniel O'Brien``), initials written after the surname (``Dupont JP`` for ``J. P.
+Dupont``), and the spelling a person is named by when two differ only by transliteration
+(``Hans Müller``, not ``Hans Mueller``, whichever is seen first). Snapshot inputs are
+CONSTRUCTED (tests/constructed.py: a real snapshot line with its id and authors changed)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from building import rows
 from scholarkg.identity import names
 from scholarkg.identity.name_variants import spellings
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import IdentityResolver
 from test_fold_letters_build import persons
+from test_identity_resolver import paper, person_of
 from test_name_spellings_build import _author, _load, _rule
 
 ONE_PERSON = [
@@ -116,3 +121,62 @@ def test_a_particle_written_apart_joins_no_other_surname(tmp_path: Path) -> None
     config = _load(tmp_path, ["Daniel O'Brien", "Alice Martin"], ["Daniel Brien", "Alice Martin"])
     assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
     assert len(persons(config)) == 4  # and so the two Alice Martins share no co-author
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "named"),
+    [
+        ("Hans Mueller", "Hans Müller", "Hans Müller"),
+        ("Hans Müller", "Hans Mueller", "Hans Müller"),
+        ("Jörg Schäfer", "Joerg Schaefer", "Jörg Schäfer"),
+        ("Joerg Schaefer", "Jörg Schäfer", "Jörg Schäfer"),
+    ],
+)
+def test_a_person_is_named_with_the_letters_of_their_name(
+    tmp_path: Path, first: str, second: str, named: str
+) -> None:
+    """Two spellings that differ only by transliteration, joined by a shared co-author: the
+    person's foaf:name is the one written with its umlauts, whichever came first. Before,
+    ``Hans Mueller`` (a letter more) was the name either way."""
+    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    person = _author(config, "9003.00031", 1)
+    assert person == _author(config, "9003.00032", 1)
+    found = rows(config, f"SELECT ?n WHERE {{ <{person}> <http://xmlns.com/foaf/0.1/name> ?n }}")
+    assert [r["n"] for r in found] == [named]
+
+
+def test_the_preferred_spelling_of_two_alike_but_for_transliteration() -> None:
+    assert names.preferred(["Hans Mueller", "Hans Müller"]) == "Hans Müller"
+    assert names.preferred(["Hans Müller", "Hans Mueller"]) == "Hans Müller"
+    assert names.preferred(["Hans Muller", "Hans Müller"]) == "Hans Müller"
+    assert names.preferred(["H. Mueller", "Hans Mueller"]) == "Hans Mueller"  # fuller first
+    assert names.preferred(["Hans Mueller", "H. Müller"]) == "Hans Mueller"
+    assert names.preferred(['Hans M\\"uller', "Hans Mueller"]) == "Hans Mueller"  # not TeX
+    assert names.completeness("Hans Müller") < names.completeness("Hans Mueller") == (1, 11)
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        ("Hans Müller", "Hans Mueller", "Hans Muller"),
+        ("Hans Muller", "Hans Müller", "Hans Mueller"),
+        ("Hans Mueller", "Hans Müller", "Hans Muller"),
+    ],
+)
+def test_the_name_a_person_is_compared_by_stays_the_narrower(
+    tmp_path: Path, listed: tuple[str, str, str]
+) -> None:
+    """``Hans Müller`` is compatible with ``Hans Mueller`` and with ``Hans Muller``, which are
+    not one name: once a person is both ``Müller`` and ``Mueller`` (or ``Müller`` and
+    ``Muller``) they are compared as ``Mueller`` (``Muller``), and the other spelling beside
+    the same co-author is a person of its own. Naming them ``Hans Müller`` for the resolver as
+    well (the foaf:name) joined all three."""
+    reg = Registry(tmp_path / "identity.sqlite")
+    try:
+        resolver = IdentityResolver(reg)
+        for n, name in enumerate(listed, start=1):
+            resolver.add(paper(f"2005.0000{n}", name, "Ann Lee"))
+        first, second, third = (person_of(reg, f"2005.0000{n}", 1) for n in (1, 2, 3))
+        assert first == second != third
+    finally:
+        reg.close()

@@ -85,7 +85,10 @@ class Decisions:
     def _longer_name(self, pid: int, name: str, *, given_first: bool = False) -> None:
         """Name the person ``name`` if it is fuller than their name, or as full and their name
         read surname first while ``name`` is written given name first (``given_first``: a
-        profile's spelling): ``Wei Wang`` over ``Wang Wei``, which only the source tells."""
+        profile's spelling): ``Wei Wang`` over ``Wang Wei``, which only the source tells.
+        Fuller by :func:`~.names.completeness` (letters as read): ``Hans Mueller`` over ``Hans
+        Müller``, the narrower name to compare by (``foaf:name`` is :func:`~.names.preferred`,
+        ``Hans Müller``)."""
         current = self._names.get(pid)
         if current is None:
             current = self.registry.person(pid).name

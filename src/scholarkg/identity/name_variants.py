@@ -72,6 +72,15 @@ def spellings(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+@lru_cache(maxsize=32_768)
+def transliterated(name: str) -> str:
+    """``name`` with its umlauts written as two letters (``Hans Mueller`` for ``Hans Müller``
+    or ``Hans M\\"uller``); ``name`` itself when it has none."""
+    text = _letters(name)
+    spelled = text.translate(_UMLAUTS)
+    return name if spelled == text else spelled
+
+
 def _letters(name: str) -> str:
     """``name`` with TeX umlauts (and other TeX letters) as Unicode letters, NFC."""
     if "\\" in name:

@@ -17,7 +17,7 @@ from scholarkg.identity.name_reading import (
     person_and_group,
     tokens_as,
 )
-from scholarkg.identity.name_variants import shortened, spellings
+from scholarkg.identity.name_variants import shortened, spellings, transliterated
 
 # Bump when tokens() reads a name into other words: name blocks and keys are kept in the
 # identity registry, which re-keys what an older version wrote when it opens
@@ -204,11 +204,20 @@ def _compatible_words(
 def completeness(name: str) -> tuple[int, int]:
     """How fully a name is written: (full given-name words, letters); higher is fuller. A name
     ending in an initial is written surname first (an initial is never a surname): ``Wang W.``
-    is as full as ``W. Wang`` (0, 5), its ``wang`` no given name."""
+    is as full as ``W. Wang`` (0, 5), its ``wang`` no given name. Letters as read: ``Hans
+    Mueller`` (1, 11) is fuller than ``Hans Müller`` (1, 10), and the resolver compares a
+    person by it, the narrower of the two (``Hans Muller`` is compatible with ``Müller``
+    only); the person's ``foaf:name`` is :func:`preferred`."""
     words = tokens(name)
     if _ends_in_initial(words):
         words = _surname_first(words) or words
     return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
+
+
+def _spelled_out(name: str) -> bool:
+    """``name`` writes umlauts as the letters they are (``Hans Müller``; not ``Hans Mueller``,
+    nor TeX's ``Hans M\\"uller``)."""
+    return "\\" not in name and transliterated(name) != name
 
 
 def _ends_in_initial(words: tuple[str, ...]) -> bool:
@@ -230,17 +239,24 @@ def person_part(name: str) -> str:
     return name if parts is None else parts[0]
 
 
-def _fullness(name: str) -> tuple[tuple[int, int], bool, bool]:
-    # written in Unicode over written in TeX, then given name first over ending in an initial
-    return completeness(name), "\\" not in name, not _ends_in_initial(tokens(name))
+def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
+    # completeness, an umlaut two letters as transliterated; then written in Unicode over
+    # written in TeX, given name first over ending in an initial, umlauts as letters over not
+    given, letters = completeness(name)
+    if (spelled := transliterated(name)) != name:
+        letters = sum(len(w) for w in tokens(spelled))
+    tex, initial = "\\" not in name, not _ends_in_initial(tokens(name))
+    return given, letters, tex, initial, _spelled_out(name)
 
 
 def preferred(names: list[str]) -> str:
-    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``); ties: the one not
-    written in TeX (``R. Tomàs`` over ``R. Tom\\`as``), then the one not ending in an initial
-    (``W. Wang`` over ``Wang W.``), then the first given. For a person
-    named for a group, the person's part (:func:`person_part`): ``G. Aad``, not ``ATLAS
-    Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
+    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``; an umlaut counts as the
+    two letters it is transliterated to, so ``Hans Müller`` is as full as ``Hans Mueller``
+    and fuller than ``Hans Muller``); ties: the one not written in TeX (``R. Tomàs`` over
+    ``R. Tom\\`as``), then the one not ending in an initial (``W. Wang`` over ``Wang W.``),
+    then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the first
+    given. For a person named for a group, the person's part (:func:`person_part`): ``G.
+    Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     best = names[0]
     for name in names[1:]:
         if _fullness(name) > _fullness(best):
@@ -253,6 +269,6 @@ def clear_caches() -> None:
     process: a registry migration's test reads names as an earlier version did)."""
     for cached in (
         tokens, block, blocks, compatible, compatible_at_position, written_for, person_part,
-        spellings, shortened,
+        spellings, shortened, transliterated,
     ):  # fmt: skip
         cached.cache_clear()
