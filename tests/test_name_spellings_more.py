@@ -180,3 +180,32 @@ def test_the_name_a_person_is_compared_by_stays_the_narrower(
         assert first == second != third
     finally:
         reg.close()
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        ("David Smith", "Daniel Smith", "D. Smith"),
+        ("Daniel Smith", "David Smith", "D. Smith"),
+        ("Daniel O'Brien", "Daniel Brien", "Daniel O Brien"),
+        ("Daniel Brien", "Daniel O'Brien", "Daniel O Brien"),
+    ],
+)
+def test_an_author_compatible_with_two_persons_merges_no_two_names(
+    tmp_path: Path, listed: tuple[str, str, str]
+) -> None:
+    """The third name is compatible with each of the first two (an initial; a particle read as
+    an initial or joined), which are not one name, and shares a co-author with both: it joins
+    one of them, and the two stay apart (a conflict in the report). Before, the authorship
+    merged them (``shared-coauthor``)."""
+    reg = Registry(tmp_path / "identity.sqlite")
+    try:
+        resolver = IdentityResolver(reg)
+        for n, name in enumerate(listed, start=1):
+            resolver.add(paper(f"2005.0000{n}", name, "Ann Lee"))
+        first, second, third = (person_of(reg, f"2005.0000{n}", 1) for n in (1, 2, 3))
+        assert first != second and third in (first, second)
+        [conflict] = resolver.conflicts
+        assert "not merged (shared-coauthor)" in conflict and "are not one name" in conflict
+    finally:
+        reg.close()

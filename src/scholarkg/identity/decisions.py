@@ -154,6 +154,10 @@ class Decisions:
                 reason = "two profiles are one person only if they claim the same authorship"
             elif (shared := reg.share_a_paper(a, b)) is not None:
                 reason = f"both are authors of {shared}"
+            elif rule == "shared-coauthor" and not names.compatible(
+                name_a := self._names.get(a, pa.name), name_b := self._names.get(b, pb.name)
+            ):
+                reason = f"{name_a!r} and {name_b!r} are not one name"
             if reason is not None:
                 self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
                 return b
