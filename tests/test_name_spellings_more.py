@@ -6,6 +6,7 @@ CONSTRUCTED (tests/constructed.py: a real snapshot line with its id and authors 
 
 from __future__ import annotations
 
+from itertools import permutations
 from pathlib import Path
 
 import pytest
@@ -207,5 +208,28 @@ def test_an_author_compatible_with_two_persons_merges_no_two_names(
         assert first != second and third in (first, second)
         [conflict] = resolver.conflicts
         assert "not merged (shared-coauthor)" in conflict and "are not one name" in conflict
+    finally:
+        reg.close()
+
+
+@pytest.mark.parametrize(
+    "listed", list(permutations(("Daniel O Brien", "Daniel O'Brien", "Daniel Brien")))
+)
+def test_a_particle_written_apart_bridges_no_two_surnames(
+    tmp_path: Path, listed: tuple[str, str, str]
+) -> None:
+    """``Daniel O Brien`` beside Ann Lee, as ``Daniel O'Brien`` and ``Daniel Brien`` (not one
+    name) each are on another paper, in any order: ``O'Brien`` and ``Brien`` stay two persons.
+    A person joined as ``Daniel O Brien`` and one reading of it is compared by that reading.
+    Before, where ``Daniel O Brien`` named the person (first seen, or fuller than ``Daniel
+    Brien``), it was compatible with both and joined all three (3 of the 6 orders)."""
+    reg = Registry(tmp_path / "identity.sqlite")
+    try:
+        resolver = IdentityResolver(reg)
+        for n, name in enumerate(listed, start=1):
+            resolver.add(paper(f"2005.0000{n}", name, "Ann Lee"))
+        found = {name: person_of(reg, f"2005.0000{n}", 1) for n, name in enumerate(listed, 1)}
+        assert found["Daniel O'Brien"] != found["Daniel Brien"]
+        assert found["Daniel O Brien"] in (found["Daniel O'Brien"], found["Daniel Brien"])
     finally:
         reg.close()

@@ -88,7 +88,9 @@ class Decisions:
         profile's spelling): ``Wei Wang`` over ``Wang Wei``, which only the source tells.
         Fuller by :func:`~.names.completeness` (letters as read): ``Hans Mueller`` over ``Hans
         Müller``, the narrower name to compare by (``foaf:name`` is :func:`~.names.preferred`,
-        ``Hans Müller``)."""
+        ``Hans Müller``). One reading of a particle written apart is narrower, whichever is
+        fuller (:func:`~.names.one_reading`): ``Daniel Brien`` or ``Daniel O'Brien`` over
+        ``Daniel O Brien``."""
         current = self._names.get(pid)
         if current is None:
             current = self.registry.person(pid).name
@@ -96,8 +98,11 @@ class Decisions:
         if name == current:  # no fuller than itself, nor itself surname first
             return
         fuller, now = names.completeness(name), names.completeness(current)
-        if fuller > now or (
-            given_first and fuller == now and names.surname_first_of(current, name)
+        reading = names.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
+        if reading is not False and (
+            fuller > now
+            or reading
+            or (given_first and fuller == now and names.surname_first_of(current, name))
         ):
             self._remember(pid, name)
             self.registry.set_name(pid, name)

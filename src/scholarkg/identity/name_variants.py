@@ -32,6 +32,7 @@ _RUN_OF_INITIALS = re.compile(
 # a lone O or D after another word and before a capitalised word: an apostrophe written as a
 # space ("Daniel O Brien" for "Daniel O'Brien", "Maria D Angelo"); "O." is an initial only
 _PARTICLE_APART = re.compile(r"(?<=\S\s)([OD])\s(?=[A-Z][a-z])")
+_MAYBE_PARTICLE = re.compile(r"\s[OD]\s")
 # initials after a surname of one word: "Dupont JP", "Dupont J.P.", "Dupont J. -P.", "Dupont J"
 _SURNAME = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _INITIALS_AFTER = re.compile(r"[A-Z](?:[.\s-]*[A-Z]){0,2}\.?")
@@ -41,7 +42,7 @@ _RUN = re.compile(r"[A-Z]{2,}")
 _NOT_INITIALS = frozenset({"JR", "SR", "PHD", "NG"})
 _VOWELS = frozenset("AEIOUY")
 # what any other spelling needs: a quick test first (most names have none)
-_MAYBE_OTHER = re.compile(r"[^\x00-\x7f]|\\|[A-Z][A-Z]|\s[OD]\s|[A-Z]\.?\s*$")
+_MAYBE_OTHER = re.compile(rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$")
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
@@ -70,6 +71,18 @@ def spellings(name: str) -> tuple[str, ...]:
     if _initials_first(text) is not None:
         out += [first for spelled in out if (first := _initials_first(spelled)) is not None]
     return tuple(dict.fromkeys(out))
+
+
+def particle_readings(name: str) -> tuple[str, str] | None:
+    """``name`` with each lone ``O`` or ``D`` before a capitalised word read as an initial
+    only and as joined to the word (``Daniel O. Brien``, ``Daniel OBrien`` for ``Daniel O
+    Brien``); ``None`` when it has none (or is all in capitals)."""
+    if not _MAYBE_PARTICLE.search(name):
+        return None
+    text = _letters(name)
+    if text.isupper() or not _PARTICLE_APART.search(text):
+        return None
+    return _PARTICLE_APART.sub(r"\1. ", text), _PARTICLE_APART.sub(r"\1", text)
 
 
 @lru_cache(maxsize=32_768)

@@ -17,7 +17,12 @@ from scholarkg.identity.name_reading import (
     person_and_group,
     tokens_as,
 )
-from scholarkg.identity.name_variants import shortened, spellings, transliterated
+from scholarkg.identity.name_variants import (
+    particle_readings,
+    shortened,
+    spellings,
+    transliterated,
+)
 
 # Bump when tokens() reads a name into other words: name blocks and keys are kept in the
 # identity registry, which re-keys what an older version wrote when it opens
@@ -212,6 +217,25 @@ def completeness(name: str) -> tuple[int, int]:
     if _ends_in_initial(words):
         words = _surname_first(words) or words
     return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
+
+
+def one_reading(name: str, current: str) -> bool | None:
+    """Of two names with given names as full, one reading a lone ``O`` or ``D`` both as an
+    initial and as a particle (``Daniel O Brien``, compatible with ``Daniel Brien`` and
+    ``Daniel O'Brien``, which are not one name) and the other agreeing with one reading only:
+    True when that is ``name``, False when it is ``current``, else None. A person is compared
+    by the one reading, so an author joined to them as ``Daniel O Brien`` joins no third."""
+    of_current, of_name = particle_readings(current), particle_readings(name)
+    if of_current is not None and of_name is None:
+        other, readings, side = name, of_current, True
+    elif of_name is not None and of_current is None:
+        other, readings, side = current, of_name, False
+    else:
+        return None  # the common case: neither reads a particle written apart
+    if completeness(name)[0] != completeness(current)[0]:
+        return None
+    initial, joined = (compatible(other, r) for r in readings)
+    return side if initial != joined else None
 
 
 def _spelled_out(name: str) -> bool:
