@@ -19,7 +19,7 @@ from building import rows
 from constructed import snapshot_line
 from scholarkg.config import Config
 from scholarkg.identity import names
-from scholarkg.identity.evidence import _pairs
+from scholarkg.identity.evidence import _pairs, pair_key
 from scholarkg.identity.layout import PAIRS
 from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
@@ -154,6 +154,38 @@ def test_indexing_again_a_registry_this_code_wrote_changes_no_row(tmp_path: Path
     Registry(path).close()
     assert {p: sorted(r[1:] for r in _pair_rows(path, p)) for p in (SPELLED, PLAIN)} == before
     assert _mark(path) == PAIRS
+
+
+def test_a_registry_indexed_before_the_latest_spellings_is_indexed_again(tmp_path: Path) -> None:
+    """Marked 2 (spellings of umlauts, run-together and shortened initials), a paper by ``Daniel
+    O Brien`` holds pairs under ``brien-d`` only: opened, under ``obrien-d`` too (mark 3), so a
+    new paper by ``Daniel O'Brien`` beside the same co-author finds the person."""
+    config = _config(tmp_path / "store")
+    snapshot = tmp_path / "s.jsonl"
+    line = snapshot_line("0704.0002", new_id="9003.00071", authors=["Daniel O Brien", "Ann Lee"])
+    snapshot.write_text(line + "\n", encoding="utf-8")
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    path = registry_path(config)
+    full = sorted(r[1:] for r in _pair_rows(path, SPELLED))
+    joined = (pair_key("obrien-d", "lee-a"), pair_key("lee-a", "obrien-d"))
+    assert set(joined) <= {k for k, _, _ in full} and len(full) == 4  # and under brien-d
+    db = sqlite3.connect(path)
+    with db:  # as version 2 of the index wrote it: the name's own block only
+        db.execute(
+            "DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (SPELLED, *joined)
+        )
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'pairs'")
+    db.close()
+    Registry(path).close()
+    assert sorted(r[1:] for r in _pair_rows(path, SPELLED)) == full
+    assert _mark(path) == PAIRS == "3"
+    snapshot.write_text(
+        snapshot_line("0704.0002", new_id="9003.00072", authors=["Daniel O'Brien", "Ann Lee"])
+        + "\n",
+        encoding="utf-8",
+    )
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    assert _rule(config, "9003.00072", 1) == "shared-coauthor"
 
 
 def _rule(config: Config, arxiv_id: str, position: int) -> str:

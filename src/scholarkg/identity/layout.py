@@ -19,9 +19,11 @@ MIGRATED = ("3",)  # the older layouts this one is made from on opening
 # meta 'variants': name variants are the person's part of a name written for a group
 VARIANTS = "1"
 # meta 'pairs': how the co-author pair index holds an authorship. 1 (no mark): under the block
-# of its name; 2: under the block of each spelling of it (names.blocks). Raise it when the
-# spellings a name has change, so that papers written before are indexed again.
-PAIRS = "2"
+# of its name; 2: under the block of each spelling of it (names.blocks); 3: the spellings of a
+# particle written apart and of initials after the surname too ("Daniel O Brien" under obrien-d,
+# "Dupont JP" under dupont-j). Raise it when the spellings a name has change, so that papers
+# written before are indexed again.
+PAIRS = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
