@@ -156,13 +156,16 @@ def publish(
     *,
     buckets: Collection[int] | None = None,
     when: dt.datetime | None = None,
+    sealed: bool = False,
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
     last publication (``None``: not known, all). The N-Quads dump and the statistics come from the
     store's manifest, brought in line with the store first (every graph compared with the store
     when it was written around the loaders, see :mod:`scholarkg.load.written_around`); only
-    those dump parts are rewritten. Every dump leaves out the VoID graph, which describes the
+    those dump parts are rewritten; ``sealed`` (with ``buckets``): nobody wrote the store
+    since a run closed it in line with the manifest (:mod:`scholarkg.store.seal`), so its graph
+    names are not compared. Every dump leaves out the VoID graph, which describes the
     dumps (their checksums): each result's ``left_out`` says so, with that graph's quads in the
     store now. Dumps an earlier publication wrote that are no longer configured are removed once
     the new description is written."""
@@ -175,7 +178,10 @@ def publish(
     manifest = open_manifest(config)
     around = written_around(store_state_dir(config))
     try:
-        changed, missing = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
+        changed: set[int] = set()
+        missing: list[str] = []
+        if not (sealed and buckets is not None and not around):
+            changed, missing = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
         if around:
             changed |= reread(manifest.contents, store, excluded={void_graph}, side=side)
         manifest.commit()

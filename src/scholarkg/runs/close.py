@@ -253,7 +253,8 @@ def _close_store_side(ctx: RunContext) -> None:
                 touched += [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())]
             buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
         with report.timed("publish"):
-            publication = publish(store, ctx.config, buckets=buckets)
+            publication = publish(store, ctx.config, buckets=buckets, sealed=ctx.store_in_line)
+        ctx.store_in_line = True  # its graph names compared, or nobody wrote it around the run
         report.published = [
             PublishedFile(
                 str(d.path),

@@ -45,6 +45,7 @@ from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
 from scholarkg.store.location import check_store_path
+from scholarkg.store.seal import seal, take_seal
 
 ProgressSink = Callable[[int], None]
 """Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
@@ -96,6 +97,9 @@ class RunContext:
         self.entries_kept: set[QuarantinedRecord] = set()  # a build's arXiv entries quarantined
         self._lock = RunLock(config.data_dir, job, wait=lock_wait)
         self._store: GraphStore | None = None
+        # the manifest is in line with the store: nobody wrote it since a run closed it so
+        # (a seal), or this run's publication compared them
+        self.store_in_line = False
         self._registry: Registry | None = None
         self._identity: IdentityResolver | None = None
         self._index: TitleIndex | None = None
@@ -122,6 +126,12 @@ class RunContext:
         are done (see :mod:`scholarkg.runs.close`)."""
         return self.config.state_dir / UNFINISHED_MARK
 
+    @property
+    def _sealable(self) -> bool:
+        """An embedded store: its files tell whether anything wrote it (see
+        :mod:`scholarkg.store.seal`)."""
+        return self.config.store.kind == "oxigraph"
+
     def count_pyshacl_graphs(self) -> None:
         """Add the graphs this process validated with pySHACL to the report."""
         self.report.pyshacl_graphs += gating.pyshacl_graphs() - self._pyshacl_before
@@ -140,6 +150,9 @@ class RunContext:
                 self._deletions.close()
             if self._store is not None:
                 self._store.close()
+                done = kind is None and not self.unfinished_mark.exists()
+                if done and self.store_in_line and self._sealable:
+                    seal(Path(self.config.store.path), store_state_dir(self.config))
         finally:
             self._collection.close()
             self._lock.__exit__(kind, exc, tb)
@@ -149,6 +162,10 @@ class RunContext:
     @property
     def store(self) -> GraphStore:
         if self._store is None:
+            if self._sealable:  # read (and removed) before the store is opened
+                self.store_in_line = take_seal(
+                    Path(self.config.store.path), store_state_dir(self.config)
+                )
             store = self.config.store.open()
             try:
                 self._check_manifest(store)
