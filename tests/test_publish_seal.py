@@ -61,6 +61,11 @@ def test_a_small_change_after_a_sealed_run_reads_no_graph_names(
     load(config, changed_snapshot(tmp_path, 50))
     assert name_passes == []  # the store's names were not read: the dump is the store's anyway
     assert (config.store.path / SEAL).exists()
+    dump = config.exports_dir / "scholarkg.nq"
+    published = dump.read_bytes()
+    (config.state_dir / "published.json").unlink()  # the next run publishes everything, compared
+    load(config, changed_snapshot(tmp_path, 50))
+    assert len(name_passes) == 1 and dump.read_bytes() == published  # the very same bytes
 
 
 def test_a_store_written_by_hand_after_the_seal_is_compared_again(
