@@ -25,8 +25,30 @@ NO_STORE = "no store here yet"
 UNFINISHED = ("Column family not found", "Inserts are only possible on read-write instances")
 
 
+# pyoxigraph's words (0.5) for a store in an on-disk format it does not read as it is: an
+# older one it upgrades when opened read-write, an older one it cannot upgrade, a newer one
+FORMATS = {
+    "It is not possible to upgrade read-only Oxigraph instances": (
+        "an older Oxigraph's, which this pyoxigraph ({version}) reads once it has upgraded it "
+        "in place: the next `scholarkg run` does (older Oxigraph versions cannot read it then)"
+    ),
+    "is using the outdated encoding version": (
+        "an Oxigraph's too old for this pyoxigraph ({version}) to upgrade: dump it with the "
+        "Oxigraph that wrote it and load the dump into a new store"
+    ),
+    "is using the too recent version": (
+        "a newer Oxigraph's than this pyoxigraph ({version}) reads: upgrade pyoxigraph"
+    ),
+}
+
+
 def cannot_open(path: Path, exc: BaseException) -> LoadError:
-    """The error for a store that is there but does not open (damaged, or a lock held)."""
+    """The error for a store that is there but does not open (damaged, a lock held, or in an
+    on-disk format this pyoxigraph does not read)."""
+    for words, what in FORMATS.items():
+        if words in str(exc):
+            what = what.format(version=ox.__version__)
+            return LoadError(f"{path}: the store's on-disk format is {what}")
     return LoadError(
         f"{path}: cannot open the Oxigraph store ({exc}); is another process using it?"
     )
