@@ -51,18 +51,15 @@ def _port(value: str) -> int:
 def serve_store(args: argparse.Namespace) -> int:
     from scholarkg.load.manifest import store_state_dir
     from scholarkg.serve import run_server
+    from scholarkg.serve.worker_process import StoreSpec
+    from scholarkg.store.reading import require_store
 
     config = load(args)
     settings = config.serve
     host = args.host if args.host is not None else settings.host
     port = args.port if args.port is not None else settings.port
-    embedded = config.store.kind == "oxigraph"
-    if embedded and args.allow_updates:  # a new store is created here, then left to the updater
-        config.store.open().close()
-    # An embedded store is only read in this process (updates run in their worker process).
-    with closing(config.store.open(read_only=embedded or not args.allow_updates)) as store:
-        if embedded:  # only its path is needed here: holding it open would pin, for as long as
-            store.close()  # the server runs, every file a writer's compactions delete
+
+    def serve(store: object) -> None:
         run_server(
             store,
             host,
@@ -73,4 +70,17 @@ def serve_store(args: argparse.Namespace) -> int:
             exports_dir=config.exports_dir,
             state_dir=store_state_dir(config),
         )
+
+    if config.store.kind == "oxigraph":
+        # Only its path is needed here: the query workers open what readers open (the last
+        # run's checkpoint), the update worker the store itself; opening the store here would
+        # read it beside a run that may be writing it.
+        if args.allow_updates:  # a new store is created here, then left to the updater
+            config.store.open().close()
+        else:  # no store (yet) is said before a worker starts, as `query` says it
+            require_store(config.store.path)
+        serve(StoreSpec("oxigraph", str(config.store.path)))
+        return 0
+    with closing(config.store.open(read_only=not args.allow_updates)) as store:
+        serve(store)
     return 0

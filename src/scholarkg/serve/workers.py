@@ -279,10 +279,13 @@ def failure_error(failure: JobFailure) -> QueryError:
 
 
 def spec_for(store: object) -> StoreSpec:
-    """The :class:`StoreSpec` of an open scholarkg store (embedded or remote SPARQL)."""
+    """The :class:`StoreSpec` of an open scholarkg store (embedded or remote SPARQL), or
+    ``store`` itself when it is one (an embedded store given by its path, unopened)."""
     from scholarkg.store.embedded import EmbeddedStore
     from scholarkg.store.remote import SparqlStore
 
+    if isinstance(store, StoreSpec):
+        return store
     if isinstance(store, EmbeddedStore):
         return StoreSpec("oxigraph", str(store.path))
     if isinstance(store, SparqlStore):
