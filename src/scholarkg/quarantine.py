@@ -36,9 +36,7 @@ def quarantine_records(records: Iterable[QuarantinedRecord], root: Path) -> list
     files written."""
     written = []
     for record in records:
-        target = root / "records"
-        target.mkdir(parents=True, exist_ok=True)
-        path = target / record_file_name(record)
+        path = root / "records" / record_file_name(record)  # write_atomic makes the folder
         text = json.dumps(asdict(record), ensure_ascii=False, indent=1)
         write_atomic(path, text.encode("utf-8"), what="a quarantined record")
         written.append(path)
