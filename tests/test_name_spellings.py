@@ -24,6 +24,18 @@ ONE_PERSON = [
     ("Yuri Makarov", "Yu. Makarov"),
     ("Philippe Martin", "Ph. Martin"),
     ("Christian Müller", "Chr. Mueller"),
+    # a particle written apart, initials after the surname (test_name_spellings_more.py)
+    ("Daniel O Brien", "Daniel O'Brien"),  # the apostrophe written as a space
+    ("Daniel O Brien", "Daniel OBrien"),
+    ("D. O Brien", "Daniel O’Brien"),
+    ("Maria D Angelo", "Maria D'Angelo"),
+    ("Brien, Daniel O", "Daniel Brien"),  # still an initial as well
+    ("Dupont JP", "Jean-Pierre Dupont"),  # initials after the surname
+    ("Dupont J.P.", "Jean-Pierre Dupont"),
+    ("Dupont J. P.", "J.-P. Dupont"),
+    ("Dupont J.-P.", "Jean Pierre Dupont"),
+    ("Müller HP", "Hans-Peter Mueller"),
+    ("Dupont J", "Jean Dupont"),
 ]
 TWO_PEOPLE = [
     ("Hans Muller", "Hans Mueller"),  # one without umlaut: Muller and Mueller are two names
@@ -36,6 +48,20 @@ TWO_PEOPLE = [
     ("John Smith II", "John I"),  # a numeral is no run of initials
     ("Mary St. John", "Mary Stephen John"),  # St. is no given name cut short
     ("JOHN SMITH", "Jane Owen Smith"),  # all in capitals: JOHN is no initials
+    # a particle written apart, initials after the surname (test_name_spellings_more.py)
+    ("Daniel O. Brien", "Daniel O'Brien"),  # a full stop: an initial only
+    ("Daniel O Brien", "Daniel D'Brien"),
+    ("Daniel O Brien", "Daniel Obrist"),
+    ("DANIEL O BRIEN", "Daniel OBrien"),  # all in capitals: O is an initial
+    ("Daniel O Brien", "Dan O'Brien"),  # the given names still agree or not
+    ("Dupont JP", "Paul Dupont"),
+    ("Dupont JP", "Jean-Marc Dupont"),
+    ("DUPONT JP", "Jean-Pierre Dupont"),  # all in capitals: JP may be a name
+    ("Wei LI", "Li Wei"),  # a word of two capitals with a vowel is a surname, not initials
+    ("Wei LI", "Lan Ivy Wei"),
+    ("Andrew NG", "Nathan G. Andrew"),
+    ("John Smith MD", "Mary Smith"),  # initials after one word only: no degree read so
+    ("Dupont Jp", "Jean-Paul Dupont"),  # not in capitals: no initials
 ]
 
 
