@@ -128,3 +128,54 @@ def test_the_seal_is_broken_by_any_write_and_taken_once(tmp_path: Path) -> None:
     with EmbeddedStore(path) as store:
         store.replace_graph_ntriples(GRAPH, "")
     assert not take_seal(path, tmp_path)
+
+
+def test_a_file_rocksdb_removes_while_the_seal_is_taken_is_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RocksDB's threads delete obsolete files after the store is closed: a file listed, then
+    gone before its size is read, is not in the seal (before: FileNotFoundError out of the
+    run's close, in tests/test_deletion_memory.py under load). The seal still holds for the
+    store as it is after."""
+    import os
+
+    from scholarkg.store import seal as sealing
+
+    config = load_config(write_config(tmp_path, []))
+    load(config, SNAPSHOT)
+    store, state = Path(config.store.path), Path(config.store.path)
+    (store / SEAL).unlink()
+    doomed = store / "999999.sst"
+    doomed.write_bytes(b"obsolete")
+    listed = os.scandir
+
+    def listed_then_removed(path: Path) -> object:
+        entries = list(listed(path))
+        doomed.unlink()  # as RocksDB's cleanup does, between the listing and the stat
+        return _Listing(entries)
+
+    monkeypatch.setattr(sealing.os, "scandir", listed_then_removed)
+    seal(store, state)
+    monkeypatch.undo()
+    assert "999999.sst" not in (state / SEAL).read_text(encoding="utf-8")
+    assert take_seal(store, state)
+
+
+def test_a_seal_that_cannot_be_taken_fails_no_run(tmp_path: Path) -> None:
+    """Sealing is a saving only: a store whose files cannot be listed leaves no seal, and no
+    error."""
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / SEAL).write_text('{"files": []}\n', encoding="utf-8")
+    seal(tmp_path / "no-store-here", state)
+    assert not (state / SEAL).exists()
+
+
+class _Listing(list[object]):
+    """A directory listing read ahead, used as :func:`os.scandir`'s is (a context manager)."""
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None

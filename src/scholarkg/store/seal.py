@@ -14,6 +14,7 @@ successor compares every name as before.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -29,19 +30,30 @@ _ROCKSDB = re.compile(r"\d+\.(?:sst|log|blob)|MANIFEST-\d+|CURRENT|IDENTITY|OPTI
 
 
 def _files(store: Path) -> list[list[object]]:
+    """The store's files and sizes; a file RocksDB removes while they are listed (its threads
+    delete obsolete files after the store is closed) is left out, as a listing after would."""
     found = []
     with os.scandir(store) as entries:
         for entry in entries:
             if _ROCKSDB.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                stat = entry.stat(follow_symlinks=False)
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
                 found.append([entry.name, stat.st_size])
     return sorted(found)
 
 
 def seal(store: Path, state_dir: Path) -> None:
-    """Note the closed store's files: nothing wrote it since its manifest was last in line."""
-    text = json.dumps({"files": _files(store)}) + "\n"
-    write_atomic(state_dir / SEAL, text.encode("utf-8"))
+    """Note the closed store's files: nothing wrote it since its manifest was last in line.
+    Sealing is only a saving: where the files cannot be listed or the seal written, no seal
+    is left (the next publication compares every name), and the run is not failed for it."""
+    try:
+        text = json.dumps({"files": _files(store)}) + "\n"
+        write_atomic(state_dir / SEAL, text.encode("utf-8"))
+    except OSError:  # WriteFailed too
+        with contextlib.suppress(OSError):
+            (state_dir / SEAL).unlink(missing_ok=True)
 
 
 def take_seal(store: Path, state_dir: Path) -> bool:
