@@ -19,7 +19,7 @@ import pytest
 from scholarkg.errors import LoadError
 from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.store.embedded import EmbeddedStore
-from test_store_unfinished import READERS, cli, files, one_line
+from test_store_unfinished import files, one_line, refused
 
 FIXTURE = Path(__file__).parent / "fixtures" / "older-stores" / "oxigraph-0.4"
 PYOXIGRAPH_SAYS = "It is not possible to upgrade read-only Oxigraph instances"
@@ -71,13 +71,4 @@ def test_cli_readers_of_an_older_format_say_so_and_change_nothing(
     tmp_path: Path, command: str
 ) -> None:
     path = older(tmp_path)
-    config = tmp_path / "scholarkg.toml"
-    config.write_text(
-        f'[data]\ndir = "{tmp_path / "data"}"\n[store]\npath = "{path}"\n', encoding="utf-8"
-    )
-    before = files(tmp_path)
-    done = cli(config, *READERS[command])
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert done.stdout == ""
-    assert done.stderr.splitlines() == [f"error: {said(path)}"]
-    assert files(tmp_path) == before
+    assert refused(tmp_path, path, command) == [f"error: {said(path)}"]

@@ -175,6 +175,13 @@ def test_cli_readers_of_no_store_yet_say_so_and_change_nothing(
     exports.mkdir(parents=True)
     (exports / "scholarkg.nq").write_bytes(b"<urn:x:s> <urn:x:p> <urn:x:o> <urn:x:g> .\n")
     (tmp_path / "data" / "void.ttl").write_bytes(b"# the published description\n")
+    [line] = refused(tmp_path, path, command)
+    assert line.startswith(f"error: {path}: {NOT_YET} ("), line
+
+
+def refused(tmp_path: Path, path: Path, command: str) -> list[str]:
+    """The error lines of the reader ``command`` (of :data:`READERS`) on the store at ``path``
+    (data under ``tmp_path``): it exits 1, prints nothing else and changes no file."""
     config = tmp_path / "scholarkg.toml"
     config.write_text(
         f'[data]\ndir = "{tmp_path / "data"}"\n[store]\npath = "{path}"\n', encoding="utf-8"
@@ -183,6 +190,5 @@ def test_cli_readers_of_no_store_yet_say_so_and_change_nothing(
     done = cli(config, *READERS[command])
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout == ""
-    [line] = done.stderr.splitlines()
-    assert line.startswith(f"error: {path}: {NOT_YET} ("), line
     assert files(tmp_path) == before
+    return done.stderr.splitlines()
