@@ -39,7 +39,7 @@ def _rows_for(tmp_path: Path, papers: int) -> tuple[int, CountingRegistry]:
     reg = CountingRegistry(tmp_path / f"identity-{papers}.sqlite")
     resolver = IdentityResolver(reg)
     for n in range(papers):
-        resolver.add(paper(f"2001.{n:05d}", "Wei Wang", "Bob Stone", f"Other Person{n}"))
+        resolver.add(paper(f"2001.{n:05d}", "Wei Wang", "Carol Stone", f"Other Person{n}"))
     return reg.rows, reg
 
 
@@ -47,7 +47,7 @@ def _rows_for(tmp_path: Path, papers: int) -> tuple[int, CountingRegistry]:
 def test_one_hit_per_person_and_coauthor_however_many_papers(tmp_path: Path, papers: int) -> None:
     rows, reg = _rows_for(tmp_path, papers)
     try:
-        # Wei Wang and Bob Stone find each other once per later paper (one person each)
+        # Wei Wang and Carol Stone find each other once per later paper (one person each)
         assert rows == 2 * (papers - 1)
         first = BASE + "2001.00000"
         for n in range(1, papers):

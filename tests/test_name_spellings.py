@@ -53,7 +53,7 @@ TWO_PEOPLE = [
     ("Daniel O Brien", "Daniel D'Brien"),
     ("Daniel O Brien", "Daniel Obrist"),
     ("DANIEL O BRIEN", "Daniel OBrien"),  # all in capitals: O is an initial
-    ("Daniel O Brien", "Dan O'Brien"),  # the given names still agree or not
+    ("Daniel O Brien", "Dana O'Brien"),  # the given names still agree or not (Dan is Daniel)
     ("Dupont JP", "Paul Dupont"),
     ("Dupont JP", "Jean-Marc Dupont"),
     ("DUPONT JP", "Jean-Pierre Dupont"),  # all in capitals: JP may be a name

@@ -99,19 +99,26 @@ def test_a_new_paper_spelling_an_old_author_otherwise_finds_their_person(
 
 def test_opening_an_old_registry_indexes_its_spelled_papers_again_once(tmp_path: Path) -> None:
     """Opened, the old registry holds 9003.00071's rows as this code writes them (each pair
-    under every block of both names: 16 rows, not 6), 9003.00072 (no name with another
-    block) untouched, row for row, and the mark. Opened again, nothing is written."""
+    under every block of both names: 16 rows, not 6), and 9003.00072's (``Bob Stone`` under
+    ``stone-r`` too, mark 4: 4 rows, not 2), and the mark. Opened again, nothing is written.
+    (A paper with no name of another block keeps its rows: test_name_spellings_short.py.)"""
     path = _old_registry(tmp_path / "identity.sqlite")
-    plain = _pair_rows(path, PLAIN)
     reg = Registry(path)
     try:
-        authors = [(names.block(n), node, n) for node, n in reg.authors_of(SPELLED)]
-        expected = sorted((k, node, c) for k, node, _, c in _pairs(SPELLED, authors))
+        expected = {
+            paper: sorted(
+                (k, node, c)
+                for k, node, _, c in _pairs(
+                    paper, [(names.block(n), node, n) for node, n in reg.authors_of(paper)]
+                )
+            )
+            for paper in (SPELLED, PLAIN)
+        }
     finally:
         reg.close()
-    assert sorted((k, n, c) for _, k, n, c in _pair_rows(path, SPELLED)) == expected
-    assert len(expected) == 16
-    assert _pair_rows(path, PLAIN) == plain
+    for paper in (SPELLED, PLAIN):
+        assert sorted((k, n, c) for _, k, n, c in _pair_rows(path, paper)) == expected[paper]
+    assert (len(expected[SPELLED]), len(expected[PLAIN])) == (16, 4)
     assert _mark(path) == PAIRS
     written = _pair_rows(path, SPELLED)
     reg = Registry(path)
@@ -158,7 +165,7 @@ def test_indexing_again_a_registry_this_code_wrote_changes_no_row(tmp_path: Path
 
 def test_a_registry_indexed_before_the_latest_spellings_is_indexed_again(tmp_path: Path) -> None:
     """Marked 2 (spellings of umlauts, run-together and shortened initials), a paper by ``Daniel
-    O Brien`` holds pairs under ``brien-d`` only: opened, under ``obrien-d`` too (mark 3), so a
+    O Brien`` holds pairs under ``brien-d`` only: opened, under ``obrien-d`` too (mark 3 on), so a
     new paper by ``Daniel O'Brien`` beside the same co-author finds the person."""
     config = _config(tmp_path / "store")
     snapshot = tmp_path / "s.jsonl"
@@ -178,7 +185,7 @@ def test_a_registry_indexed_before_the_latest_spellings_is_indexed_again(tmp_pat
     db.close()
     Registry(path).close()
     assert sorted(r[1:] for r in _pair_rows(path, SPELLED)) == full
-    assert _mark(path) == PAIRS == "3"
+    assert _mark(path) == PAIRS == "4"
     snapshot.write_text(
         snapshot_line("0704.0002", new_id="9003.00072", authors=["Daniel O'Brien", "Ann Lee"])
         + "\n",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
+from scholarkg.identity.name_variants import capitals_first
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
 from scholarkg.iris import capped
@@ -90,7 +91,9 @@ class Decisions:
         Müller``, the narrower name to compare by (``foaf:name`` is :func:`~.names.preferred`,
         ``Hans Müller``). One reading of a particle written apart is narrower, whichever is
         fuller (:func:`~.names.one_reading`): ``Daniel Brien`` or ``Daniel O'Brien`` over
-        ``Daniel O Brien``."""
+        ``Daniel O Brien``. Of two as full, the one that tells more: ``John Smith Jr.`` over
+        ``John Smith`` (no ``John Smith Sr.`` joins them then), ``Wei Li`` over ``LI Wei``
+        (compatible with ``Li Wei`` too, read as written)."""
         current = self._names.get(pid)
         if current is None:
             current = self.registry.person(pid).name
@@ -103,6 +106,7 @@ class Decisions:
             fuller > now
             or reading
             or (given_first and fuller == now and names.surname_first_of(current, name))
+            or (fuller == now and _tells_more(name, current))
         ):
             self._remember(pid, name)
             self.registry.set_name(pid, name)
@@ -175,3 +179,11 @@ class Decisions:
         if drop.published:
             self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
         return keep.id
+
+
+def _tells_more(name: str, current: str) -> bool:
+    """``name`` writes a generation ``current`` does not, or its surname where ``current``
+    writes it first in capitals (``LI Wei``: read so, and as written too)."""
+    if names.generation(current) is None and names.generation(name) is not None:
+        return True
+    return capitals_first(current) is not None and capitals_first(name) is None

@@ -21,9 +21,11 @@ VARIANTS = "1"
 # meta 'pairs': how the co-author pair index holds an authorship. 1 (no mark): under the block
 # of its name; 2: under the block of each spelling of it (names.blocks); 3: the spellings of a
 # particle written apart and of initials after the surname too ("Daniel O Brien" under obrien-d,
-# "Dupont JP" under dupont-j). Raise it when the spellings a name has change, so that papers
-# written before are indexed again.
-PAIRS = "3"
+# "Dupont JP" under dupont-j); 4: a surname in capitals first, a fifth V and the full names a
+# short given name stands for ("LI Wei" under li-w, "Henry Ford V" under ford-h, "Bill Smith"
+# under smith-w). Raise it when the spellings a name has change, so that papers written before
+# are indexed again.
+PAIRS = "4"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (

@@ -5,7 +5,9 @@ A profile and arXiv often write one author differently at the very same place of
 ``Xiaoli Meng`` (a given name written as one word or two), ``Jean-Pierre Dupont`` / ``JP
 Dupont`` (initials run together), ``Yuri Makarov`` / ``Yu. Makarov`` (a given name shortened to
 more than one letter), ``Daniel O'Brien`` / ``Daniel O Brien`` (a particle's apostrophe written
-as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname). The keys and name
+as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname), ``Wei Li`` / ``LI
+Wei`` (the surname first, in capitals), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
+generational suffix, :func:`generation_of`, tells two people apart). The keys and name
 blocks stay as :func:`~scholarkg.identity.names.tokens` reads the name; these readings only
 widen :func:`~scholarkg.identity.names.compatible`, which is evidence where something else
 places the two names (the same position of one paper, a shared co-author in one block), and
@@ -18,17 +20,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
+from scholarkg.identity.name_reading import person_and_group
 from scholarkg.iris import fold
 from scholarkg.tex_letters import tex_letters
 
 _TEX_UMLAUT = re.compile(r'\{?\\"\s*\{?([aouAOU])\}?\}?')  # M\"uller, M\"{u}ller, M{\"u}ller
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-# two or three capitals written together before another word: "JP Dupont" (not a numeral)
+# two or three capitals written together before another word: "JP Dupont" (not a numeral,
+# nor a run with a vowel: "LI Wei" writes the surname in capitals, see capitals_first)
 _RUN_OF_INITIALS = re.compile(
-    r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
+    r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)(?![A-Z]{0,2}[AEIOU])([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
 )
+# a surname in capitals before given names written in small letters: "LI Wei", "KIM Ji-Woo"
+_WORD = re.compile(r"[^\W\d_]{2,}(?:[-'’][^\W\d_]+)*")
+_INITIAL = re.compile(r"[A-Z]\.")
+# a trailing V after a given name and a surname: the fifth of the name ("Henry Ford V")
+_FIFTH = re.compile(r"(?<=\S\s)(?<=[^\W\d_]{2}\s)V$")
+_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_MAYBE_GENERATION = re.compile(r"(?<![^\W\d_])(?:jr|sr|ii|iii|iv|v)(?![^\W\d_])", re.IGNORECASE)
 # a lone O or D after another word and before a capitalised word: an apostrophe written as a
 # space ("Daniel O Brien" for "Daniel O'Brien", "Maria D Angelo"); "O." is an initial only
 _PARTICLE_APART = re.compile(r"(?<=\S\s)([OD])\s(?=[A-Z][a-z])")
@@ -41,6 +53,7 @@ _INITIALS_AFTER = re.compile(r"[A-Z](?:[.\s-]*[A-Z]){0,2}\.?")
 _RUN = re.compile(r"[A-Z]{2,}")
 _NOT_INITIALS = frozenset({"JR", "SR", "PHD", "NG"})
 _VOWELS = frozenset("AEIOUY")
+_VOWELS_ONLY = frozenset("AEIOU")  # before given names: "JY Park" writes initials
 # what any other spelling needs: a quick test first (most names have none)
 _MAYBE_OTHER = re.compile(rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$")
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
@@ -54,16 +67,21 @@ def spellings(name: str) -> tuple[str, ...]:
     umlauts transliterated, a run of capitals before another word as initials (``JP Dupont``
     as ``J. P. Dupont``), a lone ``O`` or ``D`` joined to the capitalised word after it
     (``Daniel O Brien`` as ``Daniel OBrien``; it stays an initial in ``name``), initials after
-    a surname of one word before it (``Dupont JP`` as ``J. P. Dupont``); ``name`` first, each
-    once."""
+    a surname of one word before it (``Dupont JP`` as ``J. P. Dupont``), a surname written
+    first in capitals (``LI Wei`` as ``Wei LI``: :func:`capitals_first`), a fifth without its
+    V (``Henry Ford V`` as ``Henry Ford``, in capitals too); ``name`` first, each once."""
     if not _MAYBE_OTHER.search(name):
         return (name,)
     out = [name]
     text = _letters(name)
     if (transliterated := text.translate(_UMLAUTS)) != text:
         out.append(transliterated)
+    if _fifth(text):
+        out += [_FIFTH.sub("", spelled.rstrip()).rstrip() for spelled in out]
     if text.isupper():
         return tuple(dict.fromkeys(out))
+    if capitals_first(text) is not None:
+        out += [first for spelled in out if (first := capitals_first(spelled)) is not None]
     if _RUN_OF_INITIALS.search(text):
         out += [_RUN_OF_INITIALS.sub(_as_initials, spelled) for spelled in out]
     if _PARTICLE_APART.search(text):
@@ -71,6 +89,55 @@ def spellings(name: str) -> tuple[str, ...]:
     if _initials_first(text) is not None:
         out += [first for spelled in out if (first := _initials_first(spelled)) is not None]
     return tuple(dict.fromkeys(out))
+
+
+def _fifth(text: str) -> bool:
+    """``text`` ends in a Roman numeral V after a surname of two letters or more and a given
+    name before it (``Henry Ford V``; not ``Vladimir V``, ``Smith J V`` or ``Smith, V``)."""
+    text = text.rstrip()
+    return "," not in text and len(text.split()) > 2 and _FIFTH.search(text) is not None
+
+
+def capitals_first(text: str) -> str | None:
+    """``LI Wei`` as ``Wei LI``: one or more words in capitals, each with a vowel (A, E, I, O,
+    U) or ``NG``, then given names written in small letters (or initials), no comma; ``None``
+    for any other name. A run of capitals without a vowel is initials (``JP Dupont``)."""
+    words = text.split()
+    lead = 0
+    while lead < len(words) and words[lead].isupper() and _WORD.fullmatch(words[lead]):
+        lead += 1
+    if not 0 < lead < len(words) or "," in text:
+        return None
+    if not all(
+        w == "NG" or not _VOWELS_ONLY.isdisjoint(fold(w).upper()) for w in words[:lead]
+    ) or not all(
+        _INITIAL.fullmatch(w) or (not w.isupper() and _WORD.fullmatch(w.rstrip(".")))
+        for w in words[lead:]
+    ):
+        return None
+    if not any(c.islower() for w in words[lead:] for c in w):
+        return None
+    return " ".join(words[lead:] + words[:lead])
+
+
+def generation_of(name: str, read: tuple[str, ...]) -> str | None:
+    """The generational suffix ``name`` writes (folded: ``jr``, ``sr``, ``ii``, ``iii``,
+    ``iv``, ``v``): a suffix word ``read`` (its :func:`~.names.tokens`) leaves out, or a V
+    after a given name and a surname (``Henry Ford V``, read with a surname V as written);
+    ``None`` when it writes none. ``John Smith Jr.`` and ``John Smith Sr.`` are two people."""
+    if not _MAYBE_GENERATION.search(name):
+        return None
+    parts = person_and_group(name)
+    text = _letters(name if parts is None else parts[0])
+    if _fifth(text):
+        return "v"
+    left = Counter(read)
+    for word in fold(text).split():
+        if left[word] > 0:
+            left[word] -= 1
+        elif word in _GENERATIONS:
+            return word
+    return None
 
 
 def particle_readings(name: str) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from scholarkg.identity.given_names import full_name_blocks, same_given
 from scholarkg.identity.name_reading import (
     GROUP_WORDS,
     SPACE,
@@ -18,6 +19,7 @@ from scholarkg.identity.name_reading import (
     tokens_as,
 )
 from scholarkg.identity.name_variants import (
+    generation_of,
     particle_readings,
     shortened,
     spellings,
@@ -97,12 +99,15 @@ def blocks(name: str) -> tuple[str, ...]:
     """:func:`block`, then the block of each other spelling of the name where that differs
     (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``,
     ``brien-d`` and ``obrien-d`` for ``Daniel O Brien``, ``jp-d`` and ``dupont-j`` for ``Dupont
-    JP`` (:func:`block` stays as the name is read: what a registry keys it by). The
-    co-author pair index holds an authorship under each, so either spelling finds it."""
+    JP``, ``wei-l`` and ``li-w`` for ``LI Wei``; and a short given name's the block of each
+    full name it stands for (``smith-b`` and ``smith-w`` for ``Bill Smith``:
+    :mod:`~.given_names`). :func:`block` stays as the name is read: what a registry keys it by.
+    The co-author pair index holds an authorship under each, so either spelling finds it."""
     spelled = spellings(name)
-    if len(spelled) == 1:
+    short = [b for s in spelled for b in full_name_blocks(tokens(s))]
+    if len(spelled) == 1 and not short:
         return (block(name),)
-    return tuple(dict.fromkeys(block(s) for s in spelled))
+    return tuple(dict.fromkeys([*(block(s) for s in spelled), *short]))
 
 
 def block_as(name: str, version: str) -> str:
@@ -130,7 +135,16 @@ def _given_compatible(x: str, y: str, short: frozenset[str] = frozenset()) -> bo
         x == y
         or ((len(x) == 1 or x in short) and y.startswith(x))
         or ((len(y) == 1 or y in short) and x.startswith(y))
+        or same_given(x, y)  # "chris" and "christopher"
     )
+
+
+@lru_cache(maxsize=NAME_CACHE)
+def generation(name: str) -> str | None:
+    """The generational suffix a name writes (``jr`` for ``John Smith Jr.`` and ``Smith Jr.,
+    John``, ``iii``, ``v`` for ``Henry Ford V``), ``None`` for none: two names with two are
+    two people (father and son), a name without one may be either."""
+    return generation_of(name, tokens(name))
 
 
 @lru_cache(maxsize=NAME_CACHE)
@@ -142,7 +156,9 @@ def compatible(a: str, b: str) -> bool:
     A missing middle name is no disagreement. Other spellings of a name count
     (:mod:`~scholarkg.identity.name_variants`): ``Hans Müller`` ~ ``Hans Mueller``, ``Xiao-Li
     Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont`` ~ ``Dupont JP``, ``Yuri
-    Makarov`` ~ ``Yu. Makarov``, ``Daniel O'Brien`` ~ ``Daniel O Brien``.
+    Makarov`` ~ ``Yu. Makarov``, ``Daniel O'Brien`` ~ ``Daniel O Brien``, ``LI Wei`` ~ ``Wei
+    Li``, ``Chris Manning`` ~ ``Christopher Manning`` (:mod:`~.given_names`), ``John Smith
+    Jr.`` ~ ``John Smith``; never ``John Smith Jr.`` ~ ``John Smith Sr.`` (:func:`generation`).
     """
     return _compatible_names(a, b, surname_first=False)
 
@@ -163,7 +179,9 @@ def compatible_at_position(a: str, b: str) -> bool:
 
 def _compatible_names(a: str, b: str, *, surname_first: bool) -> bool:
     """Some spelling of ``a`` and some of ``b`` agree as written (or, ``surname_first``, once
-    one of the two is read surname first)."""
+    one of the two is read surname first), and no two generations (``Jr.``, ``Sr.``)."""
+    if (ga := generation(a)) is not None and (gb := generation(b)) is not None and ga != gb:
+        return False
     short = shortened(a) | shortened(b)
     for x in spellings(a):
         for y in spellings(b):
@@ -293,6 +311,6 @@ def clear_caches() -> None:
     process: a registry migration's test reads names as an earlier version did)."""
     for cached in (
         tokens, block, blocks, compatible, compatible_at_position, written_for, person_part,
-        spellings, shortened, transliterated,
+        spellings, shortened, transliterated, generation,
     ):  # fmt: skip
         cached.cache_clear()

@@ -1,0 +1,168 @@
+"""Generational suffixes (``Jr.``, ``Sr.``, ``II`` … ``V``) are no part of the surname and
+tell two people apart: ``John Smith Jr.`` ~ ``J. Smith Jr.`` ~ ``John Smith`` (a suffix missing
+on one side is no disagreement), never ``John Smith Jr.`` ~ ``John Smith Sr.`` (father and
+son). Snapshot inputs are CONSTRUCTED (tests/constructed.py: a real snapshot line with its id
+and authors changed)."""
+
+from __future__ import annotations
+
+from itertools import permutations
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from constructed import snapshot_line
+from scholarkg.config import Config, load_config
+from scholarkg.identity import names
+from scholarkg.identity.name_variants import spellings
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from test_fold_letters_build import persons
+from test_name_spellings_build import _author, _rule
+from test_name_spellings_more import _beside_one_coauthor
+
+ONE_PERSON = [
+    ("John Smith Jr.", "J. Smith Jr."),
+    ("John Smith Jr.", "John Smith"),
+    ("John Smith, Jr.", "J. Smith"),
+    ("Smith Jr., John", "John Smith Jr."),
+    ("Smith, John, Jr.", "John Smith, Jr."),
+    ("John Smith Sr.", "John Smith"),
+    ("Henry Ford III", "Henry Ford"),
+    ("Henry Ford V", "Henry Ford"),  # a fifth: V is no surname
+    ("Henry Ford V", "H. Ford V"),
+    ("Henry Ford V", "Henry Ford V"),
+    ("Vladimir V", "Vladimir V"),
+]
+TWO_PEOPLE = [
+    ("John Smith Jr.", "John Smith Sr."),  # father and son
+    ("Smith Jr., John", "John Smith, Sr."),
+    ("J. Smith Jr.", "John Smith Sr."),
+    ("Henry Ford II", "Henry Ford III"),
+    ("Henry Ford IV", "Henry Ford V"),
+    ("John Smith II", "John Smith Jr."),  # two conventions, not known to be one
+    ("Vladimir V", "Vladimir Smith"),  # V an initial (surname first), no suffix
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ONE_PERSON)
+def test_a_suffix_missing_on_one_side_is_no_disagreement(a: str, b: str) -> None:
+    assert names.compatible(a, b) and names.compatible(b, a)
+    assert names.compatible_at_position(a, b) and names.compatible_at_position(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), TWO_PEOPLE)
+def test_two_generations_are_two_people(a: str, b: str) -> None:
+    """Before, ``Jr.`` and ``Sr.`` (and any two numerals) were dropped and the names were one;
+    ``Henry Ford V`` was the surname V."""
+    assert not names.compatible(a, b) and not names.compatible(b, a)
+    assert not names.compatible_at_position(a, b)
+
+
+def test_the_generation_a_name_writes() -> None:
+    found = {
+        n: names.generation(n)
+        for n in [
+            "John Smith Jr.", "Smith Jr., John", "Smith, John, Sr.", "JOHN SMITH II",
+            "Evans II, Neal J.", "Henry Ford V", "John Smith", "Kazuo Ii", "KAZUO II",
+            "K. Ii", "Vladimir V", "Smith J V", "Smith, V.", "John Smith V.", "John Smith PhD",
+            "T. Montaruli Jr. for the IceCube Collaboration",
+        ]
+    }  # fmt: skip
+    assert found == {
+        "John Smith Jr.": "jr", "Smith Jr., John": "jr", "Smith, John, Sr.": "sr",
+        "JOHN SMITH II": "ii", "Evans II, Neal J.": "ii", "Henry Ford V": "v",
+        "John Smith": None, "Kazuo Ii": None, "KAZUO II": None, "K. Ii": None,
+        "Vladimir V": None, "Smith J V": None, "Smith, V.": None, "John Smith V.": None,
+        "John Smith PhD": None, "T. Montaruli Jr. for the IceCube Collaboration": "jr",
+    }  # fmt: skip
+
+
+def test_a_fifth_is_a_spelling_keys_and_blocks_stay() -> None:
+    """``Henry Ford V`` keeps the key and block names version 5 gives it (read with the
+    surname V); ``Henry Ford`` is one more spelling, its block one more block (the pair index
+    finds it beside a co-author of ``Henry Ford``). ``V`` as an initial reads no fifth."""
+    assert names.name_key("Henry Ford V") == "henry-ford-v"
+    assert names.block("Henry Ford V") == "v-h"
+    assert names.blocks("Henry Ford V") == ("v-h", "ford-h")
+    assert spellings("Henry Ford V") == ("Henry Ford V", "Henry Ford")
+    for name in ["Vladimir V", "Smith J V", "Smith, V.", "John Smith V.", "John V. Smith"]:
+        assert all("V" in spelled for spelled in spellings(name)), name  # V kept
+        assert names.generation(name) is None
+    assert names.name_key("John Smith Jr.") == names.name_key("John Smith Sr.") == "john-smith"
+
+
+@pytest.mark.parametrize(
+    "listed", list(permutations(("John Smith Jr.", "John Smith Sr.", "John Smith")))
+)
+def test_a_name_without_a_suffix_bridges_no_two_generations(
+    tmp_path: Path, listed: tuple[str, str, str]
+) -> None:
+    """Each name first author beside Ann Lee on a paper of its own, in any order: ``John Smith
+    Jr.`` and ``John Smith Sr.`` stay two persons, ``John Smith`` joins one of them (a person
+    joined as ``John Smith`` and ``John Smith Jr.`` is compared by the latter). Before, the
+    three were one person in every order."""
+    persons_of, _ = _beside_one_coauthor(tmp_path, listed)
+    found = dict(zip(listed, persons_of, strict=True))
+    assert found["John Smith Jr."] != found["John Smith Sr."]
+    assert found["John Smith"] in (found["John Smith Jr."], found["John Smith Sr."])
+
+
+def _load(tmp_path: Path, *papers: list[str]) -> tuple[Config, list[str]]:
+    """The papers (author lists) as snapshot lines 9003.00031, …, loaded into a new store:
+    the config and the run's identity conflicts."""
+    store = tmp_path / "store"
+    store.mkdir()
+    config = load_config(write_config(store, []))
+    lines = [
+        snapshot_line("0704.0002", new_id=f"9003.{31 + i:05d}", authors=authors)
+        for i, authors in enumerate(papers)
+    ]
+    snapshot = tmp_path / "snapshot.jsonl"
+    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = load_snapshot(config, snapshot, workers=0).report
+    assert report.outcome == "ok"
+    return config, list(report.identity_conflicts)
+
+
+@pytest.mark.parametrize("order", ["jr-first", "sr-first"])
+def test_father_and_son_beside_one_coauthor_are_two_persons(tmp_path: Path, order: str) -> None:
+    """Only in the snapshot (CONSTRUCTED lines), ``John Smith Jr.`` and ``John Smith Sr.``
+    each beside Alice Martin: two persons (and so two Alice Martins: no compatible name to
+    share), no conflict (nothing links the two). Before, one person (shared-coauthor)."""
+    first, second = ("John Smith Jr.", "John Smith Sr.")[:: 1 if order == "jr-first" else -1]
+    config, conflicts = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    assert _rule(config, "9003.00032", 1) == "first-seen"
+    assert len(persons(config)) == 4 and conflicts == []
+
+
+def test_an_author_beside_the_coauthors_of_father_and_son_merges_neither(tmp_path: Path) -> None:
+    """CONSTRUCTED snapshot lines: ``John Smith Jr.`` beside Alice Martin, ``John Smith Sr.``
+    beside Bo Kim, then ``John Smith`` beside both: he joins one of them and the run reports
+    the two not merged, as for other names that are not one name. Before, the third paper
+    merged father and son."""
+    config, conflicts = _load(
+        tmp_path,
+        ["John Smith Jr.", "Alice Martin"],
+        ["John Smith Sr.", "Bo Kim"],
+        ["John Smith", "Alice Martin", "Bo Kim"],
+    )
+    jr, sr = _author(config, "9003.00031", 1), _author(config, "9003.00032", 1)
+    assert jr != sr and _author(config, "9003.00033", 1) in (jr, sr)
+    [conflict] = conflicts
+    assert "not merged (shared-coauthor)" in conflict
+    assert conflict.endswith("are not one name")
+    assert "'John Smith Jr.'" in conflict and "'John Smith Sr.'" in conflict
+    assert len(persons(config)) == 4
+
+
+def test_a_hostile_name_is_read_in_linear_time() -> None:
+    """Names of 100 000 words of the patterns the suffix and capitals readings look for: read
+    at once (each word is looked at a bounded number of times)."""
+    suffixed = "John " * 50_000 + "Smith Jr."
+    assert names.generation(suffixed) == "jr"
+    assert not names.compatible(suffixed, "John " * 50_000 + "Smith Sr.")
+    capitals = "LI " * 50_000 + "Wei " * 50_000
+    assert spellings(capitals) == (capitals, ("Wei " * 50_000 + "LI " * 50_000).strip())
+    assert names.generation("Ann " * 50_000 + "Lee V") == "v"
