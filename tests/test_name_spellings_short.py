@@ -66,6 +66,10 @@ ONE_PERSON = [
     ("KIM Ji-Woo", "Ji-Woo Kim"),
     ("NAGY Péter", "Peter Nagy"),
     ("DE LA CRUZ Maria", "Maria de la Cruz"),
+    # a run of capitals ending in a consonant stays initials too, vowel or not
+    ("AJ Smith", "Andrew J. Smith"),
+    ("EJ Smith", "Emma Jane Smith"),
+    ("JAS Smith", "J. A. S. Smith"),
 ]
 TWO_PEOPLE = [
     ("Chris Manning", "Christos Manning"),  # a short form is no initial
@@ -78,6 +82,8 @@ TWO_PEOPLE = [
     ("John Bill", "John William"),  # a surname is no given name
     ("LI Wei", "Lin Wei"),  # LI is no initials L. I.
     ("LI Wei", "Wei Lin"),
+    ("LIN Wei", "Lei Wei"),  # a run ending as a syllable does (vowel, vowel and N): a surname
+    ("AN Wei", "Anna Wei"),
     ("Li Wei", "Wei Li"),  # not in capitals: either may be the surname, two names
     ("LI WEI", "Wei Li"),  # all in capitals: no word tells the surname
 ]

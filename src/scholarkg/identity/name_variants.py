@@ -29,10 +29,11 @@ from scholarkg.tex_letters import tex_letters
 
 _TEX_UMLAUT = re.compile(r'\{?\\"\s*\{?([aouAOU])\}?\}?')  # M\"uller, M\"{u}ller, M{\"u}ller
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-# two or three capitals written together before another word: "JP Dupont" (not a numeral,
-# nor a run with a vowel: "LI Wei" writes the surname in capitals, see capitals_first)
+# two or three capitals written together before another word: "JP Dupont", "AJ Smith" (not a
+# numeral, nor a run that ends as a syllable does, in a vowel or a vowel and N, NG or M: "LI
+# Wei", "LIN Wei", "KIM Ji-Woo" write the surname in capitals, see capitals_first)
 _RUN_OF_INITIALS = re.compile(
-    r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)(?![A-Z]{0,2}[AEIOU])([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
+    r"\b(?!(?:II|III|IV|VI|VII|XI|JR|SR)\b)(?![A-Z]{0,2}[AEIOU](?:NG?|M)?\b)([A-Z])([A-Z])([A-Z])?\b(?=\W+\w)"
 )
 # a surname in capitals before given names written in small letters: "LI Wei", "KIM Ji-Woo"
 _WORD = re.compile(r"[^\W\d_]{2,}(?:[-'’][^\W\d_]+)*")
