@@ -26,6 +26,10 @@ VARIANTS = "1"
 # under smith-w). Raise it when the spellings a name has change, so that papers written before
 # are indexed again.
 PAIRS = "4"
+# meta 'generations': 1 once the registry's decisions were made knowing that two generational
+# suffixes (Jr., Sr.) are two people; a registry without it has the shared-coauthor decisions on
+# a name with a suffix decided again, once (meta 'review-generations': :mod:`~.name_review`).
+GENERATIONS = "1"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -147,10 +151,34 @@ class Layout:
         ``was`` may have decided otherwise than this one: on a paper, or by the evidence of a
         paper, that lists a name the two versions read otherwise, or held by a person who
         holds such a name. In paper and position order."""
+        return self._decided_near(lambda name: names.tokens(name) != tokens_as(name, was))
 
-        def otherwise(name: str) -> bool:
-            return names.tokens(name) != tokens_as(name, was)
+    def _mark_generations(self) -> None:
+        """A registry whose decisions predate generational suffixes (``John Smith Jr.`` and
+        ``John Smith Sr.`` were compatible, so a shared co-author joined them) has them
+        reviewed by the next run. Once."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generations'").fetchone()
+        if row is not None and str(row[0]) == GENERATIONS:
+            return
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generations', ?)", (GENERATIONS,))
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('review-generations', '1')")
 
+    def generations_to_review(self) -> list[str] | None:
+        """The shared-coauthor authorships (not pinned) near a name with a generational suffix
+        (:meth:`_decided_near`), if the registry's decisions predate them; ``None`` when
+        they do not."""
+        row = self.db.execute("SELECT 1 FROM meta WHERE key = 'review-generations'").fetchone()
+        if row is None:
+            return None
+        return self._decided_near(lambda name: names.generation(name) is not None)
+
+    def generations_reviewed(self) -> None:
+        self.db.execute("DELETE FROM meta WHERE key = 'review-generations'")
+
+    def _decided_near(self, otherwise: Callable[[str], bool]) -> list[str]:
+        """The authorships decided by shared co-authors (not pinned) on a paper, or by the
+        evidence of a paper, that lists a name ``otherwise`` holds, or held by a person who
+        holds such a name. In paper and position order."""
         rows = self.db.execute("SELECT paper, name FROM paper_authors")
         papers = {str(paper) for paper, name in rows if otherwise(name)}
         rows = self.db.execute(

@@ -21,7 +21,7 @@ from scholarkg.identity import names
 from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
 from scholarkg.identity.graph_nodes import GraphNodes
-from scholarkg.identity.layout import PAIRS, SCHEMA, SCHEMA_VERSION, VARIANTS, Layout
+from scholarkg.identity.layout import GENERATIONS, PAIRS, SCHEMA, SCHEMA_VERSION, VARIANTS, Layout
 from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.merges_table import MergeTables
 from scholarkg.identity.person_reads import PersonReads
@@ -82,12 +82,14 @@ class Registry(
             self.db.execute("INSERT INTO meta VALUES ('variants', ?)", (VARIANTS,))
             self.db.execute("INSERT INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
             self.db.execute("INSERT INTO meta VALUES ('pairs', ?)", (PAIRS,))
+            self.db.execute("INSERT INTO meta VALUES ('generations', ?)", (GENERATIONS,))
         else:
             self._migrate(layout)
             self._rekey_names()
             self._refold_keys()
             self._mark_group_variants()
             self._spell_pairs()  # after _rekey_names: the blocks of this names version
+            self._mark_generations()
         self.db.commit()
 
     # -- transactions -------------------------------------------------------------------------

@@ -235,6 +235,12 @@ class RunContext:
                     f"{reviewed} shared-coauthor authorships decided again under names"
                     f" version {names.NAMES} (decided under an earlier one)"
                 )
+            suffixed = self._identity.review_generations()  # once: Jr. and Sr. are two people
+            if suffixed:
+                self.report.notes.append(
+                    f"{suffixed} shared-coauthor authorships near a name with a generational"
+                    " suffix decided again (decided when Jr. and Sr. were read as one name)"
+                )
         return self._identity
 
     @property
