@@ -18,6 +18,8 @@ from scholarkg.identity.registry import Registry
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.context import registry_path
 from test_fold_letters_build import _author, _clear_name_caches, _config, _snapshot
+from test_name_review import _load
+from test_name_review import _partition as partition
 
 PAPERS = (
     # father and son beside one co-author: one person while the suffixes were not read
@@ -29,12 +31,6 @@ PAPERS = (
 )
 LATER = ("9004.00089", ["Zoe Quinn", "Yan Yu"])  # a paper of a later run, none of the above
 WHY = "generational suffixes (Jr., Sr.) tell two people apart"
-
-
-def _load(config: Config, path: Path) -> list[str]:
-    report = load_snapshot(config, path, workers=0).report
-    assert report.outcome == "ok"
-    return report.identity_events
 
 
 def _built_before_suffixes(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
@@ -54,14 +50,7 @@ def _built_before_suffixes(directory: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def _partition(config: Config) -> set[frozenset[str]]:
-    """The authorships of PAPERS (``<id>#<position>``) grouped by the person given them."""
-    held: dict[str, set[str]] = {}
-    for arxiv_id, authors in PAPERS:
-        for position in range(1, len(authors) + 1):
-            held.setdefault(_author(config, arxiv_id, position), set()).add(
-                f"{arxiv_id}#{position}"
-            )
-    return {frozenset(nodes) for nodes in held.values()}
+    return partition(config, PAPERS)
 
 
 def _mark(path: Path) -> str | None:

@@ -40,10 +40,12 @@ def _load(config: Config, path: Path) -> list[str]:
     return report.identity_events
 
 
-def _partition(config: Config) -> set[frozenset[str]]:
-    """The authorships of PAPERS (``<id>#<position>``) grouped by the person given them."""
+def _partition(
+    config: Config, papers: tuple[tuple[str, list[str]], ...] = PAPERS
+) -> set[frozenset[str]]:
+    """The authorships of ``papers`` (``<id>#<position>``) grouped by the person given them."""
     held: dict[str, set[str]] = {}
-    for arxiv_id, authors in PAPERS:
+    for arxiv_id, authors in papers:
         for position in range(1, len(authors) + 1):
             who = _author(config, arxiv_id, position)
             held.setdefault(who, set()).add(f"{arxiv_id}#{position}")

@@ -77,6 +77,11 @@ def test_a_profile_name_and_arxivs_spelling_at_its_position_are_one_person(
 
 def _load(tmp_path: Path, *papers: list[str]) -> Config:
     """The papers (author lists) as snapshot lines 9003.00031, …, loaded into a new store."""
+    return load_papers(tmp_path, *papers)[0]
+
+
+def load_papers(tmp_path: Path, *papers: list[str]) -> tuple[Config, list[str]]:
+    """:func:`_load`, and the run's identity conflicts."""
     store = tmp_path / "store"
     store.mkdir()
     config = load_config(write_config(store, []))
@@ -86,8 +91,9 @@ def _load(tmp_path: Path, *papers: list[str]) -> Config:
     ]
     snapshot = tmp_path / "snapshot.jsonl"
     snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    return config
+    report = load_snapshot(config, snapshot, workers=0).report
+    assert report.outcome == "ok"
+    return config, list(report.identity_conflicts)
 
 
 @pytest.mark.parametrize(("written", "arxivs"), SPELLINGS)

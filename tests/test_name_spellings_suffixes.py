@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_config
-from constructed import snapshot_line
-from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.identity.name_variants import spellings
-from scholarkg.runs.arxiv_jobs import load_snapshot
 from test_fold_letters_build import persons
-from test_name_spellings_build import _author, _rule
+from test_name_spellings_build import _author, _rule, load_papers
 from test_name_spellings_more import _beside_one_coauthor
 
 ONE_PERSON = [
@@ -108,30 +104,13 @@ def test_a_name_without_a_suffix_bridges_no_two_generations(
     assert found["John Smith"] in (found["John Smith Jr."], found["John Smith Sr."])
 
 
-def _load(tmp_path: Path, *papers: list[str]) -> tuple[Config, list[str]]:
-    """The papers (author lists) as snapshot lines 9003.00031, …, loaded into a new store:
-    the config and the run's identity conflicts."""
-    store = tmp_path / "store"
-    store.mkdir()
-    config = load_config(write_config(store, []))
-    lines = [
-        snapshot_line("0704.0002", new_id=f"9003.{31 + i:05d}", authors=authors)
-        for i, authors in enumerate(papers)
-    ]
-    snapshot = tmp_path / "snapshot.jsonl"
-    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = load_snapshot(config, snapshot, workers=0).report
-    assert report.outcome == "ok"
-    return config, list(report.identity_conflicts)
-
-
 @pytest.mark.parametrize("order", ["jr-first", "sr-first"])
 def test_father_and_son_beside_one_coauthor_are_two_persons(tmp_path: Path, order: str) -> None:
     """Only in the snapshot (CONSTRUCTED lines), ``John Smith Jr.`` and ``John Smith Sr.``
     each beside Alice Martin: two persons (and so two Alice Martins: no compatible name to
     share), no conflict (nothing links the two). Before, one person (shared-coauthor)."""
     first, second = ("John Smith Jr.", "John Smith Sr.")[:: 1 if order == "jr-first" else -1]
-    config, conflicts = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    config, conflicts = load_papers(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
     assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
     assert _rule(config, "9003.00032", 1) == "first-seen"
     assert len(persons(config)) == 4 and conflicts == []
@@ -142,7 +121,7 @@ def test_an_author_beside_the_coauthors_of_father_and_son_merges_neither(tmp_pat
     beside Bo Kim, then ``John Smith`` beside both: he joins one of them and the run reports
     the two not merged, as for other names that are not one name. Before, the third paper
     merged father and son."""
-    config, conflicts = _load(
+    config, conflicts = load_papers(
         tmp_path,
         ["John Smith Jr.", "Alice Martin"],
         ["John Smith Sr.", "Bo Kim"],
