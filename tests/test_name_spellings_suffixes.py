@@ -104,6 +104,21 @@ def test_a_name_without_a_suffix_bridges_no_two_generations(
     assert found["John Smith"] in (found["John Smith Jr."], found["John Smith Sr."])
 
 
+@pytest.mark.parametrize(
+    "listed", list(permutations(("J. Smith Jr.", "John Smith", "John Smith Sr.")))
+)
+def test_a_fuller_name_without_the_suffix_keeps_it(
+    tmp_path: Path, listed: tuple[str, str, str]
+) -> None:
+    """A person joined as ``J. Smith Jr.`` and the fuller ``John Smith`` is compared as ``John
+    Smith Jr.``: a ``John Smith Sr.`` beside the same co-author is a person of his own in every
+    order (before, in 2 of the 6 orders the person was compared by ``John Smith`` and the Sr.
+    joined the Jr.)."""
+    persons_of, _ = _beside_one_coauthor(tmp_path, listed)
+    found = dict(zip(listed, persons_of, strict=True))
+    assert found["J. Smith Jr."] != found["John Smith Sr."]
+
+
 @pytest.mark.parametrize("order", ["jr-first", "sr-first"])
 def test_father_and_son_beside_one_coauthor_are_two_persons(tmp_path: Path, order: str) -> None:
     """Only in the snapshot (CONSTRUCTED lines), ``John Smith Jr.`` and ``John Smith Sr.``

@@ -93,7 +93,8 @@ class Decisions:
         fuller (:func:`~.names.one_reading`): ``Daniel Brien`` or ``Daniel O'Brien`` over
         ``Daniel O Brien``. Of two as full, the one that tells more: ``John Smith Jr.`` over
         ``John Smith`` (no ``John Smith Sr.`` joins them then), ``Wei Li`` over ``LI Wei``
-        (compatible with ``Li Wei`` too, read as written)."""
+        (compatible with ``Li Wei`` too, read as written). Either way the name kept writes the
+        suffix one of the two wrote (:func:`_with_generation`)."""
         current = self._names.get(pid)
         if current is None:
             current = self.registry.person(pid).name
@@ -102,14 +103,16 @@ class Decisions:
             return
         fuller, now = names.completeness(name), names.completeness(current)
         reading = names.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
-        if reading is not False and (
+        switch = reading is not False and (
             fuller > now
             or reading
             or (given_first and fuller == now and names.surname_first_of(current, name))
             or (fuller == now and _tells_more(name, current))
-        ):
-            self._remember(pid, name)
-            self.registry.set_name(pid, name)
+        )
+        kept = _with_generation(name, current) if switch else _with_generation(current, name)
+        if kept != current:
+            self._remember(pid, kept)
+            self.registry.set_name(pid, kept)
 
     def _split(
         self, author: AuthorMention, paper: PaperMentions, label: str, existing: Mention | None
@@ -179,6 +182,19 @@ class Decisions:
         if drop.published:
             self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
         return keep.id
+
+
+_WRITTEN = {"jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
+
+
+def _with_generation(name: str, other: str) -> str:
+    """``name``, with the generational suffix of ``other`` it does not write (``John Smith``
+    with ``J. Smith Jr.`` is compared as ``John Smith Jr.``, so no ``John Smith Sr.`` joins);
+    ``name`` itself when it writes one, ``other`` none, or it is inverted at a comma."""
+    suffix = names.generation(other)
+    if suffix is None or names.generation(name) is not None or "," in name:
+        return name
+    return f"{name} {_WRITTEN[suffix]}"
 
 
 def _tells_more(name: str, current: str) -> bool:
