@@ -23,9 +23,10 @@ VARIANTS = "1"
 # particle written apart and of initials after the surname too ("Daniel O Brien" under obrien-d,
 # "Dupont JP" under dupont-j); 4: a surname in capitals first, a fifth V and the full names a
 # short given name stands for ("LI Wei" under li-w, "Henry Ford V" under ford-h, "Bill Smith"
-# under smith-w). Raise it when the spellings a name has change, so that papers written before
-# are indexed again.
-PAIRS = "4"
+# under smith-w); 5: particles of more than one letter written apart joined to the surname
+# ("Yann Le Cun" under lecun-y, "Laurens van der Maaten" under vandermaaten-l). Raise it when
+# the spellings a name has change, so that papers written before are indexed again.
+PAIRS = "5"
 # meta 'generations': 1 once the registry's decisions were made knowing that two generational
 # suffixes (Jr., Sr.) are two people; a registry without it has the shared-coauthor decisions on
 # a name with a suffix decided again, once (meta 'review-generations': :mod:`~.name_review`).

@@ -6,7 +6,8 @@ A profile and arXiv often write one author differently at the very same place of
 Dupont`` (initials run together), ``Yuri Makarov`` / ``Yu. Makarov`` (a given name shortened to
 more than one letter), ``Daniel O'Brien`` / ``Daniel O Brien`` (a particle's apostrophe written
 as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname), ``Wei Li`` / ``LI
-Wei`` (the surname first, in capitals), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
+Wei`` (the surname first, in capitals), ``Yann Le Cun`` / ``Yann LeCun`` (particles written
+apart or joined to the surname), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
 generational suffix, :func:`generation_of`, tells two people apart). The keys and name
 blocks stay as :func:`~scholarkg.identity.names.tokens` reads the name; these readings only
 widen :func:`~scholarkg.identity.names.compatible`, which is evidence where something else
@@ -46,6 +47,14 @@ _MAYBE_GENERATION = re.compile(r"(?<![^\W\d_])(?:jr|sr|ii|iii|iv|v)(?![^\W\d_])"
 # space ("Daniel O Brien" for "Daniel O'Brien", "Maria D Angelo"); "O." is an initial only
 _PARTICLE_APART = re.compile(r"(?<=\S\s)([OD])\s(?=[A-Z][a-z])")
 _MAYBE_PARTICLE = re.compile(r"\s[OD]\s")
+# particles of more than one letter written apart before the surname, after a given name:
+# joined to it they are the surname as many write it ("Yann Le Cun" / "Yann LeCun", "Laurens
+# van der Maaten" / "Laurens Vandermaaten"); "Van" is a Vietnamese middle name too, harmless
+_PARTICLES = (
+    r"(?:da|das|de|degli|dei|del|della|delle|dello|den|der|des|di|do|dos|du|la|las|le|les|lo"
+    r"|ten|ter|van|vom|von|zu|zur)"
+)
+_PARTICLE_WORD = re.compile(_PARTICLES, re.IGNORECASE)
 # initials after a surname of one word: "Dupont JP", "Dupont J.P.", "Dupont J. -P.", "Dupont J"
 _SURNAME = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _INITIALS_AFTER = re.compile(r"[A-Z](?:[.\s-]*[A-Z]){0,2}\.?")
@@ -56,7 +65,9 @@ _NOT_INITIALS = frozenset({"JR", "SR", "PHD", "NG"})
 _VOWELS = frozenset("AEIOUY")
 _VOWELS_ONLY = frozenset("AEIOU")  # before given names: "JY Park" writes initials
 # what any other spelling needs: a quick test first (most names have none)
-_MAYBE_OTHER = re.compile(rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$")
+_MAYBE_OTHER = re.compile(
+    rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$|(?i:\s{_PARTICLES}\s)"
+)
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
@@ -70,7 +81,9 @@ def spellings(name: str) -> tuple[str, ...]:
     (``Daniel O Brien`` as ``Daniel OBrien``; it stays an initial in ``name``), initials after
     a surname of one word before it (``Dupont JP`` as ``J. P. Dupont``), a surname written
     first in capitals (``LI Wei`` as ``Wei LI``: :func:`capitals_first`), a fifth without its
-    V (``Henry Ford V`` as ``Henry Ford``, in capitals too); ``name`` first, each once."""
+    V (``Henry Ford V`` as ``Henry Ford``, in capitals too), particles written apart joined to
+    the surname (``Yann Le Cun`` as ``Yann LeCun``: :func:`particles_joined`); ``name``
+    first, each once."""
     if not _MAYBE_OTHER.search(name):
         return (name,)
     out = [name]
@@ -87,6 +100,8 @@ def spellings(name: str) -> tuple[str, ...]:
         out += [_RUN_OF_INITIALS.sub(_as_initials, spelled) for spelled in out]
     if _PARTICLE_APART.search(text):
         out += [_PARTICLE_APART.sub(r"\1", spelled) for spelled in out]
+    if particles_joined(text) is not None:
+        out += [joined for spelled in out if (joined := particles_joined(spelled)) is not None]
     if _initials_first(text) is not None:
         out += [first for spelled in out if (first := _initials_first(spelled)) is not None]
     return tuple(dict.fromkeys(out))
@@ -183,6 +198,20 @@ def _initials_first(name: str) -> str | None:
     ):
         return None
     return " ".join(f"{letter}." for letter in initials if letter.isupper()) + f" {surname}"
+
+
+def particles_joined(text: str) -> str | None:
+    """``Yann LeCun`` for ``Yann Le Cun``, ``Laurens Vandermaaten`` for ``Laurens van der
+    Maaten``: the particles written apart right before the last word (``van``, ``de la``,
+    ``von``, ...) joined to it, where a word that is no particle comes before them; ``None``
+    for any other name (``De la Cruz``, ``Maria de la``, ``Jan van der Berg Jr.``)."""
+    words = text.split()
+    start = end = len(words) - 1
+    while start > 0 and _PARTICLE_WORD.fullmatch(words[start - 1]):
+        start -= 1
+    if start in (0, end) or _PARTICLE_WORD.fullmatch(words[end]):
+        return None
+    return " ".join([*words[:start], "".join(words[start:])])
 
 
 def _as_initials(found: re.Match[str]) -> str:

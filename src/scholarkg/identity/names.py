@@ -99,7 +99,8 @@ def blocks(name: str) -> tuple[str, ...]:
     """:func:`block`, then the block of each other spelling of the name where that differs
     (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``,
     ``brien-d`` and ``obrien-d`` for ``Daniel O Brien``, ``jp-d`` and ``dupont-j`` for ``Dupont
-    JP``, ``wei-l`` and ``li-w`` for ``LI Wei``; and a short given name's the block of each
+    JP``, ``wei-l`` and ``li-w`` for ``LI Wei``, ``cun-y`` and ``lecun-y`` for ``Yann Le
+    Cun``; and a short given name's the block of each
     full name it stands for (``smith-b`` and ``smith-w`` for ``Bill Smith``:
     :mod:`~.given_names`). :func:`block` stays as the name is read: what a registry keys it by.
     The co-author pair index holds an authorship under each, so either spelling finds it."""
@@ -158,7 +159,9 @@ def compatible(a: str, b: str) -> bool:
     Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont`` ~ ``Dupont JP``, ``Yuri
     Makarov`` ~ ``Yu. Makarov``, ``Daniel O'Brien`` ~ ``Daniel O Brien``, ``LI Wei`` ~ ``Wei
     Li``, ``Chris Manning`` ~ ``Christopher Manning`` (:mod:`~.given_names`), ``John Smith
-    Jr.`` ~ ``John Smith``; never ``John Smith Jr.`` ~ ``John Smith Sr.`` (:func:`generation`).
+    Jr.`` ~ ``John Smith``, ``Yann Le Cun`` ~ ``Yann LeCun`` (and, a word written apart
+    being a middle name too, ~ ``Yann Cun``, which ``Yann LeCun`` is not); never ``John Smith
+    Jr.`` ~ ``John Smith Sr.`` (:func:`generation`).
     """
     return _compatible_names(a, b, surname_first=False)
 

@@ -1,0 +1,143 @@
+"""Particles of more than one letter written apart or joined to the surname (``Yann Le Cun`` /
+``Yann LeCun``, ``Laurens van der Maaten`` / ``Laurens Vandermaaten``) are spellings of one
+name: keys and blocks stay as written, the pair index holds the name under the joined block
+too, and evidence still decides. Snapshot inputs are CONSTRUCTED (tests/constructed.py: a real
+snapshot line with its id and authors changed)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from constructed import snapshot_line
+from scholarkg.identity import names
+from scholarkg.identity.evidence import pair_key
+from scholarkg.identity.layout import PAIRS
+from scholarkg.identity.name_variants import spellings
+from scholarkg.identity.registry import Registry
+from scholarkg.iris import Minter
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.context import registry_path
+from test_fold_letters_build import _config, persons
+from test_name_spellings_build import _author, _load, _rule
+from test_pair_index_upgrade import _mark, _pair_rows
+
+MINTER = Minter()
+
+ONE_PERSON = [
+    ("Yann Le Cun", "Yann LeCun"),
+    ("Y. Le Cun", "Yann LeCun"),
+    ("Laurens van der Maaten", "Laurens Van Der Maaten"),
+    ("Laurens van der Maaten", "L. van der Maaten"),
+    ("Laurens van der Maaten", "Laurens Vandermaaten"),
+    ("L. van der Maaten", "Laurens Vandermaaten"),
+    ("Ludwig von Neumann", "Ludwig Von Neumann"),
+    ("Ludwig von Neumann", "Ludwig Vonneumann"),
+    ("Maria De la Cruz", "Maria de la Cruz"),
+    ("Maria De la Cruz", "Maria Delacruz"),
+    ("Maria de la Cruz", "Maria DelaCruz"),
+    ("Yann Le Cun", "Yann Cun"),  # as before: a word written apart may be a middle name
+    ("Thanh Van Nguyen", "Thanh Nguyen"),  # ("Van", a Vietnamese middle name)
+]
+TWO_PEOPLE = [
+    ("Yann LeCun", "Yann Cun"),  # joined, the particle is part of the surname
+    ("Laurens Vandermaaten", "Laurens Maaten"),
+    ("Maria Delacruz", "Maria Cruz"),
+    ("Yann Le Cun", "Yann Lecuna"),
+    ("Yann Le Cun", "Yves LeCun"),  # the given name still decides
+    ("Laurens van der Maaten", "Laurens der Maaten"),  # as before
+]
+
+
+@pytest.mark.parametrize(("a", "b"), ONE_PERSON)
+def test_a_particle_written_apart_or_joined_is_one_name(a: str, b: str) -> None:
+    """Before, ``Le Cun``/``LeCun``, ``van der Maaten``/``Vandermaaten`` and ``De la
+    Cruz``/``Delacruz`` were two surnames (``cun``, ``lecun``); the rest were compatible."""
+    assert names.compatible(a, b) and names.compatible(b, a)
+    assert names.compatible_at_position(a, b) and names.compatible_at_position(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), TWO_PEOPLE)
+def test_names_that_only_look_alike_stay_apart(a: str, b: str) -> None:
+    assert not names.compatible(a, b) and not names.compatible(b, a)
+    assert not names.compatible_at_position(a, b) and not names.compatible_at_position(b, a)
+
+
+def test_keys_and_blocks_stay_and_the_joined_blocks_are_added() -> None:
+    assert (names.name_key("Yann Le Cun"), names.block("Yann Le Cun")) == (
+        "yann-le-cun",
+        "cun-y",
+    )
+    assert names.blocks("Yann Le Cun") == ("cun-y", "lecun-y")
+    assert names.blocks("Yann LeCun") == ("lecun-y",)
+    assert names.block("Laurens van der Maaten") == "maaten-l"
+    assert names.blocks("Laurens van der Maaten") == ("maaten-l", "vandermaaten-l")
+    assert names.blocks("L. Van Der Maaten") == ("maaten-l", "vandermaaten-l")
+    assert names.blocks("Maria De la Cruz") == ("cruz-m", "delacruz-m")
+    assert spellings("Yann Le Cun") == ("Yann Le Cun", "Yann LeCun")
+    assert spellings("Ludwig von Neumann") == ("Ludwig von Neumann", "Ludwig vonNeumann")
+    # nothing before the particles, or nothing after them: no surname to join them to
+    for name in ["Van Nguyen", "De la Cruz", "Maria de la", "Yann Lecun", "Jan van der Berg Jr."]:
+        assert spellings(name) == (name,), name
+        assert names.blocks(name) == (names.block(name),), name
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Yann Le Cun", "Yann LeCun"),
+        ("Yann LeCun", "Yann Le Cun"),
+        ("Laurens Vandermaaten", "L. van der Maaten"),
+        ("Maria Delacruz", "Maria De la Cruz"),
+    ],
+)
+def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """Only in the snapshot (CONSTRUCTED lines), beside one co-author on two papers: one
+    person (shared-coauthor), either order. Before, two (two surnames, two name blocks)."""
+    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
+    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    assert len(persons(config)) == 2
+
+
+def test_a_registry_indexed_before_joined_particles_is_indexed_again(tmp_path: Path) -> None:
+    """Marked 4 (before particles joined), a paper by ``Yann Le Cun`` beside Ann Lee holds
+    pairs under ``cun-y`` only: opened, under ``lecun-y`` too (mark 5), while a paper with no
+    such name keeps its rows, row for row; a new paper by ``Yann LeCun`` beside Ann Lee then
+    finds the person."""
+    config = _config(tmp_path / "store")
+    snapshot = tmp_path / "s.jsonl"
+    lines = [
+        snapshot_line("0704.0002", new_id="9003.00071", authors=["Yann Le Cun", "Ann Lee"]),
+        snapshot_line("0704.0002", new_id="9003.00072", authors=["Carol White", "Ann Lee"]),
+    ]
+    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    path = registry_path(config)
+    spelled, plain = (str(MINTER.paper_by_arxiv(i)) for i in ("9003.00071", "9003.00072"))
+    full = sorted(r[1:] for r in _pair_rows(path, spelled))
+    other = (pair_key("lecun-y", "lee-a"), pair_key("lee-a", "lecun-y"))
+    assert set(other) <= {k for k, _, _ in full} and len(full) == 4
+    db = sqlite3.connect(path)
+    with db:  # as mark 4 wrote it: the name's own block only
+        db.execute(
+            "DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (spelled, *other)
+        )
+        db.execute("UPDATE meta SET value = '4' WHERE key = 'pairs'")
+    db.close()
+    kept = _pair_rows(path, plain)
+    Registry(path).close()
+    assert sorted(r[1:] for r in _pair_rows(path, spelled)) == full
+    assert _pair_rows(path, plain) == kept
+    assert _mark(path) == PAIRS == "5"
+    snapshot.write_text(
+        snapshot_line("0704.0002", new_id="9003.00073", authors=["Yann LeCun", "Ann Lee"]) + "\n",
+        encoding="utf-8",
+    )
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    assert _rule(config, "9003.00073", 1) == "shared-coauthor"
+    assert _author(config, "9003.00073", 1) == _author(config, "9003.00071", 1)
