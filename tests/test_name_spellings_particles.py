@@ -141,3 +141,84 @@ def test_a_registry_indexed_before_joined_particles_is_indexed_again(tmp_path: P
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     assert _rule(config, "9003.00073", 1) == "shared-coauthor"
     assert _author(config, "9003.00073", 1) == _author(config, "9003.00071", 1)
+
+
+# Spanish double surnames: the first surname alone is the common short form, never the second
+DOUBLE_ONE = [
+    ("José García López", "José García"),
+    ("José García López", "J. García-López"),
+    ("José García", "J. García-López"),
+    ("J. García", "José García López"),
+    ("José Luis Martínez Pérez", "José Luis Martínez"),
+    ("José Luis Martínez Pérez", "J. L. Martínez"),
+    ("Ana Fernández-Sánchez", "Ana Fernández"),
+    ("José García López", "José G. López"),  # an initial for the first surname, as before
+]
+DOUBLE_TWO = [
+    ("José García López", "José López"),  # only the first surname stands alone
+    ("J. García-López", "José López"),
+    ("José García López", "Juan García"),
+    ("José García López", "José García Pérez"),  # two second surnames
+    ("José García", "José López"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), DOUBLE_ONE)
+def test_the_first_of_two_spanish_surnames_stands_for_both(a: str, b: str) -> None:
+    """Before, ``José García López`` ~ ``José García`` and ``J. García-López`` ~ ``José
+    García`` were false (surnames ``lopez``, ``garcia``)."""
+    assert names.compatible(a, b) and names.compatible(b, a)
+    assert names.compatible_at_position(a, b) and names.compatible_at_position(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), DOUBLE_TWO)
+def test_the_second_surname_alone_is_another_name(a: str, b: str) -> None:
+    """Before, ``José García López`` ~ ``José López`` (``García`` read as a middle name)."""
+    assert not names.compatible(a, b) and not names.compatible(b, a)
+    assert not names.compatible_at_position(a, b) and not names.compatible_at_position(b, a)
+
+
+def test_a_middle_name_that_is_no_spanish_surname_may_still_be_left_out() -> None:
+    """``John Robert Smith`` ~ ``John Smith``, ``João Silva Santos`` ~ ``João Santos`` (in
+    Portuguese the last surname is the one written alone) and ``Thanh Van Nguyen`` ~ ``Thanh
+    Nguyen``, as before; and no other word becomes a surname (``John Robert`` is no spelling)."""
+    assert names.compatible("John Robert Smith", "John Smith")
+    assert names.compatible("João Silva Santos", "João Santos")
+    assert not names.compatible("João Silva Santos", "João Silva")
+    assert not names.compatible("John Robert Smith", "John Robert")
+    assert spellings("John Robert Smith") == ("John Robert Smith",)
+
+
+def test_a_double_surname_keeps_its_key_and_block_and_adds_the_first_surnames() -> None:
+    assert (names.name_key("José García López"), names.block("José García López")) == (
+        "jose-garcia-lopez",
+        "lopez-j",
+    )
+    assert names.blocks("José García López") == ("lopez-j", "garcia-j")
+    assert names.blocks("J. García-López") == ("lopez-j", "garcia-j")
+    assert names.blocks("José García") == ("garcia-j",)
+    assert names.blocks("García López") == ("lopez-g",)  # no given name: nothing to drop
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("José García López", "José García"), ("José García", "J. García-López")],
+)
+def test_a_double_surname_and_its_first_surname_beside_one_coauthor_are_one_person(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """CONSTRUCTED snapshot lines, beside one co-author on two papers: one person
+    (shared-coauthor). Before, two (two surnames, two name blocks)."""
+    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
+    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    assert len(persons(config)) == 2
+
+
+def test_the_second_surname_alone_beside_one_coauthor_is_another_person(tmp_path: Path) -> None:
+    """``José García López`` and ``José López`` beside Alice Martin: two persons, and so two
+    Alice Martins, with no co-author in common (before: one each, ``García`` read as a middle
+    name)."""
+    config = _load(tmp_path, ["José García López", "Alice Martin"], ["José López", "Alice Martin"])
+    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    assert len(persons(config)) == 4

@@ -7,7 +7,8 @@ Dupont`` (initials run together), ``Yuri Makarov`` / ``Yu. Makarov`` (a given na
 more than one letter), ``Daniel O'Brien`` / ``Daniel O Brien`` (a particle's apostrophe written
 as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname), ``Wei Li`` / ``LI
 Wei`` (the surname first, in capitals), ``Yann Le Cun`` / ``Yann LeCun`` (particles written
-apart or joined to the surname), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
+apart or joined to the surname), ``José García López`` / ``José García`` (the first of two
+Spanish surnames alone), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
 generational suffix, :func:`generation_of`, tells two people apart). The keys and name
 blocks stay as :func:`~scholarkg.identity.names.tokens` reads the name; these readings only
 widen :func:`~scholarkg.identity.names.compatible`, which is evidence where something else
@@ -24,6 +25,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from scholarkg.identity.double_surnames import first_surname_alone
 from scholarkg.identity.name_reading import person_and_group
 from scholarkg.iris import fold
 from scholarkg.tex_letters import tex_letters
@@ -82,9 +84,10 @@ def spellings(name: str) -> tuple[str, ...]:
     a surname of one word before it (``Dupont JP`` as ``J. P. Dupont``), a surname written
     first in capitals (``LI Wei`` as ``Wei LI``: :func:`capitals_first`), a fifth without its
     V (``Henry Ford V`` as ``Henry Ford``, in capitals too), particles written apart joined to
-    the surname (``Yann Le Cun`` as ``Yann LeCun``: :func:`particles_joined`); ``name``
-    first, each once."""
-    if not _MAYBE_OTHER.search(name):
+    the surname (``Yann Le Cun`` as ``Yann LeCun``: :func:`particles_joined`), a Spanish
+    name without its second surname (``José García López`` as ``José García``:
+    :func:`~.double_surnames.first_surname_alone`); ``name`` first, each once."""
+    if not _MAYBE_OTHER.search(name) and first_surname_alone(name) is None:
         return (name,)
     out = [name]
     text = _letters(name)
@@ -102,6 +105,8 @@ def spellings(name: str) -> tuple[str, ...]:
         out += [_PARTICLE_APART.sub(r"\1", spelled) for spelled in out]
     if particles_joined(text) is not None:
         out += [joined for spelled in out if (joined := particles_joined(spelled)) is not None]
+    if first_surname_alone(text) is not None:
+        out += [alone for spelled in out if (alone := first_surname_alone(spelled)) is not None]
     if _initials_first(text) is not None:
         out += [first for spelled in out if (first := _initials_first(spelled)) is not None]
     return tuple(dict.fromkeys(out))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from scholarkg.identity.double_surnames import second_surname_alone, two_second_surnames
 from scholarkg.identity.given_names import full_name_blocks, same_given
 from scholarkg.identity.name_reading import (
     GROUP_WORDS,
@@ -100,8 +101,8 @@ def blocks(name: str) -> tuple[str, ...]:
     (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``,
     ``brien-d`` and ``obrien-d`` for ``Daniel O Brien``, ``jp-d`` and ``dupont-j`` for ``Dupont
     JP``, ``wei-l`` and ``li-w`` for ``LI Wei``, ``cun-y`` and ``lecun-y`` for ``Yann Le
-    Cun``; and a short given name's the block of each
-    full name it stands for (``smith-b`` and ``smith-w`` for ``Bill Smith``:
+    Cun``, ``lopez-j`` and ``garcia-j`` for ``José García López``; and a short given name's
+    the block of each full name it stands for (``smith-b`` and ``smith-w`` for ``Bill Smith``:
     :mod:`~.given_names`). :func:`block` stays as the name is read: what a registry keys it by.
     The co-author pair index holds an authorship under each, so either spelling finds it."""
     spelled = spellings(name)
@@ -160,8 +161,9 @@ def compatible(a: str, b: str) -> bool:
     Makarov`` ~ ``Yu. Makarov``, ``Daniel O'Brien`` ~ ``Daniel O Brien``, ``LI Wei`` ~ ``Wei
     Li``, ``Chris Manning`` ~ ``Christopher Manning`` (:mod:`~.given_names`), ``John Smith
     Jr.`` ~ ``John Smith``, ``Yann Le Cun`` ~ ``Yann LeCun`` (and, a word written apart
-    being a middle name too, ~ ``Yann Cun``, which ``Yann LeCun`` is not); never ``John Smith
-    Jr.`` ~ ``John Smith Sr.`` (:func:`generation`).
+    being a middle name too, ~ ``Yann Cun``, which ``Yann LeCun`` is not), ``José García
+    López`` ~ ``José García`` (:mod:`~.double_surnames`); never ``José García López`` ~ ``José
+    López``, nor ``John Smith Jr.`` ~ ``John Smith Sr.`` (:func:`generation`).
     """
     return _compatible_names(a, b, surname_first=False)
 
@@ -185,6 +187,8 @@ def _compatible_names(a: str, b: str, *, surname_first: bool) -> bool:
     one of the two is read surname first), and no two generations (``Jr.``, ``Sr.``)."""
     if (ga := generation(a)) is not None and (gb := generation(b)) is not None and ga != gb:
         return False
+    if two_second_surnames(tokens(a), tokens(b)):
+        return False  # "José García López" and "José García Pérez"
     short = shortened(a) | shortened(b)
     for x in spellings(a):
         for y in spellings(b):
@@ -217,6 +221,8 @@ def _compatible_words(
     one word or several (``xiaoli`` and ``xiao li``)."""
     if not ta or not tb or ta[-1] != tb[-1]:
         return False
+    if second_surname_alone(ta, tb) or second_surname_alone(tb, ta):
+        return False  # "jose lopez" for "jose garcia lopez": only the first stands alone
     ga, gb = ta[:-1], tb[:-1]
     if not ga or not gb:
         return True
