@@ -7,6 +7,7 @@ snapshot line with its id and authors changed)."""
 from __future__ import annotations
 
 import sqlite3
+from itertools import permutations
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.context import registry_path
 from test_fold_letters_build import _config, persons
 from test_name_spellings_build import _author, _load, _rule
+from test_name_spellings_more import _beside_one_coauthor
 from test_pair_index_upgrade import _mark, _pair_rows
 
 MINTER = Minter()
@@ -222,3 +224,78 @@ def test_the_second_surname_alone_beside_one_coauthor_is_another_person(tmp_path
     config = _load(tmp_path, ["José García López", "Alice Martin"], ["José López", "Alice Martin"])
     assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
     assert len(persons(config)) == 4
+
+
+# leading initials before a full given name: the given name the person goes by
+LEADING_ONE = [
+    ("S. M. Ali Eslami", "Ali Eslami"),
+    ("S. M. Ali Eslami", "S. M. A. Eslami"),  # as before
+    ("S.M. Ali Eslami", "A. Eslami"),
+    ("J. Robert Oppenheimer", "Robert Oppenheimer"),
+    ("J. Robert Oppenheimer", "J. Oppenheimer"),  # as before
+    ("J Robert Oppenheimer", "R. Oppenheimer"),
+    ("F. Scott Fitzgerald", "Scott Fitzgerald"),
+]
+LEADING_TWO = [
+    ("John Robert Smith", "Robert Smith"),  # a full first given name is not dropped
+    ("J. Robert Smith", "James Smith Jones"),
+    ("S. M. Ali Eslami", "Ali Eslam"),
+    ("J. Robert Oppenheimer", "Richard Oppenheimer"),
+    ("J. R. Oppenheimer", "Robert Oppenheimer"),  # an initial is no given name to go by
+]
+
+
+@pytest.mark.parametrize(("a", "b"), LEADING_ONE)
+def test_leading_initials_before_a_full_given_name_may_be_dropped(a: str, b: str) -> None:
+    """Before, ``S. M. Ali Eslami`` ~ ``Ali Eslami`` and ``J. Robert Oppenheimer`` ~ ``Robert
+    Oppenheimer`` were false (``s`` no initial of ``ali``)."""
+    assert names.compatible(a, b) and names.compatible(b, a)
+    assert names.compatible_at_position(a, b) and names.compatible_at_position(b, a)
+
+
+@pytest.mark.parametrize(("a", "b"), LEADING_TWO)
+def test_a_full_first_given_name_stays(a: str, b: str) -> None:
+    assert not names.compatible(a, b) and not names.compatible(b, a)
+    assert not names.compatible_at_position(a, b) and not names.compatible_at_position(b, a)
+
+
+def test_leading_initials_keep_key_and_block_and_add_the_given_names() -> None:
+    assert (names.name_key("S. M. Ali Eslami"), names.block("S. M. Ali Eslami")) == (
+        "s-m-ali-eslami",
+        "eslami-s",
+    )
+    assert names.blocks("S. M. Ali Eslami") == ("eslami-s", "eslami-a")
+    assert names.blocks("J. Robert Oppenheimer") == ("oppenheimer-j", "oppenheimer-r")
+    for name in ["John Robert Smith", "J. R. Smith", "J. Smith", "J. Robert", "Smith, J. Robert"]:
+        assert names.blocks(name) == (names.block(name),), name
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("S. M. Ali Eslami", "Ali Eslami"), ("Robert Oppenheimer", "J. Robert Oppenheimer")],
+)
+def test_leading_initials_and_the_given_name_beside_one_coauthor_are_one_person(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    """CONSTRUCTED snapshot lines, beside one co-author on two papers: one person
+    (shared-coauthor). Before, two (no compatible name, two name blocks)."""
+    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
+    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    assert len(persons(config)) == 2
+
+
+@pytest.mark.parametrize(
+    "listed", list(permutations(("J. Robert Smith", "Robert Smith", "John Smith")))
+)
+def test_leading_initials_bridge_no_two_given_names(
+    tmp_path: Path, listed: tuple[str, str, str]
+) -> None:
+    """``J. Robert Smith`` is compatible with ``Robert Smith`` (the given name he goes by) and
+    with ``John Smith`` (his initial J.), which are not one name; each beside Ann Lee, in any
+    order, ``Robert Smith`` and ``John Smith`` stay two persons: a person joined as ``J. Robert
+    Smith`` and ``Robert Smith`` is compared by ``Robert Smith``."""
+    persons_of, _ = _beside_one_coauthor(tmp_path, listed)
+    found = dict(zip(listed, persons_of, strict=True))
+    assert found["Robert Smith"] != found["John Smith"]
+    assert found["J. Robert Smith"] in (found["Robert Smith"], found["John Smith"])

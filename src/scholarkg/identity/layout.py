@@ -25,7 +25,8 @@ VARIANTS = "1"
 # short given name stands for ("LI Wei" under li-w, "Henry Ford V" under ford-h, "Bill Smith"
 # under smith-w); 5: particles of more than one letter written apart joined to the surname
 # ("Yann Le Cun" under lecun-y, "Laurens van der Maaten" under vandermaaten-l) and the first
-# of two Spanish surnames alone ("José García López" under garcia-j). Raise it when
+# of two Spanish surnames alone ("José García López" under garcia-j) and the given name after
+# leading initials ("S. M. Ali Eslami" under eslami-a). Raise it when
 # the spellings a name has change, so that papers written before are indexed again.
 PAIRS = "5"
 # meta 'generations': 1 once the registry's decisions were made knowing that two generational

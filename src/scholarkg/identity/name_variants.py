@@ -8,7 +8,8 @@ more than one letter), ``Daniel O'Brien`` / ``Daniel O Brien`` (a particle's apo
 as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname), ``Wei Li`` / ``LI
 Wei`` (the surname first, in capitals), ``Yann Le Cun`` / ``Yann LeCun`` (particles written
 apart or joined to the surname), ``José García López`` / ``José García`` (the first of two
-Spanish surnames alone), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
+Spanish surnames alone), ``S. M. Ali Eslami`` / ``Ali Eslami`` (the given name one goes by,
+without the initials before it), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
 generational suffix, :func:`generation_of`, tells two people apart). The keys and name
 blocks stay as :func:`~scholarkg.identity.names.tokens` reads the name; these readings only
 widen :func:`~scholarkg.identity.names.compatible`, which is evidence where something else
@@ -69,7 +70,10 @@ _VOWELS_ONLY = frozenset("AEIOU")  # before given names: "JY Park" writes initia
 # what any other spelling needs: a quick test first (most names have none)
 _MAYBE_OTHER = re.compile(
     rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$|(?i:\s{_PARTICLES}\s)"
+    r"|^\s*[A-Z](?:\.|\s)"
 )
+# leading initials before a full given name: "S. M. Ali Eslami", "J. Robert Oppenheimer"
+_LEADING_INITIAL = re.compile(r"(?:[A-Z]\.)+|[A-Z]")
 # a given name cut to two to four letters and a full stop: "Yu.", "Ph.", "Chr."
 _SHORTENED = re.compile(r"(?<![\w.])(\w{2,4})\.")
 _NOT_SHORTENED = frozenset({"jr", "sr", "phd", "st"})
@@ -86,7 +90,9 @@ def spellings(name: str) -> tuple[str, ...]:
     V (``Henry Ford V`` as ``Henry Ford``, in capitals too), particles written apart joined to
     the surname (``Yann Le Cun`` as ``Yann LeCun``: :func:`particles_joined`), a Spanish
     name without its second surname (``José García López`` as ``José García``:
-    :func:`~.double_surnames.first_surname_alone`); ``name`` first, each once."""
+    :func:`~.double_surnames.first_surname_alone`), the name without initials before a full
+    given name (``S. M. Ali Eslami`` as ``Ali Eslami``: :func:`initials_dropped`); ``name``
+    first, each once."""
     if not _MAYBE_OTHER.search(name) and first_surname_alone(name) is None:
         return (name,)
     out = [name]
@@ -109,6 +115,8 @@ def spellings(name: str) -> tuple[str, ...]:
         out += [alone for spelled in out if (alone := first_surname_alone(spelled)) is not None]
     if _initials_first(text) is not None:
         out += [first for spelled in out if (first := _initials_first(spelled)) is not None]
+    if initials_dropped(text) is not None:
+        out += [given for spelled in out if (given := initials_dropped(spelled)) is not None]
     return tuple(dict.fromkeys(out))
 
 
@@ -203,6 +211,26 @@ def _initials_first(name: str) -> str | None:
     ):
         return None
     return " ".join(f"{letter}." for letter in initials if letter.isupper()) + f" {surname}"
+
+
+def initials_dropped(text: str) -> str | None:
+    """``Ali Eslami`` for ``S. M. Ali Eslami``, ``Robert Oppenheimer`` for ``J. Robert
+    Oppenheimer``: the name without the initials before its first full given name, the name
+    the person goes by, where a surname follows it; ``None`` for any other name (``John
+    Robert Smith``, ``J. R. Smith``, ``J. Robert``, an inverted ``Smith, J. Robert``)."""
+    words = text.split()
+    lead = 0
+    while lead < len(words) and _LEADING_INITIAL.fullmatch(words[lead]):
+        lead += 1
+    if (
+        lead == 0
+        or len(words) - lead < 2
+        or "," in text
+        or not _WORD.fullmatch(words[lead])
+        or _PARTICLE_WORD.fullmatch(words[lead])  # "L. van der Maaten"
+    ):
+        return None
+    return " ".join(words[lead:])
 
 
 def particles_joined(text: str) -> str | None:

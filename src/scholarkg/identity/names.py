@@ -21,6 +21,7 @@ from scholarkg.identity.name_reading import (
 )
 from scholarkg.identity.name_variants import (
     generation_of,
+    initials_dropped,
     particle_readings,
     shortened,
     spellings,
@@ -162,7 +163,8 @@ def compatible(a: str, b: str) -> bool:
     Li``, ``Chris Manning`` ~ ``Christopher Manning`` (:mod:`~.given_names`), ``John Smith
     Jr.`` ~ ``John Smith``, ``Yann Le Cun`` ~ ``Yann LeCun`` (and, a word written apart
     being a middle name too, ~ ``Yann Cun``, which ``Yann LeCun`` is not), ``José García
-    López`` ~ ``José García`` (:mod:`~.double_surnames`); never ``José García López`` ~ ``José
+    López`` ~ ``José García`` (:mod:`~.double_surnames`), ``S. M. Ali Eslami`` ~ ``Ali
+    Eslami``; never ``José García López`` ~ ``José
     López``, nor ``John Smith Jr.`` ~ ``John Smith Sr.`` (:func:`generation`).
     """
     return _compatible_names(a, b, surname_first=False)
@@ -251,7 +253,14 @@ def one_reading(name: str, current: str) -> bool | None:
     initial and as a particle (``Daniel O Brien``, compatible with ``Daniel Brien`` and
     ``Daniel O'Brien``, which are not one name) and the other agreeing with one reading only:
     True when that is ``name``, False when it is ``current``, else None. A person is compared
-    by the one reading, so an author joined to them as ``Daniel O Brien`` joins no third."""
+    by the one reading, so an author joined to them as ``Daniel O Brien`` joins no third.
+    Likewise of a name with initials before a full given name (``J. Robert Smith``) and one
+    without whose first given name is full (``Robert Smith``, ``John Smith``): the latter, so
+    ``J. Robert Smith`` bridges no ``Robert Smith`` and ``John Smith``."""
+    if (lead := initials_dropped(current) is not None) != (initials_dropped(name) is not None):
+        words = tokens(name if lead else current)
+        if len(words) > 1 and len(words[0]) > 1:
+            return lead
     of_current, of_name = particle_readings(current), particle_readings(name)
     if of_current is not None and of_name is None:
         other, readings, side = name, of_current, True
