@@ -200,6 +200,9 @@ def test_a_double_surname_keeps_its_key_and_block_and_adds_the_first_surnames() 
     assert names.blocks("J. García-López") == ("lopez-j", "garcia-j")
     assert names.blocks("José García") == ("garcia-j",)
     assert names.blocks("García López") == ("lopez-g",)  # no given name: nothing to drop
+    for name in ["García López, José", "Garcia Lopez, J.", "López, José García"]:
+        assert spellings(name) == (name,), name  # inverted: the given name is after the comma
+    assert not names.compatible("García López, José", "G. López")
 
 
 @pytest.mark.parametrize(
@@ -268,6 +271,9 @@ def test_leading_initials_keep_key_and_block_and_add_the_given_names() -> None:
     assert names.blocks("J. Robert Oppenheimer") == ("oppenheimer-j", "oppenheimer-r")
     for name in ["John Robert Smith", "J. R. Smith", "J. Smith", "J. Robert", "Smith, J. Robert"]:
         assert names.blocks(name) == (names.block(name),), name
+    # a hyphenated surname after the initials is no given name: "J. García-López Jr."
+    assert "García-López Jr." not in spellings("J. García-López Jr.")
+    assert not names.compatible("J. García-López Jr.", "G. López")
 
 
 @pytest.mark.parametrize(

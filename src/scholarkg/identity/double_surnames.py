@@ -32,8 +32,8 @@ SPANISH_SURNAMES = frozenset(
 def first_surname_alone(text: str) -> str | None:
     """``José García`` for ``José García López`` and for ``José García-López``: the name
     without its second surname, where the first is a Spanish surname (:data:`SPANISH_SURNAMES`)
-    and a given name comes before it; ``None`` for any other name."""
-    words = text.split()
+    and a given name comes before it; ``None`` for any other name (an inverted one too)."""
+    words = [] if "," in text else text.split()  # "García López, José": inverted, left be
     if len(words) >= 3 and fold(words[-2]) in SPANISH_SURNAMES:
         return " ".join(words[:-1])
     first, hyphen, second = words[-1].partition("-") if len(words) >= 2 else ("", "", "")

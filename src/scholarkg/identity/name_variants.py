@@ -27,7 +27,7 @@ from collections import Counter
 from functools import lru_cache
 
 from scholarkg.identity.double_surnames import first_surname_alone
-from scholarkg.identity.name_reading import person_and_group
+from scholarkg.identity.name_reading import is_suffix, person_and_group
 from scholarkg.iris import fold
 from scholarkg.tex_letters import tex_letters
 
@@ -228,6 +228,7 @@ def initials_dropped(text: str) -> str | None:
         or "," in text
         or not _WORD.fullmatch(words[lead])
         or _PARTICLE_WORD.fullmatch(words[lead])  # "L. van der Maaten"
+        or all(is_suffix(w) for w in words[lead + 1 :])  # "J. García-López Jr.": no surname
     ):
         return None
     return " ".join(words[lead:])
