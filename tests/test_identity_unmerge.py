@@ -232,3 +232,34 @@ def test_a_person_revived_takes_the_name_they_had_as_one_on_a_tie(tmp_path: Path
         found.append(reg.person(_person_at(reg, "2005.00001")).name)
         reg.close()
     assert found == ["Wei Wang", "Wei Wang"]  # before: ["Wei Wang", "Wang Wei"]
+
+
+def test_an_undone_merge_compares_the_person_by_the_name_a_fresh_build_does(
+    tmp_path: Path,
+) -> None:
+    """Hans Müller beside Ann Lee, Hans Mueller beside Ann Lee (one person, compared by the
+    narrower "Hans Mueller": "Hans Muller" is compatible with "Müller" only), Hans Müller
+    beside Bo Chen; a paper of all three joins the two, then a version without him undoes it.
+    Before, the revived person was compared by the fullest spelling to show ("Hans Müller"),
+    not by the name a fresh build of the same sources compares them by."""
+    linked = _listing("2005.00003", "Ann Lee", "Bo Chen", "Hans Müller")
+    sources = [
+        _listing("2005.00001", "Hans Müller", "Ann Lee"),
+        _listing("2005.00004", "Hans Mueller", "Ann Lee"),
+        _listing("2005.00002", "Hans Müller", "Bo Chen"),
+        linked,
+        _listing("2005.00003", "Ann Lee", "Bo Chen"),  # a version without him: merge undone
+    ]
+    found = []
+    for run, papers in (("fresh", [p for p in sources if p is not linked]), ("undone", sources)):
+        reg = Registry(tmp_path / f"{run}.sqlite")
+        resolver = IdentityResolver(reg)
+        for listing in papers:
+            resolver.restate([listing])
+            if listing is linked:
+                assert _person_at(reg, "2005.00001") == _person_at(reg, "2005.00002")
+        assert _person_at(reg, "2005.00001") == _person_at(reg, "2005.00004")
+        assert _person_at(reg, "2005.00001") != _person_at(reg, "2005.00002")
+        found.append(reg.person(_person_at(reg, "2005.00001")).name)
+        reg.close()
+    assert found == ["Hans Mueller", "Hans Mueller"]  # before: ["Hans Mueller", "Hans Müller"]

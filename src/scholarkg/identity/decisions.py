@@ -84,32 +84,12 @@ class Decisions:
         self._names[pid] = name
 
     def _longer_name(self, pid: int, name: str, *, given_first: bool = False) -> None:
-        """Name the person ``name`` if it is fuller than their name, or as full and their name
-        read surname first while ``name`` is written given name first (``given_first``: a
-        profile's spelling): ``Wei Wang`` over ``Wang Wei``, which only the source tells.
-        Fuller by :func:`~.names.completeness` (letters as read): ``Hans Mueller`` over ``Hans
-        Müller``, the narrower name to compare by (``foaf:name`` is :func:`~.names.preferred`,
-        ``Hans Müller``). One reading of a particle written apart is narrower, whichever is
-        fuller (:func:`~.names.one_reading`): ``Daniel Brien`` or ``Daniel O'Brien`` over
-        ``Daniel O Brien``. Of two as full, the one that tells more: ``John Smith Jr.`` over
-        ``John Smith`` (no ``John Smith Sr.`` joins them then), ``Wei Li`` over ``LI Wei``
-        (compatible with ``Li Wei`` too, read as written). Either way the name kept writes the
-        suffix one of the two wrote (:func:`_with_generation`)."""
+        """Compare the person by ``name`` from now on where :func:`compared_name` keeps it."""
         current = self._names.get(pid)
         if current is None:
             current = self.registry.person(pid).name
             self._remember(pid, current)
-        if name == current:  # no fuller than itself, nor itself surname first
-            return
-        fuller, now = names.completeness(name), names.completeness(current)
-        reading = names.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
-        switch = reading is not False and (
-            fuller > now
-            or reading
-            or (given_first and fuller == now and names.surname_first_of(current, name))
-            or (fuller == now and _tells_more(name, current))
-        )
-        kept = _with_generation(name, current) if switch else _with_generation(current, name)
+        kept = compared_name(current, name, given_first=given_first)
         if kept != current:
             self._remember(pid, kept)
             self.registry.set_name(pid, kept)
@@ -182,6 +162,31 @@ class Decisions:
         if drop.published:
             self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
         return keep.id
+
+
+def compared_name(current: str, name: str, *, given_first: bool = False) -> str:
+    """The name to compare a person by, who was compared by ``current`` and is now written
+    ``name`` too: ``name`` if it is fuller, or as full and ``current`` read surname first while
+    ``name`` is written given name first (``given_first``: a profile's spelling): ``Wei Wang``
+    over ``Wang Wei``, which only the source tells. Fuller by :func:`~.names.completeness`
+    (letters as read): ``Hans Mueller`` over ``Hans Müller``, the narrower name to compare by
+    (``foaf:name`` is :func:`~.names.preferred`, ``Hans Müller``). One reading of a particle
+    written apart is narrower, whichever is fuller (:func:`~.names.one_reading`): ``Daniel
+    Brien`` or ``Daniel O'Brien`` over ``Daniel O Brien``. Of two as full, the one that tells
+    more: ``John Smith Jr.`` over ``John Smith`` (no ``John Smith Sr.`` joins them then),
+    ``Wei Li`` over ``LI Wei`` (compatible with ``Li Wei`` too, read as written). Either way
+    the name kept writes the suffix one of the two wrote (:func:`_with_generation`)."""
+    if name == current:  # no fuller than itself, nor itself surname first
+        return current
+    fuller, now = names.completeness(name), names.completeness(current)
+    reading = names.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
+    switch = reading is not False and (
+        fuller > now
+        or reading
+        or (given_first and fuller == now and names.surname_first_of(current, name))
+        or (fuller == now and _tells_more(name, current))
+    )
+    return _with_generation(name, current) if switch else _with_generation(current, name)
 
 
 _WRITTEN = {"jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from scholarkg.identity import names
 from scholarkg.identity.claim_ends import ClaimEnds
+from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.registry import (
     Mention,
@@ -134,11 +135,11 @@ class Restatement(ClaimEnds):
     def _unmerge(self, nodes: Sequence[str], basis: str) -> None:
         """The merges these authorships were the evidence of are undone: the retired person is
         live again (its IRI is no longer ``owl:sameAs`` the survivor); reported when published.
-        Each of the two is named the fullest of the spellings left them, as a fresh build
-        names them: a tie goes to the name the two had as one, then to the one they had before,
-        if it is one of those (each was chosen knowing which source wrote each spelling:
-        ``Wei Wang`` from a profile over arXiv's ``Wang Wei``, which spellings alone do not
-        tell)."""
+        Each of the two is compared by the spellings left them as a fresh build compares them
+        (:func:`~.decisions.compared_name`), starting from the name the two had as one, then
+        the one they had before, if it is one of those (each was chosen knowing which source
+        wrote each spelling: ``Wei Wang`` from a profile over arXiv's ``Wang Wei``, which
+        spellings alone do not tell)."""
         reg = self.registry
         undone = reg.unmerge(nodes)
         for revived, survivor in undone:
@@ -148,11 +149,16 @@ class Restatement(ClaimEnds):
             back, left = reg.person(revived), reg.person(survivor)
             for pid, person in ((revived, back), (survivor, left)):  # fullest of what is left
                 spellings = reg.names_of(pid, without=set(nodes))  # those are re-decided
+                own = None  # their profile's spelling, given name first
                 if person.profile is not None:
-                    spellings.insert(0, reg.profile_name(person.profile) or person.name)
+                    own = reg.profile_name(person.profile) or person.name
+                    spellings.insert(0, own)
                 chosen = [n for n in (left.name, person.name) if n in spellings]
                 if spellings:
-                    reg.set_name(pid, names.preferred([*chosen, *spellings]))
+                    kept, *others = [*chosen, *spellings]
+                    for spelled in others:  # what a fresh build compares them by
+                        kept = compared_name(kept, spelled, given_first=spelled == own)
+                    reg.set_name(pid, kept)
             if back.published or (back.profile is not None and left.published):
                 why = f"the authorship that joined them is gone ({basis})"
                 self.events.append(IdentityEvent("unmerge", back.slug, left.slug, "restated", why))
