@@ -108,7 +108,7 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
 
 def test_a_registry_indexed_before_joined_particles_is_indexed_again(tmp_path: Path) -> None:
     """Marked 4 (before particles joined), a paper by ``Yann Le Cun`` beside Ann Lee holds
-    pairs under ``cun-y`` only: opened, under ``lecun-y`` too (mark 5), while a paper with no
+    pairs under ``cun-y`` only: opened, under ``lecun-y`` too (mark 5 on), while a paper with no
     such name keeps its rows, row for row; a new paper by ``Yann LeCun`` beside Ann Lee then
     finds the person."""
     config = _config(tmp_path / "store")
@@ -135,7 +135,7 @@ def test_a_registry_indexed_before_joined_particles_is_indexed_again(tmp_path: P
     Registry(path).close()
     assert sorted(r[1:] for r in _pair_rows(path, spelled)) == full
     assert _pair_rows(path, plain) == kept
-    assert _mark(path) == PAIRS == "5"
+    assert _mark(path) == PAIRS and int(PAIRS) >= 5
     snapshot.write_text(
         snapshot_line("0704.0002", new_id="9003.00073", authors=["Yann LeCun", "Ann Lee"]) + "\n",
         encoding="utf-8",

@@ -5,8 +5,9 @@ configured split, and a merge the evidence allows (a part of
 from __future__ import annotations
 
 from scholarkg.identity import names
+from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
-from scholarkg.identity.name_variants import capitals_first
+from scholarkg.identity.name_variants import capitals_first, spellings
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
 from scholarkg.iris import capped
@@ -175,9 +176,12 @@ def compared_name(current: str, name: str, *, given_first: bool = False) -> str:
     Brien`` or ``Daniel O'Brien`` over ``Daniel O Brien``. Of two as full, the one that tells
     more: ``John Smith Jr.`` over ``John Smith`` (no ``John Smith Sr.`` joins them then),
     ``Wei Li`` over ``LI Wei`` (compatible with ``Li Wei`` too, read as written). Either way
-    the name kept writes the suffix one of the two wrote (:func:`_with_generation`)."""
+    the name kept writes the suffix one of the two wrote (:func:`_with_generation`). An East
+    Asian name surname first that the other agrees with only so read is that reading:
+    ``Kim Jong Un`` and ``Jongun Kim`` are compared as ``Jong Un Kim`` (no ``K. J. Un``)."""
     if name == current:  # no fuller than itself, nor itself surname first
         return current
+    current, name = _as_read(current, name), _as_read(name, current)
     fuller, now = names.completeness(name), names.completeness(current)
     reading = names.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
     switch = reading is not False and (
@@ -208,3 +212,16 @@ def _tells_more(name: str, current: str) -> bool:
     if names.generation(current) is None and names.generation(name) is not None:
         return True
     return capitals_first(current) is not None and capitals_first(name) is None
+
+
+def _as_read(name: str, other: str) -> str:
+    """``name`` read surname first (``Jong Un Kim`` for ``Kim Jong Un``:
+    :func:`~.east_asian_order.surname_first`) where ``other`` agrees with it only so read
+    (``Jongun Kim``, not ``K. J. Un``), else ``name``."""
+    reading = surname_first(name)
+    if reading is None or surname_first(other) is not None:
+        return name
+    written = names.tokens(name)[-1:]
+    if any(names.tokens(s)[-1:] == written for s in spellings(other)):
+        return name
+    return reading if names.compatible(other, reading) else name

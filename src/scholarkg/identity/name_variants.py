@@ -6,7 +6,8 @@ A profile and arXiv often write one author differently at the very same place of
 Dupont`` (initials run together), ``Yuri Makarov`` / ``Yu. Makarov`` (a given name shortened to
 more than one letter), ``Daniel O'Brien`` / ``Daniel O Brien`` (a particle's apostrophe written
 as a space), ``J. P. Dupont`` / ``Dupont JP`` (initials after the surname), ``Wei Li`` / ``LI
-Wei`` (the surname first, in capitals), ``Yann Le Cun`` / ``Yann LeCun`` (particles written
+Wei`` (the surname first, in capitals), ``Jong-Un Kim`` / ``Kim Jong Un`` (an East Asian name
+surname first, :mod:`~.east_asian_order`), ``Yann Le Cun`` / ``Yann LeCun`` (particles written
 apart or joined to the surname), ``José García López`` / ``José García`` (the first of two
 Spanish surnames alone), ``S. M. Ali Eslami`` / ``Ali Eslami`` (the given name one goes by,
 without the initials before it), ``Henry Ford`` / ``Henry Ford V`` (a fifth; a
@@ -27,6 +28,7 @@ from collections import Counter
 from functools import lru_cache
 
 from scholarkg.identity.double_surnames import first_surname_alone
+from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.name_reading import is_suffix, person_and_group
 from scholarkg.iris import fold
 from scholarkg.tex_letters import tex_letters
@@ -86,14 +88,20 @@ def spellings(name: str) -> tuple[str, ...]:
     as ``J. P. Dupont``), a lone ``O`` or ``D`` joined to the capitalised word after it
     (``Daniel O Brien`` as ``Daniel OBrien``; it stays an initial in ``name``), initials after
     a surname of one word before it (``Dupont JP`` as ``J. P. Dupont``), a surname written
-    first in capitals (``LI Wei`` as ``Wei LI``: :func:`capitals_first`), a fifth without its
+    first in capitals (``LI Wei`` as ``Wei LI``: :func:`capitals_first`), an East Asian name of
+    three words surname first (``Kim Jong Un`` as ``Jong Un Kim``:
+    :func:`~.east_asian_order.surname_first`), a fifth without its
     V (``Henry Ford V`` as ``Henry Ford``, in capitals too), particles written apart joined to
     the surname (``Yann Le Cun`` as ``Yann LeCun``: :func:`particles_joined`), a Spanish
     name without its second surname (``José García López`` as ``José García``:
     :func:`~.double_surnames.first_surname_alone`), the name without initials before a full
     given name (``S. M. Ali Eslami`` as ``Ali Eslami``: :func:`initials_dropped`); ``name``
     first, each once."""
-    if not _MAYBE_OTHER.search(name) and first_surname_alone(name) is None:
+    if (
+        not _MAYBE_OTHER.search(name)
+        and first_surname_alone(name) is None
+        and surname_first(name) is None
+    ):
         return (name,)
     out = [name]
     text = _letters(name)
@@ -105,6 +113,8 @@ def spellings(name: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(out))
     if capitals_first(text) is not None:
         out += [first for spelled in out if (first := capitals_first(spelled)) is not None]
+    if surname_first(text) is not None:
+        out += [first for spelled in out if (first := surname_first(spelled)) is not None]
     if _RUN_OF_INITIALS.search(text):
         out += [_RUN_OF_INITIALS.sub(_as_initials, spelled) for spelled in out]
     if _PARTICLE_APART.search(text):

@@ -102,7 +102,8 @@ def blocks(name: str) -> tuple[str, ...]:
     (:func:`~.name_variants.spellings`): ``muller-h`` and ``mueller-h`` for ``Hans Müller``,
     ``brien-d`` and ``obrien-d`` for ``Daniel O Brien``, ``jp-d`` and ``dupont-j`` for ``Dupont
     JP``, ``wei-l`` and ``li-w`` for ``LI Wei``, ``cun-y`` and ``lecun-y`` for ``Yann Le
-    Cun``, ``lopez-j`` and ``garcia-j`` for ``José García López``; and a short given name's
+    Cun``, ``lopez-j`` and ``garcia-j`` for ``José García López``, ``un-k`` and ``kim-j`` for
+    ``Kim Jong Un``; and a short given name's
     the block of each full name it stands for (``smith-b`` and ``smith-w`` for ``Bill Smith``:
     :mod:`~.given_names`). :func:`block` stays as the name is read: what a registry keys it by.
     The co-author pair index holds an authorship under each, so either spelling finds it."""
@@ -160,7 +161,8 @@ def compatible(a: str, b: str) -> bool:
     (:mod:`~scholarkg.identity.name_variants`): ``Hans Müller`` ~ ``Hans Mueller``, ``Xiao-Li
     Meng`` ~ ``Xiaoli Meng``, ``Jean-Pierre Dupont`` ~ ``JP Dupont`` ~ ``Dupont JP``, ``Yuri
     Makarov`` ~ ``Yu. Makarov``, ``Daniel O'Brien`` ~ ``Daniel O Brien``, ``LI Wei`` ~ ``Wei
-    Li``, ``Chris Manning`` ~ ``Christopher Manning`` (:mod:`~.given_names`), ``John Smith
+    Li``, ``Kim Jong Un`` ~ ``Jong-Un Kim`` (:mod:`~.east_asian_order`; never ``Un Kim``),
+    ``Chris Manning`` ~ ``Christopher Manning`` (:mod:`~.given_names`), ``John Smith
     Jr.`` ~ ``John Smith``, ``Yann Le Cun`` ~ ``Yann LeCun`` (and, a word written apart
     being a middle name too, ~ ``Yann Cun``, which ``Yann LeCun`` is not), ``José García
     López`` ~ ``José García`` (:mod:`~.double_surnames`), ``S. M. Ali Eslami`` ~ ``Ali
@@ -180,7 +182,8 @@ def compatible_at_position(a: str, b: str) -> bool:
     Evidence only for two sources' authors of the *same paper at the same position*, where
     arXiv writes many names surname first (Chinese, Korean, Japanese, Hungarian) and a profile
     given name first. Across papers ``Wang Wei`` and ``Wei Wang`` may be two people: no block,
-    key or other rule reads a name this way."""
+    key or other rule reads a name this way (but three words after a common East Asian surname,
+    ``Kim Jong Un``: :mod:`~.east_asian_order`)."""
     return _compatible_names(a, b, surname_first=True)
 
 
