@@ -7,7 +7,8 @@ after a one-record change. A run that ends with its publication complete closes 
 seals it: the names and sizes of RocksDB's files (every write appends to a log or adds files,
 and no file is rewritten under its name, so any write by another process breaks the seal;
 modification times are not compared: RocksDB truncates its preallocated files when the last
-reference to the store goes, which may be after the run closed it). The next run reads the
+reference to the store goes, which may be after the run closed it; a file noted and gone since
+is left out, see :func:`take_seal`). The next run reads the
 seal before it opens the store and removes it at once: killed before it seals again, its
 successor compares every name as before.
 """
@@ -57,8 +58,12 @@ def seal(store: Path, state_dir: Path) -> None:
 
 
 def take_seal(store: Path, state_dir: Path) -> bool:
-    """Whether the store is as the last run sealed it (call before opening it); the seal is
-    removed either way, until a run closes the store in line with its manifest again."""
+    """Whether the store is as the last run sealed it (call before opening it): each of its
+    files was noted, with the size it has. A file noted and gone since is one RocksDB removed
+    once the store was closed (a compaction's output the close cut short: at 100k records the
+    seal of a first load noted two); a writer cannot only remove files, for every open to
+    write adds a MANIFEST, an OPTIONS file and a log. The seal is removed either way, until a
+    run closes the store in line with its manifest again."""
     path = state_dir / SEAL
     try:
         noted = json.loads(path.read_text(encoding="utf-8"))
@@ -67,7 +72,11 @@ def take_seal(store: Path, state_dir: Path) -> bool:
     except (OSError, ValueError):
         noted = None
     path.unlink(missing_ok=True)
+    if not isinstance(noted, dict) or not isinstance(files := noted.get("files"), list):
+        return False
     try:
-        return isinstance(noted, dict) and noted.get("files") == _files(store)
+        now = _files(store)
     except OSError:
         return False
+    noted_files = {(f[0], f[1]) for f in files if isinstance(f, list) and len(f) == 2}
+    return bool(now) and all((name, size) in noted_files for name, size in now)
