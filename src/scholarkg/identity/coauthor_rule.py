@@ -88,7 +88,7 @@ class CoauthorRule:
         (:func:`~.names.blocks`).
         ``listed``: the paper's :func:`_listed` authors, when the caller has them."""
         mine: dict[str, list[str]] = {}
-        surnames = _surnames(author.name)
+        surnames = spelled_surnames(author.name)
         for node, name, their_blocks, theirs in _listed(paper) if listed is None else listed:
             # compatible names share a surname in some spelling: only those are compared
             if node != author.node and (
@@ -122,10 +122,12 @@ def _listed(paper: PaperMentions) -> list[tuple[str, str, tuple[str, ...], froze
     of every spelling of the name: read once a paper, not once an author of it (a paper of a
     hundred authors is ten thousand pairs)."""
     return [
-        (author.node, author.name, names.blocks(author.name), _surnames(author.name))
+        (author.node, author.name, names.blocks(author.name), spelled_surnames(author.name))
         for author in paper.authors
     ]
 
 
-def _surnames(name: str) -> frozenset[str]:
+def spelled_surnames(name: str) -> frozenset[str]:
+    """The surname of each spelling of ``name`` (``muller`` and ``mueller`` for ``Hans
+    Müller``, ``un`` and ``kim`` for ``Kim Jong Un``): two compatible names share one."""
     return frozenset(words[-1] for s in spellings(name) if (words := names.tokens(s)))

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from scholarkg.identity import names
 from scholarkg.identity.claim_ends import ClaimEnds
+from scholarkg.identity.coauthor_rule import spelled_surnames
 from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.registry import (
@@ -195,28 +196,35 @@ class Restatement(ClaimEnds):
         Returns the authors still undecided; a published person who lost an authorship to
         someone else and was not found elsewhere on the paper is reported."""
         reg, left = self.registry, []
-        # compatible names share their surname: each author is compared only with the
-        # displaced of its surname, in their order (the first compatible one, as in a scan of
-        # all), so a long list whose positions all moved costs no square of its length
-        by_surname: dict[str, list[Mention]] = {}
-        for gone in displaced:
-            if words := names.tokens(gone.name):
-                by_surname.setdefault(words[-1], []).append(gone)
-        taken: set[int] = set()  # the matched ones (by object: the list may repeat a mention)
+        # compatible names share a surname in some spelling (Yann Le Cun and Yann LeCun:
+        # lecun): each author is compared only with the displaced of its surnames, in their
+        # order (the first compatible one, as in a scan of all), so a long list whose
+        # positions all moved costs no square of its length
+        by_surname: dict[str, list[int]] = {}
+        for at, gone in enumerate(displaced):
+            for surname in spelled_surnames(gone.name):
+                by_surname.setdefault(surname, []).append(at)
+        taken: set[int] = set()  # the matched ones, by place (the list may repeat a mention)
         for author in fresh:
-            words = names.tokens(author.name)
-            same = by_surname.get(words[-1], []) if words else []
-            at = next((i for i, m in enumerate(same) if names.compatible(m.name, author.name)), -1)
+            same = sorted({i for s in spelled_surnames(author.name) for i in by_surname.get(s, ())})
+            at = next(
+                (
+                    i
+                    for i in same
+                    if i not in taken and names.compatible(displaced[i].name, author.name)
+                ),
+                -1,
+            )
             if at < 0:
                 left.append(author)
                 continue
-            match = same.pop(at)
-            taken.add(id(match))
+            match = displaced[at]
+            taken.add(at)
             basis = f"listed as {match.name!r} at position {match.position} before"
             pid = reg.live(match.person)
             self._assign(author, paper, pid, "same-paper", 0.9, basis, evidence=paper.paper)
-        for gone in displaced:
-            if id(gone) in taken:
+        for at, gone in enumerate(displaced):
+            if at in taken:
                 continue
             before = reg.person(reg.live(gone.person))
             if before.published:
