@@ -97,7 +97,10 @@ def test_a_directory_of_other_files_is_not_a_store(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
     with pytest.raises(LoadError) as exc:
         EmbeddedStore(tmp_path, read_only=True)
-    assert one_line(exc) == f"{tmp_path}: {NOT_YET} (the directory holds no Oxigraph store)"
+    assert one_line(exc) == (
+        f"{tmp_path}: the store directory holds no Oxigraph store but other files: notes.txt; "
+        "not opened (give a new or empty directory as the store)"
+    )
 
 
 @pytest.mark.parametrize("state", sorted(UNFINISHED))

@@ -92,6 +92,10 @@ def build_graph(args: argparse.Namespace) -> int:
     prefect_output.configure(args.verbose)
     config = load(args)  # fail fast on a bad config, before Prefect starts
     summary = _summary_query(config)  # and on a summary query it could not show at the end
+    if config.store.kind == "oxigraph":  # and on a store directory that holds another's
+        from scholarkg.store.foreign import check_not_foreign
+
+        check_not_foreign(config.store.path)
     extra = [_location(p) for p in args.profile or []]
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"

@@ -44,6 +44,7 @@ from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
+from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
 from scholarkg.store.seal import seal, take_seal
 
@@ -110,6 +111,8 @@ class RunContext:
     def __enter__(self) -> RunContext:
         if self.config.store.kind in ("oxigraph", "files"):  # before any source is asked
             check_store_path(self.config.store.path)
+        if self.config.store.kind == "oxigraph":
+            check_not_foreign(self.config.store.path)
         gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
         self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()

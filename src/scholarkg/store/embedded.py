@@ -13,6 +13,7 @@ from scholarkg.errors import LoadError, QueryError
 from scholarkg.sqlite_in import batches
 from scholarkg.store import served
 from scholarkg.store.base import ClosingStore
+from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.reading import cannot_open, open_read_only
@@ -31,6 +32,7 @@ class EmbeddedStore(ClosingStore):
             return
         if self.path.exists() and not self.path.is_dir():  # RocksDB: 'File exists', as a lock
             check_store_path(self.path)
+        check_not_foreign(self.path)  # RocksDB would make an empty store among it
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:  # no lock is involved: say what it is

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
 from scholarkg.store import served
+from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
 
 NO_STORE = "no store here yet"
@@ -61,10 +62,11 @@ def open_read_only(path: Path) -> ox.Store:
     if not path.exists():
         raise LoadError(f"{path}: {NO_STORE} (run `scholarkg run` first)")
     check_store_path(path, writable=False)  # a file, not a directory
+    check_not_foreign(path)  # a Sled store, other files: not "no store here yet"
     if not (path / "CURRENT").is_file():  # RocksDB's first file of a database
         what = "an empty directory; run `scholarkg run` first"
-        if not _empty(path):
-            what = "the directory holds no Oxigraph store"
+        if not _empty(path):  # scholarkg's state, or RocksDB's first files: not made yet
+            what = "its creation has not started or finished; the next `scholarkg run` makes it"
         raise LoadError(f"{path}: {NO_STORE} ({what})")
     try:
         return ox.Store.read_only(str(path))
