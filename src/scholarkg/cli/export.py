@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import DUMP_FORMATS
+
+if TYPE_CHECKING:
+    from scholarkg.config import Config
 
 
 def register(commands: Commands) -> None:
@@ -53,10 +59,29 @@ def graph_iri(text: str) -> str:
     return text[1:-1] if text.startswith("<") and text.endswith(">") else text
 
 
+@contextlib.contextmanager
+def sealed_again(config: Config) -> Iterator[None]:
+    """Around a publication of an embedded store (which compares every graph name the store
+    holds with its manifest): its seal is taken before the store is opened and, the store
+    closed in line with the manifest, put back, so the next run need not compare them again
+    (see :mod:`scholarkg.store.seal`). Before, the next run did, after every such export."""
+    from scholarkg.load.manifest import store_state_dir
+    from scholarkg.store.seal import seal, take_seal
+
+    if config.store.kind != "oxigraph":
+        yield
+        return
+    path, state = Path(config.store.path), store_state_dir(config)
+    take_seal(path, state)
+    yield
+    seal(path, state)
+
+
 def export_store(args: argparse.Namespace) -> int:
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, write_dump
     from scholarkg.publish import export, publish
+    from scholarkg.runs.lock import RunLock
     from scholarkg.store import served
     from scholarkg.store.embedded import EmbeddedStore
     from scholarkg.store.reading import NO_STORE, require_store
@@ -78,7 +103,13 @@ def export_store(args: argparse.Namespace) -> int:
     if args.output is None and args.graph is None and args.format in config.publish.dumps:
         # the published dump: write it as a publication does, so the description's checksum
         # and size are those of the file now on disk
-        with closing(config.store.open()) as store:
+        # one writer of the data directory at a time, as runs are: none writes the store
+        # between this one closing it and sealing it
+        with (
+            RunLock(config.data_dir, "export"),
+            sealed_again(config),
+            closing(config.store.open()) as store,
+        ):
             publication = publish(store, config)
             if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
                 served.take(store.native, store.path)

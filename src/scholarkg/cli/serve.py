@@ -49,6 +49,7 @@ def _port(value: str) -> int:
 
 
 def serve_store(args: argparse.Namespace) -> int:
+    from scholarkg.errors import LoadError
     from scholarkg.load.manifest import store_state_dir
     from scholarkg.serve import run_server
     from scholarkg.serve.worker_process import StoreSpec
@@ -75,10 +76,15 @@ def serve_store(args: argparse.Namespace) -> int:
         # Only its path is needed here: the query workers open what readers open (the last
         # run's checkpoint), the update worker the store itself; opening the store here would
         # read it beside a run that may be writing it.
-        if args.allow_updates:  # a new store is created here, then left to the updater
-            config.store.open().close()
-        else:  # no store (yet) is said before a worker starts, as `query` says it
+        try:  # no store (yet) is said before a worker starts, as `query` says it
             require_store(config.store.path)
+        except LoadError:
+            if not args.allow_updates:
+                raise
+            # none yet, or not finished: made here, then left to the update worker. A store
+            # that is there is not opened to write here: that would break its seal (see
+            # scholarkg.serve.updates)
+            config.store.open().close()
         serve(StoreSpec("oxigraph", str(config.store.path)))
         return 0
     with closing(config.store.open(read_only=not args.allow_updates)) as store:

@@ -4,6 +4,12 @@ An embedded store is written only by one update worker process (a :class:`Worker
 that opens the store read-write), under the query time and memory limits: an update a limit
 stops commits nothing (Oxigraph applies an update as one transaction) and a new update worker
 takes the store. A SPARQL-server store gets each update as one request to its update endpoint.
+
+Opening the embedded store to write changes RocksDB's files, which breaks the seal of a store a
+run closed in line with its manifest (:mod:`scholarkg.store.seal`). A server that applied no
+update leaves the store as in line as it found it: once its update worker is gone it seals the
+store again (not when it was killed: then the next run compares every graph name, as after a
+run that was).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from scholarkg.load.written_around import mark_written_around
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import WorkerPool
+from scholarkg.store.seal import seal, take_seal
 
 
 class Updates:
@@ -31,6 +38,8 @@ class Updates:
         embedded = Path(spec.location) if spec.kind == "oxigraph" else None
         self.state_dir = state_dir or embedded
         self.pool: WorkerPool | None = None
+        self.asked = False  # an update came (applied or not: the seal is not renewed)
+        self._in_line = False  # the store was sealed when the update worker opened it
         if spec.kind != "oxigraph":
             return
         if not getattr(store, "read_only", True):
@@ -38,6 +47,8 @@ class Updates:
                 f"{spec.location}: open the store read-only to serve it with updates: "
                 "SPARQL Update runs in a worker process, the only one that opens it to write"
             )
+        # read (and removed) before the update worker opens the store, as a run does
+        self._in_line = take_seal(Path(spec.location), self.state_dir or Path(spec.location))
         try:
             self.pool = WorkerPool(
                 StoreSpec("oxigraph", spec.location, writable=True), limits, 1, lend=False
@@ -49,6 +60,7 @@ class Updates:
             ) from exc
 
     def apply(self, text: str) -> None:
+        self.asked = True
         if self.state_dir is not None:
             mark_written_around(self.state_dir)
         if self.pool is not None:
@@ -60,5 +72,11 @@ class Updates:
         self.store.update(text)
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.close()
+        """Stop the update worker; seal the store again if it was sealed and no update came."""
+        if self.pool is None:
+            return
+        self.pool.close()  # the worker is gone: nothing writes the store now
+        if self._in_line and not self.asked:
+            path = Path(self.pool.spec.location)
+            seal(path, self.state_dir or path)
+        self._in_line = False
