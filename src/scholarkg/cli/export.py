@@ -33,7 +33,8 @@ def register(commands: Commands) -> None:
         stdout instead (no checksum file, nothing else printed). Other dumps read an embedded
         store as the last run left it (its checkpoint), never half written by a run in
         progress; the published dump is a publication, which opens the store to write (not
-        while a run holds it) and checkpoints it for the server.
+        while a run holds it: it waits as a second run does), checkpoints it for the server
+        and, its graph names compared with the manifest, seals it for the next run.
         """,
     )
     dump.add_argument("--format", choices=DUMP_FORMATS, default="nq", help="the dump's format")
