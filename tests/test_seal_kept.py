@@ -10,10 +10,12 @@ graph name once (1 pass, 0 with the seal); export's other dumps and a read-only 
 
 from __future__ import annotations
 
+import fcntl
 import re
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +64,19 @@ def serving(config: Config, *options: str) -> Iterator[str]:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(60) == 0
+
+
+def released(lock: Path, bound: float = 60.0) -> None:
+    """Wait until no process holds RocksDB's lock on the store (an ``fcntl`` lock)."""
+    deadline = time.monotonic() + bound
+    while True:
+        with open(lock, "rb+") as handle:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return  # released with the handle
+            except OSError:
+                assert time.monotonic() < deadline, f"{lock} still held"
+        time.sleep(0.05)
 
 
 def ask(url: str) -> None:
@@ -127,3 +142,26 @@ def test_a_read_only_serve_keeps_the_seal(
     name_passes.clear()
     load(config, changed_snapshot(tmp_path, 50))
     assert name_passes == []
+
+
+def test_a_serve_with_updates_killed_leaves_the_next_run_to_compare(
+    tmp_path: Path,
+    name_passes: list[int],  # noqa: F811 (the fixture)
+) -> None:
+    """Killed, the server cannot tell that its update worker is gone: it does not seal."""
+    config = sealed(tmp_path)
+    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--port", "0", "--allow-updates"]
+    process = subprocess.Popen(
+        [*command, "--config", str(config.source)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert "updates allowed" in process.stdout.readline()
+    finally:
+        process.kill()
+        process.wait(60)
+    released(config.store.path / "LOCK")  # its update worker goes with its forkserver
+    assert not (config.store.path / SEAL).exists()
+    name_passes.clear()
+    load(config, changed_snapshot(tmp_path, 50))
+    assert len(name_passes) == 1
