@@ -7,24 +7,17 @@ authors changed)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from constructed import snapshot_line
 from scholarkg.identity import names
 from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.east_asian_order import surname_first
-from scholarkg.identity.evidence import pair_key
-from scholarkg.identity.layout import PAIRS
-from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.runs.context import registry_path
-from test_fold_letters_build import _config, persons
+from test_fold_letters_build import persons
 from test_name_spellings_build import _author, _load, _rule
-from test_pair_index_upgrade import _mark, _pair_rows
+from test_pair_index_upgrade import indexed_again
 
 MINTER = Minter()
 
@@ -123,27 +116,4 @@ def test_a_registry_indexed_before_the_reading_is_indexed_again(tmp_path: Path) 
     """Marked 5, a paper by ``Kim Jong Un`` beside Ann Lee holds pairs under ``un-k`` only:
     opened, under ``kim-j`` too (mark 6), and a new paper by ``Jong-Un Kim`` beside Ann Lee
     finds the person."""
-    config = _config(tmp_path / "store")
-    snapshot = tmp_path / "s.jsonl"
-    line = snapshot_line("0704.0002", new_id="9003.00071", authors=["Kim Jong Un", "Ann Lee"])
-    snapshot.write_text(line + "\n", encoding="utf-8")
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    path = registry_path(config)
-    paper = str(MINTER.paper_by_arxiv("9003.00071"))
-    full = sorted(r[1:] for r in _pair_rows(path, paper))
-    read = (pair_key("kim-j", "lee-a"), pair_key("lee-a", "kim-j"))
-    assert set(read) <= {k for k, _, _ in full} and len(full) == 4
-    db = sqlite3.connect(path)
-    with db:  # as mark 5 wrote it: the name's own block only
-        db.execute("DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (paper, *read))
-        db.execute("UPDATE meta SET value = '5' WHERE key = 'pairs'")
-    db.close()
-    Registry(path).close()
-    assert sorted(r[1:] for r in _pair_rows(path, paper)) == full
-    assert _mark(path) == PAIRS == "6"
-    snapshot.write_text(
-        snapshot_line("0704.0002", new_id="9003.00072", authors=["Jong-Un Kim", "Ann Lee"]) + "\n",
-        encoding="utf-8",
-    )
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    assert _rule(config, "9003.00072", 1) == "shared-coauthor"
+    indexed_again(tmp_path, "Kim Jong Un", "kim-j", "5", "Jong-Un Kim")

@@ -7,25 +7,18 @@ authors changed)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from constructed import snapshot_line
 from scholarkg.identity import names
-from scholarkg.identity.evidence import pair_key
 from scholarkg.identity.given_names import FULL_NAMES, same_given
-from scholarkg.identity.layout import PAIRS
 from scholarkg.identity.name_variants import spellings
-from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.runs.context import registry_path
-from test_fold_letters_build import _config, persons
+from test_fold_letters_build import persons
 from test_name_spellings_build import _author, _load, _rule
 from test_name_spellings_more import _beside_one_coauthor
-from test_pair_index_upgrade import _mark, _pair_rows
+from test_pair_index_upgrade import indexed_again
 
 MINTER = Minter()
 ONE_PERSON = [
@@ -181,36 +174,4 @@ def test_a_registry_indexed_before_short_forms_is_indexed_again(tmp_path: Path) 
     holds pairs under ``smith-b`` only: opened, under ``smith-w`` too (mark 4), while a paper
     with no such name keeps its rows, row for row; a new paper by ``William Smith`` beside Ann
     Lee then finds the person."""
-    config = _config(tmp_path / "store")
-    snapshot = tmp_path / "s.jsonl"
-    lines = [
-        snapshot_line("0704.0002", new_id="9003.00071", authors=["Bill Smith", "Ann Lee"]),
-        snapshot_line("0704.0002", new_id="9003.00072", authors=["Carol White", "Ann Lee"]),
-    ]
-    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    path = registry_path(config)
-    spelled, plain = (str(MINTER.paper_by_arxiv(i)) for i in ("9003.00071", "9003.00072"))
-    full = sorted(r[1:] for r in _pair_rows(path, spelled))
-    other = (pair_key("smith-w", "lee-a"), pair_key("lee-a", "smith-w"))
-    assert set(other) <= {k for k, _, _ in full} and len(full) == 4
-    db = sqlite3.connect(path)
-    with db:  # as mark 3 wrote it: the name's own block only
-        db.execute(
-            "DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (spelled, *other)
-        )
-        db.execute("UPDATE meta SET value = '3' WHERE key = 'pairs'")
-    db.close()
-    kept = _pair_rows(path, plain)
-    Registry(path).close()
-    assert sorted(r[1:] for r in _pair_rows(path, spelled)) == full
-    assert _pair_rows(path, plain) == kept
-    assert _mark(path) == PAIRS
-    snapshot.write_text(
-        snapshot_line("0704.0002", new_id="9003.00073", authors=["William Smith", "Ann Lee"])
-        + "\n",
-        encoding="utf-8",
-    )
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    assert _rule(config, "9003.00073", 1) == "shared-coauthor"
-    assert _author(config, "9003.00073", 1) == _author(config, "9003.00071", 1)
+    indexed_again(tmp_path, "Bill Smith", "smith-w", "3", "William Smith")

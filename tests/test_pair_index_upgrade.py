@@ -167,32 +167,43 @@ def test_a_registry_indexed_before_the_latest_spellings_is_indexed_again(tmp_pat
     """Marked 2 (spellings of umlauts, run-together and shortened initials), a paper by ``Daniel
     O Brien`` holds pairs under ``brien-d`` only: opened, under ``obrien-d`` too (mark 3 on), so a
     new paper by ``Daniel O'Brien`` beside the same co-author finds the person."""
+    indexed_again(tmp_path, "Daniel O Brien", "obrien-d", "2", "Daniel O'Brien")
+
+
+def indexed_again(tmp_path: Path, name: str, block: str, mark: str, later: str) -> None:
+    """A registry marked ``mark``, written before ``block`` was a block of ``name``: a paper by
+    ``name`` beside Ann Lee holds pairs under its other blocks only; opened, under ``block`` too
+    (and the mark is the latest), while a paper by Carol White beside her keeps its rows, row
+    for row; a new paper by ``later`` beside Ann Lee then finds the person (shared-coauthor)."""
     config = _config(tmp_path / "store")
     snapshot = tmp_path / "s.jsonl"
-    line = snapshot_line("0704.0002", new_id="9003.00071", authors=["Daniel O Brien", "Ann Lee"])
-    snapshot.write_text(line + "\n", encoding="utf-8")
+    lines = [
+        snapshot_line("0704.0002", new_id="9003.00071", authors=[name, "Ann Lee"]),
+        snapshot_line("0704.0002", new_id="9003.00072", authors=["Carol White", "Ann Lee"]),
+    ]
+    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     path = registry_path(config)
     full = sorted(r[1:] for r in _pair_rows(path, SPELLED))
-    joined = (pair_key("obrien-d", "lee-a"), pair_key("lee-a", "obrien-d"))
-    assert set(joined) <= {k for k, _, _ in full} and len(full) == 4  # and under brien-d
+    added = (pair_key(block, "lee-a"), pair_key("lee-a", block))
+    assert set(added) <= {k for k, _, _ in full} and len(full) == 4
     db = sqlite3.connect(path)
-    with db:  # as version 2 of the index wrote it: the name's own block only
+    with db:  # as the index marked so wrote it: without that block
         db.execute(
-            "DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (SPELLED, *joined)
+            "DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (SPELLED, *added)
         )
-        db.execute("UPDATE meta SET value = '2' WHERE key = 'pairs'")
+        db.execute("UPDATE meta SET value = ? WHERE key = 'pairs'", (mark,))
     db.close()
+    kept = _pair_rows(path, PLAIN)
     Registry(path).close()
     assert sorted(r[1:] for r in _pair_rows(path, SPELLED)) == full
+    assert _pair_rows(path, PLAIN) == kept
     assert _mark(path) == PAIRS
-    snapshot.write_text(
-        snapshot_line("0704.0002", new_id="9003.00072", authors=["Daniel O'Brien", "Ann Lee"])
-        + "\n",
-        encoding="utf-8",
-    )
+    line = snapshot_line("0704.0002", new_id="9003.00073", authors=[later, "Ann Lee"])
+    snapshot.write_text(line + "\n", encoding="utf-8")
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    assert _rule(config, "9003.00072", 1) == "shared-coauthor"
+    assert _rule(config, "9003.00073", 1) == "shared-coauthor"
+    assert _author(config, "9003.00073", 1) == _author(config, "9003.00071", 1)
 
 
 def _rule(config: Config, arxiv_id: str, position: int) -> str:
