@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scholarkg.errors import ConfigError
-from scholarkg.identity import names
+from scholarkg.identity import name_choice, names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import MAX_EVIDENCE_AUTHORS, Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
@@ -55,7 +55,7 @@ def test_names_compatible_and_blocks() -> None:
     assert not names.is_group("A. Author on behalf of the LHCb Collaboration")
     assert names.is_group("The Planck Collaboration")
     assert names.name_key("For Example") == "for-example"
-    assert names.preferred(["R. Dadashi", "Robert Dadashi"]) == "Robert Dadashi"
+    assert name_choice.preferred(["R. Dadashi", "Robert Dadashi"]) == "Robert Dadashi"
 
 
 def test_homonyms_without_evidence_stay_apart_and_a_shared_coauthor_joins(reg: Registry) -> None:

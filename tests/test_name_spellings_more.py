@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from building import rows
-from scholarkg.identity import names
+from scholarkg.identity import name_choice, names
 from scholarkg.identity.name_variants import spellings
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
@@ -109,13 +109,17 @@ def test_a_person_is_named_with_the_letters_of_their_name(
 
 
 def test_the_preferred_spelling_of_two_alike_but_for_transliteration() -> None:
-    assert names.preferred(["Hans Mueller", "Hans Müller"]) == "Hans Müller"
-    assert names.preferred(["Hans Müller", "Hans Mueller"]) == "Hans Müller"
-    assert names.preferred(["Hans Muller", "Hans Müller"]) == "Hans Müller"
-    assert names.preferred(["H. Mueller", "Hans Mueller"]) == "Hans Mueller"  # fuller first
-    assert names.preferred(["Hans Mueller", "H. Müller"]) == "Hans Mueller"
-    assert names.preferred(['Hans M\\"uller', "Hans Mueller"]) == "Hans Mueller"  # not TeX
-    assert names.completeness("Hans Müller") < names.completeness("Hans Mueller") == (1, 11)
+    assert name_choice.preferred(["Hans Mueller", "Hans Müller"]) == "Hans Müller"
+    assert name_choice.preferred(["Hans Müller", "Hans Mueller"]) == "Hans Müller"
+    assert name_choice.preferred(["Hans Muller", "Hans Müller"]) == "Hans Müller"
+    assert name_choice.preferred(["H. Mueller", "Hans Mueller"]) == "Hans Mueller"  # fuller first
+    assert name_choice.preferred(["Hans Mueller", "H. Müller"]) == "Hans Mueller"
+    assert name_choice.preferred(['Hans M\\"uller', "Hans Mueller"]) == "Hans Mueller"  # not TeX
+    assert (
+        name_choice.completeness("Hans Müller")
+        < name_choice.completeness("Hans Mueller")
+        == (1, 11)
+    )
 
 
 @pytest.mark.parametrize(

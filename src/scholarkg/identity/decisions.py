@@ -4,7 +4,7 @@ configured split, and a merge the evidence allows (a part of
 
 from __future__ import annotations
 
-from scholarkg.identity import names
+from scholarkg.identity import name_choice, names
 from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.name_variants import capitals_first, spellings
@@ -169,10 +169,10 @@ def compared_name(current: str, name: str, *, given_first: bool = False) -> str:
     """The name to compare a person by, who was compared by ``current`` and is now written
     ``name`` too: ``name`` if it is fuller, or as full and ``current`` read surname first while
     ``name`` is written given name first (``given_first``: a profile's spelling): ``Wei Wang``
-    over ``Wang Wei``, which only the source tells. Fuller by :func:`~.names.completeness`
+    over ``Wang Wei``, which only the source tells. Fuller by :func:`~.name_choice.completeness`
     (letters as read): ``Hans Mueller`` over ``Hans Müller``, the narrower name to compare by
-    (``foaf:name`` is :func:`~.names.preferred`, ``Hans Müller``). One reading of a particle
-    written apart is narrower, whichever is fuller (:func:`~.names.one_reading`): ``Daniel
+    (``foaf:name`` is :func:`~.name_choice.preferred`, ``Hans Müller``). One reading of a particle
+    written apart is narrower, whichever is fuller (:func:`~.name_choice.one_reading`): ``Daniel
     Brien`` or ``Daniel O'Brien`` over ``Daniel O Brien``. Of two as full, the one that tells
     more: ``John Smith Jr.`` over ``John Smith`` (no ``John Smith Sr.`` joins them then),
     ``Wei Li`` over ``LI Wei`` (compatible with ``Li Wei`` too, read as written). Either way
@@ -182,12 +182,12 @@ def compared_name(current: str, name: str, *, given_first: bool = False) -> str:
     if name == current:  # no fuller than itself, nor itself surname first
         return current
     current, name = _as_read(current, name), _as_read(name, current)
-    fuller, now = names.completeness(name), names.completeness(current)
-    reading = names.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
+    fuller, now = name_choice.completeness(name), name_choice.completeness(current)
+    reading = name_choice.one_reading(name, current)  # "Daniel Brien" for "Daniel O Brien"
     switch = reading is not False and (
         fuller > now
         or reading
-        or (given_first and fuller == now and names.surname_first_of(current, name))
+        or (given_first and fuller == now and name_choice.surname_first_of(current, name))
         or (fuller == now and _tells_more(name, current))
     )
     return _with_generation(name, current) if switch else _with_generation(current, name)

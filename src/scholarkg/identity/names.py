@@ -21,8 +21,6 @@ from scholarkg.identity.name_reading import (
 )
 from scholarkg.identity.name_variants import (
     generation_of,
-    initials_dropped,
-    particle_readings,
     shortened,
     spellings,
     transliterated,
@@ -201,15 +199,15 @@ def _compatible_names(a: str, b: str, *, surname_first: bool) -> bool:
             if _compatible_words(ta, tb, short) or (
                 surname_first
                 and (
-                    _compatible_words(ta, _surname_first(tb), short)
-                    or _compatible_words(_surname_first(ta), tb, short)
+                    _compatible_words(ta, surname_first_words(tb), short)
+                    or _compatible_words(surname_first_words(ta), tb, short)
                 )
             ):
                 return True
     return False
 
 
-def _surname_first(words: tuple[str, ...]) -> tuple[str, ...]:
+def surname_first_words(words: tuple[str, ...]) -> tuple[str, ...]:
     """``words`` read surname first, in the order :func:`tokens` gives (given names, then
     surname): ``wang wei`` → ``wei wang``; empty when that reads an initial (or nothing) as
     the surname, or the name is one word."""
@@ -238,61 +236,6 @@ def _compatible_words(
     return all(_given_compatible(x, y, short) for x, y in zip(ga[1:], gb[1:], strict=False))
 
 
-def completeness(name: str) -> tuple[int, int]:
-    """How fully a name is written: (full given-name words, letters); higher is fuller. A name
-    ending in an initial is written surname first (an initial is never a surname): ``Wang W.``
-    is as full as ``W. Wang`` (0, 5), its ``wang`` no given name. Letters as read: ``Hans
-    Mueller`` (1, 11) is fuller than ``Hans Müller`` (1, 10), and the resolver compares a
-    person by it, the narrower of the two (``Hans Muller`` is compatible with ``Müller``
-    only); the person's ``foaf:name`` is :func:`preferred`."""
-    words = tokens(name)
-    if _ends_in_initial(words):
-        words = _surname_first(words) or words
-    return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
-
-
-def one_reading(name: str, current: str) -> bool | None:
-    """Of two names with given names as full, one reading a lone ``O`` or ``D`` both as an
-    initial and as a particle (``Daniel O Brien``, compatible with ``Daniel Brien`` and
-    ``Daniel O'Brien``, which are not one name) and the other agreeing with one reading only:
-    True when that is ``name``, False when it is ``current``, else None. A person is compared
-    by the one reading, so an author joined to them as ``Daniel O Brien`` joins no third.
-    Likewise of a name with initials before a full given name (``J. Robert Smith``) and one
-    without whose first given name is full (``Robert Smith``, ``John Smith``): the latter, so
-    ``J. Robert Smith`` bridges no ``Robert Smith`` and ``John Smith``."""
-    if (lead := initials_dropped(current) is not None) != (initials_dropped(name) is not None):
-        words = tokens(name if lead else current)
-        if len(words) > 1 and len(words[0]) > 1:
-            return lead
-    of_current, of_name = particle_readings(current), particle_readings(name)
-    if of_current is not None and of_name is None:
-        other, readings, side = name, of_current, True
-    elif of_name is not None and of_current is None:
-        other, readings, side = current, of_name, False
-    else:
-        return None  # the common case: neither reads a particle written apart
-    if completeness(name)[0] != completeness(current)[0]:
-        return None
-    initial, joined = (compatible(other, r) for r in readings)
-    return side if initial != joined else None
-
-
-def _spelled_out(name: str) -> bool:
-    """``name`` writes umlauts as the letters they are (``Hans Müller``; not ``Hans Mueller``,
-    nor TeX's ``Hans M\\"uller``)."""
-    return "\\" not in name and transliterated(name) != name
-
-
-def _ends_in_initial(words: tuple[str, ...]) -> bool:
-    return len(words) > 1 and len(words[-1]) == 1
-
-
-def surname_first_of(a: str, b: str) -> bool:
-    """``a`` and ``b`` are one name only once one of them is read surname first (``Wang Wei``
-    and ``Wei Wang``; not ``W. Wang`` and ``Wei Wang``, compatible as written)."""
-    return compatible_at_position(a, b) and not compatible(a, b)
-
-
 @lru_cache(maxsize=NAME_CACHE)
 def person_part(name: str) -> str:
     """The person's part of a name written for a group, as written: ``G. Aad`` for ``ATLAS
@@ -300,31 +243,6 @@ def person_part(name: str) -> str:
     Collaboration`` (or ``… on behalf of …``); any other name (a group too) as it is."""
     parts = None if is_group(name) else person_and_group(name)
     return name if parts is None else parts[0]
-
-
-def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
-    # completeness, an umlaut two letters as transliterated; then written in Unicode over
-    # written in TeX, given name first over ending in an initial, umlauts as letters over not
-    given, letters = completeness(name)
-    if (spelled := transliterated(name)) != name:
-        letters = sum(len(w) for w in tokens(spelled))
-    tex, initial = "\\" not in name, not _ends_in_initial(tokens(name))
-    return given, letters, tex, initial, _spelled_out(name)
-
-
-def preferred(names: list[str]) -> str:
-    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``; an umlaut counts as the
-    two letters it is transliterated to, so ``Hans Müller`` is as full as ``Hans Mueller``
-    and fuller than ``Hans Muller``); ties: the one not written in TeX (``R. Tomàs`` over
-    ``R. Tom\\`as``), then the one not ending in an initial (``W. Wang`` over ``Wang W.``),
-    then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the first
-    given. For a person named for a group, the person's part (:func:`person_part`): ``G.
-    Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
-    best = names[0]
-    for name in names[1:]:
-        if _fullness(name) > _fullness(best):
-            best = name
-    return person_part(best)
 
 
 def clear_caches() -> None:

@@ -1,0 +1,91 @@
+"""Which of a person's spellings to compare them by and which to show.
+
+:func:`completeness` and :func:`one_reading` choose the name a person is compared by (the
+narrower: ``Hans Mueller`` over ``Hans Müller``; :func:`~.decisions.compared_name`),
+:func:`preferred` the one shown as their ``foaf:name`` (the fullest: ``Hans Müller``).
+"""
+
+from __future__ import annotations
+
+from scholarkg.identity import names
+from scholarkg.identity.name_variants import initials_dropped, particle_readings, transliterated
+
+
+def completeness(name: str) -> tuple[int, int]:
+    """How fully a name is written: (full given-name words, letters); higher is fuller. A name
+    ending in an initial is written surname first (an initial is never a surname): ``Wang W.``
+    is as full as ``W. Wang`` (0, 5), its ``wang`` no given name. Letters as read: ``Hans
+    Mueller`` (1, 11) is fuller than ``Hans Müller`` (1, 10), and the resolver compares a
+    person by it, the narrower of the two (``Hans Muller`` is compatible with ``Müller``
+    only); the person's ``foaf:name`` is :func:`preferred`."""
+    words = names.tokens(name)
+    if _ends_in_initial(words):
+        words = names.surname_first_words(words) or words
+    return sum(1 for w in words[:-1] if len(w) > 1), sum(len(w) for w in words)
+
+
+def one_reading(name: str, current: str) -> bool | None:
+    """Of two names with given names as full, one reading a lone ``O`` or ``D`` both as an
+    initial and as a particle (``Daniel O Brien``, compatible with ``Daniel Brien`` and
+    ``Daniel O'Brien``, which are not one name) and the other agreeing with one reading only:
+    True when that is ``name``, False when it is ``current``, else None. A person is compared
+    by the one reading, so an author joined to them as ``Daniel O Brien`` joins no third.
+    Likewise of a name with initials before a full given name (``J. Robert Smith``) and one
+    without whose first given name is full (``Robert Smith``, ``John Smith``): the latter, so
+    ``J. Robert Smith`` bridges no ``Robert Smith`` and ``John Smith``."""
+    if (lead := initials_dropped(current) is not None) != (initials_dropped(name) is not None):
+        words = names.tokens(name if lead else current)
+        if len(words) > 1 and len(words[0]) > 1:
+            return lead
+    of_current, of_name = particle_readings(current), particle_readings(name)
+    if of_current is not None and of_name is None:
+        other, readings, side = name, of_current, True
+    elif of_name is not None and of_current is None:
+        other, readings, side = current, of_name, False
+    else:
+        return None  # the common case: neither reads a particle written apart
+    if completeness(name)[0] != completeness(current)[0]:
+        return None
+    initial, joined = (names.compatible(other, r) for r in readings)
+    return side if initial != joined else None
+
+
+def _spelled_out(name: str) -> bool:
+    """``name`` writes umlauts as the letters they are (``Hans Müller``; not ``Hans Mueller``,
+    nor TeX's ``Hans M\\"uller``)."""
+    return "\\" not in name and transliterated(name) != name
+
+
+def _ends_in_initial(words: tuple[str, ...]) -> bool:
+    return len(words) > 1 and len(words[-1]) == 1
+
+
+def surname_first_of(a: str, b: str) -> bool:
+    """``a`` and ``b`` are one name only once one of them is read surname first (``Wang Wei``
+    and ``Wei Wang``; not ``W. Wang`` and ``Wei Wang``, compatible as written)."""
+    return names.compatible_at_position(a, b) and not names.compatible(a, b)
+
+
+def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
+    # completeness, an umlaut two letters as transliterated; then written in Unicode over
+    # written in TeX, given name first over ending in an initial, umlauts as letters over not
+    given, letters = completeness(name)
+    if (spelled := transliterated(name)) != name:
+        letters = sum(len(w) for w in names.tokens(spelled))
+    tex, initial = "\\" not in name, not _ends_in_initial(names.tokens(name))
+    return given, letters, tex, initial, _spelled_out(name)
+
+
+def preferred(spellings: list[str]) -> str:
+    """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``; an umlaut counts as the
+    two letters it is transliterated to, so ``Hans Müller`` is as full as ``Hans Mueller``
+    and fuller than ``Hans Muller``); ties: the one not written in TeX (``R. Tomàs`` over
+    ``R. Tom\\`as``), then the one not ending in an initial (``W. Wang`` over ``Wang W.``),
+    then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the first
+    given. For a person named for a group, the person's part (:func:`~.names.person_part`): ``G.
+    Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
+    best = spellings[0]
+    for name in spellings[1:]:
+        if _fullness(name) > _fullness(best):
+            best = name
+    return names.person_part(best)
