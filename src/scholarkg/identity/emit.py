@@ -39,7 +39,7 @@ def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
     v, add = out.vocab, out.add
     me = out.iri(minter.person(person.slug))
     spellings = record.names or [person.name]
-    preferred = name_choice.preferred([person.name, *spellings])
+    preferred = name_choice.preferred(spellings, compared=person.name)
     add(me, v(A), v(PERSON))
     add(me, v(NAME), out.plain(preferred))
     add(me, v(NAME_KEY), out.plain(names.name_key(preferred)))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scholarkg import iris
 from scholarkg.errors import LoadError
-from scholarkg.identity import names
+from scholarkg.identity import name_choice, names
 from scholarkg.identity.name_reading import tokens_as
 from scholarkg.iris import fold, slug
 
@@ -34,6 +34,10 @@ PAIRS = "6"
 # suffixes (Jr., Sr.) are two people; a registry without it has the shared-coauthor decisions on
 # a name with a suffix decided again, once (meta 'review-generations': :mod:`~.name_review`).
 GENERATIONS = "1"
+# meta 'shown': 1 once person graphs show the name name_choice.preferred chooses whatever the
+# order the sources came in; a registry without it has the persons whose shown name was the
+# first given of a tie written again, once.
+SHOWN = "1"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -245,6 +249,26 @@ class Layout:
             "UPDATE persons SET dirty = 1 WHERE id = ?", [(p,) for p in sorted(persons)]
         )
         self.db.execute("INSERT INTO meta VALUES ('variants', ?)", (VARIANTS,))
+
+    def _mark_shown_names(self) -> None:
+        """Mark for writing again the persons whose ``foaf:name`` was the first given of
+        spellings as full as each other (:func:`~.name_choice.tied`: ``Lukasz Kaiser`` shown
+        for ``Łukasz Kaiser`` when it came first); a fresh build shows one name whatever the
+        order. Only persons with more than one spelling are read. Once."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'shown'").fetchone()
+        if row is not None and str(row[0]) == SHOWN:
+            return
+        spellings: dict[int, set[str]] = {}
+        for person, name, spelling in self.db.execute(
+            "SELECT p.id, p.name, n.name FROM persons p JOIN mentions m ON m.person = p.id"
+            " JOIN mention_names n ON n.node = m.node WHERE p.merged_into IS NULL AND p.id IN"
+            " (SELECT m2.person FROM mentions m2 JOIN mention_names n2 ON n2.node = m2.node"
+            " GROUP BY m2.person HAVING COUNT(DISTINCT n2.name) > 1)"
+        ):
+            spellings.setdefault(int(person), {str(name)}).add(str(spelling))
+        dirty = [(p,) for p, written in sorted(spellings.items()) if name_choice.tied([*written])]
+        self.db.executemany("UPDATE persons SET dirty = 1 WHERE id = ?", dirty)
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (SHOWN,))
 
     def _spell_pairs(self) -> None:
         """Index again the co-author pairs of a registry written before the index held an

@@ -8,6 +8,7 @@ narrower: ``Hans Mueller`` over ``Hans Müller``; :func:`~.decisions.compared_na
 from __future__ import annotations
 
 from scholarkg.identity import names
+from scholarkg.identity.name_reading import is_suffix
 from scholarkg.identity.name_variants import initials_dropped, particle_readings, transliterated
 
 
@@ -66,6 +67,9 @@ def surname_first_of(a: str, b: str) -> bool:
     return names.compatible_at_position(a, b) and not names.compatible(a, b)
 
 
+_MARKS = frozenset("'\u2019\u02bc-")  # written between letters: O'Brien, Jong-Un
+
+
 def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
     # completeness, an umlaut two letters as transliterated; then written in Unicode over
     # written in TeX, given name first over ending in an initial, umlauts as letters over not
@@ -76,16 +80,46 @@ def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
     return given, letters, tex, initial, _spelled_out(name)
 
 
-def preferred(spellings: list[str]) -> str:
+def _as_written(name: str) -> tuple[bool, int, int, int, int, int]:
+    """Of names :func:`_fullness` ties, which writes more of the name: given name first (not
+    inverted at a comma: ``John Smith Jr.`` over ``Smith Jr., John``), more letters beyond ASCII
+    (``Łukasz Kaiser`` over ``Lukasz Kaiser``), more apostrophes and hyphens (``Siobhan
+    O'Brien`` over ``Siobhan OBrien``), fewer words in capitals (``John Smith`` over ``JOHN
+    SMITH``), first and last word capitalised (``John Smith`` over ``john smith``), more
+    particles in small letters between them (``Laurens van der Maaten`` over ``Laurens Van Der
+    Maaten``)."""
+    _, comma, rest = name.partition(",")
+    in_order = not comma or all(is_suffix(part) for part in rest.split(","))
+    beyond_ascii = sum(1 for c in name if c.isalpha() and not c.isascii())
+    marks = sum(1 for c in name if c in _MARKS)
+    words = name.split()
+    capitals = sum(1 for w in words if len(w) > 1 and w.isupper())
+    ends = sum(1 for w in words[:1] + words[-1:] if w[:1].isupper())
+    particles = sum(1 for w in words[1:-1] if w[:1].islower())
+    return in_order, beyond_ascii, marks, -capitals, ends, particles
+
+
+def preferred(spellings: list[str], compared: str | None = None) -> str:
     """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``; an umlaut counts as the
     two letters it is transliterated to, so ``Hans Müller`` is as full as ``Hans Mueller``
     and fuller than ``Hans Muller``); ties: the one not written in TeX (``R. Tomàs`` over
     ``R. Tom\\`as``), then the one not ending in an initial (``W. Wang`` over ``Wang W.``),
-    then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the first
-    given. For a person named for a group, the person's part (:func:`~.names.person_part`): ``G.
-    Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
-    best = spellings[0]
-    for name in spellings[1:]:
-        if _fullness(name) > _fullness(best):
-            best = name
+    then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the one that
+    writes more (:func:`_as_written`), then ``compared``, the name the person is compared by
+    (``Wei Wang`` over ``Wang Wei`` where a profile wrote it given name first:
+    :func:`~.decisions.compared_name`), then the first in code-point order: as far as the
+    spellings tell, one name whatever the order the sources came in. For a person named for a
+    group, the person's part (:func:`~.names.person_part`): ``G. Aad``, not ``ATLAS
+    Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
+    written = sorted({*spellings, *([] if compared is None else [compared])})
+    best = max(written, key=lambda name: (_fullness(name), _as_written(name), name == compared))
     return names.person_part(best)
+
+
+def tied(spellings: list[str]) -> bool:
+    """More than one of ``spellings`` is fullest by :func:`_fullness` alone: before
+    :func:`_as_written` and the code-point order, the first given of them was shown, so a
+    person's ``foaf:name`` depended on the order the sources came in (registry meta
+    ``shown``)."""
+    top = max(map(_fullness, spellings))
+    return len({names.person_part(s) for s in spellings if _fullness(s) == top}) > 1

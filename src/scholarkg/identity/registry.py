@@ -21,7 +21,15 @@ from scholarkg.identity import names
 from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
 from scholarkg.identity.graph_nodes import GraphNodes
-from scholarkg.identity.layout import GENERATIONS, PAIRS, SCHEMA, SCHEMA_VERSION, VARIANTS, Layout
+from scholarkg.identity.layout import (
+    GENERATIONS,
+    PAIRS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    SHOWN,
+    VARIANTS,
+    Layout,
+)
 from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.merges_table import MergeTables
 from scholarkg.identity.person_reads import PersonReads
@@ -83,6 +91,7 @@ class Registry(
             self.db.execute("INSERT INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
             self.db.execute("INSERT INTO meta VALUES ('pairs', ?)", (PAIRS,))
             self.db.execute("INSERT INTO meta VALUES ('generations', ?)", (GENERATIONS,))
+            self.db.execute("INSERT INTO meta VALUES ('shown', ?)", (SHOWN,))
         else:
             self._migrate(layout)
             self._rekey_names()
@@ -90,6 +99,7 @@ class Registry(
             self._mark_group_variants()
             self._spell_pairs()  # after _rekey_names: the blocks of this names version
             self._mark_generations()
+            self._mark_shown_names()
         self.db.commit()
 
     # -- transactions -------------------------------------------------------------------------
