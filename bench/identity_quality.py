@@ -6,6 +6,10 @@ over *mention pairs*: a pair is predicted "same" when both authorships have one 
 person, and is truly "same" when the labels agree. Recall is also given over the true pairs
 that evidence can link (two mentions of a person whose papers are joined, directly or through
 others, by a shared co-author): the resolver does not link what no evidence joins.
+
+The resolver decides as records arrive, so the set is loaded a second time with its lines in
+reverse order into another store: ``order_agreement`` scores the second partition against the
+first (1.0: the same persons whatever the order), ``reverse`` against the truth.
 """
 
 from __future__ import annotations
@@ -118,6 +122,7 @@ def quality(params: dict[str, Any]) -> dict[str, Any]:
         report = load_snapshot(config, data).report
     found = assignments(Path(config.store.path))
     predicted = {m: min(persons) for m, persons in found.items() if m in labelled.truth}
+    reverse = _reverse_order(labelled, work / "reverse")
     homonym_pairs = _homonym_pairs(labelled)
     result = {
         "wall": measured.wall,
@@ -133,9 +138,25 @@ def quality(params: dict[str, Any]) -> dict[str, Any]:
         "homonym_pairs": len(homonym_pairs),
         **_companions_found(labelled.truth, predicted),
         **score(labelled.truth, predicted),
+        "order_agreement": _agreement(score(predicted, reverse)),
+        "reverse": _agreement(score(labelled.truth, reverse)),
     }
     shutil.rmtree(work, ignore_errors=True)
     return result
+
+
+def _reverse_order(labelled: identity_set.LabelledSet, work: Path) -> dict[Mention, str]:
+    """Each labelled authorship's person when the set is loaded with its lines reversed."""
+    lines = identity_set.LabelledSet(labelled.lines[::-1], labelled.truth, labelled.counts)
+    config = config_for(work)
+    load_snapshot(config, lines.write(work / "identity-set-reversed.jsonl"))
+    found = assignments(Path(config.store.path))
+    return {m: min(persons) for m, persons in found.items() if m in labelled.truth}
+
+
+def _agreement(scored: dict[str, Any]) -> dict[str, Any]:
+    keys = ("precision", "recall", "f1", "true_pairs", "predicted_pairs", "correct_pairs")
+    return {k: scored[k] for k in keys}
 
 
 def _homonym_pairs(labelled: identity_set.LabelledSet) -> list[tuple[Mention, Mention]]:

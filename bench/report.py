@@ -97,7 +97,10 @@ def quality_table(result: Result) -> None:
     keys = ["precision", "recall", "f1", "recall_with_evidence", "mentions", "true_pairs"]
     keys += ["predicted_pairs", "homonym_pairs", "homonym_pairs_merged"]
     keys += ["companion_pairs", "companion_pairs_found"]
-    table("identity quality (pairwise)", ["measure", "value"], [[k, result[k]] for k in keys])
+    rows = [[k, result[k]] for k in keys]
+    for name in ("order_agreement", "reverse"):  # the set loaded again, lines reversed
+        rows += [[f"{name} {k}", result[name][k]] for k in ("precision", "recall", "f1")]
+    table("identity quality (pairwise)", ["measure", "value"], rows)
     print("  planted:", ", ".join(f"{k} {v}" for k, v in result["planted"].items()))
 
 
