@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_config
+from registry_marks import dirty_once
 from scholarkg.config import Config, load_config
 from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
@@ -68,23 +69,11 @@ def test_each_spelling_gives_the_persons_part_once(tmp_path: Path) -> None:
 
 def test_a_registry_written_before_has_such_persons_written_again(tmp_path: Path) -> None:
     """Their graphs in the store still hold the listing as a variant until written again."""
-    path = tmp_path / "identity.sqlite"
-    reg = Registry(path)
+    reg = Registry(tmp_path / "identity.sqlite")
     IdentityResolver(reg).add(_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
-    reg.written(reg.dirty())
-    reg.db.execute("DELETE FROM meta WHERE key = 'variants'")  # as a registry written before
-    reg.commit()
-    reg.close()
-    reg = Registry(path)
-    try:
+
+    def aad_only(reg: Registry) -> list[int]:  # G. Aad, not B. Abbott
         [mention] = reg.mentions([f"{BASE}1207.7214/authorship/1"]).values()
-        assert reg.dirty() == [reg.live(mention.person)]  # G. Aad only, not B. Abbott
-        reg.written(reg.dirty())
-        reg.commit()
-    finally:
-        reg.close()
-    reg = Registry(path)  # marked once: opening again changes nothing
-    try:
-        assert reg.dirty() == []
-    finally:
-        reg.close()
+        return [reg.live(mention.person)]
+
+    dirty_once(reg, "variants", aad_only)

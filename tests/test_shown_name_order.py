@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from building import rows
+from registry_marks import dirty_once
 from scholarkg.identity import name_choice
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
@@ -83,28 +84,15 @@ def test_a_registry_written_before_has_tied_persons_written_again(tmp_path: Path
     """A registry without the ``shown`` mark has the persons whose shown name was the first of a
     tie written again (Łukasz Kaiser), not the others (Alice Martin; Robert Dadashi, whose
     fuller name was shown anyway); once."""
-    path = tmp_path / "identity.sqlite"
-    reg = Registry(path)
+    reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     resolver.add(_paper("2101.00001", "Lukasz Kaiser", "Alice Martin", "R. Dadashi"))
     resolver.add(_paper("2101.00002", "Łukasz Kaiser", "Alice Martin", "Robert Dadashi"))
-    reg.written(reg.dirty())
-    reg.db.execute("DELETE FROM meta WHERE key = 'shown'")  # as a registry written before
-    reg.commit()
-    reg.close()
-    reg = Registry(path)
-    try:
+
+    def kaiser_shown_as_written(reg: Registry) -> list[int]:
         [kaiser] = reg.mentions([f"{BASE}2101.00001/authorship/1"]).values()
-        assert reg.dirty() == [reg.live(kaiser.person)]
-        [record] = reg.person_records(reg.dirty())
-        shown = name_choice.preferred(record.names, compared=record.person.name)
-        assert shown == "Łukasz Kaiser"
-        reg.written(reg.dirty())
-        reg.commit()
-    finally:
-        reg.close()
-    reg = Registry(path)  # marked once: opening again changes nothing
-    try:
-        assert reg.dirty() == []
-    finally:
-        reg.close()
+        [record] = reg.person_records([reg.live(kaiser.person)])
+        assert name_choice.preferred(record.names, compared=record.person.name) == "Łukasz Kaiser"
+        return [record.person.id]
+
+    dirty_once(reg, "shown", kaiser_shown_as_written)
