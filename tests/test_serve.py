@@ -565,6 +565,29 @@ def test_browser_opening_a_query_link_gets_an_html_table(url: str) -> None:
     assert any("format=csv" in h for h in parsed.hrefs)
 
 
+def test_an_html_results_page_downloads_the_dataset_it_shows(url: str) -> None:
+    """A results page for a query over chosen graphs links its downloads over the same graphs:
+    each download has the page's rows, not the rows of every graph."""
+    names = f"SELECT ?n WHERE {{ ?s <{FOAF.name}> ?n }} ORDER BY ?n"
+    named = f"SELECT ?n WHERE {{ GRAPH ?g {{ ?s <{FOAF.name}> ?n }} }} ORDER BY ?n"
+    wei = [BASE + "graph/person/wei-wang", BASE + "graph/person/wei-wang-2"]
+    everyone = requests.get(url + "sparql", params={"query": names, "format": "csv"}, timeout=30)
+    for params in (
+        {"query": names, "default-graph-uri": BASE + "graph/person/robert-dadashi"},
+        {"query": named, "named-graph-uri": wei},
+    ):
+        page = requests.get(url + "sparql", params=params, headers={"Accept": HTML_ACCEPT})
+        hrefs = Page(page.text).hrefs
+        for fmt in ("csv", "json"):
+            link = next(h for h in hrefs if h.endswith(f"&format={fmt}"))
+            downloaded = requests.get(url + link.lstrip("/"), timeout=30)
+            expected = requests.get(url + "sparql", params={**params, "format": fmt}, timeout=30)
+            assert downloaded.status_code == 200 and downloaded.text == expected.text
+        rows = len(requests.get(url + link.lstrip("/"), timeout=30).json()["results"]["bindings"])
+        assert f"{rows} row" in Page(page.text).all_text
+        assert rows < len(everyone.text.splitlines()) - 1  # fewer than in every graph
+
+
 def _grid(rows: int, columns: int) -> str:
     """A query of ``rows * columns`` solutions that needs no data."""
     a = " ".join(str(i) for i in range(rows))
