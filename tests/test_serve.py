@@ -925,6 +925,44 @@ def test_slow_answers_are_cached_until_the_store_changes(
             time.sleep(0.3)
 
 
+def test_the_result_cache_counts_the_query_text_and_graphs_it_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer kept weighs its query's text and graph names too: distinct slow queries of
+    200 KB with one-line answers used to count a few bytes each, so the cache outgrew its
+    budget without bound (300 of them: +470 MB in the server). Within a 1 MiB budget, the
+    oldest of six such answers is dropped and asked again is run again."""
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer counts as slow here
+    settings = ServeSettings(workers=1, refresh_interval=0.2, result_cache_mb=1)
+    padding = "#" + "x" * 200_000 + "\n"
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        assert server.kg.warmed.wait(60)
+
+        def ask(number: int, graphs: list[str]) -> None:
+            data = {"query": f"# {number}\n{padding}ASK {{}}", "named-graph-uri": graphs}
+            response = requests.post(
+                server.url + "sparql", data=data, headers={"Accept": SPARQL_JSON}, timeout=60
+            )
+            assert response.status_code == 200 and response.json()["boolean"] is True
+
+        ask(0, [])
+        before = server.kg.pool.answered
+        ask(0, [])
+        assert server.kg.pool.answered == before  # kept: from the cache
+        for number in range(1, 6):
+            ask(number, [])
+        ask(0, [])
+        assert server.kg.pool.answered == before + 6  # dropped for the five after it: run again
+        names = [f"urn:x:graph-{n:06d}" for n in range(12_000)]  # ~250 KB of graph names
+        for number in range(6, 10):
+            ask(number, names)
+        before = server.kg.pool.answered
+        ask(6, names)
+        assert server.kg.pool.answered == before + 1  # their names weigh too: not kept
+
+
 def test_the_warm_up_answers_the_whole_store_aggregates_and_no_per_person_query(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
