@@ -698,6 +698,17 @@ def test_search_over_names_and_titles(url: str) -> None:
     assert local("https://w3id.org/scholarkg/id/paper/arxiv/2006.04678") in page.hrefs
 
 
+def test_search_answers_vary_by_accept_and_are_not_stored(url: str) -> None:
+    """``/search`` answers JSON or HTML by ``Accept``: both say so (``Vary: Accept``) and are
+    ``no-store``, so no cache hands a browser the JSON a script asked for at the same URL."""
+    for accept in ("application/json", HTML_ACCEPT):
+        response = requests.get(url + "search", params={"q": "gemma"}, headers={"Accept": accept})
+        assert response.status_code == 200
+        vary = {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
+        assert "accept" in vary, accept
+        assert response.headers.get("Cache-Control") == "no-store", accept
+
+
 # --- linked data --------------------------------------------------------------------------
 
 

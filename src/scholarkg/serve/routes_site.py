@@ -175,12 +175,15 @@ class SiteRoutes(BaseRoutes):
                 hits = await self.blocking(self.kg.site.search, query)
         except QueryLimitError as exc:
             return text(exc.status, str(exc))
+        # JSON or HTML by Accept, computed per request: neither is for a cache to keep
+        headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if "application/json" in (request.headers.get("accept") or "") and not prefers_html(
             request.headers.get("accept")
         ):
-            return JSONResponse([{"iri": h.iri, "label": h.label, "kind": h.kind} for h in hits])
+            found = [{"iri": h.iri, "label": h.label, "kind": h.kind} for h in hits]
+            return JSONResponse(found, headers=headers)
         rows = [(self.href(h.iri), h.label, h.kind) for h in hits]
-        return html(200, pages.search_page(query, rows), **{"Cache-Control": "no-store"})
+        return html(200, pages.search_page(query, rows), **headers)
 
     async def queries(self, request: Request) -> Response:
         from scholarkg.serve.query_ui import saved_data
