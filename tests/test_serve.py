@@ -565,6 +565,29 @@ def test_browser_opening_a_query_link_gets_an_html_table(url: str) -> None:
     assert any("format=csv" in h for h in parsed.hrefs)
 
 
+def test_an_html_results_page_downloads_the_dataset_it_shows(url: str) -> None:
+    """A results page for a query over chosen graphs links its downloads over the same graphs:
+    each download has the page's rows, not the rows of every graph."""
+    names = f"SELECT ?n WHERE {{ ?s <{FOAF.name}> ?n }} ORDER BY ?n"
+    named = f"SELECT ?n WHERE {{ GRAPH ?g {{ ?s <{FOAF.name}> ?n }} }} ORDER BY ?n"
+    wei = [BASE + "graph/person/wei-wang", BASE + "graph/person/wei-wang-2"]
+    everyone = requests.get(url + "sparql", params={"query": names, "format": "csv"}, timeout=30)
+    for params in (
+        {"query": names, "default-graph-uri": BASE + "graph/person/robert-dadashi"},
+        {"query": named, "named-graph-uri": wei},
+    ):
+        page = requests.get(url + "sparql", params=params, headers={"Accept": HTML_ACCEPT})
+        hrefs = Page(page.text).hrefs
+        for fmt in ("csv", "json"):
+            link = next(h for h in hrefs if h.endswith(f"&format={fmt}"))
+            downloaded = requests.get(url + link.lstrip("/"), timeout=30)
+            expected = requests.get(url + "sparql", params={**params, "format": fmt}, timeout=30)
+            assert downloaded.status_code == 200 and downloaded.text == expected.text
+        rows = len(requests.get(url + link.lstrip("/"), timeout=30).json()["results"]["bindings"])
+        assert f"{rows} row" in Page(page.text).all_text
+        assert rows < len(everyone.text.splitlines()) - 1  # fewer than in every graph
+
+
 def _grid(rows: int, columns: int) -> str:
     """A query of ``rows * columns`` solutions that needs no data."""
     a = " ".join(str(i) for i in range(rows))
@@ -673,6 +696,17 @@ def test_search_over_names_and_titles(url: str) -> None:
     assert [h["kind"] for h in gemma] == ["group", "paper", "paper"]
     page = Page(get_html(url + "search", q="wasserstein").text)
     assert local("https://w3id.org/scholarkg/id/paper/arxiv/2006.04678") in page.hrefs
+
+
+def test_search_answers_vary_by_accept_and_are_not_stored(url: str) -> None:
+    """``/search`` answers JSON or HTML by ``Accept``: both say so (``Vary: Accept``) and are
+    ``no-store``, so no cache hands a browser the JSON a script asked for at the same URL."""
+    for accept in ("application/json", HTML_ACCEPT):
+        response = requests.get(url + "search", params={"q": "gemma"}, headers={"Accept": accept})
+        assert response.status_code == 200
+        vary = {v.strip().lower() for v in response.headers.get("Vary", "").split(",")}
+        assert "accept" in vary, accept
+        assert response.headers.get("Cache-Control") == "no-store", accept
 
 
 # --- linked data --------------------------------------------------------------------------
@@ -900,6 +934,44 @@ def test_slow_answers_are_cached_until_the_store_changes(
         while papers() != "9":  # never the stale cached answer once the store changed
             assert time.monotonic() < deadline
             time.sleep(0.3)
+
+
+def test_the_result_cache_counts_the_query_text_and_graphs_it_keeps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer kept weighs its query's text and graph names too: distinct slow queries of
+    200 KB with one-line answers used to count a few bytes each, so the cache outgrew its
+    budget without bound (300 of them: +470 MB in the server). Within a 1 MiB budget, the
+    oldest of six such answers is dropped and asked again is run again."""
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer counts as slow here
+    settings = ServeSettings(workers=1, refresh_interval=0.2, result_cache_mb=1)
+    padding = "#" + "x" * 200_000 + "\n"
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        assert server.kg.warmed.wait(60)
+
+        def ask(number: int, graphs: list[str]) -> None:
+            data = {"query": f"# {number}\n{padding}ASK {{}}", "named-graph-uri": graphs}
+            response = requests.post(
+                server.url + "sparql", data=data, headers={"Accept": SPARQL_JSON}, timeout=60
+            )
+            assert response.status_code == 200 and response.json()["boolean"] is True
+
+        ask(0, [])
+        before = server.kg.pool.answered
+        ask(0, [])
+        assert server.kg.pool.answered == before  # kept: from the cache
+        for number in range(1, 6):
+            ask(number, [])
+        ask(0, [])
+        assert server.kg.pool.answered == before + 6  # dropped for the five after it: run again
+        names = [f"urn:x:graph-{n:06d}" for n in range(12_000)]  # ~250 KB of graph names
+        for number in range(6, 10):
+            ask(number, names)
+        before = server.kg.pool.answered
+        ask(6, names)
+        assert server.kg.pool.answered == before + 1  # their names weigh too: not kept
 
 
 def test_the_warm_up_answers_the_whole_store_aggregates_and_no_per_person_query(

@@ -163,30 +163,40 @@ class Exhausted:
     the memory limit. Asked again under a time limit no longer, or at all after the memory
     limit, they are refused at once instead of holding a worker until the limit stops them
     again (a whole-store pair query on a large store, a runaway). Emptied when the store
-    changes (keys carry its version); the oldest entries go first past ``max_entries``."""
+    changes (keys carry its version); the oldest entries go first past ``max_entries``. An
+    entry keeps a digest of its key, never the key: a query's text and graph names take up to
+    ``max_query_bytes`` and ``max_body_bytes`` (1 000 entries could hold over a gigabyte)."""
 
     def __init__(self, max_entries: int = 1000) -> None:
         self.max_entries = max_entries
-        self._seen: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
+        self._seen: OrderedDict[bytes, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def note(self, key: Hashable, limit: float, why: str) -> None:
         """``key`` was stopped: ``limit`` is the time limit it ran past (inf: memory)."""
+        digest = _digest(key)
         with self._lock:
-            if limit >= self._seen.get(key, (0.0, ""))[0]:
-                self._seen[key] = (limit, why)
+            if limit >= self._seen.get(digest, (0.0, ""))[0]:
+                self._seen[digest] = (limit, why)
             while len(self._seen) > self.max_entries:
                 self._seen.popitem(last=False)
 
     def refused(self, key: Hashable, limit: float) -> str | None:
         """Why ``key`` would be stopped again under time limit ``limit``, if it would."""
+        digest = _digest(key)
         with self._lock:
-            known = self._seen.get(key)
+            known = self._seen.get(digest)
         return known[1] if known is not None and known[0] >= limit else None
 
     def clear(self) -> None:
         with self._lock:
             self._seen.clear()
+
+
+def _digest(key: Hashable) -> bytes:
+    """A fixed-size stand-in for ``key``: the SHA-256 of its ``repr`` (the same for equal keys
+    of strings, numbers, None and tuples of them)."""
+    return hashlib.sha256(repr(key).encode("utf-8", "backslashreplace")).digest()
 
 
 class Flights:

@@ -3,6 +3,7 @@ the base of the route classes (the middleware around them is serve/middleware.py
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from anyio import CapacityLimiter, to_thread
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -31,6 +33,10 @@ from scholarkg.serve.workers import NotAcceptableError
 
 log = logging.getLogger("scholarkg.serve")
 STATIC = Path(__file__).parent / "static"
+# Threads for calls that may wait for a query worker, apart from anyio's default 40 (Starlette's
+# static files and dumps, the store check, pages from the caches): however many queries wait,
+# those are served.
+QUERY_THREADS = 40
 
 
 def text(status: int, message: str, **headers: str) -> Response:
@@ -130,6 +136,7 @@ class BaseRoutes:
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
         self.limits = Limits(kg.settings.max_body_bytes)
+        self.query_threads = CapacityLimiter(QUERY_THREADS)
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -168,9 +175,18 @@ class BaseRoutes:
             return Response(status_code=304, headers=headers)
         return None
 
-    async def blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def check_store(self) -> None:
+        """Look whether the store changed (workers reopened, caches dropped if so), in a
+        thread that waits for no query worker."""
         await run_in_threadpool(self.kg.check_store)
-        return await run_in_threadpool(function, *args, **kwargs)
+
+    async def blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """``function``, which may wait for a query worker up to the time limit, run in one of
+        the :data:`QUERY_THREADS` after the store check: a caller waiting for a worker never
+        holds one of the threads files and cached pages are served with."""
+        await self.check_store()
+        call = functools.partial(function, *args, **kwargs)
+        return await to_thread.run_sync(call, limiter=self.query_threads)
 
     def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
         description = Description("", tuple(triples))

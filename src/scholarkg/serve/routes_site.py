@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
@@ -135,8 +136,9 @@ class SiteRoutes(BaseRoutes):
         headers, not_modified = self.cached(request, HTML)
         if not_modified is not None:
             return not_modified
+        await self.check_store()  # then served from the cache without a query thread, if there
         try:
-            data = await self.blocking(self.kg.site.landing)
+            data = self.kg.site.cached_landing() or await self.blocking(self.kg.site.landing)
         except QueryLimitError as exc:
             return text(exc.status, str(exc))
 
@@ -162,16 +164,26 @@ class SiteRoutes(BaseRoutes):
 
     async def search(self, request: Request) -> Response:
         query = request.query_params.get("q", "")[:200]
+        await self.check_store()
+        index = self.kg.site.cached_index()  # needs no query worker: searched in a plain thread
         try:
-            hits = await self.blocking(self.kg.site.search, query) if query.strip() else []
+            if not query.strip():
+                hits = []
+            elif index is not None:
+                hits = await run_in_threadpool(index.search, query)
+            else:
+                hits = await self.blocking(self.kg.site.search, query)
         except QueryLimitError as exc:
             return text(exc.status, str(exc))
+        # JSON or HTML by Accept, computed per request: neither is for a cache to keep
+        headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if "application/json" in (request.headers.get("accept") or "") and not prefers_html(
             request.headers.get("accept")
         ):
-            return JSONResponse([{"iri": h.iri, "label": h.label, "kind": h.kind} for h in hits])
+            found = [{"iri": h.iri, "label": h.label, "kind": h.kind} for h in hits]
+            return JSONResponse(found, headers=headers)
         rows = [(self.href(h.iri), h.label, h.kind) for h in hits]
-        return html(200, pages.search_page(query, rows), **{"Cache-Control": "no-store"})
+        return html(200, pages.search_page(query, rows), **headers)
 
     async def queries(self, request: Request) -> Response:
         from scholarkg.serve.query_ui import saved_data

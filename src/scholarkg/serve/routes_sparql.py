@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -72,7 +72,7 @@ class SparqlRoutes(BaseRoutes):
         format, and no further row is rendered. The worker sent at most :data:`HTML_ROWS`
         rows and one more, which only says that there are more than shown."""
         query = operation.text
-        base = f"/sparql?query={quote(query, safe='')}"
+        base = "/sparql?" + _dataset_query(operation)
         rows: Iterable[list[str]]
         if outcome.form == "triples":
             columns = ["subject", "predicate", "object"]
@@ -205,3 +205,13 @@ class SparqlRoutes(BaseRoutes):
         return Response(
             outcome.body or b"", 200, headers, media_type=f"{content_type}; charset=utf-8"
         )
+
+
+def _dataset_query(operation: Operation) -> str:
+    """``query=`` and the dataset (``default-graph-uri``, ``named-graph-uri``) of
+    ``operation`` as a query string: a download link of a results page runs the query over
+    the graphs the page shows, not over every graph."""
+    pairs = [("query", operation.text)]
+    pairs += [("default-graph-uri", g) for g in operation.default_graphs or ()]
+    pairs += [("named-graph-uri", g) for g in operation.named_graphs or ()]
+    return urlencode(pairs, quote_via=quote, safe="")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,6 +44,16 @@ from scholarkg.store.sparql_text import iri_ref
 log = logging.getLogger(__name__)
 SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
 HTML_ROWS = 1000  # rows an HTML results page shows; its worker reads one more, no further
+ENTRY_BYTES = 1024  # what a kept answer holds beside its body, query text and graph names
+
+
+def held(job: QueryJob, body: bytes) -> int:
+    """The memory an answer kept in the result cache holds: its body and its key, whose query
+    text (up to ``max_query_bytes``) and graph names (up to ``max_body_bytes``) can outweigh a
+    one-line answer many times."""
+    names = (*(job.default_graphs or ()), *(job.named_graphs or ()))
+    key = sys.getsizeof(job.sparql) + sum(sys.getsizeof(name) for name in names)
+    return ENTRY_BYTES + len(body) + key
 
 
 @dataclass
@@ -198,7 +209,7 @@ class KnowledgeGraph:
                 self.exhausted.note(asked, math.inf, f"exceeded the memory limit of {memory} MiB")
             raise
         if outcome.body is not None and time.monotonic() - started > SLOW_QUERY:
-            self.results.put(key, outcome, len(outcome.body))
+            self.results.put(key, outcome, held(job, outcome.body))
         return outcome
 
     def warm_saved_queries(self) -> None:

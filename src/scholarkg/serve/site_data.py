@@ -31,6 +31,7 @@ from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 SLOW_PAGE = 1.0  # seconds: a page slower than this to compute is cached
+LANDING, SEARCH = "landing", "search"  # keys of the landing aggregates and the search index
 SKG = "https://w3id.org/scholarkg/ontology#"
 ENTITY_KINDS = {
     SKG + "Person": ("person", entities.PERSON_QUERIES),
@@ -99,10 +100,18 @@ class SiteData:
             years = Table.of(self._aggregate(PAPERS_PER_YEAR)).rows
             return Landing(counts, people, categories, years)
 
-        return self.cache.get("landing", compute)
+        return self.cache.get(LANDING, compute)
+
+    def cached_landing(self) -> Landing | None:
+        """The landing page's aggregates when computed for this version of the store."""
+        return self.cache.peek(LANDING)  # type: ignore[no-any-return]
+
+    def cached_index(self) -> SearchIndex | None:
+        """The search index when built for this version of the store."""
+        return self.cache.peek(SEARCH)  # type: ignore[no-any-return]
 
     def search_index(self) -> SearchIndex:
-        return self.cache.get("search", lambda: SearchIndex(self._aggregate(INDEX_QUERY)))
+        return self.cache.get(SEARCH, lambda: SearchIndex(self._aggregate(INDEX_QUERY)))
 
     def search(self, text: str) -> list[Hit]:
         return self.search_index().search(text)
