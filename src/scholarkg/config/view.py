@@ -14,8 +14,11 @@ from scholarkg.config.sections import (
     ScheduleConfig,
     ShaclConfig,
     StoreConfig,
+    store_path_problem,
 )
 from scholarkg.config.serving import ServeSettings
+from scholarkg.errors import ConfigError
+from scholarkg.files import absolute
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,12 @@ class Config:
         return self.data_dir / "exports"
 
     def with_store_path(self, path: Path | None) -> Config:
-        """This config with the store at ``path`` (None: unchanged)."""
+        """This config with the store at ``path`` (None: unchanged), made absolute as the
+        configured path is (a :class:`ConfigError` for the root, ``--store`` named)."""
         if path is None:
             return self
-        store = self.settings.store.model_copy(update={"path": path})
+        problem = store_path_problem(path)
+        if problem:
+            raise ConfigError(f"--store {path}: {problem}")
+        store = self.settings.store.model_copy(update={"path": absolute(path)})
         return replace(self, settings=self.settings.model_copy(update={"store": store}))
