@@ -162,6 +162,37 @@ def test_the_environment_overrides_a_nested_key(
         load_config(mine)
 
 
+@pytest.mark.parametrize("name", ["SCHOLARKG_ARXV__ENABLED", "scholarkg_htp__max_retries"])
+def test_a_variable_of_an_unknown_section_is_refused(
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, a misspelt section in a variable was ignored (only a misspelt key was refused):
+    ``SCHOLARKG_ARXV__ENABLED=false`` left arXiv enrichment on, without a word."""
+    from scholarkg.cli import main
+
+    monkeypatch.setenv(name, "0")
+    section = name.upper().removeprefix("SCHOLARKG_").split("__")[0].lower()
+    with pytest.raises(ConfigError) as bad:
+        load_config()
+    assert str(bad.value).startswith(f"environment {name}: unknown section [{section}] (known: ")
+    assert "[arxiv]" in str(bad.value)
+    assert main(["export", "--store", str(tmp_path / "store")]) == 1
+    assert capsys.readouterr().err == f"error: {bad.value}\n"
+
+
+def test_variables_of_known_sections_and_others_stay_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_SUBJECT_CODES", '{"QQ": "cs.AI"}')  # a whole table
+    monkeypatch.setenv("SCHOLARKG_ARXIV__ENABLED", "false")
+    monkeypatch.setenv("SCHOLARKG_HOME_NOTE", "x")  # no section: not scholarkg's to judge
+    config = load_config()
+    assert config.subject_codes["QQ"] == "cs.AI" and not config.arxiv.enabled
+
+
 def test_the_named_variables_are_declared_once_in_the_schema() -> None:
     assert named_variables() == KEPT_NAMES
 

@@ -100,6 +100,7 @@ def _toml_type_problem(field: FieldInfo, value: object) -> str | None:
 
 def build_settings(values: dict[str, Any], where: Path) -> Settings:
     """Validate ``values`` (a file's tables) with the environment over them."""
+    _refuse_unknown_sections()
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -109,6 +110,20 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
         ) from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
+
+
+def _refuse_unknown_sections() -> None:
+    """A ``SCHOLARKG_<SECTION>__<KEY>`` variable whose section is none of the schema's is a
+    :class:`ConfigError` naming it (pydantic-settings reads only the sections it knows, so a
+    misspelt one, ``SCHOLARKG_ARXV__ENABLED``, would be ignored)."""
+    for name in sorted(os.environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or ENV_NESTED not in upper[len(ENV_PREFIX) :]:
+            continue
+        section = upper[len(ENV_PREFIX) :].split(ENV_NESTED, 1)[0].lower()
+        if section not in Settings.model_fields:
+            known = ", ".join(f"[{s}]" for s in Settings.model_fields)
+            raise ConfigError(f"environment {name}: unknown section [{section}] (known: {known})")
 
 
 def _not_json(problem: str) -> str:
