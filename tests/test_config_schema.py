@@ -295,6 +295,33 @@ def test_every_error_is_one_line_naming_the_file_and_key(
     assert expected in message, message
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [  # constructed: a file saved as Latin-1, as UTF-16 (with its BOM), as UTF-8 with a BOM
+        ("[http]\ncontact = 'José'\n".encode("latin-1"), "not UTF-8 text (byte 21: 0xe9)"),
+        ("[http]\n".encode("utf-16"), "not UTF-8 text (byte 0: 0xff)"),
+        (b"\xef\xbb\xbf[http]\n", "starts with a byte-order mark: save it as UTF-8 without"),
+    ],
+)
+def test_a_file_that_is_no_utf8_text_is_one_line(
+    tmp_path: Path, data: bytes, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, a file that is no UTF-8 ended every command in a traceback
+    (``UnicodeDecodeError``), and one with a BOM said only ``Invalid statement (at line 1,
+    column 1)`` of a character no editor shows."""
+    from scholarkg.cli import main
+
+    mine = tmp_path / "mine.toml"
+    mine.write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_config(mine)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{mine}: invalid TOML: "), message
+    assert expected in message, message
+    assert main(["export", "--config", str(mine), "--store", str(tmp_path / "store")]) == 1
+    assert capsys.readouterr().err == f"error: {message}\n"
+
+
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.toml: config file not found$"):
         load_config(tmp_path / "nope.toml")

@@ -9,6 +9,7 @@ variable, section and key.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -46,12 +47,22 @@ def load_config(path: Path | None = None) -> Config:
 def read_file(path: Path) -> dict[str, Any]:
     """``path``'s tables, with its relative paths made absolute; secrets refused."""
     try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: invalid TOML: not UTF-8 text (byte {exc.start}: "
+            f"0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        bom = data.startswith(codecs.BOM_UTF8)
+        hint = " (the file starts with a byte-order mark: save it as UTF-8 without one)"
+        raise ConfigError(f"{path}: invalid TOML: {exc}{hint if bom else ''}") from None
     for section in raw:
         if section not in Settings.model_fields:
             raise ConfigError(f"{path}: unknown section [{section}]")
