@@ -322,6 +322,37 @@ def test_a_file_that_is_no_utf8_text_is_one_line(
     assert capsys.readouterr().err == f"error: {message}\n"
 
 
+BAD_NUMBERS = [  # jitter is a fraction of a backoff that backoff_max caps: 1e300 waits no longer
+    (s, k, value)
+    for s, k, field in declared_keys()
+    if field.annotation is float
+    for value in ("inf", "-inf", "nan", "1e300")
+    if (k, value) != ("jitter", "1e300")
+]
+
+
+@pytest.mark.parametrize(("section", "key", "value"), BAD_NUMBERS)
+def test_no_number_key_takes_inf_nan_or_a_wait_no_clock_can_count(
+    section: str, key: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, ``[http] min_interval = inf`` (or ``1e300``, or ``connect_timeout = inf``) was
+    accepted and the run failed at its first request with ``timestamp out of range for
+    platform time_t``, no key named; only the two deadlines refused inf."""
+    mine = write(tmp_path / "mine.toml", f"[{section}]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(mine)
+    assert str(caught.value).startswith(f"{mine}: [{section}] {key} must be "), caught.value
+    monkeypatch.setenv(env_name(section, key), value)
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value).startswith(f"environment {env_name(section, key)}: [{section}] ")
+
+
+def test_a_long_wait_a_clock_can_count_stays_accepted(tmp_path: Path) -> None:
+    mine = write(tmp_path / "mine.toml", "[limits]\nharvest_deadline = 2592000.0\n")  # 30 days
+    assert load_config(mine).limits.harvest_deadline == 2_592_000.0
+
+
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nope\.toml: config file not found$"):
         load_config(tmp_path / "nope.toml")
