@@ -183,6 +183,28 @@ def test_a_variable_of_an_unknown_section_is_refused(
     assert capsys.readouterr().err == f"error: {bad.value}\n"
 
 
+@pytest.mark.parametrize(
+    ("name", "section"),
+    [
+        ("SCHOLARKG_SUBJECT_CODES__QQ", "subject_codes"),
+        ("SCHOLARKG_SCHEDULES__X__CRON", "schedules"),
+    ],
+)
+def test_a_variable_naming_a_key_of_a_free_table_is_refused(
+    name: str, section: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, ``SCHOLARKG_SUBJECT_CODES__QQ=cs.AI`` was read as the code ``qq`` (a variable's
+    name keeps no case), which no page writes: accepted, without effect; and
+    ``SCHOLARKG_SCHEDULES__X__CRON`` replaced every schedule, its error naming the defaults."""
+    monkeypatch.setenv(name, "0 1 * * *" if section == "schedules" else "cs.AI")
+    with pytest.raises(ConfigError) as bad:
+        load_config()
+    assert str(bad.value) == (
+        f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
+        f"SCHOLARKG_{section.upper()} (a variable's name keeps no case)"
+    )
+
+
 def test_variables_of_known_sections_and_others_stay_accepted(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

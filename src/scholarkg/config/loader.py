@@ -111,7 +111,7 @@ def _toml_type_problem(field: FieldInfo, value: object) -> str | None:
 
 def build_settings(values: dict[str, Any], where: Path) -> Settings:
     """Validate ``values`` (a file's tables) with the environment over them."""
-    _refuse_unknown_sections()
+    _refuse_unread_variables()
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -123,10 +123,14 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
         raise ConfigError(_not_json(str(exc))) from None
 
 
-def _refuse_unknown_sections() -> None:
-    """A ``SCHOLARKG_<SECTION>__<KEY>`` variable whose section is none of the schema's is a
-    :class:`ConfigError` naming it (pydantic-settings reads only the sections it knows, so a
-    misspelt one, ``SCHOLARKG_ARXV__ENABLED``, would be ignored)."""
+def _refuse_unread_variables() -> None:
+    """A ``SCHOLARKG_<SECTION>__…`` variable that would be ignored or misread is a
+    :class:`ConfigError` naming it: one whose section is none of the schema's
+    (pydantic-settings reads only the sections it knows, so a misspelt one,
+    ``SCHOLARKG_ARXV__ENABLED``, was ignored), and one naming a key of a section that is one
+    free table (``[subject_codes]``, ``[schedules]``), which a variable's name cannot give: it
+    keeps no case (``SCHOLARKG_SUBJECT_CODES__QQ`` was read as the code ``qq``, which no page
+    writes)."""
     for name in sorted(os.environ):
         upper = name.upper()
         if not upper.startswith(ENV_PREFIX) or ENV_NESTED not in upper[len(ENV_PREFIX) :]:
@@ -135,6 +139,12 @@ def _refuse_unknown_sections() -> None:
         if section not in Settings.model_fields:
             known = ", ".join(f"[{s}]" for s in Settings.model_fields)
             raise ConfigError(f"environment {name}: unknown section [{section}] (known: {known})")
+        if get_origin(Settings.model_fields[section].annotation) is dict:
+            whole = f"{ENV_PREFIX}{section.upper()}"
+            raise ConfigError(
+                f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
+                f"{whole} (a variable's name keeps no case)"
+            )
 
 
 def _not_json(problem: str) -> str:
