@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,6 @@ from scholarkg.config.sections import (
 )
 from scholarkg.config.serving import ServeSettings
 from scholarkg.errors import ConfigError
-from scholarkg.files import absolute
 
 
 @dataclass(frozen=True)
@@ -117,12 +117,13 @@ class Config:
         return self.data_dir / "exports"
 
     def with_store_path(self, path: Path | None) -> Config:
-        """This config with the store at ``path`` (None: unchanged), made absolute as the
-        configured path is (a :class:`ConfigError` for the root, ``--store`` named)."""
+        """This config with the store at ``path`` (None: unchanged), made absolute (a
+        :class:`ConfigError` for the root, ``--store`` named)."""
         if path is None:
             return self
         problem = store_path_problem(path)
         if problem:
             raise ConfigError(f"--store {path}: {problem}")
-        store = self.settings.store.model_copy(update={"path": absolute(path)})
+        whole = Path(os.path.abspath(path))  # as given, made absolute (a symlink kept)
+        store = self.settings.store.model_copy(update={"path": whole})
         return replace(self, settings=self.settings.model_copy(update={"store": store}))
