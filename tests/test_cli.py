@@ -15,6 +15,27 @@ from samples import SAMPLE_PROFILE
 from scholarkg.cli import build_parser, main
 
 
+def test_profile_parse_shows_only_what_the_page_states(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Constructed pages: one stating two metrics, one stating no subject code nor metric.
+    Before, the summary printed ``novelty None%`` and ``(None → unknown)``."""
+    config = str(write_config(tmp_path, []))
+    page = tmp_path / "page.txt"
+    page.write_text("Jane Doe\nLG\nh-index3\n12citations\n\n0 Papers\n", encoding="utf-8")
+    assert main(["profile", "parse", str(page), "--config", config]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "Jane Doe (LG → cs.LG)",
+        "h-index 3, citations 12",
+    ]
+    page.write_text("Jane Doe\n\n0 Papers\n", encoding="utf-8")
+    assert main(["profile", "parse", str(page), "--config", config]) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "Jane Doe (no subject code)",
+        "no metrics stated",
+    ]
+
+
 def test_profile_parse_json(capsys: pytest.CaptureFixture[str], config_file: Path) -> None:
     assert (
         main(["profile", "parse", str(SAMPLE_PROFILE), "--json", "--config", str(config_file)]) == 0

@@ -162,6 +162,59 @@ def test_the_environment_overrides_a_nested_key(
         load_config(mine)
 
 
+@pytest.mark.parametrize("name", ["SCHOLARKG_ARXV__ENABLED", "scholarkg_htp__max_retries"])
+def test_a_variable_of_an_unknown_section_is_refused(
+    name: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, a misspelt section in a variable was ignored (only a misspelt key was refused):
+    ``SCHOLARKG_ARXV__ENABLED=false`` left arXiv enrichment on, without a word."""
+    from scholarkg.cli import main
+
+    monkeypatch.setenv(name, "0")
+    section = name.upper().removeprefix("SCHOLARKG_").split("__")[0].lower()
+    with pytest.raises(ConfigError) as bad:
+        load_config()
+    assert str(bad.value).startswith(f"environment {name}: unknown section [{section}] (known: ")
+    assert "[arxiv]" in str(bad.value)
+    assert main(["export", "--store", str(tmp_path / "store")]) == 1
+    assert capsys.readouterr().err == f"error: {bad.value}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "section"),
+    [
+        ("SCHOLARKG_SUBJECT_CODES__QQ", "subject_codes"),
+        ("SCHOLARKG_SCHEDULES__X__CRON", "schedules"),
+    ],
+)
+def test_a_variable_naming_a_key_of_a_free_table_is_refused(
+    name: str, section: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, ``SCHOLARKG_SUBJECT_CODES__QQ=cs.AI`` was read as the code ``qq`` (a variable's
+    name keeps no case), which no page writes: accepted, without effect; and
+    ``SCHOLARKG_SCHEDULES__X__CRON`` replaced every schedule, its error naming the defaults."""
+    monkeypatch.setenv(name, "0 1 * * *" if section == "schedules" else "cs.AI")
+    with pytest.raises(ConfigError) as bad:
+        load_config()
+    assert str(bad.value) == (
+        f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
+        f"SCHOLARKG_{section.upper()} (a variable's name keeps no case)"
+    )
+
+
+def test_variables_of_known_sections_and_others_stay_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_SUBJECT_CODES", '{"QQ": "cs.AI"}')  # a whole table
+    monkeypatch.setenv("SCHOLARKG_ARXIV__ENABLED", "false")
+    monkeypatch.setenv("SCHOLARKG_HOME_NOTE", "x")  # no section: not scholarkg's to judge
+    config = load_config()
+    assert config.subject_codes["QQ"] == "cs.AI" and not config.arxiv.enabled
+
+
 def test_the_named_variables_are_declared_once_in_the_schema() -> None:
     assert named_variables() == KEPT_NAMES
 
@@ -262,6 +315,64 @@ def test_every_error_is_one_line_naming_the_file_and_key(
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{mine}: "), message
     assert expected in message, message
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [  # constructed: a file saved as Latin-1, as UTF-16 (with its BOM), as UTF-8 with a BOM
+        ("[http]\ncontact = 'José'\n".encode("latin-1"), "not UTF-8 text (byte 21: 0xe9)"),
+        ("[http]\n".encode("utf-16"), "not UTF-8 text (byte 0: 0xff)"),
+        (b"\xef\xbb\xbf[http]\n", "starts with a byte-order mark: save it as UTF-8 without"),
+    ],
+)
+def test_a_file_that_is_no_utf8_text_is_one_line(
+    tmp_path: Path, data: bytes, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, a file that is no UTF-8 ended every command in a traceback
+    (``UnicodeDecodeError``), and one with a BOM said only ``Invalid statement (at line 1,
+    column 1)`` of a character no editor shows."""
+    from scholarkg.cli import main
+
+    mine = tmp_path / "mine.toml"
+    mine.write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_config(mine)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"{mine}: invalid TOML: "), message
+    assert expected in message, message
+    assert main(["export", "--config", str(mine), "--store", str(tmp_path / "store")]) == 1
+    assert capsys.readouterr().err == f"error: {message}\n"
+
+
+BAD_NUMBERS = [  # jitter is a fraction of a backoff that backoff_max caps: 1e300 waits no longer
+    (s, k, value)
+    for s, k, field in declared_keys()
+    if field.annotation is float
+    for value in ("inf", "-inf", "nan", "1e300")
+    if (k, value) != ("jitter", "1e300")
+]
+
+
+@pytest.mark.parametrize(("section", "key", "value"), BAD_NUMBERS)
+def test_no_number_key_takes_inf_nan_or_a_wait_no_clock_can_count(
+    section: str, key: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, ``[http] min_interval = inf`` (or ``1e300``, or ``connect_timeout = inf``) was
+    accepted and the run failed at its first request with ``timestamp out of range for
+    platform time_t``, no key named; only the two deadlines refused inf."""
+    mine = write(tmp_path / "mine.toml", f"[{section}]\n{key} = {value}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(mine)
+    assert str(caught.value).startswith(f"{mine}: [{section}] {key} must be "), caught.value
+    monkeypatch.setenv(env_name(section, key), value)
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert str(caught.value).startswith(f"environment {env_name(section, key)}: [{section}] ")
+
+
+def test_a_long_wait_a_clock_can_count_stays_accepted(tmp_path: Path) -> None:
+    mine = write(tmp_path / "mine.toml", "[limits]\nharvest_deadline = 2592000.0\n")  # 30 days
+    assert load_config(mine).limits.harvest_deadline == 2_592_000.0
 
 
 def test_a_missing_file_is_one_line(tmp_path: Path) -> None:

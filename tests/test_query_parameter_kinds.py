@@ -57,6 +57,28 @@ def test_cli_refuses_a_parameter_of_a_query_without_any(
     ]
 
 
+@pytest.mark.parametrize(
+    "query", [["coauthors"], ["--sparql", "SELECT ?x WHERE { BIND(?researcher AS ?x) }"]]
+)
+def test_cli_refuses_a_parameter_given_twice(
+    query: list[str],
+    store_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before, the later value replaced the earlier: ``--param researcher=A --param
+    researcher=B`` answered for B alone, exit 0 (one reading it as "A or B" lost A)."""
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    given = ["--param", f"researcher={ME}", "--param", " researcher=Robert Dadashi"]
+    assert main(["query", *query, *given]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"error: --param researcher given twice ({ME!r}, 'Robert Dadashi'): a parameter binds "
+        "one value"
+    ]
+
+
 def test_person_parameters_are_declared_iris() -> None:
     kinds = {
         (q.name, p.name): p.kind

@@ -75,6 +75,21 @@ class WriteFailed(ScholarKGError, OSError):
         return self.message
 
 
+class StateUnreadable(ScholarKGError):
+    """A state file scholarkg keeps (the store's manifest, the identity registry, the title
+    index, ``sources.json``, a harvest checkpoint…) holds what it cannot read: no SQLite
+    database, a damaged one, or no such state. The message names the file and what it holds;
+    the file is left as it is."""
+
+    def __init__(self, path: Path | str, what: str, reason: str) -> None:
+        self.path = Path(path)
+        self.what = what
+        super().__init__(
+            f"{path}: cannot read the {what}: {reason}; restore it from a backup or move it "
+            "away (it is not rebuilt behind your back)"
+        )
+
+
 class ExportError(ScholarKGError):
     """A dump could not be read from the store or written to disk."""
 

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from scholarkg.config import Config
-from scholarkg.errors import ConfigError
+from scholarkg.errors import ConfigError, StateUnreadable
 from scholarkg.extract.oai_pages import OaiPage, OaiPmhError, parse_oai_response
 from scholarkg.extract.oai_pmh import OaiPmhClient
 from scholarkg.extract.oai_state import HarvestState
@@ -127,13 +127,24 @@ class HarvestJob:
                 job.notices.append(notice)
         return job
 
-    def start(self, from_date: str | None) -> Checkpoint:
-        """The stored checkpoint, else a fresh one from the watermark, else from ``from_date``."""
-        if self.path.exists():
+    def _checkpoint(self) -> Checkpoint:
+        """The stored checkpoint; one that is no checkpoint (broken JSON, fields missing) is a
+        :class:`StateUnreadable` naming its file (deleting it harvests from the watermark)."""
+        what = f"checkpoint of harvest {self.key}"
+        try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError(f"a JSON {type(data).__name__}, not an object")
             for name in ("seen_tokens", "seen_pages"):
                 data[name] = tuple(data.get(name, ()))
             return Checkpoint(**data)
+        except (OSError, ValueError, TypeError) as exc:
+            raise StateUnreadable(self.path, what, str(exc)) from exc
+
+    def start(self, from_date: str | None) -> Checkpoint:
+        """The stored checkpoint, else a fresh one from the watermark, else from ``from_date``."""
+        if self.path.exists():
+            return self._checkpoint()
         mark = self.watermarks.get(self.key)
         start = mark.from_date if mark else from_date
         if start is None:

@@ -12,10 +12,11 @@ provenance, as they were.)
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 
 from scholarkg import __version__
 from scholarkg.config import Config
+from scholarkg.errors import StateUnreadable
 from scholarkg.files import write_atomic
 from scholarkg.iris import SKG
 from scholarkg.provenance import config_hash
@@ -47,6 +48,20 @@ class Fetched:
     last_modified: str | None = None
 
 
+WHAT = "state of the sources loaded"
+_FIELDS = {f.name for f in fields(SourceState)}
+_REQUIRED = {f.name for f in fields(SourceState) if f.default is MISSING}
+
+
+def _a_state(entry: object) -> bool:
+    """Whether ``entry`` (read from the file) is a :class:`SourceState`'s fields."""
+    return (
+        isinstance(entry, dict)
+        and _REQUIRED <= entry.keys() <= _FIELDS
+        and all(isinstance(v, str) or v is None for v in entry.values())
+    )
+
+
 class SourceStates:
     """The ``sources.json`` file, written atomically."""
 
@@ -54,9 +69,20 @@ class SourceStates:
         self.path = config.state_dir / "sources.json"
 
     def _load(self) -> dict[str, dict[str, str | None]]:
-        if not self.path.exists():
+        """The file's states (none when there is no file); a file that holds no such states
+        (broken JSON, another shape) is a :class:`StateUnreadable` naming it."""
+        try:
+            text = self.path.read_text("utf-8")
+        except FileNotFoundError:
             return {}
-        data: dict[str, dict[str, str | None]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StateUnreadable(self.path, WHAT, str(exc)) from exc
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise StateUnreadable(self.path, WHAT, f"not JSON ({exc})") from exc
+        if not isinstance(data, dict) or not all(_a_state(s) for s in data.values()):
+            raise StateUnreadable(self.path, WHAT, "no table of source states")
         return data
 
     def get(self, location: str) -> SourceState | None:

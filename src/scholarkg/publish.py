@@ -21,6 +21,7 @@ from rdflib import Graph
 
 from scholarkg.config import Config
 from scholarkg.dump_parts import DumpParts
+from scholarkg.errors import ExportError
 from scholarkg.export import (
     FORMATS,
     ExportResult,
@@ -28,13 +29,14 @@ from scholarkg.export import (
     default_prefixes,
     export_dump,
 )
-from scholarkg.files import remove_quietly, temp_target, write_atomic
+from scholarkg.files import absolute, remove_quietly, temp_target, write_atomic
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
 from scholarkg.load.written_around import clear_written_around, reread, written_around
 from scholarkg.store.base import GraphStore
+from scholarkg.store.served import served_dir
 from scholarkg.void import (
     DCAT,
     describe_dataset,
@@ -70,12 +72,33 @@ def export(
     path: Path | None = None,
 ) -> ExportResult:
     """One dump (with its ``.sha256``) under ``data/exports/`` unless ``path`` is given; asked
-    for outside a publication, so a file a publication wrote there becomes the user's."""
+    for outside a publication, so a file a publication wrote there becomes the user's. A
+    ``path`` among the files scholarkg keeps is an :class:`ExportError`, nothing written."""
+    if path is not None:
+        refuse_among_kept_files(path, config)
     done = _export(store, config, fmt, graph=graph, path=path)
     owned = owned_dumps(config)
     if done.path.parent.resolve() == config.exports_dir.resolve() and done.path.name in owned:
         _record(config, owned - {done.path.name})
     return done
+
+
+def refuse_among_kept_files(path: Path, config: Config) -> None:
+    """Refuse an export ``path`` in the store's directory, its checkpoints or the data
+    directory's state: its dump or checksum would replace a file of theirs (``CURRENT``, the
+    identity registry…) or sit among them, where a store holds no other file."""
+    target = absolute(path)
+    kept = {
+        "the store's directory": config.store.path,
+        "the store's checkpoints": served_dir(config.store.path),
+        "the data directory's state": config.state_dir,
+    }
+    for what, folder in kept.items():
+        if target.is_relative_to(absolute(folder)):
+            raise ExportError(
+                f"{path}: not written: it lies in {what} ({folder}), among files scholarkg "
+                "keeps there; write the export elsewhere"
+            )
 
 
 def _export(

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scholarkg.errors import WriteFailed
+from scholarkg.errors import ScholarKGError, StateUnreadable, WriteFailed
 from scholarkg.files import refused_write
 
 BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
@@ -24,7 +24,8 @@ T = TypeVar("T")
 class StateConnection(sqlite3.Connection):
     """A connection to one of scholarkg's SQLite files: a write the file system refuses
     (disk full, …) is a :class:`WriteFailed` naming the file and what it holds, not SQLite's
-    bare "disk I/O error"."""
+    bare "disk I/O error"; a file that is no SQLite database, or a damaged one, is a
+    :class:`StateUnreadable` naming it, not SQLite's bare "file is not a database"."""
 
     path: Path
     what: str
@@ -32,40 +33,41 @@ class StateConnection(sqlite3.Connection):
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:  # no context manager: this is on every statement, and costs nothing unless raised
             return super().execute(sql, parameters)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             self._refused(exc)
             raise
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> sqlite3.Cursor:
         try:
             return super().executemany(sql, parameters)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             self._refused(exc)
             raise
 
     def executescript(self, script: str, /) -> sqlite3.Cursor:
         try:
             return super().executescript(script)
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             self._refused(exc)
             raise
 
     def commit(self) -> None:
         try:
             super().commit()
-        except sqlite3.OperationalError as exc:
+        except sqlite3.DatabaseError as exc:
             self._refused(exc)
             raise
 
     def __exit__(self, *exc: Any) -> Any:
         try:
             return super().__exit__(*exc)
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
             self._refused(error)
             raise
 
-    def _refused(self, exc: sqlite3.OperationalError) -> None:
-        """Raise ``exc`` as a :class:`WriteFailed` naming the file if the file system failed it."""
+    def _refused(self, exc: sqlite3.DatabaseError) -> None:
+        """Raise ``exc`` as an error naming the file if the file system failed it or the file
+        holds no database SQLite can read."""
         failed = state_error(self.path, self.what, exc)
         if failed is not None:
             raise failed from exc
@@ -85,10 +87,16 @@ _WRITES = {
 }
 
 
-def state_error(path: Path, what: str, exc: sqlite3.Error) -> WriteFailed | None:
+# SQLite's primary codes of a file that is no database, or a damaged one
+_UNREADABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+
+
+def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | None:
     """``exc`` from the SQLite file ``path`` (holding ``what``) as one line saying which file
-    could not be read, written or used, if the file system failed it (full disk, I/O error);
-    ``None`` for any other error."""
+    could not be read, written or used, if the file system failed it (full disk, I/O error) or
+    the file is no database SQLite can read; ``None`` for any other error."""
+    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _UNREADABLE:
+        return StateUnreadable(path, what, f"{exc} (no SQLite database, or a damaged one)")
     if not refused_write(exc):
         return None
     code = getattr(exc, "sqlite_errorcode", 0)

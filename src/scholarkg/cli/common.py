@@ -118,6 +118,8 @@ def load(args: argparse.Namespace) -> Config:
     store = getattr(args, "store", None)
     if store is None:
         return config
+    if not store.strip():  # an unset variable, say: never the working directory
+        raise ConfigError("--store: no directory given (an empty path)")
     if config.store.kind == "sparql":
         raise ConfigError(
             f"--store {store}: the configured store is a SPARQL server ([store] kind = "

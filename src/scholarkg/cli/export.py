@@ -47,7 +47,8 @@ def register(commands: Commands) -> None:
     dump.add_argument(
         "--output",
         metavar="PATH",
-        help="the file to write, or - for stdout (default: [data] dir/exports/scholarkg.<format>)",
+        help="the file to write, or - for stdout; never in the store's directory, its "
+        "checkpoints or [data] dir/state (default: [data] dir/exports/scholarkg.<format>)",
     )
     add_store_options(dump)
     dump.set_defaults(handler=export_store)
@@ -81,7 +82,7 @@ def sealed_again(config: Config) -> Iterator[None]:
 def export_store(args: argparse.Namespace) -> int:
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, write_dump
-    from scholarkg.publish import export, publish
+    from scholarkg.publish import export, publish, refuse_among_kept_files
     from scholarkg.runs.lock import RunLock
     from scholarkg.store import served
     from scholarkg.store.embedded import EmbeddedStore
@@ -118,6 +119,8 @@ def export_store(args: argparse.Namespace) -> int:
         described = publication.description
         print(f"described in {described}")
     else:
+        if args.output:  # said before the store is opened
+            refuse_among_kept_files(Path(args.output), config)
         with closing(config.store.open_published()) as store:
             result = export(
                 store,

@@ -64,11 +64,24 @@ def parse_profile(args: argparse.Namespace) -> int:
         print(json.dumps(data, default=json_default, ensure_ascii=False, indent=1))
         return 1 if profile.quarantined else 0
     m = profile.metrics
-    print(f"{profile.name} ({profile.subject_code} → {profile.category or 'unknown'})")
-    print(
-        f"h-index {m.h_index}, citations {m.citations}, papers {m.papers}, "
-        f"novelty {m.novelty_percent}%, AI score {m.ai_score}"
+    subject = (
+        f"{profile.subject_code} → {profile.category or 'unknown'}"
+        if profile.subject_code
+        else "no subject code"
     )
+    print(f"{profile.name} ({subject})")
+    stated = [
+        f"{label} {value}{unit}"
+        for label, value, unit in (
+            ("h-index", m.h_index, ""),
+            ("citations", m.citations, ""),
+            ("papers", m.papers, ""),
+            ("novelty", m.novelty_percent, "%"),
+            ("AI score", m.ai_score, ""),
+        )
+        if value is not None
+    ]
+    print(", ".join(stated) if stated else "no metrics stated")
     print(f"{len(profile.papers)} papers read, {len(profile.quarantined)} quarantined")
     for paper in profile.papers:
         flag = " [code]" if paper.has_code else ""

@@ -46,7 +46,8 @@ def register(commands: Commands) -> None:
         "--param",
         action="append",
         metavar="NAME=VALUE",
-        help="bind the query's parameter ?NAME to VALUE; repeatable (default: none bound; "
+        help="bind the query's parameter ?NAME to VALUE; repeatable, one value per NAME "
+        "(default: none bound; "
         "--list shows each query's parameters and which are required)",
     )
     query.add_argument(
@@ -57,14 +58,22 @@ def register(commands: Commands) -> None:
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
+    """``--param`` values by name; a name given twice is a :class:`QueryError` (a parameter
+    binds one value: the later would replace the earlier without a word)."""
     from scholarkg.errors import QueryError
 
-    params = {}
+    params: dict[str, str] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
             raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
-        params[name.strip()] = value
+        name = name.strip()
+        if name in params:
+            raise QueryError(
+                f"--param {name} given twice ({params[name]!r}, {value!r}): a parameter binds "
+                "one value"
+            )
+        params[name] = value
     return params
 
 

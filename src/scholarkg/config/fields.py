@@ -46,6 +46,18 @@ def setting(
     return Field(default, description=description, json_schema_extra=extra or None, **constraints)
 
 
+SECONDS_MAX = 1e9
+"""The longest wait, timeout or deadline a key may give (about 31 years): every clock call
+scholarkg makes counts that far (a socket timeout stops short of 9.3e9 s). Longer is no
+bound but a crash once the run reaches it; no key takes inf or nan."""
+
+
+def seconds(default: float, description: str, **constraints: Any) -> Any:
+    """A key of seconds (a wait, timeout or deadline): :func:`setting`, at most
+    :data:`SECONDS_MAX`."""
+    return setting(default, description, le=SECONDS_MAX, **constraints)
+
+
 def marker(field: FieldInfo, name: str) -> Any:
     """The ``setting(...)`` marker ``name`` of ``field`` (``env``, ``secret``, ``relative``)."""
     extra = field.json_schema_extra
@@ -150,7 +162,9 @@ class Section(BaseModel):
     :class:`ConfigError` naming the class and the key.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
     def __init__(self, **data: Any) -> None:
         try:

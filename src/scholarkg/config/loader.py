@@ -9,6 +9,7 @@ variable, section and key.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -46,12 +47,22 @@ def load_config(path: Path | None = None) -> Config:
 def read_file(path: Path) -> dict[str, Any]:
     """``path``'s tables, with its relative paths made absolute; secrets refused."""
     try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    try:
+        raw = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: invalid TOML: not UTF-8 text (byte {exc.start}: "
+            f"0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        bom = data.startswith(codecs.BOM_UTF8)
+        hint = " (the file starts with a byte-order mark: save it as UTF-8 without one)"
+        raise ConfigError(f"{path}: invalid TOML: {exc}{hint if bom else ''}") from None
     for section in raw:
         if section not in Settings.model_fields:
             raise ConfigError(f"{path}: unknown section [{section}]")
@@ -100,6 +111,7 @@ def _toml_type_problem(field: FieldInfo, value: object) -> str | None:
 
 def build_settings(values: dict[str, Any], where: Path) -> Settings:
     """Validate ``values`` (a file's tables) with the environment over them."""
+    _refuse_unread_variables()
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -109,6 +121,30 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
         ) from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
+
+
+def _refuse_unread_variables() -> None:
+    """A ``SCHOLARKG_<SECTION>__…`` variable that would be ignored or misread is a
+    :class:`ConfigError` naming it: one whose section is none of the schema's
+    (pydantic-settings reads only the sections it knows, so a misspelt one,
+    ``SCHOLARKG_ARXV__ENABLED``, was ignored), and one naming a key of a section that is one
+    free table (``[subject_codes]``, ``[schedules]``), which a variable's name cannot give: it
+    keeps no case (``SCHOLARKG_SUBJECT_CODES__QQ`` was read as the code ``qq``, which no page
+    writes)."""
+    for name in sorted(os.environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or ENV_NESTED not in upper[len(ENV_PREFIX) :]:
+            continue
+        section = upper[len(ENV_PREFIX) :].split(ENV_NESTED, 1)[0].lower()
+        if section not in Settings.model_fields:
+            known = ", ".join(f"[{s}]" for s in Settings.model_fields)
+            raise ConfigError(f"environment {name}: unknown section [{section}] (known: {known})")
+        if get_origin(Settings.model_fields[section].annotation) is dict:
+            whole = f"{ENV_PREFIX}{section.upper()}"
+            raise ConfigError(
+                f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
+                f"{whole} (a variable's name keeps no case)"
+            )
 
 
 def _not_json(problem: str) -> str:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from scholarkg.config.fields import HttpUrlText, NonEmptyText, Section, setting
+from scholarkg.config.fields import HttpUrlText, NonEmptyText, Section, seconds, setting
 
 MIB = 1024 * 1024
 ARXIV_API_URL = "https://export.arxiv.org/api/query"
@@ -33,9 +33,9 @@ class HttpConfig(Section):
     user_agent: str = setting(
         "", "the User-Agent header; empty: scholarkg/<version> (<project>; mailto:<contact>)"
     )
-    connect_timeout: float = setting(10.0, "seconds to connect", gt=0)
-    read_timeout: float = setting(60.0, "seconds to wait for each read", gt=0)
-    min_interval: float = setting(
+    connect_timeout: float = seconds(10.0, "seconds to connect", gt=0)
+    read_timeout: float = seconds(60.0, "seconds to wait for each read", gt=0)
+    min_interval: float = seconds(
         1.0,
         "seconds between requests to one host, from the end of the last answer "
         "(arXiv: [arxiv] min_interval)",
@@ -44,17 +44,17 @@ class HttpConfig(Section):
     max_retries: int = setting(
         3, "retries after connection errors, timeouts and HTTP 429/500/502/503/504", ge=0
     )
-    backoff_base: float = setting(
+    backoff_base: float = seconds(
         1.0, "backoff before retry n: backoff_base * 2^(n-1) seconds, plus jitter", ge=0
     )
-    backoff_max: float = setting(
+    backoff_max: float = seconds(
         120.0, "longest backoff; a longer Retry-After fails the request at once", ge=0
     )
     jitter: float = setting(0.25, "random extra backoff, up to this fraction of it", ge=0)
     max_retry_after: int = setting(
         10, "waits a server asks for (Retry-After) honoured per request, apart from retries", ge=0
     )
-    total_timeout: float = setting(
+    total_timeout: float = seconds(
         300.0,
         "seconds one request may take in all (connect, headers, body); not retried",
         gt=0,
@@ -91,7 +91,7 @@ class ArxivConfig(Section):
     oai_url: HttpUrlText = setting(
         ARXIV_OAI_URL, "arXiv's OAI-PMH base URL", env="SCHOLARKG_OAI_URL"
     )
-    min_interval: float = setting(
+    min_interval: float = seconds(
         3.0, "seconds between arXiv requests (arXiv's rule: one every 3 s, one connection)", ge=0
     )
     batch_size: int = setting(100, "arXiv ids per id_list request", ge=1)
@@ -153,13 +153,10 @@ class Limits(Section):
     json_depth: int = setting(32, "deepest nesting of a snapshot line (records nest 3 deep)", gt=0)
     profile_bytes: int = setting(64 * MIB, "largest profile page read (file or URL), 64 MiB", gt=0)
     harvest_max_pages: int = setting(100_000, "pages one OAI-PMH harvest follows", gt=0)
-    harvest_deadline: float = setting(
+    harvest_deadline: float = seconds(
         86_400.0,
         "seconds one harvest run may take before it stops (resumable)",
         gt=0,
-        allow_inf_nan=False,
     )
     search_max_pages: int = setting(100, "pages one arXiv API search reads", gt=0)
-    search_deadline: float = setting(
-        600.0, "seconds one arXiv API search may take", gt=0, allow_inf_nan=False
-    )
+    search_deadline: float = seconds(600.0, "seconds one arXiv API search may take", gt=0)

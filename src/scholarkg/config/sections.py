@@ -18,6 +18,7 @@ from scholarkg.config.fields import (
     TimeZone,
     setting,
 )
+from scholarkg.files import absolute
 
 if TYPE_CHECKING:
     from scholarkg.store.base import GraphStore
@@ -29,6 +30,18 @@ DumpFormatName = Literal["nq", "trig", "ttl", "jsonld"]
 RunnerKind = Literal["threads", "dask"]
 ShaclFallback = Literal["error", "pyshacl"]
 FlowName = Literal["build_kg", "harvest_arxiv", "load_snapshot"]
+
+
+def store_path_problem(path: Path) -> str | None:
+    """Why ``path`` can be no store's directory (None: it can): the root, as a store's readers
+    keep their checkpoint beside it (``<name>.served``)."""
+    whole = absolute(path)
+    if whole.parent == whole:
+        return (
+            f"must name a directory below {whole}, got {str(path)!r} (readers keep a checkpoint "
+            "beside the store)"
+        )
+    return None
 
 
 class DataConfig(Section):
@@ -84,6 +97,14 @@ class StoreConfig(Section):
     password: SecretStr | None = setting(
         None, "kind sparql: HTTP basic-auth password", env="SCHOLARKG_SPARQL_PASSWORD", secret=True
     )
+
+    @field_validator("path")
+    @classmethod
+    def _below_the_root(cls, value: Path) -> Path:
+        problem = store_path_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     def open_published(self) -> GraphStore:
         """Open this store to read what the last run left: an embedded store's checkpoint,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scholarkg.config.fields import NonEmptyText, OptionalText, Section, setting
+from scholarkg.config.fields import NonEmptyText, OptionalText, Section, seconds, setting
 
 
 class ServeSettings(Section):
@@ -16,7 +16,7 @@ class ServeSettings(Section):
     workers: int = setting(
         2, "query worker processes (one more is lent per query running past 1 s)", gt=0
     )
-    time_limit: float = setting(
+    time_limit: float = seconds(
         30.0,
         "seconds per query or SPARQL Update; then its worker is killed and replaced (a stopped "
         "update commits nothing)",
@@ -56,19 +56,19 @@ class ServeSettings(Section):
         "proxy's address: raise it to max_connections)",
         gt=0,
     )
-    request_timeout: float = setting(
+    request_timeout: float = seconds(
         20.0, "seconds to receive a whole request (slow clients cut off)", gt=0
     )
-    keep_alive: float = setting(5.0, "idle keep-alive connections are closed after this", gt=0)
-    send_timeout: float = setting(
+    keep_alive: float = seconds(5.0, "idle keep-alive connections are closed after this", gt=0)
+    send_timeout: float = seconds(
         30.0,
         "seconds a client may read none of its answer (the server's send buffer full) before "
         "its connection is closed",
         gt=0,
     )
-    refresh_interval: float = setting(5.0, "seconds between checks whether the store changed", gt=0)
+    refresh_interval: float = seconds(5.0, "seconds between checks whether the store changed", gt=0)
     cache_max_age: int = setting(60, "Cache-Control max-age of pages and results, seconds", gt=0)
-    aggregate_time_limit: float = setting(
+    aggregate_time_limit: float = seconds(
         300.0, "time limit of the server's own aggregates (landing page, search, categories)", gt=0
     )
     result_cache_mb: int = setting(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,8 +15,10 @@ from scholarkg.config.sections import (
     ScheduleConfig,
     ShaclConfig,
     StoreConfig,
+    store_path_problem,
 )
 from scholarkg.config.serving import ServeSettings
+from scholarkg.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,13 @@ class Config:
         return self.data_dir / "exports"
 
     def with_store_path(self, path: Path | None) -> Config:
-        """This config with the store at ``path`` (None: unchanged)."""
+        """This config with the store at ``path`` (None: unchanged), made absolute (a
+        :class:`ConfigError` for the root, ``--store`` named)."""
         if path is None:
             return self
-        store = self.settings.store.model_copy(update={"path": path})
+        problem = store_path_problem(path)
+        if problem:
+            raise ConfigError(f"--store {path}: {problem}")
+        whole = Path(os.path.abspath(path))  # as given, made absolute (a symlink kept)
+        store = self.settings.store.model_copy(update={"path": whole})
         return replace(self, settings=self.settings.model_copy(update={"store": store}))

@@ -59,7 +59,10 @@ _DATE_AND_FLAG = re.compile(
     rf"^(?P<month>{_MONTHS})\w*\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
 )
 _HEADING = re.compile(r"^(?P<count>\d[\d,]*)\s+Papers?$", re.IGNORECASE)
-_ORG_SEPARATOR = " · "
+# The middle dot between white space of any kind (a page taken from HTML writes &nbsp;·&nbsp;,
+# one copied from a table a tab); never the one inside a name (Col·lell). One character each
+# side, so a line with a long run of white space is still read in linear time.
+_ORG_SEPARATOR = re.compile(r"(?<=\s)·(?=\s)")
 # "et al." closing an author line, after white space; found from its "et" (a pattern starting
 # with the white space backtracks over a long run of it from each of its places: quadratic)
 _ET_AL = re.compile(r"(?<=\s)et\s+al\.?$")
@@ -135,7 +138,9 @@ def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
 
 
 def _split_authors(text: str) -> tuple[tuple[str, ...], bool, tuple[str, ...]]:
-    names, _, orgs = text.partition(_ORG_SEPARATOR)
+    separator = _ORG_SEPARATOR.search(text)
+    names, orgs = (text[: separator.start()], text[separator.end() :]) if separator else (text, "")
+    names = names.rstrip()
     et_al = _ET_AL.search(names)
     if et_al:  # the white space before it and a comma before that go too
         names = names[: et_al.start()].rstrip().removesuffix(",")

@@ -34,8 +34,10 @@ from scholarkg.transform.researcher_place import place_researcher
 # Bump when a profile page read again would give other graphs or other identity-registry rows
 # (the configuration hash covers it, so every profile is built again once). 1: until
 # 2026-12-02; 2: skg:listedPaperCount counts quarantined entries too, and a profile's claims
-# are kept in the registry's claims table (a claim that made no merge left no row before).
-PROFILE_MAPPING = "profile-2"
+# are kept in the registry's claims table (a claim that made no merge left no row before);
+# 3: the organisations after a middle dot and "et al." are read between any white space (a
+# no-break space or a tab made them part of the last author's name).
+PROFILE_MAPPING = "profile-3"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 

@@ -1,0 +1,84 @@
+"""``--store`` given as an empty path, the working directory (``.``) or the root (``/``) is a
+one-line error naming it, or the directory it means, never a traceback.
+
+Measured before: ``scholarkg query --store . NAME``, ``--store ""`` and ``--store /`` (and
+``export``) ended in ``ValueError: PosixPath('.') has an empty name``, a traceback, because the
+path was kept as typed and the readers' checkpoint beside the store is named after it;
+``SCHOLARKG_STORE=/`` or ``[store] path = "/"`` did the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scholarkg.cli import main
+from scholarkg.config import load_config
+from scholarkg.errors import ConfigError
+
+
+def one_error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", [["query", "papers-per-year"], ["export"]])
+def test_the_working_directory_as_the_store_is_that_directory(
+    command: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--store", "."]) == 1
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: {tmp_path.resolve()}: no store here yet"), line
+    assert list(tmp_path.iterdir()) == []  # nothing made there
+
+
+@pytest.mark.parametrize("command", [["query", "papers-per-year"], ["export"], ["run"]])
+@pytest.mark.parametrize("given", ["", "  "])
+def test_an_empty_store_path_is_refused(
+    command: list[str],
+    given: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, "--store", given]) == 1
+    assert one_error_line(capsys) == "error: --store: no directory given (an empty path)"
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["query", "papers-per-year"], ["export"]])
+def test_the_root_as_the_store_is_refused(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--store", "/"]) == 1
+    line = one_error_line(capsys)
+    assert line.startswith("error: --store /: must name a directory below /"), line
+
+
+def test_the_root_as_the_configured_store_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = tmp_path / "root-store.toml"
+    mine.write_text('[store]\npath = "/"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"root-store.toml: \[store\] path must name a"):
+        load_config(mine)
+    monkeypatch.setenv("SCHOLARKG_STORE", "/")
+    with pytest.raises(ConfigError, match=r"environment SCHOLARKG_STORE: \[store\] path must"):
+        load_config(None)
+
+
+def test_a_store_given_relative_is_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config(None).with_store_path(Path("here/store"))
+    assert config.store.path == tmp_path.resolve() / "here" / "store"
