@@ -124,6 +124,32 @@ def test_latest_metrics_prefers_the_newest_snapshot(tmp_path: Path) -> None:
         assert history == [("117",), ("118",)]
 
 
+def test_a_page_back_to_earlier_bytes_is_observed_again(tmp_path: Path) -> None:
+    """A page edited (h-index 117 -> 118) and then put back (117) is a third observation, dated
+    when it came back: the latest metric is 117 again, the history 117, 118, 117. Before, the
+    third run found the first snapshot in the store ("nothing new"; it is keyed by the bytes
+    and dated when they were first seen) and latest-metrics kept saying 118."""
+    page = tmp_path / "page.txt"
+    first = SAMPLE_PROFILE.read_bytes()
+    edited = first.replace(b"h-index117", b"h-index118")
+    config = load_config(write_config(tmp_path, [page]))
+    for body in (first, edited, first):
+        page.write_bytes(body)
+        assert build_job(config).report.outcome == "ok"
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        latest = {m: v for _, m, v, *_ in rows(store, "latest-metrics")}
+        assert latest["hIndex"] == "117"
+        history = run_select(
+            store,
+            "PREFIX skg: <https://w3id.org/scholarkg/ontology#> SELECT ?v WHERE { ?o skg:metric"
+            " skg:hIndex ; skg:value ?v ; skg:observedAt ?t } ORDER BY ?t",
+        ).rows
+        assert history == [("117",), ("118",), ("117",)]
+    page.write_bytes(first)  # the same bytes again: nothing new, no fourth observation
+    again = build_job(config).report
+    assert again.graphs_written == 0, again.summary_lines()
+
+
 def test_two_profiles_one_paper_node(tmp_path: Path) -> None:
     with build(tmp_path, SAMPLE_PROFILE, SECOND_PROFILE) as store:
         papers = run_select(

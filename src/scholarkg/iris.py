@@ -195,6 +195,11 @@ def capped(key: str) -> str:
     return f"{head}-{_digest(key, 12)}"
 
 
+def _snapshot_id(snapshot_key: str) -> str:
+    """A snapshot's IRI segment: a whole content hash cut to 16 digits, a key kept whole."""
+    return snapshot_key[:16] if len(snapshot_key) == 64 else snapshot_key
+
+
 def _digest(text: str, length: int = 16) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
 
@@ -244,8 +249,10 @@ class Minter:
     def profile(self, profile_slug: str) -> URIRef:
         return self._iri(f"profile/{profile_slug}")
 
-    def profile_snapshot(self, profile_slug: str, content_sha256: str) -> URIRef:
-        return self._iri(f"profile/{profile_slug}/snapshot/{content_sha256[:16]}")
+    def profile_snapshot(self, profile_slug: str, snapshot_key: str) -> URIRef:
+        """``snapshot_key``: :attr:`~.models.Profile.snapshot_key` (a content hash is cut to
+        its first 16 digits)."""
+        return self._iri(f"profile/{profile_slug}/snapshot/{_snapshot_id(snapshot_key)}")
 
     def metric_observation(self, snapshot: URIRef, metric: str) -> URIRef:
         return URIRef(f"{snapshot}/{metric}")
@@ -256,8 +263,8 @@ class Minter:
     def profile_graph(self, profile_slug: str) -> URIRef:
         return self._iri(f"graph/profile/{profile_slug}")
 
-    def snapshot_graph(self, profile_slug: str, content_sha256: str) -> URIRef:
-        return self._iri(f"graph/profile/{profile_slug}/snapshot/{content_sha256[:16]}")
+    def snapshot_graph(self, profile_slug: str, snapshot_key: str) -> URIRef:
+        return self._iri(f"graph/profile/{profile_slug}/snapshot/{_snapshot_id(snapshot_key)}")
 
     def arxiv_graph(self, arxiv_id: str) -> URIRef:
         return self._iri(f"graph/arxiv/{arxiv_id}")

@@ -62,6 +62,17 @@ class Profile:
     content_sha256: str
     quarantined: tuple[QuarantinedRecord, ...] = ()
     warnings: tuple[str, ...] = ()
+    returned_at: dt.datetime | None = None  # the page gave these bytes again after others
+
+    @property
+    def snapshot_key(self) -> str:
+        """What names this retrieval's snapshot: the bytes' hash (16 hex digits), and when they
+        came back if the page gave others in between (a snapshot is immutable once written, so
+        a page put back is a new snapshot, dated when it came back)."""
+        key = self.content_sha256[:16]
+        if self.returned_at is None:
+            return key
+        return f"{key}-{self.returned_at.astimezone(dt.UTC):%Y%m%dT%H%M%S%fZ}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from scholarkg.errors import ExtractError
@@ -74,7 +75,7 @@ def fetch_profile(
             raise ExtractError(
                 location, f"HTTP {response.status}: no profile page", status=response.status
             )
-        return response.archived
+        return archive.noted(response.archived, archived_as(location))
     try:
         body = _read_file(location, cap)
     except OSError as exc:
@@ -85,7 +86,13 @@ def fetch_profile(
             f"profile larger than {PROFILE_LIMIT} = {cap} bytes: not read further; raise it in "
             "your config if the page is genuine",
         )
-    return archive.store(body, source=str(absolute(Path(location))))
+    return archive.noted(archive.store(body, source=archived_as(location)), archived_as(location))
+
+
+def archived_as(location: str) -> str:
+    """The source a profile page at ``location`` is archived and noted as (a file: its
+    absolute path)."""
+    return location if is_url(location) else str(absolute(Path(location)))
 
 
 def parse_archived_profile(
@@ -93,11 +100,14 @@ def parse_archived_profile(
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
 ) -> Profile:
-    """Parse an archived page; its retrieval time is when this content was first seen."""
-    return parse_profile(
+    """Parse an archived page; its retrieval time is when the source began to give this
+    content (:attr:`~.raw_archive.ArchivedResponse.seen_since`: when it was first seen, or when
+    it came back after other content)."""
+    profile = parse_profile(
         archived.read_bytes(),
         source=archived.source,
-        retrieved_at=archived.first_retrieved_at,
+        retrieved_at=archived.seen_since,
         subject_codes=subject_codes,
         limits=limits,
     )
+    return replace(profile, returned_at=archived.returned_at)

@@ -7,7 +7,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scholarkg.errors import ExtractError
@@ -25,6 +25,13 @@ class ArchivedResponse:
     retrieved_at: dt.datetime
     status: int | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    returned_at: dt.datetime | None = None  # see RawArchive.noted
+
+    @property
+    def seen_since(self) -> dt.datetime:
+        """When the source began to give these bytes this time: when they came back after
+        others (:meth:`RawArchive.noted`), or else when they were first seen."""
+        return self.returned_at or self.first_retrieved_at
 
     def read_bytes(self) -> bytes:
         return self.path.read_bytes()
@@ -38,7 +45,8 @@ class RawArchive:
     """Stores bodies under ``objects/<aa>/<sha256>`` with a metadata file written once.
 
     Every retrieval is also appended to ``retrievals.jsonl``, so the archive tells both when
-    some content was first seen and every time it was fetched again.
+    some content was first seen and every time it was fetched again; ``sources/`` notes, per
+    source that asks for it (profile pages), the bytes it gave last and since when.
     """
 
     def __init__(self, root: Path) -> None:
@@ -94,15 +102,51 @@ class RawArchive:
             headers=header_dict,
         )
 
-    def get(self, sha256: str) -> ArchivedResponse:
-        """The archived object ``sha256`` as first recorded."""
+    def noted(self, archived: ArchivedResponse, source: str) -> ArchivedResponse:
+        """``archived``, retrieved from ``source`` just now, with ``returned_at`` set where
+        ``source`` gave other bytes since these were first seen (a page edited and put back):
+        when it began to give them again. The note under ``sources/`` stays while the source
+        gives the same bytes, so a resumed run sees what the interrupted one saw; a source not
+        noted yet gives its bytes since they were first seen (as before the notes)."""
+        path = self._note_path(source)
+        try:
+            with self._lock:
+                noted = self._note(path)
+                if noted is not None and noted.get("sha256") == archived.sha256:
+                    since = str(noted["since"])
+                else:  # new bytes from a noted source: since now (= first seen, if new at all)
+                    when = archived.first_retrieved_at if noted is None else archived.retrieved_at
+                    since = when.isoformat()
+                    note = {"source": source, "sha256": archived.sha256, "since": since}
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    write_atomic(path, json.dumps(note, ensure_ascii=False).encode("utf-8"))
+        except OSError as exc:
+            raise ExtractError(source, f"cannot note the source under {self.root}: {exc}") from exc
+        return replace(archived, returned_at=_returned(archived, since))
+
+    def _note_path(self, source: str) -> Path:
+        return self.root / "sources" / (hashlib.sha256(source.encode()).hexdigest()[:32] + ".json")
+
+    @staticmethod
+    def _note(path: Path) -> dict[str, object] | None:
+        try:
+            note = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except ValueError:  # a damaged note: as if none (written again)
+            return None
+        return note if isinstance(note, dict) else None
+
+    def get(self, sha256: str, source: str | None = None) -> ArchivedResponse:
+        """The archived object ``sha256`` as first recorded; given the ``source`` it was
+        :meth:`noted` for, with the ``returned_at`` noted."""
         path = self._object_path(sha256)
         meta_path = path.with_name(sha256 + ".json")
         if not path.exists() or not meta_path.exists():
             raise ExtractError(str(self.root), f"no archived object {sha256}")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         first = dt.datetime.fromisoformat(meta["retrieved_at"])
-        return ArchivedResponse(
+        archived = ArchivedResponse(
             sha256=sha256,
             path=path,
             source=meta["source"],
@@ -111,6 +155,10 @@ class RawArchive:
             status=meta.get("status"),
             headers=meta.get("headers", {}),
         )
+        noted = None if source is None else self._note(self._note_path(source))
+        if noted is None or noted.get("sha256") != sha256:
+            return archived
+        return replace(archived, returned_at=_returned(archived, str(noted["since"])))
 
     def retrievals(self) -> Iterator[dict[str, object]]:
         """Every logged retrieval, oldest first."""
@@ -121,3 +169,10 @@ class RawArchive:
             for line in lines:
                 if line.strip():
                     yield json.loads(line)
+
+
+def _returned(archived: ArchivedResponse, since: str) -> dt.datetime | None:
+    """When the source began to give ``archived``'s bytes again (ISO ``since``), or None when
+    that is when they were first seen."""
+    when = dt.datetime.fromisoformat(since)
+    return None if when == archived.first_retrieved_at else when

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from scholarkg.clients import archive_for, arxiv_api_client, http_client
 from scholarkg.config import Config
 from scholarkg.errors import ExtractError
-from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
+from scholarkg.extract.profiles import archived_as, fetch_profile, parse_archived_profile
 from scholarkg.incremental import Fetched, previous_sha, validators
 from scholarkg.models import Profile
 from scholarkg.resolution.index import TitleIndex
@@ -105,6 +105,6 @@ def prepare(
     fetched: Fetched, config: Config, before_request: BeforeRequest | None = None
 ) -> Prepared:
     """Parse the archived page and resolve its papers."""
-    archived = archive_for(config).get(fetched.sha256)
+    archived = archive_for(config).get(fetched.sha256, archived_as(fetched.location))
     profile = parse_archived_profile(archived, config.subject_codes, config.limits)
     return Prepared(fetched, profile, resolve_papers(profile, config, before_request))

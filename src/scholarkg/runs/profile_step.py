@@ -30,7 +30,7 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     identity.restate(arxiv.mentions)
     output, quarantined = _gated_profile(ctx, prepared, slug)
     identity.restate(output.mentions, {output.graphs[0].iri: slug})  # if it lists none, too
-    snapshot = str(ctx.minter.profile_snapshot(slug, profile.content_sha256))
+    snapshot = str(ctx.minter.profile_snapshot(slug, profile.snapshot_key))
     ctx.registry.add_snapshot(snapshot, slug, " ".join(output.metrics))
     payloads = [*arxiv.payloads]
     for graph in output.graphs:

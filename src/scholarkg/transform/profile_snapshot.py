@@ -35,7 +35,7 @@ def snapshot_graph(
     def add(subject: str, predicate: URIRef, obj: str) -> None:
         out.add(subject, out.vocab(str(predicate)), obj)
 
-    snapshot_iri = minter.profile_snapshot(slug_, profile.content_sha256)
+    snapshot_iri = minter.profile_snapshot(slug_, profile.snapshot_key)
     snapshot = out.iri(snapshot_iri)
     when = terms.datetime(profile.retrieved_at)
     add(snapshot, RDF.type, out.vocab(str(SKG.ProfileSnapshot)))
@@ -66,7 +66,7 @@ def snapshot_graph(
         add(observation, PROV.wasDerivedFrom, snapshot)
         observed.append(suffix)
     graph = EmittedGraph(
-        str(minter.snapshot_graph(slug_, profile.content_sha256)),
+        str(minter.snapshot_graph(slug_, profile.snapshot_key)),
         "snapshot",
         tuple(out.triples),
         profile.source,
