@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,54 @@ def test_cli_bad_files_are_one_line_errors(
     captured = capsys.readouterr()
     assert f"quarantined: {cut}:" in captured.out and "damaged input" in captured.out
     assert "Traceback" not in captured.err and " loaded" in captured.out
+
+
+def packed(tmp_path: Path, kind: str) -> Path:
+    """Constructed: the sample's first 27 lines packed as a reader of JSON Lines (and .gz)
+    cannot read them: Kaggle's download (``archive.zip``), bzip2, xz, or gzip not named .gz."""
+    import bz2
+    import lzma
+    import zipfile
+
+    text = ("\n".join(LINES[:27]) + "\n").encode()
+    if kind == "zip":
+        path = tmp_path / "archive.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("arxiv-metadata-oai-snapshot.json", text)
+        return path
+    path = tmp_path / f"snapshot.{kind}"
+    pack = {"bz2": bz2.compress, "xz": lzma.compress, "jsonl": gzip.compress}[kind]
+    path.write_bytes(pack(text))
+    return path
+
+
+PACKED = {
+    "zip": "a zip archive, not a snapshot (JSON Lines): unzip it first",
+    "bz2": "bzip2-compressed: decompress it first",
+    "xz": "xz-compressed: decompress it first",
+    "jsonl": "gzip-compressed although not named .gz",
+}
+
+
+@pytest.mark.parametrize("kind", PACKED)
+def test_a_packed_file_is_one_clear_error(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, each binary 'line' of the file was read and quarantined (187 'records' of the
+    100-line sample zipped: outcome partial, nothing loaded; millions for the real download)."""
+    path = packed(tmp_path, kind)
+    with pytest.raises(ExtractError, match=re.escape(PACKED[kind])):
+        list(read_snapshot(path))
+    with pytest.raises(ExtractError, match=re.escape(PACKED[kind])):
+        bulk(path, tmp_path, workers=0)
+    config = write_config(tmp_path, [])
+    assert main(["arxiv", "load-snapshot", str(path), "--config", str(config)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {path}: ") and PACKED[kind] in err[0]
+    assert not list(tmp_path.rglob("quarantine/records/*"))  # no 'line' of it was read
+
+
+def test_a_gz_holding_another_packing_names_it(tmp_path: Path) -> None:
+    path = packed(tmp_path, "zip").rename(tmp_path / "archive.zip.gz")
+    with pytest.raises(ExtractError, match="a zip archive"):
+        list(read_snapshot(path))

@@ -168,7 +168,8 @@ class SnapshotReader:
 
     ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
     are up to date after each yielded record. A ``.gz`` file is decompressed on the fly. A file
-    that is no snapshot at all (one JSON array, a plain file named ``.gz``) raises
+    that is no snapshot at all (one JSON array, a plain file named ``.gz``, a zip archive or
+    another packing, :mod:`~scholarkg.extract.snapshot_lines`) raises
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
     """
 
