@@ -18,8 +18,9 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # field's "10.1007/ s00373-…" is one DOI, "doi:" is no part of one, "10.1007/" is none, and an
 # "authors" text over literal_bytes quarantines its line; arxiv-8: published is the first
 # version's day and updated the latest's, never another version's, and a version date that is
-# no JSON string quarantines its line; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-8"
+# no JSON string quarantines its line; arxiv-9: an id is ASCII digits and letters, its version
+# at most 6 digits, or the line is quarantined; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-9"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
