@@ -58,17 +58,24 @@ def _refuse_packed(path: Path, head: bytes) -> None:
 
 
 def _open(path: Path) -> IO[bytes]:
+    """The file to read lines of, told by its first bytes, which are looked at, not consumed:
+    a pipe (``<(zcat …)``, ``/dev/stdin``) is read once, from its first byte."""
     try:
-        with path.open("rb") as probe:
-            magic = probe.read(8)
-        if path.suffix == ".gz" and magic.startswith(GZIP_MAGIC):
-            return cast(IO[bytes], gzip.open(path, "rb"))
-        _refuse_packed(path, magic)
-        if path.suffix == ".gz":
-            raise ExtractError(
-                str(path), "not gzip-compressed although named .gz: rename it without .gz"
-            )
-        return path.open("rb")
+        handle = path.open("rb")
+        try:
+            head = handle.peek(8)[:8]
+            if path.suffix == ".gz" and head.startswith(GZIP_MAGIC):
+                handle.close()
+                return cast(IO[bytes], gzip.open(path, "rb"))
+            _refuse_packed(path, head)
+            if path.suffix == ".gz":
+                raise ExtractError(
+                    str(path), "not gzip-compressed although named .gz: rename it without .gz"
+                )
+        except BaseException:
+            handle.close()
+            raise
+        return handle
     except OSError as exc:
         raise ExtractError(str(path), f"cannot open snapshot: {exc.strerror or exc}") from exc
 
