@@ -85,6 +85,7 @@ class RecordedRequest:
     headers: dict[str, str]
     started: float
     finished: float | None = None  # when the answer was written (or the client hung up)
+    sent: int = 0  # bytes of a ``redirect`` fault's body written before the client hung up
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -101,7 +102,8 @@ class Fault:
     OAI-PMH error document with ``code``/``message``), ``serve`` (the bytes of ``fixture``),
     ``drip`` (headers at once, then ``body`` one byte every ``seconds``), ``drip_headers``
     (the status line and headers one byte every ``seconds``), ``endless`` (a chunked body of
-    zeros that never ends). The last three stop when the client hangs up.
+    zeros that never ends), ``redirect`` (``status`` with ``headers``, a Location among them,
+    and a chunked body of ``size`` zero bytes). The last four stop when the client hangs up.
     """
 
     kind: str
@@ -112,6 +114,7 @@ class Fault:
     code: str = ""
     message: str = ""
     fixture: str = ""
+    size: int = 0
 
 
 @dataclass
@@ -303,6 +306,9 @@ class ReplayServer:
         if fault is not None and fault.kind in ("drip", "drip_headers", "endless"):
             _misbehave(handler, fault)
             return
+        if fault is not None and fault.kind == "redirect":
+            _redirect(handler, fault, request)
+            return
         if fault is not None and fault.kind == "serve":
             _send(handler, fault.status, (FIXTURES / fault.fixture).read_bytes(), ATOM_TYPE)
             return
@@ -362,6 +368,24 @@ def _misbehave(handler: BaseHTTPRequestHandler, fault: Fault) -> None:
     chunk = b"%x\r\n%s\r\n" % (65536, b"0" * 65536)
     while True:
         out.write(chunk)
+
+
+def _redirect(handler: BaseHTTPRequestHandler, fault: Fault, request: RecordedRequest) -> None:
+    """A redirect with a chunked body of ``fault.size`` zeros; ``request.sent`` counts what of
+    it the client took before it hung up."""
+    handler.close_connection = True
+    handler.send_response(fault.status)
+    for name, value in fault.headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.end_headers()
+    piece = 65536
+    chunk = b"%x\r\n%s\r\n" % (piece, b"0" * piece)
+    while request.sent < fault.size:
+        handler.wfile.write(chunk)
+        request.sent += piece
+    handler.wfile.write(b"0\r\n\r\n")
+    handler.wfile.flush()
 
 
 def _send(

@@ -54,6 +54,18 @@ def test_fetch_loads_found_ids_and_reports_missing(
     assert count(tmp_path / "store", PAPERS) == "1"
 
 
+def test_an_id_that_is_none_is_told_as_not_asked(
+    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, 'abc' (never sent: no arXiv id) was told as 'arXiv returned no such record'."""
+    code = main(["arxiv", "fetch", "abc", "1707.08567", "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1 and "1 loaded" in out
+    assert "failed: abc: not an arXiv identifier (not asked)" in out
+    assert "no such record" not in out
+    assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
+
+
 @pytest.mark.parametrize("where", ["a-file", "a-file/store"])
 @pytest.mark.parametrize("command", ["fetch", "harvest"])
 def test_a_store_path_that_cannot_be_a_store_asks_arxiv_nothing(

@@ -132,3 +132,45 @@ def test_an_http_1_0_drip_is_cut_off_too(arxiv_archive: RawArchive) -> None:
     finally:
         drip.stop()
     assert isinstance(failure, ExtractError) and "[http] total_timeout = 1.5" in str(failure)
+
+
+FLOOD = 128 * 2**20  # more than loopback's socket buffers hold (at most ~36 MiB here)
+
+
+def test_a_redirect_s_body_is_never_read(
+    arxiv_server: ReplayServer, arxiv_archive: RawArchive
+) -> None:
+    """A redirect is no answer: its body is not read, so a server that sends a flood with its
+    302 holds neither the client's memory nor its deadline. Before, ``requests`` read the whole
+    body of every redirect whatever ``[http] max_body_bytes`` said (an endless one grew by
+    ~300 MB a second until ``total_timeout``)."""
+    target = "/api/query?" + "&".join(f"{k}={v}" for k, v in ID_QUERY.items())
+    arxiv_server.add_fault(
+        Fault("redirect", status=302, headers={"Location": target}, size=FLOOD), times=1
+    )
+    with HttpClient(arxiv_archive, fast_policy(max_body_bytes=1_000_000)) as client:
+        answer = outcome(lambda: client.get(arxiv_server.api_url, ID_QUERY))
+    assert isinstance(answer, HttpResponse), answer
+    assert answer.status == 200 and b"<feed" in answer.body
+    redirect, followed = arxiv_server.requests_to("/api/query")
+    assert followed.raw_query == target.partition("?")[2]
+    for _ in range(int(HANG / 0.05)):  # the server notices the hang-up when its buffers fill
+        if redirect.finished is not None:
+            break
+        threading.Event().wait(0.05)
+    assert redirect.finished is not None
+    assert redirect.sent < FLOOD  # the client hung up without reading the flood
+
+
+def test_a_redirect_loop_ends_in_one_line(
+    arxiv_server: ReplayServer, arxiv_archive: RawArchive
+) -> None:
+    arxiv_server.add_fault(
+        Fault("redirect", status=301, headers={"Location": "/api/query?id_list=1605.08386"}),
+        times=-1,
+    )
+    with HttpClient(arxiv_archive, fast_policy()) as client:
+        failure = outcome(lambda: client.get(arxiv_server.api_url, ID_QUERY))
+    assert isinstance(failure, ExtractError), failure
+    assert "redirect" in str(failure) and "\n" not in str(failure)
+    assert arxiv_server.api_url in str(failure)

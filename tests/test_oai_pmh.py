@@ -335,6 +335,43 @@ def test_a_bad_version_label_reads_alike_through_arxiv_raw_and_the_snapshot(labe
     assert [str(refused.value)] == said
 
 
+SNAPSHOT_0704_0002 = json.loads(
+    (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()[0]
+)
+
+
+def test_a_version_without_a_date_reads_alike_through_arxiv_raw_and_the_snapshot() -> None:
+    """v1 without a date (constructed: the record's arXivRaw answer above and its real snapshot
+    line, v1's date left out of each): the day it was published is unknown through either door.
+    Before, the snapshot took the first version that had a date, v2's, as that day."""
+    body = ARXIV_RAW.replace(b"<date>Sat, 31 Mar 2007 02:26:18 GMT</date>", b"")
+    raw = parse_oai_response(body, source="x", container="GetRecord").arxiv_records[0]
+    line = json.loads(json.dumps(SNAPSHOT_0704_0002))
+    del line["versions"][0]["created"]
+    snapshot = parse_snapshot_line(json.dumps(line), source="s")
+    assert (raw.published, raw.updated) == (None, dt.date(2008, 12, 13))
+    assert (snapshot.published, snapshot.updated) == (raw.published, raw.updated)
+    assert [(v.number, v.date) for v in snapshot.versions] == [
+        (v.number, v.date) for v in raw.versions
+    ]
+
+
+@pytest.mark.parametrize("created", [1175308000, ["Sat, 31 Mar 2007 02:26:18 GMT"], True])
+def test_a_version_date_that_is_no_text_is_refused_as_one_that_is_no_date(
+    created: object,
+) -> None:
+    """Before, a version date that was no JSON string was dropped without a word (and the next
+    version's date taken for the day the paper was published); a string that is no date was
+    refused. Both are now refused alike."""
+    line = json.loads(json.dumps(SNAPSHOT_0704_0002))
+    line["versions"][0]["created"] = created
+    with pytest.raises(ValueError) as refused:
+        parse_snapshot_line(json.dumps(line), source="s")
+    assert str(refused.value) == f"bad version date {created!r}"
+
+
 def test_archive_holds_every_oai_page(oai: OaiPmhClient, arxiv_archive: RawArchive) -> None:
     pages = cs_harvest(oai)
     assert [p.archived.sha256 for p in pages if p.archived] == [

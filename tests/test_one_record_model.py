@@ -153,3 +153,63 @@ def test_a_snapshot_loads_into_a_sparql_server_as_into_the_embedded_store(
         store.close()
     with EmbeddedStore(embedded.store.path, read_only=True) as local:
         assert loaded_quads(local) == from_server
+
+
+# --- footnote numbers standing in for affiliations ------------------------------------------
+
+SNAPSHOT_0704_0025 = (
+    (FIXTURES / "kaggle" / "snapshot_sample_100.jsonl").read_text(encoding="utf-8").splitlines()[23]
+)
+
+
+def footnoted_doors() -> dict[str, ArxivRecord]:
+    """Constructed from the real snapshot line 0704.0025 (line 24 of the sample), whose authors
+    are 'A. S. Mishchenko (1 and 2) and N. Nagaosa (1 and 3) ((1) CREST, …)': its
+    authors_parsed ends each author with the footnote numbers ('1 and 2'), as the arXiv
+    format's <affiliation> and the API's <arxiv:affiliation> give them (both come from the same
+    parse of that text; wrappers shaped like the derived fixtures, values copied)."""
+    import json
+
+    line = json.loads(SNAPSHOT_0704_0025)
+    parsed = line["authors_parsed"]
+    atom_authors = "".join(
+        f"<author><name>{first} {last}</name><arxiv:affiliation>{note}</arxiv:affiliation></author>"
+        for last, first, _, note in parsed
+    )
+    atom = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">'
+        "<entry><id>http://arxiv.org/abs/0704.0025v1</id><title>Spectroscopic Properties</title>"
+        f"<published>2007-04-02T12:02:36Z</published>{atom_authors}</entry></feed>"
+    )
+    oai_authors = "".join(
+        f"<author><keyname>{last}</keyname><forenames>{first}</forenames>"
+        f"<affiliation>{note}</affiliation></author>"
+        for last, first, _, note in parsed
+    )
+    oai = (
+        '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        "<responseDate>2018-01-26T09:05:29Z</responseDate><GetRecord><record><header>"
+        "<identifier>oai:arXiv.org:0704.0025</identifier><datestamp>2015-05-13</datestamp>"
+        '</header><metadata><arXiv xmlns="http://arxiv.org/OAI/arXiv/"><id>0704.0025</id>'
+        f"<authors>{oai_authors}</authors><title>Spectroscopic Properties</title>"
+        "</arXiv></metadata></record></GetRecord></OAI-PMH>"
+    )
+    snapshot = FIXTURES / "kaggle" / "snapshot_sample_100.jsonl"
+    return {
+        "api": parse_feed(atom.encode(), source="api").records[0],
+        "oai": parse_oai_response(oai.encode(), source="oai", container="GetRecord").arxiv_records[
+            0
+        ],
+        "snapshot": next(r for r in read_snapshot(snapshot) if r.arxiv_id == "0704.0025"),
+    }
+
+
+def test_footnote_numbers_are_no_affiliation_through_any_door() -> None:
+    """Before, the API door kept '1 and 2' as the author's affiliation (a
+    skg:affiliationAsListed triple) where the arXiv format and the snapshot drop it."""
+    authors = {door: r.authors for door, r in footnoted_doors().items()}
+    assert authors["api"] == authors["oai"] == authors["snapshot"]
+    assert [(a.name, a.affiliations) for a in authors["api"]] == [
+        ("A. S. Mishchenko", ()),
+        ("N. Nagaosa", ()),
+    ]

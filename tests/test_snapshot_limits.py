@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import re
+import threading
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -26,6 +32,7 @@ from scholarkg.runs.report import RunReport
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
 MIB = 1024 * 1024
+T = TypeVar("T")
 
 
 def with_abstract(number: int, size: int) -> str:
@@ -174,3 +181,91 @@ def test_cli_bad_files_are_one_line_errors(
     captured = capsys.readouterr()
     assert f"quarantined: {cut}:" in captured.out and "damaged input" in captured.out
     assert "Traceback" not in captured.err and " loaded" in captured.out
+
+
+def packed(tmp_path: Path, kind: str) -> Path:
+    """Constructed: the sample's first 27 lines packed as a reader of JSON Lines (and .gz)
+    cannot read them: Kaggle's download (``archive.zip``), bzip2, xz, or gzip not named .gz."""
+    import bz2
+    import lzma
+    import zipfile
+
+    text = ("\n".join(LINES[:27]) + "\n").encode()
+    if kind == "zip":
+        path = tmp_path / "archive.zip"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("arxiv-metadata-oai-snapshot.json", text)
+        return path
+    path = tmp_path / f"snapshot.{kind}"
+    pack = {"bz2": bz2.compress, "xz": lzma.compress, "jsonl": gzip.compress}[kind]
+    path.write_bytes(pack(text))
+    return path
+
+
+PACKED = {
+    "zip": "a zip archive, not a snapshot (JSON Lines): unzip it first",
+    "bz2": "bzip2-compressed: decompress it first",
+    "xz": "xz-compressed: decompress it first",
+    "jsonl": "gzip-compressed although not named .gz",
+}
+
+
+@pytest.mark.parametrize("kind", PACKED)
+def test_a_packed_file_is_one_clear_error(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, each binary 'line' of the file was read and quarantined (187 'records' of the
+    100-line sample zipped: outcome partial, nothing loaded; millions for the real download)."""
+    path = packed(tmp_path, kind)
+    with pytest.raises(ExtractError, match=re.escape(PACKED[kind])):
+        list(read_snapshot(path))
+    with pytest.raises(ExtractError, match=re.escape(PACKED[kind])):
+        bulk(path, tmp_path, workers=0)
+    config = write_config(tmp_path, [])
+    assert main(["arxiv", "load-snapshot", str(path), "--config", str(config)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {path}: ") and PACKED[kind] in err[0]
+    assert not list(tmp_path.rglob("quarantine/records/*"))  # no 'line' of it was read
+
+
+def test_a_gz_holding_another_packing_names_it(tmp_path: Path) -> None:
+    path = packed(tmp_path, "zip").rename(tmp_path / "archive.zip.gz")
+    with pytest.raises(ExtractError, match="a zip archive"):
+        list(read_snapshot(path))
+
+
+def fed_through_a_pipe(tmp_path: Path, text: bytes) -> Path:
+    """A named pipe (as ``<(zcat …)`` gives one) that a thread feeds ``text`` through once."""
+    fifo = tmp_path / "snapshot.pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with suppress(OSError), fifo.open("wb") as pipe:  # a reader that hangs up ends it
+            pipe.write(text)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+def within(seconds: float, call: Callable[[], T]) -> T:
+    """``call()`` run in a thread; the test fails if it has not ended within ``seconds`` (a
+    reader that opens a pipe a second time waits for a writer that never comes)."""
+    done: list[T] = []
+    thread = threading.Thread(target=lambda: done.append(call()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert done, "still reading: the pipe was opened again after its bytes were read away"
+    return done[0]
+
+
+@pytest.mark.parametrize("reader", ["SnapshotReader", "load_snapshot"])
+def test_a_pipe_is_read_once_from_its_first_byte(tmp_path: Path, reader: str) -> None:
+    """What a file is is told by its first bytes without consuming them: a pipe cannot be
+    read twice (a probe that read them away, then opened the file again, waited for ever)."""
+    fifo = fed_through_a_pipe(tmp_path, ("\n".join(LINES[:27]) + "\n").encode())
+    if reader == "SnapshotReader":
+        snapshot = read_snapshot(fifo)
+        assert len(within(60, lambda: list(snapshot))) == 27 and snapshot.quarantined == []
+    else:
+        report = within(60, lambda: bulk(fifo, tmp_path, workers=0))
+        assert (report.records_read, report.records_loaded) == (27, 27)

@@ -11,11 +11,16 @@ OAI_PREFIX = "oai:arXiv.org:"
 
 # YYMM.NNNN (2007-04 .. 2014-12) or YYMM.NNNNN (2015-01 on). arXiv's API accepts either digit
 # count for any month (``0808.05394`` gets an empty answer, not an error), so both are accepted.
-_NEW = re.compile(r"(?P<yymm>\d{4})\.(?P<number>\d{4,5})(?:v(?P<version>\d+))?")
+# Digits and letters are ASCII (re.ASCII: ``\d`` took ``٠٧٠٤.٠٠٠٢`` and ``０７０４.０００２``,
+# IGNORECASE ``ſ`` and the Kelvin sign for s and k) and a version has at most 6 digits, as a
+# version label (``v٢`` read as 2; 5 000 digits reached ``int()``, whose ValueError no caller
+# expected).
+_VERSION = r"(?:v(?P<version>[0-9]{1,6}))?"
+_NEW = re.compile(r"(?P<yymm>[0-9]{4})\.(?P<number>[0-9]{4,5})" + _VERSION, re.ASCII)
 # archive[.XX]/YYMMNNN; the optional subject class (``math.GT/0309136``) is not part of the id.
 _OLD = re.compile(
-    r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(?P<number>\d{7})(?:v(?P<version>\d+))?",
-    re.IGNORECASE,
+    r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(?P<number>[0-9]{7})" + _VERSION,
+    re.IGNORECASE | re.ASCII,
 )
 _URL = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<rest>.+?)(?:\.pdf)?/?$",

@@ -6,7 +6,8 @@ connections a request uses in that thread register with it (through the pool cla
 :class:`DeadlineAdapter` installs), and when the time is up the watchdog shuts their sockets
 down, so the blocked read returns at once and the request fails. ``watch.expired`` then says
 why; a stop request (SIGTERM) cuts the transfer the same way and sets ``watch.stopped``.
-:func:`read_body` reads a streamed body up to a :class:`BodyCap`.
+:func:`read_body` reads a streamed body up to a :class:`BodyCap`; :func:`unread_redirect`
+keeps ``requests`` from reading the body of a redirect it follows, which no cap would bound.
 """
 
 from __future__ import annotations
@@ -167,6 +168,14 @@ class BodyCap:
             f"answer {said}larger than {self.key} = {self.size} bytes: not read further; "
             "raise it in your config if this is genuine",
         )
+
+
+def unread_redirect(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """A ``response`` hook: a redirect is closed before ``requests`` follows it, so its body is
+    never read (``requests`` reads every redirect's body whole, to reuse the connection: a
+    flood sent with a ``302`` filled memory until the deadline). Only the answer is read."""
+    if response.is_redirect:
+        response.close()
 
 
 def read_body(response: requests.Response, cap: BodyCap, watch: Watch, url: str) -> bytes:

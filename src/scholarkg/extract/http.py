@@ -11,8 +11,9 @@ Politeness across processes and runs (a shared rate limit) plugs in through the
 
 Every request ends: besides the per-read timeout it has a total deadline (``total_timeout``:
 connect, headers and body, see :mod:`scholarkg.extract.bounded`) and its body is read only up
-to ``max_body_bytes``. Neither failure is retried: a server that dripped or flooded once would do
-it again, and a run has better things to do than wait for it.
+to ``max_body_bytes`` (a redirect's body is never read). Neither failure is retried: a server
+that dripped or flooded once would do it again, and a run has better things to do than wait
+for it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ from requests.structures import CaseInsensitiveDict
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError
-from scholarkg.extract.bounded import BodyCap, DeadlineAdapter, deadline, read_body
+from scholarkg.extract.bounded import (
+    BodyCap,
+    DeadlineAdapter,
+    deadline,
+    read_body,
+    unread_redirect,
+)
 from scholarkg.extract.http_policy import (
     RETRY_STATUSES,
     HostSlot,
@@ -232,6 +239,7 @@ class HttpClient:
                     timeout=(policy.connect_timeout, policy.read_timeout),
                     allow_redirects=True,
                     stream=True,
+                    hooks={"response": unread_redirect},
                 )
                 try:
                     body = read_body(response, cap, watch, url)

@@ -26,6 +26,7 @@ from scholarkg.extract.record_fields import (
     parse_record_date,
     parse_version_date,
     parse_version_label,
+    version_days,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, text_of
@@ -155,7 +156,7 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
     versions = tuple(
         ArxivVersion(v.number, v.date, title if v.number == latest else None) for v in raw_versions
     )
-    first, last = (raw_versions[0].date, raw_versions[-1].date) if raw_versions else (None, None)
+    published, updated = version_days(versions)
     record = _record(
         meta,
         ns,
@@ -163,8 +164,8 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
         source,
         split_author_string(text_of(meta.find(f"{ns}authors")) or ""),
         _categories(text_of(meta.find(f"{ns}categories"))),
-        published=first.date() if first else None,
-        updated=last.date() if last else None,
+        published=published,
+        updated=updated,
         versions=versions,
     )
     return OaiRecord(

@@ -1,14 +1,17 @@
 """How every door (OAI-PMH records, the metadata snapshot) reads a record's dates and version
 labels: an ISO 8601 day, an RFC 2822 version date, a ``v<n>`` label, each refused with a
-``ValueError`` worded alike whichever door it came through."""
+``ValueError`` worded alike whichever door it came through, and which versions' days are the
+record's published and updated days."""
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+from collections.abc import Sequence
 
 from scholarkg.counts import count_of
 from scholarkg.extract.reasons import bad_date
+from scholarkg.models import ArxivVersion
 
 
 def parse_record_date(text: str, what: str | None = None) -> dt.date:
@@ -21,12 +24,24 @@ def parse_record_date(text: str, what: str | None = None) -> dt.date:
         raise ValueError(bad_date(text, what)) from exc
 
 
-def parse_version_date(text: str) -> dt.datetime:
-    """``Mon, 2 Apr 2007 19:18:42 GMT`` (RFC 2822, as arXivRaw and the snapshot write it)."""
+def parse_version_date(text: object) -> dt.datetime:
+    """``Mon, 2 Apr 2007 19:18:42 GMT`` (RFC 2822, as arXivRaw and the snapshot write it);
+    anything else, a value that is no string included, is refused."""
     try:
+        if not isinstance(text, str):
+            raise TypeError(f"{type(text).__name__} is no date")
         return email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError) as exc:
         raise ValueError(f"bad version date {text!r}") from exc
+
+
+def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.date | None]:
+    """The day of the first version (published) and of the latest (updated) of ``versions``,
+    ordered by number; each None when that version has no date, never another version's."""
+    if not versions:
+        return None, None
+    first, latest = versions[0].date, versions[-1].date
+    return (first.date() if first else None), (latest.date() if latest else None)
 
 
 def parse_version_label(label: object) -> int:

@@ -27,6 +27,7 @@ from scholarkg.extract.record_fields import (
     parse_record_date,
     parse_version_date,
     parse_version_label,
+    version_days,
 )
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
@@ -85,8 +86,8 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
         if not isinstance(entry, dict):
             raise ValueError(f"bad version entry {entry!r}")
         number = parse_version_label(entry.get("version", ""))  # "v٢" or "v²" is none
-        created = entry.get("created")
-        date = parse_version_date(created) if isinstance(created, str) else None
+        created = entry.get("created")  # absent or null: not known; any other: a date
+        date = None if created is None else parse_version_date(created)
         versions.append(ArxivVersion(number=number, date=date))
     return tuple(sorted(versions, key=lambda v: v.number))
 
@@ -101,8 +102,9 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     (:class:`~scholarkg.errors.LimitExceeded`, a ValueError, past ``json_depth`` or
     ``literal_bytes``).
 
-    ``updated`` is the date of the latest version (as in the API and OAI ``arXiv`` format),
-    falling back to the snapshot's ``update_date`` when no version has a date.
+    ``published`` is the date of the first version and ``updated`` of the latest (as in the API
+    and OAI ``arXiv`` format, by :func:`~.record_fields.version_days`), ``updated`` falling
+    back to the snapshot's ``update_date`` when the latest version has no date.
     """
     check_json_depth(line, limits)
     data = json.loads(line)
@@ -122,10 +124,9 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
         check_literal("authors", listed, limits)
     categories = tuple((_text(data, "categories") or "").split())
     versions = _versions(data)
-    dated = [v.date for v in versions if v.date is not None]
+    published, updated = version_days(versions)
     update_text = _text(data, "update_date")
     update_date = parse_record_date(update_text, "updated") if update_text else None
-    updated = dated[-1].date() if dated else update_date
     record = ArxivRecord(
         arxiv_id=arxiv_id,
         title=title,
@@ -133,8 +134,8 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
         authors=_authors(data),
         categories=categories,
         primary_category=categories[0] if categories else None,
-        published=dated[0].date() if dated else None,
-        updated=updated,
+        published=published,
+        updated=updated or update_date,
         versions=versions,
         comment=_text(data, "comments"),
         journal_ref=_text(data, "journal-ref"),
@@ -168,7 +169,8 @@ class SnapshotReader:
 
     ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
     are up to date after each yielded record. A ``.gz`` file is decompressed on the fly. A file
-    that is no snapshot at all (one JSON array, a plain file named ``.gz``) raises
+    that is no snapshot at all (one JSON array, a plain file named ``.gz``, a zip archive or
+    another packing, :mod:`~scholarkg.extract.snapshot_lines`) raises
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
     """
 

@@ -4,7 +4,9 @@
 is skipped in bounded pieces and handed on as a :class:`SnapshotLine` with a ``problem``. Damage
 in the middle of a file (a truncated or corrupt ``.gz``, an I/O error) ends the reading with one
 last line naming it, so what came before still loads. A file that cannot be a snapshot at all
-(a plain file named ``.gz``, one JSON array) is a one-line error before anything is read.
+(a plain file named ``.gz``, one JSON array, an archive or compression other than a ``.gz``:
+Kaggle's ``archive.zip``, bzip2, xz, zstd, or gzip not named ``.gz``) is a one-line error
+before anything is read.
 
 :func:`scholarkg.extract.snapshot.read_line` turns one such line into a record or a
 quarantined record, whichever reader (``SnapshotReader`` or a bulk worker process) calls it.
@@ -36,17 +38,44 @@ class SnapshotLine(NamedTuple):
     problem: str | None = None
 
 
+# A file packed as this reader does not unpack, told by its first bytes (no JSON line starts
+# with them), and what to do with it.
+_PACKED = (
+    (b"PK\x03\x04", "a zip archive, not a snapshot (JSON Lines): unzip it first (unzip {path})"),
+    (b"BZh", "bzip2-compressed: decompress it first (bunzip2 -k {path})"),
+    (b"\xfd7zXZ\x00", "xz-compressed: decompress it first (unxz -k {path})"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed: decompress it first (unzstd {path})"),
+    (GZIP_MAGIC, "gzip-compressed although not named .gz: rename it to end in .gz"),
+)
+
+
+def _refuse_packed(path: Path, head: bytes) -> None:
+    """ExtractError when ``head``, the file's first bytes, says it is packed as nothing this
+    reader unpacks (before, each of its binary 'lines' was read and quarantined)."""
+    for magic, message in _PACKED:
+        if head.startswith(magic):
+            raise ExtractError(str(path), message.format(path=path))
+
+
 def _open(path: Path) -> IO[bytes]:
+    """The file to read lines of, told by its first bytes, which are looked at, not consumed:
+    a pipe (``<(zcat …)``, ``/dev/stdin``) is read once, from its first byte."""
     try:
-        if path.suffix != ".gz":
-            return path.open("rb")
-        with path.open("rb") as probe:
-            magic = probe.read(2)
-        if magic != GZIP_MAGIC:
-            raise ExtractError(
-                str(path), "not gzip-compressed although named .gz: rename it without .gz"
-            )
-        return cast(IO[bytes], gzip.open(path, "rb"))
+        handle = path.open("rb")
+        try:
+            head = handle.peek(8)[:8]
+            if path.suffix == ".gz" and head.startswith(GZIP_MAGIC):
+                handle.close()
+                return cast(IO[bytes], gzip.open(path, "rb"))
+            _refuse_packed(path, head)
+            if path.suffix == ".gz":
+                raise ExtractError(
+                    str(path), "not gzip-compressed although named .gz: rename it without .gz"
+                )
+        except BaseException:
+            handle.close()
+            raise
+        return handle
     except OSError as exc:
         raise ExtractError(str(path), f"cannot open snapshot: {exc.strerror or exc}") from exc
 

@@ -41,7 +41,8 @@ from scholarkg.store.sparql_text import iri_ref
 def fetch_ids(
     config: Config, ids: list[str], *, progress: ProgressSink | None = None
 ) -> RunContext:
-    """Fetch e-prints by id through the API and load them; missing ids are failures."""
+    """Fetch e-prints by id through the API and load them; ids arXiv has no record of, and
+    strings that are no arXiv id (not sent), are failures, each told as what it is."""
     with RunContext(config, "fetch", progress=progress) as ctx:
         loading = Loading(ctx)
         client = arxiv_api_client(config)
@@ -59,8 +60,10 @@ def fetch_ids(
                 ingest.submit_records(index, batch)
             ingest.close()
             ctx.report.requests["id lookups"] = len(result.archived)
-            for arxiv_id in (*result.missing, *result.invalid):
+            for arxiv_id in result.missing:
                 ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
+            for text in result.invalid:  # never sent: arXiv was not asked
+                ctx.report.failures.append((text, "not an arXiv identifier (not asked)"))
             _touch(ctx, [r.arxiv_id for r in records])
             finish(ctx, loading)
         except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported

@@ -16,8 +16,11 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # skg:onBehalfOf; arxiv-6: an author without a name quarantines its line, and a free-text list
 # keeps a generational suffix with its name and has no author called "et al"; arxiv-7: a DOI
 # field's "10.1007/ s00373-…" is one DOI, "doi:" is no part of one, "10.1007/" is none, and an
-# "authors" text over literal_bytes quarantines its line; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-7"
+# "authors" text over literal_bytes quarantines its line; arxiv-8: published is the first
+# version's day and updated the latest's, never another version's, and a version date that is
+# no JSON string quarantines its line; arxiv-9: an id is ASCII digits and letters, its version
+# at most 6 digits, or the line is quarantined; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-9"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
