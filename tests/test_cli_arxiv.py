@@ -66,6 +66,18 @@ def test_an_id_that_is_none_is_told_as_not_asked(
     assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
 
 
+def test_an_id_that_is_none_is_told_as_not_asked_in_json_too(
+    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--json`` prints the records found and tells ``abc`` as no id (before: ``missing:
+    abc``, as if arXiv had been asked and had no such record)."""
+    code = main(["arxiv", "fetch", "abc", "1707.08567", "--json", "--config", str(config)])
+    captured = capsys.readouterr()
+    assert code == 1 and "1707.08567" in captured.out
+    assert captured.err.splitlines() == ["not an arXiv identifier (not asked): abc"]
+    assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
+
+
 @pytest.mark.parametrize("where", ["a-file", "a-file/store"])
 @pytest.mark.parametrize("command", ["fetch", "harvest"])
 def test_a_store_path_that_cannot_be_a_store_asks_arxiv_nothing(

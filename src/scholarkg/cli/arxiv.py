@@ -181,8 +181,10 @@ def fetch_ids(args: argparse.Namespace) -> int:
         finally:
             client.http.close()
         _print_records(result.records)
-        for arxiv_id in (*result.missing, *result.invalid):
+        for arxiv_id in result.missing:
             print(f"missing: {arxiv_id}", file=sys.stderr)
+        for text in result.invalid:  # never sent: arXiv was not asked
+            print(f"not an arXiv identifier (not asked): {text}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
     from scholarkg.runs.arxiv_jobs import fetch_ids as fetch_job
 
