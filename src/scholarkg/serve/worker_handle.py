@@ -28,6 +28,9 @@ _context.set_forkserver_preload(
 )
 
 
+_OUT_OF_MEMORY = ("memory allocation", "MemoryError", "out of memory")  # in a worker's stderr
+
+
 class WorkerHandle:
     """One worker process and the parent's end of its pipe."""
 
@@ -53,7 +56,7 @@ class WorkerHandle:
         try:
             hello = self.conn.recv()
         except EOFError:
-            hello = JobFailure("store", self._death_note())
+            hello = JobFailure("store", self._start_failure(spec.location))
         if hello != "ready":
             self.stop()
             message = hello.message if isinstance(hello, JobFailure) else repr(hello)
@@ -66,15 +69,36 @@ class WorkerHandle:
             return f"signal {signal.Signals(-code).name}"
         return f"exit code {code}"
 
+    def _start_failure(self, location: str) -> str:
+        """Why the worker stopped before it was ready, in one line, with the setting to raise:
+        a memory limit too low to start in (its threads, the store's caches) is the usual cause,
+        said for sure where its stderr tells."""
+        note = self._death_note()
+        tail = self._stderr_tail()
+        last = tail.strip().splitlines()[-1].strip() if tail.strip() else ""
+        said = f"{note}: {last}" if last else note
+        if any(marker in tail for marker in (*_OUT_OF_MEMORY, "Resource temporarily unavailable")):
+            return (
+                f"{location}: the query worker could not start within [serve] memory_limit_mb = "
+                f"{self.limits.memory_limit_mb} MiB ({said}); raise it"
+            )
+        return (
+            f"{location}: the query worker stopped as it started ({said}); if [serve] "
+            f"memory_limit_mb = {self.limits.memory_limit_mb} MiB is too low to start in, raise it"
+        )
+
+    def _stderr_tail(self) -> str:
+        try:
+            return self.stderr_path.read_bytes()[-65536:].decode("utf-8", "replace")
+        except OSError:
+            return ""
+
     def crash_error(self) -> QueryLimitError:
         """Why the process stopped, as the error the client gets (the memory limit when the
         allocator says so, marked ``limit="memory"``)."""
         note = self._death_note()
-        try:
-            tail = self.stderr_path.read_bytes()[:65536].decode("utf-8", "replace")
-        except OSError:
-            tail = ""
-        if "memory allocation" in tail or "MemoryError" in tail or "out of memory" in tail:
+        tail = self._stderr_tail()
+        if any(marker in tail for marker in _OUT_OF_MEMORY):
             return QueryLimitError(
                 f"the query exceeded the memory limit of {self.limits.memory_limit_mb} MiB "
                 f"and its worker was stopped ({note})",
