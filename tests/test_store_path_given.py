@@ -34,6 +34,8 @@ def test_the_working_directory_as_the_store_is_that_directory(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    data = tmp_path.parent / f"{tmp_path.name}-data"  # not under the store (see below)
+    monkeypatch.setenv("SCHOLARKG_DATA__DIR", str(data))
     assert main([*command, "--store", "."]) == 1
     line = one_error_line(capsys)
     assert line.startswith(f"error: {tmp_path.resolve()}: no store here yet"), line
@@ -82,3 +84,24 @@ def test_a_store_given_relative_is_absolute(
     monkeypatch.chdir(tmp_path)
     config = load_config(None).with_store_path(Path("here/store"))
     assert config.store.path == tmp_path.resolve() / "here" / "store"
+
+
+@pytest.mark.parametrize("store", ["data", "data/state", "data/raw", "."])
+def test_a_store_that_is_the_data_directory_or_holds_it_is_refused_at_start(
+    store: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``[data] dir`` is ``data`` (the default, under the working directory). Before, ``run
+    --store data`` did all its work, then failed: "store directory holds other files: raw,
+    run.lock", its outbox left there; as ``[store] path`` the same."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "--store", store]) == 1
+    line = one_error_line(capsys)
+    assert line.startswith(f"error: --store {store}: "), line
+    assert "[data] dir" in line and "name a directory of its own" in line
+    assert list(tmp_path.iterdir()) == []  # nothing made
+    (tmp_path / "scholarkg.toml").write_text(f'[store]\npath = "{store}"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[store\] path .* name a directory of its own"):
+        load_config(tmp_path / "scholarkg.toml")

@@ -25,6 +25,7 @@ from pydantic_settings import SettingsError
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import Loc, first_problem
 from scholarkg.config.schema import Settings, declared_keys
+from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
@@ -40,8 +41,12 @@ def load_config(path: Path | None = None) -> Config:
     defaults = default_config_path()
     mine = None if path is None or absolute(Path(path)) == absolute(defaults) else Path(path)
     values = read_file(mine) if mine is not None else {}
-    settings = build_settings(values, mine or defaults)
-    return Config(locate_paths(settings, Path.cwd()), source=mine or defaults)
+    settings = locate_paths(build_settings(values, mine or defaults), Path.cwd())
+    if settings.store.kind == "oxigraph":
+        problem = store_and_data_problem(settings.store.path, settings.data.dir)
+        if problem:
+            raise ConfigError(f"{mine or defaults}: [store] path {settings.store.path} {problem}")
+    return Config(settings, source=mine or defaults)
 
 
 def read_file(path: Path) -> dict[str, Any]:

@@ -44,6 +44,22 @@ def store_path_problem(path: Path) -> str | None:
     return None
 
 
+DATA_PARTS = ("raw", "quarantine", "reports", "state", "exports", "changes")  # under [data] dir
+
+
+def store_and_data_problem(store: Path, data: Path) -> str | None:
+    """Why an embedded store at ``store`` cannot live beside the data directory ``data``
+    (None: it can): the data directory itself, one of its parts, or a directory that holds it
+    (the store's directory holds only the store; a run would do all its work, then find it
+    holding its lock file and raw archive)."""
+    store, data = absolute(store), absolute(data)
+    if store == data or store in (data / part for part in DATA_PARTS):
+        return f"is [data] dir {data} or a part of it; name a directory of its own"
+    if store in data.parents:
+        return f"holds [data] dir {data}; name a directory of its own"
+    return None
+
+
 class DataConfig(Section):
     """``[data]``: the working data of every run."""
 

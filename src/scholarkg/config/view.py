@@ -15,6 +15,7 @@ from scholarkg.config.sections import (
     ScheduleConfig,
     ShaclConfig,
     StoreConfig,
+    store_and_data_problem,
     store_path_problem,
 )
 from scholarkg.config.serving import ServeSettings
@@ -125,5 +126,8 @@ class Config:
         if problem:
             raise ConfigError(f"--store {path}: {problem}")
         whole = Path(os.path.abspath(path))  # as given, made absolute (a symlink kept)
+        beside = store_and_data_problem(whole, self.data_dir)
+        if beside and self.store.kind == "oxigraph":
+            raise ConfigError(f"--store {path}: {beside}")
         store = self.settings.store.model_copy(update={"path": whole})
         return replace(self, settings=self.settings.model_copy(update={"store": store}))
