@@ -550,6 +550,13 @@ def test_saved_queries_are_bound_on_the_server(url: str) -> None:
             "saved query coauthors: parameter researcher takes text (a name), not an IRI, "
             f"got {iri!r}; an IRI goes in person\n"
         )
+    twice = requests.get(
+        url + "queries/coauthors?researcher=Ann+Lee&researcher=Bo+Kim", timeout=30
+    )  # before: bound to Bo Kim alone, 200
+    assert twice.status_code == 400 and twice.text == (
+        "saved query coauthors: parameter researcher given twice ('Ann Lee', 'Bo Kim'): a "
+        "parameter binds one value\n"
+    )
     texts = requests.get(url + "queries/metric-history", params={"metric": "<x y>"}, timeout=30)
     assert texts.status_code == 200 and 'VALUES (?metric) { ("<x y>") }' in texts.text
     none = requests.get(url + "queries/papers-per-year", params={"year": "2020"}, timeout=30)

@@ -195,7 +195,15 @@ class SiteRoutes(BaseRoutes):
         saved = next((q for q in self.kg.saved if q.name == name), None)
         if saved is None:
             return text(404, f"no saved query {name!r}")
-        params = {k: v for k, v in request.query_params.items()}
+        params: dict[str, str] = {}
+        for key, value in request.query_params.multi_items():
+            if key in params:  # one value per parameter: the later would replace the earlier
+                return text(
+                    400,
+                    f"saved query {name}: parameter {key} given twice ({params[key]!r}, "
+                    f"{value!r}): a parameter binds one value",
+                )
+            params[key] = value
         try:
             bound = bind_saved(saved, params)
         except QueryError as exc:
