@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
-from scholarkg.config import load_config
+from scholarkg.config import Config, load_config
 from scholarkg.errors import QueryError
 from scholarkg.query import bind_saved, resolve_query, saved_queries
 from scholarkg.query_binding import bind_parameters
@@ -106,22 +106,33 @@ def test_latest_metrics(store: EmbeddedStore) -> None:
     }
 
 
-def test_latest_metrics_prefers_the_newest_snapshot(tmp_path: Path) -> None:
+H_INDEX_HISTORY = (
+    "PREFIX skg: <https://w3id.org/scholarkg/ontology#> SELECT ?v WHERE { ?o skg:metric"
+    " skg:hIndex ; skg:value ?v ; skg:observedAt ?t } ORDER BY ?t"
+)
+
+
+def h_index_after(tmp_path: Path, *bodies: bytes) -> tuple[Config, str, list[str]]:
+    """One page built with each of ``bodies`` in turn: the config, the latest h-index and the
+    h-index observations in time order."""
     page = tmp_path / "page.txt"
-    page.write_bytes(SAMPLE_PROFILE.read_bytes())
     config = load_config(write_config(tmp_path, [page]))
-    build_job(config)
-    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
-    build_job(config)
+    for body in bodies:
+        page.write_bytes(body)
+        assert build_job(config).report.outcome == "ok"
     with EmbeddedStore(config.store.path, read_only=True) as store:
         latest = {m: v for _, m, v, *_ in rows(store, "latest-metrics")}
-        assert latest["hIndex"] == "118"
-        history = run_select(
-            store,
-            "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-            "SELECT ?v WHERE { ?o skg:metric skg:hIndex ; skg:value ?v } ORDER BY ?v",
-        ).rows
-        assert history == [("117",), ("118",)]
+        history = [str(v) for (v,) in run_select(store, H_INDEX_HISTORY).rows]
+    return config, latest["hIndex"], history
+
+
+FIRST = SAMPLE_PROFILE.read_bytes()
+EDITED = FIRST.replace(b"h-index117", b"h-index118")
+
+
+def test_latest_metrics_prefers_the_newest_snapshot(tmp_path: Path) -> None:
+    _, latest, history = h_index_after(tmp_path, FIRST, EDITED)
+    assert (latest, history) == ("118", ["117", "118"])
 
 
 def test_a_page_back_to_earlier_bytes_is_observed_again(tmp_path: Path) -> None:
@@ -129,23 +140,9 @@ def test_a_page_back_to_earlier_bytes_is_observed_again(tmp_path: Path) -> None:
     when it came back: the latest metric is 117 again, the history 117, 118, 117. Before, the
     third run found the first snapshot in the store ("nothing new"; it is keyed by the bytes
     and dated when they were first seen) and latest-metrics kept saying 118."""
-    page = tmp_path / "page.txt"
-    first = SAMPLE_PROFILE.read_bytes()
-    edited = first.replace(b"h-index117", b"h-index118")
-    config = load_config(write_config(tmp_path, [page]))
-    for body in (first, edited, first):
-        page.write_bytes(body)
-        assert build_job(config).report.outcome == "ok"
-    with EmbeddedStore(config.store.path, read_only=True) as store:
-        latest = {m: v for _, m, v, *_ in rows(store, "latest-metrics")}
-        assert latest["hIndex"] == "117"
-        history = run_select(
-            store,
-            "PREFIX skg: <https://w3id.org/scholarkg/ontology#> SELECT ?v WHERE { ?o skg:metric"
-            " skg:hIndex ; skg:value ?v ; skg:observedAt ?t } ORDER BY ?t",
-        ).rows
-        assert history == [("117",), ("118",), ("117",)]
-    page.write_bytes(first)  # the same bytes again: nothing new, no fourth observation
+    config, latest, history = h_index_after(tmp_path, FIRST, EDITED, FIRST)
+    assert (latest, history) == ("117", ["117", "118", "117"])
+    (tmp_path / "page.txt").write_bytes(FIRST)  # the same bytes again: no fourth observation
     again = build_job(config).report
     assert again.graphs_written == 0, again.summary_lines()
 
