@@ -19,6 +19,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing import resource_tracker
 
 PR_SET_PDEATHSIG = 1
 STOP = threading.Event()
@@ -68,8 +71,28 @@ def pause(seconds: float) -> None:
 def leave_interrupts_to_the_run() -> None:
     """In a worker process: ignore SIGINT. Ctrl-C in a terminal signals its whole foreground
     process group, workers included; the run that started them stops them itself (each would
-    otherwise end its chunk with a ``KeyboardInterrupt`` traceback on the terminal)."""
+    otherwise end its chunk with a ``KeyboardInterrupt`` traceback on the terminal). Then
+    SIGINT is unblocked, if it was started with it blocked (:func:`interrupts_held_for_children`):
+    a Ctrl-C that came meanwhile is dropped."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
+def interrupts_held_for_children() -> Iterator[None]:
+    """Processes started meanwhile (by this thread) start with SIGINT blocked, as a signal mask
+    is inherited across fork and exec: a Ctrl-C while one is still importing its modules,
+    before :func:`leave_interrupts_to_the_run`, waits instead of ending it with a traceback.
+    This thread takes a SIGINT after the block (or another thread takes it meanwhile): the run
+    still stops. multiprocessing's resource tracker is started first: starting it blocks and
+    then *unblocks* SIGINT in the calling thread, which would end the hold before the first
+    spawned process starts."""
+    resource_tracker.ensure_running()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def die_with_parent(sig: int = signal.SIGTERM) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 
 from scholarkg.extract.snapshot_lines import SnapshotLine
+from scholarkg.lifecycle import interrupts_held_for_children
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.models import ArxivRecord
 from scholarkg.quarantine import quarantine_records
@@ -70,7 +71,7 @@ class Ingest:
         self.ctx = ctx
         self.loading = loading
         self.setup = WorkerSetup.of(ctx.config)
-        self.pool = (
+        self.pool = (  # its workers start on demand, in submit (interrupts held for them)
             ProcessPoolExecutor(workers, get_context("spawn"), start_worker, (self.setup,))
             if workers
             else None
@@ -88,7 +89,8 @@ class Ingest:
     ) -> None:
         work: Future[ChunkResult] | ChunkResult
         if self.pool is not None:
-            work = self.pool.submit(process_lines, index, source, lines, self.setup)
+            with interrupts_held_for_children():
+                work = self.pool.submit(process_lines, index, source, lines, self.setup)
         else:
             work = process_lines(index, source, lines, self.setup)
         self._queue(Job(work, key, source, lines))
