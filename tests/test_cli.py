@@ -90,9 +90,50 @@ def test_missing_file_is_a_clear_error(
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[store]\nkind = 'postgres'\n", encoding="utf-8")
-    assert main(["query", "--list", "--config", str(config)]) == 0  # listing needs no config
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
     assert "[store] kind must be one of" in capsys.readouterr().err
+
+
+# What each command needs besides --config to reach its work (every command is here: a new one
+# must say how it takes a bad config too).
+_ARGUMENTS = {
+    "scholarkg run": [],
+    "scholarkg profile parse": ["examples/profiles/leonard-hussenot.txt"],
+    "scholarkg query": ["--list"],
+    "scholarkg export": [],
+    "scholarkg serve": [],
+    "scholarkg arxiv fetch": ["2104.12255"],
+    "scholarkg arxiv harvest": [],
+    "scholarkg arxiv load-snapshot": ["snapshot.json"],
+    "scholarkg schedule serve": [],
+    "scholarkg schedule list": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[store\nkind = 'oxigraph'\n", "invalid TOML: Expected ']'"),
+        ("[store]\nbogus = 1\n", "[store] bogus: unknown key"),
+    ],
+    ids=["unparsable", "unknown-key"],
+)
+def test_every_command_refuses_a_bad_config_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, problem: str
+) -> None:
+    """Each command fails on a config that does not parse or names an unknown key, with the
+    same one line and exit code (before: ``query --list`` printed the list and exited 0)."""
+    config = tmp_path / "bad.toml"
+    config.write_text(toml, encoding="utf-8")
+    paths = _command_paths(build_parser(), "scholarkg")
+    assert sorted(paths) == sorted(_ARGUMENTS)
+    for path in paths:
+        argv = [*path.split()[1:], *_ARGUMENTS[path], "--config", str(config)]
+        assert main(argv) == 1, path
+        captured = capsys.readouterr()
+        assert captured.out == "", path
+        assert captured.err.startswith(f"error: {config}: {problem}"), path
+        assert captured.err.count("\n") == 1, path
 
 
 def test_query_before_any_run_is_a_clear_error(
