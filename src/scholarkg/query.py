@@ -18,10 +18,13 @@ from scholarkg.query_binding import PARAM_NAME, bind_parameters, check_text
 from scholarkg.resources import queries_dir
 
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
-# whole number, `name:iri` for an IRI, `name:name` for a person's name) in a query's header.
+# whole number, `name:iri` for an IRI, `name:name` for a person's name, `name:a|b|c` for one of
+# the values listed) in a query's header.
 _PARAM_LINE = re.compile(
-    r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer|iri|name))?\s*(.*)$"
+    r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)"
+    r"(?::(integer|iri|name|[A-Za-z0-9_.-]+(?:\|[A-Za-z0-9_.-]+)+))?\s*(.*)$"
 )
+_SIMPLE_KINDS = ("integer", "iri", "name")
 # What a text parameter refuses as an IRI: an absolute one in angle brackets, or a bare one
 # with an authority (``https://…``) or a URN (``Wang:Wei`` is text).
 _IRI_FOR_TEXT = re.compile(
@@ -40,8 +43,10 @@ class Parameter:
     optional: bool = True
     # "text": a string literal (an IRI, bracketed or bare, is refused); "integer": an
     # xsd:integer; "iri": an IRI (in angle brackets or not); "name": a person's name, bound as
-    # its name key to ``?<name>Key`` (see :func:`bind_saved`). A value not of its kind is refused.
+    # its name key to ``?<name>Key`` (see :func:`bind_saved`); "choice": one of ``choices``,
+    # bound as a string literal. A value not of its kind is refused.
     kind: str = "text"
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ def _read_saved(path: Path) -> SavedQuery:
             warm = True
         elif declared:
             optional, name, kind, description = declared.groups()
-            parameters.append(Parameter(name, description.strip(), optional == "?", kind or "text"))
+            choices = () if kind is None or kind in _SIMPLE_KINDS else tuple(kind.split("|"))
+            kind = "choice" if choices else kind or "text"
+            parameters.append(Parameter(name, description.strip(), optional == "?", kind, choices))
         else:
             header.append(line.lstrip("# ").rstrip())
     description = " ".join(h for h in header if h)
@@ -137,11 +144,14 @@ def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
     for a text or name parameter too: no name equals it, the query would answer nothing). A
     ``name`` parameter ``researcher`` is bound as ``?researcherKey``, its name key, which the
     query matches against ``skg:nameKey``: a name is found however its case, accents and
-    punctuation are written."""
+    punctuation are written. A ``choice`` parameter takes one of its values (white space
+    around it dropped), bound as text: another would match nothing."""
     check_parameters(query, params)
     bound, kinds = dict(params), {p.name: p.kind for p in query.parameters}
     for parameter in query.parameters:
         value = params.get(parameter.name)
+        if value is not None and parameter.kind == "choice":
+            bound[parameter.name], kinds[parameter.name] = _choice(query, parameter, value), "text"
         if value is None or parameter.kind not in ("text", "name"):
             continue
         if _IRI_FOR_TEXT.match(value.strip()):
@@ -159,6 +169,17 @@ def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
         return bind_parameters(query.text, bound, kinds)
     except QueryError as exc:
         raise QueryError(f"saved query {query.name}: {exc}") from None
+
+
+def _choice(query: SavedQuery, parameter: Parameter, value: str) -> str:
+    """``value`` if it is one of ``parameter``'s choices (white space around it dropped), else
+    a :class:`QueryError` listing them."""
+    if value.strip() not in parameter.choices:
+        raise QueryError(
+            f"saved query {query.name}: parameter {parameter.name} takes one of "
+            f"{', '.join(parameter.choices)}, got {value!r}"
+        )
+    return value.strip()
 
 
 def _name_key(query: SavedQuery, parameter: str, value: str) -> str:

@@ -84,6 +84,7 @@ def _list_saved() -> int:
         names = ", ".join(
             p.name
             + {"integer": " (whole number)", "iri": " (IRI)"}.get(p.kind, "")
+            + (f" (one of {', '.join(p.choices)})" if p.choices else "")
             + ("" if p.optional else " (required)")
             for p in saved.parameters
         )
