@@ -61,8 +61,11 @@ def register(commands: Commands) -> None:
 
 
 def _location(value: str) -> str:
-    """A profile given on the command line: URLs as they are, paths made absolute."""
-    return value if value.startswith(("http://", "https://")) else str(absolute(Path(value)))
+    """A profile given on the command line: URLs as they are, paths (a ``file:`` URL's too)
+    made absolute, as [profiles] sources are."""
+    from scholarkg.extract.profiles import archived_as
+
+    return archived_as(value)
 
 
 def _plural(count: int, word: str) -> str:

@@ -170,7 +170,7 @@ class ProfilesConfig(Section):
 
     sources: tuple[NonEmptyText, ...] = setting(
         ("examples/profiles/leonard-hussenot.txt",),
-        "paths or http(s) URLs of the profile pages `scholarkg run` builds",
+        "paths, file: or http(s) URLs of the profile pages `scholarkg run` builds",
         relative=True,
     )
 
