@@ -338,3 +338,26 @@ def test_export_takes_a_graph_in_angle_brackets_as_the_summary_writes_it(
     triples = list(ox.parse(written[0], format=ox.RdfFormat.TURTLE))
     assert len(triples) > 100
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("given", ["", "  ", "DIR"])
+def test_every_command_refuses_a_config_path_that_names_no_file(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--config ""`` (an unset variable, say) is one line, as ``--store ""`` is (before: the
+    defaults were used without a word, their store and data directory under the working
+    directory); a directory is one that says so (before: 'invalid TOML: [Errno 21] Is a
+    directory')."""
+    monkeypatch.chdir(tmp_path)
+    config = str(tmp_path) if given == "DIR" else given
+    expected = (
+        f"error: {tmp_path}: cannot read config file: Is a directory"
+        if given == "DIR"
+        else "error: --config: no file given (an empty path)"
+    )
+    for path in _command_paths(build_parser(), "scholarkg"):
+        argv = [*path.split()[1:], *_ARGUMENTS[path], "--config", config]
+        assert main(argv) == 1, path
+        captured = capsys.readouterr()
+        assert (captured.out, captured.err) == ("", expected + "\n"), path
+    assert list(tmp_path.iterdir()) == []  # nothing made

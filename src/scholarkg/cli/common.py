@@ -114,7 +114,9 @@ def load(args: argparse.Namespace) -> Config:
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
 
-    config = load_config(Path(args.config) if args.config else None)
+    if args.config is not None and not args.config.strip():  # an unset variable, say
+        raise ConfigError("--config: no file given (an empty path)")  # never the defaults
+    config = load_config(Path(args.config) if args.config is not None else None)
     store = getattr(args, "store", None)
     if store is None:
         return config
