@@ -260,3 +260,17 @@ def test_the_64_bit_bounds_themselves_bind_and_compare(store: EmbeddedStore) -> 
     fewest_one = run_select(store, bind_saved(network, {"minPapers": "1"}))
     assert len(every.rows) == len(fewest_one.rows) > 0
     assert run_select(store, bind_saved(network, {"minPapers": str(2**63 - 1)})).rows == []
+
+
+@pytest.mark.parametrize("kind", ["interger", "IRI", "hIndex", ""])
+def test_a_parameter_of_no_known_kind_is_refused_where_declared(kind: str, tmp_path: Path) -> None:
+    """Before, ``# @param? n:interger a number`` declared a text parameter described as
+    ``:interger a number``: ``--param n=5`` was bound as the string "5" and matched nothing."""
+    rq = tmp_path / "typo.rq"
+    rq.write_text(f"# Typo.\n# @param? n:{kind} a number\nSELECT ?n WHERE {{}}\n", "utf-8")
+    with pytest.raises(QueryError) as refused:
+        resolve_query(str(rq))
+    assert str(refused.value) == (
+        f"{rq}: line 2: parameter n: no kind {kind!r} (integer, iri, name, or the values it "
+        "takes, a|b|c)"
+    )

@@ -20,11 +20,9 @@ from scholarkg.resources import queries_dir
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
 # whole number, `name:iri` for an IRI, `name:name` for a person's name, `name:a|b|c` for one of
 # the values listed) in a query's header.
-_PARAM_LINE = re.compile(
-    r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)"
-    r"(?::(integer|iri|name|[A-Za-z0-9_.-]+(?:\|[A-Za-z0-9_.-]+)+))?\s*(.*)$"
-)
+_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(\S*))?\s*(.*)$")
 _SIMPLE_KINDS = ("integer", "iri", "name")
+_CHOICES = re.compile(r"^[A-Za-z0-9_.-]+(?:\|[A-Za-z0-9_.-]+)+$")
 # What a text parameter refuses as an IRI: an absolute one in angle brackets, or a bare one
 # with an authority (``https://…``) or a URN (``Wang:Wei`` is text).
 _IRI_FOR_TEXT = re.compile(
@@ -77,7 +75,7 @@ def _read_saved(path: Path) -> SavedQuery:
     header: list[str] = []
     parameters: list[Parameter] = []
     warm = False
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             break
         declared = _PARAM_LINE.match(line)
@@ -85,6 +83,11 @@ def _read_saved(path: Path) -> SavedQuery:
             warm = True
         elif declared:
             optional, name, kind, description = declared.groups()
+            if kind is not None and kind not in _SIMPLE_KINDS and not _CHOICES.match(kind):
+                raise QueryError(
+                    f"{path}: line {number}: parameter {name}: no kind {kind!r} (integer, iri, "
+                    "name, or the values it takes, a|b|c)"
+                )
             choices = () if kind is None or kind in _SIMPLE_KINDS else tuple(kind.split("|"))
             kind = "choice" if choices else kind or "text"
             parameters.append(Parameter(name, description.strip(), optional == "?", kind, choices))
