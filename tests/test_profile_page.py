@@ -126,6 +126,28 @@ def test_a_broken_paper_start_where_a_title_goes_is_still_a_paper_start() -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        "h-index 3\n2 papers\n12 citations\n",  # the count among the metrics
+        "h-index 3\n12 citations\n2 papers\n",  # the count last, just above the heading
+    ],
+)
+def test_a_paper_count_written_with_a_space_is_a_metric(metrics: str) -> None:
+    """CONSTRUCTED: the metrics with a space between number and label, as the metric patterns
+    allow (a page taken from HTML). Before, ``2 papers`` was read as the papers heading: the
+    line after it was 'text before the first paper', the whole page refused."""
+    page = f"A Person\n\nLG\n{metrics}\n1 Papers\n\nLGJan 1, 2020\nT\nA, B\n"
+    profile = parse(page.encode())
+    assert (profile.metrics.h_index, profile.metrics.papers, profile.metrics.citations) == (
+        3,
+        2,
+        12,
+    )
+    assert profile.stated_paper_count == 1 and [p.title for p in profile.papers] == ["T"]
+    assert (profile.quarantined, profile.warnings) == ((), ())
+
+
 def test_paper_without_author_line_is_quarantined() -> None:
     page = (
         "A Person\n\nLG\nh-index1\n\n2 Papers\n\n"

@@ -11,9 +11,11 @@ The page layout, as served::
     <authors>[ et al.][ · org, org]
     [<abstract paragraph>]
 
-The first line is the name; a page whose first line is a metric (``h-index5``: its name line
-is missing) is a :class:`ParseError` naming that line, never a researcher called so; so is a
-page whose only text line above the metrics is a known subject code (``SE``). A control
+A line that reads as the heading but is followed by a metric is the papers metric written with
+a space (``2 papers``), not the heading. The first line is the name; a page whose first line is
+a metric (``h-index5``: its name line is missing) is a :class:`ParseError` naming that line,
+never a researcher called so; so is a page whose only text line above the metrics is a known
+subject code (``SE``). A control
 character that is not white space (:mod:`scholarkg.extract.textcheck`, the arXiv doors' rule)
 in the name is a :class:`ParseError` at its line; in a paper's title, author line or abstract
 it quarantines that paper, the reason naming the field and the code point.
@@ -44,7 +46,7 @@ from scholarkg.extract.page_text import (
     refuse_non_text,
     reject_non_profile,
 )
-from scholarkg.extract.profile_header import Header, parse_header
+from scholarkg.extract.profile_header import Header, is_metric, parse_header
 from scholarkg.extract.reasons import nameless_author, quarantine_reason
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.iris import fold
@@ -246,12 +248,18 @@ def _split_header_and_blocks(
     stated: int | None = None
     blocks: list[_Block] = []
     in_papers = False
-    number = 0
+    heading: tuple[int, str, str] | None = None  # a line that reads as the heading: the
+    number = 0  # heading unless a metric follows it (then it was the count, ``2 papers``)
     for number, text in lines:
+        if heading is not None and is_metric(text):
+            header.add(*heading[:2])
+        elif heading is not None:
+            stated, in_papers = read_count(heading[2], source, heading[0]), True
+        heading = None
         if not in_papers:
-            heading = _HEADING.match(text)
-            if heading:
-                stated, in_papers = read_count(heading["count"], source, number), True
+            found = _HEADING.match(text)
+            if found:
+                heading = (number, text, found["count"])
             else:
                 header.add(number, text)
             continue
@@ -261,6 +269,8 @@ def _split_header_and_blocks(
             blocks[-1].add(number, text, limits.literal_bytes)
         else:
             raise ParseError(source, f"text before the first paper: {text[:60]!r}", line=number)
+    if heading is not None:  # the page's last line: a heading of a page with no papers
+        stated, in_papers = read_count(heading[2], source, heading[0]), True
     if not in_papers:
         raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=number)
     return header, stated, blocks

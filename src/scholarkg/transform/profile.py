@@ -39,7 +39,8 @@ from scholarkg.transform.researcher_place import place_researcher
 # no-break space or a tab made them part of the last author's name); 4: a paper's date starts
 # with a month as a whole word, and where a title goes a line that only looks like a paper's
 # start is the title (``SuperMario 64 as a benchmark`` quarantined its paper as an unreadable
-# date).
+# date), and a paper count written with a space (``2 papers``) followed by a metric is that
+# metric, not the papers heading (the page was refused).
 PROFILE_MAPPING = "profile-4"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
