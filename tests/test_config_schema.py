@@ -239,6 +239,25 @@ def test_a_variable_naming_a_key_of_a_people_table_keeps_its_case(tmp_path: Path
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("SCHOLARKG_PEOPLE__MERGE__A__B", "x", "[people.merge] a must be a valid string"),
+        ("scholarkg_http__min_interval", "-1", "[http] min_interval must be >= 0, got '-1'"),
+    ],
+)
+def test_a_bad_value_names_the_variable_that_set_it(
+    name: str, value: str, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A variable below a key (``…__MERGE__A__B``) or written in lower case, which
+    pydantic-settings reads too, is named as the value's origin (before: the defaults file,
+    config/default.toml, which sets neither)."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as bad:
+        load_config()
+    assert str(bad.value) == f"environment {name}: {problem}"
+
+
 def test_the_named_variables_are_declared_once_in_the_schema() -> None:
     assert named_variables() == KEPT_NAMES
 

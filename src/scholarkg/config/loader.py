@@ -189,15 +189,19 @@ def _origin(loc: Loc, where: Path) -> str:
     if not loc:
         return str(where)
     section = str(loc[0])
+    # the variables set, by their names in upper case: pydantic-settings reads any case
+    given = {name.upper(): name for name, value in sorted(os.environ.items()) if value.strip()}
     names = []
     if len(loc) >= 2:
         key = str(loc[1])
         names.append(env_name(section, key))
         names += [marker(f, "env") for s, k, f in declared_keys() if (s, k) == (section, key)]
+        below = env_name(section, key) + ENV_NESTED  # a key of its table (…__MERGE__<key>)
+        names += [upper for upper in given if upper.startswith(below)]
     names.append(f"SCHOLARKG_{section.upper()}")
     for name in names:
-        if name and os.environ.get(name, "").strip():
-            return f"environment {name}"
+        if name and name.upper() in given:
+            return f"environment {given[name.upper()]}"
     return str(where)
 
 
