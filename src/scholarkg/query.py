@@ -8,6 +8,7 @@ process and formatting its results is :mod:`scholarkg.query_results`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,12 +99,17 @@ def _read_saved(path: Path) -> SavedQuery:
 
 
 def resolve_query(name_or_path: str) -> SavedQuery:
-    """A saved query by name (``papers-per-year``) or a path to any ``.rq`` file."""
+    """A saved query by name (``papers-per-year``) or a path to any ``.rq`` file. A bare name
+    (no folder, no ``.rq``) is the saved query of that name before a file of that name in the
+    working directory (``query organisations > organisations`` must not make the next
+    ``query organisations`` read its own output)."""
+    saved = queries_dir() / (name_or_path if name_or_path.endswith(".rq") else f"{name_or_path}.rq")
+    bare = (
+        not name_or_path.endswith(".rq") and "/" not in name_or_path and os.sep not in name_or_path
+    )
     path = Path(name_or_path)
-    if not path.is_file():
-        path = queries_dir() / (
-            name_or_path if name_or_path.endswith(".rq") else f"{name_or_path}.rq"
-        )
+    if (bare and saved.is_file()) or not path.is_file():
+        path = saved
     if not path.is_file():
         known = ", ".join(q.name for q in saved_queries())
         raise QueryError(f"{name_or_path}: no such query file or saved query (saved: {known})")
