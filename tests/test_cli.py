@@ -87,6 +87,18 @@ def test_missing_file_is_a_clear_error(
     assert "error: /no/such/profile.txt: cannot read profile file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("given", ["", "  "])
+def test_profile_parse_of_an_empty_location_is_a_usage_error(
+    given: str, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the working directory was read, 'error: : cannot read profile file: Is a
+    directory' (no source named)."""
+    with pytest.raises(SystemExit) as done:
+        main(["profile", "parse", given, "--config", str(config_file)])
+    assert done.value.code == 2
+    assert "argument PATH_OR_URL: an empty location" in capsys.readouterr().err
+
+
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[store]\nkind = 'postgres'\n", encoding="utf-8")
