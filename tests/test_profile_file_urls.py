@@ -84,3 +84,26 @@ def test_a_configured_file_url_is_the_path_it_names(
     bad = write_config(tmp_path, ["file://example.org/x.txt"])
     with pytest.raises(ConfigError, match=rf"^{bad}: \[profiles\] sources: file://example"):
         load_config(bad)
+
+
+def test_a_url_scheme_in_capitals_is_a_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scheme is the same in any case (RFC 3986): ``HTTP://host/p.txt`` is fetched and
+    archived as ``http://host/p.txt``, one source with the lower-case spelling. Before, it was
+    taken for a path: 'cannot read profile file: No such file or directory'."""
+    from test_source_iris import AnyPath
+
+    server = AnyPath()
+    try:
+        config = write_config(tmp_path, [], http={"min_interval": 0.0})
+        lower = f"{server.base}/p.txt"
+        shouted = "HTTP" + lower.removeprefix("http")
+        by_lower = parsed(["profile", "parse", lower, "--json", "--config", str(config)], capsys)
+        by_shout = parsed(["profile", "parse", shouted, "--json", "--config", str(config)], capsys)
+        assert by_shout == by_lower and by_lower["source"] == lower
+        assert server.paths == ["/p.txt", "/p.txt"]
+        assert load_config(write_config(tmp_path, [shouted])).profiles == (lower,)
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()

@@ -7,8 +7,16 @@ from urllib.parse import unquote, urlsplit
 
 
 def is_http_url(location: str) -> bool:
-    """``location`` is an http(s) URL (fetched, not read from disk)."""
-    return location.startswith(("http://", "https://"))
+    """``location`` is an http(s) URL (fetched, not read from disk), its scheme in any case
+    (``HTTPS://``: a scheme is the same in any case)."""
+    return location[:8].lower().startswith(("http://", "https://"))
+
+
+def http_url(location: str) -> str:
+    """An http(s) URL with its scheme in lower case, as it is fetched and named as a source
+    (``HTTPS://host/p`` and ``https://host/p`` are one source)."""
+    scheme, sep, rest = location.partition(":")
+    return scheme.lower() + sep + rest
 
 
 def file_url_path(location: str) -> str | None:

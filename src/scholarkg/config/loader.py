@@ -31,7 +31,7 @@ from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
-from scholarkg.locations import file_url_path, is_http_url
+from scholarkg.locations import file_url_path, http_url, is_http_url
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -209,7 +209,7 @@ def _locate(value: str, base: Path) -> str:
     """A URL stays as is; a ``file:`` URL is the path it names; a relative path is resolved
     against ``base``. A ``file:`` URL naming no file here is a ConfigError naming it."""
     if is_http_url(value):
-        return value
+        return http_url(value)
     try:
         named = file_url_path(value)
     except ValueError as exc:

@@ -14,7 +14,7 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.files import absolute
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.locations import file_url_path, is_http_url
+from scholarkg.locations import file_url_path, http_url, is_http_url
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
@@ -73,6 +73,7 @@ def fetch_profile(
     """
     cap = limits.profile_bytes
     if is_url(location):
+        location = http_url(location)
         response = http.get(
             location,
             if_none_match=etag,
@@ -104,7 +105,7 @@ def fetch_profile(
 def archived_as(location: str) -> str:
     """The source a profile page at ``location`` is archived and noted as (a file: its
     absolute path, whether named by a path or a ``file:`` URL)."""
-    return location if is_url(location) else str(absolute(Path(local_path(location))))
+    return http_url(location) if is_url(location) else str(absolute(Path(local_path(location))))
 
 
 def parse_archived_profile(
