@@ -99,6 +99,19 @@ def test_profile_parse_of_an_empty_location_is_a_usage_error(
     assert "argument PATH_OR_URL: an empty location" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("given", ["", "  "])
+def test_export_to_an_empty_output_is_a_usage_error(
+    given: str, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--output "$OUT"`` with OUT unset: before, the dump was written to [data]
+    dir/exports as an export outside a publication, which took over the published dump's
+    file (the description then no longer owned it), where stdout or a file was meant."""
+    with pytest.raises(SystemExit) as done:
+        main(["export", "--output", given, "--config", str(config_file)])
+    assert done.value.code == 2
+    assert "argument --output: an empty path" in capsys.readouterr().err
+
+
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[store]\nkind = 'postgres'\n", encoding="utf-8")
