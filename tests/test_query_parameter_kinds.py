@@ -274,3 +274,27 @@ def test_a_parameter_of_no_known_kind_is_refused_where_declared(kind: str, tmp_p
         f"{rq}: line 2: parameter n: no kind {kind!r} (integer, iri, name, or the values it "
         "takes, a|b|c)"
     )
+
+
+@pytest.mark.parametrize(
+    ("declared", "variable"), [("reseacher", "?reseacher"), ("researcher:name", "?researcherKey")]
+)
+def test_a_parameter_the_query_never_uses_is_refused_where_declared(
+    declared: str, variable: str, tmp_path: Path
+) -> None:
+    """Before, a parameter declared under a name the query does not use (a typo) was bound to
+    a variable nothing reads: ``--param reseacher=X`` answered every row, as if no one had
+    been asked for."""
+    rq = tmp_path / "typo.rq"
+    text = (
+        f"# Typo.\n# @param? {declared} a name\nSELECT ?researcher WHERE {{ ?s ?p ?researcher }}\n"
+    )
+    rq.write_text(text, "utf-8")
+    name = declared.split(":")[0]
+    with pytest.raises(QueryError) as refused:
+        resolve_query(str(rq))
+    assert str(refused.value) == (
+        f"{rq}: line 2: parameter {name}: the query never uses {variable}, so a value given for "
+        "it would narrow nothing"
+    )
+    assert all(q.parameters is not None for q in saved_queries())  # the shipped ones use theirs

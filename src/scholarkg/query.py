@@ -75,6 +75,7 @@ def _read_saved(path: Path) -> SavedQuery:
         raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from None
     header: list[str] = []
     parameters: list[Parameter] = []
+    lines: dict[str, int] = {}  # each parameter's declaration line
     warm = False
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
@@ -92,8 +93,17 @@ def _read_saved(path: Path) -> SavedQuery:
             choices = () if kind is None or kind in _SIMPLE_KINDS else tuple(kind.split("|"))
             kind = "choice" if choices else kind or "text"
             parameters.append(Parameter(name, description.strip(), optional == "?", kind, choices))
+            lines[name] = number
         else:
             header.append(line.lstrip("# ").rstrip())
+    used = _variables(text) if parameters else set()
+    for parameter in parameters:  # a typo in a declaration binds a variable nothing reads
+        variable = parameter.name + ("Key" if parameter.kind == "name" else "")
+        if variable not in used:
+            raise QueryError(
+                f"{path}: line {lines[parameter.name]}: parameter {parameter.name}: the query "
+                f"never uses ?{variable}, so a value given for it would narrow nothing"
+            )
     description = " ".join(h for h in header if h)
     return SavedQuery(path.stem, path, description, text, tuple(parameters), warm)
 
