@@ -113,6 +113,7 @@ def load(args: argparse.Namespace) -> Config:
     """The configuration ``--config`` names, with the ``--store`` directory when given."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
+    from scholarkg.locations import file_url_path
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
@@ -128,7 +129,11 @@ def load(args: argparse.Namespace) -> Config:
             "'sparql'), reached through [store] query_url / update_url / store_url, not a "
             "directory; leave --store out or use a config with kind 'oxigraph' or 'files'"
         )
-    return config.with_store_path(Path(store))
+    try:  # a file: URL names its directory, as in the config's paths
+        named = file_url_path(store)
+    except ValueError as exc:
+        raise ConfigError(f"--store {store}: {exc}") from None
+    return config.with_store_path(Path(named if named is not None else store))
 
 
 def print_report(report: RunReport, title: str) -> int:
