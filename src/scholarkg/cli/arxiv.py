@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -160,7 +161,7 @@ def _snapshot_path(text: str) -> str:
     directory: 'error: .: cannot open snapshot: Is a directory', after the store was opened)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path (give the snapshot file)")
-    return text
+    return os.path.expanduser(text)  # ~: the home directory
 
 
 def _print_records(records: Sequence[ArxivRecord]) -> None:

@@ -117,7 +117,9 @@ def load(args: argparse.Namespace) -> Config:
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
-    config = load_config(Path(args.config) if args.config is not None else None)
+    # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
+    # shell leaves it as it is)
+    config = load_config(Path(args.config).expanduser() if args.config is not None else None)
     store = getattr(args, "store", None)
     if store is None:
         return config
@@ -133,7 +135,7 @@ def load(args: argparse.Namespace) -> Config:
         named = file_url_path(store)
     except ValueError as exc:
         raise ConfigError(f"--store {store}: {exc}") from None
-    return config.with_store_path(Path(named if named is not None else store))
+    return config.with_store_path(Path(named if named is not None else store).expanduser())
 
 
 def print_report(report: RunReport, title: str) -> int:

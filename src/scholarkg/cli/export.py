@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -62,7 +63,7 @@ def output_path(text: str) -> str:
         raise argparse.ArgumentTypeError(
             "an empty path (leave --output out for [data] dir/exports, or give - for stdout)"
         )
-    return text
+    return text if text == "-" else os.path.expanduser(text)  # ~: the home directory
 
 
 def graph_iri(text: str) -> str:

@@ -45,13 +45,14 @@ def is_url(location: str) -> bool:
 
 def local_path(location: str) -> str:
     """The path a profile at ``location`` (no http(s) URL) is read from: a ``file:`` URL
-    names one (``file:///srv/page.txt`` is ``/srv/page.txt``), anything else is a path; an
-    ExtractError for a ``file:`` URL that names no file here."""
+    names one (``file:///srv/page.txt`` is ``/srv/page.txt``), anything else is a path (``~``
+    the home directory, as in the config); an ExtractError for a ``file:`` URL that names no
+    file here."""
     try:
         path = file_url_path(location)
     except ValueError as exc:
         raise ExtractError(location, str(exc)) from None
-    return location if path is None else path
+    return os.path.expanduser(location) if path is None else path
 
 
 def fetch_profile(
