@@ -87,12 +87,78 @@ def test_missing_file_is_a_clear_error(
     assert "error: /no/such/profile.txt: cannot read profile file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("given", ["", "  "])
+def test_profile_parse_of_an_empty_location_is_a_usage_error(
+    given: str, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the working directory was read, 'error: : cannot read profile file: Is a
+    directory' (no source named)."""
+    with pytest.raises(SystemExit) as done:
+        main(["profile", "parse", given, "--config", str(config_file)])
+    assert done.value.code == 2
+    assert "argument PATH_OR_URL: an empty location" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("given", ["", "  "])
+def test_export_to_an_empty_output_is_a_usage_error(
+    given: str, config_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--output "$OUT"`` with OUT unset: before, the dump was written to [data]
+    dir/exports as an export outside a publication, which took over the published dump's
+    file (the description then no longer owned it), where stdout or a file was meant."""
+    with pytest.raises(SystemExit) as done:
+        main(["export", "--output", given, "--config", str(config_file)])
+    assert done.value.code == 2
+    assert "argument --output: an empty path" in capsys.readouterr().err
+
+
 def test_bad_config_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[store]\nkind = 'postgres'\n", encoding="utf-8")
-    assert main(["query", "--list", "--config", str(config)]) == 0  # listing needs no config
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
     assert "[store] kind must be one of" in capsys.readouterr().err
+
+
+# What each command needs besides --config to reach its work (every command is here: a new one
+# must say how it takes a bad config too).
+_ARGUMENTS = {
+    "scholarkg run": [],
+    "scholarkg profile parse": ["examples/profiles/leonard-hussenot.txt"],
+    "scholarkg query": ["--list"],
+    "scholarkg export": [],
+    "scholarkg serve": [],
+    "scholarkg arxiv fetch": ["2104.12255"],
+    "scholarkg arxiv harvest": [],
+    "scholarkg arxiv load-snapshot": ["snapshot.json"],
+    "scholarkg schedule serve": [],
+    "scholarkg schedule list": [],
+}
+
+
+@pytest.mark.parametrize(
+    ("toml", "problem"),
+    [
+        ("[store\nkind = 'oxigraph'\n", "invalid TOML: Expected ']'"),
+        ("[store]\nbogus = 1\n", "[store] bogus: unknown key"),
+    ],
+    ids=["unparsable", "unknown-key"],
+)
+def test_every_command_refuses_a_bad_config_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, problem: str
+) -> None:
+    """Each command fails on a config that does not parse or names an unknown key, with the
+    same one line and exit code (before: ``query --list`` printed the list and exited 0)."""
+    config = tmp_path / "bad.toml"
+    config.write_text(toml, encoding="utf-8")
+    paths = _command_paths(build_parser(), "scholarkg")
+    assert sorted(paths) == sorted(_ARGUMENTS)
+    for path in paths:
+        argv = [*path.split()[1:], *_ARGUMENTS[path], "--config", str(config)]
+        assert main(argv) == 1, path
+        captured = capsys.readouterr()
+        assert captured.out == "", path
+        assert captured.err.startswith(f"error: {config}: {problem}"), path
+        assert captured.err.count("\n") == 1, path
 
 
 def test_query_before_any_run_is_a_clear_error(
@@ -297,3 +363,26 @@ def test_export_takes_a_graph_in_angle_brackets_as_the_summary_writes_it(
     triples = list(ox.parse(written[0], format=ox.RdfFormat.TURTLE))
     assert len(triples) > 100
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("given", ["", "  ", "DIR"])
+def test_every_command_refuses_a_config_path_that_names_no_file(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--config ""`` (an unset variable, say) is one line, as ``--store ""`` is (before: the
+    defaults were used without a word, their store and data directory under the working
+    directory); a directory is one that says so (before: 'invalid TOML: [Errno 21] Is a
+    directory')."""
+    monkeypatch.chdir(tmp_path)
+    config = str(tmp_path) if given == "DIR" else given
+    expected = (
+        f"error: {tmp_path}: cannot read config file: Is a directory"
+        if given == "DIR"
+        else "error: --config: no file given (an empty path)"
+    )
+    for path in _command_paths(build_parser(), "scholarkg"):
+        argv = [*path.split()[1:], *_ARGUMENTS[path], "--config", config]
+        assert main(argv) == 1, path
+        captured = capsys.readouterr()
+        assert (captured.out, captured.err) == ("", expected + "\n"), path
+    assert list(tmp_path.iterdir()) == []  # nothing made

@@ -257,3 +257,16 @@ def test_load_snapshot_streams_and_quarantines_bad_lines(
     assert f"quarantined: {copy}:11:" in captured.out
     assert count(tmp_path / "store", PAPERS) == "100"
     assert list((tmp_path / "data" / "quarantine" / "records").glob("*-L11.json"))
+
+
+@pytest.mark.parametrize("given", ["", "  "])
+def test_an_empty_snapshot_path_is_a_usage_error(
+    config: Path, capsys: pytest.CaptureFixture[str], given: str
+) -> None:
+    """Before: the working directory was opened, 'error: .: cannot open snapshot: Is a
+    directory', the store opened first."""
+    with pytest.raises(SystemExit) as done:
+        main(["arxiv", "load-snapshot", given, "--config", str(config)])
+    assert done.value.code == 2
+    assert "argument FILE: an empty path (give the snapshot file)" in capsys.readouterr().err
+    assert not (config.parent / "store").exists()

@@ -99,3 +99,30 @@ def test_a_summary_query_it_cannot_show_stops_the_run_before_it_starts(
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(f"error: [report] summary_query: {query}") and says in line
     assert not (tmp_path / "store").exists() and not (tmp_path / "data" / "exports").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "problem"),
+    [
+        ("", "an empty location (leave --profile out to build [profiles] sources alone)"),
+        ("  ", "an empty location (leave --profile out to build [profiles] sources alone)"),
+        ("file://example.org/p.txt", "file://example.org/p.txt: a file: URL of another host"),
+    ],
+)
+def test_a_profile_that_names_nothing_here_is_a_usage_error(
+    given: str,
+    problem: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--profile ""`` (an unset variable) was the working directory: a whole run, then
+    'failed: <cwd>: cannot read profile file: Is a directory', exit 1."""
+    from scholarkg.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        main(["run", "--profile", given, "--config", str(write_config(tmp_path, []))])
+    assert done.value.code == 2
+    assert f"argument --profile: {problem}" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml"]  # nothing made

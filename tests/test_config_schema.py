@@ -215,6 +215,49 @@ def test_variables_of_known_sections_and_others_stay_accepted(
     assert config.subject_codes["QQ"] == "cs.AI" and not config.arxiv.enabled
 
 
+def test_a_variable_naming_a_key_of_a_people_table_keeps_its_case(tmp_path: Path) -> None:
+    """The key after ``SCHOLARKG_PEOPLE__MERGE__`` (or ``__SPLIT__``) is data, a reference
+    whose case counts (a path, a title), not a field name: before, it was lowercased
+    (``profile:/srv/Pages/A.txt`` became ``profile:/srv/pages/a.txt``, naming no profile the
+    run reads; ``2104.12255|Wei Wang`` became ``2104.12255|wei wang``). Read in a process of
+    its own, as the variables are set for a real run."""
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("SCHOLARKG_")}
+    env["SCHOLARKG_PEOPLE__MERGE__profile:/srv/Pages/A.txt"] = "person:Leonard-X"
+    env["SCHOLARKG_PEOPLE__SPLIT__2104.12255|Wei Wang"] = "wei-wang-2"
+    env["scholarkg_people__merge__l-hussenot"] = "leonard-hussenot"  # a lower-case prefix too
+    code = (
+        "import json; from scholarkg.config import load_config; c = load_config(); "
+        "print(json.dumps([dict(c.people_merge), dict(c.people_split)], sort_keys=True))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+    assert shown.stderr == ""
+    assert shown.stdout.strip() == (
+        '[{"l-hussenot": "leonard-hussenot", "profile:/srv/Pages/A.txt": "person:Leonard-X"}, '
+        '{"2104.12255|Wei Wang": "wei-wang-2"}]'
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("SCHOLARKG_PEOPLE__MERGE__A__B", "x", "[people.merge] a must be a valid string"),
+        ("scholarkg_http__min_interval", "-1", "[http] min_interval must be >= 0, got '-1'"),
+    ],
+)
+def test_a_bad_value_names_the_variable_that_set_it(
+    name: str, value: str, problem: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A variable below a key (``…__MERGE__A__B``) or written in lower case, which
+    pydantic-settings reads too, is named as the value's origin (before: the defaults file,
+    config/default.toml, which sets neither)."""
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as bad:
+        load_config()
+    assert str(bad.value) == f"environment {name}: {problem}"
+
+
 def test_the_named_variables_are_declared_once_in_the_schema() -> None:
     assert named_variables() == KEPT_NAMES
 

@@ -93,6 +93,61 @@ def test_unreadable_date_is_quarantined_not_merged(sample_bytes: bytes) -> None:
     assert len(profile.papers) == 24
 
 
+def test_a_title_with_a_month_inside_a_word_is_a_title() -> None:
+    """CONSTRUCTED: titles and an abstract line where a month's letters end a word
+    (``SuperMario 64``, ``AlphaDecoder 2``) or a word is glued to a month (``ProMarch 2``).
+    Before, each was read as the start of a paper with an unreadable date: all three papers
+    were quarantined, as six blocks ('page states 3 papers but lists 6')."""
+    page = (
+        "A Person\n\nLG\nh-index1\n\n3 Papers\n\n"
+        "LGJan 1, 2020\nSuperMario 64 as a benchmark\nA, B\n\n"
+        "CVDec 3, 2021Code\nAlphaDecoder 2: decoding\nC, D\nWe play.\n\nSuperMario 64 levels\n\n"
+        "ROSept. 2, 2022\nProMarch 2 Protocol\nE\n"
+    )
+    profile = parse(page.encode())
+    assert [(p.line, p.title, p.date.isoformat()) for p in profile.papers] == [
+        (8, "SuperMario 64 as a benchmark", "2020-01-01"),
+        (12, "AlphaDecoder 2: decoding", "2021-12-03"),
+        (19, "ProMarch 2 Protocol", "2022-09-02"),
+    ]
+    assert profile.papers[1].abstract == "We play.\n\nSuperMario 64 levels"
+    assert (profile.quarantined, profile.warnings) == ((), ())
+
+
+def test_a_broken_paper_start_where_a_title_goes_is_still_a_paper_start() -> None:
+    """A block that lost its title and author line before a paper whose date is unreadable:
+    both are quarantined, the second's line never read as the first's title."""
+    page = "A Person\n\nLG\nh-index1\n\n2 Papers\n\nLGJan 1, 2020\nLGJul 2024\nT\nA, B\n"
+    profile = parse(page.encode())
+    assert profile.papers == ()
+    assert [(q.line, q.reason) for q in profile.quarantined] == [
+        (8, "paper block has no author line after its title"),
+        (9, "unreadable paper date 'Jul 2024'"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "metrics",
+    [
+        "h-index 3\n2 papers\n12 citations\n",  # the count among the metrics
+        "h-index 3\n12 citations\n2 papers\n",  # the count last, just above the heading
+    ],
+)
+def test_a_paper_count_written_with_a_space_is_a_metric(metrics: str) -> None:
+    """CONSTRUCTED: the metrics with a space between number and label, as the metric patterns
+    allow (a page taken from HTML). Before, ``2 papers`` was read as the papers heading: the
+    line after it was 'text before the first paper', the whole page refused."""
+    page = f"A Person\n\nLG\n{metrics}\n1 Papers\n\nLGJan 1, 2020\nT\nA, B\n"
+    profile = parse(page.encode())
+    assert (profile.metrics.h_index, profile.metrics.papers, profile.metrics.citations) == (
+        3,
+        2,
+        12,
+    )
+    assert profile.stated_paper_count == 1 and [p.title for p in profile.papers] == ["T"]
+    assert (profile.quarantined, profile.warnings) == ((), ())
+
+
 def test_paper_without_author_line_is_quarantined() -> None:
     page = (
         "A Person\n\nLG\nh-index1\n\n2 Papers\n\n"

@@ -12,7 +12,7 @@ from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.errors import QueryError
-from scholarkg.query import bind_saved, resolve_query, saved_queries
+from scholarkg.query import resolve_query, saved_queries
 from scholarkg.query_binding import bind_parameters
 from scholarkg.query_results import format_csv, format_json, format_table, run_select
 from scholarkg.runs.build import build as build_job
@@ -185,12 +185,16 @@ def test_parameters_are_escaped(store: EmbeddedStore) -> None:
 def test_a_value_cannot_end_its_literal_and_bind_another_parameter(store: EmbeddedStore) -> None:
     """A line break and a closing backslash-quote made the old escaping write a long literal
     that ended one quote early: the next parameter's text became SPARQL and added a row of
-    UNDEFs, so a researcher who does not exist got everyone's metric history."""
-    bound = bind_saved(
-        resolve_query("metric-history"),
+    UNDEFs, so a researcher who does not exist got everyone's metric history (two text
+    parameters: metric-history's metric takes one of its metrics now)."""
+    bound = bind_parameters(
+        "SELECT ?s WHERE { ?s ?p ?researcher }",
         {"researcher": 'nobody\n\\"', "metric": " ) (UNDEF UNDEF) } #"},
+        {"researcher": "text", "metric": "text"},
     )
     assert run_select(store, bound).rows == []
+    unbound = bind_parameters("SELECT ?s WHERE { ?s ?p ?researcher }", {"metric": "x"})
+    assert run_select(store, unbound).rows != []  # what a broken literal would answer
 
 
 @pytest.mark.parametrize(

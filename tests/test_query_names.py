@@ -117,3 +117,20 @@ def test_two_profiles_spelling_the_name_two_ways_answer_to_both(tmp_path: Path) 
         f'<http://xmlns.com/foaf/0.1/name> "{ME}" }}',
     )
     assert key["k"] == "leonard-hussenot"
+
+
+def test_a_saved_query_name_is_not_shadowed_by_a_file_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scholarkg query organisations > organisations``, then the same command again: before,
+    the second read the CSV it had written as the query (a SPARQL syntax error). A bare name
+    is the saved query of that name; a path (``./organisations``, ``x.rq``) or a name no saved
+    query has is a file."""
+    from scholarkg.resources import queries_dir
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "organisations").write_text("organisation,papers\ndeepmind,3\n", "utf-8")
+    (tmp_path / "mine").write_text("# Mine.\nSELECT * WHERE { ?s ?p ?o }\n", "utf-8")
+    assert resolve_query("organisations").path == queries_dir() / "organisations.rq"
+    assert resolve_query("./organisations").text.startswith("organisation,papers")
+    assert resolve_query("mine").description == "Mine."

@@ -155,11 +155,48 @@ def test_an_iri_for_a_text_parameter_is_refused(value: str) -> None:
 
 
 @pytest.mark.parametrize("value", ["Wei <Wang>", "<Wei Wang>", "O'Brien: a <b>", "Wang:Wei"])
-def test_text_that_is_no_iri_is_bound_as_a_string(value: str) -> None:
+def test_text_that_is_no_iri_is_bound_as_a_string(value: str, tmp_path: Path) -> None:
     """Declared text is bound as text, angle brackets or not (before, ``<Wei Wang>`` was
     taken for an IRI and refused as an unusable one)."""
-    bound = bind_saved(resolve_query("metric-history"), {"metric": value})
-    assert f'VALUES (?metric) {{ ("{value}") }}' in bound
+    rq = tmp_path / "labelled.rq"
+    rq.write_text("# Labels.\n# @param? label a label\nSELECT ?label WHERE {}\n", encoding="utf-8")
+    bound = bind_saved(resolve_query(str(rq)), {"label": value})
+    assert f'VALUES (?label) {{ ("{value}") }}' in bound
+
+
+METRICS = "hIndex, citationCount, paperCount, noveltyScore, aiScore"
+
+
+def test_metric_history_takes_one_of_its_metrics(store: EmbeddedStore) -> None:
+    """A metric outside the declared set is refused naming the set (before: ``metric=foo``,
+    or ``hindex``, answered 0 rows, exit 0, as if the researcher had no such observation)."""
+    [metric] = [p for p in resolve_query("metric-history").parameters if p.name == "metric"]
+    assert (metric.kind, metric.choices) == ("choice", tuple(METRICS.split(", ")))
+    for value in ("foo", "hindex", "", "<x y>"):
+        with pytest.raises(QueryError) as refused:
+            bind_saved(resolve_query("metric-history"), {"metric": value})
+        assert str(refused.value) == (
+            f"saved query metric-history: parameter metric takes one of {METRICS}, got {value!r}"
+        )
+    cited = rows(store, "metric-history", researcher=ME, metric="citationCount")
+    assert len(cited) > 0 and {row[1] for row in cited} == {"citationCount"}
+    assert rows(store, "metric-history", researcher=ME, metric=" citationCount ") == cited
+
+
+def test_cli_refuses_a_metric_outside_the_set(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    assert main(["query", "metric-history", "--param", "metric=foo"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"error: saved query metric-history: parameter metric takes one of {METRICS}, got 'foo'"
+    ]
+    assert main(["query", "--list"]) == 0
+    assert f"parameters: researcher, person (IRI), metric (one of {METRICS})" in (
+        capsys.readouterr().out
+    )
 
 
 def test_cli_refuses_an_iri_where_a_name_goes(
@@ -223,3 +260,41 @@ def test_the_64_bit_bounds_themselves_bind_and_compare(store: EmbeddedStore) -> 
     fewest_one = run_select(store, bind_saved(network, {"minPapers": "1"}))
     assert len(every.rows) == len(fewest_one.rows) > 0
     assert run_select(store, bind_saved(network, {"minPapers": str(2**63 - 1)})).rows == []
+
+
+@pytest.mark.parametrize("kind", ["interger", "IRI", "hIndex", ""])
+def test_a_parameter_of_no_known_kind_is_refused_where_declared(kind: str, tmp_path: Path) -> None:
+    """Before, ``# @param? n:interger a number`` declared a text parameter described as
+    ``:interger a number``: ``--param n=5`` was bound as the string "5" and matched nothing."""
+    rq = tmp_path / "typo.rq"
+    rq.write_text(f"# Typo.\n# @param? n:{kind} a number\nSELECT ?n WHERE {{}}\n", "utf-8")
+    with pytest.raises(QueryError) as refused:
+        resolve_query(str(rq))
+    assert str(refused.value) == (
+        f"{rq}: line 2: parameter n: no kind {kind!r} (integer, iri, name, or the values it "
+        "takes, a|b|c)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "variable"), [("reseacher", "?reseacher"), ("researcher:name", "?researcherKey")]
+)
+def test_a_parameter_the_query_never_uses_is_refused_where_declared(
+    declared: str, variable: str, tmp_path: Path
+) -> None:
+    """Before, a parameter declared under a name the query does not use (a typo) was bound to
+    a variable nothing reads: ``--param reseacher=X`` answered every row, as if no one had
+    been asked for."""
+    rq = tmp_path / "typo.rq"
+    text = (
+        f"# Typo.\n# @param? {declared} a name\nSELECT ?researcher WHERE {{ ?s ?p ?researcher }}\n"
+    )
+    rq.write_text(text, "utf-8")
+    name = declared.split(":")[0]
+    with pytest.raises(QueryError) as refused:
+        resolve_query(str(rq))
+    assert str(refused.value) == (
+        f"{rq}: line 2: parameter {name}: the query never uses {variable}, so a value given for "
+        "it would narrow nothing"
+    )
+    assert all(q.parameters is not None for q in saved_queries())  # the shipped ones use theirs

@@ -195,3 +195,37 @@ def test_served_schedule_runs_on_demand_and_loads_the_store(tmp_path: Path) -> N
         years = run_select(store, resolve_query("papers-per-year").text).rows
     assert sum(int(count or 0) for _, count in years) == 25
     assert list((tmp_path / "data" / "reports").glob("build-*.json"))
+
+
+@pytest.mark.parametrize(
+    ("cron", "days", "months"),
+    [
+        ("0 0 30 2 *", "30", "2"),
+        ("0 4 31 4,6,9,11 *", "31", "4,6,9,11"),
+        ("0 0 30-31 feb 1", "30-31", "2"),
+    ],
+)
+def test_a_schedule_that_would_never_run_is_refused(
+    cron: str, days: str, months: str, tmp_path: Path
+) -> None:
+    """Prefect takes ``0 0 30 2 *`` (February 30th), then never schedules it: before, the
+    config accepted it, ``schedule list`` printed it and the deployment never ran."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from scholarkg.errors import ConfigError
+
+    CronSchedule(cron=cron)  # Prefect takes it
+    path = write_config(tmp_path, [])
+    text = f'[schedules.x]\nflow = "build_kg"\ncron = "{cron}"\n'
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value) == (
+        f"{path}: [schedules.x] cron: day of month {days!r} falls in no month it names "
+        f"({months}): the schedule would never run, got {cron!r}"
+    )
+    for runs in ("0 0 29 2 *", "0 0 31 */2 *", "0 0 30-1 2 *"):  # leap years; Jan; 1st, 2nd
+        CronSchedule(cron=runs)
+        path.write_text(path.read_text(encoding="utf-8").replace(cron, runs), encoding="utf-8")
+        assert [s.cron for s in load_config(path).schedules] == [runs]
+        cron = runs

@@ -4,8 +4,9 @@ server's pages, on every page of the table, and a tab's query editor (YASQE, a C
 draws every bidi control of the query as a mark of its own, so a share link cannot make a
 query look different from what it runs.
 
-CONSTRUCTED: the store of tests/test_serve_bidi.py; a share link of the saved query
-``metric-history`` whose metric, bound into a string literal of the query, holds an
+CONSTRUCTED: the store of tests/test_serve_bidi.py; a share link of a saved query of the test's
+own (``labelled``: the shipped ones take no free text) whose label, bound into a string literal
+of the query, holds an
 unterminated RIGHT-TO-LEFT EMBEDDING, a FIRST STRONG ISOLATE around a POP DIRECTIONAL
 FORMATTING (which closes nothing there) — the three CodeMirror's defaults draw as they are —
 and a RIGHT-TO-LEFT OVERRIDE (a mark by CodeMirror's defaults already).
@@ -14,14 +15,19 @@ and a RIGHT-TO-LEFT OVERRIDE (a mark by CodeMirror's defaults already).
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
 
-from test_serve_bidi import url  # noqa: F401 (the fixture)
+from scholarkg.config import ServeSettings
+from serve_fixtures import build_v2_store
+from serve_helpers import running_server
+from test_serve_bidi import EXTRA, url  # noqa: F401 (the fixture)
 from test_serve_browser import (
     CHROMEDRIVER,
     CHROMIUM,
@@ -37,6 +43,14 @@ pytestmark = [
     ),
 ]
 BASE = "https://w3id.org/scholarkg/id/"
+CHECKOUT = Path(__file__).resolve().parents[1]
+LABELLED = """# Labelled resources: a saved query with a text parameter.
+# @param? label a label
+SELECT ?s WHERE {
+  # @values
+  ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label
+}
+"""
 LINKED = f"""SELECT DISTINCT ?s WHERE {{
   ?s ?p ?o FILTER (STRSTARTS(STR(?s), "{BASE}"))
 }} ORDER BY ?s LIMIT 60"""
@@ -78,6 +92,24 @@ window.fetch = function (request) {
     request.clone().text().then(t => sentQueries.push(new URLSearchParams(t).get('query')));
   return send.apply(this, arguments);
 };"""
+
+
+@pytest.fixture(scope="module")
+def labelled_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server over the bidi store whose saved queries (``SCHOLARKG_HOME``) are the shipped
+    ones and ``labelled``, which binds a free text parameter, ``label``."""
+    root = tmp_path_factory.mktemp("labelled")
+    home = root / "home"
+    shutil.copytree(CHECKOUT / "queries", home / "queries")
+    (home / "queries" / "labelled.rq").write_text(LABELLED, encoding="utf-8")
+    for folder in ("config", "shapes", "ontology", "docs"):
+        (home / folder).symlink_to(CHECKOUT / folder)
+    build_v2_store(root / "store", EXTRA)
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SCHOLARKG_HOME", str(home))
+        with running_server(root / "store", build=False, settings=settings) as (server, _):
+            yield server.url
 
 
 def local_hrefs(server: str, query: str) -> list[str]:
@@ -132,19 +164,19 @@ def test_every_tab_links_iris_to_this_server(
 
 
 def test_every_query_editor_draws_bidi_controls_as_marks(
-    url: str,  # noqa: F811 (the fixture)
+    labelled_url: str,
     browser: Any,  # noqa: F811 (the fixture)
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    params = urlencode({"metric": RESEARCHER})  # a text parameter (a name is bound as its key)
-    with urllib.request.urlopen(url + "queries/metric-history?" + params) as response:
+    params = urlencode({"label": RESEARCHER})  # a text parameter (a name is bound as its key)
+    with urllib.request.urlopen(labelled_url + "queries/labelled?" + params) as response:
         bound = response.read().decode()
     assert f'"{RESEARCHER}"' in bound  # in a string literal of the query
     wait = WebDriverWait(browser, TIMEOUT)
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD})
-    browser.get(url + "sparql?saved=metric-history&" + params)  # the share link
+    browser.get(labelled_url + "sparql?saved=labelled&" + params)  # the share link
     wait.until(lambda d: d.execute_script("return window.sentQueries.length") == 1)
     assert browser.execute_script("return window.sentQueries") == [bound]  # run unchanged
     assert browser.execute_script(EDIT, None) == bound

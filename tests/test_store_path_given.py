@@ -105,3 +105,44 @@ def test_a_store_that_is_the_data_directory_or_holds_it_is_refused_at_start(
     (tmp_path / "scholarkg.toml").write_text(f'[store]\npath = "{store}"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[store\] path .* name a directory of its own"):
         load_config(tmp_path / "scholarkg.toml")
+
+
+def test_each_part_of_the_data_directory_is_written_once(tmp_path: Path) -> None:
+    """The parts a store may not be (``DATA_PARTS``) are the parts the configuration names,
+    each ``config.<part>_dir`` (before: two lists; ``changes``, where a run keeps its change
+    set, had no property, its path written out by the run)."""
+    from scholarkg.config.sections import DATA_PARTS
+
+    config = load_config().with_store_path(tmp_path / "store")
+    named = {
+        name.removesuffix("_dir")
+        for name in dir(type(config))
+        if name.endswith("_dir") and name != "data_dir"
+    }
+    assert named == set(DATA_PARTS)
+    for part in DATA_PARTS:
+        assert getattr(config, f"{part}_dir") == config.data_dir / part
+        with pytest.raises(ConfigError, match="name a directory of its own"):
+            config.with_store_path(config.data_dir / part)
+
+
+def test_a_store_given_as_a_file_url_is_the_directory_it_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--store file:///srv/my%20store`` is ``/srv/my store``, as a file: URL is in the
+    config's paths and for a profile (before: ``<cwd>/file:/srv/my%20store``); one of another
+    host is one line."""
+    from argparse import Namespace
+
+    from scholarkg.cli.common import load
+
+    monkeypatch.chdir(tmp_path)
+    store = tmp_path / "my store"
+    args = Namespace(config=None, store=f"file://{str(store).replace(' ', '%20')}")
+    assert load(args).store.path == store
+    assert main(["query", "papers-per-year", "--store", "file://example.org/s"]) == 1
+    assert one_error_line(capsys) == (
+        "error: --store file://example.org/s: a file: URL of another host (example.org); only "
+        "local files are read"
+    )
+    assert list(tmp_path.iterdir()) == []

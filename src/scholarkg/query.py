@@ -8,6 +8,7 @@ process and formatting its results is :mod:`scholarkg.query_results`.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,11 @@ from scholarkg.query_binding import PARAM_NAME, bind_parameters, check_text
 from scholarkg.resources import queries_dir
 
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
-# whole number, `name:iri` for an IRI, `name:name` for a person's name) in a query's header.
-_PARAM_LINE = re.compile(
-    r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(integer|iri|name))?\s*(.*)$"
-)
+# whole number, `name:iri` for an IRI, `name:name` for a person's name, `name:a|b|c` for one of
+# the values listed) in a query's header.
+_PARAM_LINE = re.compile(r"^#\s*@param(\??)\s+([A-Za-z_][A-Za-z0-9_]*)(?::(\S*))?\s*(.*)$")
+_SIMPLE_KINDS = ("integer", "iri", "name")
+_CHOICES = re.compile(r"^[A-Za-z0-9_.-]+(?:\|[A-Za-z0-9_.-]+)+$")
 # What a text parameter refuses as an IRI: an absolute one in angle brackets, or a bare one
 # with an authority (``https://…``) or a URN (``Wang:Wei`` is text).
 _IRI_FOR_TEXT = re.compile(
@@ -40,8 +42,10 @@ class Parameter:
     optional: bool = True
     # "text": a string literal (an IRI, bracketed or bare, is refused); "integer": an
     # xsd:integer; "iri": an IRI (in angle brackets or not); "name": a person's name, bound as
-    # its name key to ``?<name>Key`` (see :func:`bind_saved`). A value not of its kind is refused.
+    # its name key to ``?<name>Key`` (see :func:`bind_saved`); "choice": one of ``choices``,
+    # bound as a string literal. A value not of its kind is refused.
     kind: str = "text"
+    choices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,8 +75,9 @@ def _read_saved(path: Path) -> SavedQuery:
         raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from None
     header: list[str] = []
     parameters: list[Parameter] = []
+    lines: dict[str, int] = {}  # each parameter's declaration line
     warm = False
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             break
         declared = _PARAM_LINE.match(line)
@@ -80,20 +85,41 @@ def _read_saved(path: Path) -> SavedQuery:
             warm = True
         elif declared:
             optional, name, kind, description = declared.groups()
-            parameters.append(Parameter(name, description.strip(), optional == "?", kind or "text"))
+            if kind is not None and kind not in _SIMPLE_KINDS and not _CHOICES.match(kind):
+                raise QueryError(
+                    f"{path}: line {number}: parameter {name}: no kind {kind!r} (integer, iri, "
+                    "name, or the values it takes, a|b|c)"
+                )
+            choices = () if kind is None or kind in _SIMPLE_KINDS else tuple(kind.split("|"))
+            kind = "choice" if choices else kind or "text"
+            parameters.append(Parameter(name, description.strip(), optional == "?", kind, choices))
+            lines[name] = number
         else:
             header.append(line.lstrip("# ").rstrip())
+    used = _variables(text) if parameters else set()
+    for parameter in parameters:  # a typo in a declaration binds a variable nothing reads
+        variable = parameter.name + ("Key" if parameter.kind == "name" else "")
+        if variable not in used:
+            raise QueryError(
+                f"{path}: line {lines[parameter.name]}: parameter {parameter.name}: the query "
+                f"never uses ?{variable}, so a value given for it would narrow nothing"
+            )
     description = " ".join(h for h in header if h)
     return SavedQuery(path.stem, path, description, text, tuple(parameters), warm)
 
 
 def resolve_query(name_or_path: str) -> SavedQuery:
-    """A saved query by name (``papers-per-year``) or a path to any ``.rq`` file."""
+    """A saved query by name (``papers-per-year``) or a path to any ``.rq`` file. A bare name
+    (no folder, no ``.rq``) is the saved query of that name before a file of that name in the
+    working directory (``query organisations > organisations`` must not make the next
+    ``query organisations`` read its own output)."""
+    saved = queries_dir() / (name_or_path if name_or_path.endswith(".rq") else f"{name_or_path}.rq")
+    bare = (
+        not name_or_path.endswith(".rq") and "/" not in name_or_path and os.sep not in name_or_path
+    )
     path = Path(name_or_path)
-    if not path.is_file():
-        path = queries_dir() / (
-            name_or_path if name_or_path.endswith(".rq") else f"{name_or_path}.rq"
-        )
+    if (bare and saved.is_file()) or not path.is_file():
+        path = saved
     if not path.is_file():
         known = ", ".join(q.name for q in saved_queries())
         raise QueryError(f"{name_or_path}: no such query file or saved query (saved: {known})")
@@ -137,11 +163,14 @@ def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
     for a text or name parameter too: no name equals it, the query would answer nothing). A
     ``name`` parameter ``researcher`` is bound as ``?researcherKey``, its name key, which the
     query matches against ``skg:nameKey``: a name is found however its case, accents and
-    punctuation are written."""
+    punctuation are written. A ``choice`` parameter takes one of its values (white space
+    around it dropped), bound as text: another would match nothing."""
     check_parameters(query, params)
     bound, kinds = dict(params), {p.name: p.kind for p in query.parameters}
     for parameter in query.parameters:
         value = params.get(parameter.name)
+        if value is not None and parameter.kind == "choice":
+            bound[parameter.name], kinds[parameter.name] = _choice(query, parameter, value), "text"
         if value is None or parameter.kind not in ("text", "name"):
             continue
         if _IRI_FOR_TEXT.match(value.strip()):
@@ -159,6 +188,17 @@ def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
         return bind_parameters(query.text, bound, kinds)
     except QueryError as exc:
         raise QueryError(f"saved query {query.name}: {exc}") from None
+
+
+def _choice(query: SavedQuery, parameter: Parameter, value: str) -> str:
+    """``value`` if it is one of ``parameter``'s choices (white space around it dropped), else
+    a :class:`QueryError` listing them."""
+    if value.strip() not in parameter.choices:
+        raise QueryError(
+            f"saved query {query.name}: parameter {parameter.name} takes one of "
+            f"{', '.join(parameter.choices)}, got {value!r}"
+        )
+    return value.strip()
 
 
 def _name_key(query: SavedQuery, parameter: str, value: str) -> str:

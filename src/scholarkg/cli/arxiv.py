@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -130,7 +131,10 @@ def _snapshot(doors: Commands) -> None:
         """,
     )
     snapshot.add_argument(
-        "file", metavar="FILE", help="the snapshot, e.g. arxiv-metadata-oai-snapshot.json[.gz]"
+        "file",
+        metavar="FILE",
+        type=_snapshot_path,
+        help="the snapshot, e.g. arxiv-metadata-oai-snapshot.json[.gz]",
     )
     snapshot.add_argument(
         "--batch-size", type=positive_count, default=1000, metavar="N", help="records per chunk"
@@ -150,6 +154,14 @@ def _snapshot(doors: Commands) -> None:
     snapshot.add_argument("--json", action="store_true", help=JSON_HELP)
     add_store_options(snapshot)
     snapshot.set_defaults(handler=load_snapshot, stoppable=True)
+
+
+def _snapshot_path(text: str) -> str:
+    """An argparse type: the snapshot's path, never empty (an unset variable named the working
+    directory: 'error: .: cannot open snapshot: Is a directory', after the store was opened)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path (give the snapshot file)")
+    return os.path.expanduser(text)  # ~: the home directory
 
 
 def _print_records(records: Sequence[ArxivRecord]) -> None:

@@ -113,8 +113,13 @@ def load(args: argparse.Namespace) -> Config:
     """The configuration ``--config`` names, with the ``--store`` directory when given."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
+    from scholarkg.locations import file_url_path
 
-    config = load_config(Path(args.config) if args.config else None)
+    if args.config is not None and not args.config.strip():  # an unset variable, say
+        raise ConfigError("--config: no file given (an empty path)")  # never the defaults
+    # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
+    # shell leaves it as it is)
+    config = load_config(Path(args.config).expanduser() if args.config is not None else None)
     store = getattr(args, "store", None)
     if store is None:
         return config
@@ -126,7 +131,11 @@ def load(args: argparse.Namespace) -> Config:
             "'sparql'), reached through [store] query_url / update_url / store_url, not a "
             "directory; leave --store out or use a config with kind 'oxigraph' or 'files'"
         )
-    return config.with_store_path(Path(store))
+    try:  # a file: URL names its directory, as in the config's paths
+        named = file_url_path(store)
+    except ValueError as exc:
+        raise ConfigError(f"--store {store}: {exc}") from None
+    return config.with_store_path(Path(named if named is not None else store).expanduser())
 
 
 def print_report(report: RunReport, title: str) -> int:

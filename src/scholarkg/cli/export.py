@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -47,11 +48,22 @@ def register(commands: Commands) -> None:
     dump.add_argument(
         "--output",
         metavar="PATH",
+        type=output_path,
         help="the file to write, or - for stdout; never in the store's directory, its "
         "checkpoints or [data] dir/state (default: [data] dir/exports/scholarkg.<format>)",
     )
     add_store_options(dump)
     dump.set_defaults(handler=export_store)
+
+
+def output_path(text: str) -> str:
+    """An argparse type: where the dump goes, never empty (an unset variable: the dump went to
+    [data] dir/exports outside a publication, taking the published dump's place)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty path (leave --output out for [data] dir/exports, or give - for stdout)"
+        )
+    return text if text == "-" else os.path.expanduser(text)  # ~: the home directory
 
 
 def graph_iri(text: str) -> str:

@@ -35,13 +35,24 @@ def register(commands: Commands) -> None:
         """,
     )
     parse.add_argument(
-        "location", metavar="PATH_OR_URL", help="a profile page: a file or an http(s) URL"
+        "location",
+        metavar="PATH_OR_URL",
+        type=_location,
+        help="a profile page: a file (a path or a file: URL) or an http(s) URL",
     )
     parse.add_argument(
         "--json", action="store_true", help="print the parsed record as JSON instead of text"
     )
     add_config_option(parse)
     parse.set_defaults(handler=parse_profile)
+
+
+def _location(value: str) -> str:
+    """An argparse type: a profile page's location, never empty (an unset variable would name
+    the working directory, read as 'Is a directory')."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty location (give a profile page's path or URL)")
+    return value
 
 
 def parse_profile(args: argparse.Namespace) -> int:

@@ -84,6 +84,7 @@ def _list_saved() -> int:
         names = ", ".join(
             p.name
             + {"integer": " (whole number)", "iri": " (IRI)"}.get(p.kind, "")
+            + (f" (one of {', '.join(p.choices)})" if p.choices else "")
             + ("" if p.optional else " (required)")
             for p in saved.parameters
         )
@@ -107,6 +108,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.serve.workers import WorkerPool, spec_for
     from scholarkg.store.reading import require_store
 
+    config = load(args)  # a bad config is refused by every command, --list too
     if args.list:
         return _list_saved()
     if bool(args.sparql) == bool(args.query):
@@ -117,7 +119,6 @@ def run_query(args: argparse.Namespace) -> int:
         text = bind_parameters(args.sparql, params)
     else:
         text = bind_saved(resolve_query(args.query), params)
-    config = load(args)
     if config.store.kind == "oxigraph":  # the worker opens what readers open (a checkpoint);
         require_store(config.store.path)  # no store (yet) is said before a worker starts
         spec = StoreSpec("oxigraph", str(config.store.path))

@@ -47,6 +47,7 @@ def register(commands: Commands) -> None:
         "--profile",
         action="append",
         metavar="PATH_OR_URL",
+        type=_location,
         help="an extra profile page to build, besides [profiles] sources; repeatable "
         "(default: none)",
     )
@@ -61,8 +62,20 @@ def register(commands: Commands) -> None:
 
 
 def _location(value: str) -> str:
-    """A profile given on the command line: URLs as they are, paths made absolute."""
-    return value if value.startswith(("http://", "https://")) else str(absolute(Path(value)))
+    """An argparse type: a profile given on the command line, a URL as it is, a path (a
+    ``file:`` URL's too) made absolute, as [profiles] sources are; an empty one (an unset
+    variable: the working directory) or a ``file:`` URL naming no file here is a usage error."""
+    from scholarkg.errors import ExtractError
+    from scholarkg.extract.profiles import archived_as
+
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty location (leave --profile out to build [profiles] sources alone)"
+        )
+    try:
+        return archived_as(value)
+    except ExtractError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _plural(count: int, word: str) -> str:
@@ -96,7 +109,7 @@ def build_graph(args: argparse.Namespace) -> int:
         from scholarkg.store.foreign import check_not_foreign
 
         check_not_foreign(config.store.path)
-    extra = [_location(p) for p in args.profile or []]
+    extra = list(args.profile or [])
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"
     _say(

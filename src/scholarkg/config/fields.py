@@ -105,6 +105,49 @@ def _cron_value(text: str, low: int, high: int, names: tuple[str, ...]) -> int |
     return None
 
 
+_LONGEST_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # days, February's in leap years
+
+
+def _cron_values(text: str, low: int, high: int, names: tuple[str, ...]) -> set[int]:
+    """The values a checked field names (a range written backwards wraps round, as Prefect's
+    croniter reads it)."""
+    found: set[int] = set()
+    for item in text.split(","):
+        match = _CRON_ITEM.match(item)
+        assert match is not None  # checked by _cron
+        star, first, last, step = match.group(1) == "*", *match.group(2, 3, 4)
+        start = low if star else _cron_value(first, low, high, names) or low
+        end = high if star or (last is None and step) else start
+        if last is not None:
+            end = _cron_value(last, low, high, names) or low
+        span = (
+            list(range(start, end + 1))
+            if start <= end
+            else [
+                *range(start, high + 1),
+                *range(low, end + 1),
+            ]
+        )
+        found.update(span[:: int(step or 1)])
+    return found
+
+
+def _never_runs(fields: list[str]) -> str | None:
+    """Why a checked cron line never fires (None: it does): days of the month that no month
+    it names has (``0 0 30 2 *``, ``31 4,6``), which Prefect takes, then never schedules."""
+    if fields[2] == "*":
+        return None
+    days = _cron_values(fields[2], *_CRON_FIELDS[2][1:])
+    months = sorted(_cron_values(fields[3], *_CRON_FIELDS[3][1:]))
+    if min(days) > max(_LONGEST_MONTH[m - 1] for m in months):
+        listed = ",".join(str(m) for m in months)
+        return (
+            f"day of month {fields[2]!r} falls in no month it names ({listed}): the schedule "
+            "would never run"
+        )
+    return None
+
+
 def _cron(value: str) -> str:
     """A standard five-field cron line (``*``, values, ``a-b`` ranges, ``/step``, lists; month
     and day names), checked here so a schedule Prefect would refuse stops the config."""
@@ -122,6 +165,9 @@ def _cron(value: str) -> str:
                     f"{field} {item!r} is not a cron value: use *, {low}-{high}, a range a-b, "
                     "a step /n or a comma-separated list"
                 )
+    never = _never_runs(fields)
+    if never:
+        raise ValueError(never)
     return value
 
 

@@ -15,6 +15,8 @@ import os
 import re
 import tomllib
 import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -29,6 +31,7 @@ from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
+from scholarkg.locations import file_url_path, http_url, is_http_url
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -41,7 +44,7 @@ def load_config(path: Path | None = None) -> Config:
     defaults = default_config_path()
     mine = None if path is None or absolute(Path(path)) == absolute(defaults) else Path(path)
     values = read_file(mine) if mine is not None else {}
-    settings = locate_paths(build_settings(values, mine or defaults), Path.cwd())
+    settings = locate_paths(build_settings(values, mine or defaults), Path.cwd(), mine or defaults)
     if settings.store.kind == "oxigraph":
         problem = store_and_data_problem(settings.store.path, settings.data.dir)
         if problem:
@@ -56,7 +59,7 @@ def read_file(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -82,7 +85,7 @@ def read_file(path: Path) -> dict[str, Any]:
             problem = _toml_type_problem(field, table[key])
             if problem:
                 raise ConfigError(f"{path}: [{section}] {key} {problem}")
-    return _absolutise(raw, absolute(path).parent)
+    return _absolutise(raw, absolute(path).parent, path)
 
 
 # What a TOML file must write for a key of each scalar type (the environment's text is
@@ -186,23 +189,32 @@ def _origin(loc: Loc, where: Path) -> str:
     if not loc:
         return str(where)
     section = str(loc[0])
+    # the variables set, by their names in upper case: pydantic-settings reads any case
+    given = {name.upper(): name for name, value in sorted(os.environ.items()) if value.strip()}
     names = []
     if len(loc) >= 2:
         key = str(loc[1])
         names.append(env_name(section, key))
         names += [marker(f, "env") for s, k, f in declared_keys() if (s, k) == (section, key)]
+        below = env_name(section, key) + ENV_NESTED  # a key of its table (…__MERGE__<key>)
+        names += [upper for upper in given if upper.startswith(below)]
     names.append(f"SCHOLARKG_{section.upper()}")
     for name in names:
-        if name and os.environ.get(name, "").strip():
-            return f"environment {name}"
+        if name and name.upper() in given:
+            return f"environment {given[name.upper()]}"
     return str(where)
 
 
 def _locate(value: str, base: Path) -> str:
-    """A URL stays as is; a relative path is resolved against ``base``."""
-    if value.startswith(("http://", "https://")):
-        return value
-    path = Path(value).expanduser()
+    """A URL stays as is; a ``file:`` URL is the path it names; a relative path is resolved
+    against ``base``. A ``file:`` URL naming no file here is a ConfigError naming it."""
+    if is_http_url(value):
+        return http_url(value)
+    try:
+        named = file_url_path(value)
+    except ValueError as exc:
+        raise ConfigError(f"{value}: {exc}") from None
+    path = Path(named if named is not None else value).expanduser()
     return str(path if path.is_absolute() else absolute(base / path))
 
 
@@ -239,29 +251,43 @@ def _located_people(people: dict[str, Any], base: Path) -> dict[str, Any]:
     return out
 
 
-def _absolutise(raw: dict[str, Any], base: Path) -> dict[str, Any]:
-    """The file's relative paths resolved against its own directory."""
+@contextmanager
+def _naming(where: str) -> Iterator[None]:
+    """A ConfigError raised inside says ``where`` first (the file or variable, section, key)."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def _absolutise(raw: dict[str, Any], base: Path, where: Path) -> dict[str, Any]:
+    """The file's (``where``) relative paths resolved against its own directory."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
     for section, key, field in declared_keys():
         table = out.get(section)
         if marker(field, "relative") and isinstance(table, dict) and key in table:
-            table[key] = _located(table[key], base)
+            with _naming(f"{where}: [{section}] {key}"):
+                table[key] = _located(table[key], base)
     if isinstance(out.get("people"), dict):
-        out["people"] = _located_people(out["people"], base)
+        with _naming(f"{where}: [people]"):
+            out["people"] = _located_people(out["people"], base)
     return out
 
 
-def locate_paths(settings: Settings, base: Path) -> Settings:
+def locate_paths(settings: Settings, base: Path, where: Path) -> Settings:
     """``settings`` with the relative paths left (defaults, environment) resolved against
-    ``base``, ``[people]``'s ``profile:`` references included."""
+    ``base``, ``[people]``'s ``profile:`` references included (``where``: the file, named
+    when no variable set a bad value)."""
     changed: dict[str, dict[str, Any]] = {}
     for section, key, field in declared_keys():
         if marker(field, "relative"):
             value = getattr(getattr(settings, section), key)
-            located = _located(value, base)
+            with _naming(f"{_origin((section, key), where)}: [{section}] {key}"):
+                located = _located(value, base)
             if located != value:
                 changed.setdefault(section, {})[key] = located
-    people = _located_people(settings.people.model_dump(), base)
+    with _naming(f"{_origin(('people',), where)}: [people]"):
+        people = _located_people(settings.people.model_dump(), base)
     if people != settings.people.model_dump():
         changed["people"] = people
     updates: dict[str, BaseModel] = {

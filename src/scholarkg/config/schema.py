@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import Field, field_validator
 from pydantic.fields import FieldInfo
@@ -154,3 +154,25 @@ class _NestedEnvironment(EnvSettingsSource):
         super().__init__(settings_cls)
         named = {name.lower() for name in named_variables()}
         self.env_vars = {k: v for k, v in self.env_vars.items() if k.lower() not in named}
+
+    def __call__(self) -> dict[str, Any]:
+        """The variables' values, a table key named by a variable in the case it is written
+        (pydantic-settings lowercases the whole name; a key of ``[people.merge]`` is data, a
+        path or a title, not a field name)."""
+        data = super().__call__()
+        for section, key, field in declared_keys():
+            values = data.get(section)
+            table = values.get(key) if isinstance(values, dict) else None
+            if get_origin(field.annotation) is dict and isinstance(table, dict):
+                _keep_case(table, f"{ENV_PREFIX}{section}{ENV_NESTED}{key}{ENV_NESTED}".lower())
+        return data
+
+
+def _keep_case(table: dict[str, Any], prefix: str) -> None:
+    """``table``'s keys that variables ``<prefix><key>`` name (``prefix`` lower-case), each
+    renamed from its lower-case form to the case the variable's name writes."""
+    for name in sorted(os.environ):
+        written = name[len(prefix) :]
+        folded = written.lower()
+        if name.lower().startswith(prefix) and folded != written and folded in table:
+            table[written] = table.pop(folded)

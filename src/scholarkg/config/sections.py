@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import SecretStr, field_validator
 
@@ -44,7 +44,9 @@ def store_path_problem(path: Path) -> str | None:
     return None
 
 
-DATA_PARTS = ("raw", "quarantine", "reports", "state", "exports", "changes")  # under [data] dir
+# The directories under [data] dir: each is ``Config.<part>_dir``, and no store may be one.
+DataPart = Literal["raw", "quarantine", "reports", "state", "exports", "changes"]
+DATA_PARTS: tuple[DataPart, ...] = get_args(DataPart)
 
 
 def store_and_data_problem(store: Path, data: Path) -> str | None:
@@ -168,7 +170,7 @@ class ProfilesConfig(Section):
 
     sources: tuple[NonEmptyText, ...] = setting(
         ("examples/profiles/leonard-hussenot.txt",),
-        "paths or http(s) URLs of the profile pages `scholarkg run` builds",
+        "paths, file: or http(s) URLs of the profile pages `scholarkg run` builds",
         relative=True,
     )
 

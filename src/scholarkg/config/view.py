@@ -10,6 +10,7 @@ from pathlib import Path
 from scholarkg.config.network import ArxivConfig, HttpConfig, Limits
 from scholarkg.config.schema import Settings
 from scholarkg.config.sections import (
+    DataPart,
     PublishConfig,
     RunnerConfig,
     ScheduleConfig,
@@ -97,25 +98,34 @@ class Config:
     def schedules(self) -> tuple[ScheduleConfig, ...]:
         return tuple(self.settings.schedules.values())
 
+    def data_part(self, part: DataPart) -> Path:
+        """The directory ``part`` of ``[data] dir`` (one of :data:`~.sections.DATA_PARTS`)."""
+        return self.data_dir / part
+
     @property
     def raw_dir(self) -> Path:
-        return self.data_dir / "raw"
+        return self.data_part("raw")
 
     @property
     def quarantine_dir(self) -> Path:
-        return self.data_dir / "quarantine"
+        return self.data_part("quarantine")
 
     @property
     def reports_dir(self) -> Path:
-        return self.data_dir / "reports"
+        return self.data_part("reports")
 
     @property
     def state_dir(self) -> Path:
-        return self.data_dir / "state"
+        return self.data_part("state")
 
     @property
     def exports_dir(self) -> Path:
-        return self.data_dir / "exports"
+        return self.data_part("exports")
+
+    @property
+    def changes_dir(self) -> Path:
+        """Where each run keeps its change set (``<run id>/graphs.tsv``)."""
+        return self.data_part("changes")
 
     def with_store_path(self, path: Path | None) -> Config:
         """This config with the store at ``path`` (None: unchanged), made absolute (a

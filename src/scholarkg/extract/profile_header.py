@@ -51,6 +51,11 @@ class Header:
             self.first_dropped, self.last_dropped = self.first_dropped or number, number
 
 
+def is_metric(text: str) -> bool:
+    """Whether a header line is a metric (``h-index5``, ``2 papers``, ``12 citations``…)."""
+    return any(p.match(text) for p in _METRICS.values())
+
+
 def _may_be_read(text: str) -> bool:
     """Whether a header line is one :func:`parse_header` reads (a metric, a subject code)."""
     return bool(_SUBJECT_CODE.match(text)) or any(p.match(text) for p in _METRICS.values())

@@ -11,16 +11,21 @@ The page layout, as served::
     <authors>[ et al.][ · org, org]
     [<abstract paragraph>]
 
-The first line is the name; a page whose first line is a metric (``h-index5``: its name line
-is missing) is a :class:`ParseError` naming that line, never a researcher called so; so is a
-page whose only text line above the metrics is a known subject code (``SE``). A control
+A line that reads as the heading but is followed by a metric is the papers metric written with
+a space (``2 papers``), not the heading. The first line is the name; a page whose first line is
+a metric (``h-index5``: its name line is missing) is a :class:`ParseError` naming that line,
+never a researcher called so; so is a page whose only text line above the metrics is a known
+subject code (``SE``). A control
 character that is not white space (:mod:`scholarkg.extract.textcheck`, the arXiv doors' rule)
 in the name is a :class:`ParseError` at its line; in a paper's title, author line or abstract
 it quarantines that paper, the reason naming the field and the code point.
 
 A block that lost a line is quarantined, not read with its lines moved up: a known subject
 code alone (its date missing) starts a block, never more of the abstract before; an author of
-more than :data:`NAME_WORDS` words is a sentence (the title or author line missing).
+more than :data:`NAME_WORDS` words is a sentence (the title or author line missing). A date's
+month is a whole word (``SuperMario 64`` is no code and date), and where a title goes, a line
+that only looks like a block's start (no known code, no readable date: ``ProMarch 2 Protocol``)
+is the title.
 """
 
 from __future__ import annotations
@@ -41,7 +46,7 @@ from scholarkg.extract.page_text import (
     refuse_non_text,
     reject_non_profile,
 )
-from scholarkg.extract.profile_header import Header, parse_header
+from scholarkg.extract.profile_header import Header, is_metric, parse_header
 from scholarkg.extract.reasons import nameless_author, quarantine_reason
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.iris import fold
@@ -49,14 +54,20 @@ from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, clip
 from scholarkg.models import Profile, ProfilePaper, QuarantinedRecord
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+# A month as a whole word, abbreviated or in full (``Mar``, ``March``, ``Sept``), never the
+# start of another word (``Mario``, ``Decoder``).
+_MONTH_WORD = (
+    "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    "|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 # Loose: a short line with a subject code glued to a month and some digits starts a paper
 # block; a block whose date then fails the strict pattern is quarantined, not merged.
 _BLOCK_START = re.compile(
-    rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>(?:{_MONTHS})\w*\.?\s.*\d.*)$"
+    rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>{_MONTH_WORD}\.?\s.*\d.*)$"
 )
 # Strict: what a readable block start looks like.
 _DATE_AND_FLAG = re.compile(
-    rf"^(?P<month>{_MONTHS})\w*\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
+    rf"^(?P<month>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
 )
 _HEADING = re.compile(r"^(?P<count>\d[\d,]*)\s+Papers?$", re.IGNORECASE)
 # The middle dot between white space of any kind (a page taken from HTML writes &nbsp;·&nbsp;,
@@ -129,7 +140,8 @@ def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
     if stamp is None:
         raise ParseError(source, f"unreadable paper date {match['rest']!r}", line=block.line)
     try:
-        date = dt.date(int(stamp["year"]), _MONTH_NUMBER[stamp["month"]], int(stamp["day"]))
+        month = _MONTH_NUMBER[stamp["month"][:3]]
+        date = dt.date(int(stamp["year"]), month, int(stamp["day"]))
     except ValueError as exc:
         raise ParseError(
             source, f"impossible date {match['rest']!r}: {exc}", line=block.line
@@ -211,6 +223,21 @@ def _parse_paper(
     )
 
 
+def _starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str]) -> bool:
+    """``text`` starts a paper block: a known subject code alone (a block whose date is
+    missing, quarantined, never more of the abstract before) or a code glued to a date. Where
+    a block's title goes (``title_next``), a line that only looks like a start (``ProMarch 2
+    Protocol``: no readable date, no known code) is that title."""
+    if text in subject_codes:
+        return True
+    start = _BLOCK_START.match(text)
+    if start is None:
+        return False
+    if not title_next or start["code"] in subject_codes:
+        return True
+    return _DATE_AND_FLAG.match(start["rest"].strip()) is not None
+
+
 def _split_header_and_blocks(
     lines: Iterable[tuple[int, str]],
     source: str,
@@ -221,23 +248,29 @@ def _split_header_and_blocks(
     stated: int | None = None
     blocks: list[_Block] = []
     in_papers = False
-    number = 0
+    heading: tuple[int, str, str] | None = None  # a line that reads as the heading: the
+    number = 0  # heading unless a metric follows it (then it was the count, ``2 papers``)
     for number, text in lines:
+        if heading is not None and is_metric(text):
+            header.add(*heading[:2])
+        elif heading is not None:
+            stated, in_papers = read_count(heading[2], source, heading[0]), True
+        heading = None
         if not in_papers:
-            heading = _HEADING.match(text)
-            if heading:
-                stated, in_papers = read_count(heading["count"], source, number), True
+            found = _HEADING.match(text)
+            if found:
+                heading = (number, text, found["count"])
             else:
                 header.add(number, text)
             continue
-        # a known subject code alone is a block whose date is missing (quarantined), not more
-        # of the abstract before
-        if _BLOCK_START.match(text) or text in subject_codes:
+        if _starts_block(text, bool(blocks) and not blocks[-1].lines, subject_codes):
             blocks.append(_Block(line=number, header=text))
         elif blocks:
             blocks[-1].add(number, text, limits.literal_bytes)
         else:
             raise ParseError(source, f"text before the first paper: {text[:60]!r}", line=number)
+    if heading is not None:  # the page's last line: a heading of a page with no papers
+        stated, in_papers = read_count(heading[2], source, heading[0]), True
     if not in_papers:
         raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=number)
     return header, stated, blocks

@@ -14,6 +14,7 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.files import absolute
 from scholarkg.limits import DEFAULT_LIMITS, Limits
+from scholarkg.locations import file_url_path, http_url, is_http_url
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
@@ -39,7 +40,19 @@ def _read_file(location: str, cap: int) -> bytes:
 
 
 def is_url(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
+    return is_http_url(location)
+
+
+def local_path(location: str) -> str:
+    """The path a profile at ``location`` (no http(s) URL) is read from: a ``file:`` URL
+    names one (``file:///srv/page.txt`` is ``/srv/page.txt``), anything else is a path (``~``
+    the home directory, as in the config); an ExtractError for a ``file:`` URL that names no
+    file here."""
+    try:
+        path = file_url_path(location)
+    except ValueError as exc:
+        raise ExtractError(location, str(exc)) from None
+    return os.path.expanduser(location) if path is None else path
 
 
 def fetch_profile(
@@ -61,6 +74,7 @@ def fetch_profile(
     """
     cap = limits.profile_bytes
     if is_url(location):
+        location = http_url(location)
         response = http.get(
             location,
             if_none_match=etag,
@@ -77,7 +91,7 @@ def fetch_profile(
             )
         return archive.noted(response.archived, archived_as(location))
     try:
-        body = _read_file(location, cap)
+        body = _read_file(local_path(location), cap)
     except OSError as exc:
         raise ExtractError(location, f"cannot read profile file: {exc.strerror or exc}") from exc
     if len(body) > cap:
@@ -91,8 +105,8 @@ def fetch_profile(
 
 def archived_as(location: str) -> str:
     """The source a profile page at ``location`` is archived and noted as (a file: its
-    absolute path)."""
-    return location if is_url(location) else str(absolute(Path(location)))
+    absolute path, whether named by a path or a ``file:`` URL)."""
+    return http_url(location) if is_url(location) else str(absolute(Path(local_path(location))))
 
 
 def parse_archived_profile(

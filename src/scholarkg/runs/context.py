@@ -91,7 +91,7 @@ class RunContext:
         self.stop = STOP  # set by a SIGTERM/SIGINT handler (scholarkg.lifecycle)
         self.outbox = Outbox(config.data_dir, self.run_id, config.store)
         self.dead = DeadLetters(config.data_dir, self.run_id)
-        self.changes = ChangeSet(config.data_dir / "changes" / self.run_id)
+        self.changes = ChangeSet(config.changes_dir / self.run_id)
         self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs
         self.touched_papers: set[str] = set()  # for the consistency check
         self.touched_buckets: set[int] = set()  # dump parts of graphs written or dropped

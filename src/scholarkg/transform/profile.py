@@ -36,8 +36,12 @@ from scholarkg.transform.researcher_place import place_researcher
 # 2026-12-02; 2: skg:listedPaperCount counts quarantined entries too, and a profile's claims
 # are kept in the registry's claims table (a claim that made no merge left no row before);
 # 3: the organisations after a middle dot and "et al." are read between any white space (a
-# no-break space or a tab made them part of the last author's name).
-PROFILE_MAPPING = "profile-3"
+# no-break space or a tab made them part of the last author's name); 4: a paper's date starts
+# with a month as a whole word, and where a title goes a line that only looks like a paper's
+# start is the title (``SuperMario 64 as a benchmark`` quarantined its paper as an unreadable
+# date), and a paper count written with a space (``2 papers``) followed by a metric is that
+# metric, not the papers heading (the page was refused).
+PROFILE_MAPPING = "profile-4"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
