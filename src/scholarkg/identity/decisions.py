@@ -193,6 +193,16 @@ def compared_name(current: str, name: str, *, given_first: bool = False) -> str:
     return _with_generation(name, current) if switch else _with_generation(current, name)
 
 
+def settled(compared: str, other: str) -> bool:
+    """:func:`compared_name` keeps ``compared`` over ``other`` had ``other`` come first (a
+    profile's spelling given name first allowed): the names chose it, not the order they came
+    in. Not so of two given names as full that the first seen of is kept (``Bill Smith`` and
+    ``Will Smith``): the person is compared by that one (an author ``B. Smith`` joins them only
+    if it is ``Bill``), but shown by the spellings alone
+    (:func:`~.name_choice.preferred`)."""
+    return compared_name(other, compared, given_first=True) == compared
+
+
 _WRITTEN = {"jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 
 

@@ -36,8 +36,9 @@ PAIRS = "6"
 GENERATIONS = "1"
 # meta 'shown': 1 once person graphs show the name name_choice.preferred chooses whatever the
 # order the sources came in; a registry without it has the persons whose shown name was the
-# first given of a tie written again, once.
-SHOWN = "1"
+# first given of a tie written again, once. 2: of two short forms as full (Bill Smith, Will
+# Smith), the first in code-point order, not the first seen (the name the person is compared by).
+SHOWN = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
