@@ -65,7 +65,8 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
     def profile(self, name: str, location: str, sha256: str) -> str:
         """The profile slug of a page: the same bytes from two paths are one profile, and an
         updated page at a known location is the same profile (if it names a compatible
-        researcher); anything else is a new profile, whatever its researcher's name."""
+        researcher); anything else is a new profile, whatever its researcher's name. A page
+        whose researcher is a group (``Gemma Team``) founds no person: groups never are."""
         reg = self.registry
         name = names.nfc(name)
         slug = reg.profile_for([f"sha:{sha256}"])
@@ -83,7 +84,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             reg.add_profile(slug, name, location)
         reg.add_profile_source(f"sha:{sha256}", slug)
         reg.add_profile_source(f"loc:{location}", slug)
-        if reg.profile_person(slug) is None:
+        if reg.profile_person(slug) is None and not names.is_group(name):  # a group: no person
             label = self.overrides.profile_split((location,))
             pid = self._new(name, f"profile:{slug}", slug=slug, profile=slug, label=label)
             reg.set_profile_person(slug, pid)

@@ -36,8 +36,9 @@ from scholarkg.transform.researcher_place import place_researcher
 # 2026-12-02; 2: skg:listedPaperCount counts quarantined entries too, and a profile's claims
 # are kept in the registry's claims table (a claim that made no merge left no row before);
 # 3: the organisations after a middle dot and "et al." are read between any white space (a
-# no-break space or a tab made them part of the last author's name).
-PROFILE_MAPPING = "profile-3"
+# no-break space or a tab made them part of the last author's name); 4: a page whose researcher
+# is a group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for a person).
+PROFILE_MAPPING = "profile-4"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
@@ -111,7 +112,9 @@ class _ProfileBuilder:
             if not is_group(name):
                 authors.append(AuthorMention(node, position, nfc(name)))
         claims: dict[str, str] = {}
-        if place.researcher is None:
+        if is_group(researcher):
+            pass  # a group's page: the listing links the group where it names it; no person
+        elif place.researcher is None:
             where = " and ".join(str(c) for c in place.candidates)
             self.findings.append(
                 f"{self.profile.source}:{item.line}: {researcher!r} may be the author at"
@@ -245,6 +248,12 @@ def transform_profile(
         if verdict is not None:
             builder.resolution(paper, verdict)
     findings += builder.findings
+    if is_group(nfc(profile.name)):
+        findings.append(
+            f"{profile.source}: {nfc(profile.name)!r} names a group, not a researcher: its papers"
+            " are listed, with the group where the listing names it; no person is founded and no"
+            " authorship claimed"
+        )
     profile_graph = EmittedGraph(
         str(minter.profile_graph(slug_)),
         "profile",
