@@ -155,3 +155,33 @@ def test_a_registry_shown_by_mark_1_has_short_forms_written_again(tmp_path: Path
         assert reg.dirty() == [reg.live(smith.person)]
     finally:
         reg.close()
+
+
+@pytest.mark.parametrize(
+    ("surname_first", "given_first", "shown"),
+    [
+        ("Nguyễn Văn Thành", "Van Thanh Nguyen", "Văn Thành Nguyễn"),
+        ("Kim Jong Un", "Jongun Kim", "Jong Un Kim"),
+        ("Park Chan Wook", "Chan-Wook Park", "Chan-Wook Park"),
+    ],
+)
+@pytest.mark.parametrize("order", ["surname-first-first", "given-first-first"])
+def test_a_name_read_given_name_first_is_shown_in_either_order(
+    tmp_path: Path, surname_first: str, given_first: str, shown: str, order: str
+) -> None:
+    """``Nguyễn Văn Thành`` and ``Van Thanh Nguyen`` beside Alice Martin are one person, read
+    ``Văn Thành Nguyễn``: shown so in both orders (before: so when ``Nguyễn Văn Thành`` came
+    first, the reading being the name compared by, and ``Nguyễn Văn Thành`` when it came
+    second, the reading then no candidate)."""
+    first, second = (surname_first, given_first)[:: 1 if order == "surname-first-first" else -1]
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    resolver.add(_paper("2101.00001", first, "Alice Martin"))
+    resolver.add(_paper("2101.00002", second, "Alice Martin"))
+    mentions = reg.mentions([f"{BASE}2101.0000{n}/authorship/1" for n in (1, 2)]).values()
+    [pid] = {reg.live(m.person) for m in mentions}
+    [record] = reg.person_records([pid])
+    out = GraphEmitter()
+    assert emit_person(record, MINTER, out)
+    names = {str(n) for n in out.graph.objects(MINTER.person(record.person.slug), FOAF.name)}
+    assert names == {shown}

@@ -4,6 +4,8 @@ configured split, and a merge the evidence allows (a part of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
@@ -222,6 +224,19 @@ def _tells_more(name: str, current: str) -> bool:
     if names.generation(current) is None and names.generation(name) is not None:
         return True
     return capitals_first(current) is not None and capitals_first(name) is None
+
+
+def read_given_first(spellings: Sequence[str]) -> list[str]:
+    """Each spelling read given name first where another agrees with it only so read
+    (:func:`_as_read`): ``Văn Thành Nguyễn`` for ``Nguyễn Văn Thành`` beside ``Van Thanh
+    Nguyen``. Names to show beside the spellings (:func:`~.name_choice.preferred`), whichever
+    the person is compared by: the first seen of two as full, ``Van Thanh Nguyen`` or the
+    reading."""
+    out: list[str] = []
+    for name in dict.fromkeys(spellings):
+        if surname_first(name) is not None:
+            out += [r for other in spellings if (r := _as_read(name, other)) != name]
+    return list(dict.fromkeys(out))
 
 
 def _as_read(name: str, other: str) -> str:

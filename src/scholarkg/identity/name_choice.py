@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scholarkg.identity import names
+from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.name_reading import is_suffix
 from scholarkg.identity.name_variants import initials_dropped, particle_readings, transliterated
 
@@ -82,14 +83,16 @@ def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
     return given, letters, tex, initial, _spelled_out(name)
 
 
-def _as_written(name: str) -> tuple[bool, int, int, int, int, int]:
+def _as_written(name: str) -> tuple[bool, int, int, int, int, int, bool]:
     """Of names :func:`_fullness` ties, which writes more of the name: given name first (not
     inverted at a comma: ``John Smith Jr.`` over ``Smith Jr., John``), more letters beyond ASCII
     (``Łukasz Kaiser`` over ``Lukasz Kaiser``), more apostrophes and hyphens (``Siobhan
     O'Brien`` over ``Siobhan OBrien``), fewer words in capitals (``John Smith`` over ``JOHN
     SMITH``), first and last word capitalised (``John Smith`` over ``john smith``), more
     particles in small letters between them (``Laurens van der Maaten`` over ``Laurens Van Der
-    Maaten``)."""
+    Maaten``), not a name of three words read surname first
+    (:func:`~.east_asian_order.surname_first`: ``Văn Thành Nguyễn`` over ``Nguyễn Văn
+    Thành``)."""
     _, comma, rest = name.partition(",")
     in_order = not comma or all(is_suffix(part) for part in rest.split(","))
     beyond_ascii = sum(1 for c in name if c.isalpha() and not c.isascii())
@@ -98,7 +101,8 @@ def _as_written(name: str) -> tuple[bool, int, int, int, int, int]:
     capitals = sum(1 for w in words if len(w) > 1 and w.isupper())
     ends = sum(1 for w in words[:1] + words[-1:] if w[:1].isupper())
     particles = sum(1 for w in words[1:-1] if w[:1].islower())
-    return in_order, beyond_ascii, marks, -capitals, ends, particles
+    given_first = surname_first(name) is None
+    return in_order, beyond_ascii, marks, -capitals, ends, particles, given_first
 
 
 def preferred(
