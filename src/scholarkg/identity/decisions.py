@@ -11,7 +11,7 @@ from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.name_variants import capitals_first, spellings
 from scholarkg.identity.overrides import Overrides
-from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
+from scholarkg.identity.registry import CACHE_LIMIT, Mention, Person, Registry, short_hash
 from scholarkg.iris import capped
 
 
@@ -96,6 +96,13 @@ class Decisions:
         if kept != current:
             self._remember(pid, kept)
             self.registry.set_name(pid, kept)
+
+    def _label_taken(self, label: str) -> Person | None:
+        """The person whose IRI a ``[people.split]`` label names already, if it is no person
+        of that label (``ann-lee-<hash>``): a split names a person of its own, so it is not
+        applied, and :meth:`~.configured.ConfiguredDecisions.apply_overrides` says so."""
+        person = self.registry.by_slug(label)
+        return None if person is None or person.label == label else person
 
     def _split(
         self, author: AuthorMention, paper: PaperMentions, label: str, existing: Mention | None

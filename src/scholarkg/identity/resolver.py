@@ -86,6 +86,8 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         reg.add_profile_source(f"loc:{location}", slug)
         if reg.profile_person(slug) is None and not names.is_group(name):  # a group: no person
             label = self.overrides.profile_split((location,))
+            if label is not None and self._label_taken(label):
+                label = None  # another person's IRI (an error: apply_overrides)
             pid = self._new(name, f"profile:{slug}", slug=slug, profile=slug, label=label)
             reg.set_profile_person(slug, pid)
         return slug
@@ -146,6 +148,8 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         displaced: list[Mention] = []  # authorships now listed under another author's name
         for author in paper.authors:
             label = self.overrides.split_for(paper.keys, author.position, author.name)
+            if label is not None and self._label_taken(label):
+                label = None  # another person's IRI: an error, the authorship decided as before
             existing = known.get(author.node)
             kept = existing is not None and (
                 existing.pinned or names.compatible_at_position(existing.name, author.name)
