@@ -154,6 +154,13 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             kept = existing is not None and (
                 existing.pinned or names.compatible_at_position(existing.name, author.name)
             )
+            if (
+                label is None
+                and existing is not None
+                and not kept
+                and self._contested(author, paper, existing)
+            ):
+                continue  # another source still lists its own name there: a conflict
             if existing is not None and not kept:
                 self.registry.forget_names(author.node, keep=author.name)
                 displaced.append(existing)
@@ -185,6 +192,24 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             fresh = self._relisted_as(fresh, paper)
         if fresh:
             self._by_evidence(fresh, paper, known, on_paper, evidence)
+
+    def _contested(self, author: AuthorMention, paper: PaperMentions, existing: Mention) -> bool:
+        """A profile lists ``author`` where another source, still listing it, names someone
+        else (two pages list a paper only they know with its authors in two orders; a
+        position is one author): the decision stays, and the conflict is reported. Not the
+        same source listing another author there now (a page or record changed), which
+        displaces the decision; nor a record (its order is the paper's)."""
+        other = existing.evidence
+        if not paper.given_first or other is None or other == paper.source:
+            return False
+        if not self.registry.states(other, author.node):
+            return False
+        kept = self.registry.person(self.registry.live(existing.person)).slug
+        self.conflicts.append(
+            f"{paper.source} lists {author.name!r} at {author.node}, where {other} lists"
+            f" {existing.name!r}; kept {kept}"
+        )
+        return True
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"
