@@ -294,3 +294,37 @@ def test_a_claimed_researcher_is_on_the_paper_for_its_other_authors(reg: Registr
     resolver.add(listed("2005.00002", 3, "Wei Wang", "Carla Diaz", "Wei Wang"))
     assert person_of(reg, "2005.00002", 3) == person_of(reg, "2005.00001", 1) == slug
     assert person_of(reg, "2005.00002", 1) != slug
+
+
+@pytest.mark.parametrize("when", ["configured-first", "applied-later"])
+def test_a_split_label_that_is_another_persons_iri_is_an_error(tmp_path: Path, when: str) -> None:
+    """``[people.split]`` names the authorship a person of its own, ``…/person/<label>``; a
+    label that is the IRI of a person already (``ann-lee-<hash>``, an operator meaning "give
+    it to her") is an error naming both, and the authorship is not split. Before, a person
+    ``ann-lee-<hash>-2`` named Wei Wang was minted without a word."""
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    resolver.add(paper("2006.00001", "Ann Lee", "Alice Martin"))
+    ann = person_of(reg, "2006.00001", 1)
+    overrides = Overrides.parse(merge={}, split={"2006.00002#1": ann})
+    resolver = IdentityResolver(reg, overrides if when == "configured-first" else Overrides())
+    resolver.add(paper("2006.00002", "Wei Wang", "Carla Diaz"))
+    wei = person_of(reg, "2006.00002", 1)
+    errors = IdentityResolver(reg, overrides).apply_overrides()
+    assert len(errors) == 1 and "'2006.00002#1'" in errors[0] and ann in errors[0], errors
+    assert person_of(reg, "2006.00002", 1) == wei != ann
+    assert reg.by_slug(f"{ann}-2") is None and person_of(reg, "2006.00001", 1) == ann
+
+
+def test_a_profile_split_label_that_is_another_persons_iri_is_an_error(reg: Registry) -> None:
+    """The same for ``profile:<location>``: the profile's researcher is founded as without the
+    split (``bo-chen-<hash>``), and the run says why."""
+    IdentityResolver(reg).add(paper("2006.00001", "Ann Lee", "Alice Martin"))
+    ann = person_of(reg, "2006.00001", 1)
+    overrides = Overrides.parse(merge={}, split={"profile:/profiles/bo.txt": ann})
+    resolver = IdentityResolver(reg, overrides)
+    slug = resolver.profile("Bo Chen", "/profiles/bo.txt", "sha-b")
+    bo = reg.profile_person(slug)
+    assert bo is not None and reg.person(bo).slug.startswith("bo-chen-")
+    [error] = resolver.apply_overrides()
+    assert "'profile:/profiles/bo.txt'" in error and ann in error

@@ -13,13 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rdflib.namespace import FOAF
 
 from building import rows
 from registry_marks import dirty_once
 from scholarkg.identity import name_choice
+from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from test_group_named_variants import BASE, _paper
+from scholarkg.transform.emit import GraphEmitter
+from test_group_named_variants import BASE, MINTER, _paper
 from test_name_spellings_build import P, load_papers
 
 # two spellings of one person, and the one to show whichever comes first
@@ -96,3 +99,89 @@ def test_a_registry_written_before_has_tied_persons_written_again(tmp_path: Path
         return [record.person.id]
 
     dirty_once(reg, "shown", kaiser_shown_as_written)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [("Bill Smith", "Will Smith", "Bill Smith"), ("Rob Jones", "Bob Jones", "Bob Jones")],
+)
+@pytest.mark.parametrize("order", ["as-given", "reversed"])
+def test_short_forms_as_full_show_one_name_and_keep_their_decisions(
+    tmp_path: Path, first: str, second: str, shown: str, order: str
+) -> None:
+    """``Bill Smith`` and ``Will Smith`` beside Alice Martin are one person, shown as ``Bill
+    Smith`` in both orders (before: the first seen, the name the resolver compares them by).
+    The resolver still compares them by the first seen: a ``B. Smith`` beside Alice Martin
+    joins them only when ``Bill Smith`` came first, as before (join decisions unchanged)."""
+    if order == "reversed":
+        first, second = second, first
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    initial = f"{first[0]}. {first.split()[-1]}"
+    other = f"{second[0]}. {second.split()[-1]}"
+    resolver.add(_paper("2101.00001", first, "Alice Martin"))
+    resolver.add(_paper("2101.00002", second, "Alice Martin"))
+    resolver.add(_paper("2101.00003", other, "Alice Martin"))
+    resolver.add(_paper("2101.00004", initial, "Alice Martin"))
+
+    def person(arxiv_id: str) -> int:
+        [mention] = reg.mentions([f"{BASE}{arxiv_id}/authorship/1"]).values()
+        return reg.live(mention.person)
+
+    [record] = reg.person_records([person("2101.00001")])
+    assert record.person.name == first  # compared by the first seen, as before
+    out = GraphEmitter()
+    assert emit_person(record, MINTER, out)
+    names = {str(n) for n in out.graph.objects(MINTER.person(record.person.slug), FOAF.name)}
+    assert names == {shown}
+    assert person("2101.00002") == person("2101.00004") == person("2101.00001")
+    assert person("2101.00003") != person("2101.00001")  # the second's initial: another person
+
+
+def test_a_registry_shown_by_mark_1_has_short_forms_written_again(tmp_path: Path) -> None:
+    """A registry marked ``shown`` 1 (ties of short forms shown as the first seen) has its
+    Bill and Will Smith written again once; Alice Martin not."""
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    resolver.add(_paper("2101.00001", "Will Smith", "Alice Martin"))
+    resolver.add(_paper("2101.00002", "Bill Smith", "Alice Martin"))
+    reg.written(reg.dirty())
+    reg.db.execute("UPDATE meta SET value = '1' WHERE key = 'shown'")
+    reg.commit()
+    reg.close()
+    reg = Registry(tmp_path / "identity.sqlite")
+    try:
+        [smith] = reg.mentions([f"{BASE}2101.00001/authorship/1"]).values()
+        assert reg.dirty() == [reg.live(smith.person)]
+    finally:
+        reg.close()
+
+
+@pytest.mark.parametrize(
+    ("surname_first", "given_first", "shown"),
+    [
+        ("Nguyễn Văn Thành", "Van Thanh Nguyen", "Văn Thành Nguyễn"),
+        ("Kim Jong Un", "Jongun Kim", "Jong Un Kim"),
+        ("Park Chan Wook", "Chan-Wook Park", "Chan-Wook Park"),
+    ],
+)
+@pytest.mark.parametrize("order", ["surname-first-first", "given-first-first"])
+def test_a_name_read_given_name_first_is_shown_in_either_order(
+    tmp_path: Path, surname_first: str, given_first: str, shown: str, order: str
+) -> None:
+    """``Nguyễn Văn Thành`` and ``Van Thanh Nguyen`` beside Alice Martin are one person, read
+    ``Văn Thành Nguyễn``: shown so in both orders (before: so when ``Nguyễn Văn Thành`` came
+    first, the reading being the name compared by, and ``Nguyễn Văn Thành`` when it came
+    second, the reading then no candidate)."""
+    first, second = (surname_first, given_first)[:: 1 if order == "surname-first-first" else -1]
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    resolver.add(_paper("2101.00001", first, "Alice Martin"))
+    resolver.add(_paper("2101.00002", second, "Alice Martin"))
+    mentions = reg.mentions([f"{BASE}2101.0000{n}/authorship/1" for n in (1, 2)]).values()
+    [pid] = {reg.live(m.person) for m in mentions}
+    [record] = reg.person_records([pid])
+    out = GraphEmitter()
+    assert emit_person(record, MINTER, out)
+    names = {str(n) for n in out.graph.objects(MINTER.person(record.person.slug), FOAF.name)}
+    assert names == {shown}

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, PaperMentions
 from scholarkg.identity.overrides import Overrides, Ref
-from scholarkg.identity.registry import Mention, Registry
+from scholarkg.identity.registry import Mention, Person, Registry
 
 
 class ConfiguredDecisions:
@@ -16,6 +16,7 @@ class ConfiguredDecisions:
     registry: Registry
     overrides: Overrides
     _split: Callable[[AuthorMention, PaperMentions, str, Mention | None], None]
+    _label_taken: Callable[[str], Person | None]
     _merge: Callable[[int, int, str, str, bool, str | None], int]
 
     def apply_overrides(self) -> list[str]:
@@ -28,6 +29,13 @@ class ConfiguredDecisions:
         reg = self.registry
         errors: list[str] = []
         for ref, label in self.overrides.splits:
+            if (taken := self._label_taken(label)) is not None:
+                errors.append(
+                    f"[people.split] {ref.text!r} = {label!r}: the label is the IRI of person"
+                    f" {taken.slug} ({taken.name}) already; a split names a person of its own:"
+                    " choose another label (to give them the authorship, use [people.merge])"
+                )
+                continue
             if ref.kind == "profile":
                 slug = reg.profile_for([f"loc:{ref.value}"])
                 if slug is None:

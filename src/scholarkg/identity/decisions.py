@@ -4,12 +4,14 @@ configured split, and a merge the evidence allows (a part of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.name_variants import capitals_first, spellings
 from scholarkg.identity.overrides import Overrides
-from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry, short_hash
+from scholarkg.identity.registry import CACHE_LIMIT, Mention, Person, Registry, short_hash
 from scholarkg.iris import capped
 
 
@@ -94,6 +96,13 @@ class Decisions:
         if kept != current:
             self._remember(pid, kept)
             self.registry.set_name(pid, kept)
+
+    def _label_taken(self, label: str) -> Person | None:
+        """The person whose IRI a ``[people.split]`` label names already, if it is no person
+        of that label (``ann-lee-<hash>``): a split names a person of its own, so it is not
+        applied, and :meth:`~.configured.ConfiguredDecisions.apply_overrides` says so."""
+        person = self.registry.by_slug(label)
+        return None if person is None or person.label == label else person
 
     def _split(
         self, author: AuthorMention, paper: PaperMentions, label: str, existing: Mention | None
@@ -193,6 +202,16 @@ def compared_name(current: str, name: str, *, given_first: bool = False) -> str:
     return _with_generation(name, current) if switch else _with_generation(current, name)
 
 
+def settled(compared: str, other: str) -> bool:
+    """:func:`compared_name` keeps ``compared`` over ``other`` had ``other`` come first (a
+    profile's spelling given name first allowed): the names chose it, not the order they came
+    in. Not so of two given names as full that the first seen of is kept (``Bill Smith`` and
+    ``Will Smith``): the person is compared by that one (an author ``B. Smith`` joins them only
+    if it is ``Bill``), but shown by the spellings alone
+    (:func:`~.name_choice.preferred`)."""
+    return compared_name(other, compared, given_first=True) == compared
+
+
 _WRITTEN = {"jr": "Jr.", "sr": "Sr.", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 
 
@@ -212,6 +231,19 @@ def _tells_more(name: str, current: str) -> bool:
     if names.generation(current) is None and names.generation(name) is not None:
         return True
     return capitals_first(current) is not None and capitals_first(name) is None
+
+
+def read_given_first(spellings: Sequence[str]) -> list[str]:
+    """Each spelling read given name first where another agrees with it only so read
+    (:func:`_as_read`): ``Văn Thành Nguyễn`` for ``Nguyễn Văn Thành`` beside ``Van Thanh
+    Nguyen``. Names to show beside the spellings (:func:`~.name_choice.preferred`), whichever
+    the person is compared by: the first seen of two as full, ``Van Thanh Nguyen`` or the
+    reading."""
+    out: list[str] = []
+    for name in dict.fromkeys(spellings):
+        if surname_first(name) is not None:
+            out += [r for other in spellings if (r := _as_read(name, other)) != name]
+    return list(dict.fromkeys(out))
 
 
 def _as_read(name: str, other: str) -> str:

@@ -14,6 +14,7 @@ from rdflib import OWL, RDF
 from rdflib.namespace import FOAF, XSD
 
 from scholarkg.identity import name_choice, names
+from scholarkg.identity.decisions import read_given_first, settled
 from scholarkg.identity.registry import Person, PersonRecord
 from scholarkg.iris import SKG, Minter
 from scholarkg.transform.emit import Emitter, T, decimal_lexical
@@ -39,7 +40,11 @@ def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
     v, add = out.vocab, out.add
     me = out.iri(minter.person(person.slug))
     spellings = record.names or [person.name]
-    preferred = name_choice.preferred(spellings, compared=person.name)
+    preferred = name_choice.preferred(
+        [*spellings, *read_given_first(spellings)],
+        compared=person.name,
+        settled=lambda other: settled(person.name, other),
+    )
     add(me, v(A), v(PERSON))
     add(me, v(NAME), out.plain(preferred))
     add(me, v(NAME_KEY), out.plain(names.name_key(preferred)))

@@ -27,17 +27,19 @@ VARIANTS = "1"
 # ("Yann Le Cun" under lecun-y, "Laurens van der Maaten" under vandermaaten-l) and the first
 # of two Spanish surnames alone ("José García López" under garcia-j) and the given name after
 # leading initials ("S. M. Ali Eslami" under eslami-a); 6: an East Asian name of three words
-# written surname first ("Kim Jong Un" under kim-j, "Zhang Xiao Ming" under zhang-x). Raise it
-# when the spellings a name has change, so that papers written before are indexed again.
-PAIRS = "6"
+# written surname first ("Kim Jong Un" under kim-j, "Zhang Xiao Ming" under zhang-x); 7: the
+# Arabic article apart or hyphenated joined to the surname ("Ahmed El-Sayed" under elsayed-a).
+# Raise it when the spellings a name has change, so that papers written before are indexed again.
+PAIRS = "7"
 # meta 'generations': 1 once the registry's decisions were made knowing that two generational
 # suffixes (Jr., Sr.) are two people; a registry without it has the shared-coauthor decisions on
 # a name with a suffix decided again, once (meta 'review-generations': :mod:`~.name_review`).
 GENERATIONS = "1"
 # meta 'shown': 1 once person graphs show the name name_choice.preferred chooses whatever the
 # order the sources came in; a registry without it has the persons whose shown name was the
-# first given of a tie written again, once.
-SHOWN = "1"
+# first given of a tie written again, once. 2: of two short forms as full (Bill Smith, Will
+# Smith), the first in code-point order, not the first seen (the name the person is compared by).
+SHOWN = "2"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (

@@ -7,7 +7,10 @@ narrower: ``Hans Mueller`` over ``Hans Müller``; :func:`~.decisions.compared_na
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scholarkg.identity import names
+from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.identity.name_reading import is_suffix
 from scholarkg.identity.name_variants import initials_dropped, particle_readings, transliterated
 
@@ -80,14 +83,16 @@ def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
     return given, letters, tex, initial, _spelled_out(name)
 
 
-def _as_written(name: str) -> tuple[bool, int, int, int, int, int]:
+def _as_written(name: str) -> tuple[bool, int, int, int, int, int, bool]:
     """Of names :func:`_fullness` ties, which writes more of the name: given name first (not
     inverted at a comma: ``John Smith Jr.`` over ``Smith Jr., John``), more letters beyond ASCII
     (``Łukasz Kaiser`` over ``Lukasz Kaiser``), more apostrophes and hyphens (``Siobhan
     O'Brien`` over ``Siobhan OBrien``), fewer words in capitals (``John Smith`` over ``JOHN
     SMITH``), first and last word capitalised (``John Smith`` over ``john smith``), more
     particles in small letters between them (``Laurens van der Maaten`` over ``Laurens Van Der
-    Maaten``)."""
+    Maaten``), not a name of three words read surname first
+    (:func:`~.east_asian_order.surname_first`: ``Văn Thành Nguyễn`` over ``Nguyễn Văn
+    Thành``)."""
     _, comma, rest = name.partition(",")
     in_order = not comma or all(is_suffix(part) for part in rest.split(","))
     beyond_ascii = sum(1 for c in name if c.isalpha() and not c.isascii())
@@ -96,10 +101,15 @@ def _as_written(name: str) -> tuple[bool, int, int, int, int, int]:
     capitals = sum(1 for w in words if len(w) > 1 and w.isupper())
     ends = sum(1 for w in words[:1] + words[-1:] if w[:1].isupper())
     particles = sum(1 for w in words[1:-1] if w[:1].islower())
-    return in_order, beyond_ascii, marks, -capitals, ends, particles
+    given_first = surname_first(name) is None
+    return in_order, beyond_ascii, marks, -capitals, ends, particles, given_first
 
 
-def preferred(spellings: list[str], compared: str | None = None) -> str:
+def preferred(
+    spellings: list[str],
+    compared: str | None = None,
+    settled: Callable[[str], bool] = lambda other: True,
+) -> str:
     """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``; an umlaut counts as the
     two letters it is transliterated to, so ``Hans Müller`` is as full as ``Hans Mueller``
     and fuller than ``Hans Muller``); ties: the one not written in TeX (``R. Tomàs`` over
@@ -107,13 +117,18 @@ def preferred(spellings: list[str], compared: str | None = None) -> str:
     then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the one that
     writes more (:func:`_as_written`), then ``compared``, the name the person is compared by
     (``Wei Wang`` over ``Wang Wei`` where a profile wrote it given name first:
-    :func:`~.decisions.compared_name`), then the first in code-point order: as far as the
-    spellings tell, one name whatever the order the sources came in. For a person named for a
-    group, the person's part (:func:`~.names.person_part`): ``G. Aad``, not ``ATLAS
-    Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
+    :func:`~.decisions.compared_name`) where ``settled(other)`` holds for each other spelling
+    tied with it (the names chose it, not the order they came in:
+    :func:`~.decisions.settled`; not so of ``Bill Smith`` and ``Will Smith``), then the first in
+    code-point order: as far as the spellings tell, one name whatever the order the sources
+    came in. For a person named for a group, the person's part (:func:`~.names.person_part`):
+    ``G. Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     written = sorted({*spellings, *([] if compared is None else [compared])})
-    best = max(written, key=lambda name: (_fullness(name), _as_written(name), name == compared))
-    return names.person_part(best)
+    top = max((_fullness(name), _as_written(name)) for name in written)
+    tied = [name for name in written if (_fullness(name), _as_written(name)) == top]
+    if compared in tied and all(settled(other) for other in tied if other != compared):
+        return names.person_part(compared)
+    return names.person_part(tied[0])
 
 
 def tied(spellings: list[str]) -> bool:

@@ -54,10 +54,11 @@ _PARTICLE_APART = re.compile(r"(?<=\S\s)([OD])\s(?=[A-Z][a-z])")
 _MAYBE_PARTICLE = re.compile(r"\s[OD]\s")
 # particles of more than one letter written apart before the surname, after a given name:
 # joined to it they are the surname as many write it ("Yann Le Cun" / "Yann LeCun", "Laurens
-# van der Maaten" / "Laurens Vandermaaten"); "Van" is a Vietnamese middle name too, harmless
+# van der Maaten" / "Laurens Vandermaaten"); "Van" is a Vietnamese middle name too, harmless;
+# the Arabic article too, written apart, hyphenated or joined ("El Sayed", "El-Sayed", "Elsayed")
 _PARTICLES = (
-    r"(?:da|das|de|degli|dei|del|della|delle|dello|den|der|des|di|do|dos|du|la|las|le|les|lo"
-    r"|ten|ter|van|vom|von|zu|zur)"
+    r"(?:al|da|das|de|degli|dei|del|della|delle|dello|den|der|des|di|do|dos|du|el|la|las|le|les"
+    r"|lo|ten|ter|van|vom|von|zu|zur)"
 )
 _PARTICLE_WORD = re.compile(_PARTICLES, re.IGNORECASE)
 # initials after a surname of one word: "Dupont JP", "Dupont J.P.", "Dupont J. -P.", "Dupont J"
@@ -71,7 +72,7 @@ _VOWELS = frozenset("AEIOUY")
 _VOWELS_ONLY = frozenset("AEIOU")  # before given names: "JY Park" writes initials
 # what any other spelling needs: a quick test first (most names have none)
 _MAYBE_OTHER = re.compile(
-    rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$|(?i:\s{_PARTICLES}\s)"
+    rf"[^\x00-\x7f]|\\|[A-Z][A-Z]|{_MAYBE_PARTICLE.pattern}|[A-Z]\.?\s*$|(?i:\s{_PARTICLES}[\s-])"
     r"|^\s*[A-Z](?:\.|\s)"
 )
 # leading initials before a full given name: "S. M. Ali Eslami", "J. Robert Oppenheimer"
@@ -248,8 +249,14 @@ def particles_joined(text: str) -> str | None:
     """``Yann LeCun`` for ``Yann Le Cun``, ``Laurens Vandermaaten`` for ``Laurens van der
     Maaten``: the particles written apart right before the last word (``van``, ``de la``,
     ``von``, ...) joined to it, where a word that is no particle comes before them; ``None``
-    for any other name (``De la Cruz``, ``Maria de la``, ``Jan van der Berg Jr.``)."""
+    for any other name (``De la Cruz``, ``Maria de la``, ``Jan van der Berg Jr.``). Particles
+    hyphenated to the last word count as written apart: ``Ahmed ElSayed`` for ``Ahmed
+    El-Sayed``."""
     words = text.split()
+    if words and "-" in words[-1]:
+        *lead, last = words[-1].split("-")
+        if last and all(_PARTICLE_WORD.fullmatch(p) for p in lead):
+            words[-1:] = [*lead, last]
     start = end = len(words) - 1
     while start > 0 and _PARTICLE_WORD.fullmatch(words[start - 1]):
         start -= 1

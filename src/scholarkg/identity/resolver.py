@@ -65,7 +65,8 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
     def profile(self, name: str, location: str, sha256: str) -> str:
         """The profile slug of a page: the same bytes from two paths are one profile, and an
         updated page at a known location is the same profile (if it names a compatible
-        researcher); anything else is a new profile, whatever its researcher's name."""
+        researcher); anything else is a new profile, whatever its researcher's name. A page
+        whose researcher is a group (``Gemma Team``) founds no person: groups never are."""
         reg = self.registry
         name = names.nfc(name)
         slug = reg.profile_for([f"sha:{sha256}"])
@@ -83,8 +84,10 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             reg.add_profile(slug, name, location)
         reg.add_profile_source(f"sha:{sha256}", slug)
         reg.add_profile_source(f"loc:{location}", slug)
-        if reg.profile_person(slug) is None:
+        if reg.profile_person(slug) is None and not names.is_group(name):  # a group: no person
             label = self.overrides.profile_split((location,))
+            if label is not None and self._label_taken(label):
+                label = None  # another person's IRI (an error: apply_overrides)
             pid = self._new(name, f"profile:{slug}", slug=slug, profile=slug, label=label)
             reg.set_profile_person(slug, pid)
         return slug
@@ -145,10 +148,19 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         displaced: list[Mention] = []  # authorships now listed under another author's name
         for author in paper.authors:
             label = self.overrides.split_for(paper.keys, author.position, author.name)
+            if label is not None and self._label_taken(label):
+                label = None  # another person's IRI: an error, the authorship decided as before
             existing = known.get(author.node)
             kept = existing is not None and (
                 existing.pinned or names.compatible_at_position(existing.name, author.name)
             )
+            if (
+                label is None
+                and existing is not None
+                and not kept
+                and self._contested(author, paper, existing)
+            ):
+                continue  # another source still lists its own name there: a conflict
             if existing is not None and not kept:
                 self.registry.forget_names(author.node, keep=author.name)
                 displaced.append(existing)
@@ -180,6 +192,24 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             fresh = self._relisted_as(fresh, paper)
         if fresh:
             self._by_evidence(fresh, paper, known, on_paper, evidence)
+
+    def _contested(self, author: AuthorMention, paper: PaperMentions, existing: Mention) -> bool:
+        """A profile lists ``author`` where another source, still listing it, names someone
+        else (two pages list a paper only they know with its authors in two orders; a
+        position is one author): the decision stays, and the conflict is reported. Not the
+        same source listing another author there now (a page or record changed), which
+        displaces the decision; nor a record (its order is the paper's)."""
+        other = existing.evidence
+        if not paper.given_first or other is None or other == paper.source:
+            return False
+        if not self.registry.states(other, author.node):
+            return False
+        kept = self.registry.person(self.registry.live(existing.person)).slug
+        self.conflicts.append(
+            f"{paper.source} lists {author.name!r} at {author.node}, where {other} lists"
+            f" {existing.name!r}; kept {kept}"
+        )
+        return True
 
     def _claim(self, slug: str) -> str:
         return f"profile {slug} lists this paper and names its researcher here"

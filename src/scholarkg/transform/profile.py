@@ -39,8 +39,9 @@ from scholarkg.transform.researcher_place import place_researcher
 # no-break space or a tab made them part of the last author's name); 4: a paper's date starts
 # with a month as a whole word, and where a title goes a line that only looks like a paper's
 # start is the title (``SuperMario 64 as a benchmark`` quarantined its paper as an unreadable
-# date), and a paper count written with a space (``2 papers``) followed by a metric is that
-# metric, not the papers heading (the page was refused).
+# date), a paper count written with a space (``2 papers``) followed by a metric is that
+# metric, not the papers heading (the page was refused), and a page whose researcher is a
+# group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for a person).
 PROFILE_MAPPING = "profile-4"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
@@ -115,7 +116,9 @@ class _ProfileBuilder:
             if not is_group(name):
                 authors.append(AuthorMention(node, position, nfc(name)))
         claims: dict[str, str] = {}
-        if place.researcher is None:
+        if is_group(researcher):
+            pass  # a group's page: the listing links the group where it names it; no person
+        elif place.researcher is None:
             where = " and ".join(str(c) for c in place.candidates)
             self.findings.append(
                 f"{self.profile.source}:{item.line}: {researcher!r} may be the author at"
@@ -249,6 +252,12 @@ def transform_profile(
         if verdict is not None:
             builder.resolution(paper, verdict)
     findings += builder.findings
+    if is_group(nfc(profile.name)):
+        findings.append(
+            f"{profile.source}: {nfc(profile.name)!r} names a group, not a researcher: its papers"
+            " are listed, with the group where the listing names it; no person is founded and no"
+            " authorship claimed"
+        )
     profile_graph = EmittedGraph(
         str(minter.profile_graph(slug_)),
         "profile",
