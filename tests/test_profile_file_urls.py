@@ -51,6 +51,7 @@ def test_a_file_url_is_the_file_it_names(
         ("file://example.org/srv/page.txt", "a file: URL of another host (example.org)"),
         ("file:///srv/page.txt?v=2", "a file: URL with a query or fragment"),
         ("file:page.txt", "a file: URL names an absolute path: file:///path/to/file"),
+        ("file:///srv/a%00b.txt", "names a NUL character (%00 or \\u0000), which no path holds"),
     ],
 )
 def test_a_file_url_naming_no_file_here_is_one_line(
@@ -107,3 +108,20 @@ def test_a_url_scheme_in_capitals_is_a_url(
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value"),
+    [("profiles", "sources", '["/srv/a\\u0000b.txt"]'), ("store", "path", '"/srv/a\\u0000b"')],
+)
+def test_a_configured_path_with_a_nul_is_one_line(
+    section: str, key: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: a run said only 'the build_kg flow run ended Failed: embedded null byte'."""
+    config = tmp_path / "nul.toml"
+    config.write_text(f"[{section}]\n{key} = {value}\n", encoding="utf-8")
+    assert main(["query", "--list", "--config", str(config)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    nul = "\\x00"
+    assert line.startswith(f"error: {config}: [{section}] {key}: '/srv/a{nul}b"), line
+    assert line.endswith("names a NUL character (%00 or \\u0000), which no path holds"), line

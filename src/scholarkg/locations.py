@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from urllib.parse import unquote, urlsplit
 
+NUL = "\x00"
+NO_NUL = "names a NUL character (%00 or \\u0000), which no path holds"
+
 
 def is_http_url(location: str) -> bool:
     """``location`` is an http(s) URL (fetched, not read from disk), its scheme in any case
@@ -23,7 +26,7 @@ def file_url_path(location: str) -> str | None:
     """The absolute path a ``file:`` URL names (``file:///srv/a%20b.txt``,
     ``file://localhost/srv/x``: ``/srv/a b.txt``, ``/srv/x``); None when ``location`` is no
     ``file:`` URL. A ``ValueError`` says why one names no file here: another host, no
-    absolute path, a query or fragment (which a file has not)."""
+    absolute path, a query or fragment (which a file has not), a NUL (``%00``)."""
     if location[:5].lower() != "file:":
         return None
     parts = urlsplit(location)
@@ -33,4 +36,7 @@ def file_url_path(location: str) -> str | None:
         raise ValueError("a file: URL with a query or fragment, which a file has not")
     if not parts.path.startswith("/"):
         raise ValueError("a file: URL names an absolute path: file:///path/to/file")
-    return unquote(parts.path, errors="surrogateescape")
+    path = unquote(parts.path, errors="surrogateescape")
+    if NUL in path:
+        raise ValueError(NO_NUL)
+    return path

@@ -31,7 +31,7 @@ from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
-from scholarkg.locations import file_url_path, http_url, is_http_url
+from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -214,6 +214,8 @@ def _locate(value: str, base: Path) -> str:
         named = file_url_path(value)
     except ValueError as exc:
         raise ConfigError(f"{value}: {exc}") from None
+    if NUL in value:
+        raise ConfigError(f"{value!r}: {NO_NUL}")
     path = Path(named if named is not None else value).expanduser()
     return str(path if path.is_absolute() else absolute(base / path))
 

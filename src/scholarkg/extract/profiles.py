@@ -14,7 +14,7 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.files import absolute
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.locations import file_url_path, http_url, is_http_url
+from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
@@ -47,11 +47,13 @@ def local_path(location: str) -> str:
     """The path a profile at ``location`` (no http(s) URL) is read from: a ``file:`` URL
     names one (``file:///srv/page.txt`` is ``/srv/page.txt``), anything else is a path (``~``
     the home directory, as in the config); an ExtractError for a ``file:`` URL that names no
-    file here."""
+    file here, or a path with a NUL character in it."""
     try:
         path = file_url_path(location)
     except ValueError as exc:
         raise ExtractError(location, str(exc)) from None
+    if NUL in location:
+        raise ExtractError(location, NO_NUL)
     return os.path.expanduser(location) if path is None else path
 
 
