@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
 
+from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.names import is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, fold, slug, work_key
@@ -37,8 +38,10 @@ from scholarkg.transform.researcher_place import place_researcher
 # are kept in the registry's claims table (a claim that made no merge left no row before);
 # 3: the organisations after a middle dot and "et al." are read between any white space (a
 # no-break space or a tab made them part of the last author's name); 4: a page whose researcher
-# is a group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for a person).
-PROFILE_MAPPING = "profile-4"
+# is a group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for a person);
+# 5: the researcher is compared without honorifics and degrees (Dr. John Smith, Prof. Dr. …,
+# John Smith, M.D. is John Smith in the listing: no made-up authorship beside the listed one).
+PROFILE_MAPPING = "profile-5"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
@@ -89,7 +92,7 @@ class _ProfileBuilder:
         return self.out.typed("true" if value else "false", BOOLEAN)
 
     def add(self, item: ProfilePaper, paper_iri_: URIRef, record: ArxivRecord | None) -> None:
-        out, add, researcher = self.out, self._add, nfc(self.profile.name)
+        out, add, researcher = self.out, self._add, nfc(bare_name(self.profile.name))
         paper = out.iri(paper_iri_)
         add(paper, SKG.subjectCode, out.plain(item.subject_code))
         add(paper, SKG.hasCode, self._bool(item.has_code))
