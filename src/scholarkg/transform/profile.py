@@ -40,8 +40,9 @@ from scholarkg.transform.researcher_place import place_researcher
 # no-break space or a tab made them part of the last author's name); 4: a page whose researcher
 # is a group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for a person);
 # 5: the researcher is compared without honorifics and degrees (Dr. John Smith, Prof. Dr. …,
-# John Smith, M.D. is John Smith in the listing: no made-up authorship beside the listed one).
-PROFILE_MAPPING = "profile-5"
+# John Smith, M.D. is John Smith in the listing: no made-up authorship beside the listed one);
+# 6: titles are NFC (a page written in NFD gave dcterms:title and skg:titleAsListed in NFD).
+PROFILE_MAPPING = "profile-6"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
@@ -99,7 +100,7 @@ class _ProfileBuilder:
         add(paper, SKG.listedAuthorsTruncated, self._bool(item.authors_truncated))
         if record is None:  # only the profile knows this paper (arXiv's graph types the others)
             add(paper, RDF.type, out.vocab(_s(SKG.Paper)))
-            add(paper, DCTERMS.title, out.plain(item.title))
+            add(paper, DCTERMS.title, out.plain(nfc(item.title)))
             add(paper, DCTERMS.issued, self.terms.date(item.date))
             if item.abstract:
                 add(paper, DCTERMS.abstract, out.plain(item.abstract))
@@ -193,7 +194,7 @@ class _ProfileBuilder:
         add(node, RDF.type, out.vocab(_s(SKG.Resolution)))
         add(node, SKG.resolvedPaper, out.iri(paper))
         add(node, SKG.resolutionState, out.plain(verdict.state))
-        add(node, SKG.titleAsListed, out.plain(item.title))
+        add(node, SKG.titleAsListed, out.plain(nfc(item.title)))  # as arXiv's (every door)
         add(node, SKG.dateAsListed, self.terms.date(item.date))
         if verdict.origin:
             add(node, SKG.resolvedFrom, out.plain(verdict.origin))
