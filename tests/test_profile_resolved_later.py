@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from building import content, rows
 from conftest import write_config
 from constructed import listing, profile_page, snapshot_line
@@ -89,3 +91,21 @@ def test_a_profile_left_unresolved_is_not_built_again_while_the_title_index_stay
     assert (again.sources_unchanged, again.paper_states) == ([], {"unresolved": 1})
     assert load_snapshot(config, other, workers=0).report.outcome == "ok"  # the same record
     assert len(build(config).report.sources_unchanged) == 1
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_flow_builds_the_profile_again_once_the_snapshot_holds_its_paper(
+    tmp_path: Path,
+) -> None:
+    """The same through the build_kg flow under a real (temporary) Prefect API."""
+    from scholarkg_flows.build_kg import build_kg
+
+    config, snapshot = _inputs(tmp_path)
+    assert build_kg(config_path=str(config.source)).paper_states == {"unresolved": 1}
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    again = build_kg(config_path=str(config.source))
+    assert (again.sources_unchanged, again.paper_states) == ([], {"resolved": 1})
+    assert _papers(config) == [str(Minter().paper_by_arxiv("9004.00003"))]
+    after = build_kg(config_path=str(config.source))
+    assert len(after.sources_unchanged) == 1 and after.graphs_written == 0
