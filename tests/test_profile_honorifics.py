@@ -91,3 +91,20 @@ def test_a_registry_without_the_mark_names_the_persons_profiles_founded_again(
         assert reg.person(listed).name == "Dr. Who"
     finally:
         reg.close()
+
+
+def test_a_page_that_drops_its_honorific_stays_the_same_profile(tmp_path: Path) -> None:
+    """The page at one location headed ``Dr. John Smith``, then ``John Smith``: one profile
+    and one person (the researcher compared without the honorific on both sides)."""
+    page = tmp_path / "profile.txt"
+    listed = listing(
+        "2202.12139", title="A Constructed Paper On Honorifics", authors=("John Smith", "Jane Doe")
+    )
+    page.write_bytes(profile_page("Dr. John Smith", [listed]))
+    config = load_config(write_config(tmp_path, [page]))
+    assert build(config).report.outcome == "ok"
+    page.write_bytes(profile_page("John Smith", [listed], h_index=11))
+    assert build(config).report.outcome == "ok"
+    snapshots = rows(config, P + "SELECT DISTINCT ?of WHERE { ?s skg:snapshotOf ?of }")
+    persons = rows(config, P + "SELECT DISTINCT ?p WHERE { ?p a skg:Person }")
+    assert (len(snapshots), len(persons)) == (1, 2)
