@@ -44,3 +44,31 @@ def test_refreshed_records_lose_their_old_titles_and_keep_the_others(tmp_path: P
         )
     finally:
         index.close()
+
+
+def test_the_revision_moves_on_when_a_record_is_new_or_held_otherwise_only(
+    tmp_path: Path,
+) -> None:
+    """Profiles left with unresolved papers are built again when the revision moved on since
+    they were resolved; a record read again as it was (a profile's own, each build) is no
+    reason to: the revision stays, and stays across reopening."""
+    path = tmp_path / "titles.sqlite"
+    index = TitleIndex(path)
+    try:
+        start = index.revision
+        index.add([record(1, "A constructed study of flaky tests")])
+        assert index.revision == start + 1
+        index.add([record(1, "A constructed study of flaky tests")])
+        index.add([])
+        assert index.revision == start + 1
+        index.add([record(1, "A constructed study of flaky tests, revised")])
+        assert index.revision == start + 2
+        index.add([record(1, "A constructed study of flaky tests, revised"), record(2, "Other")])
+        assert index.revision == start + 3
+    finally:
+        index.close()
+    again = TitleIndex(path)
+    try:
+        assert again.revision == start + 3
+    finally:
+        again.close()

@@ -6,7 +6,9 @@ configuration hash and software version it was built with. The store stays the j
 holds: a profile is skipped only when its bytes, configuration hash and version are those of
 its last build and its graph in the store records the same source hash. (The graph's run does
 not tell the configuration: a rebuild that gives the same triples leaves the graph, and its
-provenance, as they were.)
+provenance, as they were.) A profile whose resolution left papers unresolved also remembers the
+title index's revision it read: once the index has grown since (a snapshot, a harvest or another
+profile brought records), the page is built again, so its papers join the records now held.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class SourceState:
     last_modified: str | None = None
     config_hash: str | None = None  # of the build (None: recorded by an older version)
     version: str | None = None
+    unresolved_at: str | None = None  # title index revision resolution read, if it left papers
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,11 @@ def holds(store: GraphStore, graph: str, sha256: str) -> bool:
     return bool(store.query(ask, union=True))
 
 
-def up_to_date(store: GraphStore, fetched: list[Fetched], config: Config) -> set[str]:
-    """Locations whose current bytes are already in the store, built the same way."""
+def up_to_date(
+    store: GraphStore, fetched: list[Fetched], config: Config, index_revision: int = 0
+) -> set[str]:
+    """Locations whose current bytes are already in the store, built the same way, and whose
+    unresolved papers (if any) were looked up in the title index at ``index_revision``."""
     states = SourceStates(config)
     built_as_now = (config_hash(config), __version__)
     current = set()
@@ -131,13 +137,26 @@ def up_to_date(store: GraphStore, fetched: list[Fetched], config: Config) -> set
             *built_as_now,
         ):
             continue
+        if _index_grew(state, index_revision):
+            continue
         if holds(store, state.graph, item.sha256):
             current.add(item.location)
     return current
 
 
-def remember(config: Config, fetched: Fetched, graph: str) -> None:
-    """Record a source whose graphs are now in the store."""
+def _index_grew(state: SourceState, index_revision: int) -> bool:
+    """Whether the title index has grown since resolution left papers of ``state`` unresolved
+    (a revision that is no number is taken as grown)."""
+    if state.unresolved_at is None:
+        return False
+    return not state.unresolved_at.isdigit() or int(state.unresolved_at) < index_revision
+
+
+def remember(
+    config: Config, fetched: Fetched, graph: str, unresolved_at: int | None = None
+) -> None:
+    """Record a source whose graphs are now in the store (``unresolved_at``: the title index
+    revision its resolution read, if it left papers unresolved)."""
     state = SourceState(
         fetched.location,
         fetched.sha256,
@@ -146,6 +165,7 @@ def remember(config: Config, fetched: Fetched, graph: str) -> None:
         fetched.last_modified,
         config_hash(config),
         __version__,
+        None if unresolved_at is None else str(unresolved_at),
     )
     SourceStates(config).put([state])
 

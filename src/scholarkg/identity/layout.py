@@ -11,6 +11,7 @@ from pathlib import Path
 from scholarkg import iris
 from scholarkg.errors import LoadError
 from scholarkg.identity import name_choice, names
+from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.name_reading import tokens_as
 from scholarkg.iris import fold, slug
 
@@ -40,6 +41,10 @@ GENERATIONS = "1"
 # first given of a tie written again, once. 2: of two short forms as full (Bill Smith, Will
 # Smith), the first in code-point order, not the first seen (the name the person is compared by).
 SHOWN = "2"
+# meta 'honorifics': 1 once persons a profile founded are named without the honorifics and
+# degrees of the page's heading (Dr. John Smith founded John Smith, block smith-j); a registry
+# without it names such persons and blocks them again, once (before: Dr. John Smith, smith-d).
+HONORIFICS = "1"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -271,6 +276,22 @@ class Layout:
         dirty = [(p,) for p, written in sorted(spellings.items()) if name_choice.tied([*written])]
         self.db.executemany("UPDATE persons SET dirty = 1 WHERE id = ?", dirty)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (SHOWN,))
+
+    def _bare_profile_names(self) -> None:
+        """Name and block again, without honorifics and degrees, the live persons a profile
+        founded under its heading as written (``Dr. John Smith``): they are compared with
+        the names papers list (``John Smith``) as a fresh build compares them. Once."""
+        if self.db.execute("SELECT 1 FROM meta WHERE key = 'honorifics'").fetchone():
+            return
+        found = self.db.execute(
+            "SELECT id, name FROM persons WHERE profile IS NOT NULL AND merged_into IS NULL"
+        ).fetchall()
+        bare = [(names.nfc(bare_name(n)), int(p)) for p, n in found if bare_name(n) != n]
+        self.db.executemany(
+            "UPDATE persons SET name = ?, block = ?, dirty = 1 WHERE id = ?",
+            ((name, names.block(name), pid) for name, pid in bare),
+        )
+        self.db.execute("INSERT INTO meta VALUES ('honorifics', ?)", (HONORIFICS,))
 
     def _spell_pairs(self) -> None:
         """Index again the co-author pairs of a registry written before the index held an

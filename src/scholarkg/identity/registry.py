@@ -23,6 +23,7 @@ from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pa
 from scholarkg.identity.graph_nodes import GraphNodes
 from scholarkg.identity.layout import (
     GENERATIONS,
+    HONORIFICS,
     PAIRS,
     SCHEMA,
     SCHEMA_VERSION,
@@ -92,6 +93,7 @@ class Registry(
             self.db.execute("INSERT INTO meta VALUES ('pairs', ?)", (PAIRS,))
             self.db.execute("INSERT INTO meta VALUES ('generations', ?)", (GENERATIONS,))
             self.db.execute("INSERT INTO meta VALUES ('shown', ?)", (SHOWN,))
+            self.db.execute("INSERT INTO meta VALUES ('honorifics', ?)", (HONORIFICS,))
         else:
             self._migrate(layout)
             self._rekey_names()
@@ -100,6 +102,7 @@ class Registry(
             self._spell_pairs()  # after _rekey_names: the blocks of this names version
             self._mark_generations()
             self._mark_shown_names()
+            self._bare_profile_names()
         self.db.commit()
 
     # -- transactions -------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from scholarkg.identity import names
 from scholarkg.identity.coauthor_rule import CoauthorRule
 from scholarkg.identity.configured import ConfiguredDecisions
 from scholarkg.identity.decisions import Decisions
+from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.name_review import NameReview
 from scholarkg.identity.overrides import Overrides
@@ -68,11 +69,12 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         researcher); anything else is a new profile, whatever its researcher's name. A page
         whose researcher is a group (``Gemma Team``) founds no person: groups never are."""
         reg = self.registry
-        name = names.nfc(name)
+        name = names.nfc(bare_name(name))  # compared and founded without "Dr." or ", PhD"
         slug = reg.profile_for([f"sha:{sha256}"])
         if slug is None:
             known = reg.profile_for([f"loc:{location}"])
-            if known is not None and names.compatible(reg.profile_name(known) or "", name):
+            was = bare_name(reg.profile_name(known) or "") if known is not None else ""
+            if known is not None and names.compatible(was, name):
                 slug = known
         if slug is None:
             # named by its researcher and the first content seen: the same on every machine,

@@ -118,6 +118,22 @@ class TitleIndex:
                     "UPDATE words SET title = ? WHERE rowid = ?", ((e.words, r) for r, e in entries)
                 )
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
+            if self.db.execute("SELECT 1 FROM records LIMIT 1").fetchone():  # keyed anew
+                self._revise()
+
+    @property
+    def revision(self) -> int:
+        """How many times what resolution reads here grew or changed (a record added, or held
+        with other titles, dates or authors); a profile left with unresolved papers at an
+        older revision may resolve them now (:mod:`scholarkg.incremental`)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return 0 if row is None else int(row[0])
+
+    def _revise(self) -> None:
+        """One revision more (in the caller's transaction)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('revision', ?)", (str(self.revision + 1),)
+        )
 
     def close(self) -> None:
         self.db.commit()
@@ -131,11 +147,16 @@ class TitleIndex:
         return self.add_entries([index_entry(r) for r in records])
 
     def add_entries(self, entries: Sequence[IndexEntry]) -> int:
-        """Add or refresh prepared entries in one transaction (the last of an id wins)."""
+        """Add or refresh prepared entries in one transaction (the last of an id wins); the
+        :attr:`revision` moves on when one is new or held otherwise than before."""
         latest = {e.arxiv_id: e for e in entries}
         with self.db:
-            query = "SELECT arxiv_id, id FROM records WHERE arxiv_id IN (?)"
-            known = {str(a): int(i) for a, i in select_in(self.db, query, list(latest))}
+            query = "SELECT arxiv_id, id, data FROM records WHERE arxiv_id IN (?)"
+            found = select_in(self.db, query, list(latest))
+            held = {str(a): (int(i), str(d)) for a, i, d in found}
+            known = {arxiv_id: rid for arxiv_id, (rid, _) in held.items()}
+            if any(held.get(e.arxiv_id, (0, None))[1] != e.data for e in latest.values()):
+                self._revise()
             # titles has no index on record: one scan per 500 refreshed records, never one each
             # (a one-record update re-reads its chunk of 1 000: 1 000 scans of 100 000 rows)
             rids = list(known.values())

@@ -54,6 +54,7 @@ class Enrichment:
     degraded: str | None = None
     warnings: tuple[str, ...] = ()  # arXiv answers cut at max_results (one line each)
     quarantined: tuple[QuarantinedRecord, ...] = ()  # entries of arXiv's answers not read
+    index_revision: int = 0  # of the title index resolution read (0: none held)
 
     def states(self) -> Counter[str]:
         return Counter(v.state for v in self.verdicts)

@@ -24,7 +24,7 @@ from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched, up_to_date
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.close import close_run
-from scholarkg.runs.context import RunContext
+from scholarkg.runs.context import RunContext, title_index_path
 from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
@@ -36,9 +36,11 @@ if TYPE_CHECKING:
 
 
 def unchanged_sources(ctx: RunContext, fetched: Sequence[Fetched]) -> set[str]:
-    """Sources whose bytes the store already holds, built the same way."""
+    """Sources whose bytes the store already holds, built the same way, with no unresolved
+    paper the title index may resolve now."""
     try:
-        return up_to_date(ctx.store, list(fetched), ctx.config)
+        revision = ctx.index.revision if title_index_path(ctx.config).exists() else 0
+        return up_to_date(ctx.store, list(fetched), ctx.config, revision)
     except ScholarKGError:
         return set()
 

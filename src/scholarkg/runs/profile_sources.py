@@ -70,7 +70,8 @@ def resolve_papers(
         withheld=deletions.withheld if deletions else None,
     )
     try:
-        enrichment = resolver.resolve(profile.papers)
+        revision = 0 if index is None else index.revision  # read before: a later one is newer
+        enrichment = replace(resolver.resolve(profile.papers), index_revision=revision)
     finally:
         if client is not None:
             client.http.close()

@@ -54,7 +54,8 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     loading.add(payloads)
     built_whole = not any(g.iri in report.rejected for g in output.graphs)
     if loading.failed is None and built_whole and not enrichment.degraded:
-        ctx.after_load.append(lambda: remember(ctx.config, fetched, output.graphs[0].iri))
+        at = enrichment.index_revision if enrichment.unresolved else None
+        ctx.after_load.append(lambda: remember(ctx.config, fetched, output.graphs[0].iri, at))
         ctx.after_load.append(lambda: _index(ctx, arxiv.titles))
     # a record deleted before and resolved now has a newer state: back, once the store holds it
     ctx.forget_deletions([(i, enrichment.records[i].updated) for i in enrichment.fetched])

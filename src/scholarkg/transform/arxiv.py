@@ -120,7 +120,7 @@ def _emit_versions(out: Emitter[T], minter: Minter, paper: URIRef, record: Arxiv
         if version.date is not None:
             add(node, v(DATE), terms.datetime(version.date))
         if version.title:
-            add(node, v(TITLE), out.plain(version.title))
+            add(node, v(TITLE), out.plain(nfc(version.title)))
 
 
 def emit_arxiv(record: ArxivRecord, minter: Minter, out: Emitter[T]) -> URIRef:
@@ -135,7 +135,7 @@ def emit_arxiv(record: ArxivRecord, minter: Minter, out: Emitter[T]) -> URIRef:
     add(paper, v(A), v(PAPER))
     add(paper, v(A), v(PREPRINT))
     add(paper, v(ARXIV_ID), out.plain(record.arxiv_id))
-    add(paper, v(TITLE), out.plain(record.title))
+    add(paper, v(TITLE), out.plain(nfc(record.title)))  # as a profile's (every door)
     if record.abstract:
         add(paper, v(ABSTRACT), out.plain(record.abstract))
     if record.published:

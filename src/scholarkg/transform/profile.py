@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
 
+from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.names import is_group, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, fold, slug, work_key
@@ -36,12 +37,16 @@ from scholarkg.transform.researcher_place import place_researcher
 # 2026-12-02; 2: skg:listedPaperCount counts quarantined entries too, and a profile's claims
 # are kept in the registry's claims table (a claim that made no merge left no row before);
 # 3: the organisations after a middle dot and "et al." are read between any white space (a
-# no-break space or a tab made them part of the last author's name); 4: a paper's date starts
-# with a month as a whole word, and where a title goes a line that only looks like a paper's
-# start is the title (``SuperMario 64 as a benchmark`` quarantined its paper as an unreadable
-# date), a paper count written with a space (``2 papers``) followed by a metric is that
-# metric, not the papers heading (the page was refused), and a page whose researcher is a
-# group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for a person).
+# no-break space or a tab made them part of the last author's name); 4 (all 2026-12-04): a
+# paper's date starts with a month as a whole word, and where a title goes a line that only
+# looks like a paper's start is the title (``SuperMario 64 as a benchmark`` quarantined its
+# paper as an unreadable date); a paper count written with a space (``2 papers``) followed by
+# a metric is that metric, not the papers heading (the page was refused); a page whose
+# researcher is a group (Gemma Team) claims no authorship (it made one up, profile-<slug>, for
+# a person); the researcher is compared without honorifics and degrees (Dr. John Smith,
+# Prof. Dr. …, John Smith, M.D. is John Smith in the listing: no made-up authorship beside the
+# listed one); titles are NFC (a page written in NFD gave dcterms:title and skg:titleAsListed
+# in NFD).
 PROFILE_MAPPING = "profile-4"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
@@ -93,14 +98,14 @@ class _ProfileBuilder:
         return self.out.typed("true" if value else "false", BOOLEAN)
 
     def add(self, item: ProfilePaper, paper_iri_: URIRef, record: ArxivRecord | None) -> None:
-        out, add, researcher = self.out, self._add, nfc(self.profile.name)
+        out, add, researcher = self.out, self._add, nfc(bare_name(self.profile.name))
         paper = out.iri(paper_iri_)
         add(paper, SKG.subjectCode, out.plain(item.subject_code))
         add(paper, SKG.hasCode, self._bool(item.has_code))
         add(paper, SKG.listedAuthorsTruncated, self._bool(item.authors_truncated))
         if record is None:  # only the profile knows this paper (arXiv's graph types the others)
             add(paper, RDF.type, out.vocab(_s(SKG.Paper)))
-            add(paper, DCTERMS.title, out.plain(item.title))
+            add(paper, DCTERMS.title, out.plain(nfc(item.title)))
             add(paper, DCTERMS.issued, self.terms.date(item.date))
             if item.abstract:
                 add(paper, DCTERMS.abstract, out.plain(item.abstract))
@@ -194,7 +199,7 @@ class _ProfileBuilder:
         add(node, RDF.type, out.vocab(_s(SKG.Resolution)))
         add(node, SKG.resolvedPaper, out.iri(paper))
         add(node, SKG.resolutionState, out.plain(verdict.state))
-        add(node, SKG.titleAsListed, out.plain(item.title))
+        add(node, SKG.titleAsListed, out.plain(nfc(item.title)))  # as arXiv's (every door)
         add(node, SKG.dateAsListed, self.terms.date(item.date))
         if verdict.origin:
             add(node, SKG.resolvedFrom, out.plain(verdict.origin))

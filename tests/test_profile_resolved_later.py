@@ -1,0 +1,111 @@
+"""A profile built before the arXiv record of one of its papers was held (arXiv off: the paper
+stays listed-only) is built again once a snapshot brings the record: the listing joins the arXiv
+paper as a first build after the snapshot would, and the run after writes nothing. Inputs are
+CONSTRUCTED (tests/constructed.py): a real snapshot line with a new id and the profile's authors,
+a profile page in the sample page's layout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from building import content, rows
+from conftest import write_config
+from constructed import listing, profile_page, snapshot_line
+from scholarkg.config import Config, load_config
+from scholarkg.iris import Minter
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.build import build
+
+P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
+AUTHORS = ("Helge Spieker", "Arnaud Gotlieb")
+TITLE = "Constructed Loads on Constructed Bridges"
+
+
+def _inputs(directory: Path) -> tuple[Config, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    line = json.loads(snapshot_line("0704.0002", new_id="9004.00003", authors=list(AUTHORS)))
+    line["title"] = TITLE
+    snapshot = directory / "snapshot.jsonl"
+    snapshot.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    page = directory / "profile.txt"
+    listed = listing("2202.12139", title=TITLE, authors=AUTHORS, truncated=False)
+    page.write_bytes(profile_page("Helge Spieker", [listed]))
+    return load_config(write_config(directory, [page])), snapshot
+
+
+def _papers(config: Config) -> list[str]:
+    found = rows(config, P + "SELECT DISTINCT ?p WHERE { ?p a skg:Paper } ORDER BY ?p")
+    return [r["p"] for r in found]
+
+
+def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_held(
+    tmp_path: Path,
+) -> None:
+    config, snapshot = _inputs(tmp_path / "later")
+    first = build(config).report
+    assert first.paper_states == {"unresolved": 1}, first.summary_lines()
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    again = build(config).report
+    assert again.outcome == "ok", again.summary_lines()
+    assert again.sources_unchanged == []
+    assert again.paper_states == {"resolved": 1}, again.unresolved
+    assert _papers(config) == [str(Minter().paper_by_arxiv("9004.00003"))]
+    authors = rows(
+        config,
+        P + "SELECT ?a ?rule WHERE { ?a skg:author ?who ; skg:identityRule ?rule } ORDER BY ?a",
+    )
+    assert [(r["a"].rsplit("/", 1)[1], r["rule"]) for r in authors] == [
+        ("1", "profile-researcher"),
+        ("2", "shared-coauthor"),
+    ]
+    # as a first build after the snapshot: the same profile and record graphs (persons are
+    # minted from the evidence seen first, and the page's metrics carry the time seen)
+    other, other_snapshot = _inputs(tmp_path / "first")
+    assert load_snapshot(other, other_snapshot, workers=0).report.outcome == "ok"
+    assert build(other).report.paper_states == {"resolved": 1}
+    assert _records(config) == _records(other) != {}
+    after = build(config).report
+    assert len(after.sources_unchanged) == 1 and after.graphs_written == 0
+
+
+def _records(config: Config) -> dict[str, set[tuple[str, str, str]]]:
+    """The profile's and the arXiv record's graphs (persons and the page's metrics left out)."""
+    return {
+        g: t for g, t in content(config).items() if "/person/" not in g and "/snapshot/" not in g
+    }
+
+
+def test_a_profile_left_unresolved_is_not_built_again_while_the_title_index_stays_as_it_was(
+    tmp_path: Path,
+) -> None:
+    config, snapshot = _inputs(tmp_path)
+    assert build(config).report.paper_states == {"unresolved": 1}
+    assert len(build(config).report.sources_unchanged) == 1  # no index yet
+    other = snapshot.with_name("other.jsonl")  # a record that resolves nothing of the page
+    other.write_text(snapshot_line("0704.0002", new_id="9004.00004") + "\n", encoding="utf-8")
+    assert load_snapshot(config, other, workers=0).report.outcome == "ok"
+    again = build(config).report  # the index grew: looked up again, still unresolved
+    assert (again.sources_unchanged, again.paper_states) == ([], {"unresolved": 1})
+    assert load_snapshot(config, other, workers=0).report.outcome == "ok"  # the same record
+    assert len(build(config).report.sources_unchanged) == 1
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_flow_builds_the_profile_again_once_the_snapshot_holds_its_paper(
+    tmp_path: Path,
+) -> None:
+    """The same through the build_kg flow under a real (temporary) Prefect API."""
+    from scholarkg_flows.build_kg import build_kg
+
+    config, snapshot = _inputs(tmp_path)
+    assert build_kg(config_path=str(config.source)).paper_states == {"unresolved": 1}
+    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
+    again = build_kg(config_path=str(config.source))
+    assert (again.sources_unchanged, again.paper_states) == ([], {"resolved": 1})
+    assert _papers(config) == [str(Minter().paper_by_arxiv("9004.00003"))]
+    after = build_kg(config_path=str(config.source))
+    assert len(after.sources_unchanged) == 1 and after.graphs_written == 0
