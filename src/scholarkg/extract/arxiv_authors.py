@@ -9,6 +9,7 @@ from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
 from scholarkg.identity.name_reading import is_suffix
 from scholarkg.models import ArxivAuthor
+from scholarkg.tex_letters import tex_unicode
 
 # Footnote markers such as "1", "1 and 2", "1, 3" that stand in for affiliations.
 _FOOTNOTE = re.compile(r"\d+(?:\s*(?:,|and)\s*\d+)*")
@@ -22,12 +23,26 @@ _AND = re.compile(r"(?<!\s)\s+and\s+")
 # with \s* was tried again from each character of a run of white space: quadratic)
 _ET_AL = re.compile(r"et\.?\s+al\.?\s*$", re.IGNORECASE)
 _LEGEND = re.compile(r"\s*\(\d+\)")
+# arXiv's author parser puts a space after a full stop that anything but white space follows,
+# a TeX accent's (\.z) excepted: "J.R.R. Tolkien" is listed "J. R. R. Tolkien"
+_UNSPACED = re.compile(r"(?<!\\)\.(\S)")
+
+
+def listed_name(name: str) -> str:
+    r"""``name`` as arXiv lists the names it parsed (the snapshot's ``authors_parsed``, the
+    API, OAI-PMH's ``arXiv`` and ``oai_dc``): an initial's full stop followed by a space
+    (``J.R.R.`` → ``J. R. R.``, ``Z.-X.`` → ``Z. -X.``) and TeX letters as the letters
+    (``G\"odel`` → ``Gödel``, :func:`~scholarkg.tex_letters.tex_unicode`). The one rule of
+    every door, so a record's free-text list (arXivRaw, a snapshot line without
+    ``authors_parsed``) lists the names its parsed list does."""
+    return tex_unicode(_UNSPACED.sub(r". \1", name))
 
 
 def person_name(keyname: str | None, forenames: str | None, suffix: str | None = None) -> str:
-    """``Forenames Keyname Suffix`` with blanks dropped and whitespace normalised."""
-    parts = (squash(forenames), squash(keyname), squash(suffix))
-    return " ".join(p for p in parts if p)
+    """``Forenames Keyname Suffix`` with blanks dropped and whitespace normalised, the name
+    read by :func:`listed_name`."""
+    given = " ".join(p for p in (squash(forenames), squash(keyname)) if p)
+    return " ".join(p for p in (listed_name(given), squash(suffix)) if p)
 
 
 def inverted_name(text: str) -> str:
@@ -57,9 +72,10 @@ def joined_suffixes(names: Sequence[str]) -> list[str]:
 
 
 def clean_affiliations(values: Sequence[str | None]) -> tuple[str, ...]:
-    """Non-empty, whitespace-normalised affiliations, footnote markers left out."""
+    """Non-empty, whitespace-normalised affiliations, footnote markers left out, TeX letters
+    as the letters (:func:`~scholarkg.tex_letters.tex_unicode`, as arXiv gives them)."""
     cleaned = (squash(v) for v in values)
-    return tuple(v for v in cleaned if v and not _FOOTNOTE.fullmatch(v))
+    return tuple(tex_unicode(v) for v in cleaned if v and not _FOOTNOTE.fullmatch(v))
 
 
 def structured_authors(
@@ -85,7 +101,7 @@ def dc_authors(creators: Iterable[str | None]) -> tuple[ArxivAuthor, ...]:
     for position, creator in enumerate(creators, start=1):
         if not creator:
             raise ValueError(nameless_author(position))
-        authors.append(ArxivAuthor(name=inverted_name(creator)))
+        authors.append(ArxivAuthor(name=listed_name(inverted_name(creator))))
     return tuple(authors)
 
 
@@ -178,6 +194,7 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
         outside, groups = _parenthesised(piece)
         groups = [g for g in groups if not _LEGEND.match(g)]
         name = squash(outside)
+        name = listed_name(name) if name else None
         if name and authors and is_suffix(name):  # "John Smith, Jr. (MIT)": one author
             before = authors[-1]
             affiliations = (*before.affiliations, *clean_affiliations(groups))

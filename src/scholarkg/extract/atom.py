@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
-from scholarkg.extract.arxiv_authors import clean_affiliations
+from scholarkg.extract.arxiv_authors import clean_affiliations, listed_name
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import (
     NO_ID,
@@ -137,7 +137,8 @@ def _links(entry: etree._Element) -> AtomLinks:
 def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
     """The entry's authors in order; one without a name refuses the entry
     (:func:`~.reasons.nameless_author`). Affiliations are read as the other doors read them
-    (:func:`~.arxiv_authors.clean_affiliations`): footnote numbers (``1 and 2``) are none."""
+    (:func:`~.arxiv_authors.clean_affiliations`): footnote numbers (``1 and 2``) are none;
+    names as every door lists them (:func:`~.arxiv_authors.listed_name`)."""
     authors = []
     for position, author in enumerate(entry.iterfind(f"{_A}author"), start=1):
         name = text_of(author.find(f"{_A}name"))
@@ -146,7 +147,7 @@ def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
         affiliations = clean_affiliations(
             [text_of(el) for el in author.iterfind(f"{_X}affiliation")]
         )
-        authors.append(ArxivAuthor(name=name, affiliations=affiliations))
+        authors.append(ArxivAuthor(name=listed_name(name), affiliations=affiliations))
     return tuple(authors)
 
 

@@ -19,8 +19,10 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # "authors" text over literal_bytes quarantines its line; arxiv-8: published is the first
 # version's day and updated the latest's, never another version's, and a version date that is
 # no JSON string quarantines its line; arxiv-9: an id is ASCII digits and letters, its version
-# at most 6 digits, or the line is quarantined; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-9"
+# at most 6 digits, or the line is quarantined; arxiv-10: a free-text author list names its
+# authors as arXiv's parsed list does, TeX letters as the letters and a space after each
+# initial, affiliations' TeX letters too; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-10"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:

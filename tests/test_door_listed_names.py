@@ -1,0 +1,196 @@
+"""A record's authors are listed alike through every arXiv door, TeX and unspaced initials too.
+
+arXiv's free-text author list (OAI-PMH ``arXivRaw``, a snapshot line's ``authors``) keeps what
+the submitter typed: TeX (``Tom\\'a\\v{s}``, ``{\\O}bro``) and initials without spaces
+(``G.A. El``). Every parsed list arXiv gives (the snapshot's ``authors_parsed``, the API,
+OAI-PMH ``arXiv`` and ``oai_dc``) has the letters and a space after each initial. Before, the
+free-text doors listed ``Tom\\'a\\v{s} Vina\\v{r}`` and ``G.A. El`` where the others listed
+``Tomáš Vinař`` and ``G. A. El``: 19 of the 100 real sample lines, one record, two lists.
+
+REAL: the 100 lines of tests/fixtures/arxiv/kaggle (their ``authors`` and ``authors_parsed`` are
+arXiv's, byte for byte). CONSTRUCTED: the one record 0704.0002 of the derived fixtures and of
+tests/test_oai_pmh.py's arXivRaw wrapper, its authors replaced by ``G\\"odel``, ``{\\'E}mile``
+and ``J.R.R.`` names as the labels below say, served by the loopback replay server.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from arxiv_replay import Fault, ReplayServer
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import load_config
+from scholarkg.extract.arxiv_authors import split_author_string
+from scholarkg.extract.atom import parse_feed
+from scholarkg.extract.oai_pages import parse_oai_response
+from scholarkg.extract.snapshot import parse_snapshot_line
+from scholarkg.runs.arxiv_jobs import fetch_ids, harvest, load_snapshot
+from scholarkg.tex_letters import tex_unicode
+from test_door_whitespace import ATOM, OAI, RAW, _element, _graphs, _listed, _x
+
+pytest_plugins = ("arxiv_fixtures",)
+
+KAGGLE = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+SAMPLE = [json.loads(line) for line in KAGGLE.read_text(encoding="utf-8").splitlines()]
+
+
+def _names(data: dict[str, object], *, parsed: bool) -> list[str]:
+    line = dict(data, authors_parsed=data["authors_parsed"] if parsed else [])
+    record = parse_snapshot_line(json.dumps(line), source="snapshot")
+    return [a.name for a in record.authors]
+
+
+def test_the_free_text_lists_the_names_arxiv_parsed_on_every_real_line() -> None:
+    differing = [d["id"] for d in SAMPLE if _names(d, parsed=True) != _names(d, parsed=False)]
+    assert differing == []
+    by_id = {d["id"]: d for d in SAMPLE}
+    assert _names(by_id["0704.0062"], parsed=False) == [
+        "Rastislav Šrámek",  # Rastislav \v{S}r\'amek
+        "Broňa Brejová",
+        "Tomáš Vinař",
+    ]
+    assert _names(by_id["0704.0049"], parsed=False) == ["Mikkel Øbro"]  # Mikkel {\O}bro
+    assert _names(by_id["0704.0030"], parsed=False) == ["J. P. Hague", "N. d'Ambrumenil"]
+    assert _names(by_id["0704.0093"], parsed=False)[3] == "Z. -X. Shen"  # as arXiv parsed it
+
+
+@pytest.mark.parametrize(
+    ("tex", "letters"),
+    [
+        ('G\\"odel', "Gödel"),
+        ('G\\"{o}del', "Gödel"),
+        ('G{\\"o}del', "Gödel"),
+        ("G{ö}del", "Gödel"),  # what arXiv's own conversion makes of G{\"o}del
+        ("{\\'E}mile", "Émile"),
+        ("Mart\\'{\\i}n", "Martín"),
+        ("Mart\\'\\i n", "Martín"),
+        ("Mart\\'ın", "Martín"),  # arXiv's of Mart\'{\i}n
+        ("\\c{C}ak\\i r", "Çakır"),  # \i alone is the dotless i
+        ("Erd\\H{o}s", "Erdős"),
+        ("Stra{\\ss}e", "Straße"),
+        ("\\L ukasz", "Łukasz"),
+        ("\\AA se", "Åse"),
+        ("$\\alpha$-Team", "$\\alpha$-Team"),  # other TeX stays
+        ("\\url{x}", "\\url{x}"),  # a command's argument keeps its braces
+    ],
+)
+def test_tex_letters_are_written_as_the_letters(tex: str, letters: str) -> None:
+    assert tex_unicode(tex) == letters
+    assert tex_unicode(letters) == letters
+
+
+def test_a_long_run_of_braces_is_read_once() -> None:
+    """A run of braces before no letter is read from its first brace only (linear)."""
+    text = "{" * 200_000 + "-" + "}" * 200_000
+    assert tex_unicode(text) == text
+    assert tex_unicode("{{{a}}") == "{a"  # braces paired from the letter out
+
+
+# One record, 0704.0002, through the four doors, its authors as arXiv would give them: TeX and
+# unspaced initials in the free text, the letters and spaced initials in each parsed list.
+FREE_TEXT = "Kurt G\\\"odel, {\\'E}mile Borel (Universit\\'e de Paris) and J.R.R. Tolkien"
+PARSED = [
+    ("Gödel", "Kurt", ""),
+    ("Borel", "Émile", "Université de Paris"),
+    ("Tolkien", "J. R. R.", ""),
+]
+LISTED = ["Kurt Gödel", "Émile Borel", "J. R. R. Tolkien"]
+AFFILIATIONS = [(), ("Université de Paris",), ()]
+
+
+def _atom() -> bytes:
+    people = "".join(
+        f"<author><name>{first} {last}</name>"
+        + (f"<arxiv:affiliation>{aff}</arxiv:affiliation>" if aff else "")
+        + "</author>"
+        for last, first, aff in PARSED
+    )
+    start, end = ATOM.index("<author>"), ATOM.rindex("</author>") + len("</author>")
+    return (ATOM[:start] + people + ATOM[end:]).encode()
+
+
+def _oai() -> bytes:
+    people = "".join(
+        f"<author><keyname>{last}</keyname><forenames>{first}</forenames>"
+        + (f"<affiliation>{aff}</affiliation>" if aff else "")
+        + "</author>"
+        for last, first, aff in PARSED
+    )
+    start, end = OAI.index("<authors>") + 9, OAI.index("</authors>")
+    return _listed(OAI[:start] + people + OAI[end:], "arXiv")
+
+
+def _raw() -> bytes:
+    before = "<authors>Ileana Streinu and Louis Theran</authors>"
+    assert before in RAW
+    body = _element(RAW, "abstract", _x(SAMPLE[0]["abstract"]))  # the wrapper's is cut short
+    return _listed(body.replace(before, f"<authors>{_x(FREE_TEXT)}</authors>"), "arXivRaw")
+
+
+def _line(*, parsed: bool) -> str:
+    line = dict(SAMPLE[0], authors=FREE_TEXT, authors_parsed=[])
+    if parsed:
+        line["authors_parsed"] = [
+            [last, first, "", *([aff] if aff else [])] for last, first, aff in PARSED
+        ]
+    return json.dumps(line, ensure_ascii=False)
+
+
+def test_every_door_lists_the_constructed_names_alike() -> None:
+    """Before: arXivRaw and the snapshot's free text listed ``Kurt G\\"odel``, ``{\\'E}mile
+    Borel`` (of ``Universit\\'e de Paris``) and ``J.R.R. Tolkien``."""
+    records = {
+        "api": parse_feed(_atom(), source="api").records,
+        "oai arXiv": parse_oai_response(
+            _oai(), source="oai", container="ListRecords"
+        ).arxiv_records,
+        "oai arXivRaw": parse_oai_response(
+            _raw(), source="raw", container="ListRecords"
+        ).arxiv_records,
+        "snapshot parsed": (parse_snapshot_line(_line(parsed=True), source="s"),),
+        "snapshot text": (parse_snapshot_line(_line(parsed=False), source="s"),),
+    }
+    for door, (record,) in records.items():
+        assert [a.name for a in record.authors] == LISTED, door
+        assert [a.affiliations for a in record.authors] == AFFILIATIONS, door
+    assert [a.name for a in split_author_string("J.R.R.Tolkien")] == ["J. R. R. Tolkien"]
+
+
+@pytest.fixture
+def replay(arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> ReplayServer:
+    monkeypatch.setenv("SCHOLARKG_ARXIV_API_URL", arxiv_server.api_url)
+    monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
+    arxiv_server.add_fault(Fault("status", body=_atom()), path="/api/query", times=-1)
+    for prefix, page in (("arXiv", _oai()), ("arXivRaw", _raw())):
+        arxiv_server.add_fault(
+            Fault("status", body=page), path="/oai", times=-1, metadataPrefix=prefix
+        )
+    return arxiv_server
+
+
+def test_every_door_stores_the_same_graphs(tmp_path: Path, replay: ReplayServer) -> None:
+    stored = {}
+    for door in ("api", "arXiv", "arXivRaw", "snapshot parsed", "snapshot text"):
+        directory = tmp_path / door.replace(" ", "-")
+        directory.mkdir()
+        config = load_config(write_config(directory, [], arxiv={"min_interval": 0.01}))
+        if door == "api":
+            report = fetch_ids(config, ["0704.0002"]).report
+        elif door.startswith("snapshot"):
+            path = directory / "snapshot.jsonl"
+            path.write_text(_line(parsed=door.endswith("parsed")) + "\n", encoding="utf-8")
+            report = load_snapshot(config, path, workers=0).report
+        else:
+            report = harvest(config, None, door, "2008-12-01").report
+        assert (report.records_loaded, report.quarantined, report.failures) == (1, [], []), door
+        stored[door] = _graphs(config)
+    first = stored["api"]
+    assert len(first) == 4  # three persons and the paper
+    texts = {o for triples in first.values() for _, _, o in triples}
+    assert {'"Kurt Gödel"', '"J. R. R. Tolkien"', '"Université de Paris"'} <= texts
+    for door, graphs in stored.items():
+        assert graphs == first, door
