@@ -3,7 +3,7 @@
 The file is read line by line, never loaded whole, within ``[limits]``
 (:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
 no id or title, bad dates or versions, too long, nested too deep, a text value too large,
-a control character or lone surrogate in any field, by
+a key given twice with different values, a control character or lone surrogate in any field, by
 :mod:`scholarkg.extract.textcheck`, the rule the API and OAI-PMH readers apply too)
 becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
 :attr:`SnapshotReader.quarantined`; reading goes on. Damage that ends a file early is the last
@@ -92,6 +92,21 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
+def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; a key given twice with different values is a
+    ValueError naming it (``json.loads`` keeps the later value without a word: which one the
+    writer meant is not known). A key repeated with the same value is that value."""
+    data = dict(pairs)
+    if len(data) == len(pairs):
+        return data
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen and seen[key] != value:
+            raise ValueError(f"key {key!r} is given twice with different values")
+        seen[key] = value
+    return data
+
+
 # JSON refuses C0 raw, so only an escape brings it (or a lone surrogate); DEL, C1, U+FFFE and
 # U+FFFF may stand raw
 _MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f\ufffe\uffff]")
@@ -107,7 +122,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     back to the snapshot's ``update_date`` when the latest version has no date.
     """
     check_json_depth(line, limits)
-    data = json.loads(line)
+    data = json.loads(line, object_pairs_hook=_one_value_per_key)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
     if _MAY_HOLD_NON_TEXT.search(line):

@@ -21,8 +21,9 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # no JSON string quarantines its line; arxiv-9: an id is ASCII digits and letters, its version
 # at most 6 digits, or the line is quarantined; arxiv-10: a free-text author list names its
 # authors as arXiv's parsed list does, TeX letters as the letters and a space after each
-# initial, affiliations' TeX letters too; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-10"
+# initial, affiliations' TeX letters too; arxiv-11: a line giving a key twice with different
+# values is quarantined; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-11"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
