@@ -183,9 +183,11 @@ class SnapshotReader:
     """Iterate good records; bad lines collect on :attr:`quarantined` as reading goes on.
 
     ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
-    are up to date after each yielded record. A ``.gz`` file is decompressed on the fly. A file
-    that is no snapshot at all (one JSON array, a plain file named ``.gz``, a zip archive or
-    another packing, :mod:`~scholarkg.extract.snapshot_lines`) raises
+    are up to date after each yielded record, ``reader.marked_lines`` the numbers of the lines
+    after the first read without the byte-order mark they began with (files joined). A ``.gz``
+    file is decompressed on the fly. A file that is no snapshot at all (one JSON array, a plain
+    file named ``.gz``, a zip archive or another packing, :mod:`~scholarkg.extract.snapshot_lines`)
+    raises
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
     """
 
@@ -194,11 +196,13 @@ class SnapshotReader:
         self.limits = limits
         self.quarantined: list[QuarantinedRecord] = []
         self.lines_read = 0
+        self.marked_lines: list[int] = []
 
     def __iter__(self) -> Iterator[ArxivRecord]:
         self.quarantined = []
         self.lines_read = 0
-        for line in snapshot_lines(self.path, self.limits):
+        self.marked_lines = []
+        for line in snapshot_lines(self.path, self.limits, self.marked_lines):
             self.lines_read = line.number
             outcome = read_line(line, str(self.path), self.limits)
             if isinstance(outcome, QuarantinedRecord):
