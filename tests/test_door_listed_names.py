@@ -38,10 +38,55 @@ KAGGLE = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100
 SAMPLE = [json.loads(line) for line in KAGGLE.read_text(encoding="utf-8").splitlines()]
 
 
-def _names(data: dict[str, object], *, parsed: bool) -> list[str]:
+def _authors(data: dict[str, object], *, parsed: bool) -> list[tuple[str, tuple[str, ...]]]:
     line = dict(data, authors_parsed=data["authors_parsed"] if parsed else [])
     record = parse_snapshot_line(json.dumps(line), source="snapshot")
-    return [a.name for a in record.authors]
+    return [(a.name, a.affiliations) for a in record.authors]
+
+
+def _names(data: dict[str, object], *, parsed: bool) -> list[str]:
+    return [name for name, _ in _authors(data, parsed=parsed)]
+
+
+def test_the_free_text_gives_the_affiliations_arxiv_parsed_on_every_real_line() -> None:
+    """Before: 0704.0052's ``Arthur Jaffe (1) and Gordon Ritter (1) ((1) Harvard University)``
+    listed both without an affiliation (the legend dropped), where its ``authors_parsed``
+    gives both Harvard University. 0704.0025's legend is broken over lines, which arXiv's
+    parser does not read: its ``authors_parsed`` carries ``1 and 2``, no affiliation, and so
+    does the free text (as the API and OAI-PMH ``arXiv`` give it: tests/test_one_record_model)."""
+    differing = [d["id"] for d in SAMPLE if _authors(d, parsed=True) != _authors(d, parsed=False)]
+    assert differing == []
+    by_id = {d["id"]: d for d in SAMPLE}
+    harvard = ("Harvard University",)
+    assert _authors(by_id["0704.0052"], parsed=False) == [
+        ("Arthur Jaffe", harvard),
+        ("Gordon Ritter", harvard),
+    ]
+    assert "\n" in by_id["0704.0025"]["authors"]
+    assert _authors(by_id["0704.0025"], parsed=False) == [
+        ("A. S. Mishchenko", ()),
+        ("N. Nagaosa", ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("listed", "affiliations"),
+    [
+        ("A. One, B. Two (MIT)", [("MIT",), ("MIT",)]),  # as arXiv's parser reads it
+        ("A. One, B. Two (MIT), C. Three (CMU), D. Four", [("MIT",), ("MIT",), ("CMU",), ()]),
+        ("A. One (1), B. Two (2) ((1) MIT, (2) CMU.)", [("MIT",), ("CMU",)]),
+        ("A. One (1 and 2), B. Two (2) ((1) MIT (2) CMU)", [("MIT", "CMU"), ("CMU",)]),
+        ("A. One (1), B. Two (3) ((1) MIT)", [("MIT",), ()]),  # no such footnote: none
+        ("A. One (1), B. Two (2)", [(), ()]),  # no legend: footnote numbers are none
+        ("A. One (1), B. Two (2) ((1) MIT,\n  (2) CMU)", [(), ()]),  # one arXiv does not read
+        ("A. One (1), B. Two (2)\n  ((1) MIT, (2) CMU)\n", [("MIT",), ("CMU",)]),
+        ("The BABAR Collaboration, B. Aubert (LAPP)", [(), ("LAPP",)]),  # a group takes none
+    ],
+)
+def test_free_text_affiliations_read_as_arxiv_reads_them(
+    listed: str, affiliations: list[tuple[str, ...]]
+) -> None:
+    assert [a.affiliations for a in split_author_string(listed)] == affiliations
 
 
 def test_the_free_text_lists_the_names_arxiv_parsed_on_every_real_line() -> None:
@@ -93,13 +138,13 @@ def test_a_long_run_of_braces_is_read_once() -> None:
 # One record, 0704.0002, through the four doors, its authors as arXiv would give them: TeX and
 # unspaced initials in the free text, the letters and spaced initials in each parsed list.
 FREE_TEXT = "Kurt G\\\"odel, {\\'E}mile Borel (Universit\\'e de Paris) and J.R.R. Tolkien"
-PARSED = [
-    ("Gödel", "Kurt", ""),
+PARSED = [  # Gödel takes Borel's affiliation, the next given (as arXiv's parser reads it)
+    ("Gödel", "Kurt", "Université de Paris"),
     ("Borel", "Émile", "Université de Paris"),
     ("Tolkien", "J. R. R.", ""),
 ]
 LISTED = ["Kurt Gödel", "Émile Borel", "J. R. R. Tolkien"]
-AFFILIATIONS = [(), ("Université de Paris",), ()]
+AFFILIATIONS = [("Université de Paris",), ("Université de Paris",), ()]
 
 
 def _atom() -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
@@ -23,6 +23,14 @@ _AND = re.compile(r"(?<!\s)\s+and\s+")
 # with \s* was tried again from each character of a run of white space: quadratic)
 _ET_AL = re.compile(r"et\.?\s+al\.?\s*$", re.IGNORECASE)
 _LEGEND = re.compile(r"\s*\(\d+\)")
+# where arXiv's parser looks for a legend: from the first "((" to the end of the list, which
+# must hold no line break (arXiv wraps long lists over lines; its parser then reads none)
+_LEGEND_OPENS = re.compile(r"\(\s*\(")
+_NUMBERED = re.compile(r"\(\s*(\d+)\s*\)")
+_LEGEND_END = re.compile(r"[.,\s]+$")  # "(1) MIT, (2) CMU.": "MIT", "CMU"
+# a collaboration opening a list ("The BABAR Collaboration, B. Aubert (LAPP)") takes no
+# affiliation of the authors after it (arXiv's parser's pattern)
+_COLLABORATION = re.compile(r"[a-z0-9\s]+\s+(?:collaboration|group|team)", re.IGNORECASE)
 # arXiv's author parser puts a space after a full stop that anything but white space follows,
 # a TeX accent's (\.z) excepted: "J.R.R. Tolkien" is listed "J. R. R. Tolkien"
 _UNSPACED = re.compile(r"(?<!\\)\.(\S)")
@@ -174,16 +182,24 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     """Authors of a free-text list (``A. Gould (Ohio State), S. Dorsher and B. Gaudi``).
 
     A heuristic used only where no structured authors exist (arXivRaw, snapshot lines without
-    ``authors_parsed``): names are split at top-level commas and `` and `` (``, and`` is one
-    separator); a parenthesised group after a name becomes its affiliation (footnote numbers
-    and a closing footnote legend are dropped); pieces holding only parenthesised text are
-    affiliations, not authors, and are dropped, as are a separator and an ``et al`` closing
-    the list; a generational suffix after a comma stays with its name (``John Smith, Jr.``,
-    as :func:`joined_suffixes` joins one). An empty entry before an author (``A,, B``,
-    ``, A``) is an author without a name: ValueError with :func:`~.reasons.nameless_author`,
-    as the structured doors refuse one.
+    ``authors_parsed``), given as written (line breaks kept), read as arXiv's own author
+    parser reads it (whose output the parsed
+    doors give): names are split at top-level commas and `` and `` (``, and`` is one
+    separator); a parenthesised group after a name becomes its affiliation, footnote numbers
+    the affiliations a footnote legend names (``A (1), B (2) ((1) MIT, (2) CMU)``), if arXiv's
+    parser reads it: not when a line break follows its ``((`` (arXiv wraps long lists, and its
+    parsed lists then carry the numbers, which every door drops); without a legend read they
+    are dropped; an author without one takes the affiliations of the next author
+    who has some (``A, B (MIT)``: both of MIT), a collaboration opening the list excepted;
+    pieces holding only parenthesised text are affiliations, not authors, and are dropped, as
+    are a separator and an ``et al`` closing the list; a generational suffix after a comma
+    stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one). An empty
+    entry before an author (``A,, B``, ``, A``) is an author without a name: ValueError with
+    :func:`~.reasons.nameless_author`, as the structured doors refuse one.
     """
     authors: list[ArxivAuthor] = []
+    legend: dict[str, str] = {}
+    footnoted: dict[int, list[str]] = {}  # the groups of each author with footnote numbers
     blank = False  # an empty piece: nameless if any piece with text follows, dropped if none
     for piece in _top_level_pieces(_without_et_al(text)):
         if not piece.strip():
@@ -192,6 +208,8 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
         if blank:
             raise ValueError(nameless_author(len(authors) + 1))
         outside, groups = _parenthesised(piece)
+        for group in [g for g in groups if _LEGEND.match(g)]:
+            legend.update(_legend(group))
         groups = [g for g in groups if not _LEGEND.match(g)]
         name = squash(outside)
         name = listed_name(name) if name else None
@@ -199,6 +217,60 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
             before = authors[-1]
             affiliations = (*before.affiliations, *clean_affiliations(groups))
             authors[-1] = ArxivAuthor(name=f"{before.name}, {name}", affiliations=affiliations)
+            position = len(authors) - 1
         elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
+            position = len(authors) - 1
+        else:
+            continue
+        if any(_FOOTNOTE.fullmatch(squash(g) or "") for g in groups):
+            footnoted.setdefault(position, []).extend(groups)
+    if legend and _legend_read(text):
+        for position, groups in footnoted.items():
+            resolved = clean_affiliations(_resolved(groups, legend))
+            authors[position] = ArxivAuthor(name=authors[position].name, affiliations=resolved)
+    _back_propagated(authors)
     return tuple(authors)
+
+
+def _legend_read(text: str) -> bool:
+    """Whether arXiv's parser reads the list's footnote legend: no line break after the
+    first ``((`` but a closing one."""
+    found = _LEGEND_OPENS.search(text)
+    return found is not None and "\n" not in text[found.end() :].rstrip("\n")
+
+
+def _legend(group: str) -> dict[str, str]:
+    """A footnote legend's affiliations by number: ``(1) MIT, (2) CMU.`` → 1: MIT, 2: CMU."""
+    parts = _NUMBERED.split(group)
+    return {
+        number: squash(_LEGEND_END.sub("", affiliation)) or ""
+        for number, affiliation in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def _resolved(groups: Sequence[str], legend: Mapping[str, str]) -> list[str]:
+    """``groups`` with footnote numbers (``1``, ``1, 2``, ``1 and 2``) as the legend's
+    affiliations; a number the legend lacks is none."""
+    out: list[str] = []
+    for group in groups:
+        if _FOOTNOTE.fullmatch(squash(group) or ""):
+            out += [legend[n] for n in re.findall(r"\d+", group) if n in legend]
+        else:
+            out.append(group)
+    return out
+
+
+def _back_propagated(authors: list[ArxivAuthor]) -> None:
+    """Each author without affiliations given those of the next author who has some, as
+    arXiv's parser reads ``A, B (MIT)``; the collaborations opening the list take none."""
+    first = 0
+    while first < len(authors) and _COLLABORATION.search(authors[first].name):
+        first += 1
+    later: tuple[str, ...] = ()
+    for position in range(len(authors) - 1, first - 1, -1):
+        author = authors[position]
+        if author.affiliations:
+            later = author.affiliations
+        elif later:
+            authors[position] = ArxivAuthor(name=author.name, affiliations=later)

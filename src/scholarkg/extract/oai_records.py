@@ -29,7 +29,7 @@ from scholarkg.extract.record_fields import (
     version_days,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element
-from scholarkg.extract.xmlsafe import line_of, text_of
+from scholarkg.extract.xmlsafe import line_of, text_of, written_text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -162,7 +162,7 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
         ns,
         header,
         source,
-        split_author_string(text_of(meta.find(f"{ns}authors")) or ""),
+        split_author_string(written_text_of(meta.find(f"{ns}authors")) or ""),
         _categories(text_of(meta.find(f"{ns}categories"))),
         published=published,
         updated=updated,

@@ -64,9 +64,14 @@ def _text(data: dict[str, Any], key: str) -> str | None:
 
 
 def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
+    """``authors_parsed``, or the free text of ``authors`` as written (its line breaks tell
+    whether arXiv's parser reads its footnote legend: :func:`split_author_string`)."""
     parsed = data.get("authors_parsed")
     if not parsed:
-        return split_author_string(_text(data, "authors") or "")
+        listed = data.get("authors")
+        if listed is not None and not isinstance(listed, str):
+            raise ValueError("'authors' is not a string")
+        return split_author_string(listed or "")
     return structured_authors(_parsed_entries(parsed))
 
 

@@ -189,10 +189,15 @@ def squash(text: str | None) -> str | None:
 
 def text_of(element: etree._Element | None) -> str | None:
     """All text inside ``element``, whitespace-normalised; None if absent or empty."""
+    return squash(written_text_of(element))
+
+
+def written_text_of(element: etree._Element | None) -> str | None:
+    """All text inside ``element`` as written, line breaks kept; None if absent."""
     if element is None:
         return None
     parts = element.itertext()
-    return squash("".join(p if isinstance(p, str) else p.decode("utf-8") for p in parts))
+    return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in parts)
 
 
 def line_of(element: etree._Element | None) -> int | None:

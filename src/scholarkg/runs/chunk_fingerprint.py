@@ -22,8 +22,10 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # at most 6 digits, or the line is quarantined; arxiv-10: a free-text author list names its
 # authors as arXiv's parsed list does, TeX letters as the letters and a space after each
 # initial, affiliations' TeX letters too; arxiv-11: a line giving a key twice with different
-# values is quarantined; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-11"
+# values is quarantined; arxiv-12: a free-text list's affiliations are read as arXiv's parser
+# reads them, footnote numbers by a legend it reads and an author without one taking the
+# next author's; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-12"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
