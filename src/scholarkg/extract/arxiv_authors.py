@@ -29,8 +29,10 @@ _LEGEND_OPENS = re.compile(r"\(\s*\(")
 _NUMBERED = re.compile(r"\(\s*(\d+)\s*\)")
 _LEGEND_END = re.compile(r"[.,\s]+$")  # "(1) MIT, (2) CMU.": "MIT", "CMU"
 # a collaboration opening a list ("The BABAR Collaboration, B. Aubert (LAPP)") takes no
-# affiliation of the authors after it (arXiv's parser's pattern)
-_COLLABORATION = re.compile(r"[a-z0-9\s]+\s+(?:collaboration|group|team)", re.IGNORECASE)
+# affiliation of the authors after it (arXiv's parser's pattern, [a-z0-9\s]+\s+(collaboration|
+# group|team), written to look back two characters: searched as written, it read a long name
+# again from each of its characters, quadratic)
+_COLLABORATION = re.compile(r"(?<=[a-z0-9\s]\s)(?:collaboration|group|team)", re.IGNORECASE)
 # arXiv's author parser puts a space after a full stop that anything but white space follows,
 # a TeX accent's (\.z) excepted: "J.R.R. Tolkien" is listed "J. R. R. Tolkien"
 _UNSPACED = re.compile(r"(?<!\\)\.(\S)")
@@ -251,14 +253,14 @@ def _legend(group: str) -> dict[str, str]:
 
 def _resolved(groups: Sequence[str], legend: Mapping[str, str]) -> list[str]:
     """``groups`` with footnote numbers (``1``, ``1, 2``, ``1 and 2``) as the legend's
-    affiliations; a number the legend lacks is none."""
+    affiliations, each once; a number the legend lacks is none."""
     out: list[str] = []
     for group in groups:
         if _FOOTNOTE.fullmatch(squash(group) or ""):
             out += [legend[n] for n in re.findall(r"\d+", group) if n in legend]
         else:
             out.append(group)
-    return out
+    return list(dict.fromkeys(out))  # "(1) (1)": once
 
 
 def _back_propagated(authors: list[ArxivAuthor]) -> None:
