@@ -24,7 +24,7 @@ from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
-from scholarkg.extract.arxiv_authors import split_author_string
+from scholarkg.extract.arxiv_authors import listed_name, split_author_string
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
@@ -239,3 +239,32 @@ def test_every_door_stores_the_same_graphs(tmp_path: Path, replay: ReplayServer)
     assert {'"Kurt Gödel"', '"J. R. R. Tolkien"', '"Université de Paris"'} <= texts
     for door, graphs in stored.items():
         assert graphs == first, door
+
+
+@pytest.mark.parametrize(
+    ("written", "parsed", "listed"),
+    [
+        # arXiv spaces "A..B" as "A. .B" (its rule consumes the second stop): both read alike
+        ("Jean-Pierre A..Bernard", "Jean-Pierre A. .Bernard", "Jean-Pierre A. . Bernard"),
+        ("J.-P.Serre", "J. -P. Serre", "J. -P. Serre"),
+        ("Nguy\\^{\\~e}n Van", "Nguy\\^{\\~e}n Van", "Nguy\u1ebd\u0302n Van"),  # both accents
+        ("\\^{{e}}", "\\^{{e}}", "ê"),  # an accent on a braced letter
+        ("Ko\\c{c}ak\\\\O", "Ko\\c{c}ak\\\\O", "Koçak\\\\O"),  # \\ is a line break, no \O
+        # a command before a letter with a combining mark: read as before the composed letter
+        ("Gr\\ik\u0301", "Gr\\ik\u0301", "Grı\u1e31"),
+    ],
+)
+def test_a_name_reads_alike_as_written_and_as_arxiv_spaced_it(
+    written: str, parsed: str, listed: str
+) -> None:
+    """The free text (as written) and a parsed list (as arXiv's parser spaced it) give one
+    name, and a listed name read again is itself. Before (d1f653b): the free text gave
+    "A. .Bernard" and the parsed list "A. . Bernard"; the accented ones kept a TeX accent on an
+    accented or braced letter, and "\\\\O" (a line break, then O) gave "\\Ø"."""
+    assert listed_name(written) == listed_name(parsed) == listed
+    assert listed_name(listed) == listed
+
+
+def test_every_real_name_is_listed_as_itself_when_read_again() -> None:
+    names = [n for d in SAMPLE for n in _names(d, parsed=False) + _names(d, parsed=True)]
+    assert len(names) > 300 and [listed_name(n) for n in names] == names

@@ -32,16 +32,19 @@ def tex_letters(text: str) -> str:
 # the letter each letter command writes, for text shown as written (\i and \j: dotless)
 _TEX_UNICODE = _TEX_LETTERS | {"i": "ı", "j": "ȷ", "DH": "Ð", "dh": "ð", "TH": "Þ", "th": "þ"}
 _TEX_UNICODE |= {"NG": "Ŋ", "ng": "ŋ", "DJ": "Đ", "dj": "đ"}
+# (not after a backslash: "\\\\" is TeX's line break, what follows it no command)
 _TEX_COMMAND = re.compile(
-    r"\\(ss|ae|AE|oe|OE|aa|AA|DH|dh|TH|th|NG|ng|DJ|dj|[oOlLij])(?![A-Za-z])(?:\{\}|\s*)"
+    r"(?<!\\)\\(ss|ae|AE|oe|OE|aa|AA|DH|dh|TH|th|NG|ng|DJ|dj|[oOlLij])(?![A-Za-z])(?:\{\}|\s*)"
 )
 # the combining mark each accent command puts on its letter
 _MARKS = {"`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303"}
 _MARKS |= {"=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b"}
 _MARKS |= {"c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331"}
-_LETTER = r"(?:\{\s*([A-Za-zıȷ])\s*\}|([A-Za-zıȷ]))"
+# a letter, with the marks of accents read before (\^{\'e}: the inner one first)
+_LETTER = r"(?:\{\s*([A-Za-zıȷ][\u0300-\u036f]*)\s*\}|([A-Za-zıȷ][\u0300-\u036f]*))"
+_STACKED = 4  # accents on one letter read at most (more stay TeX)
 _ACCENT_ON = re.compile(
-    rf"\\(?:([`'^\"~=.])\s*|([uvHckrdb])(?=\s*\{{)\s*|([uvHckrdb])\s+){_LETTER}"
+    rf"(?<!\\)\\(?:([`'^\"~=.])\s*|([uvHckrdb])(?=\s*\{{)\s*|([uvHckrdb])\s+){_LETTER}"
 )
 _DOTLESS = {"ı": "i", "ȷ": "j"}  # the letter an accent goes on: í, not ı with an acute
 # a letter in braces ({Ø}, {{é}}), unless the braces are a command's argument (\url{x}); a
@@ -52,7 +55,9 @@ _BRACED = re.compile(r"(\\[A-Za-z]+\s*)?(?<!\{)(\{+)([^\W\d_][\u0300-\u036f]*)(\
 
 def _marked(match: re.Match[str]) -> str:
     letter = match[4] or match[5]
-    return _DOTLESS.get(letter, letter) + _MARKS[match[1] or match[2] or match[3]]
+    return (
+        _DOTLESS.get(letter[0], letter[0]) + letter[1:] + _MARKS[match[1] or match[2] or match[3]]
+    )
 
 
 def _unbraced(match: re.Match[str]) -> str:
@@ -70,6 +75,13 @@ def tex_unicode(text: str) -> str:
     stays."""
     if "\\" not in text and "{" not in text:
         return text
+    # composed first and a braced letter unbraced (as when read again): a command before a
+    # letter written with a combining mark, an accent on {{v}}, are read as on the letter
+    text = _BRACED.sub(_unbraced, unicodedata.normalize("NFC", text))
     text = _TEX_COMMAND.sub(lambda m: _TEX_UNICODE[m[1]], text)
-    text = unicodedata.normalize("NFC", _ACCENT_ON.sub(_marked, text))
-    return _BRACED.sub(_unbraced, text)
+    for _ in range(_STACKED):
+        marked = _ACCENT_ON.sub(_marked, text)
+        if marked == text:
+            break
+        text = marked
+    return unicodedata.normalize("NFC", _BRACED.sub(_unbraced, text))

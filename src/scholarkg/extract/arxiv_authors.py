@@ -35,7 +35,8 @@ _LEGEND_END = re.compile(r"[.,\s]+$")  # "(1) MIT, (2) CMU.": "MIT", "CMU"
 _COLLABORATION = re.compile(r"(?<=[a-z0-9\s]\s)(?:collaboration|group|team)", re.IGNORECASE)
 # arXiv's author parser puts a space after a full stop that anything but white space follows,
 # a TeX accent's (\.z) excepted: "J.R.R. Tolkien" is listed "J. R. R. Tolkien"
-_UNSPACED = re.compile(r"(?<!\\)\.(\S)")
+# (each such stop, "A..B" too: "A. . B", so a name arXiv spaced reads as written again)
+_UNSPACED = re.compile(r"(?<!\\)\.(?=\S)")
 
 
 def listed_name(name: str) -> str:
@@ -45,7 +46,7 @@ def listed_name(name: str) -> str:
     (``G\"odel`` → ``Gödel``, :func:`~scholarkg.tex_letters.tex_unicode`). The one rule of
     every door, so a record's free-text list (arXivRaw, a snapshot line without
     ``authors_parsed``) lists the names its parsed list does."""
-    return tex_unicode(_UNSPACED.sub(r". \1", name))
+    return tex_unicode(_UNSPACED.sub(". ", name))
 
 
 def person_name(keyname: str | None, forenames: str | None, suffix: str | None = None) -> str:
