@@ -25,7 +25,7 @@ from scholarkg.extract.reasons import (
     quarantine_reason,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
-from scholarkg.extract.xmlsafe import RecordStream, line_of, squash, text_of
+from scholarkg.extract.xmlsafe import RecordStream, line_of, refuse_repeated, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
@@ -35,6 +35,11 @@ OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 
 _A = f"{{{ATOM_NS}}}"
 _X = f"{{{ARXIV_NS}}}"
+# what an entry holds once (a repeated one with other text refuses it: refuse_repeated)
+_ONCE = frozenset(
+    [*(f"{_A}{n}" for n in ("id", "title", "summary", "published", "updated"))]
+    + [f"{_X}{n}" for n in ("comment", "journal_ref", "doi")]
+)
 _OS = f"{{{OPENSEARCH_NS}}}"
 _FEED_TAG, _ENTRY_TAG = f"{_A}feed", f"{_A}entry"
 _COUNTERS = frozenset(f"{_OS}{name}" for name in ("totalResults", "startIndex", "itemsPerPage"))
@@ -156,6 +161,7 @@ def _entry(
 ) -> AtomEntry:
     if check_text:
         refuse_non_text_element(entry)
+    refuse_repeated(entry, _ONCE)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:
         raise ValueError(NO_ID)

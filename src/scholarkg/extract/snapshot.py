@@ -100,16 +100,21 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
 def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object's pairs as a dict; a key given twice with different values is a
     ValueError naming it (``json.loads`` keeps the later value without a word: which one the
-    writer meant is not known). A key repeated with the same value is that value."""
+    writer meant is not known). A key repeated with the same value (text: the same once its
+    white space is folded, as every door reads it) is that value."""
     data = dict(pairs)
     if len(data) == len(pairs):
         return data
     seen: dict[str, Any] = {}
     for key, value in pairs:
-        if key in seen and seen[key] != value:
+        if key in seen and _folded(seen[key]) != _folded(value):
             raise ValueError(f"key {key!r} is given twice with different values")
         seen[key] = value
     return data
+
+
+def _folded(value: Any) -> Any:
+    return squash(value) if isinstance(value, str) else value
 
 
 # JSON refuses C0 raw, so only an escape brings it (or a lone surrogate); DEL, C1, U+FFFE and

@@ -204,3 +204,20 @@ def line_of(element: etree._Element | None) -> int | None:
     """The source line of ``element`` when lxml knows it."""
     line = getattr(element, "sourceline", None)
     return line if isinstance(line, int) else None
+
+
+def refuse_repeated(parent: etree._Element, tags: frozenset[str]) -> None:
+    """ValueError naming the first of ``tags`` (``{namespace}name``) that ``parent`` holds
+    twice with different text, as a snapshot line's key given twice is refused: which one the
+    writer meant is not known (before, the first was read and the other dropped without a
+    word). The same text twice is that text."""
+    seen: dict[str, str | None] = {}
+    for child in parent:
+        tag = child.tag
+        if not isinstance(tag, str) or tag not in tags:
+            continue
+        text = text_of(child)
+        if tag in seen and seen[tag] != text:
+            name = etree.QName(tag).localname
+            raise ValueError(f"<{name}> is given twice with different values")
+        seen[tag] = text

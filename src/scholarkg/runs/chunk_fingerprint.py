@@ -25,8 +25,9 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # values is quarantined; arxiv-12: a free-text list's affiliations are read as arXiv's parser
 # reads them, footnote numbers by a legend it reads and an author without one taking the
 # next author's; arxiv-13: a name read again is itself, so a parsed list's "A. .B" and stacked
-# or braced accents list as the free text's do; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-13"
+# or braced accents list as the free text's do; arxiv-14: a key given twice with texts that
+# differ only in white space is that text; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-14"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
