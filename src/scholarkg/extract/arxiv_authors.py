@@ -186,14 +186,14 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
 
     A heuristic used only where no structured authors exist (arXivRaw, snapshot lines without
     ``authors_parsed``), given as written (line breaks kept), read as arXiv's own author
-    parser reads it (whose output the parsed
-    doors give): names are split at top-level commas and `` and `` (``, and`` is one
-    separator); a parenthesised group after a name becomes its affiliation, footnote numbers
-    the affiliations a footnote legend names (``A (1), B (2) ((1) MIT, (2) CMU)``), if arXiv's
-    parser reads it: not when a line break follows its ``((`` (arXiv wraps long lists, and its
-    parsed lists then carry the numbers, which every door drops); without a legend read they
-    are dropped; an author without one takes the affiliations of the next author
-    who has some (``A, B (MIT)``: both of MIT), a collaboration opening the list excepted;
+    parser reads it (whose output the parsed doors give): names are split at top-level commas
+    and `` and `` (``, and`` is one separator); a parenthesised group after a name becomes its
+    affiliation, footnote numbers the affiliations a footnote legend names (``A (1), B (2)
+    ((1) MIT, (2) CMU)``) if arXiv's parser reads it: not when a line break follows its ``((``
+    (arXiv wraps long lists, and its parsed lists then carry the numbers, which every door
+    drops); without a legend read they are dropped; an author without one takes the
+    affiliations of the next author who has some (``A, B (MIT)``: both of MIT), a
+    collaboration opening the list excepted;
     pieces holding only parenthesised text are affiliations, not authors, and are dropped, as
     are a separator and an ``et al`` closing the list; a generational suffix after a comma
     stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one). An empty
