@@ -22,6 +22,7 @@ peak number of requests in flight is kept. Normal answers carry an ``ETag`` and 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import json
 import re
@@ -104,6 +105,12 @@ class Fault:
     (the status line and headers one byte every ``seconds``), ``endless`` (a chunked body of
     zeros that never ends), ``redirect`` (``status`` with ``headers``, a Location among them,
     and a chunked body of ``size`` zero bytes). The last four stop when the client hangs up.
+    ``cut_chunked_mid``, ``cut_chunked_boundary`` and ``cut_unframed`` send the normal answer's
+    first half and close the connection: chunked and cut inside a chunk, chunked and cut after
+    a whole chunk (before the next chunk's size line), or with neither a Content-Length nor
+    chunking (its end is the close: HTTP/1.0 style); ``unframed`` sends it whole that way.
+    With ``headers={"Content-Encoding": "gzip"}`` these four send the answer gzip-compressed,
+    the half being half of the compressed bytes.
     """
 
     kind: str
@@ -325,6 +332,9 @@ class ReplayServer:
             handler.send_header("ETag", etag)
             handler.end_headers()
             return
+        if fault is not None and (fault.kind.startswith("cut_") or fault.kind == "unframed"):
+            _cut_short(handler, answer, body, fault)
+            return
         if fault is not None and fault.kind == "truncate":
             handler.send_response(answer.status)
             handler.send_header("Content-Type", answer.content_type)
@@ -335,6 +345,30 @@ class ReplayServer:
             handler.close_connection = True
             return
         _send(handler, answer.status, body, answer.content_type, {"ETag": etag})
+
+
+def _cut_short(handler: BaseHTTPRequestHandler, answer: _Answer, body: bytes, fault: Fault) -> None:
+    """The answer framed and cut as ``fault`` says (see :class:`Fault`), then the connection
+    closed."""
+    handler.close_connection = True
+    encoding = fault.headers.get("Content-Encoding")
+    payload = gzip.compress(body, mtime=0) if encoding == "gzip" else body
+    half = payload[: len(payload) // 2]
+    chunked = fault.kind.startswith("cut_chunked")
+    head = [f"HTTP/1.1 {answer.status} OK", f"Content-Type: {answer.content_type}"]
+    head += ["Transfer-Encoding: chunked"] if chunked else []
+    head += [f"Content-Encoding: {encoding}"] if encoding else []
+    out = handler.wfile
+    out.write(("\r\n".join([*head, "Connection: close"]) + "\r\n\r\n").encode())
+    if fault.kind == "unframed":
+        out.write(payload)
+    elif fault.kind == "cut_unframed":
+        out.write(half)
+    elif fault.kind == "cut_chunked_boundary":
+        out.write(b"%x\r\n%s\r\n" % (len(half), half))
+    else:  # a chunk declared whole, half of it sent
+        out.write(b"%x\r\n%s" % (len(payload), half))
+    out.flush()
 
 
 def _misbehave(handler: BaseHTTPRequestHandler, fault: Fault) -> None:

@@ -102,7 +102,9 @@ def atom_feed(space: str) -> bytes:
         f"<arxiv:doi>{f['doi']}</arxiv:doi>",
     ).replace(">To appear in Graphs and Combinatorics<", f">{f['comments']}<")
     body = body.replace(
-        "<name>Ileana Streinu</name>", f"<name>{f['forenames']} {f['keyname']}</name>"
+        "<name>Ileana Streinu</name>",
+        f"<name>{f['forenames']} {f['keyname']}</name>"
+        f"<arxiv:affiliation>{f['affiliation']}</arxiv:affiliation>",
     ).replace(
         "<name>Louis Theran</name>",
         f"<name>Louis Theran</name><arxiv:affiliation>{f['affiliation']}</arxiv:affiliation>",
@@ -122,7 +124,8 @@ def oai_page(space: str) -> bytes:
     )
     body = body.replace(
         "<keyname>Streinu</keyname><forenames>Ileana</forenames>",
-        f"<keyname>{f['keyname']}</keyname><forenames>{f['forenames']}</forenames>",
+        f"<keyname>{f['keyname']}</keyname><forenames>{f['forenames']}</forenames>"
+        f"<affiliation>{f['affiliation']}</affiliation>",
     ).replace(
         "<forenames>Louis</forenames>",
         f"<forenames>Louis</forenames><affiliation>{f['affiliation']}</affiliation>",
@@ -153,7 +156,7 @@ def snapshot_line(space: str) -> str:
     line.update({"journal-ref": f["journal-ref"], "doi": f["doi"]})
     line["authors"] = f"{f['forenames']} {f['keyname']} and Louis Theran ({f['affiliation']})"
     line["authors_parsed"] = [
-        [f["keyname"], f["forenames"], ""],
+        [f["keyname"], f["forenames"], "", f["affiliation"]],
         ["Theran", "Louis", "", f["affiliation"]],
     ]
     return json.dumps(line, ensure_ascii=False)
@@ -181,7 +184,8 @@ EXPECTED = {
     "journal-ref": "Graphs Combin. 25 (2009) 1",
     "doi": " ".join(DOIS),
     "authors": (f"Ileana Maria Strei{ZERO_WIDTH}nu", "Louis Theran"),
-    "affiliations": ((), ("University of Massachusetts",)),
+    # both: "A and B (affiliation)" is read as arXiv's parser reads it, each parsed door so
+    "affiliations": (("University of Massachusetts",), ("University of Massachusetts",)),
 }
 
 
@@ -284,7 +288,8 @@ def test_every_door_stores_the_same_graphs(tmp_path: Path, replay: ReplayServer)
         stored[door] = _graphs(config)
     assert (len(replay.requests_to("/api/query")), len(replay.requests_to("/oai"))) == (1, 2)
     first = stored["api"]
-    assert sorted(len(triples) for triples in first.values()) == [9, 9, 29]  # 2 persons, the paper
+    # 2 persons, the paper (with an affiliation as listed for each author)
+    assert sorted(len(triples) for triples in first.values()) == [9, 9, 30]
     paper = first["https://w3id.org/scholarkg/id/graph/arxiv/0704.0002"]
     titles = [o for _, p, o in paper if p == "<http://purl.org/dc/terms/title>"]
     assert titles == [f'"{EXPECTED["title"]}"']

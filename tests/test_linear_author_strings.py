@@ -80,3 +80,16 @@ def test_a_long_run_of_spaces_is_read_in_linear_time() -> None:
 
 def test_many_ands_are_read_in_linear_time() -> None:
     assert growth(split_author_string, _ands, 8_000) < LINEAR_RATIO
+
+
+def _footnoted(size: int) -> str:
+    return "a (1)" * (size // 5) + " ((1) x)"
+
+
+def test_a_long_first_name_with_footnotes_is_read_in_linear_time() -> None:
+    """The first author is looked at for a collaboration (which takes no later author's
+    affiliation): searched as arXiv's parser writes the pattern, 8 000 footnoted words took
+    5.7 s, 16 000 about 23 s."""
+    assert growth(split_author_string, _footnoted, 8_000) < LINEAR_RATIO
+    (author,) = split_author_string(_footnoted(20_000))
+    assert author.affiliations == ("x",) and author.name.count("a") == 4_000  # each once

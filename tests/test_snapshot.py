@@ -103,7 +103,8 @@ def test_authors_string_fallback_and_bad_id() -> None:
     line = json.dumps({"id": "math/0001001", "title": "T", "authors": "A. One and B. Two (X)"})
     record = parse_snapshot_line(line, source="s")
     assert record.arxiv_id == "math/0001001"
-    assert record.authors == (ArxivAuthor("A. One"), ArxivAuthor("B. Two", ("X",)))
+    # A takes B's affiliation, as arXiv's parser (whose output authors_parsed is) reads it
+    assert record.authors == (ArxivAuthor("A. One", ("X",)), ArxivAuthor("B. Two", ("X",)))
     with pytest.raises(ParseError, match="not an arXiv identifier"):
         parse_snapshot_line(json.dumps({"id": "nope", "title": "T"}), source="s")
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.xmlsafe import squash
 from scholarkg.identity.name_reading import is_suffix
 from scholarkg.models import ArxivAuthor
+from scholarkg.tex_letters import tex_unicode
 
 # Footnote markers such as "1", "1 and 2", "1, 3" that stand in for affiliations.
 _FOOTNOTE = re.compile(r"\d+(?:\s*(?:,|and)\s*\d+)*")
@@ -22,12 +23,37 @@ _AND = re.compile(r"(?<!\s)\s+and\s+")
 # with \s* was tried again from each character of a run of white space: quadratic)
 _ET_AL = re.compile(r"et\.?\s+al\.?\s*$", re.IGNORECASE)
 _LEGEND = re.compile(r"\s*\(\d+\)")
+# where arXiv's parser looks for a legend: from the first "((" to the end of the list, which
+# must hold no line break (arXiv wraps long lists over lines; its parser then reads none)
+_LEGEND_OPENS = re.compile(r"\(\s*\(")
+_NUMBERED = re.compile(r"\(\s*(\d+)\s*\)")
+_LEGEND_END = re.compile(r"[.,\s]+$")  # "(1) MIT, (2) CMU.": "MIT", "CMU"
+# a collaboration opening a list ("The BABAR Collaboration, B. Aubert (LAPP)") takes no
+# affiliation of the authors after it (arXiv's parser's pattern, [a-z0-9\s]+\s+(collaboration|
+# group|team), written to look back two characters: searched as written, it read a long name
+# again from each of its characters, quadratic)
+_COLLABORATION = re.compile(r"(?<=[a-z0-9\s]\s)(?:collaboration|group|team)", re.IGNORECASE)
+# arXiv's author parser puts a space after a full stop that anything but white space follows,
+# a TeX accent's (\.z) excepted: "J.R.R. Tolkien" is listed "J. R. R. Tolkien"
+# (each such stop, "A..B" too: "A. . B", so a name arXiv spaced reads as written again)
+_UNSPACED = re.compile(r"(?<!\\)\.(?=\S)")
+
+
+def listed_name(name: str) -> str:
+    r"""``name`` as arXiv lists the names it parsed (the snapshot's ``authors_parsed``, the
+    API, OAI-PMH's ``arXiv`` and ``oai_dc``): an initial's full stop followed by a space
+    (``J.R.R.`` → ``J. R. R.``, ``Z.-X.`` → ``Z. -X.``) and TeX letters as the letters
+    (``G\"odel`` → ``Gödel``, :func:`~scholarkg.tex_letters.tex_unicode`). The one rule of
+    every door, so a record's free-text list (arXivRaw, a snapshot line without
+    ``authors_parsed``) lists the names its parsed list does."""
+    return tex_unicode(_UNSPACED.sub(". ", name))
 
 
 def person_name(keyname: str | None, forenames: str | None, suffix: str | None = None) -> str:
-    """``Forenames Keyname Suffix`` with blanks dropped and whitespace normalised."""
-    parts = (squash(forenames), squash(keyname), squash(suffix))
-    return " ".join(p for p in parts if p)
+    """``Forenames Keyname Suffix`` with blanks dropped and whitespace normalised, the name
+    read by :func:`listed_name`."""
+    given = " ".join(p for p in (squash(forenames), squash(keyname)) if p)
+    return " ".join(p for p in (listed_name(given), squash(suffix)) if p)
 
 
 def inverted_name(text: str) -> str:
@@ -57,9 +83,10 @@ def joined_suffixes(names: Sequence[str]) -> list[str]:
 
 
 def clean_affiliations(values: Sequence[str | None]) -> tuple[str, ...]:
-    """Non-empty, whitespace-normalised affiliations, footnote markers left out."""
+    """Non-empty, whitespace-normalised affiliations, footnote markers left out, TeX letters
+    as the letters (:func:`~scholarkg.tex_letters.tex_unicode`, as arXiv gives them)."""
     cleaned = (squash(v) for v in values)
-    return tuple(v for v in cleaned if v and not _FOOTNOTE.fullmatch(v))
+    return tuple(tex_unicode(v) for v in cleaned if v and not _FOOTNOTE.fullmatch(v))
 
 
 def structured_authors(
@@ -85,7 +112,7 @@ def dc_authors(creators: Iterable[str | None]) -> tuple[ArxivAuthor, ...]:
     for position, creator in enumerate(creators, start=1):
         if not creator:
             raise ValueError(nameless_author(position))
-        authors.append(ArxivAuthor(name=inverted_name(creator)))
+        authors.append(ArxivAuthor(name=listed_name(inverted_name(creator))))
     return tuple(authors)
 
 
@@ -158,16 +185,24 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     """Authors of a free-text list (``A. Gould (Ohio State), S. Dorsher and B. Gaudi``).
 
     A heuristic used only where no structured authors exist (arXivRaw, snapshot lines without
-    ``authors_parsed``): names are split at top-level commas and `` and `` (``, and`` is one
-    separator); a parenthesised group after a name becomes its affiliation (footnote numbers
-    and a closing footnote legend are dropped); pieces holding only parenthesised text are
-    affiliations, not authors, and are dropped, as are a separator and an ``et al`` closing
-    the list; a generational suffix after a comma stays with its name (``John Smith, Jr.``,
-    as :func:`joined_suffixes` joins one). An empty entry before an author (``A,, B``,
-    ``, A``) is an author without a name: ValueError with :func:`~.reasons.nameless_author`,
-    as the structured doors refuse one.
+    ``authors_parsed``), given as written (line breaks kept), read as arXiv's own author
+    parser reads it (whose output the parsed doors give): names are split at top-level commas
+    and `` and `` (``, and`` is one separator); a parenthesised group after a name becomes its
+    affiliation, footnote numbers the affiliations a footnote legend names (``A (1), B (2)
+    ((1) MIT, (2) CMU)``) if arXiv's parser reads it: not when a line break follows its ``((``
+    (arXiv wraps long lists, and its parsed lists then carry the numbers, which every door
+    drops); without a legend read they are dropped; an author without one takes the
+    affiliations of the next author who has some (``A, B (MIT)``: both of MIT), a
+    collaboration opening the list excepted;
+    pieces holding only parenthesised text are affiliations, not authors, and are dropped, as
+    are a separator and an ``et al`` closing the list; a generational suffix after a comma
+    stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one). An empty
+    entry before an author (``A,, B``, ``, A``) is an author without a name: ValueError with
+    :func:`~.reasons.nameless_author`, as the structured doors refuse one.
     """
     authors: list[ArxivAuthor] = []
+    legend: dict[str, str] = {}
+    footnoted: dict[int, list[str]] = {}  # the groups of each author with footnote numbers
     blank = False  # an empty piece: nameless if any piece with text follows, dropped if none
     for piece in _top_level_pieces(_without_et_al(text)):
         if not piece.strip():
@@ -176,12 +211,69 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
         if blank:
             raise ValueError(nameless_author(len(authors) + 1))
         outside, groups = _parenthesised(piece)
+        for group in [g for g in groups if _LEGEND.match(g)]:
+            legend.update(_legend(group))
         groups = [g for g in groups if not _LEGEND.match(g)]
         name = squash(outside)
+        name = listed_name(name) if name else None
         if name and authors and is_suffix(name):  # "John Smith, Jr. (MIT)": one author
             before = authors[-1]
             affiliations = (*before.affiliations, *clean_affiliations(groups))
             authors[-1] = ArxivAuthor(name=f"{before.name}, {name}", affiliations=affiliations)
+            position = len(authors) - 1
         elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
+            position = len(authors) - 1
+        else:
+            continue
+        if any(_FOOTNOTE.fullmatch(squash(g) or "") for g in groups):
+            footnoted.setdefault(position, []).extend(groups)
+    if legend and _legend_read(text):
+        for position, groups in footnoted.items():
+            resolved = clean_affiliations(_resolved(groups, legend))
+            authors[position] = ArxivAuthor(name=authors[position].name, affiliations=resolved)
+    _back_propagated(authors)
     return tuple(authors)
+
+
+def _legend_read(text: str) -> bool:
+    """Whether arXiv's parser reads the list's footnote legend: no line break after the
+    first ``((`` but a closing one."""
+    found = _LEGEND_OPENS.search(text)
+    return found is not None and "\n" not in text[found.end() :].rstrip("\n")
+
+
+def _legend(group: str) -> dict[str, str]:
+    """A footnote legend's affiliations by number: ``(1) MIT, (2) CMU.`` → 1: MIT, 2: CMU."""
+    parts = _NUMBERED.split(group)
+    return {
+        number: squash(_LEGEND_END.sub("", affiliation)) or ""
+        for number, affiliation in zip(parts[1::2], parts[2::2], strict=True)
+    }
+
+
+def _resolved(groups: Sequence[str], legend: Mapping[str, str]) -> list[str]:
+    """``groups`` with footnote numbers (``1``, ``1, 2``, ``1 and 2``) as the legend's
+    affiliations, each once; a number the legend lacks is none."""
+    out: list[str] = []
+    for group in groups:
+        if _FOOTNOTE.fullmatch(squash(group) or ""):
+            out += [legend[n] for n in re.findall(r"\d+", group) if n in legend]
+        else:
+            out.append(group)
+    return list(dict.fromkeys(out))  # "(1) (1)": once
+
+
+def _back_propagated(authors: list[ArxivAuthor]) -> None:
+    """Each author without affiliations given those of the next author who has some, as
+    arXiv's parser reads ``A, B (MIT)``; the collaborations opening the list take none."""
+    first = 0
+    while first < len(authors) and _COLLABORATION.search(authors[first].name):
+        first += 1
+    later: tuple[str, ...] = ()
+    for position in range(len(authors) - 1, first - 1, -1):
+        author = authors[position]
+        if author.affiliations:
+            later = author.affiliations
+        elif later:
+            authors[position] = ArxivAuthor(name=author.name, affiliations=later)

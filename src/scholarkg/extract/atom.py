@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
-from scholarkg.extract.arxiv_authors import clean_affiliations
+from scholarkg.extract.arxiv_authors import clean_affiliations, listed_name
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import (
     NO_ID,
@@ -25,7 +25,7 @@ from scholarkg.extract.reasons import (
     quarantine_reason,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
-from scholarkg.extract.xmlsafe import RecordStream, line_of, squash, text_of
+from scholarkg.extract.xmlsafe import RecordStream, line_of, refuse_repeated, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
@@ -35,6 +35,11 @@ OPENSEARCH_NS = "http://a9.com/-/spec/opensearch/1.1/"
 
 _A = f"{{{ATOM_NS}}}"
 _X = f"{{{ARXIV_NS}}}"
+# what an entry holds once (a repeated one with other text refuses it: refuse_repeated)
+_ONCE = frozenset(
+    [*(f"{_A}{n}" for n in ("id", "title", "summary", "published", "updated"))]
+    + [f"{_X}{n}" for n in ("comment", "journal_ref", "doi")]
+)
 _OS = f"{{{OPENSEARCH_NS}}}"
 _FEED_TAG, _ENTRY_TAG = f"{_A}feed", f"{_A}entry"
 _COUNTERS = frozenset(f"{_OS}{name}" for name in ("totalResults", "startIndex", "itemsPerPage"))
@@ -137,7 +142,8 @@ def _links(entry: etree._Element) -> AtomLinks:
 def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
     """The entry's authors in order; one without a name refuses the entry
     (:func:`~.reasons.nameless_author`). Affiliations are read as the other doors read them
-    (:func:`~.arxiv_authors.clean_affiliations`): footnote numbers (``1 and 2``) are none."""
+    (:func:`~.arxiv_authors.clean_affiliations`): footnote numbers (``1 and 2``) are none;
+    names as every door lists them (:func:`~.arxiv_authors.listed_name`)."""
     authors = []
     for position, author in enumerate(entry.iterfind(f"{_A}author"), start=1):
         name = text_of(author.find(f"{_A}name"))
@@ -146,7 +152,7 @@ def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
         affiliations = clean_affiliations(
             [text_of(el) for el in author.iterfind(f"{_X}affiliation")]
         )
-        authors.append(ArxivAuthor(name=name, affiliations=affiliations))
+        authors.append(ArxivAuthor(name=listed_name(name), affiliations=affiliations))
     return tuple(authors)
 
 
@@ -155,6 +161,7 @@ def _entry(
 ) -> AtomEntry:
     if check_text:
         refuse_non_text_element(entry)
+    refuse_repeated(entry, _ONCE)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:
         raise ValueError(NO_ID)

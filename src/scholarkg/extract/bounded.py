@@ -27,6 +27,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError
+from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
 from scholarkg.lifecycle import STOP
 
 _current = threading.local()
@@ -179,14 +180,21 @@ def unread_redirect(response: requests.Response, *args: Any, **kwargs: Any) -> N
 
 
 def read_body(response: requests.Response, cap: BodyCap, watch: Watch, url: str) -> bytes:
-    """The (decoded) body, refused as soon as it grows past the cap."""
+    """The (decoded) body, refused as soon as it grows past the cap; a gzip or deflate body
+    whose stream stops before its end is :class:`~.inflate.BodyCutShort` (retried)."""
     declared = count_of(response.headers.get("Content-Length"))
     plain = "Content-Encoding" not in response.headers
     if declared is not None and plain and declared > cap.size:
         raise cap.refuse(url, declared)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(_READ_CHUNK):
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    pieces = (
+        inflated(raw_pieces(response, _READ_CHUNK), encoding, _READ_CHUNK)
+        if encoding in ENCODINGS
+        else response.iter_content(_READ_CHUNK)
+    )
+    for chunk in pieces:
         size += len(chunk)
         if size > cap.size:
             raise cap.refuse(url)

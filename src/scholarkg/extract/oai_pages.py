@@ -16,7 +16,7 @@ from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_re
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import xml_may_hold_non_text
-from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
+from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of, written_text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
@@ -84,6 +84,14 @@ def _refuse_oversize(record: etree._Element, size: int, limits: Limits) -> None:
     is mapped."""
     _check_texts(record, limits)
     raise LimitExceeded(f"record of about {size} bytes", "[limits] line_bytes", limits.line_bytes)
+
+
+def _token(element: etree._Element | None) -> str | None:
+    """A resumptionToken as the server wrote it, only the XML white space around it dropped:
+    it is opaque, and must go back byte for byte (``text_of`` folded a run of white space
+    inside it to one space: the next request asked for a token the server never gave)."""
+    token = (written_text_of(element) or "").strip(" \t\r\n")
+    return token or None
 
 
 def parse_oai_response(
@@ -157,7 +165,7 @@ def parse_oai_response(
         response_date=response_date,
         listed=tuple(listed),
         quarantined=tuple(quarantined),
-        resumption_token=text_of(token_el),
+        resumption_token=_token(token_el),
         complete_list_size=count_of(size),
         archived=archived,
     )

@@ -29,7 +29,7 @@ from scholarkg.extract.record_fields import (
     version_days,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element
-from scholarkg.extract.xmlsafe import line_of, text_of
+from scholarkg.extract.xmlsafe import line_of, refuse_repeated, text_of, written_text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -162,7 +162,7 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
         ns,
         header,
         source,
-        split_author_string(text_of(meta.find(f"{ns}authors")) or ""),
+        split_author_string(written_text_of(meta.find(f"{ns}authors")) or ""),
         _categories(text_of(meta.find(f"{ns}categories"))),
         published=published,
         updated=updated,
@@ -252,6 +252,28 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
 
 
 _PARSERS = {ARXIV_FORMAT_NS: _arxiv, ARXIV_RAW_NS: _arxiv_raw, OAI_DC_NS: _oai_dc}
+# the elements a header and a record of the arXiv formats hold once (a repeated one with other
+# text refuses the record: xmlsafe.refuse_repeated)
+_ONCE = [
+    "id",
+    "created",
+    "updated",
+    "title",
+    "authors",
+    "categories",
+    "comments",
+    "proxy",
+    "journal-ref",
+    "doi",
+    "license",
+    "abstract",
+    "report-no",
+    "msc-class",
+    "acm-class",
+    "submitter",
+]
+_SINGLE = {ns: frozenset(f"{{{ns}}}{n}" for n in _ONCE) for ns in (ARXIV_FORMAT_NS, ARXIV_RAW_NS)}
+_SINGLE[OAI_NS] = frozenset((f"{_O}identifier", f"{_O}datestamp"))
 
 
 def parse_record(record: etree._Element, *, source: str, check_text: bool = True) -> OaiRecord:
@@ -262,6 +284,7 @@ def parse_record(record: etree._Element, *, source: str, check_text: bool = True
         raise ValueError("record without a header")
     if check_text:  # False only when the page can hold no such character (a byte scan)
         refuse_non_text_element(header_el)
+    refuse_repeated(header_el, _SINGLE[OAI_NS])
     header = parse_header(header_el, source)
     if header.deleted:
         return OaiRecord(header=header, record=None)
@@ -276,6 +299,8 @@ def parse_record(record: etree._Element, *, source: str, check_text: bool = True
     parser = _PARSERS.get(namespace)
     if parser is None:
         raise ValueError(f"unsupported metadata format {namespace!r}")
+    if namespace in _SINGLE:
+        refuse_repeated(meta, _SINGLE[namespace])
     parsed = parser(meta, header, source)
     line = line_of(record)
     if parsed.record is None or line is None:

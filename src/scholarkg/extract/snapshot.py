@@ -3,7 +3,7 @@
 The file is read line by line, never loaded whole, within ``[limits]``
 (:mod:`scholarkg.extract.snapshot_lines`). A line that cannot be read (invalid JSON or UTF-8,
 no id or title, bad dates or versions, too long, nested too deep, a text value too large,
-a control character or lone surrogate in any field, by
+a key given twice with different values, a control character or lone surrogate in any field, by
 :mod:`scholarkg.extract.textcheck`, the rule the API and OAI-PMH readers apply too)
 becomes a :class:`QuarantinedRecord` with its line number, reason and raw text (clipped) on
 :attr:`SnapshotReader.quarantined`; reading goes on. Damage that ends a file early is the last
@@ -64,9 +64,14 @@ def _text(data: dict[str, Any], key: str) -> str | None:
 
 
 def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
+    """``authors_parsed``, or the free text of ``authors`` as written (its line breaks tell
+    whether arXiv's parser reads its footnote legend: :func:`split_author_string`)."""
     parsed = data.get("authors_parsed")
     if not parsed:
-        return split_author_string(_text(data, "authors") or "")
+        listed = data.get("authors")
+        if listed is not None and not isinstance(listed, str):
+            raise ValueError("'authors' is not a string")
+        return split_author_string(listed or "")
     return structured_authors(_parsed_entries(parsed))
 
 
@@ -92,6 +97,26 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(sorted(versions, key=lambda v: v.number))
 
 
+def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; a key given twice with different values is a
+    ValueError naming it (``json.loads`` keeps the later value without a word: which one the
+    writer meant is not known). A key repeated with the same value (text: the same once its
+    white space is folded, as every door reads it) is that value."""
+    data = dict(pairs)
+    if len(data) == len(pairs):
+        return data
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen and _folded(seen[key]) != _folded(value):
+            raise ValueError(f"key {key!r} is given twice with different values")
+        seen[key] = value
+    return data
+
+
+def _folded(value: Any) -> Any:
+    return squash(value) if isinstance(value, str) else value
+
+
 # JSON refuses C0 raw, so only an escape brings it (or a lone surrogate); DEL, C1, U+FFFE and
 # U+FFFF may stand raw
 _MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f\ufffe\uffff]")
@@ -107,7 +132,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     back to the snapshot's ``update_date`` when the latest version has no date.
     """
     check_json_depth(line, limits)
-    data = json.loads(line)
+    data = json.loads(line, object_pairs_hook=_one_value_per_key)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
     if _MAY_HOLD_NON_TEXT.search(line):
@@ -168,9 +193,11 @@ class SnapshotReader:
     """Iterate good records; bad lines collect on :attr:`quarantined` as reading goes on.
 
     ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
-    are up to date after each yielded record. A ``.gz`` file is decompressed on the fly. A file
-    that is no snapshot at all (one JSON array, a plain file named ``.gz``, a zip archive or
-    another packing, :mod:`~scholarkg.extract.snapshot_lines`) raises
+    are up to date after each yielded record, ``reader.marked_lines`` the numbers of the lines
+    after the first read without the byte-order mark they began with (files joined). A ``.gz``
+    file is decompressed on the fly. A file that is no snapshot at all (one JSON array, a plain
+    file named ``.gz``, a zip archive or another packing, :mod:`~scholarkg.extract.snapshot_lines`)
+    raises
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
     """
 
@@ -179,11 +206,13 @@ class SnapshotReader:
         self.limits = limits
         self.quarantined: list[QuarantinedRecord] = []
         self.lines_read = 0
+        self.marked_lines: list[int] = []
 
     def __iter__(self) -> Iterator[ArxivRecord]:
         self.quarantined = []
         self.lines_read = 0
-        for line in snapshot_lines(self.path, self.limits):
+        self.marked_lines = []
+        for line in snapshot_lines(self.path, self.limits, self.marked_lines):
             self.lines_read = line.number
             outcome = read_line(line, str(self.path), self.limits)
             if isinstance(outcome, QuarantinedRecord):

@@ -100,8 +100,16 @@ def _rest_of_line(read: Callable[[int], bytes], head: bytes) -> int:
             return size
 
 
-def snapshot_lines(path: Path | str, limits: Limits) -> Iterator[SnapshotLine]:
-    """Every line of a snapshot (JSON Lines, ``.gz`` too), numbered from 1, within the limits."""
+def snapshot_lines(
+    path: Path | str, limits: Limits, marked: list[int] | None = None
+) -> Iterator[SnapshotLine]:
+    """Every line of a snapshot (JSON Lines, ``.gz`` too), numbered from 1, within the limits.
+
+    A UTF-8 byte-order mark opening a line is no part of it: the first line's, as some editors
+    write one, and a later line's, where files that each began with one were joined (``cat a
+    b``); the number of each later line read without one is added to ``marked``. (Before, such a
+    line in the middle of a file was quarantined, ``not JSON: Unexpected UTF-8 BOM``.)
+    """
     path = Path(path)
     limit = limits.line_bytes
     number = offset = 0
@@ -114,16 +122,15 @@ def snapshot_lines(path: Path | str, limits: Limits) -> Iterator[SnapshotLine]:
                 if not data:
                     return
                 number = current
-                if number == 1 and data.startswith(UTF8_BOM):  # as some editors write it
-                    data = data[len(UTF8_BOM) :]
-                if not seen_content and data.strip():
-                    _refuse_json_array(path, data)
+                mark = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+                if not seen_content and data[mark:].strip():
+                    _refuse_json_array(path, data[mark:])
                     seen_content = True
-                if len(data) > limit and not data.endswith(b"\n"):
+                if len(data) > limit and not data.endswith(b"\n"):  # the mark counts too
                     size = _rest_of_line(handle.readline, data)
                     offset += size
                     too_long = LimitExceeded(f"line is {size} bytes", "[limits] line_bytes", limit)
-                    yield SnapshotLine(number, data[:_KEPT_OF_OVERSIZE], str(too_long))
+                    yield SnapshotLine(number, data[mark : mark + _KEPT_OF_OVERSIZE], str(too_long))
                     continue
             except _DAMAGE as exc:
                 if offset == 0 and isinstance(exc, gzip.BadGzipFile):
@@ -131,7 +138,9 @@ def snapshot_lines(path: Path | str, limits: Limits) -> Iterator[SnapshotLine]:
                 yield _damage(path, current, offset, exc)
                 return
             offset += len(data)
-            yield SnapshotLine(number, data)
+            if mark and number > 1 and marked is not None:
+                marked.append(number)
+            yield SnapshotLine(number, data[mark:])
 
 
 def _damage(path: Path, number: int, offset: int, exc: BaseException) -> SnapshotLine:

@@ -189,13 +189,35 @@ def squash(text: str | None) -> str | None:
 
 def text_of(element: etree._Element | None) -> str | None:
     """All text inside ``element``, whitespace-normalised; None if absent or empty."""
+    return squash(written_text_of(element))
+
+
+def written_text_of(element: etree._Element | None) -> str | None:
+    """All text inside ``element`` as written, line breaks kept; None if absent."""
     if element is None:
         return None
     parts = element.itertext()
-    return squash("".join(p if isinstance(p, str) else p.decode("utf-8") for p in parts))
+    return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in parts)
 
 
 def line_of(element: etree._Element | None) -> int | None:
     """The source line of ``element`` when lxml knows it."""
     line = getattr(element, "sourceline", None)
     return line if isinstance(line, int) else None
+
+
+def refuse_repeated(parent: etree._Element, tags: frozenset[str]) -> None:
+    """ValueError naming the first of ``tags`` (``{namespace}name``) that ``parent`` holds
+    twice with different text, as a snapshot line's key given twice is refused: which one the
+    writer meant is not known (before, the first was read and the other dropped without a
+    word). The same text twice is that text."""
+    seen: dict[str, str | None] = {}
+    for child in parent:
+        tag = child.tag
+        if not isinstance(tag, str) or tag not in tags:
+            continue
+        text = text_of(child)
+        if tag in seen and seen[tag] != text:
+            name = etree.QName(tag).localname
+            raise ValueError(f"<{name}> is given twice with different values")
+        seen[tag] = text

@@ -161,9 +161,22 @@ def harvest(
         return ctx
 
 
-def read_chunks(path: Path, size: int, limits: Limits) -> Iterator[list[SnapshotLine]]:
-    """Numbered lines of a snapshot file within the limits, ``size`` at a time."""
-    return (list(chunk) for chunk in batched(snapshot_lines(path, limits), size))
+def read_chunks(
+    path: Path, size: int, limits: Limits, marked: list[int] | None = None
+) -> Iterator[list[SnapshotLine]]:
+    """Numbered lines of a snapshot file within the limits, ``size`` at a time; the numbers of
+    lines read without the byte-order mark they began with go to ``marked``
+    (:func:`~scholarkg.extract.snapshot_lines.snapshot_lines`)."""
+    return (list(chunk) for chunk in batched(snapshot_lines(path, limits, marked), size))
+
+
+def _marked_note(marked: list[int]) -> str:
+    """The report's note on lines that began with a byte-order mark, past the first."""
+    lines = some(str(n) for n in marked)
+    return (
+        f"a UTF-8 byte-order mark began {len(marked)} line(s) past the first (files joined?); "
+        f"read without it: {lines}"
+    )
 
 
 def load_snapshot(
@@ -191,7 +204,9 @@ def load_snapshot(
         stamp = fingerprint(config.limits, config.iri_base).encode()
         try:
             loading.pending_first()
-            for index, lines in enumerate(read_chunks(path, chunk_records, config.limits)):
+            marked: list[int] = []
+            chunks = read_chunks(path, chunk_records, config.limits, marked)
+            for index, lines in enumerate(chunks):
                 ctx.check_stop()
                 digest = hashlib.blake2b(stamp, digest_size=16)
                 for _, raw, problem in lines:
@@ -207,6 +222,8 @@ def load_snapshot(
                     continue
                 ingest.submit_lines(index, str(path), lines, key)
             ingest.drain(0)
+            if marked:
+                ctx.report.notes.append(_marked_note(marked))
             if ingest.skipped:
                 ctx.report.notes.append(
                     f"{ingest.skipped} chunks unchanged since the last run (skipped)"

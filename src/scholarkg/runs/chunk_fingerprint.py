@@ -19,9 +19,16 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # "authors" text over literal_bytes quarantines its line; arxiv-8: published is the first
 # version's day and updated the latest's, never another version's, and a version date that is
 # no JSON string quarantines its line; arxiv-9: an id is ASCII digits and letters, its version
-# at most 6 digits, or the line is quarantined; arxiv-10: titles are NFC, whatever the door
-# wrote (a record in NFD gave dcterms:title in NFD); chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-10"
+# at most 6 digits, or the line is quarantined; arxiv-10: a free-text author list names its
+# authors as arXiv's parsed list does, TeX letters as the letters and a space after each
+# initial, affiliations' TeX letters too; arxiv-11: a line giving a key twice with different
+# values is quarantined; arxiv-12: a free-text list's affiliations are read as arXiv's parser
+# reads them, footnote numbers by a legend it reads and an author without one taking the
+# next author's; arxiv-13: a name read again is itself, so a parsed list's "A. .B" and stacked
+# or braced accents list as the free text's do; arxiv-14: a key given twice with texts that
+# differ only in white space is that text; arxiv-15: titles are NFC, whatever the door wrote (a
+# record in NFD gave dcterms:title in NFD); chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-15"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
