@@ -11,7 +11,9 @@ class ServeSettings(Section):
     host: NonEmptyText = setting("127.0.0.1", "address `scholarkg serve` listens on (--host wins)")
     port: int = setting(8000, "port it listens on (--port wins; 0: any free port)", ge=0, le=65535)
     public_url: OptionalText = setting(
-        None, "the server's public base URL (service description, VoID); none: the request's own"
+        None,
+        "the server's public base URL (service description, VoID); none: the request's own "
+        "(then those answers are Cache-Control: private)",
     )
     workers: int = setting(
         2, "query worker processes (one more is lent per query running past 1 s)", gt=0

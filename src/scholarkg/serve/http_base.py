@@ -146,6 +146,18 @@ class BaseRoutes:
             return configured if configured.endswith("/") else configured + "/"
         return str(request.base_url)
 
+    def host_private(self, headers: dict[str, str]) -> dict[str, str]:
+        """``headers`` for an answer naming the server's URLs: without ``public_url`` they come
+        from the request's ``Host``, so the answer is ``private`` (varying by ``Host`` too): a
+        shared cache keyed without it (a reverse proxy's, by its upstream's name) would give
+        one name's IRIs to a client of another."""
+        if not self.kg.settings.public_url:
+            headers["Cache-Control"] = f"private, max-age={self.kg.settings.cache_max_age}"
+            headers["Vary"] = ", ".join(
+                [*(v.strip() for v in headers.get("Vary", "").split(",") if v.strip()), "Host"]
+            )
+        return headers
+
     def href(self, iri: str) -> str:
         return self.kg.mapper.path_for_iri(iri) or f"/describe?iri={quote(iri, safe='')}"
 
@@ -155,9 +167,12 @@ class BaseRoutes:
         key = f"{request.url.path}?{request.url.query} {variant}"
         return f'W/"{self.kg.watcher.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"'
 
-    def cached(self, request: Request, variant: str) -> tuple[dict[str, str], Response | None]:
+    def cached(
+        self, request: Request, variant: str, *, names_host: bool = False
+    ) -> tuple[dict[str, str], Response | None]:
         """Caching headers for a GET answer, and a 304 when the client has it already (one of
-        its ``If-None-Match`` tags is this answer's; ``*`` is :class:`IfNoneMatchAny`'s)."""
+        its ``If-None-Match`` tags is this answer's; ``*`` is :class:`IfNoneMatchAny`'s). An
+        answer that ``names_host`` (the server's URLs) gets :meth:`host_private`'s headers."""
         tag = self.etag(request, variant)
         headers = {
             "ETag": tag,
@@ -165,6 +180,8 @@ class BaseRoutes:
             "Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}",
             "Vary": "Accept",
         }
+        if names_host:
+            self.host_private(headers)
         return headers, self.not_modified(request, headers)
 
     def not_modified(self, request: Request, headers: dict[str, str]) -> Response | None:

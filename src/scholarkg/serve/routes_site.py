@@ -241,7 +241,7 @@ class SiteRoutes(BaseRoutes):
     async def void(self, request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
         media = GRAPH_OFFERS.get(chosen or "", "text/turtle")
-        headers, not_modified = self.cached(request, media)
+        headers, not_modified = self.cached(request, media, names_host=True)
         if not_modified is not None:
             return not_modified
         base = self.kg.mapper.iri_base

@@ -141,7 +141,7 @@ class SparqlRoutes(BaseRoutes):
                 updates=self.kg.update_store is not None,
                 federation=bool(self.kg.limits.federation),
             )
-            return self.rdf(triples, media, {"Vary": "Accept"})
+            return self.rdf(triples, media, self.host_private({"Vary": "Accept"}))
         return text(
             400, "no query given (query= or an application/sparql-query body)", Vary="Accept"
         )
