@@ -30,6 +30,7 @@ from scholarkg.serve.protocol import (
 )
 from scholarkg.serve.service import KnowledgeGraph
 from scholarkg.serve.workers import NotAcceptableError
+from scholarkg.serve.xml_output import NotXmlError
 
 log = logging.getLogger("scholarkg.serve")
 STATIC = Path(__file__).parent / "static"
@@ -207,5 +208,8 @@ class BaseRoutes:
 
     def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
         description = Description("", tuple(triples))
-        body = serialize(description, media, self.kg.mapper.iri_base)
+        try:
+            body = serialize(description, media, self.kg.mapper.iri_base)
+        except NotXmlError as exc:
+            return text(406, str(exc), Vary="Accept")
         return Response(body, 200, headers, media_type=f"{media}; charset=utf-8")

@@ -15,6 +15,7 @@ union of named graphs:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -28,6 +29,7 @@ from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_re
 from scholarkg.serve.jobs import TERMS, QueryJob
 from scholarkg.serve.pages import LABEL_PREDICATES, PREFIXES
 from scholarkg.serve.workers import WorkerPool
+from scholarkg.serve.xml_output import RDF_XML_INSTEAD, XmlGuard, xml_named
 from scholarkg.store.sparql_text import iri_ref
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -157,11 +159,24 @@ def describe(pool: WorkerPool, iri: str) -> Description:
 
 
 def serialize(description: Description, media_type: str, base: str) -> bytes:
-    """The description in one of :data:`RDF_FORMATS`; JSON-LD compacted with the context."""
+    """The description in one of :data:`RDF_FORMATS`; JSON-LD compacted with the context.
+    :class:`NotXmlError` (its one-line reason) for RDF/XML that cannot carry it."""
     if media_type == "application/ld+json":
         return compact_bytes(description.triples, base)
     fmt = RDF_FORMATS[media_type]
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    if fmt == ox.RdfFormat.RDF_XML:
+        out = io.BytesIO()
+        guard = XmlGuard(out, "RDF/XML", RDF_XML_INSTEAD)
+        try:
+            ox.serialize(
+                xml_named(description.triples, PREFIXES), guard.target(), fmt, prefixes=PREFIXES
+            )
+        except Exception:
+            if guard.refused is not None:
+                raise guard.refused from None
+            raise
+        return out.getvalue()
+    prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
     return ox.serialize(description.triples, format=fmt, prefixes=prefixes) or b""
 
 

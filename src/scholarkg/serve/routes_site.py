@@ -26,6 +26,7 @@ from scholarkg.serve.linked_data import format_code, negotiate, serialize
 from scholarkg.serve.protocol import (
     GRAPH_OFFERS,
 )
+from scholarkg.serve.xml_output import NotXmlError
 from scholarkg.store.sparql_text import iri_ref
 
 ENTITY_PAGES = {
@@ -126,7 +127,10 @@ class SiteRoutes(BaseRoutes):
                 format_url=lambda code: f"{here}{sep}format={code}",
             )
             return html(200, page, **headers)
-        body = serialize(found.description, media, self.kg.mapper.iri_base)
+        try:
+            body = serialize(found.description, media, self.kg.mapper.iri_base)
+        except NotXmlError as exc:  # as a result the worker cannot write: 406, the reason
+            return text(406, str(exc), Vary="Accept")
         content_type = "text/plain" if media == "text/plain" else media
         return Response(body, 200, headers, media_type=f"{content_type}; charset=utf-8")
 
