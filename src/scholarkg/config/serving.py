@@ -58,6 +58,13 @@ class ServeSettings(Section):
         "proxy's address: raise it to max_connections)",
         gt=0,
     )
+    max_queries_per_client: int = setting(
+        2,
+        "requests from one client address running or waiting for a query worker (queries, "
+        "updates, pages); past it 429 with Retry-After. At most `workers` leaves others a "
+        "worker (behind a proxy every client has the proxy's address: raise it)",
+        gt=0,
+    )
     request_timeout: float = seconds(
         20.0, "seconds to receive a whole request (slow clients cut off)", gt=0
     )

@@ -23,13 +23,14 @@ from starlette.types import Message, Receive, Scope, Send
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
+from scholarkg.serve.http_limits import PEER
 from scholarkg.serve.linked_data import Description, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
     explain_syntax_error,
 )
 from scholarkg.serve.service import KnowledgeGraph
-from scholarkg.serve.workers import NotAcceptableError
+from scholarkg.serve.workers import BUSY_RETRY_AFTER, NotAcceptableError
 from scholarkg.serve.xml_output import NotXmlError
 
 log = logging.getLogger("scholarkg.serve")
@@ -92,6 +93,19 @@ class Limits:
         return b"".join(chunks)
 
 
+def limit_text(exc: QueryLimitError) -> Response:
+    """A limit's answer: its status and message, and ``Retry-After`` when it says when."""
+    headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
+    return text(exc.status, str(exc), **headers)
+
+
+def peer(request: Request) -> str:
+    """The address of the connection ``request`` came on (:data:`PEER`, set by the server's
+    protocol; the scope's client where none is, as under a test client)."""
+    address = request.scope.get(PEER) or (request.scope.get("client") or ("-", 0))[0]
+    return str(address)
+
+
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
     if isinstance(exc, NotAcceptableError):
         offered = (
@@ -101,8 +115,7 @@ def _query_error(exc: ScholarKGError, sparql: str) -> Response:
         )
         return text(406, f"not acceptable; these results come as {offered}", Vary="Accept")
     if isinstance(exc, QueryLimitError):
-        headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
-        return text(exc.status, str(exc), **headers)
+        return limit_text(exc)
     if isinstance(exc, QueryError):
         return text(400, explain_syntax_error(sparql, str(exc)))
     return text(500, "internal error while answering the query")
@@ -138,6 +151,8 @@ class BaseRoutes:
         self.kg = kg
         self.limits = Limits(kg.settings.max_body_bytes)
         self.query_threads = CapacityLimiter(QUERY_THREADS)
+        # Requests per client address in blocking(): only the event loop's thread touches it.
+        self.in_flight: dict[str, int] = {}
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -198,13 +213,37 @@ class BaseRoutes:
         thread that waits for no query worker."""
         await run_in_threadpool(self.kg.check_store)
 
-    async def blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def blocking(
+        self, request: Request, function: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
         """``function``, which may wait for a query worker up to the time limit, run in one of
         the :data:`QUERY_THREADS` after the store check: a caller waiting for a worker never
-        holds one of the threads files and cached pages are served with."""
-        await self.check_store()
-        call = functools.partial(function, *args, **kwargs)
-        return await to_thread.run_sync(call, limiter=self.query_threads)
+        holds one of the threads files and cached pages are served with. A client (its
+        connection's address) with ``max_queries_per_client`` requests here already is
+        refused at once (429, :class:`QueryLimitError`): one client cannot keep every worker
+        busy while others wait."""
+        client = peer(request)
+        cap = self.kg.settings.max_queries_per_client
+        held = self.in_flight.get(client, 0)
+        if held >= cap:
+            raise QueryLimitError(
+                f"too many queries from {client}: {held} running or waiting for a query "
+                f"worker, at most {cap} at a time ([serve] max_queries_per_client); try again "
+                "when one has finished",
+                status=429,
+                retry_after=BUSY_RETRY_AFTER,
+            )
+        self.in_flight[client] = held + 1
+        try:
+            await self.check_store()
+            call = functools.partial(function, *args, **kwargs)
+            return await to_thread.run_sync(call, limiter=self.query_threads)
+        finally:
+            left = self.in_flight[client] - 1
+            if left:
+                self.in_flight[client] = left
+            else:
+                del self.in_flight[client]
 
     def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
         description = Description("", tuple(triples))

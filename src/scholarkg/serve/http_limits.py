@@ -11,6 +11,8 @@
 * More than ``max_connections_per_client`` open connections from one client address: its
   newest is answered 503 (with the reason) and closed, and it never takes one of the
   ``max_connections`` places, so one client cannot hold them all while others wait.
+* Every request's scope carries its connection's peer address (:data:`PEER`), which
+  ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`).
 * Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
   and at most ``max_connections`` at a time; past that they are dropped at once.
 * Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
@@ -32,6 +34,10 @@ from scholarkg.serve.request_head import RequestHead
 _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
+# The scope key of the connection's peer address: the client the caps count. uvicorn replaces
+# the scope's "client" by an X-Forwarded-For address when the peer is a loopback address (its
+# forwarded_allow_ips), which a proxy passing its clients' headers on lets any client choose.
+PEER = "scholarkg.peer"
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -57,6 +63,13 @@ class LimitedH11Protocol(H11Protocol):
         self._head = RequestHead(self.max_header_bytes)
         self._address: str | None = None  # counted in per_client while open
         self._refused = False
+        app = self.app
+
+        async def with_peer(scope: Any, receive: Any, send: Any) -> None:
+            scope[PEER] = self.client[0] if self.client else None
+            await app(scope, receive, send)
+
+        self.app = with_peer
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")

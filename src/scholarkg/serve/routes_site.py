@@ -20,7 +20,7 @@ from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
 from scholarkg.serve import entity_pages, pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML, choose, prefers_html
-from scholarkg.serve.http_base import BaseRoutes, html, not_found_response, text
+from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
 from scholarkg.serve.integration import dumps_in, find_dump, served_description
 from scholarkg.serve.linked_data import format_code, negotiate, serialize
 from scholarkg.serve.protocol import (
@@ -85,9 +85,9 @@ class SiteRoutes(BaseRoutes):
             return not_modified
         try:
             iri_ref(iri)
-            found = await self.blocking(self.kg.site.resource, iri, html=media == HTML)
+            found = await self.blocking(request, self.kg.site.resource, iri, html=media == HTML)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         except ScholarKGError:
             return not_found_response(request, f"{iri}: not a valid IRI")
         if found.retired_to is not None:
@@ -142,9 +142,11 @@ class SiteRoutes(BaseRoutes):
             return not_modified
         await self.check_store()  # then served from the cache without a query thread, if there
         try:
-            data = self.kg.site.cached_landing() or await self.blocking(self.kg.site.landing)
+            data = self.kg.site.cached_landing() or await self.blocking(
+                request, self.kg.site.landing
+            )
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
 
         def n(row: dict[str, Any], key: str) -> int:
             term = row.get(key)
@@ -176,9 +178,9 @@ class SiteRoutes(BaseRoutes):
             elif index is not None:
                 hits = await run_in_threadpool(index.search, query)
             else:
-                hits = await self.blocking(self.kg.site.search, query)
+                hits = await self.blocking(request, self.kg.site.search, query)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         # JSON or HTML by Accept, computed per request: neither is for a cache to keep
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if "application/json" in (request.headers.get("accept") or "") and not prefers_html(
@@ -253,9 +255,11 @@ class SiteRoutes(BaseRoutes):
         from scholarkg.serve.jobs import TERMS, QueryJob
 
         try:
-            stored = await self.blocking(self.kg.pool.run, QueryJob(sparql, graph_format=TERMS))
+            stored = await self.blocking(
+                request, self.kg.pool.run, QueryJob(sparql, graph_format=TERMS)
+            )
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         triples = served_description(
             stored.triples, dumps_in(self.kg.exports_dir), self.public(request), base + "dataset"
         )

@@ -12,7 +12,15 @@ from starlette.responses import Response
 
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.conneg import choose, prefers_html
-from scholarkg.serve.http_base import BaseRoutes, ChunkedBody, _cell, _query_error, html, text
+from scholarkg.serve.http_base import (
+    BaseRoutes,
+    ChunkedBody,
+    _cell,
+    _query_error,
+    html,
+    limit_text,
+    text,
+)
 from scholarkg.serve.integration import service_description
 from scholarkg.serve.jobs import too_large
 from scholarkg.serve.protocol import (
@@ -58,7 +66,7 @@ class SparqlRoutes(BaseRoutes):
         else:
             headers["Cache-Control"] = "no-store"
         try:
-            outcome = await self.blocking(self.kg.query, operation, wanted)
+            outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
             return _query_error(exc, operation.text)
         if wanted.html:
@@ -152,9 +160,9 @@ class SparqlRoutes(BaseRoutes):
         if (refused := update_refusal(request)) is not None:
             return text(403, refused)
         try:
-            await self.blocking(self.kg.update, operation.text)
+            await self.blocking(request, self.kg.update, operation.text)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         except QueryError as exc:
             return text(400, str(exc))
         except ScholarKGError as exc:
@@ -191,14 +199,15 @@ class SparqlRoutes(BaseRoutes):
             if graph is not None:
                 iri_ref(graph)
                 exists = await self.blocking(
+                    request,
                     self.kg.pool.select_many,
                     [f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1"],
                 )
                 if not exists[0].rows:
                     return text(404, f"no graph <{graph}> in this store")
-            outcome = await self.blocking(self.kg.graph, graph, media)
+            outcome = await self.blocking(request, self.kg.graph, graph, media)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         except ScholarKGError as exc:
             return text(400, f"graph={graph!r}: {exc}")
         content_type = "text/plain" if chosen == "text/plain" else media
