@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -593,6 +593,28 @@ def test_an_html_results_page_downloads_the_dataset_it_shows(url: str) -> None:
         rows = len(requests.get(url + link.lstrip("/"), timeout=30).json()["results"]["bindings"])
         assert f"{rows} row" in Page(page.text).all_text
         assert rows < len(everyone.text.splitlines()) - 1  # fewer than in every graph
+        edit = next(h for h in hrefs if h.startswith("/sparql?edit="))
+        opened = parse_qs(urlsplit(edit).query)
+        dataset = {k: v for k, v in opened.items() if k != "edit"}
+        graphs = params.get("default-graph-uri") or params["named-graph-uri"]
+        assert opened["edit"] == [params["query"]]
+        assert list(dataset.values()) == [graphs if isinstance(graphs, list) else [graphs]]
+        editor = requests.get(url + edit.lstrip("/"), headers={"Accept": HTML_ACCEPT})
+        data = json.loads(editor.text.split('id="page-data">')[1].split("</script>")[0])
+        assert (data["defaultGraphs"] + data["namedGraphs"], data["params"]) == (
+            dataset[next(iter(dataset))],
+            {},  # the graphs are no saved query's parameters
+        )
+
+
+def test_the_query_page_refuses_a_dataset_that_is_no_iri(url: str) -> None:
+    page = requests.get(
+        url + "sparql",
+        params={"edit": "ASK {}", "default-graph-uri": "not an iri"},
+        headers={"Accept": HTML_ACCEPT},
+    )
+    assert page.status_code == 400
+    assert page.text == "default-graph-uri='not an iri' is not an absolute IRI\n"
 
 
 def _grid(rows: int, columns: int) -> str:

@@ -22,6 +22,7 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 
 # Offered media types in server preference order (the first is the default for */*), and the
 # canonical type each stands for.
@@ -96,7 +97,9 @@ def _media_type(content_type: str | None) -> tuple[str, str]:
     return media.lower(), charset
 
 
-def _graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
+def graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
+    """The graph IRIs given as ``name`` (None when not given); ProtocolError for a value that
+    is not an absolute IRI."""
     values = params.get(name)
     if values is None:
         return None
@@ -144,8 +147,8 @@ def read_operation(
         return Operation(
             "query",
             queries[0],
-            _graphs(params, "default-graph-uri"),
-            _graphs(params, "named-graph-uri"),
+            graphs(params, "default-graph-uri"),
+            graphs(params, "named-graph-uri"),
             params,
         )
     return Operation("none", params=params)
