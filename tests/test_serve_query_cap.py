@@ -135,3 +135,44 @@ def test_the_cap_is_checked_like_every_serve_setting(tmp_path: Path) -> None:
         config.write_text(f"[serve]\nmax_queries_per_client = {value}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match="max_queries_per_client"):
             load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("127.0.0.2", "127.0.0.2"),
+        ("2001:db8::1", "2001:db8::/64"),
+        ("2001:db8::ffff:abcd:1234", "2001:db8::/64"),  # another of the same host's addresses
+        ("2001:db8:0:1::1", "2001:db8:0:1::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:127.0.0.2", "127.0.0.2"),  # IPv4 on a dual-stack socket
+        ("::1", "::/64"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_ipv6_client_is_its_64_network(address: str, client: str) -> None:
+    """A host given an IPv6 /64 picks any of its 2**64 addresses: the caps count the network,
+    as they would count one IPv4 address (this machine's loopback has one IPv6 address, ::1,
+    so no second client of a network can connect here)."""
+    from scholarkg.serve.http_limits import client_key
+
+    assert client_key(address) == client
+
+
+def test_an_ipv6_client_is_capped_by_its_network(tmp_path: Path) -> None:
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=1, time_limit=120, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings, host="::1") as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(60)
+        held: list[Answer] = []
+        thread = threading.Thread(
+            target=lambda: held.append(request(url, "::1", "/sparql", slow(1))), daemon=True
+        )
+        thread.start()
+        until(lambda: kg.flights.running() == 1, "the client's query never ran")
+        refused = request(url, "::1", "/sparql", CHEAP)
+        assert refused.status == 429 and refused.text.startswith("too many queries from ::/64: 1")
+    thread.join(60)
+    assert [a.status for a in held] == [503]

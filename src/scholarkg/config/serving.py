@@ -53,14 +53,15 @@ class ServeSettings(Section):
     )
     max_connections_per_client: int = setting(
         50,
-        "open connections from one client address; its newest past it is answered 503 and "
-        "closed, and takes none of max_connections (behind a proxy every client has the "
-        "proxy's address: raise it to max_connections)",
+        "open connections from one client address (an IPv6 /64 is one); its newest past it "
+        "is answered 503 and closed, and takes none of max_connections (behind a proxy every "
+        "client has the proxy's address: raise it to max_connections)",
         gt=0,
     )
     max_queries_per_client: int = setting(
         2,
-        "requests from one client address running or waiting for a query worker (queries, "
+        "requests from one client address (an IPv6 /64 is one) running or waiting for a "
+        "query worker (queries, "
         "updates, pages); past it 429 with Retry-After. At most `workers` leaves others a "
         "worker (behind a proxy every client has the proxy's address: raise it)",
         gt=0,

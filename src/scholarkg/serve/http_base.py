@@ -23,7 +23,7 @@ from starlette.types import Message, Receive, Scope, Send
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
-from scholarkg.serve.http_limits import PEER
+from scholarkg.serve.http_limits import PEER, client_key
 from scholarkg.serve.linked_data import Description, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
@@ -219,10 +219,11 @@ class BaseRoutes:
         """``function``, which may wait for a query worker up to the time limit, run in one of
         the :data:`QUERY_THREADS` after the store check: a caller waiting for a worker never
         holds one of the threads files and cached pages are served with. A client (its
-        connection's address) with ``max_queries_per_client`` requests here already is
-        refused at once (429, :class:`QueryLimitError`): one client cannot keep every worker
-        busy while others wait."""
-        client = peer(request)
+        connection's address; an IPv6 one's /64 network: :func:`client_key`) with
+        ``max_queries_per_client`` requests here already is refused at once (429,
+        :class:`QueryLimitError`): one client cannot keep every worker busy while others
+        wait."""
+        client = client_key(peer(request))
         cap = self.kg.settings.max_queries_per_client
         held = self.in_flight.get(client, 0)
         if held >= cap:
