@@ -27,6 +27,7 @@ ODD_PREDICATE = BASE + "paper/odd-predicate"
 ODD_LITERAL = BASE + "paper/odd-literal"
 ODD_END = BASE + "paper/odd-end"
 CARRIAGE = BASE + "paper/carriage"
+QUOTED = BASE + "paper/quoted"
 GRAPH = BASE + "graph/odd"
 EX = "http://example.org/"
 EXTRA = f"""
@@ -35,6 +36,7 @@ GRAPH <{GRAPH}> {{
   <{ODD_LITERAL}> <{EX}title> "bell\\u0007 here" .
   <{ODD_END}> <{EX}title> "not a character\\uFFFF" .
   <{CARRIAGE}> <{EX}abstract> "one\\r\\ntwo\\tthree" .
+  <{QUOTED}> <{EX}claims> <<( <{EX}a> <{EX}b> "c" )>> .
 }}
 """
 RDF_XML = "application/rdf+xml"
@@ -163,3 +165,15 @@ def test_a_predicate_is_refused_exactly_when_its_rdf_xml_would_not_parse(
         assert well_formed(body)
         graph = Graph().parse(data=body, format="xml")
         assert {str(p) for p in graph.predicates()} == {predicate}
+
+
+def test_a_page_holding_a_triple_term_is_406_as_json_ld_as_a_query_is(url: str) -> None:
+    """JSON-LD cannot carry an RDF 1.2 triple term: the page is refused with the reason the
+    query's answer gives, not sent with the triple term turned into a string literal."""
+    for response in (
+        requests.get(url + local(QUOTED)[1:], headers={"Accept": "application/ld+json"}),
+        construct(url, QUOTED, "application/ld+json"),
+    ):
+        refused(response, "JSON-LD", "triple term", "Turtle")
+    turtle = requests.get(url + local(QUOTED)[1:], headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "<<(" in turtle.text

@@ -24,14 +24,13 @@ from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
 from scholarkg.serve.http_limits import PEER, client_key
-from scholarkg.serve.linked_data import Description, not_found, serialize
+from scholarkg.serve.linked_data import Description, NotRepresentableError, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
     explain_syntax_error,
 )
 from scholarkg.serve.service import KnowledgeGraph
 from scholarkg.serve.workers import BUSY_RETRY_AFTER, NotAcceptableError
-from scholarkg.serve.xml_output import NotXmlError
 
 log = logging.getLogger("scholarkg.serve")
 STATIC = Path(__file__).parent / "static"
@@ -250,6 +249,6 @@ class BaseRoutes:
         description = Description("", tuple(triples))
         try:
             body = serialize(description, media, self.kg.mapper.iri_base)
-        except NotXmlError as exc:
+        except NotRepresentableError as exc:
             return text(406, str(exc), Vary="Accept")
         return Response(body, 200, headers, media_type=f"{media}; charset=utf-8")

@@ -22,11 +22,10 @@ from scholarkg.serve import entity_pages, pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML, choose, prefers_html
 from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
 from scholarkg.serve.integration import dumps_in, find_dump, served_description
-from scholarkg.serve.linked_data import format_code, negotiate, serialize
+from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
 from scholarkg.serve.protocol import (
     GRAPH_OFFERS,
 )
-from scholarkg.serve.xml_output import NotXmlError
 from scholarkg.store.sparql_text import iri_ref
 
 ENTITY_PAGES = {
@@ -129,7 +128,7 @@ class SiteRoutes(BaseRoutes):
             return html(200, page, **headers)
         try:
             body = serialize(found.description, media, self.kg.mapper.iri_base)
-        except NotXmlError as exc:  # as a result the worker cannot write: 406, the reason
+        except NotRepresentableError as exc:  # as a result the worker cannot write: 406, the reason
             return text(406, str(exc), Vary="Accept")
         content_type = "text/plain" if media == "text/plain" else media
         return Response(body, 200, headers, media_type=f"{content_type}; charset=utf-8")
