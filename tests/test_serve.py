@@ -278,6 +278,36 @@ def test_protocol_errors(url: str) -> None:
     assert missing.status_code == 400
 
 
+def test_a_body_charset_that_is_no_text_encoding_is_refused_before_decoding(url: str) -> None:
+    """Python's codecs include transforms that are no charset of a query: punycode raised
+    UnicodeError (a 500) after decoding in quadratic time on the server's event loop (400 KB
+    held every other client for seconds); unicode_escape let a body say ``\\u…``."""
+    for charset in ("punycode", "idna", "unicode_escape", "rot13", "bogus"):
+        for media in ("application/sparql-query", "application/x-www-form-urlencoded"):
+            response = requests.post(
+                url + "sparql",
+                data=b"-" + b"z" * 400_000 if charset == "punycode" else b"query=ASK%20%7B%7D",
+                headers={"Content-Type": f"{media}; charset={charset}"},
+                timeout=30,
+            )
+            assert response.status_code == 400, (charset, response.status_code, response.text)
+            assert response.text == (
+                f"cannot decode the request body as {charset}: a query is sent as UTF-8 (or "
+                "UTF-16, UTF-32, ISO-8859-1, windows-1252, US-ASCII)\n"
+            )
+    for charset in ("UTF-8", "utf8", '"utf-8"', "latin-1", "utf-16"):
+        response = requests.post(
+            url + "sparql",
+            data="ASK {}".encode(charset.strip('"')),
+            headers={
+                "Content-Type": f"application/sparql-query; charset={charset}",
+                "Accept": SPARQL_JSON,
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200 and response.json()["boolean"] is True, charset
+
+
 def test_service_description(url: str) -> None:
     response = requests.get(url + "sparql", headers={"Accept": "text/turtle"}, timeout=30)
     assert response.status_code == 200

@@ -10,6 +10,7 @@ rdf, html) override ``Accept``.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,11 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+# The charsets a body may declare, as codecs.lookup names them.
+CHARSETS = frozenset(
+    {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"}
+    | {"utf-32-be", "iso8859-1", "cp1252", "ascii"}
+)
 
 # Offered media types in server preference order (the first is the default for */*), and the
 # canonical type each stands for.
@@ -109,6 +115,26 @@ def graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None
     return tuple(values)
 
 
+def _decoded(body: bytes, charset: str) -> str:
+    """``body`` in ``charset``, one of :data:`CHARSETS`: Python's codecs include transforms no
+    client sends a query in (punycode decodes in quadratic time on the event loop and raises
+    UnicodeError; unicode_escape reads ``\\u`` escapes), refused before any decoding."""
+    try:
+        known = codecs.lookup(charset).name
+    except LookupError:
+        known = None
+    if known not in CHARSETS:
+        raise ProtocolError(
+            400,
+            f"cannot decode the request body as {charset}: a query is sent as UTF-8 (or "
+            "UTF-16, UTF-32, ISO-8859-1, windows-1252, US-ASCII)",
+        )
+    try:
+        return body.decode(charset)
+    except UnicodeError as exc:
+        raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
+
+
 def read_operation(
     method: str, query_string: str, content_type: str | None, body: bytes
 ) -> Operation:
@@ -116,10 +142,7 @@ def read_operation(
     params = parse_qs(query_string, keep_blank_values=True)
     if method == "POST":
         media, charset = _media_type(content_type)
-        try:
-            text = body.decode(charset)
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
+        text = _decoded(body, charset)
         if media == FORM:
             for key, values in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
