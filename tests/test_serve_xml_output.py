@@ -6,6 +6,7 @@ itself, not folded into a line feed."""
 
 from __future__ import annotations
 
+import io
 import xml.parsers.expat
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 
 from scholarkg.config import ServeSettings
 from scholarkg.serve.pages import PREFIXES
-from scholarkg.serve.xml_output import NotXmlError, xml_named
+from scholarkg.serve.xml_output import NotXmlError, XmlGuard, xml_named
 from serve_fixtures import BASE, build_v2_store
 from serve_helpers import local, running_server
 
@@ -177,3 +178,19 @@ def test_a_page_holding_a_triple_term_is_406_as_json_ld_as_a_query_is(url: str) 
         refused(response, "JSON-LD", "triple term", "Turtle")
     turtle = requests.get(url + local(QUOTED)[1:], headers={"Accept": "text/turtle"})
     assert turtle.status_code == 200 and "<<(" in turtle.text
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x1f", "\ufffe", "\uffff"])
+def test_a_character_xml_does_not_allow_is_found_however_the_writes_split_it(
+    character: str,
+) -> None:
+    """Byte by byte too: U+FFFF is three bytes, which three writes may bring one at a time."""
+    guard = XmlGuard(io.BytesIO(), "RDF/XML", "ask for Turtle")
+    with pytest.raises(NotXmlError, match=f"U\\+{ord(character):04X}"):
+        for byte in f"<a>x{character}</a>".encode():
+            guard.write(bytes([byte]))
+    out = io.BytesIO()
+    fine = XmlGuard(out, "RDF/XML", "ask for Turtle")
+    for byte in "<a>\uffef\r\u00ff</a>".encode():
+        fine.write(bytes([byte]))
+    assert out.getvalue() == "<a>\uffef&#13;\u00ff</a>".encode()

@@ -53,7 +53,7 @@ class XmlGuard:
                 f"character XML 1.0 does not allow; {self.instead}"
             )
             raise self.refused
-        self._tail = chunk[-2:]
+        self._tail = (self._tail + chunk)[-2:]
         self.out.write(chunk.replace(b"\r", b"&#13;"))
         return len(chunk)
 
