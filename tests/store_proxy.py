@@ -1,5 +1,6 @@
 """A loopback reverse proxy in front of a real SPARQL server (``oxigraph serve``) that
-misbehaves on purpose: it can demand HTTP basic auth and refuse writes while told to."""
+misbehaves on purpose: it can demand HTTP basic auth, refuse writes, or answer them with
+success without passing them on, while told to."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ WRITES = ("PUT", "DELETE")
 class StoreProxy(ThreadingHTTPServer):
     """Relays to ``target``; records ``(method, Authorization)`` of every request. With
     ``user``, a request without those credentials gets 401; while ``refuse_writes`` is set,
-    a write (a Graph Store PUT or DELETE, a SPARQL Update POST) gets 500."""
+    a write (a Graph Store PUT or DELETE, a SPARQL Update POST) gets 500; while
+    ``ignore_writes`` is set, it gets 204 and never reaches the server (``ignored`` counts)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -28,6 +30,8 @@ class StoreProxy(ThreadingHTTPServer):
         self.updates: list[str] = []  # the SPARQL Update requests relayed
         self.refuse_writes = False
         self.refused = 0
+        self.ignore_writes = False
+        self.ignored = 0
 
     @property
     def url(self) -> str:
@@ -53,6 +57,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.server.refused += 1
             self.send_response(500, "Internal Server Error")
             self._answer(b"proxy: writes refused")
+            return
+        if writes and self.server.ignore_writes:
+            self.server.ignored += 1
+            self.send_response(204, "No Content")
+            self.end_headers()
             return
         headers = {k: v for k, v in self.headers.items() if k in ("Content-Type", "Accept")}
         answer = requests.request(

@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -276,6 +276,36 @@ def test_protocol_errors(url: str) -> None:
     assert unsupported.status_code == 415
     missing = requests.get(url + "sparql", headers={"Accept": SPARQL_JSON})
     assert missing.status_code == 400
+
+
+def test_a_body_charset_that_is_no_text_encoding_is_refused_before_decoding(url: str) -> None:
+    """Python's codecs include transforms that are no charset of a query: punycode raised
+    UnicodeError (a 500) after decoding in quadratic time on the server's event loop (400 KB
+    held every other client for seconds); unicode_escape let a body say ``\\u…``."""
+    for charset in ("punycode", "idna", "unicode_escape", "rot13", "bogus"):
+        for media in ("application/sparql-query", "application/x-www-form-urlencoded"):
+            response = requests.post(
+                url + "sparql",
+                data=b"-" + b"z" * 400_000 if charset == "punycode" else b"query=ASK%20%7B%7D",
+                headers={"Content-Type": f"{media}; charset={charset}"},
+                timeout=30,
+            )
+            assert response.status_code == 400, (charset, response.status_code, response.text)
+            assert response.text == (
+                f"cannot decode the request body as {charset}: a query is sent as UTF-8 (or "
+                "UTF-16, UTF-32, ISO-8859-1, windows-1252, US-ASCII)\n"
+            )
+    for charset in ("UTF-8", "utf8", '"utf-8"', "latin-1", "utf-16"):
+        response = requests.post(
+            url + "sparql",
+            data="ASK {}".encode(charset.strip('"')),
+            headers={
+                "Content-Type": f"application/sparql-query; charset={charset}",
+                "Accept": SPARQL_JSON,
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200 and response.json()["boolean"] is True, charset
 
 
 def test_service_description(url: str) -> None:
@@ -597,6 +627,28 @@ def test_an_html_results_page_downloads_the_dataset_it_shows(url: str) -> None:
         rows = len(requests.get(url + link.lstrip("/"), timeout=30).json()["results"]["bindings"])
         assert f"{rows} row" in Page(page.text).all_text
         assert rows < len(everyone.text.splitlines()) - 1  # fewer than in every graph
+        edit = next(h for h in hrefs if h.startswith("/sparql?edit="))
+        opened = parse_qs(urlsplit(edit).query)
+        dataset = {k: v for k, v in opened.items() if k != "edit"}
+        graphs = params.get("default-graph-uri") or params["named-graph-uri"]
+        assert opened["edit"] == [params["query"]]
+        assert list(dataset.values()) == [graphs if isinstance(graphs, list) else [graphs]]
+        editor = requests.get(url + edit.lstrip("/"), headers={"Accept": HTML_ACCEPT})
+        data = json.loads(editor.text.split('id="page-data">')[1].split("</script>")[0])
+        assert (data["defaultGraphs"] + data["namedGraphs"], data["params"]) == (
+            dataset[next(iter(dataset))],
+            {},  # the graphs are no saved query's parameters
+        )
+
+
+def test_the_query_page_refuses_a_dataset_that_is_no_iri(url: str) -> None:
+    page = requests.get(
+        url + "sparql",
+        params={"edit": "ASK {}", "default-graph-uri": "not an iri"},
+        headers={"Accept": HTML_ACCEPT},
+    )
+    assert page.status_code == 400
+    assert page.text == "default-graph-uri='not an iri' is not an absolute IRI\n"
 
 
 def _grid(rows: int, columns: int) -> str:
@@ -913,6 +965,30 @@ def test_a_client_cannot_forge_or_break_access_log_lines(
         assert not any(c in line for c in "\n\r\x00"), line
         assert line.count('"') == 2, line  # only the quotes around the request itself
     assert "/id/x%0A2026-12-02" in logged[0] and "%00%22" in logged[0]
+
+
+def test_the_access_log_names_the_connection_a_forwarded_for_header_came_on(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """uvicorn believes ``X-Forwarded-For`` from 127.0.0.1 (its forwarded_allow_ips), which a
+    reverse proxy passing its clients' headers on lets any client write: the log line starts
+    with the connection's address, and names the forwarded one after it, as what it is."""
+    with caplog.at_level(logging.INFO, logger="scholarkg.serve.access"):
+        headers = {"X-Forwarded-For": '6.6.6.6 "x'}
+        requests.get(url + "sparql?query=ASK%7B%7D&forwarded", headers=headers, timeout=30)
+        requests.get(url + "sparql?query=ASK%7B%7D&plain", timeout=30)
+
+        def mine() -> list[str]:  # the line is written once the answer has gone out
+            lines = [r.getMessage() for r in caplog.records if r.name == "scholarkg.serve.access"]
+            return [line for line in lines if "&forwarded" in line or "&plain" in line]
+
+        deadline = time.monotonic() + 30
+        while len(mine()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    forwarded = next(line for line in mine() if "&forwarded" in line)
+    plain = next(line for line in mine() if "&plain" in line)
+    assert forwarded.startswith('127.0.0.1 (forwarded for 6.6.6.6 \\x22x) "GET /sparql?'), forwarded
+    assert plain.startswith('127.0.0.1 "GET /sparql?'), plain
 
 
 def test_slow_answers_are_cached_until_the_store_changes(

@@ -136,3 +136,32 @@ def test_the_ontology_contents_do_not_overlap(browser: Any, tmp_path: Path) -> N
                 or b["y"] + b["height"] <= a["y"]
             )
             assert apart, f"{name} overlaps {other}: {a} {b}"
+
+
+def test_edit_this_query_keeps_the_dataset_of_the_results_page(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A results page over one graph (``default-graph-uri``), then "Edit this query": the
+    editor runs the query over that graph again, not over the union of every graph."""
+    from urllib.parse import urlencode
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    graph = "https://w3id.org/scholarkg/id/graph/person/robert-dadashi"  # 19 triples
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
+        browser.get(
+            server.url + "sparql?" + urlencode({"query": query, "default-graph-uri": graph})
+        )
+        cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "table td")]
+        assert cells == ["19"]
+        browser.find_element(By.LINK_TEXT, "Edit this query").click()
+        wait = WebDriverWait(browser, TIMEOUT)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"))
+        assert graph in browser.find_element(By.ID, "dataset").text
+        browser.find_element(By.CSS_SELECTOR, "#yasgui .yasqe_queryButton").click()
+        answer = wait.until(
+            lambda d: [td.text for td in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table td")]
+        )
+        assert '"19"^^<http://www.w3.org/2001/XMLSchema#integer>' in answer, answer

@@ -48,7 +48,11 @@ def test_files_and_cached_pages_are_served_while_queries_wait_for_workers(
     tmp_path: Path,
 ) -> None:
     settings = ServeSettings(
-        workers=1, time_limit=120, refresh_interval=0.2, max_connections_per_client=60
+        workers=1,
+        time_limit=120,
+        refresh_interval=0.2,
+        max_connections_per_client=60,
+        max_queries_per_client=60,
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         kg = server.kg

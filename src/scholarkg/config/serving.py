@@ -11,7 +11,9 @@ class ServeSettings(Section):
     host: NonEmptyText = setting("127.0.0.1", "address `scholarkg serve` listens on (--host wins)")
     port: int = setting(8000, "port it listens on (--port wins; 0: any free port)", ge=0, le=65535)
     public_url: OptionalText = setting(
-        None, "the server's public base URL (service description, VoID); none: the request's own"
+        None,
+        "the server's public base URL (service description, VoID); none: the request's own "
+        "(then those answers are Cache-Control: private)",
     )
     workers: int = setting(
         2, "query worker processes (one more is lent per query running past 1 s)", gt=0
@@ -51,9 +53,17 @@ class ServeSettings(Section):
     )
     max_connections_per_client: int = setting(
         50,
-        "open connections from one client address; its newest past it is answered 503 and "
-        "closed, and takes none of max_connections (behind a proxy every client has the "
-        "proxy's address: raise it to max_connections)",
+        "open connections from one client address (an IPv6 /64 is one); its newest past it "
+        "is answered 503 and closed, and takes none of max_connections (behind a proxy every "
+        "client has the proxy's address: raise it to max_connections)",
+        gt=0,
+    )
+    max_queries_per_client: int = setting(
+        2,
+        "requests from one client address (an IPv6 /64 is one) running or waiting for a "
+        "query worker (queries, "
+        "updates, pages); past it 429 with Retry-After. At most `workers` leaves others a "
+        "worker (behind a proxy every client has the proxy's address: raise it)",
         gt=0,
     )
     request_timeout: float = seconds(

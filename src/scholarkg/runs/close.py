@@ -18,7 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from scholarkg.config import Config
-from scholarkg.errors import ExportError, ScholarKGError, WriteFailed
+from scholarkg.errors import ExportError, LoadError, ScholarKGError, WriteFailed
 from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
 from scholarkg.load.contents import bucket_of, take_from_store
@@ -216,6 +216,19 @@ def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:
     )
 
 
+def held_as_written(store: GraphStore, iri: str, triples: int) -> None:
+    """Raise :class:`LoadError` unless the store holds the ``triples`` of graph ``iri`` just
+    written: a server (or a proxy before it) that answers writes with success without applying
+    them would otherwise have the run say ``ok`` for graphs nobody can read."""
+    held = store.graph_sizes([iri]).get(iri, 0)
+    if held != triples:
+        raise LoadError(
+            f"the store answered the write of the run record <{iri}> with success but holds "
+            f"{held} of its {triples} triples: it does not apply the writes it acknowledges "
+            "(a read-only replica, or a proxy before the server?); nothing was published"
+        )
+
+
 def _close_store_side(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
     names = {
@@ -243,6 +256,7 @@ def _close_store_side(ctx: RunContext) -> None:
             ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()
         )
         store.replace_graph(ctx.run.graph_iri, record)
+        held_as_written(store, str(ctx.run.graph_iri), len(record))
         report.run_graphs["run record"] = len(record)
         _note(ctx, [str(ctx.run.graph_iri)], True)
     if report.changed_anything or not complete:

@@ -23,13 +23,14 @@ from starlette.types import Message, Receive, Scope, Send
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
-from scholarkg.serve.linked_data import Description, not_found, serialize
+from scholarkg.serve.http_limits import PEER, client_key
+from scholarkg.serve.linked_data import Description, NotRepresentableError, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
     explain_syntax_error,
 )
 from scholarkg.serve.service import KnowledgeGraph
-from scholarkg.serve.workers import NotAcceptableError
+from scholarkg.serve.workers import BUSY_RETRY_AFTER, NotAcceptableError
 
 log = logging.getLogger("scholarkg.serve")
 STATIC = Path(__file__).parent / "static"
@@ -91,6 +92,19 @@ class Limits:
         return b"".join(chunks)
 
 
+def limit_text(exc: QueryLimitError) -> Response:
+    """A limit's answer: its status and message, and ``Retry-After`` when it says when."""
+    headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
+    return text(exc.status, str(exc), **headers)
+
+
+def peer(request: Request) -> str:
+    """The address of the connection ``request`` came on (:data:`PEER`, set by the server's
+    protocol; the scope's client where none is, as under a test client)."""
+    address = request.scope.get(PEER) or (request.scope.get("client") or ("-", 0))[0]
+    return str(address)
+
+
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
     if isinstance(exc, NotAcceptableError):
         offered = (
@@ -100,8 +114,7 @@ def _query_error(exc: ScholarKGError, sparql: str) -> Response:
         )
         return text(406, f"not acceptable; these results come as {offered}", Vary="Accept")
     if isinstance(exc, QueryLimitError):
-        headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
-        return text(exc.status, str(exc), **headers)
+        return limit_text(exc)
     if isinstance(exc, QueryError):
         return text(400, explain_syntax_error(sparql, str(exc)))
     return text(500, "internal error while answering the query")
@@ -137,6 +150,8 @@ class BaseRoutes:
         self.kg = kg
         self.limits = Limits(kg.settings.max_body_bytes)
         self.query_threads = CapacityLimiter(QUERY_THREADS)
+        # Requests per client address in blocking(): only the event loop's thread touches it.
+        self.in_flight: dict[str, int] = {}
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -145,6 +160,18 @@ class BaseRoutes:
         if configured:
             return configured if configured.endswith("/") else configured + "/"
         return str(request.base_url)
+
+    def host_private(self, headers: dict[str, str]) -> dict[str, str]:
+        """``headers`` for an answer naming the server's URLs: without ``public_url`` they come
+        from the request's ``Host``, so the answer is ``private`` (varying by ``Host`` too): a
+        shared cache keyed without it (a reverse proxy's, by its upstream's name) would give
+        one name's IRIs to a client of another."""
+        if not self.kg.settings.public_url:
+            headers["Cache-Control"] = f"private, max-age={self.kg.settings.cache_max_age}"
+            headers["Vary"] = ", ".join(
+                [*(v.strip() for v in headers.get("Vary", "").split(",") if v.strip()), "Host"]
+            )
+        return headers
 
     def href(self, iri: str) -> str:
         return self.kg.mapper.path_for_iri(iri) or f"/describe?iri={quote(iri, safe='')}"
@@ -155,9 +182,12 @@ class BaseRoutes:
         key = f"{request.url.path}?{request.url.query} {variant}"
         return f'W/"{self.kg.watcher.version}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"'
 
-    def cached(self, request: Request, variant: str) -> tuple[dict[str, str], Response | None]:
+    def cached(
+        self, request: Request, variant: str, *, names_host: bool = False
+    ) -> tuple[dict[str, str], Response | None]:
         """Caching headers for a GET answer, and a 304 when the client has it already (one of
-        its ``If-None-Match`` tags is this answer's; ``*`` is :class:`IfNoneMatchAny`'s)."""
+        its ``If-None-Match`` tags is this answer's; ``*`` is :class:`IfNoneMatchAny`'s). An
+        answer that ``names_host`` (the server's URLs) gets :meth:`host_private`'s headers."""
         tag = self.etag(request, variant)
         headers = {
             "ETag": tag,
@@ -165,6 +195,8 @@ class BaseRoutes:
             "Cache-Control": f"public, max-age={self.kg.settings.cache_max_age}",
             "Vary": "Accept",
         }
+        if names_host:
+            self.host_private(headers)
         return headers, self.not_modified(request, headers)
 
     def not_modified(self, request: Request, headers: dict[str, str]) -> Response | None:
@@ -180,15 +212,43 @@ class BaseRoutes:
         thread that waits for no query worker."""
         await run_in_threadpool(self.kg.check_store)
 
-    async def blocking(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    async def blocking(
+        self, request: Request, function: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Any:
         """``function``, which may wait for a query worker up to the time limit, run in one of
         the :data:`QUERY_THREADS` after the store check: a caller waiting for a worker never
-        holds one of the threads files and cached pages are served with."""
-        await self.check_store()
-        call = functools.partial(function, *args, **kwargs)
-        return await to_thread.run_sync(call, limiter=self.query_threads)
+        holds one of the threads files and cached pages are served with. A client (its
+        connection's address; an IPv6 one's /64 network: :func:`client_key`) with
+        ``max_queries_per_client`` requests here already is refused at once (429,
+        :class:`QueryLimitError`): one client cannot keep every worker busy while others
+        wait."""
+        client = client_key(peer(request))
+        cap = self.kg.settings.max_queries_per_client
+        held = self.in_flight.get(client, 0)
+        if held >= cap:
+            raise QueryLimitError(
+                f"too many queries from {client}: {held} running or waiting for a query "
+                f"worker, at most {cap} at a time ([serve] max_queries_per_client); try again "
+                "when one has finished",
+                status=429,
+                retry_after=BUSY_RETRY_AFTER,
+            )
+        self.in_flight[client] = held + 1
+        try:
+            await self.check_store()
+            call = functools.partial(function, *args, **kwargs)
+            return await to_thread.run_sync(call, limiter=self.query_threads)
+        finally:
+            left = self.in_flight[client] - 1
+            if left:
+                self.in_flight[client] = left
+            else:
+                del self.in_flight[client]
 
     def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
         description = Description("", tuple(triples))
-        body = serialize(description, media, self.kg.mapper.iri_base)
+        try:
+            body = serialize(description, media, self.kg.mapper.iri_base)
+        except NotRepresentableError as exc:
+            return text(406, str(exc), Vary="Accept")
         return Response(body, 200, headers, media_type=f"{media}; charset=utf-8")

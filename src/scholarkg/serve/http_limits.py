@@ -8,9 +8,12 @@
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
 * More than ``max_connections`` open connections: the newest is answered 503 (with the
   reason and ``Retry-After``) and closed.
-* More than ``max_connections_per_client`` open connections from one client address: its
+* More than ``max_connections_per_client`` open connections from one client (an IPv4
+  address, or an IPv6 /64 network: :func:`client_key`): its
   newest is answered 503 (with the reason) and closed, and it never takes one of the
   ``max_connections`` places, so one client cannot hold them all while others wait.
+* Every request's scope carries its connection's peer address (:data:`PEER`), which
+  ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`).
 * Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
   and at most ``max_connections`` at a time; past that they are dropped at once.
 * Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
@@ -20,6 +23,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import socket
 from typing import Any, ClassVar
 
@@ -32,6 +36,10 @@ from scholarkg.serve.request_head import RequestHead
 _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
+# The scope key of the connection's peer address: the client the caps count. uvicorn replaces
+# the scope's "client" by an X-Forwarded-For address when the peer is a loopback address (its
+# forwarded_allow_ips), which a proxy passing its clients' headers on lets any client choose.
+PEER = "scholarkg.peer"
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -57,6 +65,13 @@ class LimitedH11Protocol(H11Protocol):
         self._head = RequestHead(self.max_header_bytes)
         self._address: str | None = None  # counted in per_client while open
         self._refused = False
+        app = self.app
+
+        async def with_peer(scope: Any, receive: Any, send: Any) -> None:
+            scope[PEER] = self.client[0] if self.client else None
+            await app(scope, receive, send)
+
+        self.app = with_peer
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")
@@ -72,7 +87,7 @@ class LimitedH11Protocol(H11Protocol):
                 f"too many connections: the server has its limit of {cap} open; try again shortly"
             )
             return
-        address = self.client[0] if self.client else None
+        address = client_key(self.client[0]) if self.client else None
         if address is not None:
             if self.per_client.get(address, 0) >= self.max_connections_per_client:
                 cap = self.max_connections_per_client
@@ -197,6 +212,21 @@ class LimitedH11Protocol(H11Protocol):
         super().on_response_complete()
         if not self.transport.is_closing():
             self._arm()
+
+
+def client_key(address: str) -> str:
+    """The client a per-client cap counts for a peer ``address``: an IPv4 address itself (also
+    when it comes IPv4-mapped on a dual-stack socket), an IPv6 address as its /64 network, all
+    one host is given: a client there picks any of its 2**64 addresses for each connection."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def limited_protocol(

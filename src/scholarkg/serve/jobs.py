@@ -10,12 +10,19 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph as ox
 
 from scholarkg.iris import DEFAULT_BASE
 from scholarkg.jsonld import write_compact
+from scholarkg.serve.xml_output import (
+    RDF_XML_INSTEAD,
+    RESULTS_XML_INSTEAD,
+    NotXmlError,
+    XmlGuard,
+    xml_named,
+)
 
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
@@ -89,6 +96,8 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
+RDF_XML = "application/rdf+xml"
+XML_RESULTS = "application/sparql-results+xml"
 JSON_LD = "application/ld+json"  # compacted with the project's context (scholarkg.jsonld)
 NO_TRIPLE_TERMS = (
     "JSON-LD cannot carry RDF 1.2 triple terms, which this result holds; "
@@ -125,18 +134,28 @@ class BoundedSink(io.BytesIO):
         return super().write(data)
 
 
-def _serialized(write: Callable[[BoundedSink], object], max_bytes: int) -> bytes:
+def _serialized(
+    write: Callable[[IO[bytes]], object], max_bytes: int, xml: tuple[str, str] | None = None
+) -> bytes:
     """What ``write`` writes into a :class:`BoundedSink`; :class:`_TooLarge` once past
-    ``max_bytes`` (however the serializer passes the sink's refusal on)."""
+    ``max_bytes`` (however the serializer passes the sink's refusal on). For an ``xml``
+    format (its name, what to ask for instead) it writes through an :class:`XmlGuard`:
+    :class:`NotXmlError` for a character XML cannot carry."""
     sink = BoundedSink(max_bytes)
+    guard = XmlGuard(sink, *xml) if xml is not None else None
+    target = guard.target() if guard is not None else sink
     try:
-        write(sink)
+        write(target)
     except Exception:
         if sink.over:
             raise _TooLarge from None
+        if guard is not None and guard.refused is not None:
+            raise guard.refused from None
         raise
     if sink.over:  # a serializer that swallowed the refusal
         raise _TooLarge
+    if guard is not None and guard.refused is not None:
+        raise guard.refused
     return sink.getvalue()
 
 
@@ -198,6 +217,15 @@ def _graph(result: ox.QueryTriples, job: QueryJob, max_bytes: int) -> QueryOutco
         except _TripleTerm:
             return JobFailure("unrepresentable", NO_TRIPLE_TERMS)
         body = _serialized(lambda sink: write_compact(triples, sink, job.base), max_bytes)
+    elif fmt == RDF_XML:
+        try:
+            body = _serialized(
+                lambda sink: ox.serialize(xml_named(result), sink, ox.RdfFormat.RDF_XML),
+                max_bytes,
+                ("RDF/XML", RDF_XML_INSTEAD),
+            )
+        except NotXmlError as exc:
+            return JobFailure("unrepresentable", str(exc))
     else:
         rdf_format = GRAPH_FORMATS[fmt]
         body = _serialized(lambda sink: ox.serialize(result, sink, rdf_format), max_bytes)
@@ -229,8 +257,11 @@ def shape(result: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailu
             return too_large(max_bytes)
         return QueryOutcome("solutions", variables=variables, rows=rows)
     results_format = RESULT_FORMATS[fmt]
+    xml = ("SPARQL XML results", RESULTS_XML_INSTEAD) if fmt == XML_RESULTS else None
     try:
-        body = _serialized(lambda sink: result.serialize(sink, results_format), max_bytes)
+        body = _serialized(lambda sink: result.serialize(sink, results_format), max_bytes, xml)
     except _TooLarge:
         return too_large(max_bytes)
+    except NotXmlError as exc:
+        return JobFailure("unrepresentable", str(exc))
     return QueryOutcome("solutions", fmt, body, variables)

@@ -15,6 +15,7 @@ union of named graphs:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -25,9 +26,10 @@ from scholarkg.errors import ScholarKGError
 from scholarkg.jsonld import compact_bytes
 from scholarkg.serve import pages
 from scholarkg.serve.conneg import HTML, Response, choose, prefers_html, text_response
-from scholarkg.serve.jobs import TERMS, QueryJob
+from scholarkg.serve.jobs import NO_TRIPLE_TERMS, TERMS, QueryJob
 from scholarkg.serve.pages import LABEL_PREDICATES, PREFIXES
 from scholarkg.serve.workers import WorkerPool
+from scholarkg.serve.xml_output import RDF_XML_INSTEAD, NotXmlError, XmlGuard, xml_named
 from scholarkg.store.sparql_text import iri_ref
 
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -156,12 +158,35 @@ def describe(pool: WorkerPool, iri: str) -> Description:
     return Description(iri, tuple(ordered))
 
 
+class NotRepresentableError(Exception):
+    """The format asked for cannot carry the description; the message says why, in one line
+    (as a query's answer that cannot be written says: :class:`JobFailure` "unrepresentable")."""
+
+
 def serialize(description: Description, media_type: str, base: str) -> bytes:
-    """The description in one of :data:`RDF_FORMATS`; JSON-LD compacted with the context."""
+    """The description in one of :data:`RDF_FORMATS`; JSON-LD compacted with the context.
+    :class:`NotRepresentableError` for JSON-LD of a triple term and for RDF/XML that cannot
+    carry it (:mod:`.xml_output`)."""
     if media_type == "application/ld+json":
+        if any(isinstance(t.object, ox.Triple) for t in description.triples):
+            raise NotRepresentableError(NO_TRIPLE_TERMS)
         return compact_bytes(description.triples, base)
     fmt = RDF_FORMATS[media_type]
-    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    if fmt == ox.RdfFormat.RDF_XML:
+        out = io.BytesIO()
+        guard = XmlGuard(out, "RDF/XML", RDF_XML_INSTEAD)
+        try:
+            ox.serialize(
+                xml_named(description.triples, PREFIXES), guard.target(), fmt, prefixes=PREFIXES
+            )
+        except NotXmlError as exc:
+            raise NotRepresentableError(str(exc)) from None
+        except Exception:
+            if guard.refused is not None:
+                raise NotRepresentableError(str(guard.refused)) from None
+            raise
+        return out.getvalue()
+    prefixes = PREFIXES if fmt == ox.RdfFormat.TURTLE else None
     return ox.serialize(description.triples, format=fmt, prefixes=prefixes) or b""
 
 

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from scholarkg.serve.http_limits import PEER
+
 access_log = logging.getLogger("scholarkg.serve.access")
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -48,14 +50,13 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            client = scope.get("client") or ("-", 0)
             raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8", "replace")
             path = raw.decode("latin-1")  # as the client sent it: still percent-encoded
             if scope.get("query_string"):
                 path += "?" + scope["query_string"].decode("latin-1")[:200]
             access_log.info(
                 '%s "%s %s" %d %d %.1fms',
-                client[0],
+                _client(scope),
                 _loggable(str(scope.get("method"))),
                 _loggable(path),
                 status,
@@ -122,6 +123,17 @@ def _tagged(headers: Iterable[tuple[bytes, bytes]]) -> bool:
         for k, v in headers
     )
     return not no_store and any(k.lower() == b"etag" for k, _ in headers)
+
+
+def _client(scope: Scope) -> str:
+    """The connection's address (:data:`PEER`), and the client uvicorn took from an
+    ``X-Forwarded-For`` header after it, named as such: uvicorn believes the header from
+    127.0.0.1, and a reverse proxy passing its clients' headers on lets any client write it."""
+    client = str((scope.get("client") or ("-", 0))[0])
+    peer = scope.get(PEER)
+    if peer is None or peer == client:
+        return _loggable(client)
+    return f"{_loggable(str(peer))} (forwarded for {_loggable(client)})"
 
 
 _UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')

@@ -10,6 +10,7 @@ rdf, html) override ``Accept``.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,12 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 USING_PARAMS = ("using-graph-uri", "using-named-graph-uri")
+DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
+# The charsets a body may declare, as codecs.lookup names them.
+CHARSETS = frozenset(
+    {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le"}
+    | {"utf-32-be", "iso8859-1", "cp1252", "ascii"}
+)
 
 # Offered media types in server preference order (the first is the default for */*), and the
 # canonical type each stands for.
@@ -96,7 +103,9 @@ def _media_type(content_type: str | None) -> tuple[str, str]:
     return media.lower(), charset
 
 
-def _graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
+def graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
+    """The graph IRIs given as ``name`` (None when not given); ProtocolError for a value that
+    is not an absolute IRI."""
     values = params.get(name)
     if values is None:
         return None
@@ -106,6 +115,26 @@ def _graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | Non
     return tuple(values)
 
 
+def _decoded(body: bytes, charset: str) -> str:
+    """``body`` in ``charset``, one of :data:`CHARSETS`: Python's codecs include transforms no
+    client sends a query in (punycode decodes in quadratic time on the event loop and raises
+    UnicodeError; unicode_escape reads ``\\u`` escapes), refused before any decoding."""
+    try:
+        known = codecs.lookup(charset).name
+    except LookupError:
+        known = None
+    if known not in CHARSETS:
+        raise ProtocolError(
+            400,
+            f"cannot decode the request body as {charset}: a query is sent as UTF-8 (or "
+            "UTF-16, UTF-32, ISO-8859-1, windows-1252, US-ASCII)",
+        )
+    try:
+        return body.decode(charset)
+    except UnicodeError as exc:
+        raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
+
+
 def read_operation(
     method: str, query_string: str, content_type: str | None, body: bytes
 ) -> Operation:
@@ -113,10 +142,7 @@ def read_operation(
     params = parse_qs(query_string, keep_blank_values=True)
     if method == "POST":
         media, charset = _media_type(content_type)
-        try:
-            text = body.decode(charset)
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
+        text = _decoded(body, charset)
         if media == FORM:
             for key, values in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
@@ -144,8 +170,8 @@ def read_operation(
         return Operation(
             "query",
             queries[0],
-            _graphs(params, "default-graph-uri"),
-            _graphs(params, "named-graph-uri"),
+            graphs(params, "default-graph-uri"),
+            graphs(params, "named-graph-uri"),
             params,
         )
     return Operation("none", params=params)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from html import escape
 
 from scholarkg.query import SavedQuery
@@ -28,6 +29,20 @@ ORDER BY DESC(?papers) ?researcher
 LIMIT 20
 """
 YASGUI_VERSION = "4.6.2"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query runs over (``default-graph-uri``, ``named-graph-uri``); none given:
+    the union of every named graph."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [("default-graph-uri", g) for g in self.default_graphs] + [
+            ("named-graph-uri", g) for g in self.named_graphs
+        ]
 
 
 def json_for_script(value: object) -> str:
@@ -64,9 +79,11 @@ def query_page(
     iri_base: str,
     path_prefix: str,
     updates_allowed: bool,
+    dataset: Dataset = Dataset(),
 ) -> str:
     """The query UI; ``chosen`` + ``params`` open a saved query (a share link), ``initial``
-    puts a query text in the editor."""
+    puts a query text in the editor, run over ``dataset`` (a results page's "Edit this
+    query" link) until a saved query is chosen."""
     note = (
         "SPARQL Update is enabled on <code>/update</code>."
         if updates_allowed
@@ -84,7 +101,17 @@ def query_page(
         "initial": initial or EXAMPLE_QUERY,
         "iriBase": iri_base,
         "pathPrefix": path_prefix,
+        "defaultGraphs": list(dataset.default_graphs),
+        "namedGraphs": list(dataset.named_graphs),
     }
+    shown = "".join(
+        f"<li>{escape(name)} <code>{escape(graph)}</code></li>" for name, graph in dataset.pairs()
+    )
+    over = f'<div id="dataset"><p>The editor runs over these graphs:</p><ul>{shown}</ul></div>'
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(name)}" value="{escape(graph)}">'
+        for name, graph in dataset.pairs()
+    )
     body = f"""<h1>SPARQL query</h1>
 <p>Queries run over the union of all named graphs (or the graphs named by
 <code>default-graph-uri</code> / <code>named-graph-uri</code>). Endpoint: <code>/sparql</code>,
@@ -98,8 +125,8 @@ SPARQL 1.1 Protocol. {note}</p>
 <a id="share-link" href="#" hidden>Share link</a></form>
 <p id="saved-error" class="error" role="alert"></p>
 </section>
-<div id="yasgui"></div>
-<noscript><form method="get" action="/sparql"><textarea name="query" rows="14">
+{over if shown else ""}<div id="yasgui"></div>
+<noscript><form method="get" action="/sparql">{hidden}<textarea name="query" rows="14">
 {escape(initial or EXAMPLE_QUERY)}</textarea><button type="submit">Run</button></form></noscript>
 <p class="meta">Editor: YASGUI {YASGUI_VERSION} (MIT licence,
 <a href="/static/yasgui/LICENSE">text</a>), served from this server.</p>

@@ -20,9 +20,9 @@ from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
 from scholarkg.serve import entity_pages, pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML, choose, prefers_html
-from scholarkg.serve.http_base import BaseRoutes, html, not_found_response, text
+from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
 from scholarkg.serve.integration import dumps_in, find_dump, served_description
-from scholarkg.serve.linked_data import format_code, negotiate, serialize
+from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
 from scholarkg.serve.protocol import (
     GRAPH_OFFERS,
 )
@@ -84,9 +84,9 @@ class SiteRoutes(BaseRoutes):
             return not_modified
         try:
             iri_ref(iri)
-            found = await self.blocking(self.kg.site.resource, iri, html=media == HTML)
+            found = await self.blocking(request, self.kg.site.resource, iri, html=media == HTML)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         except ScholarKGError:
             return not_found_response(request, f"{iri}: not a valid IRI")
         if found.retired_to is not None:
@@ -126,7 +126,10 @@ class SiteRoutes(BaseRoutes):
                 format_url=lambda code: f"{here}{sep}format={code}",
             )
             return html(200, page, **headers)
-        body = serialize(found.description, media, self.kg.mapper.iri_base)
+        try:
+            body = serialize(found.description, media, self.kg.mapper.iri_base)
+        except NotRepresentableError as exc:  # as a result the worker cannot write: 406, the reason
+            return text(406, str(exc), Vary="Accept")
         content_type = "text/plain" if media == "text/plain" else media
         return Response(body, 200, headers, media_type=f"{content_type}; charset=utf-8")
 
@@ -138,9 +141,11 @@ class SiteRoutes(BaseRoutes):
             return not_modified
         await self.check_store()  # then served from the cache without a query thread, if there
         try:
-            data = self.kg.site.cached_landing() or await self.blocking(self.kg.site.landing)
+            data = self.kg.site.cached_landing() or await self.blocking(
+                request, self.kg.site.landing
+            )
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
 
         def n(row: dict[str, Any], key: str) -> int:
             term = row.get(key)
@@ -172,9 +177,9 @@ class SiteRoutes(BaseRoutes):
             elif index is not None:
                 hits = await run_in_threadpool(index.search, query)
             else:
-                hits = await self.blocking(self.kg.site.search, query)
+                hits = await self.blocking(request, self.kg.site.search, query)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         # JSON or HTML by Accept, computed per request: neither is for a cache to keep
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if "application/json" in (request.headers.get("accept") or "") and not prefers_html(
@@ -241,7 +246,7 @@ class SiteRoutes(BaseRoutes):
     async def void(self, request: Request) -> Response:
         chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
         media = GRAPH_OFFERS.get(chosen or "", "text/turtle")
-        headers, not_modified = self.cached(request, media)
+        headers, not_modified = self.cached(request, media, names_host=True)
         if not_modified is not None:
             return not_modified
         base = self.kg.mapper.iri_base
@@ -249,9 +254,11 @@ class SiteRoutes(BaseRoutes):
         from scholarkg.serve.jobs import TERMS, QueryJob
 
         try:
-            stored = await self.blocking(self.kg.pool.run, QueryJob(sparql, graph_format=TERMS))
+            stored = await self.blocking(
+                request, self.kg.pool.run, QueryJob(sparql, graph_format=TERMS)
+            )
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         triples = served_description(
             stored.triples, dumps_in(self.kg.exports_dir), self.public(request), base + "dataset"
         )

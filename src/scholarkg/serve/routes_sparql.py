@@ -12,18 +12,28 @@ from starlette.responses import Response
 
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.conneg import choose, prefers_html
-from scholarkg.serve.http_base import BaseRoutes, ChunkedBody, _cell, _query_error, html, text
+from scholarkg.serve.http_base import (
+    BaseRoutes,
+    ChunkedBody,
+    _cell,
+    _query_error,
+    html,
+    limit_text,
+    text,
+)
 from scholarkg.serve.integration import service_description
 from scholarkg.serve.jobs import too_large
 from scholarkg.serve.protocol import (
+    DATASET_PARAMS,
     GRAPH_OFFERS,
     Operation,
     ProtocolError,
+    graphs,
     read_operation,
     wants_description,
 )
 from scholarkg.serve.protocol import negotiate as negotiate_query
-from scholarkg.serve.query_ui import bounded_chunks, query_page, results_page
+from scholarkg.serve.query_ui import Dataset, bounded_chunks, query_page, results_page
 from scholarkg.serve.same_origin import update_refusal
 from scholarkg.serve.service import HTML_ROWS
 from scholarkg.serve.workers import failure_error
@@ -58,7 +68,7 @@ class SparqlRoutes(BaseRoutes):
         else:
             headers["Cache-Control"] = "no-store"
         try:
-            outcome = await self.blocking(self.kg.query, operation, wanted)
+            outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
             return _query_error(exc, operation.text)
         if wanted.html:
@@ -103,7 +113,7 @@ class SparqlRoutes(BaseRoutes):
                 "JSON": base + "&format=json",
                 "XML": base + "&format=xml",
             }
-        edit = f"/sparql?edit={quote(query, safe='')}"
+        edit = "/sparql?" + _dataset_query(operation, "edit")
         shown = min(received, HTML_ROWS)
         more = received > shown
         parts = results_page(
@@ -122,13 +132,21 @@ class SparqlRoutes(BaseRoutes):
         read = request.method in ("GET", "HEAD")
         if read and prefers_html(accept):
             chosen = params.get("saved", [None])[0]
-            reserved = {"saved", "edit"}
+            reserved = {"saved", "edit", *DATASET_PARAMS}
             values = {k: v[0] for k, v in params.items() if k not in reserved and v}
+            try:
+                dataset = Dataset(
+                    graphs(params, "default-graph-uri") or (),
+                    graphs(params, "named-graph-uri") or (),
+                )
+            except ProtocolError as exc:
+                return text(exc.status, str(exc))
             page = query_page(
                 self.kg.saved,
                 chosen=chosen,
                 params=values,
                 initial=params.get("edit", [None])[0],
+                dataset=dataset,
                 iri_base=self.kg.mapper.iri_base,
                 path_prefix=self.kg.mapper.path_prefix,
                 updates_allowed=self.kg.update_store is not None,
@@ -141,7 +159,7 @@ class SparqlRoutes(BaseRoutes):
                 updates=self.kg.update_store is not None,
                 federation=bool(self.kg.limits.federation),
             )
-            return self.rdf(triples, media, {"Vary": "Accept"})
+            return self.rdf(triples, media, self.host_private({"Vary": "Accept"}))
         return text(
             400, "no query given (query= or an application/sparql-query body)", Vary="Accept"
         )
@@ -152,9 +170,9 @@ class SparqlRoutes(BaseRoutes):
         if (refused := update_refusal(request)) is not None:
             return text(403, refused)
         try:
-            await self.blocking(self.kg.update, operation.text)
+            await self.blocking(request, self.kg.update, operation.text)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         except QueryError as exc:
             return text(400, str(exc))
         except ScholarKGError as exc:
@@ -191,14 +209,15 @@ class SparqlRoutes(BaseRoutes):
             if graph is not None:
                 iri_ref(graph)
                 exists = await self.blocking(
+                    request,
                     self.kg.pool.select_many,
                     [f"SELECT * WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} LIMIT 1"],
                 )
                 if not exists[0].rows:
                     return text(404, f"no graph <{graph}> in this store")
-            outcome = await self.blocking(self.kg.graph, graph, media)
+            outcome = await self.blocking(request, self.kg.graph, graph, media)
         except QueryLimitError as exc:
-            return text(exc.status, str(exc))
+            return limit_text(exc)
         except ScholarKGError as exc:
             return text(400, f"graph={graph!r}: {exc}")
         content_type = "text/plain" if chosen == "text/plain" else media
@@ -207,11 +226,12 @@ class SparqlRoutes(BaseRoutes):
         )
 
 
-def _dataset_query(operation: Operation) -> str:
-    """``query=`` and the dataset (``default-graph-uri``, ``named-graph-uri``) of
-    ``operation`` as a query string: a download link of a results page runs the query over
-    the graphs the page shows, not over every graph."""
-    pairs = [("query", operation.text)]
+def _dataset_query(operation: Operation, key: str = "query") -> str:
+    """``query=`` (or ``key=``) and the dataset (``default-graph-uri``, ``named-graph-uri``)
+    of ``operation`` as a query string: a download link of a results page runs the query over
+    the graphs the page shows, not over every graph, and its edit link opens the editor over
+    them."""
+    pairs = [(key, operation.text)]
     pairs += [("default-graph-uri", g) for g in operation.default_graphs or ()]
     pairs += [("named-graph-uri", g) for g in operation.named_graphs or ()]
     return urlencode(pairs, quote_via=quote, safe="")

@@ -5,7 +5,7 @@ process. A query past its time limit has its worker killed; a worker that dies (
 engine crash) is replaced; either way the caller gets a :class:`QueryLimitError` and the next
 query is answered by a fresh worker. A query still running after :data:`DEPRIORITISE_AFTER`
 seconds has its worker's CPU priority lowered and an extra worker is lent to the pool (up to
-twice its size) while it runs, so cheap queries keep their latency beside a runaway. Closing
+twice its size) until it ends, so cheap queries keep their latency beside a runaway. Closing
 the pool (the server stopping) stops the running jobs' workers too: their callers, and any
 caller still waiting for a worker, get a 503 at once instead of holding the server's shutdown
 until the time limit.
@@ -49,6 +49,7 @@ class WorkerPool:
         self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
         self.answered = 0  # jobs sent to a worker and answered
         self._total = self.size  # live workers, extra ones lent while long queries run
+        self._lending = 0  # long queries running that lent a worker: kept while they run
         for _ in range(self.size):
             self._idle.put(WorkerHandle(spec, limits, self.generation))
 
@@ -98,10 +99,10 @@ class WorkerPool:
         if not healthy:
             self.replaced += 1
         with self._lock:
-            surplus = self._total > self.size
+            surplus = self._total > self.size + self._lending
             if surplus:
                 self._total -= 1
-        if surplus:  # a lent worker's job is done: back to the configured size
+        if surplus:  # the long query it was lent for has ended: back to the configured size
             worker.stop()
             return
         if healthy and worker.generation == self.generation and worker.restore_priority():
@@ -139,12 +140,15 @@ class WorkerPool:
 
         threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
 
-    def _lend(self) -> None:
-        """Start one extra worker (in the background) while a long query holds one."""
+    def _lend(self) -> bool:
+        """Start one extra worker (in the background) while a long query holds one; True when
+        one is lent, kept until that query ends (:meth:`_end_lend`), however many other jobs it
+        answers meanwhile."""
         with self._lock:
             if self._closed or not self.lend or self._total >= 2 * self.size:
-                return
+                return False
             self._total += 1
+            self._lending += 1
 
         def start() -> None:
             try:
@@ -158,6 +162,21 @@ class WorkerPool:
                     self._total -= 1
 
         threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
+        return True
+
+    def _end_lend(self) -> None:
+        """The long query a worker was lent for has ended: an idle worker past the configured
+        size is stopped now (one running a job is, when it returns: :meth:`_release`)."""
+        with self._lock:
+            self._lending -= 1
+            if self._total <= self.size + self._lending:
+                return
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            self._total -= 1
+        worker.stop()
 
     def _acquire(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
         worker = self._next_idle(wait, job)
@@ -195,6 +214,7 @@ class WorkerPool:
     def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
         worker = self._acquire(max(time_limit, 1.0), job)
         started = time.monotonic()
+        lent = False
         with self._lock:
             self._running.add(worker)
         try:
@@ -202,7 +222,7 @@ class WorkerPool:
             ready = worker.conn.poll(min(DEPRIORITISE_AFTER, time_limit))
             if not ready:
                 worker.deprioritise()
-                self._lend()
+                lent = self._lend()
                 remaining = time_limit - (time.monotonic() - started)
                 ready = remaining > 0 and worker.conn.poll(remaining)
             if not ready:
@@ -222,6 +242,8 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._running.discard(worker)
+            if lent:
+                self._end_lend()
         self._release(worker, healthy=True)
         return answer
 

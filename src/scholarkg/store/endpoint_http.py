@@ -1,7 +1,13 @@
 """HTTP to a SPARQL server's endpoints: one ``requests`` session with the connect and read
 timeouts and UTF-8 basic auth, and each request's failure (timeout, no connection, an HTTP
 error status) raised as the caller's scholarkg error, naming the endpoint without credentials
-(:func:`safe_url`), the action and the server's message, clipped."""
+(:func:`safe_url`), the action and the server's message, clipped.
+
+Every request ends: besides the per-read timeout it has a total deadline (a server that sends
+its answer one byte at a time passes every read timeout), and a stop request (SIGTERM, SIGINT)
+cuts the transfer within a fraction of a second (:mod:`scholarkg.extract.bounded` watches the
+connection). An answer so cut off is never used, as it may look complete; the request fails
+with the caller's error, and the run's next check for a stop ends it."""
 
 from __future__ import annotations
 
@@ -12,8 +18,11 @@ import requests
 from requests.auth import HTTPBasicAuth
 
 from scholarkg.errors import ScholarKGError
+from scholarkg.extract.bounded import DeadlineAdapter, Watch, deadline
 
 _MESSAGE_LIMIT = 500
+TOTAL_TIMEOUT = 1800.0
+"""Seconds one request to a SPARQL server may take in all (a whole-store export included)."""
 
 
 def safe_url(url: str) -> str:
@@ -36,9 +45,13 @@ class EndpointSession:
         *,
         timeout: float,
         connect_timeout: float,
+        total_timeout: float = TOTAL_TIMEOUT,
     ) -> None:
         self._timeout = (connect_timeout, timeout)
+        self._total = total_timeout
         self._session = requests.Session()
+        for scheme in ("http://", "https://"):  # every request obeys the total deadline
+            self._session.mount(scheme, DeadlineAdapter())
         self.credentials = (user, password)
         if user is not None or password is not None:
             # UTF-8 as RFC 7617 recommends (requests would encode str credentials as Latin-1).
@@ -60,14 +73,19 @@ class EndpointSession:
     ) -> requests.Response:
         """One HTTP request; any failure becomes ``error`` naming the endpoint and status."""
         where = safe_url(url)
-        try:
-            response = self._session.request(method, url, timeout=self._timeout, **kwargs)
-        except requests.Timeout as exc:
-            raise error(f"{where}: {what}: timed out ({exc})") from exc
-        except requests.ConnectionError as exc:
-            raise error(f"{where}: {what}: cannot connect ({exc})") from exc
-        except requests.RequestException as exc:
-            raise error(f"{where}: {what}: request failed ({exc})") from exc
+        with deadline(self._total) as watch:
+            try:
+                response = self._session.request(method, url, timeout=self._timeout, **kwargs)
+            except requests.RequestException as exc:
+                if watch.stopped or watch.expired:
+                    raise error(f"{where}: {what}: {self._cut(watch)}") from exc
+                if isinstance(exc, requests.Timeout):
+                    raise error(f"{where}: {what}: timed out ({exc})") from exc
+                if isinstance(exc, requests.ConnectionError):
+                    raise error(f"{where}: {what}: cannot connect ({exc})") from exc
+                raise error(f"{where}: {what}: request failed ({exc})") from exc
+            if watch.stopped or watch.expired:  # an answer cut off may look complete
+                raise error(f"{where}: {what}: {self._cut(watch)}")
         if response.status_code >= 400:
             message = response.text.strip()
             if len(message) > _MESSAGE_LIMIT:
@@ -76,3 +94,12 @@ class EndpointSession:
                 f"{where}: {what}: HTTP {response.status_code} {response.reason}: {message}"
             )
         return response
+
+    def _cut(self, watch: Watch) -> str:
+        """Why a request was cut off: a stop request, or the total deadline."""
+        if watch.stopped:
+            return "cut off: stop requested (SIGTERM/SIGINT)"
+        return (
+            f"no complete answer within {self._total:g} s (the server is too slow or sends its "
+            "answer a byte at a time)"
+        )

@@ -29,7 +29,7 @@ from rdflib import Graph, URIRef
 from scholarkg.config import ReplaceVia
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.endpoint_http import EndpointSession, safe_url
+from scholarkg.store.endpoint_http import TOTAL_TIMEOUT, EndpointSession, safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
@@ -54,6 +54,8 @@ class SparqlStore(ClosingStore):
 
     Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
     ``update_url`` (``replace_via="update"``). Credentials are sent as HTTP basic auth.
+    ``timeout`` bounds each read, ``total_timeout`` each request in all; a stop request
+    (SIGTERM) cuts a request under way.
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class SparqlStore(ClosingStore):
         replace_via: str = "put",
         timeout: float = 120.0,
         connect_timeout: float = 10.0,
+        total_timeout: float = TOTAL_TIMEOUT,
     ) -> None:
         if server not in UNION_PARAMS:
             raise ConfigError(
@@ -83,7 +86,11 @@ class SparqlStore(ClosingStore):
         self.server = server
         self.replace_via = replace_via
         self._http = EndpointSession(
-            user, password, timeout=timeout, connect_timeout=connect_timeout
+            user,
+            password,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            total_timeout=total_timeout,
         )
 
     @classmethod

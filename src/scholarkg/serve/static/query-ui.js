@@ -33,6 +33,24 @@
   var tab = yasgui.getTab();
   tab.setEndpoint(endpoint);
   tab.setQuery(data.initial);
+  // The dataset of the results page whose "Edit this query" opened this page: the editor
+  // runs over those graphs (as the page did) until a saved query is chosen. They go as
+  // request arguments: YASGUI 4.6.2 sends its namedGraphs in place of its defaultGraphs.
+  var dataset = document.getElementById("dataset");
+  function setDataset(defaultGraphs, namedGraphs) {
+    var args = defaultGraphs.map(function (g) { return { name: "default-graph-uri", value: g }; })
+      .concat(namedGraphs.map(function (g) { return { name: "named-graph-uri", value: g }; }));
+    tab.setRequestConfig({ args: args });
+  }
+  if (data.defaultGraphs.length || data.namedGraphs.length) {
+    setDataset(data.defaultGraphs, data.namedGraphs);
+  }
+  function dropDataset() {
+    if (dataset && !dataset.hidden) {
+      setDataset([], []);
+      dataset.hidden = true;
+    }
+  }
 
   // Instance IRIs in results link to this server's pages (the IRIs dereference here), in
   // every tab and on every page of a table (see the observer below).
@@ -169,6 +187,7 @@
   }
 
   select.addEventListener("change", function () {
+    dropDataset();
     showFields(select.value, {});
     if (select.value) { tab.setQuery(data.saved[select.value].text); }
   });
@@ -177,6 +196,7 @@
     runSaved();
   });
   if (data.chosen) {
+    dropDataset();
     select.value = data.chosen;
     showFields(data.chosen, data.params);
     tab.setQuery(data.saved[data.chosen].text);

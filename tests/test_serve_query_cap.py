@@ -1,0 +1,178 @@
+"""``[serve] max_queries_per_client``: one client address cannot keep every query worker busy.
+Its requests that run or wait for a query worker past the cap are answered 429 with the reason
+and ``Retry-After`` at once, while other clients (other loopback addresses) are served; a
+finished request, answered or failed, frees its place. Real HTTP clients, each bound to its own
+loopback address, against a real server; the slow queries are cross joins of five VALUES lists
+(777 600 000 rows to count, no data needed), each distinct so none waits for another's answer."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from scholarkg.config import ServeSettings, load_config
+from scholarkg.errors import ConfigError
+from serve_fixtures import LEONARD
+from serve_helpers import SPARQL_JSON, local, running_server
+
+pytestmark = pytest.mark.server
+
+VALUES = " ".join(str(i) for i in range(60))
+CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
+
+
+def slow(number: int) -> str:
+    lists = " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcde")
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {lists} FILTER(?a != {number + 1000}) }}"
+
+
+def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+class Answer:
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        self.status = response.status
+        self.headers = response.headers
+        self.text = response.read().decode("utf-8")
+
+
+def request(url: str, source: str, path: str, query: str | None = None, **headers: str) -> Answer:
+    """A GET of ``path`` (or a POSTed ``query``) from a client at the address ``source``."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=180, source_address=(source, 0)
+    )
+    try:
+        if query is None:
+            connection.request("GET", path, headers={"Accept": "text/turtle", **headers})
+        else:
+            connection.request(
+                "POST",
+                path,
+                urlencode({"query": query}),
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": SPARQL_JSON,
+                    **headers,
+                },
+            )
+        return Answer(connection.getresponse())
+    finally:
+        connection.close()
+
+
+def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) -> None:
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=2, time_limit=120, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(60)
+        running: list[Answer] = []
+
+        def hold(number: int) -> None:
+            running.append(request(url, "127.0.0.1", "/sparql", slow(number)))
+
+        threads = [threading.Thread(target=hold, args=(n,), daemon=True) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
+        # uvicorn takes X-Forwarded-For from 127.0.0.1 as the scope's client (its default
+        # forwarded_allow_ips): the cap counts the connection's address, which no header changes
+        forged = {"X-Forwarded-For": "10.9.8.7"}
+        for path, query, headers in (
+            ("/sparql", CHEAP, {}),
+            ("/sparql", slow(9), {}),
+            (local(LEONARD), None, {}),
+            ("/sparql", CHEAP, forged),
+        ):
+            refused = request(url, "127.0.0.1", path, query, **headers)
+            assert refused.status == 429, (refused.status, refused.text)
+            assert refused.headers["Retry-After"] == "5"
+            assert refused.text == (
+                "too many queries from 127.0.0.1: 2 running or waiting for a query worker, "
+                "at most 2 at a time ([serve] max_queries_per_client); try again when one "
+                "has finished\n"
+            )
+        for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served meanwhile
+            other = request(url, source, "/sparql", CHEAP)
+            assert other.status == 200 and '"value":"8"' in other.text, other.text
+            page = request(url, source, local(LEONARD))
+            assert page.status == 200 and "Hussenot" in page.text
+        assert running == [] and kg.flights.running() == 2  # still running, never refused
+    for thread in threads:
+        thread.join(60)
+    assert [a.status for a in running] == [503, 503]  # stopping the server answered them
+
+
+def test_a_finished_request_frees_its_place_whatever_its_answer(tmp_path: Path) -> None:
+    settings = ServeSettings(
+        workers=1, max_queries_per_client=1, time_limit=2, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        url = server.url
+        statuses = [
+            request(url, "127.0.0.2", "/sparql", query).status
+            for query in ("SELECT * WHERE {", CHEAP, slow(1), CHEAP, slow(2), CHEAP)
+        ]
+        assert statuses == [400, 200, 503, 200, 503, 200]
+
+
+def test_the_cap_is_checked_like_every_serve_setting(tmp_path: Path) -> None:
+    assert ServeSettings().max_queries_per_client == 2
+    config = tmp_path / "c.toml"
+    for value in ("0", "-1", '"two"'):
+        config.write_text(f"[serve]\nmax_queries_per_client = {value}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="max_queries_per_client"):
+            load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("address", "client"),
+    [
+        ("127.0.0.2", "127.0.0.2"),
+        ("2001:db8::1", "2001:db8::/64"),
+        ("2001:db8::ffff:abcd:1234", "2001:db8::/64"),  # another of the same host's addresses
+        ("2001:db8:0:1::1", "2001:db8:0:1::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:127.0.0.2", "127.0.0.2"),  # IPv4 on a dual-stack socket
+        ("::1", "::/64"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_an_ipv6_client_is_its_64_network(address: str, client: str) -> None:
+    """A host given an IPv6 /64 picks any of its 2**64 addresses: the caps count the network,
+    as they would count one IPv4 address (this machine's loopback has one IPv6 address, ::1,
+    so no second client of a network can connect here)."""
+    from scholarkg.serve.http_limits import client_key
+
+    assert client_key(address) == client
+
+
+def test_an_ipv6_client_is_capped_by_its_network(tmp_path: Path) -> None:
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=1, time_limit=120, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings, host="::1") as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(60)
+        held: list[Answer] = []
+        thread = threading.Thread(
+            target=lambda: held.append(request(url, "::1", "/sparql", slow(1))), daemon=True
+        )
+        thread.start()
+        until(lambda: kg.flights.running() == 1, "the client's query never ran")
+        refused = request(url, "::1", "/sparql", CHEAP)
+        assert refused.status == 429 and refused.text.startswith("too many queries from ::/64: 1")
+    thread.join(60)
+    assert [a.status for a in held] == [503]

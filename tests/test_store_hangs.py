@@ -1,0 +1,110 @@
+"""A SPARQL server that hangs never holds a run: one that answers a byte at a time is cut off at
+the total deadline, and SIGTERM ends a run waiting on one that never answers within seconds,
+its graphs kept for the next run (each store read waits up to 120 s for a byte otherwise)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg.errors import QueryError
+from scholarkg.store.remote import SparqlStore
+from test_stop import BOUND, start_run
+
+ANSWER = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode() + b" " * 200
+
+
+class Hold:
+    """A loopback server that reads each request, then answers with ``ANSWER`` one byte every
+    ``every`` seconds (``every=None``: never answers); ``asked`` is set at the first request."""
+
+    def __init__(self, every: float | None) -> None:
+        self.every = every
+        self.asked = threading.Event()
+        self.held: list[socket.socket] = []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.held.append(conn)
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            conn.recv(65536)
+            self.asked.set()
+            if self.every is None:
+                return
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(ANSWER)
+            )
+            for byte in ANSWER:
+                conn.sendall(bytes([byte]))
+                time.sleep(self.every)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.sock.close()
+        for conn in self.held:
+            conn.close()
+
+
+def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> None:
+    hold = Hold(every=0.2)  # each byte within the read timeout: 50 s for the whole answer
+    try:
+        store = SparqlStore.for_oxigraph(hold.url, timeout=10.0, total_timeout=1.0)
+        with store, pytest.raises(QueryError) as caught:
+            store.quad_count()
+    finally:
+        hold.close()
+    assert str(caught.value) == (
+        f"{hold.url}/query: SPARQL query: no complete answer within 1 s (the server is too slow"
+        " or sends its answer a byte at a time)"
+    )
+
+
+@pytest.mark.parametrize("every", [None, 1.0], ids=["silent", "dripping"])
+def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
+    tmp_path: Path, every: float | None
+) -> None:
+    hold = Hold(every)
+    base = hold.url
+    urls = {"query_url": f"{base}/query", "update_url": f"{base}/update"}
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})
+    process = start_run(config)
+    try:
+        assert hold.asked.wait(BOUND), "the run never asked the store"
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=BOUND)  # not the 120 s read timeout
+    finally:
+        if process.poll() is None:
+            process.kill()
+        hold.close()
+    assert process.returncode == 128 + signal.SIGTERM, (out, err)
+    assert b"Traceback" not in out + err, err
+    lines = out.decode().splitlines()
+    assert (
+        f"failed: store: {base}/query: SPARQL query: cut off: stop requested (SIGTERM/SIGINT)"
+        in (lines)
+    )
+    [report] = (tmp_path / "data" / "reports").glob("build-*.json")
+    kept = json.loads(report.read_text())["kept"]
+    assert kept > 0 and f"kept: {kept} graphs" in out.decode()
+    outbox = list((tmp_path / "data" / "outbox").rglob("*.nt"))
+    assert len(outbox) == kept
