@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
@@ -27,6 +30,42 @@ def test_every_subpackage_is_packaged() -> None:
         "scholarkg_flows"
     }
     assert found == listed
+
+
+def _imported(node: ast.AST) -> set[str]:
+    """The top-level modules ``node`` imports, but under ``if TYPE_CHECKING:``."""
+    if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+        return set().union(*map(_imported, node.orelse))
+    if isinstance(node, ast.Import):
+        return {alias.name.split(".")[0] for alias in node.names}
+    if isinstance(node, ast.ImportFrom):
+        return {node.module.split(".")[0]} if node.level == 0 and node.module else set()
+    return set().union(*map(_imported, ast.iter_child_nodes(node)))
+
+
+def _names(specs: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[; ]", s, maxsplit=1)[0].lower().replace("_", "-") for s in specs}
+
+
+def test_every_module_imported_is_a_declared_dependency() -> None:
+    """A module the package imports comes from a distribution pyproject.toml names, not from
+    whatever another dependency happens to require (h11 came through uvicorn, undeclared, so
+    no floor kept out the versions with CVE-2025-43859)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    project = config["project"]
+    declared = _names(project["dependencies"]) | _names(project["optional-dependencies"]["dask"])
+    modules: set[str] = set()
+    for folder in (ROOT / "src", ROOT / "flows"):
+        for path in folder.rglob("*.py"):
+            modules |= _imported(ast.parse(path.read_text(encoding="utf-8")))
+    third_party = modules - set(sys.stdlib_module_names) - {"scholarkg", "scholarkg_flows"}
+    providers = packages_distributions()
+    undeclared = {
+        module
+        for module in third_party
+        if not {d.lower().replace("_", "-") for d in providers.get(module, [module])} & declared
+    }
+    assert undeclared == set()
 
 
 @pytest.mark.server
