@@ -165,3 +165,40 @@ def test_edit_this_query_keeps_the_dataset_of_the_results_page(
             lambda d: [td.text for td in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table td")]
         )
         assert '"19"^^<http://www.w3.org/2001/XMLSchema#integer>' in answer, answer
+
+
+def test_a_parameter_that_lists_its_values_is_chosen_from_them(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A saved query's ``name:a|b|c`` parameter is a drop-down of those values (before: a text
+    box, where a value outside them answered 400 only once run)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
+        browser.get(server.url + "sparql")
+        wait = WebDriverWait(browser, TIMEOUT)
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"))
+        Select(browser.find_element(By.ID, "saved-select")).select_by_value("metric-history")
+        metric = Select(wait.until(lambda d: d.find_element(By.ID, "param-metric")))
+        assert [o.get_attribute("value") for o in metric.options] == [
+            "",  # optional: (any), every metric
+            "hIndex",
+            "citationCount",
+            "paperCount",
+            "noveltyScore",
+            "aiScore",
+        ]
+        assert metric.first_selected_option.text == "(any)"
+        metric.select_by_value("citationCount")
+        browser.find_element(By.ID, "param-researcher").send_keys("Léonard Hussenot")
+        browser.find_element(By.ID, "saved-run").click()
+        rows = wait.until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table tbody tr")
+        )
+        assert rows and all("citationCount" in row.text for row in rows)
+        share = browser.find_element(By.ID, "share-link").get_attribute("href")
+        assert "saved=metric-history" in share and "metric=citationCount" in share
+        browser.get(share)  # the share link opens the query with the value chosen
+        chosen = Select(wait.until(lambda d: d.find_element(By.ID, "param-metric")))
+        assert chosen.first_selected_option.get_attribute("value") == "citationCount"

@@ -62,6 +62,7 @@ def saved_data(saved: Sequence[SavedQuery]) -> dict[str, object]:
                     "description": p.description,
                     "optional": p.optional,
                     "kind": p.kind,
+                    "choices": list(p.choices),
                 }
                 for p in q.parameters
             ],

@@ -143,13 +143,23 @@
       var label = document.createElement("label");
       label.className = "param";
       label.textContent = p.name + (p.optional ? "" : " (required)") + " ";
-      var input = document.createElement("input");
+      var input = document.createElement(p.kind === "choice" ? "select" : "input");
       input.name = p.name;
       input.id = "param-" + p.name;
       if (p.kind === "integer") { input.type = "number"; input.step = "1"; }
-      input.placeholder = p.description;
+      if (p.kind === "choice") {  // one of the values the query lists ("" leaves it out)
+        [""].concat(p.choices).forEach(function (value) {
+          if (value === "" && !p.optional) { return; }
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = value === "" ? "(any)" : value;
+          input.appendChild(option);
+        });
+      } else {
+        input.placeholder = p.description;
+      }
       input.title = p.description;
-      input.value = (values && values[p.name]) || "";
+      if (values && values[p.name]) { input.value = values[p.name]; }
       input.required = !p.optional;
       label.appendChild(input);
       fields.appendChild(label);
@@ -158,7 +168,7 @@
 
   function currentParams() {
     var params = new URLSearchParams();
-    Array.prototype.forEach.call(fields.querySelectorAll("input"), function (input) {
+    Array.prototype.forEach.call(fields.querySelectorAll("input, select"), function (input) {
       if (input.value !== "") { params.append(input.name, input.value); }
     });
     return params;
