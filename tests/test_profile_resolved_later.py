@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 
 from building import content, rows
 from conftest import write_config
@@ -18,6 +19,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
+from serve_helpers import local, running_server
 
 P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
 AUTHORS = ("Helge Spieker", "Arnaud Gotlieb")
@@ -61,12 +63,33 @@ def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_
         ("1", "profile-researcher"),
         ("2", "shared-coauthor"),
     ]
+    # the IRI the paper had while listed only stays resolvable: replaced by the arXiv paper
+    arxiv = str(Minter().paper_by_arxiv("9004.00003"))
+    listed = str(Minter().paper_listed(TITLE, AUTHORS[0]))
+    replaced = rows(
+        config,
+        P
+        + "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX owl: <http://www.w3.org/2002/07/owl#>"
+        f" SELECT ?by ?same WHERE {{ <{listed}> dcterms:isReplacedBy ?by ; owl:sameAs ?same }}",
+    )
+    assert replaced == [{"by": arxiv, "same": arxiv}]
+    with running_server(config.store.path, build=False) as (server, _):
+        moved = requests.get(server.url + local(listed)[1:], allow_redirects=False, timeout=60)
+    assert moved.status_code == 301 and moved.headers["Location"] == local(arxiv)
     # as a first build after the snapshot: the same profile and record graphs (persons are
-    # minted from the evidence seen first, and the page's metrics carry the time seen)
+    # minted from the evidence seen first, and the page's metrics carry the time seen), but
+    # for the listed-only IRI, which that build never published
     other, other_snapshot = _inputs(tmp_path / "first")
     assert load_snapshot(other, other_snapshot, workers=0).report.outcome == "ok"
     assert build(other).report.paper_states == {"resolved": 1}
-    assert _records(config) == _records(other) != {}
+    later = _records(config)
+    [profile_graph] = [g for g in later if "/graph/profile/" in g]
+    assert {t for t in later[profile_graph] if t[0] == f"<{listed}>"} == {
+        (f"<{listed}>", "<http://purl.org/dc/terms/isReplacedBy>", f"<{arxiv}>"),
+        (f"<{listed}>", "<http://www.w3.org/2002/07/owl#sameAs>", f"<{arxiv}>"),
+    }
+    later[profile_graph] = {t for t in later[profile_graph] if t[0] != f"<{listed}>"}
+    assert later == _records(other) != {}
     after = build(config).report
     assert len(after.sources_unchanged) == 1 and after.graphs_written == 0
 

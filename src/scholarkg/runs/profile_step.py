@@ -87,6 +87,7 @@ def _gated_profile(
             records=enrichment.records,
             org_label=ctx.registry.organization_label,
             skip_lines=skip,
+            known_listing=lambda iri: bool(ctx.registry.keys_of(iri)),
         )
 
     output = build(frozenset())

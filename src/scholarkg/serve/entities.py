@@ -24,7 +24,11 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 LIST_LIMIT = 500
 
 KIND_QUERY = PREFIXES + "SELECT DISTINCT ?type WHERE {{ {ref} a ?type }}"
-RETIRED_QUERY = PREFIXES + "SELECT ?target WHERE {{ {ref} skg:mergedInto ?target }} LIMIT 1"
+# a person merged into another, or a listed-only paper its arXiv record later resolved
+RETIRED_QUERY = (
+    PREFIXES
+    + "SELECT ?target WHERE {{ {ref} skg:mergedInto|dcterms:isReplacedBy ?target }} LIMIT 1"
+)
 OWN_QUERY = PREFIXES + "SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} LIMIT 2000"
 
 # Facets are fetched by separate joins, never by OPTIONALs side by side: a triple stated in

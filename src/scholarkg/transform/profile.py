@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import DCTERMS, FOAF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, SKOS, XSD
 
 from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.names import is_group, nfc, written_for
@@ -54,6 +54,10 @@ OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred labe
 
 def _first_seen(_key: str, spelling: str) -> str:
     return spelling
+
+
+def _never(_iri: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,13 @@ class _ProfileBuilder:
             add(org, SKOS.altLabel, out.plain(spelling))
         add(paper, SKG.organization, org)
 
+    def replaced(self, listed: URIRef, paper: URIRef) -> None:
+        """``listed``, the IRI a listing had while no arXiv record was known for it, is
+        ``paper`` now: it stays resolvable (the server answers it 301) and says what it is."""
+        out, add = self.out, self._add
+        add(out.iri(listed), DCTERMS.isReplacedBy, out.iri(paper))
+        add(out.iri(listed), OWL.sameAs, out.iri(paper))
+
     def resolution(self, paper: URIRef, verdict: Verdict) -> None:
         out, add, item = self.out, self._add, verdict.paper
         node = out.iri(self.minter.resolution(self.slug, f"{item.title}|{item.line}"))
@@ -230,14 +241,18 @@ def transform_profile(
     records: Mapping[str, ArxivRecord] | None = None,
     org_label: OrgLabel = _first_seen,
     skip_lines: frozenset[int] = frozenset(),
+    known_listing: Callable[[str], bool] = _never,
 ) -> ProfileOutput:
     """The profile graph, the snapshot graph and the identity mentions of one profile
-    (``skip_lines``: listed papers left out, e.g. quarantined by the gate)."""
+    (``skip_lines``: listed papers left out, e.g. quarantined by the gate). A resolved paper
+    whose listed-only IRI is ``known_listing`` (the registry has seen it: a build before the
+    arXiv record was held published it) keeps that IRI as replaced by the arXiv paper."""
     records = records or {}
     by_line = {v.paper.line: v for v in verdicts}
     builder = _ProfileBuilder(profile, minter, slug_, org_label)
     papers: dict[int, str] = {}
     first_line: dict[URIRef, int] = {}
+    replaced: set[URIRef] = set()
     findings: list[str] = []
     for item in profile.papers:
         if item.line in skip_lines:
@@ -256,6 +271,10 @@ def transform_profile(
             builder.add(item, paper, records.get(arxiv_id) if arxiv_id else None)
         if verdict is not None:
             builder.resolution(paper, verdict)
+        listed = minter.paper_listed(item.title, item.authors[0] if item.authors else None)
+        if listed != paper and listed not in replaced and known_listing(str(listed)):
+            replaced.add(listed)
+            builder.replaced(listed, paper)
     findings += builder.findings
     if is_group(nfc(profile.name)):
         findings.append(
