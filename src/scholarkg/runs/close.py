@@ -229,6 +229,17 @@ def held_as_written(store: GraphStore, iri: str, triples: int) -> None:
         )
 
 
+def write_run_record(ctx: RunContext) -> None:
+    """The run's record (its outcome and counts so far) written to the store and noted in the
+    manifest: the activity every graph the run wrote names as ``prov:wasGeneratedBy``."""
+    report, store = ctx.report, ctx.store
+    record = run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts())
+    store.replace_graph(ctx.run.graph_iri, record)
+    held_as_written(store, str(ctx.run.graph_iri), len(record))
+    report.run_graphs["run record"] = len(record)
+    _note(ctx, [str(ctx.run.graph_iri)], True)
+
+
 def _close_store_side(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
     names = {
@@ -252,13 +263,7 @@ def _close_store_side(ctx: RunContext) -> None:
     complete = complete and not written_around(store_state_dir(ctx.config))
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
-        record = run_record(
-            ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()
-        )
-        store.replace_graph(ctx.run.graph_iri, record)
-        held_as_written(store, str(ctx.run.graph_iri), len(record))
-        report.run_graphs["run record"] = len(record)
-        _note(ctx, [str(ctx.run.graph_iri)], True)
+        write_run_record(ctx)
     if report.changed_anything or not complete:
         buckets: set[int] | None = None
         if complete:
