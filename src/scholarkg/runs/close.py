@@ -21,6 +21,7 @@ from scholarkg.config import Config
 from scholarkg.errors import ExportError, LoadError, ScholarKGError, WriteFailed
 from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
+from scholarkg.lifecycle import Interrupted
 from scholarkg.load.contents import bucket_of, take_from_store
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.load.written_around import written_around
@@ -196,6 +197,9 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
             report.failures.append(("after loading", str(exc)))
         except ScholarKGError as exc:
             report.store_error = str(exc)
+        except Interrupted as exc:  # in the publication: the graphs stay, the dump being
+            # written is dropped, and the next run publishes everything (the run is unfinished)
+            report.interrupted = str(exc)
     report.finished_at = now_iso()
     report.store_quads = quad_count(ctx)
     write_report(ctx)
