@@ -311,3 +311,50 @@ def test_a_snapshot_load_stopped_after_a_bulk_segment_is_published_by_the_next_r
     load_snapshot(config, small, chunk_records=1, workers=0)
     assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
     assert mismatches(config) == []
+
+
+@pytest.mark.parametrize("where", ["nq", "jsonld"])
+def test_a_stop_during_the_publication_ends_it_and_the_next_run_publishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """SIGTERM while the dumps are written ends the run there (before: the whole publication
+    was written first, minutes for a large store, and the run said ``ok``, exit 0): the run
+    is interrupted, no dump file is half written, and the next run publishes everything."""
+    from scholarkg import dump_parts, export, lifecycle
+
+    config = load_config(
+        write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq", "jsonld"]})
+    )
+    if where == "nq":  # the stop comes as the third part of the N-Quads dump is written
+        write_part = dump_parts.DumpParts._write_part
+
+        def stop_at_third(parts: dump_parts.DumpParts, contents: Any, bucket: int, target: Path):  # type: ignore[no-untyped-def]
+            if bucket == 2:
+                lifecycle.request_stop()
+            return write_part(parts, contents, bucket, target)
+
+        monkeypatch.setattr(dump_parts.DumpParts, "_write_part", stop_at_third)
+    else:  # the stop comes as the JSON-LD dump starts
+        store_triples = export.store_triples
+
+        def stop_then_read(*args: Any) -> Any:
+            lifecycle.request_stop()
+            return store_triples(*args)
+
+        monkeypatch.setattr(export, "store_triples", stop_then_read)
+        monkeypatch.setattr(export, "_STOP_EVERY", 100, raising=False)
+    try:
+        stopped = build(config).report
+    finally:
+        lifecycle.STOP.clear()
+    assert stopped.interrupted == "stop requested (SIGTERM/SIGINT)"
+    assert stopped.outcome == "failed" and stopped.published == []
+    assert stopped.graphs_written > 0
+    assert not (config.exports_dir / f"scholarkg.{where}").exists()
+    assert [p.name for p in config.exports_dir.iterdir() if p.name.startswith(".")] == []
+    monkeypatch.undo()
+    again = build(config).report
+    assert again.outcome == "ok" and again.graphs_written == 0, again.summary_lines()
+    assert len(again.published) == 3  # the two dumps and the VoID description
+    assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
+    assert mismatches(config) == []

@@ -139,16 +139,35 @@ def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
     assert content(config) == content(clean)
 
 
+ORIGINS = (
+    "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
+    "SELECT ?run (COUNT(DISTINCT ?g) AS ?n) (SAMPLE(?outcome) AS ?how) "
+    "WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run } "
+    "OPTIONAL { GRAPH ?r { ?run a prov:Activity ; skg:outcome ?outcome } } } GROUP BY ?run"
+)
+
+
 def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> None:
     """The stopped run's report counts what the store it made holds (the segment in progress
     streamed in on the stop included), and its change set lists those graphs. Before, it
-    counted 0 graphs written, 0 records loaded ("nothing written") with 50 graphs held."""
+    counted 0 graphs written, 0 records loaded ("nothing written") with 50 graphs held. The
+    graphs written name the run, whose record says it failed (before: no record, so the
+    provenance of every graph a stopped run wrote named an activity the store did not hold)."""
     store = ox.Store.read_only(str(run / "store"))
-    graphs = {str(g.value) for g in store.named_graphs()}
+    named = {str(g.value) for g in store.named_graphs()}
+    [record] = [g for g in named if "/graph/run/" in g]
+    graphs = named - {record}
     papers = [g for g in graphs if "/graph/arxiv/" in g]
     wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
     assert papers and sum(wrote) + sum(report["run_graphs"].values()) == len(store), report
     assert report["graphs_written"] == len(graphs) and report["records_loaded"] == len(papers)
+    assert report["run_graphs"] == {"run record": 16}
+    origins = store.query(ORIGINS)
+    assert isinstance(origins, ox.QuerySolutions)
+    [(origin, count, how)] = [(r["run"], r["n"], r["how"]) for r in origins]
+    assert isinstance(origin, ox.NamedNode) and record.endswith(origin.value.rsplit("/", 1)[1])
+    assert isinstance(count, ox.Literal) and int(count.value) == len(graphs)
+    assert how == ox.Literal("failed")
     [changes] = (run / "data" / "changes").glob("*/graphs.tsv")
     assert {line.split("\t")[0] for line in changes.read_text().splitlines()} == graphs
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scholarkg.files import replacing, write_atomic
+from scholarkg.lifecycle import check_stop
 from scholarkg.load.contents import BUCKETS, Contents
 
 STATE = "parts.json"
@@ -69,6 +70,7 @@ class DumpParts:
         from the manifest's contents; returns how many were written."""
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
         for bucket in todo:
+            check_stop()  # a stop leaves the state as it was: the next run writes every part
             self.quads[bucket] = self._write_part(contents, bucket, self._path(bucket))
         self._write_state()
         self.valid = True
@@ -99,6 +101,7 @@ class DumpParts:
             temp.open("wb", buffering=0) as out,
         ):
             for bucket in range(BUCKETS):
+                check_stop()
                 with self._path(bucket).open("rb", buffering=0) as part:
                     size += append(part, out)
                     part.seek(0)

@@ -36,6 +36,7 @@ from scholarkg.export_read import (
 from scholarkg.files import file_sha256, replacing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
+from scholarkg.lifecycle import check_stop
 
 _T = TypeVar("_T", ox.Quad, ox.Triple)
 
@@ -120,8 +121,12 @@ def default_filename(fmt: str, graph: str | None = None, stem: str = "scholarkg"
     return f"{stem}-graph-{hashlib.sha256(graph.encode()).hexdigest()[:12]}{suffix}"
 
 
+_STOP_EVERY = 8192  # statements written between looks for a stop request
+
+
 class _Counted(Generic[_T]):
-    """Wraps an iterable and counts what passes through."""
+    """Wraps an iterable and counts what passes through; a stop request (SIGTERM) ends it
+    with :class:`~scholarkg.lifecycle.Interrupted` (the dump being written is dropped)."""
 
     def __init__(self, items: Iterable[_T]) -> None:
         self._items: Iterable[_T] = items
@@ -130,6 +135,8 @@ class _Counted(Generic[_T]):
     def __iter__(self) -> Iterator[_T]:
         for item in self._items:
             self.count += 1
+            if not self.count % _STOP_EVERY:
+                check_stop()
             yield item
 
 
@@ -156,7 +163,7 @@ def _write(
         return quads.count
     if spec.name == "jsonld":  # compacted with the project's context, streamed
         return write_compact(
-            store_triples(store, graph, exclude), out, prefixes.get("id", DEFAULT_BASE)
+            _Counted(store_triples(store, graph, exclude)), out, prefixes.get("id", DEFAULT_BASE)
         )
     triples = _Counted(store_triples(store, graph, exclude))
     ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))

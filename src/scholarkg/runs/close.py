@@ -21,6 +21,7 @@ from scholarkg.config import Config
 from scholarkg.errors import ExportError, LoadError, ScholarKGError, WriteFailed
 from scholarkg.files import write_atomic
 from scholarkg.iris import ONTOLOGY_IRI, SKG, Minter
+from scholarkg.lifecycle import Interrupted
 from scholarkg.load.contents import bucket_of, take_from_store
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.load.written_around import written_around
@@ -196,6 +197,9 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
             report.failures.append(("after loading", str(exc)))
         except ScholarKGError as exc:
             report.store_error = str(exc)
+        except Interrupted as exc:  # in the publication: the graphs stay, the dump being
+            # written is dropped, and the next run publishes everything (the run is unfinished)
+            report.interrupted = str(exc)
     report.finished_at = now_iso()
     report.store_quads = quad_count(ctx)
     write_report(ctx)
@@ -229,6 +233,17 @@ def held_as_written(store: GraphStore, iri: str, triples: int) -> None:
         )
 
 
+def write_run_record(ctx: RunContext) -> None:
+    """The run's record (its outcome and counts so far) written to the store and noted in the
+    manifest: the activity every graph the run wrote names as ``prov:wasGeneratedBy``."""
+    report, store = ctx.report, ctx.store
+    record = run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts())
+    store.replace_graph(ctx.run.graph_iri, record)
+    held_as_written(store, str(ctx.run.graph_iri), len(record))
+    report.run_graphs["run record"] = len(record)
+    _note(ctx, [str(ctx.run.graph_iri)], True)
+
+
 def _close_store_side(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
     names = {
@@ -252,13 +267,7 @@ def _close_store_side(ctx: RunContext) -> None:
     complete = complete and not written_around(store_state_dir(ctx.config))
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
-        record = run_record(
-            ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts()
-        )
-        store.replace_graph(ctx.run.graph_iri, record)
-        held_as_written(store, str(ctx.run.graph_iri), len(record))
-        report.run_graphs["run record"] = len(record)
-        _note(ctx, [str(ctx.run.graph_iri)], True)
+        write_run_record(ctx)
     if report.changed_anything or not complete:
         buckets: set[int] | None = None
         if complete:

@@ -7,7 +7,7 @@ import contextlib
 
 from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.lifecycle import Interrupted
-from scholarkg.runs.close import quad_count, write_report
+from scholarkg.runs.close import quad_count, write_report, write_run_record
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import now_iso
@@ -21,7 +21,8 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) 
     written here unchanged); the report says so. A stop keeps every identity decision (persons
     whose graphs were not written yet stay due for the next run); a failed write keeps none of
     this run's (the registry may be what failed): no source is remembered as built, so the next
-    run decides them again."""
+    run decides them again. A run that wrote graphs writes its record (outcome ``failed``), the
+    activity those graphs name as their origin."""
     report = ctx.report
     ctx.count_pyshacl_graphs()
     if isinstance(exc, Interrupted):
@@ -33,6 +34,11 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) 
         loading.close()
     if isinstance(exc, Interrupted) and ctx.has_registry:
         ctx.registry.commit()
+    if report.changed_anything and ctx.has_store and report.store_error is None:
+        try:  # the graphs written name this run as their origin: its record says how it ended
+            write_run_record(ctx)
+        except ScholarKGError as unwritten:
+            report.warnings.append(f"the run record could not be written: {unwritten}")
     report.finished_at = now_iso()
     if isinstance(exc, WriteFailed) and ctx.has_store:
         report.store_quads = quad_count(ctx)
