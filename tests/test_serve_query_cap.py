@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import http.client
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -20,23 +18,11 @@ from scholarkg.config import ServeSettings, load_config
 from scholarkg.errors import ConfigError
 from serve_fixtures import LEONARD
 from serve_helpers import SPARQL_JSON, local, running_server
+from test_serve_flood import slow, until
 
 pytestmark = pytest.mark.server
 
-VALUES = " ".join(str(i) for i in range(60))
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
-
-
-def slow(number: int) -> str:
-    lists = " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcde")
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {lists} FILTER(?a != {number + 1000}) }}"
-
-
-def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
-    deadline = time.monotonic() + bound
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
 
 
 class Answer:
