@@ -572,8 +572,11 @@ def test_saved_queries_are_bound_on_the_server(url: str) -> None:
         "description": listing["fact-provenance"]["parameters"][0]["description"],
         "optional": False,
         "kind": "iri",
+        "choices": [],
     }
     assert listing["coauthorship-network"]["parameters"][0]["kind"] == "integer"
+    [metric] = [p for p in listing["metric-history"]["parameters"] if p["name"] == "metric"]
+    assert (metric["kind"], metric["choices"][:2]) == ("choice", ["hIndex", "citationCount"])
     bad = requests.get(url + "queries/coauthorship-network", params={"minPapers": "2x"}, timeout=30)
     assert bad.status_code == 400 and "minPapers: expected a whole number" in bad.text
     named = requests.get(url + "queries/coauthors", params={"person": "Wei Wang"}, timeout=30)
