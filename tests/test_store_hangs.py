@@ -74,8 +74,8 @@ def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> N
     finally:
         hold.close()
     assert str(caught.value) == (
-        f"{hold.url}/query: SPARQL query: no complete answer within 1 s (the server is too slow"
-        " or sends its answer a byte at a time)"
+        f"{hold.url}/query: SPARQL query: no complete answer within 1 s ([store] request_deadline:"
+        " the server is too slow or sends its answer a byte at a time)"
     )
 
 
@@ -108,3 +108,24 @@ def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
     assert kept > 0 and f"kept: {kept} graphs" in out.decode()
     outbox = list((tmp_path / "data" / "outbox").rglob("*.nt"))
     assert len(outbox) == kept
+
+
+def test_the_store_timeouts_are_the_configured_ones(tmp_path: Path) -> None:
+    """``[store] connect_timeout``, ``read_timeout`` and ``request_deadline`` reach the SPARQL
+    store the run opens (before: 10 s, 120 s and 30 min, fixed in code)."""
+    from scholarkg.config import load_config
+
+    hold = Hold(every=0.2)
+    config = tmp_path / "store.toml"
+    config.write_text(
+        f'[store]\nkind = "sparql"\nquery_url = "{hold.url}/query"\n'
+        "connect_timeout = 2.0\nread_timeout = 5.0\nrequest_deadline = 1.5\n",
+        encoding="utf-8",
+    )
+    try:
+        store = load_config(config).store.open(read_only=True)
+        with store, pytest.raises(QueryError) as caught:
+            store.quad_count()
+    finally:
+        hold.close()
+    assert "no complete answer within 1.5 s ([store] request_deadline" in str(caught.value)

@@ -16,6 +16,7 @@ from scholarkg.config.fields import (
     OptionalText,
     Section,
     TimeZone,
+    seconds,
     setting,
 )
 from scholarkg.files import absolute
@@ -109,6 +110,16 @@ class StoreConfig(Section):
         "and a stopped run redoes one segment",
         ge=1_000,
     )
+    connect_timeout: float = seconds(10.0, "kind sparql: seconds to connect to the server", gt=0)
+    read_timeout: float = seconds(
+        120.0, "kind sparql: seconds to wait for each part of an answer", gt=0
+    )
+    request_deadline: float = seconds(
+        1800.0,
+        "kind sparql: seconds a whole request may take, however it is answered (a server that "
+        "sends its answer a byte at a time passes every read timeout)",
+        gt=0,
+    )
     user: SecretStr | None = setting(
         None, "kind sparql: HTTP basic-auth user", env="SCHOLARKG_SPARQL_USER", secret=True
     )
@@ -148,6 +159,7 @@ class StoreConfig(Section):
             password=None if self.password is None else self.password.get_secret_value(),
             server=self.server,
             replace_via=self.replace_via,
+            timeouts=(self.connect_timeout, self.read_timeout, self.request_deadline),
         )
 
 

@@ -100,6 +100,6 @@ class EndpointSession:
         if watch.stopped:
             return "cut off: stop requested (SIGTERM/SIGINT)"
         return (
-            f"no complete answer within {self._total:g} s (the server is too slow or sends its "
-            "answer a byte at a time)"
+            f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
+            "is too slow or sends its answer a byte at a time)"
         )

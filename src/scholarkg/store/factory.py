@@ -27,13 +27,15 @@ def open_store(
     password: str | None = None,
     server: str | None = None,
     replace_via: str | None = None,
+    timeouts: tuple[float, float, float] | None = None,
 ) -> GraphStore:
     """A store of ``kind``: ``oxigraph`` (embedded, at ``path``), ``sparql`` (remote endpoints)
     or ``files`` (a :class:`FileSink` directory at ``path``).
 
     The values come from the ``[store]`` section (:meth:`StoreConfig.open
     <scholarkg.config.StoreConfig.open>`), where the environment has already been applied;
-    ``server`` and ``replace_via`` left out take :class:`SparqlStore`'s defaults. ``read_only``
+    ``server``, ``replace_via`` and ``timeouts`` (connect, each read, the whole request) left out
+    take :class:`SparqlStore`'s defaults. ``read_only``
     drops the write endpoints so that no write can reach the server.
     """
     if kind == "oxigraph":
@@ -54,6 +56,9 @@ def open_store(
             options["server"] = server
         if replace_via is not None:
             options["replace_via"] = replace_via
+        if timeouts is not None:
+            connect, read, whole = timeouts
+            options |= {"connect_timeout": connect, "timeout": read, "total_timeout": whole}
         return SparqlStore(
             query_url,
             None if read_only else update_url,
