@@ -21,8 +21,6 @@ from scholarkg.errors import ScholarKGError
 from scholarkg.extract.bounded import DeadlineAdapter, Watch, deadline
 
 _MESSAGE_LIMIT = 500
-TOTAL_TIMEOUT = 1800.0
-"""Seconds one request to a SPARQL server may take in all (a whole-store export included)."""
 
 
 def safe_url(url: str) -> str:
@@ -45,7 +43,7 @@ class EndpointSession:
         *,
         timeout: float,
         connect_timeout: float,
-        total_timeout: float = TOTAL_TIMEOUT,
+        total_timeout: float,
     ) -> None:
         self._timeout = (connect_timeout, timeout)
         self._total = total_timeout

@@ -26,10 +26,10 @@ from typing import Any, get_args
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from scholarkg.config import ReplaceVia
+from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.endpoint_http import TOTAL_TIMEOUT, EndpointSession, safe_url
+from scholarkg.store.endpoint_http import EndpointSession, safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
@@ -47,6 +47,9 @@ _ACCEPT = (
     "application/sparql-results+json,application/n-triples;q=0.9,"
     "application/sparql-results+xml;q=0.5,text/turtle;q=0.5"
 )
+
+
+_STORE = StoreConfig()  # the defaults: [store] connect_timeout, read_timeout, request_deadline
 
 
 class SparqlStore(ClosingStore):
@@ -68,9 +71,9 @@ class SparqlStore(ClosingStore):
         password: str | None = None,
         server: str = "oxigraph",
         replace_via: str = "put",
-        timeout: float = 120.0,
-        connect_timeout: float = 10.0,
-        total_timeout: float = TOTAL_TIMEOUT,
+        timeout: float = _STORE.read_timeout,
+        connect_timeout: float = _STORE.connect_timeout,
+        total_timeout: float = _STORE.request_deadline,
     ) -> None:
         if server not in UNION_PARAMS:
             raise ConfigError(
