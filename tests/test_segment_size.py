@@ -1,8 +1,8 @@
 """`[store] segment_quads`: how many quads a snapshot load writes per bulk store operation (and
 manifest commit). The store's content and the report's counts do not depend on it; it trades
 the embedded store's compaction work (many small bulk loads into a growing store) against the
-bulk load's memory (see README, Performance). Input: the bench's generator (the 100 real
-records, then SYNTHETIC ones, labelled), 2 500 records = 3 chunks."""
+bulk load's memory (see bench/HISTORY.md, 2026-12-03 afternoon). Input: the bench's generator
+(the 100 real records, then SYNTHETIC ones, labelled), 2 500 records = 3 chunks."""
 
 from __future__ import annotations
 
