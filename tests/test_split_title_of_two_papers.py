@@ -87,6 +87,20 @@ def test_a_split_made_while_the_title_was_one_papers_is_undone_when_it_is_two(
     assert reg.live(after.person) == reg.live(before.person)
 
 
+@pytest.mark.parametrize("exact_first", [True, False])
+def test_a_split_by_arxiv_id_to_the_same_label_stands(tmp_path: Path, exact_first: bool) -> None:
+    """The title's split is an error, and the arXiv id's, to the same label, is applied."""
+    rules = [("Paper One On Graphs#2", "bo-chen-graphs"), (f"{ONE}#2", "bo-chen-graphs")]
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(
+        reg, Overrides.parse({}, dict(rules[::-1] if exact_first else rules))
+    )
+    resolver.restate(PAPERS)
+    [error] = resolver.apply_overrides()
+    assert error.startswith("[people.split] 'Paper One On Graphs#2'")
+    assert _labelled(reg) == [f"{BASE}{ONE}/authorship/2"]
+
+
 def test_a_merge_by_a_title_of_two_papers_is_an_error(tmp_path: Path) -> None:
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg, Overrides.parse({"Paper One On Graphs#2": f"{ONE}#1"}, {}))

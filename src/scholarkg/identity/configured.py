@@ -131,11 +131,19 @@ class ConfiguredDecisions:
 
     def _unsplit(self, ref: Ref, label: str, why: str) -> None:
         """The authorships a split by ``ref`` gave ``label`` (while its title was one
-        paper's, or earlier in this run) are decided again from their evidence."""
+        paper's, or earlier in this run) are decided again from their evidence, but those
+        another split names (``2101.00001#2`` to the same label)."""
         reg = self.registry
         for mention in self._mentions(ref):
             held = reg.live(mention.person)
-            split = mention.rule == "config-split" and reg.person(held).label == label
+            keys = tuple(sorted(reg.keys_of(mention.paper)))
+            named = any(
+                other is not ref
+                and other.matches(keys, mention.position, mention.name)
+                and self._two_papers(other) is None
+                for other, _ in self.overrides.splits
+            )
+            split = not named and mention.rule == "config-split" and reg.person(held).label == label
             if split and reg.stating(mention.node) is not None:  # (else no graph to redo)
                 reg.undecide([mention.node])
                 self._from_evidence(mention)
