@@ -74,3 +74,20 @@ def test_two_compatible_persons_are_still_joined_by_the_initial(tmp_path: Path) 
     resolver.add(_paper("2101.00003", "D. Ritter", "V. N. White", "Q. Black"))
     persons = {_person_of(reg, f"2101.0000{n}", 1)[0] for n in (1, 2, 3)}
     assert len(persons) == 1
+
+
+def test_an_ambiguous_authorship_decided_again_keeps_its_person(tmp_path: Path) -> None:
+    """Decided again from its evidence (as when a merge it was part of is undone), the
+    ambiguous ``D. Ritter`` is the person it founded, not a second one (``…-2``)."""
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    resolver.restate([_paper("2101.00001", "Debashish Ritter", "V. N. White")])
+    resolver.restate([_paper("2101.00002", "Damian C. Ritter", "V. N. White")])
+    resolver.restate([_paper("2101.00003", "D. Ritter", "V. N. White")])
+    node = f"{BASE}2101.00003/authorship/1"
+    [before] = reg.mentions([node]).values()
+    [dropped] = reg.undecide([node])
+    resolver._from_evidence(dropped)
+    [after] = reg.mentions([node]).values()
+    assert reg.live(after.person) == reg.live(before.person)
+    assert reg.person(after.person).slug == reg.person(before.person).slug

@@ -22,6 +22,7 @@ class CoauthorRule:
     conflicts: list[str]
     _merge: Callable[[int, int, str, str, bool, str | None], int]
     _kept_apart: Callable[[int, int, str, bool], str | None]
+    _founded: Callable[[str, set[str]], int | None]
     _new: Callable[..., int]
     _assign: Callable[..., None]
 
@@ -41,7 +42,10 @@ class CoauthorRule:
             ranked = self._coauthor_evidence(author, paper, on_paper, listed) if evidence else []
             if ranked and (why := self._ambiguous(ranked)) is not None:
                 self.conflicts.append(f"{author.name!r} at {author.node}: {why}")
-                pid = self._new(author.name, f"node:{author.node}")
+                founder = self._founded(author.node, {author.name})  # decided again: as before
+                if founder is None or founder in on_paper:
+                    founder = self._new(author.name, f"node:{author.node}")
+                pid = founder
                 self._assign(
                     author,
                     paper,
