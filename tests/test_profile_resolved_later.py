@@ -49,6 +49,9 @@ def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_
     config, snapshot = _inputs(tmp_path / "later")
     first = build(config).report
     assert first.paper_states == {"unresolved": 1}, first.summary_lines()
+    listed = str(Minter().paper_listed(TITLE, AUTHORS[0]))
+    who = P + "SELECT ?a ?who WHERE {{ <{}/authorship/2> skg:author ?who }}"
+    [gotlieb] = rows(config, who.format(listed))
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     again = build(config).report
     assert again.outcome == "ok", again.summary_lines()
@@ -59,13 +62,32 @@ def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_
         config,
         P + "SELECT ?a ?rule WHERE { ?a skg:author ?who ; skg:identityRule ?rule } ORDER BY ?a",
     )
+    # the second author is the person he was on the listing, the same authorship (before:
+    # shared-coauthor, its evidence the listing, a paper the store no longer held)
     assert [(r["a"].rsplit("/", 1)[1], r["rule"]) for r in authors] == [
         ("1", "profile-researcher"),
-        ("2", "shared-coauthor"),
+        ("2", "same-paper"),
     ]
-    # the IRI the paper had while listed only stays resolvable: replaced by the arXiv paper
     arxiv = str(Minter().paper_by_arxiv("9004.00003"))
-    listed = str(Minter().paper_listed(TITLE, AUTHORS[0]))
+    assert rows(config, who.format(arxiv)) == [gotlieb]
+    stating = "SELECT ?g WHERE {{ GRAPH ?g {{ <{}> <http://purl.org/dc/terms/isReplacedBy> ?x }} }}"
+    [profile_graph_iri] = [r["g"] for r in rows(config, stating.format(listed))]
+    evidence = P + f"SELECT ?e WHERE {{ <{arxiv}/authorship/2> skg:identityEvidence ?e }}"
+    assert rows(config, evidence) == [{"e": profile_graph_iri}]
+    # no IRI names the listing but its replacement: no evidence, no authorship of it (the
+    # same-paper basis tells, in words, where it was listed)
+    naming = rows(
+        config,
+        "SELECT ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?s), '/paper/listed/')"
+        " || (isIRI(?o) && CONTAINS(STR(?o), '/paper/listed/'))) } ORDER BY ?s ?p",
+    )
+    assert [(r["s"].removeprefix(listed), r["p"].rsplit("/", 1)[1]) for r in naming] == [
+        (part, p)
+        for part in ("", "/authorship/1", "/authorship/2")
+        for p in ("isReplacedBy", "owl#sameAs")
+    ]
+    # the IRIs the paper and its authorships had while listed only stay resolvable: replaced
+    # by the arXiv paper and its authorships
     replaced = rows(
         config,
         P
@@ -74,8 +96,9 @@ def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_
     )
     assert replaced == [{"by": arxiv, "same": arxiv}]
     with running_server(config.store.path, build=False) as (server, _):
-        moved = requests.get(server.url + local(listed)[1:], allow_redirects=False, timeout=60)
-    assert moved.status_code == 301 and moved.headers["Location"] == local(arxiv)
+        for old, new in ((listed, arxiv), (f"{listed}/authorship/2", f"{arxiv}/authorship/2")):
+            moved = requests.get(server.url + local(old)[1:], allow_redirects=False, timeout=60)
+            assert moved.status_code == 301 and moved.headers["Location"] == local(new)
     # as a first build after the snapshot: the same profile and record graphs (persons are
     # minted from the evidence seen first, and the page's metrics carry the time seen), but
     # for the listed-only IRI, which that build never published
@@ -84,11 +107,15 @@ def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_
     assert build(other).report.paper_states == {"resolved": 1}
     later = _records(config)
     [profile_graph] = [g for g in later if "/graph/profile/" in g]
-    assert {t for t in later[profile_graph] if t[0] == f"<{listed}>"} == {
-        (f"<{listed}>", "<http://purl.org/dc/terms/isReplacedBy>", f"<{arxiv}>"),
-        (f"<{listed}>", "<http://www.w3.org/2002/07/owl#sameAs>", f"<{arxiv}>"),
+    assert {t for t in later[profile_graph] if t[0].startswith(f"<{listed}")} == {
+        (f"<{listed}{part}>", f"<{predicate}>", f"<{arxiv}{part}>")
+        for part in ("", "/authorship/1", "/authorship/2")
+        for predicate in (
+            "http://purl.org/dc/terms/isReplacedBy",
+            "http://www.w3.org/2002/07/owl#sameAs",
+        )
     }
-    later[profile_graph] = {t for t in later[profile_graph] if t[0] != f"<{listed}>"}
+    later[profile_graph] = {t for t in later[profile_graph] if not t[0].startswith(f"<{listed}")}
     assert later == _records(other) != {}
     after = build(config).report
     assert len(after.sources_unchanged) == 1 and after.graphs_written == 0

@@ -38,6 +38,15 @@ ORDER_FREE = [
     ("Laurens van der Maaten", "Laurens Van Der Maaten", "Laurens van der Maaten"),  # particles
     ("Maria De la Cruz", "Maria de la Cruz", "Maria de la Cruz"),
     ("john smith", "John Smith", "John Smith"),  # given name and surname capitalised
+    # a word in capitals loses whatever else the other writes (before: the hyphen, the Ł, the
+    # apostrophe won): two letters or more in capitals, not initials nor a suffix
+    ("Ahmed EL-SAYED", "Ahmed El Sayed", "Ahmed El Sayed"),
+    ("AHMED EL-SAYED", "Ahmed El Sayed", "Ahmed El Sayed"),
+    ("ŁUKASZ KAISER", "Lukasz Kaiser", "Lukasz Kaiser"),
+    ("Siobhan O'BRIEN", "Siobhan OBrien", "Siobhan OBrien"),
+    ("JOHN SMITH JR.", "Smith Jr., John", "Smith Jr., John"),
+    ("A.B. Łukasiewicz", "A. B. Lukasiewicz", "A.B. Łukasiewicz"),  # initials are no capitals
+    ("John Smith III", "JOHN SMITH III", "John Smith III"),
 ]
 
 
@@ -62,6 +71,8 @@ def test_of_two_as_full_the_name_compared_by_is_shown(compared: str) -> None:
         (["Wang W.", "W. Wang"], "W. Wang"),
         (["R. Tom\\`as", "R. Tomàs"], "R. Tomàs"),
         (["ATLAS Collaboration: G. Aad", "G. Aad"], "G. Aad"),
+        (["HANS MÜLLER", "Hans Mueller"], "Hans Mueller"),  # capitals before the umlaut
+        (["ROBERT DADASHI", "R. Dadashi"], "ROBERT DADASHI"),  # but not before a fuller name
     ],
 )
 def test_fuller_names_are_still_shown_first(spellings: list[str], shown: str) -> None:
@@ -185,3 +196,30 @@ def test_a_name_read_given_name_first_is_shown_in_either_order(
     assert emit_person(record, MINTER, out)
     names = {str(n) for n in out.graph.objects(MINTER.person(record.person.slug), FOAF.name)}
     assert names == {shown}
+
+
+def test_a_registry_of_shown_mark_2_has_persons_in_capitals_written_again(tmp_path: Path) -> None:
+    """A registry of shown mark 2 has the persons with a spelling in capitals written again
+    (shown ``HANS MÜLLER`` for its umlaut before, ``Hans Mueller`` now: not tied by
+    :func:`~.name_choice.tied`), not the others (Alice Martin); once."""
+    path = tmp_path / "identity.sqlite"
+    reg = Registry(path)
+    resolver = IdentityResolver(reg)
+    resolver.add(_paper("2101.00001", "HANS MÜLLER", "Alice Martin"))
+    resolver.add(_paper("2101.00002", "Hans Mueller", "Alice Martin"))
+    [mention] = reg.mentions([f"{BASE}2101.00001/authorship/1"]).values()
+    [record] = reg.person_records([reg.live(mention.person)])
+    assert not name_choice.tied(record.names)
+    assert name_choice.preferred(record.names, compared=record.person.name) == "Hans Mueller"
+    reg.written(reg.dirty())
+    reg.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', '2')")
+    reg.commit()
+    reg.close()
+    for expected in ([record.person.id], []):  # marked once
+        reg = Registry(path)
+        try:
+            assert reg.dirty() == expected
+            reg.written(reg.dirty())
+            reg.commit()
+        finally:
+            reg.close()

@@ -1,6 +1,7 @@
 """The ``shared-coauthor`` rule: within a name block, a compatible person who wrote another paper
 with one of this paper's co-authors is the author; an authorship that links two such persons
-merges them (new evidence); no such person, a person of its own (``first-seen``)."""
+merges them (new evidence); no such person, or as much evidence for two who cannot be one
+(whichever was seen first would win), a person of its own (``first-seen``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ class CoauthorRule:
     registry: Registry
     _names: dict[int, str]
     _retired: set[int]
+    conflicts: list[str]
     _merge: Callable[[int, int, str, str, bool, str | None], int]
+    _kept_apart: Callable[[int, int, str, bool], str | None]
+    _founded: Callable[[str, set[str]], int | None]
     _new: Callable[..., int]
     _assign: Callable[..., None]
 
@@ -36,7 +40,22 @@ class CoauthorRule:
         listed = _listed(paper) if evidence else []
         for author in fresh:
             ranked = self._coauthor_evidence(author, paper, on_paper, listed) if evidence else []
-            if ranked:
+            if ranked and (why := self._ambiguous(ranked)) is not None:
+                self.conflicts.append(f"{author.name!r} at {author.node}: {why}")
+                founder = self._founded(author.node, {author.name})  # decided again: as before
+                if founder is None or founder in on_paper:
+                    founder = self._new(author.name, f"node:{author.node}")
+                pid = founder
+                self._assign(
+                    author,
+                    paper,
+                    pid,
+                    "first-seen",
+                    None,
+                    why,
+                    previous=self._previous(known, author),
+                )
+            elif ranked:
                 (best, count, hit), *others = ranked
                 basis = (
                     f"shares {count} co-author(s) with this person's other papers, "
@@ -69,6 +88,22 @@ class CoauthorRule:
                     previous=self._previous(known, author),
                 )
             on_paper.add(pid)
+
+    def _ambiguous(self, ranked: list[tuple[int, int, tuple[str, str]]]) -> str | None:
+        """Why no one of ``ranked`` is the author: the most evidence is tied between persons
+        who cannot be one (``D. Ritter`` beside a co-author of ``Debashish Ritter`` and of
+        ``Damian C. Ritter``), so joining either would depend on which came first; None when
+        the evidence decides."""
+        top = [pid for pid, count, _ in ranked if count == ranked[0][1]]
+        for i, a in enumerate(top):
+            for b in top[i + 1 :]:
+                if (reason := self._kept_apart(a, b, "shared-coauthor", False)) is not None:
+                    shown = sorted(self._names.get(p, self.registry.person(p).name) for p in (a, b))
+                    return (
+                        f"as much co-author evidence for {shown[0]!r} as for {shown[1]!r},"
+                        f" who are not one person ({reason}): a person of its own"
+                    )
+        return None
 
     @staticmethod
     def _previous(known: dict[str, Mention], author: AuthorMention) -> int | None:

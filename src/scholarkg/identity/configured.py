@@ -18,6 +18,8 @@ class ConfiguredDecisions:
     _split: Callable[[AuthorMention, PaperMentions, str, Mention | None], None]
     _label_taken: Callable[[str], Person | None]
     _merge: Callable[[int, int, str, str, bool, str | None], int]
+    _from_evidence: Callable[[Mention], None]
+    _reported: Callable[[str, int, str], None]
 
     def apply_overrides(self) -> list[str]:
         """Apply ``[people.split]`` to authorships registered earlier, then ``[people.merge]``;
@@ -41,6 +43,10 @@ class ConfiguredDecisions:
                 if slug is None:
                     errors.append(f"[people.split] {ref.text!r} names no profile loaded so far")
                 continue
+            if (two := self._two_papers(ref)) is not None:
+                errors.append(f"[people.split] {ref.text!r} = {label!r}: {two}")
+                self._unsplit(ref, label, two)
+                continue
             found = self._mentions(ref)
             if not found:
                 errors.append(f"[people.split] {ref.text!r} names nobody in the registry")
@@ -62,7 +68,9 @@ class ConfiguredDecisions:
             found = [self._persons(ref) for ref in (left, right)]
             problems = []  # this merge's own: another merge's error does not stop this one
             for ref, pids in zip((left, right), found, strict=True):
-                if not pids:
+                if (two := self._two_papers(ref)) is not None:
+                    problems.append(f"[people.merge] {ref.text!r}: {two}")
+                elif not pids:
                     problems.append(f"[people.merge] {ref.text!r} names nobody in the registry")
                 elif ref.kind == "key" and len(pids) > 1:
                     problems.append(
@@ -99,6 +107,47 @@ class ConfiguredDecisions:
                 }
             )
         return sorted({reg.live(m.person) for m in self._mentions(ref)})
+
+    def _papers_named(self, ref: Ref, current: str | None = None) -> list[str]:
+        """The live papers the paper of a position or name reference names (an arXiv id
+        names one; a title, each paper whose title folds to it): those with an authorship
+        decided, and ``current``, the paper being decided. A listing its arXiv paper replaced
+        keeps its title in the registry, but no authorship: it is no live paper."""
+        if ref.kind not in ("position", "named"):
+            return []
+        reg = self.registry
+        return [p for p in reg.papers_for(ref.value) if p == current or reg.mentions_on(p)]
+
+    def _two_papers(self, ref: Ref) -> str | None:
+        """Why ``ref`` names no one paper: its title is two live papers' (None: it is not)."""
+        papers = self._papers_named(ref)
+        if len(papers) < 2:
+            return None
+        shown = ", ".join(papers[:3]) + (f" and {len(papers) - 3} more" if len(papers) > 3 else "")
+        return (
+            f"the title {ref.value!r} is {len(papers)} papers' ({shown}); name one by its arXiv"
+            " id (<arXiv id>#<position> or <arXiv id>|<name>): neither is split or merged by it"
+        )
+
+    def _unsplit(self, ref: Ref, label: str, why: str) -> None:
+        """The authorships a split by ``ref`` gave ``label`` (while its title was one
+        paper's, or earlier in this run) are decided again from their evidence, but those
+        another split names (``2101.00001#2`` to the same label)."""
+        reg = self.registry
+        for mention in self._mentions(ref):
+            held = reg.live(mention.person)
+            keys = tuple(sorted(reg.keys_of(mention.paper)))
+            named = any(
+                other is not ref
+                and other.matches(keys, mention.position, mention.name)
+                and self._two_papers(other) is None
+                for other, _ in self.overrides.splits
+            )
+            split = not named and mention.rule == "config-split" and reg.person(held).label == label
+            if split and reg.stating(mention.node) is not None:  # (else no graph to redo)
+                reg.undecide([mention.node])
+                self._from_evidence(mention)
+                self._reported(mention.node, held, f"[people.split] {ref.text!r}: {why}")
 
     def _mentions(self, ref: Ref) -> list[Mention]:
         """The registered authorships a position or name reference names."""

@@ -147,22 +147,9 @@ class Decisions:
         if a == b:
             return a
         pa, pb = reg.person(a), reg.person(b)
-        forced = rule == "config-merge"
-        if not forced:
-            reason = None
-            if pa.label or pb.label:
-                reason = "a [people.split] keeps one of them apart"
-            elif pa.profile and pb.profile and not allow_profiles:
-                reason = "two profiles are one person only if they claim the same authorship"
-            elif (shared := reg.share_a_paper(a, b)) is not None:
-                reason = f"both are authors of {shared}"
-            elif rule == "shared-coauthor" and not names.compatible(
-                name_a := self._names.get(a, pa.name), name_b := self._names.get(b, pb.name)
-            ):
-                reason = f"{name_a!r} and {name_b!r} are not one name"
-            if reason is not None:
-                self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
-                return b
+        if rule != "config-merge" and (reason := self._kept_apart(a, b, rule, allow_profiles)):
+            self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
+            return b
         keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
         reg.retire(drop.id, keep.id, evidence)
         self._retired.add(drop.id)
@@ -172,6 +159,22 @@ class Decisions:
         if drop.published:
             self.events.append(IdentityEvent("merge", keep.slug, drop.slug, rule, basis))
         return keep.id
+
+    def _kept_apart(self, a: int, b: int, rule: str, allow_profiles: bool) -> str | None:
+        """Why the live persons ``a`` and ``b`` cannot be made one by ``rule`` (None: they
+        can): :meth:`_merge` refuses them so."""
+        reg = self.registry
+        pa, pb = reg.person(a), reg.person(b)
+        if pa.label or pb.label:
+            return "a [people.split] keeps one of them apart"
+        if pa.profile and pb.profile and not allow_profiles:
+            return "two profiles are one person only if they claim the same authorship"
+        if (shared := reg.share_a_paper(a, b)) is not None:
+            return f"both are authors of {shared}"
+        name_a, name_b = self._names.get(a, pa.name), self._names.get(b, pb.name)
+        if rule == "shared-coauthor" and not names.compatible(name_a, name_b):
+            return f"{name_a!r} and {name_b!r} are not one name"
+        return None
 
 
 def compared_name(current: str, name: str, *, given_first: bool = False) -> str:

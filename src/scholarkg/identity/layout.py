@@ -40,7 +40,9 @@ GENERATIONS = "1"
 # order the sources came in; a registry without it has the persons whose shown name was the
 # first given of a tie written again, once. 2: of two short forms as full (Bill Smith, Will
 # Smith), the first in code-point order, not the first seen (the name the person is compared by).
-SHOWN = "2"
+# 3: of names as full, one with fewer words in capitals (Ahmed El Sayed, not Ahmed EL-SAYED
+# for its hyphen); persons with a spelling in capitals are written again.
+SHOWN = "3"
 # meta 'honorifics': 1 once persons a profile founded are named without the honorifics and
 # degrees of the page's heading (Dr. John Smith founded John Smith, block smith-j); a registry
 # without it names such persons and blocks them again, once (before: Dr. John Smith, smith-d).
@@ -260,8 +262,10 @@ class Layout:
     def _mark_shown_names(self) -> None:
         """Mark for writing again the persons whose ``foaf:name`` was the first given of
         spellings as full as each other (:func:`~.name_choice.tied`: ``Lukasz Kaiser`` shown
-        for ``Łukasz Kaiser`` when it came first); a fresh build shows one name whatever the
-        order. Only persons with more than one spelling are read. Once."""
+        for ``Łukasz Kaiser`` when it came first), and those with a spelling in capitals
+        (:func:`~.name_choice.capitals`: ``Ahmed EL-SAYED`` was shown for its hyphen); a fresh
+        build shows one name whatever the order. Only persons with more than one spelling are
+        read. Once."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'shown'").fetchone()
         if row is not None and str(row[0]) == SHOWN:
             return
@@ -273,7 +277,11 @@ class Layout:
             " GROUP BY m2.person HAVING COUNT(DISTINCT n2.name) > 1)"
         ):
             spellings.setdefault(int(person), {str(name)}).add(str(spelling))
-        dirty = [(p,) for p, written in sorted(spellings.items()) if name_choice.tied([*written])]
+        dirty = [
+            (p,)
+            for p, written in sorted(spellings.items())
+            if name_choice.tied([*written]) or any(map(name_choice.capitals, written))
+        ]
         self.db.executemany("UPDATE persons SET dirty = 1 WHERE id = ?", dirty)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (SHOWN,))
 

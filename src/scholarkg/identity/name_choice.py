@@ -7,6 +7,7 @@ narrower: ``Hans Mueller`` over ``Hans Müller``; :func:`~.decisions.compared_na
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from scholarkg.identity import names
@@ -83,12 +84,12 @@ def _fullness(name: str) -> tuple[int, int, bool, bool, bool]:
     return given, letters, tex, initial, _spelled_out(name)
 
 
-def _as_written(name: str) -> tuple[bool, int, int, int, int, int, bool]:
+def _as_written(name: str) -> tuple[bool, int, int, int, int, bool]:
     """Of names :func:`_fullness` ties, which writes more of the name: given name first (not
     inverted at a comma: ``John Smith Jr.`` over ``Smith Jr., John``), more letters beyond ASCII
     (``Łukasz Kaiser`` over ``Lukasz Kaiser``), more apostrophes and hyphens (``Siobhan
-    O'Brien`` over ``Siobhan OBrien``), fewer words in capitals (``John Smith`` over ``JOHN
-    SMITH``), first and last word capitalised (``John Smith`` over ``john smith``), more
+    O'Brien`` over ``Siobhan OBrien``), first and last word capitalised (``John Smith`` over
+    ``john smith``), more
     particles in small letters between them (``Laurens van der Maaten`` over ``Laurens Van Der
     Maaten``), not a name of three words read surname first
     (:func:`~.east_asian_order.surname_first`: ``Văn Thành Nguyễn`` over ``Nguyễn Văn
@@ -98,11 +99,33 @@ def _as_written(name: str) -> tuple[bool, int, int, int, int, int, bool]:
     beyond_ascii = sum(1 for c in name if c.isalpha() and not c.isascii())
     marks = sum(1 for c in name if c in _MARKS)
     words = name.split()
-    capitals = sum(1 for w in words if len(w) > 1 and w.isupper())
     ends = sum(1 for w in words[:1] + words[-1:] if w[:1].isupper())
     particles = sum(1 for w in words[1:-1] if w[:1].islower())
     given_first = surname_first(name) is None
-    return in_order, beyond_ascii, marks, -capitals, ends, particles, given_first
+    return in_order, beyond_ascii, marks, ends, particles, given_first
+
+
+_LETTER_RUNS = re.compile(r"[^\W\d_]{2,}")
+
+
+def capitals(name: str) -> int:
+    """How many words of ``name`` write two letters or more in capitals (``EL-SAYED``,
+    ``O'BRIEN``; not an initial, ``A.B.``, nor a suffix, ``III``, ``JR.``)."""
+    return sum(
+        1
+        for word in name.split()
+        if not is_suffix(word) and any(run.isupper() for run in _LETTER_RUNS.findall(word))
+    )
+
+
+def _shown_key(name: str) -> tuple[object, ...]:
+    """:func:`_fullness` then :func:`_as_written`, but a name with fewer words in capitals
+    first once given names and letters are as full: ``Ahmed El Sayed`` over ``Ahmed
+    EL-SAYED`` (its hyphen), ``Hans Mueller`` over ``HANS MÜLLER`` (its umlaut), ``Lukasz
+    Kaiser`` over ``ŁUKASZ KAISER``; ``Robert Dadashi`` written in capitals still over ``R.
+    Dadashi``."""
+    given, letters, *rest = _fullness(name)
+    return (given, letters, -capitals(name), *rest, *_as_written(name))
 
 
 def preferred(
@@ -112,7 +135,9 @@ def preferred(
 ) -> str:
     """The fullest spelling (``Robert Dadashi`` over ``R. Dadashi``; an umlaut counts as the
     two letters it is transliterated to, so ``Hans Müller`` is as full as ``Hans Mueller``
-    and fuller than ``Hans Muller``); ties: the one not written in TeX (``R. Tomàs`` over
+    and fuller than ``Hans Muller``); ties: the one with fewer words in capitals
+    (:func:`capitals`: ``Ahmed El Sayed`` over ``Ahmed EL-SAYED``, whatever else either
+    writes), then the one not written in TeX (``R. Tomàs`` over
     ``R. Tom\\`as``), then the one not ending in an initial (``W. Wang`` over ``Wang W.``),
     then the one with its umlauts (``Hans Müller`` over ``Hans Mueller``), then the one that
     writes more (:func:`_as_written`), then ``compared``, the name the person is compared by
@@ -124,8 +149,8 @@ def preferred(
     came in. For a person named for a group, the person's part (:func:`~.names.person_part`):
     ``G. Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     written = sorted({*spellings, *([] if compared is None else [compared])})
-    top = max((_fullness(name), _as_written(name)) for name in written)
-    tied = [name for name in written if (_fullness(name), _as_written(name)) == top]
+    top = max(map(_shown_key, written))
+    tied = [name for name in written if _shown_key(name) == top]
     if compared in tied and all(settled(other) for other in tied if other != compared):
         return names.person_part(compared)
     return names.person_part(tied[0])

@@ -13,6 +13,11 @@ A *reference* names who a rule is about:
 ``[people.merge]``: ``A = B`` — the persons A and B name are one person.
 ``[people.split]``: ``A = "label"`` — the authorships A names are a person of their own
 (``…/person/<label>``); references split to the same label are one person.
+
+A title names one paper: a title that two live papers fold to (``Paper One On Graphs``,
+``Papér One On Graphs``) is a configuration error naming both, and neither is split or merged
+by it (:meth:`~.configured.ConfiguredDecisions.apply_overrides`); a listing its arXiv paper
+replaced is no live paper.
 """
 
 from __future__ import annotations
@@ -137,12 +142,14 @@ class Overrides:
             splits.append((parsed, make_slug(label)))
         return cls(merges, tuple(splits))
 
-    def split_for(self, keys: tuple[str, ...], position: int | None, name: str) -> str | None:
-        """The split label of the authorship so described, if a rule names it."""
+    def split_for(
+        self, keys: tuple[str, ...], position: int | None, name: str
+    ) -> tuple[Ref, str] | None:
+        """The split rule (reference, label) naming the authorship so described, if any."""
         for ref, label in self.splits:
             if ref.matches(keys, position, name):
                 self.used.add(ref.text)
-                return label
+                return ref, label
         return None
 
     def profile_split(self, location_keys: tuple[str, ...]) -> str | None:

@@ -149,9 +149,13 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         fresh: list[AuthorMention] = []
         displaced: list[Mention] = []  # authorships now listed under another author's name
         for author in paper.authors:
-            label = self.overrides.split_for(paper.keys, author.position, author.name)
-            if label is not None and self._label_taken(label):
-                label = None  # another person's IRI: an error, the authorship decided as before
+            rule = self.overrides.split_for(paper.keys, author.position, author.name)
+            label = None if rule is None else rule[1]
+            if rule is not None and (
+                self._label_taken(rule[1]) or self._papers_named(rule[0], paper.paper)[1:]
+            ):
+                label = None  # another person's IRI, or a title of two papers: an error, the
+                # authorship decided as before
             existing = known.get(author.node)
             kept = existing is not None and (
                 existing.pinned or names.compatible_at_position(existing.name, author.name)

@@ -4,6 +4,7 @@ more withdrawn) and a new version of a paper whose authors moved (``same-paper``
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import replace
 
 from scholarkg.identity import names
 from scholarkg.identity.claim_ends import ClaimEnds
@@ -63,7 +64,41 @@ class Restatement(ClaimEnds):
             self.add_many(papers)
         finally:
             self._relisted = {}
+        self._replaced_listings(gone, papers)
         self._decide_again(undecided)
+
+    def _replaced_listings(self, gone: Sequence[Mention], papers: Sequence[PaperMentions]) -> None:
+        """A paper whose authorships were all withdrawn in this restatement, listed again under
+        another IRI of the same title (a listing its arXiv record resolves:
+        ``paper/listed/<hash16>`` replaced by ``paper/arxiv/<id>``), is evidence of no
+        decision: a decision of a person who held one of its authorships that names it as
+        evidence names the paper that replaced it, and one on that paper itself (decided
+        beside the listing, before the listing was withdrawn: the same authorship) is
+        ``same-paper``, as it is listed there now."""
+        reg = self.registry
+        withdrawn: dict[str, list[Mention]] = {}
+        for mention in gone:
+            withdrawn.setdefault(mention.paper, []).append(mention)
+        for listed, left in withdrawn.items():
+            keys = reg.keys_of(listed)
+            now = [p for p in papers if p.paper != listed and keys & set(p.keys)]
+            if len(now) != 1 or reg.mentions_on(listed):
+                continue  # not replaced, or by no one paper
+            [paper] = now
+            for pid in dict.fromkeys(reg.live(m.person) for m in left):
+                for held in reg.mentions_of(pid):
+                    if held.evidence != listed or held.pinned:
+                        continue
+                    same = [m for m in left if names.compatible(m.name, held.name)]
+                    if held.paper == paper.paper and same:
+                        basis = f"listed as {same[0].name!r} on {listed} (the same title) before"
+                        kept = replace(
+                            held, rule="same-paper", score=0.9, basis=basis, evidence=paper.source
+                        )
+                    else:
+                        basis = (held.basis or "").replace(listed, paper.paper)
+                        kept = replace(held, basis=basis, evidence=paper.paper)
+                    reg.assign(kept, held.person)
 
     def retract(self, graphs: Sequence[str], why: str) -> None:
         """These source graphs are gone (``why``: the source deleted them): every authorship

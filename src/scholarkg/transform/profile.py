@@ -46,8 +46,9 @@ from scholarkg.transform.researcher_place import place_researcher
 # a person); the researcher is compared without honorifics and degrees (Dr. John Smith,
 # Prof. Dr. …, John Smith, M.D. is John Smith in the listing: no made-up authorship beside the
 # listed one); titles are NFC (a page written in NFD gave dcterms:title and skg:titleAsListed
-# in NFD).
-PROFILE_MAPPING = "profile-4"
+# in NFD); 5: a listing its arXiv record resolved keeps its authorships' listed-only IRIs too,
+# each dcterms:isReplacedBy the arXiv paper's authorship (before: the paper's IRI only).
+PROFILE_MAPPING = "profile-5"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 
@@ -197,12 +198,27 @@ class _ProfileBuilder:
             add(org, SKOS.altLabel, out.plain(spelling))
         add(paper, SKG.organization, org)
 
-    def replaced(self, listed: URIRef, paper: URIRef) -> None:
+    def replaced(
+        self, listed: URIRef, paper: URIRef, item: ProfilePaper, record: ArxivRecord | None
+    ) -> None:
         """``listed``, the IRI a listing had while no arXiv record was known for it, is
-        ``paper`` now: it stays resolvable (the server answers it 301) and says what it is."""
-        out, add = self.out, self._add
-        add(out.iri(listed), DCTERMS.isReplacedBy, out.iri(paper))
-        add(out.iri(listed), OWL.sameAs, out.iri(paper))
+        ``paper`` now, and each of its authorships the one of ``paper`` the listing places
+        that author at (:func:`place_researcher` without the record and with it): they stay
+        resolvable (the server answers them 301) and say what they are."""
+        out, add, researcher = self.out, self._add, nfc(bare_name(self.profile.name))
+        before = place_researcher(item, researcher, self.slug, None)
+        after = place_researcher(item, researcher, self.slug, record)
+        tokens = list(zip(before.tokens, after.tokens, strict=True))
+        own = before.researcher
+        if isinstance(own, str) and after.researcher is not None and not is_group(researcher):
+            tokens.append((own, after.researcher))  # profile-<slug>: beyond the listed names
+        pairs = [(listed, paper)] + [
+            (self.minter.authorship(listed, old), self.minter.authorship(paper, new))
+            for old, new in tokens
+        ]
+        for old_iri, new_iri in pairs:
+            add(out.iri(old_iri), DCTERMS.isReplacedBy, out.iri(new_iri))
+            add(out.iri(old_iri), OWL.sameAs, out.iri(new_iri))
 
     def resolution(self, paper: URIRef, verdict: Verdict) -> None:
         out, add, item = self.out, self._add, verdict.paper
@@ -246,7 +262,8 @@ def transform_profile(
     """The profile graph, the snapshot graph and the identity mentions of one profile
     (``skip_lines``: listed papers left out, e.g. quarantined by the gate). A resolved paper
     whose listed-only IRI is ``known_listing`` (the registry has seen it: a build before the
-    arXiv record was held published it) keeps that IRI as replaced by the arXiv paper."""
+    arXiv record was held published it) keeps that IRI, and its authorships' IRIs, as replaced
+    by the arXiv paper and its authorships."""
     records = records or {}
     by_line = {v.paper.line: v for v in verdicts}
     builder = _ProfileBuilder(profile, minter, slug_, org_label)
@@ -274,7 +291,8 @@ def transform_profile(
         listed = minter.paper_listed(item.title, item.authors[0] if item.authors else None)
         if listed != paper and listed not in replaced and known_listing(str(listed)):
             replaced.add(listed)
-            builder.replaced(listed, paper)
+            arxiv_id = verdict.arxiv_id if verdict else None
+            builder.replaced(listed, paper, item, records.get(arxiv_id) if arxiv_id else None)
     findings += builder.findings
     if is_group(nfc(profile.name)):
         findings.append(
