@@ -126,6 +126,50 @@ def test_a_broken_paper_start_where_a_title_goes_is_still_a_paper_start() -> Non
     ]
 
 
+@pytest.mark.parametrize("space", [" ", "  ", "\t", "\u00a0", " - ", ": ", " \u00b7 ", " \u2014 "])
+def test_a_code_written_apart_from_its_date_starts_its_paper(
+    sample_bytes: bytes, space: str
+) -> None:
+    """REPRODUCED: ``CL Jul 31, 2024`` (the first paper) and ``LG Jun 24, 2024Code`` (the
+    tenth) with white space (or a dash, colon or middle dot) between code and date. Before,
+    the first was 'text before the first paper' and the whole page refused; the tenth was read
+    as more of the ninth paper's abstract, its title, authors and abstract with it (24
+    papers, no word of it)."""
+    spaced = sample_bytes.replace(b"CLJul 31, 2024\n", f"CL{space}Jul 31, 2024\n".encode())
+    spaced = spaced.replace(b"LGJun 24, 2024Code\n", f"LG{space}Jun 24, 2024Code\n".encode())
+    profile = parse(spaced)
+    assert [(p.line, p.subject_code, p.date, p.has_code, p.title) for p in profile.papers] == [
+        (p.line, p.subject_code, p.date, p.has_code, p.title) for p in parse(sample_bytes).papers
+    ]
+    assert (profile.quarantined, profile.warnings) == ((), ())
+
+
+def test_a_code_apart_from_an_impossible_date_quarantines_only_that_paper(
+    sample_bytes: bytes,
+) -> None:
+    profile = parse(sample_bytes.replace(b"CLJul 31, 2024\n", b"CL Feb 30, 2024\n"))
+    assert len(profile.papers) == 24
+    assert [(q.line, q.reason[:30]) for q in profile.quarantined] == [
+        (12, "impossible date 'Feb 30, 2024'")
+    ]
+
+
+def test_prose_with_a_date_apart_from_a_word_stays_text() -> None:
+    """A title and abstract lines that read as a word apart from a date (no known code, or no
+    readable date) are no paper start."""
+    page = (
+        "A Person\n\nLG\nh-index1\n\n2 Papers\n\n"
+        "LGJan 1, 2020\nAttention Mar 3, 2020\nA, B\nAI May 3 agents\n\nPublished Jan 5, 2024\n"
+        "LG Jan 2, 2020\nCL Jul 2024 in 2 parts\nC\nUpdated: Jan 5, 2024\n"
+    )
+    profile = parse(page.encode())
+    assert [(p.line, p.title, p.abstract) for p in profile.papers] == [
+        (8, "Attention Mar 3, 2020", "AI May 3 agents\n\nPublished Jan 5, 2024"),
+        (14, "CL Jul 2024 in 2 parts", "Updated: Jan 5, 2024"),
+    ]
+    assert (profile.quarantined, profile.warnings) == ((), ())
+
+
 @pytest.mark.parametrize(
     "metrics",
     [

@@ -7,6 +7,7 @@ The page layout, as served::
     h-index117 / 25papers / 11,030citations / Novelty49% / AI Score45   (label and number glued)
     <N> Papers
     <code><date>[Code]        e.g. CLJul 31, 2024Code  — starts a paper block
+                              (a known code apart: CL Jul 31, 2024, CL - Jul 31, 2024)
     <title>
     <authors>[ et al.][ · org, org]
     [<abstract paragraph>]
@@ -25,7 +26,8 @@ code alone (its date missing) starts a block, never more of the abstract before;
 more than :data:`NAME_WORDS` words is a sentence (the title or author line missing). A date's
 month is a whole word (``SuperMario 64`` is no code and date), and where a title goes, a line
 that only looks like a block's start (no known code, no readable date: ``ProMarch 2 Protocol``)
-is the title.
+is the title. A known code apart from a readable date (``CL Jul 31, 2024``) starts a block;
+a line of prose so written (``Attention Mar 3, 2020``, ``AI May 3 agents``) stays text.
 """
 
 from __future__ import annotations
@@ -64,6 +66,12 @@ _MONTH_WORD = (
 # block; a block whose date then fails the strict pattern is quarantined, not merged.
 _BLOCK_START = re.compile(
     rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>{_MONTH_WORD}\.?\s.*\d.*)$"
+)
+# A code apart from its date (``CL Jul 31, 2024``, ``CL - Jul 31, 2024``): read as the glued
+# form when the code is known and the date readable (_block_start). The line is short (48
+# characters at most), so no pattern here backtracks far.
+_CODE_APART = re.compile(
+    r"^(?=.{6,48}$)(?P<code>[A-Za-z][A-Za-z.\-]*?)[\s\-\u2013\u2014:|\u00b7/]*\s(?P<rest>\S.*)$"
 )
 # Strict: what a readable block start looks like.
 _DATE_AND_FLAG = re.compile(
@@ -128,8 +136,23 @@ class _Block:
         return "\n".join(lines)
 
 
-def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
-    match = _BLOCK_START.match(block.header)
+def _block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
+    """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
+    the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,
+    ``CL - Jul 31, 2024``), never prose (``Published Jan 5, 2024``). None: no such line."""
+    glued = _BLOCK_START.match(text)
+    if glued is not None:
+        return glued
+    apart = _CODE_APART.match(text)
+    if apart is None or apart["code"] not in subject_codes:
+        return None
+    return apart if _DATE_AND_FLAG.match(apart["rest"]) else None
+
+
+def _parse_date(
+    block: _Block, source: str, subject_codes: Mapping[str, str]
+) -> tuple[dt.date, bool]:
+    match = _block_start(block.header, subject_codes)
     if match is None:  # a known subject code alone starts it (_split_header_and_blocks)
         raise ParseError(
             source,
@@ -183,8 +206,8 @@ def _within_limits(block: _Block, source: str, limits: Limits) -> None:
 def _parse_paper(
     block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits
 ) -> ProfilePaper:
-    date, has_code = _parse_date(block, source)
-    match = _BLOCK_START.match(block.header)
+    date, has_code = _parse_date(block, source, subject_codes)
+    match = _block_start(block.header, subject_codes)
     assert match is not None  # _parse_date refused any other block
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
@@ -230,7 +253,7 @@ def _starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str])
     Protocol``: no readable date, no known code) is that title."""
     if text in subject_codes:
         return True
-    start = _BLOCK_START.match(text)
+    start = _block_start(text, subject_codes)
     if start is None:
         return False
     if not title_next or start["code"] in subject_codes:
