@@ -154,6 +154,39 @@ def test_a_code_apart_from_an_impossible_date_quarantines_only_that_paper(
     ]
 
 
+@pytest.mark.parametrize("first", ["CL|Jul 31, 2024", "QX Jul 31, 2024", "CL 31 Jul 2024"])
+def test_an_unreadable_first_paper_line_quarantines_that_paper(
+    sample_bytes: bytes, first: str
+) -> None:
+    """REPRODUCED: the first paper's line unreadable (another separator, an unknown code apart
+    from its date, another date order). Before, 'text before the first paper' refused the whole
+    page; now that paper is quarantined, naming its line, and the other 24 load."""
+    profile = parse(sample_bytes.replace(b"CLJul 31, 2024", first.encode(), 1), "p.txt")
+    assert [p.line for p in profile.papers] == [p.line for p in parse(sample_bytes).papers][1:]
+    [stray] = profile.quarantined
+    assert (stray.source, stray.line, stray.reason) == (
+        "p.txt",
+        12,
+        f"text before the first paper: {first!r}",
+    )
+    assert stray.text.startswith(f"{first}\nGemma 2: Improving Open Language Models")
+    assert profile.warnings == ("p.txt: page states 25 papers but lists 24",)
+
+
+def test_text_before_the_first_paper_is_kept_whole_and_bounded() -> None:
+    """Every line between the heading and the first paper is in the one quarantined record,
+    up to ``[limits] literal_bytes`` (a page of a million such lines is not held)."""
+    page = "A Person\n\nLG\nh-index1\n\n1 Papers\n\nstray\nmore\n\nyet more\nLGJan 1, 2020\nT\nA\n"
+    profile = parse(page.encode())
+    assert [p.title for p in profile.papers] == ["T"]
+    assert [(q.line, q.text) for q in profile.quarantined] == [(8, "stray\nmore\nyet more")]
+    flood = "A Person\n\nLG\nh-index1\n\n1 Papers\n" + "x\n" * 1_000_000 + "LGJan 1, 2020\nT\nA\n"
+    flooded = parse(flood.encode())
+    assert [p.title for p in flooded.papers] == ["T"]
+    [stray] = flooded.quarantined
+    assert stray.line == 7 and "[clipped: " in stray.text
+
+
 def test_prose_with_a_date_apart_from_a_word_stays_text() -> None:
     """A title and abstract lines that read as a word apart from a date (no known code, or no
     readable date) are no paper start."""

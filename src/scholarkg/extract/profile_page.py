@@ -266,8 +266,11 @@ def _split_header_and_blocks(
     source: str,
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
-) -> tuple[Header, int | None, list[_Block]]:
+) -> tuple[Header, int | None, list[_Block], _Block | None]:
+    """The header, the count the heading states, the paper blocks, and the text between the
+    heading and the first paper (lines no paper holds) if any, kept as one block."""
     header = Header()
+    stray: _Block | None = None
     stated: int | None = None
     blocks: list[_Block] = []
     in_papers = False
@@ -290,13 +293,15 @@ def _split_header_and_blocks(
             blocks.append(_Block(line=number, header=text))
         elif blocks:
             blocks[-1].add(number, text, limits.literal_bytes)
+        elif stray is None:
+            stray = _Block(line=number, header=text)
         else:
-            raise ParseError(source, f"text before the first paper: {text[:60]!r}", line=number)
+            stray.add(number, text, limits.literal_bytes)
     if heading is not None:  # the page's last line: a heading of a page with no papers
         stated, in_papers = read_count(heading[2], source, heading[0]), True
     if not in_papers:
         raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=number)
-    return header, stated, blocks
+    return header, stated, blocks, stray
 
 
 def parse_profile(
@@ -307,17 +312,21 @@ def parse_profile(
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
 ) -> Profile:
-    """Parse a profile page; unreadable paper blocks are quarantined, not fatal.
+    """Parse a profile page; unreadable paper blocks are quarantined, not fatal, and so is
+    text between the papers heading and the first paper (``CL|Jul 31, 2024``: no paper start).
 
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
     carries a value that large); a researcher name that large makes the page a ParseError.
     """
     lines = reject_non_profile(numbered_lines(decode_page(data, source)), source)
-    header, stated, blocks = _split_header_and_blocks(lines, source, subject_codes, limits)
+    header, stated, blocks, stray = _split_header_and_blocks(lines, source, subject_codes, limits)
     warnings: list[str] = []
     name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
     quarantined: list[QuarantinedRecord] = []
+    if stray is not None:  # a paper whose first line is unreadable, or text no paper holds
+        reason = f"text before the first paper: {stray.header[:60]!r}"
+        quarantined.append(QuarantinedRecord(source, stray.line, reason, clip(stray.raw_text())))
     for block in blocks:
         try:
             papers.append(_parse_paper(block, source, subject_codes, limits))
