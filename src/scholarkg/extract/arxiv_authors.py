@@ -196,13 +196,15 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     collaboration opening the list excepted;
     pieces holding only parenthesised text are affiliations, not authors, and are dropped, as
     are a separator and an ``et al`` closing the list; a generational suffix after a comma
-    stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one). An empty
+    stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one), the
+    affiliations of both theirs (``J. Smith (MIT), Jr. (1)``: MIT and footnote 1's). An empty
     entry before an author (``A,, B``, ``, A``) is an author without a name: ValueError with
     :func:`~.reasons.nameless_author`, as the structured doors refuse one.
     """
     authors: list[ArxivAuthor] = []
     legend: dict[str, str] = {}
     footnoted: dict[int, list[str]] = {}  # the groups of each author with footnote numbers
+    last: list[str] = []  # the groups of the last author (a suffix after it has them too)
     blank = False  # an empty piece: nameless if any piece with text follows, dropped if none
     for piece in _top_level_pieces(_without_et_al(text)):
         if not piece.strip():
@@ -220,14 +222,15 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
             before = authors[-1]
             affiliations = (*before.affiliations, *clean_affiliations(groups))
             authors[-1] = ArxivAuthor(name=f"{before.name}, {name}", affiliations=affiliations)
-            position = len(authors) - 1
+            position, groups = len(authors) - 1, [*last, *groups]
         elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
             position = len(authors) - 1
         else:
             continue
+        last = groups
         if any(_FOOTNOTE.fullmatch(squash(g) or "") for g in groups):
-            footnoted.setdefault(position, []).extend(groups)
+            footnoted[position] = groups
     if legend and _legend_read(text):
         for position, groups in footnoted.items():
             resolved = clean_affiliations(_resolved(groups, legend))
