@@ -98,6 +98,30 @@ def test_every_door_gives_a_suffixed_author_every_affiliation(
     doors = _doors(free_text, parsed)
     for door, record in doors.items():
         assert [a.affiliations for a in record.authors] == [p[3] for p in parsed], door
+        assert [a.name for a in record.authors] == ["J. Smith Jr.", "A. Jones"], door
     # no legend read: the text affiliation stays, the number is none (as before)
     no_legend = split_author_string("J. Smith (MIT), Jr. (1) and A. Jones (1)")
     assert [a.affiliations for a in no_legend] == [("MIT",), ()]
+
+
+@pytest.mark.parametrize(
+    ("free_text", "parsed", "first"),
+    [
+        (
+            "J. Smith, Jr. and A. Jones",
+            [("Smith", "J.", "Jr.", ()), ("Jones", "A.", "", ())],
+            "J. Smith Jr.",
+        ),
+        (
+            "Neal J. Evans, II (UT Austin), A. Jones",
+            [("Evans", "Neal J.", "II", ("UT Austin",)), ("Jones", "A.", "", ())],
+            "Neal J. Evans II",
+        ),
+    ],
+)
+def test_every_door_lists_a_suffixed_name_alike(free_text: str, parsed: Parsed, first: str) -> None:
+    """REPRODUCED: the free text's ``J. Smith, Jr.`` was listed ``J. Smith, Jr.`` (its
+    skg:nameAsListed too) where the API, OAI-PMH ``arXiv`` and the parsed snapshot list
+    ``J. Smith Jr.`` (arXiv's keyname, forenames and suffix): one record, two names."""
+    listed = {door: [a.name for a in r.authors] for door, r in _doors(free_text, parsed).items()}
+    assert all(names == [first, "A. Jones"] for names in listed.values()), listed

@@ -196,8 +196,10 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
     collaboration opening the list excepted;
     pieces holding only parenthesised text are affiliations, not authors, and are dropped, as
     are a separator and an ``et al`` closing the list; a generational suffix after a comma
-    stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one), the
-    affiliations of both theirs (``J. Smith (MIT), Jr. (1)``: MIT and footnote 1's). An empty
+    stays with its name (``John Smith, Jr.``, as :func:`joined_suffixes` joins one), listed
+    after it as every parsed door lists it (``John Smith Jr.``: arXiv's keyname, forenames and
+    suffix), the affiliations of both theirs (``J. Smith (MIT), Jr. (1)``: MIT and footnote
+    1's). An empty
     entry before an author (``A,, B``, ``, A``) is an author without a name: ValueError with
     :func:`~.reasons.nameless_author`, as the structured doors refuse one.
     """
@@ -219,9 +221,9 @@ def split_author_string(text: str) -> tuple[ArxivAuthor, ...]:
         name = squash(outside)
         name = listed_name(name) if name else None
         if name and authors and is_suffix(name):  # "John Smith, Jr. (MIT)": one author
-            before = authors[-1]
+            before = authors[-1]  # listed "John Smith Jr.", as every parsed door lists it
             affiliations = (*before.affiliations, *clean_affiliations(groups))
-            authors[-1] = ArxivAuthor(name=f"{before.name}, {name}", affiliations=affiliations)
+            authors[-1] = ArxivAuthor(name=f"{before.name} {name}", affiliations=affiliations)
             position, groups = len(authors) - 1, [*last, *groups]
         elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
