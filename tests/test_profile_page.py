@@ -85,6 +85,37 @@ def test_impossible_date_quarantines_only_that_paper(sample_bytes: bytes) -> Non
     assert profile.warnings == ()  # 25 blocks are still listed: no count mismatch
 
 
+def test_a_paper_dated_after_the_page_was_retrieved_is_quarantined(sample_bytes: bytes) -> None:
+    """REPRODUCED: ``LGJul 19, 9999`` loaded a paper issued in the year 9999 (and ``Nov 28,
+    2026`` one dated two days after the page was read on Nov 26). A day ahead of the
+    retrieval's UTC day is still read (a page's day may be a time zone ahead); year 0001 is a
+    date (no bound below is drawn)."""
+    page = sample_bytes.replace(b"LGJul 19, 2024", b"LGJul 19, 9999").replace(
+        b"LGJul 22, 2024", b"LGNov 28, 2026"
+    )
+    page = page.replace(b"CLSep 14, 2022", b"CLNov 27, 2026").replace(
+        b"CLJul 7, 2025", b"CLJan 1, 0001"
+    )
+    profile = parse(page, "p.txt")
+    assert [(q.line, q.reason) for q in profile.quarantined] == [
+        (
+            19,
+            "date 'Jul 19, 9999' is after the page was retrieved (2026-11-26): no paper is "
+            "dated so",
+        ),
+        (
+            26,
+            "date 'Nov 28, 2026' is after the page was retrieved (2026-11-26): no paper is "
+            "dated so",
+        ),
+    ]
+    assert {p.line: p.date.isoformat() for p in profile.papers if p.line in (40, 47)} == {
+        40: "2026-11-27",
+        47: "0001-01-01",
+    }
+    assert len(profile.papers) == 23
+
+
 def test_unreadable_date_is_quarantined_not_merged(sample_bytes: bytes) -> None:
     broken = sample_bytes.replace(b"LGJul 19, 2024\n", b"LGJul 2024\n")
     profile = parse(broken)

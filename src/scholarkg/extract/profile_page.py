@@ -90,6 +90,12 @@ _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 # author this long is a sentence, read as a name because the block's title or author line is
 # missing and each line below it moved up one place.
 NAME_WORDS = 12
+_A_DAY = dt.timedelta(days=1)
+
+
+def _utc_day(when: dt.datetime) -> dt.date:
+    """The UTC day of ``when`` (a time without a zone is taken as UTC)."""
+    return when.astimezone(dt.UTC).date() if when.tzinfo else when.date()
 
 
 @dataclass
@@ -150,8 +156,10 @@ def _block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] |
 
 
 def _parse_date(
-    block: _Block, source: str, subject_codes: Mapping[str, str]
+    block: _Block, source: str, subject_codes: Mapping[str, str], latest: dt.date
 ) -> tuple[dt.date, bool]:
+    """The block's date and whether it is flagged ``Code``; a ParseError for a date that is
+    none, or one after ``latest`` (a paper dated after the page listing it was retrieved)."""
     match = _block_start(block.header, subject_codes)
     if match is None:  # a known subject code alone starts it (_split_header_and_blocks)
         raise ParseError(
@@ -169,6 +177,13 @@ def _parse_date(
         raise ParseError(
             source, f"impossible date {match['rest']!r}: {exc}", line=block.line
         ) from exc
+    if date > latest:
+        raise ParseError(
+            source,
+            f"date {match['rest']!r} is after the page was retrieved ({latest - _A_DAY}): "
+            "no paper is dated so",
+            line=block.line,
+        )
     return date, stamp["code"] is not None
 
 
@@ -204,9 +219,9 @@ def _within_limits(block: _Block, source: str, limits: Limits) -> None:
 
 
 def _parse_paper(
-    block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits
+    block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits, latest: dt.date
 ) -> ProfilePaper:
-    date, has_code = _parse_date(block, source, subject_codes)
+    date, has_code = _parse_date(block, source, subject_codes, latest)
     match = _block_start(block.header, subject_codes)
     assert match is not None  # _parse_date refused any other block
     if len(block.lines) < 2:
@@ -316,7 +331,8 @@ def parse_profile(
     text between the papers heading and the first paper (``CL|Jul 31, 2024``: no paper start).
 
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
-    carries a value that large); a researcher name that large makes the page a ParseError.
+    carries a value that large), and so is one dated after ``retrieved_at`` (a day of time
+    zones allowed); a researcher name that large makes the page a ParseError.
     """
     lines = reject_non_profile(numbered_lines(decode_page(data, source)), source)
     header, stated, blocks, stray = _split_header_and_blocks(lines, source, subject_codes, limits)
@@ -324,12 +340,13 @@ def parse_profile(
     name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
     quarantined: list[QuarantinedRecord] = []
+    latest = _utc_day(retrieved_at) + _A_DAY  # a page's day may be a day ahead of UTC's
     if stray is not None:  # a paper whose first line is unreadable, or text no paper holds
         reason = f"text before the first paper: {stray.header[:60]!r}"
         quarantined.append(QuarantinedRecord(source, stray.line, reason, clip(stray.raw_text())))
     for block in blocks:
         try:
-            papers.append(_parse_paper(block, source, subject_codes, limits))
+            papers.append(_parse_paper(block, source, subject_codes, limits, latest))
         except ParseError as exc:
             quarantined.append(
                 QuarantinedRecord(
