@@ -26,6 +26,7 @@ from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import Loc, first_problem
+from scholarkg.config.reading import config_bytes
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
@@ -54,12 +55,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def read_file(path: Path) -> dict[str, Any]:
     """``path``'s tables, with its relative paths made absolute; secrets refused."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+    data = config_bytes(path)
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
