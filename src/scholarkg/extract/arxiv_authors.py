@@ -27,7 +27,6 @@ _LEGEND = re.compile(r"\s*\(\d+\)")
 # must hold no line break (arXiv wraps long lists over lines; its parser then reads none)
 _LEGEND_OPENS = re.compile(r"\(\s*\(")
 _NUMBERED = re.compile(r"\(\s*(\d+)\s*\)")
-_LEGEND_END = re.compile(r"[.,\s]+$")  # "(1) MIT, (2) CMU.": "MIT", "CMU"
 # a collaboration opening a list ("The BABAR Collaboration, B. Aubert (LAPP)") takes no
 # affiliation of the authors after it (arXiv's parser's pattern, [a-z0-9\s]+\s+(collaboration|
 # group|team), written to look back two characters: searched as written, it read a long name
@@ -248,11 +247,21 @@ def _legend_read(text: str) -> bool:
     return found is not None and "\n" not in text[found.end() :].rstrip("\n")
 
 
+def _without_stops(text: str) -> str:
+    """``text`` without the full stops, commas and white space ending it (``(1) MIT, (2)
+    CMU.``: ``MIT``, ``CMU``), read back from its end once (a pattern ``[.,\\s]+$`` was
+    tried from each character of a long run of them: quadratic, 74 s for 160 000)."""
+    end = len(text)
+    while end and (text[end - 1] in ".," or text[end - 1].isspace()):
+        end -= 1
+    return text[:end]
+
+
 def _legend(group: str) -> dict[str, str]:
     """A footnote legend's affiliations by number: ``(1) MIT, (2) CMU.`` → 1: MIT, 2: CMU."""
     parts = _NUMBERED.split(group)
     return {
-        number: squash(_LEGEND_END.sub("", affiliation)) or ""
+        number: squash(_without_stops(affiliation)) or ""
         for number, affiliation in zip(parts[1::2], parts[2::2], strict=True)
     }
 
