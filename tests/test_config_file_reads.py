@@ -64,3 +64,39 @@ def test_a_file_past_the_bound_is_not_read_further(tmp_path: Path) -> None:
 def test_a_directory_or_a_missing_file_is_one_line(tmp_path: Path) -> None:
     assert _refused(tmp_path) == f"{tmp_path}: cannot read config file: Is a directory"
     assert _refused(tmp_path / "nope.toml") == f"{tmp_path / 'nope.toml'}: config file not found"
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("x = " + "[" * 5000 + "]" * 5000, "arrays or tables nested too deep to read"),
+        ("x = " + "{a=" * 5000 + "1" + "}" * 5000, "arrays or tables nested too deep to read"),
+        ("min_interval = 1" + "0" * 5000, "an integer of more than 4300 digits"),
+    ],
+)
+def test_toml_past_what_python_reads_is_one_line(tmp_path: Path, text: str, told: str) -> None:
+    """REPRODUCED: arrays or inline tables nested 5 000 deep ended in a RecursionError
+    traceback, an integer of 5 001 digits in Python's ValueError (``use
+    sys.set_int_max_str_digits()``)."""
+    path = tmp_path / "deep.toml"
+    path.write_text(f"[arxiv]\n{text}\n", encoding="utf-8")
+    assert _refused(path) == f"{path}: invalid TOML: {told}"
+
+
+def test_a_variable_whose_json_is_past_what_python_reads_is_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """REPRODUCED: SCHOLARKG_SCHEDULES of JSON arrays nested 20 000 deep ended in a
+    RecursionError traceback."""
+    monkeypatch.setenv("SCHOLARKG_SCHEDULES", "[" * 20_000 + "]" * 20_000)
+    with pytest.raises(ConfigError) as refused:
+        load_config()
+    assert str(refused.value) == (
+        "environment SCHOLARKG_SCHEDULES: not valid JSON (arrays or tables nested too deep to read)"
+    )
+    monkeypatch.setenv("SCHOLARKG_SCHEDULES", '{"x": ' + "1" * 5000 + "}")
+    with pytest.raises(ConfigError) as refused:
+        load_config()
+    assert str(refused.value).startswith(
+        "environment SCHOLARKG_SCHEDULES: not valid JSON (an integer of more than 4300 digits); "
+    )
