@@ -292,6 +292,25 @@ def test_thousands_separators_in_metrics() -> None:
 
 
 @pytest.mark.parametrize(
+    ("encoding", "told"),
+    [
+        ("utf-16", "its byte-order mark"),
+        ("utf-16-le", "UTF-16LE, no byte-order mark"),
+        ("utf-16-be", "UTF-16BE, no byte-order mark"),
+    ],
+)
+def test_a_page_in_utf16_is_told_so(encoding: str, told: str) -> None:
+    """REPRODUCED: an ASCII page saved as UTF-16 without a byte-order mark is valid UTF-8,
+    each character a NUL apart: it was refused as "no 'N Papers' heading: not a researcher
+    profile" at its last line, its encoding unsaid (with a mark: "not UTF-8 text")."""
+    page = "A Person\n\nLG\nh-index1\n\n1 Papers\n\nLGJan 1, 2020\nT\nA, B\n"
+    with pytest.raises(ParseError) as caught:
+        parse(page.encode(encoding), source="p.txt")
+    assert str(caught.value) == f"p.txt:1: UTF-16 text ({told}), not UTF-8: save it as UTF-8"
+    assert parse(page.encode()).papers[0].title == "T"  # in UTF-8, the same page is read
+
+
+@pytest.mark.parametrize(
     ("data", "line", "message"),
     [
         (b"", 1, "empty page"),
