@@ -309,3 +309,41 @@ def test_a_range_that_does_not_run_forwards_is_refused(
         assert (_runs_in_a_week(cron), _runs_in_a_week(instead)) == RAN[cron]
     else:
         assert _fires(instead) == _fires(cron)
+
+
+@pytest.mark.parametrize(
+    ("cron", "item", "values", "ran"),
+    [
+        ("*/90 * * * *", "minute '*/90'", 60, 7 * 24 - 1),  # hourly, not every 90 minutes
+        ("0 */36 * * *", "hour '*/36'", 24, 6),  # daily at midnight, not every 36 hours
+        ("0 0 * * */8", "day of week '*/8'", 7, 1),  # Sundays, not every 8 days
+    ],
+)
+def test_a_step_longer_than_its_field_is_refused(
+    cron: str, item: str, values: int, ran: int, tmp_path: Path
+) -> None:
+    """REPRODUCED: ``*/90 * * * *`` was accepted and Prefect ran it every hour at :00 (a step
+    past the field's values picks its first value alone, as every cron program reads it),
+    never every 90 minutes. A step of the field's length (``*/60``, ``*/24``, ``*/7`` of the
+    days) is each hour, day or week, as written, and stays accepted."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from scholarkg.errors import ConfigError
+
+    CronSchedule(cron=cron)  # Prefect takes it
+    assert _runs_in_a_week(cron) == ran
+    path = write_config(tmp_path, [])
+    text = f'[schedules.x]\nflow = "build_kg"\ncron = "{cron}"\n'
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    step = item.split("/")[1].rstrip("'")
+    assert str(refused.value) == (
+        f"{path}: [schedules.x] cron: {item}: a step of {step} is longer than the field's "
+        f"{values} values, so it picks the range's first value alone (cron has no "
+        f"'every {step}'), got {cron!r}"
+    )
+    for fine in ("*/60 * * * *", "0 */24 * * *", "0 0 * * */7"):
+        path.write_text(path.read_text(encoding="utf-8").replace(cron, fine), encoding="utf-8")
+        assert [s.cron for s in load_config(path).schedules] == [fine]
+        cron = fine

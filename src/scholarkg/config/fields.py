@@ -169,6 +169,21 @@ def _range_refusal(field: str, item: str, low: int, high: int, names: tuple[str,
     return f"{refusal}, {_as_list([*values], sunday_twice)}"
 
 
+def _step_refusal(field: str, item: str, low: int, high: int) -> str:
+    """Why a checked item's step does not mean what it says (empty: it does): a step longer
+    than the field has values (``*/90`` of the minutes) picks the range's first value alone,
+    once each hour, day, month or year (every cron program reads it so), never every 90."""
+    match = _CRON_ITEM.match(item)
+    values = 7 if high == 7 else high - low + 1  # the days of the week: 0 and 7 are Sunday
+    if match is None or match.group(4) is None or int(match.group(4)) <= values:
+        return ""
+    step = int(match.group(4))
+    return (
+        f"{field} {item!r}: a step of {step} is longer than the field's {values} values, so it "
+        f"picks the range's first value alone (cron has no 'every {step}')"
+    )
+
+
 def _never_runs(fields: list[str]) -> str | None:
     """Why a checked cron line never fires (None: it does): days of the month that no month
     it names has (``0 0 30 2 *``, ``31 4,6``), which Prefect takes, then never schedules."""
@@ -203,6 +218,8 @@ def _cron(value: str) -> str:
                     "a step /n or a comma-separated list"
                 )
             if refusal := _range_refusal(field, item, low, high, names):
+                raise ValueError(refusal)
+            if refusal := _step_refusal(field, item, low, high):
                 raise ValueError(refusal)
     never = _never_runs(fields)
     if never:
