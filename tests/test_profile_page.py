@@ -280,6 +280,14 @@ def test_unknown_subject_code_is_kept_and_warned(sample_bytes: bytes) -> None:
     assert any("unknown subject code 'QX'" in w for w in profile.warnings)
 
 
+def test_a_novelty_over_a_hundred_percent_is_left_out_and_warned(sample_bytes: bytes) -> None:
+    """REPRODUCED: ``Novelty999%`` was read and stored as a novelty of 999 %."""
+    profile = parse(sample_bytes.replace(b"Novelty49%", b"Novelty999%"), source="p.txt")
+    assert (profile.metrics.novelty_percent, profile.metrics.h_index) == (None, 117)
+    assert profile.warnings == ("p.txt:7: novelty 999% is over 100%: left out",)
+    assert parse(sample_bytes.replace(b"Novelty49%", b"Novelty100%")).metrics.novelty_percent == 100
+
+
 def test_thousands_separators_in_metrics() -> None:
     page = "X Y\n\nCV\nh-index1,234\n12,345papers\n1,234,567citations\n\n0 Papers\n"
     profile = parse(page.encode())
