@@ -85,6 +85,37 @@ def test_impossible_date_quarantines_only_that_paper(sample_bytes: bytes) -> Non
     assert profile.warnings == ()  # 25 blocks are still listed: no count mismatch
 
 
+def test_a_paper_dated_after_the_page_was_retrieved_is_quarantined(sample_bytes: bytes) -> None:
+    """REPRODUCED: ``LGJul 19, 9999`` loaded a paper issued in the year 9999 (and ``Nov 28,
+    2026`` one dated two days after the page was read on Nov 26). A day ahead of the
+    retrieval's UTC day is still read (a page's day may be a time zone ahead); year 0001 is a
+    date (no bound below is drawn)."""
+    page = sample_bytes.replace(b"LGJul 19, 2024", b"LGJul 19, 9999").replace(
+        b"LGJul 22, 2024", b"LGNov 28, 2026"
+    )
+    page = page.replace(b"CLSep 14, 2022", b"CLNov 27, 2026").replace(
+        b"CLJul 7, 2025", b"CLJan 1, 0001"
+    )
+    profile = parse(page, "p.txt")
+    assert [(q.line, q.reason) for q in profile.quarantined] == [
+        (
+            19,
+            "date 'Jul 19, 9999' is after the page was retrieved (2026-11-26): no paper is "
+            "dated so",
+        ),
+        (
+            26,
+            "date 'Nov 28, 2026' is after the page was retrieved (2026-11-26): no paper is "
+            "dated so",
+        ),
+    ]
+    assert {p.line: p.date.isoformat() for p in profile.papers if p.line in (40, 47)} == {
+        40: "2026-11-27",
+        47: "0001-01-01",
+    }
+    assert len(profile.papers) == 23
+
+
 def test_unreadable_date_is_quarantined_not_merged(sample_bytes: bytes) -> None:
     broken = sample_bytes.replace(b"LGJul 19, 2024\n", b"LGJul 2024\n")
     profile = parse(broken)
@@ -124,6 +155,83 @@ def test_a_broken_paper_start_where_a_title_goes_is_still_a_paper_start() -> Non
         (8, "paper block has no author line after its title"),
         (9, "unreadable paper date 'Jul 2024'"),
     ]
+
+
+@pytest.mark.parametrize("space", [" ", "  ", "\t", "\u00a0", " - ", ": ", " \u00b7 ", " \u2014 "])
+def test_a_code_written_apart_from_its_date_starts_its_paper(
+    sample_bytes: bytes, space: str
+) -> None:
+    """REPRODUCED: ``CL Jul 31, 2024`` (the first paper) and ``LG Jun 24, 2024Code`` (the
+    tenth) with white space (or a dash, colon or middle dot) between code and date. Before,
+    the first was 'text before the first paper' and the whole page refused; the tenth was read
+    as more of the ninth paper's abstract, its title, authors and abstract with it (24
+    papers, no word of it)."""
+    spaced = sample_bytes.replace(b"CLJul 31, 2024\n", f"CL{space}Jul 31, 2024\n".encode())
+    spaced = spaced.replace(b"LGJun 24, 2024Code\n", f"LG{space}Jun 24, 2024Code\n".encode())
+    profile = parse(spaced)
+    assert [(p.line, p.subject_code, p.date, p.has_code, p.title) for p in profile.papers] == [
+        (p.line, p.subject_code, p.date, p.has_code, p.title) for p in parse(sample_bytes).papers
+    ]
+    assert (profile.quarantined, profile.warnings) == ((), ())
+
+
+def test_a_code_apart_from_an_impossible_date_quarantines_only_that_paper(
+    sample_bytes: bytes,
+) -> None:
+    profile = parse(sample_bytes.replace(b"CLJul 31, 2024\n", b"CL Feb 30, 2024\n"))
+    assert len(profile.papers) == 24
+    assert [(q.line, q.reason[:30]) for q in profile.quarantined] == [
+        (12, "impossible date 'Feb 30, 2024'")
+    ]
+
+
+@pytest.mark.parametrize("first", ["CL|Jul 31, 2024", "QX Jul 31, 2024", "CL 31 Jul 2024"])
+def test_an_unreadable_first_paper_line_quarantines_that_paper(
+    sample_bytes: bytes, first: str
+) -> None:
+    """REPRODUCED: the first paper's line unreadable (another separator, an unknown code apart
+    from its date, another date order). Before, 'text before the first paper' refused the whole
+    page; now that paper is quarantined, naming its line, and the other 24 load."""
+    profile = parse(sample_bytes.replace(b"CLJul 31, 2024", first.encode(), 1), "p.txt")
+    assert [p.line for p in profile.papers] == [p.line for p in parse(sample_bytes).papers][1:]
+    [stray] = profile.quarantined
+    assert (stray.source, stray.line, stray.reason) == (
+        "p.txt",
+        12,
+        f"text before the first paper: {first!r}",
+    )
+    assert stray.text.startswith(f"{first}\nGemma 2: Improving Open Language Models")
+    assert profile.warnings == ("p.txt: page states 25 papers but lists 24",)
+
+
+def test_text_before_the_first_paper_is_kept_whole_and_bounded() -> None:
+    """Every line between the heading and the first paper is in the one quarantined record,
+    up to ``[limits] literal_bytes`` (a page of a million such lines is not held)."""
+    page = "A Person\n\nLG\nh-index1\n\n1 Papers\n\nstray\nmore\n\nyet more\nLGJan 1, 2020\nT\nA\n"
+    profile = parse(page.encode())
+    assert [p.title for p in profile.papers] == ["T"]
+    assert [(q.line, q.text) for q in profile.quarantined] == [(8, "stray\nmore\nyet more")]
+    flood = "A Person\n\nLG\nh-index1\n\n1 Papers\n" + "x\n" * 1_000_000 + "LGJan 1, 2020\nT\nA\n"
+    flooded = parse(flood.encode())
+    assert [p.title for p in flooded.papers] == ["T"]
+    [stray] = flooded.quarantined
+    assert stray.line == 7 and "[clipped: " in stray.text
+
+
+def test_prose_with_a_date_apart_from_a_word_stays_text() -> None:
+    """A title and abstract lines that read as a word apart from a date (no known code, or no
+    readable date) are no paper start."""
+    page = (
+        "A Person\n\nLG\nh-index1\n\n2 Papers\n\n"
+        "LGJan 1, 2020\nAttention Mar 3, 2020\nA, B\nAI May 3 agents\n\nPublished Jan 5, 2024\n"
+        "LG Jan 2, 2020\nCL Jul 2024 in 2 parts\nC\nUpdated: Jan 5, 2024\n"
+    )
+    profile = parse(page.encode())
+    assert [(p.line, p.title, p.abstract) for p in profile.papers] == [
+        (8, "Attention Mar 3, 2020", "AI May 3 agents\n\nPublished Jan 5, 2024"),
+        (14, "CL Jul 2024 in 2 parts", "Updated: Jan 5, 2024"),
+    ]
+    assert (profile.quarantined, profile.warnings) == ((), ())
 
 
 @pytest.mark.parametrize(
@@ -172,6 +280,14 @@ def test_unknown_subject_code_is_kept_and_warned(sample_bytes: bytes) -> None:
     assert any("unknown subject code 'QX'" in w for w in profile.warnings)
 
 
+def test_a_novelty_over_a_hundred_percent_is_left_out_and_warned(sample_bytes: bytes) -> None:
+    """REPRODUCED: ``Novelty999%`` was read and stored as a novelty of 999 %."""
+    profile = parse(sample_bytes.replace(b"Novelty49%", b"Novelty999%"), source="p.txt")
+    assert (profile.metrics.novelty_percent, profile.metrics.h_index) == (None, 117)
+    assert profile.warnings == ("p.txt:7: novelty 999% is over 100%: left out",)
+    assert parse(sample_bytes.replace(b"Novelty49%", b"Novelty100%")).metrics.novelty_percent == 100
+
+
 def test_thousands_separators_in_metrics() -> None:
     page = "X Y\n\nCV\nh-index1,234\n12,345papers\n1,234,567citations\n\n0 Papers\n"
     profile = parse(page.encode())
@@ -181,6 +297,25 @@ def test_thousands_separators_in_metrics() -> None:
         1234567,
     )
     assert profile.papers == ()
+
+
+@pytest.mark.parametrize(
+    ("encoding", "told"),
+    [
+        ("utf-16", "its byte-order mark"),
+        ("utf-16-le", "UTF-16LE, no byte-order mark"),
+        ("utf-16-be", "UTF-16BE, no byte-order mark"),
+    ],
+)
+def test_a_page_in_utf16_is_told_so(encoding: str, told: str) -> None:
+    """REPRODUCED: an ASCII page saved as UTF-16 without a byte-order mark is valid UTF-8,
+    each character a NUL apart: it was refused as "no 'N Papers' heading: not a researcher
+    profile" at its last line, its encoding unsaid (with a mark: "not UTF-8 text")."""
+    page = "A Person\n\nLG\nh-index1\n\n1 Papers\n\nLGJan 1, 2020\nT\nA, B\n"
+    with pytest.raises(ParseError) as caught:
+        parse(page.encode(encoding), source="p.txt")
+    assert str(caught.value) == f"p.txt:1: UTF-16 text ({told}), not UTF-8: save it as UTF-8"
+    assert parse(page.encode()).papers[0].title == "T"  # in UTF-8, the same page is read
 
 
 @pytest.mark.parametrize(

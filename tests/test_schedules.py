@@ -224,8 +224,126 @@ def test_a_schedule_that_would_never_run_is_refused(
         f"{path}: [schedules.x] cron: day of month {days!r} falls in no month it names "
         f"({months}): the schedule would never run, got {cron!r}"
     )
-    for runs in ("0 0 29 2 *", "0 0 31 */2 *", "0 0 30-1 2 *"):  # leap years; Jan; 1st, 2nd
+    for runs in ("0 0 29 2 *", "0 0 31 */2 *", "0 0 1,30 2 *"):  # leap years; Jan; the 1st
         CronSchedule(cron=runs)
         path.write_text(path.read_text(encoding="utf-8").replace(cron, runs), encoding="utf-8")
         assert [s.cron for s in load_config(path).schedules] == [runs]
         cron = runs
+
+
+def _fires(cron: str, count: int = 48) -> list[str]:
+    """The next ``count`` times Prefect's croniter schedules ``cron`` from 2026-01-01."""
+    import datetime as dt
+
+    from prefect._vendor.croniter import croniter
+
+    runs = croniter(cron, dt.datetime(2026, 1, 1))
+    return [runs.get_next(dt.datetime).strftime("%a %H:%M") for _ in range(count)]
+
+
+def _runs_in_a_week(cron: str) -> int:
+    """How many times Prefect's croniter runs ``cron`` in the week from 2026-01-01."""
+    import datetime as dt
+
+    from prefect._vendor.croniter import croniter
+
+    start = dt.datetime(2026, 1, 1)
+    runs = croniter(cron, start)
+    return sum(1 for _ in iter(lambda: runs.get_next(dt.datetime) < start + dt.timedelta(7), False))
+
+
+# Runs in the week from Thursday 2026-01-01 00:00 (not counted): as Prefect reads the range
+# of one value, and as the value alone (hourly, not daily at 03:00; daily, not on Sundays).
+RAN = {
+    "0 3-3 * * *": (7 * 24 - 1, 7),
+    "1-1/5 * * * *": (7 * 24 * 12 - 1, 7 * 24),
+    "0 0 * * sun-sun": (6, 1),
+    "0 0 * * 7-0": (6, 1),
+}
+ONE_VALUE = "a range of one value, which Prefect reads as the whole field"
+BACKWARDS = (
+    "a range written backwards, which Prefect wraps round and other cron programs refuse: "
+    "write the values meant as a list"
+)
+
+
+@pytest.mark.parametrize(
+    ("cron", "told", "instead"),
+    [
+        ("0 3-3 * * *", f"hour '3-3' is {ONE_VALUE}, 0-23: write 3", "0 3 * * *"),
+        ("1-1/5 * * * *", f"minute '1-1/5' is {ONE_VALUE}, 0-59: write 1", "1 * * * *"),
+        ("0 0 * * sun-sun", f"day of week 'sun-sun' is {ONE_VALUE}, 0-7: write 0", "0 0 * * 0"),
+        ("0 0 * * 7-0", f"day of week '7-0' is {ONE_VALUE}, 0-7: write 0", "0 0 * * 0"),
+        ("5-2 * * * *", f"minute '5-2' is {BACKWARDS}, 0-2,5-59", "0-2,5-59 * * * *"),
+        ("0 22-2 * * *", f"hour '22-2' is {BACKWARDS}, 0-2,22-23", "0 0-2,22-23 * * *"),
+        ("0 0 * * fri-mon", f"day of week 'fri-mon' is {BACKWARDS}, 0-1,5-6", "0 0 * * 0-1,5-6"),
+        ("0 0 * * 7-1", f"day of week '7-1' is {BACKWARDS}, 0-1", "0 0 * * 0-1"),
+        ("0 0 1 nov-feb *", f"month 'nov-feb' is {BACKWARDS}, 1-2,11-12", "0 0 1 1-2,11-12 *"),
+        ("0 0 * * 5-1/2", f"day of week '5-1/2' is {BACKWARDS}", None),
+    ],
+)
+def test_a_range_that_does_not_run_forwards_is_refused(
+    cron: str, told: str, instead: str | None, tmp_path: Path
+) -> None:
+    """REPRODUCED: Prefect takes ``0 3-3 * * *`` and runs it every hour (its croniter reads a
+    range of one value as the whole field), and wraps ``5-2`` round, which other cron
+    programs (cronsim, as Debian's cron) refuse. Before, the config accepted both and
+    ``schedule list`` printed them as written. The list the message offers runs when Prefect
+    ran the wrapped range (a stepped one it steps its own way: no list is offered)."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from scholarkg.errors import ConfigError
+
+    CronSchedule(cron=cron)  # Prefect takes it
+    path = write_config(tmp_path, [])
+    text = f'[schedules.x]\nflow = "build_kg"\ncron = "{cron}"\n'
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    assert str(refused.value) == f"{path}: [schedules.x] cron: {told}, got {cron!r}"
+    if instead is None:
+        return
+    path.write_text(path.read_text(encoding="utf-8").replace(cron, instead), encoding="utf-8")
+    assert [s.cron for s in load_config(path).schedules] == [instead]
+    if ONE_VALUE in told:  # Prefect ran it on every value of the field, not the one written
+        assert (_runs_in_a_week(cron), _runs_in_a_week(instead)) == RAN[cron]
+    else:
+        assert _fires(instead) == _fires(cron)
+
+
+@pytest.mark.parametrize(
+    ("cron", "item", "values", "ran"),
+    [
+        ("*/90 * * * *", "minute '*/90'", 60, 7 * 24 - 1),  # hourly, not every 90 minutes
+        ("0 */36 * * *", "hour '*/36'", 24, 6),  # daily at midnight, not every 36 hours
+        ("0 0 * * */8", "day of week '*/8'", 7, 1),  # Sundays, not every 8 days
+    ],
+)
+def test_a_step_longer_than_its_field_is_refused(
+    cron: str, item: str, values: int, ran: int, tmp_path: Path
+) -> None:
+    """REPRODUCED: ``*/90 * * * *`` was accepted and Prefect ran it every hour at :00 (a step
+    past the field's values picks its first value alone, as every cron program reads it),
+    never every 90 minutes. A step of the field's length (``*/60``, ``*/24``, ``*/7`` of the
+    days) is each hour, day or week, as written, and stays accepted."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    from scholarkg.errors import ConfigError
+
+    CronSchedule(cron=cron)  # Prefect takes it
+    assert _runs_in_a_week(cron) == ran
+    path = write_config(tmp_path, [])
+    text = f'[schedules.x]\nflow = "build_kg"\ncron = "{cron}"\n'
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    with pytest.raises(ConfigError) as refused:
+        load_config(path)
+    step = item.split("/")[1].rstrip("'")
+    assert str(refused.value) == (
+        f"{path}: [schedules.x] cron: {item}: a step of {step} is longer than the field's "
+        f"{values} values, so it picks the range's first value alone (cron has no "
+        f"'every {step}'), got {cron!r}"
+    )
+    for fine in ("*/60 * * * *", "0 */24 * * *", "0 0 * * */7"):
+        path.write_text(path.read_text(encoding="utf-8").replace(cron, fine), encoding="utf-8")
+        assert [s.cron for s in load_config(path).schedules] == [fine]
+        cron = fine

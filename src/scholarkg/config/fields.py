@@ -109,8 +109,7 @@ _LONGEST_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # days, Febru
 
 
 def _cron_values(text: str, low: int, high: int, names: tuple[str, ...]) -> set[int]:
-    """The values a checked field names (a range written backwards wraps round, as Prefect's
-    croniter reads it)."""
+    """The values a checked field names (its ranges run forwards: :func:`_range_refusal`)."""
     found: set[int] = set()
     for item in text.split(","):
         match = _CRON_ITEM.match(item)
@@ -120,16 +119,69 @@ def _cron_values(text: str, low: int, high: int, names: tuple[str, ...]) -> set[
         end = high if star or (last is None and step) else start
         if last is not None:
             end = _cron_value(last, low, high, names) or low
-        span = (
-            list(range(start, end + 1))
-            if start <= end
-            else [
-                *range(start, high + 1),
-                *range(low, end + 1),
-            ]
-        )
-        found.update(span[:: int(step or 1)])
+        found.update(range(start, end + 1, int(step or 1)))
     return found
+
+
+def _as_list(values: list[int], sunday_twice: bool) -> str:
+    """``values`` as a cron list of ascending runs (``0-2,5-59``); day 7 as 0 (Sunday) when
+    ``sunday_twice``."""
+    ordered = sorted({0 if sunday_twice and v == 7 else v for v in values})
+    runs: list[list[int]] = []
+    for value in ordered:
+        if runs and value == runs[-1][1] + 1:
+            runs[-1][1] = value
+        else:
+            runs.append([value, value])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _range_refusal(field: str, item: str, low: int, high: int, names: tuple[str, ...]) -> str:
+    """Why a checked item's range does not mean what it says (empty: it does). Prefect's
+    croniter reads a range of one value (``3-3``) as the whole field (``0 3-3 * * *`` runs
+    every hour) and wraps one written backwards round (``22-2``), which other cron programs
+    refuse; the message names the values to write instead."""
+    match = _CRON_ITEM.match(item)
+    if match is None or match.group(3) is None:
+        return ""
+    start = _cron_value(match.group(2), low, high, names)
+    end = _cron_value(match.group(3), low, high, names)
+    if start is None or end is None or start < end:
+        return ""
+    sunday_twice = high == 7  # days of the week: 7 is 0, and a range wraps round after 6
+    if start == end or (sunday_twice and {start, end} == {0, 7}):
+        return (
+            f"{field} {item!r} is a range of one value, which Prefect reads as the whole field, "
+            f"{low}-{high}: write {_as_list([start], sunday_twice)}"
+        )
+    refusal = (
+        f"{field} {item!r} is a range written backwards, which Prefect wraps round and other "
+        "cron programs refuse: write the values meant as a list"
+    )
+    if match.group(4) is not None:  # croniter steps a wrapped range its own way: no guess
+        return refusal
+    if sunday_twice:  # 7-1 is Sunday to Monday, 5-0 Friday to Sunday
+        start, end = start % 7, end % 7
+    top = 6 if sunday_twice else high
+    values = (
+        range(start, end + 1) if start <= end else [*range(start, top + 1), *range(low, end + 1)]
+    )
+    return f"{refusal}, {_as_list([*values], sunday_twice)}"
+
+
+def _step_refusal(field: str, item: str, low: int, high: int) -> str:
+    """Why a checked item's step does not mean what it says (empty: it does): a step longer
+    than the field has values (``*/90`` of the minutes) picks the range's first value alone,
+    once each hour, day, month or year (every cron program reads it so), never every 90."""
+    match = _CRON_ITEM.match(item)
+    values = 7 if high == 7 else high - low + 1  # the days of the week: 0 and 7 are Sunday
+    if match is None or match.group(4) is None or int(match.group(4)) <= values:
+        return ""
+    step = int(match.group(4))
+    return (
+        f"{field} {item!r}: a step of {step} is longer than the field's {values} values, so it "
+        f"picks the range's first value alone (cron has no 'every {step}')"
+    )
 
 
 def _never_runs(fields: list[str]) -> str | None:
@@ -165,6 +217,10 @@ def _cron(value: str) -> str:
                     f"{field} {item!r} is not a cron value: use *, {low}-{high}, a range a-b, "
                     "a step /n or a comma-separated list"
                 )
+            if refusal := _range_refusal(field, item, low, high, names):
+                raise ValueError(refusal)
+            if refusal := _step_refusal(field, item, low, high):
+                raise ValueError(refusal)
     never = _never_runs(fields)
     if never:
         raise ValueError(never)

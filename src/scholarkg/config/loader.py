@@ -13,6 +13,7 @@ import codecs
 import json
 import os
 import re
+import sys
 import tomllib
 import types
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import Loc, first_problem
+from scholarkg.config.reading import config_bytes
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
@@ -54,12 +56,7 @@ def load_config(path: Path | None = None) -> Config:
 
 def read_file(path: Path) -> dict[str, Any]:
     """``path``'s tables, with its relative paths made absolute; secrets refused."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+    data = config_bytes(path)
     try:
         raw = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -71,6 +68,10 @@ def read_file(path: Path) -> dict[str, Any]:
         bom = data.startswith(codecs.BOM_UTF8)
         hint = " (the file starts with a byte-order mark: save it as UTF-8 without one)"
         raise ConfigError(f"{path}: invalid TOML: {exc}{hint if bom else ''}") from None
+    except RecursionError:  # tomllib reads a nested array or inline table by recursion
+        raise ConfigError(f"{path}: invalid TOML: {TOO_DEEP}") from None
+    except ValueError as exc:  # Python's own: an integer of more digits than it converts
+        raise ConfigError(f"{path}: invalid TOML: {_beyond_python(exc)}") from None
     for section in raw:
         if section not in Settings.model_fields:
             raise ConfigError(f"{path}: unknown section [{section}]")
@@ -129,6 +130,33 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
         ) from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
+    except RecursionError:  # a variable's JSON, read by recursion
+        raise ConfigError(_too_deep_variable()) from None
+
+
+TOO_DEEP = "arrays or tables nested too deep to read"
+
+
+def _beyond_python(exc: ValueError) -> str:
+    """What a ValueError tomllib let through says, without Python's advice to its programmer
+    (``use sys.set_int_max_str_digits()``)."""
+    text = str(exc)
+    if "integer string conversion" in text:
+        return f"an integer of more than {sys.get_int_max_str_digits()} digits"
+    return text
+
+
+def _too_deep_variable() -> str:
+    """The line for the variable whose JSON is nested too deep to read."""
+    for name, value in sorted(os.environ.items()):
+        if name.upper().startswith(ENV_PREFIX):
+            try:
+                json.loads(value)
+            except RecursionError:
+                return f"environment {name}: not valid JSON ({TOO_DEEP})"
+            except ValueError:
+                continue
+    return f"environment: a variable's JSON has {TOO_DEEP}"
 
 
 def _refuse_unread_variables() -> None:
@@ -172,7 +200,8 @@ def _not_json(problem: str) -> str:
                 json.loads(value)
             except ValueError as exc:
                 return (
-                    f"environment {name}: not valid JSON ({exc}); lists and tables are written "
+                    f"environment {name}: not valid JSON ({_beyond_python(exc)}); lists and "
+                    "tables are written "
                     """as JSON, e.g. '["cs", "math"]' or '{"key": "value"}'"""
                 )
     return f"environment: {problem} (lists and tables are written as JSON)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import re
 from collections.abc import Iterator
@@ -9,9 +10,27 @@ from collections.abc import Iterator
 from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import non_text_reason
 
+_SAMPLED = 64  # bytes of a page's start looked at for UTF-16 without a byte-order mark
+
+
+def _utf16(data: bytes) -> str | None:
+    """Which UTF-16 ``data`` is written in, if its start shows it: a byte-order mark, or
+    (none written) every other byte NUL, as ASCII text is in UTF-16 (which is valid UTF-8
+    then, each character a NUL apart: the page read as no profile, its encoding unsaid)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "its byte-order mark"
+    start = data[: _SAMPLED - _SAMPLED % 2] if len(data) >= 4 else b""
+    for zeros, letters, order in ((start[1::2], start[::2], "LE"), (start[::2], start[1::2], "BE")):
+        if start and not zeros.strip(b"\0") and b"\0" not in letters:
+            return f"UTF-16{order}, no byte-order mark"
+    return None
+
 
 def decode_page(data: bytes, source: str) -> str:
-    """UTF-8 text of a page; a wrong encoding is a ParseError naming the line."""
+    """UTF-8 text of a page; a wrong encoding is a ParseError naming the line (UTF-16 named
+    as such)."""
+    if (utf16 := _utf16(data)) is not None:
+        raise ParseError(source, f"UTF-16 text ({utf16}), not UTF-8: save it as UTF-8", line=1)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

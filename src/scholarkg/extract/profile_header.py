@@ -69,7 +69,8 @@ def parse_header(
     subject_codes: Mapping[str, str],
 ) -> tuple[str, str, Metrics]:
     """The researcher's name, primary subject code and metrics from the lines above the
-    papers heading; unrecognised lines become warnings."""
+    papers heading; unrecognised lines become warnings, and so does a novelty over 100 %
+    (left out: no share is more than the whole)."""
     if not header.lines:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
     (name_line, name), rest = header.lines[0], header.lines[1:]
@@ -100,7 +101,11 @@ def parse_header(
         for key, pattern in _METRICS.items():
             metric = pattern.match(text)
             if metric:
-                values[key] = read_count(metric["n"], source, number)
+                value = read_count(metric["n"], source, number)
+                if key == "novelty_percent" and value > 100:  # a share: at most all of it
+                    warnings.append(f"{source}:{number}: novelty {value}% is over 100%: left out")
+                else:
+                    values[key] = value
                 break
         else:
             if not subject_code and _SUBJECT_CODE.match(text):

@@ -7,6 +7,7 @@ The page layout, as served::
     h-index117 / 25papers / 11,030citations / Novelty49% / AI Score45   (label and number glued)
     <N> Papers
     <code><date>[Code]        e.g. CLJul 31, 2024Code  — starts a paper block
+                              (a known code apart: CL Jul 31, 2024, CL - Jul 31, 2024)
     <title>
     <authors>[ et al.][ · org, org]
     [<abstract paragraph>]
@@ -25,7 +26,8 @@ code alone (its date missing) starts a block, never more of the abstract before;
 more than :data:`NAME_WORDS` words is a sentence (the title or author line missing). A date's
 month is a whole word (``SuperMario 64`` is no code and date), and where a title goes, a line
 that only looks like a block's start (no known code, no readable date: ``ProMarch 2 Protocol``)
-is the title.
+is the title. A known code apart from a readable date (``CL Jul 31, 2024``) starts a block;
+a line of prose so written (``Attention Mar 3, 2020``, ``AI May 3 agents``) stays text.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ _MONTH_WORD = (
 _BLOCK_START = re.compile(
     rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>{_MONTH_WORD}\.?\s.*\d.*)$"
 )
+# A code apart from its date (``CL Jul 31, 2024``, ``CL - Jul 31, 2024``): read as the glued
+# form when the code is known and the date readable (_block_start). The line is short (48
+# characters at most), so no pattern here backtracks far.
+_CODE_APART = re.compile(
+    r"^(?=.{6,48}$)(?P<code>[A-Za-z][A-Za-z.\-]*?)[\s\-\u2013\u2014:|\u00b7/]*\s(?P<rest>\S.*)$"
+)
 # Strict: what a readable block start looks like.
 _DATE_AND_FLAG = re.compile(
     rf"^(?P<month>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
@@ -82,6 +90,12 @@ _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 # author this long is a sentence, read as a name because the block's title or author line is
 # missing and each line below it moved up one place.
 NAME_WORDS = 12
+_A_DAY = dt.timedelta(days=1)
+
+
+def _utc_day(when: dt.datetime) -> dt.date:
+    """The UTC day of ``when`` (a time without a zone is taken as UTC)."""
+    return when.astimezone(dt.UTC).date() if when.tzinfo else when.date()
 
 
 @dataclass
@@ -128,8 +142,25 @@ class _Block:
         return "\n".join(lines)
 
 
-def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
-    match = _BLOCK_START.match(block.header)
+def _block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
+    """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
+    the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,
+    ``CL - Jul 31, 2024``), never prose (``Published Jan 5, 2024``). None: no such line."""
+    glued = _BLOCK_START.match(text)
+    if glued is not None:
+        return glued
+    apart = _CODE_APART.match(text)
+    if apart is None or apart["code"] not in subject_codes:
+        return None
+    return apart if _DATE_AND_FLAG.match(apart["rest"]) else None
+
+
+def _parse_date(
+    block: _Block, source: str, subject_codes: Mapping[str, str], latest: dt.date
+) -> tuple[dt.date, bool]:
+    """The block's date and whether it is flagged ``Code``; a ParseError for a date that is
+    none, or one after ``latest`` (a paper dated after the page listing it was retrieved)."""
+    match = _block_start(block.header, subject_codes)
     if match is None:  # a known subject code alone starts it (_split_header_and_blocks)
         raise ParseError(
             source,
@@ -146,6 +177,13 @@ def _parse_date(block: _Block, source: str) -> tuple[dt.date, bool]:
         raise ParseError(
             source, f"impossible date {match['rest']!r}: {exc}", line=block.line
         ) from exc
+    if date > latest:
+        raise ParseError(
+            source,
+            f"date {match['rest']!r} is after the page was retrieved ({latest - _A_DAY}): "
+            "no paper is dated so",
+            line=block.line,
+        )
     return date, stamp["code"] is not None
 
 
@@ -181,10 +219,10 @@ def _within_limits(block: _Block, source: str, limits: Limits) -> None:
 
 
 def _parse_paper(
-    block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits
+    block: _Block, source: str, subject_codes: Mapping[str, str], limits: Limits, latest: dt.date
 ) -> ProfilePaper:
-    date, has_code = _parse_date(block, source)
-    match = _BLOCK_START.match(block.header)
+    date, has_code = _parse_date(block, source, subject_codes, latest)
+    match = _block_start(block.header, subject_codes)
     assert match is not None  # _parse_date refused any other block
     if len(block.lines) < 2:
         raise ParseError(source, "paper block has no author line after its title", line=block.line)
@@ -230,7 +268,7 @@ def _starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str])
     Protocol``: no readable date, no known code) is that title."""
     if text in subject_codes:
         return True
-    start = _BLOCK_START.match(text)
+    start = _block_start(text, subject_codes)
     if start is None:
         return False
     if not title_next or start["code"] in subject_codes:
@@ -243,8 +281,11 @@ def _split_header_and_blocks(
     source: str,
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
-) -> tuple[Header, int | None, list[_Block]]:
+) -> tuple[Header, int | None, list[_Block], _Block | None]:
+    """The header, the count the heading states, the paper blocks, and the text between the
+    heading and the first paper (lines no paper holds) if any, kept as one block."""
     header = Header()
+    stray: _Block | None = None
     stated: int | None = None
     blocks: list[_Block] = []
     in_papers = False
@@ -267,13 +308,15 @@ def _split_header_and_blocks(
             blocks.append(_Block(line=number, header=text))
         elif blocks:
             blocks[-1].add(number, text, limits.literal_bytes)
+        elif stray is None:
+            stray = _Block(line=number, header=text)
         else:
-            raise ParseError(source, f"text before the first paper: {text[:60]!r}", line=number)
+            stray.add(number, text, limits.literal_bytes)
     if heading is not None:  # the page's last line: a heading of a page with no papers
         stated, in_papers = read_count(heading[2], source, heading[0]), True
     if not in_papers:
         raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=number)
-    return header, stated, blocks
+    return header, stated, blocks, stray
 
 
 def parse_profile(
@@ -284,20 +327,26 @@ def parse_profile(
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
 ) -> Profile:
-    """Parse a profile page; unreadable paper blocks are quarantined, not fatal.
+    """Parse a profile page; unreadable paper blocks are quarantined, not fatal, and so is
+    text between the papers heading and the first paper (``CL|Jul 31, 2024``: no paper start).
 
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
-    carries a value that large); a researcher name that large makes the page a ParseError.
+    carries a value that large), and so is one dated after ``retrieved_at`` (a day of time
+    zones allowed); a researcher name that large makes the page a ParseError.
     """
     lines = reject_non_profile(numbered_lines(decode_page(data, source)), source)
-    header, stated, blocks = _split_header_and_blocks(lines, source, subject_codes, limits)
+    header, stated, blocks, stray = _split_header_and_blocks(lines, source, subject_codes, limits)
     warnings: list[str] = []
     name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
     papers: list[ProfilePaper] = []
     quarantined: list[QuarantinedRecord] = []
+    latest = _utc_day(retrieved_at) + _A_DAY  # a page's day may be a day ahead of UTC's
+    if stray is not None:  # a paper whose first line is unreadable, or text no paper holds
+        reason = f"text before the first paper: {stray.header[:60]!r}"
+        quarantined.append(QuarantinedRecord(source, stray.line, reason, clip(stray.raw_text())))
     for block in blocks:
         try:
-            papers.append(_parse_paper(block, source, subject_codes, limits))
+            papers.append(_parse_paper(block, source, subject_codes, limits, latest))
         except ParseError as exc:
             quarantined.append(
                 QuarantinedRecord(
