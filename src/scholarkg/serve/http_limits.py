@@ -37,8 +37,8 @@ _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
 # The scope key of the connection's peer address: the client the caps count. uvicorn replaces
-# the scope's "client" by an X-Forwarded-For address when the peer is a loopback address (its
-# forwarded_allow_ips), which a proxy passing its clients' headers on lets any client choose.
+# the scope's "client" by an X-Forwarded-For address when the peer is one of [serve]
+# trusted_proxies, which a proxy passing its clients' headers on lets any client choose.
 PEER = "scholarkg.peer"
 
 

@@ -48,6 +48,10 @@ class ServerHandle:
             timeout_keep_alive=max(1, int(settings.keep_alive)),
             h11_max_incomplete_event_size=settings.max_header_bytes,
             timeout_graceful_shutdown=5,
+            # X-Forwarded-For/-Proto believed from [serve] trusted_proxies only (uvicorn's own
+            # default believes them from loopback, or from its FORWARDED_ALLOW_IPS variable)
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=list(settings.trusted_proxies),
         )
         self.server = _Server(self.config, stop_answering=kg.close)
         self._thread: threading.Thread | None = None
