@@ -100,6 +100,45 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
     assert [a.status for a in running] == [503, 503]  # stopping the server answered them
 
 
+def test_an_answer_from_the_result_cache_is_not_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap counts the work that holds a query worker: a client whose queries hold its
+    places still gets the answers kept in the result cache, which take no worker (each format
+    is kept on its own); a query not kept is still refused."""
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer is kept here
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=2, time_limit=120, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(60)
+        csv = {"Accept": "text/csv"}
+        kept = [request(url, "127.0.0.1", "/sparql", CHEAP, **headers) for headers in ({}, csv)]
+        assert [a.status for a in kept] == [200, 200]
+        answered = kg.pool.answered
+        running: list[Answer] = []
+
+        def hold(number: int) -> None:
+            running.append(request(url, "127.0.0.1", "/sparql", slow(number)))
+
+        threads = [threading.Thread(target=hold, args=(n,), daemon=True) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
+        again = [request(url, "127.0.0.1", "/sparql", CHEAP, **headers) for headers in ({}, csv)]
+        assert [a.status for a in again] == [200, 200], [a.text for a in again]
+        assert [a.text for a in again] == [a.text for a in kept]
+        assert again[1].text == "n\r\n8\r\n"
+        assert request(url, "127.0.0.1", "/sparql", CHEAP + " LIMIT 1").status == 429
+        assert kg.pool.answered == answered and running == []
+    for thread in threads:
+        thread.join(60)
+    assert [a.status for a in running] == [503, 503]
+
+
 def test_a_finished_request_frees_its_place_whatever_its_answer(tmp_path: Path) -> None:
     settings = ServeSettings(
         workers=1, max_queries_per_client=1, time_limit=2, refresh_interval=0.2

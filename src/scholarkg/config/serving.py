@@ -86,9 +86,9 @@ class ServeSettings(Section):
     max_queries_per_client: int = setting(
         2,
         "requests from one client address (an IPv6 /64 is one) running or waiting for a "
-        "query worker (queries, "
-        "updates, pages); past it 429 with Retry-After. At most `workers` leaves others a "
-        "worker (behind a proxy every client has the proxy's address: raise it)",
+        "query worker (queries, updates, pages; not answers kept in the result cache); past "
+        "it 429 with Retry-After. At most `workers` leaves others a worker (behind a proxy "
+        "every client has the proxy's address: raise it)",
         gt=0,
     )
     request_timeout: float = seconds(

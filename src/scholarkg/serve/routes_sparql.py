@@ -67,8 +67,11 @@ class SparqlRoutes(BaseRoutes):
                 return not_modified
         else:
             headers["Cache-Control"] = "no-store"
+        await self.check_store()  # then a kept answer is sent with no query thread, uncounted
+        outcome = self.kg.kept(operation, wanted)
         try:
-            outcome = await self.blocking(request, self.kg.query, operation, wanted)
+            if outcome is None:
+                outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
             return _query_error(exc, operation.text)
         if wanted.html:
