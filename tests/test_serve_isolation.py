@@ -290,6 +290,32 @@ def test_duplicate_content_length_and_huge_headers_are_refused(
     assert answered(url)
 
 
+def test_a_body_framed_by_both_length_headers_is_refused_and_the_rest_never_served(
+    served: tuple[str, object],
+) -> None:
+    """``Content-Length`` with ``Transfer-Encoding: chunked`` (RFC 9112 6.1): a proxy reading
+    the body by its length forwards the chunked body's tail as the next request. Refused with
+    400 and closed (before: served as chunked, and the smuggled GET after it answered 404 on
+    the same connection)."""
+    url = served[0]
+    smuggled = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n"
+        b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    answer = _raw(url, smuggled)
+    assert answer.count(b"HTTP/1.1 ") == 1, answer
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert answer.endswith(b"\r\n\r\nboth Content-Length and Transfer-Encoding headers\n")
+    chunked = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Accept: application/sparql-results+json\r\nTransfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n"
+    )
+    assert _raw(url, chunked).startswith(b"HTTP/1.1 200")  # chunked alone is read as such
+    assert answered(url)
+
+
 def test_slow_clients_are_cut_off_and_do_not_pile_up(served: tuple[str, object]) -> None:
     url = served[0]
     host, port = url.split("//")[1].strip("/").split(":")

@@ -16,8 +16,10 @@
   ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`).
 * Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
   and at most ``max_connections`` at a time; past that they are dropped at once.
-* Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
-  are answered 400 and the connection closed (h11 would merge equal duplicates silently).
+* Two ``Content-Length`` headers (even equal ones), one with ``Transfer-Encoding`` (h11 would
+  read the body as chunked and serve what follows it, which a proxy framing by the length
+  forwarded as the body: request smuggling) or a header block over ``max_header_bytes`` are
+  answered 400 and the connection closed (h11 would merge equal duplicates silently).
 """
 
 from __future__ import annotations
