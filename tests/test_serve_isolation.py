@@ -316,6 +316,50 @@ def test_a_body_framed_by_both_length_headers_is_refused_and_the_rest_never_serv
     assert answered(url)
 
 
+def test_a_body_cut_short_is_one_log_line_and_no_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A POST whose body stops short of its Content-Length, cut off at ``request_timeout`` or
+    closed by its client: one access-log line (408, the reason) and no error record (before:
+    uvicorn's "Exception in ASGI application" with a ClientDisconnect traceback, and the
+    access line said 500)."""
+    import logging
+
+    settings = ServeSettings(workers=1, request_timeout=1, refresh_interval=0.2)
+    head = (
+        b"POST /sparql?%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK"
+    )
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        host, port = _address(server)
+        with socket.create_connection((host, port), timeout=30) as cut:
+            cut.sendall(head % b"cut")
+            assert cut.recv(1024) == b""  # closed by the server at the deadline
+        with socket.create_connection((host, port), timeout=30) as gone:
+            gone.sendall(head % b"gone")
+        lines: list[str] = []
+
+        def logged() -> bool:
+            lines[:] = [
+                r.getMessage()
+                for r in caplog.records
+                if r.name == "scholarkg.serve.access" and "POST /sparql?" in r.getMessage()
+            ]
+            return len(lines) == 2
+
+        _until(logged, "the cut requests were not logged")
+        assert answered(server.url)
+    assert sorted(line.split('" ')[1].split()[0] for line in lines) == ["408", "408"], lines
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
 def test_slow_clients_are_cut_off_and_do_not_pile_up(served: tuple[str, object]) -> None:
     url = served[0]
     host, port = url.split("//")[1].strip("/").split(":")

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from anyio import CapacityLimiter, to_thread
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
@@ -79,16 +79,23 @@ class Limits:
         self.max_body = max_body
 
     async def body(self, request: Request) -> bytes:
+        """The request's body; a body that never arrives whole (its connection closed by its
+        client, or at ``request_timeout``) is a 408, which only the access log sees."""
         declared = request.headers.get("content-length")
         size = count_of(declared)
         if declared is not None and (size is None or size > self.max_body):
             raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > self.max_body:
+                    raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
+                chunks.append(chunk)
+        except ClientDisconnect:
+            raise ProtocolError(
+                408, f"request body incomplete: the connection closed after {size} bytes"
+            ) from None
         return b"".join(chunks)
 
 
