@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -443,6 +444,44 @@ def _exchange(sock: socket.socket, request: bytes) -> bytes:
     while chunk := sock.recv(65536):
         answer += chunk
     return answer
+
+
+def test_a_websocket_upgrade_is_served_as_plain_http_and_frees_its_place(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server has no WebSocket route: a request asking to upgrade is answered as any
+    request (one access-log line), and its connection, once closed, frees its place of
+    ``max_connections_per_client`` (before: uvicorn handed the connection to its WebSocket
+    protocol, the count of open connections was never lowered, and three upgrade requests
+    locked their address out for good, or every client behind a proxy)."""
+    import logging
+
+    settings = ServeSettings(workers=1, max_connections_per_client=3, refresh_interval=0.2)
+    upgrade = (
+        b"GET /queries HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        host, port = _address(server)
+        for _ in range(5):
+            with socket.create_connection((host, port), timeout=30) as sock:
+                sock.sendall(upgrade)
+                answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+        _until(lambda: _open_connections(server) == 0, "the closed connections stayed open")
+        assert requests.get(server.url + "queries", timeout=30).status_code == 200
+        protocol: Any = server.config.http
+        _until(lambda: protocol.per_client == {}, "a closed connection is still counted")
+    lines = [r.getMessage() for r in caplog.records if r.name == "scholarkg.serve.access"]
+    assert [line.split('" ')[1].split()[0] for line in lines] == ["200"] * 6, lines
+    uvicorn = [r.getMessage() for r in caplog.records if r.name.startswith("uvicorn")]
+    assert [m for m in uvicorn if "ebSocket" in m or "pgrade" in m or "403" in m] == [], uvicorn
 
 
 def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@
   ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`).
 * Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
   and at most ``max_connections`` at a time; past that they are dropped at once.
+* A request asking to upgrade to a WebSocket is answered as plain HTTP (no route takes one).
 * Two ``Content-Length`` headers (even equal ones), one with ``Transfer-Encoding`` (h11 would
   read the body as chunked and serve what follows it, which a proxy framing by the length
   forwarded as the body: request smuggling) or a header block over ``max_header_bytes`` are
@@ -74,6 +75,12 @@ class LimitedH11Protocol(H11Protocol):
             await app(scope, receive, send)
 
         self.app = with_peer
+
+    def _should_upgrade(self) -> bool:
+        """Never: the server has no WebSocket route, and a connection handed to uvicorn's
+        WebSocket protocol left this one's count in ``per_client`` (and ``max_connections``)
+        behind. An ``Upgrade`` header is ignored, the request answered as any other."""
+        return False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")

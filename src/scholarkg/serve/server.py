@@ -43,6 +43,7 @@ class ServerHandle:
             create_app(kg),
             http=protocol,
             lifespan="off",
+            ws="none",  # no WebSocket route (and LimitedH11Protocol never upgrades)
             log_config=None,
             access_log=False,
             timeout_keep_alive=max(1, int(settings.keep_alive)),
