@@ -94,3 +94,25 @@ def test_trusted_proxies_are_checked_addresses_or_networks(tmp_path: Path) -> No
         config.write_text(f"[serve]\ntrusted_proxies = {value}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match="trusted_proxies"):
             load_config(config)
+
+
+def test_an_ipv4_proxy_is_trusted_on_a_dual_stack_socket(tmp_path: Path) -> None:
+    """A server bound to ``::`` sees an IPv4 proxy as ``::ffff:a.b.c.d``: trusted as the
+    address listed, as the per-client caps count it."""
+    settings = ServeSettings(workers=1, refresh_interval=0.2, trusted_proxies=("127.0.0.1",))
+    with running_server(tmp_path / "store", settings=settings, host="::") as (server, _):
+        port = server.url.rsplit(":", 1)[1]
+        ipv4 = f"http://127.0.0.1:{port}"
+        assert endpoints(ipv4) == [f"https://127.0.0.1:{port}sparql"] * 2
+
+
+def test_ipv4_proxies_are_also_listed_ipv4_mapped() -> None:
+    from scholarkg.serve.server import trusted_forms
+
+    assert trusted_forms(("10.0.0.5", "10.1.0.0/16", "fd00::/8")) == [
+        "10.0.0.5",
+        "::ffff:10.0.0.5",
+        "10.1.0.0/16",
+        "::ffff:10.1.0.0/112",
+        "fd00::/8",
+    ]
