@@ -87,8 +87,8 @@ class ServeSettings(Section):
         2,
         "requests from one client address (an IPv6 /64 is one) running or waiting for a "
         "query worker (queries, updates, pages; not answers kept in the result cache); past "
-        "it 429 with Retry-After. At most `workers` leaves others a worker (behind a proxy "
-        "every client has the proxy's address: raise it)",
+        "it 429 with Retry-After. At most `workers` leaves others a worker (behind a proxy, "
+        "the client it names if listed in trusted_proxies, else the proxy's address)",
         gt=0,
     )
     request_timeout: float = seconds(

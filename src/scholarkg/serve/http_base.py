@@ -105,11 +105,13 @@ def limit_text(exc: QueryLimitError) -> Response:
     return text(exc.status, str(exc), **headers)
 
 
-def peer(request: Request) -> str:
-    """The address of the connection ``request`` came on (:data:`PEER`, set by the server's
-    protocol; the scope's client where none is, as under a test client)."""
-    address = request.scope.get(PEER) or (request.scope.get("client") or ("-", 0))[0]
-    return str(address)
+def requester(request: Request) -> str:
+    """The client ``request`` is counted for: the one a proxy of ``[serve] trusted_proxies``
+    names in ``X-Forwarded-For`` (uvicorn believes no one else's), else the address of the
+    connection it came on (:data:`PEER`, set by the server's protocol; the scope's client
+    where none is, as under a test client)."""
+    client = request.scope.get("client")
+    return str(client[0] if client else request.scope.get(PEER) or "-")
 
 
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
@@ -224,12 +226,12 @@ class BaseRoutes:
     ) -> Any:
         """``function``, which may wait for a query worker up to the time limit, run in one of
         the :data:`QUERY_THREADS` after the store check: a caller waiting for a worker never
-        holds one of the threads files and cached pages are served with. A client (its
-        connection's address; an IPv6 one's /64 network: :func:`client_key`) with
+        holds one of the threads files and cached pages are served with. A client
+        (:func:`requester`; an IPv6 one's /64 network: :func:`client_key`) with
         ``max_queries_per_client`` requests here already is refused at once (429,
         :class:`QueryLimitError`): one client cannot keep every worker busy while others
         wait."""
-        client = client_key(peer(request))
+        client = client_key(requester(request))
         cap = self.kg.settings.max_queries_per_client
         held = self.in_flight.get(client, 0)
         if held >= cap:

@@ -13,7 +13,8 @@
   newest is answered 503 (with the reason) and closed, and it never takes one of the
   ``max_connections`` places, so one client cannot hold them all while others wait.
 * Every request's scope carries its connection's peer address (:data:`PEER`), which
-  ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`).
+  ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`), unless it is one of
+  ``[serve] trusted_proxies``: then the client that proxy names.
 * Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
   and at most ``max_connections`` at a time; past that they are dropped at once.
 * A request asking to upgrade to a WebSocket is answered as plain HTTP (no route takes one).
@@ -39,9 +40,9 @@ from scholarkg.serve.request_head import RequestHead
 _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
-# The scope key of the connection's peer address: the client the caps count. uvicorn replaces
+# The scope key of the connection's peer address, which the log names first. uvicorn replaces
 # the scope's "client" by an X-Forwarded-For address when the peer is one of [serve]
-# trusted_proxies, which a proxy passing its clients' headers on lets any client choose.
+# trusted_proxies (the client the query cap then counts: requester in http_base).
 PEER = "scholarkg.peer"
 
 
