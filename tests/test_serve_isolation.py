@@ -317,6 +317,42 @@ def test_a_body_framed_by_both_length_headers_is_refused_and_the_rest_never_serv
     assert answered(url)
 
 
+def test_a_connection_refused_or_cut_off_is_logged_with_its_address(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request refused before it reaches a route (no access-log line), and a connection
+    closed at ``request_timeout``, are one log line each naming the client's address (before:
+    "request rejected: …" and "connection closed: …" said nothing of whom)."""
+    import logging
+
+    settings = ServeSettings(workers=1, request_timeout=1, refresh_interval=0.2)
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        host, port = _address(server)
+        with socket.create_connection((host, port), 30, ("127.0.0.2", 0)) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n")
+            sock.sendall(b"Content-Length: 0\r\n\r\n")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 400")
+        with socket.create_connection((host, port), 30, ("127.0.0.3", 0)) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            assert sock.recv(1024) == b""
+        assert answered(server.url)
+    said = [
+        r.getMessage()
+        for r in caplog.records
+        if r.getMessage().startswith(("request rejected", "connection of"))
+    ]
+    assert said == [
+        "request rejected from 127.0.0.2: more than one Content-Length header",
+        "connection of 127.0.0.3 closed: request not received within 1s",
+    ], said
+
+
 def test_a_body_cut_short_is_one_log_line_and_no_traceback(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from typing import Any, ClassVar
 
@@ -44,6 +45,7 @@ REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told 
 # the scope's "client" by an X-Forwarded-For address when the peer is one of [serve]
 # trusted_proxies (the client the query cap then counts: requester in http_base).
 PEER = "scholarkg.peer"
+_UNLOGGABLE = re.compile(r"[^0-9A-Za-z.:%_-]")  # what an address may hold (an IPv6 zone too)
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -175,7 +177,9 @@ class LimitedH11Protocol(H11Protocol):
             self._watch_sending(now)
             return
         self.logger.info(
-            "connection dropped: the client read none of its answer for %ss", self.send_timeout
+            "connection of %s dropped: the client read none of its answer for %gs",
+            self._named(),
+            self.send_timeout,
         )
         self.transport.abort()
 
@@ -193,7 +197,9 @@ class LimitedH11Protocol(H11Protocol):
         self._deadline = None
         if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
             self.logger.info(
-                "connection closed: request not received within %ss", self.request_timeout
+                "connection of %s closed: request not received within %gs",
+                self._named(),
+                self.request_timeout,
             )
             self.transport.close()
 
@@ -207,8 +213,12 @@ class LimitedH11Protocol(H11Protocol):
         if self.conn.their_state is h11.DONE:
             self._disarm()
 
+    def _named(self) -> str:
+        """The connection's peer address, for a log line (which no client can end or forge)."""
+        return _UNLOGGABLE.sub("?", str(self.client[0])) if self.client else "-"
+
     def _reject(self, message: str) -> None:
-        self.logger.info("request rejected: %s", message)
+        self.logger.info("request rejected from %s: %s", self._named(), message)
         self._disarm()
         body = f"{message}\n".encode()
         self.transport.write(
