@@ -101,6 +101,38 @@ def test_a_prefix_search_reads_only_the_words_it_matches() -> None:
     assert _Counted.read <= 3 + probes
 
 
+class _Entries(list[Hit]):
+    """The index's entries, counting the entries read."""
+
+    read = 0
+
+    def __getitem__(self, at):  # type: ignore[no-untyped-def]
+        found = super().__getitem__(at)
+        _Entries.read += len(found) if isinstance(at, slice) else 1
+        return found
+
+
+def test_a_search_reads_only_the_hits_it_returns() -> None:
+    """A one-letter prefix matches most entries of a large store: the search returns the first
+    ``limit`` in order having read those alone (before: every match was read and sorted by its
+    key, ~270 ms of the server's CPU per keystroke at 200 000 titles)."""
+    size = 20_000
+    labels = [("paper", f"w{n:05d} words") for n in range(size)]
+    labels += [("person", "Wei Wang"), ("group", "W Team"), ("category", "Wireless (cs.NI)")]
+    index = _index(labels)
+    index.entries = _Entries(index.entries)
+    for query, limit in (("w", 5), ("w", 50), ("words w", 3), ("wei w", 50)):
+        _Entries.read = 0
+        assert index.search(query, limit=limit) == _expected(labels, query, limit), query
+        assert _Entries.read <= limit, (query, _Entries.read)
+    assert [h.label for h in index.search("w", limit=4)] == [
+        "Wei Wang",
+        "W Team",
+        "Wireless (cs.NI)",
+        "w00000 words",
+    ]
+
+
 def test_the_words_of_a_label_fold_as_the_graphs_keys() -> None:
     """One fold for search and keys: a letter NFKD keeps whole is its ASCII spelling, a TeX
     symbol its character; the ASCII fast path of a fold with symbols keeps what the full one
