@@ -99,6 +99,9 @@ def test_a_prefix_search_reads_only_the_words_it_matches() -> None:
     assert [h.label for h in index.search("aa")] == ["aab aac aad"]
     probes = 2 * (math.ceil(math.log2(size)) + 1)  # two binary searches
     assert _Counted.read <= 3 + probes
+    _Counted.read = 0  # a word given again is matched once (before: once per time given)
+    assert [h.label for h in index.search("aab aab a a a a a aa")] == ["aab aac aad"]
+    assert _Counted.read <= 3 * (3 + probes)  # aab, a and aa: each once
 
 
 class _Entries(list[Hit]):

@@ -90,7 +90,9 @@ class SearchIndex:
         if not words:
             return []
         last = len(words) - 1
-        sets = [self._matching(w, prefix=i == last or _initial(w)) for i, w in enumerate(words)]
+        # a word given twice is matched once ("a a a a a a a a" matched most entries 8 times)
+        terms = dict.fromkeys((w, i == last or _initial(w)) for i, w in enumerate(words))
+        sets = [self._matching(w, prefix=prefix) for w, prefix in terms]
         sets.sort(key=len)
         found = sets[0]
         for other in sets[1:]:
