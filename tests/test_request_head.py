@@ -10,6 +10,8 @@ from scholarkg.serve.request_head import RequestHead
 
 HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"
 TWO_LENGTHS = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ncontent-length :2\r\n\r\n"
+BOTH = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ntransfer-Encoding:chunked\r\n\r\n"
+CHUNKED = b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
 
 
 def fed(head: RequestHead, data: bytes, piece: int) -> list[str | None]:
@@ -24,6 +26,10 @@ def test_a_head_split_anywhere_is_read_alike(piece: int) -> None:
     assert [r for r in fed(head, TWO_LENGTHS, piece) if r] == [
         "more than one Content-Length header"
     ]
+    assert [r for r in fed(head, BOTH, piece) if r] == [
+        "both Content-Length and Transfer-Encoding headers"
+    ]
+    assert set(fed(head, CHUNKED, piece)) == {None}
     head.clear()
     assert fed(head, b"GET / HTTP/1.1\r\nX: " + b"y" * 200 + b"\r\n\r\n", piece)[-1] is None
     small = RequestHead(max_bytes=100)

@@ -99,6 +99,41 @@ def test_a_prefix_search_reads_only_the_words_it_matches() -> None:
     assert [h.label for h in index.search("aa")] == ["aab aac aad"]
     probes = 2 * (math.ceil(math.log2(size)) + 1)  # two binary searches
     assert _Counted.read <= 3 + probes
+    _Counted.read = 0  # a word given again is matched once (before: once per time given)
+    assert [h.label for h in index.search("aab aab a a a a a aa")] == ["aab aac aad"]
+    assert _Counted.read <= 3 * (3 + probes)  # aab, a and aa: each once
+
+
+class _Entries(list[Hit]):
+    """The index's entries, counting the entries read."""
+
+    read = 0
+
+    def __getitem__(self, at):  # type: ignore[no-untyped-def]
+        found = super().__getitem__(at)
+        _Entries.read += len(found) if isinstance(at, slice) else 1
+        return found
+
+
+def test_a_search_reads_only_the_hits_it_returns() -> None:
+    """A one-letter prefix matches most entries of a large store: the search returns the first
+    ``limit`` in order having read those alone (before: every match was read and sorted by its
+    key, ~270 ms of the server's CPU per keystroke at 200 000 titles)."""
+    size = 20_000
+    labels = [("paper", f"w{n:05d} words") for n in range(size)]
+    labels += [("person", "Wei Wang"), ("group", "W Team"), ("category", "Wireless (cs.NI)")]
+    index = _index(labels)
+    index.entries = _Entries(index.entries)
+    for query, limit in (("w", 5), ("w", 50), ("words w", 3), ("wei w", 50)):
+        _Entries.read = 0
+        assert index.search(query, limit=limit) == _expected(labels, query, limit), query
+        assert _Entries.read <= limit, (query, _Entries.read)
+    assert [h.label for h in index.search("w", limit=4)] == [
+        "Wei Wang",
+        "W Team",
+        "Wireless (cs.NI)",
+        "w00000 words",
+    ]
 
 
 def test_the_words_of_a_label_fold_as_the_graphs_keys() -> None:

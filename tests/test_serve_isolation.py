@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -290,6 +291,112 @@ def test_duplicate_content_length_and_huge_headers_are_refused(
     assert answered(url)
 
 
+def test_a_body_framed_by_both_length_headers_is_refused_and_the_rest_never_served(
+    served: tuple[str, object],
+) -> None:
+    """``Content-Length`` with ``Transfer-Encoding: chunked`` (RFC 9112 6.1): a proxy reading
+    the body by its length forwards the chunked body's tail as the next request. Refused with
+    400 and closed (before: served as chunked, and the smuggled GET after it answered 404 on
+    the same connection)."""
+    url = served[0]
+    smuggled = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n"
+        b"GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    answer = _raw(url, smuggled)
+    assert answer.count(b"HTTP/1.1 ") == 1, answer
+    assert answer.startswith(b"HTTP/1.1 400")
+    assert answer.endswith(b"\r\n\r\nboth Content-Length and Transfer-Encoding headers\n")
+    chunked = (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Accept: application/sparql-results+json\r\nTransfer-Encoding: chunked\r\n"
+        b"Connection: close\r\n\r\n5\r\nASK{}\r\n0\r\n\r\n"
+    )
+    assert _raw(url, chunked).startswith(b"HTTP/1.1 200")  # chunked alone is read as such
+    assert answered(url)
+
+
+def test_a_connection_refused_or_cut_off_is_logged_with_its_address(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request refused before it reaches a route (no access-log line), and a connection
+    closed at ``request_timeout``, are one log line each naming the client's address (before:
+    "request rejected: …" and "connection closed: …" said nothing of whom)."""
+    import logging
+
+    settings = ServeSettings(workers=1, request_timeout=1, refresh_interval=0.2)
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        host, port = _address(server)
+        with socket.create_connection((host, port), 30, ("127.0.0.2", 0)) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n")
+            sock.sendall(b"Content-Length: 0\r\n\r\n")
+            assert sock.recv(1024).startswith(b"HTTP/1.1 400")
+        with socket.create_connection((host, port), 30, ("127.0.0.3", 0)) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\n")
+            assert sock.recv(1024) == b""
+        assert answered(server.url)
+    said = [
+        r.getMessage()
+        for r in caplog.records
+        if r.getMessage().startswith(("request rejected", "connection of"))
+    ]
+    assert said == [
+        "request rejected from 127.0.0.2: more than one Content-Length header",
+        "connection of 127.0.0.3 closed: request not received within 1s",
+    ], said
+
+
+def test_a_body_cut_short_is_one_log_line_and_no_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A POST whose body stops short of its Content-Length, cut off at ``request_timeout`` or
+    closed by its client: one access-log line (408, the reason) and no error record (before:
+    uvicorn's "Exception in ASGI application" with a ClientDisconnect traceback, and the
+    access line said 500)."""
+    import logging
+
+    settings = ServeSettings(workers=1, request_timeout=1, refresh_interval=0.2)
+    head = (
+        b"POST /sparql?%s HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 100\r\n\r\nASK"
+    )
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        host, port = _address(server)
+        with socket.create_connection((host, port), timeout=30) as cut:
+            cut.sendall(head % b"cut")
+            assert cut.recv(1024) == b""  # closed by the server at the deadline
+        with socket.create_connection((host, port), timeout=30) as gone:
+            gone.sendall(head % b"gone")
+        lines: list[str] = []
+
+        def logged() -> bool:
+            lines[:] = [
+                r.getMessage()
+                for r in caplog.records
+                if r.name == "scholarkg.serve.access" and "POST /sparql?" in r.getMessage()
+            ]
+            return len(lines) == 2
+
+        _until(logged, "the cut requests were not logged")
+        assert answered(server.url)
+    assert sorted(line.split('" ')[1].split()[0] for line in lines) == ["408", "408"], lines
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors]
+
+
 def test_slow_clients_are_cut_off_and_do_not_pile_up(served: tuple[str, object]) -> None:
     url = served[0]
     host, port = url.split("//")[1].strip("/").split(":")
@@ -373,6 +480,44 @@ def _exchange(sock: socket.socket, request: bytes) -> bytes:
     while chunk := sock.recv(65536):
         answer += chunk
     return answer
+
+
+def test_a_websocket_upgrade_is_served_as_plain_http_and_frees_its_place(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server has no WebSocket route: a request asking to upgrade is answered as any
+    request (one access-log line), and its connection, once closed, frees its place of
+    ``max_connections_per_client`` (before: uvicorn handed the connection to its WebSocket
+    protocol, the count of open connections was never lowered, and three upgrade requests
+    locked their address out for good, or every client behind a proxy)."""
+    import logging
+
+    settings = ServeSettings(workers=1, max_connections_per_client=3, refresh_interval=0.2)
+    upgrade = (
+        b"GET /queries HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    )
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        host, port = _address(server)
+        for _ in range(5):
+            with socket.create_connection((host, port), timeout=30) as sock:
+                sock.sendall(upgrade)
+                answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:100]
+        _until(lambda: _open_connections(server) == 0, "the closed connections stayed open")
+        assert requests.get(server.url + "queries", timeout=30).status_code == 200
+        protocol: Any = server.config.http
+        _until(lambda: protocol.per_client == {}, "a closed connection is still counted")
+    lines = [r.getMessage() for r in caplog.records if r.name == "scholarkg.serve.access"]
+    assert [line.split('" ')[1].split()[0] for line in lines] == ["200"] * 6, lines
+    uvicorn = [r.getMessage() for r in caplog.records if r.name.startswith("uvicorn")]
+    assert [m for m in uvicorn if "ebSocket" in m or "pgrade" in m or "403" in m] == [], uvicorn
 
 
 def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:

@@ -73,8 +73,7 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
         for thread in threads:
             thread.start()
         until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
-        # uvicorn takes X-Forwarded-For from 127.0.0.1 as the scope's client (its default
-        # forwarded_allow_ips): the cap counts the connection's address, which no header changes
+        # the cap counts the connection's address, which no X-Forwarded-For header changes
         forged = {"X-Forwarded-For": "10.9.8.7"}
         for path, query, headers in (
             ("/sparql", CHEAP, {}),
@@ -99,6 +98,83 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
     for thread in threads:
         thread.join(60)
     assert [a.status for a in running] == [503, 503]  # stopping the server answered them
+
+
+def test_an_answer_from_the_result_cache_is_not_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cap counts the work that holds a query worker: a client whose queries hold its
+    places still gets the answers kept in the result cache, which take no worker (each format
+    is kept on its own); a query not kept is still refused."""
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer is kept here
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=2, time_limit=120, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(60)
+        csv = {"Accept": "text/csv"}
+        kept = [request(url, "127.0.0.1", "/sparql", CHEAP, **headers) for headers in ({}, csv)]
+        assert [a.status for a in kept] == [200, 200]
+        answered = kg.pool.answered
+        running: list[Answer] = []
+
+        def hold(number: int) -> None:
+            running.append(request(url, "127.0.0.1", "/sparql", slow(number)))
+
+        threads = [threading.Thread(target=hold, args=(n,), daemon=True) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
+        again = [request(url, "127.0.0.1", "/sparql", CHEAP, **headers) for headers in ({}, csv)]
+        assert [a.status for a in again] == [200, 200], [a.text for a in again]
+        assert [a.text for a in again] == [a.text for a in kept]
+        assert again[1].text == "n\r\n8\r\n"
+        assert request(url, "127.0.0.1", "/sparql", CHEAP + " LIMIT 1").status == 429
+        assert kg.pool.answered == answered and running == []
+    for thread in threads:
+        thread.join(60)
+    assert [a.status for a in running] == [503, 503]
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_cap(tmp_path: Path) -> None:
+    """With the proxy in ``[serve] trusted_proxies``, the cap counts the client it names in
+    ``X-Forwarded-For`` (the last address not a trusted proxy's), not the proxy's address that
+    every client shares (before: one client's two queries got every other client 429)."""
+    settings = ServeSettings(
+        workers=2,
+        max_queries_per_client=2,
+        time_limit=120,
+        refresh_interval=0.2,
+        trusted_proxies=("127.0.0.1",),
+    )
+    one = {"X-Forwarded-For": "192.0.2.1"}
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(60)
+        running: list[Answer] = []
+
+        def hold(number: int) -> None:
+            running.append(request(url, "127.0.0.1", "/sparql", slow(number), **one))
+
+        threads = [threading.Thread(target=hold, args=(n,), daemon=True) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
+        refused = request(url, "127.0.0.1", "/sparql", CHEAP, **one)
+        assert refused.status == 429
+        assert refused.text.startswith("too many queries from 192.0.2.1: 2 running")
+        forged = {"X-Forwarded-For": "192.0.2.2, 192.0.2.1"}  # the proxy appended the client
+        assert request(url, "127.0.0.1", "/sparql", CHEAP, **forged).status == 429
+        for other in ("192.0.2.2", "198.51.100.7, 192.0.2.3"):
+            answer = request(url, "127.0.0.1", "/sparql", CHEAP, **{"X-Forwarded-For": other})
+            assert answer.status == 200 and '"value":"8"' in answer.text, answer.text
+        assert running == []
+    for thread in threads:
+        thread.join(60)
+    assert [a.status for a in running] == [503, 503]
 
 
 def test_a_finished_request_frees_its_place_whatever_its_answer(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ def test_an_html_page_stops_rendering_rows_once_past_the_limit() -> None:
             shown=count,
             more=False,
             links={},
-            edit_href="/sparql",
+            edit=[("edit", "SELECT * {}")],
         )
 
     assert bounded_chunks(page(1000), 20_000) is None

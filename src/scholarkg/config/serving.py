@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import ipaddress
+from typing import Annotated
+
+from pydantic import AfterValidator
+
 from scholarkg.config.fields import NonEmptyText, OptionalText, Section, seconds, setting
+
+
+def _proxy(value: str) -> str:
+    """An address or a network (``10.0.0.0/8``) of a proxy to trust, as written."""
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is no IP address or network (such as 10.0.0.5 or 10.0.0.0/8)"
+        ) from None
+    return value
+
+
+ProxyAddress = Annotated[str, AfterValidator(_proxy)]
 
 
 class ServeSettings(Section):
@@ -14,6 +33,12 @@ class ServeSettings(Section):
         None,
         "the server's public base URL (service description, VoID); none: the request's own "
         "(then those answers are Cache-Control: private)",
+    )
+    trusted_proxies: tuple[ProxyAddress, ...] = setting(
+        (),
+        "addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "are believed (the client, the scheme of VoID's and the service description's URLs); "
+        "[] = none, from any address (loopback too)",
     )
     workers: int = setting(
         2, "query worker processes (one more is lent per query running past 1 s)", gt=0
@@ -61,9 +86,9 @@ class ServeSettings(Section):
     max_queries_per_client: int = setting(
         2,
         "requests from one client address (an IPv6 /64 is one) running or waiting for a "
-        "query worker (queries, "
-        "updates, pages); past it 429 with Retry-After. At most `workers` leaves others a "
-        "worker (behind a proxy every client has the proxy's address: raise it)",
+        "query worker (queries, updates, pages; not answers kept in the result cache); past "
+        "it 429 with Retry-After. At most `workers` leaves others a worker (behind a proxy, "
+        "the client it names if listed in trusted_proxies, else the proxy's address)",
         gt=0,
     )
     request_timeout: float = seconds(

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from anyio import CapacityLimiter, to_thread
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
@@ -79,16 +79,23 @@ class Limits:
         self.max_body = max_body
 
     async def body(self, request: Request) -> bytes:
+        """The request's body; a body that never arrives whole (its connection closed by its
+        client, or at ``request_timeout``) is a 408, which only the access log sees."""
         declared = request.headers.get("content-length")
         size = count_of(declared)
         if declared is not None and (size is None or size > self.max_body):
             raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
         chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
-            chunks.append(chunk)
+        try:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > self.max_body:
+                    raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
+                chunks.append(chunk)
+        except ClientDisconnect:
+            raise ProtocolError(
+                408, f"request body incomplete: the connection closed after {size} bytes"
+            ) from None
         return b"".join(chunks)
 
 
@@ -98,11 +105,13 @@ def limit_text(exc: QueryLimitError) -> Response:
     return text(exc.status, str(exc), **headers)
 
 
-def peer(request: Request) -> str:
-    """The address of the connection ``request`` came on (:data:`PEER`, set by the server's
-    protocol; the scope's client where none is, as under a test client)."""
-    address = request.scope.get(PEER) or (request.scope.get("client") or ("-", 0))[0]
-    return str(address)
+def requester(request: Request) -> str:
+    """The client ``request`` is counted for: the one a proxy of ``[serve] trusted_proxies``
+    names in ``X-Forwarded-For`` (uvicorn believes no one else's), else the address of the
+    connection it came on (:data:`PEER`, set by the server's protocol; the scope's client
+    where none is, as under a test client)."""
+    client = request.scope.get("client")
+    return str(client[0] if client else request.scope.get(PEER) or "-")
 
 
 def _query_error(exc: ScholarKGError, sparql: str) -> Response:
@@ -217,12 +226,12 @@ class BaseRoutes:
     ) -> Any:
         """``function``, which may wait for a query worker up to the time limit, run in one of
         the :data:`QUERY_THREADS` after the store check: a caller waiting for a worker never
-        holds one of the threads files and cached pages are served with. A client (its
-        connection's address; an IPv6 one's /64 network: :func:`client_key`) with
+        holds one of the threads files and cached pages are served with. A client
+        (:func:`requester`; an IPv6 one's /64 network: :func:`client_key`) with
         ``max_queries_per_client`` requests here already is refused at once (429,
         :class:`QueryLimitError`): one client cannot keep every worker busy while others
         wait."""
-        client = client_key(peer(request))
+        client = client_key(requester(request))
         cap = self.kg.settings.max_queries_per_client
         held = self.in_flight.get(client, 0)
         if held >= cap:

@@ -13,17 +13,22 @@
   newest is answered 503 (with the reason) and closed, and it never takes one of the
   ``max_connections`` places, so one client cannot hold them all while others wait.
 * Every request's scope carries its connection's peer address (:data:`PEER`), which
-  ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`).
+  ``max_queries_per_client`` counts by (:meth:`BaseRoutes.blocking`), unless it is one of
+  ``[serve] trusted_proxies``: then the client that proxy names.
 * Refused connections linger for their client to read the 503 only up to ``REFUSED_LINGER``
   and at most ``max_connections`` at a time; past that they are dropped at once.
-* Two ``Content-Length`` headers (even equal ones) or a header block over ``max_header_bytes``
-  are answered 400 and the connection closed (h11 would merge equal duplicates silently).
+* A request asking to upgrade to a WebSocket is answered as plain HTTP (no route takes one).
+* Two ``Content-Length`` headers (even equal ones), one with ``Transfer-Encoding`` (h11 would
+  read the body as chunked and serve what follows it, which a proxy framing by the length
+  forwarded as the body: request smuggling) or a header block over ``max_header_bytes`` are
+  answered 400 and the connection closed (h11 would merge equal duplicates silently).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from typing import Any, ClassVar
 
@@ -36,10 +41,11 @@ from scholarkg.serve.request_head import RequestHead
 _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
-# The scope key of the connection's peer address: the client the caps count. uvicorn replaces
-# the scope's "client" by an X-Forwarded-For address when the peer is a loopback address (its
-# forwarded_allow_ips), which a proxy passing its clients' headers on lets any client choose.
+# The scope key of the connection's peer address, which the log names first. uvicorn replaces
+# the scope's "client" by an X-Forwarded-For address when the peer is one of [serve]
+# trusted_proxies (the client the query cap then counts: requester in http_base).
 PEER = "scholarkg.peer"
+_UNLOGGABLE = re.compile(r"[^0-9A-Za-z.:%_-]")  # what an address may hold (an IPv6 zone too)
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -72,6 +78,12 @@ class LimitedH11Protocol(H11Protocol):
             await app(scope, receive, send)
 
         self.app = with_peer
+
+    def _should_upgrade(self) -> bool:
+        """Never: the server has no WebSocket route, and a connection handed to uvicorn's
+        WebSocket protocol left this one's count in ``per_client`` (and ``max_connections``)
+        behind. An ``Upgrade`` header is ignored, the request answered as any other."""
+        return False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")
@@ -165,7 +177,9 @@ class LimitedH11Protocol(H11Protocol):
             self._watch_sending(now)
             return
         self.logger.info(
-            "connection dropped: the client read none of its answer for %ss", self.send_timeout
+            "connection of %s dropped: the client read none of its answer for %gs",
+            self._named(),
+            self.send_timeout,
         )
         self.transport.abort()
 
@@ -183,7 +197,9 @@ class LimitedH11Protocol(H11Protocol):
         self._deadline = None
         if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
             self.logger.info(
-                "connection closed: request not received within %ss", self.request_timeout
+                "connection of %s closed: request not received within %gs",
+                self._named(),
+                self.request_timeout,
             )
             self.transport.close()
 
@@ -197,8 +213,12 @@ class LimitedH11Protocol(H11Protocol):
         if self.conn.their_state is h11.DONE:
             self._disarm()
 
+    def _named(self) -> str:
+        """The connection's peer address, for a log line (which no client can end or forge)."""
+        return _UNLOGGABLE.sub("?", str(self.client[0])) if self.client else "-"
+
     def _reject(self, message: str) -> None:
-        self.logger.info("request rejected: %s", message)
+        self.logger.info("request rejected from %s: %s", self._named(), message)
         self._disarm()
         body = f"{message}\n".encode()
         self.transport.write(

@@ -126,9 +126,9 @@ def _tagged(headers: Iterable[tuple[bytes, bytes]]) -> bool:
 
 
 def _client(scope: Scope) -> str:
-    """The connection's address (:data:`PEER`), and the client uvicorn took from an
-    ``X-Forwarded-For`` header after it, named as such: uvicorn believes the header from
-    127.0.0.1, and a reverse proxy passing its clients' headers on lets any client write it."""
+    """The connection's address (:data:`PEER`), and the client uvicorn took from the
+    ``X-Forwarded-For`` header of one of ``[serve] trusted_proxies`` after it, named as such
+    (a proxy passing its clients' headers on lets any client write it)."""
     client = str((scope.get("client") or ("-", 0))[0])
     peer = scope.get(PEER)
     if peer is None or peer == client:

@@ -55,6 +55,8 @@ nav form{margin-left:auto}nav input{width:16rem}.charts{display:flex;flex-wrap:w
 figure.chart{margin:0}figcaption{font-size:.85em;color:#555}.panel{background:#f6f6f6;
 padding:.5rem 1rem;margin-bottom:1rem}.param{display:inline-block;margin:.3rem 1rem .3rem 0}
 .param input{width:22rem}ul.hits li span{color:#777;font-size:.85em;margin-left:.4rem}
+form.link{display:inline}form.link button{background:none;border:0;padding:0;font:inherit;
+color:#0645ad;text-decoration:underline;cursor:pointer}
 """
 STYLE += BIDI_CSS
 

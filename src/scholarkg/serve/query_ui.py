@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote, urlencode
 
 from scholarkg.query import SavedQuery
 from scholarkg.serve.bidi import controls_shown
@@ -138,6 +139,26 @@ SPARQL 1.1 Protocol. {note}</p>
     return layout("SPARQL query", body, head=head)
 
 
+Fields = Sequence[tuple[str, str]]  # a request to /sparql as form fields (name, value)
+LINK_MAX = 8000  # characters of the longest GET link a page writes: many servers refuse longer
+
+
+def action(label: str, fields: Fields, max_link: int) -> str:
+    """A GET link to ``/sparql`` with ``fields``, or a form that POSTs them, drawn as a link,
+    when the link would be longer than ``max_link`` characters (a long query POSTed: its
+    link's request line would pass the header limit of this server or of a proxy, a 400)."""
+    href = "/sparql?" + urlencode(fields, quote_via=quote, safe="")
+    if len(href) <= max_link:
+        return f'<a href="{escape(href)}">{escape(label)}</a>'
+    hidden = "".join(
+        f'<input type="hidden" name="{escape(n)}" value="{escape(v)}">' for n, v in fields
+    )
+    return (
+        f'<form class="link" method="post" action="/sparql">{hidden}'
+        f'<button type="submit">{escape(label)}</button></form>'
+    )
+
+
 def results_page(
     query: str,
     columns: Sequence[str],
@@ -145,24 +166,27 @@ def results_page(
     *,
     shown: int,
     more: bool,
-    links: Mapping[str, str],
-    edit_href: str,
+    links: Mapping[str, Fields],
+    edit: Fields,
+    max_link: int = LINK_MAX,
 ) -> Iterator[str]:
     """Server-rendered results for a browser that opened a ``/sparql?query=`` link, in pieces
     (one per row; ``rows`` are read as the pieces are asked for): ``shown`` rows, and ``more``
     when the result holds more than those (how many is not read), cells HTML already (escaped
     by the caller); the query with each bidi control drawn as a mark (a ``?query=`` link cannot
-    show a query other than the one it runs). See :func:`bounded_chunks`."""
+    show a query other than the one it runs). The downloads (``links``: a name and the fields
+    of its request) and "Edit this query" (``edit``) are links, or forms when too long
+    (:func:`action`). See :func:`bounded_chunks`."""
     before, after = layout_parts("SPARQL results")
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     if more:
         counted = f"more than {shown} rows, the first {shown} shown (download for all of them)"
     else:
         counted = f"{shown} row{'s' if shown != 1 else ''}"
-    downloads = " · ".join(f'<a href="{escape(h)}">{escape(n)}</a>' for n, h in links.items())
+    downloads = " · ".join(action(n, f, max_link) for n, f in links.items())
     yield (
         f"""{before}<h1>SPARQL results</h1><pre>{controls_shown(query)}</pre>
-<p>{counted}. Download: {downloads}. <a href="{escape(edit_href)}">Edit this query</a>.</p>
+<p>{counted}. Download: {downloads}. {action("Edit this query", edit, max_link)}.</p>
 <table><tr>{head}</tr>"""
     )
     for row in rows:

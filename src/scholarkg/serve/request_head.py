@@ -1,12 +1,14 @@
 """The head of an HTTP/1.1 request as its bytes arrive: where it ends, how large it is and how
-many ``Content-Length`` headers it has, each byte scanned once however it is split (a client
-sending one byte at a time made a search of the whole head per byte: quadratic)."""
+many ``Content-Length`` headers it has and whether a ``Transfer-Encoding`` comes with one, each
+byte scanned once however it is split (a client sending one byte at a time made a search of
+the whole head per byte: quadratic)."""
 
 from __future__ import annotations
 
 import re
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
+_TRANSFER_ENCODING = re.compile(rb"\r\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 _END = b"\r\n\r\n"
 
 
@@ -30,6 +32,13 @@ class RequestHead:
             return "request headers too large"
         if end < 0:
             return None
-        headers = len(_CONTENT_LENGTH.findall(self._data, 0, end + 2))
+        lengths = len(_CONTENT_LENGTH.findall(self._data, 0, end + 2))
+        chunked = _TRANSFER_ENCODING.search(self._data, 0, end + 2) is not None
         self._data.clear()
-        return "more than one Content-Length header" if headers > 1 else None
+        if lengths > 1:
+            return "more than one Content-Length header"
+        if lengths and chunked:
+            # RFC 9112 6.1: a proxy that reads the body by the other header would take the rest
+            # as the next request (request smuggling)
+            return "both Content-Length and Transfer-Encoding headers"
+        return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -33,7 +32,13 @@ from scholarkg.serve.protocol import (
     wants_description,
 )
 from scholarkg.serve.protocol import negotiate as negotiate_query
-from scholarkg.serve.query_ui import Dataset, bounded_chunks, query_page, results_page
+from scholarkg.serve.query_ui import (
+    LINK_MAX,
+    Dataset,
+    bounded_chunks,
+    query_page,
+    results_page,
+)
 from scholarkg.serve.same_origin import update_refusal
 from scholarkg.serve.service import HTML_ROWS
 from scholarkg.serve.workers import failure_error
@@ -67,8 +72,11 @@ class SparqlRoutes(BaseRoutes):
                 return not_modified
         else:
             headers["Cache-Control"] = "no-store"
+        await self.check_store()  # then a kept answer is sent with no query thread, uncounted
+        outcome = self.kg.kept(operation, wanted)
         try:
-            outcome = await self.blocking(request, self.kg.query, operation, wanted)
+            if outcome is None:
+                outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
             return _query_error(exc, operation.text)
         if wanted.html:
@@ -82,7 +90,7 @@ class SparqlRoutes(BaseRoutes):
         format, and no further row is rendered. The worker sent at most :data:`HTML_ROWS`
         rows and one more, which only says that there are more than shown."""
         query = operation.text
-        base = "/sparql?" + _dataset_query(operation)
+        dataset = _dataset(operation)
         rows: Iterable[list[str]]
         if outcome.form == "triples":
             columns = ["subject", "predicate", "object"]
@@ -95,29 +103,29 @@ class SparqlRoutes(BaseRoutes):
                 for t in outcome.triples[:HTML_ROWS]
             )
             received = len(outcome.triples)
-            links = {
-                "Turtle": base + "&format=ttl",
-                "N-Triples": base + "&format=nt",
-                "JSON-LD": base + "&format=jsonld",
-            }
+            formats = {"Turtle": "ttl", "N-Triples": "nt", "JSON-LD": "jsonld"}
         elif outcome.form == "boolean":
             columns, rows, received = ["answer"], [["true" if outcome.boolean else "false"]], 1
-            links = {"JSON": base + "&format=json"}
+            formats = {"JSON": "json"}
         else:
             columns = list(outcome.variables)
             rows = ([_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
             received = len(outcome.rows)
-            links = {
-                "CSV": base + "&format=csv",
-                "TSV": base + "&format=tsv",
-                "JSON": base + "&format=json",
-                "XML": base + "&format=xml",
-            }
-        edit = "/sparql?" + _dataset_query(operation, "edit")
+            formats = {"CSV": "csv", "TSV": "tsv", "JSON": "json", "XML": "xml"}
+        links = {
+            name: [("query", query), *dataset, ("format", code)] for name, code in formats.items()
+        }
         shown = min(received, HTML_ROWS)
         more = received > shown
         parts = results_page(
-            query, columns, rows, shown=shown, more=more, links=links, edit_href=edit
+            query,
+            columns,
+            rows,
+            shown=shown,
+            more=more,
+            links=links,
+            edit=[("edit", query), *dataset],
+            max_link=min(LINK_MAX, self.kg.settings.max_header_bytes // 2),
         )
         limit = self.kg.limits.max_result_bytes
         chunks = bounded_chunks(parts, limit)
@@ -130,7 +138,8 @@ class SparqlRoutes(BaseRoutes):
         accept = request.headers.get("accept")
         params = operation.params or {}
         read = request.method in ("GET", "HEAD")
-        if read and prefers_html(accept):
+        # a POSTed edit= is a results page's "Edit this query" for a query too long to link
+        if (read or "edit" in params) and prefers_html(accept):
             chosen = params.get("saved", [None])[0]
             reserved = {"saved", "edit", *DATASET_PARAMS}
             values = {k: v[0] for k, v in params.items() if k not in reserved and v}
@@ -226,12 +235,9 @@ class SparqlRoutes(BaseRoutes):
         )
 
 
-def _dataset_query(operation: Operation, key: str = "query") -> str:
-    """``query=`` (or ``key=``) and the dataset (``default-graph-uri``, ``named-graph-uri``)
-    of ``operation`` as a query string: a download link of a results page runs the query over
-    the graphs the page shows, not over every graph, and its edit link opens the editor over
-    them."""
-    pairs = [(key, operation.text)]
-    pairs += [("default-graph-uri", g) for g in operation.default_graphs or ()]
-    pairs += [("named-graph-uri", g) for g in operation.named_graphs or ()]
-    return urlencode(pairs, quote_via=quote, safe="")
+def _dataset(operation: Operation) -> list[tuple[str, str]]:
+    """The dataset of ``operation`` (``default-graph-uri``, ``named-graph-uri``) as fields: a
+    download of a results page runs the query over the graphs the page shows, not over every
+    graph, and its "Edit this query" opens the editor over them."""
+    pairs = [("default-graph-uri", g) for g in operation.default_graphs or ()]
+    return pairs + [("named-graph-uri", g) for g in operation.named_graphs or ()]

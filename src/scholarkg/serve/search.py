@@ -9,6 +9,7 @@ an initial (a single letter: ``R. Dadashi`` finds ``Robert Dadashi``).
 from __future__ import annotations
 
 import bisect
+import heapq
 import sys
 from dataclasses import dataclass
 
@@ -51,26 +52,27 @@ class SearchIndex:
     """Words → entries; built from :data:`INDEX_QUERY`'s outcome."""
 
     def __init__(self, outcome: QueryOutcome) -> None:
-        self.entries: list[Hit] = []
-        seen: dict[tuple[str, str], int] = {}
-        postings: dict[str, set[int]] = {}
+        labels: dict[tuple[str, str], list[str]] = {}  # (IRI, kind) → its labels, in order
         for s, label, kind in outcome.rows:
-            if not (
+            if (
                 isinstance(s, ox.NamedNode)
                 and isinstance(label, ox.Literal)
                 and isinstance(kind, ox.Literal)
             ):
-                continue
-            key = (s.value, kind.value)
-            if key in seen:
-                number = seen[key]
-            else:
-                number = seen[key] = len(self.entries)
-                self.entries.append(Hit(s.value, label.value, kind.value))
-            for word in fold(label.value):
-                postings.setdefault(word, set()).add(number)
-        self.words = sorted(postings)
+                labels.setdefault((s.value, kind.value), []).append(label.value)
+        # numbered in the order hits are listed (people first, then the shorter label): a
+        # search keeps its first ``limit`` numbers, and sorts or reads no other match (a
+        # one-letter prefix matches most of a large store: all of them were sorted, per key)
+        self.entries = sorted(
+            (Hit(iri, names[0], kind) for (iri, kind), names in labels.items()), key=_rank
+        )
+        postings: dict[str, set[int]] = {}
+        for number, hit in enumerate(self.entries):
+            for name in labels[(hit.iri, hit.kind)]:
+                for word in fold(name):
+                    postings.setdefault(word, set()).add(number)
         self.postings = postings
+        self.words = sorted(postings)
 
     def _matching(self, word: str, *, prefix: bool) -> set[int]:
         if not prefix:
@@ -79,10 +81,7 @@ class SearchIndex:
         # the last code point (a noncharacter, in no word): two binary searches, no copy of the rest
         start = bisect.bisect_left(self.words, word)
         end = bisect.bisect_left(self.words, word + _LAST, lo=start)
-        found: set[int] = set()
-        for candidate in self.words[start:end]:
-            found |= self.postings[candidate]
-        return found
+        return set().union(*(self.postings[w] for w in self.words[start:end]))
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Entries with every word of ``query`` (the last one and initials as prefixes),
@@ -91,14 +90,19 @@ class SearchIndex:
         if not words:
             return []
         last = len(words) - 1
-        sets = [self._matching(w, prefix=i == last or _initial(w)) for i, w in enumerate(words)]
+        # a word given twice is matched once ("a a a a a a a a" matched most entries 8 times)
+        terms = dict.fromkeys((w, i == last or _initial(w)) for i, w in enumerate(words))
+        sets = [self._matching(w, prefix=prefix) for w, prefix in terms]
         sets.sort(key=len)
         found = sets[0]
         for other in sets[1:]:
             found &= other
-        hits = [self.entries[i] for i in found]
-        hits.sort(key=lambda h: (KIND_ORDER.get(h.kind, 9), len(h.label), h.label, h.iri))
-        return hits[:limit]
+        return [self.entries[n] for n in heapq.nsmallest(limit, found)]
+
+
+def _rank(hit: Hit) -> tuple[int, int, str, str]:
+    """Where ``hit`` is listed: people first, then groups…, the shorter label first."""
+    return KIND_ORDER.get(hit.kind, 9), len(hit.label), hit.label, hit.iri
 
 
 def _initial(word: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import signal
 import socket
@@ -43,11 +44,16 @@ class ServerHandle:
             create_app(kg),
             http=protocol,
             lifespan="off",
+            ws="none",  # no WebSocket route (and LimitedH11Protocol never upgrades)
             log_config=None,
             access_log=False,
             timeout_keep_alive=max(1, int(settings.keep_alive)),
             h11_max_incomplete_event_size=settings.max_header_bytes,
             timeout_graceful_shutdown=5,
+            # X-Forwarded-For/-Proto believed from [serve] trusted_proxies only (uvicorn's own
+            # default believes them from loopback, or from its FORWARDED_ALLOW_IPS variable)
+            proxy_headers=bool(settings.trusted_proxies),
+            forwarded_allow_ips=trusted_forms(settings.trusted_proxies),
         )
         self.server = _Server(self.config, stop_answering=kg.close)
         self._thread: threading.Thread | None = None
@@ -100,6 +106,20 @@ class ServerHandle:
     def close(self) -> None:
         self.kg.close()
         self.socket.close()
+
+
+def trusted_forms(proxies: tuple[str, ...]) -> list[str]:
+    """``[serve] trusted_proxies`` as uvicorn compares them with a peer's address: an IPv4
+    address or network also IPv4-mapped (``::ffff:10.0.0.5``), as a socket bound to ``::``
+    sees an IPv4 peer."""
+    forms = []
+    for proxy in proxies:
+        network = ipaddress.ip_network(proxy, strict=False)
+        forms.append(proxy)
+        if isinstance(network, ipaddress.IPv4Network):
+            mapped = f"::ffff:{network.network_address}"
+            forms.append(mapped if "/" not in proxy else f"{mapped}/{96 + network.prefixlen}")
+    return forms
 
 
 class _Server(uvicorn.Server):

@@ -156,17 +156,8 @@ class KnowledgeGraph:
         query asked while it is being answered waits for that answer (up to its time limit)
         instead of taking a second worker. For an HTML page the worker reads and sends the
         :data:`HTML_ROWS` rows shown and one more (there are more than shown), never the rest."""
-        job = QueryJob(
-            operation.text,
-            True,
-            operation.default_graphs,
-            operation.named_graphs,
-            TERMS if wanted.html else wanted.results,
-            TERMS if wanted.html else wanted.graph,
-            self.mapper.iri_base,
-            max_rows=HTML_ROWS + 1 if wanted.html else None,
-        )
-        key = (self.watcher.version, job)
+        key = self._key(operation, wanted)
+        job = key[1]
         cached = self.results.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
@@ -185,6 +176,25 @@ class KnowledgeGraph:
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
             return self._answer(key, job, limit, time_limit)
+
+    def kept(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:
+        """The answer :meth:`query` kept for this query on this version of the store, if any:
+        it takes no worker (nor a place of ``max_queries_per_client``)."""
+        return self.results.get(self._key(operation, wanted))  # type: ignore[no-any-return]
+
+    def _key(self, operation: Operation, wanted: Wanted) -> tuple[str, QueryJob]:
+        """The result cache's key of a client's query: the store's version and its job."""
+        job = QueryJob(
+            operation.text,
+            True,
+            operation.default_graphs,
+            operation.named_graphs,
+            TERMS if wanted.html else wanted.results,
+            TERMS if wanted.html else wanted.graph,
+            self.mapper.iri_base,
+            max_rows=HTML_ROWS + 1 if wanted.html else None,
+        )
+        return self.watcher.version, job
 
     def _answer(
         self, key: tuple[str, QueryJob], job: QueryJob, limit: float, time_limit: float | None
