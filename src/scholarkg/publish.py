@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from rdflib import Graph
 
 from scholarkg.config import Config
+from scholarkg.dump_labels import label_blank_nodes
 from scholarkg.dump_parts import DumpParts
 from scholarkg.errors import ExportError
 from scholarkg.export import (
@@ -207,6 +208,7 @@ def publish(
             changed, missing = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
         if around:
             changed |= reread(manifest.contents, store, excluded={void_graph}, side=side)
+        changed |= label_blank_nodes(manifest.contents, side)  # the same bytes in every store
         manifest.commit()
         if around:  # every graph is as the store holds it now
             clear_written_around(store_state_dir(config))
