@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,7 +23,7 @@ from rdflib import Graph
 from scholarkg.config import Config
 from scholarkg.dump_labels import label_blank_nodes
 from scholarkg.dump_parts import DumpParts
-from scholarkg.errors import ExportError
+from scholarkg.errors import ExportError, WriteFailed
 from scholarkg.export import (
     FORMATS,
     ExportResult,
@@ -193,6 +194,37 @@ def publish(
     dumps (their checksums): each result's ``left_out`` says so, with that graph's quads in the
     store now. Dumps an earlier publication wrote that are no longer configured are removed once
     the new description is written."""
+    with _obstructed():
+        return _publish(store, config, buckets=buckets, when=when, sealed=sealed)
+
+
+@contextlib.contextmanager
+def _obstructed() -> Iterator[None]:
+    """A published file or folder that cannot be written for what stands at its path (a file
+    where the exports folder or its parts go, a folder where a dump or ``void.ttl`` goes, no
+    permission) is an :class:`ExportError` naming that path; a write the file system refused
+    (full disk) stays a :class:`WriteFailed`."""
+    try:
+        yield
+    except WriteFailed:
+        raise
+    except OSError as exc:
+        where = exc.filename2 if exc.filename2 is not None else exc.filename
+        if exc.errno == errno.ENOTDIR and where is not None:  # a file where a folder goes
+            where = next((p for p in Path(where).parents if p.is_file()), where)
+        raise ExportError(
+            f"{where}: not published: {exc.strerror or exc} (the next run publishes again)"
+        ) from exc
+
+
+def _publish(
+    store: GraphStore,
+    config: Config,
+    *,
+    buckets: Collection[int] | None,
+    when: dt.datetime | None,
+    sealed: bool,
+) -> Publication:
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
