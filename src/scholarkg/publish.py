@@ -163,11 +163,17 @@ def _retire(config: Config, names: Iterable[str]) -> None:
                 parts.rmdir()  # kept if anything else is in it
 
 
+def published_parts(config: Config) -> DumpParts | None:
+    """The parts of the published N-Quads dump (``None`` when no N-Quads dump is configured)."""
+    if "nq" not in config.publish.dumps:
+        return None
+    return DumpParts(config.exports_dir / "parts", parts_store_key(config))
+
+
 def nquads_dump(
-    store: GraphStore, config: Config, contents: Contents, buckets: Collection[int] | None
+    parts: DumpParts, config: Config, contents: Contents, buckets: Collection[int] | None
 ) -> ExportResult:
     """The published N-Quads dump, from parts: only ``buckets`` are rewritten (``None``: all)."""
-    parts = DumpParts(config.exports_dir / "parts", parts_store_key(config))
     parts.refresh(contents, buckets)
     target = config.exports_dir / default_filename("nq", None)
     done = parts.assemble(target)
@@ -231,6 +237,7 @@ def _publish(
     side = {str(minter.ontology_graph()), str(minter.category_graph())}
     owned, wanted = owned_dumps(config), {default_filename(f) for f in config.publish.dumps}
     _record(config, owned | wanted)  # before writing: a dump cut short is ours as well
+    parts = published_parts(config)
     manifest = open_manifest(config)
     around = written_around(store_state_dir(config))
     try:
@@ -241,13 +248,15 @@ def _publish(
         if around:
             changed |= reread(manifest.contents, store, excluded={void_graph}, side=side)
         changed |= label_blank_nodes(manifest.contents, side)  # the same bytes in every store
+        todo = None if buckets is None else changed | set(buckets)
+        if parts is not None:  # killed from here on, the next publication rewrites every part
+            parts.expect(todo)
         manifest.commit()
         if around:  # every graph is as the store holds it now
             clear_written_around(store_state_dir(config))
-        todo = None if buckets is None else changed | set(buckets)
         dumps = tuple(
-            nquads_dump(store, config, manifest.contents, todo)
-            if fmt == "nq"
+            nquads_dump(parts, config, manifest.contents, todo)
+            if fmt == "nq" and parts is not None
             else _export(store, config, fmt, graph=None, path=None, exclude={void_graph})
             for fmt in config.publish.dumps
         )
