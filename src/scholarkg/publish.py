@@ -254,13 +254,14 @@ def _publish(
         manifest.commit()
         if around:  # every graph is as the store holds it now
             clear_written_around(store_state_dir(config))
+        # counted first: stopped there, the dumps and their description are still one pair
+        statistics = manifest_statistics(store, minter, manifest.contents)
         dumps = tuple(
             nquads_dump(parts, config, manifest.contents, todo)
             if fmt == "nq" and parts is not None
             else _export(store, config, fmt, graph=None, path=None, exclude={void_graph})
             for fmt in config.publish.dumps
         )
-        statistics = manifest_statistics(store, minter, manifest.contents)
     finally:
         manifest.close()
     description = describe_dataset(
