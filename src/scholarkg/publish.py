@@ -36,6 +36,7 @@ from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
+from scholarkg.load.written_around import MARK as WRITTEN_AROUND
 from scholarkg.load.written_around import clear_written_around, reread, written_around
 from scholarkg.store.base import GraphStore
 from scholarkg.store.served import served_dir
@@ -163,6 +164,15 @@ def _retire(config: Config, names: Iterable[str]) -> None:
                 parts.rmdir()  # kept if anything else is in it
 
 
+def _noted_at(state_dir: Path) -> int | None:
+    """When ``serve --allow-updates`` last noted an update (the mark's time, ns; ``None``: no
+    mark): each update touches the mark again before it writes."""
+    try:
+        return (state_dir / WRITTEN_AROUND).stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 def published_parts(config: Config) -> DumpParts | None:
     """The parts of the published N-Quads dump (``None`` when no N-Quads dump is configured)."""
     if "nq" not in config.publish.dumps:
@@ -240,6 +250,7 @@ def _publish(
     parts = published_parts(config)
     manifest = open_manifest(config)
     around = written_around(store_state_dir(config))
+    noted_at = _noted_at(store_state_dir(config))
     try:
         changed: set[int] = set()
         missing: list[str] = []
@@ -252,7 +263,9 @@ def _publish(
         if parts is not None:  # killed from here on, the next publication rewrites every part
             parts.expect(todo)
         manifest.commit()
-        if around:  # every graph is as the store holds it now
+        # every graph is as the store held it when read; an update noted since (the server
+        # touched the mark again) is for the next publication
+        if around and _noted_at(store_state_dir(config)) == noted_at:
             clear_written_around(store_state_dir(config))
         # counted first: stopped there, the dumps and their description are still one pair
         statistics = manifest_statistics(store, minter, manifest.contents)
