@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from building import build_store, graphs, rebuild, rows
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.provenance import config_hash
+from scholarkg.provenance import RunInfo, config_hash
 from scholarkg.runs.build import build
 
 PREFIXES = (
@@ -109,3 +110,14 @@ def test_changed_page_changes_only_what_changed(tmp_path: Path) -> None:
     assert any("/snapshot/" in g and removed_ == 0 for g, (_, removed_) in by_graph.items())
     snapshots = [g for g in graphs(config) if "/snapshot/" in g and "shacl" not in g]
     assert len(snapshots) == 2
+
+
+def test_the_run_record_graph_is_minted_under_the_base_even_one_with_run_in_it(
+    tmp_path: Path,
+) -> None:
+    """Before: ``/run/`` was replaced where it first occurred, in the base itself, so with
+    ``https://example.org/run/`` as the base the record went to
+    ``https://example.org/graph/run/run/…``, outside the base."""
+    for base in ("https://w3id.org/scholarkg/id/", "https://example.org/run/", "urn:x:/run/a/"):
+        info = RunInfo(f"{base}run/20261204T120000Z-0a1b2c3d", dt.datetime.now(dt.UTC), "")
+        assert info.graph_iri == f"{base}graph/run/20261204T120000Z-0a1b2c3d"

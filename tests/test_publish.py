@@ -13,6 +13,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from conftest import write_config
+from rdf_sets import canonical
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
@@ -34,15 +35,15 @@ VOID_GRAPH = str(description_graph_iri(Minter().base))
 
 def store_quads_but_void(path: Path) -> set[str]:
     with EmbeddedStore(path, read_only=True) as store:
-        return {
-            str(q)
+        return canonical(
+            q
             for q in store.native
             if q.graph_name != ox.NamedNode(VOID_GRAPH)  # the dump never holds its own description
-        }
+        )
 
 
 def dumped(path: Path) -> set[str]:
-    return {str(q) for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)}
+    return canonical(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
 
 
 def part_times(parts: Path) -> dict[str, int]:

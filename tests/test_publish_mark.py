@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS
 from building import build_store, rebuild
 from conftest import write_config
 from constructed import Listed, profile_page
+from rdf_sets import canonical
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
@@ -28,12 +29,12 @@ VOID_GRAPH = ox.NamedNode(str(description_graph_iri(Minter().base)))
 
 def store_quads_but_void(config: Config) -> set[str]:
     with EmbeddedStore(config.store.path, read_only=True) as store:
-        return {str(q) for q in store.native if q.graph_name != VOID_GRAPH}
+        return canonical(q for q in store.native if q.graph_name != VOID_GRAPH)
 
 
 def dumped(config: Config) -> set[str]:
     path = config.exports_dir / "scholarkg.nq"
-    return {str(q) for q in ox.parse(path=path, format=ox.RdfFormat.N_QUADS)}
+    return canonical(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
 
 
 def description(config: Config) -> Graph:

@@ -58,12 +58,24 @@ class DumpParts:
             return {}
         return loaded if isinstance(loaded, dict) else {}
 
-    def _write_state(self) -> None:
-        state = {"key": self.key, "quads": {str(b): n for b, n in sorted(self.quads.items())}}
+    def _write_state(self, quads: dict[int, int] | None = None) -> None:
+        counts = self.quads if quads is None else quads
+        state = {"key": self.key, "quads": {str(b): n for b, n in sorted(counts.items())}}
         write_atomic(self.folder / STATE, json.dumps(state).encode("utf-8"))
 
     def _path(self, bucket: int) -> Path:
         return self.folder / f"part-{bucket:02d}.nq"
+
+    def expect(self, buckets: Iterable[int] | None) -> None:
+        """Note on disk, before the manifest commits a change to them, that these parts
+        (``None``: all) are about to be rewritten: a publication killed before it rewrote them
+        leaves the parts not valid, and the next one rewrites every part. Without the note, a
+        part left stale stayed stale: the manifest was in line already, so nothing said its
+        graphs had changed."""
+        todo = set(range(BUCKETS) if buckets is None else buckets)
+        if todo & self.quads.keys():
+            state = {b: n for b, n in self.quads.items() if b not in todo}
+            self._write_state(state)
 
     def refresh(self, contents: Contents, buckets: Iterable[int] | None = None) -> int:
         """Rewrite these parts (all of them when ``None`` or when the parts are not valid)

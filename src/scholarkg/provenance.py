@@ -85,8 +85,10 @@ class RunInfo:
 
     @property
     def graph_iri(self) -> str:
-        """The named graph that holds this run's own record."""
-        return self.iri.replace("/run/", "/graph/run/", 1)
+        """The named graph that holds this run's own record: ``<base>graph/run/<id>`` for the
+        run ``<base>run/<id>`` (the last ``/run/``: the base may hold one too)."""
+        base, _, run = self.iri.rpartition("/run/")
+        return f"{base}/graph/run/{run}"
 
 
 def report_graph_iri(graph_iri: str) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,8 +21,9 @@ from urllib.parse import unquote, urlsplit
 from rdflib import Graph
 
 from scholarkg.config import Config
+from scholarkg.dump_labels import label_blank_nodes
 from scholarkg.dump_parts import DumpParts
-from scholarkg.errors import ExportError
+from scholarkg.errors import ExportError, WriteFailed
 from scholarkg.export import (
     FORMATS,
     ExportResult,
@@ -34,6 +36,7 @@ from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
+from scholarkg.load.written_around import MARK as WRITTEN_AROUND
 from scholarkg.load.written_around import clear_written_around, reread, written_around
 from scholarkg.store.base import GraphStore
 from scholarkg.store.served import served_dir
@@ -161,11 +164,26 @@ def _retire(config: Config, names: Iterable[str]) -> None:
                 parts.rmdir()  # kept if anything else is in it
 
 
+def _noted_at(state_dir: Path) -> int | None:
+    """When ``serve --allow-updates`` last noted an update (the mark's time, ns; ``None``: no
+    mark): each update touches the mark again before it writes."""
+    try:
+        return (state_dir / WRITTEN_AROUND).stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def published_parts(config: Config) -> DumpParts | None:
+    """The parts of the published N-Quads dump (``None`` when no N-Quads dump is configured)."""
+    if "nq" not in config.publish.dumps:
+        return None
+    return DumpParts(config.exports_dir / "parts", parts_store_key(config))
+
+
 def nquads_dump(
-    store: GraphStore, config: Config, contents: Contents, buckets: Collection[int] | None
+    parts: DumpParts, config: Config, contents: Contents, buckets: Collection[int] | None
 ) -> ExportResult:
     """The published N-Quads dump, from parts: only ``buckets`` are rewritten (``None``: all)."""
-    parts = DumpParts(config.exports_dir / "parts", parts_store_key(config))
     parts.refresh(contents, buckets)
     target = config.exports_dir / default_filename("nq", None)
     done = parts.assemble(target)
@@ -192,14 +210,47 @@ def publish(
     dumps (their checksums): each result's ``left_out`` says so, with that graph's quads in the
     store now. Dumps an earlier publication wrote that are no longer configured are removed once
     the new description is written."""
+    with _obstructed():
+        return _publish(store, config, buckets=buckets, when=when, sealed=sealed)
+
+
+@contextlib.contextmanager
+def _obstructed() -> Iterator[None]:
+    """A published file or folder that cannot be written for what stands at its path (a file
+    where the exports folder or its parts go, a folder where a dump or ``void.ttl`` goes, no
+    permission) is an :class:`ExportError` naming that path; a write the file system refused
+    (full disk) stays a :class:`WriteFailed`."""
+    try:
+        yield
+    except WriteFailed:
+        raise
+    except OSError as exc:
+        where = exc.filename2 if exc.filename2 is not None else exc.filename
+        if exc.errno == errno.ENOTDIR and where is not None:  # a file where a folder goes
+            where = next((p for p in Path(where).parents if p.is_file()), where)
+        raise ExportError(
+            f"{where}: not published: {exc.strerror or exc} (the next run publishes again)"
+        ) from exc
+
+
+def _publish(
+    store: GraphStore,
+    config: Config,
+    *,
+    buckets: Collection[int] | None,
+    when: dt.datetime | None,
+    sealed: bool,
+) -> Publication:
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
     side = {str(minter.ontology_graph()), str(minter.category_graph())}
     owned, wanted = owned_dumps(config), {default_filename(f) for f in config.publish.dumps}
     _record(config, owned | wanted)  # before writing: a dump cut short is ours as well
+    parts = published_parts(config)
     manifest = open_manifest(config)
     around = written_around(store_state_dir(config))
+    noted_at = _noted_at(store_state_dir(config))
     try:
         changed: set[int] = set()
         missing: list[str] = []
@@ -207,17 +258,23 @@ def publish(
             changed, missing = reconcile(manifest.contents, store, excluded={void_graph}, side=side)
         if around:
             changed |= reread(manifest.contents, store, excluded={void_graph}, side=side)
-        manifest.commit()
-        if around:  # every graph is as the store holds it now
-            clear_written_around(store_state_dir(config))
+        changed |= label_blank_nodes(manifest.contents, side)  # the same bytes in every store
         todo = None if buckets is None else changed | set(buckets)
+        if parts is not None:  # killed from here on, the next publication rewrites every part
+            parts.expect(todo)
+        manifest.commit()
+        # every graph is as the store held it when read; an update noted since (the server
+        # touched the mark again) is for the next publication
+        if around and _noted_at(store_state_dir(config)) == noted_at:
+            clear_written_around(store_state_dir(config))
+        # counted first: stopped there, the dumps and their description are still one pair
+        statistics = manifest_statistics(store, minter, manifest.contents)
         dumps = tuple(
-            nquads_dump(store, config, manifest.contents, todo)
-            if fmt == "nq"
+            nquads_dump(parts, config, manifest.contents, todo)
+            if fmt == "nq" and parts is not None
             else _export(store, config, fmt, graph=None, path=None, exclude={void_graph})
             for fmt in config.publish.dumps
         )
-        statistics = manifest_statistics(store, minter, manifest.contents)
     finally:
         manifest.close()
     description = describe_dataset(

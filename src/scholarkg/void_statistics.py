@@ -12,7 +12,9 @@ in Python.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -21,6 +23,7 @@ from rdflib import URIRef
 from scholarkg.errors import QueryError
 from scholarkg.export_read import QueryableStore
 from scholarkg.iris import Minter
+from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.contents import Contents
 from scholarkg.store.sparql_text import iri_ref
 
@@ -110,15 +113,46 @@ def _side_statistics(
     )
 
 
+STEPS = 100_000
+"""SQLite virtual-machine steps between two looks at a stop request while counting: a
+fraction of a millisecond."""
+
+
+def _stop_asked() -> bool:
+    return STOP.is_set()
+
+
+@contextmanager
+def stoppable(db: sqlite3.Connection) -> Iterator[None]:
+    """Queries on ``db`` inside end with :class:`~scholarkg.lifecycle.Interrupted` as soon as a
+    stop is asked for: SQLite calls back every :data:`STEPS` steps, which also lets Python run
+    the SIGTERM/SIGINT handler (it cannot while one statement runs in SQLite), and the callback
+    aborts the statement. A count of the distinct typed subjects of a large store is one
+    statement (0.6-0.9 s at 100 000 records)."""
+    db.set_progress_handler(_stop_asked, STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError:
+        check_stop()  # the statement was aborted for the stop: say so
+        raise
+    finally:
+        db.set_progress_handler(None, 0)
+    check_stop()  # asked for as the last statement ended
+
+
 def manifest_statistics(store: QueryableStore, minter: Minter, contents: Contents) -> Statistics:
     """The same counts as :func:`dataset_statistics`, summed from what the loaders noted in the
-    store's manifest (no pass over the store); the side graphs are counted in the store."""
-    properties = contents.predicate_totals()
+    store's manifest (no pass over the store); the side graphs are counted in the store. A stop
+    asked for meanwhile ends the count (:func:`stoppable`)."""
+    with stoppable(contents.db):
+        properties = contents.predicate_totals()
+        entities = contents.entities(minter.base)
+        classes = contents.class_entities()
     side, terms = _side_statistics(store, (minter.ontology_graph(), minter.category_graph()))
     return Statistics(
         triples=sum(properties.values()),
-        entities=contents.entities(minter.base),
-        classes=contents.class_entities(),
+        entities=entities,
+        classes=classes,
         properties=properties,
         side=side,
         side_terms=terms,

@@ -1,0 +1,69 @@
+"""Blank-node labels in the published N-Quads dump, taken from the content they label.
+
+A store names the blank nodes it holds as it likes (Oxigraph draws a random label for each blank
+node an update inserts; a SPARQL server labels them per answer), so the ontology's blank nodes
+(``owl:unionOf`` and its list, graph ``<base>graph/ontology``), noted from the store, came out
+under new labels in every store: two runs over the same data published dumps that differed in
+them. Before a publication the manifest's rows of the side graphs (ontology, category scheme)
+are relabelled by W3C RDF Dataset Canonicalization (RDFC-1.0: ``_:c14n0``, ``_:c14n1`` …), so
+the same graph always gives the same bytes. Instance graphs hold no blank nodes (their loaders
+mint IRIs).
+
+RDFC-1.0 takes time exponential in blank nodes that look alike; a side graph written around
+scholarkg (``serve --allow-updates``) could hold a ring of them and hold up every publication.
+So a graph is canonicalised only when each blank node's own statements tell it apart (RDFC-1.0's
+first-degree hashes all differ: a linear pass then); otherwise it keeps the store's labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from pyoxigraph import BlankNode
+
+from scholarkg.load.contents import Contents, GraphStats, bucket_of
+
+
+def _apart(quads: list[ox.Quad]) -> bool:
+    """Whether every blank node of ``quads`` has statements of its own no other one has (each
+    written with itself as ``_:a`` and any other blank node as ``_:z``, as RDFC-1.0 hashes it
+    first)."""
+    around: dict[str, list[str]] = {}
+    for quad in quads:
+        terms = (quad.subject, quad.predicate, quad.object, quad.graph_name)
+        for node in {t.value for t in terms if isinstance(t, BlankNode)}:
+            shape = " ".join(
+                ("_:a" if t.value == node else "_:z") if isinstance(t, BlankNode) else str(t)
+                for t in terms
+            )
+            around.setdefault(node, []).append(shape)
+    shapes = ["\n".join(sorted(lines)) for lines in around.values()]
+    return len(set(shapes)) == len(shapes)
+
+
+def canonical_nquads(quads: bytes) -> bytes | None:
+    """These N-Quads with every blank node labelled by RDFC-1.0, the lines sorted (the order
+    the rows of :mod:`scholarkg.load.contents` keep); ``None`` when blank nodes look alike
+    (see the module)."""
+    parsed = list(ox.parse(quads, format=ox.RdfFormat.N_QUADS))
+    if not _apart(parsed):
+        return None
+    dataset = ox.Dataset(parsed)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return b"".join(sorted(f"{quad} .\n".encode() for quad in dataset))
+
+
+def label_blank_nodes(contents: Contents, graphs: Iterable[str]) -> set[int]:
+    """Relabel the blank nodes of these graphs' rows in ``contents`` (see the module); returns
+    the dump parts whose rows changed (none once they are labelled: the labels are stable)."""
+    changed: set[int] = set()
+    for iri, row in sorted(contents.nquads_of(sorted(set(graphs))).items()):
+        if b"_:" not in row:
+            continue
+        labelled = canonical_nquads(row)
+        if labelled is not None and labelled != row:
+            stats = GraphStats.of_quads(ox.parse(labelled, format=ox.RdfFormat.N_QUADS))
+            contents.put(iri, labelled, stats, counted=False)
+            changed.add(bucket_of(iri))
+    return changed
