@@ -27,8 +27,10 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # next author's; arxiv-13: a name read again is itself, so a parsed list's "A. .B" and stacked
 # or braced accents list as the free text's do; arxiv-14: a key given twice with texts that
 # differ only in white space is that text; arxiv-15: titles are NFC, whatever the door wrote (a
-# record in NFD gave dcterms:title in NFD); chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-15"
+# record in NFD gave dcterms:title in NFD); arxiv-16: a free-text author whose suffix follows
+# its own affiliation keeps both affiliations, and a free-text `J. Smith, Jr.` lists as
+# `J. Smith Jr.` as every parsed door does; chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-16"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
