@@ -47,7 +47,10 @@ from scholarkg.transform.researcher_place import place_researcher
 # Prof. Dr. …, John Smith, M.D. is John Smith in the listing: no made-up authorship beside the
 # listed one); titles are NFC (a page written in NFD gave dcterms:title and skg:titleAsListed
 # in NFD); 5: a listing its arXiv record resolved keeps its authorships' listed-only IRIs too,
-# each dcterms:isReplacedBy the arXiv paper's authorship (before: the paper's IRI only).
+# each dcterms:isReplacedBy the arXiv paper's authorship (before: the paper's IRI only); a
+# subject code apart from its date (``CL Jul 31, 2024``) starts a paper, text before the first
+# paper is quarantined, papers dated after retrieval are quarantined, a novelty over 100 % is
+# left out (the extract changes of the same day: one bump for both).
 PROFILE_MAPPING = "profile-5"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
