@@ -78,3 +78,16 @@ def test_a_first_run_stopped_before_any_store_exists_says_nothing_of_one(tmp_pat
     assert report.interrupted and report.store_quads is None
     assert not [line for line in report.summary_lines() if line.startswith("store: holds")]
     assert not config.store.path.exists()
+
+
+def test_a_stopped_run_on_a_sparql_store_says_it_did_not_count_it(tmp_path: Path) -> None:
+    """A request after a stop is cut off at once, so the store is not asked; the summary says
+    so instead of leaving the line out (the address below is never asked)."""
+    urls = {"query_url": "http://127.0.0.1:9/query", "update_url": "http://127.0.0.1:9/update"}
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls}))
+    lifecycle.request_stop()
+    report = build(config).report
+    assert report.interrupted and report.store_quads is None
+    assert [line for line in report.summary_lines() if line.startswith("store:")] == [
+        "store: not counted (a SPARQL store is not asked after a stop)"
+    ]

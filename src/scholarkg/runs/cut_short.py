@@ -51,8 +51,12 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) 
 def _held_after_a_stop(ctx: RunContext) -> int | None:
     """The quads the store holds, for a stopped run's summary, as a finished run says them: an
     embedded or file store is counted (opened read-only if the run had not opened it yet); a
-    SPARQL store is not asked (a request after a stop is cut off at once: never a count)."""
-    if ctx.config.store.kind == "sparql" or ctx.report.store_error is not None:
+    SPARQL store is not asked (a request after a stop is cut off at once: never a count), and
+    the summary says so."""
+    if ctx.report.store_error is not None:
+        return None
+    if ctx.config.store.kind == "sparql":
+        ctx.report.store_uncounted = "a SPARQL store is not asked after a stop"
         return None
     if ctx.has_store:
         return quad_count(ctx)
