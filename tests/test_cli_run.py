@@ -126,3 +126,26 @@ def test_a_profile_that_names_nothing_here_is_a_usage_error(
     assert done.value.code == 2
     assert f"argument --profile: {problem}" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml"]  # nothing made
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "files"])
+@pytest.mark.parametrize("where", ["a-file", "a-file/store"])
+def test_a_store_path_that_cannot_be_a_store_stops_the_run_before_prefect_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, where: str
+) -> None:
+    """Before: a temporary Prefect API was started and the run's flow failed, said as
+    'error: the build_kg flow run ended Failed: …'; now the path is checked with the config."""
+    from scholarkg.cli import main
+
+    (tmp_path / "a-file").write_text("not a store\n")
+    store = tmp_path / where
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": kind, "path": str(store)})
+    assert main(["run", "--config", str(config)]) == 1
+    captured = capsys.readouterr()
+    problem = {
+        "a-file": "is a file, not a store directory",
+        "a-file/store": f"cannot be a store directory: {tmp_path / 'a-file'} is a file",
+    }[where]
+    assert captured.err.splitlines() == [f"error: {store}: {problem}"]
+    assert "Prefect" not in captured.out + captured.err
+    assert not (tmp_path / "data").exists()

@@ -127,6 +127,7 @@ def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
     report = json.loads(path.read_text())
     assert report["interrupted"]
     stopped_counts_what_the_store_holds(run, report)
+    assert f"store: holds {report['store_quads']} quads".encode() in out.splitlines(), out
     # The next run finishes the job: the store ends as one uninterrupted load makes it.
     config = load_config(run / "scholarkg.toml")
     bulk = loader == "bulk"
@@ -160,6 +161,7 @@ def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> No
     papers = [g for g in graphs if "/graph/arxiv/" in g]
     wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
     assert papers and sum(wrote) + sum(report["run_graphs"].values()) == len(store), report
+    assert report["store_quads"] == _counted(store)  # said as a finished run says it
     assert report["graphs_written"] == len(graphs) and report["records_loaded"] == len(papers)
     assert report["run_graphs"] == {"run record": 16}
     origins = store.query(ORIGINS)
@@ -170,6 +172,16 @@ def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> No
     assert how == ox.Literal("failed")
     [changes] = (run / "data" / "changes").glob("*/graphs.tsv")
     assert {line.split("\t")[0] for line in changes.read_text().splitlines()} == graphs
+
+
+def _counted(store: ox.Store) -> int:
+    """The quads of ``store``, counted by a SPARQL query (named graphs and default graph)."""
+    total = 0
+    for where in ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"):
+        rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        total += sum(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
+    return total
 
 
 def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:

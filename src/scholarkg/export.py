@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Generic, TypeVar
+from typing import IO, Generic, TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD
@@ -140,6 +140,26 @@ class _Counted(Generic[_T]):
             yield item
 
 
+class _Stoppable:
+    """An output whose every write first looks for a stop request (SIGTERM): Oxigraph's own
+    dump of an embedded store writes in pieces of a few KiB, so it ends within one piece."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self._out = out
+
+    def write(self, data: bytes) -> int:
+        check_stop()
+        return self._out.write(data)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    @classmethod
+    def around(cls, out: IO[bytes]) -> IO[bytes]:
+        """``out`` wrapped, typed as what Oxigraph takes (it calls only write and flush)."""
+        return cast("IO[bytes]", cls(out))
+
+
 def _write(
     store: QueryableStore,
     out: IO[bytes],
@@ -152,10 +172,15 @@ def _write(
     native = native_store(store)
     whole = graph is None and not exclude
     if native is not None and spec.name != "jsonld" and spec.dataset and whole:
-        native.dump(out, spec.rdf_format, prefixes=dict(prefixes))
+        native.dump(_Stoppable.around(out), spec.rdf_format, prefixes=dict(prefixes))
         return len(native)
     if native is not None and spec.name != "jsonld" and not spec.dataset and graph is not None:
-        native.dump(out, spec.rdf_format, from_graph=ox.NamedNode(graph), prefixes=dict(prefixes))
+        native.dump(
+            _Stoppable.around(out),
+            spec.rdf_format,
+            from_graph=ox.NamedNode(graph),
+            prefixes=dict(prefixes),
+        )
         return graph_triple_count(store, graph)
     if spec.dataset:
         quads = _Counted(store_quads(store, graph, exclude))

@@ -53,7 +53,7 @@ def register(commands: Commands) -> None:
         "checkpoints or [data] dir/state (default: [data] dir/exports/scholarkg.<format>)",
     )
     add_store_options(dump)
-    dump.set_defaults(handler=export_store)
+    dump.set_defaults(handler=export_store, stoppable=True)
 
 
 def output_path(text: str) -> str:

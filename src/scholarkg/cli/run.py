@@ -105,6 +105,10 @@ def build_graph(args: argparse.Namespace) -> int:
     prefect_output.configure(args.verbose)
     config = load(args)  # fail fast on a bad config, before Prefect starts
     summary = _summary_query(config)  # and on a summary query it could not show at the end
+    if config.store.kind in ("oxigraph", "files"):  # and on a store path that cannot be one
+        from scholarkg.store.location import check_store_path
+
+        check_store_path(config.store.path)
     if config.store.kind == "oxigraph":  # and on a store directory that holds another's
         from scholarkg.store.foreign import check_not_foreign
 

@@ -19,6 +19,7 @@ from scholarkg.config.fields import (
     seconds,
     setting,
 )
+from scholarkg.config.network import MIB
 from scholarkg.files import absolute
 
 if TYPE_CHECKING:
@@ -120,6 +121,12 @@ class StoreConfig(Section):
         "sends its answer a byte at a time passes every read timeout)",
         gt=0,
     )
+    max_answer_bytes: int = setting(
+        1024 * MIB,
+        "kind sparql: largest answer read from the server, after decompression (1 GiB); "
+        "larger: refused, naming the store and this key",
+        gt=0,
+    )
     user: SecretStr | None = setting(
         None, "kind sparql: HTTP basic-auth user", env="SCHOLARKG_SPARQL_USER", secret=True
     )
@@ -160,6 +167,7 @@ class StoreConfig(Section):
             server=self.server,
             replace_via=self.replace_via,
             timeouts=(self.connect_timeout, self.read_timeout, self.request_deadline),
+            max_answer_bytes=self.max_answer_bytes,
         )
 
 

@@ -41,6 +41,7 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
+from scholarkg.runs.killed import record_killed_run, unfinished_mark
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -176,7 +177,12 @@ class RunContext:
                 store.close()
                 raise
             self._store = store
-            mark = {"run": self.run.iri, "store": str(self.config.store.path)}
+            if self.unfinished:  # an earlier run killed without a record: write it one
+                try:
+                    record_killed_run(self, store)
+                except ScholarKGError as exc:
+                    self.report.warnings.append(f"a killed run's record not written: {exc}")
+            mark = unfinished_mark(self)
             write_atomic(self.unfinished_mark, (json.dumps(mark) + "\n").encode("utf-8"))
         return self._store
 

@@ -4,6 +4,7 @@ state in (a full disk). A run that ends normally closes in :mod:`scholarkg.runs.
 from __future__ import annotations
 
 import contextlib
+from contextlib import closing
 
 from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.lifecycle import Interrupted
@@ -40,6 +41,27 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) 
         except ScholarKGError as unwritten:
             report.warnings.append(f"the run record could not be written: {unwritten}")
     report.finished_at = now_iso()
-    if isinstance(exc, WriteFailed) and ctx.has_store:
-        report.store_quads = quad_count(ctx)
+    if isinstance(exc, WriteFailed):
+        report.store_quads = quad_count(ctx) if ctx.has_store else None
+    else:
+        report.store_quads = _held_after_a_stop(ctx)
     write_report(ctx)
+
+
+def _held_after_a_stop(ctx: RunContext) -> int | None:
+    """The quads the store holds, for a stopped run's summary, as a finished run says them: an
+    embedded or file store is counted (opened read-only if the run had not opened it yet); a
+    SPARQL store is not asked (a request after a stop is cut off at once: never a count), and
+    the summary says so."""
+    if ctx.report.store_error is not None:
+        return None
+    if ctx.config.store.kind == "sparql":
+        ctx.report.store_uncounted = "a SPARQL store is not asked after a stop"
+        return None
+    if ctx.has_store:
+        return quad_count(ctx)
+    try:
+        with closing(ctx.config.store.open(read_only=True)) as store:
+            return store.quad_count()
+    except (ScholarKGError, OSError):  # no store yet (a first run stopped before loading)
+        return None

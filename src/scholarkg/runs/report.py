@@ -93,6 +93,7 @@ class RunReport:
     # record, VoID description): name -> the triples each holds now
     run_graphs: dict[str, int] = field(default_factory=dict)
     store_quads: int | None = None
+    store_uncounted: str | None = None  # why the summary cannot say what the store holds
     store_error: str | None = None
     run_error: str | None = None  # a file the run keeps its state in could not be written
     published: list[PublishedFile] = field(default_factory=list)
@@ -229,6 +230,8 @@ class RunReport:
         lines.append(self.change_line())
         if self.store_quads is not None:
             lines.append(f"store: holds {self.store_quads} quads")
+        elif self.store_uncounted:
+            lines.append(f"store: not counted ({self.store_uncounted})")
         if self.published:
             lines.append(f"published: {', '.join(p.describe() for p in self.published)}")
         lines += self._problem_lines()

@@ -7,20 +7,40 @@ Every request ends: besides the per-read timeout it has a total deadline (a serv
 its answer one byte at a time passes every read timeout), and a stop request (SIGTERM, SIGINT)
 cuts the transfer within a fraction of a second (:mod:`scholarkg.extract.bounded` watches the
 connection). An answer so cut off is never used, as it may look complete; the request fails
-with the caller's error, and the run's next check for a stop ends it."""
+with the caller's error, and the run's next check for a stop ends it. An answer is read up to
+``[store] max_answer_bytes`` (after decompression): a larger one, or one that never ends, is
+refused as soon as it grows past the cap, never held in memory whole."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.auth import HTTPBasicAuth
+from requests.structures import CaseInsensitiveDict
 
-from scholarkg.errors import ScholarKGError
-from scholarkg.extract.bounded import DeadlineAdapter, Watch, deadline
+from scholarkg.errors import ExtractError, ScholarKGError
+from scholarkg.extract.bounded import (
+    BodyCap,
+    DeadlineAdapter,
+    Watch,
+    deadline,
+    read_body,
+    unread_redirect,
+)
 
 _MESSAGE_LIMIT = 500
+_ERROR_BODY = 4 * _MESSAGE_LIMIT  # the bytes of an error answer read for its message
+
+
+@dataclass(frozen=True)
+class EndpointAnswer:
+    """A server's successful answer: its headers and its body, read whole within the cap."""
+
+    headers: CaseInsensitiveDict[str]
+    content: bytes
 
 
 def safe_url(url: str) -> str:
@@ -44,9 +64,11 @@ class EndpointSession:
         timeout: float,
         connect_timeout: float,
         total_timeout: float,
+        max_answer_bytes: int,
     ) -> None:
         self._timeout = (connect_timeout, timeout)
         self._total = total_timeout
+        self._cap = BodyCap(max_answer_bytes, "[store] max_answer_bytes")
         self._session = requests.Session()
         for scheme in ("http://", "https://"):  # every request obeys the total deadline
             self._session.mount(scheme, DeadlineAdapter())
@@ -68,12 +90,26 @@ class EndpointSession:
         error: type[ScholarKGError],
         what: str,
         **kwargs: Any,
-    ) -> requests.Response:
-        """One HTTP request; any failure becomes ``error`` naming the endpoint and status."""
+    ) -> EndpointAnswer:
+        """One HTTP request; any failure (an answer over the cap too) becomes ``error`` naming
+        the endpoint and status."""
         where = safe_url(url)
         with deadline(self._total) as watch:
             try:
-                response = self._session.request(method, url, timeout=self._timeout, **kwargs)
+                response = self._session.request(
+                    method,
+                    url,
+                    timeout=self._timeout,
+                    stream=True,
+                    hooks={"response": unread_redirect},
+                    **kwargs,
+                )
+                try:
+                    if response.status_code >= 400:
+                        raise error(f"{where}: {what}: {_failure(response)}")
+                    body = read_body(response, self._cap, watch, where)
+                finally:
+                    response.close()
             except requests.RequestException as exc:
                 if watch.stopped or watch.expired:
                     raise error(f"{where}: {what}: {self._cut(watch)}") from exc
@@ -82,16 +118,11 @@ class EndpointSession:
                 if isinstance(exc, requests.ConnectionError):
                     raise error(f"{where}: {what}: cannot connect ({exc})") from exc
                 raise error(f"{where}: {what}: request failed ({exc})") from exc
+            except ExtractError as exc:  # over the cap: read_body names the store and the key
+                raise error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}") from exc
             if watch.stopped or watch.expired:  # an answer cut off may look complete
                 raise error(f"{where}: {what}: {self._cut(watch)}")
-        if response.status_code >= 400:
-            message = response.text.strip()
-            if len(message) > _MESSAGE_LIMIT:
-                message = message[:_MESSAGE_LIMIT] + "…"
-            raise error(
-                f"{where}: {what}: HTTP {response.status_code} {response.reason}: {message}"
-            )
-        return response
+        return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
 
     def _cut(self, watch: Watch) -> str:
         """Why a request was cut off: a stop request, or the total deadline."""
@@ -101,3 +132,15 @@ class EndpointSession:
             f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
             "is too slow or sends its answer a byte at a time)"
         )
+
+
+def _failure(response: requests.Response) -> str:
+    """An error answer's status and the start of its message (never more of it is read)."""
+    head = b""
+    for chunk in response.iter_content(_ERROR_BODY):
+        head = chunk[:_ERROR_BODY]
+        break
+    message = head.decode(response.encoding or "utf-8", errors="replace").strip()
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[:_MESSAGE_LIMIT] + "…"
+    return f"HTTP {response.status_code} {response.reason}: {message}"

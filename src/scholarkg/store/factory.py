@@ -28,14 +28,15 @@ def open_store(
     server: str | None = None,
     replace_via: str | None = None,
     timeouts: tuple[float, float, float] | None = None,
+    max_answer_bytes: int | None = None,
 ) -> GraphStore:
     """A store of ``kind``: ``oxigraph`` (embedded, at ``path``), ``sparql`` (remote endpoints)
     or ``files`` (a :class:`FileSink` directory at ``path``).
 
     The values come from the ``[store]`` section (:meth:`StoreConfig.open
     <scholarkg.config.StoreConfig.open>`), where the environment has already been applied;
-    ``server``, ``replace_via`` and ``timeouts`` (connect, each read, the whole request) left out
-    take :class:`SparqlStore`'s defaults. ``read_only``
+    ``server``, ``replace_via``, ``timeouts`` (connect, each read, the whole request) and
+    ``max_answer_bytes`` left out take :class:`SparqlStore`'s defaults. ``read_only``
     drops the write endpoints so that no write can reach the server.
     """
     if kind == "oxigraph":
@@ -59,6 +60,8 @@ def open_store(
         if timeouts is not None:
             connect, read, whole = timeouts
             options |= {"connect_timeout": connect, "timeout": read, "total_timeout": whole}
+        if max_answer_bytes is not None:
+            options["max_answer_bytes"] = max_answer_bytes
         return SparqlStore(
             query_url,
             None if read_only else update_url,

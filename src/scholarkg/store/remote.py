@@ -49,7 +49,7 @@ _ACCEPT = (
 )
 
 
-_STORE = StoreConfig()  # the defaults: [store] connect_timeout, read_timeout, request_deadline
+_STORE = StoreConfig()  # the defaults: [store] timeouts, request_deadline, max_answer_bytes
 
 
 class SparqlStore(ClosingStore):
@@ -57,8 +57,8 @@ class SparqlStore(ClosingStore):
 
     Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
     ``update_url`` (``replace_via="update"``). Credentials are sent as HTTP basic auth.
-    ``timeout`` bounds each read, ``total_timeout`` each request in all; a stop request
-    (SIGTERM) cuts a request under way.
+    ``timeout`` bounds each read, ``total_timeout`` each request in all, ``max_answer_bytes``
+    the answer read; a stop request (SIGTERM) cuts a request under way.
     """
 
     def __init__(
@@ -74,6 +74,7 @@ class SparqlStore(ClosingStore):
         timeout: float = _STORE.read_timeout,
         connect_timeout: float = _STORE.connect_timeout,
         total_timeout: float = _STORE.request_deadline,
+        max_answer_bytes: int = _STORE.max_answer_bytes,
     ) -> None:
         if server not in UNION_PARAMS:
             raise ConfigError(
@@ -94,6 +95,7 @@ class SparqlStore(ClosingStore):
             timeout=timeout,
             connect_timeout=connect_timeout,
             total_timeout=total_timeout,
+            max_answer_bytes=max_answer_bytes,
         )
 
     @classmethod

@@ -1,0 +1,171 @@
+"""A run that ended without a word (SIGKILL, a crash, the power lost) leaves its unfinished mark
+(``run-unfinished.json``) and graphs that name it as their origin, but no record of it and no
+report. The next run that opens the store writes both for it: its record (a
+``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
+graphs that name it counted as changed) and its report in the run history (``interrupted:
+killed …``, the graphs it is known to have written); its own report notes that it goes on
+from there. A run whose store refused its record (a full disk) left its report: its record is
+written from that report. So nothing in the store names a run that has no record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import PROV
+
+from scholarkg.iris import SKG
+from scholarkg.load.contents import take_from_store
+from scholarkg.load.manifest import open_manifest
+from scholarkg.provenance import RunInfo, run_record
+from scholarkg.runs.report import RunReport
+from scholarkg.store.base import GraphStore
+from scholarkg.store.sparql_text import iri_ref
+
+if TYPE_CHECKING:
+    from scholarkg.runs.context import RunContext
+
+KILLED = "killed: it ended without a record (SIGKILL, a crash or the power lost)"
+_NAMING = (
+    "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g "
+    "<http://www.w3.org/ns/prov#wasGeneratedBy> {run} }} }}"
+)
+
+
+@dataclass(frozen=True)
+class UnrecordedRun:
+    """A run found unfinished: its IRI, job, start and configuration (as far as its mark
+    says), and the graphs of the store that name it."""
+
+    iri: str
+    job: str
+    started_at: dt.datetime
+    config_hash: str
+    software_version: str
+    graphs: int
+
+
+def unfinished_mark(ctx: RunContext) -> dict[str, Any]:
+    """What a run writes in its unfinished mark when it opens the store."""
+    return {
+        "run": ctx.run.iri,
+        "store": str(ctx.config.store.path),
+        "job": ctx.job,
+        "started_at": ctx.run.started_at.isoformat(),
+        "config_hash": ctx.run.config_hash,
+        "software_version": ctx.run.software_version,
+    }
+
+
+def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
+    """Write the record of the run the unfinished mark names, when graphs of ``store`` name it
+    and no record of it is there, and its report when it left none (a run whose store refused
+    its record left one: the record is written from it); the run found, or ``None``."""
+    found = _unrecorded(ctx, store)
+    if found is None:
+        return None
+    info = RunInfo(found.iri, found.started_at, found.config_hash, found.software_version)
+    own = _own_report(ctx, found.iri)
+    report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
+    if own is None:
+        report.graphs_written = found.graphs
+        report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
+    ended = _time(report.finished_at)
+    record = run_record(
+        info, ended_at=ended or found.started_at, outcome=report.outcome, counts=report.counts()
+    )
+    subject = URIRef(found.iri)
+    if ended is None:  # when it ended, nobody knows
+        record.remove((subject, PROV.endedAtTime, None))
+    if not found.config_hash:  # a mark from before they were written in it
+        record.remove((subject, SKG.configHash, None))
+    if not found.software_version:
+        record.remove((subject, SKG.softwareVersion, None))
+    store.replace_graph(info.graph_iri, record)
+    manifest = open_manifest(ctx.config)
+    try:
+        take_from_store(manifest.contents, store, info.graph_iri, counted=True)
+        manifest.commit()
+    finally:
+        manifest.close()
+    if own is not None:
+        ctx.report.notes.append(
+            f"run <{found.iri}> wrote {found.graphs} graphs but not its record (its store "
+            f"refused it): its record (outcome {report.outcome}) written from its report, and "
+            "this run goes on from it"
+        )
+        return found
+    report.run_graphs["run record"] = len(record)
+    ctx.config.reports_dir.mkdir(parents=True, exist_ok=True)
+    report.write_json(ctx.config.reports_dir)
+    ctx.report.notes.append(
+        f"run <{found.iri}> {KILLED.removeprefix('killed: it ')}: {found.graphs} graphs name it; "
+        "its record (outcome failed) and report written, and this run goes on from it"
+    )
+    return found
+
+
+def _own_report(ctx: RunContext, iri: str) -> RunReport | None:
+    """The report the run wrote itself, if it did (it ended, but its record was refused)."""
+    tail = iri.rsplit("-", 1)[-1]
+    names = {f.name for f in fields(RunReport)}
+    for path in sorted(ctx.config.reports_dir.glob(f"*-{tail}.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("run_iri") == iri:
+            return RunReport(**{k: v for k, v in data.items() if k in names})
+    return None
+
+
+def _time(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _unrecorded(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
+    try:
+        mark = json.loads(ctx.unfinished_mark.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    iri = mark.get("run") if isinstance(mark, dict) else None
+    if not isinstance(iri, str) or iri == ctx.run.iri or "/run/" not in iri:
+        return None
+    graph = iri.replace("/run/", "/graph/run/", 1)
+    if store.graph_sizes([graph]).get(graph):
+        return None  # it wrote its record (stopped, or cut short by a full disk)
+    rows = store.query(_NAMING.format(run=iri_ref(iri)), union=False)
+    graphs = 0
+    if isinstance(rows, ox.QuerySolutions):
+        for row in rows:
+            count = row["n"]
+            graphs = int(count.value) if isinstance(count, ox.Literal) else 0
+    if not graphs:
+        return None  # it wrote nothing: nothing names it
+    return UnrecordedRun(
+        iri,
+        str(mark.get("job") or "run"),
+        _started(mark, iri),
+        str(mark.get("config_hash") or ""),
+        str(mark.get("software_version") or ""),
+        graphs,
+    )
+
+
+def _started(mark: dict[str, Any], iri: str) -> dt.datetime:
+    """When the run started: its mark says so, or its IRI (``…/run/20261204T183335Z-…``)."""
+    started = _time(str(mark.get("started_at") or ""))
+    if started is not None:
+        return started
+    stamp = iri.rsplit("/", 1)[-1].split("-", 1)[0]
+    try:
+        return dt.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return dt.datetime.fromtimestamp(0, dt.UTC)

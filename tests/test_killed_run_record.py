@@ -1,0 +1,108 @@
+"""A run SIGKILLed mid-load leaves graphs that name it and its unfinished mark, but no record
+and no report; the next run writes both for it (outcome ``failed``, no end time, the graphs
+that name it counted), notes that it goes on from it, and then no graph of the store names a
+run without a record (before: the graphs named a ``prov:Activity`` the store never held, and
+the run history had no trace of the run)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from scholarkg.config import load_config
+from scholarkg.runs.arxiv_jobs import load_snapshot
+from test_stop import BOUND, Run, copies
+
+NAMING = (
+    "PREFIX prov: <http://www.w3.org/ns/prov#> "
+    "SELECT ?run (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run } } "
+    "GROUP BY ?run ORDER BY ?run"
+)
+RECORDS = (
+    "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
+    "SELECT ?run ?outcome ?changed (COUNT(?end) AS ?ends) WHERE { GRAPH ?r { ?run a "
+    "skg:PipelineRun ; skg:outcome ?outcome ; skg:graphsChanged ?changed "
+    "OPTIONAL { ?run prov:endedAtTime ?end } } } GROUP BY ?run ?outcome ?changed ORDER BY ?run"
+)
+
+
+def naming(store: Path) -> dict[str, int]:
+    rows = ox.Store.read_only(str(store)).query(NAMING)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {r["run"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
+
+
+def records(store: Path) -> dict[str, tuple[str, int, int]]:
+    rows = ox.Store.read_only(str(store)).query(RECORDS)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {
+        r["run"].value: (r["outcome"].value, int(r["changed"].value), int(r["ends"].value))  # type: ignore[union-attr]
+        for r in rows
+    }
+
+
+def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Path) -> None:
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    run = tmp_path / "run"
+    run.mkdir()
+    job = Run(run, snapshot, loader="transactional")
+    job.wait_for_progress()
+    deadline = time.monotonic() + BOUND  # a second progress line: graphs are in the store
+    while sum(line.startswith(b"load-snapshot ") for line in job.err) < 2:
+        assert time.monotonic() < deadline and job.process.poll() is None, job.err
+        time.sleep(0.05)
+    job.process.send_signal(signal.SIGKILL)
+    job.finish()
+    assert job.process.returncode == -signal.SIGKILL
+    mark = json.loads((run / "data" / "state" / "run-unfinished.json").read_text())
+    killed = mark["run"]
+    before = naming(run / "store")
+    assert list(before) == [killed] and before[killed] > 0  # its graphs name it ...
+    assert records(run / "store") == {}  # ... but the store holds no record of it
+    assert not (run / "data" / "reports").exists()  # nor the run history a report
+
+    config = load_config(run / "scholarkg.toml")
+    again = load_snapshot(config, snapshot, chunk_records=50, workers=0, bulk=False).report
+    assert again.outcome == "ok", again.summary_lines()
+    assert [n for n in again.notes if killed in n] == [
+        f"run <{killed}> ended without a record (SIGKILL, a crash or the power lost): "
+        f"{before[killed]} graphs name it; its record (outcome failed) and report written, "
+        "and this run goes on from it"
+    ]
+    held = records(run / "store")
+    assert held[killed] == ("failed", before[killed], 0)  # no end time: nobody knows it
+    assert held[again.run_iri][0] == "ok" and held[again.run_iri][2] == 1
+    assert set(naming(run / "store")) <= set(held)  # every run a graph names has a record
+    reports = sorted((run / "data" / "reports").glob("snapshot-*.json"))
+    written = [json.loads(p.read_text()) for p in reports]
+    assert [r["run_iri"] for r in written] == [killed, again.run_iri]  # in the order they ran
+    assert written[0]["outcome"] == "failed"
+    assert written[0]["graphs_written"] == before[killed]
+    assert written[0]["interrupted"] == (
+        "killed: it ended without a record (SIGKILL, a crash or the power lost); found by run "
+        f"{again.run_iri}, which goes on from it"
+    )
+    assert written[0]["finished_at"] == ""
+
+
+def test_a_stopped_run_that_wrote_its_record_gets_no_second_one(tmp_path: Path) -> None:
+    """SIGTERM: the run writes its own record; the next run leaves it as it is."""
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    run = tmp_path / "run"
+    run.mkdir()
+    job = Run(run, snapshot, loader="transactional")
+    job.wait_for_progress()
+    job.process.send_signal(signal.SIGTERM)
+    job.finish()
+    [stopped] = [json.loads(p.read_text()) for p in (run / "data" / "reports").glob("*.json")]
+    first = records(run / "store")
+    assert list(first) == [stopped["run_iri"]]
+    config = load_config(run / "scholarkg.toml")
+    again = load_snapshot(config, snapshot, chunk_records=50, workers=0, bulk=False).report
+    assert not [n for n in again.notes if "without a record" in n]
+    assert records(run / "store")[stopped["run_iri"]] == first[stopped["run_iri"]]
+    assert len(list((run / "data" / "reports").glob("*.json"))) == 2

@@ -1,0 +1,163 @@
+"""A SPARQL store's answer is read up to ``[store] max_answer_bytes``: one larger, or one that
+never ends, is refused as soon as it grows past the cap with one line naming the store and the
+key (before: read into memory whole, until the request deadline or a MemoryError)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from scholarkg.config import load_config
+from scholarkg.errors import QueryError
+from scholarkg.store.remote import SparqlStore
+
+ROWS = {"head": {"vars": ["n"]}, "results": {"bindings": []}}
+ANSWER = json.dumps(ROWS).encode() + b" " * 4000
+MIB = 1024 * 1024
+
+
+class Flood:
+    """A loopback SPARQL server answering every request with ``ANSWER`` (``padding`` bytes of
+    spaces after it, chunked, no length declared; ``declared``: with its Content-Length)."""
+
+    def __init__(self, padding: int = 0, *, declared: bool = False) -> None:
+        self.padding = padding
+        self.declared = declared
+        self.sent = 0
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                _read_request(conn)
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                if self.declared:
+                    size = len(ANSWER) + self.padding
+                    conn.sendall(head + b"Content-Length: %d\r\n\r\n" % size + ANSWER)
+                    return  # the body is never sent: a declared size over the cap is enough
+                conn.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+                self._chunk(conn, ANSWER)
+                left = self.padding
+                while left > 0:
+                    piece = min(left, 64 * 1024)
+                    self._chunk(conn, b" " * piece)
+                    left -= piece
+                conn.sendall(b"0\r\n\r\n")
+            except OSError:
+                pass
+
+    def _chunk(self, conn: socket.socket, data: bytes) -> None:
+        conn.sendall(b"%x\r\n" % len(data) + data + b"\r\n")
+        self.sent += len(data)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _read_request(conn: socket.socket) -> None:
+    """Read one request whole (closing with part of it unread would reset the connection)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        body += conn.recv(65536)
+
+
+def _refusal(url: str, cap: int, size: int | None = None) -> str:
+    said = f"of {size} bytes " if size is not None else ""
+    return (
+        f"{url}/query: SPARQL query: answer {said}larger than [store] max_answer_bytes = {cap} "
+        "bytes: not read further; raise it in your config if this is genuine"
+    )
+
+
+def test_an_answer_as_large_as_the_cap_is_read() -> None:
+    flood = Flood()
+    try:
+        with SparqlStore.for_oxigraph(flood.url, max_answer_bytes=len(ANSWER)) as store:
+            assert list(store.iter_graph_names()) == []
+    finally:
+        flood.close()
+
+
+def test_an_answer_one_byte_over_the_cap_is_refused() -> None:
+    flood = Flood(padding=1)
+    try:
+        store = SparqlStore.for_oxigraph(flood.url, max_answer_bytes=len(ANSWER))
+        with store, pytest.raises(QueryError) as caught:
+            list(store.iter_graph_names())
+    finally:
+        flood.close()
+    assert str(caught.value) == _refusal(flood.url, len(ANSWER))
+
+
+def test_a_flood_is_refused_once_it_passes_the_cap_not_read_to_its_end() -> None:
+    flood = Flood(padding=64 * MIB)
+    try:
+        store = SparqlStore.for_oxigraph(flood.url, max_answer_bytes=MIB)
+        with store, pytest.raises(QueryError) as caught:
+            store.quad_count()
+    finally:
+        flood.close()
+    assert str(caught.value) == _refusal(flood.url, MIB)
+    assert flood.sent < 16 * MIB  # the server was left with most of its flood unsent
+
+
+def test_a_declared_size_over_the_cap_is_refused_before_the_body_is_read() -> None:
+    flood = Flood(padding=MIB, declared=True)
+    try:
+        store = SparqlStore.for_oxigraph(flood.url, max_answer_bytes=MIB)
+        with store, pytest.raises(QueryError) as caught:
+            store.quad_count()
+    finally:
+        flood.close()
+    assert str(caught.value) == _refusal(flood.url, MIB, len(ANSWER) + MIB)
+
+
+def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_path: Path) -> None:
+    flood = Flood(padding=4 * MIB)
+    config = write_config(
+        tmp_path,
+        [],
+        store={"kind": "sparql", "query_url": f"{flood.url}/query", "max_answer_bytes": MIB},
+    )
+    assert load_config(config).store.max_answer_bytes == MIB
+    try:
+        command = ["export", "--config", str(config), "--format", "ttl"]
+        done = subprocess.run(
+            [sys.executable, "-m", "scholarkg.cli", *command, "--output", str(tmp_path / "x.ttl")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        flood.close()
+    assert done.returncode != 0
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "max_answer_bytes" in line]
+    assert len(lines) == 1, done.stderr
+    assert f"{flood.url}/query" in lines[0] and f"max_answer_bytes = {MIB} bytes" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml"]  # no dump left
