@@ -60,6 +60,8 @@ def serve_store(args: argparse.Namespace) -> int:
     host = args.host if args.host is not None else settings.host
     port = args.port if args.port is not None else settings.port
 
+    spec = StoreSpec.of_config(config.store)  # every [store] setting reaches the workers
+
     def serve(store: object) -> None:
         run_server(
             store,
@@ -70,6 +72,7 @@ def serve_store(args: argparse.Namespace) -> int:
             settings=settings,
             exports_dir=config.exports_dir,
             state_dir=store_state_dir(config),
+            spec=spec,
         )
 
     if config.store.kind == "oxigraph":
@@ -85,7 +88,7 @@ def serve_store(args: argparse.Namespace) -> int:
             # that is there is not opened to write here: that would break its seal (see
             # scholarkg.serve.updates)
             config.store.open().close()
-        serve(StoreSpec("oxigraph", str(config.store.path)))
+        serve(spec)
         return 0
     with closing(config.store.open(read_only=not args.allow_updates)) as store:
         serve(store)

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from scholarkg.errors import LoadError, ScholarKGError
+from scholarkg.errors import LoadError, QueryError, ScholarKGError
 from scholarkg.lifecycle import die_with_parent
 from scholarkg.serve.jobs import (
     OUT_OF_MEMORY,
@@ -35,6 +35,9 @@ from scholarkg.serve.jobs import (
 from scholarkg.store import served
 from scholarkg.store.reading import open_read_only
 
+if TYPE_CHECKING:
+    from scholarkg.config import StoreConfig
+
 
 @dataclass(frozen=True)
 class StoreSpec:
@@ -45,6 +48,33 @@ class StoreSpec:
     server: str = "oxigraph"  # for "sparql": the server kind
     credentials: tuple[str | None, str | None] = field(default=(None, None), repr=False)
     writable: bool = False  # the update worker: the only process that opens the store to write
+    # for "sparql", the [store] connect, read and whole-request timeouts and the answer cap
+    # (None: the store's defaults)
+    timeouts: tuple[float, float, float] | None = None
+    max_answer_bytes: int | None = None
+
+    @classmethod
+    def of_config(cls, config: StoreConfig) -> StoreSpec:
+        """The spec of the ``[store]`` section: every setting that bears on reading reaches the
+        worker (a SPARQL server's timeouts and answer cap, not the defaults)."""
+        if config.kind == "oxigraph":
+            return cls("oxigraph", str(config.path))
+        if config.kind != "sparql" or config.query_url is None:
+            raise QueryError(
+                f"[store] kind {config.kind!r}: queries can only be served from an Oxigraph "
+                "store or a SPARQL endpoint (kind sparql with a query_url)"
+            )
+        user, password = (
+            None if s is None else s.get_secret_value() for s in (config.user, config.password)
+        )
+        return cls(
+            "sparql",
+            config.query_url,
+            config.server,
+            (user, password),
+            timeouts=(config.connect_timeout, config.read_timeout, config.request_deadline),
+            max_answer_bytes=config.max_answer_bytes,
+        )
 
     def open(self) -> tuple[Any, served.Lease | None]:
         """The open store, and the hold on the checkpoint a reader of an embedded store opened
@@ -70,6 +100,8 @@ class StoreSpec:
             user=user,
             password=password,
             read_only=True,
+            timeouts=self.timeouts,
+            max_answer_bytes=self.max_answer_bytes,
         )
         return store, None
 
