@@ -1,6 +1,8 @@
 """``scholarkg serve`` over a SPARQL-server store: the query workers talk to the server with the
 ``[store]`` settings (answer cap, read timeout), not the defaults (before: each worker built its
-store with the 1 GiB cap and the 120 s read timeout whatever the config said)."""
+store with the 1 GiB cap and the 120 s read timeout whatever the config said); the store's own
+words for a failure are one line of the server's log (before: only the worker's stderr file,
+deleted unread, had them)."""
 
 from __future__ import annotations
 
@@ -77,8 +79,17 @@ def serve(tmp_path: Path) -> Iterator[object]:
 
     yield start
     for server in servers:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait(30)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(30)
+
+
+def stopped(server: subprocess.Popen[str]) -> str:
+    """What the server printed (its log), once stopped by Ctrl-C."""
+    os.killpg(server.pid, signal.SIGINT)
+    server.wait(60)
+    assert server.stdout is not None
+    return server.stdout.read()
 
 
 def ask(url: str) -> requests.Response:
@@ -101,6 +112,13 @@ def test_a_worker_applies_the_configured_answer_cap_and_the_server_stays_up(serv
     assert answered.status_code == 200, answered.text
     assert answered.json()["results"]["bindings"] == []
     assert server.poll() is None
+    log = stopped(server)
+    assert "Traceback" not in log, log
+    said = [line for line in log.splitlines() if "max_answer_bytes" in line]
+    assert said, log  # before: the reason went to the worker's stderr file, deleted unread
+    for line in said:  # the store and the key, each failure one line of the server's log
+        assert "the store could not answer" in line and f"{flood.url}/query: " in line
+        assert f"max_answer_bytes = {MIB} bytes" in line
 
 
 def test_a_worker_applies_the_configured_read_timeout(serve) -> None:  # type: ignore[no-untyped-def]
@@ -115,6 +133,8 @@ def test_a_worker_applies_the_configured_read_timeout(serve) -> None:  # type: i
     assert stalled.status_code == 500, stalled.text
     assert "the store could not answer" in stalled.text
     assert server.poll() is None
+    said = [line for line in stopped(server).splitlines() if "timed out" in line]
+    assert said and all(f"{late.url}/query: SPARQL query: timed out" in s for s in said), said
 
 
 def test_scholarkg_query_applies_the_configured_answer_cap(tmp_path: Path) -> None:
@@ -134,5 +154,7 @@ def test_scholarkg_query_applies_the_configured_answer_cap(tmp_path: Path) -> No
     finally:
         flood.close()
     assert done.returncode == 1, done.stdout  # before: 0, the 4 MiB answer read whole
-    assert done.stdout == "" and len(done.stderr.splitlines()) == 1, done.stderr
-    assert done.stderr.startswith("error: the store could not answer")
+    reason, error = done.stderr.splitlines()  # the store's own words, then the refusal
+    assert done.stdout == "" and error.startswith("error: the store could not answer")
+    assert reason.startswith(f"the store could not answer: QueryError: {flood.url}/query: ")
+    assert f"[store] max_answer_bytes = {MIB} bytes" in reason

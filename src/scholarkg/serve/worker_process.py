@@ -135,11 +135,16 @@ def _query(store: Any, job: QueryJob) -> Any:
     )
 
 
+_DETAIL_CHARS = 2000  # of an error's text kept for the server's log
+
+
 def _evaluation_failure(exc: Exception) -> JobFailure:
     # The engine's text may quote what a SERVICE endpoint answered: it goes to the worker's
-    # log, never to the client.
-    print(f"query failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-    return JobFailure("store", f"the query could not be evaluated ({type(exc).__name__})")
+    # and the server's log, never to the client.
+    detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
+    print(f"query failed: {detail}", file=sys.stderr, flush=True)
+    name = type(exc).__name__
+    return JobFailure("store", f"the query could not be evaluated ({name})", detail)
 
 
 def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
@@ -171,8 +176,10 @@ def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
     except SyntaxError as exc:
         return JobFailure("syntax", f"SPARQL update failed: {exc}")
     except Exception as exc:
-        print(f"update failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        return JobFailure("store", f"the update could not be applied ({type(exc).__name__})")
+        detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
+        print(f"update failed: {detail}", file=sys.stderr, flush=True)
+        name = type(exc).__name__
+        return JobFailure("store", f"the update could not be applied ({name})", detail)
     if spec.kind == "oxigraph":
         try:
             served.take(store, Path(spec.location))
