@@ -12,7 +12,7 @@ import os
 import resource
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -189,13 +189,42 @@ def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
 
 
 def run_batch(store: Any, batch: SelectBatch) -> tuple[QueryOutcome, ...] | JobFailure:
+    """The server's own SELECT queries (its pages), each answer with the variables it asks, in
+    the order it asks them (:func:`as_asked`: a SPARQL server's answer is checked)."""
     outcomes = []
     for sparql in batch.queries:
         outcome = run_job(store, QueryJob(sparql), 1 << 62)
+        if not isinstance(outcome, JobFailure) and not isinstance(store, ox.Store):
+            outcome = as_asked(sparql, outcome, getattr(store, "query_url", "the store"))
         if isinstance(outcome, JobFailure):
             return outcome
         outcomes.append(outcome)
     return tuple(outcomes)
+
+
+_EMPTY: list[ox.Store] = []  # an empty in-memory store: what a query projects, read off it
+
+
+def as_asked(sparql: str, outcome: QueryOutcome, where: str) -> QueryOutcome | JobFailure:
+    """A SPARQL server's ``outcome`` of SELECT ``sparql`` with its columns in the order the
+    query projects them (pages read some by position); answered with other variables (or
+    not as solutions), a failure: the pages read them by name."""
+    if not _EMPTY:
+        _EMPTY.append(ox.Store())
+    projected = _EMPTY[0].query(sparql)
+    if not isinstance(projected, ox.QuerySolutions):
+        return outcome  # the pages batch SELECT queries only
+    asked = tuple(v.value for v in projected.variables)
+    got = outcome.variables
+    if outcome.form == "solutions" and got == asked:
+        return outcome
+    if outcome.form != "solutions" or sorted(got) != sorted(asked):
+        said = " ".join(f"?{v}" for v in got) if outcome.form == "solutions" else outcome.form
+        detail = f"{where} answered {said} to a query asking " + " ".join(f"?{v}" for v in asked)
+        return JobFailure("store", "the store answered other variables than asked", detail)
+    order = [got.index(v) for v in asked]
+    rows = tuple(tuple(row[i] for i in order) for row in outcome.rows)
+    return replace(outcome, variables=asked, rows=rows)
 
 
 def _answer(store: Any, job: Any, spec: StoreSpec, max_bytes: int) -> Any:
