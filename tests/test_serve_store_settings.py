@@ -158,3 +158,17 @@ def test_scholarkg_query_applies_the_configured_answer_cap(tmp_path: Path) -> No
     assert done.stdout == "" and error.startswith("error: the store could not answer")
     assert reason.startswith(f"the store could not answer: QueryError: {flood.url}/query: ")
     assert f"[store] max_answer_bytes = {MIB} bytes" in reason
+
+
+def test_serve_without_a_query_url_says_so_in_one_line(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [], store={"kind": "sparql"})
+    done = subprocess.run(
+        [*COMMAND, "serve", "--port", "0", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (
+        "error: store kind 'sparql' needs [store] query_url (or SCHOLARKG_SPARQL_QUERY_URL)\n"
+    )

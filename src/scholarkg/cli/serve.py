@@ -60,8 +60,6 @@ def serve_store(args: argparse.Namespace) -> int:
     host = args.host if args.host is not None else settings.host
     port = args.port if args.port is not None else settings.port
 
-    spec = StoreSpec.of_config(config.store)  # every [store] setting reaches the workers
-
     def serve(store: object) -> None:
         run_server(
             store,
@@ -72,7 +70,7 @@ def serve_store(args: argparse.Namespace) -> int:
             settings=settings,
             exports_dir=config.exports_dir,
             state_dir=store_state_dir(config),
-            spec=spec,
+            spec=StoreSpec.of_config(config.store),  # every [store] setting, in the workers too
         )
 
     if config.store.kind == "oxigraph":
@@ -88,7 +86,7 @@ def serve_store(args: argparse.Namespace) -> int:
             # that is there is not opened to write here: that would break its seal (see
             # scholarkg.serve.updates)
             config.store.open().close()
-        serve(spec)
+        serve(StoreSpec("oxigraph", str(config.store.path)))
         return 0
     with closing(config.store.open(read_only=not args.allow_updates)) as store:
         serve(store)
