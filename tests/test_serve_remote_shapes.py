@@ -1,7 +1,9 @@
 """A SPARQL-server store that answers the server's own page queries with other variables than
 they ask (a misconfigured proxy, a server answering another query) is refused in one log line
 per query, and the page is a plain 500 (before: a KeyError traceback in the log, and the
-warm-up thread died with it); variables answered in another order are put in the order asked."""
+warm-up thread died with it); variables answered in another order are put in the order asked.
+An update the SPARQL server fails is answered with its kind only, its words logged (before:
+the store's URL and the start of its error body went to the client)."""
 
 from __future__ import annotations
 
@@ -23,8 +25,9 @@ from test_store_answer_cap import _read_request
 class Fixed:
     """A loopback SPARQL server answering every query with ``answer`` (SPARQL JSON)."""
 
-    def __init__(self, answer: dict[str, object]) -> None:
+    def __init__(self, answer: dict[str, object], status: bytes = b"200 OK") -> None:
         self.body = json.dumps(answer).encode()
+        self.status = status
         self.asked = 0
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
@@ -44,7 +47,8 @@ class Fixed:
                 _read_request(conn)
                 self.asked += 1
                 conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    b"HTTP/1.1 %s\r\nContent-Type: application/sparql-results+json\r\n"
+                    % self.status
                     + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(self.body)
                     + self.body
                 )
@@ -96,3 +100,31 @@ def test_variables_answered_in_another_order_are_put_in_the_order_asked() -> Non
     (outcome,) = answer
     assert outcome.variables == ("a", "b")
     assert [[t.value for t in r] for r in outcome.rows] == [["1", "2"]]
+
+
+def test_an_update_the_store_fails_is_answered_with_its_kind_and_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    secret = {"error": "disk /srv/secret/db full"}
+    fixed = Fixed(secret, b"500 Internal Server Error")
+    store = SparqlStore(f"{fixed.url}/query", f"{fixed.url}/update")
+    insert = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    try:
+        with caplog.at_level(logging.INFO):
+            settings = ServeSettings(workers=1)
+            server = make_server(store, allow_updates=True, settings=settings).start()
+            try:
+                answer = requests.post(server.url + "update", data={"update": insert}, timeout=60)
+            finally:
+                server.stop()
+    finally:
+        fixed.close()
+    assert answer.status_code == 500
+    assert answer.text == "the store could not apply the update (LoadError)\n"
+    said = [r.getMessage() for r in caplog.records if "apply the update" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith(
+        f"the store could not apply the update: LoadError: {fixed.url}/update: SPARQL update: "
+        "HTTP 500 Internal Server Error: "
+    ), said
