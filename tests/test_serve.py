@@ -1002,6 +1002,49 @@ def test_slow_answers_are_cached_until_the_store_changes(
             time.sleep(0.3)
 
 
+def test_a_slow_html_results_page_is_answered_from_the_kept_answer_until_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of a slow query's HTML results page are kept like a serialized answer, by
+    store version, text and dataset: the same page asked again takes no worker (before: every
+    HTML page ran its query again); another dataset, or the store changed, runs it again."""
+    from scholarkg.serve import service
+
+    monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer counts as slow here
+    count = f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p a <{SKG.Paper}> }}"
+    path = tmp_path / "store"
+    with running_server(path) as (server, _):
+        assert server.kg.warmed.wait(60)
+
+        def page(**dataset: str) -> str:
+            response = requests.post(
+                server.url + "sparql",
+                data={"query": count, **dataset},
+                headers={"Accept": "text/html"},
+                timeout=60,
+            )
+            assert response.status_code == 200, response.text
+            assert response.headers["content-type"].startswith("text/html")
+            return response.text
+
+        first = page()
+        assert ">8<" in first
+        before = server.kg.pool.answered
+        assert page() == first
+        assert server.kg.pool.answered == before  # the kept rows: no worker asked
+        alone = page(**{"default-graph-uri": f"{BASE}graph/none"})
+        assert ">0<" in alone and server.kg.pool.answered == before + 1  # another dataset
+        writer = ox.Store(str(path))
+        paper = f"<{BASE}paper/arxiv/x> a <{SKG.Paper}>"
+        writer.update(f"INSERT DATA {{ GRAPH <{BASE}graph/arxiv/x> {{ {paper} }} }}")
+        writer.flush()
+        del writer
+        deadline = time.monotonic() + 60
+        while ">9<" not in page():  # never the kept rows once the store changed
+            assert time.monotonic() < deadline
+            time.sleep(0.3)
+
+
 def test_the_result_cache_counts_the_query_text_and_graphs_it_keeps(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -353,6 +353,31 @@ def test_a_connection_refused_or_cut_off_is_logged_with_its_address(
     ], said
 
 
+@pytest.mark.parametrize(
+    "request_head",
+    [b"GET /\x00 HTTP/1.1\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nHost: x\r\nno colon\r\n\r\n"],
+    ids=["nul-in-request-line", "malformed-header"],
+)
+def test_an_invalid_request_is_logged_with_its_address(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, request_head: bytes
+) -> None:
+    """A request uvicorn's parser cannot read is answered 400 and logged once, naming the
+    client (before: uvicorn's "Invalid HTTP request received." said nothing of whom)."""
+    import logging
+
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "s", settings=ServeSettings(workers=1)) as (server, _),
+    ):
+        host, port = _address(server)
+        with socket.create_connection((host, port), 30, ("127.0.0.4", 0)) as sock:
+            sock.sendall(request_head)
+            assert sock.recv(1024).startswith(b"HTTP/1.1 400")
+        assert answered(server.url)
+    said = [r.getMessage() for r in caplog.records if "nvalid HTTP request" in r.getMessage()]
+    assert said == ["request rejected from 127.0.0.4: invalid HTTP request"], said
+
+
 def test_a_body_cut_short_is_one_log_line_and_no_traceback(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -95,8 +95,6 @@ def _list_saved() -> int:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from contextlib import closing
-
     from scholarkg.errors import QueryError
     from scholarkg.export import default_prefixes
     from scholarkg.query import bind_saved, check_parameters, resolve_query
@@ -105,7 +103,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.serve.guard import QueryLimits
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.worker_process import StoreSpec
-    from scholarkg.serve.workers import WorkerPool, spec_for
+    from scholarkg.serve.workers import WorkerPool
     from scholarkg.store.reading import require_store
 
     config = load(args)  # a bad config is refused by every command, --list too
@@ -121,10 +119,9 @@ def run_query(args: argparse.Namespace) -> int:
         text = bind_saved(resolve_query(args.query), params)
     if config.store.kind == "oxigraph":  # the worker opens what readers open (a checkpoint);
         require_store(config.store.path)  # no store (yet) is said before a worker starts
-        spec = StoreSpec("oxigraph", str(config.store.path))
     else:
-        with closing(config.store.open(read_only=True)) as store:
-            spec = spec_for(store)
+        config.store.open(read_only=True).close()  # the settings are checked before a worker
+    spec = StoreSpec.of_config(config.store)  # starts; every [store] setting reaches it
     # The same isolation as the server: a worker process with the [serve] limits.
     pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
     try:

@@ -70,6 +70,7 @@ def serve_store(args: argparse.Namespace) -> int:
             settings=settings,
             exports_dir=config.exports_dir,
             state_dir=store_state_dir(config),
+            spec=StoreSpec.of_config(config.store),  # every [store] setting, in the workers too
         )
 
     if config.store.kind == "oxigraph":

@@ -22,12 +22,15 @@
   read the body as chunked and serve what follows it, which a proxy framing by the length
   forwarded as the body: request smuggling) or a header block over ``max_header_bytes`` are
   answered 400 and the connection closed (h11 would merge equal duplicates silently).
+* A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
+  client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import re
 import socket
 from typing import Any, ClassVar
@@ -46,6 +49,26 @@ REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told 
 # trusted_proxies (the client the query cap then counts: requester in http_base).
 PEER = "scholarkg.peer"
 _UNLOGGABLE = re.compile(r"[^0-9A-Za-z.:%_-]")  # what an address may hold (an IPv6 zone too)
+UVICORN_INVALID = "Invalid HTTP request received."  # uvicorn's warning, naming no client
+
+
+class PeerNamedLog(logging.LoggerAdapter[logging.Logger]):
+    """uvicorn's logger for one connection: its invalid-request warning (logged just before
+    its 400) names the client as the server's other refusal lines do; anything else passes
+    as it is."""
+
+    def __init__(self, logger: logging.Logger, protocol: LimitedH11Protocol) -> None:
+        super().__init__(logger)
+        self.protocol = protocol
+
+    @property
+    def level(self) -> int:  # uvicorn reads it before its trace lines
+        return self.logger.level
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        if msg == UVICORN_INVALID:  # no arguments: the address is never formatted
+            msg = f"request rejected from {self.protocol.named()}: invalid HTTP request"
+        return msg, kwargs
 
 
 class LimitedH11Protocol(H11Protocol):
@@ -66,6 +89,7 @@ class LimitedH11Protocol(H11Protocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.logger = PeerNamedLog(self.logger, self)  # type: ignore[assignment]
         self._deadline: asyncio.TimerHandle | None = None
         self._stalled: asyncio.TimerHandle | None = None  # armed while writing is paused
         self._head = RequestHead(self.max_header_bytes)
@@ -178,7 +202,7 @@ class LimitedH11Protocol(H11Protocol):
             return
         self.logger.info(
             "connection of %s dropped: the client read none of its answer for %gs",
-            self._named(),
+            self.named(),
             self.send_timeout,
         )
         self.transport.abort()
@@ -198,7 +222,7 @@ class LimitedH11Protocol(H11Protocol):
         if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
             self.logger.info(
                 "connection of %s closed: request not received within %gs",
-                self._named(),
+                self.named(),
                 self.request_timeout,
             )
             self.transport.close()
@@ -213,12 +237,12 @@ class LimitedH11Protocol(H11Protocol):
         if self.conn.their_state is h11.DONE:
             self._disarm()
 
-    def _named(self) -> str:
+    def named(self) -> str:
         """The connection's peer address, for a log line (which no client can end or forge)."""
         return _UNLOGGABLE.sub("?", str(self.client[0])) if self.client else "-"
 
     def _reject(self, message: str) -> None:
-        self.logger.info("request rejected from %s: %s", self._named(), message)
+        self.logger.info("request rejected from %s: %s", self.named(), message)
         self._disarm()
         body = f"{message}\n".encode()
         self.transport.write(

@@ -78,10 +78,13 @@ class QueryOutcome:
 @dataclass(frozen=True)
 class JobFailure:
     """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable,
-    unrepresentable (no form in the format asked for), size or memory."""
+    unrepresentable (no form in the format asked for), size or memory. ``detail``: the
+    engine's or the store's own words, for the server's log only (they may quote what a
+    SERVICE endpoint or the SPARQL server answered)."""
 
     kind: str
     message: str
+    detail: str = ""
 
 
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {

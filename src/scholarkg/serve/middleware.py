@@ -57,8 +57,8 @@ class AccessLog:
             access_log.info(
                 '%s "%s %s" %d %d %.1fms',
                 _client(scope),
-                _loggable(str(scope.get("method"))),
-                _loggable(path),
+                loggable(str(scope.get("method"))),
+                loggable(path),
                 status,
                 size,
                 (time.perf_counter() - started) * 1000,
@@ -132,14 +132,14 @@ def _client(scope: Scope) -> str:
     client = str((scope.get("client") or ("-", 0))[0])
     peer = scope.get(PEER)
     if peer is None or peer == client:
-        return _loggable(client)
-    return f"{_loggable(str(peer))} (forwarded for {_loggable(client)})"
+        return loggable(client)
+    return f"{loggable(str(peer))} (forwarded for {loggable(client)})"
 
 
 _UNLOGGABLE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\]')
 
 
-def _loggable(text: str) -> str:
+def loggable(text: str) -> str:
     """``text`` with control characters, quotes and backslashes as ``\\xNN``: a client
     cannot end the access log's line or forge another."""
     return _UNLOGGABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -23,6 +23,7 @@ from scholarkg.serve.app import create_app
 from scholarkg.serve.http_limits import limited_protocol
 from scholarkg.serve.linked_data import IriMapper
 from scholarkg.serve.service import KnowledgeGraph
+from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import spec_for
 
 
@@ -173,6 +174,7 @@ def make_server(
     settings: ServeSettings | None = None,
     exports_dir: Path | None = None,
     state_dir: Path | None = None,
+    spec: StoreSpec | None = None,
 ) -> ServerHandle:
     """A server over ``store`` bound to ``host:port`` (0: any free port), not yet serving.
 
@@ -181,14 +183,16 @@ def make_server(
     worker processes that open the store read-only; with ``allow_updates``, ``store`` (opened
     read-write) runs SPARQL Update and the workers reopen after each update, each noted first
     in ``state_dir`` (where the store's manifest lives; an embedded store's own directory by
-    default) for the next publication.
+    default) for the next publication. ``spec`` is how the workers open the store (default:
+    :func:`spec_for` ``store``; give :meth:`StoreSpec.of_config` to carry every ``[store]``
+    setting).
     """
     base = iri_base if iri_base.endswith("/") else iri_base + "/"
     prefix = "/" + path_prefix.strip("/") + "/" if path_prefix.strip("/") else "/"
     sock = bind(host, port)
     try:
         kg = KnowledgeGraph(
-            spec_for(store),
+            spec or spec_for(store),
             settings or ServeSettings(),
             IriMapper(base, prefix),
             update_store=store if allow_updates else None,
@@ -221,6 +225,7 @@ def run_server(
     settings: ServeSettings | None = None,
     exports_dir: Path | None = None,
     state_dir: Path | None = None,
+    spec: StoreSpec | None = None,
 ) -> None:
     """Print the URLs and serve until Ctrl-C (the caller closes the store afterwards)."""
     logging.basicConfig(
@@ -236,6 +241,7 @@ def run_server(
         settings=settings,
         exports_dir=exports_dir,
         state_dir=state_dir,
+        spec=spec,
     )
     url = server.url
     mode = "updates allowed on /update" if allow_updates else "read-only"

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -45,15 +46,19 @@ log = logging.getLogger(__name__)
 SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
 HTML_ROWS = 1000  # rows an HTML results page shows; its worker reads one more, no further
 ENTRY_BYTES = 1024  # what a kept answer holds beside its body, query text and graph names
+TERMS_WEIGHT = 4  # terms in memory take about 3.5 times their pickled size (measured)
 
 
-def held(job: QueryJob, body: bytes) -> int:
-    """The memory an answer kept in the result cache holds: its body and its key, whose query
-    text (up to ``max_query_bytes``) and graph names (up to ``max_body_bytes``) can outweigh a
-    one-line answer many times."""
+def held(job: QueryJob, outcome: QueryOutcome) -> int:
+    """The memory an answer kept in the result cache holds: its body (or an HTML page's rows
+    of terms, :data:`TERMS_WEIGHT` times their size as sent) and its key, whose query text (up
+    to ``max_query_bytes``) and graph names (up to ``max_body_bytes``) can outweigh a one-line
+    answer many times."""
     names = (*(job.default_graphs or ()), *(job.named_graphs or ()))
     key = sys.getsizeof(job.sparql) + sum(sys.getsizeof(name) for name in names)
-    return ENTRY_BYTES + len(body) + key
+    if outcome.body is not None:
+        return ENTRY_BYTES + len(outcome.body) + key
+    return ENTRY_BYTES + TERMS_WEIGHT * len(ForkingPickler.dumps(outcome)) + key
 
 
 @dataclass
@@ -151,11 +156,12 @@ class KnowledgeGraph:
     def query(
         self, operation: Operation, wanted: Wanted, *, time_limit: float | None = None
     ) -> QueryOutcome:
-        """Run a client's query in a worker; the answer of a slow one is kept (by store
-        version, text, dataset and format) and served again until the store changes. The same
-        query asked while it is being answered waits for that answer (up to its time limit)
-        instead of taking a second worker. For an HTML page the worker reads and sends the
-        :data:`HTML_ROWS` rows shown and one more (there are more than shown), never the rest."""
+        """Run a client's query in a worker; the answer of a slow one (an HTML page's rows
+        too) is kept (by store version, text, dataset and format) and served again until the
+        store changes. The same query asked while it is being answered waits for that answer
+        (up to its time limit) instead of taking a second worker. For an HTML page the worker
+        reads and sends the :data:`HTML_ROWS` rows shown and one more (there are more than
+        shown), never the rest."""
         key = self._key(operation, wanted)
         job = key[1]
         cached = self.results.get(key)
@@ -218,8 +224,8 @@ class KnowledgeGraph:
                 memory = self.settings.memory_limit_mb
                 self.exhausted.note(asked, math.inf, f"exceeded the memory limit of {memory} MiB")
             raise
-        if outcome.body is not None and time.monotonic() - started > SLOW_QUERY:
-            self.results.put(key, outcome, held(job, outcome.body))
+        if time.monotonic() - started > SLOW_QUERY:  # an HTML page's rows too: the key has
+            self.results.put(key, outcome, held(job, outcome))  # the store version and dataset
         return outcome
 
     def warm_saved_queries(self) -> None:

@@ -14,15 +14,19 @@ run that was).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
-from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.errors import ConfigError, LoadError, QueryError, QueryLimitError
 from scholarkg.load.written_around import mark_written_around
 from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.middleware import loggable
 from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.seal import seal, take_seal
+
+log = logging.getLogger(__name__)
 
 
 class Updates:
@@ -69,7 +73,14 @@ class Updates:
         check_query(text, self.limits)
         if not hasattr(self.store, "update"):
             raise QueryError("this server cannot run SPARQL Update")
-        self.store.update(text)
+        try:
+            self.store.update(text)
+        except LoadError as exc:  # names the store and quotes its answer: the log's, not the
+            kind = type(exc).__name__  # client's (as for a query the store could not answer)
+            log.warning("the store could not apply the update: %s", loggable(f"{kind}: {exc}"))
+            raise QueryLimitError(
+                f"the store could not apply the update ({kind})", status=500
+            ) from None
 
     def close(self) -> None:
         """Stop the update worker; seal the store again if it was sealed and no update came."""

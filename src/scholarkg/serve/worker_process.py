@@ -12,15 +12,15 @@ import os
 import resource
 import signal
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from scholarkg.errors import LoadError, ScholarKGError
+from scholarkg.errors import LoadError, QueryError, ScholarKGError
 from scholarkg.lifecycle import die_with_parent
 from scholarkg.serve.jobs import (
     OUT_OF_MEMORY,
@@ -35,6 +35,9 @@ from scholarkg.serve.jobs import (
 from scholarkg.store import served
 from scholarkg.store.reading import open_read_only
 
+if TYPE_CHECKING:
+    from scholarkg.config import StoreConfig
+
 
 @dataclass(frozen=True)
 class StoreSpec:
@@ -45,6 +48,33 @@ class StoreSpec:
     server: str = "oxigraph"  # for "sparql": the server kind
     credentials: tuple[str | None, str | None] = field(default=(None, None), repr=False)
     writable: bool = False  # the update worker: the only process that opens the store to write
+    # for "sparql", the [store] connect, read and whole-request timeouts and the answer cap
+    # (None: the store's defaults)
+    timeouts: tuple[float, float, float] | None = None
+    max_answer_bytes: int | None = None
+
+    @classmethod
+    def of_config(cls, config: StoreConfig) -> StoreSpec:
+        """The spec of the ``[store]`` section: every setting that bears on reading reaches the
+        worker (a SPARQL server's timeouts and answer cap, not the defaults)."""
+        if config.kind == "oxigraph":
+            return cls("oxigraph", str(config.path))
+        if config.kind != "sparql" or config.query_url is None:
+            raise QueryError(
+                f"[store] kind {config.kind!r}: queries can only be served from an Oxigraph "
+                "store or a SPARQL endpoint (kind sparql with a query_url)"
+            )
+        user, password = (
+            None if s is None else s.get_secret_value() for s in (config.user, config.password)
+        )
+        return cls(
+            "sparql",
+            config.query_url,
+            config.server,
+            (user, password),
+            timeouts=(config.connect_timeout, config.read_timeout, config.request_deadline),
+            max_answer_bytes=config.max_answer_bytes,
+        )
 
     def open(self) -> tuple[Any, served.Lease | None]:
         """The open store, and the hold on the checkpoint a reader of an embedded store opened
@@ -70,6 +100,8 @@ class StoreSpec:
             user=user,
             password=password,
             read_only=True,
+            timeouts=self.timeouts,
+            max_answer_bytes=self.max_answer_bytes,
         )
         return store, None
 
@@ -103,11 +135,16 @@ def _query(store: Any, job: QueryJob) -> Any:
     )
 
 
+_DETAIL_CHARS = 2000  # of an error's text kept for the server's log
+
+
 def _evaluation_failure(exc: Exception) -> JobFailure:
     # The engine's text may quote what a SERVICE endpoint answered: it goes to the worker's
-    # log, never to the client.
-    print(f"query failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-    return JobFailure("store", f"the query could not be evaluated ({type(exc).__name__})")
+    # and the server's log, never to the client.
+    detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
+    print(f"query failed: {detail}", file=sys.stderr, flush=True)
+    name = type(exc).__name__
+    return JobFailure("store", f"the query could not be evaluated ({name})", detail)
 
 
 def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
@@ -139,8 +176,10 @@ def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
     except SyntaxError as exc:
         return JobFailure("syntax", f"SPARQL update failed: {exc}")
     except Exception as exc:
-        print(f"update failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-        return JobFailure("store", f"the update could not be applied ({type(exc).__name__})")
+        detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
+        print(f"update failed: {detail}", file=sys.stderr, flush=True)
+        name = type(exc).__name__
+        return JobFailure("store", f"the update could not be applied ({name})", detail)
     if spec.kind == "oxigraph":
         try:
             served.take(store, Path(spec.location))
@@ -150,13 +189,42 @@ def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
 
 
 def run_batch(store: Any, batch: SelectBatch) -> tuple[QueryOutcome, ...] | JobFailure:
+    """The server's own SELECT queries (its pages), each answer with the variables it asks, in
+    the order it asks them (:func:`as_asked`: a SPARQL server's answer is checked)."""
     outcomes = []
     for sparql in batch.queries:
         outcome = run_job(store, QueryJob(sparql), 1 << 62)
+        if not isinstance(outcome, JobFailure) and not isinstance(store, ox.Store):
+            outcome = as_asked(sparql, outcome, getattr(store, "query_url", "the store"))
         if isinstance(outcome, JobFailure):
             return outcome
         outcomes.append(outcome)
     return tuple(outcomes)
+
+
+_EMPTY: list[ox.Store] = []  # an empty in-memory store: what a query projects, read off it
+
+
+def as_asked(sparql: str, outcome: QueryOutcome, where: str) -> QueryOutcome | JobFailure:
+    """A SPARQL server's ``outcome`` of SELECT ``sparql`` with its columns in the order the
+    query projects them (pages read some by position); answered with other variables (or
+    not as solutions), a failure: the pages read them by name."""
+    if not _EMPTY:
+        _EMPTY.append(ox.Store())
+    projected = _EMPTY[0].query(sparql)
+    if not isinstance(projected, ox.QuerySolutions):
+        return outcome  # the pages batch SELECT queries only
+    asked = tuple(v.value for v in projected.variables)
+    got = outcome.variables
+    if outcome.form == "solutions" and got == asked:
+        return outcome
+    if outcome.form != "solutions" or sorted(got) != sorted(asked):
+        said = " ".join(f"?{v}" for v in got) if outcome.form == "solutions" else outcome.form
+        detail = f"{where} answered {said} to a query asking " + " ".join(f"?{v}" for v in asked)
+        return JobFailure("store", "the store answered other variables than asked", detail)
+    order = [got.index(v) for v in asked]
+    rows = tuple(tuple(row[i] for i in order) for row in outcome.rows)
+    return replace(outcome, variables=asked, rows=rows)
 
 
 def _answer(store: Any, job: Any, spec: StoreSpec, max_bytes: int) -> Any:

@@ -13,6 +13,7 @@ until the time limit.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -23,9 +24,11 @@ from typing import Any
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.jobs import JobFailure, QueryJob, QueryOutcome, SelectBatch, UpdateJob
+from scholarkg.serve.middleware import loggable
 from scholarkg.serve.worker_handle import WorkerHandle
 from scholarkg.serve.worker_process import StoreSpec
 
+log = logging.getLogger(__name__)
 DEPRIORITISE_AFTER = 1.0
 BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
 _WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
@@ -286,7 +289,10 @@ class NotAcceptableError(QueryError):
 
 
 def failure_error(failure: JobFailure) -> QueryError:
-    """The error a failed job is raised as (its kind decides the class and status)."""
+    """The error a failed job is raised as (its kind decides the class and status); the
+    store's own words (``detail``) are one line of the server's log, never the client's."""
+    if failure.detail:
+        log.warning("the store could not answer: %s", loggable(failure.detail))
     if failure.kind == "not-acceptable":
         return NotAcceptableError(failure.message)
     if failure.kind == "syntax":
