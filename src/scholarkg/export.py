@@ -11,7 +11,8 @@ graph that describes them). JSON-LD is compacted with the project's context
 from content (RDFC-1.0, :mod:`scholarkg.dump_labels`): equal stores give equal bytes.
 
 The dump is written to a temporary file in the target directory and renamed into place, then
-the checksum file likewise, so a failed export never leaves a partial file behind.
+the checksum file likewise, so a failed export never leaves a partial file behind; those a
+killed export left (SIGKILL) are removed by the next export to that path.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 from scholarkg.dump_labels import labelled
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFailed
 from scholarkg.export_read import QueryableStore, store_quads, store_triples
-from scholarkg.files import file_sha256, replacing
+from scholarkg.files import file_sha256, remove_stale_temps, replacing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
@@ -200,6 +201,7 @@ def export_dump(
     path = Path(path)
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
+    remove_stale_temps([path, sha_path])  # an earlier export's, killed while it wrote them
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
         with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
             with temp.open("wb") as out:
