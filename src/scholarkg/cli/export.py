@@ -91,6 +91,25 @@ def sealed_again(config: Config) -> Iterator[None]:
     seal(path, state)
 
 
+@contextlib.contextmanager
+def marked_unpublished(config: Config) -> Iterator[None]:
+    """Around a publication by ``scholarkg export``: the mark of the last complete publication
+    (``published.json``) is taken away until it ends, then put back as it was, as a run's own
+    publication does. Killed in between (the new dump renamed into place, its ``.sha256`` or
+    ``void.ttl`` not yet written), the next run finds no mark and publishes everything again;
+    before, the mark stayed and a run with nothing new published nothing, leaving the
+    checksum or the description of the previous dump beside the new one."""
+    from scholarkg.files import write_atomic
+    from scholarkg.runs.close import PUBLISHED_MARK, publication_key, published_complete
+
+    mark = config.state_dir / PUBLISHED_MARK
+    recorded = mark.read_bytes() if published_complete(mark, publication_key(config)) else None
+    mark.unlink(missing_ok=True)
+    yield
+    if recorded is not None:
+        write_atomic(mark, recorded)
+
+
 def export_store(args: argparse.Namespace) -> int:
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, write_dump
@@ -122,6 +141,7 @@ def export_store(args: argparse.Namespace) -> int:
         with (
             RunLock(config.data_dir, "export"),
             sealed_again(config),
+            marked_unpublished(config),
             closing(config.store.open()) as store,
         ):
             publication = publish(store, config)
