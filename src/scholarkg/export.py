@@ -18,6 +18,7 @@ killed export left (SIGKILL) are removed by the next export to that path.
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,6 +202,8 @@ def export_dump(
     path = Path(path)
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
+    for target in (path, sha_path):
+        _check_replaceable(target)
     remove_stale_temps([path, sha_path])  # an earlier export's, killed while it wrote them
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
         with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
@@ -238,6 +241,31 @@ def write_dump(
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
         raise ExportError(f"export as {spec.title} to a stream failed: {exc}") from exc
+
+
+def not_regular(path: Path) -> str | None:
+    """What stands at ``path`` when it is not a regular file (``a directory``, ``a device``…),
+    symlinks followed; ``None`` for a regular file or nothing."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # nothing there (or not reachable: the write says why)
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+def _check_replaceable(path: Path) -> None:
+    """A dump or checksum file replaces what is at its path by a rename: refuse (before writing
+    anything) what is not a regular file. Before, the rename replaced a device such as
+    ``/dev/null`` (run as root) or a named pipe with a regular file."""
+    kind = not_regular(path)
+    if kind is not None:
+        raise ExportError(f"{path}: not written: it is {kind}, not a regular file to replace")
 
 
 def _check_graph(store: QueryableStore, graph: str | None) -> None:
