@@ -7,7 +7,8 @@ under new labels in every store: two runs over the same data published dumps tha
 them. Before a publication the manifest's rows of the side graphs (ontology, category scheme)
 are relabelled by W3C RDF Dataset Canonicalization (RDFC-1.0: ``_:c14n0``, ``_:c14n1`` …), so
 the same graph always gives the same bytes. Instance graphs hold no blank nodes (their loaders
-mint IRIs).
+mint IRIs). Every other export (:func:`labelled`, used by :mod:`scholarkg.export` for each
+format) relabels its statements that hold a blank node the same way, all of them together.
 
 RDFC-1.0 takes time exponential in blank nodes that look alike; a side graph written around
 scholarkg (``serve --allow-updates``) could hold a ring of them and hold up every publication.
@@ -17,7 +18,8 @@ first-degree hashes all differ: a linear pass then); otherwise it keeps the stor
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 from pyoxigraph import BlankNode
@@ -67,3 +69,45 @@ def label_blank_nodes(contents: Contents, graphs: Iterable[str]) -> set[int]:
             contents.put(iri, labelled, stats, counted=False)
             changed.add(bucket_of(iri))
     return changed
+
+
+_S = TypeVar("_S", ox.Quad, ox.Triple)
+
+
+def _has_blank(term: object) -> bool:
+    if isinstance(term, BlankNode):
+        return True
+    if isinstance(term, ox.Triple):  # a quoted triple (RDF-star)
+        return any(_has_blank(t) for t in (term.subject, term.object))
+    return False
+
+
+def _blank(statement: ox.Quad | ox.Triple) -> bool:
+    graph = statement.graph_name if isinstance(statement, ox.Quad) else None
+    return _has_blank(statement.subject) or _has_blank(statement.object) or _has_blank(graph)
+
+
+def labelled(statements: Iterable[_S]) -> Iterator[_S]:
+    """These quads or triples (of one export) with stable blank-node labels: those without a
+    blank node as they come, then those with one relabelled together by RDFC-1.0, in sorted
+    order (they keep the store's labels, in its order, when blank nodes look alike: see the
+    module). Held in memory are only the statements with a blank node."""
+    held: list[_S] = []
+    for statement in statements:
+        if _blank(statement):
+            held.append(statement)
+        else:
+            yield statement
+    if not held:
+        return
+    triples = isinstance(held[0], ox.Triple)
+    quads = [
+        s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object) for s in held
+    ]
+    if not _apart(quads):
+        yield from held
+        return
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    for quad in sorted(dataset, key=str):
+        yield cast("_S", ox.Triple(quad.subject, quad.predicate, quad.object) if triples else quad)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from scholarkg.files import replacing, write_atomic
+from scholarkg.files import remove_stale_temps, replacing, write_atomic
 from scholarkg.lifecycle import check_stop
 from scholarkg.load.contents import BUCKETS, Contents
 
@@ -81,6 +81,8 @@ class DumpParts:
         """Rewrite these parts (all of them when ``None`` or when the parts are not valid)
         from the manifest's contents; returns how many were written."""
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
+        # those a publication killed while it wrote them left (SIGKILL)
+        remove_stale_temps([*map(self._path, range(BUCKETS)), self.folder / STATE])
         for bucket in todo:
             check_stop()  # a stop leaves the state as it was: the next run writes every part
             self.quads[bucket] = self._write_part(contents, bucket, self._path(bucket))
@@ -97,7 +99,9 @@ class DumpParts:
         return count
 
     def assemble(self, target: Path) -> Assembled:
-        """Concatenate the parts into ``target`` (atomically) and write ``<target>.sha256``."""
+        """Concatenate the parts into ``target`` (atomically) and write ``<target>.sha256``
+        (the temporary files of a killed publication's removed first)."""
+        remove_stale_temps([target, target.with_name(target.name + ".sha256")])
         sha, size = self._concatenate(target)
         sums = target.with_name(target.name + ".sha256")
         write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")

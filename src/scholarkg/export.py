@@ -1,21 +1,24 @@
 """Dump the store as N-Quads, TriG, Turtle or JSON-LD, with a ``sha256sum`` file beside it.
 
-Serialisation is streamed by Oxigraph (never through rdflib): an embedded store is dumped with
-:meth:`pyoxigraph.Store.dump` or by serialising its quad iterator; any other
+Serialisation is streamed by Oxigraph (never through rdflib): an embedded store's quads are
+read with its quad iterator; any other
 :class:`~scholarkg.store.base.GraphStore` is read with SPARQL (``SELECT`` quads or
 ``CONSTRUCT`` triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
 ``ttl``/``jsonld`` write the union of the named graphs as one graph, duplicates removed (or one
 graph). Graphs named in ``exclude`` are left out (a publication's dumps leave out the VoID
 graph that describes them). JSON-LD is compacted with the project's context
-(``docs/context.jsonld``), streamed one node object per subject.
+(``docs/context.jsonld``), streamed one node object per subject. Blank nodes are labelled
+from content (RDFC-1.0, :mod:`scholarkg.dump_labels`): equal stores give equal bytes.
 
 The dump is written to a temporary file in the target directory and renamed into place, then
-the checksum file likewise, so a failed export never leaves a partial file behind.
+the checksum file likewise, so a failed export never leaves a partial file behind; those a
+killed export left (SIGKILL) are removed by the next export to that path.
 """
 
 from __future__ import annotations
 
 import hashlib
+import stat
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,15 +28,10 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
+from scholarkg.dump_labels import labelled
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFailed
-from scholarkg.export_read import (
-    QueryableStore,
-    graph_triple_count,
-    native_store,
-    store_quads,
-    store_triples,
-)
-from scholarkg.files import file_sha256, replacing
+from scholarkg.export_read import QueryableStore, store_quads, store_triples
+from scholarkg.files import file_sha256, remove_stale_temps, replacing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
@@ -141,8 +139,8 @@ class _Counted(Generic[_T]):
 
 
 class _Stoppable:
-    """An output whose every write first looks for a stop request (SIGTERM): Oxigraph's own
-    dump of an embedded store writes in pieces of a few KiB, so it ends within one piece."""
+    """An output whose every write first looks for a stop request (SIGTERM): Oxigraph's
+    serialiser writes in pieces of a few KiB, so a dump ends within one piece."""
 
     def __init__(self, out: IO[bytes]) -> None:
         self._out = out
@@ -168,30 +166,19 @@ def _write(
     prefixes: Mapping[str, str],
     exclude: Collection[str] = (),
 ) -> int:
-    """Serialise into ``out``; returns the number of quads (dataset formats) or triples."""
-    native = native_store(store)
-    whole = graph is None and not exclude
-    if native is not None and spec.name != "jsonld" and spec.dataset and whole:
-        native.dump(_Stoppable.around(out), spec.rdf_format, prefixes=dict(prefixes))
-        return len(native)
-    if native is not None and spec.name != "jsonld" and not spec.dataset and graph is not None:
-        native.dump(
-            _Stoppable.around(out),
-            spec.rdf_format,
-            from_graph=ox.NamedNode(graph),
-            prefixes=dict(prefixes),
-        )
-        return graph_triple_count(store, graph)
+    """Serialise into ``out``; returns the number of quads (dataset formats) or triples. Blank
+    nodes are labelled from content (:func:`~scholarkg.dump_labels.labelled`), so equal stores
+    give the same bytes; Oxigraph's own dump of an embedded store wrote the store's random
+    labels."""
+    out = _Stoppable.around(out)
     if spec.dataset:
         quads = _Counted(store_quads(store, graph, exclude))
-        ox.serialize(quads, out, spec.rdf_format, prefixes=dict(prefixes))
+        ox.serialize(labelled(quads), out, spec.rdf_format, prefixes=dict(prefixes))
         return quads.count
-    if spec.name == "jsonld":  # compacted with the project's context, streamed
-        return write_compact(
-            _Counted(store_triples(store, graph, exclude)), out, prefixes.get("id", DEFAULT_BASE)
-        )
     triples = _Counted(store_triples(store, graph, exclude))
-    ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))
+    if spec.name == "jsonld":  # compacted with the project's context, streamed
+        return write_compact(labelled(triples), out, prefixes.get("id", DEFAULT_BASE))
+    ox.serialize(labelled(triples), out, spec.rdf_format, prefixes=dict(prefixes))
     return triples.count
 
 
@@ -215,6 +202,9 @@ def export_dump(
     path = Path(path)
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
+    for target in (path, sha_path):
+        _check_replaceable(target)
+    remove_stale_temps([path, sha_path])  # an earlier export's, killed while it wrote them
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
         with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
             with temp.open("wb") as out:
@@ -251,6 +241,31 @@ def write_dump(
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
         raise ExportError(f"export as {spec.title} to a stream failed: {exc}") from exc
+
+
+def not_regular(path: Path) -> str | None:
+    """What stands at ``path`` when it is not a regular file (``a directory``, ``a device``…),
+    symlinks followed; ``None`` for a regular file or nothing."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # nothing there (or not reachable: the write says why)
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a pipe"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a regular file"
+
+
+def _check_replaceable(path: Path) -> None:
+    """A dump or checksum file replaces what is at its path by a rename: refuse (before writing
+    anything) what is not a regular file. Before, the rename replaced a device such as
+    ``/dev/null`` (run as root) or a named pipe with a regular file."""
+    kind = not_regular(path)
+    if kind is not None:
+        raise ExportError(f"{path}: not written: it is {kind}, not a regular file to replace")
 
 
 def _check_graph(store: QueryableStore, graph: str | None) -> None:

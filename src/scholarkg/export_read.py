@@ -38,16 +38,6 @@ def _solutions(store: QueryableStore, sparql: str, *, union: bool) -> ox.QuerySo
     return result
 
 
-def graph_triple_count(store: QueryableStore, graph: str) -> int:
-    """The triples named graph ``graph`` holds."""
-    sparql = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
-    for row in _solutions(store, sparql, union=False):
-        value = row["n"]
-        if isinstance(value, ox.Literal):
-            return int(value.value)
-    return 0
-
-
 def _not_in(exclude: Collection[str]) -> str:
     """A FILTER leaving the graphs ``exclude`` names out of ``?g`` (nothing when empty)."""
     if not exclude:

@@ -82,13 +82,18 @@ def file_name_for(key: str, readable: str) -> str:
 
 
 def temp_file_beside(target: Path) -> tuple[int, Path]:
-    """A temporary file beside ``target``, world-readable like a published file (not 0600)."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    """A temporary file beside ``target``, world-readable like a published file (not 0600),
+    named ``.<target>.<pid>.<8 random>.part``: once this process is gone, whoever writes
+    ``target`` next knows the file for a leftover (:func:`remove_stale_temps`)."""
+    prefix = f".{target.name}.{os.getpid()}."
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
     os.fchmod(fd, 0o644)
     return fd, Path(name)
 
 
-_TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.part")
+# the pid is in the names made since; older ones (no pid) are still read for their target
+_TEMP_NAME = re.compile(r"\.(?P<target>.+?)(?:\.(?P<pid>[0-9]+))?\.[a-z0-9_]{8}\.part")
+_PID_MAX = 1 << 22  # Linux's highest possible pid (pid_max's limit)
 
 
 def temp_target(name: str) -> str | None:
@@ -96,6 +101,45 @@ def temp_target(name: str) -> str | None:
     to become; ``None`` when ``name`` is not such a temporary."""
     found = _TEMP_NAME.fullmatch(name)
     return None if found is None else found["target"]
+
+
+def _gone(pid: int) -> bool:
+    """Whether no process ``pid`` exists (one of another user's counts as existing)."""
+    if not 0 < pid <= _PID_MAX or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # EPERM: it exists
+        return False
+    return False
+
+
+def remove_stale_temps(targets: Iterable[Path]) -> list[Path]:
+    """Remove the temporary files a killed process left beside these files (SIGKILL, a crash:
+    nothing removed them): only those named as :func:`temp_file_beside` names them for one of
+    ``targets``, with the pid of a process that is gone; never another file (a user's, one of
+    a live writer, one of an older version without a pid). Returns those removed."""
+    removed: list[Path] = []
+    by_folder: dict[Path, set[str]] = {}
+    for target in targets:
+        by_folder.setdefault(Path(target).parent, set()).add(Path(target).name)
+    for folder, names in sorted(by_folder.items()):
+        try:
+            entries = [e.name for e in os.scandir(folder) if e.name.endswith(".part")]
+        except OSError:  # no folder yet, or not readable: whoever writes there says so
+            continue
+        for name in sorted(entries):
+            found = _TEMP_NAME.fullmatch(name)
+            if found is None or found["target"] not in names or found["pid"] is None:
+                continue
+            path = folder / name
+            if _gone(int(found["pid"])) and not path.is_symlink() and path.is_file():
+                with contextlib.suppress(FileNotFoundError):  # another one removed it first
+                    path.unlink()
+                    removed.append(path)
+    return removed
 
 
 @contextlib.contextmanager

@@ -31,7 +31,13 @@ from scholarkg.export import (
     default_prefixes,
     export_dump,
 )
-from scholarkg.files import absolute, remove_quietly, temp_target, write_atomic
+from scholarkg.files import (
+    absolute,
+    remove_quietly,
+    remove_stale_temps,
+    temp_target,
+    write_atomic,
+)
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import open_manifest, store_state_dir
@@ -288,6 +294,7 @@ def _publish(
         statistics=statistics,
     )
     store.replace_graph(void_graph, description)
+    remove_stale_temps([config.data_dir / "void.ttl"])  # a killed publication's
     path = write_description(description, config.data_dir / "void.ttl")
     left_out = ((void_graph, len(description)),)
     dumps = tuple(dataclasses.replace(d, left_out=left_out) for d in dumps)

@@ -91,9 +91,51 @@ def sealed_again(config: Config) -> Iterator[None]:
     seal(path, state)
 
 
+@contextlib.contextmanager
+def marked_unpublished(config: Config) -> Iterator[None]:
+    """Around a publication by ``scholarkg export``: the mark of the last complete publication
+    (``published.json``) is taken away until it ends, then put back as it was, as a run's own
+    publication does. Killed in between (the new dump renamed into place, its ``.sha256`` or
+    ``void.ttl`` not yet written), the next run finds no mark and publishes everything again;
+    before, the mark stayed and a run with nothing new published nothing, leaving the
+    checksum or the description of the previous dump beside the new one."""
+    from scholarkg.files import write_atomic
+    from scholarkg.runs.close import PUBLISHED_MARK, publication_key, published_complete
+
+    mark = config.state_dir / PUBLISHED_MARK
+    recorded = mark.read_bytes() if published_complete(mark, publication_key(config)) else None
+    mark.unlink(missing_ok=True)
+    yield
+    if recorded is not None:
+        write_atomic(mark, recorded)
+
+
+def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
+    """``--output`` a device or a named pipe (``/dev/null``): the dump is written straight into
+    it, as ``--output -`` writes to stdout, without a checksum file (nothing can stand beside
+    it); a rename would replace it with a regular file."""
+    from scholarkg.errors import ExportError
+    from scholarkg.export import default_prefixes, write_dump
+    from scholarkg.publish import refuse_among_kept_files
+
+    refuse_among_kept_files(path, config)
+    with closing(config.store.open_published()) as store:
+        prefixes = default_prefixes(config.iri_base)
+        try:
+            with path.open("wb") as out:  # a pipe: waits for its reader
+                count = write_dump(store, out, args.format, args.graph, prefixes=prefixes)
+        except OSError as exc:  # opening or closing (the last bytes flushed)
+            raise ExportError(f"{path}: export failed: {exc.strerror or exc}") from exc
+        except ExportError as exc:
+            raise ExportError(f"{path}: {exc}") from exc
+    unit = "quads" if args.format in ("nq", "trig") else "triples"
+    print(f"wrote {path} ({count} {unit}; not a regular file: no checksum file)")
+    return 0
+
+
 def export_store(args: argparse.Namespace) -> int:
     from scholarkg.errors import LoadError
-    from scholarkg.export import default_prefixes, write_dump
+    from scholarkg.export import default_prefixes, not_regular, write_dump
     from scholarkg.publish import export, publish, refuse_among_kept_files
     from scholarkg.runs.lock import RunLock
     from scholarkg.store import served
@@ -113,6 +155,8 @@ def export_store(args: argparse.Namespace) -> int:
             write_dump(store, sys.stdout.buffer, args.format, args.graph, prefixes=prefixes)
         sys.stdout.buffer.flush()
         return 0
+    if args.output and not_regular(Path(args.output)) in ("a pipe", "a device"):
+        return _stream_into(args, config, Path(args.output))
     described = config.data_dir / "void.ttl"
     if args.output is None and args.graph is None and args.format in config.publish.dumps:
         # the published dump: write it as a publication does, so the description's checksum
@@ -122,6 +166,7 @@ def export_store(args: argparse.Namespace) -> int:
         with (
             RunLock(config.data_dir, "export"),
             sealed_again(config),
+            marked_unpublished(config),
             closing(config.store.open()) as store,
         ):
             publication = publish(store, config)

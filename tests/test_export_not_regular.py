@@ -1,0 +1,111 @@
+"""`scholarkg export --output` a named pipe or a device is written straight into (as `--output -`
+writes stdout), never replaced: before, the dump's rename into place replaced it with a regular
+file (run as root, ``--output /dev/null`` replaced the system's ``/dev/null``). A directory is
+refused in one line before anything is written. The tests use a named pipe in a temporary
+folder, never a real device."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg.cli import main
+from scholarkg.config import load_config
+from scholarkg.errors import ExportError
+from scholarkg.export import export_dump
+from scholarkg.runs.build import build
+from scholarkg.store.embedded import EmbeddedStore
+
+BOUND = 60  # only catches a hang
+
+
+@pytest.fixture(scope="module")
+def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = write_config(tmp_path_factory.mktemp("not-regular"), [SAMPLE_PROFILE])
+    build(load_config(path))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["nq", "jsonld"])
+def test_a_named_pipe_is_written_into_not_replaced(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sink = tmp_path / "sink"
+    with sink.open("wb") as into:
+        reader = subprocess.Popen(["cat", str(fifo)], stdout=into)
+    try:
+        code = main(
+            ["export", "--format", fmt, "--output", str(fifo), "--config", str(config_path)]
+        )
+        assert stat.S_ISFIFO(fifo.stat().st_mode)  # before: a regular file, the reader left waiting
+        assert reader.wait(timeout=BOUND) == 0
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    data = sink.read_bytes()
+    assert code == 0
+    written = list(
+        ox.parse(data, format=ox.RdfFormat.N_QUADS if fmt == "nq" else ox.RdfFormat.JSON_LD)
+    )
+    with EmbeddedStore(load_config(config_path).store.path, read_only=True) as store:
+        quads = len(store.native)
+    if fmt == "nq":
+        assert len(written) == quads
+    else:
+        assert 0 < len(written) <= quads
+    unit = "quads" if fmt == "nq" else "triples"
+    assert capsys.readouterr().out == (
+        f"wrote {fifo} ({len(written)} {unit}; not a regular file: no checksum file)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "sink"]
+
+
+def test_a_directory_is_refused_before_anything_is_written(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert main(["export", "--output", str(folder), "--config", str(config_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"error: {folder}: not written: it is a directory, not a regular file to replace\n"
+    )
+    assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_pipe_where_the_checksum_goes_is_not_replaced(config_path: Path, tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "dump.nq.sha256")
+    with (
+        EmbeddedStore(load_config(config_path).store.path, read_only=True) as store,
+        pytest.raises(ExportError, match=r"dump\.nq\.sha256: not written: it is a pipe"),
+    ):
+        export_dump(store, tmp_path / "dump.nq", "nq")
+    assert stat.S_ISFIFO((tmp_path / "dump.nq.sha256").stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dump.nq.sha256"]
+
+
+def test_a_reader_that_goes_away_is_one_line(config_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "scholarkg.cli", "export", "--output", str(fifo)]
+    export = subprocess.Popen(
+        [*command, "--config", str(config_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        with fifo.open("rb") as pipe:
+            assert pipe.read(100)  # then it closes
+        out, err = export.communicate(timeout=BOUND)
+    finally:
+        if export.poll() is None:
+            export.kill()
+    assert export.returncode == 1 and out == b""
+    assert err.decode().splitlines() == [f"error: {fifo}: export failed: Broken pipe"]
