@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from scholarkg.runs.context import RunContext
 
 KILLED = "killed: it ended without a record (SIGKILL, a crash or the power lost)"
+KILLED_IN_PUBLICATION = (
+    "killed in its publication, after its record (SIGKILL, a crash or the power lost): "
+    "its dumps and VoID were left unfinished"
+)
 _NAMING = (
     "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g "
     "<http://www.w3.org/ns/prov#wasGeneratedBy> {run} }} }}"
@@ -64,10 +68,11 @@ def unfinished_mark(ctx: RunContext) -> dict[str, Any]:
 def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
     """Write the record of the run the unfinished mark names, when graphs of ``store`` name it
     and no record of it is there, and its report when it left none (a run whose store refused
-    its record left one: the record is written from it); the run found, or ``None``."""
+    its record left one: the record is written from it); the run found, or ``None``. A run
+    killed after its record (in its publication) has its record made ``failed``."""
     found = _unrecorded(ctx, store)
     if found is None:
-        return None
+        return _killed_after_its_record(ctx, store)
     info = RunInfo(found.iri, found.started_at, found.config_hash, found.software_version)
     own = _own_report(ctx, found.iri)
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
@@ -109,6 +114,57 @@ def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | Non
     return found
 
 
+def _killed_after_its_record(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
+    """The run the mark names wrote its record (outcome as it was then, ``ok`` say) but no
+    report: it was killed after, in its publication (its dumps and VoID, which this run writes
+    again in full). Its record's outcome becomes ``failed`` with no end (nobody knows it), its
+    report is written, and this run's report says so (before: the record said ``ok`` and
+    nothing told of the cut publication)."""
+    mark = _mark(ctx)
+    if mark is None:
+        return None
+    iri, fields_ = mark
+    graph = iri.replace("/run/", "/graph/run/", 1)
+    held = store.triples_in(graph)
+    subject = iri_ref(iri)
+    said = [o for s, p, o in held if s == subject and p == iri_ref(SKG.outcome)]
+    if not said or said == ['"failed"'] or _own_report(ctx, iri) is not None:
+        return None  # no record, already failed, or it ended and reported (stopped)
+    dropped = {iri_ref(SKG.outcome), iri_ref(PROV.endedAtTime)}
+    lines = [f"{s} {p} {o} ." for s, p, o in sorted(held) if p not in dropped]
+    lines.append(f'{subject} {iri_ref(SKG.outcome)} "failed" .')
+    store.replace_graph_ntriples(graph, "\n".join(lines) + "\n")
+    manifest = open_manifest(ctx.config)
+    try:
+        take_from_store(manifest.contents, store, graph, counted=True)
+        manifest.commit()
+    finally:
+        manifest.close()
+    naming = _naming(store, iri)
+    found = UnrecordedRun(
+        iri,
+        str(fields_.get("job") or "run"),
+        _started(fields_, iri),
+        str(fields_.get("config_hash") or ""),
+        str(fields_.get("software_version") or ""),
+        naming,
+    )
+    report = RunReport(found.job, iri, started_at=found.started_at.isoformat())
+    report.graphs_written = naming
+    report.run_graphs["run record"] = len(lines)
+    report.interrupted = (
+        f"{KILLED_IN_PUBLICATION}; found by run {ctx.run.iri}, which publishes again"
+    )
+    ctx.config.reports_dir.mkdir(parents=True, exist_ok=True)
+    report.write_json(ctx.config.reports_dir)
+    ctx.report.notes.append(
+        f"run <{iri}> was killed in its publication, after its record (outcome "
+        f"{said[0].strip(chr(34))}): its record now says failed, its report is written, and this "
+        "run publishes everything again"
+    )
+    return found
+
+
 def _own_report(ctx: RunContext, iri: str) -> RunReport | None:
     """The report the run wrote itself, if it did (it ended, but its record was refused)."""
     tail = iri.rsplit("-", 1)[-1]
@@ -130,7 +186,8 @@ def _time(text: str) -> dt.datetime | None:
         return None
 
 
-def _unrecorded(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
+def _mark(ctx: RunContext) -> tuple[str, dict[str, Any]] | None:
+    """The run the unfinished mark names (not this one) and the mark's fields."""
     try:
         mark = json.loads(ctx.unfinished_mark.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -138,15 +195,29 @@ def _unrecorded(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
     iri = mark.get("run") if isinstance(mark, dict) else None
     if not isinstance(iri, str) or iri == ctx.run.iri or "/run/" not in iri:
         return None
-    graph = iri.replace("/run/", "/graph/run/", 1)
-    if store.graph_sizes([graph]).get(graph):
-        return None  # it wrote its record (stopped, or cut short by a full disk)
+    return iri, mark
+
+
+def _naming(store: GraphStore, iri: str) -> int:
+    """How many graphs of ``store`` name run ``iri`` as their origin."""
     rows = store.query(_NAMING.format(run=iri_ref(iri)), union=False)
     graphs = 0
     if isinstance(rows, ox.QuerySolutions):
         for row in rows:
             count = row["n"]
             graphs = int(count.value) if isinstance(count, ox.Literal) else 0
+    return graphs
+
+
+def _unrecorded(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
+    found = _mark(ctx)
+    if found is None:
+        return None
+    iri, mark = found
+    graph = iri.replace("/run/", "/graph/run/", 1)
+    if store.graph_sizes([graph]).get(graph):
+        return None  # it wrote its record (stopped, or cut short by a full disk)
+    graphs = _naming(store, iri)
     if not graphs:
         return None  # it wrote nothing: nothing names it
     return UnrecordedRun(
