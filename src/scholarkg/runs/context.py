@@ -34,7 +34,7 @@ from scholarkg.load.manifest import (
     open_manifest,
     store_state_dir,
 )
-from scholarkg.load.outbox import DeadLetters, Outbox
+from scholarkg.load.outbox import DeadLetters, Outbox, outbox_store_key
 from scholarkg.models import QuarantinedRecord
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
@@ -42,7 +42,7 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
-from scholarkg.runs.killed import record_killed_run, unfinished_mark
+from scholarkg.runs.killed import record_killed_run, unfinished_elsewhere, unfinished_mark
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -63,7 +63,8 @@ def deletions_path(config: Config) -> Path:
 
 
 REGISTRY = "identity.sqlite"
-UNFINISHED_MARK = "run-unfinished.json"
+UNFINISHED_MARK = "run-unfinished.json"  # before marks were kept per store (one for all)
+UNFINISHED_MARKS = "run-unfinished"
 
 
 def registry_path(config: Config) -> Path:
@@ -123,13 +124,20 @@ class RunContext:
         self._collection.enter_context(batch_collection())
         # an earlier run opened the store and did not close: it may have written graphs it
         # neither published nor checkpointed (killed, crashed, stopped): this run does both
-        self.unfinished = self.unfinished_mark.exists()
+        self.unfinished = self.unfinished_mark.exists() or self.older_mark.exists()
         return self
 
     @property
     def unfinished_mark(self) -> Path:
         """Present from the moment a run opens the store until its publication and checkpoint
-        are done (see :mod:`scholarkg.runs.close`)."""
+        are done (see :mod:`scholarkg.runs.close`); one per store (``run-unfinished/<store
+        key>.json``): a run into another store leaves it for the next run into this one."""
+        key = outbox_store_key(self.config.store)
+        return self.config.state_dir / UNFINISHED_MARKS / f"{key}.json"
+
+    @property
+    def older_mark(self) -> Path:
+        """The one mark an older version kept for every store: taken as this store's."""
         return self.config.state_dir / UNFINISHED_MARK
 
     @property
@@ -184,8 +192,11 @@ class RunContext:
                     record_killed_run(self, store)
                 except ScholarKGError as exc:
                     self.report.warnings.append(f"a killed run's record not written: {exc}")
+            self.report.notes += unfinished_elsewhere(self)
             mark = unfinished_mark(self)
+            self.unfinished_mark.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.unfinished_mark, (json.dumps(mark) + "\n").encode("utf-8"))
+            self.older_mark.unlink(missing_ok=True)  # taken (its run recorded) or replaced
         return self._store
 
     def _check_manifest(self, store: GraphStore) -> None:

@@ -55,9 +55,10 @@ class UnrecordedRun:
 
 def unfinished_mark(ctx: RunContext) -> dict[str, Any]:
     """What a run writes in its unfinished mark when it opens the store."""
+    store = ctx.config.store
     return {
         "run": ctx.run.iri,
-        "store": str(ctx.config.store.path),
+        "store": str(store.query_url) if store.kind == "sparql" else str(store.path),
         "job": ctx.job,
         "started_at": ctx.run.started_at.isoformat(),
         "config_hash": ctx.run.config_hash,
@@ -186,11 +187,39 @@ def _time(text: str) -> dt.datetime | None:
         return None
 
 
+def unfinished_elsewhere(ctx: RunContext) -> list[str]:
+    """One line per run left unfinished in another store (its mark kept for that store): a
+    run into it writes its record (before: the one mark was taken by the next run into any
+    store, and a killed run's record was never written when the configuration had switched
+    stores since)."""
+    own = ctx.unfinished_mark
+    lines = []
+    for path in sorted(own.parent.glob("*.json")):
+        if path.name == own.name:
+            continue
+        try:
+            mark = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(mark, dict) and isinstance(mark.get("run"), str):
+            lines.append(
+                f"run <{mark['run']}> into {mark.get('store') or 'another store'} did not "
+                f"finish (its mark: {path}): the next run into that store writes its record "
+                "and publishes it again"
+            )
+    return lines
+
+
 def _mark(ctx: RunContext) -> tuple[str, dict[str, Any]] | None:
-    """The run the unfinished mark names (not this one) and the mark's fields."""
-    try:
-        mark = json.loads(ctx.unfinished_mark.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The run this store's unfinished mark names (not this one) and the mark's fields (an
+    older version's one mark for every store is taken as this store's)."""
+    for path in (ctx.unfinished_mark, ctx.older_mark):
+        try:
+            mark = json.loads(path.read_text(encoding="utf-8"))
+            break
+        except (OSError, ValueError):
+            continue
+    else:
         return None
     iri = mark.get("run") if isinstance(mark, dict) else None
     if not isinstance(iri, str) or iri == ctx.run.iri or "/run/" not in iri:
