@@ -7,6 +7,7 @@ first store's graphs named a run with no record, for ever)."""
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -100,3 +101,24 @@ def test_an_older_versions_one_mark_is_taken_by_the_next_run(tmp_path: Path) -> 
     assert [n for n in report.notes if run in n and "its record (outcome failed)" in n]
     assert runs(tmp_path / "store")[run] == "failed"
     assert not older.exists() and list((state / "run-unfinished").iterdir()) == []
+
+
+def test_a_store_moved_with_its_data_directory_takes_its_killed_runs_mark(
+    tmp_path: Path,
+) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir()
+    path = write_config(before, [SAMPLE_PROFILE])
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AFTER_LOADING, str(path)], capture_output=True, timeout=600
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [run] = runs(before / "store")
+    shutil.move(before, after)  # store and data directory together: the store's key changes
+    report = build(load_config(write_config(after, [SAMPLE_PROFILE]))).report
+    assert report.outcome == "ok", report.summary_lines()
+    # before: "run <…> into …/before/store did not finish …", and its record never written
+    assert [n for n in report.notes if run in n and "its record (outcome failed)" in n]
+    assert runs(after / "store")[run] == "failed"
+    assert list((after / "data" / "state" / "run-unfinished").iterdir()) == []
+    assert len(report.published) > 0  # published again

@@ -42,7 +42,12 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
-from scholarkg.runs.killed import record_killed_run, unfinished_elsewhere, unfinished_mark
+from scholarkg.runs.killed import (
+    other_marks,
+    record_killed_run,
+    unfinished_elsewhere,
+    unfinished_mark,
+)
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -187,7 +192,7 @@ class RunContext:
                 store.close()
                 raise
             self._store = store
-            if self.unfinished:  # an earlier run killed without a record: write it one
+            if self.unfinished or other_marks(self):  # a killed run without a record: write it
                 try:
                     record_killed_run(self, store)
                 except ScholarKGError as exc:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -70,10 +71,25 @@ def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | Non
     """Write the record of the run the unfinished mark names, when graphs of ``store`` name it
     and no record of it is there, and its report when it left none (a run whose store refused
     its record left one: the record is written from it); the run found, or ``None``. A run
-    killed after its record (in its publication) has its record made ``failed``."""
-    found = _unrecorded(ctx, store)
+    killed after its record (in its publication) has its record made ``failed``. A mark kept
+    for another store whose run this store's graphs name is this store's, moved (with its
+    data directory, say) since: it is taken too."""
+    found = _record(ctx, store, _mark(ctx))
+    for path, marked in _other_marks(ctx):
+        if _record(ctx, store, marked) is not None:
+            path.unlink(missing_ok=True)
+            ctx.unfinished = True  # its publication is to be done again here
+    return found
+
+
+def _record(
+    ctx: RunContext, store: GraphStore, marked: tuple[str, dict[str, Any]] | None
+) -> UnrecordedRun | None:
+    if marked is None:
+        return None
+    found = _unrecorded(store, marked)
     if found is None:
-        return _killed_after_its_record(ctx, store)
+        return _killed_after_its_record(ctx, store, marked)
     info = RunInfo(found.iri, found.started_at, found.config_hash, found.software_version)
     own = _own_report(ctx, found.iri)
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
@@ -115,16 +131,15 @@ def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | Non
     return found
 
 
-def _killed_after_its_record(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
+def _killed_after_its_record(
+    ctx: RunContext, store: GraphStore, marked: tuple[str, dict[str, Any]]
+) -> UnrecordedRun | None:
     """The run the mark names wrote its record (outcome as it was then, ``ok`` say) but no
     report: it was killed after, in its publication (its dumps and VoID, which this run writes
     again in full). Its record's outcome becomes ``failed`` with no end (nobody knows it), its
     report is written, and this run's report says so (before: the record said ``ok`` and
     nothing told of the cut publication)."""
-    mark = _mark(ctx)
-    if mark is None:
-        return None
-    iri, fields_ = mark
+    iri, fields_ = marked
     graph = iri.replace("/run/", "/graph/run/", 1)
     held = store.triples_in(graph)
     subject = iri_ref(iri)
@@ -187,13 +202,9 @@ def _time(text: str) -> dt.datetime | None:
         return None
 
 
-def unfinished_elsewhere(ctx: RunContext) -> list[str]:
-    """One line per run left unfinished in another store (its mark kept for that store): a
-    run into it writes its record (before: the one mark was taken by the next run into any
-    store, and a killed run's record was never written when the configuration had switched
-    stores since)."""
-    own = ctx.unfinished_mark
-    lines = []
+def _other_marks(ctx: RunContext) -> list[tuple[Path, tuple[str, dict[str, Any]]]]:
+    """The marks kept for other stores, with the run each names and its fields."""
+    own, found = ctx.unfinished_mark, []
     for path in sorted(own.parent.glob("*.json")):
         if path.name == own.name:
             continue
@@ -201,13 +212,27 @@ def unfinished_elsewhere(ctx: RunContext) -> list[str]:
             mark = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(mark, dict) and isinstance(mark.get("run"), str):
-            lines.append(
-                f"run <{mark['run']}> into {mark.get('store') or 'another store'} did not "
-                f"finish (its mark: {path}): the next run into that store writes its record "
-                "and publishes it again"
-            )
-    return lines
+        iri = mark.get("run") if isinstance(mark, dict) else None
+        if isinstance(iri, str) and iri != ctx.run.iri and "/run/" in iri:
+            found.append((path, (iri, mark)))
+    return found
+
+
+def other_marks(ctx: RunContext) -> bool:
+    """Whether marks are kept for other stores (one may be this store's, moved)."""
+    return bool(_other_marks(ctx))
+
+
+def unfinished_elsewhere(ctx: RunContext) -> list[str]:
+    """One line per run left unfinished in another store (its mark kept for that store): a
+    run into it writes its record (before: the one mark was taken by the next run into any
+    store, and a killed run's record was never written when the configuration had switched
+    stores since)."""
+    return [
+        f"run <{iri}> into {mark.get('store') or 'another store'} did not finish (its mark: "
+        f"{path}): the next run into that store writes its record and publishes it again"
+        for path, (iri, mark) in _other_marks(ctx)
+    ]
 
 
 def _mark(ctx: RunContext) -> tuple[str, dict[str, Any]] | None:
@@ -238,11 +263,8 @@ def _naming(store: GraphStore, iri: str) -> int:
     return graphs
 
 
-def _unrecorded(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
-    found = _mark(ctx)
-    if found is None:
-        return None
-    iri, mark = found
+def _unrecorded(store: GraphStore, marked: tuple[str, dict[str, Any]]) -> UnrecordedRun | None:
+    iri, mark = marked
     graph = iri.replace("/run/", "/graph/run/", 1)
     if store.graph_sizes([graph]).get(graph):
         return None  # it wrote its record (stopped, or cut short by a full disk)
