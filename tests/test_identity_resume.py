@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import scholarkg.runs.arxiv_jobs as arxiv_jobs
-import scholarkg.runs.profile_step as profile_step
 from building import content, rows
 from conftest import write_config
 from constructed import Listed, profile_page, snapshot_line, snapshot_lines
 from scholarkg.config import Config, load_config
+from scholarkg.incremental import SourceState, SourceStates
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.context import RunContext
@@ -87,14 +86,14 @@ def test_a_build_killed_once_its_profile_is_remembered_keeps_its_decisions(
     page = tmp_path / "jane.txt"
     page.write_bytes(profile_page("Jane Doe", [GRAPHS, TREES], code="LG"))
     config = load_config(write_config(tmp_path, [page]))
-    real = profile_step.remember
+    real = SourceStates.put
 
-    def remembered_then_killed(*args: Any) -> None:
-        real(*args)  # the page is noted as built: the next run finds it unchanged
+    def remembered_then_killed(states: SourceStates, built: list[SourceState]) -> None:
+        real(states, built)  # the page is noted as built: the next run finds it unchanged
         raise Killed
 
     with monkeypatch.context() as patched:
-        patched.setattr(profile_step, "remember", remembered_then_killed)
+        patched.setattr(SourceStates, "put", remembered_then_killed)
         with pytest.raises(Killed):
             build(config)
     assert build(config).report.sources_unchanged == [str(page)]

@@ -30,6 +30,12 @@ RECORDS = (
 )
 
 
+def only(folder: Path) -> Path:
+    """The one file in ``folder`` (the unfinished mark of the one store)."""
+    [path] = folder.iterdir()
+    return path
+
+
 def naming(store: Path) -> dict[str, int]:
     rows = ox.Store.read_only(str(store)).query(NAMING)
     assert isinstance(rows, ox.QuerySolutions)
@@ -58,7 +64,7 @@ def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Pat
     job.process.send_signal(signal.SIGKILL)
     job.finish()
     assert job.process.returncode == -signal.SIGKILL
-    mark = json.loads((run / "data" / "state" / "run-unfinished.json").read_text())
+    mark = json.loads(only(run / "data" / "state" / "run-unfinished").read_text())
     killed = mark["run"]
     before = naming(run / "store")
     assert list(before) == [killed] and before[killed] > 0  # its graphs name it ...

@@ -143,6 +143,9 @@ class SourceStates:
         return {str(state["graph"]) for state in self._load().values()}
 
     def put(self, states: list[SourceState]) -> None:
+        """Add or replace these states: one write of the file, however many they are."""
+        if not states:
+            return
         data = dict(self._load())
         data.update({s.location: asdict(s) for s in states})
         self._save(data)
@@ -193,12 +196,12 @@ def _index_grew(state: SourceState, index_revision: int) -> bool:
     return not state.unresolved_at.isdigit() or int(state.unresolved_at) < index_revision
 
 
-def remember(
+def source_state(
     config: Config, fetched: Fetched, graph: str, unresolved_at: int | None = None
-) -> None:
-    """Record a source whose graphs are now in the store (``unresolved_at``: the title index
-    revision its resolution read, if it left papers unresolved)."""
-    state = SourceState(
+) -> SourceState:
+    """The state to remember for a source built into ``graph`` (``unresolved_at``: the title
+    index revision its resolution read, if it left papers unresolved)."""
+    return SourceState(
         fetched.location,
         fetched.sha256,
         graph,
@@ -208,7 +211,14 @@ def remember(
         __version__,
         None if unresolved_at is None else str(unresolved_at),
     )
-    SourceStates(config).put([state])
+
+
+def remember(
+    config: Config, fetched: Fetched, graph: str, unresolved_at: int | None = None
+) -> None:
+    """Record one source whose graphs are now in the store (a run records the sources it built
+    all at once: :meth:`SourceStates.put`)."""
+    SourceStates(config).put([source_state(config, fetched, graph, unresolved_at)])
 
 
 def validators(config: Config, location: str) -> tuple[str | None, str | None]:

@@ -200,9 +200,22 @@ def close_run(ctx: RunContext, loading: Loading) -> None:
         except Interrupted as exc:  # in the publication: the graphs stay, the dump being
             # written is dropped, and the next run publishes everything (the run is unfinished)
             report.interrupted = str(exc)
+            _record_the_stop(ctx)
     report.finished_at = now_iso()
     report.store_quads = quad_count(ctx)
     write_report(ctx)
+
+
+def _record_the_stop(ctx: RunContext) -> None:
+    """A run stopped in its publication wrote its record before (outcome ``ok``, say): it is
+    written again with the outcome ``failed`` the report gives (before: the store's record said
+    ``ok`` while the report said the run was interrupted)."""
+    if "run record" not in ctx.report.run_graphs:
+        return
+    try:
+        write_run_record(ctx)
+    except ScholarKGError as exc:
+        ctx.report.failures.append(("after loading", f"the run record not rewritten: {exc}"))
 
 
 def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:

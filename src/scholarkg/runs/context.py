@@ -24,6 +24,7 @@ from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
+from scholarkg.incremental import SourceState, SourceStates
 from scholarkg.iris import Minter
 from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.changes import ChangeSet
@@ -33,7 +34,7 @@ from scholarkg.load.manifest import (
     open_manifest,
     store_state_dir,
 )
-from scholarkg.load.outbox import DeadLetters, Outbox
+from scholarkg.load.outbox import DeadLetters, Outbox, outbox_store_key
 from scholarkg.models import QuarantinedRecord
 from scholarkg.provenance import RunInfo
 from scholarkg.resolution.index import TitleIndex
@@ -41,7 +42,12 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
-from scholarkg.runs.killed import record_killed_run, unfinished_mark
+from scholarkg.runs.killed import (
+    other_marks,
+    record_killed_run,
+    unfinished_elsewhere,
+    unfinished_mark,
+)
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -62,7 +68,8 @@ def deletions_path(config: Config) -> Path:
 
 
 REGISTRY = "identity.sqlite"
-UNFINISHED_MARK = "run-unfinished.json"
+UNFINISHED_MARK = "run-unfinished.json"  # before marks were kept per store (one for all)
+UNFINISHED_MARKS = "run-unfinished"
 
 
 def registry_path(config: Config) -> Path:
@@ -94,6 +101,7 @@ class RunContext:
         self.dead = DeadLetters(config.data_dir, self.run_id)
         self.changes = ChangeSet(config.changes_dir / self.run_id)
         self.after_load: list[Callable[[], None]] = []  # run once the store holds the graphs
+        self.sources_built: list[SourceState] = []  # remembered at once after loading
         self.touched_papers: set[str] = set()  # for the consistency check
         self.touched_buckets: set[int] = set()  # dump parts of graphs written or dropped
         self.entries_kept: set[QuarantinedRecord] = set()  # a build's arXiv entries quarantined
@@ -121,13 +129,20 @@ class RunContext:
         self._collection.enter_context(batch_collection())
         # an earlier run opened the store and did not close: it may have written graphs it
         # neither published nor checkpointed (killed, crashed, stopped): this run does both
-        self.unfinished = self.unfinished_mark.exists()
+        self.unfinished = self.unfinished_mark.exists() or self.older_mark.exists()
         return self
 
     @property
     def unfinished_mark(self) -> Path:
         """Present from the moment a run opens the store until its publication and checkpoint
-        are done (see :mod:`scholarkg.runs.close`)."""
+        are done (see :mod:`scholarkg.runs.close`); one per store (``run-unfinished/<store
+        key>.json``): a run into another store leaves it for the next run into this one."""
+        key = outbox_store_key(self.config.store)
+        return self.config.state_dir / UNFINISHED_MARKS / f"{key}.json"
+
+    @property
+    def older_mark(self) -> Path:
+        """The one mark an older version kept for every store: taken as this store's."""
         return self.config.state_dir / UNFINISHED_MARK
 
     @property
@@ -177,13 +192,16 @@ class RunContext:
                 store.close()
                 raise
             self._store = store
-            if self.unfinished:  # an earlier run killed without a record: write it one
+            if self.unfinished or other_marks(self):  # a killed run without a record: write it
                 try:
                     record_killed_run(self, store)
                 except ScholarKGError as exc:
                     self.report.warnings.append(f"a killed run's record not written: {exc}")
+            self.report.notes += unfinished_elsewhere(self)
             mark = unfinished_mark(self)
+            self.unfinished_mark.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.unfinished_mark, (json.dumps(mark) + "\n").encode("utf-8"))
+            self.older_mark.unlink(missing_ok=True)  # taken (its run recorded) or replaced
         return self._store
 
     def _check_manifest(self, store: GraphStore) -> None:
@@ -266,6 +284,15 @@ class RunContext:
             self.store  # noqa: B018 - as for the index
             self._deletions = Deletions(deletions_path(self.config))
         return self._deletions
+
+    def remember_source(self, state: SourceState) -> None:
+        """Remember a source built in this run once the store holds its graphs: all of them in
+        one write of ``sources.json`` after loading (before: one write of the whole file per
+        page, 3 000 for 3 000 pages). A run killed before that write leaves the file as it
+        was, and the next run builds those pages again (unchanged graphs stay as they are)."""
+        if not self.sources_built:
+            self.after_load.append(lambda: SourceStates(self.config).put(self.sources_built))
+        self.sources_built.append(state)
 
     def forget_deletions(
         self, states: Sequence[tuple[str, dt.date | None]], *, inclusive: bool = False

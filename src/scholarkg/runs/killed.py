@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from scholarkg.runs.context import RunContext
 
 KILLED = "killed: it ended without a record (SIGKILL, a crash or the power lost)"
+KILLED_IN_PUBLICATION = (
+    "killed in its publication, after its record (SIGKILL, a crash or the power lost): "
+    "its dumps and VoID were left unfinished"
+)
 _NAMING = (
     "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?g "
     "<http://www.w3.org/ns/prov#wasGeneratedBy> {run} }} }}"
@@ -51,9 +56,10 @@ class UnrecordedRun:
 
 def unfinished_mark(ctx: RunContext) -> dict[str, Any]:
     """What a run writes in its unfinished mark when it opens the store."""
+    store = ctx.config.store
     return {
         "run": ctx.run.iri,
-        "store": str(ctx.config.store.path),
+        "store": str(store.query_url) if store.kind == "sparql" else str(store.path),
         "job": ctx.job,
         "started_at": ctx.run.started_at.isoformat(),
         "config_hash": ctx.run.config_hash,
@@ -64,10 +70,26 @@ def unfinished_mark(ctx: RunContext) -> dict[str, Any]:
 def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
     """Write the record of the run the unfinished mark names, when graphs of ``store`` name it
     and no record of it is there, and its report when it left none (a run whose store refused
-    its record left one: the record is written from it); the run found, or ``None``."""
-    found = _unrecorded(ctx, store)
-    if found is None:
+    its record left one: the record is written from it); the run found, or ``None``. A run
+    killed after its record (in its publication) has its record made ``failed``. A mark kept
+    for another store whose run this store's graphs name is this store's, moved (with its
+    data directory, say) since: it is taken too."""
+    found = _record(ctx, store, _mark(ctx))
+    for path, marked in _other_marks(ctx):
+        if _record(ctx, store, marked) is not None:
+            path.unlink(missing_ok=True)
+            ctx.unfinished = True  # its publication is to be done again here
+    return found
+
+
+def _record(
+    ctx: RunContext, store: GraphStore, marked: tuple[str, dict[str, Any]] | None
+) -> UnrecordedRun | None:
+    if marked is None:
         return None
+    found = _unrecorded(store, marked)
+    if found is None:
+        return _killed_after_its_record(ctx, store, marked)
     info = RunInfo(found.iri, found.started_at, found.config_hash, found.software_version)
     own = _own_report(ctx, found.iri)
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
@@ -109,6 +131,56 @@ def record_killed_run(ctx: RunContext, store: GraphStore) -> UnrecordedRun | Non
     return found
 
 
+def _killed_after_its_record(
+    ctx: RunContext, store: GraphStore, marked: tuple[str, dict[str, Any]]
+) -> UnrecordedRun | None:
+    """The run the mark names wrote its record (outcome as it was then, ``ok`` say) but no
+    report: it was killed after, in its publication (its dumps and VoID, which this run writes
+    again in full). Its record's outcome becomes ``failed`` with no end (nobody knows it), its
+    report is written, and this run's report says so (before: the record said ``ok`` and
+    nothing told of the cut publication)."""
+    iri, fields_ = marked
+    graph = iri.replace("/run/", "/graph/run/", 1)
+    held = store.triples_in(graph)
+    subject = iri_ref(iri)
+    said = [o for s, p, o in held if s == subject and p == iri_ref(SKG.outcome)]
+    if not said or said == ['"failed"'] or _own_report(ctx, iri) is not None:
+        return None  # no record, already failed, or it ended and reported (stopped)
+    dropped = {iri_ref(SKG.outcome), iri_ref(PROV.endedAtTime)}
+    lines = [f"{s} {p} {o} ." for s, p, o in sorted(held) if p not in dropped]
+    lines.append(f'{subject} {iri_ref(SKG.outcome)} "failed" .')
+    store.replace_graph_ntriples(graph, "\n".join(lines) + "\n")
+    manifest = open_manifest(ctx.config)
+    try:
+        take_from_store(manifest.contents, store, graph, counted=True)
+        manifest.commit()
+    finally:
+        manifest.close()
+    naming = _naming(store, iri)
+    found = UnrecordedRun(
+        iri,
+        str(fields_.get("job") or "run"),
+        _started(fields_, iri),
+        str(fields_.get("config_hash") or ""),
+        str(fields_.get("software_version") or ""),
+        naming,
+    )
+    report = RunReport(found.job, iri, started_at=found.started_at.isoformat())
+    report.graphs_written = naming
+    report.run_graphs["run record"] = len(lines)
+    report.interrupted = (
+        f"{KILLED_IN_PUBLICATION}; found by run {ctx.run.iri}, which publishes again"
+    )
+    ctx.config.reports_dir.mkdir(parents=True, exist_ok=True)
+    report.write_json(ctx.config.reports_dir)
+    ctx.report.notes.append(
+        f"run <{iri}> was killed in its publication, after its record (outcome "
+        f"{said[0].strip(chr(34))}): its record now says failed, its report is written, and this "
+        "run publishes everything again"
+    )
+    return found
+
+
 def _own_report(ctx: RunContext, iri: str) -> RunReport | None:
     """The report the run wrote itself, if it did (it ended, but its record was refused)."""
     tail = iri.rsplit("-", 1)[-1]
@@ -130,23 +202,73 @@ def _time(text: str) -> dt.datetime | None:
         return None
 
 
-def _unrecorded(ctx: RunContext, store: GraphStore) -> UnrecordedRun | None:
-    try:
-        mark = json.loads(ctx.unfinished_mark.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def _other_marks(ctx: RunContext) -> list[tuple[Path, tuple[str, dict[str, Any]]]]:
+    """The marks kept for other stores, with the run each names and its fields."""
+    own, found = ctx.unfinished_mark, []
+    for path in sorted(own.parent.glob("*.json")):
+        if path.name == own.name:
+            continue
+        try:
+            mark = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        iri = mark.get("run") if isinstance(mark, dict) else None
+        if isinstance(iri, str) and iri != ctx.run.iri and "/run/" in iri:
+            found.append((path, (iri, mark)))
+    return found
+
+
+def other_marks(ctx: RunContext) -> bool:
+    """Whether marks are kept for other stores (one may be this store's, moved)."""
+    return bool(_other_marks(ctx))
+
+
+def unfinished_elsewhere(ctx: RunContext) -> list[str]:
+    """One line per run left unfinished in another store (its mark kept for that store): a
+    run into it writes its record (before: the one mark was taken by the next run into any
+    store, and a killed run's record was never written when the configuration had switched
+    stores since)."""
+    return [
+        f"run <{iri}> into {mark.get('store') or 'another store'} did not finish (its mark: "
+        f"{path}): the next run into that store writes its record and publishes it again"
+        for path, (iri, mark) in _other_marks(ctx)
+    ]
+
+
+def _mark(ctx: RunContext) -> tuple[str, dict[str, Any]] | None:
+    """The run this store's unfinished mark names (not this one) and the mark's fields (an
+    older version's one mark for every store is taken as this store's)."""
+    for path in (ctx.unfinished_mark, ctx.older_mark):
+        try:
+            mark = json.loads(path.read_text(encoding="utf-8"))
+            break
+        except (OSError, ValueError):
+            continue
+    else:
         return None
     iri = mark.get("run") if isinstance(mark, dict) else None
     if not isinstance(iri, str) or iri == ctx.run.iri or "/run/" not in iri:
         return None
-    graph = iri.replace("/run/", "/graph/run/", 1)
-    if store.graph_sizes([graph]).get(graph):
-        return None  # it wrote its record (stopped, or cut short by a full disk)
+    return iri, mark
+
+
+def _naming(store: GraphStore, iri: str) -> int:
+    """How many graphs of ``store`` name run ``iri`` as their origin."""
     rows = store.query(_NAMING.format(run=iri_ref(iri)), union=False)
     graphs = 0
     if isinstance(rows, ox.QuerySolutions):
         for row in rows:
             count = row["n"]
             graphs = int(count.value) if isinstance(count, ox.Literal) else 0
+    return graphs
+
+
+def _unrecorded(store: GraphStore, marked: tuple[str, dict[str, Any]]) -> UnrecordedRun | None:
+    iri, mark = marked
+    graph = iri.replace("/run/", "/graph/run/", 1)
+    if store.graph_sizes([graph]).get(graph):
+        return None  # it wrote its record (stopped, or cut short by a full disk)
+    graphs = _naming(store, iri)
     if not graphs:
         return None  # it wrote nothing: nothing names it
     return UnrecordedRun(

@@ -4,7 +4,7 @@ resolution fetched with their identity decisions, and the report's counts."""
 
 from __future__ import annotations
 
-from scholarkg.incremental import remember
+from scholarkg.incremental import source_state
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
 from scholarkg.resolution.index import IndexEntry
@@ -55,7 +55,7 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     built_whole = not any(g.iri in report.rejected for g in output.graphs)
     if loading.failed is None and built_whole and not enrichment.degraded:
         at = enrichment.index_revision if enrichment.unresolved else None
-        ctx.after_load.append(lambda: remember(ctx.config, fetched, output.graphs[0].iri, at))
+        ctx.remember_source(source_state(ctx.config, fetched, output.graphs[0].iri, at))
         ctx.after_load.append(lambda: _index(ctx, arxiv.titles))
     # a record deleted before and resolved now has a newer state: back, once the store holds it
     ctx.forget_deletions([(i, enrichment.records[i].updated) for i in enrichment.fetched])
