@@ -5,6 +5,7 @@ Time limits here are generous upper bounds that catch hangs, never speed asserti
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -71,6 +72,19 @@ class SecretEndpoint:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _uvicorn_records_reach_caplog() -> Iterator[None]:
+    """uvicorn's records reach pytest's handler whatever ran before: Prefect's logging set-up,
+    done by any earlier test that ran a flow in this process, stops them at the ``uvicorn``
+    logger (``propagate: false``), so a test of a line uvicorn's logger writes saw nothing when
+    the whole suite ran and a test that none is written could not fail."""
+    logger = logging.getLogger("uvicorn")
+    saved = logger.propagate, logger.level
+    logger.propagate, logger.level = True, logging.NOTSET
+    yield
+    logger.propagate, logger.level = saved
 
 
 @pytest.fixture(scope="module")
