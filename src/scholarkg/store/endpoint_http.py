@@ -101,10 +101,13 @@ class EndpointSession:
                     url,
                     timeout=self._timeout,
                     stream=True,
-                    hooks={"response": unread_redirect},
+                    allow_redirects=False,
+                    hooks={"response": [unread_redirect, _withhold_location]},
                     **kwargs,
                 )
                 try:
+                    if 300 <= response.status_code < 400:
+                        raise error(f"{where}: {what}: {_redirect(response)}")
                     if response.status_code >= 400:
                         raise error(f"{where}: {what}: {_failure(response)}")
                     body = read_body(response, self._cap, watch, where)
@@ -132,6 +135,33 @@ class EndpointSession:
             f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
             "is too slow or sends its answer a byte at a time)"
         )
+
+
+_WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept
+
+
+def _withhold_location(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """A ``response`` hook: a redirect's ``Location`` is taken out of its headers (kept for
+    the message), so ``requests``, which reads it even when it follows no redirect, never parses
+    one it cannot read (``http://[bad``: a ValueError traceback)."""
+    if 300 <= response.status_code < 400:
+        response.headers[_WITHHELD] = response.headers.pop("Location", "")
+
+
+def _redirect(response: requests.Response) -> str:
+    """Why a redirect is not followed: a store is asked where it is configured, never at an
+    address an answer names (any host; a 307 would send the query or update again)."""
+    written = response.headers.get(_WITHHELD, "")
+    try:
+        location = safe_url(written)
+    except ValueError:  # not a URL urlsplit reads (``http://[bad``)
+        location = written
+    location = location.encode("ascii", "backslashreplace").decode() or "nowhere named"
+    location = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in location)
+    return (
+        f"redirected (HTTP {response.status_code}) to {location}: not followed; set the "
+        "store's URL to where it answers"
+    )
 
 
 def _failure(response: requests.Response) -> str:
