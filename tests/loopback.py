@@ -1,10 +1,11 @@
 """Small loopback helpers for tests: a port nothing listens on, a server that drips, a port
 that takes connections and never answers (:class:`Trap`: a request there hangs, and nothing
-reaching it is missed) and one that closes each at once (:class:`Dropper`: a request there
-fails at once)."""
+reaching it is missed), one that closes each at once (:class:`Dropper`: a request there
+fails at once) and a base for servers that answer as a test scripts it (:class:`Answering`)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -100,3 +101,53 @@ class Dropper:
 
     def close(self) -> None:
         self.sock.close()
+
+
+class Answering:
+    """A loopback TCP server handing each connection to :meth:`answer` in a thread of its own
+    (closed after it; a client gone mid-answer is no error)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            self.answer(conn)
+
+    def answer(self, conn: socket.socket) -> None:
+        """Read the request from ``conn`` and answer it."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def read_request(conn: socket.socket) -> None:
+    """Read one request whole (closing with part of it unread would reset the connection)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk

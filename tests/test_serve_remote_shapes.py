@@ -9,54 +9,35 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 
 import pytest
 import requests
 
+from loopback import Answering, read_request
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
 from scholarkg.serve.jobs import SelectBatch
 from scholarkg.serve.worker_process import StoreSpec, run_batch
 from scholarkg.store.remote import SparqlStore
-from test_store_answer_cap import _read_request
 
 
-class Fixed:
+class Fixed(Answering):
     """A loopback SPARQL server answering every query with ``answer`` (SPARQL JSON)."""
 
     def __init__(self, answer: dict[str, object], status: bytes = b"200 OK") -> None:
         self.body = json.dumps(answer).encode()
         self.status = status
         self.asked = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                _read_request(conn)
-                self.asked += 1
-                conn.sendall(
-                    b"HTTP/1.1 %s\r\nContent-Type: application/sparql-results+json\r\n"
-                    % self.status
-                    + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(self.body)
-                    + self.body
-                )
-            except OSError:
-                pass
-
-    def close(self) -> None:
-        self.sock.close()
+    def answer(self, conn: socket.socket) -> None:
+        read_request(conn)
+        self.asked += 1
+        conn.sendall(
+            b"HTTP/1.1 %s\r\nContent-Type: application/sparql-results+json\r\n" % self.status
+            + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(self.body)
+            + self.body
+        )
 
 
 def literal(value: str) -> dict[str, str]:

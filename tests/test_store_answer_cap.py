@@ -8,12 +8,12 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
+from loopback import Answering, read_request
 from scholarkg.config import load_config
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
@@ -23,7 +23,7 @@ ANSWER = json.dumps(ROWS).encode() + b" " * 4000
 MIB = 1024 * 1024
 
 
-class Flood:
+class Flood(Answering):
     """A loopback SPARQL server answering every request with ``ANSWER`` (``padding`` bytes of
     spaces after it, chunked, no length declared; ``declared``: with its Content-Length)."""
 
@@ -31,59 +31,27 @@ class Flood:
         self.padding = padding
         self.declared = declared
         self.sent = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                _read_request(conn)
-                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                if self.declared:
-                    size = len(ANSWER) + self.padding
-                    conn.sendall(head + b"Content-Length: %d\r\n\r\n" % size + ANSWER)
-                    return  # the body is never sent: a declared size over the cap is enough
-                conn.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
-                self._chunk(conn, ANSWER)
-                left = self.padding
-                while left > 0:
-                    piece = min(left, 64 * 1024)
-                    self._chunk(conn, b" " * piece)
-                    left -= piece
-                conn.sendall(b"0\r\n\r\n")
-            except OSError:
-                pass
+    def answer(self, conn: socket.socket) -> None:
+        read_request(conn)
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+        if self.declared:
+            size = len(ANSWER) + self.padding
+            conn.sendall(head + b"Content-Length: %d\r\n\r\n" % size + ANSWER)
+            return  # the body is never sent: a declared size over the cap is enough
+        conn.sendall(head + b"Transfer-Encoding: chunked\r\n\r\n")
+        self._chunk(conn, ANSWER)
+        left = self.padding
+        while left > 0:
+            piece = min(left, 64 * 1024)
+            self._chunk(conn, b" " * piece)
+            left -= piece
+        conn.sendall(b"0\r\n\r\n")
 
     def _chunk(self, conn: socket.socket, data: bytes) -> None:
         conn.sendall(b"%x\r\n" % len(data) + data + b"\r\n")
         self.sent += len(data)
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def _read_request(conn: socket.socket) -> None:
-    """Read one request whole (closing with part of it unread would reset the connection)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        data += conn.recv(65536)
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(body) < length:
-        body += conn.recv(65536)
 
 
 def _refusal(url: str, cap: int, size: int | None = None) -> str:

@@ -6,42 +6,26 @@ per query)."""
 from __future__ import annotations
 
 import socket
-import threading
 
 import pytest
 
+from loopback import Answering, read_request
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.store.remote import SparqlStore
 
 
-class Listener:
+class Listener(Answering):
     """A loopback server answering every request with ``head`` (and counting them)."""
 
     def __init__(self, head: bytes = b"") -> None:
         self.head = head
         self.requests = 0
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while b"\r\n\r\n" not in data:
-                    chunk = conn.recv(65536)
-                    if not chunk:
-                        break
-                    data += chunk
-                self.requests += 1
-                conn.sendall(self.head or b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
-
-    def close(self) -> None:
-        self.sock.close()
+    def answer(self, conn: socket.socket) -> None:
+        read_request(conn)
+        self.requests += 1
+        conn.sendall(self.head or b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
 
 
 def _redirecting(status: str, location: str) -> Listener:
