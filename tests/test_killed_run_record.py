@@ -57,8 +57,13 @@ def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Pat
     run.mkdir()
     job = Run(run, snapshot, loader="transactional")
     job.wait_for_progress()
-    deadline = time.monotonic() + BOUND  # a second progress line: graphs are in the store
-    while sum(line.startswith(b"load-snapshot ") for line in job.err) < 2:
+    marks = run / "data" / "state" / "run-unfinished"
+    deadline = time.monotonic() + BOUND  # its mark written (the store opened), then a second
+    while not list(marks.glob("*.json")):  # progress line: graphs are in the store
+        assert time.monotonic() < deadline and job.process.poll() is None, job.err
+        time.sleep(0.05)
+    seen = sum(line.startswith(b"load-snapshot ") for line in job.err)
+    while sum(line.startswith(b"load-snapshot ") for line in job.err) < max(2, seen + 1):
         assert time.monotonic() < deadline and job.process.poll() is None, job.err
         time.sleep(0.05)
     job.process.send_signal(signal.SIGKILL)
