@@ -20,14 +20,15 @@ import pytest
 import requests
 
 from conftest import write_config
+from loopback import Answering, read_request
 from serve_helpers import SPARQL_JSON
-from test_store_answer_cap import MIB, Flood, _read_request
+from test_store_answer_cap import MIB, Flood
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 QUERY = "SELECT ?n WHERE { ?s ?p ?n }"
 
 
-class Late(Flood):
+class Late(Answering):
     """A loopback SPARQL server that answers after ``hold`` is set (a stalled server): each
     request it holds is counted in ``held``."""
 
@@ -36,14 +37,10 @@ class Late(Flood):
         self.held = 0
         super().__init__()
 
-    def _answer(self, conn: socket.socket) -> None:
-        with conn:
-            try:
-                _read_request(conn)
-                self.held += 1
-                self.hold.wait(60)
-            except OSError:
-                pass
+    def answer(self, conn: socket.socket) -> None:
+        read_request(conn)
+        self.held += 1
+        self.hold.wait(60)
 
     def close(self) -> None:
         self.hold.set()
