@@ -117,3 +117,31 @@ def test_a_stopped_run_that_wrote_its_record_gets_no_second_one(tmp_path: Path) 
     assert not [n for n in again.notes if "without a record" in n]
     assert records(run / "store")[stopped["run_iri"]] == first[stopped["run_iri"]]
     assert len(list((run / "data" / "reports").glob("*.json"))) == 2
+
+
+def test_a_recorded_run_is_found_under_a_base_that_holds_run(tmp_path: Path) -> None:
+    """A run's record graph is found where provenance puts it, ``<base>graph/run/<id>``, also
+    when the base holds ``/run/`` (before: the killed-run check replaced the first ``/run/``,
+    in the base, so it looked for ``https://example.org/graph/run/run/…``, found no record
+    and took a run that had written its own for one killed without one)."""
+    import datetime as dt
+
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import PROV
+
+    from scholarkg.provenance import RunInfo
+    from scholarkg.runs.killed import _unrecorded
+    from scholarkg.store.embedded import EmbeddedStore
+
+    iri = "https://example.org/run/run/20261204T120000Z-0a1b2c3d"
+    graph_iri = RunInfo(iri, dt.datetime(2026, 12, 4, tzinfo=dt.UTC), "h").graph_iri
+    assert graph_iri == "https://example.org/run/graph/run/20261204T120000Z-0a1b2c3d"
+    named = Graph()
+    named.add((URIRef("https://example.org/run/paper/1"), PROV.wasGeneratedBy, URIRef(iri)))
+    record = Graph()
+    record.add((URIRef(iri), PROV.wasGeneratedBy, Literal("its own record")))
+    with EmbeddedStore(tmp_path / "store") as store:
+        store.replace_graph("https://example.org/run/paper/1", named)
+        assert _unrecorded(store, (iri, {})) is not None  # graphs name it, no record yet
+        store.replace_graph(graph_iri, record)
+        assert _unrecorded(store, (iri, {})) is None  # its record is where provenance put it

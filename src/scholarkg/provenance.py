@@ -85,10 +85,15 @@ class RunInfo:
 
     @property
     def graph_iri(self) -> str:
-        """The named graph that holds this run's own record: ``<base>graph/run/<id>`` for the
-        run ``<base>run/<id>`` (the last ``/run/``: the base may hold one too)."""
-        base, _, run = self.iri.rpartition("/run/")
-        return f"{base}/graph/run/{run}"
+        """The named graph that holds this run's own record (see :func:`run_graph_iri`)."""
+        return run_graph_iri(self.iri)
+
+
+def run_graph_iri(run_iri: str) -> str:
+    """The named graph of run ``<base>run/<id>``'s own record: ``<base>graph/run/<id>`` (the
+    last ``/run/``: the base may hold one too)."""
+    base, _, run = run_iri.rpartition("/run/")
+    return f"{base}/graph/run/{run}"
 
 
 def report_graph_iri(graph_iri: str) -> str:

@@ -22,7 +22,7 @@ from rdflib.namespace import PROV
 from scholarkg.iris import SKG
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
-from scholarkg.provenance import RunInfo, run_record
+from scholarkg.provenance import RunInfo, run_graph_iri, run_record
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
@@ -52,6 +52,18 @@ class UnrecordedRun:
     config_hash: str
     software_version: str
     graphs: int
+
+    @classmethod
+    def of_mark(cls, iri: str, mark: dict[str, Any], graphs: int) -> UnrecordedRun:
+        """The run ``iri`` as its unfinished mark describes it."""
+        return cls(
+            iri,
+            str(mark.get("job") or "run"),
+            _started(mark, iri),
+            str(mark.get("config_hash") or ""),
+            str(mark.get("software_version") or ""),
+            graphs,
+        )
 
 
 def unfinished_mark(ctx: RunContext) -> dict[str, Any]:
@@ -108,12 +120,7 @@ def _record(
     if not found.software_version:
         record.remove((subject, SKG.softwareVersion, None))
     store.replace_graph(info.graph_iri, record)
-    manifest = open_manifest(ctx.config)
-    try:
-        take_from_store(manifest.contents, store, info.graph_iri, counted=True)
-        manifest.commit()
-    finally:
-        manifest.close()
+    _note_in_manifest(ctx, store, info.graph_iri)
     if own is not None:
         ctx.report.notes.append(
             f"run <{found.iri}> wrote {found.graphs} graphs but not its record (its store "
@@ -140,7 +147,7 @@ def _killed_after_its_record(
     report is written, and this run's report says so (before: the record said ``ok`` and
     nothing told of the cut publication)."""
     iri, fields_ = marked
-    graph = iri.replace("/run/", "/graph/run/", 1)
+    graph = run_graph_iri(iri)
     held = store.triples_in(graph)
     subject = iri_ref(iri)
     said = [o for s, p, o in held if s == subject and p == iri_ref(SKG.outcome)]
@@ -150,21 +157,9 @@ def _killed_after_its_record(
     lines = [f"{s} {p} {o} ." for s, p, o in sorted(held) if p not in dropped]
     lines.append(f'{subject} {iri_ref(SKG.outcome)} "failed" .')
     store.replace_graph_ntriples(graph, "\n".join(lines) + "\n")
-    manifest = open_manifest(ctx.config)
-    try:
-        take_from_store(manifest.contents, store, graph, counted=True)
-        manifest.commit()
-    finally:
-        manifest.close()
+    _note_in_manifest(ctx, store, graph)
     naming = _naming(store, iri)
-    found = UnrecordedRun(
-        iri,
-        str(fields_.get("job") or "run"),
-        _started(fields_, iri),
-        str(fields_.get("config_hash") or ""),
-        str(fields_.get("software_version") or ""),
-        naming,
-    )
+    found = UnrecordedRun.of_mark(iri, fields_, naming)
     report = RunReport(found.job, iri, started_at=found.started_at.isoformat())
     report.graphs_written = naming
     report.run_graphs["run record"] = len(lines)
@@ -179,6 +174,16 @@ def _killed_after_its_record(
         "run publishes everything again"
     )
     return found
+
+
+def _note_in_manifest(ctx: RunContext, store: GraphStore, graph: str) -> None:
+    """Take ``graph`` as the store now holds it into the manifest (the dump is built from it)."""
+    manifest = open_manifest(ctx.config)
+    try:
+        take_from_store(manifest.contents, store, graph, counted=True)
+        manifest.commit()
+    finally:
+        manifest.close()
 
 
 def _own_report(ctx: RunContext, iri: str) -> RunReport | None:
@@ -265,20 +270,13 @@ def _naming(store: GraphStore, iri: str) -> int:
 
 def _unrecorded(store: GraphStore, marked: tuple[str, dict[str, Any]]) -> UnrecordedRun | None:
     iri, mark = marked
-    graph = iri.replace("/run/", "/graph/run/", 1)
+    graph = run_graph_iri(iri)
     if store.graph_sizes([graph]).get(graph):
         return None  # it wrote its record (stopped, or cut short by a full disk)
     graphs = _naming(store, iri)
     if not graphs:
         return None  # it wrote nothing: nothing names it
-    return UnrecordedRun(
-        iri,
-        str(mark.get("job") or "run"),
-        _started(mark, iri),
-        str(mark.get("config_hash") or ""),
-        str(mark.get("software_version") or ""),
-        graphs,
-    )
+    return UnrecordedRun.of_mark(iri, mark, graphs)
 
 
 def _started(mark: dict[str, Any], iri: str) -> dt.datetime:
