@@ -35,6 +35,7 @@ from scholarkg.store import served
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.sparql_text import iri_ref
+from scholarkg.void_statistics import description_graph_iri
 
 PUBLISHED_MARK = "published.json"
 
@@ -62,11 +63,38 @@ def publication_key(config: Config) -> dict[str, str]:
 def published_complete(mark: Path, key: dict[str, str]) -> bool:
     """Whether ``mark`` says the last publication finished and was of this store with these
     settings (so only the graphs a run changes need publishing again)."""
+    recorded = _recorded(mark)
+    return bool(recorded) and all(recorded.get(k) == v for k, v in key.items())
+
+
+def _recorded(mark: Path) -> dict[str, object]:
     try:
         recorded = json.loads(mark.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(recorded, dict) and all(recorded.get(k) == v for k, v in key.items())
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+_DESCRIBED = """SELECT ?p ?o WHERE { GRAPH %s { ?s ?p ?o FILTER (isLiteral(?o) && ?p != %s) } }"""
+
+
+def described_version(store: GraphStore, minter: Minter) -> str:
+    """What the store's VoID description (graph ``<base>graph/void``, which every publication
+    writes into the store) says of the store: a hash of its figures and checksums, the dates it
+    was made aside. Another data directory loading the same store publishes its own
+    description, with other figures once it changed the store; so a publication mark whose
+    ``described`` differs from the store's is of a store that changed since, even when nothing
+    in this data directory says so."""
+    void = iri_ref(str(description_graph_iri(minter.base)))
+    result = store.query(_DESCRIBED % (void, iri_ref(str(DCTERMS.modified))), union=False)
+    assert isinstance(result, ox.QuerySolutions)
+    pairs = sorted(f"{_term(row, 'p')} {_term(row, 'o')}" for row in result)
+    return "sha256:" + hashlib.sha256("\n".join(pairs).encode("utf-8")).hexdigest()
+
+
+def _term(row: ox.QuerySolution, name: str) -> str:
+    value = row[name]
+    return "" if value is None else str(value)
 
 
 def load_ontology(store: GraphStore, minter: Minter) -> dict[str, int]:
@@ -278,6 +306,8 @@ def _close_store_side(ctx: RunContext) -> None:
     complete = published_complete(mark, key) and not ctx.unfinished
     # graphs changed in place by SPARQL Update (serve --allow-updates): publish them
     complete = complete and not written_around(store_state_dir(ctx.config))
+    # another data directory that loads this store published since (its description is there)
+    complete = complete and _recorded(mark).get("described") == described_version(store, ctx.minter)
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         write_run_record(ctx)
@@ -310,7 +340,7 @@ def _close_store_side(ctx: RunContext) -> None:
         report.run_graphs["VoID description"] = publication.description_triples
         if publication.missing:
             _missing(ctx, publication.missing)
-        recorded = {"run": ctx.run.iri, **key}
+        recorded = {"run": ctx.run.iri, **key, "described": described_version(store, ctx.minter)}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
     if isinstance(store, EmbeddedStore) and (
         report.changed_anything or not complete or served.current(store.path) is None
