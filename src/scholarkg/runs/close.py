@@ -44,7 +44,9 @@ def publication_key(config: Config) -> dict[str, str]:
     """What a publication was made of, besides the store's graphs: which store (its key, as
     the dump parts name it) and a hash of the ``[publish]`` settings and the IRI base. The mark
     of the last complete publication records it; a mark that records something else (another
-    store, other settings, an older mark without these fields) counts as no publication."""
+    store, other settings, an older mark without these fields) counts as no publication.
+    Without ``download_base`` the settings hold where the dumps are too: the description names
+    them by their ``file:`` IRIs, which a data directory moved since no longer has."""
     publish = config.publish
     settings = {
         "dumps": list(publish.dumps),
@@ -53,6 +55,8 @@ def publication_key(config: Config) -> dict[str, str]:
         "download_base": publish.download_base,
         "iri_base": Minter(config.iri_base).base,
     }
+    if publish.download_base is None:  # the dumps are described by their file: IRIs
+        settings["exports"] = config.exports_dir.resolve().as_uri()
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
     return {
         "store": parts_store_key(config),
