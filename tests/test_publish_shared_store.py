@@ -10,9 +10,11 @@ from pathlib import Path
 from building import rebuild
 from conftest import write_config
 from constructed import Listed, profile_page
+from rdf_sets import canonical
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
-from test_publish_mark import describes_the_dump, dumped, store_quads_but_void
+from scholarkg.store.embedded import EmbeddedStore
+from test_publish_mark import VOID_GRAPH, describes_the_dump, dumped, store_quads_but_void
 
 
 def _page(directory: Path, name: str) -> Path:
@@ -53,3 +55,44 @@ def test_a_data_directory_publishes_again_what_another_one_loaded_into_their_sto
     assert rebuild(two).published == []
     assert rebuild(one).published == []
     assert dumped(one) == dumped(two) == store_quads_but_void(one)
+
+
+def test_a_data_directory_publishes_what_another_one_loaded_without_publishing(
+    tmp_path: Path,
+) -> None:
+    """The other directory's publication failed (a file where its exports go) after it wrote
+    the store: its note in the store's description stays, so this one publishes again."""
+    one = _directory(tmp_path, "one", [SAMPLE_PROFILE])
+    two = _directory(tmp_path, "two", [SAMPLE_PROFILE])
+    rebuild(one)
+    rebuild(two)
+    one.exports_dir.rename(tmp_path / "one-exports")
+    one.exports_dir.write_text("in the way\n", encoding="utf-8")
+    failed = rebuild(one, [str(_page(tmp_path, "Ada Newpage"))])
+    assert failed.graphs_written > 0 and failed.published == []
+    assert [where for where, _ in failed.failures] == ["after loading"]
+
+    again = rebuild(two)
+    assert again.graphs_written == 0 and again.published
+    assert dumped(two) == store_quads_but_void(two)
+    assert describes_the_dump(two)
+    assert rebuild(two).published == []
+
+
+def test_a_run_with_nothing_to_write_leaves_the_description_as_it_found_it(
+    tmp_path: Path,
+) -> None:
+    one = _directory(tmp_path, "one", [SAMPLE_PROFILE])
+    two = _directory(tmp_path, "two", [SAMPLE_PROFILE])
+    rebuild(one)
+    rebuild(two)
+    assert rebuild(one).published  # two's run record is new to one
+    held = store_quads_but_void(one)
+    void = description_quads(one)
+    assert rebuild(two).published == [] and rebuild(one).published == []
+    assert description_quads(one) == void and store_quads_but_void(one) == held
+
+
+def description_quads(config: Config) -> set[str]:
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        return canonical(q for q in store.native if q.graph_name == VOID_GRAPH)

@@ -29,13 +29,13 @@ from scholarkg.provenance import run_record
 from scholarkg.publish import parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.described import described_version, revalidate
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import PublishedFile, now_iso
 from scholarkg.store import served
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.sparql_text import iri_ref
-from scholarkg.void_statistics import description_graph_iri
 
 PUBLISHED_MARK = "published.json"
 
@@ -77,28 +77,6 @@ def _recorded(mark: Path) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return recorded if isinstance(recorded, dict) else {}
-
-
-_DESCRIBED = """SELECT ?p ?o WHERE { GRAPH %s { ?s ?p ?o FILTER (isLiteral(?o) && ?p != %s) } }"""
-
-
-def described_version(store: GraphStore, minter: Minter) -> str:
-    """What the store's VoID description (graph ``<base>graph/void``, which every publication
-    writes into the store) says of the store: a hash of its figures and checksums, the dates it
-    was made aside. Another data directory loading the same store publishes its own
-    description, with other figures once it changed the store; so a publication mark whose
-    ``described`` differs from the store's is of a store that changed since, even when nothing
-    in this data directory says so."""
-    void = iri_ref(str(description_graph_iri(minter.base)))
-    result = store.query(_DESCRIBED % (void, iri_ref(str(DCTERMS.modified))), union=False)
-    assert isinstance(result, ox.QuerySolutions)
-    pairs = sorted(f"{_term(row, 'p')} {_term(row, 'o')}" for row in result)
-    return "sha256:" + hashlib.sha256("\n".join(pairs).encode("utf-8")).hexdigest()
-
-
-def _term(row: ox.QuerySolution, name: str) -> str:
-    value = row[name]
-    return "" if value is None else str(value)
 
 
 def load_ontology(store: GraphStore, minter: Minter) -> dict[str, int]:
@@ -310,8 +288,9 @@ def _close_store_side(ctx: RunContext) -> None:
     complete = published_complete(mark, key) and not ctx.unfinished
     # graphs changed in place by SPARQL Update (serve --allow-updates): publish them
     complete = complete and not written_around(store_state_dir(ctx.config))
-    # another data directory that loads this store published since (its description is there)
-    complete = complete and _recorded(mark).get("described") == described_version(store, ctx.minter)
+    # another data directory that loads this store wrote it or published since: the store's
+    # description, as this run found it, is not the one this directory's publication left
+    complete = complete and _recorded(mark).get("described") == ctx.described_at_open
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         write_run_record(ctx)
@@ -346,6 +325,8 @@ def _close_store_side(ctx: RunContext) -> None:
             _missing(ctx, publication.missing)
         recorded = {"run": ctx.run.iri, **key, "described": described_version(store, ctx.minter)}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
+    else:  # nothing written: the description this run found is as true as it was
+        revalidate(store, ctx.minter, ctx.run.iri)
     if isinstance(store, EmbeddedStore) and (
         report.changed_anything or not complete or served.current(store.path) is None
     ):
