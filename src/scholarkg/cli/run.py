@@ -113,6 +113,9 @@ def build_graph(args: argparse.Namespace) -> int:
         from scholarkg.store.foreign import check_not_foreign
 
         check_not_foreign(config.store.path)
+    from scholarkg.runs.lock import check_data_dir
+
+    check_data_dir(config.data_dir)  # and on a data directory it cannot write
     extra = list(args.profile or [])
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"

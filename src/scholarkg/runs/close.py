@@ -29,6 +29,7 @@ from scholarkg.provenance import run_record
 from scholarkg.publish import parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.described import described_version, revalidate
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import PublishedFile, now_iso
 from scholarkg.store import served
@@ -43,7 +44,9 @@ def publication_key(config: Config) -> dict[str, str]:
     """What a publication was made of, besides the store's graphs: which store (its key, as
     the dump parts name it) and a hash of the ``[publish]`` settings and the IRI base. The mark
     of the last complete publication records it; a mark that records something else (another
-    store, other settings, an older mark without these fields) counts as no publication."""
+    store, other settings, an older mark without these fields) counts as no publication.
+    Without ``download_base`` the settings hold where the dumps are too: the description names
+    them by their ``file:`` IRIs, which a data directory moved since no longer has."""
     publish = config.publish
     settings = {
         "dumps": list(publish.dumps),
@@ -52,6 +55,8 @@ def publication_key(config: Config) -> dict[str, str]:
         "download_base": publish.download_base,
         "iri_base": Minter(config.iri_base).base,
     }
+    if publish.download_base is None:  # the dumps are described by their file: IRIs
+        settings["exports"] = config.exports_dir.resolve().as_uri()
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()
     return {
         "store": parts_store_key(config),
@@ -62,11 +67,16 @@ def publication_key(config: Config) -> dict[str, str]:
 def published_complete(mark: Path, key: dict[str, str]) -> bool:
     """Whether ``mark`` says the last publication finished and was of this store with these
     settings (so only the graphs a run changes need publishing again)."""
+    recorded = _recorded(mark)
+    return bool(recorded) and all(recorded.get(k) == v for k, v in key.items())
+
+
+def _recorded(mark: Path) -> dict[str, object]:
     try:
         recorded = json.loads(mark.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(recorded, dict) and all(recorded.get(k) == v for k, v in key.items())
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
 
 
 def load_ontology(store: GraphStore, minter: Minter) -> dict[str, int]:
@@ -278,6 +288,9 @@ def _close_store_side(ctx: RunContext) -> None:
     complete = published_complete(mark, key) and not ctx.unfinished
     # graphs changed in place by SPARQL Update (serve --allow-updates): publish them
     complete = complete and not written_around(store_state_dir(ctx.config))
+    # another data directory that loads this store wrote it or published since: the store's
+    # description, as this run found it, is not the one this directory's publication left
+    complete = complete and _recorded(mark).get("described") == ctx.described_at_open
     if report.changed_anything:
         mark.unlink(missing_ok=True)  # until this run's publication is complete
         write_run_record(ctx)
@@ -310,8 +323,10 @@ def _close_store_side(ctx: RunContext) -> None:
         report.run_graphs["VoID description"] = publication.description_triples
         if publication.missing:
             _missing(ctx, publication.missing)
-        recorded = {"run": ctx.run.iri, **key}
+        recorded = {"run": ctx.run.iri, **key, "described": described_version(store, ctx.minter)}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
+    else:  # nothing written: the description this run found is as true as it was
+        revalidate(store, ctx.minter, ctx.run.iri)
     if isinstance(store, EmbeddedStore) and (
         report.changed_anything or not complete or served.current(store.path) is None
     ):

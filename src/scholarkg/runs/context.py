@@ -42,6 +42,7 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
+from scholarkg.runs.described import described_version, invalidate
 from scholarkg.runs.killed import (
     other_marks,
     record_killed_run,
@@ -116,6 +117,7 @@ class RunContext:
         self._deletions: Deletions | None = None
         self._collection = ExitStack()
         self.unfinished = False
+        self.described_at_open: str | None = None  # see scholarkg.runs.described
 
     def __enter__(self) -> RunContext:
         if self.config.store.kind in ("oxigraph", "files"):  # before any source is asked
@@ -202,6 +204,13 @@ class RunContext:
             self.unfinished_mark.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.unfinished_mark, (json.dumps(mark) + "\n").encode("utf-8"))
             self.older_mark.unlink(missing_ok=True)  # taken (its run recorded) or replaced
+            # what the store's description says before this run writes anything, then a
+            # note in it that this run writes (see scholarkg.runs.described)
+            try:
+                self.described_at_open = described_version(store, self.minter)
+                invalidate(store, self.minter, self.run.iri)
+            except ScholarKGError as exc:  # the store's writes fail: its loaders say so too
+                self.report.warnings.append(f"the store's description not noted as written: {exc}")
         return self._store
 
     def _check_manifest(self, store: GraphStore) -> None:

@@ -32,8 +32,7 @@ class RunLock:
         self._handle: int | None = None
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        handle = _open_lock_file(self.path)
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -66,6 +65,24 @@ class RunLock:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             os.close(self._handle)
             self._handle = None
+
+
+def check_data_dir(data_dir: Path) -> None:
+    """:class:`~scholarkg.errors.LoadError` in one line naming ``data_dir`` when a run cannot
+    write there (a read-only mount, no permission, a file in the way): its lock file, the
+    first thing a run writes, is opened (made if need be), so before Prefect starts, a source
+    is asked or the store is opened."""
+    os.close(_open_lock_file(Path(data_dir) / "run.lock"))
+
+
+def _open_lock_file(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise LoadError(
+            f"{path.parent}: cannot write in the data directory: {exc.strerror or exc}"
+        ) from None
 
 
 def _holder(path: Path) -> str:
