@@ -31,6 +31,7 @@ from scholarkg.serve.worker_process import StoreSpec
 log = logging.getLogger(__name__)
 DEPRIORITISE_AFTER = 1.0
 BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
+STORE_DOWN_RETRY_AFTER = 5  # seconds a client is told to wait when the SPARQL server was down
 _WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
 
 
@@ -303,7 +304,14 @@ def failure_error(failure: JobFailure) -> QueryError:
         return QueryLimitError(f"query stopped: {failure.message}", status=507)
     if failure.kind == "memory":  # the same limit as a worker the allocator stopped
         return QueryLimitError(f"query stopped: {failure.message}", status=503, limit="memory")
-    return QueryLimitError(f"the store could not answer: {failure.message}", status=500)
+    said = f"the store could not answer: {failure.message}"
+    if failure.kind == "unavailable":  # a SPARQL server down: worth asking again shortly
+        return QueryLimitError(
+            f"{said}; try again shortly", status=503, retry_after=STORE_DOWN_RETRY_AFTER
+        )
+    if failure.kind == "upstream":  # a SPARQL server's error, timeout or unreadable answer
+        return QueryLimitError(said, status=502)
+    return QueryLimitError(said, status=500)
 
 
 def spec_for(store: object) -> StoreSpec:

@@ -1,0 +1,123 @@
+"""The endpoint over a SPARQL server that stops and starts again (a real ``oxigraph serve``).
+
+While the store cannot be reached, a client is told so: 503 with ``Retry-After`` (SPARQLWrapper
+raises the HTTP error with its ``Retry-After``, a monitor sees a status that says "try again"), one
+line of the server's log per failure, and the server stays up; once the store is back, the same
+queries are answered, with no restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import time
+import urllib.error
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from loopback import free_port
+from oxigraph_server import OxigraphServer, oxigraph_binary
+from scholarkg.config import ServeSettings
+from scholarkg.serve import make_server
+from scholarkg.store.remote import SparqlStore
+from serve_helpers import SPARQL_JSON
+
+pytestmark = pytest.mark.server
+
+GRAPH = "https://example.org/graph/a"
+TRIPLE = '<https://example.org/a> <http://xmlns.com/foaf/0.1/name> "a" .\n'
+QUERY = "SELECT ?n WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?n }"
+
+
+def start(binary: Path, directory: Path, port: int) -> OxigraphServer:
+    """``oxigraph serve`` over ``directory`` on ``port``, once it answers a query."""
+    log = directory / "server.log"
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [
+                str(binary),
+                "serve",
+                "--location",
+                str(directory / "db"),
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    server = OxigraphServer(process, f"http://127.0.0.1:{port}", log)
+    for _ in range(600):
+        if server.answers():
+            return server
+        if process.poll() is not None:
+            break
+        time.sleep(0.05)
+    server.stop()
+    pytest.fail(f"oxigraph serve did not start: {log.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def restartable(tmp_path: Path) -> Iterator[tuple[Path, Path, int]]:
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the `oxigraph` CLI is not installed (pip install oxigraph, a dev dependency)")
+    yield binary, tmp_path, free_port()
+
+
+def ask(url: str) -> requests.Response:
+    return requests.get(
+        url + "sparql", params={"query": QUERY}, headers={"Accept": SPARQL_JSON}, timeout=60
+    )
+
+
+def test_a_store_that_is_down_is_503_with_retry_after_and_answers_once_back(
+    restartable: tuple[Path, Path, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    binary, directory, port = restartable
+    oxigraph = start(binary, directory, port)
+    store = SparqlStore.for_oxigraph(oxigraph.url)
+    store.replace_graph_ntriples(GRAPH, TRIPLE)
+    server = make_server(store, settings=ServeSettings(workers=1), allow_updates=True).start()
+    try:
+        assert ask(server.url).status_code == 200
+        oxigraph.stop()
+        with caplog.at_level(logging.INFO):
+            down = ask(server.url)
+            page = requests.get(server.url + "id/x", timeout=60)
+            update = requests.post(
+                server.url + "update", data={"update": f"CLEAR GRAPH <{GRAPH}>"}, timeout=60
+            )
+            wrapper = SPARQLWrapper(server.url + "sparql")
+            wrapper.setQuery(QUERY)
+            wrapper.setReturnFormat(JSON)
+            with pytest.raises(urllib.error.HTTPError) as told:
+                wrapper.queryAndConvert()
+        oxigraph = start(binary, directory, port)  # the same data, the same address
+        back = ask(server.url)
+        wrapper.setReturnFormat(JSON)
+        again = wrapper.queryAndConvert()
+    finally:
+        server.stop()
+        oxigraph.stop()
+        store.close()
+    for answer in (down, page):  # before: 500 "the query could not be evaluated (QueryError)"
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "5"
+        assert (
+            answer.text == "the store could not answer: it cannot be reached; try again shortly\n"
+        )
+    assert update.status_code == 503, update.text  # before: 500, nothing to retry for
+    assert update.headers["Retry-After"] == "5"
+    assert "cannot be reached" in update.text
+    assert told.value.code == 503 and told.value.headers["Retry-After"] == "5"
+    assert [r for r in caplog.records if r.exc_info] == []
+    said = [r.getMessage() for r in caplog.records if "cannot connect" in r.getMessage()]
+    assert len(said) == 4, said  # one line per failed request, naming the store's address
+    assert all(f"127.0.0.1:{port}/" in line for line in said)
+    assert back.status_code == 200, back.text  # the server stayed up, no restart
+    assert [b["n"]["value"] for b in back.json()["results"]["bindings"]] == ["a"]
+    assert [b["n"]["value"] for b in again["results"]["bindings"]] == ["a"]  # type: ignore[index]
