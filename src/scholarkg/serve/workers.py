@@ -325,7 +325,14 @@ def spec_for(store: object) -> StoreSpec:
     if isinstance(store, EmbeddedStore):
         return StoreSpec("oxigraph", str(store.path))
     if isinstance(store, SparqlStore):
-        return StoreSpec("sparql", store.query_url, store.server, store.credentials)
+        return StoreSpec(  # the store's own timeouts and answer cap, not the defaults
+            "sparql",
+            store.query_url,
+            store.server,
+            store.credentials,
+            timeouts=store.timeouts,
+            max_answer_bytes=store.max_answer_bytes,
+        )
     raise QueryError(
         f"{type(store).__name__}: queries can only be served from an Oxigraph store "
         "or a SPARQL endpoint"
