@@ -19,13 +19,10 @@ from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
 from scholarkg.serve import entity_pages, pages, person_page, resource_page
-from scholarkg.serve.conneg import HTML, choose, prefers_html
+from scholarkg.serve.conneg import HTML, prefers_html
 from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
 from scholarkg.serve.integration import dumps_in, find_dump, served_description
 from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
-from scholarkg.serve.protocol import (
-    GRAPH_OFFERS,
-)
 from scholarkg.store.sparql_text import iri_ref
 
 ENTITY_PAGES = {
@@ -244,8 +241,19 @@ class SiteRoutes(BaseRoutes):
         return Response(body, 200, headers, media_type="application/ld+json")
 
     async def void(self, request: Request) -> Response:
-        chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
-        media = GRAPH_OFFERS.get(chosen or "", "text/turtle")
+        """The VoID description, negotiated as a resource is (``Accept`` or ``?format=``):
+        Turtle, JSON-LD, N-Triples, RDF/XML or a page; 406 when the client takes none."""
+        try:
+            media = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+        except ValueError as exc:
+            return text(400, str(exc))
+        if media is None:
+            return text(
+                406,
+                "not acceptable; the VoID description comes as Turtle, JSON-LD, N-Triples, "
+                "RDF/XML or HTML",
+                Vary="Accept",
+            )
         headers, not_modified = self.cached(request, media, names_host=True)
         if not_modified is not None:
             return not_modified
@@ -262,6 +270,19 @@ class SiteRoutes(BaseRoutes):
         triples = served_description(
             stored.triples, dumps_in(self.kg.exports_dir), self.public(request), base + "dataset"
         )
+        headers["Content-Location"] = f"/.well-known/void?format={format_code(media)}"
+        if media == HTML:
+            page = resource_page.resource_page(
+                base + "dataset",
+                triples,
+                resource_page.Links(local=self.kg.mapper.path_for_iri),
+                format_url=lambda code: f"/.well-known/void?format={code}",
+            )
+            return html(200, page, **headers)
+        if media == "text/plain":  # N-Triples, labelled as the client asked
+            response = self.rdf(triples, "application/n-triples", headers)
+            response.headers["Content-Type"] = "text/plain; charset=utf-8"
+            return response
         return self.rdf(triples, media, headers)
 
     async def dumps(self, request: Request) -> Response:
