@@ -75,6 +75,8 @@ class SparqlRoutes(BaseRoutes):
         await self.check_store()  # then a kept answer is sent with no query thread, uncounted
         outcome = self.kg.kept(operation, wanted)
         try:
+            if outcome is None:  # the same query running: its answer, waited for uncounted
+                outcome = await self.kg.answer_in_flight(operation, wanted)
             if outcome is None:
                 outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
