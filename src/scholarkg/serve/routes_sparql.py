@@ -143,7 +143,7 @@ class SparqlRoutes(BaseRoutes):
         # a POSTed edit= is a results page's "Edit this query" for a query too long to link
         if (read or "edit" in params) and prefers_html(accept):
             chosen = params.get("saved", [None])[0]
-            reserved = {"saved", "edit", *DATASET_PARAMS}
+            reserved = {"saved", "edit", "linebreaks", *DATASET_PARAMS}
             values = {k: v[0] for k, v in params.items() if k not in reserved and v}
             try:
                 dataset = Dataset(
