@@ -390,3 +390,28 @@ def test_void_is_negotiated_as_a_resource_is(url: str) -> None:
         assert answer.status_code == 406, (refused, answer.status_code)
         assert answer.text.startswith("not acceptable; the VoID description comes as Turtle")
     assert requests.get(void, params={"format": "png"}, timeout=30).status_code == 400
+
+
+def test_a_void_tag_changes_with_the_dumps_it_describes(served: tuple[str, Path]) -> None:
+    """The VoID description names the dumps found beside the store (their URLs, sizes,
+    checksums), which `scholarkg export` changes without changing the store: before, its tag
+    was the store's alone, so a client revalidating after a new dump got 304 and kept the old
+    description until the store changed."""
+    url, exports = served
+    void = url + ".well-known/void"
+    before = requests.get(void, timeout=30)
+    tag = before.headers["ETag"]
+    assert requests.get(void, headers={"If-None-Match": tag}, timeout=30).status_code == 304
+    added = exports / "scholarkg.ttl"
+    added.write_text('<https://example.org/a> <https://example.org/p> "a" .\n', encoding="utf-8")
+    try:
+        after = requests.get(void, headers={"If-None-Match": tag}, timeout=30)
+        again = requests.get(void, headers={"If-None-Match": after.headers["ETag"]}, timeout=30)
+    finally:
+        added.unlink()
+    assert after.status_code == 200, after.status_code  # before: 304
+    assert url + "dumps/scholarkg.ttl" not in before.text
+    assert url + "dumps/scholarkg.ttl" in after.text
+    assert after.headers["ETag"] != tag and again.status_code == 304
+    gone = requests.get(void, headers={"If-None-Match": after.headers["ETag"]}, timeout=30)
+    assert gone.status_code == 200 and gone.headers["ETag"] == tag  # as it was, once removed

@@ -21,7 +21,7 @@ from scholarkg.query import bind_saved
 from scholarkg.serve import entity_pages, pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML, prefers_html
 from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
-from scholarkg.serve.integration import dumps_in, find_dump, served_description
+from scholarkg.serve.integration import Dump, dumps_in, find_dump, served_description
 from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
 from scholarkg.store.sparql_text import iri_ref
 
@@ -254,7 +254,9 @@ class SiteRoutes(BaseRoutes):
                 "RDF/XML or HTML",
                 Vary="Accept",
             )
-        headers, not_modified = self.cached(request, media, names_host=True)
+        dumps = dumps_in(self.kg.exports_dir)  # what it describes beside the store: its tag
+        variant = f"{media} {_dumps_signature(dumps)}"  # changes with them (a new export)
+        headers, not_modified = self.cached(request, variant, names_host=True)
         if not_modified is not None:
             return not_modified
         base = self.kg.mapper.iri_base
@@ -267,9 +269,7 @@ class SiteRoutes(BaseRoutes):
             )
         except QueryLimitError as exc:
             return limit_text(exc)
-        triples = served_description(
-            stored.triples, dumps_in(self.kg.exports_dir), self.public(request), base + "dataset"
-        )
+        triples = served_description(stored.triples, dumps, self.public(request), base + "dataset")
         headers["Content-Location"] = f"/.well-known/void?format={format_code(media)}"
         if media == HTML:
             page = resource_page.resource_page(
@@ -309,3 +309,16 @@ class SiteRoutes(BaseRoutes):
         return FileResponse(
             path, media_type=media, headers={"Cache-Control": "public, max-age=300"}
         )
+
+
+def _dumps_signature(dumps: list[Dump]) -> str:
+    """The dumps as the VoID description shows them (name, size, checksum), and when each was
+    written: another export changes it, without any change of the store."""
+    held = []
+    for dump in dumps:
+        try:
+            stat = dump.path.stat()
+        except OSError:  # gone since listed: described as not there
+            continue
+        held.append(f"{dump.name}:{stat.st_size}:{stat.st_mtime_ns}:{dump.sha256}")
+    return hashlib.sha256("\n".join(held).encode()).hexdigest()[:16]
