@@ -24,7 +24,7 @@ from oxigraph_server import OxigraphServer, oxigraph_binary
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
 from scholarkg.store.remote import SparqlStore
-from serve_helpers import SPARQL_JSON
+from serve_helpers import SPARQL_JSON, running_server
 
 pytestmark = pytest.mark.server
 
@@ -121,3 +121,41 @@ def test_a_store_that_is_down_is_503_with_retry_after_and_answers_once_back(
     assert back.status_code == 200, back.text  # the server stayed up, no restart
     assert [b["n"]["value"] for b in back.json()["results"]["bindings"]] == ["a"]
     assert [b["n"]["value"] for b in again["results"]["bindings"]] == ["a"]  # type: ignore[index]
+
+
+def test_an_embedded_store_that_cannot_be_opened_is_503_at_once_and_served_once_back(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A store moved away (or being replaced) while the workers reopen it: a client waiting
+    for a worker is told so as soon as one has failed to open it, 503 with Retry-After (before:
+    it waited its whole time limit, here 300 s, past the client's 60 s, for "every query worker
+    is busy", and nothing was logged); one log line however many retries and requests; queries
+    are answered again once the store is back."""
+    settings = ServeSettings(workers=1, time_limit=300.0, refresh_interval=0.2)
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "store", settings=settings) as (
+            server,
+            _,
+        ),
+    ):
+        assert ask(server.url).status_code == 200
+        (tmp_path / "store").rename(tmp_path / "away")
+        server.kg.pool.refresh()  # the workers reopen: none can
+        refused = [ask(server.url) for _ in range(3)]
+        (tmp_path / "away").rename(tmp_path / "store")
+        back = None
+        for _ in range(600):  # the pool retries every second
+            back = ask(server.url)
+            if back.status_code == 200:
+                break
+            time.sleep(0.05)
+    for answer in refused:
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["Retry-After"] == "5"
+        assert answer.text == "the store could not be opened for this query; try again shortly\n"
+    assert back is not None and back.status_code == 200, back.text
+    said = [r.getMessage() for r in caplog.records if "cannot be opened" in r.getMessage()]
+    assert len(said) == 1, said
+    assert str(tmp_path / "store") in said[0]
+    assert [r for r in caplog.records if r.exc_info] == []

@@ -54,6 +54,7 @@ class WorkerPool:
         self.answered = 0  # jobs sent to a worker and answered
         self._total = self.size  # live workers, extra ones lent while long queries run
         self._lending = 0  # long queries running that lent a worker: kept while they run
+        self.open_failure: str | None = None  # why no worker could open the store, till one does
         for _ in range(self.size):
             self._idle.put(WorkerHandle(spec, limits, self.generation))
 
@@ -137,12 +138,28 @@ class WorkerPool:
         def retry() -> None:
             while not self._closed:
                 try:
-                    self._idle.put(self._spawn())
-                    return
-                except QueryError:
+                    worker = self._spawn()
+                except QueryError as exc:
+                    self._cannot_open(exc)
                     time.sleep(1.0)
+                    continue
+                if self.open_failure is not None:
+                    self.open_failure = None
+                    log.info("the store opened again: queries are answered")
+                self._idle.put(worker)
+                return
 
         threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
+
+    def _cannot_open(self, exc: QueryError) -> None:
+        """Note that a worker could not open the store (one log line until one can): callers
+        waiting for a worker are told so at once (:meth:`_next_idle`), not at their limit."""
+        if self.open_failure is None:
+            log.warning(
+                "the store cannot be opened for a query worker (retrying every second): %s",
+                loggable(str(exc)),
+            )
+        self.open_failure = str(exc)
 
     def _lend(self) -> bool:
         """Start one extra worker (in the background) while a long query holds one; True when
@@ -188,13 +205,11 @@ class WorkerPool:
             worker.stop()
             try:
                 worker = self._spawn()
-            except QueryError:
+            except QueryError as exc:
+                self._cannot_open(exc)
                 self._replace_later()
-                raise QueryLimitError(
-                    "the store could not be opened for this query; try again shortly",
-                    status=503,
-                    retry_after=BUSY_RETRY_AFTER,
-                ) from None
+                raise _unopened() from None
+            self.open_failure = None
         return worker
 
     def _next_idle(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
@@ -206,6 +221,8 @@ class WorkerPool:
                 slice_ = max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
                 return self._idle.get(timeout=slice_)
             except queue.Empty:
+                if self.open_failure is not None:  # no worker comes while the store won't open
+                    raise _unopened() from None
                 if time.monotonic() >= deadline:
                     busy = "every query worker is" if self.lend else "the update worker is"
                     raise QueryLimitError(
@@ -287,6 +304,15 @@ class NotAcceptableError(QueryError):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         super().__init__(f"no acceptable format for {kind} results")
+
+
+def _unopened() -> QueryLimitError:
+    """What a caller gets while no worker can open the store (moved, or being replaced)."""
+    return QueryLimitError(
+        "the store could not be opened for this query; try again shortly",
+        status=503,
+        retry_after=BUSY_RETRY_AFTER,
+    )
 
 
 def failure_error(failure: JobFailure) -> QueryError:
