@@ -19,7 +19,7 @@ import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from loopback import free_port
+from loopback import Dropper, free_port
 from oxigraph_server import OxigraphServer, oxigraph_binary
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
@@ -159,3 +159,29 @@ def test_an_embedded_store_that_cannot_be_opened_is_503_at_once_and_served_once_
     assert len(said) == 1, said
     assert str(tmp_path / "store") in said[0]
     assert [r for r in caplog.records if r.exc_info] == []
+
+
+def test_a_store_that_takes_the_connection_and_drops_it_is_502(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A store that accepts the connection and closes it without an answer (it crashed on
+    the query, or a proxy before it did) failed to answer: 502, no Retry-After (asking again
+    may fail the same way); only a connection that cannot be made is 503."""
+    dropper = Dropper()
+    store = SparqlStore(dropper.url)
+    server = make_server(store, settings=ServeSettings(workers=1)).start()
+    try:
+        with caplog.at_level(logging.INFO):
+            dropped = ask(server.url)
+    finally:
+        server.stop()
+        store.close()
+        dropper.close()
+    assert dropper.accepted >= 1
+    assert dropped.status_code == 502, dropped.text
+    assert "Retry-After" not in dropped.headers
+    assert dropped.text.startswith("the store could not answer: ")
+    said = [
+        r.getMessage() for r in caplog.records if "the store could not answer" in r.getMessage()
+    ]
+    assert said and all(dropper.url in line for line in said), said

@@ -160,18 +160,22 @@ def _store_failure(exc: Exception, store: Any, message: str) -> JobFailure:
 
 
 def store_unreachable(exc: BaseException) -> bool:
-    """Whether ``exc`` comes of a connection to the store that could not be made or was lost
-    (refused, reset, no route, a connect timeout), never of an answer the store sent."""
+    """Whether ``exc`` comes of a connection to the store that could not be made (refused, no
+    route, a name that does not resolve, a connect timeout): never of an answer the store
+    began, nor of one cut off at a deadline (those are the store failing to answer)."""
     import requests
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
 
     seen: BaseException | None = exc
     for _ in range(10):  # an exception's chain of causes, never a cycle for ever
         if seen is None:
             return False
-        if isinstance(seen, requests.ConnectionError) and not isinstance(
-            seen, requests.ReadTimeout
-        ):
+        if isinstance(seen, requests.ConnectTimeout | NewConnectionError):
             return True
+        if isinstance(seen, requests.ConnectionError):
+            said = seen.args[0] if seen.args else None
+            reason = said.reason if isinstance(said, MaxRetryError) else said
+            return isinstance(reason, NewConnectionError)
         seen = seen.__cause__ or seen.__context__
     return False
 
