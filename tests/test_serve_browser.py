@@ -252,3 +252,38 @@ def test_a_long_posted_query_downloads_and_edits_by_forms(browser: Any, tmp_path
             lambda d: [td.text for td in d.find_elements(By.CSS_SELECTOR, "#yasgui .yasr table td")]
         )
         assert '"19"^^<http://www.w3.org/2001/XMLSchema#integer>' in answer, answer
+
+
+def test_a_long_querys_forms_post_its_line_breaks_as_they_were(
+    browser: Any, tmp_path: Path
+) -> None:
+    """A browser sends every line break of a form's field as CRLF (HTML's form encoding): the
+    download form of a query too long to link, holding a literal over two lines, ran the query
+    with "a\\r\\nb" in it (before: its CSV said "a\\r\\nb" where the page said "a\\nb"). The
+    server's forms say their line breaks were LF, and it reads them back so."""
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = 'SELECT ?v WHERE { BIND ("""a\nb""" AS ?v) }\n' + ("# " + "x" * 98 + "\n") * 85
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    wait = WebDriverWait(browser, TIMEOUT)
+    with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
+        browser.get(server.url + "sparql?query=" + quote(query, safe=""))  # LF, as linked
+        cells = wait.until(
+            lambda d: [
+                td.get_attribute("textContent") for td in d.find_elements(By.CSS_SELECTOR, "td")
+            ]
+        )
+        assert cells == ["a\nb"]
+        buttons = browser.find_elements(By.CSS_SELECTOR, "form.link button")
+        assert [b.text for b in buttons] == ["CSV", "TSV", "JSON", "XML", "Edit this query"]
+        buttons[0].click()
+        csv = downloads / "sparql.csv"
+        wait.until(lambda _: csv.is_file() and csv.read_bytes().endswith(b"\n"))
+    assert csv.read_bytes() == b'v\r\n"a\nb"\r\n'  # before: b'v\r\n"a\r\nb"\r\n'

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import FOAF, RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, N3, TURTLE, XML, SPARQLWrapper
@@ -357,3 +358,60 @@ def test_ontology_page_is_served(url: str) -> None:
     page = requests.get(url + "ontology", timeout=30)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert "nav ul ul{columns:3" in page.text  # the contents list no longer overlaps itself
+
+
+def test_void_is_negotiated_as_a_resource_is(url: str) -> None:
+    """Before: Turtle for text/html (a browser), for image/png and for q=0 on everything."""
+    void = url + ".well-known/void"
+    turtle = Graph().parse(data=requests.get(void, timeout=30).text, format="turtle")
+    assert len(turtle) > 0
+    for accept, media, rdflib_format in (
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("text/turtle;q=0, application/n-triples", "application/n-triples", "nt"),
+        ("text/plain", "text/plain", "nt"),
+    ):
+        answer = requests.get(void, headers={"Accept": accept}, timeout=30)
+        assert answer.status_code == 200, (accept, answer.text)
+        assert answer.headers["Content-Type"] == f"{media}; charset=utf-8", accept
+        parsed = Graph().parse(data=answer.text, format=rdflib_format, publicID=url)
+        assert isomorphic(parsed, turtle), accept
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = requests.get(void, headers={"Accept": browser}, timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "<h1>" in page.text and url + "sparql" in page.text
+    assert page.headers["Content-Location"] == "/.well-known/void?format=html"
+    by_param = requests.get(void, params={"format": "nt"}, headers={"Accept": browser}, timeout=30)
+    assert by_param.headers["Content-Type"].startswith("application/n-triples")
+    assert by_param.headers["ETag"] != page.headers["ETag"]  # one tag per variant
+    for refused in ("image/png", "text/turtle;q=0", "*/*;q=0"):
+        answer = requests.get(void, headers={"Accept": refused}, timeout=30)
+        assert answer.status_code == 406, (refused, answer.status_code)
+        assert answer.text.startswith("not acceptable; the VoID description comes as Turtle")
+    assert requests.get(void, params={"format": "png"}, timeout=30).status_code == 400
+
+
+def test_a_void_tag_changes_with_the_dumps_it_describes(served: tuple[str, Path]) -> None:
+    """The VoID description names the dumps found beside the store (their URLs, sizes,
+    checksums), which `scholarkg export` changes without changing the store: before, its tag
+    was the store's alone, so a client revalidating after a new dump got 304 and kept the old
+    description until the store changed."""
+    url, exports = served
+    void = url + ".well-known/void"
+    before = requests.get(void, timeout=30)
+    tag = before.headers["ETag"]
+    assert requests.get(void, headers={"If-None-Match": tag}, timeout=30).status_code == 304
+    added = exports / "scholarkg.ttl"
+    added.write_text('<https://example.org/a> <https://example.org/p> "a" .\n', encoding="utf-8")
+    try:
+        after = requests.get(void, headers={"If-None-Match": tag}, timeout=30)
+        again = requests.get(void, headers={"If-None-Match": after.headers["ETag"]}, timeout=30)
+    finally:
+        added.unlink()
+    assert after.status_code == 200, after.status_code  # before: 304
+    assert url + "dumps/scholarkg.ttl" not in before.text
+    assert url + "dumps/scholarkg.ttl" in after.text
+    assert after.headers["ETag"] != tag and again.status_code == 304
+    gone = requests.get(void, headers={"If-None-Match": after.headers["ETag"]}, timeout=30)
+    assert gone.status_code == 200 and gone.headers["ETag"] == tag  # as it was, once removed

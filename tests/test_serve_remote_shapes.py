@@ -61,7 +61,7 @@ def test_a_page_query_answered_with_other_variables_is_one_log_line_and_a_500(
                 server.stop()
     finally:
         fixed.close()
-    assert page.status_code == 500, page.text
+    assert page.status_code == 502, page.text
     assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
     said = [r.getMessage() for r in caplog.records if " answered ?" in r.getMessage()]
     assert said, [r.getMessage() for r in caplog.records]
@@ -102,7 +102,7 @@ def test_an_update_the_store_fails_is_answered_with_its_kind_and_logged(
                 server.stop()
     finally:
         fixed.close()
-    assert answer.status_code == 500
+    assert answer.status_code == 502
     assert answer.text == "the store could not apply the update (LoadError)\n"
     said = [r.getMessage() for r in caplog.records if "apply the update" in r.getMessage()]
     assert len(said) == 1 and said[0].startswith(

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve.protocol import Operation
 from scholarkg.serve.protocol import negotiate as negotiate_query
@@ -91,3 +92,44 @@ def test_a_client_whose_limit_runs_out_first_is_told_the_answer_is_coming(
         assert len(done) == 1 and kg.pool.answered - before == 1
         again = kg.query(operation, wanted, time_limit=0.2)  # now from the result cache
         assert again is done[0] and kg.pool.answered - before == 1
+
+
+def test_a_request_waiting_for_a_running_answer_takes_no_per_client_place(
+    tmp_path: Path,
+) -> None:
+    """``max_queries_per_client`` counts what occupies a worker: the request running the
+    query, not one waiting (in the event loop, no thread) for its answer (before: with a cap of
+    1, each further ask of a query being answered got 429 though it would take no worker);
+    another query from the same client while the first runs is still refused."""
+    settings = ServeSettings(workers=2, refresh_interval=0.2, max_queries_per_client=1)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        assert server.kg.warmed.wait(60)
+        kg = server.kg
+        answers: dict[str, requests.Response] = {}
+
+        def ask(label: str, query: str) -> None:
+            answers[label] = requests.post(
+                server.url + "sparql",
+                data={"query": query},
+                headers={"Accept": SPARQL_JSON},
+                timeout=120,
+            )
+
+        before = kg.pool.answered
+        first = threading.Thread(target=ask, args=("first", SLOW))
+        first.start()
+        until(lambda: kg.flights.running() == 1, "the first query never started")
+        waiters = [threading.Thread(target=ask, args=(f"same {n}", SLOW)) for n in range(3)]
+        for waiter in waiters:
+            waiter.start()
+        until(lambda: kg.flights.waiting() == 3, "the same query never waited")
+        ask("other", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # a worker's work: refused
+        first.join(120)
+        for waiter in waiters:
+            waiter.join(120)
+    assert answers["other"].status_code == 429, answers["other"].text
+    same = [answers["first"], *(answers[f"same {n}"] for n in range(3))]
+    assert [a.status_code for a in same] == [200] * 4, [a.text for a in same]
+    assert {a.json()["results"]["bindings"][0]["n"]["value"] for a in same} == {ROWS}
+    assert kg.pool.answered - before == 1  # one worker ran it, once
+    assert kg.flights.waiting() == 0 and kg.flights.running() == 0

@@ -21,6 +21,10 @@ import requests
 
 from conftest import write_config
 from loopback import Answering, read_request
+from scholarkg.config import ServeSettings
+from scholarkg.serve import make_server
+from scholarkg.serve.workers import spec_for
+from scholarkg.store.remote import SparqlStore
 from serve_helpers import SPARQL_JSON
 from test_store_answer_cap import MIB, Flood
 
@@ -104,7 +108,7 @@ def test_a_worker_applies_the_configured_answer_cap_and_the_server_stays_up(serv
         answered = ask(url)
     finally:
         flood.close()
-    assert refused.status_code == 500, refused.text  # before: 200, read whole under 1 GiB
+    assert refused.status_code == 502, refused.text  # before: 200, read whole under 1 GiB
     assert refused.text.count("\n") <= 1 and "Traceback" not in refused.text
     assert answered.status_code == 200, answered.text
     assert answered.json()["results"]["bindings"] == []
@@ -127,7 +131,7 @@ def test_a_worker_applies_the_configured_read_timeout(serve) -> None:  # type: i
     finally:
         late.close()
     assert held >= 1
-    assert stalled.status_code == 500, stalled.text
+    assert stalled.status_code == 502, stalled.text
     assert "the store could not answer" in stalled.text
     assert server.poll() is None
     said = [line for line in stopped(server).splitlines() if "timed out" in line]
@@ -169,3 +173,31 @@ def test_serve_without_a_query_url_says_so_in_one_line(tmp_path: Path) -> None:
     assert done.stderr == (
         "error: store kind 'sparql' needs [store] query_url (or SCHOLARKG_SPARQL_QUERY_URL)\n"
     )
+
+
+def test_make_server_without_a_spec_takes_the_stores_own_answer_cap_and_timeouts() -> None:
+    flood, late = Flood(padding=4 * MIB), Late()
+    capped = SparqlStore(f"{flood.url}/query", max_answer_bytes=MIB)
+    hasty = SparqlStore(f"{late.url}/query", timeout=0.5, connect_timeout=0.5, total_timeout=2.0)
+    settings = ServeSettings(workers=1, time_limit=60.0)
+    try:
+        assert spec_for(capped).max_answer_bytes == MIB
+        assert spec_for(hasty).timeouts == (0.5, 0.5, 2.0)
+        server = make_server(capped, settings=settings).start()  # a library caller: no spec
+        try:
+            refused = ask(server.url)  # before: 200, the 4 MiB answer read whole (1 GiB cap)
+        finally:
+            server.stop()
+        server = make_server(hasty, settings=settings).start()
+        try:
+            stalled = ask(server.url)  # before: held for the 120 s read timeout, 503 at 60 s
+        finally:
+            server.stop()
+    finally:
+        flood.close()
+        late.close()
+        capped.close()
+        hasty.close()
+    assert refused.status_code == 502, refused.text
+    assert stalled.status_code == 502, stalled.text
+    assert "the store could not answer" in stalled.text

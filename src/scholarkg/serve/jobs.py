@@ -78,9 +78,10 @@ class QueryOutcome:
 @dataclass(frozen=True)
 class JobFailure:
     """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable,
-    unrepresentable (no form in the format asked for), size or memory. ``detail``: the
-    engine's or the store's own words, for the server's log only (they may quote what a
-    SERVICE endpoint or the SPARQL server answered)."""
+    unrepresentable (no form in the format asked for), size, memory, unavailable (a SPARQL
+    server that cannot be reached) or upstream (a SPARQL server that failed to answer).
+    ``detail``: the engine's or the store's own words, for the server's log only (they may
+    quote what a SERVICE endpoint or the SPARQL server answered)."""
 
     kind: str
     message: str

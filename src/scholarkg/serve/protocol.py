@@ -144,7 +144,12 @@ def read_operation(
         media, charset = _media_type(content_type)
         text = _decoded(body, charset)
         if media == FORM:
-            for key, values in parse_qs(text, keep_blank_values=True).items():
+            fields = parse_qs(text, keep_blank_values=True)
+            if fields.get("linebreaks") == ["lf"]:  # a server's form (query_ui.action): the
+                fields = {  # browser sent each LF as CRLF (HTML's form encoding): LF again
+                    key: [v.replace("\r\n", "\n") for v in values] for key, values in fields.items()
+                }
+            for key, values in fields.items():
                 params.setdefault(key, []).extend(values)
         elif media in (SPARQL_QUERY, SPARQL_UPDATE):
             key = "query" if media == SPARQL_QUERY else "update"

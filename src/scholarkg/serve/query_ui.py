@@ -140,6 +140,7 @@ SPARQL 1.1 Protocol. {note}</p>
 
 
 Fields = Sequence[tuple[str, str]]  # a request to /sparql as form fields (name, value)
+LINEBREAKS = "linebreaks"  # a form field: "lf", the form's line breaks were LF (see action)
 LINK_MAX = 8000  # characters of the longest GET link a page writes: many servers refuse longer
 
 
@@ -153,6 +154,8 @@ def action(label: str, fields: Fields, max_link: int) -> str:
     hidden = "".join(
         f'<input type="hidden" name="{escape(n)}" value="{escape(v)}">' for n, v in fields
     )
+    if not any("\r" in v for _, v in fields):  # a browser sends each line break as CRLF: the
+        hidden += f'<input type="hidden" name="{LINEBREAKS}" value="lf">'  # server reads LF
     return (
         f'<form class="link" method="post" action="/sparql">{hidden}'
         f'<button type="submit">{escape(label)}</button></form>'

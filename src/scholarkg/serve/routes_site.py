@@ -19,13 +19,10 @@ from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
 from scholarkg.serve import entity_pages, pages, person_page, resource_page
-from scholarkg.serve.conneg import HTML, choose, prefers_html
+from scholarkg.serve.conneg import HTML, prefers_html
 from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
-from scholarkg.serve.integration import dumps_in, find_dump, served_description
+from scholarkg.serve.integration import Dump, dumps_in, find_dump, served_description
 from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
-from scholarkg.serve.protocol import (
-    GRAPH_OFFERS,
-)
 from scholarkg.store.sparql_text import iri_ref
 
 ENTITY_PAGES = {
@@ -244,9 +241,22 @@ class SiteRoutes(BaseRoutes):
         return Response(body, 200, headers, media_type="application/ld+json")
 
     async def void(self, request: Request) -> Response:
-        chosen = choose(request.headers.get("accept"), [*GRAPH_OFFERS, HTML])
-        media = GRAPH_OFFERS.get(chosen or "", "text/turtle")
-        headers, not_modified = self.cached(request, media, names_host=True)
+        """The VoID description, negotiated as a resource is (``Accept`` or ``?format=``):
+        Turtle, JSON-LD, N-Triples, RDF/XML or a page; 406 when the client takes none."""
+        try:
+            media = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+        except ValueError as exc:
+            return text(400, str(exc))
+        if media is None:
+            return text(
+                406,
+                "not acceptable; the VoID description comes as Turtle, JSON-LD, N-Triples, "
+                "RDF/XML or HTML",
+                Vary="Accept",
+            )
+        dumps = dumps_in(self.kg.exports_dir)  # what it describes beside the store: its tag
+        variant = f"{media} {_dumps_signature(dumps)}"  # changes with them (a new export)
+        headers, not_modified = self.cached(request, variant, names_host=True)
         if not_modified is not None:
             return not_modified
         base = self.kg.mapper.iri_base
@@ -259,9 +269,20 @@ class SiteRoutes(BaseRoutes):
             )
         except QueryLimitError as exc:
             return limit_text(exc)
-        triples = served_description(
-            stored.triples, dumps_in(self.kg.exports_dir), self.public(request), base + "dataset"
-        )
+        triples = served_description(stored.triples, dumps, self.public(request), base + "dataset")
+        headers["Content-Location"] = f"/.well-known/void?format={format_code(media)}"
+        if media == HTML:
+            page = resource_page.resource_page(
+                base + "dataset",
+                triples,
+                resource_page.Links(local=self.kg.mapper.path_for_iri),
+                format_url=lambda code: f"/.well-known/void?format={code}",
+            )
+            return html(200, page, **headers)
+        if media == "text/plain":  # N-Triples, labelled as the client asked
+            response = self.rdf(triples, "application/n-triples", headers)
+            response.headers["Content-Type"] = "text/plain; charset=utf-8"
+            return response
         return self.rdf(triples, media, headers)
 
     async def dumps(self, request: Request) -> Response:
@@ -288,3 +309,16 @@ class SiteRoutes(BaseRoutes):
         return FileResponse(
             path, media_type=media, headers={"Cache-Control": "public, max-age=300"}
         )
+
+
+def _dumps_signature(dumps: list[Dump]) -> str:
+    """The dumps as the VoID description shows them (name, size, checksum), and when each was
+    written: another export changes it, without any change of the store."""
+    held = []
+    for dump in dumps:
+        try:
+            stat = dump.path.stat()
+        except OSError:  # gone since listed: described as not there
+            continue
+        held.append(f"{dump.name}:{stat.st_size}:{stat.st_mtime_ns}:{dump.sha256}")
+    return hashlib.sha256("\n".join(held).encode()).hexdigest()[:16]

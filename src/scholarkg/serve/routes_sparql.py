@@ -75,6 +75,8 @@ class SparqlRoutes(BaseRoutes):
         await self.check_store()  # then a kept answer is sent with no query thread, uncounted
         outcome = self.kg.kept(operation, wanted)
         try:
+            if outcome is None:  # the same query running: its answer, waited for uncounted
+                outcome = await self.kg.answer_in_flight(operation, wanted)
             if outcome is None:
                 outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
@@ -141,7 +143,7 @@ class SparqlRoutes(BaseRoutes):
         # a POSTed edit= is a results page's "Edit this query" for a query too long to link
         if (read or "edit" in params) and prefers_html(accept):
             chosen = params.get("saved", [None])[0]
-            reserved = {"saved", "edit", *DATASET_PARAMS}
+            reserved = {"saved", "edit", "linebreaks", *DATASET_PARAMS}
             values = {k: v[0] for k, v in params.items() if k not in reserved and v}
             try:
                 dataset = Dataset(

@@ -31,6 +31,8 @@ SELECT DISTINCT ?s ?label ?kind WHERE {
   UNION { ?s a skg:Category ; skos:prefLabel ?label . BIND ("category" AS ?kind) }
 }"""
 KIND_ORDER = {"person": 0, "group": 1, "organisation": 2, "category": 3, "paper": 4}
+READ_BUDGET = 20_000  # entry numbers a search reads from the postings at most
+SCAN_ENTRIES = 5_000  # entries checked one by one when every word is more common than that
 _LAST = chr(sys.maxunicode)  # U+10FFFF, no word character: above every word a prefix begins
 
 
@@ -67,37 +69,85 @@ class SearchIndex:
             (Hit(iri, names[0], kind) for (iri, kind), names in labels.items()), key=_rank
         )
         postings: dict[str, set[int]] = {}
+        entry_words: list[tuple[str, ...]] = []
         for number, hit in enumerate(self.entries):
+            held: dict[str, None] = {}
             for name in labels[(hit.iri, hit.kind)]:
-                for word in fold(name):
+                for word in map(sys.intern, fold(name)):  # one string per word, shared
                     postings.setdefault(word, set()).add(number)
+                    held[word] = None
+            entry_words.append(tuple(held))
         self.postings = postings
         self.words = sorted(postings)
+        self.entry_words = entry_words  # each entry's words: a term checked on a candidate
+        self._read = [0]  # postings held by the sorted words before each: a prefix's cost
+        for word in self.words:
+            self._read.append(self._read[-1] + len(postings[word]))
 
-    def _matching(self, word: str, *, prefix: bool) -> set[int]:
-        if not prefix:
-            return set(self.postings.get(word, ()))
-        # the words ``word`` begins are the sorted ones from ``word`` up to ``word`` followed by
-        # the last code point (a noncharacter, in no word): two binary searches, no copy of the rest
+    def _span(self, word: str, *, prefix: bool) -> tuple[int, int]:
+        """Where the words ``word`` matches are among the sorted words (two binary searches
+        for a prefix, one for a whole word): the words ``word`` begins run from it up to
+        ``word`` followed by the last code point (a noncharacter, in no word)."""
         start = bisect.bisect_left(self.words, word)
-        end = bisect.bisect_left(self.words, word + _LAST, lo=start)
+        if prefix:
+            return start, bisect.bisect_left(self.words, word + _LAST, lo=start)
+        found = start < len(self.words) and self.words[start] == word
+        return start, start + 1 if found else start
+
+    def _matching(self, span: tuple[int, int]) -> set[int]:
+        """The entries holding the words of ``span``, no copy of the rest of the words."""
+        start, end = span
         return set().union(*(self.postings[w] for w in self.words[start:end]))
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
         """Entries with every word of ``query`` (the last one and initials as prefixes),
-        people first."""
+        people first. The work is bounded: at most :data:`READ_BUDGET` entry numbers are read
+        from the postings (the rarest words first; a further word is checked on the entries
+        found so far instead), and when even the rarest word matches more than that (every
+        word common: ``a b c d e f g h``), the first :data:`SCAN_ENTRIES` entries in the order
+        hits are listed are checked, the hits among them kept."""
         words = fold(query)[:8]
         if not words:
             return []
         last = len(words) - 1
         # a word given twice is matched once ("a a a a a a a a" matched most entries 8 times)
         terms = dict.fromkeys((w, i == last or _initial(w)) for i, w in enumerate(words))
-        sets = [self._matching(w, prefix=prefix) for w, prefix in terms]
-        sets.sort(key=len)
-        found = sets[0]
-        for other in sets[1:]:
-            found &= other
+        costed = []
+        for word, prefix in terms:
+            span = self._span(word, prefix=prefix)
+            costed.append((self._read[span[1]] - self._read[span[0]], span, word, prefix))
+        costed.sort()
+        if costed[0][0] > READ_BUDGET:
+            return self._scan(list(terms), limit)
+        read, span, _, _ = costed[0]
+        found = self._matching(span)
+        for cost, span, word, prefix in costed[1:]:
+            if not found:
+                break
+            if read + cost <= READ_BUDGET:
+                found &= self._matching(span)
+                read += cost
+            else:  # too common to read: checked on the (at most READ_BUDGET) entries found
+                found = {n for n in found if _has(self.entry_words[n], word, prefix)}
         return [self.entries[n] for n in heapq.nsmallest(limit, found)]
+
+    def _scan(self, terms: list[tuple[str, bool]], limit: int) -> list[Hit]:
+        """The hits among the first :data:`SCAN_ENTRIES` entries, in the order listed."""
+        hits = []
+        for number in range(min(len(self.entries), SCAN_ENTRIES)):
+            words = self.entry_words[number]
+            if all(_has(words, word, prefix) for word, prefix in terms):
+                hits.append(self.entries[number])
+                if len(hits) == limit:
+                    break
+        return hits
+
+
+def _has(words: tuple[str, ...], word: str, prefix: bool) -> bool:
+    """Whether an entry of ``words`` matches ``word`` (as a prefix, or whole)."""
+    if prefix:
+        return any(w.startswith(word) for w in words)
+    return word in words
 
 
 def _rank(hit: Hit) -> tuple[int, int, str, str]:

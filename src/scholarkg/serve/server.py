@@ -184,8 +184,8 @@ def make_server(
     read-write) runs SPARQL Update and the workers reopen after each update, each noted first
     in ``state_dir`` (where the store's manifest lives; an embedded store's own directory by
     default) for the next publication. ``spec`` is how the workers open the store (default:
-    :func:`spec_for` ``store``; give :meth:`StoreSpec.of_config` to carry every ``[store]``
-    setting).
+    :func:`spec_for` ``store``, which carries a ``SparqlStore``'s own timeouts and answer cap;
+    :meth:`StoreSpec.of_config` reads them from ``[store]``).
     """
     base = iri_base if iri_base.endswith("/") else iri_base + "/"
     prefix = "/" + path_prefix.strip("/") + "/" if path_prefix.strip("/") else "/"

@@ -171,17 +171,23 @@ class KnowledgeGraph:
         with self.flights.first(key) as running:
             if running is not None:  # the same query is being answered: wait for that answer
                 if not running.wait(limit):
-                    raise QueryLimitError(
-                        "the same query is being answered for another client (or the warm-up "
-                        f"after a store change) and took longer than {limit:g} s so far; its "
-                        "answer is kept for you: try again shortly",
-                        status=503,
-                        retry_after=BUSY_RETRY_AFTER,
-                    )
+                    raise _still_running(limit)
                 cached = self.results.get(key)
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
             return self._answer(key, job, limit, time_limit)
+
+    async def answer_in_flight(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:
+        """The answer of this query when it is being answered now (for another client, or the
+        warm-up), waited for in the event loop: it takes no thread and no worker, so no place
+        of ``max_queries_per_client`` either. None when none is running, or when the one
+        running kept no answer (it failed, or was fast): then ask :meth:`query`."""
+        key = self._key(operation, wanted)
+        limit = self.settings.time_limit
+        ended = await self.flights.settled(key, limit)
+        if ended is False:
+            raise _still_running(limit)
+        return None if ended is None else self.results.get(key)
 
     def kept(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:
         """The answer :meth:`query` kept for this query on this version of the store, if any:
@@ -257,3 +263,14 @@ class KnowledgeGraph:
             self.updates.apply(text)
         finally:  # a stopped update wrote nothing, but the store may have been reopened
             self.check_store(force=True)
+
+
+def _still_running(limit: float) -> QueryLimitError:
+    """What a client waiting for the same query's running answer gets past its time limit."""
+    return QueryLimitError(
+        "the same query is being answered for another client (or the warm-up after a store "
+        f"change) and took longer than {limit:g} s so far; its answer is kept for you: try "
+        "again shortly",
+        status=503,
+        retry_after=BUSY_RETRY_AFTER,
+    )

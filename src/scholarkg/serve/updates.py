@@ -22,8 +22,8 @@ from scholarkg.errors import ConfigError, LoadError, QueryError, QueryLimitError
 from scholarkg.load.written_around import mark_written_around
 from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.middleware import loggable
-from scholarkg.serve.worker_process import StoreSpec
-from scholarkg.serve.workers import WorkerPool
+from scholarkg.serve.worker_process import StoreSpec, store_unreachable
+from scholarkg.serve.workers import STORE_DOWN_RETRY_AFTER, WorkerPool
 from scholarkg.store.seal import seal, take_seal
 
 log = logging.getLogger(__name__)
@@ -78,9 +78,14 @@ class Updates:
         except LoadError as exc:  # names the store and quotes its answer: the log's, not the
             kind = type(exc).__name__  # client's (as for a query the store could not answer)
             log.warning("the store could not apply the update: %s", loggable(f"{kind}: {exc}"))
-            raise QueryLimitError(
-                f"the store could not apply the update ({kind})", status=500
-            ) from None
+            said = f"the store could not apply the update ({kind})"
+            if store_unreachable(exc):  # the server down: nothing applied, worth a retry
+                raise QueryLimitError(
+                    f"{said}: it cannot be reached; try again shortly",
+                    status=503,
+                    retry_after=STORE_DOWN_RETRY_AFTER,
+                ) from None
+            raise QueryLimitError(said, status=502) from None  # the server refused or failed
 
     def close(self) -> None:
         """Stop the update worker; seal the store again if it was sealed and no update came."""

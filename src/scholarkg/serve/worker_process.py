@@ -138,13 +138,46 @@ def _query(store: Any, job: QueryJob) -> Any:
 _DETAIL_CHARS = 2000  # of an error's text kept for the server's log
 
 
-def _evaluation_failure(exc: Exception) -> JobFailure:
+def _evaluation_failure(exc: Exception, store: Any = None) -> JobFailure:
     # The engine's text may quote what a SERVICE endpoint answered: it goes to the worker's
     # and the server's log, never to the client.
     detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
     print(f"query failed: {detail}", file=sys.stderr, flush=True)
-    name = type(exc).__name__
-    return JobFailure("store", f"the query could not be evaluated ({name})", detail)
+    return _store_failure(exc, store, f"the query could not be evaluated ({type(exc).__name__})")
+
+
+def _store_failure(exc: Exception, store: Any, message: str) -> JobFailure:
+    """The failure of a job ``store`` raised ``exc`` for: a SPARQL server that cannot be
+    reached is kind unavailable (retrying makes sense), one that failed to answer (an error
+    status, too slow, an answer that cannot be read) kind upstream; anything else, such as the
+    embedded engine's own error, kind store."""
+    detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
+    if store is None or isinstance(store, ox.Store):
+        return JobFailure("store", message, detail)
+    if store_unreachable(exc):
+        return JobFailure("unavailable", "it cannot be reached", detail)
+    return JobFailure("upstream", message, detail)
+
+
+def store_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` comes of a connection to the store that could not be made (refused, no
+    route, a name that does not resolve, a connect timeout): never of an answer the store
+    began, nor of one cut off at a deadline (those are the store failing to answer)."""
+    import requests
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    seen: BaseException | None = exc
+    for _ in range(10):  # an exception's chain of causes, never a cycle for ever
+        if seen is None:
+            return False
+        if isinstance(seen, requests.ConnectTimeout | NewConnectionError):
+            return True
+        if isinstance(seen, requests.ConnectionError):
+            said = seen.args[0] if seen.args else None
+            reason = said.reason if isinstance(said, MaxRetryError) else said
+            return isinstance(reason, NewConnectionError)
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFailure:
@@ -158,13 +191,13 @@ def run_job(store: Any, job: QueryJob, max_bytes: int) -> QueryOutcome | JobFail
     except MemoryError:
         raise
     except Exception as exc:
-        return _evaluation_failure(exc)
+        return _evaluation_failure(exc, store)
     try:
         return shape(result, job, max_bytes)
     except MemoryError:
         raise
     except Exception as exc:
-        return _evaluation_failure(exc)
+        return _evaluation_failure(exc, store)
 
 
 def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
@@ -179,7 +212,7 @@ def run_update(store: Any, job: UpdateJob, spec: StoreSpec) -> str | JobFailure:
         detail = f"{type(exc).__name__}: {exc}"[:_DETAIL_CHARS]
         print(f"update failed: {detail}", file=sys.stderr, flush=True)
         name = type(exc).__name__
-        return JobFailure("store", f"the update could not be applied ({name})", detail)
+        return _store_failure(exc, store, f"the update could not be applied ({name})")
     if spec.kind == "oxigraph":
         try:
             served.take(store, Path(spec.location))
@@ -221,7 +254,7 @@ def as_asked(sparql: str, outcome: QueryOutcome, where: str) -> QueryOutcome | J
     if outcome.form != "solutions" or sorted(got) != sorted(asked):
         said = " ".join(f"?{v}" for v in got) if outcome.form == "solutions" else outcome.form
         detail = f"{where} answered {said} to a query asking " + " ".join(f"?{v}" for v in asked)
-        return JobFailure("store", "the store answered other variables than asked", detail)
+        return JobFailure("upstream", "the store answered other variables than asked", detail)
     order = [got.index(v) for v in asked]
     rows = tuple(tuple(row[i] for i in order) for row in outcome.rows)
     return replace(outcome, variables=asked, rows=rows)
@@ -237,7 +270,7 @@ def _answer(store: Any, job: Any, spec: StoreSpec, max_bytes: int) -> Any:
     except MemoryError:
         return OUT_OF_MEMORY
     except Exception as exc:  # nothing a job raises ends the worker
-        return _evaluation_failure(exc)
+        return _evaluation_failure(exc, store)
 
 
 def send(conn: Connection, answer: Any, max_bytes: int | None) -> None:

@@ -31,6 +31,7 @@ from scholarkg.serve.worker_process import StoreSpec
 log = logging.getLogger(__name__)
 DEPRIORITISE_AFTER = 1.0
 BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
+STORE_DOWN_RETRY_AFTER = 5  # seconds a client is told to wait when the SPARQL server was down
 _WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
 
 
@@ -53,6 +54,7 @@ class WorkerPool:
         self.answered = 0  # jobs sent to a worker and answered
         self._total = self.size  # live workers, extra ones lent while long queries run
         self._lending = 0  # long queries running that lent a worker: kept while they run
+        self.open_failure: str | None = None  # why no worker could open the store, till one does
         for _ in range(self.size):
             self._idle.put(WorkerHandle(spec, limits, self.generation))
 
@@ -136,12 +138,28 @@ class WorkerPool:
         def retry() -> None:
             while not self._closed:
                 try:
-                    self._idle.put(self._spawn())
-                    return
-                except QueryError:
+                    worker = self._spawn()
+                except QueryError as exc:
+                    self._cannot_open(exc)
                     time.sleep(1.0)
+                    continue
+                if self.open_failure is not None:
+                    self.open_failure = None
+                    log.info("the store opened again: queries are answered")
+                self._idle.put(worker)
+                return
 
         threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
+
+    def _cannot_open(self, exc: QueryError) -> None:
+        """Note that a worker could not open the store (one log line until one can): callers
+        waiting for a worker are told so at once (:meth:`_next_idle`), not at their limit."""
+        if self.open_failure is None:
+            log.warning(
+                "the store cannot be opened for a query worker (retrying every second): %s",
+                loggable(str(exc)),
+            )
+        self.open_failure = str(exc)
 
     def _lend(self) -> bool:
         """Start one extra worker (in the background) while a long query holds one; True when
@@ -187,13 +205,11 @@ class WorkerPool:
             worker.stop()
             try:
                 worker = self._spawn()
-            except QueryError:
+            except QueryError as exc:
+                self._cannot_open(exc)
                 self._replace_later()
-                raise QueryLimitError(
-                    "the store could not be opened for this query; try again shortly",
-                    status=503,
-                    retry_after=BUSY_RETRY_AFTER,
-                ) from None
+                raise _unopened() from None
+            self.open_failure = None
         return worker
 
     def _next_idle(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
@@ -205,6 +221,8 @@ class WorkerPool:
                 slice_ = max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
                 return self._idle.get(timeout=slice_)
             except queue.Empty:
+                if self.open_failure is not None:  # no worker comes while the store won't open
+                    raise _unopened() from None
                 if time.monotonic() >= deadline:
                     busy = "every query worker is" if self.lend else "the update worker is"
                     raise QueryLimitError(
@@ -288,6 +306,15 @@ class NotAcceptableError(QueryError):
         super().__init__(f"no acceptable format for {kind} results")
 
 
+def _unopened() -> QueryLimitError:
+    """What a caller gets while no worker can open the store (moved, or being replaced)."""
+    return QueryLimitError(
+        "the store could not be opened for this query; try again shortly",
+        status=503,
+        retry_after=BUSY_RETRY_AFTER,
+    )
+
+
 def failure_error(failure: JobFailure) -> QueryError:
     """The error a failed job is raised as (its kind decides the class and status); the
     store's own words (``detail``) are one line of the server's log, never the client's."""
@@ -303,7 +330,14 @@ def failure_error(failure: JobFailure) -> QueryError:
         return QueryLimitError(f"query stopped: {failure.message}", status=507)
     if failure.kind == "memory":  # the same limit as a worker the allocator stopped
         return QueryLimitError(f"query stopped: {failure.message}", status=503, limit="memory")
-    return QueryLimitError(f"the store could not answer: {failure.message}", status=500)
+    said = f"the store could not answer: {failure.message}"
+    if failure.kind == "unavailable":  # a SPARQL server down: worth asking again shortly
+        return QueryLimitError(
+            f"{said}; try again shortly", status=503, retry_after=STORE_DOWN_RETRY_AFTER
+        )
+    if failure.kind == "upstream":  # a SPARQL server's error, timeout or unreadable answer
+        return QueryLimitError(said, status=502)
+    return QueryLimitError(said, status=500)
 
 
 def spec_for(store: object) -> StoreSpec:
@@ -317,7 +351,14 @@ def spec_for(store: object) -> StoreSpec:
     if isinstance(store, EmbeddedStore):
         return StoreSpec("oxigraph", str(store.path))
     if isinstance(store, SparqlStore):
-        return StoreSpec("sparql", store.query_url, store.server, store.credentials)
+        return StoreSpec(  # the store's own timeouts and answer cap, not the defaults
+            "sparql",
+            store.query_url,
+            store.server,
+            store.credentials,
+            timeouts=store.timeouts,
+            max_answer_bytes=store.max_answer_bytes,
+        )
     raise QueryError(
         f"{type(store).__name__}: queries can only be served from an Oxigraph store "
         "or a SPARQL endpoint"

@@ -58,7 +58,9 @@ class SparqlStore(ClosingStore):
     Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
     ``update_url`` (``replace_via="update"``). Credentials are sent as HTTP basic auth.
     ``timeout`` bounds each read, ``total_timeout`` each request in all, ``max_answer_bytes``
-    the answer read; a stop request (SIGTERM) cuts a request under way.
+    the answer read; a stop request (SIGTERM) cuts a request under way. ``timeouts`` (connect,
+    read, whole request) and ``max_answer_bytes`` say what it was given, for a worker process
+    that opens its own connection with the same limits.
     """
 
     def __init__(
@@ -89,6 +91,8 @@ class SparqlStore(ClosingStore):
         self.store_url = store_url or None
         self.server = server
         self.replace_via = replace_via
+        self.timeouts = (connect_timeout, timeout, total_timeout)  # connect, read, whole request
+        self.max_answer_bytes = max_answer_bytes
         self._http = EndpointSession(
             user,
             password,
