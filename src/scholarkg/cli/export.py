@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -53,7 +54,7 @@ def register(commands: Commands) -> None:
         "checkpoints or [data] dir/state (default: [data] dir/exports/scholarkg.<format>)",
     )
     add_store_options(dump)
-    dump.set_defaults(handler=export_store, stoppable=True)
+    dump.set_defaults(handler=export_store, stoppable="quietly")  # it says what a stop left
 
 
 def output_path(text: str) -> str:
@@ -134,6 +135,38 @@ def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
 
 
 def export_store(args: argparse.Namespace) -> int:
+    """``scholarkg export``; stopped (SIGTERM, SIGINT), one line on stderr says what was not
+    written (before: the shared acknowledgement, then ``interrupted: stop requested``)."""
+    from scholarkg.lifecycle import Interrupted, stopped_exit_code
+
+    config = load(args)
+    try:
+        return _export_store(args, config)
+    except (Interrupted, KeyboardInterrupt):  # KeyboardInterrupt: a second signal
+        code = stopped_exit_code() or 128 + signal.SIGINT
+        name = signal.Signals(code - 128).name
+        print(f"interrupted ({name}): {_not_written(args, config)}", file=sys.stderr)
+        return code
+
+
+def _not_written(args: argparse.Namespace, config: Config) -> str:
+    """What a stopped export did not write, for its one line."""
+    from scholarkg.export import default_filename, not_regular
+
+    if args.output == "-":
+        return "the dump on stdout is cut short, not whole"
+    if args.output and not_regular(Path(args.output)) in ("a pipe", "a device"):
+        return f"{args.output} got part of the dump only"
+    if args.output is None and args.graph is None and args.format in config.publish.dumps:
+        return (
+            f"the publication in {config.exports_dir} not finished "
+            "(the next run or export publishes it again)"
+        )
+    target = args.output or config.exports_dir / default_filename(args.format, args.graph)
+    return f"{target} not written (a file there before is left as it was)"
+
+
+def _export_store(args: argparse.Namespace, config: Config) -> int:
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, not_regular, write_dump
     from scholarkg.publish import export, publish, refuse_among_kept_files
@@ -142,7 +175,6 @@ def export_store(args: argparse.Namespace) -> int:
     from scholarkg.store.embedded import EmbeddedStore
     from scholarkg.store.reading import NO_STORE, require_store
 
-    config = load(args)
     # opening it to publish would make (or finish making) an empty store, whose empty dump and
     # description would replace the published ones of the data directory
     if config.store.kind == "oxigraph":
