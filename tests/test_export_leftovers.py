@@ -51,6 +51,7 @@ def names(folder: Path) -> list[str]:
 
 def test_the_next_export_removes_what_a_killed_one_left(config_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
+    out.mkdir()
     dump = out / "dump.trig"
     args = ("--format", "trig", "--output", str(dump), "--config", str(config_path))
     killed_at("scholarkg.export:file_sha256", "export", *args)  # the dump written, not renamed

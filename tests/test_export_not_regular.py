@@ -82,6 +82,32 @@ def test_a_directory_is_refused_before_anything_is_written(
     assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_a_missing_folder_is_refused_not_made(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ``cp`` does: a mistyped folder is one line, nothing made (before: the dump's write
+    made ``typo/deeper`` and wrote the dump and its checksum there without a word)."""
+    target = tmp_path / "typo" / "deeper" / "dump.nq"
+    assert main(["export", "--output", str(target), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {target}: not written: no folder {target.parent} (make it first)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_where_the_folder_goes_is_one_line(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes").write_text("mine\n", encoding="utf-8")
+    for target in (tmp_path / "notes" / "dump.nq", tmp_path / "notes" / "a" / "dump.nq"):
+        assert main(["export", "--output", str(target), "--config", str(config_path)]) == 1
+        assert capsys.readouterr().err == (
+            f"error: {target}: not written: {target.parent} is not a folder\n"
+        )  # before: '[Errno 17] File exists' and '[Errno 20] Not a directory'
+    assert (tmp_path / "notes").read_text(encoding="utf-8") == "mine\n"
+
+
 def test_a_pipe_where_the_checksum_goes_is_not_replaced(config_path: Path, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "dump.nq.sha256")
     with (

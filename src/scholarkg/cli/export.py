@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import os
 import signal
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -50,8 +51,9 @@ def register(commands: Commands) -> None:
         "--output",
         metavar="PATH",
         type=output_path,
-        help="the file to write, or - for stdout; never in the store's directory, its "
-        "checkpoints or [data] dir/state (default: [data] dir/exports/scholarkg.<format>)",
+        help="the file to write (in a folder that exists), or - for stdout; never in the "
+        "store's directory, its checkpoints or [data] dir/state (default: [data] "
+        "dir/exports/scholarkg.<format>)",
     )
     add_store_options(dump)
     dump.set_defaults(handler=export_store, stoppable="quietly")  # it says what a stop left
@@ -65,6 +67,26 @@ def output_path(text: str) -> str:
             "an empty path (leave --output out for [data] dir/exports, or give - for stdout)"
         )
     return text if text == "-" else os.path.expanduser(text)  # ~: the home directory
+
+
+def check_folder(path: Path) -> None:
+    """Refuse (:class:`ExportError`, one line, nothing written) an ``--output`` whose folder is
+    not there or is not a folder, as ``cp`` does: a mistyped folder is not made. Before, the
+    dump's write made it, and its missing parents, without a word. Only ``[data] dir/exports``,
+    the default, is made by scholarkg."""
+    from scholarkg.errors import ExportError
+
+    folder = path.parent
+    try:
+        is_folder = stat.S_ISDIR(folder.stat().st_mode)
+    except FileNotFoundError:
+        raise ExportError(f"{path}: not written: no folder {folder} (make it first)") from None
+    except NotADirectoryError:  # a file stands where a folder of the path should be
+        is_folder = False
+    except OSError:  # not reachable (permissions): the write says why
+        return
+    if not is_folder:
+        raise ExportError(f"{path}: not written: {folder} is not a folder")
 
 
 def graph_iri(text: str) -> str:
@@ -209,7 +231,8 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
         print(f"described in {described}")
     else:
         if args.output:  # said before the store is opened
-            refuse_among_kept_files(Path(args.output), config)
+            refuse_among_kept_files(Path(args.output), config)  # the more telling reason
+            check_folder(Path(args.output))
         with closing(config.store.open_published()) as store:
             result = export(
                 store,
