@@ -118,7 +118,7 @@ def test_a_stopped_export_says_in_one_line_what_it_did_not_write(
     target.parent.mkdir()
     target.write_bytes(b"the earlier dump\n")
     args = ("--format", "trig", "--output", str(target), "--config", str(config))
-    done = _stopped_at("scholarkg.export:labelled", *args)  # the dump is about to be written
+    done = _stopped_at("scholarkg.export:_check_graph", *args)  # before the dump is written
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert done.stderr.splitlines() == [
         f"interrupted (SIGTERM): {target} not written (a file there before is left as it was)"
@@ -135,7 +135,7 @@ def test_a_stopped_export_to_stdout_says_the_dump_is_cut_short(
     config.write_text(
         f'[data]\ndir = "{tmp_path / "data"}"\n[store]\npath = "{store_dir}"\n', encoding="utf-8"
     )
-    done = _stopped_at("scholarkg.export:labelled", "--output", "-", "--config", str(config))
+    done = _stopped_at("scholarkg.export:_check_graph", "--output", "-", "--config", str(config))
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert done.stderr.splitlines() == [
         "interrupted (SIGTERM): the dump on stdout is cut short, not whole"
