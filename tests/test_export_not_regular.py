@@ -7,6 +7,7 @@ folder, never a real device."""
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -135,3 +136,34 @@ def test_a_reader_that_goes_away_is_one_line(config_path: Path, tmp_path: Path) 
             export.kill()
     assert export.returncode == 1 and out == b""
     assert err.decode().splitlines() == [f"error: {fifo}: export failed: Broken pipe"]
+
+
+def test_a_pipe_no_reader_opens_ends_the_export(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Before: the open waited for a reader for ever (SIGTERM did not end it either)."""
+    monkeypatch.setattr("scholarkg.cli.export.READER_WAIT", 0.2)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert main(["export", "--output", str(fifo), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {fifo}: not written: no reader opened the pipe in 0.2 s\n",
+    )
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_stop_ends_the_wait_for_a_reader(config_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    helper = Path(__file__).parent / "helpers" / "killed_at.py"  # SIGTERM as the wait begins
+    done = subprocess.run(
+        [sys.executable, str(helper), "scholarkg.cli.export:_opened", "export",
+         "--output", str(fifo), "--config", str(config_path)],
+        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
+    )  # fmt: skip
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.splitlines() == [
+        f"interrupted (SIGTERM): {fifo} got part of the dump at most"
+    ]

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
 import signal
 import stat
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import DUMP_FORMATS
@@ -133,6 +135,37 @@ def marked_unpublished(config: Config) -> Iterator[None]:
         write_atomic(mark, recorded)
 
 
+READER_WAIT = 60.0  # seconds a named pipe may stay without a reader before the export ends
+
+
+def _opened(path: Path) -> BinaryIO:
+    """``path`` opened to write; a named pipe once a reader has opened it too, waiting
+    :data:`READER_WAIT` seconds at most (and no longer than a stop request): before, the open
+    waited for ever, and SIGTERM did not end it."""
+    from scholarkg.errors import ExportError
+    from scholarkg.export import not_regular
+    from scholarkg.lifecycle import pause
+
+    if not_regular(path) != "a pipe":
+        return path.open("wb")
+    deadline = time.monotonic() + READER_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO while no reader has it
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            if time.monotonic() >= deadline:
+                # the caller names the path
+                raise ExportError(
+                    f"not written: no reader opened the pipe in {READER_WAIT:g} s"
+                ) from None
+            pause(0.05)
+            continue
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "wb")
+
+
 def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
     """``--output`` a device or a named pipe (``/dev/null``): the dump is written straight into
     it, as ``--output -`` writes to stdout, without a checksum file (nothing can stand beside
@@ -145,7 +178,7 @@ def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
     with closing(config.store.open_published()) as store:
         prefixes = default_prefixes(config.iri_base)
         try:
-            with path.open("wb") as out:  # a pipe: waits for its reader
+            with _opened(path) as out:
                 count = write_dump(store, out, args.format, args.graph, prefixes=prefixes)
         except OSError as exc:  # opening or closing (the last bytes flushed)
             raise ExportError(f"{path}: export failed: {exc.strerror or exc}") from exc
@@ -178,7 +211,7 @@ def _not_written(args: argparse.Namespace, config: Config) -> str:
     if args.output == "-":
         return "the dump on stdout is cut short, not whole"
     if args.output and not_regular(Path(args.output)) in ("a pipe", "a device"):
-        return f"{args.output} got part of the dump only"
+        return f"{args.output} got part of the dump at most"
     if args.output is None and args.graph is None and args.format in config.publish.dumps:
         return (
             f"the publication in {config.exports_dir} not finished "
