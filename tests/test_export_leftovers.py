@@ -51,6 +51,7 @@ def names(folder: Path) -> list[str]:
 
 def test_the_next_export_removes_what_a_killed_one_left(config_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
+    out.mkdir()
     dump = out / "dump.trig"
     args = ("--format", "trig", "--output", str(dump), "--config", str(config_path))
     killed_at("scholarkg.export:file_sha256", "export", *args)  # the dump written, not renamed
@@ -63,7 +64,7 @@ def test_the_next_export_removes_what_a_killed_one_left(config_path: Path, tmp_p
         f".dump.trig.{os.getpid()}.abcd1234.part",  # a live writer's (this process)
         f".other.trig.{pid}.abcd1234.part",  # another file's
         ".dump.trig.mine.part",  # the user's
-        ".dump.trig.abcd1234.part",  # an older version's (no pid: nothing proves it gone)
+        ".dump.trig.abcd1234.part",  # an older version's, but its dump.trig is not there
         "dump.trig.part",
     ]
     for name in others:
@@ -81,3 +82,72 @@ def test_the_next_publication_removes_what_a_killed_one_left(config_path: Path) 
     export("--config", str(config_path))
     assert [n for n in names(exports) if n.endswith(".part")] == []
     assert {"scholarkg.nq", "scholarkg.nq.sha256"} <= set(names(exports))
+
+
+# an older version's writer: its temporaries named without a pid, the checksum's made first,
+# then the dump's, held open while it writes (it waits there until it is killed)
+OLD_WRITER = """
+import os, sys, time
+folder = sys.argv[1]
+sums = os.open(os.path.join(folder, ".dump.trig.sha256.k2m9x_4q.part"), os.O_CREAT | os.O_WRONLY)
+os.close(sums)
+dump = open(os.path.join(folder, ".dump.trig.a8z3c0de.part"), "wb")
+dump.write(b"<urn:a> <urn:b> <urn:c> .")
+dump.flush()
+print("writing", flush=True)
+time.sleep(600)
+"""
+UNNAMED = [".dump.trig.a8z3c0de.part", ".dump.trig.sha256.k2m9x_4q.part"]
+
+
+def test_an_older_versions_temporaries_go_once_proved_stale(
+    config_path: Path, tmp_path: Path
+) -> None:
+    """Named without a pid, an older version's temporaries were kept for good. Now they go once
+    every one is older than the file it was to replace and no process holds one open: kept
+    while their writer lives, removed once it is SIGKILLed; a user's file stays."""
+    out = tmp_path / "out"
+    out.mkdir()
+    dump = out / "dump.trig"
+    args = ("--format", "trig", "--output", str(dump), "--config", str(config_path))
+    export(*args)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", OLD_WRITER, str(out)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "writing\n"
+        before = dump.stat().st_mtime_ns - 60 * 10**9  # last written before the dump was
+        for name in UNNAMED:
+            os.utime(out / name, ns=(before, before))
+        mine = [".dump.trig.mine.part", ".other.trig.b7y2d1ef.part"]  # the user's; not ours
+        for name in mine:
+            (out / name).write_text("keep\n", encoding="utf-8")
+            os.utime(out / name, ns=(before, before))
+        export(*args)  # the writer holds the dump's open: neither is proved stale
+        assert names(out) == sorted(["dump.trig", "dump.trig.sha256", *UNNAMED, *mine])
+    finally:
+        writer.kill()  # SIGKILL: nothing of its own removes them
+        writer.wait()
+    assert writer.returncode == -signal.SIGKILL
+    export(*args)
+    assert names(out) == sorted(["dump.trig", "dump.trig.sha256", *mine])
+    assert all((out / name).read_text(encoding="utf-8") == "keep\n" for name in mine)
+
+
+def test_an_older_versions_temporary_newer_than_its_file_stays(tmp_path: Path) -> None:
+    """One written after the file it was to replace may be a live writer's (between two of
+    its writes, nothing open): it stays, and so do the others beside it."""
+    from scholarkg.files import remove_stale_temps
+
+    dump, sums = tmp_path / "dump.nq", tmp_path / "dump.nq.sha256"
+    for path in (dump, sums):
+        path.write_text("done\n", encoding="utf-8")
+    then = dump.stat().st_mtime_ns
+    old, new = tmp_path / ".dump.nq.sha256.q1w2e3r4.part", tmp_path / ".dump.nq.t5y6u7i8.part"
+    for path, at in ((old, then - 10**9), (new, then + 10**9)):
+        path.write_text("part\n", encoding="utf-8")
+        os.utime(path, ns=(at, at))
+    assert remove_stale_temps([dump, sums]) == []
+    os.utime(new, ns=(then - 10**9, then - 10**9))
+    assert remove_stale_temps([dump, sums]) == [old, new]  # in name order
+    assert names(tmp_path) == ["dump.nq", "dump.nq.sha256"]

@@ -7,6 +7,7 @@ folder, never a real device."""
 from __future__ import annotations
 
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -82,6 +83,32 @@ def test_a_directory_is_refused_before_anything_is_written(
     assert list(folder.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
+def test_a_missing_folder_is_refused_not_made(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ``cp`` does: a mistyped folder is one line, nothing made (before: the dump's write
+    made ``typo/deeper`` and wrote the dump and its checksum there without a word)."""
+    target = tmp_path / "typo" / "deeper" / "dump.nq"
+    assert main(["export", "--output", str(target), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {target}: not written: no folder {target.parent} (make it first)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_where_the_folder_goes_is_one_line(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes").write_text("mine\n", encoding="utf-8")
+    for target in (tmp_path / "notes" / "dump.nq", tmp_path / "notes" / "a" / "dump.nq"):
+        assert main(["export", "--output", str(target), "--config", str(config_path)]) == 1
+        assert capsys.readouterr().err == (
+            f"error: {target}: not written: {target.parent} is not a folder\n"
+        )  # before: '[Errno 17] File exists' and '[Errno 20] Not a directory'
+    assert (tmp_path / "notes").read_text(encoding="utf-8") == "mine\n"
+
+
 def test_a_pipe_where_the_checksum_goes_is_not_replaced(config_path: Path, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "dump.nq.sha256")
     with (
@@ -109,3 +136,34 @@ def test_a_reader_that_goes_away_is_one_line(config_path: Path, tmp_path: Path) 
             export.kill()
     assert export.returncode == 1 and out == b""
     assert err.decode().splitlines() == [f"error: {fifo}: export failed: Broken pipe"]
+
+
+def test_a_pipe_no_reader_opens_ends_the_export(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Before: the open waited for a reader for ever (SIGTERM did not end it either)."""
+    monkeypatch.setattr("scholarkg.cli.export.READER_WAIT", 0.2)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert main(["export", "--output", str(fifo), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {fifo}: not written: no reader opened the pipe in 0.2 s\n",
+    )
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_stop_ends_the_wait_for_a_reader(config_path: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    helper = Path(__file__).parent / "helpers" / "killed_at.py"  # SIGTERM as the wait begins
+    done = subprocess.run(
+        [sys.executable, str(helper), "scholarkg.cli.export:_opened", "export",
+         "--output", str(fifo), "--config", str(config_path)],
+        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
+    )  # fmt: skip
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.splitlines() == [
+        f"interrupted (SIGTERM): {fifo} got part of the dump at most"
+    ]

@@ -5,6 +5,7 @@ store, every graph or one graph as Turtle, never looked for a stop)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -85,7 +86,57 @@ def test_sigterm_mid_export_stops_it_within_a_piece(store_dir: Path, tmp_path: P
     assert process.returncode == 128 + signal.SIGTERM, err
     assert b"Traceback" not in err, err
     assert err.decode().splitlines() == [
-        "stopping (SIGTERM): finishing the current step",
-        "interrupted: stop requested",
+        "interrupted (SIGTERM): the dump on stdout is cut short, not whole"
     ]
     assert len(first) == 4096 and len(first) + len(rest) < whole // 4, (len(rest), whole)
+
+
+SIGNALLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"
+
+
+def _stopped_at(where: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``scholarkg export *args``, sent SIGTERM when ``where`` (module:function) is called."""
+    return subprocess.run(
+        [sys.executable, str(SIGNALLED_AT), where, "export", *args],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+        env={**os.environ, "KILLED_BY": "TERM"},
+    )
+
+
+def test_a_stopped_export_says_in_one_line_what_it_did_not_write(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    """Before: two lines, the shared 'stopping (SIGTERM): finishing the current step', then
+    'interrupted: stop requested', neither naming the dump."""
+    config = tmp_path / "scholarkg.toml"
+    config.write_text(
+        f'[data]\ndir = "{tmp_path / "data"}"\n[store]\npath = "{store_dir}"\n', encoding="utf-8"
+    )
+    target = tmp_path / "out" / "dump.trig"
+    target.parent.mkdir()
+    target.write_bytes(b"the earlier dump\n")
+    args = ("--format", "trig", "--output", str(target), "--config", str(config))
+    done = _stopped_at("scholarkg.export:_check_graph", *args)  # before the dump is written
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.splitlines() == [
+        f"interrupted (SIGTERM): {target} not written (a file there before is left as it was)"
+    ]
+    assert done.stdout == ""
+    assert sorted(p.name for p in target.parent.iterdir()) == ["dump.trig"]
+    assert target.read_bytes() == b"the earlier dump\n"
+
+
+def test_a_stopped_export_to_stdout_says_the_dump_is_cut_short(
+    store_dir: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "scholarkg.toml"
+    config.write_text(
+        f'[data]\ndir = "{tmp_path / "data"}"\n[store]\npath = "{store_dir}"\n', encoding="utf-8"
+    )
+    done = _stopped_at("scholarkg.export:_check_graph", "--output", "-", "--config", str(config))
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr.splitlines() == [
+        "interrupted (SIGTERM): the dump on stdout is cut short, not whole"
+    ]

@@ -82,7 +82,8 @@ def _has_blank(term: object) -> bool:
     return False
 
 
-def _blank(statement: ox.Quad | ox.Triple) -> bool:
+def has_blank(statement: ox.Quad | ox.Triple) -> bool:
+    """Whether ``statement`` holds a blank node (in a quoted triple too)."""
     graph = statement.graph_name if isinstance(statement, ox.Quad) else None
     return _has_blank(statement.subject) or _has_blank(statement.object) or _has_blank(graph)
 
@@ -94,7 +95,7 @@ def labelled(statements: Iterable[_S]) -> Iterator[_S]:
     module). Held in memory are only the statements with a blank node."""
     held: list[_S] = []
     for statement in statements:
-        if _blank(statement):
+        if has_blank(statement):
             held.append(statement)
         else:
             yield statement

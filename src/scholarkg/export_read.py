@@ -69,7 +69,14 @@ def store_triples(
     store: QueryableStore, graph: str | None, exclude: Collection[str] = ()
 ) -> Iterable[ox.Triple]:
     """The triples of ``graph``, or of the union of the named graphs but those ``exclude``
-    names, each once."""
+    names, each once. One graph of an embedded store is read with its quad iterator, in the
+    order its ``CONSTRUCT`` gave: a graph holds each triple once, and the ``CONSTRUCT`` kept
+    every triple it had given in memory to give it once (850 MB for a graph of 1 M literals,
+    the dump's other memory 130 MB)."""
+    native = native_store(store)
+    if graph is not None and native is not None:
+        quads = native.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
     if graph is None and exclude:
         where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
         sparql = (

@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -116,11 +117,58 @@ def _gone(pid: int) -> bool:
     return False
 
 
+def _held_open(paths: Iterable[Path]) -> bool:
+    """Whether a process holds one of ``paths`` open, as far as ``/proc`` shows (Linux; those of
+    other users are not readable, and a file of this user is not theirs); without ``/proc``
+    nothing can be told, which counts as held."""
+    wanted = {os.path.realpath(p) for p in paths}
+    try:
+        pids = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return True
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:  # gone meanwhile, or another user's
+            continue
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in wanted:
+                    return True
+    return False
+
+
+def _older_than_target(path: Path, target: Path) -> bool:
+    """Whether ``path`` is this user's regular file (no symlink), last written before
+    ``target`` was (so ``target`` was replaced after it)."""
+    try:
+        mine, theirs = path.lstat(), target.stat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISREG(mine.st_mode)
+        and mine.st_uid == os.geteuid()
+        and mine.st_mtime_ns < theirs.st_mtime_ns
+    )
+
+
+def _stale_unnamed(folder: Path, found: list[tuple[str, str]]) -> list[Path]:
+    """Of the temporaries an older version left here without its pid (``(name, target)``),
+    those proved stale: every one is this user's, older than the file it was to replace, and
+    no process holds any of them open (a writer holds its dump's open while it writes, and
+    its checksum's, made first, sits closed meanwhile: so all of them or none)."""
+    paths = [folder / name for name, _ in found]
+    if not found or not all(_older_than_target(folder / n, folder / t) for n, t in found):
+        return []
+    return [] if _held_open(paths) else paths
+
+
 def remove_stale_temps(targets: Iterable[Path]) -> list[Path]:
     """Remove the temporary files a killed process left beside these files (SIGKILL, a crash:
     nothing removed them): only those named as :func:`temp_file_beside` names them for one of
-    ``targets``, with the pid of a process that is gone; never another file (a user's, one of
-    a live writer, one of an older version without a pid). Returns those removed."""
+    ``targets``, with the pid of a process that is gone; and those of an older version named
+    without a pid when they are proved stale (:func:`_stale_unnamed`). Never another file (a
+    user's, one of a live writer). Returns those removed."""
     removed: list[Path] = []
     by_folder: dict[Path, set[str]] = {}
     for target in targets:
@@ -130,15 +178,21 @@ def remove_stale_temps(targets: Iterable[Path]) -> list[Path]:
             entries = [e.name for e in os.scandir(folder) if e.name.endswith(".part")]
         except OSError:  # no folder yet, or not readable: whoever writes there says so
             continue
+        stale: list[Path] = []
+        unnamed: list[tuple[str, str]] = []
         for name in sorted(entries):
             found = _TEMP_NAME.fullmatch(name)
-            if found is None or found["target"] not in names or found["pid"] is None:
+            if found is None or found["target"] not in names:
                 continue
             path = folder / name
-            if _gone(int(found["pid"])) and not path.is_symlink() and path.is_file():
-                with contextlib.suppress(FileNotFoundError):  # another one removed it first
-                    path.unlink()
-                    removed.append(path)
+            if found["pid"] is None:
+                unnamed.append((name, found["target"]))
+            elif _gone(int(found["pid"])) and not path.is_symlink() and path.is_file():
+                stale.append(path)
+        for path in sorted([*stale, *_stale_unnamed(folder, unnamed)]):
+            with contextlib.suppress(FileNotFoundError):  # another one removed it first
+                path.unlink()
+                removed.append(path)
     return removed
 
 

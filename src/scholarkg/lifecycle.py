@@ -39,13 +39,20 @@ def request_stop(signum: int = signal.SIGTERM, _frame: object = None) -> None:
     STOP.set()
 
 
-def stop_on_signal(signum: int, _frame: object = None) -> None:
-    """SIGTERM/SIGINT handler: ask the running job to stop at its next check (within seconds),
-    saying so on stderr; a second signal stops at once (``KeyboardInterrupt``)."""
+def stop_quietly(signum: int, _frame: object = None) -> None:
+    """SIGTERM/SIGINT handler of a job that says itself, in one line, what a stop left (as
+    ``scholarkg export`` does): ask it to stop at its next check; a second signal stops at once
+    (``KeyboardInterrupt``)."""
     if STOP.is_set():
         _asked_by[0] = signum
         raise KeyboardInterrupt
     request_stop(signum)
+
+
+def stop_on_signal(signum: int, _frame: object = None) -> None:
+    """SIGTERM/SIGINT handler: ask the running job to stop at its next check (within seconds),
+    saying so on stderr; a second signal stops at once (``KeyboardInterrupt``)."""
+    stop_quietly(signum)
     name = signal.Signals(signum).name
     print(f"stopping ({name}): finishing the current step", file=sys.stderr, flush=True)
 

@@ -20,7 +20,7 @@ from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, query, run, schedule, serve
 from scholarkg.cli.common import HelpFormatter, describe
 from scholarkg.errors import ScholarKGError
-from scholarkg.lifecycle import Interrupted, stop_on_signal, stopped_exit_code
+from scholarkg.lifecycle import Interrupted, stop_on_signal, stop_quietly, stopped_exit_code
 
 DESCRIPTION = """
 Build, validate, query and serve a scholarly knowledge graph: researcher profile pages and
@@ -64,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
     in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals
     signals = (signal.SIGTERM, signal.SIGINT) if stoppable and in_main_thread else ()
-    previous = {s: signal.signal(s, stop_on_signal) for s in signals}
+    # a job that says what its stop left (stoppable="quietly") is not acknowledged first
+    on_signal = stop_quietly if stoppable == "quietly" else stop_on_signal
+    previous = {s: signal.signal(s, on_signal) for s in signals}
     try:
         code: int = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit

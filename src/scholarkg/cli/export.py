@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
+import signal
+import stat
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import DUMP_FORMATS
@@ -49,11 +53,12 @@ def register(commands: Commands) -> None:
         "--output",
         metavar="PATH",
         type=output_path,
-        help="the file to write, or - for stdout; never in the store's directory, its "
-        "checkpoints or [data] dir/state (default: [data] dir/exports/scholarkg.<format>)",
+        help="the file to write (in a folder that exists), or - for stdout; never in the "
+        "store's directory, its checkpoints or [data] dir/state (default: [data] "
+        "dir/exports/scholarkg.<format>)",
     )
     add_store_options(dump)
-    dump.set_defaults(handler=export_store, stoppable=True)
+    dump.set_defaults(handler=export_store, stoppable="quietly")  # it says what a stop left
 
 
 def output_path(text: str) -> str:
@@ -64,6 +69,26 @@ def output_path(text: str) -> str:
             "an empty path (leave --output out for [data] dir/exports, or give - for stdout)"
         )
     return text if text == "-" else os.path.expanduser(text)  # ~: the home directory
+
+
+def check_folder(path: Path) -> None:
+    """Refuse (:class:`ExportError`, one line, nothing written) an ``--output`` whose folder is
+    not there or is not a folder, as ``cp`` does: a mistyped folder is not made. Before, the
+    dump's write made it, and its missing parents, without a word. Only ``[data] dir/exports``,
+    the default, is made by scholarkg."""
+    from scholarkg.errors import ExportError
+
+    folder = path.parent
+    try:
+        is_folder = stat.S_ISDIR(folder.stat().st_mode)
+    except FileNotFoundError:
+        raise ExportError(f"{path}: not written: no folder {folder} (make it first)") from None
+    except NotADirectoryError:  # a file stands where a folder of the path should be
+        is_folder = False
+    except OSError:  # not reachable (permissions): the write says why
+        return
+    if not is_folder:
+        raise ExportError(f"{path}: not written: {folder} is not a folder")
 
 
 def graph_iri(text: str) -> str:
@@ -110,6 +135,37 @@ def marked_unpublished(config: Config) -> Iterator[None]:
         write_atomic(mark, recorded)
 
 
+READER_WAIT = 60.0  # seconds a named pipe may stay without a reader before the export ends
+
+
+def _opened(path: Path) -> BinaryIO:
+    """``path`` opened to write; a named pipe once a reader has opened it too, waiting
+    :data:`READER_WAIT` seconds at most (and no longer than a stop request): before, the open
+    waited for ever, and SIGTERM did not end it."""
+    from scholarkg.errors import ExportError
+    from scholarkg.export import not_regular
+    from scholarkg.lifecycle import pause
+
+    if not_regular(path) != "a pipe":
+        return path.open("wb")
+    deadline = time.monotonic() + READER_WAIT
+    while True:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO while no reader has it
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:
+                raise
+            if time.monotonic() >= deadline:
+                # the caller names the path
+                raise ExportError(
+                    f"not written: no reader opened the pipe in {READER_WAIT:g} s"
+                ) from None
+            pause(0.05)
+            continue
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "wb")
+
+
 def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
     """``--output`` a device or a named pipe (``/dev/null``): the dump is written straight into
     it, as ``--output -`` writes to stdout, without a checksum file (nothing can stand beside
@@ -122,7 +178,7 @@ def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
     with closing(config.store.open_published()) as store:
         prefixes = default_prefixes(config.iri_base)
         try:
-            with path.open("wb") as out:  # a pipe: waits for its reader
+            with _opened(path) as out:
                 count = write_dump(store, out, args.format, args.graph, prefixes=prefixes)
         except OSError as exc:  # opening or closing (the last bytes flushed)
             raise ExportError(f"{path}: export failed: {exc.strerror or exc}") from exc
@@ -134,6 +190,38 @@ def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
 
 
 def export_store(args: argparse.Namespace) -> int:
+    """``scholarkg export``; stopped (SIGTERM, SIGINT), one line on stderr says what was not
+    written (before: the shared acknowledgement, then ``interrupted: stop requested``)."""
+    from scholarkg.lifecycle import Interrupted, stopped_exit_code
+
+    config = load(args)
+    try:
+        return _export_store(args, config)
+    except (Interrupted, KeyboardInterrupt):  # KeyboardInterrupt: a second signal
+        code = stopped_exit_code() or 128 + signal.SIGINT
+        name = signal.Signals(code - 128).name
+        print(f"interrupted ({name}): {_not_written(args, config)}", file=sys.stderr)
+        return code
+
+
+def _not_written(args: argparse.Namespace, config: Config) -> str:
+    """What a stopped export did not write, for its one line."""
+    from scholarkg.export import default_filename, not_regular
+
+    if args.output == "-":
+        return "the dump on stdout is cut short, not whole"
+    if args.output and not_regular(Path(args.output)) in ("a pipe", "a device"):
+        return f"{args.output} got part of the dump at most"
+    if args.output is None and args.graph is None and args.format in config.publish.dumps:
+        return (
+            f"the publication in {config.exports_dir} not finished "
+            "(the next run or export publishes it again)"
+        )
+    target = args.output or config.exports_dir / default_filename(args.format, args.graph)
+    return f"{target} not written (a file there before is left as it was)"
+
+
+def _export_store(args: argparse.Namespace, config: Config) -> int:
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, not_regular, write_dump
     from scholarkg.publish import export, publish, refuse_among_kept_files
@@ -142,7 +230,6 @@ def export_store(args: argparse.Namespace) -> int:
     from scholarkg.store.embedded import EmbeddedStore
     from scholarkg.store.reading import NO_STORE, require_store
 
-    config = load(args)
     # opening it to publish would make (or finish making) an empty store, whose empty dump and
     # description would replace the published ones of the data directory
     if config.store.kind == "oxigraph":
@@ -177,7 +264,8 @@ def export_store(args: argparse.Namespace) -> int:
         print(f"described in {described}")
     else:
         if args.output:  # said before the store is opened
-            refuse_among_kept_files(Path(args.output), config)
+            refuse_among_kept_files(Path(args.output), config)  # the more telling reason
+            check_folder(Path(args.output))
         with closing(config.store.open_published()) as store:
             result = export(
                 store,
