@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 import pytest
 
+from arxiv_replay import fast_policy
 from scholarkg.config import load_config
 from scholarkg.errors import ParseError
+from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
+from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
+from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.models import Profile
 
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -299,23 +306,110 @@ def test_thousands_separators_in_metrics() -> None:
     assert profile.papers == ()
 
 
-@pytest.mark.parametrize(
-    ("encoding", "told"),
-    [
-        ("utf-16", "its byte-order mark"),
-        ("utf-16-le", "UTF-16LE, no byte-order mark"),
-        ("utf-16-be", "UTF-16BE, no byte-order mark"),
-    ],
-)
-def test_a_page_in_utf16_is_told_so(encoding: str, told: str) -> None:
-    """REPRODUCED: an ASCII page saved as UTF-16 without a byte-order mark is valid UTF-8,
-    each character a NUL apart: it was refused as "no 'N Papers' heading: not a researcher
-    profile" at its last line, its encoding unsaid (with a mark: "not UTF-8 text")."""
-    page = "A Person\n\nLG\nh-index1\n\n1 Papers\n\nLGJan 1, 2020\nT\nA, B\n"
+MARKED = [  # CONSTRUCTED: the real sample saved in each encoding, its mark (if any) first
+    ("utf-8 mark", codecs.BOM_UTF8, "utf-8"),
+    ("utf-16le mark", codecs.BOM_UTF16_LE, "utf-16-le"),
+    ("utf-16be mark", codecs.BOM_UTF16_BE, "utf-16-be"),
+    ("utf-32le mark", codecs.BOM_UTF32_LE, "utf-32-le"),
+    ("utf-32be mark", codecs.BOM_UTF32_BE, "utf-32-be"),
+    ("utf-16le unmarked", b"", "utf-16-le"),
+    ("utf-16be unmarked", b"", "utf-16-be"),
+]
+
+
+@pytest.mark.parametrize(("name", "mark", "codec"), MARKED, ids=[m[0] for m in MARKED])
+def test_a_page_in_utf16_or_utf32_is_decoded_and_its_bytes_archived_as_they_came(
+    name: str, mark: bytes, codec: str, sample_bytes: bytes, tmp_path: Path
+) -> None:
+    """REPRODUCED: the sample saved as UTF-16 (with a byte-order mark or without: its start
+    every other byte NUL) was refused, "UTF-16 text (its byte-order mark), not UTF-8: save it
+    as UTF-8"; with a UTF-32 mark, as "not UTF-8 text". A mark says what the page is; UTF-16
+    without one is read where its start shows it (in UTF-8 a NUL is no text). The page loads
+    as the UTF-8 one does, and the archive keeps the bytes as they came."""
+    data = mark + sample_bytes.decode().encode(codec)
+    page = tmp_path / "page.txt"
+    page.write_bytes(data)
+    archive = RawArchive(tmp_path / "raw")
+    with HttpClient(archive, fast_policy()) as http:
+        archived = fetch_profile(str(page), archive, http)
+    assert archived is not None and archived.read_bytes() == data
+    profile = parse_archived_profile(archived, CODES)
+    utf8 = parse(sample_bytes, source=str(page))
+    assert profile.content_sha256 == hashlib.sha256(data).hexdigest()
+    assert (profile.name, profile.metrics, profile.papers) == (
+        utf8.name,
+        utf8.metrics,
+        utf8.papers,
+    )
+    assert (profile.quarantined, profile.warnings, len(profile.papers)) == ((), (), 25)
+
+
+def _offset_and_line(page: bytes, needle: bytes) -> tuple[int, int]:
+    at = page.index(needle)
+    return at, page[:at].count(b"\n") + 1
+
+
+def test_a_page_in_latin1_windows1252_or_mixed_is_refused_at_its_byte(
+    sample_bytes: bytes,
+) -> None:
+    """CONSTRUCTED: the sample saved as Latin-1, as Windows-1252 (a curly apostrophe, 0x92,
+    in a title), and in UTF-8 with one title in Latin-1 (mixed). No byte shows which
+    single-byte encoding a page is in: each is one line naming the page, the line and the
+    byte's offset and value (before: the line only, "not UTF-8 text (wrong encoding?)")."""
+    text = sample_bytes.decode()
+    latin1 = text.encode("latin-1", "replace")
     with pytest.raises(ParseError) as caught:
-        parse(page.encode(encoding), source="p.txt")
-    assert str(caught.value) == f"p.txt:1: UTF-16 text ({told}), not UTF-8: save it as UTF-8"
-    assert parse(page.encode()).papers[0].title == "T"  # in UTF-8, the same page is read
+        parse(latin1, source="p.txt")
+    assert str(caught.value) == (
+        "p.txt:1: not UTF-8 text at byte 1 (0xe9): wrong encoding? save it as UTF-8"
+    )
+    title = "CopyCAT: Taking Control of Neural Policies with Constant Attacks"
+    curly = text.replace(title, title.replace("Taking", "Agents\u2019 Taking"))
+    cp1252 = curly.encode("ascii", "replace").replace(b"Agents?", "Agents\u2019".encode("cp1252"))
+    at, line = _offset_and_line(cp1252, b"\x92")
+    with pytest.raises(ParseError) as caught:
+        parse(cp1252, source="p.txt")
+    assert str(caught.value) == (
+        f"p.txt:{line}: not UTF-8 text at byte {at} (0x92): wrong encoding? save it as UTF-8"
+    )
+    mixed = sample_bytes.replace(
+        b"Pier Giuseppe Sessa, Robert Dadashi, L\xc3\xa9onard",
+        b"Pier Giuseppe Sessa, Robert Dadashi, L\xe9onard",
+    )
+    at, line = _offset_and_line(mixed, b"\xe9onard Hussenot et al.")
+    with pytest.raises(ParseError) as caught:
+        parse(mixed, source="p.txt")
+    assert str(caught.value) == (
+        f"p.txt:{line}: not UTF-8 text at byte {at} (0xe9): wrong encoding? save it as UTF-8"
+    )
+
+
+@pytest.mark.parametrize(
+    ("codec", "mark"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", b"")]
+)
+def test_a_utf16_page_cut_short_or_with_a_lone_surrogate_is_refused_at_its_byte(
+    codec: str, mark: bytes, sample_bytes: bytes
+) -> None:
+    """CONSTRUCTED: the sample in UTF-16 with its last byte cut off, and with a lone high
+    surrogate (0xD800) in place of a title's first letter: one line naming the byte."""
+    data = mark + sample_bytes.decode().encode(codec)
+    with pytest.raises(ParseError) as caught:
+        parse(data[:-1], source="p.txt")
+    lines = sample_bytes.count(b"\n")  # the cut byte is on the line after the last newline
+    name = codec.upper().replace("-LE", "LE").replace("-BE", "BE")
+    assert str(caught.value) == (
+        f"p.txt:{lines + 1}: not {name} text at byte {len(data) - 2} "
+        f"(0x{data[-2]:02x}): truncated data"
+    )
+    title = "CopyCAT".encode(codec)
+    surrogate = data.replace(title, b"\xd8\x00"[:: 1 if codec.endswith("be") else -1] + title[2:])
+    at = surrogate.index("opyCAT".encode(codec)) - 2
+    before = surrogate[len(mark) : at].decode(codec)
+    with pytest.raises(ParseError) as caught:
+        parse(surrogate, source="p.txt")
+    assert caught.value.line == before.count("\n") + 1
+    assert f"text at byte {at} " in str(caught.value)
+    assert "illegal" in str(caught.value) or "surrogate" in str(caught.value)
 
 
 @pytest.mark.parametrize(

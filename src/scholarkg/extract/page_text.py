@@ -11,31 +11,66 @@ from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import non_text_reason
 
 _SAMPLED = 64  # bytes of a page's start looked at for UTF-16 without a byte-order mark
+# Byte-order marks and the text they start; UTF-32LE's before UTF-16LE's, which starts it.
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+_NAMES |= {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE"}
 
 
-def _utf16(data: bytes) -> str | None:
-    """Which UTF-16 ``data`` is written in, if its start shows it: a byte-order mark, or
-    (none written) every other byte NUL, as ASCII text is in UTF-16 (which is valid UTF-8
-    then, each character a NUL apart: the page read as no profile, its encoding unsaid)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "its byte-order mark"
+def _unmarked_utf16(data: bytes) -> str | None:
+    """The UTF-16 codec of ``data`` without a byte-order mark, if its start shows it: every
+    other byte NUL, the others not (as ASCII and Latin-1 text are in UTF-16). In UTF-8 or any
+    single-byte encoding a NUL is no text, so no other reading of such a start is text."""
     start = data[: _SAMPLED - _SAMPLED % 2] if len(data) >= 4 else b""
-    for zeros, letters, order in ((start[1::2], start[::2], "LE"), (start[::2], start[1::2], "BE")):
+    for zeros, letters, codec in (
+        (start[1::2], start[::2], "utf-16-le"),
+        (start[::2], start[1::2], "utf-16-be"),
+    ):
         if start and not zeros.strip(b"\0") and b"\0" not in letters:
-            return f"UTF-16{order}, no byte-order mark"
+            return codec
     return None
 
 
+def page_encoding(data: bytes) -> tuple[str, int]:
+    """The codec a page is written in and the length of its byte-order mark: the mark's
+    (UTF-8, UTF-16, UTF-32), UTF-16 without one where its start shows it, else UTF-8 (which
+    a page in Latin-1 or Windows-1252 is refused as: no byte shows which it is)."""
+    for mark, codec in _MARKS:
+        if data.startswith(mark):
+            return codec, len(mark)
+    return _unmarked_utf16(data) or "utf-8", 0
+
+
 def decode_page(data: bytes, source: str) -> str:
-    """UTF-8 text of a page; a wrong encoding is a ParseError naming the line (UTF-16 named
-    as such)."""
-    if (utf16 := _utf16(data)) is not None:
-        raise ParseError(source, f"UTF-16 text ({utf16}), not UTF-8: save it as UTF-8", line=1)
+    """The text of a page in UTF-8, or in UTF-16 or UTF-32 (:func:`page_encoding`); bytes
+    that are no text in it are a ParseError naming their line and byte offset."""
+    codec, mark = page_encoding(data)
     try:
-        return data.decode("utf-8-sig")
+        return str(data[mark:], codec)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ParseError(source, "not UTF-8 text (wrong encoding?)", line=line) from exc
+        raise wrong_encoding(data, codec, mark, mark + exc.start, exc.reason, source) from None
+
+
+def wrong_encoding(
+    data: bytes, codec: str, mark: int, offset: int, reason: str, source: str
+) -> ParseError:
+    """The ParseError for the byte at ``offset``, no text in ``codec``: its line, offset and
+    value. A page not in UTF-8 (Latin-1, Windows-1252: no byte shows which) is told to be
+    saved as UTF-8, never guessed."""
+    before = str(data[mark:offset], codec)
+    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+    told = "wrong encoding? save it as UTF-8" if codec == "utf-8" else reason
+    return ParseError(
+        source,
+        f"not {_NAMES[codec]} text at byte {offset} (0x{data[offset]:02x}): {told}",
+        line=line,
+    )
 
 
 def read_count(text: str, source: str, line: int) -> int:
