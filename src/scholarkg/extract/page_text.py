@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import non_text_reason
 
+_PIECE = 64 * 1024  # bytes of a page decoded at a time
+_BREAK = re.compile(r"\r\n|\r|\n")
 _SAMPLED = 64  # bytes of a page's start looked at for UTF-16 without a byte-order mark
 # Byte-order marks and the text they start; UTF-32LE's before UTF-16LE's, which starts it.
 _MARKS = (
@@ -47,30 +49,63 @@ def page_encoding(data: bytes) -> tuple[str, int]:
     return _unmarked_utf16(data) or "utf-8", 0
 
 
-def decode_page(data: bytes, source: str) -> str:
-    """The text of a page in UTF-8, or in UTF-16 or UTF-32 (:func:`page_encoding`); bytes
-    that are no text in it are a ParseError naming their line and byte offset."""
+def page_lines(data: bytes, source: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a page with their 1-based numbers, decoded a piece at a time
+    (:func:`page_encoding`), so neither the page's text nor its lines are ever held whole;
+    CRLF, CR and trailing spaces folded, a white-space run with a vertical tab or form feed
+    folded to one space. Bytes that are no text in the page's encoding are a ParseError naming
+    their line, byte offset and value, raised when the lines reach them."""
     codec, mark = page_encoding(data)
-    try:
-        return str(data[mark:], codec)
-    except UnicodeDecodeError as exc:
-        raise wrong_encoding(data, codec, mark, mark + exc.start, exc.reason, source) from None
+    decoder = codecs.getincrementaldecoder(codec)()
+    lines = _Lines()
+    view = memoryview(data)
+    for start in range(mark, len(data) + 1, _PIECE):
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(view[start : start + _PIECE], final=start + _PIECE >= len(data))
+        except UnicodeDecodeError as exc:
+            for _ in lines.feed(str(exc.object[: exc.start], codec)):
+                pass  # counted only: the page is refused at the byte that follows
+            offset = start - pending + exc.start
+            reason = "wrong encoding? save it as UTF-8" if codec == "utf-8" else exc.reason
+            raise ParseError(
+                source,
+                f"not {_NAMES[codec]} text at byte {offset} (0x{data[offset]:02x}): {reason}",
+                line=lines.number,
+            ) from None
+        yield from lines.feed(text)
+    yield from lines.end()
 
 
-def wrong_encoding(
-    data: bytes, codec: str, mark: int, offset: int, reason: str, source: str
-) -> ParseError:
-    """The ParseError for the byte at ``offset``, no text in ``codec``: its line, offset and
-    value. A page not in UTF-8 (Latin-1, Windows-1252: no byte shows which) is told to be
-    saved as UTF-8, never guessed."""
-    before = str(data[mark:offset], codec)
-    line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
-    told = "wrong encoding? save it as UTF-8" if codec == "utf-8" else reason
-    return ParseError(
-        source,
-        f"not {_NAMES[codec]} text at byte {offset} (0x{data[offset]:02x}): {told}",
-        line=line,
-    )
+class _Lines:
+    """The lines of a text given in pieces, numbered: a line break (CRLF, CR, LF) may fall
+    between two pieces, and a line (even one of 64 MiB) spread over many."""
+
+    def __init__(self) -> None:
+        self.number = 1  # the line being read
+        self._parts: list[str] = []
+        self._after_cr = False  # the last piece ended with CR: a LF next ends no line
+
+    def feed(self, text: str) -> Iterator[tuple[int, str]]:
+        if not text:
+            return
+        if self._after_cr and text.startswith("\n"):
+            text = text[1:]
+        self._after_cr = text.endswith("\r")
+        pieces = _BREAK.split(text)
+        self._parts.append(pieces[0])
+        for piece in pieces[1:]:
+            yield from self._ended("".join(self._parts))
+            self._parts = [piece]
+
+    def end(self) -> Iterator[tuple[int, str]]:
+        yield from self._ended("".join(self._parts))
+        self._parts = []
+
+    def _ended(self, line: str) -> Iterator[tuple[int, str]]:
+        number, self.number = self.number, self.number + 1
+        if folded := _folded(line):
+            yield number, folded
 
 
 def read_count(text: str, source: str, line: int) -> int:
@@ -104,22 +139,6 @@ def _folded(line: str) -> str:
     if "\x0b" in line or "\x0c" in line:
         line = _SPACE_RUN.sub(_one_space_if_page_break, line)
     return line.strip(_EDGE_SPACE)
-
-
-def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their 1-based line numbers, one at a time (a page of millions of
-    short lines is never a list of them); CRLF, CR and trailing spaces folded, a white-space run
-    with a vertical tab or form feed folded to one space."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    start = 0
-    for number in itertools.count(1):
-        end = text.find("\n", start)
-        line = _folded(text[start:] if end < 0 else text[start:end])
-        if line:
-            yield number, line
-        if end < 0:
-            return
-        start = end + 1
 
 
 def refuse_non_text(field: str, line: tuple[int, str], source: str) -> None:
