@@ -464,6 +464,26 @@ def test_a_metric_line_where_the_name_belongs_is_no_name(first: str, what: str) 
     assert what.replace("_", " ").split()[0] in str(caught.value).lower()
 
 
+def test_the_metrics_are_kept_as_stated_and_a_negative_one_is_no_count(
+    sample_bytes: bytes,
+) -> None:
+    """The real sample states h-index 117, 25 papers and 11,030 citations: an h-index above
+    the papers count, and its square (13,689) above the citations, which no one set of papers
+    allows (h papers of h citations each). The page's numbers count different sets (its
+    papers those it lists, its h-index all of them), so neither is refused nor warned of.
+    CONSTRUCTED: a negative h-index or citations count is no count: one warning naming the
+    page and line, the metric left out (the others kept)."""
+    assert parse(sample_bytes).warnings == ()
+    page = sample_bytes.replace(b"h-index117", b"h-index-5").replace(b"11,030c", b"-3c")
+    profile = parse(page, source="p.txt")
+    m = profile.metrics
+    assert (m.h_index, m.papers, m.citations, len(profile.papers)) == (None, 25, None, 25)
+    assert profile.warnings == (
+        "p.txt:4: unrecognised header line 'h-index-5'",
+        "p.txt:6: unrecognised header line '-3citations'",
+    )
+
+
 def test_h_index_glued_to_its_number_is_the_h_index() -> None:
     page = "X Y\nCV\nh-index5\n0 Papers\n"
     profile = parse(page.encode())
