@@ -47,7 +47,7 @@ from scholarkg.extract.page_text import (
     refuse_non_text,
     reject_non_profile,
 )
-from scholarkg.extract.profile_header import Header, is_metric, parse_header
+from scholarkg.extract.profile_header import NAME_WORDS, Header, is_metric, parse_header
 from scholarkg.extract.reasons import nameless_author, quarantine_reason
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.iris import fold
@@ -85,10 +85,6 @@ _ORG_SEPARATOR = re.compile(r"(?<=\s)·(?=\s)")
 # with the white space backtracks over a long run of it from each of its places: quadratic)
 _ET_AL = re.compile(r"(?<=\s)et\s+al\.?$")
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
-# More words than any name has (``María de los Ángeles García de la Fuente`` has 8): an
-# author this long is a sentence, read as a name because the block's title or author line is
-# missing and each line below it moved up one place.
-NAME_WORDS = 12
 _A_DAY = dt.timedelta(days=1)
 
 
