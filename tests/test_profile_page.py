@@ -384,6 +384,23 @@ def test_a_page_in_latin1_windows1252_or_mixed_is_refused_at_its_byte(
     )
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_a_page_in_utf16_or_utf32_unmarked_and_unshown_by_its_start_is_said_to_be_so(
+    codec: str, sample_bytes: bytes
+) -> None:
+    """CONSTRUCTED: the sample with a researcher named in Chinese (张伟), saved in UTF-16 or
+    UTF-32 without a byte-order mark: its start is no Latin-1 text a NUL apart, so it is read
+    as UTF-8 and refused at the first byte no UTF-8 holds, 400 bytes in. Before, the line said
+    only 'wrong encoding?'; the NUL bytes before that byte now say which."""
+    data = sample_bytes.decode().replace("Léonard Hussenot", "张伟").encode(codec)
+    with pytest.raises(ParseError) as caught:
+        parse(data, source="p.txt")
+    assert str(caught.value).endswith(
+        ": NUL bytes before it: UTF-16 or UTF-32 without a byte-order mark? save it as UTF-8"
+    )
+    assert str(caught.value).startswith("p.txt:")
+
+
 @pytest.mark.parametrize(
     ("codec", "mark"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", b"")]
 )

@@ -67,7 +67,7 @@ def page_lines(data: bytes, source: str) -> Iterator[tuple[int, str]]:
             for _ in lines.feed(str(exc.object[: exc.start], codec)):
                 pass  # counted only: the page is refused at the byte that follows
             offset = start - pending + exc.start
-            reason = "wrong encoding? save it as UTF-8" if codec == "utf-8" else exc.reason
+            reason = exc.reason if codec != "utf-8" else _not_utf8(data, mark, offset)
             raise ParseError(
                 source,
                 f"not {_NAMES[codec]} text at byte {offset} (0x{data[offset]:02x}): {reason}",
@@ -75,6 +75,15 @@ def page_lines(data: bytes, source: str) -> Iterator[tuple[int, str]]:
             ) from None
         yield from lines.feed(text)
     yield from lines.end()
+
+
+def _not_utf8(data: bytes, mark: int, offset: int) -> str:
+    """What a page that is no UTF-8 at ``offset`` may be: UTF-16 or UTF-32 without a
+    byte-order mark when NUL bytes came before (no UTF-8 text holds one; UTF-16 of a page
+    whose first characters are no Latin-1 letters does not show it at its start)."""
+    if data.find(b"\0", mark, offset) >= 0:
+        return "NUL bytes before it: UTF-16 or UTF-32 without a byte-order mark? save it as UTF-8"
+    return "wrong encoding? save it as UTF-8"
 
 
 class _Lines:
