@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -594,3 +596,84 @@ def test_a_vertical_tab_or_form_feed_folds_to_one_space(sample_bytes: bytes) -> 
         (p.title, p.authors) for p in original.papers
     ]
     assert profile.subject_code == "LG" and profile.quarantined == ()
+
+
+class _Pages:
+    """A loopback server answering each path with its (Content-Type, body)."""
+
+    def __init__(self, pages: dict[str, tuple[str, bytes]]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                content_type, body = pages[self.path]
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+
+def test_a_page_its_server_declares_latin1_or_windows1252_is_read_so_when_no_utf8(
+    sample_bytes: bytes, tmp_path: Path
+) -> None:
+    """CONSTRUCTED: the sample with a curly apostrophe in a title, saved as Windows-1252 and
+    served as ``charset=ISO-8859-1`` (read as Windows-1252, as browsers do) or
+    ``charset=windows-1252``: it loads as the UTF-8 page does, its bytes archived as they came.
+    Before, it was refused as no UTF-8. The declaration is not trusted where the bytes say
+    otherwise: the UTF-8 page labelled ISO-8859-1 (a server's common default) is read as UTF-8,
+    a page mixing UTF-8 and Latin-1 is refused, and so is one no declaration names (a file or
+    ``text/plain`` alone), each at its byte; a byte Windows-1252 has no character for too."""
+    title = "CopyCAT: Taking Control of Neural Policies with Constant Attacks"
+    text = sample_bytes.decode().replace(title, title.replace("Taking", "Agents\u2019 Taking"))
+    text = text.encode("cp1252", "replace").decode("cp1252")  # the page as cp1252 can write it
+    cp1252 = text.encode("cp1252")
+    mixed = sample_bytes.replace(b"Constant Attacks", b"Constant Attacks \xe9")
+    undefined = cp1252.replace(b"Taking", b"Tak\x81ing")
+    pages = {
+        "/latin1.txt": ("text/plain; charset=ISO-8859-1", cp1252),
+        "/cp1252.txt": ('text/plain;charset="windows-1252"', cp1252),
+        "/utf8.txt": ("text/plain; charset=iso-8859-1", sample_bytes),
+        "/mixed.txt": ("text/plain; charset=iso-8859-1", mixed),
+        "/none.txt": ("text/plain", cp1252),
+        "/undefined.txt": ("text/plain; charset=windows-1252", undefined),
+    }
+    server = _Pages(pages)
+    archive = RawArchive(tmp_path / "raw")
+    read: dict[str, object] = {}
+    try:
+        with HttpClient(archive, fast_policy()) as http:
+            for path in pages:
+                archived = fetch_profile(server.base + path, archive, http)
+                assert archived is not None and archived.read_bytes() == pages[path][1]
+                try:
+                    read[path] = parse_archived_profile(archived, CODES)
+                except ParseError as exc:
+                    read[path] = exc.message
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    expected = parse(text.encode(), source="x")
+    for path in ("/latin1.txt", "/cp1252.txt"):
+        profile = read[path]
+        assert isinstance(profile, Profile)
+        assert (profile.name, profile.papers, profile.quarantined, profile.warnings) == (
+            expected.name,
+            expected.papers,
+            (),
+            (),
+        )
+        assert any(p.title.startswith("CopyCAT: Agents\u2019 Taking") for p in profile.papers)
+    assert isinstance(read["/utf8.txt"], Profile) and read["/utf8.txt"].name == "Léonard Hussenot"
+    not_utf8 = "not UTF-8 text at byte {} (0x{:02x}): wrong encoding? save it as UTF-8"
+    assert read["/mixed.txt"] == not_utf8.format(mixed.index(b"\xe9"), 0xE9)
+    assert read["/none.txt"] == not_utf8.format(1, 0xE9)
+    at = undefined.index(b"\x81")
+    assert read["/undefined.txt"] == (
+        f"not Windows-1252 text at byte {at} (0x81): character maps to <undefined>"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import non_text_reason
@@ -22,7 +22,14 @@ _MARKS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _NAMES = {"utf-8": "UTF-8", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
-_NAMES |= {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE"}
+_NAMES |= {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE", "cp1252": "Windows-1252"}
+# Charsets a server may declare for a page in one byte a character, read as browsers read them
+# (WHATWG: ISO-8859-1 and its aliases are Windows-1252, whose 0x80-0x9F are letters and signs)
+_SINGLE_BYTE = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252"}
+# A character of more than one byte as UTF-8 writes it: a page holding one is UTF-8 in part
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _unmarked_utf16(data: bytes) -> str | None:
@@ -39,23 +46,52 @@ def _unmarked_utf16(data: bytes) -> str | None:
     return None
 
 
-def page_encoding(data: bytes) -> tuple[str, int]:
+def declared_charset(headers: Mapping[str, str]) -> str | None:
+    """The charset an HTTP answer's ``Content-Type`` declares, in lower case; None if none."""
+    content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip("\"'").lower() or None
+    return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 throughout, read a piece at a time (its text never held)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(data), _PIECE):
+            decoder.decode(data[start : start + _PIECE])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def page_encoding(data: bytes, charset: str | None = None) -> tuple[str, int]:
     """The codec a page is written in and the length of its byte-order mark: the mark's
-    (UTF-8, UTF-16, UTF-32), UTF-16 without one where its start shows it, else UTF-8 (which
-    a page in Latin-1 or Windows-1252 is refused as: no byte shows which it is)."""
+    (UTF-8, UTF-16, UTF-32), UTF-16 without one where its start shows it, Windows-1252 where
+    the server declared ISO-8859-1 or Windows-1252 (``charset``) and the page is no UTF-8 in
+    whole or in part, else UTF-8. A file, with no declaration, in Latin-1 or Windows-1252 is
+    refused as no UTF-8: no byte shows which it is; so is a page mixing the two."""
     for mark, codec in _MARKS:
         if data.startswith(mark):
             return codec, len(mark)
-    return _unmarked_utf16(data) or "utf-8", 0
+    if unmarked := _unmarked_utf16(data):
+        return unmarked, 0
+    if charset in _SINGLE_BYTE and not _UTF8_SEQUENCE.search(data) and not _is_utf8(data):
+        return "cp1252", 0
+    return "utf-8", 0
 
 
-def page_lines(data: bytes, source: str) -> Iterator[tuple[int, str]]:
+def page_lines(data: bytes, source: str, charset: str | None = None) -> Iterator[tuple[int, str]]:
     """The non-blank lines of a page with their 1-based numbers, decoded a piece at a time
-    (:func:`page_encoding`), so neither the page's text nor its lines are ever held whole;
-    CRLF, CR and trailing spaces folded, a white-space run with a vertical tab or form feed
-    folded to one space. Bytes that are no text in the page's encoding are a ParseError naming
-    their line, byte offset and value, raised when the lines reach them."""
-    codec, mark = page_encoding(data)
+    (:func:`page_encoding`; ``charset``: the one the server declared), so neither the page's
+    text nor its lines are ever held whole; CRLF, CR and trailing spaces folded, a white-space
+    run with a vertical tab or form feed folded to one space. Bytes that are no text in the
+    page's encoding are a ParseError naming their line, byte offset and value, raised when the
+    lines reach them."""
+    codec, mark = page_encoding(data, charset)
     decoder = codecs.getincrementaldecoder(codec)()
     lines = _Lines()
     view = memoryview(data)

@@ -359,15 +359,17 @@ def parse_profile(
     retrieved_at: dt.datetime,
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
+    charset: str | None = None,
 ) -> Profile:
-    """Parse a profile page; unreadable paper blocks are quarantined, not fatal, and so is
-    text between the papers heading and the first paper (``CL|Jul 31, 2024``: no paper start).
+    """Parse a profile page (``charset``: the one its server declared, if any); unreadable
+    paper blocks are quarantined, not fatal, and so is text between the papers heading and
+    the first paper (``CL|Jul 31, 2024``: no paper start).
 
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
     carries a value that large), and so is one dated after ``retrieved_at`` (a day of time
     zones allowed); a researcher name that large makes the page a ParseError.
     """
-    lines = reject_non_profile(page_lines(data, source), source)
+    lines = reject_non_profile(page_lines(data, source, charset), source)
     latest = _utc_day(retrieved_at) + _A_DAY  # a page's day may be a day ahead of UTC's
     read = _Papers(source, subject_codes, limits, latest)
     header, stated = _read_page(lines, read)

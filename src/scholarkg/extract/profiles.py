@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
+from scholarkg.extract.page_text import declared_charset
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.files import absolute
@@ -127,5 +128,6 @@ def parse_archived_profile(
         retrieved_at=archived.seen_since,
         subject_codes=subject_codes,
         limits=limits,
+        charset=declared_charset(archived.headers),
     )
     return replace(profile, returned_at=archived.returned_at)
