@@ -45,7 +45,7 @@ def test_a_store_that_is_down_is_one_line_and_a_report(tmp_path: Path) -> None:
     [
         (b"", "empty"),
         (b"<html><body>Not a profile</body></html>", "looks like HTML"),
-        (b"\xff\xfe\xfa broken", "UTF-8"),
+        (b"\xfa\xff\xfe broken", "not UTF-8 text at byte 0 (0xfa)"),  # no byte-order mark
     ],
 )
 def test_bad_input_is_one_line_without_tracebacks(

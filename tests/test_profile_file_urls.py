@@ -125,3 +125,32 @@ def test_a_configured_path_with_a_nul_is_one_line(
     nul = "\\x00"
     assert line.startswith(f"error: {config}: [{section}] {key}: '/srv/a{nul}b"), line
     assert line.endswith("names a NUL character (%00 or \\u0000), which no path holds"), line
+
+
+UNREADABLE = [  # CONSTRUCTED: what a careless operator writes for a page
+    ("ftp://example.org/page.txt", "ftp: URLs are not read: only paths, file: and http(s) URLs"),
+    ("s3://bucket/page.txt", "s3: URLs are not read: only paths, file: and http(s) URLs"),
+    ("http://[::1/page.txt", "an http(s) URL that cannot be read (Invalid IPv6 URL)"),
+    ("https://example.org:99999/p", "an http(s) URL that cannot be read (Port out of range"),
+    ("http:///page.txt", "an http(s) URL without a host"),
+]
+
+
+@pytest.mark.parametrize(("url", "problem"), UNREADABLE, ids=[u for u, _ in UNREADABLE])
+def test_a_url_naming_nothing_readable_is_one_line_in_the_config_and_in_profile_parse(
+    url: str, problem: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPRODUCED: ``ftp://`` or ``s3://`` in ``[profiles] sources`` was a relative path
+    (``<config dir>/ftp:/example.org/page.txt``), found missing only by the run, and ``profile
+    parse`` said 'cannot read profile file: No such file or directory'; ``http://[::1/x`` was
+    a ValueError traceback; a URL without a host 'only http(s) URLs can be fetched'. Each is
+    one line naming it, in the config when it loads."""
+    bad = write_config(tmp_path, [url])
+    with pytest.raises(ConfigError) as refused:
+        load_config(bad)
+    assert str(refused.value).startswith(f"{bad}: [profiles] sources: {url}: {problem}")
+    config = str(write_config(tmp_path, []))
+    assert main(["profile", "parse", url, "--config", config]) == 1
+    captured = capsys.readouterr()
+    [line] = captured.err.splitlines()
+    assert (captured.out, line.startswith(f"error: {url}: {problem}")) == ("", True), line

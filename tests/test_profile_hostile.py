@@ -203,6 +203,23 @@ def test_a_researcher_name_of_invisible_characters_is_no_name() -> None:
     assert parse(spelled).name == "Le\u0301onard Hus\u200dsenot"
 
 
+def test_a_researcher_name_line_of_a_sentence_or_a_megabyte_is_no_name() -> None:
+    """CONSTRUCTED: the name line a notice of 14 words, or the name followed by 500 000 words
+    (1 MB, under ``[limits] literal_bytes``). Each built a researcher so named (an author
+    of more than 12 words was already refused as a sentence); now the page is one line naming
+    the words counted. Twelve words stay a name."""
+    notice = "Sorry, this profile is not available right now, please come back again later today."
+    for line, words in ((notice, 14), ("Léonard " + "x " * 500_000, 500_001)):
+        with pytest.raises(ParseError) as caught:
+            parse(SAMPLE.replace("Léonard Hussenot", line, 1))
+        assert str(caught.value) == (
+            f"p.txt:1: no researcher name: the first line is {words} words long "
+            f"({line[:40]!r}…): a sentence, not a name"
+        )
+    twelve = "María de los Ángeles García de la Fuente y Pérez de Tudela"
+    assert parse(SAMPLE.replace("Léonard Hussenot", twelve, 1)).name == twelve
+
+
 def test_an_author_of_invisible_characters_quarantines_the_paper() -> None:
     """CONSTRUCTED: a zero-width space listed as BOND's second author: a person with no visible
     name was made. The paper is quarantined with the arXiv doors' reason for a nameless author

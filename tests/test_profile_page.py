@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import hashlib
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
+from arxiv_replay import fast_policy
 from scholarkg.config import load_config
 from scholarkg.errors import ParseError
+from scholarkg.extract.http import HttpClient
 from scholarkg.extract.profile_page import parse_profile
+from scholarkg.extract.profiles import fetch_profile, parse_archived_profile
+from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.models import Profile
 
 WHEN = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -299,23 +308,127 @@ def test_thousands_separators_in_metrics() -> None:
     assert profile.papers == ()
 
 
-@pytest.mark.parametrize(
-    ("encoding", "told"),
-    [
-        ("utf-16", "its byte-order mark"),
-        ("utf-16-le", "UTF-16LE, no byte-order mark"),
-        ("utf-16-be", "UTF-16BE, no byte-order mark"),
-    ],
-)
-def test_a_page_in_utf16_is_told_so(encoding: str, told: str) -> None:
-    """REPRODUCED: an ASCII page saved as UTF-16 without a byte-order mark is valid UTF-8,
-    each character a NUL apart: it was refused as "no 'N Papers' heading: not a researcher
-    profile" at its last line, its encoding unsaid (with a mark: "not UTF-8 text")."""
-    page = "A Person\n\nLG\nh-index1\n\n1 Papers\n\nLGJan 1, 2020\nT\nA, B\n"
+MARKED = [  # CONSTRUCTED: the real sample saved in each encoding, its mark (if any) first
+    ("utf-8 mark", codecs.BOM_UTF8, "utf-8"),
+    ("utf-16le mark", codecs.BOM_UTF16_LE, "utf-16-le"),
+    ("utf-16be mark", codecs.BOM_UTF16_BE, "utf-16-be"),
+    ("utf-32le mark", codecs.BOM_UTF32_LE, "utf-32-le"),
+    ("utf-32be mark", codecs.BOM_UTF32_BE, "utf-32-be"),
+    ("utf-16le unmarked", b"", "utf-16-le"),
+    ("utf-16be unmarked", b"", "utf-16-be"),
+]
+
+
+@pytest.mark.parametrize(("name", "mark", "codec"), MARKED, ids=[m[0] for m in MARKED])
+def test_a_page_in_utf16_or_utf32_is_decoded_and_its_bytes_archived_as_they_came(
+    name: str, mark: bytes, codec: str, sample_bytes: bytes, tmp_path: Path
+) -> None:
+    """REPRODUCED: the sample saved as UTF-16 (with a byte-order mark or without: its start
+    every other byte NUL) was refused, "UTF-16 text (its byte-order mark), not UTF-8: save it
+    as UTF-8"; with a UTF-32 mark, as "not UTF-8 text". A mark says what the page is; UTF-16
+    without one is read where its start shows it (in UTF-8 a NUL is no text). The page loads
+    as the UTF-8 one does, and the archive keeps the bytes as they came."""
+    data = mark + sample_bytes.decode().encode(codec)
+    page = tmp_path / "page.txt"
+    page.write_bytes(data)
+    archive = RawArchive(tmp_path / "raw")
+    with HttpClient(archive, fast_policy()) as http:
+        archived = fetch_profile(str(page), archive, http)
+    assert archived is not None and archived.read_bytes() == data
+    profile = parse_archived_profile(archived, CODES)
+    utf8 = parse(sample_bytes, source=str(page))
+    assert profile.content_sha256 == hashlib.sha256(data).hexdigest()
+    assert (profile.name, profile.metrics, profile.papers) == (
+        utf8.name,
+        utf8.metrics,
+        utf8.papers,
+    )
+    assert (profile.quarantined, profile.warnings, len(profile.papers)) == ((), (), 25)
+
+
+def _offset_and_line(page: bytes, needle: bytes) -> tuple[int, int]:
+    at = page.index(needle)
+    return at, page[:at].count(b"\n") + 1
+
+
+def test_a_page_in_latin1_windows1252_or_mixed_is_refused_at_its_byte(
+    sample_bytes: bytes,
+) -> None:
+    """CONSTRUCTED: the sample saved as Latin-1, as Windows-1252 (a curly apostrophe, 0x92,
+    in a title), and in UTF-8 with one title in Latin-1 (mixed). No byte shows which
+    single-byte encoding a page is in: each is one line naming the page, the line and the
+    byte's offset and value (before: the line only, "not UTF-8 text (wrong encoding?)")."""
+    text = sample_bytes.decode()
+    latin1 = text.encode("latin-1", "replace")
     with pytest.raises(ParseError) as caught:
-        parse(page.encode(encoding), source="p.txt")
-    assert str(caught.value) == f"p.txt:1: UTF-16 text ({told}), not UTF-8: save it as UTF-8"
-    assert parse(page.encode()).papers[0].title == "T"  # in UTF-8, the same page is read
+        parse(latin1, source="p.txt")
+    assert str(caught.value) == (
+        "p.txt:1: not UTF-8 text at byte 1 (0xe9): wrong encoding? save it as UTF-8"
+    )
+    title = "CopyCAT: Taking Control of Neural Policies with Constant Attacks"
+    curly = text.replace(title, title.replace("Taking", "Agents\u2019 Taking"))
+    cp1252 = curly.encode("ascii", "replace").replace(b"Agents?", "Agents\u2019".encode("cp1252"))
+    at, line = _offset_and_line(cp1252, b"\x92")
+    with pytest.raises(ParseError) as caught:
+        parse(cp1252, source="p.txt")
+    assert str(caught.value) == (
+        f"p.txt:{line}: not UTF-8 text at byte {at} (0x92): wrong encoding? save it as UTF-8"
+    )
+    mixed = sample_bytes.replace(
+        b"Pier Giuseppe Sessa, Robert Dadashi, L\xc3\xa9onard",
+        b"Pier Giuseppe Sessa, Robert Dadashi, L\xe9onard",
+    )
+    at, line = _offset_and_line(mixed, b"\xe9onard Hussenot et al.")
+    with pytest.raises(ParseError) as caught:
+        parse(mixed, source="p.txt")
+    assert str(caught.value) == (
+        f"p.txt:{line}: not UTF-8 text at byte {at} (0xe9): wrong encoding? save it as UTF-8"
+    )
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_a_page_in_utf16_or_utf32_unmarked_and_unshown_by_its_start_is_said_to_be_so(
+    codec: str, sample_bytes: bytes
+) -> None:
+    """CONSTRUCTED: the sample with a researcher named in Chinese (张伟), saved in UTF-16 or
+    UTF-32 without a byte-order mark: its start is no Latin-1 text a NUL apart, so it is read
+    as UTF-8 and refused at the first byte no UTF-8 holds, 400 bytes in. Before, the line said
+    only 'wrong encoding?'; the NUL bytes before that byte now say which."""
+    data = sample_bytes.decode().replace("Léonard Hussenot", "张伟").encode(codec)
+    with pytest.raises(ParseError) as caught:
+        parse(data, source="p.txt")
+    assert str(caught.value).endswith(
+        ": NUL bytes before it: UTF-16 or UTF-32 without a byte-order mark? save it as UTF-8"
+    )
+    assert str(caught.value).startswith("p.txt:")
+
+
+@pytest.mark.parametrize(
+    ("codec", "mark"), [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", b"")]
+)
+def test_a_utf16_page_cut_short_or_with_a_lone_surrogate_is_refused_at_its_byte(
+    codec: str, mark: bytes, sample_bytes: bytes
+) -> None:
+    """CONSTRUCTED: the sample in UTF-16 with its last byte cut off, and with a lone high
+    surrogate (0xD800) in place of a title's first letter: one line naming the byte."""
+    data = mark + sample_bytes.decode().encode(codec)
+    with pytest.raises(ParseError) as caught:
+        parse(data[:-1], source="p.txt")
+    lines = sample_bytes.count(b"\n")  # the cut byte is on the line after the last newline
+    name = codec.upper().replace("-LE", "LE").replace("-BE", "BE")
+    assert str(caught.value) == (
+        f"p.txt:{lines + 1}: not {name} text at byte {len(data) - 2} "
+        f"(0x{data[-2]:02x}): truncated data"
+    )
+    title = "CopyCAT".encode(codec)
+    surrogate = data.replace(title, b"\xd8\x00"[:: 1 if codec.endswith("be") else -1] + title[2:])
+    at = surrogate.index("opyCAT".encode(codec)) - 2
+    before = surrogate[len(mark) : at].decode(codec)
+    with pytest.raises(ParseError) as caught:
+        parse(surrogate, source="p.txt")
+    assert caught.value.line == before.count("\n") + 1
+    assert f"text at byte {at} " in str(caught.value)
+    assert "illegal" in str(caught.value) or "surrogate" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -368,6 +481,26 @@ def test_a_metric_line_where_the_name_belongs_is_no_name(first: str, what: str) 
     assert str(caught.value).startswith("bad.txt:2: ")
     assert "no researcher name" in str(caught.value) and repr(first) in str(caught.value)
     assert what.replace("_", " ").split()[0] in str(caught.value).lower()
+
+
+def test_the_metrics_are_kept_as_stated_and_a_negative_one_is_no_count(
+    sample_bytes: bytes,
+) -> None:
+    """The real sample states h-index 117, 25 papers and 11,030 citations: an h-index above
+    the papers count, and its square (13,689) above the citations, which no one set of papers
+    allows (h papers of h citations each). The page's numbers count different sets (its
+    papers those it lists, its h-index all of them), so neither is refused nor warned of.
+    CONSTRUCTED: a negative h-index or citations count is no count: one warning naming the
+    page and line, the metric left out (the others kept)."""
+    assert parse(sample_bytes).warnings == ()
+    page = sample_bytes.replace(b"h-index117", b"h-index-5").replace(b"11,030c", b"-3c")
+    profile = parse(page, source="p.txt")
+    m = profile.metrics
+    assert (m.h_index, m.papers, m.citations, len(profile.papers)) == (None, 25, None, 25)
+    assert profile.warnings == (
+        "p.txt:4: unrecognised header line 'h-index-5'",
+        "p.txt:6: unrecognised header line '-3citations'",
+    )
 
 
 def test_h_index_glued_to_its_number_is_the_h_index() -> None:
@@ -463,3 +596,84 @@ def test_a_vertical_tab_or_form_feed_folds_to_one_space(sample_bytes: bytes) -> 
         (p.title, p.authors) for p in original.papers
     ]
     assert profile.subject_code == "LG" and profile.quarantined == ()
+
+
+class _Pages:
+    """A loopback server answering each path with its (Content-Type, body)."""
+
+    def __init__(self, pages: dict[str, tuple[str, bytes]]) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                content_type, body = pages[self.path]
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+
+def test_a_page_its_server_declares_latin1_or_windows1252_is_read_so_when_no_utf8(
+    sample_bytes: bytes, tmp_path: Path
+) -> None:
+    """CONSTRUCTED: the sample with a curly apostrophe in a title, saved as Windows-1252 and
+    served as ``charset=ISO-8859-1`` (read as Windows-1252, as browsers do) or
+    ``charset=windows-1252``: it loads as the UTF-8 page does, its bytes archived as they came.
+    Before, it was refused as no UTF-8. The declaration is not trusted where the bytes say
+    otherwise: the UTF-8 page labelled ISO-8859-1 (a server's common default) is read as UTF-8,
+    a page mixing UTF-8 and Latin-1 is refused, and so is one no declaration names (a file or
+    ``text/plain`` alone), each at its byte; a byte Windows-1252 has no character for too."""
+    title = "CopyCAT: Taking Control of Neural Policies with Constant Attacks"
+    text = sample_bytes.decode().replace(title, title.replace("Taking", "Agents\u2019 Taking"))
+    text = text.encode("cp1252", "replace").decode("cp1252")  # the page as cp1252 can write it
+    cp1252 = text.encode("cp1252")
+    mixed = sample_bytes.replace(b"Constant Attacks", b"Constant Attacks \xe9")
+    undefined = cp1252.replace(b"Taking", b"Tak\x81ing")
+    pages = {
+        "/latin1.txt": ("text/plain; charset=ISO-8859-1", cp1252),
+        "/cp1252.txt": ('text/plain;charset="windows-1252"', cp1252),
+        "/utf8.txt": ("text/plain; charset=iso-8859-1", sample_bytes),
+        "/mixed.txt": ("text/plain; charset=iso-8859-1", mixed),
+        "/none.txt": ("text/plain", cp1252),
+        "/undefined.txt": ("text/plain; charset=windows-1252", undefined),
+    }
+    server = _Pages(pages)
+    archive = RawArchive(tmp_path / "raw")
+    read: dict[str, object] = {}
+    try:
+        with HttpClient(archive, fast_policy()) as http:
+            for path in pages:
+                archived = fetch_profile(server.base + path, archive, http)
+                assert archived is not None and archived.read_bytes() == pages[path][1]
+                try:
+                    read[path] = parse_archived_profile(archived, CODES)
+                except ParseError as exc:
+                    read[path] = exc.message
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+    expected = parse(text.encode(), source="x")
+    for path in ("/latin1.txt", "/cp1252.txt"):
+        profile = read[path]
+        assert isinstance(profile, Profile)
+        assert (profile.name, profile.papers, profile.quarantined, profile.warnings) == (
+            expected.name,
+            expected.papers,
+            (),
+            (),
+        )
+        assert any(p.title.startswith("CopyCAT: Agents\u2019 Taking") for p in profile.papers)
+    assert isinstance(read["/utf8.txt"], Profile) and read["/utf8.txt"].name == "Léonard Hussenot"
+    not_utf8 = "not UTF-8 text at byte {} (0x{:02x}): wrong encoding? save it as UTF-8"
+    assert read["/mixed.txt"] == not_utf8.format(mixed.index(b"\xe9"), 0xE9)
+    assert read["/none.txt"] == not_utf8.format(1, 0xE9)
+    at = undefined.index(b"\x81")
+    assert read["/undefined.txt"] == (
+        f"not Windows-1252 text at byte {at} (0x81): character maps to <undefined>"
+    )

@@ -3,6 +3,7 @@ names a path of this machine and is read as that path."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote, urlsplit
 
 NUL = "\x00"
@@ -13,6 +14,30 @@ def is_http_url(location: str) -> bool:
     """``location`` is an http(s) URL (fetched, not read from disk), its scheme in any case
     (``HTTPS://``: a scheme is the same in any case)."""
     return location[:8].lower().startswith(("http://", "https://"))
+
+
+# A URL of a scheme other than http(s) and file (``ftp://``, ``s3://``): no path starts so (a
+# one-letter scheme is left: ``C://x`` may be a drive).
+_OTHER_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]+)://")
+
+
+def url_problem(location: str) -> str | None:
+    """Why ``location`` names nothing that can be read: an http(s) URL that cannot be fetched
+    (unreadable, no host, a port out of range) or a URL of another scheme (``ftp://``); None
+    for a fetchable http(s) URL, a ``file:`` URL or a path."""
+    if not is_http_url(location):
+        other = _OTHER_URL.match(location)
+        if other is None or other["scheme"].lower() == "file":
+            return None
+        return f"{other['scheme']}: URLs are not read: only paths, file: and http(s) URLs"
+    try:
+        parts = urlsplit(location)
+        parts.port  # noqa: B018 - read for the ValueError of a port out of range
+    except ValueError as exc:
+        return f"an http(s) URL that cannot be read ({exc})"
+    if not parts.hostname:
+        return "an http(s) URL without a host"
+    return None
 
 
 def http_url(location: str) -> str:

@@ -33,7 +33,7 @@ from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
-from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url
+from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url, url_problem
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -236,7 +236,11 @@ def _origin(loc: Loc, where: Path) -> str:
 
 def _locate(value: str, base: Path) -> str:
     """A URL stays as is; a ``file:`` URL is the path it names; a relative path is resolved
-    against ``base``. A ``file:`` URL naming no file here is a ConfigError naming it."""
+    against ``base``. A ``file:`` URL naming no file here, an http(s) URL that cannot be
+    fetched or a URL of another scheme (``ftp://``: once a relative path ``ftp:/…``) is a
+    ConfigError naming it."""
+    if problem := url_problem(value):
+        raise ConfigError(f"{value}: {problem}")
     if is_http_url(value):
         return http_url(value)
     try:

@@ -49,6 +49,7 @@ from scholarkg.extract.http_policy import (
 )
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.lifecycle import Interrupted, pause
+from scholarkg.locations import is_http_url, url_problem
 
 BeforeRequest = Callable[[str], None]
 
@@ -145,9 +146,12 @@ class HttpClient:
         (the error names ``limit_key``, the setting to raise).
         """
         full_url = build_url(url, params)
-        parts = urlsplit(full_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        if not is_http_url(full_url):
             raise ExtractError(full_url, "only http(s) URLs can be fetched")
+        if problem := url_problem(full_url):  # no host, a port out of range, unreadable
+            raise ExtractError(full_url, problem)
+        parts = urlsplit(full_url)
+        assert parts.hostname  # url_problem refused a URL without one
         request_headers = dict(headers or {})
         if if_none_match:
             request_headers["If-None-Match"] = if_none_match

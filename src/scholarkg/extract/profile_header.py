@@ -22,6 +22,10 @@ _METRICS: dict[str, re.Pattern[str]] = {
 }
 UNRECOGNISED_SHOWN = 5  # unrecognised header lines warned of one by one; the rest are counted
 HEADER_KEPT = 1000  # header lines read as such; a page has a name, a code and five metrics
+# More words than any name has (``María de los Ángeles García de la Fuente`` has 8): a name
+# (the researcher's, an author's) this long is a sentence, no name.
+NAME_WORDS = 12
+_WORD = re.compile(r"\S+")
 _METRIC_NAMES = {
     "h_index": "h-index",
     "papers": "papers count",
@@ -91,6 +95,13 @@ def parse_header(
         raise ParseError(
             source,
             f"no researcher name: the first line {name!r} holds no letter or digit",
+            line=name_line,
+        )
+    if (words := sum(1 for _ in _WORD.finditer(name))) > NAME_WORDS:
+        raise ParseError(
+            source,
+            f"no researcher name: the first line is {words} words long ({name[:40]!r}…): a "
+            "sentence, not a name",
             line=name_line,
         )
     subject_code = ""

@@ -42,13 +42,12 @@ from dataclasses import dataclass, field
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.arxiv_authors import joined_suffixes
 from scholarkg.extract.page_text import (
-    decode_page,
-    numbered_lines,
+    page_lines,
     read_count,
     refuse_non_text,
     reject_non_profile,
 )
-from scholarkg.extract.profile_header import Header, is_metric, parse_header
+from scholarkg.extract.profile_header import NAME_WORDS, Header, is_metric, parse_header
 from scholarkg.extract.reasons import nameless_author, quarantine_reason
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.iris import fold
@@ -86,10 +85,6 @@ _ORG_SEPARATOR = re.compile(r"(?<=\s)·(?=\s)")
 # with the white space backtracks over a long run of it from each of its places: quadratic)
 _ET_AL = re.compile(r"(?<=\s)et\s+al\.?$")
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
-# More words than any name has (``María de los Ángeles García de la Fuente`` has 8): an
-# author this long is a sentence, read as a name because the block's title or author line is
-# missing and each line below it moved up one place.
-NAME_WORDS = 12
 _A_DAY = dt.timedelta(days=1)
 
 
@@ -276,18 +271,53 @@ def _starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str])
     return _DATE_AND_FLAG.match(start["rest"].strip()) is not None
 
 
-def _split_header_and_blocks(
-    lines: Iterable[tuple[int, str]],
-    source: str,
-    subject_codes: Mapping[str, str],
-    limits: Limits = DEFAULT_LIMITS,
-) -> tuple[Header, int | None, list[_Block], _Block | None]:
-    """The header, the count the heading states, the paper blocks, and the text between the
-    heading and the first paper (lines no paper holds) if any, kept as one block."""
+@dataclass
+class _Papers:
+    """The papers of a page and what of it is quarantined, each block read as soon as it
+    ends (the next block starts, or the page): a page of 200 000 papers never holds their
+    blocks, only what is kept of them."""
+
+    source: str
+    subject_codes: Mapping[str, str]
+    limits: Limits
+    latest: dt.date
+    papers: list[ProfilePaper] = field(default_factory=list)
+    quarantined: list[QuarantinedRecord] = field(default_factory=list)
+    blocks: int = 0  # paper blocks read, quarantined or not
+
+    def stray(self, block: _Block) -> None:
+        """Text between the heading and the first paper: a paper whose first line is
+        unreadable, or text no paper holds."""
+        reason = f"text before the first paper: {block.header[:60]!r}"
+        self.quarantined.append(
+            QuarantinedRecord(self.source, block.line, reason, clip(block.raw_text()))
+        )
+
+    def paper(self, block: _Block) -> None:
+        self.blocks += 1
+        try:
+            self.papers.append(
+                _parse_paper(block, self.source, self.subject_codes, self.limits, self.latest)
+            )
+        except ParseError as exc:
+            self.quarantined.append(
+                QuarantinedRecord(
+                    self.source,
+                    exc.line or block.line,
+                    quarantine_reason(exc),
+                    clip(block.raw_text()),
+                )
+            )
+
+
+def _read_page(lines: Iterable[tuple[int, str]], papers: _Papers) -> tuple[Header, int | None]:
+    """The header and the count the heading states; each paper block (and the text between
+    the heading and the first paper, if any, as one block) goes to ``papers`` as it ends."""
+    source, subject_codes, limit = papers.source, papers.subject_codes, papers.limits
     header = Header()
-    stray: _Block | None = None
+    block: _Block | None = None  # the block being read
+    stray = True  # it is the text before the first paper
     stated: int | None = None
-    blocks: list[_Block] = []
     in_papers = False
     heading: tuple[int, str, str] | None = None  # a line that reads as the heading: the
     number = 0  # heading unless a metric follows it (then it was the count, ``2 papers``)
@@ -304,19 +334,22 @@ def _split_header_and_blocks(
             else:
                 header.add(number, text)
             continue
-        if _starts_block(text, bool(blocks) and not blocks[-1].lines, subject_codes):
-            blocks.append(_Block(line=number, header=text))
-        elif blocks:
-            blocks[-1].add(number, text, limits.literal_bytes)
-        elif stray is None:
-            stray = _Block(line=number, header=text)
+        title_next = block is not None and not stray and not block.lines
+        if _starts_block(text, title_next, subject_codes):
+            if block is not None:
+                (papers.stray if stray else papers.paper)(block)
+            block, stray = _Block(line=number, header=text), False
+        elif block is not None:
+            block.add(number, text, limit.literal_bytes)
         else:
-            stray.add(number, text, limits.literal_bytes)
+            block = _Block(line=number, header=text)
+    if block is not None:
+        (papers.stray if stray else papers.paper)(block)
     if heading is not None:  # the page's last line: a heading of a page with no papers
         stated, in_papers = read_count(heading[2], source, heading[0]), True
     if not in_papers:
         raise ParseError(source, "no 'N Papers' heading: not a researcher profile", line=number)
-    return header, stated, blocks, stray
+    return header, stated
 
 
 def parse_profile(
@@ -326,40 +359,30 @@ def parse_profile(
     retrieved_at: dt.datetime,
     subject_codes: Mapping[str, str],
     limits: Limits = DEFAULT_LIMITS,
+    charset: str | None = None,
 ) -> Profile:
-    """Parse a profile page; unreadable paper blocks are quarantined, not fatal, and so is
-    text between the papers heading and the first paper (``CL|Jul 31, 2024``: no paper start).
+    """Parse a profile page (``charset``: the one its server declared, if any); unreadable
+    paper blocks are quarantined, not fatal, and so is text between the papers heading and
+    the first paper (``CL|Jul 31, 2024``: no paper start).
 
     A paper with a text over ``[limits] literal_bytes`` is quarantined too (the graph never
     carries a value that large), and so is one dated after ``retrieved_at`` (a day of time
     zones allowed); a researcher name that large makes the page a ParseError.
     """
-    lines = reject_non_profile(numbered_lines(decode_page(data, source)), source)
-    header, stated, blocks, stray = _split_header_and_blocks(lines, source, subject_codes, limits)
+    lines = reject_non_profile(page_lines(data, source, charset), source)
+    latest = _utc_day(retrieved_at) + _A_DAY  # a page's day may be a day ahead of UTC's
+    read = _Papers(source, subject_codes, limits, latest)
+    header, stated = _read_page(lines, read)
     warnings: list[str] = []
     name, subject_code, metrics = parse_header(header, source, warnings, limits, subject_codes)
-    papers: list[ProfilePaper] = []
-    quarantined: list[QuarantinedRecord] = []
-    latest = _utc_day(retrieved_at) + _A_DAY  # a page's day may be a day ahead of UTC's
-    if stray is not None:  # a paper whose first line is unreadable, or text no paper holds
-        reason = f"text before the first paper: {stray.header[:60]!r}"
-        quarantined.append(QuarantinedRecord(source, stray.line, reason, clip(stray.raw_text())))
-    for block in blocks:
-        try:
-            papers.append(_parse_paper(block, source, subject_codes, limits, latest))
-        except ParseError as exc:
-            quarantined.append(
-                QuarantinedRecord(
-                    source, exc.line or block.line, quarantine_reason(exc), clip(block.raw_text())
-                )
-            )
+    papers, quarantined = read.papers, read.quarantined
     unknown = sorted({p.subject_code for p in papers if p.category is None})
     if subject_code and subject_code not in subject_codes:
         unknown = sorted({*unknown, subject_code})
     for code in unknown:
         warnings.append(f"{source}: unknown subject code {code!r} (kept as written, no category)")
-    if stated is not None and stated != len(blocks):
-        warnings.append(f"{source}: page states {stated} papers but lists {len(blocks)}")
+    if stated is not None and stated != read.blocks:
+        warnings.append(f"{source}: page states {stated} papers but lists {read.blocks}")
     return Profile(
         source=source,
         name=name,

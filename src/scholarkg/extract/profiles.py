@@ -10,11 +10,12 @@ from pathlib import Path
 
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
+from scholarkg.extract.page_text import declared_charset
 from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.files import absolute
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url
+from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url, url_problem
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
@@ -75,6 +76,8 @@ def fetch_profile(
     is a named pipe, never waited for.
     """
     cap = limits.profile_bytes
+    if problem := url_problem(location):
+        raise ExtractError(location, problem)
     if is_url(location):
         location = http_url(location)
         response = http.get(
@@ -125,5 +128,6 @@ def parse_archived_profile(
         retrieved_at=archived.seen_since,
         subject_codes=subject_codes,
         limits=limits,
+        charset=declared_charset(archived.headers),
     )
     return replace(profile, returned_at=archived.returned_at)
