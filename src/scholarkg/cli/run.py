@@ -113,6 +113,8 @@ def build_graph(args: argparse.Namespace) -> int:
         from scholarkg.store.foreign import check_not_foreign
 
         check_not_foreign(config.store.path)
+    if config.store.kind == "sparql":  # and on a server's settings (a URL with credentials)
+        config.store.open().close()  # before the first line names the server
     extra = list(args.profile or [])
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"

@@ -21,7 +21,7 @@ import requests
 from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
-from scholarkg.errors import ExtractError, ScholarKGError
+from scholarkg.errors import ConfigError, ExtractError, ScholarKGError
 from scholarkg.extract.bounded import (
     BodyCap,
     DeadlineAdapter,
@@ -51,6 +51,25 @@ def safe_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def refuse_credentials(key: str, url: str | None) -> None:
+    """A :class:`ConfigError` when ``url`` (the ``[store] key`` setting) holds credentials
+    (``user:password@``): they would be written wherever the URL is named (the run's first
+    line, its report, the outbox, the run marks). Credentials come from the environment; the
+    URL is not shown."""
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        named = parts.username is not None or parts.password is not None
+    except ValueError:  # not a URL urlsplit reads: said by whoever asks it
+        named = "@" in url.partition("//")[2].partition("/")[0]
+    if named:
+        raise ConfigError(
+            f"[store] {key}: a URL holding credentials (user:password@) is refused; give them "
+            "in SCHOLARKG_SPARQL_USER and SCHOLARKG_SPARQL_PASSWORD (the URL is not shown)"
+        )
 
 
 class EndpointSession:

@@ -29,7 +29,7 @@ from rdflib import Graph, URIRef
 from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.endpoint_http import EndpointSession, safe_url
+from scholarkg.store.endpoint_http import EndpointSession, refuse_credentials, safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
 
@@ -56,7 +56,8 @@ class SparqlStore(ClosingStore):
     """A :class:`~scholarkg.store.base.GraphStore` on SPARQL 1.1 Protocol / Update / GSP endpoints.
 
     Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
-    ``update_url`` (``replace_via="update"``). Credentials are sent as HTTP basic auth.
+    ``update_url`` (``replace_via="update"``). Credentials (``user``, ``password``; a URL holding
+    some is refused) are sent as HTTP basic auth.
     ``timeout`` bounds each read, ``total_timeout`` each request in all, ``max_answer_bytes``
     the answer read; a stop request (SIGTERM) cuts a request under way.
     """
@@ -84,6 +85,9 @@ class SparqlStore(ClosingStore):
             raise ConfigError(f"replace_via must be one of {REPLACE_VIA}, not {replace_via!r}")
         if not query_url:
             raise ConfigError("a SPARQL store needs a query endpoint URL")
+        refuse_credentials("query_url", query_url)
+        refuse_credentials("update_url", update_url)
+        refuse_credentials("store_url", store_url)
         self.query_url = query_url
         self.update_url = update_url or None
         self.store_url = store_url or None
