@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scholarkg.cli import prefect_output
-from scholarkg.cli.common import Commands, add_command, add_store_options, load, print_report
+from scholarkg.cli.common import (
+    Commands,
+    add_command,
+    add_store_options,
+    check_server_store,
+    load,
+    print_report,
+)
 from scholarkg.files import absolute
 
 if TYPE_CHECKING:
@@ -113,8 +120,7 @@ def build_graph(args: argparse.Namespace) -> int:
         from scholarkg.store.foreign import check_not_foreign
 
         check_not_foreign(config.store.path)
-    if config.store.kind == "sparql":  # and on a server's settings (a URL with credentials)
-        config.store.open().close()  # before the first line names the server
+    check_server_store(config)  # and on a server it cannot write, before naming it
     extra = list(args.profile or [])
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"

@@ -128,7 +128,9 @@ class EndpointSession:
                     if 300 <= response.status_code < 400:
                         raise error(f"{where}: {what}: {_redirect(response)}")
                     if response.status_code >= 400:
-                        raise error(f"{where}: {what}: {_failure(response)}")
+                        failure = error(f"{where}: {what}: {_failure(response)}")
+                        vars(failure)[_STATUS] = response.status_code  # for answered_status
+                        raise failure
                     body = read_body(response, self._cap, watch, where)
                 finally:
                     response.close()
@@ -154,6 +156,16 @@ class EndpointSession:
             f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
             "is too slow or sends its answer a byte at a time)"
         )
+
+
+_STATUS = "http_status"
+
+
+def answered_status(exc: BaseException) -> int | None:
+    """The HTTP error status the server answered a failed request with; None when it gave
+    none (no connection, a timeout, a redirect, an answer cut off or over the cap)."""
+    status = vars(exc).get(_STATUS)
+    return status if isinstance(status, int) else None
 
 
 _WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept

@@ -1,0 +1,40 @@
+"""Whether a SPARQL server can be a run's store, asked before the run reads any source.
+
+Two requests, neither of which changes anything: a query (``ASK {}``, with the ``Accept`` every
+query sends) and, when an Update endpoint is configured, an update shaped as every write is
+(``INSERT DATA { GRAPH <probe> { } }``, which inserts nothing). A server that answers either
+with an HTTP client error — it cannot answer in a format scholarkg reads (406), forbids
+updates (403: a read-only endpoint such as ``scholarkg serve``), has no such endpoint or method
+(404, 405), or rejects ``GRAPH`` in an update (400) — cannot be written by the run: one line
+naming the server, what was asked and its answer, and the run does not start (before: every
+source was read and validated, and each graph then went to the dead-letter folder, or the run
+failed half-way). A server that cannot be reached, times out or fails (5xx) may be back in a
+moment: the run goes on, and what it cannot load waits in the outbox for the next run.
+"""
+
+from __future__ import annotations
+
+from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.store.base import GraphStore
+from scholarkg.store.endpoint_http import answered_status, safe_url
+from scholarkg.store.remote import SparqlStore
+
+PROBE_GRAPH = "urn:x-scholarkg:probe"
+
+
+def check_writable(store: GraphStore) -> None:
+    """A one-line :class:`ConfigError` when ``store`` is a SPARQL server that answers it
+    cannot take a run's queries or writes (see the module doc); nothing for another store."""
+    if not isinstance(store, SparqlStore):
+        return
+    try:
+        store.query("ASK {}", union=False)
+        if store.update_url is not None:
+            store.update(f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ }} }}")
+    except (LoadError, QueryError) as exc:
+        status = answered_status(exc)
+        if status is not None and 400 <= status < 500:
+            raise ConfigError(
+                f"the SPARQL server at {safe_url(store.query_url)} cannot be this run's store: "
+                f"{exc}"
+            ) from exc
