@@ -29,9 +29,14 @@ from rdflib import Graph, URIRef
 from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.endpoint_http import EndpointSession, refuse_credentials, safe_url
+from scholarkg.store.endpoint_http import (
+    EndpointSession,
+    answered_status,
+    refuse_credentials,
+    safe_url,
+)
 from scholarkg.store.patch import GraphPatch, patch_update
-from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
+from scholarkg.store.sparql_text import graph_sizes_query, iri_ref
 
 UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
     "oxigraph": {"union-default-graph": ""},
@@ -49,6 +54,7 @@ _ACCEPT = (
 )
 
 
+_TOO_LARGE = 413  # Content Too Large: the server applied none of the request
 _STORE = StoreConfig()  # the defaults: [store] timeouts, request_deadline, max_answer_bytes
 
 
@@ -93,6 +99,7 @@ class SparqlStore(ClosingStore):
         self.store_url = store_url or None
         self.server = server
         self.replace_via = replace_via
+        self._too_large: int | None = None  # bytes of the smallest update refused with 413
         self._http = EndpointSession(
             user,
             password,
@@ -146,7 +153,7 @@ class SparqlStore(ClosingStore):
         """Replace named graph ``iri`` with the N-Triples text ``ntriples``, atomically."""
         ref = iri_ref(iri)
         if self.replace_via == "update":
-            self.update(f"DROP SILENT GRAPH {ref} ;\n{insert_data_block(iri, ntriples)}")
+            self._send_patches([GraphPatch(str(iri), ntriples)])  # DROP SILENT + INSERT DATA
             return
         if self.store_url is None:
             raise LoadError(f"{self!r}: no Graph Store endpoint configured")
@@ -179,9 +186,36 @@ class SparqlStore(ClosingStore):
         if self.update_url is None:
             self.replace_graphs([(patch.iri, patch.ntriples) for patch in patches])
             return
+        self._send_patches(list(patches))
+
+    def _send_patches(self, patches: list[GraphPatch]) -> None:
+        """One update of ``patches``; one the server refuses as too large (HTTP 413: it
+        applied none of it) is sent again as two halves, and so on down to one graph a
+        request. Updates as large as one refused are split before they are sent."""
         update = patch_update(patches)
-        if update:
+        if not update:
+            return
+        size = len(update.encode("utf-8"))
+        if len(patches) > 1 and self._too_large is not None and size >= self._too_large:
+            self._send_halves(patches)
+            return
+        try:
             self.update(update)
+        except LoadError as exc:
+            if answered_status(exc) != _TOO_LARGE:
+                raise
+            self._too_large = min(size, self._too_large or size)
+            if len(patches) == 1:
+                raise LoadError(
+                    f"{exc} (one graph's update of {size} bytes: raise the server's limit on "
+                    "the size of a request)"
+                ) from exc
+            self._send_halves(patches)
+
+    def _send_halves(self, patches: list[GraphPatch]) -> None:
+        half = len(patches) // 2
+        self._send_patches(patches[:half])
+        self._send_patches(patches[half:])
 
     # -- reads ---------------------------------------------------------------------------------
 
