@@ -9,12 +9,14 @@ updates (403: a read-only endpoint such as ``scholarkg serve``), has no such end
 naming the server, what was asked and its answer, and the run does not start (before: every
 source was read and validated, and each graph then went to the dead-letter folder, or the run
 failed half-way). A server that cannot be reached, times out or fails (5xx) may be back in a
-moment: the run goes on, and what it cannot load waits in the outbox for the next run.
+moment: the run goes on, and what it cannot load waits in the outbox for the next run. A stop
+(SIGTERM, SIGINT) while the server is asked ends the command before the run starts.
 """
 
 from __future__ import annotations
 
 from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.lifecycle import check_stop
 from scholarkg.store.base import GraphStore
 from scholarkg.store.endpoint_http import answered_status, safe_url
 from scholarkg.store.remote import SparqlStore
@@ -32,6 +34,7 @@ def check_writable(store: GraphStore) -> None:
         if store.update_url is not None:
             store.update(f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ }} }}")
     except (LoadError, QueryError) as exc:
+        check_stop()  # a stop asked for while it waited: the run does not start
         status = answered_status(exc)
         if status is not None and 400 <= status < 500:
             raise ConfigError(
