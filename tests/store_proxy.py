@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,7 +21,10 @@ class StoreProxy(ThreadingHTTPServer):
     a write (a Graph Store PUT or DELETE, a SPARQL Update POST) gets 500; while
     ``ignore_writes`` is set, it gets 204 and never reaches the server (``ignored`` counts).
     With ``max_body``, a request whose body is longer gets 413 (``too_large`` counts them),
-    as a server or a proxy before it with a body limit answers (nginx: 1 MiB by default)."""
+    as a server or a proxy before it with a body limit answers (nginx: 1 MiB by default).
+    With ``crash_at`` and ``restart``, write number ``crash_at`` (counted in ``writes``) is
+    never answered: ``restart`` (which kills the server and starts it again, returning its new
+    URL) runs, and the connection is closed, as a server that crashed under the request."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -36,6 +39,9 @@ class StoreProxy(ThreadingHTTPServer):
         self.ignored = 0
         self.max_body: int | None = None
         self.too_large = 0
+        self.writes = 0
+        self.crash_at: int | None = None
+        self.restart: Callable[[], str] | None = None
 
     @property
     def url(self) -> str:
@@ -62,6 +68,12 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self._answer(b"proxy: request body too large")
             return
         writes = self.command in WRITES or self.path.startswith("/update")
+        if writes:
+            self.server.writes += 1
+        if writes and self.server.writes == self.server.crash_at and self.server.restart:
+            self.server.target = self.server.restart()
+            self.close_connection = True  # closed unanswered
+            return
         if writes and self.server.refuse_writes:
             self.server.refused += 1
             self.send_response(500, "Internal Server Error")

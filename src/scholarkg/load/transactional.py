@@ -4,8 +4,9 @@ Per graph: skipped when the manifest and the store agree it is unchanged; otherw
 triples are read for the change set, and the graph (its triples, its provenance, its SHACL
 report when it has findings) replaces the old one in one store transaction. A graph the store
 refuses while the store itself keeps answering goes to the dead-letter folder; a store that
-stops answering, or cannot write (a full disk), raises :class:`StoreUnavailable` with what is
-left, for the outbox.
+stops answering, leaves a graph's request unanswered (a server that crashed or restarted under
+it answers the next request) or cannot write (a full disk) raises :class:`StoreUnavailable`
+with what is left, for the outbox.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from scholarkg.load.payload import (
     written_form,
 )
 from scholarkg.store.base import GraphStore
+from scholarkg.store.endpoint_http import unanswered
 from scholarkg.store.patch import GraphPatch
 from scholarkg.transform import Triple
 
@@ -174,9 +176,10 @@ class TransactionalLoader:
                 continue
             try:
                 self._write(payload)
-            except LoadError as exc:  # a full disk is not the graph's fault: kept, as for a
-                # store that stopped answering, and written by the next run
-                if refused_write(exc) or not store_answers(self.store):
+            except LoadError as exc:  # a full disk, or a request the store never answered
+                # (a server restarting), is not the graph's fault: kept, as for a store that
+                # stopped answering, and written by the next run
+                if refused_write(exc) or unanswered(exc) or not store_answers(self.store):
                     self.manifest.commit()
                     raise StoreUnavailable(str(exc), payloads[index:]) from exc
                 self.dead.put(payload, str(exc))

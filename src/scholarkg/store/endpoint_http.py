@@ -136,16 +136,18 @@ class EndpointSession:
                     response.close()
             except requests.RequestException as exc:
                 if watch.stopped or watch.expired:
-                    raise error(f"{where}: {what}: {self._cut(watch)}") from exc
-                if isinstance(exc, requests.Timeout):
-                    raise error(f"{where}: {what}: timed out ({exc})") from exc
-                if isinstance(exc, requests.ConnectionError):
-                    raise error(f"{where}: {what}: cannot connect ({exc})") from exc
-                raise error(f"{where}: {what}: request failed ({exc})") from exc
+                    why = self._cut(watch)
+                elif isinstance(exc, requests.Timeout):
+                    why = f"timed out ({exc})"
+                elif isinstance(exc, requests.ConnectionError):
+                    why = f"cannot connect ({exc})"
+                else:
+                    why = f"request failed ({exc})"
+                raise _unanswered(error(f"{where}: {what}: {why}")) from exc
             except ExtractError as exc:  # over the cap: read_body names the store and the key
                 raise error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}") from exc
             if watch.stopped or watch.expired:  # an answer cut off may look complete
-                raise error(f"{where}: {what}: {self._cut(watch)}")
+                raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
         return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
 
     def _cut(self, watch: Watch) -> str:
@@ -166,6 +168,21 @@ def answered_status(exc: BaseException) -> int | None:
     none (no connection, a timeout, a redirect, an answer cut off or over the cap)."""
     status = vars(exc).get(_STATUS)
     return status if isinstance(status, int) else None
+
+
+_UNANSWERED = "unanswered"
+
+
+def _unanswered(failure: ScholarKGError) -> ScholarKGError:
+    vars(failure)[_UNANSWERED] = True
+    return failure
+
+
+def unanswered(exc: BaseException) -> bool:
+    """Whether a request failed for want of a whole answer: no connection, the connection
+    dropped or reset (a server that crashed or restarted), a timeout, the deadline, a stop. The
+    server did not refuse what was sent; it may or may not have applied it."""
+    return vars(exc).get(_UNANSWERED) is True
 
 
 _WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept
