@@ -28,6 +28,7 @@ from rdflib import Graph, URIRef
 
 from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.store.answer_charset import as_utf8
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.endpoint_http import (
     EndpointSession,
@@ -256,17 +257,19 @@ class SparqlStore(ClosingStore):
             data=form,
             headers={"Accept": _ACCEPT},
         )
-        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        content_type = response.headers.get("Content-Type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        body = as_utf8(response.content, content_type, safe_url(self.query_url))
         try:
             rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
             if rdf_format is not None:
-                return _as_query_triples(response.content, rdf_format)
+                return _as_query_triples(body, rdf_format)
             results_format = ox.QueryResultsFormat.from_media_type(media_type)
             if results_format is None:
                 raise QueryError(
                     f"{safe_url(self.query_url)}: unexpected response type {media_type!r}"
                 )
-            return ox.parse_query_results(response.content, results_format)
+            return ox.parse_query_results(body, results_format)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{safe_url(self.query_url)}: unreadable results: {exc}") from exc
 
