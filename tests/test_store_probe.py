@@ -16,13 +16,14 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
-from loopback import Answering, Dropper, read_request
+from loopback import Answering, Dropper, free_port, read_request
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
 from scholarkg.errors import ConfigError
@@ -205,3 +206,59 @@ def test_sigterm_while_the_server_is_probed_ends_the_command_before_the_run(
         "interrupted: stop requested",
     ]
     assert not (tmp_path / "data").exists()
+
+
+@pytest.fixture
+def union_server(tmp_path: Path) -> Iterator[str]:
+    """A real ``oxigraph serve --union-default-graph`` holding one graph; its base URL."""
+    from oxigraph_server import OxigraphServer, oxigraph_binary  # the plugin: imported by now
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the `oxigraph` CLI is not installed")
+    port = free_port()
+    command = [str(binary), "serve", "--location", str(tmp_path / "db")]
+    process = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    server = OxigraphServer(process, f"http://127.0.0.1:{port}", tmp_path / "log")
+    try:
+        for _ in range(600):  # until it answers (a bound, not a wait for a result)
+            if server.answers() or process.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert server.answers(), "oxigraph serve did not start"
+        with SparqlStore.for_oxigraph(server.url) as store:
+            store.replace_graph_ntriples("urn:x:g", '<urn:x:a> <urn:x:b> "x" .\n')
+        yield server.url
+    finally:
+        server.stop()
+
+
+def test_a_server_whose_default_graph_is_the_union_is_refused_for_kind_oxigraph(
+    union_server: str,
+) -> None:
+    """Its counts would be twice the truth: one quad counted as two (before: the run's report
+    said the store held twice what it did)."""
+    with SparqlStore.for_oxigraph(union_server) as store:
+        assert store.quad_count() == 2  # what every report would have said
+        with pytest.raises(ConfigError) as refused:
+            check_writable(store)
+    assert str(refused.value) == (
+        f"the SPARQL server at {union_server}/query shows its named graphs in its default graph"
+        " (an `oxigraph serve --union-default-graph`?), where [store] server = 'oxigraph' keeps"
+        " them apart: every count of the store would count them twice; serve it without that"
+        " setting, or set [store] server = 'generic'"
+    )
+    with SparqlStore.for_oxigraph(union_server, server="generic") as generic:
+        check_writable(generic)  # counts only the named graphs: right on this server
+        assert generic.quad_count() == 1
+
+
+def test_a_server_keeping_its_default_graph_apart_passes_with_data(oxigraph_url: str) -> None:
+    with SparqlStore.for_oxigraph(oxigraph_url) as store:
+        store.replace_graph_ntriples("urn:x:g", '<urn:x:a> <urn:x:b> "x" .\n')
+        check_writable(store)
+        assert store.quad_count() == 1

@@ -47,7 +47,7 @@ UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
     "generic": {},
 }
 # Servers whose plain default graph is stored apart from the named graphs (counted in quad_count).
-_SEPARATE_DEFAULT_GRAPH = {"oxigraph", "fuseki"}
+SEPARATE_DEFAULT_GRAPH = {"oxigraph", "fuseki"}
 REPLACE_VIA: tuple[str, ...] = get_args(ReplaceVia)
 _ACCEPT = (
     "application/sparql-results+json,application/n-triples;q=0.9,"
@@ -291,7 +291,7 @@ class SparqlStore(ClosingStore):
     def quad_count(self) -> int:
         """Quads in the named graphs, plus the stored default graph where it is kept apart."""
         total = _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        if self.server in _SEPARATE_DEFAULT_GRAPH:
+        if self.server in SEPARATE_DEFAULT_GRAPH:
             total += _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return total
 
