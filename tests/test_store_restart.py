@@ -19,13 +19,13 @@ import pytest
 from building import build_store, rebuild
 from conftest import write_config
 from hostile_store import SNAPSHOT
-from oxigraph_server import OxigraphServer, oxigraph_binary, start_oxigraph
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.report import RunReport
 from store_proxy import StoreProxy, running_proxy
 
+pytest_plugins = ("oxigraph_server",)  # imported as the plugin, never as a module first
 pytestmark = pytest.mark.server
 
 
@@ -33,19 +33,22 @@ class Restarting:
     """An ``oxigraph serve`` on a directory of its own that :meth:`crash` kills and starts."""
 
     def __init__(self, directory: Path) -> None:
+        from oxigraph_server import oxigraph_binary, start_oxigraph
+
         binary = oxigraph_binary()
         if binary is None:
             pytest.skip("the `oxigraph` CLI is not installed")
         self.binary, self.directory = binary, directory
         directory.mkdir()
-        self.server: OxigraphServer = start_oxigraph(binary, directory)
+        self.start = start_oxigraph
+        self.server = start_oxigraph(binary, directory)
         self.crashes = 0
 
     def crash(self) -> str:
         self.server.process.send_signal(signal.SIGKILL)
         self.server.process.wait()
         self.crashes += 1
-        self.server = start_oxigraph(self.binary, self.directory)
+        self.server = self.start(self.binary, self.directory)
         return self.server.url
 
 
@@ -128,3 +131,29 @@ def test_a_snapshot_load_whose_server_crashes_loads_the_rest_next(
     third = load_snapshot(config, SNAPSHOT, workers=0).report
     assert (third.outcome, third.graphs_written) == ("ok", 0)
     assert _held(config)[0] == quads
+
+
+@pytest.mark.parametrize("replace_via", ["put", "update"])
+def test_a_server_failing_every_write_keeps_the_graphs_for_the_next_run(
+    tmp_path: Path, proxy: StoreProxy, replace_via: str
+) -> None:
+    """HTTP 500 to every write (a server whose disk is full, a backend down behind its proxy)
+    fails the run and keeps every graph in the outbox. Before, each graph went to the
+    dead-letter folder (the server answered queries), and the next run wrote only the two it
+    built again: the 44 person graphs were never written."""
+    (tmp_path / "run").mkdir()
+    proxy.refuse_writes = True
+    store = _store(proxy, replace_via)
+    config, first = build_store(tmp_path / "run", [str(SAMPLE_PROFILE)], store=store)
+    assert first.outcome == "failed", first.summary_lines()
+    assert first.store_error is not None and "HTTP 500" in first.store_error
+    assert (first.dead, first.kept, first.graphs_written) == ([], 46, 0)
+    assert proxy.refused == 1  # the first write: nothing more is sent to a failing server
+    assert _held(config)[0] == first.store_quads == 0
+
+    proxy.refuse_writes = False
+    second = rebuild(config)
+    assert second.outcome == "ok", second.summary_lines()
+    quads, graphs = _held(config)
+    assert quads == second.store_quads
+    assert len([g for g in graphs if "/graph/person/" in g]) == 44
