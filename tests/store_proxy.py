@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -19,7 +19,12 @@ class StoreProxy(ThreadingHTTPServer):
     """Relays to ``target``; records ``(method, Authorization)`` of every request. With
     ``user``, a request without those credentials gets 401; while ``refuse_writes`` is set,
     a write (a Graph Store PUT or DELETE, a SPARQL Update POST) gets 500; while
-    ``ignore_writes`` is set, it gets 204 and never reaches the server (``ignored`` counts)."""
+    ``ignore_writes`` is set, it gets 204 and never reaches the server (``ignored`` counts).
+    With ``max_body``, a request whose body is longer gets 413 (``too_large`` counts them),
+    as a server or a proxy before it with a body limit answers (nginx: 1 MiB by default).
+    With ``crash_at`` and ``restart``, write number ``crash_at`` (counted in ``writes``) is
+    never answered: ``restart`` (which kills the server and starts it again, returning its new
+    URL) runs, and the connection is closed, as a server that crashed under the request."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -32,6 +37,11 @@ class StoreProxy(ThreadingHTTPServer):
         self.refused = 0
         self.ignore_writes = False
         self.ignored = 0
+        self.max_body: int | None = None
+        self.too_large = 0
+        self.writes = 0
+        self.crash_at: int | None = None
+        self.restart: Callable[[], str] | None = None
 
     @property
     def url(self) -> str:
@@ -52,7 +62,18 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.send_header("WWW-Authenticate", 'Basic realm="test"')
             self._answer(b"proxy: credentials required")
             return
+        if self.server.max_body is not None and len(body) > self.server.max_body:
+            self.server.too_large += 1
+            self.send_response(413, "Payload Too Large")
+            self._answer(b"proxy: request body too large")
+            return
         writes = self.command in WRITES or self.path.startswith("/update")
+        if writes:
+            self.server.writes += 1
+        if writes and self.server.writes == self.server.crash_at and self.server.restart:
+            self.server.target = self.server.restart()
+            self.close_connection = True  # closed unanswered
+            return
         if writes and self.server.refuse_writes:
             self.server.refused += 1
             self.send_response(500, "Internal Server Error")

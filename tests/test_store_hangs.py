@@ -24,10 +24,12 @@ ANSWER = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).enco
 
 class Hold:
     """A loopback server that reads each request, then answers with ``ANSWER`` one byte every
-    ``every`` seconds (``every=None``: never answers); ``asked`` is set at the first request."""
+    ``every`` seconds (``every=None``: never answers); ``asked`` is set at the first request.
+    The first ``answered`` connections are answered at once (a run's start-up probe)."""
 
-    def __init__(self, every: float | None) -> None:
+    def __init__(self, every: float | None, answered: int = 0) -> None:
         self.every = every
+        self.answered = answered
         self.asked = threading.Event()
         self.held: list[socket.socket] = []
         self.sock = socket.create_server(("127.0.0.1", 0))
@@ -46,6 +48,14 @@ class Hold:
     def _answer(self, conn: socket.socket) -> None:
         try:
             conn.recv(65536)
+            if self.answered > 0:
+                self.answered -= 1
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(ANSWER), ANSWER)
+                )
+                conn.close()
+                return
             self.asked.set()
             if self.every is None:
                 return
@@ -83,7 +93,7 @@ def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> N
 def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
     tmp_path: Path, every: float | None
 ) -> None:
-    hold = Hold(every)
+    hold = Hold(every, answered=2)  # the start-up probe's query and update
     base = hold.url
     urls = {"query_url": f"{base}/query", "update_url": f"{base}/update"}
     config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})

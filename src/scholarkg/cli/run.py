@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scholarkg.cli import prefect_output
-from scholarkg.cli.common import Commands, add_command, add_store_options, load, print_report
+from scholarkg.cli.common import (
+    Commands,
+    add_command,
+    add_store_options,
+    check_server_store,
+    load,
+    print_report,
+)
 from scholarkg.files import absolute
 
 if TYPE_CHECKING:
@@ -116,6 +123,7 @@ def build_graph(args: argparse.Namespace) -> int:
     from scholarkg.runs.lock import check_data_dir
 
     check_data_dir(config.data_dir)  # and on a data directory it cannot write
+    check_server_store(config)  # and on a server it cannot write, before naming it
     extra = list(args.profile or [])
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"

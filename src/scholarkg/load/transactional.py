@@ -3,9 +3,11 @@
 Per graph: skipped when the manifest and the store agree it is unchanged; otherwise the old
 triples are read for the change set, and the graph (its triples, its provenance, its SHACL
 report when it has findings) replaces the old one in one store transaction. A graph the store
-refuses while the store itself keeps answering goes to the dead-letter folder; a store that
-stops answering, or cannot write (a full disk), raises :class:`StoreUnavailable` with what is
-left, for the outbox.
+refuses for what it is (a SPARQL server's 400, 413, 415, 422; an embedded store's error while
+it keeps answering) goes to the dead-letter folder; a store that stops answering, leaves a
+graph's request unanswered (a server that crashed or restarted under it answers the next
+request), refuses every write alike (401, 403, 5xx) or cannot write (a full disk) raises
+:class:`StoreUnavailable` with what is left, for the outbox (:func:`store_failed`).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from scholarkg.load.payload import (
     written_form,
 )
 from scholarkg.store.base import GraphStore
+from scholarkg.store.endpoint_http import answered_status, unanswered
 from scholarkg.store.patch import GraphPatch
 from scholarkg.transform import Triple
 
@@ -146,6 +149,25 @@ def store_answers(store: GraphStore) -> bool:
     return True
 
 
+GRAPH_REFUSED = frozenset({400, 413, 414, 415, 422})
+"""HTTP statuses with which a SPARQL server refuses what one request sent (its syntax, size,
+type or content), not every write."""
+
+
+def store_failed(store: GraphStore, exc: LoadError) -> bool:
+    """Whether the failed write of one graph is the store's failure rather than a refusal of
+    the graph: a full disk, a request the server never answered (a server restarting under
+    it), an HTTP answer that refuses every write alike (401, 403, 404, 405, a server error
+    5xx: before, a server answering 500 to every write had every graph of a profile put in
+    the dead-letter folder, and no later run wrote them), or a store that stopped answering."""
+    if refused_write(exc) or unanswered(exc):
+        return True
+    status = answered_status(exc)
+    if status is not None:
+        return status not in GRAPH_REFUSED
+    return not store_answers(store)
+
+
 class TransactionalLoader:
     """Loads payloads graph by graph into any :class:`GraphStore`."""
 
@@ -174,9 +196,9 @@ class TransactionalLoader:
                 continue
             try:
                 self._write(payload)
-            except LoadError as exc:  # a full disk is not the graph's fault: kept, as for a
-                # store that stopped answering, and written by the next run
-                if refused_write(exc) or not store_answers(self.store):
+            except LoadError as exc:  # the store's failure, not the graph's: kept, with
+                # the graphs after it, and written by the next run
+                if store_failed(self.store, exc):
                     self.manifest.commit()
                     raise StoreUnavailable(str(exc), payloads[index:]) from exc
                 self.dead.put(payload, str(exc))

@@ -21,7 +21,7 @@ import requests
 from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
-from scholarkg.errors import ExtractError, ScholarKGError
+from scholarkg.errors import ConfigError, ExtractError, ScholarKGError
 from scholarkg.extract.bounded import (
     BodyCap,
     DeadlineAdapter,
@@ -51,6 +51,25 @@ def safe_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def refuse_credentials(key: str, url: str | None) -> None:
+    """A :class:`ConfigError` when ``url`` (the ``[store] key`` setting) holds credentials
+    (``user:password@``): they would be written wherever the URL is named (the run's first
+    line, its report, the outbox, the run marks). Credentials come from the environment; the
+    URL is not shown."""
+    if url is None:
+        return
+    try:
+        parts = urlsplit(url)
+        named = parts.username is not None or parts.password is not None
+    except ValueError:  # not a URL urlsplit reads: said by whoever asks it
+        named = "@" in url.partition("//")[2].partition("/")[0]
+    if named:
+        raise ConfigError(
+            f"[store] {key}: a URL holding credentials (user:password@) is refused; give them "
+            "in SCHOLARKG_SPARQL_USER and SCHOLARKG_SPARQL_PASSWORD (the URL is not shown)"
+        )
 
 
 class EndpointSession:
@@ -109,22 +128,26 @@ class EndpointSession:
                     if 300 <= response.status_code < 400:
                         raise error(f"{where}: {what}: {_redirect(response)}")
                     if response.status_code >= 400:
-                        raise error(f"{where}: {what}: {_failure(response)}")
+                        failure = error(f"{where}: {what}: {_failure(response)}")
+                        vars(failure)[_STATUS] = response.status_code  # for answered_status
+                        raise failure
                     body = read_body(response, self._cap, watch, where)
                 finally:
                     response.close()
             except requests.RequestException as exc:
                 if watch.stopped or watch.expired:
-                    raise error(f"{where}: {what}: {self._cut(watch)}") from exc
-                if isinstance(exc, requests.Timeout):
-                    raise error(f"{where}: {what}: timed out ({exc})") from exc
-                if isinstance(exc, requests.ConnectionError):
-                    raise error(f"{where}: {what}: cannot connect ({exc})") from exc
-                raise error(f"{where}: {what}: request failed ({exc})") from exc
+                    why = self._cut(watch)
+                elif isinstance(exc, requests.Timeout):
+                    why = f"timed out ({exc})"
+                elif isinstance(exc, requests.ConnectionError):
+                    why = f"cannot connect ({exc})"
+                else:
+                    why = f"request failed ({exc})"
+                raise _unanswered(error(f"{where}: {what}: {why}")) from exc
             except ExtractError as exc:  # over the cap: read_body names the store and the key
                 raise error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}") from exc
             if watch.stopped or watch.expired:  # an answer cut off may look complete
-                raise error(f"{where}: {what}: {self._cut(watch)}")
+                raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
         return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
 
     def _cut(self, watch: Watch) -> str:
@@ -135,6 +158,31 @@ class EndpointSession:
             f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
             "is too slow or sends its answer a byte at a time)"
         )
+
+
+_STATUS = "http_status"
+
+
+def answered_status(exc: BaseException) -> int | None:
+    """The HTTP error status the server answered a failed request with; None when it gave
+    none (no connection, a timeout, a redirect, an answer cut off or over the cap)."""
+    status = vars(exc).get(_STATUS)
+    return status if isinstance(status, int) else None
+
+
+_UNANSWERED = "unanswered"
+
+
+def _unanswered(failure: ScholarKGError) -> ScholarKGError:
+    vars(failure)[_UNANSWERED] = True
+    return failure
+
+
+def unanswered(exc: BaseException) -> bool:
+    """Whether a request failed for want of a whole answer: no connection, the connection
+    dropped or reset (a server that crashed or restarted), a timeout, the deadline, a stop. The
+    server did not refuse what was sent; it may or may not have applied it."""
+    return vars(exc).get(_UNANSWERED) is True
 
 
 _WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept

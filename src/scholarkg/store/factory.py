@@ -9,6 +9,7 @@ from scholarkg.config import StoreKind
 from scholarkg.errors import ConfigError
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
+from scholarkg.store.endpoint_http import refuse_credentials
 from scholarkg.store.file_sink import FileSink
 from scholarkg.store.remote import SparqlStore
 
@@ -52,6 +53,9 @@ def open_store(
             raise ConfigError(
                 "store kind 'sparql' needs [store] query_url (or SCHOLARKG_SPARQL_QUERY_URL)"
             )
+        for key, url in (("query_url", query_url), ("update_url", update_url)):
+            refuse_credentials(key, url)  # a read-only store drops the write URLs unread
+        refuse_credentials("store_url", store_url)
         options: dict[str, Any] = {"user": user, "password": password}
         if server is not None:
             options["server"] = server

@@ -28,10 +28,16 @@ from rdflib import Graph, URIRef
 
 from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
+from scholarkg.store.answer_charset import as_utf8
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.endpoint_http import EndpointSession, safe_url
+from scholarkg.store.endpoint_http import (
+    EndpointSession,
+    answered_status,
+    refuse_credentials,
+    safe_url,
+)
 from scholarkg.store.patch import GraphPatch, patch_update
-from scholarkg.store.sparql_text import graph_sizes_query, insert_data_block, iri_ref
+from scholarkg.store.sparql_text import graph_sizes_query, iri_ref
 
 UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
     "oxigraph": {"union-default-graph": ""},
@@ -41,7 +47,7 @@ UNION_PARAMS: Mapping[str, Mapping[str, str]] = {
     "generic": {},
 }
 # Servers whose plain default graph is stored apart from the named graphs (counted in quad_count).
-_SEPARATE_DEFAULT_GRAPH = {"oxigraph", "fuseki"}
+SEPARATE_DEFAULT_GRAPH = {"oxigraph", "fuseki"}
 REPLACE_VIA: tuple[str, ...] = get_args(ReplaceVia)
 _ACCEPT = (
     "application/sparql-results+json,application/n-triples;q=0.9,"
@@ -49,6 +55,7 @@ _ACCEPT = (
 )
 
 
+_TOO_LARGE = 413  # Content Too Large: the server applied none of the request
 _STORE = StoreConfig()  # the defaults: [store] timeouts, request_deadline, max_answer_bytes
 
 
@@ -56,7 +63,8 @@ class SparqlStore(ClosingStore):
     """A :class:`~scholarkg.store.base.GraphStore` on SPARQL 1.1 Protocol / Update / GSP endpoints.
 
     Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
-    ``update_url`` (``replace_via="update"``). Credentials are sent as HTTP basic auth.
+    ``update_url`` (``replace_via="update"``). Credentials (``user``, ``password``; a URL holding
+    some is refused) are sent as HTTP basic auth.
     ``timeout`` bounds each read, ``total_timeout`` each request in all, ``max_answer_bytes``
     the answer read; a stop request (SIGTERM) cuts a request under way. ``timeouts`` (connect,
     read, whole request) and ``max_answer_bytes`` say what it was given, for a worker process
@@ -86,6 +94,9 @@ class SparqlStore(ClosingStore):
             raise ConfigError(f"replace_via must be one of {REPLACE_VIA}, not {replace_via!r}")
         if not query_url:
             raise ConfigError("a SPARQL store needs a query endpoint URL")
+        refuse_credentials("query_url", query_url)
+        refuse_credentials("update_url", update_url)
+        refuse_credentials("store_url", store_url)
         self.query_url = query_url
         self.update_url = update_url or None
         self.store_url = store_url or None
@@ -93,6 +104,7 @@ class SparqlStore(ClosingStore):
         self.replace_via = replace_via
         self.timeouts = (connect_timeout, timeout, total_timeout)  # connect, read, whole request
         self.max_answer_bytes = max_answer_bytes
+        self._too_large: int | None = None  # bytes of the smallest update refused with 413
         self._http = EndpointSession(
             user,
             password,
@@ -146,7 +158,7 @@ class SparqlStore(ClosingStore):
         """Replace named graph ``iri`` with the N-Triples text ``ntriples``, atomically."""
         ref = iri_ref(iri)
         if self.replace_via == "update":
-            self.update(f"DROP SILENT GRAPH {ref} ;\n{insert_data_block(iri, ntriples)}")
+            self._send_patches([GraphPatch(str(iri), ntriples)])  # DROP SILENT + INSERT DATA
             return
         if self.store_url is None:
             raise LoadError(f"{self!r}: no Graph Store endpoint configured")
@@ -179,9 +191,36 @@ class SparqlStore(ClosingStore):
         if self.update_url is None:
             self.replace_graphs([(patch.iri, patch.ntriples) for patch in patches])
             return
+        self._send_patches(list(patches))
+
+    def _send_patches(self, patches: list[GraphPatch]) -> None:
+        """One update of ``patches``; one the server refuses as too large (HTTP 413: it
+        applied none of it) is sent again as two halves, and so on down to one graph a
+        request. Updates as large as one refused are split before they are sent."""
         update = patch_update(patches)
-        if update:
+        if not update:
+            return
+        size = len(update.encode("utf-8"))
+        if len(patches) > 1 and self._too_large is not None and size >= self._too_large:
+            self._send_halves(patches)
+            return
+        try:
             self.update(update)
+        except LoadError as exc:
+            if answered_status(exc) != _TOO_LARGE:
+                raise
+            self._too_large = min(size, self._too_large or size)
+            if len(patches) == 1:
+                raise LoadError(
+                    f"{exc} (one graph's update of {size} bytes: raise the server's limit on "
+                    "the size of a request)"
+                ) from exc
+            self._send_halves(patches)
+
+    def _send_halves(self, patches: list[GraphPatch]) -> None:
+        half = len(patches) // 2
+        self._send_patches(patches[:half])
+        self._send_patches(patches[half:])
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -222,17 +261,19 @@ class SparqlStore(ClosingStore):
             data=form,
             headers={"Accept": _ACCEPT},
         )
-        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        content_type = response.headers.get("Content-Type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        body = as_utf8(response.content, content_type, safe_url(self.query_url))
         try:
             rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
             if rdf_format is not None:
-                return _as_query_triples(response.content, rdf_format)
+                return _as_query_triples(body, rdf_format)
             results_format = ox.QueryResultsFormat.from_media_type(media_type)
             if results_format is None:
                 raise QueryError(
                     f"{safe_url(self.query_url)}: unexpected response type {media_type!r}"
                 )
-            return ox.parse_query_results(response.content, results_format)
+            return ox.parse_query_results(body, results_format)
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{safe_url(self.query_url)}: unreadable results: {exc}") from exc
 
@@ -254,7 +295,7 @@ class SparqlStore(ClosingStore):
     def quad_count(self) -> int:
         """Quads in the named graphs, plus the stored default graph where it is kept apart."""
         total = _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        if self.server in _SEPARATE_DEFAULT_GRAPH:
+        if self.server in SEPARATE_DEFAULT_GRAPH:
             total += _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return total
 
