@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 import requests
 
@@ -24,7 +25,9 @@ class StoreProxy(ThreadingHTTPServer):
     as a server or a proxy before it with a body limit answers (nginx: 1 MiB by default).
     With ``crash_at`` and ``restart``, write number ``crash_at`` (counted in ``writes``) is
     never answered: ``restart`` (which kills the server and starts it again, returning its new
-    URL) runs, and the connection is closed, as a server that crashed under the request."""
+    URL) runs, and the connection is closed, as a server that crashed under the request.
+    While ``refuse_matching`` is set, a write whose body or graph IRI holds it gets 400 (a
+    server refusing that one graph; ``refused`` counts)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -42,6 +45,7 @@ class StoreProxy(ThreadingHTTPServer):
         self.writes = 0
         self.crash_at: int | None = None
         self.restart: Callable[[], str] | None = None
+        self.refuse_matching: bytes | None = None
 
     @property
     def url(self) -> str:
@@ -78,6 +82,12 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.server.refused += 1
             self.send_response(500, "Internal Server Error")
             self._answer(b"proxy: writes refused")
+            return
+        named = unquote(self.path).encode("utf-8") + body
+        if writes and self.server.refuse_matching and self.server.refuse_matching in named:
+            self.server.refused += 1
+            self.send_response(400, "Bad Request")
+            self._answer(b"proxy: this graph is refused")
             return
         if writes and self.server.ignore_writes:
             self.server.ignored += 1

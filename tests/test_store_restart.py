@@ -157,3 +157,22 @@ def test_a_server_failing_every_write_keeps_the_graphs_for_the_next_run(
     quads, graphs = _held(config)
     assert quads == second.store_quads
     assert len([g for g in graphs if "/graph/person/" in g]) == 44
+
+
+def test_refused_person_graphs_do_not_make_the_record_count_negative(
+    tmp_path: Path, proxy: StoreProxy
+) -> None:
+    """A server refusing (400) every person graph: those graphs go to the dead-letter folder
+    and the records, whose own graphs landed, are all counted as loaded. Before, each dead
+    person graph was taken off the batch's records: ``records_loaded`` came out at -43."""
+    (tmp_path / "clean").mkdir()
+    (tmp_path / "run").mkdir()
+    _, clean = build_store(tmp_path / "clean", [str(SAMPLE_PROFILE)])
+    proxy.refuse_matching = b"/graph/person/"
+    config, report = build_store(
+        tmp_path / "run", [str(SAMPLE_PROFILE)], store=_store(proxy, "put")
+    )
+    assert proxy.refused == len(report.dead) == 44
+    assert all("/graph/person/" in iri for iri, _ in report.dead)
+    assert report.records_loaded == clean.records_loaded >= 0
+    assert _held(config)[0] == report.store_quads

@@ -86,7 +86,9 @@ class Loading:
             else:
                 dead = len(loader.tally.dead)
                 loader.load(payloads)
-                loader.tally.records += records - (len(loader.tally.dead) - dead)
+                record_graphs = {p.iri for p in payloads if p.kind != "person"}
+                lost = {iri for iri, _ in loader.tally.dead[dead:]} & record_graphs
+                loader.tally.records += max(0, records - len(lost))  # a record is one graph
         except StoreUnavailable as exc:
             self._fail(str(exc), exc.remaining)
         except (LoadError, QueryError) as exc:  # the store cannot be written or read
