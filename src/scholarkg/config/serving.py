@@ -86,7 +86,8 @@ class ServeSettings(Section):
     max_queries_per_client: int = setting(
         2,
         "requests from one client address (an IPv6 /64 is one) running or waiting for a "
-        "query worker (queries, updates, pages; not answers kept in the result cache); past "
+        "query worker (queries, updates, pages; not answers kept in the result cache, nor a "
+        "wait for the same query's answer already being computed); past "
         "it 429 with Retry-After. At most `workers` leaves others a worker (behind a proxy, "
         "the client it names if listed in trusted_proxies, else the proxy's address)",
         gt=0,
