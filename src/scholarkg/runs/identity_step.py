@@ -75,7 +75,11 @@ def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraph
 def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = None) -> None:
     report = ctx.report
     identity = ctx.identity
+    # new persons named as in any order: before [people.merge] names them, and again once a
+    # [people.split] took an authorship, before their graphs are first written
+    ctx.registry.settle_slugs()
     report.config_errors += identity.apply_overrides()
+    ctx.registry.settle_slugs(last=True)
     store_id = _store_id(ctx)
     if store_id is not None and ctx.registry.published_to() != store_id:
         ctx.registry.republish(store_id)  # another store, or this one made afresh

@@ -1,0 +1,75 @@
+"""A new person's IRI, settled before it is first written: named by the first of its
+authorships in IRI order, not by the one that came first (a part of
+:class:`~.registry.Registry`).
+
+A person the co-author rule founds is named ``<name key>-<hash of the authorship>`` of the
+authorship that founded it, which is the first one the run happened to read: the same sources
+read in another order gave the same person another IRI. Before its graph is first written, a
+person founded in this run (no profile, no ``[people.split]`` label, never published) is named
+as if its first authorship in code-point order of authorship IRIs had founded it. A published
+IRI never moves; a profile's researcher is named by the page (the same whatever the order).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from scholarkg.identity import names
+from scholarkg.identity.records import short_hash
+from scholarkg.iris import capped
+
+
+class SlugSettling:
+    """Settling the slugs of the persons founded in this process."""
+
+    db: sqlite3.Connection
+    _first_new: int  # the least person id this process may have founded
+
+    def _note_first_new(self) -> None:
+        """Remember where this process's persons begin (ids only grow)."""
+        row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM persons").fetchone()
+        self._first_new = int(row[0]) + 1
+
+    def settle_slugs(self, *, last: bool = False) -> int:
+        """Name each live, unpublished person founded in this process by its first authorship
+        in IRI order (see the module). Returns how many were renamed. ``last``: their graphs
+        are written next, so never rename them again in this process."""
+        rows = self.db.execute(
+            "SELECT p.id, p.slug, MIN(m.node), m.name FROM persons p"
+            " JOIN mentions m ON m.person = p.id"
+            " WHERE p.id >= ? AND p.merged_into IS NULL AND p.published = 0"
+            " AND p.profile IS NULL AND p.label IS NULL GROUP BY p.id ORDER BY p.id",
+            (self._first_new,),
+        ).fetchall()
+        renamed = 0
+        for pid, current, node, name in rows:
+            wanted = f"{capped(names.name_key(str(name)))}-{short_hash(f'node:{node}')}"
+            if wanted != current and self._take_slug(int(pid), str(current), wanted):
+                renamed += 1
+        if last:
+            self._note_first_new()
+        return renamed
+
+    def _take_slug(self, pid: int, current: str, wanted: str) -> bool:
+        """Give ``pid`` the slug ``wanted`` (or ``wanted-2``, … where a person whose name
+        cannot move holds it). A holder founded in this process and never published, retired
+        or live, swaps slugs with ``pid``: its slug was never written (a live one is settled
+        in its turn). False: ``pid`` keeps ``current``."""
+        candidate, n = wanted, 1
+        while True:
+            if candidate == current:
+                return False
+            holder = self.db.execute(
+                "SELECT id, published, profile, label FROM persons WHERE slug = ?", (candidate,)
+            ).fetchone()
+            if holder is None:
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (candidate, pid))
+                return True
+            other, published, profile, label = holder
+            if int(other) >= self._first_new and not published and profile is None and not label:
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (f"\0{pid}", pid))
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (current, other))
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (candidate, pid))
+                return True
+            n += 1
+            candidate = f"{wanted}-{n}"
