@@ -171,10 +171,15 @@ class ClaimEnds:
         founded them, not by their slug (a new person is named by its first authorship in IRI
         order: :mod:`~.slug_settling`; a slug may be keyed by an earlier names version); their
         name now may be a spelling of this position written in the other order, ``Wei Wang``
-        for ``Wang W.``: :func:`~.names.compatible_at_position`."""
-        for person in self.registry.founded_by(f"node:{node}"):
-            if person.merged_into is None and any(
-                names.compatible_at_position(person.name, name) for name in sorted(spellings)
-            ):
-                return person.id
-        return None
+        for ``Wang W.``: :func:`~.names.compatible_at_position`. Of two, the one that holds no
+        other authorship (the other is the persons' who joined it through this one)."""
+        reg = self.registry
+        found = [
+            person.id
+            for person in reg.founded_by(f"node:{node}")
+            if person.merged_into is None
+            and any(names.compatible_at_position(person.name, name) for name in sorted(spellings))
+        ]
+        # one that others joined through it and that it left (an ambiguous authorship decided
+        # again: coauthor_rule) is theirs: the one holding nothing else first
+        return min(found, key=reg.holds_any, default=None)

@@ -60,6 +60,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
+        self._revisiting = False  # deciding an earlier authorship again (coauthor_rule)
 
     # -- profiles -----------------------------------------------------------------------------
 
