@@ -23,7 +23,7 @@ class ClaimEnds:
     events: list[IdentityEvent]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
-    _claim: Callable[[str], str]
+    _claim: Callable[[str, str | None], str]
     _coauthor_evidence: Callable[..., list[tuple[int, int, tuple[str, str]]]]
     _unmerge: Callable[[Sequence[str], str], None]
 
@@ -127,7 +127,7 @@ class ClaimEnds:
                 profile, graph = claim
                 pid = reg.profile_person(profile)
                 assert pid is not None  # _standing_claims kept only registered profiles
-                basis = self._claim(profile)
+                basis = self._claim(profile, before.name)
                 mention = Mention(
                     node, before.paper, before.position, pid, before.name,
                     "profile-researcher", 1.0, basis, graph, False,
