@@ -162,3 +162,42 @@ def test_a_published_person_who_loses_the_initial_keeps_their_iri(tmp_path: Path
     [dropped] = reg.undecide([node])
     resolver._from_evidence(dropped)
     assert _person_of(reg, "2101.00003", 1)[0] == alone
+
+
+def _wangs(tmp_path: Path, first: PaperMentions, later: str) -> tuple[Registry, IdentityResolver]:
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    resolver.restate([first])
+    resolver.restate([_paper("2101.00002", later, "V. N. White")])
+    return reg, resolver
+
+
+def test_of_tied_persons_the_one_written_as_listed_is_the_author(tmp_path: Path) -> None:
+    """``Wei Wang`` beside White, who wrote with ``Wei Wang`` and ``W. Wang`` (two authors of
+    one paper, so not one person), as many co-authors each: the one written so (before: a
+    person of its own, as for a tie of two names)."""
+    first = _paper("2101.00001", "Wei Wang", "W. Wang", "V. N. White")
+    reg, _ = _wangs(tmp_path, first, "Wei Wang")
+    wei, _ = _person_of(reg, "2101.00001", 1)
+    assert _person_of(reg, "2101.00002", 1) == (wei, "shared-coauthor")
+    [mention] = reg.mentions([f"{BASE}2101.00002/authorship/1"]).values()
+    assert "this person is written 'Wei Wang'" in mention.basis
+
+
+def test_an_initials_only_author_is_told_by_no_spelling(tmp_path: Path) -> None:
+    """``W. Wang`` there: written as one of them, yet initials tell no one apart (as for ``D.
+    Ritter``): a person of its own."""
+    first = _paper("2101.00001", "Wei Wang", "W. Wang", "V. N. White")
+    reg, resolver = _wangs(tmp_path, first, "W. Wang")
+    persons = {_person_of(reg, "2101.00001", n)[0] for n in (1, 2)}
+    alone, rule = _person_of(reg, "2101.00002", 1)
+    assert alone not in persons and rule == "first-seen"
+    assert [c for c in resolver.conflicts if c.startswith("'W. Wang' at ")]
+
+
+def test_two_persons_written_as_listed_still_tie(tmp_path: Path) -> None:
+    first = _paper("2101.00001", "Wei Wang", "Wei Wang", "V. N. White")
+    reg, _ = _wangs(tmp_path, first, "Wei Wang")
+    persons = {_person_of(reg, "2101.00001", n)[0] for n in (1, 2)}
+    alone, rule = _person_of(reg, "2101.00002", 1)
+    assert alone not in persons and rule == "first-seen" and len(persons) == 2

@@ -45,7 +45,8 @@ class CoauthorRule:
         listed = _listed(paper) if evidence else []
         for author in fresh:
             ranked = self._coauthor_evidence(author, paper, on_paper, listed) if evidence else []
-            if ranked and (why := self._ambiguous(ranked)) is not None:
+            ranked, spelled = self._spelled_first(ranked, author.name)
+            if ranked and not spelled and (why := self._ambiguous(ranked)) is not None:
                 self.conflicts.append(f"{author.name!r} at {author.node}: {why}")
                 founder = self._founded(author.node, {author.name})  # decided again: as before
                 if founder is None or founder in on_paper or self.registry.holds_any(founder):
@@ -67,6 +68,8 @@ class CoauthorRule:
                     f"shares {count} co-author(s) with this person's other papers, "
                     f"e.g. {hit[1]} on {hit[0]}"
                 )
+                if spelled:
+                    basis += f"; as many as another's, this person is written {author.name!r}"
                 pid = best
                 for other, n, other_hit in others:
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
@@ -164,6 +167,23 @@ class CoauthorRule:
         name_a = self._names.get(a) or reg.person(a).name
         name_b = self._names.get(b) or reg.person(b).name
         return not names.compatible(name_a, name_b)
+
+    def _spelled_first(
+        self, ranked: list[tuple[int, int, tuple[str, str]]], name: str
+    ) -> tuple[list[tuple[int, int, tuple[str, str]]], bool]:
+        """``ranked`` with the one person of the most evidence compared by ``name`` exactly
+        first, and whether there is one: a tie-break (``Wei Wang`` beside a co-author of the
+        persons ``Wei Wang`` and ``W. Wang``, who are not one, is the former) where ``name``
+        writes a given name whole; an initials-only name (``D. Ritter``, ``W. Wang``) is told
+        by no spelling, and two persons so written tie still."""
+        words = names.tokens(name)
+        if len(ranked) < 2 or ranked[1][1] != ranked[0][1] or all(len(w) < 2 for w in words[:-1]):
+            return ranked, False
+        top = [r for r in ranked if r[1] == ranked[0][1]]
+        exact = [r for r in top if self._names.get(r[0], self.registry.person(r[0]).name) == name]
+        if len(exact) != 1:
+            return ranked, False
+        return [exact[0], *(r for r in ranked if r is not exact[0])], True
 
     def _ambiguous(self, ranked: list[tuple[int, int, tuple[str, str]]]) -> str | None:
         """Why no one of ``ranked`` is the author: the most evidence is tied between persons
