@@ -30,10 +30,12 @@ class SlugSettling:
         row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM persons").fetchone()
         self._first_new = int(row[0]) + 1
 
-    def settle_slugs(self, *, last: bool = False) -> int:
+    def settle_slugs(self, *, last: bool = False) -> dict[str, str]:
         """Name each live, unpublished person founded in this process by its first authorship
-        in IRI order (see the module). Returns how many were renamed. ``last``: their graphs
-        are written next, so never rename them again in this process."""
+        in IRI order (see the module). Returns the slugs changed, old to new (for the lines
+        already written about them). ``last``: their graphs are written next, so never rename
+        them again in this process."""
+        before = self._slugs_since()
         rows = self.db.execute(
             "SELECT p.id, p.slug, MIN(m.node), m.name FROM persons p"
             " JOIN mentions m ON m.person = p.id"
@@ -41,35 +43,39 @@ class SlugSettling:
             " AND p.profile IS NULL AND p.label IS NULL GROUP BY p.id ORDER BY p.id",
             (self._first_new,),
         ).fetchall()
-        renamed = 0
         for pid, current, node, name in rows:
             wanted = f"{capped(names.name_key(str(name)))}-{short_hash(f'node:{node}')}"
-            if wanted != current and self._take_slug(int(pid), str(current), wanted):
-                renamed += 1
+            if wanted != current:
+                self._take_slug(int(pid), str(current), wanted)
+        after = self._slugs_since()
         if last:
             self._note_first_new()
-        return renamed
+        return {old: after[pid] for pid, old in before.items() if after[pid] != old}
 
-    def _take_slug(self, pid: int, current: str, wanted: str) -> bool:
+    def _slugs_since(self) -> dict[int, str]:
+        rows = self.db.execute("SELECT id, slug FROM persons WHERE id >= ?", (self._first_new,))
+        return {int(pid): str(slug) for pid, slug in rows}
+
+    def _take_slug(self, pid: int, current: str, wanted: str) -> None:
         """Give ``pid`` the slug ``wanted`` (or ``wanted-2``, … where a person whose name
         cannot move holds it). A holder founded in this process and never published, retired
         or live, swaps slugs with ``pid``: its slug was never written (a live one is settled
-        in its turn). False: ``pid`` keeps ``current``."""
+        in its turn)."""
         candidate, n = wanted, 1
         while True:
             if candidate == current:
-                return False
+                return
             holder = self.db.execute(
                 "SELECT id, published, profile, label FROM persons WHERE slug = ?", (candidate,)
             ).fetchone()
             if holder is None:
                 self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (candidate, pid))
-                return True
+                return
             other, published, profile, label = holder
             if int(other) >= self._first_new and not published and profile is None and not label:
                 self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (f"\0{pid}", pid))
                 self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (current, other))
                 self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (candidate, pid))
-                return True
+                return
             n += 1
             candidate = f"{wanted}-{n}"
