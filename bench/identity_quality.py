@@ -9,7 +9,8 @@ others, by a shared co-author): the resolver does not link what no evidence join
 
 The resolver decides as records arrive, so the set is loaded a second time with its lines in
 reverse order into another store: ``order_agreement`` scores the second partition against the
-first (1.0: the same persons whatever the order), ``reverse`` against the truth.
+first (1.0: the same persons whatever the order), ``iri_agreement`` is the share of
+authorships given the same person IRI in both orders, ``reverse`` scores it against the truth.
 """
 
 from __future__ import annotations
@@ -139,6 +140,12 @@ def quality(params: dict[str, Any]) -> dict[str, Any]:
         **_companions_found(labelled.truth, predicted),
         **score(labelled.truth, predicted),
         "order_agreement": _agreement(score(predicted, reverse)),
+        # the same person IRI in both orders, not only the same persons
+        "iri_agreement": round(
+            sum(1 for m, p in predicted.items() if reverse.get(m) == p) / len(predicted), 4
+        )
+        if predicted
+        else 1.0,
         "reverse": _agreement(score(labelled.truth, reverse)),
     }
     shutil.rmtree(work, ignore_errors=True)

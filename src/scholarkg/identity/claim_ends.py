@@ -13,9 +13,7 @@ from scholarkg.identity.registry import (
     Mention,
     Registry,
     claim_key,
-    short_hash,
 )
-from scholarkg.iris import capped
 
 
 class ClaimEnds:
@@ -25,7 +23,7 @@ class ClaimEnds:
     events: list[IdentityEvent]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
-    _claim: Callable[[str], str]
+    _claim: Callable[[str, str | None], str]
     _coauthor_evidence: Callable[..., list[tuple[int, int, tuple[str, str]]]]
     _unmerge: Callable[[Sequence[str], str], None]
 
@@ -129,7 +127,7 @@ class ClaimEnds:
                 profile, graph = claim
                 pid = reg.profile_person(profile)
                 assert pid is not None  # _standing_claims kept only registered profiles
-                basis = self._claim(profile)
+                basis = self._claim(profile, before.name)
                 mention = Mention(
                     node, before.paper, before.position, pid, before.name,
                     "profile-researcher", 1.0, basis, graph, False,
@@ -169,28 +167,19 @@ class ClaimEnds:
 
     def _founded(self, node: str, spellings: set[str]) -> int | None:
         """The live person this authorship founded (``first-seen``), if any: deciding it
-        ``first-seen`` again gives them back their authorship, not a new IRI (their slug may
-        be keyed by an earlier names version: :func:`~.names.name_keys`; their name now may be
-        a spelling of this position written in the other order, ``Wei Wang`` for ``Wang W.``:
-        :func:`~.names.compatible_at_position`)."""
+        ``first-seen`` again gives them back their authorship, not a new IRI. Found by what
+        founded them, not by their slug (a new person is named by its first authorship in IRI
+        order: :mod:`~.slug_settling`; a slug may be keyed by an earlier names version); their
+        name now may be a spelling of this position written in the other order, ``Wei Wang``
+        for ``Wang W.``: :func:`~.names.compatible_at_position`. Of two, the one that holds no
+        other authorship (the other is the persons' who joined it through this one)."""
         reg = self.registry
-        founded = f"node:{node}"
-        for name in sorted(spellings):
-            for key in _slug_keys(name):  # minted under the names version of its day
-                person = reg.by_slug(f"{key}-{short_hash(founded)}")
-                if (
-                    person is not None
-                    and person.founded == founded
-                    and person.merged_into is None
-                    and names.compatible_at_position(person.name, name)  # at this node
-                ):
-                    return person.id
-        return None
-
-
-def _slug_keys(name: str) -> list[str]:
-    """The name keys a person slug of ``name`` may begin with: each names version's key, cut
-    as IRIs cut it (:func:`~scholarkg.iris.capped`) and, for a person minted before keys were
-    cut, whole."""
-    keys = names.name_keys(name)
-    return list(dict.fromkeys([*(capped(k) for k in keys), *keys]))
+        found = [
+            person.id
+            for person in reg.founded_by(f"node:{node}")
+            if person.merged_into is None
+            and any(names.compatible_at_position(person.name, name) for name in sorted(spellings))
+        ]
+        # one that others joined through it and that it left (an ambiguous authorship decided
+        # again: coauthor_rule) is theirs: the one holding nothing else first
+        return min(found, key=reg.holds_any, default=None)

@@ -1,14 +1,16 @@
 """The ``shared-coauthor`` rule: within a name block, a compatible person who wrote another paper
 with one of this paper's co-authors is the author; an authorship that links two such persons
 merges them (new evidence); no such person, or as much evidence for two who cannot be one
-(whichever was seen first would win), a person of its own (``first-seen``)."""
+(whichever was seen first would win), a person of its own (``first-seen``). An author decided
+so may make such an authorship decided earlier ambiguous (``D. Ritter`` joined ``Debashish
+Ritter``, then ``Damian C. Ritter`` beside the same co-author): it is decided again."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from scholarkg.identity import names
-from scholarkg.identity.mentions import AuthorMention, PaperMentions
+from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.name_variants import spellings
 from scholarkg.identity.registry import Mention, Registry
 
@@ -20,6 +22,9 @@ class CoauthorRule:
     _names: dict[int, str]
     _retired: set[int]
     conflicts: list[str]
+    events: list[IdentityEvent]
+    _revisiting: bool  # deciding an earlier authorship again: no revisit from there
+    _from_evidence: Callable[[Mention], None]
     _merge: Callable[[int, int, str, str, bool, str | None], int]
     _kept_apart: Callable[[int, int, str, bool], str | None]
     _founded: Callable[[str, set[str]], int | None]
@@ -40,10 +45,12 @@ class CoauthorRule:
         listed = _listed(paper) if evidence else []
         for author in fresh:
             ranked = self._coauthor_evidence(author, paper, on_paper, listed) if evidence else []
-            if ranked and (why := self._ambiguous(ranked)) is not None:
+            ranked, spelled = self._spelled_first(ranked, author.name)
+            if ranked and not spelled and (why := self._ambiguous(ranked)) is not None:
                 self.conflicts.append(f"{author.name!r} at {author.node}: {why}")
                 founder = self._founded(author.node, {author.name})  # decided again: as before
-                if founder is None or founder in on_paper:
+                if founder is None or founder in on_paper or self.registry.holds_any(founder):
+                    # a person it founded that others joined through it is theirs now
                     founder = self._new(author.name, f"node:{author.node}")
                 pid = founder
                 self._assign(
@@ -61,6 +68,8 @@ class CoauthorRule:
                     f"shares {count} co-author(s) with this person's other papers, "
                     f"e.g. {hit[1]} on {hit[0]}"
                 )
+                if spelled:
+                    basis += f"; as many as another's, this person is written {author.name!r}"
                 pid = best
                 for other, n, other_hit in others:
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
@@ -88,6 +97,93 @@ class CoauthorRule:
                     previous=self._previous(known, author),
                 )
             on_paper.add(pid)
+        if evidence and not self._revisiting:
+            for author in fresh:
+                self._revisit(author, paper, listed)
+
+    def _revisit(
+        self,
+        author: AuthorMention,
+        paper: PaperMentions,
+        listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]],
+    ) -> None:
+        """Decide again each authorship decided earlier by co-authors (or founding a person)
+        that ``author``, now decided, is compatible with beside one of the same co-authors,
+        held by a person who cannot be one with ``author``'s: the evidence for it may be tied
+        now (``D. Ritter`` beside V. N. White, joined to ``Debashish Ritter`` before ``Damian
+        C. Ritter`` came beside White too), so that it is decided as if it had come last. A
+        published person who loses it is reported (``reassigned``), and keeps their IRI."""
+        reg = self.registry
+        mine: dict[str, list[str]] = {}
+        for node, name, their_blocks, _ in listed:
+            if node != author.node and not names.compatible(name, author.name):
+                for block in their_blocks:
+                    mine.setdefault(block, []).append(name)
+        decided = reg.mentions([author.node]).get(author.node)
+        if not mine or decided is None:
+            return
+        pid = reg.live(decided.person)
+        shared: dict[str, set[str]] = {}  # node: the co-author blocks it shares with ``author``
+        found: dict[str, tuple[int, float]] = {}  # node: (its person, the evidence it had)
+        for block in names.blocks(author.name):
+            for node, name, person, score, co_block, co_name in reg.coauthor_nodes(
+                block, list(mine), paper.paper
+            ):
+                if names.compatible(name, author.name) and any(
+                    names.compatible(co_name, m) for m in mine[co_block]
+                ):
+                    shared.setdefault(node, set()).add(co_block)
+                    found[node] = (person, score)
+        due: dict[str, int] = {}
+        for node, (person, score) in found.items():
+            held = reg.live(person)
+            if (
+                len(shared[node]) >= score  # as much evidence for ``author``'s person now
+                and held != pid
+                and self._apart_by_name(held, pid)
+                and reg.stating(node) is not None  # else it cannot be decided again
+            ):
+                due[node] = held
+        for node, held in due.items():
+            [before] = reg.undecide([node])
+            self._revisiting = True
+            try:
+                self._from_evidence(before)
+            finally:
+                self._revisiting = False
+            after = reg.mentions([node]).get(node)
+            loser = reg.person(reg.live(held))
+            if (after is None or reg.live(after.person) != loser.id) and loser.published:
+                why = after.basis if after is not None and after.basis else "decided again"
+                self.events.append(
+                    IdentityEvent("reassigned", loser.slug, node, "shared-coauthor", why)
+                )
+
+    def _apart_by_name(self, a: int, b: int) -> bool:
+        """The live persons ``a`` and ``b`` cannot be one for their names (what
+        :meth:`~.decisions.Decisions._kept_apart` asks of the rule last, without the query for
+        a shared paper: a pair kept apart otherwise is no matter here)."""
+        reg = self.registry
+        name_a = self._names.get(a) or reg.person(a).name
+        name_b = self._names.get(b) or reg.person(b).name
+        return not names.compatible(name_a, name_b)
+
+    def _spelled_first(
+        self, ranked: list[tuple[int, int, tuple[str, str]]], name: str
+    ) -> tuple[list[tuple[int, int, tuple[str, str]]], bool]:
+        """``ranked`` with the one person of the most evidence compared by ``name`` exactly
+        first, and whether there is one: a tie-break (``Wei Wang`` beside a co-author of the
+        persons ``Wei Wang`` and ``W. Wang``, who are not one, is the former) where ``name``
+        writes a given name whole; an initials-only name (``D. Ritter``, ``W. Wang``) is told
+        by no spelling, and two persons so written tie still."""
+        words = names.tokens(name)
+        if len(ranked) < 2 or ranked[1][1] != ranked[0][1] or all(len(w) < 2 for w in words[:-1]):
+            return ranked, False
+        top = [r for r in ranked if r[1] == ranked[0][1]]
+        exact = [r for r in top if self._names.get(r[0], self.registry.person(r[0]).name) == name]
+        if len(exact) != 1:
+            return ranked, False
+        return [exact[0], *(r for r in ranked if r is not exact[0])], True
 
     def _ambiguous(self, ranked: list[tuple[int, int, tuple[str, str]]]) -> str | None:
         """Why no one of ``ranked`` is the author: the most evidence is tied between persons

@@ -150,7 +150,12 @@ class Decisions:
         if rule != "config-merge" and (reason := self._kept_apart(a, b, rule, allow_profiles)):
             self.conflicts.append(f"{pa.slug} and {pb.slug} not merged ({rule}): {reason}")
             return b
-        keep, drop = sorted((pa, pb), key=lambda p: (not p.published, p.profile is None, p.id))
+        # the older published person; else a profile's researcher; else the first slug (two
+        # pages' researchers: named by their pages, so the same survivor in any order)
+        keep, drop = sorted(
+            (pa, pb),
+            key=lambda p: (not p.published, p.profile is None, p.id if p.published else 0, p.slug),
+        )
         reg.retire(drop.id, keep.id, evidence)
         self._retired.add(drop.id)
         dropped = self._names.get(drop.id, drop.name)

@@ -180,6 +180,36 @@ class EvidenceTables:
         query = "SELECT paper, COUNT(*) FROM paper_authors WHERE paper IN (?) GROUP BY paper"
         return {str(p): int(n) for p, n in select_in(self.db, query, list(papers))}
 
+    def coauthor_nodes(
+        self, block: str, co_blocks: Sequence[str], paper: str
+    ) -> list[tuple[str, str, int, float, str, str]]:
+        """(node, name as listed, person, score, co-author block, co-author name): each
+        authorship
+        in ``block`` on a paper other than ``paper`` beside a co-author in one of
+        ``co_blocks`` that co-authors or no evidence decided (not a profile's claim, a
+        position or a configured split), one row per node and co-author block."""
+        keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        query = (
+            "SELECT m.node, m.name, m.person, COALESCE(m.score, 0), c.pair, MIN(c.co_name)"  # noqa: S608
+            " FROM coauthor_pairs c"
+            " JOIN mentions m ON m.node = c.node"
+            f" WHERE c.pair IN ({marks}) AND c.paper != ?"
+            " AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
+            " GROUP BY m.node, c.pair ORDER BY m.node, c.pair"
+        )
+        rows = self.db.execute(query, [*keys, paper])
+        return [
+            (str(n), str(m), int(p), float(e), keys[int(k)], str(c)) for n, m, p, e, k, c in rows
+        ]
+
+    def holds_any(self, pid: int) -> bool:
+        """Whether person ``pid`` holds an authorship."""
+        row = self.db.execute("SELECT 1 FROM mentions WHERE person = ? LIMIT 1", (pid,))
+        return row.fetchone() is not None
+
     def coauthor_hits(
         self, block: str, co_blocks: Sequence[str], paper: str
     ) -> list[tuple[int, str, str, str, str]]:

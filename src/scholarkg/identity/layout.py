@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS persons (
 CREATE INDEX IF NOT EXISTS persons_block ON persons (block) WHERE merged_into IS NULL;
 CREATE INDEX IF NOT EXISTS persons_dirty ON persons (dirty) WHERE dirty = 1;
 CREATE INDEX IF NOT EXISTS persons_merged ON persons (merged_into);
+CREATE INDEX IF NOT EXISTS persons_founded ON persons (founded);
 CREATE TABLE IF NOT EXISTS mentions (
     node TEXT PRIMARY KEY, paper TEXT NOT NULL, position INTEGER, person INTEGER NOT NULL,
     name TEXT NOT NULL, rule TEXT NOT NULL, score REAL, basis TEXT, evidence TEXT,

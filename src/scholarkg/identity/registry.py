@@ -44,6 +44,7 @@ from scholarkg.identity.records import (
     _person,
     short_hash,
 )
+from scholarkg.identity.slug_settling import SlugSettling
 from scholarkg.sqlite_in import connect_state
 
 __all__ = [
@@ -70,6 +71,7 @@ class Registry(
     ClaimTables,
     MergeTables,
     PublishState,
+    SlugSettling,
 ):
     """The SQLite identity registry. One transaction is open until :meth:`commit`."""
 
@@ -103,6 +105,7 @@ class Registry(
             self._mark_generations()
             self._mark_shown_names()
             self._bare_profile_names()
+        self._note_first_new()
         self.db.commit()
 
     # -- transactions -------------------------------------------------------------------------
@@ -188,6 +191,14 @@ class Registry(
             (slug,),
         ).fetchone()
         return None if row is None else _person(row)
+
+    def founded_by(self, founded: str) -> list[Person]:
+        """The persons (live or retired) that ``founded`` founded, oldest first."""
+        rows = self.db.execute(
+            f"SELECT {_PERSON_COLUMNS} FROM persons WHERE founded = ? ORDER BY id",  # noqa: S608
+            (founded,),
+        )
+        return [_person(r) for r in rows]
 
     def by_label(self, label: str) -> Person | None:
         row = self.db.execute(

@@ -60,6 +60,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
+        self._revisiting = False  # deciding an earlier authorship again (coauthor_rule)
 
     # -- profiles -----------------------------------------------------------------------------
 
@@ -183,7 +184,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
                     pid,
                     "profile-researcher",
                     1.0,
-                    self._claim(claim),
+                    self._claim(claim, author.name),
                     previous=None if existing is None else existing.person,
                 )
                 on_paper.add(pid)  # on the paper: no other author of it is the researcher
@@ -217,8 +218,19 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         )
         return True
 
-    def _claim(self, slug: str) -> str:
-        return f"profile {slug} lists this paper and names its researcher here"
+    def _claim(self, slug: str, listed: str | None = None) -> str:
+        """The basis of a profile's claim; where the page heads its researcher in the other
+        order than ``listed`` (``Wang Wei``, ``Wei Wang``), it says so."""
+        basis = f"profile {slug} lists this paper and names its researcher here"
+        heading = self.registry.profile_name(slug)
+        if (
+            listed is not None
+            and heading is not None
+            and not names.compatible(heading, listed)
+            and names.compatible_at_position(heading, listed)
+        ):
+            basis += f" (the page heads {heading!r}, listed {listed!r}: one of them surname first)"
+        return basis
 
     def _profile_person(self, slug: str) -> int:
         pid = self.registry.profile_person(slug)
@@ -242,6 +254,9 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         researcher = self._profile_person(claim)
         if researcher != pid:  # kept under the claim: the claim's end undoes it
             key = claim_key(author.node, paper.source)
-            pid = self._merge(pid, researcher, "profile-researcher", self._claim(claim), True, key)
+            why = self._claim(claim, author.name)
+            pid = self._merge(pid, researcher, "profile-researcher", why, True, key)
         if existing.rule != "profile-researcher":
-            self._assign(author, paper, pid, "profile-researcher", 1.0, self._claim(claim))
+            self._assign(
+                author, paper, pid, "profile-researcher", 1.0, self._claim(claim, author.name)
+            )

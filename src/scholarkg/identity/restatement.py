@@ -28,7 +28,7 @@ class Restatement(ClaimEnds):
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
-    _claim: Callable[[str], str]
+    _claim: Callable[[str, str | None], str]
     _coauthor_evidence: Callable[..., list[tuple[int, int, tuple[str, str]]]]
 
     def restate(

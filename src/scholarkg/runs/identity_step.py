@@ -15,10 +15,11 @@ again, every person's graph is written again.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scholarkg.errors import ScholarKGError
 from scholarkg.identity.emit import emit_person, person_graph_iri
@@ -33,6 +34,7 @@ from scholarkg.transform.emit import NTriplesEmitter
 from scholarkg.validate import Finding
 
 BATCH = 2000  # persons per batch handed to a worker
+_WORD = re.compile(r"[\w-]+")  # a person slug is one such word
 
 
 @dataclass
@@ -75,7 +77,18 @@ def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraph
 def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = None) -> None:
     report = ctx.report
     identity = ctx.identity
+    # new persons named as in any order: before [people.merge] names them, and again once a
+    # [people.split] took an authorship, before their graphs are first written
+    renamed = ctx.registry.settle_slugs()
     report.config_errors += identity.apply_overrides()
+    then = ctx.registry.settle_slugs(last=True)
+    renamed = {old: then.get(new, new) for old, new in renamed.items()} | then
+    if renamed:  # the run's lines name persons by the IRIs their graphs get
+        identity.conflicts[:] = [_renamed(line, renamed) for line in identity.conflicts]
+        identity.events[:] = [
+            replace(e, person=_renamed(e.person, renamed), other=_renamed(e.other, renamed))
+            for e in identity.events
+        ]
     store_id = _store_id(ctx)
     if store_id is not None and ctx.registry.published_to() != store_id:
         ctx.registry.republish(store_id)  # another store, or this one made afresh
@@ -119,6 +132,12 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     # first of what runs once the store holds the graphs: a source is remembered as built (and
     # skipped by the next run) only once the decisions about it are kept
     ctx.after_load.insert(0, lambda: _commit(ctx, written, settled))
+
+
+def _renamed(text: str, renamed: dict[str, str]) -> str:
+    """``text`` naming each person slug in ``renamed`` by its new slug (word by word: two
+    persons may have swapped theirs)."""
+    return _WORD.sub(lambda m: renamed.get(m[0], m[0]), text)
 
 
 def _store_id(ctx: RunContext) -> str | None:

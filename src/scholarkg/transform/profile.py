@@ -50,8 +50,10 @@ from scholarkg.transform.researcher_place import place_researcher
 # each dcterms:isReplacedBy the arXiv paper's authorship (before: the paper's IRI only); a
 # subject code apart from its date (``CL Jul 31, 2024``) starts a paper, text before the first
 # paper is quarantined, papers dated after retrieval are quarantined, a novelty over 100 % is
-# left out (the extract changes of the same day: one bump for both).
-PROFILE_MAPPING = "profile-5"
+# left out (the extract changes of the same day: one bump for both); 6: a researcher the page
+# heads in the other order than its listing (``Wang Wei``, listed ``Wei Wang``) is that listed
+# author (it made one up, profile-<slug>, beside them).
+PROFILE_MAPPING = "profile-6"
 
 OrgLabel = Callable[[str, str], str]  # (folded key, spelling) -> preferred label
 

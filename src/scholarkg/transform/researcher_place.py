@@ -1,15 +1,17 @@
 """Where the researcher sits among one listed paper's authors: which authorship node is theirs.
 
-A listed name compatible with theirs wins; else the one arXiv author compatible with theirs that
-the listing gives to no other name; else an authorship of their own (``profile-<slug>``). When
-several fit and nothing chooses between them, none is claimed.
+A listed name compatible with theirs wins; else a listed name that is theirs written in the
+other order (the page heads ``Wang Wei``, the listing writes ``Wei Wang``); else the one arXiv
+author compatible with theirs that the listing gives to no other name; else an authorship of
+their own (``profile-<slug>``). When several fit and nothing chooses between them, none is
+claimed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scholarkg.identity.names import compatible, is_group, nfc
+from scholarkg.identity.names import compatible, compatible_at_position, is_group, nfc
 from scholarkg.models import ArxivRecord, ProfilePaper
 from scholarkg.resolution.authors import align, best_spelled, positions_of
 
@@ -28,12 +30,20 @@ def place_researcher(
     item: ProfilePaper, researcher: str, slug_: str, record: ArxivRecord | None
 ) -> ListedPlaces:
     """Which authorship is the researcher's: the one listed name compatible with theirs (of
-    several, the one spelled as theirs), else the one arXiv author compatible with theirs
+    several, the one spelled as theirs), else the one listed as theirs in the other order
+    (:func:`~scholarkg.identity.names.compatible_at_position`: ``Wei Wang`` on the page of
+    ``Wang Wei``), else the one arXiv author compatible with theirs
     that the listing does not give to another name, else ``profile-<slug>`` (beyond "et
     al.", or arXiv has no such author). Several and nothing to choose between them: none
     (the profile does not say which; no authorship is made up for the researcher)."""
     listed = [nfc(n) for n in item.authors]
     mine = [i for i, n in enumerate(listed) if not is_group(n) and compatible(n, researcher)]
+    if not mine:  # the page and its listing write the researcher in two orders: one author
+        mine = [
+            i
+            for i, n in enumerate(listed)
+            if not is_group(n) and compatible_at_position(n, researcher)
+        ]
     mine = best_spelled(researcher, mine, dict(enumerate(listed)))
     if record is None:
         tokens: list[int | str] = list(range(1, len(listed) + 1))

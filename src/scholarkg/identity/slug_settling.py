@@ -1,0 +1,81 @@
+"""A new person's IRI, settled before it is first written: named by the first of its
+authorships in IRI order, not by the one that came first (a part of
+:class:`~.registry.Registry`).
+
+A person the co-author rule founds is named ``<name key>-<hash of the authorship>`` of the
+authorship that founded it, which is the first one the run happened to read: the same sources
+read in another order gave the same person another IRI. Before its graph is first written, a
+person founded in this run (no profile, no ``[people.split]`` label, never published) is named
+as if its first authorship in code-point order of authorship IRIs had founded it. A published
+IRI never moves; a profile's researcher is named by the page (the same whatever the order).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from scholarkg.identity import names
+from scholarkg.identity.records import short_hash
+from scholarkg.iris import capped
+
+
+class SlugSettling:
+    """Settling the slugs of the persons founded in this process."""
+
+    db: sqlite3.Connection
+    _first_new: int  # the least person id this process may have founded
+
+    def _note_first_new(self) -> None:
+        """Remember where this process's persons begin (ids only grow)."""
+        row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM persons").fetchone()
+        self._first_new = int(row[0]) + 1
+
+    def settle_slugs(self, *, last: bool = False) -> dict[str, str]:
+        """Name each live, unpublished person founded in this process by its first authorship
+        in IRI order (see the module). Returns the slugs changed, old to new (for the lines
+        already written about them). ``last``: their graphs are written next, so never rename
+        them again in this process."""
+        before = self._slugs_since()
+        rows = self.db.execute(
+            "SELECT p.id, p.slug, MIN(m.node), m.name FROM persons p"
+            " JOIN mentions m ON m.person = p.id"
+            " WHERE p.id >= ? AND p.merged_into IS NULL AND p.published = 0"
+            " AND p.profile IS NULL AND p.label IS NULL GROUP BY p.id ORDER BY p.id",
+            (self._first_new,),
+        ).fetchall()
+        for pid, current, node, name in rows:
+            wanted = f"{capped(names.name_key(str(name)))}-{short_hash(f'node:{node}')}"
+            if wanted != current:
+                self._take_slug(int(pid), str(current), wanted)
+        after = self._slugs_since()
+        if last:
+            self._note_first_new()
+        return {old: after[pid] for pid, old in before.items() if after[pid] != old}
+
+    def _slugs_since(self) -> dict[int, str]:
+        rows = self.db.execute("SELECT id, slug FROM persons WHERE id >= ?", (self._first_new,))
+        return {int(pid): str(slug) for pid, slug in rows}
+
+    def _take_slug(self, pid: int, current: str, wanted: str) -> None:
+        """Give ``pid`` the slug ``wanted`` (or ``wanted-2``, … where a person whose name
+        cannot move holds it). A holder founded in this process and never published, retired
+        or live, swaps slugs with ``pid``: its slug was never written (a live one is settled
+        in its turn)."""
+        candidate, n = wanted, 1
+        while True:
+            if candidate == current:
+                return
+            holder = self.db.execute(
+                "SELECT id, published, profile, label FROM persons WHERE slug = ?", (candidate,)
+            ).fetchone()
+            if holder is None:
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (candidate, pid))
+                return
+            other, published, profile, label = holder
+            if int(other) >= self._first_new and not published and profile is None and not label:
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (f"\0{pid}", pid))
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (current, other))
+                self.db.execute("UPDATE persons SET slug = ? WHERE id = ?", (candidate, pid))
+                return
+            n += 1
+            candidate = f"{wanted}-{n}"
