@@ -120,10 +120,10 @@ def build_graph(args: argparse.Namespace) -> int:
         from scholarkg.store.foreign import check_not_foreign
 
         check_not_foreign(config.store.path)
+    check_server_store(config)  # and on a server it cannot write, before naming it
     from scholarkg.runs.lock import check_data_dir
 
-    check_data_dir(config.data_dir)  # and on a data directory it cannot write
-    check_server_store(config)  # and on a server it cannot write, before naming it
+    check_data_dir(config.data_dir)  # and on a data directory it cannot write (made if missing)
     extra = list(args.profile or [])
     sources = list(dict.fromkeys([*config.profiles, *extra]))
     arxiv = "on" if config.arxiv.enabled else "off ([arxiv] enabled = false)"
