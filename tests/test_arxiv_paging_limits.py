@@ -156,3 +156,17 @@ def test_a_total_reached_exactly_is_complete(
     result = client(arxiv_server, arxiv_http).search("testing", max_results=30, page_size=10)
     assert (len(result.records), len(arxiv_server.requests)) == (20, 2)
     assert result.complete and result.problem is None and result.total_results == 20
+
+
+def test_an_empty_page_with_a_negative_total_is_a_partial_result(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """An empty first page whose count is negative: nothing came, and nothing says the list is
+    empty (before: complete, zero records)."""
+    body = with_total("q_testing_s0_m10_bc5a6c384fe9.xml", "-1")
+    body = re.sub(rb"<entry>.*?</entry>\s*", b"", body, flags=re.S)
+    arxiv_server.add_fault(Fault("status", body=body), times=1)
+    result = client(arxiv_server, arxiv_http).search("testing", max_results=30, page_size=10)
+    assert (len(result.records), len(arxiv_server.requests)) == (0, 1)
+    assert not result.complete
+    assert "totalResults=-1 although the page at start=0 held 0 entries" in (result.problem or "")
