@@ -9,6 +9,7 @@ import re
 import pytest
 
 from arxiv_replay import ATOM_DIR, OAI_DIR, Fault, ReplayServer
+from scholarkg.errors import ExtractError
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.http import HttpClient
@@ -105,3 +106,67 @@ def test_huge_text_is_read_only_in_documents_that_cannot_declare_entities() -> N
         parse_feed(b"<!DOCTYPE feed>" + huge + b"</feed>", source="u")
     with pytest.raises(ParseError):  # so does an encoding a byte search cannot read
         parse_feed((huge + b"</feed>").decode().encode("utf-16"), source="u")
+
+
+def with_total(name: str, total: str) -> bytes:
+    page = (ATOM_DIR / name).read_bytes()
+    said = f"<opensearch:totalResults>{total}<".encode()
+    return re.sub(rb"<opensearch:totalResults[^>]*>[^<]*<", said, page)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "records", "said"),
+    [
+        ("-5", None, 10, "totalResults=-5 although the page at start=0 held 10 entries"),
+        ("214881", "3", 20, "totalResults=3 although the page at start=10 held 10 entries"),
+    ],
+)
+def test_a_total_below_what_the_server_sent_is_a_partial_result(
+    arxiv_server: ReplayServer,
+    arxiv_http: HttpClient,
+    first: str,
+    second: str | None,
+    records: int,
+    said: str,
+) -> None:
+    """A ``totalResults`` that is negative, or smaller than the offset of a page that still
+    held entries, is a count the server's own answers refute: paging stops, keeps what came
+    and says why. Before, such a count ended paging as if the list were complete
+    (``complete=True``, the later pages never asked for)."""
+    arxiv_server.add_fault(
+        Fault("status", body=with_total("q_testing_s0_m10_bc5a6c384fe9.xml", first)), times=1
+    )
+    if second is not None:
+        body = with_total("q_testing_s10_m10_34e56e15aaac.xml", second)
+        arxiv_server.add_fault(Fault("status", body=body), times=1)
+    result = client(arxiv_server, arxiv_http).search("testing", max_results=30, page_size=10)
+    assert len(result.records) == records and len(arxiv_server.requests) == records // 10
+    assert not result.complete and result.problem is not None
+    assert said in result.problem and f"stopped with {records} records" in result.problem
+    with pytest.raises(ExtractError, match="is no count of them"):
+        result.raise_if_incomplete()
+
+
+def test_a_total_reached_exactly_is_complete(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """The count the pages end at is no lie: a list of exactly 20 ends complete after 2 pages."""
+    for name in ("q_testing_s0_m10_bc5a6c384fe9.xml", "q_testing_s10_m10_34e56e15aaac.xml"):
+        arxiv_server.add_fault(Fault("status", body=with_total(name, "20")), times=1)
+    result = client(arxiv_server, arxiv_http).search("testing", max_results=30, page_size=10)
+    assert (len(result.records), len(arxiv_server.requests)) == (20, 2)
+    assert result.complete and result.problem is None and result.total_results == 20
+
+
+def test_an_empty_page_with_a_negative_total_is_a_partial_result(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """An empty first page whose count is negative: nothing came, and nothing says the list is
+    empty (before: complete, zero records)."""
+    body = with_total("q_testing_s0_m10_bc5a6c384fe9.xml", "-1")
+    body = re.sub(rb"<entry>.*?</entry>\s*", b"", body, flags=re.S)
+    arxiv_server.add_fault(Fault("status", body=body), times=1)
+    result = client(arxiv_server, arxiv_http).search("testing", max_results=30, page_size=10)
+    assert (len(result.records), len(arxiv_server.requests)) == (0, 1)
+    assert not result.complete
+    assert "totalResults=-1 although the page at start=0 held 0 entries" in (result.problem or "")

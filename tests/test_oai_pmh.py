@@ -358,6 +358,39 @@ def test_a_version_without_a_date_reads_alike_through_arxiv_raw_and_the_snapshot
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "year"), [("0001", 1), ("0050", 50), ("0099", 99), ("2999", 2999), ("07", 2007)]
+)
+def test_a_version_date_is_in_the_year_written_through_arxiv_raw_and_the_snapshot(
+    written: str, year: int
+) -> None:
+    """A year of four digits is that year through every door, as the API's and the arXiv
+    format's ISO dates read it (only a two-digit year is RFC 2822's 19xx or 20xx). Before,
+    ``Mon, 1 Jan 0001`` read as 2001, ``0099`` as 1999 and ``0050`` as 2050."""
+    date = f"Mon, 1 Jan {written} 00:00:00 GMT"
+    body = ARXIV_RAW.replace(b"Sat, 31 Mar 2007 02:26:18 GMT", date.encode())
+    raw = parse_oai_response(body, source="x", container="GetRecord").arxiv_records[0]
+    line = json.loads(json.dumps(SNAPSHOT_0704_0002))
+    line["versions"][0]["created"] = date
+    snapshot = parse_snapshot_line(json.dumps(line), source="s")
+    first = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
+    assert [v.date for v in raw.versions][:1] == [v.date for v in snapshot.versions][:1] == [first]
+    assert raw.published == snapshot.published == first.date()
+
+
+def test_a_version_date_in_year_0000_is_refused_as_no_date() -> None:
+    """Year 0000 is no year of the calendar: refused (before, read as 2000)."""
+    date = "Sat, 1 Jan 0000 00:00:00 GMT"
+    line = json.loads(json.dumps(SNAPSHOT_0704_0002))
+    line["versions"][0]["created"] = date
+    with pytest.raises(ValueError) as refused:
+        parse_snapshot_line(json.dumps(line), source="s")
+    assert str(refused.value) == f"bad version date {date!r}"
+    body = ARXIV_RAW.replace(b"Sat, 31 Mar 2007 02:26:18 GMT", date.encode())
+    page = parse_oai_response(body, source="x", container="GetRecord")
+    assert (page.records, [q.reason for q in page.quarantined]) == ((), [str(refused.value)])
+
+
 @pytest.mark.parametrize("created", [1175308000, ["Sat, 31 Mar 2007 02:26:18 GMT"], True])
 def test_a_version_date_that_is_no_text_is_refused_as_one_that_is_no_date(
     created: object,

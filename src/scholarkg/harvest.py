@@ -4,6 +4,8 @@ A harvest that is interrupted (killed, crashed, store down) leaves its checkpoin
 resumptionToken of the next page and what is already done. The next run continues from there;
 records are loaded one named graph each, replaced atomically, so a page loaded twice gives no
 duplicates, and the watermark only advances once the last page is loaded, so nothing is skipped.
+A list that ends (no resumptionToken) before the ``completeListSize`` the server last gave is
+warned of (:attr:`HarvestJob.warnings`): the records it counted but never sent may be missing.
 
 Every loop over the pages (the CLI's and the ``harvest_arxiv`` flow's) goes through
 :class:`HarvestJob`, which ends it: a resumption token or page seen before (remembered in the
@@ -58,6 +60,7 @@ class Checkpoint:
     pages_done: int = 0
     records_done: int = 0
     complete_list_size: int | None = None
+    records_quarantined: int = 0  # listed but unreadable: part of the list all the same
     seen_tokens: tuple[str, ...] = ()  # digests (see scholarkg.extract.paging)
     seen_pages: tuple[str, ...] = ()
 
@@ -108,6 +111,7 @@ class HarvestJob:
             f"harvest {self.key}", limits.harvest_max_pages, limits.harvest_deadline
         )
         self.notices: list[str] = []  # what the run should tell (e.g. a restarted harvest)
+        self.warnings: list[str] = []  # what the run must warn of (a list that ended short)
         self._restarted = False  # at most one restart per run
         self._restart_pending = False  # the next page_loaded starts a fresh checkpoint
 
@@ -207,6 +211,7 @@ class HarvestJob:
             pages_done=at.pages_done + 1,
             records_done=at.records_done + len(page.records) + len(page.deleted),
             complete_list_size=page.complete_list_size or at.complete_list_size,
+            records_quarantined=at.records_quarantined + len(page.quarantined),
             seen_tokens=tuple(guard.tokens),
             seen_pages=tuple(guard.pages),
         )
@@ -222,8 +227,24 @@ class HarvestJob:
                     "over a day ahead of this machine's clock; the next harvest starts from the "
                     "clock's date instead"
                 )
+            self._ended_short(after)
             self.path.unlink(missing_ok=True)
         return after
+
+    def _ended_short(self, done: Checkpoint) -> None:
+        """Warn when the list ended (no resumptionToken) before the length the server last
+        gave it (``completeListSize``): records it counted may never have been sent."""
+        said = done.complete_list_size
+        listed = done.records_done + done.records_quarantined
+        if said is None or listed >= said:
+            return
+        warning = (
+            f"harvest {self.key}: the list ended after {listed} records although the server "
+            f"said completeListSize={said} (an empty resumptionToken on page {done.pages_done}?); "
+            f"records may be missing: harvest again with --from {done.from_date} to ask for them"
+        )
+        log.warning(warning)
+        self.warnings.append(warning)
 
     def _save(self, checkpoint: Checkpoint) -> None:
         write_atomic(self.path, json.dumps(asdict(checkpoint), indent=1).encode("utf-8"))

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,7 @@ from scholarkg.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from scholarkg.extract.snapshot import SnapshotReader
     from scholarkg.models import ArxivRecord
 
 PREFIXES = ("arXiv", "oai_dc", "arXivRaw")
@@ -165,9 +166,36 @@ def _snapshot_path(text: str) -> str:
     return os.path.expanduser(text)  # ~: the home directory
 
 
-def _print_records(records: Sequence[ArxivRecord]) -> None:
-    rows = [dataclasses.asdict(r) for r in records]
-    print(json.dumps(rows, default=json_default, ensure_ascii=False, indent=1))
+def _print_records(records: Iterable[ArxivRecord]) -> None:
+    """``records`` as one JSON array (indented by one), each written as it comes: what is kept
+    does not grow with their number (a snapshot of millions of lines)."""
+    opened = False
+    for record in records:
+        row = json.dumps(
+            dataclasses.asdict(record), default=json_default, ensure_ascii=False, indent=1
+        )
+        sys.stdout.write(("," if opened else "[") + "\n " + row.replace("\n", "\n "))
+        opened = True
+    sys.stdout.write("\n]\n" if opened else "[]\n")
+
+
+def _told(reader: SnapshotReader) -> int:
+    """Tell the lines ``reader`` quarantined since last asked, on stderr, and let them go;
+    returns how many."""
+    for bad in reader.quarantined:
+        print(f"quarantined: {bad.describe()}", file=sys.stderr)
+    told = len(reader.quarantined)
+    reader.quarantined.clear()
+    return told
+
+
+def _read_told(reader: SnapshotReader, told: list[int]) -> Iterator[ArxivRecord]:
+    """The records of ``reader``, each line it quarantines told as it comes (counted in
+    ``told``), none kept."""
+    for record in reader:
+        told[0] += _told(reader)
+        yield record
+    told[0] += _told(reader)
 
 
 @contextmanager
@@ -243,11 +271,9 @@ def load_snapshot(args: argparse.Namespace) -> int:
     if args.json:
         from scholarkg.extract.snapshot import read_snapshot
 
-        reader = read_snapshot(Path(args.file), config.limits)
-        _print_records(list(reader))
-        for bad in reader.quarantined:
-            print(f"quarantined: {bad.describe()}", file=sys.stderr)
-        return 1 if reader.quarantined else 0
+        told = [0]
+        _print_records(_read_told(read_snapshot(Path(args.file), config.limits), told))
+        return 1 if told[0] else 0
     check_server_store(config)
     from scholarkg.runs.arxiv_jobs import load_snapshot as snapshot_job
 

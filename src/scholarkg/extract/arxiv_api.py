@@ -9,8 +9,10 @@ again up to ``empty_page_retries`` times; if it stays empty, paging stops and th
 a *partial* :class:`SearchResult` (``complete=False`` and ``problem`` naming the offset), keeping
 what was fetched. Callers that need all or nothing call :meth:`SearchResult.raise_if_incomplete`.
 Paging also stops, with a partial result saying why, when a page brings no record not seen before
-(a server repeating itself whatever ``totalResults`` claims), at ``[limits] search_max_pages``, at
-``search_deadline``, and at arXiv's own cap on offsets.
+(a server repeating itself whatever ``totalResults`` claims), when ``totalResults`` is refuted
+by the answers (negative, or not above the offset of a page that still held entries: the server
+sent more than it counts, so its count cannot tell where the list ends), at ``[limits]
+search_max_pages``, at ``search_deadline``, and at arXiv's own cap on offsets.
 
 An answer with more entries than its request's ``max_results`` is read only that far (the rest
 counted, not read; the whole body is archived): each such answer adds a one-line warning to
@@ -228,6 +230,8 @@ class ArxivApiClient:
             pages += 1
             total = feed.total_results if feed.total_results is not None else total
             held = len(feed.entries) + len(feed.quarantined)  # read: good or quarantined
+            if not held and total is not None and total < 0:
+                return result(f"{_refuted(total, offset, held)}; stopped with {len(seen)} records")
             if not held:
                 if total is None or offset >= total:
                     break
@@ -244,6 +248,8 @@ class ArxivApiClient:
                 if len(seen) < max_results:
                     seen.setdefault(record.arxiv_id, record)
             bad += _keep_unread(feed.quarantined, held_alike)
+            if total is not None and (total < 0 or offset >= total):  # its answers refute it
+                return result(f"{_refuted(total, offset, held)}; stopped with {len(seen)} records")
             if len(seen) + len(bad) == before and len(seen) < max_results:
                 return result(
                     f"page at start={offset} brought no new records (the server repeats "
@@ -277,6 +283,15 @@ class ArxivApiClient:
         """Records whose title contains ``title`` as a phrase (see :func:`title_query`)."""
         page = max(1, min(max_results, 100))
         return self.search(title_query(title), max_results=max_results, page_size=page)
+
+
+def _refuted(total: int, offset: int, held: int) -> str:
+    """Why a ``totalResults`` the answers refute (negative, or not above the offset of a page
+    that held entries) ends paging."""
+    return (
+        f"totalResults={total} although the page at start={offset} held {held} entries (the "
+        "server's count is no count of them)"
+    )
 
 
 def _keep_unread(

@@ -24,7 +24,11 @@ from scholarkg.extract.reasons import (
     nameless_author,
     quarantine_reason,
 )
-from scholarkg.extract.textcheck import refuse_non_text_element, xml_may_hold_non_text
+from scholarkg.extract.textcheck import (
+    mask_xml_controls,
+    refuse_non_text_element,
+    xml_may_hold_non_text,
+)
 from scholarkg.extract.xmlsafe import RecordStream, line_of, refuse_repeated, squash, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
@@ -157,10 +161,15 @@ def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
 
 
 def _entry(
-    entry: etree._Element, source: str, limits: Limits, *, check_text: bool = True
+    entry: etree._Element,
+    source: str,
+    limits: Limits,
+    *,
+    check_text: bool = True,
+    masked: bool = False,
 ) -> AtomEntry:
-    if check_text:
-        refuse_non_text_element(entry)
+    if check_text or masked:
+        refuse_non_text_element(entry, masked=masked)
     refuse_repeated(entry, _ONCE)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:
@@ -249,6 +258,7 @@ def parse_feed(
     only counted (``unread``; :attr:`AtomFeed.warning` says so): what it keeps does not grow
     with them either.
     """
+    body, masked = mask_xml_controls(body)  # a control in one entry refuses that entry only
     stream = RecordStream(body, source=source, path=(None, None), record_bytes=limits.line_bytes)
     entries: list[AtomEntry] = []
     quarantined: list[QuarantinedRecord] = []
@@ -273,7 +283,9 @@ def parse_feed(
             quarantined.append(_oversize(element, source, stream.oversize, limits))
         else:
             try:
-                entries.append(_entry(element, source, limits, check_text=check_text))
+                entries.append(
+                    _entry(element, source, limits, check_text=check_text, masked=masked)
+                )
             except (ValueError, ParseError) as exc:
                 quarantined.append(_quarantined(element, source, exc))
     root = stream.root

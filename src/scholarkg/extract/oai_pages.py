@@ -15,7 +15,7 @@ from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
-from scholarkg.extract.textcheck import xml_may_hold_non_text
+from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of, written_text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
@@ -110,6 +110,7 @@ def parse_oai_response(
     quarantined; deleted ones are reported by header only. The answer is read record by record
     (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once mapped.
     """
+    body, masked = mask_xml_controls(body)  # a control in one record refuses that record only
     stream = RecordStream(
         body,
         source=source,
@@ -124,7 +125,7 @@ def parse_oai_response(
             try:
                 if stream.oversize is not None:
                     _refuse_oversize(element, stream.oversize, limits)
-                parsed = parse_record(element, source=source, check_text=check_text)
+                parsed = parse_record(element, source=source, check_text=check_text, masked=masked)
                 if parsed.record is not None:
                     check_record_literals(parsed.record, limits)
                 _check_texts(element, limits)  # texts the mapping split (within line_bytes)

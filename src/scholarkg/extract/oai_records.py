@@ -276,14 +276,17 @@ _SINGLE = {ns: frozenset(f"{{{ns}}}{n}" for n in _ONCE) for ns in (ARXIV_FORMAT_
 _SINGLE[OAI_NS] = frozenset((f"{_O}identifier", f"{_O}datestamp"))
 
 
-def parse_record(record: etree._Element, *, source: str, check_text: bool = True) -> OaiRecord:
+def parse_record(
+    record: etree._Element, *, source: str, check_text: bool = True, masked: bool = False
+) -> OaiRecord:
     """One ``<record>``; ValueError/ParseError when it cannot be read (callers quarantine it),
     a field holding what is no text (:mod:`~scholarkg.extract.textcheck`) included."""
     header_el = record.find(f"{_O}header")
     if header_el is None:
         raise ValueError("record without a header")
-    if check_text:  # False only when the page can hold no such character (a byte scan)
-        refuse_non_text_element(header_el)
+    check_text = check_text or masked  # False only when the page can hold no such character
+    if check_text:
+        refuse_non_text_element(header_el, masked=masked)
     refuse_repeated(header_el, _SINGLE[OAI_NS])
     header = parse_header(header_el, source)
     if header.deleted:
@@ -294,7 +297,7 @@ def parse_record(record: etree._Element, *, source: str, check_text: bool = True
     if meta is None:
         raise ValueError("record without metadata")
     if check_text:
-        refuse_non_text_element(meta)
+        refuse_non_text_element(meta, masked=masked)
     namespace = etree.QName(meta).namespace or ""
     parser = _PARSERS.get(namespace)
     if parser is None:

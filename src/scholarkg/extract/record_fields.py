@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import re
 from collections.abc import Sequence
 
 from scholarkg.counts import count_of
@@ -24,13 +25,23 @@ def parse_record_date(text: str, what: str | None = None) -> dt.date:
         raise ValueError(bad_date(text, what)) from exc
 
 
+# the year of an RFC 2822 date: after the optional day of the week, the day and the month
+_YEAR = re.compile(r"\s*(?:[A-Za-z]+\s*,\s*)?[0-9]{1,2}\s+[A-Za-z]+\s+([0-9]+)\s")
+
+
 def parse_version_date(text: object) -> dt.datetime:
     """``Mon, 2 Apr 2007 19:18:42 GMT`` (RFC 2822, as arXivRaw and the snapshot write it);
-    anything else, a value that is no string included, is refused."""
+    anything else, a value that is no string included, is refused. A year of four digits is
+    the year written (``0001`` is year 1, as an ISO date reads it; ``0000`` is none), only a
+    shorter one RFC 2822's 19xx or 20xx."""
     try:
         if not isinstance(text, str):
             raise TypeError(f"{type(text).__name__} is no date")
-        return email.utils.parsedate_to_datetime(text)
+        parsed = email.utils.parsedate_to_datetime(text)
+        written = _YEAR.match(text)
+        if written and len(written.group(1)) == 4 and parsed.year != int(written.group(1)):
+            parsed = parsed.replace(year=int(written.group(1)))  # email read 0001 as 2001
+        return parsed
     except (TypeError, ValueError, IndexError) as exc:
         raise ValueError(f"bad version date {text!r}") from exc
 

@@ -61,6 +61,46 @@ def xml_may_hold_non_text(body: bytes) -> bool:
     return _XML_NON_TEXT.search(body) is not None
 
 
+# C0 controls XML 1.0 cannot hold (every one but tab, line feed and carriage return), raw or as a
+# character reference: the body is not well-formed, and the parser refuses the whole answer
+_XML_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*([0-9]{1,2})|x0*([0-9a-fA-F]{1,2}));")
+_MASK_BASE = 0xE000  # a C0 control c is masked as U+E000 + c (private use)
+_MASKED_BYTES = re.compile(rb"\xee\x80[\x80-\x9f]")  # U+E000-U+E01F in UTF-8
+_MASKED = re.compile("[\ue000-\ue01f]")
+_XML_WHITE = (0x09, 0x0A, 0x0D)
+
+
+def _mask_one(found: re.Match[bytes]) -> bytes:
+    if found.group(1) is None and found.group(2) is None:
+        code = found.group()[0]  # a raw byte
+    else:
+        code = int(found.group(1), 10) if found.group(1) else int(found.group(2), 16)
+        if code > 0x1F or code in _XML_WHITE:
+            return found.group()  # a reference to a character XML holds: left as written
+    if code in (0x0B, 0x0C):  # white space, as every door folds it
+        return b" "
+    return chr(_MASK_BASE + code).encode("utf-8")
+
+
+def mask_xml_controls(body: bytes) -> tuple[bytes, bool]:
+    """``body`` with each C0 control XML 1.0 cannot hold (raw or a character reference) put
+    as a private-use character that :func:`refuse_non_text_element` (``masked=True``) refuses
+    in the record holding it, naming the control; vertical tab and form feed as a space (the
+    white space every door folds them to). Returns the body and whether a control was masked.
+
+    Such a body is not well-formed: before, one record's ``&#7;`` refused its whole answer,
+    and a harvest stopped at that page on every run. A body in another encoding than UTF-8,
+    or that holds U+E000-U+E01F itself, is returned as it is (refused as before)."""
+    if not _XML_C0.search(body) or _MASKED_BYTES.search(body):
+        return body, False
+    head = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    declared = _ENCODING.match(head)
+    if not head.startswith(b"<") or (declared and declared.group(1).lower() not in _UTF8):
+        return body, False
+    masked = _XML_C0.sub(_mask_one, body)
+    return masked, masked != body
+
+
 def non_text_reason(text: str, field: str) -> str | None:
     """Why ``text`` cannot be stored (naming ``field`` and the code point), or None if it can."""
     found = NOT_TEXT.search(text)
@@ -89,10 +129,11 @@ def refuse_non_text(value: object, field: str = "the line") -> None:
             refuse_non_text(item, field)
 
 
-def refuse_non_text_element(holder: etree._Element) -> None:
+def refuse_non_text_element(holder: etree._Element, *, masked: bool = False) -> None:
     """ValueError naming the field where the text or an attribute inside ``holder`` (an Atom
     ``<entry>``, an OAI-PMH ``<header>`` or metadata element: each child one field) holds what
-    is no text; a child is named the way the snapshot names that field."""
+    is no text; a child is named the way the snapshot names that field. ``masked``: the body
+    was read through :func:`mask_xml_controls`, whose masks are the controls they stand for."""
     for child in holder:
         if not isinstance(child.tag, str):  # comments and processing instructions hold no value
             continue
@@ -103,5 +144,8 @@ def refuse_non_text_element(holder: etree._Element) -> None:
             if element is not child:
                 texts.append(element.tail)
             for text in texts:
+                if text and masked and (mask := _MASKED.search(str(text))):
+                    code = ord(mask.group()) - _MASK_BASE
+                    raise ValueError(f"{field}: control character U+{code:04X} is not text")
                 if text and (reason := non_text_reason(str(text), field)):
                     raise ValueError(reason)

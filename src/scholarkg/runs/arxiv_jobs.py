@@ -150,6 +150,7 @@ def harvest(
                 if not at.next_token:
                     break
             ctx.report.notes += job.notices + listings.notes()
+            ctx.report.warnings += job.warnings
             listings.close()
             ingest.close()
             finish(ctx, loading)

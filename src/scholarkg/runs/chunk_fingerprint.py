@@ -29,8 +29,10 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # differ only in white space is that text; arxiv-15: titles are NFC, whatever the door wrote (a
 # record in NFD gave dcterms:title in NFD); arxiv-16: a free-text author whose suffix follows
 # its own affiliation keeps both affiliations, and a free-text `J. Smith, Jr.` lists as
-# `J. Smith Jr.` as every parsed door does; chunks loaded before are read again)
-MAPPING_VERSION = "arxiv-16"
+# `J. Smith Jr.` as every parsed door does; arxiv-17: a version date's four-digit year is the
+# year written, 0001 no longer 2001, and year 0000 quarantines its line; chunks loaded before are
+# read again)
+MAPPING_VERSION = "arxiv-17"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:

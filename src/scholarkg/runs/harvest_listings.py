@@ -24,6 +24,7 @@ class _Listed:
     datestamp: dt.date | None
     outcome: str  # loaded, rejected, deleted, quarantined (by the emitter), kept (store failed)
     findings: int  # report.findings before its page: its findings come after
+    version: int | None = None  # its latest version's number, when the listing gives versions
 
 
 class Listings:
@@ -40,8 +41,9 @@ class Listings:
     (rejected by SHACL, or quarantined by the emitter) replaces nothing in the store: the state
     loaded before stays, counted as loaded, and the listing is counted on its own (as one that
     could not be read), so the report's quarantined are the quarantine folder's files and its
-    loaded what the store holds. A listing older than the one loaded is
-    stale: neither loaded nor counted. Twice on one page, the later (or newer) listing is read.
+    loaded what the store holds. A listing older than the one loaded (its datestamp older, or
+    the latest version it gives, as arXivRaw does, lower) is stale: neither loaded nor counted.
+    Twice on one page, the later (or newer) listing is read.
     Listings that could not be read name no record and are counted on their own (quarantined).
     A deleted header is a state too: the record is removed and counted as deleted.
     """
@@ -74,10 +76,13 @@ class Listings:
                 if _older(datestamp, before[0]):
                     self.stale[arxiv_id] = f"{datestamp} < {before[0]}"
                     continue
+                if _lower(_latest(record), _latest(before[1])):
+                    self.stale[arxiv_id] = f"v{_latest(record)} < v{_latest(before[1])}"
+                    continue
                 self.replaced.setdefault(arxiv_id, "listed earlier on the same page")
             newest[arxiv_id] = (datestamp, record)
         self._pending = []
-        for arxiv_id, (datestamp, _) in list(newest.items()):
+        for arxiv_id, (datestamp, record) in list(newest.items()):
             earlier = self.seen.get(arxiv_id)
             if earlier is None:
                 continue
@@ -85,12 +90,16 @@ class Listings:
                 self.stale[arxiv_id] = f"{datestamp} < {earlier.datestamp}"
                 del newest[arxiv_id]
                 continue
+            if _lower(_latest(record), earlier.version):
+                self.stale[arxiv_id] = f"v{_latest(record)} < v{earlier.version}"
+                del newest[arxiv_id]
+                continue
             self._pending.append((arxiv_id, earlier))
         self._after_deletions(newest)
         report = self.ctx.report
         self._marks = (len(report.findings), len(report.rejected), len(report.quarantined))
-        for arxiv_id, (datestamp, _) in newest.items():
-            self.seen[arxiv_id] = _Listed(datestamp, "", self._marks[0])
+        for arxiv_id, (datestamp, record) in newest.items():
+            self.seen[arxiv_id] = _Listed(datestamp, "", self._marks[0], _latest(record))
         records = [record for _, record in newest.values() if record is not None]
         return records, [arxiv_id for arxiv_id, (_, r) in newest.items() if r is None]
 
@@ -147,7 +156,9 @@ class Listings:
                 # not written: the store keeps the state loaded before, and so do the counts;
                 # the newer listing is told on its own (a later listing replaces that state)
                 self.unloaded[arxiv_id] = newer.outcome
-                self.seen[arxiv_id] = _Listed(newer.datestamp, "loaded", earlier.findings)
+                self.seen[arxiv_id] = _Listed(
+                    newer.datestamp, "loaded", earlier.findings, earlier.version
+                )
                 continue
             if earlier.outcome == "loaded":
                 report.records_loaded -= 1  # the loader counted it: added when it closes
@@ -189,8 +200,9 @@ class Listings:
         if self.stale:
             ids = some(f"{i} ({dates})" for i, dates in self.stale.items())
             notes.append(
-                f"{len(self.stale)} records listed again with an older datestamp than the "
-                f"state read before: not loaded, not counted again: {ids}"
+                f"{len(self.stale)} records listed again with an older datestamp (or an older "
+                "latest version) than the state read before: not loaded, not counted again: "
+                f"{ids}"
             )
         if self.withheld:
             ids = some(f"{i} ({dates})" for i, dates in self.withheld.items())
@@ -210,6 +222,15 @@ _State = tuple[dt.date | None, ArxivRecord | None]  # a listing's datestamp and 
 
 def _older(datestamp: dt.date | None, than: dt.date | None) -> bool:
     return datestamp is not None and than is not None and datestamp < than
+
+
+def _latest(record: ArxivRecord | None) -> int | None:
+    """The number of the latest version a listing gives (arXivRaw), None when it gives none."""
+    return max((v.number for v in record.versions), default=None) if record else None
+
+
+def _lower(version: int | None, than: int | None) -> bool:
+    return version is not None and than is not None and version < than
 
 
 def some(items: Iterable[str], shown: int = 10) -> str:

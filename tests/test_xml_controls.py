@@ -1,0 +1,66 @@
+"""A C0 control character XML 1.0 cannot hold (``&#7;``, or the raw byte) in one record of an
+API or OAI-PMH answer refuses that record, quarantined naming its field and the control as the
+snapshot door names it, and the rest of the answer is read. Before, the answer was not
+well-formed XML: one ParseError for the whole page, and a harvest stopped at that page on
+every run. Answers are the real fixtures with one field edited (CONSTRUCTED)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from arxiv_replay import ATOM_DIR, OAI_DIR
+from scholarkg.errors import ParseError
+from scholarkg.extract.atom import parse_feed
+from scholarkg.extract.oai_pages import parse_oai_response
+
+PAGE = (ATOM_DIR / "q_testing_s0_m10_bc5a6c384fe9.xml").read_bytes()
+HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
+
+
+def first_title_with(text: bytes) -> bytes:
+    replacement = rb"\1" + text.replace(b"\\", b"\\\\")
+    return re.sub(rb"(<entry>.*?<title>)", replacement, PAGE, count=1, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [(b"&#7;", "0007"), (b"\x07", "0007"), (b"&#x1F;", "001F"), (b"&#0;", "0000")],
+)
+def test_a_control_in_one_entry_quarantines_that_entry_only(written: bytes, code: str) -> None:
+    feed = parse_feed(first_title_with(b"T " + written), source="u")
+    assert len(feed.entries) == 9
+    assert [q.reason for q in feed.quarantined] == [
+        f"title: control character U+{code} is not text"
+    ]
+    assert [e.record.arxiv_id for e in feed.entries] == [
+        e.record.arxiv_id for e in parse_feed(PAGE, source="u").entries[1:]
+    ]
+
+
+def test_a_vertical_tab_or_form_feed_is_white_space_as_every_door_reads_it() -> None:
+    feed = parse_feed(first_title_with(b"A\x0bB&#12;C "), source="u")
+    assert feed.quarantined == () and len(feed.entries) == 10
+    assert feed.entries[0].record.title.startswith("A B C ")
+
+
+def test_references_to_characters_xml_holds_are_left_as_written() -> None:
+    feed = parse_feed(first_title_with(b"&#65;&#x9;&#10;&#13;"), source="u")
+    assert feed.quarantined == () and feed.entries[0].record.title.startswith("A ")
+
+
+def test_a_control_in_one_oai_record_quarantines_that_record_only() -> None:
+    body = HEP_EX.replace(b"<abstract>", b"<abstract>&#x7;", 1)
+    page = parse_oai_response(body, source="o", container="ListRecords")
+    assert len(page.records) == 2
+    assert [q.reason for q in page.quarantined] == [
+        "abstract: control character U+0007 is not text"
+    ]
+
+
+def test_a_body_holding_the_masks_itself_is_refused_as_before() -> None:
+    """U+E000-U+E01F in the answer could not be told from a masked control: not masked."""
+    body = first_title_with(b"\xee\x80\x87 &#7;")
+    with pytest.raises(ParseError, match="not well-formed XML"):
+        parse_feed(body, source="u")
