@@ -157,13 +157,14 @@ class ClaimEnds:
         paper = PaperMentions(before.paper, keys, tuple(authors), source)
         on_paper = {reg.live(p) for p in reg.persons_on([paper.paper]).get(paper.paper, ())}
         evidence = len(authors) <= MAX_EVIDENCE_AUTHORS  # as for any paper (see add_many)
-        if not evidence or not self._coauthor_evidence(author, paper, on_paper):
+        ranked = self._coauthor_evidence(author, paper, on_paper) if evidence else []
+        if not ranked:
             founder = self._founded(node, {author.name, before.name, *reg.names_at(node)})
             if founder is not None and founder not in on_paper:
                 basis = "no evidence links it"
                 self._assign(author, paper, founder, "first-seen", None, basis, previous=None)
                 return
-        self._by_evidence([author], paper, {}, on_paper, evidence)
+        self._by_evidence([author], paper, {}, on_paper, evidence, ranked)
 
     def _founded(self, node: str, spellings: set[str]) -> int | None:
         """The live person this authorship founded (``first-seen``), if any: deciding it

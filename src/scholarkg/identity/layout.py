@@ -47,6 +47,9 @@ SHOWN = "3"
 # degrees of the page's heading (Dr. John Smith founded John Smith, block smith-j); a registry
 # without it names such persons and blocks them again, once (before: Dr. John Smith, smith-d).
 HONORIFICS = "1"
+# meta 'slugs_settled_below': the least person id whose slug a run may still settle (the persons
+# of a run that failed before its person graphs were written; :mod:`~.slug_settling`). A
+# registry without it settles only the persons founded in the process that opened it.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (

@@ -96,6 +96,7 @@ class Registry(
             self.db.execute("INSERT INTO meta VALUES ('generations', ?)", (GENERATIONS,))
             self.db.execute("INSERT INTO meta VALUES ('shown', ?)", (SHOWN,))
             self.db.execute("INSERT INTO meta VALUES ('honorifics', ?)", (HONORIFICS,))
+            self.db.execute("INSERT INTO meta VALUES ('slugs_settled_below', '1')")
         else:
             self._migrate(layout)
             self._rekey_names()

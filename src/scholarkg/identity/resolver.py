@@ -61,6 +61,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         self._retired: set[int] = set()  # persons merged away in this run
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
         self._revisiting = False  # deciding an earlier authorship again (coauthor_rule)
+        self._decided_again: set[str] = set()  # by coauthor_rule, at most once a run
 
     # -- profiles -----------------------------------------------------------------------------
 

@@ -8,6 +8,10 @@ read in another order gave the same person another IRI. Before its graph is firs
 person founded in this run (no profile, no ``[people.split]`` label, never published) is named
 as if its first authorship in code-point order of authorship IRIs had founded it. A published
 IRI never moves; a profile's researcher is named by the page (the same whatever the order).
+Where this process's persons begin is kept in the registry (meta ``slugs_settled_below``) with
+the decisions of a run that wrote its person graphs: a run that failed, or was stopped, before
+then leaves the persons it kept for the next run to name (before, those a snapshot run kept
+every ``COMMIT_EVERY`` papers kept the slug of the authorship read first).
 """
 
 from __future__ import annotations
@@ -26,12 +30,25 @@ class SlugSettling:
     _first_new: int  # the least person id this process may have founded
 
     def _note_first_new(self) -> None:
-        """Remember where this process's persons begin (ids only grow)."""
-        row = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM persons").fetchone()
-        self._first_new = int(row[0]) + 1
+        """Remember where the persons still to be named begin (ids only grow): past those of
+        the last run whose settled names were kept, or, in a registry that never noted it, past
+        every person it holds."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'slugs_settled_below'").fetchone()
+        if row is None:
+            row = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM persons").fetchone()
+        self._first_new = int(row[0])
+
+    def _settled_all(self) -> None:
+        """Every person so far is named for good (kept with this run's decisions)."""
+        row = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM persons").fetchone()
+        self._first_new = int(row[0])
+        self.db.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('slugs_settled_below', ?)", (str(self._first_new),)
+        )
 
     def settle_slugs(self, *, last: bool = False) -> dict[str, str]:
-        """Name each live, unpublished person founded in this process by its first authorship
+        """Name each live, unpublished person founded in this process (or kept by a run that
+        wrote no person graph) by its first authorship
         in IRI order (see the module). Returns the slugs changed, old to new (for the lines
         already written about them). ``last``: their graphs are written next, so never rename
         them again in this process."""
@@ -49,7 +66,7 @@ class SlugSettling:
                 self._take_slug(int(pid), str(current), wanted)
         after = self._slugs_since()
         if last:
-            self._note_first_new()
+            self._settled_all()
         return {old: after[pid] for pid, old in before.items() if after[pid] != old}
 
     def _slugs_since(self) -> dict[int, str]:
