@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
+
+# How the store's parser (Oxigraph's) says a query does not parse: "error at LINE:COLUMN: …"
+_PARSER_SAID = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 
 def register(commands: Commands) -> None:
@@ -77,6 +81,18 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _syntax_error(exc: Exception, source: str) -> Exception:
+    """``exc``, or for the store's parser refusing the query (``error at 3:1: expected …``) the
+    same words naming ``source`` (the query's file, or ``--sparql``), its line and column."""
+    from scholarkg.errors import QueryError
+
+    said = _PARSER_SAID.match(str(exc))
+    if type(exc) is not QueryError or said is None:
+        return exc
+    line, column, rest = said.groups()
+    return QueryError(f"{source}: SPARQL syntax error at line {line}, column {column}: {rest}")
+
+
 def _list_saved() -> int:
     from scholarkg.query import saved_queries
 
@@ -97,7 +113,7 @@ def _list_saved() -> int:
 def run_query(args: argparse.Namespace) -> int:
     from scholarkg.errors import QueryError
     from scholarkg.export import default_prefixes
-    from scholarkg.query import bind_saved, check_parameters, resolve_query
+    from scholarkg.query import bind_saved, check_parameters, holds_query, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
     from scholarkg.query_results import format_outcome
     from scholarkg.serve.guard import QueryLimits
@@ -113,10 +129,13 @@ def run_query(args: argparse.Namespace) -> int:
         raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
     params = _params(args.param or [])
     if args.sparql:
-        check_parameters(check_text(args.sparql, "--sparql"), params)
-        text = bind_parameters(args.sparql, params)
+        if not holds_query(check_text(args.sparql, "--sparql")):
+            raise QueryError("--sparql: no SPARQL query in the text")
+        check_parameters(args.sparql, params)
+        text, source = bind_parameters(args.sparql, params), "--sparql"
     else:
-        text = bind_saved(resolve_query(args.query), params)
+        saved = resolve_query(args.query)
+        text, source = bind_saved(saved, params), str(saved.path)
     if config.store.kind == "oxigraph":  # the worker opens what readers open (a checkpoint);
         require_store(config.store.path)  # no store (yet) is said before a worker starts
     else:
@@ -126,6 +145,8 @@ def run_query(args: argparse.Namespace) -> int:
     pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
     try:
         outcome = pool.run(QueryJob(text))
+    except QueryError as exc:
+        raise _syntax_error(exc, source) from None
     finally:
         pool.close()
     text = format_outcome(outcome, args.format, default_prefixes(config.iri_base))
