@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
+
+if TYPE_CHECKING:
+    from scholarkg.serve.jobs import QueryJob, QueryOutcome
+    from scholarkg.serve.workers import WorkerPool
 
 # How the store's parser (Oxigraph's) says a query does not parse: "error at LINE:COLUMN: …"
 _PARSER_SAID = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
@@ -81,6 +86,49 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _run_stoppable(pool: WorkerPool, job: QueryJob) -> QueryOutcome:
+    """``pool.run(job)`` in a thread of its own, so that SIGTERM or SIGINT meanwhile closes the
+    pool (its worker killed mid-query) and raises :class:`Interrupted` at once (before: SIGTERM
+    ended the command and left the worker running the query, holding the caller's pipes; a
+    Ctrl-C waited for the query to finish)."""
+    import signal
+    import threading
+
+    from scholarkg.lifecycle import Interrupted, request_stop
+
+    if threading.current_thread() is not threading.main_thread():  # no signals here
+        return pool.run(job)
+    done: list[QueryOutcome] = []
+    failed: list[BaseException] = []
+
+    def answer() -> None:
+        try:
+            done.append(pool.run(job))
+        except BaseException as exc:  # handed to the main thread
+            failed.append(exc)
+
+    def stop(signum: int, _frame: object) -> None:
+        request_stop(signum)  # the exit code says which signal
+        raise Interrupted("stop requested")
+
+    worker = threading.Thread(target=answer, name="query", daemon=True)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(1.0)  # a signal's handler runs here
+    except Interrupted:
+        pool.close()  # kills the worker the query runs in; its wait then ends
+        worker.join(10)
+        raise
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
 def _syntax_error(exc: Exception, source: str) -> Exception:
     """``exc``, or for the store's parser refusing the query (``error at 3:1: expected …``) the
     same words naming ``source`` (the query's file, or ``--sparql``), its line and column."""
@@ -144,7 +192,7 @@ def run_query(args: argparse.Namespace) -> int:
     # The same isolation as the server: a worker process with the [serve] limits.
     pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
     try:
-        outcome = pool.run(QueryJob(text))
+        outcome = _run_stoppable(pool, QueryJob(text))
     except QueryError as exc:
         raise _syntax_error(exc, source) from None
     finally:
