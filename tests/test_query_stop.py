@@ -94,3 +94,29 @@ def test_a_stopped_query_ends_with_its_worker_in_one_line(
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(worker)
+
+
+def test_a_limit_that_stops_the_query_is_named_with_its_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: "query stopped: it ran longer than the time limit of 1 s", naming no setting
+    the command's user could raise."""
+    from scholarkg.cli import main
+
+    store = build_v2_store(tmp_path / "store")
+    slow = write_config(tmp_path, [], store={"path": str(store)}, serve={"time_limit": 1.0})
+    assert main(["query", "--config", str(slow), "--sparql", ENDLESS]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "error: query stopped: it ran longer than the time limit of 1 s ([serve] time_limit = 1)"
+    ]
+    small = write_config(tmp_path, [], store={"path": str(store)}, serve={"max_result_mb": 1})
+    pairs = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    assert main(["query", "--config", str(small), "--sparql", pairs, "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"error: query stopped: result larger than the limit of {1 << 20} bytes; add LIMIT "
+        "([serve] max_result_mb = 1)"
+    ]

@@ -11,6 +11,7 @@ from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
 
 if TYPE_CHECKING:
+    from scholarkg.config import ServeSettings
     from scholarkg.serve.jobs import QueryJob, QueryOutcome
     from scholarkg.serve.workers import WorkerPool
 
@@ -129,6 +130,25 @@ def _run_stoppable(pool: WorkerPool, job: QueryJob) -> QueryOutcome:
     return done[0]
 
 
+def _limit_named(exc: Exception, serve: ServeSettings) -> Exception:
+    """``exc``, or for a ``[serve]`` limit that stopped the query (time, memory, result size)
+    the same words naming the setting and its value, which the command's user may raise
+    (before: "it ran longer than the time limit of 30 s", no setting named)."""
+    from scholarkg.errors import QueryError, QueryLimitError
+
+    if not isinstance(exc, QueryLimitError):
+        return exc
+    if exc.limit == "time":
+        key = f"time_limit = {serve.time_limit:g}"
+    elif exc.limit == "memory":
+        key = f"memory_limit_mb = {serve.memory_limit_mb}"
+    elif exc.status == 507:  # the result size
+        key = f"max_result_mb = {serve.max_result_mb}"
+    else:
+        return exc
+    return QueryError(f"{exc} ([serve] {key})")
+
+
 def _syntax_error(exc: Exception, source: str) -> Exception:
     """``exc``, or for the store's parser refusing the query (``error at 3:1: expected …``) the
     same words naming ``source`` (the query's file, or ``--sparql``), its line and column."""
@@ -194,7 +214,7 @@ def run_query(args: argparse.Namespace) -> int:
     try:
         outcome = _run_stoppable(pool, QueryJob(text))
     except QueryError as exc:
-        raise _syntax_error(exc, source) from None
+        raise _limit_named(_syntax_error(exc, source), config.serve) from None
     finally:
         pool.close()
     text = format_outcome(outcome, args.format, default_prefixes(config.iri_base))
