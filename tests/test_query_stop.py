@@ -120,3 +120,36 @@ def test_a_limit_that_stops_the_query_is_named_with_its_setting(
         f"error: query stopped: result larger than the limit of {1 << 20} bytes; add LIMIT "
         "([serve] max_result_mb = 1)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "said"),
+    [
+        (ENDLESS, "turtle", "SELECT results come as table, csv, tsv, json, not 'turtle'"),
+        (
+            "ASK { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+            "nt",
+            "ASK results come as table, csv, tsv, json, not 'nt'",
+        ),
+        (
+            ENDLESS.replace("SELECT (COUNT(*) AS ?n)", "CONSTRUCT { ?a ?b ?c }"),
+            "csv",
+            "graph results come as table, turtle, nt, json, jsonld, not 'csv'",
+        ),
+    ],
+)
+def test_a_format_the_query_form_cannot_come_in_is_refused_before_it_runs(
+    query: str,
+    fmt: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, the query ran first and the format was refused only once it answered: here it
+    never does, and the time limit stopped it instead."""
+    from scholarkg.cli import main
+
+    store = build_v2_store(tmp_path / "store")
+    config = write_config(tmp_path, [], store={"path": str(store)}, serve={"time_limit": 2.0})
+    assert main(["query", "--config", str(config), "--sparql", query, "--format", fmt]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"error: {said}"]

@@ -183,8 +183,8 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.export import default_prefixes
     from scholarkg.query import bind_saved, check_parameters, holds_query, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
-    from scholarkg.query_results import format_outcome
-    from scholarkg.serve.guard import QueryLimits
+    from scholarkg.query_results import check_format, format_outcome
+    from scholarkg.serve.guard import QueryLimits, scan_query
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.worker_process import StoreSpec
     from scholarkg.serve.workers import WorkerPool
@@ -204,6 +204,7 @@ def run_query(args: argparse.Namespace) -> int:
     else:
         saved = resolve_query(args.query)
         text, source = bind_saved(saved, params), str(saved.path)
+    check_format(scan_query(text).form, args.format)  # before a query that may run long
     if config.store.kind == "oxigraph":  # the worker opens what readers open (a checkpoint);
         require_store(config.store.path)  # no store (yet) is said before a worker starts
     else:
