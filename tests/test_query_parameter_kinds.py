@@ -12,6 +12,7 @@ import pytest
 from scholarkg.cli import main
 from scholarkg.errors import QueryError
 from scholarkg.query import bind_saved, resolve_query, saved_queries
+from scholarkg.query_binding import bind_parameters
 from scholarkg.query_results import run_select
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import LEONARD, build_v2_store
@@ -298,3 +299,52 @@ def test_a_parameter_the_query_never_uses_is_refused_where_declared(
         "it would narrow nothing"
     )
     assert all(q.parameters is not None for q in saved_queries())  # the shipped ones use theirs
+
+
+UNUSABLE_IRIS = [
+    ("<https://e.org/a\rb>", "Invalid IRI code point '\\r'"),  # a control character
+    ("<https://e.org/a\x01b>", "Invalid IRI code point '\\x01'"),
+    ("<https://e.org/a%zz>", "Invalid IRI percent encoding '%zz'"),
+    ("<https://[::1/a>", "Invalid character '[' in host"),
+    ("<person/leonard>", "No scheme found in an absolute IRI"),  # relative: no BASE to resolve
+    ("<https://e.org/a b>", "Invalid IRI code point ' '"),
+    ("<https://e.org/a> } ; DROP ALL ; <x>", "Invalid IRI code point '>'"),
+]
+
+
+@pytest.mark.parametrize(("value", "reason"), UNUSABLE_IRIS)
+def test_an_iri_the_store_would_refuse_is_refused_naming_its_parameter(
+    value: str, reason: str, store: EmbeddedStore
+) -> None:
+    """Before, an IRI with a control character or a bad percent escape, a relative one, or one
+    whose host does not parse went into the query as it was, and the store refused the whole
+    query as a SPARQL syntax error naming neither the parameter nor the value
+    (``error at 16:42: expected IRI parsing failed``); the others named the value alone."""
+    for query, parameter in (("coauthors", "person"), ("fact-provenance", "subject")):
+        with pytest.raises(QueryError) as caught:
+            bind_saved(resolve_query(query), {parameter: value})
+        assert str(caught.value) == (
+            f"saved query {query}: parameter {parameter}: {value.strip()!r} is not a usable "
+            f"IRI ({reason})"
+        )
+    with pytest.raises(QueryError) as caught:  # ad-hoc text: angle brackets mean an IRI
+        bind_parameters("SELECT ?s WHERE { ?s ?p ?o }", {"s": value})
+    assert str(caught.value) == f"parameter s: {value!r} is not a usable IRI ({reason})"
+
+
+def test_cli_refuses_an_unusable_iri_in_one_line_naming_the_parameter(
+    store_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    assert main(["query", "coauthors", "--param", "person=<https://e.org/a%zz>"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "error: saved query coauthors: parameter person: '<https://e.org/a%zz>' is not a "
+        "usable IRI (Invalid IRI percent encoding '%zz')"
+    ]
+    argv = ["query", "--sparql", "SELECT ?s WHERE { ?s ?p ?o }", "--param", "s=<rel/path>"]
+    assert main(argv) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "error: parameter s: '<rel/path>' is not a usable IRI (No scheme found in an absolute IRI)"
+    ]

@@ -73,6 +73,8 @@ def _read_saved(path: Path) -> SavedQuery:
         raise QueryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
         raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from None
+    if not holds_query(text):  # sent on, the store's parser said only "error at 1:1"
+        raise QueryError(f"{path}: no SPARQL query in the file")
     header: list[str] = []
     parameters: list[Parameter] = []
     lines: dict[str, int] = {}  # each parameter's declaration line
@@ -106,6 +108,11 @@ def _read_saved(path: Path) -> SavedQuery:
             )
     description = " ".join(h for h in header if h)
     return SavedQuery(path.stem, path, description, text, tuple(parameters), warm)
+
+
+def holds_query(text: str) -> bool:
+    """Whether ``text`` holds anything but white space and comment lines."""
+    return any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def resolve_query(name_or_path: str) -> SavedQuery:

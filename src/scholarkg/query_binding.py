@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import pyoxigraph as ox
+
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.store.sparql_text import iri_ref
 
@@ -83,10 +85,22 @@ def _term(name: str, value: str, kind: str) -> str:
         raise QueryError(f"parameter {name}: expected an IRI, written <https://…>, got {value!r}")
     else:
         return string_literal(value)
+    return _iri_term(name, text, iri)
+
+
+def _iri_term(name: str, value: str, iri: str) -> str:
+    """``<iri>`` if ``iri`` is an absolute IRI as Oxigraph reads one, else a
+    :class:`QueryError` naming the parameter, the value and what is wrong with it (before, an
+    IRI with a control character, a bad percent escape or no scheme went into the query, and
+    the store refused the whole query as a syntax error naming neither)."""
+    check_text(iri, f"parameter {name}")
     try:
+        ox.NamedNode(iri)
         return iri_ref(iri)
-    except LoadError as exc:
-        raise QueryError(f"{value!r}: not a usable IRI") from exc
+    except (ValueError, LoadError) as exc:
+        reason = exc if isinstance(exc, ValueError) else "a character SPARQL does not allow"
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(reason))
+        raise QueryError(f"parameter {name}: {value!r} is not a usable IRI ({shown})") from None
 
 
 def bind_parameters(

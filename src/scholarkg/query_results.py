@@ -106,6 +106,24 @@ def format_tsv(result: ResultTable) -> str:
     return out.getvalue()
 
 
+_FORM_FORMATS = {
+    "SELECT": ("table", "csv", "tsv", "json"),
+    "ASK": ("table", "csv", "tsv", "json"),
+    "CONSTRUCT": ("table", "turtle", "nt", "json", "jsonld"),
+    "DESCRIBE": ("table", "turtle", "nt", "json", "jsonld"),
+}
+
+
+def check_format(form: str | None, fmt: str) -> None:
+    """Refuse ``fmt`` for a query of ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE; None or
+    another: left to the query's run) before the query runs: it would be refused only once it
+    had run, however long that took."""
+    allowed = _FORM_FORMATS.get(form or "")
+    if allowed is not None and fmt not in allowed:
+        what = "graph" if form in ("CONSTRUCT", "DESCRIBE") else f"{form}"
+        raise QueryError(f"{what} results come as {', '.join(allowed)}, not {fmt!r}")
+
+
 def format_result(result: ResultTable, fmt: str) -> str:
     """SELECT results as a table, CSV, TSV or SPARQL JSON."""
     if fmt == "table":
@@ -125,7 +143,7 @@ def format_boolean(answer: bool, fmt: str) -> str:
         return json.dumps({"head": {}, "boolean": answer})
     if fmt in ("table", "csv", "tsv"):
         return "true" if answer else "false"
-    raise QueryError(f"ASK answers come as table or json, not {fmt!r}")
+    raise QueryError(f"ASK answers come as table, csv, tsv or json, not {fmt!r}")
 
 
 GRAPH_OUTPUT = {"table": "turtle", "turtle": "turtle", "nt": "nt", "json": "jsonld"}

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
+
+if TYPE_CHECKING:
+    from scholarkg.config import ServeSettings
+    from scholarkg.serve.jobs import QueryJob, QueryOutcome
+    from scholarkg.serve.workers import WorkerPool
+
+# How the store's parser (Oxigraph's) says a query does not parse: "error at LINE:COLUMN: …"
+_PARSER_SAID = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
 
 
 def register(commands: Commands) -> None:
@@ -77,6 +87,80 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
+def _run_stoppable(pool: WorkerPool, job: QueryJob) -> QueryOutcome:
+    """``pool.run(job)`` in a thread of its own, so that SIGTERM or SIGINT meanwhile closes the
+    pool (its worker killed mid-query) and raises :class:`Interrupted` at once (before: SIGTERM
+    ended the command and left the worker running the query, holding the caller's pipes; a
+    Ctrl-C waited for the query to finish)."""
+    import signal
+    import threading
+
+    from scholarkg.lifecycle import Interrupted, request_stop
+
+    if threading.current_thread() is not threading.main_thread():  # no signals here
+        return pool.run(job)
+    done: list[QueryOutcome] = []
+    failed: list[BaseException] = []
+
+    def answer() -> None:
+        try:
+            done.append(pool.run(job))
+        except BaseException as exc:  # handed to the main thread
+            failed.append(exc)
+
+    def stop(signum: int, _frame: object) -> None:
+        request_stop(signum)  # the exit code says which signal
+        raise Interrupted("stop requested")
+
+    worker = threading.Thread(target=answer, name="query", daemon=True)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(1.0)  # a signal's handler runs here
+    except Interrupted:
+        pool.close()  # kills the worker the query runs in; its wait then ends
+        worker.join(10)
+        raise
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
+def _limit_named(exc: Exception, serve: ServeSettings) -> Exception:
+    """``exc``, or for a ``[serve]`` limit that stopped the query (time, memory, result size)
+    the same words naming the setting and its value, which the command's user may raise
+    (before: "it ran longer than the time limit of 30 s", no setting named)."""
+    from scholarkg.errors import QueryError, QueryLimitError
+
+    if not isinstance(exc, QueryLimitError):
+        return exc
+    if exc.limit == "time":
+        key = f"time_limit = {serve.time_limit:g}"
+    elif exc.limit == "memory":
+        key = f"memory_limit_mb = {serve.memory_limit_mb}"
+    elif exc.status == 507:  # the result size
+        key = f"max_result_mb = {serve.max_result_mb}"
+    else:
+        return exc
+    return QueryError(f"{exc} ([serve] {key})")
+
+
+def _syntax_error(exc: Exception, source: str) -> Exception:
+    """``exc``, or for the store's parser refusing the query (``error at 3:1: expected …``) the
+    same words naming ``source`` (the query's file, or ``--sparql``), its line and column."""
+    from scholarkg.errors import QueryError
+
+    said = _PARSER_SAID.match(str(exc))
+    if type(exc) is not QueryError or said is None:
+        return exc
+    line, column, rest = said.groups()
+    return QueryError(f"{source}: SPARQL syntax error at line {line}, column {column}: {rest}")
+
+
 def _list_saved() -> int:
     from scholarkg.query import saved_queries
 
@@ -97,10 +181,10 @@ def _list_saved() -> int:
 def run_query(args: argparse.Namespace) -> int:
     from scholarkg.errors import QueryError
     from scholarkg.export import default_prefixes
-    from scholarkg.query import bind_saved, check_parameters, resolve_query
+    from scholarkg.query import bind_saved, check_parameters, holds_query, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
-    from scholarkg.query_results import format_outcome
-    from scholarkg.serve.guard import QueryLimits
+    from scholarkg.query_results import check_format, format_outcome
+    from scholarkg.serve.guard import QueryLimits, scan_query
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.worker_process import StoreSpec
     from scholarkg.serve.workers import WorkerPool
@@ -113,10 +197,14 @@ def run_query(args: argparse.Namespace) -> int:
         raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
     params = _params(args.param or [])
     if args.sparql:
-        check_parameters(check_text(args.sparql, "--sparql"), params)
-        text = bind_parameters(args.sparql, params)
+        if not holds_query(check_text(args.sparql, "--sparql")):
+            raise QueryError("--sparql: no SPARQL query in the text")
+        check_parameters(args.sparql, params)
+        text, source = bind_parameters(args.sparql, params), "--sparql"
     else:
-        text = bind_saved(resolve_query(args.query), params)
+        saved = resolve_query(args.query)
+        text, source = bind_saved(saved, params), str(saved.path)
+    check_format(scan_query(text).form, args.format)  # before a query that may run long
     if config.store.kind == "oxigraph":  # the worker opens what readers open (a checkpoint);
         require_store(config.store.path)  # no store (yet) is said before a worker starts
     else:
@@ -125,7 +213,9 @@ def run_query(args: argparse.Namespace) -> int:
     # The same isolation as the server: a worker process with the [serve] limits.
     pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
     try:
-        outcome = pool.run(QueryJob(text))
+        outcome = _run_stoppable(pool, QueryJob(text))
+    except QueryError as exc:
+        raise _limit_named(_syntax_error(exc, source), config.serve) from None
     finally:
         pool.close()
     text = format_outcome(outcome, args.format, default_prefixes(config.iri_base))

@@ -29,6 +29,7 @@ from rdflib import Graph, URIRef
 from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.store.answer_charset import as_utf8
+from scholarkg.store.answer_rows import read_results
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.endpoint_http import (
     EndpointSession,
@@ -273,7 +274,7 @@ class SparqlStore(ClosingStore):
                 raise QueryError(
                     f"{safe_url(self.query_url)}: unexpected response type {media_type!r}"
                 )
-            return ox.parse_query_results(body, results_format)
+            return read_results(body, results_format, safe_url(self.query_url))
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{safe_url(self.query_url)}: unreadable results: {exc}") from exc
 

@@ -1,0 +1,45 @@
+"""A SPARQL server's query results read whole before anyone reads them.
+
+pyoxigraph parses SELECT results lazily, row by row as the caller iterates: an answer that
+breaks off or goes wrong part way (broken JSON or XML, a term that is no term, a variable the
+head does not declare) failed as a bare ``SyntaxError`` in the middle of the caller's loop,
+past every handler of the store's errors. :func:`read_results` goes through every row once
+(discarding each, so memory stays flat) and says such an answer as one
+:class:`~scholarkg.errors.QueryError` line naming the server and the row; the caller gets a
+fresh parse of an answer known to read to its end.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from scholarkg.errors import QueryError
+
+Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+_REASON_CHARS = 300  # of the parser's own words kept in the line
+
+
+def read_results(body: bytes, results_format: ox.QueryResultsFormat, where: str) -> Results:
+    """``body`` parsed as ``results_format``; a :class:`QueryError` naming ``where`` and the row
+    when any part of it does not read (a boolean answer is read whole by its parse)."""
+    rows = 0
+    try:
+        result = ox.parse_query_results(body, results_format)
+        if not isinstance(result, ox.QuerySolutions):
+            return result
+        for _ in result:
+            rows += 1
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(
+            f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
+            f"{_one_line(exc)}"
+        ) from None
+    return ox.parse_query_results(body, results_format)
+
+
+def _one_line(exc: BaseException) -> str:
+    """The parser's words on one line: control characters (which it may quote from the
+    answer) escaped, and cut short."""
+    text = " ".join(str(exc).split())
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return shown if len(shown) <= _REASON_CHARS else shown[: _REASON_CHARS - 1] + "…"

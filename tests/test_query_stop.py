@@ -1,0 +1,155 @@
+"""``scholarkg query`` stopped (SIGTERM, or SIGINT as Ctrl-C sends it) while its query runs
+ends at once: its worker is stopped, one line says so, and the exit code is the signal's.
+Before, SIGTERM ended the command without a word and left its worker running the query (its
+forkserver too: neither ever ended), and SIGINT printed "interrupted" and then waited for the
+query to finish, however long it took."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from serve_fixtures import build_v2_store
+
+COMMAND = [sys.executable, "-m", "scholarkg.cli"]
+# Four copies of every quad joined: no answer for as long as anyone waits.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stopped_query_ends_with_its_worker_in_one_line(
+    sig: signal.Signals, code: int, tmp_path: Path
+) -> None:
+    store = build_v2_store(tmp_path / "store")
+    config = write_config(tmp_path, [], store={"path": str(store)}, serve={"time_limit": 3600.0})
+    command = subprocess.Popen(
+        [*COMMAND, "query", "--config", str(config), "--sparql", ENDLESS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # the worker: a process under the command's forkserver that has opened the store
+        deadline = time.monotonic() + 120
+        worker = None
+        while worker is None and time.monotonic() < deadline and command.poll() is None:
+            for pid in _descendants(command.pid):
+                try:
+                    opened = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
+                except OSError:
+                    continue
+                if any(path.startswith(str(store)) for path in opened):
+                    worker = pid
+            time.sleep(0.1)
+        assert worker is not None, command.communicate(timeout=60)
+        command.send_signal(sig)
+        out, err = command.communicate(timeout=60)
+    finally:
+        if command.poll() is None:
+            command.kill()
+    assert command.returncode == code
+    assert out == ""
+    assert err.splitlines() == ["interrupted: stop requested"]
+    deadline = time.monotonic() + 30  # the killed worker is reaped by its forkserver
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)
+
+
+def test_a_limit_that_stops_the_query_is_named_with_its_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: "query stopped: it ran longer than the time limit of 1 s", naming no setting
+    the command's user could raise."""
+    from scholarkg.cli import main
+
+    store = build_v2_store(tmp_path / "store")
+    slow = write_config(tmp_path, [], store={"path": str(store)}, serve={"time_limit": 1.0})
+    assert main(["query", "--config", str(slow), "--sparql", ENDLESS]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        "error: query stopped: it ran longer than the time limit of 1 s ([serve] time_limit = 1)"
+    ]
+    small = write_config(tmp_path, [], store={"path": str(store)}, serve={"max_result_mb": 1})
+    pairs = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+    assert main(["query", "--config", str(small), "--sparql", pairs, "--format", "csv"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"error: query stopped: result larger than the limit of {1 << 20} bytes; add LIMIT "
+        "([serve] max_result_mb = 1)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "said"),
+    [
+        (ENDLESS, "turtle", "SELECT results come as table, csv, tsv, json, not 'turtle'"),
+        (
+            "ASK { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+            "nt",
+            "ASK results come as table, csv, tsv, json, not 'nt'",
+        ),
+        (
+            ENDLESS.replace("SELECT (COUNT(*) AS ?n)", "CONSTRUCT { ?a ?b ?c }"),
+            "csv",
+            "graph results come as table, turtle, nt, json, jsonld, not 'csv'",
+        ),
+    ],
+)
+def test_a_format_the_query_form_cannot_come_in_is_refused_before_it_runs(
+    query: str,
+    fmt: str,
+    said: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, the query ran first and the format was refused only once it answered: here it
+    never does, and the time limit stopped it instead."""
+    from scholarkg.cli import main
+
+    store = build_v2_store(tmp_path / "store")
+    config = write_config(tmp_path, [], store={"path": str(store)}, serve={"time_limit": 2.0})
+    assert main(["query", "--config", str(config), "--sparql", query, "--format", fmt]) == 1
+    assert capsys.readouterr().err.splitlines() == [f"error: {said}"]
