@@ -93,7 +93,7 @@ def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> N
 def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
     tmp_path: Path, every: float | None
 ) -> None:
-    hold = Hold(every, answered=2)  # the start-up probe's query and update
+    hold = Hold(every, answered=3)  # the start-up probe: query, update, default-graph check
     base = hold.url
     urls = {"query_url": f"{base}/query", "update_url": f"{base}/update"}
     config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})
