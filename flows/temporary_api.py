@@ -13,7 +13,10 @@ the run, which stops cleanly while the server still answers. (A server stopped a
 moment as the run left the run's last state changes and log records facing a closed port:
 minutes of Prefect's client retries, then tracebacks.) The run stops it by closing its stdin;
 a run that dies closes it too, and the kernel kills the server then
-(:func:`scholarkg.lifecycle.die_with_parent`), even after a ``kill -9`` of the run.
+(:func:`scholarkg.lifecycle.die_with_parent`), even after a ``kill -9`` of the run. A run whose
+stdout is closed (``scholarkg run >&-``) gives it ``/dev/null`` instead (before: it had no
+stdout, and uvicorn failed to start, 'NoneType' object has no attribute 'isatty', a traceback
+and 'the temporary Prefect API exited with 1' ending the run).
 """
 
 from __future__ import annotations
@@ -44,6 +47,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _open(fd: int) -> bool:
+    """Whether this process has file descriptor ``fd`` open."""
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
+
+
 @contextmanager
 def temporary_prefect_api() -> Iterator[str | None]:
     """Yield the API URL to use: the configured one, else a temporary server's."""
@@ -60,6 +72,7 @@ def temporary_prefect_api() -> Iterator[str | None]:
         [sys.executable, "-m", "scholarkg_flows.temporary_api_server", str(port)],
         env=env,
         stdin=subprocess.PIPE,
+        stdout=None if _open(1) else subprocess.DEVNULL,  # a closed stdout fails uvicorn
         preexec_fn=partial(die_with_parent, signal.SIGKILL),  # it ignores SIGTERM
         start_new_session=True,
     )

@@ -69,7 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = {s: signal.signal(s, on_signal) for s in signals}
     try:
         code: int = args.handler(args)
-        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        if sys.stdout is not None:  # None: started with stdout closed (>&-), nothing shown
+            sys.stdout.flush()  # a closed pipe shows here, not at exit
     except BrokenPipeError:
         return _reader_gone()
     except ScholarKGError as exc:

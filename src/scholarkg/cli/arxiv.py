@@ -20,7 +20,6 @@ from scholarkg.cli.common import (
     Commands,
     add_command,
     add_store_options,
-    check_server_store,
     iso_date,
     json_default,
     load,
@@ -227,7 +226,6 @@ def fetch_ids(args: argparse.Namespace) -> int:
         for text in result.invalid:  # never sent: arXiv was not asked
             print(f"not an arXiv identifier (not asked): {text}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
-    check_server_store(config)
     from scholarkg.runs.arxiv_jobs import fetch_ids as fetch_job
 
     return print_report(fetch_job(config, list(args.ids)).report, "scholarkg arxiv fetch")
@@ -254,7 +252,6 @@ def harvest_sets(args: argparse.Namespace) -> int:
             client.http.close()
         _print_records(records)
         return 0
-    check_server_store(config)
     from scholarkg.runs.arxiv_jobs import harvest
 
     worst = 0
@@ -274,7 +271,6 @@ def load_snapshot(args: argparse.Namespace) -> int:
         told = [0]
         _print_records(_read_told(read_snapshot(Path(args.file), config.limits), told))
         return 1 if told[0] else 0
-    check_server_store(config)
     from scholarkg.runs.arxiv_jobs import load_snapshot as snapshot_job
 
     with _progress("load-snapshot") as shown:

@@ -138,20 +138,6 @@ def load(args: argparse.Namespace) -> Config:
     return config.with_store_path(Path(named if named is not None else store).expanduser())
 
 
-def check_server_store(config: Config) -> None:
-    """Before a run that writes: a SPARQL server as the store is opened (a URL with
-    credentials is refused before any line names it) and asked whether it takes the run's
-    queries and writes (:mod:`scholarkg.store.probe`); nothing for another kind."""
-    if config.store.kind != "sparql":
-        return
-    from contextlib import closing
-
-    from scholarkg.store.probe import check_writable
-
-    with closing(config.store.open()) as store:
-        check_writable(store)
-
-
 def print_report(report: RunReport, title: str) -> int:
     """The run's summary on stdout (after a blank line); 0 when it succeeded (ok or degraded),
     else 1."""

@@ -18,7 +18,6 @@ from scholarkg.cli.common import (
     Commands,
     add_command,
     add_store_options,
-    check_server_store,
     load,
     print_report,
 )
@@ -120,7 +119,16 @@ def build_graph(args: argparse.Namespace) -> int:
         from scholarkg.store.foreign import check_not_foreign
 
         check_not_foreign(config.store.path)
-    check_server_store(config)  # and on a server it cannot write, before naming it
+    from scholarkg.runs.server_store import asked_for_the_next_run
+
+    # and on a server it cannot write, before naming it; the flow's run does not ask again
+    with asked_for_the_next_run(config):
+        return _start(args, config, summary)
+
+
+def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int:
+    """The data directory checked (made if missing), what the run is about to do said, the
+    flow run, then its summary."""
     from scholarkg.runs.lock import check_data_dir
 
     check_data_dir(config.data_dir)  # and on a data directory it cannot write (made if missing)

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
-from scholarkg.errors import ScholarKGError, WriteFailed
+from scholarkg.errors import ConfigError, ScholarKGError, WriteFailed
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.extract.oai_pmh import oai_date
 from scholarkg.extract.paging import PagingStopped
@@ -194,7 +194,13 @@ def load_snapshot(
     store is seen to hold their graphs and the identity registry their decisions (so an
     interrupted load resumes), and reported with what they held (records, rejected and
     quarantined). The first line with an arXiv id is the
-    record; later lines with that id are quarantined as duplicates."""
+    record; later lines with that id are quarantined as duplicates. A ``chunk_records`` below
+    1 (a deployment's parameter, say) is a :class:`ConfigError` before the run starts."""
+    if chunk_records < 1:
+        raise ConfigError(
+            f"chunk_records: {chunk_records!r} is not a number of records (a whole number of at "
+            "least 1)"
+        )
     workers = config.runner.max_workers if workers is None else workers
     with RunContext(config, "snapshot", progress=progress) as ctx:
         loading = Loading(ctx, bulk=bulk)

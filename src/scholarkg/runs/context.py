@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from types import TracebackType
 
@@ -26,7 +26,7 @@ from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.incremental import SourceState, SourceStates
 from scholarkg.iris import Minter
-from scholarkg.lifecycle import STOP, check_stop
+from scholarkg.lifecycle import STOP, Interrupted, check_stop
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.manifest import (
     Manifest,
@@ -51,6 +51,7 @@ from scholarkg.runs.killed import (
 )
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
+from scholarkg.runs.server_store import check_before_run
 from scholarkg.store.base import GraphStore
 from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
@@ -124,6 +125,10 @@ class RunContext:
             check_store_path(self.config.store.path)
         if self.config.store.kind == "oxigraph":
             check_not_foreign(self.config.store.path)
+        # a SPARQL server it cannot write: refused before the data directory is made (a stop
+        # while it is asked is taken at the run's first check, and reported)
+        with suppress(Interrupted):
+            check_before_run(self.config)
         gating.start_gate(self.config.shacl.fallback)  # unsupported shapes: an error now
         self._pyshacl_before = gating.pyshacl_graphs()
         self._lock.__enter__()
