@@ -132,6 +132,22 @@ class Answering:
         self.sock.close()
 
 
+class Scripted(Answering):
+    """Answers every request with ``content_type`` and ``body``."""
+
+    def __init__(self, content_type: str, body: bytes) -> None:
+        super().__init__()
+        self.content_type, self.body = content_type, body
+
+    def answer(self, conn: socket.socket) -> None:
+        read_request(conn)
+        head = (
+            f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
+            f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n"
+        )
+        conn.sendall(head.encode("ascii") + self.body)
+
+
 def read_request(conn: socket.socket) -> None:
     """Read one request whole (closing with part of it unread would reset the connection)."""
     data = b""

@@ -70,11 +70,14 @@ class OxigraphServer:
             self.process.wait(timeout=10)
 
 
-def start_oxigraph(binary: Path, directory: Path, attempts: int = 3) -> OxigraphServer:
-    """Start ``oxigraph serve`` on a free loopback port and wait until it answers a query."""
-    failure = ""
+def start_oxigraph(
+    binary: Path, directory: Path, attempts: int = 3, port: int | None = None
+) -> OxigraphServer:
+    """Start ``oxigraph serve`` over ``directory`` on ``port`` (default: a free loopback port,
+    another each attempt) and wait until it answers a query."""
+    failure, given = "", port
     for attempt in range(attempts):
-        port = free_port()
+        port = given or free_port()
         log = directory / f"server-{attempt}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(

@@ -9,7 +9,6 @@ queries are answered, with no restart.
 from __future__ import annotations
 
 import logging
-import subprocess
 import time
 import urllib.error
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from loopback import Dropper, free_port
-from oxigraph_server import OxigraphServer, oxigraph_binary
+from oxigraph_server import OxigraphServer, oxigraph_binary, start_oxigraph
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
 from scholarkg.store.remote import SparqlStore
@@ -35,29 +34,7 @@ QUERY = "SELECT ?n WHERE { ?s <http://xmlns.com/foaf/0.1/name> ?n }"
 
 def start(binary: Path, directory: Path, port: int) -> OxigraphServer:
     """``oxigraph serve`` over ``directory`` on ``port``, once it answers a query."""
-    log = directory / "server.log"
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [
-                str(binary),
-                "serve",
-                "--location",
-                str(directory / "db"),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    server = OxigraphServer(process, f"http://127.0.0.1:{port}", log)
-    for _ in range(600):
-        if server.answers():
-            return server
-        if process.poll() is not None:
-            break
-        time.sleep(0.05)
-    server.stop()
-    pytest.fail(f"oxigraph serve did not start: {log.read_text(errors='replace')}")
+    return start_oxigraph(binary, directory, attempts=1, port=port)
 
 
 @pytest.fixture

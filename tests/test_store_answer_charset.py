@@ -6,13 +6,12 @@ of the store's errors). The servers are loopback ones answering as scripted."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
 
-from loopback import Answering, read_request
+from loopback import Scripted
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
 
@@ -24,22 +23,6 @@ XML = (
     "</binding></result></results></sparql>"
 )
 NT = '<urn:x:s> <urn:x:p> "%s" .\n'
-
-
-class Scripted(Answering):
-    """Answers every request with ``content_type`` and ``body``."""
-
-    def __init__(self, content_type: str, body: bytes) -> None:
-        super().__init__()
-        self.content_type, self.body = content_type, body
-
-    def answer(self, conn: socket.socket) -> None:
-        read_request(conn)
-        head = (
-            f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
-            f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n"
-        )
-        conn.sendall(head.encode("ascii") + self.body)
 
 
 @pytest.fixture

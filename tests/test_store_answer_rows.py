@@ -9,7 +9,6 @@ are loopback ones answering as scripted."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import write_config
-from loopback import Answering, read_request
+from loopback import Scripted
 from scholarkg.errors import QueryError
 from scholarkg.query_results import run_select
 from scholarkg.serve.jobs import JobFailure, QueryJob
@@ -57,22 +56,6 @@ BROKEN = {
     "xml-cut-short": (XML, GOOD_XML[:-30], 5),
     "xml-trailing-bytes": (XML, GOOD_XML + "<x>", 6),
 }
-
-
-class Scripted(Answering):
-    """Answers every request with ``content_type`` and ``body``."""
-
-    def __init__(self, content_type: str, body: bytes) -> None:
-        super().__init__()
-        self.content_type, self.body = content_type, body
-
-    def answer(self, conn: socket.socket) -> None:
-        read_request(conn)
-        head = (
-            f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
-            f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n"
-        )
-        conn.sendall(head.encode("ascii") + self.body)
 
 
 @pytest.fixture(params=list(BROKEN), ids=list(BROKEN))
