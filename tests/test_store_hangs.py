@@ -89,13 +89,10 @@ def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> N
     )
 
 
-@pytest.mark.parametrize("every", [None, 1.0], ids=["silent", "dripping"])
-def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
-    tmp_path: Path, every: float | None
-) -> None:
-    hold = Hold(every, answered=3)  # the start-up probe: ASK, the empty update, a named triple
-    base = hold.url
-    urls = {"query_url": f"{base}/query", "update_url": f"{base}/update"}
+def stopped_when_asked(hold: Hold, tmp_path: Path) -> tuple[bytes, bytes]:
+    """``scholarkg run`` of the sample into ``hold`` as a SPARQL store, sent SIGTERM once a
+    request hangs: its stdout and stderr, after checking it ended by that signal."""
+    urls = {"query_url": f"{hold.url}/query", "update_url": f"{hold.url}/update"}
     config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})
     process = start_run(config)
     try:
@@ -107,6 +104,16 @@ def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
             process.kill()
         hold.close()
     assert process.returncode == 128 + signal.SIGTERM, (out, err)
+    return out, err
+
+
+@pytest.mark.parametrize("every", [None, 1.0], ids=["silent", "dripping"])
+def test_sigterm_ends_a_run_waiting_on_a_store_that_hangs(
+    tmp_path: Path, every: float | None
+) -> None:
+    hold = Hold(every, answered=3)  # the start-up probe: ASK, the empty update, a named triple
+    base = hold.url
+    out, err = stopped_when_asked(hold, tmp_path)
     assert b"Traceback" not in out + err, err
     lines = out.decode().splitlines()
     assert (

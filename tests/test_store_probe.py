@@ -30,8 +30,7 @@ from scholarkg.errors import ConfigError
 from scholarkg.store.probe import PROBE_GRAPH, check_writable
 from scholarkg.store.remote import SparqlStore
 from serve_fixtures import build_v2_store
-from test_stop import start_run
-from test_store_hangs import Hold
+from test_store_hangs import Hold, stopped_when_asked
 
 pytest_plugins = ("oxigraph_server",)
 
@@ -187,19 +186,7 @@ def test_sigterm_while_the_server_is_probed_ends_the_command_before_the_run(
     """The probe waits on a server that never answers: SIGTERM ends the command at once, in
     one line, with nothing written (before the probe said so, it took the stop for a server
     that was down and started the run)."""
-    hold = Hold(None)
-    urls = {"query_url": f"{hold.url}/query", "update_url": f"{hold.url}/update"}
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})
-    process = start_run(config)
-    try:
-        assert hold.asked.wait(BOUND), "the run never asked the store"
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=BOUND)  # not the 120 s read timeout
-    finally:
-        if process.poll() is None:
-            process.kill()
-        hold.close()
-    assert process.returncode == 128 + signal.SIGTERM, (out, err)
+    out, err = stopped_when_asked(Hold(None), tmp_path)
     assert out == b""
     assert err.decode().splitlines() == [
         "stopping (SIGTERM): finishing the current step",
