@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from building import sparql_store
 from conftest import write_config
 from loopback import Answering, Dropper, free_port, read_request
 from samples import SAMPLE_PROFILE
@@ -63,20 +64,11 @@ class Narrow(Answering):
 ASK_TRUE = '{"head":{},"boolean":true}'
 
 
-def _store(base: str) -> dict[str, object]:
-    return {
-        "kind": "sparql",
-        "query_url": f"{base}/query",
-        "update_url": f"{base}/update",
-        "store_url": f"{base}/store",
-    }
-
-
 def _run(tmp_path: Path, base: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
     """``scholarkg run`` into the server at ``base``: its exit code is 1 and it wrote nothing;
     returns what it printed on stderr."""
     tmp_path.mkdir(exist_ok=True)
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store=_store(base))
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(base))
     assert main(["run", "--config", str(config)]) == 1
     shown = capsys.readouterr()
     assert shown.out == ""
