@@ -181,9 +181,29 @@ class SparqlStore(ClosingStore):
                 if ntriples:
                     self.replace_graph_ntriples(iri, ntriples)
                 else:
-                    self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+                    self._drop(iri)
             return
         self.patch_graphs([GraphPatch(iri, ntriples) for iri, ntriples in graphs])
+
+    def _drop(self, iri: str) -> None:
+        """Drop graph ``iri`` (one not held is no error): ``DROP SILENT`` with an update
+        endpoint, else a Graph Store ``DELETE``, whose 404 means it is already gone."""
+        if self.update_url is not None:
+            self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            return
+        if self.store_url is None:
+            raise LoadError(f"{self!r}: no Graph Store endpoint configured")
+        try:
+            self._http.send(
+                "DELETE",
+                self.store_url,
+                error=LoadError,
+                what=f"drop graph {iri_ref(iri)}",
+                params={"graph": iri},
+            )
+        except LoadError as exc:
+            if answered_status(exc) != 404:
+                raise
 
     def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
         """Several graphs' new content: with a SPARQL Update endpoint, one request (atomic on
