@@ -7,8 +7,12 @@ from pathlib import Path
 import pytest
 
 from building import build_store, sparql_store
+from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
+from scholarkg.config import load_config
+from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.store.remote import SparqlStore
+from test_snapshot_job import SNAPSHOT
 
 pytest_plugins = ("oxigraph_server",)
 pytestmark = pytest.mark.server
@@ -40,3 +44,19 @@ def test_graphs_are_dropped_through_the_graph_store_endpoint(oxigraph_url: str) 
     store.replace_graphs([(gone, ""), ("urn:x:never-written", "")])
     assert store.graph_names() == {kept}
     assert store.triples_in(kept) == {("<urn:x:s>", "<urn:x:p>", "<urn:x:o>")}
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_store_without_a_graph_store_endpoint_loads_through_updates(
+    tmp_path: Path, oxigraph_url: str, bulk: bool
+) -> None:
+    """``replace_via = "put"`` (the default) with only an Update endpoint: graphs are replaced
+    with updates, by either loader; nothing goes to dead-letter."""
+    store = sparql_store(oxigraph_url)
+    del store["store_url"]
+    config = load_config(write_config(tmp_path, [], store=store))
+    report = load_snapshot(config, SNAPSHOT, workers=0, bulk=bulk).report
+    assert report.outcome == "ok", "\n".join(report.summary_lines())
+    assert not report.dead
+    with config.store.open() as server:
+        assert server.quad_count() == report.store_quads > 0
