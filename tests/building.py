@@ -17,6 +17,12 @@ from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 
 
+def sparql_store(base: str, **settings: object) -> dict[str, object]:
+    """`[store]` settings for the SPARQL 1.1 server at `base` (Oxigraph's three endpoints)."""
+    endpoints = {"query_url": f"{base}/query", "update_url": f"{base}/update"}
+    return {"kind": "sparql", **endpoints, "store_url": f"{base}/store", **settings}
+
+
 def build_store(
     directory: Path, profiles: list[Path | str], **sections: dict[str, object]
 ) -> tuple[Config, RunReport]:

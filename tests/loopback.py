@@ -1,7 +1,8 @@
 """Small loopback helpers for tests: a port nothing listens on, a server that drips, a port
 that takes connections and never answers (:class:`Trap`: a request there hangs, and nothing
 reaching it is missed), one that closes each at once (:class:`Dropper`: a request there
-fails at once) and a base for servers that answer as a test scripts it (:class:`Answering`)."""
+fails at once), a page server (:class:`Pages`) and a base for servers that answer as a test
+scripts it (:class:`Answering`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -51,6 +53,43 @@ class Drip:
 
     def stop(self) -> None:
         self.server.shutdown()
+
+
+class Pages:
+    """An HTTP server answering every GET with ``page(path)``'s (Content-Type, body); the paths
+    asked, as they came, are in ``paths``. A context manager (closed on leaving)."""
+
+    def __init__(self, page: Callable[[str], tuple[str, bytes]]) -> None:
+        self.paths: list[str] = []
+        seen = self.paths
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                seen.append(self.path)
+                content_type, body = page(self.path)
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> Pages:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class Trap:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from building import run_cli
+from building import run_cli, sparql_store
 from conftest import write_config
 from loopback import free_port
 from samples import SAMPLE_PROFILE
@@ -25,9 +25,8 @@ def test_a_store_that_is_down_is_one_line_and_a_report(tmp_path: Path) -> None:
     config = write_config(
         tmp_path,
         [SAMPLE_PROFILE],
-        store={"kind": "sparql", "query_url": f"{dead}/query", "update_url": f"{dead}/update",
-               "store_url": f"{dead}/store"},
-    )  # fmt: skip
+        store=sparql_store(dead),
+    )
     done = run_cli(config)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout

@@ -13,6 +13,7 @@ import requests
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.compare import to_isomorphic
 
+from building import sparql_store
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
@@ -32,15 +33,6 @@ TIMESTAMPS = {
     URIRef("https://w3id.org/scholarkg/ontology#observedAt"),
 }
 OBSERVED = Literal("observed")
-
-
-def sparql_store(url: str) -> dict[str, object]:
-    return {
-        "kind": "sparql",
-        "query_url": f"{url}/query",
-        "update_url": f"{url}/update",
-        "store_url": f"{url}/store",
-    }
 
 
 def data_graphs(url: str) -> dict[str, Graph]:

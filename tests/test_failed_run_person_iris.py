@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from building import sparql_store
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
@@ -68,14 +69,7 @@ def test_a_failed_runs_persons_are_named_as_a_fresh_build_names_them(
     monkeypatch.setattr(records, "COMMIT_EVERY", 1)  # decisions kept before the store fails
     run_dir = tmp_path / "run"
     run_dir.mkdir()
-    base = proxy.url
-    store = {
-        "kind": "sparql",
-        "query_url": f"{base}/query",
-        "update_url": f"{base}/update",
-        "store_url": f"{base}/store",
-    }
-    config = load_config(write_config(run_dir, [], store=store))
+    config = load_config(write_config(run_dir, [], store=sparql_store(proxy.url)))
     proxy.refuse_writes = True
     first = load_snapshot(config, snapshot, workers=0).report
     assert first.outcome == "failed", first.summary_lines()

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from arxiv_replay import ReplayServer
+from building import sparql_store
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.query import resolve_query
@@ -129,12 +130,7 @@ def test_same_flow_against_a_real_oxigraph_server(tmp_path: Path, oxigraph_url: 
     config = write_config(
         tmp_path,
         [SAMPLE_PROFILE],
-        store={
-            "kind": "sparql",
-            "query_url": f"{oxigraph_url}/query",
-            "update_url": f"{oxigraph_url}/update",
-            "store_url": f"{oxigraph_url}/store",
-        },
+        store=sparql_store(oxigraph_url),
     )
     report = build_kg(config_path=str(config))
     assert report.outcome == "ok" and report.papers == 25

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from building import sparql_store
 from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_jobs import load_snapshot
@@ -95,9 +96,7 @@ def test_a_changed_record_writes_only_what_changed(
     tmp_path: Path, oxigraph_url: str, bulk: bool
 ) -> None:
     with running_proxy(oxigraph_url) as proxy:
-        base = proxy.url
-        store = {"kind": "sparql", "query_url": f"{base}/query", "update_url": f"{base}/update"}
-        store |= {"store_url": f"{base}/store", "replace_via": "update"}
+        store = sparql_store(proxy.url, replace_via="update")
         config = load_config(write_config(tmp_path, [], store=store))
         load_snapshot(config, SNAPSHOT, workers=0, bulk=bulk)
         old_title = json.loads(LINES[42])["title"]

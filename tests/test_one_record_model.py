@@ -13,6 +13,7 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCTERMS
 
+from building import sparql_store
 from samples import ROOT
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
@@ -129,12 +130,7 @@ def test_a_snapshot_loads_into_a_sparql_server_as_into_the_embedded_store(
         write_config(
             server,
             [],
-            store={
-                "kind": "sparql",
-                "query_url": f"{oxigraph_url}/query",
-                "update_url": f"{oxigraph_url}/update",
-                "store_url": f"{oxigraph_url}/store",
-            },
+            store=sparql_store(oxigraph_url),
         )
     )
     report = load_snapshot(remote, snapshot, workers=0).report

@@ -5,13 +5,12 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import hashlib
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from arxiv_replay import fast_policy
+from loopback import Pages
 from scholarkg.config import load_config
 from scholarkg.errors import ParseError
 from scholarkg.extract.http import HttpClient
@@ -598,27 +597,6 @@ def test_a_vertical_tab_or_form_feed_folds_to_one_space(sample_bytes: bytes) -> 
     assert profile.subject_code == "LG" and profile.quarantined == ()
 
 
-class _Pages:
-    """A loopback server answering each path with its (Content-Type, body)."""
-
-    def __init__(self, pages: dict[str, tuple[str, bytes]]) -> None:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                content_type, body = pages[self.path]
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-
 def test_a_page_its_server_declares_latin1_or_windows1252_is_read_so_when_no_utf8(
     sample_bytes: bytes, tmp_path: Path
 ) -> None:
@@ -643,21 +621,16 @@ def test_a_page_its_server_declares_latin1_or_windows1252_is_read_so_when_no_utf
         "/none.txt": ("text/plain", cp1252),
         "/undefined.txt": ("text/plain; charset=windows-1252", undefined),
     }
-    server = _Pages(pages)
     archive = RawArchive(tmp_path / "raw")
     read: dict[str, object] = {}
-    try:
-        with HttpClient(archive, fast_policy()) as http:
-            for path in pages:
-                archived = fetch_profile(server.base + path, archive, http)
-                assert archived is not None and archived.read_bytes() == pages[path][1]
-                try:
-                    read[path] = parse_archived_profile(archived, CODES)
-                except ParseError as exc:
-                    read[path] = exc.message
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
+    with Pages(pages.__getitem__) as server, HttpClient(archive, fast_policy()) as http:
+        for path in pages:
+            archived = fetch_profile(server.base + path, archive, http)
+            assert archived is not None and archived.read_bytes() == pages[path][1]
+            try:
+                read[path] = parse_archived_profile(archived, CODES)
+            except ParseError as exc:
+                read[path] = exc.message
     expected = parse(text.encode(), source="x")
     for path in ("/latin1.txt", "/cp1252.txt"):
         profile = read[path]

@@ -246,6 +246,25 @@ def test_dataset_parameters(url: str) -> None:
     assert relative.status_code == 400
 
 
+def test_more_dataset_graphs_than_the_limit_are_refused_before_any_is_read(url: str) -> None:
+    """CONSTRUCTED: 1 000 graph IRIs (the default limit) across both dataset parameters are a
+    query; one more is a 400 naming the setting, for a query and for the query page."""
+    graphs = [f"{BASE}graph/person/p{i}" for i in range(1_000)]
+    fields = [("default-graph-uri", g) for g in graphs[:600]]
+    fields += [("named-graph-uri", g) for g in graphs[600:]]
+    ask = [("query", "ASK {}")]
+    held = requests.post(url + "sparql", data=ask + fields, headers={"Accept": SPARQL_JSON})
+    assert held.status_code == 200 and held.json()["boolean"] is True
+    one_more = [*fields, ("named-graph-uri", f"{BASE}graph/person/one-more")]
+    for form in (ask + one_more, [("edit", "ASK {}"), *one_more]):
+        refused = requests.post(url + "sparql", data=form, headers={"Accept": HTML_ACCEPT})
+        assert refused.status_code == 400
+        assert refused.text == (
+            "1001 graph IRIs in default-graph-uri and named-graph-uri; at most 1000 "
+            "([serve] max_dataset_graphs)\n"
+        )
+
+
 def test_protocol_errors(url: str) -> None:
     bad = requests.get(url + "sparql", params={"query": "SELECT * WHERE {\n ?s ?p }"})
     assert bad.status_code == 400
@@ -1075,7 +1094,7 @@ def test_the_result_cache_counts_the_query_text_and_graphs_it_keeps(
             ask(number, [])
         ask(0, [])
         assert server.kg.pool.answered == before + 6  # dropped for the five after it: run again
-        names = [f"urn:x:graph-{n:06d}" for n in range(12_000)]  # ~250 KB of graph names
+        names = [f"urn:x:graph-{n:06d}-{'y' * 230}" for n in range(1_000)]  # ~250 KB of names
         for number in range(6, 10):
             ask(number, names)
         before = server.kg.pool.answered

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from building import build_store, rows
+from loopback import Pages
 from samples import SAMPLE_PROFILE
 from scholarkg.transform.terms import source_iri
 
@@ -54,40 +53,16 @@ def test_a_valid_iri_is_kept_as_it_is(valid: str) -> None:
     assert str(source_iri(valid)) == valid
 
 
-class AnyPath:
-    """A loopback server that answers every path with the sample page, and notes the paths."""
-
-    def __init__(self) -> None:
-        self.paths: list[str] = []
-        body, seen = SAMPLE_PROFILE.read_bytes(), self.paths
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                seen.append(self.path)
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-
 @pytest.fixture
-def any_path() -> Iterator[AnyPath]:
-    server = AnyPath()
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+def any_path() -> Iterator[Pages]:
+    """A loopback server answering every path with the sample page."""
+    body = SAMPLE_PROFILE.read_bytes()
+    with Pages(lambda _: ("text/plain; charset=utf-8", body)) as server:
+        yield server
 
 
 def test_a_profile_at_a_url_with_a_space_loads_rather_than_going_to_dead_letter(
-    tmp_path: Path, any_path: AnyPath
+    tmp_path: Path, any_path: Pages
 ) -> None:
     location = f"{any_path.base}/people/Léonard Hussenot|all.txt"
     config, report = build_store(tmp_path, [location], http={"min_interval": 0.0})

@@ -307,8 +307,10 @@ def test_read_only_sparql_store_cannot_write(oxigraph_url: str) -> None:
         query_url=f"{oxigraph_url}/query",
         store_url=f"{oxigraph_url}/store",
     )
-    with pytest.raises(LoadError, match="no Graph Store endpoint"):
+    with pytest.raises(LoadError, match="no write endpoint configured"):
         store.replace_graph(G, graph_of("x"))
+    with pytest.raises(LoadError, match="no write endpoint configured"):
+        store.replace_graphs([(G, "")])
     assert store.graph_names() == set()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from building import build_store, rebuild
+from building import build_store, rebuild, sparql_store
 from samples import SAMPLE_PROFILE
 from store_proxy import running_proxy
 
@@ -20,14 +20,7 @@ def test_a_store_that_acknowledges_writes_it_does_not_apply_fails_the_run(
     tmp_path: Path, oxigraph_url: str, replace_via: str
 ) -> None:
     with running_proxy(oxigraph_url) as proxy:
-        base = proxy.url
-        store = {
-            "kind": "sparql",
-            "query_url": f"{base}/query",
-            "update_url": f"{base}/update",
-            "store_url": f"{base}/store",
-            "replace_via": replace_via,
-        }
+        store = sparql_store(proxy.url, replace_via=replace_via)
         proxy.ignore_writes = True
         config, lied_to = build_store(tmp_path, [str(SAMPLE_PROFILE)], store=store)
         assert proxy.ignored > 0

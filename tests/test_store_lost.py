@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from building import build_store, content, rebuild
+from building import build_store, content, rebuild, sparql_store
 from constructed import Listed, profile_page
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config
@@ -63,13 +63,7 @@ def test_a_cleared_embedded_store_gets_every_graph_again(tmp_path: Path) -> None
 def test_a_sparql_server_made_afresh_gets_every_graph_again(
     tmp_path: Path, oxigraph_url: str
 ) -> None:
-    store = {
-        "kind": "sparql",
-        "query_url": f"{oxigraph_url}/query",
-        "update_url": f"{oxigraph_url}/update",
-        "store_url": f"{oxigraph_url}/store",
-    }
-    config, first = build_store(tmp_path, [str(SAMPLE_PROFILE)], store=store)
+    config, first = build_store(tmp_path, [str(SAMPLE_PROFILE)], store=sparql_store(oxigraph_url))
     assert first.outcome == "ok", first.summary_lines()
     before = data_graphs(config)
     with config.store.open() as server:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from building import sparql_store
 from conftest import write_config
 from loopback import Answering, Dropper, free_port, read_request
 from samples import SAMPLE_PROFILE
@@ -63,20 +64,11 @@ class Narrow(Answering):
 ASK_TRUE = '{"head":{},"boolean":true}'
 
 
-def _store(base: str) -> dict[str, object]:
-    return {
-        "kind": "sparql",
-        "query_url": f"{base}/query",
-        "update_url": f"{base}/update",
-        "store_url": f"{base}/store",
-    }
-
-
 def _run(tmp_path: Path, base: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
     """``scholarkg run`` into the server at ``base``: its exit code is 1 and it wrote nothing;
     returns what it printed on stderr."""
     tmp_path.mkdir(exist_ok=True)
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store=_store(base))
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(base))
     assert main(["run", "--config", str(config)]) == 1
     shown = capsys.readouterr()
     assert shown.out == ""
@@ -249,3 +241,45 @@ def test_a_server_keeping_its_default_graph_apart_passes_with_data(oxigraph_url:
         store.replace_graph_ntriples("urn:x:g", '<urn:x:a> <urn:x:b> "x" .\n')
         check_writable(store)
         assert store.quad_count() == 1
+
+
+def test_a_store_with_no_endpoint_its_writes_go_to_is_refused_naming_the_key(
+    oxigraph_url: str,
+) -> None:
+    """A store with neither write endpoint, or ``replace_via = "update"`` without an Update
+    endpoint: the run does not start (``"put"`` without a Graph Store endpoint writes updates)."""
+    query = f"{oxigraph_url}/query"
+    for store, key in (
+        (SparqlStore(query), "store_url or update_url"),
+        (SparqlStore(query, store_url=f"{oxigraph_url}/store", replace_via="update"), "update_url"),
+    ):
+        with pytest.raises(ConfigError) as refused:
+            check_writable(store)
+        assert str(refused.value) == (
+            f"the SPARQL server at {query} cannot be this run's store: replace_via = "
+            f"{store.replace_via!r} writes through [store] {key}, which is not set"
+        )
+
+
+def test_a_put_only_run_into_a_read_only_scholarkg_serve_is_refused_before_it_starts(
+    tmp_path: Path, served: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No update endpoint: the probe asks the Graph Store endpoint with an empty ``PUT``."""
+    store = sparql_store(served)
+    del store["update_url"]
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=store)
+    assert main(["run", "--config", str(config)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        f"error: the SPARQL server at {served}/query cannot be this run's store: "
+        f"{served}/store: replace graph <{PROBE_GRAPH}>: HTTP 40"
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_graph_store_probe_changes_nothing_on_a_real_server(oxigraph_url: str) -> None:
+    put_only = SparqlStore(f"{oxigraph_url}/query", store_url=f"{oxigraph_url}/store")
+    with put_only as store:
+        check_writable(store)
+        assert store.quad_count() == 0
+        assert store.graph_names() == set()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from building import build_store, rebuild
+from building import build_store, rebuild, sparql_store
 from conftest import write_config
 from hostile_store import SNAPSHOT
 from samples import SAMPLE_PROFILE
@@ -63,17 +63,6 @@ def proxy(tmp_path: Path) -> Iterator[StoreProxy]:
         server.server.stop()
 
 
-def _store(proxy: StoreProxy, replace_via: str) -> dict[str, object]:
-    base = proxy.url
-    return {
-        "kind": "sparql",
-        "query_url": f"{base}/query",
-        "update_url": f"{base}/update",
-        "store_url": f"{base}/store",
-        "replace_via": replace_via,
-    }
-
-
 def _held(config: Config) -> tuple[int, set[str]]:
     with config.store.open() as server:
         return server.quad_count(), server.graph_names()
@@ -96,7 +85,9 @@ def test_a_profile_run_whose_server_crashes_loses_nothing(
     (tmp_path / "run").mkdir()
     proxy.crash_at = 10  # a person graph's write
     config, first = build_store(
-        tmp_path / "run", [str(SAMPLE_PROFILE)], store=_store(proxy, replace_via)
+        tmp_path / "run",
+        [str(SAMPLE_PROFILE)],
+        store=sparql_store(proxy.url, replace_via=replace_via),
     )
     assert proxy.writes >= 10  # the crash came
     _crashed(first, config)
@@ -119,7 +110,7 @@ def test_a_snapshot_load_whose_server_crashes_loads_the_rest_next(
     tmp_path: Path, proxy: StoreProxy
 ) -> None:
     (tmp_path / "run").mkdir()
-    store = _store(proxy, "update") | {"segment_quads": 1000}
+    store = sparql_store(proxy.url, replace_via="update", segment_quads=1000)
     config = load_config(write_config(tmp_path / "run", [], store=store))
     proxy.crash_at = 2  # the segment's data
     _crashed(load_snapshot(config, SNAPSHOT, workers=0).report, config)
@@ -143,7 +134,7 @@ def test_a_server_failing_every_write_keeps_the_graphs_for_the_next_run(
     built again: the 44 person graphs were never written."""
     (tmp_path / "run").mkdir()
     proxy.refuse_writes = True
-    store = _store(proxy, replace_via)
+    store = sparql_store(proxy.url, replace_via=replace_via)
     config, first = build_store(tmp_path / "run", [str(SAMPLE_PROFILE)], store=store)
     assert first.outcome == "failed", first.summary_lines()
     assert first.store_error is not None and "HTTP 500" in first.store_error
@@ -172,7 +163,7 @@ def test_refused_person_graphs_do_not_make_the_record_count_negative(
     _, clean = build_store(tmp_path / "clean", [str(SAMPLE_PROFILE)])
     proxy.refuse_matching = b"/graph/person/"
     config, report = build_store(
-        tmp_path / "run", [str(SAMPLE_PROFILE)], store=_store(proxy, "put")
+        tmp_path / "run", [str(SAMPLE_PROFILE)], store=sparql_store(proxy.url, replace_via="put")
     )
     assert proxy.refused == len(report.dead) == 44
     assert all("/graph/person/" in iri for iri, _ in report.dead)

@@ -15,6 +15,7 @@ import requests
 from rdflib.namespace import FOAF
 
 from arxiv_replay import Fault, ReplayServer
+from building import sparql_store
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
 from samples import ROOT, SAMPLE_PROFILE, SECOND_PROFILE
@@ -169,9 +170,7 @@ def test_graphs_changed_through_serve_allow_updates_are_published_as_the_store_h
 def test_a_sparql_server_changed_through_serve_allow_updates_is_published_as_it_holds_them(
     tmp_path: Path, oxigraph_url: str
 ) -> None:
-    endpoints = {"kind": "sparql", "query_url": f"{oxigraph_url}/query"}
-    endpoints |= {"update_url": f"{oxigraph_url}/update", "store_url": f"{oxigraph_url}/store"}
-    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], store=endpoints))
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(oxigraph_url)))
     build(config)
     with config.store.open() as store:
         changed_in_place(config, store, store_state_dir(config))  # as `scholarkg serve` does

@@ -72,6 +72,9 @@ class ServeSettings(Section):
         ("*",), "origins allowed by CORS; [] = no CORS headers"
     )
     max_body_bytes: int = setting(1_048_576, "request body limit (413 above)", gt=0)
+    max_dataset_graphs: int = setting(
+        1_000, "graph IRIs in default-graph-uri + named-graph-uri of one request (400 above)", gt=0
+    )
     max_header_bytes: int = setting(16_384, "request line + headers limit (400 above)", gt=0)
     max_connections: int = setting(
         200, "open connections; the newest past it is answered 503 and closed", gt=0

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
 from scholarkg.identity import names
 from scholarkg.sqlite_in import BATCH, execute_in, select_in
@@ -184,23 +185,18 @@ class EvidenceTables:
         self, block: str, co_blocks: Sequence[str], paper: str
     ) -> list[tuple[str, str, int, float, str, str]]:
         """(node, name as listed, person, score, co-author block, co-author name): each
-        authorship
-        in ``block`` on a paper other than ``paper`` beside a co-author in one of
+        authorship in ``block`` on a paper other than ``paper`` beside a co-author in one of
         ``co_blocks`` that co-authors or no evidence decided (not a profile's claim, a
         position or a configured split), one row per node and co-author block."""
-        keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
-        if not keys:
-            return []
-        marks = ",".join("?" * len(keys))
-        query = (
-            "SELECT m.node, m.name, m.person, COALESCE(m.score, 0), c.pair, MIN(c.co_name)"  # noqa: S608
-            " FROM coauthor_pairs c"
-            " JOIN mentions m ON m.node = c.node"
-            f" WHERE c.pair IN ({marks}) AND c.paper != ?"
-            " AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
-            " GROUP BY m.node, c.pair ORDER BY m.node, c.pair"
+        keys, rows = self._beside(
+            block,
+            co_blocks,
+            paper,
+            "SELECT m.node, m.name, m.person, COALESCE(m.score, 0), c.pair, MIN(c.co_name)"
+            " FROM coauthor_pairs c JOIN mentions m ON m.node = c.node",
+            "AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
+            " GROUP BY m.node, c.pair ORDER BY m.node, c.pair",
         )
-        rows = self.db.execute(query, [*keys, paper])
         return [
             (str(n), str(m), int(p), float(e), keys[int(k)], str(c)) for n, m, p, e, k, c in rows
         ]
@@ -219,15 +215,25 @@ class EvidenceTables:
         this is also the candidate search. One row per (person, co-author block, co-author
         name), with the first such paper: a prolific author's hundred papers with one co-author
         are one hit, not a hundred (the rule's work per paper would grow with their papers)."""
+        keys, rows = self._beside(
+            block,
+            co_blocks,
+            paper,
+            "SELECT c.pair, m.person, p.name, MIN(c.paper), c.co_name FROM coauthor_pairs c"
+            " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person",
+            "GROUP BY m.person, c.pair, c.co_name ORDER BY m.person, MIN(c.paper), c.co_name",
+        )
+        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
+
+    def _beside(
+        self, block: str, co_blocks: Sequence[str], paper: str, select: str, rest: str
+    ) -> tuple[dict[int, str], list[Any]]:
+        """The pair index's keys of ``block`` beside each of ``co_blocks`` (key: co-author
+        block), and the rows of ``select … WHERE`` (those keys, on a paper other than
+        ``paper``) ``rest``; no rows without keys."""
         keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
         if not keys:
-            return []
+            return keys, []
         marks = ",".join("?" * len(keys))
-        query = (
-            "SELECT c.pair, m.person, p.name, MIN(c.paper), c.co_name FROM coauthor_pairs c"  # noqa: S608
-            " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person"
-            f" WHERE c.pair IN ({marks}) AND c.paper != ?"
-            " GROUP BY m.person, c.pair, c.co_name ORDER BY m.person, MIN(c.paper), c.co_name"
-        )
-        rows = self.db.execute(query, [*keys, paper])
-        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
+        query = f"{select} WHERE c.pair IN ({marks}) AND c.paper != ? {rest}"
+        return keys, self.db.execute(query, [*keys, paper]).fetchall()

@@ -103,6 +103,18 @@ def _media_type(content_type: str | None) -> tuple[str, str]:
     return media.lower(), charset
 
 
+def dataset_graphs_within(params: Mapping[str, list[str]], limit: int) -> None:
+    """ProtocolError when ``default-graph-uri`` and ``named-graph-uri`` name more than
+    ``limit`` graphs together (``[serve] max_dataset_graphs``), before any is checked."""
+    count = sum(len(params.get(name, ())) for name in DATASET_PARAMS)
+    if count > limit:
+        raise ProtocolError(
+            400,
+            f"{count} graph IRIs in default-graph-uri and named-graph-uri; at most {limit} "
+            "([serve] max_dataset_graphs)",
+        )
+
+
 def graphs(params: Mapping[str, list[str]], name: str) -> tuple[str, ...] | None:
     """The graph IRIs given as ``name`` (None when not given); ProtocolError for a value that
     is not an absolute IRI."""
@@ -136,9 +148,10 @@ def _decoded(body: bytes, charset: str) -> str:
 
 
 def read_operation(
-    method: str, query_string: str, content_type: str | None, body: bytes
+    method: str, query_string: str, content_type: str | None, body: bytes, max_graphs: int
 ) -> Operation:
-    """The operation of one request to ``/sparql`` or ``/update``; raises ProtocolError."""
+    """The operation of one request to ``/sparql`` or ``/update``, naming at most
+    ``max_graphs`` dataset graphs; raises ProtocolError."""
     params = parse_qs(query_string, keep_blank_values=True)
     if method == "POST":
         media, charset = _media_type(content_type)
@@ -162,6 +175,7 @@ def read_operation(
                 f"unsupported Content-Type {media or '(none)'}; use {FORM}, "
                 f"{SPARQL_QUERY} or {SPARQL_UPDATE}",
             )
+    dataset_graphs_within(params, max_graphs)
     queries, updates = params.get("query", []), params.get("update", [])
     if len(queries) + len(updates) > 1:
         raise ProtocolError(400, "give exactly one query or one update per request")

@@ -54,7 +54,11 @@ class SparqlRoutes(BaseRoutes):
         try:
             body = await self.limits.body(request) if request.method == "POST" else b""
             operation = read_operation(
-                request.method, request.url.query, request.headers.get("content-type"), body
+                request.method,
+                request.url.query,
+                request.headers.get("content-type"),
+                body,
+                self.kg.settings.max_dataset_graphs,
             )
             if operation.kind == "update":
                 return await self.run_update(request, operation)
@@ -196,7 +200,11 @@ class SparqlRoutes(BaseRoutes):
         try:
             body = await self.limits.body(request)
             operation = read_operation(
-                "POST", request.url.query, request.headers.get("content-type"), body
+                "POST",
+                request.url.query,
+                request.headers.get("content-type"),
+                body,
+                self.kg.settings.max_dataset_graphs,
             )
         except ProtocolError as exc:
             return text(exc.status, str(exc))

@@ -2,7 +2,11 @@
 
 Two requests, neither of which changes anything: a query (``ASK {}``, with the ``Accept`` every
 query sends) and, when an Update endpoint is configured, an update shaped as every write is
-(``INSERT DATA { GRAPH <probe> { } }``, which inserts nothing). A server that answers either
+(``INSERT DATA { GRAPH <probe> { } }``, which inserts nothing); without one, the writes' Graph
+Store requests (an empty ``PUT`` of the probe graph and its ``DELETE``: three requests, leaving
+nothing). A store with no write endpoint, or ``replace_via = "update"`` without an Update
+endpoint, is refused unasked.
+A server that answers any
 with an HTTP client error — it cannot answer in a format scholarkg reads (406), forbids
 updates (403: a read-only endpoint such as ``scholarkg serve``), has no such endpoint or method
 (404, 405), or rejects ``GRAPH`` in an update (400) — cannot be written by the run: one line
@@ -37,10 +41,19 @@ def check_writable(store: GraphStore) -> None:
     if not isinstance(store, SparqlStore):
         return
     where = safe_url(store.query_url)
+    if store.update_url is None and (store.store_url is None or store.replace_via == "update"):
+        needed = "update_url" if store.store_url else "store_url or update_url"
+        raise ConfigError(
+            f"the SPARQL server at {where} cannot be this run's store: replace_via = "
+            f"{store.replace_via!r} writes through [store] {needed}, which is not set"
+        )
     try:
         store.query("ASK {}", union=False)
         if store.update_url is not None:
             store.update(f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ }} }}")
+        else:  # written with PUT and dropped with DELETE: an empty graph, then none
+            store.replace_graph_ntriples(PROBE_GRAPH, "")
+            store.replace_graphs([(PROBE_GRAPH, "")])
         union = store.server in SEPARATE_DEFAULT_GRAPH and _default_is_union(store)
     except (LoadError, QueryError) as exc:
         check_stop()  # a stop asked for while it waited: the run does not start

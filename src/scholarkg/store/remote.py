@@ -63,9 +63,10 @@ _STORE = StoreConfig()  # the defaults: [store] timeouts, request_deadline, max_
 class SparqlStore(ClosingStore):
     """A :class:`~scholarkg.store.base.GraphStore` on SPARQL 1.1 Protocol / Update / GSP endpoints.
 
-    Only ``query_url`` is needed to read; writes need ``store_url`` (``replace_via="put"``) or
-    ``update_url`` (``replace_via="update"``). Credentials (``user``, ``password``; a URL holding
-    some is refused) are sent as HTTP basic auth.
+    Only ``query_url`` is needed to read; writes need ``store_url`` or ``update_url``, and
+    ``replace_via`` chooses between them when both are given (see :meth:`_puts`).
+    Credentials (``user``, ``password``; a URL holding some is refused) are sent as HTTP
+    basic auth.
     ``timeout`` bounds each read, ``total_timeout`` each request in all, ``max_answer_bytes``
     the answer read; a stop request (SIGTERM) cuts a request under way. ``timeouts`` (connect,
     read, whole request) and ``max_answer_bytes`` say what it was given, for a worker process
@@ -158,11 +159,10 @@ class SparqlStore(ClosingStore):
     def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None:
         """Replace named graph ``iri`` with the N-Triples text ``ntriples``, atomically."""
         ref = iri_ref(iri)
-        if self.replace_via == "update":
+        if not self._puts():
             self._send_patches([GraphPatch(str(iri), ntriples)])  # DROP SILENT + INSERT DATA
             return
-        if self.store_url is None:
-            raise LoadError(f"{self!r}: no Graph Store endpoint configured")
+        assert self.store_url is not None  # _puts
         self._http.send(
             "PUT",
             self.store_url,
@@ -173,17 +173,42 @@ class SparqlStore(ClosingStore):
             headers={"Content-Type": "application/n-triples"},
         )
 
+    def _puts(self) -> bool:
+        """Whether graphs are replaced with Graph Store ``PUT`` requests: ``replace_via="put"``
+        with a Graph Store endpoint, or the only write endpoint there is; else with updates."""
+        return self.store_url is not None and (self.replace_via == "put" or self.update_url is None)
+
     def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
-        """Several graphs: one SPARQL Update request (atomic on the server) with
-        ``replace_via="update"``, else one Graph Store request per graph."""
-        if self.replace_via != "update":
+        """Several graphs: one Graph Store request per graph (see :meth:`_puts`), else one
+        SPARQL Update request (atomic on the server)."""
+        if self._puts():
             for iri, ntriples in graphs:
                 if ntriples:
                     self.replace_graph_ntriples(iri, ntriples)
                 else:
-                    self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+                    self._drop(iri)
             return
-        self.patch_graphs([GraphPatch(iri, ntriples) for iri, ntriples in graphs])
+        self._send_patches([GraphPatch(iri, ntriples) for iri, ntriples in graphs])
+
+    def _drop(self, iri: str) -> None:
+        """Drop graph ``iri`` (one not held is no error): ``DROP SILENT`` with an update
+        endpoint, else a Graph Store ``DELETE``, whose 404 means it is already gone."""
+        if self.update_url is not None:
+            self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            return
+        if self.store_url is None:
+            raise LoadError(f"{self!r}: no Graph Store endpoint configured")
+        try:
+            self._http.send(
+                "DELETE",
+                self.store_url,
+                error=LoadError,
+                what=f"drop graph {iri_ref(iri)}",
+                params={"graph": iri},
+            )
+        except LoadError as exc:
+            if answered_status(exc) != 404:
+                raise
 
     def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
         """Several graphs' new content: with a SPARQL Update endpoint, one request (atomic on
@@ -198,6 +223,8 @@ class SparqlStore(ClosingStore):
         """One update of ``patches``; one the server refuses as too large (HTTP 413: it
         applied none of it) is sent again as two halves, and so on down to one graph a
         request. Updates as large as one refused are split before they are sent."""
+        if self.update_url is None:  # and no Graph Store endpoint (_puts): read-only
+            raise LoadError(f"{self!r}: no write endpoint configured (store_url, update_url)")
         update = patch_update(patches)
         if not update:
             return
