@@ -46,11 +46,13 @@ class CoauthorRule:
         author's :meth:`_coauthor_evidence`, when the caller has it (not looked up twice)."""
         on_paper = set(on_paper)  # the live persons holding an authorship on the paper
         listed = _listed(paper) if evidence else []
+        chosen: dict[str, int] = {}  # node: the person it was given here
+        unlinked: set[str] = set()  # nodes no pair-index row links to another paper
         for author in fresh:
             if looked_up is not None and len(fresh) == 1:
                 ranked = looked_up
             elif evidence:
-                ranked = self._coauthor_evidence(author, paper, on_paper, listed)
+                ranked = self._coauthor_evidence(author, paper, on_paper, listed, unlinked)
             else:
                 ranked = []
             ranked, spelled = self._spelled_first(ranked, author.name)
@@ -105,15 +107,18 @@ class CoauthorRule:
                     previous=self._previous(known, author),
                 )
             on_paper.add(pid)
+            chosen[author.node] = pid
         if evidence and not self._revisiting:
             for author in fresh:
-                self._revisit(author, paper, listed)
+                if author.node not in unlinked:  # else nothing it could decide again
+                    self._revisit(author, paper, listed, chosen[author.node])
 
     def _revisit(
         self,
         author: AuthorMention,
         paper: PaperMentions,
         listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]],
+        decided: int,
     ) -> None:
         """Decide again each authorship decided earlier by co-authors (or founding a person)
         that ``author``, now decided, is compatible with beside one of the same co-authors,
@@ -125,15 +130,10 @@ class CoauthorRule:
         its own was joined again by the next author linking them and split off by the next,
         a new person each time (17 times for one authorship in 3 000 papers)."""
         reg = self.registry
-        mine: dict[str, list[str]] = {}
-        for node, name, their_blocks, _ in listed:
-            if node != author.node and not names.compatible(name, author.name):
-                for block in their_blocks:
-                    mine.setdefault(block, []).append(name)
-        decided = reg.mentions([author.node]).get(author.node)
-        if not mine or decided is None:
+        mine = _others(author, listed)
+        if not mine:
             return
-        pid = reg.live(decided.person)
+        pid = reg.live(decided)
         shared: dict[str, set[str]] = {}  # node: the co-author blocks it shares with ``author``
         found: dict[str, tuple[int, float]] = {}  # node: (its person, the evidence it had)
         for block in names.blocks(author.name):
@@ -227,28 +227,23 @@ class CoauthorRule:
         paper: PaperMentions,
         exclude: set[int],
         listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]] | None = None,
+        unlinked: set[str] | None = None,
     ) -> list[tuple[int, int, tuple[str, str]]]:
         """Persons with a compatible name (not on this paper already) who wrote another paper
         with one of this paper's co-authors: (person, how many co-authors, (paper, co-author)).
         Looked up under each block of the author's and the co-authors' spellings
         (:func:`~.names.blocks`).
-        ``listed``: the paper's :func:`_listed` authors, when the caller has them."""
-        mine: dict[str, list[str]] = {}
-        surnames = spelled_surnames(author.name)
-        for node, name, their_blocks, theirs in _listed(paper) if listed is None else listed:
-            # compatible names share a surname in some spelling: only those are compared
-            if node != author.node and (
-                not surnames & theirs or not names.compatible(name, author.name)
-            ):
-                for block in their_blocks:
-                    mine.setdefault(block, []).append(name)
-        if not mine:
-            return []
+        ``listed``: the paper's :func:`_listed` authors, when the caller has them;
+        ``unlinked`` gets the author's node when the pair index links it to no other paper's
+        authorship beside one of these co-authors (:meth:`_revisit` would find none either)."""
+        mine = _others(author, _listed(paper) if listed is None else listed)
         hits = [
             hit
             for block in names.blocks(author.name)
             for hit in self.registry.coauthor_hits(block, list(mine), paper.paper)
         ]
+        if not hits and unlinked is not None:
+            unlinked.add(author.node)
         shared: dict[int, dict[str, tuple[str, str]]] = {}
         for pid, full, other_paper, block, name in hits:
             if (
@@ -261,6 +256,23 @@ class CoauthorRule:
         ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
         ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked
+
+
+def _others(
+    author: AuthorMention, listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]]
+) -> dict[str, list[str]]:
+    """The names of ``author``'s co-authors on the paper by each of their blocks: the other
+    authors whose names are not compatible with the author's."""
+    mine: dict[str, list[str]] = {}
+    surnames = spelled_surnames(author.name)
+    for node, name, their_blocks, theirs in listed:
+        # compatible names share a surname in some spelling: only those are compared
+        if node != author.node and (
+            not surnames & theirs or not names.compatible(name, author.name)
+        ):
+            for block in their_blocks:
+                mine.setdefault(block, []).append(name)
+    return mine
 
 
 def _listed(paper: PaperMentions) -> list[tuple[str, str, tuple[str, ...], frozenset[str]]]:
