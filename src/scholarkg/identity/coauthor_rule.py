@@ -1,9 +1,10 @@
 """The ``shared-coauthor`` rule: within a name block, a compatible person who wrote another paper
 with one of this paper's co-authors is the author; an authorship that links two such persons
 merges them (new evidence); no such person, or as much evidence for two who cannot be one
-(whichever was seen first would win), a person of its own (``first-seen``). An author decided
-so may make such an authorship decided earlier ambiguous (``D. Ritter`` joined ``Debashish
-Ritter``, then ``Damian C. Ritter`` beside the same co-author): it is decided again."""
+(whichever was seen first would win), or another author of the paper as compatible with the
+person (whichever is listed first would win), a person of its own (``first-seen``). An author
+decided so may make such an authorship decided earlier ambiguous (``D. Ritter`` joined
+``Debashish Ritter``, then ``Damian C. Ritter`` beside the same co-author): it is decided again."""
 
 from __future__ import annotations
 
@@ -56,7 +57,10 @@ class CoauthorRule:
             else:
                 ranked = []
             ranked, spelled = self._spelled_first(ranked, author.name)
-            if ranked and not spelled and (why := self._ambiguous(ranked)) is not None:
+            why = self._ambiguous(ranked) if ranked and not spelled else None
+            if why is None and ranked:
+                why = self._twin(author, ranked[0][0], listed)
+            if why is not None:
                 self.conflicts.append(f"{author.name!r} at {author.node}: {why}")
                 founder = self._founded(author.node, {author.name})  # decided again: as before
                 if founder is None or founder in on_paper or self.registry.holds_any(founder):
@@ -182,6 +186,36 @@ class CoauthorRule:
         name_a = self._names.get(a) or reg.person(a).name
         name_b = self._names.get(b) or reg.person(b).name
         return not names.compatible(name_a, name_b)
+
+    def _twin(
+        self,
+        author: AuthorMention,
+        pid: int,
+        listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]],
+    ) -> str | None:
+        """Why ``author`` does not join ``pid``, the person the evidence gives it: another
+        author of the paper is as compatible with that person (``Maria Smith`` listed twice,
+        or ``Daniel Lopez`` and ``David Lopez`` beside a co-author of ``D. Lopez``). Beside the
+        same co-authors, the evidence for either is the same, so the one decided first would
+        join (the paper's position order), and read the other way (``pid`` made by the paper
+        read later) the one author is tied between the two (:meth:`_ambiguous`): neither. Not
+        where the spelling tells them apart as :meth:`_spelled_first` does (``Maria Smith``
+        written so, ``M. Smith`` beside it). None: no such author."""
+        person = self._names.get(pid) or self.registry.person(pid).name
+        surnames = spelled_surnames(person)
+        exact = author.name == person and any(len(w) > 1 for w in names.tokens(person)[:-1])
+        for node, name, _, theirs in listed:
+            if (
+                node != author.node
+                and surnames & theirs
+                and not (exact and name != person)
+                and names.compatible(name, person)
+            ):
+                return (
+                    f"{name!r} on the paper too is as compatible with {person!r}, whose"
+                    " co-authors they share: a person of its own"
+                )
+        return None
 
     def _spelled_first(
         self, ranked: list[tuple[int, int, tuple[str, str]]], name: str
