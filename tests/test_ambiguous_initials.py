@@ -201,3 +201,43 @@ def test_two_persons_written_as_listed_still_tie(tmp_path: Path) -> None:
     persons = {_person_of(reg, "2101.00001", n)[0] for n in (1, 2)}
     alone, rule = _person_of(reg, "2101.00002", 1)
     assert alone not in persons and rule == "first-seen" and len(persons) == 2
+
+
+def _partition(tmp_path: Path, papers: list[PaperMentions]) -> set[frozenset[str]]:
+    reg = Registry(tmp_path / "identity.sqlite")
+    resolver = IdentityResolver(reg)
+    for paper in papers:
+        resolver.restate([paper])
+    persons: dict[int, set[str]] = {}
+    for node, person in reg.db.execute("SELECT node, person FROM mentions"):
+        persons.setdefault(reg.live(int(person)), set()).add(str(node).removeprefix(BASE))
+    reg.close()
+    return {frozenset(nodes) for nodes in persons.values()}
+
+
+@pytest.mark.parametrize(
+    ("twin", "maria"),
+    [
+        # read in this order, the later Maria Smith is tied between the paper's two: joins
+        # neither; read the other way, the first listed of the two joined her (before)
+        ("Maria Smith", [["1/1"], ["1/4"], ["2/3"]]),
+        # the spelling tells them apart (as a tie is told): Maria Smith is Maria Smith
+        ("M. Smith", [["1/1", "2/3"], ["1/4"]]),
+    ],
+)
+def test_two_authors_of_one_paper_as_compatible_with_a_person_join_her_in_neither_order(
+    tmp_path: Path, twin: str, maria: list[list[str]]
+) -> None:
+    """CONSTRUCTED, the smallest pair of orders of bench/identity_crowded.py's set that gave
+    two partitions: a paper listing two authors compatible with one name (here twice
+    ``Maria Smith``), and another paper of that name beside two of their co-authors."""
+    papers = [
+        _paper("2101.00001", "Maria Smith", "J. Chen", "D. Lopez", twin),
+        _paper("2101.00002", "J. Chen", "D. Lopez", "Maria Smith"),
+    ]
+    forward = _partition(tmp_path / "forward", papers)
+    assert forward == _partition(tmp_path / "reverse", papers[::-1])
+    expected = [*maria, ["1/2", "2/1"], ["1/3", "2/2"]]  # J. Chen, D. Lopez
+    assert forward == {
+        frozenset(f"2101.0000{n[0]}/authorship/{n[2]}" for n in nodes) for nodes in expected
+    }

@@ -1,9 +1,10 @@
 """The ``shared-coauthor`` rule: within a name block, a compatible person who wrote another paper
 with one of this paper's co-authors is the author; an authorship that links two such persons
 merges them (new evidence); no such person, or as much evidence for two who cannot be one
-(whichever was seen first would win), a person of its own (``first-seen``). An author decided
-so may make such an authorship decided earlier ambiguous (``D. Ritter`` joined ``Debashish
-Ritter``, then ``Damian C. Ritter`` beside the same co-author): it is decided again."""
+(whichever was seen first would win), or another author of the paper as compatible with the
+person (whichever is listed first would win), a person of its own (``first-seen``). An author
+decided so may make such an authorship decided earlier ambiguous (``D. Ritter`` joined
+``Debashish Ritter``, then ``Damian C. Ritter`` beside the same co-author): it is decided again."""
 
 from __future__ import annotations
 
@@ -46,15 +47,20 @@ class CoauthorRule:
         author's :meth:`_coauthor_evidence`, when the caller has it (not looked up twice)."""
         on_paper = set(on_paper)  # the live persons holding an authorship on the paper
         listed = _listed(paper) if evidence else []
+        chosen: dict[str, int] = {}  # node: the person it was given here
+        unlinked: set[str] = set()  # nodes no pair-index row links to another paper
         for author in fresh:
             if looked_up is not None and len(fresh) == 1:
                 ranked = looked_up
             elif evidence:
-                ranked = self._coauthor_evidence(author, paper, on_paper, listed)
+                ranked = self._coauthor_evidence(author, paper, on_paper, listed, unlinked)
             else:
                 ranked = []
             ranked, spelled = self._spelled_first(ranked, author.name)
-            if ranked and not spelled and (why := self._ambiguous(ranked)) is not None:
+            why = self._ambiguous(ranked) if ranked and not spelled else None
+            if why is None and ranked:
+                why = self._twin(author, ranked[0][0], listed)
+            if why is not None:
                 self.conflicts.append(f"{author.name!r} at {author.node}: {why}")
                 founder = self._founded(author.node, {author.name})  # decided again: as before
                 if founder is None or founder in on_paper or self.registry.holds_any(founder):
@@ -105,15 +111,18 @@ class CoauthorRule:
                     previous=self._previous(known, author),
                 )
             on_paper.add(pid)
+            chosen[author.node] = pid
         if evidence and not self._revisiting:
             for author in fresh:
-                self._revisit(author, paper, listed)
+                if author.node not in unlinked:  # else nothing it could decide again
+                    self._revisit(author, paper, listed, chosen[author.node])
 
     def _revisit(
         self,
         author: AuthorMention,
         paper: PaperMentions,
         listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]],
+        decided: int,
     ) -> None:
         """Decide again each authorship decided earlier by co-authors (or founding a person)
         that ``author``, now decided, is compatible with beside one of the same co-authors,
@@ -125,15 +134,10 @@ class CoauthorRule:
         its own was joined again by the next author linking them and split off by the next,
         a new person each time (17 times for one authorship in 3 000 papers)."""
         reg = self.registry
-        mine: dict[str, list[str]] = {}
-        for node, name, their_blocks, _ in listed:
-            if node != author.node and not names.compatible(name, author.name):
-                for block in their_blocks:
-                    mine.setdefault(block, []).append(name)
-        decided = reg.mentions([author.node]).get(author.node)
-        if not mine or decided is None:
+        mine = _others(author, listed)
+        if not mine:
             return
-        pid = reg.live(decided.person)
+        pid = reg.live(decided)
         shared: dict[str, set[str]] = {}  # node: the co-author blocks it shares with ``author``
         found: dict[str, tuple[int, float]] = {}  # node: (its person, the evidence it had)
         for block in names.blocks(author.name):
@@ -183,6 +187,36 @@ class CoauthorRule:
         name_b = self._names.get(b) or reg.person(b).name
         return not names.compatible(name_a, name_b)
 
+    def _twin(
+        self,
+        author: AuthorMention,
+        pid: int,
+        listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]],
+    ) -> str | None:
+        """Why ``author`` does not join ``pid``, the person the evidence gives it: another
+        author of the paper is as compatible with that person (``Maria Smith`` listed twice,
+        or ``Daniel Lopez`` and ``David Lopez`` beside a co-author of ``D. Lopez``). Beside the
+        same co-authors, the evidence for either is the same, so the one decided first would
+        join (the paper's position order), and read the other way (``pid`` made by the paper
+        read later) the one author is tied between the two (:meth:`_ambiguous`): neither. Not
+        where the spelling tells them apart as :meth:`_spelled_first` does (``Maria Smith``
+        written so, ``M. Smith`` beside it). None: no such author."""
+        person = self._names.get(pid) or self.registry.person(pid).name
+        surnames = spelled_surnames(person)
+        exact = author.name == person and any(len(w) > 1 for w in names.tokens(person)[:-1])
+        for node, name, _, theirs in listed:
+            if (
+                node != author.node
+                and surnames & theirs
+                and not (exact and name != person)
+                and names.compatible(name, person)
+            ):
+                return (
+                    f"{name!r} on the paper too is as compatible with {person!r}, whose"
+                    " co-authors they share: a person of its own"
+                )
+        return None
+
     def _spelled_first(
         self, ranked: list[tuple[int, int, tuple[str, str]]], name: str
     ) -> tuple[list[tuple[int, int, tuple[str, str]]], bool]:
@@ -227,28 +261,23 @@ class CoauthorRule:
         paper: PaperMentions,
         exclude: set[int],
         listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]] | None = None,
+        unlinked: set[str] | None = None,
     ) -> list[tuple[int, int, tuple[str, str]]]:
         """Persons with a compatible name (not on this paper already) who wrote another paper
         with one of this paper's co-authors: (person, how many co-authors, (paper, co-author)).
         Looked up under each block of the author's and the co-authors' spellings
         (:func:`~.names.blocks`).
-        ``listed``: the paper's :func:`_listed` authors, when the caller has them."""
-        mine: dict[str, list[str]] = {}
-        surnames = spelled_surnames(author.name)
-        for node, name, their_blocks, theirs in _listed(paper) if listed is None else listed:
-            # compatible names share a surname in some spelling: only those are compared
-            if node != author.node and (
-                not surnames & theirs or not names.compatible(name, author.name)
-            ):
-                for block in their_blocks:
-                    mine.setdefault(block, []).append(name)
-        if not mine:
-            return []
+        ``listed``: the paper's :func:`_listed` authors, when the caller has them;
+        ``unlinked`` gets the author's node when the pair index links it to no other paper's
+        authorship beside one of these co-authors (:meth:`_revisit` would find none either)."""
+        mine = _others(author, _listed(paper) if listed is None else listed)
         hits = [
             hit
             for block in names.blocks(author.name)
             for hit in self.registry.coauthor_hits(block, list(mine), paper.paper)
         ]
+        if not hits and unlinked is not None:
+            unlinked.add(author.node)
         shared: dict[int, dict[str, tuple[str, str]]] = {}
         for pid, full, other_paper, block, name in hits:
             if (
@@ -261,6 +290,23 @@ class CoauthorRule:
         ranked = [(pid, len(blocks), min(blocks.values())) for pid, blocks in shared.items()]
         ranked.sort(key=lambda r: (-r[1], r[0]))
         return ranked
+
+
+def _others(
+    author: AuthorMention, listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]]
+) -> dict[str, list[str]]:
+    """The names of ``author``'s co-authors on the paper by each of their blocks: the other
+    authors whose names are not compatible with the author's."""
+    mine: dict[str, list[str]] = {}
+    surnames = spelled_surnames(author.name)
+    for node, name, their_blocks, theirs in listed:
+        # compatible names share a surname in some spelling: only those are compared
+        if node != author.node and (
+            not surnames & theirs or not names.compatible(name, author.name)
+        ):
+            for block in their_blocks:
+                mine.setdefault(block, []).append(name)
+    return mine
 
 
 def _listed(paper: PaperMentions) -> list[tuple[str, str, tuple[str, ...], frozenset[str]]]:
