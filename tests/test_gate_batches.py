@@ -86,3 +86,34 @@ def test_a_graph_checked_alone_is_still_checked() -> None:
     assert_as_alone([emitted(records[1]), faulty], batch=1)  # batches of one
     clean, rest = emitted(records[0]), emitted(records[2])
     assert_as_alone([clean, faulty, rest], batch=200)  # left apart: it describes clean's paper
+
+
+class CountedTerm(str):
+    """A term string that counts how often it is hashed (each set or dict lookup of it)."""
+
+    hashed = 0
+
+    def __hash__(self) -> int:
+        CountedTerm.hashed += 1
+        return str.__hash__(self)
+
+
+def test_choosing_a_batchs_union_is_linear_in_the_batch() -> None:
+    """Which graphs of a batch can be checked together is decided with a bounded number of
+    lookups per triple (it walked every node chosen so far for each graph: 200 graphs of 3
+    triples took ~120 000 lookups, quadratic in the batch)."""
+    graphs = [
+        EmittedGraph(
+            f"urn:g{i}",
+            "person",
+            tuple(
+                (CountedTerm(f"<urn:n{i}-{k}>"), "<urn:p>", CountedTerm(f"<urn:v{i}-{k}>"))
+                for k in range(3)
+            ),
+        )
+        for i in range(200)
+    ]
+    CountedTerm.hashed = 0
+    together, owner = gating._separable(graphs)
+    assert together == list(range(200)) and len(owner) == 600
+    assert CountedTerm.hashed <= 10 * 600

@@ -107,8 +107,11 @@ def _separable(part: Sequence[EmittedGraph]) -> tuple[list[int], dict[str, int]]
     for i, graph in enumerate(part):
         described = {s for s, _, _ in graph.triples}
         pointed = {o for _, _, o in graph.triples if o[:1] in "<_"} - described
-        shares = not described.isdisjoint(owner) or not described.isdisjoint(values)
-        if not shares and pointed.isdisjoint(owner):
+        # owner.keys() first: it iterates the smaller side; a set's isdisjoint(dict) walks the
+        # whole dict, the batch's every node for each graph (quadratic in the batch)
+        chosen = owner.keys()
+        shares = not chosen.isdisjoint(described) or not described.isdisjoint(values)
+        if not shares and chosen.isdisjoint(pointed):
             together.append(i)
             owner.update(dict.fromkeys(described, i))
             values |= pointed

@@ -28,6 +28,7 @@ from scholarkg.shacl.terms import canonical_triples, from_rdflib, text
 
 log = logging.getLogger(__name__)
 FALLBACKS = ("error", "pyshacl")
+_NONE: dict[str, list[str]] = {}  # a node the graph says nothing about (never written to)
 
 
 class Engine:
@@ -252,9 +253,22 @@ class Engine:
                 emit((shape, focus, component, value, None, None, None))
         for query in shape.sparql:
             self._queries.run(view, shape, query, focus, out)
+        if not shape.children:
+            return
+        spo, ont_nodes = view.data.spo, view.ont_nodes
         for value in values:
+            # a predicate path's values straight from the index (the ontology's nodes excepted)
+            own = None if value in ont_nodes else spo.get(value, _NONE)
             for child in shape.children:
-                found = self._values(view, child, value)
+                p = child.predicate
+                if p is not None and own is not None:
+                    found = own.get(p)
+                    if found is None:
+                        if not child.runs_when_empty:
+                            continue
+                        found = []
+                else:
+                    found = self._values(view, child, value)
                 if found or child.runs_when_empty:
                     self._validate(view, child, value, out, found)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyshacl import ShapesGraph
-from rdflib import RDF, Graph, Literal, Namespace
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from scholarkg.errors import ShapesError, UnsupportedShape
@@ -43,6 +43,7 @@ class Shape:
     severity: str
     severity_node: Node
     path: Step | None  # value nodes of a focus node (None: a node shape)
+    predicate: str | None  # the path's IRI when the path is one (its values: the node's objects)
     path_node: Node | None
     path_text: str | None
     message: str  # sorted, "; "-joined sh:message of the shape
@@ -117,6 +118,7 @@ class Compiler:
             severity=SEVERITIES.get(shape.severity, str(shape.severity)),
             severity_node=shape.severity,
             path=None,
+            predicate=from_rdflib(path_node) if isinstance(path_node, URIRef) else None,
             path_node=path_node,
             path_text=None if path_node is None else path_text(self.graph, path_node),
             message="; ".join(sorted(str(m) for m in messages)),
