@@ -8,6 +8,7 @@ goes to a file the parent reads to explain a crash.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -287,6 +288,23 @@ def send(conn: Connection, answer: Any, max_bytes: int | None) -> None:
     conn.send_bytes(payload)
 
 
+def _let_the_forkserver_end() -> None:
+    """Close this worker's copy of the forkserver's "alive" pipe (multiprocessing hands every
+    process it forks the write end, for processes that start their own): the forkserver ends
+    when that pipe has no writer left, so with it held a worker running a long query kept its
+    forkserver, and itself, alive after the server was killed (SIGKILL). A worker starts no
+    process; without the copy the forkserver ends with the server and the kernel kills the
+    worker (:func:`die_with_parent`)."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[attr-defined]
+
+
 def worker_main(
     conn: Connection, spec: StoreSpec, memory_limit_mb: int, max_bytes: int, stderr_path: str
 ) -> None:
@@ -297,6 +315,7 @@ def worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     die_with_parent(signal.SIGKILL)
+    _let_the_forkserver_end()
     with open(stderr_path, "wb", buffering=0) as err:
         os.dup2(err.fileno(), 2)
     _apply_limits(memory_limit_mb)
