@@ -40,7 +40,7 @@ def child(mode: str, rows: int, store: str) -> None:
     from scholarkg.serve.workers import WorkerPool
 
     limits = QueryLimits(time_limit=3600.0, max_result_bytes=1 << 40, memory_limit_mb=8192)
-    pool = WorkerPool(StoreSpec("oxigraph", store), limits, size=1)
+    pool = WorkerPool(StoreSpec("oxigraph", store), limits, size=1, lend=False)  # one worker
     started, cpu = time.perf_counter(), time.process_time()
     with open("/dev/null", "w", encoding="utf-8") as out:
         if mode == "whole":
