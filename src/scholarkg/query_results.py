@@ -49,12 +49,19 @@ def run_select(store: GraphStore, sparql: str) -> ResultTable:
     return ResultTable(columns, rows)
 
 
-def format_table(result: ResultTable, max_width: int = 60) -> str:
-    def cell(value: str | None) -> str:
-        text = "" if value is None else value.replace("\n", " ")
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+def table_cell(value: str | None, max_width: int = 60) -> str:
+    """One value as a table shows it: on one line, cut to ``max_width`` characters."""
+    text = "" if value is None else value.replace("\n", " ")
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
-    rows = [[cell(v) for v in row] for row in result.rows]
+
+def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:
+    """A term's plain value (None where unbound), as tables, CSV and TSV show it."""
+    return None if term is None else _text(term)
+
+
+def format_table(result: ResultTable, max_width: int = 60) -> str:
+    rows = [[table_cell(v, max_width) for v in row] for row in result.rows]
     widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(result.columns)]
     line = "  ".join(c.ljust(w) for c, w in zip(result.columns, widths, strict=True))
     rule = "  ".join("-" * w for w in widths)
@@ -70,7 +77,7 @@ def format_csv(result: ResultTable) -> str:
     return out.getvalue()
 
 
-def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
+def json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict[str, str]:
     if isinstance(term, ox.Triple):
         return {"type": "triple", "value": str(term)}
     if isinstance(term, ox.NamedNode):
@@ -88,7 +95,7 @@ def _json_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> di
 def format_json(result: ResultTable) -> str:
     """SPARQL 1.1 Query Results JSON."""
     bindings = [
-        {c: _json_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
+        {c: json_term(t) for c, t in zip(result.columns, row, strict=True) if t is not None}
         for row in result.terms
     ]
     return json.dumps(

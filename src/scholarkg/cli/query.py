@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
@@ -12,7 +14,7 @@ from scholarkg.formats import QUERY_FORMATS
 
 if TYPE_CHECKING:
     from scholarkg.config import ServeSettings
-    from scholarkg.serve.jobs import QueryJob, QueryOutcome
+    from scholarkg.query_output import Message
     from scholarkg.serve.workers import WorkerPool
 
 # How the store's parser (Oxigraph's) says a query does not parse: "error at LINE:COLUMN: …"
@@ -87,24 +89,24 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
     return params
 
 
-def _run_stoppable(pool: WorkerPool, job: QueryJob) -> QueryOutcome:
-    """``pool.run(job)`` in a thread of its own, so that SIGTERM or SIGINT meanwhile closes the
-    pool (its worker killed mid-query) and raises :class:`Interrupted` at once (before: SIGTERM
-    ended the command and left the worker running the query, holding the caller's pipes; a
-    Ctrl-C waited for the query to finish)."""
+def _run_stoppable(pool: WorkerPool, work: Callable[[], None]) -> None:
+    """``work()`` (the query's run in ``pool``) in a thread of its own, so that SIGTERM or
+    SIGINT meanwhile closes the pool (its worker killed mid-query) and raises
+    :class:`Interrupted` at once (before: SIGTERM ended the command and left the worker running
+    the query, holding the caller's pipes; a Ctrl-C waited for the query to finish)."""
     import signal
     import threading
 
     from scholarkg.lifecycle import Interrupted, request_stop
 
     if threading.current_thread() is not threading.main_thread():  # no signals here
-        return pool.run(job)
-    done: list[QueryOutcome] = []
+        work()
+        return
     failed: list[BaseException] = []
 
     def answer() -> None:
         try:
-            done.append(pool.run(job))
+            work()
         except BaseException as exc:  # handed to the main thread
             failed.append(exc)
 
@@ -127,7 +129,33 @@ def _run_stoppable(pool: WorkerPool, job: QueryJob) -> QueryOutcome:
             signal.signal(sig, handler)
     if failed:
         raise failed[0]
-    return done[0]
+
+
+class Written:
+    """How many rows (or triples) of a streamed answer went out, to say that output a limit
+    or failure cut short is incomplete."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.what = "rows"
+
+    def count(self, messages: Iterator[Message]) -> Iterator[Message]:
+        from scholarkg.serve.jobs import RowBatch, StreamHead
+
+        for message in messages:
+            if isinstance(message, StreamHead) and message.form == "triples":
+                self.what = "triples"
+            yield message  # the writer asks for the next one once this one is written
+            if isinstance(message, RowBatch):
+                self.items += len(message.items)
+
+    def said(self, exc: Exception) -> Exception:
+        """``exc``, saying the output before it is incomplete when some was written."""
+        from scholarkg.errors import QueryError
+
+        if not self.items or not isinstance(exc, QueryError):
+            return exc
+        return QueryError(f"{exc}; the output stops after {self.items} {self.what}: incomplete")
 
 
 def _limit_named(exc: Exception, serve: ServeSettings) -> Exception:
@@ -183,7 +211,8 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.export import default_prefixes
     from scholarkg.query import bind_saved, check_parameters, holds_query, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
-    from scholarkg.query_results import check_format, format_outcome
+    from scholarkg.query_output import BATCH_ROWS, write_answer
+    from scholarkg.query_results import check_format
     from scholarkg.serve.guard import QueryLimits, scan_query
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.worker_process import StoreSpec
@@ -212,13 +241,19 @@ def run_query(args: argparse.Namespace) -> int:
     spec = StoreSpec.of_config(config.store)  # starts; every [store] setting reaches it
     # The same isolation as the server: a worker process with the [serve] limits.
     pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
+    job = QueryJob(text, stream_rows=BATCH_ROWS)  # the worker sends rows as it reads them
+    prefixes = default_prefixes(config.iri_base)
+
+    written = Written()
+
+    def answer() -> None:  # each batch written as it comes: the command's memory stays flat
+        with contextlib.closing(pool.stream(job)) as messages:
+            write_answer(written.count(messages), args.format, prefixes, sys.stdout)
+
     try:
-        outcome = _run_stoppable(pool, QueryJob(text))
+        _run_stoppable(pool, answer)
     except QueryError as exc:
-        raise _limit_named(_syntax_error(exc, source), config.serve) from None
+        raise written.said(_limit_named(_syntax_error(exc, source), config.serve)) from None
     finally:
         pool.close()
-    text = format_outcome(outcome, args.format, default_prefixes(config.iri_base))
-    # CSV, TSV and the graph formats end with their line break: one more made an empty record
-    print(text, end="" if text.endswith("\n") else "\n")
     return 0

@@ -46,6 +46,7 @@ class QueryJob:
     graph_format: str | None = TERMS
     base: str = DEFAULT_BASE  # the instance IRI base JSON-LD compacts ``id:`` against
     max_rows: int | None = None  # terms only: read and send at most this many rows (triples)
+    stream_rows: int | None = None  # terms only: send them in batches of this many as read
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,30 @@ class QueryOutcome:
     rows: tuple[Row, ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
+
+
+@dataclass(frozen=True)
+class StreamHead:
+    """The first answer to a streamed query (:attr:`QueryJob.stream_rows`): its form
+    (solutions or triples) and variables; :class:`RowBatch` messages follow, then
+    :class:`StreamEnd`, or a :class:`JobFailure` (a limit, the store failing) at any point."""
+
+    form: str
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RowBatch:
+    """Up to ``stream_rows`` rows (or triples) of a streamed query, in the engine's order."""
+
+    items: tuple[Row, ...] | tuple[ox.Triple, ...]
+
+
+@dataclass(frozen=True)
+class StreamEnd:
+    """A streamed query's last message: every row was sent (``count`` of them)."""
+
+    count: int
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ goes to a file the parent reads to explain a crash.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -27,7 +30,10 @@ from scholarkg.serve.jobs import (
     JobFailure,
     QueryJob,
     QueryOutcome,
+    RowBatch,
     SelectBatch,
+    StreamEnd,
+    StreamHead,
     UpdateJob,
     shape,
     too_large,
@@ -287,6 +293,77 @@ def send(conn: Connection, answer: Any, max_bytes: int | None) -> None:
     conn.send_bytes(payload)
 
 
+def stream_job(conn: Connection, store: Any, job: QueryJob, max_bytes: int) -> None:
+    """Answer a streamed query (:attr:`QueryJob.stream_rows`): a :class:`StreamHead`, then
+    its rows (or triples) in :class:`RowBatch` messages of ``stream_rows`` as the engine reads
+    them, then :class:`StreamEnd`; the process never holds more than one batch. The bytes sent
+    are counted: once they pass ``max_bytes`` the size failure is sent instead of the batch
+    and the result is read no further. A failure at any point (the store's, the memory limit)
+    is the last message; an ASK answer is one :class:`QueryOutcome`."""
+    try:
+        result = _query(store, job)
+    except SyntaxError as exc:
+        send(conn, JobFailure("syntax", str(exc)), None)
+        return
+    except MemoryError:
+        send(conn, OUT_OF_MEMORY, None)
+        return
+    except Exception as exc:
+        send(conn, _evaluation_failure(exc, store), None)
+        return
+    if isinstance(result, ox.QueryBoolean):
+        send(conn, shape(result, job, max_bytes), max_bytes)
+        return
+    size = batch_size = max(1, job.stream_rows or 1)
+    try:
+        if isinstance(result, ox.QueryTriples):
+            head = StreamHead("triples")
+            items: Iterator[Any] = iter(result)
+        else:
+            variables = tuple(v.value for v in result.variables)
+            head = StreamHead("solutions", variables)
+            items = (tuple(s[v] for v in variables) for s in result)
+        if job.max_rows is not None:
+            items = islice(items, job.max_rows)
+        conn.send_bytes(ForkingPickler.dumps(head))
+        sent = count = 0
+        while size == batch_size:
+            batch = tuple(islice(items, batch_size))
+            size = len(batch)
+            payload = ForkingPickler.dumps(RowBatch(batch) if batch else StreamEnd(count))
+            sent += len(payload)
+            if sent > max_bytes:
+                send(conn, too_large(max_bytes), None)
+                return
+            conn.send_bytes(payload)
+            count += size
+        if batch:
+            conn.send_bytes(ForkingPickler.dumps(StreamEnd(count)))
+    except MemoryError:
+        send(conn, OUT_OF_MEMORY, None)
+    except (BrokenPipeError, ConnectionResetError):  # the parent closed the pipe: stopped
+        return
+    except Exception as exc:  # the store failing mid-answer: said after what was sent
+        send(conn, _evaluation_failure(exc, store), None)
+
+
+def _let_the_forkserver_end() -> None:
+    """Close this worker's copy of the forkserver's "alive" pipe (multiprocessing hands every
+    process it forks the write end, for processes that start their own): the forkserver ends
+    when that pipe has no writer left, so with it held a worker running a long query kept its
+    forkserver, and itself, alive after the server was killed (SIGKILL). A worker starts no
+    process; without the copy the forkserver ends with the server and the kernel kills the
+    worker (:func:`die_with_parent`)."""
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    alive = getattr(server, "_forkserver_alive_fd", None)
+    if isinstance(alive, int):
+        with contextlib.suppress(OSError):
+            os.close(alive)
+        server._forkserver_alive_fd = None  # type: ignore[attr-defined]
+
+
 def worker_main(
     conn: Connection, spec: StoreSpec, memory_limit_mb: int, max_bytes: int, stderr_path: str
 ) -> None:
@@ -297,6 +374,7 @@ def worker_main(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     die_with_parent(signal.SIGKILL)
+    _let_the_forkserver_end()
     with open(stderr_path, "wb", buffering=0) as err:
         os.dup2(err.fileno(), 2)
     _apply_limits(memory_limit_mb)
@@ -316,5 +394,8 @@ def worker_main(
             job = conn.recv()
         except (EOFError, OSError):
             return
+        if isinstance(job, QueryJob) and job.stream_rows:
+            stream_job(conn, store, job, max_bytes)
+            continue
         limit = max_bytes if isinstance(job, QueryJob) else None
         send(conn, _answer(store, job, spec, max_bytes), limit)

@@ -17,13 +17,22 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits, check_query
-from scholarkg.serve.jobs import JobFailure, QueryJob, QueryOutcome, SelectBatch, UpdateJob
+from scholarkg.serve.jobs import (
+    JobFailure,
+    QueryJob,
+    QueryOutcome,
+    RowBatch,
+    SelectBatch,
+    StreamEnd,
+    StreamHead,
+    UpdateJob,
+)
 from scholarkg.serve.middleware import loggable
 from scholarkg.serve.worker_handle import WorkerHandle
 from scholarkg.serve.worker_process import StoreSpec
@@ -278,6 +287,60 @@ class WorkerPool:
             raise failure_error(answer)
         assert isinstance(answer, QueryOutcome)
         return answer
+
+    def stream(
+        self, job: QueryJob, *, time_limit: float | None = None
+    ) -> Generator[StreamHead | RowBatch | QueryOutcome, None, None]:
+        """Run ``job`` (its ``stream_rows`` set) and yield its answer as it comes: a
+        :class:`StreamHead` and one :class:`RowBatch` at a time (an ASK answer: one
+        :class:`QueryOutcome`), so the caller holds one batch at most. The time limit covers
+        the whole stream; a limit or failure met midway is raised after the batches before it.
+        A caller that stops early has the worker replaced (it was still sending)."""
+        info = check_query(job.sparql, self.limits)
+        if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
+            job = replace(job, union=False)
+        limit = time_limit or self.limits.time_limit
+        worker = self._acquire(max(limit, 1.0), job)
+        started, lent, slowed, healthy = time.monotonic(), False, False, False
+        last: QueryOutcome | None = None
+        with self._lock:
+            self._running.add(worker)
+        try:
+            worker.conn.send(job)
+            while True:
+                elapsed = time.monotonic() - started
+                if not slowed and elapsed >= DEPRIORITISE_AFTER:
+                    worker.deprioritise()
+                    lent, slowed = self._lend(), True
+                wait = limit - elapsed if slowed else min(DEPRIORITISE_AFTER, limit) - elapsed
+                if not worker.conn.poll(max(0.0, wait)):
+                    if not slowed and elapsed < limit:
+                        continue
+                    raise QueryLimitError(
+                        f"query stopped: it ran longer than the time limit of {limit:g} s",
+                        status=503,
+                        limit="time",
+                    )
+                message = worker.conn.recv()
+                if isinstance(message, JobFailure | StreamEnd | QueryOutcome):
+                    healthy = True
+                    self.answered += 1
+                    if isinstance(message, JobFailure):
+                        raise failure_error(message)
+                    last = message if isinstance(message, QueryOutcome) else None
+                    break
+                yield message
+        except (EOFError, OSError, BrokenPipeError):
+            failure = self._stopping(job) if self._closed else worker.crash_error()
+            raise failure from None
+        finally:
+            with self._lock:
+                self._running.discard(worker)
+            self._release(worker, healthy=healthy)
+            if lent:
+                self._end_lend()
+        if last is not None:
+            yield last
 
     def update(self, sparql: str, *, time_limit: float | None = None) -> None:
         """Apply one SPARQL Update in the pool's worker, which holds the store read-write. Past

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+import urllib3
 from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
@@ -137,8 +138,8 @@ class EndpointSession:
             except requests.RequestException as exc:
                 if watch.stopped or watch.expired:
                     why = self._cut(watch)
-                elif isinstance(exc, requests.Timeout):
-                    why = f"timed out ({exc})"
+                elif _timed_out(exc):
+                    why = self._timed_out(exc)
                 elif isinstance(exc, requests.ConnectionError):
                     why = f"cannot connect ({exc})"
                 else:
@@ -150,6 +151,18 @@ class EndpointSession:
                 raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
         return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
 
+    def _timed_out(self, exc: requests.RequestException) -> str:
+        """A timeout, naming the setting that bounds it and its value."""
+        if isinstance(exc, requests.ConnectTimeout):
+            wait = self._timeout[0]
+            return (
+                f"timed out: no connection within {wait:g} s ([store] connect_timeout = {wait:g})"
+            )
+        read = self._timeout[1]
+        return (
+            f"timed out: the server sent nothing for {read:g} s ([store] read_timeout = {read:g})"
+        )
+
     def _cut(self, watch: Watch) -> str:
         """Why a request was cut off: a stop request, or the total deadline."""
         if watch.stopped:
@@ -158,6 +171,14 @@ class EndpointSession:
             f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
             "is too slow or sends its answer a byte at a time)"
         )
+
+
+def _timed_out(exc: requests.RequestException) -> bool:
+    """Whether ``exc`` is a connect or read timeout: ``requests`` raises one that strikes
+    while the body is read as a ConnectionError wrapping urllib3's ReadTimeoutError."""
+    if isinstance(exc, requests.Timeout):
+        return True
+    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
 
 
 _STATUS = "http_status"
