@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from rdflib import RDF, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from scholarkg.iris import CATEGORY, CATEGORY_SCHEME, SKG, category, category_group
+from scholarkg.output_file import NotWritten, write_output
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCES = ROOT / "ontology" / "sources" / "arxiv-taxonomy"
@@ -214,10 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     text = generate(args.sources)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8", newline="\n")
+    try:
+        write_output(text, args.output)
+    except NotWritten as exc:  # one line, no traceback: a folder not there, a full disk…
+        raise SystemExit(f"error: {exc}") from None
     return 0
 
 

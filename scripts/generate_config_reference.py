@@ -10,22 +10,15 @@ Usage: ``python scripts/generate_config_reference.py [--toml FILE|-] [--markdown
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from scholarkg.config.reference import configuration_md, default_toml
+from scholarkg.output_file import NotWritten, write_output
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TOML = ROOT / "config" / "default.toml"
 DEFAULT_MARKDOWN = ROOT / "docs" / "configuration.md"
-
-
-def write(text: str, target: str) -> None:
-    if target == "-":
-        sys.stdout.write(text)
-    else:
-        Path(target).write_text(text, encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,8 +26,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--toml", default=str(DEFAULT_TOML), help="where default.toml goes")
     parser.add_argument("--markdown", default=str(DEFAULT_MARKDOWN), help="the reference page")
     args = parser.parse_args(argv)
-    write(default_toml(), args.toml)
-    write(configuration_md(), args.markdown)
+    try:
+        write_output(default_toml(), args.toml)
+        write_output(configuration_md(), args.markdown)
+    except NotWritten as exc:  # one line, no traceback: a folder not there, a full disk…
+        raise SystemExit(f"error: {exc}") from None
     return 0
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, XSD, Graph, URIRef
 
 from scholarkg.iris import CATEGORY, SKG
+from scholarkg.output_file import NotWritten, write_output
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ONTOLOGY = ROOT / "ontology" / "scholarkg.ttl"
@@ -137,10 +138,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     text = generate(args.ontology)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8", newline="\n")
+    try:
+        write_output(text, args.output)
+    except NotWritten as exc:  # one line, no traceback: a folder not there, a full disk…
+        raise SystemExit(f"error: {exc}") from None
     return 0
 
 

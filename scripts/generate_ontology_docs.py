@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
@@ -25,6 +24,7 @@ from rdflib.namespace import DCTERMS
 from rdflib.term import Node
 
 from scholarkg.iris import SKG
+from scholarkg.output_file import NotWritten, write_output
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_ONTOLOGY = ROOT / "ontology" / "scholarkg.ttl"
@@ -332,10 +332,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", default=str(DEFAULT_OUTPUT), help="HTML file, or - for stdout")
     args = parser.parse_args(argv)
     text = generate(args.ontology, args.categories, args.graph_model)
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8", newline="\n")
+    try:
+        write_output(text, args.output)
+    except NotWritten as exc:  # one line, no traceback: a folder not there, a full disk…
+        raise SystemExit(f"error: {exc}") from None
     return 0
 
 

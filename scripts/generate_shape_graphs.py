@@ -40,6 +40,7 @@ from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
+from scholarkg.output_file import NotWritten, write_output
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.transform.arxiv import arxiv_graph
@@ -213,9 +214,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args(argv)
-    args.output.mkdir(parents=True, exist_ok=True)
+    try:
+        args.output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the folder goes: one line, no traceback
+        raise SystemExit(f"error: {args.output}: not made: {exc.strerror or exc}") from None
     for name, text in sorted(generate().items()):
-        (args.output / name).write_text(text, encoding="utf-8")
+        try:
+            write_output(text, str(args.output / name))
+        except NotWritten as exc:  # a full disk, a folder where the file goes…
+            raise SystemExit(f"error: {exc}") from None
         print(args.output / name)
     return 0
 

@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import stat
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Generic, TypeVar, cast
+from typing import IO, cast
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, SKOS, XSD
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from scholarkg.dump_labels import labelled
+from scholarkg.dump_labels import Labelled
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFailed
 from scholarkg.export_nquads import write_native_nquads
 from scholarkg.export_read import QueryableStore, native_store, store_quads, store_triples
@@ -37,8 +37,6 @@ from scholarkg.files import file_sha256, remove_stale_temps, replacing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
-
-_T = TypeVar("_T", ox.Quad, ox.Triple)
 
 
 @dataclass(frozen=True)
@@ -121,25 +119,6 @@ def default_filename(fmt: str, graph: str | None = None, stem: str = "scholarkg"
     return f"{stem}-graph-{hashlib.sha256(graph.encode()).hexdigest()[:12]}{suffix}"
 
 
-_STOP_EVERY = 8192  # statements written between looks for a stop request
-
-
-class _Counted(Generic[_T]):
-    """Wraps an iterable and counts what passes through; a stop request (SIGTERM) ends it
-    with :class:`~scholarkg.lifecycle.Interrupted` (the dump being written is dropped)."""
-
-    def __init__(self, items: Iterable[_T]) -> None:
-        self._items: Iterable[_T] = items
-        self.count = 0
-
-    def __iter__(self) -> Iterator[_T]:
-        for item in self._items:
-            self.count += 1
-            if not self.count % _STOP_EVERY:
-                check_stop()
-            yield item
-
-
 class _Stoppable:
     """An output whose every write first looks for a stop request (SIGTERM): Oxigraph's
     serialiser writes in pieces of a few KiB, so a dump ends within one piece."""
@@ -177,13 +156,13 @@ def _write(
         return write_native_nquads(native, out)  # Oxigraph's own dump, 22 % less CPU
     out = _Stoppable.around(out)
     if spec.dataset:
-        quads = _Counted(store_quads(store, graph, exclude))
-        ox.serialize(labelled(quads), out, spec.rdf_format, prefixes=dict(prefixes))
+        quads = Labelled(store_quads(store, graph, exclude))
+        ox.serialize(quads, out, spec.rdf_format, prefixes=dict(prefixes))
         return quads.count
-    triples = _Counted(store_triples(store, graph, exclude))
+    triples = Labelled(store_triples(store, graph, exclude))
     if spec.name == "jsonld":  # compacted with the project's context, streamed
-        return write_compact(labelled(triples), out, prefixes.get("id", DEFAULT_BASE))
-    ox.serialize(labelled(triples), out, spec.rdf_format, prefixes=dict(prefixes))
+        return write_compact(triples, out, prefixes.get("id", DEFAULT_BASE))
+    ox.serialize(triples, out, spec.rdf_format, prefixes=dict(prefixes))
     return triples.count
 
 

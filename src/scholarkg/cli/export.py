@@ -7,7 +7,6 @@ import contextlib
 import errno
 import os
 import signal
-import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -77,18 +76,11 @@ def check_folder(path: Path) -> None:
     dump's write made it, and its missing parents, without a word. Only ``[data] dir/exports``,
     the default, is made by scholarkg."""
     from scholarkg.errors import ExportError
+    from scholarkg.output_file import folder_problem
 
-    folder = path.parent
-    try:
-        is_folder = stat.S_ISDIR(folder.stat().st_mode)
-    except FileNotFoundError:
-        raise ExportError(f"{path}: not written: no folder {folder} (make it first)") from None
-    except NotADirectoryError:  # a file stands where a folder of the path should be
-        is_folder = False
-    except OSError:  # not reachable (permissions): the write says why
-        return
-    if not is_folder:
-        raise ExportError(f"{path}: not written: {folder} is not a folder")
+    problem = folder_problem(path)
+    if problem is not None:
+        raise ExportError(f"{path}: not written: {problem}")
 
 
 def graph_iri(text: str) -> str:
