@@ -60,6 +60,7 @@ class RunReport:
     records_read: int = 0
     records_loaded: int = 0
     records_deleted: int = 0  # listed as deleted by the source (OAI-PMH): graphs removed
+    records_held_back: int = 0  # older than the version the store holds: not loaded
     quarantined: list[str] = field(default_factory=list)
     # of ``quarantined`` in a build: entries of arXiv's answers to resolution, not listed papers
     entries_quarantined: int = 0
@@ -203,6 +204,11 @@ class RunReport:
                 f"records: {self.records_read} read, {self.records_loaded} loaded, "
                 f"{len(self.rejected)} rejected by SHACL, {len(self.quarantined)} quarantined"
                 + (f", {self.records_deleted} deleted" if self.records_deleted else "")
+                + (
+                    f", {self.records_held_back} held back (older than the store's)"
+                    if self.records_held_back
+                    else ""
+                )
             )
         if self.requests:
             asked = ", ".join(f"{n} {why}" for why, n in sorted(self.requests.items()))
