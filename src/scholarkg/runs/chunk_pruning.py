@@ -33,6 +33,7 @@ def drop_duplicates(
     drop_graphs(result, {str(minter.arxiv_graph(arxiv_id)) for arxiv_id in earlier})
     for arxiv_id in earlier:  # their lines here were not read: not this chunk's records
         result.dates.pop(arxiv_id, None)
+        result.versions.pop(arxiv_id, None)
     later = {line: arxiv_id for arxiv_id, line in result.ids if arxiv_id in earlier}
     result.ids = [(arxiv_id, line) for arxiv_id, line in result.ids if line not in later]
     later.update((n, i) for n, i in result.repeats.items() if i in earlier)  # to the first

@@ -49,6 +49,8 @@ class ChunkResult:
     titles: list[IndexEntry] = field(default_factory=list)  # for the title index
     # every gated record (loaded or rejected): the date of its latest version, by arXiv id
     dates: dict[str, dt.date | None] = field(default_factory=dict)
+    # and the number of its latest version (None: its source gives no version numbers)
+    versions: dict[str, int | None] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)
     rejected_graphs: list[tuple[EmittedGraph, tuple[Finding, ...]]] = field(default_factory=list)
     quarantined: list[QuarantinedRecord] = field(default_factory=list)
@@ -131,6 +133,7 @@ def _gate_records(
     for (graph, payload, findings), record in zip(gating.gate_many(emitted), records, strict=True):
         result.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
         result.dates[record.arxiv_id] = record.updated
+        result.versions[record.arxiv_id] = record.latest_version
         if payload is None:  # kept under quarantine/graphs by absorb (unless a duplicate)
             result.rejected.append(graph.iri)
             result.rejected_graphs.append((graph, findings))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
@@ -43,6 +44,7 @@ from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.described import described_version, invalidate
+from scholarkg.runs.held_versions import StoreVersions, versions_path
 from scholarkg.runs.killed import (
     other_marks,
     record_killed_run,
@@ -56,6 +58,9 @@ from scholarkg.store.base import GraphStore
 from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
 from scholarkg.store.seal import seal, take_seal
+
+if TYPE_CHECKING:
+    from scholarkg.runs.holding_back import HoldingBack
 
 ProgressSink = Callable[[int], None]
 """Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
@@ -97,7 +102,7 @@ class RunContext:
         self.run = RunInfo.start(config)
         self.run_id = self.run.iri.rsplit("/", 1)[-1]
         self.minter = Minter(config.iri_base)
-        self.report = RunReport(job, self.run.iri)
+        self.report = RunReport(job, self.run.iri, quarantine_dir=str(config.quarantine_dir))
         self.stop = STOP  # set by a SIGTERM/SIGINT handler (scholarkg.lifecycle)
         self.outbox = Outbox(config.data_dir, self.run_id, config.store)
         self.dead = DeadLetters(config.data_dir, self.run_id)
@@ -116,9 +121,11 @@ class RunContext:
         self._identity: IdentityResolver | None = None
         self._index: TitleIndex | None = None
         self._deletions: Deletions | None = None
+        self._versions: StoreVersions | None = None
         self._collection = ExitStack()
         self.unfinished = False
         self.described_at_open: str | None = None  # see scholarkg.runs.described
+        self.holding_back: HoldingBack | None = None  # see scholarkg.runs.holding_back
 
     def __enter__(self) -> RunContext:
         if self.config.store.kind in ("oxigraph", "files"):  # before any source is asked
@@ -174,6 +181,8 @@ class RunContext:
                 self._index.close()
             if self._deletions is not None:
                 self._deletions.close()
+            if self._versions is not None:
+                self._versions.close()
             if self._store is not None:
                 self._store.close()
                 done = kind is None and not self.unfinished_mark.exists()
@@ -298,6 +307,15 @@ class RunContext:
             self.store  # noqa: B018 - as for the index
             self._deletions = Deletions(deletions_path(self.config))
         return self._deletions
+
+    @property
+    def versions(self) -> StoreVersions:
+        """The latest version this store holds of each record (see
+        :mod:`scholarkg.runs.held_versions`)."""
+        if self._versions is None:
+            self.store  # noqa: B018 - as for the index
+            self._versions = StoreVersions(versions_path(self.config))
+        return self._versions
 
     def remember_source(self, state: SourceState) -> None:
         """Remember a source built in this run once the store holds its graphs: all of them in

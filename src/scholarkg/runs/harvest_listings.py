@@ -12,6 +12,7 @@ from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.deletions import comes_back
+from scholarkg.runs.holding_back import holding_back
 from scholarkg.runs.loading import Loading
 from scholarkg.transform.arxiv import emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
@@ -45,7 +46,9 @@ class Listings:
     the latest version it gives, as arXivRaw does, lower) is stale: neither loaded nor counted.
     Twice on one page, the later (or newer) listing is read.
     Listings that could not be read name no record and are counted on their own (quarantined).
-    A deleted header is a state too: the record is removed and counted as deleted.
+    A deleted header is a state too: the record is removed and counted as deleted. A listing
+    older (by latest version) than what the store held before the harvest is held back
+    (:mod:`~scholarkg.runs.held_versions`).
     """
 
     def __init__(self, ctx: RunContext) -> None:
@@ -59,6 +62,7 @@ class Listings:
         self._back: dict[str, dt.date | None] = {}  # come back and loaded: id, its datestamp
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
         self._marks = (0, 0, 0)
+        self.holding_back = holding_back(ctx)
 
     def take(self, page: OaiPage) -> tuple[list[ArxivRecord], list[str]]:
         """The page's records to load and the arXiv ids it lists as deleted: the newest listing
@@ -96,6 +100,7 @@ class Listings:
                 continue
             self._pending.append((arxiv_id, earlier))
         self._after_deletions(newest)
+        self._after_store_versions(newest)
         report = self.ctx.report
         self._marks = (len(report.findings), len(report.rejected), len(report.quarantined))
         for arxiv_id, (datestamp, record) in newest.items():
@@ -117,6 +122,22 @@ class Listings:
                 del newest[arxiv_id]
             else:
                 self._returning.add(arxiv_id)  # forgotten once the store holds it (settle)
+
+    def _after_store_versions(self, newest: dict[str, _State]) -> None:
+        """A listing whose latest version is older than the one the store holds (loaded by an
+        earlier run, through any door) is held back: read, counted as held back, not loaded.
+        Listed earlier in this harvest, the rules above decide."""
+        latest = {
+            i: _latest(record)
+            for i, (_, record) in newest.items()
+            if record is not None and i not in self.seen
+        }
+        older = self.ctx.versions.older(latest) if any(latest.values()) else {}
+        for arxiv_id in older:
+            del newest[arxiv_id]
+        if older:
+            self.ctx.report.records_read += len(older)
+            self.holding_back.tell(older)
 
     def settle(self, records: list[ArxivRecord], deleted: list[str], loading: Loading) -> None:
         """After the page was absorbed: note how each record came out, and take the states its

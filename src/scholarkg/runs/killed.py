@@ -23,6 +23,7 @@ from scholarkg.iris import SKG
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
 from scholarkg.provenance import RunInfo, run_graph_iri, run_record
+from scholarkg.runs.quarantine_tally import QuarantineTally
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
@@ -196,7 +197,9 @@ def _own_report(ctx: RunContext, iri: str) -> RunReport | None:
         except (OSError, ValueError):
             continue
         if isinstance(data, dict) and data.get("run_iri") == iri:
-            return RunReport(**{k: v for k, v in data.items() if k in names})
+            report = RunReport(**{k: v for k, v in data.items() if k in names})
+            report.quarantined = QuarantineTally.read(data)
+            return report
     return None
 
 

@@ -11,6 +11,7 @@ from scholarkg.resolution.index import IndexEntry
 from scholarkg.runs import gating
 from scholarkg.runs.chunk_work import WorkerSetup, process_records
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.holding_back import holding_back
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.profile_sources import Prepared
 from scholarkg.transform.profile import ProfileOutput, transform_profile
@@ -23,6 +24,7 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     slug = identity.profile(profile.name, fetched.location, fetched.sha256)
     fetched_records = [enrichment.records[i] for i in enrichment.fetched]
     arxiv = process_records(0, fetched_records, _setup(ctx))
+    holding_back(ctx).hold_back(arxiv)  # a copy older than the store's is not loaded
     for graph, findings in arxiv.rejected_graphs:  # kept as a snapshot's or harvest's are
         gating.quarantine_graph(
             ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source

@@ -11,7 +11,8 @@ its own ids before the gate; ids read in earlier chunks are checked in input ord
 (:class:`FirstLines`, in :meth:`Ingest.absorb`), so workers never change the outcome.
 
 What a chunk's records are taken out for is in :mod:`~scholarkg.runs.chunk_pruning` (duplicates)
-and :mod:`~scholarkg.runs.withholding` (records deleted from the store); a chunk loaded before is
+, :mod:`~scholarkg.runs.withholding` (records deleted from the store) and
+:mod:`~scholarkg.runs.holding_back` (older versions than the store holds); a chunk loaded before is
 reported by :mod:`~scholarkg.runs.skipped_chunks`; what decides whether it is loaded before, by
 :mod:`~scholarkg.runs.chunk_fingerprint`.
 """
@@ -42,6 +43,7 @@ from scholarkg.runs.chunk_work import (
 )
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.first_lines import FirstLines
+from scholarkg.runs.holding_back import holding_back
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.skipped_chunks import report_skipped
 from scholarkg.runs.withholding import Withholding
@@ -58,7 +60,8 @@ class Job:
     source: str = ""
     lines: list[SnapshotLine] | None = None  # snapshot lines (the text of a duplicate)
     skipped: tuple[ChunkCounts, list[tuple[str, str]]] | None = None  # loaded before
-    deletions_decided: bool = False  # the door weighed remembered deletions (a harvest)
+    # the door weighed remembered deletions and the store's versions (a harvest)
+    deletions_decided: bool = False
 
     def result(self) -> ChunkResult:
         return self.work.result() if isinstance(self.work, Future) else self.work
@@ -83,6 +86,7 @@ class Ingest:
         self.skipped = 0  # chunks loaded before and left as they are
         self.first_lines: FirstLines | None = None  # made by the first snapshot chunk
         self.withholding = Withholding(ctx)
+        self.holding_back = holding_back(ctx)
 
     def submit_lines(
         self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
@@ -113,7 +117,8 @@ class Ingest:
         self, index: int, records: list[ArxivRecord], *, deletions_decided: bool = False
     ) -> None:
         """Records already read; ``deletions_decided``: the door (a harvest, by datestamp) has
-        weighed the store's remembered deletions, else they are weighed here by version date."""
+        weighed the store's remembered deletions and versions, else they are weighed here (by
+        version date, and against the latest version the store holds)."""
         work = process_records(index, records, self.setup)
         self._queue(Job(work, deletions_decided=deletions_decided))
 
@@ -148,6 +153,8 @@ class Ingest:
             key = None  # what it loads depends on earlier chunks: processed on every run
         if not job.deletions_decided and self.withholding.withhold(result):
             key = None  # what it loads depends on deletions: processed on every run
+        if self.holding_back.hold_back(result, decided=job.deletions_decided):
+            key = None  # what it loads depends on the store's versions: processed every run
         started = time.perf_counter()
         ctx.identity.restate(result.mentions)
         if key is not None:  # skipped by a later run only once these decisions are kept

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from scholarkg.files import write_atomic
+from scholarkg.runs.quarantine_tally import QuarantineTally
 
 PAPER_STATES = ("resolved", "overridden", "ambiguous", "unresolved")
 
@@ -60,7 +61,10 @@ class RunReport:
     records_read: int = 0
     records_loaded: int = 0
     records_deleted: int = 0  # listed as deleted by the source (OAI-PMH): graphs removed
-    quarantined: list[str] = field(default_factory=list)
+    records_held_back: int = 0  # older than the version the store holds: not loaded
+    # counted, by reason, the first examples kept (every one is in the quarantine folder)
+    quarantined: QuarantineTally = field(default_factory=QuarantineTally)
+    quarantine_dir: str | None = None  # where every quarantined record is kept
     # of ``quarantined`` in a build: entries of arXiv's answers to resolution, not listed papers
     entries_quarantined: int = 0
     rejected: list[str] = field(default_factory=list)
@@ -102,6 +106,10 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     interrupted: str | None = None
     durations: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.quarantined, QuarantineTally):  # a list, read back from JSON
+            self.quarantined = QuarantineTally(self.quarantined)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -203,6 +211,11 @@ class RunReport:
                 f"records: {self.records_read} read, {self.records_loaded} loaded, "
                 f"{len(self.rejected)} rejected by SHACL, {len(self.quarantined)} quarantined"
                 + (f", {self.records_deleted} deleted" if self.records_deleted else "")
+                + (
+                    f", {self.records_held_back} held back (older than the store's)"
+                    if self.records_held_back
+                    else ""
+                )
             )
         if self.requests:
             asked = ", ".join(f"{n} {why}" for why, n in sorted(self.requests.items()))
@@ -293,6 +306,13 @@ class RunReport:
         lines += [f"failed: {error}" for error in self.config_errors]
         lines += [f"rejected: {iri}" for iri in self.rejected[:20]]
         lines += [f"quarantined: {q}" for q in self.quarantined[:20]]
+        if len(self.quarantined) > 20:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in self.quarantined.reasons.most_common())
+            where = f" in {self.quarantine_dir}" if self.quarantine_dir else ""
+            lines.append(
+                f"quarantined: … and {len(self.quarantined) - 20} more, every one kept with "
+                f"its reason{where} (by reason: {kinds})"
+            )
         lines += [f"finding: {f}" for f in (*self.listing_findings, *self.consistency)[:20]]
         lines += [f"identity: {e}" for e in self.identity_events[:20]]
         lines += [f"warning: {w}" for w in self.warnings]
@@ -309,6 +329,6 @@ class RunReport:
         """Write the report as JSON in ``directory`` (made if missing); a full disk is a
         :class:`~scholarkg.errors.WriteFailed` naming the file."""
         path = self.json_path(directory)
-        data = asdict(self) | {"outcome": self.outcome}
+        data = asdict(self) | self.quarantined.as_json() | {"outcome": self.outcome}
         text = json.dumps(data, indent=1, ensure_ascii=False)
         return write_atomic(path, text.encode("utf-8"), what="run report")
