@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from conftest import write_config
+from loopback import Pages
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
 from scholarkg.config import load_config
@@ -93,10 +94,8 @@ def test_a_url_scheme_in_capitals_is_a_url(
     """A scheme is the same in any case (RFC 3986): ``HTTP://host/p.txt`` is fetched and
     archived as ``http://host/p.txt``, one source with the lower-case spelling. Before, it was
     taken for a path: 'cannot read profile file: No such file or directory'."""
-    from test_source_iris import AnyPath
-
-    server = AnyPath()
-    try:
+    body = SAMPLE_PROFILE.read_bytes()
+    with Pages(lambda _: ("text/plain; charset=utf-8", body)) as server:
         config = write_config(tmp_path, [], http={"min_interval": 0.0})
         lower = f"{server.base}/p.txt"
         shouted = "HTTP" + lower.removeprefix("http")
@@ -105,9 +104,6 @@ def test_a_url_scheme_in_capitals_is_a_url(
         assert by_shout == by_lower and by_lower["source"] == lower
         assert server.paths == ["/p.txt", "/p.txt"]
         assert load_config(write_config(tmp_path, [shouted])).profiles == (lower,)
-    finally:
-        server.httpd.shutdown()
-        server.httpd.server_close()
 
 
 @pytest.mark.parametrize(
