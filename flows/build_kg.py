@@ -3,8 +3,9 @@
 Fetching (retried) and preparing (parse + resolve) run as tasks on the configured task runner,
 so profiles are fetched and resolved concurrently; building, loading and closing the run happen
 in the flow's own process, in source order, through the same library functions the CLI and the
-tests call. The flow run ends Failed when the run failed, and Completed (named "Partial" when
-something was refused or quarantined) otherwise; the report is its result either way.
+tests call. The flow run ends Cancelled when the run was stopped (a Cancel in Prefect, SIGTERM,
+Ctrl-C), Failed when the run failed, and Completed (named "Partial" when something was refused
+or quarantined) otherwise; the report is its result either way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
-from prefect.states import Completed, Failed
+from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.runners import runner_label, task_runner_for
@@ -78,7 +79,12 @@ def prepare_profile(
 
 
 def final_state(report: RunReport) -> State[Any]:
-    """The flow run's state for the run's outcome, with the report as its result."""
+    """The flow run's state for the run's outcome, with the report as its result: Cancelled
+    (with the stop's one-line reason) for a run stopped by a signal, which is how Prefect's
+    runner cancels a flow run (the UI's Cancel, ``prefect flow-run cancel``, a served
+    deployment's process stopped): a clean stop, not a failure of the run."""
+    if report.interrupted:
+        return Cancelled(message=f"{report.job}: interrupted: {report.interrupted}", data=report)
     message = f"{report.job}: {report.outcome}"
     if report.outcome == "failed":
         return Failed(message=message, data=report)

@@ -1,0 +1,115 @@
+"""A flow run cancelled in Prefect (the UI's Cancel, ``prefect flow-run cancel``) or stopped by
+SIGTERM ends Cancelled, with the run's one-line reason, not Failed: a served deployment's run is
+cancelled through a real Prefect API (the session's test harness server) while a source is still
+arriving, and its final state is read back from the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import pytest
+
+from conftest import write_config
+from loopback import Drip
+from samples import ROOT, SAMPLE_PROFILE
+from test_disk_full import held_quads
+from test_schedules import BOUND_SECONDS, SERVE, stop, wait_for_deployment
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
+
+SLOW_SOURCE = {"read_timeout": 30.0, "min_interval": 0.0}
+# a deployment of its own: the session's Prefect API keeps every test's deployments, and one
+# named as test_schedules' would be run there with this test's parameters
+SCHEDULE = """
+[schedules.test-cancelled-profiles]
+flow = "build_kg"
+cron = "15 2 * * 1-5"
+parameters = {}
+"""
+DEPLOYMENT = "build_kg/test-cancelled-profiles"
+
+
+def test_a_stopped_run_s_state_is_cancelled_with_its_reason_and_report() -> None:
+    """In-process too (``scholarkg run`` sent SIGTERM): Cancelled, the report as its result."""
+    from scholarkg_flows.build_kg import final_state
+
+    from scholarkg.runs.report import RunReport
+
+    report = RunReport(job="build", interrupted="stop requested (SIGTERM/SIGINT)")
+    state = final_state(report)
+    assert state.is_cancelled() and not state.is_failed()
+    assert state.message == "build: interrupted: stop requested (SIGTERM/SIGINT)"
+    assert state.result(raise_on_failure=False) is report
+
+
+def _final_state(flow_run_id: UUID) -> State[Any]:
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + BOUND_SECONDS
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            state = client.read_flow_run(flow_run_id).state
+            if state is not None and state.is_final():
+                return state
+            time.sleep(0.5)
+    raise AssertionError("the cancelled flow run never reached a final state")
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_cancelled_deployment_run_ends_cancelled_and_the_next_run_completes(
+    tmp_path: Path,
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+    from prefect.states import Cancelling
+
+    drip = Drip((ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes(), 0.5)
+    config = write_config(tmp_path, [SAMPLE_PROFILE, drip.url], http=SLOW_SOURCE)
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(SCHEDULE)
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment(DEPLOYMENT, process)
+        flow_run = run_deployment(DEPLOYMENT, timeout=0)
+        assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
+        with get_client(sync_client=True) as client:  # what the UI's Cancel button does
+            client.set_flow_run_state(flow_run.id, Cancelling(), force=True)
+        state = _final_state(flow_run.id)
+    finally:
+        stop(process)
+        drip.stop()
+    logged = log.read_text(errors="replace")
+    shown = logged[-4000:]
+    assert "Process exited with status code: 1" not in logged, shown  # before: UnfinishedRun
+    assert state.is_cancelled(), (state, shown)
+    [saved] = (tmp_path / "data" / "reports").glob("build-*.json")
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    assert report["interrupted"].startswith("stop requested"), report  # while reading, or after
+    assert state.message == f"build: interrupted: {report['interrupted']}", shown
+    wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
+    assert sum(wrote) + sum(report["run_graphs"].values()) == held_quads(tmp_path / "store")
+    from scholarkg.config import load_config
+    from scholarkg.runs.build import build
+
+    done = build(load_config(write_config(tmp_path, [SAMPLE_PROFILE]))).report
+    assert done.outcome in ("ok", "degraded") and done.papers == 25, done.summary_lines()
