@@ -57,25 +57,38 @@ class SourceFailed:
     message: str
 
 
+@dataclass(frozen=True)
+class TaskStopped:
+    """A task the run's stop cut short (SIGTERM, SIGINT, a Cancel in Prefect while it read):
+    the stop's one-line reason, raised again in the flow (:func:`settled`), never a task
+    failure with a traceback in the run's log."""
+
+    message: str
+
+
 @task(cache_policy=NO_CACHE)
-def fetch(location: str, config: Config) -> Fetched | SourceFailed:
+def fetch(location: str, config: Config) -> Fetched | SourceFailed | TaskStopped:
     """I/O: fetch and archive one profile page (conditionally when loaded before). The HTTP
     client retries what is worth retrying; a source that still fails is a result, not a crash."""
     try:
         return fetch_source(location, config)
     except ScholarKGError as exc:
         return SourceFailed(location, str(exc))
+    except Interrupted as exc:
+        return TaskStopped(str(exc))
 
 
 @task(cache_policy=NO_CACHE)
 def prepare_profile(
     fetched: Fetched, config: Config, rate_limit: RateLimitHook | None
-) -> Prepared | SourceFailed:
+) -> Prepared | SourceFailed | TaskStopped:
     """I/O: parse the page and resolve its papers (store first, then arXiv; degrades)."""
     try:
         return prepare(fetched, config, rate_limit)
     except ScholarKGError as exc:
         return SourceFailed(fetched.location, str(exc))
+    except Interrupted as exc:
+        return TaskStopped(str(exc))
 
 
 def final_state(report: RunReport) -> State[Any]:
@@ -137,7 +150,8 @@ def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], 
     The wait is on the future's done callback, never on ``result(timeout=…)`` in a loop: on
     Dask that loop is what dask/distributed#8514 reports failing with ``UnboundLocalError``.
     A task the runner cancelled (a Dask scheduler restart, a lost connection) is a failed
-    source, not a crash of the run.
+    source, not a crash of the run; a task the run's stop cut short raises its
+    :class:`Interrupted` here.
     """
     done = threading.Event()
     future.add_done_callback(lambda _: done.set())
@@ -146,7 +160,10 @@ def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], 
     wrapped = getattr(future, "wrapped_future", None)
     if wrapped is not None and wrapped.cancelled():
         return SourceFailed(location, TASK_CANCELLED)
-    return future.result()
+    result = future.result()
+    if isinstance(result, TaskStopped):
+        raise Interrupted(result.message)
+    return result
 
 
 def build_all(
@@ -167,7 +184,7 @@ def build_all(
     ctx.report.sources_unchanged += sorted(unchanged)
     todo = [f for f in todo if f.location not in unchanged]
     rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
-    prepared: list[PrefectFuture[Prepared | SourceFailed]] = [
+    prepared: list[PrefectFuture[Prepared | SourceFailed | TaskStopped]] = [
         prepare_profile.submit(item, config, rate_limit) for item in todo
     ]
     for item, pending in zip(todo, prepared, strict=True):
