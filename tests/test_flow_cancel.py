@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -21,20 +23,20 @@ from loopback import Drip
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, SERVE, stop, wait_for_deployment
+from test_stop import children
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State
 
 SLOW_SOURCE = {"read_timeout": 30.0, "min_interval": 0.0}
-# a deployment of its own: the session's Prefect API keeps every test's deployments, and one
-# named as test_schedules' would be run there with this test's parameters
+# a deployment of each case's own: the session's Prefect API keeps every test's deployments,
+# and one named as another test's would be run there with that test's parameters
 SCHEDULE = """
-[schedules.test-cancelled-profiles]
+[schedules.test-{name}]
 flow = "build_kg"
 cron = "15 2 * * 1-5"
-parameters = {}
+parameters = {{}}
 """
-DEPLOYMENT = "build_kg/test-cancelled-profiles"
 
 
 def test_a_stopped_run_s_state_is_cancelled_with_its_reason_and_report() -> None:
@@ -63,21 +65,36 @@ def _final_state(flow_run_id: UUID) -> State[Any]:
     raise AssertionError("the cancelled flow run never reached a final state")
 
 
+def cancel_in_prefect(flow_run_id: UUID, serve: subprocess.Popen[bytes]) -> None:
+    """What the UI's Cancel button does: the runner then signals the run's process."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Cancelling
+
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run_id, Cancelling(), force=True)
+
+
+def sigterm_the_run(flow_run_id: UUID, serve: subprocess.Popen[bytes]) -> None:
+    """An operator's ``kill`` of the flow run's process (Prefect asked nothing of it)."""
+    [run] = children(serve.pid)  # the runner starts one process per flow run
+    os.kill(run, signal.SIGTERM)
+
+
 @pytest.mark.flow
 @pytest.mark.server
 @pytest.mark.usefixtures("prefect_harness")
-def test_a_cancelled_deployment_run_ends_cancelled_and_the_next_run_completes(
-    tmp_path: Path,
+@pytest.mark.parametrize("stop_it", [cancel_in_prefect, sigterm_the_run], ids=["cancel", "sigterm"])
+def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
+    tmp_path: Path, stop_it: Callable[[UUID, subprocess.Popen[bytes]], None]
 ) -> None:
-    from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL
-    from prefect.states import Cancelling
 
     drip = Drip((ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes(), 0.5)
     config = write_config(tmp_path, [SAMPLE_PROFILE, drip.url], http=SLOW_SOURCE)
     with config.open("a", encoding="utf-8") as handle:
-        handle.write(SCHEDULE)
+        handle.write(SCHEDULE.format(name=stop_it.__name__.replace("_", "-")))
+    deployment = f"build_kg/test-{stop_it.__name__.replace('_', '-')}"
     env = os.environ | {
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
@@ -89,11 +106,10 @@ def test_a_cancelled_deployment_run_ends_cancelled_and_the_next_run_completes(
             [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
         )
     try:
-        wait_for_deployment(DEPLOYMENT, process)
-        flow_run = run_deployment(DEPLOYMENT, timeout=0)
+        wait_for_deployment(deployment, process)
+        flow_run = run_deployment(deployment, timeout=0)
         assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
-        with get_client(sync_client=True) as client:  # what the UI's Cancel button does
-            client.set_flow_run_state(flow_run.id, Cancelling(), force=True)
+        stop_it(flow_run.id, process)
         state = _final_state(flow_run.id)
     finally:
         stop(process)
