@@ -23,7 +23,7 @@ from loopback import Drip
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, SERVE, stop, wait_for_deployment
-from test_stop import children
+from test_stop import children, copies
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State
@@ -130,3 +130,47 @@ def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
 
     done = build(load_config(write_config(tmp_path, [SAMPLE_PROFILE]))).report
     assert done.outcome in ("ok", "degraded") and done.papers == 25, done.summary_lines()
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Path) -> None:
+    """load_snapshot cancelled in Prefect while it loads: the job's clean stop (the report
+    written, saying interrupted), not Prefect's SIGTERM exception thrown through the load."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    snapshot = copies(tmp_path / "snapshot.jsonl", 60)
+    config = write_config(tmp_path, [])
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '[schedules.test-cancelled-snapshot]\nflow = "load_snapshot"\ncron = "0 5 * * 0"\n'
+            f"parameters = {{ path = {json.dumps(str(snapshot))}, chunk_records = 50 }}\n"
+        )
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment("load_snapshot/test-cancelled-snapshot", process)
+        flow_run = run_deployment("load_snapshot/test-cancelled-snapshot", timeout=0)
+        deadline = time.monotonic() + BOUND_SECONDS
+        while not (tmp_path / "store" / "CURRENT").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel_in_prefect(flow_run.id, process)
+        state = _final_state(flow_run.id)
+    finally:
+        stop(process)
+    shown = log.read_text(errors="replace")[-4000:]
+    assert state.is_cancelled(), (state, shown)
+    [saved] = (tmp_path / "data" / "reports").glob("snapshot-*.json")  # before: none written
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    assert report["interrupted"].startswith("stop requested"), report
+    assert state.message == f"snapshot: interrupted: {report['interrupted']}", shown
