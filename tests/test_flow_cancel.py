@@ -174,3 +174,64 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
     report = json.loads(saved.read_text(encoding="utf-8"))
     assert report["interrupted"].startswith("stop requested"), report
     assert state.message == f"snapshot: interrupted: {report['interrupted']}", shown
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("stop_it", [cancel_in_prefect, sigterm_the_run], ids=["cancel", "sigterm"])
+def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
+    tmp_path: Path, stop_it: Callable[[UUID, subprocess.Popen[bytes]], None]
+) -> None:
+    """harvest_arxiv cancelled in Prefect (or its process sent SIGTERM) while an OAI-PMH page is
+    arriving: the job's clean stop (the report written, saying interrupted), the run Cancelled
+    with its reason, and the page's task not retried after the stop (its retries are for
+    arXiv's failures)."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    from arxiv_replay import Fault, ReplayServer
+
+    server = ReplayServer().start()
+    server.add_fault(Fault("drip", body=b"<" * 10_000, seconds=0.5), path="/oai", times=-1)
+    arxiv = {"enabled": True, "oai_url": server.oai_url, "min_interval": 0.0}
+    config = write_config(tmp_path, [], arxiv=arxiv, http=SLOW_SOURCE)
+    name = stop_it.__name__.replace("_", "-")
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"[schedules.test-harvest-{name}]\n"
+            'flow = "harvest_arxiv"\ncron = "0 5 * * 0"\n'
+            'parameters = { set_spec = "cs", metadata_prefix = "oai_dc", '
+            'from_date = "2024-01-25" }\n'
+        )
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment(f"harvest_arxiv/test-harvest-{name}", process)
+        flow_run = run_deployment(f"harvest_arxiv/test-harvest-{name}", timeout=0)
+        deadline = time.monotonic() + BOUND_SECONDS
+        while not server.requests_to("/oai") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
+        stop_it(flow_run.id, process)
+        state = _final_state(flow_run.id)
+    finally:
+        stop(process)
+        server.stop()
+    logged = log.read_text(errors="replace")
+    shown = logged[-4000:]
+    assert state.is_cancelled(), (state, shown)
+    assert "Retry" not in logged, shown  # before: retried after the stop
+    assert len(server.requests_to("/oai")) == 1
+    [saved] = (tmp_path / "data" / "reports").glob("harvest-*.json")  # before: none written
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    assert report["interrupted"].startswith("stop requested"), report
+    assert state.message == f"harvest: interrupted: {report['interrupted']}", shown
