@@ -3,8 +3,9 @@
 Fetching (retried) and preparing (parse + resolve) run as tasks on the configured task runner,
 so profiles are fetched and resolved concurrently; building, loading and closing the run happen
 in the flow's own process, in source order, through the same library functions the CLI and the
-tests call. The flow run ends Failed when the run failed, and Completed (named "Partial" when
-something was refused or quarantined) otherwise; the report is its result either way.
+tests call. The flow run ends Cancelled when the run was stopped (a Cancel in Prefect, SIGTERM,
+Ctrl-C), Failed when the run failed, and Completed (named "Partial" when something was refused
+or quarantined) otherwise; the report is its result either way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
-from prefect.states import Completed, Failed
+from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.runners import runner_label, task_runner_for
@@ -56,29 +57,47 @@ class SourceFailed:
     message: str
 
 
+@dataclass(frozen=True)
+class TaskStopped:
+    """A task the run's stop cut short (SIGTERM, SIGINT, a Cancel in Prefect while it read):
+    the stop's one-line reason, raised again in the flow (:func:`settled`), never a task
+    failure with a traceback in the run's log."""
+
+    message: str
+
+
 @task(cache_policy=NO_CACHE)
-def fetch(location: str, config: Config) -> Fetched | SourceFailed:
+def fetch(location: str, config: Config) -> Fetched | SourceFailed | TaskStopped:
     """I/O: fetch and archive one profile page (conditionally when loaded before). The HTTP
     client retries what is worth retrying; a source that still fails is a result, not a crash."""
     try:
         return fetch_source(location, config)
     except ScholarKGError as exc:
         return SourceFailed(location, str(exc))
+    except Interrupted as exc:
+        return TaskStopped(str(exc))
 
 
 @task(cache_policy=NO_CACHE)
 def prepare_profile(
     fetched: Fetched, config: Config, rate_limit: RateLimitHook | None
-) -> Prepared | SourceFailed:
+) -> Prepared | SourceFailed | TaskStopped:
     """I/O: parse the page and resolve its papers (store first, then arXiv; degrades)."""
     try:
         return prepare(fetched, config, rate_limit)
     except ScholarKGError as exc:
         return SourceFailed(fetched.location, str(exc))
+    except Interrupted as exc:
+        return TaskStopped(str(exc))
 
 
 def final_state(report: RunReport) -> State[Any]:
-    """The flow run's state for the run's outcome, with the report as its result."""
+    """The flow run's state for the run's outcome, with the report as its result: Cancelled
+    (with the stop's one-line reason) for a run stopped by a signal, which is how Prefect's
+    runner cancels a flow run (the UI's Cancel, ``prefect flow-run cancel``, a served
+    deployment's process stopped): a clean stop, not a failure of the run."""
+    if report.interrupted:
+        return Cancelled(message=f"{report.job}: interrupted: {report.interrupted}", data=report)
     message = f"{report.job}: {report.outcome}"
     if report.outcome == "failed":
         return Failed(message=message, data=report)
@@ -131,7 +150,8 @@ def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], 
     The wait is on the future's done callback, never on ``result(timeout=…)`` in a loop: on
     Dask that loop is what dask/distributed#8514 reports failing with ``UnboundLocalError``.
     A task the runner cancelled (a Dask scheduler restart, a lost connection) is a failed
-    source, not a crash of the run.
+    source, not a crash of the run; a task the run's stop cut short raises its
+    :class:`Interrupted` here.
     """
     done = threading.Event()
     future.add_done_callback(lambda _: done.set())
@@ -140,7 +160,10 @@ def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], 
     wrapped = getattr(future, "wrapped_future", None)
     if wrapped is not None and wrapped.cancelled():
         return SourceFailed(location, TASK_CANCELLED)
-    return future.result()
+    result = future.result()
+    if isinstance(result, TaskStopped):
+        raise Interrupted(result.message)
+    return result
 
 
 def build_all(
@@ -161,7 +184,7 @@ def build_all(
     ctx.report.sources_unchanged += sorted(unchanged)
     todo = [f for f in todo if f.location not in unchanged]
     rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
-    prepared: list[PrefectFuture[Prepared | SourceFailed]] = [
+    prepared: list[PrefectFuture[Prepared | SourceFailed | TaskStopped]] = [
         prepare_profile.submit(item, config, rate_limit) for item in todo
     ]
     for item, pending in zip(todo, prepared, strict=True):

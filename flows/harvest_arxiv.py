@@ -10,22 +10,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import Task, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State
+from prefect.client.schemas.objects import State, TaskRun
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.build_kg import final_state
-from scholarkg_flows.reporting import publish_artifacts
+from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 
 from scholarkg.clients import archive_for, oai_client
 from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
+from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.arxiv_jobs import harvest
 from scholarkg.runs.report import RunReport
 
 
-@task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
+def not_stopped(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry a page arXiv failed to give, not one the run's stop cut short (a Cancel, SIGTERM):
+    a retry then would only wait, and the run is stopping."""
+    return not isinstance(state.data, Interrupted)
+
+
+@task(
+    retries=3,
+    retry_delay_seconds=[5, 30, 120],
+    retry_condition_fn=not_stopped,
+    cache_policy=NO_CACHE,
+)
 def fetch_page(
     job: HarvestJob, at: Checkpoint, config: Config, rate_limit: RateLimitHook | None = None
 ) -> str:
@@ -64,10 +76,11 @@ def harvest_arxiv(
         return archived_page(archive, fetch_page(job, at, config, rate_limit), config.limits)
 
     reports: list[RunReport] = []
-    for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
-        ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher)
-        publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
-        reports.append(ctx.report)
+    with stop_cleanly():  # a Cancel (SIGTERM) stops the harvest at its next check, reported
+        for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
+            ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher)
+            publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
+            reports.append(ctx.report)
     worst = next((r for r in reports if r.outcome == "failed"), None) or next(
         (r for r in reports if r.outcome == "partial"), reports[-1]
     )

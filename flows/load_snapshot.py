@@ -13,7 +13,7 @@ from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from scholarkg_flows.build_kg import final_state
-from scholarkg_flows.reporting import publish_artifacts
+from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import LoadError, ScholarKGError
@@ -44,7 +44,8 @@ def load_snapshot(
     """Load (or top up) the store from a snapshot file; chunks already loaded are skipped."""
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
-    report = ingest(path, config, chunk_records)
+    with stop_cleanly():  # a Cancel (SIGTERM) stops the job at its next check, reported
+        report = ingest(path, config, chunk_records)
     publish_artifacts(report, key="load-snapshot")
     state: State[Any] = final_state(report)
     return state

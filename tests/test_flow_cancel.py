@@ -1,0 +1,237 @@
+"""A flow run cancelled in Prefect (the UI's Cancel, ``prefect flow-run cancel``) or stopped by
+SIGTERM ends Cancelled, with the run's one-line reason, not Failed: a served deployment's run is
+cancelled through a real Prefect API (the session's test harness server) while a source is still
+arriving, and its final state is read back from the API."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+import pytest
+
+from conftest import write_config
+from loopback import Drip
+from samples import ROOT, SAMPLE_PROFILE
+from test_disk_full import held_quads
+from test_schedules import BOUND_SECONDS, SERVE, stop, wait_for_deployment
+from test_stop import children, copies
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.objects import State
+
+SLOW_SOURCE = {"read_timeout": 30.0, "min_interval": 0.0}
+# a deployment of each case's own: the session's Prefect API keeps every test's deployments,
+# and one named as another test's would be run there with that test's parameters
+SCHEDULE = """
+[schedules.test-{name}]
+flow = "build_kg"
+cron = "15 2 * * 1-5"
+parameters = {{}}
+"""
+
+
+def test_a_stopped_run_s_state_is_cancelled_with_its_reason_and_report() -> None:
+    """In-process too (``scholarkg run`` sent SIGTERM): Cancelled, the report as its result."""
+    from scholarkg_flows.build_kg import final_state
+
+    from scholarkg.runs.report import RunReport
+
+    report = RunReport(job="build", interrupted="stop requested (SIGTERM/SIGINT)")
+    state = final_state(report)
+    assert state.is_cancelled() and not state.is_failed()
+    assert state.message == "build: interrupted: stop requested (SIGTERM/SIGINT)"
+    assert state.result(raise_on_failure=False) is report
+
+
+def _final_state(flow_run_id: UUID) -> State[Any]:
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + BOUND_SECONDS
+    with get_client(sync_client=True) as client:
+        while time.monotonic() < deadline:
+            state = client.read_flow_run(flow_run_id).state
+            if state is not None and state.is_final():
+                return state
+            time.sleep(0.5)
+    raise AssertionError("the cancelled flow run never reached a final state")
+
+
+def cancel_in_prefect(flow_run_id: UUID, serve: subprocess.Popen[bytes]) -> None:
+    """What the UI's Cancel button does: the runner then signals the run's process."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Cancelling
+
+    with get_client(sync_client=True) as client:
+        client.set_flow_run_state(flow_run_id, Cancelling(), force=True)
+
+
+def sigterm_the_run(flow_run_id: UUID, serve: subprocess.Popen[bytes]) -> None:
+    """An operator's ``kill`` of the flow run's process (Prefect asked nothing of it)."""
+    [run] = children(serve.pid)  # the runner starts one process per flow run
+    os.kill(run, signal.SIGTERM)
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("stop_it", [cancel_in_prefect, sigterm_the_run], ids=["cancel", "sigterm"])
+def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
+    tmp_path: Path, stop_it: Callable[[UUID, subprocess.Popen[bytes]], None]
+) -> None:
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    drip = Drip((ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes(), 0.5)
+    config = write_config(tmp_path, [SAMPLE_PROFILE, drip.url], http=SLOW_SOURCE)
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(SCHEDULE.format(name=stop_it.__name__.replace("_", "-")))
+    deployment = f"build_kg/test-{stop_it.__name__.replace('_', '-')}"
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment(deployment, process)
+        flow_run = run_deployment(deployment, timeout=0)
+        assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
+        stop_it(flow_run.id, process)
+        state = _final_state(flow_run.id)
+    finally:
+        stop(process)
+        drip.stop()
+    logged = log.read_text(errors="replace")
+    shown = logged[-4000:]
+    assert "Process exited with status code: 1" not in logged, shown  # before: UnfinishedRun
+    assert "Task run failed" not in logged, shown  # before: the fetch cut short, a traceback
+    assert state.is_cancelled(), (state, shown)
+    [saved] = (tmp_path / "data" / "reports").glob("build-*.json")
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    assert report["interrupted"].startswith("stop requested"), report  # while reading, or after
+    assert state.message == f"build: interrupted: {report['interrupted']}", shown
+    wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
+    assert sum(wrote) + sum(report["run_graphs"].values()) == held_quads(tmp_path / "store")
+    from scholarkg.config import load_config
+    from scholarkg.runs.build import build
+
+    done = build(load_config(write_config(tmp_path, [SAMPLE_PROFILE]))).report
+    assert done.outcome in ("ok", "degraded") and done.papers == 25, done.summary_lines()
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Path) -> None:
+    """load_snapshot cancelled in Prefect while it loads: the job's clean stop (the report
+    written, saying interrupted), not Prefect's SIGTERM exception thrown through the load."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    snapshot = copies(tmp_path / "snapshot.jsonl", 60)
+    config = write_config(tmp_path, [])
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '[schedules.test-cancelled-snapshot]\nflow = "load_snapshot"\ncron = "0 5 * * 0"\n'
+            f"parameters = {{ path = {json.dumps(str(snapshot))}, chunk_records = 50 }}\n"
+        )
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment("load_snapshot/test-cancelled-snapshot", process)
+        flow_run = run_deployment("load_snapshot/test-cancelled-snapshot", timeout=0)
+        deadline = time.monotonic() + BOUND_SECONDS
+        while not (tmp_path / "store" / "CURRENT").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel_in_prefect(flow_run.id, process)
+        state = _final_state(flow_run.id)
+    finally:
+        stop(process)
+    shown = log.read_text(errors="replace")[-4000:]
+    assert state.is_cancelled(), (state, shown)
+    [saved] = (tmp_path / "data" / "reports").glob("snapshot-*.json")  # before: none written
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    assert report["interrupted"].startswith("stop requested"), report
+    assert state.message == f"snapshot: interrupted: {report['interrupted']}", shown
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+@pytest.mark.parametrize("stop_it", [cancel_in_prefect, sigterm_the_run], ids=["cancel", "sigterm"])
+def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
+    tmp_path: Path, stop_it: Callable[[UUID, subprocess.Popen[bytes]], None]
+) -> None:
+    """harvest_arxiv cancelled in Prefect (or its process sent SIGTERM) while an OAI-PMH page is
+    arriving: the job's clean stop (the report written, saying interrupted), the run Cancelled
+    with its reason, and the page's task not retried after the stop (its retries are for
+    arXiv's failures)."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL
+
+    from arxiv_replay import Fault, ReplayServer
+
+    server = ReplayServer().start()
+    server.add_fault(Fault("drip", body=b"<" * 10_000, seconds=0.5), path="/oai", times=-1)
+    arxiv = {"enabled": True, "oai_url": server.oai_url, "min_interval": 0.0}
+    config = write_config(tmp_path, [], arxiv=arxiv, http=SLOW_SOURCE)
+    name = stop_it.__name__.replace("_", "-")
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            f"[schedules.test-harvest-{name}]\n"
+            'flow = "harvest_arxiv"\ncron = "0 5 * * 0"\n'
+            'parameters = { set_spec = "cs", metadata_prefix = "oai_dc", '
+            'from_date = "2024-01-25" }\n'
+        )
+    env = os.environ | {
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
+        )
+    try:
+        wait_for_deployment(f"harvest_arxiv/test-harvest-{name}", process)
+        flow_run = run_deployment(f"harvest_arxiv/test-harvest-{name}", timeout=0)
+        deadline = time.monotonic() + BOUND_SECONDS
+        while not server.requests_to("/oai") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
+        stop_it(flow_run.id, process)
+        state = _final_state(flow_run.id)
+    finally:
+        stop(process)
+        server.stop()
+    logged = log.read_text(errors="replace")
+    shown = logged[-4000:]
+    assert state.is_cancelled(), (state, shown)
+    assert "Retry" not in logged, shown  # before: retried after the stop
+    assert len(server.requests_to("/oai")) == 1
+    [saved] = (tmp_path / "data" / "reports").glob("harvest-*.json")  # before: none written
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    assert report["interrupted"].startswith("stop requested"), report
+    assert state.message == f"harvest: interrupted: {report['interrupted']}", shown
