@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -145,6 +146,30 @@ def test_a_page_back_to_earlier_bytes_is_observed_again(tmp_path: Path) -> None:
     (tmp_path / "page.txt").write_bytes(FIRST)  # the same bytes again: no fourth observation
     again = build_job(config).report
     assert again.graphs_written == 0, again.summary_lines()
+
+
+def test_a_clock_gone_back_keeps_the_observations_in_the_order_they_were_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The machine's clock set back a day between two runs: the second run's observation is
+    still the later one (its time is the archive's latest retrieval, just after), and one
+    warning says so. Before, metric-history listed 118 before 117 and latest-metrics said 117."""
+    from scholarkg.extract import raw_archive
+
+    page = tmp_path / "page.txt"
+    config = load_config(write_config(tmp_path, [page]))
+    page.write_bytes(FIRST)
+    assert build_job(config).report.outcome == "ok"
+    real = raw_archive._utcnow
+    monkeypatch.setattr(raw_archive, "_utcnow", lambda: real() - dt.timedelta(days=1))
+    page.write_bytes(EDITED)
+    assert build_job(config).report.outcome == "ok"
+    with EmbeddedStore(config.store.path, read_only=True) as store:
+        latest = {m: v for _, m, v, *_ in rows(store, "latest-metrics")}
+        history = [str(v) for (v,) in run_select(store, H_INDEX_HISTORY).rows]
+    assert (latest["hIndex"], history) == ("118", ["117", "118"])
+    behind = [r.getMessage() for r in caplog.records if "clock" in r.getMessage()]
+    assert len(behind) == 1 and "behind the archive's latest retrieval" in behind[0]
 
 
 def test_two_profiles_one_paper_node(tmp_path: Path) -> None:

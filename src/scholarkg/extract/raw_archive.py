@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,9 @@ from pathlib import Path
 
 from scholarkg.errors import ExtractError
 from scholarkg.files import write_atomic
+
+log = logging.getLogger(__name__)
+_TAIL = 1 << 20  # bytes of retrievals.jsonl read for its last line (a line is one retrieval)
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,44 @@ class RawArchive:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._lock = threading.Lock()
+        self._latest: dt.datetime | None = None  # the latest retrieval logged (read once)
+        self._latest_read = False
+        self._warned = False
+
+    def _now(self) -> dt.datetime:
+        """This retrieval's time: the clock's, or just after the latest retrieval logged when
+        the clock is behind it (set back between runs), so observations stay in the order they
+        were made; warned of once. Call with the lock held."""
+        now = _utcnow()
+        if not self._latest_read:
+            self._latest, self._latest_read = self._last_logged(), True
+        latest = self._latest
+        if latest is not None and now <= latest:
+            if not self._warned and now < latest - dt.timedelta(seconds=1):
+                self._warned = True
+                log.warning(
+                    "the clock (%s) is behind the archive's latest retrieval (%s) under %s: "
+                    "retrievals are dated just after it, so they stay in the order they were made",
+                    now.isoformat(),
+                    latest.isoformat(),
+                    self.root,
+                )
+            now = latest + dt.timedelta(microseconds=1)
+        self._latest = now
+        return now
+
+    def _last_logged(self) -> dt.datetime | None:
+        """When the last retrieval in ``retrievals.jsonl`` was made (None: none, or unreadable)."""
+        try:
+            with (self.root / "retrievals.jsonl").open("rb") as logged:
+                size = logged.seek(0, 2)
+                logged.seek(max(0, size - _TAIL))
+                lines = logged.read().splitlines()
+            when = json.loads(lines[-1])["retrieved_at"] if lines else None
+            stamp = dt.datetime.fromisoformat(when) if isinstance(when, str) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return stamp if stamp is not None and stamp.tzinfo is not None else None
 
     def _object_path(self, sha256: str) -> Path:
         return self.root / "objects" / sha256[:2] / sha256
@@ -67,19 +109,19 @@ class RawArchive:
     ) -> ArchivedResponse:
         """Archive ``body`` (idempotent for identical bytes) and log this retrieval."""
         sha256 = hashlib.sha256(body).hexdigest()
-        now = retrieved_at or _utcnow()
         path = self._object_path(sha256)
         meta_path = path.with_name(sha256 + ".json")
         header_dict = {k: str(v) for k, v in (headers or {}).items()}
-        record = {
-            "sha256": sha256,
-            "source": source,
-            "status": status,
-            "headers": header_dict,
-            "retrieved_at": now.isoformat(),
-        }
         try:
             with self._lock:
+                now = retrieved_at or self._now()
+                record = {
+                    "sha256": sha256,
+                    "source": source,
+                    "status": status,
+                    "headers": header_dict,
+                    "retrieved_at": now.isoformat(),
+                }
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.exists():
                     write_atomic(path, body)
