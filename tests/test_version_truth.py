@@ -22,16 +22,18 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_replay import ReplayServer
 from building import counted
 from conftest import write_config
 from constructed import snapshot_lines
 from scholarkg.config import Config, load_config
 from scholarkg.query_results import run_select
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
 from scholarkg.runs.held_versions import StoreVersions, versions_path
+from test_harvest_versions import raw_record, serve
 from test_version_rollback import PAPER, snapshot
 
-pytest_plugins = ("oxigraph_server",)
+pytest_plugins = ("oxigraph_server", "arxiv_fixtures")
 
 GRAPH = f"<https://w3id.org/scholarkg/id/graph/arxiv/{PAPER}>"
 NUMBER = "<https://w3id.org/scholarkg/ontology#versionNumber>"
@@ -70,6 +72,19 @@ def test_a_store_made_before_the_table_keeps_its_newer_version(tmp_path: Path) -
     assert in_store(config) == [1, 2]  # before: [1]
     assert counted(report) == (1, 0, 0, 0) and report.records_held_back == 1
     assert in_table(config) == {PAPER: 2}  # what the store told is kept
+
+
+def test_a_harvest_into_a_store_made_before_the_table_holds_the_older_listing_back(
+    tmp_path: Path, arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
+    config = load_config(write_config(tmp_path, [], arxiv={"min_interval": 0.01}))
+    load_snapshot(config, snapshot(tmp_path, 2), workers=0)
+    versions_path(config).unlink()
+    serve(arxiv_server, "", raw_record(1))
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert in_store(config) == [1, 2]  # before: [1]
+    assert counted(report) == (6, 5, 0, 0) and report.records_held_back == 1
 
 
 def test_the_store_is_asked_once_a_chunk(tmp_path: Path) -> None:
