@@ -156,6 +156,48 @@ def test_an_older_oai_listing_after_a_newer_snapshot_is_held_back(
     assert f"{PAPER} (v1 < v2)" in held_back(report)[0]
 
 
+@pytest.mark.parametrize(
+    ("two", "three", "loaded", "held"),
+    [
+        (raw_record(1), raw_record(1), 5, 1),  # held back on two pages
+        (raw_record(1), raw_record(1) + raw_record(1), 5, 1),  # and twice on the second
+        (raw_record(1), raw_record(2), 6, 0),  # held back, then its newer listing loads
+        (raw_record(2), raw_record(1), 6, 0),  # loaded, then an older listing: stale
+    ],
+    ids=["two pages", "then twice on one page", "then newer", "newer first"],
+)
+def test_a_listing_held_back_on_two_pages_of_a_harvest_is_counted_once(
+    tmp_path: Path,
+    config: Config,
+    arxiv_server: ReplayServer,
+    two: str,
+    three: str,
+    loaded: int,
+    held: int,
+) -> None:
+    """Before, each page that listed the v1 copy counted it again: read 7 of 6 records, "2
+    records held back: 0704.0002 (v1 < v2) and 1 more"; held back, then listed at v2 and
+    loaded, it was read twice and still told as held back."""
+    load_snapshot(config, snapshot(tmp_path, 2), workers=0)
+    serve(arxiv_server, two, three)
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    title = TITLE if held else f"{TITLE} (v2)"
+    assert held_versions(config) == ([1, 2], [title])
+    assert counted(report) == (6, loaded, 0, 0) and report.records_held_back == held
+    notes = [n for n in held_back(report) if "records held back" in n]
+    if held:
+        assert notes == [
+            "1 records held back: older than the store's (the store keeps the newer version "
+            f"it holds): {PAPER} (v1 < v2)"
+        ]
+    else:
+        assert notes == []
+    if (two, three) == (raw_record(1), raw_record(2)):
+        assert any(
+            f"{PAPER} (before: held back, older than the store's)" in n for n in report.notes
+        )
+
+
 def test_a_snapshot_line_older_than_a_harvested_listing_is_held_back(
     tmp_path: Path, config: Config, arxiv_server: ReplayServer
 ) -> None:

@@ -44,7 +44,7 @@ from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.described import described_version, invalidate
-from scholarkg.runs.held_versions import StoreVersions, versions_path
+from scholarkg.runs.held_versions import StoreVersions, versions_in_store, versions_path
 from scholarkg.runs.killed import (
     other_marks,
     record_killed_run,
@@ -314,8 +314,13 @@ class RunContext:
         :mod:`scholarkg.runs.held_versions`)."""
         if self._versions is None:
             self.store  # noqa: B018 - as for the index
-            self._versions = StoreVersions(versions_path(self.config))
+            # a file sink is read whole for a query: its table, kept in its folder, is all
+            asked = None if self.config.store.kind == "files" else self._versions_in_store
+            self._versions = StoreVersions(versions_path(self.config), asked)
         return self._versions
+
+    def _versions_in_store(self, ids: Sequence[str]) -> dict[str, int]:
+        return versions_in_store(self.store, self.minter, ids)
 
     def remember_source(self, state: SourceState) -> None:
         """Remember a source built in this run once the store holds its graphs: all of them in

@@ -124,7 +124,8 @@ def offending_lines(
     """Listed lines whose paper a violation is about, with the reason: the paper or a node under
     its IRI, or a node one link away from those (a paper's organisation, its resolution), which
     puts every paper linked to it in quarantine. A violation no paper can be found for (about
-    the researcher, say) names no line: the whole graph is rejected."""
+    the researcher, say) names no line: the whole graph is rejected. The papers are indexed
+    once: each violation costs a look-up per ``/`` of its node, not a pass over the papers."""
     lines: dict[int, str] = {}
     bad = list(violations(findings))
     if not bad:
@@ -134,15 +135,26 @@ def offending_lines(
         if o.startswith("<"):
             neighbours.setdefault(s[1:-1], set()).add(o[1:-1])
             neighbours.setdefault(o[1:-1], set()).add(s[1:-1])
+    by_paper: dict[str, list[int]] = {}
+    order: dict[int, int] = {}  # a line's place among the papers: hits keep the papers' order
+    for line, paper in papers.items():
+        by_paper.setdefault(paper, []).append(line)
+        order[line] = len(order)
 
-    def lines_of(node: str) -> list[int]:
-        return [
-            line for line, paper in papers.items() if node == paper or node.startswith(paper + "/")
-        ]
+    def lines_of(node: str) -> set[int]:
+        """Lines of the papers that are ``node`` or whose IRI followed by ``/`` begins it."""
+        hit = set(by_paper.get(node, ()))
+        cut = node.rfind("/")
+        while cut >= 0:
+            hit.update(by_paper.get(node[:cut], ()))
+            cut = node.rfind("/", 0, cut)
+        return hit
 
     for finding in bad:
-        hit = lines_of(finding.focus)
-        if not hit:
+        found = lines_of(finding.focus)
+        if found:
+            hit = sorted(found, key=order.__getitem__)
+        else:
             hit = sorted({x for n in neighbours.get(finding.focus, ()) for x in lines_of(n)})
         for line in hit:
             lines.setdefault(line, f"SHACL: {finding.message} ({finding.focus})")

@@ -63,6 +63,7 @@ class Listings:
         self._pending: list[tuple[str, _Listed]] = []  # earlier states the page replaces
         self._marks = (0, 0, 0)
         self.holding_back = holding_back(ctx)
+        self.held: set[str] = set()  # held back in this harvest: read, counted once
 
     def take(self, page: OaiPage) -> tuple[list[ArxivRecord], list[str]]:
         """The page's records to load and the arXiv ids it lists as deleted: the newest listing
@@ -126,7 +127,9 @@ class Listings:
     def _after_store_versions(self, newest: dict[str, _State]) -> None:
         """A listing whose latest version is older than the one the store holds (loaded by an
         earlier run, through any door) is held back: read, counted as held back, not loaded.
-        Listed earlier in this harvest, the rules above decide."""
+        Held back on an earlier page, it is counted once: listed again as old, it is held back
+        again, uncounted; listed newer, that state loads and the one held back leaves the
+        counts. Listed earlier in this harvest (and loaded), the rules above decide."""
         latest = {
             i: _latest(record)
             for i, (_, record) in newest.items()
@@ -135,9 +138,16 @@ class Listings:
         older = self.ctx.versions.older(latest) if any(latest.values()) else {}
         for arxiv_id in older:
             del newest[arxiv_id]
-        if older:
-            self.ctx.report.records_read += len(older)
-            self.holding_back.tell(older)
+        again = {i for i in newest if i in self.held}  # held back before, now not older
+        for arxiv_id in again:
+            self.held.discard(arxiv_id)
+            self.holding_back.forget(arxiv_id)
+            self.replaced[arxiv_id] = "held back, older than the store's"
+        first = {i: v for i, v in older.items() if i not in self.held}
+        self.ctx.report.records_read += len(first) - len(again)
+        if first:
+            self.held.update(first)
+            self.holding_back.tell(first)
 
     def settle(self, records: list[ArxivRecord], deleted: list[str], loading: Loading) -> None:
         """After the page was absorbed: note how each record came out, and take the states its

@@ -10,16 +10,27 @@ newer version loads as before. Records whose source gives no version numbers (OA
 
 Versions are kept when the chunk's graphs go to the loader: a run stopped before they are
 written errs on the side of holding back, never of rolling back.
+
+The store itself is the truth: a store made before this table, or shared with another data
+directory (one SPARQL server, whose table each data directory keeps under its own state), may
+hold a newer version than the table knows. So the records a chunk would load are also looked up
+in the store (:func:`versions_in_store`, one query for the chunk), and the higher of the two
+versions counts; what the store tells is kept in the table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scholarkg.config import Config
+from scholarkg.errors import LoadError
+from scholarkg.iris import SKG, Minter
 from scholarkg.load.manifest import store_state_dir
+from scholarkg.query_results import run_select
 from scholarkg.sqlite_in import open_state_db, select_in
+from scholarkg.store.base import GraphStore
+from scholarkg.store.sparql_text import iri_ref
 
 WHAT = "record versions"
 _SCHEMA = """
@@ -32,12 +43,45 @@ def versions_path(config: Config) -> Path:
     return store_state_dir(config) / "scholarkg-versions.sqlite"
 
 
-class StoreVersions:
-    """The latest version loaded of each record of one store (one writer at a time)."""
+Asked = Callable[[Sequence[str]], dict[str, int]]  # arXiv ids -> the versions a store holds
 
-    def __init__(self, path: Path) -> None:
+
+def versions_in_store(store: GraphStore, minter: Minter, ids: Sequence[str]) -> dict[str, int]:
+    """The latest version number the store's graph of each of ``ids`` holds (those it holds
+    one of), in one query: a ``VALUES`` over their graphs. An id whose graph IRI SPARQL cannot
+    write (which the emitter quarantines) is not asked about: no store holds it."""
+    graphs: dict[str, str] = {}
+    for arxiv_id in ids:
+        iri = str(minter.arxiv_graph(arxiv_id))
+        try:
+            ref = iri_ref(iri)
+        except LoadError:
+            continue
+        if ref.isprintable():
+            graphs[iri] = arxiv_id
+    if not graphs:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in graphs)
+    query = (
+        f"SELECT ?g (MAX(?n) AS ?v) WHERE {{ VALUES ?g {{ {values} }} "
+        f"GRAPH ?g {{ ?version <{SKG.versionNumber}> ?n }} }} GROUP BY ?g"
+    )
+    held: dict[str, int] = {}
+    for graph, version in run_select(store, query).rows:
+        if graph in graphs and version is not None and version.isdigit():
+            held[graphs[graph]] = int(version)
+    return held
+
+
+class StoreVersions:
+    """The latest version loaded of each record of one store (one writer at a time), and, with
+    ``asked``, the versions the store itself holds (see the module's text)."""
+
+    def __init__(self, path: Path, asked: Asked | None = None) -> None:
         self.path = Path(path)
         self.db = open_state_db(self.path, _SCHEMA, WHAT)
+        self.asked = asked
+        self.queries = 0  # the store asked (one query a chunk)
 
     def close(self) -> None:
         self.db.close()
@@ -61,6 +105,15 @@ class StoreVersions:
         ``{arXiv id: (version read, version held)}``."""
         numbered = {i: v for i, v in latest.items() if v is not None}
         held = self.of(list(numbered)) if numbered else {}
+        # the table holds these back already; of the rest, the store may hold newer versions
+        rest = [i for i, v in numbered.items() if v >= held.get(i, 0)]
+        if rest and self.asked is not None:
+            self.queries += 1
+            stored = self.asked(rest)
+            newer = [(i, v) for i, v in stored.items() if v > held.get(i, 0)]
+            if newer:
+                self.keep(newer)
+                held.update(newer)
         return {i: (numbered[i], v) for i, v in held.items() if numbered[i] < v}
 
 

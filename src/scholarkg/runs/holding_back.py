@@ -53,10 +53,25 @@ class HoldingBack:
         for arxiv_id, versions in older.items():
             if len(self.held) < SHOWN:
                 self.held[arxiv_id] = versions
+        self._write()
+
+    def forget(self, arxiv_id: str) -> None:
+        """Take a record told held back out of the count (a harvest listed it again, newer,
+        and loads that state instead)."""
+        self.ctx.report.records_held_back -= 1
+        self.count -= 1
+        self.held.pop(arxiv_id, None)
+        self._write()
+
+    def _write(self) -> None:
+        notes = self.ctx.report.notes
+        if not self.count and self._note is not None and self._note == len(notes) - 1:
+            notes.pop()  # none held back after all (nothing was noted after it)
+            self._note = None
+            return
         more = self.count - len(self.held)
         shown = ", ".join(describe(self.held)) + (f" and {more} more" if more else "")
         note = held_back_note(self.count, shown)
-        notes = self.ctx.report.notes
         if self._note is None:
             self._note = len(notes)
             notes.append(note)
