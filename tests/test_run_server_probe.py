@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from building import run_cli
+from building import run_cli, sparql_store
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE
 from scholarkg.cli import main
@@ -23,7 +23,7 @@ from scholarkg.runs.arxiv_jobs import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.store.probe import PROBE_GRAPH
 from store_proxy import StoreProxy, running_proxy
-from test_store_probe import _store, served  # noqa: F401 - a fixture
+from test_store_probe import served  # noqa: F401 - a fixture
 
 pytest_plugins = ("oxigraph_server",)
 
@@ -41,7 +41,7 @@ def test_a_library_build_into_a_read_only_server_reads_no_source(
     tmp_path: Path,
     served: str,  # noqa: F811 - the fixture
 ) -> None:
-    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], store=_store(served)))
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(served)))
     with pytest.raises(ConfigError) as refused:
         build(config)
     assert str(refused.value) == _refused(served)
@@ -52,7 +52,7 @@ def test_a_library_snapshot_load_into_a_read_only_server_reads_no_line(
     tmp_path: Path,
     served: str,  # noqa: F811 - the fixture
 ) -> None:
-    config = load_config(write_config(tmp_path, [], store=_store(served)))
+    config = load_config(write_config(tmp_path, [], store=sparql_store(served)))
     with pytest.raises(ConfigError) as refused:
         load_snapshot(config, SNAPSHOT, workers=0)
     assert str(refused.value) == _refused(served)
@@ -68,7 +68,7 @@ def test_a_prefect_run_of_build_kg_into_a_read_only_server_fails_before_reading(
     """As a deployment starts it: the flow called with its parameters, no CLI before it."""
     from scholarkg_flows.build_kg import build_kg
 
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store=_store(served))
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(served))
     state = build_kg(config_path=str(config), return_state=True)
     assert state.is_failed()
     error = state.result(raise_on_failure=False)
@@ -90,7 +90,7 @@ def _probes(proxy: StoreProxy) -> int:
 def test_scholarkg_run_asks_the_server_once(tmp_path: Path, proxy: StoreProxy) -> None:
     """The CLI asks before it names the store and starts Prefect; the flow's run takes that
     answer (before the library asked too, it was twice)."""
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store=_store(proxy.url))
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(proxy.url))
     done = run_cli(config)
     assert done.returncode == 0, done.stderr
     assert "outcome: ok" in done.stdout.splitlines()
@@ -100,7 +100,7 @@ def test_scholarkg_run_asks_the_server_once(tmp_path: Path, proxy: StoreProxy) -
 def test_an_arxiv_command_asks_the_server_once(
     tmp_path: Path, proxy: StoreProxy, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = write_config(tmp_path, [], store=_store(proxy.url))
+    config = write_config(tmp_path, [], store=sparql_store(proxy.url))
     code = main(["arxiv", "load-snapshot", str(SNAPSHOT), "--config", str(config)])
     assert code == 0, capsys.readouterr()
     assert _probes(proxy) == 1
