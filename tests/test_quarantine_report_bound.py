@@ -80,7 +80,23 @@ def test_a_report_read_back_keeps_its_counts(tmp_path: Path) -> None:
 
 
 def test_kinds_of_reason_are_bounded_too() -> None:
-    tally = QuarantineTally(f"f:{n}: reason {n}: detail" for n in range(REASON_KINDS + 10))
+    tally = QuarantineTally(f"f:{n}: reason {'x' * n}: detail" for n in range(REASON_KINDS + 10))
     assert len(tally.reasons) == REASON_KINDS + 1
-    assert tally.reasons[OTHER] == 10 and tally.reasons["reason 0"] == 1
+    assert tally.reasons[OTHER] == 10 and tally.reasons["reason"] == 1
     assert sum(tally.reasons.values()) == len(tally) == REASON_KINDS + 10
+
+
+def test_reasons_that_name_an_id_or_a_line_are_one_kind(tmp_path: Path, config: Config) -> None:
+    """60 records each listed twice: 60 duplicates, one kind of reason (before: 50 kinds of one,
+    'duplicate of arXiv id 0704.0001 at line 1', …, and 10 '(other reasons)', the summary's
+    line naming all 51)."""
+    base = json.loads(snapshot_line("0704.0002"))
+    lines = [json.dumps(base | {"id": f"0704.{n:04d}"}) for n in range(1, 61)]
+    snapshot = tmp_path / "twice.jsonl"
+    snapshot.write_text("\n".join(lines + lines) + "\n", encoding="utf-8")
+    report = load_snapshot(config, snapshot, workers=0).report
+    assert len(report.quarantined) == 60
+    assert report.quarantined[0].endswith("duplicate of arXiv id 0704.0001 at line 1")
+    assert dict(report.quarantined.reasons) == {"duplicate of arXiv id … at line …": 60}
+    [more] = [line for line in report.summary_lines() if line.startswith("quarantined: …")]
+    assert more.endswith("(by reason: 60 duplicate of arXiv id … at line …)")

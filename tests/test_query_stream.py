@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_config
 from scholarkg.errors import QueryLimitError
 from scholarkg.export import default_prefixes
 from scholarkg.iris import DEFAULT_BASE
@@ -109,3 +110,30 @@ def test_a_result_size_limit_ends_the_stream_after_what_fit(tmp_path: Path) -> N
         assert answered.boolean is True
     finally:
         small.close()
+
+
+PAIRS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+PAIRED = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+@pytest.mark.parametrize(
+    ("sparql", "fmt"), [(PAIRS, "table"), (PAIRED, "json"), (PAIRED, "jsonld")]
+)
+def test_a_limit_met_before_a_gathered_answer_is_written_claims_no_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sparql: str, fmt: str
+) -> None:
+    """A table (its widths) and JSON-LD (its subjects) are written once every row has come:
+    a limit met midway leaves no output, and the one line says the limit alone (before: 'the
+    output stops after 2000 rows: incomplete', of an output with no row in it)."""
+    from scholarkg.cli import main
+
+    store = build_v2_store(tmp_path / "store")
+    small = write_config(tmp_path, [], store={"path": str(store)}, serve={"max_result_mb": 1})
+    argv = ["query", "--config", str(small), "--sparql", sparql, "--format", fmt]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.splitlines() == [
+        f"error: query stopped: result larger than the limit of {1 << 20} bytes; add LIMIT "
+        "([serve] max_result_mb = 1)"
+    ]

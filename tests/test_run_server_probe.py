@@ -83,7 +83,8 @@ def proxy(oxigraph_url: str) -> Iterator[StoreProxy]:
 
 
 def _probes(proxy: StoreProxy) -> int:
-    return sum(f"GRAPH <{PROBE_GRAPH}>" in update for update in proxy.updates)
+    """How many times the server was probed (the probe's update, not its drop)."""
+    return sum(f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}>" in update for update in proxy.updates)
 
 
 @pytest.mark.flow

@@ -4,6 +4,9 @@ file goes (before: a ``FileNotFoundError`` traceback, or a made folder for the s
 
 from __future__ import annotations
 
+import fcntl
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +91,43 @@ def test_shape_graphs_with_a_file_where_the_folder_goes_is_one_line(tmp_path: Pa
     assert (done.returncode, done.stdout) == (1, "")
     assert done.stderr == f"error: {tmp_path / 'notes'}: not made: File exists\n"
     assert (tmp_path / "notes").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.parametrize(("script", "option"), WRITERS)
+def test_a_named_pipe_is_written_into_not_replaced(
+    script: str, option: str, tmp_path: Path
+) -> None:
+    """A pipe or a device (``--output /dev/stdout``, ``/dev/null``) takes the text as it is
+    written, as ``scholarkg export --output`` does (before: the whole-or-nothing rename put a
+    regular file in its place: the reader got nothing, and as root ``/dev/stdout`` or
+    ``/dev/null`` became a file for every process of the machine)."""
+    fifo = tmp_path / "out.pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # held open: the script's open goes on
+    try:
+        fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 1 << 20)  # room for the whole text, unread
+        done = run(script, *others(script, option, tmp_path), option, str(fifo))
+        assert (done.returncode, done.stderr) == (0, "")
+        got = b""
+        while chunk := os.read(reader, 1 << 16):
+            got += chunk
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    alone = run(script, *others(script, option, tmp_path), option, str(tmp_path / "alone"))
+    assert alone.returncode == 0
+    assert got == (tmp_path / "alone").read_bytes() and len(got) > 100
+
+
+def test_a_symlink_keeps_linking_and_its_file_is_written(tmp_path: Path) -> None:
+    """``--output`` a link to a file elsewhere: the file it names is replaced, the link stays
+    (before: the link itself was replaced with a file, and the file it named kept the old)."""
+    (tmp_path / "site").mkdir()
+    real = tmp_path / "site" / "context.jsonld"
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "context.jsonld"
+    link.symlink_to(real)
+    done = run("generate_jsonld_context.py", "--output", str(link))
+    assert (done.returncode, done.stderr) == (0, "")
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text(encoding="utf-8").startswith("{\n")

@@ -283,3 +283,31 @@ def test_the_graph_store_probe_changes_nothing_on_a_real_server(oxigraph_url: st
         check_writable(store)
         assert store.quad_count() == 0
         assert store.graph_names() == set()
+
+
+def test_a_run_whose_graph_store_endpoint_is_wrong_is_refused_before_it_starts(
+    tmp_path: Path, oxigraph_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Both endpoints given, graphs written by ``PUT`` (``replace_via = "put"``, the default):
+    the probe sends the ``PUT`` too (before: it asked the Update endpoint only, so a mistyped
+    ``store_url`` passed, and the run read and validated the profile, then failed at its
+    first graph, 'PUT /stor is not supported by this server')."""
+    store = sparql_store(oxigraph_url, store_url=f"{oxigraph_url}/stor")
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=store)
+    assert main(["run", "--config", str(config)]) == 1
+    shown = capsys.readouterr()
+    assert shown.out == ""
+    assert shown.err.splitlines() == [
+        f"error: the SPARQL server at {oxigraph_url}/query cannot be this run's store: "
+        f"{oxigraph_url}/stor: replace graph <{PROBE_GRAPH}>: HTTP 404 Not Found: PUT /stor "
+        "is not supported by this server"
+    ]
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_probe_of_both_endpoints_changes_nothing_on_a_real_server(oxigraph_url: str) -> None:
+    with SparqlStore.for_oxigraph(oxigraph_url) as store:
+        assert store.store_url is not None and store.update_url is not None
+        check_writable(store)
+        assert store.quad_count() == 0
+        assert store.graph_names() == set()

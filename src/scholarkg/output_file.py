@@ -6,6 +6,7 @@ a folder that is not there is one line naming it, never a traceback.
 
 from __future__ import annotations
 
+import os
 import stat
 import sys
 from pathlib import Path
@@ -35,14 +36,35 @@ def folder_problem(path: Path) -> str | None:
     return f"{folder} is not a folder"
 
 
+def _streamed(path: Path) -> bool:
+    """Whether ``path`` (symlinks followed) is a device, a named pipe or a socket (``/dev/stdout``,
+    ``/dev/null``, a FIFO): written into as it stands, since a rename would put a regular file
+    in its place."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # nothing there (or not reachable: the write says why)
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
+
+
 def write_output(text: str, target: str) -> None:
-    """``text`` (UTF-8, ``\\n`` line ends) to stdout when ``target`` is ``-``, else into the file
-    ``target`` whole or not at all. Raises :class:`NotWritten` (one line) when its folder is
-    not there or the file system refuses it, nothing written."""
+    """``text`` (UTF-8, ``\\n`` line ends) to stdout when ``target`` is ``-``, straight into a
+    device or named pipe, else into the file ``target`` (for a symlink: the file it names)
+    whole or not at all. Raises :class:`NotWritten` (one line) when its folder is not there or
+    the file system refuses it, nothing written."""
     if target == "-":
         sys.stdout.write(text)
         return
     path = Path(target)
+    if _streamed(path):
+        try:
+            with path.open("w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+        except OSError as exc:
+            raise NotWritten(f"{path}: not written: {exc.strerror or exc}") from exc
+        return
+    if path.is_symlink():  # the file it names is replaced; the link stays
+        path = Path(os.path.realpath(path))
     problem = folder_problem(path)
     if problem is not None:
         raise NotWritten(f"{path}: not written: {problem}")

@@ -58,6 +58,14 @@ def write_answer(
         raise QueryError(f"SELECT results come as table, csv, tsv or json, not {fmt!r}")
 
 
+def streams(form: str, fmt: str) -> bool:
+    """Whether ``fmt`` writes an answer of ``form`` (``solutions`` or ``triples``) batch by batch
+    (CSV, TSV, JSON; Turtle, N-Triples), not once every row has come (a table; JSON-LD)."""
+    if form == "triples":
+        return GRAPH_OUTPUT.get(fmt, fmt) in ("turtle", "nt")
+    return fmt in ("csv", "tsv", "json")
+
+
 def _print(out: TextIO, text: str) -> None:
     """``text`` and a line break, unless it ends with one (one more made an empty record)."""
     out.write(text if text.endswith("\n") else text + "\n")

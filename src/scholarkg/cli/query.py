@@ -132,28 +132,33 @@ def _run_stoppable(pool: WorkerPool, work: Callable[[], None]) -> None:
 
 
 class Written:
-    """How many rows (or triples) of a streamed answer went out, to say that output a limit
-    or failure cut short is incomplete."""
+    """How many rows (or triples) of a streamed answer in ``fmt`` went out, to say that output
+    a limit or failure cut short is incomplete."""
 
-    def __init__(self) -> None:
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
         self.items = 0
         self.what = "rows"
+        self.streaming = False  # the format writes each batch as it comes (not a table)
 
     def count(self, messages: Iterator[Message]) -> Iterator[Message]:
+        from scholarkg.query_output import streams
         from scholarkg.serve.jobs import RowBatch, StreamHead
 
         for message in messages:
-            if isinstance(message, StreamHead) and message.form == "triples":
-                self.what = "triples"
+            if isinstance(message, StreamHead):
+                self.what = "triples" if message.form == "triples" else "rows"
+                self.streaming = streams(message.form, self.fmt)
             yield message  # the writer asks for the next one once this one is written
             if isinstance(message, RowBatch):
                 self.items += len(message.items)
 
     def said(self, exc: Exception) -> Exception:
-        """``exc``, saying the output before it is incomplete when some was written."""
+        """``exc``, saying the output before it is incomplete when some was written (a table
+        or JSON-LD, written once every row has come, had none written)."""
         from scholarkg.errors import QueryError
 
-        if not self.items or not isinstance(exc, QueryError):
+        if not self.items or not self.streaming or not isinstance(exc, QueryError):
             return exc
         return QueryError(f"{exc}; the output stops after {self.items} {self.what}: incomplete")
 
@@ -244,7 +249,7 @@ def run_query(args: argparse.Namespace) -> int:
     job = QueryJob(text, stream_rows=BATCH_ROWS)  # the worker sends rows as it reads them
     prefixes = default_prefixes(config.iri_base)
 
-    written = Written()
+    written = Written(args.format)
 
     def answer() -> None:  # each batch written as it comes: the command's memory stays flat
         with contextlib.closing(pool.stream(job)) as messages:

@@ -8,6 +8,7 @@ makes neither the run's memory nor its JSON report a million lines long.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, overload
@@ -18,11 +19,15 @@ OTHER = "(other reasons)"
 KIND_CHARS = 80
 
 
+_SPECIFIC = re.compile(r"\S*\d\S*")  # a word with a digit: an id, a line, a size, a version
+
+
 def reason_kind(told: str) -> str:
-    """The kind of reason of ``source:line: reason``: the reason up to its first colon (``not
-    JSON``, ``duplicate of arXiv id 0704.0002 at line 3``), at most :data:`KIND_CHARS` long."""
+    """The kind of reason of ``source:line: reason``: the reason up to its first colon, each
+    word with a digit in it written ``…`` (``not JSON``, ``duplicate of arXiv id … at line …``),
+    at most :data:`KIND_CHARS` long (before, each id or line named made a kind of its own)."""
     reason = told.split(": ", 1)[1] if ": " in told else told
-    return reason.split(":", 1)[0].strip()[:KIND_CHARS]
+    return _SPECIFIC.sub("…", reason.split(":", 1)[0].strip())[:KIND_CHARS]
 
 
 class QuarantineTally:

@@ -44,6 +44,8 @@ class Withholding:
         if not withheld:
             return False
         drop_graphs(result, {str(self.ctx.minter.arxiv_graph(i)) for i in withheld})
+        for arxiv_id in withheld:  # told once, as deleted: not held back as older too
+            result.versions.pop(arxiv_id, None)
         self.ctx.report.records_deleted += len(withheld)
         self.withheld.update(
             {

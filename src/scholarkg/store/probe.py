@@ -1,11 +1,11 @@
 """Whether a SPARQL server can be a run's store, asked before the run reads any source.
 
-Two requests, neither of which changes anything: a query (``ASK {}``, with the ``Accept`` every
-query sends) and, when an Update endpoint is configured, an update shaped as every write is
-(``INSERT DATA { GRAPH <probe> { } }``, which inserts nothing); without one, the writes' Graph
-Store requests (an empty ``PUT`` of the probe graph and its ``DELETE``: three requests, leaving
-nothing). A store with no write endpoint, or ``replace_via = "update"`` without an Update
-endpoint, is refused unasked.
+Requests that leave nothing changed: a query (``ASK {}``, with the ``Accept`` every query
+sends); when an Update endpoint is configured, an update shaped as every write is (``INSERT
+DATA { GRAPH <probe> { } }``, which inserts nothing); and when graphs are written with Graph
+Store requests (``replace_via = "put"``, or no Update endpoint), an empty ``PUT`` of the probe
+graph and its drop (``DROP SILENT`` with an Update endpoint, else a ``DELETE``). A store with no
+write endpoint, or ``replace_via = "update"`` without an Update endpoint, is refused unasked.
 A server that answers any
 with an HTTP client error — it cannot answer in a format scholarkg reads (406), forbids
 updates (403: a read-only endpoint such as ``scholarkg serve``), has no such endpoint or method
@@ -51,7 +51,7 @@ def check_writable(store: GraphStore) -> None:
         store.query("ASK {}", union=False)
         if store.update_url is not None:
             store.update(f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ }} }}")
-        else:  # written with PUT and dropped with DELETE: an empty graph, then none
+        if store.puts():  # graphs written with PUT (and dropped): an empty graph, then none
             store.replace_graph_ntriples(PROBE_GRAPH, "")
             store.replace_graphs([(PROBE_GRAPH, "")])
         union = store.server in SEPARATE_DEFAULT_GRAPH and _default_is_union(store)

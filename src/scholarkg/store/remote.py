@@ -64,7 +64,7 @@ class SparqlStore(ClosingStore):
     """A :class:`~scholarkg.store.base.GraphStore` on SPARQL 1.1 Protocol / Update / GSP endpoints.
 
     Only ``query_url`` is needed to read; writes need ``store_url`` or ``update_url``, and
-    ``replace_via`` chooses between them when both are given (see :meth:`_puts`).
+    ``replace_via`` chooses between them when both are given (see :meth:`puts`).
     Credentials (``user``, ``password``; a URL holding some is refused) are sent as HTTP
     basic auth.
     ``timeout`` bounds each read, ``total_timeout`` each request in all, ``max_answer_bytes``
@@ -159,10 +159,10 @@ class SparqlStore(ClosingStore):
     def replace_graph_ntriples(self, iri: URIRef | str, ntriples: str) -> None:
         """Replace named graph ``iri`` with the N-Triples text ``ntriples``, atomically."""
         ref = iri_ref(iri)
-        if not self._puts():
+        if not self.puts():
             self._send_patches([GraphPatch(str(iri), ntriples)])  # DROP SILENT + INSERT DATA
             return
-        assert self.store_url is not None  # _puts
+        assert self.store_url is not None  # puts
         self._http.send(
             "PUT",
             self.store_url,
@@ -173,15 +173,15 @@ class SparqlStore(ClosingStore):
             headers={"Content-Type": "application/n-triples"},
         )
 
-    def _puts(self) -> bool:
+    def puts(self) -> bool:
         """Whether graphs are replaced with Graph Store ``PUT`` requests: ``replace_via="put"``
         with a Graph Store endpoint, or the only write endpoint there is; else with updates."""
         return self.store_url is not None and (self.replace_via == "put" or self.update_url is None)
 
     def replace_graphs(self, graphs: Sequence[tuple[str, str]]) -> None:
-        """Several graphs: one Graph Store request per graph (see :meth:`_puts`), else one
+        """Several graphs: one Graph Store request per graph (see :meth:`puts`), else one
         SPARQL Update request (atomic on the server)."""
-        if self._puts():
+        if self.puts():
             for iri, ntriples in graphs:
                 if ntriples:
                     self.replace_graph_ntriples(iri, ntriples)
@@ -223,7 +223,7 @@ class SparqlStore(ClosingStore):
         """One update of ``patches``; one the server refuses as too large (HTTP 413: it
         applied none of it) is sent again as two halves, and so on down to one graph a
         request. Updates as large as one refused are split before they are sent."""
-        if self.update_url is None:  # and no Graph Store endpoint (_puts): read-only
+        if self.update_url is None:  # and no Graph Store endpoint (puts): read-only
             raise LoadError(f"{self!r}: no write endpoint configured (store_url, update_url)")
         update = patch_update(patches)
         if not update:
