@@ -116,6 +116,27 @@ def test_a_version_dated_after_the_deletion_brings_the_record_back(
     assert not [n for n in report.notes if "withheld" in n]
 
 
+def test_a_record_back_after_its_deletion_in_an_older_version_loads(
+    tmp_path: Path, config: Config, replay: ReplayServer
+) -> None:
+    """CONSTRUCTED: 0704.0002 loaded with v1 and v2, deleted by its source, then back with v1
+    only, dated after the deletion: the record is back and loads (the store held no version
+    of it any more). Before, the version kept for it still held it back, on every run."""
+    load_snapshot(config, SNAPSHOT, workers=0)
+    delete_by_harvest(config, replay, GONE, "2024-01-27")
+    line = dict(snapshot_lines()[GONE])
+    line.update(
+        versions=[{"version": "v1", "created": "Thu, 1 Feb 2024 10:00:00 GMT"}],
+        update_date="2024-02-01",
+    )
+    back = tmp_path / "back.jsonl"
+    back.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    for _ in range(2):
+        report = load_snapshot(config, back, workers=0, force=True).report
+        assert (report.records_loaded, report.records_held_back) == (1, 0), report.notes
+        assert GONE in papers(config)
+
+
 def test_a_later_harvest_listing_a_deleted_record_no_later_than_its_deletion_withholds_it(
     config: Config, replay: ReplayServer
 ) -> None:

@@ -271,6 +271,7 @@ def _delete(ctx: RunContext, loading: Loading, deleted: list[tuple[str, dt.date 
     ctx.identity.retract(graphs, "was deleted by its source (OAI-PMH)")
     ctx.index.remove(ids)
     ctx.deletions.mark(deleted)
+    ctx.versions.forget(ids)  # an older version dated after the deletion is the record back
     ctx.report.records_read += len(ids)
     ctx.report.records_deleted += len(ids)
     listing = _profiles_listing(ctx, [str(ctx.minter.paper_by_arxiv(i)) for i in ids])

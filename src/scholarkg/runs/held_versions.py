@@ -28,7 +28,7 @@ from scholarkg.errors import LoadError
 from scholarkg.iris import SKG, Minter
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.query_results import run_select
-from scholarkg.sqlite_in import open_state_db, select_in
+from scholarkg.sqlite_in import execute_in, open_state_db, select_in
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
 
@@ -90,6 +90,12 @@ class StoreVersions:
         """The latest version the store holds of those of ``ids`` it holds a version of."""
         query = "SELECT arxiv_id, version FROM versions WHERE arxiv_id IN (?)"
         return {str(i): int(v) for i, v in select_in(self.db, query, ids)}
+
+    def forget(self, ids: Sequence[str]) -> None:
+        """The store no longer holds these records (deleted by their source): any version of
+        them may load again."""
+        with self.db:
+            execute_in(self.db, "DELETE FROM versions WHERE arxiv_id IN (?)", list(ids))
 
     def keep(self, loaded: Iterable[tuple[str, int]]) -> None:
         """Remember these ``(arXiv id, latest version)`` as loaded; a higher one kept stays."""
