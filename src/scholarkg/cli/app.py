@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, query, run, schedule, serve
 from scholarkg.cli.common import HelpFormatter, describe
+from scholarkg.cli.streams import encode_every_character
 from scholarkg.errors import ScholarKGError
 from scholarkg.lifecycle import Interrupted, stop_on_signal, stop_quietly, stopped_exit_code
 
@@ -60,6 +61,7 @@ def _reader_gone() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    encode_every_character()
     args = build_parser().parse_args(argv)
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
     in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals

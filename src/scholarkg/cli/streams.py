@@ -1,0 +1,28 @@
+"""The CLI's standard streams on a terminal whose encoding cannot hold every character
+(``PYTHONIOENCODING=ascii``, a locale without UTF-8): stdout, which carries data (query
+answers, exports, ``--json``; UTF-8 by their specifications), is written as UTF-8 whatever the
+terminal's encoding; stderr, messages for people, shows what it cannot encode as escapes
+(``L\\xe9onard``). Before, either failed with a traceback at the first such character."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import sys
+from typing import TextIO
+
+
+def _is_utf8(stream: TextIO) -> bool:
+    try:
+        return codecs.lookup(stream.encoding or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
+
+
+def encode_every_character() -> None:
+    """stdout as UTF-8, stderr escaping what it cannot encode (see the module's text)."""
+    if isinstance(sys.stdout, io.TextIOWrapper) and not _is_utf8(sys.stdout):
+        sys.stdout.flush()
+        sys.stdout.reconfigure(encoding="utf-8")
+    if isinstance(sys.stderr, io.TextIOWrapper) and not _is_utf8(sys.stderr):
+        sys.stderr.reconfigure(errors="backslashreplace")
