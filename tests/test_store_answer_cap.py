@@ -105,7 +105,16 @@ def test_a_declared_size_over_the_cap_is_refused_before_the_body_is_read() -> No
     assert str(caught.value) == _refusal(flood.url, MIB, len(ANSWER) + MIB)
 
 
-def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_path: Path) -> None:
+def _cli(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_cap_is_the_configured_one_and_a_query_says_so_in_one_line(tmp_path: Path) -> None:
     flood = Flood(padding=4 * MIB)
     config = write_config(
         tmp_path,
@@ -114,13 +123,7 @@ def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_pat
     )
     assert load_config(config).store.max_answer_bytes == MIB
     try:
-        command = ["export", "--config", str(config), "--format", "ttl"]
-        done = subprocess.run(
-            [sys.executable, "-m", "scholarkg.cli", *command, "--output", str(tmp_path / "x.ttl")],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _cli("query", "--config", str(config), "--sparql", "SELECT ?n WHERE { ?n ?p ?o }")
     finally:
         flood.close()
     assert done.returncode != 0
@@ -128,4 +131,23 @@ def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_pat
     lines = [line for line in done.stderr.splitlines() if "max_answer_bytes" in line]
     assert len(lines) == 1, done.stderr
     assert f"{flood.url}/query" in lines[0] and f"max_answer_bytes = {MIB} bytes" in lines[0]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml"]  # no dump left
+
+
+def test_an_exports_answer_is_streamed_and_not_capped(tmp_path: Path) -> None:
+    """An export parses its answers as they arrive, holding none whole: the cap, which keeps
+    an answer from filling memory, does not apply (before: refused, so a store whose answer
+    passed 1 GiB, 100k records, could not be exported with the defaults)."""
+    flood = Flood(padding=4 * MIB)
+    config = write_config(
+        tmp_path,
+        [],
+        store={"kind": "sparql", "query_url": f"{flood.url}/query", "max_answer_bytes": MIB},
+    )
+    target = tmp_path / "x.ttl"
+    try:
+        done = _cli("export", "--config", str(config), "--format", "ttl", "--output", str(target))
+    finally:
+        flood.close()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {target} (0 triples"), done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml", "x.ttl", "x.ttl.sha256"]

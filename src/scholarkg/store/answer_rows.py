@@ -32,12 +32,12 @@ def read_results(body: bytes, results_format: ox.QueryResultsFormat, where: str)
     except (SyntaxError, ValueError) as exc:
         raise QueryError(
             f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
-            f"{_one_line(exc)}"
+            f"{one_line(exc)}"
         ) from None
     return ox.parse_query_results(body, results_format)
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     """The parser's words on one line: control characters (which it may quote from the
     answer) escaped, and cut short."""
     text = " ".join(str(exc).split())
