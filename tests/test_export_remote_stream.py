@@ -23,7 +23,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from loopback import Answering, read_request
+from loopback import Answering, Scripted, read_request
 from scholarkg.errors import QueryError
 from scholarkg.export import FORMATS, export_dump
 from scholarkg.store.embedded import EmbeddedStore
@@ -248,3 +248,67 @@ def test_sigterm_mid_answer_ends_the_export_and_leaves_no_file(tmp_path: Path) -
     assert len(err.splitlines()) == 1, err
     assert "SIGTERM" in err, err
     assert list(out.iterdir()) == []
+
+
+ONE_ROW = (
+    '{"head":{"vars":["s","p","o","g"]},"results":{"bindings":[{"s":{"type":"uri","value":'
+    '"https://ex.org/s"},"p":{"type":"uri","value":"https://ex.org/p"},"o":{"type":"literal",'
+    '"value":"café"},"g":{"type":"uri","value":"https://ex.org/g"}}]}}'
+)
+CAFE = '<https://ex.org/s> <https://ex.org/p> "café" <https://ex.org/g> .\n'.encode()
+
+
+@pytest.mark.parametrize(
+    ("charset", "body"),
+    [
+        ("", b"\xef\xbb\xbf" + ONE_ROW.encode()),  # a byte-order mark is no text
+        ("; charset=ISO-8859-1", ONE_ROW.encode("latin-1")),
+        ("; charset=UTF-16", ONE_ROW.encode("utf-16")),
+    ],
+)
+def test_a_streamed_answer_in_any_charset_exports_as_utf8(
+    tmp_path: Path, charset: str, body: bytes
+) -> None:
+    server = Scripted(f"application/sparql-results+json{charset}", body)
+    store = _remote(server.url)
+    try:
+        result = export_dump(store, tmp_path / "kg.nq", "nq")
+    finally:
+        server.close()
+        store.close()
+    assert result.path.read_bytes() == CAFE
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "told"),
+    [
+        (
+            "application/sparql-results+json",
+            ONE_ROW.encode()[:-20],
+            "unreadable application/sparql-results+json answer at row 1: ",
+        ),
+        (
+            "application/sparql-results+json; charset=UTF-16",
+            ONE_ROW.encode("utf-16")[:-1],
+            "the answer is not utf-16 text as its Content-Type says: byte 0x7d at offset "
+            f"{len(ONE_ROW.encode('utf-16')) - 2}",  # its last byte, half a character
+        ),
+        ("application/sparql-results+json", b'{"head":{},"boolean":true}', "got a boolean"),
+        ("text/html", b"<html></html>", "unexpected response type 'text/html'"),
+    ],
+)
+def test_a_streamed_answer_that_does_not_read_is_one_line_and_no_file(
+    tmp_path: Path, content_type: str, body: bytes, told: str
+) -> None:
+    server = Scripted(content_type, body)
+    store = _remote(server.url)
+    try:
+        with pytest.raises(QueryError) as caught:
+            export_dump(store, tmp_path / "kg.trig", "trig")
+    finally:
+        server.close()
+        store.close()
+    message = str(caught.value)
+    assert message.startswith(f"{server.url}/query: ") and told in message, message
+    assert "\n" not in message
+    assert list(tmp_path.iterdir()) == []
