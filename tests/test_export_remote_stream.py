@@ -85,6 +85,7 @@ def test_a_servers_export_is_the_embedded_stores_bytes(
 
 
 ROWS = 30_000
+MIB = 1024 * 1024
 
 
 def test_a_select_answer_is_read_as_it_arrives(oxigraph_url: str) -> None:
@@ -311,4 +312,61 @@ def test_a_streamed_answer_that_does_not_read_is_one_line_and_no_file(
     message = str(caught.value)
     assert message.startswith(f"{server.url}/query: ") and told in message, message
     assert "\n" not in message
+    assert list(tmp_path.iterdir()) == []
+
+
+XML_HEAD = (
+    b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+    b'<variable name="s"/><variable name="p"/><variable name="o"/><variable name="g"/></head>'
+    b"<results>"
+)
+
+
+def _xml_row(value: bytes) -> bytes:
+    return (
+        b'<result><binding name="s"><uri>https://ex.org/s</uri></binding><binding name="p">'
+        b'<uri>https://ex.org/p</uri></binding><binding name="o"><literal>' + value + b"</literal>"
+        b'</binding><binding name="g"><uri>https://ex.org/g</uri></binding></result>'
+    )
+
+
+def test_one_row_over_max_answer_bytes_is_refused_naming_the_key(tmp_path: Path) -> None:
+    """The XML parser holds a term of any size whole (a literal of 200 MB: 438 MB max RSS):
+    the bytes of one row are capped by ``[store] max_answer_bytes``, not the whole answer."""
+    rows = b"".join(_xml_row(b"%d" % i) for i in range(20_000))  # 2.5 MB of small rows
+    body = XML_HEAD + rows + _xml_row(b"x" * (3 * MIB)) + b"</results></sparql>"
+    server = Scripted("application/sparql-results+xml", body)
+    store = _remote(server.url, max_answer_bytes=MIB)
+    try:
+        with pytest.raises(QueryError) as caught:
+            export_dump(store, tmp_path / "kg.nq", "nq")
+    finally:
+        server.close()
+        store.close()
+    assert len(rows) > MIB
+    assert str(caught.value) == (
+        f"{server.url}/query: SPARQL query: a row of the answer larger than [store] "
+        f"max_answer_bytes = {MIB} bytes: not read further; raise it in your config if this "
+        "is genuine"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_json_term_past_the_parsers_buffer_is_one_line(tmp_path: Path) -> None:
+    """pyoxigraph's JSON parser stops at a token of 16 MiB with a MemoryError (before: a
+    traceback)."""
+    big = ONE_ROW.replace("café", "x" * (17 * MIB)).encode()
+    server = Scripted("application/sparql-results+json", big)
+    store = _remote(server.url)
+    try:
+        with pytest.raises(QueryError) as caught:
+            export_dump(store, tmp_path / "kg.nq", "nq")
+    finally:
+        server.close()
+        store.close()
+    assert str(caught.value) == (
+        f"{server.url}/query: unreadable application/sparql-results+json answer at row 1: "
+        "Reached the buffer maximal size of 16777216 bytes (one term larger than the parser "
+        "takes)"
+    )
     assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from loopback import Answering, read_request
+from loopback import Answering, Scripted, read_request
 from scholarkg.config import load_config
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
@@ -133,21 +133,30 @@ def test_the_cap_is_the_configured_one_and_a_query_says_so_in_one_line(tmp_path:
     assert f"{flood.url}/query" in lines[0] and f"max_answer_bytes = {MIB} bytes" in lines[0]
 
 
-def test_an_exports_answer_is_streamed_and_not_capped(tmp_path: Path) -> None:
+def test_an_exports_answer_is_streamed_and_capped_by_the_row(tmp_path: Path) -> None:
     """An export parses its answers as they arrive, holding none whole: the cap, which keeps
-    an answer from filling memory, does not apply (before: refused, so a store whose answer
-    passed 1 GiB, 100k records, could not be exported with the defaults)."""
-    flood = Flood(padding=4 * MIB)
+    an answer from filling memory, bounds one row of it (before: the whole answer, so a store
+    whose answer passed 1 GiB, 100k records, could not be exported with the defaults)."""
+    row = {
+        "s": {"type": "uri", "value": "https://ex.org/s"},
+        "p": {"type": "uri", "value": "https://ex.org/p"},
+        "g": {"type": "uri", "value": "https://ex.org/g"},
+    }
+    rows = [{**row, "o": {"type": "literal", "value": f"{i}"}} for i in range(20_000)]
+    answer = {"head": {"vars": ["s", "p", "o", "g"]}, "results": {"bindings": rows}}
+    body = json.dumps(answer).encode()
+    server = Scripted("application/sparql-results+json", body)
     config = write_config(
         tmp_path,
         [],
-        store={"kind": "sparql", "query_url": f"{flood.url}/query", "max_answer_bytes": MIB},
+        store={"kind": "sparql", "query_url": f"{server.url}/query", "max_answer_bytes": MIB},
     )
-    target = tmp_path / "x.ttl"
+    target = tmp_path / "x.nq"
     try:
-        done = _cli("export", "--config", str(config), "--format", "ttl", "--output", str(target))
+        done = _cli("export", "--config", str(config), "--output", str(target))
     finally:
-        flood.close()
+        server.close()
+    assert len(body) > 2 * MIB
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"wrote {target} (0 triples"), done.stdout
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml", "x.ttl", "x.ttl.sha256"]
+    assert done.stdout.startswith(f"wrote {target} (20000 quads"), done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml", "x.nq", "x.nq.sha256"]

@@ -126,7 +126,7 @@ class StoreConfig(Section):
         1024 * MIB,
         "kind sparql: largest answer read from the server, after decompression (1 GiB); "
         "larger: refused, naming the store and this key (an export's answer is streamed, "
-        "never held, and not capped)",
+        "never held whole: this caps one row of it)",
         gt=0,
     )
     user: SecretStr | None = setting(

@@ -25,10 +25,12 @@ _UTF8 = {"utf-8", "utf8"}
 
 @dataclass
 class Tally:
-    """What a streamed answer cost: its bytes read so far and the most held at once."""
+    """What a streamed answer cost: its bytes read so far, the most held at once, and the
+    bytes read when its last row was given (those since are the row being read)."""
 
     bytes_read: int = 0
     most_held: int = 0
+    row_start: int = 0
 
 
 class AnswerReader:
@@ -36,7 +38,7 @@ class AnswerReader:
 
     def __init__(self, pieces: Iterable[bytes], tally: Tally) -> None:
         self._pieces = iter(pieces)
-        self._tally = tally
+        self.tally = tally
         self._held = b""
         self._offset = 0
 
@@ -50,17 +52,27 @@ class AnswerReader:
             self._held, self._offset = piece or b"", 0
             if piece is None:
                 return b""
-            self._tally.most_held = max(self._tally.most_held, len(piece))
+            self.tally.most_held = max(self.tally.most_held, len(piece))
         end = len(self._held) if size < 0 else self._offset + size
         data = self._held[self._offset : end]
         self._offset += len(data)
         return data
 
 
-def counted(pieces: Iterable[bytes], tally: Tally, at_end: Callable[[], None]) -> Iterator[bytes]:
+def counted(
+    pieces: Iterable[bytes],
+    tally: Tally,
+    at_end: Callable[[], None],
+    most: int,
+    refuse: Callable[[], Exception],
+) -> Iterator[bytes]:
     """``pieces``, their bytes counted in ``tally``; ``at_end`` is called when they end (a
-    transfer cut off may end like a whole one: it raises then)."""
+    transfer cut off may end like a whole one: it raises then). ``refuse()`` is raised when
+    more than ``most`` bytes come for one row: the parser may hold a row whole (the XML one
+    holds a term of any size; JSON's stops at 16 MiB)."""
     for piece in pieces:
+        if tally.bytes_read + len(piece) - tally.row_start > most:
+            raise refuse()
         tally.bytes_read += len(piece)
         yield piece
     at_end()
@@ -120,7 +132,15 @@ def stream_rows(
             raise QueryError(f"{where}: expected SELECT results, got a boolean")
         for row in result:
             rows += 1
+            reader.tally.row_start = reader.tally.bytes_read
             yield row
+    except MemoryError as exc:  # the JSON parser's buffer is full: a term of over 16 MiB
+        if not str(exc).startswith("Reached the buffer maximal size"):
+            raise
+        raise QueryError(
+            f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
+            f"{one_line(exc)} bytes (one term larger than the parser takes)"
+        ) from None
     except (SyntaxError, ValueError) as exc:
         raise QueryError(
             f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "

@@ -163,11 +163,12 @@ class EndpointSession:
         **kwargs: Any,
     ) -> Iterator[StreamedAnswer]:
         """One HTTP request whose body is read as it arrives, inside the block, never held
-        whole: no ``[store] max_answer_bytes`` cap (that cap keeps an answer from filling
-        memory; this one is not kept). The answer's headers must come within ``[store]
-        request_deadline``, then each :data:`PROGRESS` bytes of its body within as long again:
-        a long answer that keeps coming is never cut, one that stalls or trickles is. A stop
-        request cuts it at once. Failures are ``error``, as :meth:`send` says them."""
+        whole: ``[store] max_answer_bytes`` caps the bytes of one row (what a parser may
+        hold), not the answer (the cap keeps an answer from filling memory; this one is not
+        kept). The answer's headers must come within ``[store] request_deadline``, then each
+        :data:`PROGRESS` bytes of its body within as long again: a long answer that keeps
+        coming is never cut, one that stalls or trickles is. A stop request cuts it at once.
+        Failures are ``error``, as :meth:`send` says them."""
         where = safe_url(url)
         with deadline(self._total) as watch:
             try:
@@ -194,7 +195,15 @@ class EndpointSession:
 
                     tally = Tally()
                     pieces = _progressing(_body_pieces(response), watch, self._total)
-                    body = counted(pieces, tally, ended)
+
+                    def too_large() -> ScholarKGError:
+                        return error(
+                            f"{where}: {what}: a row of the answer larger than "
+                            f"{self._cap.key} = {self._cap.size} bytes: not read further; "
+                            "raise it in your config if this is genuine"
+                        )
+
+                    body = counted(pieces, tally, ended, self._cap.size, too_large)
                     yield StreamedAnswer(CaseInsensitiveDict(response.headers), body, tally)
                 finally:
                     response.close()
