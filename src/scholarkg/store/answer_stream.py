@@ -18,7 +18,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from scholarkg.errors import QueryError
-from scholarkg.store.answer_rows import one_line
+from scholarkg.store.answer_rows import one_line, parser_full
 
 _UTF8 = {"utf-8", "utf8"}
 
@@ -135,12 +135,7 @@ def stream_rows(
             reader.tally.row_start = reader.tally.bytes_read
             yield row
     except MemoryError as exc:  # the JSON parser's buffer is full: a term of over 16 MiB
-        if not str(exc).startswith("Reached the buffer maximal size"):
-            raise
-        raise QueryError(
-            f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
-            f"{one_line(exc)} bytes (one term larger than the parser takes)"
-        ) from None
+        raise parser_full(exc, where, results_format, rows + 1) from None
     except (SyntaxError, ValueError) as exc:
         raise QueryError(
             f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
