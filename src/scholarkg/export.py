@@ -200,6 +200,7 @@ def export_dump(
     except WriteFailed as exc:  # refused by the file system: as any other failed write here
         raise ExportError(f"{path}: export as {spec.title} failed: {exc.__cause__}") from exc
     except ScholarKGError:
+        check_stop()  # a store's read cut off by the stop: the export was stopped
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
         raise ExportError(f"{path}: export as {spec.title} failed: {exc}") from exc
@@ -222,6 +223,9 @@ def write_dump(
     _check_graph(store, graph)
     try:
         return _write(store, out, spec, graph, prefixes or default_prefixes())
+    except ScholarKGError:
+        check_stop()  # a store's read cut off by the stop: the export was stopped
+        raise
     except BrokenPipeError:
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
