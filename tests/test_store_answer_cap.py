@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from loopback import Answering, read_request
+from loopback import Answering, Scripted, read_request
 from scholarkg.config import load_config
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
@@ -105,7 +105,16 @@ def test_a_declared_size_over_the_cap_is_refused_before_the_body_is_read() -> No
     assert str(caught.value) == _refusal(flood.url, MIB, len(ANSWER) + MIB)
 
 
-def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_path: Path) -> None:
+def _cli(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", *command],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_cap_is_the_configured_one_and_a_query_says_so_in_one_line(tmp_path: Path) -> None:
     flood = Flood(padding=4 * MIB)
     config = write_config(
         tmp_path,
@@ -114,13 +123,7 @@ def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_pat
     )
     assert load_config(config).store.max_answer_bytes == MIB
     try:
-        command = ["export", "--config", str(config), "--format", "ttl"]
-        done = subprocess.run(
-            [sys.executable, "-m", "scholarkg.cli", *command, "--output", str(tmp_path / "x.ttl")],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        done = _cli("query", "--config", str(config), "--sparql", "SELECT ?n WHERE { ?n ?p ?o }")
     finally:
         flood.close()
     assert done.returncode != 0
@@ -128,4 +131,32 @@ def test_the_cap_is_the_configured_one_and_an_export_says_so_in_one_line(tmp_pat
     lines = [line for line in done.stderr.splitlines() if "max_answer_bytes" in line]
     assert len(lines) == 1, done.stderr
     assert f"{flood.url}/query" in lines[0] and f"max_answer_bytes = {MIB} bytes" in lines[0]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml"]  # no dump left
+
+
+def test_an_exports_answer_is_streamed_and_capped_by_the_row(tmp_path: Path) -> None:
+    """An export parses its answers as they arrive, holding none whole: the cap, which keeps
+    an answer from filling memory, bounds one row of it (before: the whole answer, so a store
+    whose answer passed 1 GiB, 100k records, could not be exported with the defaults)."""
+    row = {
+        "s": {"type": "uri", "value": "https://ex.org/s"},
+        "p": {"type": "uri", "value": "https://ex.org/p"},
+        "g": {"type": "uri", "value": "https://ex.org/g"},
+    }
+    rows = [{**row, "o": {"type": "literal", "value": f"{i}"}} for i in range(20_000)]
+    answer = {"head": {"vars": ["s", "p", "o", "g"]}, "results": {"bindings": rows}}
+    body = json.dumps(answer).encode()
+    server = Scripted("application/sparql-results+json", body)
+    config = write_config(
+        tmp_path,
+        [],
+        store={"kind": "sparql", "query_url": f"{server.url}/query", "max_answer_bytes": MIB},
+    )
+    target = tmp_path / "x.nq"
+    try:
+        done = _cli("export", "--config", str(config), "--output", str(target))
+    finally:
+        server.close()
+    assert len(body) > 2 * MIB
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"wrote {target} (20000 quads"), done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scholarkg.toml", "x.nq", "x.nq.sha256"]

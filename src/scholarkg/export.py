@@ -2,9 +2,10 @@
 
 Serialisation is streamed by Oxigraph (never through rdflib): an embedded store's quads are
 read with its quad iterator (a whole store as N-Quads by its own dump, only the lines with a
-blank node set aside: :mod:`scholarkg.export_nquads`); any other
-:class:`~scholarkg.store.base.GraphStore` is read with SPARQL (``SELECT`` quads or
-``CONSTRUCT`` triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
+blank node set aside: :mod:`scholarkg.export_nquads`); a SPARQL server's with ``SELECT``
+answers parsed as they arrive (:mod:`scholarkg.export_read`), any other
+:class:`~scholarkg.store.base.GraphStore` with SPARQL (``SELECT`` quads or ``CONSTRUCT``
+triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
 ``ttl``/``jsonld`` write the union of the named graphs as one graph, duplicates removed (or one
 graph). Graphs named in ``exclude`` are left out (a publication's dumps leave out the VoID
 graph that describes them). JSON-LD is compacted with the project's context
@@ -199,6 +200,7 @@ def export_dump(
     except WriteFailed as exc:  # refused by the file system: as any other failed write here
         raise ExportError(f"{path}: export as {spec.title} failed: {exc.__cause__}") from exc
     except ScholarKGError:
+        check_stop()  # a store's read cut off by the stop: the export was stopped
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:
         raise ExportError(f"{path}: export as {spec.title} failed: {exc}") from exc
@@ -221,6 +223,9 @@ def write_dump(
     _check_graph(store, graph)
     try:
         return _write(store, out, spec, graph, prefixes or default_prefixes())
+    except ScholarKGError:
+        check_stop()  # a store's read cut off by the stop: the export was stopped
+        raise
     except BrokenPipeError:
         raise
     except (OSError, ValueError, SyntaxError, TypeError) as exc:

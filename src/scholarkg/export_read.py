@@ -1,13 +1,15 @@
 """What a dump reads from a store: its quads (every named graph, one, or all but those left
 out) or the triples of one graph or of the union of the named graphs, duplicates removed.
-An embedded store is read natively (:func:`native_store`); any other
-:class:`QueryableStore` with SPARQL (``SELECT`` quads, ``CONSTRUCT`` triples)."""
+An embedded store is read natively (:func:`native_store`); a SPARQL server's store with
+``SELECT`` answers parsed as they arrive (its ``select_rows``: never held whole, any size), in
+the embedded store's order, so both give the same bytes; any other :class:`QueryableStore`
+with SPARQL (``SELECT`` quads, ``CONSTRUCT`` triples)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from hashlib import blake2b
-from typing import Protocol
+from typing import Protocol, cast
 
 import pyoxigraph as ox
 
@@ -30,6 +32,17 @@ def native_store(store: object) -> ox.Store | None:
     """The pyoxigraph store inside an embedded store (streamed natively), else ``None``."""
     inner = getattr(store, "native", None)
     return inner if isinstance(inner, ox.Store) else None
+
+
+def _streamed(
+    store: QueryableStore, sparql: str, *, union: bool
+) -> Iterable[ox.QuerySolution] | None:
+    """The rows of ``sparql`` as a server's answer arrives (a SPARQL server's store, whose
+    ``select_rows`` reads it so), else ``None``."""
+    select_rows = getattr(store, "select_rows", None)
+    if select_rows is None:
+        return None
+    return cast("Iterable[ox.QuerySolution]", select_rows(sparql, union=union))
 
 
 def _solutions(store: QueryableStore, sparql: str, *, union: bool) -> ox.QuerySolutions:
@@ -62,7 +75,8 @@ def store_quads(
     where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
     if graph is not None:
         where = f"GRAPH ?g {{ ?s ?p ?o }} FILTER (?g = {iri_ref(graph)})"
-    rows = _solutions(store, f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}", union=False)
+    sparql = f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}"
+    rows = _streamed(store, sparql, union=False) or _solutions(store, sparql, union=False)
     return (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
 
 
@@ -88,15 +102,26 @@ def store_triples(
     order its ``CONSTRUCT`` gave: a graph holds each triple once, and the ``CONSTRUCT`` kept
     every triple it had given in memory to give it once (850 MB for a graph of 1 M literals,
     the dump's other memory 130 MB). The union of an embedded store's graphs is a streamed
-    ``SELECT`` whose duplicates are removed by :func:`_first_of_each`."""
+    ``SELECT`` whose duplicates are removed by :func:`_first_of_each`; so is a SPARQL
+    server's, and its one graph a streamed ``SELECT`` (before: ``CONSTRUCT`` answers read
+    whole into a scratch store, whose order gave other Turtle and JSON-LD bytes)."""
     native = native_store(store)
     if graph is not None and native is not None:
         quads = native.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         return (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-    if native is not None:  # the union, duplicates removed here: see _first_of_each
+    if graph is not None:  # a SPARQL server's graph, its answer streamed
+        sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}"
+        rows = _streamed(store, sparql, union=False)
+        if rows is not None:
+            return (ox.Triple(r[0], r[1], r[2]) for r in rows)
+    if graph is None:  # the union, duplicates removed here: see _first_of_each
         where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}" if exclude else "?s ?p ?o"
-        rows = _solutions(store, f"SELECT ?s ?p ?o WHERE {{ {where} }}", union=not exclude)
-        return _first_of_each(rows)
+        sparql = f"SELECT ?s ?p ?o WHERE {{ {where} }}"
+        if native is not None:
+            return _first_of_each(_solutions(store, sparql, union=not exclude))
+        rows = _streamed(store, sparql, union=not exclude)
+        if rows is not None:
+            return _first_of_each(rows)
     if graph is None and exclude:
         where = f"GRAPH ?g {{ ?s ?p ?o }} {_not_in(exclude)}"
         sparql = (

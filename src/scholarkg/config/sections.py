@@ -118,13 +118,15 @@ class StoreConfig(Section):
     request_deadline: float = seconds(
         1800.0,
         "kind sparql: seconds a whole request may take, however it is answered (a server that "
-        "sends its answer a byte at a time passes every read timeout)",
+        "sends its answer a byte at a time passes every read timeout); an export's answer, "
+        "streamed: seconds for its headers, then for each MiB of it",
         gt=0,
     )
     max_answer_bytes: int = setting(
         1024 * MIB,
         "kind sparql: largest answer read from the server, after decompression (1 GiB); "
-        "larger: refused, naming the store and this key",
+        "larger: refused, naming the store and this key (an export's answer is streamed, "
+        "never held whole: this caps one row of it)",
         gt=0,
     )
     user: SecretStr | None = setting(

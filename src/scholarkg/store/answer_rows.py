@@ -29,15 +29,31 @@ def read_results(body: bytes, results_format: ox.QueryResultsFormat, where: str)
             return result
         for _ in result:
             rows += 1
+    except MemoryError as exc:
+        raise parser_full(exc, where, results_format, rows + 1) from None
     except (SyntaxError, ValueError) as exc:
         raise QueryError(
             f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
-            f"{_one_line(exc)}"
+            f"{one_line(exc)}"
         ) from None
     return ox.parse_query_results(body, results_format)
 
 
-def _one_line(exc: BaseException) -> str:
+def parser_full(
+    exc: MemoryError, where: str, results_format: ox.QueryResultsFormat, row: int
+) -> QueryError:
+    """The :class:`QueryError` saying that the parser's buffer filled up (pyoxigraph's JSON
+    parser stops at a token of 16 MiB, raising ``MemoryError``); any other ``MemoryError`` is
+    raised again."""
+    if not str(exc).startswith("Reached the buffer maximal size"):
+        raise exc
+    return QueryError(
+        f"{where}: unreadable {results_format.media_type} answer at row {row}: "
+        f"{one_line(exc)} bytes (one term larger than the parser takes)"
+    )
+
+
+def one_line(exc: BaseException) -> str:
     """The parser's words on one line: control characters (which it may quote from the
     answer) escaped, and cut short."""
     text = " ".join(str(exc).split())

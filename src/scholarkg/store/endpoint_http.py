@@ -9,10 +9,15 @@ cuts the transfer within a fraction of a second (:mod:`scholarkg.extract.bounded
 connection). An answer so cut off is never used, as it may look complete; the request fails
 with the caller's error, and the run's next check for a stop ends it. An answer is read up to
 ``[store] max_answer_bytes`` (after decompression): a larger one, or one that never ends, is
-refused as soon as it grows past the cap, never held in memory whole."""
+refused as soon as it grows past the cap, never held in memory whole. An export's answer is
+read as it arrives instead (:meth:`EndpointSession.stream`): not capped, and its deadline
+moved on with each MiB that comes."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -31,9 +36,12 @@ from scholarkg.extract.bounded import (
     read_body,
     unread_redirect,
 )
+from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
+from scholarkg.store.answer_stream import Tally, counted
 
 _MESSAGE_LIMIT = 500
 _ERROR_BODY = 4 * _MESSAGE_LIMIT  # the bytes of an error answer read for its message
+_PIECE = 64 * 1024  # bytes of a streamed answer read at a time
 
 
 @dataclass(frozen=True)
@@ -136,20 +144,82 @@ class EndpointSession:
                 finally:
                     response.close()
             except requests.RequestException as exc:
-                if watch.stopped or watch.expired:
-                    why = self._cut(watch)
-                elif _timed_out(exc):
-                    why = self._timed_out(exc)
-                elif isinstance(exc, requests.ConnectionError):
-                    why = f"cannot connect ({exc})"
-                else:
-                    why = f"request failed ({exc})"
+                why = self._why(exc, watch)
                 raise _unanswered(error(f"{where}: {what}: {why}")) from exc
             except ExtractError as exc:  # over the cap: read_body names the store and the key
                 raise error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}") from exc
             if watch.stopped or watch.expired:  # an answer cut off may look complete
                 raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
         return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
+
+    @contextmanager
+    def stream(
+        self,
+        method: str,
+        url: str,
+        *,
+        error: type[ScholarKGError],
+        what: str,
+        **kwargs: Any,
+    ) -> Iterator[StreamedAnswer]:
+        """One HTTP request whose body is read as it arrives, inside the block, never held
+        whole: ``[store] max_answer_bytes`` caps the bytes of one row (what a parser may
+        hold), not the answer (the cap keeps an answer from filling memory; this one is not
+        kept). The answer's headers must come within ``[store] request_deadline``, then each
+        :data:`PROGRESS` bytes of its body within as long again: a long answer that keeps
+        coming is never cut, one that stalls or trickles is. A stop request cuts it at once.
+        Failures are ``error``, as :meth:`send` says them."""
+        where = safe_url(url)
+        with deadline(self._total) as watch:
+            try:
+                response = self._session.request(
+                    method,
+                    url,
+                    timeout=self._timeout,
+                    stream=True,
+                    allow_redirects=False,
+                    hooks={"response": [unread_redirect, _withhold_location]},
+                    **kwargs,
+                )
+                try:
+                    if 300 <= response.status_code < 400:
+                        raise error(f"{where}: {what}: {_redirect(response)}")
+                    if response.status_code >= 400:
+                        failure = error(f"{where}: {what}: {_failure(response)}")
+                        vars(failure)[_STATUS] = response.status_code
+                        raise failure
+
+                    def ended() -> None:  # an answer cut off may look complete
+                        if watch.stopped or watch.expired:
+                            raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
+
+                    tally = Tally()
+                    pieces = _progressing(_body_pieces(response), watch, self._total)
+
+                    def too_large() -> ScholarKGError:
+                        return error(
+                            f"{where}: {what}: a row of the answer larger than "
+                            f"{self._cap.key} = {self._cap.size} bytes: not read further; "
+                            "raise it in your config if this is genuine"
+                        )
+
+                    body = counted(pieces, tally, ended, self._cap.size, too_large)
+                    yield StreamedAnswer(CaseInsensitiveDict(response.headers), body, tally)
+                finally:
+                    response.close()
+            except requests.RequestException as exc:
+                why = self._why(exc, watch)
+                raise _unanswered(error(f"{where}: {what}: {why}")) from exc
+
+    def _why(self, exc: requests.RequestException, watch: Watch) -> str:
+        """Why a request failed: cut off, timed out, no connection, or what ``requests`` says."""
+        if watch.stopped or watch.expired:
+            return self._cut(watch)
+        if _timed_out(exc):
+            return self._timed_out(exc)
+        if isinstance(exc, requests.ConnectionError):
+            return f"cannot connect ({exc})"
+        return f"request failed ({exc})"
 
     def _timed_out(self, exc: requests.RequestException) -> str:
         """A timeout, naming the setting that bounds it and its value."""
@@ -171,6 +241,41 @@ class EndpointSession:
             f"no complete answer within {self._total:g} s ([store] request_deadline: the server "
             "is too slow or sends its answer a byte at a time)"
         )
+
+
+@dataclass(frozen=True)
+class StreamedAnswer:
+    """A server's successful answer whose body is read as it arrives: its headers, the pieces
+    of its body (decoded from gzip or deflate) and what reading it cost so far."""
+
+    headers: CaseInsensitiveDict[str]
+    body: Iterator[bytes]
+    tally: Tally
+
+
+PROGRESS = 1024 * 1024  # bytes of a streamed answer that must come within the request deadline
+
+
+def _body_pieces(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives, decoded from gzip or deflate (bounded pieces, as read_body)."""
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if encoding in ENCODINGS:
+        return inflated(raw_pieces(response, _PIECE), encoding, _PIECE)
+    return response.iter_content(_PIECE)
+
+
+def _progressing(pieces: Iterable[bytes], watch: Watch, seconds: float) -> Iterator[bytes]:
+    """``pieces``, the watch's deadline moved ``seconds`` on each time :data:`PROGRESS` bytes
+    have come since it was last moved; none after the watch cut the transfer off."""
+    since = 0
+    for piece in pieces:
+        if watch.stopped or watch.expired:
+            return
+        since += len(piece)
+        if since >= PROGRESS:
+            since = 0
+            watch._ends = time.monotonic() + seconds  # the watchdog reads it each poll
+        yield piece
 
 
 def _timed_out(exc: requests.RequestException) -> bool:

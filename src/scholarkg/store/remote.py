@@ -28,8 +28,9 @@ from rdflib import Graph, URIRef
 
 from scholarkg.config import ReplaceVia, StoreConfig
 from scholarkg.errors import ConfigError, LoadError, QueryError
-from scholarkg.store.answer_charset import as_utf8
+from scholarkg.store.answer_charset import as_utf8, declared_charset
 from scholarkg.store.answer_rows import read_results
+from scholarkg.store.answer_stream import AnswerReader, Tally, recoded, stream_rows
 from scholarkg.store.base import ClosingStore
 from scholarkg.store.endpoint_http import (
     EndpointSession,
@@ -54,6 +55,8 @@ _ACCEPT = (
     "application/sparql-results+json,application/n-triples;q=0.9,"
     "application/sparql-results+xml;q=0.5,text/turtle;q=0.5"
 )
+
+_SELECT_ACCEPT = "application/sparql-results+json,application/sparql-results+xml;q=0.5"
 
 
 _TOO_LARGE = 413  # Content Too Large: the server applied none of the request
@@ -275,12 +278,7 @@ class SparqlStore(ClosingStore):
         """Run a SPARQL query; ``union=True``: the default graph is the union of named graphs.
         ``default_graphs`` / ``named_graphs`` (either one) define the dataset instead, sent as
         the protocol's ``default-graph-uri`` / ``named-graph-uri``."""
-        form: list[tuple[str, str]] = [("query", sparql)]
-        if default_graphs is not None or named_graphs is not None:
-            form += [("default-graph-uri", g) for g in default_graphs or ()]
-            form += [("named-graph-uri", g) for g in named_graphs or ()]
-        elif union:
-            form += list(UNION_PARAMS[self.server].items())
+        form = self._form(sparql, union, default_graphs, named_graphs)
         response = self._http.send(
             "POST",
             self.query_url,
@@ -304,6 +302,48 @@ class SparqlStore(ClosingStore):
             return read_results(body, results_format, safe_url(self.query_url))
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{safe_url(self.query_url)}: unreadable results: {exc}") from exc
+
+    def _form(
+        self,
+        sparql: str,
+        union: bool,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """The protocol's form for ``sparql``: the dataset asked for, or the union."""
+        form: list[tuple[str, str]] = [("query", sparql)]
+        if default_graphs is not None or named_graphs is not None:
+            form += [("default-graph-uri", g) for g in default_graphs or ()]
+            form += [("named-graph-uri", g) for g in named_graphs or ()]
+        elif union:
+            form += list(UNION_PARAMS[self.server].items())
+        return form
+
+    def select_rows(self, sparql: str, *, union: bool = True) -> StreamedRows:
+        """The rows of a ``SELECT`` as its answer arrives, never held whole (an export's read,
+        of any size): see :meth:`EndpointSession.stream` for its limits. ``union`` as in
+        :meth:`query`."""
+        return StreamedRows(self, sparql, union)
+
+    def _rows(self, sparql: str, union: bool, tally: list[Tally]) -> Iterator[ox.QuerySolution]:
+        where = safe_url(self.query_url)
+        with self._http.stream(
+            "POST",
+            self.query_url,
+            error=QueryError,
+            what="SPARQL query",
+            data=self._form(sparql, union),
+            headers={"Accept": _SELECT_ACCEPT},
+        ) as answer:
+            tally.append(answer.tally)
+            content_type = answer.headers.get("Content-Type", "")
+            media_type = content_type.split(";")[0].strip().lower()
+            results_format = ox.QueryResultsFormat.from_media_type(media_type)
+            if results_format is None:
+                raise QueryError(f"{where}: unexpected response type {media_type!r}")
+            charset = declared_charset(content_type) or "utf-8"
+            body = AnswerReader(recoded(answer.body, charset, where), answer.tally)
+            yield from stream_rows(body, results_format, where)
 
     def _select(self, sparql: str) -> ox.QuerySolutions:
         result = self.query(sparql, union=False)
@@ -350,3 +390,19 @@ def _as_query_triples(body: bytes, rdf_format: ox.RdfFormat) -> ox.QueryTriples:
     result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
+
+
+class StreamedRows:
+    """A ``SELECT``'s rows, read from the server as they are iterated (once); ``tally``: the
+    answer's bytes read so far and the most held at once."""
+
+    def __init__(self, store: SparqlStore, sparql: str, union: bool) -> None:
+        self._tallies: list[Tally] = []
+        self._rows = store._rows(sparql, union, self._tallies)
+
+    def __iter__(self) -> Iterator[ox.QuerySolution]:
+        return self._rows
+
+    @property
+    def tally(self) -> Tally:
+        return self._tallies[0] if self._tallies else Tally()
