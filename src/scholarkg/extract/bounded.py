@@ -49,6 +49,13 @@ class Watch:
         self._ends = time.monotonic() + seconds
         self._thread = threading.Thread(target=self._watch, name="http-deadline", daemon=True)
 
+    def renew(self, seconds: float) -> None:
+        """The deadline is ``seconds`` from now (a transfer that is making progress); one that
+        has passed already stays passed. The watchdog reads it at its next poll."""
+        with self._lock:
+            if not self.expired:
+                self._ends = time.monotonic() + seconds
+
     def attach(self, connection: HTTPConnection) -> None:
         # The socket is kept too: an HTTP/1.0 answer (or ``Connection: close``) takes it over
         # from the connection, whose ``sock`` is then None while the body is still read.

@@ -15,7 +15,6 @@ moved on with each MiB that comes."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -274,7 +273,7 @@ def _progressing(pieces: Iterable[bytes], watch: Watch, seconds: float) -> Itera
         since += len(piece)
         if since >= PROGRESS:
             since = 0
-            watch._ends = time.monotonic() + seconds  # the watchdog reads it each poll
+            watch.renew(seconds)
         yield piece
 
 
