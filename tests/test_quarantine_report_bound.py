@@ -79,6 +79,18 @@ def test_a_report_read_back_keeps_its_counts(tmp_path: Path) -> None:
     assert older.quarantined == ["f.jsonl:1: not JSON"] and len(older.quarantined) == 1
 
 
+def test_a_report_edited_by_hand_reads_back_what_it_can() -> None:
+    """Counts that are no whole numbers are left out, not a traceback (a killed run's own
+    report is read back by the next run)."""
+    data = {
+        "quarantined": ["f.jsonl:1: not JSON"],
+        "quarantined_count": "many",
+        "quarantined_reasons": {"not JSON": "12", "too long": 3, "odd": None, "flag": True},
+    }
+    again = QuarantineTally.read(data)
+    assert (len(again), dict(again.reasons)) == (1, {"too long": 3})
+
+
 def test_kinds_of_reason_are_bounded_too() -> None:
     tally = QuarantineTally(f"f:{n}: reason {'x' * n}: detail" for n in range(REASON_KINDS + 10))
     assert len(tally.reasons) == REASON_KINDS + 1

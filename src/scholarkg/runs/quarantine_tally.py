@@ -93,7 +93,9 @@ class QuarantineTally:
             tally.count = max(tally.count, data["quarantined_count"])
         reasons = data.get("quarantined_reasons")
         if isinstance(reasons, dict):
-            tally.reasons = Counter({str(k): int(v) for k, v in reasons.items()})
+            tally.reasons = Counter(  # hand-edited counts that are no whole numbers: left out
+                {str(k): v for k, v in reasons.items() if type(v) is int and v >= 0}
+            )
         return tally
 
     def as_json(self) -> dict[str, Any]:
