@@ -167,3 +167,26 @@ def test_a_stop_ends_the_wait_for_a_reader(config_path: Path, tmp_path: Path) ->
     assert done.stderr.splitlines() == [
         f"interrupted (SIGTERM): {fifo} got part of the dump at most"
     ]
+
+
+def test_a_symlink_is_written_through_as_cp_does(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--output`` a symlink to a file: the file it names gets the dump (and its checksum
+    beside it), the link stays. Before, the rename put a regular file in the link's place and
+    left the file it named as it was."""
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    real = kept / "real.nq"
+    real.write_bytes(b"old\n")
+    link = tmp_path / "latest.nq"
+    link.symlink_to(real)
+    assert main(["export", "--output", str(link), "--config", str(config_path)]) == 0
+    capsys.readouterr()
+    assert link.is_symlink() and link.resolve() == real
+    assert real.read_bytes() != b"old\n" and real.read_bytes().count(b"\n") > 1000
+    checked = subprocess.run(
+        ["sha256sum", "-c", "real.nq.sha256"], cwd=kept, capture_output=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "latest.nq"]

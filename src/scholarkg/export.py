@@ -20,6 +20,7 @@ killed export left (SIGKILL) are removed by the next export to that path.
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -185,6 +186,8 @@ def export_dump(
     """
     spec = dump_format(fmt)
     path = Path(path)
+    if path.is_symlink():  # written through, as cp does: the file it names, the link kept
+        path = Path(os.path.realpath(path))
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
     for target in (path, sha_path):
