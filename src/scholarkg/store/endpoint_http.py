@@ -123,22 +123,8 @@ class EndpointSession:
         where = safe_url(url)
         with deadline(self._total) as watch:
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    timeout=self._timeout,
-                    stream=True,
-                    allow_redirects=False,
-                    hooks={"response": [unread_redirect, _withhold_location]},
-                    **kwargs,
-                )
+                response = self._answered(method, url, error, what, kwargs)
                 try:
-                    if 300 <= response.status_code < 400:
-                        raise error(f"{where}: {what}: {_redirect(response)}")
-                    if response.status_code >= 400:
-                        failure = error(f"{where}: {what}: {_failure(response)}")
-                        vars(failure)[_STATUS] = response.status_code  # for answered_status
-                        raise failure
                     body = read_body(response, self._cap, watch, where)
                 finally:
                     response.close()
@@ -171,22 +157,8 @@ class EndpointSession:
         where = safe_url(url)
         with deadline(self._total) as watch:
             try:
-                response = self._session.request(
-                    method,
-                    url,
-                    timeout=self._timeout,
-                    stream=True,
-                    allow_redirects=False,
-                    hooks={"response": [unread_redirect, _withhold_location]},
-                    **kwargs,
-                )
+                response = self._answered(method, url, error, what, kwargs)
                 try:
-                    if 300 <= response.status_code < 400:
-                        raise error(f"{where}: {what}: {_redirect(response)}")
-                    if response.status_code >= 400:
-                        failure = error(f"{where}: {what}: {_failure(response)}")
-                        vars(failure)[_STATUS] = response.status_code
-                        raise failure
 
                     def ended() -> None:  # an answer cut off may look complete
                         if watch.stopped or watch.expired:
@@ -209,6 +181,37 @@ class EndpointSession:
             except requests.RequestException as exc:
                 why = self._why(exc, watch)
                 raise _unanswered(error(f"{where}: {what}: {why}")) from exc
+
+    def _answered(
+        self,
+        method: str,
+        url: str,
+        error: type[ScholarKGError],
+        what: str,
+        kwargs: dict[str, Any],
+    ) -> requests.Response:
+        """The answer to one request, its body not read yet (the caller closes it); a redirect
+        or an error status is ``error`` naming the endpoint and the status, the answer closed."""
+        response = self._session.request(
+            method,
+            url,
+            timeout=self._timeout,
+            stream=True,
+            allow_redirects=False,
+            hooks={"response": [unread_redirect, _withhold_location]},
+            **kwargs,
+        )
+        status, where = response.status_code, safe_url(url)
+        if status < 300:
+            return response
+        try:
+            if status < 400:
+                raise error(f"{where}: {what}: {_redirect(response)}")
+            failure = error(f"{where}: {what}: {_failure(response)}")
+            vars(failure)[_STATUS] = status  # for answered_status
+            raise failure
+        finally:
+            response.close()
 
     def _why(self, exc: requests.RequestException, watch: Watch) -> str:
         """Why a request failed: cut off, timed out, no connection, or what ``requests`` says."""
