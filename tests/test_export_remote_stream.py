@@ -179,36 +179,30 @@ def _remote(url: str, **limits: float) -> SparqlStore:
     return SparqlStore(f"{url}/query", **limits)  # type: ignore[arg-type]
 
 
+def _export_refused(server: Stream | Scripted, folder: Path, fmt: str, **limits: float) -> str:
+    """The one line an export from ``server`` into ``folder`` fails with; nothing written."""
+    store = _remote(server.url, **limits)
+    try:
+        with pytest.raises(QueryError) as caught:
+            export_dump(store, folder / f"kg.{fmt}", fmt)
+    finally:
+        server.close()
+        store.close()
+    message = str(caught.value)
+    assert "\n" not in message and list(folder.iterdir()) == []
+    return message
+
+
 def test_a_server_that_stalls_mid_answer_ends_the_export_naming_read_timeout(
     tmp_path: Path,
 ) -> None:
-    server = Stalls()
-    store = _remote(server.url, timeout=0.5)
-    try:
-        with pytest.raises(QueryError) as caught:
-            export_dump(store, tmp_path / "kg.nq", "nq")
-    finally:
-        server.close()
-        store.close()
-    message = str(caught.value)
-    assert "\n" not in message
+    message = _export_refused(Stalls(), tmp_path, "nq", timeout=0.5)
     assert "timed out: the server sent nothing for 0.5 s ([store] read_timeout = 0.5)" in message
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_server_that_trickles_ends_the_export_naming_request_deadline(tmp_path: Path) -> None:
-    server = Trickles()
-    store = _remote(server.url, timeout=10.0, total_timeout=0.5)
-    try:
-        with pytest.raises(QueryError) as caught:
-            export_dump(store, tmp_path / "kg.trig", "trig")
-    finally:
-        server.close()
-        store.close()
-    message = str(caught.value)
-    assert "\n" not in message
+    message = _export_refused(Trickles(), tmp_path, "trig", timeout=10.0, total_timeout=0.5)
     assert "no complete answer within 0.5 s ([store] request_deadline" in message
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_an_answer_that_keeps_coming_is_not_cut_by_the_request_deadline(tmp_path: Path) -> None:
@@ -311,17 +305,8 @@ def test_a_streamed_answer_that_does_not_read_is_one_line_and_no_file(
     tmp_path: Path, content_type: str, body: bytes, told: str
 ) -> None:
     server = Scripted(content_type, body)
-    store = _remote(server.url)
-    try:
-        with pytest.raises(QueryError) as caught:
-            export_dump(store, tmp_path / "kg.trig", "trig")
-    finally:
-        server.close()
-        store.close()
-    message = str(caught.value)
+    message = _export_refused(server, tmp_path, "trig")
     assert message.startswith(f"{server.url}/query: ") and told in message, message
-    assert "\n" not in message
-    assert list(tmp_path.iterdir()) == []
 
 
 XML_HEAD = (
@@ -345,20 +330,13 @@ def test_one_row_over_max_answer_bytes_is_refused_naming_the_key(tmp_path: Path)
     rows = b"".join(_xml_row(b"%d" % i) for i in range(20_000))  # 2.5 MB of small rows
     body = XML_HEAD + rows + _xml_row(b"x" * (3 * MIB)) + b"</results></sparql>"
     server = Scripted("application/sparql-results+xml", body)
-    store = _remote(server.url, max_answer_bytes=MIB)
-    try:
-        with pytest.raises(QueryError) as caught:
-            export_dump(store, tmp_path / "kg.nq", "nq")
-    finally:
-        server.close()
-        store.close()
+    message = _export_refused(server, tmp_path, "nq", max_answer_bytes=MIB)
     assert len(rows) > MIB
-    assert str(caught.value) == (
+    assert message == (
         f"{server.url}/query: SPARQL query: a row of the answer larger than [store] "
         f"max_answer_bytes = {MIB} bytes: not read further; raise it in your config if this "
         "is genuine"
     )
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_json_term_past_the_parsers_buffer_is_one_line(tmp_path: Path) -> None:
@@ -366,16 +344,8 @@ def test_a_json_term_past_the_parsers_buffer_is_one_line(tmp_path: Path) -> None
     traceback)."""
     big = ONE_ROW.replace("café", "x" * (17 * MIB)).encode()
     server = Scripted("application/sparql-results+json", big)
-    store = _remote(server.url)
-    try:
-        with pytest.raises(QueryError) as caught:
-            export_dump(store, tmp_path / "kg.nq", "nq")
-    finally:
-        server.close()
-        store.close()
-    assert str(caught.value) == (
+    assert _export_refused(server, tmp_path, "nq") == (
         f"{server.url}/query: unreadable application/sparql-results+json answer at row 1: "
         "Reached the buffer maximal size of 16777216 bytes (one term larger than the parser "
         "takes)"
     )
-    assert list(tmp_path.iterdir()) == []
