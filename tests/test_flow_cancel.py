@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,7 @@ from conftest import write_config
 from loopback import Drip
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
-from test_schedules import BOUND_SECONDS, SERVE, stop, wait_for_deployment
+from test_schedules import BOUND_SECONDS, serving
 from test_stop import children, copies
 
 if TYPE_CHECKING:
@@ -88,31 +87,19 @@ def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
     tmp_path: Path, stop_it: Callable[[UUID, subprocess.Popen[bytes]], None]
 ) -> None:
     from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL
 
     drip = Drip((ROOT / "examples" / "profiles" / "leonard-hussenot.txt").read_bytes(), 0.5)
     config = write_config(tmp_path, [SAMPLE_PROFILE, drip.url], http=SLOW_SOURCE)
     with config.open("a", encoding="utf-8") as handle:
         handle.write(SCHEDULE.format(name=stop_it.__name__.replace("_", "-")))
     deployment = f"build_kg/test-{stop_it.__name__.replace('_', '-')}"
-    env = os.environ | {
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-    }
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
-        )
     try:
-        wait_for_deployment(deployment, process)
-        flow_run = run_deployment(deployment, timeout=0)
-        assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
-        stop_it(flow_run.id, process)
-        state = _final_state(flow_run.id)
+        with serving(config, tmp_path, deployment) as (process, log):
+            flow_run = run_deployment(deployment, timeout=0)
+            assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
+            stop_it(flow_run.id, process)
+            state = _final_state(flow_run.id)
     finally:
-        stop(process)
         drip.stop()
     logged = log.read_text(errors="replace")
     shown = logged[-4000:]
@@ -139,7 +126,6 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
     """load_snapshot cancelled in Prefect while it loads: the job's clean stop (the report
     written, saying interrupted), not Prefect's SIGTERM exception thrown through the load."""
     from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL
 
     snapshot = copies(tmp_path / "snapshot.jsonl", 60)
     config = write_config(tmp_path, [])
@@ -148,26 +134,14 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
             '[schedules.test-cancelled-snapshot]\nflow = "load_snapshot"\ncron = "0 5 * * 0"\n'
             f"parameters = {{ path = {json.dumps(str(snapshot))}, chunk_records = 50 }}\n"
         )
-    env = os.environ | {
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-    }
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
-        )
-    try:
-        wait_for_deployment("load_snapshot/test-cancelled-snapshot", process)
-        flow_run = run_deployment("load_snapshot/test-cancelled-snapshot", timeout=0)
+    deployment = "load_snapshot/test-cancelled-snapshot"
+    with serving(config, tmp_path, deployment) as (process, log):
+        flow_run = run_deployment(deployment, timeout=0)
         deadline = time.monotonic() + BOUND_SECONDS
         while not (tmp_path / "store" / "CURRENT").exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         cancel_in_prefect(flow_run.id, process)
         state = _final_state(flow_run.id)
-    finally:
-        stop(process)
     shown = log.read_text(errors="replace")[-4000:]
     assert state.is_cancelled(), (state, shown)
     [saved] = (tmp_path / "data" / "reports").glob("snapshot-*.json")  # before: none written
@@ -188,7 +162,6 @@ def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
     with its reason, and the page's task not retried after the stop (its retries are for
     arXiv's failures)."""
     from prefect.deployments import run_deployment
-    from prefect.settings import PREFECT_API_URL
 
     from arxiv_replay import Fault, ReplayServer
 
@@ -204,27 +177,17 @@ def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
             'parameters = { set_spec = "cs", metadata_prefix = "oai_dc", '
             'from_date = "2024-01-25" }\n'
         )
-    env = os.environ | {
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-    }
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
-        )
+    deployment = f"harvest_arxiv/test-harvest-{name}"
     try:
-        wait_for_deployment(f"harvest_arxiv/test-harvest-{name}", process)
-        flow_run = run_deployment(f"harvest_arxiv/test-harvest-{name}", timeout=0)
-        deadline = time.monotonic() + BOUND_SECONDS
-        while not server.requests_to("/oai") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
-        stop_it(flow_run.id, process)
-        state = _final_state(flow_run.id)
+        with serving(config, tmp_path, deployment) as (process, log):
+            flow_run = run_deployment(deployment, timeout=0)
+            deadline = time.monotonic() + BOUND_SECONDS
+            while not server.requests_to("/oai") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
+            stop_it(flow_run.id, process)
+            state = _final_state(flow_run.id)
     finally:
-        stop(process)
         server.stop()
     logged = log.read_text(errors="replace")
     shown = logged[-4000:]

@@ -3,11 +3,13 @@ deployment run end to end against a real Prefect API (the session's test harness
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -164,33 +166,45 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=10)
 
 
-@pytest.mark.flow
-@pytest.mark.server
-@pytest.mark.usefixtures("prefect_harness")
-def test_served_schedule_runs_on_demand_and_loads_the_store(tmp_path: Path) -> None:
-    from prefect.deployments import run_deployment
+@contextlib.contextmanager
+def serving(
+    config: Path, home: Path, deployment: str
+) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+    """The schedules of ``config`` served by a child process on the session's Prefect API
+    (its home under ``home``), once ``deployment`` is there: the process and its log; the
+    process is stopped on leaving."""
     from prefect.settings import PREFECT_API_URL
 
-    config = schedules_config(tmp_path)
     env = os.environ | {
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_HOME": str(home / "prefect-home"),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
     }
-    log = tmp_path / "serve.log"
+    log = home / "serve.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
         )
     try:
-        wait_for_deployment("build_kg/test-nightly-profiles", process)
+        wait_for_deployment(deployment, process)
+        yield process, log
+    finally:
+        stop(process)
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+def test_served_schedule_runs_on_demand_and_loads_the_store(tmp_path: Path) -> None:
+    from prefect.deployments import run_deployment
+
+    config = schedules_config(tmp_path)
+    with serving(config, tmp_path, "build_kg/test-nightly-profiles") as (_, log):
         flow_run = run_deployment(
             "build_kg/test-nightly-profiles", timeout=BOUND_SECONDS, poll_interval=1
         )
         assert flow_run.state is not None
         assert flow_run.state.is_completed(), log.read_text(errors="replace")[-4000:]
-    finally:
-        stop(process)
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         years = run_select(store, resolve_query("papers-per-year").text).rows
     assert sum(int(count or 0) for _, count in years) == 25
