@@ -32,11 +32,18 @@ def read_results(body: bytes, results_format: ox.QueryResultsFormat, where: str)
     except MemoryError as exc:
         raise parser_full(exc, where, results_format, rows + 1) from None
     except (SyntaxError, ValueError) as exc:
-        raise QueryError(
-            f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
-            f"{one_line(exc)}"
-        ) from None
+        raise unreadable(exc, where, results_format, rows + 1) from None
     return ox.parse_query_results(body, results_format)
+
+
+def unreadable(
+    exc: SyntaxError | ValueError, where: str, results_format: ox.QueryResultsFormat, row: int
+) -> QueryError:
+    """The :class:`QueryError` saying that row ``row`` of an answer from ``where`` does not
+    read as ``results_format``."""
+    return QueryError(
+        f"{where}: unreadable {results_format.media_type} answer at row {row}: {one_line(exc)}"
+    )
 
 
 def parser_full(

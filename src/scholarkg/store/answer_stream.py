@@ -18,7 +18,7 @@ from typing import IO, cast
 import pyoxigraph as ox
 
 from scholarkg.errors import QueryError
-from scholarkg.store.answer_rows import one_line, parser_full
+from scholarkg.store.answer_rows import parser_full, unreadable
 
 _UTF8 = {"utf-8", "utf8"}
 
@@ -137,7 +137,4 @@ def stream_rows(
     except MemoryError as exc:  # the JSON parser's buffer is full: a term of over 16 MiB
         raise parser_full(exc, where, results_format, rows + 1) from None
     except (SyntaxError, ValueError) as exc:
-        raise QueryError(
-            f"{where}: unreadable {results_format.media_type} answer at row {rows + 1}: "
-            f"{one_line(exc)}"
-        ) from None
+        raise unreadable(exc, where, results_format, rows + 1) from None
