@@ -52,3 +52,20 @@ def test_a_pool_worker_ignores_sigint_and_blocks_it_no_longer() -> None:
     ):
         blocked, ignored = pool.submit(_own_masks).result(60)
     assert blocked & SIGINT_BIT == 0 and ignored & SIGINT_BIT
+
+
+def _exit_unless_sigint_ignored() -> None:
+    os._exit(0 if signal.getsignal(signal.SIGINT) == signal.SIG_IGN else 3)
+
+
+def test_a_query_worker_is_forked_with_sigint_ignored_from_its_first_instruction() -> None:
+    """The serve workers' forkserver gives each child back the handlers it was started with;
+    its preload ignores SIGINT before multiprocessing reads them, so a worker forked as Ctrl-C
+    reaches the group does not die in ``_after_fork`` with a KeyboardInterrupt traceback (seen
+    in test_serve_stop on a loaded machine)."""
+    from scholarkg.serve.worker_handle import _context
+
+    child = _context.Process(target=_exit_unless_sigint_ignored)
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
