@@ -82,9 +82,11 @@ def said_once_that_it_stopped(logged: str, job: str) -> None:
     """A stopped run's log says so once, as the run's end (the Cancelled state and its reason),
     and nothing of Prefect's engine after it: before, the engine raised the Cancelled state's
     result once the run had ended and logged "Engine execution exited with unexpected
-    exception" with a TypeError traceback (Prefect could not make a RunReport an exception)."""
+    exception" with a TypeError traceback (Prefect could not make a RunReport an exception),
+    and a harvest's page cut short by the stop was a failed task, an ERROR line."""
     shown = logged[-4000:]
     assert "unexpected exception" not in logged and "Traceback" not in logged, shown
+    assert not [line for line in logged.splitlines() if "| ERROR" in line], shown
     ended = [line for line in logged.splitlines() if "Finished in state Cancelled(" in line]
     assert len(ended) == 1 and f"Cancelled('{job}: interrupted: stop requested" in ended[0], shown
 
