@@ -24,6 +24,7 @@ from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.runners import runner_label, task_runner_for
+from scholarkg_flows.stopped_end import mark_stopped
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ScholarKGError, WriteFailed
@@ -95,8 +96,10 @@ def final_state(report: RunReport) -> State[Any]:
     """The flow run's state for the run's outcome, with the report as its result: Cancelled
     (with the stop's one-line reason) for a run stopped by a signal, which is how Prefect's
     runner cancels a flow run (the UI's Cancel, ``prefect flow-run cancel``, a served
-    deployment's process stopped): a clean stop, not a failure of the run."""
+    deployment's process stopped): a clean stop, not a failure of the run, which ends on that
+    state in the run's log (:mod:`scholarkg_flows.stopped_end`)."""
     if report.interrupted:
+        mark_stopped()
         return Cancelled(message=f"{report.job}: interrupted: {report.interrupted}", data=report)
     message = f"{report.job}: {report.outcome}"
     if report.outcome == "failed":

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prefect import Task, flow, get_run_logger, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.client.schemas.objects import State, TaskRun
+from prefect.client.schemas.objects import State
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
-from scholarkg_flows.build_kg import final_state
+from scholarkg_flows.build_kg import TaskStopped, final_state
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 
 from scholarkg.clients import archive_for, oai_client
@@ -26,25 +26,19 @@ from scholarkg.runs.arxiv_jobs import harvest
 from scholarkg.runs.report import RunReport
 
 
-def not_stopped(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
-    """Retry a page arXiv failed to give, not one the run's stop cut short (a Cancel, SIGTERM):
-    a retry then would only wait, and the run is stopping."""
-    return not isinstance(state.data, Interrupted)
-
-
-@task(
-    retries=3,
-    retry_delay_seconds=[5, 30, 120],
-    retry_condition_fn=not_stopped,
-    cache_policy=NO_CACHE,
-)
+@task(retries=3, retry_delay_seconds=[5, 30, 120], cache_policy=NO_CACHE)
 def fetch_page(
     job: HarvestJob, at: Checkpoint, config: Config, rate_limit: RateLimitHook | None = None
-) -> str:
-    """I/O: fetch and archive the page the checkpoint points at; returns the archive hash."""
+) -> str | TaskStopped:
+    """I/O: fetch and archive the page the checkpoint points at; returns the archive hash. A
+    page the run's stop cut short (a Cancel, SIGTERM) is a result, raised again by the flow, not
+    a failed task: it is not retried (a retry would only wait, and the run is stopping), and
+    the run's log shows no task error for it."""
     client = oai_client(config, before_request=rate_limit)
     try:
         page = job.fetch(client, at)
+    except Interrupted as exc:
+        return TaskStopped(str(exc))
     finally:
         client.http.close()
     assert page.archived is not None
@@ -73,7 +67,10 @@ def harvest_arxiv(
     archive = archive_for(config)
 
     def fetcher(job: HarvestJob, at: Checkpoint) -> OaiPage:
-        return archived_page(archive, fetch_page(job, at, config, rate_limit), config.limits)
+        fetched = fetch_page(job, at, config, rate_limit)
+        if isinstance(fetched, TaskStopped):
+            raise Interrupted(fetched.message)
+        return archived_page(archive, fetched, config.limits)
 
     reports: list[RunReport] = []
     with stop_cleanly():  # a Cancel (SIGTERM) stops the harvest at its next check, reported

@@ -22,7 +22,7 @@ from loopback import Drip
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, serving
-from test_stop import children, copies
+from test_stop import children, copies, still_running
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State
@@ -64,6 +64,33 @@ def _final_state(flow_run_id: UUID) -> State[Any]:
     raise AssertionError("the cancelled flow run never reached a final state")
 
 
+def stopped(
+    stop_it: Callable[[UUID, subprocess.Popen[bytes]], None],
+    flow_run_id: UUID,
+    serve: subprocess.Popen[bytes],
+) -> State[Any]:
+    """The flow run's final state once ``stop_it`` stopped it and its process ended (all it
+    logged is in the log then)."""
+    [run] = children(serve.pid)  # the runner starts one process per flow run
+    stop_it(flow_run_id, serve)
+    state = _final_state(flow_run_id)
+    assert not still_running({run}), "the stopped flow run's process did not end"
+    return state
+
+
+def said_once_that_it_stopped(logged: str, job: str) -> None:
+    """A stopped run's log says so once, as the run's end (the Cancelled state and its reason),
+    and nothing of Prefect's engine after it: before, the engine raised the Cancelled state's
+    result once the run had ended and logged "Engine execution exited with unexpected
+    exception" with a TypeError traceback (Prefect could not make a RunReport an exception),
+    and a harvest's page cut short by the stop was a failed task, an ERROR line."""
+    shown = logged[-4000:]
+    assert "unexpected exception" not in logged and "Traceback" not in logged, shown
+    assert not [line for line in logged.splitlines() if "| ERROR" in line], shown
+    ended = [line for line in logged.splitlines() if "Finished in state Cancelled(" in line]
+    assert len(ended) == 1 and f"Cancelled('{job}: interrupted: stop requested" in ended[0], shown
+
+
 def cancel_in_prefect(flow_run_id: UUID, serve: subprocess.Popen[bytes]) -> None:
     """What the UI's Cancel button does: the runner then signals the run's process."""
     from prefect.client.orchestration import get_client
@@ -97,8 +124,7 @@ def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
         with serving(config, tmp_path, deployment) as (process, log):
             flow_run = run_deployment(deployment, timeout=0)
             assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
-            stop_it(flow_run.id, process)
-            state = _final_state(flow_run.id)
+            state = stopped(stop_it, flow_run.id, process)
     finally:
         drip.stop()
     logged = log.read_text(errors="replace")
@@ -106,6 +132,7 @@ def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
     assert "Process exited with status code: 1" not in logged, shown  # before: UnfinishedRun
     assert "Task run failed" not in logged, shown  # before: the fetch cut short, a traceback
     assert state.is_cancelled(), (state, shown)
+    said_once_that_it_stopped(logged, "build")
     [saved] = (tmp_path / "data" / "reports").glob("build-*.json")
     report = json.loads(saved.read_text(encoding="utf-8"))
     assert report["interrupted"].startswith("stop requested"), report  # while reading, or after
@@ -140,10 +167,11 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
         deadline = time.monotonic() + BOUND_SECONDS
         while not (tmp_path / "store" / "CURRENT").exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        cancel_in_prefect(flow_run.id, process)
-        state = _final_state(flow_run.id)
-    shown = log.read_text(errors="replace")[-4000:]
+        state = stopped(cancel_in_prefect, flow_run.id, process)
+    logged = log.read_text(errors="replace")
+    shown = logged[-4000:]
     assert state.is_cancelled(), (state, shown)
+    said_once_that_it_stopped(logged, "snapshot")
     [saved] = (tmp_path / "data" / "reports").glob("snapshot-*.json")  # before: none written
     report = json.loads(saved.read_text(encoding="utf-8"))
     assert report["interrupted"].startswith("stop requested"), report
@@ -185,13 +213,13 @@ def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
             while not server.requests_to("/oai") and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
-            stop_it(flow_run.id, process)
-            state = _final_state(flow_run.id)
+            state = stopped(stop_it, flow_run.id, process)
     finally:
         server.stop()
     logged = log.read_text(errors="replace")
     shown = logged[-4000:]
     assert state.is_cancelled(), (state, shown)
+    said_once_that_it_stopped(logged, "harvest")
     assert "Retry" not in logged, shown  # before: retried after the stop
     assert len(server.requests_to("/oai")) == 1
     [saved] = (tmp_path / "data" / "reports").glob("harvest-*.json")  # before: none written
