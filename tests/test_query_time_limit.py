@@ -83,7 +83,7 @@ def _query(config: Path, fmt: str, pause: float) -> tuple[int, str, Reader]:
 
 
 @pytest.mark.parametrize("pause", [0.0, 0.01], ids=["fast reader", "slow reader"])
-@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
 def test_a_streamed_query_ends_at_its_time_limit_saying_its_output_is_cut_short(
     config: Path, fmt: str, pause: float
 ) -> None:
