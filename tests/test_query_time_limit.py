@@ -24,9 +24,9 @@ from serve_helpers import SPARQL_JSON, running_server
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 # Every quad joined with every other, four times over: rows for longer than anyone waits.
 ENDLESS_ROWS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-ENDS_WITHIN = 60  # seconds the tests wait for a run to end: far past the 2 s limit
+ENDS_WITHIN = 60  # seconds the tests wait for a run to end: far past the 3 s limit
 LIMIT_SAID = (
-    "error: query stopped: it ran longer than the time limit of 2 s ([serve] time_limit = 2)"
+    "error: query stopped: it ran longer than the time limit of 3 s ([serve] time_limit = 3)"
 )
 
 
@@ -35,7 +35,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store and a config whose only limit a cross product meets is the time limit."""
     directory = tmp_path_factory.mktemp("time-limit")
     store = build_v2_store(directory / "store")
-    serve = {"time_limit": 2.0, "max_result_mb": 1_000_000}
+    serve = {"time_limit": 3.0, "max_result_mb": 1_000_000}
     return write_config(directory, [], store={"path": str(store)}, serve=serve)
 
 
@@ -78,7 +78,7 @@ def _query(config: Path, fmt: str, pause: float) -> tuple[int, str, Reader]:
     except subprocess.TimeoutExpired:
         command.kill()
         command.wait()
-        pytest.fail(f"the query ran past its 2 s time limit for {ENDS_WITHIN} s")
+        pytest.fail(f"the query ran past its 3 s time limit for {ENDS_WITHIN} s")
     return code, err.text(), out
 
 
@@ -102,7 +102,7 @@ def test_a_streamed_query_ends_at_its_time_limit_saying_its_output_is_cut_short(
 
 @pytest.fixture
 def endless_server(tmp_path: Path) -> Iterator[str]:
-    settings = ServeSettings(workers=1, time_limit=2.0, max_result_mb=1_000_000)
+    settings = ServeSettings(workers=1, time_limit=3.0, max_result_mb=1_000_000)
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         yield server.url
 
@@ -122,4 +122,4 @@ def test_the_endpoint_answers_a_query_whose_rows_keep_coming_at_its_time_limit(
     ) as response:
         body = b"".join(response.iter_content(4096)).decode("utf-8")
     assert response.status_code == 503, body[:200]
-    assert "ran longer than the time limit of 2 s" in body
+    assert "ran longer than the time limit of 3 s" in body
