@@ -3,8 +3,9 @@ triples) at a time goes out in the format asked for, byte for byte what
 :func:`scholarkg.query_results.format_outcome` makes of the whole answer, so the command's
 memory stays flat however many rows come. A table takes its column widths from its first
 :data:`TABLE_ROWS` rows, held until then (an answer that size or smaller is the whole answer's
-table); later rows go out as they come. JSON-LD compaction orders and groups the triples by
-subject, so they are gathered first (held to the result size limit by the worker)."""
+table, byte for byte); later rows go out as they come, in those widths. JSON-LD compaction
+orders and groups the triples by subject, so they are gathered first (held to the result size
+limit by the worker)."""
 
 from __future__ import annotations
 
@@ -93,7 +94,7 @@ def _write_json(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> N
 def _write_table(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> None:
     """A table whose column widths are those of its first :data:`TABLE_ROWS` rows (every row
     of a smaller answer: the whole answer's table); later rows are written as they come, a
-    wider cell pushing the cells after it right, never holding the rows above it back."""
+    wider cell pushing the cells after it right (the rows above are not aligned again)."""
     rows = iter(rows)
     first = [_cells(row) for row in islice(rows, TABLE_ROWS)]
     widths = [max([len(c), *(len(r[i]) for r in first)]) for i, c in enumerate(columns)]
