@@ -120,13 +120,20 @@ PAIRED = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }"
     ("sparql", "fmt"), [(PAIRS, "table"), (PAIRED, "json"), (PAIRED, "jsonld")]
 )
 def test_a_limit_met_before_a_gathered_answer_is_written_claims_no_output(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], sparql: str, fmt: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sparql: str,
+    fmt: str,
 ) -> None:
-    """A table (its widths) and JSON-LD (its subjects) are written once every row has come:
-    a limit met midway leaves no output, and the one line says the limit alone (before: 'the
-    output stops after 2000 rows: incomplete', of an output with no row in it)."""
+    """A table's first rows (their widths) and JSON-LD (its subjects) are gathered before any
+    is written: a limit met meanwhile leaves no output, and the one line says the limit alone
+    (before: 'the output stops after 2000 rows: incomplete', of an output with no row in it).
+    The table's first rows are made more than the answer's rows that fit in the limit."""
+    from scholarkg import query_output
     from scholarkg.cli import main
 
+    monkeypatch.setattr(query_output, "TABLE_ROWS", 10**6)
     store = build_v2_store(tmp_path / "store")
     small = write_config(tmp_path, [], store={"path": str(store)}, serve={"max_result_mb": 1})
     argv = ["query", "--config", str(small), "--sparql", sparql, "--format", fmt]

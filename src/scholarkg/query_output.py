@@ -1,17 +1,19 @@
 """``scholarkg query``'s answer written as it streams from its worker: one batch of rows (or
 triples) at a time goes out in the format asked for, byte for byte what
 :func:`scholarkg.query_results.format_outcome` makes of the whole answer, so the command's
-memory stays flat however many rows come. A table needs every row's width before its first
-line: its rows wait in a temporary file, not in memory. JSON-LD compaction groups by subject,
-so its triples are gathered first (held to the result size limit by the worker)."""
+memory stays flat however many rows come. A table takes its column widths from its first
+:data:`TABLE_ROWS` rows, held until then (an answer that size or smaller is the whole answer's
+table, byte for byte); later rows go out as they come, in those widths. JSON-LD compaction
+orders and groups the triples by subject, so they are gathered first (held to the result size
+limit by the worker)."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import json
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import IO, TextIO, cast
 
 import pyoxigraph as ox
@@ -29,6 +31,7 @@ from scholarkg.serve.jobs import QueryOutcome, Row, RowBatch, StreamHead
 
 Message = StreamHead | RowBatch | QueryOutcome
 BATCH_ROWS = 2000  # rows (or triples) a worker sends at a time: all the command holds
+TABLE_ROWS = 2000  # rows a table's column widths are taken from, held until they are known
 
 
 def write_answer(
@@ -56,14 +59,6 @@ def write_answer(
         _write_table(first.variables, rows, out)
     else:
         raise QueryError(f"SELECT results come as table, csv, tsv or json, not {fmt!r}")
-
-
-def streams(form: str, fmt: str) -> bool:
-    """Whether ``fmt`` writes an answer of ``form`` (``solutions`` or ``triples``) batch by batch
-    (CSV, TSV, JSON; Turtle, N-Triples), not once every row has come (a table; JSON-LD)."""
-    if form == "triples":
-        return GRAPH_OUTPUT.get(fmt, fmt) in ("turtle", "nt")
-    return fmt in ("csv", "tsv", "json")
 
 
 def _print(out: TextIO, text: str) -> None:
@@ -97,20 +92,29 @@ def _write_json(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> N
 
 
 def _write_table(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> None:
-    widths, count = [len(c) for c in columns], 0
-    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
-        for row in rows:
-            cells = [table_cell(term_text(t)) for t in row]
-            widths = [max(w, len(c)) for w, c in zip(widths, cells, strict=True)]
-            spool.write(json.dumps(cells) + "\n")
-            count += 1
-        out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
-        out.write("\n" + "  ".join("-" * w for w in widths))
-        spool.seek(0)
-        for line in spool:
-            cells = json.loads(line)
-            out.write("\n" + "  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True)))
+    """A table whose column widths are those of its first :data:`TABLE_ROWS` rows (every row
+    of a smaller answer: the whole answer's table); later rows are written as they come, a
+    wider cell pushing the cells after it right (the rows above are not aligned again)."""
+    rows = iter(rows)
+    first = [_cells(row) for row in islice(rows, TABLE_ROWS)]
+    widths = [max([len(c), *(len(r[i]) for r in first)]) for i, c in enumerate(columns)]
+    out.write(_line(columns, widths) + "\n" + "  ".join("-" * w for w in widths))
+    for cells in first:
+        out.write("\n" + _line(cells, widths))
+    count = len(first)
+    del first
+    for row in rows:
+        out.write("\n" + _line(_cells(row), widths))
+        count += 1
     out.write(f"\n({count} row{'s' if count != 1 else ''})\n")
+
+
+def _cells(row: Row) -> list[str]:
+    return [table_cell(term_text(t)) for t in row]
+
+
+def _line(cells: Sequence[str], widths: list[int]) -> str:
+    return "  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True))
 
 
 class _TextSink:

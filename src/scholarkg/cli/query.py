@@ -7,7 +7,7 @@ import contextlib
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO, cast
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
@@ -132,33 +132,39 @@ def _run_stoppable(pool: WorkerPool, work: Callable[[], None]) -> None:
 
 
 class Written:
-    """How many rows (or triples) of a streamed answer in ``fmt`` went out, to say that output
-    a limit or failure cut short is incomplete."""
+    """The command's output, and how many rows (or triples) of a streamed answer went out, to
+    say that output a limit or failure cut short is incomplete."""
 
-    def __init__(self, fmt: str) -> None:
-        self.fmt = fmt
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
         self.items = 0
         self.what = "rows"
-        self.streaming = False  # the format writes each batch as it comes (not a table)
+        self.started = False  # anything written (not yet: a table's first rows, or JSON-LD)
+
+    def write(self, text: str) -> int:
+        self.started = self.started or bool(text)
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
 
     def count(self, messages: Iterator[Message]) -> Iterator[Message]:
-        from scholarkg.query_output import streams
         from scholarkg.serve.jobs import RowBatch, StreamHead
 
         for message in messages:
             if isinstance(message, StreamHead):
                 self.what = "triples" if message.form == "triples" else "rows"
-                self.streaming = streams(message.form, self.fmt)
             yield message  # the writer asks for the next one once this one is written
             if isinstance(message, RowBatch):
                 self.items += len(message.items)
 
     def said(self, exc: Exception) -> Exception:
         """``exc``, saying the output before it is incomplete when some was written (a table
-        or JSON-LD, written once every row has come, had none written)."""
+        before its first rows' widths were known, or JSON-LD, written once every triple has
+        come, had none written)."""
         from scholarkg.errors import QueryError
 
-        if not self.items or not self.streaming or not isinstance(exc, QueryError):
+        if not self.items or not self.started or not isinstance(exc, QueryError):
             return exc
         return QueryError(f"{exc}; the output stops after {self.items} {self.what}: incomplete")
 
@@ -249,11 +255,12 @@ def run_query(args: argparse.Namespace) -> int:
     job = QueryJob(text, stream_rows=BATCH_ROWS)  # the worker sends rows as it reads them
     prefixes = default_prefixes(config.iri_base)
 
-    written = Written(args.format)
+    written = Written(sys.stdout)
 
     def answer() -> None:  # each batch written as it comes: the command's memory stays flat
         with contextlib.closing(pool.stream(job)) as messages:
-            write_answer(written.count(messages), args.format, prefixes, sys.stdout)
+            out = cast("TextIO", written)  # write() and flush() are all the writers call
+            write_answer(written.count(messages), args.format, prefixes, out)
 
     try:
         _run_stoppable(pool, answer)

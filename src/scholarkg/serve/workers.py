@@ -294,8 +294,10 @@ class WorkerPool:
         """Run ``job`` (its ``stream_rows`` set) and yield its answer as it comes: a
         :class:`StreamHead` and one :class:`RowBatch` at a time (an ASK answer: one
         :class:`QueryOutcome`), so the caller holds one batch at most. The time limit covers
-        the whole stream; a limit or failure met midway is raised after the batches before it.
-        A caller that stops early has the worker replaced (it was still sending)."""
+        the whole stream, whether the worker keeps sending or the caller is slow to ask for the
+        next batch (past it, no further batch is given; the answer's end still is); a limit or
+        failure met midway is raised after the batches before it. A caller that stops early, or
+        one stopped by the limit, has the worker replaced (it was still sending)."""
         info = check_query(job.sparql, self.limits)
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
             job = replace(job, union=False)
@@ -305,22 +307,19 @@ class WorkerPool:
         last: QueryOutcome | None = None
         with self._lock:
             self._running.add(worker)
+        deadline = started + limit
         try:
             worker.conn.send(job)
             while True:
-                elapsed = time.monotonic() - started
-                if not slowed and elapsed >= DEPRIORITISE_AFTER:
+                now = time.monotonic()
+                if not slowed and now - started >= DEPRIORITISE_AFTER:
                     worker.deprioritise()
                     lent, slowed = self._lend(), True
-                wait = limit - elapsed if slowed else min(DEPRIORITISE_AFTER, limit) - elapsed
-                if not worker.conn.poll(max(0.0, wait)):
-                    if not slowed and elapsed < limit:
-                        continue
-                    raise QueryLimitError(
-                        f"query stopped: it ran longer than the time limit of {limit:g} s",
-                        status=503,
-                        limit="time",
-                    )
+                until = deadline if slowed else min(started + DEPRIORITISE_AFTER, deadline)
+                if not worker.conn.poll(max(0.0, until - now)):
+                    if time.monotonic() >= deadline:
+                        raise _over_time(limit)
+                    continue
                 message = worker.conn.recv()
                 if isinstance(message, JobFailure | StreamEnd | QueryOutcome):
                     healthy = True
@@ -329,6 +328,10 @@ class WorkerPool:
                         raise failure_error(message)
                     last = message if isinstance(message, QueryOutcome) else None
                     break
+                # Rows that keep coming, or a caller slow to ask for the next batch, never
+                # leave the worker silent: the limit is looked at before each batch goes out.
+                if time.monotonic() >= deadline:
+                    raise _over_time(limit)
                 yield message
         except (EOFError, OSError, BrokenPipeError):
             failure = self._stopping(job) if self._closed else worker.crash_error()
@@ -367,6 +370,15 @@ class NotAcceptableError(QueryError):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         super().__init__(f"no acceptable format for {kind} results")
+
+
+def _over_time(limit: float) -> QueryLimitError:
+    """What the caller of a streamed query gets once its stream passed the time limit."""
+    return QueryLimitError(
+        f"query stopped: it ran longer than the time limit of {limit:g} s",
+        status=503,
+        limit="time",
+    )
 
 
 def _unopened() -> QueryLimitError:
