@@ -22,7 +22,7 @@ import pytest
 
 import test_door_counts_harvest as counting
 from arxiv_replay import Fault, ReplayServer
-from building import counted
+from building import counted, sparql_store
 from conftest import write_config
 from constructed import listing, snapshot_line, snapshot_lines
 from scholarkg.config import Config, load_config
@@ -387,9 +387,7 @@ def test_a_deletion_the_store_refuses_to_drop_is_listed_again_and_not_remembered
     title, and nothing remembers the deletion; once the store takes writes, the same listing
     deletes it."""
     with running_proxy(oxigraph_url) as proxy:
-        base = proxy.url
-        store = {"kind": "sparql", "query_url": f"{base}/query", "update_url": f"{base}/update"}
-        store["store_url"] = f"{base}/store"
+        store = sparql_store(proxy.url)
         config = load_config(write_config(tmp_path, [], store=store, arxiv={"min_interval": 0.01}))
         load_snapshot(config, SNAPSHOT, workers=0, bulk=False)
         once = Fault("status", status=200, body=page_two())
