@@ -38,7 +38,7 @@ from scholarkg.config import Config
 from scholarkg.errors import ConfigError, StateUnreadable
 from scholarkg.extract.oai_pages import OaiPage, OaiPmhError, parse_oai_response
 from scholarkg.extract.oai_pmh import OaiPmhClient
-from scholarkg.extract.oai_state import HarvestState, Watermark
+from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.files import write_atomic
@@ -230,32 +230,28 @@ class HarvestJob:
     def _list_ended(self, done: Checkpoint) -> None:
         """Advance the watermark to the list's first ``responseDate``, unless the list ended
         short of its ``completeListSize`` for the first time from its date: then hold it."""
-        assert done.from_date is not None  # start() gives every list its from-date
         short = self._short_by(done)
-        mark = self.watermarks.get(self.key)
-        again = mark is not None and mark.short_from == done.from_date
-        if short and not again:
-            self.watermarks.hold(self.key, done.from_date)
+        assert done.first_response is not None
+        said = dt.datetime.fromisoformat(done.first_response)
+        end = self.watermarks.end_list(self.key, done.from_date, said, short=short is not None)
+        if end.held:
             self._warn(
                 f"{short}; records may be missing: the watermark stays at {done.from_date}, so "
                 "the next harvest asks again from it (a second short list from that date is "
                 "taken as the server's estimate and accepted)"
             )
             return
-        assert done.first_response is not None
-        said = dt.datetime.fromisoformat(done.first_response)
-        stored = self.watermarks.advance(self.key, said)
-        if stored != said:
+        if end.mark.response_date != said:
             self.notices.append(
                 f"harvest {self.key}: the source dated its answer {done.first_response}, "
                 "over a day ahead of this machine's clock; the next harvest starts from the "
                 "clock's date instead"
             )
-        if short:
+        if end.accepted:
             self._warn(
                 f"{short}, the second short list from {done.from_date}: accepted, the server's "
                 "completeListSize looks like an estimate; the watermark advances to "
-                f"{Watermark(stored, stored).from_date}"
+                f"{end.mark.from_date}"
             )
 
     def _short_by(self, done: Checkpoint) -> str | None:

@@ -31,6 +31,16 @@ class Watermark:
         return self.response_date.astimezone(dt.UTC).date().isoformat()
 
 
+@dataclass(frozen=True)
+class ListEnd:
+    """What the end of a list did to its watermark: advanced, ``held`` (it ended short for the
+    first time from its date) or ``accepted`` (short again from that date: advanced)."""
+
+    mark: Watermark
+    held: bool = False
+    accepted: bool = False
+
+
 class HarvestState:
     """Watermarks per (metadataPrefix, set) in a small JSON file, replaced atomically."""
 
@@ -72,6 +82,21 @@ class HarvestState:
             response_date = now.replace(microsecond=0)
         self._store(key, response_date)
         return response_date
+
+    def end_list(
+        self, key: str, from_date: str | None, response_date: dt.datetime, *, short: bool
+    ) -> ListEnd:
+        """The list asked ``from_date`` ended (no resumptionToken), ``short`` of the
+        ``completeListSize`` the server gave or not: advance to ``response_date``, unless it is
+        the first short list from that date, then :meth:`hold`. ``completeListSize`` is optional
+        and may be an estimate, so a second short list from the same date is accepted."""
+        mark = self.get(key)
+        if short and from_date is not None and (mark is None or mark.short_from != from_date):
+            return ListEnd(self.hold(key, from_date), held=True)
+        self.advance(key, response_date)
+        advanced = self.get(key)
+        assert advanced is not None
+        return ListEnd(advanced, accepted=short)
 
     def hold(self, key: str, from_date: str) -> Watermark:
         """Keep the next harvest starting from ``from_date`` (the date of a list that ended
