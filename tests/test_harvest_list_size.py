@@ -126,12 +126,19 @@ def test_an_old_watermark_without_the_field_reads_and_is_held_where_it_was(
     assert held.short_from == "2024-01-25"
 
 
-def test_a_run_stopped_by_its_page_cap_is_no_short_list(
-    tmp_path: Path, arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("limit", "value"), [("harvest_max_pages", 1), ("harvest_deadline", 0.001)]
+)
+def test_a_run_stopped_by_a_limit_is_no_short_list(
+    tmp_path: Path,
+    arxiv_server: ReplayServer,
+    monkeypatch: pytest.MonkeyPatch,
+    limit: str,
+    value: float,
 ) -> None:
-    """A run cut by ``harvest_max_pages`` has not reached the end of its list: it neither
-    warns nor uses up the date's one hold; the run that finishes the list is the first short
-    one, and is held."""
+    """A run cut by ``harvest_max_pages`` or ``harvest_deadline`` after page 1 has not reached
+    the end of its list: it neither warns nor uses up the date's one hold; the run that
+    finishes the list is the first short one, and is held."""
     monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
     capped = load_config(
         write_config(
@@ -139,11 +146,11 @@ def test_a_run_stopped_by_its_page_cap_is_no_short_list(
             [],
             arxiv={"min_interval": 0.01},
             http={"max_retries": 1},
-            limits={"harvest_max_pages": 1},
+            limits={limit: value},
         )
     )
     cut = harvest(capped, "cs", "oai_dc", "2024-01-25").report
-    assert any("harvest_max_pages = 1" in reason for _, reason in cut.failures)
+    assert any(f"[limits] {limit} = {value}" in reason for _, reason in cut.failures)
     assert short_of(cut.warnings) == []
     assert not (store_state_dir(capped) / WATERMARKS_NAME).exists()
     finished = harvest(capped, "cs", "oai_dc").report  # goes on from the checkpoint
