@@ -182,6 +182,8 @@ def test_expired_token_restarts_from_the_watermark_and_says_so(
     assert asked[-3:] == ["6960524|1001", None, "6960524|1001"]
     state = json.loads((tmp_path / "store" / "oai-harvest.json").read_text())
     assert "oai_dc set=cs" in state["harvests"]  # the restarted harvest completed
+    # counted afresh (8 of the 1162 page 1 says, not 5 more): a short list, held at its date
+    assert state["harvests"]["oai_dc set=cs"]["short_from"] == "2024-01-25"
     assert not list((tmp_path / "store").glob("harvest-checkpoint-*.json"))
 
 

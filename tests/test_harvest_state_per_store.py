@@ -102,10 +102,10 @@ def test_the_watermark_of_one_store_does_not_apply_to_another(
     assert oai_requests(replay, before)[0] == {"from": "2024-01-25", "token": None}
     assert papers_in(tmp_path / "fresh-store") == 8
 
-    before = len(replay.requests_to("/oai"))
-    harvest(a, "cs", "oai_dc")  # A goes on from its own watermark
     mark = HarvestState(store_state_dir(a) / "oai-harvest.json").get(KEY)
     assert mark is not None
+    before = len(replay.requests_to("/oai"))
+    harvest(a, "cs", "oai_dc")  # A goes on from its own watermark
     assert oai_requests(replay, before)[0]["from"] == mark.from_date
 
 

@@ -21,11 +21,13 @@ replay, config = counting.replay, counting.config  # its fixtures: the replay se
 def test_a_response_date_far_ahead_of_the_clock_does_not_become_the_watermark(
     config: Config, replay: ReplayServer
 ) -> None:
-    """CONSTRUCTED: the recorded cs page dated 9999; stored as the watermark, every later
-    harvest asked from 9999-12-31 and silently got nothing. The clock's date is kept instead,
-    and the report says why."""
+    """CONSTRUCTED: the recorded cs page dated 9999 (and saying the list's 8 records, so the
+    list is complete and the watermark advances); stored as the watermark, every later harvest
+    asked from 9999-12-31 and silently got nothing. The clock's date is kept instead, and the
+    report says why."""
     recorded = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
     body = recorded.read_bytes().replace(b"2024-01-27T17:53:42Z", b"9999-12-31T00:00:00Z", 1)
+    body = body.replace(b'completeListSize="1162"', b'completeListSize="8"')
     replay.add_fault(Fault("status", status=200, body=body), path="/oai", times=1, set="cs")
     serve_page_two(replay, page_two())
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report

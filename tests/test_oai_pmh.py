@@ -22,6 +22,7 @@ from scholarkg.models import ArxivAuthor, ArxivVersion
 pytest_plugins = ("arxiv_fixtures",)
 
 HEP_EX = OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml"
+CS = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
 LICENSE = "http://arxiv.org/licenses/nonexclusive-distrib/1.0/"
 
 
@@ -206,6 +207,9 @@ def test_watermark_only_after_completion(
         list(oai.harvest(state, metadata_prefix="oai_dc", set_spec="cs", initial_from="2024-01-25"))
     assert not state.path.exists()
 
+    # CONSTRUCTED: page 1 says the list's 8 records (the recording says 1162), so it is whole
+    whole = CS.read_bytes().replace(b'completeListSize="1162"', b'completeListSize="8"')
+    arxiv_server.add_fault(Fault("status", body=whole), path="/oai", set="cs")
     pages = list(
         oai.harvest(state, metadata_prefix="oai_dc", set_spec="cs", initial_from="2024-01-25")
     )
@@ -225,6 +229,34 @@ def test_watermark_only_after_completion(
     assert page.no_records_match
     advanced = state.get(key)
     assert advanced is not None and advanced.response_date > mark.response_date
+
+
+def test_a_short_list_holds_the_watermark_once(
+    oai: OaiPmhClient, arxiv_server: ReplayServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The recorded list ends after 8 records of the 1162 page 1 says: the watermark stays at
+    its from-date once (before: it advanced to page 1's responseDate); the second short list
+    from that date is accepted and advances it."""
+    state = HarvestState(tmp_path / "state" / "oai.json")
+    key = HarvestState.key("oai_dc", "cs")
+    list(oai.harvest(state, metadata_prefix="oai_dc", set_spec="cs", initial_from="2024-01-25"))
+    held = state.get(key)
+    assert held is not None and (held.from_date, held.short_from) == ("2024-01-25", "2024-01-25")
+    list(oai.harvest(state, metadata_prefix="oai_dc", set_spec="cs"))  # from the watermark
+    assert [r.param("from") for r in arxiv_server.requests_to("/oai") if r.param("from")] == [
+        "2024-01-25",
+        "2024-01-25",
+    ]
+    advanced = state.get(key)
+    assert advanced is not None and (advanced.from_date, advanced.short_from) == (
+        "2024-01-27",
+        None,
+    )
+    said = [r.getMessage() for r in caplog.records if "completeListSize=1162" in r.getMessage()]
+    assert [m.rsplit("; ", 1)[1] for m in said] == [
+        "the watermark stays at 2024-01-25",
+        "the watermark advances: the second short list from it",
+    ]
 
 
 def test_deleted_record_is_reported_not_parsed() -> None:

@@ -5,7 +5,11 @@ resumptionToken of the next page and what is already done. The next run continue
 records are loaded one named graph each, replaced atomically, so a page loaded twice gives no
 duplicates, and the watermark only advances once the last page is loaded, so nothing is skipped.
 A list that ends (no resumptionToken) before the ``completeListSize`` the server last gave is
-warned of (:attr:`HarvestJob.warnings`): the records it counted but never sent may be missing.
+warned of (:attr:`HarvestJob.warnings`): the records it counted but never sent may be missing, so
+the watermark is held at the harvest's ``from`` date and the next harvest asks again. Only once
+per date: ``completeListSize`` is optional and may be an estimate (OAI-PMH 2.0, 3.5), so a second
+short list from the same date is accepted and the watermark advances. A run stopped by a limit
+or a cycle has not reached the end of its list and is no short list.
 
 Every loop over the pages (the CLI's and the ``harvest_arxiv`` flow's) goes through
 :class:`HarvestJob`, which ends it: a resumption token or page seen before (remembered in the
@@ -219,30 +223,50 @@ class HarvestJob:
             self._save(after)
             guard.check_limits(page.source)
         else:
-            assert after.first_response is not None
-            said = dt.datetime.fromisoformat(after.first_response)
-            if self.watermarks.advance(self.key, said) != said:
-                self.notices.append(
-                    f"harvest {self.key}: the source dated its answer {after.first_response}, "
-                    "over a day ahead of this machine's clock; the next harvest starts from the "
-                    "clock's date instead"
-                )
-            self._ended_short(after)
+            self._list_ended(after)
             self.path.unlink(missing_ok=True)
         return after
 
-    def _ended_short(self, done: Checkpoint) -> None:
-        """Warn when the list ended (no resumptionToken) before the length the server last
-        gave it (``completeListSize``): records it counted may never have been sent."""
+    def _list_ended(self, done: Checkpoint) -> None:
+        """Advance the watermark to the list's first ``responseDate``, unless the list ended
+        short of its ``completeListSize`` for the first time from its date: then hold it."""
+        short = self._short_by(done)
+        assert done.first_response is not None
+        said = dt.datetime.fromisoformat(done.first_response)
+        end = self.watermarks.end_list(self.key, done.from_date, said, short=short is not None)
+        if end.held:
+            self._warn(
+                f"{short}; records may be missing: the watermark stays at {done.from_date}, so "
+                "the next harvest asks again from it (a second short list from that date is "
+                "taken as the server's estimate and accepted)"
+            )
+            return
+        if end.mark.response_date != said:
+            self.notices.append(
+                f"harvest {self.key}: the source dated its answer {done.first_response}, "
+                "over a day ahead of this machine's clock; the next harvest starts from the "
+                "clock's date instead"
+            )
+        if end.accepted:
+            self._warn(
+                f"{short}, the second short list from {done.from_date}: accepted, the server's "
+                "completeListSize looks like an estimate; the watermark advances to "
+                f"{end.mark.from_date}"
+            )
+
+    def _short_by(self, done: Checkpoint) -> str | None:
+        """What is short when the list ended (no resumptionToken) before the length the server
+        last gave it (``completeListSize``), else None."""
         said = done.complete_list_size
         listed = done.records_done + done.records_quarantined
         if said is None or listed >= said:
-            return
-        warning = (
+            return None
+        return (
             f"harvest {self.key}: the list ended after {listed} records although the server "
-            f"said completeListSize={said} (an empty resumptionToken on page {done.pages_done}?); "
-            f"records may be missing: harvest again with --from {done.from_date} to ask for them"
+            f"said completeListSize={said} (an empty resumptionToken on page {done.pages_done}?)"
         )
+
+    def _warn(self, warning: str) -> None:
         log.warning(warning)
         self.warnings.append(warning)
 

@@ -85,8 +85,9 @@ def _harvest(doors: Commands) -> None:
         Harvest new and changed records with OAI-PMH ListRecords, from the stored watermark
         (or --from on the first harvest), following resumption tokens to the end; each page is
         loaded before the checkpoint moves past it, so an interrupted harvest resumes. The
-        watermark advances only after a complete harvest. Sets are harvested one after the
-        other, each with its own summary.
+        watermark advances only after a complete harvest; a list that ends short of the
+        server's completeListSize holds it once per from-date (the next harvest asks again).
+        Sets are harvested one after the other, each with its own summary.
         """,
     )
     harvest.add_argument(

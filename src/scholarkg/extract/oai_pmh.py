@@ -7,7 +7,8 @@ HTTP layer. HTTP 503 + ``Retry-After`` is OAI flow control, handled by :class:`H
 
 Watermark (:mod:`scholarkg.extract.oai_state`): :meth:`OaiPmhClient.harvest` continues
 ``from`` the ``responseDate`` of the first page of the last harvest that *completed* (as
-arXiv's harvesting notes advise, ``until`` is not set). arXiv's datestamp granularity is a day,
+arXiv's harvesting notes advise, ``until`` is not set; a list that ended short of its
+``completeListSize`` holds it at its date once). arXiv's datestamp granularity is a day,
 so ``from`` is that date: the day is fetched again, which is harmless (records are idempotent)
 and never leaves a gap.
 
@@ -17,6 +18,7 @@ Each answer is read by :func:`~scholarkg.extract.oai_pages.parse_oai_response`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Generator, Iterator
 from typing import get_args
 
@@ -29,6 +31,8 @@ from scholarkg.extract.oai_records import OaiRecord
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.limits import DEFAULT_LIMITS, Limits
+
+log = logging.getLogger(__name__)
 
 DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
 METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
@@ -169,18 +173,31 @@ class OaiPmhClient:
         """Incremental ``ListRecords`` from the stored watermark (else ``initial_from``).
 
         The watermark advances only when every page has been yielded; a harvest that fails or
-        that the caller stops early leaves it untouched, so the next run repeats it.
+        that the caller stops early leaves it untouched, so the next run repeats it. A list that
+        ends short of the ``completeListSize`` it was given holds it, once per date
+        (:meth:`HarvestState.end_list`), with a logged warning.
         """
         initial = oai_date(initial_from, "initial_from")  # refused even when a watermark exists
         key = HarvestState.key(metadata_prefix, set_spec)
         mark = state.get(key)
         start = mark.from_date if mark else initial
         first_response: dt.datetime | None = None
+        listed, size = 0, None
         for page in self.list_records(
             metadata_prefix=metadata_prefix, set_spec=set_spec, from_date=start
         ):
             if first_response is None:
                 first_response = page.response_date
+            listed += len(page.listed) + len(page.quarantined)
+            size = page.complete_list_size or size
             yield page
-        if first_response is not None:
-            state.advance(key, first_response)
+        if first_response is None:
+            return
+        short = size is not None and listed < size
+        end = state.end_list(key, start, first_response, short=short)
+        if short:
+            kept = f"stays at {start}" if end.held else "advances: the second short list from it"
+            log.warning(
+                f"harvest {key} from {start}: the list ended after {listed} records although "
+                f"the server said completeListSize={size}; the watermark {kept}"
+            )

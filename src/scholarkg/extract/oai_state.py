@@ -1,5 +1,9 @@
 """The OAI-PMH harvest watermark: where the next incremental harvest of a (metadataPrefix,
-set) starts, kept in a small JSON file replaced atomically."""
+set) starts, kept in a small JSON file replaced atomically.
+
+An entry may also say that the last harvest from its date ended short of the server's
+``completeListSize`` and was held back (``short_from``): the next short list from that date is
+accepted. Entries written before that field existed read as not held back."""
 
 from __future__ import annotations
 
@@ -20,10 +24,21 @@ class Watermark:
 
     response_date: dt.datetime
     completed_at: dt.datetime
+    short_from: str | None = None  # a list from this date ended short and was held back once
 
     @property
     def from_date(self) -> str:
         return self.response_date.astimezone(dt.UTC).date().isoformat()
+
+
+@dataclass(frozen=True)
+class ListEnd:
+    """What the end of a list did to its watermark: advanced, ``held`` (it ended short for the
+    first time from its date) or ``accepted`` (short again from that date: advanced)."""
+
+    mark: Watermark
+    held: bool = False
+    accepted: bool = False
 
 
 class HarvestState:
@@ -53,6 +68,7 @@ class HarvestState:
         return Watermark(
             response_date=dt.datetime.fromisoformat(entry["response_date"]),
             completed_at=dt.datetime.fromisoformat(entry["completed_at"]),
+            short_from=entry.get("short_from"),
         )
 
     def advance(self, key: str, response_date: dt.datetime) -> dt.datetime:
@@ -64,12 +80,47 @@ class HarvestState:
             response_date = response_date.replace(tzinfo=dt.UTC)
         if response_date - now > CLOCK_SKEW:
             response_date = now.replace(microsecond=0)
+        self._store(key, response_date)
+        return response_date
+
+    def end_list(
+        self, key: str, from_date: str | None, response_date: dt.datetime, *, short: bool
+    ) -> ListEnd:
+        """The list asked ``from_date`` ended (no resumptionToken), ``short`` of the
+        ``completeListSize`` the server gave or not: advance to ``response_date``, unless it is
+        the first short list from that date, then :meth:`hold`. ``completeListSize`` is optional
+        and may be an estimate, so a second short list from the same date is accepted."""
+        mark = self.get(key)
+        if short and from_date is not None and (mark is None or mark.short_from != from_date):
+            return ListEnd(self.hold(key, from_date), held=True)
+        self.advance(key, response_date)
+        advanced = self.get(key)
+        assert advanced is not None
+        return ListEnd(advanced, accepted=short)
+
+    def hold(self, key: str, from_date: str) -> Watermark:
+        """Keep the next harvest starting from ``from_date`` (the date of a list that ended
+        short), marked as held back once: the stored watermark stays when it is that date's,
+        else (a first harvest, ``--from``) the watermark becomes midnight UTC of it."""
+        mark = self.get(key)
+        if mark is None or mark.from_date != from_date:
+            start = dt.datetime.combine(dt.date.fromisoformat(from_date), dt.time(), dt.UTC)
+        else:
+            start = mark.response_date
+        self._store(key, start, short_from=from_date)
+        held = self.get(key)
+        assert held is not None
+        return held
+
+    def _store(self, key: str, response_date: dt.datetime, short_from: str | None = None) -> None:
         harvests = self._load()
-        harvests[key] = {
+        entry = {
             "response_date": response_date.isoformat(),
             "from": Watermark(response_date, response_date).from_date,
             "completed_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         }
+        if short_from is not None:
+            entry["short_from"] = short_from
+        harvests[key] = entry
         payload = json.dumps({"version": 1, "harvests": harvests}, indent=1, sort_keys=True)
         write_atomic(self.path, (payload + "\n").encode("utf-8"), durable=True)
-        return response_date
