@@ -14,7 +14,8 @@ from content (RDFC-1.0, :mod:`scholarkg.dump_labels`): equal stores give equal b
 
 The dump is written to a temporary file in the target directory and renamed into place, then
 the checksum file likewise, so a failed export never leaves a partial file behind; those a
-killed export left (SIGKILL) are removed by the next export to that path.
+killed export left (SIGKILL) are removed by the next export to that path. One export to a path
+at a time (:mod:`scholarkg.export_lock`): a second waits for the first to finish.
 """
 
 from __future__ import annotations
@@ -33,12 +34,15 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from scholarkg.dump_labels import Labelled
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFailed
+from scholarkg.export_lock import exporting_to
 from scholarkg.export_nquads import write_native_nquads
 from scholarkg.export_read import QueryableStore, native_store, store_quads, store_triples
-from scholarkg.files import file_sha256, remove_stale_temps, replacing
+from scholarkg.files import file_sha256, remove_stale_temps, replacing, writing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
+
+EXPORT_WAIT = 600.0  # seconds an export waits for another one to the same path to finish
 
 
 @dataclass(frozen=True)
@@ -192,14 +196,15 @@ def export_dump(
     sha_path = path.with_name(path.name + ".sha256")
     for target in (path, sha_path):
         _check_replaceable(target)
-    remove_stale_temps([path, sha_path])  # an earlier export's, killed while it wrote them
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
-        with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
-            with temp.open("wb") as out:
-                count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
-            digest = file_sha256(temp)
-            size = temp.stat().st_size
-            sha_temp.write_bytes(f"{digest}  {path.name}\n".encode())
+        with writing(path), exporting_to(path, EXPORT_WAIT):  # another export's ends first
+            remove_stale_temps([path, sha_path])  # an earlier export's, killed while writing
+            with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
+                with temp.open("wb") as out:
+                    count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
+                digest = file_sha256(temp)
+                size = temp.stat().st_size
+                sha_temp.write_bytes(f"{digest}  {path.name}\n".encode())
     except WriteFailed as exc:  # refused by the file system: as any other failed write here
         raise ExportError(f"{path}: export as {spec.title} failed: {exc.__cause__}") from exc
     except ScholarKGError:

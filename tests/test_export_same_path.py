@@ -1,0 +1,140 @@
+"""Two exports to one ``--output`` at once: the second waits for the first to finish, so the
+dump and its ``.sha256`` are a matching pair, from one export (before: each renamed its own
+dump, then its own checksum, into place; the first caught between its two renames while the
+second wrote both left the second's dump beside the first's checksum, ``sha256sum -c`` failing).
+The first export is held there by SIGSTOP (``tests/helpers/killed_at.py``), not by timing."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg import export as export_module
+from scholarkg.config import load_config
+from scholarkg.errors import ExportError
+from scholarkg.export import export_dump
+from scholarkg.export_lock import lock_path
+from scholarkg.runs.build import build
+from scholarkg.store.embedded import EmbeddedStore
+
+HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
+BOUND = 300.0  # only catches a hang
+
+
+@pytest.fixture(scope="module")
+def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = write_config(tmp_path_factory.mktemp("same-path"), [SAMPLE_PROFILE])
+    build(load_config(path))
+    return path
+
+
+def _state(pid: int) -> str:
+    """The process's state letter (``T``: stopped), ``""`` once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def _holds_open(pid: int, path: Path) -> bool:
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _until(done: Callable[[], bool], what: str) -> None:
+    """Poll ``done()`` until it holds; a hang fails after :data:`BOUND`."""
+    deadline = time.monotonic() + BOUND
+    while not done():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGCONT)
+            process.kill()
+            process.wait()
+
+
+def test_two_exports_to_one_path_leave_a_matching_pair(
+    config_path: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    target = tmp_path / "dump"
+    common = ("--output", str(target), "--config", str(config_path))
+    stopped = (str(HELPER), "os:replace:dump.sha256")  # its dump in place, its checksum not yet
+    first = subprocess.Popen(
+        [sys.executable, *stopped, "export", "--format", "trig", *common],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "KILLED_BY": "STOP"},
+    )  # fmt: skip
+    processes.append(first)
+    _until(lambda: _state(first.pid) in ("T", ""), "the first export never reached its rename")
+    assert first.poll() is None, first.communicate()
+    second = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "export", "--format", "nq", *common],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    processes.append(second)
+    lock = lock_path(target)  # the second either waits on the lock or, unlocked, finishes
+    _until(
+        lambda: second.poll() is not None or _holds_open(second.pid, lock),
+        "the second export neither finished nor waited",
+    )
+    first.send_signal(signal.SIGCONT)
+    outputs = [process.communicate(timeout=BOUND) for process in (first, second)]
+    for process, (out, err) in zip((first, second), outputs, strict=True):
+        assert process.returncode == 0 and err == "", (out, err)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "dump.sha256"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert not target.read_bytes().startswith(b"@prefix")  # the second's, N-Quads
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dump", "dump.sha256"]
+
+
+def test_an_export_refuses_a_path_another_holds_past_the_wait(
+    config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "dump.nq"
+    target.write_bytes(b"the earlier dump\n")
+    monkeypatch.setattr(export_module, "EXPORT_WAIT", 0.2)
+    fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242")
+        with (
+            EmbeddedStore(load_config(config_path).store.path, read_only=True) as store,
+            pytest.raises(ExportError) as raised,
+        ):
+            export_dump(store, target, "nq")
+    finally:
+        os.close(fd)
+    assert str(raised.value) == (
+        f"{target}: not written: another export (pid 4242) is writing it; waited 0.2 s, "
+        "try again when it has finished"
+    )
+    assert target.read_bytes() == b"the earlier dump\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dump.nq.lock", "dump.nq"]
