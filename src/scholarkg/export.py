@@ -1,9 +1,9 @@
 """Dump the store as N-Quads, TriG, Turtle or JSON-LD, with a ``sha256sum`` file beside it.
 
 Serialisation is streamed by Oxigraph (never through rdflib): an embedded store's quads are
-read with its quad iterator (a whole store as N-Quads by its own dump, only the lines with a
-blank node set aside: :mod:`scholarkg.export_nquads`); a SPARQL server's with ``SELECT``
-answers parsed as they arrive (:mod:`scholarkg.export_read`), any other
+read with its quad iterator (a whole store or one graph as N-Quads by its own dump, only the
+lines with a blank node set aside: :mod:`scholarkg.export_nquads`); a SPARQL server's with
+``SELECT`` answers parsed as they arrive (:mod:`scholarkg.export_read`), any other
 :class:`~scholarkg.store.base.GraphStore` with SPARQL (``SELECT`` quads or ``CONSTRUCT``
 triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
 ``ttl``/``jsonld`` write the union of the named graphs as one graph, duplicates removed (or one
@@ -158,8 +158,8 @@ def _write(
     give the same bytes; Oxigraph's own dump of an embedded store wrote the store's random
     labels."""
     native = native_store(store)
-    if spec.name == "nq" and graph is None and not exclude and native is not None:
-        return write_native_nquads(native, out)  # Oxigraph's own dump, 22 % less CPU
+    if spec.name == "nq" and not exclude and native is not None:
+        return write_native_nquads(native, out, graph)  # Oxigraph's own dump: less CPU
     out = _Stoppable.around(out)
     if spec.dataset:
         quads = Labelled(store_quads(store, graph, exclude))
