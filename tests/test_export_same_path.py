@@ -19,11 +19,10 @@ import pytest
 
 from conftest import write_config
 from samples import SAMPLE_PROFILE
-from scholarkg import export as export_module
+from scholarkg import export_lock
 from scholarkg.config import load_config
 from scholarkg.errors import ExportError
 from scholarkg.export import export_dump
-from scholarkg.export_lock import lock_path
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 
@@ -79,40 +78,69 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
             process.wait()
 
 
-def test_two_exports_to_one_path_leave_a_matching_pair(
-    config_path: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
-) -> None:
-    target = tmp_path / "dump"
-    common = ("--output", str(target), "--config", str(config_path))
-    stopped = (str(HELPER), "os:replace:dump.sha256")  # its dump in place, its checksum not yet
-    first = subprocess.Popen(
-        [sys.executable, *stopped, "export", "--format", "trig", *common],
+def _race(
+    processes: list[subprocess.Popen[str]], first: list[str], stop_at: str, second: list[str]
+) -> Path:
+    """``scholarkg export *first`` held (SIGSTOP) at ``stop_at`` (see the helper), then
+    ``scholarkg export *second`` to the same path (``--output``), let finish or wait on the
+    lock; then the first let go. Both end without a word on stderr; returns the path."""
+    target = Path(second[second.index("--output") + 1])
+    held = subprocess.Popen(
+        [sys.executable, str(HELPER), stop_at, "export", *first],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "KILLED_BY": "STOP"},
     )  # fmt: skip
-    processes.append(first)
-    _until(lambda: _state(first.pid) in ("T", ""), "the first export never reached its rename")
-    assert first.poll() is None, first.communicate()
-    second = subprocess.Popen(
-        [sys.executable, "-m", "scholarkg.cli", "export", "--format", "nq", *common],
+    processes.append(held)
+    _until(lambda: _state(held.pid) in ("T", ""), "the first export never got there")
+    assert held.poll() is None, held.communicate()
+    other = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "export", *second],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    processes.append(second)
-    lock = lock_path(target)  # the second either waits on the lock or, unlocked, finishes
+    processes.append(other)
+    lock = export_lock.lock_path(target)  # the second waits on the first's or it finishes
     _until(
-        lambda: second.poll() is not None or _holds_open(second.pid, lock),
+        lambda: (
+            other.poll() is not None
+            or (_holds_open(held.pid, lock) and _holds_open(other.pid, lock))
+        ),
         "the second export neither finished nor waited",
     )
-    first.send_signal(signal.SIGCONT)
-    outputs = [process.communicate(timeout=BOUND) for process in (first, second)]
-    for process, (out, err) in zip((first, second), outputs, strict=True):
+    held.send_signal(signal.SIGCONT)
+    outputs = [process.communicate(timeout=BOUND) for process in (held, other)]
+    for process, (out, err) in zip((held, other), outputs, strict=True):
         assert process.returncode == 0 and err == "", (out, err)
     checked = subprocess.run(
-        ["sha256sum", "-c", "dump.sha256"], cwd=tmp_path, capture_output=True, text=True
-    )
+        ["sha256sum", "-c", f"{target.name}.sha256"], cwd=target.parent, capture_output=True,
+        text=True,
+    )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    return target
+
+
+def test_two_exports_to_one_path_leave_a_matching_pair(
+    config_path: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    """The first is held once its dump is in place, its checksum not yet."""
+    common = ["--output", str(tmp_path / "dump"), "--config", str(config_path)]
+    first, second = ["--format", "trig", *common], ["--format", "nq", *common]
+    target = _race(processes, first, "os:replace:dump.sha256", second)
     assert not target.read_bytes().startswith(b"@prefix")  # the second's, N-Quads
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dump", "dump.sha256"]
+
+
+def test_an_export_to_the_published_dump_waits_for_a_publication_of_it(
+    config_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    """A publication (``scholarkg export`` of a published format) assembles its N-Quads dump
+    from parts, then writes its checksum: held in between, an ``--output`` of that file (every
+    graph, the VoID graph too) waits for it."""
+    exports = load_config(config_path).exports_dir
+    target = exports / "scholarkg.nq"
+    second = ["--format", "nq", "--output", str(target), "--config", str(config_path)]
+    _race(processes, ["--config", str(config_path)], "os:replace:scholarkg.nq.sha256", second)
+    assert b"/graph/void> ." in target.read_bytes()  # the second's: the publication's has none
+    assert not [p.name for p in exports.iterdir() if p.name.startswith(".")]
 
 
 def test_an_export_refuses_a_path_another_holds_past_the_wait(
@@ -120,8 +148,8 @@ def test_an_export_refuses_a_path_another_holds_past_the_wait(
 ) -> None:
     target = tmp_path / "dump.nq"
     target.write_bytes(b"the earlier dump\n")
-    monkeypatch.setattr(export_module, "EXPORT_WAIT", 0.2)
-    fd = os.open(lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    monkeypatch.setattr(export_lock, "EXPORT_WAIT", 0.2)
+    fd = os.open(export_lock.lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         os.write(fd, b"4242")

@@ -42,8 +42,6 @@ from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
 
-EXPORT_WAIT = 600.0  # seconds an export waits for another one to the same path to finish
-
 
 @dataclass(frozen=True)
 class DumpFormat:
@@ -197,7 +195,7 @@ def export_dump(
     for target in (path, sha_path):
         _check_replaceable(target)
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
-        with writing(path), exporting_to(path, EXPORT_WAIT):  # another export's ends first
+        with writing(path), exporting_to(path):  # another export's to path ends first
             remove_stale_temps([path, sha_path])  # an earlier export's, killed while writing
             with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
                 with temp.open("wb") as out:

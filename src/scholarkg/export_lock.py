@@ -2,10 +2,11 @@
 
 Two exports to one path at once each renamed its dump, then its checksum, into place: one
 caught between its two renames while the other wrote both left a dump beside the other's
-checksum. Held for the whole export, the lock makes a second export to the path wait for the
-first to finish (then write its own); the kernel releases it when its holder dies, so a killed
-export holds nothing up. The holder removes the file when it is done; a waiter that locked a file
-removed meanwhile opens the new one again (its inode no longer the name's)."""
+checksum. Held for the whole export (a publication's N-Quads dump too), the lock makes a second
+export to the path wait for the first to finish (then write its own); the kernel releases it
+when its holder dies, so a killed export holds nothing up. The holder removes the file when it
+is done; a waiter that locked a file removed meanwhile opens the new one again (its inode no
+longer the name's)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from pathlib import Path
 
 from scholarkg.errors import ExportError
 from scholarkg.lifecycle import pause
+
+EXPORT_WAIT = 600.0  # seconds an export waits for another one to the same path to finish
 
 
 def lock_path(target: Path) -> Path:
@@ -55,11 +58,12 @@ def _holder(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def exporting_to(target: Path, wait: float) -> Iterator[None]:
+def exporting_to(target: Path, wait: float | None = None) -> Iterator[None]:
     """Hold the lock of exports to ``target`` (its folder made if missing) inside; wait up to
-    ``wait`` seconds for another export to finish with it (a stop request ends the wait), then
-    :class:`ExportError` in one line naming the holder's pid. An :class:`OSError` (the folder
-    not writable…) is raised as it is."""
+    ``wait`` seconds (:data:`EXPORT_WAIT`) for another export to finish with it (a stop request
+    ends the wait), then :class:`ExportError` in one line naming the holder's pid. An
+    :class:`OSError` (the folder not writable…) is raised as it is."""
+    wait = EXPORT_WAIT if wait is None else wait
     path = lock_path(target)
     path.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + wait
