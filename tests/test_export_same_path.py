@@ -19,7 +19,7 @@ import pytest
 
 from conftest import write_config
 from samples import SAMPLE_PROFILE
-from scholarkg import export_lock
+from scholarkg import export_lock, lifecycle
 from scholarkg.config import load_config
 from scholarkg.errors import ExportError
 from scholarkg.export import export_dump
@@ -166,3 +166,25 @@ def test_an_export_refuses_a_path_another_holds_past_the_wait(
     )
     assert target.read_bytes() == b"the earlier dump\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".dump.nq.lock", "dump.nq"]
+
+
+def test_a_stop_ends_the_wait_for_another_export(
+    config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while waiting: the export is stopped before it reads the store, nothing
+    written, the holder's lock file left to it."""
+    target = tmp_path / "dump.nq"
+    monkeypatch.setattr("scholarkg.export._write", lambda *_: pytest.fail("the store was read"))
+    fd = os.open(export_lock.lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    lifecycle.request_stop()
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with (
+            EmbeddedStore(load_config(config_path).store.path, read_only=True) as store,
+            pytest.raises(lifecycle.Interrupted),
+        ):
+            export_dump(store, target, "nq")
+    finally:
+        lifecycle.STOP.clear()
+        os.close(fd)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dump.nq.lock"]
