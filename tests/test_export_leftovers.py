@@ -55,10 +55,10 @@ def test_the_next_export_removes_what_a_killed_one_left(config_path: Path, tmp_p
     dump = out / "dump.trig"
     args = ("--format", "trig", "--output", str(dump), "--config", str(config_path))
     killed_at("scholarkg.export:file_sha256", "export", *args)  # the dump written, not renamed
-    left = names(out)
-    assert len(left) == 2, left
+    left = names(out)  # and the lock file of exports to dump.trig (no longer locked)
+    assert len(left) == 3 and left[1] == ".dump.trig.lock", left
     assert re.fullmatch(r"\.dump\.trig\.\d+\.[a-z0-9_]{8}\.part", left[0]), left
-    assert re.fullmatch(r"\.dump\.trig\.sha256\.\d+\.[a-z0-9_]{8}\.part", left[1]), left
+    assert re.fullmatch(r"\.dump\.trig\.sha256\.\d+\.[a-z0-9_]{8}\.part", left[2]), left
     pid = left[0].split(".")[3]
     others = [
         f".dump.trig.{os.getpid()}.abcd1234.part",  # a live writer's (this process)

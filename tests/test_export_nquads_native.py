@@ -80,9 +80,9 @@ def test_the_native_dump_gives_the_bytes_of_the_quad_by_quad_path(
     calls: list[int] = []
     native_dump = export_nquads.write_native_nquads
 
-    def counted(native: ox.Store, out: io.BufferedWriter) -> int:
+    def counted(native: ox.Store, out: io.BufferedWriter, graph: str | None = None) -> int:
         calls.append(1)
-        return native_dump(native, out)
+        return native_dump(native, out, graph)
 
     monkeypatch.setattr("scholarkg.export.write_native_nquads", counted)
     path = _store(tmp_path / "store", blank_graphs, alike)
@@ -95,3 +95,36 @@ def test_the_native_dump_gives_the_bytes_of_the_quad_by_quad_path(
     assert written == expected
     if blank_graphs and not alike:
         assert b"_:c14n0 " in written
+
+
+@pytest.mark.parametrize(
+    ("graph", "alike"),
+    [(ONTOLOGY, False), (ONTOLOGY, True), (ox.NamedNode(f"{BASE}graph/7"), False)],
+    ids=["blank nodes", "alike", "none"],
+)
+def test_one_graph_is_oxigraphs_dump_of_it_in_the_bytes_of_the_quad_by_quad_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, graph: ox.NamedNode, alike: bool
+) -> None:
+    """Before: one graph went quad by quad through Python (its N-Triples dump, each line given
+    the graph's name, costs less); a literal holding `` .\\n`` or ``_:`` is written as it was."""
+    calls: list[str | None] = []
+    native_dump = export_nquads.write_native_nquads
+
+    def counted(native: ox.Store, out: io.BufferedWriter, name: str | None = None) -> int:
+        calls.append(name)
+        return native_dump(native, out, name)
+
+    monkeypatch.setattr("scholarkg.export.write_native_nquads", counted)
+    path = _store(tmp_path / "store", [ONTOLOGY, CATEGORIES], alike)
+    native = ox.Store(str(path))
+    native.add(ox.Quad(ox.NamedNode(f"{BASE}x"), P, ox.Literal("a .\n_:b ."), graph))
+    native.flush()
+    del native
+    with EmbeddedStore(path, read_only=True) as store:
+        out = io.BytesIO()
+        quads = list(store.native.quads_for_pattern(None, None, None, graph))
+        ox.serialize(labelled(quads), out, ox.RdfFormat.N_QUADS)
+        done = export_dump(store, tmp_path / "graph.nq", "nq", graph.value)
+    assert calls == [graph.value]
+    assert done.triples_or_quads == len(quads) > 1
+    assert (tmp_path / "graph.nq").read_bytes() == out.getvalue()

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from scholarkg.files import remove_stale_temps, replacing, write_atomic
+from scholarkg.export_lock import exporting_to
+from scholarkg.files import remove_stale_temps, replacing, write_atomic, writing
 from scholarkg.lifecycle import check_stop
 from scholarkg.load.contents import BUCKETS, Contents
 
@@ -100,11 +101,14 @@ class DumpParts:
 
     def assemble(self, target: Path) -> Assembled:
         """Concatenate the parts into ``target`` (atomically) and write ``<target>.sha256``
-        (the temporary files of a killed publication's removed first)."""
-        remove_stale_temps([target, target.with_name(target.name + ".sha256")])
-        sha, size = self._concatenate(target)
+        (the temporary files of a killed publication's removed first), as one export to it
+        (:func:`~scholarkg.export_lock.exporting_to`: a ``scholarkg export --output`` of that
+        path waits for it, or it for that one)."""
         sums = target.with_name(target.name + ".sha256")
-        write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")
+        with writing(target, what="N-Quads dump"), exporting_to(target):
+            remove_stale_temps([target, sums])
+            sha, size = self._concatenate(target)
+            write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")
         return Assembled(target, sum(self.quads.values()), sha, size)
 
     def _concatenate(self, target: Path) -> tuple[str, int]:

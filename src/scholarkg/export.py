@@ -1,9 +1,9 @@
 """Dump the store as N-Quads, TriG, Turtle or JSON-LD, with a ``sha256sum`` file beside it.
 
 Serialisation is streamed by Oxigraph (never through rdflib): an embedded store's quads are
-read with its quad iterator (a whole store as N-Quads by its own dump, only the lines with a
-blank node set aside: :mod:`scholarkg.export_nquads`); a SPARQL server's with ``SELECT``
-answers parsed as they arrive (:mod:`scholarkg.export_read`), any other
+read with its quad iterator (a whole store or one graph as N-Quads by its own dump, only the
+lines with a blank node set aside: :mod:`scholarkg.export_nquads`); a SPARQL server's with
+``SELECT`` answers parsed as they arrive (:mod:`scholarkg.export_read`), any other
 :class:`~scholarkg.store.base.GraphStore` with SPARQL (``SELECT`` quads or ``CONSTRUCT``
 triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
 ``ttl``/``jsonld`` write the union of the named graphs as one graph, duplicates removed (or one
@@ -14,7 +14,8 @@ from content (RDFC-1.0, :mod:`scholarkg.dump_labels`): equal stores give equal b
 
 The dump is written to a temporary file in the target directory and renamed into place, then
 the checksum file likewise, so a failed export never leaves a partial file behind; those a
-killed export left (SIGKILL) are removed by the next export to that path.
+killed export left (SIGKILL) are removed by the next export to that path. One export to a path
+at a time (:mod:`scholarkg.export_lock`): a second waits for the first to finish.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ from rdflib.namespace import DCTERMS, FOAF, PROV
 
 from scholarkg.dump_labels import Labelled
 from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFailed
+from scholarkg.export_lock import exporting_to
 from scholarkg.export_nquads import write_native_nquads
 from scholarkg.export_read import QueryableStore, native_store, store_quads, store_triples
-from scholarkg.files import file_sha256, remove_stale_temps, replacing
+from scholarkg.files import file_sha256, remove_stale_temps, replacing, writing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
@@ -154,8 +156,8 @@ def _write(
     give the same bytes; Oxigraph's own dump of an embedded store wrote the store's random
     labels."""
     native = native_store(store)
-    if spec.name == "nq" and graph is None and not exclude and native is not None:
-        return write_native_nquads(native, out)  # Oxigraph's own dump, 22 % less CPU
+    if spec.name == "nq" and not exclude and native is not None:
+        return write_native_nquads(native, out, graph)  # Oxigraph's own dump: less CPU
     out = _Stoppable.around(out)
     if spec.dataset:
         quads = Labelled(store_quads(store, graph, exclude))
@@ -192,14 +194,15 @@ def export_dump(
     sha_path = path.with_name(path.name + ".sha256")
     for target in (path, sha_path):
         _check_replaceable(target)
-    remove_stale_temps([path, sha_path])  # an earlier export's, killed while it wrote them
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
-        with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
-            with temp.open("wb") as out:
-                count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
-            digest = file_sha256(temp)
-            size = temp.stat().st_size
-            sha_temp.write_bytes(f"{digest}  {path.name}\n".encode())
+        with writing(path), exporting_to(path):  # another export's to path ends first
+            remove_stale_temps([path, sha_path])  # an earlier export's, killed while writing
+            with replacing(sha_path) as sha_temp, replacing(path, durable=True) as temp:
+                with temp.open("wb") as out:
+                    count = _write(store, out, spec, graph, prefixes or default_prefixes(), exclude)
+                digest = file_sha256(temp)
+                size = temp.stat().st_size
+                sha_temp.write_bytes(f"{digest}  {path.name}\n".encode())
     except WriteFailed as exc:  # refused by the file system: as any other failed write here
         raise ExportError(f"{path}: export as {spec.title} failed: {exc.__cause__}") from exc
     except ScholarKGError:

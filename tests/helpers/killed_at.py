@@ -1,8 +1,9 @@
 """Run ``scholarkg`` with the arguments after the first, SIGKILLing this process when the
 function the first names (``module:attribute``) is called (``module:attribute:suffix``: called
-with a first argument whose text ends with ``suffix``; other calls go through): what a kill at
+with an argument whose text ends with ``suffix``; other calls go through): what a kill at
 that point leaves on disk, with no clean-up of scholarkg's own. ``KILLED_BY=TERM`` in the
-environment sends SIGTERM instead (and the call goes on): a stop asked for at that point."""
+environment sends SIGTERM instead (and the call goes on): a stop asked for at that point;
+``KILLED_BY=STOP`` sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from scholarkg.cli import main
 
 def killing(original: Callable[..., Any], suffix: str) -> Callable[..., Any]:
     def killed(*args: object, **kwargs: object) -> Any:
-        if not args or str(args[0]).endswith(suffix):
+        if not args or any(str(arg).endswith(suffix) for arg in args):
             os.kill(os.getpid(), signal.Signals["SIG" + os.environ.get("KILLED_BY", "KILL")])
         return original(*args, **kwargs)
 

@@ -1,0 +1,190 @@
+"""Two exports to one ``--output`` at once: the second waits for the first to finish, so the
+dump and its ``.sha256`` are a matching pair, from one export (before: each renamed its own
+dump, then its own checksum, into place; the first caught between its two renames while the
+second wrote both left the second's dump beside the first's checksum, ``sha256sum -c`` failing).
+The first export is held there by SIGSTOP (``tests/helpers/killed_at.py``), not by timing."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg import export_lock, lifecycle
+from scholarkg.config import load_config
+from scholarkg.errors import ExportError
+from scholarkg.export import export_dump
+from scholarkg.runs.build import build
+from scholarkg.store.embedded import EmbeddedStore
+
+HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
+BOUND = 300.0  # only catches a hang
+
+
+@pytest.fixture(scope="module")
+def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = write_config(tmp_path_factory.mktemp("same-path"), [SAMPLE_PROFILE])
+    build(load_config(path))
+    return path
+
+
+def _state(pid: int) -> str:
+    """The process's state letter (``T``: stopped), ``""`` once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def _holds_open(pid: int, path: Path) -> bool:
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return False
+    for fd in fds:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _until(done: Callable[[], bool], what: str) -> None:
+    """Poll ``done()`` until it holds; a hang fails after :data:`BOUND`."""
+    deadline = time.monotonic() + BOUND
+    while not done():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGCONT)
+            process.kill()
+            process.wait()
+
+
+def _race(
+    processes: list[subprocess.Popen[str]], first: list[str], stop_at: str, second: list[str]
+) -> Path:
+    """``scholarkg export *first`` held (SIGSTOP) at ``stop_at`` (see the helper), then
+    ``scholarkg export *second`` to the same path (``--output``), let finish or wait on the
+    lock; then the first let go. Both end without a word on stderr; returns the path."""
+    target = Path(second[second.index("--output") + 1])
+    held = subprocess.Popen(
+        [sys.executable, str(HELPER), stop_at, "export", *first],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "KILLED_BY": "STOP"},
+    )  # fmt: skip
+    processes.append(held)
+    _until(lambda: _state(held.pid) in ("T", ""), "the first export never got there")
+    assert held.poll() is None, held.communicate()
+    other = subprocess.Popen(
+        [sys.executable, "-m", "scholarkg.cli", "export", *second],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    processes.append(other)
+    lock = export_lock.lock_path(target)  # the second waits on the first's or it finishes
+    _until(
+        lambda: (
+            other.poll() is not None
+            or (_holds_open(held.pid, lock) and _holds_open(other.pid, lock))
+        ),
+        "the second export neither finished nor waited",
+    )
+    held.send_signal(signal.SIGCONT)
+    outputs = [process.communicate(timeout=BOUND) for process in (held, other)]
+    for process, (out, err) in zip((held, other), outputs, strict=True):
+        assert process.returncode == 0 and err == "", (out, err)
+    checked = subprocess.run(
+        ["sha256sum", "-c", f"{target.name}.sha256"], cwd=target.parent, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return target
+
+
+def test_two_exports_to_one_path_leave_a_matching_pair(
+    config_path: Path, tmp_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    """The first is held once its dump is in place, its checksum not yet."""
+    common = ["--output", str(tmp_path / "dump"), "--config", str(config_path)]
+    first, second = ["--format", "trig", *common], ["--format", "nq", *common]
+    target = _race(processes, first, "os:replace:dump.sha256", second)
+    assert not target.read_bytes().startswith(b"@prefix")  # the second's, N-Quads
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dump", "dump.sha256"]
+
+
+def test_an_export_to_the_published_dump_waits_for_a_publication_of_it(
+    config_path: Path, processes: list[subprocess.Popen[str]]
+) -> None:
+    """A publication (``scholarkg export`` of a published format) assembles its N-Quads dump
+    from parts, then writes its checksum: held in between, an ``--output`` of that file (every
+    graph, the VoID graph too) waits for it."""
+    exports = load_config(config_path).exports_dir
+    target = exports / "scholarkg.nq"
+    second = ["--format", "nq", "--output", str(target), "--config", str(config_path)]
+    _race(processes, ["--config", str(config_path)], "os:replace:scholarkg.nq.sha256", second)
+    assert b"/graph/void> ." in target.read_bytes()  # the second's: the publication's has none
+    assert not [p.name for p in exports.iterdir() if p.name.startswith(".")]
+
+
+def test_an_export_refuses_a_path_another_holds_past_the_wait(
+    config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "dump.nq"
+    target.write_bytes(b"the earlier dump\n")
+    monkeypatch.setattr(export_lock, "EXPORT_WAIT", 0.2)
+    fd = os.open(export_lock.lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242")
+        with (
+            EmbeddedStore(load_config(config_path).store.path, read_only=True) as store,
+            pytest.raises(ExportError) as raised,
+        ):
+            export_dump(store, target, "nq")
+    finally:
+        os.close(fd)
+    assert str(raised.value) == (
+        f"{target}: not written: another export (pid 4242) is writing it; waited 0.2 s, "
+        "try again when it has finished"
+    )
+    assert target.read_bytes() == b"the earlier dump\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dump.nq.lock", "dump.nq"]
+
+
+def test_a_stop_ends_the_wait_for_another_export(
+    config_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while waiting: the export is stopped before it reads the store, nothing
+    written, the holder's lock file left to it."""
+    target = tmp_path / "dump.nq"
+    monkeypatch.setattr("scholarkg.export._write", lambda *_: pytest.fail("the store was read"))
+    fd = os.open(export_lock.lock_path(target), os.O_RDWR | os.O_CREAT, 0o644)
+    lifecycle.request_stop()
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with (
+            EmbeddedStore(load_config(config_path).store.path, read_only=True) as store,
+            pytest.raises(lifecycle.Interrupted),
+        ):
+            export_dump(store, target, "nq")
+    finally:
+        lifecycle.STOP.clear()
+        os.close(fd)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".dump.nq.lock"]
