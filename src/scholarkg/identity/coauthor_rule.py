@@ -86,6 +86,10 @@ class CoauthorRule:
                     basis += f"; as many as another's, this person is written {author.name!r}"
                 pid = best
                 for other, n, other_hit in others:
+                    if self._twin(author, other, listed) is not None:
+                        # another author of the paper is as linked to it: neither joins it,
+                        # as neither would had it come before the paper (_twin)
+                        continue
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
                     why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
                     pid = self._merge(other, pid, "shared-coauthor", why, False, author.node)
