@@ -4,7 +4,10 @@
 surnames, so that every co-author is shared by many compatible authors and the co-author rule
 decides many authorships again (:mod:`scholarkg.identity.coauthor_rule`). Prints the identity
 resolver's CPU seconds, how many authorships were decided again (and the most for one), the
-persons and the conflicts. Run it on two versions in turn for paired figures::
+persons and the conflicts; then the set is resolved again in reverse order (a fresh registry,
+not in the CPU figure) and the two partitions compared: ``order agreement`` is the pairwise F1
+of the reverse partition against the first (1.0: the same persons in either order), with how
+many authorships have other co-persons. Run it on two versions in turn for paired figures::
 
     .venv/bin/python bench/identity_crowded.py
     PYTHONPATH=/path/to/other/src .venv/bin/python bench/identity_crowded.py
@@ -55,8 +58,8 @@ def papers(count: int = 3000, seed: int = 1) -> list[PaperMentions]:
     return out
 
 
-def main() -> int:
-    given = papers()
+def resolve(given: Sequence[PaperMentions]) -> tuple[float, dict[str, int], _Counting, int]:
+    """CPU seconds, each authorship's live person, the registry (closed) and the conflicts."""
     with tempfile.TemporaryDirectory() as work:
         reg = _Counting(Path(work) / "identity.sqlite")
         resolver = IdentityResolver(reg)
@@ -64,12 +67,42 @@ def main() -> int:
         for paper in given:
             resolver.restate([paper])
         cpu = time.process_time() - started
-        live = {reg.live(int(p)) for (p,) in reg.db.execute("SELECT person FROM mentions")}
+        rows = reg.db.execute("SELECT node, person FROM mentions")
+        persons = {str(node): reg.live(int(person)) for node, person in rows}
         reg.close()
+    return cpu, persons, reg, len(resolver.conflicts)
+
+
+def agreement(first: dict[str, int], second: dict[str, int]) -> tuple[float, int]:
+    """The pairwise F1 of ``second``'s persons against ``first``'s, and how many authorships
+    have other co-persons in the two."""
+
+    def pairs(groups: Counter[object]) -> int:
+        return sum(n * (n - 1) // 2 for n in groups.values())
+
+    both = pairs(Counter((first[n], second.get(n)) for n in first))
+    total = pairs(Counter(first.values())) + pairs(Counter(second.values()))
+    members: tuple[dict[int | None, set[str]], dict[int | None, set[str]]] = ({}, {})
+    for node in first:
+        members[0].setdefault(first[node], set()).add(node)
+        members[1].setdefault(second.get(node), set()).add(node)
+    moved = sum(1 for n in first if members[0][first[n]] != members[1][second.get(n)])
+    return (2 * both / total if total else 1.0), moved
+
+
+def main() -> int:
+    given = papers()
+    cpu, persons, reg, conflicts = resolve(given)
     print(
         f"cpu {cpu:.2f} s, decided again {sum(reg.again.values())}"
         f" (at most {max(reg.again.values(), default=0)} for one authorship),"
-        f" persons {len(live)}, conflicts {len(resolver.conflicts)}"
+        f" persons {len(set(persons.values()))}, conflicts {conflicts}"
+    )
+    _, reverse, _, _ = resolve(given[::-1])
+    f1, moved = agreement(persons, reverse)
+    print(
+        f"order agreement (reverse) {f1:.4f}, authorships with other co-persons {moved}"
+        f" of {len(persons)}, persons {len(set(reverse.values()))}"
     )
     return 0
 

@@ -86,6 +86,10 @@ class CoauthorRule:
                     basis += f"; as many as another's, this person is written {author.name!r}"
                 pid = best
                 for other, n, other_hit in others:
+                    if self._twin(author, other, listed) is not None:
+                        # another author of the paper is as linked to it: neither joins it,
+                        # as neither would had it come before the paper (_twin)
+                        continue
                     why = f"{author.name} on {paper.keys[0]} shares co-authors with both"
                     why += f" (e.g. {other_hit[1]} on {other_hit[0]}, {n} in all)"
                     pid = self._merge(other, pid, "shared-coauthor", why, False, author.node)
@@ -220,19 +224,26 @@ class CoauthorRule:
     def _spelled_first(
         self, ranked: list[tuple[int, int, tuple[str, str]]], name: str
     ) -> tuple[list[tuple[int, int, tuple[str, str]]], bool]:
-        """``ranked`` with the one person of the most evidence compared by ``name`` exactly
-        first, and whether there is one: a tie-break (``Wei Wang`` beside a co-author of the
-        persons ``Wei Wang`` and ``W. Wang``, who are not one, is the former) where ``name``
-        writes a given name whole; an initials-only name (``D. Ritter``, ``W. Wang``) is told
-        by no spelling, and two persons so written tie still."""
+        """``ranked`` with the persons of the most evidence compared by ``name`` exactly first,
+        and whether there are such, who can all be one: a tie-break (``Wei Wang`` beside a
+        co-author of the persons ``Wei Wang`` and ``W. Wang``, who are not one, is the former;
+        beside co-authors of two ``Wei Wang`` too, both, made one) where ``name`` writes a
+        given name whole; an initials-only name (``D. Ritter``, ``W. Wang``) is told by no
+        spelling, and two persons so written tie still. Before, two exact ones tied still: the
+        authorship came after both and was a person of its own, or between them and joined
+        both, as the papers came."""
         words = names.tokens(name)
         if len(ranked) < 2 or ranked[1][1] != ranked[0][1] or all(len(w) < 2 for w in words[:-1]):
             return ranked, False
         top = [r for r in ranked if r[1] == ranked[0][1]]
         exact = [r for r in top if self._names.get(r[0], self.registry.person(r[0]).name) == name]
-        if len(exact) != 1:
+        if not exact or any(
+            self._kept_apart(a[0], b[0], "shared-coauthor", False) is not None
+            for i, a in enumerate(exact)
+            for b in exact[i + 1 :]
+        ):
             return ranked, False
-        return [exact[0], *(r for r in ranked if r is not exact[0])], True
+        return [*exact, *(r for r in ranked if r not in exact)], True
 
     def _ambiguous(self, ranked: list[tuple[int, int, tuple[str, str]]]) -> str | None:
         """Why no one of ``ranked`` is the author: the most evidence is tied between persons

@@ -16,7 +16,8 @@ Rules, strongest first (each decision keeps its rule, score, basis and evidence)
     position under a compatible name is the person they were on that paper.
 ``shared-coauthor``
     Within a name block, a compatible person who wrote another paper with one of this paper's
-    co-authors. A new authorship that links two such persons merges them (new evidence). A
+    co-authors. A new authorship that links two such persons merges them (new evidence),
+    but not one that another author of the paper is as compatible with (either could be it). A
     paper of more than ``MAX_EVIDENCE_AUTHORS`` person authors gives no such evidence, to its
     own authors as to others.
 ``first-seen``
