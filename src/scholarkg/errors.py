@@ -48,6 +48,12 @@ class LoadError(ScholarKGError):
     """The triple store refused, was unreachable or was locked."""
 
 
+class WorkerLost(ScholarKGError):
+    """A worker process of the run ended without a word (SIGKILL, the out-of-memory killer):
+    its pool is unusable, so the run stops as a stopped run does; the next run redoes the
+    chunks that were in flight."""
+
+
 class WriteFailed(ScholarKGError, OSError):
     """A file could not be written: the disk is full, a quota or file-size limit was reached,
     or the file system failed the write. The message names the file and what it holds (and,

@@ -1,9 +1,10 @@
 """Run ``scholarkg`` with the arguments after the first, SIGKILLing this process when the
-function the first names (``module:attribute``) is called (``module:attribute:suffix``: called
-with an argument whose text ends with ``suffix``; other calls go through): what a kill at
-that point leaves on disk, with no clean-up of scholarkg's own. ``KILLED_BY=TERM`` in the
-environment sends SIGTERM instead (and the call goes on): a stop asked for at that point;
-``KILLED_BY=STOP`` sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there."""
+function the first names (``module:attribute``, or ``module:Class.method``) is called
+(``module:attribute:suffix``: called with an argument whose text ends with ``suffix``; other
+calls go through): what a kill at that point leaves on disk, with no clean-up of scholarkg's
+own. ``KILLED_BY=TERM`` in the environment sends SIGTERM instead (and the call goes on): a stop
+asked for at that point; ``KILLED_BY=STOP`` sends SIGSTOP (the call goes on once SIGCONT
+comes): a process caught there."""
 
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ def killing(original: Callable[..., Any], suffix: str) -> Callable[..., Any]:
 
 if __name__ == "__main__":
     module_name, attribute, *suffix = sys.argv[1].split(":")
-    module = importlib.import_module(module_name)
-    setattr(module, attribute, killing(getattr(module, attribute), "".join(suffix)))
+    owner: Any = importlib.import_module(module_name)
+    *path, name = attribute.split(".")
+    for part in path:
+        owner = getattr(owner, part)
+    setattr(owner, name, killing(getattr(owner, name), "".join(suffix)))
     sys.exit(main(sys.argv[2:]))

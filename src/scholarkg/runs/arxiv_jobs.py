@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from scholarkg.clients import arxiv_api_client, oai_client
 from scholarkg.config import Config
-from scholarkg.errors import ConfigError, ScholarKGError, WriteFailed
+from scholarkg.errors import ConfigError, ScholarKGError, WorkerLost, WriteFailed
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.extract.oai_pmh import oai_date
 from scholarkg.extract.paging import PagingStopped
@@ -162,6 +163,12 @@ def harvest(
         return ctx
 
 
+LOST_WORKER = (
+    "a worker process ended abruptly (killed, or out of memory); the run stopped there, and "
+    "the next run redoes the chunks it had not loaded"
+)
+
+
 def read_chunks(
     path: Path, size: int, limits: Limits, marked: list[int] | None = None
 ) -> Iterator[list[SnapshotLine]]:
@@ -239,6 +246,9 @@ def load_snapshot(
         except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
             ingest.abort()
             stop_run(ctx, loading, exc)
+        except BrokenProcessPool:  # a worker killed (SIGKILL, out of memory): reported
+            ingest.abort()
+            stop_run(ctx, loading, WorkerLost(LOST_WORKER))
         except BaseException:
             ingest.abort()
             loading.abort()

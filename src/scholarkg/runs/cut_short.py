@@ -1,12 +1,13 @@
-"""Ending a run cut short: stopped (SIGINT, SIGTERM) or unable to write a file it keeps its
-state in (a full disk). A run that ends normally closes in :mod:`scholarkg.runs.close`."""
+"""Ending a run cut short: stopped (SIGINT, SIGTERM), unable to write a file it keeps its
+state in (a full disk), or left by a worker process that died (:class:`WorkerLost`). A run that
+ends normally closes in :mod:`scholarkg.runs.close`."""
 
 from __future__ import annotations
 
 import contextlib
 from contextlib import closing
 
-from scholarkg.errors import ScholarKGError, WriteFailed
+from scholarkg.errors import ScholarKGError, WorkerLost, WriteFailed
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.close import quad_count, write_report, write_run_record
 from scholarkg.runs.context import RunContext
@@ -14,16 +15,19 @@ from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import now_iso
 
 
-def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) -> None:
-    """A run asked to stop, or cut short by a file it keeps its state in that it could not
-    write (a full disk): a bulk segment in progress is not committed (its chunks are redone
-    next time; what the store took of it is counted), graphs already written stay, nothing is
-    published (the next run publishes everything and checkpoints: it may find the graphs
-    written here unchanged); the report says so. A stop keeps every identity decision (persons
-    whose graphs were not written yet stay due for the next run); a failed write keeps none of
-    this run's (the registry may be what failed): no source is remembered as built, so the next
-    run decides them again. A run that wrote graphs writes its record (outcome ``failed``), the
-    activity those graphs name as their origin."""
+def stop_run(
+    ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed | WorkerLost
+) -> None:
+    """A run asked to stop, cut short by a file it keeps its state in that it could not write
+    (a full disk), or left by a worker process that died: a bulk segment in progress is not
+    committed (its chunks are redone next time; what the store took of it is counted), graphs
+    already written stay, nothing is published (the next run publishes everything and
+    checkpoints: it may find the graphs written here unchanged); the report says so. A stop or
+    a lost worker keeps every identity decision (persons whose graphs were not written yet stay
+    due for the next run); a failed write keeps none of this run's (the registry may be what
+    failed): no source is remembered as built, so the next run decides them again. A run that
+    wrote graphs writes its record (outcome ``failed``), the activity those graphs name as
+    their origin."""
     report = ctx.report
     ctx.count_pyshacl_graphs()
     if isinstance(exc, Interrupted):
@@ -33,7 +37,7 @@ def stop_run(ctx: RunContext, loading: Loading, exc: Interrupted | WriteFailed) 
     loading.abort()
     with contextlib.suppress(ScholarKGError):
         loading.close()
-    if isinstance(exc, Interrupted) and ctx.has_registry:
+    if not isinstance(exc, WriteFailed) and ctx.has_registry:
         ctx.registry.commit()
     if report.changed_anything and ctx.has_store and report.store_error is None:
         try:  # the graphs written name this run as their origin: its record says how it ended

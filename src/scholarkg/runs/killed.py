@@ -22,6 +22,7 @@ from rdflib.namespace import PROV
 from scholarkg.iris import SKG
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
+from scholarkg.load.uncommitted import retake_uncommitted
 from scholarkg.provenance import RunInfo, run_graph_iri, run_record
 from scholarkg.runs.quarantine_tally import QuarantineTally
 from scholarkg.runs.report import RunReport
@@ -121,7 +122,7 @@ def _record(
     if not found.software_version:
         record.remove((subject, SKG.softwareVersion, None))
     store.replace_graph(info.graph_iri, record)
-    _note_in_manifest(ctx, store, info.graph_iri)
+    _note_in_manifest(ctx, store, info.graph_iri, None if own else found.iri)
     if own is not None:
         ctx.report.notes.append(
             f"run <{found.iri}> wrote {found.graphs} graphs but not its record (its store "
@@ -177,12 +178,18 @@ def _killed_after_its_record(
     return found
 
 
-def _note_in_manifest(ctx: RunContext, store: GraphStore, graph: str) -> None:
-    """Take ``graph`` as the store now holds it into the manifest (the dump is built from it)."""
+def _note_in_manifest(
+    ctx: RunContext, store: GraphStore, graph: str, killed: str | None = None
+) -> None:
+    """Take ``graph`` as the store now holds it into the manifest (the dump is built from it);
+    ``killed``: a run killed outright, whose graphs written after its last commit are taken
+    again too (:func:`~scholarkg.load.uncommitted.retake_uncommitted`)."""
     manifest = open_manifest(ctx.config)
     try:
         take_from_store(manifest.contents, store, graph, counted=True)
         manifest.commit()
+        if killed is not None:
+            retake_uncommitted(manifest, store, killed)
     finally:
         manifest.close()
 

@@ -1,0 +1,365 @@
+"""A bulk snapshot load killed in one of its parts, then run again: the store holds exactly the
+quads a clean load leaves, the manifest what a clean load notes and the store holds, the last
+report's counts are what the store holds (a SPARQL count) and what a clean load reports, and
+each bad line is quarantined once.
+
+The parts: one worker process of the run's pool (SIGKILL from outside, found among the run's
+children); the whole run while Oxigraph's ``bulk_load`` writes a segment (SIGKILL once its
+``bulk-*.sst`` files appear in the store directory); the whole run at fixed points of a segment
+(``helpers/killed_at.py``): its ``bulk_load`` still reading, its new graphs in the store with
+its manifest not yet committed, and (a second load, of revised titles) its changed graphs
+patched in the store with its manifest not yet committed. Input: the 100 real Kaggle lines
+three times under new ids (300 records) with a broken line and a duplicate among them;
+segments of ~1000 quads, chunks of 10 records, two worker processes (the default).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import write_config
+from constructed import snapshot_line, snapshot_lines
+from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
+
+BOUND = 600  # only catches a hang
+KILLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+ATTEMPTS = 5  # loads started until a kill lands where the test means it to
+COUNTED = ("records_read", "records_loaded", "rejected", "quarantined", "triples_gated")
+
+
+def make_input(directory: Path) -> Path:
+    """The snapshot and a config whose store and data live in ``directory``."""
+    directory.mkdir(exist_ok=True)
+    ids = list(snapshot_lines())
+    lines = [
+        snapshot_line(arxiv_id, new_id=f"24{copy + 1:02d}.{n + 1:05d}")
+        for copy in range(3)
+        for n, arxiv_id in enumerate(ids)
+    ]
+    lines[150:150] = ['{"id": "2402.0', lines[0]]  # not JSON; a duplicate of line 1
+    (directory / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return write_config(directory, [], store={"segment_quads": 1000})
+
+
+def command(directory: Path, *killed_at: str) -> list[str]:
+    """``scholarkg arxiv load-snapshot`` on ``directory``'s input; ``killed_at``: SIGKILLed when
+    the function it names is first called (helpers/killed_at.py)."""
+    head = [str(KILLED_AT), *killed_at] if killed_at else ["-m", "scholarkg.cli"]
+    snapshot = str(directory / "s.jsonl")
+    config = str(directory / "scholarkg.toml")
+    return [sys.executable, *head, "arxiv", "load-snapshot", snapshot, "--batch-size", "10",
+            "--config", config]  # fmt: skip
+
+
+def environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
+
+
+def load(directory: Path, *killed_at: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command(directory, *killed_at),
+        capture_output=True, text=True, timeout=BOUND, check=False, env=environment(),
+    )  # fmt: skip
+
+
+def counts(report: dict[str, object]) -> dict[str, object]:
+    return {
+        key: len(value) if isinstance(value, list) else value
+        for key, value in report.items()
+        if key in COUNTED
+    }
+
+
+def counted_in_store(directory: Path) -> int:
+    rows = ox.Store.read_only(str(directory / "store")).query(COUNT)
+    assert isinstance(rows, ox.QuerySolutions)
+    [row] = list(rows)
+    value = row["n"]
+    assert isinstance(value, ox.Literal)
+    return int(value.value)
+
+
+def quarantined(report: dict[str, object], directory: Path) -> list[str]:
+    """The report's quarantined lines, sorted, ``directory`` written the same."""
+    said = report["quarantined"]
+    assert isinstance(said, list)
+    return sorted(str(line).replace(str(directory), "DIR") for line in said)
+
+
+def manifest_rows(directory: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The manifest's graphs (iri, digest, quads) and loaded chunks, sorted."""
+    path = directory / "store" / "scholarkg-manifest.sqlite"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        graphs = db.execute("SELECT iri, digest, quads FROM graphs ORDER BY iri").fetchall()
+        chunks = db.execute("SELECT * FROM chunks ORDER BY key").fetchall()
+    return graphs, chunks
+
+
+def held_per_graph(directory: Path) -> dict[str, int]:
+    rows = ox.Store.read_only(str(directory / "store")).query(PER_GRAPH)
+    assert isinstance(rows, ox.QuerySolutions)
+    found = {}
+    for row in rows:
+        graph, count = row["g"], row["n"]
+        assert isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal)
+        found[graph.value] = int(count.value)
+    return found
+
+
+@dataclass(frozen=True)
+class Clean:
+    directory: Path
+    quads: list[str]
+    report: dict[str, object]
+    manifest: tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Clean:
+    directory = tmp_path_factory.mktemp("clean")
+    make_input(directory)
+    done = load(directory)
+    assert done.returncode == 1, done.stdout + done.stderr  # partial: two lines quarantined
+    [report] = reports(directory)
+    assert report["outcome"] == "partial" and report["quarantined_count"] == 2, report
+    return Clean(directory, quads(directory), report, manifest_rows(directory))
+
+
+def check_run_again(
+    directory: Path, clean: Clean, *, killed: bool = False, gated: bool = True
+) -> None:
+    """Load again: the clean load's store and counts, each bad line quarantined once; a
+    ``killed`` run's report is written by this one too; not ``gated``: graphs the store held
+    unchanged were not gated again (the clean load had none)."""
+    before = len(reports(directory))
+    done = load(directory)
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1, shown
+    assert "outcome: partial" in done.stdout, shown
+    assert "Traceback" not in shown
+    assert unrecorded_runs(directory / "store") == []
+    found = quads(directory)  # a killed run's record is written by the run after it
+    assert beside_run_records(found) == beside_run_records(clean.quads)
+    new = reports(directory)[before:]  # a killed run that wrote graphs: its report first
+    assert len(new) == len({r["run_iri"] for r in new}) <= (2 if killed else 1), new
+    report = new[-1]
+    assert report["store_quads"] == counted_in_store(directory) == len(found)
+    skip = () if gated else ("triples_gated",)
+    assert {k: v for k, v in counts(report).items() if k not in skip} == {
+        k: v for k, v in counts(clean.report).items() if k not in skip
+    }
+    assert quarantined(report, directory) == quarantined(clean.report, clean.directory)
+    manifest = manifest_rows(directory)  # as a clean load leaves it, and as the store holds it
+    assert manifest == clean.manifest
+    held = held_per_graph(directory)
+    assert {iri: held.get(str(iri)) for iri, _, quads in manifest[0]} == {
+        iri: quads for iri, _, quads in manifest[0]
+    }
+    kept = list((directory / "data" / "quarantine" / "records").iterdir())
+    assert len(kept) == 2, kept
+
+
+# -- one worker process killed -------------------------------------------------------------------
+
+
+def children(pid: int) -> Iterator[int]:
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            yield from (int(c) for c in (task / "children").read_text().split())
+        except OSError:  # the thread ended
+            continue
+
+
+def worker_of(pid: int) -> int | None:
+    """A worker process of the run's pool (spawned), if one runs now."""
+    for child in children(pid):
+        try:
+            line = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in line:
+            return child
+    return None
+
+
+def committed_chunks(directory: Path) -> int:
+    """Chunks the manifest holds as loaded (committed segments)."""
+    path = directory / "store" / "scholarkg-manifest.sqlite"
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as db:
+            return int(db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+    except sqlite3.OperationalError:  # not made yet
+        return 0
+
+
+def kill_a_worker(directory: Path) -> str | None:
+    """Start the load; once a segment is committed, SIGKILL one of its worker processes. The
+    load's output, or None if it ended before a worker could be killed."""
+    output = directory / "output.txt"
+    with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
+        process = subprocess.Popen(
+            command(directory), stdout=sink, stderr=subprocess.STDOUT, env=environment()
+        )
+    try:
+        killed = None
+        while killed is None and process.poll() is None:
+            worker = worker_of(process.pid)
+            if worker is not None and committed_chunks(directory) >= 1:
+                os.kill(worker, signal.SIGKILL)
+                killed = worker
+        process.wait(timeout=BOUND)
+    finally:
+        if process.poll() is None:  # only when the test itself failed
+            process.kill()
+            process.wait(timeout=60)
+    return None if killed is None else output.read_text(encoding="utf-8")
+
+
+def test_a_worker_killed_mid_load_fails_the_run_and_the_next_run_completes_it(
+    tmp_path: Path, clean: Clean
+) -> None:
+    for attempt in range(ATTEMPTS):  # a loaded machine may let a load end before the kill
+        directory = make_input(tmp_path / f"attempt-{attempt}").parent
+        shown = kill_a_worker(directory)
+        found = reports(directory)
+        if shown is not None and not (found and found[-1]["outcome"] != "failed"):
+            break
+    else:
+        pytest.fail(f"no load was cut by a killed worker in {ATTEMPTS} attempts")
+    assert shown is not None and "outcome: failed" in shown, shown
+    assert "Traceback" not in shown
+    said = [line for line in shown.splitlines() if line.startswith(("error:", "failed:"))]
+    assert said and "worker process ended abruptly" in said[0], shown
+    [report] = found
+    assert report["outcome"] == "failed", report
+    assert report["store_quads"] == counted_in_store(directory)
+    assert report["records_loaded"] < clean.report["records_loaded"]  # type: ignore[operator]
+    check_run_again(directory, clean)
+
+
+# -- the whole run killed in a segment -----------------------------------------------------------
+
+
+def killed_while_bulk_loading(directory: Path) -> bool:
+    """Start the load; SIGKILL it (and its workers) once ``bulk_load`` writes a segment's files
+    into the store directory. False if the load ended before that could be seen."""
+    store = directory / "store"
+    process = subprocess.Popen(
+        command(directory), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=environment(), start_new_session=True,
+    )  # fmt: skip
+    try:
+        while process.poll() is None:
+            with contextlib.suppress(OSError):  # not made yet
+                if any(name.startswith("bulk-") for name in os.listdir(store)):
+                    os.killpg(process.pid, signal.SIGKILL)
+                    break
+        process.wait(timeout=BOUND)
+    finally:
+        if process.poll() is None:  # only when the test itself failed
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+    return process.returncode == -signal.SIGKILL
+
+
+def test_a_run_killed_while_a_segment_is_bulk_loaded_is_completed_by_the_next(
+    tmp_path: Path, clean: Clean
+) -> None:
+    for attempt in range(ATTEMPTS):
+        directory = make_input(tmp_path / f"attempt-{attempt}").parent
+        if killed_while_bulk_loading(directory):
+            break
+    else:
+        pytest.fail(f"no load was seen bulk loading in {ATTEMPTS} attempts")
+    assert reports(directory) == []  # killed: no report, no record
+    check_run_again(directory, clean, killed=True)
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        # the segment's bulk_load runs, reading what the loader hands it
+        "scholarkg.load.oxigraph_stream:OxigraphStream.close",
+        # the segment's graphs are in the store, its manifest rows not committed
+        "scholarkg.load.bulk:BulkLoader._flush_requests",
+    ],
+)
+def test_a_run_killed_at_a_point_of_a_segment_is_completed_by_the_next(
+    tmp_path: Path, clean: Clean, point: str
+) -> None:
+    make_input(tmp_path)
+    done = load(tmp_path, point)
+    assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+    assert reports(tmp_path) == []
+    check_run_again(tmp_path, clean, killed=True)
+
+
+# -- the whole run killed with a segment's changed graphs patched, its manifest not committed -----
+
+
+def revise(directory: Path) -> None:
+    """Every other line of the input gets a new title (a graph of as many quads as before)."""
+    path = directory / "s.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines):
+        if n % 2 == 0 and line.endswith("}"):
+            data = json.loads(line)
+            data["title"] += " (revised)"
+            lines[n] = json.dumps(data, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def revised(tmp_path_factory: pytest.TempPathFactory) -> Clean:
+    """A clean load of the input, then a clean load of it revised."""
+    directory = tmp_path_factory.mktemp("revised")
+    make_input(directory)
+    assert load(directory).returncode == 1
+    revise(directory)
+    assert load(directory).returncode == 1
+    *_, report = reports(directory)
+    assert report["graphs_written"] == 150, report
+    return Clean(directory, quads(directory), report, manifest_rows(directory))
+
+
+def test_a_run_killed_with_changed_graphs_in_the_store_is_completed_by_the_next(
+    tmp_path: Path, revised: Clean
+) -> None:
+    make_input(tmp_path)
+    assert load(tmp_path).returncode == 1
+    revise(tmp_path)
+    done = load(tmp_path, "scholarkg.load.segment_tally:SegmentTally.changed")
+    assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+    # before: each graph the killed run had patched named it and the next run (300 quads more)
+    check_run_again(tmp_path, revised, killed=True)
+
+
+def test_the_input_loaded_before_a_killed_run_loads_again_over_what_it_patched(
+    tmp_path: Path, clean: Clean
+) -> None:
+    make_input(tmp_path)
+    before = (tmp_path / "s.jsonl").read_bytes()
+    assert load(tmp_path).returncode == 1
+    revise(tmp_path)
+    done = load(tmp_path, "scholarkg.load.segment_tally:SegmentTally.changed")
+    assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+    (tmp_path / "s.jsonl").write_bytes(before)
+    # before: the graphs the killed run patched were taken as unchanged (the manifest's digest
+    # and quad count), and kept its titles
+    check_run_again(tmp_path, clean, killed=True, gated=False)
