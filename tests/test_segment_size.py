@@ -9,14 +9,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from building import content
+from building import content, rows
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
+from scholarkg.load import bulk
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.runs.arxiv_jobs import load_snapshot
 
@@ -75,3 +77,39 @@ def test_a_segment_too_small_to_be_one_is_a_config_error(tmp_path: Path) -> None
     path = write_config(tmp_path, [], store={"segment_quads": 10})
     with pytest.raises(ConfigError, match="segment_quads"):
         load_config(path)
+
+
+def test_changed_graphs_are_written_a_segment_at_a_time(
+    snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load in which every record's graph changed (each title revised) writes the changed
+    graphs a segment at a time, as it does new ones: the loader holds one segment's payloads
+    (a chunk's at most, where the segment is smaller), not the whole input's (before: only new
+    graphs counted towards a segment, so all 2 500 changed graphs waited for one patch at the
+    end, held in memory)."""
+    revised = tmp_path / "revised.jsonl"
+    with snapshot.open(encoding="utf-8") as lines, revised.open("w", encoding="utf-8") as out:
+        for line in lines:
+            item = json.loads(line)
+            item["title"] = f"{item['title']} (revised)"
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+    config = load_config(write_config(tmp_path, [], store={"segment_quads": 1_000}))
+    load_snapshot(config, snapshot, workers=0)
+    patched: list[int] = []
+    original = bulk.write_changed
+
+    def spied(*args: Any, **kwargs: Any) -> None:  # a spy on the real patch: graphs per call
+        patched.append(len(args[3]))
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "write_changed", spied)
+    report = load_snapshot(config, revised, workers=0).report
+    assert report.records_loaded > 2_400
+    assert sum(patched) >= report.records_loaded  # every record's graph was patched
+    assert len(patched) >= 3  # a segment is closed after a chunk (1 000 records) at most
+    assert max(patched) <= 1_000
+    query = (
+        "SELECT ?t { ?p <http://purl.org/dc/terms/title> ?t FILTER CONTAINS(STR(?p), '/paper/') }"
+    )
+    titles = {row["t"] for row in rows(config, query)}
+    assert titles and [t for t in titles if not t.endswith("(revised)")] == []

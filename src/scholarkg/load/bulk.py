@@ -187,8 +187,9 @@ class BulkLoader:
             exists = old is not None or (
                 not self.fresh and bool(self.store.graph_sizes([payload.iri]))
             )
-            if exists:
+            if exists:  # counted towards the segment too: one segment's payloads held
                 self._changed.append((payload, -1 if old is None else old[1]))
+                self._quads += payload.triples
             else:
                 self._write_new(payload)
         self._note_rows()
