@@ -23,8 +23,8 @@ from prefect.futures import PrefectFuture
 from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
+from scholarkg_flows.run_end import failure_reason, mark_ended
 from scholarkg_flows.runners import runner_label, task_runner_for
-from scholarkg_flows.stopped_end import mark_stopped
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ScholarKGError, WriteFailed
@@ -96,14 +96,17 @@ def final_state(report: RunReport) -> State[Any]:
     """The flow run's state for the run's outcome, with the report as its result: Cancelled
     (with the stop's one-line reason) for a run stopped by a signal, which is how Prefect's
     runner cancels a flow run (the UI's Cancel, ``prefect flow-run cancel``, a served
-    deployment's process stopped): a clean stop, not a failure of the run, which ends on that
-    state in the run's log (:mod:`scholarkg_flows.stopped_end`)."""
+    deployment's process stopped): a clean stop, not a failure of the run. Failed, with why
+    (:func:`~scholarkg_flows.run_end.failure_reason`), for a run that failed. Either ends the
+    run's log (:mod:`scholarkg_flows.run_end`)."""
     if report.interrupted:
-        mark_stopped()
+        mark_ended()
         return Cancelled(message=f"{report.job}: interrupted: {report.interrupted}", data=report)
-    message = f"{report.job}: {report.outcome}"
     if report.outcome == "failed":
-        return Failed(message=message, data=report)
+        failed = f"{report.job}: failed: {failure_reason(report)}"
+        mark_ended(failed)
+        return Failed(message=failed, data=report)
+    message = f"{report.job}: {report.outcome}"
     return Completed(
         message=message, data=report, name="Partial" if report.outcome == "partial" else None
     )
