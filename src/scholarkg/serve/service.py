@@ -37,8 +37,8 @@ from scholarkg.serve.protocol import Operation, Wanted
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.query_key import normal_form
 from scholarkg.serve.site_data import SiteData
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.updates import Updates
-from scholarkg.serve.worker_process import StoreSpec
 from scholarkg.serve.workers import BUSY_RETRY_AFTER, WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 

@@ -34,8 +34,8 @@ from scholarkg.serve.jobs import (
     UpdateJob,
 )
 from scholarkg.serve.middleware import loggable
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.worker_handle import WorkerHandle
-from scholarkg.serve.worker_process import StoreSpec
 
 log = logging.getLogger(__name__)
 DEPRIORITISE_AFTER = 1.0
