@@ -81,3 +81,28 @@ class StoreSpec:
             max_answer_bytes=self.max_answer_bytes,
         )
         return store, None
+
+
+def spec_for(store: object) -> StoreSpec:
+    """The :class:`StoreSpec` of an open scholarkg store (embedded or remote SPARQL), or
+    ``store`` itself when it is one (an embedded store given by its path, unopened)."""
+    from scholarkg.store.embedded import EmbeddedStore
+    from scholarkg.store.remote import SparqlStore
+
+    if isinstance(store, StoreSpec):
+        return store
+    if isinstance(store, EmbeddedStore):
+        return StoreSpec("oxigraph", str(store.path))
+    if isinstance(store, SparqlStore):
+        return StoreSpec(  # the store's own timeouts and answer cap, not the defaults
+            "sparql",
+            store.query_url,
+            store.server,
+            store.credentials,
+            timeouts=store.timeouts,
+            max_answer_bytes=store.max_answer_bytes,
+        )
+    raise QueryError(
+        f"{type(store).__name__}: queries can only be served from an Oxigraph store "
+        "or a SPARQL endpoint"
+    )
