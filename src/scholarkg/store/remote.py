@@ -32,12 +32,9 @@ from scholarkg.store.answer_charset import as_utf8, declared_charset
 from scholarkg.store.answer_rows import read_results
 from scholarkg.store.answer_stream import AnswerReader, Tally, recoded, stream_rows
 from scholarkg.store.base import ClosingStore
-from scholarkg.store.endpoint_http import (
-    EndpointSession,
-    answered_status,
-    refuse_credentials,
-    safe_url,
-)
+from scholarkg.store.endpoint_failures import answered_status
+from scholarkg.store.endpoint_http import EndpointSession
+from scholarkg.store.endpoint_urls import refuse_credentials, safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import graph_sizes_query, iri_ref
 
