@@ -36,7 +36,7 @@ def child(mode: str, rows: int, store: str) -> None:
     from scholarkg.query_results import format_outcome
     from scholarkg.serve.guard import QueryLimits
     from scholarkg.serve.jobs import QueryJob
-    from scholarkg.serve.worker_process import StoreSpec
+    from scholarkg.serve.store_spec import StoreSpec
     from scholarkg.serve.workers import WorkerPool
 
     limits = QueryLimits(time_limit=3600.0, max_result_bytes=1 << 40, memory_limit_mb=8192)

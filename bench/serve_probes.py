@@ -15,7 +15,7 @@ from scholarkg.query import saved_queries
 from scholarkg.query_binding import VALUES_MARKER, bind_parameters
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.jobs import QueryJob
-from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from serve_data import build, busiest_people
 from serve_timing import summary, timed

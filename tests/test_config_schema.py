@@ -482,7 +482,8 @@ def test_runtime_defaults_come_from_the_schema() -> None:
     from scholarkg.resolution.score import DEFAULT_THRESHOLD
     from scholarkg.serve.guard import QueryLimits
     from scholarkg.serve.http_limits import LimitedH11Protocol
-    from scholarkg.store.remote import UNION_PARAMS, SparqlStore
+    from scholarkg.store.remote import SparqlStore
+    from scholarkg.store.remote_reads import UNION_PARAMS
 
     defaults = load_config()
     assert HttpClient(RawArchive(Path("/nonexistent"))).policy == HttpPolicy.from_config(

@@ -18,7 +18,7 @@ from scholarkg.query_output import Message, write_answer
 from scholarkg.query_results import format_outcome
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.jobs import QueryJob, RowBatch
-from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from serve_fixtures import build_v2_store
 

@@ -475,8 +475,8 @@ def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
 
     from scholarkg.errors import QueryLimitError
     from scholarkg.serve.guard import QueryLimits
+    from scholarkg.serve.store_spec import spec_for
     from scholarkg.serve.updates import Updates
-    from scholarkg.serve.workers import spec_for
 
     runaway = store_for_a_runaway_update(tmp_path / "rw", f"{BASE}graph/copy")
     first: list[str] = []

@@ -745,8 +745,8 @@ def test_a_client_that_leaves_its_answer_unread_is_disconnected(tmp_path: Path) 
 def test_both_ways_of_running_out_of_memory_are_the_memory_limit() -> None:
     """The allocator stopping the worker (above) and the engine raising MemoryError in it give
     one answer: 503, marked as the memory limit, so the server refuses the repeat at once."""
+    from scholarkg.serve.job_errors import failure_error
     from scholarkg.serve.jobs import JobFailure
-    from scholarkg.serve.workers import failure_error
 
     error = failure_error(JobFailure("memory", "the query ran out of memory"))
     assert getattr(error, "status", None) == 503

@@ -16,8 +16,9 @@ import requests
 from loopback import Answering, read_request
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
+from scholarkg.serve.job_runs import run_batch
 from scholarkg.serve.jobs import SelectBatch
-from scholarkg.serve.worker_process import StoreSpec, run_batch
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.store.remote import SparqlStore
 
 

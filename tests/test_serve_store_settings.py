@@ -23,7 +23,7 @@ from conftest import write_config
 from loopback import Answering, read_request
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
-from scholarkg.serve.workers import spec_for
+from scholarkg.serve.store_spec import spec_for
 from scholarkg.store.remote import SparqlStore
 from serve_helpers import SPARQL_JSON
 from test_store_answer_cap import MIB, Flood

@@ -21,8 +21,8 @@ from conftest import write_config
 from loopback import Scripted
 from scholarkg.errors import QueryError
 from scholarkg.query_results import run_select
+from scholarkg.serve.job_runs import run_job
 from scholarkg.serve.jobs import JobFailure, QueryJob
-from scholarkg.serve.worker_process import run_job
 from scholarkg.store.remote import SparqlStore
 
 JSON = "application/sparql-results+json"

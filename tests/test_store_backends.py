@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from loopback import free_port
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, LoadError, QueryError
-from scholarkg.serve.workers import spec_for
+from scholarkg.serve.store_spec import spec_for
 from scholarkg.store.base import GraphStore
 from scholarkg.store.factory import open_store
 from scholarkg.store.file_sink import INDEX_NAME, FileSink

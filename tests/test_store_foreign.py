@@ -18,7 +18,7 @@ from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
 from scholarkg.errors import LoadError
-from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.store.embedded import EmbeddedStore
 
 SLED = "the store directory holds a pyoxigraph 0.2 store (Sled: blobs/, conf, db, snap."

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from scholarkg.errors import LoadError
-from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.store.embedded import EmbeddedStore
 from test_store_unfinished import files, one_line, refused
 

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 import pytest
 
 from scholarkg.errors import LoadError
-from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.store.embedded import EmbeddedStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "unfinished-stores"

@@ -226,7 +226,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.query_results import check_format
     from scholarkg.serve.guard import QueryLimits, scan_query
     from scholarkg.serve.jobs import QueryJob
-    from scholarkg.serve.worker_process import StoreSpec
+    from scholarkg.serve.store_spec import StoreSpec
     from scholarkg.serve.workers import WorkerPool
     from scholarkg.store.reading import require_store
 

@@ -52,7 +52,7 @@ def serve_store(args: argparse.Namespace) -> int:
     from scholarkg.errors import LoadError
     from scholarkg.load.manifest import store_state_dir
     from scholarkg.serve import run_server
-    from scholarkg.serve.worker_process import StoreSpec
+    from scholarkg.serve.store_spec import StoreSpec
     from scholarkg.store.reading import require_store
 
     config = load(args)

@@ -31,7 +31,7 @@ from scholarkg.load.payload import (
     written_form,
 )
 from scholarkg.store.base import GraphStore
-from scholarkg.store.endpoint_http import answered_status, unanswered
+from scholarkg.store.endpoint_failures import answered_status, unanswered
 from scholarkg.store.patch import GraphPatch
 from scholarkg.transform import Triple
 

@@ -24,13 +24,13 @@ from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
 from scholarkg.serve.http_limits import PEER, client_key
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, NotAcceptableError
 from scholarkg.serve.linked_data import Description, NotRepresentableError, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
     explain_syntax_error,
 )
 from scholarkg.serve.service import KnowledgeGraph
-from scholarkg.serve.workers import BUSY_RETRY_AFTER, NotAcceptableError
 
 log = logging.getLogger("scholarkg.serve")
 STATIC = Path(__file__).parent / "static"

@@ -218,7 +218,7 @@ def _bounded(
     items: Iterable[Item], max_bytes: int, max_items: int | None = None
 ) -> tuple[Item, ...]:
     """``items`` collected, stopping with :class:`_TooLarge` as soon as they weigh more than
-    ``max_bytes`` (the worker measures exactly what it sends: ``worker_process.send``), and
+    ``max_bytes`` (the worker measures exactly what it sends: ``worker_replies.send``), and
     after ``max_items`` of them (the rest is never read from the engine)."""
     collected, weight = [], 0
     for item in items if max_items is None else islice(items, max_items):

@@ -21,6 +21,7 @@ from scholarkg.serve.http_base import (
     text,
 )
 from scholarkg.serve.integration import service_description
+from scholarkg.serve.job_errors import failure_error
 from scholarkg.serve.jobs import too_large
 from scholarkg.serve.protocol import (
     DATASET_PARAMS,
@@ -41,7 +42,6 @@ from scholarkg.serve.query_ui import (
 )
 from scholarkg.serve.same_origin import update_refusal
 from scholarkg.serve.service import HTML_ROWS
-from scholarkg.serve.workers import failure_error
 from scholarkg.store.sparql_text import iri_ref
 
 

@@ -23,8 +23,7 @@ from scholarkg.serve.app import create_app
 from scholarkg.serve.http_limits import limited_protocol
 from scholarkg.serve.linked_data import IriMapper
 from scholarkg.serve.service import KnowledgeGraph
-from scholarkg.serve.worker_process import StoreSpec
-from scholarkg.serve.workers import spec_for
+from scholarkg.serve.store_spec import StoreSpec, spec_for
 
 
 class ServerHandle:

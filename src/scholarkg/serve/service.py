@@ -31,15 +31,16 @@ from scholarkg.serve.cache import (
     StoreWatcher,
 )
 from scholarkg.serve.guard import QueryLimits
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
 from scholarkg.serve.linked_data import IriMapper
 from scholarkg.serve.protocol import Operation, Wanted
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.query_key import normal_form
 from scholarkg.serve.site_data import SiteData
+from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.updates import Updates
-from scholarkg.serve.worker_process import StoreSpec
-from scholarkg.serve.workers import BUSY_RETRY_AFTER, WorkerPool
+from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,11 @@ from typing import Any
 from scholarkg.errors import ConfigError, LoadError, QueryError, QueryLimitError
 from scholarkg.load.written_around import mark_written_around
 from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.serve.job_errors import STORE_DOWN_RETRY_AFTER
 from scholarkg.serve.middleware import loggable
-from scholarkg.serve.worker_process import StoreSpec, store_unreachable
-from scholarkg.serve.workers import STORE_DOWN_RETRY_AFTER, WorkerPool
+from scholarkg.serve.store_spec import StoreSpec
+from scholarkg.serve.worker_failures import store_unreachable
+from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.seal import seal, take_seal
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,8 @@ from pathlib import Path
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.jobs import JobFailure
-from scholarkg.serve.worker_process import StoreSpec, worker_main
+from scholarkg.serve.store_spec import StoreSpec
+from scholarkg.serve.worker_process import worker_main
 
 START_TIMEOUT = 60.0
 LOW_PRIORITY = 10

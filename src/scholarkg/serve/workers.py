@@ -13,16 +13,14 @@ until the time limit.
 
 from __future__ import annotations
 
-import logging
-import queue
-import threading
 import time
 from collections.abc import Generator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from scholarkg.errors import QueryError, QueryLimitError
-from scholarkg.serve.guard import QueryLimits, check_query
+from scholarkg.errors import QueryLimitError
+from scholarkg.serve.guard import check_query
+from scholarkg.serve.job_errors import failure_error, over_time
 from scholarkg.serve.jobs import (
     JobFailure,
     QueryJob,
@@ -33,213 +31,13 @@ from scholarkg.serve.jobs import (
     StreamHead,
     UpdateJob,
 )
-from scholarkg.serve.middleware import loggable
-from scholarkg.serve.worker_handle import WorkerHandle
-from scholarkg.serve.worker_process import StoreSpec
+from scholarkg.serve.worker_supply import WorkerSupply
 
-log = logging.getLogger(__name__)
 DEPRIORITISE_AFTER = 1.0
-BUSY_RETRY_AFTER = 5  # seconds a client is told to wait when every worker was busy
-STORE_DOWN_RETRY_AFTER = 5  # seconds a client is told to wait when the SPARQL server was down
-_WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
 
 
-class WorkerPool:
+class WorkerPool(WorkerSupply):
     """``size`` workers over one store; :meth:`run` blocks its calling thread until an answer."""
-
-    def __init__(
-        self, spec: StoreSpec, limits: QueryLimits, size: int = 2, *, lend: bool = True
-    ) -> None:
-        self.spec = spec
-        self.lend = lend  # False for the update worker: one process may write
-        self.limits = limits
-        self.size = max(1, size)
-        self.generation = 0
-        self._idle: queue.Queue[WorkerHandle] = queue.Queue()
-        self._running: set[WorkerHandle] = set()  # workers with a job, stopped on close
-        self._lock = threading.Lock()
-        self._closed = False
-        self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
-        self.answered = 0  # jobs sent to a worker and answered
-        self._total = self.size  # live workers, extra ones lent while long queries run
-        self._lending = 0  # long queries running that lent a worker: kept while they run
-        self.open_failure: str | None = None  # why no worker could open the store, till one does
-        for _ in range(self.size):
-            self._idle.put(WorkerHandle(spec, limits, self.generation))
-
-    def refresh(self) -> None:
-        """Reopen the store in every worker (the store changed): idle workers are replaced now,
-        in the background, so none keeps the old state (an embedded store's older checkpoint)
-        open; running queries finish first, and their workers are replaced when they return."""
-        with self._lock:
-            self.generation += 1
-        while not self._closed:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            worker.stop()
-            self._replace_later()
-
-    def close(self) -> None:
-        """Stop every worker, those running a job too (their callers get :meth:`_stopping`)."""
-        self._closed = True
-        with self._lock:
-            running = list(self._running)
-        for worker in running:
-            worker.stop()
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            worker.stop()
-
-    def _stopping(self, job: QueryJob | SelectBatch | UpdateJob | None) -> QueryLimitError:
-        """What a caller gets when the pool closed before or while its job ran."""
-        if isinstance(job, UpdateJob):
-            message = (
-                "the server is stopping: the update was stopped (an update is applied whole "
-                "or not at all: read the store to see which)"
-            )
-        else:
-            message = "the server is stopping: the query was not answered"
-        return QueryLimitError(message, status=503, retry_after=BUSY_RETRY_AFTER)
-
-    def _release(self, worker: WorkerHandle, *, healthy: bool) -> None:
-        if self._closed:
-            worker.stop()
-            return
-        if not healthy:
-            self.replaced += 1
-        with self._lock:
-            surplus = self._total > self.size + self._lending
-            if surplus:
-                self._total -= 1
-        if surplus:  # the long query it was lent for has ended: back to the configured size
-            worker.stop()
-            return
-        if healthy and worker.generation == self.generation and worker.restore_priority():
-            self._idle.put(worker)
-            return
-        worker.stop()
-        try:
-            self._idle.put(self._spawn())
-        except QueryError:
-            self._replace_later()
-
-    def _spawn(self) -> WorkerHandle:
-        """A new worker; retried briefly (the store may be mid-compaction after a load)."""
-        delay, failure = 0.05, None
-        for _ in range(6):
-            try:
-                return WorkerHandle(self.spec, self.limits, self.generation)
-            except QueryError as exc:
-                failure = exc
-                time.sleep(delay)
-                delay *= 2
-        assert failure is not None
-        raise failure
-
-    def _replace_later(self) -> None:
-        """Keep trying to start a worker in the background, so the pool never shrinks."""
-
-        def retry() -> None:
-            while not self._closed:
-                try:
-                    worker = self._spawn()
-                except QueryError as exc:
-                    self._cannot_open(exc)
-                    time.sleep(1.0)
-                    continue
-                if self.open_failure is not None:
-                    self.open_failure = None
-                    log.info("the store opened again: queries are answered")
-                self._idle.put(worker)
-                return
-
-        threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
-
-    def _cannot_open(self, exc: QueryError) -> None:
-        """Note that a worker could not open the store (one log line until one can): callers
-        waiting for a worker are told so at once (:meth:`_next_idle`), not at their limit."""
-        if self.open_failure is None:
-            log.warning(
-                "the store cannot be opened for a query worker (retrying every second): %s",
-                loggable(str(exc)),
-            )
-        self.open_failure = str(exc)
-
-    def _lend(self) -> bool:
-        """Start one extra worker (in the background) while a long query holds one; True when
-        one is lent, kept until that query ends (:meth:`_end_lend`), however many other jobs it
-        answers meanwhile."""
-        with self._lock:
-            if self._closed or not self.lend or self._total >= 2 * self.size:
-                return False
-            self._total += 1
-            self._lending += 1
-
-        def start() -> None:
-            try:
-                worker = self._spawn()
-                if self._closed:
-                    worker.stop()
-                    return
-                self._idle.put(worker)
-            except QueryError:
-                with self._lock:
-                    self._total -= 1
-
-        threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
-        return True
-
-    def _end_lend(self) -> None:
-        """The long query a worker was lent for has ended: an idle worker past the configured
-        size is stopped now (one running a job is, when it returns: :meth:`_release`)."""
-        with self._lock:
-            self._lending -= 1
-            if self._total <= self.size + self._lending:
-                return
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            self._total -= 1
-        worker.stop()
-
-    def _acquire(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
-        worker = self._next_idle(wait, job)
-        if worker.generation != self.generation or not worker.process.is_alive():
-            worker.stop()
-            try:
-                worker = self._spawn()
-            except QueryError as exc:
-                self._cannot_open(exc)
-                self._replace_later()
-                raise _unopened() from None
-            self.open_failure = None
-        return worker
-
-    def _next_idle(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
-        """An idle worker, waited for up to ``wait`` seconds in slices: a pool that closes
-        meanwhile answers at once (:meth:`_stopping`)."""
-        deadline = time.monotonic() + wait
-        while not self._closed:
-            try:
-                slice_ = max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
-                return self._idle.get(timeout=slice_)
-            except queue.Empty:
-                if self.open_failure is not None:  # no worker comes while the store won't open
-                    raise _unopened() from None
-                if time.monotonic() >= deadline:
-                    busy = "every query worker is" if self.lend else "the update worker is"
-                    raise QueryLimitError(
-                        f"{busy} busy; try again shortly",
-                        status=503,
-                        retry_after=BUSY_RETRY_AFTER,
-                    ) from None
-        raise self._stopping(job)
 
     def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
         worker = self._acquire(max(time_limit, 1.0), job)
@@ -318,7 +116,7 @@ class WorkerPool:
                 until = deadline if slowed else min(started + DEPRIORITISE_AFTER, deadline)
                 if not worker.conn.poll(max(0.0, until - now)):
                     if time.monotonic() >= deadline:
-                        raise _over_time(limit)
+                        raise over_time(limit)
                     continue
                 message = worker.conn.recv()
                 if isinstance(message, JobFailure | StreamEnd | QueryOutcome):
@@ -331,7 +129,7 @@ class WorkerPool:
                 # Rows that keep coming, or a caller slow to ask for the next batch, never
                 # leave the worker silent: the limit is looked at before each batch goes out.
                 if time.monotonic() >= deadline:
-                    raise _over_time(limit)
+                    raise over_time(limit)
                 yield message
         except (EOFError, OSError, BrokenPipeError):
             failure = self._stopping(job) if self._closed else worker.crash_error()
@@ -362,79 +160,3 @@ class WorkerPool:
         if isinstance(answer, JobFailure):
             raise failure_error(answer)
         return tuple(answer)
-
-
-class NotAcceptableError(QueryError):
-    """The client accepts no format this kind of result comes in (``kind``: results | graph)."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        super().__init__(f"no acceptable format for {kind} results")
-
-
-def _over_time(limit: float) -> QueryLimitError:
-    """What the caller of a streamed query gets once its stream passed the time limit."""
-    return QueryLimitError(
-        f"query stopped: it ran longer than the time limit of {limit:g} s",
-        status=503,
-        limit="time",
-    )
-
-
-def _unopened() -> QueryLimitError:
-    """What a caller gets while no worker can open the store (moved, or being replaced)."""
-    return QueryLimitError(
-        "the store could not be opened for this query; try again shortly",
-        status=503,
-        retry_after=BUSY_RETRY_AFTER,
-    )
-
-
-def failure_error(failure: JobFailure) -> QueryError:
-    """The error a failed job is raised as (its kind decides the class and status); the
-    store's own words (``detail``) are one line of the server's log, never the client's."""
-    if failure.detail:
-        log.warning("the store could not answer: %s", loggable(failure.detail))
-    if failure.kind == "not-acceptable":
-        return NotAcceptableError(failure.message)
-    if failure.kind == "syntax":
-        return QueryError(failure.message)
-    if failure.kind == "unrepresentable":  # the format asked for cannot carry this result
-        return QueryLimitError(failure.message, status=406)
-    if failure.kind == "size":
-        return QueryLimitError(f"query stopped: {failure.message}", status=507)
-    if failure.kind == "memory":  # the same limit as a worker the allocator stopped
-        return QueryLimitError(f"query stopped: {failure.message}", status=503, limit="memory")
-    said = f"the store could not answer: {failure.message}"
-    if failure.kind == "unavailable":  # a SPARQL server down: worth asking again shortly
-        return QueryLimitError(
-            f"{said}; try again shortly", status=503, retry_after=STORE_DOWN_RETRY_AFTER
-        )
-    if failure.kind == "upstream":  # a SPARQL server's error, timeout or unreadable answer
-        return QueryLimitError(said, status=502)
-    return QueryLimitError(said, status=500)
-
-
-def spec_for(store: object) -> StoreSpec:
-    """The :class:`StoreSpec` of an open scholarkg store (embedded or remote SPARQL), or
-    ``store`` itself when it is one (an embedded store given by its path, unopened)."""
-    from scholarkg.store.embedded import EmbeddedStore
-    from scholarkg.store.remote import SparqlStore
-
-    if isinstance(store, StoreSpec):
-        return store
-    if isinstance(store, EmbeddedStore):
-        return StoreSpec("oxigraph", str(store.path))
-    if isinstance(store, SparqlStore):
-        return StoreSpec(  # the store's own timeouts and answer cap, not the defaults
-            "sparql",
-            store.query_url,
-            store.server,
-            store.credentials,
-            timeouts=store.timeouts,
-            max_answer_bytes=store.max_answer_bytes,
-        )
-    raise QueryError(
-        f"{type(store).__name__}: queries can only be served from an Oxigraph store "
-        "or a SPARQL endpoint"
-    )

@@ -1,7 +1,7 @@
 """HTTP to a SPARQL server's endpoints: one ``requests`` session with the connect and read
 timeouts and UTF-8 basic auth, and each request's failure (timeout, no connection, an HTTP
 error status) raised as the caller's scholarkg error, naming the endpoint without credentials
-(:func:`safe_url`), the action and the server's message, clipped.
+(:func:`~scholarkg.store.endpoint_urls.safe_url`), the action and the server's message, clipped.
 
 Every request ends: besides the per-read timeout it has a total deadline (a server that sends
 its answer one byte at a time passes every read timeout), and a stop request (SIGTERM, SIGINT)
@@ -19,14 +19,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
-import urllib3
 from requests.auth import HTTPBasicAuth
 from requests.structures import CaseInsensitiveDict
 
-from scholarkg.errors import ConfigError, ExtractError, ScholarKGError
+from scholarkg.errors import ExtractError, ScholarKGError
 from scholarkg.extract.bounded import (
     BodyCap,
     DeadlineAdapter,
@@ -37,9 +35,16 @@ from scholarkg.extract.bounded import (
 )
 from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
 from scholarkg.store.answer_stream import Tally, counted
+from scholarkg.store.endpoint_failures import (
+    failure_reason,
+    mark_unanswered,
+    redirect_reason,
+    timed_out,
+    with_status,
+    withhold_location,
+)
+from scholarkg.store.endpoint_urls import safe_url
 
-_MESSAGE_LIMIT = 500
-_ERROR_BODY = 4 * _MESSAGE_LIMIT  # the bytes of an error answer read for its message
 _PIECE = 64 * 1024  # bytes of a streamed answer read at a time
 
 
@@ -49,35 +54,6 @@ class EndpointAnswer:
 
     headers: CaseInsensitiveDict[str]
     content: bytes
-
-
-def safe_url(url: str) -> str:
-    """``url`` without any user:password part, for error messages."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-def refuse_credentials(key: str, url: str | None) -> None:
-    """A :class:`ConfigError` when ``url`` (the ``[store] key`` setting) holds credentials
-    (``user:password@``): they would be written wherever the URL is named (the run's first
-    line, its report, the outbox, the run marks). Credentials come from the environment; the
-    URL is not shown."""
-    if url is None:
-        return
-    try:
-        parts = urlsplit(url)
-        named = parts.username is not None or parts.password is not None
-    except ValueError:  # not a URL urlsplit reads: said by whoever asks it
-        named = "@" in url.partition("//")[2].partition("/")[0]
-    if named:
-        raise ConfigError(
-            f"[store] {key}: a URL holding credentials (user:password@) is refused; give them "
-            "in SCHOLARKG_SPARQL_USER and SCHOLARKG_SPARQL_PASSWORD (the URL is not shown)"
-        )
 
 
 class EndpointSession:
@@ -130,11 +106,11 @@ class EndpointSession:
                     response.close()
             except requests.RequestException as exc:
                 why = self._why(exc, watch)
-                raise _unanswered(error(f"{where}: {what}: {why}")) from exc
+                raise mark_unanswered(error(f"{where}: {what}: {why}")) from exc
             except ExtractError as exc:  # over the cap: read_body names the store and the key
                 raise error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}") from exc
             if watch.stopped or watch.expired:  # an answer cut off may look complete
-                raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
+                raise mark_unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
         return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
 
     @contextmanager
@@ -162,7 +138,7 @@ class EndpointSession:
 
                     def ended() -> None:  # an answer cut off may look complete
                         if watch.stopped or watch.expired:
-                            raise _unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
+                            raise mark_unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
 
                     tally = Tally()
                     pieces = _progressing(_body_pieces(response), watch, self._total)
@@ -180,7 +156,7 @@ class EndpointSession:
                     response.close()
             except requests.RequestException as exc:
                 why = self._why(exc, watch)
-                raise _unanswered(error(f"{where}: {what}: {why}")) from exc
+                raise mark_unanswered(error(f"{where}: {what}: {why}")) from exc
 
     def _answered(
         self,
@@ -198,7 +174,7 @@ class EndpointSession:
             timeout=self._timeout,
             stream=True,
             allow_redirects=False,
-            hooks={"response": [unread_redirect, _withhold_location]},
+            hooks={"response": [unread_redirect, withhold_location]},
             **kwargs,
         )
         status, where = response.status_code, safe_url(url)
@@ -206,10 +182,8 @@ class EndpointSession:
             return response
         try:
             if status < 400:
-                raise error(f"{where}: {what}: {_redirect(response)}")
-            failure = error(f"{where}: {what}: {_failure(response)}")
-            vars(failure)[_STATUS] = status  # for answered_status
-            raise failure
+                raise error(f"{where}: {what}: {redirect_reason(response)}")
+            raise with_status(error(f"{where}: {what}: {failure_reason(response)}"), status)
         finally:
             response.close()
 
@@ -217,7 +191,7 @@ class EndpointSession:
         """Why a request failed: cut off, timed out, no connection, or what ``requests`` says."""
         if watch.stopped or watch.expired:
             return self._cut(watch)
-        if _timed_out(exc):
+        if timed_out(exc):
             return self._timed_out(exc)
         if isinstance(exc, requests.ConnectionError):
             return f"cannot connect ({exc})"
@@ -278,75 +252,3 @@ def _progressing(pieces: Iterable[bytes], watch: Watch, seconds: float) -> Itera
             since = 0
             watch.renew(seconds)
         yield piece
-
-
-def _timed_out(exc: requests.RequestException) -> bool:
-    """Whether ``exc`` is a connect or read timeout: ``requests`` raises one that strikes
-    while the body is read as a ConnectionError wrapping urllib3's ReadTimeoutError."""
-    if isinstance(exc, requests.Timeout):
-        return True
-    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
-
-
-_STATUS = "http_status"
-
-
-def answered_status(exc: BaseException) -> int | None:
-    """The HTTP error status the server answered a failed request with; None when it gave
-    none (no connection, a timeout, a redirect, an answer cut off or over the cap)."""
-    status = vars(exc).get(_STATUS)
-    return status if isinstance(status, int) else None
-
-
-_UNANSWERED = "unanswered"
-
-
-def _unanswered(failure: ScholarKGError) -> ScholarKGError:
-    vars(failure)[_UNANSWERED] = True
-    return failure
-
-
-def unanswered(exc: BaseException) -> bool:
-    """Whether a request failed for want of a whole answer: no connection, the connection
-    dropped or reset (a server that crashed or restarted), a timeout, the deadline, a stop. The
-    server did not refuse what was sent; it may or may not have applied it."""
-    return vars(exc).get(_UNANSWERED) is True
-
-
-_WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept
-
-
-def _withhold_location(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-    """A ``response`` hook: a redirect's ``Location`` is taken out of its headers (kept for
-    the message), so ``requests``, which reads it even when it follows no redirect, never parses
-    one it cannot read (``http://[bad``: a ValueError traceback)."""
-    if 300 <= response.status_code < 400:
-        response.headers[_WITHHELD] = response.headers.pop("Location", "")
-
-
-def _redirect(response: requests.Response) -> str:
-    """Why a redirect is not followed: a store is asked where it is configured, never at an
-    address an answer names (any host; a 307 would send the query or update again)."""
-    written = response.headers.get(_WITHHELD, "")
-    try:
-        location = safe_url(written)
-    except ValueError:  # not a URL urlsplit reads (``http://[bad``)
-        location = written
-    location = location.encode("ascii", "backslashreplace").decode() or "nowhere named"
-    location = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in location)
-    return (
-        f"redirected (HTTP {response.status_code}) to {location}: not followed; set the "
-        "store's URL to where it answers"
-    )
-
-
-def _failure(response: requests.Response) -> str:
-    """An error answer's status and the start of its message (never more of it is read)."""
-    head = b""
-    for chunk in response.iter_content(_ERROR_BODY):
-        head = chunk[:_ERROR_BODY]
-        break
-    message = head.decode(response.encoding or "utf-8", errors="replace").strip()
-    if len(message) > _MESSAGE_LIMIT:
-        message = message[:_MESSAGE_LIMIT] + "…"
-    return f"HTTP {response.status_code} {response.reason}: {message}"

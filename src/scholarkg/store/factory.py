@@ -9,7 +9,7 @@ from scholarkg.config import StoreKind
 from scholarkg.errors import ConfigError
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
-from scholarkg.store.endpoint_http import refuse_credentials
+from scholarkg.store.endpoint_urls import refuse_credentials
 from scholarkg.store.file_sink import FileSink
 from scholarkg.store.remote import SparqlStore
 

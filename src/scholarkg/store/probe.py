@@ -29,8 +29,10 @@ import pyoxigraph as ox
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.lifecycle import check_stop
 from scholarkg.store.base import GraphStore
-from scholarkg.store.endpoint_http import answered_status, safe_url
-from scholarkg.store.remote import SEPARATE_DEFAULT_GRAPH, SparqlStore
+from scholarkg.store.endpoint_failures import answered_status
+from scholarkg.store.endpoint_urls import safe_url
+from scholarkg.store.remote import SparqlStore
+from scholarkg.store.remote_reads import SEPARATE_DEFAULT_GRAPH
 
 PROBE_GRAPH = "urn:x-scholarkg:probe"
 

@@ -1,0 +1,220 @@
+"""A pool's supply of workers: lent beside long queries, replaced, stopped on close."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+
+from scholarkg.errors import QueryError, QueryLimitError
+from scholarkg.serve.guard import QueryLimits
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, unopened
+from scholarkg.serve.jobs import QueryJob, SelectBatch, UpdateJob
+from scholarkg.serve.middleware import loggable
+from scholarkg.serve.store_spec import StoreSpec
+from scholarkg.serve.worker_handle import WorkerHandle
+
+log = logging.getLogger(__name__)
+_WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
+
+
+class WorkerSupply:
+    """``size`` idle workers over one store, lent up to twice as many while long queries run
+    (:meth:`_lend`), each replaced when it crashed, passed a limit or the store changed, all
+    stopped on :meth:`close`; the pool (:class:`~scholarkg.serve.workers.WorkerPool`) sends
+    them jobs."""
+
+    def __init__(
+        self, spec: StoreSpec, limits: QueryLimits, size: int = 2, *, lend: bool = True
+    ) -> None:
+        self.spec = spec
+        self.lend = lend  # False for the update worker: one process may write
+        self.limits = limits
+        self.size = max(1, size)
+        self.generation = 0
+        self._idle: queue.Queue[WorkerHandle] = queue.Queue()
+        self._running: set[WorkerHandle] = set()  # workers with a job, stopped on close
+        self._lock = threading.Lock()
+        self._closed = False
+        self.replaced = 0  # workers replaced after a limit or a crash (for logs and tests)
+        self.answered = 0  # jobs sent to a worker and answered
+        self._total = self.size  # live workers, extra ones lent while long queries run
+        self._lending = 0  # long queries running that lent a worker: kept while they run
+        self.open_failure: str | None = None  # why no worker could open the store, till one does
+        for _ in range(self.size):
+            self._idle.put(WorkerHandle(spec, limits, self.generation))
+
+    def refresh(self) -> None:
+        """Reopen the store in every worker (the store changed): idle workers are replaced now,
+        in the background, so none keeps the old state (an embedded store's older checkpoint)
+        open; running queries finish first, and their workers are replaced when they return."""
+        with self._lock:
+            self.generation += 1
+        while not self._closed:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            worker.stop()
+            self._replace_later()
+
+    def close(self) -> None:
+        """Stop every worker, those running a job too (their callers get :meth:`_stopping`)."""
+        self._closed = True
+        with self._lock:
+            running = list(self._running)
+        for worker in running:
+            worker.stop()
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            worker.stop()
+
+    def _stopping(self, job: QueryJob | SelectBatch | UpdateJob | None) -> QueryLimitError:
+        """What a caller gets when the pool closed before or while its job ran."""
+        if isinstance(job, UpdateJob):
+            message = (
+                "the server is stopping: the update was stopped (an update is applied whole "
+                "or not at all: read the store to see which)"
+            )
+        else:
+            message = "the server is stopping: the query was not answered"
+        return QueryLimitError(message, status=503, retry_after=BUSY_RETRY_AFTER)
+
+    def _release(self, worker: WorkerHandle, *, healthy: bool) -> None:
+        if self._closed:
+            worker.stop()
+            return
+        if not healthy:
+            self.replaced += 1
+        with self._lock:
+            surplus = self._total > self.size + self._lending
+            if surplus:
+                self._total -= 1
+        if surplus:  # the long query it was lent for has ended: back to the configured size
+            worker.stop()
+            return
+        if healthy and worker.generation == self.generation and worker.restore_priority():
+            self._idle.put(worker)
+            return
+        worker.stop()
+        try:
+            self._idle.put(self._spawn())
+        except QueryError:
+            self._replace_later()
+
+    def _spawn(self) -> WorkerHandle:
+        """A new worker; retried briefly (the store may be mid-compaction after a load)."""
+        delay, failure = 0.05, None
+        for _ in range(6):
+            try:
+                return WorkerHandle(self.spec, self.limits, self.generation)
+            except QueryError as exc:
+                failure = exc
+                time.sleep(delay)
+                delay *= 2
+        assert failure is not None
+        raise failure
+
+    def _replace_later(self) -> None:
+        """Keep trying to start a worker in the background, so the pool never shrinks."""
+
+        def retry() -> None:
+            while not self._closed:
+                try:
+                    worker = self._spawn()
+                except QueryError as exc:
+                    self._cannot_open(exc)
+                    time.sleep(1.0)
+                    continue
+                if self.open_failure is not None:
+                    self.open_failure = None
+                    log.info("the store opened again: queries are answered")
+                self._idle.put(worker)
+                return
+
+        threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
+
+    def _cannot_open(self, exc: QueryError) -> None:
+        """Note that a worker could not open the store (one log line until one can): callers
+        waiting for a worker are told so at once (:meth:`_next_idle`), not at their limit."""
+        if self.open_failure is None:
+            log.warning(
+                "the store cannot be opened for a query worker (retrying every second): %s",
+                loggable(str(exc)),
+            )
+        self.open_failure = str(exc)
+
+    def _lend(self) -> bool:
+        """Start one extra worker (in the background) while a long query holds one; True when
+        one is lent, kept until that query ends (:meth:`_end_lend`), however many other jobs it
+        answers meanwhile."""
+        with self._lock:
+            if self._closed or not self.lend or self._total >= 2 * self.size:
+                return False
+            self._total += 1
+            self._lending += 1
+
+        def start() -> None:
+            try:
+                worker = self._spawn()
+                if self._closed:
+                    worker.stop()
+                    return
+                self._idle.put(worker)
+            except QueryError:
+                with self._lock:
+                    self._total -= 1
+
+        threading.Thread(target=start, name="scholarkg-extra-worker", daemon=True).start()
+        return True
+
+    def _end_lend(self) -> None:
+        """The long query a worker was lent for has ended: an idle worker past the configured
+        size is stopped now (one running a job is, when it returns: :meth:`_release`)."""
+        with self._lock:
+            self._lending -= 1
+            if self._total <= self.size + self._lending:
+                return
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            self._total -= 1
+        worker.stop()
+
+    def _acquire(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
+        worker = self._next_idle(wait, job)
+        if worker.generation != self.generation or not worker.process.is_alive():
+            worker.stop()
+            try:
+                worker = self._spawn()
+            except QueryError as exc:
+                self._cannot_open(exc)
+                self._replace_later()
+                raise unopened() from None
+            self.open_failure = None
+        return worker
+
+    def _next_idle(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
+        """An idle worker, waited for up to ``wait`` seconds in slices: a pool that closes
+        meanwhile answers at once (:meth:`_stopping`)."""
+        deadline = time.monotonic() + wait
+        while not self._closed:
+            try:
+                slice_ = max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
+                return self._idle.get(timeout=slice_)
+            except queue.Empty:
+                if self.open_failure is not None:  # no worker comes while the store won't open
+                    raise unopened() from None
+                if time.monotonic() >= deadline:
+                    busy = "every query worker is" if self.lend else "the update worker is"
+                    raise QueryLimitError(
+                        f"{busy} busy; try again shortly",
+                        status=503,
+                        retry_after=BUSY_RETRY_AFTER,
+                    ) from None
+        raise self._stopping(job)

@@ -1,0 +1,93 @@
+"""Why a request to a store endpoint failed, said in one line: its status, redirect or timeout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+import urllib3
+
+from scholarkg.errors import ScholarKGError
+from scholarkg.store.endpoint_urls import safe_url
+
+_MESSAGE_LIMIT = 500
+_ERROR_BODY = 4 * _MESSAGE_LIMIT  # the bytes of an error answer read for its message
+
+
+def timed_out(exc: requests.RequestException) -> bool:
+    """Whether ``exc`` is a connect or read timeout: ``requests`` raises one that strikes
+    while the body is read as a ConnectionError wrapping urllib3's ReadTimeoutError."""
+    if isinstance(exc, requests.Timeout):
+        return True
+    return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
+
+
+_STATUS = "http_status"
+
+
+def answered_status(exc: BaseException) -> int | None:
+    """The HTTP error status the server answered a failed request with; None when it gave
+    none (no connection, a timeout, a redirect, an answer cut off or over the cap)."""
+    status = vars(exc).get(_STATUS)
+    return status if isinstance(status, int) else None
+
+
+def with_status(failure: ScholarKGError, status: int) -> ScholarKGError:
+    """``failure``, marked with the HTTP error status the server answered it with."""
+    vars(failure)[_STATUS] = status
+    return failure
+
+
+_UNANSWERED = "unanswered"
+
+
+def mark_unanswered(failure: ScholarKGError) -> ScholarKGError:
+    """``failure``, marked as one for want of a whole answer (:func:`unanswered`)."""
+    vars(failure)[_UNANSWERED] = True
+    return failure
+
+
+def unanswered(exc: BaseException) -> bool:
+    """Whether a request failed for want of a whole answer: no connection, the connection
+    dropped or reset (a server that crashed or restarted), a timeout, the deadline, a stop. The
+    server did not refuse what was sent; it may or may not have applied it."""
+    return vars(exc).get(_UNANSWERED) is True
+
+
+_WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept
+
+
+def withhold_location(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+    """A ``response`` hook: a redirect's ``Location`` is taken out of its headers (kept for
+    the message), so ``requests``, which reads it even when it follows no redirect, never parses
+    one it cannot read (``http://[bad``: a ValueError traceback)."""
+    if 300 <= response.status_code < 400:
+        response.headers[_WITHHELD] = response.headers.pop("Location", "")
+
+
+def redirect_reason(response: requests.Response) -> str:
+    """Why a redirect is not followed: a store is asked where it is configured, never at an
+    address an answer names (any host; a 307 would send the query or update again)."""
+    written = response.headers.get(_WITHHELD, "")
+    try:
+        location = safe_url(written)
+    except ValueError:  # not a URL urlsplit reads (``http://[bad``)
+        location = written
+    location = location.encode("ascii", "backslashreplace").decode() or "nowhere named"
+    location = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in location)
+    return (
+        f"redirected (HTTP {response.status_code}) to {location}: not followed; set the "
+        "store's URL to where it answers"
+    )
+
+
+def failure_reason(response: requests.Response) -> str:
+    """An error answer's status and the start of its message (never more of it is read)."""
+    head = b""
+    for chunk in response.iter_content(_ERROR_BODY):
+        head = chunk[:_ERROR_BODY]
+        break
+    message = head.decode(response.encoding or "utf-8", errors="replace").strip()
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[:_MESSAGE_LIMIT] + "…"
+    return f"HTTP {response.status_code} {response.reason}: {message}"
