@@ -64,8 +64,10 @@ def harvest_arxiv(
     metadata_prefix: str | None = None,
     from_date: str | None = None,
     store_path: str | None = None,
+    again: bool = False,
 ) -> State[Any]:
-    """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one."""
+    """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one;
+    ``again``: from ``from_date``, moving the watermark back to it (``--from DATE --again``)."""
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
     prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
@@ -78,7 +80,7 @@ def harvest_arxiv(
     reports: list[RunReport] = []
     with stop_cleanly():  # a Cancel (SIGTERM) stops the harvest at its next check, reported
         for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
-            ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher)
+            ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher, again=again)
             publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
             reports.append(ctx.report)
     worst = next((r for r in reports if r.outcome == "failed"), None) or next(

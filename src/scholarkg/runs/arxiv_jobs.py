@@ -105,17 +105,24 @@ def harvest(
     *,
     fetch_page: FetchPage | None = None,
     progress: ProgressSink | None = None,
+    again: bool = False,
 ) -> RunContext:
     """OAI-PMH ListRecords from the checkpoint, else the watermark, else ``from_date``; each
     page is loaded before the checkpoint moves past it. ``fetch_page`` replaces the direct
     request (the flow passes a retried task). A ``from_date`` that is no calendar date is a
     :class:`~scholarkg.errors.ConfigError` before the run starts (nothing asked, nothing
-    recorded), as ``--from`` is a usage error."""
+    recorded), as ``--from`` is a usage error. ``again`` harvests from ``from_date`` even past
+    a watermark or checkpoint (:meth:`~scholarkg.harvest.HarvestJob.again`)."""
     from_date = oai_date(from_date)
+    if again and from_date is None:
+        raise ConfigError(
+            "--again / again needs the date to harvest again from: give --from / from_date"
+        )
     with RunContext(config, "harvest", progress=progress) as ctx:
         job = HarvestJob.of(config, prefix, set_spec)
-        at = job.start(from_date)
-        where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
+        resuming = job.resuming and not again
+        at = job.again(from_date) if again and from_date else job.start(from_date)
+        where = f"resuming after page {at.pages_done}" if resuming else f"from {at.from_date}"
         ctx.report.notes.append(f"harvest {job.key} {where}")
         loading = Loading(ctx)
         ingest = Ingest(ctx, loading, workers=0)
