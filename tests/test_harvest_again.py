@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import STITCHED_TOKEN, ReplayServer
+from arxiv_replay import STITCHED_TOKEN, Fault, ReplayServer
 from building import counted
 from conftest import write_config
 from scholarkg.cli import main
@@ -29,6 +29,7 @@ from scholarkg.harvest import WATERMARKS_NAME, checkpoint_name
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs.arxiv_jobs import harvest
 from test_harvest_list_size import froms, page_one_saying
+from test_harvest_versions import held_versions, page, raw_record
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -88,6 +89,24 @@ def test_again_moves_the_watermark_back_and_counts_nothing_new(
     # the list ended: the watermark advances again; the other set's is untouched
     assert (mark(config).from_date, mark(config).short_from) == ("2024-01-27", None)
     assert mark(config, OTHER).from_date == "2024-01-27"
+
+
+def test_harvested_again_a_version_never_rolls_back(
+    config: Config, arxiv_server: ReplayServer
+) -> None:
+    """The days asked again list 0704.0002 with an older latest version (CONSTRUCTED arXivRaw
+    page 2: v1-v3 the first time, v1-v2 the second, as a server that lost v3): held back."""
+    for latest in (3, 2):
+        body = page(raw_record(latest), "")
+        arxiv_server.add_fault(
+            Fault("status", body=body), path="/oai", resumptionToken=STITCHED_TOKEN
+        )
+    first = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert counted(first) == (6, 6, 0, 0) and first.records_held_back == 0
+    again = harvest(config, "cs", "oai_dc", "2024-01-25", again=True).report
+    assert froms(arxiv_server) == ["2024-01-25", "2024-01-25"]
+    assert again.records_held_back == 1
+    assert held_versions(config) == ([1, 2, 3], ["Sparsity-certifying Graph Decompositions (v3)"])
 
 
 def test_a_date_after_the_watermark_is_refused_and_asks_nothing(
