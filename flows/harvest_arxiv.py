@@ -22,7 +22,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
 from scholarkg.lifecycle import Interrupted
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_jobs import check_again, harvest
 from scholarkg.runs.report import RunReport
 
 
@@ -77,9 +77,12 @@ def harvest_arxiv(
     def fetcher(job: HarvestJob, at: Checkpoint) -> OaiPage:
         return archived_page(archive, fetch_page(job, at, config, rate_limit), config.limits)
 
+    sets = [set_spec] if set_spec else list(config.arxiv.harvest_sets)
+    if again:  # every set's watermark checked before the first set is harvested
+        check_again(config, sets, prefix, from_date)
     reports: list[RunReport] = []
     with stop_cleanly():  # a Cancel (SIGTERM) stops the harvest at its next check, reported
-        for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
+        for spec in sets:
             ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher, again=again)
             publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
             reports.append(ctx.report)

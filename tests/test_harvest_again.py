@@ -13,6 +13,7 @@ answer (3 records) the replay server serves for page 1's token as the end of the
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -123,6 +124,25 @@ def test_a_date_after_the_watermark_is_refused_and_asks_nothing(
         "than 2024-01-27"
     )
     assert len(arxiv_server.requests_to("/oai")) == asked and mark(config) == before
+
+
+def test_a_date_after_one_sets_watermark_refuses_every_set_before_any_is_asked(
+    config_file: Path,
+    config: Config,
+    arxiv_server: ReplayServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Before, each set was checked when its turn came: cs was harvested again, then math was
+    refused and the command failed half-way."""
+    at = dt.datetime(2024, 1, 24, 12, tzinfo=dt.UTC)
+    state(config).advance(KEY, dt.datetime(2024, 1, 27, 12, tzinfo=dt.UTC))
+    state(config).advance(OTHER, at)
+    args = ["arxiv", "harvest", "--set", "cs", "--set", "math", "--prefix", "oai_dc"]
+    assert main([*args, "--from", "2024-01-25", "--again", "--config", str(config_file)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"harvest {OTHER}: cannot harvest again from 2024-01-25" in err[0]
+    assert arxiv_server.requests_to("/oai") == []
+    assert (mark(config).from_date, mark(config, OTHER).response_date) == ("2024-01-27", at)
 
 
 def test_again_without_a_date_is_refused_before_the_run(

@@ -261,8 +261,10 @@ def harvest_sets(args: argparse.Namespace) -> int:
             client.http.close()
         _print_records(records)
         return 0
-    from scholarkg.runs.arxiv_jobs import harvest
+    from scholarkg.runs.arxiv_jobs import check_again, harvest
 
+    if args.again:  # every set's watermark checked before the first set is harvested
+        check_again(config, sets, prefix, args.from_date)
     worst = 0
     for spec in sets:
         with _progress(f"harvest {spec}") as shown:

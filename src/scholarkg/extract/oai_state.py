@@ -117,6 +117,14 @@ class HarvestState:
         harvest again), any hold dropped; returns the watermark it replaced (None: there was
         none). A date later than the watermark's is a :class:`ConfigError`: moving it forward
         would skip the records listed between the two, never harvested."""
+        before = self.check_rewind(key, from_date)
+        start = dt.datetime.combine(dt.date.fromisoformat(from_date), dt.time(), dt.UTC)
+        self._store(key, start)
+        return before
+
+    def check_rewind(self, key: str, from_date: str) -> Watermark | None:
+        """The watermark of ``key``, unless ``from_date`` is after it: a :class:`ConfigError`
+        (:meth:`rewind` never moves a watermark forward)."""
         before = self.get(key)
         if before is not None and from_date > before.from_date:
             raise ConfigError(
@@ -124,8 +132,6 @@ class HarvestState:
                 f"{before.from_date} (that would skip the records listed between them); give "
                 f"--from / from_date no later than {before.from_date}"
             )
-        start = dt.datetime.combine(dt.date.fromisoformat(from_date), dt.time(), dt.UTC)
-        self._store(key, start)
         return before
 
     def _store(self, key: str, response_date: dt.datetime, short_from: str | None = None) -> None:
