@@ -22,7 +22,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
 from scholarkg.lifecycle import Interrupted
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_jobs import check_again, harvest
 from scholarkg.runs.report import RunReport
 
 
@@ -58,8 +58,10 @@ def harvest_arxiv(
     metadata_prefix: str | None = None,
     from_date: str | None = None,
     store_path: str | None = None,
+    again: bool = False,
 ) -> State[Any]:
-    """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one."""
+    """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one;
+    ``again``: from ``from_date``, moving the watermark back to it (``--from DATE --again``)."""
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
     prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
@@ -72,10 +74,13 @@ def harvest_arxiv(
             raise Interrupted(fetched.message)
         return archived_page(archive, fetched, config.limits)
 
+    sets = [set_spec] if set_spec else list(config.arxiv.harvest_sets)
+    if again:  # every set's watermark checked before the first set is harvested
+        check_again(config, sets, prefix, from_date)
     reports: list[RunReport] = []
     with stop_cleanly():  # a Cancel (SIGTERM) stops the harvest at its next check, reported
-        for spec in [set_spec] if set_spec else list(config.arxiv.harvest_sets):
-            ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher)
+        for spec in sets:
+            ctx = harvest(config, spec, prefix, from_date, fetch_page=fetcher, again=again)
             publish_artifacts(ctx.report, key=artifact_key("harvest", prefix, spec or "all"))
             reports.append(ctx.report)
     worst = next((r for r in reports if r.outcome == "failed"), None) or next(

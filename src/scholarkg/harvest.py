@@ -161,6 +161,22 @@ class HarvestJob:
             )
         return Checkpoint(self.key, self.metadata_prefix, self.set_spec, start)
 
+    def again(self, from_date: str) -> Checkpoint:
+        """A fresh list from ``from_date``, asked for by an operator: the watermark moves back to
+        it (:meth:`HarvestState.rewind`: never forward) and a checkpoint is dropped, each said in
+        :attr:`notices`; the watermark advances again once the list ends, as always."""
+        before = self.watermarks.rewind(self.key, from_date)
+        was = f"the watermark moved back from {before.from_date}" if before else "no watermark"
+        self.notices.append(f"harvest {self.key} again from {from_date} (--again): {was}")
+        if self.path.exists():
+            left = self._checkpoint()
+            self.path.unlink()
+            self.notices.append(
+                f"harvest {self.key}: the checkpoint of the harvest from {left.from_date} (after "
+                f"page {left.pages_done}, {left.records_done} records) is dropped: harvested again"
+            )
+        return Checkpoint(self.key, self.metadata_prefix, self.set_spec, from_date)
+
     @property
     def resuming(self) -> bool:
         return self.path.exists()

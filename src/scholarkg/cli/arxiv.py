@@ -87,7 +87,8 @@ def _harvest(doors: Commands) -> None:
         loaded before the checkpoint moves past it, so an interrupted harvest resumes. The
         watermark advances only after a complete harvest; a list that ends short of the
         server's completeListSize holds it once per from-date (the next harvest asks again).
-        Sets are harvested one after the other, each with its own summary.
+        Sets are harvested one after the other, each with its own summary. To ask again for
+        days already harvested, give --from DATE --again.
         """,
     )
     harvest.add_argument(
@@ -104,7 +105,14 @@ def _harvest(doors: Commands) -> None:
         type=iso_date,
         metavar="DATE",
         help="start date (YYYY-MM-DD) of the first harvest of a set, needed while no "
-        "watermark is stored; ignored after (default: the stored watermark)",
+        "watermark is stored; ignored after unless --again (default: the stored watermark)",
+    )
+    harvest.add_argument(
+        "--again",
+        action="store_true",
+        help="harvest again from --from, an earlier date than the watermark (e.g. the server "
+        "lost records): the watermark moves back to it and a checkpoint is dropped; a date "
+        "after the watermark is refused",
     )
     harvest.add_argument(
         "--prefix",
@@ -253,12 +261,14 @@ def harvest_sets(args: argparse.Namespace) -> int:
             client.http.close()
         _print_records(records)
         return 0
-    from scholarkg.runs.arxiv_jobs import harvest
+    from scholarkg.runs.arxiv_jobs import check_again, harvest
 
+    if args.again:  # every set's watermark checked before the first set is harvested
+        check_again(config, sets, prefix, args.from_date)
     worst = 0
     for spec in sets:
         with _progress(f"harvest {spec}") as shown:
-            ctx = harvest(config, spec, prefix, args.from_date, progress=shown)
+            ctx = harvest(config, spec, prefix, args.from_date, progress=shown, again=args.again)
         title = "scholarkg arxiv harvest" + (f" ({spec})" if len(sets) > 1 else "")
         worst = max(worst, print_report(ctx.report, title))
     return worst

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarkg.errors import ParseError
+from scholarkg.errors import ConfigError, ParseError
 from scholarkg.files import write_atomic
 
 CLOCK_SKEW = dt.timedelta(days=1)  # how far ahead of our clock a source may date its answer
@@ -111,6 +111,28 @@ class HarvestState:
         held = self.get(key)
         assert held is not None
         return held
+
+    def rewind(self, key: str, from_date: str) -> Watermark | None:
+        """Move the watermark of ``key`` back to midnight UTC of ``from_date`` (an operator's
+        harvest again), any hold dropped; returns the watermark it replaced (None: there was
+        none). A date later than the watermark's is a :class:`ConfigError`: moving it forward
+        would skip the records listed between the two, never harvested."""
+        before = self.check_rewind(key, from_date)
+        start = dt.datetime.combine(dt.date.fromisoformat(from_date), dt.time(), dt.UTC)
+        self._store(key, start)
+        return before
+
+    def check_rewind(self, key: str, from_date: str) -> Watermark | None:
+        """The watermark of ``key``, unless ``from_date`` is after it: a :class:`ConfigError`
+        (:meth:`rewind` never moves a watermark forward)."""
+        before = self.get(key)
+        if before is not None and from_date > before.from_date:
+            raise ConfigError(
+                f"harvest {key}: cannot harvest again from {from_date}, after its watermark "
+                f"{before.from_date} (that would skip the records listed between them); give "
+                f"--from / from_date no later than {before.from_date}"
+            )
+        return before
 
     def _store(self, key: str, response_date: dt.datetime, short_from: str | None = None) -> None:
         harvests = self._load()

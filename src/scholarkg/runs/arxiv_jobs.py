@@ -20,13 +20,15 @@ from scholarkg.config import Config
 from scholarkg.errors import ConfigError, ScholarKGError, WorkerLost, WriteFailed
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.extract.oai_pmh import oai_date
+from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PagingStopped
 from scholarkg.extract.snapshot import batched
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
-from scholarkg.harvest import Checkpoint, HarvestJob
+from scholarkg.harvest import WATERMARKS_NAME, Checkpoint, HarvestJob
 from scholarkg.incremental import SourceStates
 from scholarkg.lifecycle import Interrupted
 from scholarkg.limits import Limits
+from scholarkg.load.manifest import store_state_dir
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
 from scholarkg.runs.build import finish
@@ -106,17 +108,22 @@ def harvest(
     *,
     fetch_page: FetchPage | None = None,
     progress: ProgressSink | None = None,
+    again: bool = False,
 ) -> RunContext:
     """OAI-PMH ListRecords from the checkpoint, else the watermark, else ``from_date``; each
     page is loaded before the checkpoint moves past it. ``fetch_page`` replaces the direct
     request (the flow passes a retried task). A ``from_date`` that is no calendar date is a
     :class:`~scholarkg.errors.ConfigError` before the run starts (nothing asked, nothing
-    recorded), as ``--from`` is a usage error."""
+    recorded), as ``--from`` is a usage error. ``again`` harvests from ``from_date`` even past
+    a watermark or checkpoint (:meth:`~scholarkg.harvest.HarvestJob.again`)."""
     from_date = oai_date(from_date)
+    if again:
+        check_again(config, [set_spec], prefix, from_date)
     with RunContext(config, "harvest", progress=progress) as ctx:
         job = HarvestJob.of(config, prefix, set_spec)
-        at = job.start(from_date)
-        where = f"resuming after page {at.pages_done}" if job.resuming else f"from {at.from_date}"
+        resuming = job.resuming and not again
+        at = job.again(from_date) if again and from_date else job.start(from_date)
+        where = f"resuming after page {at.pages_done}" if resuming else f"from {at.from_date}"
         ctx.report.notes.append(f"harvest {job.key} {where}")
         loading = Loading(ctx)
         ingest = Ingest(ctx, loading, workers=0)
@@ -167,6 +174,22 @@ LOST_WORKER = (
     "a worker process ended abruptly (killed, or out of memory); the run stopped there, and "
     "the next run redoes the chunks it had not loaded"
 )
+
+
+def check_again(
+    config: Config, sets: Sequence[str | None], prefix: str, from_date: str | None
+) -> None:
+    """Refuse harvesting ``sets`` again from ``from_date`` before any of them is harvested: a
+    :class:`~scholarkg.errors.ConfigError` when it is no date, or after a set's watermark
+    (else the sets before that one would be harvested, and the command fail half-way)."""
+    day = oai_date(from_date)
+    if day is None:
+        raise ConfigError(
+            "--again / again needs the date to harvest again from: give --from / from_date"
+        )
+    state = HarvestState(store_state_dir(config) / WATERMARKS_NAME)
+    for spec in sets:
+        state.check_rewind(HarvestState.key(prefix, spec), day)
 
 
 def read_chunks(
