@@ -36,7 +36,7 @@ class RunEnd(logging.Filter):
         flow_run_id = str(getattr(record, "flow_run_id", ""))
         if record.msg != ENGINE_ERROR or flow_run_id not in _ended:
             return True
-        instead = _ended[flow_run_id]
+        instead = _ended.pop(flow_run_id)  # the engine says it once a run: nothing kept
         if instead is None:
             return False
         record.msg, record.args, record.exc_info, record.exc_text = instead, (), None, None
