@@ -5,11 +5,13 @@ the session's Prefect API, its final state read back from the API."""
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
+from samples import SAMPLE_PROFILE
 from test_flow_cancel import _final_state
 from test_schedules import serving
 from test_stop import children, still_running
@@ -57,18 +59,90 @@ def test_a_failed_deployment_run_ends_on_its_failure_reason(tmp_path: Path) -> N
 
 
 def test_a_failed_run_s_state_says_why_and_holds_its_report() -> None:
-    """In-process too (``scholarkg run``): Failed, the reason one line naming what failed, the
-    report as its result."""
+    """In-process too (``scholarkg run``): Failed, the reason one line naming what failed, its
+    result a RunFailed of that line holding the report (pickled too: result storage, Dask)."""
     from scholarkg_flows.build_kg import final_state
 
+    from scholarkg.errors import RunFailed
     from scholarkg.runs.report import RunReport
 
     down = RunReport(job="snapshot", store_error="http://127.0.0.1:9/query: connection refused")
     state = final_state(down)
-    assert state.is_failed() and state.result(raise_on_failure=False) is down
+    failed = state.result(raise_on_failure=False)
+    assert state.is_failed() and isinstance(failed, RunFailed) and failed.report is down
+    assert str(failed) == state.message
+    copied = pickle.loads(pickle.dumps(failed))
+    assert isinstance(copied, RunFailed) and str(copied) == state.message
+    assert copied.report.store_error == down.store_error
     assert state.message == "snapshot: failed: store: http://127.0.0.1:9/query: connection refused"
     failures = [("a.txt", "a.txt: cannot read profile file"), ("b.txt", "404 Not Found")]
     every = final_state(RunReport(job="build", failures=failures))
     assert every.message == "build: failed: a.txt: cannot read profile file (and 1 more failed)"
     one = final_state(RunReport(job="build", failures=failures[1:]))
     assert one.message == "build: failed: b.txt: 404 Not Found"
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_failed_build_kg_called_from_python_raises_its_failure_with_the_report(
+    tmp_path: Path,
+) -> None:
+    """``build_kg(...)`` called as a function (or as a subflow of a user's flow) raises
+    :class:`RunFailed`, its message the state's one line and its report attached: before,
+    Prefect raised its own TypeError (a Failed state whose result is a RunReport)."""
+    from prefect import flow
+    from scholarkg_flows.build_kg import build_kg
+
+    from scholarkg.errors import RunFailed, ScholarKGError
+
+    missing = tmp_path / "missing-profile.txt"
+    config = str(write_config(tmp_path, [missing]))
+    first = f"build: failed: {missing}: cannot read profile file: No such file or directory"
+    with pytest.raises(RunFailed) as raised:
+        build_kg(config_path=config)
+    assert str(raised.value) == first and isinstance(raised.value, ScholarKGError)
+    assert [location for location, _ in raised.value.report.failures] == [str(missing)]
+    state = build_kg(config_path=config, return_state=True)
+    assert state.is_failed() and state.message == first
+    again = state.result(raise_on_failure=False)
+    assert isinstance(again, RunFailed) and str(again) == first
+    assert again.report.outcome == "failed" and again.report.job == "build"
+
+    @flow
+    def nightly() -> str:
+        try:
+            build_kg(config_path=config)
+        except RunFailed as exc:
+            return f"caught: {exc} ({len(exc.report.failures)} failed)"
+        return "not raised"
+
+    assert nightly() == f"caught: {first} (1 failed)"
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_stopped_build_kg_called_from_python_raises_run_stopped_with_the_report(
+    tmp_path: Path,
+) -> None:
+    """A run stopped (SIGTERM's handler asked for the stop before it read anything) raises
+    :class:`RunStopped` with the stop's one line and the report; ``return_state=True`` gives
+    it back as the Cancelled state's result."""
+    from scholarkg_flows.build_kg import build_kg
+
+    from scholarkg import lifecycle
+    from scholarkg.errors import RunStopped
+
+    config = str(write_config(tmp_path, [SAMPLE_PROFILE]))
+    try:
+        lifecycle.request_stop()
+        with pytest.raises(RunStopped) as raised:
+            build_kg(config_path=config)
+        state = build_kg(config_path=config, return_state=True)
+    finally:
+        lifecycle.STOP.clear()
+    said = "build: interrupted: stop requested (SIGTERM/SIGINT)"
+    assert str(raised.value) == said
+    assert raised.value.report.interrupted == "stop requested (SIGTERM/SIGINT)"
+    assert state.is_cancelled() and state.message == said
+    again = state.result(raise_on_failure=False)
+    assert isinstance(again, RunStopped) and again.report.job == "build"

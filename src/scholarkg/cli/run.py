@@ -149,7 +149,7 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
     from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
     from scholarkg_flows.temporary_api import temporary_prefect_api
 
-    from scholarkg.errors import ScholarKGError
+    from scholarkg.errors import RunEnded, ScholarKGError
     from scholarkg.runs.report import RunReport
 
     with temporary_prefect_api():
@@ -159,7 +159,8 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
             store_path=str(config.store.path),
             return_state=True,
         )
-    report = state.result(raise_on_failure=False)
+    result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report
+    report = result.report if isinstance(result, RunEnded) else result
     if not isinstance(report, RunReport):
         raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
     code = print_report(report, "scholarkg run summary")
