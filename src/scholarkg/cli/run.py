@@ -108,7 +108,11 @@ def _say(line: str) -> None:
 
 
 def build_graph(args: argparse.Namespace) -> int:
-    prefect_output.configure(args.verbose)
+    with prefect_output.configured(args.verbose):  # the environment as found afterwards
+        return _build_graph(args)
+
+
+def _build_graph(args: argparse.Namespace) -> int:
     config = load(args)  # fail fast on a bad config, before Prefect starts
     summary = _summary_query(config)  # and on a summary query it could not show at the end
     if config.store.kind in ("oxigraph", "files"):  # and on a store path that cannot be one
