@@ -146,3 +146,48 @@ def test_a_stopped_build_kg_called_from_python_raises_run_stopped_with_the_repor
     assert state.is_cancelled() and state.message == said
     again = state.result(raise_on_failure=False)
     assert isinstance(again, RunStopped) and again.report.job == "build"
+
+
+@pytest.mark.flow
+@pytest.mark.server
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_failed_harvest_deployment_run_ends_on_its_failure_reason(tmp_path: Path) -> None:
+    """harvest_arxiv served, its first page an empty list with a resumption token and
+    ``[limits] harvest_max_pages = 1``: nothing read, the harvest failed (not retried: its page
+    arrived), the run Failed with that one line, and its log ends on it (the same
+    ``final_state`` as build_kg's)."""
+    from prefect.deployments import run_deployment
+
+    from arxiv_replay import Fault, ReplayServer
+    from test_harvest_guards import HEP_EX
+
+    server = ReplayServer().start()
+    empty = HEP_EX[: HEP_EX.index(b"<ListRecords>")] + (
+        b"<ListRecords><resumptionToken>A</resumptionToken></ListRecords></OAI-PMH>"
+    )
+    server.add_fault(Fault("status", status=200, body=empty), path="/oai", times=-1)
+    arxiv = {"enabled": True, "oai_url": server.oai_url, "min_interval": 0.0}
+    config = write_config(tmp_path, [], arxiv=arxiv, limits={"harvest_max_pages": 1})
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write(
+            '[schedules.test-failed-harvest]\nflow = "harvest_arxiv"\ncron = "0 5 * * 0"\n'
+            'parameters = { set_spec = "cs", metadata_prefix = "arXiv", '
+            'from_date = "2017-12-14" }\n'
+        )
+    deployment = "harvest_arxiv/test-failed-harvest"
+    try:
+        with serving(config, tmp_path, deployment) as (process, log):
+            flow_run = run_deployment(deployment, timeout=0)
+            state = _final_state(flow_run.id)
+            assert not still_running(children(process.pid)), "the run's process did not end"
+    finally:
+        server.stop()
+    logged = log.read_text(errors="replace")
+    assert state.is_failed(), (state, logged[-4000:])
+    assert len(server.requests_to("/oai")) == 1, logged[-4000:]
+    [saved] = (tmp_path / "data" / "reports").glob("harvest-*.json")
+    report = json.loads(saved.read_text(encoding="utf-8"))
+    [(source, error)] = report["failures"]
+    assert "over [limits] harvest_max_pages = 1" in error and report["records_read"] == 0
+    assert state.message == f"harvest: failed: {source}: {error}", logged[-4000:]
+    ended_on_its_failure(logged, state.message)
