@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from test_flow_cancel import _final_state
@@ -158,16 +159,7 @@ def test_a_failed_harvest_deployment_run_ends_on_its_failure_reason(tmp_path: Pa
     ``final_state`` as build_kg's)."""
     from prefect.deployments import run_deployment
 
-    from arxiv_replay import Fault, ReplayServer
-    from test_harvest_guards import HEP_EX
-
-    server = ReplayServer().start()
-    empty = HEP_EX[: HEP_EX.index(b"<ListRecords>")] + (
-        b"<ListRecords><resumptionToken>A</resumptionToken></ListRecords></OAI-PMH>"
-    )
-    server.add_fault(Fault("status", status=200, body=empty), path="/oai", times=-1)
-    arxiv = {"enabled": True, "oai_url": server.oai_url, "min_interval": 0.0}
-    config = write_config(tmp_path, [], arxiv=arxiv, limits={"harvest_max_pages": 1})
+    server, config = harvest_past_its_page_cap(tmp_path)
     with config.open("a", encoding="utf-8") as handle:
         handle.write(
             '[schedules.test-failed-harvest]\nflow = "harvest_arxiv"\ncron = "0 5 * * 0"\n'
@@ -191,3 +183,47 @@ def test_a_failed_harvest_deployment_run_ends_on_its_failure_reason(tmp_path: Pa
     assert "over [limits] harvest_max_pages = 1" in error and report["records_read"] == 0
     assert state.message == f"harvest: failed: {source}: {error}", logged[-4000:]
     ended_on_its_failure(logged, state.message)
+
+
+def harvest_past_its_page_cap(directory: Path) -> tuple[ReplayServer, Path]:
+    """A replay server whose OAI-PMH pages are an empty list with a resumption token, and a
+    config harvesting from it with ``[limits] harvest_max_pages = 1``: a harvest that reads
+    nothing and fails in one line, its page not retried (it arrived)."""
+    from test_harvest_guards import HEP_EX
+
+    server = ReplayServer().start()
+    empty = HEP_EX[: HEP_EX.index(b"<ListRecords>")] + (
+        b"<ListRecords><resumptionToken>A</resumptionToken></ListRecords></OAI-PMH>"
+    )
+    server.add_fault(Fault("status", status=200, body=empty), path="/oai", times=-1)
+    arxiv = {"enabled": True, "oai_url": server.oai_url, "min_interval": 0.0}
+    return server, write_config(directory, [], arxiv=arxiv, limits={"harvest_max_pages": 1})
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_failed_harvest_arxiv_called_from_python_raises_run_failed(tmp_path: Path) -> None:
+    """harvest_arxiv shares build_kg's final state: called as a function, a harvest that
+    failed raises :class:`RunFailed` with its report (before: Prefect's TypeError)."""
+    from scholarkg_flows.harvest_arxiv import harvest_arxiv
+
+    from scholarkg.errors import RunFailed
+
+    server, config = harvest_past_its_page_cap(tmp_path)
+    try:
+        with pytest.raises(RunFailed) as raised:
+            harvest_arxiv(
+                config_path=str(config),
+                set_spec="cs",
+                metadata_prefix="arXiv",
+                from_date="2017-12-14",
+            )
+    finally:
+        server.stop()
+    report = raised.value.report
+    assert report.job == "harvest" and report.records_read == 0
+    assert str(raised.value).startswith("harvest: failed: OAI-PMH arXiv set=cs: ")
+    assert str(raised.value).endswith(
+        "over [limits] harvest_max_pages = 1; raise it in your "
+        "config if the list is genuinely that long"
+    )
