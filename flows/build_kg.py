@@ -5,7 +5,9 @@ so profiles are fetched and resolved concurrently; building, loading and closing
 in the flow's own process, in source order, through the same library functions the CLI and the
 tests call. The flow run ends Cancelled when the run was stopped (a Cancel in Prefect, SIGTERM,
 Ctrl-C), Failed when the run failed, and Completed (named "Partial" when something was refused
-or quarantined) otherwise; the report is its result either way.
+or quarantined) otherwise. A Completed run's result is its report; a stopped or failed one's is
+a :class:`~scholarkg.errors.RunStopped` / :class:`~scholarkg.errors.RunFailed` holding it
+(``.report``), which calling ``build_kg(...)`` raises.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from scholarkg_flows.run_end import failure_reason, mark_ended
 from scholarkg_flows.runners import runner_label, task_runner_for
 
 from scholarkg.config import Config, load_config
-from scholarkg.errors import ScholarKGError, WriteFailed
+from scholarkg.errors import RunFailed, RunStopped, ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.build import distinct_sources, finish, unchanged_sources
@@ -93,19 +95,23 @@ def prepare_profile(
 
 
 def final_state(report: RunReport) -> State[Any]:
-    """The flow run's state for the run's outcome, with the report as its result: Cancelled
-    (with the stop's one-line reason) for a run stopped by a signal, which is how Prefect's
-    runner cancels a flow run (the UI's Cancel, ``prefect flow-run cancel``, a served
-    deployment's process stopped): a clean stop, not a failure of the run. Failed, with why
-    (:func:`~scholarkg_flows.run_end.failure_reason`), for a run that failed. Either ends the
-    run's log (:mod:`scholarkg_flows.run_end`)."""
+    """The flow run's state for the run's outcome. Cancelled (with the stop's one-line reason)
+    for a run stopped by a signal, which is how Prefect's runner cancels a flow run (the UI's
+    Cancel, ``prefect flow-run cancel``, a served deployment's process stopped): a clean stop,
+    not a failure of the run. Failed, with why
+    (:func:`~scholarkg_flows.run_end.failure_reason`), for a run that failed. Either holds a
+    :class:`~scholarkg.errors.RunStopped` / :class:`~scholarkg.errors.RunFailed` (that one
+    line, ``.report`` the report), which calling the flow raises, and ends the run's log
+    (:mod:`scholarkg_flows.run_end`). Completed (named "Partial" when something was refused or
+    quarantined) holds the report itself."""
     if report.interrupted:
+        stopped = f"{report.job}: interrupted: {report.interrupted}"
         mark_ended()
-        return Cancelled(message=f"{report.job}: interrupted: {report.interrupted}", data=report)
+        return Cancelled(message=stopped, data=RunStopped(stopped, report))
     if report.outcome == "failed":
         failed = f"{report.job}: failed: {failure_reason(report)}"
         mark_ended(failed)
-        return Failed(message=failed, data=report)
+        return Failed(message=failed, data=RunFailed(failed, report))
     message = f"{report.job}: {report.outcome}"
     return Completed(
         message=message, data=report, name="Partial" if report.outcome == "partial" else None

@@ -3,14 +3,14 @@ the run's log, not on an ERROR from Prefect's engine after it.
 
 A deployment's run (``scholarkg schedule serve``, a worker) goes through Prefect's engine, which
 asks the flow run's final state for its result once the run has ended. A Cancelled or Failed
-state's result always raises (``CancelledRun``, or a ``TypeError`` when the state carries the
-run's report, as ours do), so the engine logged "Engine execution exited with unexpected
-exception" with a traceback and the whole report on the flow run's logger (the terminal and the
-Prefect UI) after every stopped or failed run, then exited 0, the run's state being recorded
-already. :func:`mark_ended` notes the flow run that its body ended so, and that one record is
-dropped for a stopped run and, for a failed one, is the failure's one line (still an ERROR:
-the run failed) with no traceback; any other error of the engine's still shows. ``scholarkg
-run`` asks for the state itself and never gets it.
+state's result always raises (ours, the :class:`~scholarkg.errors.RunStopped` or
+:class:`~scholarkg.errors.RunFailed` holding the run's report), so the engine logged "Engine
+execution exited with unexpected exception" with a traceback on the flow run's logger (the
+terminal and the Prefect UI) after every stopped or failed run, then exited, the run's state
+being recorded already. :func:`mark_ended` notes the flow run that its body ended so, and that
+one record is dropped for a stopped run and, for a failed one, is the failure's one line (still
+an ERROR: the run failed) with no traceback; any other error of the engine's still shows.
+``scholarkg run`` asks for the state itself and never gets it.
 """
 
 from __future__ import annotations

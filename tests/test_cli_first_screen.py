@@ -118,18 +118,42 @@ def test_quiet_mode_silences_prefects_console_but_not_scholarkg_warnings(
 
     from scholarkg.cli import prefect_output
 
-    for name in (prefect_output.CONSOLE_LEVEL, "DO_NOT_TRACK", "PREFECT_SERVER_ANALYTICS_ENABLED"):
+    for name in prefect_output.SETTINGS:
         monkeypatch.delenv(name, raising=False)
     library = logging.getLogger("scholarkg")
     monkeypatch.setattr(library, "handlers", list(library.handlers))  # restored afterwards
     # not on to the root logger's handlers: Prefect's console, when an earlier test in this
     # process imported Prefect, was configured then and would print the record as well
     monkeypatch.setattr(library, "propagate", False)
-    prefect_output.configure(verbose=True)
-    assert prefect_output.CONSOLE_LEVEL not in os.environ
-    prefect_output.configure(verbose=False)
-    prefect_output.configure(verbose=False)  # once is enough
-    assert os.environ[prefect_output.CONSOLE_LEVEL] == "CRITICAL"
-    logging.getLogger("scholarkg.shacl.engine").warning("validated with pySHACL: %s", "sh:or")
-    logging.getLogger("scholarkg.shacl.engine").info("not shown")
-    assert capsys.readouterr().err == "warning: validated with pySHACL: sh:or\n"
+    found = list(library.handlers)
+    with prefect_output.configured(verbose=True):
+        assert prefect_output.CONSOLE_LEVEL not in os.environ
+    with prefect_output.configured(verbose=False):
+        prefect_output.configure(verbose=False)  # once is enough
+        assert os.environ[prefect_output.CONSOLE_LEVEL] == "CRITICAL"
+        logging.getLogger("scholarkg.shacl.engine").warning("validated with pySHACL: %s", "sh:or")
+        logging.getLogger("scholarkg.shacl.engine").info("not shown")
+        assert capsys.readouterr().err == "warning: validated with pySHACL: sh:or\n"
+    assert not any(name in os.environ for name in prefect_output.SETTINGS)
+    assert library.handlers == found  # a library caller's warnings are its own again
+
+
+@pytest.mark.parametrize("set_before", [False, True], ids=["unset", "the caller's"])
+def test_an_in_process_run_leaves_the_environment_as_it_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, set_before: bool
+) -> None:
+    """``scholarkg.cli.main(["run", …])`` called by a Python program: its quiet console level
+    (and the analytics opt-outs) are for the call only, so the caller's later Prefect runs and
+    subprocesses log as before; a value the caller had set stays. Before, the call left
+    PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL=CRITICAL in ``os.environ``."""
+    from scholarkg.cli import main, prefect_output
+
+    for name in prefect_output.SETTINGS:
+        if set_before:
+            monkeypatch.setenv(name, "WARNING")
+        else:
+            monkeypatch.delenv(name, raising=False)
+    before = dict(os.environ)
+    config = write_config(tmp_path, [SAMPLE_PROFILE], report={"summary_query": "nope"})
+    assert main(["run", "--config", str(config)]) == 1  # refused before Prefect starts
+    assert dict(os.environ) == before

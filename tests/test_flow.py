@@ -163,7 +163,7 @@ def test_locked_store_fails_the_flow_run_and_keeps_graphs_for_the_next_run(
     with EmbeddedStore(tmp_path / "store"):  # another writer holds the store
         state = build_kg(config_path=str(config), return_state=True)
     assert state.is_failed()  # the flow run's state is the run's outcome
-    locked = state.result(raise_on_failure=False)
+    locked = state.result(raise_on_failure=False).report  # a RunFailed holding it
     assert locked.outcome == "failed" and locked.store_error
     assert "cannot open the Oxigraph store" in locked.store_error
     assert locked.kept > 2 and locked.outbox_dir is not None

@@ -39,16 +39,20 @@ parameters = {{}}
 
 
 def test_a_stopped_run_s_state_is_cancelled_with_its_reason_and_report() -> None:
-    """In-process too (``scholarkg run`` sent SIGTERM): Cancelled, the report as its result."""
+    """In-process too (``scholarkg run`` sent SIGTERM): Cancelled, its result a RunStopped of
+    that line holding the report."""
     from scholarkg_flows.build_kg import final_state
 
+    from scholarkg.errors import RunStopped
     from scholarkg.runs.report import RunReport
 
     report = RunReport(job="build", interrupted="stop requested (SIGTERM/SIGINT)")
     state = final_state(report)
     assert state.is_cancelled() and not state.is_failed()
     assert state.message == "build: interrupted: stop requested (SIGTERM/SIGINT)"
-    assert state.result(raise_on_failure=False) is report
+    stopped = state.result(raise_on_failure=False)
+    assert isinstance(stopped, RunStopped) and stopped.report is report
+    assert str(stopped) == state.message
 
 
 def _final_state(flow_run_id: UUID) -> State[Any]:

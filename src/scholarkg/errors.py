@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scholarkg.runs.report import RunReport
 
 
 class ScholarKGError(Exception):
@@ -94,6 +97,29 @@ class StateUnreadable(ScholarKGError):
             f"{path}: cannot read the {what}: {reason}; restore it from a backup or move it "
             "away (it is not rebuilt behind your back)"
         )
+
+
+class RunEnded(ScholarKGError):
+    """A run that did not complete, as a Prefect flow run ends on it: the message is the run's
+    one line (``build: failed: …``), ``report`` the run's :class:`RunReport` (written and
+    counted as usual). Calling a flow (``build_kg(...)``) raises it; a ``return_state=True``
+    caller gets it back from ``state.result(raise_on_failure=False)``."""
+
+    def __init__(self, message: str, report: RunReport) -> None:
+        self.report = report
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled with its report (result storage, Dask)
+        return (type(self), (str(self), self.report))
+
+
+class RunFailed(RunEnded):
+    """The run failed (its store, a file it had to write, or every source): a Failed flow run."""
+
+
+class RunStopped(RunEnded):
+    """The run was stopped (a Cancel in Prefect, SIGTERM, Ctrl-C) and ended cleanly on what it
+    had done: a Cancelled flow run."""
 
 
 class ExportError(ScholarKGError):

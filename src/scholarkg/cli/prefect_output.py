@@ -5,7 +5,8 @@ configuration and sends the same records to its API (the UI) through the ``api``
 quiet run raises only the console handler's level, through the environment override Prefect's
 ``logging.yml`` documents (``PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL``), before Prefect is
 imported: every record still reaches the API at its usual level, so the Prefect UI shows the
-whole run either way.
+whole run either way. The setting is the command's only (:func:`configured`): a program that
+calls the CLI in-process gets its environment back as it was.
 
 Warnings of scholarkg's own library loggers (``scholarkg.*``) are not Prefect's: a quiet run
 prints them as ``warning: …`` lines instead of dropping them with the console.
@@ -16,8 +17,34 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+SETTINGS = ("DO_NOT_TRACK", "PREFECT_SERVER_ANALYTICS_ENABLED", CONSOLE_LEVEL)
+
+
+@contextmanager
+def configured(verbose: bool) -> Iterator[None]:
+    """For one command (enter before Prefect is imported): :func:`configure`, then the
+    environment and the ``scholarkg`` logger as they were found, so an in-process
+    ``scholarkg.cli.main([...])`` leaves none of its settings to its caller's later Prefect
+    runs and subprocesses (before: the quiet console level stayed in ``os.environ``). The
+    processes the command started meanwhile (a temporary Prefect API, Dask workers) had them."""
+    found = {name: os.environ.get(name) for name in SETTINGS}
+    library = logging.getLogger("scholarkg")
+    handlers = list(library.handlers)
+    configure(verbose)
+    try:
+        yield
+    finally:
+        for name, value in found.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        for handler in [h for h in library.handlers if h not in handlers]:
+            library.removeHandler(handler)
 
 
 def configure(verbose: bool) -> None:

@@ -108,7 +108,11 @@ def _say(line: str) -> None:
 
 
 def build_graph(args: argparse.Namespace) -> int:
-    prefect_output.configure(args.verbose)
+    with prefect_output.configured(args.verbose):  # the environment as found afterwards
+        return _build_graph(args)
+
+
+def _build_graph(args: argparse.Namespace) -> int:
     config = load(args)  # fail fast on a bad config, before Prefect starts
     summary = _summary_query(config)  # and on a summary query it could not show at the end
     if config.store.kind in ("oxigraph", "files"):  # and on a store path that cannot be one
@@ -149,7 +153,7 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
     from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
     from scholarkg_flows.temporary_api import temporary_prefect_api
 
-    from scholarkg.errors import ScholarKGError
+    from scholarkg.errors import RunEnded, ScholarKGError
     from scholarkg.runs.report import RunReport
 
     with temporary_prefect_api():
@@ -159,7 +163,8 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
             store_path=str(config.store.path),
             return_state=True,
         )
-    report = state.result(raise_on_failure=False)
+    result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report
+    report = result.report if isinstance(result, RunEnded) else result
     if not isinstance(report, RunReport):
         raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
     code = print_report(report, "scholarkg run summary")
