@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import scholarkg.runs.arxiv_jobs as arxiv_jobs
+import scholarkg.runs.arxiv_snapshot as arxiv_snapshot
 from building import content, rows
 from conftest import write_config
 from constructed import Listed, profile_page, snapshot_line, snapshot_lines
@@ -66,7 +66,7 @@ def test_a_load_killed_in_its_identity_step_resumes_to_the_same_store(
     killed = snapshot_dir(tmp_path, "killed")
     path = killed.data_dir.parent / "s.jsonl"
     with monkeypatch.context() as patched:
-        patched.setattr(arxiv_jobs, "finish", killed_in_identity)
+        patched.setattr(arxiv_snapshot, "finish", killed_in_identity)
         with pytest.raises(Killed):
             load_snapshot(killed, path, workers=0, chunk_records=2)
     assert int(rows(killed, PERSONS)[0]["n"]) == 0  # records loaded, no person yet

@@ -40,7 +40,7 @@ def test_a_submodule_of_the_same_name_does_not_hide_the_public_function() -> Non
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split("\n")[:2] == [
-        "scholarkg.publish scholarkg.runs.arxiv_jobs",
+        "scholarkg.publish scholarkg.runs.arxiv_harvest",
         "True True",
     ], done.stdout + done.stderr
 

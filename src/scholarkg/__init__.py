@@ -37,9 +37,9 @@ _PUBLIC: dict[str, str] = {
     "load_config": "scholarkg.config",
     "Config": "scholarkg.config",
     "build": "scholarkg.runs.build",
-    "fetch_ids": "scholarkg.runs.arxiv_jobs",
-    "harvest": "scholarkg.runs.arxiv_jobs",
-    "load_snapshot": "scholarkg.runs.arxiv_jobs",
+    "fetch_ids": "scholarkg.runs.arxiv_fetch",
+    "harvest": "scholarkg.runs.arxiv_harvest",
+    "load_snapshot": "scholarkg.runs.arxiv_snapshot",
     "publish": "scholarkg.publish",
     "RunReport": "scholarkg.runs.report",
     "ScholarKGError": "scholarkg.errors",
@@ -64,9 +64,9 @@ if TYPE_CHECKING:
     from scholarkg.errors import QueryError as QueryError
     from scholarkg.errors import ScholarKGError as ScholarKGError
     from scholarkg.publish import publish as publish
-    from scholarkg.runs.arxiv_jobs import fetch_ids as fetch_ids
-    from scholarkg.runs.arxiv_jobs import harvest as harvest
-    from scholarkg.runs.arxiv_jobs import load_snapshot as load_snapshot
+    from scholarkg.runs.arxiv_fetch import fetch_ids as fetch_ids
+    from scholarkg.runs.arxiv_harvest import harvest as harvest
+    from scholarkg.runs.arxiv_snapshot import load_snapshot as load_snapshot
     from scholarkg.runs.build import build as build
     from scholarkg.runs.report import RunReport as RunReport
 

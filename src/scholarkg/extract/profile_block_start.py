@@ -1,0 +1,99 @@
+"""Which line of a profile page starts a paper block, and the date that line holds.
+
+A block starts with a subject code glued to a date (``CLJul 31, 2024``, flagged ``Code`` when
+the paper has code), or a known code apart from a readable date (``CL Jul 31, 2024``,
+``CL - Jul 31, 2024``); a line of prose so written (``Attention Mar 3, 2020``, ``AI May 3
+agents``) stays text. A date's month is a whole word (``SuperMario 64`` is no code and date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from scholarkg.errors import ParseError
+
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+# A month as a whole word, abbreviated or in full (``Mar``, ``March``, ``Sept``), never the
+# start of another word (``Mario``, ``Decoder``).
+_MONTH_WORD = (
+    "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    "|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# Loose: a short line with a subject code glued to a month and some digits starts a paper
+# block; a block whose date then fails the strict pattern is quarantined, not merged.
+_BLOCK_START = re.compile(
+    rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>{_MONTH_WORD}\.?\s.*\d.*)$"
+)
+# A code apart from its date (``CL Jul 31, 2024``, ``CL - Jul 31, 2024``): read as the glued
+# form when the code is known and the date readable (block_start). The line is short (48
+# characters at most), so no pattern here backtracks far.
+_CODE_APART = re.compile(
+    r"^(?=.{6,48}$)(?P<code>[A-Za-z][A-Za-z.\-]*?)[\s\-\u2013\u2014:|\u00b7/]*\s(?P<rest>\S.*)$"
+)
+# Strict: what a readable block start looks like.
+_DATE_AND_FLAG = re.compile(
+    rf"^(?P<month>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
+)
+_MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
+A_DAY = dt.timedelta(days=1)
+
+
+def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
+    """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
+    the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,
+    ``CL - Jul 31, 2024``), never prose (``Published Jan 5, 2024``). None: no such line."""
+    glued = _BLOCK_START.match(text)
+    if glued is not None:
+        return glued
+    apart = _CODE_APART.match(text)
+    if apart is None or apart["code"] not in subject_codes:
+        return None
+    return apart if _DATE_AND_FLAG.match(apart["rest"]) else None
+
+
+def starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str]) -> bool:
+    """``text`` starts a paper block: a known subject code alone (a block whose date is
+    missing, quarantined, never more of the abstract before) or a code glued to a date. Where
+    a block's title goes (``title_next``), a line that only looks like a start (``ProMarch 2
+    Protocol``: no readable date, no known code) is that title."""
+    if text in subject_codes:
+        return True
+    start = block_start(text, subject_codes)
+    if start is None:
+        return False
+    if not title_next or start["code"] in subject_codes:
+        return True
+    return _DATE_AND_FLAG.match(start["rest"].strip()) is not None
+
+
+def parse_date(
+    header: str, line: int, source: str, subject_codes: Mapping[str, str], latest: dt.date
+) -> tuple[dt.date, bool]:
+    """The date of the block starting with ``header`` (at ``line``) and whether it is flagged
+    ``Code``; a ParseError for a date that is none, or one after ``latest`` (a paper dated
+    after the page listing it was retrieved)."""
+    match = block_start(header, subject_codes)
+    if match is None:  # a known subject code alone starts it (starts_block)
+        raise ParseError(
+            source,
+            f"paper has no date: its line is the subject code {header!r} alone",
+            line=line,
+        )
+    stamp = _DATE_AND_FLAG.match(match["rest"].strip())
+    if stamp is None:
+        raise ParseError(source, f"unreadable paper date {match['rest']!r}", line=line)
+    try:
+        month = _MONTH_NUMBER[stamp["month"][:3]]
+        date = dt.date(int(stamp["year"]), month, int(stamp["day"]))
+    except ValueError as exc:
+        raise ParseError(source, f"impossible date {match['rest']!r}: {exc}", line=line) from exc
+    if date > latest:
+        raise ParseError(
+            source,
+            f"date {match['rest']!r} is after the page was retrieved ({latest - A_DAY}): "
+            "no paper is dated so",
+            line=line,
+        )
+    return date, stamp["code"] is not None

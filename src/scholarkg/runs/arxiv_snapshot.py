@@ -1,0 +1,117 @@
+"""The snapshot job: a snapshot file streamed in chunks through the pipeline (bulk loader by
+default, worker processes), chunks loaded before skipped, so an interrupted load resumes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from scholarkg.config import Config
+from scholarkg.errors import ConfigError, WorkerLost, WriteFailed
+from scholarkg.extract.snapshot import batched
+from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.lifecycle import Interrupted
+from scholarkg.limits import Limits
+from scholarkg.runs.build import finish
+from scholarkg.runs.chunk_fingerprint import fingerprint
+from scholarkg.runs.context import ProgressSink, RunContext
+from scholarkg.runs.cut_short import stop_run
+from scholarkg.runs.harvest_listings import some
+from scholarkg.runs.loading import Loading
+from scholarkg.runs.records import Ingest
+
+LOST_WORKER = (
+    "a worker process ended abruptly (killed, or out of memory); the run stopped there, and "
+    "the next run redoes the chunks it had not loaded"
+)
+
+
+def read_chunks(
+    path: Path, size: int, limits: Limits, marked: list[int] | None = None
+) -> Iterator[list[SnapshotLine]]:
+    """Numbered lines of a snapshot file within the limits, ``size`` at a time; the numbers of
+    lines read without the byte-order mark they began with go to ``marked``
+    (:func:`~scholarkg.extract.snapshot_lines.snapshot_lines`)."""
+    return (list(chunk) for chunk in batched(snapshot_lines(path, limits, marked), size))
+
+
+def _marked_note(marked: list[int]) -> str:
+    """The report's note on lines that began with a byte-order mark, past the first."""
+    lines = some(str(n) for n in marked)
+    return (
+        f"a UTF-8 byte-order mark began {len(marked)} line(s) past the first (files joined?); "
+        f"read without it: {lines}"
+    )
+
+
+def load_snapshot(
+    config: Config,
+    path: Path,
+    *,
+    chunk_records: int = 1000,
+    workers: int | None = None,
+    bulk: bool = True,
+    force: bool = False,
+    progress: ProgressSink | None = None,
+) -> RunContext:
+    """Stream a snapshot file through the pipeline; chunks loaded before are skipped once the
+    store is seen to hold their graphs and the identity registry their decisions (so an
+    interrupted load resumes), and reported with what they held (records, rejected and
+    quarantined). The first line with an arXiv id is the
+    record; later lines with that id are quarantined as duplicates. A ``chunk_records`` below
+    1 (a deployment's parameter, say) is a :class:`ConfigError` before the run starts."""
+    if chunk_records < 1:
+        raise ConfigError(
+            f"chunk_records: {chunk_records!r} is not a number of records (a whole number of at "
+            "least 1)"
+        )
+    workers = config.runner.max_workers if workers is None else workers
+    with RunContext(config, "snapshot", progress=progress) as ctx:
+        loading = Loading(ctx, bulk=bulk)
+        ingest = Ingest(ctx, loading, workers=workers)
+        manifest = ctx.open_manifest()
+        if force:
+            manifest.forget_chunks()
+        stamp = fingerprint(config.limits, config.iri_base).encode()
+        try:
+            loading.pending_first()
+            marked: list[int] = []
+            chunks = read_chunks(path, chunk_records, config.limits, marked)
+            for index, lines in enumerate(chunks):
+                ctx.check_stop()
+                digest = hashlib.blake2b(stamp, digest_size=16)
+                for _, raw, problem in lines:
+                    digest.update(raw if problem is None else f"\0{problem}\0".encode())
+                key = digest.digest()
+                known = manifest.chunk(key)
+                if (
+                    known is not None
+                    and manifest.held(known[1], ctx.store.graph_sizes)
+                    and ctx.registry.decided(key)  # a run killed before keeping them: decide
+                ):
+                    ingest.submit_skipped(index, str(path), lines, key, known)
+                    continue
+                ingest.submit_lines(index, str(path), lines, key)
+            ingest.drain(0)
+            if marked:
+                ctx.report.notes.append(_marked_note(marked))
+            if ingest.skipped:
+                ctx.report.notes.append(
+                    f"{ingest.skipped} chunks unchanged since the last run (skipped)"
+                )
+            finish(ctx, loading, ingest)  # the workers make the person graphs too
+        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
+            ingest.abort()
+            stop_run(ctx, loading, exc)
+        except BrokenProcessPool:  # a worker killed (SIGKILL, out of memory): reported
+            ingest.abort()
+            stop_run(ctx, loading, WorkerLost(LOST_WORKER))
+        except BaseException:
+            ingest.abort()
+            loading.abort()
+            raise
+        finally:
+            manifest.close()
+        return ctx
