@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,30 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def store_worker(command: subprocess.Popen[Any], store: Path) -> int | None:
+    """The worker of ``command``: a process under its forkserver that has opened ``store``
+    (None if none did within two minutes, or ``command`` ended first)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and command.poll() is None:
+        for pid in _descendants(command.pid):
+            try:
+                opened = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
+            except OSError:
+                continue
+            if any(path.startswith(str(store)) for path in opened):
+                return pid
+        time.sleep(0.1)
+    return None
+
+
+def _catches(pid: int, sig: signal.Signals) -> bool:
+    """Whether process ``pid`` has a handler for ``sig`` (its ``SigCgt`` mask in /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
+    return False
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
@@ -69,19 +94,12 @@ def test_a_stopped_query_ends_with_its_worker_in_one_line(
         text=True,
     )
     try:
-        # the worker: a process under the command's forkserver that has opened the store
-        deadline = time.monotonic() + 120
-        worker = None
-        while worker is None and time.monotonic() < deadline and command.poll() is None:
-            for pid in _descendants(command.pid):
-                try:
-                    opened = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
-                except OSError:
-                    continue
-                if any(path.startswith(str(store)) for path in opened):
-                    worker = pid
-            time.sleep(0.1)
+        worker = store_worker(command, store)
         assert worker is not None, command.communicate(timeout=60)
+        # the pool starts its worker before the command takes SIGTERM and SIGINT over
+        deadline = time.monotonic() + 60
+        while not _catches(command.pid, signal.SIGTERM) and time.monotonic() < deadline:
+            time.sleep(0.05)
         command.send_signal(sig)
         out, err = command.communicate(timeout=60)
     finally:

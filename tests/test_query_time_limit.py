@@ -5,8 +5,15 @@ limit only while its worker was silent, so a cross product streamed to a pipe ra
 
 from __future__ import annotations
 
+import array
+import contextlib
+import fcntl
+import os
+import select
+import signal
 import subprocess
 import sys
+import termios
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +27,7 @@ from scholarkg.config import ServeSettings
 from scholarkg.query_output import BATCH_ROWS
 from serve_fixtures import build_v2_store
 from serve_helpers import SPARQL_JSON, running_server
+from test_query_stop import _alive, _descendants, store_worker
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 # Every quad joined with every other, four times over: rows for longer than anyone waits.
@@ -98,6 +106,81 @@ def test_a_streamed_query_ends_at_its_time_limit_saying_its_output_is_cut_short(
     assert int(rows) > 0 and int(rows) % BATCH_ROWS == 0  # whole batches went out
     out.thread.join(ENDS_WITHIN)
     assert out.size > 0
+
+
+def _held(read_end: int) -> int:
+    """Bytes written into the pipe whose read end is ``read_end`` and not yet read."""
+    held = array.array("i", [0])
+    fcntl.ioctl(read_end, termios.FIONREAD, held)
+    return held[0]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("fmt", ["csv", "table"])
+@pytest.mark.parametrize("ended_by", ["time limit", "SIGTERM"])
+def test_a_query_whose_output_is_never_read_ends_with_its_worker(
+    config: Path, fmt: str, ended_by: str
+) -> None:
+    """stdout a pipe whose reader stays open and never reads: once the pipe is full the
+    command waits for a reader that never comes. It ends at its time limit with the one line
+    naming it (or at once at SIGTERM, with its own line), and its worker, forkserver and
+    resource tracker end with it. Before, the write blocked in the kernel, where the limit never
+    reached it: the command and its worker stayed for as long as the reader did."""
+    store = config.parent / "store"
+    if ended_by == "SIGTERM":  # a limit that never comes first
+        (config.parent / "no-limit").mkdir(exist_ok=True)
+        config = write_config(
+            config.parent / "no-limit",
+            [],
+            store={"path": str(store)},
+            serve={"time_limit": 3600.0, "max_result_mb": 1_000_000},
+        )
+    args = ["query", "--config", str(config), "--sparql", ENDLESS_ROWS, "--format", fmt]
+    read_end, write_end = os.pipe()
+    try:
+        command = subprocess.Popen(
+            [*COMMAND, *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+        )
+    finally:
+        os.close(write_end)
+    err = Reader(command.stderr)
+    left: set[int] = set()
+    try:
+        worker = store_worker(command, store)
+        assert worker is not None, err.text()
+        pool = _descendants(command.pid)  # the worker, the forkserver, the resource tracker
+        if ended_by == "SIGTERM":
+            full = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) - select.PIPE_BUF
+            deadline = time.monotonic() + ENDS_WITHIN
+            while _held(read_end) < full and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert _held(read_end) >= full  # the command waits for its reader
+            command.send_signal(signal.SIGTERM)
+        code = command.wait(ENDS_WITHIN)
+        left = {pid for pid in pool if _alive(pid)}
+        deadline = time.monotonic() + 30
+        while left and time.monotonic() < deadline:
+            time.sleep(0.1)
+            left = {pid for pid in left if _alive(pid)}
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the query whose output is never read ran on for {ENDS_WITHIN} s")
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait(30)
+        for pid in left:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        os.close(read_end)
+    lines = err.text().splitlines()
+    assert len(lines) == 1, lines
+    if ended_by == "SIGTERM":
+        assert (code, lines[0]) == (143, "interrupted: stop requested")
+    else:  # a whole batch or none went out: the pipe holds less than one
+        assert (code, lines[0].partition("; the output stops after ")[0]) == (1, LIMIT_SAID)
+    assert worker in pool and left == set()
 
 
 @pytest.fixture

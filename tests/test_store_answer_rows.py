@@ -9,8 +9,10 @@ are loopback ones answering as scripted."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +91,35 @@ def test_a_broken_select_answer_is_one_query_error_naming_the_server_and_row(
             said = str(caught.value)
             assert said.startswith(_said(server, row) + ": "), said
             assert "\n" not in said and "\r" not in said
+
+
+def test_a_broken_answer_s_error_holds_no_parser_another_thread_could_drop(
+    broken: tuple[Scripted, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyoxigraph's results are tied to the thread that parsed them: one dropped on another is
+    an error Python can only print. The error a broken answer raises keeps nothing of its
+    parse, so the error, caught in a reference cycle (as pytest.raises keeps it) and collected
+    by another thread, drops nothing there. Before, it kept the parser (in its context's frame),
+    and pytest warned that ``PyQuerySolutions is unsendable, but is being dropped on another
+    thread``."""
+    server, _ = broken
+    dropped: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda raised: dropped.append(repr(raised)))
+    with SparqlStore(f"{server.url}/query") as store:
+        for read in (
+            lambda: store.query("SELECT ?g ?n WHERE {}"),
+            lambda: list(store.iter_graph_names()),
+            lambda: store.graph_sizes(["urn:g:1"]),
+        ):
+            with pytest.raises(QueryError) as caught:
+                read()
+            cycle: list[object] = [caught.value]
+            cycle.append(cycle)
+            del caught, cycle  # the error is reachable from nothing now but its cycle
+            collector = threading.Thread(target=gc.collect)
+            collector.start()
+            collector.join()
+    assert dropped == []
 
 
 def test_a_query_worker_fails_a_broken_answer_naming_the_server_and_row(

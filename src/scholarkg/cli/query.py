@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import re
-import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -15,6 +15,7 @@ from scholarkg.formats import QUERY_FORMATS
 if TYPE_CHECKING:
     from scholarkg.config import ServeSettings
     from scholarkg.query_output import Message
+    from scholarkg.query_sink import DeadlineOutput
     from scholarkg.serve.workers import WorkerPool
 
 # How the store's parser (Oxigraph's) says a query does not parse: "error at LINE:COLUMN: …"
@@ -135,7 +136,7 @@ class Written:
     """The command's output, and how many rows (or triples) of a streamed answer went out, to
     say that output a limit or failure cut short is incomplete."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO | DeadlineOutput) -> None:
         self.out = out
         self.items = 0
         self.what = "rows"
@@ -156,6 +157,7 @@ class Written:
                 self.what = "triples" if message.form == "triples" else "rows"
             yield message  # the writer asks for the next one once this one is written
             if isinstance(message, RowBatch):
+                self.out.flush()  # counted once out: a limit met while it waits is said
                 self.items += len(message.items)
 
     def said(self, exc: Exception) -> Exception:
@@ -220,11 +222,14 @@ def _list_saved() -> int:
 def run_query(args: argparse.Namespace) -> int:
     from scholarkg.errors import QueryError
     from scholarkg.export import default_prefixes
+    from scholarkg.lifecycle import STOP
     from scholarkg.query import bind_saved, check_parameters, holds_query, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
     from scholarkg.query_output import BATCH_ROWS, write_answer
     from scholarkg.query_results import check_format
+    from scholarkg.query_sink import bounded_stdout
     from scholarkg.serve.guard import QueryLimits, scan_query
+    from scholarkg.serve.job_errors import over_time
     from scholarkg.serve.jobs import QueryJob
     from scholarkg.serve.store_spec import StoreSpec
     from scholarkg.serve.workers import WorkerPool
@@ -255,12 +260,21 @@ def run_query(args: argparse.Namespace) -> int:
     job = QueryJob(text, stream_rows=BATCH_ROWS)  # the worker sends rows as it reads them
     prefixes = default_prefixes(config.iri_base)
 
-    written = Written(sys.stdout)
+    # The time limit bounds the waits for stdout's reader too: one that never reads does not
+    # hold the command (and its worker) past it. The pool's own deadline starts a moment later.
+    limit = pool.limits.time_limit
+    try:
+        out = bounded_stdout(time.monotonic() + limit, lambda: over_time(limit), STOP)
+    except BaseException:  # stdout's reader already gone
+        pool.close()
+        raise
+    written = Written(out)
 
     def answer() -> None:  # each batch written as it comes: the command's memory stays flat
         with contextlib.closing(pool.stream(job)) as messages:
-            out = cast("TextIO", written)  # write() and flush() are all the writers call
-            write_answer(written.count(messages), args.format, prefixes, out)
+            text = cast("TextIO", written)  # write() and flush() are all the writers call
+            write_answer(written.count(messages), args.format, prefixes, text)
+        written.flush()  # the rest, within the limit
 
     try:
         _run_stoppable(pool, answer)

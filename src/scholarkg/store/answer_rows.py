@@ -7,6 +7,12 @@ past every handler of the store's errors. :func:`read_results` goes through ever
 (discarding each, so memory stays flat) and says such an answer as one
 :class:`~scholarkg.errors.QueryError` line naming the server and the row; the caller gets a
 fresh parse of an answer known to read to its end.
+
+A parse (``QuerySolutions``) belongs to the thread that made it: dropped on another, it is an
+error Python can only print ("PyQuerySolutions is unsendable, but is being dropped on another
+thread"). The error a broken answer raises keeps the frame that parsed it (in its traceback, or
+its context's), and an error held in a reference cycle is collected on whichever thread the
+garbage collector runs: so that frame lets go of the parse before the error leaves it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ def read_results(body: bytes, results_format: ox.QueryResultsFormat, where: str)
     """``body`` parsed as ``results_format``; a :class:`QueryError` naming ``where`` and the row
     when any part of it does not read (a boolean answer is read whole by its parse)."""
     rows = 0
+    result: Results | None = None
     try:
         result = ox.parse_query_results(body, results_format)
         if not isinstance(result, ox.QuerySolutions):
@@ -33,6 +40,8 @@ def read_results(body: bytes, results_format: ox.QueryResultsFormat, where: str)
         raise parser_full(exc, where, results_format, rows + 1) from None
     except (SyntaxError, ValueError) as exc:
         raise unreadable(exc, where, results_format, rows + 1) from None
+    finally:
+        result = None  # the parse is not kept by an error's frame (see above)
     return ox.parse_query_results(body, results_format)
 
 

@@ -126,6 +126,7 @@ def stream_rows(
     """The rows of a SELECT answer as ``reader`` gives it; a :class:`QueryError` naming
     ``where`` and the row when any part of it does not read, or when it is no SELECT answer."""
     rows = 0
+    result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | None = None
     try:
         result = ox.parse_query_results(cast("IO[bytes]", reader), results_format)
         if not isinstance(result, ox.QuerySolutions):
@@ -138,3 +139,5 @@ def stream_rows(
         raise parser_full(exc, where, results_format, rows + 1) from None
     except (SyntaxError, ValueError) as exc:
         raise unreadable(exc, where, results_format, rows + 1) from None
+    finally:  # the parse is not kept by an error's frame (see scholarkg.store.answer_rows)
+        result = None
