@@ -5,7 +5,8 @@ between leaves graphs that name it as their origin while the manifest still hold
 an earlier write. A row is trusted when the store holds its graph with the quads it notes, and a
 graph patched to content of as many quads (a title changed) passed that check: the next load
 took the old row for what the graph held, and its patch left the killed run's provenance
-beside its own. :func:`retake_uncommitted` takes such rows again from the store.
+beside its own. :func:`retake_uncommitted` takes such rows again from the store, with the
+contents of their SHACL report graphs (patched with them: the dump is made from the contents).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rdflib.namespace import PROV
 
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import Manifest
+from scholarkg.load.payload import report_graph_iri
 from scholarkg.sqlite_in import batches
 from scholarkg.store.base import GraphStore
 from scholarkg.store.sparql_text import iri_ref
@@ -56,14 +58,15 @@ def committed_by(manifest: Manifest, store: GraphStore, run_iri: str) -> int:
 def retake_uncommitted(manifest: Manifest, store: GraphStore, run_iri: str) -> int:
     """Take again from ``store`` the manifest rows of the graphs that name ``run_iri`` (a run
     killed) as their origin where the row is of an earlier write, their digest left empty (no
-    payload's: the next load writes the graph again, and no chunk of it counts as loaded);
-    committed. Returns how many."""
+    payload's: the next load writes the graph again, and no chunk of it counts as loaded), and
+    the contents of their report graphs as the store holds them; committed. Returns how many."""
     retaken = 0
     for part in batches(_naming(store, run_iri)):
         _, stale = _split(manifest, part, run_iri)
         sizes = store.graph_sizes(stale)
-        for iri in stale:
+        for iri in stale:  # its SHACL report graph was written with it: retaken too
             take_from_store(manifest.contents, store, iri, counted=True)
+            take_from_store(manifest.contents, store, report_graph_iri(iri), counted=True)
         manifest.note_graphs([(iri, "", sizes.get(iri, 0)) for iri in stale])
         retaken += len(stale)
     manifest.commit()
