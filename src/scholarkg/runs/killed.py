@@ -11,6 +11,7 @@ written from that report. So nothing in the store names a run that has no record
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass, fields
@@ -25,7 +26,7 @@ from scholarkg.iris import SKG
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
 from scholarkg.load.uncommitted import committed_by, retake_uncommitted
-from scholarkg.provenance import RunInfo, run_graph_iri, run_record
+from scholarkg.provenance import RUN_COUNTS, RunInfo, run_graph_iri, run_record
 from scholarkg.runs.quarantine_tally import QuarantineTally
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -150,8 +151,8 @@ def _killed_after_its_record(
     """The run the mark names wrote its record (outcome as it was then, ``ok`` say) but no
     report: it was killed after, in its publication (its dumps and VoID, which this run writes
     again in full). Its record's outcome becomes ``failed`` with no end (nobody knows it), its
-    report is written, and this run's report says so (before: the record said ``ok`` and
-    nothing told of the cut publication)."""
+    report is written (with the counts its record states), and this run's report says so
+    (before: the record said ``ok`` and nothing told of the cut publication)."""
     iri, fields_ = marked
     graph = run_graph_iri(iri)
     held = store.triples_in(graph)
@@ -167,6 +168,8 @@ def _killed_after_its_record(
     naming = _naming(store, iri)
     found = UnrecordedRun.of_mark(iri, fields_, naming)
     report = RunReport(found.job, iri, started_at=found.started_at.isoformat())
+    for name, count in _recorded_counts(held, subject).items():  # as its record says
+        setattr(report, name, count)
     report.graphs_written = naming
     report.run_graphs["run record"] = len(lines)
     report.interrupted = (
@@ -179,6 +182,20 @@ def _killed_after_its_record(
         f"{said[0].strip(chr(34))}): its record now says failed, its report is written, and this "
         "run publishes everything again"
     )
+    return found
+
+
+_RECORDED = {"graphs_unchanged", "graphs_removed", "triples_added", "triples_removed"}
+
+
+def _recorded_counts(held: set[tuple[str, str, str]], subject: str) -> dict[str, int]:
+    """The report's counts a run's record states (``held``: its triples, N-Triples terms)."""
+    names = {iri_ref(prop): key for key, prop in RUN_COUNTS.items() if key in _RECORDED}
+    found = {}
+    for s, p, o in held:
+        if s == subject and p in names:
+            with contextlib.suppress(ValueError):
+                found[names[p]] = int(o.split('"')[1])
     return found
 
 
