@@ -18,6 +18,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -94,11 +95,12 @@ def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_complet
     try:
         while state(process.pid) != "T":  # held as its identity step begins
             assert process.poll() is None, output.read_text(encoding="utf-8")
+            time.sleep(0.01)  # a poll, not a wait for time to pass
         worker = worker_of(process.pid)
         assert worker is not None
         os.kill(worker, signal.SIGKILL)
         while state(worker) not in ("Z", ""):  # ended (its parent, held, has not reaped it)
-            pass
+            time.sleep(0.01)
         os.kill(process.pid, signal.SIGCONT)
         process.wait(timeout=BOUND)
     finally:
