@@ -19,6 +19,7 @@ from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg import lifecycle
 from scholarkg.config import Config, load_config
+from scholarkg.iris import SKG
 from scholarkg.runs import close
 from scholarkg.runs.build import build
 from test_publish import dumped, store_quads_but_void
@@ -58,6 +59,17 @@ def grown(tmp_path: Path) -> Config:
     return load_config(path)
 
 
+def recorded(config: Config, run: str, count: str) -> int:
+    """The count ``skg:<count>`` run ``run``'s record states."""
+    query = f"SELECT ?n WHERE {{ GRAPH ?g {{ <{run}> <{SKG}{count}> ?n }} }}"
+    rows = ox.Store.read_only(str(config.store.path)).query(query)
+    assert isinstance(rows, ox.QuerySolutions)
+    [row] = list(rows)
+    value = row["n"]
+    assert isinstance(value, ox.Literal)
+    return int(value.value)
+
+
 def test_a_run_killed_in_its_publication_is_recorded_as_failed_by_the_next(
     tmp_path: Path,
 ) -> None:
@@ -85,6 +97,8 @@ def test_a_run_killed_in_its_publication_is_recorded_as_failed_by_the_next(
     [written] = [p for p in config.reports_dir.glob("*.json") if cut.rsplit("-", 1)[1] in p.name]
     report = json.loads(written.read_text(encoding="utf-8"))
     assert report["run_iri"] == cut and report["graphs_written"] > 0
+    # its counts as its record states them (before: 0 triples added whatever it had loaded)
+    assert report["triples_added"] == recorded(config, cut, "triplesAdded") > 0, report
     assert report["interrupted"].startswith("killed in its publication, after its record")
     assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
     again = build(config).report  # said once

@@ -3,12 +3,15 @@
 report. The next run that opens the store writes both for it: its record (a
 ``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
 graphs that name it counted as changed) and its report in the run history (``interrupted:
-killed …``, the graphs it is known to have written); its own report notes that it goes on
+killed …``, the graphs it is known to have written, the quads of those its committed segments
+wrote as the manifest holds them, its triples added and removed ``null``: not kept, not known,
+and left out of its record); its own report notes that it goes on
 from there. A run whose store refused its record (a full disk) left its report: its record is
 written from that report. So nothing in the store names a run that has no record."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from dataclasses import dataclass, fields
@@ -22,8 +25,8 @@ from rdflib.namespace import PROV
 from scholarkg.iris import SKG
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
-from scholarkg.load.uncommitted import retake_uncommitted
-from scholarkg.provenance import RunInfo, run_graph_iri, run_record
+from scholarkg.load.uncommitted import committed_by, retake_uncommitted
+from scholarkg.provenance import RUN_COUNTS, RunInfo, run_graph_iri, run_record
 from scholarkg.runs.quarantine_tally import QuarantineTally
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -109,6 +112,8 @@ def _record(
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
     if own is None:
         report.graphs_written = found.graphs
+        report.triples_added = report.triples_removed = None  # not kept: nobody knows them
+        report.committed_quads = _committed_quads(ctx, store, found.iri)
         report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
     ended = _time(report.finished_at)
     record = run_record(
@@ -146,8 +151,8 @@ def _killed_after_its_record(
     """The run the mark names wrote its record (outcome as it was then, ``ok`` say) but no
     report: it was killed after, in its publication (its dumps and VoID, which this run writes
     again in full). Its record's outcome becomes ``failed`` with no end (nobody knows it), its
-    report is written, and this run's report says so (before: the record said ``ok`` and
-    nothing told of the cut publication)."""
+    report is written (with the counts its record states), and this run's report says so
+    (before: the record said ``ok`` and nothing told of the cut publication)."""
     iri, fields_ = marked
     graph = run_graph_iri(iri)
     held = store.triples_in(graph)
@@ -163,6 +168,8 @@ def _killed_after_its_record(
     naming = _naming(store, iri)
     found = UnrecordedRun.of_mark(iri, fields_, naming)
     report = RunReport(found.job, iri, started_at=found.started_at.isoformat())
+    for name, count in _recorded_counts(held, subject).items():  # as its record says
+        setattr(report, name, count)
     report.graphs_written = naming
     report.run_graphs["run record"] = len(lines)
     report.interrupted = (
@@ -178,6 +185,20 @@ def _killed_after_its_record(
     return found
 
 
+_RECORDED = {"graphs_unchanged", "graphs_removed", "triples_added", "triples_removed"}
+
+
+def _recorded_counts(held: set[tuple[str, str, str]], subject: str) -> dict[str, int]:
+    """The report's counts a run's record states (``held``: its triples, N-Triples terms)."""
+    names = {iri_ref(prop): key for key, prop in RUN_COUNTS.items() if key in _RECORDED}
+    found = {}
+    for s, p, o in held:
+        if s == subject and p in names:
+            with contextlib.suppress(ValueError):
+                found[names[p]] = int(o.split('"')[1])
+    return found
+
+
 def _note_in_manifest(
     ctx: RunContext, store: GraphStore, graph: str, killed: str | None = None
 ) -> None:
@@ -190,6 +211,15 @@ def _note_in_manifest(
         manifest.commit()
         if killed is not None:
             retake_uncommitted(manifest, store, killed)
+    finally:
+        manifest.close()
+
+
+def _committed_quads(ctx: RunContext, store: GraphStore, iri: str) -> int:
+    """The quads of the graphs the killed run ``iri`` committed (before any is retaken)."""
+    manifest = open_manifest(ctx.config)
+    try:
+        return committed_by(manifest, store, iri)
     finally:
         manifest.close()
 

@@ -171,8 +171,8 @@ class Loading:
             report.graphs_written += tally.written
             report.graphs_removed += tally.removed
             report.graphs_unchanged += tally.unchanged
-            report.triples_added += changes.added
-            report.triples_removed += changes.removed
+            report.triples_added = (report.triples_added or 0) + changes.added
+            report.triples_removed = (report.triples_removed or 0) + changes.removed
             report.provenance_triples += tally.provenance
             report.report_triples += tally.reports
             report.dead += tally.dead

@@ -39,6 +39,10 @@ class PublishedFile:
         return text + ")"
 
 
+def _known(count: int | None) -> str:
+    return "?" if count is None else str(count)
+
+
 def now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -76,12 +80,16 @@ class RunReport:
     graphs_written: int = 0
     graphs_removed: int = 0  # dropped (a merged person's), their triples in triples_removed
     graphs_unchanged: int = 0
-    triples_added: int = 0
-    triples_removed: int = 0
+    # None: not known (a killed run's, whose report the next run writes: what its graphs gained
+    # and lost was not kept; ``committed_quads`` says what the store holds of it)
+    triples_added: int | None = 0
+    triples_removed: int | None = 0
     # held now by the data graphs written, beside their triples counted above: the provenance
     # each states about itself, and their SHACL report graphs
     provenance_triples: int = 0
     report_triples: int = 0
+    # a killed run's: the quads its committed segments' graphs hold (its manifest rows)
+    committed_quads: int | None = None
     dead: list[tuple[str, str]] = field(default_factory=list)
     dead_dir: str | None = None
     kept: int = 0
@@ -173,8 +181,8 @@ class RunReport:
         return len(self.quarantined) - self.entries_quarantined
 
     def counts(self) -> dict[str, int]:
-        """The counts recorded on the run's prov:Activity."""
-        return {
+        """The counts recorded on the run's prov:Activity (those not known left out)."""
+        counts: dict[str, int | None] = {
             "papers": self.papers_loaded,
             "quarantined": len(self.quarantined),
             "graphs_changed": self.graphs_written,
@@ -185,6 +193,7 @@ class RunReport:
             "triples_added": self.triples_added,
             "triples_removed": self.triples_removed,
         }
+        return {key: value for key, value in counts.items() if value is not None}
 
     # -- text ----------------------------------------------------------------------------------
 
@@ -263,7 +272,8 @@ class RunReport:
         until = " (until the store failed)" if self.store_error else ""
         return (
             f"changes{until}: {self.graphs_written} data graphs written{removed} "
-            f"(+{self.triples_added} / -{self.triples_removed} triples{self._held_beside()}), "
+            f"(+{_known(self.triples_added)} / -{_known(self.triples_removed)} triples"
+            f"{self._held_beside()}), "
             f"{self.graphs_unchanged} unchanged"
             + (f"; {self._run_graphs()}" if self.run_graphs else "")
             + (f"; change set in {self.changes_dir}" if self.changes_dir else "")

@@ -1,0 +1,117 @@
+"""A snapshot load cut in its identity step, then run again: the store holds the quads a clean
+load leaves (the same person IRIs), the registry the same decisions, and the last report the
+clean load's counts.
+
+The identity step runs in the run's main process (it reads the registry's persons, loads their
+graphs and keeps its decisions once the store holds them), its worker processes emitting and
+gating the person graphs batch by batch. Cut: the main process SIGKILLed as the step begins
+(slugs settled, before any person graph), once the person graphs are given to the loader
+(the last segment not written), and once the store holds them but before the registry keeps
+its decisions (helpers/killed_at.py); a worker process SIGKILLed
+while the main process is held (SIGSTOP) at the step's beginning, then let go. Input as in
+test_snapshot_killed_parts.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from test_disk_full import quads, reports
+from test_snapshot_killed_parts import (
+    BOUND,
+    Clean,
+    check_run_again,
+    command,
+    environment,
+    load,
+    make_input,
+    manifest_rows,
+    worker_of,
+)
+
+STEP = "scholarkg.runs.identity_step:_live_batches"  # the step's persons read: it begins
+HANDED = "scholarkg.runs.loading:Loading.close"  # the person graphs given to the loader
+KEPT = "scholarkg.runs.identity_step:_commit"  # the store holds the person graphs
+TABLES = ("persons", "mentions", "mention_names", "paper_authors")
+
+
+def decisions(directory: Path) -> dict[str, list[tuple[object, ...]]]:
+    """The registry's tables of persons and authorships, and its notes but the store's id."""
+    path = directory / "store" / "identity.sqlite"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        found = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
+        found["meta"] = db.execute("SELECT * FROM meta WHERE key != 'store' ORDER BY 1").fetchall()
+    return found
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Clean, dict[str, list[object]]]:
+    directory = tmp_path_factory.mktemp("clean")
+    make_input(directory)
+    done = load(directory)
+    assert done.returncode == 1, done.stdout + done.stderr  # partial: two lines quarantined
+    [report] = reports(directory)
+    assert report["persons_new"] > 0, report
+    found = Clean(directory, quads(directory), report, manifest_rows(directory))
+    return found, decisions(directory)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("point", [STEP, HANDED, KEPT])
+def test_a_run_killed_in_its_identity_step_is_completed_by_the_next(
+    tmp_path: Path, clean: tuple[Clean, dict[str, list[object]]], point: str
+) -> None:
+    make_input(tmp_path)
+    done = load(tmp_path, point)
+    assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
+    check_run_again(tmp_path, clean[0], killed=True)
+    assert decisions(tmp_path) == clean[1]
+
+
+def state(pid: int) -> str:
+    """The process's state letter (``T``: stopped); "" once it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_completes_it(
+    tmp_path: Path, clean: tuple[Clean, dict[str, list[object]]]
+) -> None:
+    make_input(tmp_path)
+    output = tmp_path / "output.txt"
+    with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
+        process = subprocess.Popen(
+            command(tmp_path, STEP),
+            stdout=sink, stderr=subprocess.STDOUT, env=environment() | {"KILLED_BY": "STOP"},
+        )  # fmt: skip
+    try:
+        while state(process.pid) != "T":  # held as its identity step begins
+            assert process.poll() is None, output.read_text(encoding="utf-8")
+            time.sleep(0.01)  # a poll, not a wait for time to pass
+        worker = worker_of(process.pid)
+        assert worker is not None
+        os.kill(worker, signal.SIGKILL)
+        while state(worker) not in ("Z", ""):  # ended (its parent, held, has not reaped it)
+            time.sleep(0.01)
+        os.kill(process.pid, signal.SIGCONT)
+        process.wait(timeout=BOUND)
+    finally:
+        if process.poll() is None:  # only when the test itself failed
+            process.kill()
+            process.wait(timeout=60)
+    shown = output.read_text(encoding="utf-8")
+    assert process.returncode == 1, shown
+    assert "outcome: failed" in shown and "Traceback" not in shown, shown
+    assert "worker process ended abruptly" in shown, shown
+    [report] = reports(tmp_path)
+    assert report["outcome"] == "failed", report
+    check_run_again(tmp_path, clean[0])
+    assert decisions(tmp_path) == clean[1]
