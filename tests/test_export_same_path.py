@@ -7,6 +7,7 @@ The first export is held there by SIGSTOP (``tests/helpers/killed_at.py``), not 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import signal
 import subprocess
@@ -79,11 +80,16 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
 
 
 def _race(
-    processes: list[subprocess.Popen[str]], first: list[str], stop_at: str, second: list[str]
+    processes: list[subprocess.Popen[str]],
+    first: list[str],
+    stop_at: str,
+    second: list[str],
+    lock: Path | None = None,
 ) -> Path:
     """``scholarkg export *first`` held (SIGSTOP) at ``stop_at`` (see the helper), then
     ``scholarkg export *second`` to the same path (``--output``), let finish or wait on the
-    lock; then the first let go. Both end without a word on stderr; returns the path."""
+    ``lock`` (the path's); then the first let go. Both end without a word on stderr; returns
+    the path."""
     target = Path(second[second.index("--output") + 1])
     held = subprocess.Popen(
         [sys.executable, str(HELPER), stop_at, "export", *first],
@@ -98,7 +104,7 @@ def _race(
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     processes.append(other)
-    lock = export_lock.lock_path(target)  # the second waits on the first's or it finishes
+    lock = lock or export_lock.lock_path(target)  # the second waits on the first's or finishes
     _until(
         lambda: (
             other.poll() is not None
@@ -141,6 +147,31 @@ def test_an_export_to_the_published_dump_waits_for_a_publication_of_it(
     _race(processes, ["--config", str(config_path)], "os:replace:scholarkg.nq.sha256", second)
     assert b"/graph/void> ." in target.read_bytes()  # the second's: the publication's has none
     assert not [p.name for p in exports.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize(
+    "stop_at",
+    [
+        "scholarkg.publish:_retire",  # the record read, not written yet
+        "scholarkg.publish:write_description",  # its dumps written, the record not read again
+    ],
+)
+def test_an_export_to_the_published_dump_meanwhile_stays_the_users(
+    config_path: Path, processes: list[subprocess.Popen[str]], stop_at: str
+) -> None:
+    """A publication held (SIGSTOP) near its end while ``scholarkg export --output`` writes its
+    N-Quads dump's path: the file is the user's from then on, not in the record of the dumps
+    publications own (which a later publication that no longer publishes N-Quads removes).
+    Before, the publication, let go, wrote its own ``scholarkg.nq`` back into the record."""
+    config = load_config(config_path)
+    target = config.exports_dir / "scholarkg.nq"
+    second = ["--format", "nq", "--output", str(target), "--config", str(config_path)]
+    record = config.state_dir / "published-dumps.json"
+    lock = export_lock.lock_path(record)  # held by the first at _retire: the second waits
+    _race(processes, ["--config", str(config_path)], stop_at, second, lock)
+    assert json.loads(record.read_text(encoding="utf-8")) == []
+    assert b"/graph/void> ." in target.read_bytes()  # the second's
+    assert not [p.name for p in config.state_dir.iterdir() if p.name.startswith(".")]
 
 
 def test_an_export_refuses_a_path_another_holds_past_the_wait(

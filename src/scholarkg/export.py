@@ -2,7 +2,8 @@
 
 Serialisation is streamed by Oxigraph (never through rdflib): an embedded store's quads are
 read with its quad iterator (a whole store or one graph as N-Quads by its own dump, only the
-lines with a blank node set aside: :mod:`scholarkg.export_nquads`); a SPARQL server's with
+lines with a blank node set aside: :mod:`scholarkg.export_nquads`; one graph as Turtle by its
+own dump when it holds no blank node: :mod:`scholarkg.export_turtle`); a SPARQL server's with
 ``SELECT`` answers parsed as they arrive (:mod:`scholarkg.export_read`), any other
 :class:`~scholarkg.store.base.GraphStore` with SPARQL (``SELECT`` quads or ``CONSTRUCT``
 triples). ``nq``/``trig`` write every named graph (or one, with ``graph``);
@@ -37,6 +38,7 @@ from scholarkg.errors import ConfigError, ExportError, ScholarKGError, WriteFail
 from scholarkg.export_lock import exporting_to
 from scholarkg.export_nquads import write_native_nquads
 from scholarkg.export_read import QueryableStore, native_store, store_quads, store_triples
+from scholarkg.export_turtle import write_native_turtle
 from scholarkg.files import file_sha256, remove_stale_temps, replacing, writing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
@@ -158,6 +160,10 @@ def _write(
     native = native_store(store)
     if spec.name == "nq" and not exclude and native is not None:
         return write_native_nquads(native, out, graph)  # Oxigraph's own dump: less CPU
+    if spec.name == "ttl" and graph is not None and native is not None:
+        count = write_native_turtle(native, out, graph, prefixes)  # None: it holds `_:`
+        if count is not None:
+            return count
     out = _Stoppable.around(out)
     if spec.dataset:
         quads = Labelled(store_quads(store, graph, exclude))

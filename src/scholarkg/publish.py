@@ -2,7 +2,9 @@
 
 The dumps a publication wrote are recorded (:data:`OWNED`); a later publication removes those
 ``[publish] dumps`` no longer asks for (with their checksums and, for N-Quads, the parts), never
-any other file. A dump written by ``scholarkg export`` outside a publication is the user's.
+any other file. A dump written by ``scholarkg export`` outside a publication is the user's. The
+record is changed under a lock (:mod:`scholarkg.published_record`): a publication and an export
+that change it at once each keep the other's change.
 """
 
 from __future__ import annotations
@@ -11,21 +13,16 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import json
 import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from rdflib import Graph
 
 from scholarkg.config import Config
 from scholarkg.dump_labels import label_blank_nodes
 from scholarkg.dump_parts import DumpParts
 from scholarkg.errors import ExportError, WriteFailed
 from scholarkg.export import (
-    FORMATS,
     ExportResult,
     default_filename,
     default_prefixes,
@@ -36,7 +33,6 @@ from scholarkg.files import (
     remove_quietly,
     remove_stale_temps,
     temp_target,
-    write_atomic,
 )
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
@@ -44,20 +40,14 @@ from scholarkg.load.manifest import open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
 from scholarkg.load.written_around import MARK as WRITTEN_AROUND
 from scholarkg.load.written_around import clear_written_around, reread, written_around
+from scholarkg.published_record import change_owned, owned_dumps
 from scholarkg.store.base import GraphStore
 from scholarkg.store.served import served_dir
 from scholarkg.void import (
-    DCAT,
     describe_dataset,
     write_description,
 )
 from scholarkg.void_statistics import description_graph_iri, manifest_statistics
-
-OWNED = "published-dumps.json"
-"""In the state directory: the dump files (names in ``data/exports/``) publications wrote."""
-
-DUMP_NAMES = frozenset(default_filename(fmt) for fmt in FORMATS)
-"""The only names a publication writes, so the only ones it ever removes."""
 
 _PART = re.compile(r"part-\d+\.nq|parts\.json")
 
@@ -86,9 +76,9 @@ def export(
     if path is not None:
         refuse_among_kept_files(path, config)
     done = _export(store, config, fmt, graph=graph, path=path)
-    owned = owned_dumps(config)
-    if done.path.parent.resolve() == config.exports_dir.resolve() and done.path.name in owned:
-        _record(config, owned - {done.path.name})
+    name = done.path.name
+    if done.path.parent.resolve() == config.exports_dir.resolve() and name in owned_dumps(config):
+        change_owned(config, lambda owned: owned - {name})
     return done
 
 
@@ -127,32 +117,6 @@ def _export(
 def parts_store_key(config: Config) -> str:
     """The key the dump parts name the store by: the outbox's (its resolved location)."""
     return outbox_store_key(config.store)
-
-
-def owned_dumps(config: Config) -> set[str]:
-    """The dump files publications wrote and did not remove; without a record (older
-    versions), those the last description (``data/void.ttl``) lists."""
-    try:
-        names = json.loads((config.state_dir / OWNED).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return _described(config.data_dir / "void.ttl")
-    except (OSError, ValueError):
-        return set()
-    return set(DUMP_NAMES.intersection(names)) if isinstance(names, list) else set()
-
-
-def _described(void: Path) -> set[str]:
-    try:
-        urls = Graph().parse(void, format="turtle").objects(None, DCAT.downloadURL)
-        found = {unquote(urlsplit(str(url)).path.rsplit("/", 1)[-1]) for url in urls}
-    except (OSError, ValueError, SyntaxError):
-        return set()
-    return set(DUMP_NAMES & found)
-
-
-def _record(config: Config, names: Iterable[str]) -> None:
-    text = json.dumps(sorted(names)) + "\n"
-    write_atomic(config.state_dir / OWNED, text.encode("utf-8"))
 
 
 def _retire(config: Config, names: Iterable[str]) -> None:
@@ -251,8 +215,8 @@ def _publish(
     base = minter.base
     void_graph = str(description_graph_iri(base))
     side = {str(minter.ontology_graph()), str(minter.category_graph())}
-    owned, wanted = owned_dumps(config), {default_filename(f) for f in config.publish.dumps}
-    _record(config, owned | wanted)  # before writing: a dump cut short is ours as well
+    wanted = {default_filename(f) for f in config.publish.dumps}
+    change_owned(config, lambda owned: owned | wanted)  # before writing: a dump cut short is ours
     parts = published_parts(config)
     manifest = open_manifest(config)
     around = written_around(store_state_dir(config))
@@ -298,7 +262,14 @@ def _publish(
     path = write_description(description, config.data_dir / "void.ttl")
     left_out = ((void_graph, len(description)),)
     dumps = tuple(dataclasses.replace(d, left_out=left_out) for d in dumps)
-    retired = owned_dumps(config) - wanted  # read again: `scholarkg export` may have taken one
-    _retire(config, retired)
-    _record(config, wanted | {n for n in retired if (config.exports_dir / n).exists()})
+    change_owned(config, lambda owned: _retired(config, owned, wanted))
     return Publication(dumps, path, len(description), tuple(missing))
+
+
+def _retired(config: Config, owned: set[str], wanted: set[str]) -> set[str]:
+    """The record once the dumps no longer wanted are removed: those wanted it still holds (a
+    dump ``scholarkg export`` took meanwhile is the user's: not put back, which made a later
+    publication remove the user's file) and those whose removal failed."""
+    retired = owned - wanted
+    _retire(config, retired)
+    return (owned & wanted) | {n for n in retired if (config.exports_dir / n).exists()}
