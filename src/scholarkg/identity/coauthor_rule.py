@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
-from scholarkg.identity.name_variants import spellings
+from scholarkg.identity.names import spelled_surnames
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry
 
 
@@ -328,9 +328,3 @@ def _listed(paper: PaperMentions) -> list[tuple[str, str, tuple[str, ...], froze
         (author.node, author.name, names.blocks(author.name), spelled_surnames(author.name))
         for author in paper.authors
     ]
-
-
-def spelled_surnames(name: str) -> frozenset[str]:
-    """The surname of each spelling of ``name`` (``muller`` and ``mueller`` for ``Hans
-    Müller``, ``un`` and ``kim`` for ``Kim Jong Un``): two compatible names share one."""
-    return frozenset(words[-1] for s in spellings(name) if (words := names.tokens(s)))
