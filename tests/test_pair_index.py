@@ -43,3 +43,14 @@ def test_a_name_spelled_otherwise_is_indexed_under_the_block_of_each_spelling() 
         pair_key(b, c) for b in ("muller-h", "mueller-h") for c in ("schafer-j", "schaefer-j")
     }
     assert pair_key("mueller-h", "schaefer-j") in keys
+
+
+def test_the_keys_are_the_ones_a_registry_holds() -> None:
+    """The key of a pair is the two blocks' CRC-32s as one signed 64-bit integer, whichever way
+    it is computed (a look-up's keys share their high half): a registry written before reads
+    the same keys."""
+    assert pair_key("dadashi-r", "geist-m") == 6796265578777390644
+    assert pair_key("geist-m", "dadashi-r") == -6467821947742769271
+    assert pair_key("", "") == -(1 << 63)
+    rows = list(_pairs("p", [("dadashi-r", "n1", "R. Dadashi"), ("geist-m", "n2", "M. Geist")]))
+    assert [key for key, *_ in rows] == [6796265578777390644, -6467821947742769271]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
-from scholarkg.identity.name_variants import spellings
+from scholarkg.identity.names import spelled_surnames
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Registry
 
 
@@ -49,11 +49,14 @@ class CoauthorRule:
         listed = _listed(paper) if evidence else []
         chosen: dict[str, int] = {}  # node: the person it was given here
         unlinked: set[str] = set()  # nodes no pair-index row links to another paper
+        co_authors: list[dict[str, list[str]] | None] = []  # each author's co-authors, when read
         for author in fresh:
+            mine = None
             if looked_up is not None and len(fresh) == 1:
                 ranked = looked_up
             elif evidence:
-                ranked = self._coauthor_evidence(author, paper, on_paper, listed, unlinked)
+                mine = _others(author, listed)  # read once: the revisit below compares them too
+                ranked = self._coauthor_evidence(author, paper, on_paper, listed, unlinked, mine)
             else:
                 ranked = []
             ranked, spelled = self._spelled_first(ranked, author.name)
@@ -116,16 +119,19 @@ class CoauthorRule:
                 )
             on_paper.add(pid)
             chosen[author.node] = pid
+            co_authors.append(mine)
         if evidence and not self._revisiting:
-            for author in fresh:
+            for author, mine in zip(fresh, co_authors, strict=True):
                 if author.node not in unlinked:  # else nothing it could decide again
-                    self._revisit(author, paper, listed, chosen[author.node])
+                    if mine is None:
+                        mine = _others(author, listed)
+                    self._revisit(author, paper, mine, chosen[author.node])
 
     def _revisit(
         self,
         author: AuthorMention,
         paper: PaperMentions,
-        listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]],
+        mine: dict[str, list[str]],
         decided: int,
     ) -> None:
         """Decide again each authorship decided earlier by co-authors (or founding a person)
@@ -136,9 +142,9 @@ class CoauthorRule:
         published person who loses it is reported (``reassigned``), and keeps their IRI. At
         most once a run an authorship: on a crowded name block an initial made a person of
         its own was joined again by the next author linking them and split off by the next,
-        a new person each time (17 times for one authorship in 3 000 papers)."""
+        a new person each time (17 times for one authorship in 3 000 papers). ``mine``: the
+        author's co-authors on the paper by block (:func:`_others`)."""
         reg = self.registry
-        mine = _others(author, listed)
         if not mine:
             return
         pid = reg.live(decided)
@@ -273,6 +279,7 @@ class CoauthorRule:
         exclude: set[int],
         listed: list[tuple[str, str, tuple[str, ...], frozenset[str]]] | None = None,
         unlinked: set[str] | None = None,
+        mine: dict[str, list[str]] | None = None,
     ) -> list[tuple[int, int, tuple[str, str]]]:
         """Persons with a compatible name (not on this paper already) who wrote another paper
         with one of this paper's co-authors: (person, how many co-authors, (paper, co-author)).
@@ -280,8 +287,10 @@ class CoauthorRule:
         (:func:`~.names.blocks`).
         ``listed``: the paper's :func:`_listed` authors, when the caller has them;
         ``unlinked`` gets the author's node when the pair index links it to no other paper's
-        authorship beside one of these co-authors (:meth:`_revisit` would find none either)."""
-        mine = _others(author, _listed(paper) if listed is None else listed)
+        authorship beside one of these co-authors (:meth:`_revisit` would find none either);
+        ``mine``: the author's :func:`_others`, when the caller has them."""
+        if mine is None:
+            mine = _others(author, _listed(paper) if listed is None else listed)
         hits = [
             hit
             for block in names.blocks(author.name)
@@ -328,9 +337,3 @@ def _listed(paper: PaperMentions) -> list[tuple[str, str, tuple[str, ...], froze
         (author.node, author.name, names.blocks(author.name), spelled_surnames(author.name))
         for author in paper.authors
     ]
-
-
-def spelled_surnames(name: str) -> frozenset[str]:
-    """The surname of each spelling of ``name`` (``muller`` and ``mueller`` for ``Hans
-    Müller``, ``un`` and ``kim`` for ``Kim Jong Un``): two compatible names share one."""
-    return frozenset(words[-1] for s in spellings(name) if (words := names.tokens(s)))

@@ -28,7 +28,13 @@ def pair_key(block: str, co_block: str) -> int:
 
 def _joined(high: int, low: int) -> int:
     """Two CRC-32s as one signed 64-bit integer (SQLite's INTEGER)."""
-    return (high << 32 | low) - (1 << 63)
+    return _high(high) + low
+
+
+def _high(crc: int) -> int:
+    """The key's part of the high CRC: any low CRC added to it makes the key (its low 32 bits
+    are zero, so adding is or-ing), computed once for the keys sharing it."""
+    return (crc << 32) - (1 << 63)
 
 
 @lru_cache(maxsize=32_768)
@@ -45,12 +51,13 @@ def _pairs(
     if 1 < len(authors) <= MAX_EVIDENCE_AUTHORS:
         # pair_key's halves, once an author
         crcs = [[_crc(b) for b in _blocks(block, name)] for block, _, name in authors]
-        for (_, node, _), highs in zip(authors, crcs, strict=True):
+        tops = [[_high(c) for c in lows] for lows in crcs]
+        for (_, node, _), highs in zip(authors, tops, strict=True):
             for (_, co_node, co_name), lows in zip(authors, crcs, strict=True):
                 if co_node != node:
                     for high in highs:
                         for low in lows:
-                            yield _joined(high, low), node, paper, co_name
+                            yield high + low, node, paper, co_name
 
 
 def _blocks(block: str, name: str) -> tuple[str, ...]:
@@ -231,7 +238,8 @@ class EvidenceTables:
         """The pair index's keys of ``block`` beside each of ``co_blocks`` (key: co-author
         block), and the rows of ``select … WHERE`` (those keys, on a paper other than
         ``paper``) ``rest``; no rows without keys."""
-        keys = {pair_key(block, co_block): co_block for co_block in co_blocks}
+        high = _high(_crc(block))  # pair_key's high part, once a look-up
+        keys = {high + _crc(co_block): co_block for co_block in co_blocks}
         if not keys:
             return keys, []
         marks = ",".join("?" * len(keys))

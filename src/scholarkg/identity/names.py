@@ -112,6 +112,14 @@ def blocks(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*(block(s) for s in spelled), *short]))
 
 
+@lru_cache(maxsize=NAME_CACHE)
+def spelled_surnames(name: str) -> frozenset[str]:
+    """The surname of each spelling of ``name`` (``muller`` and ``mueller`` for ``Hans
+    Müller``, ``un`` and ``kim`` for ``Kim Jong Un``): two compatible names share one. Kept
+    per name: the co-author rule asks it of every author of a paper for each author of it."""
+    return frozenset(words[-1] for s in spellings(name) if (words := tokens(s)))
+
+
 def block_as(name: str, version: str) -> str:
     """The block names version ``version`` gave ``name`` (what a registry it wrote holds)."""
     return _block(tokens_as(name, version))
@@ -250,6 +258,6 @@ def clear_caches() -> None:
     process: a registry migration's test reads names as an earlier version did)."""
     for cached in (
         tokens, block, blocks, compatible, compatible_at_position, written_for, person_part,
-        spellings, shortened, transliterated, generation,
+        spelled_surnames, spellings, shortened, transliterated, generation,
     ):  # fmt: skip
         cached.cache_clear()

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 from scholarkg.identity import names
 from scholarkg.identity.claim_ends import ClaimEnds
-from scholarkg.identity.coauthor_rule import spelled_surnames
 from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
+from scholarkg.identity.names import spelled_surnames
 from scholarkg.identity.registry import (
     Mention,
     Registry,
