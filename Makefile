@@ -22,8 +22,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/scholarkg run
 
+# --durations: every run (CI's too) ends on its 25 slowest tests and fixtures, to see growth.
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=25
 
 LINT_DIRS := $(wildcard src tests flows scripts bench)
 
