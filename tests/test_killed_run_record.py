@@ -52,7 +52,7 @@ def records(store: Path) -> dict[str, tuple[str, int, int]]:
 
 
 def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Path) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 10)
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
     run = tmp_path / "run"
     run.mkdir()
     job = Run(run, snapshot, loader="transactional")
@@ -102,7 +102,7 @@ def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Pat
 
 def test_a_stopped_run_that_wrote_its_record_gets_no_second_one(tmp_path: Path) -> None:
     """SIGTERM: the run writes its own record; the next run leaves it as it is."""
-    snapshot = copies(tmp_path / "snapshot.jsonl", 10)
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
     run = tmp_path / "run"
     run.mkdir()
     job = Run(run, snapshot, loader="transactional")

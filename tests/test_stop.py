@@ -109,7 +109,7 @@ class Run:
 def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
     tmp_path: Path, loader: str
 ) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 10)
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
     run = tmp_path / "run"
     run.mkdir()
     job = Run(run, snapshot, loader=loader)
@@ -185,7 +185,7 @@ def _counted(store: ox.Store) -> int:
 
 
 def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 10)
+    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
     job = Run(tmp_path, snapshot)
     job.wait_for_progress()
     process = job.process
