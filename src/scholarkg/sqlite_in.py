@@ -104,12 +104,9 @@ def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | N
     return WriteFailed(path, str(exc), what=what, verb=verb)
 
 
-def connect_state(
-    path: Path, what: str, factory: type[StateConnection] = StateConnection, **options: Any
-) -> StateConnection:
-    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` (or ``factory``, a
-    subclass of it) holding ``what``."""
-    db = sqlite3.connect(path, factory=factory, **options)
+def connect_state(path: Path, what: str, **options: Any) -> StateConnection:
+    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``."""
+    db = sqlite3.connect(path, factory=StateConnection, **options)
     assert isinstance(db, StateConnection)
     db.path, db.what = Path(path), what
     return db

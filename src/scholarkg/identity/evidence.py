@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from scholarkg.identity import names
-from scholarkg.identity.pending_writes import PendingWrites
 from scholarkg.sqlite_in import BATCH, execute_in, select_in
 
 MAX_EVIDENCE_AUTHORS = 100
@@ -70,8 +69,6 @@ class EvidenceTables:
     """Papers' keys, spellings and author lists (a part of :class:`~.registry.Registry`)."""
 
     db: sqlite3.Connection
-    pending: PendingWrites  # the registry's
-    person_name: Callable[[int], str]  # the registry's
 
     def add_paper_keys(self, paper: str, keys: Iterable[str]) -> None:
         self.db.executemany(
@@ -119,10 +116,10 @@ class EvidenceTables:
             "INSERT OR REPLACE INTO paper_authors VALUES (?, ?, ?, ?)",
             ((paper, b, node, name) for paper, authors in complete for b, node, name in authors),
         )
-        rows = [row for paper, authors in complete for row in _pairs(paper, authors)]
-        self.db.executemany("INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)", rows)
-        # the look-ups read these rows of decisions not written yet from here (pending_writes)
-        self.pending.cover(rows, (node for _, authors in complete for _, node, _ in authors))
+        self.db.executemany(
+            "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
+            (row for paper, authors in complete for row in _pairs(paper, authors)),
+        )
         for paper, _, authors, whole in papers:
             if not whole:
                 self.set_paper_authors(paper, authors, complete=False)
@@ -207,16 +204,9 @@ class EvidenceTables:
             "AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
             " GROUP BY m.node, c.pair ORDER BY m.node, c.pair",
         )
-        found = [(str(n), str(m), int(p), float(e), int(k), str(c)) for n, m, p, e, k, c in rows]
-        held: dict[tuple[str, int], tuple[str, str, int, float, int, str]] = {}
-        for pair, _, co_name, m in self.pending.beside(keys, paper):  # none of them in ``rows``
-            if m.rule in ("shared-coauthor", "first-seen") and not m.pinned:
-                was = held.get((m.node, pair))
-                if was is None or co_name < was[5]:
-                    held[m.node, pair] = (m.node, m.name, m.person, m.score or 0.0, pair, co_name)
-        if held:
-            found = sorted([*found, *held.values()], key=lambda r: (r[0], r[4]))
-        return [(n, m, p, e, keys[k], c) for n, m, p, e, k, c in found]
+        return [
+            (str(n), str(m), int(p), float(e), keys[int(k)], str(c)) for n, m, p, e, k, c in rows
+        ]
 
     def holds_any(self, pid: int) -> bool:
         """Whether person ``pid`` holds an authorship."""
@@ -240,20 +230,7 @@ class EvidenceTables:
             " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person",
             "GROUP BY m.person, c.pair, c.co_name ORDER BY m.person, MIN(c.paper), c.co_name",
         )
-        found = [(int(p), str(pn), str(pp), int(k), str(n)) for k, p, pn, pp, n in rows]
-        if held := self.pending.beside(keys, paper):  # decisions not written yet: grouped so too
-            first: dict[tuple[int, int, str], list[str]] = {
-                (p, k, n): [pn, pp] for p, pn, pp, k, n in found
-            }
-            for pair, other, co_name, m in held:
-                group = first.get((m.person, pair, co_name))
-                if group is None:
-                    first[m.person, pair, co_name] = [self.person_name(m.person), other]
-                elif other < group[1]:
-                    group[1] = other
-            found = [(p, pn, pp, k, n) for (p, k, n), (pn, pp) in first.items()]
-            found.sort(key=lambda r: (r[0], r[2], r[4]))
-        return [(p, pn, pp, keys[k], n) for p, pn, pp, k, n in found]
+        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
 
     def _beside(
         self, block: str, co_blocks: Sequence[str], paper: str, select: str, rest: str
@@ -267,5 +244,4 @@ class EvidenceTables:
             return keys, []
         marks = ",".join("?" * len(keys))
         query = f"{select} WHERE c.pair IN ({marks}) AND c.paper != ? {rest}"
-        # decisions not written yet are the caller's to add (pending_writes)
-        return keys, self.pending.db.read(query, [*keys, paper]).fetchall()
+        return keys, self.db.execute(query, [*keys, paper]).fetchall()

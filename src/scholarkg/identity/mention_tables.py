@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
 
-from scholarkg.identity.pending_writes import PendingWrites
 from scholarkg.identity.records import _MENTION_COLUMNS, Mention, _mention
 from scholarkg.sqlite_in import select_in
 
@@ -15,7 +14,6 @@ class MentionTables:
 
     db: sqlite3.Connection
     mark_dirty: Callable[[int], None]  # the registry's
-    pending: PendingWrites  # the registry's
 
     def mentions(self, nodes: Sequence[str]) -> dict[str, Mention]:
         found: dict[str, Mention] = {}
@@ -23,8 +21,6 @@ class MentionTables:
         for row in select_in(self.db, query, list(nodes)):
             mention = _mention(row)
             found[mention.node] = mention
-        # none decided: each one's decision may wait for the chunk's (pending_writes)
-        self.pending.absent.update(n for n in nodes if n not in found)
         return found
 
     def mentions_of(self, pid: int) -> list[Mention]:
@@ -51,28 +47,12 @@ class MentionTables:
 
     def assign(self, mention: Mention, previous: int | None = -1) -> None:
         """Write (or overwrite) one authorship node's decision; its person needs writing.
-        ``previous``: the node's person before, when the caller knows it (-1: look it up). A
-        decision of a node without one is written with the chunk's (:mod:`~.pending_writes`)."""
-        pending = self.pending
-        held_back = pending.holds_back(mention.node)
+        ``previous``: the node's person before, when the caller knows it (-1: look it up)."""
         if previous == -1:
-            if held_back:
-                before = pending.mentions.get(mention.node)
-                previous = None if before is None else before.person
-            else:
-                row = self.db.execute(
-                    "SELECT person FROM mentions WHERE node = ?", (mention.node,)
-                ).fetchone()
-                previous = None if row is None else int(row[0])
-        if held_back:
-            pending.mentions[mention.node] = mention
-        else:
-            self._write(mention)
-        self.mark_dirty(mention.person)
-        if previous is not None and previous != mention.person:
-            self.mark_dirty(previous)
-
-    def _write(self, mention: Mention) -> None:
+            row = self.db.execute(
+                "SELECT person FROM mentions WHERE node = ?", (mention.node,)
+            ).fetchone()
+            previous = None if row is None else int(row[0])
         self.db.execute(
             f"INSERT OR REPLACE INTO mentions ({_MENTION_COLUMNS})"  # noqa: S608
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -89,6 +69,9 @@ class MentionTables:
                 int(mention.pinned),
             ),
         )
+        self.mark_dirty(mention.person)
+        if previous is not None and previous != mention.person:
+            self.mark_dirty(previous)
 
     def names_of(self, pid: int, without: Collection[str] = ()) -> list[str]:
         """Every spelling of the person's authorships (but those at ``without``), in

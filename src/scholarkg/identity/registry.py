@@ -12,6 +12,7 @@ Nothing here decides anything: :mod:`scholarkg.identity.resolver` does.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,7 +33,6 @@ from scholarkg.identity.layout import (
 )
 from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.merges_table import MergeTables
-from scholarkg.identity.pending_writes import PendingWrites, RegistryConnection
 from scholarkg.identity.person_reads import PersonReads
 from scholarkg.identity.profiles_table import ProfileTables
 from scholarkg.identity.publish_state import CACHE_LIMIT, PublishState
@@ -78,15 +78,9 @@ class Registry(
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = connect_state(
-            self.path,
-            "identity registry",
-            RegistryConnection,
-            timeout=30.0,
-            isolation_level="DEFERRED",
+        self.db = connect_state(
+            self.path, "identity registry", timeout=30.0, isolation_level="DEFERRED"
         )
-        assert isinstance(db, RegistryConnection)
-        self.db = db
         layout = self._layout()  # read before anything is written
         self.db.executescript(  # a bounded 64 MiB page cache: memory stays flat as it grows
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
@@ -114,8 +108,6 @@ class Registry(
             self._bare_profile_names()
         self._note_first_new()
         self.db.commit()
-        self.pending = PendingWrites(db)  # new persons and decisions, written a chunk at once
-        db.pending = self.pending
 
     # -- transactions -------------------------------------------------------------------------
 
@@ -154,26 +146,27 @@ class Registry(
         label: str | None = None,
         split_from: int | None = None,
     ) -> int:
-        """Register a person; the slug is made unique if another person holds it. Written with
-        the chunk's other new persons (:mod:`~.pending_writes`)."""
-        pending, taken = self.pending, "SELECT 1 FROM persons WHERE slug = ?"
+        """Register a person; the slug is made unique if another person holds it."""
         candidate, n = slug, 1
-        while candidate in pending.slugs or self.pending.db.read(taken, (candidate,)).fetchone():
-            n += 1
-            candidate = f"{slug}-{n}"
-        pid = pending.new_id()
-        pending.persons[pid] = (candidate, block, name, founded, profile, label, split_from)
-        pending.slugs.add(candidate)
+        while True:
+            try:
+                cursor = self.db.execute(
+                    "INSERT INTO persons (slug, block, name, founded, profile, label, split_from)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (candidate, block, name, founded, profile, label, split_from),
+                )
+                break
+            except sqlite3.IntegrityError:
+                n += 1
+                candidate = f"{slug}-{n}"
+        assert cursor.lastrowid is not None
+        pid = int(cursor.lastrowid)
         if len(self._marked) < CACHE_LIMIT:
             self._marked.add(pid)  # new persons are dirty
         return pid
 
     def person(self, pid: int) -> Person:
-        held = self.pending.persons.get(pid)
-        if held is not None:  # not written yet: live, unpublished
-            slug, block, name, founded, profile, label, _ = held
-            return _person((pid, slug, block, name, founded, None, profile, label, 0))
-        row = self.pending.db.read(
+        row = self.db.execute(
             f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id = ?",  # noqa: S608
             (pid,),
         ).fetchone()
@@ -181,17 +174,11 @@ class Registry(
             raise KeyError(pid)
         return _person(row)
 
-    def person_name(self, pid: int) -> str:
-        """The name the person is compared by (``persons.name``)."""
-        return self.person(pid).name
-
     def live(self, pid: int) -> int:
         """Follow ``merged_into`` to the surviving person."""
-        if pid in self.pending.persons:  # not written yet: none is merged into another
-            return pid
-        seen, query = {pid}, "SELECT merged_into FROM persons WHERE id = ?"
-        while True:  # the written ones are merged only into written ones
-            row = self.pending.db.read(query, (pid,)).fetchone()
+        seen = {pid}
+        while True:
+            row = self.db.execute("SELECT merged_into FROM persons WHERE id = ?", (pid,)).fetchone()
             if row is None or row[0] is None:
                 return pid
             pid = int(row[0])
@@ -262,10 +249,5 @@ class Registry(
 
     def set_name(self, pid: int, name: str) -> None:
         """The person's fullest spelling so far (compared with new names)."""
-        held = self.pending.persons.get(pid)
-        if held is not None:
-            self.pending.persons[pid] = (*held[:2], name, *held[3:])
-            self.mark_dirty(pid)
-            return
         self.db.execute("UPDATE persons SET name = ? WHERE id = ?", (name, pid))
         self.mark_dirty(pid)
