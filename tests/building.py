@@ -61,14 +61,19 @@ def content(config: Config) -> dict[str, set[tuple[str, str, str]]]:
     return out
 
 
-def run_cli(config: Path, *extra: str, bound: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    config: Path, *extra: str, bound: float = 600, prefect_api: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``scholarkg run --config config`` in a child process with its own temporary Prefect
-    API and Prefect's default console logging (``bound`` only catches a hang)."""
+    API (or ``prefect_api``'s, e.g. the session's) and Prefect's default console logging
+    (``bound`` only catches a hang)."""
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("PREFECT_API_URL", "PREFECT_LOGGING_"))
     }
+    if prefect_api:
+        env["PREFECT_API_URL"] = prefect_api
     return subprocess.run(
         [sys.executable, "-m", "scholarkg.cli", "run", "--config", str(config), *extra],
         capture_output=True,

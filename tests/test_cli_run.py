@@ -1,5 +1,7 @@
 """``scholarkg run`` as a user runs it: one summary, one-line errors, no tracebacks, and an exit
-code and a report that say what happened (a real Prefect API is started by the CLI itself)."""
+code and a report that say what happened (a real Prefect API: started by the CLI itself for a
+store that is down, the session's for the others, as ``PREFECT_API_URL`` names one: ~9 CPU-s
+less each)."""
 
 from __future__ import annotations
 
@@ -47,13 +49,17 @@ def test_a_store_that_is_down_is_one_line_and_a_report(tmp_path: Path) -> None:
         (b"\xfa\xff\xfe broken", "not UTF-8 text at byte 0 (0xfa)"),  # no byte-order mark
     ],
 )
+@pytest.mark.usefixtures("prefect_harness")
 def test_bad_input_is_one_line_without_tracebacks(
     tmp_path: Path, content: bytes, says: str
 ) -> None:
+    from prefect.settings import PREFECT_API_URL
+
     page = tmp_path / "page.txt"
     page.write_bytes(content)
     config = write_config(tmp_path, [page])
-    done = run_cli(config)
+    done = run_cli(config, prefect_api=str(PREFECT_API_URL.value()))
+    assert done.stderr.splitlines()[1:2] == [f"Prefect: reporting to {PREFECT_API_URL.value()}"]
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     [line] = [line for line in done.stdout.splitlines() if line.startswith("failed:")]
@@ -61,10 +67,13 @@ def test_bad_input_is_one_line_without_tracebacks(
 
 
 @pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
 def test_an_identity_registry_in_another_layout_is_one_line_and_left_as_it_is(
     tmp_path: Path,
 ) -> None:
     """A registry of another layout was read as if it were this one's (its old tables kept)."""
+    from prefect.settings import PREFECT_API_URL
+
     config = write_config(tmp_path, [SAMPLE_PROFILE])
     path = registry_path(load_config(config))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,7 +82,7 @@ def test_an_identity_registry_in_another_layout_is_one_line_and_left_as_it_is(
         db.execute("INSERT INTO meta VALUES ('schema', '2')")
         db.execute("CREATE TABLE persons (id INTEGER PRIMARY KEY, slug TEXT)")
     before = path.read_bytes()
-    done = run_cli(config)
+    done = run_cli(config, prefect_api=str(PREFECT_API_URL.value()))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "Traceback" not in done.stdout
     [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
