@@ -84,7 +84,14 @@ class WorkerSupply:
             message = "the server is stopping: the query was not answered"
         return QueryLimitError(message, status=503, retry_after=BUSY_RETRY_AFTER)
 
-    def _release(self, worker: WorkerHandle, *, healthy: bool) -> None:
+    def _release(self, worker: WorkerHandle, *, healthy: bool, lent: bool = False) -> None:
+        """Put ``worker`` back after its job, or stop it (replacing it when the pool would
+        shrink). ``lent``: a worker was lent beside this job, which has ended: the pool is one
+        worker over its size, so this one is stopped, never replaced (before: one killed at its
+        limit was replaced at once, and then an idle worker stopped as the lent one went)."""
+        if lent:
+            with self._lock:
+                self._lending -= 1
         if self._closed:
             worker.stop()
             return
