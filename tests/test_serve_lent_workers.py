@@ -123,3 +123,22 @@ def test_a_query_stopped_by_its_limit_costs_no_worker_started_and_stopped_at_onc
         assert pool.replaced == 1
     finally:
         pool.close()
+
+
+def test_scholarkg_query_stopped_by_its_limit_starts_one_worker_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command runs one query: no worker is lent beside it, none replaces the one its
+    limit stopped (before: one lent after a second and one started after the limit, the
+    command waiting for it, both stopped unused as it closed its pool)."""
+    from conftest import write_config
+    from scholarkg.cli import main
+
+    monkeypatch.setattr(worker_supply, "WorkerHandle", Counted)
+    monkeypatch.setattr(Counted, "started", [])
+    monkeypatch.setattr(Counted, "stopped", [])
+    store = build_v2_store(tmp_path / "store")
+    config = write_config(tmp_path, [], store={"path": str(store)}, serve={"time_limit": 3.0})
+    assert main(["query", "--config", str(config), "--sparql", LONG]) == 1
+    assert "time limit of 3 s" in capsys.readouterr().err
+    assert len(Counted.started) == 1 and Counted.stopped == Counted.started

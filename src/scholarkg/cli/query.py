@@ -290,7 +290,7 @@ def run_query(args: argparse.Namespace) -> int:
         config.store.open(read_only=True).close()  # the settings are checked before a worker
     spec = StoreSpec.of_config(config.store)  # starts; every [store] setting reaches it
     # The same isolation as the server: a worker process with the [serve] limits.
-    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
+    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1, one_job=True)
     job = QueryJob(text, stream_rows=BATCH_ROWS)  # the worker sends rows as it reads them
     prefixes = default_prefixes(config.iri_base)
 

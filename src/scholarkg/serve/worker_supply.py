@@ -26,10 +26,20 @@ class WorkerSupply:
     them jobs."""
 
     def __init__(
-        self, spec: StoreSpec, limits: QueryLimits, size: int = 2, *, lend: bool = True
+        self,
+        spec: StoreSpec,
+        limits: QueryLimits,
+        size: int = 2,
+        *,
+        lend: bool = True,
+        one_job: bool = False,
     ) -> None:
         self.spec = spec
-        self.lend = lend  # False for the update worker: one process may write
+        self.lend = lend and not one_job  # False for the update worker: one process may write
+        # a pool for one job (``scholarkg query``): nothing is lent or replaced, nothing would
+        # use it (before: a worker lent after a second and one started after a limit, both
+        # stopped unused when the command closed its pool)
+        self.one_job = one_job
         self.limits = limits
         self.size = max(1, size)
         self.generation = 0
@@ -95,10 +105,10 @@ class WorkerSupply:
         if self._closed:
             worker.stop()
             return
-        if not healthy:
+        if not healthy and not self.one_job:
             self.replaced += 1
         with self._lock:
-            surplus = self._total > self.size + self._lending
+            surplus = self._total > self.size + self._lending or (self.one_job and not healthy)
             if surplus:
                 self._total -= 1
         if surplus:  # the long query it was lent for has ended: back to the configured size
