@@ -10,6 +10,8 @@ import pytest
 
 from samples import SAMPLE_PROFILE
 
+pytest_plugins = ("prefect_servers",)
+
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 

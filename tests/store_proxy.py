@@ -27,7 +27,9 @@ class StoreProxy(ThreadingHTTPServer):
     never answered: ``restart`` (which kills the server and starts it again, returning its new
     URL) runs, and the connection is closed, as a server that crashed under the request.
     While ``refuse_matching`` is set, a write whose body or graph IRI holds it gets 400 (a
-    server refusing that one graph; ``refused`` counts)."""
+    server refusing that one graph; ``refused`` counts). The next ``fail_queries`` queries (to
+    ``/query``) whose body holds ``failing`` get 503, as an overloaded or restarting server
+    answers (``queries`` counts those queries)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
@@ -46,6 +48,9 @@ class StoreProxy(ThreadingHTTPServer):
         self.crash_at: int | None = None
         self.restart: Callable[[], str] | None = None
         self.refuse_matching: bytes | None = None
+        self.fail_queries = 0
+        self.failing = b""
+        self.queries = 0
 
     @property
     def url(self) -> str:
@@ -71,6 +76,13 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.send_response(413, "Payload Too Large")
             self._answer(b"proxy: request body too large")
             return
+        if self.path.startswith("/query") and self.server.failing in body:
+            self.server.queries += 1
+            if self.server.fail_queries > 0:
+                self.server.fail_queries -= 1
+                self.send_response(503, "Service Unavailable")
+                self._answer(b"proxy: busy, try again")
+                return
         writes = self.command in WRITES or self.path.startswith("/update")
         if writes:
             self.server.writes += 1

@@ -157,3 +157,28 @@ def test_an_in_process_run_leaves_the_environment_as_it_found_it(
     config = write_config(tmp_path, [SAMPLE_PROFILE], report={"summary_query": "nope"})
     assert main(["run", "--config", str(config)]) == 1  # refused before Prefect starts
     assert dict(os.environ) == before
+
+
+CONSOLE_AFTER = """
+import logging, os
+from scholarkg.cli import prefect_output
+for name in prefect_output.SETTINGS:
+    os.environ.pop(name, None)
+with prefect_output.configured(verbose=False):
+    from prefect import flow  # noqa: F401  (first imported inside the command, as by a run)
+    inside = logging.getLogger().handlers[0].level
+console = logging.getLogger().handlers[0]  # Prefect's console: on the root logger
+print(type(console).__name__, logging.getLevelName(inside), logging.getLevelName(console.level))
+"""
+
+
+def test_prefect_first_imported_in_a_quiet_command_logs_as_usual_after_it() -> None:
+    """Prefect reads its console handler's level once, when it is first imported: imported
+    inside an in-process ``scholarkg.cli.main(["run", …])`` (a fresh interpreter here), it
+    took the command's quiet CRITICAL and kept it, so the caller's later flow runs printed
+    nothing. After the command, the console is at Prefect's own level (NOTSET: every record)."""
+    done = subprocess.run(
+        [sys.executable, "-c", CONSOLE_AFTER], capture_output=True, text=True, timeout=BOUND
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["PrefectConsoleHandler", "CRITICAL", "NOTSET"]

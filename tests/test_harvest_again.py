@@ -208,6 +208,8 @@ def test_the_cli_harvests_again_and_refuses_in_one_line(
     assert mark(config).from_date == "2024-01-27"
 
 
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
 def test_the_harvest_arxiv_flow_harvests_again(
     config: Config, config_file: Path, arxiv_server: ReplayServer
 ) -> None:

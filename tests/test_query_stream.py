@@ -144,3 +144,30 @@ def test_a_limit_met_before_a_gathered_answer_is_written_claims_no_output(
         f"error: query stopped: result larger than the limit of {1 << 20} bytes; add LIMIT "
         "([serve] max_result_mb = 1)"
     ]
+
+
+@pytest.mark.parametrize("fmt", ["nt", "turtle"])
+def test_triples_cut_short_say_how_many_went_out_whole_where_they_can_be_counted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """N-Triples is one triple a line: the line says how many went out whole. Turtle groups
+    triples by subject, so none can be counted from what went out: the line says the output
+    stops partway. (Before: the triples of the batches handed on, whole or not.)"""
+    from scholarkg.cli import main
+
+    store = build_v2_store(tmp_path / "store")
+    small = write_config(tmp_path, [], store={"path": str(store)}, serve={"max_result_mb": 1})
+    argv = ["query", "--config", str(small), "--sparql", PAIRED, "--format", fmt]
+    assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.out
+    limit = (
+        f"error: query stopped: result larger than the limit of {1 << 20} bytes; add LIMIT "
+        "([serve] max_result_mb = 1)"
+    )
+    if fmt == "nt":
+        whole = captured.out.count("\n")
+        said = f"the output stops after {whole} triples: incomplete"
+    else:
+        said = "the output stops partway through its triples: incomplete"
+    assert captured.err.splitlines() == [f"{limit}; {said}"]

@@ -51,15 +51,17 @@ class Reader:
     """A thread reading a stream to its end, ``pause`` seconds between chunks (a slow
     reader), keeping what it read."""
 
-    def __init__(self, stream: object, pause: float = 0.0, keep: bool = True) -> None:
-        self.stream, self.pause, self.keep = stream, pause, keep
+    def __init__(
+        self, stream: object, pause: float = 0.0, keep: bool = True, read: int = 16384
+    ) -> None:
+        self.stream, self.pause, self.keep, self.read = stream, pause, keep, read
         self.chunks: list[bytes] = []
         self.size = 0
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
 
     def _read(self) -> None:
-        while chunk := self.stream.read1(16384):  # type: ignore[attr-defined]
+        while chunk := self.stream.read1(self.read):  # type: ignore[attr-defined]
             self.size += len(chunk)
             if self.keep:
                 self.chunks.append(chunk)
@@ -71,7 +73,7 @@ class Reader:
         return b"".join(self.chunks).decode("utf-8")
 
 
-def _query(config: Path, fmt: str, pause: float) -> tuple[int, str, Reader]:
+def _query(config: Path, fmt: str, pause: float, read: int = 16384) -> tuple[int, str, Reader]:
     """Run the endless query in ``fmt`` with its output read every ``pause`` seconds: its exit
     code, its stderr and its stdout's reader; a run still going after :data:`ENDS_WITHIN` is
     killed and fails the test."""
@@ -80,7 +82,7 @@ def _query(config: Path, fmt: str, pause: float) -> tuple[int, str, Reader]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    out, err = Reader(command.stdout, pause, keep=False), Reader(command.stderr)
+    out, err = Reader(command.stdout, pause, keep=read != 16384, read=read), Reader(command.stderr)
     try:
         code = command.wait(ENDS_WITHIN)
     except subprocess.TimeoutExpired:
@@ -103,9 +105,23 @@ def test_a_streamed_query_ends_at_its_time_limit_saying_its_output_is_cut_short(
     assert said == LIMIT_SAID
     rows, _, incomplete = rest.partition(" rows: ")
     assert incomplete == "incomplete"
-    assert int(rows) > 0 and int(rows) % BATCH_ROWS == 0  # whole batches went out
+    assert int(rows) > 0  # the rows that went out whole (a slow reader: part of one more)
     out.thread.join(ENDS_WITHIN)
     assert out.size > 0
+
+
+def test_a_limit_met_partway_through_a_batch_says_the_rows_written_whole(config: Path) -> None:
+    """A reader too slow to take one batch of rows within the time limit: the limit meets the
+    command while it waits to write the rest of that batch. Part of it went out, so the line
+    says the output is incomplete and how many rows went out whole: every whole line of the
+    CSV read (before: the limit's words alone, since no whole batch had gone out, of an output
+    holding hundreds of rows and part of one more)."""
+    code, err, out = _query(config, "csv", 0.2, read=4096)  # ~20 kB/s: a batch takes minutes
+    text = out.text()
+    whole = text.count("\n") - 1  # the header's line, then one line per row (no line breaks)
+    assert 0 < whole < BATCH_ROWS and not text.endswith("\n")  # part of one more row went out
+    assert code == 1
+    assert err.splitlines() == [f"{LIMIT_SAID}; the output stops after {whole} rows: incomplete"]
 
 
 def _held(read_end: int) -> int:

@@ -742,6 +742,36 @@ def test_a_client_that_leaves_its_answer_unread_is_disconnected(tmp_path: Path) 
         assert answered(server.url)
 
 
+def test_a_client_cut_off_midway_through_its_answer_can_tell_it_is_incomplete(
+    tmp_path: Path,
+) -> None:
+    """The endpoint sends an answer only once the worker has made all of it (a limit met
+    before is a 503 and no row: test_query_time_limit), with its Content-Length. So the one way
+    a client gets part of an answer is a cut connection (here: unread past ``send_timeout``),
+    and a real client (requests) then raises instead of taking the part for the whole."""
+    settings = ServeSettings(
+        workers=1, send_timeout=1.0, keep_alive=1.0, max_result_mb=64, time_limit=600.0
+    )
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 100000"  # ~30 MB of JSON
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        with requests.get(
+            server.url + "sparql",
+            params={"query": query, "format": "json"},
+            stream=True,
+            timeout=60,
+        ) as response:
+            assert response.status_code == 200
+            length = int(response.headers["Content-Length"])
+            first = response.raw.read(4096)
+            _until(lambda: _open_connections(server) == 0, "the stalled answer is dropped")
+            got = len(first)
+            with pytest.raises(requests.exceptions.ChunkedEncodingError, match="IncompleteRead"):
+                for chunk in response.iter_content(65536):
+                    got += len(chunk)
+        assert 0 < got < length
+        assert answered(server.url)
+
+
 def test_both_ways_of_running_out_of_memory_are_the_memory_limit() -> None:
     """The allocator stopping the worker (above) and the engine raising MemoryError in it give
     one answer: 503, marked as the memory limit, so the server refuses the repeat at once."""

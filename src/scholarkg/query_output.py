@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import IO, TextIO, cast
 
@@ -35,11 +35,16 @@ TABLE_ROWS = 2000  # rows a table's column widths are taken from, held until the
 
 
 def write_answer(
-    messages: Iterator[Message], fmt: str, prefixes: dict[str, str], out: TextIO
+    messages: Iterator[Message],
+    fmt: str,
+    prefixes: dict[str, str],
+    out: TextIO,
+    row_end: Callable[[], None] = lambda: None,
 ) -> None:
     """Write a streamed answer (:meth:`scholarkg.serve.workers.WorkerPool.stream`) to
     ``out`` in ``fmt`` as its batches arrive; a limit or failure the stream raises midway goes
-    up after the rows before it were written."""
+    up after the rows before it were written. ``row_end()`` is called once each SELECT row's
+    text has been handed to ``out`` (what says how many went out whole)."""
     first = next(messages, None)
     if isinstance(first, QueryOutcome):  # an ASK answer comes whole
         _print(out, format_outcome(first, fmt, prefixes))
@@ -52,11 +57,11 @@ def write_answer(
         return
     rows = cast("Iterator[Row]", items)
     if fmt in ("csv", "tsv"):
-        _write_delimited(first.variables, rows, out, "," if fmt == "csv" else "\t")
+        _write_delimited(first.variables, rows, out, "," if fmt == "csv" else "\t", row_end)
     elif fmt == "json":
-        _write_json(first.variables, rows, out)
+        _write_json(first.variables, rows, out, row_end)
     elif fmt == "table":
-        _write_table(first.variables, rows, out)
+        _write_table(first.variables, rows, out, row_end)
     else:
         raise QueryError(f"SELECT results come as table, csv, tsv or json, not {fmt!r}")
 
@@ -67,15 +72,22 @@ def _print(out: TextIO, text: str) -> None:
 
 
 def _write_delimited(
-    columns: tuple[str, ...], rows: Iterable[Row], out: TextIO, delimiter: str
+    columns: tuple[str, ...],
+    rows: Iterable[Row],
+    out: TextIO,
+    delimiter: str,
+    row_end: Callable[[], None],
 ) -> None:
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["" if t is None else term_text(t) for t in row])
+        row_end()
 
 
-def _write_json(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> None:
+def _write_json(
+    columns: tuple[str, ...], rows: Iterable[Row], out: TextIO, row_end: Callable[[], None]
+) -> None:
     """SPARQL 1.1 Query Results JSON laid out as ``json.dumps(…, indent=1)`` lays out the
     whole answer: each binding rendered alone and indented to its depth (3)."""
     empty = {"head": {"vars": list(columns)}, "results": {"bindings": []}}
@@ -87,11 +99,14 @@ def _write_json(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> N
         binding = {c: json_term(t) for c, t in zip(columns, row, strict=True) if t is not None}
         lines = json.dumps(binding, indent=1, ensure_ascii=False).split("\n")
         out.write(("\n" if not any_row else ",\n") + "\n".join("   " + line for line in lines))
+        row_end()
         any_row = True
     out.write(("\n  " if any_row else "") + text[split:] + "\n")
 
 
-def _write_table(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> None:
+def _write_table(
+    columns: tuple[str, ...], rows: Iterable[Row], out: TextIO, row_end: Callable[[], None]
+) -> None:
     """A table whose column widths are those of its first :data:`TABLE_ROWS` rows (every row
     of a smaller answer: the whole answer's table); later rows are written as they come, a
     wider cell pushing the cells after it right (the rows above are not aligned again)."""
@@ -101,10 +116,12 @@ def _write_table(columns: tuple[str, ...], rows: Iterable[Row], out: TextIO) -> 
     out.write(_line(columns, widths) + "\n" + "  ".join("-" * w for w in widths))
     for cells in first:
         out.write("\n" + _line(cells, widths))
+        row_end()
     count = len(first)
     del first
     for row in rows:
         out.write("\n" + _line(_cells(row), widths))
+        row_end()
         count += 1
     out.write(f"\n({count} row{'s' if count != 1 else ''})\n")
 

@@ -48,6 +48,7 @@ class DeadlineOutput:
         self.fd, self.deadline, self.late, self.stop = fd, deadline, late, stop
         self.encoder = codecs.getincrementalencoder(encoding)(errors)
         self.pending = bytearray()
+        self.sent = 0  # bytes written to ``fd``
         self.chunk = HOLD if stat.S_ISREG(os.fstat(fd).st_mode) else PIPE_BUF
         self.poller = select.poll()
         self.poller.register(fd, select.POLLOUT)
@@ -67,6 +68,12 @@ class DeadlineOutput:
             except BlockingIOError:  # stdout left non-blocking by another process
                 continue
             del self.pending[:written]
+            self.sent += written
+
+    @property
+    def position(self) -> int:
+        """Bytes of the text written so far: those sent and those held."""
+        return self.sent + len(self.pending)
 
     def _wait(self) -> None:
         """Until ``fd`` takes more (or its reader is gone: the write then says so)."""

@@ -6,7 +6,8 @@ quiet run raises only the console handler's level, through the environment overr
 ``logging.yml`` documents (``PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL``), before Prefect is
 imported: every record still reaches the API at its usual level, so the Prefect UI shows the
 whole run either way. The setting is the command's only (:func:`configured`): a program that
-calls the CLI in-process gets its environment back as it was.
+calls the CLI in-process gets its environment back as it was, and Prefect's console its usual
+level when the command was what first set Prefect up.
 
 Warnings of scholarkg's own library loggers (``scholarkg.*``) are not Prefect's: a quiet run
 prints them as ``warning: …`` lines instead of dropping them with the console.
@@ -34,10 +35,12 @@ def configured(verbose: bool) -> Iterator[None]:
     found = {name: os.environ.get(name) for name in SETTINGS}
     library = logging.getLogger("scholarkg")
     handlers = list(library.handlers)
+    set_up_before = _prefect_set_up()
     configure(verbose)
     try:
         yield
     finally:
+        quieted = os.environ.get(CONSOLE_LEVEL) != found[CONSOLE_LEVEL]
         for name, value in found.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -45,6 +48,37 @@ def configured(verbose: bool) -> Iterator[None]:
                 os.environ[name] = value
         for handler in [h for h in library.handlers if h not in handlers]:
             library.removeHandler(handler)
+        if quieted and not set_up_before:
+            _console_as_configured()
+
+
+_PREFECT_LOGGING = "prefect.logging.configuration"
+
+
+def _prefect_set_up() -> bool:
+    """Whether Prefect's logging is set up in this process (it is once, when first needed)."""
+    configuration = sys.modules.get(_PREFECT_LOGGING)
+    return configuration is not None and bool(configuration.PROCESS_LOGGING_CONFIG)
+
+
+def _console_as_configured() -> None:
+    """Prefect's console handler at the level its logging configuration gives it now the
+    command's quiet level is gone from the environment. Prefect reads it once, when first set
+    up: set up during the command (first imported by it), its console stayed at CRITICAL in
+    the caller's process, whose later flow runs printed nothing. (Prefect's own incremental
+    set-up cannot do it: ``dictConfig`` skips a handler level of 0, the console's.)"""
+    named = (h for h in logging.getLogger().handlers if h.get_name() == "console")
+    console = next(named, None)  # the handler Prefect's configuration names console
+    if not _prefect_set_up() or console is None:
+        return  # Prefect was not set up: it reads the environment as restored when it is
+    configuration = sys.modules[_PREFECT_LOGGING]
+    from prefect.settings import PREFECT_LOGGING_SETTINGS_PATH
+
+    path = PREFECT_LOGGING_SETTINGS_PATH.value()
+    if not path.exists():
+        path = configuration.DEFAULT_LOGGING_SETTINGS_PATH
+    level = configuration.load_logging_config(path).get("handlers", {}).get("console", {})
+    console.setLevel(level.get("level", logging.NOTSET))
 
 
 def configure(verbose: bool) -> None:

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TextIO, cast
 
@@ -133,42 +134,75 @@ def _run_stoppable(pool: WorkerPool, work: Callable[[], None]) -> None:
 
 
 class Written:
-    """The command's output, and how many rows (or triples) of a streamed answer went out, to
-    say that output a limit or failure cut short is incomplete."""
+    """The command's output, and how many rows (or N-Triples triples) of a streamed answer went
+    out whole, to say that output a limit or failure cut short is incomplete and where."""
 
-    def __init__(self, out: TextIO | DeadlineOutput) -> None:
-        self.out = out
-        self.items = 0
+    def __init__(self, out: TextIO | DeadlineOutput, fmt: str) -> None:
+        self.out, self.fmt = out, fmt
         self.what = "rows"
-        self.started = False  # anything written (not yet: a table's first rows, or JSON-LD)
+        self.counted = True  # whole rows (triples) are counted: not in Turtle or JSON-LD
+        self.lines = False  # each line written is one item (N-Triples)
+        self.handed = 0  # characters handed to an ``out`` that says nothing of what it sent
+        self.whole = 0  # items known to have gone out whole
+        self.ends: deque[int] = deque()  # where items handed but not known out end
+
+    def _sent(self) -> int:
+        return int(getattr(self.out, "sent", self.handed))
 
     def write(self, text: str) -> int:
-        self.started = self.started or bool(text)
+        if not self.lines:
+            return self._write(text)
+        for line in text.splitlines(keepends=True):
+            self._write(line)
+            if line.endswith("\n"):
+                self.row_end()
+        return len(text)
+
+    def _write(self, text: str) -> int:
+        self.handed += len(text)
         return self.out.write(text)
+
+    def row_end(self) -> None:
+        """One row's (triple's) text has been handed on: it is out once the bytes to here are."""
+        self.ends.append(int(getattr(self.out, "position", self.handed)))
+        self._settle()
+
+    def _settle(self) -> None:
+        sent = self._sent()
+        while self.ends and self.ends[0] <= sent:
+            self.ends.popleft()
+            self.whole += 1
 
     def flush(self) -> None:
         self.out.flush()
 
     def count(self, messages: Iterator[Message]) -> Iterator[Message]:
+        from scholarkg.query_results import GRAPH_OUTPUT
         from scholarkg.serve.jobs import RowBatch, StreamHead
 
         for message in messages:
-            if isinstance(message, StreamHead):
-                self.what = "triples" if message.form == "triples" else "rows"
+            if isinstance(message, StreamHead) and message.form == "triples":
+                self.what = "triples"
+                self.lines = self.counted = GRAPH_OUTPUT.get(self.fmt) == "nt"
             yield message  # the writer asks for the next one once this one is written
             if isinstance(message, RowBatch):
-                self.out.flush()  # counted once out: a limit met while it waits is said
-                self.items += len(message.items)
+                self.out.flush()  # each batch out as it comes
 
     def said(self, exc: Exception) -> Exception:
-        """``exc``, saying the output before it is incomplete when some was written (a table
+        """``exc``, saying the output before it is incomplete when any of it went out (a table
         before its first rows' widths were known, or JSON-LD, written once every triple has
-        come, had none written)."""
+        come, had none), and how many rows went out whole (part of the next may follow them)."""
         from scholarkg.errors import QueryError
 
-        if not self.items or not self.started or not isinstance(exc, QueryError):
+        sent = self._sent()
+        if not sent or not isinstance(exc, QueryError):
             return exc
-        return QueryError(f"{exc}; the output stops after {self.items} {self.what}: incomplete")
+        self._settle()
+        if not self.counted:
+            return QueryError(
+                f"{exc}; the output stops partway through its {self.what}: incomplete"
+            )
+        return QueryError(f"{exc}; the output stops after {self.whole} {self.what}: incomplete")
 
 
 def _limit_named(exc: Exception, serve: ServeSettings) -> Exception:
@@ -256,7 +290,7 @@ def run_query(args: argparse.Namespace) -> int:
         config.store.open(read_only=True).close()  # the settings are checked before a worker
     spec = StoreSpec.of_config(config.store)  # starts; every [store] setting reaches it
     # The same isolation as the server: a worker process with the [serve] limits.
-    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1)
+    pool = WorkerPool(spec, QueryLimits.from_settings(config.serve), size=1, one_job=True)
     job = QueryJob(text, stream_rows=BATCH_ROWS)  # the worker sends rows as it reads them
     prefixes = default_prefixes(config.iri_base)
 
@@ -268,12 +302,12 @@ def run_query(args: argparse.Namespace) -> int:
     except BaseException:  # stdout's reader already gone
         pool.close()
         raise
-    written = Written(out)
+    written = Written(out, args.format)
 
     def answer() -> None:  # each batch written as it comes: the command's memory stays flat
         with contextlib.closing(pool.stream(job)) as messages:
             text = cast("TextIO", written)  # write() and flush() are all the writers call
-            write_answer(written.count(messages), args.format, prefixes, text)
+            write_answer(written.count(messages), args.format, prefixes, text, written.row_end)
         written.flush()  # the rest, within the limit
 
     try:

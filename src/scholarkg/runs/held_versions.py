@@ -24,15 +24,21 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from scholarkg.config import Config
-from scholarkg.errors import LoadError
+from scholarkg.errors import LoadError, QueryError
 from scholarkg.iris import SKG, Minter
+from scholarkg.lifecycle import pause
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.query_results import run_select
 from scholarkg.sqlite_in import execute_in, open_state_db, select_in
 from scholarkg.store.base import GraphStore
+from scholarkg.store.endpoint_failures import answered_status, unanswered
 from scholarkg.store.sparql_text import iri_ref
 
 WHAT = "record versions"
+TRIES = 3  # times the store is asked for a chunk's versions when it fails for a moment
+RETRY_PAUSE = 1.0  # seconds before the second try, twice that before the third
+# What a store answers while it is overloaded or restarting: worth asking again
+_PASSING = frozenset({429, 500, 502, 503, 504})
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS versions (
     arxiv_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID;
@@ -115,12 +121,32 @@ class StoreVersions:
         rest = [i for i, v in numbered.items() if v >= held.get(i, 0)]
         if rest and self.asked is not None:
             self.queries += 1
-            stored = self.asked(rest)
+            stored = self._ask(self.asked, rest)
             newer = [(i, v) for i, v in stored.items() if v > held.get(i, 0)]
             if newer:
                 self.keep(newer)
                 held.update(newer)
         return {i: (numbered[i], v) for i, v in held.items() if numbered[i] < v}
+
+    def _ask(self, asked: Asked, ids: Sequence[str]) -> dict[str, int]:
+        """``asked(ids)``, asked again (up to :data:`TRIES` times, a pause between, which a
+        stop request ends) while the store fails for want of an answer or with a status that
+        passes (:data:`_PASSING`); then, or at once for a refusal, one :class:`QueryError`
+        saying what the look-up is for. Going on without it could roll records back."""
+        for attempt in range(1, TRIES + 1):
+            try:
+                return asked(ids)
+            except QueryError as exc:
+                passing = unanswered(exc) or answered_status(exc) in _PASSING
+                if attempt < TRIES and passing:
+                    pause(RETRY_PAUSE * 2 ** (attempt - 1))
+                    continue
+                times = f"{attempt} time{'s' if attempt > 1 else ''}"
+                raise QueryError(
+                    f"{WHAT}: the store did not say which versions it holds (asked {times}; "
+                    f"a record older than the store's would replace it): {exc}"
+                ) from exc
+        raise AssertionError("unreachable")
 
 
 def held_back_note(count: int, shown: str) -> str:

@@ -26,10 +26,20 @@ class WorkerSupply:
     them jobs."""
 
     def __init__(
-        self, spec: StoreSpec, limits: QueryLimits, size: int = 2, *, lend: bool = True
+        self,
+        spec: StoreSpec,
+        limits: QueryLimits,
+        size: int = 2,
+        *,
+        lend: bool = True,
+        one_job: bool = False,
     ) -> None:
         self.spec = spec
-        self.lend = lend  # False for the update worker: one process may write
+        self.lend = lend and not one_job  # False for the update worker: one process may write
+        # a pool for one job (``scholarkg query``): nothing is lent or replaced, nothing would
+        # use it (before: a worker lent after a second and one started after a limit, both
+        # stopped unused when the command closed its pool)
+        self.one_job = one_job
         self.limits = limits
         self.size = max(1, size)
         self.generation = 0
@@ -84,14 +94,21 @@ class WorkerSupply:
             message = "the server is stopping: the query was not answered"
         return QueryLimitError(message, status=503, retry_after=BUSY_RETRY_AFTER)
 
-    def _release(self, worker: WorkerHandle, *, healthy: bool) -> None:
+    def _release(self, worker: WorkerHandle, *, healthy: bool, lent: bool = False) -> None:
+        """Put ``worker`` back after its job, or stop it (replacing it when the pool would
+        shrink). ``lent``: a worker was lent beside this job, which has ended: the pool is one
+        worker over its size, so this one is stopped, never replaced (before: one killed at its
+        limit was replaced at once, and then an idle worker stopped as the lent one went)."""
+        if lent:
+            with self._lock:
+                self._lending -= 1
         if self._closed:
             worker.stop()
             return
-        if not healthy:
+        if not healthy and not self.one_job:
             self.replaced += 1
         with self._lock:
-            surplus = self._total > self.size + self._lending
+            surplus = self._total > self.size + self._lending or (self.one_job and not healthy)
             if surplus:
                 self._total -= 1
         if surplus:  # the long query it was lent for has ended: back to the configured size

@@ -54,7 +54,8 @@ class WorkerPool(WorkerSupply):
                 remaining = time_limit - (time.monotonic() - started)
                 ready = remaining > 0 and worker.conn.poll(remaining)
             if not ready:
-                self._release(worker, healthy=False)
+                self._release(worker, healthy=False, lent=lent)
+                lent = False
                 what = "update" if isinstance(job, UpdateJob) else "query"
                 raise QueryLimitError(
                     f"{what} stopped: it ran longer than the time limit of {time_limit:g} s",
@@ -65,14 +66,16 @@ class WorkerPool(WorkerSupply):
             self.answered += 1
         except (EOFError, OSError, BrokenPipeError):
             failure = self._stopping(job) if self._closed else worker.crash_error()
-            self._release(worker, healthy=False)
+            self._release(worker, healthy=False, lent=lent)
             raise failure from None
+        except BaseException:
+            if lent:  # an unforeseen failure: the worker lent beside this job goes
+                self._end_lend()
+            raise
         finally:
             with self._lock:
                 self._running.discard(worker)
-            if lent:
-                self._end_lend()
-        self._release(worker, healthy=True)
+        self._release(worker, healthy=True, lent=lent)
         return answer
 
     def run(self, job: QueryJob, *, time_limit: float | None = None) -> QueryOutcome:
@@ -137,9 +140,7 @@ class WorkerPool(WorkerSupply):
         finally:
             with self._lock:
                 self._running.discard(worker)
-            self._release(worker, healthy=healthy)
-            if lent:
-                self._end_lend()
+            self._release(worker, healthy=healthy, lent=lent)
         if last is not None:
             yield last
 
