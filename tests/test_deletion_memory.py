@@ -29,7 +29,8 @@ from scholarkg.config import Config, load_config
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs import chunk_work
-from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.context import deletions_path
 from scholarkg.runs.deletions import Deletions

@@ -27,7 +27,8 @@ from building import counted
 from constructed import Listed, snapshot_line, snapshot_lines
 from scholarkg.config import Config
 from scholarkg.resolution.index import TitleIndex
-from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.context import title_index_path
 from scholarkg.store.embedded import EmbeddedStore

@@ -24,7 +24,7 @@ from conftest import write_config
 from loopback import Drip
 from samples import ROOT
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_disk_full import held_quads
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
