@@ -22,7 +22,7 @@ from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.chunk_work import WorkerSetup
-from scholarkg.runs.context import title_index_path
+from scholarkg.runs.state_paths import title_index_path
 
 FIRST = "0704.0002"
 FIRST_TITLE = "Sparsity-certifying Graph Decompositions"
