@@ -27,7 +27,7 @@ import pyoxigraph as ox
 import identity_set
 from ingest_steps import config_for
 from measure import clocks
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.embedded import EmbeddedStore
 
 Mention = tuple[str, int]

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from ablation import identity_disabled
 from measure import clocks
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 
 Params = dict[str, Any]

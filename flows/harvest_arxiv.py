@@ -1,4 +1,4 @@
-"""``harvest_arxiv``: the harvest job (``scholarkg.runs.arxiv_jobs.harvest``) with each
+"""``harvest_arxiv``: the harvest job (``scholarkg.runs.arxiv_harvest.harvest``) with each
 OAI-PMH page fetched by a retried task.
 
 The loop, its checkpoint and its guards are the library's; the flow only supplies a page
@@ -22,7 +22,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
 from scholarkg.lifecycle import Interrupted
-from scholarkg.runs.arxiv_jobs import check_again, harvest
+from scholarkg.runs.arxiv_harvest import check_again, harvest
 from scholarkg.runs.report import RunReport
 
 

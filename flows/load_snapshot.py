@@ -1,4 +1,4 @@
-"""``load_snapshot``: the snapshot job (``scholarkg.runs.arxiv_jobs.load_snapshot``) as a flow.
+"""``load_snapshot``: the snapshot job (``scholarkg.runs.arxiv_snapshot.load_snapshot``) as a flow.
 
 One task: the job batches internally (chunks over worker processes, a loader thread), for any
 configured store kind, and a re-run skips the chunks the store already holds.
@@ -17,7 +17,7 @@ from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import LoadError, ScholarKGError
-from scholarkg.runs.arxiv_jobs import load_snapshot as load_snapshot_job
+from scholarkg.runs.arxiv_snapshot import load_snapshot as load_snapshot_job
 from scholarkg.runs.report import RunReport
 
 

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from building import build_store
 from samples import ROOT, SAMPLE_PROFILE
 from scholarkg.config import Config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.embedded import EmbeddedStore
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"

@@ -26,7 +26,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.http import HttpClient
 from scholarkg.limits import Limits
-from scholarkg.runs.arxiv_jobs import fetch_ids
+from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.build import build as build_job
 
 pytest_plugins = ("arxiv_fixtures",)

@@ -27,7 +27,7 @@ from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.identity.names import block
 from scholarkg.iris import Minter
 from scholarkg.runs import gating
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.context import RunContext
 from scholarkg.transform.arxiv import emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter

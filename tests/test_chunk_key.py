@@ -13,7 +13,7 @@ from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError
 from scholarkg.limits import DEFAULT_LIMITS
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.chunk_fingerprint import fingerprint
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"

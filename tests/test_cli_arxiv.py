@@ -203,7 +203,7 @@ def test_the_library_harvest_refuses_a_from_that_is_not_a_date_and_asks_nothing(
     would have hidden the bad argument on this run and not the next)."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
-    from scholarkg.runs.arxiv_jobs import harvest
+    from scholarkg.runs.arxiv_harvest import harvest
 
     loaded = load_config(config)
     with pytest.raises(ConfigError) as refused:

@@ -16,7 +16,7 @@ from conftest import write_config
 from loopback import free_port
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.runs.context import registry_path
+from scholarkg.runs.state_paths import registry_path
 
 BOUND = 300
 

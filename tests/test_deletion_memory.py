@@ -29,11 +29,12 @@ from scholarkg.config import Config, load_config
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs import chunk_work
-from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from scholarkg.runs.context import deletions_path
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.report import RunReport
+from scholarkg.runs.state_paths import deletions_path
 from store_proxy import running_proxy
 from test_door_counts_harvest import CS, RELISTED, STITCHED_TOKEN, page_two, papers, serve_page_two
 from test_harvest_deletions import GONE, SNAPSHOT, authors_of, deleted, dumped, indexed

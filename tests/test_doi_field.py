@@ -17,7 +17,7 @@ from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.snapshot import SnapshotReader
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.transform.arxiv import dois
 
 LINE = json.loads(

@@ -22,7 +22,7 @@ from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
 from scholarkg.query_results import run_select
-from scholarkg.runs.arxiv_jobs import fetch_ids
+from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)

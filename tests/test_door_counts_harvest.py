@@ -32,7 +32,7 @@ from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
 from scholarkg.query_results import run_select
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)

@@ -28,7 +28,9 @@ from scholarkg.extract.arxiv_authors import listed_name, split_author_string
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
-from scholarkg.runs.arxiv_jobs import fetch_ids, harvest, load_snapshot
+from scholarkg.runs.arxiv_fetch import fetch_ids
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.tex_letters import tex_unicode
 from test_door_whitespace import ATOM, OAI, RAW, _element, _graphs, _listed, _x
 

@@ -33,7 +33,9 @@ from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.models import ArxivRecord
-from scholarkg.runs.arxiv_jobs import fetch_ids, harvest, load_snapshot
+from scholarkg.runs.arxiv_fetch import fetch_ids
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_oai_pmh import ARXIV_RAW
 
 pytest_plugins = ("arxiv_fixtures",)

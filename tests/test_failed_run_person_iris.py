@@ -22,7 +22,7 @@ from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.runs import records
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from store_proxy import StoreProxy, running_proxy
 
 pytest_plugins = ("oxigraph_server",)

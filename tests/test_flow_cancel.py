@@ -19,10 +19,11 @@ import pytest
 
 from conftest import write_config
 from loopback import Drip
+from processes import children
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, serving
-from test_stop import children, copies, still_running
+from test_stop import copies, still_running
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State

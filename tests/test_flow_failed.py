@@ -12,10 +12,11 @@ import pytest
 
 from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
+from processes import children
 from samples import SAMPLE_PROFILE
 from test_flow_cancel import _final_state
 from test_schedules import serving
-from test_stop import children, still_running
+from test_stop import still_running
 
 
 def ended_on_its_failure(logged: str, message: str) -> None:

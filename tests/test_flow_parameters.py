@@ -17,7 +17,7 @@ from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
-from scholarkg.runs.arxiv_jobs import load_snapshot as load_snapshot_job
+from scholarkg.runs.arxiv_snapshot import load_snapshot as load_snapshot_job
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 SAYS = "chunk_records: 0 is not a number of records (a whole number of at least 1)"

@@ -22,7 +22,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.iris import SKG, Minter
 from scholarkg.runs import chunk_fingerprint
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)

@@ -20,7 +20,7 @@ from scholarkg import iris, provenance
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.runs import chunk_fingerprint
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)

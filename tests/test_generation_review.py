@@ -15,8 +15,8 @@ import pytest
 from scholarkg.config import Config
 from scholarkg.identity import names
 from scholarkg.identity.registry import Registry
-from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.runs.context import registry_path
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.state_paths import registry_path
 from test_fold_letters_build import _author, _clear_name_caches, _config, _snapshot
 from test_name_review import _load
 from test_name_review import _partition as partition

@@ -19,7 +19,7 @@ import pytest
 from building import sparql_store
 from conftest import write_config
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.patch import GraphPatch, patch_update

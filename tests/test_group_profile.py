@@ -18,7 +18,7 @@ import pytest
 from building import build_store, rebuild, rows
 from constructed import Listed, profile_page
 from scholarkg.identity.registry import Registry
-from scholarkg.runs.context import registry_path
+from scholarkg.runs.state_paths import registry_path
 
 P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
 DAY = dt.date(2024, 3, 1)

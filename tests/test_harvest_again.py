@@ -28,7 +28,7 @@ from scholarkg.errors import ConfigError
 from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME, checkpoint_name
 from scholarkg.load.manifest import store_state_dir
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_harvest import harvest
 from test_harvest_list_size import froms, page_one_saying
 from test_harvest_versions import held_versions, page, raw_record
 

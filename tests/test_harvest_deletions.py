@@ -27,9 +27,10 @@ from building import counted
 from constructed import Listed, snapshot_line, snapshot_lines
 from scholarkg.config import Config
 from scholarkg.resolution.index import TitleIndex
-from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from scholarkg.runs.context import title_index_path
+from scholarkg.runs.state_paths import title_index_path
 from scholarkg.store.embedded import EmbeddedStore
 from test_door_counts_harvest import RELISTED, page_two, papers, serve_page_two
 from test_resolution import page_config

@@ -24,7 +24,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_harvest import harvest
 
 pytest_plugins = ("arxiv_fixtures",)
 

@@ -2,7 +2,7 @@
 (``--store`` / ``with_store_path``) starts afresh, and state that older versions kept in the data
 directory's ``state`` folder goes to the configured store only, with a notice.
 
-Real harvests (``scholarkg.runs.arxiv_jobs.harvest`` and the CLI) against the loopback replay
+Real harvests (``scholarkg.runs.arxiv_harvest.harvest`` and the CLI) against the loopback replay
 server's recorded arXiv OAI-PMH answers."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from scholarkg.errors import ConfigError
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.harvest import Checkpoint
 from scholarkg.load.manifest import store_state_dir
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)

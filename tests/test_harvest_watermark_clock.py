@@ -11,7 +11,7 @@ from scholarkg.config import Config
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_harvest import harvest
 from test_door_counts_harvest import page_two, serve_page_two
 
 pytest_plugins = ("arxiv_fixtures",)

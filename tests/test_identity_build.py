@@ -19,7 +19,7 @@ from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.query import resolve_query
 from scholarkg.query_binding import bind_parameters
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)

@@ -24,7 +24,7 @@ from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, PaperMentions
 from scholarkg.identity.registry import Registry, short_hash
 from scholarkg.identity.resolver import IdentityResolver
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_group_named_variants import BASE, _paper
 from test_name_spellings_build import P
 

@@ -25,7 +25,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter, work_key
 from scholarkg.resolution.score import MIN_TITLE_SIMILARITY
 from scholarkg.resolution.titles import title_similarity
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 
 P = (

@@ -23,8 +23,8 @@ from scholarkg.config import load_config
 from scholarkg.identity import evidence, names
 from scholarkg.identity.registry import MAX_EVIDENCE_AUTHORS, Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
-from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.runs.context import registry_path
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.state_paths import registry_path
 
 N = 2_000  # the comparisons of the old all-pairs loop: ~4 000 000
 BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"

@@ -27,7 +27,7 @@ from scholarkg.iris import SKG, Minter, fold, slug
 from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.resolution.authors import align
 from scholarkg.runs import chunk_fingerprint
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.transform.arxiv import arxiv_graph, arxiv_mentions
 from scholarkg.transform.emit import GraphEmitter
 

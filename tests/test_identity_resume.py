@@ -16,7 +16,7 @@ from conftest import write_config
 from constructed import Listed, profile_page, snapshot_line, snapshot_lines
 from scholarkg.config import Config, load_config
 from scholarkg.incremental import SourceState, SourceStates
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading

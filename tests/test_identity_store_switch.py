@@ -10,7 +10,7 @@ from building import build_store, graphs, rebuild
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config
 from scholarkg.runs.build import build
-from scholarkg.runs.context import REGISTRY, registry_path
+from scholarkg.runs.state_paths import REGISTRY, registry_path
 
 
 def person_graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:

@@ -14,7 +14,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 
 P = (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_stop import BOUND, Run, copies
 
 NAMING = (

@@ -13,7 +13,7 @@ from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.iris import KEY_CHARS, Minter, capped
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 LONG = "Wolfeschlegelsteinhausen" * 800  # one word of 19 200 letters

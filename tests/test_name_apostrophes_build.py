@@ -14,7 +14,7 @@ import pytest
 from conftest import write_config
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_fold_letters_build import (
     _author,
     _clear_name_caches,

@@ -19,7 +19,7 @@ from conftest import write_config
 from constructed import listing, profile_page, snapshot_line, variant_entry
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from test_fold_letters_build import authorships, persons
 

@@ -23,7 +23,7 @@ from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 FIXTURES = ROOT / "tests" / "fixtures" / "arxiv"
 ATOM = (FIXTURES / "derived" / "atom_0704.0002.xml").read_bytes()

@@ -30,7 +30,7 @@ from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.limits import Limits
-from scholarkg.runs.arxiv_jobs import harvest
+from scholarkg.runs.arxiv_harvest import harvest
 
 pytest_plugins = ("arxiv_fixtures",)
 

@@ -94,7 +94,7 @@ def loaded_quads(store: object, source_free: bool = True) -> set[tuple[str, str,
 def test_snapshot_record_gives_the_same_quads_with_either_loader(tmp_path: Path) -> None:
     from conftest import write_config
     from scholarkg.config import load_config
-    from scholarkg.runs.arxiv_jobs import load_snapshot
+    from scholarkg.runs.arxiv_snapshot import load_snapshot
     from scholarkg.store.embedded import EmbeddedStore
 
     snapshot = FIXTURES / "kaggle" / "snapshot_sample_100.jsonl"
@@ -120,7 +120,7 @@ def test_a_snapshot_loads_into_a_sparql_server_as_into_the_embedded_store(
 ) -> None:
     from conftest import write_config
     from scholarkg.config import load_config
-    from scholarkg.runs.arxiv_jobs import load_snapshot
+    from scholarkg.runs.arxiv_snapshot import load_snapshot
     from scholarkg.store.embedded import EmbeddedStore
 
     snapshot = FIXTURES / "kaggle" / "snapshot_sample_100.jsonl"

@@ -23,8 +23,8 @@ from scholarkg.identity.evidence import _pairs, pair_key
 from scholarkg.identity.layout import PAIRS
 from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
-from scholarkg.runs.context import registry_path
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.state_paths import registry_path
 from test_fold_letters_build import _author, _config, persons
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identity-before-spelled-pairs" / "identity.sqlite"

@@ -21,8 +21,9 @@ import pytest
 import requests
 
 from conftest import write_config
+from processes import alive, descendants
 from serve_fixtures import build_v2_store
-from test_query_stop import ENDLESS, _alive, _descendants
+from test_query_stop import ENDLESS
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 
@@ -36,7 +37,7 @@ def _running_worker(parent: subprocess.Popen[str]) -> int | None:
     """A worker under ``parent`` running the query past 1 s (the pool lowers its priority)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and parent.poll() is None:
-        for pid in _descendants(parent.pid):
+        for pid in descendants(parent.pid):
             with contextlib.suppress(OSError):
                 if os.getpriority(os.PRIO_PROCESS, pid) > 0:
                     return pid
@@ -72,15 +73,15 @@ def test_a_pool_whose_command_is_killed_ends_with_it(command: str, tmp_path: Pat
             threading.Thread(target=_ask_for_ever, args=(found.group(1),), daemon=True).start()
         worker = _running_worker(parent)
         assert worker is not None, parent.communicate(timeout=60)
-        pool = _descendants(parent.pid)  # the forkserver, the workers, the resource tracker
+        pool = descendants(parent.pid)  # the forkserver, the workers, the resource tracker
         assert worker in pool and len(pool) >= 3
         parent.kill()
         parent.wait(30)
         deadline = time.monotonic() + 30
-        left = {pid for pid in pool if _alive(pid)}
+        left = {pid for pid in pool if alive(pid)}
         while left and time.monotonic() < deadline:
             time.sleep(0.1)
-            left = {pid for pid in left if _alive(pid)}
+            left = {pid for pid in left if alive(pid)}
         assert left == set()  # before: the worker, its forkserver and the tracker ran on
     finally:
         for pid in left:

@@ -30,7 +30,8 @@ def test_a_submodule_of_the_same_name_does_not_hide_the_public_function() -> Non
     functions. In a fresh interpreter, so that no earlier use has settled the names."""
     probe = (
         "import inspect, scholarkg\n"
-        "import scholarkg.runs.close, scholarkg.runs.arxiv_jobs\n"  # import both modules
+        "import scholarkg.runs.close, scholarkg.runs.arxiv_harvest\n"  # the jobs' modules
+        "import scholarkg.runs.arxiv_fetch, scholarkg.runs.arxiv_snapshot\n"
         "from scholarkg.harvest import HarvestJob\n"  # still importable as modules
         "from scholarkg.publish import Publication\n"
         "print(scholarkg.publish.__module__, scholarkg.harvest.__module__)\n"

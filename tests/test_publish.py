@@ -19,7 +19,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.load.contents import BUCKETS
 from scholarkg.load.manifest import open_manifest
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.store import served
 from scholarkg.store.embedded import EmbeddedStore

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import write_config
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.seal import SEAL, seal, take_seal
 from test_publish import SNAPSHOT, dumped, statistics_agree, store_quads_but_void

@@ -18,7 +18,7 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.quarantine_tally import EXAMPLES, OTHER, REASON_KINDS, QuarantineTally
 from scholarkg.runs.report import RunReport
 

@@ -16,7 +16,7 @@ from constructed import Listed, profile_page, snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.query import bind_saved, resolve_query, saved_queries
 from scholarkg.query_results import run_select
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import write_config
+from processes import alive, descendants
 from serve_fixtures import build_v2_store
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
@@ -24,36 +25,12 @@ COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def _children(pid: int) -> set[int]:
-    """The processes whose parent is ``pid`` (from /proc)."""
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rpartition(")")[2].split()[1]) == pid:
-                found.add(int(entry.name))
-    return found
-
-
-def _descendants(pid: int) -> set[int]:
-    found, todo = set(), [pid]
-    while todo:
-        for child in _children(todo.pop()):
-            if child not in found:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
 def store_worker(command: subprocess.Popen[Any], store: Path) -> int | None:
     """The worker of ``command``: a process under its forkserver that has opened ``store``
     (None if none did within two minutes, or ``command`` ended first)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and command.poll() is None:
-        for pid in _descendants(command.pid):
+        for pid in descendants(command.pid):
             try:
                 opened = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
             except OSError:
@@ -70,14 +47,6 @@ def _catches(pid: int, sig: signal.Signals) -> bool:
         if line.startswith("SigCgt:"):
             return bool(int(line.split()[1], 16) >> (sig - 1) & 1)
     return False
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -109,9 +78,9 @@ def test_a_stopped_query_ends_with_its_worker_in_one_line(
     assert out == ""
     assert err.splitlines() == ["interrupted: stop requested"]
     deadline = time.monotonic() + 30  # the killed worker is reaped by its forkserver
-    while _alive(worker) and time.monotonic() < deadline:
+    while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _alive(worker)
+    assert not alive(worker)
 
 
 def test_a_limit_that_stops_the_query_is_named_with_its_setting(

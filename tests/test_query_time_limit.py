@@ -23,11 +23,12 @@ import pytest
 import requests
 
 from conftest import write_config
+from processes import alive, descendants
 from scholarkg.config import ServeSettings
 from scholarkg.query_output import BATCH_ROWS
 from serve_fixtures import build_v2_store
 from serve_helpers import SPARQL_JSON, running_server
-from test_query_stop import _alive, _descendants, store_worker
+from test_query_stop import store_worker
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 # Every quad joined with every other, four times over: rows for longer than anyone waits.
@@ -166,7 +167,7 @@ def test_a_query_whose_output_is_never_read_ends_with_its_worker(
     try:
         worker = store_worker(command, store)
         assert worker is not None, err.text()
-        pool = _descendants(command.pid)  # the worker, the forkserver, the resource tracker
+        pool = descendants(command.pid)  # the worker, the forkserver, the resource tracker
         if ended_by == "SIGTERM":
             full = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) - select.PIPE_BUF
             deadline = time.monotonic() + ENDS_WITHIN
@@ -175,11 +176,11 @@ def test_a_query_whose_output_is_never_read_ends_with_its_worker(
             assert _held(read_end) >= full  # the command waits for its reader
             command.send_signal(signal.SIGTERM)
         code = command.wait(ENDS_WITHIN)
-        left = {pid for pid in pool if _alive(pid)}
+        left = {pid for pid in pool if alive(pid)}
         deadline = time.monotonic() + 30
         while left and time.monotonic() < deadline:
             time.sleep(0.1)
-            left = {pid for pid in left if _alive(pid)}
+            left = {pid for pid in left if alive(pid)}
     except subprocess.TimeoutExpired:
         pytest.fail(f"the query whose output is never read ran on for {ENDS_WITHIN} s")
     finally:

@@ -22,7 +22,7 @@ from conftest import write_config
 from constructed import KAGGLE, snapshot_line
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.report import RunReport
 

@@ -17,7 +17,7 @@ from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 from scholarkg.store.embedded import EmbeddedStore
 

@@ -16,7 +16,7 @@ from building import graphs
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 
 PERSON = "/graph/person/zed-zulu-"

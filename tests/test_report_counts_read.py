@@ -18,7 +18,7 @@ from building import counted
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 
 def bad_category() -> str:

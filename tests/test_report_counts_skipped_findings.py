@@ -22,7 +22,7 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.report_markdown import report_markdown
 

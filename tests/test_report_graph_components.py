@@ -17,7 +17,7 @@ from building import rows
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 RESULTS = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>

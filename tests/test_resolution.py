@@ -197,7 +197,7 @@ def test_a_violation_on_a_node_papers_link_to_quarantines_those_papers() -> None
 
 def test_records_already_in_the_store_resolve_offline_with_no_request(tmp_path: Path) -> None:
     from constructed import snapshot_line, snapshot_lines
-    from scholarkg.runs.arxiv_jobs import load_snapshot
+    from scholarkg.runs.arxiv_snapshot import load_snapshot
 
     ids = ["0704.0002", "0704.0007", "0704.0033", "0704.0046", "0704.0098"]
     snapshot = tmp_path / "snapshot.jsonl"

@@ -9,7 +9,7 @@ from conftest import write_config
 from constructed import KAGGLE
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 PAPERS_LOADED = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "

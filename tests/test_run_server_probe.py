@@ -19,7 +19,7 @@ from samples import ROOT, SAMPLE_PROFILE
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.store.probe import PROBE_GRAPH
 from store_proxy import StoreProxy, running_proxy

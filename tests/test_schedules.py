@@ -175,10 +175,7 @@ def serving(
     process is stopped on leaving."""
     from prefect.settings import PREFECT_API_URL
 
-    # without the console level an in-process `scholarkg` call of an earlier test set in this
-    # process's environment (its quiet default): the tests read the served runs' log lines
-    inherited = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
-    env = inherited | {
+    env = os.environ | {
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_HOME": str(home / "prefect-home"),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",

@@ -20,7 +20,7 @@ from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
 from scholarkg.load import bulk
 from scholarkg.load.bulk import BulkLoader
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 sys.path.insert(0, str(ROOT / "bench"))
 

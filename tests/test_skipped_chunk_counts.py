@@ -18,7 +18,7 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 
 GOOD = ["0704.0002", "0704.0003", "0704.0004", "0704.0005", "0704.0006"]

@@ -19,7 +19,7 @@ import pytest
 from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.extract.snapshot import read_snapshot
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 SAMPLE = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 FIRST, SECOND = SAMPLE.read_text(encoding="utf-8").splitlines()[:2]

@@ -20,9 +20,9 @@ from constructed import snapshot_line
 from scholarkg.config import Config, load_config
 from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.resolution.index import TitleIndex
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.chunk_work import WorkerSetup
-from scholarkg.runs.context import title_index_path
+from scholarkg.runs.state_paths import title_index_path
 
 FIRST = "0704.0002"
 FIRST_TITLE = "Sparsity-certifying Graph Decompositions"

@@ -15,7 +15,8 @@ from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.runs import close
-from scholarkg.runs.arxiv_jobs import fetch_ids, load_snapshot
+from scholarkg.runs.arxiv_fetch import fetch_ids
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.context import RunContext
 from scholarkg.store.embedded import EmbeddedStore
 

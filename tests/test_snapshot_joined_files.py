@@ -21,7 +21,7 @@ from scholarkg.config import load_config
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.extract.snapshot_lines import UTF8_BOM
 from scholarkg.limits import Limits
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 
 SAMPLE = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 LINES = SAMPLE.read_bytes().splitlines(keepends=True)

@@ -26,7 +26,7 @@ from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, ExtractError, ParseError
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.limits import Limits
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"

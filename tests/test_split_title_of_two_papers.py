@@ -20,7 +20,7 @@ from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import work_key
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from test_group_named_variants import BASE, _paper
 from test_profile_resolved_later import TITLE, _inputs

@@ -22,9 +22,10 @@ import pytest
 from building import content
 from conftest import write_config
 from loopback import Drip
+from processes import alive, children
 from samples import ROOT
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_disk_full import held_quads
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
@@ -41,22 +42,6 @@ def copies(path: Path, times: int) -> Path:
             out.append(json.dumps(data))
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path
-
-
-def children(pid: int) -> set[int]:
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        text = (task / "children").read_text() if (task / "children").exists() else ""
-        found |= {int(c) for c in text.split()}
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def still_running(pids: set[int]) -> list[int]:

@@ -26,8 +26,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from processes import children
 from samples import ROOT
-from test_stop import BOUND, Run, children, copies, dripping_profile, still_running
+from test_stop import BOUND, Run, copies, dripping_profile, still_running
 
 PREFECT_LINE = re.compile(rb"^\d\d:\d\d:\d\d\.\d{3} \| ", re.MULTILINE)  # Prefect's console
 PREFECT_NOISE = (b"Traceback", b"ERROR", b"EventsWorker", b"Error logging to API", b"prefect.")

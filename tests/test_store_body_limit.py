@@ -18,7 +18,7 @@ from conftest import write_config
 from hostile_store import SNAPSHOT
 from scholarkg.config import load_config
 from scholarkg.errors import LoadError
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.remote import SparqlStore
 from store_proxy import StoreProxy, running_proxy
 

@@ -21,7 +21,7 @@ from conftest import write_config
 from hostile_store import SNAPSHOT
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 from store_proxy import StoreProxy, running_proxy
 

@@ -10,7 +10,7 @@ from building import build_store, sparql_store
 from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.remote import SparqlStore
 from test_snapshot_job import SNAPSHOT
 

@@ -19,7 +19,8 @@ from constructed import listing, profile_page, snapshot_line, variant_entry
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
-from scholarkg.runs.arxiv_jobs import fetch_ids, load_snapshot
+from scholarkg.runs.arxiv_fetch import fetch_ids
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.transform.arxiv import arxiv_graph
 

@@ -25,7 +25,9 @@ from conftest import write_config
 from constructed import listing, snapshot_lines
 from scholarkg.config import Config, load_config
 from scholarkg.query_results import run_select
-from scholarkg.runs.arxiv_jobs import fetch_ids, harvest, load_snapshot
+from scholarkg.runs.arxiv_fetch import fetch_ids
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.held_versions import StoreVersions, versions_path
 from scholarkg.runs.report import RunReport

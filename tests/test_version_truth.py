@@ -28,7 +28,8 @@ from conftest import write_config
 from constructed import snapshot_lines
 from scholarkg.config import Config, load_config
 from scholarkg.query_results import run_select
-from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.held_versions import StoreVersions, versions_path
 from test_harvest_versions import raw_record, serve
 from test_version_rollback import PAPER, snapshot

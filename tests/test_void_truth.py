@@ -23,7 +23,8 @@ from scholarkg.config import Config, ServeSettings, load_config
 from scholarkg.iris import SKG, Minter
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.load.written_around import written_around
-from scholarkg.runs.arxiv_jobs import harvest, load_snapshot
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.serve import make_server
 from scholarkg.store.base import GraphStore

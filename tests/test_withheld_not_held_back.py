@@ -14,7 +14,9 @@ from pathlib import Path
 import test_version_rollback as rollback
 from arxiv_replay import Fault, ReplayServer
 from scholarkg.config import Config
-from scholarkg.runs.arxiv_jobs import fetch_ids, harvest, load_snapshot
+from scholarkg.runs.arxiv_fetch import fetch_ids
+from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 from test_harvest_deletions import deleted
 from test_harvest_versions import STITCHED_TOKEN, page

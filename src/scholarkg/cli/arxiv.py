@@ -1,7 +1,7 @@
 """``scholarkg arxiv fetch|harvest|load-snapshot``: arXiv records through one door at a time.
 
-Each loads through the library's job (``scholarkg.runs.arxiv_jobs``) and prints its report;
-``--json`` only shows the records a door reads.
+Each loads through the library's job (``scholarkg.runs.arxiv_fetch``, ``.arxiv_harvest``,
+``.arxiv_snapshot``) and prints its report; ``--json`` only shows the records a door reads.
 """
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ def fetch_ids(args: argparse.Namespace) -> int:
         for text in result.invalid:  # never sent: arXiv was not asked
             print(f"not an arXiv identifier (not asked): {text}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
-    from scholarkg.runs.arxiv_jobs import fetch_ids as fetch_job
+    from scholarkg.runs.arxiv_fetch import fetch_ids as fetch_job
 
     return print_report(fetch_job(config, list(args.ids)).report, "scholarkg arxiv fetch")
 
@@ -261,7 +261,7 @@ def harvest_sets(args: argparse.Namespace) -> int:
             client.http.close()
         _print_records(records)
         return 0
-    from scholarkg.runs.arxiv_jobs import check_again, harvest
+    from scholarkg.runs.arxiv_harvest import check_again, harvest
 
     if args.again:  # every set's watermark checked before the first set is harvested
         check_again(config, sets, prefix, args.from_date)
@@ -282,7 +282,7 @@ def load_snapshot(args: argparse.Namespace) -> int:
         told = [0]
         _print_records(_read_told(read_snapshot(Path(args.file), config.limits), told))
         return 1 if told[0] else 0
-    from scholarkg.runs.arxiv_jobs import load_snapshot as snapshot_job
+    from scholarkg.runs.arxiv_snapshot import load_snapshot as snapshot_job
 
     with _progress("load-snapshot") as shown:
         ctx = snapshot_job(

@@ -1,7 +1,9 @@
-"""pydantic's validation errors as one line: ``[section] key must be …, got <value>``."""
+"""pydantic's validation errors as one line: ``[section] key must be …, got <value>``; and
+what a value Python's own readers cannot take says (nested too deep, too many digits)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from pydantic import ValidationError
@@ -93,3 +95,15 @@ def first_problem(
     first = errors[0]
     text = describe(first, secret=secret(tuple(first["loc"])), sections=sections)
     return text if len(errors) == 1 else f"{text} (and {len(errors) - 1} more)"
+
+
+TOO_DEEP = "arrays or tables nested too deep to read"
+
+
+def beyond_python(exc: ValueError) -> str:
+    """What a ValueError tomllib let through says, without Python's advice to its programmer
+    (``use sys.set_int_max_str_digits()``)."""
+    text = str(exc)
+    if "integer string conversion" in text:
+        return f"an integer of more than {sys.get_int_max_str_digits()} digits"
+    return text

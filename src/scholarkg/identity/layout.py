@@ -8,12 +8,11 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from scholarkg import iris
 from scholarkg.errors import LoadError
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.honorifics import bare_name
-from scholarkg.identity.name_reading import tokens_as
-from scholarkg.iris import fold, slug
+from scholarkg.identity.rekeying import Rekeying
+from scholarkg.identity.reviews_due import ReviewsDue
 
 SCHEMA_VERSION = "4"
 MIGRATED = ("3",)  # the older layouts this one is made from on opening
@@ -103,12 +102,13 @@ CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
 """
 
 
-class Layout:
-    """Layout checks and migrations of :class:`~.registry.Registry`."""
+class Layout(Rekeying, ReviewsDue):
+    """Layout checks and migrations of :class:`~.registry.Registry`; re-keying after the name
+    rules or the fold changed (:class:`~.rekeying.Rekeying`) and the decisions due for review
+    (:class:`~.reviews_due.ReviewsDue`) are their parts."""
 
     db: sqlite3.Connection
     path: Path
-    set_paper_authors: Callable[..., None]  # the evidence tables'
     index_spelled_again: Callable[[], int]  # the evidence tables'
     _backfill_claims: Callable[[], int]  # the claim tables'
     live: Callable[[int], int]  # the registry's
@@ -122,58 +122,6 @@ class Layout:
         self._backfill_claims()
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
 
-    def _rekey_names(self) -> None:
-        """Re-key the name blocks an older names version wrote (:data:`~.names.NAMES`; a
-        registry without the mark is version 1): a block that version gave a name and this one
-        does not is written again, the co-author pairs of its papers are indexed again, and a
-        person whose name reads otherwise now, or whose preferred name is now the person's part
-        of a name written for a group (``T. Montaruli``, not ``T. Montaruli for the IceCube
-        Collaboration``), has their graph written again. Decisions stay: the next run reviews
-        those the new reading may change (meta ``review``: :mod:`~.name_review`)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
-        was = "1" if row is None else str(row[0])
-        if was == names.NAMES:
-            return
-        persons = []
-        for pid, block, name in self.db.execute("SELECT id, block, name FROM persons"):
-            if names.tokens(name) != tokens_as(name, was):
-                now = names.block(name) if block == names.block_as(name, was) else block
-                persons.append((now, int(pid)))
-            elif names.person_part(name) != name:  # its foaf:name was the name as listed
-                persons.append((block, int(pid)))
-        self.db.executemany("UPDATE persons SET block = ?, dirty = 1 WHERE id = ?", persons)
-        authors = [
-            (names.block(name), str(paper), str(node))
-            for paper, node, block, name in self.db.execute(
-                "SELECT paper, node, block, name FROM paper_authors"
-            )
-            if block == names.block_as(name, was) != names.block(name)
-        ]
-        self.db.executemany(
-            "UPDATE paper_authors SET block = ? WHERE paper = ? AND node = ?", authors
-        )
-        for paper in sorted({paper for _, paper, _ in authors}):
-            self.set_paper_authors(paper, (), complete=False)  # its pairs from the new blocks
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (names.NAMES,))
-        # the decisions were made under `was`: the resolver reviews them (the earliest kept)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('review', ?)", (was,))
-
-    def names_to_review(self) -> str | None:
-        """The names version decisions were made under, if a later one has not reviewed them
-        yet (:meth:`~.name_review.NameReview.review_names`)."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'review'").fetchone()
-        return None if row is None else str(row[0])
-
-    def reviewed(self) -> None:
-        self.db.execute("DELETE FROM meta WHERE key = 'review'")
-
-    def to_review(self, was: str) -> list[str]:
-        """The authorships decided by shared co-authors (not pinned) that names version
-        ``was`` may have decided otherwise than this one: on a paper, or by the evidence of a
-        paper, that lists a name the two versions read otherwise, or held by a person who
-        holds such a name. In paper and position order."""
-        return self._decided_near(lambda name: names.tokens(name) != tokens_as(name, was))
-
     def _mark_generations(self) -> None:
         """A registry whose decisions predate generational suffixes (``John Smith Jr.`` and
         ``John Smith Sr.`` were compatible, so a shared co-author joined them) has them
@@ -183,68 +131,6 @@ class Layout:
             return
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generations', ?)", (GENERATIONS,))
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('review-generations', '1')")
-
-    def generations_to_review(self) -> list[str] | None:
-        """The shared-coauthor authorships (not pinned) near a name with a generational suffix
-        (:meth:`_decided_near`), if the registry's decisions predate them; ``None`` when
-        they do not."""
-        row = self.db.execute("SELECT 1 FROM meta WHERE key = 'review-generations'").fetchone()
-        if row is None:
-            return None
-        return self._decided_near(lambda name: names.generation(name) is not None)
-
-    def generations_reviewed(self) -> None:
-        self.db.execute("DELETE FROM meta WHERE key = 'review-generations'")
-
-    def _decided_near(self, otherwise: Callable[[str], bool]) -> list[str]:
-        """The authorships decided by shared co-authors (not pinned) on a paper, or by the
-        evidence of a paper, that lists a name ``otherwise`` holds, or held by a person who
-        holds such a name. In paper and position order."""
-        rows = self.db.execute("SELECT paper, name FROM paper_authors")
-        papers = {str(paper) for paper, name in rows if otherwise(name)}
-        rows = self.db.execute(
-            "SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
-        )
-        persons = {int(pid) for pid, name in rows if otherwise(name)}
-        rows = self.db.execute(
-            "SELECT node, paper, evidence, person FROM mentions"
-            " WHERE rule = 'shared-coauthor' AND pinned = 0 ORDER BY paper, position, node"
-        )
-        return [
-            str(node)
-            for node, paper, evidence, pid in rows
-            if paper in papers or evidence in papers or int(pid) in persons
-        ]
-
-    def _refold_keys(self) -> None:
-        """Give the papers and organisations keyed by an older fold
-        (:data:`~scholarkg.iris.LETTERS`; a registry without the mark folded by letters 1,
-        which kept ``ørsted`` for ``Ørsted``; letters 2 dropped TeX letters from an
-        organisation's name) the key this fold writes too (``orsted``),
-        beside the old one: a profile paper minted again under its new key is found as the
-        paper it was (``same-paper``), a ``[people]`` reference by title finds the paper, an
-        organisation keeps its label. Only a key with a letter past ASCII can fold otherwise
-        now. Once."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = 'letters'").fetchone()
-        if row is not None and str(row[0]) == iris.LETTERS:
-            return
-        wide = "WHERE key GLOB '*[^ -~]*'"  # a character past ASCII
-        papers = self.db.execute(f"SELECT key, paper FROM paper_keys {wide}").fetchall()  # noqa: S608
-        self.db.executemany(
-            "INSERT OR IGNORE INTO paper_keys VALUES (?, ?)",
-            ((fold(str(key), symbols=True), paper) for key, paper in papers),
-        )
-        for table, label in (("organizations", "preferred"), ("organization_labels", "label")):
-            rows = self.db.execute(f"SELECT key, {label} FROM {table} {wide}").fetchall()  # noqa: S608
-            # a name in TeX keyed by letters 2 lost its TeX letters ("{\\O}resund": "resund-…"):
-            # keyed again from the name
-            tex = f"SELECT {label}, {label} FROM {table} WHERE instr({label}, '\\')"  # noqa: S608
-            rows += self.db.execute(tex).fetchall()
-            self.db.executemany(
-                f"INSERT OR IGNORE INTO {table} VALUES (?, ?)",  # noqa: S608
-                ((slug(str(key)), text) for key, text in rows),
-            )
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('letters', ?)", (iris.LETTERS,))
 
     def _mark_group_variants(self) -> None:
         """Mark for writing again the persons of a registry written before name variants were

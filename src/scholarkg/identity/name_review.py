@@ -26,7 +26,7 @@ class NameReview:
 
     def review_names(self) -> int:
         """Decide again, from the evidence the registry holds, each authorship
-        :meth:`~.layout.Layout.to_review` names, once; returns how many. An authorship the
+        :meth:`~.reviews_due.ReviewsDue.to_review` names, once; returns how many. An authorship the
         rules give the same person again changes nothing."""
         reg = self.registry
         was = reg.names_to_review()
@@ -43,8 +43,8 @@ class NameReview:
 
     def review_generations(self) -> int:
         """Decide again each shared-coauthor authorship near a name with a generational suffix
-        (:meth:`~.layout.Layout.generations_to_review`), once, in a registry whose decisions
-        took ``John Smith Jr.`` and ``John Smith Sr.`` for one name; returns how many."""
+        (:meth:`~.reviews_due.ReviewsDue.generations_to_review`), once, in a registry whose
+        decisions took ``John Smith Jr.`` and ``John Smith Sr.`` for one name; returns how many."""
         reg = self.registry
         due = reg.generations_to_review()
         if due is None:

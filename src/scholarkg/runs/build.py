@@ -24,12 +24,13 @@ from scholarkg.errors import ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched, up_to_date
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.close import close_run
-from scholarkg.runs.context import RunContext, title_index_path
+from scholarkg.runs.context import RunContext
 from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.identity_step import finish_identity
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.profile_sources import Prepared, fetch_source, prepare
 from scholarkg.runs.profile_step import build_profile
+from scholarkg.runs.state_paths import title_index_path
 
 if TYPE_CHECKING:
     from scholarkg.runs.records import Ingest

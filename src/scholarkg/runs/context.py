@@ -10,7 +10,6 @@ can run elsewhere (fetching, parsing, resolving, validating) takes the configura
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
 from pathlib import Path
@@ -18,23 +17,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from scholarkg.config import Config
-from scholarkg.errors import ScholarKGError
-from scholarkg.files import write_atomic
-from scholarkg.harvest import forget_harvests
-from scholarkg.identity import names
-from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.incremental import SourceState, SourceStates
 from scholarkg.iris import Minter
 from scholarkg.lifecycle import STOP, Interrupted, check_stop
 from scholarkg.load.changes import ChangeSet
-from scholarkg.load.manifest import (
-    Manifest,
-    adopt_legacy_state,
-    open_manifest,
-    store_state_dir,
-)
+from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
 from scholarkg.load.outbox import DeadLetters, Outbox, outbox_store_key
 from scholarkg.models import QuarantinedRecord
 from scholarkg.provenance import RunInfo
@@ -43,46 +32,28 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
-from scholarkg.runs.described import described_version, invalidate
 from scholarkg.runs.held_versions import StoreVersions, versions_in_store, versions_path
-from scholarkg.runs.killed import (
-    other_marks,
-    record_killed_run,
-    unfinished_elsewhere,
-    unfinished_mark,
-)
+from scholarkg.runs.identity_opening import open_registry, open_resolver, review_decisions
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.server_store import check_before_run
+from scholarkg.runs.state_paths import (
+    UNFINISHED_MARK,
+    UNFINISHED_MARKS,
+    deletions_path,
+    title_index_path,
+)
+from scholarkg.runs.store_opening import mark_opened, open_checked, sealable
 from scholarkg.store.base import GraphStore
 from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
-from scholarkg.store.seal import seal, take_seal
+from scholarkg.store.seal import seal
 
 if TYPE_CHECKING:
     from scholarkg.runs.holding_back import HoldingBack
 
 ProgressSink = Callable[[int], None]
 """Told how many records a run has read so far (e.g. :meth:`scholarkg.progress.Progress.update`)."""
-
-
-def title_index_path(config: Config) -> Path:
-    return store_state_dir(config) / "scholarkg-titles.sqlite"
-
-
-def deletions_path(config: Config) -> Path:
-    return store_state_dir(config) / "scholarkg-deletions.sqlite"
-
-
-REGISTRY = "identity.sqlite"
-UNFINISHED_MARK = "run-unfinished.json"  # before marks were kept per store (one for all)
-UNFINISHED_MARKS = "run-unfinished"
-
-
-def registry_path(config: Config) -> Path:
-    """The identity registry belongs to the store whose person graphs it decides (a store made
-    afresh, or another store, decides afresh from what it holds)."""
-    return store_state_dir(config) / REGISTRY
 
 
 class RunContext:
@@ -159,12 +130,6 @@ class RunContext:
         """The one mark an older version kept for every store: taken as this store's."""
         return self.config.state_dir / UNFINISHED_MARK
 
-    @property
-    def _sealable(self) -> bool:
-        """An embedded store: its files tell whether anything wrote it (see
-        :mod:`scholarkg.store.seal`)."""
-        return self.config.store.kind == "oxigraph"
-
     def count_pyshacl_graphs(self) -> None:
         """Add the graphs this process validated with pySHACL to the report."""
         self.report.pyshacl_graphs += gating.pyshacl_graphs() - self._pyshacl_before
@@ -186,7 +151,7 @@ class RunContext:
             if self._store is not None:
                 self._store.close()
                 done = kind is None and not self.unfinished_mark.exists()
-                if done and self.store_in_line and self._sealable:
+                if done and self.store_in_line and sealable(self.config):
                     seal(Path(self.config.store.path), store_state_dir(self.config))
         finally:
             self._collection.close()
@@ -196,64 +161,11 @@ class RunContext:
 
     @property
     def store(self) -> GraphStore:
+        """The store, opened on first use (see :mod:`scholarkg.runs.store_opening`)."""
         if self._store is None:
-            if self._sealable:  # read (and removed) before the store is opened
-                self.store_in_line = take_seal(
-                    Path(self.config.store.path), store_state_dir(self.config)
-                )
-            store = self.config.store.open()
-            try:
-                self._check_manifest(store)
-            except BaseException:
-                store.close()
-                raise
-            self._store = store
-            if self.unfinished or other_marks(self):  # a killed run without a record: write it
-                try:
-                    record_killed_run(self, store)
-                except ScholarKGError as exc:
-                    self.report.warnings.append(f"a killed run's record not written: {exc}")
-            self.report.notes += unfinished_elsewhere(self)
-            mark = unfinished_mark(self)
-            self.unfinished_mark.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.unfinished_mark, (json.dumps(mark) + "\n").encode("utf-8"))
-            self.older_mark.unlink(missing_ok=True)  # taken (its run recorded) or replaced
-            # what the store's description says before this run writes anything, then a
-            # note in it that this run writes (see scholarkg.runs.described)
-            try:
-                self.described_at_open = described_version(store, self.minter)
-                invalidate(store, self.minter, self.run.iri)
-            except ScholarKGError as exc:  # the store's writes fail: its loaders say so too
-                self.report.warnings.append(f"the store's description not noted as written: {exc}")
+            self._store = open_checked(self)
+            mark_opened(self, self._store)
         return self._store
-
-    def _check_manifest(self, store: GraphStore) -> None:
-        """Before any work: another ``[iris] base`` than the store's is an error; a store that
-        lost what its manifest records (made afresh, cleared outside scholarkg) is written
-        again in full, person graphs included, and the report says so."""
-        manifest = open_manifest(self.config)
-        try:
-            try:
-                lost = manifest.lost_by(store.graph_sizes)
-            except ScholarKGError:  # unreachable now: the loader keeps its graphs in the outbox
-                return
-            if lost:
-                manifest.start_afresh()
-                harvests = forget_harvests(store_state_dir(self.config))
-                where = self.config.store.query_url or self.config.store.path
-                self.report.warnings.append(
-                    f"{self.config.store.kind} store {where} holds none of the graphs its"
-                    " manifest records (made afresh or cleared outside scholarkg): every graph"
-                    " is written again as its source is read"
-                    + (
-                        "; harvests start again (their watermarks and checkpoints dropped: give"
-                        " --from)"
-                        if harvests
-                        else ""
-                    )
-                )
-        finally:
-            manifest.close()
 
     @property
     def has_store(self) -> bool:
@@ -266,31 +178,14 @@ class RunContext:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
-            notice = adopt_legacy_state(
-                self.config, REGISTRY, "identity registry", ("-wal", "-shm")
-            )  # the run lock is held: nobody has the old one open
-            if notice is not None:
-                self.report.notes.append(notice)
-            self._registry = Registry(registry_path(self.config))
+            self._registry = open_registry(self.config, self.report)
         return self._registry
 
     @property
     def identity(self) -> IdentityResolver:
         if self._identity is None:
-            overrides = Overrides.parse(self.config.people_merge, self.config.people_split)
-            self._identity = IdentityResolver(self.registry, overrides)
-            reviewed = self._identity.review_names()  # once after the name rules changed
-            if reviewed:
-                self.report.notes.append(
-                    f"{reviewed} shared-coauthor authorships decided again under names"
-                    f" version {names.NAMES} (decided under an earlier one)"
-                )
-            suffixed = self._identity.review_generations()  # once: Jr. and Sr. are two people
-            if suffixed:
-                self.report.notes.append(
-                    f"{suffixed} shared-coauthor authorships near a name with a generational"
-                    " suffix decided again (decided when Jr. and Sr. were read as one name)"
-                )
+            self._identity = open_resolver(self.config, self.registry)
+            review_decisions(self._identity, self.report)
         return self._identity
 
     @property

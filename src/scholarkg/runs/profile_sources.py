@@ -15,8 +15,8 @@ from scholarkg.incremental import Fetched, previous_sha, validators
 from scholarkg.models import Profile
 from scholarkg.resolution.index import TitleIndex
 from scholarkg.resolution.resolver import Enrichment, PaperResolver
-from scholarkg.runs.context import deletions_path, title_index_path
 from scholarkg.runs.deletions import Deletions
+from scholarkg.runs.state_paths import deletions_path, title_index_path
 
 BeforeRequest = Callable[[str], None]
 

@@ -1,0 +1,121 @@
+"""The environment over a file's values: ``SCHOLARKG_<SECTION>__<KEY>`` variables (and the
+named ones kept from earlier versions) validated with them into :class:`Settings`. A problem is
+one :class:`ConfigError` line naming the variable that set the bad value, else the file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, get_origin
+
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
+from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
+from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
+from scholarkg.config.schema import Settings, declared_keys
+from scholarkg.errors import ConfigError
+
+
+def build_settings(values: dict[str, Any], where: Path) -> Settings:
+    """Validate ``values`` (a file's tables) with the environment over them."""
+    _refuse_unread_variables()
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        first = tuple(exc.errors(include_url=False)[0]["loc"])
+        raise ConfigError(f"{origin(first, where)}: {first_problem(exc, secret=_secret)}") from None
+    except SettingsError as exc:
+        raise ConfigError(_not_json(str(exc))) from None
+    except RecursionError:  # a variable's JSON, read by recursion
+        raise ConfigError(_too_deep_variable()) from None
+
+
+def _too_deep_variable() -> str:
+    """The line for the variable whose JSON is nested too deep to read."""
+    for name, value in sorted(os.environ.items()):
+        if name.upper().startswith(ENV_PREFIX):
+            try:
+                json.loads(value)
+            except RecursionError:
+                return f"environment {name}: not valid JSON ({TOO_DEEP})"
+            except ValueError:
+                continue
+    return f"environment: a variable's JSON has {TOO_DEEP}"
+
+
+def _refuse_unread_variables() -> None:
+    """A ``SCHOLARKG_<SECTION>__…`` variable that would be ignored or misread is a
+    :class:`ConfigError` naming it: one whose section is none of the schema's
+    (pydantic-settings reads only the sections it knows, so a misspelt one,
+    ``SCHOLARKG_ARXV__ENABLED``, was ignored), and one naming a key of a section that is one
+    free table (``[subject_codes]``, ``[schedules]``), which a variable's name cannot give: it
+    keeps no case (``SCHOLARKG_SUBJECT_CODES__QQ`` was read as the code ``qq``, which no page
+    writes)."""
+    for name in sorted(os.environ):
+        upper = name.upper()
+        if not upper.startswith(ENV_PREFIX) or ENV_NESTED not in upper[len(ENV_PREFIX) :]:
+            continue
+        section = upper[len(ENV_PREFIX) :].split(ENV_NESTED, 1)[0].lower()
+        if section not in Settings.model_fields:
+            known = ", ".join(f"[{s}]" for s in Settings.model_fields)
+            raise ConfigError(f"environment {name}: unknown section [{section}] (known: {known})")
+        if get_origin(Settings.model_fields[section].annotation) is dict:
+            whole = f"{ENV_PREFIX}{section.upper()}"
+            raise ConfigError(
+                f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
+                f"{whole} (a variable's name keeps no case)"
+            )
+
+
+def _not_json(problem: str) -> str:
+    """The line for a variable whose list or table is not JSON (pydantic-settings names only
+    the section): the variable, where its JSON breaks, and how to write it."""
+    found = re.search(r'field "(\w+)"', problem)
+    section = found.group(1) if found else ""
+    prefix = f"{ENV_PREFIX}{section.upper()}"
+    json_keys = {  # the keys read from the environment as JSON: lists and tables
+        f"{prefix}{ENV_NESTED}{k.upper()}"
+        for s, k, field in declared_keys()
+        if s == section and get_origin(field.annotation) in (list, tuple, dict)
+    }
+    for name, value in sorted(os.environ.items()):
+        if section and (name.upper() == prefix or name.upper() in json_keys):
+            try:
+                json.loads(value)
+            except ValueError as exc:
+                return (
+                    f"environment {name}: not valid JSON ({beyond_python(exc)}); lists and "
+                    "tables are written "
+                    """as JSON, e.g. '["cs", "math"]' or '{"key": "value"}'"""
+                )
+    return f"environment: {problem} (lists and tables are written as JSON)"
+
+
+def _secret(loc: Loc) -> bool:
+    return len(loc) >= 2 and any(
+        marker(field, "secret") for s, k, field in declared_keys() if (s, k) == loc[:2]
+    )
+
+
+def origin(loc: Loc, where: Path) -> str:
+    """Where the bad value came from: the variable that set it, else the file."""
+    if not loc:
+        return str(where)
+    section = str(loc[0])
+    # the variables set, by their names in upper case: pydantic-settings reads any case
+    given = {name.upper(): name for name, value in sorted(os.environ.items()) if value.strip()}
+    names = []
+    if len(loc) >= 2:
+        key = str(loc[1])
+        names.append(env_name(section, key))
+        names += [marker(f, "env") for s, k, f in declared_keys() if (s, k) == (section, key)]
+        below = env_name(section, key) + ENV_NESTED  # a key of its table (…__MERGE__<key>)
+        names += [upper for upper in given if upper.startswith(below)]
+    names.append(f"SCHOLARKG_{section.upper()}")
+    for name in names:
+        if name and name.upper() in given:
+            return f"environment {given[name.upper()]}"
+    return str(where)

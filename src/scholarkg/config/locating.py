@@ -1,0 +1,118 @@
+"""Locations in the configuration: a relative path follows the directory of the file that
+wrote it (the working directory for the defaults and the environment), a ``file:`` URL is the
+path it names, an http(s) URL stays as it is; ``[people]``'s ``profile:<path>`` references are
+located as a profile source's path is, so they name the location the run records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from scholarkg.config.environment import origin
+from scholarkg.config.fields import marker
+from scholarkg.config.schema import Settings, declared_keys
+from scholarkg.errors import ConfigError
+from scholarkg.files import absolute
+from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url, url_problem
+
+
+def _locate(value: str, base: Path) -> str:
+    """A URL stays as is; a ``file:`` URL is the path it names; a relative path is resolved
+    against ``base``. A ``file:`` URL naming no file here, an http(s) URL that cannot be
+    fetched or a URL of another scheme (``ftp://``: once a relative path ``ftp:/…``) is a
+    ConfigError naming it."""
+    if problem := url_problem(value):
+        raise ConfigError(f"{value}: {problem}")
+    if is_http_url(value):
+        return http_url(value)
+    try:
+        named = file_url_path(value)
+    except ValueError as exc:
+        raise ConfigError(f"{value}: {exc}") from None
+    if NUL in value:
+        raise ConfigError(f"{value!r}: {NO_NUL}")
+    path = Path(named if named is not None else value).expanduser()
+    return str(path if path.is_absolute() else absolute(base / path))
+
+
+def _located(value: Any, base: Path) -> Any:
+    if isinstance(value, str) and value:
+        return _locate(value, base)
+    if isinstance(value, Path):
+        return Path(_locate(str(value), base))
+    if isinstance(value, list | tuple):
+        return type(value)(_located(item, base) for item in value)
+    return value  # not a location ("" or not text): validation says what is wrong with it
+
+
+def _located_ref(ref: Any, base: Path) -> Any:
+    """A ``profile:<path>`` reference of ``[people]`` with its path located as a profile
+    source's is, so it names the location the run records; any other reference as it is."""
+    if isinstance(ref, str) and ref.strip().startswith("profile:"):
+        location = ref.strip().removeprefix("profile:").strip()
+        return f"profile:{_locate(location, base)}" if location else ref
+    return ref
+
+
+def _located_people(people: dict[str, Any], base: Path) -> dict[str, Any]:
+    """``[people]``'s tables with their profile references located: in ``merge`` both sides
+    are references, in ``split`` the keys."""
+    out = dict(people)
+    for table, values_too in (("merge", True), ("split", False)):
+        refs = out.get(table)
+        if isinstance(refs, dict):
+            out[table] = {
+                _located_ref(ref, base): _located_ref(other, base) if values_too else other
+                for ref, other in refs.items()
+            }
+    return out
+
+
+@contextmanager
+def _naming(where: str) -> Iterator[None]:
+    """A ConfigError raised inside says ``where`` first (the file or variable, section, key)."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
+
+
+def absolutise(raw: dict[str, Any], base: Path, where: Path) -> dict[str, Any]:
+    """The file's (``where``) relative paths resolved against its own directory."""
+    out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
+    for section, key, field in declared_keys():
+        table = out.get(section)
+        if marker(field, "relative") and isinstance(table, dict) and key in table:
+            with _naming(f"{where}: [{section}] {key}"):
+                table[key] = _located(table[key], base)
+    if isinstance(out.get("people"), dict):
+        with _naming(f"{where}: [people]"):
+            out["people"] = _located_people(out["people"], base)
+    return out
+
+
+def locate_paths(settings: Settings, base: Path, where: Path) -> Settings:
+    """``settings`` with the relative paths left (defaults, environment) resolved against
+    ``base``, ``[people]``'s ``profile:`` references included (``where``: the file, named
+    when no variable set a bad value)."""
+    changed: dict[str, dict[str, Any]] = {}
+    for section, key, field in declared_keys():
+        if marker(field, "relative"):
+            value = getattr(getattr(settings, section), key)
+            with _naming(f"{origin((section, key), where)}: [{section}] {key}"):
+                located = _located(value, base)
+            if located != value:
+                changed.setdefault(section, {})[key] = located
+    with _naming(f"{origin(('people',), where)}: [people]"):
+        people = _located_people(settings.people.model_dump(), base)
+    if people != settings.people.model_dump():
+        changed["people"] = people
+    updates: dict[str, BaseModel] = {
+        section: getattr(settings, section).model_copy(update=keys)
+        for section, keys in changed.items()
+    }
+    return settings.model_copy(update=updates)

@@ -1,0 +1,45 @@
+"""The run's identity registry and resolver, opened on first use (a part of
+:class:`~scholarkg.runs.context.RunContext`): a registry an older version kept in the data
+directory is taken over, and decisions made under earlier name rules are reviewed, once."""
+
+from __future__ import annotations
+
+from scholarkg.config import Config
+from scholarkg.identity import names
+from scholarkg.identity.overrides import Overrides
+from scholarkg.identity.registry import Registry
+from scholarkg.identity.resolver import IdentityResolver
+from scholarkg.load.manifest import adopt_legacy_state
+from scholarkg.runs.report import RunReport
+from scholarkg.runs.state_paths import REGISTRY, registry_path
+
+
+def open_registry(config: Config, report: RunReport) -> Registry:
+    """The store's identity registry; one an older version kept elsewhere is moved beside the
+    store first (the run lock is held: nobody has the old one open), and the report says so."""
+    notice = adopt_legacy_state(config, REGISTRY, "identity registry", ("-wal", "-shm"))
+    if notice is not None:
+        report.notes.append(notice)
+    return Registry(registry_path(config))
+
+
+def open_resolver(config: Config, registry: Registry) -> IdentityResolver:
+    """The resolver over ``registry`` with the configured merges and splits."""
+    return IdentityResolver(registry, Overrides.parse(config.people_merge, config.people_split))
+
+
+def review_decisions(identity: IdentityResolver, report: RunReport) -> None:
+    """Decide again, once after the name rules changed, what earlier rules decided otherwise;
+    the report notes how many."""
+    reviewed = identity.review_names()  # once after the name rules changed
+    if reviewed:
+        report.notes.append(
+            f"{reviewed} shared-coauthor authorships decided again under names"
+            f" version {names.NAMES} (decided under an earlier one)"
+        )
+    suffixed = identity.review_generations()  # once: Jr. and Sr. are two people
+    if suffixed:
+        report.notes.append(
+            f"{suffixed} shared-coauthor authorships near a name with a generational"
+            " suffix decided again (decided when Jr. and Sr. were read as one name)"
+        )
