@@ -18,7 +18,7 @@ from scholarkg.config import load_config
 from scholarkg.errors import QueryError
 from scholarkg.iris import SKG, Minter
 from scholarkg.runs import held_versions
-from scholarkg.runs.arxiv_jobs import load_snapshot
+from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.held_versions import StoreVersions, versions_in_store
 from scholarkg.store.remote import SparqlStore
 from store_proxy import StoreProxy, running_proxy
