@@ -4,8 +4,10 @@ report. The next run that opens the store writes both for it: its record (a
 ``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
 graphs that name it counted as changed) and its report in the run history (``interrupted:
 killed …``, the graphs it is known to have written, the quads of those its committed segments
-wrote as the manifest holds them, its triples added and removed ``null``: not kept, not known,
-and left out of its record); its own report notes that it goes on
+wrote as the manifest holds them, and, when it loaded in bulk,
+the records its committed segments loaded and its triples added and removed as its change set
+holds them, cut to what it committed (:mod:`scholarkg.load.commit_mark`); else those two
+``null``: not kept, not known, and left out of its record); its own report notes that it goes on
 from there. A run whose store refused its record (a full disk) left its report: its record is
 written from that report. So nothing in the store names a run that has no record."""
 
@@ -23,6 +25,8 @@ from rdflib import URIRef
 from rdflib.namespace import PROV
 
 from scholarkg.iris import SKG
+from scholarkg.load.changes import cut_to, listed
+from scholarkg.load.commit_mark import last_commit
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
 from scholarkg.load.uncommitted import committed_by, retake_uncommitted
@@ -112,8 +116,7 @@ def _record(
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
     if own is None:
         report.graphs_written = found.graphs
-        report.triples_added = report.triples_removed = None  # not kept: nobody knows them
-        report.committed_quads = _committed_quads(ctx, store, found.iri)
+        _committed(ctx, store, report)
         report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
     ended = _time(report.finished_at)
     record = run_record(
@@ -215,13 +218,24 @@ def _note_in_manifest(
         manifest.close()
 
 
-def _committed_quads(ctx: RunContext, store: GraphStore, iri: str) -> int:
-    """The quads of the graphs the killed run ``iri`` committed (before any is retaken)."""
+def _committed(ctx: RunContext, store: GraphStore, report: RunReport) -> None:
+    """What the killed run of ``report`` committed (before any graph of it is retaken): the
+    quads of its committed graphs and, when it loaded in bulk, its records and its change set
+    (cut to what it committed); else its triples added and removed are not known."""
     manifest = open_manifest(ctx.config)
     try:
-        return committed_by(manifest, store, iri)
+        report.committed_quads = committed_by(manifest, store, report.run_iri)
+        mark = last_commit(manifest, report.run_iri)
     finally:
         manifest.close()
+    if mark is None:  # not kept: nobody knows them
+        report.triples_added = report.triples_removed = None
+        return
+    changes = ctx.config.changes_dir / report.run_iri.rsplit("/", 1)[-1]
+    cut_to(changes, mark.changes)
+    graphs, report.triples_added, report.triples_removed = listed(changes)
+    report.records_loaded = mark.records
+    report.changes_dir = str(changes) if graphs else None
 
 
 def _own_report(ctx: RunContext, iri: str) -> RunReport | None:

@@ -80,8 +80,9 @@ class RunReport:
     graphs_written: int = 0
     graphs_removed: int = 0  # dropped (a merged person's), their triples in triples_removed
     graphs_unchanged: int = 0
-    # None: not known (a killed run's, whose report the next run writes: what its graphs gained
-    # and lost was not kept; ``committed_quads`` says what the store holds of it)
+    # None: not known (a killed run's that loaded graph by graph, whose report the next run
+    # writes: what its graphs gained and lost was not kept; a bulk load's are its change set's,
+    # cut to its committed segments; ``committed_quads`` says what the store holds of it)
     triples_added: int | None = 0
     triples_removed: int | None = 0
     # held now by the data graphs written, beside their triples counted above: the provenance
