@@ -1,8 +1,9 @@
 """The report the next run writes for a run killed mid-load says what the store holds of it: the
-records of its committed segments (the manifest's chunks), the quads of the graphs they wrote,
-and its triples added and removed as its change set holds them, which names exactly the graphs
-it committed (before: ``records_loaded`` 0 whatever it had loaded, the change set missing its
-committed segments, and its triples added and removed ``null``). Input and killing points as in
+records of its committed segments (the manifest's chunks), the quads of the graphs they wrote
+with their SHACL report graphs, and its triples added and removed as its change set holds them,
+which names exactly the graphs it committed (before: ``records_loaded`` 0 whatever it had
+loaded, the change set missing its committed segments, ``committed_quads`` without the report
+graphs, and its triples added and removed ``null``). Input and killing points as in
 test_snapshot_killed_parts.py, every fourth paper with no abstract (an info in its report)."""
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ NAMING = (
     " GROUP BY ?g"
 )
 OWN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o FILTER(?s != <%s>) } }"
+SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
 RECORD = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
     "SELECT ?p ?o WHERE { GRAPH ?r { <%s> ?p ?o FILTER(STRSTARTS(STR(?p), STR(skg:))) } }"
@@ -79,6 +81,8 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     graphs = naming(store)
     assert graphs
     added = sum(count(store, OWN % (g, g)) for g in graphs)  # its triples, provenance left out
+    shacl = sum(count(store, SIZE % f"{g}/shacl-report") for g in graphs)
+    assert shacl > 0
     records = loaded_chunks(tmp_path)
     assert (records > 0) == committed
     del store
@@ -88,9 +92,9 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     assert report["interrupted"], report
     run = str(report["run_iri"])
     if not committed:  # nothing committed: nothing counted, nothing in its change set
-        graphs, added = {}, 0
+        graphs, added, shacl = {}, 0, 0
     assert report["records_loaded"] == records, report
-    assert report["committed_quads"] == sum(graphs.values()), report
+    assert report["committed_quads"] == sum(graphs.values()) + shacl, report
     assert (report["triples_added"], report["triples_removed"]) == (added, 0), report
     changes = tmp_path / "data" / "changes" / run.rsplit("/", 1)[-1]
     listed = (changes / "graphs.tsv").read_text() if (changes / "graphs.tsv").exists() else ""

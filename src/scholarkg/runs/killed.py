@@ -4,7 +4,7 @@ report. The next run that opens the store writes both for it: its record (a
 ``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
 graphs that name it counted as changed) and its report in the run history (``interrupted:
 killed …``, the graphs it is known to have written, the quads of those its committed segments
-wrote as the manifest holds them, and, when it loaded in bulk,
+wrote as the manifest holds them with their SHACL report graphs, and, when it loaded in bulk,
 the records its committed segments loaded and its triples added and removed as its change set
 holds them, cut to what it committed (:mod:`scholarkg.load.commit_mark`); else those two
 ``null``: not kept, not known, and left out of its record); its own report notes that it goes on

@@ -89,7 +89,8 @@ class RunReport:
     # each states about itself, and their SHACL report graphs
     provenance_triples: int = 0
     report_triples: int = 0
-    # a killed run's: the quads its committed segments' graphs hold (its manifest rows)
+    # a killed run's: the quads its committed segments' graphs hold (their manifest rows) and
+    # their SHACL report graphs (as the store holds them)
     committed_quads: int | None = None
     dead: list[tuple[str, str]] = field(default_factory=list)
     dead_dir: str | None = None
