@@ -25,12 +25,11 @@ from rdflib import URIRef
 from rdflib.namespace import PROV
 
 from scholarkg.iris import SKG
-from scholarkg.load.changes import cut_to, listed
-from scholarkg.load.commit_mark import last_commit
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
-from scholarkg.load.uncommitted import committed_by, retake_uncommitted
+from scholarkg.load.uncommitted import retake_uncommitted
 from scholarkg.provenance import RUN_COUNTS, RunInfo, run_graph_iri, run_record
+from scholarkg.runs.killed_counts import committed_counts
 from scholarkg.runs.quarantine_tally import QuarantineTally
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -116,7 +115,7 @@ def _record(
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
     if own is None:
         report.graphs_written = found.graphs
-        _committed(ctx, store, report)
+        committed_counts(ctx.config, store, report)
         report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
     ended = _time(report.finished_at)
     record = run_record(
@@ -216,26 +215,6 @@ def _note_in_manifest(
             retake_uncommitted(manifest, store, killed)
     finally:
         manifest.close()
-
-
-def _committed(ctx: RunContext, store: GraphStore, report: RunReport) -> None:
-    """What the killed run of ``report`` committed (before any graph of it is retaken): the
-    quads of its committed graphs and, when it loaded in bulk, its records and its change set
-    (cut to what it committed); else its triples added and removed are not known."""
-    manifest = open_manifest(ctx.config)
-    try:
-        report.committed_quads = committed_by(manifest, store, report.run_iri)
-        mark = last_commit(manifest, report.run_iri)
-    finally:
-        manifest.close()
-    if mark is None:  # not kept: nobody knows them
-        report.triples_added = report.triples_removed = None
-        return
-    changes = ctx.config.changes_dir / report.run_iri.rsplit("/", 1)[-1]
-    cut_to(changes, mark.changes)
-    graphs, report.triples_added, report.triples_removed = listed(changes)
-    report.records_loaded = mark.records
-    report.changes_dir = str(changes) if graphs else None
 
 
 def _own_report(ctx: RunContext, iri: str) -> RunReport | None:
