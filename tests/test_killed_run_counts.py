@@ -1,42 +1,62 @@
-"""The report the next run writes for a run killed mid-load says what the store holds of it:
-the quads of the graphs its committed segments wrote (its manifest rows), and its triples added
-and removed as not known (``null``, left out of its record), never a false 0 (before: ``0`` and
-``0`` in its report and record, whatever it had loaded). Input and killing points as in
-test_snapshot_killed_parts.py."""
+"""The report the next run writes for a run killed mid-load says what the store holds of it: the
+records of its committed segments (the manifest's chunks), the quads of the graphs they wrote
+with their SHACL report graphs, and its triples added and removed as its change set holds them,
+which names exactly the graphs it committed (before: ``records_loaded`` 0 whatever it had
+loaded, the change set missing its committed segments, ``committed_quads`` without the report
+graphs, and its triples added and removed ``null``). Input and killing points as in
+test_snapshot_killed_parts.py, every fourth paper with no abstract (an info in its report)."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import sqlite3
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from test_disk_full import reports
+from test_killed_report_graphs import change_every_fourth
 from test_snapshot_killed_parts import load, make_input
 
 NAMING = (
     "PREFIX prov: <http://www.w3.org/ns/prov#> "
-    "SELECT ?run (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run . ?s ?p ?o } }"
-    " GROUP BY ?run"
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run . ?s ?p ?o } }"
+    " GROUP BY ?g"
 )
+OWN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o FILTER(?s != <%s>) } }"
+SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
 RECORD = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
     "SELECT ?p ?o WHERE { GRAPH ?r { <%s> ?p ?o FILTER(STRSTARTS(STR(?p), STR(skg:))) } }"
 )
 
 
-def quads_naming(store: Path) -> dict[str, int]:
-    """The quads of the graphs that name each run as their origin."""
-    rows = ox.Store.read_only(str(store)).query(NAMING)
+def count(store: ox.Store, query: str) -> int:
+    rows = store.query(query)
     assert isinstance(rows, ox.QuerySolutions)
-    return {r["run"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
+    return sum(int(r["n"].value) for r in rows)  # type: ignore[union-attr]
+
+
+def naming(store: ox.Store) -> dict[str, int]:
+    """The quads of each graph that names a run as its origin."""
+    rows = store.query(NAMING)
+    assert isinstance(rows, ox.QuerySolutions)
+    return {r["g"].value: int(r["n"].value) for r in rows}  # type: ignore[union-attr]
 
 
 def recorded(store: Path, run: str) -> dict[str, str]:
     rows = ox.Store.read_only(str(store)).query(RECORD % run)
     assert isinstance(rows, ox.QuerySolutions)
     return {r["p"].value.rsplit("#", 1)[1]: r["o"].value for r in rows}  # type: ignore[union-attr]
+
+
+def loaded_chunks(directory: Path) -> int:
+    """The records of the chunks the manifest holds as loaded."""
+    path = directory / "store" / "scholarkg-manifest.sqlite"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        return int(db.execute("SELECT COALESCE(SUM(loaded), 0) FROM chunks").fetchone()[0])
 
 
 @pytest.mark.parametrize(
@@ -46,21 +66,40 @@ def recorded(store: Path, run: str) -> dict[str, str]:
         ("scholarkg.load.segment_tally:SegmentTally.settle", True),
         # its first segment's graphs in the store, their manifest rows not committed
         ("scholarkg.load.bulk:BulkLoader._flush_requests", False),
+        # and their lines in its change set too (the loader noted its start first)
+        ("scholarkg.load.commit_mark:note_commit@2", False),
     ],
 )
-def test_a_killed_runs_report_says_what_its_committed_segments_left_and_no_false_zero(
+def test_a_killed_runs_report_says_what_its_committed_segments_left(
     tmp_path: Path, point: str, committed: bool
 ) -> None:
     make_input(tmp_path)
+    change_every_fourth(tmp_path / "s.jsonl", "abstract", "")
     done = load(tmp_path, point)
     assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
-    [(killed, held)] = quads_naming(tmp_path / "store").items()
-    assert held > 0
-    assert load(tmp_path).returncode == 1
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    graphs = naming(store)
+    assert graphs
+    added = sum(count(store, OWN % (g, g)) for g in graphs)  # its triples, provenance left out
+    shacl = sum(count(store, SIZE % f"{g}/shacl-report") for g in graphs)
+    assert shacl > 0
+    records = loaded_chunks(tmp_path)
+    assert (records > 0) == committed
+    del store
+    killed = load(tmp_path)  # its report and record are written by the next run
+    assert killed.returncode == 1, killed.stdout + killed.stderr
     [report, _] = reports(tmp_path)
-    assert report["run_iri"] == killed and report["interrupted"], report
-    assert (report["triples_added"], report["triples_removed"]) == (None, None), report
-    assert report["committed_quads"] == (held if committed else 0), report
-    counts = recorded(tmp_path / "store", killed)
+    assert report["interrupted"], report
+    run = str(report["run_iri"])
+    if not committed:  # nothing committed: nothing counted, nothing in its change set
+        graphs, added, shacl = {}, 0, 0
+    assert report["records_loaded"] == records, report
+    assert report["committed_quads"] == sum(graphs.values()) + shacl, report
+    assert (report["triples_added"], report["triples_removed"]) == (added, 0), report
+    changes = tmp_path / "data" / "changes" / run.rsplit("/", 1)[-1]
+    listed = (changes / "graphs.tsv").read_text() if (changes / "graphs.tsv").exists() else ""
+    assert sorted(line.split("\t")[0] for line in listed.splitlines()) == sorted(graphs)
+    assert report["changes_dir"] == (str(changes) if graphs else None), report
+    counts = recorded(tmp_path / "store", run)
     assert counts["outcome"] == "failed" and int(counts["graphsChanged"]) > 0, counts
-    assert "triplesAdded" not in counts and "triplesRemoved" not in counts, counts
+    assert (counts["papersLoaded"], counts["triplesAdded"]) == (str(records), str(added)), counts

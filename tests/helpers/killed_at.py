@@ -1,10 +1,10 @@
 """Run ``scholarkg`` with the arguments after the first, SIGKILLing this process when the
 function the first names (``module:attribute``, or ``module:Class.method``) is called
 (``module:attribute:suffix``: called with an argument whose text ends with ``suffix``; other
-calls go through): what a kill at that point leaves on disk, with no clean-up of scholarkg's
-own. ``KILLED_BY=TERM`` in the environment sends SIGTERM instead (and the call goes on): a stop
-asked for at that point; ``KILLED_BY=STOP`` sends SIGSTOP (the call goes on once SIGCONT
-comes): a process caught there."""
+calls go through; ``module:attribute@n``: from its ``n``-th such call on): what a kill at that
+point leaves on disk, with no clean-up of scholarkg's own. ``KILLED_BY=TERM`` in the environment
+sends SIGTERM instead (and the call goes on): a stop asked for at that point; ``KILLED_BY=STOP``
+sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there."""
 
 from __future__ import annotations
 
@@ -18,9 +18,13 @@ from typing import Any
 from scholarkg.cli import main
 
 
-def killing(original: Callable[..., Any], suffix: str) -> Callable[..., Any]:
+def killing(original: Callable[..., Any], suffix: str, nth: int = 1) -> Callable[..., Any]:
+    calls = [0]
+
     def killed(*args: object, **kwargs: object) -> Any:
         if not args or any(str(arg).endswith(suffix) for arg in args):
+            calls[0] += 1
+        if calls[0] >= nth:  # that call, and (as before) any such call after it
             os.kill(os.getpid(), signal.Signals["SIG" + os.environ.get("KILLED_BY", "KILL")])
         return original(*args, **kwargs)
 
@@ -29,9 +33,10 @@ def killing(original: Callable[..., Any], suffix: str) -> Callable[..., Any]:
 
 if __name__ == "__main__":
     module_name, attribute, *suffix = sys.argv[1].split(":")
+    attribute, _, nth = attribute.partition("@")
     owner: Any = importlib.import_module(module_name)
     *path, name = attribute.split(".")
     for part in path:
         owner = getattr(owner, part)
-    setattr(owner, name, killing(getattr(owner, name), "".join(suffix)))
+    setattr(owner, name, killing(getattr(owner, name), "".join(suffix), int(nth or 1)))
     sys.exit(main(sys.argv[2:]))

@@ -8,8 +8,9 @@ sink — and graphs the store already holds with other content are then written 
 difference from what it holds (:mod:`scholarkg.store.patch`: one update per batch removes the
 triples they lost and adds those they gained; a reader sees each graph old or new; after a
 crash, the next run redoes the segment). The manifest is committed per segment, after its data
-is in the store; the segment's graphs and records are counted (and listed in the change set)
-then, or, when it is cut short, those the store holds (:mod:`scholarkg.load.segment_tally`).
+is in the store and its graphs' lines in the change set (with a note of what the run committed:
+:mod:`scholarkg.load.commit_mark`); the segment's graphs and records are counted then, or, when
+it is cut short, those the store holds (:mod:`scholarkg.load.segment_tally`).
 
 The change set holds what each graph gained and lost, as the transactional loader's does: a new
 graph adds all its triples (counted, not written out); a changed or dropped graph is compared
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 from scholarkg.errors import LoadError, ScholarKGError
 from scholarkg.load.changes import ChangeSet
+from scholarkg.load.commit_mark import CommitMark, note_commit
 from scholarkg.load.contents import nquads
 from scholarkg.load.held_graphs import held_before, write_changed
 from scholarkg.load.manifest import ChunkCounts, Manifest
@@ -144,6 +146,7 @@ class BulkLoader:
     def _run(self) -> None:
         self.manifest = self.open_manifest()
         try:
+            self._commit()  # what a run killed before its first segment's commit committed
             while (chunk := self._inbox.get()) is not None:
                 if self._aborting:
                     continue
@@ -224,7 +227,7 @@ class BulkLoader:
         self.store.replace_graphs([(iri, "") for iri in [*iris, *reports]])
         for iri in iris:
             self.manifest.forget_graph(iri)
-        self.manifest.commit()
+        self._commit()
 
     def _write_new(self, payload: GraphPayload) -> None:
         body, report, stats, quads = written_form(payload, self.run_iri, self.when)
@@ -253,6 +256,13 @@ class BulkLoader:
             self.store.replace_graphs(self._requests)
         self._requests, self._request_bytes = [], 0
 
+    def _commit(self, records: int = 0) -> None:
+        """Commit the manifest, with a note of the run's records loaded (``records``: of the
+        segment committed now) and its change set made durable as it stands."""
+        sizes = self.tally.changes.sync()
+        note_commit(self.manifest, CommitMark(self.run_iri, self.tally.records + records, sizes))
+        self.manifest.commit()
+
     def _finish_segment(self) -> None:
         if self._stream is not None:
             self._stream.close()
@@ -269,7 +279,8 @@ class BulkLoader:
                 request_bytes=REQUEST_BYTES,
             )
             self._changed = []
-        self.manifest.commit()
+        self._segment.write_out(self.tally.changes)  # its lines first, then its commit
+        self._commit(self._segment.records)
         self._segment.settle(self.tally)  # held now: counted only once committed
         self._quads = 0
         self._segment_iris = set()

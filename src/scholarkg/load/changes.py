@@ -2,10 +2,14 @@
 
 ``data/changes/<run>/added.nq`` and ``removed.nq`` hold the triples each changed graph gained
 and lost (graph IRI as the fourth term), and ``graphs.tsv`` one line per graph with its counts.
+The bulk loader writes a segment's lines before its manifest commit and notes the files' sizes
+in it (:mod:`scholarkg.load.commit_mark`): a run killed leaves lines of a segment never
+committed past those sizes, and the next run cuts them off (:func:`cut_to`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -61,32 +65,80 @@ class ChangeSet:
         return handle
 
     def record(self, graph: str, added: set[Triple], removed: set[Triple]) -> GraphChange:
-        change = self.count(graph, len(added), len(removed))
-        if self.directory is not None and change.changed:
-            for name, triples in (("added.nq", added), ("removed.nq", removed)):
-                if triples:
-                    out = self._out(name)
-                    with writing(out.name, what="change set"):
-                        out.writelines(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
+        change = self.tally(graph, len(added), len(removed))
+        self.write(graph, added, removed)
         return change
 
     def count(self, graph: str, added: int, removed: int) -> GraphChange:
         """A change known by its counts only (the bulk loader keeps no triples)."""
+        change = self.tally(graph, added, removed)
+        self.write(graph, added, removed)
+        return change
+
+    def tally(self, graph: str, added: int, removed: int) -> GraphChange:
+        """Count a change (its lines written apart: :meth:`write`)."""
         change = GraphChange(graph, added, removed)
         if change.changed:
             self.graphs += 1
             self.added += added
             self.removed += removed
-            if self.directory is not None:
-                self._out("graphs.tsv").write(f"{graph}\t+{added}\t-{removed}\n")
         return change
+
+    def write(self, graph: str, added: set[Triple] | int, removed: set[Triple] | int) -> None:
+        """Write a change's lines: its line in ``graphs.tsv`` and the triples given (a count:
+        none kept)."""
+        plus = added if isinstance(added, int) else len(added)
+        minus = removed if isinstance(removed, int) else len(removed)
+        if self.directory is None or not (plus or minus):
+            return
+        self._out("graphs.tsv").write(f"{graph}\t+{plus}\t-{minus}\n")
+        for name, triples in (("added.nq", added), ("removed.nq", removed)):
+            if isinstance(triples, set) and triples:
+                out = self._out(name)
+                with writing(out.name, what="change set"):
+                    out.writelines(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
 
     def flush(self) -> None:
         """Write out what is buffered (the files stay open for appending)."""
         for handle in self._handles.values():
             handle.flush()
 
+    def sync(self) -> dict[str, int]:
+        """Write out what is buffered and make it durable; the files' sizes (their names)."""
+        sizes = {}
+        for name, handle in self._handles.items():
+            with writing(handle.name, what="change set"):
+                handle.flush()
+                os.fsync(handle.fileno())
+                sizes[name] = os.fstat(handle.fileno()).st_size
+        return sizes
+
     def close(self) -> None:
         for handle in self._handles.values():
             handle.close()
         self._handles.clear()
+
+
+def cut_to(directory: Path, sizes: dict[str, int]) -> None:
+    """Cut the change set files in ``directory`` to ``sizes`` (a file not named: emptied,
+    then removed), dropping the lines written after a commit that never happened."""
+    for name in ("graphs.tsv", "added.nq", "removed.nq"):
+        path = directory / name
+        if not path.exists():
+            continue
+        with writing(path, what="change set"):
+            if sizes.get(name):
+                os.truncate(path, min(sizes[name], path.stat().st_size))
+            else:
+                path.unlink()
+
+
+def listed(directory: Path) -> tuple[int, int, int]:
+    """(graphs, triples added, triples removed) that ``directory``'s ``graphs.tsv`` lists."""
+    path = directory / "graphs.tsv"
+    graphs = added = removed = 0
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            _, plus, minus = line.split("\t")
+            graphs, added, removed = graphs + 1, added + int(plus), removed - int(minus)
+    return graphs, added, removed

@@ -47,11 +47,13 @@ def _split(manifest: Manifest, iris: list[str], run_iri: str) -> tuple[list[str]
 
 def committed_by(manifest: Manifest, store: GraphStore, run_iri: str) -> int:
     """The quads the store holds in the graphs ``run_iri`` (a run killed) committed, as their
-    manifest rows say (its graphs written after its last commit left out)."""
+    manifest rows say, and in their SHACL report graphs, written with them (its graphs written
+    after its last commit left out)."""
     quads = 0
     for part in batches(_naming(store, run_iri)):
         committed, _ = _split(manifest, part, run_iri)
         quads += sum(q for _, q in manifest.known(committed).values())
+        quads += sum(store.graph_sizes([report_graph_iri(iri) for iri in committed]).values())
     return quads
 
 

@@ -4,8 +4,10 @@ report. The next run that opens the store writes both for it: its record (a
 ``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
 graphs that name it counted as changed) and its report in the run history (``interrupted:
 killed …``, the graphs it is known to have written, the quads of those its committed segments
-wrote as the manifest holds them, its triples added and removed ``null``: not kept, not known,
-and left out of its record); its own report notes that it goes on
+wrote as the manifest holds them with their SHACL report graphs, and, when it loaded in bulk,
+the records its committed segments loaded and its triples added and removed as its change set
+holds them, cut to what it committed (:mod:`scholarkg.load.commit_mark`); else those two
+``null``: not kept, not known, and left out of its record); its own report notes that it goes on
 from there. A run whose store refused its record (a full disk) left its report: its record is
 written from that report. So nothing in the store names a run that has no record."""
 
@@ -25,8 +27,9 @@ from rdflib.namespace import PROV
 from scholarkg.iris import SKG
 from scholarkg.load.contents import take_from_store
 from scholarkg.load.manifest import open_manifest
-from scholarkg.load.uncommitted import committed_by, retake_uncommitted
+from scholarkg.load.uncommitted import retake_uncommitted
 from scholarkg.provenance import RUN_COUNTS, RunInfo, run_graph_iri, run_record
+from scholarkg.runs.killed_counts import committed_counts
 from scholarkg.runs.quarantine_tally import QuarantineTally
 from scholarkg.runs.report import RunReport
 from scholarkg.store.base import GraphStore
@@ -112,8 +115,7 @@ def _record(
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
     if own is None:
         report.graphs_written = found.graphs
-        report.triples_added = report.triples_removed = None  # not kept: nobody knows them
-        report.committed_quads = _committed_quads(ctx, store, found.iri)
+        committed_counts(ctx.config, store, report)
         report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
     ended = _time(report.finished_at)
     record = run_record(
@@ -211,15 +213,6 @@ def _note_in_manifest(
         manifest.commit()
         if killed is not None:
             retake_uncommitted(manifest, store, killed)
-    finally:
-        manifest.close()
-
-
-def _committed_quads(ctx: RunContext, store: GraphStore, iri: str) -> int:
-    """The quads of the graphs the killed run ``iri`` committed (before any is retaken)."""
-    manifest = open_manifest(ctx.config)
-    try:
-        return committed_by(manifest, store, iri)
     finally:
         manifest.close()
 

@@ -1,0 +1,49 @@
+"""What the last bulk commit of a run held, noted in the manifest with it.
+
+Each commit of the bulk loader notes, in the same SQLite transaction as its manifest rows, the
+run, the source records its committed segments loaded, and the sizes of its change set files,
+whose lines for the segment are written and made durable before (:meth:`ChangeSet.sync`). One
+note per store, the last commit's: the next run reads it before it loads anything, so a run
+killed in a segment is known by what it committed (its records, and its change set cut to what
+was committed: :func:`~scholarkg.load.changes.cut_to`), not by what it had begun.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from scholarkg.load.manifest import Manifest
+
+KEY = "last_commit"
+
+
+@dataclass(frozen=True)
+class CommitMark:
+    """The last bulk commit of run ``run``: its records loaded, its change set files' sizes."""
+
+    run: str
+    records: int
+    changes: dict[str, int]
+
+
+def note_commit(manifest: Manifest, mark: CommitMark) -> None:
+    """Note ``mark`` (kept with the manifest's next commit, or dropped with it)."""
+    value = json.dumps({"run": mark.run, "records": mark.records, "changes": mark.changes})
+    manifest.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY, value))
+
+
+def last_commit(manifest: Manifest, run: str) -> CommitMark | None:
+    """The mark of the last commit if ``run`` made it (None: it loaded nothing in bulk, or
+    another run committed since)."""
+    row = manifest.db.execute("SELECT value FROM meta WHERE key = ?", (KEY,)).fetchone()
+    try:
+        data = json.loads(str(row[0])) if row is not None else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("run") != run:
+        return None
+    changes = data.get("changes")
+    changes = changes if isinstance(changes, dict) else {}
+    sizes = {str(k): int(v) for k, v in changes.items() if isinstance(v, int)}
+    return CommitMark(run, int(data.get("records") or 0), sizes)
