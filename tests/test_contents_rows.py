@@ -111,3 +111,19 @@ def test_written_form_counts_the_provenance_as_the_body_it_writes() -> None:
         expected = GraphStats.of([(s, p, o) for s, p, o in lines])
         assert json.dumps(stats.predicates) == json.dumps(expected.predicates)
         assert stats.typed == expected.typed and quads == len(lines)
+
+
+def test_graph_stats_count_predicates_in_first_seen_order_and_typed_iris_only() -> None:
+    triples = [
+        ("<https://example.org/p/1>", NAME, '"A"'),
+        ("<https://example.org/p/1>", TYPE, "<http://xmlns.com/foaf/0.1/Person>"),
+        ("_:b1", TYPE, "<http://xmlns.com/foaf/0.1/Agent>"),
+        ("<https://example.org/p/1>", NAME, '"B"'),
+        ("<https://example.org/p/2>", TYPE, '"not a class"'),
+    ]
+    stats = GraphStats.of(triples)
+    assert list(stats.predicates.items()) == [(NAME[1:-1], 2), (TYPE[1:-1], 3)]
+    assert stats.typed == [
+        ("https://example.org/p/1", "http://xmlns.com/foaf/0.1/Person"),
+        ("_:b1", "http://xmlns.com/foaf/0.1/Agent"),
+    ]

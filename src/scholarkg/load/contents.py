@@ -65,12 +65,12 @@ class GraphStats:
     def of(cls, triples: Iterable[Triple]) -> GraphStats:
         """From N-Triples term strings (``<iri>``, ``"literal"``, ``_:b``)."""
         stats = cls()
-        counts = stats.predicates
+        counts: dict[str, int] = {}  # by the predicate as written, bared once at the end
         for s, p, o in triples:
-            key = _bare(p)
-            counts[key] = counts.get(key, 0) + 1
+            counts[p] = counts.get(p, 0) + 1
             if p == RDF_TYPE and o.startswith("<"):
                 stats.typed.append((_bare(s), _bare(o)))
+        stats.predicates = {_bare(p): n for p, n in counts.items()}  # first-seen order kept
         return stats
 
     @classmethod
