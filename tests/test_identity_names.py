@@ -304,7 +304,7 @@ def test_the_preferred_name_ranks_each_spelling_once_and_a_lone_one_not_at_all(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # before: every spelling's rank was worked out twice, a lone spelling's too (one person in
-    # 30 has more than one): 60 % of emitting a person's graph
+    # 30 has more than one): three quarters of emitting a person's graph
     ranked: list[str] = []
     shown_key = name_choice._shown_key
 
