@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import zlib
 from pathlib import Path
 
 from scholarkg.load.contents import Contents, GraphStats, bucket_of, nquads
+from scholarkg.load.payload import make_payload, written_form
+from scholarkg.validate import Finding
 
 TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 NAME = "<http://xmlns.com/foaf/0.1/name>"
@@ -80,3 +83,47 @@ def test_compare_with_a_store_s_graph_names_streamed_once(tmp_path: Path) -> Non
     assert sorted(gone) == noted[:2]
     assert new == ["https://example.org/graph/b"]
     assert contents.compare(iter(noted)) == ([], [])  # nothing left over from the last call
+
+
+def test_written_form_counts_the_provenance_as_the_body_it_writes() -> None:
+    """The statistics of a graph as written are those of its N-Triples, provenance included,
+    keys in the order the row's JSON has always had (the payload's, then the provenance's)."""
+    triples = [
+        ("<https://example.org/p/1>", TYPE, "<http://xmlns.com/foaf/0.1/Person>"),
+        ("<https://example.org/p/1>", NAME, '"A. Person"'),
+        ("<https://example.org/p/1>", NAME, '"Anna Person"'),
+    ]
+    finding = Finding(
+        "Warning", "https://example.org/p/1", NAME[1:-1], "short", "https://example.org/S"
+    )
+    for findings, source in (((), None), ((finding,), "https://example.org/src.jsonl")):
+        payload = make_payload(
+            "https://example.org/graph/1",
+            "person",
+            triples,
+            findings,
+            source=source,
+            source_sha256="ab" * 32 if source else None,
+        )
+        when = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+        body, _, stats, quads = written_form(payload, "https://example.org/run/1", when)
+        lines = [line[:-2].split(" ", 2) for line in body.decode().splitlines()]
+        expected = GraphStats.of([(s, p, o) for s, p, o in lines])
+        assert json.dumps(stats.predicates) == json.dumps(expected.predicates)
+        assert stats.typed == expected.typed and quads == len(lines)
+
+
+def test_graph_stats_count_predicates_in_first_seen_order_and_typed_iris_only() -> None:
+    triples = [
+        ("<https://example.org/p/1>", NAME, '"A"'),
+        ("<https://example.org/p/1>", TYPE, "<http://xmlns.com/foaf/0.1/Person>"),
+        ("_:b1", TYPE, "<http://xmlns.com/foaf/0.1/Agent>"),
+        ("<https://example.org/p/1>", NAME, '"B"'),
+        ("<https://example.org/p/2>", TYPE, '"not a class"'),
+    ]
+    stats = GraphStats.of(triples)
+    assert list(stats.predicates.items()) == [(NAME[1:-1], 2), (TYPE[1:-1], 3)]
+    assert stats.typed == [
+        ("https://example.org/p/1", "http://xmlns.com/foaf/0.1/Person"),
+        ("_:b1", "http://xmlns.com/foaf/0.1/Agent"),
+    ]

@@ -149,8 +149,11 @@ def preferred(
     came in. For a person named for a group, the person's part (:func:`~.names.person_part`):
     ``G. Aad``, not ``ATLAS Collaboration: G. Aad`` (the authorship keeps the name as listed)."""
     written = sorted({*spellings, *([] if compared is None else [compared])})
-    top = max(map(_shown_key, written))
-    tied = [name for name in written if _shown_key(name) == top]
+    if len(written) == 1:  # most persons: one spelling, nothing to rank (keys cost ~0.3 ms)
+        return names.person_part(written[0])
+    keys = {name: _shown_key(name) for name in written}  # each once
+    top = max(keys.values())
+    tied = [name for name in written if keys[name] == top]
     if compared in tied and all(settled(other) for other in tied if other != compared):
         return names.person_part(compared)
     return names.person_part(tied[0])

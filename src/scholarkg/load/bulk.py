@@ -231,11 +231,14 @@ class BulkLoader:
 
     def _write_new(self, payload: GraphPayload) -> None:
         body, report, stats, quads = written_form(payload, self.run_iri, self.when)
-        written = (nquads(payload.iri, body), nquads(report_graph_iri(payload.iri), report))
+        report_iri = report_graph_iri(payload.iri)
+        written = (nquads(payload.iri, body), nquads(report_iri, report) if report else b"")
         if self.native is not None:
             if self._stream is None:
                 self._stream = OxigraphStream(self.native)
-            self._stream.put(b"".join(written))  # the report's part is empty without one
+            for part in written:  # the stream gathers pieces: no copy of the two joined
+                if part:
+                    self._stream.put(part)
         else:
             self._request(payload.iri, body.decode("utf-8"))
             if report:

@@ -65,12 +65,12 @@ class GraphStats:
     def of(cls, triples: Iterable[Triple]) -> GraphStats:
         """From N-Triples term strings (``<iri>``, ``"literal"``, ``_:b``)."""
         stats = cls()
-        counts = stats.predicates
+        counts: dict[str, int] = {}  # by the predicate as written, bared once at the end
         for s, p, o in triples:
-            key = _bare(p)
-            counts[key] = counts.get(key, 0) + 1
+            counts[p] = counts.get(p, 0) + 1
             if p == RDF_TYPE and o.startswith("<"):
                 stats.typed.append((_bare(s), _bare(o)))
+        stats.predicates = {_bare(p): n for p, n in counts.items()}  # first-seen order kept
         return stats
 
     @classmethod
@@ -121,7 +121,7 @@ class Contents:
         are of its N-Quads (its quad count is their sum)."""
         latest = {iri: (iri, data, stats, counted) for iri, data, stats, counted in graphs}
         self.drop_many(list(latest))
-        rows, typed_rows, totals = [], [], Counter[str]()
+        rows, typed_rows, totals = [], [], dict[str, int]()
         for iri, data, stats, counted in latest.values():
             typed = sorted(set(stats.typed))
             rows.append(
@@ -137,7 +137,8 @@ class Contents:
             )
             if counted:
                 typed_rows += [(c, s, iri) for s, c in typed]
-                totals.update(stats.predicates)
+                for key, n in stats.predicates.items():  # a dict: Counter.update costs twice
+                    totals[key] = totals.get(key, 0) + n
         self.db.executemany("INSERT INTO contents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.db.executemany("INSERT OR IGNORE INTO typed VALUES (?, ?, ?)", typed_rows)
         self._add_totals(totals, 1)

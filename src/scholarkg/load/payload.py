@@ -165,7 +165,17 @@ def written_form(
     stats = payload.stats
     if not stats.predicates and payload.triples:  # a payload kept from an older run
         stats = GraphStats.of_quads(ox.parse(payload.data, ox.RdfFormat.N_TRIPLES))
-    return body, report, stats + GraphStats.of(meta), payload.triples + len(meta)
+    return body, report, _with_metadata(stats, meta), payload.triples + len(meta)
+
+
+def _with_metadata(stats: GraphStats, meta: list[Triple]) -> GraphStats:
+    """``stats + GraphStats.of(meta)`` in one pass, keys in the same order: the provenance
+    triples' predicates are IRIs and none of them types a subject."""
+    counts = dict(stats.predicates)
+    for _, predicate, _ in meta:
+        key = predicate[1:-1]
+        counts[key] = counts.get(key, 0) + 1
+    return GraphStats(counts, list(stats.typed))
 
 
 ContentRow = tuple[str, bytes, GraphStats, bool]
