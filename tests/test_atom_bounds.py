@@ -26,6 +26,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.http import HttpClient
 from scholarkg.limits import Limits
+from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.build import build as build_job
 
@@ -192,7 +193,7 @@ def test_a_fetch_loads_what_it_asked_for_and_reports_the_rest(
     assert counted(report) == (3, 2, 0, 1)  # read, loaded, rejected, quarantined
     [cut] = report.quarantined
     assert "line_bytes = 1048576" in cut
-    assert len(list((config.quarantine_dir / "records").glob("*.json"))) == 1
+    assert len(read_quarantined(config.quarantine_dir).records) == 1
     [warning] = report.warnings
     assert "held 5003 entries for max_results=3: read the first 3, left 5000 unread" in warning
     assert warning.startswith(arxiv_server.api_url) and "\n" not in warning

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from building import build_store, content, rebuild, rows
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
+from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.profile_sources import fetch_source
 
 PAPERS = (
@@ -56,10 +56,9 @@ def test_bad_paper_block_is_quarantined_with_reason(tmp_path: Path) -> None:
     page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"LGJul 19, 2024\n", b"LGFeb 30, 2024\n"))
     config, report = build_store(tmp_path, [page])
     assert len(report.quarantined) == 1 and report.outcome == "partial"
-    [kept] = list((config.quarantine_dir / "records").glob("*.json"))
-    record = json.loads(kept.read_text(encoding="utf-8"))
-    assert record["line"] == 19 and "impossible date" in record["reason"]
-    assert "BOND" in record["text"]
+    [record] = read_quarantined(config.quarantine_dir).records
+    assert record.line == 19 and "impossible date" in record.reason
+    assert "BOND" in record.text
     assert rows(config, PAPERS) == [{"n": "24"}]
 
 

@@ -21,6 +21,7 @@ from building import counted
 from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
+from scholarkg.quarantine import read_quarantined
 from scholarkg.query_results import run_select
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.store.embedded import EmbeddedStore
@@ -90,7 +91,7 @@ def test_entries_with_bad_fields_count_as_read(config: Config, replay: ReplaySer
     [why] = report.quarantined
     assert "2021-04-31" in why
     assert report.failures == []  # arXiv did return 2104.12255: it could not be read
-    assert list((config.quarantine_dir / "records").glob("*.json"))
+    assert read_quarantined(config.quarantine_dir).records
     assert papers(config) == loaded == report.counts()["papers"]
 
 

@@ -20,7 +20,6 @@ and title (a re-listing). Served by the loopback replay server.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from building import counted
 from conftest import write_config
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
+from scholarkg.quarantine import read_quarantined
 from scholarkg.query_results import run_select
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.store.embedded import EmbeddedStore
@@ -245,15 +245,14 @@ def record_line(body: bytes, arxiv_id: str) -> int:
 
 
 def quarantine_files(config: Config) -> list[dict[str, object]]:
-    folder = config.quarantine_dir / "records"
-    return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))]
+    return [r.__dict__ for r in read_quarantined(config.quarantine_dir).records]
 
 
 def test_records_the_emitter_quarantines_are_told_at_their_line(
     config: Config, replay: ReplayServer
 ) -> None:
     """CONSTRUCTED: two records of page 2 the emitter cannot write. Each was told at line 0 of
-    the page, so both went to one quarantine file (one file per source and line): the report
+    the page, so both went to one quarantine file (a file per source and line then): the report
     said 2 quarantined, the folder kept 1. Each is told at its ``<record>``'s line."""
     body = unwritable(page_two(bad=False), "1706.05371", "1707.00874")
     serve_page_two(replay, body)

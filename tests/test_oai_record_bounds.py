@@ -30,6 +30,7 @@ from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.limits import Limits
+from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.arxiv_harvest import harvest
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -172,7 +173,7 @@ def test_a_harvest_loads_the_rest_and_counts_the_cut_record(
     assert counted(report) == (3, 2, 0, 1)  # read, loaded, rejected, quarantined
     [told] = report.quarantined
     assert re.search(REASON, told) and f"{arxiv_server.oai_url}?" in told
-    assert len(list((config.quarantine_dir / "records").glob("*.json"))) == 1
+    assert len(read_quarantined(config.quarantine_dir).records) == 1
 
 
 SETUP = """

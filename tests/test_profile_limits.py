@@ -18,6 +18,7 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.profiles import fetch_profile
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.limits import Limits
+from scholarkg.quarantine import read_quarantined
 from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -89,8 +90,8 @@ def test_run_with_a_50_mb_abstract_and_an_endless_source(tmp_path: Path) -> None
     assert report.papers == 25 and len(report.quarantined) == 1  # 25 listed, 1 of them held back
     with EmbeddedStore(tmp_path / "store", read_only=True) as store:
         assert store.quad_count() > 0
-    quarantined = list((tmp_path / "data" / "quarantine" / "records").glob("*-L17.json"))
-    assert len(quarantined) == 1 and quarantined[0].stat().st_size < 200_000
+    [kept] = read_quarantined(tmp_path / "data" / "quarantine").records
+    assert kept.line == 17 and len(kept.text) < 200_000
 
 
 @pytest.mark.flow

@@ -18,6 +18,7 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import Config, load_config
+from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.quarantine_tally import EXAMPLES, OTHER, REASON_KINDS, QuarantineTally
 from scholarkg.runs.report import RunReport
@@ -51,8 +52,9 @@ def test_the_report_keeps_counts_and_the_first_examples_the_folder_every_line(
     assert len(tally.examples) == EXAMPLES  # as long for 3 000 bad lines as for 1 000
     assert [q.split(": ", 1)[0] for q in tally] == [f"{path}:{n}" for n in range(1, 101)]
     assert dict(tally.reasons) == {"not JSON": bad}
-    kept = list((config.quarantine_dir / "records").rglob("*.json"))
-    assert len(kept) == bad  # nothing lost
+    kept = read_quarantined(config.quarantine_dir)
+    assert len(kept.records) == bad and not kept.notes  # nothing lost
+    assert len(list((config.quarantine_dir / "records").rglob("*.jsonl"))) == 1  # one file
     written = json.loads(report.write_json(tmp_path / "reports").read_text(encoding="utf-8"))
     assert len(written["quarantined"]) == EXAMPLES
     assert (written["quarantined_count"], written["quarantined_more"]) == (bad, bad - EXAMPLES)

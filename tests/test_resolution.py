@@ -15,6 +15,7 @@ from building import rows
 from conftest import write_config
 from constructed import Listed, listing, profile_page, recorded_records, variant_entry
 from scholarkg.config import Config, load_config
+from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.build import build
 from scholarkg.runs.report import RunReport
 
@@ -165,8 +166,8 @@ def test_a_violation_quarantines_only_that_paper(tmp_path: Path, replay: ReplayS
         "skg:titleAsListed ?title } FILTER (CONTAINS(STR(?g), '/graph/profile/')) }",
     )
     assert sorted(r["title"] for r in listed) == sorted(p.title for p in papers[:3])
-    kept = list((config.quarantine_dir / "records").rglob("*"))
-    assert any("A Paper Nobody Has" in f.read_text("utf-8") for f in kept if f.is_file())
+    kept = read_quarantined(config.quarantine_dir).records
+    assert any("A Paper Nobody Has" in r.text for r in kept)
 
 
 def test_a_violation_on_a_node_papers_link_to_quarantines_those_papers() -> None:

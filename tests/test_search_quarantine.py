@@ -22,6 +22,7 @@ from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.http import HttpClient
+from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.build import build as build_job
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -151,8 +152,8 @@ def test_a_profile_build_quarantines_and_counts_what_resolution_could_not_read(
     where = f"{replay.api_url}?{first.raw_query}"
     told = [q for q in report.quarantined if q.startswith(f"{where}:")]
     assert len(told) == 1 and told[0].endswith(": no arXiv id")
-    files = list((config.quarantine_dir / "records").glob("*.json"))
-    assert sum("unread 7" in f.read_text() for f in files) == 1
+    kept = read_quarantined(config.quarantine_dir).records
+    assert sum("unread 7" in r.text for r in kept) == 1
     listed, papers_quarantined = report.papers, len(report.quarantined) - 1
     assert report.counts()["papers"] == listed - papers_quarantined
     assert report.counts()["quarantined"] == len(report.quarantined)
@@ -166,7 +167,7 @@ def test_entries_of_a_one_line_answer_keep_a_file_each(
 ) -> None:
     """CONSTRUCTED: the first title search is answered on one line, with two unreadable
     entries: both at line 1 of the same answer. Before, the second file replaced the first
-    (two lines in the report, one file: "unread 1" was lost); now one file each."""
+    (two lines in the report, one file: "unread 1" was lost); now one record each."""
     arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.05}
     config = load_config(write_config(tmp_path, [PROFILE], arxiv=arxiv))
     body = answer(no_id(1), no_id(2), total=2).replace(b"\n", b" ")
@@ -175,7 +176,7 @@ def test_entries_of_a_one_line_answer_keep_a_file_each(
     where = f"{replay.api_url}?{replay.requests[0].raw_query}"
     told = [q for q in report.quarantined if q.startswith(f"{where}:")]
     assert told == [f"{where}:1: no arXiv id", f"{where}:1: no arXiv id"]
-    texts = [f.read_text() for f in (config.quarantine_dir / "records").glob("*.json")]
+    texts = [r.text for r in read_quarantined(config.quarantine_dir).records]
     assert [sum(f"unread {i} " in t for t in texts) for i in (1, 2)] == [1, 1]
     assert report.entries_quarantined == 2
 
@@ -202,8 +203,10 @@ def test_an_entry_two_profiles_are_answered_is_kept_and_counted_once(
     where = f"{replay.api_url}?{asked[0].raw_query}"
     [told] = [q for q in report.quarantined if q.startswith(f"{where}:")]
     assert told.endswith(": no arXiv id")
-    files = list((config.quarantine_dir / "records").glob("*.json"))
-    assert len(files) == 1 and "unread 7" in files[0].read_text()
+    [kept] = read_quarantined(config.quarantine_dir).records
+    assert "unread 7" in kept.text
+    [file] = (config.quarantine_dir / "records").glob("*/*.jsonl")
+    assert len(file.read_text("utf-8").splitlines()) == 1  # kept once
     assert report.entries_quarantined == 1 and len(report.quarantined) == 1
     summary = "\n".join(report.summary_lines())
     assert "papers: 2 listed, 0 quarantined;" in summary

@@ -31,6 +31,7 @@ import pytest
 
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
+from scholarkg.quarantine import read_quarantined
 from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
 
 BOUND = 600  # only catches a hang
@@ -169,7 +170,7 @@ def check_run_again(
     assert {iri: held.get(str(iri)) for iri, _, quads in manifest[0]} == {
         iri: quads for iri, _, quads in manifest[0]
     }
-    kept = list((directory / "data" / "quarantine" / "records").iterdir())
+    kept = read_quarantined(directory / "data" / "quarantine").records
     assert len(kept) == 2, kept
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from scholarkg.errors import ConfigError
+from scholarkg.shape_iris import name_blank_shapes
 
 ONTOLOGY_FILES = ("scholarkg.ttl", "arxiv-categories.ttl")
 DATA_FOLDERS = ("ontology", "shapes", "queries", "config", "docs")
@@ -96,8 +97,10 @@ def ontology_graph() -> Graph:
 
 @lru_cache(maxsize=1)
 def shapes_graph() -> Graph:
-    """Every ``shapes/*.ttl`` file merged into one shapes graph (cached; do not mutate)."""
+    """Every ``shapes/*.ttl`` file merged into one shapes graph (cached; do not mutate), each
+    blank-node shape given a stable IRI (:mod:`scholarkg.shape_iris`: reports name it alike in
+    every process)."""
     files = sorted(shapes_dir().glob("*.ttl"))
     if not files:
         raise ConfigError(f"{shapes_dir()}: no SHACL shapes (*.ttl) found")
-    return _parse_files(files)
+    return name_blank_shapes(_parse_files(files))

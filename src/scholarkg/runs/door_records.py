@@ -13,7 +13,7 @@ from scholarkg.runs.context import RunContext
 def keep_quarantined(ctx: RunContext, records: Sequence[QuarantinedRecord]) -> None:
     """Records a door read but could not use (a bad field): kept under quarantine and counted
     as read, as the snapshot door counts its lines (read = loaded + rejected + quarantined)."""
-    quarantine_records(records, ctx.config.quarantine_dir)
+    quarantine_records(records, ctx.config.quarantine_dir, ctx.run_id)
     ctx.report.quarantined += [q.describe() for q in records]
     ctx.report.records_read += len(records)  # read, not loaded
 

@@ -102,7 +102,7 @@ def _gated_profile(
         QuarantinedRecord(profile.source, line, reason, by_line[line].title)
         for line, reason in sorted(bad.items())
     ]
-    quarantine_records(quarantined, ctx.config.quarantine_dir)
+    quarantine_records(quarantined, ctx.config.quarantine_dir, ctx.run_id)
     return build(frozenset(bad)), quarantined
 
 
@@ -117,7 +117,7 @@ def _count(
     report.sources_built.append(prepared.fetched.location)
     report.papers += len(profile.papers) + len(profile.quarantined)
     all_quarantined = [*profile.quarantined, *quarantined]
-    quarantine_records(tuple(profile.quarantined), ctx.config.quarantine_dir)
+    quarantine_records(tuple(profile.quarantined), ctx.config.quarantine_dir, ctx.run_id)
     report.quarantined += [q.describe() for q in all_quarantined]
     report.warnings += list(profile.warnings)
     report.listing_findings += list(output.findings)
@@ -141,7 +141,7 @@ def _count(
     # request: same answer, line, reason and text) is the one record, kept and counted once
     entries = [q for q in dict.fromkeys(enrichment.quarantined) if q not in ctx.entries_kept]
     ctx.entries_kept.update(entries)
-    quarantine_records(entries, ctx.config.quarantine_dir)
+    quarantine_records(entries, ctx.config.quarantine_dir, ctx.run_id)
     report.quarantined += [q.describe() for q in entries]
     report.entries_quarantined += len(entries)
     report.rejected += rejected

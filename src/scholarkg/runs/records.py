@@ -177,7 +177,7 @@ class Ingest:
             gating.quarantine_graph(
                 ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
             )
-        quarantine_records(result.quarantined, ctx.config.quarantine_dir)
+        quarantine_records(result.quarantined, ctx.config.quarantine_dir, ctx.run_id)
         report.quarantined += [q.describe() for q in result.quarantined]
         report.findings += result.findings
         report.triples_gated += sum(p.triples for p in result.payloads)

@@ -31,7 +31,7 @@ def report_skipped(
         ctx.progress(report.records_read)
     where = f"{source}:{lines[0].number}-{lines[-1].number}"
     kept = ctx.config.quarantine_dir
-    quarantine_records(result.quarantined, kept)
+    quarantine_records(result.quarantined, kept, ctx.run_id)
     report.quarantined += [q.describe() for q in result.quarantined]
     untold = max(counts.quarantined - len(result.quarantined), 0)  # told by the emitter
     report.quarantined += [
