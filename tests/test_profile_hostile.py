@@ -189,6 +189,26 @@ def test_a_paper_missing_its_date_is_quarantined_not_merged_into_the_one_before(
     assert BOND_TITLE in bad.text
 
 
+@pytest.mark.parametrize(
+    "stamp",
+    ["LG2024-07-19", "LG0000-00-00", "LG 2024-07-19", "LG - 19/07/2024", "LG2024.07.19Code"],
+)
+def test_a_paper_dated_in_digits_is_quarantined_not_merged_into_the_one_before(
+    stamp: str,
+) -> None:
+    """CONSTRUCTED: BOND's date line written in digits (``LG2024-07-19``, ``LG0000-00-00``).
+    The line started no block: BOND's title, authors and abstract were read as more paragraphs
+    of Gemma 2's abstract, and only the count told it."""
+    profile = parse(SAMPLE.replace("LGJul 19, 2024\n", stamp + "\n", 1))
+    assert [p.abstract for p in profile.papers] == [
+        p.abstract for p in parse(SAMPLE).papers if not p.title.startswith("BOND")
+    ]
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (19, f"unreadable paper date {stamp[2:].lstrip(' -')!r}")
+    assert BOND_TITLE in bad.text
+    assert not [w for w in profile.warnings if "states" in w]
+
+
 def test_a_researcher_name_of_invisible_characters_is_no_name() -> None:
     """CONSTRUCTED: the name line holds only a zero-width joiner and space. The page built a
     profile of a researcher whose name cannot be seen (key ``x``), claiming none of their
