@@ -97,6 +97,37 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) ->
     assert list(archive.retrievals()) == []
 
 
+def test_a_terminal_that_sends_nothing_is_refused_after_the_read_timeout(tmp_path: Path) -> None:
+    """A terminal as the page (a pseudo-terminal's far end; ``/dev/ptmx`` opens one): it sent
+    a line, then nothing, and its read waited for more, for ever. Each wait for more is
+    bounded by ``[http] read_timeout``. (``HANG`` only bounds the wait of the test.)"""
+    near, far = os.openpty()
+    archive = RawArchive(tmp_path / "raw")
+    said: list[str] = []
+    terminal = os.ttyname(far)
+    os.write(near, b"Ann Smith\n")
+
+    def read() -> None:
+        with HttpClient(archive, fast_policy(read_timeout=0.5)) as http:
+            try:
+                fetch_profile(terminal, archive, http)
+            except ExtractError as exc:
+                said.append(str(exc))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(HANG)
+    waited = reader.is_alive()
+    os.close(near)  # a closed near end ends a blocked read of the far one
+    reader.join()
+    os.close(far)
+    assert not waited, "waited for the terminal for ever"
+    assert said == [f"{terminal}: a character device that sent nothing more for 0.5 s ([http] "
+                    "read_timeout): a profile page is read whole from a file or an http(s) "
+                    "URL"]  # fmt: skip
+    assert list(archive.retrievals()) == []
+
+
 def test_a_config_path_that_is_a_symlink_loop_is_a_config_error(tmp_path: Path) -> None:
     os.symlink("loop-b", tmp_path / "loop-a")
     os.symlink("loop-a", tmp_path / "loop-b")
