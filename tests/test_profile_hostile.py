@@ -97,6 +97,37 @@ def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) ->
     assert list(archive.retrievals()) == []
 
 
+def test_a_terminal_that_sends_nothing_is_refused_after_the_read_timeout(tmp_path: Path) -> None:
+    """A terminal as the page (a pseudo-terminal's far end; ``/dev/ptmx`` opens one): it sent
+    a line, then nothing, and its read waited for more, for ever. Each wait for more is
+    bounded by ``[http] read_timeout``. (``HANG`` only bounds the wait of the test.)"""
+    near, far = os.openpty()
+    archive = RawArchive(tmp_path / "raw")
+    said: list[str] = []
+    terminal = os.ttyname(far)
+    os.write(near, b"Ann Smith\n")
+
+    def read() -> None:
+        with HttpClient(archive, fast_policy(read_timeout=0.5)) as http:
+            try:
+                fetch_profile(terminal, archive, http)
+            except ExtractError as exc:
+                said.append(str(exc))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(HANG)
+    waited = reader.is_alive()
+    os.close(near)  # a closed near end ends a blocked read of the far one
+    reader.join()
+    os.close(far)
+    assert not waited, "waited for the terminal for ever"
+    assert said == [f"{terminal}: a character device that sent nothing more for 0.5 s ([http] "
+                    "read_timeout): a profile page is read whole from a file or an http(s) "
+                    "URL"]  # fmt: skip
+    assert list(archive.retrievals()) == []
+
+
 def test_a_config_path_that_is_a_symlink_loop_is_a_config_error(tmp_path: Path) -> None:
     os.symlink("loop-b", tmp_path / "loop-a")
     os.symlink("loop-a", tmp_path / "loop-b")
@@ -187,6 +218,26 @@ def test_a_paper_missing_its_date_is_quarantined_not_merged_into_the_one_before(
         "paper has no date: its line is the subject code 'LG' alone",
     )
     assert BOND_TITLE in bad.text
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    ["LG2024-07-19", "LG0000-00-00", "LG 2024-07-19", "LG - 19/07/2024", "LG2024.07.19Code"],
+)
+def test_a_paper_dated_in_digits_is_quarantined_not_merged_into_the_one_before(
+    stamp: str,
+) -> None:
+    """CONSTRUCTED: BOND's date line written in digits (``LG2024-07-19``, ``LG0000-00-00``).
+    The line started no block: BOND's title, authors and abstract were read as more paragraphs
+    of Gemma 2's abstract, and only the count told it."""
+    profile = parse(SAMPLE.replace("LGJul 19, 2024\n", stamp + "\n", 1))
+    assert [p.abstract for p in profile.papers] == [
+        p.abstract for p in parse(SAMPLE).papers if not p.title.startswith("BOND")
+    ]
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (19, f"unreadable paper date {stamp[2:].lstrip(' -')!r}")
+    assert BOND_TITLE in bad.text
+    assert not [w for w in profile.warnings if "states" in w]
 
 
 def test_a_researcher_name_of_invisible_characters_is_no_name() -> None:

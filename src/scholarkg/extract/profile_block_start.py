@@ -3,7 +3,9 @@
 A block starts with a subject code glued to a date (``CLJul 31, 2024``, flagged ``Code`` when
 the paper has code), or a known code apart from a readable date (``CL Jul 31, 2024``,
 ``CL - Jul 31, 2024``); a line of prose so written (``Attention Mar 3, 2020``, ``AI May 3
-agents``) stays text. A date's month is a whole word (``SuperMario 64`` is no code and date).
+agents``) stays text. A known code before a date in digits (``LG2024-07-19``, ``LG 0000-00-00``)
+starts a block too, quarantined for its date: never more of the abstract before. A date's
+month is a whole word (``SuperMario 64`` is no code and date).
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ _BLOCK_START = re.compile(
 _CODE_APART = re.compile(
     r"^(?=.{6,48}$)(?P<code>[A-Za-z][A-Za-z.\-]*?)[\s\-\u2013\u2014:|\u00b7/]*\s(?P<rest>\S.*)$"
 )
+# A known code before a date in digits (``LG2024-07-19``, ``LG - 19/07/2024``): no date the
+# page writes, but a block's start all the same (block_start), so its paper is quarantined.
+_DIGIT_DATE = re.compile(
+    r"^(?=.{6,48}$)(?P<code>[A-Za-z][A-Za-z.\-]*?)[\s\-\u2013\u2014:|\u00b7/]*"
+    r"(?P<rest>\d{1,5}[-/.]\d{1,2}[-/.]\d{1,5}\s*(?:Code)?)$"
+)
 # Strict: what a readable block start looks like.
 _DATE_AND_FLAG = re.compile(
     rf"^(?P<month>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
@@ -43,10 +51,14 @@ A_DAY = dt.timedelta(days=1)
 def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
     """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
     the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,
-    ``CL - Jul 31, 2024``), never prose (``Published Jan 5, 2024``). None: no such line."""
+    ``CL - Jul 31, 2024``) or before one in digits (``CL2024-07-31``), never prose
+    (``Published Jan 5, 2024``). None: no such line."""
     glued = _BLOCK_START.match(text)
     if glued is not None:
         return glued
+    digits = _DIGIT_DATE.match(text)
+    if digits is not None and digits["code"] in subject_codes:
+        return digits
     apart = _CODE_APART.match(text)
     if apart is None or apart["code"] not in subject_codes:
         return None

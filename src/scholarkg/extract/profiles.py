@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import stat
 from collections.abc import Mapping
 from dataclasses import replace
@@ -19,25 +20,52 @@ from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_ur
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
+_PIECE = 64 * 1024  # bytes of a device read at a time
+STALLED = (
+    "that sent nothing more for {wait:g} s ([http] read_timeout): a profile page is read whole "
+    "from a file or an http(s) URL"
+)
 NAMED_PIPE = (
     "a named pipe (FIFO), not a file: a profile page is read whole from a file or an http(s) URL"
 )
 
 
-def _read_file(location: str, cap: int) -> bytes:
-    """Up to ``cap + 1`` bytes of the file at ``location``; ExtractError for a named pipe.
+def _read_file(location: str, cap: int, wait: float) -> bytes:
+    """Up to ``cap + 1`` bytes of the file at ``location``; ExtractError for a named pipe, and
+    for a device (a terminal) that sends nothing more for ``wait`` seconds.
 
     It is opened without blocking: opening a FIFO for reading waits for a writer, for ever if
-    none comes, and one that came could write for ever."""
-    fd = os.open(location, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    none comes, and one that came could write for ever. A device is read as it answers, each
+    wait for more bounded: a terminal nobody types into never ends its read."""
+    fd = os.open(location, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     try:
-        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISFIFO(mode):
             raise ExtractError(location, NAMED_PIPE)
-        os.set_blocking(fd, True)  # a device (a terminal) is read as it answers
+        if stat.S_ISCHR(mode):
+            return _read_device(fd, location, cap, wait)
+        os.set_blocking(fd, True)
         with open(fd, "rb", closefd=False) as handle:
             return handle.read(cap + 1)
     finally:
         os.close(fd)
+
+
+def _read_device(fd: int, location: str, cap: int, wait: float) -> bytes:
+    """Up to ``cap + 1`` bytes of the device open (not blocking) at ``fd``, to its end."""
+    body = bytearray()
+    while len(body) <= cap:
+        ready, _, _ = select.select([fd], [], [], wait)
+        if not ready:
+            raise ExtractError(location, f"a character device {STALLED.format(wait=wait)}")
+        try:
+            piece = os.read(fd, min(_PIECE, cap + 1 - len(body)))
+        except BlockingIOError:
+            continue
+        if not piece:
+            break
+        body += piece
+    return bytes(body)
 
 
 def is_url(location: str) -> bool:
@@ -96,7 +124,7 @@ def fetch_profile(
             )
         return archive.noted(response.archived, archived_as(location))
     try:
-        body = _read_file(local_path(location), cap)
+        body = _read_file(local_path(location), cap, http.policy.read_timeout)
     except OSError as exc:
         raise ExtractError(location, f"cannot read profile file: {exc.strerror or exc}") from exc
     if len(body) > cap:
