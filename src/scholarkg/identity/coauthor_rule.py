@@ -150,9 +150,20 @@ class CoauthorRule:
         pid = reg.live(decided)
         shared: dict[str, set[str]] = {}  # node: the co-author blocks it shares with ``author``
         found: dict[str, tuple[int, float]] = {}  # node: (its person, the evidence it had)
+        apart: dict[int, bool] = {}  # person: held by someone who cannot be one with ``pid``
         for block in names.blocks(author.name):
+            # persons first, then the nodes of those apart only: a person's many papers beside
+            # the same co-authors, held by ``pid`` itself, are not read again each paper
+            persons = reg.coauthor_persons(block, list(mine), paper.paper)
+            for person in persons:
+                if person not in apart:  # many nodes, a few persons: each person read once
+                    held = reg.live(person)
+                    apart[person] = held != pid and self._apart_by_name(held, pid)
+            wanted = [person for person in persons if apart[person]]
+            if not wanted:
+                continue
             for node, name, person, score, co_block, co_name in reg.coauthor_nodes(
-                block, list(mine), paper.paper
+                block, list(mine), paper.paper, wanted
             ):
                 if names.compatible(name, author.name) and any(
                     names.compatible(co_name, m) for m in mine[co_block]
@@ -160,14 +171,10 @@ class CoauthorRule:
                     shared.setdefault(node, set()).add(co_block)
                     found[node] = (person, score)
         due: dict[str, int] = {}
-        apart: dict[int, bool] = {}  # person: held by someone who cannot be one with ``pid``
         for node, (person, score) in found.items():
             if len(shared[node]) < score:  # more evidence for the person it has than for pid's
                 continue
-            if person not in apart:  # many nodes, a few persons: each person read once
-                held = reg.live(person)
-                apart[person] = held != pid and self._apart_by_name(held, pid)
-            if apart[person] and reg.stating(node) is not None:  # else not decided again
+            if reg.stating(node) is not None:  # else not decided again
                 due[node] = reg.live(person)
         for node, held in due.items():
             if node in self._decided_again:

@@ -189,24 +189,39 @@ class EvidenceTables:
         return {str(p): int(n) for p, n in select_in(self.db, query, list(papers))}
 
     def coauthor_nodes(
-        self, block: str, co_blocks: Sequence[str], paper: str
+        self, block: str, co_blocks: Sequence[str], paper: str, persons: Sequence[int] = ()
     ) -> list[tuple[str, str, int, float, str, str]]:
         """(node, name as listed, person, score, co-author block, co-author name): each
         authorship in ``block`` on a paper other than ``paper`` beside a co-author in one of
         ``co_blocks`` that co-authors or no evidence decided (not a profile's claim, a
-        position or a configured split), one row per node and co-author block."""
+        position or a configured split), one row per node and co-author block; held by one of
+        ``persons`` only (:meth:`coauthor_persons`), when given."""
+        held = f" AND m.person IN ({','.join('?' * len(persons))})" if persons else ""
         keys, rows = self._beside(
             block,
             co_blocks,
             paper,
             "SELECT m.node, m.name, m.person, COALESCE(m.score, 0), c.pair, MIN(c.co_name)"
             " FROM coauthor_pairs c JOIN mentions m ON m.node = c.node",
-            "AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
+            f"{held} AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
             " GROUP BY m.node, c.pair ORDER BY m.node, c.pair",
+            persons,
         )
         return [
             (str(n), str(m), int(p), float(e), keys[int(k)], str(c)) for n, m, p, e, k, c in rows
         ]
+
+    def coauthor_persons(self, block: str, co_blocks: Sequence[str], paper: str) -> list[int]:
+        """The persons holding :meth:`coauthor_nodes`' authorships, each once: a person's
+        hundred papers beside the same co-authors are one row, not a hundred."""
+        _, rows = self._beside(
+            block,
+            co_blocks,
+            paper,
+            "SELECT DISTINCT m.person FROM coauthor_pairs c JOIN mentions m ON m.node = c.node",
+            "AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0 ORDER BY m.person",
+        )
+        return [int(p) for (p,) in rows]
 
     def holds_any(self, pid: int) -> bool:
         """Whether person ``pid`` holds an authorship."""
@@ -233,15 +248,21 @@ class EvidenceTables:
         return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
 
     def _beside(
-        self, block: str, co_blocks: Sequence[str], paper: str, select: str, rest: str
+        self,
+        block: str,
+        co_blocks: Sequence[str],
+        paper: str,
+        select: str,
+        rest: str,
+        more: Sequence[int] = (),
     ) -> tuple[dict[int, str], list[Any]]:
         """The pair index's keys of ``block`` beside each of ``co_blocks`` (key: co-author
         block), and the rows of ``select … WHERE`` (those keys, on a paper other than
-        ``paper``) ``rest``; no rows without keys."""
+        ``paper``) ``rest`` (its parameters ``more``); no rows without keys."""
         high = _high(_crc(block))  # pair_key's high part, once a look-up
         keys = {high + _crc(co_block): co_block for co_block in co_blocks}
         if not keys:
             return keys, []
         marks = ",".join("?" * len(keys))
         query = f"{select} WHERE c.pair IN ({marks}) AND c.paper != ? {rest}"
-        return keys, self.db.execute(query, [*keys, paper]).fetchall()
+        return keys, self.db.execute(query, [*keys, paper, *more]).fetchall()
