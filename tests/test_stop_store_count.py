@@ -57,13 +57,13 @@ def test_a_stop_in_the_gate_says_what_the_store_holds(
 ) -> None:
     """Asked for while the profile's graphs are checked, the stop is taken at the next check
     (the publication, the graphs written): the summary counts them."""
-    gate_many = gating.gate_many
+    gate_graph = gating.gate_graph  # the profile's graphs, once its authorships are decided
 
     def stop_then_gate(*args: Any, **kwargs: Any) -> Any:
         lifecycle.request_stop()
-        return gate_many(*args, **kwargs)
+        return gate_graph(*args, **kwargs)
 
-    monkeypatch.setattr(gating, "gate_many", stop_then_gate)
+    monkeypatch.setattr(gating, "gate_graph", stop_then_gate)
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     report = build(config).report
     assert report.graphs_written > 0  # the profile's graphs were written before the stop

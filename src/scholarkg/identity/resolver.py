@@ -46,6 +46,7 @@ from scholarkg.identity.registry import (
 )
 from scholarkg.identity.restatement import Restatement
 from scholarkg.iris import capped
+from scholarkg.lifecycle import check_stop
 
 __all__ = ["AuthorMention", "IdentityEvent", "IdentityResolver", "PaperMentions"]
 
@@ -105,7 +106,9 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
 
     def add_many(self, papers: Sequence[PaperMentions]) -> None:
         """:meth:`add` for many papers, in order, their evidence written in a few statements
-        (the decisions are the same as one paper at a time)."""
+        (the decisions are the same as one paper at a time). A stop asked for (SIGTERM/SIGINT)
+        ends it between two papers (:class:`~scholarkg.lifecycle.Interrupted`): the decisions
+        made are kept, the next run decides the rest."""
         if len({p.paper for p in papers}) < len(papers):  # a paper twice: one at a time
             for paper in papers:
                 self._add_batch([paper])
@@ -136,6 +139,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         held = reg.persons_on([p.paper for p in papers])
         counts = reg.author_counts([p.paper for p in papers])
         for paper in papers:
+            check_stop()  # a stop asked for ends the step between two papers' decisions
             on_paper = {reg.live(p) if p in self._retired else p for p in held.get(paper.paper, ())}
             # as in the pair index: a paper of more authors gives no co-author evidence, so its
             # authors are not looked up either (and each is decided in bounded work)

@@ -1,0 +1,72 @@
+"""SIGTERM while the identity step decides a long profile's authorships ends the run within a
+bounded number of decisions, and the next run completes it.
+
+The input is CONSTRUCTED (tests/constructed.py's page in the sample's layout): 1 200 papers by
+the profile's researcher and the same two co-authors, distinct titles and dates (the middle one
+with one more co-author, where the stop is asked for); arXiv is off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import write_config
+from constructed import Listed, profile_page
+from scholarkg.config import load_config
+from scholarkg.runs.build import build
+from scholarkg.runs.context import registry_path
+
+PAPERS = 1200
+AUTHORS = ("Jane Doe", "John Roe", "Mary Major")
+MIDDLE = "Zed Quinn"  # the middle paper's extra co-author
+HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
+BOUND = 300.0  # an upper bound that only catches a hang, never a timing assertion
+
+
+def decisions(config: Path) -> tuple[int, int]:
+    """The registry's decided authorships, and the persons they name."""
+    with sqlite3.connect(registry_path(load_config(config))) as db:
+        decided, persons = db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT person) FROM mentions"
+        ).fetchone()
+        return int(decided), int(persons)
+
+
+def test_sigterm_in_the_identity_step_stops_the_run_before_it_decides_every_authorship(
+    tmp_path: Path,
+) -> None:
+    day = dt.date(2000, 1, 1)
+    papers = [
+        Listed(f"Constructed paper number {n}", day + dt.timedelta(days=n), AUTHORS, code="LG")
+        for n in range(PAPERS)
+    ]
+    papers[PAPERS // 2] = replace(papers[PAPERS // 2], authors=(*AUTHORS, MIDDLE))
+    page = tmp_path / "jane.txt"
+    page.write_bytes(profile_page("Jane Doe", papers, code="LG"))
+    config = write_config(tmp_path, [page])
+    # SIGTERM once the middle paper's authorships are being decided (the call goes on)
+    hook = f"scholarkg.identity.resolver:IdentityResolver._spelled_first:{MIDDLE}"
+    stopped = subprocess.run(
+        [sys.executable, str(HELPER), hook,
+         "run", "--config", str(config)],
+        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
+    )  # fmt: skip
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert "stopping (SIGTERM)" in stopped.stderr, stopped.stderr
+    assert "Traceback" not in stopped.stderr + stopped.stdout, stopped.stderr
+    assert "failed: interrupted" in stopped.stdout, stopped.stdout
+    # before: every one of the page's authorships was decided before the stop was seen
+    kept, _ = decisions(config)
+    # the stop is seen before the paper after the middle one: its decisions are all kept
+    assert kept == PAPERS // 2 * len(AUTHORS) + len(AUTHORS) + 1, kept
+    done = build(load_config(config)).report
+    assert done.outcome == "ok", done.summary_lines()
+    assert done.papers == PAPERS
+    assert decisions(config) == (PAPERS * len(AUTHORS) + 1, len(AUTHORS) + 1)
