@@ -62,6 +62,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
+        self._stoppable = True  # False while a restatement's withdrawals await their ending
         self._revisiting = False  # deciding an earlier authorship again (coauthor_rule)
         self._decided_again: set[str] = set()  # by coauthor_rule, at most once a run
 
@@ -139,7 +140,8 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         held = reg.persons_on([p.paper for p in papers])
         counts = reg.author_counts([p.paper for p in papers])
         for paper in papers:
-            check_stop()  # a stop asked for ends the step between two papers' decisions
+            if self._stoppable:  # a stop asked for ends the step between two papers' decisions
+                check_stop()
             on_paper = {reg.live(p) if p in self._retired else p for p in held.get(paper.paper, ())}
             # as in the pair index: a paper of more authors gives no co-author evidence, so its
             # authors are not looked up either (and each is decided in bounded work)

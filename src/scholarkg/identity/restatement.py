@@ -25,6 +25,7 @@ class Restatement(ClaimEnds):
     _names: dict[int, str]
     _retired: set[int]
     _relisted: dict[str, list[Mention]]  # withdrawn in the restatement, by paper key
+    _stoppable: bool  # whether a stop may end add_many between two papers
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
@@ -60,10 +61,15 @@ class Restatement(ClaimEnds):
         for mention in gone:  # by what references may call their papers (title, arXiv id)
             for key in self.registry.keys_of(mention.paper):
                 self._relisted.setdefault(key, []).append(mention)
+        # a stop mid-way would commit the withdrawals and unclaims without the decisions that
+        # end them (relisted papers linked, unclaimed authorships decided again), and the next
+        # run would find nothing left to withdraw: only a restatement that withdrew nothing
+        # may be stopped between two papers
+        self._stoppable = not gone and not undecided
         try:
             self.add_many(papers)
         finally:
-            self._relisted = {}
+            self._relisted, self._stoppable = {}, True
         self._replaced_listings(gone, papers)
         self._decide_again(undecided)
 
