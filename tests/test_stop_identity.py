@@ -21,7 +21,7 @@ from conftest import write_config
 from constructed import Listed, profile_page
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
-from scholarkg.runs.context import registry_path
+from scholarkg.runs.state_paths import registry_path
 
 PAPERS = 1200
 AUTHORS = ("Jane Doe", "John Roe", "Mary Major")
