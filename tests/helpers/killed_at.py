@@ -24,8 +24,8 @@ def killing(original: Callable[..., Any], suffix: str, nth: int = 1) -> Callable
     def killed(*args: object, **kwargs: object) -> Any:
         if not args or any(str(arg).endswith(suffix) for arg in args):
             calls[0] += 1
-        if calls[0] >= nth:  # that call, and (as before) any such call after it
-            os.kill(os.getpid(), signal.Signals["SIG" + os.environ.get("KILLED_BY", "KILL")])
+            if calls[0] >= nth:  # that call, and (as before) any such call after it
+                os.kill(os.getpid(), signal.Signals["SIG" + os.environ.get("KILLED_BY", "KILL")])
         return original(*args, **kwargs)
 
     return killed
