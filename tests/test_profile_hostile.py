@@ -68,24 +68,33 @@ def test_an_author_line_with_a_long_run_of_white_space_is_read_in_linear_time() 
     assert bond.authors_truncated
 
 
-def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
-    """A FIFO as the page: opening it waited for a writer, for ever. (``HANG`` only bounds the
-    wait of the test: the refusal takes no waiting at all.)"""
-    fifo = tmp_path / "page.txt"
-    os.mkfifo(fifo)
-    archive = RawArchive(tmp_path / "raw")
+def read_aside(
+    location: str, archive: RawArchive, **policy: float
+) -> tuple[list[str], threading.Thread]:
+    """``fetch_profile(location)`` on a thread given ``HANG`` seconds: the errors it said, and
+    the thread (still alive: the read blocked)."""
     said: list[str] = []
 
     def read() -> None:
-        with HttpClient(archive, fast_policy()) as http:
+        with HttpClient(archive, fast_policy(**policy)) as http:
             try:
-                fetch_profile(str(fifo), archive, http)
+                fetch_profile(location, archive, http)
             except ExtractError as exc:
                 said.append(str(exc))
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
     reader.join(HANG)
+    return said, reader
+
+
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    """A FIFO as the page: opening it waited for a writer, for ever. (``HANG`` only bounds the
+    wait of the test: the refusal takes no waiting at all.)"""
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    archive = RawArchive(tmp_path / "raw")
+    said, reader = read_aside(str(fifo), archive)
     waited = reader.is_alive()
     if waited:  # a writer that writes nothing lets the blocked reader end
         with fifo.open("wb"):
@@ -103,20 +112,9 @@ def test_a_terminal_that_sends_nothing_is_refused_after_the_read_timeout(tmp_pat
     bounded by ``[http] read_timeout``. (``HANG`` only bounds the wait of the test.)"""
     near, far = os.openpty()
     archive = RawArchive(tmp_path / "raw")
-    said: list[str] = []
     terminal = os.ttyname(far)
     os.write(near, b"Ann Smith\n")
-
-    def read() -> None:
-        with HttpClient(archive, fast_policy(read_timeout=0.5)) as http:
-            try:
-                fetch_profile(terminal, archive, http)
-            except ExtractError as exc:
-                said.append(str(exc))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    reader.join(HANG)
+    said, reader = read_aside(terminal, archive, read_timeout=0.5)
     waited = reader.is_alive()
     os.close(near)  # a closed near end ends a blocked read of the far one
     reader.join()

@@ -139,6 +139,6 @@ def listed(directory: Path) -> tuple[int, int, int]:
     graphs = added = removed = 0
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
-            _, plus, minus = line.split("\t")
-            graphs, added, removed = graphs + 1, added + int(plus), removed - int(minus)
+            _, plus, minus = line.split("\t")  # ``+N`` and ``-N``
+            graphs, added, removed = graphs + 1, added + int(plus), removed + abs(int(minus))
     return graphs, added, removed
