@@ -650,3 +650,15 @@ def test_a_page_its_server_declares_latin1_or_windows1252_is_read_so_when_no_utf
     assert read["/undefined.txt"] == (
         f"not Windows-1252 text at byte {at} (0x81): character maps to <undefined>"
     )
+
+
+@pytest.mark.parametrize("flag", ["code", "Has code", "Code!", "Codes", "[Code]"])
+def test_an_odd_code_flag_is_named_as_the_flag_not_the_date(sample_bytes: bytes, flag: str) -> None:
+    """CONSTRUCTED: a readable date followed by something other than ``Code``. The paper is
+    quarantined (the flag is a field we load), and the reason names the flag, not the date."""
+    broken = sample_bytes.replace(b"LGJul 19, 2024\n", f"LGJul 19, 2024{flag}\n".encode())
+    profile = parse(broken)
+    assert [(q.line, q.reason) for q in profile.quarantined] == [
+        (19, f"unreadable has-code flag {flag!r} after the date 'Jul 19, 2024' (only 'Code')")
+    ]
+    assert len(profile.papers) == 24

@@ -44,6 +44,11 @@ _DIGIT_DATE = re.compile(
 _DATE_AND_FLAG = re.compile(
     rf"^(?P<month>{_MONTH_WORD})\.?\s+(?P<day>\d{{1,2}}),\s*(?P<year>\d{{4}})\s*(?P<code>Code)?$"
 )
+# A readable date followed by something other than the flag (``Jul 19, 2024code``): named as
+# an unreadable flag, not an unreadable date.
+_DATE_AND_ODD_FLAG = re.compile(
+    rf"^(?P<date>{_MONTH_WORD}\.?\s+\d{{1,2}},\s*\d{{4}})(?!\d)\s*(?P<flag>\S.*)$"
+)
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 A_DAY = dt.timedelta(days=1)
 
@@ -95,6 +100,14 @@ def parse_date(
         )
     stamp = _DATE_AND_FLAG.match(match["rest"].strip())
     if stamp is None:
+        odd = _DATE_AND_ODD_FLAG.match(match["rest"].strip())
+        if odd is not None:
+            raise ParseError(
+                source,
+                f"unreadable has-code flag {odd['flag']!r} after the date {odd['date']!r}"
+                " (only 'Code')",
+                line=line,
+            )
         raise ParseError(source, f"unreadable paper date {match['rest']!r}", line=line)
     try:
         month = _MONTH_NUMBER[stamp["month"][:3]]
