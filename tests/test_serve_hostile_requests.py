@@ -1,0 +1,64 @@
+"""Requests a hostile or careless client sends, over a real server and real clients: values
+the store holds that a format must keep, merge chains and cycles a redirect must not loop on,
+and protocol misuse that must be refused in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from serve_fixtures import BASE, build_v2_store
+from serve_helpers import running_server
+
+pytestmark = pytest.mark.server
+
+SKG = "https://w3id.org/scholarkg/ontology#"
+TITLE = "<http://purl.org/dc/terms/title>"
+MERGED = "<" + SKG + "mergedInto>"
+REPLACED = "<http://purl.org/dc/terms/isReplacedBy>"
+EXTRA = f"""
+<{BASE}graph/hostile> {{
+  <{BASE}paper/arxiv/0000.00001> {TITLE} "عنوان"@ar--rtl , "Title"@en--ltr .
+  <{BASE}person/loop-a> {MERGED} <{BASE}person/loop-b> .
+  <{BASE}person/loop-b> {MERGED} <{BASE}person/loop-a> .
+  <{BASE}person/self> {REPLACED} <{BASE}person/self> .
+  {" ".join(f"<{BASE}person/chain-{i}> {MERGED} <{BASE}person/chain-{i + 1}> ." for i in range(30))}
+  <{BASE}person/chain-30> <http://xmlns.com/foaf/0.1/name> "End of the chain" .
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = build_v2_store(tmp_path_factory.mktemp("hostile") / "store", EXTRA)
+    with running_server(path, build=False) as (server, _):
+        yield server.url
+
+
+def _graph(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(body, format=fmt)}
+
+
+def test_jsonld_keeps_a_literals_base_direction(url: str) -> None:
+    """RDF 1.2 ``"x"@ar--rtl`` is JSON-LD 1.1's ``@direction``: a JSON-LD answer (a CONSTRUCT,
+    a resource) holds the same triples as its Turtle (before: the direction was dropped)."""
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/hostile> {{ ?s ?p ?o }} }}"
+    answers = {
+        accept: requests.post(
+            url + "sparql", data={"query": query}, headers={"Accept": accept}, timeout=30
+        )
+        for accept in ("text/turtle", "application/ld+json")
+    }
+    assert {a.status_code for a in answers.values()} == {200}
+    turtle = _graph(answers["text/turtle"].content, ox.RdfFormat.TURTLE)
+    directions = {t.object.direction for t in turtle if isinstance(t.object, ox.Literal)}
+    assert {str(d) for d in directions if d is not None} == {"rtl", "ltr"}
+    assert _graph(answers["application/ld+json"].content, ox.RdfFormat.JSON_LD) == turtle
+    page = url + "id/paper/arxiv/0000.00001"
+    described = requests.get(page, headers={"Accept": "application/ld+json"}, timeout=30)
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    titles = {t.object for t in _graph(described.content, ox.RdfFormat.JSON_LD)}
+    assert titles == {t.object for t in turtle if t.predicate == title}
