@@ -62,3 +62,22 @@ def test_jsonld_keeps_a_literals_base_direction(url: str) -> None:
     title = ox.NamedNode("http://purl.org/dc/terms/title")
     titles = {t.object for t in _graph(described.content, ox.RdfFormat.JSON_LD)}
     assert titles == {t.object for t in turtle if t.predicate == title}
+
+
+def test_a_merge_chain_redirects_once_and_a_merge_cycle_does_not_loop(url: str) -> None:
+    """A retired IRI redirects straight to the end of its merge chain (30 merges: one 301, not
+    30, which a browser gives up on at 20); an IRI on a merge cycle, or merged into itself, has
+    no survivor and is described where it is (before: a redirect loop)."""
+    session = requests.Session()
+    first = session.get(url + "id/person/chain-0", allow_redirects=False, timeout=30)
+    assert (first.status_code, first.headers["Location"]) == (301, "/id/person/chain-30")
+    followed = session.get(url + "id/person/chain-0", headers={"Accept": "text/turtle"})
+    assert [r.status_code for r in followed.history] == [301]
+    assert "End of the chain" in followed.text
+    for name, merged in (("loop-a", "loop-b"), ("loop-b", "loop-a"), ("self", "self")):
+        page = session.get(url + f"id/person/{name}", headers={"Accept": "text/turtle"})
+        assert (page.status_code, page.history) == (200, [])
+        here, there = (ox.NamedNode(f"{BASE}person/{n}") for n in (name, merged))
+        assert {(t.subject, t.object) for t in _graph(page.content, ox.RdfFormat.TURTLE)} >= {
+            (here, there)
+        }
