@@ -4,7 +4,9 @@ and protocol misuse that must be refused in one line."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -81,3 +83,40 @@ def test_a_merge_chain_redirects_once_and_a_merge_cycle_does_not_loop(url: str) 
         assert {(t.subject, t.object) for t in _graph(page.content, ox.RdfFormat.TURTLE)} >= {
             (here, there)
         }
+
+
+def _raw(url: str, request: bytes) -> tuple[str, str]:
+    """The status line and body of the answer to ``request`` sent as is on a new connection."""
+    parsed = urlsplit(url)
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body.decode()
+
+
+BAD_QUERY = b"query=ASK%7BFILTER(%22%FF%22)%7D"  # "\xff" is no UTF-8
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(b"GET /sparql?" + BAD_QUERY + b" HTTP/1.1\r\n\r\n", id="GET"),
+        pytest.param(
+            b"POST /sparql HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(BAD_QUERY) + BAD_QUERY,
+            id="form",
+        ),
+    ],
+)
+def test_a_query_that_is_not_utf8_once_percent_decoded_is_refused(
+    url: str, request_: bytes
+) -> None:
+    """Percent-escapes that decode to no UTF-8 are refused in one line, as a body that is not
+    UTF-8 is (before: each bad byte became U+FFFD and the altered query ran)."""
+    line, _, rest = request_.partition(b"\r\n")
+    status, body = _raw(url, line + b"\r\nHost: x\r\nConnection: close\r\n" + rest)
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert body.count("\n") == 1 and "UTF-8" in body and "query" in body
