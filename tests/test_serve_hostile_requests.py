@@ -120,3 +120,15 @@ def test_a_query_that_is_not_utf8_once_percent_decoded_is_refused(
     status, body = _raw(url, line + b"\r\nHost: x\r\nConnection: close\r\n" + rest)
     assert status == "HTTP/1.1 400 Bad Request"
     assert body.count("\n") == 1 and "UTF-8" in body and "query" in body
+
+
+def test_two_content_types_are_refused(url: str) -> None:
+    """Two Content-Type headers (a proxy may read the other) are refused, as two Content-Length
+    are (before: the first was read, and this form body ran as a query text)."""
+    status, body = _raw(
+        url,
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n"
+        b"Connection: close\r\n\r\nASK {}",
+    )
+    assert (status, body) == ("HTTP/1.1 400 Bad Request", "more than one Content-Type header\n")

@@ -1,13 +1,14 @@
-"""The head of an HTTP/1.1 request as its bytes arrive: where it ends, how large it is and how
-many ``Content-Length`` headers it has and whether a ``Transfer-Encoding`` comes with one, each
-byte scanned once however it is split (a client sending one byte at a time made a search of
-the whole head per byte: quadratic)."""
+"""The head of an HTTP/1.1 request as its bytes arrive: where it ends, how large it is, how
+many ``Content-Length`` and ``Content-Type`` headers it has and whether a ``Transfer-Encoding``
+comes with one, each byte scanned once however it is split (a client sending one byte at a
+time made a search of the whole head per byte: quadratic)."""
 
 from __future__ import annotations
 
 import re
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
+_CONTENT_TYPE = re.compile(rb"\r\ncontent-type[ \t]*:", re.IGNORECASE)
 _TRANSFER_ENCODING = re.compile(rb"\r\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 _END = b"\r\n\r\n"
 
@@ -33,10 +34,13 @@ class RequestHead:
         if end < 0:
             return None
         lengths = len(_CONTENT_LENGTH.findall(self._data, 0, end + 2))
+        types = len(_CONTENT_TYPE.findall(self._data, 0, end + 2))
         chunked = _TRANSFER_ENCODING.search(self._data, 0, end + 2) is not None
         self._data.clear()
         if lengths > 1:
             return "more than one Content-Length header"
+        if types > 1:  # the server would read the first, a proxy before it may read the last
+            return "more than one Content-Type header"
         if lengths and chunked:
             # RFC 9112 6.1: a proxy that reads the body by the other header would take the rest
             # as the next request (request smuggling)
