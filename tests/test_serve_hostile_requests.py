@@ -1,17 +1,20 @@
 """Requests a hostile or careless client sends, over a real server and real clients: values
 the store holds that a format must keep, merge chains and cycles a redirect must not loop on,
-and protocol misuse that must be refused in one line."""
+and protocol misuse that must be refused in one line, and a client that leaves mid-query."""
 
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 import pytest
 import requests
 
+from scholarkg.config import ServeSettings
 from serve_fixtures import BASE, build_v2_store
 from serve_helpers import running_server
 
@@ -132,3 +135,27 @@ def test_two_content_types_are_refused(url: str) -> None:
         b"Connection: close\r\n\r\nASK {}",
     )
     assert (status, body) == ("HTTP/1.1 400 Bad Request", "more than one Content-Type header\n")
+
+
+def test_a_client_that_leaves_frees_its_worker_and_its_place(tmp_path: Path) -> None:
+    """A client that closes its connection while its query runs has the query stopped (its
+    worker replaced) and its place of ``max_queries_per_client`` freed at once (before: both
+    were held until the query's time limit, so a client could leave runaway queries behind)."""
+    settings = ServeSettings(workers=1, time_limit=600.0, max_queries_per_client=1)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        parsed = urlsplit(server.url)
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
+            sock.sendall(
+                f"GET /sparql?{urlencode({'query': runaway})} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+            )
+            busy = requests.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=30)
+            assert busy.status_code == 429  # the runaway holds this client's one place
+        answers = []
+        for _ in range(200):  # a tenth of a second apart: far less than the time limit
+            answers.append(requests.get(server.url + "sparql", params={"query": "ASK {}"}))
+            if answers[-1].status_code != 429:
+                break
+            time.sleep(0.1)
+        assert answers[-1].status_code == 200, answers[-1].text
+        assert answers[-1].json()["boolean"] is True
