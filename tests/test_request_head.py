@@ -36,7 +36,11 @@ def test_a_head_split_anywhere_is_read_alike(piece: int) -> None:
     assert fed(head, b"GET / HTTP/1.1\r\nX: " + b"y" * 200 + b"\r\n\r\n", piece)[-1] is None
     small = RequestHead(max_bytes=100)
     said = fed(small, b"GET / HTTP/1.1\r\nX: " + b"y" * 200 + b"\r\n\r\n", piece)
-    assert "request headers too large" in said
+    assert "request headers too large: more than 100 bytes ([serve] max_header_bytes)" in said
+    long_line = fed(RequestHead(max_bytes=100), b"GET /" + b"y" * 200 + b" HTTP/1.1\r\n\r\n", piece)
+    assert {r.split(";")[0] for r in long_line if r} == {
+        "request line too long: more than 100 bytes ([serve] max_header_bytes)"
+    }
 
 
 def test_a_head_sent_a_byte_at_a_time_is_read_in_linear_time() -> None:

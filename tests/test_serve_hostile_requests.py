@@ -8,6 +8,7 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest.mock import ANY
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
@@ -21,6 +22,7 @@ from serve_helpers import running_server
 pytestmark = pytest.mark.server
 
 SKG = "https://w3id.org/scholarkg/ontology#"
+FORM = "application/x-www-form-urlencoded"
 TITLE = "<http://purl.org/dc/terms/title>"
 MERGED = "<" + SKG + "mergedInto>"
 REPLACED = "<http://purl.org/dc/terms/isReplacedBy>"
@@ -159,3 +161,21 @@ def test_a_client_that_leaves_frees_its_worker_and_its_place(tmp_path: Path) -> 
             time.sleep(0.1)
         assert answers[-1].status_code == 200, answers[-1].text
         assert answers[-1].json()["boolean"] is True
+
+
+def test_a_query_too_long_for_a_url_is_told_to_come_by_post(url: str) -> None:
+    """A GET whose request line passes ``max_header_bytes`` is answered 414 with one line saying
+    to POST it, and headers past it 431 (before: both were 400 "request headers too large",
+    which named neither the URL nor the way out)."""
+    values = " ".join(str(n) for n in range(5_000))
+    query = urlencode({"query": f"SELECT * WHERE {{ VALUES ?n {{ {values} }} }} LIMIT 1"})
+    status, body = _raw(url, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert status == "HTTP/1.1 414 URI Too Long"
+    assert body.count("\n") == 1 and "POST" in body and "16384" in body
+    headers = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
+    assert _raw(url, headers) == (
+        "HTTP/1.1 431 Request Header Fields Too Large",
+        "request headers too large: more than 16384 bytes ([serve] max_header_bytes)\n",
+    )
+    posted = requests.post(url + "sparql", data=query, headers={"Content-Type": FORM})
+    assert (posted.status_code, posted.json()["results"]["bindings"]) == (200, [{"n": ANY}])

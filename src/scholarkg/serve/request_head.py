@@ -11,6 +11,18 @@ _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
 _CONTENT_TYPE = re.compile(rb"\r\ncontent-type[ \t]*:", re.IGNORECASE)
 _TRANSFER_ENCODING = re.compile(rb"\r\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 _END = b"\r\n\r\n"
+_BODY = "application/sparql-query body"
+LINE_TOO_LONG = "request line too long"
+HEADERS_TOO_LARGE = "request headers too large"
+
+
+def status_of(refusal: str) -> bytes:
+    """The HTTP status line's code and reason for a refusal :meth:`RequestHead.feed` gave."""
+    if refusal.startswith(LINE_TOO_LONG):
+        return b"414 URI Too Long"
+    if refusal.startswith(HEADERS_TOO_LARGE):
+        return b"431 Request Header Fields Too Large"
+    return b"400 Bad Request"
 
 
 class RequestHead:
@@ -30,7 +42,12 @@ class RequestHead:
         self._data += data
         end = self._data.find(_END, start)
         if (len(self._data) if end < 0 else end + 2) > self.max_bytes:
-            return "request headers too large"
+            over = f"more than {self.max_bytes} bytes ([serve] max_header_bytes)"
+            if self._data.find(b"\r\n", 0, self.max_bytes + 2) < 0:  # the request line alone
+                return (
+                    f"{LINE_TOO_LONG}: {over}; send a long query by POST, in a form or an {_BODY}"
+                )
+            return f"{HEADERS_TOO_LARGE}: {over}"
         if end < 0:
             return None
         lengths = len(_CONTENT_LENGTH.findall(self._data, 0, end + 2))
