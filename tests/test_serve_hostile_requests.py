@@ -179,3 +179,17 @@ def test_a_query_too_long_for_a_url_is_told_to_come_by_post(url: str) -> None:
     )
     posted = requests.post(url + "sparql", data=query, headers={"Content-Type": FORM})
     assert (posted.status_code, posted.json()["results"]["bindings"]) == (200, [{"n": ANY}])
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "utf-16", "utf-32"])
+def test_a_query_body_with_a_byte_order_mark_runs(url: str, charset: str) -> None:
+    """A query file saved with a byte order mark (``curl --data-binary @q.rq``) runs as its
+    text (before: UTF-8's mark was read as the query's first character, a syntax error)."""
+    body = "\ufeffASK { }".encode(charset if charset == "utf-8" else charset + "-le")
+    answer = requests.post(
+        url + "sparql",
+        data=body,
+        headers={"Content-Type": f"application/sparql-query; charset={charset}"},
+        timeout=30,
+    )
+    assert (answer.status_code, answer.json()["boolean"]) == (200, True)

@@ -141,8 +141,8 @@ def _decoded(body: bytes, charset: str) -> str:
             f"cannot decode the request body as {charset}: a query is sent as UTF-8 (or "
             "UTF-16, UTF-32, ISO-8859-1, windows-1252, US-ASCII)",
         )
-    try:
-        return body.decode(charset)
+    try:  # a byte order mark (a query file saved with one) is not the query's text
+        return body.decode(charset).removeprefix("\ufeff")
     except UnicodeError as exc:
         raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
 
