@@ -12,6 +12,7 @@ _CONTENT_TYPE = re.compile(rb"\r\ncontent-type[ \t]*:", re.IGNORECASE)
 _TRANSFER_ENCODING = re.compile(rb"\r\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 _END = b"\r\n\r\n"
 _BODY = "application/sparql-query body"
+_SPARQL_TARGET = re.compile(rb"[A-Z]+ /(sparql|query)[?# ]")
 LINE_TOO_LONG = "request line too long"
 HEADERS_TOO_LARGE = "request headers too large"
 
@@ -44,6 +45,8 @@ class RequestHead:
         if (len(self._data) if end < 0 else end + 2) > self.max_bytes:
             over = f"more than {self.max_bytes} bytes ([serve] max_header_bytes)"
             if self._data.find(b"\r\n", 0, self.max_bytes + 2) < 0:  # the request line alone
+                if _SPARQL_TARGET.match(self._data) is None:  # /search, a page: no POST to offer
+                    return f"{LINE_TOO_LONG}: {over}"
                 return (
                     f"{LINE_TOO_LONG}: {over}; send a long query by POST, in a form or an {_BODY}"
                 )
