@@ -1,5 +1,5 @@
 """The head of a request is scanned once however its bytes are split: its end, its size and its
-Content-Length headers (the server's answers to them are in test_http_limits.py)."""
+Content-Length and Content-Type headers (the server's answers to them: test_http_limits.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from scholarkg.serve.request_head import RequestHead
 HEAD = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: */*\r\n\r\n"
 TWO_LENGTHS = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ncontent-length :2\r\n\r\n"
 BOTH = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\ntransfer-Encoding:chunked\r\n\r\n"
+TWO_TYPES = b"POST / HTTP/1.1\r\nContent-Type: a/b\r\nHost: x\r\ncontent-type :c/d\r\n\r\n"
 CHUNKED = b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
 
 
@@ -29,12 +30,17 @@ def test_a_head_split_anywhere_is_read_alike(piece: int) -> None:
     assert [r for r in fed(head, BOTH, piece) if r] == [
         "both Content-Length and Transfer-Encoding headers"
     ]
+    assert [r for r in fed(head, TWO_TYPES, piece) if r] == ["more than one Content-Type header"]
     assert set(fed(head, CHUNKED, piece)) == {None}
     head.clear()
     assert fed(head, b"GET / HTTP/1.1\r\nX: " + b"y" * 200 + b"\r\n\r\n", piece)[-1] is None
     small = RequestHead(max_bytes=100)
     said = fed(small, b"GET / HTTP/1.1\r\nX: " + b"y" * 200 + b"\r\n\r\n", piece)
-    assert "request headers too large" in said
+    assert "request headers too large: more than 100 bytes ([serve] max_header_bytes)" in said
+    long_line = fed(RequestHead(max_bytes=100), b"GET /" + b"y" * 200 + b" HTTP/1.1\r\n\r\n", piece)
+    assert {r.split(";")[0] for r in long_line if r} == {
+        "request line too long: more than 100 bytes ([serve] max_header_bytes)"
+    }
 
 
 def test_a_head_sent_a_byte_at_a_time_is_read_in_linear_time() -> None:

@@ -100,8 +100,9 @@ class Compactor:
             return {"@id": f"_:{node.value}"}
         if isinstance(node, ox.Triple):
             return {"@value": str(node)}
-        if node.language:
-            return {"@value": node.value, "@language": node.language}
+        if node.language:  # an RDF 1.2 base direction (``"x"@ar--rtl``) is JSON-LD 1.1's too
+            value = {"@value": node.value, "@language": node.language}
+            return value if node.direction is None else {**value, "@direction": str(node.direction)}
         datatype = node.datatype.value
         if kind not in (None, "@id") and datatype == kind:
             return node.value

@@ -24,10 +24,14 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>
 LIST_LIMIT = 500
 
 KIND_QUERY = PREFIXES + "SELECT DISTINCT ?type WHERE {{ {ref} a ?type }}"
-# a person merged into another, or a listed-only paper its arXiv record later resolved
+# a person merged into another, or a listed-only paper its arXiv record later resolved: the
+# end of its chain of merges, so one redirect reaches the survivor. On a cycle (or merged into
+# itself) no IRI ends the chain: no survivor, and the IRI is described where it is, not looped.
+_RETIRED_BY = "skg:mergedInto|dcterms:isReplacedBy"
 RETIRED_QUERY = (
     PREFIXES
-    + "SELECT ?target WHERE {{ {ref} skg:mergedInto|dcterms:isReplacedBy ?target }} LIMIT 1"
+    + f"SELECT ?target WHERE {{{{ {{ref}} ({_RETIRED_BY})+ ?target "
+    + f"FILTER NOT EXISTS {{{{ ?target {_RETIRED_BY} ?next }}}} }}}} LIMIT 1"
 )
 OWN_QUERY = PREFIXES + "SELECT DISTINCT ?p ?o WHERE {{ {ref} ?p ?o }} LIMIT 2000"
 

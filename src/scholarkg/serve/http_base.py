@@ -3,9 +3,11 @@ the base of the route classes (the middleware around them is serve/middleware.py
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
+import threading
 from collections.abc import Callable
 from email.utils import format_datetime
 from html import escape
@@ -31,6 +33,7 @@ from scholarkg.serve.protocol import (
     explain_syntax_error,
 )
 from scholarkg.serve.service import KnowledgeGraph
+from scholarkg.serve.workers import CLIENT_GONE, GONE_CHECK
 
 log = logging.getLogger("scholarkg.serve")
 STATIC = Path(__file__).parent / "static"
@@ -103,6 +106,13 @@ def limit_text(exc: QueryLimitError) -> Response:
     """A limit's answer: its status and message, and ``Retry-After`` when it says when."""
     headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
     return text(exc.status, str(exc), **headers)
+
+
+async def _watch_client(request: Request, gone: threading.Event) -> None:
+    """Set ``gone`` once the client of ``request`` (its body already read) has disconnected."""
+    while not await request.is_disconnected():
+        await asyncio.sleep(GONE_CHECK)
+    gone.set()
 
 
 def requester(request: Request) -> str:
@@ -243,11 +253,16 @@ class BaseRoutes:
                 retry_after=BUSY_RETRY_AFTER,
             )
         self.in_flight[client] = held + 1
+        gone = threading.Event()  # set when the client closes: its query is stopped
+        token = CLIENT_GONE.set(gone)  # (the thread runs in a copy of this context)
+        watch = asyncio.create_task(_watch_client(request, gone))
         try:
             await self.check_store()
             call = functools.partial(function, *args, **kwargs)
             return await to_thread.run_sync(call, limiter=self.query_threads)
         finally:
+            watch.cancel()
+            CLIENT_GONE.reset(token)
             left = self.in_flight[client] - 1
             if left:
                 self.in_flight[client] = left

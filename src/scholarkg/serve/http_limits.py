@@ -20,8 +20,9 @@
 * A request asking to upgrade to a WebSocket is answered as plain HTTP (no route takes one).
 * Two ``Content-Length`` headers (even equal ones), one with ``Transfer-Encoding`` (h11 would
   read the body as chunked and serve what follows it, which a proxy framing by the length
-  forwarded as the body: request smuggling) or a header block over ``max_header_bytes`` are
-  answered 400 and the connection closed (h11 would merge equal duplicates silently).
+  forwarded as the body: request smuggling) or two ``Content-Type`` headers are answered 400
+  and the connection closed (h11 would merge equal duplicates silently); a request line over
+  ``max_header_bytes`` 414 (send the query by POST), a header block over it 431.
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 """
@@ -39,7 +40,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
-from scholarkg.serve.request_head import RequestHead
+from scholarkg.serve.request_head import RequestHead, status_of
 
 _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
@@ -246,7 +247,9 @@ class LimitedH11Protocol(H11Protocol):
         self._disarm()
         body = f"{message}\n".encode()
         self.transport.write(
-            b"HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\n"
+            b"HTTP/1.1 "
+            + status_of(message)
+            + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
             + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
             + body
         )

@@ -141,10 +141,23 @@ def _decoded(body: bytes, charset: str) -> str:
             f"cannot decode the request body as {charset}: a query is sent as UTF-8 (or "
             "UTF-16, UTF-32, ISO-8859-1, windows-1252, US-ASCII)",
         )
-    try:
-        return body.decode(charset)
+    try:  # a byte order mark (a query file saved with one) is not the query's text
+        return body.decode(charset).removeprefix("\ufeff")
     except UnicodeError as exc:
         raise ProtocolError(400, f"cannot decode the request body as {charset}: {exc}") from exc
+
+
+def _fields(encoded: str, where: str) -> dict[str, list[str]]:
+    """The fields of a URL query string or form body; ProtocolError when a value's
+    percent-escapes decode to no UTF-8 (each bad byte read as U+FFFD would run another query)."""
+    try:
+        return parse_qs(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise ProtocolError(
+            400,
+            f"the {where} is not UTF-8 once percent-decoded (byte 0x{exc.object[exc.start]:02x});"
+            " percent-encode the query's UTF-8 bytes",
+        ) from exc
 
 
 def read_operation(
@@ -152,12 +165,12 @@ def read_operation(
 ) -> Operation:
     """The operation of one request to ``/sparql`` or ``/update``, naming at most
     ``max_graphs`` dataset graphs; raises ProtocolError."""
-    params = parse_qs(query_string, keep_blank_values=True)
+    params = _fields(query_string, "URL's query string")
     if method == "POST":
         media, charset = _media_type(content_type)
         text = _decoded(body, charset)
         if media == FORM:
-            fields = parse_qs(text, keep_blank_values=True)
+            fields = _fields(text, "form body")
             if fields.get("linebreaks") == ["lf"]:  # a server's form (query_ui.action): the
                 fields = {  # browser sent each LF as CRLF (HTML's form encoding): LF again
                     key: [v.replace("\r\n", "\n") for v in values] for key, values in fields.items()

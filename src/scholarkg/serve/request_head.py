@@ -1,15 +1,29 @@
-"""The head of an HTTP/1.1 request as its bytes arrive: where it ends, how large it is and how
-many ``Content-Length`` headers it has and whether a ``Transfer-Encoding`` comes with one, each
-byte scanned once however it is split (a client sending one byte at a time made a search of
-the whole head per byte: quadratic)."""
+"""The head of an HTTP/1.1 request as its bytes arrive: where it ends, how large it is, how
+many ``Content-Length`` and ``Content-Type`` headers it has and whether a ``Transfer-Encoding``
+comes with one, each byte scanned once however it is split (a client sending one byte at a
+time made a search of the whole head per byte: quadratic)."""
 
 from __future__ import annotations
 
 import re
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:", re.IGNORECASE)
+_CONTENT_TYPE = re.compile(rb"\r\ncontent-type[ \t]*:", re.IGNORECASE)
 _TRANSFER_ENCODING = re.compile(rb"\r\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 _END = b"\r\n\r\n"
+_BODY = "application/sparql-query body"
+_SPARQL_TARGET = re.compile(rb"[A-Z]+ /(sparql|query)[?# ]")
+LINE_TOO_LONG = "request line too long"
+HEADERS_TOO_LARGE = "request headers too large"
+
+
+def status_of(refusal: str) -> bytes:
+    """The HTTP status line's code and reason for a refusal :meth:`RequestHead.feed` gave."""
+    if refusal.startswith(LINE_TOO_LONG):
+        return b"414 URI Too Long"
+    if refusal.startswith(HEADERS_TOO_LARGE):
+        return b"431 Request Header Fields Too Large"
+    return b"400 Bad Request"
 
 
 class RequestHead:
@@ -29,14 +43,24 @@ class RequestHead:
         self._data += data
         end = self._data.find(_END, start)
         if (len(self._data) if end < 0 else end + 2) > self.max_bytes:
-            return "request headers too large"
+            over = f"more than {self.max_bytes} bytes ([serve] max_header_bytes)"
+            if self._data.find(b"\r\n", 0, self.max_bytes + 2) < 0:  # the request line alone
+                if _SPARQL_TARGET.match(self._data) is None:  # /search, a page: no POST to offer
+                    return f"{LINE_TOO_LONG}: {over}"
+                return (
+                    f"{LINE_TOO_LONG}: {over}; send a long query by POST, in a form or an {_BODY}"
+                )
+            return f"{HEADERS_TOO_LARGE}: {over}"
         if end < 0:
             return None
         lengths = len(_CONTENT_LENGTH.findall(self._data, 0, end + 2))
+        types = len(_CONTENT_TYPE.findall(self._data, 0, end + 2))
         chunked = _TRANSFER_ENCODING.search(self._data, 0, end + 2) is not None
         self._data.clear()
         if lengths > 1:
             return "more than one Content-Length header"
+        if types > 1:  # the server would read the first, a proxy before it may read the last
+            return "more than one Content-Type header"
         if lengths and chunked:
             # RFC 9112 6.1: a proxy that reads the body by the other header would take the rest
             # as the next request (request smuggling)

@@ -8,13 +8,16 @@ seconds has its worker's CPU priority lowered and an extra worker is lent to the
 twice its size) until it ends, so cheap queries keep their latency beside a runaway. Closing
 the pool (the server stopping) stops the running jobs' workers too: their callers, and any
 caller still waiting for a worker, get a 503 at once instead of holding the server's shutdown
-until the time limit.
+until the time limit. A query whose client has gone (:data:`CLIENT_GONE` set) is stopped the
+same way within :data:`GONE_CHECK` seconds: no worker runs on for an answer nobody reads.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Generator, Sequence
+from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
@@ -34,25 +37,41 @@ from scholarkg.serve.jobs import (
 from scholarkg.serve.worker_supply import WorkerSupply
 
 DEPRIORITISE_AFTER = 1.0
+GONE_CHECK = 0.2
+# Set (by the server's request handler, in the thread's context) once the client that asked for
+# the query running in this thread has closed its connection.
+CLIENT_GONE: ContextVar[threading.Event | None] = ContextVar("client_gone", default=None)
+
+
+def _client_left() -> QueryLimitError:
+    return QueryLimitError("query stopped: its client closed the connection", status=499)
 
 
 class WorkerPool(WorkerSupply):
     """``size`` workers over one store; :meth:`run` blocks its calling thread until an answer."""
 
     def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
+        gone = CLIENT_GONE.get()
         worker = self._acquire(max(time_limit, 1.0), job)
+        if gone is not None and gone.is_set():
+            self._release(worker, healthy=True)
+            raise _client_left()
         started = time.monotonic()
         lent = False
         with self._lock:
             self._running.add(worker)
         try:
             worker.conn.send(job)
-            ready = worker.conn.poll(min(DEPRIORITISE_AFTER, time_limit))
-            if not ready:
+            ready = _answered(worker.conn, min(DEPRIORITISE_AFTER, time_limit), gone)
+            if not ready and not (gone is not None and gone.is_set()):
                 worker.deprioritise()
                 lent = self._lend()
                 remaining = time_limit - (time.monotonic() - started)
-                ready = remaining > 0 and worker.conn.poll(remaining)
+                ready = remaining > 0 and _answered(worker.conn, remaining, gone)
+            if not ready and gone is not None and gone.is_set():
+                self._release(worker, healthy=False, lent=lent)  # killed: it was still working
+                lent = False
+                raise _client_left()
             if not ready:
                 self._release(worker, healthy=False, lent=lent)
                 lent = False
@@ -161,3 +180,16 @@ class WorkerPool(WorkerSupply):
         if isinstance(answer, JobFailure):
             raise failure_error(answer)
         return tuple(answer)
+
+
+def _answered(conn: Any, wait: float, gone: threading.Event | None) -> bool:
+    """Whether ``conn`` has the answer within ``wait`` seconds; False early once ``gone`` is set."""
+    if gone is None:
+        return bool(conn.poll(wait))
+    deadline = time.monotonic() + wait
+    while not gone.is_set():
+        if conn.poll(max(0.0, min(GONE_CHECK, deadline - time.monotonic()))):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+    return False

@@ -1,0 +1,197 @@
+"""Requests a hostile or careless client sends, over a real server and real clients: values
+the store holds that a format must keep, merge chains and cycles a redirect must not loop on,
+and protocol misuse that must be refused in one line, and a client that leaves mid-query."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from unittest.mock import ANY
+from urllib.parse import urlencode, urlsplit
+
+import pyoxigraph as ox
+import pytest
+import requests
+
+from scholarkg.config import ServeSettings
+from serve_fixtures import BASE, build_v2_store
+from serve_helpers import running_server
+
+pytestmark = pytest.mark.server
+
+SKG = "https://w3id.org/scholarkg/ontology#"
+FORM = "application/x-www-form-urlencoded"
+TITLE = "<http://purl.org/dc/terms/title>"
+MERGED = "<" + SKG + "mergedInto>"
+REPLACED = "<http://purl.org/dc/terms/isReplacedBy>"
+EXTRA = f"""
+<{BASE}graph/hostile> {{
+  <{BASE}paper/arxiv/0000.00001> {TITLE} "عنوان"@ar--rtl , "Title"@en--ltr .
+  <{BASE}person/loop-a> {MERGED} <{BASE}person/loop-b> .
+  <{BASE}person/loop-b> {MERGED} <{BASE}person/loop-a> .
+  <{BASE}person/self> {REPLACED} <{BASE}person/self> .
+  {" ".join(f"<{BASE}person/chain-{i}> {MERGED} <{BASE}person/chain-{i + 1}> ." for i in range(30))}
+  <{BASE}person/chain-30> <http://xmlns.com/foaf/0.1/name> "End of the chain" .
+}}
+"""
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = build_v2_store(tmp_path_factory.mktemp("hostile") / "store", EXTRA)
+    with running_server(path, build=False) as (server, _):
+        yield server.url
+
+
+def _graph(body: bytes, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(body, format=fmt)}
+
+
+def test_jsonld_keeps_a_literals_base_direction(url: str) -> None:
+    """RDF 1.2 ``"x"@ar--rtl`` is JSON-LD 1.1's ``@direction``: a JSON-LD answer (a CONSTRUCT,
+    a resource) holds the same triples as its Turtle (before: the direction was dropped)."""
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{BASE}graph/hostile> {{ ?s ?p ?o }} }}"
+    answers = {
+        accept: requests.post(
+            url + "sparql", data={"query": query}, headers={"Accept": accept}, timeout=30
+        )
+        for accept in ("text/turtle", "application/ld+json")
+    }
+    assert {a.status_code for a in answers.values()} == {200}
+    turtle = _graph(answers["text/turtle"].content, ox.RdfFormat.TURTLE)
+    directions = {t.object.direction for t in turtle if isinstance(t.object, ox.Literal)}
+    assert {str(d) for d in directions if d is not None} == {"rtl", "ltr"}
+    assert _graph(answers["application/ld+json"].content, ox.RdfFormat.JSON_LD) == turtle
+    page = url + "id/paper/arxiv/0000.00001"
+    described = requests.get(page, headers={"Accept": "application/ld+json"}, timeout=30)
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    titles = {t.object for t in _graph(described.content, ox.RdfFormat.JSON_LD)}
+    assert titles == {t.object for t in turtle if t.predicate == title}
+
+
+def test_a_merge_chain_redirects_once_and_a_merge_cycle_does_not_loop(url: str) -> None:
+    """A retired IRI redirects straight to the end of its merge chain (30 merges: one 301, not
+    30, which a browser gives up on at 20); an IRI on a merge cycle, or merged into itself, has
+    no survivor and is described where it is (before: a redirect loop)."""
+    session = requests.Session()
+    first = session.get(url + "id/person/chain-0", allow_redirects=False, timeout=30)
+    assert (first.status_code, first.headers["Location"]) == (301, "/id/person/chain-30")
+    followed = session.get(url + "id/person/chain-0", headers={"Accept": "text/turtle"})
+    assert [r.status_code for r in followed.history] == [301]
+    assert "End of the chain" in followed.text
+    for name, merged in (("loop-a", "loop-b"), ("loop-b", "loop-a"), ("self", "self")):
+        page = session.get(url + f"id/person/{name}", headers={"Accept": "text/turtle"})
+        assert (page.status_code, page.history) == (200, [])
+        here, there = (ox.NamedNode(f"{BASE}person/{n}") for n in (name, merged))
+        assert {(t.subject, t.object) for t in _graph(page.content, ox.RdfFormat.TURTLE)} >= {
+            (here, there)
+        }
+
+
+def _raw(url: str, request: bytes) -> tuple[str, str]:
+    """The status line and body of the answer to ``request`` sent as is on a new connection."""
+    parsed = urlsplit(url)
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body.decode()
+
+
+BAD_QUERY = b"query=ASK%7BFILTER(%22%FF%22)%7D"  # "\xff" is no UTF-8
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        pytest.param(b"GET /sparql?" + BAD_QUERY + b" HTTP/1.1\r\n\r\n", id="GET"),
+        pytest.param(
+            b"POST /sparql HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(BAD_QUERY) + BAD_QUERY,
+            id="form",
+        ),
+    ],
+)
+def test_a_query_that_is_not_utf8_once_percent_decoded_is_refused(
+    url: str, request_: bytes
+) -> None:
+    """Percent-escapes that decode to no UTF-8 are refused in one line, as a body that is not
+    UTF-8 is (before: each bad byte became U+FFFD and the altered query ran)."""
+    line, _, rest = request_.partition(b"\r\n")
+    status, body = _raw(url, line + b"\r\nHost: x\r\nConnection: close\r\n" + rest)
+    assert status == "HTTP/1.1 400 Bad Request"
+    assert body.count("\n") == 1 and "UTF-8" in body and "query" in body
+
+
+def test_two_content_types_are_refused(url: str) -> None:
+    """Two Content-Type headers (a proxy may read the other) are refused, as two Content-Length
+    are (before: the first was read, and this form body ran as a query text)."""
+    status, body = _raw(
+        url,
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n"
+        b"Connection: close\r\n\r\nASK {}",
+    )
+    assert (status, body) == ("HTTP/1.1 400 Bad Request", "more than one Content-Type header\n")
+
+
+def test_a_client_that_leaves_frees_its_worker_and_its_place(tmp_path: Path) -> None:
+    """A client that closes its connection while its query runs has the query stopped (its
+    worker replaced) and its place of ``max_queries_per_client`` freed at once (before: both
+    were held until the query's time limit, so a client could leave runaway queries behind)."""
+    settings = ServeSettings(workers=1, time_limit=600.0, max_queries_per_client=1)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        parsed = urlsplit(server.url)
+        runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
+            sock.sendall(
+                f"GET /sparql?{urlencode({'query': runaway})} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+            )
+            busy = requests.get(server.url + "sparql", params={"query": "ASK {}"}, timeout=30)
+            assert busy.status_code == 429  # the runaway holds this client's one place
+        answers = []
+        for _ in range(200):  # a tenth of a second apart: far less than the time limit
+            answers.append(requests.get(server.url + "sparql", params={"query": "ASK {}"}))
+            if answers[-1].status_code != 429:
+                break
+            time.sleep(0.1)
+        assert answers[-1].status_code == 200, answers[-1].text
+        assert answers[-1].json()["boolean"] is True
+
+
+def test_a_query_too_long_for_a_url_is_told_to_come_by_post(url: str) -> None:
+    """A GET whose request line passes ``max_header_bytes`` is answered 414 with one line saying
+    to POST it, and headers past it 431 (before: both were 400 "request headers too large",
+    which named neither the URL nor the way out)."""
+    values = " ".join(str(n) for n in range(5_000))
+    query = urlencode({"query": f"SELECT * WHERE {{ VALUES ?n {{ {values} }} }} LIMIT 1"})
+    status, body = _raw(url, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    assert status == "HTTP/1.1 414 URI Too Long"
+    assert body.count("\n") == 1 and "POST" in body and "16384" in body
+    status, body = _raw(url, b"GET /search?q=" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n")
+    assert status == "HTTP/1.1 414 URI Too Long" and "POST" not in body  # search takes no POST
+    headers = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
+    assert _raw(url, headers) == (
+        "HTTP/1.1 431 Request Header Fields Too Large",
+        "request headers too large: more than 16384 bytes ([serve] max_header_bytes)\n",
+    )
+    posted = requests.post(url + "sparql", data=query, headers={"Content-Type": FORM})
+    assert (posted.status_code, posted.json()["results"]["bindings"]) == (200, [{"n": ANY}])
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "utf-16", "utf-32"])
+def test_a_query_body_with_a_byte_order_mark_runs(url: str, charset: str) -> None:
+    """A query file saved with a byte order mark (``curl --data-binary @q.rq``) runs as its
+    text (before: UTF-8's mark was read as the query's first character, a syntax error)."""
+    body = "\ufeffASK { }".encode(charset if charset == "utf-8" else charset + "-le")
+    answer = requests.post(
+        url + "sparql",
+        data=body,
+        headers={"Content-Type": f"application/sparql-query; charset={charset}"},
+        timeout=30,
+    )
+    assert (answer.status_code, answer.json()["boolean"]) == (200, True)
