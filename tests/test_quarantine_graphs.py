@@ -66,8 +66,8 @@ def test_a_kill_while_graphs_are_kept_leaves_what_came_before_whole_and_the_reru
     tmp_path: Path,
 ) -> None:
     """SIGKILL as the second graph is appended: the first is whole; a torn line (what a kill
-    inside the write leaves) is skipped with a note by the reader, not an error; the next run
-    keeps the rest, and every rejected graph reads back."""
+    inside the write leaves) is skipped with a note by the reader and the listing, not an
+    error; the next run keeps the rest, and every rejected graph reads back."""
     config_path = write_config(tmp_path, [], arxiv={"enabled": False})
     snapshot = str(bad_snapshot(tmp_path / "bad.jsonl"))
     args = ("arxiv", "load-snapshot", snapshot, "--batch-size", "10", "--config", str(config_path))
@@ -78,9 +78,13 @@ def test_a_kill_while_graphs_are_kept_leaves_what_came_before_whole_and_the_reru
     assert len(read_rejected(root).graphs) == 1
     with file.open("ab") as handle:  # a write cut short inside the line
         handle.write(b'{"graph": "https://w3id.org/scholarkg/id/graph/arxiv/07')
-    assert read_rejected(root).notes == [
-        f"{file}:2: not a whole rejected graph (a write cut short?): skipped"
-    ]
+    listed = scholarkg("quarantine", "list", "--config", str(config_path))
+    assert listed.returncode == 0
+    assert (
+        listed.stderr
+        == f"note: {file}:2: not a whole rejected graph (a write cut short?): skipped\n"
+    )
+    assert "1 distinct graphs" in listed.stdout
 
     again = scholarkg(*args)
     assert again.returncode == 1 and "10 rejected by SHACL" in again.stdout, again.stderr
