@@ -108,3 +108,37 @@ def test_the_layout_before_reads_back_and_its_torn_folders_are_named(tmp_path: P
     assert [g.graph for g in rejected.graphs] == ["https://x.org/graph/a", "https://x.org/graph/b"]
     assert rejected.graphs[0].ntriples == "<a:s> <a:p> <a:o> .\n"
     assert [n.split(":")[0] for n in rejected.notes] == [str(missing), str(torn)]
+
+
+def test_a_graph_the_disk_refuses_is_one_error_naming_its_file_and_leaves_no_part(
+    tmp_path: Path,
+) -> None:
+    """A full disk (a file-size limit: EFBIG as ENOSPC) under a rejected graph's write: one
+    WriteFailed line naming the run's file; the graphs kept before it stay whole."""
+    script = f"""
+import resource, signal
+from pathlib import Path
+from scholarkg.errors import WriteFailed
+from scholarkg.runs import gating
+root = Path({str(tmp_path)!r})
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+gating.quarantine_graph(root, "run", "https://x.org/graph/a", [("<a:s>", "<a:p>", '"y"')], [], None)
+try:
+    big = [("<a:s>", "<a:p>", '"' + "x" * 20_000 + '"')]
+    gating.quarantine_graph(root, "run", "https://x.org/graph/b", big, [], None)
+except WriteFailed as exc:
+    print("WriteFailed", exc)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=BOUND, check=True
+    )
+    kind, _, message = done.stdout.strip().partition(" ")
+    assert kind == "WriteFailed", done.stdout + done.stderr
+    assert (
+        "cannot write the rejected graph" in message
+        and GRAPHS_FILE in message
+        and "\n" not in message
+    )
+    rejected = read_rejected(tmp_path)
+    assert [g.graph for g in rejected.graphs] == ["https://x.org/graph/a"] and not rejected.notes

@@ -119,3 +119,29 @@ def test_the_command_lists_and_prunes_the_runs_of_the_configured_quarantine(
         r["run"]
         for r in json.loads(scholarkg("list", "--json", "--config", config_path).stdout)["runs"]
     ] == RUNS[1:]
+
+
+HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
+
+
+@pytest.mark.parametrize("where", ["os:replace:.jsonl", "shutil:rmtree"])
+def test_a_prune_killed_midway_loses_nothing_and_the_next_one_finishes(
+    tmp_path: Path, where: str
+) -> None:
+    """SIGKILL as a kept run's file is replaced, or as the first pruned folder is removed:
+    every entry still reads back, with no note, and the next prune ends where it was to (only
+    what the first run alone kept is gone)."""
+    config_path = str(write_config(tmp_path, []))
+    root = load_config(config_path).quarantine_dir
+    three_runs(root)
+    before = (read_quarantined(root).records, read_rejected(root).graphs)
+    args = ["quarantine", "prune", "--keep", "1", "--config", config_path]
+    killed = subprocess.run(
+        [sys.executable, str(HELPER), where, *args], capture_output=True, timeout=BOUND
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert (read_quarantined(root).records, read_rejected(root).graphs) == before
+    assert read_quarantined(root).notes == read_rejected(root).notes == []
+    assert scholarkg(*args[1:]).returncode == 0
+    assert runs(root) == RUNS[2:]
+    assert (read_quarantined(root).records, read_rejected(root).graphs) == ([SHARED], before[1])

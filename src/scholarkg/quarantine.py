@@ -60,7 +60,7 @@ def quarantine_records(records: Iterable[QuarantinedRecord], root: Path, run_id:
         path = records_file(root, run_id, record.source)
         by_file.setdefault(path, []).append((entry_line(asdict(record)), short))
     for path, entries in by_file.items():
-        keep(path.parent.parent, path.parent.name, path.name, entries, what="a quarantined record")
+        keep(path.parent.parent, path.parent.name, path.name, entries, what="quarantined record")
     return list(by_file)
 
 

@@ -83,7 +83,7 @@ def quarantine_graphs(
         entries.append((entry_line(entry), {"graph": iri, "source": source}))
     path = graphs_file(root, run_id)
     if entries:
-        keep(path.parent.parent, path.parent.name, GRAPHS_FILE, entries, what="a rejected graph")
+        keep(path.parent.parent, path.parent.name, GRAPHS_FILE, entries, what="rejected graph")
     return path
 
 
