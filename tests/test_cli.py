@@ -132,6 +132,8 @@ _ARGUMENTS = {
     "scholarkg arxiv load-snapshot": ["snapshot.json"],
     "scholarkg schedule serve": [],
     "scholarkg schedule list": [],
+    "scholarkg quarantine list": [],
+    "scholarkg quarantine prune": ["--keep", "1"],
 }
 
 

@@ -134,7 +134,7 @@ except OSError as exc:
     )
     kind, _, message = done.stdout.strip().partition(" ")
     assert kind == "WriteFailed", done.stdout + done.stderr
-    assert "a quarantined record" in message and ".jsonl" in message
+    assert "cannot write the quarantined record" in message and ".jsonl" in message
     assert "\n" not in message
     kept = read_quarantined(tmp_path)
     assert [r.line for r in kept.records] == [2] and kept.notes == []

@@ -15,6 +15,7 @@ from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.quarantine import read_quarantined
+from scholarkg.quarantine_graphs import read_rejected
 from scholarkg.runs import close
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -164,9 +165,9 @@ def test_bad_records_are_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
     assert report.rejected == [rejected] and len(report.quarantined) == 1
     assert report.records_loaded == 99 and report.outcome == "partial"
     assert rejected not in record_graphs(config)
-    findings = json.loads(next(config.quarantine_dir.rglob("findings.json")).read_text())
-    assert findings["graph"] == rejected
-    assert any(f["severity"] == "Violation" for f in findings["findings"])
+    [kept] = read_rejected(config.quarantine_dir).graphs
+    assert kept.graph == rejected
+    assert any(f["severity"] == "Violation" for f in kept.findings)
     assert [r.line for r in read_quarantined(config.quarantine_dir).records] == [11]
 
 

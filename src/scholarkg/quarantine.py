@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from scholarkg.files import writing
 from scholarkg.models import QuarantinedRecord
+from scholarkg.quarantine_lines import entry_line, keep, read_entries
 
 _FIELDS = ("source", "line", "reason", "text")
 
@@ -38,44 +36,31 @@ def _readable(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", text)[-60:].strip("._-")
 
 
+def run_folder(run_id: str) -> str:
+    """The name of run ``run_id``'s folder under ``records/`` and ``graphs/``."""
+    return _readable(run_id) or "run"
+
+
 def records_file(root: Path, run_id: str, source: str) -> Path:
     """``root/records/<run id>/<readable source>-<hash of source>.jsonl``."""
-    run = _readable(run_id) or "run"
-    return root / "records" / run / f"{_readable(source) or 'source'}-{_digest(source)}.jsonl"
-
-
-def _append(path: Path, lines: list[str]) -> None:
-    """Append whole lines to ``path``; refused, the file is cut back to what it held."""
-    with writing(path, what="a quarantined record"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("ab") as handle:
-            size = handle.tell()
-            data = "".join(lines).encode("utf-8")
-            if size:  # a line cut short by a kill stays apart from the lines added now
-                with path.open("rb") as head:
-                    head.seek(size - 1)
-                    if head.read(1) != b"\n":
-                        data = b"\n" + data
-            try:
-                handle.write(data)
-                handle.flush()
-            except BaseException:
-                with suppress(OSError):
-                    handle.truncate(size)
-                    if not size:
-                        os.unlink(path)
-                raise
+    return (
+        root
+        / "records"
+        / run_folder(run_id)
+        / f"{_readable(source) or 'source'}-{_digest(source)}.jsonl"
+    )
 
 
 def quarantine_records(records: Iterable[QuarantinedRecord], root: Path, run_id: str) -> list[Path]:
-    """Append each record to its source's file of run ``run_id`` under ``root/records``;
-    returns the files written to."""
-    by_file: dict[Path, list[str]] = {}
+    """Append each record to its source's file of run ``run_id`` under ``root/records`` (a
+    record an earlier run keeps as a reference to it); returns the files written to."""
+    by_file: dict[Path, list[tuple[bytes, dict[str, object]]]] = {}
     for record in records:
-        line = json.dumps(asdict(record), ensure_ascii=False) + "\n"
-        by_file.setdefault(records_file(root, run_id, record.source), []).append(line)
-    for path, lines in by_file.items():
-        _append(path, lines)
+        short = {"source": record.source, "line": record.line, "reason": record.reason}
+        path = records_file(root, run_id, record.source)
+        by_file.setdefault(path, []).append((entry_line(asdict(record)), short))
+    for path, entries in by_file.items():
+        keep(path.parent.parent, path.parent.name, path.name, entries, what="quarantined record")
     return list(by_file)
 
 
@@ -87,11 +72,7 @@ class Quarantined:
     notes: list[str] = field(default_factory=list)
 
 
-def _record(text: str) -> QuarantinedRecord | None:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+def _record(data: object) -> QuarantinedRecord | None:
     if not isinstance(data, dict) or set(data) != set(_FIELDS):
         return None
     record = QuarantinedRecord(**data)
@@ -104,21 +85,20 @@ def _record(text: str) -> QuarantinedRecord | None:
 def _kept(root: Path, notes: list[str]) -> Iterator[QuarantinedRecord]:
     folder = root / "records"
     for path in sorted(folder.glob("*.json")):  # a file per record (stores written before)
-        record = _record(path.read_text(encoding="utf-8"))
+        try:
+            record = _record(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError:
+            record = None
         if record is None:
             notes.append(f"{path}: not a quarantined record: skipped")
         else:
             yield record
-    for path in sorted(folder.glob("*/*.jsonl")):
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, start=1):
-                record = _record(text) if text.strip() else None
-                if record is not None:
-                    yield record
-                elif text.strip():
-                    notes.append(
-                        f"{path}:{number}: not a whole record (a write cut short?): skipped"
-                    )
+    for path, number, data in read_entries(folder, "*.jsonl", notes):
+        record = _record(data)
+        if record is not None:
+            yield record
+        else:
+            notes.append(f"{path}:{number}: not a whole record (a write cut short?): skipped")
 
 
 def read_quarantined(root: Path) -> Quarantined:

@@ -17,7 +17,7 @@ import threading
 from collections.abc import Sequence
 
 from scholarkg import __version__
-from scholarkg.cli import arxiv, export, profile, query, run, schedule, serve
+from scholarkg.cli import arxiv, export, profile, quarantine, query, run, schedule, serve
 from scholarkg.cli.common import HelpFormatter, describe
 from scholarkg.cli.streams import encode_every_character
 from scholarkg.errors import ScholarKGError
@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         title="commands", dest="command", required=True, metavar="COMMAND"
     )
-    for command in (run, profile, query, export, serve, arxiv, schedule):
+    for command in (run, profile, query, export, serve, arxiv, schedule, quarantine):
         command.register(commands)
     return parser
 

@@ -1,19 +1,19 @@
 """The one SHACL gate every graph passes, whichever door and loader, and what it rejects.
 
-A graph with violations is not loaded: it is written with its findings under
-``quarantine/graphs/``. For a profile graph the *record* is what goes: the paper a violation's
-focus node belongs to (with its authorships) is quarantined with its line and reason, and the
-rest of the profile is built again without it (:func:`offending_lines`).
+A graph with violations is not loaded: it is kept with its findings in its run's file under
+``quarantine/graphs/`` (:mod:`scholarkg.quarantine_graphs`). For a profile graph the *record*
+is what goes: the paper a violation's focus node belongs to (with its authorships) is
+quarantined with its line and reason, and the rest of the profile is built again without it
+(:func:`offending_lines`).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+from scholarkg import quarantine_graphs as kept_graphs
 from scholarkg import validate
-from scholarkg.files import file_name_for
 from scholarkg.load.payload import GraphPayload, make_payload
 from scholarkg.transform import EmittedGraph, Triple
 from scholarkg.validate import Finding
@@ -162,21 +162,22 @@ def offending_lines(
 
 
 def quarantine_graph(
-    root: Path, iri: str, triples: list[Triple], findings: Iterable[Finding], source: str | None
+    root: Path,
+    run_id: str,
+    iri: str,
+    triples: list[Triple],
+    findings: Iterable[Finding],
+    source: str | None,
 ) -> Path:
-    """Keep a rejected graph (N-Triples) and its findings under ``root/graphs``, in a folder
-    named by the IRI's tail and a hash of it (``findings.json`` names the full IRI)."""
-    folder = root / "graphs" / file_name_for(iri, iri.split("/graph/", 1)[-1])
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "graph.nt").write_text(
-        "".join(f"{s} {p} {o} .\n" for s, p, o in triples), encoding="utf-8"
+    """Keep a rejected graph (N-Triples) and its findings in run ``run_id``'s file under
+    ``root/graphs`` (:mod:`scholarkg.quarantine_graphs`); returns the file."""
+    return kept_graphs.quarantine_graph(root, run_id, iri, triples, findings, source)
+
+
+def quarantine_graphs(
+    root: Path, run_id: str, rejected: Iterable[tuple[EmittedGraph, Iterable[Finding]]]
+) -> Path:
+    """Keep rejected graphs (with their findings) in run ``run_id``'s file in one write."""
+    return kept_graphs.quarantine_graphs(
+        root, run_id, ((g.iri, g.triples, f, g.source) for g, f in rejected)
     )
-    summary = {
-        "graph": iri,
-        "source": source,
-        "findings": [f.__dict__ for f in findings],
-    }
-    (folder / "findings.json").write_text(
-        json.dumps(summary, indent=1, ensure_ascii=False), encoding="utf-8"
-    )
-    return folder

@@ -102,7 +102,9 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
             report.pyshacl_graphs += result.pyshacl_graphs
         report.findings += [{"graph": iri, **f.__dict__} for iri, f in result.findings]
         for owner, iri, triples, findings in result.rejected:
-            gating.quarantine_graph(ctx.config.quarantine_dir, iri, triples, findings, None)
+            gating.quarantine_graph(
+                ctx.config.quarantine_dir, ctx.run_id, iri, triples, findings, None
+            )
             report.rejected.append(iri)
             settled.append(owner)
         report.persons_new += result.new

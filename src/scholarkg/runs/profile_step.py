@@ -25,10 +25,8 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     fetched_records = [enrichment.records[i] for i in enrichment.fetched]
     arxiv = process_records(0, fetched_records, _setup(ctx))
     holding_back(ctx).hold_back(arxiv)  # a copy older than the store's is not loaded
-    for graph, findings in arxiv.rejected_graphs:  # kept as a snapshot's or harvest's are
-        gating.quarantine_graph(
-            ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
-        )
+    if arxiv.rejected_graphs:  # kept as a snapshot's or harvest's are
+        gating.quarantine_graphs(ctx.config.quarantine_dir, ctx.run_id, arxiv.rejected_graphs)
     identity.restate(arxiv.mentions)
     output, quarantined = _gated_profile(ctx, prepared, slug)
     identity.restate(output.mentions, {output.graphs[0].iri: slug})  # if it lists none, too
@@ -46,7 +44,12 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
         report.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
         if payload is None:
             gating.quarantine_graph(
-                ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
+                ctx.config.quarantine_dir,
+                ctx.run_id,
+                graph.iri,
+                list(graph.triples),
+                findings,
+                graph.source,
             )
             report.rejected.append(graph.iri)
             continue

@@ -173,10 +173,9 @@ class Ingest:
         if ctx.progress is not None:
             ctx.progress(report.records_read)
         report.rejected += result.rejected
-        for graph, findings in result.rejected_graphs:
-            gating.quarantine_graph(
-                ctx.config.quarantine_dir, graph.iri, list(graph.triples), findings, graph.source
-            )
+        if result.rejected_graphs:
+            kept = ctx.config.quarantine_dir
+            gating.quarantine_graphs(kept, ctx.run_id, result.rejected_graphs)
         quarantine_records(result.quarantined, ctx.config.quarantine_dir, ctx.run_id)
         report.quarantined += [q.describe() for q in result.quarantined]
         report.findings += result.findings

@@ -1,0 +1,98 @@
+"""``scholarkg quarantine list|prune``: what the quarantine keeps, run by run, and pruning it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from scholarkg.cli.common import Commands, add_command, add_config_option, load, positive_count
+
+
+def register(commands: Commands) -> None:
+    quarantine = add_command(
+        commands,
+        "quarantine",
+        "list the quarantined records and rejected graphs by run, or prune older runs'",
+        """
+        Records that could not be used and graphs the SHACL gate rejected are kept in [data]
+        dir/quarantine, one file per run and source (records) and one per run (graphs); an
+        entry an earlier run keeps alike is kept once and referred to.
+        """,
+    )
+    quarantine_cmds = quarantine.add_subparsers(
+        title="commands", dest="quarantine_command", required=True, metavar="COMMAND"
+    )
+    listing = add_command(
+        quarantine_cmds,
+        "list",
+        "list each run's quarantined records and rejected graphs",
+        "Print a line per run, oldest first: its records, its rejected graphs, how many of "
+        "them an earlier run keeps (referred to, not copied) and the bytes its files take; "
+        "then what the layout before runs had folders keeps. Lines that cannot be read (a "
+        "write cut short by a kill) are named on stderr.",
+    )
+    listing.add_argument("--json", action="store_true", help="print the listing as JSON")
+    prune = add_command(
+        quarantine_cmds,
+        "prune",
+        "remove older runs' quarantined records and rejected graphs",
+        "Remove the entries of the runs before a run or a date (--before), or of all but the "
+        "newest N runs (--keep), never the latest run's. An entry a kept run refers to is "
+        "copied into it first. It waits for a run in progress to end.",
+    )
+    which = prune.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--before",
+        metavar="RUN_OR_DATE",
+        help="a run id (as `scholarkg quarantine list` shows it): the runs before it; or a "
+        "YYYY-MM-DD date: the runs started before that day (UTC)",
+    )
+    which.add_argument(
+        "--keep", metavar="N", type=positive_count, help="keep the newest N runs' entries"
+    )
+    for sub, handler in ((listing, list_quarantine), (prune, prune_quarantine)):
+        add_config_option(sub)
+        sub.set_defaults(handler=handler)
+
+
+def list_quarantine(args: argparse.Namespace) -> int:
+    from scholarkg.quarantine import read_quarantined
+    from scholarkg.quarantine_graphs import read_rejected
+    from scholarkg.quarantine_runs import entries
+
+    root = load(args).quarantine_dir
+    listed = entries(root)
+    records, graphs = read_quarantined(root), read_rejected(root)
+    for note in [*records.notes, *graphs.notes]:
+        print(f"note: {note}", file=sys.stderr)
+    if args.json:
+        runs = [run.__dict__ for run in listed]
+        totals = {"records": len(records.records), "graphs": len(graphs.graphs)}
+        print(json.dumps({"folder": str(root), "runs": runs, "distinct": totals}, indent=1))
+        return 0
+    for run in listed:
+        print(
+            f"{run.run}: {run.records} records, {run.graphs} graphs "
+            f"({run.referred} kept by an earlier run), {run.size} bytes"
+        )
+    print(
+        f"{root}: {len(listed)} runs; {len(records.records)} distinct records, "
+        f"{len(graphs.graphs)} distinct graphs"
+    )
+    return 0
+
+
+def prune_quarantine(args: argparse.Namespace) -> int:
+    from scholarkg.quarantine_runs import chosen, prune
+    from scholarkg.runs.lock import RunLock
+
+    config = load(args)
+    root = config.quarantine_dir
+    with RunLock(config.data_dir, "quarantine prune"):
+        removed = chosen(root, keep=args.keep, before=args.before)
+        prune(root, removed)
+    for run in removed:
+        print(f"pruned {run}")
+    print(f"{root}: {len(removed)} runs pruned")
+    return 0

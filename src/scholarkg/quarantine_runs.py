@@ -1,0 +1,136 @@
+"""The runs whose records and graphs the quarantine keeps, and pruning the older ones.
+
+A run's entries are ``records/<run>/*.jsonl`` and ``graphs/<run>/graphs.jsonl``; run ids begin
+with the run's start (``20241231T235959Z-…``), so their order is the runs'. Pruning removes the
+folders of runs before a run or a date, or all but the newest N, never the latest run's. An
+entry a kept run refers to in a pruned run (:mod:`scholarkg.quarantine_lines`) is first copied
+into the oldest kept run that refers to it (its file replaced whole, fsynced), the others then
+refer to that one: nothing a kept run lists is lost, and a kill leaves either the folders as
+they were or a kept file that holds the entry itself. The layout before runs had folders (a
+file per record, a folder per graph) belongs to no run: it is listed, never pruned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from scholarkg.errors import ScholarKGError
+from scholarkg.files import replacing
+from scholarkg.quarantine import run_folder
+from scholarkg.quarantine_graphs import GRAPHS_FILE
+from scholarkg.quarantine_lines import entry_line, line_at, offsets, reference, whole_lines
+
+KINDS = (("records", "*.jsonl"), ("graphs", GRAPHS_FILE))
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class PruneRefused(ScholarKGError):
+    """What to prune names no run the quarantine keeps, or no date."""
+
+
+@dataclass
+class RunEntries:
+    """What the quarantine keeps of one run: its records and rejected graphs (each a line;
+    ``referred``: those of them kept by an earlier run) and the bytes its files take."""
+
+    run: str
+    records: int = 0
+    graphs: int = 0
+    referred: int = 0
+    size: int = 0
+
+
+def runs(root: Path) -> list[str]:
+    """The runs the quarantine keeps entries of, oldest first."""
+    found: set[str] = set()
+    for kind, pattern in KINDS:
+        folder = root / kind
+        if folder.is_dir():
+            found.update(p.parent.name for p in folder.glob(f"*/{pattern}"))
+    return sorted(found)
+
+
+def entries(root: Path) -> list[RunEntries]:
+    """Each run's entries, oldest run first."""
+    listed = []
+    for run in runs(root):
+        kept = RunEntries(run)
+        for kind, pattern in KINDS:
+            for path in sorted((root / kind / run).glob(pattern)):
+                kept.size += path.stat().st_size
+                for _, line in whole_lines(path):
+                    setattr(kept, kind, getattr(kept, kind) + 1)
+                    kept.referred += reference(line) is not None
+        listed.append(kept)
+    return listed
+
+
+def chosen(root: Path, *, keep: int | None = None, before: str | None = None) -> list[str]:
+    """The runs ``keep`` (all but the newest N) or ``before`` (a run id: the runs before it; a
+    ``YYYY-MM-DD`` date: those started before that day, UTC) names, never the latest run."""
+    every = runs(root)
+    older = every[:-1]
+    if keep is not None:
+        if keep < 1:
+            raise PruneRefused(f"--keep {keep}: keep at least 1 run (the latest is never pruned)")
+        return older[: max(0, len(every) - keep)]
+    if before is None:
+        return []
+    if _DATE.fullmatch(before):
+        try:
+            day = dt.date.fromisoformat(before)
+        except ValueError as exc:
+            raise PruneRefused(f"--before {before}: no such date ({exc})") from None
+        return [run for run in older if run < day.strftime("%Y%m%d")]
+    if run_folder(before) not in every:
+        raise PruneRefused(
+            f"--before {before}: the quarantine keeps no such run (give a run id "
+            "`scholarkg quarantine list` shows, or a YYYY-MM-DD date)"
+        )
+    return [run for run in older if run < run_folder(before)]
+
+
+def prune(root: Path, removed: list[str]) -> None:
+    """Remove the folders of the ``removed`` runs, first copying what a kept run refers to."""
+    gone = set(removed)
+    for kind, pattern in KINDS:
+        folder = root / kind
+        moved: dict[tuple[str, str], str] = {}  # (file name, hash) → kept run now holding it
+        for run in (r for r in runs(root) if r not in gone):
+            for path in sorted((folder / run).glob(pattern)):
+                _keep_referred(folder, run, path, gone, moved)
+        for run in removed:
+            shutil.rmtree(folder / run, ignore_errors=True)
+
+
+def _keep_referred(
+    folder: Path, run: str, path: Path, gone: set[str], moved: dict[tuple[str, str], str]
+) -> None:
+    """Rewrite ``path`` (run ``run``'s) with each line it refers to in a ``gone`` run: the
+    line itself the first time, a reference to the run that holds it now after that."""
+    lines: list[bytes] = []
+    changed = False
+    homes: dict[str, dict[str, int]] = {}
+    for _, line in whole_lines(path):
+        ref = reference(line)
+        if ref is not None and ref["kept_in"] in gone:
+            key = (path.name, ref["sha"])
+            if key in moved:
+                line = entry_line({**ref, "kept_in": moved[key]})
+            else:
+                home = folder / ref["kept_in"] / path.name
+                if ref["kept_in"] not in homes:
+                    homes[ref["kept_in"]] = offsets(home)
+                where = homes[ref["kept_in"]]
+                found = line_at(home, where.get(ref["sha"]))
+                if found is not None:
+                    line, moved[key] = found, run
+            changed = True
+        lines.append(line)
+    if changed:
+        with replacing(path, durable=True, what=f"quarantined {folder.name}") as temp:
+            temp.write_bytes(b"".join(line + b"\n" for line in lines))

@@ -1,0 +1,147 @@
+"""``scholarkg quarantine list|prune``: each run's entries, and removing older runs' (never the
+latest's) without losing what a kept run refers to. Before, nothing removed a run's folder."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from scholarkg.config import load_config
+from scholarkg.models import QuarantinedRecord
+from scholarkg.quarantine import quarantine_records, read_quarantined
+from scholarkg.quarantine_graphs import read_rejected
+from scholarkg.quarantine_runs import PruneRefused, chosen, entries, prune, runs
+from scholarkg.runs import gating
+from scholarkg.validate import Finding
+
+BOUND = 120  # only catches a hang
+RUNS = ["20240101T000000Z-aaaaaaaa", "20240202T000000Z-bbbbbbbb", "20240303T000000Z-cccccccc"]
+OLD = QuarantinedRecord("dump.jsonl", 1, "not JSON", "{old")
+SHARED = QuarantinedRecord("dump.jsonl", 2, "not JSON", "{in every run " + "x" * 1000)
+FINDING = Finding("Violation", "https://x.org/s", None, "constructed", "urn:x:shape")
+GRAPH = "https://w3id.org/scholarkg/id/graph/arxiv/0704.0001"
+
+
+def three_runs(root: Path) -> None:
+    """The first run keeps OLD, SHARED and a rejected graph; the later two meet SHARED and the
+    graph again (references to the first run's)."""
+    quarantine_records([OLD, SHARED], root, RUNS[0])
+    for run in RUNS:
+        if run != RUNS[0]:
+            quarantine_records([SHARED], root, run)
+        gating.quarantine_graph(root, run, GRAPH, [("<a:s>", "<a:p>", "<a:o>")], [FINDING], "s")
+
+
+def scholarkg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", "quarantine", *args],
+        capture_output=True,
+        text=True,
+        timeout=BOUND,
+    )
+
+
+def test_keeping_the_newest_run_copies_what_it_refers_to_then_removes_the_others(
+    tmp_path: Path,
+) -> None:
+    three_runs(tmp_path)
+    listed = entries(tmp_path)
+    assert [(e.run, e.records, e.graphs, e.referred) for e in listed] == [
+        (RUNS[0], 2, 1, 0),
+        (RUNS[1], 1, 1, 2),
+        (RUNS[2], 1, 1, 2),
+    ]
+    prune(tmp_path, chosen(tmp_path, keep=1))
+    assert runs(tmp_path) == [RUNS[2]]
+    assert sorted(p.name for p in (tmp_path / "records").iterdir()) == [RUNS[2]]
+    assert read_quarantined(tmp_path).records == [SHARED]  # the text, now in the kept run
+    [graph] = read_rejected(tmp_path).graphs
+    assert graph.graph == GRAPH and graph.ntriples == "<a:s> <a:p> <a:o> .\n"
+    [kept] = entries(tmp_path)
+    assert (kept.records, kept.graphs, kept.referred) == (1, 1, 0)
+
+
+def test_the_oldest_kept_run_takes_the_entry_and_the_later_ones_refer_to_it(
+    tmp_path: Path,
+) -> None:
+    three_runs(tmp_path)
+    prune(tmp_path, chosen(tmp_path, before=RUNS[1]))
+    assert runs(tmp_path) == RUNS[1:]
+    [middle, last] = entries(tmp_path)
+    assert (middle.referred, last.referred) == (0, 2)
+    [later] = (tmp_path / "records" / RUNS[2]).glob("*.jsonl")
+    assert json.loads(later.read_text("utf-8"))["kept_in"] == RUNS[1]
+    assert read_quarantined(tmp_path).records == [SHARED]
+    assert read_quarantined(tmp_path).notes == read_rejected(tmp_path).notes == []
+
+
+def test_the_latest_run_is_never_pruned(tmp_path: Path) -> None:
+    three_runs(tmp_path)
+    assert chosen(tmp_path, keep=1) == RUNS[:2]
+    assert chosen(tmp_path, keep=5) == []
+    assert chosen(tmp_path, before="2099-01-01") == RUNS[:2]
+    assert chosen(tmp_path, before="2024-02-02") == RUNS[:1]  # runs started that day stay
+    assert chosen(tmp_path, before=RUNS[0]) == []
+    with pytest.raises(PruneRefused, match="no such run"):
+        chosen(tmp_path, before="20240202")
+    with pytest.raises(PruneRefused, match="no such date"):
+        chosen(tmp_path, before="2024-02-30")
+
+
+def test_the_command_lists_and_prunes_the_runs_of_the_configured_quarantine(
+    tmp_path: Path,
+) -> None:
+    config_path = str(write_config(tmp_path, []))
+    three_runs(load_config(config_path).quarantine_dir)
+    listed = scholarkg("list", "--json", "--config", config_path)
+    assert listed.returncode == 0 and listed.stderr == ""
+    data = json.loads(listed.stdout)
+    assert [r["run"] for r in data["runs"]] == RUNS
+    assert data["distinct"] == {"records": 2, "graphs": 1}
+    text = scholarkg("list", "--config", config_path).stdout.splitlines()
+    assert text[1].startswith(f"{RUNS[1]}: 1 records, 1 graphs (2 kept by an earlier run), ")
+
+    refused = scholarkg("prune", "--before", "nosuch", "--config", config_path)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith("error: --before nosuch: the quarantine keeps no such run")
+    assert refused.stderr.count("\n") == 1
+    assert scholarkg("prune", "--keep", "0", "--config", config_path).returncode == 2
+
+    pruned = scholarkg("prune", "--keep", "2", "--config", config_path)
+    assert pruned.returncode == 0 and pruned.stderr == ""
+    assert pruned.stdout.splitlines()[0] == f"pruned {RUNS[0]}"
+    assert [
+        r["run"]
+        for r in json.loads(scholarkg("list", "--json", "--config", config_path).stdout)["runs"]
+    ] == RUNS[1:]
+
+
+HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
+
+
+@pytest.mark.parametrize("where", ["os:replace:.jsonl", "shutil:rmtree"])
+def test_a_prune_killed_midway_loses_nothing_and_the_next_one_finishes(
+    tmp_path: Path, where: str
+) -> None:
+    """SIGKILL as a kept run's file is replaced, or as the first pruned folder is removed:
+    every entry still reads back, with no note, and the next prune ends where it was to (only
+    what the first run alone kept is gone)."""
+    config_path = str(write_config(tmp_path, []))
+    root = load_config(config_path).quarantine_dir
+    three_runs(root)
+    before = (read_quarantined(root).records, read_rejected(root).graphs)
+    args = ["quarantine", "prune", "--keep", "1", "--config", config_path]
+    killed = subprocess.run(
+        [sys.executable, str(HELPER), where, *args], capture_output=True, timeout=BOUND
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert (read_quarantined(root).records, read_rejected(root).graphs) == before
+    assert read_quarantined(root).notes == read_rejected(root).notes == []
+    assert scholarkg(*args[1:]).returncode == 0
+    assert runs(root) == RUNS[2:]
+    assert (read_quarantined(root).records, read_rejected(root).graphs) == ([SHARED], before[1])
