@@ -14,6 +14,7 @@ from scholarkg.identity.registry import (
     Registry,
     claim_key,
 )
+from scholarkg.lifecycle import check_stop
 
 
 class ClaimEnds:
@@ -48,6 +49,7 @@ class ClaimEnds:
         reg = self.registry
         undecided: dict[str, tuple[Mention, int, str, tuple[str, str] | None]] = {}
         for graph, now in claimed.items():
+            check_stop()
             reg.end_claims(graph, now)
             decided, merges = before[graph]
             gone = sorted({*decided, *(n for _, n, _ in merges)} - now)
@@ -123,6 +125,7 @@ class ClaimEnds:
         reg = self.registry
         decided = reg.mentions(list(undecided))
         for node, (before, held, why, claim) in undecided.items():
+            check_stop()
             if node not in decided and claim is not None:
                 profile, graph = claim
                 pid = reg.profile_person(profile)

@@ -13,10 +13,12 @@ Nothing here decides anything: :mod:`scholarkg.identity.resolver` does.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from scholarkg import iris
+from scholarkg.errors import ScholarKGError
 from scholarkg.identity import names
 from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
@@ -116,6 +118,26 @@ class Registry(
 
     def rollback(self) -> None:
         self.db.rollback()
+
+    @contextmanager
+    def whole(self) -> Iterator[None]:
+        """What is written inside is kept whole or not at all: an exception out of it (a stop
+        asked for) undoes every write since it began (a SAVEPOINT in the open transaction;
+        what was written before stays, to be committed or not as before)."""
+        if not self.db.in_transaction:  # else the savepoint's release would commit
+            self.db.execute("BEGIN")
+        self.db.execute("SAVEPOINT whole")
+        try:
+            yield
+        except BaseException:
+            self._marked.clear()  # its marks may be undone: marked again when next due
+            # an error SQLite took the whole transaction back with (a full disk) left no
+            # savepoint to go back to: the error is what the caller hears
+            with suppress(sqlite3.Error, ScholarKGError):
+                self.db.execute("ROLLBACK TO whole")
+                self.db.execute("RELEASE whole")
+            raise
+        self.db.execute("RELEASE whole")
 
     def close(self) -> None:
         self.db.rollback()

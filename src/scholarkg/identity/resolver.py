@@ -62,7 +62,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
-        self._stoppable = True  # False while a restatement's withdrawals await their ending
+        self._whole = False  # inside kept_whole (restatement)
         self._revisiting = False  # deciding an earlier authorship again (coauthor_rule)
         self._decided_again: set[str] = set()  # by coauthor_rule, at most once a run
 
@@ -108,13 +108,15 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
     def add_many(self, papers: Sequence[PaperMentions]) -> None:
         """:meth:`add` for many papers, in order, their evidence written in a few statements
         (the decisions are the same as one paper at a time). A stop asked for (SIGTERM/SIGINT)
-        ends it between two papers (:class:`~scholarkg.lifecycle.Interrupted`): the decisions
-        made are kept, the next run decides the rest."""
-        if len({p.paper for p in papers}) < len(papers):  # a paper twice: one at a time
-            for paper in papers:
-                self._add_batch([paper])
-        elif papers:
-            self._add_batch(papers)
+        ends it between two papers (:class:`~scholarkg.lifecycle.Interrupted`), and undoes
+        it, or the restatement it is part of (:meth:`kept_whole`): the next run decides them
+        all again."""
+        with self.kept_whole():
+            if len({p.paper for p in papers}) < len(papers):  # a paper twice: one at a time
+                for paper in papers:
+                    self._add_batch([paper])
+            elif papers:
+                self._add_batch(papers)
 
     def _add_batch(self, papers: Sequence[PaperMentions]) -> None:
         reg = self.registry
@@ -140,8 +142,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         held = reg.persons_on([p.paper for p in papers])
         counts = reg.author_counts([p.paper for p in papers])
         for paper in papers:
-            if self._stoppable:  # a stop asked for ends the step between two papers' decisions
-                check_stop()
+            check_stop()  # a stop asked for ends the step between two papers' decisions
             on_paper = {reg.live(p) if p in self._retired else p for p in held.get(paper.paper, ())}
             # as in the pair index: a paper of more authors gives no co-author evidence, so its
             # authors are not looked up either (and each is decided in bounded work)

@@ -3,7 +3,8 @@ more withdrawn) and a new version of a paper whose authors moved (``same-paper``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 from scholarkg.identity import names
@@ -15,6 +16,7 @@ from scholarkg.identity.registry import (
     Mention,
     Registry,
 )
+from scholarkg.lifecycle import check_stop
 
 
 class Restatement(ClaimEnds):
@@ -22,10 +24,11 @@ class Restatement(ClaimEnds):
 
     registry: Registry
     events: list[IdentityEvent]
+    conflicts: list[str]
     _names: dict[int, str]
     _retired: set[int]
     _relisted: dict[str, list[Mention]]  # withdrawn in the restatement, by paper key
-    _stoppable: bool  # whether a stop may end add_many between two papers
+    _whole: bool  # inside kept_whole
     add_many: Callable[[Sequence[PaperMentions]], None]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
@@ -43,8 +46,34 @@ class Restatement(ClaimEnds):
         dropped, arXiv still lists it) loses the claim: the claim's merge is undone and the
         authorship decided again from what is left. The withdrawn go first: what no source
         states any more is no evidence for the others; the unclaimed are decided last,
-        beside what the sources state now."""
-        claimants = dict(profiles or {})
+        beside what the sources state now. All of it or none (:meth:`kept_whole`)."""
+        with self.kept_whole():
+            self._restate(papers, dict(profiles or {}))
+
+    @contextmanager
+    def kept_whole(self) -> Iterator[None]:
+        """The registry's writes inside are kept whole or not at all
+        (:meth:`~.registry.Registry.whole`): a stop asked for (SIGTERM/SIGINT) anywhere in a
+        restatement undoes it, its withdrawals with the decisions that end them, and the run
+        ends (:class:`~scholarkg.lifecycle.Interrupted`); its source is not remembered as
+        built, so the next run restates it from the start. The events and conflicts it found
+        go with it; the resolver's caches of this run are not restored (the run ends). One
+        inside another is the outer one."""
+        if self._whole:
+            yield
+            return
+        events, conflicts = len(self.events), len(self.conflicts)
+        self._whole = True
+        try:
+            with self.registry.whole():
+                yield
+        except BaseException:
+            del self.events[events:], self.conflicts[conflicts:]
+            raise
+        finally:
+            self._whole = False
+
+    def _restate(self, papers: Sequence[PaperMentions], claimants: dict[str, str]) -> None:
         stated: dict[str, set[str]] = {graph: set() for graph in claimants}
         claimed: dict[str, set[str]] = {graph: set() for graph in claimants}
         for paper in papers:
@@ -59,17 +88,13 @@ class Restatement(ClaimEnds):
         undecided = self._unclaim(claimed, claimants, claims)
         self._relisted = {}
         for mention in gone:  # by what references may call their papers (title, arXiv id)
+            check_stop()
             for key in self.registry.keys_of(mention.paper):
                 self._relisted.setdefault(key, []).append(mention)
-        # a stop mid-way would commit the withdrawals and unclaims without the decisions that
-        # end them (relisted papers linked, unclaimed authorships decided again), and the next
-        # run would find nothing left to withdraw: only a restatement that withdrew nothing
-        # may be stopped between two papers
-        self._stoppable = not gone and not undecided
         try:
             self.add_many(papers)
         finally:
-            self._relisted, self._stoppable = {}, True
+            self._relisted = {}
         self._replaced_listings(gone, papers)
         self._decide_again(undecided)
 
@@ -86,6 +111,7 @@ class Restatement(ClaimEnds):
         for mention in gone:
             withdrawn.setdefault(mention.paper, []).append(mention)
         for listed, left in withdrawn.items():
+            check_stop()
             keys = reg.keys_of(listed)
             now = [p for p in papers if p.paper != listed and keys & set(p.keys)]
             if len(now) != 1 or reg.mentions_on(listed):
@@ -108,9 +134,12 @@ class Restatement(ClaimEnds):
 
     def retract(self, graphs: Sequence[str], why: str) -> None:
         """These source graphs are gone (``why``: the source deleted them): every authorship
-        only they stated is withdrawn from its person."""
-        for graph in graphs:
-            self._withdraw(graph, (), f"{graph} {why}")
+        only they stated is withdrawn from its person (all of them, or none if stopped:
+        :meth:`kept_whole`)."""
+        with self.kept_whole():
+            for graph in graphs:
+                check_stop()
+                self._withdraw(graph, (), f"{graph} {why}")
 
     def _withdraw_all(self, stated: Mapping[str, set[str]]) -> list[Mention]:
         """:meth:`_withdraw` for each graph of ``stated`` (graph → the nodes it states now), in
@@ -124,6 +153,7 @@ class Restatement(ClaimEnds):
         gone: list[Mention] = []
         noted: list[tuple[str, str]] = []
         for graph, nodes in stated.items():
+            check_stop()
             was = before.get(graph, set())
             if was <= nodes and claimed.get(graph, set()) <= nodes:
                 noted += [(graph, node) for node in nodes - was]
@@ -145,6 +175,7 @@ class Restatement(ClaimEnds):
         decided = reg.mentions(gone)
         claims = reg.claim_merges(gone)  # gone, the claims on them are gone too
         for node, pid in reg.withdraw(gone):
+            check_stop()
             person = reg.person(reg.live(pid))
             self.events.append(IdentityEvent("withdrawn", person.slug, node, "restated", basis))
         self._unmerge([*gone, *claims], basis)
@@ -185,6 +216,7 @@ class Restatement(ClaimEnds):
         reg = self.registry
         undone = reg.unmerge(nodes)
         for revived, survivor in undone:
+            check_stop()
             self._retired.discard(revived)
             self._names.pop(survivor, None)
             self._names.pop(revived, None)
@@ -205,6 +237,7 @@ class Restatement(ClaimEnds):
                 why = f"the authorship that joined them is gone ({basis})"
                 self.events.append(IdentityEvent("unmerge", back.slug, left.slug, "restated", why))
         for survivor in dict.fromkeys(reg.live(s) for _, s in undone):
+            check_stop()
             self._recheck(survivor, set(nodes), f"its evidence is another person's now ({basis})")
 
     def _recheck(self, pid: int, skip: set[str], why: str) -> None:
@@ -214,6 +247,7 @@ class Restatement(ClaimEnds):
         which the caller decides again)."""
         reg = self.registry
         for _ in range(len(reg.mentions_of(pid)) + 1):  # each round moves one at least
+            check_stop()
             held = [m for m in reg.mentions_of(pid) if m.node not in skip]
             backed = [m for m in held if m.rule == "shared-coauthor" and not m.pinned]
             holders = reg.persons_on([str(m.evidence) for m in backed if m.evidence])
@@ -225,6 +259,7 @@ class Restatement(ClaimEnds):
             if not stale:
                 return
             for mention in reg.undecide([m.node for m in stale]):
+                check_stop()
                 self._from_evidence(mention)
                 self._reported(mention.node, pid, why)
             skip |= {m.node for m in stale}

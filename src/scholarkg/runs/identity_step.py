@@ -114,6 +114,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
             loading.add([p for _, p in result.payloads])
 
     for batch in _live_batches(ctx, settled, drops):
+        ctx.check_stop()  # between two batches, with workers or without
         if pool is None:
             take(person_graphs(batch, ctx.config.iri_base))
             continue
@@ -123,6 +124,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
             job = pending.popleft()
             take(job.result() if isinstance(job, Future) else job)
     while pending:
+        ctx.check_stop()
         job = pending.popleft()
         take(job.result() if isinstance(job, Future) else job)
     if drops:
