@@ -21,6 +21,7 @@ import pytest
 
 from conftest import write_config
 from samples import ROOT
+from scholarkg import lifecycle
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, ExtractError, ParseError
@@ -269,3 +270,58 @@ def test_a_pipe_is_read_once_from_its_first_byte(tmp_path: Path, reader: str) ->
     else:
         report = within(60, lambda: bulk(fifo, tmp_path, workers=0))
         assert (report.records_read, report.records_loaded) == (27, 27)
+
+
+def endless_line_through_a_pipe(tmp_path: Path, fed: threading.Event) -> Path:
+    """A named pipe whose first line never ends (a writer that sends ``aaa…`` until the
+    reader hangs up); ``fed`` is set once 64 MiB have gone through it."""
+    fifo = tmp_path / "endless.pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        piece, sent = b"a" * MIB, 0
+        with suppress(OSError), fifo.open("wb") as pipe:
+            pipe.write(b'{"id": "0704.0001", "title": "')
+            while True:
+                pipe.write(piece)
+                sent += 1
+                if sent == 64:
+                    fed.set()
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+@pytest.mark.parametrize("reader", ["SnapshotReader", "load_snapshot"])
+def test_a_stop_ends_the_skip_of_a_line_that_never_ends(tmp_path: Path, reader: str) -> None:
+    """SIGTERM while an oversize line is skipped: before, the skip read on until the line's
+    end, and a line that has none (a pipe, a device such as /dev/zero) was read for ever, the
+    stop never honoured."""
+    fed = threading.Event()
+    fifo = endless_line_through_a_pipe(tmp_path, fed)
+    ended: list[object] = []
+
+    def read() -> None:
+        try:
+            if reader == "SnapshotReader":
+                list(read_snapshot(fifo, Limits(line_bytes=MIB)))
+            else:
+                ended.append(bulk(fifo, tmp_path, workers=0))
+        except lifecycle.Interrupted as exc:
+            ended.append(exc)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    try:
+        assert fed.wait(60), "the reader never read the line"
+        lifecycle.request_stop()
+        thread.join(60)
+        assert ended, "still reading the endless line after the stop"
+    finally:
+        lifecycle.STOP.clear()
+    if reader == "SnapshotReader":
+        assert isinstance(ended[0], lifecycle.Interrupted)
+    else:
+        report = ended[0]
+        assert isinstance(report, RunReport) and report.interrupted is not None
+        assert report.records_loaded == 0

@@ -1,7 +1,10 @@
 """Reading a snapshot file line by line within limits: the one way both snapshot paths read.
 
 :func:`snapshot_lines` never holds more than ``[limits] line_bytes`` of one line: a longer line
-is skipped in bounded pieces and handed on as a :class:`SnapshotLine` with a ``problem``. Damage
+is skipped in bounded pieces and handed on as a :class:`SnapshotLine` with a ``problem``; a stop
+request (SIGTERM) ends the reading between lines and between the pieces of a skip with
+:class:`~scholarkg.lifecycle.Interrupted` (a line that never ends, from a pipe or a device, was
+read for ever). Damage
 in the middle of a file (a truncated or corrupt ``.gz``, an I/O error) ends the reading with one
 last line naming it, so what came before still loads. A file that cannot be a snapshot at all
 (a plain file named ``.gz``, one JSON array, an archive or compression other than a ``.gz``:
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import IO, NamedTuple, cast
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.lifecycle import check_stop
 from scholarkg.limits import Limits
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -94,6 +98,7 @@ def _rest_of_line(read: Callable[[int], bytes], head: bytes) -> int:
     """Skip what is left of an oversize line; returns the line's full size in bytes."""
     size = len(head)
     while True:
+        check_stop()
         piece = read(_SKIP_PIECE)
         size += len(piece)
         if not piece or piece.endswith(b"\n"):
@@ -117,6 +122,7 @@ def snapshot_lines(
     with _open(path) as handle:
         while True:
             current = number + 1  # the line being read, for a damage report
+            check_stop()
             try:
                 data = handle.readline(limit + 1)
                 if not data:
