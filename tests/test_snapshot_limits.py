@@ -325,3 +325,44 @@ def test_a_stop_ends_the_skip_of_a_line_that_never_ends(tmp_path: Path, reader: 
         report = ended[0]
         assert isinstance(report, RunReport) and report.interrupted is not None
         assert report.records_loaded == 0
+
+
+def test_a_stop_ends_the_wait_for_a_pipe_that_went_silent(tmp_path: Path) -> None:
+    """A writer that sent 27 lines and keeps the pipe open without a word more: before, the
+    read waited for ever (a blocked read is retried after the signal handler) and SIGTERM was
+    not honoured; now the stop ends the wait and the run reports what it had read."""
+    fifo = tmp_path / "silent.pipe"
+    os.mkfifo(fifo)
+    sent, hang_up = threading.Event(), threading.Event()
+
+    def feed() -> None:
+        with suppress(OSError), fifo.open("wb") as pipe:
+            pipe.write(("\n".join(LINES[:27]) + "\n").encode())
+            pipe.flush()
+            sent.set()
+            hang_up.wait(120)
+
+    threading.Thread(target=feed, daemon=True).start()
+    snapshot = read_snapshot(fifo)
+    read: list[object] = []
+
+    def read_all() -> None:
+        try:
+            for record in snapshot:
+                read.append(record)
+        except lifecycle.Interrupted as exc:
+            read.append(exc)
+
+    thread = threading.Thread(target=read_all, daemon=True)
+    thread.start()
+    try:
+        assert sent.wait(60)
+        while len(read) < 27 and thread.is_alive():  # the 27 lines came; then silence
+            thread.join(0.05)
+        lifecycle.request_stop()
+        thread.join(60)
+        assert not thread.is_alive(), "still waiting for the silent pipe after the stop"
+    finally:
+        lifecycle.STOP.clear()
+        hang_up.set()
+    assert len(read) == 28 and isinstance(read[-1], lifecycle.Interrupted)

@@ -18,10 +18,14 @@ quarantined record, whichever reader (``SnapshotReader`` or a bulk worker proces
 from __future__ import annotations
 
 import gzip
+import io
+import os
+import select
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, NamedTuple, cast
+from typing import IO, Any, NamedTuple, cast
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.lifecycle import check_stop
@@ -32,6 +36,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _SKIP_PIECE = 1024 * 1024  # how much of an oversize line is read at a time while skipping it
 _KEPT_OF_OVERSIZE = 4096  # what a quarantined oversize line keeps
 _DAMAGE = (EOFError, zlib.error, OSError)  # gzip.BadGzipFile is an OSError
+_WAIT = 0.25  # the longest wait for a pipe's data between looks for a stop request (seconds)
 
 
 class SnapshotLine(NamedTuple):
@@ -61,11 +66,54 @@ def _refuse_packed(path: Path, head: bytes) -> None:
             raise ExtractError(str(path), message.format(path=path))
 
 
+class _StoppableRead(io.RawIOBase):
+    """A pipe or device read so that a stop request (SIGTERM) ends a read that waits for data:
+    it waits in :func:`select.select` for at most :data:`_WAIT` at a time, looking for the stop
+    between waits (a blocked ``read`` is retried after the signal handler has run, so a writer
+    that kept the pipe open and went silent held the run for ever)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def readinto(self, buffer: Any) -> int:
+        while not select.select([self._fd], [], [], _WAIT)[0]:
+            check_stop()
+        data = os.read(self._fd, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
+def _opened(path: Path) -> io.BufferedReader:
+    """``path`` opened to read, buffered; a pipe or character device through
+    :class:`_StoppableRead`."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        stoppable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+        raw: io.RawIOBase = _StoppableRead(fd) if stoppable else io.FileIO(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    return io.BufferedReader(raw)
+
+
 def _open(path: Path) -> IO[bytes]:
     """The file to read lines of, told by its first bytes, which are looked at, not consumed:
     a pipe (``<(zcat …)``, ``/dev/stdin``) is read once, from its first byte."""
     try:
-        handle = path.open("rb")
+        handle = _opened(path)
         try:
             head = handle.peek(8)[:8]
             if path.suffix == ".gz" and head.startswith(GZIP_MAGIC):
