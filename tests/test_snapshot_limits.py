@@ -366,3 +366,30 @@ def test_a_stop_ends_the_wait_for_a_pipe_that_went_silent(tmp_path: Path) -> Non
         lifecycle.STOP.clear()
         hang_up.set()
     assert len(read) == 28 and isinstance(read[-1], lifecycle.Interrupted)
+
+
+def test_a_stop_ends_the_wait_for_a_pipe_no_writer_opens(tmp_path: Path) -> None:
+    """A named pipe nobody writes to: before, opening it waited for a writer for ever, whatever
+    the signal; now the stop ends the wait."""
+    fifo = tmp_path / "unwritten.pipe"
+    os.mkfifo(fifo)
+    ended: list[BaseException] = []
+
+    def read_all() -> None:
+        try:
+            list(read_snapshot(fifo))
+        except lifecycle.Interrupted as exc:
+            ended.append(exc)
+
+    thread = threading.Thread(target=read_all, daemon=True)
+    thread.start()
+    try:
+        thread.join(0.5)  # into the wait (a stop before it ends it just as well)
+        lifecycle.request_stop()
+        thread.join(60)
+    finally:
+        lifecycle.STOP.clear()
+        if thread.is_alive():  # let the hung reader go
+            with suppress(OSError), fifo.open("wb"):
+                pass
+    assert len(ended) == 1, "still waiting for a writer after the stop"

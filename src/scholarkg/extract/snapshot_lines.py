@@ -70,7 +70,8 @@ class _StoppableRead(io.RawIOBase):
     """A pipe or device read so that a stop request (SIGTERM) ends a read that waits for data:
     it waits in :func:`select.select` for at most :data:`_WAIT` at a time, looking for the stop
     between waits (a blocked ``read`` is retried after the signal handler has run, so a writer
-    that kept the pipe open and went silent held the run for ever)."""
+    that kept the pipe open and went silent held the run for ever, and a named pipe no writer
+    had opened yet held it in ``open``)."""
 
     def __init__(self, fd: int) -> None:
         super().__init__()
@@ -98,7 +99,9 @@ class _StoppableRead(io.RawIOBase):
 def _opened(path: Path) -> io.BufferedReader:
     """``path`` opened to read, buffered; a pipe or character device through
     :class:`_StoppableRead`."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    # a named pipe opens at once, not when a writer comes: that wait is the first read's
+    waits = os.O_NONBLOCK if stat.S_ISFIFO(os.stat(path).st_mode) else 0
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | waits)
     try:
         mode = os.fstat(fd).st_mode
         stoppable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
