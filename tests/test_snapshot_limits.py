@@ -235,9 +235,9 @@ def test_a_gz_holding_another_packing_names_it(tmp_path: Path) -> None:
         list(read_snapshot(path))
 
 
-def fed_through_a_pipe(tmp_path: Path, text: bytes) -> Path:
+def fed_through_a_pipe(tmp_path: Path, text: bytes, name: str = "snapshot.pipe") -> Path:
     """A named pipe (as ``<(zcat …)`` gives one) that a thread feeds ``text`` through once."""
-    fifo = tmp_path / "snapshot.pipe"
+    fifo = tmp_path / name
     os.mkfifo(fifo)
 
     def feed() -> None:
@@ -393,3 +393,17 @@ def test_a_stop_ends_the_wait_for_a_pipe_no_writer_opens(tmp_path: Path) -> None
             with suppress(OSError), fifo.open("wb"):
                 pass
     assert len(ended) == 1, "still waiting for a writer after the stop"
+
+
+@pytest.mark.parametrize("reader", ["SnapshotReader", "load_snapshot"])
+def test_a_gz_pipe_is_read_once_from_its_first_byte(tmp_path: Path, reader: str) -> None:
+    """A named pipe called ``….jsonl.gz``: before, its first bytes were read to tell it is
+    gzip, then the pipe was opened again to unpack it, which waited for ever for a writer."""
+    text = gzip.compress(("\n".join(LINES[:27]) + "\n").encode())
+    fifo = fed_through_a_pipe(tmp_path, text, "snapshot.jsonl.gz")
+    if reader == "SnapshotReader":
+        snapshot = read_snapshot(fifo)
+        assert len(within(60, lambda: list(snapshot))) == 27 and snapshot.quarantined == []
+    else:
+        report = within(60, lambda: bulk(fifo, tmp_path, workers=0))
+        assert (report.records_read, report.records_loaded) == (27, 27)

@@ -112,6 +112,22 @@ def _opened(path: Path) -> io.BufferedReader:
     return io.BufferedReader(raw)
 
 
+class _Gunzipped(gzip.GzipFile):
+    """The unpacked bytes of ``handle``, which is closed with it: the file is read once, the
+    bytes looked at to tell it is gzip included (opened again, a pipe waited for ever for a
+    writer)."""
+
+    def __init__(self, handle: io.BufferedReader) -> None:
+        super().__init__(fileobj=handle, mode="rb")
+        self._handle = handle
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._handle.close()
+
+
 def _open(path: Path) -> IO[bytes]:
     """The file to read lines of, told by its first bytes, which are looked at, not consumed:
     a pipe (``<(zcat …)``, ``/dev/stdin``) is read once, from its first byte."""
@@ -120,8 +136,7 @@ def _open(path: Path) -> IO[bytes]:
         try:
             head = handle.peek(8)[:8]
             if path.suffix == ".gz" and head.startswith(GZIP_MAGIC):
-                handle.close()
-                return cast(IO[bytes], gzip.open(path, "rb"))
+                return cast(IO[bytes], _Gunzipped(handle))
             _refuse_packed(path, head)
             if path.suffix == ".gz":
                 raise ExtractError(
