@@ -139,6 +139,8 @@ def test_entity_bomb_is_refused() -> None:
 
 def test_not_a_feed_and_not_xml() -> None:
     with pytest.raises(ParseError, match="expected an Atom <feed>"):
+        parse_feed(b"<rss><channel>maintenance</channel></rss>", source="u")
+    with pytest.raises(ParseError, match="an HTML page, not XML"):
         parse_feed(b"<html><body>maintenance</body></html>", source="u")
     with pytest.raises(ParseError) as caught:
         parse_feed(

@@ -264,3 +264,23 @@ def test_the_flow_restarts_an_expired_harvest(
     assert tokens_asked(replay)[-3:] == [token, None, token]
     assert "restarted from 2024-01-25" in caplog.text
     assert not list((tmp_path / "store").glob("harvest-checkpoint-*.json"))
+
+
+def test_a_token_too_long_to_send_back_stops_after_its_page_is_loaded(
+    tmp_path: Path, replay: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A token that grows page after page: before, it was sent back whatever its length (a
+    100 KB token made a 100 KB URL the server refused with 414, and a 100 KB failure line); the
+    loop ends, in one short line, before a token no server takes back in a URL is followed."""
+    grown = "G" * 5000
+    answer(replay, page(grown), **FIRST)
+    answer(replay, page(grown * 2, other_records("5")), resumptionToken=grown)  # newer
+    assert harvest(config_for(tmp_path), "--from", "2017-12-14") == 1
+    out = capsys.readouterr().out
+    assert tokens_asked(replay) == [None, grown]  # the 10 000-byte token is never sent
+    [failed] = [line for line in out.splitlines() if line.startswith("failed:")]
+    assert "resumptionToken of 10000 bytes" in failed and "8192" in failed
+    assert len(failed) < len(grown) + 600  # page 2's URL holds its token; the new one is cut
+    assert "records: 3 read, 3 loaded" in out  # page 2 lists page 1's ids again, newer:
+    assert out.count("(before: loaded)") == 3  # it was loaded over them, each counted once
+    assert checkpoint(tmp_path)["pages_done"] == 1  # page 2's token is not kept

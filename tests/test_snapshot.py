@@ -109,6 +109,25 @@ def test_authors_string_fallback_and_bad_id() -> None:
         parse_snapshot_line(json.dumps({"id": "nope", "title": "T"}), source="s")
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("1501.10000", "'id' is not a string"),  # a JSON number: read as 1501.1, another id
+        ("704.0001", "'id' is not a string"),
+        ('["0704.0001"]', "'id' is not a string"),
+        ("null", "no arXiv id"),
+        ('" "', "no arXiv id"),
+    ],
+)
+def test_an_id_that_is_no_string_is_told_so(written: str, said: str) -> None:
+    """Before, a number where the id belongs was quarantined as ``no arXiv id``, as if the line
+    had none (the other fields already said ``'title' is not a string``)."""
+    line = f'{{"id": {written}, "title": "T"}}'
+    with pytest.raises(ValueError) as caught:
+        parse_snapshot_line(line, source="s")
+    assert str(caught.value) == said
+
+
 def test_missing_file_is_an_extract_error(tmp_path: Path) -> None:
     with pytest.raises(ExtractError, match="cannot open snapshot"):
         list(read_snapshot(tmp_path / "absent.jsonl"))

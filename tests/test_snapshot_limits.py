@@ -21,6 +21,7 @@ import pytest
 
 from conftest import write_config
 from samples import ROOT
+from scholarkg import lifecycle
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, ExtractError, ParseError
@@ -234,9 +235,9 @@ def test_a_gz_holding_another_packing_names_it(tmp_path: Path) -> None:
         list(read_snapshot(path))
 
 
-def fed_through_a_pipe(tmp_path: Path, text: bytes) -> Path:
+def fed_through_a_pipe(tmp_path: Path, text: bytes, name: str = "snapshot.pipe") -> Path:
     """A named pipe (as ``<(zcat …)`` gives one) that a thread feeds ``text`` through once."""
-    fifo = tmp_path / "snapshot.pipe"
+    fifo = tmp_path / name
     os.mkfifo(fifo)
 
     def feed() -> None:
@@ -263,6 +264,143 @@ def test_a_pipe_is_read_once_from_its_first_byte(tmp_path: Path, reader: str) ->
     """What a file is is told by its first bytes without consuming them: a pipe cannot be
     read twice (a probe that read them away, then opened the file again, waited for ever)."""
     fifo = fed_through_a_pipe(tmp_path, ("\n".join(LINES[:27]) + "\n").encode())
+    if reader == "SnapshotReader":
+        snapshot = read_snapshot(fifo)
+        assert len(within(60, lambda: list(snapshot))) == 27 and snapshot.quarantined == []
+    else:
+        report = within(60, lambda: bulk(fifo, tmp_path, workers=0))
+        assert (report.records_read, report.records_loaded) == (27, 27)
+
+
+def endless_line_through_a_pipe(tmp_path: Path, fed: threading.Event) -> Path:
+    """A named pipe whose first line never ends (a writer that sends ``aaa…`` until the
+    reader hangs up); ``fed`` is set once 64 MiB have gone through it."""
+    fifo = tmp_path / "endless.pipe"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        piece, sent = b"a" * MIB, 0
+        with suppress(OSError), fifo.open("wb") as pipe:
+            pipe.write(b'{"id": "0704.0001", "title": "')
+            while True:
+                pipe.write(piece)
+                sent += 1
+                if sent == 64:
+                    fed.set()
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+@pytest.mark.parametrize("reader", ["SnapshotReader", "load_snapshot"])
+def test_a_stop_ends_the_skip_of_a_line_that_never_ends(tmp_path: Path, reader: str) -> None:
+    """SIGTERM while an oversize line is skipped: before, the skip read on until the line's
+    end, and a line that has none (a pipe, a device such as /dev/zero) was read for ever, the
+    stop never honoured."""
+    fed = threading.Event()
+    fifo = endless_line_through_a_pipe(tmp_path, fed)
+    ended: list[object] = []
+
+    def read() -> None:
+        try:
+            if reader == "SnapshotReader":
+                list(read_snapshot(fifo, Limits(line_bytes=MIB)))
+            else:
+                ended.append(bulk(fifo, tmp_path, workers=0))
+        except lifecycle.Interrupted as exc:
+            ended.append(exc)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    try:
+        assert fed.wait(60), "the reader never read the line"
+        lifecycle.request_stop()
+        thread.join(60)
+        assert ended, "still reading the endless line after the stop"
+    finally:
+        lifecycle.STOP.clear()
+    if reader == "SnapshotReader":
+        assert isinstance(ended[0], lifecycle.Interrupted)
+    else:
+        report = ended[0]
+        assert isinstance(report, RunReport) and report.interrupted is not None
+        assert report.records_loaded == 0
+
+
+def test_a_stop_ends_the_wait_for_a_pipe_that_went_silent(tmp_path: Path) -> None:
+    """A writer that sent 27 lines and keeps the pipe open without a word more: before, the
+    read waited for ever (a blocked read is retried after the signal handler) and SIGTERM was
+    not honoured; now the stop ends the wait and the run reports what it had read."""
+    fifo = tmp_path / "silent.pipe"
+    os.mkfifo(fifo)
+    sent, hang_up = threading.Event(), threading.Event()
+
+    def feed() -> None:
+        with suppress(OSError), fifo.open("wb") as pipe:
+            pipe.write(("\n".join(LINES[:27]) + "\n").encode())
+            pipe.flush()
+            sent.set()
+            hang_up.wait(120)
+
+    threading.Thread(target=feed, daemon=True).start()
+    snapshot = read_snapshot(fifo)
+    read: list[object] = []
+
+    def read_all() -> None:
+        try:
+            for record in snapshot:
+                read.append(record)
+        except lifecycle.Interrupted as exc:
+            read.append(exc)
+
+    thread = threading.Thread(target=read_all, daemon=True)
+    thread.start()
+    try:
+        assert sent.wait(60)
+        while len(read) < 27 and thread.is_alive():  # the 27 lines came; then silence
+            thread.join(0.05)
+        lifecycle.request_stop()
+        thread.join(60)
+        assert not thread.is_alive(), "still waiting for the silent pipe after the stop"
+    finally:
+        lifecycle.STOP.clear()
+        hang_up.set()
+    assert len(read) == 28 and isinstance(read[-1], lifecycle.Interrupted)
+
+
+def test_a_stop_ends_the_wait_for_a_pipe_no_writer_opens(tmp_path: Path) -> None:
+    """A named pipe nobody writes to: before, opening it waited for a writer for ever, whatever
+    the signal; now the stop ends the wait."""
+    fifo = tmp_path / "unwritten.pipe"
+    os.mkfifo(fifo)
+    ended: list[BaseException] = []
+
+    def read_all() -> None:
+        try:
+            list(read_snapshot(fifo))
+        except lifecycle.Interrupted as exc:
+            ended.append(exc)
+
+    thread = threading.Thread(target=read_all, daemon=True)
+    thread.start()
+    try:
+        thread.join(0.5)  # into the wait (a stop before it ends it just as well)
+        lifecycle.request_stop()
+        thread.join(60)
+    finally:
+        lifecycle.STOP.clear()
+        if thread.is_alive():  # let the hung reader go
+            with suppress(OSError), fifo.open("wb"):
+                pass
+    assert len(ended) == 1, "still waiting for a writer after the stop"
+
+
+@pytest.mark.parametrize("reader", ["SnapshotReader", "load_snapshot"])
+def test_a_gz_pipe_is_read_once_from_its_first_byte(tmp_path: Path, reader: str) -> None:
+    """A named pipe called ``….jsonl.gz``: before, its first bytes were read to tell it is
+    gzip, then the pipe was opened again to unpack it, which waited for ever for a writer."""
+    text = gzip.compress(("\n".join(LINES[:27]) + "\n").encode())
+    fifo = fed_through_a_pipe(tmp_path, text, "snapshot.jsonl.gz")
     if reader == "SnapshotReader":
         snapshot = read_snapshot(fifo)
         assert len(within(60, lambda: list(snapshot))) == 27 and snapshot.quarantined == []

@@ -64,3 +64,53 @@ def test_a_body_holding_the_masks_itself_is_refused_as_before() -> None:
     body = first_title_with(b"\xee\x80\x87 &#7;")
     with pytest.raises(ParseError, match="not well-formed XML"):
         parse_feed(body, source="u")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (b"\xff", "title: not UTF-8 (byte 0xFF)"),
+        (b"Andr\xe9 ", "title: not UTF-8 (byte 0xE9)"),  # one Latin-1 field in a UTF-8 answer
+        (b"\xe2\x82", "title: not UTF-8 (byte 0xE2)"),  # a multi-byte character cut short
+        (b"&#xFFFE;", "title: noncharacter U+FFFE is not text"),
+        (b"&#65535;", "title: noncharacter U+FFFF is not text"),
+        (b"&#xD800;", "title: a lone surrogate \\ud800 is no character"),
+        (b"&#57343;", "title: a lone surrogate \\udfff is no character"),
+        (b"&#x110000;", "title: a character reference beyond U+10FFFF is no character"),
+    ],
+)
+def test_bytes_or_references_that_are_no_text_quarantine_one_entry_only(
+    written: bytes, said: str
+) -> None:
+    """Bytes that are not UTF-8 in a UTF-8 answer, or a reference to what is no XML character,
+    in one entry: before, the whole answer was not well-formed (one ParseError, the page
+    lost)."""
+    feed = parse_feed(first_title_with(b"T " + written), source="u")
+    assert [q.reason for q in feed.quarantined] == [said]
+    assert [e.record.arxiv_id for e in feed.entries] == [
+        e.record.arxiv_id for e in parse_feed(PAGE, source="u").entries[1:]
+    ]
+
+
+def test_bytes_that_are_not_utf8_in_one_oai_record_quarantine_that_record_only() -> None:
+    """Before, a harvest stopped at such a page on every run."""
+    body = HEP_EX.replace(b"<abstract>", b"<abstract>\xc3(\xa9", 1)
+    page = parse_oai_response(body, source="o", container="ListRecords")
+    assert len(page.records) == 2
+    assert [q.reason for q in page.quarantined] == ["abstract: not UTF-8 (byte 0xC3)"]
+    line = HEP_EX[: HEP_EX.index(b"<record>")].count(b"\n") + 1
+    assert page.quarantined[0].describe() == f"o:{line}: abstract: not UTF-8 (byte 0xC3)"
+
+
+def test_an_answer_in_latin1_declared_as_such_is_read_as_latin1() -> None:
+    body = first_title_with("Andr\u00e9 ".encode("latin-1"))
+    body = body.replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'", 1)
+    assert b"encoding='ISO-8859-1'" in body
+    feed = parse_feed(body, source="u")
+    assert feed.quarantined == () and feed.entries[0].record.title.startswith("Andr\u00e9 ")
+
+
+def test_a_body_that_is_not_utf8_and_holds_a_mask_itself_is_refused_as_before() -> None:
+    body = first_title_with(b"\xee\x86\x80 \xff")
+    with pytest.raises(ParseError, match="not well-formed XML"):
+        parse_feed(body, source="u")

@@ -1,8 +1,9 @@
 """Guards for loops over remote pages: every such loop ends.
 
 A server may hand out the same resumption token forever (or A → B → A), serve the same page under
-ever new tokens, or simply never reach the end. :class:`PageGuard` stops a loop on a repeated
-token, on a repeated page, on a page cap and on a deadline, with a one-line
+ever new tokens, hand out a token that grows page after page, or simply never reach the end.
+:class:`PageGuard` stops a loop on a repeated token, on a token too long to send back
+(:data:`MAX_TOKEN_BYTES`), on a repeated page, on a page cap and on a deadline, with a one-line
 :class:`PagingStopped` that names what happened and the limit to raise. Its memory of tokens and
 pages is plain data (short digests), so a resumable loop can keep it in its checkpoint and a
 resumed run still recognises a cycle that began before it.
@@ -17,6 +18,9 @@ from dataclasses import dataclass, field
 from scholarkg.errors import ExtractError
 
 SEEN_WINDOW = 1000  # tokens and pages remembered (longer cycles end at the page cap)
+# the longest token followed: a token goes back in the URL, and servers refuse a request line
+# much longer (Apache 8190 bytes, nginx 8 KB); arXiv's are a few dozen bytes
+MAX_TOKEN_BYTES = 8192
 
 
 class PagingStopped(ExtractError):
@@ -26,6 +30,11 @@ class PagingStopped(ExtractError):
 def digest(text: str) -> str:
     """A short, stable digest of a token or page key (what a checkpoint keeps)."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _shown(token: str) -> str:
+    """``token`` as an error line shows it: quoted, its middle left out when long."""
+    return repr(token) if len(token) <= 80 else f"{token[:40]!r}…{token[-20:]!r}"
 
 
 @dataclass
@@ -55,12 +64,19 @@ class PageGuard:
         """
         self.pages_run += 1
         if next_token:
+            size = len(next_token.encode("utf-8"))
+            if size > MAX_TOKEN_BYTES:
+                raise PagingStopped(
+                    source,
+                    f"{self.what}: resumptionToken of {size} bytes ({_shown(next_token)}) is "
+                    f"longer than a URL can carry back (over {MAX_TOKEN_BYTES} bytes); stopping",
+                )
             mark = digest(next_token)
             if mark in self.tokens:
                 raise PagingStopped(
                     source,
-                    f"{self.what}: resumptionToken {next_token!r} came back (the server pages in "
-                    "a cycle); stopping",
+                    f"{self.what}: resumptionToken {_shown(next_token)} came back (the server "
+                    "pages in a cycle); stopping",
                 )
             self._remember(self.tokens, mark)
         if page_key is not None:

@@ -138,7 +138,9 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     if _MAY_HOLD_NON_TEXT.search(line):
         refuse_non_text(data)
     raw_id = data.get("id")
-    if not isinstance(raw_id, str) or not raw_id.strip():
+    if raw_id is not None and not isinstance(raw_id, str):  # 1501.10000 would read as 1501.1
+        raise ValueError("'id' is not a string")
+    if raw_id is None or not raw_id.strip():
         raise ValueError(NO_ID)
     arxiv_id = parse_arxiv_id(raw_id, source=source).arxiv_id
     title = _text(data, "title")

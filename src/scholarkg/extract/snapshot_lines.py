@@ -1,7 +1,10 @@
 """Reading a snapshot file line by line within limits: the one way both snapshot paths read.
 
 :func:`snapshot_lines` never holds more than ``[limits] line_bytes`` of one line: a longer line
-is skipped in bounded pieces and handed on as a :class:`SnapshotLine` with a ``problem``. Damage
+is skipped in bounded pieces and handed on as a :class:`SnapshotLine` with a ``problem``; a stop
+request (SIGTERM) ends the reading between lines and between the pieces of a skip with
+:class:`~scholarkg.lifecycle.Interrupted` (a line that never ends, from a pipe or a device, was
+read for ever). Damage
 in the middle of a file (a truncated or corrupt ``.gz``, an I/O error) ends the reading with one
 last line naming it, so what came before still loads. A file that cannot be a snapshot at all
 (a plain file named ``.gz``, one JSON array, an archive or compression other than a ``.gz``:
@@ -15,12 +18,17 @@ quarantined record, whichever reader (``SnapshotReader`` or a bulk worker proces
 from __future__ import annotations
 
 import gzip
+import io
+import os
+import select
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, NamedTuple, cast
+from typing import IO, Any, NamedTuple, cast
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.lifecycle import check_stop
 from scholarkg.limits import Limits
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -28,6 +36,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 _SKIP_PIECE = 1024 * 1024  # how much of an oversize line is read at a time while skipping it
 _KEPT_OF_OVERSIZE = 4096  # what a quarantined oversize line keeps
 _DAMAGE = (EOFError, zlib.error, OSError)  # gzip.BadGzipFile is an OSError
+_WAIT = 0.25  # the longest wait for a pipe's data between looks for a stop request (seconds)
 
 
 class SnapshotLine(NamedTuple):
@@ -57,16 +66,77 @@ def _refuse_packed(path: Path, head: bytes) -> None:
             raise ExtractError(str(path), message.format(path=path))
 
 
+class _StoppableRead(io.RawIOBase):
+    """A pipe or device read so that a stop request (SIGTERM) ends a read that waits for data:
+    it waits in :func:`select.select` for at most :data:`_WAIT` at a time, looking for the stop
+    between waits (a blocked ``read`` is retried after the signal handler has run, so a writer
+    that kept the pipe open and went silent held the run for ever, and a named pipe no writer
+    had opened yet held it in ``open``)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def readinto(self, buffer: Any) -> int:
+        while not select.select([self._fd], [], [], _WAIT)[0]:
+            check_stop()
+        data = os.read(self._fd, len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            os.close(self._fd)
+        super().close()
+
+
+def _opened(path: Path) -> io.BufferedReader:
+    """``path`` opened to read, buffered; a pipe or character device through
+    :class:`_StoppableRead`."""
+    # a named pipe opens at once, not when a writer comes: that wait is the first read's
+    waits = os.O_NONBLOCK if stat.S_ISFIFO(os.stat(path).st_mode) else 0
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | waits)
+    try:
+        mode = os.fstat(fd).st_mode
+        stoppable = stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+        raw: io.RawIOBase = _StoppableRead(fd) if stoppable else io.FileIO(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    return io.BufferedReader(raw)
+
+
+class _Gunzipped(gzip.GzipFile):
+    """The unpacked bytes of ``handle``, which is closed with it: the file is read once, the
+    bytes looked at to tell it is gzip included (opened again, a pipe waited for ever for a
+    writer)."""
+
+    def __init__(self, handle: io.BufferedReader) -> None:
+        super().__init__(fileobj=handle, mode="rb")
+        self._handle = handle
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._handle.close()
+
+
 def _open(path: Path) -> IO[bytes]:
     """The file to read lines of, told by its first bytes, which are looked at, not consumed:
     a pipe (``<(zcat …)``, ``/dev/stdin``) is read once, from its first byte."""
     try:
-        handle = path.open("rb")
+        handle = _opened(path)
         try:
             head = handle.peek(8)[:8]
             if path.suffix == ".gz" and head.startswith(GZIP_MAGIC):
-                handle.close()
-                return cast(IO[bytes], gzip.open(path, "rb"))
+                return cast(IO[bytes], _Gunzipped(handle))
             _refuse_packed(path, head)
             if path.suffix == ".gz":
                 raise ExtractError(
@@ -94,6 +164,7 @@ def _rest_of_line(read: Callable[[int], bytes], head: bytes) -> int:
     """Skip what is left of an oversize line; returns the line's full size in bytes."""
     size = len(head)
     while True:
+        check_stop()
         piece = read(_SKIP_PIECE)
         size += len(piece)
         if not piece or piece.endswith(b"\n"):
@@ -117,6 +188,7 @@ def snapshot_lines(
     with _open(path) as handle:
         while True:
             current = number + 1  # the line being read, for a damage report
+            check_stop()
             try:
                 data = handle.readline(limit + 1)
                 if not data:

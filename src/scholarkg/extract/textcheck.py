@@ -17,6 +17,7 @@ U+007F is not text``.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from lxml import etree
@@ -64,10 +65,28 @@ def xml_may_hold_non_text(body: bytes) -> bool:
 # C0 controls XML 1.0 cannot hold (every one but tab, line feed and carriage return), raw or as a
 # character reference: the body is not well-formed, and the parser refuses the whole answer
 _XML_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*([0-9]{1,2})|x0*([0-9a-fA-F]{1,2}));")
-_MASK_BASE = 0xE000  # a C0 control c is masked as U+E000 + c (private use)
-_MASKED_BYTES = re.compile(rb"\xee\x80[\x80-\x9f]")  # U+E000-U+E01F in UTF-8
-_MASKED = re.compile("[\ue000-\ue01f]")
+# any character reference (those to no XML character: a surrogate, U+FFFE, U+FFFF, past U+10FFFF)
+_XML_REF = re.compile(rb"&#(?:x0*([0-9a-fA-F]{1,16})|0*([0-9]{1,20}));")
+# What stands for what in a masked body (private use, U+E000-U+EFFF): a C0 control c as
+# U+E000 + c; U+FFFE, U+FFFF and a reference past U+10FFFF as U+E020-U+E022; a byte b that is
+# no UTF-8 as U+E100 + b; a surrogate s as U+E800 + (s - U+D800).
+_MASK_BASE = 0xE000
+_MASK_PAST = 0xE022
+_MASK_BYTE = 0xE100
+_MASK_SURROGATE = 0xE800
+_MASKED_BYTES = re.compile(rb"\xee[\x80-\xbf][\x80-\xbf]")  # U+E000-U+EFFF in UTF-8
+_MASKED = re.compile("[\ue000-\uefff]")
 _XML_WHITE = (0x09, 0x0A, 0x0D)
+_BYTE_MASKS = "scholarkg-mask-bytes"
+
+
+def _mask_bytes(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return "".join(chr(_MASK_BYTE + b) for b in bad), error.end
+
+
+codecs.register_error(_BYTE_MASKS, _mask_bytes)
 
 
 def _mask_one(found: re.Match[bytes]) -> bytes:
@@ -82,23 +101,74 @@ def _mask_one(found: re.Match[bytes]) -> bytes:
     return chr(_MASK_BASE + code).encode("utf-8")
 
 
-def mask_xml_controls(body: bytes) -> tuple[bytes, bool]:
-    """``body`` with each C0 control XML 1.0 cannot hold (raw or a character reference) put
-    as a private-use character that :func:`refuse_non_text_element` (``masked=True``) refuses
-    in the record holding it, naming the control; vertical tab and form feed as a space (the
-    white space every door folds them to). Returns the body and whether a control was masked.
+def _ref_mask(found: re.Match[bytes]) -> str | None:
+    """The mask of a reference to what is no XML character (None: one to a character; C0 is
+    :data:`_XML_C0`'s)."""
+    code = int(found.group(1), 16) if found.group(1) else int(found.group(2), 10)
+    if 0xD800 <= code <= 0xDFFF:
+        return chr(_MASK_SURROGATE + code - 0xD800)
+    if code in (0xFFFE, 0xFFFF):
+        return chr(_MASK_BASE + 0x20 + code - 0xFFFE)
+    return chr(_MASK_PAST) if code > 0x10FFFF else None
 
-    Such a body is not well-formed: before, one record's ``&#7;`` refused its whole answer,
-    and a harvest stopped at that page on every run. A body in another encoding than UTF-8,
-    or that holds U+E000-U+E01F itself, is returned as it is (refused as before)."""
-    if not _XML_C0.search(body) or _MASKED_BYTES.search(body):
+
+def _mask_ref(found: re.Match[bytes]) -> bytes:
+    mask = _ref_mask(found)
+    return found.group() if mask is None else mask.encode("utf-8")
+
+
+def _not_utf8(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def mask_xml_controls(body: bytes) -> tuple[bytes, bool]:
+    """``body`` with what would make it not well-formed in one record put as a private-use
+    character that :func:`refuse_non_text_element` (``masked=True``) refuses in the record
+    holding it, naming what it stands for: each C0 control XML 1.0 cannot hold (raw or a
+    character reference), each byte that is no UTF-8, each reference to a surrogate, U+FFFE,
+    U+FFFF or past U+10FFFF; vertical tab and form feed as a space (the white space every door
+    folds them to). Returns the body and whether anything was masked.
+
+    Before, one record's ``&#7;`` or one Latin-1 byte refused its whole answer, and a harvest
+    stopped at that page on every run. A body in another encoding than UTF-8, or that holds
+    U+E000-U+EFFF itself, is returned as it is (refused as before)."""
+    controls = _XML_C0.search(body) is not None
+    refs = any(_ref_mask(found) for found in _XML_REF.finditer(body))
+    not_utf8 = _not_utf8(body)
+    if not (controls or refs or not_utf8) or _MASKED_BYTES.search(body):
         return body, False
     head = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     declared = _ENCODING.match(head)
     if not head.startswith(b"<") or (declared and declared.group(1).lower() not in _UTF8):
         return body, False
-    masked = _XML_C0.sub(_mask_one, body)
+    masked = body
+    if not_utf8:
+        masked = masked.decode("utf-8", _BYTE_MASKS).encode("utf-8")
+    if controls:
+        masked = _XML_C0.sub(_mask_one, masked)
+    if refs:
+        masked = _XML_REF.sub(_mask_ref, masked)
     return masked, masked != body
+
+
+def _masked_reason(mask: str, field: str) -> str:
+    """Why the masked character ``mask`` (see :data:`_MASK_BASE`) is no text."""
+    code = ord(mask)
+    if code >= _MASK_SURROGATE:
+        return f"{field}: a lone surrogate \\u{code - _MASK_SURROGATE + 0xD800:04x} is no character"
+    if code >= _MASK_BYTE:
+        return f"{field}: not UTF-8 (byte 0x{code - _MASK_BYTE:02X})"
+    if code == _MASK_PAST:
+        return f"{field}: a character reference beyond U+10FFFF is no character"
+    if code > _MASK_BASE + 0x1F:
+        return f"{field}: noncharacter U+{code - _MASK_BASE - 0x20 + 0xFFFE:04X} is not text"
+    return f"{field}: control character U+{code - _MASK_BASE:04X} is not text"
 
 
 def non_text_reason(text: str, field: str) -> str | None:
@@ -145,7 +215,6 @@ def refuse_non_text_element(holder: etree._Element, *, masked: bool = False) -> 
                 texts.append(element.tail)
             for text in texts:
                 if text and masked and (mask := _MASKED.search(str(text))):
-                    code = ord(mask.group()) - _MASK_BASE
-                    raise ValueError(f"{field}: control character U+{code:04X} is not text")
+                    raise ValueError(_masked_reason(mask.group(), field))
                 if text and (reason := non_text_reason(str(text), field)):
                     raise ValueError(reason)

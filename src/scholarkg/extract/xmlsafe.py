@@ -11,6 +11,7 @@ Atom answer of 100 000 tiny entries 50-85 MB of libxml2's, which tracemalloc doe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,6 +35,17 @@ def _hardened(body: bytes) -> dict[str, Any]:
         "dtd_validation": False,
         "huge_tree": not _may_declare_entities(body),
     }
+
+
+_HTML_START = re.compile(rb"<!doctype\s+html[\s>]|<html[\s>]", re.IGNORECASE)
+
+
+def _refuse_html(body: bytes, source: str) -> None:
+    """An HTML page where XML was asked for (a maintenance notice, a proxy's page) is told as
+    that, not as an XML error (its DOCTYPE read as an attack, its ``<br>`` as damage)."""
+    head = body[:1024].removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if _HTML_START.match(head):
+        raise ParseError(source, "an HTML page, not XML (an error or maintenance page?)")
 
 
 def _refuse_doctype(root: etree._Element, source: str) -> None:
@@ -81,6 +93,7 @@ class RecordStream:
         self._record: _Record | None = None
 
     def __iter__(self) -> Iterator[etree._Element]:
+        _refuse_html(self.body, self.source)
         parser = etree.XMLPullParser(events=("start", "end"), **_hardened(self.body))
         stack: list[str] = []
         body, depth = self.body, len(self.path)
