@@ -29,7 +29,6 @@ from test_snapshot_killed_parts import (
     Clean,
     check_run_again,
     command,
-    environment,
     load,
     make_input,
     manifest_rows,
@@ -90,7 +89,7 @@ def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_complet
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
         process = subprocess.Popen(
             command(tmp_path, STEP),
-            stdout=sink, stderr=subprocess.STDOUT, env=environment() | {"KILLED_BY": "STOP"},
+            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "KILLED_BY": "STOP"},
         )  # fmt: skip
     try:
         while state(process.pid) != "T":  # held as its identity step begins

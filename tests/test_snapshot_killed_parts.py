@@ -22,7 +22,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +30,7 @@ import pytest
 
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
+from processes import children
 from scholarkg.quarantine import read_quarantined
 from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
 
@@ -66,14 +66,10 @@ def command(directory: Path, *killed_at: str) -> list[str]:
             "--config", config]  # fmt: skip
 
 
-def environment() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
-
-
 def load(directory: Path, *killed_at: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command(directory, *killed_at),
-        capture_output=True, text=True, timeout=BOUND, check=False, env=environment(),
+        capture_output=True, text=True, timeout=BOUND, check=False,
     )  # fmt: skip
 
 
@@ -177,14 +173,6 @@ def check_run_again(
 # -- one worker process killed -------------------------------------------------------------------
 
 
-def children(pid: int) -> Iterator[int]:
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            yield from (int(c) for c in (task / "children").read_text().split())
-        except OSError:  # the thread ended
-            continue
-
-
 def worker_of(pid: int) -> int | None:
     """A worker process of the run's pool (spawned), if one runs now."""
     for child in children(pid):
@@ -214,9 +202,7 @@ def kill_a_worker(directory: Path) -> str | None:
     load's output, or None if it ended before a worker could be killed."""
     output = directory / "output.txt"
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
-        process = subprocess.Popen(
-            command(directory), stdout=sink, stderr=subprocess.STDOUT, env=environment()
-        )
+        process = subprocess.Popen(command(directory), stdout=sink, stderr=subprocess.STDOUT)
     try:
         killed = None
         while killed is None and process.poll() is None:
@@ -263,7 +249,7 @@ def killed_while_bulk_loading(directory: Path) -> bool:
     store = directory / "store"
     process = subprocess.Popen(
         command(directory), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=environment(), start_new_session=True,
+        start_new_session=True,
     )  # fmt: skip
     try:
         while process.poll() is None:
