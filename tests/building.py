@@ -67,11 +67,7 @@ def run_cli(
     """``scholarkg run --config config`` in a child process with its own temporary Prefect
     API (or ``prefect_api``'s, e.g. the session's) and Prefect's default console logging
     (``bound`` only catches a hang)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("PREFECT_API_URL", "PREFECT_LOGGING_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API_URL")}
     if prefect_api:
         env["PREFECT_API_URL"] = prefect_api
     return subprocess.run(

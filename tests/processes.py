@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -43,3 +46,20 @@ def alive(pid: int) -> bool:
         return _stat_fields(pid)[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def state(pid: int) -> str:
+    """The process's state letter (``T``: stopped, ``Z``: ended, not yet reaped); ``""`` once
+    it is gone."""
+    try:
+        return _stat_fields(pid)[0]
+    except (OSError, IndexError):
+        return ""
+
+
+def wait_held(process: subprocess.Popen[bytes], shown: Callable[[], object]) -> None:
+    """Until ``process`` holds itself (SIGSTOP: helpers/killed_at.py with ``KILLED_BY=STOP``);
+    fails with ``shown()`` if it ends first."""
+    while state(process.pid) != "T":
+        assert process.poll() is None, shown()
+        time.sleep(0.01)  # a poll, not a wait for time to pass

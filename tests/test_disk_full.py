@@ -51,7 +51,7 @@ def run(
     Prefect API (the limit would stop a temporary API of the run's own first)."""
     from prefect.settings import PREFECT_API_URL
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
+    env = dict(os.environ)
     if PREFECT_API_URL.value():
         env["PREFECT_API_URL"] = str(PREFECT_API_URL.value())
     return subprocess.run(

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from processes import state
 from samples import SAMPLE_PROFILE
 from scholarkg import export_lock, lifecycle
 from scholarkg.config import load_config
@@ -36,14 +37,6 @@ def config_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = write_config(tmp_path_factory.mktemp("same-path"), [SAMPLE_PROFILE])
     build(load_config(path))
     return path
-
-
-def _state(pid: int) -> str:
-    """The process's state letter (``T``: stopped), ``""`` once it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
 
 
 def _holds_open(pid: int, path: Path) -> bool:
@@ -97,7 +90,7 @@ def _race(
         env={**os.environ, "KILLED_BY": "STOP"},
     )  # fmt: skip
     processes.append(held)
-    _until(lambda: _state(held.pid) in ("T", ""), "the first export never got there")
+    _until(lambda: state(held.pid) in ("T", ""), "the first export never got there")
     assert held.poll() is None, held.communicate()
     other = subprocess.Popen(
         [sys.executable, "-m", "scholarkg.cli", "export", *second],

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from test_snapshot_killed_parts import BOUND, command, environment, load, make_input
+from test_snapshot_killed_parts import BOUND, command, load, make_input
 
 DOI_WARNING = "The DOI does not look like a DOI (10.<registrant>/<suffix>)."
 
@@ -55,9 +55,7 @@ def test_report_graphs_a_killed_run_patched_are_published_as_the_store_holds_the
     line = json.loads(snapshot.read_text(encoding="utf-8").splitlines()[1])
     other.write_text(json.dumps(line | {"id": "2501.99999"}) + "\n", encoding="utf-8")
     args = [str(other) if arg == str(snapshot) else arg for arg in command(tmp_path)]
-    done = subprocess.run(
-        args, capture_output=True, text=True, timeout=BOUND, check=False, env=environment()
-    )
+    done = subprocess.run(args, capture_output=True, text=True, timeout=BOUND, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     store = report_quads(ox.Store.read_only(str(tmp_path / "store")))
     assert store == held  # the other load wrote no report

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_stop import BOUND, Run, copies
+from test_stop import COPIES, THIRD_CHUNK, Run, copies
 
 NAMING = (
     "PREFIX prov: <http://www.w3.org/ns/prov#> "
@@ -52,20 +51,11 @@ def records(store: Path) -> dict[str, tuple[str, int, int]]:
 
 
 def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Path) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
     run = tmp_path / "run"
     run.mkdir()
-    job = Run(run, snapshot, loader="transactional")
-    job.wait_for_progress()
-    marks = run / "data" / "state" / "run-unfinished"
-    deadline = time.monotonic() + BOUND  # its mark written (the store opened), then a second
-    while not list(marks.glob("*.json")):  # progress line: graphs are in the store
-        assert time.monotonic() < deadline and job.process.poll() is None, job.err
-        time.sleep(0.05)
-    seen = sum(line.startswith(b"load-snapshot ") for line in job.err)
-    while sum(line.startswith(b"load-snapshot ") for line in job.err) < max(2, seen + 1):
-        assert time.monotonic() < deadline and job.process.poll() is None, job.err
-        time.sleep(0.05)
+    job = Run(run, snapshot, loader="transactional", held_at=THIRD_CHUNK)
+    job.hold()  # its mark written (the store opened), two chunks' graphs in the store
     job.process.send_signal(signal.SIGKILL)
     job.finish()
     assert job.process.returncode == -signal.SIGKILL
@@ -102,12 +92,13 @@ def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Pat
 
 def test_a_stopped_run_that_wrote_its_record_gets_no_second_one(tmp_path: Path) -> None:
     """SIGTERM: the run writes its own record; the next run leaves it as it is."""
-    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
     run = tmp_path / "run"
     run.mkdir()
-    job = Run(run, snapshot, loader="transactional")
-    job.wait_for_progress()
+    job = Run(run, snapshot, loader="transactional", held_at=THIRD_CHUNK)
+    job.hold()
     job.process.send_signal(signal.SIGTERM)
+    job.go_on()
     job.finish()
     [stopped] = [json.loads(p.read_text()) for p in (run / "data" / "reports").glob("*.json")]
     first = records(run / "store")

@@ -27,6 +27,7 @@ import pytest
 import requests
 
 from building import build_store, rebuild
+from processes import descendants
 from rdf_sets import canonical
 from samples import SAMPLE_PROFILE
 from scholarkg.config import ServeSettings
@@ -238,19 +239,11 @@ def test_the_serve_command_holds_no_file_of_the_store_a_writer_removes(tmp_path:
             writer.flush()
         writer.optimize()
         assert count(url.group(1)) == before  # the run has not ended: the last checkpoint
-        pids = [process.pid, *children(process.pid)]
+        pids = [process.pid, *descendants(process.pid)]
         assert not [f for pid in pids for f in deleted_store_files(pid, path)]
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(60)
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(c) for c in (task / "children").read_text().split()]
-    return found + [grand for child in found for grand in children(child)]
 
 
 def test_an_export_while_a_run_writes_is_the_state_the_last_run_left(tmp_path: Path) -> None:

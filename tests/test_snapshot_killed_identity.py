@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from processes import state, wait_held
 from test_disk_full import quads, reports
 from test_snapshot_killed_parts import (
     BOUND,
     Clean,
     check_run_again,
     command,
-    environment,
     load,
     make_input,
     manifest_rows,
@@ -74,14 +74,6 @@ def test_a_run_killed_in_its_identity_step_is_completed_by_the_next(
     assert decisions(tmp_path) == clean[1]
 
 
-def state(pid: int) -> str:
-    """The process's state letter (``T``: stopped); "" once it is gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return ""
-
-
 def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_completes_it(
     tmp_path: Path, clean: tuple[Clean, dict[str, list[object]]]
 ) -> None:
@@ -90,12 +82,10 @@ def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_complet
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
         process = subprocess.Popen(
             command(tmp_path, STEP),
-            stdout=sink, stderr=subprocess.STDOUT, env=environment() | {"KILLED_BY": "STOP"},
+            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "KILLED_BY": "STOP"},
         )  # fmt: skip
     try:
-        while state(process.pid) != "T":  # held as its identity step begins
-            assert process.poll() is None, output.read_text(encoding="utf-8")
-            time.sleep(0.01)  # a poll, not a wait for time to pass
+        wait_held(process, lambda: output.read_text(encoding="utf-8"))  # as its step begins
         worker = worker_of(process.pid)
         assert worker is not None
         os.kill(worker, signal.SIGKILL)

@@ -1,7 +1,8 @@
 """Runs stop cleanly on SIGTERM and leave nothing running behind, even after SIGKILL.
 
-The input is CONSTRUCTED: the 100 real snapshot lines copied 30 times under new ids
-(``9004.NNNNN``, a range no e-print can have), so a load takes long enough to be stopped midway.
+The input is CONSTRUCTED: the 100 real snapshot lines copied under new ids (``9004.NNNNN``, a
+range no e-print can have). A load to be stopped midway holds itself at a chosen chunk
+(helpers/killed_at.py, ``KILLED_BY=STOP``) for the test to signal it, however fast it runs.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 from building import content
 from conftest import write_config
 from loopback import Drip
-from processes import alive, children
+from processes import alive, children, wait_held
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -30,6 +31,11 @@ from test_disk_full import held_quads
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 BOUND = 60.0  # an upper bound that only catches a hang, never a timing assertion
+KILLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"
+# Where a load is held: as its third chunk is handed to the loader, two loaded (or in the bulk
+# loader's segment) and nine to come, with its worker processes running.
+THIRD_CHUNK = "scholarkg.runs.loading:Loading.add@3"
+COPIES = 6  # 600 records: 12 chunks of 50
 
 
 def copies(path: Path, times: int) -> Path:
@@ -53,21 +59,30 @@ def still_running(pids: set[int]) -> list[int]:
 
 
 class Run:
-    """``scholarkg arxiv load-snapshot`` in a child process, its stderr read as it comes."""
+    """``scholarkg arxiv load-snapshot`` in a child process that holds itself at a chosen call
+    for the test to signal it, its stderr read as it comes."""
 
     def __init__(
-        self, directory: Path, snapshot: Path, *, own_group: bool = False, loader: str = "bulk"
+        self,
+        directory: Path,
+        snapshot: Path,
+        *,
+        own_group: bool = False,
+        loader: str = "bulk",
+        held_at: str = THIRD_CHUNK,
     ) -> None:
+        """``held_at``: the run holds itself (SIGSTOP) when the function it names is called
+        (helpers/killed_at.py), until :meth:`go_on`."""
         config = write_config(directory, [], runner={"max_workers": 2})
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(snapshot),
+            [sys.executable, str(KILLED_AT), held_at, "arxiv", "load-snapshot", str(snapshot),
              "--batch-size", "50", "--loader", loader, "--config", str(config)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=own_group,  # leading a process group, as a shell's job does
+            env={**os.environ, "KILLED_BY": "STOP"},
         )  # fmt: skip
         self.err: list[bytes] = []
-        self.progressed = threading.Event()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -75,12 +90,15 @@ class Run:
         assert self.process.stderr is not None
         for line in self.process.stderr:
             self.err.append(line)
-            if line.startswith(b"load-snapshot "):  # the first progress line: a chunk is in
-                self.progressed.set()
 
-    def wait_for_progress(self) -> None:
-        assert self.progressed.wait(BOUND), b"".join(self.err).decode()
-        assert self.process.poll() is None, "the run ended before it could be stopped"
+    def hold(self) -> set[int]:
+        """Once the run holds itself where ``held_at`` names: its worker processes."""
+        wait_held(self.process, lambda: b"".join(self.err).decode())
+        return children(self.process.pid)
+
+    def go_on(self) -> None:
+        """The held run goes on (a signal sent it while held is then handled)."""
+        os.kill(self.process.pid, signal.SIGCONT)
 
     def finish(self) -> tuple[bytes, bytes]:
         assert self.process.stdout is not None
@@ -92,10 +110,10 @@ class Run:
 
 @pytest.fixture(scope="module")
 def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[str, str, str]]]:
-    """What one uninterrupted load of ``copies(…, 30)`` holds: built once, only read (the
-    same for both loaders' stopped-then-completed runs; ~12 CPU-s a load)."""
+    """What one uninterrupted load of ``copies(…, COPIES)`` holds: built once, only read (the
+    same for both loaders' stopped-then-completed runs)."""
     directory = tmp_path_factory.mktemp("uninterrupted")
-    snapshot = copies(directory / "snapshot.jsonl", 30)
+    snapshot = copies(directory / "snapshot.jsonl", COPIES)
     clean = load_config(write_config(directory, []))
     load_snapshot(clean, snapshot, chunk_records=50, workers=0)
     return content(clean)
@@ -105,15 +123,15 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tup
 def test_sigterm_stops_a_snapshot_load_cleanly_and_the_next_run_completes_it(
     tmp_path: Path, loader: str, uninterrupted: dict[str, set[tuple[str, str, str]]]
 ) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
+    snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
     run = tmp_path / "run"
     run.mkdir()
-    job = Run(run, snapshot, loader=loader)
-    job.wait_for_progress()
+    job = Run(run, snapshot, loader=loader, held_at=THIRD_CHUNK)
+    workers = job.hold()
     process = job.process
-    workers = children(process.pid)
     assert workers, "the load runs worker processes"
     process.send_signal(signal.SIGTERM)
+    job.go_on()
     out, err = job.finish()
     assert process.returncode == 128 + signal.SIGTERM  # as the shell reports a SIGTERM'd process
     assert b"stopping (SIGTERM)" in err
@@ -177,11 +195,10 @@ def _counted(store: ox.Store) -> int:
 
 
 def test_sigkill_takes_the_worker_processes_with_it(tmp_path: Path) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
-    job = Run(tmp_path, snapshot)
-    job.wait_for_progress()
+    snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
+    job = Run(tmp_path, snapshot, held_at=THIRD_CHUNK)
+    workers = job.hold()
     process = job.process
-    workers = children(process.pid)
     assert workers
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=BOUND)

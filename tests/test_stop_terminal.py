@@ -28,7 +28,7 @@ import pytest
 from conftest import write_config
 from processes import children
 from samples import ROOT
-from test_stop import BOUND, Run, copies, dripping_profile, still_running
+from test_stop import BOUND, COPIES, THIRD_CHUNK, Run, copies, dripping_profile, still_running
 
 PREFECT_LINE = re.compile(rb"^\d\d:\d\d:\d\d\.\d{3} \| ", re.MULTILINE)  # Prefect's console
 PREFECT_NOISE = (b"Traceback", b"ERROR", b"EventsWorker", b"Error logging to API", b"prefect.")
@@ -100,13 +100,13 @@ def test_a_signal_to_all_of_a_run_stops_it_cleanly_and_quietly(
 
 
 def test_ctrl_c_stops_a_snapshot_load_and_its_workers_without_a_traceback(tmp_path: Path) -> None:
-    snapshot = copies(tmp_path / "snapshot.jsonl", 30)
-    job = Run(tmp_path, snapshot, own_group=True)
+    snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
+    job = Run(tmp_path, snapshot, own_group=True, held_at=THIRD_CHUNK)
     try:
-        job.wait_for_progress()
-        workers = children(job.process.pid)
+        workers = job.hold()
         assert workers, "the load runs worker processes"
-        os.killpg(job.process.pid, signal.SIGINT)
+        os.killpg(job.process.pid, signal.SIGINT)  # its workers leave it to the run
+        job.go_on()
         out, err = job.finish()
     finally:
         if job.process.poll() is None:
