@@ -2,12 +2,8 @@
 (``run-unfinished.json``) and graphs that name it as their origin, but no record of it and no
 report. The next run that opens the store writes both for it: its record (a
 ``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
-graphs that name it counted as changed) and its report in the run history (``interrupted:
-killed …``, the graphs it is known to have written, the quads of those its committed segments
-wrote as the manifest holds them with their SHACL report graphs, and, when it loaded in bulk,
-the records its committed segments loaded and its triples added and removed as its change set
-holds them, cut to what it committed (:mod:`scholarkg.load.commit_mark`); else those two
-``null``: not kept, not known, and left out of its record); its own report notes that it goes on
+counts of what it committed) and its report in the run history (``interrupted: killed …``,
+what it committed: :mod:`scholarkg.runs.killed_counts`); its own report notes that it goes on
 from there. A run whose store refused its record (a full disk) left its report: its record is
 written from that report. So nothing in the store names a run that has no record."""
 
@@ -114,7 +110,6 @@ def _record(
     own = _own_report(ctx, found.iri)
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
     if own is None:
-        report.graphs_written = found.graphs
         committed_counts(ctx.config, store, report)
         report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
     ended = _time(report.finished_at)

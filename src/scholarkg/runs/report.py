@@ -80,17 +80,17 @@ class RunReport:
     graphs_written: int = 0
     graphs_removed: int = 0  # dropped (a merged person's), their triples in triples_removed
     graphs_unchanged: int = 0
-    # None: not known (a killed run's that loaded graph by graph, whose report the next run
-    # writes: what its graphs gained and lost was not kept; a bulk load's are its change set's,
-    # cut to its committed segments; ``committed_quads`` says what the store holds of it)
+    # a killed run's (whose report the next run writes): its change set's, cut to its last
+    # commit; None: not known (a run of a version that noted no commit); ``committed_quads``
+    # says what the store holds of it
     triples_added: int | None = 0
     triples_removed: int | None = 0
     # held now by the data graphs written, beside their triples counted above: the provenance
     # each states about itself, and their SHACL report graphs
     provenance_triples: int = 0
     report_triples: int = 0
-    # a killed run's: the quads its committed segments' graphs hold (their manifest rows) and
-    # their SHACL report graphs (as the store holds them)
+    # a killed run's: the quads its committed graphs hold (their manifest rows) and their SHACL
+    # report graphs (as the store holds them)
     committed_quads: int | None = None
     dead: list[tuple[str, str]] = field(default_factory=list)
     dead_dir: str | None = None
