@@ -132,7 +132,7 @@ def test_a_recorded_run_is_found_under_a_base_that_holds_run(tmp_path: Path) -> 
     from rdflib.namespace import PROV
 
     from scholarkg.provenance import RunInfo
-    from scholarkg.runs.killed import _unrecorded
+    from scholarkg.runs.unrecorded import unrecorded
     from scholarkg.store.embedded import EmbeddedStore
 
     iri = "https://example.org/run/run/20261204T120000Z-0a1b2c3d"
@@ -144,6 +144,6 @@ def test_a_recorded_run_is_found_under_a_base_that_holds_run(tmp_path: Path) -> 
     record.add((URIRef(iri), PROV.wasGeneratedBy, Literal("its own record")))
     with EmbeddedStore(tmp_path / "store") as store:
         store.replace_graph("https://example.org/run/paper/1", named)
-        assert _unrecorded(store, (iri, {})) is not None  # graphs name it, no record yet
+        assert unrecorded(store, (iri, {})) is not None  # graphs name it, no record yet
         store.replace_graph(graph_iri, record)
-        assert _unrecorded(store, (iri, {})) is None  # its record is where provenance put it
+        assert unrecorded(store, (iri, {})) is None  # its record is where provenance put it
