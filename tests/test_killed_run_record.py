@@ -1,6 +1,6 @@
 """A run SIGKILLed mid-load leaves graphs that name it and its unfinished mark, but no record
 and no report; the next run writes both for it (outcome ``failed``, no end time, the graphs
-that name it counted), notes that it goes on from it, and then no graph of the store names a
+it committed counted), notes that it goes on from it, and then no graph of the store names a
 run without a record (before: the graphs named a ``prov:Activity`` the store never held, and
 the run history had no trace of the run)."""
 
@@ -75,14 +75,16 @@ def test_the_next_run_writes_the_record_and_report_of_a_killed_run(tmp_path: Pat
         "and this run goes on from it"
     ]
     held = records(run / "store")
-    assert held[killed] == ("failed", before[killed], 0)  # no end time: nobody knows it
+    committed = naming(run / "store")[killed]  # those written after its last commit: again
+    assert 0 < committed <= before[killed]
+    assert held[killed] == ("failed", committed, 0)  # no end time: nobody knows it
     assert held[again.run_iri][0] == "ok" and held[again.run_iri][2] == 1
     assert set(naming(run / "store")) <= set(held)  # every run a graph names has a record
     reports = sorted((run / "data" / "reports").glob("snapshot-*.json"))
     written = [json.loads(p.read_text()) for p in reports]
     assert [r["run_iri"] for r in written] == [killed, again.run_iri]  # in the order they ran
     assert written[0]["outcome"] == "failed"
-    assert written[0]["graphs_written"] == before[killed]
+    assert written[0]["graphs_written"] == committed
     assert written[0]["interrupted"] == (
         "killed: it ended without a record (SIGKILL, a crash or the power lost); found by run "
         f"{again.run_iri}, which goes on from it"
@@ -121,7 +123,7 @@ def test_a_recorded_run_is_found_under_a_base_that_holds_run(tmp_path: Path) -> 
     from rdflib.namespace import PROV
 
     from scholarkg.provenance import RunInfo
-    from scholarkg.runs.killed import _unrecorded
+    from scholarkg.runs.unrecorded import unrecorded
     from scholarkg.store.embedded import EmbeddedStore
 
     iri = "https://example.org/run/run/20261204T120000Z-0a1b2c3d"
@@ -133,6 +135,6 @@ def test_a_recorded_run_is_found_under_a_base_that_holds_run(tmp_path: Path) -> 
     record.add((URIRef(iri), PROV.wasGeneratedBy, Literal("its own record")))
     with EmbeddedStore(tmp_path / "store") as store:
         store.replace_graph("https://example.org/run/paper/1", named)
-        assert _unrecorded(store, (iri, {})) is not None  # graphs name it, no record yet
+        assert unrecorded(store, (iri, {})) is not None  # graphs name it, no record yet
         store.replace_graph(graph_iri, record)
-        assert _unrecorded(store, (iri, {})) is None  # its record is where provenance put it
+        assert unrecorded(store, (iri, {})) is None  # its record is where provenance put it

@@ -56,6 +56,7 @@ class _Chunk:
     key: bytes | None
     counts: ChunkCounts | None
     drops: tuple[str, ...] = ()  # graphs to remove (a merged person's), in queue order
+    skipped: int = 0  # records of a chunk loaded before, skipped (noted in the commit mark)
 
 
 class BulkLoader:
@@ -94,6 +95,7 @@ class BulkLoader:
         self._contents: list[ContentRow] = []
         self._segment_iris: set[str] = set()  # graphs written or to be patched in the segment
         self._quads = 0
+        self._skipped = 0  # records of chunks skipped as loaded before (reported apart)
         self._aborting = False
         self._thread = threading.Thread(target=self._run, name="scholarkg-loader", daemon=True)
         self._thread.start()
@@ -107,10 +109,18 @@ class BulkLoader:
         counts: ChunkCounts | None = None,
     ) -> None:
         """Queue a chunk (blocks only while the loader is ``queue_chunks`` chunks behind)."""
+        self._put(_Chunk(payloads, key, counts))
+
+    def skipped(self, records: int) -> None:
+        """A chunk of ``records`` loaded before was skipped (the report counts it): noted in
+        the commit mark once what is queued before is committed."""
+        self._put(_Chunk([], None, None, skipped=records))
+
+    def _put(self, chunk: _Chunk) -> None:
         while True:
             self._raise_if_failed()
             try:
-                self._inbox.put(_Chunk(payloads, key, counts), timeout=0.5)
+                self._inbox.put(chunk, timeout=0.5)
                 return
             except queue.Full:
                 continue
@@ -168,6 +178,11 @@ class BulkLoader:
             self.manifest.close()  # what was not committed is dropped
 
     def _take(self, chunk: _Chunk) -> None:
+        if chunk.skipped:
+            self._skipped += chunk.skipped
+            if not self._segment_iris:  # nothing of the segment written: noted now
+                self._commit(self._segment.records)
+            return
         if chunk.drops:
             self._drop(chunk.drops)
             return
@@ -263,7 +278,8 @@ class BulkLoader:
         """Commit the manifest, with a note of the run's records loaded (``records``: of the
         segment committed now) and its change set made durable as it stands."""
         sizes = self.tally.changes.sync()
-        note_commit(self.manifest, CommitMark(self.run_iri, self.tally.records + records, sizes))
+        loaded = self.tally.records + self._skipped + records
+        note_commit(self.manifest, CommitMark(self.run_iri, loaded, sizes))
         self.manifest.commit()
 
     def _finish_segment(self) -> None:

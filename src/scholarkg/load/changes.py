@@ -2,9 +2,9 @@
 
 ``data/changes/<run>/added.nq`` and ``removed.nq`` hold the triples each changed graph gained
 and lost (graph IRI as the fourth term), and ``graphs.tsv`` one line per graph with its counts.
-The bulk loader writes a segment's lines before its manifest commit and notes the files' sizes
-in it (:mod:`scholarkg.load.commit_mark`): a run killed leaves lines of a segment never
-committed past those sizes, and the next run cuts them off (:func:`cut_to`).
+Both loaders write the lines of what they commit before the manifest commit and note the files'
+sizes in it (:mod:`scholarkg.load.commit_mark`): a run killed leaves lines never committed past
+those sizes, and the next run cuts them off (:func:`cut_to`).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""What the last bulk commit of a run held, noted in the manifest with it.
+"""What the last commit of a run held, noted in the manifest with it.
 
-Each commit of the bulk loader notes, in the same SQLite transaction as its manifest rows, the
-run, the source records its committed segments loaded, and the sizes of its change set files,
-whose lines for the segment are written and made durable before (:meth:`ChangeSet.sync`). One
-note per store, the last commit's: the next run reads it before it loads anything, so a run
-killed in a segment is known by what it committed (its records, and its change set cut to what
-was committed: :func:`~scholarkg.load.changes.cut_to`), not by what it had begun.
+Each commit of the bulk loader (of a segment) and of the transactional one (of a chunk or a
+profile's graphs) notes, in the same SQLite transaction as its manifest rows, the run, the
+source records (a build: the listed papers) it loaded so far, those of chunks it skipped as
+loaded before included, and the sizes of its change set files, whose lines for what it commits
+are written and made durable before (:meth:`ChangeSet.sync`). One note per store, the last
+commit's: the next run reads it before it loads anything, so a run killed part-way is known by
+what it committed (its records, and its change set cut to what was committed:
+:func:`~scholarkg.load.changes.cut_to`), not by what it had begun.
 """
 
 from __future__ import annotations
@@ -20,16 +22,20 @@ KEY = "last_commit"
 
 @dataclass(frozen=True)
 class CommitMark:
-    """The last bulk commit of run ``run``: its records loaded, its change set files' sizes."""
+    """The last commit of run ``run``: its records loaded (a build's: ``papers``, the listed
+    papers of its profiles loaded), its change set files' sizes."""
 
     run: str
     records: int
     changes: dict[str, int]
+    papers: int = 0
 
 
 def note_commit(manifest: Manifest, mark: CommitMark) -> None:
     """Note ``mark`` (kept with the manifest's next commit, or dropped with it)."""
-    value = json.dumps({"run": mark.run, "records": mark.records, "changes": mark.changes})
+    value = json.dumps(
+        {"run": mark.run, "records": mark.records, "changes": mark.changes, "papers": mark.papers}
+    )
     manifest.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY, value))
 
 
@@ -46,4 +52,4 @@ def last_commit(manifest: Manifest, run: str) -> CommitMark | None:
     changes = data.get("changes")
     changes = changes if isinstance(changes, dict) else {}
     sizes = {str(k): int(v) for k, v in changes.items() if isinstance(v, int)}
-    return CommitMark(run, int(data.get("records") or 0), sizes)
+    return CommitMark(run, int(data.get("records") or 0), sizes, int(data.get("papers") or 0))

@@ -7,7 +7,11 @@ refuses for what it is (a SPARQL server's 400, 413, 415, 422; an embedded store'
 it keeps answering) goes to the dead-letter folder; a store that stops answering, leaves a
 graph's request unanswered (a server that crashed or restarted under it answers the next
 request), refuses every write alike (401, 403, 5xx) or cannot write (a full disk) raises
-:class:`StoreUnavailable` with what is left, for the outbox (:func:`store_failed`).
+:class:`StoreUnavailable` with what is left, for the outbox (:func:`store_failed`). The
+manifest is committed per call of :meth:`TransactionalLoader.load` (a chunk, a profile's
+graphs), after the change set's lines of its graphs are made durable, with a note of the run's
+records so far and the change set's sizes (:mod:`scholarkg.load.commit_mark`, shared with the
+bulk loader): a run killed part-way is reported by what it committed.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from dataclasses import dataclass, field
 from scholarkg.errors import LoadError, QueryError
 from scholarkg.files import refused_write
 from scholarkg.load.changes import ChangeSet, diff, ntriples_set
+from scholarkg.load.commit_mark import CommitMark, note_commit
 from scholarkg.load.contents import GraphStats, bucket_of
 from scholarkg.load.manifest import Manifest
 from scholarkg.load.outbox import DeadLetters
@@ -56,6 +61,7 @@ class LoadTally:
     quads_written: int = 0
     removed: int = 0  # graphs dropped that the store held
     records: int = 0  # source records whose graphs the store holds (loaders told of records)
+    papers: int = 0  # a build's: listed papers of the profiles whose graphs the store holds
     provenance: int = 0  # triples the graphs written state about themselves, as held now
     reports: int = 0  # triples in the SHACL report graphs of the graphs written, as held now
 
@@ -187,8 +193,17 @@ class TransactionalLoader:
         self.when = when
         self.dead = dead
         self.tally = LoadTally(changes)
+        self._skipped = 0  # records of chunks skipped as loaded before (reported apart)
+        self._commit()  # what a run killed before its first commit committed: nothing
 
-    def load(self, payloads: Sequence[GraphPayload]) -> LoadTally:
+    def load(
+        self, payloads: Sequence[GraphPayload], records: int = 0, papers: int = 0
+    ) -> LoadTally:
+        """Write ``payloads``; ``records``: the source records they hold, counted (less those
+        whose graph went to the dead-letter folder: a record is one graph, persons apart) with
+        the manifest's commit; ``papers``: a build's listed papers they hold, counted so too
+        once every graph is written."""
+        dead = len(self.tally.dead)
         same = self.manifest.unchanged({p.iri: p.digest for p in payloads}, self.store.graph_sizes)
         for index, payload in enumerate(payloads):
             if payload.iri in same:
@@ -199,12 +214,31 @@ class TransactionalLoader:
             except LoadError as exc:  # the store's failure, not the graph's: kept, with
                 # the graphs after it, and written by the next run
                 if store_failed(self.store, exc):
-                    self.manifest.commit()
+                    self._commit()
                     raise StoreUnavailable(str(exc), payloads[index:]) from exc
                 self.dead.put(payload, str(exc))
                 self.tally.dead.append((payload.iri, str(exc)))
-        self.manifest.commit()
+        record_graphs = {p.iri for p in payloads if p.kind != "person"}
+        lost = {iri for iri, _ in self.tally.dead[dead:]} & record_graphs
+        self.tally.records += max(0, records - len(lost))
+        self.tally.papers += papers if len(self.tally.dead) == dead else 0
+        self._commit()
         return self.tally
+
+    def skipped(self, records: int) -> None:
+        """A chunk of ``records`` loaded before, skipped: noted in the commit mark (the report
+        counts it apart)."""
+        self._skipped += records
+        self._commit()
+
+    def _commit(self) -> None:
+        """Commit the manifest with a note of the run's records loaded so far and its change
+        set made durable as it stands (:mod:`scholarkg.load.commit_mark`)."""
+        sizes = self.tally.changes.sync()
+        loaded = self.tally.records + self._skipped
+        mark = CommitMark(self.run_iri, loaded, sizes, self.tally.papers)
+        note_commit(self.manifest, mark)
+        self.manifest.commit()
 
     def _write(self, payload: GraphPayload) -> None:
         own = f"<{payload.iri}>"
@@ -229,4 +263,4 @@ class TransactionalLoader:
             self.manifest.forget_graph(iri)
             self.tally.changes.record(iri, set(), old)
             self.tally.removed += 1
-        self.manifest.commit()
+        self._commit()

@@ -45,16 +45,17 @@ def _split(manifest: Manifest, iris: list[str], run_iri: str) -> tuple[list[str]
     return committed, [iri for iri in known if mark not in held.get(iri, b"")]
 
 
-def committed_by(manifest: Manifest, store: GraphStore, run_iri: str) -> int:
-    """The quads the store holds in the graphs ``run_iri`` (a run killed) committed, as their
-    manifest rows say, and in their SHACL report graphs, written with them (its graphs written
-    after its last commit left out)."""
-    quads = 0
+def committed_by(manifest: Manifest, store: GraphStore, run_iri: str) -> tuple[int, int]:
+    """(graphs, quads): the graphs that name ``run_iri`` (a run killed) and whose manifest rows
+    it committed, and the quads the store holds in them, as those rows say, and in their SHACL
+    report graphs, written with them (its graphs written after its last commit left out)."""
+    graphs = quads = 0
     for part in batches(_naming(store, run_iri)):
         committed, _ = _split(manifest, part, run_iri)
+        graphs += len(committed)
         quads += sum(q for _, q in manifest.known(committed).values())
         quads += sum(store.graph_sizes([report_graph_iri(iri) for iri in committed]).values())
-    return quads
+    return graphs, quads
 
 
 def retake_uncommitted(manifest: Manifest, store: GraphStore, run_iri: str) -> int:

@@ -13,12 +13,17 @@ from scholarkg.store.base import GraphStore
 
 def committed_counts(config: Config, store: GraphStore, report: RunReport) -> None:
     """Set in ``report`` (a killed run's) what it committed, before any graph of it is retaken:
-    the quads of its committed graphs with their SHACL report graphs and, when it loaded in
-    bulk, the records its committed segments loaded and its triples added and removed as its
-    change set holds them, cut to its last commit; else those two are not known (``None``)."""
+    the graphs that name it whose manifest rows it committed (its graphs written after its last
+    commit are written again by the next run), their quads with their SHACL report graphs, the
+    records (a build: the listed papers) it had loaded by its last commit, chunks skipped as
+    loaded before included, and its triples added and removed as its change set holds them,
+    cut to that commit (:mod:`scholarkg.load.commit_mark`, noted by both loaders); when no
+    commit of it is noted (a version before them), those two are not known (``None``)."""
     manifest = open_manifest(config)
     try:
-        report.committed_quads = committed_by(manifest, store, report.run_iri)
+        report.graphs_written, report.committed_quads = committed_by(
+            manifest, store, report.run_iri
+        )
         mark = last_commit(manifest, report.run_iri)
     finally:
         manifest.close()
@@ -29,4 +34,5 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
     cut_to(changes, mark.changes)
     graphs, report.triples_added, report.triples_removed = listed(changes)
     report.records_loaded = mark.records
+    report.papers = mark.papers
     report.changes_dir = str(changes) if graphs else None

@@ -67,8 +67,12 @@ class Loading:
         payloads: Sequence[GraphPayload],
         key: bytes | None = None,
         counts: ChunkCounts | None = None,
+        *,
+        papers: int = 0,
     ) -> None:
-        """Load (or, once the store has failed, keep) these graphs."""
+        """Load (or, once the store has failed, keep) these graphs; ``papers``: a build's
+        listed papers they hold (noted with the loader's commit: a run killed after is known by
+        them)."""
         if self._waiting is None:
             self._waiting = {payload.iri for _, payload in self.ctx.outbox.pending()}
         if self._waiting:
@@ -84,15 +88,20 @@ class Loading:
             if isinstance(loader, BulkLoader):
                 loader.add(list(payloads), key, counts)  # counted when its segment commits
             else:
-                dead = len(loader.tally.dead)
-                loader.load(payloads)
-                record_graphs = {p.iri for p in payloads if p.kind != "person"}
-                lost = {iri for iri, _ in loader.tally.dead[dead:]} & record_graphs
-                loader.tally.records += max(0, records - len(lost))  # a record is one graph
+                loader.load(payloads, records, papers)  # counted with its commit
         except StoreUnavailable as exc:
             self._fail(str(exc), exc.remaining)
         except (LoadError, QueryError) as exc:  # the store cannot be written or read
             self._fail(str(exc), payloads if not self.bulk else ())
+
+    def skipped(self, records: int) -> None:
+        """A chunk of ``records`` loaded before was skipped (its report counts it): noted with
+        the loader's commits, so a run killed later is known to have loaded them too."""
+        if records and self.failed is None and not self._stopped:
+            try:
+                self._open().skipped(records)
+            except (LoadError, QueryError) as exc:
+                self._fail(str(exc), ())
 
     def _fail(self, message: str, remaining: Sequence[GraphPayload]) -> None:
         self.failed = message

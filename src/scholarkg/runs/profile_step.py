@@ -56,7 +56,7 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
         payloads.append(payload)
     ctx.touched_papers.update(output.papers.values())
     ctx.touched_papers.update(m.paper for m in arxiv.mentions)
-    loading.add(payloads)
+    loading.add(payloads, papers=len(profile.papers) - len(quarantined))
     built_whole = not any(g.iri in report.rejected for g in output.graphs)
     if loading.failed is None and built_whole and not enrichment.degraded:
         at = enrichment.index_revision if enrichment.unresolved else None

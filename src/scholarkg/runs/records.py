@@ -144,6 +144,7 @@ class Ingest:
                 assert job.lines
                 self.skipped += 1
                 report_skipped(ctx, result, job.source, job.lines, job.skipped)
+                self.loading.skipped(job.skipped[0].loaded)
                 return
             assert job.lines is not None  # not the chunk it was: process it after all
             result = process_lines(result.index, job.source, job.lines, self.setup)

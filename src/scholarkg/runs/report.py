@@ -14,6 +14,7 @@ from pathlib import Path
 
 from scholarkg.files import write_atomic
 from scholarkg.runs.quarantine_tally import QuarantineTally
+from scholarkg.runs.report_lines import held_beside, problem_lines, run_graphs_line
 
 PAPER_STATES = ("resolved", "overridden", "ambiguous", "unresolved")
 
@@ -80,17 +81,17 @@ class RunReport:
     graphs_written: int = 0
     graphs_removed: int = 0  # dropped (a merged person's), their triples in triples_removed
     graphs_unchanged: int = 0
-    # None: not known (a killed run's that loaded graph by graph, whose report the next run
-    # writes: what its graphs gained and lost was not kept; a bulk load's are its change set's,
-    # cut to its committed segments; ``committed_quads`` says what the store holds of it)
+    # a killed run's (whose report the next run writes): its change set's, cut to its last
+    # commit; None: not known (a run of a version that noted no commit); ``committed_quads``
+    # says what the store holds of it
     triples_added: int | None = 0
     triples_removed: int | None = 0
     # held now by the data graphs written, beside their triples counted above: the provenance
     # each states about itself, and their SHACL report graphs
     provenance_triples: int = 0
     report_triples: int = 0
-    # a killed run's: the quads its committed segments' graphs hold (their manifest rows) and
-    # their SHACL report graphs (as the store holds them)
+    # a killed run's: the quads its committed graphs hold (their manifest rows) and their SHACL
+    # report graphs (as the store holds them)
     committed_quads: int | None = None
     dead: list[tuple[str, str]] = field(default_factory=list)
     dead_dir: str | None = None
@@ -258,7 +259,7 @@ class RunReport:
             lines.append(f"store: not counted ({self.store_uncounted})")
         if self.published:
             lines.append(f"published: {', '.join(p.describe() for p in self.published)}")
-        lines += self._problem_lines()
+        lines += problem_lines(self)
         return lines
 
     def change_line(self) -> str:
@@ -268,68 +269,18 @@ class RunReport:
             return (
                 f"changes: nothing new: {len(self.sources_unchanged)} sources and "
                 f"{self.graphs_unchanged} graphs unchanged, "
-                + (f"only {self._run_graphs()}" if self.run_graphs else "nothing written")
+                + (f"only {run_graphs_line(self)}" if self.run_graphs else "nothing written")
             )
         removed = f", {self.graphs_removed} removed" if self.graphs_removed else ""
         until = " (until the store failed)" if self.store_error else ""
         return (
             f"changes{until}: {self.graphs_written} data graphs written{removed} "
             f"(+{_known(self.triples_added)} / -{_known(self.triples_removed)} triples"
-            f"{self._held_beside()}), "
+            f"{held_beside(self)}), "
             f"{self.graphs_unchanged} unchanged"
-            + (f"; {self._run_graphs()}" if self.run_graphs else "")
+            + (f"; {run_graphs_line(self)}" if self.run_graphs else "")
             + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
         )
-
-    def _held_beside(self) -> str:
-        """What the data graphs written hold beside the triples counted as changes."""
-        if not self.provenance_triples and not self.report_triples:
-            return ""
-        reports = f", {self.report_triples} in SHACL reports" if self.report_triples else ""
-        return f"; {self.provenance_triples} triples of provenance{reports}"
-
-    def _run_graphs(self) -> str:
-        """The graphs the run wrote itself, each with its triples."""
-        count = len(self.run_graphs)
-        return f"{count} graph{'' if count == 1 else 's'} of the run's own written: " + ", ".join(
-            f"{name} ({triples} triples)" for name, triples in self.run_graphs.items()
-        )
-
-    def _problem_lines(self) -> list[str]:
-        lines: list[str] = []
-        if self.interrupted:
-            lines.append(f"failed: interrupted: {self.interrupted}")
-        if self.store_error:
-            lines.append(f"failed: store: {self.store_error}")
-        if self.run_error:
-            lines.append(f"failed: {self.run_error}")
-        if self.kept:
-            lines.append(f"kept: {self.kept} graphs in {self.outbox_dir} for the next run")
-        if self.dead:
-            lines.append(
-                f"dead-letter: {len(self.dead)} graphs refused by the store, in {self.dead_dir}"
-            )
-            lines += [f"dead-letter: {iri}: {why}" for iri, why in self.dead[:10]]
-        lines += [f"degraded: {reason}" for reason in self.degraded]
-        lines += [  # a library error already names its source (and line) first
-            f"failed: {error}" if error.startswith(f"{source}:") else f"failed: {source}: {error}"
-            for source, error in self.failures
-        ]
-        lines += [f"failed: {error}" for error in self.config_errors]
-        lines += [f"rejected: {iri}" for iri in self.rejected[:20]]
-        lines += [f"quarantined: {q}" for q in self.quarantined[:20]]
-        if len(self.quarantined) > 20:
-            kinds = ", ".join(f"{n} {kind}" for kind, n in self.quarantined.reasons.most_common())
-            where = f" in {self.quarantine_dir}" if self.quarantine_dir else ""
-            lines.append(
-                f"quarantined: … and {len(self.quarantined) - 20} more, every one kept with "
-                f"its reason{where} (by reason: {kinds})"
-            )
-        lines += [f"finding: {f}" for f in (*self.listing_findings, *self.consistency)[:20]]
-        lines += [f"identity: {e}" for e in self.identity_events[:20]]
-        lines += [f"warning: {w}" for w in self.warnings]
-        lines += [f"note: {n}" for n in self.notes]
-        return lines
 
     def json_path(self, directory: Path) -> Path:
         """The file :meth:`write_json` writes in ``directory``."""

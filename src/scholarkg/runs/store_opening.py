@@ -14,12 +14,8 @@ from scholarkg.files import write_atomic
 from scholarkg.harvest import forget_harvests
 from scholarkg.load.manifest import open_manifest, store_state_dir
 from scholarkg.runs.described import described_version, invalidate
-from scholarkg.runs.killed import (
-    other_marks,
-    record_killed_run,
-    unfinished_elsewhere,
-    unfinished_mark,
-)
+from scholarkg.runs.killed import record_killed_run
+from scholarkg.runs.unfinished_marks import other_marks, unfinished_elsewhere, unfinished_mark
 from scholarkg.store.base import GraphStore
 from scholarkg.store.seal import take_seal
 
