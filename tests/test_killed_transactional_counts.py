@@ -32,7 +32,7 @@ from scholarkg.runs.build import build
 from test_disk_full import reports
 from test_killed_report_graphs import change_every_fourth
 from test_killed_run_counts import NAMING, OWN, RECORD, SIZE
-from test_snapshot_killed_parts import BOUND, KILLED_AT, command, environment, make_input
+from test_snapshot_killed_parts import BOUND, KILLED_AT, command, make_input
 
 pytest_plugins = ("oxigraph_server",)
 
@@ -45,7 +45,7 @@ def load(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*command(directory, *killed_at), "--loader", loader],
-        capture_output=True, text=True, timeout=BOUND, check=False, env=environment(),
+        capture_output=True, text=True, timeout=BOUND, check=False,
     )  # fmt: skip
 
 
@@ -190,7 +190,7 @@ def test_a_killed_builds_report_says_the_papers_of_the_profiles_it_committed(
     done = subprocess.run(
         [sys.executable, str(KILLED_AT), "scholarkg.load.manifest:Manifest.unchanged@2",
          "run", "--config", str(config)],
-        capture_output=True, text=True, timeout=BOUND, check=False, env=environment(),
+        capture_output=True, text=True, timeout=BOUND, check=False,
     )  # fmt: skip
     assert done.returncode == -signal.SIGKILL, done.stdout + done.stderr
     again = build(load_config(config)).report
