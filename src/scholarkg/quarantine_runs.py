@@ -1,7 +1,8 @@
 """The runs whose records and graphs the quarantine keeps, and pruning the older ones.
 
 A run's entries are ``records/<run>/*.jsonl`` and ``graphs/<run>/graphs.jsonl``; run ids begin
-with the run's start (``20241231T235959Z-…``), so their order is the runs'. Pruning removes the
+with the run's start (``20241231T235959Z-…``), so their order is the runs' (two runs started
+within one second sort by their ids' random tails). Pruning removes the
 folders of runs before a run or a date, or all but the newest N, never the latest run's. An
 entry a kept run refers to in a pruned run (:mod:`scholarkg.quarantine_lines`) is first copied
 into the oldest kept run that refers to it (its file replaced whole, fsynced), the others then

@@ -46,10 +46,14 @@ def register(commands: Commands) -> None:
         "--before",
         metavar="RUN_OR_DATE",
         help="a run id (as `scholarkg quarantine list` shows it): the runs before it; or a "
-        "YYYY-MM-DD date: the runs started before that day (UTC)",
+        "YYYY-MM-DD date: the runs started before that day (UTC) (default: none; this or "
+        "--keep is required)",
     )
     which.add_argument(
-        "--keep", metavar="N", type=positive_count, help="keep the newest N runs' entries"
+        "--keep",
+        metavar="N",
+        type=positive_count,
+        help="keep the newest N runs' entries (default: none; this or --before is required)",
     )
     for sub, handler in ((listing, list_quarantine), (prune, prune_quarantine)):
         add_config_option(sub)
