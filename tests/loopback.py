@@ -92,6 +92,17 @@ class Pages:
         self.close()
 
 
+def stop_listening(sock: socket.socket, acceptor: threading.Thread) -> None:
+    """Close a listening ``sock`` whose ``acceptor`` thread blocks in ``accept()``: shut down
+    first (the blocked accept returns), wait for the thread, then close. Closing alone leaves
+    the thread in the call, and one about to enter it may take its file number once a later
+    server reuses it (a connection meant for that server answered by this one)."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    acceptor.join(timeout=30)
+    sock.close()
+
+
 class Trap:
     """A loopback port that listens and never answers. :meth:`connections` counts every
     connection made to it so far: each waits in the listen backlog until counted, so none is
@@ -139,7 +150,7 @@ class Dropper:
             conn.close()
 
     def close(self) -> None:
-        self.sock.close()
+        stop_listening(self.sock, self.thread)
 
 
 class Answering:
@@ -149,7 +160,8 @@ class Answering:
     def __init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.acceptor = threading.Thread(target=self._accept, daemon=True)
+        self.acceptor.start()
 
     def _accept(self) -> None:
         while True:
@@ -168,7 +180,7 @@ class Answering:
         raise NotImplementedError
 
     def close(self) -> None:
-        self.sock.close()
+        stop_listening(self.sock, self.acceptor)
 
 
 class Scripted(Answering):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from loopback import stop_listening
 from samples import SAMPLE_PROFILE
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
@@ -34,7 +35,8 @@ class Hold:
         self.held: list[socket.socket] = []
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.acceptor = threading.Thread(target=self._accept, daemon=True)
+        self.acceptor.start()
 
     def _accept(self) -> None:
         while True:
@@ -70,7 +72,7 @@ class Hold:
             pass
 
     def close(self) -> None:
-        self.sock.close()
+        stop_listening(self.sock, self.acceptor)
         for conn in self.held:
             conn.close()
 
