@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 from collections.abc import Callable
@@ -63,3 +65,26 @@ def wait_held(process: subprocess.Popen[bytes], shown: Callable[[], object]) -> 
     while state(process.pid) != "T":
         assert process.poll() is None, shown()
         time.sleep(0.01)  # a poll, not a wait for time to pass
+
+
+def worker_of(pid: int) -> int | None:
+    """A worker process of the run's pool (spawned), if one runs now."""
+    for child in children(pid):
+        try:
+            line = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in line:
+            return child
+    return None
+
+
+def kill_worker_then_resume(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL a worker of the held ``process``, wait until it has ended (a zombie: its
+    parent, held, has not reaped it), then let ``process`` go on (SIGCONT)."""
+    worker = worker_of(process.pid)
+    assert worker is not None
+    os.kill(worker, signal.SIGKILL)
+    while state(worker) not in ("Z", ""):
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGCONT)

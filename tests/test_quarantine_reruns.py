@@ -11,28 +11,22 @@ import json
 from pathlib import Path
 
 from conftest import write_config
-from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import quarantine_records, read_quarantined
 from scholarkg.quarantine_graphs import read_rejected
 from scholarkg.runs.arxiv_snapshot import load_snapshot
+from test_quarantine_graphs import bad_snapshot as rejected_snapshot
 
-SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 BAD_LINES = 200
 
 
 def bad_snapshot(path: Path) -> Path:
-    """The sample with every tenth record's category refused by the shapes, and 200 lines of
-    ~2 kB that are no JSON."""
-    lines = []
-    for number, line in enumerate(SNAPSHOT.read_text(encoding="utf-8").splitlines()):
-        data = json.loads(line)
-        if number % 10 == 0:
-            data["categories"] += " Not!ACategory"
-        lines.append(json.dumps(data))
-    lines += [f"{{not json {n} " + "x" * 2000 for n in range(BAD_LINES)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """test_quarantine_graphs' snapshot (every tenth record's category refused by the shapes)
+    and 200 lines of ~2 kB that are no JSON."""
+    rejected_snapshot(path)
+    with path.open("a", encoding="utf-8") as out:
+        out.writelines(f"{{not json {n} " + "x" * 2000 + "\n" for n in range(BAD_LINES))
     return path
 
 

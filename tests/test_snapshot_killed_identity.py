@@ -18,12 +18,11 @@ import os
 import signal
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from processes import state, wait_held
+from processes import kill_worker_then_resume, wait_held
 from test_disk_full import quads, reports
 from test_snapshot_killed_parts import (
     BOUND,
@@ -33,7 +32,6 @@ from test_snapshot_killed_parts import (
     load,
     make_input,
     manifest_rows,
-    worker_of,
 )
 
 STEP = "scholarkg.runs.identity_step:_live_batches"  # the step's persons read: it begins
@@ -86,12 +84,7 @@ def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_complet
         )  # fmt: skip
     try:
         wait_held(process, lambda: output.read_text(encoding="utf-8"))  # as its step begins
-        worker = worker_of(process.pid)
-        assert worker is not None
-        os.kill(worker, signal.SIGKILL)
-        while state(worker) not in ("Z", ""):  # ended (its parent, held, has not reaped it)
-            time.sleep(0.01)
-        os.kill(process.pid, signal.SIGCONT)
+        kill_worker_then_resume(process)
         process.wait(timeout=BOUND)
     finally:
         if process.poll() is None:  # only when the test itself failed

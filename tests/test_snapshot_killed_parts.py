@@ -23,7 +23,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +31,7 @@ import pytest
 
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
-from processes import children, state, wait_held
+from processes import kill_worker_then_resume, wait_held
 from scholarkg.quarantine import read_quarantined
 from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
 
@@ -178,18 +177,6 @@ def check_run_again(
 # -- one worker process killed -------------------------------------------------------------------
 
 
-def worker_of(pid: int) -> int | None:
-    """A worker process of the run's pool (spawned), if one runs now."""
-    for child in children(pid):
-        try:
-            line = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"spawn_main" in line:
-            return child
-    return None
-
-
 def committed_chunks(directory: Path) -> int:
     """Chunks the manifest holds as loaded (committed segments)."""
     path = directory / "store" / "scholarkg-manifest.sqlite"
@@ -214,12 +201,7 @@ def kill_a_worker(directory: Path) -> str:
     try:
         wait_held(process, lambda: output.read_text(encoding="utf-8"))
         assert committed_chunks(directory) >= 1
-        worker = worker_of(process.pid)
-        assert worker is not None
-        os.kill(worker, signal.SIGKILL)
-        while state(worker) not in ("Z", ""):  # ended (its parent, held, has not reaped it)
-            time.sleep(0.01)
-        os.kill(process.pid, signal.SIGCONT)
+        kill_worker_then_resume(process)
         process.wait(timeout=BOUND)
     finally:
         if process.poll() is None:  # only when the test itself failed

@@ -44,6 +44,19 @@ def decisions(config: Path) -> tuple[int, int]:
         return int(decided), int(persons)
 
 
+def run_terminated_at(hook: str, config: Path) -> None:
+    """``scholarkg run`` with SIGTERM sent at ``hook`` (helpers/killed_at.py): it stops cleanly,
+    in one line, the run recorded as interrupted."""
+    stopped = subprocess.run(
+        [sys.executable, str(HELPER), hook, "run", "--config", str(config)],
+        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
+    )  # fmt: skip
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert "stopping (SIGTERM)" in stopped.stderr, stopped.stderr
+    assert "Traceback" not in stopped.stderr + stopped.stdout, stopped.stderr
+    assert "failed: interrupted" in stopped.stdout, stopped.stdout
+
+
 def test_sigterm_in_the_identity_step_stops_the_run_before_it_decides_every_authorship(
     tmp_path: Path,
 ) -> None:
@@ -58,15 +71,7 @@ def test_sigterm_in_the_identity_step_stops_the_run_before_it_decides_every_auth
     config = write_config(tmp_path, [page])
     # SIGTERM once the middle paper's authorships are being decided (the call goes on)
     hook = f"scholarkg.identity.resolver:IdentityResolver._spelled_first:{MIDDLE}"
-    stopped = subprocess.run(
-        [sys.executable, str(HELPER), hook,
-         "run", "--config", str(config)],
-        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
-    )  # fmt: skip
-    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
-    assert "stopping (SIGTERM)" in stopped.stderr, stopped.stderr
-    assert "Traceback" not in stopped.stderr + stopped.stdout, stopped.stderr
-    assert "failed: interrupted" in stopped.stdout, stopped.stdout
+    run_terminated_at(hook, config)
     # before: every one of the page's authorships was decided before the stop was seen (and
     # kept); seen mid-way, it undoes the page's restatement whole: none is kept
     assert decisions(config) == (0, 0)

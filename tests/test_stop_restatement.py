@@ -14,10 +14,6 @@ stop in its second chunk's restatement undoes that chunk's, and the next load co
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,12 +30,11 @@ from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from test_disk_full import quads
 from test_snapshot_killed_identity import decisions
+from test_stop_identity import run_terminated_at
 
 PAPERS = 300
 AUTHORS = ("Jane Doe", "John Roe", "Mary Major")
 DAY = dt.date(2000, 1, 1)
-HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
-BOUND = 300.0  # an upper bound that only catches a hang, never a timing assertion
 KEPT = PAPERS // 2  # the papers the re-listed page still lists
 CHUNKS: dict[str, Any] = {"workers": 0, "chunk_records": 4}  # three chunks, in this process
 
@@ -110,14 +105,7 @@ def test_sigterm_in_a_restatement_that_withdraws_ends_the_run_and_keeps_the_regi
     config = built_once(tmp_path / "run")
     before = decisions(tmp_path / "run")
     hook = "scholarkg.identity.registry:Registry.withdraw"  # SIGTERM there (the call goes on)
-    stopped = subprocess.run(
-        [sys.executable, str(HELPER), hook, "run", "--config", str(config)],
-        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
-    )  # fmt: skip
-    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
-    assert "stopping (SIGTERM)" in stopped.stderr, stopped.stderr
-    assert "Traceback" not in stopped.stderr + stopped.stdout, stopped.stderr
-    assert "failed: interrupted" in stopped.stdout, stopped.stdout
+    run_terminated_at(hook, config)
     # before: the restatement went on to its end, its decisions kept (half the authorships
     # withdrawn, the rest decided again)
     assert decisions(tmp_path / "run") == before
