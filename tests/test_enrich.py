@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import Config, load_config
+from scholarkg.quarantine_graphs import read_rejected
 from scholarkg.query_results import run_select
 from scholarkg.runs.build import build as build_job
 from scholarkg.runs.report import RunReport
@@ -231,6 +231,6 @@ def test_an_arxiv_record_the_gate_rejects_is_kept_under_quarantine(
     store.close()
     graph = "https://w3id.org/scholarkg/id/graph/arxiv/2405.13786"
     assert graph in report.rejected
-    kept = [json.loads(p.read_text()) for p in config.quarantine_dir.glob("graphs/*/findings.json")]
-    assert [k["graph"] for k in kept] == [graph]
-    assert kept[0]["findings"] and kept[0]["source"]
+    kept = read_rejected(config.quarantine_dir)
+    assert [k.graph for k in kept.graphs] == [graph] and kept.notes == []
+    assert kept.graphs[0].findings and kept.graphs[0].source
