@@ -4,7 +4,8 @@ function the first names (``module:attribute``, or ``module:Class.method``) is c
 calls go through; ``module:attribute@n``: from its ``n``-th such call on): what a kill at that
 point leaves on disk, with no clean-up of scholarkg's own. ``KILLED_BY=TERM`` in the environment
 sends SIGTERM instead (and the call goes on): a stop asked for at that point; ``KILLED_BY=STOP``
-sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there."""
+sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there, once — held again
+at a later call, a process the test let go would wait for ever."""
 
 from __future__ import annotations
 
@@ -20,12 +21,14 @@ from scholarkg.cli import main
 
 def killing(original: Callable[..., Any], suffix: str, nth: int = 1) -> Callable[..., Any]:
     calls = [0]
+    how = os.environ.get("KILLED_BY", "KILL")
 
     def killed(*args: object, **kwargs: object) -> Any:
         if not args or any(str(arg).endswith(suffix) for arg in args):
             calls[0] += 1
-            if calls[0] >= nth:  # that call, and (as before) any such call after it
-                os.kill(os.getpid(), signal.Signals["SIG" + os.environ.get("KILLED_BY", "KILL")])
+            # that call, and (as before) any such call after it; a hold only at that call
+            if calls[0] == nth or (calls[0] > nth and how != "STOP"):
+                os.kill(os.getpid(), signal.Signals["SIG" + how])
         return original(*args, **kwargs)
 
     return killed
