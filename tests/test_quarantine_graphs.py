@@ -18,8 +18,7 @@ from pathlib import Path
 from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
-from scholarkg.quarantine_graphs import GRAPHS_FILE, read_rejected
-from scholarkg.runs import gating
+from scholarkg.quarantine_graphs import GRAPHS_FILE, quarantine_graph, read_rejected
 from scholarkg.validate import Finding
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
@@ -103,7 +102,7 @@ def test_the_layout_before_reads_back_and_its_torn_folders_are_named(tmp_path: P
     summary = {"graph": "https://x.org/graph/a", "source": "s", "findings": [FINDING.__dict__]}
     (whole / "findings.json").write_text(json.dumps(summary), encoding="utf-8")
     (torn / "findings.json").write_text(json.dumps(summary)[:30], encoding="utf-8")
-    gating.quarantine_graph(tmp_path, "run", "https://x.org/graph/b", [], [FINDING], None)
+    quarantine_graph(tmp_path, "run", "https://x.org/graph/b", [], [FINDING], None)
     rejected = read_rejected(tmp_path)
     assert [g.graph for g in rejected.graphs] == ["https://x.org/graph/a", "https://x.org/graph/b"]
     assert rejected.graphs[0].ntriples == "<a:s> <a:p> <a:o> .\n"
@@ -119,14 +118,14 @@ def test_a_graph_the_disk_refuses_is_one_error_naming_its_file_and_leaves_no_par
 import resource, signal
 from pathlib import Path
 from scholarkg.errors import WriteFailed
-from scholarkg.runs import gating
+from scholarkg.quarantine_graphs import quarantine_graph
 root = Path({str(tmp_path)!r})
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-gating.quarantine_graph(root, "run", "https://x.org/graph/a", [("<a:s>", "<a:p>", '"y"')], [], None)
+quarantine_graph(root, "run", "https://x.org/graph/a", [("<a:s>", "<a:p>", '"y"')], [], None)
 try:
     big = [("<a:s>", "<a:p>", '"' + "x" * 20_000 + '"')]
-    gating.quarantine_graph(root, "run", "https://x.org/graph/b", big, [], None)
+    quarantine_graph(root, "run", "https://x.org/graph/b", big, [], None)
 except WriteFailed as exc:
     print("WriteFailed", exc)
 """

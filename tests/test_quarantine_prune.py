@@ -14,9 +14,8 @@ from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import quarantine_records, read_quarantined
-from scholarkg.quarantine_graphs import read_rejected
+from scholarkg.quarantine_graphs import quarantine_graph, read_rejected
 from scholarkg.quarantine_runs import PruneRefused, chosen, entries, prune, runs
-from scholarkg.runs import gating
 from scholarkg.validate import Finding
 
 BOUND = 120  # only catches a hang
@@ -34,7 +33,7 @@ def three_runs(root: Path) -> None:
     for run in RUNS:
         if run != RUNS[0]:
             quarantine_records([SHARED], root, run)
-        gating.quarantine_graph(root, run, GRAPH, [("<a:s>", "<a:p>", "<a:o>")], [FINDING], "s")
+        quarantine_graph(root, run, GRAPH, [("<a:s>", "<a:p>", "<a:o>")], [FINDING], "s")
 
 
 def scholarkg(*args: str) -> subprocess.CompletedProcess[str]:

@@ -161,19 +161,6 @@ def offending_lines(
     return lines
 
 
-def quarantine_graph(
-    root: Path,
-    run_id: str,
-    iri: str,
-    triples: list[Triple],
-    findings: Iterable[Finding],
-    source: str | None,
-) -> Path:
-    """Keep a rejected graph (N-Triples) and its findings in run ``run_id``'s file under
-    ``root/graphs`` (:mod:`scholarkg.quarantine_graphs`); returns the file."""
-    return kept_graphs.quarantine_graph(root, run_id, iri, triples, findings, source)
-
-
 def quarantine_graphs(
     root: Path, run_id: str, rejected: Iterable[tuple[EmittedGraph, Iterable[Finding]]]
 ) -> Path:

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 
+from scholarkg import quarantine_graphs as kept_graphs
 from scholarkg.errors import ScholarKGError
 from scholarkg.identity.emit import emit_person, person_graph_iri
 from scholarkg.identity.registry import PersonRecord
@@ -101,10 +102,13 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
         if pool is not None:  # this process's own gate is counted when the run closes
             report.pyshacl_graphs += result.pyshacl_graphs
         report.findings += [{"graph": iri, **f.__dict__} for iri, f in result.findings]
-        for owner, iri, triples, findings in result.rejected:
-            gating.quarantine_graph(
-                ctx.config.quarantine_dir, ctx.run_id, iri, triples, findings, None
+        if result.rejected:  # a batch's in one write
+            kept_graphs.quarantine_graphs(
+                ctx.config.quarantine_dir,
+                ctx.run_id,
+                ((iri, triples, findings, None) for _, iri, triples, findings in result.rejected),
             )
+        for owner, iri, _, _ in result.rejected:
             report.rejected.append(iri)
             settled.append(owner)
         report.persons_new += result.new

@@ -4,6 +4,7 @@ resolution fetched with their identity decisions, and the report's counts."""
 
 from __future__ import annotations
 
+from scholarkg import quarantine_graphs as kept_graphs
 from scholarkg.incremental import source_state
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import quarantine_records
@@ -43,7 +44,7 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
         )
         report.findings += [{"graph": graph.iri, **f.__dict__} for f in findings]
         if payload is None:
-            gating.quarantine_graph(
+            kept_graphs.quarantine_graph(
                 ctx.config.quarantine_dir,
                 ctx.run_id,
                 graph.iri,
