@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import time
+import math
 from collections.abc import Sequence
 from typing import TextIO, cast
 
@@ -110,7 +110,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.query_binding import bind_parameters, check_text
     from scholarkg.query_output import BATCH_ROWS, write_answer
     from scholarkg.query_results import check_format
-    from scholarkg.query_sink import bounded_stdout
+    from scholarkg.query_sink import DeadlineOutput, bounded_stdout
     from scholarkg.serve.guard import QueryLimits, scan_query
     from scholarkg.serve.job_errors import over_time
     from scholarkg.serve.jobs import QueryJob
@@ -144,17 +144,24 @@ def run_query(args: argparse.Namespace) -> int:
     prefixes = default_prefixes(config.iri_base)
 
     # The time limit bounds the waits for stdout's reader too: one that never reads does not
-    # hold the command (and its worker) past it. The pool's own deadline starts a moment later.
+    # hold the command (and its worker) past it. Its clock starts with the query's, once the
+    # pool has taken its worker (before: earlier, so a command slow to get there, on a busy
+    # machine, could end at the limit before any row).
     limit = pool.limits.time_limit
     try:
-        out = bounded_stdout(time.monotonic() + limit, lambda: over_time(limit), STOP)
+        out = bounded_stdout(math.inf, lambda: over_time(limit), STOP)
     except BaseException:  # stdout's reader already gone
         pool.close()
         raise
+
+    def start_clock(started: float) -> None:
+        if isinstance(out, DeadlineOutput):
+            out.deadline = started + limit
+
     written = Written(out, args.format)
 
     def answer() -> None:  # each batch written as it comes: the command's memory stays flat
-        with contextlib.closing(pool.stream(job)) as messages:
+        with contextlib.closing(pool.stream(job, on_start=start_clock)) as messages:
             text = cast("TextIO", written)  # write() and flush() are all the writers call
             write_answer(written.count(messages), args.format, prefixes, text, written.row_end)
         written.flush()  # the rest, within the limit

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -143,7 +143,11 @@ class WorkerPool(WorkerSupply):
         return answer
 
     def stream(
-        self, job: QueryJob, *, time_limit: float | None = None
+        self,
+        job: QueryJob,
+        *,
+        time_limit: float | None = None,
+        on_start: Callable[[float], None] | None = None,
     ) -> Generator[StreamHead | RowBatch | QueryOutcome, None, None]:
         """Run ``job`` (its ``stream_rows`` set) and yield its answer as it comes: a
         :class:`StreamHead` and one :class:`RowBatch` at a time (an ASK answer: one
@@ -151,13 +155,16 @@ class WorkerPool(WorkerSupply):
         the whole stream, whether the worker keeps sending or the caller is slow to ask for the
         next batch (past it, no further batch is given; the answer's end still is); a limit or
         failure met midway is raised after the batches before it. A caller that stops early, or
-        one stopped by the limit, has the worker replaced (it was still sending)."""
+        one stopped by the limit, has the worker replaced (it was still sending). ``on_start``
+        is told when the time limit starts (``time.monotonic()``), its worker taken."""
         info = check_query(job.sparql, self.limits)
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
             job = replace(job, union=False)
         limit = time_limit or self.limits.time_limit
         worker = self._acquire(max(limit, 1.0), job)
         started, lent, slowed, healthy = time.monotonic(), False, False, False
+        if on_start is not None:
+            on_start(started)
         last: QueryOutcome | None = None
         with self._lock:
             self._running.add(worker)
