@@ -34,8 +34,8 @@ COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 # Every quad joined with every other, four times over: rows for longer than anyone waits.
 ENDLESS_ROWS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 ENDS_WITHIN = 60  # seconds the tests wait for a run to end: far past the 24 s limit
-# The limit starts before the worker does: on a busy machine its start and first batch can take
-# all of 3 s, and the run ends before any row went out. Such a run is tried again with the next.
+# On a busy machine the worker's first batch can take all of 3 s, and the run ends before any
+# row went out. Such a run is tried again with the next.
 LIMITS = (3, 6, 12, 24)
 
 

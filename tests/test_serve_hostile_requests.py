@@ -201,3 +201,18 @@ def test_a_query_body_with_a_byte_order_mark_runs(url: str, charset: str) -> Non
         timeout=30,
     )
     assert (answer.status_code, answer.json()["boolean"]) == (200, True)
+
+
+@pytest.mark.parametrize("typed", ["%00", "a%00b", "%01%1F%7F%C2%85x"])
+def test_a_search_for_control_characters_puts_none_in_the_page(url: str, typed: str) -> None:
+    """``/search?q=%00`` put a NUL in the page's title and search field, which HTML forbids
+    (a parse error; browsers draw U+FFFD or nothing): each control character is shown as
+    U+FFFD instead, the page otherwise as for any search."""
+    page = requests.get(f"{url}search?q={typed}", headers={"Accept": "text/html"}, timeout=30)
+    assert page.status_code == 200
+    controls = [
+        c for c in page.text if (ord(c) < 0x20 and c not in "\t\n\r") or 0x7F <= ord(c) < 0xA0
+    ]
+    assert controls == [], controls
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Search: " in title and "\ufffd" in title

@@ -43,6 +43,18 @@ class ServeSettings(Section):
     workers: int = setting(
         2, "query worker processes (one more is lent per query running past 1 s)", gt=0
     )
+    quick_workers: int = setting(
+        1,
+        "query workers kept beside `workers` for queries that look quick (ASK, a LIMIT without "
+        "ORDER BY, aggregates or paths; see README), used once every other worker is busy",
+        ge=0,
+    )
+    quick_time_limit: float = seconds(
+        2.0,
+        "seconds a query may run in a quick worker; past it, that worker is replaced and the "
+        "query waits for another worker, as any query does",
+        gt=0,
+    )
     time_limit: float = seconds(
         30.0,
         "seconds per query or SPARQL Update; then its worker is killed and replaced (a stopped "

@@ -51,7 +51,9 @@ class QueryInfo:
     """What the scan found: the query form keyword (upper case, None if not found), whether
     the text has its own dataset (``FROM``), the ``SERVICE`` endpoints and ``LOAD`` sources,
     the deepest bracket nesting (``depth``) and the nesting that counts operator chains too
-    (``nesting``), and ``<…>`` the lexer could not tell from a comparison (``doubts``)."""
+    (``nesting``), ``<…>`` the lexer could not tell from a comparison (``doubts``), the
+    keywords, the steps of every group and the path operators ``* + ?`` (``closures``), from
+    which :func:`scholarkg.serve.quick.looks_quick` judges it."""
 
     form: str | None
     has_dataset: bool
@@ -61,6 +63,9 @@ class QueryInfo:
     loads: tuple[str, ...] = ()
     nesting: int = 0
     doubts: tuple[str, ...] = ()
+    words: frozenset[str] = frozenset()
+    steps: int = 0
+    closures: int = 0
 
 
 def scan_query(text: str) -> QueryInfo:
@@ -79,6 +84,9 @@ def scan_query(text: str) -> QueryInfo:
         tuple(dict.fromkeys(found for scan in scans for found in scan.loads)),
         max(scan.nesting for scan in scans),
         tuple(dict.fromkeys(found for scan in scans for found in scan.doubts)),
+        frozenset(word for scan in scans for word in scan.words),
+        max(scan.steps for scan in scans),
+        max(scan.closures for scan in scans),
     )
 
 

@@ -46,6 +46,7 @@ from scholarkg.serve.sparql_tokens import (
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _CHAINED = {"expr": {"!", "||", "&&", "+", "-", "*", "/"}, "pattern": {"!", "/", "|", "^"}}
 _STEPS = {"OPTIONAL", "MINUS", "FILTER", "BIND", "LATERAL", "SERVICE", "GRAPH", "VALUES"}
+_CLOSURES = {"*", "+", "?"}  # in a pattern: a path operator
 _CLAUSE_ON = {"SELECT", "DISTINCT", "REDUCED", "BY", "HAVING"}
 _CLAUSE_OFF = {"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES", "ASK", "CONSTRUCT", "DESCRIBE"}
 STEPS_PER_LEVEL = 2  # steps of a group that count as one level (planning grows fast with them)
@@ -81,6 +82,9 @@ class Scan:
     depth: int = 0
     nesting: int = 0
     variables: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)  # keywords (upper case)
+    steps: int = 0  # the steps of every group
+    closures: int = 0  # path operators * + ? (a path of any length, or an optional step)
 
 
 class _Lexer:
@@ -201,6 +205,8 @@ class _Lexer:
         level = self.levels[-1]
         if operator in _CHAINED["expr" if level.kind == "expr" else "pattern"]:
             level.chain += 1
+        if operator in _CLOSURES and level.kind in ("group", "bnode", "list"):
+            self.scan.closures += 1
         self.token("operator", operator)
 
     def open(self, char: str) -> None:
@@ -237,6 +243,8 @@ class _Lexer:
             return
         inner = self.levels.pop()
         outer = self.levels[-1]
+        if inner.kind == "group":
+            self.scan.steps += inner.steps
         if inner.kind in ("bnode", "list") and outer.kind in ("group", "bnode", "list"):
             outer.steps += inner.steps  # its triple patterns join the enclosing ones
             inner.steps = 0
@@ -244,6 +252,7 @@ class _Lexer:
 
     def word(self, upper: str) -> None:
         level = self.levels[-1]
+        self.scan.words.add(upper)
         if upper in QUERY_FORMS and self.scan.form is None:
             self.scan.form = upper
         if upper == "FROM":

@@ -3,6 +3,7 @@
 * A whole request (line, headers and body) must arrive within ``request_timeout`` seconds of
   the connection opening or of the previous response: a client that trickles bytes
   (slowloris) is disconnected, and each stalled connection costs a few objects, never a thread.
+  One whose body is still short then (of its ``Content-Length`` or a chunk's size) gets a 408.
 * An answer its client reads none of for ``send_timeout`` seconds (the send buffer full, no
   byte leaving it) has its connection dropped with what is buffered for it: a client that asks
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
@@ -40,7 +41,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
-from scholarkg.serve.request_head import RequestHead, status_of
+from scholarkg.serve.request_head import RequestHead, raw_answer, status_of
 
 _SERVE = ServeSettings()  # the defaults
 REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
@@ -151,13 +152,8 @@ class LimitedH11Protocol(H11Protocol):
             self.transport.abort()
             return
         self.refused.add(self)
-        body = f"{reason}\n".encode()
-        self.transport.write(
-            b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\n"
-            + f"content-length: {len(body)}\r\nretry-after: {REFUSED_RETRY_AFTER}\r\n".encode()
-            + b"connection: close\r\n\r\n"
-            + body
-        )
+        retry = f"retry-after: {REFUSED_RETRY_AFTER}"
+        self.transport.write(raw_answer(b"503 Service Unavailable", reason, retry))
         if self.transport.can_write_eof():
             self.transport.write_eof()
         self.loop.call_later(REFUSED_LINGER, self.transport.abort)
@@ -219,14 +215,22 @@ class LimitedH11Protocol(H11Protocol):
             self._deadline = None
 
     def _too_slow(self) -> None:
+        """Close a connection whose request has not come whole; one still sending a body its
+        route waits for (no answer begun) is answered 408 with one line first: the route sees
+        its client gone (its own 408, which the access log lines, is not sent)."""
         self._deadline = None
-        if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
-            self.logger.info(
-                "connection of %s closed: request not received within %gs",
-                self.named(),
-                self.request_timeout,
-            )
-            self.transport.close()
+        if self.transport.is_closing() or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
+            return
+        if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.SEND_RESPONSE:
+            if self.cycle is not None:
+                self.cycle.disconnected = True
+                self.cycle.message_event.set()
+            late = f"request body incomplete: not received whole within {self.request_timeout:g} s"
+            self.transport.write(raw_answer(b"408 Request Timeout", late))
+        else:
+            why = "connection of %s closed: request not received within %gs"
+            self.logger.info(why, self.named(), self.request_timeout)
+        self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
@@ -245,14 +249,7 @@ class LimitedH11Protocol(H11Protocol):
     def _reject(self, message: str) -> None:
         self.logger.info("request rejected from %s: %s", self.named(), message)
         self._disarm()
-        body = f"{message}\n".encode()
-        self.transport.write(
-            b"HTTP/1.1 "
-            + status_of(message)
-            + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
-            + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
-            + body
-        )
+        self.transport.write(raw_answer(status_of(message), message))
         self.transport.close()
 
     def on_response_complete(self) -> None:

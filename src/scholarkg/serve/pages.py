@@ -7,6 +7,7 @@ sources also through :func:`.bidi.isolated` (its direction can not reach the pag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 from urllib.parse import quote
@@ -17,6 +18,8 @@ from scholarkg.iris import BIDO, CATEGORY, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.query import SavedQuery
 from scholarkg.serve.bidi import CSS as BIDI_CSS
 from scholarkg.serve.bidi import isolated, isolated_plain
+
+_TYPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # HTML forbids them
 
 # Prefixes used to abbreviate IRIs on pages and in Turtle / RDF/XML output.
 PREFIXES = {
@@ -142,7 +145,9 @@ SPARQL 1.1 Protocol; queries run over the union of the named graphs). For integr
 
 
 def search_page(text: str, hits: Sequence[tuple[str, str, str]]) -> str:
-    """Results of a search: ``hits`` are (href, label, kind)."""
+    """Results of a search: ``hits`` are (href, label, kind). A control character typed (a NUL,
+    which HTML forbids) is shown as U+FFFD in the title and the search field."""
+    text = _TYPED_CONTROL.sub("\ufffd", text)
     items = "".join(
         f'<li><a href="{escape(href)}">{isolated(label)}</a><span>{escape(kind)}</span></li>'
         for href, label, kind in hits

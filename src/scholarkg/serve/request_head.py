@@ -17,6 +17,20 @@ LINE_TOO_LONG = "request line too long"
 HEADERS_TOO_LARGE = "request headers too large"
 
 
+def raw_answer(status: bytes, message: str, *headers: str) -> bytes:
+    """An answer the connection writes itself (no route ran): ``status`` (``b"408 Request
+    Timeout"``) and ``message`` as one line of text, the connection closed after it."""
+    body = f"{message}\n".encode()
+    head = "".join(f"{header}\r\n" for header in headers)
+    return (
+        b"HTTP/1.1 "
+        + status
+        + b"\r\ncontent-type: text/plain; charset=utf-8\r\n"
+        + f"content-length: {len(body)}\r\n{head}connection: close\r\n\r\n".encode()
+        + body
+    )
+
+
 def status_of(refusal: str) -> bytes:
     """The HTTP status line's code and reason for a refusal :meth:`RequestHead.feed` gave."""
     if refusal.startswith(LINE_TOO_LONG):

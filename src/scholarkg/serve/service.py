@@ -88,7 +88,13 @@ class KnowledgeGraph:
 
     def __post_init__(self) -> None:
         self.limits = QueryLimits.from_settings(self.settings)
-        self.pool = WorkerPool(self.spec, self.limits, self.settings.workers)
+        self.pool = WorkerPool(
+            self.spec,
+            self.limits,
+            self.settings.workers,
+            quick=self.settings.quick_workers,
+            quick_limit=self.settings.quick_time_limit,
+        )
         path = Path(self.spec.location) if self.spec.kind == "oxigraph" else None
         self.watcher = StoreWatcher(path, self.settings.refresh_interval)
         self.cache = AggregateCache()

@@ -33,7 +33,9 @@ _OUT_OF_MEMORY = ("memory allocation", "MemoryError", "out of memory")  # in a w
 
 
 class WorkerHandle:
-    """One worker process and the parent's end of its pipe."""
+    """One worker process and the parent's end of its pipe (``reserve``: kept for quick jobs)."""
+
+    reserve = False
 
     def __init__(self, spec: StoreSpec, limits: QueryLimits, generation: int) -> None:
         self.generation = generation

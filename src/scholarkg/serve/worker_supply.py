@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -17,11 +18,13 @@ from scholarkg.serve.worker_handle import WorkerHandle
 
 log = logging.getLogger(__name__)
 _WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
+_QUICK_SLICE = 0.05  # seconds between looks at both kinds of worker, for a quick job
 
 
 class WorkerSupply:
     """``size`` idle workers over one store, lent up to twice as many while long queries run
-    (:meth:`_lend`), each replaced when it crashed, passed a limit or the store changed, all
+    (:meth:`_lend`), and ``quick`` more kept for quick jobs (reserve workers, which take no
+    other job), each replaced when it crashed, passed a limit or the store changed, all
     stopped on :meth:`close`; the pool (:class:`~scholarkg.serve.workers.WorkerPool`) sends
     them jobs."""
 
@@ -33,6 +36,8 @@ class WorkerSupply:
         *,
         lend: bool = True,
         one_job: bool = False,
+        quick: int = 0,
+        quick_limit: float = 2.0,
     ) -> None:
         self.spec = spec
         self.lend = lend and not one_job  # False for the update worker: one process may write
@@ -52,8 +57,24 @@ class WorkerSupply:
         self._total = self.size  # live workers, extra ones lent while long queries run
         self._lending = 0  # long queries running that lent a worker: kept while they run
         self.open_failure: str | None = None  # why no worker could open the store, till one does
+        self.quick = 0 if one_job else max(0, quick)
+        self.quick_limit = quick_limit  # a reserve worker's time limit
+        self._quick_idle: queue.Queue[WorkerHandle] = queue.Queue()
+        self.quick_answered = 0  # jobs answered by a reserve worker (for logs and tests)
+        self.quick_too_slow = 0  # jobs a reserve worker's limit stopped, then run again
         for _ in range(self.size):
-            self._idle.put(WorkerHandle(spec, limits, self.generation))
+            self._idle.put(self._new(reserve=False))
+        for _ in range(self.quick):
+            self._quick_idle.put(self._new(reserve=True))
+
+    def _new(self, *, reserve: bool) -> WorkerHandle:
+        worker = WorkerHandle(self.spec, self.limits, self.generation)
+        worker.reserve = reserve
+        return worker
+
+    def _home(self, worker: WorkerHandle) -> queue.Queue[WorkerHandle]:
+        """The queue ``worker`` waits in while idle."""
+        return self._quick_idle if worker.reserve else self._idle
 
     def refresh(self) -> None:
         """Reopen the store in every worker (the store changed): idle workers are replaced now,
@@ -61,13 +82,14 @@ class WorkerSupply:
         open; running queries finish first, and their workers are replaced when they return."""
         with self._lock:
             self.generation += 1
-        while not self._closed:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            worker.stop()
-            self._replace_later()
+        for idle in (self._idle, self._quick_idle):
+            while not self._closed:
+                try:
+                    worker = idle.get_nowait()
+                except queue.Empty:
+                    break
+                worker.stop()
+                self._replace_later(reserve=worker.reserve)
 
     def close(self) -> None:
         """Stop every worker, those running a job too (their callers get :meth:`_stopping`)."""
@@ -76,12 +98,13 @@ class WorkerSupply:
             running = list(self._running)
         for worker in running:
             worker.stop()
-        while True:
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            worker.stop()
+        for idle in (self._idle, self._quick_idle):
+            while True:
+                try:
+                    worker = idle.get_nowait()
+                except queue.Empty:
+                    break
+                worker.stop()
 
     def _stopping(self, job: QueryJob | SelectBatch | UpdateJob | None) -> QueryLimitError:
         """What a caller gets when the pool closed before or while its job ran."""
@@ -108,27 +131,29 @@ class WorkerSupply:
         if not healthy and not self.one_job:
             self.replaced += 1
         with self._lock:
-            surplus = self._total > self.size + self._lending or (self.one_job and not healthy)
+            surplus = not worker.reserve and (
+                self._total > self.size + self._lending or (self.one_job and not healthy)
+            )
             if surplus:
                 self._total -= 1
         if surplus:  # the long query it was lent for has ended: back to the configured size
             worker.stop()
             return
         if healthy and worker.generation == self.generation and worker.restore_priority():
-            self._idle.put(worker)
+            self._home(worker).put(worker)
             return
         worker.stop()
         try:
-            self._idle.put(self._spawn())
+            self._home(worker).put(self._spawn(reserve=worker.reserve))
         except QueryError:
-            self._replace_later()
+            self._replace_later(reserve=worker.reserve)
 
-    def _spawn(self) -> WorkerHandle:
+    def _spawn(self, *, reserve: bool = False) -> WorkerHandle:
         """A new worker; retried briefly (the store may be mid-compaction after a load)."""
         delay, failure = 0.05, None
         for _ in range(6):
             try:
-                return WorkerHandle(self.spec, self.limits, self.generation)
+                return self._new(reserve=reserve)
             except QueryError as exc:
                 failure = exc
                 time.sleep(delay)
@@ -136,13 +161,13 @@ class WorkerSupply:
         assert failure is not None
         raise failure
 
-    def _replace_later(self) -> None:
+    def _replace_later(self, *, reserve: bool = False) -> None:
         """Keep trying to start a worker in the background, so the pool never shrinks."""
 
         def retry() -> None:
             while not self._closed:
                 try:
-                    worker = self._spawn()
+                    worker = self._spawn(reserve=reserve)
                 except QueryError as exc:
                     self._cannot_open(exc)
                     time.sleep(1.0)
@@ -150,7 +175,7 @@ class WorkerSupply:
                 if self.open_failure is not None:
                     self.open_failure = None
                     log.info("the store opened again: queries are answered")
-                self._idle.put(worker)
+                self._home(worker).put(worker)
                 return
 
         threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
@@ -203,26 +228,37 @@ class WorkerSupply:
             self._total -= 1
         worker.stop()
 
-    def _acquire(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
-        worker = self._next_idle(wait, job)
+    def _acquire(
+        self, wait: float, job: QueryJob | SelectBatch | UpdateJob, *, quick: bool = False
+    ) -> WorkerHandle:
+        """An idle worker (for a ``quick`` job, a reserve worker when no other is idle)."""
+        worker = self._next_idle(wait, job, quick=quick and self.quick > 0)
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
             try:
-                worker = self._spawn()
+                worker = self._spawn(reserve=worker.reserve)
             except QueryError as exc:
                 self._cannot_open(exc)
-                self._replace_later()
+                self._replace_later(reserve=worker.reserve)
                 raise unopened() from None
             self.open_failure = None
         return worker
 
-    def _next_idle(self, wait: float, job: QueryJob | SelectBatch | UpdateJob) -> WorkerHandle:
+    def _next_idle(
+        self, wait: float, job: QueryJob | SelectBatch | UpdateJob, *, quick: bool
+    ) -> WorkerHandle:
         """An idle worker, waited for up to ``wait`` seconds in slices: a pool that closes
-        meanwhile answers at once (:meth:`_stopping`)."""
+        meanwhile answers at once (:meth:`_stopping`). A ``quick`` job takes whichever idles
+        first, a worker of the pool's or a reserve worker."""
         deadline = time.monotonic() + wait
         while not self._closed:
             try:
+                if quick:
+                    with contextlib.suppress(queue.Empty):
+                        return self._idle.get_nowait()
                 slice_ = max(0.0, min(_WAIT_SLICE, deadline - time.monotonic()))
+                if quick:
+                    return self._quick_idle.get(timeout=min(slice_, _QUICK_SLICE))
                 return self._idle.get(timeout=slice_)
             except queue.Empty:
                 if self.open_failure is not None:  # no worker comes while the store won't open

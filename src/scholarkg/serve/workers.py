@@ -5,7 +5,9 @@ process. A query past its time limit has its worker killed; a worker that dies (
 engine crash) is replaced; either way the caller gets a :class:`QueryLimitError` and the next
 query is answered by a fresh worker. A query still running after :data:`DEPRIORITISE_AFTER`
 seconds has its worker's CPU priority lowered and an extra worker is lent to the pool (up to
-twice its size) until it ends, so cheap queries keep their latency beside a runaway. Closing
+twice its size) until it ends, so cheap queries keep their latency beside a runaway; once
+every worker holds one, a query that looks quick (:mod:`scholarkg.serve.quick`) takes one of
+the ``quick`` reserve workers, under their short time limit. Closing
 the pool (the server stopping) stops the running jobs' workers too: their callers, and any
 caller still waiting for a worker, get a 503 at once instead of holding the server's shutdown
 until the time limit. A query whose client has gone (:data:`CLIENT_GONE` set) is stopped the
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -34,6 +36,8 @@ from scholarkg.serve.jobs import (
     StreamHead,
     UpdateJob,
 )
+from scholarkg.serve.quick import looks_quick
+from scholarkg.serve.worker_handle import WorkerHandle
 from scholarkg.serve.worker_supply import WorkerSupply
 
 DEPRIORITISE_AFTER = 1.0
@@ -50,9 +54,37 @@ def _client_left() -> QueryLimitError:
 class WorkerPool(WorkerSupply):
     """``size`` workers over one store; :meth:`run` blocks its calling thread until an answer."""
 
-    def _exchange(self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float) -> Any:
+    def _exchange(
+        self, job: QueryJob | SelectBatch | UpdateJob, time_limit: float, *, quick: bool = False
+    ) -> Any:
+        """Send ``job`` to an idle worker and return its answer. A ``quick`` job may take a
+        reserve worker (none of the pool's idle), under ``quick_limit``; stopped there, it
+        waits for one of the pool's workers as any job does, under ``time_limit``."""
         gone = CLIENT_GONE.get()
-        worker = self._acquire(max(time_limit, 1.0), job)
+        worker = self._acquire(max(time_limit, 1.0), job, quick=quick)
+        if worker.reserve:
+            limit = min(time_limit, self.quick_limit)
+            try:
+                answer = self._answer(worker, job, limit, gone)
+            except QueryLimitError as exc:
+                if exc.limit != "time" or limit >= time_limit:
+                    raise
+                self.quick_too_slow += 1  # the text looked quick; the query was not
+                worker = self._acquire(max(time_limit, 1.0), job)
+            else:
+                self.quick_answered += 1
+                return answer
+        return self._answer(worker, job, time_limit, gone)
+
+    def _answer(
+        self,
+        worker: WorkerHandle,
+        job: QueryJob | SelectBatch | UpdateJob,
+        time_limit: float,
+        gone: threading.Event | None,
+    ) -> Any:
+        """``job``'s answer from ``worker``, which is released (or stopped) after it. A job of
+        the pool's running past :data:`DEPRIORITISE_AFTER` has a worker lent beside it."""
         if gone is not None and gone.is_set():
             self._release(worker, healthy=True)
             raise _client_left()
@@ -62,8 +94,9 @@ class WorkerPool(WorkerSupply):
             self._running.add(worker)
         try:
             worker.conn.send(job)
-            ready = _answered(worker.conn, min(DEPRIORITISE_AFTER, time_limit), gone)
-            if not ready and not (gone is not None and gone.is_set()):
+            first = time_limit if worker.reserve else min(DEPRIORITISE_AFTER, time_limit)
+            ready = _answered(worker.conn, first, gone)
+            if not ready and not worker.reserve and not (gone is not None and gone.is_set()):
                 worker.deprioritise()
                 lent = self._lend()
                 remaining = time_limit - (time.monotonic() - started)
@@ -102,14 +135,19 @@ class WorkerPool(WorkerSupply):
         info = check_query(job.sparql, self.limits)
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
             job = replace(job, union=False)  # the query's own FROM / FROM NAMED define its dataset
-        answer = self._exchange(job, time_limit or self.limits.time_limit)
+        quick = looks_quick(info, bounded=job.max_rows is not None)
+        answer = self._exchange(job, time_limit or self.limits.time_limit, quick=quick)
         if isinstance(answer, JobFailure):
             raise failure_error(answer)
         assert isinstance(answer, QueryOutcome)
         return answer
 
     def stream(
-        self, job: QueryJob, *, time_limit: float | None = None
+        self,
+        job: QueryJob,
+        *,
+        time_limit: float | None = None,
+        on_start: Callable[[float], None] | None = None,
     ) -> Generator[StreamHead | RowBatch | QueryOutcome, None, None]:
         """Run ``job`` (its ``stream_rows`` set) and yield its answer as it comes: a
         :class:`StreamHead` and one :class:`RowBatch` at a time (an ASK answer: one
@@ -117,13 +155,16 @@ class WorkerPool(WorkerSupply):
         the whole stream, whether the worker keeps sending or the caller is slow to ask for the
         next batch (past it, no further batch is given; the answer's end still is); a limit or
         failure met midway is raised after the batches before it. A caller that stops early, or
-        one stopped by the limit, has the worker replaced (it was still sending)."""
+        one stopped by the limit, has the worker replaced (it was still sending). ``on_start``
+        is told when the time limit starts (``time.monotonic()``), its worker taken."""
         info = check_query(job.sparql, self.limits)
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
             job = replace(job, union=False)
         limit = time_limit or self.limits.time_limit
         worker = self._acquire(max(limit, 1.0), job)
         started, lent, slowed, healthy = time.monotonic(), False, False, False
+        if on_start is not None:
+            on_start(started)
         last: QueryOutcome | None = None
         with self._lock:
             self._running.add(worker)
@@ -175,8 +216,10 @@ class WorkerPool(WorkerSupply):
     def select_many(
         self, queries: Sequence[str], *, time_limit: float | None = None
     ) -> tuple[QueryOutcome, ...]:
-        """Trusted SELECT queries (the server's own pages) in one worker round trip."""
-        answer = self._exchange(SelectBatch(tuple(queries)), time_limit or self.limits.time_limit)
+        """Trusted SELECT queries (the server's own pages) in one worker round trip; under the
+        query time limit (a page, not an aggregate), they may take a reserve worker."""
+        batch = SelectBatch(tuple(queries))
+        answer = self._exchange(batch, time_limit or self.limits.time_limit, quick=not time_limit)
         if isinstance(answer, JobFailure):
             raise failure_error(answer)
         return tuple(answer)
