@@ -8,6 +8,7 @@ result without one, like ``sh:minCount``). Literal questions go to :mod:`scholar
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,15 @@ from scholarkg.shacl.terms import from_rdflib, literal_parts, text
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 Check = Callable[[View, str, list[str]], list[Any]]
+# How a check built here can be asked "no result?" in one pass (scholarkg.shacl.clean):
+# ("each", test(value)) or ("view", test(view, value)): no result when every value passes;
+# ("count", least, most): no result when least <= len(values) <= most (most None: unbounded).
+FORMS: weakref.WeakKeyDictionary[Check, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+
+
+def _form(check: Check, *form: Any) -> Check:
+    FORMS[check] = form
+    return check
 
 
 class Params:
@@ -50,17 +60,25 @@ class Params:
 
 
 def _each(test: Callable[[str], bool]) -> Check:
-    return lambda view, focus, values: [v for v in values if not test(v)]
+    return _form(lambda view, focus, values: [v for v in values if not test(v)], "each", test)
 
 
 def min_count(p: Params) -> Check:
     least = p.number("minCount")
-    return lambda view, focus, values: [None] if least and len(values) < least else []
+
+    def check(view: View, focus: str, values: list[str]) -> list[Any]:
+        return [None] if least and len(values) < least else []
+
+    return _form(check, "count", least, None)
 
 
 def max_count(p: Params) -> Check:
     most = p.number("maxCount")
-    return lambda view, focus, values: [None] if len(values) > most else []
+
+    def check(view: View, focus: str, values: list[str]) -> list[Any]:
+        return [None] if len(values) > most else []
+
+    return _form(check, "count", 0, most)
 
 
 def datatype(p: Params) -> Check:
@@ -87,9 +105,16 @@ def node_kind(p: Params) -> Check:
 
 def class_(p: Params) -> Check:
     classes = [from_rdflib(c) for c in p.all("class")]
-    return lambda view, focus, values: [
-        v for c in classes for v in values if v[0] == '"' or not view.has_class(v, c)
-    ]
+
+    def check(view: View, focus: str, values: list[str]) -> list[Any]:
+        return [v for c in classes for v in values if v[0] == '"' or not view.has_class(v, c)]
+
+    if len(classes) == 1:
+        cls = classes[0]
+        return _form(check, "view", lambda view, v: v[0] != '"' and view.has_class(v, cls))
+    return _form(
+        check, "view", lambda view, v: v[0] != '"' and all(view.has_class(v, c) for c in classes)
+    )
 
 
 def pattern(p: Params) -> Check:
@@ -97,9 +122,14 @@ def pattern(p: Params) -> Check:
     flags = str(flags_found[0]).lower() if flags_found else ""
     re_flags = (re.I if "i" in flags else 0) | (re.M if "m" in flags else 0)
     matchers = [re.compile(str(r), re_flags) for r in p.all("pattern")]
-    return lambda view, focus, values: [
-        v for m in matchers for v in values if v[0] == "_" or not m.search(text(v))
-    ]
+
+    def check(view: View, focus: str, values: list[str]) -> list[Any]:
+        return [v for m in matchers for v in values if v[0] == "_" or not m.search(text(v))]
+
+    if len(matchers) == 1:
+        search = matchers[0].search
+        return _form(check, "each", lambda v: v[0] != "_" and search(text(v)) is not None)
+    return _form(check, "each", lambda v: v[0] != "_" and all(m.search(text(v)) for m in matchers))
 
 
 def _length(p: Params, name: str) -> int:

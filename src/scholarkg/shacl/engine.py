@@ -20,11 +20,13 @@ from rdflib import Graph
 from scholarkg.errors import ConfigError, UnsupportedShape
 from scholarkg.resources import ontology_graph, shapes_graph
 from scholarkg.shacl import reference
-from scholarkg.shacl.index import SUBCLASS, TYPE, Ontology, Triple, Triples, View
-from scholarkg.shacl.report import Finding, report_graph, sort_findings
+from scholarkg.shacl.clean import clean_roots
+from scholarkg.shacl.focus import Targets, focus
+from scholarkg.shacl.index import SUBCLASS, Ontology, Triple, Triples, View
+from scholarkg.shacl.report import Finding, finding, report_graph, sort_findings
 from scholarkg.shacl.results import QueryResults, Result
 from scholarkg.shacl.shapes import Compiler, Shape
-from scholarkg.shacl.terms import canonical_triples, from_rdflib, text
+from scholarkg.shacl.terms import canonical_triples, from_rdflib
 
 log = logging.getLogger(__name__)
 FALLBACKS = ("error", "pyshacl")
@@ -63,11 +65,9 @@ class Engine:
             self._fenced = [compiler.targets[node] for node in compiler.unsupported]
         for problem in self.unsupported:
             log.warning("validated with pySHACL: %s", problem)
-        self._clean: dict[tuple[int, str], list[Result]] = {}
-        self._ont_focus: list[set[str]] = []
-        self._footprint: set[str] = set()
-        self._prepare_ontology_focus()
-        self._index_targets()
+        self._clean_roots = clean_roots(self.roots, self._queries)
+        self._queries.new_graph()
+        self._targets = Targets(self.roots, self.ontology, self.results_for)
         # rdflib's SPARQL parser (pyparsing) leaves reference cycles that hold the frames of
         # whoever compiled the shapes, and with them the caller's objects (an open store, say):
         # free them now rather than at some later collection.
@@ -115,7 +115,7 @@ class Engine:
     def _needs_pyshacl(self, view: View) -> bool:
         if self._everything_to_pyshacl:
             return True
-        return any(self._focus(view, shape) for shape in self._fenced)
+        return any(focus(view, shape) for shape in self._fenced)
 
     # -- conformance (asked by sh:node, sh:not, sh:and, sh:or, sh:xone, qualified shapes) -----
 
@@ -143,97 +143,35 @@ class Engine:
 
     # -- evaluation ---------------------------------------------------------------------------
 
-    def _prepare_ontology_focus(self) -> None:
-        """Results for focus nodes only the ontology mix-in provides (named individuals)."""
-        empty = View(Triples(()), self.ontology)
-        self._queries.new_graph()
-        for index, root in enumerate(self.roots):
-            found = set(self._focus(empty, root))
-            self._ont_focus.append(found)
-            for node in found:
-                out: list[Result] = []
-                self._validate(empty, root, node, out)
-                self._clean[(index, node)] = out
-                self._reach(node)
-
-    def _reach(self, node: str) -> None:
-        todo = [node]
-        while todo:
-            current = todo.pop()
-            if current in self._footprint:
-                continue
-            self._footprint.add(current)
-            for objects in self.ontology.triples.spo.get(current, {}).values():
-                todo += objects
-
-    def _untouched(self, data: Triples) -> bool:
-        """True when the graph says nothing about the ontology focus nodes or their values."""
-        if any(s in self._footprint for s in data.spo):
-            return False
-        return all(self._footprint.isdisjoint(by_o) for by_o in data.pos.values())
-
-    def _index_targets(self) -> None:
-        empty = View(Triples(()), self.ontology)
-        self._by_class: dict[str, list[int]] = {}
-        self._by_subject_of: dict[str, list[int]] = {}
-        self._by_object_of: dict[str, list[int]] = {}
-        for index, root in enumerate(self.roots):
-            for cls in root.target_classes:
-                for sub in empty.subclasses(cls):
-                    self._by_class.setdefault(sub, []).append(index)
-            for p in root.subjects_of:
-                self._by_subject_of.setdefault(p, []).append(index)
-            for p in root.objects_of:
-                self._by_object_of.setdefault(p, []).append(index)
-        self._sparql_roots = [root.uses_sparql() for root in self.roots]
-        self._logical_roots = [_uses_logic(root) for root in self.roots]
-
-    def _data_focus(self, data: Triples) -> list[dict[str, None]]:
-        found: list[dict[str, None]] = [dict.fromkeys(r.target_nodes) for r in self.roots]
-        for cls, subjects in data.pos.get(TYPE, {}).items():
-            for index in self._by_class.get(cls, ()):
-                found[index].update(dict.fromkeys(subjects))
-        for p, indexes in self._by_subject_of.items():
-            for subjects in data.pos.get(p, {}).values():
-                for index in indexes:
-                    found[index].update(dict.fromkeys(subjects))
-        for p, indexes in self._by_object_of.items():
-            for obj in data.pos.get(p, {}):
-                for index in indexes:
-                    found[index][obj] = None
-        return found
-
     def _results(self, view: View) -> list[Result]:
         data = view.data
         self._queries.new_graph()
         out: list[Result] = []
-        if SUBCLASS not in data.pos and self._untouched(data):
+        targets = self._targets
+        if SUBCLASS not in data.pos and targets.untouched(data):
             # the ontology's own focus nodes are as the ontology alone makes them: cached results
-            for index, nodes in enumerate(self._data_focus(data)):
-                root = self.roots[index]
-                for node in self._ont_focus[index]:
-                    if self._sparql_roots[index] or self._logical_roots[index]:
+            for index, nodes in enumerate(targets.data_focus(data)):
+                for node in targets.ont_focus[index]:
+                    if targets.graph_dependent[index]:
                         nodes[node] = None
                     elif node not in nodes:
-                        out.extend(self._clean[(index, node)])
-                for node in nodes:
-                    self._validate(view, root, node, out)
+                        out.extend(targets.ont_results[(index, node)])
+                self._validate_all(view, index, nodes, out)
             return out
-        for root in self.roots:
-            for node in self._focus(view, root):
-                self._validate(view, root, node, out)
+        for index, root in enumerate(self.roots):
+            self._validate_all(view, index, focus(view, root), out)
         return out
 
-    @staticmethod
-    def _focus(view: View, shape: Shape) -> list[str]:
-        found: dict[str, None] = dict.fromkeys(shape.target_nodes)
-        for cls in shape.target_classes:
-            found.update(dict.fromkeys(view.instances(cls)))
-        for p in shape.subjects_of:
-            found.update(dict.fromkeys(s for s, _ in view.pairs(p)))
-        for p in shape.objects_of:
-            found.update(dict.fromkeys(o for _, o in view.pairs(p)))
-        return list(found)
+    def _validate_all(
+        self, view: View, index: int, nodes: Iterable[str], out: list[Result]
+    ) -> None:
+        """Root ``index`` over its focus nodes: the full walk only where the fast path is unsure."""
+        root, clean = self.roots[index], self._clean_roots[index]
+        path, when_empty = root.path, root.runs_when_empty
+        for node in nodes:
+            values = [node] if path is None else path(view, node)
+            if (values or when_empty) and not clean(view, node, values):
+                self._validate(view, root, node, out, values)
 
     def _validate(
         self,
@@ -275,37 +213,3 @@ class Engine:
     @staticmethod
     def _values(view: View, shape: Shape, focus: str) -> list[str]:
         return [focus] if shape.path is None else shape.path(view, focus)
-
-
-def _uses_logic(shape: Shape, seen: set[int] | None = None) -> bool:
-    """True when the shape (or a property shape of it) asks other shapes about its values."""
-    seen = set() if seen is None else seen
-    if id(shape) in seen:
-        return False
-    seen.add(id(shape))
-    logical = ("Node", "Not", "And", "Or", "Xone", "Qualified", "Equals", "Disjoint", "LessThan")
-    if any(
-        c.removeprefix("http://www.w3.org/ns/shacl#").startswith(logical) for c, _ in shape.checks
-    ):
-        return True
-    return any(_uses_logic(child, seen) for child in shape.children)
-
-
-def finding(result: Result) -> Finding:
-    """One result as a flat finding (the shape's messages, or a generic one without them)."""
-    shape, focus, component, value, path, messages, _ = result
-    message = "; ".join(messages) if messages else shape.message or generic_message(component)
-    return Finding(
-        shape.severity,
-        text(focus),
-        text(path) if path is not None else shape.path_text,
-        message,
-        shape.text,
-        None if value is None else text(value),
-        component,
-    )
-
-
-def generic_message(component: str) -> str:
-    """The engine's message for a result of a shape without ``sh:message``."""
-    return f"Not satisfied: sh:{component.removeprefix('http://www.w3.org/ns/shacl#')}"

@@ -17,7 +17,8 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace
 from rdflib.term import Node
 
 from scholarkg.shacl.paths import path_text
-from scholarkg.shacl.terms import to_rdflib
+from scholarkg.shacl.results import Result
+from scholarkg.shacl.terms import text, to_rdflib
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -122,8 +123,6 @@ def _copy(source: Graph, node: Node, target: Graph, seen: set[Node]) -> None:
 
 def report_graph(results: list[Any], shapes: Graph) -> Graph:
     """A ``sh:ValidationReport`` of the engine's results (see ``engine.Result``)."""
-    from scholarkg.shacl.engine import finding  # the one place a result becomes text
-
     graph = Graph(bind_namespaces="core")
     graph.bind("sh", SH)
     report = BNode()
@@ -151,10 +150,30 @@ def report_graph(results: list[Any], shapes: Graph) -> Graph:
             graph.add((node, SH.sourceConstraint, constraint))
             _copy(shapes, constraint, graph, copied)
         if messages is not None or not shape.messages:
-            text = [finding(result).message] if not messages else list(messages)
-            for message in text:
+            lines = [finding(result).message] if not messages else list(messages)
+            for message in lines:
                 graph.add((node, SH.resultMessage, Literal(message)))
         else:
             for literal in shape.messages:
                 graph.add((node, SH.resultMessage, literal))
     return graph
+
+
+def finding(result: Result) -> Finding:
+    """One result as a flat finding (the shape's messages, or a generic one without them)."""
+    shape, focus, component, value, path, messages, _ = result
+    message = "; ".join(messages) if messages else shape.message or generic_message(component)
+    return Finding(
+        shape.severity,
+        text(focus),
+        text(path) if path is not None else shape.path_text,
+        message,
+        shape.text,
+        None if value is None else text(value),
+        component,
+    )
+
+
+def generic_message(component: str) -> str:
+    """The engine's message for a result of a shape without ``sh:message``."""
+    return f"Not satisfied: sh:{component.removeprefix('http://www.w3.org/ns/shacl#')}"

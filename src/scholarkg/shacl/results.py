@@ -70,6 +70,21 @@ class QueryResults:
             for row in found
         ]
 
+    def none_for(self, view: View, query: SparqlCheck, focus: str) -> bool:
+        """True when ``query`` certainly has no row for ``focus`` (the graph's rows grouped by
+        ``$this``, as :meth:`rows` keeps them); False when unsure (no such grouping)."""
+        select = query.select
+        if select is None or not (select.per_graph and query.binds_this):
+            return False
+        grouped = self._graph_rows.get(id(query))
+        if grouped is None:
+            base = {} if query.current_shape is None else {"currentShape": query.current_shape}
+            try:
+                grouped = self._graph_rows[id(query)] = select.rows_by_this(view, base)
+            except Unsupported:
+                return False
+        return focus not in grouped
+
     def run(
         self, view: View, shape: Any, query: SparqlCheck, focus: str, out: list[Result]
     ) -> None:

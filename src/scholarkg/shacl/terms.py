@@ -85,6 +85,8 @@ def text(term: str) -> str:
         return term[1:-1]
     if first == "_":
         return term[2:]
+    if term[-1] == '"':  # a plain literal: its lexical form
+        return unescape(term[1:-1])
     if term[-1] == ">" and not term.endswith(_STRING_SUFFIX):
         return _typed_text(term)  # rdflib may rewrite even an ill-typed lexical form ("TRUE")
     return literal_parts(term)[0]
