@@ -63,8 +63,9 @@ def config_file(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
-    """A real temporary Prefect API for the whole session (it takes ~10 s to start)."""
+    """A real temporary Prefect API for the whole session (it takes ~10 s to start; 600 s
+    only bounds a hang: on a busy two-core machine it took over 120 s, the bound before)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=600):
         yield

@@ -23,11 +23,12 @@ from processes import children
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, serving
-from test_stop import copies, still_running
+from test_stop import COPIES, THIRD_CHUNK, copies, still_running
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State
 
+AT_START = Path(__file__).parent / "helpers" / "at_start"
 SLOW_SOURCE = {"read_timeout": 30.0, "min_interval": 0.0}
 # a deployment of each case's own: the session's Prefect API keeps every test's deployments,
 # and one named as another test's would be run there with that test's parameters
@@ -54,6 +55,22 @@ def test_a_stopped_run_s_state_is_cancelled_with_its_reason_and_report() -> None
     stopped = state.result(raise_on_failure=False)
     assert isinstance(stopped, RunStopped) and stopped.report is report
     assert str(stopped) == state.message
+
+
+def waiting_at(point: str) -> dict[str, str]:
+    """The environment in which a served deployment's flow run waits at ``point`` (a
+    ``helpers/killed_at.py`` point) until it is asked to stop (helpers/at_start)."""
+    paths = [str(AT_START), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {"PYTHONPATH": os.pathsep.join(paths), "KILLED_AT": point, "KILLED_BY": "WAIT"}
+
+
+def wait_for_line(log: Path, line: str, serve: subprocess.Popen[bytes]) -> None:
+    """Until the served flow run's ``log`` holds ``line``; fails if the serving ends first."""
+    deadline = time.monotonic() + BOUND_SECONDS  # only catches a hang
+    while line not in log.read_text(errors="replace").splitlines():
+        shown = log.read_text(errors="replace")[-4000:]
+        assert serve.poll() is None and time.monotonic() < deadline, shown
+        time.sleep(0.05)  # a poll, not a wait for time to pass
 
 
 def _final_state(flow_run_id: UUID) -> State[Any]:
@@ -159,7 +176,7 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
     written, saying interrupted), not Prefect's SIGTERM exception thrown through the load."""
     from prefect.deployments import run_deployment
 
-    snapshot = copies(tmp_path / "snapshot.jsonl", 60)
+    snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
     config = write_config(tmp_path, [])
     with config.open("a", encoding="utf-8") as handle:
         handle.write(
@@ -167,19 +184,21 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
             f"parameters = {{ path = {json.dumps(str(snapshot))}, chunk_records = 50 }}\n"
         )
     deployment = "load_snapshot/test-cancelled-snapshot"
-    with serving(config, tmp_path, deployment) as (process, log):
+    waiting = f"killed_at: waiting for a stop at {THIRD_CHUNK}"
+    # the run waits at its third chunk until the cancel's SIGTERM: a load under way, for sure
+    with serving(config, tmp_path, deployment, extra=waiting_at(THIRD_CHUNK)) as (process, log):
         flow_run = run_deployment(deployment, timeout=0)
-        deadline = time.monotonic() + BOUND_SECONDS
-        while not (tmp_path / "store" / "CURRENT").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_for_line(log, waiting, process)
         state = stopped(cancel_in_prefect, flow_run.id, process)
     logged = log.read_text(errors="replace")
     shown = logged[-4000:]
+    assert logged.splitlines().count(waiting) == 1, shown  # the run's own process only
     assert state.is_cancelled(), (state, shown)
     said_once_that_it_stopped(logged, "snapshot")
     [saved] = (tmp_path / "data" / "reports").glob("snapshot-*.json")  # before: none written
     report = json.loads(saved.read_text(encoding="utf-8"))
     assert report["interrupted"].startswith("stop requested"), report
+    assert report["records_loaded"] < COPIES * 100, report  # stopped before the load's end
     assert state.message == f"snapshot: interrupted: {report['interrupted']}", shown
 
 

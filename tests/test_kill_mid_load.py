@@ -1,12 +1,12 @@
-"""Kill the loading process mid-run: every graph is afterwards either its old or its new version,
-and re-running completes the work (embedded store and a real Oxigraph server)."""
+"""Kill the loading process mid-run, in a graph's write: every graph is afterwards either its old or
+its new version (those reported new, those after the killed one old), and re-running completes
+the work (embedded store and a real Oxigraph server)."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,14 +21,13 @@ from scholarkg.store.remote import SparqlStore
 pytest_plugins = ("oxigraph_server",)
 
 HELPER = Path(__file__).parent / "helpers" / "load_many.py"
-# Per attempt: graphs reported done, then the fraction of one graph's load time to wait before
-# SIGKILL, so that the kill lands while the next graph is being written, not between graphs.
-KILL_AT = ((5, 0.5), (8, 0.3), (12, 0.7))
+# The graph whose write the loader is killed in (its own thread, at that write: no timing).
+KILLED_IN = 8
 VERSIONS_QUERY = "SELECT ?g ?o (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ?o"
 
 
-def loader_command(target: list[str], version: str) -> list[str]:
-    return [sys.executable, str(HELPER), *target, "--version", version]
+def loader_command(target: list[str], version: str, *more: str) -> list[str]:
+    return [sys.executable, str(HELPER), *target, "--version", version, *more]
 
 
 def load_to_completion(target: list[str], version: str) -> None:
@@ -39,32 +38,16 @@ def load_to_completion(target: list[str], version: str) -> None:
     assert done.stdout.splitlines() == [f"loaded {i}" for i in range(GRAPHS)]
 
 
-def kill_mid_run(target: list[str], version: str, after: int, fraction: float) -> int | None:
-    """Start the loader; once it reported ``after`` graphs, wait ``fraction`` of its mean time
-    per graph and SIGKILL it. The count it had reported, or None if it finished first."""
-    process = subprocess.Popen(
-        loader_command(target, version),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    stamps: list[float] = []
-    try:
-        for line in process.stdout:
-            if line.startswith("loaded "):
-                stamps.append(time.monotonic())
-            if len(stamps) >= after:
-                time.sleep(fraction * (stamps[-1] - stamps[0]) / (len(stamps) - 1))
-                process.send_signal(signal.SIGKILL)
-                break
-        process.wait(timeout=600)
-    finally:
-        if process.poll() is None:  # only when the test itself failed
-            process.kill()
-            process.wait(timeout=60)
-        process.stdout.close()
-    return len(stamps) if process.returncode == -signal.SIGKILL else None
+def kill_mid_run(target: list[str], version: str, killed_in: int) -> int:
+    """Run the loader, SIGKILLed while it writes graph ``killed_in``: the graphs it reported."""
+    done = subprocess.run(
+        loader_command(target, version, "--killed-in", str(killed_in)),
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    reported = done.stdout.splitlines()
+    assert reported == [f"loaded {i}" for i in range(len(reported))], reported
+    return len(reported)
 
 
 def graph_versions(store: GraphStore) -> dict[int, str]:
@@ -89,18 +72,14 @@ def graph_versions(store: GraphStore) -> dict[int, str]:
 
 
 def check_kill_and_rerun(target: list[str], inspect: Callable[[], dict[int, str]]) -> None:
-    for after, fraction in KILL_AT:
-        load_to_completion(target, "old")
-        assert set(inspect().values()) == {"old"}
-        reported = kill_mid_run(target, "new", after, fraction)
-        if reported is None:
-            continue  # finished before the kill: retry with another timing
-        versions = inspect()
-        assert all(versions[i] == "new" for i in range(reported)), "a reported graph was lost"
-        if {"old", "new"} <= set(versions.values()):
-            break
-    else:
-        pytest.fail(f"no kill landed mid-run after {len(KILL_AT)} attempts")
+    load_to_completion(target, "old")
+    assert set(inspect().values()) == {"old"}
+    reported = kill_mid_run(target, "new", KILLED_IN)
+    # killed in graph KILLED_IN's write, or at the latest as it was reported
+    assert reported in (KILLED_IN, KILLED_IN + 1), reported
+    versions = inspect()
+    assert all(versions[i] == "new" for i in range(reported)), "a reported graph was lost"
+    assert all(versions[i] == "old" for i in range(KILLED_IN + 1, GRAPHS)), versions
     load_to_completion(target, "new")
     assert set(inspect().values()) == {"new"}
 

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -168,14 +168,16 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextlib.contextmanager
 def serving(
-    config: Path, home: Path, deployment: str
+    config: Path, home: Path, deployment: str, extra: Mapping[str, str] | None = None
 ) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     """The schedules of ``config`` served by a child process on the session's Prefect API
-    (its home under ``home``), once ``deployment`` is there: the process and its log; the
-    process is stopped on leaving."""
+    (its home under ``home``; ``extra`` added to its environment), once ``deployment`` is
+    there: the process and its log; the process is stopped on leaving."""
     from prefect.settings import PREFECT_API_URL
 
-    env = os.environ | {
+    env = {
+        **os.environ,
+        **(extra or {}),
         "PREFECT_API_URL": str(PREFECT_API_URL.value()),
         "PREFECT_HOME": str(home / "prefect-home"),
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",

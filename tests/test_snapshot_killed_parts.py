@@ -31,6 +31,7 @@ import pytest
 
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
+from file_events import appearing
 from processes import kill_worker_then_resume, wait_held
 from scholarkg.quarantine import read_quarantined
 from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
@@ -238,11 +239,11 @@ def killed_while_bulk_loading(directory: Path) -> bool:
         start_new_session=True,
     )  # fmt: skip
     try:
-        while process.poll() is None:
-            with contextlib.suppress(OSError):  # not made yet
-                if any(name.startswith("bulk-") for name in os.listdir(store)):
-                    os.killpg(process.pid, signal.SIGKILL)
-                    break
+        # as the kernel saw them made: a segment's files, there for moments, are not missed
+        for name in appearing(store, lambda: process.poll() is not None):
+            if name.startswith("bulk-"):
+                os.killpg(process.pid, signal.SIGKILL)
+                break
         process.wait(timeout=BOUND)
     finally:
         if process.poll() is None:  # only when the test itself failed

@@ -5,7 +5,11 @@ calls go through; ``module:attribute@n``: from its ``n``-th such call on): what 
 point leaves on disk, with no clean-up of scholarkg's own. ``KILLED_BY=TERM`` in the environment
 sends SIGTERM instead (and the call goes on): a stop asked for at that point; ``KILLED_BY=STOP``
 sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there, once — held again
-at a later call, a process the test let go would wait for ever."""
+at a later call, a process the test let go would wait for ever; ``KILLED_BY=WAIT`` holds only
+the calling thread, once, until a stop is asked for (``scholarkg.lifecycle.STOP``: a SIGTERM
+the job's handler took), saying ``killed_at: waiting for a stop at <point>`` on stderr — its
+other threads (Prefect's control channel) go on. :func:`install` hooks a function the same way
+in a process the test does not start through this script (helpers/at_start/sitecustomize.py)."""
 
 from __future__ import annotations
 
@@ -16,30 +20,50 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from scholarkg.cli import main
+WAIT_BOUND = 600.0  # only catches a test that never asks for the stop
 
 
-def killing(original: Callable[..., Any], suffix: str, nth: int = 1) -> Callable[..., Any]:
+def killing(
+    original: Callable[..., Any], suffix: str, nth: int = 1, point: str = ""
+) -> Callable[..., Any]:
     calls = [0]
     how = os.environ.get("KILLED_BY", "KILL")
 
     def killed(*args: object, **kwargs: object) -> Any:
         if not args or any(str(arg).endswith(suffix) for arg in args):
             calls[0] += 1
+            if how == "WAIT":
+                if calls[0] == nth:
+                    wait_for_a_stop(point)
             # that call, and (as before) any such call after it; a hold only at that call
-            if calls[0] == nth or (calls[0] > nth and how != "STOP"):
+            elif calls[0] == nth or (calls[0] > nth and how != "STOP"):
                 os.kill(os.getpid(), signal.Signals["SIG" + how])
         return original(*args, **kwargs)
 
     return killed
 
 
-if __name__ == "__main__":
-    module_name, attribute, *suffix = sys.argv[1].split(":")
+def wait_for_a_stop(point: str) -> None:
+    from scholarkg.lifecycle import STOP
+
+    print(f"killed_at: waiting for a stop at {point}", file=sys.stderr, flush=True)
+    STOP.wait(WAIT_BOUND)
+
+
+def install(point: str) -> None:
+    """Hook the function ``point`` names (the script's first argument) in this process."""
+    module_name, attribute, *suffix = point.split(":")
     attribute, _, nth = attribute.partition("@")
     owner: Any = importlib.import_module(module_name)
     *path, name = attribute.split(".")
     for part in path:
         owner = getattr(owner, part)
-    setattr(owner, name, killing(getattr(owner, name), "".join(suffix), int(nth or 1)))
+    hooked = killing(getattr(owner, name), "".join(suffix), int(nth or 1), point)
+    setattr(owner, name, hooked)
+
+
+if __name__ == "__main__":
+    from scholarkg.cli import main
+
+    install(sys.argv[1])
     sys.exit(main(sys.argv[2:]))
