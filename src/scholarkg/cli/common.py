@@ -113,10 +113,12 @@ def load(args: argparse.Namespace) -> Config:
     """The configuration ``--config`` names, with the ``--store`` directory when given."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
-    from scholarkg.locations import file_url_path
+    from scholarkg.locations import NOT_UTF8, file_url_path, not_utf8, shown
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
+    if args.config is not None and not_utf8(args.config):  # a run hands it to Prefect
+        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
     config = load_config(Path(args.config).expanduser() if args.config is not None else None)

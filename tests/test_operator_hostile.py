@@ -1,0 +1,114 @@
+"""A careless or hostile operator at the command line: paths, configs and environments that
+once ended in a traceback, a wrong exit code or a run that did its work and then failed.
+
+Each case runs the real CLI (``scholarkg.cli.main`` in-process, or ``python -m scholarkg.cli``
+where the process's own streams or environment are the point) and asserts one line naming the
+source, the README's exit code, and that nothing was written where it should not be."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg.cli import main
+
+LATIN1 = os.fsdecode(b"caf\xe9")  # a name of bytes that are no UTF-8, as the file system gives it
+
+
+def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith(("error:", "scholarkg "))]
+    assert len(lines) == 1, err
+    return lines[-1]
+
+
+def test_a_profile_whose_name_is_not_utf8_is_a_usage_error_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scholarkg run --profile café.txt`` (Latin-1 bytes) and its ``file:`` URL
+    (``%E9``): exit 2 naming the option and the path as bytes (``\\xe9``), no data directory
+    made. Before: the run started Prefect, whose flow-run parameters (JSON) could not hold the
+    name: a UnicodeEncodeError traceback."""
+    page = tmp_path / f"{LATIN1}.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config = str(write_config(tmp_path, []))
+    for given in (str(page), f"file://{os.fsdecode(tmp_path)}/caf%E9.txt"):
+        with pytest.raises(SystemExit) as ended:
+            main(["run", "--config", config, "--profile", given])
+        assert ended.value.code == 2
+        line = _error_line(capsys)
+        assert line.startswith("scholarkg run: error: argument --profile: ")
+        assert "not UTF-8" in line
+    assert "caf\\xe9" in line or "caf%E9" in line
+    assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("option", ["--config", "--store"])
+def test_a_config_or_store_whose_name_is_not_utf8_is_one_line_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    """``--config café.toml`` or ``--store café``: exit 1, ``error: --config …caf\\xe9…: a
+    path that is not UTF-8 …``, before Prefect starts and before anything is made. Before: a
+    traceback from Prefect (the flow run's parameters are JSON)."""
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    if option == "--config":
+        named = tmp_path / f"{LATIN1}.toml"
+        config.rename(named)
+        argv = ["run", "--config", str(named)]
+    else:
+        argv = ["run", "--config", str(config), "--store", str(tmp_path / LATIN1)]
+    assert main(argv) == 1
+    line = _error_line(capsys)
+    assert line.startswith(f"error: {option} ") and "caf\\xe9" in line and "not UTF-8" in line
+    assert not (tmp_path / "data").exists() and not (tmp_path / LATIN1).exists()
+
+
+def test_a_data_directory_under_a_folder_not_utf8_is_refused_by_every_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A config kept in a folder named in Latin-1, the working directory, given as
+    ``--config scholarkg.toml``: its relative ``[data] dir`` and ``[store] path`` follow it
+    there. ``run`` and ``arxiv load-snapshot`` refuse it in one line naming
+    the key and the path, exit 1, nothing made. Before: ``run`` ended in a traceback from
+    Prefect and ``load-snapshot`` in one from the manifest's store key, after making the
+    data directory."""
+    folder = tmp_path / LATIN1
+    folder.mkdir()
+    config = folder / "scholarkg.toml"
+    config.write_text(
+        f'[arxiv]\nenabled = false\n[profiles]\nsources = ["{SAMPLE_PROFILE}"]\n',
+        encoding="utf-8",
+    )
+    snapshot = tmp_path / "snapshot.jsonl"
+    snapshot.write_text("", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    for argv in (
+        ["run", "--config", config.name],
+        ["arxiv", "load-snapshot", str(snapshot), "--config", config.name],
+        ["profile", "parse", str(SAMPLE_PROFILE), "--config", config.name],
+    ):
+        assert main(argv) == 1, argv
+        line = _error_line(capsys)
+        assert line.startswith("error: ") and "[data] dir" in line and "not UTF-8" in line
+        assert "caf\\xe9" in line
+    assert os.listdir(folder) == ["scholarkg.toml"]
+
+
+def test_profile_parse_of_a_name_not_utf8_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scholarkg profile parse café.txt`` (Latin-1): exit 1, one line naming it, nothing
+    archived. Before: the page was read and archived, then writing the archive's log line
+    failed with a UnicodeEncodeError traceback."""
+    page = tmp_path / f"{LATIN1}.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config = str(write_config(tmp_path, []))
+    assert main(["profile", "parse", str(page), "--config", config]) == 1
+    line = _error_line(capsys)
+    assert line.startswith("error: ") and "caf\\xe9.txt" in line and "not UTF-8" in line
+    assert not (tmp_path / "data" / "raw").exists()
