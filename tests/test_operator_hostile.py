@@ -112,3 +112,32 @@ def test_profile_parse_of_a_name_not_utf8_is_one_line(
     line = _error_line(capsys)
     assert line.startswith("error: ") and "caf\\xe9.txt" in line and "not UTF-8" in line
     assert not (tmp_path / "data" / "raw").exists()
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "bound"),
+    [
+        ("serve", "workers", 100_000, 256),
+        ("runner", "max_workers", 100_000, 256),
+        ("serve", "memory_limit_mb", 10**20, 10**9),
+    ],
+)
+def test_workers_or_a_memory_limit_past_what_can_start_are_refused_with_the_config(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    section: str,
+    key: str,
+    value: int,
+    bound: int,
+) -> None:
+    """``workers = 100000`` (a typo of 10) and a memory limit past what the kernel's limit
+    holds: every command refuses the config in one line naming the file, section, key and the
+    bound, exit 1. Before: the config loaded; ``scholarkg serve`` started 100 000 worker
+    processes at once and answered nothing while it tried, and ``scholarkg query`` said its
+    worker stopped as it started, ``if [serve] memory_limit_mb = … is too low …, raise it``."""
+    config = tmp_path / "hostile.toml"
+    config.write_text(f"[{section}]\n{key} = {value}\n", encoding="utf-8")
+    assert main(["query", "--list", "--config", str(config)]) == 1
+    assert _error_line(capsys) == (
+        f"error: {config}: [{section}] {key} must be <= {bound}, got {value}"
+    )
