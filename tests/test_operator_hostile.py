@@ -141,3 +141,35 @@ def test_workers_or_a_memory_limit_past_what_can_start_are_refused_with_the_conf
     assert _error_line(capsys) == (
         f"error: {config}: [{section}] {key} must be <= {bound}, got {value}"
     )
+
+
+NO_SUCH_USER = "~scholarkg-no-such-user"
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "start"),
+    [
+        (["--config", f"{NO_SUCH_USER}/c.toml"], {}, f"error: --config {NO_SUCH_USER}/c.toml: "),
+        (["--store", NO_SUCH_USER], {}, f"error: --store {NO_SUCH_USER}: "),
+        ([], {"SCHOLARKG_STORE__PATH": f"{NO_SUCH_USER}/s"}, "error: environment "),
+        ([], {"SCHOLARKG_HOME": NO_SUCH_USER}, f"error: SCHOLARKG_HOME={NO_SUCH_USER}: "),
+    ],
+)
+def test_a_home_directory_of_no_user_is_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    env: dict[str, str],
+    start: str,
+) -> None:
+    """``~nosuchuser/…`` as ``--config``, ``--store``, a config path or ``SCHOLARKG_HOME``:
+    exit 1, one line naming the option or variable and ``names no home directory``. Before: a
+    RuntimeError traceback, ``Could not determine home directory``."""
+    monkeypatch.chdir(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["query", "papers-per-year", *argv]) == 1
+    line = _error_line(capsys)
+    assert line.startswith(start) and f"{NO_SUCH_USER} names no home directory" in line
+    assert os.listdir(tmp_path) == []

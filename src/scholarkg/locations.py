@@ -3,6 +3,7 @@ names a path of this machine and is read as that path."""
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import unquote, urlsplit
 
@@ -32,6 +33,18 @@ def shown(location: str) -> str:
         return location.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate no file system gave (from a \\ud800 escape)
         return location.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def home_expanded(path: str) -> str:
+    """``path`` with a leading ``~`` or ``~user`` made that home directory, as a shell does; a
+    ValueError saying so when there is none (``~nosuchuser/x``; before, a RuntimeError
+    traceback, ``Could not determine home directory``)."""
+    expanded = os.path.expanduser(path)
+    if path.startswith("~") and expanded == path:  # expanduser leaves what it cannot expand
+        user = path[1:].split(os.sep, 1)[0]
+        who = f"no user {user!r}" if user else "no $HOME and no entry in the user database"
+        raise ValueError(f"{path.split(os.sep, 1)[0]} names no home directory ({who})")
+    return expanded
 
 
 def is_http_url(location: str) -> bool:

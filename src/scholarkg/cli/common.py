@@ -121,7 +121,7 @@ def load(args: argparse.Namespace) -> Config:
         raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
-    config = load_config(Path(args.config).expanduser() if args.config is not None else None)
+    config = load_config(None if args.config is None else Path(_expanded("--config", args.config)))
     store = getattr(args, "store", None)
     if store is None:
         return config
@@ -137,7 +137,19 @@ def load(args: argparse.Namespace) -> Config:
         named = file_url_path(store)
     except ValueError as exc:
         raise ConfigError(f"--store {store}: {exc}") from None
-    return config.with_store_path(Path(named if named is not None else store).expanduser())
+    return config.with_store_path(Path(_expanded("--store", named or store)))
+
+
+def _expanded(option: str, path: str) -> str:
+    """``path`` with its leading ``~`` expanded; a :class:`ConfigError` naming ``option`` when
+    it names no home directory."""
+    from scholarkg.errors import ConfigError
+    from scholarkg.locations import home_expanded
+
+    try:
+        return home_expanded(path)
+    except ValueError as exc:
+        raise ConfigError(f"{option} {path}: {exc}") from None
 
 
 def print_report(report: RunReport, title: str) -> int:

@@ -22,6 +22,7 @@ from scholarkg.locations import (
     NOT_UTF8,
     NUL,
     file_url_path,
+    home_expanded,
     http_url,
     is_http_url,
     not_utf8,
@@ -46,7 +47,10 @@ def _locate(value: str, base: Path) -> str:
         raise ConfigError(f"{shown(value)}: {exc}") from None
     if NUL in value:
         raise ConfigError(f"{value!r}: {NO_NUL}")
-    path = Path(named if named is not None else value).expanduser()
+    try:
+        path = Path(home_expanded(named if named is not None else value))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
     located = str(path if path.is_absolute() else absolute(base / path))
     if not_utf8(located):
         raise ConfigError(f"{shown(located)}: {NOT_UTF8}")
