@@ -8,10 +8,13 @@ source, the README's exit code, and that nothing was written where it should not
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from building import build_store
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
@@ -173,3 +176,45 @@ def test_a_home_directory_of_no_user_is_one_line(
     line = _error_line(capsys)
     assert line.startswith(start) and f"{NO_SUCH_USER} names no home directory" in line
     assert os.listdir(tmp_path) == []
+
+
+def _cli(argv: list[str], closing: int, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """``python -m scholarkg.cli argv`` started with file descriptor ``closing`` (1: stdout,
+    2: stderr) closed, as ``>&-`` or ``2>&-`` starts it; the other stream captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg.cli", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=None if closing == 1 else subprocess.PIPE,
+        stderr=None if closing == 2 else subprocess.PIPE,
+        preexec_fn=lambda: os.close(closing),
+        cwd=cwd,
+        timeout=300,  # only catches a hang
+        check=False,
+    )
+
+
+def test_an_error_with_stderr_closed_never_reaches_stdout(tmp_path: Path) -> None:
+    """``scholarkg query --list --config bad.toml 2>&- > answer``: exit 1 and nothing in the
+    answer. Before: ``print(..., file=sys.stderr)`` with no stderr (None) printed to stdout,
+    so the ``error: …`` line landed in the data the caller kept."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[http\n", encoding="utf-8")
+    done = _cli(["query", "--list", "--config", str(bad)], 2, tmp_path)
+    assert (done.returncode, done.stdout) == (1, b"")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["query", "papers-per-year", "--format", "json"], ["export", "--output", "-"]],
+    ids=["query", "export"],
+)
+def test_an_answer_or_dump_with_stdout_closed_runs_as_it_would(
+    tmp_path: Path, argv: list[str]
+) -> None:
+    """``scholarkg query … >&-`` and ``scholarkg export --output - >&-`` run as they would,
+    showing nothing there: exit 0, nothing on stderr (as README says of ``run >&-``). Before:
+    an AttributeError traceback (``'NoneType' object has no attribute 'write'`` /
+    ``'buffer'``), exit 1."""
+    config = build_store(tmp_path, [SAMPLE_PROFILE])[0].source
+    done = _cli([*argv, "--config", str(config)], 1, tmp_path)
+    assert (done.returncode, done.stderr) == (0, b"")

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 
@@ -26,3 +29,23 @@ def encode_every_character() -> None:
         sys.stdout.reconfigure(encoding="utf-8")
     if isinstance(sys.stderr, io.TextIOWrapper) and not _is_utf8(sys.stderr):
         sys.stderr.reconfigure(errors="backslashreplace")
+
+
+@contextmanager
+def closed_streams_to_devnull() -> Iterator[None]:
+    """For the call: stdout or stderr the process was started without (``>&-``, ``2>&-``;
+    Python has None for it) is ``os.devnull``, so a command runs as it would, showing nothing
+    there. Before, ``print(..., file=sys.stderr)`` with stderr None wrote to stdout (an
+    ``error: …`` line in the data a caller kept: ``2>&- > answer.json``), and writing an
+    answer or a dump to stdout None was an AttributeError traceback."""
+    names = [name for name in ("stdout", "stderr") if getattr(sys, name) is None]
+    for name in names:
+        setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    try:
+        yield
+    finally:
+        for name in names:
+            stand_in = getattr(sys, name)
+            setattr(sys, name, None)
+            if stand_in is not None:
+                stand_in.close()
