@@ -218,3 +218,18 @@ def test_an_answer_or_dump_with_stdout_closed_runs_as_it_would(
     config = build_store(tmp_path, [SAMPLE_PROFILE])[0].source
     done = _cli([*argv, "--config", str(config)], 1, tmp_path)
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize("host", ["", " "])
+def test_an_empty_host_is_a_usage_error_not_every_interface(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str
+) -> None:
+    """``scholarkg serve --host "$HOST"`` with the variable unset: exit 2 naming --host, no
+    server. Before: the server listened on every interface (``http://0.0.0.0:…``), where the
+    default ([serve] host) is loopback."""
+    config = str(write_config(tmp_path, []))
+    with pytest.raises(SystemExit) as ended:
+        main(["serve", "--host", host, "--port", "0", "--config", config])
+    assert ended.value.code == 2
+    line = _error_line(capsys)
+    assert line.startswith("scholarkg serve: error: argument --host: an empty host")
