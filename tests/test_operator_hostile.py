@@ -233,3 +233,28 @@ def test_an_empty_host_is_a_usage_error_not_every_interface(
     assert ended.value.code == 2
     line = _error_line(capsys)
     assert line.startswith("scholarkg serve: error: argument --host: an empty host")
+
+
+@pytest.mark.parametrize("target", ["loop", "missing"])
+def test_a_store_that_is_a_symlink_to_nothing_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    """``--store`` a symlink loop (``a -> b -> a``) or a link to a folder not there:
+    ``arxiv load-snapshot`` says so in one line naming it, exit 1, nothing made. Before: the
+    check passed it as a store to create, and the loop ended in a RuntimeError traceback
+    (``Symlink loop from …``) when the run named its store."""
+    link = tmp_path / "store-link"
+    if target == "loop":
+        (tmp_path / "other").symlink_to(link)
+        link.symlink_to(tmp_path / "other")
+    else:
+        link.symlink_to(tmp_path / "not-there")
+    config = str(write_config(tmp_path, []))
+    snapshot = tmp_path / "snapshot.jsonl"
+    snapshot.write_text("", encoding="utf-8")
+    argv = ["arxiv", "load-snapshot", str(snapshot), "--config", config, "--store", str(link)]
+    assert main(argv) == 1
+    assert _error_line(capsys) == (
+        f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
+    )
+    assert not (tmp_path / "not-there").exists() and not (tmp_path / "data").exists()
