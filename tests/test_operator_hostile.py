@@ -258,3 +258,20 @@ def test_a_store_that_is_a_symlink_to_nothing_is_one_line(
         f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
     )
     assert not (tmp_path / "not-there").exists() and not (tmp_path / "data").exists()
+
+
+def test_an_export_output_that_is_a_symlink_loop_is_refused_and_the_links_stay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``export --output a`` where ``a -> b -> a``: exit 1 in one line naming it, both links
+    as they were, nothing written, as ``cp`` refuses. Before: the dump replaced the link
+    ``a`` (README: an ``--output`` symlink is written through and stays)."""
+    config = build_store(tmp_path, [SAMPLE_PROFILE])[0].source
+    link, other = tmp_path / "a.nq", tmp_path / "b.nq"
+    other.symlink_to(link)
+    link.symlink_to(other)
+    assert main(["export", "--config", str(config), "--output", str(link)]) == 1
+    line = _error_line(capsys)
+    assert line.startswith(f"error: {link}: not written: ") and "loop" in line
+    assert link.is_symlink() and other.is_symlink()
+    assert not (tmp_path / "a.nq.sha256").exists()
