@@ -195,7 +195,10 @@ def export_dump(
     spec = dump_format(fmt)
     path = Path(path)
     if path.is_symlink():  # written through, as cp does: the file it names, the link kept
-        path = Path(os.path.realpath(path))
+        named = Path(os.path.realpath(path))
+        if named.is_symlink():  # a loop: cp refuses it (before: the link was replaced)
+            raise ExportError(f"{path}: not written: a symbolic link loop names no file")
+        path = named
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
     for target in (path, sha_path):

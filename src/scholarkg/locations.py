@@ -3,11 +3,48 @@ names a path of this machine and is read as that path."""
 
 from __future__ import annotations
 
+import os
 import re
 from urllib.parse import unquote, urlsplit
 
 NUL = "\x00"
 NO_NUL = "names a NUL character (%00 or \\u0000), which no path holds"
+NOT_UTF8 = (
+    "a path that is not UTF-8 text, which scholarkg's records (archive, reports, graph, "
+    "Prefect) cannot hold; rename it"
+)
+
+
+def not_utf8(location: str) -> bool:
+    """``location`` cannot be written as UTF-8: a name the file system gave as bytes that are no
+    UTF-8 (a Latin-1 ``caf\\xe9.txt``, read as ``caf\\udce9.txt``), or such a ``%XX`` of a
+    ``file:`` URL. Every record it would go into (JSON, N-Triples, Prefect's parameters) is
+    UTF-8: before, the first of them failed with a traceback, after the work before it."""
+    try:
+        location.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def shown(location: str) -> str:
+    """``location`` as a message shows it: each byte that is no UTF-8 as ``\\xNN``."""
+    try:
+        return location.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no file system gave (from a \\ud800 escape)
+        return location.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def home_expanded(path: str) -> str:
+    """``path`` with a leading ``~`` or ``~user`` made that home directory, as a shell does; a
+    ValueError saying so when there is none (``~nosuchuser/x``; before, a RuntimeError
+    traceback, ``Could not determine home directory``)."""
+    expanded = os.path.expanduser(path)
+    if path.startswith("~") and expanded == path:  # expanduser leaves what it cannot expand
+        user = path[1:].split(os.sep, 1)[0]
+        who = f"no user {user!r}" if user else "no $HOME and no entry in the user database"
+        raise ValueError(f"{path.split(os.sep, 1)[0]} names no home directory ({who})")
+    return expanded
 
 
 def is_http_url(location: str) -> bool:
@@ -24,7 +61,10 @@ _OTHER_URL = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]+)://")
 def url_problem(location: str) -> str | None:
     """Why ``location`` names nothing that can be read: an http(s) URL that cannot be fetched
     (unreadable, no host, a port out of range) or a URL of another scheme (``ftp://``); None
-    for a fetchable http(s) URL, a ``file:`` URL or a path."""
+    for a fetchable http(s) URL, a ``file:`` URL or a path (a location that is not UTF-8 text:
+    :data:`NOT_UTF8`)."""
+    if not_utf8(location):
+        return NOT_UTF8
     if not is_http_url(location):
         other = _OTHER_URL.match(location)
         if other is None or other["scheme"].lower() == "file":
@@ -64,4 +104,6 @@ def file_url_path(location: str) -> str | None:
     path = unquote(parts.path, errors="surrogateescape")
     if NUL in path:
         raise ValueError(NO_NUL)
+    if not_utf8(path):
+        raise ValueError(NOT_UTF8)
     return path

@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from scholarkg.errors import ConfigError
+from scholarkg.locations import home_expanded
 from scholarkg.shape_iris import name_blank_shapes
 
 ONTOLOGY_FILES = ("scholarkg.ttl", "arxiv-categories.ttl")
@@ -30,7 +31,10 @@ def _home() -> Path:
     not such a folder), else the installed or checked-out one."""
     env = os.environ.get("SCHOLARKG_HOME")
     if env:
-        home = Path(env).expanduser()
+        try:
+            home = Path(home_expanded(env))
+        except ValueError as exc:
+            raise ConfigError(f"SCHOLARKG_HOME={env}: {exc}") from None
         if not home.is_dir():
             raise ConfigError(f"SCHOLARKG_HOME={env}: no such directory")
         if not (home / "config" / "default.toml").is_file():

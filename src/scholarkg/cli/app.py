@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, quarantine, query, run, schedule, serve
 from scholarkg.cli.common import HelpFormatter, describe
-from scholarkg.cli.streams import encode_every_character
+from scholarkg.cli.streams import closed_streams_to_devnull, encode_every_character
 from scholarkg.errors import ScholarKGError
 from scholarkg.lifecycle import Interrupted, stop_on_signal, stop_quietly, stopped_exit_code
 
@@ -61,6 +61,11 @@ def _reader_gone() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with closed_streams_to_devnull():  # started with >&- or 2>&-: nothing shown there
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     encode_every_character()
     args = build_parser().parse_args(argv)
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
@@ -71,8 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous = {s: signal.signal(s, on_signal) for s in signals}
     try:
         code: int = args.handler(args)
-        if sys.stdout is not None:  # None: started with stdout closed (>&-), nothing shown
-            sys.stdout.flush()  # a closed pipe shows here, not at exit
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
     except BrokenPipeError:
         return _reader_gone()
     except ScholarKGError as exc:

@@ -113,13 +113,15 @@ def load(args: argparse.Namespace) -> Config:
     """The configuration ``--config`` names, with the ``--store`` directory when given."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
-    from scholarkg.locations import file_url_path
+    from scholarkg.locations import NOT_UTF8, file_url_path, not_utf8, shown
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
+    if args.config is not None and not_utf8(args.config):  # a run hands it to Prefect
+        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
-    config = load_config(Path(args.config).expanduser() if args.config is not None else None)
+    config = load_config(None if args.config is None else Path(_expanded("--config", args.config)))
     store = getattr(args, "store", None)
     if store is None:
         return config
@@ -135,7 +137,19 @@ def load(args: argparse.Namespace) -> Config:
         named = file_url_path(store)
     except ValueError as exc:
         raise ConfigError(f"--store {store}: {exc}") from None
-    return config.with_store_path(Path(named if named is not None else store).expanduser())
+    return config.with_store_path(Path(_expanded("--store", named or store)))
+
+
+def _expanded(option: str, path: str) -> str:
+    """``path`` with its leading ``~`` expanded; a :class:`ConfigError` naming ``option`` when
+    it names no home directory."""
+    from scholarkg.errors import ConfigError
+    from scholarkg.locations import home_expanded
+
+    try:
+        return home_expanded(path)
+    except ValueError as exc:
+        raise ConfigError(f"{option} {path}: {exc}") from None
 
 
 def print_report(report: RunReport, title: str) -> int:

@@ -20,7 +20,9 @@ def register(commands: Commands) -> None:
         dumps. Prints the URL it listens on first.
         """,
     )
-    serve.add_argument("--host", help="the interface to listen on (default: [serve] host)")
+    serve.add_argument(
+        "--host", type=_host, help="the interface to listen on (default: [serve] host)"
+    )
     serve.add_argument(
         "--port",
         type=_port,
@@ -36,6 +38,17 @@ def register(commands: Commands) -> None:
     )
     add_store_options(serve)
     serve.set_defaults(handler=serve_store)
+
+
+def _host(value: str) -> str:
+    """An argparse type: an interface, never empty (``--host "$HOST"`` of an unset variable:
+    the server bound every interface, 0.0.0.0, where the default is loopback) — a usage error
+    otherwise."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty host (leave --host out for [serve] host; 0.0.0.0 listens on every interface)"
+        )
+    return value.strip()
 
 
 def _port(value: str) -> int:

@@ -52,6 +52,17 @@ scholarkg makes counts that far (a socket timeout stops short of 9.3e9 s). Longe
 bound but a crash once the run reaches it; no key takes inf or nan."""
 
 
+WORKERS_MAX = 256
+"""The most workers a key may start (query worker processes, a run's threads or Dask workers):
+each is started at once and holds the store or a task's memory, so ``workers = 100000`` (a
+typo) would start that many processes, and ``scholarkg serve`` answered nothing while it tried."""
+
+RLIMIT_MB_MAX = 1_000_000_000
+"""The largest memory limit a key may give, MiB (about 950 TiB: more than any machine holds).
+Past ``(2**63 - 1) // 2**20`` the kernel's limit (a signed 64-bit count of bytes) cannot take
+it and a worker could not start, which it once told as a limit too low to start in."""
+
+
 def seconds(default: float, description: str, **constraints: Any) -> Any:
     """A key of seconds (a wait, timeout or deadline): :func:`setting`, at most
     :data:`SECONDS_MAX`."""

@@ -17,26 +17,44 @@ from scholarkg.config.fields import marker
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
-from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url, url_problem
+from scholarkg.locations import (
+    NO_NUL,
+    NOT_UTF8,
+    NUL,
+    file_url_path,
+    home_expanded,
+    http_url,
+    is_http_url,
+    not_utf8,
+    shown,
+    url_problem,
+)
 
 
 def _locate(value: str, base: Path) -> str:
     """A URL stays as is; a ``file:`` URL is the path it names; a relative path is resolved
     against ``base``. A ``file:`` URL naming no file here, an http(s) URL that cannot be
     fetched or a URL of another scheme (``ftp://``: once a relative path ``ftp:/…``) is a
-    ConfigError naming it."""
+    ConfigError naming it, and so is a path that is not UTF-8 text (its own name, or the
+    folder it follows: a config or working directory of such a name)."""
     if problem := url_problem(value):
-        raise ConfigError(f"{value}: {problem}")
+        raise ConfigError(f"{shown(value)}: {problem}")
     if is_http_url(value):
         return http_url(value)
     try:
         named = file_url_path(value)
     except ValueError as exc:
-        raise ConfigError(f"{value}: {exc}") from None
+        raise ConfigError(f"{shown(value)}: {exc}") from None
     if NUL in value:
         raise ConfigError(f"{value!r}: {NO_NUL}")
-    path = Path(named if named is not None else value).expanduser()
-    return str(path if path.is_absolute() else absolute(base / path))
+    try:
+        path = Path(home_expanded(named if named is not None else value))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    located = str(path if path.is_absolute() else absolute(base / path))
+    if not_utf8(located):
+        raise ConfigError(f"{shown(located)}: {NOT_UTF8}")
+    return located
 
 
 def _located(value: Any, base: Path) -> Any:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from pydantic import SecretStr, field_validator
 
 from scholarkg.config.fields import (
+    WORKERS_MAX,
     Cron,
     HttpUrlText,
     NonEmptyText,
@@ -239,7 +240,9 @@ class RunnerConfig(Section):
     """``[runner]``: which Prefect task runner the flows use."""
 
     kind: RunnerKind = setting("threads", "threads, or dask (pip install 'scholarkg[dask]')")
-    max_workers: int = setting(2, "threads, or workers of a local Dask cluster", ge=1)
+    max_workers: int = setting(
+        2, "threads, or workers of a local Dask cluster", ge=1, le=WORKERS_MAX
+    )
     dask_address: OptionalText = setting(
         None, "a running Dask scheduler (tcp://host:8786); none: a local cluster"
     )

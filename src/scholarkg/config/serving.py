@@ -7,7 +7,15 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from scholarkg.config.fields import NonEmptyText, OptionalText, Section, seconds, setting
+from scholarkg.config.fields import (
+    RLIMIT_MB_MAX,
+    WORKERS_MAX,
+    NonEmptyText,
+    OptionalText,
+    Section,
+    seconds,
+    setting,
+)
 
 
 def _proxy(value: str) -> str:
@@ -41,13 +49,17 @@ class ServeSettings(Section):
         "[] = none, from any address (loopback too)",
     )
     workers: int = setting(
-        2, "query worker processes (one more is lent per query running past 1 s)", gt=0
+        2,
+        "query worker processes (one more is lent per query running past 1 s)",
+        gt=0,
+        le=WORKERS_MAX,
     )
     quick_workers: int = setting(
         1,
         "query workers kept beside `workers` for queries that look quick (ASK, a LIMIT without "
         "ORDER BY, aggregates or paths; see README), used once every other worker is busy",
         ge=0,
+        le=WORKERS_MAX,
     )
     quick_time_limit: float = seconds(
         2.0,
@@ -62,7 +74,7 @@ class ServeSettings(Section):
         gt=0,
     )
     memory_limit_mb: int = setting(
-        2048, "data-segment limit of each query or update worker, MiB", gt=0
+        2048, "data-segment limit of each query or update worker, MiB", gt=0, le=RLIMIT_MB_MAX
     )
     max_query_bytes: int = setting(262_144, "longer query text is refused before parsing", gt=0)
     max_nesting: int = setting(

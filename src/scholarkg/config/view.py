@@ -21,6 +21,7 @@ from scholarkg.config.sections import (
 )
 from scholarkg.config.serving import ServeSettings
 from scholarkg.errors import ConfigError
+from scholarkg.locations import NOT_UTF8, not_utf8, shown
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,8 @@ class Config:
         if problem:
             raise ConfigError(f"--store {path}: {problem}")
         whole = Path(os.path.abspath(path))  # as given, made absolute (a symlink kept)
+        if not_utf8(str(whole)):  # its name, or the working directory's
+            raise ConfigError(f"--store {shown(str(path))}: {NOT_UTF8}")
         beside = store_and_data_problem(whole, self.data_dir)
         if beside and self.store.kind == "oxigraph":
             raise ConfigError(f"--store {path}: {beside}")

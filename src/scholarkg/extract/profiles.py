@@ -16,7 +16,17 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.files import absolute
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.locations import NO_NUL, NUL, file_url_path, http_url, is_http_url, url_problem
+from scholarkg.locations import (
+    NO_NUL,
+    NOT_UTF8,
+    NUL,
+    file_url_path,
+    http_url,
+    is_http_url,
+    not_utf8,
+    shown,
+    url_problem,
+)
 from scholarkg.models import Profile
 
 PROFILE_LIMIT = "[limits] profile_bytes"
@@ -80,7 +90,7 @@ def local_path(location: str) -> str:
     try:
         path = file_url_path(location)
     except ValueError as exc:
-        raise ExtractError(location, str(exc)) from None
+        raise ExtractError(shown(location), str(exc)) from None
     if NUL in location:
         raise ExtractError(location, NO_NUL)
     return os.path.expanduser(location) if path is None else path
@@ -105,7 +115,7 @@ def fetch_profile(
     """
     cap = limits.profile_bytes
     if problem := url_problem(location):
-        raise ExtractError(location, problem)
+        raise ExtractError(shown(location), problem)
     if is_url(location):
         location = http_url(location)
         response = http.get(
@@ -123,6 +133,7 @@ def fetch_profile(
                 location, f"HTTP {response.status}: no profile page", status=response.status
             )
         return archive.noted(response.archived, archived_as(location))
+    source = archived_as(location)  # a path that is not UTF-8 is refused before it is read
     try:
         body = _read_file(local_path(location), cap, http.policy.read_timeout)
     except OSError as exc:
@@ -133,13 +144,19 @@ def fetch_profile(
             f"profile larger than {PROFILE_LIMIT} = {cap} bytes: not read further; raise it in "
             "your config if the page is genuine",
         )
-    return archive.noted(archive.store(body, source=archived_as(location)), archived_as(location))
+    return archive.noted(archive.store(body, source=source), source)
 
 
 def archived_as(location: str) -> str:
     """The source a profile page at ``location`` is archived and noted as (a file: its
-    absolute path, whether named by a path or a ``file:`` URL)."""
-    return http_url(location) if is_url(location) else str(absolute(Path(local_path(location))))
+    absolute path, whether named by a path or a ``file:`` URL); an ExtractError for a path
+    that is not UTF-8 text (its name, or the working directory it follows)."""
+    if is_url(location):
+        return http_url(location)
+    source = str(absolute(Path(local_path(location))))
+    if not_utf8(source):
+        raise ExtractError(shown(source), NOT_UTF8)
+    return source
 
 
 def parse_archived_profile(

@@ -23,7 +23,7 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 
 from scholarkg.config import StoreConfig
-from scholarkg.files import file_name_for, remove_quietly, temp_target, write_atomic
+from scholarkg.files import absolute, file_name_for, remove_quietly, temp_target, write_atomic
 from scholarkg.load.manifest import store_key
 from scholarkg.load.payload import GraphPayload
 from scholarkg.validate import Finding
@@ -34,8 +34,8 @@ STORE_FILE = "store"
 
 def _where(store: StoreConfig) -> str:
     """The directory (resolved) of an embedded store or a file sink, the query endpoint of a
-    SPARQL server."""
-    return str(store.query_url) if store.kind == "sparql" else str(Path(store.path).resolve())
+    SPARQL server (a symlink loop as it is: the store's check names it)."""
+    return str(store.query_url) if store.kind == "sparql" else str(absolute(Path(store.path)))
 
 
 def outbox_store_key(store: StoreConfig) -> str:

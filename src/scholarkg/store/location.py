@@ -40,6 +40,8 @@ def _write_problem(directory: Path) -> str | None:
 def store_path_problem(path: Path, *, writable: bool = True) -> str | None:
     """Why ``path`` cannot be (or become) a store directory, or None if it can; with
     ``writable`` False (a store opened read-only), only whether it can be one."""
+    if path.is_symlink() and not path.exists():  # a loop (before: a RuntimeError traceback)
+        return "is a symbolic link to nothing (a loop, or its target is not there)"
     if path.exists():
         if not path.is_dir():
             return "is a file, not a store directory"
