@@ -40,8 +40,8 @@ class PublishedFile:
         return text + ")"
 
 
-def _known(count: int | None, unknown: str = "?") -> str:
-    return unknown if count is None else str(count)
+def _known(count: int | None) -> str:
+    return "unknown" if count is None else str(count)
 
 
 def now_iso() -> str:
@@ -275,7 +275,7 @@ class RunReport:
             )
         removed = ""
         if self.graphs_removed != 0:
-            removed = f", {_known(self.graphs_removed, 'unknown')} removed"
+            removed = f", {_known(self.graphs_removed)} removed"
         until = " (until the store failed)" if self.store_error else ""
         return (
             f"changes{until}: {self.graphs_written} data graphs written{removed} "
