@@ -144,3 +144,59 @@ def test_a_prune_killed_midway_loses_nothing_and_the_next_one_finishes(
     assert scholarkg(*args[1:]).returncode == 0
     assert runs(root) == RUNS[2:]
     assert (read_quarantined(root).records, read_rejected(root).graphs) == ([SHARED], before[1])
+
+
+def test_a_prune_with_nothing_to_prune_writes_nothing(tmp_path: Path) -> None:
+    """No run.lock (nor data folder) made where there is nothing to prune (before: made)."""
+    config_path = str(write_config(tmp_path, []))
+    data = load_config(config_path).data_dir
+    for args in (["--keep", "1"], ["--before", "2099-01-01"]):
+        done = scholarkg("prune", *args, "--config", config_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.endswith(": 0 runs pruned\n")
+        assert not data.exists()
+    three_runs(load_config(config_path).quarantine_dir)
+    assert scholarkg("prune", "--keep", "5", "--config", config_path).returncode == 0
+    assert not (data / "run.lock").exists()
+    assert scholarkg("prune", "--keep", "2", "--config", config_path).returncode == 0
+    assert (data / "run.lock").exists()  # taken when it prunes
+
+
+def old_layout_entries(root: Path) -> None:
+    """A record file and a graph folder as stores written before runs had folders keep them."""
+    (root / "records").mkdir(parents=True, exist_ok=True)
+    record = {"source": "old.jsonl", "line": 7, "reason": "not JSON", "text": "{older"}
+    (root / "records" / "old_jsonl-0123456789ab-L7.json").write_text(json.dumps(record))
+    folder = root / "graphs" / "0704.0009-0123456789ab"
+    folder.mkdir(parents=True)
+    (folder / "graph.nt").write_text("<a:s> <a:p> <a:old> .\n")
+    summary = {"graph": GRAPH + "9", "source": "s", "findings": [FINDING.__dict__]}
+    (folder / "findings.json").write_text(json.dumps(summary))
+
+
+def test_the_layout_before_run_folders_is_listed_and_pruned_as_older_than_every_run(
+    tmp_path: Path,
+) -> None:
+    """Before: listed with no run, never pruned (it belongs to no run)."""
+    config_path = str(write_config(tmp_path, []))
+    root = load_config(config_path).quarantine_dir
+    three_runs(root)
+    old_layout_entries(root)
+    assert len(read_quarantined(root).records) == 3 and len(read_rejected(root).graphs) == 2
+    listed = scholarkg("list", "--json", "--config", config_path)
+    assert json.loads(listed.stdout)["old_layout"] == {"records": 1, "graphs": 1}
+    text = scholarkg("list", "--config", config_path).stdout.splitlines()
+    assert text[0] == (
+        "before runs had folders: 1 records, 1 graphs (older than every run: pruned with them)"
+    )
+    kept = scholarkg("prune", "--before", "2000-01-01", "--config", config_path)
+    assert kept.returncode == 0 and "layout before" not in kept.stdout  # written since
+    pruned = scholarkg("prune", "--keep", "3", "--config", config_path)  # no run pruned
+    assert pruned.returncode == 0, pruned.stderr
+    assert pruned.stdout.splitlines()[0] == (
+        "pruned the layout before runs had folders (1 records, 1 graphs)"
+    )
+    assert runs(root) == RUNS
+    assert read_quarantined(root).records == [OLD, SHARED]
+    assert [g.graph for g in read_rejected(root).graphs] == [GRAPH]
+    assert "old_layout" in listed.stdout and list((root / "records").glob("*.json")) == []

@@ -24,7 +24,6 @@ from typing import Any
 from scholarkg.files import writing
 
 REFERENCE = b'{"kept_in": '  # how a reference line begins (an entry's line never does)
-_known: dict[tuple[Path, str, str], tuple[tuple[tuple[str, int, int], ...], dict[str, str]]] = {}
 
 
 def digest(line: bytes) -> str:
@@ -62,36 +61,6 @@ def run_files(folder: Path, name: str) -> list[tuple[str, Path]]:
     return [(run, folder / run / name) for run in runs if (folder / run / name).is_file()]
 
 
-def _signature(files: Sequence[tuple[str, Path]]) -> tuple[tuple[str, int, int], ...]:
-    stats = []
-    for run, path in files:
-        with suppress(OSError):
-            st = path.stat()
-            stats.append((run, st.st_size, st.st_mtime_ns))
-    return tuple(stats)
-
-
-def kept_elsewhere(folder: Path, run: str, name: str) -> Mapping[str, str]:
-    """Hash of each entry the other runs' files ``name`` keep → the run whose file holds its
-    line; read once a process while those files stay as they are."""
-    others = [(r, p) for r, p in run_files(folder, name) if r != run]
-    signature = _signature(others)
-    cached = _known.get((folder, run, name))
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    found: dict[str, str] = {}
-    for other, path in others:
-        with suppress(OSError):
-            for _, line in whole_lines(path):
-                ref = reference(line)
-                if ref is None:
-                    found.setdefault(digest(line), other)
-                elif (folder / ref["kept_in"] / name).is_file():
-                    found.setdefault(ref["sha"], ref["kept_in"])
-    _known[(folder, run, name)] = (signature, found)
-    return found
-
-
 def entry_line(entry: Mapping[str, Any]) -> bytes:
     return json.dumps(entry, ensure_ascii=False).encode("utf-8")
 
@@ -105,12 +74,15 @@ def keep(
     what: str,
 ) -> Path:
     """Append ``entries`` ((line, short fields) each) to ``folder/run/name``: an entry another
-    run keeps already as a reference to it with its short fields, others as their line."""
+    run keeps already as a reference to it with its short fields, others as their line (looked up
+    in :mod:`scholarkg.quarantine_index`)."""
+    from scholarkg.quarantine_index import kept_in  # it reads these files' lines
+
     path = folder / run / name
-    known = kept_elsewhere(folder, run, name) if folder.is_dir() else {}
+    shas = [digest(line) for line, _ in entries]
+    known = kept_in(folder, run, name, shas) if folder.is_dir() else {}
     lines: list[bytes] = []
-    for line, short in entries:
-        sha = digest(line)
+    for (line, short), sha in zip(entries, shas, strict=True):
         home = known.get(sha)
         lines.append(line if home is None else entry_line({"kept_in": home, "sha": sha, **short}))
     append(path, lines, what=what)

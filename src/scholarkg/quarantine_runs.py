@@ -8,7 +8,9 @@ entry a kept run refers to in a pruned run (:mod:`scholarkg.quarantine_lines`) i
 into the oldest kept run that refers to it (its file replaced whole, fsynced), the others then
 refer to that one: nothing a kept run lists is lost, and a kill leaves either the folders as
 they were or a kept file that holds the entry itself. The layout before runs had folders (a
-file per record, a folder per graph) belongs to no run: it is listed, never pruned.
+file per record, a folder per graph) belongs to no run and is older than every run's: it is
+listed apart, and pruned with the runs before a run, all but the newest N, or before a date
+when every file of it was written before that day (no kept run refers to it).
 """
 
 from __future__ import annotations
@@ -43,6 +45,55 @@ class RunEntries:
     graphs: int = 0
     referred: int = 0
     size: int = 0
+
+
+@dataclass(frozen=True)
+class OldLayout:
+    """What the layout before runs had folders keeps: its files (``records/*.json``) and
+    folders (``graphs/<graph>/`` with ``findings.json`` or ``graph.nt``)."""
+
+    records: list[Path]
+    graphs: list[Path]
+
+    def __bool__(self) -> bool:
+        return bool(self.records or self.graphs)
+
+    def written_before(self, day: dt.date) -> bool:
+        """Every file of it was last written before ``day`` (UTC)."""
+        files = [*self.records, *(f for g in self.graphs for f in g.iterdir())]
+        stamps = [dt.datetime.fromtimestamp(f.stat().st_mtime, dt.UTC).date() for f in files]
+        return all(stamp < day for stamp in stamps)
+
+    def remove(self) -> None:
+        for path in self.records:
+            path.unlink(missing_ok=True)
+        for folder in self.graphs:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def old_layout(root: Path) -> OldLayout:
+    """The entries of the layout before runs had folders under ``root``."""
+    records = sorted((root / "records").glob("*.json"))
+    graphs = [
+        p
+        for p in sorted((root / "graphs").glob("*"))
+        if p.is_dir()
+        and not (p / GRAPHS_FILE).exists()
+        and ((p / "findings.json").exists() or (p / "graph.nt").exists())
+    ]
+    return OldLayout(records, graphs)
+
+
+def old_chosen(root: Path, *, keep: int | None = None, before: str | None = None) -> bool:
+    """Whether ``keep`` or ``before`` (as :func:`chosen` reads them, checked there) takes the
+    old layout's entries: older than every run's, they go with any prune but one by a date
+    some file of them was written on or after."""
+    old = old_layout(root)
+    if not old:
+        return False
+    if before is not None and _DATE.fullmatch(before):
+        return old.written_before(dt.date.fromisoformat(before))
+    return True
 
 
 def runs(root: Path) -> list[str]:

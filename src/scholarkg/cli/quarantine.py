@@ -39,7 +39,9 @@ def register(commands: Commands) -> None:
         "remove older runs' quarantined records and rejected graphs",
         "Remove the entries of the runs before a run or a date (--before), or of all but the "
         "newest N runs (--keep), never the latest run's. An entry a kept run refers to is "
-        "copied into it first. It waits for a run in progress to end.",
+        "copied into it first. The layout before runs had folders counts as older than every "
+        "run (by a date: when all of it was written before). It waits for a run in progress to "
+        "end; with nothing to prune it writes nothing.",
     )
     which = prune.add_mutually_exclusive_group(required=True)
     which.add_argument(
@@ -63,18 +65,26 @@ def register(commands: Commands) -> None:
 def list_quarantine(args: argparse.Namespace) -> int:
     from scholarkg.quarantine import read_quarantined
     from scholarkg.quarantine_graphs import read_rejected
-    from scholarkg.quarantine_runs import entries
+    from scholarkg.quarantine_runs import entries, old_layout
 
     root = load(args).quarantine_dir
     listed = entries(root)
+    old = old_layout(root)
     records, graphs = read_quarantined(root), read_rejected(root)
     for note in [*records.notes, *graphs.notes]:
         print(f"note: {note}", file=sys.stderr)
     if args.json:
         runs = [run.__dict__ for run in listed]
         totals = {"records": len(records.records), "graphs": len(graphs.graphs)}
-        print(json.dumps({"folder": str(root), "runs": runs, "distinct": totals}, indent=1))
+        before = {"records": len(old.records), "graphs": len(old.graphs)}
+        data = {"folder": str(root), "runs": runs, "old_layout": before, "distinct": totals}
+        print(json.dumps(data, indent=1))
         return 0
+    if old:
+        print(
+            f"before runs had folders: {len(old.records)} records, {len(old.graphs)} graphs "
+            "(older than every run: pruned with them)"
+        )
     for run in listed:
         print(
             f"{run.run}: {run.records} records, {run.graphs} graphs "
@@ -88,14 +98,23 @@ def list_quarantine(args: argparse.Namespace) -> int:
 
 
 def prune_quarantine(args: argparse.Namespace) -> int:
-    from scholarkg.quarantine_runs import chosen, prune
+    from scholarkg.quarantine_runs import chosen, old_chosen, old_layout, prune
     from scholarkg.runs.lock import RunLock
 
     config = load(args)
     root = config.quarantine_dir
-    with RunLock(config.data_dir, "quarantine prune"):
-        removed = chosen(root, keep=args.keep, before=args.before)
-        prune(root, removed)
+    which = {"keep": args.keep, "before": args.before}
+    removed, old = chosen(root, **which), old_chosen(root, **which)
+    if removed or old:  # else no lock file either: nothing is written
+        with RunLock(config.data_dir, "quarantine prune"):
+            removed, gone = chosen(root, **which), old_layout(root)
+            if old_chosen(root, **which):
+                gone.remove()
+                print(
+                    f"pruned the layout before runs had folders ({len(gone.records)} records, "
+                    f"{len(gone.graphs)} graphs)"
+                )
+            prune(root, removed)
     for run in removed:
         print(f"pruned {run}")
     print(f"{root}: {len(removed)} runs pruned")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, PaperMentions
 from scholarkg.identity.overrides import Overrides, Ref
 from scholarkg.identity.registry import Mention, Person, Registry
+from scholarkg.lifecycle import check_stop
+
+if TYPE_CHECKING:
+    from contextlib import _GeneratorContextManager  # what @contextmanager gives
 
 
 class ConfiguredDecisions:
@@ -20,17 +25,23 @@ class ConfiguredDecisions:
     _merge: Callable[[int, int, str, str, bool, str | None], int]
     _from_evidence: Callable[[Mention], None]
     _reported: Callable[[str, int, str], None]
+    kept_whole: Callable[[], _GeneratorContextManager[None]]
 
     def apply_overrides(self) -> list[str]:
         """Apply ``[people.split]`` to authorships registered earlier, then ``[people.merge]``;
-        returns one error per reference that names nobody (or, for a name key, several)."""
-        errors = self._apply_splits()
-        return errors + self._apply_merges()
+        returns one error per reference that names nobody (or, for a name key, several). All
+        of it or none: a stop asked for before any split or merge undoes what this call
+        applied (:meth:`~.restatement.Restatement.kept_whole`), and the next run applies it
+        all."""
+        with self.kept_whole():
+            errors = self._apply_splits()
+            return errors + self._apply_merges()
 
     def _apply_splits(self) -> list[str]:
         reg = self.registry
         errors: list[str] = []
         for ref, label in self.overrides.splits:
+            check_stop()
             if (taken := self._label_taken(label)) is not None:
                 errors.append(
                     f"[people.split] {ref.text!r} = {label!r}: the label is the IRI of person"
@@ -65,6 +76,7 @@ class ConfiguredDecisions:
     def _apply_merges(self) -> list[str]:
         errors: list[str] = []
         for left, right in self.overrides.merges:
+            check_stop()
             found = [self._persons(ref) for ref in (left, right)]
             problems = []  # this merge's own: another merge's error does not stop this one
             for ref, pids in zip((left, right), found, strict=True):
@@ -83,6 +95,7 @@ class ConfiguredDecisions:
             pids = sorted({*found[0], *found[1]})
             keep = pids[0]
             for other in pids[1:]:
+                check_stop()
                 keep = self._merge(
                     other, keep, "config-merge", f"{left.text} = {right.text}", True, None
                 )

@@ -17,10 +17,13 @@ every ``COMMIT_EVERY`` papers kept the slug of the authorship read first).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from scholarkg.identity import names
 from scholarkg.identity.records import short_hash
 from scholarkg.iris import capped
+from scholarkg.lifecycle import check_stop
 
 
 class SlugSettling:
@@ -28,6 +31,7 @@ class SlugSettling:
 
     db: sqlite3.Connection
     _first_new: int  # the least person id this process may have founded
+    whole: Callable[[], AbstractContextManager[None]]
 
     def _note_first_new(self) -> None:
         """Remember where the persons still to be named begin (ids only grow): past those of
@@ -51,7 +55,8 @@ class SlugSettling:
         wrote no person graph) by its first authorship
         in IRI order (see the module). Returns the slugs changed, old to new (for the lines
         already written about them). ``last``: their graphs are written next, so never rename
-        them again in this process."""
+        them again in this process. All or none: a stop asked for between two persons undoes
+        the renames made (:meth:`~.registry.Registry.whole`), for the next run to make."""
         before = self._slugs_since()
         rows = self.db.execute(
             "SELECT p.id, p.slug, MIN(m.node), m.name FROM persons p"
@@ -60,13 +65,15 @@ class SlugSettling:
             " AND p.profile IS NULL AND p.label IS NULL GROUP BY p.id ORDER BY p.id",
             (self._first_new,),
         ).fetchall()
-        for pid, current, node, name in rows:
-            wanted = f"{capped(names.name_key(str(name)))}-{short_hash(f'node:{node}')}"
-            if wanted != current:
-                self._take_slug(int(pid), str(current), wanted)
-        after = self._slugs_since()
-        if last:
-            self._settled_all()
+        with self.whole():
+            for pid, current, node, name in rows:
+                check_stop()
+                wanted = f"{capped(names.name_key(str(name)))}-{short_hash(f'node:{node}')}"
+                if wanted != current:
+                    self._take_slug(int(pid), str(current), wanted)
+            after = self._slugs_since()
+            if last:
+                self._settled_all()
         return {old: after[pid] for pid, old in before.items() if after[pid] != old}
 
     def _slugs_since(self) -> dict[int, str]:

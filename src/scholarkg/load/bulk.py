@@ -279,7 +279,8 @@ class BulkLoader:
         segment committed now) and its change set made durable as it stands."""
         sizes = self.tally.changes.sync()
         loaded = self.tally.records + self._skipped + records
-        note_commit(self.manifest, CommitMark(self.run_iri, loaded, sizes))
+        mark = CommitMark(self.run_iri, loaded, sizes, removed=self.tally.removed)
+        note_commit(self.manifest, mark)
         self.manifest.commit()
 
     def _finish_segment(self) -> None:

@@ -23,18 +23,26 @@ KEY = "last_commit"
 @dataclass(frozen=True)
 class CommitMark:
     """The last commit of run ``run``: its records loaded (a build's: ``papers``, the listed
-    papers of its profiles loaded), its change set files' sizes."""
+    papers of its profiles loaded), its change set files' sizes, the graphs it dropped
+    (``removed``; None: a mark of a version that did not note them)."""
 
     run: str
     records: int
     changes: dict[str, int]
     papers: int = 0
+    removed: int | None = None
 
 
 def note_commit(manifest: Manifest, mark: CommitMark) -> None:
     """Note ``mark`` (kept with the manifest's next commit, or dropped with it)."""
     value = json.dumps(
-        {"run": mark.run, "records": mark.records, "changes": mark.changes, "papers": mark.papers}
+        {
+            "run": mark.run,
+            "records": mark.records,
+            "changes": mark.changes,
+            "papers": mark.papers,
+            "removed": mark.removed,
+        }
     )
     manifest.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY, value))
 
@@ -52,4 +60,11 @@ def last_commit(manifest: Manifest, run: str) -> CommitMark | None:
     changes = data.get("changes")
     changes = changes if isinstance(changes, dict) else {}
     sizes = {str(k): int(v) for k, v in changes.items() if isinstance(v, int)}
-    return CommitMark(run, int(data.get("records") or 0), sizes, int(data.get("papers") or 0))
+    removed = data.get("removed")
+    return CommitMark(
+        run,
+        int(data.get("records") or 0),
+        sizes,
+        int(data.get("papers") or 0),
+        removed if isinstance(removed, int) else None,
+    )

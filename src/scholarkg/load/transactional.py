@@ -236,7 +236,7 @@ class TransactionalLoader:
         set made durable as it stands (:mod:`scholarkg.load.commit_mark`)."""
         sizes = self.tally.changes.sync()
         loaded = self.tally.records + self._skipped
-        mark = CommitMark(self.run_iri, loaded, sizes, self.tally.papers)
+        mark = CommitMark(self.run_iri, loaded, sizes, self.tally.papers, self.tally.removed)
         note_commit(self.manifest, mark)
         self.manifest.commit()
 

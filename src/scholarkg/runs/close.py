@@ -9,11 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
@@ -28,6 +27,7 @@ from scholarkg.load.written_around import written_around
 from scholarkg.provenance import run_record
 from scholarkg.publish import parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
+from scholarkg.runs.consistency import consistency
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.described import described_version, revalidate
 from scholarkg.runs.loading import Loading
@@ -97,65 +97,6 @@ def load_ontology(store: GraphStore, minter: Minter) -> dict[str, int]:
         store.replace_graph(iri, graph)
         written[str(iri)] = len(graph)
     return written
-
-
-_CONFLICTS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?paper ?what (COUNT(DISTINCT ?value) AS ?n) WHERE {
-  VALUES ?paper { %s }
-  { ?paper dcterms:issued ?value BIND ("dates" AS ?what) }
-  UNION { ?paper dcterms:abstract ?value BIND ("abstracts" AS ?what) }
-  UNION { ?paper dcterms:title ?value BIND ("titles" AS ?what) }
-  UNION { ?paper skg:primaryCategory ?value BIND ("primary categories" AS ?what) }
-} GROUP BY ?paper ?what HAVING (COUNT(DISTINCT ?value) > 1) ORDER BY ?paper ?what"""
-
-_POSITIONS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
-SELECT ?paper ?pos (COUNT(DISTINCT ?agent) AS ?n) WHERE {
-  VALUES ?paper { %s }
-  ?paper skg:hasAuthorship ?a . ?a skg:position ?pos ; skg:author ?agent .
-} GROUP BY ?paper ?pos HAVING (COUNT(DISTINCT ?agent) > 1) ORDER BY ?paper ?pos"""
-
-_AUTHORS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
-SELECT ?a (COUNT(DISTINCT ?agent) AS ?n) WHERE {
-  VALUES ?paper { %s }
-  ?paper skg:hasAuthorship ?a . ?a skg:author ?agent .
-} GROUP BY ?a HAVING (COUNT(DISTINCT ?agent) > 1) ORDER BY ?a"""
-
-
-def _conflict(row: ox.QuerySolution) -> str:
-    return f"{_text(row, 'paper')} has {_text(row, 'n')} {_text(row, 'what')}"
-
-
-def _crowded(row: ox.QuerySolution) -> str:
-    return f"{_text(row, 'paper')}: {_text(row, 'n')} agents at position {_text(row, 'pos')}"
-
-
-def _shared(row: ox.QuerySolution) -> str:
-    return f"{_text(row, 'a')} has {_text(row, 'n')} authors"
-
-
-def _text(row: ox.QuerySolution, name: str) -> str:
-    value = row[name]
-    return "" if value is None else str(value.value)
-
-
-def consistency(store: GraphStore, papers: Sequence[str]) -> list[str]:
-    """Conflicts that span graphs, for these papers: a paper with two dates, abstracts, titles
-    or primary categories; two agents at one position; an authorship with two authors."""
-    found: list[str] = []
-    ordered = sorted(papers)
-    checks: tuple[tuple[str, Callable[[ox.QuerySolution], str]], ...] = (
-        (_CONFLICTS, _conflict),
-        (_POSITIONS, _crowded),
-        (_AUTHORS, _shared),
-    )
-    for start in range(0, len(ordered), 200):
-        values = " ".join(iri_ref(p) for p in ordered[start : start + 200])
-        for query, render in checks:
-            result = store.query(query % values)
-            assert isinstance(result, ox.QuerySolutions)
-            found += [render(row) for row in result]
-    return found
 
 
 def _note(ctx: RunContext, iris: Sequence[str], counted: bool) -> None:

@@ -17,8 +17,9 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
     commit are written again by the next run), their quads with their SHACL report graphs, the
     records (a build: the listed papers) it had loaded by its last commit, chunks skipped as
     loaded before included, and its triples added and removed as its change set holds them,
-    cut to that commit (:mod:`scholarkg.load.commit_mark`, noted by both loaders); when no
-    commit of it is noted (a version before them), those two are not known (``None``)."""
+    cut to that commit, and the graphs it had dropped by then (:mod:`scholarkg.load.commit_mark`,
+    noted by both loaders); when no commit of it is noted (a version before them), those three
+    are not known (``None``), nor the graphs dropped by a version whose marks did not note them."""
     manifest = open_manifest(config)
     try:
         report.graphs_written, report.committed_quads = committed_by(
@@ -28,8 +29,9 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
     finally:
         manifest.close()
     if mark is None:  # not kept: nobody knows them
-        report.triples_added = report.triples_removed = None
+        report.triples_added = report.triples_removed = report.graphs_removed = None
         return
+    report.graphs_removed = mark.removed
     changes = config.changes_dir / report.run_iri.rsplit("/", 1)[-1]
     cut_to(changes, mark.changes)
     graphs, report.triples_added, report.triples_removed = listed(changes)

@@ -178,7 +178,7 @@ class Loading:
                 self.ctx.touched_buckets |= {bucket_of(graph), bucket_of(report_graph_iri(graph))}
             changes = tally.changes
             report.graphs_written += tally.written
-            report.graphs_removed += tally.removed
+            report.graphs_removed = (report.graphs_removed or 0) + tally.removed
             report.graphs_unchanged += tally.unchanged
             report.triples_added = (report.triples_added or 0) + changes.added
             report.triples_removed = (report.triples_removed or 0) + changes.removed

@@ -41,7 +41,7 @@ class PublishedFile:
 
 
 def _known(count: int | None) -> str:
-    return "?" if count is None else str(count)
+    return "unknown" if count is None else str(count)
 
 
 def now_iso() -> str:
@@ -79,7 +79,9 @@ class RunReport:
     listing_findings: list[str] = field(default_factory=list)
     consistency: list[str] = field(default_factory=list)
     graphs_written: int = 0
-    graphs_removed: int = 0  # dropped (a merged person's), their triples in triples_removed
+    # dropped (a merged person's), their triples in triples_removed; None: a killed run's, not
+    # known (a version that noted no commit, or not the graphs dropped)
+    graphs_removed: int | None = 0
     graphs_unchanged: int = 0
     # a killed run's (whose report the next run writes): its change set's, cut to its last
     # commit; None: not known (a run of a version that noted no commit); ``committed_quads``
@@ -271,7 +273,9 @@ class RunReport:
                 f"{self.graphs_unchanged} graphs unchanged, "
                 + (f"only {run_graphs_line(self)}" if self.run_graphs else "nothing written")
             )
-        removed = f", {self.graphs_removed} removed" if self.graphs_removed else ""
+        removed = ""
+        if self.graphs_removed != 0:
+            removed = f", {_known(self.graphs_removed)} removed"
         until = " (until the store failed)" if self.store_error else ""
         return (
             f"changes{until}: {self.graphs_written} data graphs written{removed} "
