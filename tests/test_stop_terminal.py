@@ -28,7 +28,16 @@ import pytest
 from conftest import write_config
 from processes import children
 from samples import ROOT
-from test_stop import BOUND, COPIES, THIRD_CHUNK, Run, copies, dripping_profile, still_running
+from test_stop import (
+    BOUND,
+    COPIES,
+    STARTUP_BOUND,
+    THIRD_CHUNK,
+    Run,
+    copies,
+    dripping_profile,
+    still_running,
+)
 
 PREFECT_LINE = re.compile(rb"^\d\d:\d\d:\d\d\.\d{3} \| ", re.MULTILINE)  # Prefect's console
 PREFECT_NOISE = (b"Traceback", b"ERROR", b"EventsWorker", b"Error logging to API", b"prefect.")
@@ -72,7 +81,7 @@ def test_a_signal_to_all_of_a_run_stops_it_cleanly_and_quietly(
     process = start_run_in_own_group(config, home)
     try:
         # (a new Prefect home: the API creates its database first, hence the longer bound)
-        assert drip.asked.wait(2 * BOUND), "the run never fetched the page"
+        assert drip.asked.wait(STARTUP_BOUND), "the run never fetched the page"
         spawned = children(process.pid)
         if everyone:  # as systemd stops a service: each process in its control group
             for pid in [process.pid, *spawned]:

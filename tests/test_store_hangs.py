@@ -18,7 +18,7 @@ from loopback import stop_listening
 from samples import SAMPLE_PROFILE
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
-from test_stop import BOUND, start_run
+from test_stop import BOUND, STARTUP_BOUND, start_run
 
 ANSWER = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode() + b" " * 200
 
@@ -98,7 +98,7 @@ def stopped_when_asked(hold: Hold, tmp_path: Path) -> tuple[bytes, bytes]:
     config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})
     process = start_run(config)
     try:
-        assert hold.asked.wait(BOUND), "the run never asked the store"
+        assert hold.asked.wait(STARTUP_BOUND), "the run never asked the store"
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=BOUND)  # not the 120 s read timeout
     finally:
