@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 
 from scholarkg.identity.records import (
     _MENTION_COLUMNS,
@@ -14,7 +15,7 @@ from scholarkg.identity.records import (
     _mention,
     _person,
 )
-from scholarkg.sqlite_in import batches, select_in
+from scholarkg.sqlite_in import BATCH, select_in
 
 
 class PersonReads:
@@ -25,14 +26,16 @@ class PersonReads:
     person: Callable[[int], Person]
     snapshots_of: Callable[[Sequence[str]], list[tuple[str, str]]]
 
-    def person_records(self, pids: Sequence[int]) -> Iterator[PersonRecord]:
-        """Everything a person's graph says, for many persons at once (few queries)."""
+    def person_records(self, pids: Iterable[int]) -> Iterator[PersonRecord]:
+        """Everything a person's graph says, for many persons at once (few queries): ``pids``
+        are read :data:`~scholarkg.sqlite_in.BATCH` at a time, as they are needed."""
         profiles: dict[int, list[str]] = {}
         for slug, person in self.db.execute(
             "SELECT slug, person FROM profiles WHERE person IS NOT NULL"
         ):
             profiles.setdefault(self.live(int(person)), []).append(str(slug))
-        for part in batches(pids):  # one batch a statement: the rows keep their order
+        ids = iter(pids)
+        while part := list(islice(ids, BATCH)):  # one batch a statement: rows keep their order
             query = f"SELECT {_PERSON_COLUMNS} FROM persons WHERE id IN (?)"  # noqa: S608
             persons = {p.id: p for p in map(_person, select_in(self.db, query, part))}
             mentions: dict[int, list[Mention]] = {}

@@ -4,7 +4,8 @@ part of :class:`~.registry.Registry`)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 
 from scholarkg.sqlite_in import execute_in
 
@@ -26,9 +27,22 @@ class PublishState:
         self._marked.add(pid)
 
     def dirty(self) -> list[int]:
-        """The persons whose graph needs writing (ids only: at 100k records, 155 000 persons)."""
-        rows = self.db.execute("SELECT id FROM persons WHERE dirty = 1 ORDER BY id")
-        return [int(r[0]) for r in rows]
+        """The persons whose graph needs writing, all at once (see :meth:`dirty_ids`)."""
+        return list(self.dirty_ids())
+
+    def dirty_ids(self, page: int = 2000) -> Iterator[int]:
+        """The persons whose graph needs writing, in id order, read ``page`` at a time (at 100k
+        records 155 000 persons: a run holds a page of them, not all)."""
+        last = 0
+        while True:
+            rows = self.db.execute(
+                "SELECT id FROM persons WHERE dirty = 1 AND id > ? ORDER BY id LIMIT ?",
+                (last, page),
+            ).fetchall()
+            yield from (int(r[0]) for r in rows)
+            if len(rows) < page:
+                return
+            last = int(rows[-1][0])
 
     def published_to(self) -> str | None:
         """The store (its manifest's ``store_id``) the person graphs were last written to."""
@@ -55,14 +69,15 @@ class PublishState:
 
     def written(self, pids: Iterable[int]) -> None:
         """These persons' graphs are in the store now."""
-        done = list(pids)
-        self.db.executemany(
-            "UPDATE persons SET dirty = 0, published = 1 WHERE id = ?", ((p,) for p in done)
-        )
-        self._marked.difference_update(done)
+        self._unmark("UPDATE persons SET dirty = 0, published = 1 WHERE id = ?", pids)
 
     def settled(self, pids: Iterable[int]) -> None:
         """Nothing to write for these (retired) persons any more."""
-        done = list(pids)
-        self.db.executemany("UPDATE persons SET dirty = 0 WHERE id = ?", ((p,) for p in done))
-        self._marked.difference_update(done)
+        self._unmark("UPDATE persons SET dirty = 0 WHERE id = ?", pids)
+
+    def _unmark(self, sql: str, pids: Iterable[int]) -> None:
+        """``sql`` for each of ``pids``, a page at a time (never a copy of them all)."""
+        ids = iter(pids)
+        while done := list(islice(ids, 2000)):
+            self.db.executemany(sql, ((p,) for p in done))
+            self._marked.difference_update(done)

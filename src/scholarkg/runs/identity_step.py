@@ -16,6 +16,7 @@ again, every person's graph is written again.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -93,8 +94,8 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     store_id = _store_id(ctx)
     if store_id is not None and ctx.registry.published_to() != store_id:
         ctx.registry.republish(store_id)  # another store, or this one made afresh
-    written: list[int] = []
-    settled: list[int] = []
+    written = array("q")  # person ids, 8 bytes each (a list's ints take ~36)
+    settled = array("q")
     drops: list[str] = []
     pending: deque[Future[PersonGraphs] | PersonGraphs] = deque()
 
@@ -161,13 +162,13 @@ def _store_id(ctx: RunContext) -> str | None:
 
 
 def _live_batches(
-    ctx: RunContext, settled: list[int], drops: list[str]
+    ctx: RunContext, settled: array[int], drops: list[str]
 ) -> Iterator[list[PersonRecord]]:
     """Records of the dirty persons still live, BATCH at a time; retired ones, and persons
     left with no authorship and no profile (every one withdrawn), are settled (and their
     published graphs dropped)."""
     batch: list[PersonRecord] = []
-    for record in ctx.registry.person_records(ctx.registry.dirty()):
+    for record in ctx.registry.person_records(ctx.registry.dirty_ids(BATCH)):
         person = record.person
         if person.merged_into is not None or not (record.mentions or person.profile):
             if person.published:
@@ -182,7 +183,7 @@ def _live_batches(
         yield batch
 
 
-def _commit(ctx: RunContext, written: list[int], settled: list[int]) -> None:
+def _commit(ctx: RunContext, written: array[int], settled: array[int]) -> None:
     """Once the store holds the person graphs: remember it, and keep every decision."""
     ctx.registry.written(written)
     ctx.registry.settled(settled)
