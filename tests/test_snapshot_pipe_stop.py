@@ -25,7 +25,8 @@ from samples import ROOT
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 BOUND = 120.0  # only catches a hang
-WAITS = ("poll_schedule_timeout", "do_select", "do_sys_poll")  # a select() in the kernel
+# the run waits for the pipe: in a select() (a read that a stop ends) or in a blocking read
+WAITS = ("poll_schedule_timeout", "do_select", "do_sys_poll", "pipe_read", "pipe_wait")
 
 
 def unread(fd: int) -> int:
@@ -33,7 +34,7 @@ def unread(fd: int) -> int:
     return int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"), sys.byteorder)
 
 
-def waiting_in_select(pid: int) -> bool:
+def waiting_for_the_pipe(pid: int) -> bool:
     with suppress(OSError):
         return Path(f"/proc/{pid}/wchan").read_text().startswith(WAITS)
     return False
@@ -59,9 +60,10 @@ def test_sigterm_ends_a_run_reading_a_pipe_that_went_silent(tmp_path: Path, name
     pipe = os.open(fifo, os.O_RDWR)  # a writer that never hangs up (and never waits for one)
     try:
         os.write(pipe, data)
-        while unread(pipe) and process.poll() is None:  # until the run has read them
-            time.sleep(0.01)  # a poll, not a wait for time to pass
-        while not waiting_in_select(process.pid) and process.poll() is None:
+        deadline = time.monotonic() + BOUND  # a bound on the polls: a hang fails, not hangs
+        while unread(pipe) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the run has read them: a poll, not a wait for time
+        while not waiting_for_the_pipe(process.pid) and time.monotonic() < deadline:
             time.sleep(0.01)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=BOUND)
