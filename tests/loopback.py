@@ -184,16 +184,17 @@ class Answering:
 
 
 class Scripted(Answering):
-    """Answers every request with ``content_type`` and ``body``."""
+    """Answers every request with ``content_type`` and ``body`` (``status``: its status line's
+    code and reason)."""
 
-    def __init__(self, content_type: str, body: bytes) -> None:
+    def __init__(self, content_type: str, body: bytes, status: str = "200 OK") -> None:
         super().__init__()
-        self.content_type, self.body = content_type, body
+        self.content_type, self.body, self.status = content_type, body, status
 
     def answer(self, conn: socket.socket) -> None:
         read_request(conn)
         head = (
-            f"HTTP/1.1 200 OK\r\nContent-Type: {self.content_type}\r\n"
+            f"HTTP/1.1 {self.status}\r\nContent-Type: {self.content_type}\r\n"
             f"Content-Length: {len(self.body)}\r\nConnection: close\r\n\r\n"
         )
         conn.sendall(head.encode("ascii") + self.body)

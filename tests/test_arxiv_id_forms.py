@@ -96,3 +96,41 @@ def test_the_cli_reads_a_long_version_as_no_identifier(
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err and "ValueError" not in captured.err
     assert f"failed: {LONG_VERSION}" in captured.out
+
+
+CASES = [
+    "2104.12255V1",
+    "arXiv:2104.12255V1",
+    "ARXIV:2104.12255v1",
+    "https://ARXIV.org/ABS/2104.12255V1",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_letters_of_an_identifier_are_read_in_any_case(text: str) -> None:
+    """Before, ``2104.12255V1`` was refused while ``ARXIV:`` and ``QUANT-PH/0201082V1`` were
+    read."""
+    assert parse_arxiv_id(text) == ("2104.12255", 1)
+    line = json.loads(SNAPSHOT_LINE) | {"id": text}
+    assert parse_snapshot_line(json.dumps(line), source="s").arxiv_id == "2104.12255"
+
+
+@pytest.mark.parametrize(
+    "text", ["ARX\u0130V:2104.12255", "arx\u0131v:2104.12255", "oai:arx\u0131v.org:2104.12255"]
+)
+def test_a_letter_in_any_case_is_an_ascii_letter(text: str) -> None:
+    """Before, the Turkish dotted capital and dotless small i were an ``i`` of the prefix."""
+    with pytest.raises(ParseError, match="not an arXiv identifier"):
+        parse_arxiv_id(text)
+
+
+def test_the_cli_reads_a_capital_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scholarkg arxiv fetch 1605.08386V1`` asks arXiv (here: no server) for the id: before,
+    it was "not an arXiv identifier" without asking."""
+    monkeypatch.setenv("SCHOLARKG_ARXIV_API_URL", f"http://127.0.0.1:{free_port()}/api/query")
+    config = write_config(tmp_path, [])
+    main(["arxiv", "fetch", "1605.08386V1", "--config", str(config)])
+    captured = capsys.readouterr()
+    assert "not an arXiv identifier" not in captured.out + captured.err, captured

@@ -13,7 +13,7 @@ from lxml import etree
 
 from scholarkg.errors import ParseError
 from scholarkg.extract import oai_pages
-from scholarkg.extract.oai_records import OaiRecord
+from scholarkg.extract.oai_header import OaiRecord
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 HEAD = (

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scholarkg.runs.report import RunReport
+
+
+_KEPT = 40  # the characters of a long URL query value an error line keeps
+_LONG = re.compile(r"([?&][^=&#\s]+=)([^&#\s]{" + str(2 * _KEPT) + ",})")
+
+
+def shown_source(source: str) -> str:
+    """``source`` as one error line names it: a URL's query value of 80 characters or more (a
+    resumptionToken of up to 8 KB) cut to its first 40 and its length (``…[8192 chars]``);
+    the error's ``source`` keeps it whole, and the raw archive the URL asked for."""
+    return _LONG.sub(lambda m: f"{m[1]}{m[2][:_KEPT]}…[{len(m[2])} chars]", source)
 
 
 class ScholarKGError(Exception):
@@ -23,7 +35,7 @@ class ExtractError(ScholarKGError):
     def __init__(self, source: str, message: str, *, status: int | None = None) -> None:
         self.source = source
         self.status = status
-        super().__init__(f"{source}: {message}")
+        super().__init__(f"{shown_source(source)}: {message}")
 
 
 class ParseError(ScholarKGError):
@@ -33,7 +45,7 @@ class ParseError(ScholarKGError):
         self.source = source
         self.line = line
         self.message = message  # without the location
-        where = f"{source}:{line}" if line is not None else source
+        where = f"{shown_source(source)}:{line}" if line is not None else shown_source(source)
         super().__init__(f"{where}: {message}")
 
 

@@ -14,9 +14,13 @@ OAI_PREFIX = "oai:arXiv.org:"
 # Digits and letters are ASCII (re.ASCII: ``\d`` took ``٠٧٠٤.٠٠٠٢`` and ``０７０４.０００２``,
 # IGNORECASE ``ſ`` and the Kelvin sign for s and k) and a version has at most 6 digits, as a
 # version label (``v٢`` read as 2; 5 000 digits reached ``int()``, whose ValueError no caller
-# expected).
+# expected). Letters are read in any case, ASCII only, everywhere: the version's ``v`` as the
+# ``arXiv:`` prefix and an old-style archive (before, ``2104.12255V1`` was refused while
+# ``ARXIV:`` and ``QUANT-PH/0201082V1`` were read, and ``ARXİV:`` with a Turkish dotted İ too).
 _VERSION = r"(?:v(?P<version>[0-9]{1,6}))?"
-_NEW = re.compile(r"(?P<yymm>[0-9]{4})\.(?P<number>[0-9]{4,5})" + _VERSION, re.ASCII)
+_NEW = re.compile(
+    r"(?P<yymm>[0-9]{4})\.(?P<number>[0-9]{4,5})" + _VERSION, re.IGNORECASE | re.ASCII
+)
 # archive[.XX]/YYMMNNN; the optional subject class (``math.GT/0309136``) is not part of the id.
 _OLD = re.compile(
     r"(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.[A-Za-z]{2})?/(?P<number>[0-9]{7})" + _VERSION,
@@ -24,10 +28,10 @@ _OLD = re.compile(
 )
 _URL = re.compile(
     r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(?P<rest>.+?)(?:\.pdf)?/?$",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
-_OAI = re.compile(r"^oai:arxiv\.org:", re.IGNORECASE)
-_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE)
+_OAI = re.compile(r"^oai:arxiv\.org:", re.IGNORECASE | re.ASCII)
+_ARXIV_PREFIX = re.compile(r"^arxiv:\s*", re.IGNORECASE | re.ASCII)
 
 
 class ArxivId(NamedTuple):

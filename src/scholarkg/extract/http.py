@@ -45,6 +45,7 @@ from scholarkg.extract.http_policy import (
     Params,
     build_url,
     parse_retry_after,
+    refuse_unknown_status,
     slot_for,
 )
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
@@ -166,9 +167,11 @@ class HttpClient:
         cap = BodyCap(self.policy.max_body_bytes, "[http] max_body_bytes")
         if max_bytes is not None and max_bytes < cap.size:
             cap = BodyCap(max_bytes, limit_key)
+        conditional = "If-None-Match" in request_headers or "If-Modified-Since" in request_headers
         while True:
             response = self._attempt(slot, full_url, request_headers, budget, cap)
             if response is not None:
+                refuse_unknown_status(response.url, response.status, conditional)
                 return response
 
     def _attempt(

@@ -10,10 +10,12 @@ import math
 import random
 import threading
 from collections.abc import Mapping, Sequence
+from http import HTTPStatus
 from urllib.parse import quote_plus, urlencode
 
 from scholarkg.config import HttpConfig
 from scholarkg.counts import count_of, is_digits
+from scholarkg.errors import ExtractError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -99,3 +101,18 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
         when = when.replace(tzinfo=dt.UTC)
     now = now or dt.datetime.now(dt.UTC)
     return max(0.0, (when - now).total_seconds())
+
+
+_KNOWN_STATUSES = frozenset(HTTPStatus)
+
+
+def refuse_unknown_status(url: str, status: int, conditional: bool) -> None:
+    """An :class:`ExtractError` naming ``url`` and ``status`` when the status is none HTTP
+    defines (``999``: before, read as a success) or a 304 to a request that asked for none
+    (``conditional`` false; before, its empty body was read as an answer, "Document is
+    empty")."""
+    if status not in _KNOWN_STATUSES:
+        raise ExtractError(url, f"HTTP {status}: a status HTTP does not define", status=status)
+    if status == 304 and not conditional:
+        why = "HTTP 304 Not Modified to a request that was not conditional"
+        raise ExtractError(url, why, status=status)

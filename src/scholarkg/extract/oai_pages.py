@@ -12,7 +12,8 @@ from lxml import etree
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
-from scholarkg.extract.oai_records import OAI_NS, OaiHeader, OaiRecord, parse_record
+from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord
+from scholarkg.extract.oai_records import parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text

@@ -26,8 +26,8 @@ from scholarkg.config import ARXIV_OAI_URL, MetadataPrefix
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
+from scholarkg.extract.oai_header import OaiRecord
 from scholarkg.extract.oai_pages import OaiPage, parse_oai_response
-from scholarkg.extract.oai_records import OaiRecord
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.limits import DEFAULT_LIMITS, Limits

@@ -1,4 +1,5 @@
-"""OAI-PMH ``<record>`` elements (formats ``arXiv``, ``oai_dc``, ``arXivRaw``) → ArxivRecord.
+"""OAI-PMH ``<record>`` elements (formats ``arXiv``, ``oai_dc``, ``arXivRaw``) → ArxivRecord (the
+header and the record types: :mod:`scholarkg.extract.oai_header`).
 
 The metadata format is read from the namespace of the element inside ``<metadata>``.
 What each format can truthfully give:
@@ -15,15 +16,26 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from lxml import etree
 
 from scholarkg.extract.arxiv_authors import dc_authors, split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
-from scholarkg.extract.reasons import NO_ID, NO_TITLE
+from scholarkg.extract.oai_header import (
+    ARXIV_FORMAT_NS,
+    ARXIV_RAW_NS,
+    DC_NS,
+    OAI_DC_NS,
+    OAI_NS,
+    OAI_TAG,
+    OaiHeader,
+    OaiRecord,
+    RawVersion,
+    parse_header,
+    record_date,
+)
+from scholarkg.extract.reasons import NO_TITLE
 from scholarkg.extract.record_fields import (
-    parse_record_date,
     parse_version_date,
     parse_version_label,
     version_days,
@@ -32,70 +44,8 @@ from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, refuse_repeated, text_of, written_text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 
-OAI_NS = "http://www.openarchives.org/OAI/2.0/"
-ARXIV_FORMAT_NS = "http://arxiv.org/OAI/arXiv/"
-ARXIV_RAW_NS = "http://arxiv.org/OAI/arXivRaw/"
-OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
-FORMAT_BY_NAMESPACE = {ARXIV_FORMAT_NS: "arXiv", OAI_DC_NS: "oai_dc", ARXIV_RAW_NS: "arXivRaw"}
-
-_O = f"{{{OAI_NS}}}"
 _DC = f"{{{DC_NS}}}"
 _SIZE = re.compile(r"([0-9]{1,12})\s*kb", re.IGNORECASE)  # ASCII digits, as version labels
-
-
-@dataclass(frozen=True)
-class OaiHeader:
-    """An OAI record header; ``deleted`` records carry no metadata."""
-
-    identifier: str
-    arxiv_id: str
-    datestamp: dt.date | None
-    set_specs: tuple[str, ...]
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class RawVersion:
-    """One version as arXivRaw lists it."""
-
-    number: int
-    date: dt.datetime | None
-    size_kb: int | None
-    source_type: str | None
-
-
-@dataclass(frozen=True)
-class OaiRecord:
-    """A harvested record: header, the shared record model and what only OAI formats carry."""
-
-    header: OaiHeader
-    record: ArxivRecord | None
-    metadata_format: str | None = None
-    raw_versions: tuple[RawVersion, ...] = ()
-    dc_subjects: tuple[str, ...] = ()
-    report_no: str | None = None
-    msc_class: str | None = None
-    acm_class: str | None = None
-    submitter: str | None = None
-
-
-def _date(text: str | None, what: str | None = None) -> dt.date | None:
-    """``text``'s date; ``what`` is the record field it fills, for the reason it is refused."""
-    return None if text is None else parse_record_date(text, what)
-
-
-def parse_header(header: etree._Element, source: str) -> OaiHeader:
-    identifier = text_of(header.find(f"{_O}identifier"))
-    if identifier is None:
-        raise ValueError(NO_ID)
-    return OaiHeader(
-        identifier=identifier,
-        arxiv_id=parse_arxiv_id(identifier, source=source).arxiv_id,
-        datestamp=_date(text_of(header.find(f"{_O}datestamp")), "datestamp"),
-        set_specs=tuple(s for s in (text_of(e) for e in header.iterfind(f"{_O}setSpec")) if s),
-        deleted=header.get("status") == "deleted",
-    )
 
 
 def _categories(text: str | None) -> tuple[str, ...]:
@@ -113,7 +63,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         )
         for author in meta.iterfind(f"{ns}authors/{ns}author")
     )
-    created = _date(text_of(meta.find(f"{ns}created")), "published")  # the API's <published>
+    created = record_date(text_of(meta.find(f"{ns}created")), "published")  # the API's <published>
     categories = _categories(text_of(meta.find(f"{ns}categories")))
     record = _record(
         meta,
@@ -123,7 +73,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         authors,
         categories,
         published=created,
-        updated=_date(text_of(meta.find(f"{ns}updated")), "updated") or created,
+        updated=record_date(text_of(meta.find(f"{ns}updated")), "updated") or created,
     )
     return OaiRecord(
         header=header,
@@ -226,7 +176,7 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         raise ValueError(NO_TITLE)
     descriptions = values("description")
     comment = next((d for d in descriptions[1:]), None)
-    dates = [_date(d) for d in values("date")]
+    dates = [record_date(d) for d in values("date")]
     doi = journal_ref = None
     for identifier in values("identifier"):
         if identifier.lower().startswith("doi:"):
@@ -273,7 +223,7 @@ _ONCE = [
     "submitter",
 ]
 _SINGLE = {ns: frozenset(f"{{{ns}}}{n}" for n in _ONCE) for ns in (ARXIV_FORMAT_NS, ARXIV_RAW_NS)}
-_SINGLE[OAI_NS] = frozenset((f"{_O}identifier", f"{_O}datestamp"))
+_SINGLE[OAI_NS] = frozenset((f"{OAI_TAG}identifier", f"{OAI_TAG}datestamp"))
 
 
 def parse_record(
@@ -281,7 +231,7 @@ def parse_record(
 ) -> OaiRecord:
     """One ``<record>``; ValueError/ParseError when it cannot be read (callers quarantine it),
     a field holding what is no text (:mod:`~scholarkg.extract.textcheck`) included."""
-    header_el = record.find(f"{_O}header")
+    header_el = record.find(f"{OAI_TAG}header")
     if header_el is None:
         raise ValueError("record without a header")
     check_text = check_text or masked  # False only when the page can hold no such character
@@ -291,7 +241,7 @@ def parse_record(
     header = parse_header(header_el, source)
     if header.deleted:
         return OaiRecord(header=header, record=None)
-    metadata = record.find(f"{_O}metadata")
+    metadata = record.find(f"{OAI_TAG}metadata")
     children = metadata if metadata is not None else []
     meta = next((child for child in children if isinstance(child.tag, str)), None)
     if meta is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import select
 import stat
 import zlib
@@ -160,6 +161,21 @@ def _refuse_json_array(path: Path, first: bytes) -> None:
         )
 
 
+_BARE_CR = re.compile(rb"\r(?=[^\n])")  # a carriage return that ends no CRLF
+
+
+def _refuse_cr_line_ends(path: Path, first: bytes, number: int) -> None:
+    """A first line holding a bare carriage return: the file's lines end in CR only (old Mac),
+    so the whole file would read as one line (then "over-long line"): refused, saying so."""
+    if _BARE_CR.search(first):
+        raise ParseError(
+            str(path),
+            "lines end in a carriage return only (old Mac line ends), but a snapshot's lines "
+            "end in LF or CRLF; convert it first (tr '\\r' '\\n' < old > new)",
+            line=number,
+        )
+
+
 def _rest_of_line(read: Callable[[int], bytes], head: bytes) -> int:
     """Skip what is left of an oversize line; returns the line's full size in bytes."""
     size = len(head)
@@ -197,6 +213,7 @@ def snapshot_lines(
                 mark = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
                 if not seen_content and data[mark:].strip():
                     _refuse_json_array(path, data[mark:])
+                    _refuse_cr_line_ends(path, data[mark:], number)
                     seen_content = True
                 if len(data) > limit and not data.endswith(b"\n"):  # the mark counts too
                     size = _rest_of_line(handle.readline, data)
