@@ -275,3 +275,39 @@ def test_an_export_output_that_is_a_symlink_loop_is_refused_and_the_links_stay(
     assert line.startswith(f"error: {link}: not written: ") and "loop" in line
     assert link.is_symlink() and other.is_symlink()
     assert not (tmp_path / "a.nq.sha256").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "start"),
+    [
+        (["export", "--output", f"{NO_SUCH_USER}/dump.nq"], "scholarkg export: error: "),
+        (
+            ["arxiv", "load-snapshot", f"{NO_SUCH_USER}/s.jsonl"],
+            "scholarkg arxiv load-snapshot: error: ",
+        ),
+    ],
+)
+def test_a_home_directory_of_no_user_as_an_argument_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], start: str
+) -> None:
+    """``~nosuchuser/…`` as an export's ``--output`` or a snapshot file: exit 2, one line
+    saying it names no home directory, nothing written (before: ``~scholarkg-no-such-user``
+    was taken as a folder of that name in the working directory)."""
+    config = str(write_config(tmp_path, []))
+    with pytest.raises(SystemExit) as ended:
+        main([*argv, "--config", config])
+    assert ended.value.code == 2
+    line = _error_line(capsys)
+    assert line.startswith(start) and f"{NO_SUCH_USER} names no home directory" in line
+    assert not (tmp_path / "data").exists()
+
+
+def test_profile_parse_of_a_home_directory_of_no_user_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scholarkg profile parse ~nosuchuser/p.txt``: exit 1, one line saying it names no home
+    directory (before: 'no such file' for a path in the working directory it never named)."""
+    config = str(write_config(tmp_path, []))
+    assert main(["profile", "parse", f"{NO_SUCH_USER}/p.txt", "--config", config]) == 1
+    line = _error_line(capsys)
+    assert line.startswith("error: ") and f"{NO_SUCH_USER} names no home directory" in line

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from scholarkg.cli.common import (
     print_report,
     set_name,
 )
+from scholarkg.locations import home_expanded
 
 if TYPE_CHECKING:
     from scholarkg.extract.snapshot import SnapshotReader
@@ -171,7 +171,10 @@ def _snapshot_path(text: str) -> str:
     directory: 'error: .: cannot open snapshot: Is a directory', after the store was opened)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty path (give the snapshot file)")
-    return os.path.expanduser(text)  # ~: the home directory
+    try:
+        return home_expanded(text)  # ~: the home directory
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _print_records(records: Iterable[ArxivRecord]) -> None:

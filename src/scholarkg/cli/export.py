@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import DUMP_FORMATS
+from scholarkg.locations import home_expanded
 
 if TYPE_CHECKING:
     from scholarkg.config import Config
@@ -67,7 +68,12 @@ def output_path(text: str) -> str:
         raise argparse.ArgumentTypeError(
             "an empty path (leave --output out for [data] dir/exports, or give - for stdout)"
         )
-    return text if text == "-" else os.path.expanduser(text)  # ~: the home directory
+    if text == "-":
+        return text
+    try:
+        return home_expanded(text)  # ~: the home directory
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def check_folder(path: Path) -> None:

@@ -21,6 +21,7 @@ from scholarkg.locations import (
     NOT_UTF8,
     NUL,
     file_url_path,
+    home_expanded,
     http_url,
     is_http_url,
     not_utf8,
@@ -93,7 +94,12 @@ def local_path(location: str) -> str:
         raise ExtractError(shown(location), str(exc)) from None
     if NUL in location:
         raise ExtractError(location, NO_NUL)
-    return os.path.expanduser(location) if path is None else path
+    if path is not None:
+        return path
+    try:
+        return home_expanded(location)
+    except ValueError as exc:
+        raise ExtractError(shown(location), str(exc)) from None
 
 
 def fetch_profile(
