@@ -106,3 +106,12 @@ def test_a_client_that_closes_mid_query_is_logged_499(
     _until(lambda: len(_access(caplog, "?gone=1")) == 1, "the gone client was not logged", 300)
     assert '" 499 0 ' in _access(caplog, "?gone=1")[0], _access(caplog, "?gone=1")
     assert kg.flights.running() == 0 and kg.pool.replaced == 1
+
+
+def test_an_http_1_0_client_is_never_sent_an_interim_answer(server: ServerHandle) -> None:
+    """RFC 9110 forbids a 1xx to an HTTP/1.0 client: one that ends its side is taken as gone
+    (answered only if its answer was written first), never probed."""
+    query = urlencode({"query": "ASK {}"}).encode()
+    answer = _half_closed(server, b"GET /sparql?" + query + b" HTTP/1.0\r\nHost: x\r\n\r\n")
+    assert b" 100 Continue" not in answer, answer
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 200 OK"), answer
