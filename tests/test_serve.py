@@ -488,7 +488,8 @@ def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
             first.append(str(exc))
 
     with EmbeddedStore(tmp_path / "rw", read_only=True) as served:
-        updates = Updates(spec_for(served), QueryLimits.from_settings(ServeSettings()), served)
+        limits = QueryLimits.from_settings(ServeSettings(queue_wait=1))
+        updates = Updates(spec_for(served), limits, served)
         try:
             pool = updates.pool
             assert pool is not None
@@ -499,9 +500,10 @@ def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
             assert thread.is_alive(), first
             insert = f"INSERT DATA {{ GRAPH <{BASE}graph/x> {{ <urn:x:a> <urn:x:q> 1 }} }}"
             with pytest.raises(
-                QueryLimitError, match=r"^the update worker is busy; try again"
+                QueryLimitError,
+                match=r"^the update worker was busy for 1 s \(\[serve\] queue_wait\)",
             ) as busy:
-                pool.update(insert, time_limit=1)  # waits 1 s of the runaway's 6
+                pool.update(insert, time_limit=1)  # waits queue_wait, 1 s of the runaway's 6
             assert busy.value.retry_after == 5
             thread.join(120)
             assert first == ["update stopped: it ran longer than the time limit of 6 s"]

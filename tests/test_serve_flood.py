@@ -50,6 +50,7 @@ def test_files_and_cached_pages_are_served_while_queries_wait_for_workers(
     settings = ServeSettings(
         workers=1,
         time_limit=120,
+        queue_wait=120,  # the flood waits for the worker throughout the test
         refresh_interval=0.2,
         max_connections_per_client=60,
         max_queries_per_client=60,

@@ -143,7 +143,11 @@ def test_a_client_that_leaves_frees_its_worker_and_its_place(tmp_path: Path) -> 
     """A client that closes its connection while its query runs has the query stopped (its
     worker replaced) and its place of ``max_queries_per_client`` freed at once (before: both
     were held until the query's time limit, so a client could leave runaway queries behind)."""
-    settings = ServeSettings(workers=1, time_limit=600.0, max_queries_per_client=1)
+    # queue_wait as long as the time limit: the runaway waits behind the warm-up (one worker,
+    # a busy machine) instead of giving up its place with a 503 after the default 10 s
+    settings = ServeSettings(
+        workers=1, time_limit=600.0, queue_wait=600.0, max_queries_per_client=1
+    )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         parsed = urlsplit(server.url)
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

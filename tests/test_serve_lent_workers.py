@@ -51,7 +51,7 @@ def ask(url: str, query: str) -> requests.Response:
 
 
 def test_a_lent_worker_serves_every_query_while_the_long_one_runs(tmp_path: Path) -> None:
-    settings = ServeSettings(workers=1, time_limit=30, refresh_interval=0.2)
+    settings = ServeSettings(workers=1, time_limit=30, queue_wait=30, refresh_interval=0.2)
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         kg = server.kg
         assert kg.warmed.wait(60)

@@ -59,7 +59,7 @@ def request(url: str, source: str, path: str, query: str | None = None, **header
 
 def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) -> None:
     settings = ServeSettings(
-        workers=2, max_queries_per_client=2, time_limit=120, refresh_interval=0.2
+        workers=2, max_queries_per_client=2, time_limit=120, queue_wait=120, refresh_interval=0.2
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         kg, url = server.kg, server.url
@@ -110,7 +110,7 @@ def test_an_answer_from_the_result_cache_is_not_counted(
 
     monkeypatch.setattr(service, "SLOW_QUERY", 0.0)  # every answer is kept here
     settings = ServeSettings(
-        workers=2, max_queries_per_client=2, time_limit=120, refresh_interval=0.2
+        workers=2, max_queries_per_client=2, time_limit=120, queue_wait=120, refresh_interval=0.2
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         kg, url = server.kg, server.url
@@ -147,6 +147,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_cap(tmp_path: 
         workers=2,
         max_queries_per_client=2,
         time_limit=120,
+        queue_wait=120,
         refresh_interval=0.2,
         trusted_proxies=("127.0.0.1",),
     )
@@ -223,7 +224,7 @@ def test_an_ipv6_client_is_its_64_network(address: str, client: str) -> None:
 
 def test_an_ipv6_client_is_capped_by_its_network(tmp_path: Path) -> None:
     settings = ServeSettings(
-        workers=2, max_queries_per_client=1, time_limit=120, refresh_interval=0.2
+        workers=2, max_queries_per_client=1, time_limit=120, queue_wait=120, refresh_interval=0.2
     )
     with running_server(tmp_path / "store", settings=settings, host="::1") as (server, _):
         kg, url = server.kg, server.url

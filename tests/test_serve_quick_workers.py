@@ -76,7 +76,7 @@ def test_quick_queries_are_answered_while_every_worker_holds_a_runaway(tmp_path:
     every quick query (and an uncached person page) from other clients is answered 200 by the
     reserve worker while all three runaways still run or wait."""
     settings = ServeSettings(
-        workers=1, max_queries_per_client=1, time_limit=60, refresh_interval=0.2
+        workers=1, max_queries_per_client=1, time_limit=60, queue_wait=60, refresh_interval=0.2
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         kg, url = server.kg, server.url

@@ -67,6 +67,12 @@ class ServeSettings(Section):
         "query waits for another worker, as any query does",
         gt=0,
     )
+    queue_wait: float = seconds(
+        10.0,
+        "seconds a query, update or page may wait for a worker while every one is busy; then "
+        "503 with Retry-After (a query that looks quick takes a quick worker meanwhile)",
+        gt=0,
+    )
     time_limit: float = seconds(
         30.0,
         "seconds per query or SPARQL Update; then its worker is killed and replaced (a stopped "

@@ -27,6 +27,7 @@ class QueryLimits:
     every ``SERVICE`` is refused). Defaults: the ``[serve]`` section's."""
 
     time_limit: float = _SERVE.time_limit
+    queue_wait: float = _SERVE.queue_wait  # for a worker while every one is busy
     memory_limit_mb: int = _SERVE.memory_limit_mb
     max_query_bytes: int = _SERVE.max_query_bytes
     max_nesting: int = _SERVE.max_nesting
@@ -38,6 +39,7 @@ class QueryLimits:
         """The limits of the ``[serve]`` configuration (shared by the server and the CLI)."""
         return cls(
             time_limit=settings.time_limit,
+            queue_wait=settings.queue_wait,
             memory_limit_mb=settings.memory_limit_mb,
             max_query_bytes=settings.max_query_bytes,
             max_nesting=settings.max_nesting,

@@ -25,6 +25,7 @@ from starlette.types import Message, Receive, Scope, Send
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
+from scholarkg.serve.half_close import CUT
 from scholarkg.serve.http_limits import PEER, client_key
 from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, NotAcceptableError
 from scholarkg.serve.linked_data import Description, NotRepresentableError, not_found, serialize
@@ -82,8 +83,9 @@ class Limits:
         self.max_body = max_body
 
     async def body(self, request: Request) -> bytes:
-        """The request's body; a body that never arrives whole (its connection closed by its
-        client, or at ``request_timeout``) is a 408, which only the access log sees."""
+        """The request's body; a body that never arrives whole (its client ended its side of
+        the connection, or ``request_timeout`` came) is a 408: the connection wrote that line
+        already (:data:`CUT`), or, the connection lost, it is sent to no one."""
         declared = request.headers.get("content-length")
         size = count_of(declared)
         if declared is not None and (size is None or size > self.max_body):
@@ -96,9 +98,9 @@ class Limits:
                     raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
                 chunks.append(chunk)
         except ClientDisconnect:
-            raise ProtocolError(
-                408, f"request body incomplete: the connection closed after {size} bytes"
-            ) from None
+            sent = request.scope.get(CUT)
+            why = f"request body incomplete: the connection closed after {size} bytes"
+            raise ProtocolError(408, sent or why) from None
         return b"".join(chunks)
 
 

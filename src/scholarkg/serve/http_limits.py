@@ -3,7 +3,8 @@
 * A whole request (line, headers and body) must arrive within ``request_timeout`` seconds of
   the connection opening or of the previous response: a client that trickles bytes
   (slowloris) is disconnected, and each stalled connection costs a few objects, never a thread.
-  One whose body is still short then (of its ``Content-Length`` or a chunk's size) gets a 408.
+  One whose body is still short then (of its ``Content-Length`` or a chunk's size) gets a 408,
+  as does one whose client ends its side first (:mod:`scholarkg.serve.half_close`).
 * An answer its client reads none of for ``send_timeout`` seconds (the send buffer full, no
   byte leaving it) has its connection dropped with what is buffered for it: a client that asks
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
@@ -41,6 +42,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
+from scholarkg.serve.half_close import HalfClose
 from scholarkg.serve.request_head import RequestHead, raw_answer, status_of
 
 _SERVE = ServeSettings()  # the defaults
@@ -73,7 +75,7 @@ class PeerNamedLog(logging.LoggerAdapter[logging.Logger]):
         return msg, kwargs
 
 
-class LimitedH11Protocol(H11Protocol):
+class LimitedH11Protocol(HalfClose, H11Protocol):
     """An :class:`H11Protocol` with request deadlines, a connection cap and header checks.
 
     The limits are class attributes, set on a subclass made by :func:`limited_protocol`.
@@ -159,6 +161,7 @@ class LimitedH11Protocol(H11Protocol):
         self.loop.call_later(REFUSED_LINGER, self.transport.abort)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.ended()
         self._disarm()
         self._unwatch_sending()
         self.refused.discard(self)
@@ -170,6 +173,9 @@ class LimitedH11Protocol(H11Protocol):
                 del self.per_client[self._address]
             self._address = None
         super().connection_lost(exc)
+
+    def eof_received(self) -> bool | None:  # type: ignore[override]  # uvicorn's gives None
+        return self.client_ended()
 
     def pause_writing(self) -> None:
         """The send buffer is full: the client must take some of it within ``send_timeout``."""
@@ -216,20 +222,15 @@ class LimitedH11Protocol(H11Protocol):
 
     def _too_slow(self) -> None:
         """Close a connection whose request has not come whole; one still sending a body its
-        route waits for (no answer begun) is answered 408 with one line first: the route sees
-        its client gone (its own 408, which the access log lines, is not sent)."""
+        route waits for (no answer begun) is answered 408 (:meth:`HalfClose.cut_short`)."""
         self._deadline = None
         if self.transport.is_closing() or self.conn.their_state not in (h11.IDLE, h11.SEND_BODY):
             return
         if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.SEND_RESPONSE:
-            if self.cycle is not None:
-                self.cycle.disconnected = True
-                self.cycle.message_event.set()
             late = f"request body incomplete: not received whole within {self.request_timeout:g} s"
-            self.transport.write(raw_answer(b"408 Request Timeout", late))
-        else:
-            why = "connection of %s closed: request not received within %gs"
-            self.logger.info(why, self.named(), self.request_timeout)
+            return self.cut_short(late)
+        why = "connection of %s closed: request not received within %gs"
+        self.logger.info(why, self.named(), self.request_timeout)
         self.transport.close()
 
     def data_received(self, data: bytes) -> None:

@@ -30,6 +30,22 @@ def over_time(limit: float) -> QueryLimitError:
     )
 
 
+def client_left() -> QueryLimitError:
+    """What a caller gets whose client closed its connection (logged 499, sent to no one)."""
+    return QueryLimitError("query stopped: its client closed the connection", status=499)
+
+
+def queue_full(waited: float, *, update: bool = False) -> QueryLimitError:
+    """What a caller gets that waited ``waited`` seconds (``[serve] queue_wait``) for a worker
+    while every one was busy."""
+    busy = "the update worker was" if update else "every query worker was"
+    return QueryLimitError(
+        f"{busy} busy for {waited:g} s ([serve] queue_wait); try again shortly",
+        status=503,
+        retry_after=BUSY_RETRY_AFTER,
+    )
+
+
 def unopened() -> QueryLimitError:
     """What a caller gets while no worker can open the store (moved, or being replaced)."""
     return QueryLimitError(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from scholarkg.serve.half_close import LOST
 from scholarkg.serve.http_limits import PEER
 
 access_log = logging.getLogger("scholarkg.serve.access")
@@ -21,8 +22,10 @@ CSP = (
 
 
 class AccessLog:
-    """One log line per request: client, method, path, status, bytes and milliseconds; plus
-    the security headers every response carries."""
+    """One log line per request: client, method, path, status, bytes written to the connection
+    (none once it was lost: :data:`LOST`) and milliseconds; plus the security headers every
+    response carries. A client gone before its answer is 499 when a query was stopped for it,
+    else the status of the answer it did not get."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -43,8 +46,8 @@ class AccessLog:
                 if any(k == b"content-type" and v.startswith(b"text/html") for k, v in headers):
                     headers.append((b"content-security-policy", CSP.encode()))
                 message["headers"] = headers
-            elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
+            elif message["type"] == "http.response.body" and not scope.get(LOST):
+                size += len(message.get("body", b""))  # written to the connection
             await send(message)
 
         try:

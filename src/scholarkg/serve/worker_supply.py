@@ -10,7 +10,7 @@ import time
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, unopened
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, client_left, queue_full, unopened
 from scholarkg.serve.jobs import QueryJob, SelectBatch, UpdateJob
 from scholarkg.serve.middleware import loggable
 from scholarkg.serve.store_spec import StoreSpec
@@ -62,6 +62,7 @@ class WorkerSupply:
         self._quick_idle: queue.Queue[WorkerHandle] = queue.Queue()
         self.quick_answered = 0  # jobs answered by a reserve worker (for logs and tests)
         self.quick_too_slow = 0  # jobs a reserve worker's limit stopped, then run again
+        self.queue_timeouts = 0  # jobs refused after waiting queue_wait for a worker
         for _ in range(self.size):
             self._idle.put(self._new(reserve=False))
         for _ in range(self.quick):
@@ -229,10 +230,16 @@ class WorkerSupply:
         worker.stop()
 
     def _acquire(
-        self, wait: float, job: QueryJob | SelectBatch | UpdateJob, *, quick: bool = False
+        self,
+        job: QueryJob | SelectBatch | UpdateJob,
+        *,
+        quick: bool = False,
+        gone: threading.Event | None = None,
     ) -> WorkerHandle:
-        """An idle worker (for a ``quick`` job, a reserve worker when no other is idle)."""
-        worker = self._next_idle(wait, job, quick=quick and self.quick > 0)
+        """An idle worker (for a ``quick`` job, a reserve worker when no other is idle), waited
+        for up to the ``queue_wait`` limit; a caller whose client has gone (``gone`` set) stops
+        waiting within a slice."""
+        worker = self._next_idle(job, quick=quick and self.quick > 0, gone=gone)
         if worker.generation != self.generation or not worker.process.is_alive():
             worker.stop()
             try:
@@ -245,13 +252,21 @@ class WorkerSupply:
         return worker
 
     def _next_idle(
-        self, wait: float, job: QueryJob | SelectBatch | UpdateJob, *, quick: bool
+        self,
+        job: QueryJob | SelectBatch | UpdateJob,
+        *,
+        quick: bool,
+        gone: threading.Event | None,
     ) -> WorkerHandle:
-        """An idle worker, waited for up to ``wait`` seconds in slices: a pool that closes
-        meanwhile answers at once (:meth:`_stopping`). A ``quick`` job takes whichever idles
-        first, a worker of the pool's or a reserve worker."""
+        """An idle worker, waited for up to ``queue_wait`` seconds in slices (past it,
+        :func:`queue_full`, counted in ``queue_timeouts``): a pool that closes meanwhile answers
+        at once (:meth:`_stopping`), as does a caller whose client has gone. A ``quick`` job
+        takes whichever idles first, a worker of the pool's or a reserve worker."""
+        wait = self.limits.queue_wait
         deadline = time.monotonic() + wait
         while not self._closed:
+            if gone is not None and gone.is_set():
+                raise client_left()
             try:
                 if quick:
                     with contextlib.suppress(queue.Empty):
@@ -264,10 +279,6 @@ class WorkerSupply:
                 if self.open_failure is not None:  # no worker comes while the store won't open
                     raise unopened() from None
                 if time.monotonic() >= deadline:
-                    busy = "every query worker is" if self.lend else "the update worker is"
-                    raise QueryLimitError(
-                        f"{busy} busy; try again shortly",
-                        status=503,
-                        retry_after=BUSY_RETRY_AFTER,
-                    ) from None
+                    self.queue_timeouts += 1
+                    raise queue_full(wait, update=isinstance(job, UpdateJob)) from None
         raise self._stopping(job)

@@ -25,7 +25,7 @@ from typing import Any
 
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve.guard import check_query
-from scholarkg.serve.job_errors import failure_error, over_time
+from scholarkg.serve.job_errors import client_left, failure_error, over_time
 from scholarkg.serve.jobs import (
     JobFailure,
     QueryJob,
@@ -47,10 +47,6 @@ GONE_CHECK = 0.2
 CLIENT_GONE: ContextVar[threading.Event | None] = ContextVar("client_gone", default=None)
 
 
-def _client_left() -> QueryLimitError:
-    return QueryLimitError("query stopped: its client closed the connection", status=499)
-
-
 class WorkerPool(WorkerSupply):
     """``size`` workers over one store; :meth:`run` blocks its calling thread until an answer."""
 
@@ -61,7 +57,7 @@ class WorkerPool(WorkerSupply):
         reserve worker (none of the pool's idle), under ``quick_limit``; stopped there, it
         waits for one of the pool's workers as any job does, under ``time_limit``."""
         gone = CLIENT_GONE.get()
-        worker = self._acquire(max(time_limit, 1.0), job, quick=quick)
+        worker = self._acquire(job, quick=quick, gone=gone)
         if worker.reserve:
             limit = min(time_limit, self.quick_limit)
             try:
@@ -70,7 +66,7 @@ class WorkerPool(WorkerSupply):
                 if exc.limit != "time" or limit >= time_limit:
                     raise
                 self.quick_too_slow += 1  # the text looked quick; the query was not
-                worker = self._acquire(max(time_limit, 1.0), job)
+                worker = self._acquire(job, gone=gone)
             else:
                 self.quick_answered += 1
                 return answer
@@ -87,7 +83,7 @@ class WorkerPool(WorkerSupply):
         the pool's running past :data:`DEPRIORITISE_AFTER` has a worker lent beside it."""
         if gone is not None and gone.is_set():
             self._release(worker, healthy=True)
-            raise _client_left()
+            raise client_left()
         started = time.monotonic()
         lent = False
         with self._lock:
@@ -104,7 +100,7 @@ class WorkerPool(WorkerSupply):
             if not ready and gone is not None and gone.is_set():
                 self._release(worker, healthy=False, lent=lent)  # killed: it was still working
                 lent = False
-                raise _client_left()
+                raise client_left()
             if not ready:
                 self._release(worker, healthy=False, lent=lent)
                 lent = False
@@ -161,7 +157,7 @@ class WorkerPool(WorkerSupply):
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
             job = replace(job, union=False)
         limit = time_limit or self.limits.time_limit
-        worker = self._acquire(max(limit, 1.0), job)
+        worker = self._acquire(job, gone=CLIENT_GONE.get())
         started, lent, slowed, healthy = time.monotonic(), False, False, False
         if on_start is not None:
             on_start(started)

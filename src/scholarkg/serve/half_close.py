@@ -1,0 +1,93 @@
+"""How a connection's end is met: a request cut short is answered 408, a client that ended only
+its side of the connection (``shutdown(SHUT_WR)``: HTTP lets it) is still answered, one gone
+is noticed, and the access log counts only bytes that were written to a connection.
+
+uvicorn closes a connection as soon as its client's side ends (asyncio's default for a
+protocol whose ``eof_received`` returns nothing), so a half-closed client got no answer and a
+short body's 408 was never written. A FIN alone cannot tell a half-close from a close, so an
+HTTP/1.1 client whose request came whole is sent an interim ``100 Continue`` (RFC 9110 15.2:
+every HTTP/1.1 client parses unasked 1xx answers): a client that closed its socket answers
+that with a reset, which :meth:`HalfClose._probe` sees within :data:`PROBE_EVERY` seconds and
+ends the connection as gone (its query stopped, logged 499); one that only half-closed gets
+its answer, and the connection is closed after it. An HTTP/1.0 client (no 1xx may be sent to
+it) that ends its side is taken as gone, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from typing import Any
+
+import h11
+
+from scholarkg.serve.request_head import raw_answer
+
+PROBE_EVERY = 0.2  # seconds between looks at whether a half-closed client has gone
+# Scope keys: the one line of the 408 the connection wrote itself (the route's own 408 says
+# the same), and that the connection was lost before the route's answer was whole (what it
+# sends after is written nowhere, and the access log counts none of it).
+CUT = "scholarkg.cut"
+LOST = "scholarkg.lost"
+
+
+class HalfClose:
+    """The end of a connection's client side, for an ``H11Protocol`` subclass."""
+
+    conn: h11.Connection
+    cycle: Any
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    _probing: asyncio.TimerHandle | None = None
+
+    def cut_short(self, message: str) -> None:
+        """Answer 408 with ``message`` (the request body will never come whole) and close; the
+        route waiting for the body is told its client is gone, and answers the same line."""
+        if self.cycle is not None:
+            self.cycle.scope[CUT] = message
+            self.cycle.disconnected = True
+            self.cycle.message_event.set()
+        self.transport.write(raw_answer(b"408 Request Timeout", message))
+        self.transport.close()
+
+    def client_ended(self) -> bool | None:
+        """The client ended its side: a body still short is answered 408; a request that came
+        whole is answered (probed, :mod:`module doc <scholarkg.serve.half_close>`); else the
+        connection closes, as uvicorn's does. asyncio's ``eof_received``: True keeps it open."""
+        cycle = self.cycle
+        if cycle is None or cycle.response_complete or self.transport.is_closing():
+            return None
+        if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.SEND_RESPONSE:
+            self.cut_short(
+                "request body incomplete: the client ended its side of the connection first"
+            )
+            return None
+        if self.conn.their_state is not h11.DONE or cycle.scope.get("http_version") != "1.1":
+            return None
+        cycle.keep_alive = False  # closed after its answer: nothing more can come
+        if self.conn.our_state is h11.SEND_RESPONSE:
+            interim = h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue")
+            self.transport.write(self.conn.send(interim) or b"")
+        self._probing = self.loop.call_later(PROBE_EVERY, self._probe)
+        return True
+
+    def _probe(self) -> None:
+        """End the connection once the half-closed client has reset it (it had closed)."""
+        self._probing = None
+        cycle = self.cycle
+        if self.transport.is_closing() or cycle is None or cycle.response_complete:
+            return
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None and sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR):
+            self.transport.abort()  # connection_lost: the route sees its client gone
+            return
+        self._probing = self.loop.call_later(PROBE_EVERY, self._probe)
+
+    def ended(self) -> None:
+        """The connection is lost: no probe more, and a route not done sends to no one."""
+        if self._probing is not None:
+            self._probing.cancel()
+            self._probing = None
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and CUT not in cycle.scope:
+            cycle.scope[LOST] = True
