@@ -71,3 +71,16 @@ def test_an_organisation_of_no_letter_or_digit_quarantines_the_paper(orgs: str) 
     assert len(profile.papers) == 24
     kept = parse(SAMPLE.replace(GEMMA_AUTHORS, GEMMA_AUTHORS.replace("deepmind", "DeepMind"), 1))
     assert not kept.quarantined and kept.papers[0].organizations == ("DeepMind",)
+
+
+def test_a_metric_stated_twice_with_two_values_is_one_warning_and_left_out() -> None:
+    """CONSTRUCTED: the h-index line followed by ``h-index3`` and, 1 000 times more, by
+    ``h-index4``. The last line stated was kept without a word (h-index 4 observed); now
+    neither is the page's: one warning naming both lines and values, the metric left out,
+    the others kept. Stated twice with one value, it is kept."""
+    profile = parse(SAMPLE.replace("h-index117\n", "h-index117\nh-index3\n" + "h-index4\n" * 1000))
+    assert profile.warnings == ("p.txt:5: h-index 3 where line 4 states 117: left out",)
+    assert profile.metrics.h_index is None
+    assert (profile.metrics.citations, profile.metrics.novelty_percent) == (11030, 49)
+    again = parse(SAMPLE.replace("h-index117\n", "h-index117\nH-index 117\n"))
+    assert again.metrics.h_index == 117 and not again.warnings
