@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from building import run_cli
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
@@ -45,15 +46,31 @@ def test_a_split_label_longer_than_an_iri_key_is_a_config_error(tmp_path: Path) 
     """CONSTRUCTED: the sample page with Kaiwen Wang split to a label of 10 000 letters. The
     run minted a person IRI of 10 037 characters (names are cut to :data:`KEY_CHARS` in IRIs
     for that reason: the endpoint refused such an IRI as a request head too large); now the
-    run stops at the split in one line giving the label's length and the bound. A label of
+    config is refused in one line giving the label's length and the bound. A label of
     :data:`KEY_CHARS` characters still names its person."""
     split = {f"{CLP}|Kaiwen Wang": "k" * 10_000}
-    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], **{"people.split": split}))
+    path = write_config(tmp_path, [SAMPLE_PROFILE], **{"people.split": split})
     with pytest.raises(ConfigError) as caught:
-        build(config)
+        build(load_config(path))
     assert str(caught.value) == (
-        f"[people.split] '{CLP}|Kaiwen Wang' = {'k' * 40!r}…: the label is 10000 characters "
-        f"as an IRI segment; at most {KEY_CHARS}"
+        f"{path}: [people]: [people.split] '{CLP}|Kaiwen Wang' = {'k' * 40!r}…: the label is "
+        f"10000 characters as an IRI segment; at most {KEY_CHARS}"
     )
     [(_, label)] = Overrides.parse({}, {f"{CLP}|Kaiwen Wang": "k" * KEY_CHARS}).splits
     assert label == "k" * KEY_CHARS
+
+
+def test_a_malformed_reference_stops_the_run_before_it_starts(tmp_path: Path) -> None:
+    """CONSTRUCTED: the sample page with ``[people.merge] "X#0"`` (positions count from 1).
+    The config was read, the run started (its Prefect flow, the page fetched and archived)
+    and then failed on the reference; now the config is refused as it is read, in one line
+    naming the file and the reference, and the run writes nothing."""
+    merge = {"X#0": "person:someone"}
+    path = write_config(tmp_path, [SAMPLE_PROFILE], **{"people.merge": merge})
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: [people]: [people.merge] 'X#0': not a reference")
+    done = run_cli(path)
+    assert done.returncode != 0
+    assert "[people.merge] 'X#0': not a reference" in done.stderr
+    assert "Prefect" not in done.stderr and not (tmp_path / "data").exists()
