@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 
 from scholarkg.config.fields import (
     WORKERS_MAX,
@@ -217,6 +217,19 @@ class PeopleConfig(Section):
     split: dict[str, str] = setting(
         {}, 'namesakes on one paper: "<arXiv id or title>|<name>" = "<person key>"'
     )
+
+    @model_validator(mode="after")
+    def _references_read(self) -> PeopleConfig:
+        """Each reference is one (:func:`~scholarkg.identity.overrides.parse_ref`), checked
+        as the file is read: a malformed one was found only once the run was under way."""
+        from scholarkg.errors import ConfigError
+        from scholarkg.identity.overrides import Overrides
+
+        try:
+            Overrides.parse(self.merge, self.split)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from exc
+        return self
 
 
 class PublishConfig(Section):

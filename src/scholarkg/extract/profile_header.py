@@ -74,7 +74,8 @@ def parse_header(
 ) -> tuple[str, str, Metrics]:
     """The researcher's name, primary subject code and metrics from the lines above the
     papers heading; unrecognised lines become warnings, and so does a novelty over 100 %
-    (left out: no share is more than the whole)."""
+    (left out: no share is more than the whole) and a metric stated twice with two values
+    (left out, one warning however often: which is the page's is not known)."""
     if not header.lines:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
     (name_line, name), rest = header.lines[0], header.lines[1:]
@@ -105,7 +106,8 @@ def parse_header(
             line=name_line,
         )
     subject_code = ""
-    values: dict[str, int] = {}
+    stated: dict[str, tuple[int, int]] = {}  # metric: its value, the line first stating it
+    disagreeing: set[str] = set()  # metrics stated again with another value
     unrecognised = 0
     first_unlisted = last_unlisted = 0  # the lines not warned of one by one
     for number, text in rest:
@@ -115,8 +117,16 @@ def parse_header(
                 value = read_count(metric["n"], source, number)
                 if key == "novelty_percent" and value > 100:  # a share: at most all of it
                     warnings.append(f"{source}:{number}: novelty {value}% is over 100%: left out")
+                elif key in stated and stated[key][0] != value:  # which is the page's? neither
+                    if key not in disagreeing:  # one line a metric, however often restated
+                        first, at = stated[key]
+                        warnings.append(
+                            f"{source}:{number}: {_METRIC_NAMES[key]} {value} where line {at} "
+                            f"states {first}: left out"
+                        )
+                    disagreeing.add(key)
                 else:
-                    values[key] = value
+                    stated.setdefault(key, (value, number))
                 break
         else:
             if not subject_code and _SUBJECT_CODE.match(text):
@@ -147,4 +157,5 @@ def parse_header(
         )
     if not subject_code:
         warnings.append(f"{source}: header has no primary subject code")
+    values = {key: value for key, (value, _) in stated.items() if key not in disagreeing}
     return name, subject_code, Metrics(**values)

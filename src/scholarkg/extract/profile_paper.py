@@ -31,9 +31,10 @@ from scholarkg.models import ProfilePaper
 # one copied from a table a tab); never the one inside a name (Col·lell). One character each
 # side, so a line with a long run of white space is still read in linear time.
 _ORG_SEPARATOR = re.compile(r"(?<=\s)·(?=\s)")
-# "et al." closing an author line, after white space; found from its "et" (a pattern starting
-# with the white space backtracks over a long run of it from each of its places: quadratic)
-_ET_AL = re.compile(r"(?<=\s)et\s+al\.?$")
+# "et al." closing an author line, after white space or as the whole line (which then names
+# no author); found from its "et" (a pattern starting with the white space backtracks over a
+# long run of it from each of its places: quadratic)
+_ET_AL = re.compile(r"(?<!\S)et\s+al\.?$")
 
 
 @dataclass
@@ -129,7 +130,9 @@ def parse_paper(
     refuse_non_text("authors", block.lines[1], source)
     if block.non_text is not None:
         refuse_non_text("abstract", block.non_text, source)
-    (_, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
+    (title_line_no, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
+    if not fold(title, symbols=True):  # only invisible characters or punctuation
+        raise ParseError(source, f"title {title!r} holds no letter or digit", line=title_line_no)
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
         raise ParseError(source, "paper block lists no authors", line=author_line_no)
@@ -141,6 +144,13 @@ def parse_paper(
                 source,
                 f"author {position} is {words} words long: no name (is the paper's title or "
                 "author line missing?)",
+                line=author_line_no,
+            )
+    for position, organization in enumerate(organizations, start=1):
+        if not fold(organization):  # "· · ·", a zero-width space: an organisation keyed "x"
+            raise ParseError(
+                source,
+                f"organisation {position} {organization!r} holds no letter or digit",
                 line=author_line_no,
             )
     abstract = block.abstract_text()

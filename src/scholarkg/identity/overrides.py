@@ -30,7 +30,7 @@ from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
 from scholarkg.identity.names import compatible, nfc
-from scholarkg.iris import fold, work_key
+from scholarkg.iris import KEY_CHARS, fold, work_key
 from scholarkg.iris import slug as make_slug
 
 # A name key as names.name_key writes it ("l-hussenot", "王伟", "x"): folded words, each of
@@ -72,6 +72,15 @@ def _paper_key(text: str) -> str:
         return work_key(text)
 
 
+def _known_paper(paper: str, where: str, text: str) -> str:
+    """:func:`_paper_key` of ``paper``; a ConfigError for a title that folds to nothing (only
+    punctuation or invisible characters: no paper's key, so the rule could name none)."""
+    key = _paper_key(paper)
+    if not key:
+        raise ConfigError(f"{where} {text!r}: the paper {paper!r} holds no letter or digit")
+    return key
+
+
 def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
     """Parse one reference; a malformed one is a :class:`ConfigError` naming it."""
     raw = text.strip()
@@ -82,12 +91,16 @@ def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
     if "|" in raw:
         paper, _, name = raw.rpartition("|")
         if paper.strip() and name.strip():
-            return Ref(text, "named", _paper_key(paper.strip()), name=nfc(name))
+            if not fold(name):
+                raise ConfigError(f"{where} {text!r}: the name {name!r} holds no letter or digit")
+            return Ref(text, "named", _known_paper(paper.strip(), where, text), name=nfc(name))
     if "#" in raw:
         paper, _, number = raw.rpartition("#")
         position = count_of(number, digits=6)
         if paper.strip() and position is not None and position >= 1:
-            return Ref(text, "position", _paper_key(paper.strip()), position=position)
+            return Ref(
+                text, "position", _known_paper(paper.strip(), where, text), position=position
+            )
     if merge and not any(c in raw for c in "|#:"):
         why = _not_a_name_key(raw)
         if why is None:
@@ -139,6 +152,11 @@ class Overrides:
                 )
             if not make_slug(label) or make_slug(label) == "x":
                 raise ConfigError(f"[people.split] {ref!r} = {label!r}: the label must be a name")
+            if len(make_slug(label)) > KEY_CHARS:  # the label is the person IRI's last segment
+                raise ConfigError(
+                    f"[people.split] {ref!r} = {label[:40]!r}…: the label is "
+                    f"{len(make_slug(label))} characters as an IRI segment; at most {KEY_CHARS}"
+                )
             splits.append((parsed, make_slug(label)))
         return cls(merges, tuple(splits))
 
