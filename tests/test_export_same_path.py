@@ -81,8 +81,8 @@ def _race(
 ) -> Path:
     """``scholarkg export *first`` held (SIGSTOP) at ``stop_at`` (see the helper), then
     ``scholarkg export *second`` to the same path (``--output``), let finish or wait on the
-    ``lock`` (the path's); then the first let go. Both end without a word on stderr; returns
-    the path."""
+    ``lock`` (the path's, or the run lock for a path under data/exports); then the first let
+    go. Both end without a word on stderr; returns the path."""
     target = Path(second[second.index("--output") + 1])
     held = subprocess.Popen(
         [sys.executable, str(HELPER), stop_at, "export", *first],
@@ -134,10 +134,13 @@ def test_an_export_to_the_published_dump_waits_for_a_publication_of_it(
     """A publication (``scholarkg export`` of a published format) assembles its N-Quads dump
     from parts, then writes its checksum: held in between, an ``--output`` of that file (every
     graph, the VoID graph too) waits for it."""
-    exports = load_config(config_path).exports_dir
+    config = load_config(config_path)
+    exports = config.exports_dir
     target = exports / "scholarkg.nq"
     second = ["--format", "nq", "--output", str(target), "--config", str(config_path)]
-    _race(processes, ["--config", str(config_path)], "os:replace:scholarkg.nq.sha256", second)
+    run_lock = config.data_dir / "run.lock"  # under data/exports: the second takes it too
+    first = ["--config", str(config_path)]
+    _race(processes, first, "os:replace:scholarkg.nq.sha256", second, run_lock)
     assert b"/graph/void> ." in target.read_bytes()  # the second's: the publication's has none
     assert not [p.name for p in exports.iterdir() if p.name.startswith(".")]
 
@@ -160,7 +163,7 @@ def test_an_export_to_the_published_dump_meanwhile_stays_the_users(
     target = config.exports_dir / "scholarkg.nq"
     second = ["--format", "nq", "--output", str(target), "--config", str(config_path)]
     record = config.state_dir / "published-dumps.json"
-    lock = export_lock.lock_path(record)  # held by the first at _retire: the second waits
+    lock = config.data_dir / "run.lock"  # held by the publication: the second waits for it
     _race(processes, ["--config", str(config_path)], stop_at, second, lock)
     assert json.loads(record.read_text(encoding="utf-8")) == []
     assert b"/graph/void> ." in target.read_bytes()  # the second's

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from scholarkg.runs.report import RunReport
 from test_disk_full import reports
 from test_killed_report_graphs import change_every_fourth
 from test_snapshot_killed_parts import load, make_input
@@ -88,12 +89,15 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     del store
     killed = load(tmp_path)  # its report and record are written by the next run
     assert killed.returncode == 1, killed.stdout + killed.stderr
-    [report, _] = reports(tmp_path)
+    found = reports(tmp_path)  # the killed run's (it started first), then the next run's
+    assert len(found) == 2, (killed.stdout + killed.stderr, found)
+    report = found[0]
     assert report["interrupted"], report
     run = str(report["run_iri"])
     if not committed:  # nothing committed: nothing counted, nothing in its change set
         graphs, added, shacl = {}, 0, 0
     assert report["records_loaded"] == records, report
+    assert report["records_read"] is None, report  # before: 0 whatever it had read
     assert report["committed_quads"] == sum(graphs.values()) + shacl, report
     assert (report["triples_added"], report["triples_removed"]) == (added, 0), report
     changes = tmp_path / "data" / "changes" / run.rsplit("/", 1)[-1]
@@ -104,3 +108,27 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     assert report["graphs_written"] == len(graphs), report  # as graphs.tsv lists them
     assert (counts["outcome"], counts["graphsChanged"]) == ("failed", str(len(graphs))), counts
     assert (counts["papersLoaded"], counts["triplesAdded"]) == (str(records), str(added)), counts
+
+
+def test_a_killed_run_that_noted_no_commit_has_unknown_records(tmp_path: Path) -> None:
+    """A run of a version that noted no commit (its mark gone), killed once its first segment
+    was committed: the graphs it committed are counted, its records read and loaded are not
+    known (``null``, left out of its record; before: 0 loaded beside graphs it wrote)."""
+    make_input(tmp_path)
+    killed = load(tmp_path, "scholarkg.load.segment_tally:SegmentTally.settle")
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    path = tmp_path / "store" / "scholarkg-manifest.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # as a version before marks left
+        db.execute("DELETE FROM meta WHERE key = 'last_commit'")
+    assert load(tmp_path).returncode == 1
+    [report, _] = reports(tmp_path)
+    assert report["interrupted"] and report["graphs_written"], report
+    assert (report["records_read"], report["records_loaded"]) == (None, None), report
+    assert report["unknown"] == ["records_read", "records_loaded", "papers"], report
+    fields = RunReport.__dataclass_fields__
+    back = RunReport(**{k: v for k, v in report.items() if k in fields and k != "quarantined"})
+    assert "records: unknown read, unknown loaded, " in back.summary_lines()[1]
+    counts = recorded(tmp_path / "store", str(report["run_iri"]))
+    assert "papersLoaded" not in counts and counts["graphsChanged"] == str(
+        report["graphs_written"]
+    ), counts

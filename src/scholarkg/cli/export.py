@@ -39,7 +39,8 @@ def register(commands: Commands) -> None:
         store as the last run left it (its checkpoint), never half written by a run in
         progress; the published dump is a publication, which opens the store to write (not
         while a run holds it: it waits as a second run does), checkpoints it for the server
-        and, its graph names compared with the manifest, seals it for the next run.
+        and, its graph names compared with the manifest, seals it for the next run. A dump
+        written under [data] dir/exports waits for a run in progress too.
         """,
     )
     dump.add_argument("--format", choices=DUMP_FORMATS, default="nq", help="the dump's format")
@@ -131,6 +132,23 @@ def marked_unpublished(config: Config) -> Iterator[None]:
     yield
     if recorded is not None:
         write_atomic(mark, recorded)
+
+
+def into_exports(
+    args: argparse.Namespace, config: Config
+) -> contextlib.AbstractContextManager[object]:
+    """The run lock, taken as a publication takes it, for a dump written under ``[data]
+    dir/exports`` (a format not published, one ``--graph``, an ``--output`` there): it waits
+    while a run holds the data directory, then refuses in one line, as a second run does
+    (before: it wrote beside a run's publication of that folder, unlocked). A dump written
+    elsewhere reads the store's checkpoint and takes no lock."""
+    from scholarkg.files import absolute
+    from scholarkg.runs.lock import RunLock
+
+    target = absolute(Path(args.output)) if args.output else config.exports_dir
+    if target.is_relative_to(absolute(config.exports_dir)):
+        return RunLock(config.data_dir, "export")
+    return contextlib.nullcontext()
 
 
 READER_WAIT = 60.0  # seconds a named pipe may stay without a reader before the export ends
@@ -264,7 +282,7 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
         if args.output:  # said before the store is opened
             refuse_among_kept_files(Path(args.output), config)  # the more telling reason
             check_folder(Path(args.output))
-        with closing(config.store.open_published()) as store:
+        with into_exports(args, config), closing(config.store.open_published()) as store:
             result = export(
                 store,
                 config,

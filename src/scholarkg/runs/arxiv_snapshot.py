@@ -17,7 +17,7 @@ from scholarkg.limits import Limits
 from scholarkg.runs.build import finish
 from scholarkg.runs.chunk_fingerprint import fingerprint
 from scholarkg.runs.context import ProgressSink, RunContext
-from scholarkg.runs.cut_short import stop_run
+from scholarkg.runs.cut_short import lines_in_flight, stop_run
 from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest
@@ -103,6 +103,7 @@ def load_snapshot(
                 )
             finish(ctx, loading, ingest)  # the workers make the person graphs too
         except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
+            ctx.report.records_read += lines_in_flight(ingest.pending)
             ingest.abort()
             stop_run(ctx, loading, exc)
         except BrokenProcessPool:  # a worker killed (SIGKILL, out of memory): reported

@@ -5,7 +5,9 @@ ends normally closes in :mod:`scholarkg.runs.close`."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from contextlib import closing
+from typing import TYPE_CHECKING
 
 from scholarkg.errors import ScholarKGError, WorkerLost, WriteFailed
 from scholarkg.lifecycle import Interrupted
@@ -13,6 +15,9 @@ from scholarkg.runs.close import quad_count, write_report, write_run_record
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.report import now_iso
+
+if TYPE_CHECKING:
+    from scholarkg.runs.records import Job
 
 
 def stop_run(
@@ -50,6 +55,13 @@ def stop_run(
     else:
         report.store_quads = _held_after_a_stop(ctx)
     write_report(ctx)
+
+
+def lines_in_flight(pending: Iterable[Job]) -> int:
+    """The snapshot lines of the chunks still in flight when a run is cut short: read, then
+    dropped with the workers (the next run reads them again), so its report counts them read
+    (before: a stopped load whose chunks were all with the workers said 0 read)."""
+    return sum(len(job.lines or ()) for job in pending)
 
 
 def _held_after_a_stop(ctx: RunContext) -> int | None:

@@ -19,7 +19,9 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
     loaded before included, and its triples added and removed as its change set holds them,
     cut to that commit, and the graphs it had dropped by then (:mod:`scholarkg.load.commit_mark`,
     noted by both loaders); when no commit of it is noted (a version before them), those three
-    are not known (``None``), nor the graphs dropped by a version whose marks did not note them."""
+    are not known (``None``), nor its records and papers loaded (in ``report.unknown``), nor the
+    graphs dropped by a version whose marks did not note them. Its records read are never known
+    (what it read past its last commit is not kept)."""
     manifest = open_manifest(config)
     try:
         report.graphs_written, report.committed_quads = committed_by(
@@ -28,8 +30,10 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
         mark = last_commit(manifest, report.run_iri)
     finally:
         manifest.close()
+    report.unknown = ["records_read"]  # the lines it read past its last commit: not kept
     if mark is None:  # not kept: nobody knows them
         report.triples_added = report.triples_removed = report.graphs_removed = None
+        report.unknown += ["records_loaded", "papers"]
         return
     report.graphs_removed = mark.removed
     changes = config.changes_dir / report.run_iri.rsplit("/", 1)[-1]

@@ -119,6 +119,10 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     interrupted: str | None = None
     durations: dict[str, float] = field(default_factory=dict)
+    # a killed run's counts nobody knows (its report, written by the next run): its records
+    # read, and with no commit of it noted its records loaded and papers; null in its JSON,
+    # "unknown" in its summary, left out of its record (before: 0)
+    unknown: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not isinstance(self.quarantined, QuarantineTally):  # a list, read back from JSON
@@ -188,7 +192,9 @@ class RunReport:
     def counts(self) -> dict[str, int]:
         """The counts recorded on the run's prov:Activity (those not known left out)."""
         counts: dict[str, int | None] = {
-            "papers": self.papers_loaded,
+            "papers": None
+            if {"papers", "records_loaded"} & {*self.unknown}
+            else self.papers_loaded,
             "quarantined": len(self.quarantined),
             "graphs_changed": self.graphs_written,
             "graphs_unchanged": self.graphs_unchanged,
@@ -212,8 +218,8 @@ class RunReport:
             states = ", ".join(f"{self.paper_states.get(s, 0)} {s}" for s in PAPER_STATES)
             origin = ", ".join(f"{n} from {k}" for k, n in sorted(self.resolved_from.items()))
             lines.append(
-                f"papers: {self.papers} listed, {self.papers_quarantined} quarantined; {states}"
-                + (f" ({origin})" if origin else "")
+                f"papers: {self._said('papers')} listed, {self.papers_quarantined} quarantined; "
+                f"{states}" + (f" ({origin})" if origin else "")
             )
             if self.entries_quarantined:
                 lines.append(
@@ -222,7 +228,8 @@ class RunReport:
                 )
         else:
             lines.append(
-                f"records: {self.records_read} read, {self.records_loaded} loaded, "
+                f"records: {self._said('records_read')} read, "
+                f"{self._said('records_loaded')} loaded, "
                 f"{len(self.rejected)} rejected by SHACL, {len(self.quarantined)} quarantined"
                 + (f", {self.records_deleted} deleted" if self.records_deleted else "")
                 + (
@@ -264,6 +271,10 @@ class RunReport:
         lines += problem_lines(self)
         return lines
 
+    def _said(self, count: str) -> str:
+        """The count named ``count`` as the summary says it: ``unknown`` when nobody knows."""
+        return "unknown" if count in self.unknown else str(getattr(self, count))
+
     def change_line(self) -> str:
         if self.store_error and not self.changed_anything:
             return "changes: none written (the store could not be used)"
@@ -297,5 +308,6 @@ class RunReport:
         :class:`~scholarkg.errors.WriteFailed` naming the file."""
         path = self.json_path(directory)
         data = asdict(self) | self.quarantined.as_json() | {"outcome": self.outcome}
+        data |= dict.fromkeys(self.unknown)  # null: not known
         text = json.dumps(data, indent=1, ensure_ascii=False)
         return write_atomic(path, text.encode("utf-8"), what="run report")
