@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.resources import ontology_graph, shapes_graph
 from scholarkg.shacl import Engine
+from scholarkg.shacl.expressions import Unsupported
 from scholarkg.shacl.index import Triples, View
 from scholarkg.shacl.sparql import Select
 from scholarkg.shacl.terms import canonical_triples
@@ -111,6 +112,22 @@ NO_LINK = """SELECT $this ?id ?path WHERE {
 )
 def test_only_the_template_forms_are_direct(text: str, direct: bool) -> None:
     assert (Select(text).direct is not None) is direct
+
+
+def test_literal_siblings_leave_the_rows_to_the_general_evaluator(
+    engines: tuple[Engine, Engine],
+) -> None:
+    parent, q, p = "<http://e/x>", "<http://e/q>", "<http://e/p>"
+    triples = [(parent, q, '"a"'), (parent, q, '"b"'), ('"a"', p, '"1"'), ('"b"', p, '"1"')]
+    view = View(Triples(triples), engines[0].ontology)
+    direct, general = Select(SHARED), Select(SHARED)
+    general.direct = None
+    assert direct.direct is not None
+    with pytest.raises(Unsupported):
+        direct.direct(view)
+    found = direct.rows_by_this(view, {})
+    assert found == general.rows_by_this(view, {})
+    assert sorted(r["other"] for rs in found.values() for r in rs) == ['"a"', '"b"']
 
 
 def rows(query: Any, view: View) -> dict[str, Counter[tuple[tuple[str, str], ...]]]:
