@@ -7,7 +7,9 @@ multiset), FILTER (an
 error is false), BIND, NOT EXISTS, Join and projection. Common expressions on IRIs and simple
 literals are evaluated natively; any other operator is handed, with its evaluated arguments, to
 the very rdflib function pySHACL would have used. Anything beyond that raises
-:class:`Unsupported` and the caller runs the query through rdflib instead.
+:class:`Unsupported` and the caller runs the query through rdflib instead. A query of one of
+the forms the project's shapes use is answered per graph by a direct check
+(:mod:`scholarkg.shacl.direct`) with the same rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from rdflib import BNode, Variable
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import SPARQLError
 
+from scholarkg.shacl.direct import direct
 from scholarkg.shacl.expressions import Err, Solution, Unsupported, compile_expr, ebv
 from scholarkg.shacl.index import View
 from scholarkg.shacl.rdflib_private import CompValue
@@ -204,7 +207,8 @@ class Select:
 
     When every solution binds ``?this`` through the query's own triple patterns (and projects it),
     evaluating once with ``?this`` free and grouping the rows by ``?this`` gives, for each focus
-    node, the rows of the query with ``$this`` pre-bound (``per_graph``, :meth:`rows_by_this`).
+    node, the rows of the query with ``$this`` pre-bound (``per_graph``, :meth:`rows_by_this`);
+    ``direct``, when the query has a template in :mod:`scholarkg.shacl.direct`, gives them.
     """
 
     def __init__(self, text: str) -> None:
@@ -215,11 +219,17 @@ class Select:
         self.variables = [str(v) for v in algebra.PV]
         self._root = compile_pattern(algebra.p)
         self.per_graph = "this" in self.variables and "this" in _required_variables(algebra.p)
+        self.direct = direct(algebra) if self.per_graph else None
 
     def rows(self, view: View, bindings: Solution) -> list[Solution]:
         return list(self._root(view, bindings))
 
     def rows_by_this(self, view: View, bindings: Solution) -> dict[str, list[Solution]]:
+        if self.direct is not None and not bindings:
+            try:
+                return self.direct(view)
+            except Unsupported:  # a value the direct check leaves to the general evaluator
+                pass
         grouped: dict[str, list[Solution]] = {}
         for row in self._root(view, bindings):
             grouped.setdefault(row["this"], []).append(row)
