@@ -1,0 +1,39 @@
+"""Operator leftovers: what a careless or hostile operator's paths, settings and environment
+once got from the read commands (a misleading line, a line too many, a line per failure).
+
+Each case runs the real CLI in-process (``scholarkg.cli.main``) and asserts one line naming the
+thing, and the exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from scholarkg.cli import main
+
+
+def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """stderr's one line (no traceback, nothing else said)."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("named", ["./queries.rq", "queries.rq", "queries"])
+def test_a_query_file_that_is_a_directory_is_said_to_be_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    named: str,
+) -> None:
+    """``scholarkg query ./queries.rq`` where it is a directory: exit 1, one line saying it is
+    a directory (before: "no such query file or saved query", as if it were not there)."""
+    config = str(write_config(tmp_path, []))
+    (tmp_path / named).mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert main(["query", named, "--config", config]) == 1
+    assert _error_line(capsys) == f"error: {named}: is a directory, not a query file"
