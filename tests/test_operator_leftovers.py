@@ -37,3 +37,32 @@ def test_a_query_file_that_is_a_directory_is_said_to_be_one(
     monkeypatch.chdir(tmp_path)
     assert main(["query", named, "--config", config]) == 1
     assert _error_line(capsys) == f"error: {named}: is a directory, not a query file"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["query", "papers-per-year"],
+        ["export", "--output", "out.nq"],
+        ["serve", "--port", "0"],
+    ],
+)
+def test_a_store_that_is_a_symlink_loop_is_said_by_every_read_command(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    """``--store`` a symlink loop (``a -> b -> a``): ``query``, ``export`` and ``serve`` say
+    the loop in the line a run says it with, exit 1 (before: "no store here yet (run
+    `scholarkg run` first)", which a run then refused)."""
+    link = tmp_path / "store-link"
+    (tmp_path / "other").symlink_to(link)
+    link.symlink_to(tmp_path / "other")
+    config = str(write_config(tmp_path, []))
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, "--config", config, "--store", str(link)]) == 1
+    assert _error_line(capsys) == (
+        f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
+    )
+    assert not (tmp_path / "out.nq").exists() and not (tmp_path / "data").exists()

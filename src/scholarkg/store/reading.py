@@ -59,6 +59,8 @@ def open_read_only(path: Path) -> ox.Store:
     """The store (or checkpoint) at ``path`` opened read-only, or a one-line
     :class:`LoadError` naming ``path``: "no store here yet" where nothing finished is there."""
     path = Path(path)
+    if path.is_symlink() and not path.exists():  # a loop or a dangling link: said as one,
+        check_store_path(path, writable=False)  # as a run says it (before: no store here yet)
     if not path.exists():
         raise LoadError(f"{path}: {NO_STORE} (run `scholarkg run` first)")
     check_store_path(path, writable=False)  # a file, not a directory
