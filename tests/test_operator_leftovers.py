@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from loopback import free_port
 from scholarkg.cli import main
 
 
@@ -66,3 +67,21 @@ def test_a_store_that_is_a_symlink_loop_is_said_by_every_read_command(
         f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
     )
     assert not (tmp_path / "out.nq").exists() and not (tmp_path / "data").exists()
+
+
+def test_a_sparql_server_down_is_one_error_line_naming_its_endpoint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scholarkg query`` with the configured SPARQL server down: exit 1, one ``error:`` line
+    naming the endpoint without its query string (which may hold a key) and without the
+    password. Before: an unprefixed ``the store could not answer: QueryError: …`` line (the
+    server's log line, the URL's key in it), then ``error: the store could not answer: it
+    cannot be reached``, which named no endpoint."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    config = write_config(tmp_path, [], store={"kind": "sparql", "query_url": f"{url}?key=s3cr3t"})
+    monkeypatch.setenv("SCHOLARKG_SPARQL_USER", "someone")
+    monkeypatch.setenv("SCHOLARKG_SPARQL_PASSWORD", "pa55word")
+    assert main(["query", "papers-per-year", "--config", str(config)]) == 1
+    line = _error_line(capsys)
+    assert line == f"error: the SPARQL server at {url} cannot be reached; try again shortly"
