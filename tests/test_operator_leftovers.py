@@ -85,3 +85,29 @@ def test_a_sparql_server_down_is_one_error_line_naming_its_endpoint(
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
     line = _error_line(capsys)
     assert line == f"error: the SPARQL server at {url} cannot be reached; try again shortly"
+
+
+@pytest.mark.parametrize("command", [["list"], ["list", "--json"], ["prune", "--keep", "1"]])
+@pytest.mark.parametrize("which", ["data", "quarantine", "loop"])
+def test_quarantine_of_a_data_dir_that_is_no_directory_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], which: str
+) -> None:
+    """``[data] dir`` a file or a symlink loop, or its quarantine folder a file: ``quarantine
+    list`` and ``prune`` say so in one line naming it, exit 1 (before: ``…: 0 runs``, exit 0,
+    as if nothing were quarantined)."""
+    config = str(write_config(tmp_path, []))
+    data = tmp_path / "data"
+    if which == "data":
+        data.write_text("", encoding="utf-8")
+        said = f"[data] dir {data}: a file, not a directory"
+    elif which == "loop":
+        (tmp_path / "other").symlink_to(data)
+        data.symlink_to(tmp_path / "other")
+        said = f"[data] dir {data}: a symbolic link to nothing"
+    else:
+        data.mkdir()
+        (data / "quarantine").write_text("", encoding="utf-8")
+        said = f"the quarantine folder {data / 'quarantine'}: a file, not a directory"
+    assert main(["quarantine", *command, "--config", config]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1 and err.startswith(f"error: {said}"), err
