@@ -6,6 +6,7 @@ thing, and the exit code."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,51 @@ def test_quarantine_of_a_data_dir_that_is_no_directory_is_one_line(
     assert main(["quarantine", *command, "--config", config]) == 1
     out, err = capsys.readouterr()
     assert out == "" and len(err.splitlines()) == 1 and err.startswith(f"error: {said}"), err
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "SCHOLARKG_DATA__DIR",
+        "SCHOLARKG_SERVE__HOST",
+        "SCHOLARKG_STORE__PATH",
+        "SCHOLARKG_STORE",
+        "SCHOLARKG_HTTP__CONTACT",
+        "scholarkg_report__summary_query",
+    ],
+)
+def test_a_setting_of_only_white_space_in_the_environment_is_refused_naming_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    """``SCHOLARKG_DATA__DIR=" "`` (an unset shell variable quoted with a space, say): exit 1,
+    one line naming the variable, nothing made. Before: taken as it is, a data directory named
+    by a space in the working directory, a server address of a space."""
+    config = str(write_config(tmp_path, []))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(variable, " \t")
+    for argv in (["quarantine", "list"], ["query", "--list"]):
+        assert main([*argv, "--config", config]) == 1
+        assert _error_line(capsys) == (
+            f"error: environment {variable}: only white space; unset it (or set it empty) to "
+            "leave the key to the config file and the defaults"
+        )
+    assert sorted(os.listdir(tmp_path)) == ["scholarkg.toml"]
+
+
+def test_an_empty_setting_in_the_environment_is_unset_and_blank_text_in_a_file_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty variable leaves the key to the file, as before; ``host = " "`` in the file is
+    refused naming the file and key (before: taken as an address)."""
+    config = write_config(tmp_path, [])
+    monkeypatch.setenv("SCHOLARKG_DATA__DIR", "")
+    assert main(["quarantine", "list", "--config", str(config)]) == 0
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'data' / 'quarantine'}: 0 runs")
+    config.write_text(config.read_text(encoding="utf-8") + '[serve]\nhost = " "\n', "utf-8")
+    assert main(["quarantine", "list", "--config", str(config)]) == 1
+    assert _error_line(capsys) == (
+        f"error: {config}: [serve] host must not be only white space, got ' '"
+    )

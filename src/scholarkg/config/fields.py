@@ -90,6 +90,12 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be only white space")
+    return value
+
+
 def _optional_http_url(value: str | None) -> str | None:
     return None if value is None else _http_url(value)
 
@@ -252,7 +258,8 @@ OptionalHttpUrl = Annotated[
     BeforeValidator(_empty_is_none),
     AfterValidator(_optional_http_url),
 ]
-NonEmptyText = Annotated[str, Field(min_length=1)]
+NonEmptyText = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+"""Text that is not empty nor only white space (``host = " "`` is no address)."""
 Cron = Annotated[str, AfterValidator(_cron)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 
