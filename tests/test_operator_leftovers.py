@@ -6,11 +6,13 @@ thing, and the exit code."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
+from building import build_store
 from conftest import write_config
 from loopback import free_port
 from scholarkg.cli import main
@@ -160,3 +162,24 @@ def test_an_empty_setting_in_the_environment_is_unset_and_blank_text_in_a_file_r
     assert _error_line(capsys) == (
         f"error: {config}: [serve] host must not be only white space, got ' '"
     )
+
+
+def test_many_failing_profiles_are_named_up_to_twenty_then_counted(tmp_path: Path) -> None:
+    """60 profiles that are no profile page: the summary names the first 20 failures, then
+    one line counting the 40 more and naming the JSON report, which holds all 60 (before:
+    one ``failed:`` line per profile, 1000 lines for 1000; the snapshot door's quarantined
+    lines stop at 20 alike)."""
+    pages = []
+    for n in range(60):
+        page = tmp_path / "pages" / f"p{n:02d}.txt"
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(f"not a profile {n}\n", encoding="utf-8")
+        pages.append(page)
+    config, report = build_store(tmp_path, [*pages])
+    lines = report.summary_lines()
+    failed = [line for line in lines if line.startswith("failed: ")]
+    assert len(failed) == 21  # in the order given
+    assert all(failed[n].startswith(f"failed: {pages[n]}:1: ") for n in range(20)), failed
+    written = report.json_path(config.reports_dir)
+    assert failed[20:] == [f"failed: … and 40 more, every one in the run report {written}"]
+    assert len(json.loads(written.read_text(encoding="utf-8"))["failures"]) == 60
