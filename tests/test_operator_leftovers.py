@@ -15,6 +15,7 @@ import pytest
 from building import build_store
 from conftest import write_config
 from loopback import free_port
+from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
 
 
@@ -183,3 +184,33 @@ def test_many_failing_profiles_are_named_up_to_twenty_then_counted(tmp_path: Pat
     written = report.json_path(config.reports_dir)
     assert failed[20:] == [f"failed: … and 40 more, every one in the run report {written}"]
     assert len(json.loads(written.read_text(encoding="utf-8"))["failures"]) == 60
+
+
+LATIN1 = os.fsdecode(b"caf\xe9")  # a name of bytes that are no UTF-8, as the file system gives it
+
+
+def test_a_working_directory_not_utf8_refuses_only_the_paths_opened(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a working directory named in Latin-1, ``query`` and ``quarantine list`` of a config
+    naming its paths answer (the default ``[profiles] sources``, located there, is never
+    read); without a config, ``query`` refuses the one path it opens, the store, in one line
+    (a run still refuses each: test_operator_hostile). Before: every command refused at the
+    config, naming ``[profiles] sources``, which ``query`` never reads."""
+    config, report = build_store(tmp_path, [SAMPLE_PROFILE])
+    assert report.succeeded
+    folder = tmp_path / LATIN1
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    named = ["--config", str(config.source)]
+    assert main(["query", "papers-per-year", "--format", "csv", *named]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("year,papers") and len(out.splitlines()) > 1 and err == ""
+    assert main(["quarantine", "list", *named]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(["query", "papers-per-year"]) == 1
+    assert _error_line(capsys) == (
+        f"error: {tmp_path}/caf\\xe9/data/store: a path that is not UTF-8 text, which the "
+        "embedded store cannot open; rename it"
+    )
+    assert os.listdir(folder) == []

@@ -109,19 +109,22 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR", help=STORE_HELP)
 
 
-def load(args: argparse.Namespace) -> Config:
-    """The configuration ``--config`` names, with the ``--store`` directory when given."""
+def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
+    """The configuration ``--config`` names, with the ``--store`` directory when given;
+    ``read_only`` for a command that writes no record (a path that is not UTF-8 text is
+    refused only where it is opened)."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
     from scholarkg.locations import NOT_UTF8, file_url_path, not_utf8, shown
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
-    if args.config is not None and not_utf8(args.config):  # a run hands it to Prefect
-        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")
+    if args.config is not None and not_utf8(args.config) and not read_only:  # a run hands it
+        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")  # to Prefect
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
-    config = load_config(None if args.config is None else Path(_expanded("--config", args.config)))
+    mine = None if args.config is None else Path(_expanded("--config", args.config))
+    config = load_config(mine, read_only=read_only)
     store = getattr(args, "store", None)
     if store is None:
         return config

@@ -94,7 +94,7 @@ def list_quarantine(args: argparse.Namespace) -> int:
     from scholarkg.quarantine_graphs import read_rejected
     from scholarkg.quarantine_runs import entries, old_layout
 
-    root = _quarantine_dir(load(args))
+    root = _quarantine_dir(load(args, read_only=True))
     listed = entries(root)
     old = old_layout(root)
     records, graphs = read_quarantined(root), read_rejected(root)

@@ -118,7 +118,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.serve.workers import WorkerPool
     from scholarkg.store.reading import require_store
 
-    config = load(args)  # a bad config is refused by every command, --list too
+    config = load(args, read_only=True)  # a bad config is refused by every command, --list too
     if args.list:
         return _list_saved()
     if bool(args.sparql) == bool(args.query):
