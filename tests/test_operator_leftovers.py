@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -186,6 +188,7 @@ def test_many_failing_profiles_are_named_up_to_twenty_then_counted(tmp_path: Pat
     assert len(json.loads(written.read_text(encoding="utf-8"))["failures"]) == 60
 
 
+COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 LATIN1 = os.fsdecode(b"caf\xe9")  # a name of bytes that are no UTF-8, as the file system gives it
 
 
@@ -214,3 +217,28 @@ def test_a_working_directory_not_utf8_refuses_only_the_paths_opened(
         "embedded store cannot open; rename it"
     )
     assert os.listdir(folder) == []
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_stdout_that_refuses_writes_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """stdout on a full disk (``> /dev/full``): ``query --list``, ``query`` of an answer,
+    ``quarantine list [--json]`` and ``profile parse`` end with exit 1 and one line naming
+    stdout and the system's reason (before: an OSError traceback, ``No space left on
+    device``)."""
+    config, _ = build_store(tmp_path, [SAMPLE_PROFILE])
+    named = ["--config", str(config.source)]
+    for argv in (
+        ["query", "--list", *named],
+        ["query", "papers-per-year", "--format", "csv", *named],
+        ["quarantine", "list", *named],
+        ["quarantine", "list", "--json", *named],
+        ["profile", "parse", str(SAMPLE_PROFILE)],
+    ):
+        with open("/dev/full", "w", encoding="utf-8") as full:
+            done = subprocess.run(
+                [*COMMAND, *argv], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300
+            )
+        assert (done.returncode, done.stderr.splitlines()) == (
+            1,
+            ["error: stdout: cannot write the output: No space left on device"],
+        ), argv
