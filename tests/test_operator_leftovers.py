@@ -46,6 +46,26 @@ def test_a_query_file_that_is_a_directory_is_said_to_be_one(
     assert _error_line(capsys) == f"error: {named}: is a directory, not a query file"
 
 
+@pytest.mark.parametrize("named", ["pipe.rq", "/dev/null"])
+def test_a_query_file_that_is_a_pipe_or_a_device_is_said_to_be_one(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    named: str,
+) -> None:
+    """``scholarkg query pipe.rq`` (a named pipe) or ``/dev/null``: exit 1, one line saying it
+    is no regular file, never a wait on the pipe (before: "no such query file or saved
+    query", as if it were not there)."""
+    config = str(write_config(tmp_path, []))
+    monkeypatch.chdir(tmp_path)
+    if named == "pipe.rq":
+        os.mkfifo(tmp_path / named)
+    assert main(["query", named, "--config", config]) == 1
+    assert _error_line(capsys) == (
+        f"error: {named}: is no regular file (a pipe or a device), not a query file"
+    )
+
+
 @pytest.mark.parametrize(
     "argv",
     [

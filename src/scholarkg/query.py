@@ -126,8 +126,9 @@ def resolve_query(name_or_path: str) -> SavedQuery:
     )
     path = Path(name_or_path)
     if (bare and saved.is_file()) or not path.is_file():
-        if path.is_dir() and not (bare and saved.is_file()):  # before: "no such query file"
-            raise QueryError(f"{name_or_path}: is a directory, not a query file")
+        if path.exists() and not (bare and saved.is_file()):  # before: "no such query file"
+            what = "a directory" if path.is_dir() else "no regular file (a pipe or a device)"
+            raise QueryError(f"{name_or_path}: is {what}, not a query file")
         path = saved
     if not path.is_file():
         known = ", ".join(q.name for q in saved_queries())
