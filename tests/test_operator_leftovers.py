@@ -262,3 +262,23 @@ def test_a_stdout_that_refuses_writes_is_one_line_not_a_traceback(tmp_path: Path
             1,
             ["error: stdout: cannot write the output: No space left on device"],
         ), argv
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1/query", "an http(s) URL that cannot be read (Invalid IPv6 URL)"),
+        ("http://h:99999/q", "an http(s) URL that cannot be read (Port out of range 0-65535)"),
+        ("https://:80/q", "an http(s) URL without a host"),
+    ],
+)
+def test_a_sparql_url_that_cannot_be_fetched_is_refused_with_the_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, why: str
+) -> None:
+    """``[store] query_url`` an http(s) URL no request can be made to: exit 1, one line naming
+    the file, key and why, before any worker starts (before: ``http://[::1/query`` and a port
+    out of range passed, and ``query`` ended in a ValueError traceback; no host was the
+    store's "could not answer")."""
+    config = write_config(tmp_path, [], store={"kind": "sparql", "query_url": url})
+    assert main(["query", "papers-per-year", "--config", str(config)]) == 1
+    assert _error_line(capsys) == f"error: {config}: [store] query_url: is {why}, got {url!r}"
