@@ -282,3 +282,18 @@ def test_a_sparql_url_that_cannot_be_fetched_is_refused_with_the_config(
     config = write_config(tmp_path, [], store={"kind": "sparql", "query_url": url})
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
     assert _error_line(capsys) == f"error: {config}: [store] query_url: is {why}, got {url!r}"
+
+
+def test_a_file_sink_that_is_a_symlink_loop_is_said_by_query(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[store] kind = "files"`` at a symlink loop: ``query`` says the loop, as for an
+    embedded store (before: "no file sink here yet")."""
+    link = tmp_path / "sink-link"
+    (tmp_path / "other").symlink_to(link)
+    link.symlink_to(tmp_path / "other")
+    config = write_config(tmp_path, [], store={"kind": "files", "path": str(link)})
+    assert main(["query", "papers-per-year", "--config", str(config)]) == 1
+    assert _error_line(capsys) == (
+        f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
+    )
