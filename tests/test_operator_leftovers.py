@@ -297,3 +297,22 @@ def test_a_file_sink_that_is_a_symlink_loop_is_said_by_query(
     assert _error_line(capsys) == (
         f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
     )
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [("data", 'dir = ""'), ("store", 'path = " "')],
+)
+def test_an_empty_path_in_a_config_file_is_refused_naming_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], section: str, line: str
+) -> None:
+    """``[data] dir = ""`` (or only white space): exit 1, one line naming the file and key
+    (before: the config's own folder, so ``quarantine list`` listed ``<folder>/quarantine``
+    and a run would have written its data beside the config)."""
+    config = tmp_path / "odd.toml"
+    config.write_text(f"[{section}]\n{line}\n", encoding="utf-8")
+    key = line.split(" ", 1)[0]
+    assert main(["quarantine", "list", "--config", str(config)]) == 1
+    assert _error_line(capsys) == (
+        f"error: {config}: [{section}] {key}: an empty path; leave the key out for its default"
+    )

@@ -75,13 +75,17 @@ def _locate(value: str, base: Path) -> str:
     return located
 
 
-def _located(value: Any, base: Path) -> Any:
-    if isinstance(value, str) and value:
+def _located(value: Any, base: Path, *, item: bool = False) -> Any:
+    if isinstance(value, str) and not value.strip():  # before: the folder it follows
+        if item:  # validation names its index
+            return value
+        raise ConfigError("an empty path; leave the key out for its default")
+    if isinstance(value, str):
         return _locate(value, base)
     if isinstance(value, Path):
         return Path(_locate(str(value), base))
     if isinstance(value, list | tuple):
-        return type(value)(_located(item, base) for item in value)
+        return type(value)(_located(each, base, item=True) for each in value)
     return value  # not a location ("" or not text): validation says what is wrong with it
 
 
