@@ -316,3 +316,17 @@ def test_an_empty_path_in_a_config_file_is_refused_naming_the_key(
     assert _error_line(capsys) == (
         f"error: {config}: [{section}] {key}: an empty path; leave the key out for its default"
     )
+
+
+def test_two_thousand_unknown_parameters_are_one_short_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """2000 ``--param`` a query does not use (a script's loop): one line naming the first ten
+    and how many more (before: all 2000 names in the line)."""
+    argv = ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o }"]
+    argv += [f"--param=p{n}=1" for n in range(1, 2001)]
+    assert main(argv) == 1
+    assert _error_line(capsys) == (
+        "error: unknown parameter(s) p1, p2, p3, p4, p5, p6, p7, p8, p9, p10 and 1990 more for "
+        "this query; its parameters: o, p, s"
+    )
