@@ -330,3 +330,24 @@ def test_two_thousand_unknown_parameters_are_one_short_line(
         "error: unknown parameter(s) p1, p2, p3, p4, p5, p6, p7, p8, p9, p10 and 1990 more for "
         "this query; its parameters: o, p, s"
     )
+
+
+@pytest.mark.parametrize("store", ["ftp://host/store", "HTTPS://host/query", "s3://bucket/key"])
+def test_a_store_option_that_is_a_url_is_refused_naming_it(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    store: str,
+) -> None:
+    """``--store ftp://host/store`` (or an http(s) URL): exit 1, one line saying --store names
+    a directory, nothing made (before: "<cwd>/ftp:/host/store: no store here yet", a folder
+    named ``ftp:`` in the working directory, which a run would have made)."""
+    config = str(write_config(tmp_path, []))
+    monkeypatch.chdir(tmp_path)
+    for argv in (["query", "papers-per-year"], ["run"]):
+        assert main([*argv, "--config", config, "--store", store]) == 1
+        assert _error_line(capsys) == (
+            f"error: --store {store}: a URL; --store names a directory, as a path or a file: "
+            "URL (a SPARQL server is [store] kind = 'sparql' with its URLs)"
+        )
+    assert sorted(os.listdir(tmp_path)) == ["scholarkg.toml"]

@@ -115,7 +115,14 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
     refused only where it is opened)."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
-    from scholarkg.locations import NOT_UTF8, file_url_path, not_utf8, shown
+    from scholarkg.locations import (
+        NOT_UTF8,
+        file_url_path,
+        is_http_url,
+        not_utf8,
+        shown,
+        url_problem,
+    )
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
@@ -135,6 +142,11 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
             f"--store {store}: the configured store is a SPARQL server ([store] kind = "
             "'sparql'), reached through [store] query_url / update_url / store_url, not a "
             "directory; leave --store out or use a config with kind 'oxigraph' or 'files'"
+        )
+    if is_http_url(store) or (url_problem(store) and not not_utf8(store)):  # ftp://, s3://…
+        raise ConfigError(  # before: a folder named ftp: in the working directory
+            f"--store {store}: a URL; --store names a directory, as a path or a file: URL (a "
+            "SPARQL server is [store] kind = 'sparql' with its URLs)"
         )
     try:  # a file: URL names its directory, as in the config's paths
         named = file_url_path(store)
