@@ -351,3 +351,19 @@ def test_a_store_option_that_is_a_url_is_refused_naming_it(
             "URL (a SPARQL server is [store] kind = 'sparql' with its URLs)"
         )
     assert sorted(os.listdir(tmp_path)) == ["scholarkg.toml"]
+
+
+def test_a_public_url_that_is_no_http_url_is_refused_naming_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SCHOLARKG_SERVE__PUBLIC_URL="kg.example.org"`` (no scheme): one line naming the
+    variable (before: taken, and the service description and VoID named
+    ``kg.example.org/sparql``, no URL at all); empty is none, as before."""
+    monkeypatch.setenv("SCHOLARKG_SERVE__PUBLIC_URL", "kg.example.org")
+    assert main(["query", "--list"]) == 1
+    assert _error_line(capsys) == (
+        "error: environment SCHOLARKG_SERVE__PUBLIC_URL: [serve] public_url must be an http(s) "
+        "URL, got 'kg.example.org'"
+    )
+    monkeypatch.setenv("SCHOLARKG_SERVE__PUBLIC_URL", "")
+    assert main(["query", "--list"]) == 0
