@@ -165,8 +165,5 @@ def test_scholarkg_query_says_a_broken_answer_without_a_traceback(tmp_path: Path
     finally:
         server.close()
     assert done.returncode == 1 and done.stdout == ""
-    reason, error = done.stderr.splitlines()  # the store's own words, then the refusal
-    assert reason.startswith(f"the store could not answer: QueryError: {_said(server, row)}: ")
-    assert (
-        error == "error: the store could not answer: the query could not be evaluated (QueryError)"
-    )
+    (error,) = done.stderr.splitlines()  # one line: the store's own words in it
+    assert error.startswith(f"error: the store could not answer: {_said(server, row)}: ")

@@ -126,6 +126,9 @@ def resolve_query(name_or_path: str) -> SavedQuery:
     )
     path = Path(name_or_path)
     if (bare and saved.is_file()) or not path.is_file():
+        if path.exists() and not (bare and saved.is_file()):  # before: "no such query file"
+            what = "a directory" if path.is_dir() else "no regular file (a pipe or a device)"
+            raise QueryError(f"{name_or_path}: is {what}, not a query file")
         path = saved
     if not path.is_file():
         known = ", ".join(q.name for q in saved_queries())
@@ -154,14 +157,21 @@ def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
         where = "this query"
     unknown = [n for n in params if n not in known]
     if unknown:
-        listed = ", ".join(known) if known else "none"
+        listed = _few(known) if known else "none"
         raise QueryError(
-            f"unknown parameter(s) {', '.join(unknown)} for {where}; its parameters: {listed}"
+            f"unknown parameter(s) {_few(unknown)} for {where}; its parameters: {listed}"
         )
     if isinstance(query, SavedQuery):
         missing = [p.name for p in query.parameters if not p.optional and p.name not in params]
         if missing:
             raise QueryError(f"saved query {query.name} needs parameter(s) {', '.join(missing)}")
+
+
+def _few(names: list[str], shown: int = 10) -> str:
+    """``names`` joined, the first ``shown`` of them and how many more (2000 ``--param``
+    given by a script: one line, not 2000 names)."""
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:

@@ -10,6 +10,8 @@ with exit code 141, as a process ended by SIGPIPE.
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import os
 import signal
 import sys
@@ -33,6 +35,7 @@ Every command's --help says what it does and shows its defaults; [section] key n
 setting of the configuration (config/default.toml, overlaid by --config).
 """
 BROKEN_PIPE = 128 + signal.SIGPIPE
+_WRITE_FAILED = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +63,23 @@ def _reader_gone() -> int:
     return BROKEN_PIPE
 
 
+def _stdout_failed(exc: OSError) -> bool:
+    """Whether ``exc`` is stdout refusing a write: a full disk (or quota, or file size limit)
+    or an I/O error, from a write (no file named), while stdout refuses one too (``> /dev/full``)
+    or its file system has no space left. Before, such a command ended in an OSError
+    traceback."""
+    if exc.filename is not None or exc.errno not in _WRITE_FAILED:
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        os.write(fd, b"")
+        return os.fstatvfs(fd).f_bavail == 0
+    except io.UnsupportedOperation:  # not a file (captured, replaced)
+        return False
+    except OSError:
+        return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with closed_streams_to_devnull():  # started with >&- or 2>&-: nothing shown there
         return _main(argv)
@@ -79,6 +99,12 @@ def _main(argv: Sequence[str] | None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, not at exit
     except BrokenPipeError:
         return _reader_gone()
+    except OSError as exc:
+        if not _stdout_failed(exc):
+            raise
+        print(f"error: stdout: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        _reader_gone()  # nothing more goes there: the interpreter's last flush would fail too
+        return 1
     except ScholarKGError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -109,19 +109,29 @@ def add_store_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="DIR", help=STORE_HELP)
 
 
-def load(args: argparse.Namespace) -> Config:
-    """The configuration ``--config`` names, with the ``--store`` directory when given."""
+def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
+    """The configuration ``--config`` names, with the ``--store`` directory when given;
+    ``read_only`` for a command that writes no record (a path that is not UTF-8 text is
+    refused only where it is opened)."""
     from scholarkg.config import load_config
     from scholarkg.errors import ConfigError
-    from scholarkg.locations import NOT_UTF8, file_url_path, not_utf8, shown
+    from scholarkg.locations import (
+        NOT_UTF8,
+        file_url_path,
+        is_http_url,
+        not_utf8,
+        shown,
+        url_problem,
+    )
 
     if args.config is not None and not args.config.strip():  # an unset variable, say
         raise ConfigError("--config: no file given (an empty path)")  # never the defaults
-    if args.config is not None and not_utf8(args.config):  # a run hands it to Prefect
-        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")
+    if args.config is not None and not_utf8(args.config) and not read_only:  # a run hands it
+        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")  # to Prefect
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
-    config = load_config(None if args.config is None else Path(_expanded("--config", args.config)))
+    mine = None if args.config is None else Path(_expanded("--config", args.config))
+    config = load_config(mine, read_only=read_only)
     store = getattr(args, "store", None)
     if store is None:
         return config
@@ -132,6 +142,11 @@ def load(args: argparse.Namespace) -> Config:
             f"--store {store}: the configured store is a SPARQL server ([store] kind = "
             "'sparql'), reached through [store] query_url / update_url / store_url, not a "
             "directory; leave --store out or use a config with kind 'oxigraph' or 'files'"
+        )
+    if is_http_url(store) or (url_problem(store) and not not_utf8(store)):  # ftp://, s3://…
+        raise ConfigError(  # before: a folder named ftp: in the working directory
+            f"--store {store}: a URL; --store names a directory, as a path or a file: URL (a "
+            "SPARQL server is [store] kind = 'sparql' with its URLs)"
         )
     try:  # a file: URL names its directory, as in the config's paths
         named = file_url_path(store)

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scholarkg.cli.common import Commands, add_command, add_config_option, load, positive_count
+
+if TYPE_CHECKING:
+    from scholarkg.config import Config
 
 
 def register(commands: Commands) -> None:
@@ -62,12 +67,34 @@ def register(commands: Commands) -> None:
         sub.set_defaults(handler=handler)
 
 
+def _quarantine_dir(config: Config) -> Path:
+    """``[data] dir``'s quarantine folder, or a :class:`ConfigError` naming the data directory
+    (or the quarantine folder) when it is there but no directory: a file, a symlink loop
+    (before: ``0 runs``, as if nothing were quarantined)."""
+    from scholarkg.errors import ConfigError
+
+    for path, what in (
+        (config.data_dir, "[data] dir"),
+        (config.quarantine_dir, "the quarantine folder"),
+    ):
+        if path.is_symlink() and not path.exists():
+            raise ConfigError(
+                f"{what} {path}: a symbolic link to nothing (a loop, or its "
+                "target is not there), not a directory"
+            )
+        if path.exists() and not path.is_dir():
+            raise ConfigError(f"{what} {path}: a file, not a directory")
+        if not path.exists():
+            break
+    return config.quarantine_dir
+
+
 def list_quarantine(args: argparse.Namespace) -> int:
     from scholarkg.quarantine import read_quarantined
     from scholarkg.quarantine_graphs import read_rejected
     from scholarkg.quarantine_runs import entries, old_layout
 
-    root = load(args).quarantine_dir
+    root = _quarantine_dir(load(args, read_only=True))
     listed = entries(root)
     old = old_layout(root)
     records, graphs = read_quarantined(root), read_rejected(root)
@@ -102,7 +129,7 @@ def prune_quarantine(args: argparse.Namespace) -> int:
     from scholarkg.runs.lock import RunLock
 
     config = load(args)
-    root = config.quarantine_dir
+    root = _quarantine_dir(config)
     which = {"keep": args.keep, "before": args.before}
     removed, old = chosen(root, **which), old_chosen(root, **which)
     if removed or old:  # else no lock file either: nothing is written

@@ -100,7 +100,7 @@ def _list_saved() -> int:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from scholarkg.cli.query_errors import limit_named, syntax_error
+    from scholarkg.cli.query_errors import limit_named, store_said, store_words, syntax_error
     from scholarkg.cli.query_stop import run_stoppable
     from scholarkg.cli.query_written import Written
     from scholarkg.errors import QueryError
@@ -118,7 +118,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.serve.workers import WorkerPool
     from scholarkg.store.reading import require_store
 
-    config = load(args)  # a bad config is refused by every command, --list too
+    config = load(args, read_only=True)  # a bad config is refused by every command, --list too
     if args.list:
         return _list_saved()
     if bool(args.sparql) == bool(args.query):
@@ -167,9 +167,11 @@ def run_query(args: argparse.Namespace) -> int:
         written.flush()  # the rest, within the limit
 
     try:
-        run_stoppable(pool, answer)
+        with store_words() as words:
+            run_stoppable(pool, answer)
     except QueryError as exc:
-        raise written.said(limit_named(syntax_error(exc, source), config.serve)) from None
+        said = store_said(limit_named(syntax_error(exc, source), config.serve), words, config.store)
+        raise written.said(said) from None
     finally:
         pool.close()
     return 0

@@ -15,13 +15,14 @@ from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
-from scholarkg.config.schema import Settings, declared_keys
+from scholarkg.config.schema import Settings, declared_keys, named_variables
 from scholarkg.errors import ConfigError
 
 
 def build_settings(values: dict[str, Any], where: Path) -> Settings:
     """Validate ``values`` (a file's tables) with the environment over them."""
     _refuse_unread_variables()
+    _refuse_blank_variables()
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -67,6 +68,23 @@ def _refuse_unread_variables() -> None:
             raise ConfigError(
                 f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
                 f"{whole} (a variable's name keeps no case)"
+            )
+
+
+def _refuse_blank_variables() -> None:
+    """A variable the configuration reads that holds only white space is a
+    :class:`ConfigError` naming it (before: taken as it is, ``SCHOLARKG_DATA__DIR=" "`` a data
+    directory named by a space, ``SCHOLARKG_SERVE__HOST=" "`` an address; an empty one is
+    unset, as before)."""
+    named = {name.upper() for name in named_variables()}
+    sections = {f"{ENV_PREFIX}{section.upper()}" for section in Settings.model_fields}
+    for name, value in sorted(os.environ.items()):
+        upper = name.upper()
+        read = upper in named or upper.split(ENV_NESTED, 1)[0] in sections
+        if read and value and not value.strip():
+            raise ConfigError(
+                f"environment {name}: only white space; unset it (or set it empty) to leave "
+                "the key to the config file and the defaults"
             )
 
 

@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.fields import FieldInfo
 
 from scholarkg.errors import ConfigError
+from scholarkg.locations import url_problem
 
 ENV_PREFIX = "SCHOLARKG_"
 ENV_NESTED = "__"
@@ -85,8 +86,19 @@ def _empty_is_none(value: object) -> object:
 
 
 def _http_url(value: str) -> str:
+    """An http(s) URL that can be fetched: a host, a port in range, a bracketed IPv6 address
+    closed (before: ``http://[::1`` passed, and the first request ended in a ValueError
+    traceback)."""
     if not value.startswith(("http://", "https://")):
         raise ValueError("must be an http(s) URL")
+    if problem := url_problem(value):
+        raise ValueError(f"is {problem}")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be only white space")
     return value
 
 
@@ -252,7 +264,8 @@ OptionalHttpUrl = Annotated[
     BeforeValidator(_empty_is_none),
     AfterValidator(_optional_http_url),
 ]
-NonEmptyText = Annotated[str, Field(min_length=1)]
+NonEmptyText = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
+"""Text that is not empty nor only white space (``host = " "`` is no address)."""
 Cron = Annotated[str, AfterValidator(_cron)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 

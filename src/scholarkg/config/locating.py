@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,23 @@ from scholarkg.locations import (
     url_problem,
 )
 
+# False while a read-only command's configuration is loaded: a path that is not UTF-8 text is
+# kept, for the one opened to be refused where it is (see :func:`paths_kept`).
+_REFUSE_NOT_UTF8: ContextVar[bool] = ContextVar("scholarkg_refuse_not_utf8", default=True)
+
+
+@contextmanager
+def paths_kept() -> Iterator[None]:
+    """Locate paths that are not UTF-8 text without refusing them: for a command that writes no
+    record (``query``, ``quarantine list``), which opens one path or none of them (before: a
+    working directory of such a name refused even ``query --list``, for the default
+    ``[profiles] sources`` it never reads)."""
+    token = _REFUSE_NOT_UTF8.set(False)
+    try:
+        yield
+    finally:
+        _REFUSE_NOT_UTF8.reset(token)
+
 
 def _locate(value: str, base: Path) -> str:
     """A URL stays as is; a ``file:`` URL is the path it names; a relative path is resolved
@@ -52,18 +70,22 @@ def _locate(value: str, base: Path) -> str:
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     located = str(path if path.is_absolute() else absolute(base / path))
-    if not_utf8(located):
+    if not_utf8(located) and _REFUSE_NOT_UTF8.get():
         raise ConfigError(f"{shown(located)}: {NOT_UTF8}")
     return located
 
 
-def _located(value: Any, base: Path) -> Any:
-    if isinstance(value, str) and value:
+def _located(value: Any, base: Path, *, item: bool = False) -> Any:
+    if isinstance(value, str) and not value.strip():  # before: the folder it follows
+        if item:  # validation names its index
+            return value
+        raise ConfigError("an empty path; leave the key out for its default")
+    if isinstance(value, str):
         return _locate(value, base)
     if isinstance(value, Path):
         return Path(_locate(str(value), base))
     if isinstance(value, list | tuple):
-        return type(value)(_located(item, base) for item in value)
+        return type(value)(_located(each, base, item=True) for each in value)
     return value  # not a location ("" or not text): validation says what is wrong with it
 
 

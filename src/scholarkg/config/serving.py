@@ -11,7 +11,7 @@ from scholarkg.config.fields import (
     RLIMIT_MB_MAX,
     WORKERS_MAX,
     NonEmptyText,
-    OptionalText,
+    OptionalHttpUrl,
     Section,
     seconds,
     setting,
@@ -37,7 +37,7 @@ class ServeSettings(Section):
 
     host: NonEmptyText = setting("127.0.0.1", "address `scholarkg serve` listens on (--host wins)")
     port: int = setting(8000, "port it listens on (--port wins; 0: any free port)", ge=0, le=65535)
-    public_url: OptionalText = setting(
+    public_url: OptionalHttpUrl = setting(
         None,
         "the server's public base URL (service description, VoID); none: the request's own "
         "(then those answers are Cache-Control: private)",

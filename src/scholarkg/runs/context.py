@@ -73,7 +73,12 @@ class RunContext:
         self.run = RunInfo.start(config)
         self.run_id = self.run.iri.rsplit("/", 1)[-1]
         self.minter = Minter(config.iri_base)
-        self.report = RunReport(job, self.run.iri, quarantine_dir=str(config.quarantine_dir))
+        self.report = RunReport(
+            job,
+            self.run.iri,
+            quarantine_dir=str(config.quarantine_dir),
+            reports_dir=str(config.reports_dir),
+        )
         self.stop = STOP  # set by a SIGTERM/SIGINT handler (scholarkg.lifecycle)
         self.outbox = Outbox(config.data_dir, self.run_id, config.store)
         self.dead = DeadLetters(config.data_dir, self.run_id)

@@ -70,6 +70,7 @@ class RunReport:
     # counted, by reason, the first examples kept (every one is in the quarantine folder)
     quarantined: QuarantineTally = field(default_factory=QuarantineTally)
     quarantine_dir: str | None = None  # where every quarantined record is kept
+    reports_dir: str | None = None  # where the JSON report (every failure in it) is written
     # of ``quarantined`` in a build: entries of arXiv's answers to resolution, not listed papers
     entries_quarantined: int = 0
     rejected: list[str] = field(default_factory=list)

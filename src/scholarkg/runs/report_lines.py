@@ -3,10 +3,13 @@ changes, the run's own graphs, and the lines of what failed, was kept or left ou
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scholarkg.runs.report import RunReport
+
+SHOWN = 20  # of the failures the summary names (the JSON report holds every one)
 
 
 def held_beside(report: RunReport) -> str:
@@ -43,8 +46,13 @@ def problem_lines(report: RunReport) -> list[str]:
     lines += [f"degraded: {reason}" for reason in report.degraded]
     lines += [  # a library error already names its source (and line) first
         f"failed: {error}" if error.startswith(f"{source}:") else f"failed: {source}: {error}"
-        for source, error in report.failures
+        for source, error in report.failures[:SHOWN]
     ]
+    if len(report.failures) > SHOWN:  # 1000 failing profiles: not 1000 lines
+        where = f" {report.json_path(Path(report.reports_dir))}" if report.reports_dir else ""
+        lines.append(
+            f"failed: … and {len(report.failures) - SHOWN} more, every one in the run report{where}"
+        )
     lines += [f"failed: {error}" for error in report.config_errors]
     lines += [f"rejected: {iri}" for iri in report.rejected[:20]]
     lines += [f"quarantined: {q}" for q in report.quarantined[:20]]

@@ -66,7 +66,7 @@ class FileSink(ClosingStore):
         self.path = Path(path)
         self.read_only = read_only
         self._lock: IO[bytes] | None = None
-        if not read_only or self.path.exists():  # a file where the directory belongs: said so
+        if not read_only or self.path.exists() or self.path.is_symlink():  # a file or a loop
             check_store_path(self.path, writable=not read_only)
         if read_only:
             if not (self.path / INDEX_NAME).exists():

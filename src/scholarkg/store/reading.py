@@ -17,11 +17,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
+from scholarkg.locations import not_utf8, shown
 from scholarkg.store import served
 from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
 
 NO_STORE = "no store here yet"
+NOT_UTF8_STORE = "a path that is not UTF-8 text, which the embedded store cannot open; rename it"
 # pyoxigraph's words (0.5) for a store whose first read-write open has not finished
 UNFINISHED = ("Column family not found", "Inserts are only possible on read-write instances")
 
@@ -59,6 +61,10 @@ def open_read_only(path: Path) -> ox.Store:
     """The store (or checkpoint) at ``path`` opened read-only, or a one-line
     :class:`LoadError` naming ``path``: "no store here yet" where nothing finished is there."""
     path = Path(path)
+    if not_utf8(str(path)):  # RocksDB takes UTF-8 paths only (before: "is another process
+        raise LoadError(f"{shown(str(path))}: {NOT_UTF8_STORE}")  # using it?")
+    if path.is_symlink() and not path.exists():  # a loop or a dangling link: said as one,
+        check_store_path(path, writable=False)  # as a run says it (before: no store here yet)
     if not path.exists():
         raise LoadError(f"{path}: {NO_STORE} (run `scholarkg run` first)")
     check_store_path(path, writable=False)  # a file, not a directory
