@@ -1,4 +1,4 @@
-"""The run's worker processes: a task at a time each, over a pipe of its own, its results taken
+"""The run's worker processes: a task at a time each, over pipes of its own, its results taken
 in the order the run asks for them — and never waited on without a limit.
 
 A worker that ends abruptly (SIGKILL, the out-of-memory killer) — even in the middle of sending
@@ -70,9 +70,10 @@ class Ticket(Generic[T]):
 class _Worker:
     """A worker process, the run's end of its pipe, and the thread that reads it."""
 
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+    def __init__(self, process: BaseProcess, tasks: Connection, replies: Connection) -> None:
         self.process = process
-        self.conn = conn
+        self.tasks = tasks  # the run writes, the worker reads
+        self.replies = replies  # the worker writes, the run reads
         self.task: Ticket[Any] | None = None  # the one in its hands
         self.ended = False  # told to end, or killed: the end of its pipe is no loss
         self.reader: threading.Thread | None = None
@@ -125,7 +126,7 @@ class WorkerPool:
                     given.append((worker, task))
         for worker, (ticket, fn, args) in given:
             try:  # it reads it whole: nothing is sent to a worker that is sending
-                worker.conn.send((fn, args))
+                worker.tasks.send((fn, args))
             except OSError:  # it ended: its reader sees the end of its pipe
                 pass
             except Exception as exc:  # the task cannot be sent (pickled)
@@ -138,7 +139,7 @@ class WorkerPool:
         """A worker's reader thread: its replies, until its end of the pipe is closed."""
         while True:
             try:
-                ok, value = worker.conn.recv()
+                ok, value = worker.replies.recv()
             except (EOFError, OSError):  # ended, perhaps in the middle of a message
                 self._news.put(worker)
                 return
@@ -155,13 +156,17 @@ class WorkerPool:
     def _start(self) -> None:
         with interrupts_held_for_children():
             for _ in range(self.workers):
-                mine, theirs = _CONTEXT.Pipe()
+                reads, tasks = _CONTEXT.Pipe(duplex=False)
+                replies, writes = _CONTEXT.Pipe(duplex=False)
                 process = _CONTEXT.Process(
-                    target=_serve, args=(theirs, self.initializer, self.initargs), daemon=True
+                    target=_serve,
+                    args=(reads, writes, self.initializer, self.initargs),
+                    daemon=True,
                 )
                 process.start()
-                theirs.close()  # its end is its own: its death is the end of the file here
-                worker = _Worker(process, mine)
+                reads.close()  # its ends are its own: its death is the end of the file here
+                writes.close()
+                worker = _Worker(process, tasks, replies)
                 worker.reader = threading.Thread(target=self._read, args=(worker,), daemon=True)
                 with self._lock:
                     self._all.append(worker)
@@ -176,7 +181,7 @@ class WorkerPool:
                 worker.ended = True
         for worker in told:
             with contextlib.suppress(OSError):  # ended already
-                worker.conn.send(None)
+                worker.tasks.send(None)
         for worker in told:
             worker.process.join(ENDED)
         self.abort()
@@ -197,15 +202,21 @@ class WorkerPool:
                 worker.reader.join(ENDED)
                 if worker.reader.is_alive():  # never closed under a thread reading it
                     continue
-            worker.conn.close()
+            worker.replies.close()
+            worker.tasks.close()
 
 
-def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+def _serve(
+    tasks: Connection,
+    replies: Connection,
+    initializer: Callable[..., None],
+    initargs: tuple[Any, ...],
+) -> None:
     """A worker process: set up, then one task at a time until told to end (or the run ends)."""
     initializer(*initargs)
     while True:
         try:
-            task = conn.recv()
+            task = tasks.recv()
         except (EOFError, OSError):
             return
         if task is None:
@@ -220,7 +231,7 @@ def _serve(conn: Connection, initializer: Callable[..., None], initargs: tuple[A
         except Exception as exc:  # a result or error that cannot be sent as it is
             error = RuntimeError(f"a worker's reply could not be sent: {exc}")
             data = ForkingPickler.dumps((False, (error, "")))
-        conn.send_bytes(data)
+        replies.send_bytes(data)
 
 
 __all__ = ["LOST_WORKER", "Ticket", "WorkerPool"]
