@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from scholarkg.config import Config
@@ -21,11 +20,6 @@ from scholarkg.runs.cut_short import lines_in_flight, stop_run
 from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest
-
-LOST_WORKER = (
-    "a worker process ended abruptly (killed, or out of memory); the run stopped there, and "
-    "the next run redoes the chunks it had not loaded"
-)
 
 
 def read_chunks(
@@ -102,13 +96,11 @@ def load_snapshot(
                     f"{ingest.skipped} chunks unchanged since the last run (skipped)"
                 )
             finish(ctx, loading, ingest)  # the workers make the person graphs too
-        except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported
+        # stopped, a full disk, or a worker killed (SIGKILL, out of memory): reported
+        except (Interrupted, WriteFailed, WorkerLost) as exc:
             ctx.report.records_read += lines_in_flight(ingest.pending)
             ingest.abort()
             stop_run(ctx, loading, exc)
-        except BrokenProcessPool:  # a worker killed (SIGKILL, out of memory): reported
-            ingest.abort()
-            stop_run(ctx, loading, WorkerLost(LOST_WORKER))
         except BaseException:
             ingest.abort()
             loading.abort()

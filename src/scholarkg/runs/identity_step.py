@@ -19,7 +19,6 @@ import re
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 
 from scholarkg import quarantine_graphs as kept_graphs
@@ -31,6 +30,7 @@ from scholarkg.load.payload import GraphPayload
 from scholarkg.runs import gating
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.loading import Loading
+from scholarkg.runs.worker_pool import Ticket, WorkerPool
 from scholarkg.transform import EmittedGraph, Triple
 from scholarkg.transform.emit import NTriplesEmitter
 from scholarkg.validate import Finding
@@ -76,7 +76,7 @@ def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraph
     return done
 
 
-def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = None) -> None:
+def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None = None) -> None:
     report = ctx.report
     identity = ctx.identity
     # new persons named as in any order: before [people.merge] names them, and again once a
@@ -97,7 +97,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
     written = array("q")  # person ids, 8 bytes each (a list's ints take ~36)
     settled = array("q")
     drops: list[str] = []
-    pending: deque[Future[PersonGraphs] | PersonGraphs] = deque()
+    pending: deque[Ticket[PersonGraphs] | PersonGraphs] = deque()
 
     def take(result: PersonGraphs) -> None:
         if pool is not None:  # this process's own gate is counted when the run closes
@@ -127,11 +127,11 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: Executor | None = N
         while len(pending) > 2:
             ctx.check_stop()
             job = pending.popleft()
-            take(job.result() if isinstance(job, Future) else job)
+            take(job.result() if isinstance(job, Ticket) else job)
     while pending:
         ctx.check_stop()
         job = pending.popleft()
-        take(job.result() if isinstance(job, Future) else job)
+        take(job.result() if isinstance(job, Ticket) else job)
     if drops:
         loading.drop(drops)
     report.identity_events += [e.describe() for e in identity.events]

@@ -22,12 +22,9 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 
 from scholarkg.extract.snapshot_lines import SnapshotLine
-from scholarkg.lifecycle import interrupts_held_for_children
 from scholarkg.load.manifest import ChunkCounts
 from scholarkg.models import ArxivRecord
 from scholarkg.quarantine import quarantine_records
@@ -47,6 +44,7 @@ from scholarkg.runs.holding_back import holding_back
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.skipped_chunks import report_skipped
 from scholarkg.runs.withholding import Withholding
+from scholarkg.runs.worker_pool import Ticket, WorkerPool
 
 COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if killed: redone)
 
@@ -55,7 +53,7 @@ COMMIT_EVERY = 20_000  # papers between identity-registry commits (lost work if 
 class Job:
     """A chunk in flight, with what its absorption needs besides the result."""
 
-    work: Future[ChunkResult] | ChunkResult
+    work: Ticket[ChunkResult] | ChunkResult
     key: bytes | None = None
     source: str = ""
     lines: list[SnapshotLine] | None = None  # snapshot lines (the text of a duplicate)
@@ -64,7 +62,9 @@ class Job:
     deletions_decided: bool = False
 
     def result(self) -> ChunkResult:
-        return self.work.result() if isinstance(self.work, Future) else self.work
+        """Its result; a worker's is waited for in slices (a stop, or a worker that ended,
+        raises)."""
+        return self.work.result() if isinstance(self.work, Ticket) else self.work
 
 
 class Ingest:
@@ -74,10 +74,8 @@ class Ingest:
         self.ctx = ctx
         self.loading = loading
         self.setup = WorkerSetup.of(ctx.config)
-        self.pool = (  # its workers start on demand, in submit (interrupts held for them)
-            ProcessPoolExecutor(workers, get_context("spawn"), start_worker, (self.setup,))
-            if workers
-            else None
+        self.pool = (  # its workers start with the first chunk (interrupts held for them)
+            WorkerPool(workers, start_worker, (self.setup,)) if workers else None
         )
         self.window = 2 * max(workers, 1)
         self.pending: deque[Job] = deque()
@@ -91,10 +89,9 @@ class Ingest:
     def submit_lines(
         self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
     ) -> None:
-        work: Future[ChunkResult] | ChunkResult
+        work: Ticket[ChunkResult] | ChunkResult
         if self.pool is not None:
-            with interrupts_held_for_children():
-                work = self.pool.submit(process_lines, index, source, lines, self.setup)
+            work = self.pool.submit(process_lines, index, source, lines, self.setup)
         else:
             work = process_lines(index, source, lines, self.setup)
         self._queue(Job(work, key, source, lines))
@@ -195,6 +192,8 @@ class Ingest:
         """Take every chunk still in flight, then end the workers."""
         try:
             self.drain(0)
+            if self.pool is not None:
+                self.pool.close()
         finally:
             self.abort()
 
@@ -202,8 +201,8 @@ class Ingest:
         """End the workers now; chunks in flight are dropped (redone by the next run)."""
         self.pending.clear()
         try:
-            if self.pool is not None:
-                self.pool.shutdown(wait=True, cancel_futures=True)
+            if self.pool is not None:  # killed: none is waited for, nor can hold the exit
+                self.pool.abort()
                 self.pool = None
         finally:
             if self.first_lines is not None:

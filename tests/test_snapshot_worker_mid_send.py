@@ -1,0 +1,123 @@
+"""A snapshot load whose worker process dies, or is held, in the middle of sending a chunk's
+result to the run (the message's length written, its body not): the run ends — it does not
+wait for the rest of the message for ever — saying in one line that a worker process ended
+abruptly, or, asked to stop (SIGTERM) while it waits on the held worker, as a stopped run; the
+next run completes the load. Input as in test_snapshot_killed_parts.py (chunks of 10 records,
+two worker processes; a chunk's result is sent in two writes, its length then its body).
+
+The worker is cut by helpers/at_start (``KILLED_IN=workers``: in the worker processes only) at
+its second low-level write, the body of its first result: SIGKILL, or SIGSTOP."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from processes import children, descendants, state
+from test_disk_full import quads, reports
+from test_snapshot_killed_parts import (
+    BOUND,
+    Clean,
+    check_run_again,
+    command,
+    counted_in_store,
+    load,
+    make_input,
+    manifest_rows,
+)
+
+AT_START = Path(__file__).parent / "helpers" / "at_start"
+# a worker's second write to the run: the body of its first chunk's result, its length written
+MID_SEND = "multiprocessing.connection:Connection._send@2"
+
+
+def cut_mid_send(how: str) -> dict[str, str]:
+    """The environment of a load whose workers are cut (``KILLED_BY``) in their first send."""
+    paths = [str(AT_START), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(paths),
+        "KILLED_AT": MID_SEND,
+        "KILLED_IN": "workers",
+        "KILLED_BY": how,
+    }
+
+
+def held_worker(pid: int) -> int | None:
+    """A worker process of the run ``pid`` that holds itself (SIGSTOP), if one does now."""
+    for child in children(pid):
+        try:
+            line = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in line and state(child) == "T":
+            return child
+    return None
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Clean:
+    directory = tmp_path_factory.mktemp("clean")
+    make_input(directory)
+    done = load(directory)
+    assert done.returncode == 1, done.stdout + done.stderr  # partial: two lines quarantined
+    [report] = reports(directory)
+    return Clean(directory, quads(directory), report, manifest_rows(directory))
+
+
+def test_a_worker_killed_while_it_sends_a_result_fails_the_run_and_the_next_completes_it(
+    tmp_path: Path, clean: Clean
+) -> None:
+    make_input(tmp_path)
+    # before: the run waited for the rest of the message for ever (no exception, no stop)
+    done = subprocess.run(
+        command(tmp_path), capture_output=True, text=True, timeout=BOUND, check=False,
+        env=cut_mid_send("KILL"),
+    )  # fmt: skip
+    shown = done.stdout + done.stderr
+    assert done.returncode == 1, shown
+    assert "outcome: failed" in done.stdout, shown
+    assert "Traceback" not in shown
+    said = [line for line in shown.splitlines() if line.startswith(("error:", "failed:"))]
+    assert len(said) == 1 and "worker process ended abruptly" in said[0], shown
+    [report] = reports(tmp_path)
+    assert report["outcome"] == "failed", report
+    assert report["store_quads"] == counted_in_store(tmp_path)
+    check_run_again(tmp_path, clean)
+
+
+def test_a_stop_while_the_run_waits_on_a_worker_held_mid_send_stops_it(
+    tmp_path: Path, clean: Clean
+) -> None:
+    make_input(tmp_path)
+    output = tmp_path / "output.txt"
+    with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
+        process = subprocess.Popen(
+            command(tmp_path), stdout=sink, stderr=subprocess.STDOUT, env=cut_mid_send("STOP")
+        )
+    try:
+        while held_worker(process.pid) is None:
+            assert process.poll() is None, output.read_text(encoding="utf-8")
+            time.sleep(0.01)  # a poll, not a wait for time to pass
+        process.send_signal(signal.SIGTERM)
+        # before: the run never looked for a stop while it waited (SIGTERM did nothing)
+        process.wait(timeout=BOUND)
+    finally:
+        if process.poll() is None:  # only when the test itself failed
+            for pid in descendants(process.pid):  # a held worker would outlive its run
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            process.kill()
+            process.wait(timeout=60)
+    shown = output.read_text(encoding="utf-8")
+    assert process.returncode == 128 + signal.SIGTERM, shown  # stopped, as SIGTERM would
+    assert "Traceback" not in shown
+    assert "outcome: failed" in shown and "stop requested" in shown, shown
+    assert reports(tmp_path)[-1]["outcome"] == "failed"
+    check_run_again(tmp_path, clean)
