@@ -11,7 +11,8 @@ Prints one JSON object: per stage the peak of this process, of the largest worke
 tree, and each process's high-water mark (``VmHWM``). ``--trace N``: also the N largest
 allocation sites made in the person-graph stage and alive when its first and its last batch of
 persons have been read, and the stage's traced peak (``tracemalloc``, started with the stage,
-or with the run if ``--whole``: memory is larger then, so read the sites, not the totals).
+or with the run if ``--whole``: memory is larger then, so read the sites, not the totals;
+``--whole`` also gives the sites alive when the records stage ends, and its traced peak).
 Memory is not CPU-noisy: a shared machine gives usable figures.
 """
 
@@ -78,7 +79,19 @@ def _mallinfo() -> dict[str, int]:
         return {}
     function.restype = _MallInfo2
     info = function()
-    return {"in use": info.uordblks, "held free": info.fordblks, "mmapped": info.hblkhd}
+    heap = {"in use": info.uordblks, "held free": info.fordblks, "mmapped": info.hblkhd}
+    return heap | _sqlite_used()
+
+
+def _sqlite_used() -> dict[str, int]:
+    """What SQLite has allocated in this process now (page caches, statements; all connections:
+    the library Python's ``sqlite3`` is linked to), part of glibc's "in use"."""
+    try:
+        library = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+    except OSError:
+        return {}
+    library.sqlite3_memory_used.restype = ctypes.c_int64
+    return {"sqlite": library.sqlite3_memory_used()}
 
 
 class Sampler:
@@ -141,6 +154,9 @@ def run(data: Path, work: Path, trace: int, whole: bool = False) -> dict[str, An
 
     def staged(*args: Any, **kwargs: Any) -> None:
         sampler.stage = "persons"
+        if trace and whole:  # what the records stage left alive
+            sites["records end"] = top_sites(trace)
+            traced_peak.append(mib(tracemalloc.get_traced_memory()[1]))
         if trace and not whole:
             tracemalloc.start()
         finish_identity(*args, **kwargs)

@@ -14,6 +14,7 @@ from scholarkg.identity.registry import (
     Registry,
     claim_key,
 )
+from scholarkg.identity.run_lines import RunLines
 from scholarkg.lifecycle import check_stop
 
 
@@ -21,7 +22,7 @@ class ClaimEnds:
     """Ending profile claims; the restatement (:class:`~.restatement.Restatement`) calls it."""
 
     registry: Registry
-    events: list[IdentityEvent]
+    events: RunLines[IdentityEvent]
     _assign: Callable[..., None]
     _by_evidence: Callable[..., None]
     _claim: Callable[[str, str | None], str]

@@ -15,6 +15,7 @@ from scholarkg.identity.coauthor_ties import CoauthorTies
 from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMentions
 from scholarkg.identity.names import spelled_surnames
 from scholarkg.identity.registry import CACHE_LIMIT, Mention
+from scholarkg.identity.run_lines import RunLines
 
 
 class CoauthorRule(CoauthorTies):
@@ -22,8 +23,8 @@ class CoauthorRule(CoauthorTies):
     :class:`~.coauthor_ties.CoauthorTies`."""
 
     _retired: set[int]
-    conflicts: list[str]
-    events: list[IdentityEvent]
+    conflicts: RunLines[str]
+    events: RunLines[IdentityEvent]
     _revisiting: bool  # deciding an earlier authorship again: no revisit from there
     _decided_again: set[str]  # authorships decided again in this run (so at most once)
     _from_evidence: Callable[[Mention], None]

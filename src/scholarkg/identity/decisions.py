@@ -12,6 +12,7 @@ from scholarkg.identity.mentions import AuthorMention, IdentityEvent, PaperMenti
 from scholarkg.identity.name_variants import capitals_first, spellings
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import CACHE_LIMIT, Mention, Person, Registry, short_hash
+from scholarkg.identity.run_lines import RunLines
 from scholarkg.iris import capped
 
 
@@ -20,8 +21,8 @@ class Decisions:
 
     registry: Registry
     overrides: Overrides
-    events: list[IdentityEvent]
-    conflicts: list[str]
+    events: RunLines[IdentityEvent]
+    conflicts: RunLines[str]
     _names: dict[int, str]  # the fullest spelling of persons seen in this run
     _retired: set[int]  # persons merged away in this run
 

@@ -99,6 +99,8 @@ CREATE TABLE IF NOT EXISTS claims (
     node TEXT NOT NULL, graph TEXT NOT NULL, profile TEXT NOT NULL, PRIMARY KEY (node, graph))
     WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS claims_graph ON claims (graph);
+CREATE TABLE IF NOT EXISTS run_lines (
+    seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, line TEXT NOT NULL);
 """
 
 

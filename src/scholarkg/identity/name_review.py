@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from scholarkg.identity import names
 from scholarkg.identity.mentions import IdentityEvent
 from scholarkg.identity.registry import Mention, Registry
+from scholarkg.identity.run_lines import RunLines
 
 
 class NameReview:
     """The reviewing part of :class:`~.resolver.IdentityResolver`."""
 
     registry: Registry
-    events: list[IdentityEvent]
+    events: RunLines[IdentityEvent]
     _unmerge: Callable[[Sequence[str], str], None]
     _from_evidence: Callable[[Mention], None]
     _reported: Callable[[str, int, str], None]

@@ -45,6 +45,7 @@ from scholarkg.identity.registry import (
     short_hash,
 )
 from scholarkg.identity.restatement import Restatement
+from scholarkg.identity.run_lines import conflicts_of, events_of
 from scholarkg.iris import capped
 from scholarkg.lifecycle import check_stop
 
@@ -57,8 +58,11 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
     def __init__(self, registry: Registry, overrides: Overrides | None = None) -> None:
         self.registry = registry
         self.overrides = overrides or Overrides()
-        self.events: list[IdentityEvent] = []
-        self.conflicts: list[str] = []
+        # found in this run, kept in the registry (its transaction), not here: see run_lines
+        self.events = events_of(registry.db)
+        self.conflicts = conflicts_of(registry.db)
+        self.events.clear()  # a run killed before its report left its own
+        self.conflicts.clear()
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
         self._retired: set[int] = set()  # persons merged away in this run
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key

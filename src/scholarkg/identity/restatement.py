@@ -15,6 +15,7 @@ from scholarkg.identity.registry import (
     Mention,
     Registry,
 )
+from scholarkg.identity.run_lines import RunLines
 from scholarkg.identity.unmerging import Unmerging
 from scholarkg.lifecycle import check_stop
 
@@ -23,8 +24,8 @@ class Restatement(ClaimEnds, Unmerging):
     """The restating part of :class:`~.resolver.IdentityResolver`."""
 
     registry: Registry
-    events: list[IdentityEvent]
-    conflicts: list[str]
+    events: RunLines[IdentityEvent]
+    conflicts: RunLines[str]
     _names: dict[int, str]
     _retired: set[int]
     _relisted: dict[str, list[Mention]]  # withdrawn in the restatement, by paper key
@@ -62,14 +63,10 @@ class Restatement(ClaimEnds, Unmerging):
         if self._whole:
             yield
             return
-        events, conflicts = len(self.events), len(self.conflicts)
         self._whole = True
         try:
-            with self.registry.whole():
+            with self.registry.whole():  # the events and conflicts are in it too (run_lines)
                 yield
-        except BaseException:
-            del self.events[events:], self.conflicts[conflicts:]
-            raise
         finally:
             self._whole = False
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.mentions import IdentityEvent
 from scholarkg.identity.registry import Mention, Registry
+from scholarkg.identity.run_lines import RunLines
 from scholarkg.lifecycle import check_stop
 
 
@@ -16,7 +17,7 @@ class Unmerging:
     """Undoing merges; the restatement and the end of a claim call it."""
 
     registry: Registry
-    events: list[IdentityEvent]
+    events: RunLines[IdentityEvent]
     _names: dict[int, str]
     _retired: set[int]
     _from_evidence: Callable[[Mention], None]

@@ -85,12 +85,6 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None =
     report.config_errors += identity.apply_overrides()
     then = ctx.registry.settle_slugs(last=True)
     renamed = {old: then.get(new, new) for old, new in renamed.items()} | then
-    if renamed:  # the run's lines name persons by the IRIs their graphs get
-        identity.conflicts[:] = [_renamed(line, renamed) for line in identity.conflicts]
-        identity.events[:] = [
-            replace(e, person=_renamed(e.person, renamed), other=_renamed(e.other, renamed))
-            for e in identity.events
-        ]
     store_id = _store_id(ctx)
     if store_id is not None and ctx.registry.published_to() != store_id:
         ctx.registry.republish(store_id)  # another store, or this one made afresh
@@ -134,8 +128,12 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None =
         take(job.result() if isinstance(job, Ticket) else job)
     if drops:
         loading.drop(drops)
-    report.identity_events += [e.describe() for e in identity.events]
-    report.identity_conflicts += identity.conflicts
+    # the run's lines (kept in the registry as found) name persons by their graphs' IRIs
+    report.identity_events += [
+        replace(e, person=_renamed(e.person, renamed), other=_renamed(e.other, renamed)).describe()
+        for e in identity.events
+    ]
+    report.identity_conflicts += [_renamed(line, renamed) for line in identity.conflicts]
     identity.events.clear()
     identity.conflicts.clear()
     # first of what runs once the store holds the graphs: a source is remembered as built (and
@@ -146,6 +144,8 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None =
 def _renamed(text: str, renamed: dict[str, str]) -> str:
     """``text`` naming each person slug in ``renamed`` by its new slug (word by word: two
     persons may have swapped theirs)."""
+    if not renamed:
+        return text
     return _WORD.sub(lambda m: renamed.get(m[0], m[0]), text)
 
 
