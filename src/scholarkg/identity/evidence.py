@@ -69,6 +69,7 @@ class EvidenceTables:
     """Papers' keys, spellings and author lists (a part of :class:`~.registry.Registry`)."""
 
     db: sqlite3.Connection
+    any_wide: bool  # the registry has a wide pair key (:mod:`.pair_persons`), as last known
 
     def add_paper_keys(self, paper: str, keys: Iterable[str]) -> None:
         self.db.executemany(
@@ -270,6 +271,7 @@ class EvidenceTables:
         for key, count in scanned.items():
             if count > pair_persons.SCANNED:  # the next look-ups walk it by person
                 pair_persons.widen(self.db, key)
+                self.any_wide = True
         for key, co_block in wide.items():
             for person in pair_persons.persons_at(self.db, key):
                 [(full,)] = self.db.execute("SELECT name FROM persons WHERE id = ?", (person,))
@@ -286,6 +288,8 @@ class EvidenceTables:
     ) -> tuple[list[str], dict[int, str]]:
         """Of ``co_blocks``, those whose pair key beside ``block`` is scanned, and the wide
         keys (:func:`~.pair_persons.widen`; key: co-author block)."""
+        if not self.any_wide:  # no key is: not asked
+            return list(co_blocks), {}
         high = _high(_crc(block))
         keys = {high + _crc(co_block): co_block for co_block in co_blocks}
         wide = pair_persons.wide_of(self.db, list(keys))

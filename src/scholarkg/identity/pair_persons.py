@@ -22,21 +22,29 @@ CREATE TABLE IF NOT EXISTS coauthor_held (
 CREATE INDEX IF NOT EXISTS coauthor_held_key ON coauthor_held (pair, person, co_name, paper);
 CREATE INDEX IF NOT EXISTS coauthor_held_node ON coauthor_held (node);
 CREATE INDEX IF NOT EXISTS coauthor_held_paper ON coauthor_held (paper);
-CREATE TRIGGER IF NOT EXISTS mentions_held_added AFTER INSERT ON mentions BEGIN
-    UPDATE coauthor_held SET person = NEW.person
-    WHERE node = NEW.node AND person IS NOT NEW.person; END;
-CREATE TRIGGER IF NOT EXISTS mentions_held_moved AFTER UPDATE OF person ON mentions BEGIN
-    UPDATE coauthor_held SET person = NEW.person
-    WHERE node = NEW.node AND person IS NOT NEW.person; END;
-CREATE TRIGGER IF NOT EXISTS mentions_held_dropped AFTER DELETE ON mentions BEGIN
-    UPDATE coauthor_held SET person = NULL WHERE node = OLD.node; END;
 """
+# made with the first wide key: a registry without one pays no trigger on its writes
+_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS mentions_held_added AFTER INSERT ON mentions BEGIN
+    UPDATE coauthor_held SET person = NEW.person
+    WHERE node = NEW.node AND person IS NOT NEW.person; END;""",
+    """CREATE TRIGGER IF NOT EXISTS mentions_held_moved AFTER UPDATE OF person ON mentions BEGIN
+    UPDATE coauthor_held SET person = NEW.person
+    WHERE node = NEW.node AND person IS NOT NEW.person; END;""",
+    """CREATE TRIGGER IF NOT EXISTS mentions_held_dropped AFTER DELETE ON mentions BEGIN
+    UPDATE coauthor_held SET person = NULL WHERE node = OLD.node; END;""",
+]
 
 
 def hold_wide_keys(db: sqlite3.Connection) -> None:
-    """The tables and triggers (a registry written before them has no wide key yet: each is
-    made wide by the first look-up that finds it so, :func:`widen`)."""
+    """The tables (a registry written before them has no wide key yet: each is made wide by
+    the first look-up that finds it so, :func:`widen`, which makes the triggers)."""
     db.executescript(_TABLES)
+
+
+def any_wide(db: sqlite3.Connection) -> bool:
+    """Whether the registry has a wide key (else look-ups need not ask which keys are)."""
+    return db.execute("SELECT 1 FROM coauthor_wide LIMIT 1").fetchone() is not None
 
 
 def drop_papers(db: sqlite3.Connection, papers: Sequence[str]) -> None:
@@ -70,7 +78,10 @@ def wide_of(db: sqlite3.Connection, keys: Sequence[int]) -> set[int]:
 def widen(db: sqlite3.Connection, key: int) -> None:
     """Make pair ``key`` wide, once a look-up scanned more than :data:`SCANNED` of its rows:
     its rows are copied with their persons (keys only grow wide)."""
-    db.execute("INSERT OR IGNORE INTO coauthor_wide VALUES (?)", (key,))
+    for trigger in _TRIGGERS:  # execute, not executescript: that would commit
+        db.execute(trigger)
+    if not db.execute("INSERT OR IGNORE INTO coauthor_wide VALUES (?)", (key,)).rowcount:
+        return  # made wide already (by another registry object on the file)
     db.execute(
         "INSERT INTO coauthor_held SELECT c.pair, m.person, c.co_name, c.paper, c.node"
         " FROM coauthor_pairs c LEFT JOIN mentions m ON m.node = c.node WHERE c.pair = ?",

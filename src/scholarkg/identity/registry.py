@@ -89,6 +89,7 @@ class Registry(
         )
         self.db.executescript(SCHEMA)
         pair_persons.hold_wide_keys(self.db)  # the pair index's wide keys by person
+        self.any_wide = pair_persons.any_wide(self.db)
         self._marked: set[int] = set()  # marked dirty in this process (no need to mark again)
         if layout is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
