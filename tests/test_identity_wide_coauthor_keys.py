@@ -79,10 +79,14 @@ def test_decisions_are_those_of_the_scan(
     regs = []
     for name, scanned in (("walked", pair_persons.SCANNED), ("scanned", 10**9)):
         monkeypatch.setattr(pair_persons, "SCANNED", scanned)
-        reg = Registry(tmp_path / f"{name}.sqlite")
-        resolver = IdentityResolver(reg)
-        for i in numbers:
-            resolver.add(page_paper(i))
+        for half in (numbers[:100], numbers[100:]):  # reopened: the wide keys are kept
+            reg = Registry(tmp_path / f"{name}.sqlite")
+            resolver = IdentityResolver(reg)
+            for i in half:
+                resolver.add(page_paper(i))
+            reg.commit()
+            if half is numbers[:100]:
+                reg.close()
         regs.append(reg)
     walked, scanned_reg = regs
     try:
