@@ -11,7 +11,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from scholarkg.identity import names
+from scholarkg.identity import names, pair_persons
 from scholarkg.sqlite_in import BATCH, execute_in, select_in
 
 MAX_EVIDENCE_AUTHORS = 100
@@ -69,6 +69,7 @@ class EvidenceTables:
     """Papers' keys, spellings and author lists (a part of :class:`~.registry.Registry`)."""
 
     db: sqlite3.Connection
+    any_wide: bool  # the registry has a wide pair key (:mod:`.pair_persons`), as last known
 
     def add_paper_keys(self, paper: str, keys: Iterable[str]) -> None:
         self.db.executemany(
@@ -106,6 +107,7 @@ class EvidenceTables:
             ((key, paper) for paper, keys, _, _ in papers for key in keys),
         )
         complete = [(paper, authors) for paper, _, authors, whole in papers if whole]
+        pair_persons.drop_papers(self.db, [p for p, _ in complete])
         self.db.executemany(
             "DELETE FROM paper_authors WHERE paper = ?", ((p,) for p, _ in complete)
         )
@@ -120,6 +122,7 @@ class EvidenceTables:
             "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
             (row for paper, authors in complete for row in _pairs(paper, authors)),
         )
+        pair_persons.copy_papers(self.db, [p for p, _ in complete])
         for paper, _, authors, whole in papers:
             if not whole:
                 self.set_paper_authors(paper, authors, complete=False)
@@ -142,10 +145,12 @@ class EvidenceTables:
                 "SELECT block, node, name FROM paper_authors WHERE paper = ?", (paper,)
             )
             authors = [(str(b), str(node), str(name)) for b, node, name in rows]
+        pair_persons.drop_papers(self.db, [paper])
         self.db.execute("DELETE FROM coauthor_pairs WHERE paper = ?", (paper,))
         self.db.executemany(
             "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)", _pairs(paper, authors)
         )
+        pair_persons.copy_papers(self.db, [paper])
 
     def index_spelled_again(self) -> int:
         """Index again the pairs of each paper of two to :data:`MAX_EVIDENCE_AUTHORS` authors
@@ -168,11 +173,14 @@ class EvidenceTables:
         return count + self._index_again(due)
 
     def _index_again(self, papers: Sequence[tuple[str, Sequence[tuple[str, str, str]]]]) -> int:
-        execute_in(self.db, "DELETE FROM coauthor_pairs WHERE paper IN (?)", [p for p, _ in papers])
+        done = [p for p, _ in papers]
+        pair_persons.drop_papers(self.db, done)
+        execute_in(self.db, "DELETE FROM coauthor_pairs WHERE paper IN (?)", done)
         self.db.executemany(
             "INSERT INTO coauthor_pairs VALUES (?, ?, ?, ?)",
             (row for paper, authors in papers for row in _pairs(paper, authors)),
         )
+        pair_persons.copy_papers(self.db, done)
         return len(papers)
 
     def authors_of(self, paper: str) -> list[tuple[str, str]]:
@@ -213,15 +221,24 @@ class EvidenceTables:
 
     def coauthor_persons(self, block: str, co_blocks: Sequence[str], paper: str) -> list[int]:
         """The persons holding :meth:`coauthor_nodes`' authorships, each once: a person's
-        hundred papers beside the same co-authors are one row, not a hundred."""
+        hundred papers beside the same co-authors are one row, not a hundred, and a wide key's
+        are not read (:mod:`.pair_persons`)."""
+        small, wide = self._keys_by_width(block, co_blocks)
         _, rows = self._beside(
             block,
-            co_blocks,
+            small,
             paper,
             "SELECT DISTINCT m.person FROM coauthor_pairs c JOIN mentions m ON m.node = c.node",
             "AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0 ORDER BY m.person",
         )
-        return [int(p) for (p,) in rows]
+        found = {int(p) for (p,) in rows}
+        for key in wide:
+            found.update(
+                p
+                for p in pair_persons.persons_at(self.db, key)
+                if p not in found and pair_persons.holds_open(self.db, key, p, paper)
+            )
+        return sorted(found)
 
     def holds_any(self, pid: int) -> bool:
         """Whether person ``pid`` holds an authorship."""
@@ -237,15 +254,47 @@ class EvidenceTables:
         this is also the candidate search. One row per (person, co-author block, co-author
         name), with the first such paper: a prolific author's hundred papers with one co-author
         are one hit, not a hundred (the rule's work per paper would grow with their papers)."""
+        small, wide = self._keys_by_width(block, co_blocks)
         keys, rows = self._beside(
             block,
-            co_blocks,
+            small,
             paper,
-            "SELECT c.pair, m.person, p.name, MIN(c.paper), c.co_name FROM coauthor_pairs c"
-            " JOIN mentions m ON m.node = c.node JOIN persons p ON p.id = m.person",
+            "SELECT c.pair, m.person, p.name, MIN(c.paper), c.co_name, COUNT(*)"
+            " FROM coauthor_pairs c JOIN mentions m ON m.node = c.node"
+            " JOIN persons p ON p.id = m.person",
             "GROUP BY m.person, c.pair, c.co_name ORDER BY m.person, MIN(c.paper), c.co_name",
         )
-        return [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n in rows]
+        hits = [(int(p), str(pn), str(pp), keys[int(k)], str(n)) for k, p, pn, pp, n, _ in rows]
+        scanned: dict[int, int] = {}
+        for row in rows:
+            scanned[int(row[0])] = scanned.get(int(row[0]), 0) + int(row[5])
+        for key, count in scanned.items():
+            if count > pair_persons.SCANNED:  # the next look-ups walk it by person
+                pair_persons.widen(self.db, key)
+                self.any_wide = True
+        for key, co_block in wide.items():
+            for person in pair_persons.persons_at(self.db, key):
+                [(full,)] = self.db.execute("SELECT name FROM persons WHERE id = ?", (person,))
+                hits.extend(
+                    (person, str(full), first, co_block, co_name)
+                    for co_name, first in pair_persons.first_papers(self.db, key, person, paper)
+                )
+        if wide:  # in the scan's order: person, first paper, co-author name
+            hits.sort(key=lambda h: (h[0], h[2], h[4]))
+        return hits
+
+    def _keys_by_width(
+        self, block: str, co_blocks: Sequence[str]
+    ) -> tuple[list[str], dict[int, str]]:
+        """Of ``co_blocks``, those whose pair key beside ``block`` is scanned, and the wide
+        keys (:func:`~.pair_persons.widen`; key: co-author block)."""
+        if not self.any_wide:  # no key is: not asked
+            return list(co_blocks), {}
+        high = _high(_crc(block))
+        keys = {high + _crc(co_block): co_block for co_block in co_blocks}
+        wide = pair_persons.wide_of(self.db, list(keys))
+        small = [co_block for key, co_block in keys.items() if key not in wide]
+        return small, {key: keys[key] for key in sorted(wide)}
 
     def _beside(
         self,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from scholarkg import iris
 from scholarkg.errors import ScholarKGError
-from scholarkg.identity import names
+from scholarkg.identity import names, pair_persons
 from scholarkg.identity.claims_table import ClaimTables, claim_key
 from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
 from scholarkg.identity.graph_nodes import GraphNodes
@@ -88,6 +88,8 @@ class Registry(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
         )
         self.db.executescript(SCHEMA)
+        pair_persons.hold_wide_keys(self.db)  # the pair index's wide keys by person
+        self.any_wide = pair_persons.any_wide(self.db)
         self._marked: set[int] = set()  # marked dirty in this process (no need to mark again)
         if layout is None:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
