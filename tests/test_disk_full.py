@@ -307,6 +307,14 @@ def test_a_report_a_full_disk_refuses_is_one_line_naming_it(
     folder = limited_dir / "data" / "reports"
     said = [line for line in shown.splitlines() if "run report" in line]
     assert len(said) == 1, shown
+    # 60 failed sources: 20 shown, the report's own failure among them, and the rest said
+    # not listed (before: folded into "… and 41 more, every one in the run report <the file
+    # that could not be written>")
+    [more] = [line for line in shown.splitlines() if line.startswith("failed: … and")]
+    assert more == (
+        "failed: … and 41 more, not listed: the JSON report that would list each could not "
+        "be written (above)"
+    ), more
     assert re.fullmatch(
         rf"failed: {re.escape(str(folder))}/build-[^/]+\.json: cannot write the run report: "
         r"File too large",

@@ -112,11 +112,11 @@ def _note(ctx: RunContext, iris: Sequence[str], counted: bool) -> None:
 
 def write_report(ctx: RunContext) -> None:
     """The report as JSON in the reports folder; one that cannot be written (a full disk) is a
-    failure of the run that the summary shows, naming the file."""
+    failure of the run that the summary shows first, naming the file."""
     try:
         ctx.report.write_json(ctx.config.reports_dir)
-    except WriteFailed as exc:
-        ctx.report.failures.append((str(exc.path), str(exc)))
+    except WriteFailed as exc:  # first: the summary shows it however many sources failed
+        ctx.report.failures.insert(0, (str(exc.path), str(exc)))
 
 
 def quad_count(ctx: RunContext) -> int | None:

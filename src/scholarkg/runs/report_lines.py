@@ -49,10 +49,7 @@ def problem_lines(report: RunReport) -> list[str]:
         for source, error in report.failures[:SHOWN]
     ]
     if len(report.failures) > SHOWN:  # 1000 failing profiles: not 1000 lines
-        where = f" {report.json_path(Path(report.reports_dir))}" if report.reports_dir else ""
-        lines.append(
-            f"failed: … and {len(report.failures) - SHOWN} more, every one in the run report{where}"
-        )
+        lines.append(f"failed: … and {len(report.failures) - SHOWN} more, {_kept_in(report)}")
     lines += [f"failed: {error}" for error in report.config_errors]
     lines += [f"rejected: {iri}" for iri in report.rejected[:20]]
     lines += [f"quarantined: {q}" for q in report.quarantined[:20]]
@@ -68,3 +65,14 @@ def problem_lines(report: RunReport) -> list[str]:
     lines += [f"warning: {w}" for w in report.warnings]
     lines += [f"note: {n}" for n in report.notes]
     return lines
+
+
+def _kept_in(report: RunReport) -> str:
+    """Where the failures not shown are listed: the JSON report, or, when it could not be
+    written (its own failure is shown first), nowhere — said so, not a file that is not there."""
+    if report.reports_dir is None:
+        return "every one in the run report"
+    path = str(report.json_path(Path(report.reports_dir)))
+    if any(source == path for source, _ in report.failures):
+        return "not listed: the JSON report that would list each could not be written (above)"
+    return f"every one in the run report {path}"
