@@ -8,6 +8,7 @@ command imports what it needs when it runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import textwrap
 from pathlib import Path
@@ -114,6 +115,7 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
     ``read_only`` for a command that writes no record (a path that is not UTF-8 text is
     refused only where it is opened)."""
     from scholarkg.config import load_config
+    from scholarkg.config.locating import paths_kept
     from scholarkg.errors import ConfigError
     from scholarkg.locations import (
         NOT_UTF8,
@@ -131,7 +133,8 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
     mine = None if args.config is None else Path(_expanded("--config", args.config))
-    config = load_config(mine, read_only=read_only)
+    with paths_kept() if read_only else contextlib.nullcontext():
+        config = load_config(mine)
     store = getattr(args, "store", None)
     if store is None:
         return config

@@ -14,23 +14,20 @@ from pathlib import Path
 
 from scholarkg.config.environment import build_settings
 from scholarkg.config.file_tables import read_file
-from scholarkg.config.locating import locate_paths, paths_kept
+from scholarkg.config.locating import locate_paths
 from scholarkg.config.sections import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
 
 
-def load_config(path: Path | None = None, *, read_only: bool = False) -> Config:
+def load_config(path: Path | None = None) -> Config:
     """The checked configuration: defaults, then ``path`` (if given), then the environment.
 
-    ``path`` being the generated ``config/default.toml`` reads as no file at all. With
-    ``read_only`` (a command that writes no record), a path that is not UTF-8 text is kept:
-    the one the command opens is refused there (:func:`.locating.paths_kept`).
+    ``path`` being the generated ``config/default.toml`` reads as no file at all. (A command
+    that writes no record loads it inside :func:`.locating.paths_kept`: a path that is not
+    UTF-8 text is kept, and refused where the command opens it.)
     """
-    if read_only:
-        with paths_kept():
-            return load_config(path)
     from scholarkg.resources import default_config_path
 
     defaults = default_config_path()
