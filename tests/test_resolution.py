@@ -236,14 +236,18 @@ def test_papers_the_api_resolved_once_resolve_from_the_store_next_time(
     assert second.outcome == "ok", second.summary_lines()
 
 
-def test_a_title_with_no_searchable_word_stays_unresolved_and_the_run_goes_on(
+def test_a_title_with_no_letter_or_digit_is_quarantined_and_the_run_goes_on(
     tmp_path: Path, replay: ReplayServer
 ) -> None:
+    """A title of punctuation names no paper (its title key would be empty, one key for every
+    such paper): quarantined at its line with the reason, never searched for; the rest loads."""
     papers = [listing(EXACT[0]), Listed("---", dt.date(2021, 2, 3), ("Quinn Tester",))]
     config = page_config(tmp_path, replay.api_url, papers)
     report = build(config).report
-    assert states(report) == {"resolved": 1, "unresolved": 1} == stored_states(config)
-    assert report.outcome == "ok", report.summary_lines()
+    assert states(report) == {"resolved": 1} == stored_states(config)
+    [quarantined] = [str(q) for q in report.quarantined]
+    assert "title '---' holds no letter or digit" in quarantined, quarantined
+    assert report.outcome == "partial", report.summary_lines()
     sent = " ".join(r.param("search_query") or "" for r in replay.requests_to("/api/query"))
     assert "---" not in sent
 
