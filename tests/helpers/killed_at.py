@@ -17,6 +17,7 @@ import importlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -36,11 +37,25 @@ def killing(
                 if calls[0] == nth:
                     wait_for_a_stop(point)
             # that call, and (as before) any such call after it; a hold only at that call
-            elif calls[0] == nth or (calls[0] > nth and how != "STOP"):
+            elif how == "STOP" and calls[0] == nth:
+                held_until_continued()
+            elif calls[0] >= nth and how != "STOP":
                 os.kill(os.getpid(), signal.Signals["SIG" + how])
         return original(*args, **kwargs)
 
     return killed
+
+
+_CONTINUED = threading.Event()  # set by SIGCONT's handler (installed with a STOP hook)
+
+
+def held_until_continued() -> None:
+    """SIGSTOP this process, and let the calling thread go on only once SIGCONT has come: a
+    stop another thread of the process takes a moment to deliver cannot let this call run on
+    before the hold (a query's clock started before its command was held, seen under load)."""
+    _CONTINUED.clear()
+    os.kill(os.getpid(), signal.SIGSTOP)
+    _CONTINUED.wait(WAIT_BOUND)
 
 
 def wait_for_a_stop(point: str) -> None:
@@ -59,6 +74,8 @@ def install(point: str) -> None:
     for part in path:
         owner = getattr(owner, part)
     hooked = killing(getattr(owner, name), "".join(suffix), int(nth or 1), point)
+    if os.environ.get("KILLED_BY") == "STOP":  # a handler is set from the main thread only
+        signal.signal(signal.SIGCONT, lambda _signum, _frame: _CONTINUED.set())
     setattr(owner, name, hooked)
 
 
