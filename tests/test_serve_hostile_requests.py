@@ -149,6 +149,9 @@ def test_a_client_that_leaves_frees_its_worker_and_its_place(tmp_path: Path) -> 
         workers=1, time_limit=600.0, queue_wait=600.0, max_queries_per_client=1
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
+        # the warm-up's aggregates hold the one worker first; a runaway queued behind them on a
+        # busy machine held no place yet for 30 s of ASKs below (CI under load, session 33)
+        assert server.kg.warmed.wait(600), "the server never finished warming up"
         parsed = urlsplit(server.url)
         runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
         with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:

@@ -18,7 +18,9 @@ from loopback import stop_listening
 from samples import SAMPLE_PROFILE
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
-from test_stop import BOUND, STARTUP_BOUND, start_run
+from test_stop import STARTUP_BOUND, start_run
+
+STOPPED_BOUND = 600.0  # only catches a run that waits on the store past the stop
 
 ANSWER = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode() + b" " * 200
 
@@ -95,12 +97,15 @@ def stopped_when_asked(hold: Hold, tmp_path: Path) -> tuple[bytes, bytes]:
     """``scholarkg run`` of the sample into ``hold`` as a SPARQL store, sent SIGTERM once a
     request hangs: its stdout and stderr, after checking it ended by that signal."""
     urls = {"query_url": f"{hold.url}/query", "update_url": f"{hold.url}/update"}
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store={"kind": "sparql", **urls})
+    # a read timeout far past the bound below: the run ends on the stop, never on a timeout,
+    # however long a busy machine takes to close it (60 s once was not enough under load)
+    store = {"kind": "sparql", **urls, "read_timeout": 1500.0}
+    config = write_config(tmp_path, [SAMPLE_PROFILE], store=store)
     process = start_run(config)
     try:
         assert hold.asked.wait(STARTUP_BOUND), "the run never asked the store"
         process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=BOUND)  # not the 120 s read timeout
+        out, err = process.communicate(timeout=STOPPED_BOUND)  # not the 1500 s read timeout
     finally:
         if process.poll() is None:
             process.kill()
