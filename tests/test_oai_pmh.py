@@ -352,11 +352,12 @@ def test_a_version_size_that_is_no_ascii_number_of_kb_is_unknown(size: str) -> N
     assert [(v.number, v.size_kb) for v in raw.raw_versions] == [(1, 17), (2, None)]
 
 
-@pytest.mark.parametrize("label", ["v\u0662", "2", "v1234567", "v"])
+@pytest.mark.parametrize("label", ["v\u0662", "2", "v1234567", "v", "v0", "v00", "v02"])
 def test_a_bad_version_label_reads_alike_through_arxiv_raw_and_the_snapshot(label: str) -> None:
     """Before, arXivRaw took ``v\u0662`` (an Arabic-Indic two) and a 7-digit number, which the
     snapshot refused, and the snapshot said ``bad version entry {...}`` for what arXivRaw called
-    ``bad version label '...'``."""
+    ``bad version label '...'``. arXiv counts versions from v1 and writes no leading zero: ``v0``
+    (which the API's ids refuse) and ``v02`` (a second v2 beside ``v2``) were read as versions."""
     said = [f"bad version label {label!r}"]
     body = ARXIV_RAW.replace(b'version="v2"', f'version="{label}"'.encode())
     page = parse_oai_response(body, source="x", container="GetRecord")

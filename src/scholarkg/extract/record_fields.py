@@ -56,9 +56,11 @@ def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.d
 
 
 def parse_version_label(label: object) -> int:
-    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's), or
-    ValueError for any other label (``2``, ``v٢``, ``v²``), worded alike for every door."""
-    number = count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
+    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's, from 1
+    and without a leading zero, as arXiv writes them), or ValueError for any other label
+    (``2``, ``v٢``, ``v²``, ``v0``, ``v02``), worded alike for every door."""
+    digits = label[1:] if isinstance(label, str) and label[:1] == "v" else ""
+    number = None if digits.startswith("0") else count_of(digits, digits=6)
     if number is None:
         raise ValueError(f"bad version label {label!r}")
     return number
