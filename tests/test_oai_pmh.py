@@ -368,6 +368,40 @@ def test_a_bad_version_label_reads_alike_through_arxiv_raw_and_the_snapshot(labe
     assert [str(refused.value)] == said
 
 
+@pytest.mark.parametrize(
+    "second", ["Sat, 13 Dec 2008 17:26:00 GMT", "Sat, 31 Mar 2007 02:26:18 GMT"]
+)
+def test_a_version_listed_twice_reads_alike_through_arxiv_raw_and_the_snapshot(
+    second: str,
+) -> None:
+    """v1 listed twice (arXivRaw: the real answer's v2 relabelled v1; the snapshot: its real
+    line's likewise): with another date the record is quarantined as ``version v1 is listed
+    twice``; with the same date it is one v1. Before, both doors kept two versions numbered 1,
+    and the record's days came from whichever sorted first."""
+    first = "Sat, 31 Mar 2007 02:26:18 GMT"
+    body = ARXIV_RAW.replace(b'version="v2"', b'version="v1"').replace(
+        b"<date>Sat, 13 Dec 2008 17:26:00 GMT</date>", f"<date>{second}</date>".encode()
+    )
+    page = parse_oai_response(body, source="x", container="GetRecord")
+    line = json.loads(json.dumps(SNAPSHOT_0704_0002))
+    line["versions"] = [{"version": "v1", "created": first}, {"version": "v1", "created": second}]
+    if second == first:
+        (raw,) = page.arxiv_records
+        snapshot = parse_snapshot_line(json.dumps(line), source="s")
+        assert [(v.number, v.date) for v in raw.versions] == [
+            (1, dt.datetime(2007, 3, 31, 2, 26, 18, tzinfo=dt.UTC))
+        ]
+        assert [(v.number, v.date) for v in snapshot.versions] == [
+            (v.number, v.date) for v in raw.versions
+        ]
+        return
+    said = ["version v1 is listed twice"]
+    assert (page.records, [q.reason for q in page.quarantined]) == ((), said)
+    with pytest.raises(ValueError) as refused:
+        parse_snapshot_line(json.dumps(line), source="s")
+    assert [str(refused.value)] == said
+
+
 SNAPSHOT_0704_0002 = json.loads(
     (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl")
     .read_text(encoding="utf-8")

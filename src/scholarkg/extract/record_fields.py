@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeVar
 
 from scholarkg.counts import count_of
 from scholarkg.extract.reasons import bad_date
@@ -44,6 +45,28 @@ def parse_version_date(text: object) -> dt.datetime:
         return parsed
     except (TypeError, ValueError, IndexError) as exc:
         raise ValueError(f"bad version date {text!r}") from exc
+
+
+class _Dated(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def date(self) -> dt.datetime | None: ...
+
+
+V = TypeVar("V", bound=_Dated)
+
+
+def one_per_number(versions: Iterable[V]) -> list[V]:
+    """``versions`` ordered by number, one per number: a number listed again with the same date
+    is the same version (the first kept), with another date a ValueError worded alike for every
+    door (``version v1 is listed twice``)."""
+    kept: dict[int, V] = {}
+    for version in versions:
+        before = kept.setdefault(version.number, version)
+        if before is not version and before.date != version.date:
+            raise ValueError(f"version v{version.number} is listed twice")
+    return [kept[number] for number in sorted(kept)]
 
 
 def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.date | None]:
