@@ -10,7 +10,7 @@ import pytest
 
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
 from scholarkg.config import load_config
-from scholarkg.errors import ExtractError
+from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pages import OaiPage, OaiPmhError, parse_oai_response
 from scholarkg.extract.oai_pmh import DEFAULT_OAI_URL, OaiPmhClient, oai_url
@@ -477,3 +477,39 @@ def test_archive_holds_every_oai_page(oai: OaiPmhClient, arxiv_archive: RawArchi
     assert [p.archived.sha256 for p in pages if p.archived] == [
         str(r["sha256"]) for r in arxiv_archive.retrievals()
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            b"<ListRecords>",
+            b'<error code="noRecordsMatch">none</error><ListRecords>',
+            'the answer holds both <error code="noRecordsMatch"> and <ListRecords>',
+        ),
+        (
+            b"</ListRecords>",
+            b"<resumptionToken>other</resumptionToken></ListRecords>",
+            "<resumptionToken> is given twice with different values",
+        ),
+        (
+            b"<responseDate>",
+            b"<responseDate>2099-01-01T00:00:00Z</responseDate><responseDate>",
+            "<responseDate> is given twice with different values",
+        ),
+    ],
+    ids=["no records and records", "two tokens", "two dates"],
+)
+def test_an_answer_that_contradicts_itself_is_refused_in_one_line(
+    old: bytes, new: bytes, said: str
+) -> None:
+    """CONSTRUCTED: the recorded cs page (5 records, a token) with a second, contradicting
+    element. Which the server meant is not known, so the page is refused, naming it. Before,
+    ``noRecordsMatch`` beside the list made it an empty page (its 5 records dropped without a
+    word and the list ended, the watermark advancing past them); of two tokens or two dates
+    the first was read and the other dropped."""
+    body = CS.read_bytes().replace(old, new, 1)
+    assert body != CS.read_bytes()
+    with pytest.raises(ParseError) as refused:
+        parse_oai_response(body, source="oai-page", container="ListRecords")
+    assert str(refused.value) == f"oai-page: {said}"
