@@ -48,8 +48,10 @@ _OS = f"{{{OPENSEARCH_NS}}}"
 _FEED_TAG, _ENTRY_TAG = f"{_A}feed", f"{_A}entry"
 _COUNTERS = frozenset(f"{_OS}{name}" for name in ("totalResults", "startIndex", "itemsPerPage"))
 _ERROR_ID = re.compile(r"/api/errors(?:#|$)")
-# arXiv categories (cs.LG, astro-ph, q-bio.QM, cond-mat.stat-mech); ACM/MSC codes do not match.
+# arXiv categories (cs.LG, astro-ph, q-bio.QM, cond-mat.stat-mech); ACM/MSC codes do not match,
+# nor does a term longer than any category (the longest is 18 characters)
 _ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?")
+_CATEGORY_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,8 @@ def _entry(
     for term in terms:
         if term is None or term in categories or term in others:
             continue
-        (categories if _ARXIV_CATEGORY.fullmatch(term) else others).append(term)
+        arxiv = len(term) <= _CATEGORY_CHARS and _ARXIV_CATEGORY.fullmatch(term)
+        (categories if arxiv else others).append(term)
     versions: tuple[ArxivVersion, ...] = ()
     if parsed.version == 1:
         versions = (ArxivVersion(number=1, date=published or updated, title=title),)
