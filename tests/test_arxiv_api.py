@@ -109,6 +109,30 @@ def test_invalid_ids_are_reported_not_sent(api: ArxivApiClient, arxiv_server: Re
     assert len(arxiv_server.requests) == 1
 
 
+@pytest.mark.parametrize("other", [True, False])
+def test_an_id_answered_twice_keeps_its_first_entry(
+    api: ArxivApiClient, arxiv_server: ReplayServer, other: bool
+) -> None:
+    """CONSTRUCTED: the recorded answer for 1605.08386 with its entry twice, the second with
+    another title (``other``) or alike. Another copy is quarantined as a snapshot's later line
+    is, ``duplicate of arXiv id … at line …``, and the first entry is the record; a copy alike is
+    the one record. Before, the later copy with another title was dropped without a word."""
+    body = next(ATOM_DIR.glob("id_1605.08386_*.xml")).read_bytes()
+    head, rest = body.split(b"<entry>", 1)
+    entry, tail = rest.split(b"</entry>", 1)
+    copy = entry.replace(b"Heat-bath random walks", b"Cold-bath random walks") if other else entry
+    answer = head + b"<entry>" + entry + b"</entry>\n  <entry>" + copy + b"</entry>" + tail
+    arxiv_server.add_fault(Fault("status", status=200, body=answer))
+    result = api.fetch_by_ids(["1605.08386", "1707.08567"])
+    assert [r.title for r in result.records] == ["Heat-bath random walks with Markov bases"]
+    assert result.missing == ("1707.08567",)
+    first = result.records[0].line
+    said = [f"duplicate of arXiv id 1605.08386 at line {first}"] if other else []
+    assert [q.reason for q in result.quarantined] == said
+    if other:
+        assert "Cold-bath" in result.quarantined[0].text
+
+
 def test_error_feed_raises_with_message(
     api: ArxivApiClient, arxiv_server: ReplayServer, arxiv_archive: RawArchive
 ) -> None:

@@ -169,3 +169,19 @@ def test_each_record_knows_the_line_of_its_entry() -> None:
     feed = parse_feed(body, source=str(path))
     starts = [n for n, text in enumerate(body.decode().splitlines(), 1) if "<entry>" in text]
     assert [e.record.line for e in feed.entries] == starts and len(starts) == 15
+
+
+def test_a_term_too_long_for_an_arxiv_category_is_no_category() -> None:
+    """CONSTRUCTED: the recorded entry with a category term of 10 000 letters, which has the
+    form of an arXiv category but not its length (the longest is 18 characters). It is kept
+    among the entry's other classifications, as terms of other schemes are. Before, it was a
+    category, and a category IRI of 10 036 characters in the store."""
+    name = next(ATOM.glob("id_2104.12255v1_*.xml"))
+    long = "a" * 10_000
+    body = name.read_bytes().replace(
+        b'<category term="cs.CR"', f'<category term="{long}"/><category term="cs.CR"'.encode()
+    )
+    feed = parse_feed(body, source="x")
+    (entry,) = feed.entries
+    assert entry.record.categories == ("cs.CR",)
+    assert entry.other_classifications == (long,)

@@ -1,6 +1,8 @@
 """A status no request asked for or HTTP defines is one clear error naming the URL and status:
 an unasked ``304 Not Modified`` (no If-None-Match / If-Modified-Since sent) read before as an
-answer ("Document is empty"), and ``999`` (any code HTTP does not define) as a success."""
+answer ("Document is empty"), ``999`` (any code HTTP does not define) as a success, and a
+``302`` or ``300`` without a Location (a redirection not followed), whose body was read as the
+answer (an Atom feed sent with it: its ids missing)."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from scholarkg.extract.oai_pmh import OaiPmhClient
 from scholarkg.extract.raw_archive import RawArchive
 
 ATOM = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>'
-STATUSES = ["304 Not Modified", "999 Whatever", "299 Fine"]
+STATUSES = ["304 Not Modified", "999 Whatever", "299 Fine", "302 Found", "300 Multiple Choices"]
 
 
 @pytest.mark.parametrize("status", STATUSES)

@@ -10,7 +10,7 @@ import pytest
 
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
 from scholarkg.config import load_config
-from scholarkg.errors import ExtractError
+from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pages import OaiPage, OaiPmhError, parse_oai_response
 from scholarkg.extract.oai_pmh import DEFAULT_OAI_URL, OaiPmhClient, oai_url
@@ -352,16 +352,51 @@ def test_a_version_size_that_is_no_ascii_number_of_kb_is_unknown(size: str) -> N
     assert [(v.number, v.size_kb) for v in raw.raw_versions] == [(1, 17), (2, None)]
 
 
-@pytest.mark.parametrize("label", ["v\u0662", "2", "v1234567", "v"])
+@pytest.mark.parametrize("label", ["v\u0662", "2", "v1234567", "v", "v0", "v00", "v02"])
 def test_a_bad_version_label_reads_alike_through_arxiv_raw_and_the_snapshot(label: str) -> None:
     """Before, arXivRaw took ``v\u0662`` (an Arabic-Indic two) and a 7-digit number, which the
     snapshot refused, and the snapshot said ``bad version entry {...}`` for what arXivRaw called
-    ``bad version label '...'``."""
+    ``bad version label '...'``. arXiv counts versions from v1 and writes no leading zero: ``v0``
+    (which the API's ids refuse) and ``v02`` (a second v2 beside ``v2``) were read as versions."""
     said = [f"bad version label {label!r}"]
     body = ARXIV_RAW.replace(b'version="v2"', f'version="{label}"'.encode())
     page = parse_oai_response(body, source="x", container="GetRecord")
     assert (page.records, [q.reason for q in page.quarantined]) == ((), said)
     line = {"id": "0704.0002", "title": "t", "versions": [{"version": "v1"}, {"version": label}]}
+    with pytest.raises(ValueError) as refused:
+        parse_snapshot_line(json.dumps(line), source="s")
+    assert [str(refused.value)] == said
+
+
+@pytest.mark.parametrize(
+    "second", ["Sat, 13 Dec 2008 17:26:00 GMT", "Sat, 31 Mar 2007 02:26:18 GMT"]
+)
+def test_a_version_listed_twice_reads_alike_through_arxiv_raw_and_the_snapshot(
+    second: str,
+) -> None:
+    """v1 listed twice (arXivRaw: the real answer's v2 relabelled v1; the snapshot: its real
+    line's likewise): with another date the record is quarantined as ``version v1 is listed
+    twice``; with the same date it is one v1. Before, both doors kept two versions numbered 1,
+    and the record's days came from whichever sorted first."""
+    first = "Sat, 31 Mar 2007 02:26:18 GMT"
+    body = ARXIV_RAW.replace(b'version="v2"', b'version="v1"').replace(
+        b"<date>Sat, 13 Dec 2008 17:26:00 GMT</date>", f"<date>{second}</date>".encode()
+    )
+    page = parse_oai_response(body, source="x", container="GetRecord")
+    line = json.loads(json.dumps(SNAPSHOT_0704_0002))
+    line["versions"] = [{"version": "v1", "created": first}, {"version": "v1", "created": second}]
+    if second == first:
+        (raw,) = page.arxiv_records
+        snapshot = parse_snapshot_line(json.dumps(line), source="s")
+        assert [(v.number, v.date) for v in raw.versions] == [
+            (1, dt.datetime(2007, 3, 31, 2, 26, 18, tzinfo=dt.UTC))
+        ]
+        assert [(v.number, v.date) for v in snapshot.versions] == [
+            (v.number, v.date) for v in raw.versions
+        ]
+        return
+    said = ["version v1 is listed twice"]
+    assert (page.records, [q.reason for q in page.quarantined]) == ((), said)
     with pytest.raises(ValueError) as refused:
         parse_snapshot_line(json.dumps(line), source="s")
     assert [str(refused.value)] == said
@@ -442,3 +477,39 @@ def test_archive_holds_every_oai_page(oai: OaiPmhClient, arxiv_archive: RawArchi
     assert [p.archived.sha256 for p in pages if p.archived] == [
         str(r["sha256"]) for r in arxiv_archive.retrievals()
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        (
+            b"<ListRecords>",
+            b'<error code="noRecordsMatch">none</error><ListRecords>',
+            'the answer holds both <error code="noRecordsMatch"> and <ListRecords>',
+        ),
+        (
+            b"</ListRecords>",
+            b"<resumptionToken>other</resumptionToken></ListRecords>",
+            "<resumptionToken> is given twice with different values",
+        ),
+        (
+            b"<responseDate>",
+            b"<responseDate>2099-01-01T00:00:00Z</responseDate><responseDate>",
+            "<responseDate> is given twice with different values",
+        ),
+    ],
+    ids=["no records and records", "two tokens", "two dates"],
+)
+def test_an_answer_that_contradicts_itself_is_refused_in_one_line(
+    old: bytes, new: bytes, said: str
+) -> None:
+    """CONSTRUCTED: the recorded cs page (5 records, a token) with a second, contradicting
+    element. Which the server meant is not known, so the page is refused, naming it. Before,
+    ``noRecordsMatch`` beside the list made it an empty page (its 5 records dropped without a
+    word and the list ended, the watermark advancing past them); of two tokens or two dates
+    the first was read and the other dropped."""
+    body = CS.read_bytes().replace(old, new, 1)
+    assert body != CS.read_bytes()
+    with pytest.raises(ParseError) as refused:
+        parse_oai_response(body, source="oai-page", container="ListRecords")
+    assert str(refused.value) == f"oai-page: {said}"

@@ -257,7 +257,13 @@ class HarvestJob:
                 "taken as the server's estimate and accepted)"
             )
             return
-        if end.mark.response_date != said:
+        if end.mark.response_date > said:
+            self.notices.append(
+                f"harvest {self.key}: the source dated its answer {done.first_response}, "
+                f"before the date the list was asked from or the watermark; the watermark "
+                f"stays at {end.mark.from_date}"
+            )
+        elif end.mark.response_date != said:
             self.notices.append(
                 f"harvest {self.key}: the source dated its answer {done.first_response}, "
                 "over a day ahead of this machine's clock; the next harvest starts from the "

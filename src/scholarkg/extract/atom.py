@@ -48,8 +48,10 @@ _OS = f"{{{OPENSEARCH_NS}}}"
 _FEED_TAG, _ENTRY_TAG = f"{_A}feed", f"{_A}entry"
 _COUNTERS = frozenset(f"{_OS}{name}" for name in ("totalResults", "startIndex", "itemsPerPage"))
 _ERROR_ID = re.compile(r"/api/errors(?:#|$)")
-# arXiv categories (cs.LG, astro-ph, q-bio.QM, cond-mat.stat-mech); ACM/MSC codes do not match.
+# arXiv categories (cs.LG, astro-ph, q-bio.QM, cond-mat.stat-mech); ACM/MSC codes do not match,
+# nor does a term longer than any category (the longest is 18 characters)
 _ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?")
+_CATEGORY_CHARS = 32
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,8 @@ def _entry(
     for term in terms:
         if term is None or term in categories or term in others:
             continue
-        (categories if _ARXIV_CATEGORY.fullmatch(term) else others).append(term)
+        arxiv = len(term) <= _CATEGORY_CHARS and _ARXIV_CATEGORY.fullmatch(term)
+        (categories if arxiv else others).append(term)
     versions: tuple[ArxivVersion, ...] = ()
     if parsed.version == 1:
         versions = (ArxivVersion(number=1, date=published or updated, title=title),)
@@ -236,6 +239,17 @@ def _oversize(element: etree._Element, source: str, size: int, limits: Limits) -
     return _quarantined(element, source, why)
 
 
+def _refuse_other_copy(entry: AtomEntry, firsts: dict[tuple[str, int | None], AtomEntry]) -> None:
+    """An entry of an id and version read before on the page, with other content, is refused as
+    a snapshot's later line of an id is; a copy alike is the same entry (``firsts``: the first
+    entry of each, updated)."""
+    first = firsts.setdefault((entry.record.arxiv_id, entry.version), entry)
+    if first is not entry and first != entry:
+        raise ValueError(
+            f"duplicate of arXiv id {entry.record.arxiv_id} at line {first.record.line}"
+        )
+
+
 def parse_feed(
     body: bytes,
     *,
@@ -250,7 +264,9 @@ def parse_feed(
     not an Atom feed raises :class:`ParseError`. An entry that cannot be read, with a text
     value over ``[limits] literal_bytes``, larger in all than ``[limits] line_bytes`` (cut as
     it is read) or with what is no text in any field (:mod:`~scholarkg.extract.textcheck`), is
-    quarantined with its line number and XML (clipped), and the rest of the feed is kept. The
+    quarantined with its line number and XML (clipped), and the rest of the feed is kept; so is
+    an entry of an id and version the answer held before with other content (``duplicate of
+    arXiv id … at line …``: the first is the record, as of a snapshot's lines). The
     answer is read child by child of ``<feed>``
     (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once read: what the parse
     holds at once does not grow with the number of entries. Of an answer with more entries
@@ -265,6 +281,7 @@ def parse_feed(
     counters: dict[str, tuple[str | None, int | None]] = {}
     error: str | None = None
     unread = 0
+    firsts: dict[tuple[str, int | None], AtomEntry] = {}
     check_text = xml_may_hold_non_text(body)
     for element in stream:
         holder = element.getparent()
@@ -283,9 +300,9 @@ def parse_feed(
             quarantined.append(_oversize(element, source, stream.oversize, limits))
         else:
             try:
-                entries.append(
-                    _entry(element, source, limits, check_text=check_text, masked=masked)
-                )
+                read = _entry(element, source, limits, check_text=check_text, masked=masked)
+                _refuse_other_copy(read, firsts)
+                entries.append(read)
             except (ValueError, ParseError) as exc:
                 quarantined.append(_quarantined(element, source, exc))
     root = stream.root

@@ -110,9 +110,13 @@ def refuse_unknown_status(url: str, status: int, conditional: bool) -> None:
     """An :class:`ExtractError` naming ``url`` and ``status`` when the status is none HTTP
     defines (``999``: before, read as a success) or a 304 to a request that asked for none
     (``conditional`` false; before, its empty body was read as an answer, "Document is
-    empty")."""
+    empty"), or another 3xx, a redirection not followed for want of a Location (before, its
+    body was read as the answer: an Atom feed sent with a 302, its ids missing)."""
     if status not in _KNOWN_STATUSES:
         raise ExtractError(url, f"HTTP {status}: a status HTTP does not define", status=status)
     if status == 304 and not conditional:
         why = "HTTP 304 Not Modified to a request that was not conditional"
+        raise ExtractError(url, why, status=status)
+    if 300 <= status < 400 and status != 304:
+        why = f"HTTP {status}: a redirection with no Location to follow"
         raise ExtractError(url, why, status=status)

@@ -17,12 +17,20 @@ from scholarkg.extract.oai_records import parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
 from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
-from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of, written_text_of
+from scholarkg.extract.xmlsafe import (
+    RecordStream,
+    line_of,
+    refuse_repeated,
+    text_of,
+    written_text_of,
+)
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
 _O = f"{{{OAI_NS}}}"
 _RECORD = f"{_O}record"
+_ONCE_IN_ROOT = frozenset({f"{_O}responseDate"})
+_ONCE_IN_LIST = frozenset({f"{_O}resumptionToken"})
 
 
 class OaiPmhError(ExtractError):
@@ -144,6 +152,13 @@ def parse_oai_response(
     assert root is not None  # a stream read to its end has its root
     if root.tag != f"{_O}OAI-PMH":
         raise ParseError(source, f"expected <OAI-PMH>, found <{root.tag}>", line=line_of(root))
+    holder = root.find(f"{_O}{container}")
+    try:  # which of two the server meant is not known
+        refuse_repeated(root, _ONCE_IN_ROOT)
+        if holder is not None:
+            refuse_repeated(holder, _ONCE_IN_LIST)
+    except ValueError as exc:
+        raise ParseError(source, str(exc)) from exc
     date_text = text_of(root.find(f"{_O}responseDate"))
     try:
         response_date = dt.datetime.fromisoformat(date_text or "")
@@ -151,13 +166,15 @@ def parse_oai_response(
         raise ParseError(source, f"bad responseDate {date_text!r}") from exc
     errors = [(e.get("code", ""), text_of(e) or "") for e in root.iterfind(f"{_O}error")]
     if errors and all(code == "noRecordsMatch" for code, _ in errors):
+        if holder is not None or listed or quarantined:  # its records would be dropped unsaid
+            why = f'the answer holds both <error code="noRecordsMatch"> and <{container}>'
+            raise ParseError(source, why)
         return OaiPage(source, response_date, (), (), None, None, True, archived)
     if errors:
         code, message = next((c, m) for c, m in errors if c != "noRecordsMatch")
         raise OaiPmhError(source, code, message, status=status)
     if status >= 400:
         raise ExtractError(source, f"HTTP {status}", status=status)
-    holder = root.find(f"{_O}{container}")
     if holder is None:
         raise ParseError(source, f"answer has neither <{container}> nor <error>")
     token_el = holder.find(f"{_O}resumptionToken")

@@ -36,6 +36,7 @@ from scholarkg.extract.oai_header import (
 )
 from scholarkg.extract.reasons import NO_TITLE
 from scholarkg.extract.record_fields import (
+    one_per_number,
     parse_version_date,
     parse_version_label,
     version_days,
@@ -100,7 +101,7 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
                 source_type=text_of(version.find(f"{ns}source_type")),
             )
         )
-    raw_versions.sort(key=lambda v: v.number)
+    raw_versions = one_per_number(raw_versions)
     title = text_of(meta.find(f"{ns}title"))
     latest = raw_versions[-1].number if raw_versions else None
     versions = tuple(

@@ -71,15 +71,24 @@ class HarvestState:
             short_from=entry.get("short_from"),
         )
 
-    def advance(self, key: str, response_date: dt.datetime) -> dt.datetime:
+    def advance(
+        self, key: str, response_date: dt.datetime, *, asked_from: str | None = None
+    ) -> dt.datetime:
         """Store the source's ``responseDate`` as where the next harvest starts, unless it lies
         more than a day ahead of this machine's clock: then the clock (asked from a future
-        date, every later harvest would silently get nothing). Returns what was stored."""
+        date, every later harvest would silently get nothing); nor does it move back, before
+        the stored watermark or midnight UTC of ``asked_from`` (the list's from-date): a source
+        dating its answer 0001-01-01 would have the next harvest ask for everything again.
+        Returns what was stored."""
         now = dt.datetime.now(dt.UTC)
         if response_date.tzinfo is None:
             response_date = response_date.replace(tzinfo=dt.UTC)
         if response_date - now > CLOCK_SKEW:
             response_date = now.replace(microsecond=0)
+        floors = [mark.response_date] if (mark := self.get(key)) else []
+        if asked_from is not None:
+            floors.append(dt.datetime.combine(dt.date.fromisoformat(asked_from), dt.time(), dt.UTC))
+        response_date = max([response_date, *floors])
         self._store(key, response_date)
         return response_date
 
@@ -93,7 +102,7 @@ class HarvestState:
         mark = self.get(key)
         if short and from_date is not None and (mark is None or mark.short_from != from_date):
             return ListEnd(self.hold(key, from_date), held=True)
-        self.advance(key, response_date)
+        self.advance(key, response_date, asked_from=from_date)
         advanced = self.get(key)
         assert advanced is not None
         return ListEnd(advanced, accepted=short)

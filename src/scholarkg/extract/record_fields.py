@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypeVar
 
 from scholarkg.counts import count_of
 from scholarkg.extract.reasons import bad_date
@@ -46,6 +47,28 @@ def parse_version_date(text: object) -> dt.datetime:
         raise ValueError(f"bad version date {text!r}") from exc
 
 
+class _Dated(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def date(self) -> dt.datetime | None: ...
+
+
+V = TypeVar("V", bound=_Dated)
+
+
+def one_per_number(versions: Iterable[V]) -> list[V]:
+    """``versions`` ordered by number, one per number: a number listed again with the same date
+    is the same version (the first kept), with another date a ValueError worded alike for every
+    door (``version v1 is listed twice``)."""
+    kept: dict[int, V] = {}
+    for version in versions:
+        before = kept.setdefault(version.number, version)
+        if before is not version and before.date != version.date:
+            raise ValueError(f"version v{version.number} is listed twice")
+    return [kept[number] for number in sorted(kept)]
+
+
 def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.date | None]:
     """The day of the first version (published) and of the latest (updated) of ``versions``,
     ordered by number; each None when that version has no date, never another version's."""
@@ -56,9 +79,11 @@ def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.d
 
 
 def parse_version_label(label: object) -> int:
-    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's), or
-    ValueError for any other label (``2``, ``v٢``, ``v²``), worded alike for every door."""
-    number = count_of(label[1:], digits=6) if isinstance(label, str) and label[:1] == "v" else None
+    """``v1``, ``v2``…: the version's number (at most 6 ASCII digits, as the snapshot's, from 1
+    and without a leading zero, as arXiv writes them), or ValueError for any other label
+    (``2``, ``v٢``, ``v²``, ``v0``, ``v02``), worded alike for every door."""
+    digits = label[1:] if isinstance(label, str) and label[:1] == "v" else ""
+    number = None if digits.startswith("0") else count_of(digits, digits=6)
     if number is None:
         raise ValueError(f"bad version label {label!r}")
     return number

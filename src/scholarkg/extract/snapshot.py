@@ -24,6 +24,7 @@ from scholarkg.extract.arxiv_authors import split_author_string, structured_auth
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.record_fields import (
+    one_per_number,
     parse_record_date,
     parse_version_date,
     parse_version_label,
@@ -94,7 +95,7 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
         created = entry.get("created")  # absent or null: not known; any other: a date
         date = None if created is None else parse_version_date(created)
         versions.append(ArxivVersion(number=number, date=date))
-    return tuple(sorted(versions, key=lambda v: v.number))
+    return tuple(one_per_number(versions))
 
 
 def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
