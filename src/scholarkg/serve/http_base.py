@@ -271,6 +271,16 @@ class BaseRoutes:
             else:
                 del self.in_flight[client]
 
+    async def in_flight_answer(self, request: Request, operation: Any, wanted: Any) -> Any:
+        """:meth:`KnowledgeGraph.answer_in_flight`, its client watched: one that leaves stops
+        waiting (499, sent to no one)."""
+        gone = threading.Event()
+        watch = asyncio.create_task(_watch_client(request, gone))
+        try:
+            return await self.kg.answer_in_flight(operation, wanted, gone)
+        finally:
+            watch.cancel()
+
     def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
         description = Description("", tuple(triples))
         try:

@@ -10,7 +10,13 @@ import time
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, client_left, queue_full, unopened
+from scholarkg.serve.job_errors import (
+    BUSY_RETRY_AFTER,
+    Gone,
+    client_left,
+    queue_full,
+    unopened,
+)
 from scholarkg.serve.jobs import QueryJob, SelectBatch, UpdateJob
 from scholarkg.serve.middleware import loggable
 from scholarkg.serve.store_spec import StoreSpec
@@ -234,7 +240,7 @@ class WorkerSupply:
         job: QueryJob | SelectBatch | UpdateJob,
         *,
         quick: bool = False,
-        gone: threading.Event | None = None,
+        gone: Gone | None = None,
     ) -> WorkerHandle:
         """An idle worker (for a ``quick`` job, a reserve worker when no other is idle), waited
         for up to the ``queue_wait`` limit; a caller whose client has gone (``gone`` set) stops
@@ -256,7 +262,7 @@ class WorkerSupply:
         job: QueryJob | SelectBatch | UpdateJob,
         *,
         quick: bool,
-        gone: threading.Event | None,
+        gone: Gone | None,
     ) -> WorkerHandle:
         """An idle worker, waited for up to ``queue_wait`` seconds in slices (past it,
         :func:`queue_full`, counted in ``queue_timeouts``): a pool that closes meanwhile answers

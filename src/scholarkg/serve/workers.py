@@ -16,7 +16,6 @@ same way within :data:`GONE_CHECK` seconds: no worker runs on for an answer nobo
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Generator, Sequence
 from contextvars import ContextVar
@@ -25,7 +24,7 @@ from typing import Any
 
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve.guard import check_query
-from scholarkg.serve.job_errors import client_left, failure_error, over_time
+from scholarkg.serve.job_errors import Gone, client_left, failure_error, over_time
 from scholarkg.serve.jobs import (
     JobFailure,
     QueryJob,
@@ -44,7 +43,7 @@ DEPRIORITISE_AFTER = 1.0
 GONE_CHECK = 0.2
 # Set (by the server's request handler, in the thread's context) once the client that asked for
 # the query running in this thread has closed its connection.
-CLIENT_GONE: ContextVar[threading.Event | None] = ContextVar("client_gone", default=None)
+CLIENT_GONE: ContextVar[Gone | None] = ContextVar("client_gone", default=None)
 
 
 class WorkerPool(WorkerSupply):
@@ -77,7 +76,7 @@ class WorkerPool(WorkerSupply):
         worker: WorkerHandle,
         job: QueryJob | SelectBatch | UpdateJob,
         time_limit: float,
-        gone: threading.Event | None,
+        gone: Gone | None,
     ) -> Any:
         """``job``'s answer from ``worker``, which is released (or stopped) after it. A job of
         the pool's running past :data:`DEPRIORITISE_AFTER` has a worker lent beside it."""
@@ -221,7 +220,7 @@ class WorkerPool(WorkerSupply):
         return tuple(answer)
 
 
-def _answered(conn: Any, wait: float, gone: threading.Event | None) -> bool:
+def _answered(conn: Any, wait: float, gone: Gone | None) -> bool:
     """Whether ``conn`` has the answer within ``wait`` seconds; False early once ``gone`` is set."""
     if gone is None:
         return bool(conn.poll(wait))
