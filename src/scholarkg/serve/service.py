@@ -133,8 +133,8 @@ class KnowledgeGraph:
         links to, in a background thread (``warmed`` is set when it is done)."""
         self.warmed.clear()
 
-        def work() -> None:
-            with contextlib.suppress(ScholarKGError):
+        def work() -> None:  # in a worker of its own (WorkerPool.own_work), not the clients'
+            with self.pool.own_work(), contextlib.suppress(ScholarKGError):
                 landing = self.site.landing()
                 self.site.search_index()
                 # The hubs the landing page links to are the slow pages: compute them now.

@@ -11,13 +11,18 @@ the ``quick`` reserve workers, under their short time limit. Closing
 the pool (the server stopping) stops the running jobs' workers too: their callers, and any
 caller still waiting for a worker, get a 503 at once instead of holding the server's shutdown
 until the time limit. A query whose client has gone (:data:`CLIENT_GONE` set) is stopped the
-same way within :data:`GONE_CHECK` seconds: no worker runs on for an answer nobody reads.
+same way within :data:`GONE_CHECK` seconds: no worker runs on for an answer nobody reads. The
+server's own warm-up runs in a worker of its own (:meth:`WorkerPool.own_work`), outside the
+clients' pool, so no client waits for a worker (nor is refused after ``queue_wait``) because
+of it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
@@ -41,6 +46,8 @@ from scholarkg.serve.worker_supply import WorkerSupply
 
 DEPRIORITISE_AFTER = 1.0
 GONE_CHECK = 0.2
+# True in the thread of the server's own warm-up (:meth:`WorkerPool.own_work`).
+SERVER_OWN: ContextVar[bool] = ContextVar("server_own", default=False)
 # Set (by the server's request handler, in the thread's context) once the client that asked for
 # the query running in this thread has closed its connection.
 CLIENT_GONE: ContextVar[Gone | None] = ContextVar("client_gone", default=None)
@@ -56,6 +63,8 @@ class WorkerPool(WorkerSupply):
         reserve worker (none of the pool's idle), under ``quick_limit``; stopped there, it
         waits for one of the pool's workers as any job does, under ``time_limit``."""
         gone = CLIENT_GONE.get()
+        if SERVER_OWN.get():
+            return self._answer(self._own_worker(), job, time_limit, None)
         worker = self._acquire(job, quick=quick, gone=gone)
         if worker.reserve:
             limit = min(time_limit, self.quick_limit)
@@ -93,7 +102,7 @@ class WorkerPool(WorkerSupply):
             ready = _answered(worker.conn, first, gone)
             if not ready and not worker.reserve and not (gone is not None and gone.is_set()):
                 worker.deprioritise()
-                lent = self._lend()
+                lent = not worker.own and self._lend()
                 remaining = time_limit - (time.monotonic() - started)
                 ready = remaining > 0 and _answered(worker.conn, remaining, gone)
             if not ready and gone is not None and gone.is_set():
@@ -124,6 +133,38 @@ class WorkerPool(WorkerSupply):
                 self._running.discard(worker)
         self._release(worker, healthy=True, lent=lent)
         return answer
+
+    @contextlib.contextmanager
+    def own_work(self) -> Iterator[None]:
+        """Run the block's jobs (the server's own warm-up, in this thread) in a worker outside
+        the clients' pool, started for it and stopped after it: clients never wait for a
+        worker, nor are refused after ``queue_wait``, because of the warm-up."""
+        token = SERVER_OWN.set(True)
+        try:
+            yield
+        finally:
+            SERVER_OWN.reset(token)
+            while True:
+                try:
+                    worker = self._own_idle.get_nowait()
+                except queue.Empty:
+                    break
+                worker.stop()
+
+    def _own_worker(self) -> WorkerHandle:
+        """An idle worker of the server's own, or a new one; a pool closed answers 503."""
+        if self._closed:
+            raise self._stopping(None)
+        try:
+            worker = self._own_idle.get_nowait()
+        except queue.Empty:
+            worker = self._spawn()
+            worker.own = True
+            return worker
+        if worker.generation != self.generation or not worker.process.is_alive():
+            worker.stop()
+            return self._own_worker()
+        return worker
 
     def run(self, job: QueryJob, *, time_limit: float | None = None) -> QueryOutcome:
         """Check ``job``'s text against the limits, run it, and return its outcome."""
