@@ -137,3 +137,14 @@ def test_pipelined_requests_then_half_close_are_all_answered_in_order(
     assert logged == [f"GET /sparql?piped={n}" for n in range(3)]
     bodies = [p.rsplit(b"\r\n\r\n", 1)[1] for p in finals]
     assert bodies == [b"true"] * 3, answer
+
+
+def test_a_pipelined_short_body_after_the_answers_reads_408(server: ServerHandle) -> None:
+    """A whole request, then one whose body stops short, then the client's end: the first is
+    answered, the second 408, and the connection closes."""
+    query = urlencode({"query": "ASK {}"}).encode()
+    first = b"GET /sparql?" + query + b" HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+    answer = _half_closed(server, first + HEAD % b"cut" + b"Content-Length: 50\r\n\r\nASK")
+    finals = [part for part in answer.split(b"HTTP/1.1 ")[1:] if not part.startswith(b"100 ")]
+    assert [p.split(b"\r\n")[0] for p in finals] == [b"200 OK", b"408 Request Timeout"], answer
+    assert finals[1].endswith(ENDED), answer
