@@ -67,30 +67,20 @@ class Flights:
         with self._lock:
             return bool(self._waiters.get(key)) or key in self._threads
 
-    async def settled(self, key: Hashable, timeout: float, gone: Gone | None = None) -> bool | None:
+    async def settled(self, key: Hashable, timeout: float) -> bool | None:
         """Wait in the event loop (no thread) for the running answer of ``key``: None when
         none is running, True once it ended, False when ``timeout`` seconds passed first. A
-        waiter whose client has gone (``gone`` set) stops within :data:`GONE_CHECK` seconds,
-        with :class:`~scholarkg.errors.QueryLimitError` 499."""
+        waiter cancelled (its client gone) is no longer counted."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         with self._lock:
             if key not in self._running:
                 return None
             self._waiters.setdefault(key, []).append(future)
-        deadline = time.monotonic() + timeout
         try:
-            while True:
-                wait = deadline - time.monotonic()
-                if gone is not None:
-                    wait = min(wait, GONE_CHECK)
-                try:
-                    await asyncio.wait_for(asyncio.shield(future), max(0.0, wait))
-                    return True
-                except TimeoutError:
-                    if gone is not None and gone.is_set():
-                        raise client_left() from None
-                    if time.monotonic() >= deadline:
-                        return False
+            await asyncio.wait_for(asyncio.shield(future), timeout)
+            return True
+        except TimeoutError:
+            return False
         finally:
             with self._lock:
                 left = self._waiters.get(key)

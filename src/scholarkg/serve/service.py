@@ -31,7 +31,7 @@ from scholarkg.serve.cache import (
 )
 from scholarkg.serve.flights import Flights, wait_for
 from scholarkg.serve.guard import QueryLimits
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, Gone
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
 from scholarkg.serve.linked_data import IriMapper
 from scholarkg.serve.protocol import Operation, Wanted
@@ -192,18 +192,16 @@ class KnowledgeGraph:
             finally:
                 CLIENT_GONE.reset(token)
 
-    async def answer_in_flight(
-        self, operation: Operation, wanted: Wanted, gone: Gone | None = None
-    ) -> QueryOutcome | None:
+    async def answer_in_flight(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:
         """The answer of this query when it is being answered now (for another client, or the
         warm-up), waited for in the event loop: it takes no thread and no worker, so no place
         of ``max_queries_per_client`` either. None when none is running, or when the one
-        running kept no answer (it failed, or was fast): then ask :meth:`query`. A client that
-        leaves meanwhile (``gone`` set) stops waiting (499); while it waits, the query is not
-        stopped for the leaving of the client that asked it first."""
+        running kept no answer (it failed, or was fast): then ask :meth:`query`. While it waits
+        (until cancelled: its client left), the query is not stopped for the leaving of the
+        client that asked it first."""
         key = self._key(operation, wanted)
         limit = self.settings.time_limit
-        ended = await self.flights.settled(key, limit, gone)
+        ended = await self.flights.settled(key, limit)
         if ended is False:
             raise _still_running(limit)
         return None if ended is None else self.results.get(key)
