@@ -96,7 +96,10 @@ class WorkerPool(WorkerSupply):
         lent = False
         with self._lock:
             self._running.add(worker)
+            closed = self._closed  # closed before it was added: close() did not stop it
         try:
+            if closed:
+                raise EOFError
             worker.conn.send(job)
             first = time_limit if worker.reserve else min(DEPRIORITISE_AFTER, time_limit)
             ready = _answered(worker.conn, first, gone)
@@ -204,8 +207,11 @@ class WorkerPool(WorkerSupply):
         last: QueryOutcome | None = None
         with self._lock:
             self._running.add(worker)
+            closed = self._closed  # as in _answer
         deadline = started + limit
         try:
+            if closed:
+                raise EOFError
             worker.conn.send(job)
             while True:
                 now = time.monotonic()
