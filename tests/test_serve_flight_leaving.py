@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -17,8 +18,12 @@ from urllib.parse import urlencode
 import pytest
 
 from scholarkg.config import ServeSettings
+from scholarkg.errors import QueryLimitError
 from scholarkg.serve import ServerHandle
-from serve_helpers import running_server
+from scholarkg.serve.protocol import Operation
+from scholarkg.serve.protocol import negotiate as negotiate_query
+from scholarkg.serve.workers import CLIENT_GONE
+from serve_helpers import SPARQL_JSON, running_server
 from test_serve_flood import slow
 from test_serve_isolation import _address, _until
 from test_serve_single_flight import ROWS, SLOW
@@ -115,3 +120,36 @@ def test_a_waiter_left_alone_gets_the_one_run_s_answer(
     # the asker's answer (its query was not stopped: the access log's rule) went to no one
     _until(lambda: len(_access(caplog, "asker")) == 1, "the asker was not logged", 300)
     assert '" 200 0 ' in _access(caplog, "asker")[0], _access(caplog, "asker")
+
+
+def test_a_waiter_in_a_query_thread_stops_waiting_when_its_client_leaves(
+    server: ServerHandle,
+) -> None:
+    """The other way to wait (a query thread that found the same query running as it began):
+    its client gone, it stops at once with 499 while the query runs on for its asker; the
+    asker gone too, the query is stopped."""
+    kg = server.kg
+    wanted = negotiate_query(SPARQL_JSON, None)
+    operation = Operation("query", slow(6))
+    asker, waiter = threading.Event(), threading.Event()
+    failures: list[QueryLimitError] = []
+
+    def ask(gone: threading.Event) -> None:
+        CLIENT_GONE.set(gone)
+        try:
+            kg.query(operation, wanted)
+        except QueryLimitError as exc:
+            failures.append(exc)
+
+    first = threading.Thread(target=ask, args=(asker,), daemon=True)
+    first.start()
+    _until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+    second = threading.Thread(target=ask, args=(waiter,), daemon=True)
+    second.start()
+    _until(lambda: kg.flights.wanted(kg._key(operation, wanted)), "it never waited", 300)
+    waiter.set()
+    second.join(300)
+    assert [f.status for f in failures] == [499] and kg.flights.running() == 1
+    asker.set()
+    first.join(300)
+    assert [f.status for f in failures] == [499, 499] and kg.pool.replaced == 1
