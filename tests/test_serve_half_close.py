@@ -115,3 +115,36 @@ def test_an_http_1_0_client_is_never_sent_an_interim_answer(server: ServerHandle
     answer = _half_closed(server, b"GET /sparql?" + query + b" HTTP/1.0\r\nHost: x\r\n\r\n")
     assert b" 100 Continue" not in answer, answer
     assert answer == b"" or answer.startswith(b"HTTP/1.1 200 OK"), answer
+
+
+def test_pipelined_requests_then_half_close_are_all_answered_in_order(
+    server: ServerHandle, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Three requests sent at once, then the client's side ended: each is answered, in the
+    order sent, and then the connection is closed (before: only the first was answered)."""
+    asks = [f"ASK {{ FILTER({n} = {n}) }}" for n in range(3)]
+    data = b"".join(
+        b"GET /sparql?piped=%d&" % n
+        + urlencode({"query": ask}).encode()
+        + b" HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+        for n, ask in enumerate(asks)
+    )
+    answer = _half_closed(server, data)
+    finals = [part for part in answer.split(b"HTTP/1.1 ")[1:] if not part.startswith(b"100 ")]
+    assert [p.split(b"\r\n")[0] for p in finals] == [b"200 OK"] * 3, answer
+    _until(lambda: len(_access(caplog, "?piped=")) == 3, "not every request was logged")
+    logged = [line.split('"')[1].split("&")[0] for line in _access(caplog, "?piped=")]
+    assert logged == [f"GET /sparql?piped={n}" for n in range(3)]
+    bodies = [p.rsplit(b"\r\n\r\n", 1)[1] for p in finals]
+    assert bodies == [b"true"] * 3, answer
+
+
+def test_a_pipelined_short_body_after_the_answers_reads_408(server: ServerHandle) -> None:
+    """A whole request, then one whose body stops short, then the client's end: the first is
+    answered, the second 408, and the connection closes."""
+    query = urlencode({"query": "ASK {}"}).encode()
+    first = b"GET /sparql?" + query + b" HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n"
+    answer = _half_closed(server, first + HEAD % b"cut" + b"Content-Length: 50\r\n\r\nASK")
+    finals = [part for part in answer.split(b"HTTP/1.1 ")[1:] if not part.startswith(b"100 ")]
+    assert [p.split(b"\r\n")[0] for p in finals] == [b"200 OK", b"408 Request Timeout"], answer
+    assert finals[1].endswith(ENDED), answer

@@ -9,15 +9,13 @@ the server when to reopen its workers and drop what it computed. It also version
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import datetime as dt
 import hashlib
 import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -198,70 +196,3 @@ def _digest(key: Hashable) -> bytes:
     """A fixed-size stand-in for ``key``: the SHA-256 of its ``repr`` (the same for equal keys
     of strings, numbers, None and tuples of them)."""
     return hashlib.sha256(repr(key).encode("utf-8", "backslashreplace")).digest()
-
-
-class Flights:
-    """Queries being answered now, by key: an identical query asked meanwhile waits for the
-    first one's answer (kept in the result cache) instead of running it a second time — the
-    warm-up's whole-store aggregates after a store change, a page many clients open at once."""
-
-    def __init__(self) -> None:
-        self._running: dict[Hashable, threading.Event] = {}
-        self._waiters: dict[Hashable, list[asyncio.Future[None]]] = {}  # :meth:`settled`'s
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def first(self, key: Hashable) -> Iterator[threading.Event | None]:
-        """Yields None to the first asker of ``key`` (it runs the query; others wait until it
-        leaves the block), or the event the running one sets when it is done."""
-        with self._lock:
-            running = self._running.get(key)
-            if running is None:
-                mine = self._running[key] = threading.Event()
-        if running is not None:
-            yield running
-            return
-        try:
-            yield None
-        finally:
-            with self._lock:
-                del self._running[key]
-                waiters = self._waiters.pop(key, [])
-            mine.set()
-            for future in waiters:
-                with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits
-                    future.get_loop().call_soon_threadsafe(_settle, future)
-
-    async def settled(self, key: Hashable, timeout: float) -> bool | None:
-        """Wait in the event loop (no thread) for the running answer of ``key``: None when
-        none is running, True once it ended, False when ``timeout`` seconds passed first."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        with self._lock:
-            if key not in self._running:
-                return None
-            self._waiters.setdefault(key, []).append(future)
-        try:
-            await asyncio.wait_for(asyncio.shield(future), timeout)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            with self._lock:
-                left = self._waiters.get(key)
-                if left is not None and future in left:
-                    left.remove(future)
-
-    def waiting(self) -> int:
-        """How many requests wait in the event loop for a running answer (for tests)."""
-        with self._lock:
-            return sum(len(futures) for futures in self._waiters.values())
-
-    def running(self) -> int:
-        """How many distinct queries are being answered (for tests and logs)."""
-        with self._lock:
-            return len(self._running)
-
-
-def _settle(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)

@@ -9,7 +9,8 @@ HTTP/1.1 client whose request came whole is sent an interim ``100 Continue`` (RF
 every HTTP/1.1 client parses unasked 1xx answers): a client that closed its socket answers
 that with a reset, which :meth:`HalfClose._probe` sees within :data:`PROBE_EVERY` seconds and
 ends the connection as gone (its query stopped, logged 499); one that only half-closed gets
-its answer, and the connection is closed after it. An HTTP/1.0 client (no 1xx may be sent to
+its answer, and the connection is closed after it (after the answers of every request it
+had sent whole, pipelined, in order). An HTTP/1.0 client (no 1xx may be sent to
 it) that ends its side is taken as gone, as before.
 """
 
@@ -39,6 +40,7 @@ class HalfClose:
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
     _probing: asyncio.TimerHandle | None = None
+    _ending = False  # the client ended its side: close once what it sent is answered
 
     def cut_short(self, message: str) -> None:
         """Answer 408 with ``message`` (the request body will never come whole) and close; the
@@ -64,12 +66,32 @@ class HalfClose:
             return None
         if self.conn.their_state is not h11.DONE or cycle.scope.get("http_version") != "1.1":
             return None
-        cycle.keep_alive = False  # closed after its answer: nothing more can come
+        # Requests sent before the end (pipelined, waiting in h11's buffer) are answered each
+        # in turn (:meth:`on_response_complete`); after the last, the connection is closed.
+        self._ending = True
+        if not self.conn.trailing_data[0]:
+            cycle.keep_alive = False  # closed after its answer: nothing more can come
         if self.conn.our_state is h11.SEND_RESPONSE:
             interim = h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue")
             self.transport.write(self.conn.send(interim) or b"")
         self._probing = self.loop.call_later(PROBE_EVERY, self._probe)
         return True
+
+    def on_response_complete(self) -> None:
+        """An answer is whole: after the client's end, the next pipelined request that came
+        whole is answered as the first was (probed); nothing more whole: 408 for a body still
+        short, else the connection closes."""
+        super().on_response_complete()  # type: ignore[misc]  # H11Protocol's, next in the MRO
+        if not self._ending or self.transport.is_closing():
+            return
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete and self.client_ended():
+            return
+        if self.transport.is_closing():
+            return
+        if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.SEND_RESPONSE:
+            return  # client_ended answered it 408
+        self.transport.close()
 
     def _probe(self) -> None:
         """End the connection once the half-closed client has reset it (it had closed)."""

@@ -27,7 +27,7 @@ from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.bidi import isolated
 from scholarkg.serve.half_close import CUT
 from scholarkg.serve.http_limits import PEER, client_key
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, NotAcceptableError
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, NotAcceptableError, client_left
 from scholarkg.serve.linked_data import Description, NotRepresentableError, not_found, serialize
 from scholarkg.serve.protocol import (
     ProtocolError,
@@ -270,6 +270,20 @@ class BaseRoutes:
                 self.in_flight[client] = left
             else:
                 del self.in_flight[client]
+
+    async def in_flight_answer(self, request: Request, operation: Any, wanted: Any) -> Any:
+        """:meth:`KnowledgeGraph.answer_in_flight`, its client watched: one that leaves stops
+        waiting (499, sent to no one)."""
+        watch = asyncio.create_task(_watch_client(request, threading.Event()))
+        waiting = asyncio.ensure_future(self.kg.answer_in_flight(operation, wanted))
+        try:
+            await asyncio.wait({watch, waiting}, return_when=asyncio.FIRST_COMPLETED)
+            if not waiting.done():  # the client left first: it waits no more
+                raise client_left()
+            return waiting.result()
+        finally:
+            watch.cancel()
+            waiting.cancel()
 
     def rdf(self, triples: list[ox.Triple], media: str, headers: dict[str, str]) -> Response:
         description = Description("", tuple(triples))

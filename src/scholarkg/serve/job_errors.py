@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.jobs import JobFailure
@@ -19,6 +20,13 @@ class NotAcceptableError(QueryError):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         super().__init__(f"no acceptable format for {kind} results")
+
+
+class Gone(Protocol):
+    """Whether a query's client has gone (a ``threading.Event``, or a flight's
+    :class:`~scholarkg.serve.cache.Unwanted`): the pool stops a job for no one."""
+
+    def is_set(self) -> bool: ...
 
 
 def over_time(limit: float) -> QueryLimitError:

@@ -80,7 +80,7 @@ class SparqlRoutes(BaseRoutes):
         outcome = self.kg.kept(operation, wanted)
         try:
             if outcome is None:  # the same query running: its answer, waited for uncounted
-                outcome = await self.kg.answer_in_flight(operation, wanted)
+                outcome = await self.in_flight_answer(request, operation, wanted)
             if outcome is None:
                 outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:

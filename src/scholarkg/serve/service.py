@@ -26,10 +26,10 @@ from scholarkg.query import SavedQuery, saved_queries
 from scholarkg.serve.cache import (
     AggregateCache,
     Exhausted,
-    Flights,
     ResultCache,
     StoreWatcher,
 )
+from scholarkg.serve.flights import Flights, wait_for
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.job_errors import BUSY_RETRY_AFTER
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
@@ -40,7 +40,7 @@ from scholarkg.serve.query_key import normal_form
 from scholarkg.serve.site_data import SiteData
 from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.updates import Updates
-from scholarkg.serve.workers import WorkerPool
+from scholarkg.serve.workers import CLIENT_GONE, WorkerPool
 from scholarkg.store.sparql_text import iri_ref
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,8 @@ class KnowledgeGraph:
         links to, in a background thread (``warmed`` is set when it is done)."""
         self.warmed.clear()
 
-        def work() -> None:
-            with contextlib.suppress(ScholarKGError):
+        def work() -> None:  # in a worker of its own (WorkerPool.own_work), not the clients'
+            with self.pool.own_work(), contextlib.suppress(ScholarKGError):
                 landing = self.site.landing()
                 self.site.search_index()
                 # The hubs the landing page links to are the slow pages: compute them now.
@@ -175,20 +175,30 @@ class KnowledgeGraph:
         if cached is not None:
             return cached  # type: ignore[no-any-return]
         limit = self.settings.time_limit if time_limit is None else time_limit
+        gone = CLIENT_GONE.get()
         with self.flights.first(key) as running:
             if running is not None:  # the same query is being answered: wait for that answer
-                if not running.wait(limit):
+                if not wait_for(running, limit, gone):
                     raise _still_running(limit)
                 cached = self.results.get(key)
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
-            return self._answer(key, job, limit, time_limit)
+            if gone is None:
+                return self._answer(key, job, limit, time_limit)
+            # stopped once its client has gone and no other client waits for its answer
+            token = CLIENT_GONE.set(self.flights.unwanted(key, gone))
+            try:
+                return self._answer(key, job, limit, time_limit)
+            finally:
+                CLIENT_GONE.reset(token)
 
     async def answer_in_flight(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:
         """The answer of this query when it is being answered now (for another client, or the
         warm-up), waited for in the event loop: it takes no thread and no worker, so no place
         of ``max_queries_per_client`` either. None when none is running, or when the one
-        running kept no answer (it failed, or was fast): then ask :meth:`query`."""
+        running kept no answer (it failed, or was fast): then ask :meth:`query`. While it waits
+        (until cancelled: its client left), the query is not stopped for the leaving of the
+        client that asked it first."""
         key = self._key(operation, wanted)
         limit = self.settings.time_limit
         ended = await self.flights.settled(key, limit)

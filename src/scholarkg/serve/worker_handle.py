@@ -36,6 +36,7 @@ class WorkerHandle:
     """One worker process and the parent's end of its pipe (``reserve``: kept for quick jobs)."""
 
     reserve = False
+    own = False  # the server's own (warm-up) worker, outside the clients' pool
 
     def __init__(self, spec: StoreSpec, limits: QueryLimits, generation: int) -> None:
         self.generation = generation

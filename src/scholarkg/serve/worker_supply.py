@@ -10,7 +10,13 @@ import time
 
 from scholarkg.errors import QueryError, QueryLimitError
 from scholarkg.serve.guard import QueryLimits
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, client_left, queue_full, unopened
+from scholarkg.serve.job_errors import (
+    BUSY_RETRY_AFTER,
+    Gone,
+    client_left,
+    queue_full,
+    unopened,
+)
 from scholarkg.serve.jobs import QueryJob, SelectBatch, UpdateJob
 from scholarkg.serve.middleware import loggable
 from scholarkg.serve.store_spec import StoreSpec
@@ -60,6 +66,7 @@ class WorkerSupply:
         self.quick = 0 if one_job else max(0, quick)
         self.quick_limit = quick_limit  # a reserve worker's time limit
         self._quick_idle: queue.Queue[WorkerHandle] = queue.Queue()
+        self._own_idle: queue.Queue[WorkerHandle] = queue.Queue()  # the warm-up's, while it runs
         self.quick_answered = 0  # jobs answered by a reserve worker (for logs and tests)
         self.quick_too_slow = 0  # jobs a reserve worker's limit stopped, then run again
         self.queue_timeouts = 0  # jobs refused after waiting queue_wait for a worker
@@ -75,6 +82,8 @@ class WorkerSupply:
 
     def _home(self, worker: WorkerHandle) -> queue.Queue[WorkerHandle]:
         """The queue ``worker`` waits in while idle."""
+        if worker.own:
+            return self._own_idle
         return self._quick_idle if worker.reserve else self._idle
 
     def refresh(self) -> None:
@@ -83,14 +92,15 @@ class WorkerSupply:
         open; running queries finish first, and their workers are replaced when they return."""
         with self._lock:
             self.generation += 1
-        for idle in (self._idle, self._quick_idle):
+        for idle in (self._idle, self._quick_idle, self._own_idle):
             while not self._closed:
                 try:
                     worker = idle.get_nowait()
                 except queue.Empty:
                     break
                 worker.stop()
-                self._replace_later(reserve=worker.reserve)
+                if not worker.own:  # the warm-up's is started when it asks again
+                    self._replace_later(reserve=worker.reserve)
 
     def close(self) -> None:
         """Stop every worker, those running a job too (their callers get :meth:`_stopping`)."""
@@ -99,7 +109,7 @@ class WorkerSupply:
             running = list(self._running)
         for worker in running:
             worker.stop()
-        for idle in (self._idle, self._quick_idle):
+        for idle in (self._idle, self._quick_idle, self._own_idle):
             while True:
                 try:
                     worker = idle.get_nowait()
@@ -132,8 +142,10 @@ class WorkerSupply:
         if not healthy and not self.one_job:
             self.replaced += 1
         with self._lock:
-            surplus = not worker.reserve and (
-                self._total > self.size + self._lending or (self.one_job and not healthy)
+            surplus = (
+                not worker.reserve
+                and not worker.own
+                and (self._total > self.size + self._lending or (self.one_job and not healthy))
             )
             if surplus:
                 self._total -= 1
@@ -144,6 +156,8 @@ class WorkerSupply:
             self._home(worker).put(worker)
             return
         worker.stop()
+        if worker.own:  # the warm-up's next job starts another
+            return
         try:
             self._home(worker).put(self._spawn(reserve=worker.reserve))
         except QueryError:
@@ -234,7 +248,7 @@ class WorkerSupply:
         job: QueryJob | SelectBatch | UpdateJob,
         *,
         quick: bool = False,
-        gone: threading.Event | None = None,
+        gone: Gone | None = None,
     ) -> WorkerHandle:
         """An idle worker (for a ``quick`` job, a reserve worker when no other is idle), waited
         for up to the ``queue_wait`` limit; a caller whose client has gone (``gone`` set) stops
@@ -256,7 +270,7 @@ class WorkerSupply:
         job: QueryJob | SelectBatch | UpdateJob,
         *,
         quick: bool,
-        gone: threading.Event | None,
+        gone: Gone | None,
     ) -> WorkerHandle:
         """An idle worker, waited for up to ``queue_wait`` seconds in slices (past it,
         :func:`queue_full`, counted in ``queue_timeouts``): a pool that closes meanwhile answers

@@ -11,21 +11,25 @@ the ``quick`` reserve workers, under their short time limit. Closing
 the pool (the server stopping) stops the running jobs' workers too: their callers, and any
 caller still waiting for a worker, get a 503 at once instead of holding the server's shutdown
 until the time limit. A query whose client has gone (:data:`CLIENT_GONE` set) is stopped the
-same way within :data:`GONE_CHECK` seconds: no worker runs on for an answer nobody reads.
+same way within :data:`GONE_CHECK` seconds: no worker runs on for an answer nobody reads. The
+server's own warm-up runs in a worker of its own (:meth:`WorkerPool.own_work`), outside the
+clients' pool, so no client waits for a worker (nor is refused after ``queue_wait``) because
+of it.
 """
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import queue
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Any
 
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve.guard import check_query
-from scholarkg.serve.job_errors import client_left, failure_error, over_time
+from scholarkg.serve.job_errors import Gone, client_left, failure_error, over_time
 from scholarkg.serve.jobs import (
     JobFailure,
     QueryJob,
@@ -42,9 +46,11 @@ from scholarkg.serve.worker_supply import WorkerSupply
 
 DEPRIORITISE_AFTER = 1.0
 GONE_CHECK = 0.2
+# True in the thread of the server's own warm-up (:meth:`WorkerPool.own_work`).
+SERVER_OWN: ContextVar[bool] = ContextVar("server_own", default=False)
 # Set (by the server's request handler, in the thread's context) once the client that asked for
 # the query running in this thread has closed its connection.
-CLIENT_GONE: ContextVar[threading.Event | None] = ContextVar("client_gone", default=None)
+CLIENT_GONE: ContextVar[Gone | None] = ContextVar("client_gone", default=None)
 
 
 class WorkerPool(WorkerSupply):
@@ -57,6 +63,8 @@ class WorkerPool(WorkerSupply):
         reserve worker (none of the pool's idle), under ``quick_limit``; stopped there, it
         waits for one of the pool's workers as any job does, under ``time_limit``."""
         gone = CLIENT_GONE.get()
+        if SERVER_OWN.get():
+            return self._answer(self._own_worker(), job, time_limit, None)
         worker = self._acquire(job, quick=quick, gone=gone)
         if worker.reserve:
             limit = min(time_limit, self.quick_limit)
@@ -77,7 +85,7 @@ class WorkerPool(WorkerSupply):
         worker: WorkerHandle,
         job: QueryJob | SelectBatch | UpdateJob,
         time_limit: float,
-        gone: threading.Event | None,
+        gone: Gone | None,
     ) -> Any:
         """``job``'s answer from ``worker``, which is released (or stopped) after it. A job of
         the pool's running past :data:`DEPRIORITISE_AFTER` has a worker lent beside it."""
@@ -88,13 +96,16 @@ class WorkerPool(WorkerSupply):
         lent = False
         with self._lock:
             self._running.add(worker)
+            closed = self._closed  # closed before it was added: close() did not stop it
         try:
+            if closed:
+                raise EOFError
             worker.conn.send(job)
             first = time_limit if worker.reserve else min(DEPRIORITISE_AFTER, time_limit)
             ready = _answered(worker.conn, first, gone)
             if not ready and not worker.reserve and not (gone is not None and gone.is_set()):
                 worker.deprioritise()
-                lent = self._lend()
+                lent = not worker.own and self._lend()
                 remaining = time_limit - (time.monotonic() - started)
                 ready = remaining > 0 and _answered(worker.conn, remaining, gone)
             if not ready and gone is not None and gone.is_set():
@@ -125,6 +136,38 @@ class WorkerPool(WorkerSupply):
                 self._running.discard(worker)
         self._release(worker, healthy=True, lent=lent)
         return answer
+
+    @contextlib.contextmanager
+    def own_work(self) -> Iterator[None]:
+        """Run the block's jobs (the server's own warm-up, in this thread) in a worker outside
+        the clients' pool, started for it and stopped after it: clients never wait for a
+        worker, nor are refused after ``queue_wait``, because of the warm-up."""
+        token = SERVER_OWN.set(True)
+        try:
+            yield
+        finally:
+            SERVER_OWN.reset(token)
+            while True:
+                try:
+                    worker = self._own_idle.get_nowait()
+                except queue.Empty:
+                    break
+                worker.stop()
+
+    def _own_worker(self) -> WorkerHandle:
+        """An idle worker of the server's own, or a new one; a pool closed answers 503."""
+        if self._closed:
+            raise self._stopping(None)
+        try:
+            worker = self._own_idle.get_nowait()
+        except queue.Empty:
+            worker = self._spawn()
+            worker.own = True
+            return worker
+        if worker.generation != self.generation or not worker.process.is_alive():
+            worker.stop()
+            return self._own_worker()
+        return worker
 
     def run(self, job: QueryJob, *, time_limit: float | None = None) -> QueryOutcome:
         """Check ``job``'s text against the limits, run it, and return its outcome."""
@@ -164,8 +207,11 @@ class WorkerPool(WorkerSupply):
         last: QueryOutcome | None = None
         with self._lock:
             self._running.add(worker)
+            closed = self._closed  # as in _answer
         deadline = started + limit
         try:
+            if closed:
+                raise EOFError
             worker.conn.send(job)
             while True:
                 now = time.monotonic()
@@ -221,7 +267,7 @@ class WorkerPool(WorkerSupply):
         return tuple(answer)
 
 
-def _answered(conn: Any, wait: float, gone: threading.Event | None) -> bool:
+def _answered(conn: Any, wait: float, gone: Gone | None) -> bool:
     """Whether ``conn`` has the answer within ``wait`` seconds; False early once ``gone`` is set."""
     if gone is None:
         return bool(conn.poll(wait))

@@ -1,0 +1,128 @@
+"""Single flight: an identical query asked while one is being answered waits for that answer
+(the warm-up's whole-store aggregates after a store change, a page many clients open at once)
+instead of running it a second time; the one running is stopped once no client wants it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import threading
+import time
+from collections.abc import Hashable, Iterator
+
+from scholarkg.serve.job_errors import Gone, client_left
+
+GONE_CHECK = 0.2  # seconds between looks at whether a waiting client has gone
+
+
+class Flights:
+    """Queries being answered now, by key: an identical query asked meanwhile waits for the
+    first one's answer (kept in the result cache) instead of running it a second time — the
+    warm-up's whole-store aggregates after a store change, a page many clients open at once.
+    Every client waiting for one is counted (:meth:`settled`, :meth:`first`): the one running
+    it is stopped only once its own client and every waiting one have left (:meth:`unwanted`)."""
+
+    def __init__(self) -> None:
+        self._running: dict[Hashable, threading.Event] = {}
+        self._waiters: dict[Hashable, list[asyncio.Future[None]]] = {}  # :meth:`settled`'s
+        self._threads: dict[Hashable, int] = {}  # :meth:`first`'s waiters, in query threads
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def first(self, key: Hashable) -> Iterator[threading.Event | None]:
+        """Yields None to the first asker of ``key`` (it runs the query; others wait until it
+        leaves the block), or the event the running one sets when it is done."""
+        with self._lock:
+            running = self._running.get(key)
+            if running is None:
+                mine = self._running[key] = threading.Event()
+            else:
+                self._threads[key] = self._threads.get(key, 0) + 1
+        if running is not None:
+            try:
+                yield running
+            finally:
+                with self._lock:
+                    left = self._threads.pop(key) - 1
+                    if left:
+                        self._threads[key] = left
+            return
+        try:
+            yield None
+        finally:
+            with self._lock:
+                del self._running[key]
+                waiters = self._waiters.pop(key, [])
+            mine.set()
+            for future in waiters:
+                with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits
+                    future.get_loop().call_soon_threadsafe(_settle, future)
+
+    def unwanted(self, key: Hashable, gone: Gone) -> Unwanted:
+        """What stops the running ``key``: ``gone`` (its asker left) and no client waiting."""
+        return Unwanted(self, key, gone)
+
+    def wanted(self, key: Hashable) -> bool:
+        """Whether a client waits for the running answer of ``key``."""
+        with self._lock:
+            return bool(self._waiters.get(key)) or key in self._threads
+
+    async def settled(self, key: Hashable, timeout: float) -> bool | None:
+        """Wait in the event loop (no thread) for the running answer of ``key``: None when
+        none is running, True once it ended, False when ``timeout`` seconds passed first. A
+        waiter cancelled (its client gone) is no longer counted."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        with self._lock:
+            if key not in self._running:
+                return None
+            self._waiters.setdefault(key, []).append(future)
+        try:
+            await asyncio.wait_for(asyncio.shield(future), timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            with self._lock:
+                left = self._waiters.get(key)
+                if left is not None and future in left:
+                    left.remove(future)
+                    if not left:
+                        del self._waiters[key]
+
+    def waiting(self) -> int:
+        """How many requests wait in the event loop for a running answer (for tests)."""
+        with self._lock:
+            return sum(len(futures) for futures in self._waiters.values())
+
+    def running(self) -> int:
+        """How many distinct queries are being answered (for tests and logs)."""
+        with self._lock:
+            return len(self._running)
+
+
+class Unwanted:
+    """Set (as the worker pool's ``CLIENT_GONE`` sees it) once the client that runs a flight
+    has gone and no other waits for its answer: the query is stopped for no one."""
+
+    def __init__(self, flights: Flights, key: Hashable, gone: Gone) -> None:
+        self.flights, self.key, self.gone = flights, key, gone
+
+    def is_set(self) -> bool:
+        return self.gone.is_set() and not self.flights.wanted(self.key)
+
+
+def wait_for(running: threading.Event, limit: float, gone: Gone | None) -> bool:
+    """Wait in a thread for the answer ``running`` stands for: False past ``limit`` seconds;
+    a client that has gone meanwhile stops waiting within :data:`GONE_CHECK` seconds (499)."""
+    deadline = time.monotonic() + limit
+    while not running.wait(max(0.0, min(GONE_CHECK, deadline - time.monotonic()))):
+        if gone is not None and gone.is_set():
+            raise client_left()
+        if time.monotonic() >= deadline:
+            return False
+    return True
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
