@@ -3,7 +3,6 @@ of every paper and the co-author pair index the co-author rule reads."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -223,8 +222,8 @@ class EvidenceTables:
             wanted = [str(name) for (name,) in listed if listed_as(str(name))]
             if not wanted:
                 return []
-            where += " AND m.name IN (SELECT value FROM json_each(?))"  # any number of names
-            more.append(json.dumps(wanted))
+            where += f" AND m.name IN ({','.join('?' * len(wanted))})"  # as the persons are
+            more += wanted
         keys, rows = self._beside(
             block,
             co_blocks,
