@@ -69,8 +69,9 @@ def resolve(given: Sequence[PaperMentions]) -> tuple[float, dict[str, int], _Cou
         cpu = time.process_time() - started
         rows = reg.db.execute("SELECT node, person FROM mentions")
         persons = {str(node): reg.live(int(person)) for node, person in rows}
+        conflicts = len(resolver.conflicts)  # rows of the registry (run_lines): read before close
         reg.close()
-    return cpu, persons, reg, len(resolver.conflicts)
+    return cpu, persons, reg, conflicts
 
 
 def agreement(first: dict[str, int], second: dict[str, int]) -> tuple[float, int]:

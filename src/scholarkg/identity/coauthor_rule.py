@@ -162,12 +162,14 @@ class CoauthorRule(CoauthorTies):
             wanted = [person for person in persons if apart[person]]
             if not wanted:
                 continue
-            for node, name, person, score, co_block, co_name in reg.coauthor_nodes(
-                block, list(mine), paper.paper, wanted
+            for node, _name, person, score, co_block, co_name in reg.coauthor_nodes(
+                block,
+                list(mine),
+                paper.paper,
+                wanted,
+                lambda name: names.compatible(name, author.name),
             ):
-                if names.compatible(name, author.name) and any(
-                    names.compatible(co_name, m) for m in mine[co_block]
-                ):
+                if any(names.compatible(co_name, m) for m in mine[co_block]):
                     shared.setdefault(node, set()).add(co_block)
                     found[node] = (person, score)
         due: dict[str, int] = {}

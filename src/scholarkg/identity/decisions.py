@@ -24,7 +24,7 @@ class Decisions:
     events: RunLines[IdentityEvent]
     conflicts: RunLines[str]
     _names: dict[int, str]  # the fullest spelling of persons seen in this run
-    _retired: set[int]  # persons merged away in this run
+    _retired: set[int]  # persons merged away in the batch being decided (resolver)
 
     def _new(
         self,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -197,23 +197,40 @@ class EvidenceTables:
         return {str(p): int(n) for p, n in select_in(self.db, query, list(papers))}
 
     def coauthor_nodes(
-        self, block: str, co_blocks: Sequence[str], paper: str, persons: Sequence[int] = ()
+        self,
+        block: str,
+        co_blocks: Sequence[str],
+        paper: str,
+        persons: Sequence[int] = (),
+        listed_as: Callable[[str], bool] | None = None,
     ) -> list[tuple[str, str, int, float, str, str]]:
         """(node, name as listed, person, score, co-author block, co-author name): each
         authorship in ``block`` on a paper other than ``paper`` beside a co-author in one of
         ``co_blocks`` that co-authors or no evidence decided (not a profile's claim, a
         position or a configured split), one row per node and co-author block; held by one of
-        ``persons`` only (:meth:`coauthor_persons`), when given."""
+        ``persons`` only (:meth:`coauthor_persons`), when given; listed under a name
+        ``listed_as`` accepts only, when given: the distinct names are read first, so a
+        person's thousand papers under a name it refuses are one row, not a thousand."""
         held = f" AND m.person IN ({','.join('?' * len(persons))})" if persons else ""
+        where = f"{held} AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
+        join = " FROM coauthor_pairs c JOIN mentions m ON m.node = c.node"
+        more: list[Any] = list(persons)
+        if listed_as is not None:
+            _, listed = self._beside(
+                block, co_blocks, paper, f"SELECT DISTINCT m.name{join}", where, more
+            )
+            wanted = [str(name) for (name,) in listed if listed_as(str(name))]
+            if not wanted:
+                return []
+            where += f" AND m.name IN ({','.join('?' * len(wanted))})"  # as the persons are
+            more += wanted
         keys, rows = self._beside(
             block,
             co_blocks,
             paper,
-            "SELECT m.node, m.name, m.person, COALESCE(m.score, 0), c.pair, MIN(c.co_name)"
-            " FROM coauthor_pairs c JOIN mentions m ON m.node = c.node",
-            f"{held} AND m.rule IN ('shared-coauthor', 'first-seen') AND m.pinned = 0"
-            " GROUP BY m.node, c.pair ORDER BY m.node, c.pair",
-            persons,
+            f"SELECT m.node, m.name, m.person, COALESCE(m.score, 0), c.pair, MIN(c.co_name){join}",
+            f"{where} GROUP BY m.node, c.pair ORDER BY m.node, c.pair",
+            more,
         )
         return [
             (str(n), str(m), int(p), float(e), keys[int(k)], str(c)) for n, m, p, e, k, c in rows

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
@@ -135,6 +136,15 @@ class Overrides:
     merges: tuple[tuple[Ref, Ref], ...] = ()
     splits: tuple[tuple[Ref, str], ...] = ()
     used: set[str] = field(default_factory=set, compare=False)
+    # the authorship splits by the paper they name: (place in ``splits``, ref, label)
+    _by_paper: dict[str, list[tuple[int, Ref, str]]] = field(
+        init=False, default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        for n, (ref, label) in enumerate(self.splits):
+            if ref.kind in ("position", "named"):
+                self._by_paper.setdefault(ref.value, []).append((n, ref, label))
 
     @classmethod
     def parse(cls, merge: Mapping[str, str], split: Mapping[str, str]) -> Overrides:
@@ -163,8 +173,11 @@ class Overrides:
     def split_for(
         self, keys: tuple[str, ...], position: int | None, name: str
     ) -> tuple[Ref, str] | None:
-        """The split rule (reference, label) naming the authorship so described, if any."""
-        for ref, label in self.splits:
+        """The split rule (reference, label) naming the authorship so described, if any: the
+        first so configured. Only the rules naming one of the paper's ``keys`` are compared
+        (a thousand configured splits are not each asked of every authorship)."""
+        found = [rule for key in set(keys) for rule in self._by_paper.get(key, ())]
+        for _, ref, label in sorted(found, key=itemgetter(0)):
             if ref.matches(keys, position, name):
                 self.used.add(ref.text)
                 return ref, label

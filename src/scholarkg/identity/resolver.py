@@ -64,7 +64,9 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         self.events.clear()  # a run killed before its report left its own
         self.conflicts.clear()
         self._names: dict[int, str] = {}  # the fullest spelling of persons seen in this run
-        self._retired: set[int] = set()  # persons merged away in this run
+        # persons merged away since the batch being decided read who is on its papers (the
+        # persons it read may be merged since); emptied at each batch: bounded by its merges
+        self._retired: set[int] = set()
         self._relisted: dict[str, list[Mention]] = {}  # withdrawn by the restatement, by key
         self._whole = False  # inside kept_whole (restatement)
         self._revisiting = False  # deciding an earlier authorship again (coauthor_rule)
@@ -143,6 +145,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
             if (slug := p.claims.get(a.node)) is not None
         )
         known = reg.mentions([a.node for p in papers for a in p.authors])
+        self._retired.clear()  # persons_on reads live persons: none merged away yet
         held = reg.persons_on([p.paper for p in papers])
         counts = reg.author_counts([p.paper for p in papers])
         for paper in papers:
