@@ -31,7 +31,7 @@ PAPERS = (
     ("9003.00087", ["Daniel O'Brien", "Eve Adams"]),
 )
 LATER = ("9003.00089", ["Zoe Quinn", "Yan Yu"])  # a paper of a later run, none of the above
-WHY = "names version 5 reads the names that decided it otherwise than 4"
+WHY = f"names version {names.NAMES} reads the names that decided it otherwise than 4"
 
 
 def _load(config: Config, path: Path) -> list[str]:
@@ -103,7 +103,10 @@ def test_the_review_is_made_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert _review_mark(path) == "4"
     report = load_snapshot(upgraded, _snapshot(tmp_path, LATER), workers=0).report
     assert len(report.identity_events) == 4
-    note = "authorships decided again under names version 5 (decided under an earlier one)"
+    note = (
+        f"authorships decided again under names version {names.NAMES}"
+        " (decided under an earlier one)"
+    )
     assert [n for n in report.notes if note in n] == [f"6 shared-coauthor {note}"]
     assert _review_mark(path) is None
     after = _partition(upgraded)

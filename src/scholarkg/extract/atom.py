@@ -30,6 +30,7 @@ from scholarkg.extract.textcheck import (
     xml_may_hold_non_text,
 )
 from scholarkg.extract.xmlsafe import RecordStream, line_of, refuse_repeated, squash, text_of
+from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_record_literals, clip
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
@@ -217,6 +218,7 @@ def _entry(
         line=line_of(entry),
     )
     check_record_literals(record, limits)
+    refuse_unfit_authors(a.name for a in record.authors)
     return AtomEntry(
         record=record,
         version=parsed.version,

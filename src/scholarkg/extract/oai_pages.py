@@ -24,6 +24,7 @@ from scholarkg.extract.xmlsafe import (
     text_of,
     written_text_of,
 )
+from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 
@@ -137,6 +138,7 @@ def parse_oai_response(
                 parsed = parse_record(element, source=source, check_text=check_text, masked=masked)
                 if parsed.record is not None:
                     check_record_literals(parsed.record, limits)
+                    refuse_unfit_authors(a.name for a in parsed.record.authors)
                 _check_texts(element, limits)  # texts the mapping split (within line_bytes)
             except (ValueError, ParseError) as exc:
                 text = clip(etree.tostring(element, encoding="unicode"))

@@ -23,6 +23,7 @@ from scholarkg.extract.profile_block_start import block_start, parse_date
 from scholarkg.extract.profile_header import NAME_WORDS
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.textcheck import non_text_reason
+from scholarkg.identity.person_names import unfit_author
 from scholarkg.iris import fold
 from scholarkg.limits import Limits, check_literal
 from scholarkg.models import ProfilePaper
@@ -139,6 +140,8 @@ def parse_paper(
     for position, author in enumerate(authors, start=1):
         if not fold(author):  # only invisible characters (a zero-width space), or punctuation
             raise ParseError(source, nameless_author(position), line=author_line_no)
+        if (why := unfit_author(position, author)) is not None:
+            raise ParseError(source, why, line=author_line_no)
         if (words := len(author.split())) > NAME_WORDS:
             raise ParseError(
                 source,

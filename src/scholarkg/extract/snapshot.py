@@ -33,6 +33,7 @@ from scholarkg.extract.record_fields import (
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
+from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -172,6 +173,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
         source=source,
     )
     check_record_literals(record, limits)
+    refuse_unfit_authors(a.name for a in record.authors)
     return record
 
 

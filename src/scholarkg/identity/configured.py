@@ -60,7 +60,7 @@ class ConfiguredDecisions:
                 continue
             found = self._mentions(ref)
             if not found:
-                errors.append(f"[people.split] {ref.text!r} names nobody in the registry")
+                errors.append(self._nobody("people.split", ref))
             for mention in found:
                 author = AuthorMention(mention.node, mention.position, mention.name)
                 paper = PaperMentions(
@@ -83,7 +83,7 @@ class ConfiguredDecisions:
                 if (two := self._two_papers(ref)) is not None:
                     problems.append(f"[people.merge] {ref.text!r}: {two}")
                 elif not pids:
-                    problems.append(f"[people.merge] {ref.text!r} names nobody in the registry")
+                    problems.append(self._nobody("people.merge", ref))
                 elif ref.kind == "key" and len(pids) > 1:
                     problems.append(
                         f"[people.merge] {ref.text!r} names {len(pids)} different persons; "
@@ -120,6 +120,28 @@ class ConfiguredDecisions:
                 }
             )
         return sorted({reg.live(m.person) for m in self._mentions(ref)})
+
+    def _nobody(self, section: str, ref: Ref) -> str:
+        """The error of a reference that names no person: what it names, and why that is
+        nobody to split or merge (a paper not loaded; an author of it who is no person)."""
+        said = f"[{section}] {ref.text!r}"
+        if ref.kind not in ("position", "named"):
+            return f"{said} names nobody in the registry"
+        papers = self._papers_named(ref)
+        if not papers:
+            return f"{said} names no paper loaded so far (none is known as {ref.value!r})"
+        mentions = self.registry.mentions_on(papers[0])
+        persons = ", ".join(map(str, sorted({m.position for m in mentions if m.position})))
+        if ref.kind == "named":
+            return (
+                f"{said} names nobody: {papers[0]} lists no person named {ref.name!r} (its"
+                f" persons are authors {persons})"
+            )
+        return (
+            f"{said} names author {ref.position} of {papers[0]}, who is no person: a group"
+            " (a collaboration or team, never a person) or an author the listing does not name"
+            f" (past 'et al.'); its persons are authors {persons}, nothing to {section[7:]}"
+        )
 
     def _papers_named(self, ref: Ref, current: str | None = None) -> list[str]:
         """The live papers the paper of a position or name reference names (an arXiv id

@@ -15,6 +15,7 @@ from rdflib.namespace import FOAF, XSD
 
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.decisions import read_given_first, settled
+from scholarkg.identity.invisible import visible
 from scholarkg.identity.registry import Person, PersonRecord
 from scholarkg.iris import SKG, Minter
 from scholarkg.transform.emit import Emitter, T, decimal_lexical
@@ -40,10 +41,12 @@ def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
     v, add = out.vocab, out.add
     me = out.iri(minter.person(person.slug))
     spellings = record.names or [person.name]
-    preferred = name_choice.preferred(
-        [*spellings, *read_given_first(spellings)],
-        compared=person.name,
-        settled=lambda other: settled(person.name, other),
+    preferred = visible(  # a registry written before names were read so may hold them
+        name_choice.preferred(
+            [*spellings, *read_given_first(spellings)],
+            compared=person.name,
+            settled=lambda other: settled(person.name, other),
+        )
     )
     add(me, v(A), v(PERSON))
     add(me, v(NAME), out.plain(preferred))
@@ -51,7 +54,7 @@ def emit_person(record: PersonRecord, minter: Minter, out: Emitter[T]) -> bool:
     add(me, v(NAME_BLOCK), out.plain(person.block))
     # the person's part of each spelling: "ATLAS Collaboration: G. Aad" is G. Aad's listing,
     # not a spelling of their name (the authorship keeps it whole, the group is onBehalfOf)
-    for spelling in dict.fromkeys([preferred, *map(names.person_part, spellings)]):
+    for spelling in dict.fromkeys([preferred, *(visible(names.person_part(s)) for s in spellings)]):
         add(me, v(NAME_VARIANT), out.plain(spelling))
     for mention in record.mentions:
         node = out.iri(mention.node)

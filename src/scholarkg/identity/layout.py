@@ -11,6 +11,7 @@ from pathlib import Path
 from scholarkg.errors import LoadError
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.honorifics import bare_name
+from scholarkg.identity.invisible import has_invisible
 from scholarkg.identity.rekeying import Rekeying
 from scholarkg.identity.reviews_due import ReviewsDue
 
@@ -40,8 +41,10 @@ GENERATIONS = "1"
 # first given of a tie written again, once. 2: of two short forms as full (Bill Smith, Will
 # Smith), the first in code-point order, not the first seen (the name the person is compared by).
 # 3: of names as full, one with fewer words in capitals (Ahmed El Sayed, not Ahmed EL-SAYED
-# for its hyphen); persons with a spelling in capitals are written again.
-SHOWN = "3"
+# for its hyphen); persons with a spelling in capitals are written again. 4: no shown name or
+# spelling holds a character no one sees (identity.invisible); persons whose name or a spelling
+# holds one are written again.
+SHOWN = "4"
 # meta 'honorifics': 1 once persons a profile founded are named without the honorifics and
 # degrees of the page's heading (Dr. John Smith founded John Smith, block smith-j); a registry
 # without it names such persons and blocks them again, once (before: Dr. John Smith, smith-d).
@@ -161,6 +164,10 @@ class Layout(Rekeying, ReviewsDue):
         row = self.db.execute("SELECT value FROM meta WHERE key = 'shown'").fetchone()
         if row is not None and str(row[0]) == SHOWN:
             return
+        self._mark_invisible_names()
+        if row is not None and str(row[0]) == "3":  # its ties and capitals are shown as now
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (SHOWN,))
+            return
         spellings: dict[int, set[str]] = {}
         for person, name, spelling in self.db.execute(
             "SELECT p.id, p.name, n.name FROM persons p JOIN mentions m ON m.person = p.id"
@@ -177,6 +184,18 @@ class Layout(Rekeying, ReviewsDue):
         self.db.executemany("UPDATE persons SET dirty = 1 WHERE id = ?", dirty)
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (SHOWN,))
 
+    def _mark_invisible_names(self) -> None:
+        """Mark for writing again the live persons whose name or a spelling of it holds a
+        character no one sees (:func:`~.invisible.has_invisible`): their graphs were written
+        showing it (``Rob\u200bert Dadashi``, a name in a bidi override)."""
+        found = self.db.execute(
+            "SELECT p.id, p.name FROM persons p WHERE p.merged_into IS NULL UNION ALL"
+            " SELECT m.person, n.name FROM mentions m JOIN mention_names n ON n.node = m.node"
+            " JOIN persons p ON p.id = m.person WHERE p.merged_into IS NULL"
+        )
+        dirty = sorted({int(p) for p, name in found if has_invisible(str(name))})
+        self.db.executemany("UPDATE persons SET dirty = 1 WHERE id = ?", [(p,) for p in dirty])
+
     def _bare_profile_names(self) -> None:
         """Name and block again, without honorifics and degrees, the live persons a profile
         founded under its heading as written (``Dr. John Smith``): they are compared with
@@ -186,7 +205,7 @@ class Layout(Rekeying, ReviewsDue):
         found = self.db.execute(
             "SELECT id, name FROM persons WHERE profile IS NOT NULL AND merged_into IS NULL"
         ).fetchall()
-        bare = [(names.nfc(bare_name(n)), int(p)) for p, n in found if bare_name(n) != n]
+        bare = [(names.listed_name(bare_name(n)), int(p)) for p, n in found if bare_name(n) != n]
         self.db.executemany(
             "UPDATE persons SET name = ?, block = ?, dirty = 1 WHERE id = ?",
             ((name, names.block(name), pid) for name, pid in bare),

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from scholarkg.identity.double_surnames import second_surname_alone, two_second_surnames
 from scholarkg.identity.given_names import full_name_blocks, same_given
+from scholarkg.identity.invisible import visible
 from scholarkg.identity.name_reading import (
     GROUP_WORDS,
     SPACE,
@@ -41,14 +42,22 @@ from scholarkg.identity.name_variants import (
 # "Col·lell" "Collell", a capital with a mark "Ǿrjan" "Orjan"; 3 kept "yıldız", "ørjan").
 # 5: an apostrophe (' ’ ʼ ` ´) between letters is part of the word: "O'Brien" is "obrien",
 # "D'Souza" "dsouza", "Dell'Orso" "dellorso" (4 read "o brien": the surname "brien" and an
-# initial "o", compatible with "Daniel Brien" and in his block).
-NAMES = "5"
+# initial "o", compatible with "Daniel Brien" and in his block). 6: characters no one sees
+# (identity.invisible: a zero-width space, soft hyphen, word joiner, bidi control) are read as
+# nothing ("Rob\u200bert Dadashi" is "robert-dadashi"; 5 read "rob-ert-dadashi").
+NAMES = "6"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
 
 def nfc(name: str) -> str:
     """The name as listed, NFC-normalised with whitespace collapsed (kept exactly otherwise)."""
     return SPACE.sub(" ", unicodedata.normalize("NFC", name)).strip()
+
+
+def listed_name(name: str) -> str:
+    """A person's name as listed (:func:`nfc`) without the characters no one sees
+    (:func:`~.invisible.visible`): what every door records and shows of a name."""
+    return nfc(visible(name))
 
 
 @lru_cache(maxsize=NAME_CACHE)

@@ -30,7 +30,7 @@ from operator import itemgetter
 from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
-from scholarkg.identity.names import compatible, nfc
+from scholarkg.identity.names import compatible, listed_name
 from scholarkg.iris import KEY_CHARS, fold, work_key
 from scholarkg.iris import slug as make_slug
 
@@ -60,7 +60,7 @@ class Ref:
         if self.kind == "position":
             return self.value in keys and position == self.position
         if self.kind == "named":
-            return self.value in keys and self.name is not None and nfc(name) == self.name
+            return self.value in keys and self.name is not None and listed_name(name) == self.name
         return False
 
 
@@ -94,7 +94,9 @@ def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
         if paper.strip() and name.strip():
             if not fold(name):
                 raise ConfigError(f"{where} {text!r}: the name {name!r} holds no letter or digit")
-            return Ref(text, "named", _known_paper(paper.strip(), where, text), name=nfc(name))
+            return Ref(
+                text, "named", _known_paper(paper.strip(), where, text), name=listed_name(name)
+            )
     if "#" in raw:
         paper, _, number = raw.rpartition("#")
         position = count_of(number, digits=6)

@@ -80,7 +80,7 @@ class IdentityResolver(Decisions, CoauthorRule, ConfiguredDecisions, Restatement
         researcher); anything else is a new profile, whatever its researcher's name. A page
         whose researcher is a group (``Gemma Team``) founds no person: groups never are."""
         reg = self.registry
-        name = names.nfc(bare_name(name))  # compared and founded without "Dr." or ", PhD"
+        name = names.listed_name(bare_name(name))  # compared and founded without "Dr." or ", PhD"
         slug = reg.profile_for([f"sha:{sha256}"])
         if slug is None:
             known = reg.profile_for([f"loc:{location}"])

@@ -12,7 +12,7 @@ import re
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from scholarkg.identity.names import is_group, nfc, written_for
+from scholarkg.identity.names import is_group, listed_name, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, doi_iri, work_key
 from scholarkg.models import ArxivRecord
@@ -73,7 +73,7 @@ def _emit_authorships(out: Emitter[T], minter: Minter, paper: URIRef, record: Ar
     v, add, terms = out.vocab, out.add, Terms(out)
     paper_term = out.iri(paper)
     for position, author in enumerate(record.authors, start=1):
-        name = nfc(author.name)
+        name = listed_name(author.name)
         authorship = out.iri(minter.authorship(paper, position))
         add(paper_term, v(HAS_AUTHORSHIP), authorship)
         add(authorship, v(A), v(AUTHORSHIP))
@@ -101,7 +101,7 @@ def arxiv_mentions(record: ArxivRecord, minter: Minter) -> PaperMentions:
     """The record's person authors, for the identity step (the whole list: ``complete``)."""
     paper = minter.paper_by_arxiv(record.arxiv_id)
     authors = tuple(
-        AuthorMention(str(minter.authorship(paper, position)), position, nfc(a.name))
+        AuthorMention(str(minter.authorship(paper, position)), position, listed_name(a.name))
         for position, a in enumerate(record.authors, start=1)
         if not is_group(a.name)
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from scholarkg.identity.names import is_group, nfc
+from scholarkg.identity.names import is_group, listed_name
 from scholarkg.identity.resolver import PaperMentions
 from scholarkg.iris import Minter
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
@@ -126,9 +126,9 @@ def transform_profile(
             arxiv_id = verdict.arxiv_id if verdict else None
             builder.replaced(listed, paper, item, records.get(arxiv_id) if arxiv_id else None)
     findings += builder.findings
-    if is_group(nfc(profile.name)):
+    if is_group(heading := listed_name(profile.name)):
         findings.append(
-            f"{profile.source}: {nfc(profile.name)!r} names a group, not a researcher: its papers"
+            f"{profile.source}: {heading!r} names a group, not a researcher: its papers"
             " are listed, with the group where the listing names it; no person is founded and no"
             " authorship claimed"
         )

@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, SKOS, XSD
 
 from scholarkg.identity.honorifics import bare_name
-from scholarkg.identity.names import is_group, nfc, written_for
+from scholarkg.identity.names import is_group, listed_name, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, fold, slug, work_key
 from scholarkg.models import ArxivRecord, Profile, ProfilePaper
@@ -45,7 +45,7 @@ class ProfileBuilder:
         return self.out.typed("true" if value else "false", BOOLEAN)
 
     def add(self, item: ProfilePaper, paper_iri_: URIRef, record: ArxivRecord | None) -> None:
-        out, add, researcher = self.out, self._add, nfc(bare_name(self.profile.name))
+        out, add, researcher = self.out, self._add, listed_name(bare_name(self.profile.name))
         paper = out.iri(paper_iri_)
         add(paper, SKG.subjectCode, out.plain(item.subject_code))
         add(paper, SKG.hasCode, self._bool(item.has_code))
@@ -64,9 +64,9 @@ class ProfileBuilder:
         place = place_researcher(item, researcher, self.slug, record)
         authors: list[AuthorMention] = []
         for name, token, position in zip(item.authors, place.tokens, place.positions, strict=True):
-            node = self._authorship(paper_iri_, token, position, nfc(name))
+            node = self._authorship(paper_iri_, token, position, listed_name(name))
             if not is_group(name):
-                authors.append(AuthorMention(node, position, nfc(name)))
+                authors.append(AuthorMention(node, position, listed_name(name)))
         claims: dict[str, str] = {}
         if is_group(researcher):
             pass  # a group's page: the listing links the group where it names it; no person
@@ -147,7 +147,7 @@ class ProfileBuilder:
         ``paper`` now, and each of its authorships the one of ``paper`` the listing places
         that author at (:func:`place_researcher` without the record and with it): they stay
         resolvable (the server answers them 301) and say what they are."""
-        out, add, researcher = self.out, self._add, nfc(bare_name(self.profile.name))
+        out, add, researcher = self.out, self._add, listed_name(bare_name(self.profile.name))
         before = place_researcher(item, researcher, self.slug, None)
         after = place_researcher(item, researcher, self.slug, record)
         tokens = list(zip(before.tokens, after.tokens, strict=True))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rdflib import RDF, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-from scholarkg.identity.names import nfc
+from scholarkg.identity.names import listed_name
 from scholarkg.iris import SKG, Minter, category
 from scholarkg.models import Profile
 from scholarkg.transform import EmittedGraph
@@ -42,7 +42,7 @@ def snapshot_graph(
     add(snapshot, DCTERMS.source, out.external_iri(str(source_iri(profile.source))))
     add(snapshot, PROV.generatedAtTime, when)
     add(snapshot, SKG.contentHash, out.plain(f"sha256:{profile.content_sha256}"))
-    add(snapshot, SKG.researcherNameAsListed, out.plain(nfc(profile.name)))
+    add(snapshot, SKG.researcherNameAsListed, out.plain(listed_name(profile.name)))
     if profile.subject_code:
         add(snapshot, SKG.subjectCode, out.plain(profile.subject_code))
     if profile.category:

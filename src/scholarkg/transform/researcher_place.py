@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scholarkg.identity.names import compatible, compatible_at_position, is_group, nfc
+from scholarkg.identity.names import (
+    compatible,
+    compatible_at_position,
+    is_group,
+    listed_name,
+)
 from scholarkg.models import ArxivRecord, ProfilePaper
 from scholarkg.resolution.authors import align, best_spelled, positions_of
 
@@ -36,7 +41,7 @@ def place_researcher(
     that the listing does not give to another name, else ``profile-<slug>`` (beyond "et
     al.", or arXiv has no such author). Several and nothing to choose between them: none
     (the profile does not say which; no authorship is made up for the researcher)."""
-    listed = [nfc(n) for n in item.authors]
+    listed = [listed_name(n) for n in item.authors]
     mine = [i for i, n in enumerate(listed) if not is_group(n) and compatible(n, researcher)]
     if not mine:  # the page and its listing write the researcher in two orders: one author
         mine = [

@@ -1,0 +1,53 @@
+"""Listed author names that can name no person: digits alone, an e-mail address, letters
+buried under combining marks. Each door refuses the record (a profile's paper line, an arXiv
+record) naming the author, as it refuses an author without a name: dropping the author would
+move every author after it up one place, and a person minted for ``12345`` or ``a@b.org``
+would join every record that lists it so."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MARKS = 4  # combining marks on one letter: Vietnamese written decomposed needs two, ǘ two
+_EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+")
+
+
+def not_a_person(name: str) -> str | None:
+    """Why ``name`` names no person (the reason names it), or ``None`` for a name."""
+    text = name.strip().strip("<>")
+    if "@" in text and _EMAIL.fullmatch(text.replace(". ", ".")):  # arXiv spaces a stop
+        return f"{name!r} is an e-mail address, no name"
+    if any(c.isdigit() for c in text) and not any(c.isalpha() for c in text):
+        return f"{name!r} holds no letter, no name"
+    run = most = 0
+    for char in text:
+        run = run + 1 if unicodedata.combining(char) or _is_mark(char) else 0
+        most = max(most, run)
+    if most > MARKS:
+        letters = "".join(c for c in text if not (unicodedata.combining(c) or _is_mark(c)))
+        return (
+            f"{letters!r} carries {most} combining marks on one letter (at most {MARKS} in a"
+            " name), no name"
+        )
+    return None
+
+
+def unfit_author(position: int, name: str) -> str | None:
+    """The reason a record listing ``name`` as author ``position`` (from 1) is refused for,
+    or ``None``."""
+    why = not_a_person(name)
+    return None if why is None else f"author {position} {why}"
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char) in ("Mn", "Me")
+
+
+def refuse_unfit_authors(names: Iterable[str]) -> None:
+    """A ValueError (its record quarantined) for the first of ``names`` that names no
+    person: :func:`unfit_author`."""
+    for position, name in enumerate(names, start=1):
+        if (why := unfit_author(position, name)) is not None:
+            raise ValueError(why)
