@@ -223,3 +223,22 @@ def test_a_search_for_control_characters_puts_none_in_the_page(url: str, typed: 
     assert controls == [], controls
     title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "Search: " in title and "\ufffd" in title
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/sparql-query; charset=utf-8; charset=utf-16",
+        "application/x-www-form-urlencoded; charset=utf-16; Charset=utf-8",
+    ],
+)
+def test_a_content_type_naming_two_charsets_is_refused(url: str, content_type: str) -> None:
+    """A Content-Type naming its charset twice is as ambiguous as two Content-Type headers (a
+    proxy may read the other): refused in one line naming both (before: the last was taken, so
+    this UTF-8 query was read as UTF-16 and its garbage echoed back in a syntax error)."""
+    answer = requests.post(
+        url + "sparql", data=b"ASK {}", headers={"Content-Type": content_type}, timeout=30
+    )
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1 and "charset" in answer.text, answer.text
+    assert "utf-8" in answer.text.lower() and "utf-16" in answer.text.lower()

@@ -91,16 +91,19 @@ class Operation:
 
 
 def _media_type(content_type: str | None) -> tuple[str, str]:
-    """(media type, charset) of a Content-Type header."""
+    """(media type, charset) of a Content-Type header; ProtocolError when it names its charset
+    twice (as ambiguous as two Content-Type headers: a proxy may read the other)."""
     if not content_type:
         return "", "utf-8"
     media, *params = (p.strip() for p in content_type.split(";"))
-    charset = "utf-8"
+    charsets = []
     for param in params:
         name, _, value = param.partition("=")
         if name.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip('"')
-    return media.lower(), charset
+            charsets.append(value.strip().strip('"'))
+    if len(charsets) > 1:
+        raise ProtocolError(400, f"Content-Type names more than one charset: {', '.join(charsets)}")
+    return media.lower(), charsets[0] if charsets else "utf-8"
 
 
 def dataset_graphs_within(params: Mapping[str, list[str]], limit: int) -> None:
