@@ -242,3 +242,31 @@ def test_a_content_type_naming_two_charsets_is_refused(url: str, content_type: s
     assert answer.status_code == 400
     assert answer.text.count("\n") == 1 and "charset" in answer.text, answer.text
     assert "utf-8" in answer.text.lower() and "utf-16" in answer.text.lower()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        [("format", "json"), ("format", "xml")],
+        [("format", "json"), ("output", "csv")],
+        [("output", "tsv"), ("output", "html")],
+    ],
+)
+def test_two_different_formats_asked_for_are_refused(
+    url: str, params: list[tuple[str, str]]
+) -> None:
+    """``format``/``output`` naming two formats is refused in one line naming both, as a
+    repeated ``query`` is (before: the first ``format`` was sent and the other ignored)."""
+    answer = requests.get(url + "sparql", params=[("query", "ASK {}"), *params], timeout=30)
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1, answer.text
+    assert all(repr(value) in answer.text for _, value in params), answer.text
+
+
+def test_one_format_given_as_format_and_output_alike_is_taken(url: str) -> None:
+    answer = requests.get(
+        url + "sparql",
+        params=[("query", "ASK {}"), ("format", "csv"), ("output", "CSV ")],
+        timeout=30,
+    )
+    assert (answer.status_code, answer.headers["Content-Type"]) == (200, "text/csv; charset=utf-8")

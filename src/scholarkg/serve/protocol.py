@@ -223,13 +223,14 @@ class Wanted:
 
 def negotiate(accept: str | None, params: Mapping[str, list[str]] | None) -> Wanted:
     """Formats from ``format``/``output`` (which win) or ``Accept``; ProtocolError when the
-    parameter names no known format."""
-    chosen = None
-    for name in ("format", "output"):
-        values = (params or {}).get(name)
-        if values:
-            chosen = values[0].strip().lower()
-            break
+    parameter names no known format, or two (which one the client wants is not known)."""
+    given = [v for name in ("format", "output") for v in (params or {}).get(name, [])]
+    named = {v.strip().lower() for v in given}
+    if len(named) > 1:
+        raise ProtocolError(
+            400, f"format/output name more than one format: {', '.join(map(repr, given))}"
+        )
+    chosen = next(iter(named), None)
     if chosen is not None:
         if chosen == "html":
             return Wanted("application/sparql-results+json", "text/turtle", html=True)
