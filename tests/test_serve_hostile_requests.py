@@ -270,3 +270,29 @@ def test_one_format_given_as_format_and_output_alike_is_taken(url: str) -> None:
         timeout=30,
     )
     assert (answer.status_code, answer.headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id/person/leonard-hussenot?format=nt&format=html",
+        ".well-known/void?format=ttl&format=jsonld",
+        f"describe?iri={BASE}person/jane-roe&iri={BASE}person/leonard-hussenot",
+    ],
+)
+def test_a_resources_parameter_given_twice_is_refused(url: str, path: str) -> None:
+    """A resource's ``format`` or ``/describe``'s ``iri`` given twice with two values is
+    refused in one line naming both, as ``/sparql``'s ``format`` is (before: the last was
+    taken, and a cache or proxy reading the first saw another answer than the client)."""
+    answer = requests.get(url + path, timeout=30)
+    values = [part.split("=", 1)[1] for part in urlsplit(url + path).query.split("&")]
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1 and all(v in answer.text for v in values), answer.text
+
+
+def test_a_resources_parameter_given_twice_alike_is_taken(url: str) -> None:
+    answer = requests.get(url + "id/person/leonard-hussenot?format=nt&format=nt", timeout=30)
+    assert (answer.status_code, answer.headers["Content-Type"]) == (
+        200,
+        "application/n-triples; charset=utf-8",
+    )
