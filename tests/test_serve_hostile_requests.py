@@ -296,3 +296,21 @@ def test_a_resources_parameter_given_twice_alike_is_taken(url: str) -> None:
         200,
         "application/n-triples; charset=utf-8",
     )
+
+
+@pytest.mark.parametrize(
+    "before", ["\u2028", "\x0c", "\x1e", "\x85", "\r", "\x1b]0;title\x07", "\x1b[2J"]
+)
+def test_a_syntax_errors_line_is_the_parsers_with_controls_drawn(url: str, before: str) -> None:
+    """The line a syntax error shows is the parser's (lines end at LF only: before, Python's
+    splitlines also ended one at U+2028, FF, RS, NEL or CR, so the line shown stopped before
+    the column the caret pointed at), each control character drawn as a visible one (ESC as
+    ␛: before, written raw into the answer, for a terminal running curl to act on)."""
+    query = f'ASK {{ FILTER("x{before}y" = ) }}'
+    answer = requests.get(url + "sparql", params={"query": query}, timeout=30)
+    assert answer.status_code == 400
+    head, line, caret, end = answer.text.split("\n")
+    assert (head.startswith("SPARQL syntax error at line 1, column "), end) == (True, "")
+    assert [c for c in line if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0] == []
+    column = int(head.split("column ")[1].split(":")[0])
+    assert (len(line), caret) == (len(query), " " * (column - 1) + "^")
