@@ -79,3 +79,22 @@ def test_a_syntax_error_names_the_file_line_and_column(
         main(["query", "--sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "csv"]) == 0
     )
     assert len(capsys.readouterr().out.splitlines()) == 2  # a query that reads runs as before
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_a_query_file_with_a_byte_order_mark_runs_as_its_text(
+    encoding: str,
+    store_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A query file saved with a byte order mark (Notepad's UTF-8, PowerShell's UTF-16) runs
+    as its text, its header and parameters read, as the endpoint runs such a body (before:
+    UTF-8's mark was a syntax error at column 1 and UTF-16's 'not UTF-8 text (byte 0)')."""
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    rq = tmp_path / "marked.rq"
+    rq.write_text("# Marked\n# @param? n:integer a number\nSELECT ?n WHERE { }\n", encoding)
+    assert main(["query", str(rq), "--param", "n=2"]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out.split(), captured.err) == (["n", "-", "2", "(1", "row)"], "")

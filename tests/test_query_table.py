@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from child_memory import cost_of, linux_rss_known
@@ -139,3 +140,33 @@ def test_a_tables_memory_does_not_grow_with_its_rows() -> None:
     said = ", ".join(f"{n} rows: RSS +{c.rss / MB:.1f} MB" for n, c in costs.items())
     assert costs[200_000].rss - costs[20_000].rss < 8 * MB, said
     assert costs[200_000].traced < 8 * MB, said
+
+
+def test_a_value_holding_control_characters_cannot_drive_the_terminal(pool: WorkerPool) -> None:
+    """A literal holding ESC, BEL, a carriage return, a tab, DEL or a C1 control (a title a
+    hostile record carried into the store) is shown with each drawn as a visible character:
+    the table is for a terminal, and ``ESC ] 0 ; … BEL`` retitles it, ``ESC [ 2 J`` clears it,
+    a carriage return overwrites the row (before: written raw)."""
+    sparql = (
+        r'SELECT ?x WHERE { BIND("a\u001B]0;pwned\u0007b\u001B[2Jc\rd\te\u007Ff\u009Bg" AS ?x) }'
+    )
+    lines = table(pool, sparql).splitlines()
+    raw = [c for line in lines for c in line if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0]
+    assert raw == []
+    assert lines[2].rstrip() == "a␛]0;pwned␇b␛[2Jc␍d␉e␡f\ufffdg"
+
+
+@pytest.mark.parametrize("fmt", ["table", "turtle", "nt"])
+def test_a_graph_holding_c1_controls_is_written_with_them_escaped(
+    pool: WorkerPool, fmt: str
+) -> None:
+    """Turtle and N-Triples (a CONSTRUCT's table) escape C0 controls but wrote a C1 control
+    such as U+009B (CSI, which terminals act on as ``ESC [``) raw: it is written ``\\u009B``,
+    the same literal to any parser."""
+    sparql = r'CONSTRUCT { <urn:a> <urn:b> ?x } WHERE { BIND("a\u009B2Jb\u0085c" AS ?x) }'
+    out = io.StringIO()
+    write_answer(pool.stream(QueryJob(sparql, stream_rows=1)), fmt, {}, out)
+    assert [c for c in out.getvalue() if 0x7F <= ord(c) < 0xA0] == []
+    fmt_ = ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE
+    objects = [t.object for t in ox.parse(out.getvalue().encode(), format=fmt_)]
+    assert objects == [ox.Literal("a\u009b2Jb\u0085c")]

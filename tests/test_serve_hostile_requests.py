@@ -223,3 +223,110 @@ def test_a_search_for_control_characters_puts_none_in_the_page(url: str, typed: 
     assert controls == [], controls
     title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
     assert "Search: " in title and "\ufffd" in title
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/sparql-query; charset=utf-8; charset=utf-16",
+        "application/x-www-form-urlencoded; charset=utf-16; Charset=utf-8",
+    ],
+)
+def test_a_content_type_naming_two_charsets_is_refused(url: str, content_type: str) -> None:
+    """A Content-Type naming its charset twice is as ambiguous as two Content-Type headers (a
+    proxy may read the other): refused in one line naming both (before: the last was taken, so
+    this UTF-8 query was read as UTF-16 and its garbage echoed back in a syntax error)."""
+    answer = requests.post(
+        url + "sparql", data=b"ASK {}", headers={"Content-Type": content_type}, timeout=30
+    )
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1 and "charset" in answer.text, answer.text
+    assert "utf-8" in answer.text.lower() and "utf-16" in answer.text.lower()
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        [("format", "json"), ("format", "xml")],
+        [("format", "json"), ("output", "csv")],
+        [("output", "tsv"), ("output", "html")],
+    ],
+)
+def test_two_different_formats_asked_for_are_refused(
+    url: str, params: list[tuple[str, str]]
+) -> None:
+    """``format``/``output`` naming two formats is refused in one line naming both, as a
+    repeated ``query`` is (before: the first ``format`` was sent and the other ignored)."""
+    answer = requests.get(url + "sparql", params=[("query", "ASK {}"), *params], timeout=30)
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1, answer.text
+    assert all(repr(value) in answer.text for _, value in params), answer.text
+
+
+def test_one_format_given_as_format_and_output_alike_is_taken(url: str) -> None:
+    answer = requests.get(
+        url + "sparql",
+        params=[("query", "ASK {}"), ("format", "csv"), ("output", "CSV ")],
+        timeout=30,
+    )
+    assert (answer.status_code, answer.headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "id/person/leonard-hussenot?format=nt&format=html",
+        ".well-known/void?format=ttl&format=jsonld",
+        f"describe?iri={BASE}person/jane-roe&iri={BASE}person/leonard-hussenot",
+    ],
+)
+def test_a_resources_parameter_given_twice_is_refused(url: str, path: str) -> None:
+    """A resource's ``format`` or ``/describe``'s ``iri`` given twice with two values is
+    refused in one line naming both, as ``/sparql``'s ``format`` is (before: the last was
+    taken, and a cache or proxy reading the first saw another answer than the client)."""
+    answer = requests.get(url + path, timeout=30)
+    values = [part.split("=", 1)[1] for part in urlsplit(url + path).query.split("&")]
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1 and all(v in answer.text for v in values), answer.text
+
+
+def test_a_resources_parameter_given_twice_alike_is_taken(url: str) -> None:
+    answer = requests.get(url + "id/person/leonard-hussenot?format=nt&format=nt", timeout=30)
+    assert (answer.status_code, answer.headers["Content-Type"]) == (
+        200,
+        "application/n-triples; charset=utf-8",
+    )
+
+
+@pytest.mark.parametrize(
+    "before", ["\u2028", "\x0c", "\x1e", "\x85", "\r", "\x1b]0;title\x07", "\x1b[2J"]
+)
+def test_a_syntax_errors_line_is_the_parsers_with_controls_drawn(url: str, before: str) -> None:
+    """The line a syntax error shows is the parser's (lines end at LF only: before, Python's
+    splitlines also ended one at U+2028, FF, RS, NEL or CR, so the line shown stopped before
+    the column the caret pointed at), each control character drawn as a visible one (ESC as
+    ␛: before, written raw into the answer, for a terminal running curl to act on)."""
+    query = f'ASK {{ FILTER("x{before}y" = ) }}'
+    answer = requests.get(url + "sparql", params={"query": query}, timeout=30)
+    assert answer.status_code == 400
+    head, line, caret, end = answer.text.split("\n")
+    assert (head.startswith("SPARQL syntax error at line 1, column "), end) == (True, "")
+    assert [c for c in line if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0] == []
+    column = int(head.split("column ")[1].split(":")[0])
+    assert (len(line), caret) == (len(query), " " * (column - 1) + "^")
+
+
+@pytest.mark.parametrize("where", ["form", "url"])
+def test_a_request_of_countless_fields_is_refused_before_they_are_read(
+    url: str, where: str
+) -> None:
+    """A form (or URL) of more fields than a query can use — its dataset's graphs and a few
+    more — is refused in one line before any is decoded (before: a 1 MB form of 500 000 empty
+    fields was split and decoded on the event loop, ~0.5 s of the server's CPU per request)."""
+    fields = "query=ASK%7B%7D" + "&a" * (200_000 if where == "form" else 1_200)
+    if where == "form":
+        answer = requests.post(url + "sparql", data=fields, headers={"Content-Type": FORM})
+    else:
+        answer = requests.get(url + "sparql?" + fields, timeout=30)
+    assert answer.status_code == 400
+    assert answer.text.count("\n") == 1 and "fields" in answer.text, answer.text

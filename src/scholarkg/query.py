@@ -8,6 +8,7 @@ process and formatting its results is :mod:`scholarkg.query_results`.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass
@@ -68,9 +69,9 @@ def saved_queries(directory: Path | None = None) -> list[SavedQuery]:
 
 def _read_saved(path: Path) -> SavedQuery:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _text(path.read_bytes())
     except UnicodeDecodeError as exc:
-        raise QueryError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        raise QueryError(f"{path}: not {exc.encoding.upper()} text (byte {exc.start})") from None
     except OSError as exc:
         raise QueryError(f"{path}: cannot read query file: {exc.strerror or exc}") from None
     if not holds_query(text):  # sent on, the store's parser said only "error at 1:1"
@@ -108,6 +109,26 @@ def _read_saved(path: Path) -> SavedQuery:
             )
     description = " ".join(h for h in header if h)
     return SavedQuery(path.stem, path, description, text, tuple(parameters), warm)
+
+
+# The byte order marks a query file may start with (UTF-32's before UTF-16's, which begin
+# them), each with the encoding it names; a file with none is UTF-8.
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _text(data: bytes) -> str:
+    """A query file's text: in the encoding its byte order mark names, the mark left out (the
+    endpoint reads a body so), else UTF-8; UnicodeDecodeError for bytes that are neither."""
+    for mark, encoding in _MARKS:
+        if data.startswith(mark):
+            return data[len(mark) :].decode(encoding)
+    return data.decode("utf-8")
 
 
 def holds_query(text: str) -> bool:

@@ -134,9 +134,15 @@ def _line(cells: Sequence[str], widths: list[int]) -> str:
     return "  ".join(v.ljust(w) for v, w in zip(cells, widths, strict=True))
 
 
+_ESCAPED = {c: f"\\u{c:04X}" for c in range(0x7F, 0xA0)}
+
+
 class _TextSink:
     """A binary write target for Oxigraph's serializer that writes text to ``out`` (a UTF-8
-    character split between two chunks is held until whole)."""
+    character split between two chunks is held until whole), each C1 control and DEL as its
+    ``\\uXXXX`` escape: Oxigraph writes them raw, and a terminal acts on U+009B as on
+    ``ESC [``. Only a literal can hold one (no IRI, blank node or tag), so the graph read
+    back is the same."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
@@ -144,7 +150,7 @@ class _TextSink:
         self.last = ""
 
     def write(self, data: bytes) -> int:
-        text = self.decoder.decode(bytes(data))
+        text = self.decoder.decode(bytes(data)).translate(_ESCAPED)
         if text:
             self.out.write(text)
             self.last = text[-1]

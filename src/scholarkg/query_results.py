@@ -50,9 +50,17 @@ def run_select(store: GraphStore, sparql: str) -> ResultTable:
 
 
 def table_cell(value: str | None, max_width: int = 60) -> str:
-    """One value as a table shows it: on one line, cut to ``max_width`` characters."""
-    text = "" if value is None else value.replace("\n", " ")
+    """One value as a table shows it: on one line, cut to ``max_width`` characters, with no
+    control character a terminal would act on (``ESC ] 0 ; … BEL`` retitles it)."""
+    text = "" if value is None else value.replace("\n", " ").translate(VISIBLE_CONTROLS)
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+# Each C0 control but LF (made a space above) as its Unicode control picture (ESC as ␛, CR as
+# ␍, TAB as ␉), DEL as ␡, and each C1 control (ESC's one-byte forms, such as CSI) as U+FFFD.
+VISIBLE_CONTROLS = (
+    {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421} | dict.fromkeys(range(0x80, 0xA0), 0xFFFD)
+)
 
 
 def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str | None:

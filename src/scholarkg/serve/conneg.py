@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -50,10 +51,11 @@ class MediaRange:
         return 2 if self.subtype == sub else -1
 
 
-def parse_accept(header: str | None) -> list[MediaRange]:
+@functools.lru_cache(maxsize=64)  # one request negotiates several times over one header
+def parse_accept(header: str | None) -> tuple[MediaRange, ...]:
     """The media ranges of an ``Accept`` header; an absent or empty header accepts anything."""
     if header is None or not header.strip():
-        return [MediaRange("*", "*", 1.0)]
+        return (MediaRange("*", "*", 1.0),)
     ranges = []
     for item in header.split(","):
         media, *params = (part.strip() for part in item.split(";"))
@@ -71,7 +73,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                 # nan and inf are no weights: min(1.0, nan) is 1.0, so q=nan beat q=0.5
                 q = max(0.0, min(1.0, weight)) if math.isfinite(weight) else 0.0
         ranges.append(MediaRange(kind, sub, q))
-    return ranges
+    return tuple(ranges)
 
 
 def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
@@ -84,13 +86,39 @@ def quality(ranges: Sequence[MediaRange], media_type: str) -> float:
     return q if best >= 0 else 0.0
 
 
+def _weights(ranges: Sequence[MediaRange]) -> dict[tuple[str, str], float]:
+    """Each range's q by its ``(type, subtype)`` (``*/x`` counts as ``*/*``, as
+    :meth:`MediaRange.specificity` reads it), the first of equals kept: one pass over a header,
+    after which a media type's q is three look-ups (:func:`_quality`), not one more pass."""
+    weights: dict[tuple[str, str], float] = {}
+    for r in ranges:
+        weights.setdefault(("*", "*") if r.type == "*" else (r.type, r.subtype), r.q)
+    return weights
+
+
+@functools.lru_cache(maxsize=64)
+def _weights_for(accept: str | None) -> dict[tuple[str, str], float]:
+    """:func:`_weights` of an ``Accept`` header, kept for the next negotiation of the request
+    (read only)."""
+    return _weights(parse_accept(accept))
+
+
+def _quality(weights: dict[tuple[str, str], float], media_type: str) -> float:
+    """:func:`quality` over :func:`_weights`: that of the most specific matching range."""
+    kind, _, sub = media_type.partition("/")
+    for key in ((kind, sub), (kind, "*"), ("*", "*")):
+        if key in weights:
+            return weights[key]
+    return 0.0
+
+
 def choose(accept: str | None, offers: Sequence[str]) -> str | None:
     """The offered media type the client prefers (ties go to the earlier offer), or None."""
-    ranges = parse_accept(accept)
+    weights = _weights_for(accept)
     best: str | None = None
     best_q = 0.0
     for offer in offers:
-        q = quality(ranges, offer)
+        q = _quality(weights, offer)
         if q > best_q:
             best, best_q = offer, q
     return best
@@ -99,11 +127,11 @@ def choose(accept: str | None, offers: Sequence[str]) -> str | None:
 def prefers_html(accept: str | None) -> bool:
     """True when the client asks for HTML at least as much as for anything else (browsers)."""
     ranges = parse_accept(accept)
-    html_q = quality(ranges, HTML)
+    html_q = _quality(_weights_for(accept), HTML)
     explicit = any(r.type == "text" and r.subtype == "html" for r in ranges)
     return explicit and html_q > 0 and html_q >= max(r.q for r in ranges)
 
 
 def accepts_html(accept: str | None) -> bool:
     """Whether the client takes HTML at all (browsers, and ``*/*``)."""
-    return quality(parse_accept(accept), HTML) > 0
+    return _quality(_weights_for(accept), HTML) > 0

@@ -53,6 +53,15 @@ def html(status: int, page: str, **headers: str) -> Response:
     return Response(page, status, headers, media_type="text/html; charset=utf-8")
 
 
+def one_value(request: Request, name: str) -> str | None:
+    """The URL's one value of ``name`` (None when not given); ValueError naming them when it
+    gives two different ones (Starlette takes the last; a cache or proxy may read the first)."""
+    values = request.query_params.getlist(name)
+    if len(set(values)) > 1:
+        raise ValueError(f"{name} given twice: {', '.join(map(repr, values))}; give one")
+    return values[0] if values else None
+
+
 class ChunkedBody(Response):
     """A response whose body is sent as the chunks it was written in, with its Content-Length:
     a page is never joined into one more copy of itself."""

@@ -17,7 +17,7 @@ from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
 from scholarkg.serve import pages, resource_page
 from scholarkg.serve.conneg import HTML
-from scholarkg.serve.http_base import BaseRoutes, html, limit_text, text
+from scholarkg.serve.http_base import BaseRoutes, html, limit_text, one_value, text
 from scholarkg.serve.integration import Dump, dumps_in, find_dump, served_description
 from scholarkg.serve.linked_data import format_code, negotiate
 
@@ -74,7 +74,7 @@ class IntegratorRoutes(BaseRoutes):
         """The VoID description, negotiated as a resource is (``Accept`` or ``?format=``):
         Turtle, JSON-LD, N-Triples, RDF/XML or a page; 406 when the client takes none."""
         try:
-            media = negotiate(request.headers.get("accept"), request.query_params.get("format"))
+            media = negotiate(request.headers.get("accept"), one_value(request, "format"))
         except ValueError as exc:
             return text(400, str(exc))
         if media is None:

@@ -14,7 +14,14 @@ from starlette.responses import RedirectResponse, Response
 from scholarkg.errors import QueryLimitError, ScholarKGError
 from scholarkg.serve import entity_pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML
-from scholarkg.serve.http_base import BaseRoutes, html, limit_text, not_found_response, text
+from scholarkg.serve.http_base import (
+    BaseRoutes,
+    html,
+    limit_text,
+    not_found_response,
+    one_value,
+    text,
+)
 from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
 from scholarkg.store.sparql_text import iri_ref
 
@@ -31,7 +38,10 @@ class ResourceRoutes(BaseRoutes):
     """One resource described: ``/describe`` and the dereferenced IRIs."""
 
     async def describe_any(self, request: Request) -> Response:
-        iri = request.query_params.get("iri")
+        try:
+            iri = one_value(request, "iri")
+        except ValueError as exc:
+            return text(400, str(exc))
         if not iri:
             return text(400, "give the IRI to describe: /describe?iri=…")
         try:
@@ -45,7 +55,7 @@ class ResourceRoutes(BaseRoutes):
     async def resource(self, request: Request, iri: str, here: str) -> Response:
         accept = request.headers.get("accept")
         try:
-            media = negotiate(accept, request.query_params.get("format"))
+            media = negotiate(accept, one_value(request, "format"))
         except ValueError as exc:
             return text(400, str(exc))
         if media is None:
