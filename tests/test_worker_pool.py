@@ -1,0 +1,78 @@
+"""The run's worker pool (runs/worker_pool.py) with real worker processes: a worker held
+(SIGSTOP) before it reads a task larger than its pipe's buffer neither holds the run's thread
+nor is waited on past the pool's deadline for taking in a task."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from scholarkg.errors import WorkerLost
+from scholarkg.runs.worker_pool import WorkerPool
+
+BOUND = 600.0  # only catches a hang
+BIG = 256 * 1024  # bytes: four times a Linux pipe's buffer
+
+
+def _note_start(directory: str) -> None:
+    """The initializer: each worker started leaves a file named by its process id."""
+    (Path(directory) / str(os.getpid())).touch()
+
+
+def _hold_before_reading() -> None:
+    """The initializer of a worker held (SIGSTOP) before it reads its first task."""
+    os.kill(os.getpid(), signal.SIGSTOP)
+
+
+def _wait_for(path: str) -> int:
+    """A task that holds its worker until ``path`` exists (a poll, not a wait for time)."""
+    give_up = time.monotonic() + BOUND
+    while not Path(path).exists() and time.monotonic() < give_up:
+        time.sleep(0.01)
+    return os.getpid()
+
+
+def test_a_worker_held_before_it_reads_a_large_task_is_reported_lost(tmp_path: Path) -> None:
+    """The task is larger than the pipe's buffer, its worker stopped before reading: the run's
+    thread is not held in the write (before: ``submit`` wrote the task itself, for ever), and
+    the wait raises WorkerLost past the deadline; ``abort`` ends the stopped worker."""
+    pool = WorkerPool(1, _hold_before_reading, take_deadline=1.0)
+    outcome: list[BaseException | object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(pool.submit(len, b"x" * BIG).result())
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        thread.join(BOUND)
+        assert not thread.is_alive(), "the run's thread is held in the write"
+    finally:
+        pool.abort()
+    [lost] = outcome
+    assert isinstance(lost, WorkerLost), lost
+    assert str(lost).startswith("a worker process took in no task for 1 s"), lost
+    assert "\n" not in str(lost)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_task_that_cannot_be_pickled_fails_alone(tmp_path: Path) -> None:
+    """Its ticket raises pickle's error; the worker goes on with the next task."""
+    pool = WorkerPool(1, _note_start, (str(tmp_path),))
+    try:
+        bad = pool.submit(len, [threading.Lock()])
+        good = pool.submit(len, [1, 2, 3])
+        with pytest.raises(TypeError, match="pickle"):
+            bad.result()
+        assert good.result() == 3
+    finally:
+        pool.close()
