@@ -1,6 +1,7 @@
-"""The run's worker pool (runs/worker_pool.py) with real worker processes: a worker held
-(SIGSTOP) before it reads a task larger than its pipe's buffer neither holds the run's thread
-nor is waited on past the pool's deadline for taking in a task."""
+"""The run's worker pool (runs/worker_pool.py) with real worker processes: a worker is started
+only when a task comes that no started worker is free to take, and a worker held (SIGSTOP)
+before it reads a task larger than its pipe's buffer neither holds the run's thread nor is
+waited on past the pool's deadline for taking in a task."""
 
 from __future__ import annotations
 
@@ -36,6 +37,39 @@ def _wait_for(path: str) -> int:
     while not Path(path).exists() and time.monotonic() < give_up:
         time.sleep(0.01)
     return os.getpid()
+
+
+def _started(directory: Path) -> set[int]:
+    return {int(p.name) for p in directory.iterdir()}
+
+
+def test_one_task_starts_one_worker_of_two(tmp_path: Path) -> None:
+    """Before: both workers were started with the first task (a one-chunk snapshot started a
+    second worker process for nothing)."""
+    pool = WorkerPool(2, _note_start, (str(tmp_path),))
+    try:
+        pid = pool.submit(os.getpid).result()
+        pool.close()  # waits for every worker started to end (each set up first)
+    finally:
+        pool.abort()
+    assert _started(tmp_path) == {pid}
+
+
+def test_a_task_no_started_worker_is_free_for_starts_the_next(tmp_path: Path) -> None:
+    starts, free = tmp_path / "starts", tmp_path / "free"
+    starts.mkdir()
+    pool = WorkerPool(2, _note_start, (str(starts),))
+    try:
+        held = pool.submit(_wait_for, str(free))
+        other = pool.submit(os.getpid).result()  # the first worker still holds its task
+        free.touch()
+        first = held.result()
+        again = {pool.submit(os.getpid).result() for _ in range(4)}  # both free by now
+        pool.close()
+    finally:
+        pool.abort()
+    assert first != other
+    assert _started(starts) == {first, other} and again <= {first, other}
 
 
 def test_a_worker_held_before_it_reads_a_large_task_is_reported_lost(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ checking for a stop between them (SIGTERM while a worker is held, or slow, still
 Tasks are written to a worker by a writer thread of its own, never by the run's thread: a worker
 held (SIGSTOP) before it reads a task larger than its pipe's buffer holds that thread only, and
 a worker that has not taken in its task within ``take_deadline`` seconds is reported as lost.
+Workers are started one at a time, as tasks come that no started worker is free to take.
 :meth:`WorkerPool.abort` kills the workers and waits for no thread that could be stuck: the
 workers are daemonic and their reader threads daemon threads, so the interpreter's exit joins
 nothing that waits on them. (``concurrent.futures.ProcessPoolExecutor``, used before, shares one
@@ -95,10 +96,10 @@ class _Worker:
 
 
 class WorkerPool:
-    """``workers`` processes, each set up by ``initializer(*initargs)``, all started (with
-    interrupts held for them) when the first task comes. A worker's reader thread takes its
-    reply and gives it the next task waiting (the run's thread need not be waiting); its writer
-    thread writes the task."""
+    """Up to ``workers`` processes, each set up by ``initializer(*initargs)`` and started (with
+    interrupts held for it) when a task comes that no started worker is free to take. A
+    worker's reader thread takes its reply and gives it the next task waiting (the run's thread
+    need not be waiting); its writer thread writes the task."""
 
     def __init__(
         self,
@@ -121,9 +122,10 @@ class WorkerPool:
         ticket: Ticket[T] = Ticket(self)
         with self._lock:
             self._waiting.append((ticket, fn, args))
-        if not self._all:
-            for _ in range(self.workers):
-                self._start()
+            free = sum(w.task is None and not w.ended for w in self._all)
+            more = len(self._waiting) > free and len(self._all) < self.workers
+        if more:
+            self._start()
         self._dispatch()
         return ticket
 
@@ -196,7 +198,7 @@ class WorkerPool:
             self._dispatch()
 
     def _start(self) -> None:
-        """Start a worker (from the run's thread: interrupts are held in it)."""
+        """Start one more worker (from the run's thread: interrupts are held in it)."""
         with interrupts_held_for_children():
             reads, tasks = _CONTEXT.Pipe(duplex=False)
             replies, writes = _CONTEXT.Pipe(duplex=False)
