@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import load_config
 from scholarkg.errors import WorkerLost
+from scholarkg.runs import records
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.chunk_work import WorkerSetup, start_worker
 from scholarkg.runs.worker_pool import WorkerPool
 
 BOUND = 600.0  # only catches a hang
@@ -24,6 +30,12 @@ BIG = 256 * 1024  # bytes: four times a Linux pipe's buffer
 def _note_start(directory: str) -> None:
     """The initializer: each worker started leaves a file named by its process id."""
     (Path(directory) / str(os.getpid())).touch()
+
+
+def _noted_start_worker(setup: WorkerSetup) -> None:
+    """The run's own initializer, each start noted in ``$STARTS_NOTED`` (inherited)."""
+    _note_start(os.environ["STARTS_NOTED"])
+    start_worker(setup)
 
 
 def _hold_before_reading() -> None:
@@ -53,6 +65,22 @@ def test_one_task_starts_one_worker_of_two(tmp_path: Path) -> None:
     finally:
         pool.abort()
     assert _started(tmp_path) == {pid}
+
+
+def test_a_one_chunk_snapshot_load_starts_one_worker_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """100 records in chunks of 1 000, two workers allowed: the chunk and the identity step's
+    one batch of persons are taken by one worker (before: two were started)."""
+    starts = tmp_path / "starts"
+    starts.mkdir()
+    monkeypatch.setenv("STARTS_NOTED", str(starts))
+    monkeypatch.setattr(records, "start_worker", _noted_start_worker)
+    config = load_config(write_config(tmp_path, []))
+    snapshot = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+    report = load_snapshot(config, snapshot, chunk_records=1000, workers=2).report
+    assert (report.records_loaded, report.outcome) == (100, "ok")
+    assert len(_started(starts)) == 1
 
 
 def test_a_task_no_started_worker_is_free_for_starts_the_next(tmp_path: Path) -> None:
