@@ -4,8 +4,6 @@ leaves the caller's collector settings as they were."""
 from __future__ import annotations
 
 import gc
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from scholarkg.config import load_config
 from scholarkg.runs.chunk_work import WorkerSetup, start_worker
 from scholarkg.runs.collector import RUN_THRESHOLDS
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.worker_pool import WorkerPool
 
 
 @pytest.fixture
@@ -64,6 +63,8 @@ def test_runs_that_overlap_in_threads_restore_the_callers_settings_after_the_las
 
 def test_a_runs_worker_processes_collect_in_batches(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
-    setup = WorkerSetup.of(config)
-    with ProcessPoolExecutor(1, get_context("spawn"), start_worker, (setup,)) as pool:
-        assert tuple(pool.submit(gc.get_threshold).result(timeout=120)) == RUN_THRESHOLDS
+    pool = WorkerPool(1, start_worker, (WorkerSetup.of(config),))  # as a run starts them
+    try:
+        assert tuple(pool.submit(gc.get_threshold).result()) == RUN_THRESHOLDS
+    finally:
+        pool.close()

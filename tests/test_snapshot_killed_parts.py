@@ -61,13 +61,13 @@ def make_input(directory: Path) -> Path:
     return write_config(directory, [], store={"segment_quads": 1000})
 
 
-def command(directory: Path, *killed_at: str) -> list[str]:
-    """``scholarkg arxiv load-snapshot`` on ``directory``'s input; ``killed_at``: SIGKILLed when
-    the function it names is first called (helpers/killed_at.py)."""
+def command(directory: Path, *killed_at: str, batch: int = 10) -> list[str]:
+    """``scholarkg arxiv load-snapshot`` on ``directory``'s input, chunks of ``batch`` records;
+    ``killed_at``: SIGKILLed when the function it names is first called (helpers/killed_at.py)."""
     head = [str(KILLED_AT), *killed_at] if killed_at else ["-m", "scholarkg.cli"]
     snapshot = str(directory / "s.jsonl")
     config = str(directory / "scholarkg.toml")
-    return [sys.executable, *head, "arxiv", "load-snapshot", snapshot, "--batch-size", "10",
+    return [sys.executable, *head, "arxiv", "load-snapshot", snapshot, "--batch-size", str(batch),
             "--config", config]  # fmt: skip
 
 

@@ -6,7 +6,9 @@ next run completes the load. Input as in test_snapshot_killed_parts.py (chunks o
 two worker processes; a chunk's result is sent in two writes, its length then its body).
 
 The worker is cut by helpers/at_start (``KILLED_IN=workers``: in the worker processes only) at
-its second low-level write, the body of its first result: SIGKILL, or SIGSTOP."""
+its second low-level write, the body of its first result: SIGKILL, or SIGSTOP. And a worker
+held (SIGSTOP) before it reads its first task, a chunk of 100 records (~140 KiB, more than a
+pipe's buffer holds): the run's write of it cannot end, yet SIGTERM stops the run."""
 
 from __future__ import annotations
 
@@ -35,15 +37,19 @@ from test_snapshot_killed_parts import (
 AT_START = Path(__file__).parent / "helpers" / "at_start"
 # a worker's second write to the run: the body of its first chunk's result, its length written
 MID_SEND = "multiprocessing.connection:Connection._send@2"
+# a worker's first read from the run: its first task
+FIRST_READ = "multiprocessing.connection:Connection.recv"
+LARGE = 100  # records a chunk: ~140 KiB of snapshot lines, more than a pipe's 64 KiB buffer
 
 
-def cut_mid_send(how: str) -> dict[str, str]:
-    """The environment of a load whose workers are cut (``KILLED_BY``) in their first send."""
+def cut_mid_send(how: str, point: str = MID_SEND) -> dict[str, str]:
+    """The environment of a load whose workers are cut (``KILLED_BY``) at ``point``: in their
+    first send, unless told."""
     paths = [str(AT_START), *filter(None, [os.environ.get("PYTHONPATH")])]
     return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(paths),
-        "KILLED_AT": MID_SEND,
+        "KILLED_AT": point,
         "KILLED_IN": "workers",
         "KILLED_BY": how,
     }
@@ -96,11 +102,27 @@ def test_a_stop_while_the_run_waits_on_a_worker_held_mid_send_stops_it(
     tmp_path: Path, clean: Clean
 ) -> None:
     make_input(tmp_path)
-    output = tmp_path / "output.txt"
+    stop_while_held(tmp_path, command(tmp_path), cut_mid_send("STOP"))
+    check_run_again(tmp_path, clean)
+
+
+def test_a_stop_while_a_worker_held_before_reading_is_sent_a_large_chunk_stops_it(
+    tmp_path: Path, clean: Clean
+) -> None:
+    """Before: the run wrote the chunk to the pipe itself, and waited in that write for ever
+    (SIGTERM did nothing); now a writer thread of the worker's waits, the run's thread stops."""
+    make_input(tmp_path)
+    large = command(tmp_path, batch=LARGE)
+    stop_while_held(tmp_path, large, cut_mid_send("STOP", FIRST_READ))
+    check_run_again(tmp_path, clean)  # the next run, in chunks of 10 as the clean load's
+
+
+def stop_while_held(directory: Path, argv: list[str], env: dict[str, str]) -> None:
+    """Run ``argv``; once one of its workers holds itself, SIGTERM the run: it stops (exit 143,
+    one "stop requested"), its report a failed run's."""
+    output = directory / "output.txt"
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
-        process = subprocess.Popen(
-            command(tmp_path), stdout=sink, stderr=subprocess.STDOUT, env=cut_mid_send("STOP")
-        )
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
         while held_worker(process.pid) is None:
             assert process.poll() is None, output.read_text(encoding="utf-8")
@@ -119,5 +141,4 @@ def test_a_stop_while_the_run_waits_on_a_worker_held_mid_send_stops_it(
     assert process.returncode == 128 + signal.SIGTERM, shown  # stopped, as SIGTERM would
     assert "Traceback" not in shown
     assert "outcome: failed" in shown and "stop requested" in shown, shown
-    assert reports(tmp_path)[-1]["outcome"] == "failed"
-    check_run_again(tmp_path, clean)
+    assert reports(directory)[-1]["outcome"] == "failed"

@@ -10,10 +10,15 @@ from __future__ import annotations
 import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from pathlib import Path
 
-from scholarkg.lifecycle import interrupts_held_for_children, leave_interrupts_to_the_run
+from conftest import write_config
+from samples import SAMPLE_PROFILE
+from scholarkg.config import load_config
+from scholarkg.lifecycle import interrupts_held_for_children
+from scholarkg.runs.chunk_work import WorkerSetup, start_worker
+from scholarkg.runs.worker_pool import WorkerPool
 
 SIGINT_BIT = 1 << (signal.SIGINT - 1)
 
@@ -43,15 +48,19 @@ def test_a_process_started_meanwhile_outlives_a_sigint_as_it_starts() -> None:
     assert _own_masks()[0] & SIGINT_BIT == 0  # this process is as it was
 
 
-def test_a_pool_worker_ignores_sigint_and_blocks_it_no_longer() -> None:
-    """The pool's initializer (:func:`leave_interrupts_to_the_run`) ignores SIGINT, then
-    unblocks it: the worker neither dies of it nor keeps a mask its own children inherit."""
-    with (
-        interrupts_held_for_children(),
-        ProcessPoolExecutor(1, get_context("spawn"), leave_interrupts_to_the_run) as pool,
-    ):
-        blocked, ignored = pool.submit(_own_masks).result(60)
+def test_a_runs_worker_ignores_sigint_and_blocks_it_no_longer(tmp_path: Path) -> None:
+    """A worker of the run's pool, started with SIGINT blocked (the pool holds interrupts for
+    it), set up as a run sets it up (:func:`start_worker`, which calls
+    :func:`~scholarkg.lifecycle.leave_interrupts_to_the_run`): it ignores SIGINT, then unblocks
+    it, so it neither dies of it nor keeps a mask its own children inherit."""
+    setup = WorkerSetup.of(load_config(write_config(tmp_path, [SAMPLE_PROFILE])))
+    pool = WorkerPool(1, start_worker, (setup,))
+    try:
+        blocked, ignored = pool.submit(_own_masks).result()
+    finally:
+        pool.close()
     assert blocked & SIGINT_BIT == 0 and ignored & SIGINT_BIT
+    assert _own_masks()[0] & SIGINT_BIT == 0  # the run's own mask is as it was
 
 
 def _exit_unless_sigint_ignored() -> None:

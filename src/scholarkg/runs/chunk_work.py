@@ -154,11 +154,9 @@ def process_records(index: int, records: list[ArxivRecord], setup: WorkerSetup) 
 
 
 def process_lines(
-    index: int, source: str, lines: list[SnapshotLine], setup: WorkerSetup | None = None
+    index: int, source: str, lines: list[SnapshotLine], setup: WorkerSetup
 ) -> ChunkResult:
     """Snapshot lines (as :func:`snapshot_lines` reads them) through parse, emit and gate."""
-    setup = setup or _SETUP
-    assert setup is not None, "start_worker() first, or pass the setup"
     result = ChunkResult(index)
     started = time.process_time()
     numbered = _read_lines(source, lines, setup.limits, result)

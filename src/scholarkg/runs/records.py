@@ -74,7 +74,7 @@ class Ingest:
         self.ctx = ctx
         self.loading = loading
         self.setup = WorkerSetup.of(ctx.config)
-        self.pool = (  # its workers start with the first chunk (interrupts held for them)
+        self.pool = (  # a worker starts when a chunk comes that no worker is free to take
             WorkerPool(workers, start_worker, (self.setup,)) if workers else None
         )
         self.window = 2 * max(workers, 1)

@@ -5,6 +5,10 @@ A worker that ends abruptly (SIGKILL, the out-of-memory killer) — even in the 
 a result — closes the only writing end of its pipe: its reader thread sees the end of the file
 and the run's wait raises :class:`~scholarkg.errors.WorkerLost`. The run waits in slices,
 checking for a stop between them (SIGTERM while a worker is held, or slow, still stops it).
+Tasks are written to a worker by a writer thread of its own, never by the run's thread: a worker
+held (SIGSTOP) before it reads a task larger than its pipe's buffer holds that thread only, and
+a worker that has not taken in its task within ``take_deadline`` seconds is reported as lost.
+Workers are started one at a time, as tasks come that no started worker is free to take.
 :meth:`WorkerPool.abort` kills the workers and waits for no thread that could be stuck: the
 workers are daemonic and their reader threads daemon threads, so the interpreter's exit joins
 nothing that waits on them. (``concurrent.futures.ProcessPoolExecutor``, used before, shares one
@@ -17,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable
@@ -32,9 +37,14 @@ from scholarkg.lifecycle import check_stop, interrupts_held_for_children
 T = TypeVar("T")
 SLICE = 0.5  # seconds a wait lasts before it looks for a stop again
 ENDED = 30.0  # seconds a worker told to end (or killed) is given to go
+TAKE_DEADLINE = 600.0  # seconds a worker is given to take in a task written to it
 LOST_WORKER = (
     "a worker process ended abruptly (killed, or out of memory); the run stopped there, and "
     "the next run redoes the chunks it had not loaded"
+)
+HELD_WORKER = (
+    "a worker process took in no task for {seconds:g} s (held, or stopped); the run stopped "
+    "there, and the next run redoes the chunks it had not loaded"
 )
 _CONTEXT = get_context("spawn")
 
@@ -67,8 +77,11 @@ class Ticket(Generic[T]):
         return self._value  # type: ignore[no-any-return]
 
 
+_Task = tuple[Ticket[Any], Callable[..., Any], tuple[Any, ...]]  # its ticket, what, with what
+
+
 class _Worker:
-    """A worker process, the run's end of its pipe, and the thread that reads it."""
+    """A worker process, the run's ends of its pipes, and the threads that write and read them."""
 
     def __init__(self, process: BaseProcess, tasks: Connection, replies: Connection) -> None:
         self.process = process
@@ -76,22 +89,32 @@ class _Worker:
         self.replies = replies  # the worker writes, the run reads
         self.task: Ticket[Any] | None = None  # the one in its hands
         self.ended = False  # told to end, or killed: the end of its pipe is no loss
+        self.outbox: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()  # None: to end
+        self.writing_since: float | None = None  # a task being written (time.monotonic)
         self.reader: threading.Thread | None = None
+        self.writer: threading.Thread | None = None
 
 
 class WorkerPool:
-    """``workers`` processes, each set up by ``initializer(*initargs)``, all started (with
-    interrupts held for them) when the first task comes. A worker's reader thread takes its
-    reply and gives it the next task waiting (the run's thread need not be waiting)."""
+    """Up to ``workers`` processes, each set up by ``initializer(*initargs)`` and started (with
+    interrupts held for it) when a task comes that no started worker is free to take. A
+    worker's reader thread takes its reply and gives it the next task waiting (the run's thread
+    need not be waiting); its writer thread writes the task."""
 
     def __init__(
-        self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()
+        self,
+        workers: int,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...] = (),
+        *,
+        take_deadline: float = TAKE_DEADLINE,
     ) -> None:
         self.workers = workers
         self.initializer = initializer
         self.initargs = initargs
+        self.take_deadline = take_deadline
         self._all: list[_Worker] = []
-        self._waiting: deque[tuple[Ticket[Any], Callable[..., Any], tuple[Any, ...]]] = deque()
+        self._waiting: deque[_Task] = deque()
         self._lock = threading.Lock()  # the waiting tasks, and who holds which
         self._news: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()  # None: a reply
 
@@ -99,15 +122,23 @@ class WorkerPool:
         ticket: Ticket[T] = Ticket(self)
         with self._lock:
             self._waiting.append((ticket, fn, args))
-        if not self._all:
+            free = sum(w.task is None and not w.ended for w in self._all)
+            more = len(self._waiting) > free and len(self._all) < self.workers
+        if more:
             self._start()
         self._dispatch()
         return ticket
 
     def wait_once(self) -> None:
         """Wait a slice at most for news of the workers; a stop asked for raises
-        :class:`~scholarkg.lifecycle.Interrupted`, a worker gone :class:`WorkerLost`."""
+        :class:`~scholarkg.lifecycle.Interrupted`, a worker gone, or one that has not taken in
+        its task within ``take_deadline``, :class:`WorkerLost`."""
         check_stop()
+        now = time.monotonic()
+        for worker in list(self._all):
+            since = worker.writing_since
+            if since is not None and now - since > self.take_deadline and not worker.ended:
+                raise WorkerLost(HELD_WORKER.format(seconds=self.take_deadline))
         try:
             ended = self._news.get(timeout=SLICE)
         except queue.Empty:
@@ -116,24 +147,37 @@ class WorkerPool:
             raise WorkerLost(LOST_WORKER)
 
     def _dispatch(self) -> None:
-        """Give waiting tasks to idle workers (any thread)."""
-        given = []
+        """Give waiting tasks to idle workers' writers (any thread; none waits)."""
         with self._lock:
             for worker in self._all:
                 if self._waiting and worker.task is None and not worker.ended:
                     task = self._waiting.popleft()
                     worker.task = task[0]
-                    given.append((worker, task))
-        for worker, (ticket, fn, args) in given:
-            try:  # it reads it whole: nothing is sent to a worker that is sending
-                worker.tasks.send((fn, args))
-            except OSError:  # it ended: its reader sees the end of its pipe
-                pass
+                    worker.outbox.put(task)
+
+    def _write(self, worker: _Worker) -> None:
+        """A worker's writer thread: its tasks, one at a time, until told to end (or the
+        worker ends: the pipe is broken, and its reader sees the end of the other)."""
+        while (task := worker.outbox.get()) is not None:
+            ticket, fn, args = task
+            try:
+                data = ForkingPickler.dumps((fn, args))
             except Exception as exc:  # the task cannot be sent (pickled)
                 with self._lock:
                     worker.task = None
                 ticket._settle(False, exc)
                 self._news.put(None)
+                self._dispatch()
+                continue
+            worker.writing_since = time.monotonic()
+            try:  # it reads it whole: nothing is sent to a worker that is sending
+                worker.tasks.send_bytes(data)
+            except OSError:
+                return
+            finally:
+                worker.writing_since = None
+        with contextlib.suppress(OSError):  # ended already
+            worker.tasks.send(None)
 
     def _read(self, worker: _Worker) -> None:
         """A worker's reader thread: its replies, until its end of the pipe is closed."""
@@ -154,23 +198,23 @@ class WorkerPool:
             self._dispatch()
 
     def _start(self) -> None:
+        """Start one more worker (from the run's thread: interrupts are held in it)."""
         with interrupts_held_for_children():
-            for _ in range(self.workers):
-                reads, tasks = _CONTEXT.Pipe(duplex=False)
-                replies, writes = _CONTEXT.Pipe(duplex=False)
-                process = _CONTEXT.Process(
-                    target=_serve,
-                    args=(reads, writes, self.initializer, self.initargs),
-                    daemon=True,
-                )
-                process.start()
-                reads.close()  # its ends are its own: its death is the end of the file here
-                writes.close()
-                worker = _Worker(process, tasks, replies)
-                worker.reader = threading.Thread(target=self._read, args=(worker,), daemon=True)
-                with self._lock:
-                    self._all.append(worker)
-                worker.reader.start()
+            reads, tasks = _CONTEXT.Pipe(duplex=False)
+            replies, writes = _CONTEXT.Pipe(duplex=False)
+            process = _CONTEXT.Process(
+                target=_serve, args=(reads, writes, self.initializer, self.initargs), daemon=True
+            )
+            process.start()
+        reads.close()  # its ends are its own: its death is the end of the file here
+        writes.close()
+        worker = _Worker(process, tasks, replies)
+        worker.reader = threading.Thread(target=self._read, args=(worker,), daemon=True)
+        worker.writer = threading.Thread(target=self._write, args=(worker,), daemon=True)
+        with self._lock:
+            self._all.append(worker)
+        worker.reader.start()
+        worker.writer.start()
 
     def close(self) -> None:
         """Tell idle workers to end, then end every one (what is in flight is dropped)."""
@@ -180,8 +224,7 @@ class WorkerPool:
             for worker in self._all:
                 worker.ended = True
         for worker in told:
-            with contextlib.suppress(OSError):  # ended already
-                worker.tasks.send(None)
+            worker.outbox.put(None)  # its writer tells it to end
         for worker in told:
             worker.process.join(ENDED)
         self.abort()
@@ -196,12 +239,14 @@ class WorkerPool:
         for worker in workers:
             if worker.process.exitcode is None:
                 worker.process.kill()
+            worker.outbox.put(None)  # an idle writer ends; one writing sees a broken pipe
         for worker in workers:
             worker.process.join(ENDED)
-            if worker.reader is not None:  # its end of the pipe: seen to end with the process
-                worker.reader.join(ENDED)
-                if worker.reader.is_alive():  # never closed under a thread reading it
-                    continue
+            threads = [t for t in (worker.reader, worker.writer) if t is not None]
+            for thread in threads:  # its pipes: seen to end with the process
+                thread.join(ENDED)
+            if any(t.is_alive() for t in threads):  # never closed under a thread using them
+                continue
             worker.replies.close()
             worker.tasks.close()
 
