@@ -1,0 +1,73 @@
+"""Hostile operator inputs (session 34): config files, environment and command lines that
+once ended in silent acceptance, a misleading line or exit 0 having shown nothing.
+
+Each case runs the real CLI (in-process ``scholarkg.cli.main``, or a child process where the
+stdout must be a real device) and asserts one line naming the thing, and the exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scholarkg.cli import main
+
+COMMAND = [sys.executable, "-m", "scholarkg.cli"]
+
+
+def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
+    """stderr's one line (no traceback, nothing else said)."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("sources", "why"),
+    [
+        ('["", "a.txt"]', "sources[0]: string should have at least 1 character, got ''"),
+        ('["a.txt", "  "]', "sources[1] must not be only white space, got '  '"),
+        ('"  "', "sources: an empty path; leave the key out for its default"),
+    ],
+)
+def test_a_blank_profile_source_is_refused_naming_the_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], sources: str, why: str
+) -> None:
+    """A blank entry of ``[profiles] sources``: exit 1 at the config read, one line naming the
+    file, key and entry (never the config's own folder, read as a profile source)."""
+    config = tmp_path / "blank.toml"
+    config.write_text(f"[profiles]\nsources = {sources}\n", encoding="utf-8")
+    assert main(["quarantine", "list", "--config", str(config)]) == 1
+    assert _error_line(capsys) == f"error: {config}: [profiles] {why}"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["--version"], ["query", "--help"], ["export", "--help"], ["schedule", "-h"]],
+)
+def test_help_and_version_to_a_full_stdout_exit_1_with_one_line(argv: list[str]) -> None:
+    """``scholarkg --help > /dev/full`` (or ``--version``, a command's ``--help``): exit 1 and
+    one line naming stdout, as every other command's output (before: argparse dropped the
+    write's error and the command exited 0 having shown nothing)."""
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(
+            [*COMMAND, *argv], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300
+        )
+    assert (done.returncode, done.stderr.splitlines()) == (
+        1,
+        ["error: stdout: cannot write the output: No space left on device"],
+    )
+
+
+def test_help_and_version_still_print_and_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    """A stdout that takes them: ``--version`` prints the version, ``--help`` the usage, exit 0."""
+    for argv, first in ((["--version"], "scholarkg "), (["--help"], "usage: scholarkg")):
+        with pytest.raises(SystemExit) as stopped:
+            main(argv)
+        assert stopped.value.code == 0
+        assert capsys.readouterr().out.startswith(first)
