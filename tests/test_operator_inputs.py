@@ -6,12 +6,15 @@ stdout must be a real device) and asserts one line naming the thing, and the exi
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import write_config
+from loopback import Scripted
 from scholarkg.cli import main
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
@@ -71,3 +74,34 @@ def test_help_and_version_still_print_and_exit_0(capsys: pytest.CaptureFixture[s
             main(argv)
         assert stopped.value.code == 0
         assert capsys.readouterr().out.startswith(first)
+
+
+def test_a_sparql_server_error_line_is_built_from_the_error_not_the_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A SPARQL server answering 500 with its own words: ``scholarkg query`` says them in one
+    line naming the endpoint (no query string), from the error it got, whatever the server's
+    log line says (here: a log message of another format) and with nothing of that log shown
+    (before: the line was taken from the ``scholarkg.serve.job_errors`` log record's
+    argument)."""
+    from scholarkg.serve import job_errors
+
+    server = Scripted("text/plain", b"the dataset is being rebuilt", status="500 Oops")
+    try:
+        url = f"{server.url}/query"
+        config = write_config(tmp_path, [], store={"kind": "sparql", "query_url": f"{url}?k=s"})
+        warning = job_errors.log.warning
+
+        def reworded(message: str, *args: object) -> None:  # another format, other arguments
+            warning("store failure (%d chars)", len(str(args)))
+
+        monkeypatch.setattr(job_errors.log, "warning", reworded)
+        assert main(["query", "papers-per-year", "--config", str(config)]) == 1
+    finally:
+        server.close()
+    line = _error_line(capsys)
+    assert line == (
+        f"error: the store could not answer: {url}: SPARQL query: HTTP 500 Oops: "
+        "the dataset is being rebuilt"
+    )
+    assert not logging.getLogger(job_errors.__name__).disabled  # left as it was
