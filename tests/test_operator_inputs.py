@@ -105,3 +105,45 @@ def test_a_sparql_server_error_line_is_built_from_the_error_not_the_log(
         "the dataset is being rebuilt"
     )
     assert not logging.getLogger(job_errors.__name__).disabled  # left as it was
+
+
+CONTROL = (
+    "a path holding a line break or other control character, which no one-line message can show"
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "line", "named", "value"),
+    [
+        ("data", 'dir = "da\\nta"', "[data] dir", "da\\nta"),
+        ("profiles", 'sources = ["a\\rb.txt"]', "[profiles] sources", "a\\rb.txt"),
+        ("store", 'path = "st\\tore"', "[store] path", "st\\tore"),
+    ],
+)
+def test_a_path_with_a_control_character_is_refused_naming_the_key(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    line: str,
+    named: str,
+    value: str,
+) -> None:
+    """A config path holding a line break (or a tab, a carriage return): exit 1, one line
+    naming the file and key (before: taken as it is; ``quarantine list`` printed a folder name
+    broken over two lines, and a run would have made that folder)."""
+    config = tmp_path / "odd.toml"
+    config.write_text(f"[{table}]\n{line}\n", encoding="utf-8")
+    assert main(["quarantine", "list", "--config", str(config)]) == 1
+    assert _error_line(capsys) == f"error: {config}: {named}: '{value}': {CONTROL}"
+    assert not any(tmp_path.glob("da*")) and not any(tmp_path.glob("st*"))
+
+
+def test_a_variable_path_with_a_line_break_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SCHOLARKG_DATA__DIR`` holding a line break: one line naming the variable."""
+    monkeypatch.setenv("SCHOLARKG_DATA__DIR", f"{tmp_path}/a\nb")
+    assert main(["quarantine", "list"]) == 1
+    assert _error_line(capsys) == (
+        f"error: environment SCHOLARKG_DATA__DIR: [data] dir: '{tmp_path}/a\\nb': {CONTROL}"
+    )
