@@ -147,3 +147,25 @@ def test_a_variable_path_with_a_line_break_is_refused_naming_it(
     assert _error_line(capsys) == (
         f"error: environment SCHOLARKG_DATA__DIR: [data] dir: '{tmp_path}/a\\nb': {CONTROL}"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("SCHOLARKG_SERVE_WORKERS", "SCHOLARKG_SERVE__WORKERS"),
+        ("scholarkg_data_dir", "SCHOLARKG_DATA__DIR"),
+        ("SCHOLARKG_ARXIV_HARVEST_SETS", "SCHOLARKG_ARXIV__HARVEST_SETS"),
+    ],
+)
+def test_a_variable_with_one_underscore_for_two_is_refused_naming_both(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, name: str, meant: str
+) -> None:
+    """A key's variable written with one underscore between section and key: exit 1, one line
+    naming it and the variable meant (before: ignored without a word, so ``workers`` stayed at
+    its default); the names kept from earlier versions (``SCHOLARKG_STORE``) still work."""
+    monkeypatch.setenv(name, "3")
+    assert main(["quarantine", "list"]) == 1
+    assert _error_line(capsys) == (
+        f"error: environment {name}: not read: the variable of that key is {meant} (two "
+        "underscores between section and key)"
+    )
