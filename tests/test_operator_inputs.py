@@ -169,3 +169,44 @@ def test_a_variable_with_one_underscore_for_two_is_refused_naming_both(
         f"error: environment {name}: not read: the variable of that key is {meant} (two "
         "underscores between section and key)"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["quarantine", "list", "--config", "a\nb.toml"],
+        ["query", "--list", "--store", "st\nore"],
+    ],
+)
+def test_a_command_line_path_with_a_line_break_is_refused_in_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+) -> None:
+    """``--config`` or ``--store`` holding a line break: exit 1, one line naming the option
+    (before: an error line broken in two at the path, "no store here yet" or "not found")."""
+    monkeypatch.chdir(tmp_path)
+    option, value = argv[-2:]
+    assert main(argv) == 1
+    assert _error_line(capsys) == f"error: {option} {value!r}: {CONTROL}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["export", "--graph", ""], "argument --graph: an empty graph IRI"),
+        (["export", "--graph", "< >"], "argument --graph: an empty graph IRI"),
+        (["arxiv", "fetch", "2104.12255", " "], "argument ID: an empty arXiv id"),
+    ],
+)
+def test_an_empty_graph_or_arxiv_id_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], argv: list[str], said: str
+) -> None:
+    """``export --graph ""`` and ``arxiv fetch ""`` (an unset shell variable): exit 2 before
+    any config or store is read (before: "graph <> is not in the store", as if one were named;
+    a whole arXiv run that reported one failed id, ``failed: : not an arXiv identifier``)."""
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    assert said in capsys.readouterr().err.splitlines()[-1]

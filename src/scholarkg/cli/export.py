@@ -78,7 +78,10 @@ def graph_iri(text: str) -> str:
     """The graph's IRI as given bare or written ``<…>``, as N-Quads, SPARQL and the summary
     lines write it."""
     text = text.strip()
-    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    if not iri.strip():  # before: "graph <> is not in the store", as if one were named
+        raise argparse.ArgumentTypeError("an empty graph IRI (leave --graph out for every graph)")
+    return iri
 
 
 def export_store(args: argparse.Namespace) -> int:
