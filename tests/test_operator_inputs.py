@@ -210,3 +210,17 @@ def test_an_empty_graph_or_arxiv_id_is_a_usage_error(
         main(argv)
     assert stopped.value.code == 2
     assert said in capsys.readouterr().err.splitlines()[-1]
+
+
+def test_a_dump_format_listed_twice_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[publish] dumps = ["nq", "ttl", "nq"]``: exit 1, one line naming the file, key and
+    format (before: accepted, and each publication wrote the N-Quads dump twice and described
+    it twice)."""
+    config = tmp_path / "twice.toml"
+    config.write_text('[publish]\ndumps = ["nq", "ttl", "nq"]\n', encoding="utf-8")
+    assert main(["quarantine", "list", "--config", str(config)]) == 1
+    assert _error_line(capsys) == (
+        f"error: {config}: [publish] dumps: lists nq more than once, got ['nq', 'ttl', 'nq']"
+    )
