@@ -143,7 +143,7 @@ def test_a_pipe_no_reader_opens_ends_the_export(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
     """Before: the open waited for a reader for ever (SIGTERM did not end it either)."""
-    monkeypatch.setattr("scholarkg.cli.export.READER_WAIT", 0.2)
+    monkeypatch.setattr("scholarkg.cli.export_stream.READER_WAIT", 0.2)
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     assert main(["export", "--output", str(fifo), "--config", str(config_path)]) == 1
@@ -159,7 +159,7 @@ def test_a_stop_ends_the_wait_for_a_reader(config_path: Path, tmp_path: Path) ->
     os.mkfifo(fifo)
     helper = Path(__file__).parent / "helpers" / "killed_at.py"  # SIGTERM as the wait begins
     done = subprocess.run(
-        [sys.executable, str(helper), "scholarkg.cli.export:_opened", "export",
+        [sys.executable, str(helper), "scholarkg.cli.export_stream:opened", "export",
          "--output", str(fifo), "--config", str(config_path)],
         capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
     )  # fmt: skip

@@ -197,3 +197,20 @@ class QueryLimitError(QueryError):
         self.limit = limit  # "time" or "memory": the limit that stopped it while it ran
         self.retry_after = retry_after
         super().__init__(message)
+
+
+class StoreAnswerError(QueryLimitError):
+    """The store could not answer a query: a SPARQL server down (``retry_after`` set), erring,
+    too slow or unreadable, or the embedded engine failing. ``reason`` is why in a client's
+    words; ``said``, the store's own words (for a log or the command line, never a client of
+    the server: they may quote what a SPARQL server or SERVICE endpoint answered)."""
+
+    def __init__(
+        self, reason: str, *, said: str = "", status: int, retry_after: int | None = None
+    ) -> None:
+        self.reason = reason
+        self.said = said
+        again = "; try again shortly" if retry_after is not None else ""
+        super().__init__(
+            f"the store could not answer: {reason}{again}", status=status, retry_after=retry_after
+        )

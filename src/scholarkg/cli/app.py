@@ -17,6 +17,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, quarantine, query, run, schedule, serve
@@ -24,6 +25,9 @@ from scholarkg.cli.common import HelpFormatter, describe
 from scholarkg.cli.streams import closed_streams_to_devnull, encode_every_character
 from scholarkg.errors import ScholarKGError
 from scholarkg.lifecycle import Interrupted, stop_on_signal, stop_quietly, stopped_exit_code
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 DESCRIPTION = """
 Build, validate, query and serve a scholarly knowledge graph: researcher profile pages and
@@ -38,8 +42,21 @@ BROKEN_PIPE = 128 + signal.SIGPIPE
 _WRITE_FAILED = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, except that ``--help`` and ``--version`` written to a stdout that
+    refuses them (``> /dev/full``) raise the OSError, for :func:`main` to tell (before: argparse
+    dropped it and the command exited 0 having shown nothing). Subcommands' parsers are of
+    this class too (``add_subparsers`` takes its parent's)."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if not message or file is not sys.stdout:  # stderr: a usage error keeps its exit code
+            super()._print_message(message, file)
+            return
+        print(message, end="", flush=True)  # an OSError raised, not dropped
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="scholarkg", description=describe(DESCRIPTION), formatter_class=HelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"scholarkg {__version__}")
@@ -80,6 +97,18 @@ def _stdout_failed(exc: OSError) -> bool:
         return True
 
 
+def _output_refused(exc: OSError) -> int:
+    """The exit code for ``exc`` when it is stdout refusing the output: 141 for a reader gone,
+    1 and one line on stderr for a full disk or an I/O error; any other OSError is raised."""
+    if isinstance(exc, BrokenPipeError):
+        return _reader_gone()
+    if not _stdout_failed(exc):
+        raise exc
+    print(f"error: stdout: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+    _reader_gone()  # nothing more goes there: the interpreter's last flush would fail too
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with closed_streams_to_devnull():  # started with >&- or 2>&-: nothing shown there
         return _main(argv)
@@ -87,7 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     encode_every_character()
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except OSError as exc:  # --help or --version to a stdout that refuses it
+        return _output_refused(exc)
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
     in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals
     signals = (signal.SIGTERM, signal.SIGINT) if stoppable and in_main_thread else ()
@@ -97,14 +129,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         code: int = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
-    except BrokenPipeError:
-        return _reader_gone()
     except OSError as exc:
-        if not _stdout_failed(exc):
-            raise
-        print(f"error: stdout: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
-        _reader_gone()  # nothing more goes there: the interpreter's last flush would fail too
-        return 1
+        return _output_refused(exc)
     except ScholarKGError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

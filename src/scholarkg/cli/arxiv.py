@@ -19,6 +19,7 @@ from scholarkg.cli.common import (
     Commands,
     add_command,
     add_store_options,
+    arxiv_id,
     iso_date,
     json_default,
     load,
@@ -69,7 +70,7 @@ def _fetch(doors: Commands) -> None:
         """,
     )
     fetch.add_argument(
-        "ids", nargs="+", metavar="ID", help="arXiv ids, e.g. 2104.12255 quant-ph/0201082v1"
+        "ids", nargs="+", metavar="ID", type=arxiv_id, help="arXiv ids: 2104.12255 hep-th/0101001"
     )
     fetch.add_argument("--json", action="store_true", help=JSON_HELP)
     add_store_options(fetch)

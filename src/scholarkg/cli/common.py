@@ -88,6 +88,14 @@ def set_name(value: str) -> str:
     return value.strip()
 
 
+def arxiv_id(value: str) -> str:
+    """An argparse type: an arXiv id as given, never empty (``fetch ""``, say from an unset
+    shell variable, ran a whole run to report one failed id) — a usage error otherwise."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty arXiv id")
+    return value
+
+
 def iso_date(value: str) -> str:
     """An argparse type: a calendar date, YYYY-MM-DD (a usage error otherwise), by the check
     the library's ``harvest(from_date=...)`` makes too."""
@@ -161,9 +169,12 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
 def _expanded(option: str, path: str) -> str:
     """``path`` with its leading ``~`` expanded; a :class:`ConfigError` naming ``option`` when
     it names no home directory."""
+    from scholarkg.config.locating import CONTROL
     from scholarkg.errors import ConfigError
     from scholarkg.locations import home_expanded
 
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in path):  # before: an error line broken in two
+        raise ConfigError(f"{option} {path!r}: {CONTROL}")
     try:
         return home_expanded(path)
     except ValueError as exc:

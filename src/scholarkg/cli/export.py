@@ -1,18 +1,15 @@
-"""``scholarkg export``: a dump of the store, with its SHA-256 (or streamed to stdout)."""
+"""``scholarkg export``: a dump of the store, with its SHA-256 (or streamed to stdout); the
+publication's seal, mark and lock are in :mod:`.export_publication`, a dump into a pipe or
+device in :mod:`.export_stream`."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import errno
-import os
 import signal
 import sys
-import time
-from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import DUMP_FORMATS
@@ -77,132 +74,14 @@ def output_path(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def check_folder(path: Path) -> None:
-    """Refuse (:class:`ExportError`, one line, nothing written) an ``--output`` whose folder is
-    not there or is not a folder, as ``cp`` does: a mistyped folder is not made. Before, the
-    dump's write made it, and its missing parents, without a word. Only ``[data] dir/exports``,
-    the default, is made by scholarkg."""
-    from scholarkg.errors import ExportError
-    from scholarkg.output_file import folder_problem
-
-    problem = folder_problem(path)
-    if problem is not None:
-        raise ExportError(f"{path}: not written: {problem}")
-
-
 def graph_iri(text: str) -> str:
     """The graph's IRI as given bare or written ``<…>``, as N-Quads, SPARQL and the summary
     lines write it."""
     text = text.strip()
-    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
-
-
-@contextlib.contextmanager
-def sealed_again(config: Config) -> Iterator[None]:
-    """Around a publication of an embedded store (which compares every graph name the store
-    holds with its manifest): its seal is taken before the store is opened and, the store
-    closed in line with the manifest, put back, so the next run need not compare them again
-    (see :mod:`scholarkg.store.seal`). Before, the next run did, after every such export."""
-    from scholarkg.load.manifest import store_state_dir
-    from scholarkg.store.seal import seal, take_seal
-
-    if config.store.kind != "oxigraph":
-        yield
-        return
-    path, state = Path(config.store.path), store_state_dir(config)
-    take_seal(path, state)
-    yield
-    seal(path, state)
-
-
-@contextlib.contextmanager
-def marked_unpublished(config: Config) -> Iterator[None]:
-    """Around a publication by ``scholarkg export``: the mark of the last complete publication
-    (``published.json``) is taken away until it ends, then put back as it was, as a run's own
-    publication does. Killed in between (the new dump renamed into place, its ``.sha256`` or
-    ``void.ttl`` not yet written), the next run finds no mark and publishes everything again;
-    before, the mark stayed and a run with nothing new published nothing, leaving the
-    checksum or the description of the previous dump beside the new one."""
-    from scholarkg.files import write_atomic
-    from scholarkg.runs.close import PUBLISHED_MARK, publication_key, published_complete
-
-    mark = config.state_dir / PUBLISHED_MARK
-    recorded = mark.read_bytes() if published_complete(mark, publication_key(config)) else None
-    mark.unlink(missing_ok=True)
-    yield
-    if recorded is not None:
-        write_atomic(mark, recorded)
-
-
-def into_exports(
-    args: argparse.Namespace, config: Config
-) -> contextlib.AbstractContextManager[object]:
-    """The run lock, taken as a publication takes it, for a dump written under ``[data]
-    dir/exports`` (a format not published, one ``--graph``, an ``--output`` there): it waits
-    while a run holds the data directory, then refuses in one line, as a second run does
-    (before: it wrote beside a run's publication of that folder, unlocked). A dump written
-    elsewhere reads the store's checkpoint and takes no lock."""
-    from scholarkg.files import absolute
-    from scholarkg.runs.lock import RunLock
-
-    target = absolute(Path(args.output)) if args.output else config.exports_dir
-    if target.is_relative_to(absolute(config.exports_dir)):
-        return RunLock(config.data_dir, "export")
-    return contextlib.nullcontext()
-
-
-READER_WAIT = 60.0  # seconds a named pipe may stay without a reader before the export ends
-
-
-def _opened(path: Path) -> BinaryIO:
-    """``path`` opened to write; a named pipe once a reader has opened it too, waiting
-    :data:`READER_WAIT` seconds at most (and no longer than a stop request): before, the open
-    waited for ever, and SIGTERM did not end it."""
-    from scholarkg.errors import ExportError
-    from scholarkg.export import not_regular
-    from scholarkg.lifecycle import pause
-
-    if not_regular(path) != "a pipe":
-        return path.open("wb")
-    deadline = time.monotonic() + READER_WAIT
-    while True:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)  # ENXIO while no reader has it
-        except OSError as exc:
-            if exc.errno != errno.ENXIO:
-                raise
-            if time.monotonic() >= deadline:
-                # the caller names the path
-                raise ExportError(
-                    f"not written: no reader opened the pipe in {READER_WAIT:g} s"
-                ) from None
-            pause(0.05)
-            continue
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "wb")
-
-
-def _stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
-    """``--output`` a device or a named pipe (``/dev/null``): the dump is written straight into
-    it, as ``--output -`` writes to stdout, without a checksum file (nothing can stand beside
-    it); a rename would replace it with a regular file."""
-    from scholarkg.errors import ExportError
-    from scholarkg.export import default_prefixes, write_dump
-    from scholarkg.publish import refuse_among_kept_files
-
-    refuse_among_kept_files(path, config)
-    with closing(config.store.open_published()) as store:
-        prefixes = default_prefixes(config.iri_base)
-        try:
-            with _opened(path) as out:
-                count = write_dump(store, out, args.format, args.graph, prefixes=prefixes)
-        except OSError as exc:  # opening or closing (the last bytes flushed)
-            raise ExportError(f"{path}: export failed: {exc.strerror or exc}") from exc
-        except ExportError as exc:
-            raise ExportError(f"{path}: {exc}") from exc
-    unit = "quads" if args.format in ("nq", "trig") else "triples"
-    print(f"wrote {path} ({count} {unit}; not a regular file: no checksum file)")
-    return 0
+    iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+    if not iri.strip():  # before: "graph <> is not in the store", as if one were named
+        raise argparse.ArgumentTypeError("an empty graph IRI (leave --graph out for every graph)")
+    return iri
 
 
 def export_store(args: argparse.Namespace) -> int:
@@ -238,6 +117,13 @@ def _not_written(args: argparse.Namespace, config: Config) -> str:
 
 
 def _export_store(args: argparse.Namespace, config: Config) -> int:
+    from scholarkg.cli.export_publication import (
+        check_folder,
+        into_exports,
+        marked_unpublished,
+        sealed_again,
+    )
+    from scholarkg.cli.export_stream import stream_into
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, not_regular, write_dump
     from scholarkg.publish import export, publish, refuse_among_kept_files
@@ -259,7 +145,7 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
         sys.stdout.buffer.flush()
         return 0
     if args.output and not_regular(Path(args.output)) in ("a pipe", "a device"):
-        return _stream_into(args, config, Path(args.output))
+        return stream_into(args, config, Path(args.output))
     described = config.data_dir / "void.ttl"
     if args.output is None and args.graph is None and args.format in config.publish.dumps:
         # the published dump: write it as a publication does, so the description's checksum

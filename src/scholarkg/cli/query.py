@@ -100,7 +100,12 @@ def _list_saved() -> int:
 
 
 def run_query(args: argparse.Namespace) -> int:
-    from scholarkg.cli.query_errors import limit_named, store_said, store_words, syntax_error
+    from scholarkg.cli.query_errors import (
+        limit_named,
+        server_log_quiet,
+        store_said,
+        syntax_error,
+    )
     from scholarkg.cli.query_stop import run_stoppable
     from scholarkg.cli.query_written import Written
     from scholarkg.errors import QueryError
@@ -167,10 +172,10 @@ def run_query(args: argparse.Namespace) -> int:
         written.flush()  # the rest, within the limit
 
     try:
-        with store_words() as words:
+        with server_log_quiet():
             run_stoppable(pool, answer)
     except QueryError as exc:
-        said = store_said(limit_named(syntax_error(exc, source), config.serve), words, config.store)
+        said = store_said(limit_named(syntax_error(exc, source), config.serve), config.store)
         raise written.said(said) from None
     finally:
         pool.close()

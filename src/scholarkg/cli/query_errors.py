@@ -3,7 +3,6 @@ query's source, line and column for a syntax error."""
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,30 +47,18 @@ def syntax_error(exc: Exception, source: str) -> Exception:
     return QueryError(f"{source}: SPARQL syntax error at line {line}, column {column}: {rest}")
 
 
-STORE_LOG = "scholarkg.serve.job_errors"  # where a worker's failure is logged with its detail
-_COULD_NOT = "the store could not answer: "
-
-
 @contextmanager
-def store_words() -> Iterator[list[str]]:
-    """The store's own words for a failed query (the detail the server logs), kept here for
-    :func:`store_said` instead of printed as a line of their own before the ``error:`` line."""
-    words: list[str] = []
+def server_log_quiet() -> Iterator[None]:
+    """The worker pool's log line for a query the store could not answer (the server's, with
+    the store's own words) kept off the command's stderr: the command says those words in its
+    ``error:`` line, built from the error (:func:`store_said`)."""
+    from scholarkg.serve.job_errors import log
 
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            args = record.args if isinstance(record.args, tuple) else ()
-            words.append(str(args[0]) if args else record.getMessage())
-
-    logger = logging.getLogger(STORE_LOG)
-    handler, propagate = Keep(), logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
+    disabled, log.disabled = log.disabled, True
     try:
-        yield words
+        yield
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+        log.disabled = disabled
 
 
 def endpoint(url: str) -> str:
@@ -83,21 +70,21 @@ def endpoint(url: str) -> str:
     return f"{parts.scheme}://{host}{port}{parts.path}"
 
 
-def store_said(exc: Exception, words: list[str], store: StoreConfig) -> Exception:
+def store_said(exc: Exception, store: StoreConfig) -> Exception:
     """``exc``, or for a SPARQL server that could not answer, one line naming its endpoint
-    (no secret: :func:`endpoint`) and, where it answered wrongly, the store's own words
-    (before: those words on a line of their own, unprefixed, before the ``error:`` line)."""
-    from scholarkg.errors import QueryError, QueryLimitError
+    (no secret: :func:`endpoint`) and, where it answered wrongly, the store's own words, as
+    the error carries them (:class:`~scholarkg.errors.StoreAnswerError`; before: those words
+    on a line of their own, unprefixed, before the ``error:`` line, then taken from the
+    server's log message)."""
+    from scholarkg.errors import QueryError, StoreAnswerError
+    from scholarkg.serve.middleware import loggable
 
     url = store.query_url
-    if store.kind != "sparql" or url is None or not isinstance(exc, QueryLimitError):
-        return exc
-    if exc.limit is not None or not str(exc).startswith(_COULD_NOT):
+    if store.kind != "sparql" or url is None or not isinstance(exc, StoreAnswerError):
         return exc
     shown = endpoint(url)
     if exc.retry_after is not None:  # unreachable: worth asking again shortly
         return QueryError(f"the SPARQL server at {shown} cannot be reached; try again shortly")
-    said = words[-1] if words else str(exc)[len(_COULD_NOT) :]
-    said = said.split(": ", 1)[1] if said.startswith("QueryError: ") else said
-    said = said.replace(url, shown)
-    return QueryError(f"{_COULD_NOT}{said}" if shown in said else f"{shown}: {_COULD_NOT}{said}")
+    said = loggable(exc.said or exc.reason).replace(loggable(url), shown)
+    could_not = "the store could not answer: "
+    return QueryError(f"{could_not}{said}" if shown in said else f"{shown}: {could_not}{said}")

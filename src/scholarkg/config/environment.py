@@ -22,6 +22,7 @@ from scholarkg.errors import ConfigError
 def build_settings(values: dict[str, Any], where: Path) -> Settings:
     """Validate ``values`` (a file's tables) with the environment over them."""
     _refuse_unread_variables()
+    _refuse_misspelt_variables()
     _refuse_blank_variables()
     try:
         return Settings(**values)
@@ -68,6 +69,25 @@ def _refuse_unread_variables() -> None:
             raise ConfigError(
                 f"environment {name}: [{section}] is one table: set it whole, as JSON, in "
                 f"{whole} (a variable's name keeps no case)"
+            )
+
+
+def _refuse_misspelt_variables() -> None:
+    """A variable named as a key's with one underscore where two belong
+    (``SCHOLARKG_SERVE_WORKERS`` for ``SCHOLARKG_SERVE__WORKERS``) is a :class:`ConfigError`
+    naming both (before: ignored without a word, the key left at its file's or default
+    value)."""
+    named = {name.upper() for name in named_variables()}
+    misspelt = {
+        env_name(section, key).replace(ENV_NESTED, "_", 1): env_name(section, key)
+        for section, key, _ in declared_keys()
+    }
+    for name in sorted(os.environ):
+        meant = misspelt.get(name.upper())
+        if meant is not None and name.upper() not in named:
+            raise ConfigError(
+                f"environment {name}: not read: the variable of that key is {meant} (two "
+                "underscores between section and key)"
             )
 
 

@@ -31,6 +31,10 @@ from scholarkg.locations import (
     url_problem,
 )
 
+CONTROL = (
+    "a path holding a line break or other control character, which no one-line message can show"
+)
+
 # False while a read-only command's configuration is loaded: a path that is not UTF-8 text is
 # kept, for the one opened to be refused where it is (see :func:`paths_kept`).
 _REFUSE_NOT_UTF8: ContextVar[bool] = ContextVar("scholarkg_refuse_not_utf8", default=True)
@@ -54,7 +58,8 @@ def _locate(value: str, base: Path) -> str:
     against ``base``. A ``file:`` URL naming no file here, an http(s) URL that cannot be
     fetched or a URL of another scheme (``ftp://``: once a relative path ``ftp:/…``) is a
     ConfigError naming it, and so is a path that is not UTF-8 text (its own name, or the
-    folder it follows: a config or working directory of such a name)."""
+    folder it follows: a config or working directory of such a name) or that holds a line
+    break or other control character."""
     if problem := url_problem(value):
         raise ConfigError(f"{shown(value)}: {problem}")
     if is_http_url(value):
@@ -65,6 +70,8 @@ def _locate(value: str, base: Path) -> str:
         raise ConfigError(f"{shown(value)}: {exc}") from None
     if NUL in value:
         raise ConfigError(f"{value!r}: {NO_NUL}")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):  # before: "da\nta" taken as is
+        raise ConfigError(f"{value!r}: {CONTROL}")
     try:
         path = Path(home_expanded(named if named is not None else value))
     except ValueError as exc:

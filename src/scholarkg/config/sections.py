@@ -248,6 +248,15 @@ class PublishConfig(Section):
         None, "public URL the dumps are served from; none: file: IRIs"
     )
 
+    @field_validator("dumps")
+    @classmethod
+    def _each_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Each format once (before: ``["nq", "nq"]`` wrote the dump twice a publication, and
+        the description listed it twice)."""
+        if twice := sorted({f for f in value if value.count(f) > 1}):
+            raise ValueError(f"lists {', '.join(twice)} more than once")
+        return value
+
 
 class RunnerConfig(Section):
     """``[runner]``: which Prefect task runner the flows use."""

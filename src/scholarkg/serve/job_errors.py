@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from scholarkg.errors import QueryError, QueryLimitError
+from scholarkg.errors import QueryError, QueryLimitError, StoreAnswerError
 from scholarkg.serve.jobs import JobFailure
 from scholarkg.serve.middleware import loggable
 
@@ -78,11 +78,9 @@ def failure_error(failure: JobFailure) -> QueryError:
         return QueryLimitError(f"query stopped: {failure.message}", status=507)
     if failure.kind == "memory":  # the same limit as a worker the allocator stopped
         return QueryLimitError(f"query stopped: {failure.message}", status=503, limit="memory")
-    said = f"the store could not answer: {failure.message}"
+    reason, said = failure.message, failure.said
     if failure.kind == "unavailable":  # a SPARQL server down: worth asking again shortly
-        return QueryLimitError(
-            f"{said}; try again shortly", status=503, retry_after=STORE_DOWN_RETRY_AFTER
-        )
+        return StoreAnswerError(reason, said=said, status=503, retry_after=STORE_DOWN_RETRY_AFTER)
     if failure.kind == "upstream":  # a SPARQL server's error, timeout or unreadable answer
-        return QueryLimitError(said, status=502)
-    return QueryLimitError(said, status=500)
+        return StoreAnswerError(reason, said=said, status=502)
+    return StoreAnswerError(reason, said=said, status=500)

@@ -105,12 +105,14 @@ class JobFailure:
     """A query the worker could not answer: ``kind`` is syntax, store, not-acceptable,
     unrepresentable (no form in the format asked for), size, memory, unavailable (a SPARQL
     server that cannot be reached) or upstream (a SPARQL server that failed to answer).
-    ``detail``: the engine's or the store's own words, for the server's log only (they may
-    quote what a SERVICE endpoint or the SPARQL server answered)."""
+    ``detail``: the engine's or the store's own words after its error's type, for the
+    server's log only (they may quote what a SERVICE endpoint or the SPARQL server answered);
+    ``said``: those words alone, for ``scholarkg query``'s line."""
 
     kind: str
     message: str
     detail: str = ""
+    said: str = ""
 
 
 RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {

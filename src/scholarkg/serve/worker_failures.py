@@ -27,12 +27,12 @@ def store_failure(exc: Exception, store: Any, message: str) -> JobFailure:
     reached is kind unavailable (retrying makes sense), one that failed to answer (an error
     status, too slow, an answer that cannot be read) kind upstream; anything else, such as the
     embedded engine's own error, kind store."""
-    detail = f"{type(exc).__name__}: {exc}"[:DETAIL_CHARS]
+    detail, said = f"{type(exc).__name__}: {exc}"[:DETAIL_CHARS], str(exc)[:DETAIL_CHARS]
     if store is None or isinstance(store, ox.Store):
-        return JobFailure("store", message, detail)
+        return JobFailure("store", message, detail, said)
     if store_unreachable(exc):
-        return JobFailure("unavailable", "it cannot be reached", detail)
-    return JobFailure("upstream", message, detail)
+        return JobFailure("unavailable", "it cannot be reached", detail, said)
+    return JobFailure("upstream", message, detail, said)
 
 
 def store_unreachable(exc: BaseException) -> bool:
