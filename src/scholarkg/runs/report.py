@@ -114,8 +114,9 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     interrupted: str | None = None
     durations: dict[str, float] = field(default_factory=dict)
-    # a killed run's counts nobody knows (its report, written by the next run): its records
-    # read, and with no commit of it noted its records loaded and papers; null in its JSON,
+    # a killed run's counts nobody knows (its report, written by the next run): with no commit
+    # of it noted its records read and loaded and papers (its records read too when its marks
+    # did not note them: a version before they did); null in its JSON,
     # "unknown" in its summary, left out of its record (before: 0)
     unknown: list[str] = field(default_factory=list)
 
