@@ -9,6 +9,7 @@ test_snapshot_killed_parts.py, every fourth paper with no abstract (an info in i
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import sqlite3
 from pathlib import Path
@@ -28,6 +29,7 @@ NAMING = (
 )
 OWN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o FILTER(?s != <%s>) } }"
 SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
+LATE_SEGMENT = 7  # a settle past the bad lines' chunk (of ~10 in all: segments of ~1000 quads)
 RECORD = (
     "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
     "SELECT ?p ?o WHERE { GRAPH ?r { <%s> ?p ?o FILTER(STRSTARTS(STR(?p), STR(skg:))) } }"
@@ -53,11 +55,25 @@ def recorded(store: Path, run: str) -> dict[str, str]:
     return {r["p"].value.rsplit("#", 1)[1]: r["o"].value for r in rows}  # type: ignore[union-attr]
 
 
-def loaded_chunks(directory: Path) -> int:
-    """The records of the chunks the manifest holds as loaded."""
+def loaded_chunks(directory: Path, column: str = "loaded") -> int:
+    """The records of the chunks the manifest holds as loaded (``records``: those read)."""
     path = directory / "store" / "scholarkg-manifest.sqlite"
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        return int(db.execute("SELECT COALESCE(SUM(loaded), 0) FROM chunks").fetchone()[0])
+        query = f"SELECT COALESCE(SUM({column}), 0) FROM chunks"
+        return int(db.execute(query).fetchone()[0])
+
+
+def committed_lines(directory: Path) -> int:
+    """The lines of ``make_input``'s snapshot up to the last chunk of 10 one of whose papers
+    the manifest holds as committed: what a run had read by its last commit."""
+    path = directory / "store" / "scholarkg-manifest.sqlite"
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        iris = [str(row[0]) for row in db.execute("SELECT iri FROM graphs")]
+    numbers: dict[str, int] = {}  # an id's first line (a later one is its duplicate)
+    for n, line in enumerate((directory / "s.jsonl").read_text().splitlines(), 1):
+        numbers.setdefault(line.split('"id": "', 1)[1].split('"', 1)[0], n)
+    last = max(numbers[iri.rsplit("/", 1)[1]] for iri in iris if "/graph/arxiv/" in iri)
+    return -(-last // 10) * 10
 
 
 @pytest.mark.parametrize(
@@ -84,7 +100,9 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     added = sum(count(store, OWN % (g, g)) for g in graphs)  # its triples, provenance left out
     shacl = sum(count(store, SIZE % f"{g}/shacl-report") for g in graphs)
     assert shacl > 0
-    records = loaded_chunks(tmp_path)
+    records, read = loaded_chunks(tmp_path), loaded_chunks(tmp_path, "records")
+    if committed:  # the lines of its committed chunks (no bad one among them)
+        assert read == committed_lines(tmp_path), read
     assert (records > 0) == committed
     del store
     killed = load(tmp_path)  # its report and record are written by the next run
@@ -97,7 +115,9 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     if not committed:  # nothing committed: nothing counted, nothing in its change set
         graphs, added, shacl = {}, 0, 0
     assert report["records_loaded"] == records, report
-    assert report["records_read"] is None, report  # before: 0 whatever it had read
+    # what it read by its last commit (before: null, and before that 0 whatever it had read)
+    assert report["records_read"] == read, report
+    assert report["unknown"] == [], report
     assert report["committed_quads"] == sum(graphs.values()) + shacl, report
     assert (report["triples_added"], report["triples_removed"]) == (added, 0), report
     changes = tmp_path / "data" / "changes" / run.rsplit("/", 1)[-1]
@@ -132,3 +152,48 @@ def test_a_killed_run_that_noted_no_commit_has_unknown_records(tmp_path: Path) -
     assert "papersLoaded" not in counts and counts["graphsChanged"] == str(
         report["graphs_written"]
     ), counts
+
+
+def test_a_killed_runs_records_read_count_the_lines_its_commits_quarantined(
+    tmp_path: Path,
+) -> None:
+    """Killed once a segment past the broken line and the duplicate (lines 151 and 152) was
+    committed: its records read are the lines up to the last chunk committed, both bad lines
+    among them (read, quarantined, not loaded; before: ``null``)."""
+    make_input(tmp_path)
+    killed = load(tmp_path, f"scholarkg.load.segment_tally:SegmentTally.settle@{LATE_SEGMENT}")
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    read = committed_lines(tmp_path)
+    assert 160 <= read < 300, read  # the bad lines' chunk committed, not the whole input
+    assert load(tmp_path).returncode == 1
+    [report, _] = reports(tmp_path)
+    assert report["interrupted"] and report["unknown"] == [], report
+    assert (report["records_read"], report["records_loaded"]) == (read, read - 2), report
+    assert f"records: {read} read, {read - 2} loaded, " in summary(report)[1]
+
+
+def test_a_killed_run_whose_marks_noted_no_records_read_has_them_unknown(tmp_path: Path) -> None:
+    """A run of a version whose commit marks noted its records loaded but not read: its
+    records loaded are known, its records read not (``null``, "unknown")."""
+    make_input(tmp_path)
+    killed = load(tmp_path, "scholarkg.load.segment_tally:SegmentTally.settle")
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    path = tmp_path / "store" / "scholarkg-manifest.sqlite"
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # as that version left it
+        [value] = db.execute("SELECT value FROM meta WHERE key = 'last_commit'").fetchone()
+        mark = json.loads(value)
+        del mark["read"]
+        db.execute("UPDATE meta SET value = ? WHERE key = 'last_commit'", (json.dumps(mark),))
+    assert load(tmp_path).returncode == 1
+    [report, _] = reports(tmp_path)
+    assert (report["records_read"], report["records_loaded"]) == (None, mark["records"]), report
+    assert report["unknown"] == ["records_read"] and mark["records"] > 0, report
+    assert f"records: unknown read, {mark['records']} loaded, " in summary(report)[1]
+
+
+def summary(report: dict[str, object]) -> list[str]:
+    """The summary of a report read back from its JSON."""
+    fields = RunReport.__dataclass_fields__
+    return RunReport(
+        **{k: v for k, v in report.items() if k in fields and k != "quarantined"}
+    ).summary_lines()

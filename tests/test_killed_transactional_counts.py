@@ -128,6 +128,8 @@ def test_a_killed_transactional_runs_report_says_what_the_store_holds_of_it(
     assert shacl > 0
     assert report["graphs_written"] == len(graphs), report
     assert report["records_loaded"] == len(graphs), report  # a record is one graph
+    # read by its last commit: the lines of its committed chunks, none of them bad (null before)
+    assert report["records_read"] == len(graphs) and report["unknown"] == [], report
     assert report["committed_quads"] == sum(graphs.values()) + shacl, report
     assert (report["triples_added"], report["triples_removed"]) == (added, 0), report
     changes = tmp_path / "data" / "changes" / run.rsplit("/", 1)[-1]
@@ -170,6 +172,8 @@ def test_a_killed_bulk_runs_records_count_the_chunks_it_skipped(tmp_path: Path) 
     skipped, written = papers[earlier["run_iri"]], papers[report["run_iri"]]
     assert skipped and written  # the unchanged chunks' and the committed changed ones'
     assert report["records_loaded"] == len(skipped) + len(written), report
+    # and read: those and the broken line and the duplicate among them (null before)
+    assert report["records_read"] == report["records_loaded"] + 2, report
     assert report["graphs_written"] == len(naming(ask, report["run_iri"])), report
     changes = tmp_path / "data" / "changes" / str(report["run_iri"]).rsplit("/", 1)[-1]
     listed = (changes / "graphs.tsv").read_text().splitlines()

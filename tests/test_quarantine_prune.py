@@ -200,3 +200,44 @@ def test_the_layout_before_run_folders_is_listed_and_pruned_as_older_than_every_
     assert read_quarantined(root).records == [OLD, SHARED]
     assert [g.graph for g in read_rejected(root).graphs] == [GRAPH]
     assert "old_layout" in listed.stdout and list((root / "records").glob("*.json")) == []
+
+
+def test_files_not_written_by_scholarkg_are_listed_apart_and_counted_nowhere(
+    tmp_path: Path,
+) -> None:
+    """Files in ``records/`` no run wrote (another name, not JSON, empty, a folder where a
+    file goes) are named on a line of their own, never counted as records, and never stop
+    the listing or a prune (before: not-JSON and empty ``*.json`` files counted as records of
+    the old layout, the others not shown, and a folder named ``*.json`` or ``*.jsonl`` made the
+    listing fail)."""
+    config_path = str(write_config(tmp_path, []))
+    root = load_config(config_path).quarantine_dir
+    three_runs(root)
+    records = root / "records"
+    (records / "notes.txt").write_text("mine\n")
+    (records / "broken.json").write_text("{not json")
+    (records / "empty.json").write_text("")
+    (records / "folder.json").mkdir()
+    (records / RUNS[0] / "README.md").write_text("kept by hand\n")
+    (records / RUNS[1] / "mine.jsonl").mkdir()
+    junk = {"notes.txt", "broken.json", "empty.json", f"{RUNS[0]}/README.md"}
+    junk |= {f"{RUNS[1]}/mine.jsonl"}
+    listed = scholarkg("list", "--json", "--config", config_path)
+    assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+    data = json.loads(listed.stdout)
+    assert sorted(data["not_records"]) == sorted(f"records/{name}" for name in junk)
+    assert data["old_layout"] == {"records": 0, "graphs": 0}
+    assert data["distinct"] == {"records": 2, "graphs": 1}
+    assert [(r["run"], r["records"]) for r in data["runs"]] == list(
+        zip(RUNS, [2, 1, 1], strict=True)
+    )
+    text = scholarkg("list", "--config", config_path)
+    assert text.returncode == 0 and text.stderr == "", text.stderr
+    [line] = [line for line in text.stdout.splitlines() if "not quarantine records" in line]
+    assert line.startswith("5 files here are not quarantine records (not written by ")
+    assert all(f"records/{name}" in line for name in junk), line
+    assert not text.stdout.startswith("before runs had folders")
+    pruned = scholarkg("prune", "--keep", "1", "--config", config_path)
+    assert pruned.returncode == 0, pruned.stderr
+    assert runs(root) == RUNS[2:] and read_quarantined(root).records == [SHARED]
+    assert (records / "notes.txt").exists() and (records / "broken.json").exists()

@@ -82,14 +82,22 @@ def _record(data: object) -> QuarantinedRecord | None:
     return record if ok else None
 
 
+def old_record(path: Path) -> QuarantinedRecord | None:
+    """The record a file of the layout before runs had folders (``records/*.json``) holds;
+    ``None``: it holds none (not JSON, empty, another shape, no file: not written by us)."""
+    try:
+        return _record(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
 def _kept(root: Path, notes: list[str]) -> Iterator[QuarantinedRecord]:
     folder = root / "records"
     for path in sorted(folder.glob("*.json")):  # a file per record (stores written before)
-        try:
-            record = _record(json.loads(path.read_text(encoding="utf-8")))
-        except ValueError:
-            record = None
-        if record is None:
+        if path.is_dir():  # a run's folder, read below
+            continue
+        record = old_record(path)
+        if record is None:  # not ours (quarantine_runs.not_records), or a write cut short
             notes.append(f"{path}: not a quarantined record: skipped")
         else:
             yield record

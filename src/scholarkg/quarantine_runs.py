@@ -23,12 +23,13 @@ from pathlib import Path
 
 from scholarkg.errors import ScholarKGError
 from scholarkg.files import replacing
-from scholarkg.quarantine import run_folder
+from scholarkg.quarantine import old_record, run_folder
 from scholarkg.quarantine_graphs import GRAPHS_FILE
 from scholarkg.quarantine_lines import entry_line, line_at, offsets, reference, whole_lines
 
 KINDS = (("records", "*.jsonl"), ("graphs", GRAPHS_FILE))
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RECORDS_FILE = re.compile(r".+-[0-9a-f]{12}\.jsonl")  # quarantine.records_file's names
 
 
 class PruneRefused(ScholarKGError):
@@ -73,7 +74,7 @@ class OldLayout:
 
 def old_layout(root: Path) -> OldLayout:
     """The entries of the layout before runs had folders under ``root``."""
-    records = sorted((root / "records").glob("*.json"))
+    records = [p for p in sorted((root / "records").glob("*.json")) if old_record(p)]
     graphs = [
         p
         for p in sorted((root / "graphs").glob("*"))
@@ -102,7 +103,7 @@ def runs(root: Path) -> list[str]:
     for kind, pattern in KINDS:
         folder = root / kind
         if folder.is_dir():
-            found.update(p.parent.name for p in folder.glob(f"*/{pattern}"))
+            found.update(p.parent.name for p in folder.glob(f"*/{pattern}") if p.is_file())
     return sorted(found)
 
 
@@ -113,12 +114,38 @@ def entries(root: Path) -> list[RunEntries]:
         kept = RunEntries(run)
         for kind, pattern in KINDS:
             for path in sorted((root / kind / run).glob(pattern)):
+                if not path.is_file():  # not ours: not_records names it
+                    continue
                 kept.size += path.stat().st_size
                 for _, line in whole_lines(path):
                     setattr(kept, kind, getattr(kept, kind) + 1)
                     kept.referred += reference(line) is not None
         listed.append(kept)
     return listed
+
+
+def not_records(root: Path) -> list[Path]:
+    """The files and folders under ``root/records`` that no run wrote, so hold no quarantined
+    record: at its top, all but a run's folder and a file of the layout before runs had folders
+    that holds a record (so a file of another name, not JSON, empty); in a run's folder, all but
+    the files ``<source>-<hash>.jsonl`` runs write (a file of another name, a folder)."""
+    folder = root / "records"
+    try:
+        top = sorted(folder.iterdir())
+    except OSError:  # no folder (nothing kept yet), or one that cannot be read
+        return []
+    found: list[Path] = []
+    for path in top:
+        if not path.is_dir():
+            found += [] if path.suffix == ".json" and old_record(path) else [path]
+            continue
+        try:
+            inside = sorted(path.iterdir())
+        except OSError:
+            found.append(path)
+            continue
+        found += [p for p in inside if not (_RECORDS_FILE.fullmatch(p.name) and p.is_file())]
+    return found
 
 
 def chosen(root: Path, *, keep: int | None = None, before: str | None = None) -> list[str]:

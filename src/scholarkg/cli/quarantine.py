@@ -13,6 +13,8 @@ from scholarkg.cli.common import Commands, add_command, add_config_option, load,
 if TYPE_CHECKING:
     from scholarkg.config import Config
 
+SHOWN = 10  # of the files not written by us, named in the listing (--json names every one)
+
 
 def register(commands: Commands) -> None:
     quarantine = add_command(
@@ -92,19 +94,22 @@ def _quarantine_dir(config: Config) -> Path:
 def list_quarantine(args: argparse.Namespace) -> int:
     from scholarkg.quarantine import read_quarantined
     from scholarkg.quarantine_graphs import read_rejected
-    from scholarkg.quarantine_runs import entries, old_layout
+    from scholarkg.quarantine_runs import entries, not_records, old_layout
 
     root = _quarantine_dir(load(args, read_only=True))
     listed = entries(root)
-    old = old_layout(root)
+    old, junk = old_layout(root), not_records(root)
     records, graphs = read_quarantined(root), read_rejected(root)
+    said = tuple(f"{path}:" for path in junk)  # said once, on the line of files not ours
     for note in [*records.notes, *graphs.notes]:
-        print(f"note: {note}", file=sys.stderr)
+        if not note.startswith(said):
+            print(f"note: {note}", file=sys.stderr)
     if args.json:
         runs = [run.__dict__ for run in listed]
         totals = {"records": len(records.records), "graphs": len(graphs.graphs)}
         before = {"records": len(old.records), "graphs": len(old.graphs)}
         data = {"folder": str(root), "runs": runs, "old_layout": before, "distinct": totals}
+        data["not_records"] = [str(path.relative_to(root)) for path in junk]
         print(json.dumps(data, indent=1))
         return 0
     if old:
@@ -116,6 +121,14 @@ def list_quarantine(args: argparse.Namespace) -> int:
         print(
             f"{run.run}: {run.records} records, {run.graphs} graphs "
             f"({run.referred} kept by an earlier run), {run.size} bytes"
+        )
+    if junk:
+        named = ", ".join(str(path.relative_to(root)) for path in junk[:SHOWN])
+        more = f", and {len(junk) - SHOWN} more" if len(junk) > SHOWN else ""
+        many = len(junk) > 1
+        print(
+            f"{len(junk)} file{'s here are' if many else ' here is'} not quarantine records"
+            f" (not written by scholarkg; left as they are): {named}{more}"
         )
     print(
         f"{root}: {len(listed)} runs; {len(records.records)} distinct records, "

@@ -57,6 +57,7 @@ class _Chunk:
     counts: ChunkCounts | None
     drops: tuple[str, ...] = ()  # graphs to remove (a merged person's), in queue order
     skipped: int = 0  # records of a chunk loaded before, skipped (noted in the commit mark)
+    read: int | None = None  # the run's records read with this chunk (noted in the mark)
 
 
 class BulkLoader:
@@ -96,6 +97,7 @@ class BulkLoader:
         self._segment_iris: set[str] = set()  # graphs written or to be patched in the segment
         self._quads = 0
         self._skipped = 0  # records of chunks skipped as loaded before (reported apart)
+        self._read = 0  # the run's records read as of the last chunk taken (noted in the mark)
         self._aborting = False
         self._thread = threading.Thread(target=self._run, name="scholarkg-loader", daemon=True)
         self._thread.start()
@@ -107,14 +109,17 @@ class BulkLoader:
         payloads: list[GraphPayload],
         key: bytes | None = None,
         counts: ChunkCounts | None = None,
+        read: int | None = None,
     ) -> None:
-        """Queue a chunk (blocks only while the loader is ``queue_chunks`` chunks behind)."""
-        self._put(_Chunk(payloads, key, counts))
+        """Queue a chunk (blocks only while the loader is ``queue_chunks`` chunks behind);
+        ``read``: the run's records read with it, noted in the commit mark once it is
+        committed."""
+        self._put(_Chunk(payloads, key, counts, read=read))
 
-    def skipped(self, records: int) -> None:
+    def skipped(self, records: int, read: int | None = None) -> None:
         """A chunk of ``records`` loaded before was skipped (the report counts it): noted in
-        the commit mark once what is queued before is committed."""
-        self._put(_Chunk([], None, None, skipped=records))
+        the commit mark once what is queued before is committed, with ``read`` (as :meth:`add`)."""
+        self._put(_Chunk([], None, None, skipped=records, read=read))
 
     def _put(self, chunk: _Chunk) -> None:
         while True:
@@ -180,6 +185,7 @@ class BulkLoader:
     def _take(self, chunk: _Chunk) -> None:
         if chunk.skipped:
             self._skipped += chunk.skipped
+            self._read = self._read if chunk.read is None else chunk.read
             if not self._segment_iris:  # nothing of the segment written: noted now
                 self._commit(self._segment.records)
             return
@@ -211,6 +217,7 @@ class BulkLoader:
             else:
                 self._write_new(payload)
         self._note_rows()
+        self._read = self._read if chunk.read is None else chunk.read  # with its segment
         if chunk.counts is not None:
             self._segment.chunk(chunk.counts.loaded, self._segment_iris.intersection(iris))
         if chunk.key is not None and chunk.counts is not None:
@@ -279,7 +286,7 @@ class BulkLoader:
         segment committed now) and its change set made durable as it stands."""
         sizes = self.tally.changes.sync()
         loaded = self.tally.records + self._skipped + records
-        mark = CommitMark(self.run_iri, loaded, sizes, removed=self.tally.removed)
+        mark = CommitMark(self.run_iri, loaded, sizes, removed=self.tally.removed, read=self._read)
         note_commit(self.manifest, mark)
         self.manifest.commit()
 

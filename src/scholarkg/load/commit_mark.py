@@ -3,11 +3,12 @@
 Each commit of the bulk loader (of a segment) and of the transactional one (of a chunk or a
 profile's graphs) notes, in the same SQLite transaction as its manifest rows, the run, the
 source records (a build: the listed papers) it loaded so far, those of chunks it skipped as
-loaded before included, and the sizes of its change set files, whose lines for what it commits
-are written and made durable before (:meth:`ChangeSet.sync`). One note per store, the last
-commit's: the next run reads it before it loads anything, so a run killed part-way is known by
-what it committed (its records, and its change set cut to what was committed:
-:func:`~scholarkg.load.changes.cut_to`), not by what it had begun.
+loaded before included, the records it had read by then (the run's count as it handed the
+loader the last chunk committed), and the sizes of its change set files, whose lines for what
+it commits are written and made durable before (:meth:`ChangeSet.sync`). One note per store,
+the last commit's: the next run reads it before it loads anything, so a run killed part-way is
+known by what it committed (its records read and loaded, and its change set cut to what was
+committed: :func:`~scholarkg.load.changes.cut_to`), not by what it had begun.
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ KEY = "last_commit"
 class CommitMark:
     """The last commit of run ``run``: its records loaded (a build's: ``papers``, the listed
     papers of its profiles loaded), its change set files' sizes, the graphs it dropped
-    (``removed``; None: a mark of a version that did not note them)."""
+    (``removed``; None: a mark of a version that did not note them), its records read by the
+    last chunk committed (``read``; None: a mark of a version that did not note them)."""
 
     run: str
     records: int
     changes: dict[str, int]
     papers: int = 0
     removed: int | None = None
+    read: int | None = None
 
 
 def note_commit(manifest: Manifest, mark: CommitMark) -> None:
@@ -42,6 +45,7 @@ def note_commit(manifest: Manifest, mark: CommitMark) -> None:
             "changes": mark.changes,
             "papers": mark.papers,
             "removed": mark.removed,
+            "read": mark.read,
         }
     )
     manifest.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY, value))
@@ -60,11 +64,12 @@ def last_commit(manifest: Manifest, run: str) -> CommitMark | None:
     changes = data.get("changes")
     changes = changes if isinstance(changes, dict) else {}
     sizes = {str(k): int(v) for k, v in changes.items() if isinstance(v, int)}
-    removed = data.get("removed")
+    removed, read = data.get("removed"), data.get("read")
     return CommitMark(
         run,
         int(data.get("records") or 0),
         sizes,
         int(data.get("papers") or 0),
         removed if isinstance(removed, int) else None,
+        read if isinstance(read, int) and not isinstance(read, bool) else None,
     )

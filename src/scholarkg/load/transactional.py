@@ -194,15 +194,21 @@ class TransactionalLoader:
         self.dead = dead
         self.tally = LoadTally(changes)
         self._skipped = 0  # records of chunks skipped as loaded before (reported apart)
+        self._read = 0  # the run's records read as of the last chunk committed
         self._commit()  # what a run killed before its first commit committed: nothing
 
     def load(
-        self, payloads: Sequence[GraphPayload], records: int = 0, papers: int = 0
+        self,
+        payloads: Sequence[GraphPayload],
+        records: int = 0,
+        papers: int = 0,
+        read: int | None = None,
     ) -> LoadTally:
         """Write ``payloads``; ``records``: the source records they hold, counted (less those
         whose graph went to the dead-letter folder: a record is one graph, persons apart) with
         the manifest's commit; ``papers``: a build's listed papers they hold, counted so too
-        once every graph is written."""
+        once every graph is written; ``read``: the run's records read with them, noted in the
+        commit mark."""
         dead = len(self.tally.dead)
         same = self.manifest.unchanged({p.iri: p.digest for p in payloads}, self.store.graph_sizes)
         for index, payload in enumerate(payloads):
@@ -222,13 +228,15 @@ class TransactionalLoader:
         lost = {iri for iri, _ in self.tally.dead[dead:]} & record_graphs
         self.tally.records += max(0, records - len(lost))
         self.tally.papers += papers if len(self.tally.dead) == dead else 0
+        self._read = self._read if read is None else read
         self._commit()
         return self.tally
 
-    def skipped(self, records: int) -> None:
+    def skipped(self, records: int, read: int | None = None) -> None:
         """A chunk of ``records`` loaded before, skipped: noted in the commit mark (the report
-        counts it apart)."""
+        counts it apart), with ``read``, the run's records read with it."""
         self._skipped += records
+        self._read = self._read if read is None else read
         self._commit()
 
     def _commit(self) -> None:
@@ -236,7 +244,8 @@ class TransactionalLoader:
         set made durable as it stands (:mod:`scholarkg.load.commit_mark`)."""
         sizes = self.tally.changes.sync()
         loaded = self.tally.records + self._skipped
-        mark = CommitMark(self.run_iri, loaded, sizes, self.tally.papers, self.tally.removed)
+        tally = self.tally
+        mark = CommitMark(self.run_iri, loaded, sizes, tally.papers, tally.removed, self._read)
         note_commit(self.manifest, mark)
         self.manifest.commit()
 

@@ -20,8 +20,9 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
     cut to that commit, and the graphs it had dropped by then (:mod:`scholarkg.load.commit_mark`,
     noted by both loaders); when no commit of it is noted (a version before them), those three
     are not known (``None``), nor its records and papers loaded (in ``report.unknown``), nor the
-    graphs dropped by a version whose marks did not note them. Its records read are never known
-    (what it read past its last commit is not kept)."""
+    graphs dropped by a version whose marks did not note them. Its records read are those it had
+    read by the last chunk it committed, as that commit noted them (what it read past it is not
+    kept); not known when no commit of it is noted or its marks did not note them."""
     manifest = open_manifest(config)
     try:
         report.graphs_written, report.committed_quads = committed_by(
@@ -30,7 +31,11 @@ def committed_counts(config: Config, store: GraphStore, report: RunReport) -> No
         mark = last_commit(manifest, report.run_iri)
     finally:
         manifest.close()
-    report.unknown = ["records_read"]  # the lines it read past its last commit: not kept
+    report.unknown = []
+    if mark is None or mark.read is None:  # a version that did not note them
+        report.unknown.append("records_read")
+    else:
+        report.records_read = mark.read
     if mark is None:  # not kept: nobody knows them
         report.triples_added = report.triples_removed = report.graphs_removed = None
         report.unknown += ["records_loaded", "papers"]

@@ -83,12 +83,13 @@ class Loading:
             self._kept += self.ctx.outbox.keep(payloads)
             return
         records = 0 if counts is None else counts.loaded
+        read = self.ctx.report.records_read  # these included: noted with their commit
         try:
             loader = self._open()
             if isinstance(loader, BulkLoader):
-                loader.add(list(payloads), key, counts)  # counted when its segment commits
+                loader.add(list(payloads), key, counts, read)  # counted when its segment commits
             else:
-                loader.load(payloads, records, papers)  # counted with its commit
+                loader.load(payloads, records, papers, read)  # counted with its commit
         except StoreUnavailable as exc:
             self._fail(str(exc), exc.remaining)
         except (LoadError, QueryError) as exc:  # the store cannot be written or read
@@ -99,7 +100,7 @@ class Loading:
         the loader's commits, so a run killed later is known to have loaded them too."""
         if records and self.failed is None and not self._stopped:
             try:
-                self._open().skipped(records)
+                self._open().skipped(records, self.ctx.report.records_read)
             except (LoadError, QueryError) as exc:
                 self._fail(str(exc), ())
 

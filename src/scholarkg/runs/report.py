@@ -14,9 +14,7 @@ from pathlib import Path
 
 from scholarkg.files import write_atomic
 from scholarkg.runs.quarantine_tally import QuarantineTally
-from scholarkg.runs.report_lines import held_beside, problem_lines, run_graphs_line
-
-PAPER_STATES = ("resolved", "overridden", "ambiguous", "unresolved")
+from scholarkg.runs.report_summary import change_line, summary_lines
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,6 @@ class PublishedFile:
         for graph, quads in self.left_out:
             text += f"; left out: graph <{graph}> ({quads} quads), the VoID description"
         return text + ")"
-
-
-def _known(count: int | None) -> str:
-    return "unknown" if count is None else str(count)
 
 
 def now_iso() -> str:
@@ -120,8 +114,9 @@ class RunReport:
     notes: list[str] = field(default_factory=list)
     interrupted: str | None = None
     durations: dict[str, float] = field(default_factory=dict)
-    # a killed run's counts nobody knows (its report, written by the next run): its records
-    # read, and with no commit of it noted its records loaded and papers; null in its JSON,
+    # a killed run's counts nobody knows (its report, written by the next run): with no commit
+    # of it noted its records read and loaded and papers (its records read too when its marks
+    # did not note them: a version before they did); null in its JSON,
     # "unknown" in its summary, left out of its record (before: 0)
     unknown: list[str] = field(default_factory=list)
 
@@ -207,96 +202,15 @@ class RunReport:
         }
         return {key: value for key, value in counts.items() if value is not None}
 
-    # -- text ----------------------------------------------------------------------------------
+    # -- text (:mod:`scholarkg.runs.report_summary`) -----------------------------------------
 
     def summary_lines(self) -> list[str]:
-        lines = [f"outcome: {self.outcome}"]
-        if self.job == "build":
-            lines.append(
-                f"profiles: {len(self.sources_built)} built, {len(self.sources_unchanged)} "
-                f"unchanged (skipped), {len(self.failures)} failed"
-            )
-            states = ", ".join(f"{self.paper_states.get(s, 0)} {s}" for s in PAPER_STATES)
-            origin = ", ".join(f"{n} from {k}" for k, n in sorted(self.resolved_from.items()))
-            lines.append(
-                f"papers: {self._said('papers')} listed, {self.papers_quarantined} quarantined; "
-                f"{states}" + (f" ({origin})" if origin else "")
-            )
-            if self.entries_quarantined:
-                lines.append(
-                    f"arXiv entries: {self.entries_quarantined} quarantined (answers to "
-                    "resolution that could not be read)"
-                )
-        else:
-            lines.append(
-                f"records: {self._said('records_read')} read, "
-                f"{self._said('records_loaded')} loaded, "
-                f"{len(self.rejected)} rejected by SHACL, {len(self.quarantined)} quarantined"
-                + (f", {self.records_deleted} deleted" if self.records_deleted else "")
-                + (
-                    f", {self.records_held_back} held back (older than the store's)"
-                    if self.records_held_back
-                    else ""
-                )
-            )
-        if self.requests:
-            asked = ", ".join(f"{n} {why}" for why, n in sorted(self.requests.items()))
-            lines.append(f"arXiv requests: {sum(self.requests.values())} ({asked})")
-        counts = self.severity_counts()
-        lines.append(
-            f"validation: {self.triples_gated} triples passed the gate; "
-            f"{counts['Violation']} violations, {counts['Warning']} warnings, "
-            f"{counts['Info']} infos"
-            + (
-                f"; {self.pyshacl_graphs} graphs validated by pySHACL ([shacl] fallback)"
-                if self.pyshacl_graphs
-                else ""
-            )
-        )
-        kinds = Counter(e.split(":", 1)[0] for e in self.identity_events)
-        moved = [f"{kinds[k]} {k}" for k in ("withdrawn", "reassigned") if kinds[k]]
-        changed = kinds["merge"] + kinds["split"] + kinds["unmerge"]  # an undone merge splits
-        lines.append(
-            f"identity: {self.persons_new} new persons, {changed} merges"
-            " or splits of published persons, "
-            + "".join(f"{m} authorships, " for m in moved)
-            + f"{len(self.identity_conflicts)} conflicts"
-        )
-        lines.append(self.change_line())
-        if self.store_quads is not None:
-            lines.append(f"store: holds {self.store_quads} quads")
-        elif self.store_uncounted:
-            lines.append(f"store: not counted ({self.store_uncounted})")
-        if self.published:
-            lines.append(f"published: {', '.join(p.describe() for p in self.published)}")
-        lines += problem_lines(self)
-        return lines
-
-    def _said(self, count: str) -> str:
-        """The count named ``count`` as the summary says it: ``unknown`` when nobody knows."""
-        return "unknown" if count in self.unknown else str(getattr(self, count))
+        """The summary the CLI prints and the Prefect artifact shows, one line per subject."""
+        return summary_lines(self)
 
     def change_line(self) -> str:
-        if self.store_error and not self.changed_anything:
-            return "changes: none written (the store could not be used)"
-        if not self.changed_anything:
-            return (
-                f"changes: nothing new: {len(self.sources_unchanged)} sources and "
-                f"{self.graphs_unchanged} graphs unchanged, "
-                + (f"only {run_graphs_line(self)}" if self.run_graphs else "nothing written")
-            )
-        removed = ""
-        if self.graphs_removed != 0:
-            removed = f", {_known(self.graphs_removed)} removed"
-        until = " (until the store failed)" if self.store_error else ""
-        return (
-            f"changes{until}: {self.graphs_written} data graphs written{removed} "
-            f"(+{_known(self.triples_added)} / -{_known(self.triples_removed)} triples"
-            f"{held_beside(self)}), "
-            f"{self.graphs_unchanged} unchanged"
-            + (f"; {run_graphs_line(self)}" if self.run_graphs else "")
-            + (f"; change set in {self.changes_dir}" if self.changes_dir else "")
-        )
+        """The summary's line of what the run changed in the store."""
+        return change_line(self)
 
     def json_path(self, directory: Path) -> Path:
         """The file :meth:`write_json` writes in ``directory``."""
