@@ -107,6 +107,7 @@ def test_a_killed_runs_report_says_what_its_committed_segments_left(
     del store
     killed = load(tmp_path)  # its report and record are written by the next run
     assert killed.returncode == 1, killed.stdout + killed.stderr
+    assert "Traceback" not in killed.stderr, killed.stderr  # a partial run, not a crash
     found = reports(tmp_path)  # the killed run's (it started first), then the next run's
     assert len(found) == 2, (killed.stdout + killed.stderr, found)
     report = found[0]
