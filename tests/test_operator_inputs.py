@@ -13,20 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from cli_lines import error_line
 from conftest import write_config
 from loopback import Scripted
 from scholarkg.cli import main
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
-
-
-def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
-    """stderr's one line (no traceback, nothing else said)."""
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.mark.parametrize(
@@ -45,7 +37,7 @@ def test_a_blank_profile_source_is_refused_naming_the_file_and_key(
     config = tmp_path / "blank.toml"
     config.write_text(f"[profiles]\nsources = {sources}\n", encoding="utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert _error_line(capsys) == f"error: {config}: [profiles] {why}"
+    assert error_line(capsys) == f"error: {config}: [profiles] {why}"
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -99,7 +91,7 @@ def test_a_sparql_server_error_line_is_built_from_the_error_not_the_log(
         assert main(["query", "papers-per-year", "--config", str(config)]) == 1
     finally:
         server.close()
-    line = _error_line(capsys)
+    line = error_line(capsys)
     assert line == (
         f"error: the store could not answer: {url}: SPARQL query: HTTP 500 Oops: "
         "the dataset is being rebuilt"
@@ -134,7 +126,7 @@ def test_a_path_with_a_control_character_is_refused_naming_the_key(
     config = tmp_path / "odd.toml"
     config.write_text(f"[{table}]\n{line}\n", encoding="utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert _error_line(capsys) == f"error: {config}: {named}: '{value}': {CONTROL}"
+    assert error_line(capsys) == f"error: {config}: {named}: '{value}': {CONTROL}"
     assert not any(tmp_path.glob("da*")) and not any(tmp_path.glob("st*"))
 
 
@@ -144,7 +136,7 @@ def test_a_variable_path_with_a_line_break_is_refused_naming_it(
     """``SCHOLARKG_DATA__DIR`` holding a line break: one line naming the variable."""
     monkeypatch.setenv("SCHOLARKG_DATA__DIR", f"{tmp_path}/a\nb")
     assert main(["quarantine", "list"]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: environment SCHOLARKG_DATA__DIR: [data] dir: '{tmp_path}/a\\nb': {CONTROL}"
     )
 
@@ -165,7 +157,7 @@ def test_a_variable_with_one_underscore_for_two_is_refused_naming_both(
     its default); the names kept from earlier versions (``SCHOLARKG_STORE``) still work."""
     monkeypatch.setenv(name, "3")
     assert main(["quarantine", "list"]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: environment {name}: not read: the variable of that key is {meant} (two "
         "underscores between section and key)"
     )
@@ -189,7 +181,7 @@ def test_a_command_line_path_with_a_line_break_is_refused_in_one_line(
     monkeypatch.chdir(tmp_path)
     option, value = argv[-2:]
     assert main(argv) == 1
-    assert _error_line(capsys) == f"error: {option} {value!r}: {CONTROL}"
+    assert error_line(capsys) == f"error: {option} {value!r}: {CONTROL}"
 
 
 @pytest.mark.parametrize(
@@ -221,6 +213,6 @@ def test_a_dump_format_listed_twice_is_refused_naming_it(
     config = tmp_path / "twice.toml"
     config.write_text('[publish]\ndumps = ["nq", "ttl", "nq"]\n', encoding="utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {config}: [publish] dumps: lists nq more than once, got ['nq', 'ttl', 'nq']"
     )

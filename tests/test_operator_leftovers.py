@@ -15,19 +15,11 @@ from pathlib import Path
 import pytest
 
 from building import build_store
+from cli_lines import error_line
 from conftest import write_config
 from loopback import free_port
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
-
-
-def _error_line(capsys: pytest.CaptureFixture[str]) -> str:
-    """stderr's one line (no traceback, nothing else said)."""
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 @pytest.mark.parametrize("named", ["./queries.rq", "queries.rq", "queries"])
@@ -43,7 +35,7 @@ def test_a_query_file_that_is_a_directory_is_said_to_be_one(
     (tmp_path / named).mkdir()
     monkeypatch.chdir(tmp_path)
     assert main(["query", named, "--config", config]) == 1
-    assert _error_line(capsys) == f"error: {named}: is a directory, not a query file"
+    assert error_line(capsys) == f"error: {named}: is a directory, not a query file"
 
 
 @pytest.mark.parametrize("named", ["pipe.rq", "/dev/null"])
@@ -61,7 +53,7 @@ def test_a_query_file_that_is_a_pipe_or_a_device_is_said_to_be_one(
     if named == "pipe.rq":
         os.mkfifo(tmp_path / named)
     assert main(["query", named, "--config", config]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {named}: is no regular file (a pipe or a device), not a query file"
     )
 
@@ -89,7 +81,7 @@ def test_a_store_that_is_a_symlink_loop_is_said_by_every_read_command(
     config = str(write_config(tmp_path, []))
     monkeypatch.chdir(tmp_path)
     assert main([*argv, "--config", config, "--store", str(link)]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
     )
     assert not (tmp_path / "out.nq").exists() and not (tmp_path / "data").exists()
@@ -109,7 +101,7 @@ def test_a_sparql_server_down_is_one_error_line_naming_its_endpoint(
     monkeypatch.setenv("SCHOLARKG_SPARQL_USER", "someone")
     monkeypatch.setenv("SCHOLARKG_SPARQL_PASSWORD", "pa55word")
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
-    line = _error_line(capsys)
+    line = error_line(capsys)
     assert line == f"error: the SPARQL server at {url} cannot be reached; try again shortly"
 
 
@@ -164,7 +156,7 @@ def test_a_setting_of_only_white_space_in_the_environment_is_refused_naming_it(
     monkeypatch.setenv(variable, " \t")
     for argv in (["quarantine", "list"], ["query", "--list"]):
         assert main([*argv, "--config", config]) == 1
-        assert _error_line(capsys) == (
+        assert error_line(capsys) == (
             f"error: environment {variable}: only white space; unset it (or set it empty) to "
             "leave the key to the config file and the defaults"
         )
@@ -182,7 +174,7 @@ def test_an_empty_setting_in_the_environment_is_unset_and_blank_text_in_a_file_r
     assert capsys.readouterr().out.startswith(f"{tmp_path / 'data' / 'quarantine'}: 0 runs")
     config.write_text(config.read_text(encoding="utf-8") + '[serve]\nhost = " "\n', "utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {config}: [serve] host must not be only white space, got ' '"
     )
 
@@ -232,7 +224,7 @@ def test_a_working_directory_not_utf8_refuses_only_the_paths_opened(
     assert main(["quarantine", "list", *named]) == 0
     assert capsys.readouterr().err == ""
     assert main(["query", "papers-per-year"]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {tmp_path}/caf\\xe9/data/store: a path that is not UTF-8 text, which the "
         "embedded store cannot open; rename it"
     )
@@ -281,7 +273,7 @@ def test_a_sparql_url_that_cannot_be_fetched_is_refused_with_the_config(
     store's "could not answer")."""
     config = write_config(tmp_path, [], store={"kind": "sparql", "query_url": url})
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
-    assert _error_line(capsys) == f"error: {config}: [store] query_url: is {why}, got {url!r}"
+    assert error_line(capsys) == f"error: {config}: [store] query_url: is {why}, got {url!r}"
 
 
 def test_a_file_sink_that_is_a_symlink_loop_is_said_by_query(
@@ -294,7 +286,7 @@ def test_a_file_sink_that_is_a_symlink_loop_is_said_by_query(
     link.symlink_to(tmp_path / "other")
     config = write_config(tmp_path, [], store={"kind": "files", "path": str(link)})
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {link}: is a symbolic link to nothing (a loop, or its target is not there)"
     )
 
@@ -313,7 +305,7 @@ def test_an_empty_path_in_a_config_file_is_refused_naming_the_key(
     config.write_text(f"[{section}]\n{line}\n", encoding="utf-8")
     key = line.split(" ", 1)[0]
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         f"error: {config}: [{section}] {key}: an empty path; leave the key out for its default"
     )
 
@@ -326,7 +318,7 @@ def test_two_thousand_unknown_parameters_are_one_short_line(
     argv = ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o }"]
     argv += [f"--param=p{n}=1" for n in range(1, 2001)]
     assert main(argv) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         "error: unknown parameter(s) p1, p2, p3, p4, p5, p6, p7, p8, p9, p10 and 1990 more for "
         "this query; its parameters: o, p, s"
     )
@@ -346,7 +338,7 @@ def test_a_store_option_that_is_a_url_is_refused_naming_it(
     monkeypatch.chdir(tmp_path)
     for argv in (["query", "papers-per-year"], ["run"]):
         assert main([*argv, "--config", config, "--store", store]) == 1
-        assert _error_line(capsys) == (
+        assert error_line(capsys) == (
             f"error: --store {store}: a URL; --store names a directory, as a path or a file: "
             "URL (a SPARQL server is [store] kind = 'sparql' with its URLs)"
         )
@@ -361,7 +353,7 @@ def test_a_public_url_that_is_no_http_url_is_refused_naming_the_variable(
     ``kg.example.org/sparql``, no URL at all); empty is none, as before."""
     monkeypatch.setenv("SCHOLARKG_SERVE__PUBLIC_URL", "kg.example.org")
     assert main(["query", "--list"]) == 1
-    assert _error_line(capsys) == (
+    assert error_line(capsys) == (
         "error: environment SCHOLARKG_SERVE__PUBLIC_URL: [serve] public_url must be an http(s) "
         "URL, got 'kg.example.org'"
     )

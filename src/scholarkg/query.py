@@ -8,13 +8,13 @@ process and formatting its results is :mod:`scholarkg.query_results`.
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg.errors import QueryError
+from scholarkg.extract.page_text import BYTE_ORDER_MARKS
 from scholarkg.identity.names import name_key, tokens
 from scholarkg.query_binding import PARAM_NAME, bind_parameters, check_text
 from scholarkg.resources import queries_dir
@@ -111,21 +111,10 @@ def _read_saved(path: Path) -> SavedQuery:
     return SavedQuery(path.stem, path, description, text, tuple(parameters), warm)
 
 
-# The byte order marks a query file may start with (UTF-32's before UTF-16's, which begin
-# them), each with the encoding it names; a file with none is UTF-8.
-_MARKS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-
-
 def _text(data: bytes) -> str:
     """A query file's text: in the encoding its byte order mark names, the mark left out (the
     endpoint reads a body so), else UTF-8; UnicodeDecodeError for bytes that are neither."""
-    for mark, encoding in _MARKS:
+    for mark, encoding in BYTE_ORDER_MARKS:
         if data.startswith(mark):
             return data[len(mark) :].decode(encoding)
     return data.decode("utf-8")

@@ -14,7 +14,7 @@ _PIECE = 64 * 1024  # bytes of a page decoded at a time
 _BREAK = re.compile(r"\r\n|\r|\n")
 _SAMPLED = 64  # bytes of a page's start looked at for UTF-16 without a byte-order mark
 # Byte-order marks and the text they start; UTF-32LE's before UTF-16LE's, which starts it.
-_MARKS = (
+BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -74,7 +74,7 @@ def page_encoding(data: bytes, charset: str | None = None) -> tuple[str, int]:
     the server declared ISO-8859-1 or Windows-1252 (``charset``) and the page is no UTF-8 in
     whole or in part, else UTF-8. A file, with no declaration, in Latin-1 or Windows-1252 is
     refused as no UTF-8: no byte shows which it is; so is a page mixing the two."""
-    for mark, codec in _MARKS:
+    for mark, codec in BYTE_ORDER_MARKS:
         if data.startswith(mark):
             return codec, len(mark)
     if unmarked := _unmarked_utf16(data):
