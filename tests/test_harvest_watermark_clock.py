@@ -8,14 +8,31 @@ import datetime as dt
 import test_door_counts_harvest as counting
 from arxiv_replay import OAI_DIR, Fault, ReplayServer
 from scholarkg.config import Config
-from scholarkg.extract.oai_state import HarvestState
+from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs.arxiv_harvest import harvest
+from scholarkg.runs.report import RunReport
 from test_door_counts_harvest import page_two, serve_page_two
 
 pytest_plugins = ("arxiv_fixtures",)
 replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
+
+
+def _harvest_dated(
+    config: Config, replay: ReplayServer, response_date: bytes
+) -> tuple[RunReport, Watermark | None]:
+    """Harvest the recorded cs page (asked from 2024-01-25) re-dated ``response_date`` and
+    saying the list's 8 records (so the list is complete and the watermark advances): the
+    report and the stored watermark."""
+    recorded = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
+    body = recorded.read_bytes().replace(b"2024-01-27T17:53:42Z", response_date, 1)
+    body = body.replace(b'completeListSize="1162"', b'completeListSize="8"')
+    replay.add_fault(Fault("status", status=200, body=body), path="/oai", times=1, set="cs")
+    serve_page_two(replay, page_two())
+    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
+    assert report.records_read > 0
+    return report, HarvestState(store_state_dir(config) / WATERMARKS_NAME).get("oai_dc set=cs")
 
 
 def test_a_response_date_far_ahead_of_the_clock_does_not_become_the_watermark(
@@ -25,14 +42,7 @@ def test_a_response_date_far_ahead_of_the_clock_does_not_become_the_watermark(
     list is complete and the watermark advances); stored as the watermark, every later harvest
     asked from 9999-12-31 and silently got nothing. The clock's date is kept instead, and the
     report says why."""
-    recorded = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
-    body = recorded.read_bytes().replace(b"2024-01-27T17:53:42Z", b"9999-12-31T00:00:00Z", 1)
-    body = body.replace(b'completeListSize="1162"', b'completeListSize="8"')
-    replay.add_fault(Fault("status", status=200, body=body), path="/oai", times=1, set="cs")
-    serve_page_two(replay, page_two())
-    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
-    assert report.records_read > 0
-    mark = HarvestState(store_state_dir(config) / WATERMARKS_NAME).get("oai_dc set=cs")
+    report, mark = _harvest_dated(config, replay, b"9999-12-31T00:00:00Z")
     assert mark is not None and mark.response_date.year < 9999
     assert mark.response_date <= dt.datetime.now(dt.UTC)
     assert any("ahead of this machine's clock" in n for n in report.notes), report.notes
@@ -46,13 +56,6 @@ def test_a_response_date_before_the_list_s_from_date_does_not_move_the_watermark
     stored as the watermark and the next harvest asked for the whole archive again, from
     0001-01-01, without a word. The watermark stays at the list's from-date, and the report says
     why."""
-    recorded = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
-    body = recorded.read_bytes().replace(b"2024-01-27T17:53:42Z", b"0001-01-01T00:00:00Z", 1)
-    body = body.replace(b'completeListSize="1162"', b'completeListSize="8"')
-    replay.add_fault(Fault("status", status=200, body=body), path="/oai", times=1, set="cs")
-    serve_page_two(replay, page_two())
-    report = harvest(config, "cs", "oai_dc", "2024-01-25").report
-    assert report.records_read > 0
-    mark = HarvestState(store_state_dir(config) / WATERMARKS_NAME).get("oai_dc set=cs")
+    report, mark = _harvest_dated(config, replay, b"0001-01-01T00:00:00Z")
     assert mark is not None and mark.from_date == "2024-01-25"
     assert any("before the date the list was asked from" in n for n in report.notes), report.notes
