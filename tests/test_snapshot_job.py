@@ -51,10 +51,10 @@ def retitled(number: int, title: str) -> str:
     return json.dumps(data)
 
 
-def bad_category(number: int) -> str:
+def bad_category(number: int, category: str = "Not!ACategory") -> str:
     """Line ``number`` with a category that is no arXiv category notation (a SHACL violation)."""
     data = json.loads(LINES[number])
-    data["categories"] = data["categories"] + " Not!ACategory"
+    data["categories"] = data["categories"] + " " + category
     return json.dumps(data)
 
 
@@ -154,11 +154,14 @@ def test_a_duplicate_record_is_quarantined_and_the_first_line_wins(tmp_path: Pat
     assert record_graphs(config) == record_graphs(expected)
 
 
-def test_bad_records_are_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
+@pytest.mark.parametrize("category", ["Not!ACategory", "a" * 10_000], ids=["sign", "long"])
+def test_bad_records_are_quarantined_and_the_rest_loads(tmp_path: Path, category: str) -> None:
+    """A category of 10 000 letters is no arXiv notation either (no part of one is longer than
+    12 letters): before, it loaded as a category IRI of 10 036 characters."""
     config = config_in(tmp_path)
     bad = write_lines(
         tmp_path / "bad.jsonl",
-        [*LINES[:10], "{not json", *LINES[10:20], bad_category(20), *LINES[21:]],
+        [*LINES[:10], "{not json", *LINES[10:20], bad_category(20, category), *LINES[21:]],
     )
     report = load_snapshot(config, bad, chunk_records=30, workers=0).report
     rejected = ARXIV_GRAPH + json.loads(LINES[20])["id"]
