@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from scholarkg.identity import names
 from scholarkg.identity.east_asian_order import surname_first
+from scholarkg.identity.invisible import visible
 from scholarkg.identity.name_reading import is_suffix
 from scholarkg.identity.name_variants import initials_dropped, particle_readings, transliterated
 
@@ -118,21 +119,16 @@ def capitals(name: str) -> int:
     )
 
 
-# Characters no shown name needs and none can see: a zero-width space, word joiner, soft
-# hyphen, byte order mark, and the direction marks, embeddings, overrides and isolates. (Not
-# the zero-width joiner and non-joiner, which Persian and Indic names are spelled with.)
-_INVISIBLE = re.compile("[\u00ad\u200b\u200e\u200f\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
-
-
 def _shown_key(name: str) -> tuple[object, ...]:
     """:func:`_fullness` then :func:`_as_written`, but a name with fewer words in capitals
     first once given names and letters are as full: ``Ahmed El Sayed`` over ``Ahmed
     EL-SAYED`` (its hyphen), ``Hans Mueller`` over ``HANS MÜLLER`` (its umlaut), ``Lukasz
     Kaiser`` over ``ŁUKASZ KAISER``; ``Robert Dadashi`` written in capitals still over ``R.
-    Dadashi``. Each read without :data:`_INVISIBLE` characters, then the name holding none
-    first: ``Rob\u200bert Dadashi`` is no fuller than ``Robert Dadashi`` (its zero-width space
-    read as a word break made it two given names), and shown below it."""
-    seen = _INVISIBLE.sub("", name)
+    Dadashi``. Each read as :func:`~scholarkg.identity.invisible.visible` shows it, then the
+    name holding no invisible character first: ``Rob\u200bert Dadashi`` is no fuller than
+    ``Robert Dadashi`` (its zero-width space read as a word break made it two given names), and
+    shown below it."""
+    seen = visible(name)
     given, letters, *rest = _fullness(seen)
     return (given, letters, -capitals(seen), *rest, *_as_written(seen), seen == name)
 
