@@ -28,8 +28,13 @@ from scholarkg.quarantine_lines import entry_line, keep, read_entries
 _FIELDS = ("source", "line", "reason", "text")
 
 
+_DIGEST_CHARS = 12
+# The names :func:`records_file` gives (anything else in a run's folder is not ours)
+RECORDS_FILE_NAME = re.compile(rf".+-[0-9a-f]{{{_DIGEST_CHARS}}}\.jsonl")
+
+
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_DIGEST_CHARS]
 
 
 def _readable(text: str) -> str:

@@ -23,13 +23,12 @@ from pathlib import Path
 
 from scholarkg.errors import ScholarKGError
 from scholarkg.files import replacing
-from scholarkg.quarantine import old_record, run_folder
+from scholarkg.quarantine import RECORDS_FILE_NAME, old_record, run_folder
 from scholarkg.quarantine_graphs import GRAPHS_FILE
 from scholarkg.quarantine_lines import entry_line, line_at, offsets, reference, whole_lines
 
 KINDS = (("records", "*.jsonl"), ("graphs", GRAPHS_FILE))
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_RECORDS_FILE = re.compile(r".+-[0-9a-f]{12}\.jsonl")  # quarantine.records_file's names
 
 
 class PruneRefused(ScholarKGError):
@@ -144,7 +143,7 @@ def not_records(root: Path) -> list[Path]:
         except OSError:
             found.append(path)
             continue
-        found += [p for p in inside if not (_RECORDS_FILE.fullmatch(p.name) and p.is_file())]
+        found += [p for p in inside if not (RECORDS_FILE_NAME.fullmatch(p.name) and p.is_file())]
     return found
 
 
