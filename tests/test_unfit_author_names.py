@@ -21,8 +21,9 @@ from conftest import write_config
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.clients import archive_for
 from scholarkg.config import load_config
-from scholarkg.errors import ParseError
+from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.profile_page import parse_profile
+from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.runs.build import build
 from test_nameless_author_doors import (
@@ -134,3 +135,35 @@ def test_a_run_refuses_a_page_headed_by_digits_and_loads_the_others(tmp_path: Pa
     assert str(page) in archived
     assert rows(loaded, DIGITS) == []
     assert rows(loaded, NAMED) == [{"n": "Robert Dadashi"}]
+
+
+@pytest.mark.parametrize(("name", "said"), UNFIT, ids=["digits", "e-mail", "marks"])
+def test_a_profile_paper_naming_one_as_organisation_is_quarantined(name: str, said: str) -> None:
+    """CONSTRUCTED: Gemma 2's organisation ``deepmind`` (line 15) renamed, after a real one.
+    Before, an organisation node keyed ``12345`` or ``a-b-org`` was made, shared by every page
+    listing it; now the paper is quarantined naming the organisation and its place, as an
+    organisation of no letter or digit is. ``3M`` stays an organisation."""
+    sample = SAMPLE_PROFILE.read_text(encoding="utf-8")
+    gemma = "Shreya Pathak et al. · deepmind\n"
+    assert sample.count(gemma) == 1
+    page = sample.replace(gemma, gemma.replace("deepmind", f"3M, {name}"), 1)
+    profile = parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (15, said.replace("author 2", "organisation 2"))
+    assert len(profile.papers) == 24
+
+
+@pytest.mark.parametrize(("name", "said"), UNFIT, ids=["digits", "e-mail", "marks"])
+def test_a_people_reference_by_one_is_a_config_error(name: str, said: str) -> None:
+    """CONSTRUCTED: ``[people]`` references naming an authorship listed as ``12345`` or
+    ``a@b.org``. No door lets an author be so listed, so the reference could name nobody; it
+    was taken, and the run said only that it named nobody. Now the config is refused as it is
+    read, in one line naming the table, the reference and why the name is none."""
+    why = said.removeprefix("author 2 ")
+    for merge, split, where in (
+        ({f"0704.0002|{name}": "person:x"}, {}, "people.merge"),
+        ({}, {f"0704.0002|{name}": "someone"}, "people.split"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            Overrides.parse(merge, split)
+        assert str(caught.value) == f"[{where}] '0704.0002|{name}': the name {why}"
