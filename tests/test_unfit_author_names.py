@@ -167,3 +167,16 @@ def test_a_people_reference_by_one_is_a_config_error(name: str, said: str) -> No
         with pytest.raises(ConfigError) as caught:
             Overrides.parse(merge, split)
         assert str(caught.value) == f"[{where}] '0704.0002|{name}': the name {why}"
+
+
+def test_a_heading_that_is_one_after_its_honorifics_names_no_researcher() -> None:
+    """CONSTRUCTED: the sample page headed ``Dr a@b.org``. The researcher is founded
+    by the name without honorifics (``identity/honorifics.py``): the e-mail address alone."""
+    page = SAMPLE_PROFILE.read_text(encoding="utf-8").replace(
+        "Léonard Hussenot\n", "Dr a@b.org\n", 1
+    )
+    with pytest.raises(ParseError) as caught:
+        parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
+    assert (
+        str(caught.value) == "p.txt:1: no researcher name: 'a@b.org' is an e-mail address, no name"
+    )
