@@ -20,7 +20,7 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line
 from scholarkg.config import load_config
-from scholarkg.identity import evidence, names
+from scholarkg.identity import names, pair_keys
 from scholarkg.identity.registry import MAX_EVIDENCE_AUTHORS, Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -43,7 +43,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[Counter[str]]:
         return wrapper
 
     monkeypatch.setattr(names, "compatible", counting("compatible", names.compatible))
-    monkeypatch.setattr(evidence, "pair_key", counting("pair_key", evidence.pair_key))
+    monkeypatch.setattr(pair_keys, "pair_key", counting("pair_key", pair_keys.pair_key))
     yield counted
 
 

@@ -4,7 +4,7 @@ pair of distinct authors, none for a paper past ``MAX_EVIDENCE_AUTHORS``."""
 
 from __future__ import annotations
 
-from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, _pairs, pair_key
+from scholarkg.identity.pair_keys import MAX_EVIDENCE_AUTHORS, pair_key, pair_rows
 
 AUTHORS = [
     ("dadashi r", "n1", "Robert Dadashi"),
@@ -14,7 +14,7 @@ AUTHORS = [
 
 
 def test_each_ordered_pair_of_authors_is_one_row_under_the_key_the_rule_reads() -> None:
-    rows = list(_pairs("p", AUTHORS))
+    rows = list(pair_rows("p", AUTHORS))
     expected = [
         (pair_key(block, co_block), node, "p", co_name)
         for block, node, _ in AUTHORS
@@ -25,10 +25,10 @@ def test_each_ordered_pair_of_authors_is_one_row_under_the_key_the_rule_reads() 
 
 
 def test_no_rows_for_a_single_author_or_a_collaboration() -> None:
-    assert list(_pairs("p", AUTHORS[:1])) == []
+    assert list(pair_rows("p", AUTHORS[:1])) == []
     many = [(f"b{n}", f"n{n}", f"Name {n}") for n in range(MAX_EVIDENCE_AUTHORS + 1)]
-    assert list(_pairs("p", many)) == []
-    assert len(list(_pairs("p", many[:MAX_EVIDENCE_AUTHORS]))) == MAX_EVIDENCE_AUTHORS * (
+    assert list(pair_rows("p", many)) == []
+    assert len(list(pair_rows("p", many[:MAX_EVIDENCE_AUTHORS]))) == MAX_EVIDENCE_AUTHORS * (
         MAX_EVIDENCE_AUTHORS - 1
     )
 
@@ -38,7 +38,7 @@ def test_a_name_spelled_otherwise_is_indexed_under_the_block_of_each_spelling() 
     (``muller-h``/``mueller-h`` × ``schafer-j``/``schaefer-j``), so ``Hans Mueller`` beside
     ``Joerg Schaefer`` on another paper looks up a key that is there."""
     authors = [("muller-h", "n1", "Hans Müller"), ("schafer-j", "n2", "Jörg Schäfer")]
-    keys = {key for key, node, _, _ in _pairs("p", authors) if node == "n1"}
+    keys = {key for key, node, _, _ in pair_rows("p", authors) if node == "n1"}
     assert keys == {
         pair_key(b, c) for b in ("muller-h", "mueller-h") for c in ("schafer-j", "schaefer-j")
     }
@@ -52,5 +52,5 @@ def test_the_keys_are_the_ones_a_registry_holds() -> None:
     assert pair_key("dadashi-r", "geist-m") == 6796265578777390644
     assert pair_key("geist-m", "dadashi-r") == -6467821947742769271
     assert pair_key("", "") == -(1 << 63)
-    rows = list(_pairs("p", [("dadashi-r", "n1", "R. Dadashi"), ("geist-m", "n2", "M. Geist")]))
+    rows = list(pair_rows("p", [("dadashi-r", "n1", "R. Dadashi"), ("geist-m", "n2", "M. Geist")]))
     assert [key for key, *_ in rows] == [6796265578777390644, -6467821947742769271]

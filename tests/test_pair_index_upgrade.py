@@ -19,8 +19,8 @@ from building import rows
 from constructed import snapshot_line
 from scholarkg.config import Config
 from scholarkg.identity import names
-from scholarkg.identity.evidence import _pairs, pair_key
 from scholarkg.identity.layout import PAIRS
+from scholarkg.identity.pair_keys import pair_key, pair_rows
 from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -108,7 +108,7 @@ def test_opening_an_old_registry_indexes_its_spelled_papers_again_once(tmp_path:
         expected = {
             paper: sorted(
                 (k, node, c)
-                for k, node, _, c in _pairs(
+                for k, node, _, c in pair_rows(
                     paper, [(names.block(n), node, n) for node, n in reg.authors_of(paper)]
                 )
             )

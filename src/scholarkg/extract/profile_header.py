@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
+from scholarkg.identity.honorifics import bare_name
+from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import fold
 from scholarkg.limits import Limits, check_literal
 from scholarkg.models import Metrics
@@ -73,9 +75,11 @@ def parse_header(
     subject_codes: Mapping[str, str],
 ) -> tuple[str, str, Metrics]:
     """The researcher's name, primary subject code and metrics from the lines above the
-    papers heading; unrecognised lines become warnings, and so does a novelty over 100 %
-    (left out: no share is more than the whole) and a metric stated twice with two values
-    (left out, one warning however often: which is the page's is not known)."""
+    papers heading (a ParseError at its line for a name no author may have either:
+    :func:`~scholarkg.identity.person_names.not_a_person`); unrecognised lines become
+    warnings, and so does a novelty over 100 % (left out: no share is more than the whole)
+    and a metric stated twice with two values (left out, one warning however often: which is
+    the page's is not known)."""
     if not header.lines:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
     (name_line, name), rest = header.lines[0], header.lines[1:]
@@ -105,6 +109,9 @@ def parse_header(
             "sentence, not a name",
             line=name_line,
         )
+    # the rule an author's name is read by, to the name the researcher is founded by too
+    if (why := not_a_person(name) or not_a_person(bare_name(name))) is not None:
+        raise ParseError(source, f"no researcher name: {why}", line=name_line)
     subject_code = ""
     stated: dict[str, tuple[int, int]] = {}  # metric: its value, the line first stating it
     disagreeing: set[str] = set()  # metrics stated again with another value

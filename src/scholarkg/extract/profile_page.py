@@ -16,7 +16,8 @@ A line that reads as the heading but is followed by a metric is the papers metri
 a space (``2 papers``), not the heading. The first line is the name; a page whose first line is
 a metric (``h-index5``: its name line is missing) is a :class:`ParseError` naming that line,
 never a researcher called so; so is a page whose only text line above the metrics is a known
-subject code (``SE``). A control
+subject code (``SE``), and one whose name no author may have either (``12345``, an e-mail
+address: :mod:`scholarkg.identity.person_names`). A control
 character that is not white space (:mod:`scholarkg.extract.textcheck`, the arXiv doors' rule)
 in the name is a :class:`ParseError` at its line; in a paper's title, author line or abstract
 it quarantines that paper, the reason naming the field and the code point.

@@ -156,6 +156,8 @@ def parse_paper(
                 f"organisation {position} {organization!r} holds no letter or digit",
                 line=author_line_no,
             )
+        if (why := unfit_author(position, organization, "organisation")) is not None:
+            raise ParseError(source, why, line=author_line_no)  # before: keyed '12345'
     abstract = block.abstract_text()
     code = match["code"]
     return ProfilePaper(

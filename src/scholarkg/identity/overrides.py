@@ -31,6 +31,7 @@ from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import normalise_arxiv_id
 from scholarkg.identity.names import compatible, listed_name
+from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import KEY_CHARS, fold, work_key
 from scholarkg.iris import slug as make_slug
 
@@ -94,6 +95,8 @@ def parse_ref(text: str, where: str, *, merge: bool) -> Ref:
         if paper.strip() and name.strip():
             if not fold(name):
                 raise ConfigError(f"{where} {text!r}: the name {name!r} holds no letter or digit")
+            if (why := not_a_person(name.strip())) is not None:  # no door lets one be listed
+                raise ConfigError(f"{where} {text!r}: the name {why}")
             return Ref(
                 text, "named", _known_paper(paper.strip(), where, text), name=listed_name(name)
             )

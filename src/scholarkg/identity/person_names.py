@@ -2,7 +2,9 @@
 buried under combining marks. Each door refuses the record (a profile's paper line, an arXiv
 record) naming the author, as it refuses an author without a name: dropping the author would
 move every author after it up one place, and a person minted for ``12345`` or ``a@b.org``
-would join every record that lists it so."""
+would join every record that lists it so. The same rule reads the other names an identity is
+minted or looked up by: a profile page's heading (the researcher's name), the organisations a
+profile paper lists, and the listed names ``[people]`` references give."""
 
 from __future__ import annotations
 
@@ -34,11 +36,11 @@ def not_a_person(name: str) -> str | None:
     return None
 
 
-def unfit_author(position: int, name: str) -> str | None:
-    """The reason a record listing ``name`` as author ``position`` (from 1) is refused for,
-    or ``None``."""
+def unfit_author(position: int, name: str, what: str = "author") -> str | None:
+    """The reason a record listing ``name`` as its ``what`` (an author, an organisation) at
+    ``position`` (from 1) is refused for, or ``None``."""
     why = not_a_person(name)
-    return None if why is None else f"author {position} {why}"
+    return None if why is None else f"{what} {position} {why}"
 
 
 def _is_mark(char: str) -> bool:

@@ -21,7 +21,7 @@ from scholarkg import iris
 from scholarkg.errors import ScholarKGError
 from scholarkg.identity import names, pair_persons
 from scholarkg.identity.claims_table import ClaimTables, claim_key
-from scholarkg.identity.evidence import MAX_EVIDENCE_AUTHORS, EvidenceTables, pair_key
+from scholarkg.identity.evidence import EvidenceTables
 from scholarkg.identity.graph_nodes import GraphNodes
 from scholarkg.identity.layout import (
     GENERATIONS,
@@ -35,6 +35,8 @@ from scholarkg.identity.layout import (
 )
 from scholarkg.identity.mention_tables import MentionTables
 from scholarkg.identity.merges_table import MergeTables
+from scholarkg.identity.pair_keys import MAX_EVIDENCE_AUTHORS, pair_key
+from scholarkg.identity.pair_lookups import PairLookups
 from scholarkg.identity.person_reads import PersonReads
 from scholarkg.identity.profiles_table import ProfileTables
 from scholarkg.identity.publish_state import CACHE_LIMIT, PublishState
@@ -68,6 +70,7 @@ class Registry(
     MentionTables,
     PersonReads,
     EvidenceTables,
+    PairLookups,
     ProfileTables,
     GraphNodes,
     ClaimTables,
