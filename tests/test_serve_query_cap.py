@@ -248,3 +248,42 @@ def test_an_ipv6_client_is_capped_by_its_network(tmp_path: Path) -> None:
         assert refused.status == 429 and refused.text.startswith("too many queries from ::/64: 1")
     thread.join(60)
     assert [a.status for a in held] == [503]
+
+
+def test_clients_waiting_for_a_query_stopped_by_its_limit_are_503_not_429(
+    tmp_path: Path,
+) -> None:
+    """Two more requests from the client's address ask its runaway while it runs: they wait for
+    its answer (no place taken) and, once its time limit stops it, each is refused 503 as the
+    runaway was, at once (before: each was asked again in a query thread, which counted it,
+    and the one finding the client's one place held, by the other or the runaway's own
+    request not yet finished, got 429 though it had only waited)."""
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=1, time_limit=15, queue_wait=15, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(300)
+        answers: list[Answer] = []
+
+        def ask() -> None:
+            answers.append(request(url, "127.0.0.5", "/sparql", slow(5)))
+
+        runaway = threading.Thread(target=ask, daemon=True)
+        runaway.start()
+        until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+        waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
+        for waiter in waiters:
+            waiter.start()
+        until(lambda: kg.flights.waiting() == 2, "the same query never waited", 15)
+        for thread in (runaway, *waiters):
+            thread.join(300)
+        assert [a.status for a in answers] == [503, 503, 503], [a.text for a in answers]
+        # the runaway's own answer; each waiter's: refused as the runaway was, or (its own
+        # wait of time_limit ended while the runaway's worker was being stopped) still running
+        texts = [a.text for a in answers]
+        stopped = "query stopped: it ran longer than the time limit of 15 s\n"
+        assert texts.count(stopped) == 1, texts
+        waited = [t for t in texts if t != stopped]
+        assert all(t.startswith(("query refused: ", "the same query is")) for t in waited), texts
+        assert kg.pool.replaced == 1  # run once, stopped once
