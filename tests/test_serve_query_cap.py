@@ -8,6 +8,7 @@ loopback address, against a real server; the slow queries are cross joins of fiv
 from __future__ import annotations
 
 import http.client
+import logging
 import threading
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -57,11 +58,18 @@ def request(url: str, source: str, path: str, query: str | None = None, **header
         connection.close()
 
 
-def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) -> None:
+def test_a_client_past_its_cap_is_429_while_others_are_served(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each refusal is the access log's one INFO line and no other: a client sending
+    thousands cannot flood the log with warnings (checked in session 35: none is logged)."""
     settings = ServeSettings(
         workers=2, max_queries_per_client=2, time_limit=120, queue_wait=120, refresh_interval=0.2
     )
-    with running_server(tmp_path / "store", settings=settings) as (server, _):
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "store", settings=settings) as (server, _),
+    ):
         kg, url = server.kg, server.url
         assert kg.warmed.wait(60)
         running: list[Answer] = []
@@ -75,6 +83,7 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
         until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
         # the cap counts the connection's address, which no X-Forwarded-For header changes
         forged = {"X-Forwarded-For": "10.9.8.7"}
+        logged = len(caplog.records)
         for path, query, headers in (
             ("/sparql", CHEAP, {}),
             ("/sparql", slow(9), {}),
@@ -89,6 +98,10 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
                 "at most 2 at a time ([serve] max_queries_per_client); try again when one "
                 "has finished\n"
             )
+        # the access line is written once the answer was sent: it may follow the client's read
+        until(lambda: len(caplog.records) - logged >= 4, "a refusal was not logged")
+        refusals = [(r.name, r.levelname) for r in caplog.records[logged:]]
+        assert refusals == [("scholarkg.serve.access", "INFO")] * 4, refusals
         for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served meanwhile
             other = request(url, source, "/sparql", CHEAP)
             assert other.status == 200 and '"value":"8"' in other.text, other.text
