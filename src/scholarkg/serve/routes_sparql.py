@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.conneg import choose, prefers_html
 from scholarkg.serve.http_base import (
@@ -51,6 +52,8 @@ class SparqlRoutes(BaseRoutes):
     # -- SPARQL -----------------------------------------------------------------------------
 
     async def sparql(self, request: Request) -> Response:
+        if request.method in ("GET", "HEAD") and (refused := _read_with_body(request)):
+            return text(400, refused)
         try:
             body = await self.limits.body(request) if request.method == "POST" else b""
             operation = read_operation(
@@ -243,6 +246,23 @@ class SparqlRoutes(BaseRoutes):
         return Response(
             outcome.body or b"", 200, headers, media_type=f"{content_type}; charset=utf-8"
         )
+
+
+def _read_with_body(request: Request) -> str | None:
+    """Why a GET or HEAD that carries a body is refused (before: its body was ignored and the
+    URL's query run, or the query page sent, whatever the body held): which of the two the
+    client meant is not known, and a proxy may read the body as the next request."""
+    length = request.headers.get("content-length")
+    if "transfer-encoding" in request.headers:
+        sent = f"Transfer-Encoding: {request.headers['transfer-encoding']}"
+    elif length is not None and count_of(length.strip()) != 0:
+        sent = f"Content-Length: {length.strip()}"
+    else:
+        return None
+    return (
+        f"a {request.method} request carries no body ({sent}): give the query as query= in "
+        "the URL, or POST it"
+    )
 
 
 def _dataset(operation: Operation) -> list[tuple[str, str]]:
