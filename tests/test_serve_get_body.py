@@ -1,7 +1,7 @@
 """A GET (or HEAD) of ``/sparql`` that carries a body is refused 400 with one line (before: the
 body was ignored, the URL's query run or the query page sent, whatever the body held: which
-the client meant is not known, as with two Content-Length headers). Raw requests against a
-real server."""
+the client meant is not known, as with two Content-Length headers). A body's query with a
+query in the URL too is refused in words that read right. Raw requests against a real server."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+import requests
 
 from serve_helpers import SPARQL_JSON, running_server
 
@@ -66,6 +67,19 @@ def test_a_get_with_no_body_is_answered(url: str, framing: bytes) -> None:
     request = f"GET /sparql?{ASK} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".encode()
     status, text = _raw(url, request + framing + b"Accept: " + SPARQL_JSON.encode() + b"\r\n\r\n")
     assert status == "HTTP/1.1 200 OK" and '"boolean":true' in text.replace(" ", "")
+
+
+def test_a_body_query_with_a_url_query_says_an(url: str) -> None:
+    response = requests.post(
+        url + "sparql?" + ASK,
+        data=b"ASK {}",
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=60,
+    )
+    assert response.status_code == 400
+    assert response.text == (
+        "an application/sparql-query body cannot come with query/update params\n"
+    )
 
 
 def test_a_refused_reads_body_is_never_read_as_the_next_request(url: str) -> None:

@@ -198,7 +198,7 @@ def read_operation(
         elif media in (SPARQL_QUERY, SPARQL_UPDATE):
             key = "query" if media == SPARQL_QUERY else "update"
             if "query" in params or "update" in params:
-                raise ProtocolError(400, f"a {media} body cannot come with query/update params")
+                raise ProtocolError(400, f"an {media} body cannot come with query/update params")
             params[key] = [text]
         else:
             raise ProtocolError(
