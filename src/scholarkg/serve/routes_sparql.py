@@ -12,15 +12,7 @@ from starlette.responses import Response
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.conneg import choose, prefers_html
-from scholarkg.serve.http_base import (
-    BaseRoutes,
-    ChunkedBody,
-    _cell,
-    _query_error,
-    html,
-    limit_text,
-    text,
-)
+from scholarkg.serve.http_base import BaseRoutes
 from scholarkg.serve.integration import service_description
 from scholarkg.serve.job_errors import failure_error
 from scholarkg.serve.jobs import too_large
@@ -41,6 +33,7 @@ from scholarkg.serve.query_ui import (
     query_page,
     results_page,
 )
+from scholarkg.serve.responses import ChunkedBody, cell, html, limit_text, query_error, text
 from scholarkg.serve.same_origin import update_refusal
 from scholarkg.serve.service import HTML_ROWS
 from scholarkg.store.sparql_text import iri_ref
@@ -87,7 +80,7 @@ class SparqlRoutes(BaseRoutes):
             if outcome is None:
                 outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
-            return _query_error(exc, operation.text)
+            return query_error(exc, operation.text)
         if wanted.html:
             return self.results_html(request, operation, outcome)
         media = outcome.media_type or "application/octet-stream"
@@ -105,9 +98,9 @@ class SparqlRoutes(BaseRoutes):
             columns = ["subject", "predicate", "object"]
             rows = (
                 [
-                    _cell(t.subject, self.href),
-                    _cell(t.predicate, self.href),
-                    _cell(t.object, self.href),
+                    cell(t.subject, self.href),
+                    cell(t.predicate, self.href),
+                    cell(t.object, self.href),
                 ]
                 for t in outcome.triples[:HTML_ROWS]
             )
@@ -118,7 +111,7 @@ class SparqlRoutes(BaseRoutes):
             formats = {"JSON": "json"}
         else:
             columns = list(outcome.variables)
-            rows = ([_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
+            rows = ([cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
             received = len(outcome.rows)
             formats = {"CSV": "csv", "TSV": "tsv", "JSON": "json", "XML": "xml"}
         links = {
@@ -139,7 +132,7 @@ class SparqlRoutes(BaseRoutes):
         limit = self.kg.limits.max_result_bytes
         chunks = bounded_chunks(parts, limit)
         if chunks is None:
-            return _query_error(failure_error(too_large(limit)), query)
+            return query_error(failure_error(too_large(limit)), query)
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         return ChunkedBody(chunks, 200, headers, media_type="text/html; charset=utf-8")
 
