@@ -8,6 +8,7 @@ loopback address, against a real server; the slow queries are cross joins of fiv
 from __future__ import annotations
 
 import http.client
+import logging
 import threading
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -57,11 +58,18 @@ def request(url: str, source: str, path: str, query: str | None = None, **header
         connection.close()
 
 
-def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) -> None:
+def test_a_client_past_its_cap_is_429_while_others_are_served(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each refusal is the access log's one INFO line and no other: a client sending
+    thousands cannot flood the log with warnings (checked in session 35: none is logged)."""
     settings = ServeSettings(
         workers=2, max_queries_per_client=2, time_limit=120, queue_wait=120, refresh_interval=0.2
     )
-    with running_server(tmp_path / "store", settings=settings) as (server, _):
+    with (
+        caplog.at_level(logging.INFO),
+        running_server(tmp_path / "store", settings=settings) as (server, _),
+    ):
         kg, url = server.kg, server.url
         assert kg.warmed.wait(60)
         running: list[Answer] = []
@@ -75,6 +83,7 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
         until(lambda: kg.flights.running() == 2, "the client's two queries never ran")
         # the cap counts the connection's address, which no X-Forwarded-For header changes
         forged = {"X-Forwarded-For": "10.9.8.7"}
+        logged = len(caplog.records)
         for path, query, headers in (
             ("/sparql", CHEAP, {}),
             ("/sparql", slow(9), {}),
@@ -89,6 +98,10 @@ def test_a_client_past_its_cap_is_429_while_others_are_served(tmp_path: Path) ->
                 "at most 2 at a time ([serve] max_queries_per_client); try again when one "
                 "has finished\n"
             )
+        # the access line is written once the answer was sent: it may follow the client's read
+        until(lambda: len(caplog.records) - logged >= 4, "a refusal was not logged")
+        refusals = [(r.name, r.levelname) for r in caplog.records[logged:]]
+        assert refusals == [("scholarkg.serve.access", "INFO")] * 4, refusals
         for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served meanwhile
             other = request(url, source, "/sparql", CHEAP)
             assert other.status == 200 and '"value":"8"' in other.text, other.text
@@ -184,9 +197,18 @@ def test_a_finished_request_frees_its_place_whatever_its_answer(tmp_path: Path) 
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         url = server.url
+        # each CHEAP another query: one kept in the result cache (slower than SLOW_QUERY on a
+        # busy machine) would be sent again taking no place, proving nothing freed
         statuses = [
             request(url, "127.0.0.2", "/sparql", query).status
-            for query in ("SELECT * WHERE {", CHEAP, slow(1), CHEAP, slow(2), CHEAP)
+            for query in (
+                "SELECT * WHERE {",
+                f"{CHEAP} LIMIT 1",
+                slow(1),
+                f"{CHEAP} LIMIT 2",
+                slow(2),
+                f"{CHEAP} LIMIT 3",
+            )
         ]
         assert statuses == [400, 200, 503, 200, 503, 200]
 
@@ -239,3 +261,42 @@ def test_an_ipv6_client_is_capped_by_its_network(tmp_path: Path) -> None:
         assert refused.status == 429 and refused.text.startswith("too many queries from ::/64: 1")
     thread.join(60)
     assert [a.status for a in held] == [503]
+
+
+def test_clients_waiting_for_a_query_stopped_by_its_limit_are_503_not_429(
+    tmp_path: Path,
+) -> None:
+    """Two more requests from the client's address ask its runaway while it runs: they wait for
+    its answer (no place taken) and, once its time limit stops it, each is refused 503 as the
+    runaway was, at once (before: each was asked again in a query thread, which counted it,
+    and the one finding the client's one place held, by the other or the runaway's own
+    request not yet finished, got 429 though it had only waited)."""
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=1, time_limit=15, queue_wait=15, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(300)
+        answers: list[Answer] = []
+
+        def ask() -> None:
+            answers.append(request(url, "127.0.0.5", "/sparql", slow(5)))
+
+        runaway = threading.Thread(target=ask, daemon=True)
+        runaway.start()
+        until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+        waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
+        for waiter in waiters:
+            waiter.start()
+        until(lambda: kg.flights.waiting() == 2, "the same query never waited", 15)
+        for thread in (runaway, *waiters):
+            thread.join(300)
+        assert [a.status for a in answers] == [503, 503, 503], [a.text for a in answers]
+        # the runaway's own answer; each waiter's: refused as the runaway was, or (its own
+        # wait of time_limit ended while the runaway's worker was being stopped) still running
+        texts = [a.text for a in answers]
+        stopped = "query stopped: it ran longer than the time limit of 15 s\n"
+        assert texts.count(stopped) == 1, texts
+        waited = [t for t in texts if t != stopped]
+        assert all(t.startswith(("query refused: ", "the same query is")) for t in waited), texts
+        assert kg.pool.replaced == 1  # run once, stopped once

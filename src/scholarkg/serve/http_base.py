@@ -1,5 +1,6 @@
-"""HTTP helpers shared by the routes: plain responses, the body limit, caching headers and
-the base of the route classes (the middleware around them is serve/middleware.py's)."""
+"""What the route classes share: the body limit, caching headers, the per-client places of
+query work and the base class itself (their plain responses are :mod:`.responses`', the
+middleware around them :mod:`.middleware`'s)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import logging
 import threading
 from collections.abc import Callable
 from email.utils import format_datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,19 +20,15 @@ from anyio import CapacityLimiter, to_thread
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
 
 from scholarkg.counts import count_of
-from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
-from scholarkg.serve.bidi import isolated
+from scholarkg.errors import QueryLimitError
 from scholarkg.serve.half_close import CUT
 from scholarkg.serve.http_limits import PEER, client_key
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, NotAcceptableError, client_left
-from scholarkg.serve.linked_data import Description, NotRepresentableError, not_found, serialize
-from scholarkg.serve.protocol import (
-    ProtocolError,
-    explain_syntax_error,
-)
+from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, client_left
+from scholarkg.serve.linked_data import Description, NotRepresentableError, serialize
+from scholarkg.serve.protocol import ProtocolError
+from scholarkg.serve.responses import text
 from scholarkg.serve.service import KnowledgeGraph
 from scholarkg.serve.workers import CLIENT_GONE, GONE_CHECK
 
@@ -44,15 +40,6 @@ STATIC = Path(__file__).parent / "static"
 QUERY_THREADS = 40
 
 
-def text(status: int, message: str, **headers: str) -> Response:
-    body = message if message.endswith("\n") else message + "\n"
-    return Response(body, status, headers, media_type="text/plain; charset=utf-8")
-
-
-def html(status: int, page: str, **headers: str) -> Response:
-    return Response(page, status, headers, media_type="text/html; charset=utf-8")
-
-
 def one_value(request: Request, name: str) -> str | None:
     """The URL's one value of ``name`` (None when not given); ValueError naming them when it
     gives two different ones (Starlette takes the last; a cache or proxy may read the first)."""
@@ -60,29 +47,6 @@ def one_value(request: Request, name: str) -> str | None:
     if len(set(values)) > 1:
         raise ValueError(f"{name} given twice: {', '.join(map(repr, values))}; give one")
     return values[0] if values else None
-
-
-class ChunkedBody(Response):
-    """A response whose body is sent as the chunks it was written in, with its Content-Length:
-    a page is never joined into one more copy of itself."""
-
-    def __init__(
-        self, chunks: list[bytes], status: int, headers: dict[str, str], media_type: str
-    ) -> None:
-        super().__init__(b"", status, headers, media_type=media_type)
-        self.chunks = chunks
-        self.headers["content-length"] = str(sum(len(c) for c in chunks))
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        start: Message = {
-            "type": "http.response.start",
-            "status": self.status_code,
-            "headers": self.raw_headers,
-        }
-        await send(start)
-        for chunk in self.chunks:
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 class Limits:
@@ -113,12 +77,6 @@ class Limits:
         return b"".join(chunks)
 
 
-def limit_text(exc: QueryLimitError) -> Response:
-    """A limit's answer: its status and message, and ``Retry-After`` when it says when."""
-    headers = {} if exc.retry_after is None else {"Retry-After": str(exc.retry_after)}
-    return text(exc.status, str(exc), **headers)
-
-
 async def _watch_client(request: Request, gone: threading.Event) -> None:
     """Set ``gone`` once the client of ``request`` (its body already read) has disconnected."""
     while not await request.is_disconnected():
@@ -133,35 +91,6 @@ def requester(request: Request) -> str:
     where none is, as under a test client)."""
     client = request.scope.get("client")
     return str(client[0] if client else request.scope.get(PEER) or "-")
-
-
-def _query_error(exc: ScholarKGError, sparql: str) -> Response:
-    if isinstance(exc, NotAcceptableError):
-        offered = (
-            "SPARQL JSON/XML, CSV, TSV"
-            if exc.kind == "results"
-            else "Turtle, N-Triples, JSON-LD, RDF/XML"
-        )
-        return text(406, f"not acceptable; these results come as {offered}", Vary="Accept")
-    if isinstance(exc, QueryLimitError):
-        return limit_text(exc)
-    if isinstance(exc, QueryError):
-        return text(400, explain_syntax_error(sparql, str(exc)))
-    return text(500, "internal error while answering the query")
-
-
-def _cell(term: Any, href: Callable[[str], str]) -> str:
-    """A result cell of the HTML results table: the term's text isolated (:mod:`.bidi`)."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return f'<a href="{escape(href(term.value))}">{isolated(term.value)}</a>'
-    return isolated(term.value if not isinstance(term, ox.Triple) else str(term))
-
-
-def not_found_response(request: Request, message: str) -> Response:
-    legacy = not_found(request.headers.get("accept"), message)
-    return Response(legacy.body, legacy.status, legacy.headers, media_type=legacy.content_type)
 
 
 def _weakly(tag: str) -> str:

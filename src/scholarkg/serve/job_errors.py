@@ -29,6 +29,26 @@ class Gone(Protocol):
     def is_set(self) -> bool: ...
 
 
+def still_running(limit: float) -> QueryLimitError:
+    """What a client waiting for the same query's running answer gets past its time limit."""
+    return QueryLimitError(
+        "the same query is being answered for another client (or the warm-up after a store "
+        f"change) and took longer than {limit:g} s so far; its answer is kept for you: try "
+        "again shortly",
+        status=503,
+        retry_after=BUSY_RETRY_AFTER,
+    )
+
+
+def exhausted_error(why: str) -> QueryLimitError:
+    """A query refused at once: on this version of the store a limit stopped it (``why``)."""
+    return QueryLimitError(
+        f"query refused: on this version of the store it {why}; narrow it (a filter, "
+        "a LIMIT) or use the dumps",
+        status=503,
+    )
+
+
 def over_time(limit: float) -> QueryLimitError:
     """What the caller of a streamed query gets once its stream passed the time limit."""
     return QueryLimitError(

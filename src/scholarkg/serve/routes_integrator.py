@@ -17,9 +17,10 @@ from scholarkg.jsonld import project_context
 from scholarkg.query import bind_saved
 from scholarkg.serve import pages, resource_page
 from scholarkg.serve.conneg import HTML
-from scholarkg.serve.http_base import BaseRoutes, html, limit_text, one_value, text
+from scholarkg.serve.http_base import BaseRoutes, one_value
 from scholarkg.serve.integration import Dump, dumps_in, find_dump, served_description
 from scholarkg.serve.linked_data import format_code, negotiate
+from scholarkg.serve.responses import html, limit_text, text
 
 
 class IntegratorRoutes(BaseRoutes):

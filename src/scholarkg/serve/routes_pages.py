@@ -11,7 +11,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve import pages
 from scholarkg.serve.conneg import HTML, prefers_html
-from scholarkg.serve.http_base import BaseRoutes, html, limit_text, text
+from scholarkg.serve.http_base import BaseRoutes
+from scholarkg.serve.responses import html, limit_text, text
 
 
 class PageRoutes(BaseRoutes):

@@ -14,15 +14,9 @@ from starlette.responses import RedirectResponse, Response
 from scholarkg.errors import QueryLimitError, ScholarKGError
 from scholarkg.serve import entity_pages, person_page, resource_page
 from scholarkg.serve.conneg import HTML
-from scholarkg.serve.http_base import (
-    BaseRoutes,
-    html,
-    limit_text,
-    not_found_response,
-    one_value,
-    text,
-)
+from scholarkg.serve.http_base import BaseRoutes, one_value
 from scholarkg.serve.linked_data import NotRepresentableError, format_code, negotiate, serialize
+from scholarkg.serve.responses import html, limit_text, not_found_response, text
 from scholarkg.store.sparql_text import iri_ref
 
 ENTITY_PAGES = {

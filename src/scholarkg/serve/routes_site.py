@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scholarkg.serve.http_base import not_found_response
+from scholarkg.serve.responses import not_found_response
 from scholarkg.serve.routes_integrator import IntegratorRoutes
 from scholarkg.serve.routes_pages import PageRoutes
 from scholarkg.serve.routes_resources import ResourceRoutes

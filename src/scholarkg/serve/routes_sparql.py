@@ -9,17 +9,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from scholarkg.counts import count_of
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.serve.conneg import choose, prefers_html
-from scholarkg.serve.http_base import (
-    BaseRoutes,
-    ChunkedBody,
-    _cell,
-    _query_error,
-    html,
-    limit_text,
-    text,
-)
+from scholarkg.serve.http_base import BaseRoutes
 from scholarkg.serve.integration import service_description
 from scholarkg.serve.job_errors import failure_error
 from scholarkg.serve.jobs import too_large
@@ -40,6 +33,7 @@ from scholarkg.serve.query_ui import (
     query_page,
     results_page,
 )
+from scholarkg.serve.responses import ChunkedBody, cell, html, limit_text, query_error, text
 from scholarkg.serve.same_origin import update_refusal
 from scholarkg.serve.service import HTML_ROWS
 from scholarkg.store.sparql_text import iri_ref
@@ -51,6 +45,8 @@ class SparqlRoutes(BaseRoutes):
     # -- SPARQL -----------------------------------------------------------------------------
 
     async def sparql(self, request: Request) -> Response:
+        if request.method in ("GET", "HEAD") and (refused := _read_with_body(request)):
+            return text(400, refused)
         try:
             body = await self.limits.body(request) if request.method == "POST" else b""
             operation = read_operation(
@@ -84,7 +80,7 @@ class SparqlRoutes(BaseRoutes):
             if outcome is None:
                 outcome = await self.blocking(request, self.kg.query, operation, wanted)
         except ScholarKGError as exc:
-            return _query_error(exc, operation.text)
+            return query_error(exc, operation.text)
         if wanted.html:
             return self.results_html(request, operation, outcome)
         media = outcome.media_type or "application/octet-stream"
@@ -102,9 +98,9 @@ class SparqlRoutes(BaseRoutes):
             columns = ["subject", "predicate", "object"]
             rows = (
                 [
-                    _cell(t.subject, self.href),
-                    _cell(t.predicate, self.href),
-                    _cell(t.object, self.href),
+                    cell(t.subject, self.href),
+                    cell(t.predicate, self.href),
+                    cell(t.object, self.href),
                 ]
                 for t in outcome.triples[:HTML_ROWS]
             )
@@ -115,7 +111,7 @@ class SparqlRoutes(BaseRoutes):
             formats = {"JSON": "json"}
         else:
             columns = list(outcome.variables)
-            rows = ([_cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
+            rows = ([cell(t, self.href) for t in row] for row in outcome.rows[:HTML_ROWS])
             received = len(outcome.rows)
             formats = {"CSV": "csv", "TSV": "tsv", "JSON": "json", "XML": "xml"}
         links = {
@@ -136,7 +132,7 @@ class SparqlRoutes(BaseRoutes):
         limit = self.kg.limits.max_result_bytes
         chunks = bounded_chunks(parts, limit)
         if chunks is None:
-            return _query_error(failure_error(too_large(limit)), query)
+            return query_error(failure_error(too_large(limit)), query)
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         return ChunkedBody(chunks, 200, headers, media_type="text/html; charset=utf-8")
 
@@ -243,6 +239,23 @@ class SparqlRoutes(BaseRoutes):
         return Response(
             outcome.body or b"", 200, headers, media_type=f"{content_type}; charset=utf-8"
         )
+
+
+def _read_with_body(request: Request) -> str | None:
+    """Why a GET or HEAD that carries a body is refused (before: its body was ignored and the
+    URL's query run, or the query page sent, whatever the body held): which of the two the
+    client meant is not known, and a proxy may read the body as the next request."""
+    length = request.headers.get("content-length")
+    if "transfer-encoding" in request.headers:
+        sent = f"Transfer-Encoding: {request.headers['transfer-encoding']}"
+    elif length is not None and count_of(length.strip()) != 0:
+        sent = f"Content-Length: {length.strip()}"
+    else:
+        return None
+    return (
+        f"a {request.method} request carries no body ({sent}): give the query as query= in "
+        "the URL, or POST it"
+    )
 
 
 def _dataset(operation: Operation) -> list[tuple[str, str]]:

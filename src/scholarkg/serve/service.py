@@ -13,6 +13,7 @@ import math
 import sys
 import threading
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
@@ -31,7 +32,7 @@ from scholarkg.serve.cache import (
 )
 from scholarkg.serve.flights import Flights, wait_for
 from scholarkg.serve.guard import QueryLimits
-from scholarkg.serve.job_errors import BUSY_RETRY_AFTER
+from scholarkg.serve.job_errors import exhausted_error, still_running
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
 from scholarkg.serve.linked_data import IriMapper
 from scholarkg.serve.protocol import Operation, Wanted
@@ -179,7 +180,7 @@ class KnowledgeGraph:
         with self.flights.first(key) as running:
             if running is not None:  # the same query is being answered: wait for that answer
                 if not wait_for(running, limit, gone):
-                    raise _still_running(limit)
+                    raise still_running(limit)
                 cached = self.results.get(key)
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
@@ -196,15 +197,22 @@ class KnowledgeGraph:
         """The answer of this query when it is being answered now (for another client, or the
         warm-up), waited for in the event loop: it takes no thread and no worker, so no place
         of ``max_queries_per_client`` either. None when none is running, or when the one
-        running kept no answer (it failed, or was fast): then ask :meth:`query`. While it waits
+        running kept no answer (it failed, or was fast): then ask :meth:`query`; but one a
+        limit stopped is refused here (503), as :meth:`query` would refuse it, so a client
+        that only waited takes no place of ``max_queries_per_client`` for it. While it waits
         (until cancelled: its client left), the query is not stopped for the leaving of the
         client that asked it first."""
         key = self._key(operation, wanted)
         limit = self.settings.time_limit
         ended = await self.flights.settled(key, limit)
         if ended is False:
-            raise _still_running(limit)
-        return None if ended is None else self.results.get(key)
+            raise still_running(limit)
+        if ended is None:
+            return None
+        kept = self.results.get(key)
+        if kept is None and (refused := self._refused(self._asked(key[1]), limit)) is not None:
+            raise refused  # before: asked again in a query thread, 429 past the client's cap
+        return kept  # type: ignore[no-any-return]
 
     def kept(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:
         """The answer :meth:`query` kept for this query on this version of the store, if any:
@@ -229,14 +237,9 @@ class KnowledgeGraph:
         self, key: tuple[str, QueryJob], job: QueryJob, limit: float, time_limit: float | None
     ) -> QueryOutcome:
         """Run ``job`` in a worker, unless a limit stopped it on this version of the store."""
-        text = normal_form(job.sparql)  # a comment added does not make it another query
-        asked = (self.watcher.version, text, job.default_graphs, job.named_graphs)
-        if (why := self.exhausted.refused(asked, limit)) is not None:
-            raise QueryLimitError(
-                f"query refused: on this version of the store it {why}; narrow it (a filter, "
-                "a LIMIT) or use the dumps",
-                status=503,
-            )
+        asked = self._asked(job)
+        if (refused := self._refused(asked, limit)) is not None:
+            raise refused
         started = time.monotonic()
         try:
             outcome = self.pool.run(job, time_limit=time_limit)
@@ -250,6 +253,18 @@ class KnowledgeGraph:
         if time.monotonic() - started > SLOW_QUERY:  # an HTML page's rows too: the key has
             self.results.put(key, outcome, held(job, outcome))  # the store version and dataset
         return outcome
+
+    def _asked(self, job: QueryJob) -> tuple[str, str, Any, Any]:
+        """What :attr:`exhausted` knows ``job`` by: the store's version, its text in normal
+        form (a comment added does not make it another query) and its dataset."""
+        text = normal_form(job.sparql)
+        return (self.watcher.version, text, job.default_graphs, job.named_graphs)
+
+    def _refused(self, asked: Hashable, limit: float) -> QueryLimitError | None:
+        """The 503 of the query ``asked`` (:meth:`_asked`) when a limit stopped it on this
+        version of the store and would stop it again under ``limit``."""
+        why = self.exhausted.refused(asked, limit)
+        return None if why is None else exhausted_error(why)
 
     def warm_saved_queries(self) -> None:
         """Answer the saved queries marked ``# @warm`` (whole-store aggregates) once, without
@@ -280,14 +295,3 @@ class KnowledgeGraph:
             self.updates.apply(text)
         finally:  # a stopped update wrote nothing, but the store may have been reopened
             self.check_store(force=True)
-
-
-def _still_running(limit: float) -> QueryLimitError:
-    """What a client waiting for the same query's running answer gets past its time limit."""
-    return QueryLimitError(
-        "the same query is being answered for another client (or the warm-up after a store "
-        f"change) and took longer than {limit:g} s so far; its answer is kept for you: try "
-        "again shortly",
-        status=503,
-        retry_after=BUSY_RETRY_AFTER,
-    )
