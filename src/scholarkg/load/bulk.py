@@ -115,9 +115,14 @@ class BulkLoader:
         the commit mark once what is queued before is committed, with ``read`` (as :meth:`add`)."""
         self._put(_Chunk([], None, None, skipped=records, read=read))
 
-    def _put(self, chunk: _Chunk) -> None:
+    def _put(self, chunk: _Chunk | None) -> None:
+        """Queue ``chunk`` (None: the end), waiting in slices for room while the loader thread
+        goes on: its failure raises here (before: :meth:`drop` and :meth:`close` waited for room
+        for ever once the thread had failed with the queue full)."""
         while True:
             self._raise_if_failed()
+            if not self._thread.is_alive():  # ended without a word: no room will come
+                raise LoadError("loading stopped: the loader thread ended")
             try:
                 self._inbox.put(chunk, timeout=0.5)
                 return
@@ -126,11 +131,11 @@ class BulkLoader:
 
     def drop(self, iris: list[str]) -> None:
         """Remove these graphs (and their reports) once what is queued before is written."""
-        self._inbox.put(_Chunk([], None, None, tuple(iris)))
+        self._put(_Chunk([], None, None, tuple(iris)))
 
     def close(self) -> LoadTally:
         """Load what is queued, finish the last segment and return the tally."""
-        self._inbox.put(None)
+        self._put(None)
         self._thread.join()
         self._raise_if_failed()
         return self.tally
@@ -153,8 +158,9 @@ class BulkLoader:
     # -- the loader thread --------------------------------------------------------------------
 
     def _run(self) -> None:
-        self.manifest = self.open_manifest()
-        try:
+        manifest: Manifest | None = None
+        try:  # a manifest that cannot be opened fails the load (before: the thread died
+            self.manifest = manifest = self.open_manifest()  # unheard, and add() waited)
             self._commit()  # what a run killed before its first segment's commit committed
             while (chunk := self._inbox.get()) is not None:
                 if self._aborting:
@@ -172,7 +178,8 @@ class BulkLoader:
             with contextlib.suppress(ScholarKGError, OSError):  # a change set it cannot write
                 self._segment.settle(self.tally, self.store)  # what the store took of it
         finally:
-            self.manifest.close()  # what was not committed is dropped
+            if manifest is not None:
+                manifest.close()  # what was not committed is dropped
 
     def _take(self, chunk: _Chunk) -> None:
         if chunk.skipped:
