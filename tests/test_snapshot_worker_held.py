@@ -19,7 +19,7 @@ from pathlib import Path
 from processes import descendants
 from test_disk_full import reports
 from test_snapshot_killed_parts import BOUND, command, make_input
-from test_snapshot_worker_mid_send import FIRST_READ, LARGE, cut_mid_send
+from test_snapshot_worker_mid_send import FIRST_READ, LARGE, cut_mid_send, stop_while_held
 
 # a worker's first chunk, once it has taken it in (the task unpickled: the hooked function)
 WORKING = "scholarkg.runs.chunk_work:process_lines"
@@ -62,6 +62,12 @@ def test_a_worker_held_while_it_works_fails_the_run_past_the_answer_deadline(
     said = one_line(held_load(tmp_path, command(tmp_path), env))
     pattern = r"worker process 1 \(pid \d+\) gave no answer to the task it took in for 1 s"
     assert re.search(pattern, said), said
+
+
+def test_a_stop_while_a_worker_is_held_at_work_still_stops_the_run(tmp_path: Path) -> None:
+    """SIGTERM within the answer deadline (3600 s by default): exit 143, "stop requested"."""
+    make_input(tmp_path)
+    stop_while_held(tmp_path, command(tmp_path), cut_mid_send("STOP", WORKING))
 
 
 def test_a_small_take_deadline_is_honoured(tmp_path: Path) -> None:
