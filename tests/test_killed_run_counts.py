@@ -82,7 +82,7 @@ def committed_lines(directory: Path) -> int:
         # its first segment committed, the run killed before it counted it
         ("scholarkg.load.segment_tally:SegmentTally.settle", True),
         # its first segment's graphs in the store, their manifest rows not committed
-        ("scholarkg.load.bulk:BulkLoader._flush_requests", False),
+        ("scholarkg.load.new_graphs:NewGraphs.send_requests", False),
         # and their lines in its change set too (the loader noted its start first)
         ("scholarkg.load.commit_mark:note_commit@2", False),
     ],

@@ -271,7 +271,7 @@ def test_a_run_killed_while_a_segment_is_bulk_loaded_is_completed_by_the_next(
         # the segment's bulk_load runs, reading what the loader hands it
         "scholarkg.load.oxigraph_stream:OxigraphStream.close",
         # the segment's graphs are in the store, its manifest rows not committed
-        "scholarkg.load.bulk:BulkLoader._flush_requests",
+        "scholarkg.load.new_graphs:NewGraphs.send_requests",
     ],
 )
 def test_a_run_killed_at_a_point_of_a_segment_is_completed_by_the_next(

@@ -6,9 +6,10 @@ next run completes the load. Input as in test_snapshot_killed_parts.py (chunks o
 two worker processes; a chunk's result is sent in two writes, its length then its body).
 
 The worker is cut by helpers/at_start (``KILLED_IN=workers``: in the worker processes only) at
-its second low-level write, the body of its first result: SIGKILL, or SIGSTOP. And a worker
-held (SIGSTOP) before it reads its first task, a chunk of 100 records (~140 KiB, more than a
-pipe's buffer holds): the run's write of it cannot end, yet SIGTERM stops the run."""
+its third low-level write (its first: the message that says it is set up), the body of its
+first result: SIGKILL, or SIGSTOP. And a worker held (SIGSTOP) before it reads its first task, a
+chunk of 100 records (~140 KiB, more than a pipe's buffer holds): the run's write of it cannot
+end, yet SIGTERM stops the run."""
 
 from __future__ import annotations
 
@@ -35,8 +36,9 @@ from test_snapshot_killed_parts import (
 )
 
 AT_START = Path(__file__).parent / "helpers" / "at_start"
-# a worker's second write to the run: the body of its first chunk's result, its length written
-MID_SEND = "multiprocessing.connection:Connection._send@2"
+# a worker's third write to the run: the body of its first chunk's result, its length written
+# (its first: the empty message that says it is set up)
+MID_SEND = "multiprocessing.connection:Connection._send@3"
 # a worker's first read from the run: its first task
 FIRST_READ = "multiprocessing.connection:Connection.recv"
 LARGE = 100  # records a chunk: ~140 KiB of snapshot lines, more than a pipe's 64 KiB buffer

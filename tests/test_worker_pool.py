@@ -10,6 +10,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -122,9 +123,77 @@ def test_a_worker_held_before_it_reads_a_large_task_is_reported_lost(tmp_path: P
         pool.abort()
     [lost] = outcome
     assert isinstance(lost, WorkerLost), lost
-    assert str(lost).startswith("a worker process took in no task for 1 s"), lost
+    assert str(lost).startswith("worker process 1 (pid "), lost
+    assert ") took in no task for 1 s (held, or stopped)" in str(lost), lost
     assert "\n" not in str(lost)
     assert multiprocessing.active_children() == []
+
+
+def _hold_while_working() -> None:
+    """A task whose worker holds itself (SIGSTOP) once it has taken the task in."""
+    os.kill(os.getpid(), signal.SIGSTOP)
+
+
+class Unrebuildable(Exception):
+    """An exception pickled by its message alone, so unpickling it raises TypeError."""
+
+    def __init__(self, what: str, where: str) -> None:
+        super().__init__(f"{what} at {where}")
+
+
+def _raise_unrebuildable() -> None:
+    raise Unrebuildable("bad", "line 3")
+
+
+def _outcome(run: Callable[[], object]) -> BaseException | object:
+    """What ``run`` returns or raises, in a thread the test waits for at most ``BOUND``."""
+    outcome: list[BaseException | object] = []
+
+    def target() -> None:
+        try:
+            outcome.append(run())
+        except BaseException as exc:  # handed to the test's thread
+            outcome.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(BOUND)
+    assert not thread.is_alive(), "the wait for the task's answer has no end"
+    [done] = outcome
+    return done
+
+
+def test_a_worker_held_while_it_works_on_a_task_is_reported_lost(tmp_path: Path) -> None:
+    """Before: a worker held (SIGSTOP) after taking in its task was waited on for ever (only a
+    stop ended the wait); now past ``answer_deadline``, in one line naming it."""
+    pool = WorkerPool(1, _note_start, (str(tmp_path),), answer_deadline=1.0)
+    try:
+        lost = _outcome(pool.submit(_hold_while_working).result)
+    finally:
+        pool.abort()
+    assert isinstance(lost, WorkerLost), lost
+    [pid] = _started(tmp_path)
+    said = f"worker process 1 (pid {pid}) gave no answer to the task it took in for 1 s"
+    assert str(lost).startswith(said), lost
+    assert "\n" not in str(lost)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_reply_that_cannot_be_read_fails_its_task_alone(tmp_path: Path) -> None:
+    """The worker's exception pickles but cannot be unpickled (its class takes two arguments):
+    its task raises one line saying so, and the worker answers the next (before: the reader
+    thread died of the TypeError, and the run waited for the answer for ever)."""
+    pool = WorkerPool(1, _note_start, (str(tmp_path),))
+    try:
+        failed = _outcome(pool.submit(_raise_unrebuildable).result)
+        assert pool.submit(len, [1, 2]).result() == 2
+        pool.close()
+    finally:
+        pool.abort()
+    assert isinstance(failed, RuntimeError), failed
+    [pid] = _started(tmp_path)
+    said = f"worker process 1 (pid {pid})'s reply could not be read: "
+    assert str(failed).startswith(said) and "\n" not in str(failed), failed
 
 
 def test_a_task_that_cannot_be_pickled_fails_alone(tmp_path: Path) -> None:

@@ -259,7 +259,8 @@ class PublishConfig(Section):
 
 
 class RunnerConfig(Section):
-    """``[runner]``: which Prefect task runner the flows use."""
+    """``[runner]``: which Prefect task runner the flows use, and how long a run waits on its
+    worker processes."""
 
     kind: RunnerKind = setting("threads", "threads, or dask (pip install 'scholarkg[dask]')")
     max_workers: int = setting(
@@ -267,6 +268,12 @@ class RunnerConfig(Section):
     )
     dask_address: OptionalText = setting(
         None, "a running Dask scheduler (tcp://host:8786); none: a local cluster"
+    )
+    take_deadline: float = seconds(
+        600.0, "seconds a run's worker process is given to take in a chunk sent to it", gt=0
+    )
+    answer_deadline: float = seconds(
+        3600.0, "seconds a run's worker process is given to answer a chunk it took in", gt=0
     )
 
 

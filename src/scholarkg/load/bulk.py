@@ -4,13 +4,14 @@
 the loader thread writes: loading overlaps parsing and validation. Per segment
 (``segment_quads``): new graphs stream into one operation — Oxigraph's ``bulk_load`` for the
 embedded store, SPARQL Update requests of many graphs for a server, file writes for a file
-sink — and graphs the store already holds with other content are then written as their
-difference from what it holds (:mod:`scholarkg.store.patch`: one update per batch removes the
-triples they lost and adds those they gained; a reader sees each graph old or new; after a
-crash, the next run redoes the segment). The manifest is committed per segment, after its data
-is in the store and its graphs' lines in the change set (with a note of what the run committed:
-:mod:`scholarkg.load.commit_mark`); the segment's graphs and records are counted then, or, when
-it is cut short, those the store holds (:mod:`scholarkg.load.segment_tally`).
+sink (:mod:`scholarkg.load.new_graphs`) — and graphs the store already holds with other
+content are then written as their difference from what it holds (:mod:`scholarkg.store.patch`:
+one update per batch removes the triples they lost and adds those they gained; a reader sees
+each graph old or new; after a crash, the next run redoes the segment). The manifest is
+committed per segment, after its data is in the store and its graphs' lines in the change set
+(with a note of what the run committed: :mod:`scholarkg.load.commit_mark`); the segment's
+graphs and records are counted then, or, when it is cut short, those the store holds
+(:mod:`scholarkg.load.segment_tally`).
 
 The change set holds what each graph gained and lost, as the transactional loader's does: a new
 graph adds all its triples (counted, not written out); a changed or dropped graph is compared
@@ -34,7 +35,7 @@ from scholarkg.load.commit_mark import CommitMark, note_commit
 from scholarkg.load.contents import nquads
 from scholarkg.load.held_graphs import held_before, write_changed
 from scholarkg.load.manifest import ChunkCounts, Manifest
-from scholarkg.load.oxigraph_stream import OxigraphStream
+from scholarkg.load.new_graphs import REQUEST_BYTES, NewGraphs
 from scholarkg.load.payload import (
     ContentRow,
     GraphPayload,
@@ -45,9 +46,6 @@ from scholarkg.load.payload import (
 from scholarkg.load.segment_tally import SegmentTally
 from scholarkg.load.transactional import LoadTally
 from scholarkg.store.base import GraphStore
-from scholarkg.store.embedded import EmbeddedStore
-
-REQUEST_BYTES = 4 << 20  # per SPARQL Update request when the store is a server
 
 
 @dataclass(frozen=True)
@@ -81,15 +79,11 @@ class BulkLoader:
         self.segment_quads = segment_quads
         self.tally = LoadTally(changes)
         self.seconds = 0.0
-        self.native = store.native if isinstance(store, EmbeddedStore) else None
-        self.fresh = (
-            self.native is not None and next(iter(self.native.named_graphs()), None) is None
-        )
+        self.new_graphs = NewGraphs(store)  # a segment's graphs the store does not hold
+        native = self.new_graphs.native
+        self.fresh = native is not None and next(iter(native.named_graphs()), None) is None
         self._inbox: queue.Queue[_Chunk | None] = queue.Queue(maxsize=queue_chunks)
         self._error: BaseException | None = None
-        self._stream: OxigraphStream | None = None
-        self._requests: list[tuple[str, str]] = []
-        self._request_bytes = 0
         self._changed: list[tuple[GraphPayload, int]] = []  # with the quads noted before
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
         self._segment = SegmentTally()  # counted once the store holds it
@@ -121,9 +115,14 @@ class BulkLoader:
         the commit mark once what is queued before is committed, with ``read`` (as :meth:`add`)."""
         self._put(_Chunk([], None, None, skipped=records, read=read))
 
-    def _put(self, chunk: _Chunk) -> None:
+    def _put(self, chunk: _Chunk | None) -> None:
+        """Queue ``chunk`` (None: the end), waiting in slices for room while the loader thread
+        goes on: its failure raises here (before: :meth:`drop` and :meth:`close` waited for room
+        for ever once the thread had failed with the queue full)."""
         while True:
             self._raise_if_failed()
+            if not self._thread.is_alive():  # ended without a word: no room will come
+                raise LoadError("loading stopped: the loader thread ended")
             try:
                 self._inbox.put(chunk, timeout=0.5)
                 return
@@ -132,11 +131,11 @@ class BulkLoader:
 
     def drop(self, iris: list[str]) -> None:
         """Remove these graphs (and their reports) once what is queued before is written."""
-        self._inbox.put(_Chunk([], None, None, tuple(iris)))
+        self._put(_Chunk([], None, None, tuple(iris)))
 
     def close(self) -> LoadTally:
         """Load what is queued, finish the last segment and return the tally."""
-        self._inbox.put(None)
+        self._put(None)
         self._thread.join()
         self._raise_if_failed()
         return self.tally
@@ -159,8 +158,9 @@ class BulkLoader:
     # -- the loader thread --------------------------------------------------------------------
 
     def _run(self) -> None:
-        self.manifest = self.open_manifest()
-        try:
+        manifest: Manifest | None = None
+        try:  # a manifest that cannot be opened fails the load (before: the thread died
+            self.manifest = manifest = self.open_manifest()  # unheard, and add() waited)
             self._commit()  # what a run killed before its first segment's commit committed
             while (chunk := self._inbox.get()) is not None:
                 if self._aborting:
@@ -169,9 +169,7 @@ class BulkLoader:
                 self._take(chunk)
                 self.seconds += time.perf_counter() - started
             if self._aborting:  # the new graphs sent so far are written, no changed one
-                if self._stream is not None:
-                    self._stream.close()
-                self._flush_requests()
+                self.new_graphs.flush()
                 self._segment.settle(self.tally)
                 return
             self._finish_segment()
@@ -180,7 +178,8 @@ class BulkLoader:
             with contextlib.suppress(ScholarKGError, OSError):  # a change set it cannot write
                 self._segment.settle(self.tally, self.store)  # what the store took of it
         finally:
-            self.manifest.close()  # what was not committed is dropped
+            if manifest is not None:
+                manifest.close()  # what was not committed is dropped
 
     def _take(self, chunk: _Chunk) -> None:
         if chunk.skipped:
@@ -255,31 +254,12 @@ class BulkLoader:
         body, report, stats, quads = written_form(payload, self.run_iri, self.when)
         report_iri = report_graph_iri(payload.iri)
         written = (nquads(payload.iri, body), nquads(report_iri, report) if report else b"")
-        if self.native is not None:
-            if self._stream is None:
-                self._stream = OxigraphStream(self.native)
-            for part in written:  # the stream gathers pieces: no copy of the two joined
-                if part:
-                    self._stream.put(part)
-        else:
-            self._request(payload.iri, body.decode("utf-8"))
-            if report:
-                self._request(report_graph_iri(payload.iri), report.decode("utf-8"))
+        graphs = [(payload.iri, body), *([(report_iri, report)] if report else [])]
+        self.new_graphs.put(graphs, written)
         self._noted.append((payload.iri, payload.digest, quads))
         self._contents += content_rows(payload, body, report, stats, written)  # no old report
         self._segment.new(payload.iri, payload.triples, quads, report.count(b"\n"))
         self._quads += quads
-
-    def _request(self, iri: str, text: str) -> None:
-        self._requests.append((iri, text))
-        self._request_bytes += len(text)
-        if self._request_bytes >= REQUEST_BYTES:
-            self._flush_requests()
-
-    def _flush_requests(self) -> None:
-        if self._requests:
-            self.store.replace_graphs(self._requests)
-        self._requests, self._request_bytes = [], 0
 
     def _commit(self, records: int = 0) -> None:
         """Commit the manifest, with a note of the run's records loaded (``records``: of the
@@ -291,10 +271,7 @@ class BulkLoader:
         self.manifest.commit()
 
     def _finish_segment(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-            self._stream = None
-        self._flush_requests()
+        self.new_graphs.flush()
         if self._changed:
             write_changed(
                 self.store,

@@ -74,8 +74,17 @@ class Ingest:
         self.ctx = ctx
         self.loading = loading
         self.setup = WorkerSetup.of(ctx.config)
+        runner = ctx.config.runner
         self.pool = (  # a worker starts when a chunk comes that no worker is free to take
-            WorkerPool(workers, start_worker, (self.setup,)) if workers else None
+            WorkerPool(
+                workers,
+                start_worker,
+                (self.setup,),
+                take_deadline=runner.take_deadline,
+                answer_deadline=runner.answer_deadline,
+            )
+            if workers
+            else None
         )
         self.window = 2 * max(workers, 1)
         self.pending: deque[Job] = deque()

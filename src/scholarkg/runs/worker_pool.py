@@ -6,8 +6,12 @@ a result — closes the only writing end of its pipe: its reader thread sees the
 and the run's wait raises :class:`~scholarkg.errors.WorkerLost`. The run waits in slices,
 checking for a stop between them (SIGTERM while a worker is held, or slow, still stops it).
 Tasks are written to a worker by a writer thread of its own, never by the run's thread: a worker
-held (SIGSTOP) before it reads a task larger than its pipe's buffer holds that thread only, and
-a worker that has not taken in its task within ``take_deadline`` seconds is reported as lost.
+held (SIGSTOP) before it reads a task larger than its pipe's buffer holds that thread only.
+Every wait on a worker has a limit, past which the run fails in one line naming the worker and
+its wait: ``take_deadline`` seconds to take in a task (written whole, the worker set up), then
+``answer_deadline`` to answer it (held, stopped, or halfway through sending it: the reader
+thread waits for the rest, the run does not). A reply that cannot be unpickled fails its task
+alone (before: the reader thread died, and the run waited for that answer for ever).
 Workers are started one at a time, as tasks come that no started worker is free to take.
 :meth:`WorkerPool.abort` kills the workers and waits for no thread that could be stuck: the
 workers are daemonic and their reader threads daemon threads, so the interpreter's exit joins
@@ -22,7 +26,6 @@ import contextlib
 import queue
 import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable
 from multiprocessing import get_context
@@ -33,19 +36,26 @@ from typing import Any, Generic, TypeVar
 
 from scholarkg.errors import WorkerLost
 from scholarkg.lifecycle import check_stop, interrupts_held_for_children
+from scholarkg.runs.pool_worker import serve
 
 T = TypeVar("T")
 SLICE = 0.5  # seconds a wait lasts before it looks for a stop again
 ENDED = 30.0  # seconds a worker told to end (or killed) is given to go
 TAKE_DEADLINE = 600.0  # seconds a worker is given to take in a task written to it
+ANSWER_DEADLINE = 3600.0  # seconds a worker is given to answer a task it has taken in
 LOST_WORKER = (
     "a worker process ended abruptly (killed, or out of memory); the run stopped there, and "
     "the next run redoes the chunks it had not loaded"
 )
 HELD_WORKER = (
-    "a worker process took in no task for {seconds:g} s (held, or stopped); the run stopped "
-    "there, and the next run redoes the chunks it had not loaded"
+    "{worker} took in no task for {seconds:g} s (held, or stopped); the run stopped there, and "
+    "the next run redoes the chunks it had not loaded"
 )
+SILENT_WORKER = (
+    "{worker} gave no answer to the task it took in for {seconds:g} s (held, or stopped); the "
+    "run stopped there, and the next run redoes the chunks it had not loaded"
+)
+UNREAD_REPLY = "{worker}'s reply could not be read: {error}"
 _CONTEXT = get_context("spawn")
 
 
@@ -83,16 +93,28 @@ _Task = tuple[Ticket[Any], Callable[..., Any], tuple[Any, ...]]  # its ticket, w
 class _Worker:
     """A worker process, the run's ends of its pipes, and the threads that write and read them."""
 
-    def __init__(self, process: BaseProcess, tasks: Connection, replies: Connection) -> None:
+    def __init__(
+        self, number: int, process: BaseProcess, tasks: Connection, replies: Connection
+    ) -> None:
+        self.name = f"worker process {number} (pid {process.pid})"  # as the run's errors say
         self.process = process
         self.tasks = tasks  # the run writes, the worker reads
         self.replies = replies  # the worker writes, the run reads
         self.task: Ticket[Any] | None = None  # the one in its hands
         self.ended = False  # told to end, or killed: the end of its pipe is no loss
         self.outbox: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()  # None: to end
-        self.writing_since: float | None = None  # a task being written (time.monotonic)
+        # its task being taken in (time.monotonic): from its write until written and set up
+        self.taking_since: float | None = None
+        self.written = False  # its task written whole
+        self.ready = False  # set up (its first message, empty, says so)
+        self.answering_since: float | None = None  # its task taken in, its answer not read
         self.reader: threading.Thread | None = None
         self.writer: threading.Thread | None = None
+
+    def taken(self) -> None:
+        """With the pool's lock: a task written whole to a worker set up is being answered."""
+        if self.ready and self.written and self.taking_since is not None:
+            self.taking_since, self.answering_since = None, time.monotonic()
 
 
 class WorkerPool:
@@ -108,11 +130,14 @@ class WorkerPool:
         initargs: tuple[Any, ...] = (),
         *,
         take_deadline: float = TAKE_DEADLINE,
+        answer_deadline: float = ANSWER_DEADLINE,
     ) -> None:
         self.workers = workers
         self.initializer = initializer
         self.initargs = initargs
         self.take_deadline = take_deadline
+        self.answer_deadline = answer_deadline
+        self._started = 0  # workers started: each is named by its number
         self._all: list[_Worker] = []
         self._waiting: deque[_Task] = deque()
         self._lock = threading.Lock()  # the waiting tasks, and who holds which
@@ -132,13 +157,19 @@ class WorkerPool:
     def wait_once(self) -> None:
         """Wait a slice at most for news of the workers; a stop asked for raises
         :class:`~scholarkg.lifecycle.Interrupted`, a worker gone, or one that has not taken in
-        its task within ``take_deadline``, :class:`WorkerLost`."""
+        its task within ``take_deadline`` or answered it within ``answer_deadline``,
+        :class:`WorkerLost` (one line naming the worker and what it was waited on for)."""
         check_stop()
         now = time.monotonic()
         for worker in list(self._all):
-            since = worker.writing_since
-            if since is not None and now - since > self.take_deadline and not worker.ended:
-                raise WorkerLost(HELD_WORKER.format(seconds=self.take_deadline))
+            if worker.ended:
+                continue
+            for since, limit, said in (
+                (worker.taking_since, self.take_deadline, HELD_WORKER),
+                (worker.answering_since, self.answer_deadline, SILENT_WORKER),
+            ):
+                if since is not None and now - since > limit:
+                    raise WorkerLost(said.format(worker=worker.name, seconds=limit))
         try:
             ended = self._news.get(timeout=SLICE)
         except queue.Empty:
@@ -169,13 +200,16 @@ class WorkerPool:
                 self._news.put(None)
                 self._dispatch()
                 continue
-            worker.writing_since = time.monotonic()
+            with self._lock:
+                worker.taking_since, worker.written = time.monotonic(), False
             try:  # it reads it whole: nothing is sent to a worker that is sending
                 worker.tasks.send_bytes(data)
             except OSError:
+                worker.taking_since = None  # ended: its reader says so
                 return
-            finally:
-                worker.writing_since = None
+            with self._lock:
+                worker.written = True
+                worker.taken()
         with contextlib.suppress(OSError):  # ended already
             worker.tasks.send(None)
 
@@ -183,15 +217,26 @@ class WorkerPool:
         """A worker's reader thread: its replies, until its end of the pipe is closed."""
         while True:
             try:
-                ok, value = worker.replies.recv()
+                data = worker.replies.recv_bytes()
             except (EOFError, OSError):  # ended, perhaps in the middle of a message
                 self._news.put(worker)
                 return
+            if not data:  # set up
+                with self._lock:
+                    worker.ready = True
+                    worker.taken()
+                continue
+            try:  # read whole: a reply that cannot be unpickled leaves the pipe in step
+                ok, value = ForkingPickler.loads(data)
+            except Exception as exc:  # an exception class whose arguments do not rebuild it
+                error = UNREAD_REPLY.format(worker=worker.name, error=exc)
+                ok, value = False, (RuntimeError(error), "")
             if not ok:  # an exception, and its traceback in the worker
                 value[0].__cause__ = RemoteTraceback(value[1])
                 value = value[0]
             with self._lock:
                 ticket, worker.task = worker.task, None
+                worker.taking_since = worker.answering_since = None  # its writer may lag
             assert ticket is not None
             ticket._settle(ok, value)
             self._news.put(None)
@@ -203,12 +248,13 @@ class WorkerPool:
             reads, tasks = _CONTEXT.Pipe(duplex=False)
             replies, writes = _CONTEXT.Pipe(duplex=False)
             process = _CONTEXT.Process(
-                target=_serve, args=(reads, writes, self.initializer, self.initargs), daemon=True
+                target=serve, args=(reads, writes, self.initializer, self.initargs), daemon=True
             )
             process.start()
         reads.close()  # its ends are its own: its death is the end of the file here
         writes.close()
-        worker = _Worker(process, tasks, replies)
+        self._started += 1
+        worker = _Worker(self._started, process, tasks, replies)
         worker.reader = threading.Thread(target=self._read, args=(worker,), daemon=True)
         worker.writer = threading.Thread(target=self._write, args=(worker,), daemon=True)
         with self._lock:
@@ -251,32 +297,4 @@ class WorkerPool:
             worker.tasks.close()
 
 
-def _serve(
-    tasks: Connection,
-    replies: Connection,
-    initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
-) -> None:
-    """A worker process: set up, then one task at a time until told to end (or the run ends)."""
-    initializer(*initargs)
-    while True:
-        try:
-            task = tasks.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        fn, args = task
-        try:
-            reply: tuple[bool, Any] = (True, fn(*args))
-        except Exception as exc:
-            reply = (False, (exc, "".join(traceback.format_exception(exc))))
-        try:
-            data = ForkingPickler.dumps(reply)
-        except Exception as exc:  # a result or error that cannot be sent as it is
-            error = RuntimeError(f"a worker's reply could not be sent: {exc}")
-            data = ForkingPickler.dumps((False, (error, "")))
-        replies.send_bytes(data)
-
-
-__all__ = ["LOST_WORKER", "Ticket", "WorkerPool"]
+__all__ = ["ANSWER_DEADLINE", "LOST_WORKER", "TAKE_DEADLINE", "Ticket", "WorkerPool"]
