@@ -24,6 +24,7 @@ from scholarkg.extract.reasons import (
     nameless_author,
     quarantine_reason,
 )
+from scholarkg.extract.record_fields import refuse_dated_before
 from scholarkg.extract.textcheck import (
     mask_xml_controls,
     refuse_non_text_element,
@@ -201,6 +202,7 @@ def _entry(
             ArxivVersion(number=1, date=published),
             ArxivVersion(number=parsed.version, date=updated, title=title),
         )
+        refuse_dated_before(versions)  # before: vN updated before v1 was published loaded
     record = ArxivRecord(
         arxiv_id=parsed.arxiv_id,
         title=title,

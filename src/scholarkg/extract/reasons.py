@@ -12,6 +12,7 @@ title``, ``missing title``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from scholarkg.errors import ParseError
@@ -37,6 +38,14 @@ def bad_date(text: str, what: str | None = None) -> str:
     """The reason a date that is none is refused for, ``what`` naming the record field it was
     to fill (``published``, ``updated``), the same whichever door's element or key held it."""
     return f"bad {what} date {text!r}" if what else f"bad date {text!r}"
+
+
+def dated_before(later: int, when: dt.datetime, earlier: int, then: dt.datetime) -> str:
+    """The reason a record whose version ``later`` is dated ``when``, before its version
+    ``earlier`` (dated ``then``), is refused for. A later version comes after the one it
+    revises; which of the two dates is wrong is not known, so the record is quarantined, its
+    text kept, rather than loaded with one of them as its published or updated day."""
+    return f"version v{later} is dated {when.isoformat()}, before v{earlier} ({then.isoformat()})"
 
 
 def quarantine_reason(exc: BaseException) -> str:
