@@ -21,6 +21,7 @@ from scholarkg.extract.reasons import (
     NO_ID,
     NO_TITLE,
     bad_date,
+    foreign_entry,
     nameless_author,
     quarantine_reason,
 )
@@ -243,6 +244,11 @@ def _oversize(element: etree._Element, source: str, size: int, limits: Limits) -
     return _quarantined(element, source, why)
 
 
+def _foreign_entry(element: etree._Element) -> bool:
+    """``element`` (a child of the feed) is an ``<entry>`` of another namespace, or none."""
+    return isinstance(element.tag, str) and etree.QName(element).localname == "entry"
+
+
 def _refuse_other_copy(entry: AtomEntry, firsts: dict[tuple[str, int | None], AtomEntry]) -> None:
     """An entry of an id and version read before on the page, with other content, is refused as
     a snapshot's later line of an id is; a copy alike is the same entry (``firsts``: the first
@@ -293,6 +299,10 @@ def parse_feed(
             continue  # not an Atom feed: refused once read whole (a syntax error comes first)
         if element.tag in _COUNTERS:
             counters.setdefault(element.tag, (text_of(element), line_of(element)))
+        if error is None and element.tag != _ENTRY_TAG and _foreign_entry(element):
+            why = ValueError(foreign_entry(etree.QName(element).namespace, ATOM_NS))
+            quarantined.append(_quarantined(element, source, why))
+            continue  # before: passed over, its id then told "arXiv returned no such record"
         if element.tag != _ENTRY_TAG or error is not None:
             continue  # after an error entry the feed is refused: no entry is mapped
         error = _error_message(element)

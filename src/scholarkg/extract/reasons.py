@@ -48,6 +48,15 @@ def dated_before(later: int, when: dt.datetime, earlier: int, then: dt.datetime)
     return f"version v{later} is dated {when.isoformat()}, before v{earlier} ({then.isoformat()})"
 
 
+def foreign_entry(namespace: str | None, expected: str) -> str:
+    """The reason an ``<entry>`` of a feed is refused for when it is not in the feed format's
+    ``expected`` namespace (``namespace`` None: in none): it is no record of that format, so
+    it is said what it is rather than its id told missing."""
+    shown = (namespace or "").encode("unicode_escape").decode("ascii")  # one line, whatever
+    where = f"namespace {shown}" if namespace else "no namespace"
+    return f"an <entry> in {where}, not in Atom's ({expected}): not read as an arXiv entry"
+
+
 def quarantine_reason(exc: BaseException) -> str:
     """The reason a record refused with ``exc`` is quarantined for.
 
