@@ -81,7 +81,7 @@ def test_the_entries_held_at_once_do_not_grow_with_the_answer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     held: list[int] = []
-    real: Callable[..., atom.AtomEntry] = atom._entry
+    real: Callable[..., atom.AtomEntry] = atom.read_entry
 
     def counting(element: etree._Element, *args: Any, **kwargs: Any) -> atom.AtomEntry:
         holder = element.getparent()
@@ -89,7 +89,7 @@ def test_the_entries_held_at_once_do_not_grow_with_the_answer(
         held.append(len(holder))
         return real(element, *args, **kwargs)
 
-    monkeypatch.setattr(atom, "_entry", counting)
+    monkeypatch.setattr(atom, "read_entry", counting)
     feed = parse_feed(FEED + COUNTERS + entries(5_000) + b"</feed>\n", source="big")
     assert len(feed.entries) == 5_000 and feed.entries[-1].record.line == 5_005
     assert max(held) <= 1_000, max(held)  # as one tree: 5 003, the whole feed

@@ -435,10 +435,12 @@ def test_a_version_date_is_in_the_year_written_through_arxiv_raw_and_the_snapsho
     format's ISO dates read it (only a two-digit year is RFC 2822's 19xx or 20xx). Before,
     ``Mon, 1 Jan 0001`` read as 2001, ``0099`` as 1999 and ``0050`` as 2050."""
     date = f"Mon, 1 Jan {written} 00:00:00 GMT"
+    # v2 dated as v1: a v2 dated before its v1 (2999 after 2008) is quarantined
     body = ARXIV_RAW.replace(b"Sat, 31 Mar 2007 02:26:18 GMT", date.encode())
+    body = body.replace(b"Sat, 13 Dec 2008 17:26:00 GMT", date.encode())
     raw = parse_oai_response(body, source="x", container="GetRecord").arxiv_records[0]
     line = json.loads(json.dumps(SNAPSHOT_0704_0002))
-    line["versions"][0]["created"] = date
+    line["versions"][0]["created"] = line["versions"][1]["created"] = date
     snapshot = parse_snapshot_line(json.dumps(line), source="s")
     first = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     assert [v.date for v in raw.versions][:1] == [v.date for v in snapshot.versions][:1] == [first]

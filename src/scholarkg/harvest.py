@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from scholarkg.config import Config
@@ -42,55 +42,27 @@ from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.files import write_atomic
+from scholarkg.harvest_checkpoint import (
+    CHECKPOINT_PREFIX,
+    WATERMARKS_NAME,
+    Checkpoint,
+    checkpoint_name,
+    forget_harvests,
+)
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.load.manifest import adopt_legacy_state, store_state_dir
 
+__all__ = [  # the checkpoint's names too: callers read one module
+    "CHECKPOINT_PREFIX",
+    "WATERMARKS_NAME",
+    "Checkpoint",
+    "HarvestJob",
+    "archived_page",
+    "checkpoint_name",
+    "forget_harvests",
+]
+
 log = logging.getLogger(__name__)
-
-WATERMARKS_NAME = "oai-harvest.json"
-CHECKPOINT_PREFIX = "harvest-checkpoint-"
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """Where an unfinished harvest stands."""
-
-    key: str
-    metadata_prefix: str
-    set_spec: str | None
-    from_date: str | None
-    next_token: str | None = None
-    first_response: str | None = None
-    pages_done: int = 0
-    records_done: int = 0
-    complete_list_size: int | None = None
-    records_quarantined: int = 0  # listed but unreadable: part of the list all the same
-    seen_tokens: tuple[str, ...] = ()  # digests (see scholarkg.extract.paging)
-    seen_pages: tuple[str, ...] = ()
-
-    @property
-    def progress(self) -> float | None:
-        """Share of the list loaded, when the server said how long it is."""
-        if not self.complete_list_size:
-            return None
-        return min(1.0, self.records_done / self.complete_list_size)
-
-
-def checkpoint_name(key: str) -> str:
-    """The checkpoint file of the harvest ``key`` (see :meth:`HarvestState.key`)."""
-    return CHECKPOINT_PREFIX + "".join(c if c.isalnum() else "-" for c in key) + ".json"
-
-
-def forget_harvests(state_dir: Path) -> list[str]:
-    """Drop the harvest watermarks and checkpoints kept with a store that lost what they vouch
-    for (its records harvested before them are gone); returns the names of the files removed."""
-    found = [state_dir / WATERMARKS_NAME, *sorted(state_dir.glob(CHECKPOINT_PREFIX + "*.json"))]
-    gone = []
-    for path in found:
-        if path.is_file():
-            path.unlink(missing_ok=True)
-            gone.append(path.name)
-    return gone
 
 
 class HarvestJob:

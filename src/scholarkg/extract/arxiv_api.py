@@ -22,20 +22,21 @@ counted, not read; the whole body is archived): each such answer adds a one-line
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from scholarkg.config import ARXIV_API_URL, ArxivConfig
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_id_lookup import FetchResult, IdLookup
+from scholarkg.extract.arxiv_search import SearchResult, keep_unread, refuted, title_query
 from scholarkg.extract.atom import AtomFeed, parse_feed
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.models import ArxivRecord, QuarantinedRecord
+
+__all__ = ["DEFAULT_API_URL", "ArxivApiClient", "SearchResult", "api_url", "title_query"]
 
 log = logging.getLogger(__name__)
 
@@ -43,46 +44,11 @@ DEFAULT_API_URL = ARXIV_API_URL  # defined once, in the [arxiv] section of the s
 _DEFAULT_BATCH: int = ArxivConfig.model_fields["batch_size"].default
 MAX_PAGE_SIZE = 2000
 MAX_TOTAL_RESULTS = 30000
-_OPERATORS = frozenset({"AND", "OR", "ANDNOT", "NOT"})
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def api_url(explicit: str | None = None) -> str:
     """``explicit`` (the configured ``[arxiv] api_url``), else the public endpoint."""
     return explicit or DEFAULT_API_URL
-
-
-def title_query(title: str) -> str:
-    """``ti:"…"`` phrase query for ``title``, safe for arXiv's query syntax.
-
-    Everything that is not a letter or digit (colons, hyphens, which arXiv reads as NOT,
-    quotes, parentheses, backslashes, TeX) becomes a space, and the boolean operator words
-    AND/OR/ANDNOT/NOT are lower-cased so they stay words of the phrase. URL encoding is left
-    to the HTTP layer.
-    """
-    words = _NOT_WORD.sub(" ", title).split()
-    words = [w.lower() if w.upper() in _OPERATORS else w for w in words]
-    if not words:
-        raise ValueError(f"title {title!r} has no searchable words")
-    return f'ti:"{" ".join(words)}"'
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """Deduplicated records of a paged search; ``complete`` is False for a partial result."""
-
-    query: str
-    records: tuple[ArxivRecord, ...]
-    total_results: int | None
-    complete: bool
-    problem: str | None = None
-    archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
-    warnings: tuple[str, ...] = ()  # answers cut at max_results
-    quarantined: tuple[QuarantinedRecord, ...] = ()  # entries read that could not be used
-
-    def raise_if_incomplete(self) -> None:
-        if not self.complete:
-            raise ExtractError(f"arXiv search {self.query!r}", self.problem or "incomplete")
 
 
 class ArxivApiClient:
@@ -188,8 +154,8 @@ class ArxivApiClient:
         between requests); entries seen twice are kept once, first occurrence first. Entries that
         could not be read are on :attr:`SearchResult.quarantined`: every entry of an answer (two
         alike on one page are two), once however often overlapping pages bring it (told by its
-        text, see :func:`_keep_unread`); a page's progress is every entry it held, read or
-        quarantined.
+        text, see :func:`~.arxiv_search.keep_unread`); a page's progress is every entry it held,
+        read or quarantined.
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be within 1..{MAX_PAGE_SIZE}")
@@ -231,7 +197,7 @@ class ArxivApiClient:
             total = feed.total_results if feed.total_results is not None else total
             held = len(feed.entries) + len(feed.quarantined)  # read: good or quarantined
             if not held and total is not None and total < 0:
-                return result(f"{_refuted(total, offset, held)}; stopped with {len(seen)} records")
+                return result(f"{refuted(total, offset, held)}; stopped with {len(seen)} records")
             if not held:
                 if total is None or offset >= total:
                     break
@@ -247,9 +213,9 @@ class ArxivApiClient:
             for record in feed.records:
                 if len(seen) < max_results:
                     seen.setdefault(record.arxiv_id, record)
-            bad += _keep_unread(feed.quarantined, held_alike)
+            bad += keep_unread(feed.quarantined, held_alike)
             if total is not None and (total < 0 or offset >= total):  # its answers refute it
-                return result(f"{_refuted(total, offset, held)}; stopped with {len(seen)} records")
+                return result(f"{refuted(total, offset, held)}; stopped with {len(seen)} records")
             if len(seen) + len(bad) == before and len(seen) < max_results:
                 return result(
                     f"page at start={offset} brought no new records (the server repeats "
@@ -283,29 +249,3 @@ class ArxivApiClient:
         """Records whose title contains ``title`` as a phrase (see :func:`title_query`)."""
         page = max(1, min(max_results, 100))
         return self.search(title_query(title), max_results=max_results, page_size=page)
-
-
-def _refuted(total: int, offset: int, held: int) -> str:
-    """Why a ``totalResults`` the answers refute (negative, or not above the offset of a page
-    that held entries) ends paging."""
-    return (
-        f"totalResults={total} although the page at start={offset} held {held} entries (the "
-        "server's count is no count of them)"
-    )
-
-
-def _keep_unread(
-    page: Sequence[QuarantinedRecord], held_alike: Counter[str]
-) -> list[QuarantinedRecord]:
-    """Of a page's unreadable entries, those a search has not kept yet (``held_alike``: the
-    entries kept so far, by text, updated): entries alike in text are kept as many times as one
-    page holds them (two on a page are two), not again when the next page, overlapping this one,
-    brings them again."""
-    on_page: Counter[str] = Counter()
-    new = []
-    for entry in page:
-        on_page[entry.text] += 1
-        if on_page[entry.text] > held_alike[entry.text]:
-            held_alike[entry.text] += 1
-            new.append(entry)
-    return new

@@ -14,6 +14,10 @@ connect, headers and body, see :mod:`scholarkg.extract.bounded`) and its body is
 to ``max_body_bytes`` (a redirect's body is never read). Neither failure is retried: a server
 that dripped or flooded once would do it again, and a run has better things to do than wait
 for it.
+
+Redirects are followed here, one hop at a time and each a request like any other, only within
+the source's own host and never from https down to http (:mod:`scholarkg.extract.redirects`);
+an answer is archived as the URL that gave it.
 """
 
 from __future__ import annotations
@@ -48,23 +52,19 @@ from scholarkg.extract.http_policy import (
     refuse_unknown_status,
     slot_for,
 )
+from scholarkg.extract.http_retry import RETRYABLE_EXCEPTIONS, Budget, schedule_retry
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
+from scholarkg.extract.redirects import next_hop
 from scholarkg.lifecycle import Interrupted, pause
 from scholarkg.locations import is_http_url, url_problem
 
 BeforeRequest = Callable[[str], None]
 
-_RETRYABLE_EXCEPTIONS: tuple[type[Exception], ...] = (
-    requests.exceptions.ConnectionError,  # includes connect/read timeouts during the body
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-    requests.exceptions.ContentDecodingError,
-)
-
 
 @dataclass(frozen=True)
 class HttpResponse:
-    """A fetched and archived response. ``url`` is the exact URL requested (the archive source)."""
+    """A fetched and archived response. ``url`` is the exact URL requested (the source errors
+    name); ``final_url`` the one that answered, after redirects (the archive's source)."""
 
     url: str
     final_url: str
@@ -82,15 +82,6 @@ class HttpResponse:
         """Raise :class:`ExtractError` for a 4xx/5xx response."""
         if self.status >= 400:
             raise ExtractError(self.url, f"HTTP {self.status}", status=self.status)
-
-
-@dataclass
-class _Budget:
-    """Attempts, failures and server-requested waits spent on one request."""
-
-    attempts: int = 0
-    failures: int = 0
-    waits: int = 0
 
 
 class HttpClient:
@@ -151,8 +142,6 @@ class HttpClient:
             raise ExtractError(full_url, "only http(s) URLs can be fetched")
         if problem := url_problem(full_url):  # no host, a port out of range, unreadable
             raise ExtractError(full_url, problem)
-        parts = urlsplit(full_url)
-        assert parts.hostname  # url_problem refused a URL without one
         request_headers = dict(headers or {})
         if if_none_match:
             request_headers["If-None-Match"] = if_none_match
@@ -162,27 +151,34 @@ class HttpClient:
             )
         elif if_modified_since:
             request_headers["If-Modified-Since"] = if_modified_since
-        slot = slot_for(parts.hostname.lower())
-        budget = _Budget()
+        budget = Budget()
         cap = BodyCap(self.policy.max_body_bytes, "[http] max_body_bytes")
         if max_bytes is not None and max_bytes < cap.size:
             cap = BodyCap(max_bytes, limit_key)
         conditional = "If-None-Match" in request_headers or "If-Modified-Since" in request_headers
+        current, hops = full_url, 0
         while True:
-            response = self._attempt(slot, full_url, request_headers, budget, cap)
-            if response is not None:
-                refuse_unknown_status(response.url, response.status, conditional)
-                return response
+            slot = slot_for(urlsplit(current).hostname or "")  # each hop is spaced and counted
+            answer = self._attempt(slot, full_url, current, request_headers, budget, cap)
+            if isinstance(answer, str):  # a redirect's Location
+                current = next_hop(full_url, current, answer, hops)
+                hops += 1
+            elif answer is not None:
+                refuse_unknown_status(answer.url, answer.status, conditional)
+                return answer
 
     def _attempt(
         self,
         slot: HostSlot,
+        source: str,
         url: str,
         headers: Mapping[str, str],
-        budget: _Budget,
+        budget: Budget,
         cap: BodyCap,
-    ) -> HttpResponse | None:
-        """One try, under the host lock; None when it failed and a retry has been scheduled."""
+    ) -> HttpResponse | str | None:
+        """One try of ``url`` (``source``, or a hop it was redirected to), under the host lock:
+        the answer, a redirect's Location (its body unread, nothing archived), or None when it
+        failed and a retry has been scheduled."""
         policy = self.policy
         budget.attempts += 1
         with slot.lock:
@@ -193,16 +189,22 @@ class HttpClient:
                 self.before_request(url)
             try:
                 response, body = self._fetch(url, headers, cap)
-            except _RETRYABLE_EXCEPTIONS as exc:
-                self._schedule_retry(slot, url, budget, f"{type(exc).__name__}: {exc}")
+            except RETRYABLE_EXCEPTIONS as exc:
+                schedule_retry(policy, self._rng, slot, url, budget, f"{type(exc).__name__}: {exc}")
                 return None
             except requests.RequestException as exc:
                 raise ExtractError(url, f"{type(exc).__name__}: {exc}") from exc
             finally:
                 slot.last_end = time.monotonic()  # spacing counts from here
+            if response.is_redirect:
+                return self.session.get_redirect_target(response) or ""
             response_headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(response.headers)
             archived = self.archive.store(
-                body, source=url, status=response.status_code, headers=dict(response_headers)
+                body,
+                source=url,
+                requested=source,
+                status=response.status_code,
+                headers=dict(response_headers),
             )
             declared = count_of(response_headers.get("Content-Length"))
             if (
@@ -211,10 +213,12 @@ class HttpClient:
                 and declared != len(body)
             ):
                 cause = f"truncated body: {len(body)} of {declared} bytes"
-                self._schedule_retry(slot, url, budget, cause)
+                schedule_retry(policy, self._rng, slot, url, budget, cause)
                 return None
             if response.status_code in RETRY_STATUSES:
-                self._schedule_retry(
+                schedule_retry(
+                    self.policy,
+                    self._rng,
                     slot,
                     url,
                     budget,
@@ -224,8 +228,8 @@ class HttpClient:
                 )
                 return None
         return HttpResponse(
-            url=url,
-            final_url=response.url,
+            url=source,
+            final_url=url,
             status=response.status_code,
             headers=response_headers,
             body=body,
@@ -244,12 +248,13 @@ class HttpClient:
                     url,
                     headers=headers,
                     timeout=(policy.connect_timeout, policy.read_timeout),
-                    allow_redirects=True,
+                    allow_redirects=False,  # followed by get, hop by hop, if allowed
                     stream=True,
+                    # closed unread: even not following, requests reads a redirect's body whole
                     hooks={"response": unread_redirect},
                 )
-                try:
-                    body = read_body(response, cap, watch, url)
+                try:  # a redirect is no answer: its body is never read (it may be a flood)
+                    body = b"" if response.is_redirect else read_body(response, cap, watch, url)
                 finally:
                     response.close()
             except requests.RequestException as exc:
@@ -271,36 +276,3 @@ class HttpClient:
             "(the server is too slow or drips its answer); raise it if the source is genuinely "
             "slow",
         )
-
-    def _schedule_retry(
-        self,
-        slot: HostSlot,
-        url: str,
-        budget: _Budget,
-        cause: str,
-        *,
-        status: int | None = None,
-        retry_after: float | None = None,
-    ) -> None:
-        """Hold the host back for the next delay (caller holds the lock), or give up."""
-        policy = self.policy
-        if retry_after is not None:
-            budget.waits += 1
-            if retry_after > policy.backoff_max:
-                raise ExtractError(
-                    url,
-                    f"{cause}: server asked to retry after {retry_after:.0f} s, "
-                    f"more than backoff_max {policy.backoff_max:.0f} s",
-                    status=status,
-                )
-            delay = retry_after
-            exhausted = budget.waits > policy.max_retry_after
-        else:
-            budget.failures += 1
-            delay = policy.backoff(budget.failures, self._rng)
-            exhausted = budget.failures > policy.max_retries
-        if exhausted:
-            raise ExtractError(
-                url, f"gave up after {budget.attempts} attempts; last: {cause}", status=status
-            )
-        slot.not_before = max(slot.not_before, time.monotonic() + delay)

@@ -103,11 +103,14 @@ class RawArchive:
         body: bytes,
         *,
         source: str,
+        requested: str | None = None,
         status: int | None = None,
         headers: Mapping[str, str] | None = None,
         retrieved_at: dt.datetime | None = None,
     ) -> ArchivedResponse:
-        """Archive ``body`` (idempotent for identical bytes) and log this retrieval."""
+        """Archive ``body`` (idempotent for identical bytes) and log this retrieval: ``source``
+        is the URL that gave it; ``requested``, when another, the URL asked for that was
+        redirected there (logged beside it)."""
         sha256 = hashlib.sha256(body).hexdigest()
         path = self._object_path(sha256)
         meta_path = path.with_name(sha256 + ".json")
@@ -122,6 +125,8 @@ class RawArchive:
                     "headers": header_dict,
                     "retrieved_at": now.isoformat(),
                 }
+                if requested is not None and requested != source:
+                    record["requested"] = requested
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.exists():
                     write_atomic(path, body)

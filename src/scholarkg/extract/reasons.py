@@ -12,6 +12,7 @@ title``, ``missing title``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from scholarkg.errors import ParseError
@@ -37,6 +38,23 @@ def bad_date(text: str, what: str | None = None) -> str:
     """The reason a date that is none is refused for, ``what`` naming the record field it was
     to fill (``published``, ``updated``), the same whichever door's element or key held it."""
     return f"bad {what} date {text!r}" if what else f"bad date {text!r}"
+
+
+def dated_before(later: int, when: dt.datetime, earlier: int, then: dt.datetime) -> str:
+    """The reason a record whose version ``later`` is dated ``when``, before its version
+    ``earlier`` (dated ``then``), is refused for. A later version comes after the one it
+    revises; which of the two dates is wrong is not known, so the record is quarantined, its
+    text kept, rather than loaded with one of them as its published or updated day."""
+    return f"version v{later} is dated {when.isoformat()}, before v{earlier} ({then.isoformat()})"
+
+
+def foreign_entry(namespace: str | None, expected: str) -> str:
+    """The reason an ``<entry>`` of a feed is refused for when it is not in the feed format's
+    ``expected`` namespace (``namespace`` None: in none): it is no record of that format, so
+    it is said what it is rather than its id told missing."""
+    shown = (namespace or "").encode("unicode_escape").decode("ascii")  # one line, whatever
+    where = f"namespace {shown}" if namespace else "no namespace"
+    return f"an <entry> in {where}, not in Atom's ({expected}): not read as an arXiv entry"
 
 
 def quarantine_reason(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from scholarkg.counts import count_of
-from scholarkg.extract.reasons import bad_date
+from scholarkg.extract.reasons import bad_date, dated_before
 from scholarkg.models import ArxivVersion
 
 
@@ -60,13 +60,35 @@ V = TypeVar("V", bound=_Dated)
 def one_per_number(versions: Iterable[V]) -> list[V]:
     """``versions`` ordered by number, one per number: a number listed again with the same date
     is the same version (the first kept), with another date a ValueError worded alike for every
-    door (``version v1 is listed twice``)."""
+    door (``version v1 is listed twice``); so is one dated before a version it follows
+    (:func:`refuse_dated_before`)."""
     kept: dict[int, V] = {}
     for version in versions:
         before = kept.setdefault(version.number, version)
         if before is not version and before.date != version.date:
             raise ValueError(f"version v{version.number} is listed twice")
-    return [kept[number] for number in sorted(kept)]
+    ordered = [kept[number] for number in sorted(kept)]
+    refuse_dated_before(ordered)
+    return ordered
+
+
+def _instant(when: dt.datetime) -> dt.datetime:
+    """``when`` comparable with any other: a date without a zone (``-0000``) read as UTC."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+def refuse_dated_before(versions: Sequence[_Dated]) -> None:
+    """A ValueError (:func:`~.reasons.dated_before`) when a version of ``versions`` (ordered by
+    number) is dated before an earlier-numbered one; versions without a date are passed over.
+    Before, a v2 dated before its v1 loaded without a word, the record updated before it was
+    published."""
+    latest: tuple[int, dt.datetime] | None = None  # the last dated version: number, date
+    for version in versions:
+        if version.date is None:
+            continue
+        if latest is not None and _instant(version.date) < _instant(latest[1]):
+            raise ValueError(dated_before(version.number, version.date, *latest))
+        latest = (version.number, version.date)
 
 
 def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.date | None]:

@@ -54,8 +54,14 @@ def _refuse_doctype(root: etree._Element, source: str) -> None:
         raise ParseError(source, "XML with a DOCTYPE is refused (entity expansion risk)")
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _syntax_error(source: str, exc: etree.XMLSyntaxError) -> ParseError:
-    return ParseError(source, f"not well-formed XML: {exc.msg}", line=exc.lineno)
+    """One line: libxml2's message quotes the document (``xmlns: 'a&#10;b' is not a valid
+    URI``), its control characters escaped (before: the line break broke the error in two)."""
+    said = _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", (exc.msg or "").strip())
+    return ParseError(source, f"not well-formed XML: {said}", line=exc.lineno)
 
 
 class RecordStream:
