@@ -24,6 +24,7 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
     _refuse_unread_variables()
     _refuse_misspelt_variables()
     _refuse_blank_variables()
+    _refuse_disagreeing_variables()
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -105,6 +106,23 @@ def _refuse_blank_variables() -> None:
             raise ConfigError(
                 f"environment {name}: only white space; unset it (or set it empty) to leave "
                 "the key to the config file and the defaults"
+            )
+
+
+def _refuse_disagreeing_variables() -> None:
+    """A key set by both its variable kept from earlier versions and its
+    ``SCHOLARKG_<SECTION>__<KEY>`` variable, to different values, is a :class:`ConfigError`
+    naming both (before: the ``__`` one won without a word, ``SCHOLARKG_STORE`` ignored); set
+    alike, or only one of them, it is read as before. Values are compared as read (white space
+    around them left out) and never shown (some are secrets)."""
+    given = {name.upper(): (name, value.strip()) for name, value in sorted(os.environ.items())}
+    for named, (section, key) in sorted(named_variables().items()):
+        old = os.environ.get(named, "").strip()  # read in its case (_NamedEnvironment)
+        new_name, new = given.get(env_name(section, key), ("", ""))
+        if old and new and old != new:
+            raise ConfigError(
+                f"environment {named} and {new_name} both set [{section}] {key}, to different "
+                f"values: unset one (or set both alike)"
             )
 
 

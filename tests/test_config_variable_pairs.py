@@ -1,0 +1,84 @@
+"""A key two environment variables set (the name kept from earlier versions and its
+``SCHOLARKG_<SECTION>__<KEY>``): through the real CLI, in a
+child process whose environment holds the variables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+COMMAND = [sys.executable, "-m", "scholarkg.cli"]
+
+
+def _cli(tmp_path: Path, args: list[str], **variables: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("SCHOLARKG_")}
+    env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) for p in sys.path if p)
+    return subprocess.run(
+        [*COMMAND, *args],
+        env=env | variables,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _config(tmp_path: Path, text: str = "") -> str:
+    path = tmp_path / "scholarkg.toml"
+    path.write_text(f'[data]\ndir = "{tmp_path / "data"}"\n{text}', encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("SCHOLARKG_STORE", "SCHOLARKG_STORE__PATH", "[store] path"),
+        ("SCHOLARKG_CONTACT", "scholarkg_http__contact", "[http] contact"),
+        ("SCHOLARKG_SPARQL_PASSWORD", "SCHOLARKG_STORE__PASSWORD", "[store] password"),
+    ],
+)
+def test_two_variables_of_one_key_that_disagree_are_refused_naming_both(
+    tmp_path: Path, old: str, new: str, named: str
+) -> None:
+    """Before: the ``__`` variable won without a word (``SCHOLARKG_STORE`` ignored). The values
+    are not shown: some are secrets."""
+    done = _cli(
+        tmp_path,
+        ["quarantine", "list", "--config", _config(tmp_path)],
+        **{old: "secret-one@example.org", new: "secret-two@example.org"},
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"error: environment {old} and {new} both set {named}, to different values: unset "
+        "one (or set both alike)"
+    ]
+    assert "secret" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"SCHOLARKG_STORE": "{store}", "SCHOLARKG_STORE__PATH": "{store}"},
+        {"SCHOLARKG_STORE": " {store} ", "SCHOLARKG_STORE__PATH": "{store}"},
+        {"SCHOLARKG_STORE": "{store}"},
+        {"SCHOLARKG_STORE__PATH": "{store}"},
+        {"SCHOLARKG_STORE": "", "SCHOLARKG_STORE__PATH": "{store}"},
+    ],
+)
+def test_one_variable_or_two_alike_set_the_key(tmp_path: Path, variables: dict[str, str]) -> None:
+    """Set alike (white space around a value left out, as it is read), or one set: no error,
+    and the store is the path they give (the query names it: no store there yet)."""
+    store = tmp_path / "elsewhere"
+    given = {name: value.format(store=store) for name, value in variables.items()}
+    args = ["query", "categories-over-time", "--config", _config(tmp_path)]
+    done = _cli(tmp_path, args, **given)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"error: {store}: no store here yet (run `scholarkg run` first)"
+    ]
