@@ -1,5 +1,5 @@
 """A key two environment variables set (the name kept from earlier versions and its
-``SCHOLARKG_<SECTION>__<KEY>``): through the real CLI, in a
+``SCHOLARKG_<SECTION>__<KEY>``), and blank ``[subject_codes]`` codes: through the real CLI, in a
 child process whose environment holds the variables."""
 
 from __future__ import annotations
@@ -81,4 +81,31 @@ def test_one_variable_or_two_alike_set_the_key(tmp_path: Path, variables: dict[s
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"error: {store}: no store here yet (run `scholarkg run` first)"
+    ]
+
+
+@pytest.mark.parametrize("code", ['""', '"  "', '"\\t"'])
+def test_a_blank_subject_code_in_the_file_is_refused_naming_the_file_and_key(
+    tmp_path: Path, code: str
+) -> None:
+    """Before: accepted, a code no profile page writes mapped to a category."""
+    config = _config(tmp_path, f'[subject_codes]\nQQ = "cs.AI"\n{code} = "cs.LG"\n')
+    done = _cli(tmp_path, ["quarantine", "list", "--config", config])
+    assert done.returncode == 1
+    shown = repr(code[1:-1].replace("\\t", "\t"))
+    assert done.stderr.splitlines() == [
+        f"error: {config}: [subject_codes]: code {shown}: a blank code; give the code a page writes"
+    ]
+
+
+def test_a_blank_subject_code_in_the_variable_is_refused_naming_it(tmp_path: Path) -> None:
+    done = _cli(
+        tmp_path,
+        ["quarantine", "list", "--config", _config(tmp_path)],
+        SCHOLARKG_SUBJECT_CODES='{" ": "cs.AI"}',
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: environment SCHOLARKG_SUBJECT_CODES: [subject_codes]: code ' ': a blank code; "
+        "give the code a page writes"
     ]
