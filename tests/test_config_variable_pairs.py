@@ -4,6 +4,7 @@ child process whose environment holds the variables."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -40,17 +41,21 @@ def _config(tmp_path: Path, text: str = "") -> str:
         ("SCHOLARKG_STORE", "SCHOLARKG_STORE__PATH", "[store] path"),
         ("SCHOLARKG_CONTACT", "scholarkg_http__contact", "[http] contact"),
         ("SCHOLARKG_SPARQL_PASSWORD", "SCHOLARKG_STORE__PASSWORD", "[store] password"),
+        ("SCHOLARKG_CONTACT", "SCHOLARKG_HTTP", "[http] contact"),  # the section's JSON
     ],
 )
 def test_two_variables_of_one_key_that_disagree_are_refused_naming_both(
     tmp_path: Path, old: str, new: str, named: str
 ) -> None:
-    """Before: the ``__`` variable won without a word (``SCHOLARKG_STORE`` ignored). The values
-    are not shown: some are secrets."""
+    """Before: the ``__`` variable (or the section's JSON) won without a word
+    (``SCHOLARKG_STORE`` ignored). The values are not shown: some are secrets."""
+    value = "secret-two@example.org"
+    if "__" not in new:
+        value = json.dumps({"contact": value})
     done = _cli(
         tmp_path,
         ["quarantine", "list", "--config", _config(tmp_path)],
-        **{old: "secret-one@example.org", new: "secret-two@example.org"},
+        **{old: "secret-one@example.org", new: value},
     )
     assert done.returncode == 1
     assert done.stdout == ""
@@ -82,6 +87,16 @@ def test_one_variable_or_two_alike_set_the_key(tmp_path: Path, variables: dict[s
     assert done.stderr.splitlines() == [
         f"error: {store}: no store here yet (run `scholarkg run` first)"
     ]
+
+
+def test_the_sections_json_giving_the_same_value_is_no_error(tmp_path: Path) -> None:
+    done = _cli(
+        tmp_path,
+        ["quarantine", "list", "--config", _config(tmp_path)],
+        SCHOLARKG_CONTACT="ops@example.org",
+        SCHOLARKG_HTTP='{"contact": " ops@example.org", "max_retries": 2}',
+    )
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 @pytest.mark.parametrize("code", ['""', '"  "', '"\\t"'])
