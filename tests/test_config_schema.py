@@ -266,7 +266,9 @@ def test_the_named_variables_are_declared_once_in_the_schema() -> None:
 def test_each_named_variable_still_works(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each earlier name sets its key; ``SCHOLARKG_<SECTION>__<KEY>`` wins when both are set."""
+    """Each earlier name sets its key; set with ``SCHOLARKG_<SECTION>__<KEY>`` alike, that
+    value, to another value, an error naming both (before: the ``__`` one won without a word;
+    tests/test_config_variable_pairs.py runs it through the CLI)."""
     section, key = KEPT_NAMES[name]
     examples = {  # key: (through the earlier name, through SCHOLARKG_<SECTION>__<KEY>)
         "path": (str(tmp_path / "elsewhere"), str(tmp_path / "canonical")),
@@ -287,8 +289,15 @@ def test_each_named_variable_still_works(
     assert value() == old != default
     if key == "contact":
         assert "mailto:ops@example.net" in load_config().http.user_agent
+    monkeypatch.setenv(env_name(section, key), old)
+    assert value() == old
     monkeypatch.setenv(env_name(section, key), new)
-    assert value() == new
+    with pytest.raises(ConfigError) as both:
+        load_config()
+    assert str(both.value) == (
+        f"environment {name} and {env_name(section, key)} both set [{section}] {key}, to "
+        "different values: unset one (or set both alike)"
+    )
 
 
 def test_secrets_come_only_from_the_environment(

@@ -77,7 +77,8 @@ class Quarantined:
     notes: list[str] = field(default_factory=list)
 
 
-def _record(data: object) -> QuarantinedRecord | None:
+def entry_record(data: object) -> QuarantinedRecord | None:
+    """The record a line's JSON value holds; ``None``: it is not a whole one."""
     if not isinstance(data, dict) or set(data) != set(_FIELDS):
         return None
     record = QuarantinedRecord(**data)
@@ -91,7 +92,7 @@ def old_record(path: Path) -> QuarantinedRecord | None:
     """The record a file of the layout before runs had folders (``records/*.json``) holds;
     ``None``: it holds none (not JSON, empty, another shape, no file: not written by us)."""
     try:
-        return _record(json.loads(path.read_text(encoding="utf-8")))
+        return entry_record(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return None
 
@@ -107,7 +108,7 @@ def _kept(root: Path, notes: list[str]) -> Iterator[QuarantinedRecord]:
         else:
             yield record
     for path, number, data in read_entries(folder, "*.jsonl", notes):
-        record = _record(data)
+        record = entry_record(data)
         if record is not None:
             yield record
         else:

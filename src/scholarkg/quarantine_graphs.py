@@ -87,7 +87,8 @@ def quarantine_graphs(
     return path
 
 
-def _graph(data: object) -> RejectedGraph | None:
+def entry_graph(data: object) -> RejectedGraph | None:
+    """The rejected graph a line's JSON value holds; ``None``: it is not a whole one."""
     if not isinstance(data, dict) or set(data) != {"graph", "source", "findings", "triples"}:
         return None
     graph, source, findings, text = (data[k] for k in ("graph", "source", "findings", "triples"))
@@ -107,7 +108,7 @@ def _old(folder: Path, notes: list[str]) -> Iterator[RejectedGraph]:
         except (OSError, ValueError) as exc:
             notes.append(f"{kept}: not a whole rejected graph ({exc}): skipped")
             continue
-        graph = _graph({**summary, "triples": text}) if isinstance(summary, dict) else None
+        graph = entry_graph({**summary, "triples": text}) if isinstance(summary, dict) else None
         if graph is None:
             notes.append(f"{kept}: not a whole rejected graph: skipped")
         else:
@@ -118,7 +119,7 @@ def _kept(root: Path, notes: list[str]) -> Iterator[RejectedGraph]:
     folder = root / "graphs"
     yield from _old(folder, notes)
     for path, number, data in read_entries(folder, GRAPHS_FILE, notes):
-        graph = _graph(data)
+        graph = entry_graph(data)
         if graph is None:
             notes.append(
                 f"{path}:{number}: not a whole rejected graph (a write cut short?): skipped"

@@ -114,12 +114,15 @@ def append(path: Path, lines: Sequence[bytes], *, what: str) -> None:
                 raise
 
 
-def read_entries(folder: Path, pattern: str, notes: list[str]) -> Iterator[tuple[Path, int, Any]]:
+def read_entries(
+    folder: Path, pattern: str, notes: list[str], run: str = "*"
+) -> Iterator[tuple[Path, int, Any]]:
     """(file, line number, JSON value or ``None`` when it is none) of each line of the files
-    ``folder/<run>/<pattern>``, in run order, a reference read as the line it refers to; a
-    reference to a line no longer kept is skipped with a note."""
+    ``folder/<run>/<pattern>`` (of every run, or the one ``run`` names), in run order, a
+    reference read as the line it refers to; a reference to a line no longer kept is skipped
+    with a note."""
     homes: dict[tuple[str, str], tuple[Path, dict[str, int]]] = {}  # where its lines begin
-    for path in sorted(folder.glob(f"*/{pattern}")):
+    for path in sorted(folder.glob(f"{run}/{pattern}")):
         if not path.is_file():  # not written by us (quarantine_runs.not_records)
             continue
         for number, line in whole_lines(path):
@@ -139,7 +142,7 @@ def read_entries(folder: Path, pattern: str, notes: list[str]) -> Iterator[tuple
                 line = found
             try:
                 yield path, number, json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: a line nested too deep
                 yield path, number, None
 
 

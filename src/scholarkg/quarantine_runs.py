@@ -16,6 +16,7 @@ when every file of it was written before that day (no kept run refers to it).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 from dataclasses import dataclass
@@ -23,11 +24,12 @@ from pathlib import Path
 
 from scholarkg.errors import ScholarKGError
 from scholarkg.files import replacing
-from scholarkg.quarantine import RECORDS_FILE_NAME, old_record, run_folder
-from scholarkg.quarantine_graphs import GRAPHS_FILE
+from scholarkg.quarantine import RECORDS_FILE_NAME, entry_record, old_record, run_folder
+from scholarkg.quarantine_graphs import GRAPHS_FILE, entry_graph
 from scholarkg.quarantine_lines import entry_line, line_at, offsets, reference, whole_lines
 
 KINDS = (("records", "*.jsonl"), ("graphs", GRAPHS_FILE))
+_ENTRY = {"records": entry_record, "graphs": entry_graph}  # kind → what reads a line's entry
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -38,12 +40,15 @@ class PruneRefused(ScholarKGError):
 @dataclass
 class RunEntries:
     """What the quarantine keeps of one run: its records and rejected graphs (each a line;
-    ``referred``: those of them kept by an earlier run) and the bytes its files take."""
+    ``referred``: those of them kept by an earlier run), the lines of its files that are no
+    whole entry (``unreadable``: a write cut short by a kill, a line not written by scholarkg)
+    and the bytes its files take."""
 
     run: str
     records: int = 0
     graphs: int = 0
     referred: int = 0
+    unreadable: int = 0
     size: int = 0
 
 
@@ -107,7 +112,9 @@ def runs(root: Path) -> list[str]:
 
 
 def entries(root: Path) -> list[RunEntries]:
-    """Each run's entries, oldest run first."""
+    """Each run's entries, oldest run first: a line counts as an entry when it is a whole one
+    or a reference to one (the lines :func:`~scholarkg.quarantine.read_quarantined` and
+    :func:`~scholarkg.quarantine_graphs.read_rejected` read), else as ``unreadable``."""
     listed = []
     for run in runs(root):
         kept = RunEntries(run)
@@ -117,10 +124,24 @@ def entries(root: Path) -> list[RunEntries]:
                     continue
                 kept.size += path.stat().st_size
                 for _, line in whole_lines(path):
+                    referred = reference(line) is not None
+                    if not referred and not _whole(kind, line):
+                        kept.unreadable += 1
+                        continue
                     setattr(kept, kind, getattr(kept, kind) + 1)
-                    kept.referred += reference(line) is not None
+                    kept.referred += referred
         listed.append(kept)
     return listed
+
+
+def _whole(kind: str, line: bytes) -> bool:
+    """Whether ``line`` is a whole entry of ``kind``, as the readers of the quarantine read it
+    (before: every line counted, so a line cut short by a kill was one more record than the
+    run's report counts and the quarantine lists)."""
+    try:
+        return _ENTRY[kind](json.loads(line)) is not None
+    except (ValueError, RecursionError):
+        return False
 
 
 def not_records(root: Path) -> list[Path]:

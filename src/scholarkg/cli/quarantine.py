@@ -36,8 +36,9 @@ def register(commands: Commands) -> None:
         "list each run's quarantined records and rejected graphs",
         "Print a line per run, oldest first: its records, its rejected graphs, how many of "
         "them an earlier run keeps (referred to, not copied) and the bytes its files take; "
-        "then what the layout before runs had folders keeps. Lines that cannot be read (a "
-        "write cut short by a kill) are named on stderr.",
+        "then what the layout before runs had folders keeps. Lines that are no whole record "
+        "or graph (a write cut short by a kill) are not counted as one: they are counted "
+        "apart on their run's line and named on stderr.",
     )
     listing.add_argument("--json", action="store_true", help="print the listing as JSON")
     prune = add_command(
@@ -118,9 +119,11 @@ def list_quarantine(args: argparse.Namespace) -> int:
             "(older than every run: pruned with them)"
         )
     for run in listed:
+        unread = f"; {run.unreadable} lines no whole entry (noted on stderr)"
         print(
             f"{run.run}: {run.records} records, {run.graphs} graphs "
             f"({run.referred} kept by an earlier run), {run.size} bytes"
+            f"{unread if run.unreadable else ''}"
         )
     if junk:
         named = ", ".join(str(path.relative_to(root)) for path in junk[:SHOWN])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_origin
 
@@ -24,6 +25,7 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
     _refuse_unread_variables()
     _refuse_misspelt_variables()
     _refuse_blank_variables()
+    _refuse_disagreeing_variables()
     try:
         return Settings(**values)
     except ValidationError as exc:
@@ -106,6 +108,40 @@ def _refuse_blank_variables() -> None:
                 f"environment {name}: only white space; unset it (or set it empty) to leave "
                 "the key to the config file and the defaults"
             )
+
+
+def _refuse_disagreeing_variables() -> None:
+    """A key set by both its variable kept from earlier versions and its
+    ``SCHOLARKG_<SECTION>__<KEY>`` variable (or its section's JSON, ``SCHOLARKG_<SECTION>``), to
+    different values, is a :class:`ConfigError` naming both (before: the later one won without
+    a word, ``SCHOLARKG_STORE`` ignored); set alike, or only one of them, it is read as before.
+    Values are compared as read (white space around them left out) and never shown (some are
+    secrets)."""
+    given = {name.upper(): (name, value.strip()) for name, value in sorted(os.environ.items())}
+    for named, (section, key) in sorted(named_variables().items()):
+        old = os.environ.get(named, "").strip()  # read in its case (_NamedEnvironment)
+        for other, new in _also_setting(given, named, section, key):
+            if old and new and old != new:
+                raise ConfigError(
+                    f"environment {named} and {other} both set [{section}] {key}, to different "
+                    "values: unset one (or set both alike)"
+                )
+
+
+def _also_setting(
+    given: dict[str, tuple[str, str]], named: str, section: str, key: str
+) -> Iterator[tuple[str, str]]:
+    """(variable, value) of the other variables that set ``[section] key``: its own, and its
+    section's JSON table (not JSON, or no table: left to the error it makes)."""
+    yield given.get(env_name(section, key), ("", ""))
+    whole, value = given.get(f"{ENV_PREFIX}{section.upper()}", ("", ""))
+    if whole and whole.upper() != named.upper():  # SCHOLARKG_STORE is store's path, not JSON
+        try:
+            table = json.loads(value)
+        except (ValueError, RecursionError):
+            return
+        if isinstance(table, dict) and table.get(key) is not None:
+            yield whole, str(table[key]).strip()
 
 
 def _not_json(problem: str) -> str:

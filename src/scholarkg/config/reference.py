@@ -118,7 +118,7 @@ def type_label(field: FieldInfo) -> str:
     for item in field.metadata:
         if isinstance(item, AfterValidator):
             name = getattr(item.func, "__name__", "")
-            label = {"_cron": "cron", "_http_url": "URL", "_optional_http_url": "URL"}.get(
+            label = {"cron_line": "cron", "_http_url": "URL", "_optional_http_url": "URL"}.get(
                 name, label
             )
         if isinstance(item, MinLen):

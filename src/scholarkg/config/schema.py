@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     @field_validator("subject_codes", mode="before")
     @classmethod
     def _over_defaults(cls, codes: Any) -> Any:
+        """Yours over the defaults; a blank code is refused (before: accepted, a code no
+        profile page can write)."""
+        for code in codes if isinstance(codes, Mapping) else ():
+            if isinstance(code, str) and not code.strip():
+                raise ValueError(f"code {code!r}: a blank code; give the code a page writes")
         return {**defaults.SUBJECT_CODES, **codes} if isinstance(codes, Mapping) else codes
 
     @classmethod

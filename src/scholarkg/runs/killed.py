@@ -3,7 +3,8 @@
 report. The next run that opens the store writes both for it: its record (a
 ``skg:PipelineRun`` with outcome ``failed``, its start, and no end, which nobody knows; the
 counts of what it committed) and its report in the run history (``interrupted: killed …``,
-what it committed: :mod:`scholarkg.runs.killed_counts`); its own report notes that it goes on
+what it committed: :mod:`scholarkg.runs.killed_counts`, what the quarantine keeps of it:
+:mod:`scholarkg.runs.killed_quarantine`); its own report notes that it goes on
 from there. A run whose store refused its record (a full disk) left its report: its record is
 written from that report. So nothing in the store names a run that has no record."""
 
@@ -18,6 +19,7 @@ from scholarkg.iris import SKG
 from scholarkg.provenance import RunInfo, run_record
 from scholarkg.runs.killed_counts import committed_counts
 from scholarkg.runs.killed_in_publication import killed_after_its_record
+from scholarkg.runs.killed_quarantine import kept_of_killed
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.unfinished_marks import marked_run, marks_elsewhere
 from scholarkg.runs.unrecorded import (
@@ -63,6 +65,7 @@ def _record(
     report = own or RunReport(found.job, found.iri, started_at=found.started_at.isoformat())
     if own is None:
         committed_counts(ctx.config, store, report)
+        kept_of_killed(ctx.config.quarantine_dir, report)
         report.interrupted = f"{KILLED}; found by run {ctx.run.iri}, which goes on from it"
     ended = parsed_time(report.finished_at)
     record = run_record(
