@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+
+def _stat_fields_of(entry: Path) -> list[str]:
+    """The fields of ``<entry>/stat`` (a process's or a thread's folder in /proc) after the
+    command name (which may hold spaces and parentheses): state first, then the parent's id.
+    Raises OSError once it is gone."""
+    return (entry / "stat").read_text().rpartition(")")[2].split()
 
 
 def _stat_fields(pid: int) -> list[str]:
-    """The fields of ``/proc/<pid>/stat`` after the command name (which may hold spaces and
-    parentheses): state first, then the parent's id. Raises OSError once the process is gone."""
-    return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return _stat_fields_of(Path(f"/proc/{pid}"))
 
 
 def children(pid: int) -> set[int]:
@@ -59,7 +66,7 @@ def state(pid: int) -> str:
         return ""
 
 
-def wait_held(process: subprocess.Popen[bytes], shown: Callable[[], object]) -> None:
+def wait_held(process: subprocess.Popen[Any], shown: Callable[[], object]) -> None:
     """Until ``process`` holds itself (SIGSTOP: helpers/killed_at.py with ``KILLED_BY=STOP``);
     fails with ``shown()`` if it ends first."""
     while state(process.pid) != "T":
@@ -88,3 +95,53 @@ def kill_worker_then_resume(process: subprocess.Popen[bytes]) -> None:
     while state(worker) not in ("Z", ""):
         time.sleep(0.01)
     os.kill(process.pid, signal.SIGCONT)
+
+
+def threads_shown(pid: int) -> str:
+    """Each thread of ``pid``, a line each: its id, name, state letter and what the kernel has
+    it wait in (``wchan``), for a hang's failure message (native threads, RocksDB's, too)."""
+    lines = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*"), key=lambda p: int(p.name)):
+        try:
+            name = (task / "comm").read_text().strip()
+            letter = _stat_fields_of(task)[0]
+            waits = (task / "wchan").read_text() or "-"
+        except (OSError, IndexError):  # ended while read
+            continue
+        lines.append(f"  thread {task.name} {name}: {letter}, in {waits}")
+    return "\n".join(lines) or "  (no threads: it has ended)"
+
+
+def communicate_all(
+    started: Sequence[subprocess.Popen[str]], bound: float
+) -> list[tuple[str, str]]:
+    """Each process's ``communicate()``, in order; one still running after ``bound`` seconds
+    fails the test with where every one still running was: its threads (:func:`threads_shown`)
+    and, started with ``PYTHONFAULTHANDLER=1``, each Python thread's stack (SIGABRT, then
+    SIGCONT for one stopped). Before, a hang said only ``TimeoutExpired`` (a CI run's held
+    export)."""
+    outputs = []
+    for process in started:
+        try:
+            outputs.append(process.communicate(timeout=bound))
+        except subprocess.TimeoutExpired:
+            shown = [where(p) for p in started if p.poll() is None]
+            raise AssertionError(
+                f"pid {process.pid} still running after {bound:g} s:\n" + "\n".join(shown)
+            ) from None
+    return outputs
+
+
+def where(process: subprocess.Popen[str]) -> str:
+    """Where ``process`` is: its threads, then the Python stacks faulthandler writes at
+    SIGABRT (the process ends)."""
+    threads = threads_shown(process.pid)
+    for sent in (signal.SIGABRT, signal.SIGCONT):  # SIGCONT: a stopped one takes the SIGABRT
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, sent)
+    try:
+        _, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # in the kernel, not taking signals
+        process.kill()
+        _, err = process.communicate()
+    return f"pid {process.pid} {process.args!r}:\n{threads}\n{err[-20000:]}"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from processes import state
+from processes import communicate_all, state
 from samples import SAMPLE_PROFILE
 from scholarkg import export_lock, lifecycle
 from scholarkg.config import load_config
@@ -30,6 +30,7 @@ from scholarkg.store.embedded import EmbeddedStore
 
 HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
 BOUND = 300.0  # only catches a hang
+FAULTHANDLER = {"PYTHONFAULTHANDLER": "1"}  # a hang's failure shows each process's stacks
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def _race(
     held = subprocess.Popen(
         [sys.executable, str(HELPER), stop_at, "export", *first],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "KILLED_BY": "STOP"},
+        env={**os.environ, **FAULTHANDLER, "KILLED_BY": "STOP"},
     )  # fmt: skip
     processes.append(held)
     _until(lambda: state(held.pid) in ("T", ""), "the first export never got there")
@@ -95,6 +96,7 @@ def _race(
     other = subprocess.Popen(
         [sys.executable, "-m", "scholarkg.cli", "export", *second],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **FAULTHANDLER},
     )  # fmt: skip
     processes.append(other)
     lock = lock or export_lock.lock_path(target)  # the second waits on the first's or finishes
@@ -106,7 +108,7 @@ def _race(
         "the second export neither finished nor waited",
     )
     held.send_signal(signal.SIGCONT)
-    outputs = [process.communicate(timeout=BOUND) for process in (held, other)]
+    outputs = communicate_all((held, other), BOUND)  # a hang shows where each was
     for process, (out, err) in zip((held, other), outputs, strict=True):
         assert process.returncode == 0 and err == "", (out, err)
     checked = subprocess.run(

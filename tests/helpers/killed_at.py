@@ -4,12 +4,13 @@ function the first names (``module:attribute``, or ``module:Class.method``) is c
 calls go through; ``module:attribute@n``: from its ``n``-th such call on): what a kill at that
 point leaves on disk, with no clean-up of scholarkg's own. ``KILLED_BY=TERM`` in the environment
 sends SIGTERM instead (and the call goes on): a stop asked for at that point; ``KILLED_BY=STOP``
-sends SIGSTOP (the call goes on once SIGCONT comes): a process caught there, once — held again
-at a later call, a process the test let go would wait for ever; ``KILLED_BY=WAIT`` holds only
-the calling thread, once, until a stop is asked for (``scholarkg.lifecycle.STOP``: a SIGTERM
-the job's handler took), saying ``killed_at: waiting for a stop at <point>`` on stderr — its
-other threads (Prefect's control channel) go on. :func:`install` hooks a function the same way
-in a process the test does not start through this script (helpers/at_start/sitecustomize.py)."""
+stops the process (SIGSTOP, to the calling thread: the call goes on once SIGCONT comes): a
+process caught there, once — held again at a later call, a process the test let go would wait
+for ever; ``KILLED_BY=WAIT`` holds only the calling thread, once, until a stop is asked for
+(``scholarkg.lifecycle.STOP``: a SIGTERM the job's handler took), saying ``killed_at: waiting
+for a stop at <point>`` on stderr — its other threads (Prefect's control channel) go on.
+:func:`install` hooks a function the same way in a process the test does not start through this
+script (helpers/at_start/sitecustomize.py)."""
 
 from __future__ import annotations
 
@@ -46,16 +47,17 @@ def killing(
     return killed
 
 
-_CONTINUED = threading.Event()  # set by SIGCONT's handler (installed with a STOP hook)
-
-
 def held_until_continued() -> None:
-    """SIGSTOP this process, and let the calling thread go on only once SIGCONT has come: a
-    stop another thread of the process takes a moment to deliver cannot let this call run on
-    before the hold (a query's clock started before its command was held, seen under load)."""
-    _CONTINUED.clear()
-    os.kill(os.getpid(), signal.SIGSTOP)
-    _CONTINUED.wait(WAIT_BOUND)
+    """Stop this process (SIGSTOP) at this call: the stop is sent to the calling thread
+    (``tgkill``), which takes it before its system call returns, so it cannot run on before the
+    hold (a query's clock started before its command was held, seen under load), and the rest
+    of the process stops with it. The kernel goes on with the thread at SIGCONT, as it does with
+    the others: no handler waits for it. Before, the calling thread waited for an event that
+    SIGCONT's Python handler set; the kernel may hand SIGCONT to any thread (a RocksDB one),
+    and Python runs its handlers in the main thread only when that thread next runs, so a
+    main thread already waiting for the event waited out its bound (600 s: a CI run's export
+    never ended)."""
+    signal.pthread_kill(threading.get_ident(), signal.SIGSTOP)
 
 
 def wait_for_a_stop(point: str) -> None:
@@ -74,8 +76,6 @@ def install(point: str) -> None:
     for part in path:
         owner = getattr(owner, part)
     hooked = killing(getattr(owner, name), "".join(suffix), int(nth or 1), point)
-    if os.environ.get("KILLED_BY") == "STOP":  # a handler is set from the main thread only
-        signal.signal(signal.SIGCONT, lambda _signum, _frame: _CONTINUED.set())
     setattr(owner, name, hooked)
 
 
