@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import queue
 import threading
 import time
@@ -18,11 +17,10 @@ from scholarkg.serve.job_errors import (
     unopened,
 )
 from scholarkg.serve.jobs import QueryJob, SelectBatch, UpdateJob
-from scholarkg.serve.middleware import loggable
+from scholarkg.serve.open_failure import OpenFailure
 from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.worker_handle import WorkerHandle
 
-log = logging.getLogger(__name__)
 _WAIT_SLICE = 0.25  # seconds between looks at whether the pool closed, waiting for a worker
 _QUICK_SLICE = 0.05  # seconds between looks at both kinds of worker, for a quick job
 
@@ -62,7 +60,7 @@ class WorkerSupply:
         self.answered = 0  # jobs sent to a worker and answered
         self._total = self.size  # live workers, extra ones lent while long queries run
         self._lending = 0  # long queries running that lent a worker: kept while they run
-        self.open_failure: str | None = None  # why no worker could open the store, till one does
+        self.open_failure = OpenFailure()  # callers waiting for a worker are told at once
         self.quick = 0 if one_job else max(0, quick)
         self.quick_limit = quick_limit  # a reserve worker's time limit
         self._quick_idle: queue.Queue[WorkerHandle] = queue.Queue()
@@ -184,26 +182,14 @@ class WorkerSupply:
                 try:
                     worker = self._spawn(reserve=reserve)
                 except QueryError as exc:
-                    self._cannot_open(exc)
+                    self.open_failure.failed(exc)
                     time.sleep(1.0)
                     continue
-                if self.open_failure is not None:
-                    self.open_failure = None
-                    log.info("the store opened again: queries are answered")
+                self.open_failure.ended()
                 self._home(worker).put(worker)
                 return
 
         threading.Thread(target=retry, name="scholarkg-worker-retry", daemon=True).start()
-
-    def _cannot_open(self, exc: QueryError) -> None:
-        """Note that a worker could not open the store (one log line until one can): callers
-        waiting for a worker are told so at once (:meth:`_next_idle`), not at their limit."""
-        if self.open_failure is None:
-            log.warning(
-                "the store cannot be opened for a query worker (retrying every second): %s",
-                loggable(str(exc)),
-            )
-        self.open_failure = str(exc)
 
     def _lend(self) -> bool:
         """Start one extra worker (in the background) while a long query holds one; True when
@@ -259,10 +245,10 @@ class WorkerSupply:
             try:
                 worker = self._spawn(reserve=worker.reserve)
             except QueryError as exc:
-                self._cannot_open(exc)
+                self.open_failure.failed(exc)
                 self._replace_later(reserve=worker.reserve)
                 raise unopened() from None
-            self.open_failure = None
+            self.open_failure.ended()
         return worker
 
     def _next_idle(
@@ -290,7 +276,7 @@ class WorkerSupply:
                     return self._quick_idle.get(timeout=min(slice_, _QUICK_SLICE))
                 return self._idle.get(timeout=slice_)
             except queue.Empty:
-                if self.open_failure is not None:  # no worker comes while the store won't open
+                if self.open_failure.why is not None:  # no worker comes while the store won't open
                     raise unopened() from None
                 if time.monotonic() >= deadline:
                     self.queue_timeouts += 1
