@@ -62,6 +62,9 @@ UNFIT = [
         "J. R. R. Tolkien",
         "Henry Ford V",
         "K. 2nd",
+        "Dr. John Smith",
+        "Prof. Dr.-Ing. John Smith, PhD",
+        "Drew 2nd",  # no honorific: "Drew" is no "Dr"
     ],
 )
 def test_a_name_is_a_name(name: str) -> None:
@@ -180,3 +183,57 @@ def test_a_heading_that_is_one_after_its_honorifics_names_no_researcher() -> Non
     assert (
         str(caught.value) == "p.txt:1: no researcher name: 'a@b.org' is an e-mail address, no name"
     )
+
+
+TITLED = [
+    ("Dr. 12345", "'12345' holds no letter, no name"),
+    ("Dr a@b.org", "'a@b.org' is an e-mail address, no name"),
+    ("12345, PhD", "'12345' holds no letter, no name"),
+    ("Dr.", "'Dr.' holds no letter beside its honorifics and degrees, no name"),
+    ("Prof. ---", "'Prof. ---' holds no letter beside its honorifics and degrees, no name"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"), TITLED, ids=["digits", "e-mail", "degree", "honorific", "junk"]
+)
+def test_a_name_that_is_one_after_its_honorifics_names_no_person(name: str, said: str) -> None:
+    """CONSTRUCTED. The name is read as the researcher is founded by it, without honorifics
+    and degrees (``identity/honorifics.py``); an honorific before junk is no name. Before,
+    ``Dr. 12345`` passed (bare_name kept the honorific when no letter was left after it) and
+    so did ``Dr.`` and ``Prof. ---``; an author ``Dr a@b.org`` passed the e-mail check."""
+    assert not_a_person(name) == said
+
+
+@pytest.mark.parametrize(("name", "said"), TITLED[:2], ids=["digits", "e-mail"])
+def test_a_heading_or_an_author_so_named_is_refused_by_the_same_rule(name: str, said: str) -> None:
+    """CONSTRUCTED: the sample page headed ``Dr. 12345`` (before: a researcher was founded
+    by the heading as written), and record 0704.0002 listing ``Dr a@b.org`` as its second
+    author (before: a person keyed by the e-mail address was minted)."""
+    page = SAMPLE_PROFILE.read_text(encoding="utf-8").replace("Léonard Hussenot\n", f"{name}\n", 1)
+    with pytest.raises(ParseError) as caught:
+        parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
+    assert str(caught.value) == f"p.txt:1: no researcher name: {said}"
+    reasons = [r for _, r in _api_reasons(_atom(f"<author><name>{name}</name></author>"))]
+    reasons += _oai_reasons(_raw(f"Ileana Streinu, {name}, Louis Theran"))
+    listed = said.replace("a@b.org", "a@b. org")  # as arXiv lists it: a space after a stop
+    assert reasons == [f"author 2 {listed}"] * 2
+
+
+def test_a_profile_paper_listing_an_author_so_named_is_quarantined_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """CONSTRUCTED: the sample page with BOND's second author renamed ``Dr a@b.org``, built.
+    Before, the paper loaded and a person keyed by the e-mail address was made; now the paper
+    is quarantined naming the address, as one listing ``a@b.org`` is, and the rest loads."""
+    listed = "Pier Giuseppe Sessa, Robert Dadashi"
+    sample = SAMPLE_PROFILE.read_text(encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text(sample.replace(listed, "Dr a@b.org, Robert Dadashi", 1), encoding="utf-8")
+    config = load_config(write_config(tmp_path, [page]))
+    report = build(config).report
+    [told] = list(report.quarantined)
+    assert told.endswith(":22: author 1 'a@b.org' is an e-mail address, no name"), told
+    assert rows(config, NAMED) == [{"n": "Robert Dadashi"}]
+    email = 'SELECT ?p WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?n FILTER(CONTAINS(?n, "@")) }'
+    assert rows(config, email) == []

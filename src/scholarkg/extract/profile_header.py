@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
-from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import fold
 from scholarkg.limits import Limits, check_literal
@@ -109,8 +108,9 @@ def parse_header(
             "sentence, not a name",
             line=name_line,
         )
-    # the rule an author's name is read by, to the name the researcher is founded by too
-    if (why := not_a_person(name) or not_a_person(bare_name(name))) is not None:
+    # the rule an author's name is read by (which reads it without honorifics too: the name
+    # the researcher is founded by)
+    if (why := not_a_person(name)) is not None:
         raise ParseError(source, f"no researcher name: {why}", line=name_line)
     subject_code = ""
     stated: dict[str, tuple[int, int]] = {}  # metric: its value, the line first stating it

@@ -18,11 +18,18 @@ _DEGREES = frozenset(
 )
 
 
-def bare_name(name: str) -> str:
-    """``name`` without leading honorifics and trailing comma-separated degrees; ``name`` as
-    it is when nothing of a name would be left (``Dr.``, ``PhD``)."""
+def without_titles(name: str) -> str:
+    """``name`` without leading honorifics and trailing comma-separated degrees, whatever is
+    left: ``''`` for ``Dr.``, ``12345`` for ``Dr. 12345`` (a name no person has:
+    :func:`~scholarkg.identity.person_names.not_a_person` reads it)."""
     pieces = name.split(",")
     while len(pieces) > 1 and pieces[-1].strip() in _DEGREES:
         pieces.pop()
-    rest = _LEADING.sub("", ",".join(pieces), count=1).strip()
+    return _LEADING.sub("", ",".join(pieces), count=1).strip()
+
+
+def bare_name(name: str) -> str:
+    """``name`` without leading honorifics and trailing comma-separated degrees; ``name`` as
+    it is when nothing of a name would be left (``Dr.``, ``PhD``: a name no door lets in)."""
+    rest = without_titles(name)
     return rest if any(c.isalpha() for c in rest) else name

@@ -12,12 +12,31 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from scholarkg.identity.honorifics import without_titles
+
 MARKS = 4  # combining marks on one letter: Vietnamese written decomposed needs two, ǘ two
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+")
 
 
 def not_a_person(name: str) -> str | None:
-    """Why ``name`` names no person (the reason names it), or ``None`` for a name."""
+    """Why ``name`` names no person (the reason names it), or ``None`` for a name. The name
+    without its honorifics and degrees (:func:`~scholarkg.identity.honorifics.without_titles`,
+    the name a researcher is founded by) is read too: ``Dr a@b.org`` is an e-mail address,
+    ``Dr. 12345`` digits, and ``Dr.`` or ``Prof. ---`` no name at all."""
+    if (why := _not_a_name(name)) is not None:
+        return why
+    bare = without_titles(name.strip().strip("<>"))
+    if bare == name.strip().strip("<>"):
+        return None
+    if (why := _not_a_name(bare)) is not None:
+        return why
+    if not any(c.isalpha() for c in bare):
+        return f"{name!r} holds no letter beside its honorifics and degrees, no name"
+    return None
+
+
+def _not_a_name(name: str) -> str | None:
+    """:func:`not_a_person` for ``name`` as written."""
     text = name.strip().strip("<>")
     if "@" in text and _EMAIL.fullmatch(text.replace(". ", ".")):  # arXiv spaces a stop
         return f"{name!r} is an e-mail address, no name"
