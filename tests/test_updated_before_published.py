@@ -1,7 +1,7 @@
 """A record updated before it was published, through a door that names no version numbers, is
 quarantined with one reason, ``updated … is before published (…)``: the OAI ``arXiv`` format's
-``<updated>`` before its ``<created>``, and an Atom entry whose id has no version with its
-``<updated>`` before its ``<published>``.
+``<updated>`` before its ``<created>``, and an Atom entry for v1 or whose id has no version with
+its ``<updated>`` before its ``<published>``.
 
 The same rule as a later version dated before an earlier one (tests/test_version_dated_before.py):
 which date is wrong is not known, and each becomes a day the record states. Before, both loaded
@@ -116,6 +116,23 @@ def test_an_unversioned_atom_entry_in_order_loads(
     (record,) = api.fetch_by_ids(["0704.0002"]).records
     assert (record.published, record.updated) == (dt.date(2007, 3, 31), dt.date(2008, 12, 13))
     assert record.versions == ()
+
+
+def test_a_v1_atom_entry_updated_before_published_is_quarantined(
+    api: ArxivApiClient, arxiv_server: ReplayServer
+) -> None:
+    recorded = next(OAI_DIR.parent.glob("atom/id_2104.12255v1_*.xml")).read_bytes()
+    body = _changed(  # v1: published and updated 2021-04-20T16:07:14Z, as every recorded v1
+        recorded,
+        (b"<updated>2021-04-20T16:07:14Z</updated>", b"<updated>2021-04-19T00:00:00Z</updated>"),
+    )
+    arxiv_server.add_fault(Fault("status", body=body))
+    found = api.fetch_by_ids(["2104.12255v1"])
+    assert found.records == ()
+    (held,) = found.quarantined  # before: loaded, updated 2021-04-19, published 2021-04-20
+    assert held.reason == (
+        "updated 2021-04-19T00:00:00+00:00 is before published (2021-04-20T16:07:14+00:00)"
+    )
 
 
 def test_the_rule_compares_instants_and_days_and_passes_a_missing_date() -> None:

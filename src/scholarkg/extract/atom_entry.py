@@ -6,7 +6,7 @@ tells us the date of v1 (``published``) and of version N (``updated``) and nothi
 versions in between, so ``versions`` holds v1 and vN only (just v1 when N is 1), and the title
 is attached to vN, the version it belongs to. ``AtomEntry.version`` says which N the entry is.
 A vN dated before v1 refuses the entry (:func:`~.record_fields.refuse_dated_before`); so does,
-when the id names no version, an ``updated`` before ``published``
+for v1 or an id that names no version, an ``updated`` before ``published``
 (:func:`~.record_fields.refuse_updated_before`).
 """
 
@@ -133,16 +133,16 @@ def read_entry(
         arxiv = len(term) <= _CATEGORY_CHARS and _ARXIV_CATEGORY.fullmatch(term)
         (categories if arxiv else others).append(term)
     versions: tuple[ArxivVersion, ...] = ()
-    if parsed.version == 1:
-        versions = (ArxivVersion(number=1, date=published or updated, title=title),)
-    elif parsed.version is not None:
+    if parsed.version is not None and parsed.version > 1:
         versions = (
             ArxivVersion(number=1, date=published),
             ArxivVersion(number=parsed.version, date=updated, title=title),
         )
         refuse_dated_before(versions)  # before: vN updated before v1 was published loaded
-    else:
-        refuse_updated_before(published, updated)  # before: no version, and it loaded
+    else:  # before: v1, or no version, updated before it was published loaded
+        refuse_updated_before(published, updated)
+        if parsed.version == 1:
+            versions = (ArxivVersion(number=1, date=published or updated, title=title),)
     record = ArxivRecord(
         arxiv_id=parsed.arxiv_id,
         title=title,
