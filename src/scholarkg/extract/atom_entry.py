@@ -5,7 +5,9 @@ Versions: an entry describes one version N (the latest unless a version was requ
 tells us the date of v1 (``published``) and of version N (``updated``) and nothing about the
 versions in between, so ``versions`` holds v1 and vN only (just v1 when N is 1), and the title
 is attached to vN, the version it belongs to. ``AtomEntry.version`` says which N the entry is.
-A vN dated before v1 refuses the entry (:func:`~.record_fields.refuse_dated_before`).
+A vN dated before v1 refuses the entry (:func:`~.record_fields.refuse_dated_before`); so does,
+for v1 or an id that names no version, an ``updated`` before ``published``
+(:func:`~.record_fields.refuse_updated_before`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lxml import etree
 from scholarkg.extract.arxiv_authors import clean_affiliations, listed_name
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, nameless_author
-from scholarkg.extract.record_fields import refuse_dated_before
+from scholarkg.extract.record_fields import refuse_dated_before, refuse_updated_before
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, refuse_repeated, squash, text_of
 from scholarkg.identity.person_names import refuse_unfit_authors
@@ -131,14 +133,16 @@ def read_entry(
         arxiv = len(term) <= _CATEGORY_CHARS and _ARXIV_CATEGORY.fullmatch(term)
         (categories if arxiv else others).append(term)
     versions: tuple[ArxivVersion, ...] = ()
-    if parsed.version == 1:
-        versions = (ArxivVersion(number=1, date=published or updated, title=title),)
-    elif parsed.version is not None:
+    if parsed.version is not None and parsed.version > 1:
         versions = (
             ArxivVersion(number=1, date=published),
             ArxivVersion(number=parsed.version, date=updated, title=title),
         )
         refuse_dated_before(versions)  # before: vN updated before v1 was published loaded
+    else:  # before: v1, or no version, updated before it was published loaded
+        refuse_updated_before(published, updated)
+        if parsed.version == 1:
+            versions = (ArxivVersion(number=1, date=published or updated, title=title),)
     record = ArxivRecord(
         arxiv_id=parsed.arxiv_id,
         title=title,

@@ -5,7 +5,8 @@ The metadata format is read from the namespace of the element inside ``<metadata
 What each format can truthfully give:
 
 * ``arXiv``: structured authors with affiliations, categories, v1 date (``created``) and the
-  latest version's date (``updated``) — but no version numbers, so ``versions`` is empty.
+  latest version's date (``updated``) — but no version numbers, so ``versions`` is empty; an
+  ``updated`` before ``created`` refuses the record (:func:`~.record_fields.refuse_updated_before`).
 * ``oai_dc``: names as ``Last, First``, subjects as *names* (``Computer Science - …``), not
   category codes, so ``categories`` is empty and the names are kept in ``dc_subjects``.
 * ``arXivRaw``: every version with its submission date, size and source type; free-text authors.
@@ -39,6 +40,7 @@ from scholarkg.extract.record_fields import (
     one_per_number,
     parse_version_date,
     parse_version_label,
+    refuse_updated_before,
     version_days,
 )
 from scholarkg.extract.textcheck import refuse_non_text_element
@@ -65,6 +67,8 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         for author in meta.iterfind(f"{ns}authors/{ns}author")
     )
     created = record_date(text_of(meta.find(f"{ns}created")), "published")  # the API's <published>
+    updated = record_date(text_of(meta.find(f"{ns}updated")), "updated")
+    refuse_updated_before(created, updated)  # before: <updated> before <created> loaded
     categories = _categories(text_of(meta.find(f"{ns}categories")))
     record = _record(
         meta,
@@ -74,7 +78,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         authors,
         categories,
         published=created,
-        updated=record_date(text_of(meta.find(f"{ns}updated")), "updated") or created,
+        updated=updated or created,
     )
     return OaiRecord(
         header=header,

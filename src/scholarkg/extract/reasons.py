@@ -48,6 +48,14 @@ def dated_before(later: int, when: dt.datetime, earlier: int, then: dt.datetime)
     return f"version v{later} is dated {when.isoformat()}, before v{earlier} ({then.isoformat()})"
 
 
+def updated_before_published(updated: dt.date, published: dt.date) -> str:
+    """The reason a record dated ``updated`` (its latest version), before it was ``published``
+    (its v1), is refused for, when the door names no version numbers (the OAI ``arXiv``
+    format's ``<created>``/``<updated>``, an Atom entry whose id has no version): the same
+    rule as :func:`dated_before`, worded with the record's two fields."""
+    return f"updated {updated.isoformat()} is before published ({published.isoformat()})"
+
+
 def foreign_entry(namespace: str | None, expected: str) -> str:
     """The reason an ``<entry>`` of a feed is refused for when it is not in the feed format's
     ``expected`` namespace (``namespace`` None: in none): it is no record of that format, so

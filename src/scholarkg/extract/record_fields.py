@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
 
 from scholarkg.counts import count_of
-from scholarkg.extract.reasons import bad_date, dated_before
+from scholarkg.extract.reasons import bad_date, dated_before, updated_before_published
 from scholarkg.models import ArxivVersion
 
 
@@ -89,6 +89,25 @@ def refuse_dated_before(versions: Sequence[_Dated]) -> None:
         if latest is not None and _instant(version.date) < _instant(latest[1]):
             raise ValueError(dated_before(version.number, version.date, *latest))
         latest = (version.number, version.date)
+
+
+def _day(when: dt.date) -> dt.date:
+    return when.date() if isinstance(when, dt.datetime) else when
+
+
+def refuse_updated_before(published: dt.date | None, updated: dt.date | None) -> None:
+    """A ValueError (:func:`~.reasons.updated_before_published`) when a record's ``updated``
+    (its latest version) is before its ``published`` (its v1): instants when both are datetimes
+    (one without a zone read as UTC), else days; either missing passes. For the doors that give
+    the two dates but no version numbers. Before, such a record loaded without a word."""
+    if published is None or updated is None:
+        return
+    if isinstance(published, dt.datetime) and isinstance(updated, dt.datetime):
+        refused = _instant(updated) < _instant(published)
+    else:
+        refused = _day(updated) < _day(published)
+    if refused:
+        raise ValueError(updated_before_published(updated, published))
 
 
 def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.date | None]:
