@@ -9,10 +9,31 @@ import contextlib
 import threading
 import time
 from collections.abc import Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
 
+from scholarkg.errors import ScholarKGError
 from scholarkg.serve.job_errors import Gone, client_left
 
 GONE_CHECK = 0.2  # seconds between looks at whether a waiting client has gone
+STOP_GRACE = 10.0  # seconds a waiter allows, past its limit, for a stopped worker's killing
+
+
+@dataclass
+class Flight:
+    """One query being answered: ``done`` is set once it ended; ``failure`` is the error it
+    ended with that its waiters get too (:func:`shared`)."""
+
+    limit: float  # the time limit it runs under
+    done: threading.Event = field(default_factory=threading.Event)
+    failure: ScholarKGError | None = None
+
+    def patience(self, limit: float) -> float:
+        """How long a waiter whose own limit is ``limit`` waits for it: past its limit by
+        :data:`STOP_GRACE` when its limit would stop it first, so the waiter sees that stop
+        (before: its wait ended while the worker was being killed, and it was told the
+        answer was coming)."""
+        return limit + STOP_GRACE if self.limit <= limit else limit
 
 
 class Flights:
@@ -23,19 +44,20 @@ class Flights:
     it is stopped only once its own client and every waiting one have left (:meth:`unwanted`)."""
 
     def __init__(self) -> None:
-        self._running: dict[Hashable, threading.Event] = {}
-        self._waiters: dict[Hashable, list[asyncio.Future[None]]] = {}  # :meth:`settled`'s
+        self._running: dict[Hashable, Flight] = {}
+        self._waiters: dict[Hashable, list[asyncio.Future[Flight]]] = {}  # :meth:`settled`'s
         self._threads: dict[Hashable, int] = {}  # :meth:`first`'s waiters, in query threads
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
-    def first(self, key: Hashable) -> Iterator[threading.Event | None]:
-        """Yields None to the first asker of ``key`` (it runs the query; others wait until it
-        leaves the block), or the event the running one sets when it is done."""
+    def first(self, key: Hashable, limit: float) -> Iterator[Flight | None]:
+        """Yields None to the first asker of ``key`` (it runs the query under ``limit``;
+        others wait until it leaves the block), or the running one's :class:`Flight`. An error
+        :func:`shared` leaving the block is the flight's ``failure``."""
         with self._lock:
             running = self._running.get(key)
             if running is None:
-                mine = self._running[key] = threading.Event()
+                mine = self._running[key] = Flight(limit)
             else:
                 self._threads[key] = self._threads.get(key, 0) + 1
         if running is not None:
@@ -49,14 +71,17 @@ class Flights:
             return
         try:
             yield None
+        except ScholarKGError as exc:
+            mine.failure = exc if shared(exc) else None
+            raise
         finally:
             with self._lock:
                 del self._running[key]
                 waiters = self._waiters.pop(key, [])
-            mine.set()
+            mine.done.set()
             for future in waiters:
                 with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits
-                    future.get_loop().call_soon_threadsafe(_settle, future)
+                    future.get_loop().call_soon_threadsafe(_settle, future, mine)
 
     def unwanted(self, key: Hashable, gone: Gone) -> Unwanted:
         """What stops the running ``key``: ``gone`` (its asker left) and no client waiting."""
@@ -67,18 +92,19 @@ class Flights:
         with self._lock:
             return bool(self._waiters.get(key)) or key in self._threads
 
-    async def settled(self, key: Hashable, timeout: float) -> bool | None:
+    async def settled(self, key: Hashable, limit: float) -> Flight | Literal[False] | None:
         """Wait in the event loop (no thread) for the running answer of ``key``: None when
-        none is running, True once it ended, False when ``timeout`` seconds passed first. A
-        waiter cancelled (its client gone) is no longer counted."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        none is running, its :class:`Flight` once it ended, False when the waiter's
+        :meth:`Flight.patience` under ``limit`` ran out first. A waiter cancelled (its client
+        gone) is no longer counted."""
+        future: asyncio.Future[Flight] = asyncio.get_running_loop().create_future()
         with self._lock:
-            if key not in self._running:
+            running = self._running.get(key)
+            if running is None:
                 return None
             self._waiters.setdefault(key, []).append(future)
         try:
-            await asyncio.wait_for(asyncio.shield(future), timeout)
-            return True
+            return await asyncio.wait_for(asyncio.shield(future), running.patience(limit))
         except TimeoutError:
             return False
         finally:
@@ -111,10 +137,21 @@ class Unwanted:
         return self.gone.is_set() and not self.flights.wanted(self.key)
 
 
-def wait_for(running: threading.Event, limit: float, gone: Gone | None) -> bool:
-    """Wait in a thread for the answer ``running`` stands for: False past ``limit`` seconds;
-    a client that has gone meanwhile stops waiting within :data:`GONE_CHECK` seconds (499)."""
-    deadline = time.monotonic() + limit
+def shared(exc: ScholarKGError) -> bool:
+    """Whether the waiters of a flight that failed with ``exc`` get that failure (a store's
+    error, a result too large …; before: each asked it again, counted against its client's
+    cap): not a time or memory limit's stop (what the waiter's own limit makes of it is
+    :class:`~scholarkg.serve.cache.Exhausted`'s to say), nor its client's leaving."""
+    limit, status = getattr(exc, "limit", None), getattr(exc, "status", None)
+    return limit not in ("time", "memory") and status != 499
+
+
+def wait_for(flight: Flight, limit: float, gone: Gone | None) -> bool:
+    """Wait in a thread for ``flight``'s answer: False past its :meth:`Flight.patience` under
+    ``limit``; a client that has gone meanwhile stops waiting within :data:`GONE_CHECK`
+    seconds (499)."""
+    running = flight.done
+    deadline = time.monotonic() + flight.patience(limit)
     while not running.wait(max(0.0, min(GONE_CHECK, deadline - time.monotonic()))):
         if gone is not None and gone.is_set():
             raise client_left()
@@ -123,6 +160,6 @@ def wait_for(running: threading.Event, limit: float, gone: Gone | None) -> bool:
     return True
 
 
-def _settle(future: asyncio.Future[None]) -> None:
+def _settle(future: asyncio.Future[Flight], flight: Flight) -> None:
     if not future.done():
-        future.set_result(None)
+        future.set_result(flight)

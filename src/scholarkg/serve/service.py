@@ -177,10 +177,12 @@ class KnowledgeGraph:
             return cached  # type: ignore[no-any-return]
         limit = self.settings.time_limit if time_limit is None else time_limit
         gone = CLIENT_GONE.get()
-        with self.flights.first(key) as running:
+        with self.flights.first(key, limit) as running:
             if running is not None:  # the same query is being answered: wait for that answer
                 if not wait_for(running, limit, gone):
                     raise still_running(limit)
+                if running.failure is not None:  # before: asked again, for the same failure
+                    raise running.failure
                 cached = self.results.get(key)
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
@@ -197,11 +199,10 @@ class KnowledgeGraph:
         """The answer of this query when it is being answered now (for another client, or the
         warm-up), waited for in the event loop: it takes no thread and no worker, so no place
         of ``max_queries_per_client`` either. None when none is running, or when the one
-        running kept no answer (it failed, or was fast): then ask :meth:`query`; but one a
-        limit stopped is refused here (503), as :meth:`query` would refuse it, so a client
-        that only waited takes no place of ``max_queries_per_client`` for it. While it waits
-        (until cancelled: its client left), the query is not stopped for the leaving of the
-        client that asked it first."""
+        running kept no answer (it was fast): then ask :meth:`query`; but one a limit stopped
+        is refused (503) as :meth:`query` would, one that failed otherwise gets its failure:
+        a waiting client takes no place of ``max_queries_per_client``. While it waits (until
+        cancelled: its client left), the query is not stopped for its first asker's leaving."""
         key = self._key(operation, wanted)
         limit = self.settings.time_limit
         ended = await self.flights.settled(key, limit)
@@ -210,8 +211,10 @@ class KnowledgeGraph:
         if ended is None:
             return None
         kept = self.results.get(key)
+        if kept is None and ended.failure is not None:
+            raise ended.failure  # before: asked again in a query thread, 429 past the cap
         if kept is None and (refused := self._refused(self._asked(key[1]), limit)) is not None:
-            raise refused  # before: asked again in a query thread, 429 past the client's cap
+            raise refused  # as a failure: before, asked again, 429 past the client's cap
         return kept  # type: ignore[no-any-return]
 
     def kept(self, operation: Operation, wanted: Wanted) -> QueryOutcome | None:

@@ -1,0 +1,97 @@
+"""How a shared query's waiters learn its end: one a time limit stopped is refused as it was,
+though its worker was still being stopped when the waiter's own limit ran out; one that failed
+otherwise (here past the result size limit) gets that failure, not a run of its own that
+counts against its client's ``max_queries_per_client``. A real server over the constructed v2
+store, real HTTP clients on loopback addresses of their own."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from scholarkg.config import ServeSettings
+from serve_helpers import running_server
+from test_serve_flood import slow, until
+from test_serve_query_cap import Answer, request
+
+pytestmark = pytest.mark.server
+
+VALUES = " ".join(str(i) for i in range(60))
+# seconds of counting (12 960 000 rows), then 216 000 rows: past a result limit of 1 MiB
+TOO_LARGE = (
+    "SELECT ?n ?a ?b ?c WHERE { { SELECT (COUNT(*) AS ?n) WHERE { "
+    + " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "wxyz")
+    + " } } "
+    + " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abc")
+    + " }"
+)
+
+
+def test_a_waiter_sees_the_limit_stop_a_query_that_started_after_it(tmp_path: Path) -> None:
+    """The one worker is busy, so the query waits for it and its time limit starts later
+    than the wait of a client asking the same query meanwhile: that client waits past its own
+    limit for the stop and is refused as the query was (before: at its own limit it was told
+    "the same query is being answered … its answer is kept for you", though none would come)."""
+    settings = ServeSettings(
+        workers=1, quick_workers=0, time_limit=2, queue_wait=60, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(300)
+        answers: dict[str, Answer] = {}
+
+        def ask(label: str, source: str, query: str) -> None:
+            answers[label] = request(url, source, "/sparql", query)
+
+        asks = [("blocker", "127.0.0.2", slow(1)), ("first", "127.0.0.3", slow(2))]
+        asks.append(("waiter", "127.0.0.4", slow(2)))
+        threads = [threading.Thread(target=ask, args=a, daemon=True) for a in asks]
+        threads[0].start()
+        until(lambda: kg.flights.running() == 1, "the blocker never ran", 300)
+        threads[1].start()
+        until(lambda: kg.flights.running() == 2, "the first never waited for a worker", 60)
+        threads[2].start()
+        until(lambda: kg.flights.waiting() == 1, "the same query never waited", 60)
+        for thread in threads:
+            thread.join(300)
+        assert kg.flights.waiting() == 0 and kg.flights.running() == 0
+    texts = {label: a.text for label, a in answers.items()}
+    assert {label: a.status for label, a in answers.items()} == dict.fromkeys(texts, 503), texts
+    stopped = "query stopped: it ran longer than the time limit of 2 s\n"
+    assert texts["blocker"] == texts["first"] == stopped, texts
+    assert texts["waiter"].startswith("query refused: on this version of the store it ran past")
+    assert kg.pool.replaced == 2  # each run once, stopped once
+
+
+def test_waiters_of_a_failed_query_get_its_failure_not_a_429(tmp_path: Path) -> None:
+    """Two more requests from the client's address ask a query while it runs; it then fails
+    past the result size limit: each waiter gets that 507 too, at once, and the query ran once
+    (before: each asked it again in a query thread, counted, and the one finding the client's
+    one place held got 429 though it had only waited)."""
+    settings = ServeSettings(
+        workers=2, max_queries_per_client=1, max_result_mb=1, time_limit=120, refresh_interval=0.2
+    )
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        assert kg.warmed.wait(300)
+        answers: list[Answer] = []
+
+        def ask() -> None:
+            answers.append(request(url, "127.0.0.6", "/sparql", TOO_LARGE))
+
+        before = kg.pool.answered
+        first = threading.Thread(target=ask, daemon=True)
+        first.start()
+        until(lambda: kg.flights.running() == 1, "the query never ran", 300)
+        waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
+        for waiter in waiters:
+            waiter.start()
+        until(lambda: kg.flights.waiting() == 2, "the same query never waited", 60)
+        for thread in (first, *waiters):
+            thread.join(300)
+        assert kg.flights.waiting() == 0 and kg.flights.running() == 0
+        assert kg.pool.answered - before == 1  # one worker ran it, once
+    assert [a.status for a in answers] == [507, 507, 507], [a.text for a in answers]
+    assert len({a.text for a in answers}) == 1, [a.text for a in answers]
