@@ -132,16 +132,64 @@ def communicate_all(
     return outputs
 
 
+def wait_shown(process: subprocess.Popen[Any], bound: float, err: Callable[[], str]) -> int:
+    """``process.wait()`` for one whose output goes to a file or to threads of the test; still
+    running after ``bound`` seconds, it fails the test as :func:`communicate_all` does, with
+    ``err()`` (its stderr so far, read once it has ended) for the Python stacks."""
+    try:
+        return process.wait(timeout=bound)
+    except subprocess.TimeoutExpired:
+        threads = threads_shown(process.pid)
+        spawned = descendants(process.pid)
+        _abort(process)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # in the kernel, not taking signals
+            process.kill()
+            process.wait()
+        _kill(spawned)
+        raise AssertionError(
+            f"pid {process.pid} still running after {bound:g} s: {process.args!r}:\n"
+            f"{threads}\n{err()[-20000:]}"
+        ) from None
+
+
 def where(process: subprocess.Popen[str]) -> str:
     """Where ``process`` is: its threads, then the Python stacks faulthandler writes at
-    SIGABRT (the process ends)."""
+    SIGABRT (the process ends), on its stderr (or its stdout, stderr sent there)."""
     threads = threads_shown(process.pid)
+    spawned = descendants(process.pid)
+    _abort(process)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            out, err = process.communicate(timeout=1)
+            break
+        except subprocess.TimeoutExpired:
+            # ended, a child (a held worker) holding its pipes open; or in the kernel, not
+            # taking signals
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                _kill(spawned)
+                out, err = process.communicate()
+                break
+    _kill(spawned)
+    shown = err if err is not None else out or ""
+    return f"pid {process.pid} {process.args!r}:\n{threads}\n{shown[-20000:]}"
+
+
+def _abort(process: subprocess.Popen[Any]) -> None:
+    """SIGABRT: with ``PYTHONFAULTHANDLER=1``, each Python thread's stack on stderr, then the
+    end."""
     for sent in (signal.SIGABRT, signal.SIGCONT):  # SIGCONT: a stopped one takes the SIGABRT
         with contextlib.suppress(ProcessLookupError):
             os.kill(process.pid, sent)
-    try:
-        _, err = process.communicate(timeout=60)
-    except subprocess.TimeoutExpired:  # in the kernel, not taking signals
-        process.kill()
-        _, err = process.communicate()
-    return f"pid {process.pid} {process.args!r}:\n{threads}\n{err[-20000:]}"
+
+
+def _kill(spawned: set[int]) -> None:
+    """SIGKILL those of ``spawned`` (a shown process's children, theirs…) still running: a held
+    worker would outlive the test, its pipes open."""
+    for pid in spawned:
+        if alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from processes import wait_held
+from processes import communicate_all, wait_held
 from serve_fixtures import build_v2_store
 
 HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
@@ -37,7 +37,7 @@ def test_the_time_limit_starts_when_the_query_does(tmp_path: Path, held_at: str)
         [sys.executable, str(HELPER), held_at, "query", "--config", str(config),
          "--sparql", QUERY, "--format", "csv"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "KILLED_BY": "STOP"},
+        env={**os.environ, "KILLED_BY": "STOP", "PYTHONFAULTHANDLER": "1"},  # a hang shows stacks
     )  # fmt: skip
     try:
         wait_held(command, lambda: command.communicate(timeout=60))
@@ -45,7 +45,7 @@ def test_the_time_limit_starts_when_the_query_does(tmp_path: Path, held_at: str)
         while time.monotonic() <= passed:  # until the limit has passed for the held command
             time.sleep(0.1)
         command.send_signal(signal.SIGCONT)
-        out, err = command.communicate(timeout=60)
+        [(out, err)] = communicate_all([command], 60)  # a hang shows where it was
     finally:
         if command.poll() is None:
             command.kill()

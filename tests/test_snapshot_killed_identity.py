@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from processes import kill_worker_then_resume, wait_held
+from processes import kill_worker_then_resume, wait_held, wait_shown
 from test_disk_full import quads, reports
 from test_snapshot_killed_parts import (
     BOUND,
+    HELD,
     Clean,
     check_run_again,
     command,
@@ -80,12 +81,12 @@ def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_complet
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
         process = subprocess.Popen(
             command(tmp_path, STEP),
-            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "KILLED_BY": "STOP"},
+            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, **HELD},
         )  # fmt: skip
     try:
         wait_held(process, lambda: output.read_text(encoding="utf-8"))  # as its step begins
         kill_worker_then_resume(process)
-        process.wait(timeout=BOUND)
+        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
     finally:
         if process.poll() is None:  # only when the test itself failed
             process.kill()

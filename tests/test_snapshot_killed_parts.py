@@ -32,7 +32,7 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
 from file_events import appearing
-from processes import kill_worker_then_resume, wait_held
+from processes import kill_worker_then_resume, wait_held, wait_shown
 from scholarkg.quarantine import read_quarantined
 from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
 
@@ -41,6 +41,8 @@ KILLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 ATTEMPTS = 5  # loads started until a kill lands where the test means it to
+# A load held (helpers/killed_at.py); a hang's failure shows each Python thread's stack
+HELD = {"KILLED_BY": "STOP", "PYTHONFAULTHANDLER": "1"}
 # Where a load is held for one of its workers to be killed (helpers/killed_at.py, KILLED_BY=STOP):
 # as it takes its twelfth chunk, eleven in (a segment of them committed), 19 to come.
 TWELFTH_CHUNK = "scholarkg.runs.records:Ingest.absorb@12"
@@ -197,13 +199,13 @@ def kill_a_worker(directory: Path) -> str:
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
         process = subprocess.Popen(
             command(directory, TWELFTH_CHUNK),
-            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, "KILLED_BY": "STOP"},
+            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, **HELD},
         )  # fmt: skip
     try:
         wait_held(process, lambda: output.read_text(encoding="utf-8"))
         assert committed_chunks(directory) >= 1
         kill_worker_then_resume(process)
-        process.wait(timeout=BOUND)
+        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
     finally:
         if process.poll() is None:  # only when the test itself failed
             process.kill()

@@ -16,7 +16,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from processes import descendants
+from processes import communicate_all, descendants
 from test_disk_full import reports
 from test_snapshot_killed_parts import BOUND, command, make_input
 from test_snapshot_worker_mid_send import FIRST_READ, LARGE, cut_mid_send, stop_while_held
@@ -32,7 +32,8 @@ def held_load(directory: Path, argv: list[str], env: dict[str, str]) -> str:
         argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
     )
     try:
-        shown, _ = process.communicate(timeout=BOUND)  # before: a hang, to this bound
+        # before: a hang, to this bound; one shows where the run was (its workers then killed)
+        [(shown, _)] = communicate_all([process], BOUND)
     finally:
         if process.poll() is None:  # only when the test itself failed
             for pid in descendants(process.pid):  # a held worker would outlive its run

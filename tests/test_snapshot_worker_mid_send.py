@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import children, descendants, state
+from processes import children, descendants, state, wait_shown
 from test_disk_full import quads, reports
 from test_snapshot_killed_parts import (
     BOUND,
@@ -54,6 +54,7 @@ def cut_mid_send(how: str, point: str = MID_SEND) -> dict[str, str]:
         "KILLED_AT": point,
         "KILLED_IN": "workers",
         "KILLED_BY": how,
+        "PYTHONFAULTHANDLER": "1",  # a hang's failure shows each Python thread's stack
     }
 
 
@@ -131,7 +132,7 @@ def stop_while_held(directory: Path, argv: list[str], env: dict[str, str]) -> No
             time.sleep(0.01)  # a poll, not a wait for time to pass
         process.send_signal(signal.SIGTERM)
         # before: the run never looked for a stop while it waited (SIGTERM did nothing)
-        process.wait(timeout=BOUND)
+        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
     finally:
         if process.poll() is None:  # only when the test itself failed
             for pid in descendants(process.pid):  # a held worker would outlive its run

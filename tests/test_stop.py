@@ -23,7 +23,7 @@ import pytest
 from building import content
 from conftest import write_config
 from loopback import Drip
-from processes import alive, children, wait_held
+from processes import alive, children, wait_held, wait_shown
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -83,16 +83,17 @@ class Run:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=own_group,  # leading a process group, as a shell's job does
-            env={**os.environ, "KILLED_BY": "STOP"},
+            # PYTHONFAULTHANDLER: a hang's failure shows each Python thread's stack
+            env={**os.environ, "KILLED_BY": "STOP", "PYTHONFAULTHANDLER": "1"},
         )  # fmt: skip
+        self.out: list[bytes] = []
         self.err: list[bytes] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stderr is not None
-        for line in self.process.stderr:
-            self.err.append(line)
+        self.readers = [
+            threading.Thread(target=_read, args=(stream, into), daemon=True)
+            for stream, into in ((self.process.stdout, self.out), (self.process.stderr, self.err))
+        ]
+        for reader in self.readers:
+            reader.start()
 
     def hold(self) -> set[int]:
         """Once the run holds itself where ``held_at`` names: its worker processes."""
@@ -104,11 +105,21 @@ class Run:
         os.kill(self.process.pid, signal.SIGCONT)
 
     def finish(self) -> tuple[bytes, bytes]:
-        assert self.process.stdout is not None
-        out = self.process.stdout.read()
-        self.process.wait(timeout=BOUND)
-        self.reader.join(BOUND)
-        return out, b"".join(self.err)
+        """Its stdout and stderr once it has ended; a hang fails showing where it was (before:
+        a read of stdout without a bound, then ``TimeoutExpired`` alone)."""
+        wait_shown(self.process, BOUND, self._stderr)
+        for reader in self.readers:
+            reader.join(BOUND)
+        return b"".join(self.out), b"".join(self.err)
+
+    def _stderr(self) -> str:
+        self.readers[1].join(BOUND)
+        return b"".join(self.err).decode(errors="replace")
+
+
+def _read(stream: Any, into: list[bytes]) -> None:
+    for line in stream:
+        into.append(line)
 
 
 @pytest.fixture(scope="module")
