@@ -1,7 +1,8 @@
 """Records that could not be used, kept with their reason: one JSON-lines file per run and source.
 
 ``records/<run id>/<readable source>-<hash of source>.jsonl`` holds a line per record
-(``{"source", "line", "reason", "text"}``) in the order the run met them, appended: two sources
+(``{"source", "line", "reason", "text"}``; a build's listed paper ``"kind": "listed paper"``
+too, told apart from its arXiv entries) in the order the run met them, appended: two sources
 never share a file (``a/b_c.txt`` and ``a_b/c.txt`` stay apart), and a bad dump of a million
 lines is one file, not a million (before: a file per record, ``…-<hash>-L<line>.json``; a
 snapshot load of 20 000 bad lines took 8.5–10.6 CPU s and 82 MB of disk, now 1.5–1.7 s and
@@ -26,6 +27,7 @@ from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine_lines import entry_line, keep, read_entries
 
 _FIELDS = ("source", "line", "reason", "text")
+LISTED = "listed paper"  # the kind of a build's quarantined listed paper (not an arXiv entry)
 
 
 _DIGEST_CHARS = 12
@@ -56,14 +58,18 @@ def records_file(root: Path, run_id: str, source: str) -> Path:
     )
 
 
-def quarantine_records(records: Iterable[QuarantinedRecord], root: Path, run_id: str) -> list[Path]:
+def quarantine_records(
+    records: Iterable[QuarantinedRecord], root: Path, run_id: str, *, kind: str | None = None
+) -> list[Path]:
     """Append each record to its source's file of run ``run_id`` under ``root/records`` (a
-    record an earlier run keeps as a reference to it); returns the files written to."""
+    record an earlier run keeps as a reference to it), its ``kind`` noted when given (a build's
+    listed papers: :data:`LISTED`); returns the files written to."""
     by_file: dict[Path, list[tuple[bytes, dict[str, object]]]] = {}
     for record in records:
         short = {"source": record.source, "line": record.line, "reason": record.reason}
         path = records_file(root, run_id, record.source)
-        by_file.setdefault(path, []).append((entry_line(asdict(record)), short))
+        entry = asdict(record) | ({"kind": kind} if kind else {})
+        by_file.setdefault(path, []).append((entry_line(entry), short))
     for path, entries in by_file.items():
         keep(path.parent.parent, path.parent.name, path.name, entries, what="quarantined record")
     return list(by_file)
@@ -78,14 +84,21 @@ class Quarantined:
 
 
 def entry_record(data: object) -> QuarantinedRecord | None:
-    """The record a line's JSON value holds; ``None``: it is not a whole one."""
-    if not isinstance(data, dict) or set(data) != set(_FIELDS):
+    """The record a line's JSON value holds (its kind, if noted, aside: :func:`entry_kind`);
+    ``None``: it is not a whole one."""
+    if not isinstance(data, dict) or set(data) - {"kind"} != set(_FIELDS):
         return None
-    record = QuarantinedRecord(**data)
+    record = QuarantinedRecord(**{name: data[name] for name in _FIELDS})
     ok = isinstance(record.line, int) and all(
         isinstance(getattr(record, name), str) for name in ("source", "reason", "text")
     )
     return record if ok else None
+
+
+def entry_kind(data: object) -> str | None:
+    """The kind a line's JSON value notes (:data:`LISTED`), or ``None``."""
+    kind = data.get("kind") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) else None
 
 
 def old_record(path: Path) -> QuarantinedRecord | None:

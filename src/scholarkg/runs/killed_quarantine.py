@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scholarkg.quarantine import entry_record, run_folder
+from scholarkg.quarantine import LISTED, entry_kind, entry_record, run_folder
 from scholarkg.quarantine_graphs import GRAPHS_FILE, entry_graph
 from scholarkg.quarantine_lines import read_entries
 from scholarkg.runs.report import RunReport
@@ -16,14 +16,22 @@ def kept_of_killed(quarantine: Path, report: RunReport) -> None:
     of its run, each whole line of its files once (a reference to an earlier run's entry too;
     a line cut short by the kill is none), in the order it kept them (before: none, so its
     report said 0 quarantined and 0 rejected while ``quarantine list`` listed them). A build's
-    records are left as they were: its papers loaded are its listed papers less those it
-    quarantined, and its commit noted the papers loaded, not those listed."""
+    listed papers it quarantined (their kind noted: :data:`~scholarkg.quarantine.LISTED`) are
+    added to its papers listed, which its commit noted as the papers it loaded, so its papers
+    loaded stay those; its other records are arXiv's entries (before: a build's were left out,
+    as its entries and listed papers could not be told apart)."""
     run = run_folder(report.run_iri.rsplit("/", 1)[-1])
     notes: list[str] = []  # lines that are no entry: not counted, as quarantine list names them
-    if report.job != "build":
-        for _, _, data in read_entries(quarantine / "records", "*.jsonl", notes, run=run):
-            if (record := entry_record(data)) is not None:
-                report.quarantined += [record.describe()]
+    for _, _, data in read_entries(quarantine / "records", "*.jsonl", notes, run=run):
+        if (record := entry_record(data)) is None:
+            continue
+        report.quarantined += [record.describe()]
+        if report.job != "build":
+            continue
+        if entry_kind(data) == LISTED:
+            report.papers += 1
+        else:
+            report.entries_quarantined += 1
     for _, _, data in read_entries(quarantine / "graphs", GRAPHS_FILE, notes, run=run):
         if (graph := entry_graph(data)) is not None:
             report.rejected.append(graph.graph)

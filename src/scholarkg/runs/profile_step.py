@@ -7,7 +7,7 @@ from __future__ import annotations
 from scholarkg import quarantine_graphs as kept_graphs
 from scholarkg.incremental import source_state
 from scholarkg.models import QuarantinedRecord
-from scholarkg.quarantine import quarantine_records
+from scholarkg.quarantine import LISTED, quarantine_records
 from scholarkg.resolution.index import IndexEntry
 from scholarkg.runs import gating
 from scholarkg.runs.chunk_work import WorkerSetup, process_records
@@ -106,7 +106,7 @@ def _gated_profile(
         QuarantinedRecord(profile.source, line, reason, by_line[line].title)
         for line, reason in sorted(bad.items())
     ]
-    quarantine_records(quarantined, ctx.config.quarantine_dir, ctx.run_id)
+    quarantine_records(quarantined, ctx.config.quarantine_dir, ctx.run_id, kind=LISTED)
     return build(frozenset(bad)), quarantined
 
 
@@ -121,7 +121,9 @@ def _count(
     report.sources_built.append(prepared.fetched.location)
     report.papers += len(profile.papers) + len(profile.quarantined)
     all_quarantined = [*profile.quarantined, *quarantined]
-    quarantine_records(tuple(profile.quarantined), ctx.config.quarantine_dir, ctx.run_id)
+    quarantine_records(
+        tuple(profile.quarantined), ctx.config.quarantine_dir, ctx.run_id, kind=LISTED
+    )
     report.quarantined += [q.describe() for q in all_quarantined]
     report.warnings += list(profile.warnings)
     report.listing_findings += list(output.findings)
