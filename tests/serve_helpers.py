@@ -4,9 +4,11 @@ parsing, and the browser-like Accept header."""
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle, make_server
@@ -81,3 +83,16 @@ class Page(HTMLParser):
     @property
     def all_text(self) -> str:
         return " ".join(self.text)
+
+
+def raw_answer(url: str, request: bytes) -> tuple[str, str]:
+    """The status line and body of the answer to ``request`` sent as is on a new connection,
+    read until the server closes it."""
+    parsed = urlsplit(url)
+    with socket.create_connection((parsed.hostname, parsed.port), timeout=60) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body.decode()

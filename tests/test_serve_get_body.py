@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import requests
 
-from serve_helpers import SPARQL_JSON, running_server
+from serve_helpers import SPARQL_JSON, raw_answer, running_server
 
 pytestmark = pytest.mark.server
 
@@ -23,18 +23,6 @@ ASK = urlencode({"query": "ASK {}"})
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with running_server(tmp_path_factory.mktemp("get-body") / "store") as (server, _):
         yield server.url
-
-
-def _raw(url: str, request: bytes) -> tuple[str, str]:
-    """The status line and body of the answer to ``request``, the connection closed after."""
-    parsed = urlsplit(url)
-    with socket.create_connection((parsed.hostname, parsed.port), timeout=60) as sock:
-        sock.sendall(request)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    head, _, body = answer.partition(b"\r\n\r\n")
-    return head.split(b"\r\n")[0].decode(), body.decode()
 
 
 @pytest.mark.parametrize(
@@ -55,7 +43,7 @@ def test_a_read_carrying_a_body_is_400(
         + b"Content-Type: application/sparql-query\r\n\r\n"
         + body
     )
-    status, text = _raw(url, request)
+    status, text = raw_answer(url, request)
     assert status == "HTTP/1.1 400 Bad Request", (status, text)
     if method == "GET":
         assert text.count("\n") == 1 and text.startswith(f"a GET request carries no body ({sent}")
@@ -65,7 +53,9 @@ def test_a_read_carrying_a_body_is_400(
 @pytest.mark.parametrize("framing", [b"", b"Content-Length: 0\r\n"])
 def test_a_get_with_no_body_is_answered(url: str, framing: bytes) -> None:
     request = f"GET /sparql?{ASK} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".encode()
-    status, text = _raw(url, request + framing + b"Accept: " + SPARQL_JSON.encode() + b"\r\n\r\n")
+    status, text = raw_answer(
+        url, request + framing + b"Accept: " + SPARQL_JSON.encode() + b"\r\n\r\n"
+    )
     assert status == "HTTP/1.1 200 OK" and '"boolean":true' in text.replace(" ", "")
 
 

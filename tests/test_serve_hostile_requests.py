@@ -18,7 +18,7 @@ import requests
 from scholarkg.config import ServeSettings
 from scholarkg.serve import service
 from serve_fixtures import BASE, build_v2_store
-from serve_helpers import running_server
+from serve_helpers import raw_answer, running_server
 
 pytestmark = pytest.mark.server
 
@@ -91,18 +91,6 @@ def test_a_merge_chain_redirects_once_and_a_merge_cycle_does_not_loop(url: str) 
         }
 
 
-def _raw(url: str, request: bytes) -> tuple[str, str]:
-    """The status line and body of the answer to ``request`` sent as is on a new connection."""
-    parsed = urlsplit(url)
-    with socket.create_connection((parsed.hostname, parsed.port), timeout=30) as sock:
-        sock.sendall(request)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    head, _, body = answer.partition(b"\r\n\r\n")
-    return head.split(b"\r\n")[0].decode(), body.decode()
-
-
 BAD_QUERY = b"query=ASK%7BFILTER(%22%FF%22)%7D"  # "\xff" is no UTF-8
 
 
@@ -123,7 +111,7 @@ def test_a_query_that_is_not_utf8_once_percent_decoded_is_refused(
     """Percent-escapes that decode to no UTF-8 are refused in one line, as a body that is not
     UTF-8 is (before: each bad byte became U+FFFD and the altered query ran)."""
     line, _, rest = request_.partition(b"\r\n")
-    status, body = _raw(url, line + b"\r\nHost: x\r\nConnection: close\r\n" + rest)
+    status, body = raw_answer(url, line + b"\r\nHost: x\r\nConnection: close\r\n" + rest)
     assert status == "HTTP/1.1 400 Bad Request"
     assert body.count("\n") == 1 and "UTF-8" in body and "query" in body
 
@@ -131,7 +119,7 @@ def test_a_query_that_is_not_utf8_once_percent_decoded_is_refused(
 def test_two_content_types_are_refused(url: str) -> None:
     """Two Content-Type headers (a proxy may read the other) are refused, as two Content-Length
     are (before: the first was read, and this form body ran as a query text)."""
-    status, body = _raw(
+    status, body = raw_answer(
         url,
         b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
         b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 6\r\n"
@@ -193,13 +181,13 @@ def test_a_query_too_long_for_a_url_is_told_to_come_by_post(url: str) -> None:
     which named neither the URL nor the way out)."""
     values = " ".join(str(n) for n in range(5_000))
     query = urlencode({"query": f"SELECT * WHERE {{ VALUES ?n {{ {values} }} }} LIMIT 1"})
-    status, body = _raw(url, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    status, body = raw_answer(url, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert status == "HTTP/1.1 414 URI Too Long"
     assert body.count("\n") == 1 and "POST" in body and "16384" in body
-    status, body = _raw(url, b"GET /search?q=" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n")
+    status, body = raw_answer(url, b"GET /search?q=" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n")
     assert status == "HTTP/1.1 414 URI Too Long" and "POST" not in body  # search takes no POST
     headers = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
-    assert _raw(url, headers) == (
+    assert raw_answer(url, headers) == (
         "HTTP/1.1 431 Request Header Fields Too Large",
         "request headers too large: more than 16384 bytes ([serve] max_header_bytes)\n",
     )
