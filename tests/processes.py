@@ -178,6 +178,15 @@ def where(process: subprocess.Popen[str]) -> str:
     return f"pid {process.pid} {process.args!r}:\n{threads}\n{shown[-20000:]}"
 
 
+def kill_run(process: subprocess.Popen[Any]) -> None:
+    """SIGKILL a run still running (a test that failed) and its processes: a held worker would
+    outlive its run, its pipes open."""
+    if process.poll() is None:
+        _kill(descendants(process.pid))
+        process.kill()
+        process.wait(timeout=60)
+
+
 def _abort(process: subprocess.Popen[Any]) -> None:
     """SIGABRT: with ``PYTHONFAULTHANDLER=1``, each Python thread's stack on stderr, then the
     end."""

@@ -9,14 +9,12 @@ is no number of seconds is refused in one line."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import signal
 import subprocess
 from pathlib import Path
 
-from processes import communicate_all, descendants
+from processes import communicate_all, kill_run
 from test_disk_full import reports
 from test_snapshot_killed_parts import BOUND, command, make_input
 from test_snapshot_worker_mid_send import FIRST_READ, LARGE, cut_mid_send, stop_while_held
@@ -35,12 +33,7 @@ def held_load(directory: Path, argv: list[str], env: dict[str, str]) -> str:
         # before: a hang, to this bound; one shows where the run was (its workers then killed)
         [(shown, _)] = communicate_all([process], BOUND)
     finally:
-        if process.poll() is None:  # only when the test itself failed
-            for pid in descendants(process.pid):  # a held worker would outlive its run
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            process.kill()
-            process.wait(timeout=60)
+        kill_run(process)  # running only when the test itself failed
     assert process.returncode == 1, shown
     assert "Traceback" not in shown
     assert "outcome: failed" in shown, shown

@@ -13,7 +13,6 @@ end, yet SIGTERM stops the run."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from processes import children, descendants, state, wait_shown
+from processes import children, kill_run, state, wait_shown
 from test_disk_full import quads, reports
 from test_snapshot_killed_parts import (
     BOUND,
@@ -134,12 +133,7 @@ def stop_while_held(directory: Path, argv: list[str], env: dict[str, str]) -> No
         # before: the run never looked for a stop while it waited (SIGTERM did nothing)
         wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
     finally:
-        if process.poll() is None:  # only when the test itself failed
-            for pid in descendants(process.pid):  # a held worker would outlive its run
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            process.kill()
-            process.wait(timeout=60)
+        kill_run(process)  # running only when the test itself failed
     shown = output.read_text(encoding="utf-8")
     assert process.returncode == 128 + signal.SIGTERM, shown  # stopped, as SIGTERM would
     assert "Traceback" not in shown
