@@ -10,12 +10,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import sys
 import threading
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ import pyoxigraph as ox
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
+from scholarkg.serve.answer_weight import held
 from scholarkg.serve.cache import (
     AggregateCache,
     Exhausted,
@@ -47,20 +46,6 @@ from scholarkg.store.sparql_text import iri_ref
 log = logging.getLogger(__name__)
 SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
 HTML_ROWS = 1000  # rows an HTML results page shows; its worker reads one more, no further
-ENTRY_BYTES = 1024  # what a kept answer holds beside its body, query text and graph names
-TERMS_WEIGHT = 4  # terms in memory take about 3.5 times their pickled size (measured)
-
-
-def held(job: QueryJob, outcome: QueryOutcome) -> int:
-    """The memory an answer kept in the result cache holds: its body (or an HTML page's rows
-    of terms, :data:`TERMS_WEIGHT` times their size as sent) and its key, whose query text (up
-    to ``max_query_bytes``) and graph names (up to ``max_body_bytes``) can outweigh a one-line
-    answer many times."""
-    names = (*(job.default_graphs or ()), *(job.named_graphs or ()))
-    key = sys.getsizeof(job.sparql) + sum(sys.getsizeof(name) for name in names)
-    if outcome.body is not None:
-        return ENTRY_BYTES + len(outcome.body) + key
-    return ENTRY_BYTES + TERMS_WEIGHT * len(ForkingPickler.dumps(outcome)) + key
 
 
 @dataclass
