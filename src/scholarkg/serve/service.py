@@ -29,7 +29,7 @@ from scholarkg.serve.cache import (
     ResultCache,
     StoreWatcher,
 )
-from scholarkg.serve.flights import Flights, wait_for
+from scholarkg.serve.flights import Flights, copied, wait_for
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.job_errors import exhausted_error, still_running
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
@@ -166,8 +166,8 @@ class KnowledgeGraph:
             if running is not None:  # the same query is being answered: wait for that answer
                 if not wait_for(running, limit, gone):
                     raise still_running(limit)
-                if running.failure is not None:  # before: asked again, for the same failure
-                    raise running.failure
+                if (failure := running.failure) is not None:  # not asked again for it
+                    raise copied(failure) from failure  # each its own (before: one object)
                 cached = self.results.get(key)
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
@@ -196,8 +196,8 @@ class KnowledgeGraph:
         if ended is None:
             return None
         kept = self.results.get(key)
-        if kept is None and ended.failure is not None:
-            raise ended.failure  # before: asked again in a query thread, 429 past the cap
+        if kept is None and (failure := ended.failure) is not None:
+            raise copied(failure) from failure  # before: asked again in a thread, 429 past cap
         if kept is None and (refused := self._refused(self._asked(key[1]), limit)) is not None:
             raise refused  # as a failure: before, asked again, 429 past the client's cap
         return kept  # type: ignore[no-any-return]
