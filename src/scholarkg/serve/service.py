@@ -207,6 +207,12 @@ class KnowledgeGraph:
         it takes no worker (nor a place of ``max_queries_per_client``)."""
         return self.results.get(self._key(operation, wanted))  # type: ignore[no-any-return]
 
+    def refusal(self, operation: Operation, wanted: Wanted) -> QueryLimitError | None:
+        """The 503 :meth:`query` answers this query with at once, asking no worker, when a
+        limit stopped it on this version of the store (a HEAD tells it, running nothing)."""
+        asked = self._asked(self._key(operation, wanted)[1])
+        return self._refused(asked, self.settings.time_limit)
+
     def _key(self, operation: Operation, wanted: Wanted) -> tuple[str, QueryJob]:
         """The result cache's key of a client's query: the store's version and its job."""
         job = QueryJob(
