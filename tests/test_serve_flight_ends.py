@@ -18,9 +18,16 @@ from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError, ScholarKGError, StoreAnswerError
 from scholarkg.serve.flights import copied
 from scholarkg.serve.protocol import Operation, negotiate
-from serve_helpers import SPARQL_JSON, running_server
-from test_serve_flood import slow, until
-from test_serve_query_cap import Answer, request
+from serve_helpers import (
+    SPARQL_JSON,
+    Answer,
+    asked_while_running,
+    one_query_server,
+    request,
+    running_server,
+    until,
+)
+from test_serve_flood import slow
 
 pytestmark = pytest.mark.server
 
@@ -76,29 +83,10 @@ def test_waiters_of_a_failed_query_get_its_failure_not_a_429(tmp_path: Path) -> 
     past the result size limit: each waiter gets that 507 too, at once, and the query ran once
     (before: each asked it again in a query thread, counted, and the one finding the client's
     one place held got 429 though it had only waited)."""
-    settings = ServeSettings(
-        workers=2, max_queries_per_client=1, max_result_mb=1, time_limit=120, refresh_interval=0.2
-    )
-    with running_server(tmp_path / "store", settings=settings) as (server, _):
-        kg, url = server.kg, server.url
-        assert kg.warmed.wait(300)
-        answers: list[Answer] = []
-
-        def ask() -> None:
-            answers.append(request(url, "127.0.0.6", "/sparql", TOO_LARGE))
-
-        before = kg.pool.answered
-        first = threading.Thread(target=ask, daemon=True)
-        first.start()
-        until(lambda: kg.flights.running() == 1, "the query never ran", 300)
-        waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
-        for waiter in waiters:
-            waiter.start()
-        until(lambda: kg.flights.waiting() == 2, "the same query never waited", 60)
-        for thread in (first, *waiters):
-            thread.join(300)
-        assert kg.flights.waiting() == 0 and kg.flights.running() == 0
-        assert kg.pool.answered - before == 1  # one worker ran it, once
+    with one_query_server(tmp_path / "store", max_result_mb=1, time_limit=120) as server:
+        before = server.kg.pool.answered
+        answers = asked_while_running(server, "127.0.0.6", TOO_LARGE)
+        assert server.kg.pool.answered - before == 1  # one worker ran it, once
     assert [a.status for a in answers] == [507, 507, 507], [a.text for a in answers]
     assert len({a.text for a in answers}) == 1, [a.text for a in answers]
 
