@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -74,7 +75,7 @@ class SparqlRoutes(BaseRoutes):
         else:
             headers["Cache-Control"] = "no-store"
         if request.method == "HEAD":  # checked as its GET, never run (before: run, counted)
-            return head_answer(self.kg, operation, wanted, headers)
+            return await run_in_threadpool(head_answer, self.kg, operation, wanted, headers)
         await self.check_store()  # then a kept answer is sent with no query thread, uncounted
         outcome = self.kg.kept(operation, wanted)
         try:

@@ -28,7 +28,8 @@ def head_answer(
     as its GET checks it — its size, nesting, ``SERVICE`` and ``LOAD`` (413, 400, 403), its
     form (400 when the text names none), the format negotiated for that form (406 when none)
     and whether a limit stopped it on this version of the store (503). A syntax error only
-    the engine's parser finds is its GET's to tell (400)."""
+    the engine's parser finds is its GET's to tell (400). Blocks (lexing a query of up to
+    ``max_header_bytes`` takes milliseconds): called in a thread, as its GET's checks are."""
     try:
         form = check_query(operation.text, kg.limits).form
         if (refused := kg.refusal(operation, wanted)) is not None:
