@@ -1,14 +1,18 @@
 """Shared pieces of the server tests: a running server over the constructed v2 store, page
-parsing, and the browser-like Accept header."""
+parsing, the browser-like Accept header, requests from a loopback address of their own, and a
+shared query asked again while it runs under a one-query client cap."""
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import socket
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle, make_server
@@ -96,3 +100,79 @@ def raw_answer(url: str, request: bytes) -> tuple[str, str]:
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     return head.split(b"\r\n")[0].decode(), body.decode()
+
+
+def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.01)
+
+
+class Answer:
+    def __init__(self, response: http.client.HTTPResponse) -> None:
+        self.status = response.status
+        self.headers = response.headers
+        self.text = response.read().decode("utf-8")
+
+
+def request(url: str, source: str, path: str, query: str | None = None, **headers: str) -> Answer:
+    """A GET of ``path`` (or a POSTed ``query``) from a client at the address ``source``."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=180, source_address=(source, 0)
+    )
+    try:
+        if query is None:
+            connection.request("GET", path, headers={"Accept": "text/turtle", **headers})
+        else:
+            connection.request(
+                "POST",
+                path,
+                urlencode({"query": query}),
+                {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Accept": SPARQL_JSON,
+                    **headers,
+                },
+            )
+        return Answer(connection.getresponse())
+    finally:
+        connection.close()
+
+
+@contextlib.contextmanager
+def one_query_server(path: Path, **settings: object) -> Iterator[ServerHandle]:
+    """A warmed-up server over the fixture store at ``path`` whose clients may each run one
+    query at a time (``max_queries_per_client = 1``) on two workers; ``settings`` add to it."""
+    chosen = ServeSettings(
+        workers=2,
+        max_queries_per_client=1,
+        refresh_interval=0.2,
+        **settings,  # type: ignore[arg-type]
+    )
+    with running_server(path, settings=chosen) as (server, _):
+        assert server.kg.warmed.wait(300)
+        yield server
+
+
+def asked_while_running(server: ServerHandle, source: str, query: str) -> list[Answer]:
+    """The answers to ``query`` POSTed from ``source`` once and, while that one runs, twice
+    more (each waits for its answer in the event loop, taking no place of the client's cap),
+    in the order they came."""
+    kg, answers = server.kg, []
+
+    def ask() -> None:
+        answers.append(request(server.url, source, "/sparql", query))
+
+    first = threading.Thread(target=ask, daemon=True)
+    first.start()
+    until(lambda: kg.flights.running() == 1, "the query never ran", 300)
+    waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
+    for waiter in waiters:
+        waiter.start()
+    until(lambda: kg.flights.waiting() == 2, "the same query never waited", 60)
+    for thread in (first, *waiters):
+        thread.join(300)
+    assert kg.flights.waiting() == 0 and kg.flights.running() == 0
+    return answers

@@ -6,15 +6,28 @@ store, real HTTP clients on loopback addresses of their own."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from scholarkg.config import ServeSettings
-from serve_helpers import running_server
-from test_serve_flood import slow, until
-from test_serve_query_cap import Answer, request
+from scholarkg.errors import QueryLimitError, ScholarKGError, StoreAnswerError
+from scholarkg.serve.flights import copied
+from scholarkg.serve.protocol import Operation, negotiate
+from serve_helpers import (
+    SPARQL_JSON,
+    Answer,
+    asked_while_running,
+    one_query_server,
+    request,
+    running_server,
+    until,
+)
+from test_serve_flood import slow
 
 pytestmark = pytest.mark.server
 
@@ -70,28 +83,98 @@ def test_waiters_of_a_failed_query_get_its_failure_not_a_429(tmp_path: Path) -> 
     past the result size limit: each waiter gets that 507 too, at once, and the query ran once
     (before: each asked it again in a query thread, counted, and the one finding the client's
     one place held got 429 though it had only waited)."""
-    settings = ServeSettings(
-        workers=2, max_queries_per_client=1, max_result_mb=1, time_limit=120, refresh_interval=0.2
-    )
-    with running_server(tmp_path / "store", settings=settings) as (server, _):
-        kg, url = server.kg, server.url
-        assert kg.warmed.wait(300)
-        answers: list[Answer] = []
-
-        def ask() -> None:
-            answers.append(request(url, "127.0.0.6", "/sparql", TOO_LARGE))
-
-        before = kg.pool.answered
-        first = threading.Thread(target=ask, daemon=True)
-        first.start()
-        until(lambda: kg.flights.running() == 1, "the query never ran", 300)
-        waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
-        for waiter in waiters:
-            waiter.start()
-        until(lambda: kg.flights.waiting() == 2, "the same query never waited", 60)
-        for thread in (first, *waiters):
-            thread.join(300)
-        assert kg.flights.waiting() == 0 and kg.flights.running() == 0
-        assert kg.pool.answered - before == 1  # one worker ran it, once
+    with one_query_server(tmp_path / "store", max_result_mb=1, time_limit=120) as server:
+        before = server.kg.pool.answered
+        answers = asked_while_running(server, "127.0.0.6", TOO_LARGE)
+        assert server.kg.pool.answered - before == 1  # one worker ran it, once
     assert [a.status for a in answers] == [507, 507, 507], [a.text for a in answers]
     assert len({a.text for a in answers}) == 1, [a.text for a in answers]
+
+
+def test_each_waiter_of_a_failed_query_gets_an_exception_of_its_own(tmp_path: Path) -> None:
+    """Two waiters in query threads and two in an event loop wait for a query that then fails
+    past the result size limit: each gets an exception of its own (same type, status and
+    message), its traceback its own raise's, chained from the flight's failure (before: each
+    was raised the first asker's exception object, from each thread at once, so its
+    ``__traceback__`` gathered the frames of every raise: a log showed other threads' stacks).
+    The one worker is held by a blocker meanwhile, so every waiter joins before it runs."""
+    settings = ServeSettings(
+        workers=1,
+        quick_workers=0,
+        max_result_mb=1,
+        time_limit=120,
+        queue_wait=120,
+        refresh_interval=0.2,
+    )
+    wanted = negotiate(SPARQL_JSON, None)
+    failing = Operation("query", TOO_LARGE)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg = server.kg
+        assert kg.warmed.wait(300)
+        errors: dict[str, list[BaseException]] = {}
+
+        def ask(label: str, operation: Operation, time_limit: float | None = None) -> None:
+            try:
+                kg.query(operation, wanted, time_limit=time_limit)
+            except ScholarKGError as exc:
+                errors.setdefault(label, []).append(exc)
+
+        async def in_loop() -> None:
+            asked = [kg.answer_in_flight(failing, wanted) for _ in range(2)]
+            errors["loop"] = list(await asyncio.gather(*asked, return_exceptions=True))
+
+        def thread(target: Callable[..., object], *args: object) -> threading.Thread:
+            started = threading.Thread(target=target, args=args, daemon=True)
+            started.start()
+            return started
+
+        threads = [thread(ask, "blocker", Operation("query", slow(1)), 10)]
+        until(lambda: kg.flights.running() == 1, "the blocker never ran", 300)
+        threads.append(thread(ask, "first", failing))
+        until(lambda: kg.flights.running() == 2, "the first never waited for a worker", 60)
+        threads += [thread(ask, "waiter", failing) for _ in range(2)]
+        until(lambda: kg.flights.waiting_threads() == 2, "no thread waited for it", 60)
+        threads.append(thread(asyncio.run, in_loop()))
+        until(lambda: kg.flights.waiting() == 2, "no event loop waited for it", 60)
+        for started in threads:
+            started.join(300)
+        assert kg.flights.running() == kg.flights.waiting() == kg.flights.waiting_threads() == 0
+    (first,) = errors["first"]
+    assert isinstance(first, QueryLimitError) and first.status == 507, repr(first)
+    waiters = errors["waiter"] + errors["loop"]
+    # each traceback is its own raise's, no other's (before: the one object's, holding the
+    # frames of every raise in every thread: the first asker's stack in an event loop's)
+    assert [frames(w) for w in errors["waiter"]] == [["ask", "query"]] * 2
+    assert [frames(w) for w in errors["loop"]] == [["answer_in_flight"]] * 2
+    assert len({id(e) for e in (first, *waiters)}) == 5, "a waiter was raised another's error"
+    for waiter in waiters:
+        assert type(waiter) is type(first) and str(waiter) == str(first), repr(waiter)
+        assert waiter.status == first.status  # type: ignore[attr-defined]
+    failure = errors["waiter"][0].__cause__
+    assert failure is not None and all(w.__cause__ is failure for w in waiters)
+    assert type(failure) is type(first) and str(failure) == str(first)
+    assert "_answer" in frames(failure) and "ask" not in frames(failure)  # the run's stack
+
+
+def frames(exc: BaseException) -> list[str]:
+    """The names of the functions in ``exc``'s traceback, outermost first."""
+    return [frame.name for frame in traceback.extract_tb(exc.__traceback__)]
+
+
+def test_a_waiters_copy_keeps_the_type_message_and_attributes() -> None:
+    """What a client is answered from: a store's error, whose ``__init__`` takes other
+    arguments than its ``args``, is copied whole, with no traceback of the original's."""
+    try:
+        raise StoreAnswerError("the SPARQL server is down", said="refused", status=503)
+    except StoreAnswerError as exc:
+        failure = exc
+    copy = copied(failure)
+    assert type(copy) is StoreAnswerError and copy is not failure
+    assert str(copy) == str(failure) and copy.args == failure.args
+    assert (copy.status, copy.limit, copy.reason, copy.said) == (
+        503,
+        None,
+        failure.reason,
+        "refused",
+    )
+    assert copy.__traceback__ is None and failure.__traceback__ is not None

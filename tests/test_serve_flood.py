@@ -8,15 +8,13 @@ to count, no data needed), each one distinct so none waits for another's answer.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
 
 from scholarkg.config import ServeSettings
-from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server
+from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server, until
 
 pytestmark = pytest.mark.server
 
@@ -27,13 +25,6 @@ FLOOD = 45  # more than the 40 threads of a thread limiter, fewer than a client'
 def slow(number: int) -> str:
     lists = " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcde")
     return f"SELECT (COUNT(*) AS ?n) WHERE {{ {lists} FILTER(?a != {number + 1000}) }}"
-
-
-def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
-    deadline = time.monotonic() + bound
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
 
 
 def answered(url: str) -> int | str:

@@ -7,55 +7,29 @@ loopback address, against a real server; the slow queries are cross joins of fiv
 
 from __future__ import annotations
 
-import http.client
 import logging
 import threading
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from scholarkg.config import ServeSettings, load_config
 from scholarkg.errors import ConfigError
 from serve_fixtures import LEONARD
-from serve_helpers import SPARQL_JSON, local, running_server
-from test_serve_flood import slow, until
+from serve_helpers import (
+    Answer,
+    asked_while_running,
+    local,
+    one_query_server,
+    request,
+    running_server,
+    until,
+)
+from test_serve_flood import slow
 
 pytestmark = pytest.mark.server
 
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
-
-
-class Answer:
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.status = response.status
-        self.headers = response.headers
-        self.text = response.read().decode("utf-8")
-
-
-def request(url: str, source: str, path: str, query: str | None = None, **headers: str) -> Answer:
-    """A GET of ``path`` (or a POSTed ``query``) from a client at the address ``source``."""
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(
-        parts.hostname, parts.port, timeout=180, source_address=(source, 0)
-    )
-    try:
-        if query is None:
-            connection.request("GET", path, headers={"Accept": "text/turtle", **headers})
-        else:
-            connection.request(
-                "POST",
-                path,
-                urlencode({"query": query}),
-                {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Accept": SPARQL_JSON,
-                    **headers,
-                },
-            )
-        return Answer(connection.getresponse())
-    finally:
-        connection.close()
 
 
 def test_a_client_past_its_cap_is_429_while_others_are_served(
@@ -271,26 +245,8 @@ def test_clients_waiting_for_a_query_stopped_by_its_limit_are_503_not_429(
     runaway was, at once (before: each was asked again in a query thread, which counted it,
     and the one finding the client's one place held, by the other or the runaway's own
     request not yet finished, got 429 though it had only waited)."""
-    settings = ServeSettings(
-        workers=2, max_queries_per_client=1, time_limit=15, queue_wait=15, refresh_interval=0.2
-    )
-    with running_server(tmp_path / "store", settings=settings) as (server, _):
-        kg, url = server.kg, server.url
-        assert kg.warmed.wait(300)
-        answers: list[Answer] = []
-
-        def ask() -> None:
-            answers.append(request(url, "127.0.0.5", "/sparql", slow(5)))
-
-        runaway = threading.Thread(target=ask, daemon=True)
-        runaway.start()
-        until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
-        waiters = [threading.Thread(target=ask, daemon=True) for _ in range(2)]
-        for waiter in waiters:
-            waiter.start()
-        until(lambda: kg.flights.waiting() == 2, "the same query never waited", 15)
-        for thread in (runaway, *waiters):
-            thread.join(300)
+    with one_query_server(tmp_path / "store", time_limit=15, queue_wait=15) as server:
+        answers = asked_while_running(server, "127.0.0.5", slow(5))
         assert [a.status for a in answers] == [503, 503, 503], [a.text for a in answers]
         # the runaway's own answer; each waiter's: refused as the runaway was (before: one
         # whose wait of time_limit ended while the runaway's worker was being stopped was told
@@ -300,4 +256,4 @@ def test_clients_waiting_for_a_query_stopped_by_its_limit_are_503_not_429(
         assert texts.count(stopped) == 1, texts
         waited = [t for t in texts if t != stopped]
         assert all(t.startswith("query refused: ") for t in waited), texts
-        assert kg.pool.replaced == 1  # run once, stopped once
+        assert server.kg.pool.replaced == 1  # run once, stopped once

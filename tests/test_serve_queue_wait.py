@@ -18,10 +18,10 @@ import pytest
 from scholarkg.config import ServeSettings, load_config
 from scholarkg.errors import ConfigError
 from scholarkg.serve import ServerHandle
-from serve_helpers import running_server
-from test_serve_flood import slow, until
+from serve_helpers import Answer, request, running_server, until
+from test_serve_flood import slow
 from test_serve_isolation import _address
-from test_serve_query_cap import CHEAP, Answer, request
+from test_serve_query_cap import CHEAP
 
 
 def test_the_wait_is_checked_like_every_serve_setting(tmp_path: Path) -> None:

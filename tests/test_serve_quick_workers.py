@@ -21,9 +21,8 @@ from scholarkg.serve.quick import looks_quick
 from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from serve_fixtures import LEONARD, build_v2_store
-from serve_helpers import SPARQL_JSON, local, running_server
-from test_serve_flood import slow, until
-from test_serve_query_cap import Answer, request
+from serve_helpers import SPARQL_JSON, Answer, local, request, running_server, until
+from test_serve_flood import slow
 
 PERSON = "<https://w3id.org/scholarkg/ontology#Person>"
 QUICK = [

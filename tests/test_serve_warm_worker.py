@@ -18,8 +18,9 @@ from scholarkg.serve import make_server
 from scholarkg.serve.site_data import Landing
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import build_v2_store
-from test_serve_flood import slow, until
-from test_serve_query_cap import CHEAP, Answer, request
+from serve_helpers import Answer, request, until
+from test_serve_flood import slow
+from test_serve_query_cap import CHEAP
 
 
 @pytest.mark.server

@@ -22,7 +22,8 @@ STOP_GRACE = 10.0  # seconds a waiter allows, past its limit, for a stopped work
 @dataclass
 class Flight:
     """One query being answered: ``done`` is set once it ended; ``failure`` is the error it
-    ended with that its waiters get too (:func:`shared`)."""
+    ended with that its waiters get too (:func:`shared`): a copy of it, with the run's
+    traceback as it was, that nothing raises; each waiter raises :func:`copied` of it."""
 
     limit: float  # the time limit it runs under
     done: threading.Event = field(default_factory=threading.Event)
@@ -72,7 +73,7 @@ class Flights:
         try:
             yield None
         except ScholarKGError as exc:
-            mine.failure = exc if shared(exc) else None
+            mine.failure = snapshot(exc) if shared(exc) else None
             raise
         finally:
             with self._lock:
@@ -120,6 +121,11 @@ class Flights:
         with self._lock:
             return sum(len(futures) for futures in self._waiters.values())
 
+    def waiting_threads(self) -> int:
+        """How many requests wait in a query thread for a running answer (for tests)."""
+        with self._lock:
+            return sum(self._threads.values())
+
     def running(self) -> int:
         """How many distinct queries are being answered (for tests and logs)."""
         with self._lock:
@@ -144,6 +150,27 @@ def shared(exc: ScholarKGError) -> bool:
     :class:`~scholarkg.serve.cache.Exhausted`'s to say), nor its client's leaving."""
     limit, status = getattr(exc, "limit", None), getattr(exc, "status", None)
     return limit not in ("time", "memory") and status != 499
+
+
+def copied(exc: ScholarKGError) -> ScholarKGError:
+    """A new exception of ``exc``'s type, message and attributes, with no traceback: what one
+    waiter of a failed flight raises (``from`` its ``failure``). Before: each raised the one
+    exception object, from several threads at once, and each raise added its frames to that
+    object's ``__traceback__`` (a log showed another thread's stack). Not built by its
+    ``__init__``, whose arguments may not be its ``args`` (``StoreAnswerError``'s are not)."""
+    kind = type(exc)
+    copy = kind.__new__(kind, *exc.args)
+    copy.__dict__.update(exc.__dict__)
+    return copy
+
+
+def snapshot(exc: ScholarKGError) -> ScholarKGError:
+    """A copy of ``exc`` with its traceback and causes as they are now (the run's stack),
+    which stay so as ``exc`` goes on up its own thread's stack."""
+    copy = copied(exc).with_traceback(exc.__traceback__)
+    copy.__cause__, copy.__context__ = exc.__cause__, exc.__context__
+    copy.__suppress_context__ = exc.__suppress_context__
+    return copy
 
 
 def wait_for(flight: Flight, limit: float, gone: Gone | None) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,6 +37,7 @@ from scholarkg.serve.query_ui import (
 from scholarkg.serve.responses import ChunkedBody, cell, html, limit_text, query_error, text
 from scholarkg.serve.same_origin import update_refusal
 from scholarkg.serve.service import HTML_ROWS
+from scholarkg.serve.sparql_head import head_answer
 from scholarkg.store.sparql_text import iri_ref
 
 
@@ -72,6 +74,8 @@ class SparqlRoutes(BaseRoutes):
                 return not_modified
         else:
             headers["Cache-Control"] = "no-store"
+        if request.method == "HEAD":  # checked as its GET, never run (before: run, counted)
+            return await run_in_threadpool(head_answer, self.kg, operation, wanted, headers)
         await self.check_store()  # then a kept answer is sent with no query thread, uncounted
         outcome = self.kg.kept(operation, wanted)
         try:

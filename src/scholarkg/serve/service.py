@@ -10,12 +10,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
-import sys
 import threading
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +22,14 @@ import pyoxigraph as ox
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query import SavedQuery, saved_queries
+from scholarkg.serve.answer_weight import held
 from scholarkg.serve.cache import (
     AggregateCache,
     Exhausted,
     ResultCache,
     StoreWatcher,
 )
-from scholarkg.serve.flights import Flights, wait_for
+from scholarkg.serve.flights import Flights, copied, wait_for
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.job_errors import exhausted_error, still_running
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
@@ -47,20 +46,6 @@ from scholarkg.store.sparql_text import iri_ref
 log = logging.getLogger(__name__)
 SLOW_QUERY = 0.5  # seconds: a client query slower than this has its answer cached
 HTML_ROWS = 1000  # rows an HTML results page shows; its worker reads one more, no further
-ENTRY_BYTES = 1024  # what a kept answer holds beside its body, query text and graph names
-TERMS_WEIGHT = 4  # terms in memory take about 3.5 times their pickled size (measured)
-
-
-def held(job: QueryJob, outcome: QueryOutcome) -> int:
-    """The memory an answer kept in the result cache holds: its body (or an HTML page's rows
-    of terms, :data:`TERMS_WEIGHT` times their size as sent) and its key, whose query text (up
-    to ``max_query_bytes``) and graph names (up to ``max_body_bytes``) can outweigh a one-line
-    answer many times."""
-    names = (*(job.default_graphs or ()), *(job.named_graphs or ()))
-    key = sys.getsizeof(job.sparql) + sum(sys.getsizeof(name) for name in names)
-    if outcome.body is not None:
-        return ENTRY_BYTES + len(outcome.body) + key
-    return ENTRY_BYTES + TERMS_WEIGHT * len(ForkingPickler.dumps(outcome)) + key
 
 
 @dataclass
@@ -181,8 +166,8 @@ class KnowledgeGraph:
             if running is not None:  # the same query is being answered: wait for that answer
                 if not wait_for(running, limit, gone):
                     raise still_running(limit)
-                if running.failure is not None:  # before: asked again, for the same failure
-                    raise running.failure
+                if (failure := running.failure) is not None:  # not asked again for it
+                    raise copied(failure) from failure  # each its own (before: one object)
                 cached = self.results.get(key)
                 if cached is not None:
                     return cached  # type: ignore[no-any-return]
@@ -211,8 +196,8 @@ class KnowledgeGraph:
         if ended is None:
             return None
         kept = self.results.get(key)
-        if kept is None and ended.failure is not None:
-            raise ended.failure  # before: asked again in a query thread, 429 past the cap
+        if kept is None and (failure := ended.failure) is not None:
+            raise copied(failure) from failure  # before: asked again in a thread, 429 past cap
         if kept is None and (refused := self._refused(self._asked(key[1]), limit)) is not None:
             raise refused  # as a failure: before, asked again, 429 past the client's cap
         return kept  # type: ignore[no-any-return]
@@ -221,6 +206,12 @@ class KnowledgeGraph:
         """The answer :meth:`query` kept for this query on this version of the store, if any:
         it takes no worker (nor a place of ``max_queries_per_client``)."""
         return self.results.get(self._key(operation, wanted))  # type: ignore[no-any-return]
+
+    def refusal(self, operation: Operation, wanted: Wanted) -> QueryLimitError | None:
+        """The 503 :meth:`query` answers this query with at once, asking no worker, when a
+        limit stopped it on this version of the store (a HEAD tells it, running nothing)."""
+        asked = self._asked(self._key(operation, wanted)[1])
+        return self._refused(asked, self.settings.time_limit)
 
     def _key(self, operation: Operation, wanted: Wanted) -> tuple[str, QueryJob]:
         """The result cache's key of a client's query: the store's version and its job."""

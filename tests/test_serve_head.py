@@ -1,0 +1,87 @@
+"""A HEAD of ``/sparql`` with a query is checked as its GET would be and never run: GET's
+status and header fields, but no ``Content-Length`` (RFC 9110 9.3.2 lets a server leave out
+what only generating the content determines), and no query worker asked. A real server over
+the constructed v2 store, real HTTP clients; the slow queries count hundreds of millions of
+rows (test_serve_flood.slow), so one that ran would be stopped by the time limit (503)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from scholarkg.config import ServeSettings
+from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server
+from test_serve_flood import slow
+
+pytestmark = pytest.mark.server
+
+CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
+GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+SLOW_GRAPH = slow(7).replace("SELECT (COUNT(*) AS ?n) WHERE", "CONSTRUCT { ?a ?b ?c } WHERE")
+
+
+def test_a_head_is_checked_as_its_get_and_never_run(tmp_path: Path) -> None:
+    """HEADs of runaway queries answer 200 with the headers their GET would send, no worker
+    asked (before: each ran to its time limit, then 503, counted against its client's cap);
+    the HEAD of a query its GET refuses before it runs gets the GET's status."""
+    settings = ServeSettings(workers=2, time_limit=3, max_query_bytes=2000, refresh_interval=0.2)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url + "sparql"
+        assert kg.warmed.wait(300)
+
+        def head(query: str, accept: str = SPARQL_JSON, **headers: str) -> requests.Response:
+            asked = {"Accept": accept, **headers}
+            return requests.head(url, params={"query": query}, headers=asked, timeout=60)
+
+        def get(query: str, accept: str = SPARQL_JSON) -> requests.Response:
+            return requests.get(
+                url, params={"query": query}, headers={"Accept": accept}, timeout=60
+            )
+
+        answered, replaced = kg.pool.answered, kg.pool.replaced
+        results = head(slow(1))
+        assert results.status_code == 200 and results.content == b""
+        assert results.headers["Content-Type"] == f"{SPARQL_JSON}; charset=utf-8"
+        assert results.headers["Cache-Control"] == "public, max-age=60"
+        assert "Accept" in results.headers["Vary"] and "Last-Modified" in results.headers
+        assert "Content-Length" not in results.headers
+        tagged = head(slow(1), **{"If-None-Match": results.headers["ETag"]})
+        assert tagged.status_code == 304
+        graph = head(SLOW_GRAPH, "text/turtle")
+        assert graph.status_code == 200, graph.status_code
+        assert graph.headers["Content-Type"] == "text/turtle; charset=utf-8"
+        page = head(slow(2), HTML_ACCEPT)
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "ETag" not in page.headers and "Content-Length" not in page.headers
+        refused = {
+            "no form": (slow(3).replace("SELECT", "SELEC"), SPARQL_JSON, 400),
+            "too long": (slow(3) + " #" + "x" * 2000, SPARQL_JSON, 413),
+            "federated": (
+                "SELECT * WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } }",
+                "*/*",
+                403,
+            ),
+            "no format": (slow(3), "image/png", 406),
+            "no graph format": (SLOW_GRAPH, SPARQL_JSON, 406),
+        }
+        statuses = {why: head(q, accept).status_code for why, (q, accept, _) in refused.items()}
+        assert statuses == {why: status for why, (_, _, status) in refused.items()}
+        assert (kg.pool.answered, kg.pool.replaced) == (answered, replaced)  # nothing ran
+        assert kg.flights.running() == 0
+
+        # its GET's status and headers, but the length of a body never generated
+        for query, accept in ((CHEAP, SPARQL_JSON), (GRAPH, "text/turtle"), (CHEAP, "image/png")):
+            got, headed = get(query, accept), head(query, accept)
+            assert headed.status_code == got.status_code, (query, accept, headed.status_code)
+            for name in ("Content-Type", "ETag", "Vary", "Cache-Control", "Last-Modified"):
+                assert headed.headers.get(name) == got.headers.get(name), (query, accept, name)
+        assert "Content-Length" not in head(CHEAP).headers
+        # a query a limit stopped on this store version: 503, as its GET is refused at once
+        assert get(slow(4)).status_code == 503
+        answered, replaced = kg.pool.answered, kg.pool.replaced
+        again = head(slow(4))
+        assert again.status_code == 503 and get(slow(4)).status_code == 503
+        assert (kg.pool.answered, kg.pool.replaced) == (answered, replaced)
