@@ -441,6 +441,7 @@ def test_a_version_date_is_in_the_year_written_through_arxiv_raw_and_the_snapsho
     raw = parse_oai_response(body, source="x", container="GetRecord").arxiv_records[0]
     line = json.loads(json.dumps(SNAPSHOT_0704_0002))
     line["versions"][0]["created"] = line["versions"][1]["created"] = date
+    line["update_date"] = f"{year:04d}-01-01"  # not before v1 (2999 after 2008-12-13)
     snapshot = parse_snapshot_line(json.dumps(line), source="s")
     first = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     assert [v.date for v in raw.versions][:1] == [v.date for v in snapshot.versions][:1] == [first]

@@ -28,6 +28,7 @@ from scholarkg.extract.record_fields import (
     parse_record_date,
     parse_version_date,
     parse_version_label,
+    refuse_updated_before,
     version_days,
 )
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
@@ -131,7 +132,9 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
 
     ``published`` is the date of the first version and ``updated`` of the latest (as in the API
     and OAI ``arXiv`` format, by :func:`~.record_fields.version_days`), ``updated`` falling
-    back to the snapshot's ``update_date`` when the latest version has no date.
+    back to the snapshot's ``update_date`` when the latest version has no date. An
+    ``update_date`` before v1's day refuses the line
+    (:func:`~.record_fields.refuse_updated_before`).
     """
     check_json_depth(line, limits)
     data = json.loads(line, object_pairs_hook=_one_value_per_key)
@@ -156,6 +159,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     published, updated = version_days(versions)
     update_text = _text(data, "update_date")
     update_date = parse_record_date(update_text, "updated") if update_text else None
+    refuse_updated_before(published, update_date)  # before: an update_date before v1's loaded
     record = ArxivRecord(
         arxiv_id=arxiv_id,
         title=title,
