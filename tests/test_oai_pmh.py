@@ -433,7 +433,11 @@ def test_a_version_date_is_in_the_year_written_through_arxiv_raw_and_the_snapsho
 ) -> None:
     """A year of four digits is that year through every door, as the API's and the arXiv
     format's ISO dates read it (only a two-digit year is RFC 2822's 19xx or 20xx). Before,
-    ``Mon, 1 Jan 0001`` read as 2001, ``0099`` as 1999 and ``0050`` as 2050."""
+    ``Mon, 1 Jan 0001`` read as 2001, ``0099`` as 1999 and ``0050`` as 2050.
+
+    Read without a fetch time (no archived answer, no snapshot file), no date is judged against
+    one; with one, 2999 is after it and the record is quarantined (before: it loaded; every door:
+    tests/test_dated_after_fetch.py)."""
     date = f"Mon, 1 Jan {written} 00:00:00 GMT"
     # v2 dated as v1: a v2 dated before its v1 (2999 after 2008) is quarantined
     body = ARXIV_RAW.replace(b"Sat, 31 Mar 2007 02:26:18 GMT", date.encode())
@@ -441,10 +445,21 @@ def test_a_version_date_is_in_the_year_written_through_arxiv_raw_and_the_snapsho
     raw = parse_oai_response(body, source="x", container="GetRecord").arxiv_records[0]
     line = json.loads(json.dumps(SNAPSHOT_0704_0002))
     line["versions"][0]["created"] = line["versions"][1]["created"] = date
+    line["update_date"] = f"{year:04d}-01-01"  # not before v1 (2999 after 2008-12-13)
     snapshot = parse_snapshot_line(json.dumps(line), source="s")
     first = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     assert [v.date for v in raw.versions][:1] == [v.date for v in snapshot.versions][:1] == [first]
     assert raw.published == snapshot.published == first.date()
+    written = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)  # the file's time: 2999 is after it
+    if year <= written.year:
+        assert parse_snapshot_line(json.dumps(line), source="s", written=written) == snapshot
+        return
+    with pytest.raises(ValueError) as refused:
+        parse_snapshot_line(json.dumps(line), source="s", written=written)
+    assert str(refused.value) == (
+        "published 2999-01-01 is after the snapshot file was last written "
+        "(2026-12-06T00:00:00+00:00)"
+    )
 
 
 def test_a_version_date_in_year_0000_is_refused_as_no_date() -> None:

@@ -108,6 +108,7 @@ class ArxivApiClient:
                 status=response.status,
                 limits=self.limits,
                 asked=max_results,
+                fetched=response.archived.first_retrieved_at,
             )
         except ParseError as exc:
             if response.status >= 400:

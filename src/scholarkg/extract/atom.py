@@ -4,6 +4,7 @@ position. An ``<entry>`` of another namespace is quarantined saying so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from lxml import etree
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.atom_entry import ARXIV_NS, ATOM_NS, AtomEntry, AtomLinks, read_entry
 from scholarkg.extract.reasons import foreign_entry, quarantine_reason
+from scholarkg.extract.record_fields import ANSWER_FETCHED, record_dates, refuse_dated_after
 from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, clip
@@ -123,6 +125,7 @@ def parse_feed(
     status: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
     asked: int | None = None,
+    fetched: dt.datetime | None = None,
 ) -> AtomFeed:
     """Parse an API response body (already archived by the caller).
 
@@ -138,7 +141,8 @@ def parse_feed(
     holds at once does not grow with the number of entries. Of an answer with more entries
     than ``asked`` (the request's ``max_results``), the first ``asked`` are read and the rest
     only counted (``unread``; :attr:`AtomFeed.warning` says so): what it keeps does not grow
-    with them either.
+    with them either. An entry dated after ``fetched`` (when the archive first recorded the
+    answer; None: not judged) is quarantined (:func:`~.record_fields.refuse_dated_after`).
     """
     body, masked = mask_xml_controls(body)  # a control in one entry refuses that entry only
     stream = RecordStream(body, source=source, path=(None, None), record_bytes=limits.line_bytes)
@@ -171,6 +175,7 @@ def parse_feed(
         else:
             try:
                 read = read_entry(element, source, limits, check_text=check_text, masked=masked)
+                refuse_dated_after(record_dates(read.record), fetched, ANSWER_FETCHED)
                 _refuse_other_copy(read, firsts)
                 entries.append(read)
             except (ValueError, ParseError) as exc:

@@ -16,6 +16,7 @@ from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord
 from scholarkg.extract.oai_records import parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
+from scholarkg.extract.record_fields import ANSWER_FETCHED, record_dates, refuse_dated_after
 from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import (
     RecordStream,
@@ -117,8 +118,11 @@ def parse_oai_response(
 
     Records that cannot be read, with a text value over ``[limits] literal_bytes`` or larger
     in all than ``[limits] line_bytes`` (cut as they are read, their beginning kept) are
-    quarantined; deleted ones are reported by header only. The answer is read record by record
-    (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each freed once mapped.
+    quarantined; deleted ones are reported by header only. So is a record dated after the
+    answer was first fetched (``archived``'s time, as the archive recorded it: reading it again
+    judges alike; none given, no date is so judged: :func:`~.record_fields.refuse_dated_after`).
+    The answer is read record by record (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each
+    freed once mapped.
     """
     body, masked = mask_xml_controls(body)  # a control in one record refuses that record only
     stream = RecordStream(
@@ -130,6 +134,7 @@ def parse_oai_response(
     listed: list[OaiRecord] = []
     quarantined: list[QuarantinedRecord] = []
     check_text = xml_may_hold_non_text(body)
+    fetched = archived.first_retrieved_at if archived is not None else None
     try:
         for element in stream:  # each freed once mapped: a page's size costs no tree
             try:
@@ -137,6 +142,7 @@ def parse_oai_response(
                     _refuse_oversize(element, stream.oversize, limits)
                 parsed = parse_record(element, source=source, check_text=check_text, masked=masked)
                 if parsed.record is not None:
+                    refuse_dated_after(record_dates(parsed.record), fetched, ANSWER_FETCHED)
                     check_record_literals(parsed.record, limits)
                     refuse_unfit_authors(a.name for a in parsed.record.authors)
                 _check_texts(element, limits)  # texts the mapping split (within line_bytes)

@@ -8,7 +8,9 @@ What each format can truthfully give:
   latest version's date (``updated``) — but no version numbers, so ``versions`` is empty; an
   ``updated`` before ``created`` refuses the record (:func:`~.record_fields.refuse_updated_before`).
 * ``oai_dc``: names as ``Last, First``, subjects as *names* (``Computer Science - …``), not
-  category codes, so ``categories`` is empty and the names are kept in ``dc_subjects``.
+  category codes, so ``categories`` is empty and the names are kept in ``dc_subjects``; the
+  first ``dc:date`` is v1's, the last the latest version's (a last before the first refuses the
+  record, as ``arXiv``'s ``updated`` before ``created``).
 * ``arXivRaw``: every version with its submission date, size and source type; free-text authors.
 """
 
@@ -181,7 +183,9 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
         raise ValueError(NO_TITLE)
     descriptions = values("description")
     comment = next((d for d in descriptions[1:]), None)
-    dates = [record_date(d) for d in values("date")]
+    dates = [record_date(d) for d in values("date")]  # as listed: the first v1's, the last latest
+    if dates:
+        refuse_updated_before(dates[0], dates[-1])  # before: a last dc:date before the first loaded
     doi = journal_ref = None
     for identifier in values("identifier"):
         if identifier.lower().startswith("doi:"):

@@ -56,6 +56,14 @@ def updated_before_published(updated: dt.date, published: dt.date) -> str:
     return f"updated {updated.isoformat()} is before published ({published.isoformat()})"
 
 
+def dated_after(field: str, when: dt.date, then: dt.datetime, event: str) -> str:
+    """The reason a record whose ``field`` (``published``, ``updated``, ``v2``…) is dated
+    ``when``, after ``event`` (``the answer was fetched``, ``the snapshot file was last
+    written``) at ``then``, is refused for: no record is dated after its bytes existed, so one
+    of its dates is wrong, and which is not known."""
+    return f"{field} {when.isoformat()} is after {event} ({then.isoformat()})"
+
+
 def foreign_entry(namespace: str | None, expected: str) -> str:
     """The reason an ``<entry>`` of a feed is refused for when it is not in the feed format's
     ``expected`` namespace (``namespace`` None: in none): it is no record of that format, so

@@ -1,19 +1,33 @@
 """How every door (OAI-PMH records, the metadata snapshot) reads a record's dates and version
 labels: an ISO 8601 day, an RFC 2822 version date, a ``v<n>`` label, each refused with a
-``ValueError`` worded alike whichever door it came through, and which versions' days are the
-record's published and updated days."""
+``ValueError`` worded alike whichever door it came through, which versions' days are the
+record's published and updated days, and the orders its dates must keep: among themselves and
+before the time its bytes were fetched."""
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from scholarkg.counts import count_of
-from scholarkg.extract.reasons import bad_date, dated_before, updated_before_published
-from scholarkg.models import ArxivVersion
+from scholarkg.extract.reasons import (
+    bad_date,
+    dated_after,
+    dated_before,
+    updated_before_published,
+)
+from scholarkg.models import ArxivRecord, ArxivVersion
+
+ANSWER_FETCHED = "the answer was fetched"
+"""An API or OAI-PMH answer's moment: when the raw archive first recorded its bytes."""
+SNAPSHOT_WRITTEN = "the snapshot file was last written"
+"""A snapshot file's moment: its modification time (the archive records no snapshot file)."""
+CLOCK_SKEW = dt.timedelta(days=1)
+"""How far past the UTC day its bytes were fetched a record's day may be (a day of time zones
+and clocks, as a profile paper's: :data:`~.profile_block_start.A_DAY`)."""
 
 
 def parse_record_date(text: str, what: str | None = None) -> dt.date:
@@ -108,6 +122,35 @@ def refuse_updated_before(published: dt.date | None, updated: dt.date | None) ->
         refused = _day(updated) < _day(published)
     if refused:
         raise ValueError(updated_before_published(updated, published))
+
+
+def record_dates(record: ArxivRecord) -> Iterator[tuple[str, dt.date | None]]:
+    """Each date ``record`` states, named as its field: published, updated, then each version's."""
+    yield "published", record.published
+    yield "updated", record.updated
+    for version in record.versions:
+        yield f"v{version.number}", version.date
+
+
+def refuse_dated_after(
+    dates: Iterable[tuple[str, dt.date | None]], fetched: dt.datetime | None, event: str
+) -> None:
+    """A ValueError (:func:`~.reasons.dated_after`) for the first of ``dates`` on a day
+    after ``fetched``'s UTC day (a time without a zone read as UTC) and :data:`CLOCK_SKEW`;
+    ``fetched`` None (no fetch time known: a body parsed without its archive entry) checks
+    nothing. ``event`` names the moment (:data:`ANSWER_FETCHED`, :data:`SNAPSHOT_WRITTEN`).
+
+    ``fetched`` is the time the archive recorded with the bytes, never the clock's at parse
+    time: the archive read again, or a killed run resumed, judges each record alike. Before, a
+    record dated 2999 loaded."""
+    if fetched is None:
+        return
+    latest = _instant(fetched).astimezone(dt.UTC).date() + CLOCK_SKEW
+    for field, when in dates:
+        if when is None:
+            continue
+        if _day(when) > latest:  # the day as written: CLOCK_SKEW allows for its zone
+            raise ValueError(dated_after(field, when, fetched, event))
 
 
 def version_days(versions: Sequence[ArxivVersion]) -> tuple[dt.date | None, dt.date | None]:

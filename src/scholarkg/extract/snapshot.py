@@ -12,6 +12,7 @@ quarantined entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -24,10 +25,14 @@ from scholarkg.extract.arxiv_authors import split_author_string, structured_auth
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.record_fields import (
+    SNAPSHOT_WRITTEN,
     one_per_number,
     parse_record_date,
     parse_version_date,
     parse_version_label,
+    record_dates,
+    refuse_dated_after,
+    refuse_updated_before,
     version_days,
 )
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
@@ -124,14 +129,34 @@ def _folded(value: Any) -> Any:
 _MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f\ufffe\uffff]")
 
 
-def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMITS) -> ArxivRecord:
+def file_written(path: Path) -> dt.datetime | None:
+    """When the snapshot file at ``path`` was last written (its modification time, UTC): the
+    moment no record in it can be dated after. The raw archive records no snapshot file, so this
+    is the file's own time, read once per run: the same file read again (a killed load resumed)
+    judges each line alike. None when it cannot be read (opening it then says why)."""
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def parse_snapshot_line(
+    line: str,
+    *,
+    source: str,
+    limits: Limits = DEFAULT_LIMITS,
+    written: dt.datetime | None = None,
+) -> ArxivRecord:
     """One snapshot line as an :class:`ArxivRecord`; ValueError/ParseError if it cannot be read
     (:class:`~scholarkg.errors.LimitExceeded`, a ValueError, past ``json_depth`` or
-    ``literal_bytes``).
+    ``literal_bytes``), or is dated after ``written`` (:func:`file_written`; None: not judged,
+    :func:`~.record_fields.refuse_dated_after`).
 
     ``published`` is the date of the first version and ``updated`` of the latest (as in the API
     and OAI ``arXiv`` format, by :func:`~.record_fields.version_days`), ``updated`` falling
-    back to the snapshot's ``update_date`` when the latest version has no date.
+    back to the snapshot's ``update_date`` when the latest version has no date. An
+    ``update_date`` before v1's day refuses the line
+    (:func:`~.record_fields.refuse_updated_before`).
     """
     check_json_depth(line, limits)
     data = json.loads(line, object_pairs_hook=_one_value_per_key)
@@ -156,6 +181,7 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
     published, updated = version_days(versions)
     update_text = _text(data, "update_date")
     update_date = parse_record_date(update_text, "updated") if update_text else None
+    refuse_updated_before(published, update_date)  # before: an update_date before v1's loaded
     record = ArxivRecord(
         arxiv_id=arxiv_id,
         title=title,
@@ -172,15 +198,19 @@ def parse_snapshot_line(line: str, *, source: str, limits: Limits = DEFAULT_LIMI
         license=_text(data, "license"),
         source=source,
     )
+    refuse_dated_after(
+        [*record_dates(record), ("update_date", update_date)], written, SNAPSHOT_WRITTEN
+    )
     check_record_literals(record, limits)
     refuse_unfit_authors(a.name for a in record.authors)
     return record
 
 
 def read_line(
-    line: SnapshotLine, source: str, limits: Limits
+    line: SnapshotLine, source: str, limits: Limits, written: dt.datetime | None = None
 ) -> ArxivRecord | QuarantinedRecord | None:
-    """One line as a record, or as a quarantined record with its reason; None for a blank line."""
+    """One line as a record, or as a quarantined record with its reason; None for a blank line
+    (``written``: the file's :func:`file_written`)."""
     number, data, problem = line
     if problem is not None:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
@@ -188,7 +218,9 @@ def read_line(
     if not data.strip():
         return None
     try:
-        return parse_snapshot_line(data.decode("utf-8"), source=f"{source}:{number}", limits=limits)
+        return parse_snapshot_line(
+            data.decode("utf-8"), source=f"{source}:{number}", limits=limits, written=written
+        )
     except (ValueError, TypeError, ParseError, RecursionError) as exc:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
         return QuarantinedRecord(source, number, quarantine_reason(exc), text)
@@ -217,9 +249,10 @@ class SnapshotReader:
         self.quarantined = []
         self.lines_read = 0
         self.marked_lines = []
+        written = file_written(self.path)
         for line in snapshot_lines(self.path, self.limits, self.marked_lines):
             self.lines_read = line.number
-            outcome = read_line(line, str(self.path), self.limits)
+            outcome = read_line(line, str(self.path), self.limits, written)
             if isinstance(outcome, QuarantinedRecord):
                 self.quarantined.append(outcome)
             elif outcome is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.errors import ConfigError, WorkerLost, WriteFailed
-from scholarkg.extract.snapshot import batched
+from scholarkg.extract.snapshot import batched, file_written
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.lifecycle import Interrupted
 from scholarkg.limits import Limits
@@ -72,6 +72,7 @@ def load_snapshot(
         try:
             loading.pending_first()
             marked: list[int] = []
+            written = file_written(path)  # once: every chunk judged alike, resumed or not
             chunks = read_chunks(path, chunk_records, config.limits, marked)
             for index, lines in enumerate(chunks):
                 ctx.check_stop()
@@ -85,9 +86,9 @@ def load_snapshot(
                     and manifest.held(known[1], ctx.store.graph_sizes)
                     and ctx.registry.decided(key)  # a run killed before keeping them: decide
                 ):
-                    ingest.submit_skipped(index, str(path), lines, key, known)
+                    ingest.submit_skipped(index, str(path), lines, key, known, written)
                     continue
-                ingest.submit_lines(index, str(path), lines, key)
+                ingest.submit_lines(index, str(path), lines, key, written)
             ingest.drain(0)
             if marked:
                 ctx.report.notes.append(_marked_note(marked))

@@ -154,12 +154,17 @@ def process_records(index: int, records: list[ArxivRecord], setup: WorkerSetup) 
 
 
 def process_lines(
-    index: int, source: str, lines: list[SnapshotLine], setup: WorkerSetup
+    index: int,
+    source: str,
+    lines: list[SnapshotLine],
+    setup: WorkerSetup,
+    written: dt.datetime | None = None,
 ) -> ChunkResult:
-    """Snapshot lines (as :func:`snapshot_lines` reads them) through parse, emit and gate."""
+    """Snapshot lines (as :func:`snapshot_lines` reads them) through parse, emit and gate
+    (``written``: the file's :func:`~scholarkg.extract.snapshot.file_written`)."""
     result = ChunkResult(index)
     started = time.process_time()
-    numbered = _read_lines(source, lines, setup.limits, result)
+    numbered = _read_lines(source, lines, setup.limits, result, written)
     result.seconds["parse"] = time.process_time() - started
     return _gate_records(numbered, result, setup)
 
@@ -172,7 +177,11 @@ def duplicate(source: str, line: SnapshotLine, arxiv_id: str, first: int) -> Qua
 
 
 def _read_lines(
-    source: str, lines: list[SnapshotLine], limits: Limits, result: ChunkResult
+    source: str,
+    lines: list[SnapshotLine],
+    limits: Limits,
+    result: ChunkResult,
+    written: dt.datetime | None = None,
 ) -> list[tuple[int, ArxivRecord]]:
     """Parse the lines: bad ones and later lines of an id already read in the chunk go to
     ``result.quarantined``; the first line of each id goes to ``result.ids`` and is returned.
@@ -180,7 +189,7 @@ def _read_lines(
     numbered: list[tuple[int, ArxivRecord]] = []
     first: dict[str, int] = {}
     for line in lines:
-        outcome = read_line(line, source, limits)
+        outcome = read_line(line, source, limits, written)
         if isinstance(outcome, QuarantinedRecord):
             result.records += 1  # read, not loaded
             result.quarantined.append(outcome)
@@ -205,7 +214,12 @@ _PLAIN_ID = re.compile(
 
 
 def skipped_lines(
-    index: int, source: str, lines: list[SnapshotLine], exact: bool, setup: WorkerSetup
+    index: int,
+    source: str,
+    lines: list[SnapshotLine],
+    exact: bool,
+    setup: WorkerSetup,
+    written: dt.datetime | None = None,
 ) -> ChunkResult:
     """What input order needs of a chunk loaded before (skipped): the ids it reads first
     (``result.ids``) and, when ``exact`` (it had quarantined lines), its quarantined lines again.
@@ -213,7 +227,7 @@ def skipped_lines(
     is taken without parsing the line (the cost of a skipped chunk stays small)."""
     result = ChunkResult(index)
     if exact:
-        _read_lines(source, lines, setup.limits, result)
+        _read_lines(source, lines, setup.limits, result, written)
         return result
     first: dict[str, int] = {}
     for line in lines:
@@ -233,7 +247,7 @@ def skipped_lines(
         if arxiv_id is None:
             if problem is None and not data.strip():
                 continue
-            outcome = read_line(line, source, setup.limits)
+            outcome = read_line(line, source, setup.limits, written)
             if outcome is None:
                 continue
             if isinstance(outcome, QuarantinedRecord):  # not as the stored counts say

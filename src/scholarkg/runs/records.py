@@ -19,6 +19,7 @@ reported by :mod:`~scholarkg.runs.skipped_chunks`; what decides whether it is lo
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -96,13 +97,20 @@ class Ingest:
         self.holding_back = holding_back(ctx)
 
     def submit_lines(
-        self, index: int, source: str, lines: list[SnapshotLine], key: bytes | None
+        self,
+        index: int,
+        source: str,
+        lines: list[SnapshotLine],
+        key: bytes | None,
+        written: dt.datetime | None = None,
     ) -> None:
+        """Snapshot lines to read (``written``: the file's
+        :func:`~scholarkg.extract.snapshot.file_written`, no line dated after it)."""
         work: Ticket[ChunkResult] | ChunkResult
         if self.pool is not None:
-            work = self.pool.submit(process_lines, index, source, lines, self.setup)
+            work = self.pool.submit(process_lines, index, source, lines, self.setup, written)
         else:
-            work = process_lines(index, source, lines, self.setup)
+            work = process_lines(index, source, lines, self.setup, written)
         self._queue(Job(work, key, source, lines))
 
     def submit_skipped(
@@ -112,11 +120,12 @@ class Ingest:
         lines: list[SnapshotLine],
         key: bytes,
         known: tuple[ChunkCounts, list[tuple[str, str]]],
+        written: dt.datetime | None = None,
     ) -> None:
         """A chunk the store holds as loaded before: reported with what it held, and its ids
         noted in input order (processed after all if one was read earlier in this run)."""
         exact = known[0].quarantined > 0  # here: a few µs a line, no worker to start for it
-        work = skipped_lines(index, source, lines, exact, self.setup)
+        work = skipped_lines(index, source, lines, exact, self.setup, written)
         self._queue(Job(work, key, source, lines, known))
 
     def submit_records(
