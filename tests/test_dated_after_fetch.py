@@ -170,3 +170,13 @@ def test_the_rule_allows_a_day_past_the_fetch_and_judges_nothing_without_one() -
     assert str(refused.value) == (
         "v2 2020-01-03T00:00:00+00:00 is after it was fetched (2020-01-01T23:59:00)"
     )
+
+
+def test_a_snapshot_file_stamped_with_the_epoch_is_not_judged(tmp_path: Path) -> None:
+    """An archive unpacked without times, or a reproducible build, stamps 1970 (or 1980): a
+    file time before arXiv's first paper is no time, and its lines load (before this rule,
+    every line would be refused as dated after it)."""
+    for stamp in (dt.datetime(1970, 1, 1, tzinfo=UTC), dt.datetime(1980, 1, 1, tzinfo=UTC)):
+        reader = read_snapshot(_snapshot(tmp_path, 3, stamp))
+        assert [r.arxiv_id for r in reader] == ["0704.0002", "0704.0003", "0704.0004"]
+        assert reader.quarantined == []

@@ -129,15 +129,21 @@ def _folded(value: Any) -> Any:
 _MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f\ufffe\uffff]")
 
 
+NO_TIME_BEFORE = dt.datetime(1991, 8, 1, tzinfo=dt.UTC)  # before arXiv's first paper: no time
+
+
 def file_written(path: Path) -> dt.datetime | None:
     """When the snapshot file at ``path`` was last written (its modification time, UTC): the
     moment no record in it can be dated after. The raw archive records no snapshot file, so this
     is the file's own time, read once per run: the same file read again (a killed load resumed)
-    judges each line alike. None when it cannot be read (opening it then says why)."""
+    judges each line alike. None when it cannot be read (opening it then says why) or is
+    before arXiv's first paper (:data:`NO_TIME_BEFORE`): an archive unpacked without times or a
+    reproducible build stamps the epoch, which would refuse every record."""
     try:
-        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        written = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except (OSError, ValueError, OverflowError):
         return None
+    return written if written >= NO_TIME_BEFORE else None
 
 
 def parse_snapshot_line(
