@@ -99,24 +99,35 @@ def test_the_sections_json_giving_the_same_value_is_no_error(tmp_path: Path) -> 
     assert (done.returncode, done.stderr) == (0, "")
 
 
-@pytest.mark.parametrize("code", ['""', '"  "', '"\\t"'])
+@pytest.mark.parametrize(
+    ("text", "variables", "shown"),
+    [
+        ('""', {}, "''"),
+        ('"  "', {}, "'  '"),
+        ('"\\t"', {}, "'\\t'"),
+        # before: named the variable, which gave only good codes
+        ('" "', {"SCHOLARKG_SUBJECT_CODES": '{"XX": "cs.AI"}'}, "' '"),
+    ],
+)
 def test_a_blank_subject_code_in_the_file_is_refused_naming_the_file_and_key(
-    tmp_path: Path, code: str
+    tmp_path: Path, text: str, variables: dict[str, str], shown: str
 ) -> None:
     """Before: accepted, a code no profile page writes mapped to a category."""
-    config = _config(tmp_path, f'[subject_codes]\nQQ = "cs.AI"\n{code} = "cs.LG"\n')
-    done = _cli(tmp_path, ["quarantine", "list", "--config", config])
+    config = _config(tmp_path, f'[subject_codes]\nQQ = "cs.AI"\n{text} = "cs.LG"\n')
+    done = _cli(tmp_path, ["quarantine", "list", "--config", config], **variables)
     assert done.returncode == 1
-    shown = repr(code[1:-1].replace("\\t", "\t"))
     assert done.stderr.splitlines() == [
         f"error: {config}: [subject_codes]: code {shown}: a blank code; give the code a page writes"
     ]
 
 
-def test_a_blank_subject_code_in_the_variable_is_refused_naming_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", ["", '[subject_codes]\nQQ = "cs.AI"\n'])
+def test_a_blank_subject_code_in_the_variable_is_refused_naming_it(
+    tmp_path: Path, text: str
+) -> None:
     done = _cli(
         tmp_path,
-        ["quarantine", "list", "--config", _config(tmp_path)],
+        ["quarantine", "list", "--config", _config(tmp_path, text)],
         SCHOLARKG_SUBJECT_CODES='{" ": "cs.AI"}',
     )
     assert done.returncode == 1
@@ -124,3 +135,68 @@ def test_a_blank_subject_code_in_the_variable_is_refused_naming_it(tmp_path: Pat
         "error: environment SCHOLARKG_SUBJECT_CODES: [subject_codes]: code ' ': a blank code; "
         "give the code a page writes"
     ]
+
+
+_OVERRIDE = "[arxiv] overrides: 'A title' = 'no-id' is not an arXiv id"
+_MERGE = "[people]: [people.merge] 'A B': not a name key"
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "value", "problem"),
+    [
+        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP", '{"contact": "a@b.org"}', None),
+        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE", "{tmp}/store", None),
+        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE__READ_TIMEOUT", "5", None),
+        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP__JITTER", "0.5", None),
+        (
+            '[arxiv.overrides]\n"A title" = "no-id"\n',
+            "SCHOLARKG_ARXIV__OVERRIDES",
+            '{"Other": "2101.00001"}',
+            _OVERRIDE,
+        ),
+        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE__MERGE", '{"c-d": "e-f"}', _MERGE),
+        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE", '{"split": {}}', _MERGE),
+    ],
+)
+def test_a_bad_value_the_file_gave_names_the_file_though_a_variable_sets_its_section(
+    tmp_path: Path, text: str, variable: str, value: str, problem: str | None
+) -> None:
+    """Before: the variable was named, any variable setting the key's section (or table, or
+    ``SCHOLARKG_STORE``, the store's path) though it gave only good values."""
+    config = _config(tmp_path, text)
+    given = {variable: value.replace("{tmp}", str(tmp_path))}
+    done = _cli(tmp_path, ["quarantine", "list", "--config", config], **given)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    section, key = text.split("\n")[:2]
+    problem = problem or f"{section} {key.split(' = ')[0]} must be"
+    assert line.startswith(f"error: {config}: {problem}"), line
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "problem"),
+    [
+        ('[http]\ncontact = "a@b.org"\n', {"SCHOLARKG_HTTP": '{"max_retries": -1}'}, None),
+        ("[store]\nread_timeout = 5\n", {"SCHOLARKG_STORE__CONNECT_TIMEOUT": "0"}, None),
+        (
+            '[arxiv.overrides]\nOther = "2101.00001"\n',
+            {"SCHOLARKG_ARXIV__OVERRIDES": '{"A title": "no-id"}'},
+            _OVERRIDE,
+        ),
+        (
+            '[people.merge]\nc-d = "e-f"\n',
+            {"SCHOLARKG_PEOPLE__MERGE": '{"A B": "a-b"}', "SCHOLARKG_PEOPLE": '{"split": {}}'},
+            _MERGE,
+        ),
+    ],
+)
+def test_a_bad_value_a_variable_gave_names_it_though_the_file_sets_its_section(
+    tmp_path: Path, text: str, variables: dict[str, str], problem: str | None
+) -> None:
+    config = _config(tmp_path, text)
+    done = _cli(tmp_path, ["quarantine", "list", "--config", config], **variables)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    name = next(iter(variables))
+    assert line.startswith(f"error: environment {name}: {problem or '['}"), line
+    assert f"{name}: {problem}" in line if problem else " must be " in line
