@@ -99,28 +99,103 @@ def test_the_sections_json_giving_the_same_value_is_no_error(tmp_path: Path) -> 
     assert (done.returncode, done.stderr) == (0, "")
 
 
-@pytest.mark.parametrize("code", ['""', '"  "', '"\\t"'])
-def test_a_blank_subject_code_in_the_file_is_refused_naming_the_file_and_key(
-    tmp_path: Path, code: str
+_CODES = '{"XX": "cs.AI"}'
+_BLANK = '{" ": "cs.AI"}'
+
+
+@pytest.mark.parametrize(
+    ("codes", "variable", "shown"),
+    [
+        ('"" = "cs.LG"', "", "''"),
+        ('"  " = "cs.LG"', "", "'  '"),
+        ('"\\t" = "cs.LG"', "", "'\\t'"),
+        ('" " = "cs.LG"', _CODES, "' '"),  # before: named the variable, which gave good codes
+        ("", _BLANK, "' '"),
+        ('XY = "cs.LG"', _BLANK, "' '"),
+    ],
+)
+def test_a_blank_subject_code_is_refused_naming_the_file_or_variable_that_gave_it(
+    tmp_path: Path, codes: str, variable: str, shown: str
 ) -> None:
     """Before: accepted, a code no profile page writes mapped to a category."""
-    config = _config(tmp_path, f'[subject_codes]\nQQ = "cs.AI"\n{code} = "cs.LG"\n')
-    done = _cli(tmp_path, ["quarantine", "list", "--config", config])
-    assert done.returncode == 1
-    shown = repr(code[1:-1].replace("\\t", "\t"))
-    assert done.stderr.splitlines() == [
-        f"error: {config}: [subject_codes]: code {shown}: a blank code; give the code a page writes"
-    ]
-
-
-def test_a_blank_subject_code_in_the_variable_is_refused_naming_it(tmp_path: Path) -> None:
+    config = _config(tmp_path, f'[subject_codes]\nQQ = "cs.AI"\n{codes}\n')
     done = _cli(
-        tmp_path,
-        ["quarantine", "list", "--config", _config(tmp_path)],
-        SCHOLARKG_SUBJECT_CODES='{" ": "cs.AI"}',
+        tmp_path, ["quarantine", "list", "--config", config], SCHOLARKG_SUBJECT_CODES=variable
     )
     assert done.returncode == 1
+    origin = "environment SCHOLARKG_SUBJECT_CODES" if variable == _BLANK else config
     assert done.stderr.splitlines() == [
-        "error: environment SCHOLARKG_SUBJECT_CODES: [subject_codes]: code ' ': a blank code; "
-        "give the code a page writes"
+        f"error: {origin}: [subject_codes]: code {shown}: a blank code; give the code a page writes"
     ]
+
+
+_OVERRIDE = "[arxiv] overrides: 'A title' = 'no-id' is not an arXiv id"
+_MERGE = "[people]: [people.merge] 'A B': not a name key"
+_NIGHTLY = '[schedules.n]\ncron = "0 3 * * *"\n'
+_SCHEDULE = '{"x": {"flow": "build_kg", "cron": "0 4 * * *"}}'
+_RETRIES = "[http] max_retries must be >= 0, got -1"
+_TIMEOUT = "[store] connect_timeout must be > 0, got "
+
+
+@pytest.mark.parametrize(
+    ("text", "variable", "value", "problem"),
+    [
+        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP", '{"contact": "a@b.org"}', _RETRIES),
+        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE", "{tmp}/store", _TIMEOUT),
+        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE__READ_TIMEOUT", "5", _TIMEOUT),
+        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP__JITTER", "0.5", _RETRIES),
+        (
+            '[arxiv.overrides]\n"A title" = "no-id"\n',
+            "SCHOLARKG_ARXIV__OVERRIDES",
+            '{"Other": "2101.00001"}',
+            _OVERRIDE,
+        ),
+        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE__MERGE", '{"c-d": "e-f"}', _MERGE),
+        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE", '{"split": {}}', _MERGE),
+        (
+            f'{_NIGHTLY}flow = "build"\n',
+            "SCHOLARKG_SCHEDULES",
+            _SCHEDULE,
+            "[schedules.n] flow must",
+        ),
+        (_NIGHTLY, "SCHOLARKG_SCHEDULES", _SCHEDULE, "[schedules.n] flow: missing"),
+    ],
+)
+def test_a_bad_value_the_file_gave_names_the_file_though_a_variable_sets_its_section(
+    tmp_path: Path, text: str, variable: str, value: str, problem: str
+) -> None:
+    """Before: the variable was named, any variable setting the key's section (or table, or
+    ``SCHOLARKG_STORE``, the store's path) though it gave only good values."""
+    config = _config(tmp_path, text)
+    given = {variable: value.replace("{tmp}", str(tmp_path))}
+    done = _cli(tmp_path, ["quarantine", "list", "--config", config], **given)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: {config}: {problem}"), line
+
+
+@pytest.mark.parametrize(
+    ("text", "variables", "problem"),
+    [
+        ('[http]\ncontact = "a@b.org"\n', {"SCHOLARKG_HTTP": '{"max_retries": -1}'}, _RETRIES),
+        ("[store]\nread_timeout = 5\n", {"SCHOLARKG_STORE__CONNECT_TIMEOUT": "0"}, _TIMEOUT),
+        (
+            '[arxiv.overrides]\nOther = "2101.00001"\n',
+            {"SCHOLARKG_ARXIV__OVERRIDES": '{"A title": "no-id"}'},
+            _OVERRIDE,
+        ),
+        (  # before: SCHOLARKG_PEOPLE, which gave no reference
+            '[people.merge]\nc-d = "e-f"\n',
+            {"SCHOLARKG_PEOPLE__MERGE": '{"A B": "a-b"}', "SCHOLARKG_PEOPLE": '{"split": {}}'},
+            _MERGE,
+        ),
+    ],
+)
+def test_a_bad_value_a_variable_gave_names_it_though_the_file_sets_its_section(
+    tmp_path: Path, text: str, variables: dict[str, str], problem: str
+) -> None:
+    config = _config(tmp_path, text)
+    done = _cli(tmp_path, ["quarantine", "list", "--config", config], **variables)
+    assert done.returncode == 1
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: environment {next(iter(variables))}: {problem}"), line

@@ -65,13 +65,18 @@ def quarantine_records(
     record an earlier run keeps as a reference to it), its ``kind`` noted when given (a build's
     listed papers: :data:`LISTED`); returns the files written to."""
     by_file: dict[Path, list[tuple[bytes, dict[str, object]]]] = {}
+    before: dict[Path, list[bytes | None]] = {}
     for record in records:
         short = {"source": record.source, "line": record.line, "reason": record.reason}
         path = records_file(root, run_id, record.source)
-        entry = asdict(record) | ({"kind": kind} if kind else {})
+        fields = asdict(record)
+        entry = fields | ({"kind": kind} if kind else {})
         by_file.setdefault(path, []).append((entry_line(entry), short))
+        # its line before kinds were noted: an older build's is referred to (before: kept again)
+        before.setdefault(path, []).append(entry_line(fields) if kind else None)
     for path, entries in by_file.items():
-        keep(path.parent.parent, path.parent.name, path.name, entries, what="quarantined record")
+        folder, run, what = path.parent.parent, path.parent.name, "quarantined record"
+        keep(folder, run, path.name, entries, what=what, before=before[path])
     return list(by_file)
 
 
@@ -84,7 +89,7 @@ class Quarantined:
 
 
 def entry_record(data: object) -> QuarantinedRecord | None:
-    """The record a line's JSON value holds (its kind, if noted, aside: :func:`entry_kind`);
+    """The record a line's JSON value holds (its kind, if noted, aside: :func:`build_kind`);
     ``None``: it is not a whole one."""
     if not isinstance(data, dict) or set(data) - {"kind"} != set(_FIELDS):
         return None
@@ -95,10 +100,22 @@ def entry_record(data: object) -> QuarantinedRecord | None:
     return record if ok else None
 
 
-def entry_kind(data: object) -> str | None:
-    """The kind a line's JSON value notes (:data:`LISTED`), or ``None``."""
-    kind = data.get("kind") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) else None
+# How an arXiv answer's entry is kept since the first version: its Atom <entry> element's XML
+_ATOM_ENTRY = re.compile(r"\s*<(?:[A-Za-z_][\w.-]*:)?entry[\s/>]")
+
+
+def build_kind(data: object) -> str | None:
+    """The kind of a line a build kept: :data:`LISTED` or ``None`` (an arXiv answer's entry),
+    as the line notes it; one written before kinds were noted, by what it keeps (before: an
+    arXiv entry, a listed paper too): an entry its Atom ``<entry>`` element, a listed paper its
+    page's text or its title (a build keeps no other records)."""
+    if not isinstance(data, dict):
+        return None
+    if "kind" in data:
+        kind = data["kind"]
+        return kind if isinstance(kind, str) else None
+    text = data.get("text")
+    return None if not isinstance(text, str) or _ATOM_ENTRY.match(text) else LISTED
 
 
 def old_record(path: Path) -> QuarantinedRecord | None:

@@ -72,17 +72,23 @@ def keep(
     entries: Sequence[tuple[bytes, dict[str, Any]]],
     *,
     what: str,
+    before: Sequence[bytes | None] = (),
 ) -> Path:
     """Append ``entries`` ((line, short fields) each) to ``folder/run/name``: an entry another
     run keeps already as a reference to it with its short fields, others as their line (looked up
-    in :mod:`scholarkg.quarantine_index`)."""
+    in :mod:`scholarkg.quarantine_index`). ``before``, beside each entry: the line an earlier
+    version wrote for it, if another (kept by an earlier run, the reference names that line)."""
     from scholarkg.quarantine_index import kept_in  # it reads these files' lines
 
     path = folder / run / name
     shas = [digest(line) for line, _ in entries]
-    known = kept_in(folder, run, name, shas) if folder.is_dir() else {}
+    olds = [digest(old) if old else None for old in before] or [None] * len(entries)
+    looked_for = shas + [old for old in olds if old is not None]
+    known = kept_in(folder, run, name, looked_for) if folder.is_dir() else {}
     lines: list[bytes] = []
-    for (line, short), sha in zip(entries, shas, strict=True):
+    for (line, short), sha, old in zip(entries, shas, olds, strict=True):
+        if sha not in known and old in known:
+            sha = old
         home = known.get(sha)
         lines.append(line if home is None else entry_line({"kept_in": home, "sha": sha, **short}))
     append(path, lines, what=what)

@@ -16,6 +16,7 @@ from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
+from scholarkg.config.origins import error_at, origin
 from scholarkg.config.schema import Settings, declared_keys, named_variables
 from scholarkg.errors import ConfigError
 
@@ -29,8 +30,8 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
     try:
         return Settings(**values)
     except ValidationError as exc:
-        first = tuple(exc.errors(include_url=False)[0]["loc"])
-        raise ConfigError(f"{origin(first, where)}: {first_problem(exc, secret=_secret)}") from None
+        at = error_at(exc.errors(include_url=False)[0])
+        raise ConfigError(f"{origin(at, where)}: {first_problem(exc, secret=_secret)}") from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
     except RecursionError:  # a variable's JSON, read by recursion
@@ -172,24 +173,3 @@ def _secret(loc: Loc) -> bool:
     return len(loc) >= 2 and any(
         marker(field, "secret") for s, k, field in declared_keys() if (s, k) == loc[:2]
     )
-
-
-def origin(loc: Loc, where: Path) -> str:
-    """Where the bad value came from: the variable that set it, else the file."""
-    if not loc:
-        return str(where)
-    section = str(loc[0])
-    # the variables set, by their names in upper case: pydantic-settings reads any case
-    given = {name.upper(): name for name, value in sorted(os.environ.items()) if value.strip()}
-    names = []
-    if len(loc) >= 2:
-        key = str(loc[1])
-        names.append(env_name(section, key))
-        names += [marker(f, "env") for s, k, f in declared_keys() if (s, k) == (section, key)]
-        below = env_name(section, key) + ENV_NESTED  # a key of its table (…__MERGE__<key>)
-        names += [upper for upper in given if upper.startswith(below)]
-    names.append(f"SCHOLARKG_{section.upper()}")
-    for name in names:
-        if name and name.upper() in given:
-            return f"environment {given[name.upper()]}"
-    return str(where)

@@ -17,6 +17,7 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 from scholarkg.config.cron import cron_line
 from scholarkg.errors import ConfigError
@@ -79,6 +80,14 @@ def marker(field: FieldInfo, name: str) -> Any:
 def env_name(section: str, key: str) -> str:
     """``SCHOLARKG_<SECTION>__<KEY>``: the environment variable of every key."""
     return f"{ENV_PREFIX}{section.upper()}{ENV_NESTED}{key.upper()}"
+
+
+def key_problem(at: tuple[str, ...], problem: str) -> PydanticCustomError:
+    """A check of a whole table finding ``problem`` at its key ``at`` (a key, or a table and
+    its key): read as a ValueError's message, its ``at`` lets the loader name the file or the
+    variable that gave that key (:func:`~scholarkg.config.origins.error_at`; before: the
+    table's, any variable setting part of it)."""
+    return PydanticCustomError("value_error", "{error}", {"error": problem, "at": at})
 
 
 def _empty_is_none(value: object) -> object:

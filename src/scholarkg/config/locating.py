@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from scholarkg.config.environment import origin
 from scholarkg.config.fields import marker
+from scholarkg.config.origins import origin
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute

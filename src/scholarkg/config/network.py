@@ -6,7 +6,14 @@ from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 
-from scholarkg.config.fields import HttpUrlText, NonEmptyText, Section, seconds, setting
+from scholarkg.config.fields import (
+    HttpUrlText,
+    NonEmptyText,
+    Section,
+    key_problem,
+    seconds,
+    setting,
+)
 
 MIB = 1024 * 1024
 ARXIV_API_URL = "https://export.arxiv.org/api/query"
@@ -131,7 +138,9 @@ class ArxivConfig(Section):
             try:
                 normalise_arxiv_id(arxiv_id)
             except ParseError:
-                raise ValueError(f"{title!r} = {arxiv_id!r} is not an arXiv id") from None
+                raise key_problem(
+                    (title,), f"{title!r} = {arxiv_id!r} is not an arXiv id"
+                ) from None
         return overrides
 
 

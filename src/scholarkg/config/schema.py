@@ -21,7 +21,14 @@ from pydantic_settings import (
 )
 
 from scholarkg.config import defaults
-from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, Section, marker, whole_settings
+from scholarkg.config.fields import (
+    ENV_NESTED,
+    ENV_PREFIX,
+    Section,
+    key_problem,
+    marker,
+    whole_settings,
+)
 from scholarkg.config.network import ArxivConfig, HttpConfig, Limits
 from scholarkg.config.sections import (
     DataConfig,
@@ -96,7 +103,9 @@ class Settings(BaseSettings):
         profile page can write)."""
         for code in codes if isinstance(codes, Mapping) else ():
             if isinstance(code, str) and not code.strip():
-                raise ValueError(f"code {code!r}: a blank code; give the code a page writes")
+                raise key_problem(
+                    (code,), f"code {code!r}: a blank code; give the code a page writes"
+                )
         return {**defaults.SUBJECT_CODES, **codes} if isinstance(codes, Mapping) else codes
 
     @classmethod

@@ -17,6 +17,7 @@ from scholarkg.config.fields import (
     OptionalText,
     Section,
     TimeZone,
+    key_problem,
     seconds,
     setting,
 )
@@ -223,12 +224,12 @@ class PeopleConfig(Section):
         """Each reference is one (:func:`~scholarkg.identity.overrides.parse_ref`), checked
         as the file is read: a malformed one was found only once the run was under way."""
         from scholarkg.errors import ConfigError
-        from scholarkg.identity.overrides import Overrides
+        from scholarkg.identity.overrides import Overrides, refused_entry
 
         try:
             Overrides.parse(self.merge, self.split)
-        except ConfigError as exc:
-            raise ValueError(str(exc)) from exc
+        except ConfigError as exc:  # named at its entry: the loader names who gave it
+            raise key_problem(refused_entry(self.merge, self.split), str(exc)) from exc
         return self
 
 

@@ -134,6 +134,18 @@ def _not_a_name_key(raw: str) -> str | None:
     return f"{why}; as a key: {folded!r}" if folded else why
 
 
+def refused_entry(merge: Mapping[str, str], split: Mapping[str, str]) -> tuple[str, ...]:
+    """``(table, key)`` of the first ``[people]`` entry :meth:`Overrides.parse` refuses, each
+    parsed alone (its error names the reference, not the table that holds it); ``()``: none."""
+    for table, entries in (("merge", merge), ("split", split)):
+        for key, value in entries.items():
+            try:
+                Overrides.parse(**{"merge": {}, "split": {}, table: {key: value}})
+            except ConfigError:
+                return (table, key)
+    return ()
+
+
 @dataclass(frozen=True)
 class Overrides:
     """The parsed ``[people]`` tables."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scholarkg.quarantine import LISTED, entry_kind, entry_record, run_folder
+from scholarkg.quarantine import LISTED, build_kind, entry_record, run_folder
 from scholarkg.quarantine_graphs import GRAPHS_FILE, entry_graph
 from scholarkg.quarantine_lines import read_entries
 from scholarkg.runs.report import RunReport
@@ -19,7 +19,9 @@ def kept_of_killed(quarantine: Path, report: RunReport) -> None:
     listed papers it quarantined (their kind noted: :data:`~scholarkg.quarantine.LISTED`) are
     added to its papers listed, which its commit noted as the papers it loaded, so its papers
     loaded stay those; its other records are arXiv's entries (before: a build's were left out,
-    as its entries and listed papers could not be told apart)."""
+    as its entries and listed papers could not be told apart). A line an older version wrote
+    notes no kind: it is read from what the line keeps (:func:`~scholarkg.quarantine.build_kind`;
+    before: an arXiv entry)."""
     run = run_folder(report.run_iri.rsplit("/", 1)[-1])
     notes: list[str] = []  # lines that are no entry: not counted, as quarantine list names them
     for _, _, data in read_entries(quarantine / "records", "*.jsonl", notes, run=run):
@@ -28,7 +30,7 @@ def kept_of_killed(quarantine: Path, report: RunReport) -> None:
         report.quarantined += [record.describe()]
         if report.job != "build":
             continue
-        if entry_kind(data) == LISTED:
+        if build_kind(data) == LISTED:
             report.papers += 1
         else:
             report.entries_quarantined += 1
