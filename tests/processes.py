@@ -69,6 +69,15 @@ def state(pid: int) -> str:
         return ""
 
 
+def sleeping_alone(pid: int) -> bool:
+    """Whether ``pid`` is one thread, asleep (``S``): a process whose only thread waits, for
+    an event, a timer, a read (its other threads, a request's, ended)."""
+    try:
+        return state(pid) == "S" and len(list(Path(f"/proc/{pid}/task").iterdir())) == 1
+    except OSError:  # ended while read
+        return False
+
+
 def wait_held(process: subprocess.Popen[Any], shown: Callable[[], object]) -> None:
     """Until ``process`` holds itself (SIGSTOP: helpers/killed_at.py with ``KILLED_BY=STOP``);
     fails with ``shown()`` if it ends first."""
