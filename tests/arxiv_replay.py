@@ -29,13 +29,14 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
 from arxiv_assembled import Entry, assembled_feed
+from loopback import LoopbackServer
 from scholarkg.extract.http_policy import HttpPolicy
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
@@ -214,8 +215,7 @@ class ReplayServer:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = LoopbackServer(Handler)
         self._server.block_on_close = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True

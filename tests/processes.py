@@ -11,6 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+STACKS = "Current thread "  # faulthandler's last stack: the dump is whole
+SHOWN_BOUND = 60.0  # only catches a process that never ends or output never passed on
+
 
 def _stat_fields_of(entry: Path) -> list[str]:
     """The fields of ``<entry>/stat`` (a process's or a thread's folder in /proc) after the
@@ -64,6 +67,15 @@ def state(pid: int) -> str:
         return _stat_fields(pid)[0]
     except (OSError, IndexError):
         return ""
+
+
+def sleeping_alone(pid: int) -> bool:
+    """Whether ``pid`` is one thread, asleep (``S``): a process whose only thread waits, for
+    an event, a timer, a read (its other threads, a request's, ended)."""
+    try:
+        return state(pid) == "S" and len(list(Path(f"/proc/{pid}/task").iterdir())) == 1
+    except OSError:  # ended while read
+        return False
 
 
 def wait_held(process: subprocess.Popen[Any], shown: Callable[[], object]) -> None:
@@ -141,7 +153,7 @@ def wait_shown(process: subprocess.Popen[Any], bound: float, err: Callable[[], s
     except subprocess.TimeoutExpired:
         threads = threads_shown(process.pid)
         spawned = descendants(process.pid)
-        _abort(process)
+        _abort(process.pid)
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:  # in the kernel, not taking signals
@@ -159,8 +171,8 @@ def where(process: subprocess.Popen[str]) -> str:
     SIGABRT (the process ends), on its stderr (or its stdout, stderr sent there)."""
     threads = threads_shown(process.pid)
     spawned = descendants(process.pid)
-    _abort(process)
-    deadline = time.monotonic() + 60
+    _abort(process.pid)
+    deadline = time.monotonic() + SHOWN_BOUND
     while True:
         try:
             out, err = process.communicate(timeout=1)
@@ -178,6 +190,27 @@ def where(process: subprocess.Popen[str]) -> str:
     return f"pid {process.pid} {process.args!r}:\n{threads}\n{shown[-20000:]}"
 
 
+def where_pid(pid: int, output: Callable[[], str]) -> str:
+    """Where ``pid`` is, a process the test did not start (the flow run Prefect's runner
+    started for a served deployment), as :func:`where` shows one: its threads, then the Python
+    stacks faulthandler writes at SIGABRT (the process ends) to its stderr, which whoever
+    reads it (the runner) passes on to ``output()``, read until it holds them. The process and
+    its own are killed. Before, such a run's hang said only that its Prefect state never
+    became final."""
+    threads = threads_shown(pid)
+    spawned = descendants(pid)
+    _abort(pid)
+    deadline = time.monotonic() + SHOWN_BOUND
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)  # a poll, not a wait for time to pass
+    _kill({pid, *spawned})  # in the kernel, not taking signals
+    shown = output()
+    while STACKS not in shown and time.monotonic() < deadline:
+        time.sleep(0.05)
+        shown = output()
+    return f"pid {pid}:\n{threads}\n{shown[-20000:]}"
+
+
 def kill_run(process: subprocess.Popen[Any]) -> None:
     """SIGKILL a run still running (a test that failed) and its processes: a held worker would
     outlive its run, its pipes open."""
@@ -187,12 +220,12 @@ def kill_run(process: subprocess.Popen[Any]) -> None:
         process.wait(timeout=60)
 
 
-def _abort(process: subprocess.Popen[Any]) -> None:
+def _abort(pid: int) -> None:
     """SIGABRT: with ``PYTHONFAULTHANDLER=1``, each Python thread's stack on stderr, then the
     end."""
     for sent in (signal.SIGABRT, signal.SIGCONT):  # SIGCONT: a stopped one takes the SIGABRT
         with contextlib.suppress(ProcessLookupError):
-            os.kill(process.pid, sent)
+            os.kill(pid, sent)
 
 
 def _kill(spawned: set[int]) -> None:

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import write_config
 from loopback import Drip
-from processes import children
+from processes import children, where_pid
 from samples import ROOT, SAMPLE_PROFILE
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, serving
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 AT_START = Path(__file__).parent / "helpers" / "at_start"
 SLOW_SOURCE = {"read_timeout": 30.0, "min_interval": 0.0}
+# faulthandler in the served runs: a hang's failure shows the run's Python stacks (hung)
+FAULTS = {"PYTHONFAULTHANDLER": "1"}
 # a deployment of each case's own: the session's Prefect API keeps every test's deployments,
 # and one named as another test's would be run there with that test's parameters
 SCHEDULE = """
@@ -61,42 +63,71 @@ def waiting_at(point: str) -> dict[str, str]:
     """The environment in which a served deployment's flow run waits at ``point`` (a
     ``helpers/killed_at.py`` point) until it is asked to stop (helpers/at_start)."""
     paths = [str(AT_START), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {"PYTHONPATH": os.pathsep.join(paths), "KILLED_AT": point, "KILLED_BY": "WAIT"}
+    return {
+        "PYTHONPATH": os.pathsep.join(paths),
+        "KILLED_AT": point,
+        "KILLED_BY": "WAIT",
+        **FAULTS,
+    }
+
+
+def hung(what: str, serve: subprocess.Popen[bytes], log: Path) -> AssertionError:
+    """A failure saying ``what`` did not happen in its bound, and where the flow run was: the
+    threads and Python stacks of each run's process the ``serve`` runner started
+    (:func:`processes.where_pid`; the runner passes a run's stderr on to its ``log``). Before,
+    a hang said only ``what``."""
+    runs = sorted(children(serve.pid))
+    shown = [where_pid(run, lambda: log.read_text(errors="replace")) for run in runs]
+    shown = shown or ["none running:\n" + log.read_text(errors="replace")[-20000:]]
+    return AssertionError(f"{what}; the flow run's process, " + "\n".join(shown))
+
+
+def the_run(serve: subprocess.Popen[bytes], log: Path) -> int:
+    """The flow run's process: the runner starts one process per flow run."""
+    runs = children(serve.pid)
+    assert len(runs) == 1, (runs, log.read_text(errors="replace")[-4000:])
+    return runs.pop()
 
 
 def wait_for_line(log: Path, line: str, serve: subprocess.Popen[bytes]) -> None:
     """Until the served flow run's ``log`` holds ``line``; fails if the serving ends first."""
     deadline = time.monotonic() + BOUND_SECONDS  # only catches a hang
     while line not in log.read_text(errors="replace").splitlines():
-        shown = log.read_text(errors="replace")[-4000:]
-        assert serve.poll() is None and time.monotonic() < deadline, shown
+        assert serve.poll() is None, log.read_text(errors="replace")[-4000:]
+        if time.monotonic() > deadline:
+            raise hung(f"no {line!r} in the log", serve, log)
         time.sleep(0.05)  # a poll, not a wait for time to pass
 
 
-def _final_state(flow_run_id: UUID) -> State[Any]:
+def _final_state(flow_run_id: UUID, serve: subprocess.Popen[bytes], log: Path) -> State[Any]:
+    """The flow run's final state, read from the API; one not final in the bound fails as
+    :func:`hung`, with the last state read."""
     from prefect.client.orchestration import get_client
 
     deadline = time.monotonic() + BOUND_SECONDS
+    state = None
     with get_client(sync_client=True) as client:
         while time.monotonic() < deadline:
             state = client.read_flow_run(flow_run_id).state
             if state is not None and state.is_final():
                 return state
             time.sleep(0.5)
-    raise AssertionError("the cancelled flow run never reached a final state")
+    raise hung(f"the flow run never reached a final state (last: {state!r})", serve, log)
 
 
 def stopped(
     stop_it: Callable[[UUID, subprocess.Popen[bytes]], None],
     flow_run_id: UUID,
     serve: subprocess.Popen[bytes],
+    log: Path,
 ) -> State[Any]:
     """The flow run's final state once ``stop_it`` stopped it and its process ended (all it
     logged is in the log then)."""
-    [run] = children(serve.pid)  # the runner starts one process per flow run
+    run = the_run(serve, log)
     stop_it(flow_run_id, serve)
-    state = _final_state(flow_run_id)
-    assert not still_running({run}), "the stopped flow run's process did not end"
+    state = _final_state(flow_run_id, serve, log)
+    if still_running({run}):
+        raise hung("the stopped flow run's process did not end", serve, log)
     return state
 
 
@@ -143,10 +174,10 @@ def test_a_stopped_deployment_run_ends_cancelled_and_the_next_run_completes(
         handle.write(SCHEDULE.format(name=stop_it.__name__.replace("_", "-")))
     deployment = f"build_kg/test-{stop_it.__name__.replace('_', '-')}"
     try:
-        with serving(config, tmp_path, deployment) as (process, log):
+        with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
             flow_run = run_deployment(deployment, timeout=0)
             assert drip.asked.wait(BOUND_SECONDS), log.read_text(errors="replace")[-4000:]
-            state = stopped(stop_it, flow_run.id, process)
+            state = stopped(stop_it, flow_run.id, process, log)
     finally:
         drip.stop()
     logged = log.read_text(errors="replace")
@@ -189,7 +220,7 @@ def test_a_cancelled_snapshot_load_stops_cleanly_and_ends_cancelled(tmp_path: Pa
     with serving(config, tmp_path, deployment, extra=waiting_at(THIRD_CHUNK)) as (process, log):
         flow_run = run_deployment(deployment, timeout=0)
         wait_for_line(log, waiting, process)
-        state = stopped(cancel_in_prefect, flow_run.id, process)
+        state = stopped(cancel_in_prefect, flow_run.id, process, log)
     logged = log.read_text(errors="replace")
     shown = logged[-4000:]
     assert logged.splitlines().count(waiting) == 1, shown  # the run's own process only
@@ -231,13 +262,13 @@ def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
         )
     deployment = f"harvest_arxiv/test-harvest-{name}"
     try:
-        with serving(config, tmp_path, deployment) as (process, log):
+        with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
             flow_run = run_deployment(deployment, timeout=0)
             deadline = time.monotonic() + BOUND_SECONDS
             while not server.requests_to("/oai") and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
-            state = stopped(stop_it, flow_run.id, process)
+            state = stopped(stop_it, flow_run.id, process, log)
     finally:
         server.stop()
     logged = log.read_text(errors="replace")

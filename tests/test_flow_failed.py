@@ -14,7 +14,7 @@ from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from processes import children
 from samples import SAMPLE_PROFILE
-from test_flow_cancel import _final_state
+from test_flow_cancel import FAULTS, _final_state
 from test_schedules import serving
 from test_stop import still_running
 
@@ -46,9 +46,9 @@ def test_a_failed_deployment_run_ends_on_its_failure_reason(tmp_path: Path) -> N
         handle.write('[schedules.test-failed]\nflow = "build_kg"\ncron = "15 2 * * 1-5"\n')
         handle.write("parameters = {}\n")
     deployment = "build_kg/test-failed"
-    with serving(config, tmp_path, deployment) as (process, log):
+    with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
         flow_run = run_deployment(deployment, timeout=0)
-        state = _final_state(flow_run.id)
+        state = _final_state(flow_run.id, process, log)
         assert not still_running(children(process.pid)), "the run's process did not end"
     logged = log.read_text(errors="replace")
     assert state.is_failed(), (state, logged[-4000:])
@@ -169,9 +169,9 @@ def test_a_failed_harvest_deployment_run_ends_on_its_failure_reason(tmp_path: Pa
         )
     deployment = "harvest_arxiv/test-failed-harvest"
     try:
-        with serving(config, tmp_path, deployment) as (process, log):
+        with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
             flow_run = run_deployment(deployment, timeout=0)
-            state = _final_state(flow_run.id)
+            state = _final_state(flow_run.id, process, log)
             assert not still_running(children(process.pid)), "the run's process did not end"
     finally:
         server.stop()

@@ -15,7 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 import pytest
@@ -23,11 +23,14 @@ import pytest
 from building import content
 from conftest import write_config
 from loopback import Drip
-from processes import alive, children, wait_held, wait_shown
+from processes import alive, children, sleeping_alone, wait_held, wait_shown
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from test_disk_full import held_quads
+
+if TYPE_CHECKING:
+    from arxiv_replay import ReplayServer
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 BOUND = 60.0  # an upper bound that only catches a hang, never a timing assertion
@@ -262,6 +265,11 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def answered(server: ReplayServer) -> bool:
+    """Whether ``server`` has written an answer to ``/api/query``."""
+    return any(r.finished is not None for r in server.requests_to("/api/query"))
+
+
 def test_sigterm_ends_a_long_back_off_wait_at_once(tmp_path: Path) -> None:
     """arXiv answers 503 with Retry-After: 100 s (within [http] backoff_max): the run waits,
     and SIGTERM ends the wait and the run at once, not when the 100 s are over."""
@@ -282,10 +290,11 @@ def test_sigterm_ends_a_long_back_off_wait_at_once(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
         )  # fmt: skip
         deadline = time.monotonic() + BOUND
-        while not server.requests_to("/api/query") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.requests_to("/api/query"), "the run never asked arXiv"
-        time.sleep(0.5)  # into the wait (a signal before it is honoured just as well)
+        # into the wait: the 503 answered, the request's thread ended, the run asleep. Before,
+        # a 0.5 s sleep, which a busy machine could outlast before the wait began
+        while not (answered(server) and sleeping_alone(process.pid)):
+            assert process.poll() is None and time.monotonic() < deadline, "it never waited"
+            time.sleep(0.01)  # a poll, not a wait for time to pass
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=BOUND)  # well before the 100 s are over
         assert process.returncode == 128 + signal.SIGTERM
