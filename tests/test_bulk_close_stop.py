@@ -39,6 +39,9 @@ from scholarkg.load.changes import ChangeSet
 from scholarkg.load.manifest import Manifest
 from scholarkg.load.payload import make_payload
 from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.context import RunContext
+from scholarkg.runs.cut_short import stop_run
+from scholarkg.runs.loading import Loading
 from scholarkg.store.embedded import EmbeddedStore
 from test_stop import (
     BOUND,
@@ -49,6 +52,7 @@ from test_stop import (
     uninterrupted,  # noqa: F401 - the module's fixture, used here too
 )
 
+GRAPH = "https://w3id.org/scholarkg/id/graph/arxiv/"
 HELD_IN_CLOSE = Path(__file__).parent / "helpers" / "loader_held_in_close.py"
 CHUNK = 50
 
@@ -193,3 +197,42 @@ def test_a_stop_ends_the_close_and_the_loader_takes_no_further_chunk(tmp_path: P
             assert manifest.known([p.iri for p in payloads]) == {}
         finally:
             manifest.close()
+
+
+def test_a_stopped_run_whose_loader_thread_does_not_end_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped while its loader thread is held in a chunk past ``abort_deadline``: the run's
+    report gives the store error naming the thread, no run record is written over a store still
+    being written, and the stop goes on to its report (before: the thread was left running
+    without a word)."""
+    entered, release = threading.Event(), threading.Event()
+    init, take = BulkLoader.__init__, BulkLoader._take
+
+    def short(self: BulkLoader, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **{**kwargs, "abort_deadline": 0.5})
+
+    def held(self: BulkLoader, chunk: Any) -> None:
+        entered.set()
+        release.wait(BOUND)
+        take(self, chunk)
+
+    monkeypatch.setattr(BulkLoader, "__init__", short)
+    monkeypatch.setattr(BulkLoader, "_take", held)
+    config = load_config(write_config(tmp_path, []))
+    with RunContext(config, "snapshot") as ctx:
+        loading = Loading(ctx, bulk=True)
+        try:
+            loading.add([make_payload(f"{GRAPH}1", "arxiv", [(f"<{GRAPH}1>", "<urn:p>", '"o"')])])
+            assert entered.wait(BOUND)
+            stop_run(ctx, loading, Interrupted("stop requested (SIGTERM/SIGINT)"))
+        finally:
+            release.set()
+            loader = loading._loader
+            assert isinstance(loader, BulkLoader)
+            loader._loop._thread.join(BOUND)  # ends once let go, before the store closes
+    report = ctx.report
+    assert report.interrupted and report.store_error is not None, report.summary_lines()
+    assert "\n" not in report.store_error
+    assert "bulk loader's thread (scholarkg-loader) did not end" in report.store_error
+    assert "run record" not in report.run_graphs
