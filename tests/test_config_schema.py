@@ -85,6 +85,21 @@ def test_defaults_equal_the_generated_default_toml() -> None:
     assert load_config(DEFAULT_TOML) == load_config()  # the reference reads as no file at all
 
 
+def test_default_toml_describes_each_section_whole() -> None:
+    """Each section's comment in default.toml is its docstring's first paragraph, a whole
+    sentence (before: its first line; ``[runner]``'s ended "how long a run waits on its")."""
+    from scholarkg.config.schema import sections
+
+    said = set()  # each section's comment, its lines joined
+    for block in DEFAULT_TOML.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.splitlines()
+        comment = lines[: next(i for i, x in enumerate([*lines, ""]) if not x.startswith("#"))]
+        said.add(" ".join(line.removeprefix("# ") for line in comment))
+    for name, model in sections():
+        summary = " ".join((model.__doc__ or "").split("\n\n")[0].split()).replace("``", "")
+        assert summary in said and summary.endswith("."), (name, summary)
+
+
 def test_reference_table_has_every_key_and_its_variables() -> None:
     table = REFERENCE_MD.read_text(encoding="utf-8")
     for section, key, _ in declared_keys():

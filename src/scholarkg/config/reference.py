@@ -71,11 +71,17 @@ def _described(field: FieldInfo) -> list[str]:
     return _comments(f"{field.description}" + (f" (also {named})" if named else ""))
 
 
+def _summary(doc: str) -> str:
+    """A section's docstring's first paragraph, as one line (before: its first line, so a
+    sentence running on was cut: ``[runner]``'s ended "how long a run waits on its")."""
+    return " ".join(doc.split("\n\n")[0].split())
+
+
 def _section_lines(name: str, model: type[BaseModel]) -> Iterator[str]:
     fields = model.model_fields
     scalars = {k: f for k, f in fields.items() if not _is_table(f)}
     yield ""
-    yield from _comments((model.__doc__ or "").split("\n")[0])
+    yield from _comments(_summary(model.__doc__ or ""))
     if scalars:
         yield f"[{name}]"
     for key, field in scalars.items():

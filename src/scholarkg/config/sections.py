@@ -260,12 +260,19 @@ class PublishConfig(Section):
 
 
 class RunnerConfig(Section):
-    """``[runner]``: which Prefect task runner the flows use, and how long a run waits on its
-    worker processes."""
+    """``[runner]``: a snapshot load's worker processes (how many, how long each is waited
+    on) and the Prefect task runner of the flows."""
 
-    kind: RunnerKind = setting("threads", "threads, or dask (pip install 'scholarkg[dask]')")
+    kind: RunnerKind = setting(
+        "threads",
+        "the flows' Prefect task runner: threads, or dask (pip install 'scholarkg[dask]')",
+    )
     max_workers: int = setting(
-        2, "threads, or workers of a local Dask cluster", ge=1, le=WORKERS_MAX
+        2,
+        "a snapshot load's worker processes (parsing, mapping, SHACL), and the flows' threads or "
+        "the workers of their local Dask cluster",
+        ge=1,
+        le=WORKERS_MAX,
     )
     dask_address: OptionalText = setting(
         None, "a running Dask scheduler (tcp://host:8786); none: a local cluster"

@@ -23,17 +23,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from scholarkg.errors import LoadError, ScholarKGError
+from scholarkg.errors import ScholarKGError
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.commit_mark import CommitMark, note_commit
 from scholarkg.load.contents import nquads
 from scholarkg.load.held_graphs import held_before, write_changed
+from scholarkg.load.loader_thread import ABORT_DEADLINE, IDLE_DEADLINE, LoaderThread
 from scholarkg.load.manifest import ChunkCounts, Manifest
 from scholarkg.load.new_graphs import REQUEST_BYTES, NewGraphs
 from scholarkg.load.payload import (
@@ -71,9 +71,13 @@ class BulkLoader:
         changes: ChangeSet,
         segment_quads: int = 250_000,
         queue_chunks: int = 4,
+        stop: threading.Event | None = None,
+        idle_deadline: float = IDLE_DEADLINE,
+        abort_deadline: float = ABORT_DEADLINE,
     ) -> None:
         """``open_manifest`` opens the store's manifest in the loader thread (an SQLite
-        connection belongs to the thread that opened it)."""
+        connection belongs to the thread that opened it). ``stop``: the run's (set by a
+        SIGTERM); the deadlines: :class:`~scholarkg.load.loader_thread.LoaderThread`'s."""
         self.store, self.open_manifest = store, open_manifest
         self.run_iri, self.when = run_iri, when
         self.segment_quads = segment_quads
@@ -82,8 +86,6 @@ class BulkLoader:
         self.new_graphs = NewGraphs(store)  # a segment's graphs the store does not hold
         native = self.new_graphs.native
         self.fresh = native is not None and next(iter(native.named_graphs()), None) is None
-        self._inbox: queue.Queue[_Chunk | None] = queue.Queue(maxsize=queue_chunks)
-        self._error: BaseException | None = None
         self._changed: list[tuple[GraphPayload, int]] = []  # with the quads noted before
         self._noted: list[tuple[str, str, int]] = []  # manifest rows of this chunk's new graphs
         self._segment = SegmentTally()  # counted once the store holds it
@@ -92,9 +94,14 @@ class BulkLoader:
         self._quads = 0
         self._skipped = 0  # records of chunks skipped as loaded before (reported apart)
         self._read = 0  # the run's records read as of the last chunk taken (noted in the mark)
-        self._aborting = False
-        self._thread = threading.Thread(target=self._run, name="scholarkg-loader", daemon=True)
-        self._thread.start()
+        self._loop: LoaderThread[_Chunk] = LoaderThread(
+            self._run,
+            queue_items=queue_chunks,
+            stop=stop,
+            idle_deadline=idle_deadline,
+            abort_deadline=abort_deadline,
+        )
+        self._loop.start()
 
     # -- the caller's side --------------------------------------------------------------------
 
@@ -108,52 +115,32 @@ class BulkLoader:
         """Queue a chunk (blocks only while the loader is ``queue_chunks`` chunks behind);
         ``read``: the run's records read with it, noted in the commit mark once it is
         committed."""
-        self._put(_Chunk(payloads, key, counts, read=read))
+        self._loop.put(_Chunk(payloads, key, counts, read=read))
 
     def skipped(self, records: int, read: int | None = None) -> None:
         """A chunk of ``records`` loaded before was skipped (the report counts it): noted in
         the commit mark once what is queued before is committed, with ``read`` (as :meth:`add`)."""
-        self._put(_Chunk([], None, None, skipped=records, read=read))
-
-    def _put(self, chunk: _Chunk | None) -> None:
-        """Queue ``chunk`` (None: the end), waiting in slices for room while the loader thread
-        goes on: its failure raises here (before: :meth:`drop` and :meth:`close` waited for room
-        for ever once the thread had failed with the queue full)."""
-        while True:
-            self._raise_if_failed()
-            if not self._thread.is_alive():  # ended without a word: no room will come
-                raise LoadError("loading stopped: the loader thread ended")
-            try:
-                self._inbox.put(chunk, timeout=0.5)
-                return
-            except queue.Full:
-                continue
+        self._loop.put(_Chunk([], None, None, skipped=records, read=read))
 
     def drop(self, iris: list[str]) -> None:
         """Remove these graphs (and their reports) once what is queued before is written."""
-        self._put(_Chunk([], None, None, tuple(iris)))
+        self._loop.put(_Chunk([], None, None, tuple(iris)))
 
     def close(self) -> LoadTally:
-        """Load what is queued, finish the last segment and return the tally."""
-        self._put(None)
-        self._thread.join()
-        self._raise_if_failed()
+        """Load what is queued, finish the last segment and return the tally. A stop asked for
+        meanwhile raises :class:`~scholarkg.lifecycle.Interrupted` within seconds, the thread
+        ending after the chunk it is writing, its segment not committed: the caller aborts
+        (before: the wait had no end and took no stop, so a SIGTERM during it waited while every
+        queued chunk was loaded and committed). A thread that never ends fails it in one line
+        naming it (:meth:`~scholarkg.load.loader_thread.LoaderThread.wait_ended`)."""
+        self._loop.put(None)
+        self._loop.wait_ended()
         return self.tally
 
     def abort(self) -> None:
-        """Stop after the chunk being written; the unfinished segment is not committed."""
-        self._aborting = True
-        while True:
-            try:
-                self._inbox.get_nowait()
-            except queue.Empty:
-                break
-        self._inbox.put(None)
-        self._thread.join(timeout=60)
-
-    def _raise_if_failed(self) -> None:
-        if self._error is not None:
-            raise LoadError(f"loading stopped: {self._error}") from self._error
+        """Stop after the chunk being written; the unfinished segment is not committed. A
+        thread still writing past ``abort_deadline`` is a :class:`LoadError` naming it."""
+        self._loop.abort()
 
     # -- the loader thread --------------------------------------------------------------------
 
@@ -162,19 +149,20 @@ class BulkLoader:
         try:  # a manifest that cannot be opened fails the load (before: the thread died
             self.manifest = manifest = self.open_manifest()  # unheard, and add() waited)
             self._commit()  # what a run killed before its first segment's commit committed
-            while (chunk := self._inbox.get()) is not None:
-                if self._aborting:
+            while (chunk := self._loop.inbox.get()) is not None:
+                if self._loop.aborting():  # stopped: no chunk after the one being written
                     continue
                 started = time.perf_counter()
                 self._take(chunk)
                 self.seconds += time.perf_counter() - started
-            if self._aborting:  # the new graphs sent so far are written, no changed one
+                self._loop.moved()
+            if self._loop.aborting():  # the new graphs sent so far are written, no changed
                 self.new_graphs.flush()
                 self._segment.settle(self.tally)
                 return
             self._finish_segment()
         except BaseException as exc:  # reported to the caller by add() / close()
-            self._error = exc
+            self._loop.error = exc
             with contextlib.suppress(ScholarKGError, OSError):  # a change set it cannot write
                 self._segment.settle(self.tally, self.store)  # what the store took of it
         finally:
@@ -288,3 +276,4 @@ class BulkLoader:
         self._segment.settle(self.tally)  # held now: counted only once committed
         self._quads = 0
         self._segment_iris = set()
+        self._loop.moved()

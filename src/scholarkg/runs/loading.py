@@ -50,6 +50,7 @@ class Loading:
                     when=ctx.now(),
                     changes=ctx.changes,
                     segment_quads=ctx.config.store.segment_quads,
+                    stop=ctx.stop,  # a SIGTERM ends its waits and its loading within seconds
                 )
             else:
                 self._loader = TransactionalLoader(
@@ -197,7 +198,11 @@ class Loading:
 
     def abort(self) -> None:
         """Stop loading now: a bulk segment in progress is not committed (the graphs of it the
-        store took are counted by :meth:`close`, the next run writes them again)."""
+        store took are counted by :meth:`close`, the next run writes them again). A loader
+        thread that does not end is the run's store failure, in one line naming it."""
         if isinstance(self._loader, BulkLoader):
-            self._loader.abort()
             self._stopped = True
+            try:
+                self._loader.abort()
+            except LoadError as exc:  # its thread still writing: the store's state is unknown
+                self.failed = self.failed or str(exc)
