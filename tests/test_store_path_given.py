@@ -111,7 +111,7 @@ def test_each_part_of_the_data_directory_is_written_once(tmp_path: Path) -> None
     """The parts a store may not be (``DATA_PARTS``) are the parts the configuration names,
     each ``config.<part>_dir`` (before: two lists; ``changes``, where a run keeps its change
     set, had no property, its path written out by the run)."""
-    from scholarkg.config.sections import DATA_PARTS
+    from scholarkg.config.store_section import DATA_PARTS
 
     config = load_config().with_store_path(tmp_path / "store")
     named = {

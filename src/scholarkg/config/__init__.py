@@ -22,25 +22,27 @@ from scholarkg.config.network import (
 )
 from scholarkg.config.schema import Settings, declared_keys, named_variables
 from scholarkg.config.sections import (
-    DataConfig,
     DumpFormatName,
     FlowName,
     IrisConfig,
     PeopleConfig,
     ProfilesConfig,
     PublishConfig,
-    ReplaceVia,
     ReportConfig,
     RunnerConfig,
     RunnerKind,
     ScheduleConfig,
     ShaclConfig,
     ShaclFallback,
+)
+from scholarkg.config.serving import ServeSettings
+from scholarkg.config.store_section import (
+    DataConfig,
+    ReplaceVia,
     SparqlServer,
     StoreConfig,
     StoreKind,
 )
-from scholarkg.config.serving import ServeSettings
 from scholarkg.config.view import Config
 
 __all__ = [

@@ -15,7 +15,9 @@ from pathlib import Path
 from scholarkg.config.environment import build_settings
 from scholarkg.config.file_tables import read_file
 from scholarkg.config.locating import locate_paths
-from scholarkg.config.sections import store_and_data_problem
+from scholarkg.config.store_section import (
+    store_and_data_problem,
+)
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute

@@ -31,7 +31,6 @@ from scholarkg.config.fields import (
 )
 from scholarkg.config.network import ArxivConfig, HttpConfig, Limits
 from scholarkg.config.sections import (
-    DataConfig,
     IrisConfig,
     PeopleConfig,
     ProfilesConfig,
@@ -40,9 +39,12 @@ from scholarkg.config.sections import (
     RunnerConfig,
     ScheduleConfig,
     ShaclConfig,
-    StoreConfig,
 )
 from scholarkg.config.serving import ServeSettings
+from scholarkg.config.store_section import (
+    DataConfig,
+    StoreConfig,
+)
 
 
 class Settings(BaseSettings):

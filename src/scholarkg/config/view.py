@@ -10,16 +10,18 @@ from pathlib import Path
 from scholarkg.config.network import ArxivConfig, HttpConfig, Limits
 from scholarkg.config.schema import Settings
 from scholarkg.config.sections import (
-    DataPart,
     PublishConfig,
     RunnerConfig,
     ScheduleConfig,
     ShaclConfig,
+)
+from scholarkg.config.serving import ServeSettings
+from scholarkg.config.store_section import (
+    DataPart,
     StoreConfig,
     store_and_data_problem,
     store_path_problem,
 )
-from scholarkg.config.serving import ServeSettings
 from scholarkg.errors import ConfigError
 from scholarkg.locations import NOT_UTF8, not_utf8, shown
 
