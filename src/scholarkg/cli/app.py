@@ -10,6 +10,7 @@ with exit code 141, as a process ended by SIGPIPE.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import io
 import os
@@ -53,6 +54,30 @@ class Parser(argparse.ArgumentParser):
             super()._print_message(message, file)
             return
         print(message, end="", flush=True)  # an OSError raised, not dropped
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """As argparse's, except that arguments a command does not know are its usage error,
+        with its usage (before: ``scholarkg query --bogus`` showed the top level's usage and
+        ``scholarkg: error: unrecognized arguments``, as if the option were misplaced)."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """A choice not offered names the nearest one when there is one (``scholarkg quer``:
+        did you mean 'query'?), then every choice, as argparse does."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        offered = ", ".join(repr(c) for c in choices)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise argparse.ArgumentError(
+            action, f"invalid choice: {value!r} ({hint}choose from {offered})"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:

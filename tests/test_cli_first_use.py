@@ -1,0 +1,103 @@
+"""The command line as a new user meets it: the ways to start it, and a mistake answered with
+the command's own usage and the nearest name it knows."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from scholarkg.cli import main
+
+BOUND = 120  # a hang, not a slow machine
+
+
+def test_python_dash_m_scholarkg_is_the_command() -> None:
+    """Before: 'scholarkg' is a package and cannot be directly executed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "scholarkg", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=BOUND,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: scholarkg [-h] [--version] COMMAND ...")
+    assert done.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "prog", "wrong"),
+    [
+        (["query", "--bogus"], "scholarkg query", "--bogus"),
+        (["query", "papers-per-year", "--fromat", "csv"], "scholarkg query", "--fromat csv"),
+        (["arxiv", "fetch", "--jsn", "2104.12255"], "scholarkg arxiv fetch", "--jsn"),
+        (["quarantine", "prune", "--keep", "2", "--all"], "scholarkg quarantine prune", "--all"),
+        (["--bogus", "query"], "scholarkg", "--bogus"),
+    ],
+)
+def test_an_unknown_option_is_its_commands_usage_error(
+    argv: list[str], prog: str, wrong: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: every unknown option showed the top level's usage and `scholarkg: error: …`,
+    whichever command it was given to."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: {prog} ")
+    assert err.splitlines()[-1] == f"{prog}: error: unrecognized arguments: {wrong}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "near"),
+    [
+        (["quer"], "'query'"),
+        (["arxiv", "harvets"], "'harvest'"),
+        (["export", "--format", "ttll"], "'ttl'"),
+        (["arxiv", "harvest", "--prefix", "arxiv"], "'arXiv'"),
+    ],
+)
+def test_a_mistyped_choice_names_the_nearest(
+    argv: list[str], near: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the choices alone, the nearest left for the reader to find."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert f"invalid choice: {argv[-1]!r} (did you mean {near}? choose from " in last
+
+
+def test_a_choice_near_nothing_lists_the_choices_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["zzzz"])
+    assert done.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last.endswith(
+        "invalid choice: 'zzzz' (choose from 'run', 'profile', 'query', "
+        "'export', 'serve', 'arxiv', 'schedule', 'quarantine')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "near"),
+    [
+        ("papers-per-yaer", "; did you mean papers-per-year? (saved: "),
+        ("coauthor", "; did you mean coauthors? (saved: "),
+        ("queries/organisatons.rq", "; did you mean organisations? (saved: "),
+        ("zzzz", " (saved: arxiv-papers, "),
+    ],
+)
+def test_a_saved_query_not_there_names_the_nearest(
+    name: str, near: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: the list of saved queries alone."""
+    config = str(write_config(tmp_path, []))
+    assert main(["query", name, "--config", config]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {name}: no such query file or saved query{near}")
+    assert len(err.splitlines()) == 1
