@@ -32,11 +32,11 @@ def test_python_dash_m_scholarkg_is_the_command() -> None:
 @pytest.mark.parametrize(
     ("argv", "prog", "wrong"),
     [
-        (["query", "--bogus"], "scholarkg query", "--bogus"),
+        (["query", "--list", "--bogus"], "scholarkg query", "--bogus"),
         (["query", "papers-per-year", "--fromat", "csv"], "scholarkg query", "--fromat csv"),
         (["arxiv", "fetch", "--jsn", "2104.12255"], "scholarkg arxiv fetch", "--jsn"),
         (["quarantine", "prune", "--keep", "2", "--all"], "scholarkg quarantine prune", "--all"),
-        (["--bogus", "query"], "scholarkg", "--bogus"),
+        (["--bogus", "query", "--list"], "scholarkg", "--bogus"),
     ],
 )
 def test_an_unknown_option_is_its_commands_usage_error(
@@ -101,3 +101,36 @@ def test_a_saved_query_not_there_names_the_nearest(
     err = capsys.readouterr().err
     assert err.startswith(f"error: {name}: no such query file or saved query{near}")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "last"),
+    [
+        ([], "one of the arguments NAME_OR_FILE --sparql --list is required"),
+        (
+            ["papers-per-year", "--sparql", "ASK {}"],
+            "argument --sparql: not allowed with argument NAME_OR_FILE",
+        ),
+        (["--list", "coauthors"], "argument NAME_OR_FILE: not allowed with argument --list"),
+        (
+            ["coauthors", "--param", "researcher"],
+            "argument --param: 'researcher' is not NAME=VALUE",
+        ),
+        ([""], "argument NAME_OR_FILE: an empty name (see --list for the saved queries)"),
+    ],
+)
+def test_a_query_asked_wrongly_is_a_usage_error(
+    argv: list[str], last: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 2 and the usage, as every other command's usage mistakes (before: exit 1 and
+    `error: give a query file or saved query name, or --sparql TEXT (one of them)` or `--param
+    'researcher': expected NAME=VALUE`; --list ran ignoring the query named beside it, and
+    an empty name said `: is a directory`)."""
+    config = str(write_config(tmp_path, []))
+    with pytest.raises(SystemExit) as done:
+        main(["query", *argv, "--config", config])
+    assert done.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("usage: scholarkg query ")
+    assert captured.err.splitlines()[-1] == f"scholarkg query: error: {last}"
