@@ -134,3 +134,25 @@ def test_a_query_asked_wrongly_is_a_usage_error(
     assert captured.out == ""
     assert captured.err.startswith("usage: scholarkg query ")
     assert captured.err.splitlines()[-1] == f"scholarkg query: error: {last}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "prog", "names"),
+    [
+        ([], "scholarkg", "run, profile, query, export, serve, arxiv, schedule, quarantine"),
+        (["arxiv"], "scholarkg arxiv", "fetch, harvest, load-snapshot"),
+        (["quarantine"], "scholarkg quarantine", "list, prune"),
+    ],
+)
+def test_a_command_left_out_names_the_commands(
+    argv: list[str], prog: str, names: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scholarkg` alone, as a new user first types it (before: `required: COMMAND`, no word
+    of which commands there are)."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"{prog}: error: the following arguments are required: COMMAND (one of {names}; "
+        f"{prog} --help says what each does)"
+    )

@@ -18,7 +18,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, quarantine, query, run, schedule, serve
@@ -65,6 +65,16 @@ class Parser(argparse.ArgumentParser):
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return parsed, extras
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error; one for a command left out names the commands there are
+        (before: ``scholarkg`` alone said ``required: COMMAND`` and left the reader to guess)."""
+        if message.endswith("required: COMMAND"):
+            for action in self._actions:
+                if isinstance(action, argparse._SubParsersAction):
+                    names = ", ".join(action.choices)
+                    message += f" (one of {names}; {self.prog} --help says what each does)"
+        super().error(message)
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
         """A choice not offered names the nearest one when there is one (``scholarkg quer``:
