@@ -156,3 +156,39 @@ def test_a_command_left_out_names_the_commands(
         f"{prog}: error: the following arguments are required: COMMAND (one of {names}; "
         f"{prog} --help says what each does)"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "last"),
+    [
+        (
+            ["--config", "c.toml", "query", "--list"],
+            "scholarkg: error: --config is a command's option: give it after the command "
+            "(scholarkg query --config …)",
+        ),
+        (
+            ["--store=kg", "export"],
+            "scholarkg: error: --store is a command's option: give it after the command "
+            "(scholarkg export --store …)",
+        ),
+        (
+            ["arxiv", "--json", "fetch", "2104.12255"],
+            "scholarkg arxiv: error: --json is a command's option: give it after the command "
+            "(scholarkg arxiv fetch --json …)",
+        ),
+        (
+            ["-v"],
+            "scholarkg: error: -v is a command's option: give it after the command "
+            "(scholarkg COMMAND -v …)",
+        ),
+    ],
+)
+def test_a_commands_option_before_the_command_says_where_it_goes(
+    argv: list[str], last: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before: `scholarkg --config c.toml query` took c.toml for the command (`invalid choice:
+    'c.toml'`), and `--store=kg export` was an unrecognized argument."""
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == last

@@ -61,19 +61,37 @@ class Parser(argparse.ArgumentParser):
         """As argparse's, except that arguments a command does not know are its usage error,
         with its usage (before: ``scholarkg query --bogus`` showed the top level's usage and
         ``scholarkg: error: unrecognized arguments``, as if the option were misplaced)."""
+        self._options_before_the_command(sys.argv[1:] if args is None else args)
         parsed, extras = super().parse_known_args(args, namespace)
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return parsed, extras
 
+    def _options_before_the_command(self, args: Sequence[str]) -> None:
+        """A command's option given before the command (``scholarkg --config c.toml run``) is
+        a usage error saying where it goes (before: ``invalid choice: 'c.toml'``, its value
+        taken for the command)."""
+        commands = _commands(self)
+        if commands is None:
+            return
+        for arg in args:
+            if not arg.startswith("-") or arg == "--":
+                return  # the command, or the end of options
+            name = arg.partition("=")[0]
+            if name not in self._option_string_actions and _known_below(commands, name):
+                command = next((a for a in args if a in commands.choices), "COMMAND")
+                self.error(
+                    f"{name} is a command's option: give it after the command "
+                    f"({self.prog} {command} {name} …)"
+                )
+
     def error(self, message: str) -> NoReturn:
         """argparse's usage error; one for a command left out names the commands there are
         (before: ``scholarkg`` alone said ``required: COMMAND`` and left the reader to guess)."""
-        if message.endswith("required: COMMAND"):
-            for action in self._actions:
-                if isinstance(action, argparse._SubParsersAction):
-                    names = ", ".join(action.choices)
-                    message += f" (one of {names}; {self.prog} --help says what each does)"
+        commands = _commands(self)
+        if message.endswith("required: COMMAND") and commands is not None:
+            names = ", ".join(commands.choices)
+            message += f" (one of {names}; {self.prog} --help says what each does)"
         super().error(message)
 
     def _check_value(self, action: argparse.Action, value: object) -> None:
@@ -88,6 +106,27 @@ class Parser(argparse.ArgumentParser):
         raise argparse.ArgumentError(
             action, f"invalid choice: {value!r} ({hint}choose from {offered})"
         )
+
+
+def _commands(
+    parser: argparse.ArgumentParser,
+) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+    """The commands ``parser`` chooses among, if it does."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def _known_below(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> bool:
+    """Whether an option ``name`` is one of these commands' (or their commands')."""
+    for sub in commands.choices.values():
+        if name in sub._option_string_actions:
+            return True
+        below = _commands(sub)
+        if below is not None and _known_below(below, name):
+            return True
+    return False
 
 
 def build_parser() -> argparse.ArgumentParser:
