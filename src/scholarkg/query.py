@@ -8,6 +8,7 @@ process and formatting its results is :mod:`scholarkg.query_results`.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -141,8 +142,12 @@ def resolve_query(name_or_path: str) -> SavedQuery:
             raise QueryError(f"{name_or_path}: is {what}, not a query file")
         path = saved
     if not path.is_file():
-        known = ", ".join(q.name for q in saved_queries())
-        raise QueryError(f"{name_or_path}: no such query file or saved query (saved: {known})")
+        names = [q.name for q in saved_queries()]
+        near = difflib.get_close_matches(Path(name_or_path).name.removesuffix(".rq"), names, n=1)
+        hint = f"; did you mean {near[0]}?" if near else ""  # before: the list alone
+        raise QueryError(
+            f"{name_or_path}: no such query file or saved query{hint} (saved: {', '.join(names)})"
+        )
     return _read_saved(path)
 
 

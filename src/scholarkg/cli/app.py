@@ -10,6 +10,7 @@ with exit code 141, as a process ended by SIGPIPE.
 from __future__ import annotations
 
 import argparse
+import difflib
 import errno
 import io
 import os
@@ -17,7 +18,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from scholarkg import __version__
 from scholarkg.cli import arxiv, export, profile, quarantine, query, run, schedule, serve
@@ -53,6 +54,79 @@ class Parser(argparse.ArgumentParser):
             super()._print_message(message, file)
             return
         print(message, end="", flush=True)  # an OSError raised, not dropped
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """As argparse's, except that arguments a command does not know are its usage error,
+        with its usage (before: ``scholarkg query --bogus`` showed the top level's usage and
+        ``scholarkg: error: unrecognized arguments``, as if the option were misplaced)."""
+        self._options_before_the_command(sys.argv[1:] if args is None else args)
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
+
+    def _options_before_the_command(self, args: Sequence[str]) -> None:
+        """A command's option given before the command (``scholarkg --config c.toml run``) is
+        a usage error saying where it goes (before: ``invalid choice: 'c.toml'``, its value
+        taken for the command)."""
+        commands = _commands(self)
+        if commands is None:
+            return
+        for arg in args:
+            if not arg.startswith("-") or arg == "--":
+                return  # the command, or the end of options
+            name = arg.partition("=")[0]
+            if name not in self._option_string_actions and _known_below(commands, name):
+                command = next((a for a in args if a in commands.choices), "COMMAND")
+                self.error(
+                    f"{name} is a command's option: give it after the command "
+                    f"({self.prog} {command} {name} …)"
+                )
+
+    def error(self, message: str) -> NoReturn:
+        """argparse's usage error; one for a command left out names the commands there are
+        (before: ``scholarkg`` alone said ``required: COMMAND`` and left the reader to guess)."""
+        commands = _commands(self)
+        if message.endswith("required: COMMAND") and commands is not None:
+            names = ", ".join(commands.choices)
+            message += f" (one of {names}; {self.prog} --help says what each does)"
+        super().error(message)
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """A choice not offered names the nearest one when there is one (``scholarkg quer``:
+        did you mean 'query'?), then every choice, as argparse does."""
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        near = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+        offered = ", ".join(repr(c) for c in choices)
+        hint = f"did you mean {near[0]!r}? " if near else ""
+        raise argparse.ArgumentError(
+            action, f"invalid choice: {value!r} ({hint}choose from {offered})"
+        )
+
+
+def _commands(
+    parser: argparse.ArgumentParser,
+) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+    """The commands ``parser`` chooses among, if it does."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def _known_below(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str) -> bool:
+    """Whether an option ``name`` is one of these commands' (or their commands')."""
+    for sub in commands.choices.values():
+        if name in sub._option_string_actions:
+            return True
+        below = _commands(sub)
+        if below is not None and _known_below(below, name):
+            return True
+    return False
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,14 +31,21 @@ def register(commands: Commands) -> None:
           scholarkg query papers-per-year --format csv
         """,
     )
-    query.add_argument(
-        "query", nargs="?", metavar="NAME_OR_FILE", help="a saved query's name or a .rq file"
+    # one of the three, a usage error otherwise (before: exit 1, no usage; --list ignored
+    # NAME_OR_FILE and --sparql without a word)
+    what = query.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "query",
+        nargs="?",
+        metavar="NAME_OR_FILE",
+        type=_name,
+        help="a saved query's name or a .rq file",
     )
-    query.add_argument(
+    what.add_argument(
         "--sparql",
         metavar="TEXT",
         help="SPARQL text to run instead of a saved query or file "
-        "(default: none; give NAME_OR_FILE or --sparql)",
+        "(default: none; give NAME_OR_FILE, --sparql or --list)",
     )
     query.add_argument(
         "--format",
@@ -51,15 +58,31 @@ def register(commands: Commands) -> None:
         "--param",
         action="append",
         metavar="NAME=VALUE",
+        type=_pair,
         help="bind the query's parameter ?NAME to VALUE; repeatable, one value per NAME "
         "(default: none bound; "
         "--list shows each query's parameters and which are required)",
     )
-    query.add_argument(
+    what.add_argument(
         "--list", action="store_true", help="list the saved queries and their parameters"
     )
     add_store_options(query)
     query.set_defaults(handler=run_query)
+
+
+def _name(value: str) -> str:
+    """An argparse type: a saved query's name or a file, never empty (before: ``query ""``
+    said ``: is a directory``, the working directory's)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("an empty name (see --list for the saved queries)")
+    return value
+
+
+def _pair(value: str) -> str:
+    """An argparse type: a ``NAME=VALUE`` pair (before: exit 1, after the config was read)."""
+    if "=" not in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=VALUE")
+    return value
 
 
 def _params(pairs: Sequence[str]) -> dict[str, str]:
@@ -69,9 +92,7 @@ def _params(pairs: Sequence[str]) -> dict[str, str]:
 
     params: dict[str, str] = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise QueryError(f"--param {pair!r}: expected NAME=VALUE")
+        name, _, value = pair.partition("=")  # NAME=VALUE: _pair checked it
         name = name.strip()
         if name in params:
             raise QueryError(
@@ -126,10 +147,8 @@ def run_query(args: argparse.Namespace) -> int:
     config = load(args, read_only=True)  # a bad config is refused by every command, --list too
     if args.list:
         return _list_saved()
-    if bool(args.sparql) == bool(args.query):
-        raise QueryError("give a query file or saved query name, or --sparql TEXT (one of them)")
     params = _params(args.param or [])
-    if args.sparql:
+    if args.sparql is not None:  # blank text too: said below
         if not holds_query(check_text(args.sparql, "--sparql")):
             raise QueryError("--sparql: no SPARQL query in the text")
         check_parameters(args.sparql, params)
