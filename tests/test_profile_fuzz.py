@@ -53,7 +53,15 @@ HIDDEN = [
 ]  # fmt: skip
 ODD = [*HIDDEN, "\u0301", "\t", "\r", "\r\n", "\x0b", "\x0c", "\x85", "\u2028", "\xa0", "  ", " · "]
 NUMBERS = ["1" + "0" * 400, "1e9", "-5", "0", "", "9" * 20, "1,,2", "\u0663", "\uff11\uff12"]
-DATES = ["0000-00-00", "2024-13-45", "Feb 30, 2024", "Jul 0, 2024", "Jul 19, 0000", "jul 19, 2024"]
+DATES = [
+    "0000-00-00",
+    "2024-13-45",
+    "Feb 30, 2024",
+    "Jul 0, 2024",
+    "Jul 19, 0000",
+    "jul 19, 2024",
+    "JUL 1, 2024",
+]
 FIELDS = [
     *(f"h-index{n}" for n in NUMBERS),
     *(f"{n}papers" for n in NUMBERS),
@@ -199,3 +207,15 @@ def test_a_subject_code_alone_with_a_direction_mark_starts_a_block() -> None:
     [record] = profile.quarantined
     assert record.line == 19 and record.reason.startswith("paper has no date")
     assert len(profile.papers) == PAPERS - 1
+
+
+def test_a_month_in_another_case_after_a_known_code_quarantines_its_paper_alone() -> None:
+    # before: 'LGjul 19, 2024' and 'LGJUL 19, 2024' were no block start: BOND was more of
+    # Gemma 2's abstract, only "page states 25 papers but lists 24" said so
+    for month in ("jul", "JUL"):
+        profile = _with_bond_line(f"LG{month} 19, 2024")
+        assert profile.papers[0].abstract is not None
+        assert "Reinforcement learning" not in profile.papers[0].abstract
+        [record] = profile.quarantined
+        assert (record.line, record.reason) == (19, f"unreadable paper date '{month} 19, 2024'")
+        assert len(profile.papers) == PAPERS - 1

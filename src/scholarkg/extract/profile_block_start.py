@@ -4,12 +4,12 @@ A block starts with a subject code glued to a date (``CLJul 31, 2024``, flagged 
 the paper has code), or a known code apart from a readable date (``CL Jul 31, 2024``,
 ``CL - Jul 31, 2024``); a line of prose so written (``Attention Mar 3, 2020``, ``AI May 3
 agents``) stays text. A known code before a date in digits (``LG2024-07-19``, ``LG 0000-00-00``)
-starts a block too, quarantined for its date: never more of the abstract before. A date's
-month is a whole word (``SuperMario 64`` is no code and date). A line is read so without the
-invisible characters in it (a byte-order mark, a right-to-left or zero-width mark: a page pasted
-together or copied from a right-to-left one) and what is no text (NUL): a block starts there all
-the same, its paper kept, or quarantined for what is no text in its date line, never more of the
-abstract before.
+or glued to a month in another case (``LGjul 19, 2024``) starts a block too, quarantined for its
+date: never more of the abstract before. A date's month is a whole word (``SuperMario 64`` is
+no code and date). A line is read so without the invisible characters in it (a byte-order
+mark, a right-to-left or zero-width mark: a page pasted together or copied from a right-to-left
+one) and what is no text (NUL): a block starts there all the same, its paper kept, or
+quarantined for what is no text in its date line, never more of the abstract before.
 """
 
 from __future__ import annotations
@@ -33,6 +33,11 @@ _MONTH_WORD = (
 # block; a block whose date then fails the strict pattern is quarantined, not merged.
 _BLOCK_START = re.compile(
     rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>{_MONTH_WORD}\.?\s.*\d.*)$"
+)
+# A known code glued to a month in another case (``LGjul 19, 2024``, ``LGJUL 19, 2024``): no
+# date the page writes, but a block's start all the same (block_start), its paper quarantined.
+_ANY_CASE_START = re.compile(
+    rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>(?i:{_MONTH_WORD})\.?\s.*\d.*)$"
 )
 # A code apart from its date (``CL Jul 31, 2024``, ``CL - Jul 31, 2024``): read as the glued
 # form when the code is known and the date readable (block_start). The line is short (48
@@ -84,7 +89,7 @@ def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | 
     glued = _BLOCK_START.match(text)
     if glued is not None:
         return glued
-    digits = _DIGIT_DATE.match(text)
+    digits = _DIGIT_DATE.match(text) or _ANY_CASE_START.match(text)
     if digits is not None and digits["code"] in subject_codes:
         return digits
     apart = _CODE_APART.match(text)
