@@ -219,3 +219,19 @@ def test_a_month_in_another_case_after_a_known_code_quarantines_its_paper_alone(
         [record] = profile.quarantined
         assert (record.line, record.reason) == (19, f"unreadable paper date '{month} 19, 2024'")
         assert len(profile.papers) == PAPERS - 1
+
+
+def test_an_invisible_character_in_the_heading_or_a_metric_line_is_read_past() -> None:
+    # before: '\ufeff25 Papers' (a page pasted after another) was no heading: the page was
+    # refused at its last line, every paper lost; 'h-index\u200e117' and 'LG\u200b' were
+    # unrecognised header lines, the h-index and the subject code left out
+    for old, new in (
+        ("25 Papers\n", "\ufeff25 Papers\n"),
+        ("25 Papers\n", "25 Papers\u200f\n"),
+        ("h-index117", "h-index\u200e117"),
+        ("\nLG\nh-index", "\nLG\u200b\nh-index"),
+    ):
+        profile = parse(encoded(SAMPLE.replace(old, new, 1)))
+        assert (profile.subject_code, profile.metrics.h_index) == ("LG", 117), new
+        assert profile.stated_paper_count == PAPERS
+        assert (len(profile.papers), profile.quarantined, profile.warnings) == (PAPERS, (), ())
