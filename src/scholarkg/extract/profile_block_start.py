@@ -4,17 +4,23 @@ A block starts with a subject code glued to a date (``CLJul 31, 2024``, flagged 
 the paper has code), or a known code apart from a readable date (``CL Jul 31, 2024``,
 ``CL - Jul 31, 2024``); a line of prose so written (``Attention Mar 3, 2020``, ``AI May 3
 agents``) stays text. A known code before a date in digits (``LG2024-07-19``, ``LG 0000-00-00``)
-starts a block too, quarantined for its date: never more of the abstract before. A date's
-month is a whole word (``SuperMario 64`` is no code and date).
+or glued to a month in another case (``LGjul 19, 2024``) starts a block too, quarantined for its
+date: never more of the abstract before. A date's month is a whole word (``SuperMario 64`` is
+no code and date). A line is read so without the invisible characters in it (a byte-order
+mark, a right-to-left or zero-width mark: a page pasted together or copied from a right-to-left
+one) and what is no text (NUL): a block starts there all the same, its paper kept, or
+quarantined for what is no text in its date line, never more of the abstract before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 
 from scholarkg.errors import ParseError
+from scholarkg.extract.textcheck import NOT_TEXT
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # A month as a whole word, abbreviated or in full (``Mar``, ``March``, ``Sept``), never the
@@ -27,6 +33,11 @@ _MONTH_WORD = (
 # block; a block whose date then fails the strict pattern is quarantined, not merged.
 _BLOCK_START = re.compile(
     rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>{_MONTH_WORD}\.?\s.*\d.*)$"
+)
+# A known code glued to a month in another case (``LGjul 19, 2024``, ``LGJUL 19, 2024``): no
+# date the page writes, but a block's start all the same (block_start), its paper quarantined.
+_ANY_CASE_START = re.compile(
+    rf"^(?=.{{6,48}}$)(?P<code>[A-Za-z][A-Za-z.\-]{{0,11}}?)(?P<rest>(?i:{_MONTH_WORD})\.?\s.*\d.*)$"
 )
 # A code apart from its date (``CL Jul 31, 2024``, ``CL - Jul 31, 2024``): read as the glued
 # form when the code is known and the date readable (block_start). The line is short (48
@@ -49,19 +60,36 @@ _DATE_AND_FLAG = re.compile(
 _DATE_AND_ODD_FLAG = re.compile(
     rf"^(?P<date>{_MONTH_WORD}\.?\s+\d{{1,2}},\s*\d{{4}})(?!\d)\s*(?P<flag>\S.*)$"
 )
+# The invisible (format) characters: a byte-order mark, the direction marks and overrides, the
+# zero-width ones, the soft hyphen; every one is in the BMP but the tags (U+E0001, U+E0020-7F)
+# and a few of scripts no block start is written in.
+_INVISIBLE = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
+_HIDDEN = re.compile(f"[{re.escape(_INVISIBLE)}\U000e0001\U000e0020-\U000e007f]|{NOT_TEXT.pattern}")
+# A line longer than this is no block start however many hidden characters it holds (a start
+# is 48 characters at most), so a long abstract line is never rewritten to find out.
+_BARED_CHARS = 256
 _MONTH_NUMBER = {name: i for i, name in enumerate(_MONTHS.split("|"), start=1)}
 A_DAY = dt.timedelta(days=1)
+
+
+def bare(text: str) -> str:
+    """``text`` without its invisible characters and what is no text (``LG\\u200fJul 19, 2024``
+    is ``LGJul 19, 2024``); a line over :data:`_BARED_CHARS` characters as it is."""
+    if len(text) > _BARED_CHARS or text.isprintable():
+        return text
+    return _HIDDEN.sub("", text)
 
 
 def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
     """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
     the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,
     ``CL - Jul 31, 2024``) or before one in digits (``CL2024-07-31``), never prose
-    (``Published Jan 5, 2024``). None: no such line."""
+    (``Published Jan 5, 2024``). None: no such line. The line is read :func:`bare`."""
+    text = bare(text)
     glued = _BLOCK_START.match(text)
     if glued is not None:
         return glued
-    digits = _DIGIT_DATE.match(text)
+    digits = _DIGIT_DATE.match(text) or _ANY_CASE_START.match(text)
     if digits is not None and digits["code"] in subject_codes:
         return digits
     apart = _CODE_APART.match(text)
@@ -75,7 +103,7 @@ def starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str]) 
     missing, quarantined, never more of the abstract before) or a code glued to a date. Where
     a block's title goes (``title_next``), a line that only looks like a start (``ProMarch 2
     Protocol``: no readable date, no known code) is that title."""
-    if text in subject_codes:
+    if bare(text) in subject_codes:
         return True
     start = block_start(text, subject_codes)
     if start is None:

@@ -1,4 +1,8 @@
-"""The header of a profile page: the researcher's name, subject code and metrics."""
+"""The header of a profile page: the researcher's name, subject code and metrics.
+
+A metric or the subject code is read without the invisible characters in its line
+(:func:`~scholarkg.extract.profile_block_start.bare`: ``h-index\u200e117`` is the h-index 117).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
+from scholarkg.extract.profile_block_start import bare
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import fold
 from scholarkg.limits import Limits, check_literal
@@ -58,11 +63,13 @@ class Header:
 
 def is_metric(text: str) -> bool:
     """Whether a header line is a metric (``h-index5``, ``2 papers``, ``12 citations``…)."""
+    text = bare(text)
     return any(p.match(text) for p in _METRICS.values())
 
 
 def _may_be_read(text: str) -> bool:
     """Whether a header line is one :func:`parse_header` reads (a metric, a subject code)."""
+    text = bare(text)
     return bool(_SUBJECT_CODE.match(text)) or any(p.match(text) for p in _METRICS.values())
 
 
@@ -82,7 +89,7 @@ def parse_header(
     if not header.lines:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
     (name_line, name), rest = header.lines[0], header.lines[1:]
-    read_as = next((key for key, pattern in _METRICS.items() if pattern.match(name)), None)
+    read_as = next((key for key, pattern in _METRICS.items() if pattern.match(bare(name))), None)
     if read_as is not None:  # the name line is missing: the header starts with the metrics
         raise ParseError(
             source,
@@ -118,8 +125,9 @@ def parse_header(
     unrecognised = 0
     first_unlisted = last_unlisted = 0  # the lines not warned of one by one
     for number, text in rest:
+        read = bare(text)  # before: a direction mark in 'h-index117' left the metric out
         for key, pattern in _METRICS.items():
-            metric = pattern.match(text)
+            metric = pattern.match(read)
             if metric:
                 value = read_count(metric["n"], source, number)
                 if key == "novelty_percent" and value > 100:  # a share: at most all of it
@@ -136,8 +144,8 @@ def parse_header(
                     stated.setdefault(key, (value, number))
                 break
         else:
-            if not subject_code and _SUBJECT_CODE.match(text):
-                subject_code = text
+            if not subject_code and _SUBJECT_CODE.match(read):
+                subject_code = read
             else:
                 unrecognised += 1
                 if unrecognised <= UNRECOGNISED_SHOWN:
@@ -153,13 +161,13 @@ def parse_header(
             f"{source}: {unrecognised - UNRECOGNISED_SHOWN} more unrecognised header lines "
             f"(lines {first_unlisted}-{last_unlisted}) not listed"
         )
-    if not subject_code and name in subject_codes:
+    if not subject_code and bare(name) in subject_codes:
         # the page's only text line is a known subject code: its name line is missing (a page
         # lists name, code, metrics; no researcher is called 'SE' and has no code line)
         raise ParseError(
             source,
             f"no researcher name: the first line {name!r} is the page's subject code "
-            f"({subject_codes[name]}), not a name",
+            f"({subject_codes[bare(name)]}), not a name",
             line=name_line,
         )
     if not subject_code:

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.page_text import page_lines, read_count, reject_non_profile
-from scholarkg.extract.profile_block_start import A_DAY, starts_block
+from scholarkg.extract.profile_block_start import A_DAY, bare, starts_block
 from scholarkg.extract.profile_header import Header, is_metric, parse_header
 from scholarkg.extract.profile_paper import PaperBlock, parse_paper
 from scholarkg.extract.reasons import quarantine_reason
@@ -118,7 +118,7 @@ def _read_page(lines: Iterable[tuple[int, str]], papers: _Papers) -> tuple[Heade
             stated, in_papers = read_count(heading[2], source, heading[0]), True
         heading = None
         if not in_papers:
-            found = _HEADING.match(text)
+            found = _HEADING.match(bare(text))  # before: '\ufeff25 Papers' was no heading
             if found:
                 heading = (number, text, found["count"])
             else:

@@ -3,9 +3,9 @@ from them (a ParseError, naming the line, for a block to quarantine).
 
 A block that lost a line is refused, not read with its lines moved up: an author of more than
 :data:`NAME_WORDS` words is a sentence (the title or author line missing). A control character
-that is not white space (:mod:`scholarkg.extract.textcheck`) in the title, author line or
-abstract refuses the block, the reason naming the field and the code point; so does a text over
-``[limits] literal_bytes``.
+that is not white space (:mod:`scholarkg.extract.textcheck`) in the date line, title, author
+line or abstract refuses the block, the reason naming the field and the code point; so does a
+text over ``[limits] literal_bytes``.
 """
 
 from __future__ import annotations
@@ -121,6 +121,8 @@ def parse_paper(
     latest: dt.date,
 ) -> ProfilePaper:
     """The paper ``block`` lists; a ParseError naming the line for one to quarantine."""
+    refuse_non_text("date line", (block.line, block.header), source)  # before: NUL in it made
+    # it no block start, its paper more of the abstract before (both papers lost)
     date, has_code = parse_date(block.header, block.line, source, subject_codes, latest)
     match = block_start(block.header, subject_codes)
     assert match is not None  # parse_date refused any other block
