@@ -25,7 +25,7 @@ from prefect.futures import PrefectFuture
 from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
-from scholarkg_flows.run_end import failure_reason, mark_ended
+from scholarkg_flows.run_end import failure_reason, mark_ended, refused
 from scholarkg_flows.runners import runner_label, task_runner_for
 
 from scholarkg.config import Config, load_config
@@ -124,8 +124,14 @@ def build_kg(
     profiles: list[str] | None = None,
     store_path: str | None = None,
 ) -> State[Any]:
-    """Build the knowledge graph from the configured profiles plus any given ones."""
-    config = load_run_config(config_path, store_path)
+    """Build the knowledge graph from the configured profiles plus any given ones. A refusal
+    before the run (a bad setting) ends it Failed on its one line
+    (:func:`~scholarkg_flows.run_end.refused`)."""
+    try:
+        config = load_run_config(config_path, store_path)
+    except ScholarKGError as exc:
+        refusal: State[Any] = refused(exc)
+        return refusal
     label = runner_label(config)
     get_run_logger().info("task runner: %s", label)
     body = build_kg_tasks.with_options(

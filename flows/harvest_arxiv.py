@@ -16,9 +16,11 @@ from prefect.client.schemas.objects import State
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.build_kg import TaskStopped, final_state
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
+from scholarkg_flows.run_end import refused
 
 from scholarkg.clients import archive_for, oai_client
 from scholarkg.config import Config, load_config
+from scholarkg.errors import ScholarKGError
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
 from scholarkg.lifecycle import Interrupted
@@ -61,7 +63,25 @@ def harvest_arxiv(
     again: bool = False,
 ) -> State[Any]:
     """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one;
-    ``again``: from ``from_date``, moving the watermark back to it (``--from DATE --again``)."""
+    ``again``: from ``from_date``, moving the watermark back to it (``--from DATE --again``).
+    A refusal (a bad setting or date, a watermark it cannot go back from) ends the run Failed
+    on its one line (:func:`~scholarkg_flows.run_end.refused`)."""
+    try:
+        return harvest_sets(config_path, set_spec, metadata_prefix, from_date, store_path, again)
+    except ScholarKGError as exc:
+        refusal: State[Any] = refused(exc)
+        return refusal
+
+
+def harvest_sets(
+    config_path: str | None,
+    set_spec: str | None,
+    metadata_prefix: str | None,
+    from_date: str | None,
+    store_path: str | None,
+    again: bool,
+) -> State[Any]:
+    """The body of :func:`harvest_arxiv`: every set harvested, the worst outcome its state."""
     config = load_config(Path(config_path) if config_path else None)
     config = config.with_store_path(Path(store_path) if store_path else None)
     prefix = metadata_prefix or config.arxiv.oai_metadata_prefix

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
 from scholarkg_flows.build_kg import final_state
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
+from scholarkg_flows.run_end import refused
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import LoadError, ScholarKGError
@@ -41,11 +42,17 @@ def load_snapshot(
     store_path: str | None = None,
     chunk_records: int = 1000,
 ) -> State[Any]:
-    """Load (or top up) the store from a snapshot file; chunks already loaded are skipped."""
-    config = load_config(Path(config_path) if config_path else None)
-    config = config.with_store_path(Path(store_path) if store_path else None)
-    with stop_cleanly():  # a Cancel (SIGTERM) stops the job at its next check, reported
-        report = ingest(path, config, chunk_records)
+    """Load (or top up) the store from a snapshot file; chunks already loaded are skipped. A
+    refusal (a bad setting, a snapshot missing or unreadable) ends the run Failed on its one
+    line (:func:`~scholarkg_flows.run_end.refused`)."""
+    try:
+        config = load_config(Path(config_path) if config_path else None)
+        config = config.with_store_path(Path(store_path) if store_path else None)
+        with stop_cleanly():  # a Cancel (SIGTERM) stops the job at its next check, reported
+            report = ingest(path, config, chunk_records)
+    except ScholarKGError as exc:
+        refusal: State[Any] = refused(exc)
+        return refusal
     publish_artifacts(report, key="load-snapshot")
     state: State[Any] = final_state(report)
     return state

@@ -11,14 +11,21 @@ being recorded already. :func:`mark_ended` notes the flow run that its body ende
 one record is dropped for a stopped run and, for a failed one, is the failure's one line (still
 an ERROR: the run failed) with no traceback; any other error of the engine's still shows.
 ``scholarkg run`` asks for the state itself and never gets it.
+
+A run refused before it began (:func:`refused`: a bad setting, a date it cannot harvest from)
+ends the same way: Failed on the refusal's one line, never an ERROR with a traceback.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from prefect.client.schemas.objects import State
 from prefect.context import FlowRunContext
+from prefect.states import Failed
 
+from scholarkg.errors import ScholarKGError
 from scholarkg.runs.report import RunReport
 
 ENGINE_ERROR = "Engine execution exited with unexpected exception"  # prefect.flow_engine.run_flow
@@ -68,3 +75,14 @@ def failure_reason(report: RunReport) -> str:
     first = error if error.startswith(f"{source}:") else f"{source}: {error}"
     more = len(report.failures) - 1
     return f"{first} (and {more} more failed)" if more else first
+
+
+def refused(error: ScholarKGError) -> State[Any]:
+    """The Failed state of a flow run the project's own error refused (a
+    :class:`~scholarkg.errors.ConfigError` before anything ran, a snapshot that is not there):
+    its one line, the error its result (which calling the flow raises). Before: the flow raised
+    it, and Prefect logged "Encountered exception during execution" with a traceback. A bug's
+    exception is not caught: its traceback still shows."""
+    line = str(error)
+    mark_ended(line)
+    return Failed(message=line, data=error)

@@ -67,11 +67,16 @@ def test_the_archived_fetch_time_judges_not_the_clock_and_alike_when_read_again(
     """The recorded page (updated 2017-12-12, 2017-11-26 and 2017-12-13), archived as fetched
     2017-12-11T12:00Z: 2017-12-12 is within the day allowed, 2017-12-13 after it, although both
     are long past by the clock. Fetched again years later (the same bytes), and re-read from
-    the archive, it is judged against the first retrieval still."""
+    the archive, it is judged against the first retrieval still. Its headers' datestamps
+    (2017-12-14, judged alike) are CONSTRUCTED 2017-12-11, within that day."""
     archive = RawArchive(tmp_path / "raw")
     first = dt.datetime(2017, 12, 11, 12, tzinfo=UTC)
-    stored = archive.store(HEP_EX, source=HEP_EX_URL, retrieved_at=first)
-    archive.store(HEP_EX, source=HEP_EX_URL, retrieved_at=dt.datetime(2030, 1, 1, tzinfo=UTC))
+    body = HEP_EX.replace(
+        b"<datestamp>2017-12-14</datestamp>", b"<datestamp>2017-12-11</datestamp>"
+    )
+    assert body.count(b"<datestamp>2017-12-11</datestamp>") == 3
+    stored = archive.store(body, source=HEP_EX_URL, retrieved_at=first)
+    archive.store(body, source=HEP_EX_URL, retrieved_at=dt.datetime(2030, 1, 1, tzinfo=UTC))
     reads = [archived_page(archive, stored.sha256) for _ in range(2)]
     for page in reads:
         assert [r.record and r.record.arxiv_id for r in page.records] == [

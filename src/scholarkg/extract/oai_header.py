@@ -4,13 +4,14 @@ formats carry; the namespaces of the formats."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID
-from scholarkg.extract.record_fields import parse_record_date
+from scholarkg.extract.record_fields import parse_record_date, record_dates
 from scholarkg.extract.xmlsafe import text_of
 from scholarkg.models import ArxivRecord
 
@@ -76,3 +77,15 @@ def parse_header(header: etree._Element, source: str) -> OaiHeader:
         set_specs=tuple(s for s in (text_of(e) for e in header.iterfind(f"{OAI_TAG}setSpec")) if s),
         deleted=header.get("status") == "deleted",
     )
+
+
+def listing_dates(listed: OaiRecord) -> Iterator[tuple[str, dt.date | None]]:
+    """Each date a listing states, named as its field: its record's
+    (:func:`~.record_fields.record_dates`), then the header's datestamp, a deleted header's
+    too. The datestamp is when the record's state began: one after the answer was fetched
+    is wrong, and a deletion dated 2999 would withhold every later listing of the record
+    (:mod:`scholarkg.runs.deletions`); a state dated 2999 would make each real later one stale
+    in its harvest. Before, the datestamp was never judged."""
+    if listed.record is not None:
+        yield from record_dates(listed.record)
+    yield "datestamp", listed.header.datestamp

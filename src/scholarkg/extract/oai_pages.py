@@ -12,11 +12,11 @@ from lxml import etree
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
-from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord
+from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord, listing_dates
 from scholarkg.extract.oai_records import parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
-from scholarkg.extract.record_fields import ANSWER_FETCHED, record_dates, refuse_dated_after
+from scholarkg.extract.record_fields import ANSWER_FETCHED, refuse_dated_after
 from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import (
     RecordStream,
@@ -118,9 +118,11 @@ def parse_oai_response(
 
     Records that cannot be read, with a text value over ``[limits] literal_bytes`` or larger
     in all than ``[limits] line_bytes`` (cut as they are read, their beginning kept) are
-    quarantined; deleted ones are reported by header only. So is a record dated after the
-    answer was first fetched (``archived``'s time, as the archive recorded it: reading it again
-    judges alike; none given, no date is so judged: :func:`~.record_fields.refuse_dated_after`).
+    quarantined; deleted ones are reported by header only. So is a record, or a deleted header,
+    dated after the answer was first fetched (a record date or the header's datestamp:
+    :func:`~.oai_header.listing_dates`; ``archived``'s time, as the archive recorded it:
+    reading it again judges alike; none given, no date is so judged:
+    :func:`~.record_fields.refuse_dated_after`).
     The answer is read record by record (:class:`~scholarkg.extract.xmlsafe.RecordStream`), each
     freed once mapped.
     """
@@ -141,8 +143,8 @@ def parse_oai_response(
                 if stream.oversize is not None:
                     _refuse_oversize(element, stream.oversize, limits)
                 parsed = parse_record(element, source=source, check_text=check_text, masked=masked)
+                refuse_dated_after(listing_dates(parsed), fetched, ANSWER_FETCHED)
                 if parsed.record is not None:
-                    refuse_dated_after(record_dates(parsed.record), fetched, ANSWER_FETCHED)
                     check_record_literals(parsed.record, limits)
                     refuse_unfit_authors(a.name for a in parsed.record.authors)
                 _check_texts(element, limits)  # texts the mapping split (within line_bytes)
