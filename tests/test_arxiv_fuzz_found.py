@@ -10,15 +10,19 @@ API's answer for 1707.08567 (tests/fixtures/arxiv/atom) and test_oai_pmh's ``arX
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
+from test_oai_pmh import ARXIV_RAW
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 LINE = json.loads((FIXTURES / "kaggle" / "snapshot_sample_100.jsonl").open().readline())
+HUGE = "9" * 20
 
 
 @pytest.mark.parametrize(
@@ -39,3 +43,32 @@ def test_a_snapshot_list_key_given_no_list_is_refused_naming_it(key: str, value:
     line = json.dumps(dict(LINE, **{key: value}))
     with pytest.raises(ValueError, match=f"^'{key}' is not a list$"):
         parse_snapshot_line(line, source="s.jsonl:1")
+
+
+DATES = [
+    f"Mon, 2 Apr {HUGE} 19:18:42 GMT",
+    f"Mon, {HUGE} Apr 2007 19:18:42 GMT",
+    f"Mon, 2 Apr 2007 {HUGE}:18:42 GMT",
+    f"Mon, 2 Apr 2007 19:18:42 +{HUGE}",
+]
+
+
+@pytest.mark.parametrize("date", DATES, ids=["year", "day", "hour", "offset"])
+def test_a_snapshot_version_date_of_20_digits_is_a_bad_date(date: str) -> None:
+    # before: OverflowError, which the snapshot reader does not quarantine: the run ended
+    versions = [{"version": "v1", "created": date}]
+    line = json.dumps(dict(LINE, versions=versions))
+    with pytest.raises(ValueError, match=re.escape(f"bad version date {date!r}")):
+        parse_snapshot_line(line, source="s.jsonl:1")
+
+
+@pytest.mark.parametrize("date", DATES, ids=["year", "day", "hour", "offset"])
+def test_an_arxiv_raw_version_date_of_20_digits_quarantines_its_record(date: str) -> None:
+    # before: OverflowError out of parse_oai_response, the page's other records lost
+    first = re.search(rb"<date>[^<]*</date>", ARXIV_RAW)
+    assert first is not None, "the arXivRaw page no longer holds a version date"
+    body = ARXIV_RAW.replace(first[0], f"<date>{date}</date>".encode(), 1)
+    container = "GetRecord" if b"<GetRecord>" in body else "ListRecords"
+    page = parse_oai_response(body, source="raw.xml", container=container)
+    assert [q.reason for q in page.quarantined] == [f"bad version date {date!r}"]
+    assert page.records == ()
