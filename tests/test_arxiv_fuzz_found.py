@@ -16,12 +16,15 @@ from typing import Any
 
 import pytest
 
+from scholarkg.errors import ParseError
+from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
 from test_oai_pmh import ARXIV_RAW
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 LINE = json.loads((FIXTURES / "kaggle" / "snapshot_sample_100.jsonl").open().readline())
+ATOM = (FIXTURES / "atom" / "id_1707.08567_s0_m100_6a1afebfc6a3.xml").read_bytes()
 HUGE = "9" * 20
 
 
@@ -72,3 +75,15 @@ def test_an_arxiv_raw_version_date_of_20_digits_quarantines_its_record(date: str
     page = parse_oai_response(body, source="raw.xml", container=container)
     assert [q.reason for q in page.quarantined] == [f"bad version date {date!r}"]
     assert page.records == ()
+
+
+def test_an_atom_prefix_no_xmlns_declares_is_refused_in_one_line() -> None:
+    # before: ValueError("Invalid tag name 'opensearch:itemsPerPage'") out of parse_feed, which
+    # named neither the answer nor the line (its declaration misspelt ``opensearih``)
+    body = ATOM.replace(b"xmlns:opensearch=", b"xmlns:opensearih=", 1)
+    line = body[: body.index(b"<opensearch:")].count(b"\n") + 1
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, source="api.xml")
+    said = "not well-formed XML: Namespace prefix opensearch on "
+    assert str(caught.value).startswith(f"api.xml:{line}: {said}"), str(caught.value)
+    assert "\n" not in str(caught.value)
