@@ -1,7 +1,8 @@
 """What fuzzing the arXiv parsers found (tests/test_arxiv_fuzz.py), each pinned by the input
 that found it: a snapshot line whose ``authors_parsed`` or ``versions`` is no list, a version
-date with a 20-digit year, day, hour or offset, and an Atom answer whose prefix no ``xmlns``
-declares, are each refused in words naming what is wrong, not by a Python error.
+date with a 20-digit year, day, hour or offset, an Atom answer whose prefix no ``xmlns``
+declares, and an OpenSearch counter not of ASCII digits, are each refused in words naming what
+is wrong, not by a Python error or a reading Python's ``int`` allows.
 
 MUTATED from the real fixtures: the sample's first line (tests/fixtures/arxiv/kaggle), the
 API's answer for 1707.08567 (tests/fixtures/arxiv/atom) and test_oai_pmh's ``arXivRaw`` page.
@@ -87,3 +88,27 @@ def test_an_atom_prefix_no_xmlns_declares_is_refused_in_one_line() -> None:
     said = "not well-formed XML: Namespace prefix opensearch on "
     assert str(caught.value).startswith(f"api.xml:{line}: {said}"), str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("١٠", "'١٠'"),
+        ("1_0", "'1_0'"),
+        ("9" * 5000, f"'{'9' * 40}'…[5000 chars]"),
+    ],
+    ids=["Arabic-Indic digits", "underscore", "5000 digits"],
+)
+def test_an_atom_counter_not_of_ascii_digits_is_refused_naming_it(written: str, said: str) -> None:
+    # before: int() read "١٠" and "1_0" as 10, and quoted a counter of 5 000 digits whole
+    body = re.sub(
+        rb"(<opensearch:totalResults[^>]*>)[^<]*", lambda m: m[1] + written.encode(), ATOM, count=1
+    )
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, source="api.xml")
+    assert str(caught.value) == f"api.xml:8: OpenSearch counter {said} is not an integer"
+
+
+def test_an_atom_counter_keeps_its_sign() -> None:
+    body = re.sub(rb"(<opensearch:totalResults[^>]*>)[^<]*", rb"\g<1>-1", ATOM, count=1)
+    assert parse_feed(body, source="api.xml").total_results == -1
