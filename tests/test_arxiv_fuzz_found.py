@@ -1,11 +1,13 @@
 """What fuzzing the arXiv parsers found (tests/test_arxiv_fuzz.py), each pinned by the input
 that found it: a snapshot line whose ``authors_parsed`` or ``versions`` is no list, a version
 date with a 20-digit year, day, hour or offset, an Atom answer whose prefix no ``xmlns``
-declares, and an OpenSearch counter not of ASCII digits, are each refused in words naming what
-is wrong, not by a Python error or a reading Python's ``int`` allows.
+declares and an OpenSearch counter not of ASCII digits are each refused in words naming what is
+wrong, not by a Python error or a reading Python's ``int`` allows; an OAI-PMH error code holding
+a line break is told in one line.
 
 MUTATED from the real fixtures: the sample's first line (tests/fixtures/arxiv/kaggle), the
-API's answer for 1707.08567 (tests/fixtures/arxiv/atom) and test_oai_pmh's ``arXivRaw`` page.
+API's answer for 1707.08567 (tests/fixtures/arxiv/atom), INSPIRE's idDoesNotExist answer
+(tests/fixtures/arxiv/oai) and test_oai_pmh's ``arXivRaw`` page.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
-from scholarkg.extract.oai_pages import parse_oai_response
+from scholarkg.extract.oai_pages import OaiPmhError, parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
 from test_oai_pmh import ARXIV_RAW
 
@@ -112,3 +114,15 @@ def test_an_atom_counter_not_of_ascii_digits_is_refused_naming_it(written: str, 
 def test_an_atom_counter_keeps_its_sign() -> None:
     body = re.sub(rb"(<opensearch:totalResults[^>]*>)[^<]*", rb"\g<1>-1", ATOM, count=1)
     assert parse_feed(body, source="api.xml").total_results == -1
+
+
+def test_an_oai_error_code_holding_a_line_break_is_told_in_one_line() -> None:
+    # before: "oai.xml: OAI-PMH error bad\nArgument: …", the error broken in two
+    body = (FIXTURES / "oai" / "inspire_error_idDoesNotExist_1305.9999.xml").read_bytes()
+    body = body.replace(b'code="idDoesNotExist"', b'code="idDoes&#10;NotExist"', 1)
+    assert b"&#10;" in body, "the error fixture no longer holds its code"
+    with pytest.raises(OaiPmhError) as caught:
+        parse_oai_response(body, source="oai.xml", container="GetRecord")
+    assert caught.value.code == "idDoes NotExist"
+    assert str(caught.value).startswith("oai.xml: OAI-PMH error idDoes NotExist: ")
+    assert "\n" not in str(caught.value)
