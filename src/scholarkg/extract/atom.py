@@ -36,6 +36,8 @@ _OS = f"{{{OPENSEARCH_NS}}}"
 _FEED_TAG, _ENTRY_TAG = f"{_A}feed", f"{_A}entry"
 _COUNTERS = frozenset(f"{_OS}{name}" for name in ("totalResults", "startIndex", "itemsPerPage"))
 _ERROR_ID = re.compile(r"/api/errors(?:#|$)")
+_COUNTER = re.compile(r"[-+]?[0-9]{1,18}")
+_SHOWN = 40  # the characters of a long counter an error line quotes
 
 
 @dataclass(frozen=True)
@@ -68,16 +70,17 @@ class AtomFeed:
 
 
 def _int(counter: tuple[str | None, int | None] | None, source: str) -> int | None:
-    """A counter's value from its (text, line), None when absent or empty."""
+    """A counter's value from its (text, line), None when absent or empty: ASCII digits, no
+    more than 18 of them, signed (a negative total is the server refuting itself, which paging
+    tells); a long text is named by its beginning and length (before: ``int`` read ``١٠`` and
+    ``1_0`` as 10, and a counter of 5 000 digits was quoted whole in the error)."""
     text, line = counter or (None, None)
     if text is None:
         return None
-    try:
-        return int(text)
-    except ValueError as exc:
-        raise ParseError(
-            source, f"OpenSearch counter {text!r} is not an integer", line=line
-        ) from exc
+    if not _COUNTER.fullmatch(text):
+        shown = repr(text) if len(text) <= _SHOWN else f"{text[:_SHOWN]!r}…[{len(text)} chars]"
+        raise ParseError(source, f"OpenSearch counter {shown} is not an integer", line=line)
+    return int(text)
 
 
 def _error_message(entry: etree._Element) -> str | None:

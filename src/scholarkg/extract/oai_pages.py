@@ -22,6 +22,7 @@ from scholarkg.extract.xmlsafe import (
     RecordStream,
     line_of,
     refuse_repeated,
+    squash,
     text_of,
     written_text_of,
 )
@@ -174,7 +175,8 @@ def parse_oai_response(
         response_date = dt.datetime.fromisoformat(date_text or "")
     except ValueError as exc:
         raise ParseError(source, f"bad responseDate {date_text!r}") from exc
-    errors = [(e.get("code", ""), text_of(e) or "") for e in root.iterfind(f"{_O}error")]
+    # the code folded as the message is (before: a code holding &#10; broke the error in two)
+    errors = [(squash(e.get("code")) or "", text_of(e) or "") for e in root.iterfind(f"{_O}error")]
     if errors and all(code == "noRecordsMatch" for code, _ in errors):
         if holder is not None or listed or quarantined:  # its records would be dropped unsaid
             why = f'the answer holds both <error code="noRecordsMatch"> and <{container}>'

@@ -57,7 +57,8 @@ def parse_version_date(text: object) -> dt.datetime:
         if written and len(written.group(1)) == 4 and parsed.year != int(written.group(1)):
             parsed = parsed.replace(year=int(written.group(1)))  # email read 0001 as 2001
         return parsed
-    except (TypeError, ValueError, IndexError) as exc:
+    # before: a year, day, hour or offset of 20 digits raised OverflowError past every reader
+    except (TypeError, ValueError, IndexError, OverflowError) as exc:
         raise ValueError(f"bad version date {text!r}") from exc
 
 

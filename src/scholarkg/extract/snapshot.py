@@ -74,6 +74,8 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
     """``authors_parsed``, or the free text of ``authors`` as written (its line breaks tell
     whether arXiv's parser reads its footnote legend: :func:`split_author_string`)."""
     parsed = data.get("authors_parsed")
+    if parsed is not None and not isinstance(parsed, list):  # before: TypeError, or its chars
+        raise ValueError("'authors_parsed' is not a list")
     if not parsed:
         listed = data.get("authors")
         if listed is not None and not isinstance(listed, str):
@@ -94,7 +96,10 @@ def _parsed_entries(parsed: Iterable[Any]) -> Iterator[tuple[str, str, str, list
 
 def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     versions = []
-    for entry in data.get("versions") or ():
+    listed = data.get("versions")
+    if listed is not None and not isinstance(listed, list):  # before: TypeError, or its chars
+        raise ValueError("'versions' is not a list")
+    for entry in listed or ():
         if not isinstance(entry, dict):
             raise ValueError(f"bad version entry {entry!r}")
         number = parse_version_label(entry.get("version", ""))  # "v٢" or "v²" is none

@@ -64,6 +64,18 @@ def _syntax_error(source: str, exc: etree.XMLSyntaxError) -> ParseError:
     return ParseError(source, f"not well-formed XML: {said}", line=exc.lineno)
 
 
+def _refuse_undeclared_prefix(element: etree._Element, source: str) -> None:
+    """An element whose prefix no ``xmlns`` declares (``<os:totalResults>``, its declaration
+    misspelt) is refused as libxml2 refuses it once the document ends: the pull parser hands it
+    over before, its tag ``os:totalResults``, which lxml's own calls refuse with ValueError
+    (before: that ValueError ended the parse, no source or line named)."""
+    tag = element.tag
+    if isinstance(tag, str) and ":" in tag.rpartition("}")[2]:
+        prefix, _, name = tag.rpartition("}")[2].partition(":")
+        said = f"Namespace prefix {prefix} on {name} is not defined"
+        raise ParseError(source, f"not well-formed XML: {said}", line=line_of(element))
+
+
 class RecordStream:
     """``body`` read incrementally, hardened (no entities, DTDs or network): iterating yields
     each element at ``path`` (its tags from the root, root first; None matches any tag) once it
@@ -128,6 +140,7 @@ class RecordStream:
             if event == "start":
                 if not stack:
                     _refuse_doctype(element, self.source)
+                _refuse_undeclared_prefix(element, self.source)
                 stack.append(element.tag)
                 if len(stack) == depth and self.record_bytes is not None:
                     self._record = _Record(element, self._fed[1])
