@@ -77,7 +77,9 @@ def test_a_waiter_that_leaves_stops_waiting_and_the_query_runs_on(
         with _ask(server, "waiter", slow(3), 11):
             _until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
         _left(caplog, "waiter")
-        assert kg.flights.waiting() == 0
+        # its 499 is logged as its answer ends; its wait is given up when its request's task is
+        # cancelled, a moment later (before: asserted at once, 1 == 0 under load in CI)
+        _until(lambda: kg.flights.waiting() == 0, "the waiter that left still waits", 300)
         assert kg.flights.running() == 1 and kg.pool.replaced == 0  # its asker is still there
     _left(caplog, "asker")
     _until(lambda: kg.flights.running() == 0, "the runaway ran on", 300)
