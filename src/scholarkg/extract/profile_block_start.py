@@ -15,6 +15,7 @@ quarantined for what is no text in its date line, never more of the abstract bef
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -60,11 +61,19 @@ _DATE_AND_FLAG = re.compile(
 _DATE_AND_ODD_FLAG = re.compile(
     rf"^(?P<date>{_MONTH_WORD}\.?\s+\d{{1,2}},\s*\d{{4}})(?!\d)\s*(?P<flag>\S.*)$"
 )
+
+
 # The invisible (format) characters: a byte-order mark, the direction marks and overrides, the
 # zero-width ones, the soft hyphen; every one is in the BMP but the tags (U+E0001, U+E0020-7F)
 # and a few of scripts no block start is written in.
-_INVISIBLE = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
-_HIDDEN = re.compile(f"[{re.escape(_INVISIBLE)}\U000e0001\U000e0020-\U000e007f]|{NOT_TEXT.pattern}")
+@functools.cache
+def _hidden() -> re.Pattern[str]:
+    """The invisible characters and what is no text, built the first time a line needs it (a
+    scan of the BMP, kept off every process's start-up)."""
+    invisible = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
+    return re.compile(f"[{re.escape(invisible)}\U000e0001\U000e0020-\U000e007f]|{NOT_TEXT.pattern}")
+
+
 # A line longer than this is no block start however many hidden characters it holds (a start
 # is 48 characters at most), so a long abstract line is never rewritten to find out.
 _BARED_CHARS = 256
@@ -77,7 +86,7 @@ def bare(text: str) -> str:
     is ``LGJul 19, 2024``); a line over :data:`_BARED_CHARS` characters as it is."""
     if len(text) > _BARED_CHARS or text.isprintable():
         return text
-    return _HIDDEN.sub("", text)
+    return _hidden().sub("", text)
 
 
 def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:

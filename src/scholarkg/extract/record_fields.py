@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from scholarkg.counts import count_of
+from scholarkg.extract.oai_state import CLOCK_SKEW  # a day of time zones and clocks, as ever
 from scholarkg.extract.reasons import (
     bad_date,
     dated_after,
@@ -25,9 +26,6 @@ ANSWER_FETCHED = "the answer was fetched"
 """An API or OAI-PMH answer's moment: when the raw archive first recorded its bytes."""
 SNAPSHOT_WRITTEN = "the snapshot file was last written"
 """A snapshot file's moment: its modification time (the archive records no snapshot file)."""
-CLOCK_SKEW = dt.timedelta(days=1)
-"""How far past the UTC day its bytes were fetched a record's day may be (a day of time zones
-and clocks, as a profile paper's: :data:`~.profile_block_start.A_DAY`)."""
 
 
 def parse_record_date(text: str, what: str | None = None) -> dt.date:
