@@ -6,7 +6,9 @@ rows (test_serve_flood.slow), so one that ran would be stopped by the time limit
 
 from __future__ import annotations
 
+import http.client
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import requests
@@ -85,3 +87,52 @@ def test_a_head_is_checked_as_its_get_and_never_run(tmp_path: Path) -> None:
         again = head(slow(4))
         assert again.status_code == 503 and get(slow(4)).status_code == 503
         assert (kg.pool.answered, kg.pool.replaced) == (answered, replaced)
+
+
+def _head_and_get(
+    connection: http.client.HTTPConnection, path: str, accept: str
+) -> tuple[http.client.HTTPResponse, bytes, dict[str, str], dict[str, str]]:
+    """The answer to a HEAD of ``path``, its body, its headers and its GET's (asked after it on
+    the same kept-alive connection), each without ``Date``."""
+    connection.request("HEAD", path, headers={"Accept": accept})
+    headed = connection.getresponse()
+    body = headed.read()
+    connection.request("GET", path, headers={"Accept": accept})
+    got = connection.getresponse()
+    got.read()
+    assert got.status == headed.status == 200, (path, accept, got.status, headed.status)
+
+    def fields(response: http.client.HTTPResponse) -> dict[str, str]:
+        return {k.lower(): v for k, v in response.getheaders() if k.lower() != "date"}
+
+    return headed, body, fields(headed), fields(got)
+
+
+def test_a_head_is_framed_with_no_body_to_follow(tmp_path: Path) -> None:
+    """A HEAD of a query has its GET's header fields but its length, and no
+    ``Transfer-Encoding`` (before: ``Transfer-Encoding: chunked``, h11 framing a head sent with
+    no length as a chunked GET, though the GET is sent with a ``Content-Length``: a client
+    reading the framing first waited for a chunk). The connection stays usable for the next
+    request; a HEAD the application gave a length (a page) keeps its GET's."""
+    with running_server(tmp_path / "store") as (server, _):
+        assert server.kg.warmed.wait(300)
+        parts = urlsplit(server.url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        try:
+            for query, accept in (
+                (CHEAP, SPARQL_JSON),
+                (GRAPH, "text/turtle"),
+                (CHEAP, HTML_ACCEPT),
+            ):
+                path = "/sparql?" + urlencode({"query": query})
+                headed, body, head_fields, get_fields = _head_and_get(connection, path, accept)
+                assert body == b"" and not headed.chunked, (accept, head_fields)
+                assert "transfer-encoding" not in head_fields, (accept, head_fields)
+                assert "content-length" not in head_fields and "content-length" in get_fields
+                del get_fields["content-length"]
+                assert head_fields == get_fields, accept
+            headed, body, head_fields, get_fields = _head_and_get(connection, "/", HTML_ACCEPT)
+            assert body == b"" and head_fields == get_fields  # the landing page's length too
+            assert int(head_fields["content-length"]) > 0
+        finally:
+            connection.close()

@@ -44,4 +44,6 @@ def head_answer(
         return query_error(NotAcceptableError("graph" if graph else "results"), operation.text)
     answer = Response(None, 200, headers, media_type=f"{media}; charset=utf-8")
     del answer.headers["content-length"]  # the length of content never generated
+    # and no Transfer-Encoding either, though h11 frames a GET without a length as chunked
+    # (the GET of a query always has one): HeadFraming, which the server's protocol is
     return answer
