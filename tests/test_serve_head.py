@@ -189,7 +189,7 @@ def test_a_head_finds_unpaired_brackets_as_its_get(tmp_path: Path) -> None:
                 method,
                 url,
                 params={"query": query},
-                headers={"Accept": "*/*", **headers},
+                headers={"Accept": "*/*"} | headers,
                 timeout=60,
             )
             return answer.status_code
@@ -198,6 +198,10 @@ def test_a_head_finds_unpaired_brackets_as_its_get(tmp_path: Path) -> None:
         heads = {why: ask("HEAD", q) for why, q in {**UNPAIRED, **PAIRED}.items()}
         starred = {why: ask("HEAD", q, **{"If-None-Match": "*"}) for why, q in UNPAIRED.items()}
         assert kg.pool.answered == answered  # no HEAD ran
+        # a syntax error before a format none of which is acceptable, as its GET (not 406)
+        unformatted = {ask("HEAD", q, Accept="image/png") for q in UNPAIRED.values()}
+        assert unformatted == {400}
+        assert ask("GET", UNPAIRED["an extra )"], Accept="image/png") == 400
         gets = {why: ask("GET", q) for why, q in {**UNPAIRED, **PAIRED}.items()}
         assert gets == heads
         assert set(heads.values()) == {400, 200} and set(starred.values()) == {400}
