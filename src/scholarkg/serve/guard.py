@@ -55,7 +55,8 @@ class QueryInfo:
     the deepest bracket nesting (``depth``) and the nesting that counts operator chains too
     (``nesting``), ``<…>`` the lexer could not tell from a comparison (``doubts``), the
     keywords, the steps of every group and the path operators ``* + ?`` (``closures``), from
-    which :func:`scholarkg.serve.quick.looks_quick` judges it."""
+    which :func:`scholarkg.serve.quick.looks_quick` judges it, and the syntax error of a
+    bracket that does not pair (``unbalanced``, :mod:`.sparql_balance`), if any."""
 
     form: str | None
     has_dataset: bool
@@ -68,6 +69,7 @@ class QueryInfo:
     words: frozenset[str] = frozenset()
     steps: int = 0
     closures: int = 0
+    unbalanced: str | None = None
 
 
 def scan_query(text: str) -> QueryInfo:
@@ -89,6 +91,7 @@ def scan_query(text: str) -> QueryInfo:
         frozenset(word for scan in scans for word in scan.words),
         max(scan.steps for scan in scans),
         max(scan.closures for scan in scans),
+        first.pairs.unpaired(text),  # as the engine reads it: escapes not decoded
     )
 
 

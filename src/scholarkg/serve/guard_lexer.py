@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scholarkg.serve.sparql_balance import Pairing
 from scholarkg.serve.sparql_tokens import (
     BNODE,
     IRI,
@@ -85,6 +86,7 @@ class Scan:
     words: set[str] = field(default_factory=set)  # keywords (upper case)
     steps: int = 0  # the steps of every group
     closures: int = 0  # path operators * + ? (a path of any length, or an optional step)
+    pairs: Pairing = field(default_factory=Pairing)  # whether the brackets pair up
 
 
 class _Lexer:
@@ -133,9 +135,11 @@ class _Lexer:
             self.token("operand", match.group(0), target=match.group(0))
             return match.end()
         if char in "{([":
+            self.scan.pairs.open(char, i)
             self.open(char)
             return i + 1
         if char in "})]":
+            self.scan.pairs.close(char, i)
             self.close()
             self.token("operand", char)
             return i + 1

@@ -43,6 +43,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
 from scholarkg.serve.half_close import HalfClose
+from scholarkg.serve.head_framing import HeadFraming
 from scholarkg.serve.request_head import RequestHead, raw_answer, status_of
 
 _SERVE = ServeSettings()  # the defaults
@@ -75,7 +76,7 @@ class PeerNamedLog(logging.LoggerAdapter[logging.Logger]):
         return msg, kwargs
 
 
-class LimitedH11Protocol(HalfClose, H11Protocol):
+class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
     """An :class:`H11Protocol` with request deadlines, a connection cap and header checks.
 
     The limits are class attributes, set on a subclass made by :func:`limited_protocol`.

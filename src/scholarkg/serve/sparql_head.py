@@ -26,22 +26,28 @@ def head_answer(
     """GET's status and ``headers`` for the query of ``operation``, without its content or
     ``Content-Length``, and no worker asked: what is known before the query runs is checked
     as its GET checks it — its size, nesting, ``SERVICE`` and ``LOAD`` (413, 400, 403), its
-    form (400 when the text names none), the format negotiated for that form (406 when none)
-    and whether a limit stopped it on this version of the store (503). A syntax error only
-    the engine's parser finds is its GET's to tell (400). Blocks (lexing a query of up to
-    ``max_header_bytes`` takes milliseconds): called in a thread, as its GET's checks are."""
+    form (400 when the text names none), its brackets (400 when they do not pair: the engine
+    refuses such a text, :mod:`.sparql_balance`), the format negotiated for that form (406
+    when none) and whether a limit stopped it on this version of the store (503). Any other
+    syntax error, which only the engine's parser finds, is its GET's to tell (400). Blocks
+    (lexing a query of up to ``max_header_bytes`` takes milliseconds): called in a thread, as
+    its GET's checks are."""
     try:
-        form = check_query(operation.text, kg.limits).form
+        info = check_query(operation.text, kg.limits)
         if (refused := kg.refusal(operation, wanted)) is not None:
             raise refused
     except QueryError as exc:
         return query_error(exc, operation.text)
-    if form is None:
+    if (form := info.form) is None:
         return text(400, "no query form (SELECT, ASK, CONSTRUCT or DESCRIBE) in the query")
+    if info.unbalanced is not None:  # before: 200 (304 to If-None-Match: *), its GET 400
+        return text(400, info.unbalanced)
     graph = form in GRAPH_FORMS
     media = "text/html" if wanted.html else wanted.graph if graph else wanted.results
     if media is None:
         return query_error(NotAcceptableError("graph" if graph else "results"), operation.text)
     answer = Response(None, 200, headers, media_type=f"{media}; charset=utf-8")
     del answer.headers["content-length"]  # the length of content never generated
+    # and no Transfer-Encoding either, though h11 frames a GET without a length as chunked
+    # (the GET of a query always has one): HeadFraming, which the server's protocol is
     return answer
