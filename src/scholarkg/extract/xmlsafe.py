@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from scholarkg.errors import ParseError
+from scholarkg.extract.xml_messages import plain_message
 
 _FEED = 64 * 1024  # bytes handed to the pull parser at a time
 
@@ -59,8 +60,10 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 def _syntax_error(source: str, exc: etree.XMLSyntaxError) -> ParseError:
     """One line: libxml2's message quotes the document (``xmlns: 'a&#10;b' is not a valid
-    URI``), its control characters escaped (before: the line break broke the error in two)."""
-    said = _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", (exc.msg or "").strip())
+    URI``), its control characters escaped (before: the line break broke the error in two),
+    its advice to libxml2's callers dropped (:func:`~.xml_messages.plain_message`; before:
+    ``Excessive depth in document: 2048, use XML_PARSE_HUGE option``, the option already on)."""
+    said = _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", plain_message(exc.msg or "").strip())
     return ParseError(source, f"not well-formed XML: {said}", line=exc.lineno)
 
 
