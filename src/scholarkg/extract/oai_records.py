@@ -25,6 +25,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import dc_authors, split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.markup import refuse_markup
 from scholarkg.extract.oai_header import (
     ARXIV_FORMAT_NS,
     ARXIV_RAW_NS,
@@ -268,6 +269,7 @@ def parse_record(
         raise ValueError("record without metadata")
     if check_text:
         refuse_non_text_element(meta, masked=masked)
+    refuse_markup(meta)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
     namespace = etree.QName(meta).namespace or ""
     parser = _PARSERS.get(namespace)
     if parser is None:
