@@ -4,14 +4,20 @@ line and what is wrong, without libxml2's advice to its own callers. Before, the
 DOCTYPE already on) or ``see xmlCtxtSetMaxAmplification.``; one advice's line break showed as
 ``\\x0a``. Bodies are constructed; each reaches real libxml2 (the one lxml brings) through
 :func:`~scholarkg.extract.atom.parse_feed`, but for wordings of older libxml2 releases, which
-only :func:`~scholarkg.extract.xml_messages.plain_message` can be shown."""
+only :func:`~scholarkg.extract.xml_messages.plain_message` can be shown. An entity XML does
+not predefine (``&nbsp;``) is named at its line, a bare ``&`` told without libxml2's function.
+Answers with one field edited are the recorded ones (CONSTRUCTED)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from arxiv_replay import ATOM_DIR, OAI_DIR
 from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
+from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.xml_messages import plain_message
 
 FEED = '<feed xmlns="http://www.w3.org/2005/Atom">'
@@ -85,3 +91,43 @@ def test_older_libxml2_wordings_are_plain(older: str, plain: str) -> None:
     assert "XML_PARSE" not in said
     assert "xmlSAX2" not in said
     assert "Huge input lookup" not in said
+
+
+PAGE = (ATOM_DIR / "q_testing_s0_m100_cfe7536492ca.xml").read_bytes()  # 100 entries
+HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
+
+
+def _line_of(body: bytes, marker: bytes) -> int:
+    return body[: body.index(marker)].count(b"\n") + 1
+
+
+@pytest.mark.parametrize("nth", [1, 90])  # in the parser's first feed of 64 KB, and past it
+def test_an_undeclared_entity_is_named_at_its_line(nth: int) -> None:
+    """An HTML entity (``&nbsp;``) in an answer without a DTD: lxml's pull parser, keeping
+    entities unresolved, ends the document there without a word. Before: 'no element found'
+    at line 0, or past the first feed 'Start tag expected, '<' not found' at line 1."""
+    at = [m.end() for m in re.finditer(rb"<summary>", PAGE)][nth - 1]
+    body = PAGE[:at] + b"A&nbsp;B " + PAGE[at:]
+    assert len(PAGE) > 64 * 1024 * 2
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, source="u")
+    assert caught.value.message == "not well-formed XML: Entity 'nbsp' not defined"
+    assert caught.value.line == _line_of(body, b"A&nbsp;B")
+
+
+def test_an_undeclared_entity_in_an_oai_page_is_named_at_its_line() -> None:
+    body = HEP_EX.replace(b"<abstract>", b"<abstract>&eacute;", 1)
+    with pytest.raises(ParseError) as caught:
+        parse_oai_response(body, source="o", container="ListRecords")
+    assert (
+        str(caught.value)
+        == f"o:{_line_of(body, b'&eacute;')}: not well-formed XML: Entity 'eacute' not defined"
+    )
+
+
+def test_a_bare_ampersand_is_told_without_libxml2s_function() -> None:
+    body = HEP_EX.replace(b"<abstract>", b"<abstract>R & D", 1)
+    with pytest.raises(ParseError) as caught:
+        parse_oai_response(body, source="o", container="ListRecords")
+    assert "'&' begins no entity reference (& is &amp;)" in caught.value.message
+    assert "xmlParse" not in str(caught.value)

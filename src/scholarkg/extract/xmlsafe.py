@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from scholarkg.errors import ParseError
-from scholarkg.extract.xml_messages import plain_message
+from scholarkg.extract.xml_messages import plain_message, undeclared_entity
 
 _FEED = 64 * 1024  # bytes handed to the pull parser at a time
 
@@ -126,6 +126,11 @@ class RecordStream:
             self.root = parser.close()
             yield from self._events(parser, stack, depth)
         except etree.XMLSyntaxError as exc:
+            said = exc.msg or ""
+            if stack and (entity := undeclared_entity(body, said, self._fed[1])):
+                name, line = entity  # before: 'no element found' at line 0, or 'Start tag
+                said = f"not well-formed XML: Entity '{name}' not defined"  # expected' at 1
+                raise ParseError(self.source, said, line=line) from exc
             raise _syntax_error(self.source, exc) from exc
         except ValueError as exc:
             raise ParseError(self.source, f"not XML: {exc}") from exc
