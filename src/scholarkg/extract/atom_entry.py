@@ -20,6 +20,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import clean_affiliations, listed_name
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.markup import refuse_markup
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, bad_date, nameless_author
 from scholarkg.extract.record_fields import refuse_dated_before, refuse_updated_before
 from scholarkg.extract.textcheck import refuse_non_text_element
@@ -112,6 +113,7 @@ def read_entry(
 ) -> AtomEntry:
     if check_text or masked:
         refuse_non_text_element(entry, masked=masked)
+    refuse_markup(entry)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
     refuse_repeated(entry, _ONCE)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:

@@ -8,9 +8,10 @@ What each format can truthfully give:
   latest version's date (``updated``) — but no version numbers, so ``versions`` is empty; an
   ``updated`` before ``created`` refuses the record (:func:`~.record_fields.refuse_updated_before`).
 * ``oai_dc``: names as ``Last, First``, subjects as *names* (``Computer Science - …``), not
-  category codes, so ``categories`` is empty and the names are kept in ``dc_subjects``; the
-  first ``dc:date`` is v1's, the last the latest version's (a last before the first refuses the
-  record, as ``arXiv``'s ``updated`` before ``created``).
+  category codes, so ``categories`` is empty and the names are kept in ``dc_subjects``; one
+  ``dc:date`` per version in order, the first v1's, the last the latest version's (a last before
+  the first refuses the record, as ``arXiv``'s ``updated`` before ``created``; so does any other
+  date before the one listed before it, as a version dated before an earlier one).
 * ``arXivRaw``: every version with its submission date, size and source type; free-text authors.
 """
 
@@ -24,6 +25,7 @@ from lxml import etree
 
 from scholarkg.extract.arxiv_authors import dc_authors, split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
+from scholarkg.extract.markup import refuse_markup
 from scholarkg.extract.oai_header import (
     ARXIV_FORMAT_NS,
     ARXIV_RAW_NS,
@@ -37,7 +39,7 @@ from scholarkg.extract.oai_header import (
     parse_header,
     record_date,
 )
-from scholarkg.extract.reasons import NO_TITLE
+from scholarkg.extract.reasons import NO_TITLE, listed_before
 from scholarkg.extract.record_fields import (
     one_per_number,
     parse_version_date,
@@ -174,6 +176,15 @@ def _record(
     )
 
 
+def _refuse_unordered(dates: list[dt.date | None]) -> None:
+    """ValueError (:func:`~.reasons.listed_before`) for the first ``dc:date`` before the one
+    listed before it."""
+    for position in range(1, len(dates)):
+        when, then = dates[position], dates[position - 1]
+        if when is not None and then is not None and when < then:
+            raise ValueError(listed_before(position + 1, when, then))
+
+
 def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     def values(name: str) -> list[str]:
         return [v for v in (text_of(e) for e in meta.iterfind(f"{_DC}{name}")) if v]
@@ -186,6 +197,7 @@ def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     dates = [record_date(d) for d in values("date")]  # as listed: the first v1's, the last latest
     if dates:
         refuse_updated_before(dates[0], dates[-1])  # before: a last dc:date before the first loaded
+    _refuse_unordered(dates)  # before: only the first and the last were compared
     doi = journal_ref = None
     for identifier in values("identifier"):
         if identifier.lower().startswith("doi:"):
@@ -257,6 +269,7 @@ def parse_record(
         raise ValueError("record without metadata")
     if check_text:
         refuse_non_text_element(meta, masked=masked)
+    refuse_markup(meta)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
     namespace = etree.QName(meta).namespace or ""
     parser = _PARSERS.get(namespace)
     if parser is None:

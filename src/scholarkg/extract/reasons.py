@@ -56,6 +56,17 @@ def updated_before_published(updated: dt.date, published: dt.date) -> str:
     return f"updated {updated.isoformat()} is before published ({published.isoformat()})"
 
 
+def listed_before(position: int, when: dt.date, then: dt.date) -> str:
+    """The reason an ``oai_dc`` record whose ``dc:date`` number ``position`` (from 1) is dated
+    ``when``, before the one listed just before it (``then``), is refused for. arXiv lists one
+    ``dc:date`` per version, v1's first, each version's day no earlier than the one before:
+    out of order, which date is wrong is not known (:func:`dated_before`)."""
+    return (
+        f"dc:date {position} ({when.isoformat()}) is before dc:date {position - 1} "
+        f"({then.isoformat()})"
+    )
+
+
 def dated_after(field: str, when: dt.date, then: dt.datetime, event: str) -> str:
     """The reason a record whose ``field`` (``published``, ``updated``, ``v2``…) is dated
     ``when``, after ``event`` (``the answer was fetched``, ``the snapshot file was last

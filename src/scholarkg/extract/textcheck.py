@@ -39,6 +39,11 @@ _FIELD_OF_ELEMENT = {
 }
 
 
+def field_name(localname: str) -> str:
+    """The snapshot's name of the field an Atom or OAI-PMH element of ``localname`` fills."""
+    return _FIELD_OF_ELEMENT.get(localname, localname)
+
+
 # What in an XML body can carry DEL or C1 (no other control character is XML 1.0 text): the
 # character in UTF-8, or a character reference to it (&#127;-&#159;, &#x7F;-&#x9F;).
 _XML_NON_TEXT = re.compile(
@@ -207,8 +212,7 @@ def refuse_non_text_element(holder: etree._Element, *, masked: bool = False) -> 
     for child in holder:
         if not isinstance(child.tag, str):  # comments and processing instructions hold no value
             continue
-        name = etree.QName(child).localname
-        field = _FIELD_OF_ELEMENT.get(name, name)
+        field = field_name(etree.QName(child).localname)
         for element in child.iter():
             texts = [element.text, *element.attrib.values()] if isinstance(element.tag, str) else []
             if element is not child:

@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from scholarkg.errors import ParseError
+from scholarkg.extract.xml_messages import plain_message, undeclared_entity
 
 _FEED = 64 * 1024  # bytes handed to the pull parser at a time
 
@@ -59,8 +60,10 @@ _CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 def _syntax_error(source: str, exc: etree.XMLSyntaxError) -> ParseError:
     """One line: libxml2's message quotes the document (``xmlns: 'a&#10;b' is not a valid
-    URI``), its control characters escaped (before: the line break broke the error in two)."""
-    said = _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", (exc.msg or "").strip())
+    URI``), its control characters escaped (before: the line break broke the error in two),
+    its advice to libxml2's callers dropped (:func:`~.xml_messages.plain_message`; before:
+    ``Excessive depth in document: 2048, use XML_PARSE_HUGE option``, the option already on)."""
+    said = _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", plain_message(exc.msg or "").strip())
     return ParseError(source, f"not well-formed XML: {said}", line=exc.lineno)
 
 
@@ -123,6 +126,11 @@ class RecordStream:
             self.root = parser.close()
             yield from self._events(parser, stack, depth)
         except etree.XMLSyntaxError as exc:
+            said = exc.msg or ""
+            if stack and (entity := undeclared_entity(body, said, self._fed[1])):
+                name, line = entity  # before: 'no element found' at line 0, or 'Start tag
+                said = f"not well-formed XML: Entity '{name}' not defined"  # expected' at 1
+                raise ParseError(self.source, said, line=line) from exc
             raise _syntax_error(self.source, exc) from exc
         except ValueError as exc:
             raise ParseError(self.source, f"not XML: {exc}") from exc

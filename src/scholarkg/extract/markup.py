@@ -1,0 +1,68 @@
+"""Markup inside a record's text field is refused, never read past.
+
+arXiv writes every field of its records as plain text (TeX included): an Atom ``<title>``,
+``<summary>`` or author ``<name>`` is of Atom's type ``text``, which holds no child element
+(RFC 4287, 3.1.1), and the OAI-PMH formats' fields are plain strings; a ``<`` in a title comes
+as ``&lt;``. An element inside such a field (``<title>Foo <b>bar</b> baz</title>``) is no answer
+arXiv sends: before, its text was joined (``Foo bar baz``) and the record loaded, the markup
+dropped without a word. Now the record is quarantined, its XML kept whole with the reason, in
+the words of :mod:`~scholarkg.extract.textcheck`: ``title: element <b> is markup, not text``.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from scholarkg.extract.textcheck import field_name
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ARXIV = "{http://arxiv.org/OAI/arXiv/}"
+# the fields whose children are fields: a person and the arXiv format's author list; an arXivRaw
+# version. Every other element of these namespaces in a record is one text value.
+_HOLDERS = frozenset(
+    (
+        f"{_ATOM}author",
+        f"{_ARXIV}authors",
+        f"{_ARXIV}author",
+        "{http://arxiv.org/OAI/arXivRaw/}version",
+    )
+)
+# the namespaces whose fields the doors read; an extension element of another is never read
+_READ = frozenset(
+    (
+        "http://www.w3.org/2005/Atom",
+        "http://arxiv.org/schemas/atom",
+        "http://arxiv.org/OAI/arXiv/",
+        "http://arxiv.org/OAI/arXivRaw/",
+        "http://purl.org/dc/elements/1.1/",
+    )
+)
+# Atom elements no door reads that hold elements by design
+_UNREAD = frozenset((f"{_ATOM}source", f"{_ATOM}contributor"))
+
+
+def refuse_markup(record: etree._Element) -> None:
+    """ValueError naming the field and the element when a text field of ``record`` (an Atom
+    ``<entry>``, an OAI-PMH metadata element) holds an element. A person or version costs a
+    lookup; only an element holding elements is looked into (``len``: at C speed)."""
+    for child in record:
+        if isinstance(child.tag, str) and len(child):
+            _refuse_inside(child, child)
+
+
+def _refuse_inside(element: etree._Element, field: etree._Element) -> None:
+    """``element`` (inside ``field``, a child of the record) holds something."""
+    tag = element.tag
+    if tag in _HOLDERS:
+        for child in element:
+            if isinstance(child.tag, str) and len(child):
+                _refuse_inside(child, field)
+        return
+    if not isinstance(tag, str) or tag in _UNREAD or etree.QName(tag).namespace not in _READ:
+        return
+    for child in element:
+        if isinstance(child.tag, str):  # not a comment or processing instruction: no text
+            name = field_name(etree.QName(field).localname)
+            raise ValueError(
+                f"{name}: element <{etree.QName(child).localname}> is markup, not text"
+            )

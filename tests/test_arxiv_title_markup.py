@@ -1,0 +1,101 @@
+"""An element inside a record's text field (``<title>Foo <b>bar</b> baz</title>``) quarantines
+the record, naming the field and the element: ``title: element <b> is markup, not text``.
+
+arXiv writes its fields as plain text (TeX included): Atom's ``<title>``, ``<summary>`` and
+author ``<name>`` are of Atom's type ``text``, which holds no child element (RFC 4287, 3.1.1),
+and a ``<`` in a title comes as ``&lt;`` (the OAI-PMH formats alike). Such an answer is not
+arXiv's; whether the markup was meant is not known, so the record is kept whole, its XML with
+its reason, rather than loaded with its text joined. Before, every door loaded ``Foo bar baz``,
+the markup dropped without a word. The snapshot door reads JSON strings, where ``<b>`` is text.
+Answers are the recorded ones with one field edited (CONSTRUCTED); the arXivRaw one is
+SYNTHETIC (no real arXivRaw answer was found: tests/fixtures/arxiv/PROVENANCE.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from arxiv_replay import ATOM_DIR, OAI_DIR
+from scholarkg.extract.atom import parse_feed
+from scholarkg.extract.oai_pages import parse_oai_response
+
+PAGE = (ATOM_DIR / "q_testing_s0_m10_bc5a6c384fe9.xml").read_bytes()
+HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
+CS = (
+    OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
+).read_bytes()
+ARXIV_RAW = b"""<?xml version="1.0" encoding="UTF-8"?>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
+<responseDate>2025-04-01T10:00:00Z</responseDate>
+<GetRecord><record><header><identifier>oai:arXiv.org:0704.0002</identifier>
+<datestamp>2008-12-13</datestamp></header>
+<metadata><arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/">
+<id>0704.0002</id><submitter>Louis Theran</submitter>
+<version version="v1"><date>Sat, 31 Mar 2007 02:26:18 GMT</date><size>17kb</size></version>
+<title>Sparsity-certifying Graph Decompositions</title>
+<authors>Ileana Streinu and Louis Theran</authors><categories>math.CO cs.CG</categories>
+</arXivRaw></metadata></record></GetRecord></OAI-PMH>"""
+
+
+def _edited(body: bytes, old: bytes, new: bytes) -> bytes:
+    assert old in body
+    return body.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (b"<title>Testing Deep", b"<title>Testing <b>Deep</b>", "title: element <b> is markup"),
+        (b"<summary>Deep", b"<summary><p>Deep</p>", "abstract: element <p> is markup"),
+        (b"<name>Mohit", b'<name><x:i xmlns:x="urn:x">Mohit</x:i>', "authors: element <i> is"),
+    ],
+)
+def test_markup_in_an_atom_entry_quarantines_that_entry(
+    old: bytes, new: bytes, reason: str
+) -> None:
+    feed = parse_feed(_edited(PAGE, old, new), source="u")
+    (held,) = feed.quarantined  # before: loaded, the element's text joined to the rest
+    assert held.reason.startswith(reason) and held.reason.endswith(", not text")
+    assert new in held.text.encode()  # the record whole, its markup with it
+    assert [e.record.arxiv_id for e in feed.entries] == [
+        e.record.arxiv_id for e in parse_feed(PAGE, source="u").entries[1:]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "old", "new", "reason"),
+    [
+        (HEP_EX, b"<title>R-Parity", b"<title><em>R</em>-Parity", "title: element <em>"),
+        (HEP_EX, b"<keyname>Dercks", b"<keyname><b>D</b>ercks", "authors: element <b>"),
+        (CS, b"<dc:title>Extended", b"<dc:title><b>Extended</b>", "title: element <b>"),
+        (CS, b"<dc:creator>Liepins", b"<dc:creator><b>Liepins</b>", "authors: element <b>"),
+        (ARXIV_RAW, b"<title>Sparsity", b"<title><sub>S</sub>parsity", "title: element <sub>"),
+        (ARXIV_RAW, b"<date>Sat", b"<date><b>Sat</b>", "versions: element <b>"),
+    ],
+)
+def test_markup_in_an_oai_record_quarantines_that_record(
+    body: bytes, old: bytes, new: bytes, reason: str
+) -> None:
+    container = "GetRecord" if body is ARXIV_RAW else "ListRecords"
+    whole = parse_oai_response(body, source="o", container=container)
+    page = parse_oai_response(_edited(body, old, new), source="o", container=container)
+    (held,) = page.quarantined  # before: loaded, the element's text joined to the rest
+    assert held.reason == f"{reason} is markup, not text"
+    assert new in held.text.encode()
+    assert len(page.records) == len(whole.records) - 1
+
+
+def test_what_holds_fields_and_what_no_door_reads_still_load() -> None:
+    """An author's affiliation, an arXivRaw version's date, an extension element of another
+    namespace holding elements, a comment inside a title: none is markup in a field read."""
+    body = _edited(
+        PAGE,
+        b"<title>Testing Deep",
+        b'<x:ext xmlns:x="urn:x"><x:a>1</x:a></x:ext><title>Testing <!-- c -->Deep',
+    )
+    feed = parse_feed(body, source="u")
+    assert not feed.quarantined and len(feed.entries) == 10
+    assert feed.entries[0].record.title.startswith("Testing Deep Learning")
+    raw = parse_oai_response(ARXIV_RAW, source="o", container="GetRecord")
+    assert not raw.quarantined and raw.records[0].record is not None
+    oai = parse_oai_response(HEP_EX, source="o", container="ListRecords")
+    assert not oai.quarantined and len(oai.records) == 3
