@@ -190,6 +190,9 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
             return_state=True,
         )
     result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report
+    if isinstance(result, ScholarKGError) and not isinstance(result, RunEnded):
+        raise result  # the flow refused on it: its own line (before: 'the build_kg flow run
+        # ended Failed: …' around it)
     report = result.report if isinstance(result, RunEnded) else result
     if not isinstance(report, RunReport):
         raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
