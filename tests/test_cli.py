@@ -373,20 +373,26 @@ def test_export_takes_a_graph_in_angle_brackets_as_the_summary_writes_it(
 def test_every_command_refuses_a_config_path_that_names_no_file(
     given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``--config ""`` (an unset variable, say) is one line, as ``--store ""`` is (before: the
-    defaults were used without a word, their store and data directory under the working
-    directory); a directory is one that says so (before: 'invalid TOML: [Errno 21] Is a
-    directory')."""
+    """``--config ""`` (an unset variable, say) is a usage error, as ``--store ""`` is (before:
+    the defaults were used without a word, their store and data directory under the working
+    directory; then exit 1, 'error: --config: no file given', without the usage); a directory
+    is one line that says so (before: 'invalid TOML: [Errno 21] Is a directory')."""
     monkeypatch.chdir(tmp_path)
     config = str(tmp_path) if given == "DIR" else given
-    expected = (
-        f"error: {tmp_path}: cannot read config file: Is a directory"
-        if given == "DIR"
-        else "error: --config: no file given (an empty path)"
-    )
     for path in _command_paths(build_parser(), "scholarkg"):
         argv = [*path.split()[1:], *_ARGUMENTS[path], "--config", config]
-        assert main(argv) == 1, path
+        if given == "DIR":
+            assert main(argv) == 1, path
+            captured = capsys.readouterr()
+            expected = f"error: {tmp_path}: cannot read config file: Is a directory\n"
+            assert (captured.out, captured.err) == ("", expected), path
+            continue
+        with pytest.raises(SystemExit) as done:
+            main(argv)
+        assert done.value.code == 2, path
         captured = capsys.readouterr()
-        assert (captured.out, captured.err) == ("", expected + "\n"), path
+        assert captured.out == "" and captured.err.startswith(f"usage: {path} "), path
+        assert captured.err.splitlines()[-1] == (
+            f"{path}: error: argument --config: no file given (an empty path)"
+        ), path
     assert list(tmp_path.iterdir()) == []  # nothing made

@@ -157,3 +157,25 @@ def test_a_store_path_that_cannot_be_a_store_stops_the_run_before_prefect_starts
     assert captured.err.splitlines() == [f"error: {store}: {problem}"]
     assert "Prefect" not in captured.out + captured.err
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_its_flow_refuses_on_a_config_error_says_that_error(tmp_path: Path) -> None:
+    """The command read its config, then the flow read it again and refused it (the file was
+    changed in between): the ConfigError's own line, exit 1 as for the other config errors.
+    Before: ScholarKGError('the build_kg flow run ended Failed: <its line>')."""
+    import argparse
+
+    from scholarkg.cli import run
+    from scholarkg.errors import ConfigError
+
+    good = write_config(tmp_path, [SAMPLE_PROFILE])
+    config = load_config(good)
+    summary = run._summary_query(config)
+    good.write_text("[store]\nbogus = 1\n", encoding="utf-8")  # changed after it was read
+    args = argparse.Namespace(config=str(good), profile=None, verbose=False)
+    with pytest.raises(ConfigError) as caught:
+        run._start(args, config, summary)
+    assert str(caught.value) == f"{good}: [store] bogus: unknown key"
+    assert not (tmp_path / "store").exists()

@@ -198,9 +198,13 @@ def test_the_cli_harvests_again_and_refuses_in_one_line(
     assert main([*args, "--from", "2024-02-01", "--again"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot harvest again from 2024-02-01" in err[0]
-    assert main([*args, "--again"]) == 1
+    with pytest.raises(SystemExit) as done:  # before: exit 1, after the config was read
+        main([*args, "--again"])
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "--again / again needs the date" in err[0]
+    assert done.value.code == 2
+    assert err[-1] == (
+        "scholarkg arxiv harvest: error: --again needs --from DATE, the date to harvest again from"
+    )
     with pytest.raises(SystemExit) as done:
         main([*args, "--from", "2024-1-5x", "--again"])
     assert done.value.code == 2 and "--from: '2024-1-5x' is not a date" in capsys.readouterr().err

@@ -135,18 +135,25 @@ def test_a_config_path_that_is_a_symlink_loop_is_a_config_error(tmp_path: Path) 
     assert "Too many levels of symbolic links" in str(caught.value)
 
 
-@pytest.mark.flow
-def test_paths_that_are_no_page_fail_alone_in_one_line_each(tmp_path: Path) -> None:
-    """A symlink loop (in the config, relative, and on the command line), a directory, a FIFO
-    and a missing file: each one ``failed:`` line naming it, the sample page built, exit 1.
-    Before, a symlink loop was a traceback and nothing was built."""
+def _no_pages(tmp_path: Path) -> list[Path]:
+    """A symlink loop, a directory, a FIFO and a missing file under ``tmp_path``."""
     os.symlink("loop-b", tmp_path / "loop-a")
     os.symlink("loop-a", tmp_path / "loop-b")
     os.mkfifo(tmp_path / "fifo.txt")
     (tmp_path / "folder").mkdir()
-    config = write_config(tmp_path, ["loop-a", SAMPLE_PROFILE])
-    bad = [tmp_path / "loop-b", tmp_path / "folder", tmp_path / "fifo.txt", tmp_path / "none"]
-    done = run_cli(config, *[arg for path in bad for arg in ("--profile", str(path))])
+    return [tmp_path / "loop-b", tmp_path / "folder", tmp_path / "fifo.txt", tmp_path / "none"]
+
+
+@pytest.mark.flow
+def test_paths_that_are_no_page_fail_alone_in_one_line_each(tmp_path: Path) -> None:
+    """A symlink loop (in the config, relative and absolute), a directory, a FIFO and a
+    missing file: each one ``failed:`` line naming it, the sample page built, exit 1. Before,
+    a symlink loop was a traceback and nothing was built. (Given with --profile they are a
+    usage error before anything runs: the test below; before: they were given there, and the
+    whole build ran before each failed.)"""
+    bad = _no_pages(tmp_path)
+    config = write_config(tmp_path, ["loop-a", SAMPLE_PROFILE, *bad])
+    done = run_cli(config)
     assert "Traceback" not in done.stderr + done.stdout, done.stderr
     assert done.returncode == 1
     failed = [line for line in done.stdout.splitlines() if line.startswith("failed:")]
@@ -157,6 +164,40 @@ def test_paths_that_are_no_page_fail_alone_in_one_line_each(tmp_path: Path) -> N
     assert "papers: 25 listed, 0 quarantined" in done.stdout
     listed = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s skg:listsPaper ?p }"
     assert rows(load_config(config), SKG + listed) == [{"n": "25"}]
+
+
+@pytest.mark.parametrize("which", ["loop-b", "folder", "fifo.txt", "none", "unreadable"])
+def test_a_profile_path_that_is_no_readable_file_is_a_usage_error(
+    tmp_path: Path, which: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``scholarkg run --profile PATH`` with no readable file at PATH: exit 2, the usage and one
+    line naming the path, before anything runs (before: every configured profile was built,
+    then that one failed: exit 1 after the whole run)."""
+    from scholarkg.cli import main
+
+    _no_pages(tmp_path)
+    (tmp_path / "unreadable").write_text("Jane Doe\n", encoding="utf-8")
+    (tmp_path / "unreadable").chmod(0)
+    if which == "unreadable" and os.access(tmp_path / "unreadable", os.R_OK):
+        pytest.skip("this user reads any file (root)")
+    config = write_config(tmp_path, [SAMPLE_PROFILE])
+    path = tmp_path / which
+    with pytest.raises(SystemExit) as done:
+        main(["run", "--profile", str(path), "--config", str(config)])
+    assert done.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert lines[0].startswith("usage: scholarkg run ")
+    says = {
+        "loop-b": "Too many levels of symbolic links",
+        "folder": "a directory, not a file",
+        "fifo.txt": "a named pipe (FIFO), not a file",
+        "none": "No such file or directory",
+        "unreadable": "not readable (Permission denied)",
+    }[which]
+    assert lines[-1].startswith(f"scholarkg run: error: argument --profile: {path}: {says}")
+    assert not (tmp_path / "data").exists() and not (tmp_path / "store").exists()
 
 
 def test_a_long_author_name_full_of_for_is_read_in_linear_time() -> None:

@@ -54,8 +54,12 @@ def test_blank_sparql_text_is_refused(
     text: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("SCHOLARKG_STORE", str(tmp_path / "no-store"))  # never reached
-    assert main(["query", "--sparql", text]) == 1
-    assert capsys.readouterr().err.splitlines() == ["error: --sparql: no SPARQL query in the text"]
+    with pytest.raises(SystemExit) as done:  # before: exit 1, after the config was read
+        main(["query", "--sparql", text])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "scholarkg query: error: argument --sparql: no SPARQL query in the text"
+    )
 
 
 def test_a_syntax_error_names_the_file_line_and_column(

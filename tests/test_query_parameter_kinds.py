@@ -71,13 +71,15 @@ def test_cli_refuses_a_parameter_given_twice(
     researcher=B`` answered for B alone, exit 0 (one reading it as "A or B" lost A)."""
     monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
     given = ["--param", f"researcher={ME}", "--param", " researcher=Robert Dadashi"]
-    assert main(["query", *query, *given]) == 1
+    with pytest.raises(SystemExit) as done:  # before: exit 1, after the config was read
+        main(["query", *query, *given])
+    assert done.value.code == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.splitlines() == [
-        f"error: --param researcher given twice ({ME!r}, 'Robert Dadashi'): a parameter binds "
-        "one value"
-    ]
+    assert captured.err.splitlines()[-1] == (
+        f"scholarkg query: error: argument --param: researcher given twice ({ME!r}, "
+        "'Robert Dadashi'): a parameter binds one value"
+    )
 
 
 def test_person_parameters_are_declared_iris() -> None:

@@ -52,8 +52,12 @@ def test_an_empty_store_path_is_refused(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main([*command, "--store", given]) == 1
-    assert one_error_line(capsys) == "error: --store: no directory given (an empty path)"
+    with pytest.raises(SystemExit) as done:  # before: exit 1, after the config was read
+        main([*command, "--store", given])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"scholarkg {command[0]}: error: argument --store: no directory given (an empty path)"
+    )
     assert list(tmp_path.iterdir()) == []
 
 

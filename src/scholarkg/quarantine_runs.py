@@ -33,6 +33,11 @@ _ENTRY = {"records": entry_record, "graphs": entry_graph}  # kind → what reads
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def looks_like_date(before: str) -> bool:
+    """Whether ``before`` is written as a date (YYYY-MM-DD), not a run id."""
+    return _DATE.fullmatch(before) is not None
+
+
 class PruneRefused(ScholarKGError):
     """What to prune names no run the quarantine keeps, or no date."""
 

@@ -60,11 +60,17 @@ class Parser(argparse.ArgumentParser):
     ) -> tuple[argparse.Namespace, list[str]]:
         """As argparse's, except that arguments a command does not know are its usage error,
         with its usage (before: ``scholarkg query --bogus`` showed the top level's usage and
-        ``scholarkg: error: unrecognized arguments``, as if the option were misplaced)."""
+        ``scholarkg: error: unrecognized arguments``, as if the option were misplaced); so is
+        what the command's ``check`` default (options that only go together) says is wrong."""
         self._options_before_the_command(sys.argv[1:] if args is None else args)
         parsed, extras = super().parse_known_args(args, namespace)
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
+        check = getattr(parsed, "check", None)
+        if check is not None and _commands(self) is None:  # the command's own parser
+            problem = check(parsed)
+            if problem:  # before: a handler refused it after the config was read, exit 1
+                self.error(problem)
         return parsed, extras
 
     def _options_before_the_command(self, args: Sequence[str]) -> None:

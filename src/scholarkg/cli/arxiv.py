@@ -2,6 +2,7 @@
 
 Each loads through the library's job (``scholarkg.runs.arxiv_fetch``, ``.arxiv_harvest``,
 ``.arxiv_snapshot``) and prints its report; ``--json`` only shows the records a door reads.
+``harvest`` is in :mod:`.arxiv_harvest`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scholarkg.cli import arxiv_harvest as harvest
 from scholarkg.cli.common import (
     Commands,
     add_command,
     add_store_options,
     arxiv_id,
-    iso_date,
     json_default,
     load,
     positive_count,
     print_report,
-    set_name,
 )
 from scholarkg.locations import home_expanded
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from scholarkg.extract.snapshot import SnapshotReader
     from scholarkg.models import ArxivRecord
 
-PREFIXES = ("arXiv", "oai_dc", "arXivRaw")
 JSON_HELP = "print the records as JSON instead of loading them (nothing is written)"
 
 
@@ -53,7 +52,7 @@ def register(commands: Commands) -> None:
         title="commands", dest="arxiv_command", required=True, metavar="COMMAND"
     )
     _fetch(doors)
-    _harvest(doors)
+    harvest.register(doors)
     _snapshot(doors)
 
 
@@ -75,59 +74,6 @@ def _fetch(doors: Commands) -> None:
     fetch.add_argument("--json", action="store_true", help=JSON_HELP)
     add_store_options(fetch)
     fetch.set_defaults(handler=fetch_ids, stoppable=True)
-
-
-def _harvest(doors: Commands) -> None:
-    harvest = add_command(
-        doors,
-        "harvest",
-        "harvest OAI-PMH ListRecords since the last harvest and load them",
-        """
-        Harvest new and changed records with OAI-PMH ListRecords, from the stored watermark
-        (or --from on the first harvest), following resumption tokens to the end; each page is
-        loaded before the checkpoint moves past it, so an interrupted harvest resumes. The
-        watermark advances only after a complete harvest; a list that ends short of the
-        server's completeListSize holds it once per from-date (the next harvest asks again).
-        Sets are harvested one after the other, each with its own summary. To ask again for
-        days already harvested, give --from DATE --again.
-        """,
-    )
-    harvest.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        type=set_name,
-        metavar="SET",
-        help="an OAI set, e.g. cs or physics:hep-ex; repeatable (default: [arxiv] harvest_sets)",
-    )
-    harvest.add_argument(
-        "--from",
-        dest="from_date",
-        type=iso_date,
-        metavar="DATE",
-        help="start date (YYYY-MM-DD) of the first harvest of a set, needed while no "
-        "watermark is stored; ignored after unless --again (default: the stored watermark)",
-    )
-    harvest.add_argument(
-        "--again",
-        action="store_true",
-        help="harvest again from --from, an earlier date than the watermark (e.g. the server "
-        "lost records): the watermark moves back to it and a checkpoint is dropped; a date "
-        "after the watermark is refused",
-    )
-    harvest.add_argument(
-        "--prefix",
-        choices=PREFIXES,
-        help="metadata format (default: [arxiv] oai_metadata_prefix)",
-    )
-    harvest.add_argument(
-        "--json",
-        action="store_true",
-        help="print the records of one harvest as JSON instead of loading them (no checkpoint, "
-        "no watermark)",
-    )
-    add_store_options(harvest)
-    harvest.set_defaults(handler=harvest_sets, stoppable=True)
 
 
 def _snapshot(doors: Commands) -> None:
@@ -178,7 +124,7 @@ def _snapshot_path(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _print_records(records: Iterable[ArxivRecord]) -> None:
+def print_records(records: Iterable[ArxivRecord]) -> None:
     """``records`` as one JSON array (indented by one), each written as it comes: what is kept
     does not grow with their number (a snapshot of millions of lines)."""
     opened = False
@@ -211,7 +157,7 @@ def _read_told(reader: SnapshotReader, told: list[int]) -> Iterator[ArxivRecord]
 
 
 @contextmanager
-def _progress(label: str) -> Iterator[Callable[[int], None]]:
+def progress(label: str) -> Iterator[Callable[[int], None]]:
     """Records read so far on stderr (a bar on a terminal, a line now and then on a pipe)."""
     from scholarkg.progress import Progress
 
@@ -233,7 +179,7 @@ def fetch_ids(args: argparse.Namespace) -> int:
             result = client.fetch_by_ids(args.ids, batch_size=config.arxiv.batch_size)
         finally:
             client.http.close()
-        _print_records(result.records)
+        print_records(result.records)
         for arxiv_id in result.missing:
             print(f"missing: {arxiv_id}", file=sys.stderr)
         for text in result.invalid:  # never sent: arXiv was not asked
@@ -244,51 +190,17 @@ def fetch_ids(args: argparse.Namespace) -> int:
     return print_report(fetch_job(config, list(args.ids)).report, "scholarkg arxiv fetch")
 
 
-def harvest_sets(args: argparse.Namespace) -> int:
-    config = load(args)
-    prefix = args.prefix or config.arxiv.oai_metadata_prefix
-    sets = args.sets or list(config.arxiv.harvest_sets)
-    if args.json:  # a look only: no checkpoint, no watermark
-        from scholarkg.clients import oai_client
-
-        client = oai_client(config)
-        try:
-            records = [
-                record
-                for spec in sets
-                for page in client.list_records(
-                    metadata_prefix=prefix, set_spec=spec, from_date=args.from_date
-                )
-                for record in page.arxiv_records
-            ]
-        finally:
-            client.http.close()
-        _print_records(records)
-        return 0
-    from scholarkg.runs.arxiv_harvest import check_again, harvest
-
-    if args.again:  # every set's watermark checked before the first set is harvested
-        check_again(config, sets, prefix, args.from_date)
-    worst = 0
-    for spec in sets:
-        with _progress(f"harvest {spec}") as shown:
-            ctx = harvest(config, spec, prefix, args.from_date, progress=shown, again=args.again)
-        title = "scholarkg arxiv harvest" + (f" ({spec})" if len(sets) > 1 else "")
-        worst = max(worst, print_report(ctx.report, title))
-    return worst
-
-
 def load_snapshot(args: argparse.Namespace) -> int:
     config = load(args)
     if args.json:
         from scholarkg.extract.snapshot import read_snapshot
 
         told = [0]
-        _print_records(_read_told(read_snapshot(Path(args.file), config.limits), told))
+        print_records(_read_told(read_snapshot(Path(args.file), config.limits), told))
         return 1 if told[0] else 0
     from scholarkg.runs.arxiv_snapshot import load_snapshot as snapshot_job
 
-    with _progress("load-snapshot") as shown:
+    with progress("load-snapshot") as shown:
         ctx = snapshot_job(
             config,
             Path(args.file),

@@ -108,14 +108,31 @@ def iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def config_path(value: str) -> str:
+    """An argparse type: ``--config``'s path, never empty (an unset variable, say: never the
+    defaults) — a usage error (before: exit 1, the same line without the usage)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("no file given (an empty path)")
+    return value
+
+
+def store_path(value: str) -> str:
+    """An argparse type: ``--store``'s directory, never empty (an unset variable, say: never
+    the working directory) — a usage error (before: exit 1, the same line without the
+    usage)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("no directory given (an empty path)")
+    return value
+
+
 def add_config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH", help=CONFIG_HELP)
+    parser.add_argument("--config", metavar="PATH", type=config_path, help=CONFIG_HELP)
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
     """``--config`` and ``--store``."""
     add_config_option(parser)
-    parser.add_argument("--store", metavar="DIR", help=STORE_HELP)
+    parser.add_argument("--store", metavar="DIR", type=store_path, help=STORE_HELP)
 
 
 def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -55,6 +56,7 @@ def register(commands: Commands) -> None:
     which.add_argument(
         "--before",
         metavar="RUN_OR_DATE",
+        type=_run_or_date,
         help="a run id (as `scholarkg quarantine list` shows it): the runs before it; or a "
         "YYYY-MM-DD date: the runs started before that day (UTC) (default: none; this or "
         "--keep is required)",
@@ -68,6 +70,19 @@ def register(commands: Commands) -> None:
     for sub, handler in ((listing, list_quarantine), (prune, prune_quarantine)):
         add_config_option(sub)
         sub.set_defaults(handler=handler)
+
+
+def _run_or_date(value: str) -> str:
+    """An argparse type: a run id or a calendar date; one written as a date (YYYY-MM-DD) that
+    is no date (2024-13-01) is a usage error (before: exit 1, after the config was read)."""
+    from scholarkg.quarantine_runs import looks_like_date
+
+    if looks_like_date(value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{value}: no such date ({exc})") from None
+    return value
 
 
 def _quarantine_dir(config: Config) -> Path:

@@ -8,7 +8,7 @@ import argparse
 import contextlib
 import math
 from collections.abc import Sequence
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
@@ -44,6 +44,7 @@ def register(commands: Commands) -> None:
     what.add_argument(
         "--sparql",
         metavar="TEXT",
+        type=_sparql,
         help="SPARQL text to run instead of a saved query or file "
         "(default: none; give NAME_OR_FILE, --sparql or --list)",
     )
@@ -56,9 +57,9 @@ def register(commands: Commands) -> None:
     )
     query.add_argument(
         "--param",
-        action="append",
         metavar="NAME=VALUE",
         type=_pair,
+        action=_Params,
         help="bind the query's parameter ?NAME to VALUE; repeatable, one value per NAME "
         "(default: none bound; "
         "--list shows each query's parameters and which are required)",
@@ -85,22 +86,49 @@ def _pair(value: str) -> str:
     return value
 
 
-def _params(pairs: Sequence[str]) -> dict[str, str]:
-    """``--param`` values by name; a name given twice is a :class:`QueryError` (a parameter
-    binds one value: the later would replace the earlier without a word)."""
-    from scholarkg.errors import QueryError
+def _sparql(value: str) -> str:
+    """An argparse type: SPARQL text holding more than white space and comments (before: exit
+    1, after the config was read)."""
+    from scholarkg.query import holds_query
 
-    params: dict[str, str] = {}
-    for pair in pairs:
-        name, _, value = pair.partition("=")  # NAME=VALUE: _pair checked it
-        name = name.strip()
-        if name in params:
-            raise QueryError(
-                f"--param {name} given twice ({params[name]!r}, {value!r}): a parameter binds "
-                "one value"
-            )
-        params[name] = value
-    return params
+    if not holds_query(value):
+        raise argparse.ArgumentTypeError("no SPARQL query in the text")
+    return value
+
+
+class _Params(argparse.Action):
+    """``--param``, repeatable, one value per name: a name given twice is a usage error (a
+    parameter binds one value: the later would replace the earlier without a word; before:
+    refused with exit 1, after the config was read)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        pairs: list[str] = [*(getattr(namespace, self.dest, None) or []), str(values)]
+        seen: dict[str, str] = {}
+        for name, value in (_split(pair) for pair in pairs):
+            if name in seen:
+                raise argparse.ArgumentError(
+                    self,
+                    f"{name} given twice ({seen[name]!r}, {value!r}): a parameter binds one value",
+                )
+            seen[name] = value
+        setattr(namespace, self.dest, pairs)
+
+
+def _split(pair: str) -> tuple[str, str]:
+    """A ``NAME=VALUE`` pair (``_pair`` checked it) as its name and value."""
+    name, _, value = pair.partition("=")
+    return name.strip(), value
+
+
+def _params(pairs: Sequence[str]) -> dict[str, str]:
+    """``--param`` values by name (each name once: :class:`_Params` checked it)."""
+    return dict(_split(pair) for pair in pairs)
 
 
 def _list_saved() -> int:
@@ -132,7 +160,7 @@ def run_query(args: argparse.Namespace) -> int:
     from scholarkg.errors import QueryError
     from scholarkg.export import default_prefixes
     from scholarkg.lifecycle import STOP
-    from scholarkg.query import bind_saved, check_parameters, holds_query, resolve_query
+    from scholarkg.query import bind_saved, check_parameters, resolve_query
     from scholarkg.query_binding import bind_parameters, check_text
     from scholarkg.query_output import BATCH_ROWS, write_answer
     from scholarkg.query_results import check_format
@@ -148,9 +176,8 @@ def run_query(args: argparse.Namespace) -> int:
     if args.list:
         return _list_saved()
     params = _params(args.param or [])
-    if args.sparql is not None:  # blank text too: said below
-        if not holds_query(check_text(args.sparql, "--sparql")):
-            raise QueryError("--sparql: no SPARQL query in the text")
+    if args.sparql is not None:
+        check_text(args.sparql, "--sparql")  # a query in it: _sparql checked that
         check_parameters(args.sparql, params)
         text, source = bind_parameters(args.sparql, params), "--sparql"
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,18 +71,43 @@ def register(commands: Commands) -> None:
 def _location(value: str) -> str:
     """An argparse type: a profile given on the command line, a URL as it is, a path (a
     ``file:`` URL's too) made absolute, as [profiles] sources are; an empty one (an unset
-    variable: the working directory) or a ``file:`` URL naming no file here is a usage error."""
+    variable: the working directory), a ``file:`` URL naming no file here, or a path to no
+    readable file is a usage error."""
     from scholarkg.errors import ExtractError
-    from scholarkg.extract.profiles import archived_as
+    from scholarkg.extract.profiles import archived_as, is_url
 
     if not value.strip():
         raise argparse.ArgumentTypeError(
             "an empty location (leave --profile out to build [profiles] sources alone)"
         )
     try:
-        return archived_as(value)
+        source = archived_as(value)
     except ExtractError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    problem = None if is_url(source) else _no_page_file(source)
+    if problem:
+        raise argparse.ArgumentTypeError(f"{source}: {problem}")
+    return source
+
+
+def _no_page_file(path: str) -> str | None:
+    """What keeps the file at ``path`` from being read as a page, checked before anything runs
+    (before: every configured profile was built first, then this one failed): none there (a
+    symbolic link to nothing, a loop), a directory, a named pipe, or one this user cannot
+    read."""
+    from scholarkg.extract.profiles import NAMED_PIPE
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    if stat.S_ISDIR(mode):
+        return "a directory, not a file"
+    if stat.S_ISFIFO(mode):
+        return NAMED_PIPE
+    if not os.access(path, os.R_OK):
+        return "not readable (Permission denied)"
+    return None
 
 
 def _plural(count: int, word: str) -> str:
@@ -164,6 +190,9 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
             return_state=True,
         )
     result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report
+    if isinstance(result, ScholarKGError) and not isinstance(result, RunEnded):
+        raise result  # the flow refused on it: its own line (before: 'the build_kg flow run
+        # ended Failed: …' around it)
     report = result.report if isinstance(result, RunEnded) else result
     if not isinstance(report, RunReport):
         raise ScholarKGError(f"the build_kg flow run ended {state.name}: {report}")
