@@ -206,6 +206,6 @@ def _mark_reason(text: str, code_letters: int) -> str:
     while end < len(text) and _is_mark(text[end]):
         end += 1
     code, rest = text[:end], text[end:].strip()
-    part, written = ("subject code", code) if _unmarked(code) else ("paper date", rest)
+    part, written = ("subject code", code) if _unmarked(code) is not None else ("paper date", rest)
     mark = next(c for c in unicodedata.normalize("NFD", written) if _is_mark(c))
     return f"{part} {written!r} holds a combining mark (U+{ord(mark):04X})"
