@@ -280,17 +280,27 @@ def test_a_paper_dated_in_digits_is_quarantined_not_merged_into_the_one_before(
 
 
 def test_a_researcher_name_of_invisible_characters_is_no_name() -> None:
-    """CONSTRUCTED: the name line holds only a zero-width joiner and space. The page built a
-    profile of a researcher whose name cannot be seen (key ``x``), claiming none of their
-    papers; a name with combining accents and joiners among its letters stays a name."""
+    """CONSTRUCTED: the name line holds only a zero-width joiner and space, or only dots. The
+    page built a profile of a researcher whose name cannot be seen (key ``x``), claiming none
+    of their papers. A line of invisible characters only is blank (before: ``p.txt:1: … the
+    first line '\\u200d\\u200b' holds no letter or digit``), so the page's first line is its
+    subject code. A name with combining accents and a joiner between Latin letters is that
+    name in NFC without the joiner (before: kept as written, ``Le\\u0301onard
+    Hus\\u200dsenot``)."""
     page = SAMPLE.replace("Léonard Hussenot\n", "\u200d\u200b\n", 1)
     with pytest.raises(ParseError) as caught:
         parse(page)
     assert str(caught.value) == (
-        "p.txt:1: no researcher name: the first line '\\u200d\\u200b' holds no letter or digit"
+        "p.txt:3: no researcher name: the first line 'LG' is the page's subject code (cs.LG), "
+        "not a name"
+    )
+    with pytest.raises(ParseError) as caught:
+        parse(SAMPLE.replace("Léonard Hussenot\n", "\u200d. .\n", 1))
+    assert str(caught.value) == (
+        "p.txt:1: no researcher name: the first line '\\u200d. .' holds no letter or digit"
     )
     spelled = SAMPLE.replace("Léonard Hussenot\n", "Le\u0301onard Hus\u200dsenot\n", 1)
-    assert parse(spelled).name == "Le\u0301onard Hus\u200dsenot"
+    assert parse(spelled).name == "Léonard Hussenot"
 
 
 def test_a_researcher_name_line_of_a_sentence_or_a_megabyte_is_no_name() -> None:

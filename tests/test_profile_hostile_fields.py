@@ -28,14 +28,21 @@ def parse(page: str) -> Profile:
 @pytest.mark.parametrize("title", ["\u200b\u200b", "!!! ...", "\u2060"])
 def test_a_title_of_no_letter_or_digit_quarantines_the_paper(title: str) -> None:
     """CONSTRUCTED: BOND's title replaced by zero-width spaces or punctuation. The paper was
-    read with that title (its work key empty); now it is quarantined at its title line, the
-    other 24 load. A title of symbols alone (``→``) stays a title."""
+    read with that title (its work key empty); now it is quarantined, the other 24 load: at
+    its title line for punctuation; a line of invisible characters only is blank, so the
+    block lost its title line and its abstract is read as the author line: a sentence, no
+    name (before: ``title '\\u200b\\u200b' holds no letter or digit`` at line 20). A title of
+    symbols alone (``→``) stays a title."""
     profile = parse(SAMPLE.replace(BOND_TITLE, title, 1))
     [bad] = profile.quarantined
     assert (bad.source, bad.line, bad.reason) == (
-        "p.txt",
-        20,
-        f"title {title!r} holds no letter or digit",
+        ("p.txt", 20, f"title {title!r} holds no letter or digit")
+        if title.isprintable()
+        else (
+            "p.txt",
+            24,
+            "author 1 is 20 words long: no name (is the paper's title or author line missing?)",
+        )
     )
     assert len(profile.papers) == 24
     assert BOND_TITLE not in {p.title for p in profile.papers}

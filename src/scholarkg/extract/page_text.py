@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 
 from scholarkg.errors import ParseError
@@ -85,7 +86,8 @@ def page_encoding(data: bytes, charset: str | None = None) -> tuple[str, int]:
 
 
 def page_lines(data: bytes, source: str, charset: str | None = None) -> Iterator[tuple[int, str]]:
-    """The non-blank lines of a page with their 1-based numbers, decoded a piece at a time
+    """The non-blank lines of a page (a line of invisible characters only is blank) with their
+    1-based numbers, decoded a piece at a time
     (:func:`page_encoding`; ``charset``: the one the server declared), so neither the page's
     text nor its lines are ever held whole; CRLF, CR and trailing spaces folded, a white-space
     run with a vertical tab or form feed folded to one space. Bytes that are no text in the
@@ -149,14 +151,29 @@ class _Lines:
 
     def _ended(self, line: str) -> Iterator[tuple[int, str]]:
         number, self.number = self.number, self.number + 1
-        if folded := _folded(line):
+        if (folded := _folded(line)) and not _invisible_only(folded):
             yield number, folded
 
 
+def _invisible_only(line: str) -> bool:
+    """``line`` holds only invisible (format, Cf) characters and white space: a blank line no
+    one sees as text (``\u200b\u2060``; before: read as a line, so between a title and its
+    author line it was the author line). What is no text (NUL: Cc) is no such character."""
+    return not line.isprintable() and all(
+        c.isspace() or unicodedata.category(c) == "Cf" for c in line
+    )
+
+
 def read_count(text: str, source: str, line: int) -> int:
-    """A count as the page writes it (``1,234``); ParseError past 15 digits, which no profile
-    holds (Python refuses to read more than 4 300 of them at all)."""
+    """A count as the page writes it (``1,234``) in ASCII digits, as every door reads its
+    counters (an arXiv answer's OpenSearch counter, a version's number): ParseError for other
+    digits (``１１７``, ``١١٧``; before: int() read them as 117) and past 15 digits, which no
+    profile holds (Python refuses to read more than 4 300 of them at all)."""
     digits = text.replace(",", "")
+    if not digits.isascii():
+        raise ParseError(
+            source, f"{text[:20]!r}: a number in digits other than ASCII 0-9", line=line
+        )
     if len(digits) > 15:
         raise ParseError(source, f"{text[:20]}…: a number no profile holds", line=line)
     return int(digits)

@@ -9,7 +9,10 @@ date: never more of the abstract before. A date's month is a whole word (``Super
 no code and date). A line is read so without the invisible characters in it (a byte-order
 mark, a right-to-left or zero-width mark: a page pasted together or copied from a right-to-left
 one) and what is no text (NUL): a block starts there all the same, its paper kept, or
-quarantined for what is no text in its date line, never more of the abstract before.
+quarantined for what is no text in its date line, never more of the abstract before. A line
+that is a start but for a combining mark (``L\u0301GJul 19, 2024``, ``ĹGJul 19, 2024``,
+``LG\u0301Jul 19, 2024``) starts a block too, quarantined for the mark; so does a date in
+digits other than ASCII ones (``Jul １９, 2024``), which no door reads as a number.
 """
 
 from __future__ import annotations
@@ -89,12 +92,35 @@ def bare(text: str) -> str:
     return _hidden().sub("", text)
 
 
+def _is_mark(c: str) -> bool:
+    return unicodedata.category(c)[0] == "M"
+
+
+def _unmarked(text: str) -> str | None:
+    """``text`` (NFD) without its combining marks; None where it holds none, or is too long to
+    be a block's start (so a long abstract line is never rewritten to find out)."""
+    if text.isascii() or len(text) > _BARED_CHARS:
+        return None
+    decomposed = unicodedata.normalize("NFD", text)
+    unmarked = "".join(c for c in decomposed if not _is_mark(c))
+    return unmarked if unmarked != decomposed else None
+
+
 def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
     """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
     the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,
     ``CL - Jul 31, 2024``) or before one in digits (``CL2024-07-31``), never prose
-    (``Published Jan 5, 2024``). None: no such line. The line is read :func:`bare`."""
+    (``Published Jan 5, 2024``); one of these but for its combining marks (the match read
+    without them: :func:`parse_date` refuses it). None: no such line. The line is read
+    :func:`bare`."""
     text = bare(text)
+    start = _start(text, subject_codes)
+    if start is None and (unmarked := _unmarked(text)) is not None:
+        return _start(unmarked, subject_codes)  # before: no start, more of the abstract before
+    return start
+
+
+def _start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
     glued = _BLOCK_START.match(text)
     if glued is not None:
         return glued
@@ -112,7 +138,7 @@ def starts_block(text: str, title_next: bool, subject_codes: Mapping[str, str]) 
     missing, quarantined, never more of the abstract before) or a code glued to a date. Where
     a block's title goes (``title_next``), a line that only looks like a start (``ProMarch 2
     Protocol``: no readable date, no known code) is that title."""
-    if bare(text) in subject_codes:
+    if bare(text) in subject_codes or _unmarked(bare(text)) in subject_codes:
         return True
     start = block_start(text, subject_codes)
     if start is None:
@@ -135,6 +161,8 @@ def parse_date(
             f"paper has no date: its line is the subject code {header!r} alone",
             line=line,
         )
+    if _unmarked(shown := bare(header)) is not None:
+        raise ParseError(source, _mark_reason(shown, len(match["code"])), line=line)
     stamp = _DATE_AND_FLAG.match(match["rest"].strip())
     if stamp is None:
         odd = _DATE_AND_ODD_FLAG.match(match["rest"].strip())
@@ -146,6 +174,12 @@ def parse_date(
                 line=line,
             )
         raise ParseError(source, f"unreadable paper date {match['rest']!r}", line=line)
+    if not (stamp["day"] + stamp["year"]).isascii():  # before: int() read '１９' as 19
+        raise ParseError(
+            source,
+            f"paper date {match['rest'].strip()!r} is written in digits other than ASCII 0-9",
+            line=line,
+        )
     try:
         month = _MONTH_NUMBER[stamp["month"][:3]]
         date = dt.date(int(stamp["year"]), month, int(stamp["day"]))
@@ -159,3 +193,19 @@ def parse_date(
             line=line,
         )
     return date, stamp["code"] is not None
+
+
+def _mark_reason(text: str, code_letters: int) -> str:
+    """Why a block's line ``text`` that starts it but for a combining mark is refused: the
+    subject code (its first ``code_letters`` letters, marks read as none) or the date holding
+    the mark, named with its code point."""
+    end = taken = 0
+    while end < len(text) and taken < code_letters:
+        taken += sum(not _is_mark(c) for c in unicodedata.normalize("NFD", text[end]))
+        end += 1
+    while end < len(text) and _is_mark(text[end]):
+        end += 1
+    code, rest = text[:end], text[end:].strip()
+    part, written = ("subject code", code) if _unmarked(code) is not None else ("paper date", rest)
+    mark = next(c for c in unicodedata.normalize("NFD", written) if _is_mark(c))
+    return f"{part} {written!r} holds a combining mark (U+{ord(mark):04X})"

@@ -1,18 +1,22 @@
 """The header of a profile page: the researcher's name, subject code and metrics.
 
 A metric or the subject code is read without the invisible characters in its line
-(:func:`~scholarkg.extract.profile_block_start.bare`: ``h-index\u200e117`` is the h-index 117).
+(:func:`~scholarkg.extract.profile_block_start.bare`: ``h-index\u200e117`` is the h-index 117);
+a name (the researcher's, an author's, an organisation's) without them too, in NFC
+(:func:`shown_name`).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
 from scholarkg.extract.profile_block_start import bare
+from scholarkg.identity.invisible import visible
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import fold
 from scholarkg.limits import Limits, check_literal
@@ -32,6 +36,7 @@ HEADER_KEPT = 1000  # header lines read as such; a page has a name, a code and f
 # (the researcher's, an author's) this long is a sentence, no name.
 NAME_WORDS = 12
 _WORD = re.compile(r"\S+")
+_JOINERS = "\u200c\u200d"  # Cf, but they spell Persian and Indic names (shown_name)
 _METRIC_NAMES = {
     "h_index": "h-index",
     "papers": "papers count",
@@ -59,6 +64,21 @@ class Header:
         else:
             self.dropped += 1
             self.first_dropped, self.last_dropped = self.first_dropped or number, number
+
+
+def shown_name(name: str) -> str:
+    """``name`` as analysts are shown it and its key is read from: without its format
+    characters (Cf), in NFC (its white space as written). A bidi override or embedding (U+202A-
+    U+202E, U+2066-U+2069) reverses how the name reads wherever it is shown, and a zero-width
+    or tag character splits its key while no one sees it; so every one goes, but a joiner
+    between two letters of a script that joins (Persian, Indic), which spells the name
+    (:func:`~scholarkg.identity.invisible.visible`, the rule every name is shown by).
+    Before: a page's name, authors and organisations kept them: an organisation's label kept
+    an override, and a listed paper's key (its first author's surname) split at a zero-width
+    space (``Ses\u200bsa`` keyed ``sa``) where the name recorded read ``Sessa``."""
+    if not name.isprintable():
+        name = "".join(c for c in name if c in _JOINERS or unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFC", visible(name))
 
 
 def is_metric(text: str) -> bool:
@@ -102,10 +122,11 @@ def parse_header(
     except LimitExceeded as exc:
         raise ParseError(source, str(exc), line=name_line) from exc
     refuse_non_text("name", (name_line, name), source)
+    written, name = name, shown_name(name)
     if not fold(name):  # only invisible characters (zero-width ones), symbols or punctuation
         raise ParseError(
             source,
-            f"no researcher name: the first line {name!r} holds no letter or digit",
+            f"no researcher name: the first line {written!r} holds no letter or digit",
             line=name_line,
         )
     if (words := sum(1 for _ in _WORD.finditer(name))) > NAME_WORDS:

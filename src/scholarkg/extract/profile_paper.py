@@ -20,7 +20,7 @@ from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.arxiv_authors import joined_suffixes
 from scholarkg.extract.page_text import refuse_non_text
 from scholarkg.extract.profile_block_start import block_start, parse_date
-from scholarkg.extract.profile_header import NAME_WORDS
+from scholarkg.extract.profile_header import NAME_WORDS, shown_name
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.identity.person_names import unfit_author
@@ -169,8 +169,8 @@ def parse_paper(
         date=date,
         has_code=has_code,
         title=title,
-        authors=authors,
+        authors=tuple(map(shown_name, authors)),  # before: as written, a bidi override kept
         authors_truncated=truncated,
-        organizations=organizations,
+        organizations=tuple(map(shown_name, organizations)),
         abstract=abstract,
     )

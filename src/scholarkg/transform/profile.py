@@ -50,8 +50,12 @@ from scholarkg.transform.profile_snapshot import snapshot_graph
 # paper is quarantined, papers dated after retrieval are quarantined, a novelty over 100 % is
 # left out (the extract changes of the same day: one bump for both); 6: a researcher the page
 # heads in the other order than its listing (``Wang Wei``, listed ``Wei Wang``) is that listed
-# author (it made one up, profile-<slug>, beside them).
-PROFILE_MAPPING = "profile-6"
+# author (it made one up, profile-<slug>, beside them); 7: names (the researcher's, an author's,
+# an organisation's) are read without format characters and in NFC (an organisation's label kept
+# a bidi override), a line of invisible characters only is blank, a paper's line with a
+# combining mark or a date in other than ASCII digits quarantines the paper (it was more of the
+# abstract before, or read as the date).
+PROFILE_MAPPING = "profile-7"
 
 
 def _first_seen(_key: str, spelling: str) -> str:

@@ -1,0 +1,149 @@
+"""The profile-page door under hostile Unicode: every page CONSTRUCTED from the real sample
+(``examples/profiles/leonard-hussenot.txt``), each test saying what it changed. A name is
+stored as it reads (no bidi override, NFC), a paper's start is found under a combining mark, a
+number is ASCII digits, and a line no one sees is blank."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from samples import SAMPLE_PROFILE
+from scholarkg.config import load_config
+from scholarkg.errors import ParseError
+from scholarkg.extract.profile_page import parse_profile
+from scholarkg.identity.names import name_key
+from scholarkg.iris import Minter
+from scholarkg.models import Profile
+
+WHEN = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
+CODES = load_config().subject_codes
+SAMPLE = SAMPLE_PROFILE.read_text(encoding="utf-8")
+BOND = "LGJul 19, 2024"  # the second paper's date line (line 19)
+BOND_TITLE = "BOND: Aligning LLMs with Best-of-N Distillation"
+BOND_AUTHORS = "Pier Giuseppe Sessa, Robert Dadashi, Léonard Hussenot et al."
+GEMMA_AUTHORS = "Gemma Team, Morgane Riviere, Shreya Pathak et al. · deepmind"
+
+
+def parse(page: str) -> Profile:
+    return parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
+
+
+@pytest.mark.parametrize(
+    "control", ["\u202e", "\u202a", "\u202b", "\u2066", "\u2069", "\U000e0041"]
+)
+def test_a_bidi_control_in_a_name_is_not_stored(control: str) -> None:
+    """CONSTRUCTED: a right-to-left override (an embedding, an isolate, a tag) opening the
+    researcher's name, inside BOND's first author's surname and inside Gemma 2's organisation.
+    Each was kept in the name (``'\\u202eLéonard Hussenot'``): shown, the name read backwards,
+    and the listed paper's key (its first author's surname) split where no one sees a break.
+    Now each is the name without it, its key the plain name's."""
+    page = SAMPLE.replace("Léonard Hussenot\n", f"{control}Léonard Hussenot\n", 1)
+    page = page.replace(BOND_AUTHORS, BOND_AUTHORS.replace("Sessa", f"Ses{control}sa"), 1)
+    page = page.replace(GEMMA_AUTHORS, GEMMA_AUTHORS.replace("deepmind", f"deep{control}mind"))
+    profile, plain = parse(page), parse(SAMPLE)
+    assert profile.name == "Léonard Hussenot"
+    assert profile.papers == plain.papers
+    bond = profile.papers[1]
+    assert bond.authors[0] == "Pier Giuseppe Sessa"
+    assert name_key(bond.authors[0]) == "pier-giuseppe-sessa"
+    minter = Minter()
+    assert minter.paper_listed(bond.title, bond.authors[0]) == minter.paper_listed(
+        BOND_TITLE, "Pier Giuseppe Sessa"
+    )
+    assert profile.papers[0].organizations == ("deepmind",)
+
+
+def test_a_name_is_nfc_and_keeps_a_joiner_that_spells_it() -> None:
+    """CONSTRUCTED: the researcher's name in NFD, and a Persian author whose name a zero-width
+    non-joiner spells (``محمد‌رضا``) with a left-to-right mark after it. The name was kept in
+    NFD and the mark kept; now the name is NFC, the mark gone and the joiner kept."""
+    persian = "\u0645\u062d\u0645\u062f\u200c\u0631\u0636\u0627 \u0627\u062d\u0645\u062f\u06cc"
+    page = SAMPLE.replace("Léonard Hussenot\n", "Le\u0301onard Hussenot\n", 1)
+    page = page.replace(BOND_AUTHORS, BOND_AUTHORS.replace("Robert Dadashi", persian + "\u200e"))
+    profile = parse(page)
+    assert profile.name == "Léonard Hussenot"
+    assert profile.papers[1].authors[1] == persian
+
+
+@pytest.mark.parametrize(
+    ("stamp", "reason"),
+    [
+        ("L\u0301GJul 19, 2024", "subject code 'L\u0301G' holds a combining mark (U+0301)"),
+        ("\u0139GJul 19, 2024", "subject code 'L\u0301G' holds a combining mark (U+0301)"),
+        ("LG\u0301Jul 19, 2024", "subject code 'LG\u0301' holds a combining mark (U+0301)"),
+        ("LG\u0301 Jul 19, 2024", "subject code 'LG\u0301' holds a combining mark (U+0301)"),
+        ("cs.L\u0301GJul 19, 2024", "subject code 'cs.L\u0301G' holds a combining mark (U+0301)"),
+        ("LGJ\u0300ul 19, 2024", "paper date 'J\u0300ul 19, 2024' holds a combining mark (U+0300)"),
+        ("L\u0301G", "paper has no date: its line is the subject code 'L\u0301G' alone"),
+    ],
+)
+def test_a_combining_mark_on_a_paper_line_quarantines_the_paper_not_merged(
+    stamp: str, reason: str
+) -> None:
+    """CONSTRUCTED: BOND's date line with a combining acute on a letter of its subject code,
+    right after it, or on its month (``LG\\u0301Jul 19, 2024``). The line started no block:
+    BOND's title, authors and abstract were read as more paragraphs of Gemma 2's abstract, and
+    only the count told it. Now BOND is quarantined at its line naming the mark."""
+    profile = parse(SAMPLE.replace(BOND + "\n", stamp + "\n", 1))
+    assert [p.abstract for p in profile.papers] == [
+        p.abstract for p in parse(SAMPLE).papers if p.title != BOND_TITLE
+    ]
+    [bad] = profile.quarantined
+    decomposed = ("\u0139G", "L\u0301G")
+    assert (bad.line, bad.reason.replace(*decomposed)) == (19, reason)
+    assert BOND_TITLE in bad.text
+    assert not [w for w in profile.warnings if "states" in w]
+
+
+@pytest.mark.parametrize(
+    ("line", "number", "written"),
+    [
+        ("h-index117", "h-index\uff11\uff11\uff17", "'１１７'"),
+        ("11,030citations", "\u0661\u0661,030citations", "'١١,030'"),
+        ("25 Papers", "\uff12\uff15 Papers", "'２５'"),
+    ],
+)
+def test_a_count_in_digits_other_than_ascii_ones_is_refused(
+    line: str, number: str, written: str
+) -> None:
+    """CONSTRUCTED: the h-index, the citations and the papers heading written in full-width or
+    Arabic-Indic digits. int() read each as the number (h-index 117); every other door reads
+    ASCII digits only (an arXiv answer's counters, its identifiers). Now the page is refused in
+    one line naming its line and the number, as a count of 16 digits is."""
+    at = SAMPLE.split("\n").index(line) + 1
+    with pytest.raises(ParseError) as caught:
+        parse(SAMPLE.replace(line, number, 1))
+    assert str(caught.value) == f"p.txt:{at}: {written}: a number in digits other than ASCII 0-9"
+
+
+@pytest.mark.parametrize(
+    "stamp", ["LGJul \uff11\uff19, 2024", "LGJul 19, \u0662\u0660\u0662\u0664"]
+)
+def test_a_paper_dated_in_digits_other_than_ascii_ones_is_quarantined(stamp: str) -> None:
+    """CONSTRUCTED: BOND's date written with full-width or Arabic-Indic digits. It was read as
+    19 July 2024; now the paper is quarantined at its line, the others load."""
+    profile = parse(SAMPLE.replace(BOND, stamp, 1))
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (
+        19,
+        f"paper date {stamp[2:]!r} is written in digits other than ASCII 0-9",
+    )
+    assert len(profile.papers) == 24
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u2060\u200e \ufeff", "\U000e0041\u00ad"])
+def test_a_line_of_invisible_characters_only_is_blank(hidden: str) -> None:
+    """CONSTRUCTED: a line of invisible characters only between BOND's title and its author
+    line, and another after the papers heading. The first was read as BOND's author line
+    (``author 1 has no name``, BOND quarantined, its authors more of its abstract); now each
+    is a blank line, the page read as the sample."""
+    page = SAMPLE.replace(BOND_TITLE + "\n", f"{BOND_TITLE}\n{hidden}\n", 1)
+    page = page.replace("25 Papers\n", f"25 Papers\n{hidden}\n", 1)
+    profile, plain = parse(page), parse(SAMPLE)
+    assert not profile.quarantined and not profile.warnings
+    assert [replace(p, line=0) for p in profile.papers] == [
+        replace(p, line=0) for p in plain.papers
+    ]
