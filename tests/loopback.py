@@ -3,7 +3,8 @@ that takes connections and never answers (:class:`Trap`: a request there hangs, 
 reaching it is missed), one that closes each at once (:class:`Dropper`: a request there
 fails at once), a page server (:class:`Pages`), a base for servers that answer as a test
 scripts it (:class:`Answering`) and an HTTP server quiet when a client hangs up
-(:class:`LoopbackServer`: Drip's, Pages' and the arXiv replay server's)."""
+(:class:`LoopbackServer`: the one tests serve HTTP with, Drip's, Pages', the arXiv replay
+server's, the store proxy's and the test modules' own)."""
 
 from __future__ import annotations
 

@@ -100,12 +100,15 @@ def worker_of(pid: int) -> int | None:
 
 def kill_worker_then_resume(process: subprocess.Popen[bytes]) -> None:
     """SIGKILL a worker of the held ``process``, wait until it has ended (a zombie: its
-    parent, held, has not reaped it), then let ``process`` go on (SIGCONT)."""
+    parent, held, has not reaped it), then let ``process`` go on (SIGCONT). The wait is bounded
+    by :data:`SHOWN_BOUND` (before: none, so a worker that never ended hung the test)."""
     worker = worker_of(process.pid)
     assert worker is not None
     os.kill(worker, signal.SIGKILL)
+    deadline = time.monotonic() + SHOWN_BOUND
     while state(worker) not in ("Z", ""):
-        time.sleep(0.01)
+        assert time.monotonic() < deadline, f"worker {worker} still {state(worker)!r}"
+        time.sleep(0.01)  # a poll, not a wait for time to pass
     os.kill(process.pid, signal.SIGCONT)
 
 

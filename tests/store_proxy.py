@@ -8,31 +8,33 @@ import base64
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote
 
 import requests
 
+from loopback import LoopbackServer
+
 WRITES = ("PUT", "DELETE")
 
 
-class StoreProxy(ThreadingHTTPServer):
-    """Relays to ``target``; records ``(method, Authorization)`` of every request. With
-    ``user``, a request without those credentials gets 401; while ``refuse_writes`` is set,
-    a write (a Graph Store PUT or DELETE, a SPARQL Update POST) gets 500; while
-    ``ignore_writes`` is set, it gets 204 and never reaches the server (``ignored`` counts).
-    With ``max_body``, a request whose body is longer gets 413 (``too_large`` counts them),
-    as a server or a proxy before it with a body limit answers (nginx: 1 MiB by default).
-    With ``crash_at`` and ``restart``, write number ``crash_at`` (counted in ``writes``) is
-    never answered: ``restart`` (which kills the server and starts it again, returning its new
-    URL) runs, and the connection is closed, as a server that crashed under the request.
-    While ``refuse_matching`` is set, a write whose body or graph IRI holds it gets 400 (a
-    server refusing that one graph; ``refused`` counts). The next ``fail_queries`` queries (to
-    ``/query``) whose body holds ``failing`` get 503, as an overloaded or restarting server
-    answers (``queries`` counts those queries)."""
+class StoreProxy(LoopbackServer):
+    """A :class:`LoopbackServer` (a client that hangs up is said nothing of) relaying to
+    ``target``; records ``(method, Authorization)`` of every request. With ``user``, a request
+    without those credentials gets 401; while ``refuse_writes`` is set, a write (a Graph Store
+    PUT or DELETE, a SPARQL Update POST) gets 500; while ``ignore_writes`` is set, it gets 204
+    and never reaches the server (``ignored`` counts). With ``max_body``, a request whose body
+    is longer gets 413 (``too_large`` counts them), as a server or a proxy before it with a body
+    limit answers (nginx: 1 MiB by default). With ``crash_at`` and ``restart``, write number
+    ``crash_at`` (counted in ``writes``) is never answered: ``restart`` (which kills the server
+    and starts it again, returning its new URL) runs, and the connection is closed, as a server
+    that crashed under the request. While ``refuse_matching`` is set, a write whose body or
+    graph IRI holds it gets 400 (a server refusing that one graph; ``refused`` counts). The next
+    ``fail_queries`` queries (to ``/query``) whose body holds ``failing`` get 503, as an
+    overloaded or restarting server answers (``queries`` counts those queries)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
-        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        super().__init__(_ProxyHandler)
         self.target = target
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
         self.expected = f"Basic {token}" if user is not None else None

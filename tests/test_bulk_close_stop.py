@@ -43,11 +43,8 @@ from scholarkg.runs.context import RunContext
 from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.loading import Loading
 from scholarkg.store.embedded import EmbeddedStore
+from stopped_runs import BOUND, COPIES, STARTUP_BOUND, copies
 from test_stop import (
-    BOUND,
-    COPIES,
-    STARTUP_BOUND,
-    copies,
     stopped_counts_what_the_store_holds,
     uninterrupted,  # noqa: F401 - the module's fixture, used here too
 )

@@ -21,9 +21,9 @@ from conftest import write_config
 from loopback import Drip
 from processes import children, where_pid
 from samples import ROOT, SAMPLE_PROFILE
+from stopped_runs import COPIES, THIRD_CHUNK, copies, still_running
 from test_disk_full import held_quads
 from test_schedules import BOUND_SECONDS, serving
-from test_stop import COPIES, THIRD_CHUNK, copies, still_running
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State

@@ -14,9 +14,9 @@ from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from processes import children
 from samples import SAMPLE_PROFILE
+from stopped_runs import still_running
 from test_flow_cancel import FAULTS, _final_state
 from test_schedules import serving
-from test_stop import still_running
 
 
 def ended_on_its_failure(logged: str, message: str) -> None:

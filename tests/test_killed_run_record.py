@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_stop import COPIES, THIRD_CHUNK, Run, copies
+from stopped_runs import COPIES, THIRD_CHUNK, Run, copies
 
 NAMING = (
     "PREFIX prov: <http://www.w3.org/ns/prov#> "

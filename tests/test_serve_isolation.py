@@ -10,7 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import pytest
 import requests
 
 from hostile_queries import DEEP, LOAD_TRICKS, SERVICE_TRICKS
-from loopback import Trap
+from loopback import LoopbackServer, Trap
 from scholarkg.cli import main
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
@@ -64,7 +64,7 @@ class SecretEndpoint:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LoopbackServer(Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/internal/admin"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

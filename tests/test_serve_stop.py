@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from test_stop import BOUND, still_running
+from stopped_runs import BOUND, still_running
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 

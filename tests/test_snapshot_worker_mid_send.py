@@ -126,8 +126,10 @@ def stop_while_held(directory: Path, argv: list[str], env: dict[str, str]) -> No
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
         process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=env)
     try:
+        deadline = time.monotonic() + BOUND  # only a hang (before: no bound, a hang hung)
         while held_worker(process.pid) is None:
             assert process.poll() is None, output.read_text(encoding="utf-8")
+            assert time.monotonic() < deadline, output.read_text(encoding="utf-8")
             time.sleep(0.01)  # a poll, not a wait for time to pass
         process.send_signal(signal.SIGTERM)
         # before: the run never looked for a stop while it waited (SIGTERM did nothing)

@@ -28,7 +28,7 @@ import pytest
 from conftest import write_config
 from processes import children
 from samples import ROOT
-from test_stop import (
+from stopped_runs import (
     BOUND,
     COPIES,
     STARTUP_BOUND,

@@ -18,7 +18,7 @@ from loopback import stop_listening
 from samples import SAMPLE_PROFILE
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
-from test_stop import STARTUP_BOUND, start_run
+from stopped_runs import STARTUP_BOUND, start_run
 
 STOPPED_BOUND = 600.0  # only catches a run that waits on the store past the stop
 
