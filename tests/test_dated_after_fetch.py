@@ -5,7 +5,8 @@ The moment is the one the raw archive recorded with the answer (its first retrie
 clock's when it is parsed: the archive read again, at any later time, or a killed run resumed,
 judges each record alike. A day past that moment's UTC day is allowed (time zones and clocks,
 as a profile paper's). The snapshot, which the archive does not record, is judged against its
-file's modification time. Before, a record dated 2999 loaded through every door.
+file's modification time, each chunk by the one the store first read its bytes with
+(tests/test_snapshot_first_written.py). Before, a record dated 2999 loaded through every door.
 
 Each answer is CONSTRUCTED from a recorded one (tests/fixtures/arxiv, see its PROVENANCE.md), its
 dates changed as stated, and served by the replay server to the real clients.

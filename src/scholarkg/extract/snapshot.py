@@ -140,8 +140,9 @@ NO_TIME_BEFORE = dt.datetime(1991, 8, 1, tzinfo=dt.UTC)  # before arXiv's first 
 def file_written(path: Path) -> dt.datetime | None:
     """When the snapshot file at ``path`` was last written (its modification time, UTC): the
     moment no record in it can be dated after. The raw archive records no snapshot file, so this
-    is the file's own time, read once per run: the same file read again (a killed load resumed)
-    judges each line alike. None when it cannot be read (opening it then says why) or is
+    is the file's own time; a snapshot load judges each chunk by the time its bytes were first
+    read with (:mod:`scholarkg.runs.first_written`), so a file touched since, or a killed load
+    resumed, judges each line alike. None when it cannot be read (opening it then says why) or is
     before arXiv's first paper (:data:`NO_TIME_BEFORE`): an archive unpacked without times or a
     reproducible build stamps the epoch, which would refuse every record."""
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 from scholarkg.config import Config
@@ -17,6 +18,7 @@ from scholarkg.runs.build import finish
 from scholarkg.runs.chunk_fingerprint import fingerprint
 from scholarkg.runs.context import ProgressSink, RunContext
 from scholarkg.runs.cut_short import lines_in_flight, stop_run
+from scholarkg.runs.first_written import FirstWritten, first_written_path
 from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest
@@ -62,7 +64,10 @@ def load_snapshot(
             "least 1)"
         )
     workers = config.runner.max_workers if workers is None else workers
-    with RunContext(config, "snapshot", progress=progress) as ctx:
+    with (
+        RunContext(config, "snapshot", progress=progress) as ctx,
+        closing(FirstWritten(first_written_path(config))) as first_written,
+    ):
         loading = Loading(ctx, bulk=bulk)
         ingest = Ingest(ctx, loading, workers=workers)
         manifest = ctx.open_manifest()
@@ -72,14 +77,19 @@ def load_snapshot(
         try:
             loading.pending_first()
             marked: list[int] = []
-            written = file_written(path)  # once: every chunk judged alike, resumed or not
+            file_time = file_written(path)  # read once a run
             chunks = read_chunks(path, chunk_records, config.limits, marked)
             for index, lines in enumerate(chunks):
                 ctx.check_stop()
                 digest = hashlib.blake2b(stamp, digest_size=16)
+                content = hashlib.blake2b(digest_size=16)  # the bytes alone: whatever the config
                 for _, raw, problem in lines:
-                    digest.update(raw if problem is None else f"\0{problem}\0".encode())
+                    part = raw if problem is None else f"\0{problem}\0".encode()
+                    digest.update(part)
+                    content.update(part)
                 key = digest.digest()
+                # before: this run's file time, so a file touched since judged bytes otherwise
+                written = first_written.judge_by(content.digest(), file_time)
                 known = manifest.chunk(key)
                 if (
                     known is not None

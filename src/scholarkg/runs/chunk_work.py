@@ -161,7 +161,7 @@ def process_lines(
     written: dt.datetime | None = None,
 ) -> ChunkResult:
     """Snapshot lines (as :func:`snapshot_lines` reads them) through parse, emit and gate
-    (``written``: the file's :func:`~scholarkg.extract.snapshot.file_written`)."""
+    (``written``: the time they are judged by, :mod:`~scholarkg.runs.first_written`)."""
     result = ChunkResult(index)
     started = time.process_time()
     numbered = _read_lines(source, lines, setup.limits, result, written)

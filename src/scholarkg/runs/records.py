@@ -61,6 +61,7 @@ class Job:
     skipped: tuple[ChunkCounts, list[tuple[str, str]]] | None = None  # loaded before
     # the door weighed remembered deletions and the store's versions (a harvest)
     deletions_decided: bool = False
+    written: dt.datetime | None = None  # snapshot lines: the time they are judged by
 
     def result(self) -> ChunkResult:
         """Its result; a worker's is waited for in slices (a stop, or a worker that ended,
@@ -104,14 +105,14 @@ class Ingest:
         key: bytes | None,
         written: dt.datetime | None = None,
     ) -> None:
-        """Snapshot lines to read (``written``: the file's
-        :func:`~scholarkg.extract.snapshot.file_written`, no line dated after it)."""
+        """Snapshot lines to read (``written``: the time they are judged by, no line dated
+        after it: :mod:`~scholarkg.runs.first_written`)."""
         work: Ticket[ChunkResult] | ChunkResult
         if self.pool is not None:
             work = self.pool.submit(process_lines, index, source, lines, self.setup, written)
         else:
             work = process_lines(index, source, lines, self.setup, written)
-        self._queue(Job(work, key, source, lines))
+        self._queue(Job(work, key, source, lines, written=written))
 
     def submit_skipped(
         self,
@@ -126,7 +127,7 @@ class Ingest:
         noted in input order (processed after all if one was read earlier in this run)."""
         exact = known[0].quarantined > 0  # here: a few µs a line, no worker to start for it
         work = skipped_lines(index, source, lines, exact, self.setup, written)
-        self._queue(Job(work, key, source, lines, known))
+        self._queue(Job(work, key, source, lines, known, written=written))
 
     def submit_records(
         self, index: int, records: list[ArxivRecord], *, deletions_decided: bool = False
@@ -162,7 +163,9 @@ class Ingest:
                 self.loading.skipped(job.skipped[0].loaded)
                 return
             assert job.lines is not None  # not the chunk it was: process it after all
-            result = process_lines(result.index, job.source, job.lines, self.setup)
+            result = process_lines(  # judged (before: not, no record dated after anything)
+                result.index, job.source, job.lines, self.setup, job.written
+            )
             earlier = self._claim(result.ids)
         if earlier:
             drop_duplicates(result, earlier, ctx.minter, job.source, job.lines or ())

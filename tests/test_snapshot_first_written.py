@@ -1,0 +1,92 @@
+"""A snapshot chunk is judged by the file time the store first read its bytes with
+(:mod:`scholarkg.runs.first_written`): the file touched or copied between a run and the next
+(a killed load resumed, a load run again) changes no verdict on bytes read before.
+
+Before, every run judged every chunk by the file's time as that run read it: a chunk loaded
+before whose line was quarantined was reported otherwise, a chunk processed on every run (it
+holds a later line of an id read in an earlier chunk) loaded a line it had quarantined, and a
+chunk loaded before but processed again (an id of it read earlier in this run) was not judged
+at all. Input: the first lines of tests/fixtures/arxiv/kaggle/snapshot_sample_100.jsonl
+(0704.0002 updated 2008-12-13, 0704.0003 2008-01-13, 0704.0004 2007-05-23, 0704.0007
+2008-11-26), in the orders stated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+from arxiv_replay import OAI_DIR
+from conftest import write_config
+from scholarkg.config import load_config
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.report import RunReport
+
+UTC = dt.UTC
+LINES = {
+    json.loads(line)["id"]: line
+    for line in (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl")
+    .read_text(encoding="utf-8")
+    .splitlines()
+}
+FIRST = dt.datetime(2008, 12, 11, 23, 0, tzinfo=UTC)  # 0704.0002's update is after it
+LATER = dt.datetime(2009, 6, 1, tzinfo=UTC)  # every line's dates are before it
+AFTER = "updated 2008-12-13 is after the snapshot file was last written (2008-12-11T23:00:00+00:00)"
+
+
+def _write(path: Path, ids: list[str], written: dt.datetime) -> Path:
+    path.write_text("".join(f"{LINES[i]}\n" for i in ids), encoding="utf-8")
+    _touch(path, written)
+    return path
+
+
+def _touch(path: Path, written: dt.datetime) -> None:
+    os.utime(path, (written.timestamp(), written.timestamp()))
+
+
+def _load(tmp_path: Path, path: Path, chunk_records: int = 1000) -> RunReport:
+    config = load_config(write_config(tmp_path, []))
+    return load_snapshot(config, path, workers=0, chunk_records=chunk_records).report
+
+
+def _told(report: RunReport) -> list[str]:
+    return sorted(q.split(":", 1)[1] for q in report.quarantined)  # without the file's path
+
+
+def test_a_chunk_loaded_before_is_told_alike_after_its_file_is_touched(tmp_path: Path) -> None:
+    path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
+    first = _load(tmp_path, path)
+    assert _told(first) == [f"1: {AFTER}"] and first.records_loaded == 2
+    _touch(path, LATER)  # copied, or touched: the same bytes
+    again = _load(tmp_path, path)
+    # before: "1-3: 1 of 1 lines quarantined when this chunk was loaded (unchanged since, …)"
+    assert _told(again) == _told(first)
+    assert again.records_loaded == 2
+    assert any("chunks unchanged" in note for note in again.notes)
+
+
+def test_a_chunk_processed_on_every_run_is_judged_by_its_first_file_time(tmp_path: Path) -> None:
+    """Its later line of 0704.0004 (read in the chunk before) makes the second chunk one the
+    store cannot skip: it is read again by every run, judged by the same time."""
+    ids = ["0704.0004", "0704.0003", "0704.0002", "0704.0004"]
+    path = _write(tmp_path / "snapshot.jsonl", ids, FIRST)
+    first = _load(tmp_path, path, chunk_records=2)
+    assert _told(first) == [f"3: {AFTER}", "4: duplicate of arXiv id 0704.0004 at line 1"]
+    _touch(path, LATER)
+    again = _load(tmp_path, path, chunk_records=2)
+    assert _told(again) == _told(first)  # before: 0704.0002 loaded, judged by 2009-06-01
+    assert again.records_loaded == first.records_loaded == 2
+
+
+def test_a_chunk_loaded_before_and_read_again_is_judged(tmp_path: Path) -> None:
+    """The second chunk's bytes are loaded by the first run; the second run's first chunk reads
+    0704.0003 before it, so it is processed again (its duplicate quarantined) and judged."""
+    path = _write(tmp_path / "a.jsonl", ["0704.0004", "0704.0007", "0704.0002", "0704.0003"], FIRST)
+    first = _load(tmp_path, path, chunk_records=2)
+    assert _told(first) == [f"3: {AFTER}"]
+    path = _write(tmp_path / "b.jsonl", ["0704.0004", "0704.0003", "0704.0002", "0704.0003"], FIRST)
+    again = _load(tmp_path, path, chunk_records=2)
+    # before: 0704.0002 loaded, its chunk read again without the file's time
+    assert _told(again) == [f"3: {AFTER}", "4: duplicate of arXiv id 0704.0003 at line 2"]
