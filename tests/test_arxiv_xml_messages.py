@@ -55,7 +55,7 @@ CASES = {
     "UTF-16 attribute": (
         f'{FEED}<e a="{"x" * LIMIT}"/></feed>'.encode("utf-16"),
         1,
-        "Buffer size limit exceeded, line 1",  # before: '… try XML_PARSE_HUGE\x0a, line 1'
+        "Buffer size limit exceeded (column ",  # before: '… try XML_PARSE_HUGE\x0a, line 1'
     ),
 }
 
@@ -131,3 +131,14 @@ def test_a_bare_ampersand_is_told_without_libxml2s_function() -> None:
         parse_oai_response(body, source="o", container="ListRecords")
     assert "'&' begins no entity reference (& is &amp;)" in caught.value.message
     assert "xmlParse" not in str(caught.value)
+
+
+def test_the_error_line_tells_its_line_once() -> None:
+    """lxml ends its message with ``, line N, column M``; the error line names line N already
+    (before: ``S:2: not well-formed XML: …, line 2, column 15``)."""
+    body = b'<feed xmlns="http://www.w3.org/2005/Atom">\n<entry><a></b></entry></feed>'
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, source="S")
+    assert str(caught.value) == (
+        "S:2: not well-formed XML: Opening and ending tag mismatch: a line 2 and b (column 15)"
+    )

@@ -62,9 +62,25 @@ def _syntax_error(source: str, exc: etree.XMLSyntaxError) -> ParseError:
     """One line: libxml2's message quotes the document (``xmlns: 'a&#10;b' is not a valid
     URI``), its control characters escaped (before: the line break broke the error in two),
     its advice to libxml2's callers dropped (:func:`~.xml_messages.plain_message`; before:
-    ``Excessive depth in document: 2048, use XML_PARSE_HUGE option``, the option already on)."""
+    ``Excessive depth in document: 2048, use XML_PARSE_HUGE option``, the option already on),
+    its line told once (:func:`_column_only`)."""
     said = _CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", plain_message(exc.msg or "").strip())
-    return ParseError(source, f"not well-formed XML: {said}", line=exc.lineno)
+    return ParseError(
+        source, f"not well-formed XML: {_column_only(said, exc.lineno)}", line=exc.lineno
+    )
+
+
+_WHERE = re.compile(r",\s*line (\d+), column (\d+)$")
+
+
+def _column_only(said: str, line: int | None) -> str:
+    """``said`` without the line lxml appends when the error line names it already:
+    ``…: Opening and ending tag mismatch: a line 1 and b (column 9)`` (before: ``S:1: …, line 1,
+    column 9``, the line told twice)."""
+    where = _WHERE.search(said)
+    if where is None or line is None or int(where[1]) != line:
+        return said
+    return f"{said[: where.start()]} (column {where[2]})"
 
 
 def _refuse_undeclared_prefix(element: etree._Element, source: str) -> None:
