@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pytest
 
+from arxiv_raw_record import ARXIV_RAW_0704_0002
 from arxiv_replay import ATOM_DIR, OAI_DIR
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
@@ -23,17 +24,7 @@ HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").
 CS = (
     OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
 ).read_bytes()
-ARXIV_RAW = b"""<?xml version="1.0" encoding="UTF-8"?>
-<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
-<responseDate>2025-04-01T10:00:00Z</responseDate>
-<GetRecord><record><header><identifier>oai:arXiv.org:0704.0002</identifier>
-<datestamp>2008-12-13</datestamp></header>
-<metadata><arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/">
-<id>0704.0002</id><submitter>Louis Theran</submitter>
-<version version="v1"><date>Sat, 31 Mar 2007 02:26:18 GMT</date><size>17kb</size></version>
-<title>Sparsity-certifying Graph Decompositions</title>
-<authors>Ileana Streinu and Louis Theran</authors><categories>math.CO cs.CG</categories>
-</arXivRaw></metadata></record></GetRecord></OAI-PMH>"""
+ARXIV_RAW = ARXIV_RAW_0704_0002  # SYNTHETIC: tests/arxiv_raw_record.py
 
 
 def _edited(body: bytes, old: bytes, new: bytes) -> bytes:

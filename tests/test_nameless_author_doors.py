@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_raw_record import ARXIV_RAW_0704_0002
 from building import content
 from conftest import write_config
 from samples import ROOT
@@ -36,18 +37,7 @@ SNAPSHOT = FIXTURES / "kaggle" / "snapshot_sample_100.jsonl"
 LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
 SAID = "author 2 has no name"
 
-# SYNTHETIC wrapper (as tests/test_oai_pmh.py's): 0704.0002's facts in arXivRaw's shape.
-ARXIV_RAW = b"""<?xml version="1.0" encoding="UTF-8"?>
-<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
-<responseDate>2025-04-01T10:00:00Z</responseDate>
-<GetRecord><record><header><identifier>oai:arXiv.org:0704.0002</identifier>
-<datestamp>2008-12-13</datestamp></header>
-<metadata><arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/">
-<id>0704.0002</id><submitter>Louis Theran</submitter>
-<version version="v1"><date>Sat, 31 Mar 2007 02:26:18 GMT</date><size>17kb</size></version>
-<title>Sparsity-certifying Graph Decompositions</title>
-<authors>Ileana Streinu and Louis Theran</authors><categories>math.CO cs.CG</categories>
-</arXivRaw></metadata></record></GetRecord></OAI-PMH>"""
+ARXIV_RAW = ARXIV_RAW_0704_0002  # SYNTHETIC: tests/arxiv_raw_record.py
 
 
 def _atom(author: str) -> bytes:
