@@ -137,8 +137,9 @@ def parse_header(
             line=name_line,
         )
     # the rule an author's name is read by (which reads it without honorifics too: the name
-    # the researcher is founded by)
-    if (why := not_a_person(name)) is not None:
+    # the researcher is founded by), on the name as written, as every door reads an author's
+    # (before: on its NFC form, 'Lo' and 50 marks told as 49, composed with the o)
+    if (why := not_a_person(written)) is not None:
         raise ParseError(source, f"no researcher name: {why}", line=name_line)
     subject_code = ""
     stated: dict[str, tuple[int, int]] = {}  # metric: its value, the line first stating it
