@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import datetime as dt
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -108,31 +109,27 @@ def iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def config_path(value: str) -> str:
-    """An argparse type: ``--config``'s path, never empty (an unset variable, say: never the
-    defaults) — a usage error (before: exit 1, the same line without the usage)."""
-    if not value.strip():
-        raise argparse.ArgumentTypeError("no file given (an empty path)")
-    return value
+def _named(what: str) -> Callable[[str], str]:
+    """An argparse type for a path option that may not be empty (an unset variable, say:
+    never the defaults, never the working directory) — a usage error naming ``what`` is
+    missing (before: exit 1 after parsing, the same line without the usage)."""
 
+    def path(value: str) -> str:
+        if not value.strip():
+            raise argparse.ArgumentTypeError(f"no {what} given (an empty path)")
+        return value
 
-def store_path(value: str) -> str:
-    """An argparse type: ``--store``'s directory, never empty (an unset variable, say: never
-    the working directory) — a usage error (before: exit 1, the same line without the
-    usage)."""
-    if not value.strip():
-        raise argparse.ArgumentTypeError("no directory given (an empty path)")
-    return value
+    return path
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="PATH", type=config_path, help=CONFIG_HELP)
+    parser.add_argument("--config", metavar="PATH", type=_named("file"), help=CONFIG_HELP)
 
 
 def add_store_options(parser: argparse.ArgumentParser) -> None:
     """``--config`` and ``--store``."""
     add_config_option(parser)
-    parser.add_argument("--store", metavar="DIR", type=store_path, help=STORE_HELP)
+    parser.add_argument("--store", metavar="DIR", type=_named("directory"), help=STORE_HELP)
 
 
 def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
@@ -151,8 +148,6 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
         url_problem,
     )
 
-    if args.config is not None and not args.config.strip():  # an unset variable, say
-        raise ConfigError("--config: no file given (an empty path)")  # never the defaults
     if args.config is not None and not_utf8(args.config) and not read_only:  # a run hands it
         raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")  # to Prefect
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
@@ -163,8 +158,6 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
     store = getattr(args, "store", None)
     if store is None:
         return config
-    if not store.strip():  # an unset variable, say: never the working directory
-        raise ConfigError("--store: no directory given (an empty path)")
     if config.store.kind == "sparql":
         raise ConfigError(
             f"--store {store}: the configured store is a SPARQL server ([store] kind = "
