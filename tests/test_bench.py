@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import generate
 import identity_quality
+import identity_same_name as same_name
 import identity_set
 import measure
 import resolution_set
@@ -129,6 +130,35 @@ def test_pairwise_score_counts_pairs() -> None:
     assert (found["precision"], found["recall"], found["f1"]) == (0.5, 0.25, round(1 / 3, 4))
     # x on a and b, y on a and b: each pair shares a co-author; x on c shares none
     assert found["true_pairs_with_evidence"] == 2 and found["recall_with_evidence"] == 0.5
+
+
+def test_same_name_candidate_joins_written_out_names_the_rule_holds_for() -> None:
+    def record(name: str, category: str, year: int, title: str) -> identity_set.Line:
+        line = {"title": title, "categories": category, "authors_parsed": [["x", "", ""]]}
+        line["versions"] = [{"created": f"Mon, 01 Jan {year} 00:00:00 GMT"}]
+        identity_set.set_name(line, 1, name)
+        return line
+
+    lines = {
+        "a": record("Gordon Fraser", "cs.SE", 2021, "Flaky tests in Python"),
+        "b": record("Gordon Fraser", "cs.SE cs.NE", 2022, "Testing games"),
+        "c": record("Gordon Fraser", "hep-th", 2022, "Pure spinors"),  # a homonym
+        "d": record("G. Fraser", "cs.SE", 2021, "Flaky tests in Python"),  # an initial
+    }
+    carries = {(k, 1): same_name.carried(line, 1) for k, line in lines.items()}
+    predicted = {m: m[0] for m in carries}  # each a person of their own
+    rule = same_name.CANDIDATES["+ the same primary category, ≤ 2 y apart"]
+    found = same_name.joined(predicted, carries, rule)
+    assert found[("a", 1)] == found[("b", 1)]
+    assert len({found[("a", 1)], found[("c", 1)], found[("d", 1)]}) == 3
+    assert same_name.joined(predicted, carries, same_name.CANDIDATES["same name"])[("d", 1)] == "d"
+    truth = {("a", 1): "gf", ("b", 1): "gf", ("c", 1): "other", ("d", 1): "gf"}
+    scores = same_name.scored(truth, found, [(("a", 1), ("c", 1))])
+    assert (scores["precision"], scores["recall"], scores["homonym_pairs_merged"]) == (
+        1.0,
+        0.3333,
+        0,
+    )
 
 
 def test_compare_pairs_runs_in_order() -> None:
