@@ -8,12 +8,12 @@ import contextlib
 import http.client
 import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from polls import until as until  # where the serve tests import it from
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle, make_server
 from scholarkg.store.embedded import EmbeddedStore
@@ -100,13 +100,6 @@ def raw_answer(url: str, request: bytes) -> tuple[str, str]:
             answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     return head.split(b"\r\n")[0].decode(), body.decode()
-
-
-def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
-    deadline = time.monotonic() + bound
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
 
 
 class Answer:

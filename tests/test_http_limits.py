@@ -15,6 +15,7 @@ import pytest
 
 from arxiv_replay import Fault, ReplayServer, fast_policy
 from conftest import write_config
+from polls import until
 from scholarkg.clients import http_client
 from scholarkg.config import load_config
 from scholarkg.errors import ExtractError
@@ -154,11 +155,8 @@ def test_a_redirect_s_body_is_never_read(
     assert answer.status == 200 and b"<feed" in answer.body
     redirect, followed = arxiv_server.requests_to("/api/query")
     assert followed.raw_query == target.partition("?")[2]
-    for _ in range(int(HANG / 0.05)):  # the server notices the hang-up when its buffers fill
-        if redirect.finished is not None:
-            break
-        threading.Event().wait(0.05)
-    assert redirect.finished is not None
+    # the server notices the hang-up when its buffers fill
+    until(lambda: redirect.finished is not None, "the redirect never ended", HANG, every=0.05)
     assert redirect.sent < FLOOD  # the client hung up without reading the flood
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from isolated_serving import address_of, answered
+from polls import until
 from scholarkg.config import ServeSettings
 from serve_helpers import running_server
-from test_serve_isolation import _address, _until, answered
 
 pytestmark = pytest.mark.server
 
@@ -39,7 +40,7 @@ def test_a_body_that_never_comes_whole_is_answered_408(
         caplog.at_level(logging.INFO),
         running_server(tmp_path / "s", settings=settings) as (server, _),
     ):
-        with socket.create_connection(_address(server), timeout=30) as sock:
+        with socket.create_connection(address_of(server), timeout=30) as sock:
             sock.sendall(request_head % b"late")
             data = _all(sock)
         head, _, body = data.partition(b"\r\n\r\n")
@@ -55,7 +56,7 @@ def test_a_body_that_never_comes_whole_is_answered_408(
             ]
             return len(lines) == 1
 
-        _until(logged, "the cut request was not logged")
+        until(logged, "the cut request was not logged")
         assert answered(server.url)  # the server answers others as before
     # the bytes the connection wrote: the route's own 408 says the same line
     assert f'"POST /sparql?late" 408 {len(ANSWER)} ' in lines[0], lines

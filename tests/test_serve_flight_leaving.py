@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from isolated_serving import address_of
+from polls import until
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve import ServerHandle
@@ -25,7 +27,6 @@ from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.workers import CLIENT_GONE
 from serve_helpers import SPARQL_JSON, running_server
 from test_serve_flood import slow
-from test_serve_isolation import _address, _until
 from test_serve_single_flight import ROWS, SLOW
 
 pytestmark = pytest.mark.server
@@ -47,7 +48,7 @@ def server(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterator[ServerH
 def _ask(server: ServerHandle, marker: str, query: str, number: int) -> socket.socket:
     """A connection from 127.0.0.``number`` that has sent ``query`` marked ``marker``."""
     sock = socket.create_connection(
-        _address(server), timeout=300, source_address=(f"127.0.0.{number}", 0)
+        address_of(server), timeout=300, source_address=(f"127.0.0.{number}", 0)
     )
     fields = urlencode({"query": query})
     sock.sendall(f"GET /sparql?{marker}=1&{fields} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
@@ -64,7 +65,7 @@ def _access(caplog: pytest.LogCaptureFixture, marker: str) -> list[str]:
 
 def _left(caplog: pytest.LogCaptureFixture, marker: str) -> None:
     """``marker``'s request is logged once, as a client that left: 499, no byte."""
-    _until(lambda: len(_access(caplog, marker)) == 1, f"{marker} was not logged", 300)
+    until(lambda: len(_access(caplog, marker)) == 1, f"{marker} was not logged", 300)
     assert '" 499 0 ' in _access(caplog, marker)[0], _access(caplog, marker)
 
 
@@ -73,16 +74,16 @@ def test_a_waiter_that_leaves_stops_waiting_and_the_query_runs_on(
 ) -> None:
     kg = server.kg
     with _ask(server, "asker", slow(3), 10):
-        _until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+        until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
         with _ask(server, "waiter", slow(3), 11):
-            _until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
+            until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
         _left(caplog, "waiter")
         # its 499 is logged as its answer ends; its wait is given up when its request's task is
         # cancelled, a moment later (before: asserted at once, 1 == 0 under load in CI)
-        _until(lambda: kg.flights.waiting() == 0, "the waiter that left still waits", 300)
+        until(lambda: kg.flights.waiting() == 0, "the waiter that left still waits", 300)
         assert kg.flights.running() == 1 and kg.pool.replaced == 0  # its asker is still there
     _left(caplog, "asker")
-    _until(lambda: kg.flights.running() == 0, "the runaway ran on", 300)
+    until(lambda: kg.flights.running() == 0, "the runaway ran on", 300)
     assert kg.pool.replaced == 1
 
 
@@ -91,14 +92,14 @@ def test_the_query_is_stopped_once_its_last_client_has_left(
 ) -> None:
     kg = server.kg
     asker = _ask(server, "asker", slow(4), 10)
-    _until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+    until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
     waiter = _ask(server, "waiter", slow(4), 11)
-    _until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
+    until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
     asker.close()
     waiter.close()
     _left(caplog, "waiter")
     _left(caplog, "asker")  # its request ends with the query, stopped once nobody waits
-    _until(lambda: kg.flights.running() == 0, "the unwanted runaway ran on", 300)
+    until(lambda: kg.flights.running() == 0, "the unwanted runaway ran on", 300)
     assert kg.pool.replaced == 1 and kg.flights.waiting() == 0  # stopped once, never rerun
 
 
@@ -108,9 +109,9 @@ def test_a_waiter_left_alone_gets_the_one_run_s_answer(
     kg = server.kg
     before = kg.pool.answered
     asker = _ask(server, "asker", SLOW, 10)
-    _until(lambda: kg.flights.running() == 1, "the slow query never ran", 300)
+    until(lambda: kg.flights.running() == 1, "the slow query never ran", 300)
     with _ask(server, "waiter", SLOW, 11) as waiter:
-        _until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
+        until(lambda: kg.flights.waiting() == 1, "the same query never waited", 300)
         asker.close()
         answer = b""
         while b'"value":"' + ROWS.encode() not in answer.replace(b" ", b""):
@@ -120,7 +121,7 @@ def test_a_waiter_left_alone_gets_the_one_run_s_answer(
     assert answer.startswith(b"HTTP/1.1 200 OK"), answer
     assert kg.pool.answered - before == 1 and kg.pool.replaced == 0  # one run, never stopped
     # the asker's answer (its query was not stopped: the access log's rule) went to no one
-    _until(lambda: len(_access(caplog, "asker")) == 1, "the asker was not logged", 300)
+    until(lambda: len(_access(caplog, "asker")) == 1, "the asker was not logged", 300)
     assert '" 200 0 ' in _access(caplog, "asker")[0], _access(caplog, "asker")
 
 
@@ -145,10 +146,10 @@ def test_a_waiter_in_a_query_thread_stops_waiting_when_its_client_leaves(
 
     first = threading.Thread(target=ask, args=(asker,), daemon=True)
     first.start()
-    _until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+    until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
     second = threading.Thread(target=ask, args=(waiter,), daemon=True)
     second.start()
-    _until(lambda: kg.flights.wanted(kg._key(operation, wanted)), "it never waited", 300)
+    until(lambda: kg.flights.wanted(kg._key(operation, wanted)), "it never waited", 300)
     waiter.set()
     second.join(300)
     assert [f.status for f in failures] == [499] and kg.flights.running() == 1

@@ -15,11 +15,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from isolated_serving import address_of
+from polls import until
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
 from serve_helpers import running_server
 from test_serve_flood import slow
-from test_serve_isolation import _address, _until
 
 pytestmark = pytest.mark.server
 
@@ -44,7 +45,7 @@ def server(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Iterator[ServerH
 def _half_closed(server: ServerHandle, data: bytes) -> bytes:
     """What a client reads that sends ``data`` and then ends its side (until the server closes;
     a server that never does fails at the socket's timeout)."""
-    with socket.create_connection(_address(server), timeout=300) as sock:
+    with socket.create_connection(address_of(server), timeout=300) as sock:
         sock.sendall(data)
         sock.shutdown(socket.SHUT_WR)
         answer = b""
@@ -68,7 +69,7 @@ def test_a_short_body_then_half_close_reads_408(
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.split(b"\r\n")[0] == b"HTTP/1.1 408 Request Timeout", answer
     assert b"connection: close" in head.lower() and body == ENDED, answer
-    _until(lambda: len(_access(caplog, "?short")) == 1, "the 408 was not logged")
+    until(lambda: len(_access(caplog, "?short")) == 1, "the 408 was not logged")
     assert f'"POST /sparql?short" 408 {len(ENDED)} ' in _access(caplog, "?short")[0]
 
 
@@ -81,7 +82,7 @@ def test_a_whole_request_then_half_close_is_answered(
     head, _, body = final.partition(b"\r\n\r\n")
     assert head.split(b"\r\n")[0] == b"HTTP/1.1 200 OK", answer
     assert b'"boolean":true' in body.replace(b" ", b""), answer
-    _until(lambda: len(_access(caplog, "?whole")) == 1, "the answer was not logged")
+    until(lambda: len(_access(caplog, "?whole")) == 1, "the answer was not logged")
     assert f'"POST /sparql?whole" 200 {len(body)} ' in _access(caplog, "?whole")[0]
 
 
@@ -100,10 +101,10 @@ def test_a_client_that_closes_mid_query_is_logged_499(
     the query is stopped (its worker replaced) and the access log says 499, 0 bytes."""
     kg = server.kg
     query = urlencode({"query": slow(7)}).encode()
-    with socket.create_connection(_address(server), timeout=300) as sock:
+    with socket.create_connection(address_of(server), timeout=300) as sock:
         sock.sendall(b"GET /sparql?gone=1&" + query + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-        _until(lambda: kg.flights.running() == 1, "the runaway never ran", bound=300)
-    _until(lambda: len(_access(caplog, "?gone=1")) == 1, "the gone client was not logged", 300)
+        until(lambda: kg.flights.running() == 1, "the runaway never ran", bound=300)
+    until(lambda: len(_access(caplog, "?gone=1")) == 1, "the gone client was not logged", 300)
     assert '" 499 0 ' in _access(caplog, "?gone=1")[0], _access(caplog, "?gone=1")
     assert kg.flights.running() == 0 and kg.pool.replaced == 1
 
@@ -132,7 +133,7 @@ def test_pipelined_requests_then_half_close_are_all_answered_in_order(
     answer = _half_closed(server, data)
     finals = [part for part in answer.split(b"HTTP/1.1 ")[1:] if not part.startswith(b"100 ")]
     assert [p.split(b"\r\n")[0] for p in finals] == [b"200 OK"] * 3, answer
-    _until(lambda: len(_access(caplog, "?piped=")) == 3, "not every request was logged")
+    until(lambda: len(_access(caplog, "?piped=")) == 3, "not every request was logged")
     logged = [line.split('"')[1].split("&")[0] for line in _access(caplog, "?piped=")]
     assert logged == [f"GET /sparql?piped={n}" for n in range(3)]
     bodies = [p.rsplit(b"\r\n\r\n", 1)[1] for p in finals]

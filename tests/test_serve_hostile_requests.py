@@ -5,7 +5,6 @@ and protocol misuse that must be refused in one line, and a client that leaves m
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from unittest.mock import ANY
@@ -18,7 +17,7 @@ import requests
 from scholarkg.config import ServeSettings
 from scholarkg.serve import service
 from serve_fixtures import BASE, build_v2_store
-from serve_helpers import raw_answer, running_server
+from serve_helpers import raw_answer, running_server, until
 
 pytestmark = pytest.mark.server
 
@@ -158,19 +157,30 @@ def test_a_client_that_leaves_frees_its_worker_and_its_place(
             # The runaway holds this client's one place once the server has read it: until
             # then (a busy machine) a quick query from the same client still runs. Each quick
             # query is another: one taking over SLOW_QUERY (a busy machine) has its answer kept,
-            # sent again with no place taken (before: one ASK {}, 200 for ever in CI, session 34)
-            for n in range(300):
-                busy = requests.get(server.url + "sparql", params={"query": _quick(n)}, timeout=30)
-                if busy.status_code != 200:
-                    break
-                time.sleep(0.1)
-            assert busy.status_code == 429, busy.text
-        answers = []
-        for n in range(300, 500):  # a tenth of a second apart: far less than the time limit
-            answers.append(requests.get(server.url + "sparql", params={"query": _quick(n)}))
-            if answers[-1].status_code != 429:
-                break
-            time.sleep(0.1)
+            # sent again with no place taken (before: one ASK {}, 200 for ever in CI, session 34).
+            # Bounded by half the runaway's time limit, after which it gives its place up
+            # (before: 300 tries of 0.1 s, short on a busy machine).
+            busy: list[requests.Response] = []
+
+            def refused() -> bool:
+                query = _quick(len(busy))
+                busy.append(
+                    requests.get(server.url + "sparql", params={"query": query}, timeout=30)
+                )
+                return busy[-1].status_code != 200
+
+            until(refused, "the runaway never held the client's place", bound=300.0, every=0.1)
+            assert busy[-1].status_code == 429, busy[-1].text
+        answers: list[requests.Response] = []
+
+        def freed() -> bool:
+            query = _quick(1_000_000 + len(answers))  # none asked above
+            answers.append(requests.get(server.url + "sparql", params={"query": query}, timeout=30))
+            return answers[-1].status_code != 429
+
+        # A tenth of a second apart, bounded far below the time limit (600 s), which freed the
+        # place before the fix (before: 200 tries of 0.1 s).
+        until(freed, "the place was not freed when the client left", bound=120.0, every=0.1)
         assert answers[-1].status_code == 200, answers[-1].text
         assert answers[-1].json()["boolean"] is True
 

@@ -15,12 +15,12 @@ from urllib.parse import urlencode
 
 import pytest
 
+from isolated_serving import address_of
 from scholarkg.config import ServeSettings, load_config
 from scholarkg.errors import ConfigError
 from scholarkg.serve import ServerHandle
 from serve_helpers import Answer, request, running_server, until
 from test_serve_flood import slow
-from test_serve_isolation import _address
 from test_serve_query_cap import CHEAP
 
 
@@ -113,7 +113,7 @@ def test_a_client_gone_while_waiting_for_a_worker_stops_waiting(
         threads = _hold_every_worker(server, runaways)
         query = urlencode({"query": CHEAP})
         with socket.create_connection(
-            _address(server), timeout=300, source_address=("127.0.0.3", 0)
+            address_of(server), timeout=300, source_address=("127.0.0.3", 0)
         ) as sock:
             sock.sendall(f"GET /sparql?left=1&{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
 

@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pytest
 from building import sparql_store
 from conftest import write_config
 from loopback import Answering, Dropper, free_port, read_request
+from polls import until
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
 from scholarkg.errors import ConfigError
@@ -204,10 +204,13 @@ def union_server(tmp_path: Path) -> Iterator[str]:
     )
     server = OxigraphServer(process, f"http://127.0.0.1:{port}", tmp_path / "log")
     try:
-        for _ in range(600):  # until it answers (a bound, not a wait for a result)
-            if server.answers() or process.poll() is not None:
-                break
-            time.sleep(0.05)
+        # until it answers or ends (before: 600 tries of 0.05 s, short on a busy machine)
+        until(
+            lambda: server.answers() or process.poll() is not None,
+            "oxigraph serve neither answered nor ended",
+            bound=300.0,
+            every=0.05,
+        )
         assert server.answers(), "oxigraph serve did not start"
         with SparqlStore.for_oxigraph(server.url) as store:
             store.replace_graph_ntriples("urn:x:g", '<urn:x:a> <urn:x:b> "x" .\n')

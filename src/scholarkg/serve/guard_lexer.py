@@ -9,25 +9,23 @@ parser does wherever that decides what the guard must see.
   clauses) versus collections, ``VALUES`` rows and property paths.
 - ``SERVICE:x {`` is ``SERVICE`` with the prefixed name ``:x``; ``LOAD:x`` opening an update
   operation is ``LOAD``.
-- Nesting counts what the engine nests: one level per bracket; in a bracket, one per
-  ``CHAIN_PER_LEVEL`` operators of its longest chain (``! || && + - * /`` in expressions,
-  ``/ | ^ !`` and ``UNION`` in patterns; ``,`` ``;`` ``.`` end a chain); in a group, one per
-  ``STEPS_PER_LEVEL`` steps: every triple pattern (each ``,`` ``;`` ``.``, two per collection
-  element, a blank node's included) and every ``OPTIONAL``, ``MINUS``, ``FILTER``, ``BIND``,
-  ``LATERAL``, ``SERVICE``, ``GRAPH`` and ``VALUES`` (each is one more join, or wraps the
-  patterns before it); and each ``(…)`` of a ``SELECT``, ``GROUP BY``, ``ORDER BY`` or
-  ``HAVING`` clause. ``VALUES`` rows count nothing. The engine's stack overflows at ~1 000
-  nested function calls and ~2 200 braces, but only at ~2 600 ``MINUS`` in a group, ~6 600
-  ``UNION`` and ~8 200 triple patterns; its planning of a group takes seconds past ~128
-  triple patterns. So with the default limit of 64, a group holds up to ~126 steps and a
-  chain up to ~250 operators.
+- Nesting counts what the engine nests (:mod:`.guard_levels`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from scholarkg.serve.sparql_balance import Pairing
+from scholarkg.serve.guard_levels import (
+    CHAIN_PER_LEVEL,
+    CHAINED,
+    CLAUSE_OFF,
+    CLAUSE_ON,
+    CLOSURES,
+    QUERY_FORMS,
+    STEPS,
+    STEPS_PER_LEVEL,
+    Level,
+    Scan,
+)
 from scholarkg.serve.sparql_tokens import (
     BNODE,
     IRI,
@@ -44,56 +42,14 @@ from scholarkg.serve.sparql_tokens import (
     string_end,
 )
 
-QUERY_FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
-_CHAINED = {"expr": {"!", "||", "&&", "+", "-", "*", "/"}, "pattern": {"!", "/", "|", "^"}}
-_STEPS = {"OPTIONAL", "MINUS", "FILTER", "BIND", "LATERAL", "SERVICE", "GRAPH", "VALUES"}
-_CLOSURES = {"*", "+", "?"}  # in a pattern: a path operator
-_CLAUSE_ON = {"SELECT", "DISTINCT", "REDUCED", "BY", "HAVING"}
-_CLAUSE_OFF = {"WHERE", "FROM", "LIMIT", "OFFSET", "VALUES", "ASK", "CONSTRUCT", "DESCRIBE"}
-STEPS_PER_LEVEL = 2  # steps of a group that count as one level (planning grows fast with them)
-CHAIN_PER_LEVEL = 4  # operators of a chain that count as one level
-
-
-@dataclass
-class _Level:
-    """One open bracket (or the whole text): its kind, whether a clause where ``(`` opens an
-    expression is running, and the operator chains counted in it."""
-
-    kind: str  # "top" | "group" | "bnode" | "expr" | "list" | "data" (VALUES)
-    clause: bool = False
-    chain: int = 0  # operators in the current chain (up to a , ; or .)
-    inner: int = 0  # the deepest bracket in the current chain
-    deepest: int = 0  # the deepest of the chains ended so far
-    steps: int = 0  # triple patterns, OPTIONAL, MINUS, FILTER, BIND…: each is one more join
-
-    def total(self) -> int:
-        chained = self.chain // CHAIN_PER_LEVEL + self.inner
-        return self.steps // STEPS_PER_LEVEL + max(self.deepest, chained)
-
-
-@dataclass
-class Scan:
-    """What one pass over the text found (see :class:`scholarkg.serve.guard.QueryInfo`)."""
-
-    form: str | None = None
-    has_dataset: bool = False
-    services: list[str] = field(default_factory=list)
-    loads: list[str] = field(default_factory=list)
-    doubts: list[str] = field(default_factory=list)
-    depth: int = 0
-    nesting: int = 0
-    variables: set[str] = field(default_factory=set)
-    words: set[str] = field(default_factory=set)  # keywords (upper case)
-    steps: int = 0  # the steps of every group
-    closures: int = 0  # path operators * + ? (a path of any length, or an optional step)
-    pairs: Pairing = field(default_factory=Pairing)  # whether the brackets pair up
+__all__ = ["CHAIN_PER_LEVEL", "QUERY_FORMS", "STEPS_PER_LEVEL", "Scan", "lex"]
 
 
 class _Lexer:
     def __init__(self, text: str) -> None:
         self.text = text
         self.scan = Scan()
-        self.levels = [_Level("top")]
+        self.levels = [Level("top")]
         self.prev = ("start", "")  # (kind, text) of the last token
         self.before_prev = ""
         self.pending_service = False
@@ -207,9 +163,9 @@ class _Lexer:
 
     def operator(self, operator: str) -> None:
         level = self.levels[-1]
-        if operator in _CHAINED["expr" if level.kind == "expr" else "pattern"]:
+        if operator in CHAINED["expr" if level.kind == "expr" else "pattern"]:
             level.chain += 1
-        if operator in _CLOSURES and level.kind in ("group", "bnode", "list"):
+        if operator in CLOSURES and level.kind in ("group", "bnode", "list"):
             self.scan.closures += 1
         self.token("operator", operator)
 
@@ -223,7 +179,7 @@ class _Lexer:
         else:
             kind = self.paren_kind()
         self.token("open", char)
-        self.levels.append(_Level(kind))
+        self.levels.append(Level(kind))
         self.scan.depth = max(self.scan.depth, len(self.levels) - 1)
 
     def paren_kind(self) -> str:
@@ -261,13 +217,13 @@ class _Lexer:
             self.scan.form = upper
         if upper == "FROM":
             self.scan.has_dataset = True
-        if upper in _CLAUSE_ON and level.kind != "expr":
+        if upper in CLAUSE_ON and level.kind != "expr":
             level.clause = True
-        elif upper in _CLAUSE_OFF:
+        elif upper in CLAUSE_OFF:
             level.clause = False
         if upper == "UNION":
             level.chain += 1
-        elif upper in _STEPS and level.kind == "group":
+        elif upper in STEPS and level.kind == "group":
             level.steps += 1
         if upper == "VALUES":
             self.values_block = True

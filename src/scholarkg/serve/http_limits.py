@@ -27,14 +27,14 @@
   ``max_header_bytes`` 414 (send the query by POST), a header block over it 431.
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
+
+The caps are kept by :mod:`.connection_caps`, the unread answer's watch by :mod:`.send_watch`,
+the peer's address and name by :mod:`.peers`; this module puts them in one protocol class.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import logging
-import re
 import socket
 from typing import Any, ClassVar
 
@@ -42,41 +42,28 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
+from scholarkg.serve.connection_caps import REFUSED_LINGER, REFUSED_RETRY_AFTER, ConnectionCaps
 from scholarkg.serve.half_close import HalfClose
 from scholarkg.serve.head_framing import HeadFraming
+from scholarkg.serve.peers import PEER, UVICORN_INVALID, PeerNamedLog, client_key
 from scholarkg.serve.request_head import RequestHead, raw_answer, status_of
+from scholarkg.serve.send_watch import SendWatch
+
+__all__ = [
+    "PEER",
+    "REFUSED_LINGER",
+    "REFUSED_RETRY_AFTER",
+    "UVICORN_INVALID",
+    "LimitedH11Protocol",
+    "PeerNamedLog",
+    "client_key",
+    "limited_protocol",
+]
 
 _SERVE = ServeSettings()  # the defaults
-REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
-REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
-# The scope key of the connection's peer address, which the log names first. uvicorn replaces
-# the scope's "client" by an X-Forwarded-For address when the peer is one of [serve]
-# trusted_proxies (the client the query cap then counts: requester in http_base).
-PEER = "scholarkg.peer"
-_UNLOGGABLE = re.compile(r"[^0-9A-Za-z.:%_-]")  # what an address may hold (an IPv6 zone too)
-UVICORN_INVALID = "Invalid HTTP request received."  # uvicorn's warning, naming no client
 
 
-class PeerNamedLog(logging.LoggerAdapter[logging.Logger]):
-    """uvicorn's logger for one connection: its invalid-request warning (logged just before
-    its 400) names the client as the server's other refusal lines do; anything else passes
-    as it is."""
-
-    def __init__(self, logger: logging.Logger, protocol: LimitedH11Protocol) -> None:
-        super().__init__(logger)
-        self.protocol = protocol
-
-    @property
-    def level(self) -> int:  # uvicorn reads it before its trace lines
-        return self.logger.level
-
-    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        if msg == UVICORN_INVALID:  # no arguments: the address is never formatted
-            msg = f"request rejected from {self.protocol.named()}: invalid HTTP request"
-        return msg, kwargs
-
-
-class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
+class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11Protocol):
     """An :class:`H11Protocol` with request deadlines, a connection cap and header checks.
 
     The limits are class attributes, set on a subclass made by :func:`limited_protocol`.
@@ -90,16 +77,13 @@ class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
     # Open connections per client address, shared by the connections of one server (each
     # class made by limited_protocol has its own; the event loop's thread alone touches it).
     per_client: ClassVar[dict[str, int]] = {}
-    refused: ClassVar[set[LimitedH11Protocol]] = set()  # answered 503, lingering for the client
+    refused: ClassVar[set[Any]] = set()  # answered 503, lingering for the client
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.logger = PeerNamedLog(self.logger, self)  # type: ignore[assignment]
         self._deadline: asyncio.TimerHandle | None = None
-        self._stalled: asyncio.TimerHandle | None = None  # armed while writing is paused
         self._head = RequestHead(self.max_header_bytes)
-        self._address: str | None = None  # counted in per_client while open
-        self._refused = False
         app = self.app
 
         async def with_peer(scope: Any, receive: Any, send: Any) -> None:
@@ -121,58 +105,14 @@ class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
             # body until the client's delayed ACK (~40 ms per keep-alive request).
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         super().connection_made(transport)
-        if len(self.connections) > self.max_connections:
-            cap = self.max_connections
-            self.logger.warning("connection refused: more than %d open", cap)
-            self._refuse(
-                f"too many connections: the server has its limit of {cap} open; try again shortly"
-            )
-            return
-        address = client_key(self.client[0]) if self.client else None
-        if address is not None:
-            if self.per_client.get(address, 0) >= self.max_connections_per_client:
-                cap = self.max_connections_per_client
-                self.logger.warning("connection refused: %s has %d open already", address, cap)
-                self._refuse(
-                    f"too many connections from {address}: at most {cap} open at a time; "
-                    "close one or try again shortly"
-                )
-                return
-            self.per_client[address] = self.per_client.get(address, 0) + 1
-            self._address = address
-        self._arm()
-
-    def _refuse(self, reason: str) -> None:
-        """503 with ``reason`` for a connection past a cap, sent at once and followed by the
-        end of what the server sends; what the client sends meanwhile is read and dropped
-        (closing on unread bytes would reset the connection and lose the 503), until it closes
-        or ``REFUSED_LINGER``. The connection takes none of the ``max_connections`` places; at
-        most ``max_connections`` refused connections linger so, and past them (a flood) a
-        refused connection is dropped at once."""
-        self.connections.discard(self)  # takes none of the max_connections places
-        self._refused = True
-        if len(self.refused) >= self.max_connections:  # a flood: no lingering, closed at once
-            self.transport.abort()
-            return
-        self.refused.add(self)
-        retry = f"retry-after: {REFUSED_RETRY_AFTER}"
-        self.transport.write(raw_answer(b"503 Service Unavailable", reason, retry))
-        if self.transport.can_write_eof():
-            self.transport.write_eof()
-        self.loop.call_later(REFUSED_LINGER, self.transport.abort)
+        if self.admitted():
+            self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.ended()
         self._disarm()
         self._unwatch_sending()
-        self.refused.discard(self)
-        if self._address is not None:
-            left = self.per_client[self._address] - 1
-            if left:
-                self.per_client[self._address] = left
-            else:
-                del self.per_client[self._address]
-            self._address = None
+        self.released()
         super().connection_lost(exc)
 
     def eof_received(self) -> bool | None:  # type: ignore[override]  # uvicorn's gives None
@@ -186,30 +126,6 @@ class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
     def resume_writing(self) -> None:
         self._unwatch_sending()
         super().resume_writing()
-
-    def _watch_sending(self, buffered: int) -> None:
-        self._unwatch_sending()
-        self._stalled = self.loop.call_later(self.send_timeout, self._check_sending, buffered)
-
-    def _unwatch_sending(self) -> None:
-        if self._stalled is not None:
-            self._stalled.cancel()
-            self._stalled = None
-
-    def _check_sending(self, buffered: int) -> None:
-        """Dropped when no byte left the buffer since the last look (``close`` would wait for
-        the buffer to drain, which a client that does not read never lets happen)."""
-        self._stalled = None
-        now = self.transport.get_write_buffer_size()
-        if now < buffered:  # the client reads, however slowly: look again later
-            self._watch_sending(now)
-            return
-        self.logger.info(
-            "connection of %s dropped: the client read none of its answer for %gs",
-            self.named(),
-            self.send_timeout,
-        )
-        self.transport.abort()
 
     def _arm(self) -> None:
         self._disarm()
@@ -244,10 +160,6 @@ class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
         if self.conn.their_state is h11.DONE:
             self._disarm()
 
-    def named(self) -> str:
-        """The connection's peer address, for a log line (which no client can end or forge)."""
-        return _UNLOGGABLE.sub("?", str(self.client[0])) if self.client else "-"
-
     def _reject(self, message: str) -> None:
         self.logger.info("request rejected from %s: %s", self.named(), message)
         self._disarm()
@@ -258,21 +170,6 @@ class LimitedH11Protocol(HalfClose, HeadFraming, H11Protocol):
         super().on_response_complete()
         if not self.transport.is_closing():
             self._arm()
-
-
-def client_key(address: str) -> str:
-    """The client a per-client cap counts for a peer ``address``: an IPv4 address itself (also
-    when it comes IPv4-mapped on a dual-stack socket), an IPv6 address as its /64 network, all
-    one host is given: a client there picks any of its 2**64 addresses for each connection."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.IPv6Network((ip, 64), strict=False))
-    return str(ip)
 
 
 def limited_protocol(

@@ -1,0 +1,89 @@
+"""The caps on open connections: more than ``max_connections`` open, or more than
+``max_connections_per_client`` from one client (:func:`.peers.client_key`), and the newest is
+answered 503 (with the reason and ``Retry-After``) and closed; a client past its own cap never
+takes one of the ``max_connections`` places, so one client cannot hold them all while others
+wait. Refused connections linger for their client to read the 503 only up to
+``REFUSED_LINGER`` and at most ``max_connections`` at a time; past that they are dropped at
+once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, ClassVar
+
+from scholarkg.serve.peers import PeerNamed, client_key
+from scholarkg.serve.request_head import raw_answer
+
+REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
+REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
+
+
+class ConnectionCaps(PeerNamed):
+    """For an ``H11Protocol`` subclass: its connection admitted under the caps, or refused."""
+
+    max_connections: int
+    max_connections_per_client: int
+    # Open connections per client address, shared by the connections of one server (each
+    # protocol class has its own; the event loop's thread alone touches it).
+    per_client: ClassVar[dict[str, int]]
+    refused: ClassVar[set[Any]]  # answered 503, lingering for the client
+    connections: set[Any]
+    transport: asyncio.Transport
+    loop: asyncio.AbstractEventLoop
+    logger: logging.Logger
+    _address: str | None = None  # counted in per_client while open
+    _refused = False
+
+    def admitted(self) -> bool:
+        """Whether the connection just made is within the caps; if not, it is refused."""
+        if len(self.connections) > self.max_connections:
+            cap = self.max_connections
+            self.logger.warning("connection refused: more than %d open", cap)
+            self._refuse(
+                f"too many connections: the server has its limit of {cap} open; try again shortly"
+            )
+            return False
+        address = client_key(self.client[0]) if self.client else None
+        if address is not None:
+            if self.per_client.get(address, 0) >= self.max_connections_per_client:
+                cap = self.max_connections_per_client
+                self.logger.warning("connection refused: %s has %d open already", address, cap)
+                self._refuse(
+                    f"too many connections from {address}: at most {cap} open at a time; "
+                    "close one or try again shortly"
+                )
+                return False
+            self.per_client[address] = self.per_client.get(address, 0) + 1
+            self._address = address
+        return True
+
+    def _refuse(self, reason: str) -> None:
+        """503 with ``reason`` for a connection past a cap, sent at once and followed by the
+        end of what the server sends; what the client sends meanwhile is read and dropped
+        (closing on unread bytes would reset the connection and lose the 503), until it closes
+        or ``REFUSED_LINGER``. The connection takes none of the ``max_connections`` places; at
+        most ``max_connections`` refused connections linger so, and past them (a flood) a
+        refused connection is dropped at once."""
+        self.connections.discard(self)  # takes none of the max_connections places
+        self._refused = True
+        if len(self.refused) >= self.max_connections:  # a flood: no lingering, closed at once
+            self.transport.abort()
+            return
+        self.refused.add(self)
+        retry = f"retry-after: {REFUSED_RETRY_AFTER}"
+        self.transport.write(raw_answer(b"503 Service Unavailable", reason, retry))
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+        self.loop.call_later(REFUSED_LINGER, self.transport.abort)
+
+    def released(self) -> None:
+        """The connection is gone: it no longer counts for its client, nor lingers refused."""
+        self.refused.discard(self)
+        if self._address is not None:
+            left = self.per_client[self._address] - 1
+            if left:
+                self.per_client[self._address] = left
+            else:
+                del self.per_client[self._address]
+            self._address = None

@@ -1,0 +1,19 @@
+"""Waiting in a test for something another thread or process does: polled against a deadline
+(``time.monotonic()``), never a number of tries times a sleep, which fails early on a busy
+machine (each try takes longer than its sleep) or, made long, hides a hang."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+def until(
+    condition: Callable[[], bool], what: str, bound: float = 60.0, every: float = 0.01
+) -> None:
+    """Poll ``condition`` every ``every`` seconds until it holds; ``bound`` seconds only stop a
+    hang (a loaded machine gets there late, never wrongly), failing with ``what``."""
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(every)
