@@ -90,3 +90,32 @@ def test_what_holds_fields_and_what_no_door_reads_still_load() -> None:
     assert not raw.quarantined and raw.records[0].record is not None
     oai = parse_oai_response(HEP_EX, source="o", container="ListRecords")
     assert not oai.quarantined and len(oai.records) == 3
+
+
+_DELETED = (
+    b'<header status="deleted">\n <identifier>oai:arXiv.org:<b>1706.05371</b></identifier>',
+    "id: element <b>",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (b"<identifier>oai:arXiv", b"<identifier><b>oai:arXiv</b>", "id: element <b>"),
+        (b"<datestamp>2017", b"<datestamp><i>2017</i>", "datestamp: element <i>"),
+        (b"<setSpec>physics", b'<setSpec><x:s xmlns:x="urn:x">physics</x:s>', "setSpec: element"),
+        (b"<header>\n <identifier>oai:arXiv.org:1706.05371</identifier>", *_DELETED),
+    ],
+)
+def test_markup_in_an_oai_header_quarantines_that_record(
+    old: bytes, new: bytes, reason: str
+) -> None:
+    """A header's ``<identifier>``, ``<datestamp>`` or ``<setSpec>`` holding an element, a
+    deleted record's too (before: read by joining its text, ``oai:arXiv.org:1706.05371``): the
+    record is quarantined at its line, kept whole, the identifier it could not read with it."""
+    whole = parse_oai_response(HEP_EX, source="o", container="ListRecords")
+    page = parse_oai_response(_edited(HEP_EX, old, new), source="o", container="ListRecords")
+    (held,) = page.quarantined
+    assert held.reason.startswith(reason) and held.reason.endswith(" is markup, not text")
+    assert new in held.text.encode() and held.line == whole.records[0].record.line
+    assert not page.deleted and len(page.records) == len(whole.records) - 1

@@ -7,6 +7,8 @@ as ``&lt;``. An element inside such a field (``<title>Foo <b>bar</b> baz</title>
 arXiv sends: before, its text was joined (``Foo bar baz``) and the record loaded, the markup
 dropped without a word. Now the record is quarantined, its XML kept whole with the reason, in
 the words of :mod:`~scholarkg.extract.textcheck`: ``title: element <b> is markup, not text``.
+An OAI-PMH ``<header>``'s fields (``<identifier>``, ``<datestamp>``, ``<setSpec>``) are plain
+strings too, and are refused alike (before: read by joining their text, a deleted record's too).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _READ = frozenset(
         "http://arxiv.org/OAI/arXiv/",
         "http://arxiv.org/OAI/arXivRaw/",
         "http://purl.org/dc/elements/1.1/",
+        "http://www.openarchives.org/OAI/2.0/",  # a header's identifier, datestamp, setSpec
     )
 )
 # Atom elements no door reads that hold elements by design
@@ -43,8 +46,9 @@ _UNREAD = frozenset((f"{_ATOM}source", f"{_ATOM}contributor"))
 
 def refuse_markup(record: etree._Element) -> None:
     """ValueError naming the field and the element when a text field of ``record`` (an Atom
-    ``<entry>``, an OAI-PMH metadata element) holds an element. A person or version costs a
-    lookup; only an element holding elements is looked into (``len``: at C speed)."""
+    ``<entry>``, an OAI-PMH ``<header>`` or metadata element) holds an element. A person or
+    version costs a lookup; only an element holding elements is looked into (``len``: at C
+    speed)."""
     for child in record:
         if isinstance(child.tag, str) and len(child):
             _refuse_inside(child, child)
