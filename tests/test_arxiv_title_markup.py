@@ -16,6 +16,7 @@ import pytest
 
 from arxiv_raw_record import ARXIV_RAW_0704_0002
 from arxiv_replay import ATOM_DIR, OAI_DIR
+from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 
@@ -119,3 +120,30 @@ def test_markup_in_an_oai_header_quarantines_that_record(
     assert held.reason.startswith(reason) and held.reason.endswith(" is markup, not text")
     assert new in held.text.encode() and held.line == whole.records[0].record.line
     assert not page.deleted and len(page.records) == len(whole.records) - 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (b">6960524|1001<", b">6960524|<b>1001</b><", "o:112: resumptionToken: element <b>"),
+        (b"<responseDate>2024", b"<responseDate><i>2024</i>", "o:2: responseDate: element <i>"),
+    ],
+)
+def test_markup_in_an_oai_answers_own_field_refuses_the_answer(
+    old: bytes, new: bytes, reason: str
+) -> None:
+    """The answer's ``<resumptionToken>`` or ``<responseDate>`` holding an element: before,
+    read with its text joined (the next request sent the token ``6960524|1001``, one the
+    server never gave). They are the answer's, no record's: the answer is refused at the
+    field's line."""
+    with pytest.raises(ParseError) as caught:
+        parse_oai_response(_edited(CS, old, new), source="o", container="ListRecords")
+    assert str(caught.value) == f"{reason} is markup, not text"
+
+
+def test_markup_in_an_atom_counter_refuses_the_answer() -> None:
+    """``<opensearch:totalResults>2148<b>81</b>``: before, read as the total 214881."""
+    body = _edited(PAGE, b">214881<", b">2148<b>81</b><")
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, source="u")
+    assert str(caught.value) == "u:8: totalResults: element <b> is markup, not text"

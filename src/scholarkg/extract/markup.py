@@ -9,13 +9,18 @@ dropped without a word. Now the record is quarantined, its XML kept whole with t
 the words of :mod:`~scholarkg.extract.textcheck`: ``title: element <b> is markup, not text``.
 An OAI-PMH ``<header>``'s fields (``<identifier>``, ``<datestamp>``, ``<setSpec>``) are plain
 strings too, and are refused alike (before: read by joining their text, a deleted record's too).
+A field of the answer itself (an OAI-PMH ``<resumptionToken>`` or ``<responseDate>``, an
+OpenSearch counter) holding an element refuses the answer at its line
+(:func:`refuse_answer_markup`).
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import field_name
+from scholarkg.extract.xmlsafe import line_of
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/OAI/arXiv/}"
@@ -70,3 +75,15 @@ def _refuse_inside(element: etree._Element, field: etree._Element) -> None:
             raise ValueError(
                 f"{name}: element <{etree.QName(child).localname}> is markup, not text"
             )
+
+
+def refuse_answer_markup(field: etree._Element, source: str) -> None:
+    """ParseError at ``field``'s line when ``field``, a text field of the answer itself (not
+    of a record: ``<resumptionToken>``, ``<responseDate>``, ``<opensearch:totalResults>``),
+    holds an element. Before, its text was joined: a token the server never gave was sent
+    back, ``2148<b>81</b>`` read as the total 214881."""
+    child = next((c for c in field if isinstance(c.tag, str)), None)
+    if child is not None:
+        name, inside = etree.QName(field).localname, etree.QName(child).localname
+        said = f"{name}: element <{inside}> is markup, not text"
+        raise ParseError(source, said, line=line_of(field))
