@@ -104,8 +104,12 @@ def test_huge_text_is_read_only_in_documents_that_cannot_declare_entities() -> N
     assert parse_feed(huge + b"</feed>", source="u").entries == ()
     with pytest.raises(ParseError):  # a DOCTYPE keeps libxml2's limits (and is refused anyway)
         parse_feed(b"<!DOCTYPE feed>" + huge + b"</feed>", source="u")
-    with pytest.raises(ParseError):  # so does an encoding a byte search cannot read
-        parse_feed((huge + b"</feed>").decode().encode("utf-16"), source="u")
+    with pytest.raises(ParseError, match="Text node too long"):  # so does one it is found in
+        parse_feed((huge + b"<!-- <!DOCTYPE --></feed>").decode().encode("utf-16"), source="u")
+    # UTF-16 is searched as UTF-16 (before: it kept the limits, 'Text node too long')
+    assert parse_feed((huge + b"</feed>").decode().encode("utf-16"), source="u").entries == ()
+    with pytest.raises(ParseError, match="DOCTYPE"):
+        parse_feed((b"<!DOCTYPE feed>" + huge + b"</feed>").decode().encode("utf-16"), source="u")
 
 
 def with_total(name: str, total: str) -> bytes:

@@ -16,6 +16,7 @@ import pytest
 
 from arxiv_raw_record import ARXIV_RAW_0704_0002
 from arxiv_replay import ATOM_DIR, OAI_DIR
+from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 
@@ -90,3 +91,59 @@ def test_what_holds_fields_and_what_no_door_reads_still_load() -> None:
     assert not raw.quarantined and raw.records[0].record is not None
     oai = parse_oai_response(HEP_EX, source="o", container="ListRecords")
     assert not oai.quarantined and len(oai.records) == 3
+
+
+_DELETED = (
+    b'<header status="deleted">\n <identifier>oai:arXiv.org:<b>1706.05371</b></identifier>',
+    "id: element <b>",
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (b"<identifier>oai:arXiv", b"<identifier><b>oai:arXiv</b>", "id: element <b>"),
+        (b"<datestamp>2017", b"<datestamp><i>2017</i>", "datestamp: element <i>"),
+        (b"<setSpec>physics", b'<setSpec><x:s xmlns:x="urn:x">physics</x:s>', "setSpec: element"),
+        (b"<header>\n <identifier>oai:arXiv.org:1706.05371</identifier>", *_DELETED),
+    ],
+)
+def test_markup_in_an_oai_header_quarantines_that_record(
+    old: bytes, new: bytes, reason: str
+) -> None:
+    """A header's ``<identifier>``, ``<datestamp>`` or ``<setSpec>`` holding an element, a
+    deleted record's too (before: read by joining its text, ``oai:arXiv.org:1706.05371``): the
+    record is quarantined at its line, kept whole, the identifier it could not read with it."""
+    whole = parse_oai_response(HEP_EX, source="o", container="ListRecords")
+    page = parse_oai_response(_edited(HEP_EX, old, new), source="o", container="ListRecords")
+    (held,) = page.quarantined
+    assert held.reason.startswith(reason) and held.reason.endswith(" is markup, not text")
+    assert new in held.text.encode() and held.line == whole.records[0].record.line
+    assert not page.deleted and len(page.records) == len(whole.records) - 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "reason"),
+    [
+        (b">6960524|1001<", b">6960524|<b>1001</b><", "o:112: resumptionToken: element <b>"),
+        (b"<responseDate>2024", b"<responseDate><i>2024</i>", "o:2: responseDate: element <i>"),
+    ],
+)
+def test_markup_in_an_oai_answers_own_field_refuses_the_answer(
+    old: bytes, new: bytes, reason: str
+) -> None:
+    """The answer's ``<resumptionToken>`` or ``<responseDate>`` holding an element: before,
+    read with its text joined (the next request sent the token ``6960524|1001``, one the
+    server never gave). They are the answer's, no record's: the answer is refused at the
+    field's line."""
+    with pytest.raises(ParseError) as caught:
+        parse_oai_response(_edited(CS, old, new), source="o", container="ListRecords")
+    assert str(caught.value) == f"{reason} is markup, not text"
+
+
+def test_markup_in_an_atom_counter_refuses_the_answer() -> None:
+    """``<opensearch:totalResults>2148<b>81</b>``: before, read as the total 214881."""
+    body = _edited(PAGE, b">214881<", b">2148<b>81</b><")
+    with pytest.raises(ParseError) as caught:
+        parse_feed(body, source="u")
+    assert str(caught.value) == "u:8: totalResults: element <b> is markup, not text"

@@ -99,6 +99,39 @@ def test_a_combining_mark_on_a_paper_line_quarantines_the_paper_not_merged(
 
 
 @pytest.mark.parametrize(
+    ("code", "shown", "mark"),
+    [
+        ("L\u0301G", "L\u0301G", "U+0301"),
+        ("\u0139G", "\u0139G", "U+0301"),
+        ("LG\u0300", "LG\u0300", "U+0300"),
+        ("cs.LG\u0301", "cs.LG\u0301", "U+0301"),
+        ("\u200eL\u0301G", "L\u0301G", "U+0301"),
+    ],
+)
+def test_a_combining_mark_on_the_headers_subject_code_refuses_the_page(
+    code: str, shown: str, mark: str
+) -> None:
+    """CONSTRUCTED: the header's subject code ``LG`` (line 3) with a combining mark on one of
+    its letters or after it (``cs.LG\u0301``). It was an unrecognised header line and the page
+    had no primary subject code, two warnings, while the same mark on a paper's line
+    quarantines the paper. The code is a field of the researcher, as the counts below it: the
+    page is refused at its line naming the mark, as a count in digits other than ASCII is."""
+    with pytest.raises(ParseError) as caught:
+        parse(SAMPLE.replace("\nLG\n", f"\n{code}\n", 1))
+    assert str(caught.value) == f"p.txt:3: subject code {shown!r} holds a combining mark ({mark})"
+
+
+def test_an_accented_header_line_that_is_no_subject_code_only_warns() -> None:
+    """CONSTRUCTED: ``Montréal`` below the subject code. Read without its mark it has a code's
+    shape but is none known: it stays an unrecognised line, warned of, the page read."""
+    profile = parse(SAMPLE.replace("\nLG\n", "\nLG\nMontre\u0301al\n", 1))
+    assert profile.subject_code == "LG" and len(profile.papers) == 25
+    assert [w for w in profile.warnings if "unrecognised header line" in w] == [
+        "p.txt:4: unrecognised header line 'Montre\u0301al'"
+    ]
+
+
+@pytest.mark.parametrize(
     ("line", "number", "written"),
     [
         ("h-index117", "h-index\uff11\uff11\uff17", "'１１７'"),

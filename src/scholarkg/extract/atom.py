@@ -12,6 +12,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.atom_entry import ARXIV_NS, ATOM_NS, AtomEntry, AtomLinks, read_entry
+from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.reasons import foreign_entry, quarantine_reason
 from scholarkg.extract.record_fields import ANSWER_FETCHED, record_dates, refuse_dated_after
 from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
@@ -161,6 +162,7 @@ def parse_feed(
         if holder is None or holder.tag != _FEED_TAG:
             continue  # not an Atom feed: refused once read whole (a syntax error comes first)
         if element.tag in _COUNTERS:
+            refuse_answer_markup(element, source)  # before: 2148<b>81</b> read as 214881
             counters.setdefault(element.tag, (text_of(element), line_of(element)))
         if error is None and element.tag != _ENTRY_TAG and _foreign_entry(element):
             why = ValueError(foreign_entry(etree.QName(element).namespace, ATOM_NS))

@@ -7,13 +7,20 @@ as ``&lt;``. An element inside such a field (``<title>Foo <b>bar</b> baz</title>
 arXiv sends: before, its text was joined (``Foo bar baz``) and the record loaded, the markup
 dropped without a word. Now the record is quarantined, its XML kept whole with the reason, in
 the words of :mod:`~scholarkg.extract.textcheck`: ``title: element <b> is markup, not text``.
+An OAI-PMH ``<header>``'s fields (``<identifier>``, ``<datestamp>``, ``<setSpec>``) are plain
+strings too, and are refused alike (before: read by joining their text, a deleted record's too).
+A field of the answer itself (an OAI-PMH ``<resumptionToken>`` or ``<responseDate>``, an
+OpenSearch counter) holding an element refuses the answer at its line
+(:func:`refuse_answer_markup`).
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
+from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import field_name
+from scholarkg.extract.xmlsafe import line_of
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _ARXIV = "{http://arxiv.org/OAI/arXiv/}"
@@ -35,6 +42,7 @@ _READ = frozenset(
         "http://arxiv.org/OAI/arXiv/",
         "http://arxiv.org/OAI/arXivRaw/",
         "http://purl.org/dc/elements/1.1/",
+        "http://www.openarchives.org/OAI/2.0/",  # a header's identifier, datestamp, setSpec
     )
 )
 # Atom elements no door reads that hold elements by design
@@ -43,8 +51,9 @@ _UNREAD = frozenset((f"{_ATOM}source", f"{_ATOM}contributor"))
 
 def refuse_markup(record: etree._Element) -> None:
     """ValueError naming the field and the element when a text field of ``record`` (an Atom
-    ``<entry>``, an OAI-PMH metadata element) holds an element. A person or version costs a
-    lookup; only an element holding elements is looked into (``len``: at C speed)."""
+    ``<entry>``, an OAI-PMH ``<header>`` or metadata element) holds an element. A person or
+    version costs a lookup; only an element holding elements is looked into (``len``: at C
+    speed)."""
     for child in record:
         if isinstance(child.tag, str) and len(child):
             _refuse_inside(child, child)
@@ -66,3 +75,15 @@ def _refuse_inside(element: etree._Element, field: etree._Element) -> None:
             raise ValueError(
                 f"{name}: element <{etree.QName(child).localname}> is markup, not text"
             )
+
+
+def refuse_answer_markup(field: etree._Element, source: str) -> None:
+    """ParseError at ``field``'s line when ``field``, a text field of the answer itself (not
+    of a record: ``<resumptionToken>``, ``<responseDate>``, ``<opensearch:totalResults>``),
+    holds an element. Before, its text was joined: a token the server never gave was sent
+    back, ``2148<b>81</b>`` read as the total 214881."""
+    child = next((c for c in field if isinstance(c.tag, str)), None)
+    if child is not None:
+        name, inside = etree.QName(field).localname, etree.QName(child).localname
+        said = f"{name}: element <{inside}> is markup, not text"
+        raise ParseError(source, said, line=line_of(field))

@@ -12,6 +12,7 @@ from lxml import etree
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord, listing_dates
 from scholarkg.extract.oai_records import parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
@@ -164,6 +165,9 @@ def parse_oai_response(
     if root.tag != f"{_O}OAI-PMH":
         raise ParseError(source, f"expected <OAI-PMH>, found <{root.tag}>", line=line_of(root))
     holder = root.find(f"{_O}{container}")
+    tokens = holder.iterfind(f"{_O}resumptionToken") if holder is not None else ()
+    for answer_field in (*root.iterfind(f"{_O}responseDate"), *tokens):
+        refuse_answer_markup(answer_field, source)  # before: read with its text joined
     try:  # which of two the server meant is not known
         refuse_repeated(root, _ONCE_IN_ROOT)
         if holder is not None:

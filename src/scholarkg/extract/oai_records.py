@@ -259,6 +259,7 @@ def parse_record(
     if check_text:
         refuse_non_text_element(header_el, masked=masked)
     refuse_repeated(header_el, _SINGLE[OAI_NS])
+    refuse_markup(header_el)  # before: <identifier>oai:<b>…</b></identifier> read joined
     header = parse_header(header_el, source)
     if header.deleted:
         return OaiRecord(header=header, record=None)

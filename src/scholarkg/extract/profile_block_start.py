@@ -106,6 +106,18 @@ def _unmarked(text: str) -> str | None:
     return unmarked if unmarked != decomposed else None
 
 
+def marked_code(text: str, subject_codes: Mapping[str, str]) -> str | None:
+    """Why a line that is a known subject code (``LG``, ``cs.LG``) but for its combining marks
+    (``L\u0301G``, ``cs.LG\u0301``) is refused, as such a paper line is (:func:`parse_date`);
+    None for any other line (``Montre\u0301al`` is no code). The line is read :func:`bare`."""
+    shown = bare(text)
+    unmarked = _unmarked(shown)
+    if unmarked is None or not (unmarked in subject_codes or unmarked in subject_codes.values()):
+        return None
+    mark = next(c for c in unicodedata.normalize("NFD", shown) if _is_mark(c))
+    return f"subject code {shown!r} holds a combining mark (U+{ord(mark):04X})"
+
+
 def block_start(text: str, subject_codes: Mapping[str, str]) -> re.Match[str] | None:
     """The code and the rest of a line that starts a paper block (``CLJul 31, 2024``; loose,
     the date is checked later); a known code apart from a readable date (``CL Jul 31, 2024``,

@@ -2,6 +2,8 @@
 
 A metric or the subject code is read without the invisible characters in its line
 (:func:`~scholarkg.extract.profile_block_start.bare`: ``h-index\u200e117`` is the h-index 117);
+a subject code with a combining mark (``L\u0301G``) refuses the page at its line, as a count in
+digits other than ASCII does (:func:`~scholarkg.extract.profile_block_start.marked_code`);
 a name (the researcher's, an author's, an organisation's) without them too, in NFC
 (:func:`shown_name`).
 """
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.page_text import read_count, refuse_non_text
-from scholarkg.extract.profile_block_start import bare
+from scholarkg.extract.profile_block_start import bare, marked_code
 from scholarkg.identity.invisible import visible
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import fold
@@ -102,7 +104,8 @@ def parse_header(
 ) -> tuple[str, str, Metrics]:
     """The researcher's name, primary subject code and metrics from the lines above the
     papers heading (a ParseError at its line for a name no author may have either:
-    :func:`~scholarkg.identity.person_names.not_a_person`); unrecognised lines become
+    :func:`~scholarkg.identity.person_names.not_a_person`, and for a known subject code with
+    a combining mark: :func:`~.profile_block_start.marked_code`); unrecognised lines become
     warnings, and so does a novelty over 100 % (left out: no share is more than the whole)
     and a metric stated twice with two values (left out, one warning however often: which is
     the page's is not known)."""
@@ -166,6 +169,8 @@ def parse_header(
                     stated.setdefault(key, (value, number))
                 break
         else:
+            if (why := marked_code(read, subject_codes)) is not None:  # before: a warning, and
+                raise ParseError(source, why, line=number)  # 'header has no primary subject code'
             if not subject_code and _SUBJECT_CODE.match(read):
                 subject_code = read
             else:

@@ -48,16 +48,17 @@ class PaperBlock:
     lines: list[tuple[int, str]] = field(default_factory=list)  # title, author line
     abstract_line: int = 0
     abstract: io.StringIO = field(default_factory=io.StringIO)  # its lines joined by a blank
-    dropped: int = 0  # characters past them, only counted: the abstract is over the limit
+    dropped: int = 0  # UTF-8 bytes past them, only counted: the abstract is over the limit
     non_text: tuple[int, str] | None = None  # the first abstract line holding no text
 
     def add(self, number: int, text: str, limit: int) -> None:
-        """One more line; the abstract's past ``limit`` characters are only counted (it is
-        refused whole, :func:`_within_limits`)."""
+        """One more line; the abstract's past ``limit`` characters are only counted, in UTF-8
+        bytes as ``[limits] literal_bytes`` counts (it is refused whole, :func:`_within_limits`;
+        before: counted in characters, and told as bytes)."""
         if len(self.lines) < 2:
             self.lines.append((number, text))
         elif self.kept > limit:
-            self.dropped += len(text) + 2
+            self.dropped += len(text.encode("utf-8", "surrogatepass")) + 2
         else:
             if self.kept:
                 self.abstract.write("\n\n")
@@ -104,7 +105,8 @@ def _within_limits(block: PaperBlock, source: str, limits: Limits) -> None:
             except LimitExceeded as exc:
                 raise ParseError(source, str(exc), line=lines[0][0]) from exc
     if block.dropped:  # over the limit in characters, hence in bytes
-        size, limit = block.kept + block.dropped, limits.literal_bytes
+        kept = len((block.abstract_text() or "").encode("utf-8", "surrogatepass"))
+        size, limit = kept + block.dropped, limits.literal_bytes
         over = LimitExceeded(f"the abstract is {size} bytes", "[limits] literal_bytes", limit)
         raise ParseError(source, str(over), line=block.abstract_line)
     try:

@@ -25,7 +25,7 @@ _FEED = 64 * 1024  # bytes handed to the pull parser at a time
 
 def _hardened(body: bytes) -> dict[str, Any]:
     """The parser options: no entities, DTDs or network; libxml2's 10 MB limit on one text node
-    lifted only for a document that cannot declare entities (ASCII-compatible, no
+    lifted only for a document that cannot declare entities (ASCII-compatible or UTF-16, no
     ``<!DOCTYPE`` anywhere), so one oversize record is quarantined by the record readers
     (``[limits] literal_bytes``) instead of failing its page; the HTTP layer's ``max_body_bytes``
     bounds the document itself."""
@@ -226,7 +226,17 @@ class _Record:
 
 
 def _may_declare_entities(body: bytes) -> bool:
-    """Whether ``body`` might hold a DTD (or be in an encoding where a byte search cannot tell)."""
+    """Whether ``body`` might hold a DTD (or be in an encoding where a byte search cannot tell).
+    UTF-16 (one of the two encodings every XML parser reads) is searched as UTF-16: before,
+    every UTF-16 answer kept libxml2's own 10 MB bound on a text node, so one oversize field
+    refused its page (``Text node too long``) where in UTF-8 its record was quarantined at
+    ``[limits] literal_bytes``, which counts a text's UTF-8 bytes whatever the answer's
+    encoding."""
+    head = body.removeprefix(b"\xff\xfe").removeprefix(b"\xfe\xff")[:4]
+    if len(head) == 4 and head[0:2] in (b"<\x00", b"\x00<") and head[2:4].count(0) == 1:
+        # one NUL after '<' as before it: not UTF-32, whose '<' has three. Either byte order,
+        # at any offset: only more careful than the parser, whichever order it reads
+        return any("<!DOCTYPE".encode(codec) in body for codec in ("utf-16-le", "utf-16-be"))
     ascii_compatible = body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
     return not ascii_compatible or b"\x00" in body[:64] or b"<!DOCTYPE" in body
 
