@@ -129,17 +129,27 @@ def test_no_literal_of_a_build_holds_a_character_no_one_sees(tmp_path: Path) -> 
     assert rows(config, KEYED) == [{"k": "robert-dadashi"}]
 
 
-@pytest.mark.parametrize("hidden", ["Rob\u200bert Dadashi", "\u202eRobert Dadashi\u202c"])
+@pytest.mark.parametrize(
+    ("hidden", "names_was", "shown_was"),
+    [
+        ("Rob\u200bert Dadashi", "5", "3"),
+        ("\u202eRobert Dadashi\u202c", "5", "3"),
+        # names 6 and shown 4 knew only a few: a tag character, a variation selector stayed
+        ("Rob\U000e0041ert Dadashi", "6", "4"),
+        ("Robert Dada\ufe0fshi", "6", "4"),
+    ],
+)
 def test_a_store_written_before_has_its_invisible_names_written_again(
-    tmp_path: Path, hidden: str
+    tmp_path: Path, hidden: str, names_was: str, shown_was: str
 ) -> None:
     """CONSTRUCTED: a store and registry as a build before the fix left them (Dadashi's person
     named, keyed and shown ``Rob\u200bert Dadashi`` under names 5 and shown mark 3, the literal
     written into the store), then a run over the same page. Before: the registry's name kept
     the space and nothing marked the person, so the graph kept it until some other change
     rewrote it (a zero-width space: the re-keying of names 6 marked him; an override reads the
-    same words, so only shown mark 4 does). Now the run rewrites that one person graph, shown
-    and keyed clean."""
+    same words, so only shown mark 4 does; a tag character or variation selector, which names 6
+    and shown 4 kept, only names 7 and shown 5). Now the run rewrites that one person graph,
+    shown and keyed clean."""
     page = _page(tmp_path, "Léonard Hussenot", hidden)
     config = load_config(write_config(tmp_path, [page]))
     assert build(config).report.outcome == "ok"
@@ -149,12 +159,12 @@ def test_a_store_written_before_has_its_invisible_names_written_again(
     ).fetchall()
     reg.db.execute("UPDATE persons SET name = ? WHERE id = ?", (hidden, pid))
     reg.db.execute("UPDATE mention_names SET name = ? WHERE name = 'Robert Dadashi'", (hidden,))
-    reg.db.execute("UPDATE meta SET value = '5' WHERE key = 'names'")
-    reg.db.execute("UPDATE meta SET value = '3' WHERE key = 'shown'")
+    reg.db.execute("UPDATE meta SET value = ? WHERE key = 'names'", (names_was,))
+    reg.db.execute("UPDATE meta SET value = ? WHERE key = 'shown'", (shown_was,))
     assert reg.dirty() == []
     reg.commit()
     reg.close()
-    old_key = "-".join(tokens_as(hidden, "5"))  # rob-ert-dadashi; the override: none
+    old_key = "-".join(tokens_as(hidden, names_was))  # rob-ert-dadashi; the override: none
     [shown] = rows(config, NAMED_IN.replace("NAME", "Robert Dadashi"))
     with EmbeddedStore(config.store.path) as store:
         store.update(OLD_STYLE.replace("HIDDEN", hidden).replace("KEY", old_key))

@@ -25,14 +25,15 @@ def parse(page: str) -> Profile:
     return parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
 
 
-@pytest.mark.parametrize("title", ["\u200b\u200b", "!!! ...", "\u2060"])
+@pytest.mark.parametrize("title", ["\u200b\u200b", "!!! ...", "\u2060", "\u3164\u3164"])
 def test_a_title_of_no_letter_or_digit_quarantines_the_paper(title: str) -> None:
     """CONSTRUCTED: BOND's title replaced by zero-width spaces or punctuation. The paper was
     read with that title (its work key empty); now it is quarantined, the other 24 load: at
     its title line for punctuation; a line of invisible characters only is blank, so the
     block lost its title line and its abstract is read as the author line: a sentence, no
     name (before: ``title '\\u200b\\u200b' holds no letter or digit`` at line 20). A title of
-    symbols alone (``→``) stays a title."""
+    symbols alone (``→``) stays a title. Hangul fillers are letters no one sees: a title of them
+    holds none (before: read so, and written empty once titles dropped them)."""
     profile = parse(SAMPLE.replace(BOND_TITLE, title, 1))
     [bad] = profile.quarantined
     assert (bad.source, bad.line, bad.reason) == (
@@ -50,6 +51,15 @@ def test_a_title_of_no_letter_or_digit_quarantines_the_paper(title: str) -> None
     assert not arrow.quarantined and "→" in {p.title for p in arrow.papers}
 
 
+def test_an_author_of_hangul_fillers_alone_is_nameless() -> None:
+    """CONSTRUCTED: Robert Dadashi on BOND written as a Hangul filler (a letter no one sees).
+    Before: an author so named, shown empty once names dropped it; now no name, quarantined."""
+    profile = parse(SAMPLE.replace(BOND_AUTHORS, BOND_AUTHORS.replace("Robert Dadashi", "\u3164")))
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason[:9]) == (22, "author 2 ")
+    assert len(profile.papers) == 24
+
+
 @pytest.mark.parametrize("line", ["et al.", "et al", "  et   al."])
 def test_an_author_line_of_et_al_alone_quarantines_the_paper(line: str) -> None:
     """CONSTRUCTED: BOND's author line cut to ``et al.``. It was read as one author named
@@ -62,7 +72,7 @@ def test_an_author_line_of_et_al_alone_quarantines_the_paper(line: str) -> None:
     assert not [a for p in profile.papers for a in p.authors if a.split()[-1].strip(".") == "al"]
 
 
-@pytest.mark.parametrize("orgs", ["· · ·", "\u200b", "deepmind, --"])
+@pytest.mark.parametrize("orgs", ["· · ·", "\u200b", "deepmind, --", "\u3164"])
 def test_an_organisation_of_no_letter_or_digit_quarantines_the_paper(orgs: str) -> None:
     """CONSTRUCTED: Gemma 2's organisation list written as dots, a zero-width space or a
     dash after a real one. Each was an organisation node keyed ``x``, shared by every page

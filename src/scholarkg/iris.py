@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 
+from scholarkg.identity.invisible import unjoined
 from scholarkg.tex_letters import tex_letters
 
 SKG = Namespace("https://w3id.org/scholarkg/ontology#")
@@ -19,8 +20,9 @@ DEFAULT_BASE = "https://w3id.org/scholarkg/id/"
 # bump when the same input mints a different IRI (2: works keep their symbols; 3: a group's
 # leading article is not part of its key; 4: more TeX symbols are their characters; 5: a key
 # past KEY_CHARS is cut, with a digest of the whole; 6: letters NFKD keeps whole fold, capitals
-# too: LETTERS; 7: TeX letters and accents are their letters: LETTERS 3)
-MINTING = "7"
+# too: LETTERS; 7: TeX letters and accents are their letters: LETTERS 3; 8: a title is keyed
+# without the characters no one sees, identity.invisible: "Atten\u200btion" was "atten tion")
+MINTING = "8"
 KEY_CHARS = 100  # characters of a name's key kept in an IRI (an IRI of 20 000 is no link)
 
 FABIO = Namespace("http://purl.org/spar/fabio/")
@@ -166,15 +168,18 @@ def group_key(name: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """Normalised form of a title used for matching and hashing."""
-    return fold(title)
+    """Normalised form of a title used for matching and hashing, read without the characters
+    no one sees (:func:`~scholarkg.identity.invisible.unjoined`: ``Atten\u200btion`` is
+    ``attention``, before ``atten tion``)."""
+    return fold(unjoined(title))
 
 
 def work_key(title: str) -> str:
     """The key a work is minted from: :func:`title_key` with its symbols (``$\\Lambda_b^0$``
     and ``Λ_b^0`` → ``λ b 0``; ``C++`` → ``c + +``), so titles that differ only there are two
-    works. A title without such symbols has its :func:`title_key`."""
-    return fold(title, symbols=True)
+    works. A title without such symbols has its :func:`title_key`; a hidden character (a
+    zero-width space, a bidi override, a tag character) splits no work (minting 8)."""
+    return fold(unjoined(title), symbols=True)
 
 
 def slug(text: str) -> str:

@@ -38,7 +38,6 @@ HEADER_KEPT = 1000  # header lines read as such; a page has a name, a code and f
 # (the researcher's, an author's) this long is a sentence, no name.
 NAME_WORDS = 12
 _WORD = re.compile(r"\S+")
-_JOINERS = "\u200c\u200d"  # Cf, but they spell Persian and Indic names (shown_name)
 _METRIC_NAMES = {
     "h_index": "h-index",
     "papers": "papers count",
@@ -69,17 +68,17 @@ class Header:
 
 
 def shown_name(name: str) -> str:
-    """``name`` as analysts are shown it and its key is read from: without its format
-    characters (Cf), in NFC (its white space as written). A bidi override or embedding (U+202A-
-    U+202E, U+2066-U+2069) reverses how the name reads wherever it is shown, and a zero-width
-    or tag character splits its key while no one sees it; so every one goes, but a joiner
-    between two letters of a script that joins (Persian, Indic), which spells the name
-    (:func:`~scholarkg.identity.invisible.visible`, the rule every name is shown by).
-    Before: a page's name, authors and organisations kept them: an organisation's label kept
-    an override, and a listed paper's key (its first author's surname) split at a zero-width
-    space (``Ses\u200bsa`` keyed ``sa``) where the name recorded read ``Sessa``."""
-    if not name.isprintable():
-        name = "".join(c for c in name if c in _JOINERS or unicodedata.category(c) != "Cf")
+    """``name`` as analysts are shown it and its key is read from: without the characters no
+    one sees, in NFC (its white space as written). A bidi override or embedding (U+202A-
+    U+202E, U+2066-U+2069) reverses how the name reads wherever it is shown, and a zero-width,
+    tag or variation-selector character splits its key while no one sees it; so every one goes,
+    but a joiner between two letters of a script that joins (Persian, Indic), which spells the
+    name: :func:`~scholarkg.identity.invisible.visible`, the one rule every door reads a name
+    by (before: this dropped every Cf, arXiv's doors a fixed few, so ``Rob\U000e0041ert``
+    read two ways). Before: a page's name, authors and organisations kept them: an
+    organisation's label kept an override, and a listed paper's key (its first author's
+    surname) split at a zero-width space (``Ses\u200bsa`` keyed ``sa``) where the name
+    recorded read ``Sessa``."""
     return unicodedata.normalize("NFC", visible(name))
 
 

@@ -23,8 +23,9 @@ from scholarkg.extract.profile_block_start import block_start, parse_date
 from scholarkg.extract.profile_header import NAME_WORDS, shown_name
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.textcheck import non_text_reason
+from scholarkg.identity.invisible import unjoined
 from scholarkg.identity.person_names import unfit_author
-from scholarkg.iris import fold
+from scholarkg.iris import fold, work_key
 from scholarkg.limits import Limits, check_literal
 from scholarkg.models import ProfilePaper
 
@@ -136,13 +137,14 @@ def parse_paper(
     if block.non_text is not None:
         refuse_non_text("abstract", block.non_text, source)
     (title_line_no, title), (author_line_no, author_line) = block.lines[0], block.lines[1]
-    if not fold(title, symbols=True):  # only invisible characters or punctuation
+    if not work_key(title):  # only invisible characters (a Hangul filler too) or punctuation
         raise ParseError(source, f"title {title!r} holds no letter or digit", line=title_line_no)
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
         raise ParseError(source, "paper block lists no authors", line=author_line_no)
     for position, author in enumerate(authors, start=1):
-        if not fold(author):  # only invisible characters (a zero-width space), or punctuation
+        if not fold(unjoined(author)):  # only invisible characters (a zero-width space, a
+            # Hangul filler: before, a filler alone was a name, shown empty), or punctuation
             raise ParseError(source, nameless_author(position), line=author_line_no)
         if (why := unfit_author(position, author)) is not None:
             raise ParseError(source, why, line=author_line_no)
@@ -154,7 +156,7 @@ def parse_paper(
                 line=author_line_no,
             )
     for position, organization in enumerate(organizations, start=1):
-        if not fold(organization):  # "· · ·", a zero-width space: an organisation keyed "x"
+        if not fold(unjoined(organization)):  # "· · ·", a zero-width space: keyed "x"
             raise ParseError(
                 source,
                 f"organisation {position} {organization!r} holds no letter or digit",

@@ -43,8 +43,10 @@ GENERATIONS = "1"
 # 3: of names as full, one with fewer words in capitals (Ahmed El Sayed, not Ahmed EL-SAYED
 # for its hyphen); persons with a spelling in capitals are written again. 4: no shown name or
 # spelling holds a character no one sees (identity.invisible); persons whose name or a spelling
-# holds one are written again.
-SHOWN = "4"
+# holds one are written again. 5: nor any other default-ignorable or format character (a tag
+# character, a variation selector: identity.invisible's one rule); persons whose name or a
+# spelling holds one are written again.
+SHOWN = "5"
 # meta 'honorifics': 1 once persons a profile founded are named without the honorifics and
 # degrees of the page's heading (Dr. John Smith founded John Smith, block smith-j); a registry
 # without it names such persons and blocks them again, once (before: Dr. John Smith, smith-d).
@@ -165,7 +167,7 @@ class Layout(Rekeying, ReviewsDue):
         if row is not None and str(row[0]) == SHOWN:
             return
         self._mark_invisible_names()
-        if row is not None and str(row[0]) == "3":  # its ties and capitals are shown as now
+        if row is not None and str(row[0]) in ("3", "4"):  # ties and capitals shown as now
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (SHOWN,))
             return
         spellings: dict[int, set[str]] = {}

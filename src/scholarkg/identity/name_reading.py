@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from scholarkg.identity.invisible import unjoined
+from scholarkg.identity.invisible import unjoined, unjoined_6
 from scholarkg.iris import fold
 from scholarkg.tex_letters import tex_letters
 
@@ -128,8 +128,10 @@ def tokens_as(name: str, version: str) -> tuple[str, ...]:
     keys an older version wrote)."""
     if version in ("1", "2"):
         return _tokens_before_3(name, version)
-    if int(version) >= 6:  # 6: invisible characters are no word break ("Rob\u200bert")
+    if int(version) >= 7:  # 7: nor any other default-ignorable ("Rob\U000e0041ert")
         name = unjoined(name)
+    elif version == "6":  # 6: invisible characters are no word break ("Rob\u200bert")
+        name = unjoined_6(name)
     letters = "1" if version == "3" else None  # 4: fold's letters 2 (Þ as th, ı as i, …)
     before = _named_before(name)
     person = _letters(name if before is None else before[0])

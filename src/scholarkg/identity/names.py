@@ -44,8 +44,11 @@ from scholarkg.identity.name_variants import (
 # "D'Souza" "dsouza", "Dell'Orso" "dellorso" (4 read "o brien": the surname "brien" and an
 # initial "o", compatible with "Daniel Brien" and in his block). 6: characters no one sees
 # (identity.invisible: a zero-width space, soft hyphen, word joiner, bidi control) are read as
-# nothing ("Rob\u200bert Dadashi" is "robert-dadashi"; 5 read "rob-ert-dadashi").
-NAMES = "6"
+# nothing ("Rob\u200bert Dadashi" is "robert-dadashi"; 5 read "rob-ert-dadashi"). 7: so is
+# every other default-ignorable or format character (a tag character, a variation selector,
+# the combining grapheme joiner, a Hangul filler: "Rob\U000e0041ert" from arXiv is the
+# profile's "Robert"; 6 read "rob-ert", or kept the filler as a letter).
+NAMES = "7"
 NAME_CACHE = 32_768  # names (and pairs) kept per cache: ~45 MiB less at 100k records than 200 000
 
 

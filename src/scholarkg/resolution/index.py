@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg import iris
+from scholarkg.identity.invisible import unjoined
 from scholarkg.iris import fold, title_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
@@ -60,7 +61,8 @@ class IndexEntry:
 def index_entry(record: ArxivRecord) -> IndexEntry:
     titles = list(dict.fromkeys([record.title, *(v.title for v in record.versions if v.title)]))
     keys = tuple(dict.fromkeys(k for k in map(title_key, titles) if k))
-    return IndexEntry(record.arxiv_id, _encode(record), keys, tex_letters(" ".join(titles)))
+    words = tex_letters(unjoined(" ".join(titles)))  # "Atten\u200btion" is one word
+    return IndexEntry(record.arxiv_id, _encode(record), keys, words)
 
 
 def _decode(arxiv_id: str, text: str) -> ArxivRecord:

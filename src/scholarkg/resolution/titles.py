@@ -22,7 +22,7 @@ import unicodedata
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from scholarkg.iris import fold, title_key, work_key
+from scholarkg.iris import title_key, work_key
 
 STOPWORDS = frozenset(
     [
@@ -190,7 +190,7 @@ def _words_similarity(listed: str, other: str) -> float:
 
 def searchable_words(title: str) -> list[str]:
     """The title's words for an arXiv query (letters and digits only, operators lower-cased)."""
-    return fold(title).split()
+    return title_key(title).split()  # (without the characters no one sees)
 
 
 def distinctive_words(title: str, limit: int) -> list[str]:

@@ -54,8 +54,11 @@ from scholarkg.transform.profile_snapshot import snapshot_graph
 # an organisation's) are read without format characters and in NFC (an organisation's label kept
 # a bidi override), a line of invisible characters only is blank, a paper's line with a
 # combining mark or a date in other than ASCII digits quarantines the paper (it was more of the
-# abstract before, or read as the date).
-PROFILE_MAPPING = "profile-7"
+# abstract before, or read as the date); 8: a name or title is read without every default-
+# ignorable or format character (identity.invisible: a tag character, a variation selector; a
+# title's dcterms:title and skg:titleAsListed kept a bidi override or zero-width space, and its
+# key split at one).
+PROFILE_MAPPING = "profile-8"
 
 
 def _first_seen(_key: str, spelling: str) -> str:

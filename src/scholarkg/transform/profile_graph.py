@@ -11,6 +11,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, SKOS, XSD
 
 from scholarkg.identity.honorifics import bare_name
+from scholarkg.identity.invisible import has_invisible, visible
 from scholarkg.identity.names import is_group, listed_name, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, fold, slug, work_key
@@ -52,7 +53,7 @@ class ProfileBuilder:
         add(paper, SKG.listedAuthorsTruncated, self._bool(item.authors_truncated))
         if record is None:  # only the profile knows this paper (arXiv's graph types the others)
             add(paper, RDF.type, out.vocab(_s(SKG.Paper)))
-            add(paper, DCTERMS.title, out.plain(nfc(item.title)))
+            add(paper, DCTERMS.title, out.plain(nfc(visible(item.title))))  # as arXiv's
             add(paper, DCTERMS.issued, self.terms.date(item.date))
             if item.abstract:
                 add(paper, DCTERMS.abstract, out.plain(item.abstract))
@@ -87,7 +88,9 @@ class ProfileBuilder:
         # the key letters 2 wrote too where it differs (a title in TeX: "{\\O}resund …" was
         # "resund …"), so the paper minted before is found as this one (same-paper)
         older = fold(item.title, symbols=True, letters="2") if "\\" in item.title else None
-        ids = (record.arxiv_id if record else None, work_key(item.title), older)
+        # and minting 7's where a hidden character split a word ("Atten\u200btion"), likewise
+        split = fold(item.title, symbols=True) if has_invisible(item.title) else None
+        ids = (record.arxiv_id if record else None, work_key(item.title), older, split)
         keys = tuple(k for k in dict.fromkeys(ids) if k)
         self.mentions.append(
             PaperMentions(
@@ -168,7 +171,7 @@ class ProfileBuilder:
         add(node, RDF.type, out.vocab(_s(SKG.Resolution)))
         add(node, SKG.resolvedPaper, out.iri(paper))
         add(node, SKG.resolutionState, out.plain(verdict.state))
-        add(node, SKG.titleAsListed, out.plain(nfc(item.title)))  # as arXiv's (every door)
+        add(node, SKG.titleAsListed, out.plain(nfc(visible(item.title))))  # as arXiv's
         add(node, SKG.dateAsListed, self.terms.date(item.date))
         if verdict.origin:
             add(node, SKG.resolvedFrom, out.plain(verdict.origin))
