@@ -1,9 +1,10 @@
 """A client that ends its side of the connection: ``shutdown(SHUT_WR)`` after a body shorter
 than its ``Content-Length`` reads a 408 (before: the route's 408 was logged, with its bytes,
 and the connection closed with nothing sent); after a whole request it reads its answer, after
-an interim ``100 Continue`` (before: closed unanswered); one that closes its socket while its
-query runs has the query stopped and is logged 499 with no byte sent. Raw sockets against a
-real server; waits are bounds of minutes that only stop a hang."""
+an interim ``100 Continue`` when the server read the end first (before: closed unanswered);
+one that closes its socket while its query runs has the query stopped and is logged 499 with
+no byte sent. Raw sockets against a real server; waits are bounds of minutes that only stop a
+hang."""
 
 from __future__ import annotations
 
@@ -54,6 +55,13 @@ def _half_closed(server: ServerHandle, data: bytes) -> bytes:
     return answer
 
 
+def _after_probe(answer: bytes) -> bytes:
+    """``answer`` past the interim ``100 Continue`` the server probes a half-closed client with
+    when it reads the end before answering (on a busy machine it can answer first)."""
+    interim = b"HTTP/1.1 100 Continue\r\n\r\n"
+    return answer[len(interim) :] if answer.startswith(interim) else answer
+
+
 def _access(caplog: pytest.LogCaptureFixture, marker: str) -> list[str]:
     return [
         r.getMessage()
@@ -77,9 +85,7 @@ def test_a_whole_request_then_half_close_is_answered(
     server: ServerHandle, caplog: pytest.LogCaptureFixture
 ) -> None:
     answer = _half_closed(server, HEAD % b"whole" + b"Content-Length: 6\r\n\r\nASK {}")
-    interim, _, final = answer.partition(b"\r\n\r\n")
-    assert interim == b"HTTP/1.1 100 Continue", answer  # the probe: is the client still there
-    head, _, body = final.partition(b"\r\n\r\n")
+    head, _, body = _after_probe(answer).partition(b"\r\n\r\n")
     assert head.split(b"\r\n")[0] == b"HTTP/1.1 200 OK", answer
     assert b'"boolean":true' in body.replace(b" ", b""), answer
     until(lambda: len(_access(caplog, "?whole")) == 1, "the answer was not logged")
@@ -91,7 +97,7 @@ def test_a_get_then_half_close_is_answered_too(
 ) -> None:
     query = urlencode({"query": "ASK {}"}).encode()
     answer = _half_closed(server, b"GET /sparql?" + query + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-    assert answer.split(b"\r\n\r\n")[1].split(b"\r\n")[0] == b"HTTP/1.1 200 OK", answer
+    assert _after_probe(answer).split(b"\r\n")[0] == b"HTTP/1.1 200 OK", answer
 
 
 def test_a_client_that_closes_mid_query_is_logged_499(
