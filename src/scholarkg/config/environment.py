@@ -8,6 +8,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, get_origin
 
@@ -16,6 +17,7 @@ from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
+from scholarkg.config.nearest import key_hint, section_hint
 from scholarkg.config.origins import error_at, origin
 from scholarkg.config.schema import Settings, declared_keys, named_variables
 from scholarkg.errors import ConfigError
@@ -31,7 +33,9 @@ def build_settings(values: dict[str, Any], where: Path) -> Settings:
         return Settings(**values)
     except ValidationError as exc:
         at = error_at(exc.errors(include_url=False)[0])
-        raise ConfigError(f"{origin(at, where)}: {first_problem(exc, secret=_secret)}") from None
+        given = origin(at, where)
+        hint = partial(_hint, given)
+        raise ConfigError(f"{given}: {first_problem(exc, secret=_secret, hint=hint)}") from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
     except RecursionError:  # a variable's JSON, read by recursion
@@ -66,7 +70,10 @@ def _refuse_unread_variables() -> None:
         section = upper[len(ENV_PREFIX) :].split(ENV_NESTED, 1)[0].lower()
         if section not in Settings.model_fields:
             known = ", ".join(f"[{s}]" for s in Settings.model_fields)
-            raise ConfigError(f"environment {name}: unknown section [{section}] (known: {known})")
+            hint = section_hint(section, Settings.model_fields)
+            raise ConfigError(
+                f"environment {name}: unknown section [{section}] (known: {known}){hint}"
+            )
         if get_origin(Settings.model_fields[section].annotation) is dict:
             whole = f"{ENV_PREFIX}{section.upper()}"
             raise ConfigError(
@@ -167,6 +174,14 @@ def _not_json(problem: str) -> str:
                     """as JSON, e.g. '["cs", "math"]' or '{"key": "value"}'"""
                 )
     return f"environment: {problem} (lists and tables are written as JSON)"
+
+
+def _hint(given: str, loc: Loc) -> str:
+    """The key meant for the unknown key at ``loc``: as its variable when the variable of that
+    key gave it (``SCHOLARKG_STORE__PAHT``: ``SCHOLARKG_STORE__PATH``), else as
+    ``section.key``."""
+    variable = len(loc) == 2 and given.upper() == f"ENVIRONMENT {env_name(*map(str, loc))}"
+    return key_hint(Settings, loc, variable=variable)
 
 
 def _secret(loc: Loc) -> bool:

@@ -15,6 +15,7 @@ from pydantic.fields import FieldInfo
 from scholarkg.config.fields import env_name, marker
 from scholarkg.config.locating import absolutise
 from scholarkg.config.messages import TOO_DEEP, beyond_python
+from scholarkg.config.nearest import section_hint
 from scholarkg.config.reading import config_bytes
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
@@ -41,7 +42,8 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {beyond_python(exc)}") from None
     for section in raw:
         if section not in Settings.model_fields:
-            raise ConfigError(f"{path}: unknown section [{section}]")
+            hint = section_hint(section, Settings.model_fields)
+            raise ConfigError(f"{path}: unknown section [{section}]{hint}")
     for section, key, field in declared_keys():
         table = raw.get(section)
         if marker(field, "secret") and isinstance(table, dict) and key in table:
