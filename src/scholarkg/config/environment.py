@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, get_origin
@@ -19,27 +19,43 @@ from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
 from scholarkg.config.nearest import key_hint, section_hint
 from scholarkg.config.origins import error_at, origin
-from scholarkg.config.schema import Settings, declared_keys, named_variables
+from scholarkg.config.overrides import Override, as_tables
+from scholarkg.config.schema import COMMAND_LINE, Settings, declared_keys, named_variables
 from scholarkg.errors import ConfigError
 
 
-def build_settings(values: dict[str, Any], where: Path) -> Settings:
-    """Validate ``values`` (a file's tables) with the environment over them."""
+def build_settings(
+    values: dict[str, Any], where: Path, overrides: Sequence[Override] = ()
+) -> Settings:
+    """Validate ``values`` (a file's tables) with the environment over them, and ``--set``'s
+    ``overrides`` over both."""
     _refuse_unread_variables()
     _refuse_misspelt_variables()
     _refuse_blank_variables()
     _refuse_disagreeing_variables()
+    tables = as_tables(overrides)
+    token = COMMAND_LINE.set(tables)
     try:
         return Settings(**values)
     except ValidationError as exc:
         at = error_at(exc.errors(include_url=False)[0])
-        given = origin(at, where)
+        given = _given(overrides, at) or origin(at, where)
         hint = partial(_hint, given)
         raise ConfigError(f"{given}: {first_problem(exc, secret=_secret, hint=hint)}") from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
     except RecursionError:  # a variable's JSON, read by recursion
         raise ConfigError(_too_deep_variable()) from None
+    finally:
+        COMMAND_LINE.reset(token)
+
+
+def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
+    """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it."""
+    for override in reversed(overrides):
+        if len(loc) >= 2 and (override.section, override.key) == tuple(map(str, loc[:2])):
+            return f"--set {override.given}"
+    return None
 
 
 def _too_deep_variable() -> str:

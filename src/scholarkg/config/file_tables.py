@@ -52,7 +52,7 @@ def read_file(path: Path) -> dict[str, Any]:
                 f"{marker(field, 'env')} (or {env_name(section, key)}) in the environment"
             )
         if isinstance(table, dict) and key in table:
-            problem = _toml_type_problem(field, table[key])
+            problem = toml_type_problem(field, table[key])
             if problem:
                 raise ConfigError(f"{path}: [{section}] {key} {problem}")
     return absolutise(raw, absolute(path).parent, path)
@@ -75,7 +75,7 @@ def _scalar_type(annotation: Any) -> type | None:
     return annotation if annotation in _TOML_SCALARS else None
 
 
-def _toml_type_problem(field: FieldInfo, value: object) -> str | None:
+def toml_type_problem(field: FieldInfo, value: object) -> str | None:
     """Why ``value``, as a file wrote it, is the wrong TOML type for ``field`` (None: fine)."""
     kind = _scalar_type(field.annotation)
     if kind is None:
