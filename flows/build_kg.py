@@ -41,8 +41,12 @@ from scholarkg.runs.profile_step import build_profile
 from scholarkg.runs.report import RunReport
 
 
-def load_run_config(config_path: str | None, store_path: str | None) -> Config:
-    config = load_config(Path(config_path) if config_path else None)
+def load_run_config(
+    config_path: str | None, store_path: str | None, settings: list[str] | None = None
+) -> Config:
+    """The run's config: the file, the environment and ``settings`` (``--set``'s
+    ``SECTION.KEY=VALUE``) over it, with the store directory given."""
+    config = load_config(Path(config_path) if config_path else None, settings or ())
     return config.with_store_path(Path(store_path) if store_path else None)
 
 
@@ -123,12 +127,13 @@ def build_kg(
     config_path: str | None = None,
     profiles: list[str] | None = None,
     store_path: str | None = None,
+    settings: list[str] | None = None,
 ) -> State[Any]:
     """Build the knowledge graph from the configured profiles plus any given ones. A refusal
     before the run (a bad setting) ends it Failed on its one line
     (:func:`~scholarkg_flows.run_end.refused`)."""
     try:
-        config = load_run_config(config_path, store_path)
+        config = load_run_config(config_path, store_path, settings)
     except ScholarKGError as exc:
         refusal: State[Any] = refused(exc)
         return refusal
@@ -137,7 +142,9 @@ def build_kg(
     body = build_kg_tasks.with_options(
         task_runner=task_runner_for(config), flow_run_name=f"build-kg on {label}"
     )
-    report = body(config_path=config_path, profiles=profiles, store_path=store_path)
+    report = body(
+        config_path=config_path, profiles=profiles, store_path=store_path, settings=settings
+    )
     return final_state(report)
 
 
@@ -146,10 +153,11 @@ def build_kg_tasks(
     config_path: str | None = None,
     profiles: list[str] | None = None,
     store_path: str | None = None,
+    settings: list[str] | None = None,
 ) -> RunReport:
     """The body of :func:`build_kg`, on whatever task runner it was given."""
     logger = get_run_logger()
-    config = load_run_config(config_path, store_path)
+    config = load_run_config(config_path, store_path, settings)
     sources = list(dict.fromkeys([*config.profiles, *(profiles or [])]))
     with stop_cleanly(), RunContext(config, "build") as ctx:
         loading = Loading(ctx)

@@ -199,24 +199,21 @@ def test_a_stop_ends_the_close_and_the_loader_takes_no_further_chunk(tmp_path: P
 def test_a_stopped_run_whose_loader_thread_does_not_end_says_so_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Stopped while its loader thread is held in a chunk past ``abort_deadline``: the run's
-    report gives the store error naming the thread, no run record is written over a store still
-    being written, and the stop goes on to its report (before: the thread was left running
-    without a word)."""
+    """Stopped while its loader thread is held in a chunk past ``[store]
+    loader_abort_deadline``: the run's report gives the store error naming the thread and the
+    configured deadline, no run record is written over a store still being written, and the
+    stop goes on to its report (before: the thread was left running without a word; the
+    deadline was a module constant, 60 s, that no config could shorten)."""
     entered, release = threading.Event(), threading.Event()
-    init, take = BulkLoader.__init__, BulkLoader._take
-
-    def short(self: BulkLoader, *args: Any, **kwargs: Any) -> None:
-        init(self, *args, **{**kwargs, "abort_deadline": 0.5})
+    take = BulkLoader._take
 
     def held(self: BulkLoader, chunk: Any) -> None:
         entered.set()
         release.wait(BOUND)
         take(self, chunk)
 
-    monkeypatch.setattr(BulkLoader, "__init__", short)
     monkeypatch.setattr(BulkLoader, "_take", held)
-    config = load_config(write_config(tmp_path, []))
+    config = load_config(write_config(tmp_path, [], store={"loader_abort_deadline": 0.25}))
     with RunContext(config, "snapshot") as ctx:
         loading = Loading(ctx, bulk=True)
         try:
@@ -232,4 +229,6 @@ def test_a_stopped_run_whose_loader_thread_does_not_end_says_so_in_one_line(
     assert report.interrupted and report.store_error is not None, report.summary_lines()
     assert "\n" not in report.store_error
     assert "bulk loader's thread (scholarkg-loader) did not end" in report.store_error
+    assert "within 0.25 s of being stopped" in report.store_error, report.store_error
+    assert loader._loop.abort_deadline == 0.25
     assert "run record" not in report.run_graphs

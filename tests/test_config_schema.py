@@ -370,6 +370,8 @@ def test_secrets_come_only_from_the_environment(
         ),
         ("store = 3\n", "[store] must be a table"),
         ("[serve]\nport = 70000\n", "[serve] port must be <= 65535"),
+        ("[store]\nloader_abort_deadline = 0\n", "[store] loader_abort_deadline must be > 0"),
+        ("[store]\nloader_idle_deadline = -1.0\n", "[store] loader_idle_deadline must be > 0"),
         ("[data\n", "invalid TOML"),
     ],
 )

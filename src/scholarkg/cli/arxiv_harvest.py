@@ -66,7 +66,7 @@ def register(doors: Commands) -> None:
         help="print the records of one harvest as JSON instead of loading them (no checkpoint, "
         "no watermark)",
     )
-    add_store_options(harvest)
+    add_store_options(harvest, overrides=False)  # its --set is an OAI set
     harvest.set_defaults(handler=harvest_sets, stoppable=True, check=_again_without_from)
 
 

@@ -26,6 +26,11 @@ CONFIG_HELP = (
     "a TOML file overlaid on the defaults (config/default.toml); relative paths in it are "
     "read from its folder (default: none, the defaults alone)"
 )
+SET_HELP = (
+    "one key of the configuration, over --config and the environment (repeatable, the last "
+    'of a key wins); VALUE is read as TOML (500, false, ["cs"]), else as text: '
+    "--set store.segment_quads=500000 (default: none: the file and the environment alone)"
+)
 STORE_HELP = (
     "the store's directory when [store] kind is oxigraph (embedded Oxigraph) or files (the "
     "file sink); a SPARQL server (kind sparql) is reached through the [store] URLs instead, "
@@ -122,13 +127,37 @@ def _named(what: str) -> Callable[[str], str]:
     return path
 
 
-def add_config_option(parser: argparse.ArgumentParser) -> None:
+def setting_override(value: str) -> str:
+    """An argparse type: ``SECTION.KEY=VALUE``, a key of the configuration and a value it
+    takes (:func:`scholarkg.config.overrides.parse_override`) — a usage error otherwise."""
+    from scholarkg.config.overrides import parse_override
+    from scholarkg.errors import ConfigError
+
+    try:
+        parse_override(value)
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def add_config_option(parser: argparse.ArgumentParser, *, overrides: bool = True) -> None:
+    """``--config`` and, unless ``overrides`` is false, ``--set`` (``arxiv harvest``'s
+    ``--set`` is an OAI set)."""
     parser.add_argument("--config", metavar="PATH", type=_named("file"), help=CONFIG_HELP)
+    if overrides:
+        parser.add_argument(
+            "--set",
+            metavar="SECTION.KEY=VALUE",
+            dest="overrides",
+            action="append",
+            type=setting_override,
+            help=SET_HELP,
+        )
 
 
-def add_store_options(parser: argparse.ArgumentParser) -> None:
-    """``--config`` and ``--store``."""
-    add_config_option(parser)
+def add_store_options(parser: argparse.ArgumentParser, *, overrides: bool = True) -> None:
+    """``--config``, ``--set`` (unless ``overrides`` is false) and ``--store``."""
+    add_config_option(parser, overrides=overrides)
     parser.add_argument("--store", metavar="DIR", type=_named("directory"), help=STORE_HELP)
 
 
@@ -154,7 +183,7 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
     # shell leaves it as it is)
     mine = None if args.config is None else Path(_expanded("--config", args.config))
     with paths_kept() if read_only else contextlib.nullcontext():
-        config = load_config(mine)
+        config = load_config(mine, getattr(args, "overrides", None) or ())
     store = getattr(args, "store", None)
     if store is None:
         return config

@@ -187,6 +187,7 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
             config_path=args.config,
             profiles=extra,
             store_path=str(config.store.path),
+            settings=list(getattr(args, "overrides", None) or []),
             return_state=True,
         )
     result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report

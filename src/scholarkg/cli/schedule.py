@@ -39,7 +39,8 @@ def register(commands: Commands) -> None:
         "registered. A schedule naming an unknown flow is an error.",
     )
     for sub, handler in ((serve, serve_schedules), (listing, list_schedules)):
-        add_config_option(sub)
+        # no --set for serve: each scheduled run reads the config file itself
+        add_config_option(sub, overrides=sub is listing)
         sub.set_defaults(handler=handler)
 
 

@@ -4,8 +4,9 @@ Each ``[section]`` is a frozen model in :mod:`~scholarkg.config.sections`,
 :mod:`~scholarkg.config.network` or :mod:`~scholarkg.config.serving`; every key has its type,
 default, constraint, description and environment variable there. :func:`load_config` reads
 defaults < your ``--config`` file < the environment (``SCHOLARKG_<SECTION>__<KEY>``, plus the
-named variables kept from earlier versions). ``config/default.toml`` and
-``docs/configuration.md`` are generated from the schema (``scripts/generate_config_reference.py``).
+named variables kept from earlier versions) < ``overrides`` (the CLI's ``--set``).
+``config/default.toml`` and ``docs/configuration.md`` are generated from the schema
+(``scripts/generate_config_reference.py``).
 """
 
 from __future__ import annotations

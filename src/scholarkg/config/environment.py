@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, get_origin
 
@@ -16,26 +17,45 @@ from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
 from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
+from scholarkg.config.nearest import key_hint, section_hint
 from scholarkg.config.origins import error_at, origin
-from scholarkg.config.schema import Settings, declared_keys, named_variables
+from scholarkg.config.overrides import Override, as_tables
+from scholarkg.config.schema import COMMAND_LINE, Settings, declared_keys, named_variables
 from scholarkg.errors import ConfigError
 
 
-def build_settings(values: dict[str, Any], where: Path) -> Settings:
-    """Validate ``values`` (a file's tables) with the environment over them."""
+def build_settings(
+    values: dict[str, Any], where: Path, overrides: Sequence[Override] = ()
+) -> Settings:
+    """Validate ``values`` (a file's tables) with the environment over them, and ``--set``'s
+    ``overrides`` over both."""
     _refuse_unread_variables()
     _refuse_misspelt_variables()
     _refuse_blank_variables()
     _refuse_disagreeing_variables()
+    tables = as_tables(overrides)
+    token = COMMAND_LINE.set(tables)
     try:
         return Settings(**values)
     except ValidationError as exc:
         at = error_at(exc.errors(include_url=False)[0])
-        raise ConfigError(f"{origin(at, where)}: {first_problem(exc, secret=_secret)}") from None
+        given = _given(overrides, at) or origin(at, where)
+        hint = partial(_hint, given)
+        raise ConfigError(f"{given}: {first_problem(exc, secret=_secret, hint=hint)}") from None
     except SettingsError as exc:
         raise ConfigError(_not_json(str(exc))) from None
     except RecursionError:  # a variable's JSON, read by recursion
         raise ConfigError(_too_deep_variable()) from None
+    finally:
+        COMMAND_LINE.reset(token)
+
+
+def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
+    """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it."""
+    for override in reversed(overrides):
+        if len(loc) >= 2 and (override.section, override.key) == tuple(map(str, loc[:2])):
+            return f"--set {override.given}"
+    return None
 
 
 def _too_deep_variable() -> str:
@@ -66,7 +86,10 @@ def _refuse_unread_variables() -> None:
         section = upper[len(ENV_PREFIX) :].split(ENV_NESTED, 1)[0].lower()
         if section not in Settings.model_fields:
             known = ", ".join(f"[{s}]" for s in Settings.model_fields)
-            raise ConfigError(f"environment {name}: unknown section [{section}] (known: {known})")
+            hint = section_hint(section, Settings.model_fields)
+            raise ConfigError(
+                f"environment {name}: unknown section [{section}] (known: {known}){hint}"
+            )
         if get_origin(Settings.model_fields[section].annotation) is dict:
             whole = f"{ENV_PREFIX}{section.upper()}"
             raise ConfigError(
@@ -167,6 +190,14 @@ def _not_json(problem: str) -> str:
                     """as JSON, e.g. '["cs", "math"]' or '{"key": "value"}'"""
                 )
     return f"environment: {problem} (lists and tables are written as JSON)"
+
+
+def _hint(given: str, loc: Loc) -> str:
+    """The key meant for the unknown key at ``loc``: as its variable when the variable of that
+    key gave it (``SCHOLARKG_STORE__PAHT``: ``SCHOLARKG_STORE__PATH``), else as
+    ``section.key``."""
+    variable = len(loc) == 2 and given.upper() == f"ENVIRONMENT {env_name(*map(str, loc))}"
+    return key_hint(Settings, loc, variable=variable)
 
 
 def _secret(loc: Loc) -> bool:

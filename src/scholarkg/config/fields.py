@@ -164,6 +164,7 @@ class Section(BaseModel):
             if _IN_SETTINGS.get():  # pydantic calls this __init__ for nested sections too
                 raise
             from scholarkg.config.messages import first_problem
+            from scholarkg.config.nearest import key_hint
 
-            problem = first_problem(exc, sections=False)
+            problem = first_problem(exc, sections=False, hint=lambda loc: key_hint(type(self), loc))
             raise ConfigError(f"{type(self).__name__}: {problem}") from None

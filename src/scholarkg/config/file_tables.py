@@ -15,6 +15,7 @@ from pydantic.fields import FieldInfo
 from scholarkg.config.fields import env_name, marker
 from scholarkg.config.locating import absolutise
 from scholarkg.config.messages import TOO_DEEP, beyond_python
+from scholarkg.config.nearest import section_hint
 from scholarkg.config.reading import config_bytes
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
@@ -41,7 +42,8 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {beyond_python(exc)}") from None
     for section in raw:
         if section not in Settings.model_fields:
-            raise ConfigError(f"{path}: unknown section [{section}]")
+            hint = section_hint(section, Settings.model_fields)
+            raise ConfigError(f"{path}: unknown section [{section}]{hint}")
     for section, key, field in declared_keys():
         table = raw.get(section)
         if marker(field, "secret") and isinstance(table, dict) and key in table:
@@ -50,7 +52,7 @@ def read_file(path: Path) -> dict[str, Any]:
                 f"{marker(field, 'env')} (or {env_name(section, key)}) in the environment"
             )
         if isinstance(table, dict) and key in table:
-            problem = _toml_type_problem(field, table[key])
+            problem = toml_type_problem(field, table[key])
             if problem:
                 raise ConfigError(f"{path}: [{section}] {key} {problem}")
     return absolutise(raw, absolute(path).parent, path)
@@ -73,7 +75,7 @@ def _scalar_type(annotation: Any) -> type | None:
     return annotation if annotation in _TOML_SCALARS else None
 
 
-def _toml_type_problem(field: FieldInfo, value: object) -> str | None:
+def toml_type_problem(field: FieldInfo, value: object) -> str | None:
     """Why ``value``, as a file wrote it, is the wrong TOML type for ``field`` (None: fine)."""
     kind = _scalar_type(field.annotation)
     if kind is None:

@@ -1,4 +1,5 @@
-"""Load the configuration: schema defaults < your ``--config`` file < the environment.
+"""Load the configuration: schema defaults < your ``--config`` file < the environment <
+``--set SECTION.KEY=VALUE`` (:mod:`.overrides`).
 
 Relative paths in your file follow that file's directory; in the defaults and the environment,
 the working directory; so do the paths of ``profile:<path>`` references in ``[people]``, which
@@ -10,11 +11,13 @@ over them (:mod:`.environment`), and the locations in both (:mod:`.locating`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from scholarkg.config.environment import build_settings
 from scholarkg.config.file_tables import read_file
 from scholarkg.config.locating import locate_paths
+from scholarkg.config.overrides import parse_override
 from scholarkg.config.store_section import (
     store_and_data_problem,
 )
@@ -23,8 +26,10 @@ from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
 
 
-def load_config(path: Path | None = None) -> Config:
-    """The checked configuration: defaults, then ``path`` (if given), then the environment.
+def load_config(path: Path | None = None, overrides: Sequence[str] = ()) -> Config:
+    """The checked configuration: defaults, then ``path`` (if given), then the environment,
+    then ``overrides`` (``--set``'s ``SECTION.KEY=VALUE``, :mod:`.overrides`; a later one of a
+    key wins).
 
     ``path`` being the generated ``config/default.toml`` reads as no file at all. (A command
     that writes no record loads it inside :func:`.locating.paths_kept`: a path that is not
@@ -35,7 +40,12 @@ def load_config(path: Path | None = None) -> Config:
     defaults = default_config_path()
     mine = None if path is None or absolute(Path(path)) == absolute(defaults) else Path(path)
     values = read_file(mine) if mine is not None else {}
-    settings = locate_paths(build_settings(values, mine or defaults), Path.cwd(), mine or defaults)
+    try:
+        given = [parse_override(text) for text in overrides]
+    except ConfigError as exc:  # the CLI refused it already, as a usage error
+        raise ConfigError(f"--set {exc}") from None
+    settings = build_settings(values, mine or defaults, given)
+    settings = locate_paths(settings, Path.cwd(), mine or defaults)
     if settings.store.kind == "oxigraph":
         problem = store_and_data_problem(settings.store.path, settings.data.dir)
         if problem:

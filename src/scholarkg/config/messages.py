@@ -65,14 +65,17 @@ def _what(error: ErrorDetails) -> str:
     return message[0].lower() + message[1:] if message else kind
 
 
-def describe(error: ErrorDetails, *, secret: bool = False, sections: bool = True) -> str:
+def describe(
+    error: ErrorDetails, *, secret: bool = False, sections: bool = True, hint: str = ""
+) -> str:
     """One error as ``[section] key must be …, got value`` or ``[section] key: problem`` (the
-    value left out for secrets, tables and the checks that quote it themselves)."""
+    value left out for secrets, tables and the checks that quote it themselves); an unknown
+    key's line ends with ``hint`` (the key meant, :mod:`.nearest`)."""
     loc = tuple(error["loc"])
     where = location(loc, sections=sections)
     if error["type"] == "extra_forbidden":
         unknown_section = sections and len(loc) == 1
-        return f"unknown section [{loc[0]}]" if unknown_section else f"{where}: unknown key"
+        return f"unknown section [{loc[0]}]" if unknown_section else f"{where}: unknown key{hint}"
     if error["type"] == "missing":
         return f"{where}: missing"
     what = _what(error)
@@ -89,11 +92,15 @@ def first_problem(
     *,
     secret: Callable[[Loc], bool] = lambda loc: False,
     sections: bool = True,
+    hint: Callable[[Loc], str] = lambda loc: "",
 ) -> str:
-    """The first error of ``exc`` in one line, with how many more there are."""
+    """The first error of ``exc`` in one line, with how many more there are; an unknown key
+    at ``loc`` is told with ``hint(loc)``."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    text = describe(first, secret=secret(tuple(first["loc"])), sections=sections)
+    loc = tuple(first["loc"])
+    unknown = first["type"] == "extra_forbidden"
+    text = describe(first, secret=secret(loc), sections=sections, hint=hint(loc) if unknown else "")
     return text if len(errors) == 1 else f"{text} (and {len(errors) - 1} more)"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from typing import Any, get_origin
 
 from pydantic import Field, field_validator
@@ -119,8 +120,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Highest first: ``SCHOLARKG_<SECTION>__<KEY>``, the named variables, the file."""
-        return (_NestedEnvironment(settings_cls), _NamedEnvironment(settings_cls), init_settings)
+        """Highest first: ``--set``, ``SCHOLARKG_<SECTION>__<KEY>``, the named variables, the
+        file."""
+        return (
+            _CommandLine(settings_cls),
+            _NestedEnvironment(settings_cls),
+            _NamedEnvironment(settings_cls),
+            init_settings,
+        )
 
 
 def sections() -> Iterator[tuple[str, type[Section]]]:
@@ -144,6 +151,23 @@ def named_variables() -> dict[str, tuple[str, str]]:
         for section, key, field in declared_keys()
         if marker(field, "env")
     }
+
+
+COMMAND_LINE: ContextVar[Mapping[str, Mapping[str, Any]] | None] = ContextVar(
+    "scholarkg_config_command_line", default=None
+)
+"""The ``--set SECTION.KEY=VALUE`` values being read, ``{section: {key: value}}``
+(:mod:`.overrides`), over the environment."""
+
+
+class _CommandLine(PydanticBaseSettingsSource):
+    """The values ``--set`` gives (:data:`COMMAND_LINE`)."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # everything happens in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        return {section: dict(keys) for section, keys in (COMMAND_LINE.get() or {}).items()}
 
 
 class _NamedEnvironment(PydanticBaseSettingsSource):

@@ -15,6 +15,7 @@ from scholarkg.config.fields import (
 )
 from scholarkg.config.network import MIB
 from scholarkg.files import absolute
+from scholarkg.load.loader_thread import ABORT_DEADLINE, IDLE_DEADLINE
 
 if TYPE_CHECKING:
     from scholarkg.store.base import GraphStore
@@ -100,6 +101,18 @@ class StoreConfig(Section):
         "segments cost the embedded store less compaction (CPU) and its bulk load more memory, "
         "and a stopped run redoes one segment",
         ge=1_000,
+    )
+    loader_idle_deadline: float = seconds(
+        IDLE_DEADLINE,
+        "snapshot loads: seconds the run waits on its loader thread while it takes no chunk and "
+        "ends no segment (a store operation that never returns) before failing in one line",
+        gt=0,
+    )
+    loader_abort_deadline: float = seconds(
+        ABORT_DEADLINE,
+        "snapshot loads: seconds a stopped or failed run waits for its loader thread to end the "
+        "chunk it is writing before saying, in one line, that it did not end",
+        gt=0,
     )
     connect_timeout: float = seconds(10.0, "kind sparql: seconds to connect to the server", gt=0)
     read_timeout: float = seconds(

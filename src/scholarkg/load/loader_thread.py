@@ -17,6 +17,7 @@ from scholarkg.lifecycle import Interrupted
 
 LOADER = "scholarkg-loader"  # the thread's name, in the lines that name it
 WAIT_SLICE = 0.5  # seconds between the caller's looks at the thread and at a stop
+# the defaults of [store] loader_idle_deadline and loader_abort_deadline, which a run passes in
 IDLE_DEADLINE = 3600.0  # seconds a close waits on a thread that takes no chunk, ends nothing
 ABORT_DEADLINE = 60.0  # seconds an abort waits for the thread to end the chunk it is writing
 STOPPED = "stop requested (SIGTERM/SIGINT)"  # as :func:`scholarkg.lifecycle.check_stop` says

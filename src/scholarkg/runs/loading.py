@@ -50,6 +50,8 @@ class Loading:
                     when=ctx.now(),
                     changes=ctx.changes,
                     segment_quads=ctx.config.store.segment_quads,
+                    idle_deadline=ctx.config.store.loader_idle_deadline,
+                    abort_deadline=ctx.config.store.loader_abort_deadline,
                     stop=ctx.stop,  # a SIGTERM ends its waits and its loading within seconds
                 )
             else:

@@ -1,0 +1,98 @@
+"""``--set SECTION.KEY=VALUE``: one key given on the command line, over the environment.
+
+The value is read as TOML (``500`` an integer, ``false`` a boolean, ``["cs", "math"]`` a
+list), else taken as the text written (``store.path=/srv/kg``, ``serve.host=0.0.0.0``); it
+must be of the TOML type the key takes and pass its checks, as a file's value must. Each
+problem is one :class:`ConfigError` line naming what was given (the CLI makes it a usage
+error). Relative paths follow the working directory, as the environment's do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from scholarkg.config.fields import env_name, marker
+from scholarkg.config.file_tables import toml_type_problem
+from scholarkg.config.messages import first_problem
+from scholarkg.config.nearest import key_hint, section_hint
+from scholarkg.config.schema import Settings, sections
+from scholarkg.errors import ConfigError
+
+EXAMPLE = "store.segment_quads=500000"
+
+
+@dataclass(frozen=True)
+class Override:
+    """One ``--set``: ``[section] key = value``, and the text it was given as."""
+
+    section: str
+    key: str
+    value: Any
+    given: str
+
+
+def _value(text: str) -> Any:
+    """``text`` read as one TOML value, else the text itself (a bare word, a path, a URL, an
+    address; a TOML date too: no key takes one)."""
+    try:
+        table = tomllib.loads(f"value = {text}")
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return text
+    value = table.get("value", text) if list(table) == ["value"] else text
+    return text if isinstance(value, dt.date | dt.time) else value
+
+
+def parse_override(given: str) -> Override:
+    """``given`` (``SECTION.KEY=VALUE``) checked: a key of a section, never a secret, a value
+    of its type that passes its checks; else a :class:`ConfigError` line."""
+    name, equals, text = given.partition("=")
+    if not equals:
+        raise ConfigError(f"{given!r}: no '=': write SECTION.KEY=VALUE, e.g. {EXAMPLE}")
+    section, dot, key = name.strip().partition(".")
+    if not dot or not section or not key:
+        raise ConfigError(f"{given!r}: write SECTION.KEY=VALUE, e.g. {EXAMPLE}")
+    models = dict(sections())
+    if section not in models:
+        if section in Settings.model_fields:  # [schedules], [subject_codes]: free tables
+            raise ConfigError(f"{given!r}: [{section}] is one table: set it in the config file")
+        hint = section_hint(section, models)
+        raise ConfigError(f"{given!r}: unknown section [{section}]{hint}")
+    field = models[section].model_fields.get(key)
+    if field is None:
+        raise ConfigError(
+            f"{given!r}: [{section}] {key}: unknown key{key_hint(Settings, (section, key))}"
+        )
+    if marker(field, "secret"):
+        raise ConfigError(
+            f"{given!r}: [{section}] {key}: a secret is never read from the command line; set "
+            f"{marker(field, 'env') or env_name(section, key)} in the environment"
+        )
+    value = _value(text.strip())
+    problem = toml_type_problem(field, value)
+    if problem is None:
+        try:
+            kind: Any = Annotated[field.annotation, field]  # the key's type and checks
+            TypeAdapter(kind).validate_python(value)
+        except ValidationError as exc:
+            problem = first_problem(exc, sections=False).strip()
+    if problem:
+        joiner = " " if problem.startswith("must ") else ": "
+        raise ConfigError(f"{given!r}: [{section}] {key}{joiner}{problem}")
+    return Override(section, key, value, given)
+
+
+def as_tables(overrides: Iterable[Override]) -> dict[str, dict[str, Any]]:
+    """``{section: {key: value}}``, a later ``--set`` of a key winning."""
+    tables: dict[str, dict[str, Any]] = {}
+    for override in overrides:
+        tables.setdefault(override.section, {})[override.key] = override.value
+    return tables
+
+
+__all__ = ["Override", "as_tables", "parse_override"]
