@@ -5,7 +5,7 @@ The moment is the one the raw archive recorded with the answer (its first retrie
 clock's when it is parsed: the archive read again, at any later time, or a killed run resumed,
 judges each record alike. A day past that moment's UTC day is allowed (time zones and clocks,
 as a profile paper's). The snapshot, which the archive does not record, is judged against its
-file's modification time, each chunk by the one the store first read its bytes with
+file's modification time when first read, each chunk by the one the store first read its bytes with
 (tests/test_snapshot_first_written.py). Before, a record dated 2999 loaded through every door.
 
 Each answer is CONSTRUCTED from a recorded one (tests/fixtures/arxiv, see its PROVENANCE.md), its
@@ -122,7 +122,7 @@ def _snapshot(tmp_path: Path, lines: int, written: dt.datetime) -> Path:
         (
             dt.datetime(2008, 12, 11, 23, 0, tzinfo=UTC),
             [
-                "updated 2008-12-13 is after the snapshot file was last written "
+                "updated 2008-12-13 is after the snapshot file's time when first read "
                 "(2008-12-11T23:00:00+00:00)"
             ],
         ),
@@ -148,7 +148,8 @@ def test_a_snapshot_load_and_its_rerun_quarantine_alike(tmp_path: Path, workers:
     config = load_config(write_config(tmp_path, []))
     reports = [load_snapshot(config, path, workers=workers).report for _ in range(2)]
     reason = (
-        "updated 2008-12-13 is after the snapshot file was last written (2008-01-12T12:00:00+00:00)"
+        "updated 2008-12-13 is after the snapshot file's time when first read "
+        "(2008-01-12T12:00:00+00:00)"
     )
     for report in reports:
         (told,) = report.quarantined

@@ -457,7 +457,7 @@ def test_a_version_date_is_in_the_year_written_through_arxiv_raw_and_the_snapsho
     with pytest.raises(ValueError) as refused:
         parse_snapshot_line(json.dumps(line), source="s", written=written)
     assert str(refused.value) == (
-        "published 2999-01-01 is after the snapshot file was last written "
+        "published 2999-01-01 is after the snapshot file's time when first read "
         "(2026-12-06T00:00:00+00:00)"
     )
 

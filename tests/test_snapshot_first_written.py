@@ -16,12 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from arxiv_replay import OAI_DIR
 from conftest import write_config
+from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.first_written import first_written_path
 from scholarkg.runs.report import RunReport
 
 UTC = dt.UTC
@@ -33,7 +38,10 @@ LINES = {
 }
 FIRST = dt.datetime(2008, 12, 11, 23, 0, tzinfo=UTC)  # 0704.0002's update is after it
 LATER = dt.datetime(2009, 6, 1, tzinfo=UTC)  # every line's dates are before it
-AFTER = "updated 2008-12-13 is after the snapshot file was last written (2008-12-11T23:00:00+00:00)"
+AFTER = (
+    "updated 2008-12-13 is after the snapshot file's time when first read "
+    "(2008-12-11T23:00:00+00:00)"
+)
 
 
 def _write(path: Path, ids: list[str], written: dt.datetime) -> Path:
@@ -90,3 +98,48 @@ def test_a_chunk_loaded_before_and_read_again_is_judged(tmp_path: Path) -> None:
     again = _load(tmp_path, path, chunk_records=2)
     # before: 0704.0002 loaded, its chunk read again without the file's time
     assert _told(again) == [f"3: {AFTER}", "4: duplicate of arXiv id 0704.0003 at line 2"]
+
+
+def test_the_reason_names_the_time_first_read_not_the_files_now(tmp_path: Path) -> None:
+    """The time a reason shows is the one the chunk is judged by, the file's time when its
+    bytes were first read, and is said to be so (before: "after the snapshot file was last
+    written (2008-12-11…)" of a file last written 2009-06-01)."""
+    path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0004"], FIRST)
+    _load(tmp_path, path)
+    _touch(path, LATER)
+    again = _load(tmp_path, path)
+    assert list(again.quarantined) == [
+        f"{path}:1: updated 2008-12-13 is after the snapshot file's time when first read "
+        "(2008-12-11T23:00:00+00:00)"
+    ]
+    assert again.quarantined.reasons == {  # the kind the report counts it under
+        "updated … is after the snapshot file's time when first read …": 1
+    }
+
+
+def _printed(config: Path, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``scholarkg arxiv load-snapshot --json``: (exit code, records printed, lines told)."""
+    code = main(["arxiv", "load-snapshot", "--json", str(path), "--config", str(config)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_records_printed_are_judged_by_the_time_the_store_first_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--json`` reads chunks as a load does, each judged by the time the store first read
+    its bytes with (none kept: the file's time now), and writes nothing (before: by the
+    file's time now, so 0704.0002, quarantined by the load, printed once the file was
+    touched)."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
+    before = _printed(config, path, capsys)
+    assert not first_written_path(load_config(config)).exists()  # nothing written
+    assert before[0] == 1 and before[2] == f"quarantined: {path}:1: {AFTER}\n"
+    load_snapshot(load_config(config), path, workers=0)
+    capsys.readouterr()
+    _touch(path, LATER)
+    assert _printed(config, path, capsys) == before
+    shutil.copy(path, tmp_path / "copy.jsonl")  # a copy: today's time, the same bytes
+    code, out, err = _printed(config, tmp_path / "copy.jsonl", capsys)
+    assert (code, out.replace("copy", "snapshot"), err.replace("copy", "snapshot")) == before

@@ -104,7 +104,7 @@ def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | N
     return WriteFailed(path, str(exc), what=what, verb=verb)
 
 
-def connect_state(path: Path, what: str, **options: Any) -> StateConnection:
+def connect_state(path: Path | str, what: str, **options: Any) -> StateConnection:
     """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``."""
     db = sqlite3.connect(path, factory=StateConnection, **options)
     assert isinstance(db, StateConnection)

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -193,10 +193,17 @@ def fetch_ids(args: argparse.Namespace) -> int:
 def load_snapshot(args: argparse.Namespace) -> int:
     config = load(args)
     if args.json:
-        from scholarkg.extract.snapshot import read_snapshot
+        from scholarkg.extract.snapshot import SnapshotReader
+        from scholarkg.runs.first_written import FirstWritten, first_written_path
 
         told = [0]
-        print_records(_read_told(read_snapshot(Path(args.file), config.limits), told))
+        # each chunk judged as a load of --batch-size takes it, by the time the store first
+        # read its bytes with (before: the file's time now, so a touch changed what printed)
+        with closing(FirstWritten(first_written_path(config), keep=False)) as first:
+            reader = SnapshotReader(
+                Path(args.file), config.limits, first.judge_chunk, args.batch_size
+            )
+            print_records(_read_told(reader, told))
         return 1 if told[0] else 0
     from scholarkg.runs.arxiv_snapshot import load_snapshot as snapshot_job
 

@@ -69,8 +69,8 @@ def listed_before(position: int, when: dt.date, then: dt.date) -> str:
 
 def dated_after(field: str, when: dt.date, then: dt.datetime, event: str) -> str:
     """The reason a record whose ``field`` (``published``, ``updated``, ``v2``…) is dated
-    ``when``, after ``event`` (``the answer was fetched``, ``the snapshot file was last
-    written``) at ``then``, is refused for: no record is dated after its bytes existed, so one
+    ``when``, after ``event`` (``the answer was fetched``, ``the snapshot file's time when
+    first read``) at ``then``, is refused for: no record is dated after its bytes existed, so one
     of its dates is wrong, and which is not known."""
     return f"{field} {when.isoformat()} is after {event} ({then.isoformat()})"
 

@@ -24,8 +24,10 @@ from scholarkg.models import ArxivRecord, ArxivVersion
 
 ANSWER_FETCHED = "the answer was fetched"
 """An API or OAI-PMH answer's moment: when the raw archive first recorded its bytes."""
-SNAPSHOT_WRITTEN = "the snapshot file was last written"
-"""A snapshot file's moment: its modification time (the archive records no snapshot file)."""
+SNAPSHOT_FIRST_READ = "the snapshot file's time when first read"
+"""A snapshot chunk's moment: the file's modification time when the store first read the chunk's
+bytes (:mod:`scholarkg.runs.first_written`; the archive records no snapshot file), not the
+file's time now."""
 
 
 def parse_record_date(text: str, what: str | None = None) -> dt.date:
@@ -137,7 +139,7 @@ def refuse_dated_after(
     """A ValueError (:func:`~.reasons.dated_after`) for the first of ``dates`` on a day
     after ``fetched``'s UTC day (a time without a zone read as UTC) and :data:`CLOCK_SKEW`;
     ``fetched`` None (no fetch time known: a body parsed without its archive entry) checks
-    nothing. ``event`` names the moment (:data:`ANSWER_FETCHED`, :data:`SNAPSHOT_WRITTEN`).
+    nothing. ``event`` names the moment (:data:`ANSWER_FETCHED`, :data:`SNAPSHOT_FIRST_READ`).
 
     ``fetched`` is the time the archive recorded with the bytes, never the clock's at parse
     time: the archive read again, or a killed run resumed, judges each record alike. Before, a

@@ -16,7 +16,7 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,7 +25,7 @@ from scholarkg.extract.arxiv_authors import split_author_string, structured_auth
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.record_fields import (
-    SNAPSHOT_WRITTEN,
+    SNAPSHOT_FIRST_READ,
     one_per_number,
     parse_record_date,
     parse_version_date,
@@ -50,6 +50,8 @@ from scholarkg.limits import (
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
 T = TypeVar("T")
+JudgeBy = Callable[[Sequence[SnapshotLine], dt.datetime | None], dt.datetime | None]
+"""The time a chunk of lines is judged by, given the file's (:func:`file_written`)."""
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
@@ -138,10 +140,10 @@ NO_TIME_BEFORE = dt.datetime(1991, 8, 1, tzinfo=dt.UTC)  # before arXiv's first 
 
 
 def file_written(path: Path) -> dt.datetime | None:
-    """When the snapshot file at ``path`` was last written (its modification time, UTC): the
-    moment no record in it can be dated after. The raw archive records no snapshot file, so this
-    is the file's own time; a snapshot load judges each chunk by the time its bytes were first
-    read with (:mod:`scholarkg.runs.first_written`), so a file touched since, or a killed load
+    """When the snapshot file at ``path`` was last written (its modification time now, UTC): no
+    record in it can be dated after. The raw archive records no snapshot file, so a chunk is
+    judged by this time as it was when its bytes were first read
+    (:mod:`scholarkg.runs.first_written`), so a file touched or copied since, or a killed load
     resumed, judges each line alike. None when it cannot be read (opening it then says why) or is
     before arXiv's first paper (:data:`NO_TIME_BEFORE`): an archive unpacked without times or a
     reproducible build stamps the epoch, which would refuse every record."""
@@ -161,7 +163,8 @@ def parse_snapshot_line(
 ) -> ArxivRecord:
     """One snapshot line as an :class:`ArxivRecord`; ValueError/ParseError if it cannot be read
     (:class:`~scholarkg.errors.LimitExceeded`, a ValueError, past ``json_depth`` or
-    ``literal_bytes``), or is dated after ``written`` (:func:`file_written`; None: not judged,
+    ``literal_bytes``), or is dated after ``written`` (its chunk's time when first read,
+    :mod:`scholarkg.runs.first_written`; None: not judged,
     :func:`~.record_fields.refuse_dated_after`).
 
     ``published`` is the date of the first version and ``updated`` of the latest (as in the API
@@ -211,7 +214,7 @@ def parse_snapshot_line(
         source=source,
     )
     refuse_dated_after(
-        [*record_dates(record), ("update_date", update_date)], written, SNAPSHOT_WRITTEN
+        [*record_dates(record), ("update_date", update_date)], written, SNAPSHOT_FIRST_READ
     )
     check_record_literals(record, limits)
     refuse_unfit_authors(a.name for a in record.authors)
@@ -222,7 +225,7 @@ def read_line(
     line: SnapshotLine, source: str, limits: Limits, written: dt.datetime | None = None
 ) -> ArxivRecord | QuarantinedRecord | None:
     """One line as a record, or as a quarantined record with its reason; None for a blank line
-    (``written``: the file's :func:`file_written`)."""
+    (``written``: the time its chunk is judged by, :func:`parse_snapshot_line`)."""
     number, data, problem = line
     if problem is not None:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
@@ -248,11 +251,23 @@ class SnapshotReader:
     file named ``.gz``, a zip archive or another packing, :mod:`~scholarkg.extract.snapshot_lines`)
     raises
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
+
+    ``judge_by``: the time each chunk of ``chunk_lines`` lines is judged by, given the file's
+    (a store's first-read times, as a load of that chunk size takes its chunks); None: the
+    file's time now, for a file no store read.
     """
 
-    def __init__(self, path: Path | str, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        limits: Limits = DEFAULT_LIMITS,
+        judge_by: JudgeBy | None = None,
+        chunk_lines: int = 1000,
+    ) -> None:
         self.path = Path(path)
         self.limits = limits
+        self.judge_by = judge_by
+        self.chunk_lines = chunk_lines
         self.quarantined: list[QuarantinedRecord] = []
         self.lines_read = 0
         self.marked_lines: list[int] = []
@@ -261,14 +276,22 @@ class SnapshotReader:
         self.quarantined = []
         self.lines_read = 0
         self.marked_lines = []
-        written = file_written(self.path)
-        for line in snapshot_lines(self.path, self.limits, self.marked_lines):
-            self.lines_read = line.number
-            outcome = read_line(line, str(self.path), self.limits, written)
-            if isinstance(outcome, QuarantinedRecord):
-                self.quarantined.append(outcome)
-            elif outcome is not None:
-                yield outcome
+        file_time = file_written(self.path)
+        lines = snapshot_lines(self.path, self.limits, self.marked_lines)
+        chunks: Iterable[Sequence[SnapshotLine]] = (
+            ((line,) for line in lines)  # no store: each line as it comes
+            if self.judge_by is None
+            else batched(lines, self.chunk_lines)  # held whole: its bytes' digest first
+        )
+        for chunk in chunks:
+            written = file_time if self.judge_by is None else self.judge_by(chunk, file_time)
+            for line in chunk:
+                self.lines_read = line.number
+                outcome = read_line(line, str(self.path), self.limits, written)
+                if isinstance(outcome, QuarantinedRecord):
+                    self.quarantined.append(outcome)
+                elif outcome is not None:
+                    yield outcome
 
 
 def read_snapshot(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> SnapshotReader:

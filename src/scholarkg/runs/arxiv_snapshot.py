@@ -18,7 +18,7 @@ from scholarkg.runs.build import finish
 from scholarkg.runs.chunk_fingerprint import fingerprint
 from scholarkg.runs.context import ProgressSink, RunContext
 from scholarkg.runs.cut_short import lines_in_flight, stop_run
-from scholarkg.runs.first_written import FirstWritten, first_written_path
+from scholarkg.runs.first_written import FirstWritten, chunk_part, first_written_path
 from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest
@@ -83,8 +83,8 @@ def load_snapshot(
                 ctx.check_stop()
                 digest = hashlib.blake2b(stamp, digest_size=16)
                 content = hashlib.blake2b(digest_size=16)  # the bytes alone: whatever the config
-                for _, raw, problem in lines:
-                    part = raw if problem is None else f"\0{problem}\0".encode()
+                for line in lines:
+                    part = chunk_part(line)
                     digest.update(part)
                     content.update(part)
                 key = digest.digest()
