@@ -18,7 +18,9 @@ def test_every_public_name_resolves_to_what_it_documents() -> None:
         assert value is not None, name
         if name != "__version__":
             assert value.__doc__, f"{name} has no docstring"
-    assert inspect.signature(scholarkg.load_config).parameters.keys() == {"path"}
+    parameters = inspect.signature(scholarkg.load_config).parameters
+    assert parameters.keys() == {"path", "overrides"}  # overrides: --set's SECTION.KEY=VALUE
+    assert parameters["path"].default is None and parameters["overrides"].default == ()
     assert issubclass(scholarkg.ConfigError, scholarkg.ScholarKGError)
     assert scholarkg.build.__module__ == "scholarkg.runs.build"
     assert set(dir(scholarkg)) >= set(scholarkg.__all__)
