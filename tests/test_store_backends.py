@@ -278,7 +278,7 @@ def test_endpoints_and_credentials_from_the_environment_keep_secrets_out_of_repr
         "SCHOLARKG_SPARQL_QUERY_URL": "http://db.example/q",
         "SCHOLARKG_SPARQL_UPDATE_URL": "http://db.example/u",
         "SCHOLARKG_SPARQL_STORE_URL": "http://db.example/s",
-        "SCHOLARKG_SPARQL_USER": "loader",
+        "SCHOLARKG_SPARQL_USER": "kg-writer-7f3a",  # a word no setting name holds
         "SCHOLARKG_SPARQL_PASSWORD": "hunter2",
         "SCHOLARKG_SPARQL_SERVER": "fuseki",
         "SCHOLARKG_STORE__KIND": "sparql",
@@ -291,9 +291,9 @@ def test_endpoints_and_credentials_from_the_environment_keep_secrets_out_of_repr
     assert (store.query_url, store.update_url, store.store_url) == tuple(
         env[f"SCHOLARKG_SPARQL_{k}_URL"] for k in ("QUERY", "UPDATE", "STORE")
     )
-    assert store.server == "fuseki" and store.credentials == ("loader", "hunter2")
+    assert store.server == "fuseki" and store.credentials == ("kg-writer-7f3a", "hunter2")
     for shown in (repr(store), repr(config), str(config.store), repr(spec_for(store))):
-        assert "hunter2" not in shown and "loader" not in shown
+        assert "hunter2" not in shown and "kg-writer-7f3a" not in shown
     monkeypatch.delenv("SCHOLARKG_SPARQL_QUERY_URL")
     with pytest.raises(ConfigError, match="SCHOLARKG_SPARQL_QUERY_URL"):
         load_config().store.open()
