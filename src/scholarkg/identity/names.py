@@ -59,7 +59,8 @@ def nfc(name: str) -> str:
 
 def listed_name(name: str) -> str:
     """A person's name as listed (:func:`nfc`) without the characters no one sees
-    (:func:`~.invisible.visible`): what every door records and shows of a name."""
+    (:func:`~.invisible.visible`): what every door records and shows of a name, and of a
+    paper's title."""
     return nfc(visible(name))
 
 

@@ -12,8 +12,7 @@ import re
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-from scholarkg.identity.invisible import visible
-from scholarkg.identity.names import is_group, listed_name, nfc, written_for
+from scholarkg.identity.names import is_group, listed_name, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, doi_iri, work_key
 from scholarkg.models import ArxivRecord
@@ -121,7 +120,7 @@ def _emit_versions(out: Emitter[T], minter: Minter, paper: URIRef, record: Arxiv
         if version.date is not None:
             add(node, v(DATE), terms.datetime(version.date))
         if version.title:
-            add(node, v(TITLE), out.plain(nfc(visible(version.title))))
+            add(node, v(TITLE), out.plain(listed_name(version.title)))
 
 
 def emit_arxiv(record: ArxivRecord, minter: Minter, out: Emitter[T]) -> URIRef:
@@ -136,7 +135,7 @@ def emit_arxiv(record: ArxivRecord, minter: Minter, out: Emitter[T]) -> URIRef:
     add(paper, v(A), v(PAPER))
     add(paper, v(A), v(PREPRINT))
     add(paper, v(ARXIV_ID), out.plain(record.arxiv_id))
-    add(paper, v(TITLE), out.plain(nfc(visible(record.title))))  # as a profile's (every door)
+    add(paper, v(TITLE), out.plain(listed_name(record.title)))  # as a profile's (every door)
     if record.abstract:
         add(paper, v(ABSTRACT), out.plain(record.abstract))
     if record.published:

@@ -11,7 +11,7 @@ from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, SKOS, XSD
 
 from scholarkg.identity.honorifics import bare_name
-from scholarkg.identity.invisible import has_invisible, visible
+from scholarkg.identity.invisible import has_invisible
 from scholarkg.identity.names import is_group, listed_name, nfc, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import PRO, SKG, Minter, category, fold, slug, work_key
@@ -53,7 +53,7 @@ class ProfileBuilder:
         add(paper, SKG.listedAuthorsTruncated, self._bool(item.authors_truncated))
         if record is None:  # only the profile knows this paper (arXiv's graph types the others)
             add(paper, RDF.type, out.vocab(_s(SKG.Paper)))
-            add(paper, DCTERMS.title, out.plain(nfc(visible(item.title))))  # as arXiv's
+            add(paper, DCTERMS.title, out.plain(listed_name(item.title)))  # as arXiv's
             add(paper, DCTERMS.issued, self.terms.date(item.date))
             if item.abstract:
                 add(paper, DCTERMS.abstract, out.plain(item.abstract))
@@ -171,7 +171,7 @@ class ProfileBuilder:
         add(node, RDF.type, out.vocab(_s(SKG.Resolution)))
         add(node, SKG.resolvedPaper, out.iri(paper))
         add(node, SKG.resolutionState, out.plain(verdict.state))
-        add(node, SKG.titleAsListed, out.plain(nfc(visible(item.title))))  # as arXiv's
+        add(node, SKG.titleAsListed, out.plain(listed_name(item.title)))  # as arXiv's
         add(node, SKG.dateAsListed, self.terms.date(item.date))
         if verdict.origin:
             add(node, SKG.resolvedFrom, out.plain(verdict.origin))
