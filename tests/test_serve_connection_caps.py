@@ -28,16 +28,17 @@ from serve_helpers import running_server
 
 pytestmark = pytest.mark.server
 
+CLOSING_QUERY = (  # one cheap query, the connection closed after its answer
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+    b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
+    + f"Content-Length: {len(CHEAP)}\r\n\r\n{CHEAP}".encode()
+)
+
 
 def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) -> None:
     """Past ``max_connections`` the newest connection reads a 503 naming the limit (before:
     closed without a word), and such refused connections linger only up to a bound."""
     settings = ServeSettings(workers=1, max_connections=3, request_timeout=30)
-    request = (
-        b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
-        b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
-        + f"Content-Length: {len(CHEAP)}\r\n\r\n{CHEAP}".encode()
-    )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         host, port = address_of(server)
         held = [
@@ -47,7 +48,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
         until(lambda: open_connections(server) == 3, "the server never took the 3 held")
         for source in ("127.0.0.1", "127.0.0.4"):  # a client with no other connection too
             with socket.create_connection((host, port), 30, (source, 0)) as extra:
-                answer = _exchange(extra, request)  # the request sent at once is dropped
+                answer = _exchange(extra, CLOSING_QUERY)  # the request sent at once is dropped
             head, _, body = answer.partition(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 503"), answer[:100]
             assert b"retry-after: 5" in head.lower()
@@ -58,7 +59,7 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
         assert refused.status_code == 503 and "its limit of 3 open" in refused.text
         flood = _flood_is_bounded(server, settings.max_connections)
         assert open_connections(server) <= settings.max_connections
-        answer = _exchange(held[0], request)  # the open connections are still served
+        answer = _exchange(held[0], CLOSING_QUERY)  # the open connections are still served
         assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
         for sock in held + flood:
             sock.close()
@@ -135,17 +136,12 @@ def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
     settings = ServeSettings(
         workers=1, max_connections=6, max_connections_per_client=3, request_timeout=30
     )
-    request = (
-        b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
-        b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
-        + f"Content-Length: {len(CHEAP)}\r\n\r\n{CHEAP}".encode()
-    )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         host, port = address_of(server)
         held = [socket.create_connection((host, port), timeout=30) for _ in range(3)]
         for _ in range(5):  # more than the places max_connections has left
             with socket.create_connection((host, port), timeout=30) as extra:
-                answer = _exchange(extra, request)  # the request sent at once is dropped
+                answer = _exchange(extra, CLOSING_QUERY)  # the request sent at once is dropped
             head, _, body = answer.partition(b"\r\n\r\n")
             assert head.startswith(b"HTTP/1.1 503"), answer[:100]
             assert b"retry-after: 5" in head.lower()
@@ -158,9 +154,9 @@ def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
         flood = _flood_is_bounded(server, settings.max_connections)
         for source in ("127.0.0.2", "127.0.0.3"):  # other clients are served
             with socket.create_connection((host, port), 30, (source, 0)) as other:
-                answer = _exchange(other, request)
+                answer = _exchange(other, CLOSING_QUERY)
             assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
-        answer = _exchange(held[0], request)  # the client's own connections still work
+        answer = _exchange(held[0], CLOSING_QUERY)  # the client's own connections still work
         assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
         held.pop(0).close()  # the server closed it after answering: one place free again
         assert answered(server.url)
