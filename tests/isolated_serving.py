@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import requests
 
-from loopback import LoopbackServer
+from loopback import Pages
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
 from serve_helpers import SPARQL_JSON, running_server
@@ -31,40 +29,14 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
 
 
-class SecretEndpoint:
-    """A loopback HTTP endpoint that records the path of every request and answers it with a
-    500 and a secret body (which the server must never pass on to its client)."""
+class SecretEndpoint(Pages):
+    """A loopback HTTP endpoint that records the path of every request in ``hits`` and answers
+    it with a 500 and a secret body (which the server must never pass on to its client)."""
 
     def __init__(self) -> None:
-        self.hits: list[str] = []
-        endpoint = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                self.answer()
-
-            def do_POST(self) -> None:
-                self.answer()
-
-            def answer(self) -> None:
-                endpoint.hits.append(self.path)
-                body = b"SECRET-ADMIN-BODY"
-                self.send_response(500)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = LoopbackServer(Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/internal/admin"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(lambda _: ("text/plain", b"SECRET-ADMIN-BODY"), status=500)
+        self.hits = self.paths
+        self.url = f"{self.base}/internal/admin"
 
 
 @pytest.fixture(autouse=True)

@@ -85,18 +85,23 @@ class Drip:
 
 
 class Pages:
-    """An HTTP server answering every GET with ``page(path)``'s (Content-Type, body); the paths
-    asked, as they came, are in ``paths``. A context manager (closed on leaving)."""
+    """An HTTP server answering every GET and POST with ``page(path)``'s (Content-Type, body)
+    and ``status``; the paths asked, as they came, are in ``paths``. A context manager (closed
+    on leaving)."""
 
-    def __init__(self, page: Callable[[str], tuple[str, bytes]]) -> None:
+    def __init__(self, page: Callable[[str], tuple[str, bytes]], status: int = 200) -> None:
         self.paths: list[str] = []
         seen = self.paths
 
         class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.do_GET()
+
             def do_GET(self) -> None:
                 seen.append(self.path)
                 content_type, body = page(self.path)
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

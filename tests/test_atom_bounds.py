@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from building import counted
 from child_memory import cost_of, linux_rss_known
 from conftest import write_config
+from recorded_feed import ENTRY, answer, entry
 from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
@@ -32,27 +33,8 @@ from scholarkg.runs.build import build as build_job
 
 pytest_plugins = ("arxiv_fixtures",)
 
-RECORDED = (ATOM_DIR / "id_1707.08567_s0_m100_6a1afebfc6a3.xml").read_bytes()
-_ENTRY = re.search(rb"<entry>.*?</entry>", RECORDED, re.DOTALL)
-assert _ENTRY is not None
-ENTRY = _ENTRY.group()
-HEAD, TAIL = RECORDED.split(ENTRY)
 MB = 2**20
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
-
-
-def entry(i: int) -> bytes:
-    """The recorded entry under the id ``2101.<i>`` (CONSTRUCTED)."""
-    return ENTRY.replace(b"1707.08567", b"2101.%05d" % i)
-
-
-def answer(*entries: bytes, total: int | None = None) -> bytes:
-    """The recorded feed holding ``entries`` (its totalResults set to ``total``)."""
-    body = HEAD + b"".join(entries) + TAIL
-    if total is not None:
-        told = b"<opensearch:totalResults>%d<" % total
-        body = re.sub(rb"<opensearch:totalResults[^>]*>\d+<", told, body)
-    return body
 
 
 def with_authors(i: int, count: int) -> bytes:

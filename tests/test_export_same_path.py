@@ -12,13 +12,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
+from polls import until
 from processes import communicate_all, state
 from samples import SAMPLE_PROFILE
 from scholarkg import export_lock, lifecycle
@@ -54,14 +54,6 @@ def _holds_open(pid: int, path: Path) -> bool:
     return False
 
 
-def _until(done: Callable[[], bool], what: str) -> None:
-    """Poll ``done()`` until it holds; a hang fails after :data:`BOUND`."""
-    deadline = time.monotonic() + BOUND
-    while not done():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
-
-
 @pytest.fixture
 def processes() -> Iterator[list[subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
@@ -91,7 +83,7 @@ def _race(
         env={**os.environ, **FAULTHANDLER, "KILLED_BY": "STOP"},
     )  # fmt: skip
     processes.append(held)
-    _until(lambda: state(held.pid) in ("T", ""), "the first export never got there")
+    until(lambda: state(held.pid) in ("T", ""), "the first export never got there", BOUND)
     assert held.poll() is None, held.communicate()
     other = subprocess.Popen(
         [sys.executable, "-m", "scholarkg.cli", "export", *second],
@@ -100,12 +92,13 @@ def _race(
     )  # fmt: skip
     processes.append(other)
     lock = lock or export_lock.lock_path(target)  # the second waits on the first's or finishes
-    _until(
+    until(
         lambda: (
             other.poll() is not None
             or (_holds_open(held.pid, lock) and _holds_open(other.pid, lock))
         ),
         "the second export neither finished nor waited",
+        BOUND,
     )
     held.send_signal(signal.SIGCONT)
     outputs = communicate_all((held, other), BOUND)  # a hang shows where each was

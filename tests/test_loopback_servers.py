@@ -11,15 +11,15 @@ from __future__ import annotations
 import socket
 import struct
 import threading
-import time
-from collections.abc import Callable
 
 import pytest
 
 from arxiv_replay import Fault, ReplayServer
 from loopback import Answering, Dropper, Scripted
+from polls import until
 
 BOUND = 60.0  # only catches a hang
+ENDED = "the server never ended the connection"
 
 
 @pytest.mark.parametrize("make", [lambda: Scripted("text/plain", b"x"), Dropper])
@@ -57,13 +57,6 @@ def _received(conn: socket.socket) -> bytes:
     return chunk
 
 
-def _until(done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + BOUND
-    while not done():
-        assert time.monotonic() < deadline, "the server never ended the connection"
-        time.sleep(0.01)  # a poll, not a wait for time to pass
-
-
 def test_a_client_that_hangs_up_is_said_nothing_of_and_a_handler_s_error_still_shows(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -77,12 +70,12 @@ def test_a_client_that_hangs_up_is_said_nothing_of_and_a_handler_s_error_still_s
         assert _answer_read(conn).startswith(b"HTTP/1.1 200")
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         conn.close()  # lingering 0 s: a reset, not a close
-        _until(lambda: server._server.closed == 1)
+        until(lambda: server._server.closed == 1, ENDED, BOUND)
         assert capsys.readouterr().err == ""
         server.add_fault(Fault("serve", fixture="no-such-fixture.xml"))
         with _asked(server, b"GET /api/query HTTP/1.1\r\nHost: x\r\n\r\n") as failed:
             assert failed.recv(65536) == b""
-        _until(lambda: server._server.closed == 2)
+        until(lambda: server._server.closed == 2, ENDED, BOUND)
         err = capsys.readouterr().err
         assert "Traceback" in err and "FileNotFoundError" in err and "no-such-fixture" in err, err
     finally:

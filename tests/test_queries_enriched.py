@@ -11,9 +11,8 @@ import pytest
 from arxiv_replay import ReplayServer
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE, SECOND_PROFILE
+from saved_rows import rows
 from scholarkg.config import Config, load_config
-from scholarkg.query import bind_saved, resolve_query
-from scholarkg.query_results import run_select
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 
@@ -49,10 +48,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
         replay.stop()
     with EmbeddedStore(offline.store.path, read_only=True) as opened:
         yield opened
-
-
-def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | None, ...]]:
-    return run_select(store, bind_saved(resolve_query(name), params)).rows
 
 
 def test_coauthorship_network(store: EmbeddedStore) -> None:

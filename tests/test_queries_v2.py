@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from saved_rows import rows
 from scholarkg.cli import main
 from scholarkg.errors import QueryError
 from scholarkg.query import bind_saved, check_parameters, resolve_query, saved_queries
@@ -31,10 +32,6 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def store(store_path: Path) -> Iterator[EmbeddedStore]:
     with EmbeddedStore(store_path, read_only=True) as opened:
         yield opened
-
-
-def rows(store: EmbeddedStore, name: str, **params: str) -> list[tuple[str | None, ...]]:
-    return run_select(store, bind_saved(resolve_query(name), params)).rows
 
 
 def trailing(name: str, **params: str) -> str:

@@ -15,9 +15,10 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from constructed import Listed, profile_page
+from recorded_feed import answer, entry
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
@@ -27,17 +28,7 @@ from scholarkg.runs.build import build as build_job
 
 pytest_plugins = ("arxiv_fixtures",)
 
-RECORDED = (ATOM_DIR / "id_1707.08567_s0_m100_6a1afebfc6a3.xml").read_bytes()
-_ENTRY = re.search(rb"<entry>.*?</entry>", RECORDED, re.DOTALL)
-assert _ENTRY is not None
-ENTRY = _ENTRY.group()
-HEAD, TAIL = RECORDED.split(ENTRY)
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
-
-
-def entry(i: int) -> bytes:
-    """The recorded entry under the id ``2101.<i>`` (CONSTRUCTED)."""
-    return ENTRY.replace(b"1707.08567", b"2101.%05d" % i)
 
 
 def no_id(i: int) -> bytes:
@@ -45,12 +36,6 @@ def no_id(i: int) -> bytes:
     return re.sub(rb"<id>[^<]*</id>", b"", entry(i), count=1).replace(
         b"<title>", b"<title>unread %d " % i, 1
     )
-
-
-def answer(*entries: bytes, total: int) -> bytes:
-    body = HEAD + b"".join(entries) + TAIL
-    told = b"<opensearch:totalResults>%d<" % total
-    return re.sub(rb"<opensearch:totalResults[^>]*>\d+<", told, body)
 
 
 def client(server: ReplayServer, http: HttpClient) -> ArxivApiClient:

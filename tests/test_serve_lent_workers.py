@@ -7,14 +7,13 @@ server over the constructed v2 store; the long query is a cross join of five VAL
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 import requests
 
+from polls import until
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve import worker_supply
@@ -35,13 +34,6 @@ LONG = (
     + " }"
 )
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
-
-
-def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
-    deadline = time.monotonic() + bound
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
 
 
 def ask(url: str, query: str) -> requests.Response:

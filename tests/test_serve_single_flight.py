@@ -8,13 +8,12 @@ VALUES lists (12 960 000 rows to count, seconds of a worker on any machine)."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import requests
 
+from polls import until
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
 from scholarkg.serve.protocol import Operation
@@ -28,13 +27,6 @@ SLOW = (
     + " }"
 )
 ROWS = str(60**4)
-
-
-def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
-    deadline = time.monotonic() + bound
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.01)
 
 
 def test_a_second_client_gets_the_first_ones_answer_without_a_second_run(

@@ -18,8 +18,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +25,7 @@ import pytest
 import requests
 
 from building import build_store, rebuild
+from polls import until
 from processes import descendants
 from rdf_sets import canonical
 from samples import SAMPLE_PROFILE
@@ -46,13 +45,6 @@ def count(url: str) -> int:
     )
     assert answer.status_code == 200, answer.text
     return int(answer.json()["results"]["bindings"][0]["n"]["value"])
-
-
-def until(condition: Callable[[], bool], what: str, bound: float = 60.0) -> None:
-    deadline = time.monotonic() + bound
-    while not condition():
-        assert time.monotonic() < deadline, what
-        time.sleep(0.05)
 
 
 def insert(store: ox.Store, name: str) -> None:
@@ -159,7 +151,11 @@ def test_the_server_answers_from_the_checkpoint_while_the_store_is_written(
             assert count(server.url) == served_count
         assert server.kg.pool.generation == generation  # no reopening while a run writes
         served.take(writer, path)
-        until(lambda: count(server.url) == served_count + 5, "the new checkpoint was not served")
+        until(
+            lambda: count(server.url) == served_count + 5,
+            "the new checkpoint was not served",
+            every=0.05,
+        )
         assert server.kg.pool.generation == generation + 1
 
 
@@ -289,7 +285,11 @@ def test_after_a_run_the_servers_idle_workers_let_go_of_the_older_checkpoint(
         before = count(server.url)  # a worker has the older checkpoint open (held)
         insert(writer, "next-run")
         served.take(writer, path)  # a run ends; nobody asks the server anything after it
-        until(lambda: served.prune(path) == [older], "an idle worker still holds the older one")
+        until(
+            lambda: served.prune(path) == [older],
+            "an idle worker still holds the older one",
+            every=0.05,
+        )
         assert count(server.url) == before + 1
 
 
@@ -316,6 +316,10 @@ def test_an_update_cut_short_before_its_checkpoint_is_served_by_the_next_update_
     del writer
     server = updating_server(path)
     try:
-        until(lambda: count(server.url) == before + 1, "the committed update is not served")
+        until(
+            lambda: count(server.url) == before + 1,
+            "the committed update is not served",
+            every=0.05,
+        )
     finally:
         server.stop()
