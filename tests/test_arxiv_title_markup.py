@@ -96,30 +96,50 @@ def test_what_holds_fields_and_what_no_door_reads_still_load() -> None:
 _DELETED = (
     b'<header status="deleted">\n <identifier>oai:arXiv.org:<b>1706.05371</b></identifier>',
     "id: element <b>",
+    8,
 )
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "reason"),
+    ("old", "new", "reason", "line"),
     [
-        (b"<identifier>oai:arXiv", b"<identifier><b>oai:arXiv</b>", "id: element <b>"),
-        (b"<datestamp>2017", b"<datestamp><i>2017</i>", "datestamp: element <i>"),
-        (b"<setSpec>physics", b'<setSpec><x:s xmlns:x="urn:x">physics</x:s>', "setSpec: element"),
+        (b"<identifier>oai:arXiv", b"<identifier><b>oai:arXiv</b>", "id: element <b>", 8),
+        (b"<datestamp>2017", b"<datestamp><i>2017</i>", "datestamp: element <i>", 9),
+        (b"<setSpec>physics", b'<setSpec><x:s xmlns:x="urn:x">physics</x:s>', "setSpec: elem", 10),
         (b"<header>\n <identifier>oai:arXiv.org:1706.05371</identifier>", *_DELETED),
     ],
 )
 def test_markup_in_an_oai_header_quarantines_that_record(
-    old: bytes, new: bytes, reason: str
+    old: bytes, new: bytes, reason: str, line: int
 ) -> None:
     """A header's ``<identifier>``, ``<datestamp>`` or ``<setSpec>`` holding an element, a
     deleted record's too (before: read by joining its text, ``oai:arXiv.org:1706.05371``): the
-    record is quarantined at its line, kept whole, the identifier it could not read with it."""
+    record is quarantined at the field's line (before: at the record's, line 6), kept whole, the
+    identifier it could not read with it."""
     whole = parse_oai_response(HEP_EX, source="o", container="ListRecords")
     page = parse_oai_response(_edited(HEP_EX, old, new), source="o", container="ListRecords")
     (held,) = page.quarantined
     assert held.reason.startswith(reason) and held.reason.endswith(" is markup, not text")
-    assert new in held.text.encode() and held.line == whole.records[0].record.line
+    assert new in held.text.encode() and whole.records[0].record.line == 6
+    assert held.line == line and held.describe().startswith(f"o:{line}: {reason}")
     assert not page.deleted and len(page.records) == len(whole.records) - 1
+
+
+def test_markup_in_a_field_is_told_at_the_line_of_the_text_holding_it() -> None:
+    """A record's field is told at its own line too, an author's at its ``<keyname>``'s or
+    ``<name>``'s, not the ``<authors>`` list's nor the record's (CONSTRUCTED: the field moved to
+    a line of its own; before: the record's line, 27, or the entry's)."""
+    body = _edited(HEP_EX, b"<author><keyname>Dercks", b"<author>\n<keyname><b>D</b>ercks")
+    (held,) = parse_oai_response(body, source="o", container="ListRecords").quarantined
+    assert (held.line, held.reason) == (36, "authors: element <b> is markup, not text")
+    body = _edited(HEP_EX, b"<title>R-Parity", b"\n\n<title><em>R</em>-Parity")
+    (held,) = parse_oai_response(body, source="o", container="ListRecords").quarantined
+    assert (held.line, held.reason) == (37, "title: element <em> is markup, not text")
+    atom = _edited(PAGE, b"<name>Mohit", b"\n<name><i>Mohit</i>")
+    (held,) = parse_feed(atom, source="u").quarantined
+    entry_line = parse_feed(PAGE, source="u").entries[0].record.line
+    name_line = atom[: atom.index(b"<name><i>Mohit")].count(b"\n") + 1
+    assert entry_line is not None and held.line == name_line > entry_line
 
 
 @pytest.mark.parametrize(

@@ -217,6 +217,23 @@ def test_a_subject_code_with_a_combining_mark_or_a_count_in_other_digits_refuses
     assert str(caught.value) == f"p.txt:{at}: {refused}"
 
 
+@pytest.mark.parametrize("code", ["L\u0301G", "\u0139G", "cs.LG\u0301", "\u200eL\u0301G"])
+@pytest.mark.parametrize("code_line_kept", [False, True])
+def test_a_marked_subject_code_as_the_first_line_refuses_the_page(
+    code: str, code_line_kept: bool
+) -> None:
+    """CONSTRUCTED: the page's first line, the name's, replaced by the subject code ``LG`` with a
+    combining mark, the code line ``LG`` below it kept or gone with the name. It was read as the
+    researcher's name ('L\u0301G', stored and minted; no primary subject code warned of when
+    the code line was gone); it is refused as a marked code elsewhere in the header is, at
+    line 1."""
+    replaced = "Léonard Hussenot\n" if code_line_kept else "Léonard Hussenot\n\nLG\n"
+    with pytest.raises(ParseError) as caught:
+        parse(SAMPLE.replace(replaced, f"{code}\n", 1))
+    shown = code.lstrip("\u200e")
+    assert str(caught.value) == f"p.txt:1: subject code {shown!r} holds a combining mark (U+0301)"
+
+
 def test_an_accented_header_line_that_is_no_subject_code_only_warns() -> None:
     """CONSTRUCTED: ``Montréal`` below the subject code. Read without its mark it has a code's
     shape but is none known: it stays an unrecognised line, warned of, the page read."""

@@ -27,7 +27,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from scholarkg.config import ARXIV_API_URL, ArxivConfig
-from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_id_lookup import FetchResult, IdLookup
 from scholarkg.extract.arxiv_search import SearchResult, keep_unread, refuted, title_query
 from scholarkg.extract.atom import AtomFeed, parse_feed
@@ -101,21 +100,14 @@ class ArxivApiClient:
         response = self.http.get(self.base_url, params)
         if archived is not None:
             archived.append(response.archived)
-        try:
-            feed = parse_feed(
-                response.body,
-                source=response.url,
-                status=response.status,
-                limits=self.limits,
-                asked=max_results,
-                fetched=response.archived.first_retrieved_at,
-            )
-        except ParseError as exc:
-            if response.status >= 400:
-                raise ExtractError(
-                    response.url, f"HTTP {response.status}", status=response.status
-                ) from exc
-            raise
+        feed = parse_feed(  # a 4xx or 5xx body that is no feed is told by its status
+            response.body,
+            source=response.url,
+            status=response.status,
+            limits=self.limits,
+            asked=max_results,
+            fetched=response.archived.first_retrieved_at,
+        )
         response.raise_for_status()
         if feed.warning is not None:  # the entries left unread are in the raw archive
             told = f"{feed.warning}; the answer is archived as {response.archived.sha256}"

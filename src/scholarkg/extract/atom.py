@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -84,19 +85,41 @@ def _int(counter: tuple[str | None, int | None] | None, source: str) -> int | No
     return int(text)
 
 
-def _error_message(entry: etree._Element) -> str | None:
-    """arXiv's message when ``entry`` is an error feed's entry, else None."""
-    entry_id = text_of(entry.find(f"{_A}id")) or ""
-    if _ERROR_ID.search(entry_id):
-        return text_of(entry.find(f"{_A}summary")) or entry_id
-    return None
+def _error_message(entry: etree._Element, source: str) -> str | None:
+    """arXiv's message when ``entry`` is an error feed's entry, else None; a ParseError at its
+    line when the text told (its ``<summary>``, else its ``<id>``) holds an element (before:
+    told with the markup dropped, its text joined)."""
+    id_el = entry.find(f"{_A}id")
+    entry_id = text_of(id_el) or ""
+    if not _ERROR_ID.search(entry_id):
+        return None
+    summary = entry.find(f"{_A}summary")
+    for told in (summary, id_el):
+        if told is not None:
+            refuse_answer_markup(told, source, f"error {etree.QName(told).localname}")
+    return text_of(summary) or entry_id
+
+
+def _read(stream: RecordStream, source: str, status: int | None) -> Iterator[etree._Element]:
+    """``stream``'s elements; a body that is no XML, of an answer with an error status (an
+    HTML page), told by its status. What an answer read as a feed holds (an error's text with
+    markup, a counter) is judged as such whatever the status, as of an OAI-PMH answer (before:
+    the client told every refusal of a 4xx answer as its status alone)."""
+    try:
+        yield from stream
+    except ParseError as exc:
+        if status is not None and status >= 400:
+            raise ExtractError(source, f"HTTP {status}", status=status) from exc
+        raise
 
 
 def _quarantined(element: etree._Element, source: str, exc: Exception) -> QuarantinedRecord:
     """``element`` quarantined with its own XML, without the text after it (which the stream
     may or may not have read yet)."""
     text = etree.tostring(element, encoding="unicode", with_tail=False)
-    return QuarantinedRecord(source, line_of(element) or 0, quarantine_reason(exc), clip(text))
+    # at the line the reason names when it names one (markup: its field's)
+    at = exc.line if isinstance(exc, ParseError) and exc.line else line_of(element)
+    return QuarantinedRecord(source, at or 0, quarantine_reason(exc), clip(text))
 
 
 def _oversize(element: etree._Element, source: str, size: int, limits: Limits) -> QuarantinedRecord:
@@ -157,7 +180,7 @@ def parse_feed(
     unread = 0
     firsts: dict[tuple[str, int | None], AtomEntry] = {}
     check_text = xml_may_hold_non_text(body)
-    for element in stream:
+    for element in _read(stream, source, status):
         holder = element.getparent()
         if holder is None or holder.tag != _FEED_TAG:
             continue  # not an Atom feed: refused once read whole (a syntax error comes first)
@@ -170,7 +193,7 @@ def parse_feed(
             continue  # before: passed over, its id then told "arXiv returned no such record"
         if element.tag != _ENTRY_TAG or error is not None:
             continue  # after an error entry the feed is refused: no entry is mapped
-        error = _error_message(element)
+        error = _error_message(element, source)
         if error is not None:
             continue
         if asked is not None and len(entries) + len(quarantined) >= asked:
@@ -188,6 +211,8 @@ def parse_feed(
     root = stream.root
     assert root is not None  # a stream read to its end has its root
     if root.tag != _FEED_TAG:
+        if status is not None and status >= 400:
+            raise ExtractError(source, f"HTTP {status}", status=status)
         raise ParseError(source, f"expected an Atom <feed>, found <{root.tag}>", line=line_of(root))
     if error is not None:
         raise ExtractError(source, f"arXiv API error: {error}", status=status)

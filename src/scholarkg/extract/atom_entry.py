@@ -113,7 +113,7 @@ def read_entry(
 ) -> AtomEntry:
     if check_text or masked:
         refuse_non_text_element(entry, masked=masked)
-    refuse_markup(entry)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
+    refuse_markup(entry, source)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
     refuse_repeated(entry, _ONCE)
     raw_id = text_of(entry.find(f"{_A}id"))
     if raw_id is None:

@@ -153,7 +153,9 @@ def parse_oai_response(
             except (ValueError, ParseError) as exc:
                 text = clip(etree.tostring(element, encoding="unicode"))
                 reason = quarantine_reason(exc)
-                quarantined.append(QuarantinedRecord(source, line_of(element) or 0, reason, text))
+                # at the line the reason names when it names one (markup: its field's)
+                at = exc.line if isinstance(exc, ParseError) and exc.line else line_of(element)
+                quarantined.append(QuarantinedRecord(source, at or 0, reason, text))
                 continue
             listed.append(parsed)
     except ParseError as exc:
@@ -168,6 +170,8 @@ def parse_oai_response(
     tokens = holder.iterfind(f"{_O}resumptionToken") if holder is not None else ()
     for answer_field in (*root.iterfind(f"{_O}responseDate"), *tokens):
         refuse_answer_markup(answer_field, source)  # before: read with its text joined
+    for error in root.iterfind(f"{_O}error"):  # before: told with its markup dropped
+        refuse_answer_markup(error, source, "error text")
     try:  # which of two the server meant is not known
         refuse_repeated(root, _ONCE_IN_ROOT)
         if holder is not None:

@@ -259,7 +259,7 @@ def parse_record(
     if check_text:
         refuse_non_text_element(header_el, masked=masked)
     refuse_repeated(header_el, _SINGLE[OAI_NS])
-    refuse_markup(header_el)  # before: <identifier>oai:<b>…</b></identifier> read joined
+    refuse_markup(header_el, source)  # before: <identifier>oai:<b>…</b></identifier> read joined
     header = parse_header(header_el, source)
     if header.deleted:
         return OaiRecord(header=header, record=None)
@@ -270,7 +270,7 @@ def parse_record(
         raise ValueError("record without metadata")
     if check_text:
         refuse_non_text_element(meta, masked=masked)
-    refuse_markup(meta)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
+    refuse_markup(meta, source)  # before: <title>Foo <b>bar</b></title> loaded as 'Foo bar'
     namespace = etree.QName(meta).namespace or ""
     parser = _PARSERS.get(namespace)
     if parser is None:

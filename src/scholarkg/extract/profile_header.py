@@ -104,13 +104,16 @@ def parse_header(
     """The researcher's name, primary subject code and metrics from the lines above the
     papers heading (a ParseError at its line for a name no author may have either:
     :func:`~scholarkg.identity.person_names.not_a_person`, and for a known subject code with
-    a combining mark: :func:`~.profile_block_start.marked_code`); unrecognised lines become
+    a combining mark: :func:`~.profile_block_start.marked_code`, the first line's too);
+    unrecognised lines become
     warnings, and so does a novelty over 100 % (left out: no share is more than the whole)
     and a metric stated twice with two values (left out, one warning however often: which is
     the page's is not known)."""
     if not header.lines:
         raise ParseError(source, "no researcher name before the papers heading", line=1)
     (name_line, name), rest = header.lines[0], header.lines[1:]
+    if (why := marked_code(name, subject_codes)) is not None:  # before: read as the name
+        raise ParseError(source, why, line=name_line)
     read_as = next((key for key, pattern in _METRICS.items() if pattern.match(bare(name))), None)
     if read_as is not None:  # the name line is missing: the header starts with the metrics
         raise ParseError(
