@@ -38,6 +38,8 @@ from test_nameless_author_doors import (
     _snapshot,
     _snapshot_reasons,
 )
+from test_profile_fuzz import BOND, BOND_TITLE, SAMPLE, encoded, parse
+from test_profile_fuzz import PAPERS as LISTED
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -174,3 +176,22 @@ def test_every_door_refuses_an_author_of_hidden_characters_alone_alike(
         "snapshot": [r for _, r in _snapshot_reasons(_snapshot(tmp_path, authors_parsed=parsed))],
     }
     assert reasons == {door: ["author 2 has no name"] for door in reasons}
+
+
+@pytest.mark.parametrize("hidden", ["\ufe0f", "\u034f", "\u3164", "\uffa0", "\U000e0100", "\u17b4"])
+def test_a_profile_header_or_date_line_is_read_past_every_hidden_character(hidden: str) -> None:
+    """The real sample page with a hidden character the old set (the BMP's format characters
+    and the tags) missed in its heading, its subject code line, its h-index line and BOND's
+    date line. Before: the heading was none (the page refused), the code and h-index unread
+    header lines, BOND more of Gemma 2's abstract; now read by identity.invisible's rule."""
+    for old, new in (
+        ("25 Papers\n", f"25{hidden} Papers\n"),
+        ("h-index117", f"h-index{hidden}117"),
+        ("\nLG\nh-index", f"\nLG{hidden}\nh-index"),
+        (BOND, f"LG{hidden}Jul 19, 2024"),
+    ):
+        profile = parse(encoded(SAMPLE.replace(old, new, 1)))
+        assert (profile.subject_code, profile.metrics.h_index) == ("LG", 117), new
+        assert profile.stated_paper_count == len(profile.papers) == LISTED, new
+        assert (profile.quarantined, profile.warnings) == ((), ()), new
+        assert BOND_TITLE in [p.title for p in profile.papers], new
