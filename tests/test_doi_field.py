@@ -17,6 +17,7 @@ from conftest import write_config
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.snapshot import SnapshotReader
+from scholarkg.iris import doi_iri
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.transform.arxiv import dois
 
@@ -52,6 +53,23 @@ def test_a_doi_field_reads_as_its_dois(field: str, expected: list[str], tmp_path
     path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
     (record,) = SnapshotReader(path)
     assert dois(dataclasses.replace(record, doi=field)) == expected
+
+
+@pytest.mark.parametrize(
+    "hidden", ["\u200b", "\u00ad", "\u200e", "\u202a", "\u2066", "\U000e0041", "\ufe0f", "\u034f"]
+)
+def test_a_doi_with_a_hidden_character_is_the_clean_doi(hidden: str, tmp_path: Path) -> None:
+    """A character no one sees (identity.invisible's one rule) is no part of a DOI: the same
+    DOI and DOI IRI as the clean field. Before: only a zero-width space, joiner, word joiner or
+    BOM was dropped; a soft hyphen or a bidi mark kept, ``https://doi.org/10.1007/s00373%C2%AD…``
+    linked as another work."""
+    path = tmp_path / "line.jsonl"
+    path.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
+    (record,) = SnapshotReader(path)
+    field = f"{hidden}10.1007/s00373{hidden}-008-0834-4{hidden}"
+    found = dois(dataclasses.replace(record, doi=field))
+    assert found == [DOI]
+    assert [doi_iri(d) for d in found] == [doi_iri(DOI)]
 
 
 def test_a_suffix_after_a_space_is_stored_and_linked_as_one_doi(tmp_path: Path) -> None:

@@ -29,6 +29,17 @@ from scholarkg.identity.invisible import has_invisible
 from scholarkg.iris import title_key, work_key
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.build import build
+from test_nameless_author_doors import (
+    _api_reasons,
+    _atom,
+    _oai,
+    _oai_reasons,
+    _raw,
+    _snapshot,
+    _snapshot_reasons,
+)
+from test_profile_fuzz import BOND, BOND_TITLE, SAMPLE, encoded, parse
+from test_profile_fuzz import PAPERS as LISTED
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -129,3 +140,58 @@ def test_a_listed_title_with_a_hidden_character_is_the_same_paper(tmp_path: Path
     found = rows(config, PAPERS)
     assert [r["t"] for r in found] == [TITLE], found
     assert [r["t"] for r in rows(config, LISTED_TITLES)] in ([], [TITLE])
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\U000e0041\u200d", "\u3164", "\u00ad \u2060"])
+def test_an_api_author_named_only_with_hidden_characters_is_nameless(
+    tmp_path: Path, replay: ReplayServer, hidden: str
+) -> None:
+    """CONSTRUCTED: arXiv's record (through the API, a replayed answer) lists a second author
+    whose name is hidden characters alone. Before: loaded, a person keyed ``x`` and named
+    ``''``, Helge Spieker moved to position 3 of nobody's making; now the entry is quarantined
+    with the reason a profile paper's such author gets, ``author 2 has no name``."""
+    new_id, entry = variant_entry(
+        "2202.12139", "9004.00032", title=TITLE, authors=(AUTHORS[0], hidden, AUTHORS[2])
+    )
+    replay.extra[new_id] = entry
+    arxiv = {"api_url": replay.api_url, "min_interval": 0.01}
+    config = load_config(write_config(tmp_path, [], arxiv=arxiv))
+    report = fetch_ids(config, [new_id]).report
+    [told] = report.quarantined
+    assert told.endswith(": author 2 has no name"), told
+    assert rows(config, PERSONS) == [] and rows(config, PAPERS) == []
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\U000e0041", "\u3164", "\ufe0f\u034f"])
+def test_every_door_refuses_an_author_of_hidden_characters_alone_alike(
+    tmp_path: Path, hidden: str
+) -> None:
+    """DERIVED (0704.0002 as each door carries it): the API, OAI-PMH (arXiv, arXivRaw) and
+    the snapshot give one reason. Before: each listed the author, keyed ``x``."""
+    parsed = [["Streinu", "Ileana", ""], [hidden, "", ""], ["Theran", "Louis", ""]]
+    reasons = {
+        "api": [r for _, r in _api_reasons(_atom(f"<author><name>{hidden}</name></author>"))],
+        "oai arXiv": _oai_reasons(_oai(f"<author><keyname>{hidden}</keyname></author>")),
+        "oai arXivRaw": _oai_reasons(_raw(f"Ileana Streinu, {hidden}, Louis Theran")),
+        "snapshot": [r for _, r in _snapshot_reasons(_snapshot(tmp_path, authors_parsed=parsed))],
+    }
+    assert reasons == {door: ["author 2 has no name"] for door in reasons}
+
+
+@pytest.mark.parametrize("hidden", ["\ufe0f", "\u034f", "\u3164", "\uffa0", "\U000e0100", "\u17b4"])
+def test_a_profile_header_or_date_line_is_read_past_every_hidden_character(hidden: str) -> None:
+    """The real sample page with a hidden character the old set (the BMP's format characters
+    and the tags) missed in its heading, its subject code line, its h-index line and BOND's
+    date line. Before: the heading was none (the page refused), the code and h-index unread
+    header lines, BOND more of Gemma 2's abstract; now read by identity.invisible's rule."""
+    for old, new in (
+        ("25 Papers\n", f"25{hidden} Papers\n"),
+        ("h-index117", f"h-index{hidden}117"),
+        ("\nLG\nh-index", f"\nLG{hidden}\nh-index"),
+        (BOND, f"LG{hidden}Jul 19, 2024"),
+    ):
+        profile = parse(encoded(SAMPLE.replace(old, new, 1)))
+        assert (profile.subject_code, profile.metrics.h_index) == ("LG", 117), new
+        assert profile.stated_paper_count == len(profile.papers) == LISTED, new
+        assert (profile.quarantined, profile.warnings) == ((), ()), new
+        assert BOND_TITLE in [p.title for p in profile.papers], new

@@ -6,8 +6,9 @@ the paper has code), or a known code apart from a readable date (``CL Jul 31, 20
 agents``) stays text. A known code before a date in digits (``LG2024-07-19``, ``LG 0000-00-00``)
 or glued to a month in another case (``LGjul 19, 2024``) starts a block too, quarantined for its
 date: never more of the abstract before. A date's month is a whole word (``SuperMario 64`` is
-no code and date). A line is read so without the invisible characters in it (a byte-order
-mark, a right-to-left or zero-width mark: a page pasted together or copied from a right-to-left
+no code and date). A line is read so without the invisible characters in it
+(:mod:`scholarkg.identity.invisible`: a byte-order mark, a right-to-left or zero-width mark, a
+variation selector: a page pasted together or copied from a right-to-left
 one) and what is no text (NUL): a block starts there all the same, its paper kept, or
 quarantined for what is no text in its date line, never more of the abstract before. A line
 that is a start but for a combining mark (``L\u0301GJul 19, 2024``, ``ĹGJul 19, 2024``,
@@ -18,13 +19,13 @@ digits other than ASCII ones (``Jul １９, 2024``), which no door reads as a nu
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 import unicodedata
 from collections.abc import Mapping
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import NOT_TEXT
+from scholarkg.identity.invisible import has_invisible, unjoined
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 # A month as a whole word, abbreviated or in full (``Mar``, ``March``, ``Sept``), never the
@@ -66,17 +67,6 @@ _DATE_AND_ODD_FLAG = re.compile(
 )
 
 
-# The invisible (format) characters: a byte-order mark, the direction marks and overrides, the
-# zero-width ones, the soft hyphen; every one is in the BMP but the tags (U+E0001, U+E0020-7F)
-# and a few of scripts no block start is written in.
-@functools.cache
-def _hidden() -> re.Pattern[str]:
-    """The invisible characters and what is no text, built the first time a line needs it (a
-    scan of the BMP, kept off every process's start-up)."""
-    invisible = "".join(c for c in map(chr, range(0x10000)) if unicodedata.category(c) == "Cf")
-    return re.compile(f"[{re.escape(invisible)}\U000e0001\U000e0020-\U000e007f]|{NOT_TEXT.pattern}")
-
-
 # A line longer than this is no block start however many hidden characters it holds (a start
 # is 48 characters at most), so a long abstract line is never rewritten to find out.
 _BARED_CHARS = 256
@@ -86,10 +76,13 @@ A_DAY = dt.timedelta(days=1)
 
 def bare(text: str) -> str:
     """``text`` without its invisible characters and what is no text (``LG\\u200fJul 19, 2024``
-    is ``LGJul 19, 2024``); a line over :data:`_BARED_CHARS` characters as it is."""
-    if len(text) > _BARED_CHARS or text.isprintable():
+    is ``LGJul 19, 2024``); a line over :data:`_BARED_CHARS` characters as it is. Invisible by
+    the one rule names and titles are read by (:func:`~scholarkg.identity.invisible.unjoined`:
+    before, this door's own set of format characters kept a variation selector, the combining
+    grapheme joiner, a Hangul filler: ``h-index\\ufe0f117`` was no metric)."""
+    if len(text) > _BARED_CHARS or (text.isprintable() and not has_invisible(text)):
         return text
-    return _hidden().sub("", text)
+    return NOT_TEXT.sub("", unjoined(text))
 
 
 def _is_mark(c: str) -> bool:

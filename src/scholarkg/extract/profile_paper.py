@@ -24,7 +24,7 @@ from scholarkg.extract.profile_header import NAME_WORDS, shown_name
 from scholarkg.extract.reasons import nameless_author
 from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.identity.invisible import unjoined
-from scholarkg.identity.person_names import unfit_author
+from scholarkg.identity.person_names import holds_no_name, unfit_author
 from scholarkg.iris import fold, work_key
 from scholarkg.limits import Limits, check_literal
 from scholarkg.models import ProfilePaper
@@ -143,7 +143,7 @@ def parse_paper(
     if not authors:
         raise ParseError(source, "paper block lists no authors", line=author_line_no)
     for position, author in enumerate(authors, start=1):
-        if not fold(unjoined(author)):  # only invisible characters (a zero-width space, a
+        if holds_no_name(author):  # only invisible characters (a zero-width space, a
             # Hangul filler: before, a filler alone was a name, shown empty), or punctuation
             raise ParseError(source, nameless_author(position), line=author_line_no)
         if (why := unfit_author(position, author)) is not None:

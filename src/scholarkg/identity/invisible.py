@@ -37,6 +37,9 @@ _ANY_6 = re.compile(
     "[\u00ad\u180e\u200b\u2060-\u2064\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u200c\u200d]"
 )
 _ALPHABETS = ("LATIN", "GREEK", "CYRILLIC")
+UNSEEN = "1"
+"""This rule's version (1: Unicode 15.1's default-ignorables and format characters): bump when
+what it drops changes; the title index keys again the titles holding one (resolution.index)."""
 
 
 def has_invisible(text: str) -> bool:

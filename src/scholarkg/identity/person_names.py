@@ -12,7 +12,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from scholarkg.extract.reasons import nameless_author
 from scholarkg.identity.honorifics import without_titles
+from scholarkg.identity.invisible import unjoined
+from scholarkg.iris import fold
 
 MARKS = 4  # combining marks on one letter: Vietnamese written decomposed needs two, ǘ two
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+")
@@ -55,6 +58,15 @@ def _not_a_name(name: str) -> str | None:
     return None
 
 
+def holds_no_name(name: str) -> bool:
+    """``name`` holds no letter or digit once the characters no one sees are dropped
+    (:func:`~scholarkg.identity.invisible.unjoined`): a zero-width space, a tag character, a
+    Hangul filler, punctuation alone. Every door refuses such an author as nameless
+    (:func:`~scholarkg.extract.reasons.nameless_author`): it would be keyed ``x`` and shown
+    empty."""
+    return not fold(unjoined(name))
+
+
 def unfit_author(position: int, name: str, what: str = "author") -> str | None:
     """The reason a record listing ``name`` as its ``what`` (an author, an organisation) at
     ``position`` (from 1) is refused for, or ``None``."""
@@ -68,7 +80,10 @@ def _is_mark(char: str) -> bool:
 
 def refuse_unfit_authors(names: Iterable[str]) -> None:
     """A ValueError (its record quarantined) for the first of ``names`` that names no
-    person: :func:`unfit_author`."""
+    person: one of hidden characters alone is nameless (:func:`holds_no_name`, as a profile
+    paper's author is), any other :func:`unfit_author`."""
     for position, name in enumerate(names, start=1):
+        if holds_no_name(name):  # before: the arXiv doors listed '\u200b', keyed 'x'
+            raise ValueError(nameless_author(position))
         if (why := unfit_author(position, name)) is not None:
             raise ValueError(why)

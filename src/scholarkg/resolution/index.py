@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scholarkg import iris
-from scholarkg.identity.invisible import unjoined
+from scholarkg.identity.invisible import UNSEEN, has_invisible, unjoined
 from scholarkg.iris import fold, title_key
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.resolution.titles import distinctive_words
@@ -90,6 +90,40 @@ class TitleIndex:
         self._refold()
 
     def _refold(self) -> None:
+        """Key the titles again where a rule that keys them changed: the fold
+        (:meth:`_refold_letters`), the characters no one sees (:meth:`_rekey_unseen`). Once each."""
+        self._refold_letters()
+        self._rekey_unseen()
+
+    def _rekey_unseen(self) -> None:
+        """Key by its current title key too each record whose titles hold a character no one
+        sees (:data:`~scholarkg.identity.invisible.UNSEEN`; an index without the mark keyed
+        them by minting 7's fold, which split a word at one: ``Hid\u200bden`` was ``hid den``),
+        its words too, the old key kept beside it. A snapshot's records are read again under
+        a new mapping version, but a record fetched by id (the API, OAI-PMH) only when its
+        source changes: before, a profile listing ``Hidden …`` found no such record here."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'unseen'").fetchone()
+        if row is not None and str(row[0]) == UNSEEN:
+            return
+        rekeyed = 0
+        with self.db:
+            wide = "SELECT id, arxiv_id, data FROM records WHERE data GLOB '*[^ -~]*'"
+            found = self.db.execute(wide)  # a character past ASCII; read a batch at a time
+            while batch := found.fetchmany(1000):
+                entries = [(r, index_entry(_decode(i, d))) for r, i, d in batch if has_invisible(d)]
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO titles VALUES (?, ?)",
+                    ((key, r) for r, e in entries for key in e.keys),
+                )
+                self.db.executemany(
+                    "UPDATE words SET title = ? WHERE rowid = ?", ((e.words, r) for r, e in entries)
+                )
+                rekeyed += len(entries)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('unseen', ?)", (UNSEEN,))
+            if rekeyed:
+                self._revise()
+
+    def _refold_letters(self) -> None:
         """Key by this fold too the titles an older fold keyed (:data:`~scholarkg.iris.LETTERS`;
         an index without the mark was folded by letters 1, which kept ``ørsted`` for
         ``Ørsted``; letters 2 dropped a TeX letter and split a word at a TeX accent:

@@ -31,9 +31,11 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # its own affiliation keeps both affiliations, and a free-text `J. Smith, Jr.` lists as
 # `J. Smith Jr.` as every parsed door does; arxiv-17: a version date's four-digit year is the
 # year written, 0001 no longer 2001, and year 0000 quarantines its line; arxiv-18: a title (and
-# a name) is written and keyed without the characters no one sees, identity.invisible; chunks
+# a name) is written and keyed without the characters no one sees, identity.invisible; arxiv-19:
+# an author named with such characters alone quarantines its line, as a nameless one, and a
+# DOI is read without them too (a soft hyphen or bidi mark linked another DOI); chunks
 # loaded before are read again)
-MAPPING_VERSION = "arxiv-18"
+MAPPING_VERSION = "arxiv-19"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:

@@ -12,6 +12,7 @@ import re
 from rdflib import OWL, RDF, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
+from scholarkg.identity.invisible import unjoined
 from scholarkg.identity.names import is_group, listed_name, written_for
 from scholarkg.identity.resolver import AuthorMention, PaperMentions
 from scholarkg.iris import CATEGORY, FABIO, PRO, SKG, Minter, doi_iri, work_key
@@ -41,18 +42,18 @@ CATEGORY_NS = str(CATEGORY)
 
 
 _DOI_WRITTEN_AS = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)", re.IGNORECASE)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def dois(record: ArxivRecord) -> list[str]:
     """Published DOIs of the record's DOI field, which may list several, space-separated: each
     word that starts ``10.`` (after a ``doi:`` or ``https://doi.org/`` written before it)
     starts one; a word after a DOI that has no suffix yet (``10.1007/ s00373-…``: a space
-    typed after the slash) is its suffix; invisible characters (zero-width spaces and joiners,
-    BOM) are no part of a DOI. A DOI without a suffix (``10.1007/``) is none: it would link
-    the registrant's prefix as the paper."""
+    typed after the slash) is its suffix; the characters no one sees are no part of a DOI
+    (:func:`~scholarkg.identity.invisible.unjoined`, the one rule names and titles are read by:
+    a soft hyphen, a bidi mark, a tag character too; before, a fixed five). A DOI without a
+    suffix (``10.1007/``) is none: it would link the registrant's prefix as the paper."""
     found: list[str] = []
-    for word in (record.doi or "").translate(_INVISIBLE).split():
+    for word in unjoined(record.doi or "").split():
         word = _DOI_WRITTEN_AS.sub("", word)
         if word.startswith("10."):
             found.append(word)

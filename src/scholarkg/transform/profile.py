@@ -57,8 +57,10 @@ from scholarkg.transform.profile_snapshot import snapshot_graph
 # abstract before, or read as the date); 8: a name or title is read without every default-
 # ignorable or format character (identity.invisible: a tag character, a variation selector; a
 # title's dcterms:title and skg:titleAsListed kept a bidi override or zero-width space, and its
-# key split at one).
-PROFILE_MAPPING = "profile-8"
+# key split at one); 9: a heading, metric, subject code or paper date line is read past every
+# such character too (profile_block_start.bare: a variation selector or Hangul filler in
+# ``h-index\ufe0f117`` left the metric out, in a date line made its paper more of the abstract).
+PROFILE_MAPPING = "profile-9"
 
 
 def _first_seen(_key: str, spelling: str) -> str:
