@@ -1,8 +1,9 @@
 """Measured ingest steps (each runs in a fresh interpreter, see ``measure.run_step``).
 
 * ``pipeline``: ``load_snapshot`` with the default workers into a new embedded store (data and
-  store under the step's scratch directory); optionally without the identity step (the
-  bench-only ablation).
+  store under the step's scratch directory); optionally without the identity step
+  (``identity: false``) or with naive persons in its place (``identity: "naive"``): the
+  bench-only ablations of ``ablation.py``.
 * ``dump``: what that store holds, as N-Quads (the floor's input).
 * ``rerun``: the same call again on the store a ``pipeline`` step left (nothing changed, or one
   record changed: the publishing cost of a small update).
@@ -12,18 +13,20 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ablation import identity_disabled
+from ablation import identity_disabled, identity_naive
 from measure import clocks
 from scholarkg.config import Config, load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 
 Params = dict[str, Any]
+ABLATIONS = {False: identity_disabled, "naive": identity_naive}  # params["identity"]: which
 
 
 OFFLINE = "[arxiv]\nenabled = false\n"
@@ -71,12 +74,10 @@ def pipeline(params: Params) -> dict[str, Any]:
     shutil.rmtree(work, ignore_errors=True)
     config = config_for(work)
     data = Path(params["data"])
-    if params.get("identity", True):
-        with clocks() as measured:
-            ctx = load_snapshot(config, data)
-    else:
-        with identity_disabled(), clocks() as measured:
-            ctx = load_snapshot(config, data)
+    identity = params.get("identity", True)
+    ablation = nullcontext() if identity is True else ABLATIONS[identity]()
+    with ablation, clocks() as measured:
+        ctx = load_snapshot(config, data)
     if not params.get("keep", False):
         shutil.rmtree(work, ignore_errors=True)
     return {"wall": measured.wall, "cpu": measured.cpu, **facts(ctx.report)}

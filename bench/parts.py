@@ -22,6 +22,7 @@ class Settings:
     repeats: int
     naive_sizes: tuple[int, ...]
     resolution_papers: int
+    naive_persons: bool = False  # ingest: also the ablation with naive persons (--naive-persons)
 
 
 def data_file(settings: Settings, n: int) -> Path:
@@ -55,17 +56,18 @@ def changed_file(data: Path, *, every: bool = False) -> Path:
 
 
 def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
-    """Pipeline vs floor, pipeline vs pipeline without identity, re-run, one-record update,
-    then an update in which every record changed."""
+    """Pipeline vs floor, pipeline vs pipeline without identity (and, with
+    ``settings.naive_persons``, vs naive persons, and those vs none), re-run, one-record
+    update, then an update in which every record changed."""
     data = data_file(settings, n)
     changed, all_changed = changed_file(data), changed_file(data, every=True)
     work = settings.work / f"n{n}"
     nquads = work / "pipeline.nq"
-    runs: dict[str, list[Run]] = {k: [] for k in ("pipeline", "floor", "no-identity")}
+    order = ["pipeline", "floor", "no-identity"] + ["naive-persons"] * settings.naive_persons
+    runs: dict[str, list[Run]] = {k: [] for k in order}
     runs |= {"rerun": [], "update": [], "update-all": []}
     for repeat in range(settings.repeats):
         last = repeat == settings.repeats - 1
-        order = ["pipeline", "floor", "no-identity"]
         for name in order if repeat % 2 == 0 else order[::-1]:
             print(f"  N={n} repeat {repeat + 1}/{settings.repeats}: {name}", flush=True)
             if name == "pipeline":
@@ -84,13 +86,22 @@ def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
             elif name == "floor":
                 runs["floor"].append(run_step("floor", {"work": str(work), "nquads": str(nquads)}))
             else:
-                params = {"work": str(work / "no-identity"), "data": str(data), "identity": False}
-                runs["no-identity"].append(run_step("pipeline", params))
+                mode = False if name == "no-identity" else "naive"
+                params = {"work": str(work / name), "data": str(data), "identity": mode}
+                runs[name].append(run_step("pipeline", params))
     nquads.unlink(missing_ok=True)
     pipeline = runs["pipeline"]
     pairs = list(zip(pipeline, runs["floor"], strict=True))
     identity = compare(pipeline, runs["no-identity"])
     identity["identity_share"] = {k: round(v - 1, 4) for k, v in identity["ratio_wall"].items()}
+    split = {}
+    if settings.naive_persons:
+        split = {
+            "pipeline_vs_naive_persons": _share(compare(pipeline, runs["naive-persons"])),
+            "naive_persons_vs_no_identity": _share(
+                compare(runs["naive-persons"], runs["no-identity"])
+            ),
+        }
     return {
         "n": n,
         "store": str(work / "pipeline" / "store") if keep_store else None,
@@ -105,7 +116,16 @@ def ingest(settings: Settings, n: int, *, keep_store: bool) -> dict[str, Any]:
         "update_vs_pipeline": _ratios(runs["update"], pipeline),
         "update_all_vs_pipeline": _ratios(runs["update-all"], pipeline),
         "peak_rss_mib": max(mib(r.peak_rss) for r in pipeline),
+        **split,
     }
+
+
+def _share(comparison: dict[str, Any]) -> dict[str, Any]:
+    """``comparison`` (A / B) with A's cost over B: the ratios less one, wall and CPU."""
+    for clock in ("wall", "cpu"):
+        ratios = comparison[f"ratio_{clock}"]
+        comparison[f"share_{clock}"] = {k: round(v - 1, 4) for k, v in ratios.items()}
+    return comparison
 
 
 def _ratios(a: list[Run], b: list[Run]) -> dict[str, float]:

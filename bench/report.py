@@ -48,6 +48,9 @@ def table(title: str, header: list[str], rows: list[list[Any]]) -> None:
             print("  " + "  ".join("-" * w for w in widths))
 
 
+STEPS = ("pipeline", "floor", "no-identity", "naive-persons", "rerun", "update", "update-all")
+
+
 def ingest_tables(result: Result) -> None:
     n, s = result["n"], result["summary"]
     rows = [
@@ -57,7 +60,8 @@ def ingest_tables(result: Result) -> None:
             *(s[name][clock][x] for clock in ("wall_s", "cpu_s") for x in ("min", "median")),
             s[name]["peak_rss_mib"],
         ]
-        for name in ("pipeline", "floor", "no-identity", "rerun", "update", "update-all")
+        for name in STEPS
+        if name in s
     ]
     header = ["step", "runs", "wall min", "wall med", "cpu min", "cpu med", "peak MiB"]
     table(f"ingest, N = {n:,} records", header, rows)
@@ -90,7 +94,19 @@ def ingest_tables(result: Result) -> None:
         ["one-record update / first load", *result["update_vs_pipeline"].values()],
         ["every record changed / first load", *result["update_all_vs_pipeline"].values()],
     ]
+    for key, label in SPLIT:
+        if key in result:
+            rows += [
+                [f"{label} ({clock})", *result[key][f"share_{clock}"].values()]
+                for clock in ("wall", "cpu")
+            ]
     table(f"paired ratios, N = {n:,} (wall unless CPU)", ["ratio", "min", "median"], rows)
+
+
+SPLIT = (  # the identity step's cost in two (--naive-persons)
+    ("pipeline_vs_naive_persons", "identity decisions / naive persons"),
+    ("naive_persons_vs_no_identity", "naive person graphs / no identity"),
+)
 
 
 def quality_table(result: Result) -> None:

@@ -5,7 +5,10 @@ Parts (all by default):
 * ``ingest`` — at each N: the pipeline (``load_snapshot``, default workers, new store) against
   the floor (pyoxigraph ``bulk_load`` of the very N-Quads the pipeline's store holds) and against
   itself without the identity step (bench-only ablation), in paired runs; a re-run with nothing
-  changed and a one-record update (publishing included) on the pipeline's store.
+  changed and a one-record update (publishing included) on the pipeline's store. With
+  ``--naive-persons`` also the pipeline with naive persons (one per name key, no evidence: the
+  second ablation), which splits the identity step's cost into having person graphs at all and
+  the identity decisions.
 * ``identity`` — pairwise precision/recall of person identity on a labelled set of real records
   with planted homonyms and synonyms.
 * ``resolution`` — requests per profile and precision/recall against the arXiv replay server;
@@ -52,6 +55,11 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--naive-n", action="append", help="record counts for the naive part (300 and 1000)"
     )
+    parser.add_argument(
+        "--naive-persons",
+        action="store_true",
+        help="ingest: also the naive-persons ablation (the identity cost split in two)",
+    )
     parser.add_argument("--resolution-papers", type=int, default=500, help="local rate sample")
     parser.add_argument(
         "--work", type=Path, default=Path("/tmp/scholarkg-bench"), help="inputs and scratch stores"
@@ -72,6 +80,7 @@ def main() -> None:
         repeats=max(args.repeats, 1),
         naive_sizes=sizes(args.naive_n, (300, 1000)),
         resolution_papers=args.resolution_papers,
+        naive_persons=args.naive_persons,
     )
     ns = sizes(args.n, (10_000, 100_000))
     args.work.mkdir(parents=True, exist_ok=True)

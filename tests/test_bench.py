@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 from collections import Counter
 from itertools import islice
@@ -22,15 +23,16 @@ import identity_same_name as same_name
 import identity_set
 import measure
 import resolution_set
-from ablation import identity_disabled
+from ablation import identity_disabled, identity_naive
 from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.extract.snapshot import parse_snapshot_line
-from scholarkg.identity.names import block
+from scholarkg.identity.names import block, name_key
 from scholarkg.iris import Minter
 from scholarkg.runs import gating
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.context import RunContext
+from scholarkg.runs.state_paths import registry_path
 from scholarkg.transform.arxiv import emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
 
@@ -191,3 +193,35 @@ def test_the_identity_ablation_decides_nothing_and_is_undone(tmp_path: Path) -> 
     assert (report.records_loaded, report.persons_new) == (100, 0)
     on = load_config(write_config(tmp_path / "on", []))
     assert load_snapshot(on, SNAPSHOT, workers=0).report.persons_new > 0
+
+
+def registry_rows(config_path: Path, query: str) -> list[tuple[object, ...]]:
+    db = sqlite3.connect(registry_path(load_config(config_path)))
+    try:
+        return list(db.execute(query))
+    finally:
+        db.close()
+
+
+def test_the_naive_ablation_makes_one_person_per_name_key_and_loads_them(tmp_path: Path) -> None:
+    """Every authorship the resolver decides gets the person of its name key; their graphs
+    are emitted, gated and loaded as the resolver's are (none refused), and it is undone."""
+    original = RunContext.__dict__["identity"]
+    (tmp_path / "naive").mkdir()
+    (tmp_path / "on").mkdir()
+    naive_path, on_path = write_config(tmp_path / "naive", []), write_config(tmp_path / "on", [])
+    with identity_naive():
+        naive = load_snapshot(load_config(naive_path), SNAPSHOT, workers=0).report
+    assert RunContext.__dict__["identity"] is original
+    on = load_snapshot(load_config(on_path), SNAPSHOT, workers=0).report
+    query = "SELECT node, person, name FROM mentions ORDER BY node"
+    naive_rows, on_rows = registry_rows(naive_path, query), registry_rows(on_path, query)
+    assert [r[0] for r in naive_rows] == [r[0] for r in on_rows]  # the same authorships
+    by_key: dict[str, set[object]] = {}
+    for _, person, name in naive_rows:
+        by_key.setdefault(name_key(str(name)), set()).add(person)
+    assert all(len(persons) == 1 for persons in by_key.values())
+    assert naive.persons_new == len(by_key) == len({r[1] for r in naive_rows})
+    assert naive.records_loaded == on.records_loaded == 100
+    assert naive.rejected == on.rejected == []  # no person graph refused
+    assert naive.store_quads > 0 and on.persons_new >= naive.persons_new
