@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from scholarkg.load.contents import Contents, ntriples_of
 from scholarkg.load.manifest import Manifest
-from scholarkg.load.payload import GraphPayload, note_written
+from scholarkg.load.payload import GraphPayload, Written, note_written_many
 from scholarkg.load.segment_tally import SegmentTally
 from scholarkg.load.transactional import Replacement, earlier_write
 from scholarkg.sqlite_in import batches
@@ -74,25 +74,29 @@ def write_changed(
     size = 0  # characters the batch writes
     for (payload, _), (_, _, before, lines, earlier) in zip(changed, held, strict=True):
         change = Replacement.of(payload, before, run_iri, when)
-        manifest.note_graph(payload.iri, payload.digest, change.quads)
-        note_written(manifest.contents, payload, change.body, change.report, change.stats)
         sent.append((change, earlier))
         patches = change.patches(lines)
         batch += patches
         size += sum(_size(patch) for patch in patches)
         if size >= request_bytes:
-            _send(store, batch, sent, segment)
+            _send(store, manifest, batch, sent, segment)
             batch, sent, size = [], [], 0
     if batch:
-        _send(store, batch, sent, segment)
+        _send(store, manifest, batch, sent, segment)
 
 
 def _send(
     store: GraphStore,
+    manifest: Manifest,
     batch: list[GraphPatch],
     sent: list[tuple[Replacement, tuple[int, int]]],
     segment: SegmentTally,
 ) -> None:
+    """Note the batch's graphs in the manifest (uncommitted), a few statements for the whole
+    batch (before: a drop and a put per graph), then send its patches."""
+    manifest.note_graphs([(c.payload.iri, c.payload.digest, c.quads) for c, _ in sent])
+    written: list[Written] = [(c.payload, c.body, c.report, c.stats) for c, _ in sent]
+    note_written_many(manifest.contents, written)
     store.patch_graphs(batch)
     for change, earlier in sent:
         segment.changed(change, earlier)

@@ -198,14 +198,28 @@ def content_rows(
     return rows
 
 
+Written = tuple[GraphPayload, bytes, bytes, GraphStats]  # payload, body, report, stats
+
+
 def note_written(
     contents: Contents, payload: GraphPayload, body: bytes, report: bytes, stats: GraphStats
 ) -> None:
     """Record the graph (and its report graph) as written, in the manifest's contents; an
     old report graph it no longer has is dropped."""
-    if not report:
-        contents.drop(report_graph_iri(payload.iri))
-    contents.put_many(content_rows(payload, body, report, stats))
+    note_written_many(contents, [(payload, body, report, stats)])
+
+
+def note_written_many(contents: Contents, written: Iterable[Written]) -> None:
+    """:func:`note_written` for many graphs in one drop and one put: a few statements a batch,
+    not a few a graph (a graph noted alone cost ~2.5 times its share of a batch)."""
+    gone: list[str] = []
+    rows: list[ContentRow] = []
+    for payload, body, report, stats in written:
+        if not report:
+            gone.append(report_graph_iri(payload.iri))
+        rows += content_rows(payload, body, report, stats)
+    contents.drop_many(gone)
+    contents.put_many(rows)
 
 
 def with_provenance(payload: GraphPayload, run_iri: str, when: dt.datetime) -> bytes:
