@@ -52,8 +52,10 @@ def build_settings(
 
 def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
     """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it."""
-    for override in reversed(overrides):
-        if len(loc) >= 2 and (override.section, override.key) == tuple(map(str, loc[:2])):
+    at = tuple(map(str, loc))
+    for override in reversed(overrides):  # the key it set, a table it made, or within them
+        depth = min(len(at), len(override.path))
+        if depth >= 2 and at[:depth] == override.path[:depth]:
             return f"--set {override.given}"
     return None
 
