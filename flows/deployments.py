@@ -8,6 +8,7 @@ process; ``prefect.yaml`` at the repository root declares the same deployments f
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,18 @@ def deployment_name(schedule: ScheduleConfig) -> str:
     return f"{schedule.flow}/{schedule.name}"
 
 
-def schedule_parameters(schedule: ScheduleConfig, config: Config) -> dict[str, Any]:
-    """The schedule's parameters with ``config_path`` (the config it came from) filled in."""
+def schedule_parameters(
+    schedule: ScheduleConfig, config: Config, settings: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The schedule's parameters with ``config_path`` (the config it came from) filled in, and
+    ``settings`` (``schedule serve --set``'s ``SECTION.KEY=VALUE``) after the schedule's own,
+    so each run reads the config as the command that serves it did (before: ``--set`` was
+    not taken, and a run read the file alone)."""
     source = str(config.source.resolve()) if config.source is not None else None
-    return {"config_path": source, **schedule.parameters}
+    parameters = {"config_path": source, **schedule.parameters}
+    if settings:
+        parameters["settings"] = [*(parameters.get("settings") or ()), *settings]
+    return parameters
 
 
 def unknown_schedules(config: Config) -> list[ScheduleConfig]:
@@ -49,8 +58,9 @@ def unknown_schedules(config: Config) -> list[ScheduleConfig]:
     return [s for s in config.schedules if s.flow not in known]
 
 
-def deployments_for(config: Config) -> list[RunnerDeployment]:
-    """One deployment per ``[schedules.*]`` entry: its flow on a cron schedule in its timezone.
+def deployments_for(config: Config, settings: Sequence[str] = ()) -> list[RunnerDeployment]:
+    """One deployment per ``[schedules.*]`` entry: its flow on a cron schedule in its timezone,
+    each run given ``settings`` (:func:`schedule_parameters`).
 
     A schedule naming a flow that does not exist is skipped with an error in the log (the
     others are still returned); :func:`list_schedules` shows it too.
@@ -70,7 +80,7 @@ def deployments_for(config: Config) -> list[RunnerDeployment]:
         deployment = flow.to_deployment(
             name=schedule.name,
             schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
-            parameters=schedule_parameters(schedule, config),
+            parameters=schedule_parameters(schedule, config, settings),
             tags=TAGS,
             concurrency_limit=1,  # a run due while the last one still runs waits its turn
             description=f"scholarkg schedule {schedule.name!r} ({config.source})",
@@ -100,13 +110,14 @@ def list_schedules(config: Config) -> list[str]:
     return lines
 
 
-def serve_schedules(config_path: str | None = None) -> None:
+def serve_schedules(config_path: str | None = None, settings: Sequence[str] = ()) -> None:
     """Register every schedule as a deployment and serve them until interrupted (blocks).
 
-    Runs start in subprocesses of this one; on shutdown their schedules are paused.
+    Runs start in subprocesses of this one, each reading the config again with ``settings``
+    (``--set``); on shutdown their schedules are paused.
     """
-    config = load_config(Path(config_path) if config_path else None)
-    deployments = deployments_for(config)
+    config = load_config(Path(config_path) if config_path else None, settings)
+    deployments = deployments_for(config, settings)
     if not deployments:
         found = "; ".join(list_schedules(config))
         raise ConfigError(f"{config.source}: no schedule to serve ({found})")

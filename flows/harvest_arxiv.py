@@ -7,19 +7,18 @@ fetcher (a task: retries, the shared Prefect rate limit) and reports. One run pe
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
-from scholarkg_flows.build_kg import TaskStopped, final_state
+from scholarkg_flows.build_kg import TaskStopped, final_state, load_run_config
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.run_end import refused
 
 from scholarkg.clients import archive_for, oai_client
-from scholarkg.config import Config, load_config
+from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
 from scholarkg.extract.oai_pages import OaiPage
 from scholarkg.harvest import Checkpoint, HarvestJob, archived_page
@@ -61,29 +60,29 @@ def harvest_arxiv(
     from_date: str | None = None,
     store_path: str | None = None,
     again: bool = False,
+    settings: list[str] | None = None,
 ) -> State[Any]:
     """Harvest new and changed records of one set, or of every ``[arxiv] harvest_sets`` one;
     ``again``: from ``from_date``, moving the watermark back to it (``--from DATE --again``).
-    A refusal (a bad setting or date, a watermark it cannot go back from) ends the run Failed
-    on its one line (:func:`~scholarkg_flows.run_end.refused`)."""
+    ``settings``: ``--set``'s ``SECTION.KEY=VALUE`` over the config. A refusal (a bad setting
+    or date, a watermark it cannot go back from) ends the run Failed on its one line
+    (:func:`~scholarkg_flows.run_end.refused`)."""
     try:
-        return harvest_sets(config_path, set_spec, metadata_prefix, from_date, store_path, again)
+        config = load_run_config(config_path, store_path, settings)
+        return harvest_sets(config, set_spec, metadata_prefix, from_date, again)
     except ScholarKGError as exc:
         refusal: State[Any] = refused(exc)
         return refusal
 
 
 def harvest_sets(
-    config_path: str | None,
+    config: Config,
     set_spec: str | None,
     metadata_prefix: str | None,
     from_date: str | None,
-    store_path: str | None,
     again: bool,
 ) -> State[Any]:
     """The body of :func:`harvest_arxiv`: every set harvested, the worst outcome its state."""
-    config = load_config(Path(config_path) if config_path else None)
-    config = config.with_store_path(Path(store_path) if store_path else None)
     prefix = metadata_prefix or config.arxiv.oai_metadata_prefix
     rate_limit = arxiv_rate_limit(get_run_logger())
     archive = archive_for(config)

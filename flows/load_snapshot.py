@@ -12,11 +12,11 @@ from typing import Any
 from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
-from scholarkg_flows.build_kg import final_state
+from scholarkg_flows.build_kg import final_state, load_run_config
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.run_end import refused
 
-from scholarkg.config import Config, load_config
+from scholarkg.config import Config
 from scholarkg.errors import LoadError, ScholarKGError
 from scholarkg.runs.arxiv_snapshot import load_snapshot as load_snapshot_job
 from scholarkg.runs.report import RunReport
@@ -41,13 +41,14 @@ def load_snapshot(
     config_path: str | None = None,
     store_path: str | None = None,
     chunk_records: int = 1000,
+    settings: list[str] | None = None,
 ) -> State[Any]:
     """Load (or top up) the store from a snapshot file; chunks already loaded are skipped. A
     refusal (a bad setting, a snapshot missing or unreadable) ends the run Failed on its one
-    line (:func:`~scholarkg_flows.run_end.refused`)."""
+    line (:func:`~scholarkg_flows.run_end.refused`). ``settings``: ``--set``'s
+    ``SECTION.KEY=VALUE`` over the config."""
     try:
-        config = load_config(Path(config_path) if config_path else None)
-        config = config.with_store_path(Path(store_path) if store_path else None)
+        config = load_run_config(config_path, store_path, settings)
         with stop_cleanly():  # a Cancel (SIGTERM) stops the job at its next check, reported
             report = ingest(path, config, chunk_records)
     except ScholarKGError as exc:

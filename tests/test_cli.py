@@ -140,8 +140,8 @@ _ARGUMENTS = {
 @pytest.mark.parametrize(
     ("toml", "problem"),
     [
-        ("[store\nkind = 'oxigraph'\n", "invalid TOML: Expected ']'"),
-        ("[store]\nbogus = 1\n", "[store] bogus: unknown key"),
+        ("[store\nkind = 'oxigraph'\n", " invalid TOML: Expected ']'"),
+        ("[store]\nbogus = 1\n", "2: [store] bogus: unknown key"),
     ],
     ids=["unparsable", "unknown-key"],
 )
@@ -159,7 +159,7 @@ def test_every_command_refuses_a_bad_config_with_one_line(
         assert main(argv) == 1, path
         captured = capsys.readouterr()
         assert captured.out == "", path
-        assert captured.err.startswith(f"error: {config}: {problem}"), path
+        assert captured.err.startswith(f"error: {config}:{problem}"), path
         assert captured.err.count("\n") == 1, path
 
 

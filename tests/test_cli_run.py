@@ -177,5 +177,5 @@ def test_a_run_its_flow_refuses_on_a_config_error_says_that_error(tmp_path: Path
     args = argparse.Namespace(config=str(good), profile=None, verbose=False)
     with pytest.raises(ConfigError) as caught:
         run._start(args, config, summary)
-    assert str(caught.value) == f"{good}: [store] bogus: unknown key"
+    assert str(caught.value) == f"{good}:2: [store] bogus: unknown key"
     assert not (tmp_path / "store").exists()

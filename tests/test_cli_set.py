@@ -113,7 +113,22 @@ def test_a_value_is_read_as_toml_else_as_text(tmp_path: Path) -> None:
         ),
         (
             "schedules.nightly={}",
-            "'schedules.nightly={}': [schedules] is one table: set it in the config file",
+            "'schedules.nightly={}': write schedules.NAME.KEY=VALUE, e.g. "
+            "schedules.nightly-profiles.cron='0 4 * * *'",
+        ),
+        (
+            "schedules.nightly.crn=x",
+            "'schedules.nightly.crn=x': [schedules.nightly] crn: unknown key; did you mean "
+            "`schedules.nightly.cron`?",
+        ),
+        (
+            "schedules.nightly.cron=61 * * * *",
+            "'schedules.nightly.cron=61 * * * *': [schedules.nightly] cron: minute '61' is not "
+            "a cron value",
+        ),
+        (
+            "subject_codes.QQ=5",
+            "'subject_codes.QQ=5': [subject_codes] QQ must be a valid string, got 5",
         ),
     ],
 )
@@ -153,3 +168,28 @@ def test_a_run_s_flow_reads_the_set_too(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["run", "--config", str(config), "--set", f"data.dir={given}"]) == 0
     assert len(list((given / "reports").glob("build-*.json"))) == 1, capsys.readouterr()
     assert not (tmp_path / "data" / "reports").exists()
+
+
+def test_set_gives_one_entry_of_a_table_section(capsys: pytest.CaptureFixture[str]) -> None:
+    """``[subject_codes]``: one code over the file's and the defaults (in the case written);
+    ``[schedules.NAME]``: one key of a schedule in force, the defaults' when the file has none
+    (before: refused, ``[schedules] is one table``)."""
+    argv = ["query", "--list", "--set", "subject_codes.QQ=cs.AI", "--set", "subject_codes.PHY=x"]
+    config = load(build_parser().parse_args(argv), read_only=True)
+    assert (config.subject_codes["QQ"], config.subject_codes["PHY"]) == ("cs.AI", "x")
+    assert "qq" not in config.subject_codes and len(config.subject_codes) > 2
+    later = ["--set", "schedules.nightly-profiles.cron=0 4 * * 1", "--config-set"]
+    assert (
+        main(["schedule", "list", *later, "schedules.nightly-profiles.timezone=Europe/Paris"]) == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "build_kg/nightly-profiles: cron '0 4 * * 1' (Europe/Paris)"
+    assert lines[1].startswith("harvest_arxiv/daily-arxiv-harvest: cron '30 4 * * *'")
+
+
+def test_a_new_schedule_set_without_its_flow_names_the_set(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["schedule", "list", "--set", "schedules.weekly.cron=0 4 * * 1"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "error: --set schedules.weekly.cron=0 4 * * 1: [schedules.weekly] flow: missing"

@@ -21,16 +21,19 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [  # before: the line ended at "unknown key" / "unknown section [stroe]"
-        ('[store]\npaht = "x"\n', "[store] paht: unknown key; did you mean `store.path`?"),
+    [  # before: the line ended at "unknown key" / "unknown section [stroe]", with no line
+        ('[store]\npaht = "x"\n', ":2: [store] paht: unknown key; did you mean `store.path`?"),
         (
             "[limits]\nharvest_max_page = 3\n",
-            "[limits] harvest_max_page: unknown key; did you mean `limits.harvest_max_pages`?",
+            ":2: [limits] harvest_max_page: unknown key; did you mean `limits.harvest_max_pages`?",
         ),
-        ("[serve]\nWorkers = 3\n", "[serve] Workers: unknown key; did you mean `serve.workers`?"),
-        ('[stroe]\npath = "x"\n', "unknown section [stroe]; did you mean [store]?"),
-        ("[store]\nnope = 1\n", "[store] nope: unknown key"),  # nothing close: no guess
-        ("[nope]\nx = 1\n", "unknown section [nope]"),
+        (
+            "[serve]\nWorkers = 3\n",
+            ":2: [serve] Workers: unknown key; did you mean `serve.workers`?",
+        ),
+        ('[stroe]\npath = "x"\n', ":1: unknown section [stroe]; did you mean [store]?"),
+        ("[store]\nnope = 1\n", ":2: [store] nope: unknown key"),  # nothing close: no guess
+        ("[nope]\nx = 1\n", ":1: unknown section [nope]"),
     ],
 )
 def test_an_unknown_key_in_a_file_names_the_nearest_known_one(
@@ -41,7 +44,7 @@ def test_an_unknown_key_in_a_file_names_the_nearest_known_one(
     with pytest.raises(ConfigError) as caught:
         load_config(mine)
     message = str(caught.value)
-    assert "\n" not in message and message == f"{mine}: {expected}", message
+    assert "\n" not in message and message == f"{mine}{expected}", message
 
 
 @pytest.mark.parametrize(

@@ -50,3 +50,15 @@ def test_state_the_store_has_is_never_replaced(tmp_path: Path) -> None:
     mine.write_text("mine")
     assert adopt_legacy_state(config, "oai-harvest.json", "harvest watermarks") is None
     assert (old.read_text(), mine.read_text()) == ("old", "mine")
+
+
+def test_a_store_the_set_gives_is_the_configured_store(tmp_path: Path) -> None:
+    """``--set store.path=…`` is configuration, not ``--store`` (before: the file was read
+    again without it, and the store was judged one ``--store`` gave); a run's flow naming the
+    same store again (``with_store_path``) keeps it the configured one."""
+    path = write_config(tmp_path, [])
+    config = load_config(path, [f"store.path={tmp_path / 'other'}"])
+    config = config.with_store_path(tmp_path / "other")
+    old = left_behind(config.state_dir, "oai-harvest.json")
+    assert adopt_legacy_state(config, "oai-harvest.json", "harvest watermarks") is not None
+    assert not old.exists() and (tmp_path / "other" / "oai-harvest.json").read_text() == "old"

@@ -107,7 +107,7 @@ def test_limits_are_configurable(tmp_path: Path) -> None:
     assert config.limits.literal_bytes == 4000
     with pytest.raises(ConfigError, match=r"\[limits\] json_depth must be > 0, got 0$"):
         load_config(write_config(tmp_path, [], limits={"json_depth": 0}))
-    with pytest.raises(ConfigError, match=r"scholarkg.toml: \[limits\] nope: unknown key$"):
+    with pytest.raises(ConfigError, match=r"scholarkg.toml:10: \[limits\] nope: unknown key$"):
         load_config(write_config(tmp_path, [], limits={"nope": 1}))
 
 

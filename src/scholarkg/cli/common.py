@@ -31,6 +31,13 @@ SET_HELP = (
     'of a key wins); VALUE is read as TOML (500, false, ["cs"]), else as text: '
     "--set store.segment_quads=500000 (default: none: the file and the environment alone)"
 )
+CONFIG_SET_HELP = "the same as --set, the spelling every command takes (default: none)"
+HARVEST_CONFIG_SET_HELP = (
+    "one key of the configuration (--set elsewhere; here --set is an OAI set), over --config "
+    "and the environment (repeatable, the last of a key wins); VALUE is read as TOML (500, "
+    'false, ["cs"]), else as text: --config-set arxiv.min_interval=5 (default: none: the '
+    "file and the environment alone)"
+)
 STORE_HELP = (
     "the store's directory when [store] kind is oxigraph (embedded Oxigraph) or files (the "
     "file sink); a SPARQL server (kind sparql) is reached through the [store] URLs instead, "
@@ -141,8 +148,8 @@ def setting_override(value: str) -> str:
 
 
 def add_config_option(parser: argparse.ArgumentParser, *, overrides: bool = True) -> None:
-    """``--config`` and, unless ``overrides`` is false, ``--set`` (``arxiv harvest``'s
-    ``--set`` is an OAI set)."""
+    """``--config`` and ``--config-set``, and, unless ``overrides`` is false, ``--set`` (its
+    other spelling; ``arxiv harvest``'s ``--set`` is an OAI set)."""
     parser.add_argument("--config", metavar="PATH", type=_named("file"), help=CONFIG_HELP)
     if overrides:
         parser.add_argument(
@@ -153,10 +160,19 @@ def add_config_option(parser: argparse.ArgumentParser, *, overrides: bool = True
             type=setting_override,
             help=SET_HELP,
         )
+    parser.add_argument(
+        "--config-set",
+        metavar="SECTION.KEY=VALUE",
+        dest="overrides",
+        action="append",
+        type=setting_override,
+        help=CONFIG_SET_HELP if overrides else HARVEST_CONFIG_SET_HELP,
+    )
 
 
 def add_store_options(parser: argparse.ArgumentParser, *, overrides: bool = True) -> None:
-    """``--config``, ``--set`` (unless ``overrides`` is false) and ``--store``."""
+    """``--config``, ``--config-set``, ``--set`` (unless ``overrides`` is false) and
+    ``--store``."""
     add_config_option(parser, overrides=overrides)
     parser.add_argument("--store", metavar="DIR", type=_named("directory"), help=STORE_HELP)
 

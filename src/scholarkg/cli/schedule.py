@@ -28,7 +28,8 @@ def register(commands: Commands) -> None:
         """
         Register one deployment per configured schedule with the Prefect API named by
         PREFECT_API_URL and run their flows when they are due, until Ctrl-C (which pauses the
-        schedules). Prefect's own log lines are shown.
+        schedules). Prefect's own log lines are shown. Each run reads the config file again,
+        with the --set values given here (they are its "settings" parameter).
         """,
     )
     listing = add_command(
@@ -39,8 +40,7 @@ def register(commands: Commands) -> None:
         "registered. A schedule naming an unknown flow is an error.",
     )
     for sub, handler in ((serve, serve_schedules), (listing, list_schedules)):
-        # no --set for serve: each scheduled run reads the config file itself
-        add_config_option(sub, overrides=sub is listing)
+        add_config_option(sub)
         sub.set_defaults(handler=handler)
 
 
@@ -49,7 +49,7 @@ def serve_schedules(args: argparse.Namespace) -> int:
     load(args)  # fail fast on a bad config, before Prefect is imported
     from scholarkg_flows.deployments import serve_schedules as serve
 
-    serve(args.config)  # blocks until Ctrl-C; pauses the schedules on exit
+    serve(args.config, args.overrides or ())  # blocks until Ctrl-C; pauses the schedules on exit
     return 0
 
 

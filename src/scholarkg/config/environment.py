@@ -16,10 +16,12 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from scholarkg.config.fields import ENV_NESTED, ENV_PREFIX, env_name, marker
+from scholarkg.config.key_lines import key_line
 from scholarkg.config.messages import TOO_DEEP, Loc, beyond_python, first_problem
 from scholarkg.config.nearest import key_hint, section_hint
 from scholarkg.config.origins import error_at, origin
 from scholarkg.config.overrides import Override, as_tables
+from scholarkg.config.reading import config_bytes
 from scholarkg.config.schema import COMMAND_LINE, Settings, declared_keys, named_variables
 from scholarkg.errors import ConfigError
 
@@ -38,8 +40,11 @@ def build_settings(
     try:
         return Settings(**values)
     except ValidationError as exc:
-        at = error_at(exc.errors(include_url=False)[0])
+        first = exc.errors(include_url=False)[0]
+        at = error_at(first)
         given = _given(overrides, at) or origin(at, where)
+        if given == str(where) and first["type"] == "extra_forbidden":
+            given += _line_of(where, at)
         hint = partial(_hint, given)
         raise ConfigError(f"{given}: {first_problem(exc, secret=_secret, hint=hint)}") from None
     except SettingsError as exc:
@@ -52,10 +57,22 @@ def build_settings(
 
 def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
     """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it."""
-    for override in reversed(overrides):
-        if len(loc) >= 2 and (override.section, override.key) == tuple(map(str, loc[:2])):
+    at = tuple(map(str, loc))
+    for override in reversed(overrides):  # the key it set, a table it made, or within them
+        depth = min(len(at), len(override.path))
+        if depth >= 2 and at[:depth] == override.path[:depth]:
             return f"--set {override.given}"
     return None
+
+
+def _line_of(path: Path, loc: Loc) -> str:
+    """``:12``, the line of ``path`` that writes the key at ``loc``; ``""`` when it is not
+    found for sure (:mod:`.key_lines`)."""
+    try:
+        line = key_line(config_bytes(path).decode("utf-8"), loc)
+    except (ConfigError, UnicodeDecodeError):  # changed since it was read: no line
+        return ""
+    return "" if line is None else f":{line}"
 
 
 def _too_deep_variable() -> str:

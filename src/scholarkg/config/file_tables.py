@@ -13,6 +13,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic.fields import FieldInfo
 
 from scholarkg.config.fields import env_name, marker
+from scholarkg.config.key_lines import key_line
 from scholarkg.config.locating import absolutise
 from scholarkg.config.messages import TOO_DEEP, beyond_python
 from scholarkg.config.nearest import section_hint
@@ -43,7 +44,9 @@ def read_file(path: Path) -> dict[str, Any]:
     for section in raw:
         if section not in Settings.model_fields:
             hint = section_hint(section, Settings.model_fields)
-            raise ConfigError(f"{path}: unknown section [{section}]{hint}")
+            line = key_line(data.decode("utf-8"), (section,))
+            at = "" if line is None else f":{line}"
+            raise ConfigError(f"{path}{at}: unknown section [{section}]{hint}")
     for section, key, field in declared_keys():
         table = raw.get(section)
         if marker(field, "secret") and isinstance(table, dict) and key in table:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from scholarkg.config.defaults import SCHEDULES
 from scholarkg.config.environment import build_settings
 from scholarkg.config.file_tables import read_file
 from scholarkg.config.locating import locate_paths
@@ -44,6 +45,8 @@ def load_config(path: Path | None = None, overrides: Sequence[str] = ()) -> Conf
         given = [parse_override(text) for text in overrides]
     except ConfigError as exc:  # the CLI refused it already, as a usage error
         raise ConfigError(f"--set {exc}") from None
+    if any(o.section == "schedules" for o in given) and "schedules" not in values:
+        values = {**values, "schedules": SCHEDULES}  # --set changes the schedules in force
     settings = build_settings(values, mine or defaults, given)
     settings = locate_paths(settings, Path.cwd(), mine or defaults)
     if settings.store.kind == "oxigraph":

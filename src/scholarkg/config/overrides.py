@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
 
 from scholarkg.config.fields import env_name, marker
 from scholarkg.config.file_tables import toml_type_problem
 from scholarkg.config.messages import first_problem
 from scholarkg.config.nearest import key_hint, section_hint
 from scholarkg.config.schema import Settings, sections
+from scholarkg.config.sections import ScheduleConfig
 from scholarkg.errors import ConfigError
 
 EXAMPLE = "store.segment_quads=500000"
@@ -29,12 +31,17 @@ EXAMPLE = "store.segment_quads=500000"
 
 @dataclass(frozen=True)
 class Override:
-    """One ``--set``: ``[section] key = value``, and the text it was given as."""
+    """One ``--set``: the key it sets (``("store", "path")``; an entry of a free table,
+    ``("subject_codes", "QQ")`` or ``("schedules", "nightly", "cron")``), its value, and the
+    text it was given as."""
 
-    section: str
-    key: str
+    path: tuple[str, ...]
     value: Any
     given: str
+
+    @property
+    def section(self) -> str:
+        return self.path[0]
 
 
 def _value(text: str) -> Any:
@@ -58,10 +65,10 @@ def parse_override(given: str) -> Override:
     if not dot or not section or not key:
         raise ConfigError(f"{given!r}: write SECTION.KEY=VALUE, e.g. {EXAMPLE}")
     models = dict(sections())
+    if section in TABLES:
+        return _entry(given, section, key, text)
     if section not in models:
-        if section in Settings.model_fields:  # [schedules], [subject_codes]: free tables
-            raise ConfigError(f"{given!r}: [{section}] is one table: set it in the config file")
-        hint = section_hint(section, models)
+        hint = section_hint(section, [*models, *TABLES])
         raise ConfigError(f"{given!r}: unknown section [{section}]{hint}")
     field = models[section].model_fields.get(key)
     if field is None:
@@ -73,6 +80,37 @@ def parse_override(given: str) -> Override:
             f"{given!r}: [{section}] {key}: a secret is never read from the command line; set "
             f"{marker(field, 'env') or env_name(section, key)} in the environment"
         )
+    return Override((section, key), _checked(given, f"[{section}] {key}", field, text), given)
+
+
+TABLES = ("schedules", "subject_codes")
+"""The sections that are tables of free names: ``--set`` gives one entry of them."""
+SCHEDULE_EXAMPLE = "schedules.nightly-profiles.cron='0 4 * * *'"
+
+
+def _entry(given: str, section: str, key: str, text: str) -> Override:
+    """One code of ``[subject_codes]`` (``subject_codes.QQ=cs.AI``, the code as written) or one
+    key of a ``[schedules.NAME]`` table (``schedules.nightly.cron='0 4 * * *'``; a name not
+    configured yet is a new schedule, which needs its flow and cron too)."""
+    if section == "subject_codes":
+        code = FieldInfo.from_annotation(str)  # a code names an arXiv category: text
+        return Override((section, key), _checked(given, f"[{section}] {key}", code, text), given)
+    name, dot, inner = key.rpartition(".")
+    if not dot or not name.strip() or not inner:
+        raise ConfigError(f"{given!r}: write schedules.NAME.KEY=VALUE, e.g. {SCHEDULE_EXAMPLE}")
+    field = ScheduleConfig.model_fields.get(inner)
+    if inner == "name":
+        raise ConfigError(f"{given!r}: [schedules.{name}] name: a schedule is named by its table")
+    if field is None:
+        hint = key_hint(Settings, (section, name, inner))
+        raise ConfigError(f"{given!r}: [schedules.{name}] {inner}: unknown key{hint}")
+    where = f"[schedules.{name}] {inner}"
+    return Override((section, name, inner), _checked(given, where, field, text), given)
+
+
+def _checked(given: str, where: str, field: FieldInfo, text: str) -> Any:
+    """``text`` read as the value of ``field`` (:func:`_value`), of its TOML type and passing
+    its checks; else a :class:`ConfigError` naming ``given`` and ``where``."""
     value = _value(text.strip())
     problem = toml_type_problem(field, value)
     if problem is None:
@@ -80,18 +118,22 @@ def parse_override(given: str) -> Override:
             kind: Any = Annotated[field.annotation, field]  # the key's type and checks
             TypeAdapter(kind).validate_python(value)
         except ValidationError as exc:
-            problem = first_problem(exc, sections=False).strip()
+            problem = first_problem(exc, sections=False).strip().removeprefix(": ")
     if problem:
         joiner = " " if problem.startswith("must ") else ": "
-        raise ConfigError(f"{given!r}: [{section}] {key}{joiner}{problem}")
-    return Override(section, key, value, given)
+        raise ConfigError(f"{given!r}: {where}{joiner}{problem}")
+    return value
 
 
 def as_tables(overrides: Iterable[Override]) -> dict[str, dict[str, Any]]:
-    """``{section: {key: value}}``, a later ``--set`` of a key winning."""
+    """``{section: {key: value}}`` (an entry of a schedule one table deeper), a later
+    ``--set`` of a key winning."""
     tables: dict[str, dict[str, Any]] = {}
     for override in overrides:
-        tables.setdefault(override.section, {})[override.key] = override.value
+        table = tables.setdefault(override.section, {})
+        for part in override.path[1:-1]:
+            table = table.setdefault(part, {})
+        table[override.path[-1]] = override.value
     return tables
 
 

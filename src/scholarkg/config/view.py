@@ -36,6 +36,9 @@ class Config:
 
     settings: Settings
     source: Path | None = None
+    configured_store: Path | None = None
+    """The store's path as the configuration gave it (file, environment, ``--set``) when
+    :meth:`with_store_path` put another in its place (``--store``); None: never replaced."""
 
     @property
     def store(self) -> StoreConfig:
@@ -145,4 +148,18 @@ class Config:
         if beside and self.store.kind == "oxigraph":
             raise ConfigError(f"--store {path}: {beside}")
         store = self.settings.store.model_copy(update={"path": whole})
-        return replace(self, settings=self.settings.model_copy(update={"store": store}))
+        configured = self.configured_store or self.store.path
+        return replace(
+            self,
+            settings=self.settings.model_copy(update={"store": store}),
+            configured_store=configured,
+        )
+
+    def as_configured(self) -> Config:
+        """This config with the store its configuration gave (before any
+        :meth:`with_store_path`)."""
+        if self.configured_store is None:
+            return self
+        store = self.settings.store.model_copy(update={"path": self.configured_store})
+        settings = self.settings.model_copy(update={"store": store})
+        return replace(self, settings=settings, configured_store=None)

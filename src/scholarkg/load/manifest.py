@@ -22,8 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from scholarkg.config import Config, load_config
-from scholarkg.errors import ConfigError, ScholarKGError
+from scholarkg.config import Config
+from scholarkg.errors import ConfigError
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents
 from scholarkg.sqlite_in import connect_state, select_in
@@ -66,15 +66,11 @@ def store_state_dir(config: Config) -> Path:
 
 
 def is_configured_store(config: Config) -> bool:
-    """Whether ``config`` loads into the store its own file configures (not one given by
-    ``--store`` / :meth:`~scholarkg.config.Config.with_store_path`)."""
-    try:
-        configured = load_config(config.source)
-    except ScholarKGError:  # the file is gone or broken since: nothing to vouch for
-        return False
-    return configured.data_dir == config.data_dir and same_dir(
-        store_state_dir(configured), store_state_dir(config)
-    )
+    """Whether ``config`` loads into the store its configuration gives (its file, the
+    environment, ``--set``), not one given by ``--store`` /
+    :meth:`~scholarkg.config.Config.with_store_path` (before: the file was read again without
+    the command's ``--set``, so ``--set store.path=…`` counted as ``--store``)."""
+    return same_dir(store_state_dir(config.as_configured()), store_state_dir(config))
 
 
 def same_dir(a: Path, b: Path) -> bool:

@@ -1,0 +1,70 @@
+"""An unknown key or section of a config file is told at its line (``my.toml:7: [store] pth:
+unknown key; …``), found by a plain scan of the file (tomllib gives no positions); where the
+scan is not sure, the line is left out, never guessed. Before, no line was given."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scholarkg.cli import main
+from scholarkg.config.key_lines import key_line
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
+            monkeypatch.delenv(name)
+
+
+def _error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
+    config = tmp_path / "my.toml"
+    config.write_text(f'{text}\n[data]\ndir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    assert main(["quarantine", "list", "--config", str(config)]) == 1
+    return capsys.readouterr().err.strip().replace(str(config), "my.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("[store]\n# a comment\npath = 'x'\npth = 1\n", 4),
+        ("\n\nstore.pth = 1\n", 3),
+        ('[ "store" ]  # quoted\n "pth" = 1\n', 2),
+    ],
+)
+def test_an_unknown_key_is_told_at_its_line(
+    tmp_path: Path, text: str, line: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _error(tmp_path, text, capsys) == (
+        f"error: my.toml:{line}: [store] pth: unknown key; did you mean `store.path`?"
+    )
+
+
+def test_an_unknown_section_is_told_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _error(tmp_path, "\n[stroe]\npath = 'x'\n", capsys) == (
+        "error: my.toml:2: unknown section [stroe]; did you mean [store]?"
+    )
+
+
+def test_a_key_the_scan_cannot_place_has_no_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _error(tmp_path, "store = { pth = 1 }\n", capsys) == (
+        "error: my.toml: [store] pth: unknown key; did you mean `store.path`?"
+    )
+
+
+def test_the_scan_passes_over_what_only_looks_like_a_key() -> None:
+    text = (
+        '[report]\nsummary_query = """\n[store]\npth = 1\n"""\n'  # in a multi-line string
+        "[[store.list]]\npth = 2\n"  # an array of tables: not placed for sure
+        '[store]\n"p\\th" = 3\npth = 4\n'  # an escaped quoted key: not read
+    )
+    assert key_line(text, ("store", "pth")) == 10
+    assert key_line(text, ("store", "nope")) is None
+    assert key_line("[schedules.a]\ncrn = 'x'\n", ("schedules", "a", "crn")) == 2
