@@ -118,28 +118,34 @@ def test_the_reason_names_the_time_first_read_not_the_files_now(tmp_path: Path) 
 
 
 def _printed(config: Path, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """``scholarkg arxiv load-snapshot --json``: (exit code, records printed, lines told)."""
+    """``scholarkg arxiv load-snapshot --json``: (exit code, records printed without the time
+    each was judged by, lines told)."""
     code = main(["arxiv", "load-snapshot", "--json", str(path), "--config", str(config)])
     out, err = capsys.readouterr()
-    return code, out, err
+    records = json.loads(out)
+    for record in records:
+        assert record.pop("judged_by")["time"] == FIRST.isoformat()
+    return code, json.dumps(records), err
 
 
 def test_the_records_printed_are_judged_by_the_time_the_store_first_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``--json`` reads chunks as a load does, each judged by the time the store first read
-    its bytes with (none kept: the file's time now), and writes nothing (before: by the
-    file's time now, so 0704.0002, quarantined by the load, printed once the file was
+    its bytes with (none kept: the file's time now, said so), and writes nothing (before: by
+    the file's time now, so 0704.0002, quarantined by the load, printed once the file was
     touched)."""
     config = write_config(tmp_path, [])
     path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
     before = _printed(config, path, capsys)
     assert not first_written_path(load_config(config)).exists()  # nothing written
-    assert before[0] == 1 and before[2] == f"quarantined: {path}:1: {AFTER}\n"
+    now = AFTER.replace("when first read", "now")  # none kept: said so
+    assert before[0] == 1 and before[2] == f"quarantined: {path}:1: {now}\n"
     load_snapshot(load_config(config), path, workers=0)
     capsys.readouterr()
     _touch(path, LATER)
-    assert _printed(config, path, capsys) == before
+    loaded = (before[0], before[1], f"quarantined: {path}:1: {AFTER}\n")
+    assert _printed(config, path, capsys) == loaded
     shutil.copy(path, tmp_path / "copy.jsonl")  # a copy: today's time, the same bytes
     code, out, err = _printed(config, tmp_path / "copy.jsonl", capsys)
-    assert (code, out.replace("copy", "snapshot"), err.replace("copy", "snapshot")) == before
+    assert (code, out.replace("copy", "snapshot"), err.replace("copy", "snapshot")) == loaded

@@ -209,11 +209,11 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         code: int = args.handler(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
-    except OSError as exc:
-        return _output_refused(exc)
-    except ScholarKGError as exc:
+    except ScholarKGError as exc:  # before OSError: a WriteFailed is one (before: a traceback)
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        return _output_refused(exc)
     except Interrupted:  # stopped before a job could take it over
         print("interrupted: stop requested", file=sys.stderr)
         return stopped_exit_code() or 1

@@ -27,6 +27,7 @@ from scholarkg.cli.common import (
     positive_count,
     print_report,
 )
+from scholarkg.extract.snapshot_time import FILE_NOW, FIRST_READ
 from scholarkg.locations import home_expanded
 
 if TYPE_CHECKING:
@@ -34,6 +35,12 @@ if TYPE_CHECKING:
     from scholarkg.models import ArxivRecord
 
 JSON_HELP = "print the records as JSON instead of loading them (nothing is written)"
+SNAPSHOT_JSON_HELP = (
+    f"{JSON_HELP}; each chunk judged as the store's first load of it was, by the file's time "
+    "that load read it with, cut by that load's --batch-size whatever this one's (a file no "
+    "load read: by its modification time now); each record's judged_by tells the time and "
+    f'which: "{FIRST_READ}" or "{FILE_NOW}"'
+)
 
 
 def register(commands: Commands) -> None:
@@ -108,7 +115,7 @@ def _snapshot(doors: Commands) -> None:
         help="read every chunk again, even those loaded before (unchanged graphs are still "
         "not rewritten)",
     )
-    snapshot.add_argument("--json", action="store_true", help=JSON_HELP)
+    snapshot.add_argument("--json", action="store_true", help=SNAPSHOT_JSON_HELP)
     add_store_options(snapshot)
     snapshot.set_defaults(handler=load_snapshot, stoppable=True)
 
@@ -124,14 +131,16 @@ def _snapshot_path(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def print_records(records: Iterable[ArxivRecord]) -> None:
+def print_records(
+    records: Iterable[ArxivRecord], told: Callable[[], dict[str, object]] | None = None
+) -> None:
     """``records`` as one JSON array (indented by one), each written as it comes: what is kept
-    does not grow with their number (a snapshot of millions of lines)."""
+    does not grow with their number (a snapshot of millions of lines). ``told``: fields added
+    to each record as it is written."""
     opened = False
     for record in records:
-        row = json.dumps(
-            dataclasses.asdict(record), default=json_default, ensure_ascii=False, indent=1
-        )
+        fields = dataclasses.asdict(record) | (told() if told is not None else {})
+        row = json.dumps(fields, default=json_default, ensure_ascii=False, indent=1)
         sys.stdout.write(("," if opened else "[") + "\n " + row.replace("\n", "\n "))
         opened = True
     sys.stdout.write("\n]\n" if opened else "[]\n")
@@ -154,6 +163,12 @@ def _read_told(reader: SnapshotReader, told: list[int]) -> Iterator[ArxivRecord]
         told[0] += _told(reader)
         yield record
     told[0] += _told(reader)
+
+
+def _judged_by(reader: SnapshotReader) -> dict[str, object]:
+    """The record's ``judged_by``: the time its chunk was judged by (null: none, not judged)
+    and which (before: not told, so a file no load read was judged by its time now unsaid)."""
+    return {"judged_by": {"time": reader.dated.time, "by": reader.dated.by}}
 
 
 @contextmanager
@@ -197,13 +212,13 @@ def load_snapshot(args: argparse.Namespace) -> int:
         from scholarkg.runs.first_written import FirstWritten, first_written_path
 
         told = [0]
-        # each chunk judged as a load of --batch-size takes it, by the time the store first
-        # read its bytes with (before: the file's time now, so a touch changed what printed)
+        # each chunk judged as the store's load took it, by the time the store first read its
+        # bytes with (before: the file's time now, so a touch changed what printed), cut as
+        # that load cut it (before: by --batch-size, so another size found no time kept)
         with closing(FirstWritten(first_written_path(config), keep=False)) as first:
-            reader = SnapshotReader(
-                Path(args.file), config.limits, first.judge_chunk, args.batch_size
-            )
-            print_records(_read_told(reader, told))
+            lines = first.listing_lines(args.batch_size)
+            reader = SnapshotReader(Path(args.file), config.limits, first.judge_chunk, lines)
+            print_records(_read_told(reader, told), lambda: _judged_by(reader))
         return 1 if told[0] else 0
     from scholarkg.runs.arxiv_snapshot import load_snapshot as snapshot_job
 

@@ -28,6 +28,9 @@ SNAPSHOT_FIRST_READ = "the snapshot file's time when first read"
 """A snapshot chunk's moment: the file's modification time when the store first read the chunk's
 bytes (:mod:`scholarkg.runs.first_written`; the archive records no snapshot file), not the
 file's time now."""
+SNAPSHOT_FILE_NOW = "the snapshot file's time now"
+"""A snapshot chunk no store has read (a listing, a reader without a store): the file's
+modification time as it is read."""
 
 
 def parse_record_date(text: str, what: str | None = None) -> dt.date:

@@ -25,6 +25,7 @@ from scholarkg.extract.arxiv_authors import split_author_string, structured_auth
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
 from scholarkg.extract.record_fields import (
+    SNAPSHOT_FILE_NOW,
     SNAPSHOT_FIRST_READ,
     one_per_number,
     parse_record_date,
@@ -36,6 +37,7 @@ from scholarkg.extract.record_fields import (
     version_days,
 )
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.extract.snapshot_time import FILE_NOW, Dated, file_written
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
 from scholarkg.identity.person_names import refuse_unfit_authors
@@ -50,7 +52,7 @@ from scholarkg.limits import (
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion, QuarantinedRecord
 
 T = TypeVar("T")
-JudgeBy = Callable[[Sequence[SnapshotLine], dt.datetime | None], dt.datetime | None]
+JudgeBy = Callable[[Sequence[SnapshotLine], dt.datetime | None], Dated]
 """The time a chunk of lines is judged by, given the file's (:func:`file_written`)."""
 
 
@@ -136,36 +138,19 @@ def _folded(value: Any) -> Any:
 _MAY_HOLD_NON_TEXT = re.compile("\\\\u|[\x7f-\x9f\ufffe\uffff]")
 
 
-NO_TIME_BEFORE = dt.datetime(1991, 8, 1, tzinfo=dt.UTC)  # before arXiv's first paper: no time
-
-
-def file_written(path: Path) -> dt.datetime | None:
-    """When the snapshot file at ``path`` was last written (its modification time now, UTC): no
-    record in it can be dated after. The raw archive records no snapshot file, so a chunk is
-    judged by this time as it was when its bytes were first read
-    (:mod:`scholarkg.runs.first_written`), so a file touched or copied since, or a killed load
-    resumed, judges each line alike. None when it cannot be read (opening it then says why) or is
-    before arXiv's first paper (:data:`NO_TIME_BEFORE`): an archive unpacked without times or a
-    reproducible build stamps the epoch, which would refuse every record."""
-    try:
-        written = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
-    except (OSError, ValueError, OverflowError):
-        return None
-    return written if written >= NO_TIME_BEFORE else None
-
-
 def parse_snapshot_line(
     line: str,
     *,
     source: str,
     limits: Limits = DEFAULT_LIMITS,
     written: dt.datetime | None = None,
+    moment: str = SNAPSHOT_FIRST_READ,
 ) -> ArxivRecord:
     """One snapshot line as an :class:`ArxivRecord`; ValueError/ParseError if it cannot be read
     (:class:`~scholarkg.errors.LimitExceeded`, a ValueError, past ``json_depth`` or
     ``literal_bytes``), or is dated after ``written`` (its chunk's time when first read,
     :mod:`scholarkg.runs.first_written`; None: not judged,
-    :func:`~.record_fields.refuse_dated_after`).
+    :func:`~.record_fields.refuse_dated_after`), the reason naming ``moment``.
 
     ``published`` is the date of the first version and ``updated`` of the latest (as in the API
     and OAI ``arXiv`` format, by :func:`~.record_fields.version_days`), ``updated`` falling
@@ -213,19 +198,22 @@ def parse_snapshot_line(
         license=_text(data, "license"),
         source=source,
     )
-    refuse_dated_after(
-        [*record_dates(record), ("update_date", update_date)], written, SNAPSHOT_FIRST_READ
-    )
+    refuse_dated_after([*record_dates(record), ("update_date", update_date)], written, moment)
     check_record_literals(record, limits)
     refuse_unfit_authors(a.name for a in record.authors)
     return record
 
 
 def read_line(
-    line: SnapshotLine, source: str, limits: Limits, written: dt.datetime | None = None
+    line: SnapshotLine,
+    source: str,
+    limits: Limits,
+    written: dt.datetime | None = None,
+    moment: str = SNAPSHOT_FIRST_READ,
 ) -> ArxivRecord | QuarantinedRecord | None:
     """One line as a record, or as a quarantined record with its reason; None for a blank line
-    (``written``: the time its chunk is judged by, :func:`parse_snapshot_line`)."""
+    (``written``: the time its chunk is judged by, ``moment`` which time that is,
+    :func:`parse_snapshot_line`)."""
     number, data, problem = line
     if problem is not None:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
@@ -234,7 +222,11 @@ def read_line(
         return None
     try:
         return parse_snapshot_line(
-            data.decode("utf-8"), source=f"{source}:{number}", limits=limits, written=written
+            data.decode("utf-8"),
+            source=f"{source}:{number}",
+            limits=limits,
+            written=written,
+            moment=moment,
         )
     except (ValueError, TypeError, ParseError, RecursionError) as exc:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
@@ -245,7 +237,8 @@ class SnapshotReader:
     """Iterate good records; bad lines collect on :attr:`quarantined` as reading goes on.
 
     ``for record in reader`` streams the file; ``reader.quarantined`` and ``reader.lines_read``
-    are up to date after each yielded record, ``reader.marked_lines`` the numbers of the lines
+    are up to date after each yielded record, as is ``reader.dated``, the time its chunk was
+    judged by and which (:class:`Dated`); ``reader.marked_lines`` the numbers of the lines
     after the first read without the byte-order mark they began with (files joined). A ``.gz``
     file is decompressed on the fly. A file that is no snapshot at all (one JSON array, a plain
     file named ``.gz``, a zip archive or another packing, :mod:`~scholarkg.extract.snapshot_lines`)
@@ -253,8 +246,10 @@ class SnapshotReader:
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
 
     ``judge_by``: the time each chunk of ``chunk_lines`` lines is judged by, given the file's
-    (a store's first-read times, as a load of that chunk size takes its chunks); None: the
-    file's time now, for a file no store read.
+    (a store's first-read times, as a load of that chunk size takes its chunks,
+    :mod:`scholarkg.runs.first_written`); None, read without a store: every line is judged by
+    the file's modification time now (:data:`FILE_NOW`; a reason says "the snapshot file's time
+    now"), so a file touched or copied since a load may read otherwise than the load did.
     """
 
     def __init__(
@@ -271,6 +266,7 @@ class SnapshotReader:
         self.quarantined: list[QuarantinedRecord] = []
         self.lines_read = 0
         self.marked_lines: list[int] = []
+        self.dated = Dated(None, FILE_NOW)
 
     def __iter__(self) -> Iterator[ArxivRecord]:
         self.quarantined = []
@@ -283,11 +279,15 @@ class SnapshotReader:
             if self.judge_by is None
             else batched(lines, self.chunk_lines)  # held whole: its bytes' digest first
         )
+        self.dated = Dated(file_time, FILE_NOW)
         for chunk in chunks:
-            written = file_time if self.judge_by is None else self.judge_by(chunk, file_time)
+            if self.judge_by is not None:
+                self.dated = self.judge_by(chunk, file_time)
+            # before: "when first read" of a time no store kept
+            moment = SNAPSHOT_FILE_NOW if self.dated.by == FILE_NOW else SNAPSHOT_FIRST_READ
             for line in chunk:
                 self.lines_read = line.number
-                outcome = read_line(line, str(self.path), self.limits, written)
+                outcome = read_line(line, str(self.path), self.limits, self.dated.time, moment)
                 if isinstance(outcome, QuarantinedRecord):
                     self.quarantined.append(outcome)
                 elif outcome is not None:

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.errors import ConfigError, WorkerLost, WriteFailed
-from scholarkg.extract.snapshot import batched, file_written
+from scholarkg.extract.snapshot import batched
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.extract.snapshot_time import file_written
 from scholarkg.lifecycle import Interrupted
 from scholarkg.limits import Limits
 from scholarkg.runs.build import finish
@@ -66,7 +67,9 @@ def load_snapshot(
     workers = config.runner.max_workers if workers is None else workers
     with (
         RunContext(config, "snapshot", progress=progress) as ctx,
-        closing(FirstWritten(first_written_path(config))) as first_written,
+        closing(
+            FirstWritten(first_written_path(config), chunk_lines=chunk_records)
+        ) as first_written,
     ):
         loading = Loading(ctx, bulk=bulk)
         ingest = Ingest(ctx, loading, workers=workers)

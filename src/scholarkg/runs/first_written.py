@@ -13,7 +13,9 @@ snapshot written over the old one shares its first chunks; judged by the old fil
 new records would be quarantined. A chunk's first time is true of its bytes wherever they come
 again. SQLite beside the manifest (the loader thread is the manifest's one writer, holding a
 segment's transaction open while the store writes), a store made afresh starting with none.
-``scholarkg arxiv load-snapshot --json`` judges its chunks by the same table, read only.
+``scholarkg arxiv load-snapshot --json`` judges its chunks by the same table, read only, cut as
+the store's first load cut them (the chunk sizes kept beside), whatever its ``--batch-size``;
+a chunk no load read is judged by the file's time now, and said to be.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from scholarkg.config import Config
+from scholarkg.errors import WriteFailed
 from scholarkg.extract.snapshot_lines import SnapshotLine
+from scholarkg.extract.snapshot_time import FILE_NOW, FIRST_READ, Dated
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.sqlite_in import connect_state, open_state_db
 
@@ -33,7 +37,11 @@ WHAT = "snapshot chunks' first file times"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS first_written (
     bytes BLOB PRIMARY KEY, written TEXT) WITHOUT ROWID;
-"""  # written NULL: the file had no time (before arXiv's first paper), nothing judged
+CREATE TABLE IF NOT EXISTS chunk_sizes (size INTEGER NOT NULL UNIQUE);
+"""  # written NULL: the file had no time (before arXiv's first paper), nothing judged; chunk
+# sizes: the lines a chunk of each load held, in the order first kept (none in a store of
+# before them: the listing cuts chunks by its own --batch-size, as it did)
+_CANNOT_OPEN = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN}
 
 
 def first_written_path(config: Config) -> Path:
@@ -47,47 +55,109 @@ def chunk_part(line: SnapshotLine) -> bytes:
 
 
 class FirstWritten:
-    """The store's table of each snapshot chunk's first file time (one writer: the run).
-    ``keep`` False: read only, nothing kept (a table not there is none)."""
+    """The store's table of each snapshot chunk's first file time (one writer: the run), and
+    of the chunk sizes loads cut files by (``chunk_lines``: this run's, kept with its first
+    chunk). ``keep`` False: read only, nothing kept (a table not there is none)."""
 
-    def __init__(self, path: Path, keep: bool = True) -> None:
+    def __init__(self, path: Path, keep: bool = True, chunk_lines: int | None = None) -> None:
         self.keep = keep
+        self.chunk_lines = chunk_lines
         self.db: sqlite3.Connection | None = None
         if keep:
             self.db = open_state_db(path, _SCHEMA, WHAT)
         elif path.exists():
-            db = connect_state(path.resolve().as_uri() + "?mode=ro", WHAT, uri=True)
-            db.path, self.db = path, db  # the file named in errors, not its URI
+            self.db = _read_only(path)
+
+    def sizes(self) -> list[int]:
+        """The chunk sizes loads kept rows with, the first first (none kept: [])."""
+        if self.db is None:
+            return []
+        try:
+            rows = self.db.execute("SELECT size FROM chunk_sizes ORDER BY rowid").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such table" not in str(exc):
+                raise
+            return []  # a table of before chunk sizes were kept
+        return [int(size) for (size,) in rows]
+
+    def listing_lines(self, given: int) -> int:
+        """The lines per chunk a listing cuts the file by: ``given`` if a load cut it so (or
+        none is known), else the first load's; before: always ``given``, so a listing of
+        another --batch-size than the load found no time kept and judged by the file's now."""
+        sizes = self.sizes()
+        return given if given in sizes or not sizes else sizes[0]
 
     def judge_by(self, digest: bytes, written: dt.datetime | None) -> dt.datetime | None:
         """The time the chunk whose bytes have ``digest`` is judged by: the one kept when they
         were first read, else ``written`` (this run's file time), kept now (before the chunk
         is: a run killed after reading it judges it alike when resumed; not kept read only)."""
+        return self.dated(digest, written).time
+
+    def dated(self, digest: bytes, written: dt.datetime | None) -> Dated:
+        """:meth:`judge_by` with whether the time is the one kept or ``written``."""
         if self.db is None:
-            return written
+            return Dated(written, FILE_NOW)
         row = self.db.execute(
             "SELECT written FROM first_written WHERE bytes = ?", (digest,)
         ).fetchone()
-        if row is not None:
-            return None if row[0] is None else dt.datetime.fromisoformat(str(row[0]))
         if not self.keep:
-            return written
+            if row is None:
+                return Dated(written, FILE_NOW)
+            return _kept(row[0])
         with self.db:
+            if self.chunk_lines is not None:  # once a run: the chunks are cut so
+                self.db.execute("INSERT OR IGNORE INTO chunk_sizes VALUES (?)", (self.chunk_lines,))
+                self.chunk_lines = None
+            if row is not None:
+                return _kept(row[0])
             self.db.execute(
                 "INSERT INTO first_written VALUES (?, ?)",
                 (digest, None if written is None else written.isoformat()),
             )
-        return written
+        return Dated(written, FILE_NOW)
 
-    def judge_chunk(
-        self, lines: Sequence[SnapshotLine], written: dt.datetime | None
-    ) -> dt.datetime | None:
-        """:meth:`judge_by` for the chunk of ``lines`` (its bytes' digest, as a load takes it)."""
+    def judge_chunk(self, lines: Sequence[SnapshotLine], written: dt.datetime | None) -> Dated:
+        """:meth:`dated` for the chunk of ``lines`` (its bytes' digest, as a load takes it)."""
         content = hashlib.blake2b(digest_size=16)
         for line in lines:
             content.update(chunk_part(line))
-        return self.judge_by(content.digest(), written)
+        return self.dated(content.digest(), written)
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
+
+
+def _kept(written: object) -> Dated:
+    """A kept row's time (NULL: the file had none)."""
+    return Dated(None if written is None else dt.datetime.fromisoformat(str(written)), FIRST_READ)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The table at ``path`` opened read only. A directory that cannot be written (a read-only
+    copy or mount) refuses SQLite the index of the write-ahead log it makes on a first read:
+    with no log beside, nothing is there but the file, read as it stands; with one, one line
+    saying so (before: a traceback, "attempt to write a readonly database")."""
+    uri = path.resolve().as_uri()
+    db = connect_state(uri + "?mode=ro", WHAT, uri=True)
+    db.path = path  # the file named in errors, not its URI
+    try:
+        db.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        return db
+    except sqlite3.OperationalError as exc:
+        db.close()
+        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _CANNOT_OPEN:
+            raise
+        log = path.with_name(path.name + "-wal")
+        if log.exists() and log.stat().st_size:
+            raise WriteFailed(
+                path,
+                f"{exc}: its directory cannot be written and a write-ahead log ({log.name}) "
+                "is beside it, which SQLite reads only with an index it writes there; list "
+                "from a copy that can be written",
+                what=WHAT,
+                verb="read",
+            ) from None
+    db = connect_state(uri + "?mode=ro&immutable=1", WHAT, uri=True)
+    db.path = path
+    return db

@@ -1,0 +1,198 @@
+"""``scholarkg arxiv load-snapshot --json`` judges each chunk as the store's load did
+(:mod:`scholarkg.runs.first_written`): cut by the load's chunk size whatever ``--batch-size`` it
+is given, each record telling the time it was judged by and which (``judged_by``), and it reads a
+store it cannot write.
+
+Before: the listing cut chunks by its own ``--batch-size``, so a listing of another size than
+the load found no time kept and judged by the file's time now, printing a record its load had
+quarantined; which time judged was not told (a reason said "when first read" of the file's time
+now); and a store in a directory that cannot be written was a traceback ("attempt to write a
+readonly database"). Input: the first lines of
+tests/fixtures/arxiv/kaggle/snapshot_sample_100.jsonl (0704.0002 updated 2008-12-13, the others
+before 2008-12-11), in the order stated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import write_config
+from scholarkg.cli import main
+from scholarkg.config import load_config
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.first_written import first_written_path
+from test_snapshot_first_written import AFTER, FIRST, LATER, _touch, _write
+
+IDS = ["0704.0004", "0704.0003", "0704.0007", "0704.0002", "0704.0010"]
+BOUND = 300  # only catches a hang
+JUDGED_FIRST = {"time": FIRST.isoformat(), "by": "first read"}
+
+
+def _listed(
+    config: Path, path: Path, capsys: pytest.CaptureFixture[str], *options: str
+) -> tuple[int, list[dict[str, object]], str]:
+    """``load-snapshot --json``: (exit code, records printed, lines told)."""
+    argv = ["arxiv", "load-snapshot", "--json", str(path), "--config", str(config), *options]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, json.loads(out), err
+
+
+def _loaded(config: Path, path: Path, chunk_records: int) -> list[str]:
+    ctx = load_snapshot(load_config(config), path, workers=0, chunk_records=chunk_records)
+    return [f"quarantined: {told}\n" for told in ctx.report.quarantined]
+
+
+def test_the_listing_finds_the_loads_times_whatever_its_batch_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    told = _loaded(config, path, chunk_records=3)
+    capsys.readouterr()
+    assert told == [f"quarantined: {path}:4: {AFTER}\n"]
+    _touch(path, LATER)  # the same bytes, another file time
+    for options in ((), ("--batch-size", "5"), ("--batch-size", "3"), ("--batch-size", "2")):
+        code, records, err = _listed(config, path, capsys, *options)
+        # before: with 1000, 5 or 2, 0704.0002 printed, judged by the file's time now (2009)
+        assert (code, err) == (1, "".join(told)), options
+        assert [r["arxiv_id"] for r in records] == [i for i in IDS if i != "0704.0002"]
+        assert all(r["judged_by"] == JUDGED_FIRST for r in records), options
+
+
+def test_a_store_of_before_chunk_sizes_is_read_by_the_given_size(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table kept before chunk sizes were: its rows are found by a listing of the load's
+    size, as before, and another size judges by the file's time now, saying so."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    _loaded(config, path, chunk_records=1000)
+    with sqlite3.connect(first_written_path(load_config(config))) as db:
+        db.execute("DROP TABLE chunk_sizes")
+    db.close()
+    _touch(path, LATER)
+    code, records, err = _listed(config, path, capsys)
+    assert (code, err) == (1, f"quarantined: {path}:4: {AFTER}\n")
+    assert all(r["judged_by"] == JUDGED_FIRST for r in records)
+    code, records, err = _listed(config, path, capsys, "--batch-size", "2")
+    assert (code, err) == (0, "")  # no time kept for a chunk of 2: the file's now
+    assert len(records) == len(IDS)
+    assert all(r["judged_by"] == {"time": LATER.isoformat(), "by": "file now"} for r in records)
+
+
+def test_a_file_no_load_read_is_judged_by_its_time_now_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No store (nothing kept): the file's modification time now, the JSON's ``judged_by``
+    and the reason saying so (before: "the snapshot file's time when first read")."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    code, records, err = _listed(config, path, capsys)
+    assert not first_written_path(load_config(config)).exists()  # nothing written
+    assert code == 1
+    assert err == (
+        f"quarantined: {path}:4: updated 2008-12-13 is after the snapshot file's time now "
+        "(2008-12-11T23:00:00+00:00)\n"
+    )
+    assert [r["judged_by"] for r in records] == [{"time": FIRST.isoformat(), "by": "file now"}] * 4
+
+
+def _read_only_copy(tmp_path: Path, config: Path) -> Path:
+    """The data directory of ``config`` copied, nothing in it writable; its config."""
+    copy = tmp_path / "copy"
+    shutil.copytree(config.parent, copy, ignore=shutil.ignore_patterns("copy"))
+    text = config.read_text("utf-8").replace(str(config.parent), str(copy))
+    (copy / config.name).write_text(text, "utf-8")
+    for place in [*copy.rglob("*"), copy]:
+        mode = place.stat().st_mode
+        place.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    return copy / config.name
+
+
+def _as_no_writer(*args: str) -> subprocess.CompletedProcess[str]:
+    """``scholarkg ARGS`` in a child the file modes bind: root is not bound by them, so as root
+    the child runs in a user namespace mapping it to nobody (the files' owner seen as nobody)."""
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in sys.path)}
+    command = [sys.executable, "-m", "scholarkg.cli", *args]
+    if os.geteuid() == 0:
+        probe = ["unshare", "--user", "--map-user=65534", "--map-group=65534", "true"]
+        if shutil.which("unshare") is None or subprocess.run(probe, check=False).returncode:
+            pytest.skip("root, and no user namespace to drop the right to write in")
+        command = ["unshare", "--user", "--map-user=65534", "--map-group=65534", *command]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=BOUND, env=env, check=False
+    )
+
+
+def _chmod_back(tmp_path: Path) -> None:
+    """Writable again, so pytest can remove the copy."""
+    for place in [tmp_path / "copy", *(tmp_path / "copy").rglob("*")]:
+        place.chmod(place.stat().st_mode | stat.S_IWUSR)
+
+
+def test_the_listing_reads_a_store_it_cannot_write(tmp_path: Path) -> None:
+    """The store's table copied to a directory nothing may write: no write-ahead log beside
+    it, read as it stands (before: a traceback, "attempt to write a readonly database")."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    told = _loaded(config, path, chunk_records=3)
+    _touch(path, LATER)
+    copy = _read_only_copy(tmp_path, config)
+    listed = tmp_path / "copy" / path.name
+    try:
+        done = _as_no_writer("arxiv", "load-snapshot", "--json", str(listed), "--config", str(copy))
+        names = sorted(p.name for p in first_written_path(load_config(copy)).parent.iterdir())
+    finally:
+        _chmod_back(tmp_path)
+    assert "Traceback" not in done.stderr
+    assert (done.returncode, done.stderr) == (1, "".join(told).replace(str(path), str(listed)))
+    records = json.loads(done.stdout)
+    assert [r["judged_by"] for r in records] == [JUDGED_FIRST] * 4
+    assert not [n for n in names if n.endswith(("-wal", "-shm"))]  # nothing written there
+
+
+def test_a_write_ahead_log_it_cannot_index_is_one_line(tmp_path: Path) -> None:
+    """A log beside the table (a load running, or killed) in a directory nothing may write:
+    SQLite reads it only with an index it writes there, so one line says so, naming the file."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    _loaded(config, path, chunk_records=3)
+    table = first_written_path(load_config(config))
+    writer = sqlite3.connect(table)  # a writer still open: its log not yet folded back
+    try:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        with writer:
+            writer.execute("INSERT INTO first_written VALUES (x'00', NULL)")
+        copy = _read_only_copy(tmp_path, config)
+    finally:
+        writer.close()
+    store = tmp_path / "copy" / "store"
+    store.chmod(0o700)
+    (store / f"{table.name}-shm").unlink(missing_ok=True)  # the log's index: made by a writer
+    store.chmod(0o500)
+    try:
+        done = _as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
+    finally:
+        _chmod_back(tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert "cannot read the snapshot chunks' first file times" in line
+    assert f"{table.name}-wal" in line and "list from a copy that can be written" in line
+
+
+def test_the_help_tells_which_time_judges(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["arxiv", "load-snapshot", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert 'each record\'s judged_by tells the time and which: "first read" or "file now"' in said
+    assert "cut by that load's --batch-size whatever this one's" in said
