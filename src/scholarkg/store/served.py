@@ -15,6 +15,7 @@ deleted and made again is never served from the old one's checkpoint.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import shutil
@@ -85,11 +86,13 @@ class Lease:
     """A reader's hold on one checkpoint (a shared lock, released with the file or process)."""
 
     checkpoint: Path
-    handle: IO[bytes]
+    handle: IO[bytes] | None
+    """None: the checkpoint's folder cannot be written, so nothing can prune it."""
 
     def release(self) -> None:
-        with contextlib.suppress(OSError):
-            self.handle.close()
+        if self.handle is not None:
+            with contextlib.suppress(OSError):
+                self.handle.close()
 
 
 def lease(path: Path) -> Lease | None:
@@ -99,12 +102,34 @@ def lease(path: Path) -> Lease | None:
         checkpoint = current(path)
         if checkpoint is None:
             return None
-        handle = open(_lease_file(checkpoint), "ab")  # noqa: SIM115 (held while open)
-        fcntl.flock(handle, fcntl.LOCK_SH)
+        handle = _lease_handle(checkpoint)
+        if handle is not None:
+            fcntl.flock(handle, fcntl.LOCK_SH)
         if checkpoint.is_dir():
             return Lease(checkpoint, handle)
-        handle.close()  # pruned between reading ``current`` and the lock: look again
+        if handle is not None:
+            handle.close()  # pruned between reading ``current`` and the lock: look again
     raise LoadError(f"{served_dir(path)}: the checkpoint changed under every attempt to open it")
+
+
+def _lease_handle(checkpoint: Path) -> IO[bytes] | None:
+    """The checkpoint's lease file, opened to be locked (made if it is not there). Where it
+    cannot be made, the folder cannot be written (a read-only copy or mount): opened to read
+    if it is there (a shared lock needs no write), else None: no lease, and none is needed,
+    for a prune must write in that folder to remove the checkpoint (before: a
+    ``PermissionError`` traceback from ``export`` and ``query`` on a read-only store copy)."""
+    path = _lease_file(checkpoint)
+    try:
+        return open(path, "ab")
+    except OSError as exc:
+        if not isinstance(exc, PermissionError) and exc.errno != errno.EROFS:
+            raise LoadError(f"{path}: cannot hold the store's checkpoint ({exc})") from exc
+    try:
+        return open(path, "rb")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot hold the store's checkpoint ({exc})") from exc
 
 
 def _lease_file(checkpoint: Path) -> Path:
