@@ -11,6 +11,7 @@ import pytest
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.extract.profile_page import parse_profile
+from scholarkg.identity.invisible import unjoined
 from scholarkg.models import Profile
 
 WHEN = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
@@ -32,13 +33,14 @@ def test_a_title_of_no_letter_or_digit_quarantines_the_paper(title: str) -> None
     its title line for punctuation; a line of invisible characters only is blank, so the
     block lost its title line and its abstract is read as the author line: a sentence, no
     name (before: ``title '\\u200b\\u200b' holds no letter or digit`` at line 20). A title of
-    symbols alone (``→``) stays a title. Hangul fillers are letters no one sees: a title of them
-    holds none (before: read so, and written empty once titles dropped them)."""
+    symbols alone (``→``) stays a title. Hangul fillers are letters no one sees: a line of them
+    only is blank as well (before: read as a title holding no letter or digit at line 20, and
+    before that written empty once titles dropped them)."""
     profile = parse(SAMPLE.replace(BOND_TITLE, title, 1))
     [bad] = profile.quarantined
     assert (bad.source, bad.line, bad.reason) == (
         ("p.txt", 20, f"title {title!r} holds no letter or digit")
-        if title.isprintable()
+        if unjoined(title)  # not of characters no one sees only
         else (
             "p.txt",
             24,

@@ -250,13 +250,19 @@ def test_an_accented_header_line_that_is_no_subject_code_only_warns() -> None:
         pytest.param("\u200b", id="zero-width space"),
         pytest.param("\u2060\u200e \ufeff", id="word joiner, left-to-right mark, space, BOM"),
         pytest.param("\U000e0041\u00ad", id="tag A, soft hyphen"),
+        # before: page_text's own rule (format characters only) read these as a line
+        pytest.param("\u3164", id="Hangul filler"),
+        pytest.param("\u115f\u1160 \uffa0", id="Hangul choseong, jungseong, halfwidth fillers"),
+        pytest.param("\ufe0f", id="variation selector 16"),
+        pytest.param("\u034f\u200b", id="combining grapheme joiner, zero-width space"),
     ],
 )
 def test_a_line_of_invisible_characters_only_is_blank(hidden: str) -> None:
-    """CONSTRUCTED: a line of invisible characters only between BOND's title and its author
-    line, and another after the papers heading. The first was read as BOND's author line
-    (``author 1 has no name``, BOND quarantined, its authors more of its abstract); now each
-    is a blank line, the page read as the sample."""
+    """CONSTRUCTED: a line of invisible characters only (identity/invisible.py's one rule)
+    between BOND's title and its author line, and another after the papers heading. The first
+    was read as BOND's author line (``author 1 has no name``, BOND quarantined, its authors
+    more of its abstract), the second as text before the first paper; now each is a blank
+    line, the page read as the sample."""
     page = SAMPLE.replace(BOND_TITLE + "\n", f"{BOND_TITLE}\n{hidden}\n", 1)
     page = page.replace("25 Papers\n", f"25 Papers\n{hidden}\n", 1)
     profile, plain = parse(page), parse(SAMPLE)
@@ -264,3 +270,18 @@ def test_a_line_of_invisible_characters_only_is_blank(hidden: str) -> None:
     assert [replace(p, line=0) for p in profile.papers] == [
         replace(p, line=0) for p in plain.papers
     ]
+
+
+@pytest.mark.parametrize("line", ["\x1c", "\u200b\x1f"])
+def test_a_line_of_a_separator_control_is_no_blank_line(line: str) -> None:
+    """CONSTRUCTED: a line holding U+001C (U+001F after a zero-width space) between BOND's title
+    and its author line. Python takes the separators for white space: the line was blank,
+    dropped without a word; it is no text, so BOND is quarantined at it, as for a NUL."""
+    page = SAMPLE.replace(BOND_TITLE + "\n", f"{BOND_TITLE}\n{line}\n", 1)
+    profile = parse(page)
+    assert len(profile.papers) == 24
+    [bad] = profile.quarantined
+    assert (bad.line, bad.reason) == (
+        21,
+        f"authors: control character U+{ord(line[-1]):04X} is not text",
+    )

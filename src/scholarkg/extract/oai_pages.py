@@ -12,6 +12,7 @@ from lxml import etree
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.extract.error_text import error_text
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord, listing_dates
 from scholarkg.extract.oai_records import parse_record
@@ -170,8 +171,13 @@ def parse_oai_response(
     tokens = holder.iterfind(f"{_O}resumptionToken") if holder is not None else ()
     for answer_field in (*root.iterfind(f"{_O}responseDate"), *tokens):
         refuse_answer_markup(answer_field, source)  # before: read with its text joined
-    for error in root.iterfind(f"{_O}error"):  # before: told with its markup dropped
-        refuse_answer_markup(error, source, "error text")
+    # each error's text as written, on one line (error_text; before: every white-space run
+    # folded), refused holding markup (before: told with it dropped); the code folded as the
+    # message was (before: a code holding &#10; broke the error in two)
+    errors = [
+        (squash(e.get("code")) or "", error_text(e, source, "error text"))
+        for e in root.iterfind(f"{_O}error")
+    ]
     try:  # which of two the server meant is not known
         refuse_repeated(root, _ONCE_IN_ROOT)
         if holder is not None:
@@ -183,8 +189,6 @@ def parse_oai_response(
         response_date = dt.datetime.fromisoformat(date_text or "")
     except ValueError as exc:
         raise ParseError(source, f"bad responseDate {date_text!r}") from exc
-    # the code folded as the message is (before: a code holding &#10; broke the error in two)
-    errors = [(squash(e.get("code")) or "", text_of(e) or "") for e in root.iterfind(f"{_O}error")]
     if errors and all(code == "noRecordsMatch" for code, _ in errors):
         if holder is not None or listed or quarantined:  # its records would be dropped unsaid
             why = f'the answer holds both <error code="noRecordsMatch"> and <{container}>'

@@ -5,11 +5,11 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator, Mapping
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.textcheck import non_text_reason
+from scholarkg.identity.invisible import has_invisible, unjoined
 
 _PIECE = 64 * 1024  # bytes of a page decoded at a time
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -156,12 +156,13 @@ class _Lines:
 
 
 def _invisible_only(line: str) -> bool:
-    """``line`` holds only invisible (format, Cf) characters and white space: a blank line no
-    one sees as text (``\u200b\u2060``; before: read as a line, so between a title and its
-    author line it was the author line). What is no text (NUL: Cc) is no such character."""
-    return not line.isprintable() and all(
-        c.isspace() or unicodedata.category(c) == "Cf" for c in line
-    )
+    """``line`` holds only characters no one sees (:mod:`~scholarkg.identity.invisible`'s one
+    rule: ``\u200b\u2060``, a Hangul filler ``\u3164``, a variation selector, the combining
+    grapheme joiner) and white space: a blank line no one sees as text (before: read as a line,
+    so between a title and its author line it was the author line; before too, its own rule,
+    format characters only, read a line of Hangul fillers or variation selectors as text). What
+    is no text (NUL, U+001C: Cc) is no such character: the text check sees it."""
+    return has_invisible(line) and not unjoined(line).strip(_EDGE_SPACE)
 
 
 def read_count(text: str, source: str, line: int) -> int:

@@ -59,8 +59,11 @@ from scholarkg.transform.profile_snapshot import snapshot_graph
 # title's dcterms:title and skg:titleAsListed kept a bidi override or zero-width space, and its
 # key split at one); 9: a heading, metric, subject code or paper date line is read past every
 # such character too (profile_block_start.bare: a variation selector or Hangul filler in
-# ``h-index\ufe0f117`` left the metric out, in a date line made its paper more of the abstract).
-PROFILE_MAPPING = "profile-9"
+# ``h-index\ufe0f117`` left the metric out, in a date line made its paper more of the abstract);
+# 10: a line of such characters only is blank by that rule too (page_text: a line of Hangul
+# fillers or a variation selector was a line, read as an author line), and a line holding a
+# separator control (U+001C-U+001F) is no blank one (dropped unsaid; its paper now quarantined).
+PROFILE_MAPPING = "profile-10"
 
 
 def _first_seen(_key: str, spelling: str) -> str:
