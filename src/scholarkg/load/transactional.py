@@ -266,6 +266,7 @@ class TransactionalLoader:
     def drop(self, iris: Sequence[str]) -> None:
         """Remove graphs that no longer exist (a merged person's), with their reports."""
         present = self.store.graph_sizes(list(iris))
+        dropped: list[str] = []
         for iri in iris:
             if iri not in present:
                 continue
@@ -273,8 +274,9 @@ class TransactionalLoader:
             old = {t for t in held if t[0] != f"<{iri}>"}
             self.tally.unwrite(earlier_write(self.store, iri, held, self.run_iri))
             self.store.replace_graphs([(iri, ""), (report_graph_iri(iri), "")])
-            self._notes.flush()  # before the forgetting, as written before
-            self.manifest.forget_graph(iri)
+            dropped.append(iri)
             self.tally.changes.record(iri, set(), old)
             self.tally.removed += 1
+        self._notes.flush()  # before the forgetting, as written before
+        self.manifest.forget_graphs(dropped)
         self._commit()
