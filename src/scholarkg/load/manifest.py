@@ -26,7 +26,7 @@ from scholarkg.config import Config
 from scholarkg.errors import ConfigError
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents
-from scholarkg.sqlite_in import connect_state, select_in
+from scholarkg.sqlite_in import connect_state, execute_in, select_in
 
 FILE_NAME = "scholarkg-manifest.sqlite"
 SCHEMA = "3"
@@ -241,9 +241,13 @@ class Manifest:
 
     def forget_graph(self, iri: str) -> None:
         """A graph dropped from the store (with its SHACL report graph)."""
-        self.db.execute("DELETE FROM graphs WHERE iri = ?", (iri,))
-        self.contents.drop(iri)
-        self.contents.drop(f"{iri}/shacl-report")
+        self.forget_graphs([iri])
+
+    def forget_graphs(self, iris: Sequence[str]) -> None:
+        """Graphs dropped from the store (with their SHACL report graphs), in a few statements
+        for all of them (before: a delete and two drops of contents a graph)."""
+        execute_in(self.db, "DELETE FROM graphs WHERE iri IN (?)", list(dict.fromkeys(iris)))
+        self.contents.drop_many([*iris, *(f"{iri}/shacl-report" for iri in iris)])
 
     def chunk(self, key: bytes) -> tuple[ChunkCounts, list[tuple[str, str]]] | None:
         """A finished chunk's counts and its (graph, digest) pairs."""

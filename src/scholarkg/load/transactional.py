@@ -31,10 +31,10 @@ from scholarkg.load.payload import (
     GENERATED_BY,
     REPORT_LINK,
     GraphPayload,
-    note_written,
     report_graph_iri,
     written_form,
 )
+from scholarkg.load.pending_notes import PendingNotes
 from scholarkg.store.base import GraphStore
 from scholarkg.store.endpoint_failures import answered_status, unanswered
 from scholarkg.store.patch import GraphPatch
@@ -134,11 +134,12 @@ class Replacement:
             GraphPatch(report_graph_iri(iri), self.report.decode("utf-8")),
         ]
 
-    def note(self, manifest: Manifest, tally: LoadTally) -> None:
-        """Once written (or to be committed with what is): the manifest and the tally."""
+    def note(self, notes: PendingNotes, tally: LoadTally) -> None:
+        """Once written: the tally, and the manifest (with the graphs written around it)."""
         iri = self.payload.iri
-        manifest.note_graph(iri, self.payload.digest, self.quads)
-        note_written(manifest.contents, self.payload, self.body, self.report, self.stats)
+        notes.add(
+            self.payload.digest, self.quads, (self.payload, self.body, self.report, self.stats)
+        )
         tally.changes.record(iri, self.added, self.removed)
         tally.wrote(iri)
         tally.quads_written += self.quads
@@ -195,6 +196,7 @@ class TransactionalLoader:
         self.tally = LoadTally(changes)
         self._skipped = 0  # records of chunks skipped as loaded before (reported apart)
         self._read = 0  # the run's records read as of the last chunk committed
+        self._notes = PendingNotes(manifest)  # graphs the store took, noted by the commit
         self._commit()  # what a run killed before its first commit committed: nothing
 
     def load(
@@ -241,7 +243,9 @@ class TransactionalLoader:
 
     def _commit(self) -> None:
         """Commit the manifest with a note of the run's records loaded so far and its change
-        set made durable as it stands (:mod:`scholarkg.load.commit_mark`)."""
+        set made durable as it stands (:mod:`scholarkg.load.commit_mark`), and the graphs
+        written since the last commit noted, in one go."""
+        self._notes.flush()
         sizes = self.tally.changes.sync()
         loaded = self.tally.records + self._skipped
         tally = self.tally
@@ -256,12 +260,13 @@ class TransactionalLoader:
         change = Replacement.of(payload, old, self.run_iri, self.when)
         earlier = earlier_write(self.store, payload.iri, held, self.run_iri)
         self.store.patch_graphs(change.patches({f"{s} {p} {o} .\n" for s, p, o in held}))
-        change.note(self.manifest, self.tally)
+        change.note(self._notes, self.tally)  # only once the store took it
         self.tally.unwrite(earlier)
 
     def drop(self, iris: Sequence[str]) -> None:
         """Remove graphs that no longer exist (a merged person's), with their reports."""
         present = self.store.graph_sizes(list(iris))
+        dropped: list[str] = []
         for iri in iris:
             if iri not in present:
                 continue
@@ -269,7 +274,9 @@ class TransactionalLoader:
             old = {t for t in held if t[0] != f"<{iri}>"}
             self.tally.unwrite(earlier_write(self.store, iri, held, self.run_iri))
             self.store.replace_graphs([(iri, ""), (report_graph_iri(iri), "")])
-            self.manifest.forget_graph(iri)
+            dropped.append(iri)
             self.tally.changes.record(iri, set(), old)
             self.tally.removed += 1
+        self._notes.flush()  # before the forgetting, as written before
+        self.manifest.forget_graphs(dropped)
         self._commit()
