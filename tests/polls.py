@@ -9,11 +9,15 @@ from collections.abc import Callable
 
 
 def until(
-    condition: Callable[[], bool], what: str, bound: float = 60.0, every: float = 0.01
+    condition: Callable[[], bool],
+    what: str | Callable[[], str],
+    bound: float = 60.0,
+    every: float = 0.01,
 ) -> None:
     """Poll ``condition`` every ``every`` seconds until it holds; ``bound`` seconds only stop a
-    hang (a loaded machine gets there late, never wrongly), failing with ``what``."""
+    hang (a loaded machine gets there late, never wrongly), failing with ``what`` (a callable
+    is asked only then: a log's tail, a process's stacks)."""
     deadline = time.monotonic() + bound
     while not condition():
-        assert time.monotonic() < deadline, what
+        assert time.monotonic() < deadline, what if isinstance(what, str) else what()
         time.sleep(every)

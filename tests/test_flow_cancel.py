@@ -9,7 +9,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +18,7 @@ import pytest
 
 from conftest import write_config
 from loopback import Drip
+from polls import until
 from processes import children, where_pid
 from samples import ROOT, SAMPLE_PROFILE
 from stopped_runs import COPIES, THIRD_CHUNK, copies, still_running
@@ -91,12 +91,15 @@ def the_run(serve: subprocess.Popen[bytes], log: Path) -> int:
 
 def wait_for_line(log: Path, line: str, serve: subprocess.Popen[bytes]) -> None:
     """Until the served flow run's ``log`` holds ``line``; fails if the serving ends first."""
-    deadline = time.monotonic() + BOUND_SECONDS  # only catches a hang
-    while line not in log.read_text(errors="replace").splitlines():
+
+    def logged() -> bool:
+        if line in log.read_text(errors="replace").splitlines():
+            return True
         assert serve.poll() is None, log.read_text(errors="replace")[-4000:]
-        if time.monotonic() > deadline:
-            raise hung(f"no {line!r} in the log", serve, log)
-        time.sleep(0.05)  # a poll, not a wait for time to pass
+        return False
+
+    # a poll, not a wait for time to pass; the bound only catches a hang
+    until(logged, lambda: str(hung(f"no {line!r} in the log", serve, log)), BOUND_SECONDS, 0.05)
 
 
 def _final_state(flow_run_id: UUID, serve: subprocess.Popen[bytes], log: Path) -> State[Any]:
@@ -104,15 +107,21 @@ def _final_state(flow_run_id: UUID, serve: subprocess.Popen[bytes], log: Path) -
     :func:`hung`, with the last state read."""
     from prefect.client.orchestration import get_client
 
-    deadline = time.monotonic() + BOUND_SECONDS
-    state = None
+    last: list[State[Any] | None] = [None]  # the last state read
     with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            state = client.read_flow_run(flow_run_id).state
-            if state is not None and state.is_final():
-                return state
-            time.sleep(0.5)
-    raise hung(f"the flow run never reached a final state (last: {state!r})", serve, log)
+
+        def final() -> bool:
+            state = last[0] = client.read_flow_run(flow_run_id).state
+            return state is not None and state.is_final()
+
+        def never() -> str:
+            what = f"the flow run never reached a final state (last: {last[0]!r})"
+            return str(hung(what, serve, log))
+
+        until(final, never, BOUND_SECONDS, every=0.5)
+    state = last[0]
+    assert state is not None  # final() held
+    return state
 
 
 def stopped(
@@ -264,10 +273,12 @@ def test_a_stopped_harvest_stops_cleanly_without_retrying_its_page(
     try:
         with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
             flow_run = run_deployment(deployment, timeout=0)
-            deadline = time.monotonic() + BOUND_SECONDS
-            while not server.requests_to("/oai") and time.monotonic() < deadline:
-                time.sleep(0.05)
-            assert server.requests_to("/oai"), log.read_text(errors="replace")[-4000:]
+            until(
+                lambda: bool(server.requests_to("/oai")),
+                lambda: log.read_text(errors="replace")[-4000:],
+                BOUND_SECONDS,
+                every=0.05,
+            )
             state = stopped(stop_it, flow_run.id, process, log)
     finally:
         server.stop()

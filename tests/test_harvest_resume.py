@@ -7,13 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from arxiv_replay import STITCHED_TOKEN, Fault, ReplayServer
 from conftest import write_config
+from polls import until
 from scholarkg.cli import main
 from scholarkg.store.embedded import EmbeddedStore
 
@@ -54,10 +54,12 @@ def test_killed_harvest_resumes_from_its_checkpoint(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while STITCHED_TOKEN not in token_requests(replay) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert STITCHED_TOKEN in token_requests(replay), "the harvester never asked for page 2"
+    until(
+        lambda: STITCHED_TOKEN in token_requests(replay),
+        "the harvester never asked for page 2",
+        60,
+        every=0.05,
+    )
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
 

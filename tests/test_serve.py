@@ -45,7 +45,7 @@ from serve_fixtures import (
     PAPER,
     RETIRED,
 )
-from serve_helpers import HTML_ACCEPT, SPARQL_JSON, Page, local, running_server
+from serve_helpers import HTML_ACCEPT, SPARQL_JSON, Page, local, running_server, until
 
 pytestmark = [
     pytest.mark.server,
@@ -940,10 +940,12 @@ def test_cached_aggregates_follow_a_change_of_the_store(tmp_path: Path) -> None:
         )
         writer.flush()
         del writer
-        deadline = time.monotonic() + 60
-        while "9 papers, 9 people" not in Page(get_html(server.url).text).all_text:
-            assert time.monotonic() < deadline, "the landing page never saw the change"
-            time.sleep(0.3)
+        until(
+            lambda: "9 papers, 9 people" in Page(get_html(server.url).text).all_text,
+            "the landing page never saw the change",
+            60,
+            every=0.3,
+        )
         hits = requests.get(
             server.url + "search", params={"q": "zebra"}, headers={"Accept": "application/json"}
         ).json()
@@ -959,9 +961,7 @@ def test_each_request_is_logged_with_its_timing(url: str, caplog: pytest.LogCapt
 
     with caplog.at_level(logging.INFO, logger="scholarkg.serve.access"):
         requests.get(url + "sparql", params={"query": "ASK {}"}, timeout=30)
-        deadline = time.monotonic() + 30  # bounds a hang only
-        while not logged() and time.monotonic() < deadline:
-            time.sleep(0.02)
+        until(lambda: bool(logged()), "the request was never logged", 30, every=0.02)
     lines = logged()
     assert len(lines) == 1 and timed.search(lines[0]), lines
 
@@ -980,9 +980,7 @@ def test_a_client_cannot_forge_or_break_access_log_lines(
             lines = [r.getMessage() for r in caplog.records if r.name == "scholarkg.serve.access"]
             return [line for line in lines if "/id/x" in line or "forged" in line]
 
-        deadline = time.monotonic() + 30
-        while len(mine()) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        until(lambda: len(mine()) >= 2, lambda: f"not both requests logged: {mine()}", 30, 0.05)
     logged = mine()
     assert len(logged) == 2, logged
     for line in logged:
@@ -1017,10 +1015,8 @@ def test_slow_answers_are_cached_until_the_store_changes(
         writer.update(f"INSERT DATA {{ GRAPH <{BASE}graph/arxiv/x> {{ {paper} }} }}")
         writer.flush()
         del writer
-        deadline = time.monotonic() + 60
-        while papers() != "9":  # never the stale cached answer once the store changed
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
+        # never the stale cached answer once the store changed
+        until(lambda: papers() == "9", "the cached answer outlived the change", 60, every=0.3)
 
 
 def test_a_slow_html_results_page_is_answered_from_the_kept_answer_until_the_store_changes(
@@ -1060,10 +1056,8 @@ def test_a_slow_html_results_page_is_answered_from_the_kept_answer_until_the_sto
         writer.update(f"INSERT DATA {{ GRAPH <{BASE}graph/arxiv/x> {{ {paper} }} }}")
         writer.flush()
         del writer
-        deadline = time.monotonic() + 60
-        while ">9<" not in page():  # never the kept rows once the store changed
-            assert time.monotonic() < deadline
-            time.sleep(0.3)
+        # never the kept rows once the store changed
+        until(lambda: ">9<" in page(), "the kept rows outlived the change", 60, every=0.3)
 
 
 def test_the_result_cache_counts_the_query_text_and_graphs_it_keeps(

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
+from polls import until
 from processes import alive, children
 from samples import ROOT
 from scholarkg.config import load_config
@@ -29,10 +29,9 @@ def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path
         assert len(servers) == 1, "the run's temporary Prefect API is its own child"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=BOUND)
-        deadline = time.monotonic() + BOUND
-        while alive(servers[0]) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not alive(servers[0])
+        until(
+            lambda: not alive(servers[0]), "the temporary Prefect API outlived the run", BOUND, 0.1
+        )
     finally:
         if process.poll() is None:
             process.kill()
