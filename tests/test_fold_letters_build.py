@@ -14,52 +14,25 @@ from urllib.parse import unquote
 import pytest
 
 from arxiv_replay import ReplayServer
-from building import content, rows
+from building import rows
 from conftest import write_config
-from constructed import Listed, listing, profile_page, snapshot_line, variant_entry
+from constructed import Listed, listing, profile_page, snapshot_line
+from one_author import MINTER, P, authorships, built_as_one, persons
 from scholarkg import iris, provenance
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
-from scholarkg.iris import SKG, Minter
 from scholarkg.runs import chunk_fingerprint
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)
 
-P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-MINTER = Minter()
 # (as written in its language, as arXiv writes it in ASCII)
 SPELLINGS = [
     ("Łukasz Kaiser", "Lukasz Kaiser"),
     ("Deniz Yıldız", "Deniz Yildiz"),
     ("Þórður Guðmundsson", "Thordur Gudmundsson"),
 ]
-
-
-def authorships(config: Config, arxiv_id: str) -> dict[str, set[str]]:
-    """Each authorship of the paper (its last IRI segment) with the persons given it."""
-    found = rows(
-        config,
-        P + f"SELECT ?a ?who WHERE {{ <{MINTER.paper_by_arxiv(arxiv_id)}> skg:hasAuthorship ?a "
-        "OPTIONAL { ?a skg:author ?who } }",
-    )
-    out: dict[str, set[str]] = {}
-    for r in found:
-        out.setdefault(r["a"].rsplit("/", 1)[1], set()).update([r["who"]] if r["who"] else [])
-    return out
-
-
-def persons(config: Config) -> dict[str, str]:
-    """Each person IRI of the store with its name block (from the person graphs)."""
-    block = f"<{SKG.nameBlock}>"
-    return {
-        s.strip("<>"): o.strip('"')
-        for graph, triples in content(config).items()
-        if "/graph/person/" in graph
-        for s, p, o in triples
-        if p == block
-    }
 
 
 @pytest.mark.parametrize(("written", "ascii_"), SPELLINGS)
@@ -71,26 +44,8 @@ def test_a_profile_name_and_arxivs_ascii_spelling_at_its_position_are_one_person
     authorship, one person (the researcher's, if the profile is theirs). Before, the names
     had two name blocks and were not compatible: the listing's author was not placed on
     arXiv's list, and was a person of their own."""
-    arxiv_id, title = "9003.00001", "Folded Letters in Author Names: A Constructed Study"
-    new_id, entry = variant_entry(
-        "2202.12139", arxiv_id, title=title, authors=(ascii_, "Helge Spieker")
-    )
-    replay.extra[new_id] = entry
-    owner = written if researcher else "Helge Spieker"
-    page = tmp_path / "profile.txt"
-    listed = listing("2202.12139", title=title, authors=(written, "Helge Spieker"), truncated=False)
-    page.write_bytes(profile_page(owner, [listed]))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
-    report = build(config).report
-    assert report.outcome == "ok", report.summary_lines()
-    assert report.paper_states == {"resolved": 1}, report.unresolved
-    held = authorships(config, arxiv_id)
-    assert sorted(held) == ["1", "2"] and all(len(who) == 1 for who in held.values())
-    [person] = held["1"]
-    [snapshot_of] = rows(config, P + "SELECT DISTINCT ?p WHERE { ?s skg:snapshotOf ?p }")
-    assert (person == snapshot_of["p"]) is researcher
-    assert len(persons(config)) == 2  # the two authors, no third of either spelling
+    paper = ("9003.00001", "Folded Letters in Author Names: A Constructed Study")
+    config, person = built_as_one(tmp_path, replay, paper, written, ascii_, researcher)
     assert persons(config)[person] == names.block(ascii_)
 
 

@@ -15,6 +15,7 @@ from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
 from constructed import Listed, listing, profile_page, variant_entry
+from one_author import authorships
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.query import resolve_query
@@ -27,19 +28,6 @@ P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
 ID = "https://w3id.org/scholarkg/id/"
 LISTED_TWICE = ("9002.00021", "Two Wei Wangs on One Paper: A Constructed Study")
 BEYOND_ET_AL = ("9002.00022", "A Wei Wang Beyond Et Al.: A Constructed Study")
-
-
-def authorships(config: Config, arxiv_id: str) -> dict[str, set[str]]:
-    """Each authorship of the paper (by its last IRI segment): the persons it is given to."""
-    found = rows(
-        config,
-        P + f"SELECT ?a ?who WHERE {{ <{ID}paper/arxiv/{arxiv_id}> skg:hasAuthorship ?a "
-        "OPTIONAL { ?a skg:author ?who } }",
-    )
-    out: dict[str, set[str]] = {}
-    for r in found:
-        out.setdefault(r["a"].rsplit("/", 1)[1], set()).update([r["who"]] if r["who"] else [])
-    return out
 
 
 def profile_person(config: Config) -> str:

@@ -16,17 +16,13 @@ import pytest
 from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
-from constructed import listing, profile_page, snapshot_line, variant_entry
+from constructed import snapshot_line
+from one_author import MINTER, P, authorships, built_as_one, persons
 from scholarkg.config import Config, load_config
-from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from scholarkg.runs.build import build
-from test_fold_letters_build import authorships, persons
 
 pytest_plugins = ("arxiv_fixtures",)
 
-P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-MINTER = Minter()
 # (as a profile writes it, as arXiv writes it)
 SPELLINGS = [
     ("Hans Müller", "Hans Mueller"),
@@ -47,26 +43,9 @@ def test_a_profile_name_and_arxivs_spelling_at_its_position_are_one_person(
     paper resolves, one authorship, one person (the researcher's, if the profile is theirs).
     Before, the first listed author was not found first on arXiv's list (strong
     counter-evidence: the paper stayed unresolved) and the names were two persons."""
-    arxiv_id, title = "9003.00021", "Spelling Author Names Otherwise: A Constructed Study"
-    new_id, entry = variant_entry(
-        "2202.12139", arxiv_id, title=title, authors=(arxivs, "Helge Spieker")
-    )
-    replay.extra[new_id] = entry
-    owner = written if researcher else "Helge Spieker"
-    page = tmp_path / "profile.txt"
-    listed = listing("2202.12139", title=title, authors=(written, "Helge Spieker"), truncated=False)
-    page.write_bytes(profile_page(owner, [listed]))
-    arxiv = {"enabled": True, "api_url": replay.api_url, "min_interval": 0.01}
-    config = load_config(write_config(tmp_path, [page], arxiv=arxiv))
-    report = build(config).report
-    assert report.outcome == "ok", report.summary_lines()
-    assert report.paper_states == {"resolved": 1}, report.unresolved
-    held = authorships(config, arxiv_id)
-    assert sorted(held) == ["1", "2"] and all(len(who) == 1 for who in held.values())
-    [person] = held["1"]
-    [snapshot_of] = rows(config, P + "SELECT DISTINCT ?p WHERE { ?s skg:snapshotOf ?p }")
-    assert (person == snapshot_of["p"]) is researcher
-    assert len(persons(config)) == 2  # the two authors, no third of either spelling
+    arxiv_id = "9003.00021"
+    paper = (arxiv_id, "Spelling Author Names Otherwise: A Constructed Study")
+    config, _ = built_as_one(tmp_path, replay, paper, written, arxivs, researcher)
     [rule] = rows(
         config,
         P + f"SELECT ?r WHERE {{ <{MINTER.authorship(MINTER.paper_by_arxiv(arxiv_id), 1)}>"

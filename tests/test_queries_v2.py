@@ -5,7 +5,6 @@ and `scholarkg query` for every query form."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,18 +19,9 @@ from scholarkg.serve.guard import QueryLimits, check_query, scan_query
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import LEONARD, build_v2_store
 
+pytest_plugins = ("v2_store_fixtures",)
+
 ME = "Léonard Hussenot"
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_v2_store(tmp_path_factory.mktemp("v2q") / "store")
-
-
-@pytest.fixture(scope="module")
-def store(store_path: Path) -> Iterator[EmbeddedStore]:
-    with EmbeddedStore(store_path, read_only=True) as opened:
-        yield opened
 
 
 def trailing(name: str, **params: str) -> str:

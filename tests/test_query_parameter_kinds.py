@@ -4,7 +4,6 @@ never a name that would match nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,11 @@ from scholarkg.query import bind_saved, resolve_query, saved_queries
 from scholarkg.query_binding import bind_parameters
 from scholarkg.query_results import run_select
 from scholarkg.store.embedded import EmbeddedStore
-from serve_fixtures import LEONARD, build_v2_store
+from serve_fixtures import LEONARD
+
+pytest_plugins = ("v2_store_fixtures",)
 
 ME = "Léonard Hussenot"
-
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_v2_store(tmp_path_factory.mktemp("kinds") / "store")
-
-
-@pytest.fixture(scope="module")
-def store(store_path: Path) -> Iterator[EmbeddedStore]:
-    with EmbeddedStore(store_path, read_only=True) as opened:
-        yield opened
 
 
 def test_a_query_that_declares_no_parameters_refuses_its_variables() -> None:

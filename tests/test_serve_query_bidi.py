@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
+from drawn_order import out_of_order
 from scholarkg.serve.bidi import FSI, PDI, unbalanced
 from test_serve_bidi import OPEN, SPLIT, STRAY, TITLE, url  # noqa: F401 (the fixture)
 from test_serve_browser import (
@@ -93,24 +94,7 @@ return cells.map((td, k) => {
 });
 """
 # The characters of each line of the raw response view that stand left of the one before.
-RESPONSE_ORDER = """
-const bad = [];
-for (const line of document.querySelectorAll('#yasgui .yasr .CodeMirror-line')) {
-  let last = null;
-  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (let i = 0; i < node.length; i++) {
-      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
-      const box = range.getBoundingClientRect();
-      if (box.width === 0 || node.data[i].trim() === '') continue;
-      if (last && Math.abs(box.top - last.top) < 2 && box.left < last.left)
-        bad.push(node.data.slice(Math.max(0, i - 8), i + 8));
-      last = box;
-    }
-  }
-}
-return bad;
-"""
+RESPONSE_ORDER = out_of_order("#yasgui .yasr .CodeMirror-line")
 
 
 def test_yasr_text_around_a_value_stays_on_its_side(

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
+from drawn_order import out_of_order
 from scholarkg.config import ServeSettings
 from serve_fixtures import build_v2_store
 from serve_helpers import running_server
@@ -64,24 +65,7 @@ return cm.getValue();"""
 RESEARCHER = "Embedded \u202bresults \u2068first\u202c \u202eevil"
 CONTROLS = ["\u202b", "\u2068", "\u202c", "\u202e"]
 # The characters of each editor line that stand left of the one written before them.
-EDITOR_ORDER = """
-const bad = [];
-for (const line of document.querySelectorAll('#yasgui .tabPanel.active .yasqe .CodeMirror-line')) {
-  let last = null;
-  const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (let i = 0; i < node.length; i++) {
-      const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
-      const box = range.getBoundingClientRect();
-      if (box.width === 0 || node.data[i].trim() === '') continue;
-      if (last && Math.abs(box.top - last.top) < 2 && box.left < last.left)
-        bad.push(node.data.slice(Math.max(0, i - 8), i + 8));
-      last = box;
-    }
-  }
-}
-return bad;
-"""
+EDITOR_ORDER = out_of_order("#yasgui .tabPanel.active .yasqe .CodeMirror-line")
 MARKS = """return [...document.querySelectorAll('#yasgui .tabPanel.active .yasqe .cm-invalidchar')]
   .map(s => s.getAttribute('cm-text'))"""
 # Every query text the page sends to /sparql, recorded before the page's own scripts run.

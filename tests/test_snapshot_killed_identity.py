@@ -14,19 +14,15 @@ test_snapshot_killed_parts.py."""
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from processes import kill_worker_then_resume, wait_held, wait_shown
 from test_disk_full import quads, reports
 from test_snapshot_killed_parts import (
     BOUND,
-    HELD,
     Clean,
     check_run_again,
     command,
@@ -34,6 +30,7 @@ from test_snapshot_killed_parts import (
     make_input,
     manifest_rows,
 )
+from worker_killed import kill_a_worker
 
 STEP = "scholarkg.runs.identity_step:_live_batches"  # the step's persons read: it begins
 HANDED = "scholarkg.runs.loading:Loading.close"  # the person graphs given to the loader
@@ -77,22 +74,8 @@ def test_a_worker_killed_in_the_identity_step_fails_the_run_and_the_next_complet
     tmp_path: Path, clean: tuple[Clean, dict[str, list[object]]]
 ) -> None:
     make_input(tmp_path)
-    output = tmp_path / "output.txt"
-    with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
-        process = subprocess.Popen(
-            command(tmp_path, STEP),
-            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, **HELD},
-        )  # fmt: skip
-    try:
-        wait_held(process, lambda: output.read_text(encoding="utf-8"))  # as its step begins
-        kill_worker_then_resume(process)
-        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
-    finally:
-        if process.poll() is None:  # only when the test itself failed
-            process.kill()
-            process.wait(timeout=60)
-    shown = output.read_text(encoding="utf-8")
-    assert process.returncode == 1, shown
+    code, shown = kill_a_worker(command(tmp_path, STEP), tmp_path / "output.txt", BOUND)
+    assert code == 1, shown
     assert "outcome: failed" in shown and "Traceback" not in shown, shown
     assert "worker process ended abruptly" in shown, shown
     [report] = reports(tmp_path)

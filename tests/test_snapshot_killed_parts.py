@@ -32,17 +32,15 @@ import pytest
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
 from file_events import appearing
-from processes import kill_worker_then_resume, wait_held, wait_shown
 from scholarkg.quarantine import read_quarantined
 from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
+from worker_killed import kill_a_worker
 
 BOUND = 600  # only catches a hang
 KILLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 ATTEMPTS = 5  # loads started until a kill lands where the test means it to
-# A load held (helpers/killed_at.py); a hang's failure shows each Python thread's stack
-HELD = {"KILLED_BY": "STOP", "PYTHONFAULTHANDLER": "1"}
 # Where a load is held for one of its workers to be killed (helpers/killed_at.py, KILLED_BY=STOP):
 # as it takes its twelfth chunk, eleven in (a segment of them committed), 19 to come.
 TWELFTH_CHUNK = "scholarkg.runs.records:Ingest.absorb@12"
@@ -192,32 +190,19 @@ def committed_chunks(directory: Path) -> int:
         return 0
 
 
-def kill_a_worker(directory: Path) -> str:
-    """Start the load, held as it takes its twelfth chunk (a segment committed); SIGKILL one of
-    its worker processes, then let it go on. The load's output."""
-    output = directory / "output.txt"
-    with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
-        process = subprocess.Popen(
-            command(directory, TWELFTH_CHUNK),
-            stdout=sink, stderr=subprocess.STDOUT, env={**os.environ, **HELD},
-        )  # fmt: skip
-    try:
-        wait_held(process, lambda: output.read_text(encoding="utf-8"))
-        assert committed_chunks(directory) >= 1
-        kill_worker_then_resume(process)
-        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
-    finally:
-        if process.poll() is None:  # only when the test itself failed
-            process.kill()
-            process.wait(timeout=60)
-    return output.read_text(encoding="utf-8")
-
-
 def test_a_worker_killed_mid_load_fails_the_run_and_the_next_run_completes_it(
     tmp_path: Path, clean: Clean
 ) -> None:
+    """The load held as it takes its twelfth chunk (a segment committed), one of its workers
+    SIGKILLed, then let go on."""
+
+    def committed() -> None:
+        assert committed_chunks(tmp_path) >= 1
+
     make_input(tmp_path)
-    shown = kill_a_worker(tmp_path)
+    _, shown = kill_a_worker(
+        command(tmp_path, TWELFTH_CHUNK), tmp_path / "output.txt", BOUND, committed
+    )
     assert "outcome: failed" in shown, shown
     assert "Traceback" not in shown
     said = [line for line in shown.splitlines() if line.startswith(("error:", "failed:"))]
