@@ -28,6 +28,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import parts  # noqa: E402
+import report  # noqa: E402
 from measure import Run, compare, run_step, summary  # noqa: E402
 
 VARIANTS: dict[str, Any] = {"pipeline": True, "naive-persons": "naive", "no-identity": False}
@@ -74,6 +75,7 @@ def main() -> None:
     for key in ("decisions", "person_graphs", "whole_step"):
         print(f"{key:>14}: cpu {result[key]['share_cpu']}  wall {result[key]['share_wall']}")
     print(f"load average before {before}, after {result['load']}")
+    report.print_reported(report.reported({"identity_cost": result}))
     if args.out is not None:
         args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
 

@@ -205,6 +205,35 @@ def aims(results: Result) -> dict[str, Any]:
     return out
 
 
+REPORTED = "identity decisions / naive persons - 1 (CPU)"
+"""Reported beside the aims, not judged: the identity aim is on the whole step (above); this is
+the decisions' part of it, pipeline / naive persons less one (``identity_cost.py``, or the
+ingest part with ``--naive-persons``)."""
+
+
+def reported(results: Result) -> dict[str, Any]:
+    """What is reported but not judged: :data:`REPORTED` (min and median of the paired CPU
+    ratios less one, at its N) from ``results["identity_cost"]`` (what ``identity_cost.py``
+    measures) or else the ingest part's largest N with the naive-persons split; ``None`` where
+    neither was measured."""
+    cost = results.get("identity_cost")
+    ingest = results.get("ingest") or []
+    split = ingest[-1].get("pipeline_vs_naive_persons") if ingest else None
+    value = None
+    if cost is not None:
+        value = {"n": cost["n"], **cost["decisions"]["share_cpu"]}
+    elif split is not None:
+        value = {"n": ingest[-1]["n"], **split["share_cpu"]}
+    return {REPORTED: value}
+
+
+def print_reported(lines: dict[str, Any]) -> None:
+    """One line each, after the aims: reported, not judged."""
+    for name, v in lines.items():
+        measured = f"min {v['min']}, median {v['median']} at N={v['n']:,}" if v else "not measured"
+        print(f"  {name}: {measured} (reported, not judged)")
+
+
 def print_aims(verdicts: dict[str, Any]) -> None:
     rows = [
         [

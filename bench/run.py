@@ -112,6 +112,8 @@ def main() -> None:
         report.naive_table(results["naive"])
     verdicts = report.aims(results)
     report.print_aims(verdicts)
+    lines = report.reported(results)
+    report.print_reported(lines)
     report.write(
         args.out,
         {
@@ -122,6 +124,7 @@ def main() -> None:
             "settings": {"n": ns, "repeats": settings.repeats, "parts": args.parts},
             "results": results,
             "aims": verdicts,
+            "reported": lines,
         },
     )
 
