@@ -71,3 +71,16 @@ def test_a_typo_in_a_deployment_s_parameters_is_found() -> None:
     assert problem.startswith(
         f"{harvest}: settings: 'arxiv.min_intervall=5': [arxiv] min_intervall: unknown key"
     ), problem
+
+
+def test_a_setting_a_run_refuses_names_the_settings_parameter() -> None:
+    """A deployment's ``settings`` reach the run alone: its refusal names the parameter (before:
+    ``--set``, which no worker's run is given)."""
+    from scholarkg_flows.build_kg import load_run_config
+
+    with pytest.raises(ConfigError) as refused:
+        load_run_config(None, None, ["store.path=/"])
+    assert str(refused.value).startswith("settings store.path=/: [store] path must name a")
+    with pytest.raises(ConfigError) as refused:
+        load_run_config(None, None, ["arxiv.enabld=true"])
+    assert str(refused.value).startswith("settings 'arxiv.enabld=true': [arxiv] enabld: unknown")
