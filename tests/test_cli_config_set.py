@@ -15,6 +15,7 @@ import pytest
 from arxiv_replay import ReplayServer
 from conftest import write_config
 from scholarkg.cli import build_parser, main
+from scholarkg.cli.common import settings
 from scholarkg.config import load_config
 
 pytest_plugins = ("arxiv_fixtures",)
@@ -78,14 +79,16 @@ def test_config_set_is_set_on_every_command(
     assert capsys.readouterr().out.startswith(str(tmp_path / "b" / "quarantine"))
     for command in (["run"], ["query", "--list"], ["schedule", "list"], ["schedule", "serve"]):
         args = build_parser().parse_args([*command, "--config-set", "store.segment_quads=5000"])
-        assert args.overrides == ["store.segment_quads=5000"], command
+        assert [(o.option, o.given) for o in args.overrides] == [
+            ("--config-set", "store.segment_quads=5000")
+        ], command
 
 
 def test_harvest_takes_the_configuration_by_config_set_only(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = build_parser().parse_args([*HARVEST, "--config-set", "arxiv.min_interval=5"])
-    assert (args.sets, args.overrides) == (["cs"], ["arxiv.min_interval=5"])
+    assert (args.sets, settings(args)) == (["cs"], ["arxiv.min_interval=5"])
     with pytest.raises(SystemExit) as done:
         main([*HARVEST, "--config-set", "arxiv.min_intervall=5"])
     assert done.value.code == 2
@@ -101,6 +104,29 @@ def test_harvest_takes_the_configuration_by_config_set_only(
         main(["arxiv", "harvest", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "--config-set SECTION.KEY=VALUE one key of the configuration (--set elsewhere" in text
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        (["arxiv", "harvest", "--set", "cs"], "--config-set"),
+        (["quarantine", "list"], "--config-set"),
+        (["quarantine", "list"], "--set"),
+    ],
+)
+def test_a_load_time_error_names_the_spelling_typed(
+    command: list[str], option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A value only the whole config refuses, or a new schedule without its flow, names the
+    option as typed (before: always ``--set``, an OAI set on ``arxiv harvest``)."""
+    config = write_config(tmp_path, [])
+    assert main([*command, "--config", str(config), option, "store.path=/"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {option} store.path=/: [store] path must name a directory"), err
+    weekly = "schedules.weekly.cron=0 4 * * 1"
+    assert main(["schedule", "list", option, weekly]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: {option} {weekly}: [schedules.weekly] flow: missing"
 
 
 def test_each_served_schedule_is_given_the_set(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from scholarkg.config import Config
+    from scholarkg.config.overrides import Override
     from scholarkg.runs.report import RunReport
 
 # what `add_subparsers` returns (generic for type checkers only, hence the string)
@@ -134,17 +135,27 @@ def _named(what: str) -> Callable[[str], str]:
     return path
 
 
-def setting_override(value: str) -> str:
-    """An argparse type: ``SECTION.KEY=VALUE``, a key of the configuration and a value it
-    takes (:func:`scholarkg.config.overrides.parse_override`) — a usage error otherwise."""
-    from scholarkg.config.overrides import parse_override
-    from scholarkg.errors import ConfigError
+def setting_override(option: str) -> Callable[[str], Override]:
+    """An argparse type for ``option`` (``--set``, ``--config-set``): ``SECTION.KEY=VALUE``, a
+    key of the configuration and a value it takes
+    (:func:`scholarkg.config.overrides.parse_override`), kept with ``option`` so a load-time
+    error names the spelling typed — a usage error otherwise."""
 
-    try:
-        parse_override(value)
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return value
+    def override(value: str) -> Override:
+        from scholarkg.config.overrides import parse_override
+        from scholarkg.errors import ConfigError
+
+        try:
+            return parse_override(value, option)
+        except ConfigError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return override
+
+
+def settings(args: argparse.Namespace) -> list[str]:
+    """The ``--set`` / ``--config-set`` values as typed, in order: a flow's ``settings``."""
+    return [override.given for override in getattr(args, "overrides", None) or ()]
 
 
 def add_config_option(parser: argparse.ArgumentParser, *, overrides: bool = True) -> None:
@@ -157,7 +168,7 @@ def add_config_option(parser: argparse.ArgumentParser, *, overrides: bool = True
             metavar="SECTION.KEY=VALUE",
             dest="overrides",
             action="append",
-            type=setting_override,
+            type=setting_override("--set"),
             help=SET_HELP,
         )
     parser.add_argument(
@@ -165,7 +176,7 @@ def add_config_option(parser: argparse.ArgumentParser, *, overrides: bool = True
         metavar="SECTION.KEY=VALUE",
         dest="overrides",
         action="append",
-        type=setting_override,
+        type=setting_override("--config-set"),
         help=CONFIG_SET_HELP if overrides else HARVEST_CONFIG_SET_HELP,
     )
 

@@ -21,6 +21,7 @@ from scholarkg.cli.common import (
     add_store_options,
     load,
     print_report,
+    settings,
 )
 from scholarkg.files import absolute
 
@@ -187,7 +188,7 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
             config_path=args.config,
             profiles=extra,
             store_path=str(config.store.path),
-            settings=list(getattr(args, "overrides", None) or []),
+            settings=settings(args),
             return_state=True,
         )
     result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from scholarkg.cli.common import Commands, add_command, add_config_option, load
+from scholarkg.cli.common import Commands, add_command, add_config_option, load, settings
 
 
 def register(commands: Commands) -> None:
@@ -49,7 +49,7 @@ def serve_schedules(args: argparse.Namespace) -> int:
     load(args)  # fail fast on a bad config, before Prefect is imported
     from scholarkg_flows.deployments import serve_schedules as serve
 
-    serve(args.config, args.overrides or ())  # blocks until Ctrl-C; pauses the schedules on exit
+    serve(args.config, settings(args))  # blocks until Ctrl-C; pauses the schedules on exit
     return 0
 
 

@@ -56,12 +56,13 @@ def build_settings(
 
 
 def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
-    """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it."""
+    """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it, in
+    the spelling typed (``--config-set …``; before: always ``--set``)."""
     at = tuple(map(str, loc))
     for override in reversed(overrides):  # the key it set, a table it made, or within them
         depth = min(len(at), len(override.path))
         if depth >= 2 and at[:depth] == override.path[:depth]:
-            return f"--set {override.given}"
+            return f"{override.option} {override.given}"
     return None
 
 

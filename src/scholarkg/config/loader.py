@@ -18,7 +18,7 @@ from scholarkg.config.defaults import SCHEDULES
 from scholarkg.config.environment import build_settings
 from scholarkg.config.file_tables import read_file
 from scholarkg.config.locating import locate_paths
-from scholarkg.config.overrides import parse_override
+from scholarkg.config.overrides import Override, parse_override
 from scholarkg.config.store_section import (
     store_and_data_problem,
 )
@@ -27,10 +27,10 @@ from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
 
 
-def load_config(path: Path | None = None, overrides: Sequence[str] = ()) -> Config:
+def load_config(path: Path | None = None, overrides: Sequence[str | Override] = ()) -> Config:
     """The checked configuration: defaults, then ``path`` (if given), then the environment,
-    then ``overrides`` (``--set``'s ``SECTION.KEY=VALUE``, :mod:`.overrides`; a later one of a
-    key wins).
+    then ``overrides`` (``--set``'s ``SECTION.KEY=VALUE``, :mod:`.overrides`, or as the CLI
+    parsed it, naming the option typed; a later one of a key wins).
 
     ``path`` being the generated ``config/default.toml`` reads as no file at all. (A command
     that writes no record loads it inside :func:`.locating.paths_kept`: a path that is not
@@ -42,7 +42,7 @@ def load_config(path: Path | None = None, overrides: Sequence[str] = ()) -> Conf
     mine = None if path is None or absolute(Path(path)) == absolute(defaults) else Path(path)
     values = read_file(mine) if mine is not None else {}
     try:
-        given = [parse_override(text) for text in overrides]
+        given = [o if isinstance(o, Override) else parse_override(o) for o in overrides]
     except ConfigError as exc:  # the CLI refused it already, as a usage error
         raise ConfigError(f"--set {exc}") from None
     if any(o.section == "schedules" for o in given) and "schedules" not in values:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -32,12 +32,14 @@ EXAMPLE = "store.segment_quads=500000"
 @dataclass(frozen=True)
 class Override:
     """One ``--set``: the key it sets (``("store", "path")``; an entry of a free table,
-    ``("subject_codes", "QQ")`` or ``("schedules", "nightly", "cron")``), its value, and the
-    text it was given as."""
+    ``("subject_codes", "QQ")`` or ``("schedules", "nightly", "cron")``), its value, the
+    text it was given as, and the option that gave it (``--config-set``, its other spelling),
+    which a load-time error names as typed."""
 
     path: tuple[str, ...]
     value: Any
     given: str
+    option: str = "--set"
 
     @property
     def section(self) -> str:
@@ -55,9 +57,13 @@ def _value(text: str) -> Any:
     return text if isinstance(value, dt.date | dt.time) else value
 
 
-def parse_override(given: str) -> Override:
-    """``given`` (``SECTION.KEY=VALUE``) checked: a key of a section, never a secret, a value
-    of its type that passes its checks; else a :class:`ConfigError` line."""
+def parse_override(given: str, option: str = "--set") -> Override:
+    """``given`` (``SECTION.KEY=VALUE``, by ``option``) checked: a key of a section, never a
+    secret, a value of its type that passes its checks; else a :class:`ConfigError` line."""
+    return replace(_parsed(given), option=option)
+
+
+def _parsed(given: str) -> Override:
     name, equals, text = given.partition("=")
     if not equals:
         raise ConfigError(f"{given!r}: no '=': write SECTION.KEY=VALUE, e.g. {EXAMPLE}")
