@@ -10,13 +10,28 @@ Input: the first lines of tests/fixtures/arxiv/kaggle/snapshot_sample_100.jsonl,
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import threading
 from pathlib import Path
+
+import pytest
+import requests
 
 from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.store.served import served_dir
 from test_snapshot_first_written import FIRST, _write
-from test_snapshot_listing_dated import IDS, _as_no_writer, _chmod_back, _loaded, _read_only_copy
+from test_snapshot_listing_dated import (
+    BOUND,
+    IDS,
+    _as_no_writer,
+    _chmod_back,
+    _loaded,
+    _read_only_copy,
+)
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
@@ -44,3 +59,68 @@ def test_export_and_query_read_a_store_they_cannot_write(tmp_path: Path) -> None
     assert quads > 0
     assert queried.stdout.split() == ["n", str(quads)]
     assert leases == []  # nothing written beside the checkpoint
+
+
+def _files(place: Path) -> dict[str, int]:
+    return {str(p.relative_to(place)): p.stat().st_size for p in sorted(place.rglob("*"))}
+
+
+def _serve_as_no_writer(config: Path) -> subprocess.Popen[str]:
+    """``scholarkg serve`` on loopback in a child the file modes bind (as ``_as_no_writer``)."""
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in sys.path)}
+    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", "0", "--config", str(config)]
+    if os.geteuid() == 0:
+        probe = ["unshare", "--user", "--map-user=65534", "--map-group=65534", "true"]
+        if shutil.which("unshare") is None or subprocess.run(probe, check=False).returncode:
+            pytest.skip("root, and no user namespace to drop the right to write in")
+        command = ["unshare", "--user", "--map-user=65534", "--map-group=65534", *command]
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+
+
+def test_serve_answers_from_a_store_it_cannot_write(tmp_path: Path) -> None:
+    """The server reads the copy's checkpoint and writes nothing in it."""
+    config = write_config(tmp_path, [])
+    _loaded(config, _write(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
+    copy = _read_only_copy(tmp_path, config)
+    before = _files(tmp_path / "copy")
+    server = _serve_as_no_writer(copy)
+    hang = threading.Timer(BOUND, server.kill)  # only catches a hang
+    hang.start()
+    try:
+        first = server.stdout.readline() if server.stdout else ""
+        assert " at http://127.0.0.1:" in first, first
+        url = first.split(" at ")[1].split()[0].rstrip("/")
+        counted = requests.get(
+            f"{url}/sparql", params={"query": COUNT, "format": "csv"}, timeout=BOUND
+        )
+        landing = requests.get(f"{url}/", timeout=BOUND)
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=BOUND)
+        hang.cancel()
+        after = _files(tmp_path / "copy")
+        _chmod_back(tmp_path)
+    assert "Traceback" not in err
+    assert counted.status_code == 200 and landing.status_code == 200
+    assert int(counted.text.split()[1]) > 0
+    assert after == before  # nothing made, removed or grown in the copy
+
+
+def test_serve_with_updates_refuses_a_store_it_cannot_write_in_one_line(tmp_path: Path) -> None:
+    """Before: a ``PermissionError`` traceback removing the store's seal, and the server
+    then hung on its query workers, never ending."""
+    config = write_config(tmp_path, [])
+    _loaded(config, _write(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
+    copy = _read_only_copy(tmp_path, config)
+    store = load_config(copy).store.path
+    try:
+        done = _as_no_writer("serve", "--allow-updates", "--port", "0", "--config", str(copy))
+    finally:
+        _chmod_back(tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"error: {store}: cannot serve updates: the folder cannot be written")
+    assert "without --allow-updates" in line

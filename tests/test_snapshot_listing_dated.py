@@ -196,3 +196,25 @@ def test_the_help_tells_which_time_judges(capsys: pytest.CaptureFixture[str]) ->
     said = " ".join(capsys.readouterr().out.split())
     assert 'each record\'s judged_by tells the time and which: "first read" or "file now"' in said
     assert "cut by that load's --batch-size whatever this one's" in said
+
+
+def _files(place: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(place.iterdir())}
+
+
+def test_the_listing_leaves_a_store_it_could_write_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A listing reads the store's table, never writes beside it: the directory's files and
+    their bytes the same after (before: ``mode=ro`` left an empty ``-wal`` and ``-shm``)."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    told = _loaded(config, path, chunk_records=3)
+    capsys.readouterr()
+    store = first_written_path(load_config(config)).parent
+    before = _files(store)
+    assert first_written_path(load_config(config)).name in before
+    code, records, err = _listed(config, path, capsys)
+    assert (code, err) == (1, "".join(told))
+    assert [r["judged_by"] for r in records] == [JUDGED_FIRST] * 4
+    assert _files(store) == before

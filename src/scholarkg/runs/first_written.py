@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -134,11 +135,21 @@ def _kept(written: object) -> Dated:
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
-    """The table at ``path`` opened read only. A directory that cannot be written (a read-only
-    copy or mount) refuses SQLite the index of the write-ahead log it makes on a first read:
-    with no log beside, nothing is there but the file, read as it stands; with one, one line
-    saying so (before: a traceback, "attempt to write a readonly database")."""
+    """The table at ``path`` opened read only, the directory left as it was. With no log beside
+    (no writer has it open) where the table can be written, a connection that may write but
+    does not (``query_only``): as the last to close, SQLite removes the log and its index it
+    made (before: ``mode=ro`` left an empty ``-wal`` and ``-shm`` beside, a listing changing
+    the store's files). A directory that cannot be written (a read-only copy or mount) refuses
+    SQLite the index of the write-ahead log it makes on a first read: with no log beside,
+    nothing is there but the file, read as it stands; with one, one line saying so (before: a
+    traceback, "attempt to write a readonly database")."""
     uri = path.resolve().as_uri()
+    log = path.with_name(path.name + "-wal")
+    if not log.exists() and all(os.access(p, os.W_OK) for p in (path, path.parent)):
+        db = connect_state(uri + "?mode=rw", WHAT, uri=True)
+        db.path = path
+        db.execute("PRAGMA query_only = ON")
+        return db
     db = connect_state(uri + "?mode=ro", WHAT, uri=True)
     db.path = path  # the file named in errors, not its URI
     try:
@@ -148,7 +159,6 @@ def _read_only(path: Path) -> sqlite3.Connection:
         db.close()
         if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _CANNOT_OPEN:
             raise
-        log = path.with_name(path.name + "-wal")
         if log.exists() and log.stat().st_size:
             raise WriteFailed(
                 path,

@@ -91,8 +91,8 @@ class KnowledgeGraph:
         if self.update_store is not None:
             try:
                 self.updates = Updates(self.spec, self.limits, self.update_store, self.state_dir)
-            except ScholarKGError:
-                self.pool.close()
+            except BaseException:  # before: only a ScholarKGError; another left the workers
+                self.pool.close()  # running and the server hung on them
                 raise
 
     def start(self) -> None:

@@ -15,6 +15,7 @@ run that was).
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ class Updates:
                 f"{spec.location}: open the store read-only to serve it with updates: "
                 "SPARQL Update runs in a worker process, the only one that opens it to write"
             )
+        _refuse_unwritable(Path(spec.location), self.state_dir)
         # read (and removed) before the update worker opens the store, as a run does
         self._in_line = take_seal(Path(spec.location), self.state_dir or Path(spec.location))
         try:
@@ -98,3 +100,15 @@ class Updates:
             path = Path(self.pool.spec.location)
             seal(path, self.state_dir or path)
         self._in_line = False
+
+
+def _refuse_unwritable(*places: Path | None) -> None:
+    """One line when a folder updates write in (the store's, its manifest's) cannot be written:
+    a read-only copy or mount is served without ``--allow-updates`` (before: a
+    ``PermissionError`` traceback removing the seal, and the server hung on its query workers)."""
+    for place in places:
+        if place is not None and place.is_dir() and not os.access(place, os.W_OK):
+            raise ConfigError(
+                f"{place}: cannot serve updates: the folder cannot be written (a read-only copy "
+                "or mount?); serve it without --allow-updates"
+            )
