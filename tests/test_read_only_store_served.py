@@ -10,14 +10,10 @@ Input: the first lines of tests/fixtures/arxiv/kaggle/snapshot_sample_100.jsonl,
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
-import pytest
 import requests
 
 from conftest import write_config
@@ -30,6 +26,7 @@ from test_snapshot_listing_dated import (
     _as_no_writer,
     _chmod_back,
     _loaded,
+    _no_writer_command,
     _read_only_copy,
 )
 
@@ -67,14 +64,9 @@ def _files(place: Path) -> dict[str, int]:
 
 def _serve_as_no_writer(config: Path) -> subprocess.Popen[str]:
     """``scholarkg serve`` on loopback in a child the file modes bind (as ``_as_no_writer``)."""
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in sys.path)}
-    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", "0", "--config", str(config)]
-    if os.geteuid() == 0:
-        probe = ["unshare", "--user", "--map-user=65534", "--map-group=65534", "true"]
-        if shutil.which("unshare") is None or subprocess.run(probe, check=False).returncode:
-            pytest.skip("root, and no user namespace to drop the right to write in")
-        command = ["unshare", "--user", "--map-user=65534", "--map-group=65534", *command]
+    command, env = _no_writer_command(
+        "serve", "--host", "127.0.0.1", "--port", "0", "--config", str(config)
+    )
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )

@@ -119,9 +119,10 @@ def _read_only_copy(tmp_path: Path, config: Path) -> Path:
     return copy / config.name
 
 
-def _as_no_writer(*args: str) -> subprocess.CompletedProcess[str]:
-    """``scholarkg ARGS`` in a child the file modes bind: root is not bound by them, so as root
-    the child runs in a user namespace mapping it to nobody (the files' owner seen as nobody)."""
+def _no_writer_command(*args: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment of ``scholarkg ARGS`` in a child the file modes bind: root is
+    not bound by them, so as root the child runs in a user namespace mapping it to nobody (the
+    files' owner seen as nobody)."""
     env = os.environ | {"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in sys.path)}
     command = [sys.executable, "-m", "scholarkg.cli", *args]
     if os.geteuid() == 0:
@@ -129,6 +130,12 @@ def _as_no_writer(*args: str) -> subprocess.CompletedProcess[str]:
         if shutil.which("unshare") is None or subprocess.run(probe, check=False).returncode:
             pytest.skip("root, and no user namespace to drop the right to write in")
         command = ["unshare", "--user", "--map-user=65534", "--map-group=65534", *command]
+    return command, env
+
+
+def _as_no_writer(*args: str) -> subprocess.CompletedProcess[str]:
+    """``scholarkg ARGS`` run to its end in a child the file modes bind (``_no_writer_command``)."""
+    command, env = _no_writer_command(*args)
     return subprocess.run(
         command, capture_output=True, text=True, timeout=BOUND, env=env, check=False
     )
