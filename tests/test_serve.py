@@ -10,7 +10,6 @@ import json
 import logging
 import os
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -495,8 +494,11 @@ def test_a_second_update_waits_for_the_update_worker_and_is_told_it_is_busy(
             assert pool is not None
             thread = threading.Thread(target=run_first, args=(pool,))
             thread.start()
-            while not pool._idle.empty() and thread.is_alive():  # until the runaway holds it
-                time.sleep(0.01)
+            # until the runaway holds it (before: a loop with no deadline of its own)
+            until(
+                lambda: pool._idle.empty() or not thread.is_alive(),
+                "the runaway update never took the update worker",
+            )
             assert thread.is_alive(), first
             insert = f"INSERT DATA {{ GRAPH <{BASE}graph/x> {{ <urn:x:a> <urn:x:q> 1 }} }}"
             with pytest.raises(
