@@ -29,8 +29,7 @@ from scholarkg_flows.run_end import failure_reason, mark_ended, refused
 from scholarkg_flows.runners import runner_label, task_runner_for
 
 from scholarkg.config import Config, load_config
-from scholarkg.config.overrides import parse_override
-from scholarkg.errors import ConfigError, RunFailed, RunStopped, ScholarKGError, WriteFailed
+from scholarkg.errors import RunFailed, RunStopped, ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched
 from scholarkg.lifecycle import Interrupted
 from scholarkg.runs.build import distinct_sources, finish, unchanged_sources
@@ -49,11 +48,7 @@ def load_run_config(
     ``SECTION.KEY=VALUE``) over it, with the store directory given. A problem with a setting
     names ``settings``, the parameter a deployment or a run gave it in (before: ``--set``,
     which no worker's run is given)."""
-    try:
-        given = [parse_override(text, "settings") for text in settings or ()]
-    except ConfigError as exc:
-        raise ConfigError(f"settings {exc}") from None
-    config = load_config(Path(config_path) if config_path else None, given)
+    config = load_config(Path(config_path) if config_path else None, settings or (), "settings")
     return config.with_store_path(Path(store_path) if store_path else None)
 
 

@@ -27,10 +27,13 @@ from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
 
 
-def load_config(path: Path | None = None, overrides: Sequence[str | Override] = ()) -> Config:
+def load_config(
+    path: Path | None = None, overrides: Sequence[str | Override] = (), option: str = "--set"
+) -> Config:
     """The checked configuration: defaults, then ``path`` (if given), then the environment,
-    then ``overrides`` (``--set``'s ``SECTION.KEY=VALUE``, :mod:`.overrides`, or as the CLI
-    parsed it, naming the option typed; a later one of a key wins).
+    then ``overrides`` (``SECTION.KEY=VALUE`` given by ``option``, :mod:`.overrides`, or as the
+    CLI parsed it, naming the option typed; a later one of a key wins). An error names the
+    option that gave the value (a flow's ``settings`` parameter, ``--config-set``).
 
     ``path`` being the generated ``config/default.toml`` reads as no file at all. (A command
     that writes no record loads it inside :func:`.locating.paths_kept`: a path that is not
@@ -42,9 +45,9 @@ def load_config(path: Path | None = None, overrides: Sequence[str | Override] = 
     mine = None if path is None or absolute(Path(path)) == absolute(defaults) else Path(path)
     values = read_file(mine) if mine is not None else {}
     try:
-        given = [o if isinstance(o, Override) else parse_override(o) for o in overrides]
+        given = [o if isinstance(o, Override) else parse_override(o, option) for o in overrides]
     except ConfigError as exc:  # the CLI refused it already, as a usage error
-        raise ConfigError(f"--set {exc}") from None
+        raise ConfigError(f"{option} {exc}") from None
     if any(o.section == "schedules" for o in given) and "schedules" not in values:
         values = {**values, "schedules": SCHEDULES}  # --set changes the schedules in force
     settings = build_settings(values, mine or defaults, given)
