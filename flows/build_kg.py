@@ -48,7 +48,9 @@ def load_run_config(
     ``SECTION.KEY=VALUE``) over it, with the store directory given. A problem with a setting
     names ``settings``, the parameter a deployment or a run gave it in (before: ``--set``,
     which no worker's run is given)."""
-    config = load_config(Path(config_path) if config_path else None, settings or (), "settings")
+    config = load_config(
+        Path(config_path) if config_path else None, settings or (), option="settings"
+    )
     return config.with_store_path(Path(store_path) if store_path else None)
 
 

@@ -19,8 +19,11 @@ def test_every_public_name_resolves_to_what_it_documents() -> None:
         if name != "__version__":
             assert value.__doc__, f"{name} has no docstring"
     parameters = inspect.signature(scholarkg.load_config).parameters
-    assert parameters.keys() == {"path", "overrides"}  # overrides: --set's SECTION.KEY=VALUE
+    # overrides: SECTION.KEY=VALUE as --set gives them; option: what an error calls them
+    assert list(parameters) == ["path", "overrides", "option"]
     assert parameters["path"].default is None and parameters["overrides"].default == ()
+    assert parameters["option"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["option"].default == "--set"
     assert issubclass(scholarkg.ConfigError, scholarkg.ScholarKGError)
     assert scholarkg.build.__module__ == "scholarkg.runs.build"
     assert set(dir(scholarkg)) >= set(scholarkg.__all__)

@@ -28,7 +28,7 @@ from scholarkg.files import absolute
 
 
 def load_config(
-    path: Path | None = None, overrides: Sequence[str | Override] = (), option: str = "--set"
+    path: Path | None = None, overrides: Sequence[str | Override] = (), *, option: str = "--set"
 ) -> Config:
     """The checked configuration: defaults, then ``path`` (if given), then the environment,
     then ``overrides`` (``SECTION.KEY=VALUE`` given by ``option``, :mod:`.overrides`, or as the
