@@ -13,7 +13,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.atom_entry import ARXIV_NS, ATOM_NS, AtomEntry, AtomLinks, read_entry
-from scholarkg.extract.error_text import error_text
+from scholarkg.extract.error_text import error_text, shown
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.reasons import foreign_entry, quarantine_reason
 from scholarkg.extract.record_fields import ANSWER_FETCHED, record_dates, refuse_dated_after
@@ -89,10 +89,12 @@ def _int(counter: tuple[str | None, int | None] | None, source: str) -> int | No
 def _error_message(entry: etree._Element, source: str) -> str | None:
     """arXiv's message when ``entry`` is an error feed's entry, else None: its ``<summary>``
     as written, on one line (:func:`~.error_text.error_text`; before: every white-space run
-    folded), else its ``<id>``; a ParseError at its line when either holds an element (before:
-    told with the markup dropped, its text joined). Its ``<title>`` is not told: every error
-    answer recorded (tests/fixtures/arxiv, PROVENANCE: ``id_abc_…``, HTTP 400) is titled
-    ``Error``, which the line says already (``arXiv API error: incorrect id format for abc``);
+    folded), else its ``<id>``, :func:`~.error_text.shown` alike (any id holding
+    ``/api/errors#`` is one, as long as the server likes; before: told whole, as written); a
+    ParseError at its line when either holds an element (before: told with the markup dropped,
+    its text joined). Its ``<title>`` is not told: every error answer recorded
+    (tests/fixtures/arxiv, PROVENANCE: ``id_abc_…``, HTTP 400) is titled ``Error``, which the
+    line says already (``arXiv API error: incorrect id format for abc``);
     the error is known by its ``<id>`` under ``/api/errors``, not its title."""
     id_el = entry.find(f"{_A}id")
     entry_id = text_of(id_el) or ""
@@ -102,7 +104,7 @@ def _error_message(entry: etree._Element, source: str) -> str | None:
     told = error_text(summary, source, "error summary") if summary is not None else ""
     if id_el is not None:
         refuse_answer_markup(id_el, source, "error id")
-    return told or entry_id
+    return told or shown(entry_id)
 
 
 def _read(stream: RecordStream, source: str, status: int | None) -> Iterator[etree._Element]:

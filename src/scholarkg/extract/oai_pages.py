@@ -12,7 +12,7 @@ from lxml import etree
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
-from scholarkg.extract.error_text import error_text
+from scholarkg.extract.error_text import error_text, shown
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord, listing_dates
 from scholarkg.extract.oai_records import parse_record
@@ -39,11 +39,12 @@ _ONCE_IN_LIST = frozenset({f"{_O}resumptionToken"})
 
 
 class OaiPmhError(ExtractError):
-    """An OAI-PMH ``<error>`` answer; ``code`` is the protocol's error code."""
+    """An OAI-PMH ``<error>`` answer; ``code`` is the protocol's error code, as the server
+    wrote it (the line shows it :func:`~.error_text.shown`, as the message is)."""
 
     def __init__(self, source: str, code: str, message: str, *, status: int | None = None):
         self.code = code
-        super().__init__(source, f"OAI-PMH error {code}: {message}", status=status)
+        super().__init__(source, f"OAI-PMH error {shown(code)}: {message}", status=status)
 
 
 @dataclass(frozen=True)

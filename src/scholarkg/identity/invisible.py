@@ -32,6 +32,9 @@ _DROPPED = re.compile(f"[{_DROPPED_CLASS}]")
 _JOINERS = "\u200c\u200d"
 _JOINER = re.compile(f"[{_JOINERS}]")
 _ANY = re.compile(f"[{_DROPPED_CLASS}{_JOINERS}]")
+INVISIBLE = _ANY
+"""One of the characters this rule names, joiners too (what :func:`has_invisible` finds): for a
+door that shows them escaped rather than dropping them (an error's text, extract.error_text)."""
 # names version 6 (identity.names) read a name without these only
 _ANY_6 = re.compile(
     "[\u00ad\u180e\u200b\u2060-\u2064\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u200c\u200d]"
