@@ -1,13 +1,15 @@
 """``scholarkg arxiv load-snapshot --json`` judges each chunk as the store's load did
 (:mod:`scholarkg.runs.first_written`): cut by the load's chunk size whatever ``--batch-size`` it
 is given, each record telling the time it was judged by and which (``judged_by``), and it reads a
-store it cannot write.
+store it cannot write, and a write-ahead log beside the table (a writer's, live or killed) without
+making or removing a file there.
 
 Before: the listing cut chunks by its own ``--batch-size``, so a listing of another size than
 the load found no time kept and judged by the file's time now, printing a record its load had
 quarantined; which time judged was not told (a reason said "when first read" of the file's time
 now); and a store in a directory that cannot be written was a traceback ("attempt to write a
-readonly database"). Input: the first lines of
+readonly database"); a log without its index (``-shm``) got one made beside it, left there.
+Input: the first lines of
 tests/fixtures/arxiv/kaggle/snapshot_sample_100.jsonl (0704.0002 updated 2008-12-13, the others
 before 2008-12-11), in the order stated.
 """
@@ -168,31 +170,93 @@ def test_the_listing_reads_a_store_it_cannot_write(tmp_path: Path) -> None:
     assert not [n for n in names if n.endswith(("-wal", "-shm"))]  # nothing written there
 
 
-def test_a_write_ahead_log_it_cannot_index_is_one_line(tmp_path: Path) -> None:
-    """A log beside the table (a load running, or killed) in a directory nothing may write:
-    SQLite reads it only with an index it writes there, so one line says so, naming the file."""
+JUDGED_LATER = {"time": LATER.isoformat(), "by": "first read"}
+_WRITER = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("PRAGMA wal_autocheckpoint = 0")  # its rows kept in the log, not folded back
+with db:
+    db.execute("UPDATE first_written SET written = ?", (sys.argv[2],))
+print("committed", flush=True)
+sys.stdin.read()
+"""
+
+
+def _writer(table: Path) -> subprocess.Popen[str]:
+    """A second process holding ``table`` open, every chunk's time set to LATER and committed
+    to the write-ahead log only (told on its stdout)."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(table), LATER.isoformat()],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None and writer.stdout.readline() == "committed\n"
+    return writer
+
+
+def _kept_files(place: Path) -> dict[str, bytes | None]:
+    """The files of ``place``: their bytes, but a log's index's (``-shm``, shared memory any
+    reader may mark) only that it is there."""
+    return {n: None if n.endswith("-shm") else b for n, b in _files(place).items()}
+
+
+def _read_only_copy_with_log(tmp_path: Path, config: Path, index: int | None) -> Path:
+    """``_read_only_copy`` of a store whose table has a log beside, every chunk first read
+    LATER in it (a writer killed before folding it back), its index removed (``index`` None)
+    or given that mode."""
+    table = first_written_path(load_config(config))
+    writer = _writer(table)
+    writer.kill()
+    writer.communicate()
+    copy = _read_only_copy(tmp_path, config)
+    store = tmp_path / "copy" / "store"
+    store.chmod(0o700)
+    shm = store / f"{table.name}-shm"
+    if index is None:
+        shm.unlink()
+    else:
+        shm.chmod(index)
+    store.chmod(0o500)
+    return copy
+
+
+def test_a_write_ahead_log_without_its_index_is_read_where_nothing_may_be_written(
+    tmp_path: Path,
+) -> None:
+    """A log beside the table with no index (a load killed, its index removed) in a directory
+    nothing may write: read from a private copy, its rows seen, nothing made there (before:
+    one line, "list from a copy that can be written")."""
     config = write_config(tmp_path, [])
     path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
     _loaded(config, path, chunk_records=3)
-    table = first_written_path(load_config(config))
-    writer = sqlite3.connect(table)  # a writer still open: its log not yet folded back
+    copy = _read_only_copy_with_log(tmp_path, config, None)
+    store = first_written_path(load_config(copy)).parent
+    before = _files(store)
     try:
-        writer.execute("PRAGMA wal_autocheckpoint = 0")
-        with writer:
-            writer.execute("INSERT INTO first_written VALUES (x'00', NULL)")
-        copy = _read_only_copy(tmp_path, config)
+        done = _as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
+        after = _files(store)
     finally:
-        writer.close()
-    store = tmp_path / "copy" / "store"
-    store.chmod(0o700)
-    (store / f"{table.name}-shm").unlink(missing_ok=True)  # the log's index: made by a writer
-    store.chmod(0o500)
+        _chmod_back(tmp_path)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert [r["judged_by"] for r in json.loads(done.stdout)] == [JUDGED_LATER] * len(IDS)
+    assert after == before
+
+
+def test_a_write_ahead_log_it_cannot_index_is_one_line(tmp_path: Path) -> None:
+    """A log beside the table in a directory nothing may write, its index there but not
+    readable: SQLite reads the log only with an index, so one line says so, naming the file."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    _loaded(config, path, chunk_records=3)
+    copy = _read_only_copy_with_log(tmp_path, config, 0)
     try:
         done = _as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
     finally:
         _chmod_back(tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     [line] = done.stderr.splitlines()
+    table = first_written_path(load_config(config))
     assert "cannot read the snapshot chunks' first file times" in line
     assert f"{table.name}-wal" in line and "list from a copy that can be written" in line
 
@@ -225,3 +289,50 @@ def test_the_listing_leaves_a_store_it_could_write_as_it_was(
     assert (code, err) == (1, "".join(told))
     assert [r["judged_by"] for r in records] == [JUDGED_FIRST] * 4
     assert _files(store) == before
+
+
+def test_a_killed_writers_log_without_its_index_is_read_and_nothing_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A writer killed with its commits in the log, the log's index (``-shm``) gone: the
+    listing sees the log's rows (every chunk first read LATER: nothing quarantined) and the
+    directory keeps its files and their bytes (before: ``mode=ro`` made a ``-shm`` there)."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    _loaded(config, path, chunk_records=3)
+    capsys.readouterr()
+    table = first_written_path(load_config(config))
+    writer = _writer(table)
+    writer.kill()
+    writer.communicate()
+    Path(f"{table}-shm").unlink()
+    before = _files(table.parent)
+    assert f"{table.name}-wal" in before
+    code, records, err = _listed(config, path, capsys)
+    assert (code, err) == (0, "")
+    assert [r["judged_by"] for r in records] == [JUDGED_LATER] * len(IDS)
+    assert _files(table.parent) == before
+
+
+def test_a_live_writers_commits_are_read_and_nothing_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A writer holding the table open in another process, its commit in the log: the listing
+    sees it and neither makes nor removes a file beside the table, nor changes the table or
+    its log."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    _loaded(config, path, chunk_records=3)
+    capsys.readouterr()
+    table = first_written_path(load_config(config))
+    writer = _writer(table)
+    try:
+        before = _kept_files(table.parent)
+        assert f"{table.name}-shm" in before
+        code, records, err = _listed(config, path, capsys)
+        after = _kept_files(table.parent)
+    finally:
+        writer.communicate("")
+    assert (code, err) == (0, "")
+    assert [r["judged_by"] for r in records] == [JUDGED_LATER] * len(IDS)
+    assert after == before

@@ -23,7 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -32,7 +34,7 @@ from scholarkg.errors import WriteFailed
 from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.extract.snapshot_time import FILE_NOW, FIRST_READ, Dated
 from scholarkg.load.manifest import store_state_dir
-from scholarkg.sqlite_in import connect_state, open_state_db
+from scholarkg.sqlite_in import connect_state, open_state_db, state_error
 
 WHAT = "snapshot chunks' first file times"
 _SCHEMA = """
@@ -139,12 +141,18 @@ def _read_only(path: Path) -> sqlite3.Connection:
     (no writer has it open) where the table can be written, a connection that may write but
     does not (``query_only``): as the last to close, SQLite removes the log and its index it
     made (before: ``mode=ro`` left an empty ``-wal`` and ``-shm`` beside, a listing changing
-    the store's files). A directory that cannot be written (a read-only copy or mount) refuses
-    SQLite the index of the write-ahead log it makes on a first read: with no log beside,
-    nothing is there but the file, read as it stands; with one, one line saying so (before: a
-    traceback, "attempt to write a readonly database")."""
+    the store's files). A log with no index beside (a writer killed, the index removed) is
+    read from a private copy (:func:`_copied`). A directory that cannot be written (a
+    read-only copy or mount) refuses SQLite the index of the write-ahead log it makes on a
+    first read: with no log beside, nothing is there but the file, read as it stands; with one
+    whose index is there but cannot be read, one line saying so (before: a traceback, "attempt to
+    write a readonly database")."""
     uri = path.resolve().as_uri()
-    log = path.with_name(path.name + "-wal")
+    log, index = (path.with_name(path.name + end) for end in ("-wal", "-shm"))
+    if log.exists() and not index.exists():
+        copied = _copied(path, log, index)
+        if copied is not None:
+            return copied
     if not log.exists() and all(os.access(p, os.W_OK) for p in (path, path.parent)):
         db = connect_state(uri + "?mode=rw", WHAT, uri=True)
         db.path = path
@@ -163,11 +171,64 @@ def _read_only(path: Path) -> sqlite3.Connection:
             raise WriteFailed(
                 path,
                 f"{exc}: its directory cannot be written and a write-ahead log ({log.name}) "
-                "is beside it, which SQLite reads only with an index it writes there; list "
-                "from a copy that can be written",
+                f"is beside it, which SQLite reads only through its index ({index.name}), "
+                "there but not readable; list from a copy that can be written",
                 what=WHAT,
                 verb="read",
             ) from None
     db = connect_state(uri + "?mode=ro&immutable=1", WHAT, uri=True)
     db.path = path
     return db
+
+
+def _copied(path: Path, log: Path, index: Path) -> sqlite3.Connection | None:
+    """The table at ``path`` with its write-ahead ``log`` (committed rows a killed writer left)
+    read from a private copy into memory, when no ``index`` of the log is beside them: SQLite
+    reads a log only through an index, which ``mode=ro`` makes beside and leaves there, and a
+    connection that may write, the last to close, folds the log into the table and removes
+    both (before: a ``-shm`` left in the store's directory). No index means no writer has the
+    table open (a writer's is there while it has); one there after the copy (a writer came
+    meanwhile), or the files changed while copied: ``None``, the copy perhaps of two moments.
+    A small copy: a row a chunk, and the log a load's last uncheckpointed pages."""
+    seen = [_stat(p) for p in (path, log)]
+    try:
+        made = tempfile.TemporaryDirectory(prefix="scholarkg-read-")
+    except OSError as exc:
+        why = f"no private copy of its write-ahead log ({log.name}) can be made: {exc}"
+        raise WriteFailed(path, why, what=WHAT, verb="read") from exc
+    with made as place:
+        copy = Path(place) / path.name
+        try:
+            shutil.copyfile(path, copy)
+            shutil.copyfile(log, copy.with_name(copy.name + "-wal"))
+        except FileNotFoundError:
+            return None  # a writer came and closed, removing its log
+        except OSError as exc:
+            raise WriteFailed(path, str(exc), what=WHAT, verb="read") from exc
+        if index.exists() or [_stat(p) for p in (path, log)] != seen:
+            return None
+        held = connect_state(copy, WHAT)
+        held.path = path  # the file named in errors, not the copy
+        db = connect_state(":memory:", WHAT)
+        try:
+            held.backup(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            failed = state_error(path, WHAT, exc)
+            if failed is None:
+                raise
+            raise failed from exc
+        finally:
+            held.close()
+    db.path = path
+    db.execute("PRAGMA query_only = ON")
+    return db
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    """What tells ``path`` changed: its inode, size and modification time (None: not there)."""
+    try:
+        got = path.stat()
+    except FileNotFoundError:
+        return None
+    return got.st_ino, got.st_size, got.st_mtime_ns
