@@ -239,10 +239,6 @@ class Manifest:
         """Record loaded graphs as (IRI, digest, quads)."""
         self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", graphs)
 
-    def forget_graph(self, iri: str) -> None:
-        """A graph dropped from the store (with its SHACL report graph)."""
-        self.forget_graphs([iri])
-
     def forget_graphs(self, iris: Sequence[str]) -> None:
         """Graphs dropped from the store (with their SHACL report graphs), in a few statements
         for all of them (before: a delete and two drops of contents a graph)."""
