@@ -231,12 +231,8 @@ class Manifest:
         held = sizes(list(known))
         return all(held.get(iri) == quads for iri, (_, quads) in known.items())
 
-    def note_graph(self, iri: str, digest: str, quads: int) -> None:
-        """Record a loaded graph (kept on :meth:`commit`)."""
-        self.note_graphs([(iri, digest, quads)])
-
     def note_graphs(self, graphs: Sequence[tuple[str, str, int]]) -> None:
-        """Record loaded graphs as (IRI, digest, quads)."""
+        """Record loaded graphs as (IRI, digest, quads) (kept on :meth:`commit`)."""
         self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", graphs)
 
     def forget_graphs(self, iris: Sequence[str]) -> None:
