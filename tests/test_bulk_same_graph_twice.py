@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
+from scholarkg.load import bulk
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.changes import ChangeSet
 from scholarkg.load.manifest import Manifest
@@ -92,3 +95,39 @@ def test_two_graphs_each_given_twice_in_one_chunk_hold_their_later_states(
         }
     assert values == {G: ['"b"'], other: ['"b"']}
     assert tally.written == 4 and tally.quads_written == 4 * 4  # each: a triple, 3 of provenance
+
+
+@pytest.mark.parametrize("chunks", [[["a", "b"]], [["a", "b", "c"]], [["a"], ["b", "c"]]])
+def test_write_changed_is_given_each_graph_once_and_the_manifest_holds_the_later_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunks: list[list[str]]
+) -> None:
+    """``write_changed`` patches every graph it is given against what it held before the call,
+    so a graph given twice in one call would be patched twice against its old state (the store
+    holding the union of its states, the manifest only the later one). The loader keeps that
+    from happening: a graph given again finishes the segment first (``BulkLoader._take``).
+    Pinned here through the loader, on a graph the store held before: each call gets distinct
+    graphs, and the manifest's row for the graph is the store's (its quads, the later state)."""
+    load(tmp_path, [["old"]], "before")
+    given: list[list[str]] = []
+    original = bulk.write_changed
+
+    def spied(*args: Any, **kwargs: Any) -> None:  # a spy on the real write: graphs per call
+        given.append([payload.iri for payload, _ in args[3]])
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "write_changed", spied)
+    load(tmp_path, chunks, "twice")
+    assert given and all(len(set(call)) == len(call) for call in given)
+    with EmbeddedStore(tmp_path / "store", read_only=True) as store:
+        size, triples = store.graph_sizes([G])[G], store.triples_in(G)
+    manifest = Manifest(tmp_path / "state", "fingerprint")
+    try:
+        noted = manifest.known([G])[G]
+        row = manifest.contents.nquads_of([G])[G]
+    finally:
+        manifest.close()
+    later = chunks[-1][-1]
+    assert noted == (state(later).digest, size)
+    quads = ox.parse(row, format=ox.RdfFormat.N_QUADS)
+    assert {(str(q.subject), str(q.predicate), str(q.object)) for q in quads} == triples
+    assert sorted(o for _, p, o in triples if p == f"<{EX}p>") == [f'"{later}"']

@@ -170,7 +170,7 @@ def test_a_store_written_before_has_its_invisible_names_written_again(
         store.update(OLD_STYLE.replace("HIDDEN", hidden).replace("KEY", old_key))
     manifest = open_manifest(config)  # and noted as the graph the old build loaded
     [(_, quads)] = manifest.known([shown["g"]]).values()
-    manifest.note_graph(shown["g"], "digest-of-the-old-graph", quads)
+    manifest.note_graphs([(shown["g"], "digest-of-the-old-graph", quads)])
     manifest.commit()
     manifest.close()
     assert _invisible_literals(config) == [hidden]  # as the store holds it

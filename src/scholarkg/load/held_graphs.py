@@ -66,7 +66,9 @@ def write_changed(
     against what they hold, in requests of about ``request_bytes``; each is noted in the
     manifest (committed by the caller once written) and, once its request is sent, its change
     is kept in ``segment`` against what it held but its provenance, what a write by this run
-    left taken back."""
+    left taken back. Each graph at most once a call: all are compared with what they held
+    before it, so a graph given twice would be patched twice against its old state (the bulk
+    loader finishes its segment before a graph given again: ``BulkLoader._take``)."""
     noted = {p.iri: quads for p, quads in changed}
     held = held_before(store, manifest.contents, [p.iri for p, _ in changed], noted, run_iri)
     batch: list[GraphPatch] = []

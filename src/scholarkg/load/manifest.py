@@ -231,17 +231,9 @@ class Manifest:
         held = sizes(list(known))
         return all(held.get(iri) == quads for iri, (_, quads) in known.items())
 
-    def note_graph(self, iri: str, digest: str, quads: int) -> None:
-        """Record a loaded graph (kept on :meth:`commit`)."""
-        self.note_graphs([(iri, digest, quads)])
-
     def note_graphs(self, graphs: Sequence[tuple[str, str, int]]) -> None:
-        """Record loaded graphs as (IRI, digest, quads)."""
+        """Record loaded graphs as (IRI, digest, quads) (kept on :meth:`commit`)."""
         self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", graphs)
-
-    def forget_graph(self, iri: str) -> None:
-        """A graph dropped from the store (with its SHACL report graph)."""
-        self.forget_graphs([iri])
 
     def forget_graphs(self, iris: Sequence[str]) -> None:
         """Graphs dropped from the store (with their SHACL report graphs), in a few statements

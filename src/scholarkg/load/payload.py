@@ -201,17 +201,10 @@ def content_rows(
 Written = tuple[GraphPayload, bytes, bytes, GraphStats]  # payload, body, report, stats
 
 
-def note_written(
-    contents: Contents, payload: GraphPayload, body: bytes, report: bytes, stats: GraphStats
-) -> None:
-    """Record the graph (and its report graph) as written, in the manifest's contents; an
-    old report graph it no longer has is dropped."""
-    note_written_many(contents, [(payload, body, report, stats)])
-
-
 def note_written_many(contents: Contents, written: Iterable[Written]) -> None:
-    """:func:`note_written` for many graphs in one drop and one put: a few statements a batch,
-    not a few a graph (a graph noted alone cost ~2.5 times its share of a batch)."""
+    """Record graphs (and their report graphs) as written, in the manifest's contents, an old
+    report graph one no longer has dropped: one drop and one put, a few statements a batch, not
+    a few a graph (a graph noted alone cost ~2.5 times its share of a batch)."""
     gone: list[str] = []
     rows: list[ContentRow] = []
     for payload, body, report, stats in written:

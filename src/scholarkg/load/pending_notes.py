@@ -27,10 +27,12 @@ class PendingNotes:
     def add(self, digest: str, quads: int, written: Written) -> None:
         """Graph ``written[0]`` as the store holds it now; a graph written twice before it is
         noted is noted as last written, as noting each write in turn would leave it."""
-        payload, body, report, _ = written
-        self._graphs.pop(payload.iri, None)  # noted in the order last written
-        self._graphs[payload.iri] = (digest, quads, written)
-        self._bytes += len(body) + len(report)
+        iri = written[0].iri
+        earlier = self._graphs.pop(iri, None)  # noted in the order last written
+        if earlier is not None:  # its earlier write is no longer held (before: counted too,
+            self._bytes -= _size(earlier[2])  # so a graph written again flushed early)
+        self._graphs[iri] = (digest, quads, written)
+        self._bytes += _size(written)
         if self._bytes >= self.limit:
             self.flush()
 
@@ -42,3 +44,9 @@ class PendingNotes:
         self.manifest.note_graphs(graphs)
         note_written_many(self.manifest.contents, [w for _, _, w in self._graphs.values()])
         self._graphs, self._bytes = {}, 0
+
+
+def _size(written: Written) -> int:
+    """The bytes a pending note holds: the graph's N-Triples and its report's."""
+    _, body, report, _ = written
+    return len(body) + len(report)
