@@ -94,3 +94,13 @@ def test_store_names_the_option(tmp_path: Path, capsys: pytest.CaptureFixture[st
     config = _config(tmp_path, '[store]\npath = "kg"\n')
     line = _error(["run", "--config", str(config), "--store", "data/state"], capsys)
     assert line.startswith("error: --store data/state: is [data] dir"), line
+
+
+def test_a_flow_s_store_path_names_the_parameter(tmp_path: Path) -> None:
+    """A deployment's ``store_path`` reaches the run with no ``--store`` typed: its refusal
+    names the parameter (before: ``--store``)."""
+    from scholarkg_flows.build_kg import load_run_config
+
+    with pytest.raises(ConfigError) as refused:
+        load_run_config(None, "data/state")
+    assert str(refused.value).startswith("store_path data/state: is [data] dir"), refused.value
