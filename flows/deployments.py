@@ -23,7 +23,7 @@ from prefect.types.entrypoint import EntrypointType
 
 from scholarkg.config import Config, ScheduleConfig, load_config
 from scholarkg.config.origins import origin
-from scholarkg.config.overrides import parse_override
+from scholarkg.config.overrides import Override, parse_override
 from scholarkg.errors import ConfigError
 from scholarkg.resources import default_config_path
 
@@ -84,11 +84,11 @@ def parameter_problems(flow: Flow[..., Any], parameters: Mapping[str, Any]) -> l
     return problems
 
 
-def check_parameters(config: Config, settings: Sequence[str] = ()) -> None:
+def check_parameters(config: Config, settings: Sequence[str | Override] = ()) -> None:
     """A :class:`ConfigError` for the first schedule whose flow would refuse its parameters:
-    one line naming what gave them (a ``--set`` of ``settings``, the variable, else the
-    config file), the schedule's key and the problem (before: found only when a worker ran
-    the deployment)."""
+    one line naming what gave them (a ``--set`` of ``settings``, in the spelling typed when
+    given as the CLI parsed it, the variable, else the config file), the schedule's key and
+    the problem (before: found only when a worker ran the deployment)."""
     flows = schedulable_flows()
     for schedule in config.schedules:
         flow = flows.get(schedule.flow)
@@ -104,16 +104,17 @@ def check_parameters(config: Config, settings: Sequence[str] = ()) -> None:
             )
 
 
-def _set_by(settings: Sequence[str], key: tuple[str, ...]) -> str | None:
-    """``--set <given>``, the last of ``settings`` that set ``key`` or the table holding it."""
+def _set_by(settings: Sequence[str | Override], key: tuple[str, ...]) -> str | None:
+    """``--set <given>`` (or the option typed), the last of ``settings`` that set ``key`` or
+    the table holding it."""
     for given in reversed(settings):
         try:
-            path = parse_override(given).path
+            override = given if isinstance(given, Override) else parse_override(given)
         except ConfigError:  # refused when the config was loaded
             continue
-        depth = min(len(path), len(key))
-        if path[:depth] == key[:depth]:
-            return f"--set {given}"
+        depth = min(len(override.path), len(key))
+        if override.path[:depth] == key[:depth]:
+            return f"{override.option} {override.given}"
     return None
 
 
@@ -159,7 +160,7 @@ def deployments_for(config: Config, settings: Sequence[str] = ()) -> list[Runner
     return deployments
 
 
-def list_schedules(config: Config, settings: Sequence[str] = ()) -> list[str]:
+def list_schedules(config: Config, settings: Sequence[str | Override] = ()) -> list[str]:
     """One line per schedule, for ``scholarkg schedule list`` (parameters the flow would
     refuse: a :class:`ConfigError`, :func:`check_parameters`)."""
     if not config.schedules:

@@ -86,9 +86,14 @@ def test_parameters_given_by_set_or_the_environment_name_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     given = "schedules.daily-arxiv-harvest.parameters={ set_spc = 'cs' }"
-    code, err = _listed(["--set", given], capsys)  # the defaults' schedules, one changed
-    assert (code, err.split(": [")[0]) == (1, f"error: --set {given}")
-    assert "[schedules.daily-arxiv-harvest] parameters" in err and "'set_spc'" in err
+    for option in ("--set", "--config-set"):  # the defaults' schedules, one changed
+        code, err = _listed([option, given], capsys)
+        assert (code, err.split(": [")[0]) == (1, f"error: {option} {given}")
+        assert "[schedules.daily-arxiv-harvest] parameters" in err and "'set_spc'" in err
+    from scholarkg_flows.deployments import deployments_for
+
+    with pytest.raises(ConfigError, match=f"^--set {given}: "):  # schedule serve --set
+        deployments_for(load_config(None, [given]), [given])
     config = _config(tmp_path, "{}")
     weekly = '{"flow": "load_snapshot", "cron": "0 4 * * 1", "parameters": {"pth": "x"}}'
     monkeypatch.setenv("SCHOLARKG_SCHEDULES", f'{{"weekly": {weekly}}}')
