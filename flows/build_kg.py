@@ -47,11 +47,11 @@ def load_run_config(
     """The run's config: the file, the environment and ``settings`` (``--set``'s
     ``SECTION.KEY=VALUE``) over it, with the store directory given. A problem with a setting
     names ``settings``, the parameter a deployment or a run gave it in (before: ``--set``,
-    which no worker's run is given)."""
+    which no worker's run is given); one with the store directory, ``store_path``."""
     config = load_config(
         Path(config_path) if config_path else None, settings or (), option="settings"
     )
-    return config.with_store_path(Path(store_path) if store_path else None)
+    return config.with_store_path(Path(store_path) if store_path else None, option="store_path")
 
 
 TASK_CANCELLED = (

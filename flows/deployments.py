@@ -3,12 +3,16 @@
 ``serve_schedules`` (behind ``scholarkg schedule serve``) serves them from one long-running
 process; ``prefect.yaml`` at the repository root declares the same deployments for work pools
 (``prefect deploy --all``), and a test keeps the two in step with ``config/default.toml``.
+Both have their parameters checked against the flow's signature and schema
+(:func:`parameter_problems`): Prefect allows any other name, which failed only when a worker
+called the flow.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,10 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from scholarkg.config import Config, ScheduleConfig, load_config
+from scholarkg.config.origins import origin
+from scholarkg.config.overrides import Override, parse_override
 from scholarkg.errors import ConfigError
+from scholarkg.resources import default_config_path
 
 logger = logging.getLogger(__name__)
 TAGS = ["scholarkg"]
@@ -52,6 +59,65 @@ def schedule_parameters(
     return parameters
 
 
+def parameter_problems(flow: Flow[..., Any], parameters: Mapping[str, Any]) -> list[str]:
+    """What a run of ``flow`` given ``parameters`` would refuse, one line each naming the
+    parameter: a name its signature lacks (or a required one missing), a value its schema
+    refuses, a ``settings`` entry the configuration does not take."""
+    from prefect.utilities.schema_tools import validate
+
+    try:
+        inspect.signature(flow.fn).bind(**parameters)
+    except TypeError as exc:
+        return [str(exc)]
+    schema = flow.parameters.model_dump_for_openapi()
+    problems = [
+        f"{'.'.join(map(str, e.path)) or 'parameters'}: {e.message}"
+        for e in validate(dict(parameters), schema)
+    ]
+    if problems:  # settings, if any, are a list of text
+        return problems
+    for given in parameters.get("settings") or ():
+        try:
+            parse_override(given)
+        except ConfigError as exc:
+            problems.append(f"settings: {exc}")
+    return problems
+
+
+def check_parameters(config: Config, settings: Sequence[str | Override] = ()) -> None:
+    """A :class:`ConfigError` for the first schedule whose flow would refuse its parameters:
+    one line naming what gave them (a ``--set`` of ``settings``, in the spelling typed when
+    given as the CLI parsed it, the variable, else the config file), the schedule's key and
+    the problem (before: found only when a worker ran the deployment)."""
+    flows = schedulable_flows()
+    for schedule in config.schedules:
+        flow = flows.get(schedule.flow)
+        if flow is None:
+            continue  # skipped, with its own line (deployments_for, list_schedules)
+        problems = parameter_problems(flow, schedule_parameters(schedule, config))
+        if problems:
+            key = ("schedules", schedule.name, "parameters")
+            where = _set_by(settings, key) or origin(key, config.source or default_config_path())
+            raise ConfigError(
+                f"{where}: [schedules.{schedule.name}] parameters (flow {schedule.flow}): "
+                f"{problems[0]}"
+            )
+
+
+def _set_by(settings: Sequence[str | Override], key: tuple[str, ...]) -> str | None:
+    """``--set <given>`` (or the option typed), the last of ``settings`` that set ``key`` or
+    the table holding it."""
+    for given in reversed(settings):
+        try:
+            override = given if isinstance(given, Override) else parse_override(given)
+        except ConfigError:  # refused when the config was loaded
+            continue
+        depth = min(len(override.path), len(key))
+        if override.path[:depth] == key[:depth]:
+            return f"{override.option} {override.given}"
+    return None
+
+
 def unknown_schedules(config: Config) -> list[ScheduleConfig]:
     """Schedules naming a flow that ``scholarkg_flows`` does not have (yet)."""
     known = schedulable_flows()
@@ -63,8 +129,10 @@ def deployments_for(config: Config, settings: Sequence[str] = ()) -> list[Runner
     each run given ``settings`` (:func:`schedule_parameters`).
 
     A schedule naming a flow that does not exist is skipped with an error in the log (the
-    others are still returned); :func:`list_schedules` shows it too.
+    others are still returned); :func:`list_schedules` shows it too. Parameters the flow
+    would refuse are a :class:`ConfigError` (:func:`check_parameters`).
     """
+    check_parameters(config, settings)
     flows = schedulable_flows()
     deployments = []
     for schedule in config.schedules:
@@ -92,10 +160,12 @@ def deployments_for(config: Config, settings: Sequence[str] = ()) -> list[Runner
     return deployments
 
 
-def list_schedules(config: Config) -> list[str]:
-    """One line per schedule, for ``scholarkg schedule list``."""
+def list_schedules(config: Config, settings: Sequence[str | Override] = ()) -> list[str]:
+    """One line per schedule, for ``scholarkg schedule list`` (parameters the flow would
+    refuse: a :class:`ConfigError`, :func:`check_parameters`)."""
     if not config.schedules:
         return [f"no [schedules.*] in {config.source}"]
+    check_parameters(config, settings)
     known = schedulable_flows()
     lines = []
     for schedule in config.schedules:

@@ -6,14 +6,12 @@ unknown one failed only when a worker called the flow), and never reads ``settin
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import pytest
 import yaml
 
 from samples import ROOT
-from scholarkg.config.overrides import parse_override
 from scholarkg.errors import ConfigError
 
 EXAMPLE = {  # the worked example in prefect.yaml's comments and README Scheduling
@@ -23,25 +21,13 @@ EXAMPLE = {  # the worked example in prefect.yaml's comments and README Scheduli
 
 
 def parameter_problems(entrypoint: str, parameters: dict[str, Any]) -> list[str]:
-    """What a run of ``entrypoint``'s flow given ``parameters`` would refuse, one line each."""
+    """What a run of ``entrypoint``'s flow given ``parameters`` would refuse, one line each:
+    the check ``[schedules.*]`` has (``deployments.parameter_problems``)."""
     from prefect.flows import load_flow_from_entrypoint
-    from prefect.utilities.schema_tools import validate
+    from scholarkg_flows.deployments import parameter_problems as problems
 
     flow: Any = load_flow_from_entrypoint(entrypoint)
-    try:
-        inspect.signature(flow.fn).bind(**parameters)
-    except TypeError as exc:
-        return [f"{entrypoint}: {exc}"]
-    schema = flow.parameters.model_dump_for_openapi()
-    problems = [f"{entrypoint}: {e.message}" for e in validate(parameters, schema)]
-    if problems:  # settings, if any, are a list of text
-        return problems
-    for given in parameters.get("settings") or ():
-        try:
-            parse_override(given)
-        except ConfigError as exc:
-            problems.append(f"{entrypoint}: settings: {exc}")
-    return problems
+    return [f"{entrypoint}: {problem}" for problem in problems(flow, parameters)]
 
 
 def _deployments() -> list[dict[str, Any]]:
@@ -66,7 +52,7 @@ def test_a_typo_in_a_deployment_s_parameters_is_found() -> None:
     snapshot = "scholarkg_flows.load_snapshot.load_snapshot"
     assert parameter_problems(snapshot, {}) == [f"{snapshot}: missing a required argument: 'path'"]
     (problem,) = parameter_problems(harvest, {"settings": "arxiv.min_interval=5"})
-    assert problem.startswith(f"{harvest}: 'arxiv.min_interval=5' is not valid"), problem
+    assert problem.startswith(f"{harvest}: settings: 'arxiv.min_interval=5' is not valid"), problem
     (problem,) = parameter_problems(harvest, {"settings": ["arxiv.min_intervall=5"]})
     assert problem.startswith(
         f"{harvest}: settings: 'arxiv.min_intervall=5': [arxiv] min_intervall: unknown key"

@@ -56,5 +56,5 @@ def serve_schedules(args: argparse.Namespace) -> int:
 def list_schedules(args: argparse.Namespace) -> int:
     from scholarkg_flows.deployments import list_schedules as listed
 
-    print("\n".join(listed(load(args))))
+    print("\n".join(listed(load(args), getattr(args, "overrides", None) or ())))
     return 0

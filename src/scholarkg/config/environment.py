@@ -55,6 +55,23 @@ def build_settings(
         COMMAND_LINE.reset(token)
 
 
+def given_by(
+    loc: Loc, overrides: Sequence[Override], values: dict[str, Any], where: Path, defaults: Path
+) -> str:
+    """Where the value at ``loc`` came from, for an error the whole configuration makes: the
+    last ``--set`` of it (as typed, :func:`_given`), else its environment variable, else the
+    file ``where`` (with the line) when its tables ``values`` hold it, else ``defaults``."""
+    given = _given(overrides, loc) or origin(loc, where)
+    if given != str(where):
+        return given
+    node: Any = values
+    for part in loc:
+        if not isinstance(node, dict) or part not in node:
+            return str(defaults)
+        node = node[part]
+    return f"{where}{_line_of(where, loc)}"
+
+
 def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
     """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it, in
     the spelling typed (``--config-set …``; before: always ``--set``)."""

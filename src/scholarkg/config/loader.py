@@ -13,15 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from scholarkg.config.defaults import SCHEDULES
-from scholarkg.config.environment import build_settings
+from scholarkg.config.environment import build_settings, given_by
 from scholarkg.config.file_tables import read_file
 from scholarkg.config.locating import locate_paths
 from scholarkg.config.overrides import Override, parse_override
-from scholarkg.config.store_section import (
-    store_and_data_problem,
-)
+from scholarkg.config.schema import Settings
+from scholarkg.config.store_section import store_and_data_problem
 from scholarkg.config.view import Config
 from scholarkg.errors import ConfigError
 from scholarkg.files import absolute
@@ -53,7 +53,25 @@ def load_config(
     settings = build_settings(values, mine or defaults, given)
     settings = locate_paths(settings, Path.cwd(), mine or defaults)
     if settings.store.kind == "oxigraph":
-        problem = store_and_data_problem(settings.store.path, settings.data.dir)
-        if problem:
-            raise ConfigError(f"{mine or defaults}: [store] path {settings.store.path} {problem}")
+        _refuse_store_in_data(settings, given, values, mine or defaults, defaults)
     return Config(settings, source=mine or defaults)
+
+
+def _refuse_store_in_data(
+    settings: Settings,
+    given: Sequence[Override],
+    values: dict[str, Any],
+    where: Path,
+    defaults: Path,
+) -> None:
+    """An embedded store at the data directory, a part of it or a directory holding it is a
+    :class:`ConfigError` naming what gave ``[store] path`` (the ``--set``, the variable, the
+    file's line or the defaults) and, when another gave it, ``[data] dir`` (before: the file,
+    even for a path no file held)."""
+    problem = store_and_data_problem(settings.store.path, settings.data.dir)
+    if not problem:
+        return
+    store = given_by(("store", "path"), given, values, where, defaults)
+    data = given_by(("data", "dir"), given, values, where, defaults)
+    also = "" if data == store else f" ([data] dir given by {data})"
+    raise ConfigError(f"{store}: [store] path {settings.store.path} {problem}{also}")

@@ -133,20 +133,21 @@ class Config:
         """Where each run keeps its change set (``<run id>/graphs.tsv``)."""
         return self.data_part("changes")
 
-    def with_store_path(self, path: Path | None) -> Config:
+    def with_store_path(self, path: Path | None, *, option: str = "--store") -> Config:
         """This config with the store at ``path`` (None: unchanged), made absolute (a
-        :class:`ConfigError` for the root, ``--store`` named)."""
+        :class:`ConfigError` for the root or the data directory, naming ``option``: the
+        ``--store`` typed, or a flow's ``store_path`` parameter)."""
         if path is None:
             return self
         problem = store_path_problem(path)
         if problem:
-            raise ConfigError(f"--store {path}: {problem}")
+            raise ConfigError(f"{option} {path}: {problem}")
         whole = Path(os.path.abspath(path))  # as given, made absolute (a symlink kept)
         if not_utf8(str(whole)):  # its name, or the working directory's
-            raise ConfigError(f"--store {shown(str(path))}: {NOT_UTF8}")
+            raise ConfigError(f"{option} {shown(str(path))}: {NOT_UTF8}")
         beside = store_and_data_problem(whole, self.data_dir)
         if beside and self.store.kind == "oxigraph":
-            raise ConfigError(f"--store {path}: {beside}")
+            raise ConfigError(f"{option} {path}: {beside}")
         store = self.settings.store.model_copy(update={"path": whole})
         configured = self.configured_store or self.store.path
         return replace(

@@ -1,0 +1,113 @@
+"""``[schedules.*] parameters`` are checked against the flow's signature and schema when the
+schedules are listed or served: a name the flow lacks, or a value of a type its schema refuses,
+is one :class:`ConfigError` line naming what gave it, the schedule's key and the parameter.
+Before, Prefect took any name, and a typo failed only when a worker ran the deployment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from scholarkg.cli import main
+from scholarkg.config import load_config
+from scholarkg.errors import ConfigError
+
+WEEKLY = """
+[schedules.weekly]
+flow = "harvest_arxiv"
+cron = "0 4 * * 1"
+parameters = {parameters}
+"""
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
+            monkeypatch.delenv(name)
+
+
+def _config(tmp_path: Path, parameters: str) -> Path:
+    path = tmp_path / "mine.toml"
+    path.write_text(WEEKLY.replace("{parameters}", parameters), encoding="utf-8")
+    return path
+
+
+def _listed(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["schedule", "list", *argv])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    return code, captured.err.strip()
+
+
+def test_an_unknown_parameter_name_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, '{ set_spc = "cs" }')
+    assert _listed(["--config", str(config)], capsys) == (
+        1,
+        f"error: {config}: [schedules.weekly] parameters (flow harvest_arxiv): got an "
+        "unexpected keyword argument 'set_spc'",
+    )
+    from scholarkg_flows.deployments import deployments_for
+
+    with pytest.raises(ConfigError, match=r"\[schedules\.weekly\] parameters .*'set_spc'"):
+        deployments_for(load_config(config))  # schedule serve: refused before serving
+
+
+def test_a_value_of_the_wrong_type_names_the_parameter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, '{ again = "yes" }')
+    code, err = _listed(["--config", str(config)], capsys)
+    assert code == 1
+    assert err.startswith(
+        f"error: {config}: [schedules.weekly] parameters (flow harvest_arxiv): again: 'yes' is "
+        "not of type 'boolean'"
+    ), err
+    assert "\n" not in err
+
+
+def test_a_setting_the_run_would_refuse_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, '{ settings = ["arxiv.min_intervall=5"] }')
+    code, err = _listed(["--config", str(config)], capsys)
+    assert code == 1
+    assert err.startswith(
+        f"error: {config}: [schedules.weekly] parameters (flow harvest_arxiv): settings: "
+        "'arxiv.min_intervall=5': [arxiv] min_intervall: unknown key"
+    ), err
+
+
+def test_parameters_given_by_set_or_the_environment_name_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    given = "schedules.daily-arxiv-harvest.parameters={ set_spc = 'cs' }"
+    for option in ("--set", "--config-set"):  # the defaults' schedules, one changed
+        code, err = _listed([option, given], capsys)
+        assert (code, err.split(": [")[0]) == (1, f"error: {option} {given}")
+        assert "[schedules.daily-arxiv-harvest] parameters" in err and "'set_spc'" in err
+    from scholarkg_flows.deployments import deployments_for
+
+    with pytest.raises(ConfigError, match=f"^--set {given}: "):  # schedule serve --set
+        deployments_for(load_config(None, [given]), [given])
+    config = _config(tmp_path, "{}")
+    weekly = '{"flow": "load_snapshot", "cron": "0 4 * * 1", "parameters": {"pth": "x"}}'
+    monkeypatch.setenv("SCHOLARKG_SCHEDULES", f'{{"weekly": {weekly}}}')
+    code, err = _listed(["--config", str(config)], capsys)
+    assert code == 1
+    assert err.startswith(
+        "error: environment SCHOLARKG_SCHEDULES: [schedules.weekly] parameters (flow "
+        "load_snapshot): "
+    ), err
+
+
+def test_parameters_the_flow_takes_are_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = _config(tmp_path, '{ set_spec = "math", again = true }')
+    assert main(["schedule", "list", "--config", str(config)]) == 0
+    assert "again=True, set_spec='math'" in capsys.readouterr().out
