@@ -16,14 +16,14 @@ import pytest
 from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
-from constructed import Listed, listing, profile_page, snapshot_line
+from constructed import snapshot_line
+from minted_again import minted_again
 from one_author import MINTER, P, authorships, built_as_one, persons
 from scholarkg import iris, provenance
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.runs import chunk_fingerprint
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -133,24 +133,7 @@ def test_a_profile_paper_minted_again_under_its_new_key_keeps_its_authors(
     which the upgrade changes (``ørsted …`` → ``orsted …``). Built again, its co-authors stay
     the persons they were (``same-paper``: the registry written before is given the paper's
     new key); before, each was a new first-seen person."""
-    page = tmp_path / "helge-spieker.txt"
     title = "Ørsted Modes of a Constructed Cavity"
-    listed = Listed(title, listing("2202.12139").date, ("Bo Berg", "Helge Spieker", "Ann Lee"))
-    page.write_bytes(profile_page("Helge Spieker", [listed]))
-    config = load_config(write_config(tmp_path, [page]))
-    coauthors = P + (
-        "SELECT ?paper ?pos ?who WHERE { ?paper skg:hasAuthorship ?a . ?a skg:position ?pos ;"
-        " skg:author ?who } ORDER BY ?pos"
-    )
-    with monkeypatch.context() as before:
-        _as_minting_5(before)
-        assert build(config).report.outcome == "ok"
-        was = rows(config, coauthors)
-    _clear_name_caches()
-    report = build(config).report
-    assert report.outcome == "ok", report.summary_lines()
-    now = rows(config, coauthors)
-    assert [r["paper"] for r in now] != [r["paper"] for r in was]  # minted again
-    assert now[0]["paper"] == str(MINTER.paper_listed(title, "Bo Berg"))
-    assert [(r["pos"], r["who"]) for r in now] == [(r["pos"], r["who"]) for r in was]
+    config, paper = minted_again(tmp_path, title, monkeypatch, _as_minting_5)
+    assert paper == str(MINTER.paper_listed(title, "Bo Berg"))
     assert len(persons(config)) == 3

@@ -16,6 +16,8 @@ from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
 from constructed import Listed, listing, profile_page, snapshot_line, variant_entry
+from minted_again import minted_again
+from one_author import P
 from scholarkg import iris, provenance
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
@@ -25,7 +27,6 @@ from scholarkg.runs.build import build
 
 pytest_plugins = ("arxiv_fixtures",)
 
-P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
 # (as arXiv writes the title in TeX, as a profile writes it in Unicode)
 TITLES = [
     (
@@ -107,30 +108,18 @@ def test_a_paper_two_profiles_list_in_tex_and_in_unicode_is_one_paper(tmp_path: 
     assert [r["p"] for r in found] == [str(Minter().paper_listed(unicode, AUTHORS[0]))]
 
 
+def _as_minting_6(patch: pytest.MonkeyPatch) -> None:
+    """The fold and the versions that say so as the version before this one had them."""
+    patch.setattr(iris, "LETTERS", "2")
+    patch.setattr(chunk_fingerprint, "MINTING", "6")
+    patch.setattr(provenance, "MINTING", "6")
+
+
 def test_a_profile_paper_titled_in_tex_minted_again_keeps_its_authors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A paper only a profile lists, titled in TeX: its IRI is minted from the folded title,
     which this fold changes (``resund …`` → ``oresund …``). Built again, its co-authors stay
     the persons they were (the profile's mention keeps the key letters 2 wrote)."""
-    page = tmp_path / "helge-spieker.txt"
-    title = TITLES[0][0]
-    listed = Listed(title, listing("2202.12139").date, ("Bo Berg", "Helge Spieker", "Ann Lee"))
-    page.write_bytes(profile_page("Helge Spieker", [listed]))
-    config = load_config(write_config(tmp_path, [page]))
-    coauthors = P + (
-        "SELECT ?paper ?pos ?who WHERE { ?paper skg:hasAuthorship ?a . ?a skg:position ?pos ;"
-        " skg:author ?who } ORDER BY ?pos"
-    )
-    with monkeypatch.context() as before:
-        before.setattr(iris, "LETTERS", "2")
-        before.setattr(chunk_fingerprint, "MINTING", "6")
-        before.setattr(provenance, "MINTING", "6")
-        assert build(config).report.outcome == "ok"
-        was = rows(config, coauthors)
-    report = build(config).report
-    assert report.outcome == "ok", report.summary_lines()
-    now = rows(config, coauthors)
-    assert [r["paper"] for r in now] != [r["paper"] for r in was]  # minted again
-    assert now[0]["paper"] == str(Minter().paper_listed(TITLES[0][1], "Bo Berg"))
-    assert [(r["pos"], r["who"]) for r in now] == [(r["pos"], r["who"]) for r in was]
+    _, paper = minted_again(tmp_path, TITLES[0][0], monkeypatch, _as_minting_6)
+    assert paper == str(Minter().paper_listed(TITLES[0][1], "Bo Berg"))

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from killed_snapshot import held_per_graph, load, make_input, manifest_rows
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 from test_disk_full import beside_run_records, quads, unrecorded_runs
-from test_snapshot_killed_parts import held_per_graph, load, make_input, manifest_rows
 
 Rows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from test_snapshot_killed_parts import BOUND, command, load, make_input
+from killed_snapshot import BOUND, command, load, make_input
 
 DOI_WARNING = "The DOI does not look like a DOI (10.<registrant>/<suffix>)."
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from killed_snapshot import load, make_input
 from scholarkg.runs.report import RunReport
 from test_disk_full import reports
 from test_killed_report_graphs import change_every_fourth
-from test_snapshot_killed_parts import load, make_input
 
 NAMING = (
     "PREFIX prov: <http://www.w3.org/ns/prov#> "

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 import pytest
 
 from conftest import write_config
+from one_author import persons
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -20,7 +21,6 @@ from test_fold_letters_build import (
     _clear_name_caches,
     _config,
     _snapshot,
-    persons,
 )
 
 # (with an apostrophe, the name without its first part)

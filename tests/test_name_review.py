@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from one_author import persons
 from scholarkg.config import Config
 from scholarkg.identity import names
 from scholarkg.identity.registry import Registry
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_fold_letters_build import _author, _clear_name_caches, _config, _snapshot, persons
+from test_fold_letters_build import _author, _clear_name_caches, _config, _snapshot
 
 PAPERS = (
     # joined by Alice Martin under version 4 (an assignment)

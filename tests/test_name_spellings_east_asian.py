@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from one_author import persons
 from scholarkg.identity import names
 from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.iris import Minter
-from test_fold_letters_build import persons
 from test_name_spellings_build import _author, _load, _rule
 from test_pair_index_upgrade import indexed_again
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from building import rows
+from one_author import persons
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.name_variants import spellings
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from test_fold_letters_build import persons
 from test_identity_resolver import paper, person_of
 from test_name_spellings_build import _author, _load, _rule
 

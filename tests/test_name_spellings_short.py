@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from one_author import persons
 from scholarkg.identity import names
 from scholarkg.identity.given_names import FULL_NAMES, same_given
 from scholarkg.identity.name_variants import spellings
 from scholarkg.iris import Minter
-from test_fold_letters_build import persons
 from test_name_spellings_build import _author, _load, _rule
 from test_name_spellings_more import _beside_one_coauthor
 from test_pair_index_upgrade import indexed_again

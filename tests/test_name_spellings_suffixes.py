@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from one_author import persons
 from scholarkg.identity import names
 from scholarkg.identity.name_variants import spellings
-from test_fold_letters_build import persons
 from test_name_spellings_build import _author, _rule, load_papers
 from test_name_spellings_more import _beside_one_coauthor
 

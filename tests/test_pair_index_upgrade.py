@@ -17,6 +17,7 @@ import pytest
 
 from building import rows
 from constructed import snapshot_line
+from one_author import persons
 from scholarkg.config import Config
 from scholarkg.identity import names
 from scholarkg.identity.layout import PAIRS
@@ -25,7 +26,7 @@ from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_fold_letters_build import _author, _config, persons
+from test_fold_letters_build import _author, _config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identity-before-spelled-pairs" / "identity.sqlite"
 MINTER = Minter()

@@ -13,12 +13,8 @@ import pytest
 from scholarkg.cli import main
 from scholarkg.errors import QueryError
 from scholarkg.query import saved_queries
-from serve_fixtures import build_v2_store
 
-
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_v2_store(tmp_path_factory.mktemp("file-errors") / "store")
+pytest_plugins = ("v2_store_fixtures",)
 
 
 @pytest.mark.parametrize(

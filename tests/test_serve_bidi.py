@@ -13,21 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 import requests
 
+from chromium import needs_chromium
 from scholarkg.config import ServeSettings
 from scholarkg.serve.bidi import isolated, isolated_plain, unbalanced
 from serve_helpers import HTML_ACCEPT, running_server
-from test_serve_browser import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    browser,  # noqa: F401 (the fixture)
-)
+
+pytest_plugins = ("browser_fixtures",)
 
 RLO, PDI, RLI = "\u202e", "\u2069", "\u2067"
 TITLE = "Ordinary results " + RLO + "noitaloiV"
@@ -188,13 +185,10 @@ return bad;
 
 
 @pytest.mark.server
-@pytest.mark.skipif(
-    not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-    reason="Debian's chromium and chromium-driver are not installed",
-)
+@needs_chromium
 def test_the_page_text_after_a_value_reads_left_to_right(
     url: str,
-    browser: Any,  # noqa: F811 (the fixture)
+    browser: Any,
 ) -> None:
     backwards = {}
     for path in PAGES:

@@ -4,64 +4,23 @@ metric chart. Skipped only when the chromium binary is absent (`.ci/run` install
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from chromium import TIMEOUT, needs_chromium
 from scholarkg.config import ServeSettings
 from serve_helpers import running_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,1000",
-)
-pytestmark = [
-    pytest.mark.server,
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-        reason="Debian's chromium and chromium-driver are not installed",
-    ),
-]
-TIMEOUT = 60  # an upper bound that catches hangs
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    profile = tempfile.mkdtemp(prefix="scholarkg-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+pytest_plugins = ("browser_fixtures",)
+pytestmark = [pytest.mark.server, needs_chromium]
 
 
 def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
-
     with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
         browser.get(server.url)
         assert "scholarkg knowledge graph" in browser.find_element(By.TAG_NAME, "h1").text
@@ -119,8 +78,6 @@ def test_landing_saved_query_person_and_chart(browser: Any, tmp_path: Path) -> N
 def test_the_ontology_contents_do_not_overlap(browser: Any, tmp_path: Path) -> None:
     """The ontology page's table of contents, laid out by the browser: no two entries share
     any pixel (its lists had overlapped their neighbours)."""
-    from selenium.webdriver.common.by import By
-
     with running_server(tmp_path / "store", settings=ServeSettings(workers=1)) as (server, _):
         browser.get(server.url + "ontology")
         entries = browser.find_elements(By.CSS_SELECTOR, "nav li li a")
@@ -143,11 +100,6 @@ def test_edit_this_query_keeps_the_dataset_of_the_results_page(
 ) -> None:
     """A results page over one graph (``default-graph-uri``), then "Edit this query": the
     editor runs the query over that graph again, not over the union of every graph."""
-    from urllib.parse import urlencode
-
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     graph = "https://w3id.org/scholarkg/id/graph/person/robert-dadashi"  # 19 triples
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
@@ -172,9 +124,6 @@ def test_a_parameter_that_lists_its_values_is_chosen_from_them(
 ) -> None:
     """A saved query's ``name:a|b|c`` parameter is a drop-down of those values (before: a text
     box, where a value outside them answered 400 only once run)."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
-
     with running_server(tmp_path / "store", settings=ServeSettings(workers=2)) as (server, _):
         browser.get(server.url + "sparql")
         wait = WebDriverWait(browser, TIMEOUT)
@@ -209,9 +158,6 @@ def test_a_long_posted_query_downloads_and_edits_by_forms(browser: Any, tmp_path
     POST the query (as GET links their request line would pass the server's header limit, a
     400): the CSV download has the answer, and the editor opens with the query, over the
     page's graph, and runs it."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     graph = "https://w3id.org/scholarkg/id/graph/person/robert-dadashi"  # 19 triples
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }\n" + ("# " + "x" * 98 + "\n") * 200
     downloads = tmp_path / "downloads"
@@ -261,11 +207,6 @@ def test_a_long_querys_forms_post_its_line_breaks_as_they_were(
     download form of a query too long to link, holding a literal over two lines, ran the query
     with "a\\r\\nb" in it (before: its CSV said "a\\r\\nb" where the page said "a\\nb"). The
     server's forms say their line breaks were LF, and it reads them back so."""
-    from urllib.parse import quote
-
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     query = 'SELECT ?v WHERE { BIND ("""a\nb""" AS ?v) }\n' + ("# " + "x" * 98 + "\n") * 85
     downloads = tmp_path / "downloads"
     downloads.mkdir()

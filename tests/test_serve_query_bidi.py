@@ -13,28 +13,22 @@ draws as it is); 60 rows for a second page of the table.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from chromium import TIMEOUT, needs_chromium
 from drawn_order import out_of_order
 from scholarkg.serve.bidi import FSI, PDI, unbalanced
 from test_serve_bidi import OPEN, SPLIT, STRAY, TITLE, url  # noqa: F401 (the fixture)
-from test_serve_browser import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    TIMEOUT,
-    browser,  # noqa: F401 (the fixture)
-)
 
+pytest_plugins = ("browser_fixtures",)
 pytestmark = [
     pytest.mark.server,
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-        reason="Debian's chromium and chromium-driver are not installed",
-    ),
+    needs_chromium,
 ]
 QUERY = r"""PREFIX skg: <https://w3id.org/scholarkg/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
@@ -99,11 +93,8 @@ RESPONSE_ORDER = out_of_order("#yasgui .yasr .CodeMirror-line")
 
 def test_yasr_text_around_a_value_stays_on_its_side(
     url: str,  # noqa: F811 (the fixture)
-    browser: Any,  # noqa: F811 (the fixture)
+    browser: Any,
 ) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     wait = WebDriverWait(browser, TIMEOUT)
     browser.get(url + "sparql?edit=" + quote(QUERY, safe=""))
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"))
@@ -142,11 +133,8 @@ HELD = """return [...document.querySelectorAll('#yasgui .yasr .nonIri, #yasgui .
 
 def test_values_on_a_later_page_of_the_table_are_isolated_too(
     url: str,  # noqa: F811 (the fixture)
-    browser: Any,  # noqa: F811 (the fixture)
+    browser: Any,
 ) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     wait = WebDriverWait(browser, TIMEOUT)
     browser.get(url + "sparql?edit=" + quote(PAGED, safe=""))
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"))

@@ -23,25 +23,20 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
+from chromium import TIMEOUT, needs_chromium
 from drawn_order import out_of_order
 from scholarkg.config import ServeSettings
 from serve_fixtures import build_v2_store
 from serve_helpers import running_server
 from test_serve_bidi import EXTRA, url  # noqa: F401 (the fixture)
-from test_serve_browser import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    TIMEOUT,
-    browser,  # noqa: F401 (the fixture)
-)
 
+pytest_plugins = ("browser_fixtures",)
 pytestmark = [
     pytest.mark.server,
-    pytest.mark.skipif(
-        not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-        reason="Debian's chromium and chromium-driver are not installed",
-    ),
+    needs_chromium,
 ]
 BASE = "https://w3id.org/scholarkg/id/"
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -107,8 +102,6 @@ def local_hrefs(server: str, query: str) -> list[str]:
 
 def run(driver: Any, wait: Any) -> list[str]:
     """Runs the shown tab's query; the links of the first page of its table."""
-    from selenium.webdriver.common.by import By
-
     driver.find_element(By.CSS_SELECTOR, ACTIVE + ".yasqe_queryButton").click()
     wait.until(lambda d: len(d.execute_script(HREFS)) == 50)
     return list(driver.execute_script(HREFS))
@@ -116,11 +109,8 @@ def run(driver: Any, wait: Any) -> list[str]:
 
 def test_every_tab_links_iris_to_this_server(
     url: str,  # noqa: F811 (the fixture)
-    browser: Any,  # noqa: F811 (the fixture)
+    browser: Any,
 ) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     expected = local_hrefs(url, LINKED)
     assert len(expected) == 60
     wait = WebDriverWait(browser, TIMEOUT)
@@ -149,11 +139,8 @@ def test_every_tab_links_iris_to_this_server(
 
 def test_every_query_editor_draws_bidi_controls_as_marks(
     labelled_url: str,
-    browser: Any,  # noqa: F811 (the fixture)
+    browser: Any,
 ) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
     params = urlencode({"label": RESEARCHER})  # a text parameter (a name is bound as its key)
     with urllib.request.urlopen(labelled_url + "queries/labelled?" + params) as response:
         bound = response.read().decode()

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from test_disk_full import quads, reports
-from test_snapshot_killed_parts import (
+from killed_snapshot import (
     BOUND,
     Clean,
     check_run_again,
+    clean_load,
     command,
     load,
     make_input,
-    manifest_rows,
 )
+from test_disk_full import reports
 from worker_killed import kill_a_worker
 
 STEP = "scholarkg.runs.identity_step:_live_batches"  # the step's persons read: it begins
@@ -49,14 +49,9 @@ def decisions(directory: Path) -> dict[str, list[tuple[object, ...]]]:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Clean, dict[str, list[object]]]:
-    directory = tmp_path_factory.mktemp("clean")
-    make_input(directory)
-    done = load(directory)
-    assert done.returncode == 1, done.stdout + done.stderr  # partial: two lines quarantined
-    [report] = reports(directory)
-    assert report["persons_new"] > 0, report
-    found = Clean(directory, quads(directory), report, manifest_rows(directory))
-    return found, decisions(directory)  # type: ignore[return-value]
+    found = clean_load(tmp_path_factory.mktemp("clean"))
+    assert found.report["persons_new"] > 0, found.report  # type: ignore[operator]
+    return found, decisions(found.directory)  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize("point", [STEP, HANDED, KEPT])

@@ -11,7 +11,6 @@ import signal
 import subprocess
 import sys
 import termios
-import time
 import zlib
 from contextlib import suppress
 from pathlib import Path
@@ -20,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import write_config
+from polls import until
 from processes import alive
 from samples import ROOT
 
@@ -38,6 +38,14 @@ def waiting_for_the_pipe(pid: int) -> bool:
     with suppress(OSError):
         return Path(f"/proc/{pid}/wchan").read_text().startswith(WAITS)
     return False
+
+
+def in_the_kernel(pid: int) -> str:
+    """Where the process ``pid`` waits in the kernel (its wchan: ``0`` while it runs)."""
+    with suppress(OSError):
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+        return wchan if wchan not in ("", "0") else "no wait (running)"
+    return "no wait (ended)"
 
 
 @pytest.mark.parametrize("name", ["s.jsonl", "s.jsonl.gz"], ids=["plain", "gz"])
@@ -60,11 +68,17 @@ def test_sigterm_ends_a_run_reading_a_pipe_that_went_silent(tmp_path: Path, name
     pipe = os.open(fifo, os.O_RDWR)  # a writer that never hangs up (and never waits for one)
     try:
         os.write(pipe, data)
-        deadline = time.monotonic() + BOUND  # a bound on the polls: a hang fails, not hangs
-        while unread(pipe) and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)  # until the run has read them: a poll, not a wait for time
-        while not waiting_for_the_pipe(process.pid) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        until(  # the run has read them and waits for more (or has ended: its status says why)
+            lambda: (
+                process.poll() is not None
+                or (not unread(pipe) and waiting_for_the_pipe(process.pid))
+            ),
+            lambda: (
+                f"the run never waited on the pipe: {unread(pipe)} bytes unread, "
+                f"the run's wait: {in_the_kernel(process.pid)}"
+            ),
+            BOUND,
+        )
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=BOUND)
     finally:

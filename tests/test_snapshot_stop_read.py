@@ -11,8 +11,8 @@ import signal
 import subprocess
 from pathlib import Path
 
+from killed_snapshot import BOUND, command, make_input
 from test_disk_full import reports
-from test_snapshot_killed_parts import BOUND, command, make_input
 
 QUEUED = "scholarkg.runs.records:Ingest.drain"  # the first chunk with the workers
 

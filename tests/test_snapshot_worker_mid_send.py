@@ -19,20 +19,18 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
-from processes import children, kill_run, state, wait_shown
-from test_disk_full import quads, reports
-from test_snapshot_killed_parts import (
+from killed_snapshot import (
     BOUND,
     Clean,
     check_run_again,
     command,
     counted_in_store,
-    load,
     make_input,
-    manifest_rows,
 )
+from processes import children, kill_run, state, wait_shown
+from test_disk_full import reports
+
+pytest_plugins = ("killed_snapshot_fixtures",)
 
 AT_START = Path(__file__).parent / "helpers" / "at_start"
 # a worker's third write to the run: the body of its first chunk's result, its length written
@@ -67,16 +65,6 @@ def held_worker(pid: int) -> int | None:
         if b"spawn_main" in line and state(child) == "T":
             return child
     return None
-
-
-@pytest.fixture(scope="module")
-def clean(tmp_path_factory: pytest.TempPathFactory) -> Clean:
-    directory = tmp_path_factory.mktemp("clean")
-    make_input(directory)
-    done = load(directory)
-    assert done.returncode == 1, done.stdout + done.stderr  # partial: two lines quarantined
-    [report] = reports(directory)
-    return Clean(directory, quads(directory), report, manifest_rows(directory))
 
 
 def test_a_worker_killed_while_it_sends_a_result_fails_the_run_and_the_next_completes_it(
