@@ -195,6 +195,18 @@ def _writer(table: Path) -> subprocess.Popen[str]:
     return writer
 
 
+def _loaded_with_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, Path, Path, subprocess.Popen[str]]:
+    """The config, snapshot and first-written table of a load, and a :func:`_writer` on it."""
+    config = write_config(tmp_path, [])
+    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    _loaded(config, path, chunk_records=3)
+    capsys.readouterr()
+    table = first_written_path(load_config(config))
+    return config, path, table, _writer(table)
+
+
 def _kept_files(place: Path) -> dict[str, bytes | None]:
     """The files of ``place``: their bytes, but a log's index's (``-shm``, shared memory any
     reader may mark) only that it is there."""
@@ -297,12 +309,7 @@ def test_a_killed_writers_log_without_its_index_is_read_and_nothing_made(
     """A writer killed with its commits in the log, the log's index (``-shm``) gone: the
     listing sees the log's rows (every chunk first read LATER: nothing quarantined) and the
     directory keeps its files and their bytes (before: ``mode=ro`` made a ``-shm`` there)."""
-    config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    _loaded(config, path, chunk_records=3)
-    capsys.readouterr()
-    table = first_written_path(load_config(config))
-    writer = _writer(table)
+    config, path, table, writer = _loaded_with_writer(tmp_path, capsys)
     writer.kill()
     writer.communicate()
     Path(f"{table}-shm").unlink()
@@ -320,12 +327,7 @@ def test_a_live_writers_commits_are_read_and_nothing_made(
     """A writer holding the table open in another process, its commit in the log: the listing
     sees it and neither makes nor removes a file beside the table, nor changes the table or
     its log."""
-    config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    _loaded(config, path, chunk_records=3)
-    capsys.readouterr()
-    table = first_written_path(load_config(config))
-    writer = _writer(table)
+    config, path, table, writer = _loaded_with_writer(tmp_path, capsys)
     try:
         before = _kept_files(table.parent)
         assert f"{table.name}-shm" in before
