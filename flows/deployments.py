@@ -22,6 +22,7 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from scholarkg.config import Config, ScheduleConfig, load_config
+from scholarkg.config.environment import set_by
 from scholarkg.config.origins import origin
 from scholarkg.config.overrides import Override, parse_override
 from scholarkg.errors import ConfigError
@@ -97,25 +98,24 @@ def check_parameters(config: Config, settings: Sequence[str | Override] = ()) ->
         problems = parameter_problems(flow, schedule_parameters(schedule, config))
         if problems:
             key = ("schedules", schedule.name, "parameters")
-            where = _set_by(settings, key) or origin(key, config.source or default_config_path())
+            given = set_by(_parsed(settings), key)
+            where = given or origin(key, config.source or default_config_path())
             raise ConfigError(
                 f"{where}: [schedules.{schedule.name}] parameters (flow {schedule.flow}): "
                 f"{problems[0]}"
             )
 
 
-def _set_by(settings: Sequence[str | Override], key: tuple[str, ...]) -> str | None:
-    """``--set <given>`` (or the option typed), the last of ``settings`` that set ``key`` or
-    the table holding it."""
-    for given in reversed(settings):
+def _parsed(settings: Sequence[str | Override]) -> list[Override]:
+    """``settings`` as overrides (as the CLI parsed them, or parsed here); one the config
+    refused when it was loaded is left out."""
+    parsed = []
+    for given in settings:
         try:
-            override = given if isinstance(given, Override) else parse_override(given)
-        except ConfigError:  # refused when the config was loaded
+            parsed.append(given if isinstance(given, Override) else parse_override(given))
+        except ConfigError:
             continue
-        depth = min(len(override.path), len(key))
-        if override.path[:depth] == key[:depth]:
-            return f"{override.option} {override.given}"
-    return None
+    return parsed
 
 
 def unknown_schedules(config: Config) -> list[ScheduleConfig]:

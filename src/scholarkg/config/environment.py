@@ -42,7 +42,7 @@ def build_settings(
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         at = error_at(first)
-        given = _given(overrides, at) or origin(at, where)
+        given = set_by(overrides, at) or origin(at, where)
         if given == str(where) and first["type"] == "extra_forbidden":
             given += _line_of(where, at)
         hint = partial(_hint, given)
@@ -59,9 +59,9 @@ def given_by(
     loc: Loc, overrides: Sequence[Override], values: dict[str, Any], where: Path, defaults: Path
 ) -> str:
     """Where the value at ``loc`` came from, for an error the whole configuration makes: the
-    last ``--set`` of it (as typed, :func:`_given`), else its environment variable, else the
+    last ``--set`` of it (as typed, :func:`set_by`), else its environment variable, else the
     file ``where`` (with the line) when its tables ``values`` hold it, else ``defaults``."""
-    given = _given(overrides, loc) or origin(loc, where)
+    given = set_by(overrides, loc) or origin(loc, where)
     if given != str(where):
         return given
     node: Any = values
@@ -72,9 +72,9 @@ def given_by(
     return f"{where}{_line_of(where, loc)}"
 
 
-def _given(overrides: Sequence[Override], loc: Loc) -> str | None:
-    """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` gave it, in
-    the spelling typed (``--config-set …``; before: always ``--set``)."""
+def set_by(overrides: Sequence[Override], loc: Loc) -> str | None:
+    """``--set <what was given>`` when the last ``--set`` of the key at ``loc`` (or a table
+    holding it) gave it, in the spelling typed (``--config-set …``; before: always ``--set``)."""
     at = tuple(map(str, loc))
     for override in reversed(overrides):  # the key it set, a table it made, or within them
         depth = min(len(at), len(override.path))
