@@ -3,7 +3,8 @@
 * ``pipeline``: ``load_snapshot`` with the default workers into a new embedded store (data and
   store under the step's scratch directory); optionally without the identity step
   (``identity: false``) or with naive persons in its place (``identity: "naive"``): the
-  bench-only ablations of ``ablation.py``.
+  bench-only ablations of ``ablation.py``; ``persons_per_graph: n`` writes the persons n to a
+  named graph (``ablation.person_shards``).
 * ``dump``: what that store holds, as N-Quads (the floor's input).
 * ``rerun``: the same call again on the store a ``pipeline`` step left (nothing changed, or one
   record changed: the publishing cost of a small update).
@@ -13,13 +14,13 @@
 from __future__ import annotations
 
 import shutil
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from ablation import identity_disabled, identity_naive
+from ablation import identity_disabled, identity_naive, person_shards
 from measure import clocks
 from scholarkg.config import Config, load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -76,8 +77,11 @@ def pipeline(params: Params) -> dict[str, Any]:
     data = Path(params["data"])
     identity = params.get("identity", True)
     ablation = nullcontext() if identity is True else ABLATIONS[identity]()
-    with ablation, clocks() as measured:
-        ctx = load_snapshot(config, data)
+    with ExitStack() as patches:
+        patches.enter_context(ablation)
+        patches.enter_context(person_shards(int(params.get("persons_per_graph", 1))))
+        with clocks() as measured:
+            ctx = load_snapshot(config, data)
     if not params.get("keep", False):
         shutil.rmtree(work, ignore_errors=True)
     return {"wall": measured.wall, "cpu": measured.cpu, **facts(ctx.report)}

@@ -17,19 +17,21 @@ from samples import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
+import pyoxigraph as ox
+
 import generate
 import identity_quality
 import identity_same_name as same_name
 import identity_set
 import measure
 import resolution_set
-from ablation import identity_disabled, identity_naive
+from ablation import identity_disabled, identity_naive, person_shards
 from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.identity.names import block, name_key
 from scholarkg.iris import Minter
-from scholarkg.runs import gating
+from scholarkg.runs import gating, identity_step
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.state_paths import registry_path
@@ -225,3 +227,43 @@ def test_the_naive_ablation_makes_one_person_per_name_key_and_loads_them(tmp_pat
     assert naive.records_loaded == on.records_loaded == 100
     assert naive.rejected == on.rejected == []  # no person graph refused
     assert naive.store_quads > 0 and on.persons_new >= naive.persons_new
+
+
+def person_quads(store: Path) -> tuple[Counter[str], Counter[tuple[str, str, str]]]:
+    """The quads of the store's person graphs: how many each graph holds, and their triples
+    less each graph's own provenance (the statements about the graph)."""
+    graphs: Counter[str] = Counter()
+    triples: Counter[tuple[str, str, str]] = Counter()
+    for quad in ox.Store.read_only(str(store)):
+        graph = str(getattr(quad.graph_name, "value", ""))
+        if "/graph/person/" in graph or "/graph/persons/" in graph:
+            graphs[graph] += 1
+            if quad.subject.value != graph:
+                triples[(str(quad.subject), str(quad.predicate), str(quad.object))] += 1
+    return graphs, triples
+
+
+def test_the_shards_ablation_writes_the_same_persons_n_to_a_graph(tmp_path: Path) -> None:
+    """With persons 4 to a graph the store holds the same person triples in a quarter of the
+    graphs (3 provenance quads each), the gate refuses none, every person is written, and the
+    identity step is itself again after the block."""
+    original = identity_step.person_graphs, identity_step._commit
+    (tmp_path / "one").mkdir()
+    (tmp_path / "four").mkdir()
+    one_path, four_path = write_config(tmp_path / "one", []), write_config(tmp_path / "four", [])
+    one = load_snapshot(load_config(one_path), SNAPSHOT, workers=0).report
+    with person_shards(4):
+        four = load_snapshot(load_config(four_path), SNAPSHOT, workers=0).report
+    assert (identity_step.person_graphs, identity_step._commit) == original
+    one_graphs, one_triples = person_quads(tmp_path / "one" / "store")
+    four_graphs, four_triples = person_quads(tmp_path / "four" / "store")
+    assert one_triples == four_triples and one.persons_new == four.persons_new > 8
+    assert len(one_graphs) == one.persons_new and all("/person/" in g for g in one_graphs)
+    assert len(four_graphs) == -(-one.persons_new // 4)  # one batch: ceil(persons / 4)
+    assert all("/graph/persons/" in g for g in four_graphs)
+    assert sum(one_graphs.values()) - sum(four_graphs.values()) == 3 * (
+        len(one_graphs) - len(four_graphs)
+    )
+    assert four.rejected == one.rejected == []
+    query = "SELECT count(*), sum(dirty), sum(published) FROM persons"
+    assert registry_rows(four_path, query) == registry_rows(one_path, query)
