@@ -30,7 +30,7 @@ def test_a_failed_request_with_a_long_token_names_it_short(tmp_path: Path) -> No
         server.close()
     said = str(caught.value)
     assert said == (
-        f"{server.url}/oai?verb=ListRecords&resumptionToken={TOKEN[:40]}…[8192 chars]: "
+        f"{server.url}/oai?verb=ListRecords&resumptionToken={TOKEN[:40]}…[8152 more characters]: "
         "HTTP 999: a status HTTP does not define"
     )
     assert caught.value.source.endswith(TOKEN)
@@ -41,5 +41,5 @@ def test_short_values_and_parse_errors() -> None:
     assert str(ExtractError(url, "HTTP 500")) == f"{url}: HTTP 500"
     long = f"https://x.org/oai?resumptionToken={TOKEN}&verb=ListRecords"
     said = str(ParseError(long, "not XML", line=3))
-    cut = f"resumptionToken={TOKEN[:40]}…[8192 chars]"
+    cut = f"resumptionToken={TOKEN[:40]}…[8152 more characters]"
     assert said == f"https://x.org/oai?{cut}&verb=ListRecords:3: not XML"

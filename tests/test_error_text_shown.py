@@ -8,6 +8,12 @@ summary) and an OAI-PMH error's ``code`` were told whole and as written: a 100 0
 error was a 100 000-character error line, U+202E reversed the rest of it. The answers are the
 recorded ones with the error's text edited (CONSTRUCTED), replayed from a loopback server to
 the real clients; :func:`error_text` and :func:`shown` are checked directly too.
+
+A control XML cannot hold (BEL, ``&#7;``), read masked so the answer parses, is shown as the
+escape of that control (before: as the private-use character U+E007 standing for it); and the
+other places an error line shows foreign text (a long query value of the URL it names, an
+OpenSearch counter that is no integer) cut it with the same function and marker (before: each
+its own, ``…[8192 chars]``, the whole length).
 """
 
 from __future__ import annotations
@@ -16,12 +22,13 @@ import pytest
 from lxml import etree
 
 from arxiv_replay import ATOM_DIR, OAI_DIR, Fault, ReplayServer
-from scholarkg.errors import ExtractError
+from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_api import ArxivApiClient
-from scholarkg.extract.error_text import SHOWN_CHARS, error_text, shown
+from scholarkg.extract.error_text import error_text
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pages import OaiPmhError
 from scholarkg.extract.oai_pmh import OaiPmhClient
+from scholarkg.shown_text import SHOWN_CHARS, shown
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -181,3 +188,104 @@ def test_shown_cuts_a_long_run_of_hidden_characters() -> None:
     told = shown(text)
     assert told.startswith("\\u202e" * (SHOWN_CHARS // 6))
     assert told.endswith(f"…[{5_000_000 - SHOWN_CHARS // 6} more characters]")
+
+
+# a control XML 1.0 cannot hold, as the answer writes it (the body is read masked:
+# textcheck.mask_xml_controls), and as the error line shows it
+MASKED = [
+    pytest.param("&#7;", "\\u0007", id="BEL as a reference"),
+    pytest.param("\x07", "\\u0007", id="raw BEL"),
+    pytest.param("&#x1B;", "\\u001b", id="ESC as a reference"),
+    pytest.param("&#xFFFE;", "\\ufffe", id="noncharacter"),
+    pytest.param("&#xD800;", "\\ud800", id="lone surrogate"),
+    pytest.param("\udcff", "\\xff", id="a byte that is no UTF-8"),
+]
+
+
+def _bytes(written: str) -> bytes:
+    return written.encode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(("written", "escape"), MASKED)
+def test_an_oai_error_shows_a_masked_control_as_what_it_stands_for(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient, written: str, escape: str
+) -> None:
+    """A BEL in an ``<error>`` is read masked (U+E007, so the answer parses) and shown as its
+    escape (before: as the private-use mask, ``\\ue007`` written raw, an unknown glyph)."""
+    new = b"has correct form but " + _bytes(written) + b"does not correspond"
+    told = _oai_error(arxiv_server, arxiv_http, _edited(OAI_ERROR, OAI_TEXT, new))
+    assert told.endswith(
+        f": OAI-PMH error idDoesNotExist: Identifier 'oai:arXiv.org:1305.9999' has correct form "
+        f"but {escape}does not correspond to an item in this repository"
+    )
+    assert told.isprintable()
+
+
+def test_an_oai_error_code_shows_a_masked_control_as_what_it_stands_for(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """The code keeps the mask for the client to match; its line shows the control."""
+    body = _edited(OAI_ERROR, b'code="idDoesNotExist"', b'code="idDoes&#7;NotExist"')
+    told = _oai_error(arxiv_server, arxiv_http, body)
+    assert ": OAI-PMH error idDoes\\u0007NotExist: Identifier 'oai:" in told
+    assert told.isprintable()
+
+
+@pytest.mark.parametrize(("written", "escape"), MASKED)
+def test_an_api_error_summary_shows_a_masked_control_as_what_it_stands_for(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient, written: str, escape: str
+) -> None:
+    new = b"<summary>incorrect id " + _bytes(written) + b"format for abc</summary>"
+    told = _api_error(arxiv_server, arxiv_http, _edited(API_ERROR, API_SUMMARY, new))
+    assert told.endswith(f": arXiv API error: incorrect id {escape}format for abc")
+    assert told.isprintable()
+
+
+def test_a_masked_control_in_a_long_error_is_cut_as_its_escape(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """The escape counts as the characters it is shown in: cut before it, whole."""
+    near = "a" * (SHOWN_CHARS - 3)
+    new = f"<summary>{near}&#7;bc</summary>".encode()
+    told = _api_error(arxiv_server, arxiv_http, _edited(API_ERROR, API_SUMMARY, new))
+    assert told.endswith(f": arXiv API error: {near}…[3 more characters]")
+
+
+# the three places that show foreign text on an error line cut it alike, one marker
+TOKEN = "t" * 8192
+FEED = (ATOM_DIR / "id_0808.05394_s0_m100_7b0c7d0a7cdd.xml").read_bytes()
+
+
+def test_a_long_token_in_the_url_an_error_names_is_cut_alike(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """A request for an 8 KB resumptionToken refused: the URL's token is its first 40 and how
+    many more (before: ``…[8192 chars]``, its length, a marker of its own)."""
+    arxiv_server.add_fault(Fault("status", status=404, body=b"gone"), path="/oai")
+    oai = OaiPmhClient(arxiv_http, base_url=arxiv_server.oai_url)
+    with pytest.raises(ExtractError) as caught:
+        oai.fetch_page(resumption_token=TOKEN)
+    told = str(caught.value)
+    assert f"?verb=ListRecords&resumptionToken={TOKEN[:40]}…[8152 more characters]: " in told
+    assert caught.value.source.endswith(TOKEN)
+
+
+def test_a_long_counter_is_cut_alike(arxiv_server: ReplayServer, arxiv_http: HttpClient) -> None:
+    """An OpenSearch counter of 5 000 digits: quoted, its first 40 and how many more (before:
+    ``'99…9'…[5000 chars]``, its length)."""
+    body = _edited(
+        FEED, b">0</opensearch:totalResults>", b">" + b"9" * 5000 + b"</opensearch:totalResults>"
+    )
+    arxiv_server.add_fault(Fault("status", body=body))
+    api = ArxivApiClient(arxiv_http, base_url=arxiv_server.api_url)
+    with pytest.raises(ParseError) as caught:
+        api.query_page(id_list=["0808.05394"], max_results=100)
+    said = f"OpenSearch counter '{'9' * 40}'…[4960 more characters] is not an integer"
+    assert str(caught.value).endswith(said)
+
+
+def test_shown_cuts_shorter_when_asked_and_quotes() -> None:
+    """One function for every place: a shorter cut and quotes are its parameters."""
+    assert shown("x" * 41, limit=40) == f"{'x' * 40}…[1 more character]"
+    assert shown("x" * 40, limit=40, quoted=True) == f"'{'x' * 40}'"
+    assert shown("\u202e1", quoted=True) == "'\\u202e1'"

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scholarkg.shown_text import shown
+
 if TYPE_CHECKING:
     from scholarkg.runs.report import RunReport
 
@@ -16,9 +18,10 @@ _LONG = re.compile(r"([?&][^=&#\s]+=)([^&#\s]{" + str(2 * _KEPT) + ",})")
 
 def shown_source(source: str) -> str:
     """``source`` as one error line names it: a URL's query value of 80 characters or more (a
-    resumptionToken of up to 8 KB) cut to its first 40 and its length (``…[8192 chars]``);
-    the error's ``source`` keeps it whole, and the raw archive the URL asked for."""
-    return _LONG.sub(lambda m: f"{m[1]}{m[2][:_KEPT]}…[{len(m[2])} chars]", source)
+    resumptionToken of up to 8 KB) :func:`~scholarkg.shown_text.shown` cut to its first 40
+    (``…[8152 more characters]``); the error's ``source`` keeps it whole, and the raw archive
+    the URL asked for."""
+    return _LONG.sub(lambda m: f"{m[1]}{shown(m[2], limit=_KEPT)}", source)
 
 
 class ScholarKGError(Exception):

@@ -13,7 +13,7 @@ from lxml import etree
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.atom_entry import ARXIV_NS, ATOM_NS, AtomEntry, AtomLinks, read_entry
-from scholarkg.extract.error_text import error_text, shown
+from scholarkg.extract.error_text import error_text
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.reasons import foreign_entry, quarantine_reason
 from scholarkg.extract.record_fields import ANSWER_FETCHED, record_dates, refuse_dated_after
@@ -21,6 +21,7 @@ from scholarkg.extract.textcheck import mask_xml_controls, xml_may_hold_non_text
 from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
+from scholarkg.shown_text import shown
 
 __all__ = [  # the entry's names too: callers read one module
     "ARXIV_NS",
@@ -72,24 +73,25 @@ class AtomFeed:
         )
 
 
-def _int(counter: tuple[str | None, int | None] | None, source: str) -> int | None:
+def _int(counter: tuple[str | None, int | None] | None, source: str, masked: bool) -> int | None:
     """A counter's value from its (text, line), None when absent or empty: ASCII digits, no
     more than 18 of them, signed (a negative total is the server refuting itself, which paging
-    tells); a long text is named by its beginning and length (before: ``int`` read ``١٠`` and
-    ``1_0`` as 10, and a counter of 5 000 digits was quoted whole in the error)."""
+    tells); another text is quoted :func:`~scholarkg.shown_text.shown`, a long one by its first
+    40 characters (before: ``int`` read ``١٠`` and ``1_0`` as 10, and a counter of 5 000
+    digits was quoted whole in the error)."""
     text, line = counter or (None, None)
     if text is None:
         return None
     if not _COUNTER.fullmatch(text):
-        shown = repr(text) if len(text) <= _SHOWN else f"{text[:_SHOWN]!r}…[{len(text)} chars]"
-        raise ParseError(source, f"OpenSearch counter {shown} is not an integer", line=line)
+        told = shown(text, limit=_SHOWN, quoted=True, masked=masked)
+        raise ParseError(source, f"OpenSearch counter {told} is not an integer", line=line)
     return int(text)
 
 
-def _error_message(entry: etree._Element, source: str) -> str | None:
+def _error_message(entry: etree._Element, source: str, masked: bool) -> str | None:
     """arXiv's message when ``entry`` is an error feed's entry, else None: its ``<summary>``
     as written, on one line (:func:`~.error_text.error_text`; before: every white-space run
-    folded), else its ``<id>``, :func:`~.error_text.shown` alike (any id holding
+    folded), else its ``<id>``, :func:`~scholarkg.shown_text.shown` alike (any id holding
     ``/api/errors#`` is one, as long as the server likes; before: told whole, as written); a
     ParseError at its line when either holds an element (before: told with the markup dropped,
     its text joined). Its ``<title>`` is not told: every error answer recorded
@@ -101,10 +103,12 @@ def _error_message(entry: etree._Element, source: str) -> str | None:
     if not _ERROR_ID.search(entry_id):
         return None
     summary = entry.find(f"{_A}summary")
-    told = error_text(summary, source, "error summary") if summary is not None else ""
+    told = ""
+    if summary is not None:
+        told = error_text(summary, source, "error summary", masked=masked)
     if id_el is not None:
         refuse_answer_markup(id_el, source, "error id")
-    return told or shown(entry_id)
+    return told or shown(entry_id, masked=masked)
 
 
 def _read(stream: RecordStream, source: str, status: int | None) -> Iterator[etree._Element]:
@@ -200,7 +204,7 @@ def parse_feed(
             continue  # before: passed over, its id then told "arXiv returned no such record"
         if element.tag != _ENTRY_TAG or error is not None:
             continue  # after an error entry the feed is refused: no entry is mapped
-        error = _error_message(element, source)
+        error = _error_message(element, source, masked)
         if error is not None:
             continue
         if asked is not None and len(entries) + len(quarantined) >= asked:
@@ -225,9 +229,9 @@ def parse_feed(
         raise ExtractError(source, f"arXiv API error: {error}", status=status)
     return AtomFeed(
         source=source,
-        total_results=_int(counters.get(f"{_OS}totalResults"), source),
-        start_index=_int(counters.get(f"{_OS}startIndex"), source),
-        items_per_page=_int(counters.get(f"{_OS}itemsPerPage"), source),
+        total_results=_int(counters.get(f"{_OS}totalResults"), source, masked),
+        start_index=_int(counters.get(f"{_OS}startIndex"), source, masked),
+        items_per_page=_int(counters.get(f"{_OS}itemsPerPage"), source, masked),
         entries=tuple(entries),
         quarantined=tuple(quarantined),
         asked=asked,

@@ -12,7 +12,7 @@ from lxml import etree
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
-from scholarkg.extract.error_text import error_text, shown
+from scholarkg.extract.error_text import error_text
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord, listing_dates
 from scholarkg.extract.oai_records import parse_record
@@ -31,6 +31,7 @@ from scholarkg.extract.xmlsafe import (
 from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
+from scholarkg.shown_text import shown
 
 _O = f"{{{OAI_NS}}}"
 _RECORD = f"{_O}record"
@@ -40,11 +41,21 @@ _ONCE_IN_LIST = frozenset({f"{_O}resumptionToken"})
 
 class OaiPmhError(ExtractError):
     """An OAI-PMH ``<error>`` answer; ``code`` is the protocol's error code, as the server
-    wrote it (the line shows it :func:`~.error_text.shown`, as the message is)."""
+    wrote it (the line shows it :func:`~scholarkg.shown_text.shown`, as the message is;
+    ``masked``: read from a masked body)."""
 
-    def __init__(self, source: str, code: str, message: str, *, status: int | None = None):
+    def __init__(
+        self,
+        source: str,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        masked: bool = False,
+    ):
         self.code = code
-        super().__init__(source, f"OAI-PMH error {shown(code)}: {message}", status=status)
+        told = shown(code, masked=masked)
+        super().__init__(source, f"OAI-PMH error {told}: {message}", status=status)
 
 
 @dataclass(frozen=True)
@@ -176,7 +187,7 @@ def parse_oai_response(
     # folded), refused holding markup (before: told with it dropped); the code folded as the
     # message was (before: a code holding &#10; broke the error in two)
     errors = [
-        (squash(e.get("code")) or "", error_text(e, source, "error text"))
+        (squash(e.get("code")) or "", error_text(e, source, "error text", masked=masked))
         for e in root.iterfind(f"{_O}error")
     ]
     try:  # which of two the server meant is not known
@@ -197,7 +208,7 @@ def parse_oai_response(
         return OaiPage(source, response_date, (), (), None, None, True, archived)
     if errors:
         code, message = next((c, m) for c, m in errors if c != "noRecordsMatch")
-        raise OaiPmhError(source, code, message, status=status)
+        raise OaiPmhError(source, code, message, status=status, masked=masked)
     if status >= 400:
         raise ExtractError(source, f"HTTP {status}", status=status)
     if holder is None:

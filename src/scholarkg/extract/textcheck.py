@@ -80,7 +80,9 @@ _MASK_PAST = 0xE022
 _MASK_BYTE = 0xE100
 _MASK_SURROGATE = 0xE800
 _MASKED_BYTES = re.compile(rb"\xee[\x80-\xbf][\x80-\xbf]")  # U+E000-U+EFFF in UTF-8
-_MASKED = re.compile("[\ue000-\uefff]")
+MASKED = re.compile("[\ue000-\uefff]")
+"""A mask :func:`mask_xml_controls` may have put (in a masked body only: see
+:func:`masked_escape`)."""
 _XML_WHITE = (0x09, 0x0A, 0x0D)
 _BYTE_MASKS = "scholarkg-mask-bytes"
 
@@ -176,6 +178,25 @@ def _masked_reason(mask: str, field: str) -> str:
     return f"{field}: control character U+{code - _MASK_BASE:04X} is not text"
 
 
+def masked_escape(mask: str) -> str:
+    """How an error line shows the mask ``mask`` (see :data:`_MASK_BASE`): the escape of what
+    it stands for, ``\\u0007`` for BEL, ``\\ufffe``, ``\\ud800``; a byte that is no UTF-8 as
+    ``\\xff``, a reference past U+10FFFF as ``\\U(>10ffff)``; a private-use character no mask
+    is as its own escape."""
+    code = ord(mask)
+    if code < _MASK_BASE + 0x20:  # a C0 control
+        return f"\\u{code - _MASK_BASE:04x}"
+    if code < _MASK_PAST:  # U+FFFE, U+FFFF
+        return f"\\u{code - _MASK_BASE - 0x20 + 0xFFFE:04x}"
+    if code == _MASK_PAST:
+        return "\\U(>10ffff)"
+    if _MASK_BYTE <= code <= _MASK_BYTE + 0xFF:
+        return f"\\x{code - _MASK_BYTE:02x}"
+    if code >= _MASK_SURROGATE:
+        return f"\\u{code - _MASK_SURROGATE + 0xD800:04x}"
+    return f"\\u{code:04x}"
+
+
 def non_text_reason(text: str, field: str) -> str | None:
     """Why ``text`` cannot be stored (naming ``field`` and the code point), or None if it can."""
     found = NOT_TEXT.search(text)
@@ -218,7 +239,7 @@ def refuse_non_text_element(holder: etree._Element, *, masked: bool = False) -> 
             if element is not child:
                 texts.append(element.tail)
             for text in texts:
-                if text and masked and (mask := _MASKED.search(str(text))):
+                if text and masked and (mask := MASKED.search(str(text))):
                     raise ValueError(_masked_reason(mask.group(), field))
                 if text and (reason := non_text_reason(str(text), field)):
                     raise ValueError(reason)

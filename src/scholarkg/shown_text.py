@@ -1,0 +1,66 @@
+"""Foreign text (a server's or a source's words: an error's text or code, a counter, a long
+query value of a URL) as one error line shows it: :func:`shown`, the one way every error line
+cuts and escapes what it did not write.
+
+What no reader sees (identity.invisible's rule: a bidi control, which reorders the line after
+it in a terminal, a zero-width or other format character) or what is no text (textcheck's:
+DEL, C1, U+009B a terminal reads as ESC [) is written as its escape (``\\u202e``); so is what
+a mask of :func:`~scholarkg.extract.textcheck.mask_xml_controls` stands for, in a text read
+from a masked body (``\\u0007`` where the source had BEL, not the private-use U+E007). A long
+text is cut, saying how many characters more it held: ``…[4999700 more characters]``, one
+marker for every place (it counts what was left out, which a reader cannot work out from the
+shown part, where a total length must be subtracted from)."""
+
+from __future__ import annotations
+
+import re
+
+from scholarkg.extract.textcheck import MASKED, NOT_TEXT, masked_escape
+from scholarkg.identity.invisible import INVISIBLE
+
+SHOWN_CHARS = 300
+"""The most characters of foreign text one error line shows, escapes included: arXiv's longest
+recorded error is under 120; a broken or hostile server's 5 MB ``<error>`` is shown by its
+first 300 and ``…[4999700 more characters]``."""
+
+_HIDDEN = re.compile(f"{INVISIBLE.pattern}|{NOT_TEXT.pattern}")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+def _piece(char: str, masked: bool) -> str:
+    if masked and MASKED.match(char):
+        return masked_escape(char)
+    return _escape(char) if _HIDDEN.match(char) else char
+
+
+def shown(
+    text: str, *, limit: int = SHOWN_CHARS, quoted: bool = False, masked: bool = False
+) -> str:
+    """``text`` (already on one line) as an error line shows it: each character no reader sees
+    or no text holds as its escape (``\\u202e``, ``\\U000e0041``), cut after at most ``limit``
+    characters shown, between two characters of ``text`` (never inside an escape), with how
+    many more it held (``…[12345 more characters]``). ``quoted``: what is shown is put in
+    single quotes, the marker after them (``'999…9'…[4960 more characters]``); ``masked``:
+    ``text`` was read from a body :func:`~scholarkg.extract.textcheck.mask_xml_controls`
+    masked, and each mask is shown as the escape of what it stands for (``\\u0007``). Reads
+    only what it shows, whatever the text's length."""
+    pieces: list[str] = []
+    size = 0
+    for at, char in enumerate(text[: limit + 1]):
+        piece = _piece(char, masked)
+        if size + len(piece) > limit:
+            more = len(text) - at
+            told = _quoted(pieces, quoted)
+            return f"{told}…[{more} more character{'s' if more != 1 else ''}]"
+        pieces.append(piece)
+        size += len(piece)
+    return _quoted(pieces, quoted)
+
+
+def _quoted(pieces: list[str], quoted: bool) -> str:
+    told = "".join(pieces)
+    return f"'{told}'" if quoted else told
