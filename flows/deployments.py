@@ -22,7 +22,7 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from scholarkg.config import Config, ScheduleConfig, load_config
-from scholarkg.config.environment import set_by
+from scholarkg.config.environment import line_of, set_by
 from scholarkg.config.origins import origin
 from scholarkg.config.overrides import Override, parse_override
 from scholarkg.errors import ConfigError
@@ -88,8 +88,9 @@ def parameter_problems(flow: Flow[..., Any], parameters: Mapping[str, Any]) -> l
 def check_parameters(config: Config, settings: Sequence[str | Override] = ()) -> None:
     """A :class:`ConfigError` for the first schedule whose flow would refuse its parameters:
     one line naming what gave them (a ``--set`` of ``settings``, in the spelling typed when
-    given as the CLI parsed it, the variable, else the config file), the schedule's key and
-    the problem (before: found only when a worker ran the deployment)."""
+    given as the CLI parsed it, the variable, else the config file and the line of the key,
+    as its other errors; before: the file alone), the schedule's key and the problem
+    (before: found only when a worker ran the deployment)."""
     flows = schedulable_flows()
     for schedule in config.schedules:
         flow = flows.get(schedule.flow)
@@ -98,8 +99,10 @@ def check_parameters(config: Config, settings: Sequence[str | Override] = ()) ->
         problems = parameter_problems(flow, schedule_parameters(schedule, config))
         if problems:
             key = ("schedules", schedule.name, "parameters")
-            given = set_by(_parsed(settings), key)
-            where = given or origin(key, config.source or default_config_path())
+            source = config.source or default_config_path()
+            where = set_by(_parsed(settings), key) or origin(key, source)
+            if where == str(source):
+                where += line_of(source, key)
             raise ConfigError(
                 f"{where}: [schedules.{schedule.name}] parameters (flow {schedule.flow}): "
                 f"{problems[0]}"
