@@ -1,12 +1,14 @@
 """``[schedules.*] parameters`` are checked against the flow's signature and schema when the
 schedules are listed or served: a name the flow lacks, or a value of a type its schema refuses,
-is one :class:`ConfigError` line naming what gave it (the file's line, the variable, the
-``--set``), the schedule's key and the parameter. Before, Prefect took any name, and a typo
-failed only when a worker ran the deployment."""
+is one :class:`ConfigError` line naming what gave it (the file's line, the variable, the ``--set``
+as typed), the schedule's key and the parameter. Before, Prefect took any name, and a typo failed
+only when a worker ran the deployment."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +128,32 @@ def test_parameters_the_flow_takes_are_listed(
     config = _config(tmp_path, '{ set_spec = "math", again = true }')
     assert main(["schedule", "list", "--config", str(config)]) == 0
     assert "again=True, set_spec='math'" in capsys.readouterr().out
+
+
+def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``scholarkg`` in a child process; a Prefect API it cannot reach, so a schedule it
+    served would fail rather than start a server."""
+    environment = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg", *argv],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("option", ["--set", "--config-set"])
+def test_serve_and_list_name_the_set_as_typed(option: str) -> None:
+    """Both commands refuse a schedule's bad parameter before serving anything, naming the
+    option as typed (before: ``schedule serve`` handed its ``--set`` values on as a flow's
+    ``settings`` text, and named ``--config-set`` ``--set``)."""
+    given = "schedules.daily-arxiv-harvest.parameters={ set_spc = 'cs' }"
+    for command in ("list", "serve"):
+        done = _cli("schedule", command, option, given)
+        assert (done.returncode, done.stdout) == (1, ""), (command, done.stderr)
+        assert done.stderr == (
+            f"error: {option} {given}: [schedules.daily-arxiv-harvest] parameters (flow "
+            "harvest_arxiv): got an unexpected keyword argument 'set_spc'\n"
+        ), command
