@@ -22,7 +22,7 @@ from prefect.schedules import Cron
 from prefect.types.entrypoint import EntrypointType
 
 from scholarkg.config import Config, ScheduleConfig, load_config
-from scholarkg.config.environment import set_by
+from scholarkg.config.environment import line_of, set_by
 from scholarkg.config.origins import origin
 from scholarkg.config.overrides import Override, parse_override
 from scholarkg.errors import ConfigError
@@ -88,8 +88,9 @@ def parameter_problems(flow: Flow[..., Any], parameters: Mapping[str, Any]) -> l
 def check_parameters(config: Config, settings: Sequence[str | Override] = ()) -> None:
     """A :class:`ConfigError` for the first schedule whose flow would refuse its parameters:
     one line naming what gave them (a ``--set`` of ``settings``, in the spelling typed when
-    given as the CLI parsed it, the variable, else the config file), the schedule's key and
-    the problem (before: found only when a worker ran the deployment)."""
+    given as the CLI parsed it, the variable, else the config file and the line of the key,
+    as its other errors; before: the file alone), the schedule's key and the problem
+    (before: found only when a worker ran the deployment)."""
     flows = schedulable_flows()
     for schedule in config.schedules:
         flow = flows.get(schedule.flow)
@@ -98,8 +99,10 @@ def check_parameters(config: Config, settings: Sequence[str | Override] = ()) ->
         problems = parameter_problems(flow, schedule_parameters(schedule, config))
         if problems:
             key = ("schedules", schedule.name, "parameters")
-            given = set_by(_parsed(settings), key)
-            where = given or origin(key, config.source or default_config_path())
+            source = config.source or default_config_path()
+            where = set_by(_parsed(settings), key) or origin(key, source)
+            if where == str(source):
+                where += line_of(source, key)
             raise ConfigError(
                 f"{where}: [schedules.{schedule.name}] parameters (flow {schedule.flow}): "
                 f"{problems[0]}"
@@ -124,15 +127,19 @@ def unknown_schedules(config: Config) -> list[ScheduleConfig]:
     return [s for s in config.schedules if s.flow not in known]
 
 
-def deployments_for(config: Config, settings: Sequence[str] = ()) -> list[RunnerDeployment]:
+def deployments_for(
+    config: Config, settings: Sequence[str | Override] = ()
+) -> list[RunnerDeployment]:
     """One deployment per ``[schedules.*]`` entry: its flow on a cron schedule in its timezone,
-    each run given ``settings`` (:func:`schedule_parameters`).
+    each run given ``settings`` as typed (:func:`schedule_parameters`; as the CLI parsed them,
+    an error names the option typed).
 
     A schedule naming a flow that does not exist is skipped with an error in the log (the
     others are still returned); :func:`list_schedules` shows it too. Parameters the flow
     would refuse are a :class:`ConfigError` (:func:`check_parameters`).
     """
     check_parameters(config, settings)
+    typed = [s.given if isinstance(s, Override) else s for s in settings]
     flows = schedulable_flows()
     deployments = []
     for schedule in config.schedules:
@@ -148,7 +155,7 @@ def deployments_for(config: Config, settings: Sequence[str] = ()) -> list[Runner
         deployment = flow.to_deployment(
             name=schedule.name,
             schedules=[Cron(schedule.cron, timezone=schedule.timezone)],
-            parameters=schedule_parameters(schedule, config, settings),
+            parameters=schedule_parameters(schedule, config, typed),
             tags=TAGS,
             concurrency_limit=1,  # a run due while the last one still runs waits its turn
             description=f"scholarkg schedule {schedule.name!r} ({config.source})",
@@ -180,11 +187,14 @@ def list_schedules(config: Config, settings: Sequence[str | Override] = ()) -> l
     return lines
 
 
-def serve_schedules(config_path: str | None = None, settings: Sequence[str] = ()) -> None:
+def serve_schedules(
+    config_path: str | None = None, settings: Sequence[str | Override] = ()
+) -> None:
     """Register every schedule as a deployment and serve them until interrupted (blocks).
 
     Runs start in subprocesses of this one, each reading the config again with ``settings``
-    (``--set``); on shutdown their schedules are paused.
+    (``--set``; as the CLI parsed them, an error here names the option typed, as ``schedule
+    list`` does); on shutdown their schedules are paused.
     """
     config = load_config(Path(config_path) if config_path else None, settings)
     deployments = deployments_for(config, settings)

@@ -1,11 +1,14 @@
 """``[schedules.*] parameters`` are checked against the flow's signature and schema when the
 schedules are listed or served: a name the flow lacks, or a value of a type its schema refuses,
-is one :class:`ConfigError` line naming what gave it, the schedule's key and the parameter.
-Before, Prefect took any name, and a typo failed only when a worker ran the deployment."""
+is one :class:`ConfigError` line naming what gave it (the file's line, the variable, the ``--set``
+as typed), the schedule's key and the parameter. Before, Prefect took any name, and a typo failed
+only when a worker ran the deployment."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,13 +51,27 @@ def test_an_unknown_parameter_name_is_one_line(
     config = _config(tmp_path, '{ set_spc = "cs" }')
     assert _listed(["--config", str(config)], capsys) == (
         1,
-        f"error: {config}: [schedules.weekly] parameters (flow harvest_arxiv): got an "
+        f"error: {config}:5: [schedules.weekly] parameters (flow harvest_arxiv): got an "
         "unexpected keyword argument 'set_spc'",
     )
     from scholarkg_flows.deployments import deployments_for
 
-    with pytest.raises(ConfigError, match=r"\[schedules\.weekly\] parameters .*'set_spc'"):
+    with pytest.raises(ConfigError, match=rf"^{config}:5: \[schedules\.weekly\] parameters "):
         deployments_for(load_config(config))  # schedule serve: refused before serving
+
+
+def test_a_parameters_table_is_named_by_its_header_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file's line, as for any key of the file it refuses (before: the file alone)."""
+    config = tmp_path / "mine.toml"
+    config.write_text(
+        '# mine\n\n[schedules.weekly]\nflow = "harvest_arxiv"\ncron = "0 4 * * 1"\n\n'
+        '[schedules.weekly.parameters]\nset_spc = "cs"\n',
+        encoding="utf-8",
+    )
+    code, err = _listed(["--config", str(config)], capsys)
+    assert (code, err.split(": [")[0]) == (1, f"error: {config}:7")
 
 
 def test_a_value_of_the_wrong_type_names_the_parameter(
@@ -64,7 +81,7 @@ def test_a_value_of_the_wrong_type_names_the_parameter(
     code, err = _listed(["--config", str(config)], capsys)
     assert code == 1
     assert err.startswith(
-        f"error: {config}: [schedules.weekly] parameters (flow harvest_arxiv): again: 'yes' is "
+        f"error: {config}:5: [schedules.weekly] parameters (flow harvest_arxiv): again: 'yes' is "
         "not of type 'boolean'"
     ), err
     assert "\n" not in err
@@ -77,7 +94,7 @@ def test_a_setting_the_run_would_refuse_is_found(
     code, err = _listed(["--config", str(config)], capsys)
     assert code == 1
     assert err.startswith(
-        f"error: {config}: [schedules.weekly] parameters (flow harvest_arxiv): settings: "
+        f"error: {config}:5: [schedules.weekly] parameters (flow harvest_arxiv): settings: "
         "'arxiv.min_intervall=5': [arxiv] min_intervall: unknown key"
     ), err
 
@@ -111,3 +128,32 @@ def test_parameters_the_flow_takes_are_listed(
     config = _config(tmp_path, '{ set_spec = "math", again = true }')
     assert main(["schedule", "list", "--config", str(config)]) == 0
     assert "again=True, set_spec='math'" in capsys.readouterr().out
+
+
+def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``scholarkg`` in a child process; a Prefect API it cannot reach, so a schedule it
+    served would fail rather than start a server."""
+    environment = {**os.environ, "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    return subprocess.run(
+        [sys.executable, "-m", "scholarkg", *argv],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("option", ["--set", "--config-set"])
+def test_serve_and_list_name_the_set_as_typed(option: str) -> None:
+    """Both commands refuse a schedule's bad parameter before serving anything, naming the
+    option as typed (before: ``schedule serve`` handed its ``--set`` values on as a flow's
+    ``settings`` text, and named ``--config-set`` ``--set``)."""
+    given = "schedules.daily-arxiv-harvest.parameters={ set_spc = 'cs' }"
+    for command in ("list", "serve"):
+        done = _cli("schedule", command, option, given)
+        assert (done.returncode, done.stdout) == (1, ""), (command, done.stderr)
+        assert done.stderr == (
+            f"error: {option} {given}: [schedules.daily-arxiv-harvest] parameters (flow "
+            "harvest_arxiv): got an unexpected keyword argument 'set_spc'\n"
+        ), command

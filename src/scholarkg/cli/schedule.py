@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from scholarkg.cli.common import Commands, add_command, add_config_option, load, settings
+from scholarkg.cli.common import Commands, add_command, add_config_option, load
 
 
 def register(commands: Commands) -> None:
@@ -49,8 +49,10 @@ def serve_schedules(args: argparse.Namespace) -> int:
     load(args)  # fail fast on a bad config, before Prefect is imported
     from scholarkg_flows.deployments import serve_schedules as serve
 
-    serve(args.config, settings(args))  # blocks until Ctrl-C; pauses the schedules on exit
-    return 0
+    # the --set values as parsed: an error names the option typed (before: their text, a
+    # flow's settings, named --set whatever was typed)
+    serve(args.config, getattr(args, "overrides", None) or ())  # blocks until Ctrl-C; pauses
+    return 0  # the schedules on exit
 
 
 def list_schedules(args: argparse.Namespace) -> int:

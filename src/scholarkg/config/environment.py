@@ -44,7 +44,7 @@ def build_settings(
         at = error_at(first)
         given = set_by(overrides, at) or origin(at, where)
         if given == str(where) and first["type"] == "extra_forbidden":
-            given += _line_of(where, at)
+            given += line_of(where, at)
         hint = partial(_hint, given)
         raise ConfigError(f"{given}: {first_problem(exc, secret=_secret, hint=hint)}") from None
     except SettingsError as exc:
@@ -69,7 +69,7 @@ def given_by(
         if not isinstance(node, dict) or part not in node:
             return str(defaults)
         node = node[part]
-    return f"{where}{_line_of(where, loc)}"
+    return f"{where}{line_of(where, loc)}"
 
 
 def set_by(overrides: Sequence[Override], loc: Loc) -> str | None:
@@ -83,7 +83,7 @@ def set_by(overrides: Sequence[Override], loc: Loc) -> str | None:
     return None
 
 
-def _line_of(path: Path, loc: Loc) -> str:
+def line_of(path: Path, loc: Loc) -> str:
     """``:12``, the line of ``path`` that writes the key at ``loc``; ``""`` when it is not
     found for sure (:mod:`.key_lines`)."""
     try:
