@@ -95,16 +95,22 @@ def scan_query(text: str) -> QueryInfo:
     )
 
 
-def check_query(text: str, limits: QueryLimits) -> QueryInfo:
-    """Refuse ``text`` (:class:`QueryLimitError`, status 400/403/413) when it is too large,
-    nested too deeply, unclear to the lexer, calls a ``SERVICE`` that federation does not
-    allow or has a ``LOAD``; else what was found."""
+def check_size(text: str, limits: QueryLimits) -> None:
+    """Refuse ``text`` (:class:`QueryLimitError`, 413) when it is over ``max_query_bytes``:
+    the first check, before anything reads a token of it."""
     size = len(text.encode("utf-8"))
     if size > limits.max_query_bytes:
         raise QueryLimitError(
             f"query refused: {size} bytes is more than the limit of {limits.max_query_bytes}",
             status=413,
         )
+
+
+def check_query(text: str, limits: QueryLimits) -> QueryInfo:
+    """Refuse ``text`` (:class:`QueryLimitError`, status 400/403/413) when it is too large,
+    nested too deeply, unclear to the lexer, calls a ``SERVICE`` that federation does not
+    allow or has a ``LOAD``; else what was found."""
+    check_size(text, limits)
     info = scan_query(text)
     if info.nesting > limits.max_nesting:
         raise QueryLimitError(

@@ -49,8 +49,21 @@ def one_value(request: Request, name: str) -> str | None:
     return values[0] if values else None
 
 
+def refuse_content_coding(values: list[str]) -> None:
+    """ProtocolError 415 for a body in a content coding (``Content-Encoding``, RFC 9110 8.4):
+    the server decodes none, and its bytes read as text would be another query, or none."""
+    codings = [c.strip() for v in values for c in v.split(",") if c.strip()]
+    if any(c.lower() != "identity" for c in codings):
+        raise ProtocolError(
+            415,
+            f"unsupported Content-Encoding {', '.join(codings)}: send the body uncompressed",
+            **{"Accept-Encoding": "identity"},
+        )
+
+
 class Limits:
-    """Per-request checks: a body over ``max_body`` bytes is refused with 413."""
+    """Per-request checks: a body over ``max_body`` bytes is refused with 413, one in a content
+    coding with 415."""
 
     def __init__(self, max_body: int) -> None:
         self.max_body = max_body
@@ -59,6 +72,7 @@ class Limits:
         """The request's body; a body that never arrives whole (its client ended its side of
         the connection, or ``request_timeout`` came) is a 408: the connection wrote that line
         already (:data:`CUT`), or, the connection lost, it is sent to no one."""
+        refuse_content_coding(request.headers.getlist("content-encoding"))
         declared = request.headers.get("content-length")
         size = count_of(declared)
         if declared is not None and (size is None or size > self.max_body):

@@ -71,10 +71,11 @@ for _mime in (*RESULT_OFFERS, *GRAPH_OFFERS):
 
 
 class ProtocolError(Exception):
-    """A malformed request: ``status`` and a message for the client."""
+    """A malformed request: ``status``, a message for the client and headers for its answer."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, **headers: str) -> None:
         self.status = status
+        self.headers = headers
         super().__init__(message)
 
 

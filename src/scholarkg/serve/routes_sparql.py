@@ -64,7 +64,7 @@ class SparqlRoutes(BaseRoutes):
                 return await self.no_query(request, operation)
             wanted = negotiate_query(request.headers.get("accept"), operation.params)
         except ProtocolError as exc:
-            return text(exc.status, str(exc))
+            return text(exc.status, str(exc), **exc.headers)
         headers: dict[str, str] = {"Vary": "Accept"}
         # A HEAD answers as its GET, without the body. An HTML results page is sent no-store
         # with no tag (results_html): no If-None-Match makes it a 304.
@@ -207,7 +207,7 @@ class SparqlRoutes(BaseRoutes):
                 self.kg.settings.max_dataset_graphs,
             )
         except ProtocolError as exc:
-            return text(exc.status, str(exc))
+            return text(exc.status, str(exc), **exc.headers)
         if operation.kind != "update":
             return text(400, "no update given (form field update= or a sparql-update body)")
         return await self.run_update(request, operation)
