@@ -26,7 +26,7 @@ from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_fold_letters_build import _author, _config
+from snapshot_persons import author_at, store_config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identity-before-spelled-pairs" / "identity.sqlite"
 MINTER = Minter()
@@ -85,7 +85,7 @@ def test_a_new_paper_spelling_an_old_author_otherwise_finds_their_person(
     as ``Hans Mueller`` beside a co-author of his old paper: each author is the person of the
     old paper (``shared-coauthor``), no person is new. Before, two persons more (first-seen:
     the old paper's rows were under ``muller-h`` and ``schafer-j`` only)."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     _old_registry(registry_path(config))
     snapshot = tmp_path / "new.jsonl"
     snapshot.write_text(
@@ -93,7 +93,7 @@ def test_a_new_paper_spelling_an_old_author_otherwise_finds_their_person(
     )
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     for position, slug in joined.items():
-        assert _author(config, "9003.00073", position).rsplit("/", 1)[1].startswith(slug)
+        assert author_at(config, "9003.00073", position).rsplit("/", 1)[1].startswith(slug)
         assert _rule(config, "9003.00073", position) == "shared-coauthor"
     assert len(persons(config)) == 5  # the old registry's five
 
@@ -144,7 +144,7 @@ def test_a_new_registry_is_marked_and_reopened_does_no_work(tmp_path: Path) -> N
 def test_indexing_again_a_registry_this_code_wrote_changes_no_row(tmp_path: Path) -> None:
     """Without its mark (as if older), a registry this code wrote is indexed again to the very
     rows it held: no row twice."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     snapshot = tmp_path / "s.jsonl"
     lines = [
         snapshot_line("0704.0002", new_id="9003.00071", authors=["Hans Müller", "Jörg Schäfer"]),
@@ -176,7 +176,7 @@ def indexed_again(tmp_path: Path, name: str, block: str, mark: str, later: str) 
     ``name`` beside Ann Lee holds pairs under its other blocks only; opened, under ``block`` too
     (and the mark is the latest), while a paper by Carol White beside her keeps its rows, row
     for row; a new paper by ``later`` beside Ann Lee then finds the person (shared-coauthor)."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     snapshot = tmp_path / "s.jsonl"
     lines = [
         snapshot_line("0704.0002", new_id="9003.00071", authors=[name, "Ann Lee"]),
@@ -204,7 +204,7 @@ def indexed_again(tmp_path: Path, name: str, block: str, mark: str, later: str) 
     snapshot.write_text(line + "\n", encoding="utf-8")
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     assert _rule(config, "9003.00073", 1) == "shared-coauthor"
-    assert _author(config, "9003.00073", 1) == _author(config, "9003.00071", 1)
+    assert author_at(config, "9003.00073", 1) == author_at(config, "9003.00071", 1)
 
 
 def _rule(config: Config, arxiv_id: str, position: int) -> str:
