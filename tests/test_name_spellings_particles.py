@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from one_author import persons
+from pair_index import indexed_again
 from paper_mentions import beside_one_coauthor
 from scholarkg.identity import names
 from scholarkg.identity.name_variants import spellings
 from scholarkg.iris import Minter
 from snapshot_persons import author_at, rule_of, store_with
-from test_pair_index_upgrade import indexed_again
 
 MINTER = Minter()
 
