@@ -1,8 +1,9 @@
 """Papers as the identity resolver is given them, made up in the tests, and what a registry then
 says of their authorships: :func:`listed_paper` (each author exactly as listed), :func:`paper`
-(as the arXiv doors give them: NFC, group names left out), :func:`person_of`,
-:func:`partition_restated` and :func:`beside_one_coauthor`. Papers are CONSTRUCTED: made-up
-ids under :data:`BASE` and made-up author lists."""
+(as the arXiv doors give them: NFC, group names left out), :func:`listing_paper` (arXiv's or a
+profile's listing), :func:`person_of`, :func:`partition_restated` and
+:func:`beside_one_coauthor`. Papers are CONSTRUCTED: made-up ids under :data:`BASE` and made-up
+author lists."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from scholarkg.identity import names
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.iris import Minter
 
 BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
 
@@ -67,3 +69,19 @@ def beside_one_coauthor(tmp_path: Path, listed: tuple[str, ...]) -> tuple[list[s
         return persons, list(resolver.conflicts)
     finally:
         reg.close()
+
+
+def listing_paper(
+    arxiv_id: str, *authors: str, profile: str | None = None, claims: int = 0
+) -> PaperMentions:
+    """arXiv's listing, or ``profile``'s (partial, given name first) claiming position
+    ``claims`` (0: none) for its researcher."""
+    iri = f"https://w3id.org/scholarkg/id/paper/arxiv/{arxiv_id}"
+    listed = tuple(
+        AuthorMention(f"{iri}/authorship/{n}", n, a) for n, a in enumerate(authors, start=1)
+    )
+    if profile is None:
+        return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}")
+    claim = {f"{iri}/authorship/{claims}": profile} if claims else {}
+    graph = str(Minter().profile_graph(profile))
+    return PaperMentions(iri, (arxiv_id,), listed, graph, False, claim, True)

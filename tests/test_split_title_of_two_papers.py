@@ -23,7 +23,7 @@ from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import work_key
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from test_profile_resolved_later import TITLE, _inputs
+from spieker_listing import TITLE, inputs
 
 ONE, TWO = "2101.00001", "2101.00002"
 SPLIT = {"Paper One On Graphs#2": "bo-chen-graphs"}
@@ -120,7 +120,7 @@ def test_a_listing_its_arxiv_paper_replaced_makes_no_title_ambiguous(tmp_path: P
     """A profile built while the record was not held lists ``paper/listed/<hash16>``; once the
     snapshot holds the record, that listing is replaced (its title still in the registry): a
     split by the title names the arXiv paper alone."""
-    config, snapshot = _inputs(tmp_path / "first")
+    config, snapshot = inputs(tmp_path / "first")
     assert build(config).report.paper_states == {"unresolved": 1}
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     split = {"people.split": {f"{TITLE}#2": "arnaud-gotlieb-split"}}
