@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
 from scholarkg.quarantine import read_quarantined
-from test_disk_full import beside_run_records, quads, reports, unrecorded_runs
+from store_contents import beside_run_records, quads, reports, unrecorded_runs
 
 BOUND = 600  # only catches a hang
 KILLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"

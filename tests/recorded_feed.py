@@ -27,3 +27,10 @@ def answer(*entries: bytes, total: int | None = None) -> bytes:
         told = b"<opensearch:totalResults>%d<" % total
         body = re.sub(rb"<opensearch:totalResults[^>]*>\d+<", told, body)
     return body
+
+
+def no_id(i: int) -> bytes:
+    """Entry ``i`` without its ``<id>``: it cannot be read, so it is quarantined."""
+    return re.sub(rb"<id>[^<]*</id>", b"", entry(i), count=1).replace(
+        b"<title>", b"<title>unread %d " % i, 1
+    )

@@ -3,7 +3,7 @@ co-author evidence, joins neither: the decision does not depend on the order the
 
 ``D. Ritter`` beside V. N. White, who wrote with ``Debashish Ritter`` and with ``Damian C.
 Ritter`` (not one name): before, ``D. Ritter`` joined whichever had been seen first. The names
-and papers are CONSTRUCTED (tests/test_group_named_variants.py's ``_paper``).
+and papers are CONSTRUCTED (tests/paper_mentions.py's ``listed_paper``).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from paper_mentions import BASE, listed_paper, partition_restated
 from scholarkg.identity import names
 from scholarkg.identity.mentions import PaperMentions
 from scholarkg.identity.registry import Registry, short_hash
 from scholarkg.identity.resolver import IdentityResolver
-from test_group_named_variants import BASE, _paper
 
 
 def _person_of(reg: Registry, arxiv_id: str, position: int) -> tuple[int, str]:
@@ -30,12 +30,12 @@ def test_an_ambiguous_initial_joins_neither_in_either_order(tmp_path: Path, orde
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     papers = [
-        _paper("2101.00001", "Debashish Ritter", "V. N. White"),
-        _paper("2101.00002", "Damian C. Ritter", "V. N. White"),
+        listed_paper("2101.00001", "Debashish Ritter", "V. N. White"),
+        listed_paper("2101.00002", "Damian C. Ritter", "V. N. White"),
     ]
     for paper in papers if order == "debashish-first" else papers[::-1]:
         resolver.add(paper)
-    resolver.add(_paper("2101.00003", "D. Ritter", "V. N. White"))
+    resolver.add(listed_paper("2101.00003", "D. Ritter", "V. N. White"))
     debashish, _ = _person_of(reg, "2101.00001", 1)
     damian, _ = _person_of(reg, "2101.00002", 1)
     initial, rule = _person_of(reg, "2101.00003", 1)
@@ -56,12 +56,12 @@ def test_more_evidence_still_decides(tmp_path: Path, order: str) -> None:
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     papers = [
-        _paper("2101.00001", "Debashish Ritter", "V. N. White"),
-        _paper("2101.00002", "Damian C. Ritter", "V. N. White", "Q. Black"),
+        listed_paper("2101.00001", "Debashish Ritter", "V. N. White"),
+        listed_paper("2101.00002", "Damian C. Ritter", "V. N. White", "Q. Black"),
     ]
     for paper in papers if order == "debashish-first" else papers[::-1]:
         resolver.add(paper)
-    resolver.add(_paper("2101.00003", "D. Ritter", "V. N. White", "Q. Black"))
+    resolver.add(listed_paper("2101.00003", "D. Ritter", "V. N. White", "Q. Black"))
     damian, _ = _person_of(reg, "2101.00002", 1)
     initial, rule = _person_of(reg, "2101.00003", 1)
     assert (initial, rule) == (damian, "shared-coauthor")
@@ -72,9 +72,9 @@ def test_two_compatible_persons_are_still_joined_by_the_initial(tmp_path: Path) 
     one person, as before (new evidence merges compatible persons)."""
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00001", "Debashish Ritter", "V. N. White"))
-    resolver.add(_paper("2101.00002", "D. K. Ritter", "Q. Black"))
-    resolver.add(_paper("2101.00003", "D. Ritter", "V. N. White", "Q. Black"))
+    resolver.add(listed_paper("2101.00001", "Debashish Ritter", "V. N. White"))
+    resolver.add(listed_paper("2101.00002", "D. K. Ritter", "Q. Black"))
+    resolver.add(listed_paper("2101.00003", "D. Ritter", "V. N. White", "Q. Black"))
     persons = {_person_of(reg, f"2101.0000{n}", 1)[0] for n in (1, 2, 3)}
     assert len(persons) == 1
 
@@ -84,9 +84,9 @@ def test_an_ambiguous_authorship_decided_again_keeps_its_person(tmp_path: Path) 
     ambiguous ``D. Ritter`` is the person it founded, not a second one (``…-2``)."""
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.restate([_paper("2101.00001", "Debashish Ritter", "V. N. White")])
-    resolver.restate([_paper("2101.00002", "Damian C. Ritter", "V. N. White")])
-    resolver.restate([_paper("2101.00003", "D. Ritter", "V. N. White")])
+    resolver.restate([listed_paper("2101.00001", "Debashish Ritter", "V. N. White")])
+    resolver.restate([listed_paper("2101.00002", "Damian C. Ritter", "V. N. White")])
+    resolver.restate([listed_paper("2101.00003", "D. Ritter", "V. N. White")])
     node = f"{BASE}2101.00003/authorship/1"
     [before] = reg.mentions([node]).values()
     [dropped] = reg.undecide([node])
@@ -101,9 +101,9 @@ ALL_ORDERS = list(permutations(range(3)))
 
 def _ritters() -> list[PaperMentions]:
     return [
-        _paper("2101.00001", "Debashish Ritter", "V. N. White"),
-        _paper("2101.00002", "Damian C. Ritter", "V. N. White"),
-        _paper("2101.00003", "D. Ritter", "V. N. White"),
+        listed_paper("2101.00001", "Debashish Ritter", "V. N. White"),
+        listed_paper("2101.00002", "Damian C. Ritter", "V. N. White"),
+        listed_paper("2101.00003", "D. Ritter", "V. N. White"),
     ]
 
 
@@ -168,7 +168,7 @@ def _wangs(tmp_path: Path, first: PaperMentions, later: str) -> tuple[Registry, 
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     resolver.restate([first])
-    resolver.restate([_paper("2101.00002", later, "V. N. White")])
+    resolver.restate([listed_paper("2101.00002", later, "V. N. White")])
     return reg, resolver
 
 
@@ -176,7 +176,7 @@ def test_of_tied_persons_the_one_written_as_listed_is_the_author(tmp_path: Path)
     """``Wei Wang`` beside White, who wrote with ``Wei Wang`` and ``W. Wang`` (two authors of
     one paper, so not one person), as many co-authors each: the one written so (before: a
     person of its own, as for a tie of two names)."""
-    first = _paper("2101.00001", "Wei Wang", "W. Wang", "V. N. White")
+    first = listed_paper("2101.00001", "Wei Wang", "W. Wang", "V. N. White")
     reg, _ = _wangs(tmp_path, first, "Wei Wang")
     wei, _ = _person_of(reg, "2101.00001", 1)
     assert _person_of(reg, "2101.00002", 1) == (wei, "shared-coauthor")
@@ -187,7 +187,7 @@ def test_of_tied_persons_the_one_written_as_listed_is_the_author(tmp_path: Path)
 def test_an_initials_only_author_is_told_by_no_spelling(tmp_path: Path) -> None:
     """``W. Wang`` there: written as one of them, yet initials tell no one apart (as for ``D.
     Ritter``): a person of its own."""
-    first = _paper("2101.00001", "Wei Wang", "W. Wang", "V. N. White")
+    first = listed_paper("2101.00001", "Wei Wang", "W. Wang", "V. N. White")
     reg, resolver = _wangs(tmp_path, first, "W. Wang")
     persons = {_person_of(reg, "2101.00001", n)[0] for n in (1, 2)}
     alone, rule = _person_of(reg, "2101.00002", 1)
@@ -196,23 +196,11 @@ def test_an_initials_only_author_is_told_by_no_spelling(tmp_path: Path) -> None:
 
 
 def test_two_persons_written_as_listed_still_tie(tmp_path: Path) -> None:
-    first = _paper("2101.00001", "Wei Wang", "Wei Wang", "V. N. White")
+    first = listed_paper("2101.00001", "Wei Wang", "Wei Wang", "V. N. White")
     reg, _ = _wangs(tmp_path, first, "Wei Wang")
     persons = {_person_of(reg, "2101.00001", n)[0] for n in (1, 2)}
     alone, rule = _person_of(reg, "2101.00002", 1)
     assert alone not in persons and rule == "first-seen" and len(persons) == 2
-
-
-def _partition(tmp_path: Path, papers: list[PaperMentions]) -> set[frozenset[str]]:
-    reg = Registry(tmp_path / "identity.sqlite")
-    resolver = IdentityResolver(reg)
-    for paper in papers:
-        resolver.restate([paper])
-    persons: dict[int, set[str]] = {}
-    for node, person in reg.db.execute("SELECT node, person FROM mentions"):
-        persons.setdefault(reg.live(int(person)), set()).add(str(node).removeprefix(BASE))
-    reg.close()
-    return {frozenset(nodes) for nodes in persons.values()}
 
 
 @pytest.mark.parametrize(
@@ -232,11 +220,11 @@ def test_two_authors_of_one_paper_as_compatible_with_a_person_join_her_in_neithe
     two partitions: a paper listing two authors compatible with one name (here twice
     ``Maria Smith``), and another paper of that name beside two of their co-authors."""
     papers = [
-        _paper("2101.00001", "Maria Smith", "J. Chen", "D. Lopez", twin),
-        _paper("2101.00002", "J. Chen", "D. Lopez", "Maria Smith"),
+        listed_paper("2101.00001", "Maria Smith", "J. Chen", "D. Lopez", twin),
+        listed_paper("2101.00002", "J. Chen", "D. Lopez", "Maria Smith"),
     ]
-    forward = _partition(tmp_path / "forward", papers)
-    assert forward == _partition(tmp_path / "reverse", papers[::-1])
+    forward = partition_restated(tmp_path / "forward", papers)
+    assert forward == partition_restated(tmp_path / "reverse", papers[::-1])
     expected = [*maria, ["1/2", "2/1"], ["1/3", "2/2"]]  # J. Chen, D. Lopez
     assert forward == {
         frozenset(f"2101.0000{n[0]}/authorship/{n[2]}" for n in nodes) for nodes in expected

@@ -26,6 +26,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from arxiv_raw_record import ARXIV_RAW
 from scholarkg.errors import ParseError, ScholarKGError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
@@ -33,7 +34,6 @@ from scholarkg.extract.snapshot import read_line
 from scholarkg.extract.snapshot_lines import SnapshotLine
 from scholarkg.limits import DEFAULT_LIMITS
 from scholarkg.models import QuarantinedRecord
-from test_oai_pmh import ARXIV_RAW
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 ATOMS = [p.read_bytes() for p in sorted((FIXTURES / "atom").glob("*.xml"))]

@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
+from arxiv_raw_record import ARXIV_RAW
 from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import OaiPmhError, parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
-from test_oai_pmh import ARXIV_RAW
 
 FIXTURES = Path(__file__).parent / "fixtures" / "arxiv"
 LINE = json.loads((FIXTURES / "kaggle" / "snapshot_sample_100.jsonl").open().readline())

@@ -9,36 +9,17 @@ and the real embedded store; what the rows hold is compared with a load of the n
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from manifest_graphs import EX, RUN, WHEN, payload, rows
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.changes import ChangeSet
-from scholarkg.load.contents import BUCKETS, Contents
+from scholarkg.load.contents import Contents
 from scholarkg.load.manifest import Manifest
-from scholarkg.load.payload import GraphPayload, make_payload, report_graph_iri
+from scholarkg.load.payload import report_graph_iri
 from scholarkg.store.embedded import EmbeddedStore
-from scholarkg.validate import Finding
-
-EX = "https://example.org/"
-TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-WHEN = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
-RUN = "urn:x-test:run"
-
-
-def payload(n: int, version: str) -> GraphPayload:
-    """Graph ``n`` in ``version``; every third graph has a finding (a report graph) in the old
-    version only, every fifth in the new one only, so report rows are dropped and added."""
-    iri = f"{EX}graph/{n}"
-    subject = f"<{iri}/s>"
-    triples = [(subject, TYPE, f"<{EX}{version}Class>"), (subject, f"<{EX}p>", f'"{version}"')]
-    if version == "old":
-        triples.append((subject, f"<{EX}gone>", '"only before"'))
-    reported = n % 3 == 0 if version == "old" else n % 5 == 0
-    finding = Finding("Warning", f"{iri}/s", f"{EX}p", f"{version} {n}", f"{EX}Shape")
-    return make_payload(iri, "arxiv", triples, [finding] if reported else [])
 
 
 class Counted:
@@ -65,17 +46,6 @@ def load(store: EmbeddedStore, opener: Counted, graphs: int, version: str) -> No
     loader = BulkLoader(store, opener, run_iri=RUN, when=WHEN, changes=changes)
     loader.add([payload(n, version) for n in range(graphs)])
     loader.close()
-
-
-def rows(directory: Path) -> tuple[object, ...]:
-    """What the manifest's contents hold: every row's N-Quads, the totals, the classes."""
-    manifest = Manifest(directory, "fingerprint")
-    try:
-        contents = manifest.contents
-        dump = [list(contents.bucket(b)) for b in range(BUCKETS)]
-        return dump, contents.predicate_totals(), contents.class_entities()
-    finally:
-        manifest.close()
 
 
 def changed_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, graphs: int) -> Counted:

@@ -14,8 +14,6 @@ unchanged, and ``test_memoised_reference_is_pyshacl`` checks that on part of the
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,10 +21,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
+from gated_records import record_problems
 from samples import ROOT
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.iris import Minter
-from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
+from scholarkg.models import ArxivRecord
 from scholarkg.shacl.engine import Engine as FastGate
 from scholarkg.shacl.reference import findings_of, memoised_sparql_parse
 from scholarkg.shacl.reference import pyshacl_validate_graph as validate_graph
@@ -122,27 +121,6 @@ def test_real_records_whole_graph(gate: FastGate, memoised_parse: None) -> None:
         merged += arxiv_graph(record, MINTER).graph
         triples.update(dict.fromkeys(nt_triples(record)))
     assert_same(pyshacl_findings(merged), fast_findings(gate, list(triples)), "100 records merged")
-
-
-def record_problems(record: ArxivRecord) -> dict[str, ArxivRecord]:
-    """Record-level problems, written by the N-Triples emitter like any record."""
-    first = record.authors[0]
-    when = dt.datetime(2020, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
-    v1, v1_again = ArxivVersion(1, when), ArxivVersion(1, when + dt.timedelta(days=1))
-    return {
-        "empty title": dataclasses.replace(record, title=""),
-        "no abstract (Info)": dataclasses.replace(record, abstract=""),
-        "no v1 date (Warning)": dataclasses.replace(record, published=None),
-        "group as category": dataclasses.replace(record, categories=("cs", "group/cs")),
-        "category in no archive": dataclasses.replace(record, categories=("cs.AI", "Nope.X1")),
-        "version listed twice": dataclasses.replace(record, versions=(v1, v1_again)),
-        "versioned arXiv id": dataclasses.replace(record, arxiv_id=record.arxiv_id + "v2"),
-        "no authors": dataclasses.replace(record, authors=()),
-        "odd DOI (Warning)": dataclasses.replace(record, doi="10.12/x y\u00a0"),
-        "empty affiliation": dataclasses.replace(
-            record, authors=(ArxivAuthor(first.name, ("",)), *record.authors[1:])
-        ),
-    }
 
 
 def injected_batch() -> list[tuple[str, list[tuple[str, str, str]]]]:

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from paper_mentions import listed_paper
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from test_group_named_variants import _paper
 
 
 class RowCounting(Registry):
@@ -32,7 +32,7 @@ def test_a_person_apart_under_another_name_gives_no_rows(tmp_path: Path) -> None
     reg = RowCounting(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     papers = [
-        _paper(f"2104.{2 * k + n:05d}", name, "Victor White")
+        listed_paper(f"2104.{2 * k + n:05d}", name, "Victor White")
         for k in range(80)
         for n, name in enumerate(["Damian Ritter", "Debashish Ritter"])
     ]
@@ -54,8 +54,8 @@ def test_a_compatible_name_beside_the_same_coauthor_is_still_decided_again(
     reg = RowCounting(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     for n, name in enumerate(["Debashish Ritter", "D. Ritter", "Damian Ritter"]):
-        resolver.restate([_paper(f"2105.{n:05d}", name, "Victor White")])
+        resolver.restate([listed_paper(f"2105.{n:05d}", name, "Victor White")])
     assert reg.rows >= 1
-    nodes = [_paper(f"2105.{n:05d}", "x", "y").authors[0].node for n in range(3)]
+    nodes = [listed_paper(f"2105.{n:05d}", "x", "y").authors[0].node for n in range(3)]
     held = {node: reg.live(m.person) for node, m in reg.mentions(nodes).items()}
     assert len(set(held.values())) == 3  # the initial is tied between the two: its own person

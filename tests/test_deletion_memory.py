@@ -20,11 +20,26 @@ from pathlib import Path
 
 import pytest
 
-import test_door_counts_harvest as counting
-from arxiv_replay import Fault, ReplayServer
+from arxiv_replay import STITCHED_TOKEN, Fault, ReplayServer
 from building import counted, sparql_store
 from conftest import write_config
 from constructed import listing, snapshot_line, snapshot_lines
+from harvest_pages import (
+    CS,
+    GONE,
+    RELISTED,
+    SNAPSHOT,
+    authors_of,
+    config,
+    deleted,
+    dump_text,
+    indexed,
+    page_two,
+    papers,
+    replay,
+    serve_page_two,
+)
+from profile_config import page_config
 from scholarkg.config import Config, load_config
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
@@ -36,12 +51,9 @@ from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.state_paths import deletions_path
 from store_proxy import running_proxy
-from test_door_counts_harvest import CS, RELISTED, STITCHED_TOKEN, page_two, papers, serve_page_two
-from test_harvest_deletions import GONE, SNAPSHOT, authors_of, deleted, dumped, indexed
-from test_resolution import page_config
 
 pytest_plugins = ("arxiv_fixtures", "oxigraph_server")
-replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
+__all__ = ["config", "replay"]  # fixtures
 BASE = "https://w3id.org/scholarkg/id/"
 
 
@@ -81,7 +93,7 @@ def test_a_snapshot_read_again_does_not_bring_a_deleted_record_back(
         assert GONE not in papers(config)
         assert authors_of(config, GONE) == set()
         assert not indexed(config, GONE)
-        assert f"{BASE}paper/arxiv/{GONE}>" not in dumped(config)
+        assert f"{BASE}paper/arxiv/{GONE}>" not in dump_text(config)
         assert report.records_read == first.records_read
         assert report.records_loaded == first.records_loaded - 1
         assert report.records_deleted == 1 and balanced(report)

@@ -11,7 +11,6 @@ from the files of a clean run, so that the first write refused is in the stage n
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import re
 import resource
@@ -23,11 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from conftest import write_config
 from samples import ROOT, SAMPLE_PROFILE
+from store_contents import beside_run_records, held_quads, quads, reports, unrecorded_runs
 
 BOUND = 600  # only catches a hang
 
@@ -60,74 +59,6 @@ def run(
         capture_output=True, text=True, timeout=BOUND, check=False, env=env,
         preexec_fn=None if size is None else limited(size),
     )  # fmt: skip
-
-
-_VARYING = (
-    (re.compile(r'"[0-9T:.-]+Z"\^\^<http://www\.w3\.org/2001/XMLSchema#dateTime>'), "TIME"),
-    (re.compile(r"/run/[0-9TZ]+-[0-9a-f]+"), "/run/RUN"),
-    (re.compile(r'(#checksumValue>|#byteSize>|#contentDigest>) "[^"]*"'), r"\1 VALUE"),
-    (re.compile(r"_:[0-9a-f]+"), "_:B"),
-)
-
-
-_COUNT = re.compile(r'"\d+"\^\^<http://www\.w3\.org/2001/XMLSchema#integer>')
-
-
-def quads(directory: Path) -> list[str]:
-    """The store's quads, what differs between two equal runs (times, run ids, paths, the
-    dump's size and checksum, blank node labels, the counts in the record of the run that
-    wrote the graphs: all of them or those the failed run left) written the same."""
-    found = []
-    for quad in ox.Store.read_only(str(directory / "store")):
-        text = str(quad).replace(str(directory), "DIR")
-        for pattern, same in _VARYING:
-            text = pattern.sub(same, text)
-        if text.endswith("/graph/run/RUN>"):  # the run's record counts what that run wrote
-            text = _COUNT.sub("N", text)
-        found.append(text)
-    return sorted(found)
-
-
-_NAMED_RUNS = (
-    "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-    "SELECT DISTINCT ?run WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run } "
-    "FILTER NOT EXISTS { GRAPH ?r { ?run a skg:PipelineRun } } }"
-)
-
-
-def unrecorded_runs(store: Path) -> list[str]:
-    """The runs that graphs of ``store`` name as their origin but that have no record there."""
-    if not (store / "CURRENT").exists():
-        return []
-    rows = ox.Store.read_only(str(store)).query(_NAMED_RUNS)
-    assert isinstance(rows, ox.QuerySolutions)
-    return sorted(str(row["run"]) for row in rows)
-
-
-def beside_run_records(found: list[str]) -> list[str]:
-    """``found`` without the runs' records, numbers in the VoID graph (which counts them)
-    written the same."""
-    void = "<https://w3id.org/scholarkg/id/graph/void>"
-    return sorted(
-        re.sub(r"\d+", "N", text) if text.endswith(void) else text
-        for text in found
-        if not text.endswith("/graph/run/RUN>")
-    )
-
-
-def held_quads(store: Path) -> int:
-    """The quads ``store`` holds (a store made but never written opens read-write only)."""
-    if not (store / "CURRENT").exists():
-        return 0
-    try:
-        return len(ox.Store.read_only(str(store)))
-    except RuntimeError:
-        return len(ox.Store(str(store)))
-
-
-def reports(directory: Path) -> list[dict[str, object]]:
-    found = sorted((directory / "data" / "reports").glob("*.json"))
-    return [json.loads(path.read_text(encoding="utf-8")) for path in found]
 
 
 @dataclass(frozen=True)

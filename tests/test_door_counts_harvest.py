@@ -25,97 +25,26 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
+from arxiv_replay import ReplayServer
 from building import counted
-from conftest import write_config
+from harvest_pages import (
+    HEP_EX,
+    RELISTED,
+    config,
+    page_two,
+    papers,
+    relisting,
+    replay,
+    serve_page_two,
+    serve_pages_two_and_three,
+)
 from scholarkg.cli import main
-from scholarkg.config import Config, load_config
+from scholarkg.config import Config
 from scholarkg.quarantine import read_quarantined
-from scholarkg.query_results import run_select
 from scholarkg.runs.arxiv_harvest import harvest
-from scholarkg.store.embedded import EmbeddedStore
 
 pytest_plugins = ("arxiv_fixtures",)
-
-CS = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
-RELISTED = "2401.14034"  # on page 1 with datestamp 2024-01-26
-PAPER = "https://w3id.org/scholarkg/ontology#Paper"
-
-
-def page_one_record(arxiv_id: str) -> bytes:
-    found = re.search(
-        rb"<record>(?:(?!</record>).)*?oai:arXiv.org:"
-        + re.escape(arxiv_id.encode())
-        + rb"<.*?</record>",
-        CS.read_bytes(),
-        flags=re.DOTALL,
-    )
-    assert found is not None
-    return found.group(0)
-
-
-def relisting(datestamp: str, title: str) -> bytes:
-    """CONSTRUCTED: page 1's record 2401.14034 with another datestamp and title."""
-    record = page_one_record(RELISTED)
-    record = re.sub(rb"<datestamp>[^<]*<", f"<datestamp>{datestamp}<".encode(), record)
-    return re.sub(rb"<dc:title>[^<]*<", f"<dc:title>{title}<".encode(), record)
-
-
-def page_two(*extra: bytes, bad: bool = True) -> bytes:
-    """CONSTRUCTED: the hep-ex page as the last page of the cs harvest; with ``bad``, 1706.05371
-    has a date that is no date (quarantined) and 1706.09418 a category SHACL rejects."""
-    body = HEP_EX
-    if bad:
-        body = body.replace(b"<created>2017-06-16</created>", b"<created>2017-06-31</created>")
-        body = body.replace(
-            b"<categories>hep-ph hep-ex</categories>", b"<categories>zz.XX!</categories>"
-        )
-        assert body.count(b"2017-06-31") == 1 and body.count(b"zz.XX!") == 1
-    return body.replace(b"</ListRecords>", b"".join(extra) + b"<resumptionToken/>\n</ListRecords>")
-
-
-@pytest.fixture
-def replay(arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> ReplayServer:
-    monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
-    return arxiv_server
-
-
-def serve_page_two(replay: ReplayServer, body: bytes) -> None:
-    replay.add_fault(
-        Fault("status", status=200, body=body),
-        path="/oai",
-        times=-1,
-        resumptionToken=STITCHED_TOKEN,
-    )
-
-
-def serve_pages_two_and_three(replay: ReplayServer, two: bytes, three: bytes) -> None:
-    """Page two (its last-page token turned into ``P3``), then ``three`` as the last page."""
-    serve_page_two(
-        replay, two.replace(b"<resumptionToken/>", b"<resumptionToken>P3</resumptionToken>")
-    )
-    replay.add_fault(
-        Fault("status", status=200, body=three), path="/oai", times=-1, resumptionToken="P3"
-    )
-
-
-@pytest.fixture
-def config(tmp_path: Path, replay: ReplayServer) -> Config:
-    return load_config(
-        write_config(tmp_path, [], arxiv={"min_interval": 0.01}, http={"max_retries": 1})
-    )
-
-
-def papers(config: Config) -> dict[str, str]:
-    """arXiv id -> title of every paper the store holds."""
-    query = (
-        "SELECT ?id ?title WHERE { GRAPH ?g { ?p a <" + PAPER + "> ; "
-        "<https://w3id.org/scholarkg/ontology#arxivId> ?id ; "
-        "<http://purl.org/dc/terms/title> ?title } }"
-    )
-    with EmbeddedStore(config.store.path, read_only=True) as store:
-        return {str(i): str(title) for i, title in run_select(store, query).rows}
+__all__ = ["config", "replay"]  # fixtures
 
 
 def test_records_with_bad_fields_count_as_read(config: Config, replay: ReplayServer) -> None:

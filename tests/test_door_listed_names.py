@@ -9,7 +9,7 @@ free-text doors listed ``Tom\\'a\\v{s} Vina\\v{r}`` and ``G.A. El`` where the ot
 
 REAL: the 100 lines of tests/fixtures/arxiv/kaggle (their ``authors`` and ``authors_parsed`` are
 arXiv's, byte for byte). CONSTRUCTED: the one record 0704.0002 of the derived fixtures and of
-tests/test_oai_pmh.py's arXivRaw wrapper, its authors replaced by ``G\\"odel``, ``{\\'E}mile``
+tests/arxiv_raw_record.py's arXivRaw wrapper, its authors replaced by ``G\\"odel``, ``{\\'E}mile``
 and ``J.R.R.`` names as the labels below say, served by the loopback replay server.
 """
 
@@ -22,7 +22,7 @@ import pytest
 
 from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
-from samples import ROOT
+from door_bodies import ATOM, OAI, RAW, SAMPLE, door_graphs, element, list_records, xml_text
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_authors import listed_name, split_author_string
 from scholarkg.extract.atom import parse_feed
@@ -32,12 +32,8 @@ from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.tex_letters import tex_unicode
-from test_door_whitespace import ATOM, OAI, RAW, _element, _graphs, _listed, _x
 
 pytest_plugins = ("arxiv_fixtures",)
-
-KAGGLE = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-SAMPLE = [json.loads(line) for line in KAGGLE.read_text(encoding="utf-8").splitlines()]
 
 
 def _authors(data: dict[str, object], *, parsed: bool) -> list[tuple[str, tuple[str, ...]]]:
@@ -168,14 +164,16 @@ def _oai() -> bytes:
         for last, first, aff in PARSED
     )
     start, end = OAI.index("<authors>") + 9, OAI.index("</authors>")
-    return _listed(OAI[:start] + people + OAI[end:], "arXiv")
+    return list_records(OAI[:start] + people + OAI[end:], "arXiv")
 
 
 def _raw() -> bytes:
     before = "<authors>Ileana Streinu and Louis Theran</authors>"
     assert before in RAW
-    body = _element(RAW, "abstract", _x(SAMPLE[0]["abstract"]))  # the wrapper's is cut short
-    return _listed(body.replace(before, f"<authors>{_x(FREE_TEXT)}</authors>"), "arXivRaw")
+    body = element(RAW, "abstract", xml_text(SAMPLE[0]["abstract"]))  # the wrapper's is cut short
+    return list_records(
+        body.replace(before, f"<authors>{xml_text(FREE_TEXT)}</authors>"), "arXivRaw"
+    )
 
 
 def _line(*, parsed: bool) -> str:
@@ -234,7 +232,7 @@ def test_every_door_stores_the_same_graphs(tmp_path: Path, replay: ReplayServer)
         else:
             report = harvest(config, None, door, "2008-12-01").report
         assert (report.records_loaded, report.quarantined, report.failures) == (1, [], []), door
-        stored[door] = _graphs(config)
+        stored[door] = door_graphs(config)
     first = stored["api"]
     assert len(first) == 4  # three persons and the paper
     texts = {o for triples in first.values() for _, _, o in triples}

@@ -2,7 +2,7 @@
 (MIT), Jr. (1)``) keeps every affiliation of the author, through every arXiv door alike.
 
 CONSTRUCTED: the one record 0704.0002 of the derived fixtures (Atom, OAI-PMH ``arXiv``), of
-tests/test_oai_pmh.py's ``arXivRaw`` wrapper and of the first real snapshot line, its authors
+tests/arxiv_raw_record.py's ``arXivRaw`` wrapper and of the first real snapshot line, its authors
 replaced by the free text below and, in each parsed list, by what it says (the suffix with its
 name, both affiliations).
 """
@@ -13,13 +13,12 @@ import json
 
 import pytest
 
+from door_bodies import ATOM, OAI, RAW, SAMPLE, element, list_records, xml_text
 from scholarkg.extract.arxiv_authors import split_author_string
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.models import ArxivRecord
-from test_door_listed_names import SAMPLE
-from test_door_whitespace import ATOM, OAI, RAW, _element, _listed, _x
 
 Parsed = list[tuple[str, str, str, tuple[str, ...]]]  # keyname, forenames, suffix, affiliations
 
@@ -44,13 +43,15 @@ def _oai(parsed: Parsed) -> bytes:
         for last, first, suffix, affiliations in parsed
     )
     start, end = OAI.index("<authors>") + len("<authors>"), OAI.index("</authors>")
-    return _listed(OAI[:start] + people + OAI[end:], "arXiv")
+    return list_records(OAI[:start] + people + OAI[end:], "arXiv")
 
 
 def _raw(free_text: str) -> bytes:
     before = "<authors>Ileana Streinu and Louis Theran</authors>"
-    body = _element(RAW, "abstract", _x(str(SAMPLE[0]["abstract"])))
-    return _listed(body.replace(before, f"<authors>{_x(free_text)}</authors>"), "arXivRaw")
+    body = element(RAW, "abstract", xml_text(str(SAMPLE[0]["abstract"])))
+    return list_records(
+        body.replace(before, f"<authors>{xml_text(free_text)}</authors>"), "arXivRaw"
+    )
 
 
 def _line(free_text: str, parsed: Parsed | None) -> str:

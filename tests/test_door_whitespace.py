@@ -10,7 +10,7 @@ stay as read (the graph's title and names are written without them, as every doo
 :mod:`scholarkg.identity.invisible`). A DOI field is split into DOIs at any such run.
 
 CONSTRUCTED from record 0704.0002 as the derived fixtures carry it (tests/fixtures/arxiv/derived
-and the snapshot sample's line 1; arXivRaw in tests/test_oai_pmh.py's synthetic wrapper): its
+and the snapshot sample's line 1; arXivRaw in tests/arxiv_raw_record.py's synthetic wrapper): its
 title, abstract, comments and author names with white space and zero-width characters put in,
 and a journal reference, a second DOI and an affiliation added. The API and OAI-PMH answers are
 served by the loopback replay server, the snapshot line read from a file.
@@ -19,17 +19,14 @@ served by the loopback replay server, the snapshot line read from a file.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 
 from arxiv_replay import Fault, ReplayServer
-from building import content
 from conftest import write_config
-from samples import ROOT
-from scholarkg.config import Config, load_config
+from door_bodies import ATOM, LINE, OAI, RAW, door_graphs, element, list_records, xml_text
+from scholarkg.config import load_config
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
@@ -37,15 +34,9 @@ from scholarkg.models import ArxivRecord
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_oai_pmh import ARXIV_RAW
 
 pytest_plugins = ("arxiv_fixtures",)
 
-FIXTURES = ROOT / "tests" / "fixtures" / "arxiv"
-ATOM = (FIXTURES / "derived" / "atom_0704.0002.xml").read_text(encoding="utf-8")
-OAI = (FIXTURES / "derived" / "oai_arXiv_0704.0002.xml").read_text(encoding="utf-8")
-LINE = json.loads((FIXTURES / "kaggle" / "snapshot_sample_100.jsonl").open().readline())
-RAW = ARXIV_RAW.decode()
 
 # every white space an XML answer can carry (XML has no vertical tab or form feed)
 SPACES = {
@@ -83,22 +74,10 @@ def fields(space: str) -> dict[str, str]:
     }
 
 
-def _element(body: str, tag: str, text: str) -> str:
-    """``body`` with the text of its one ``<tag>`` replaced."""
-    start, end = body.index(f"<{tag}>") + len(tag) + 2, body.index(f"</{tag}>")
-    return body[:start] + text + body[end:]
-
-
-def _x(text: str) -> str:
-    """``text`` as XML character data: a carriage return as a reference (written raw, every
-    XML parser reads it as a line feed)."""
-    return escape(text).replace("\r", "&#13;")
-
-
 def atom_feed(space: str) -> bytes:
-    f = {k: _x(v) for k, v in fields(space).items()}
+    f = {k: xml_text(v) for k, v in fields(space).items()}
     body = ATOM.replace(f"<title>{TITLE}</title>", f"<title>{f['title']}</title>")
-    body = _element(body, "summary", f["abstract"])
+    body = element(body, "summary", f["abstract"])
     body = body.replace(
         "</arxiv:comment>",
         f"</arxiv:comment><arxiv:journal_ref>{f['journal-ref']}</arxiv:journal_ref>"
@@ -117,9 +96,9 @@ def atom_feed(space: str) -> bytes:
 
 def oai_page(space: str) -> bytes:
     """A ListRecords page (the last) in the ``arXiv`` format."""
-    f = {k: _x(v) for k, v in fields(space).items()}
+    f = {k: xml_text(v) for k, v in fields(space).items()}
     body = OAI.replace(f"<title>{TITLE}</title>", f"<title>{f['title']}</title>")
-    body = _element(body, "abstract", f["abstract"])
+    body = element(body, "abstract", f["abstract"])
     body = body.replace(
         "<comments>To appear in Graphs and Combinatorics</comments>",
         f"<comments>{f['comments']}</comments><journal-ref>{f['journal-ref']}</journal-ref>"
@@ -133,14 +112,14 @@ def oai_page(space: str) -> bytes:
         "<forenames>Louis</forenames>",
         f"<forenames>Louis</forenames><affiliation>{f['affiliation']}</affiliation>",
     )
-    return _listed(_changed(OAI, body), "arXiv")
+    return list_records(_changed(OAI, body), "arXiv")
 
 
 def raw_page(space: str) -> bytes:
     """A ListRecords page (the last) in the ``arXivRaw`` format: the authors one line."""
-    f = {k: _x(v) for k, v in fields(space).items()}
+    f = {k: xml_text(v) for k, v in fields(space).items()}
     body = RAW.replace(f"<title>{TITLE}</title>", f"<title>{f['title']}</title>")
-    body = _element(body, "abstract", f["abstract"])
+    body = element(body, "abstract", f["abstract"])
     body = body.replace(
         "<comments>To appear in Graphs and Combinatorics</comments>",
         f"<comments>{f['comments']}</comments><journal-ref>{f['journal-ref']}</journal-ref>"
@@ -150,7 +129,7 @@ def raw_page(space: str) -> bytes:
     body = body.replace(
         "<authors>Ileana Streinu and Louis Theran</authors>", f"<authors>{authors}</authors>"
     )
-    return _listed(_changed(RAW, body), "arXivRaw")
+    return list_records(_changed(RAW, body), "arXivRaw")
 
 
 def snapshot_line(space: str) -> str:
@@ -169,16 +148,6 @@ def _changed(before: str, after: str) -> str:
     """``after``, checked to hold every constructed value (title, comments, keyname)."""
     assert after != before and after.count(ZERO_WIDTH) == 3, "a fixture no longer matches"
     return after
-
-
-def _listed(body: str, prefix: str) -> bytes:
-    body = re.sub(
-        r"<request [^>]*>", f'<request verb="ListRecords" metadataPrefix="{prefix}">', body
-    )
-    body = body.replace("<GetRecord>", "<ListRecords>").replace(
-        "</GetRecord>", "<resumptionToken/></ListRecords>"
-    )
-    return body.encode()
 
 
 EXPECTED = {
@@ -245,20 +214,6 @@ def test_the_snapshot_folds_the_white_space_no_xml_answer_can_carry(
 # --- through the whole pipeline: the same graphs in the store ------------------------------
 
 ALL = "".join(SPACES.values())
-DOOR_SPECIFIC = ("/dc/terms/hasVersion>", "/dc/terms/license>")
-
-
-def _graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:
-    """The data graphs as stored, without what a door alone carries: version nodes and links,
-    the licence (the API has none), and each graph's provenance about itself."""
-    return {
-        graph: {
-            t
-            for t in triples
-            if "/v" not in t[0].rsplit("0704.0002", 1)[-1] and not t[1].endswith(DOOR_SPECIFIC)
-        }
-        for graph, triples in content(config).items()
-    }
 
 
 @pytest.fixture
@@ -288,7 +243,7 @@ def test_every_door_stores_the_same_graphs(tmp_path: Path, replay: ReplayServer)
         else:
             report = harvest(config, None, door, "2008-12-01").report
         assert (report.records_loaded, report.quarantined, report.failures) == (1, [], []), door
-        stored[door] = _graphs(config)
+        stored[door] = door_graphs(config)
     assert (len(replay.requests_to("/api/query")), len(replay.requests_to("/oai"))) == (1, 2)
     first = stored["api"]
     # 2 persons, the paper (with an affiliation as listed for each author)

@@ -22,7 +22,7 @@ from polls import until
 from processes import children, where_pid
 from samples import ROOT, SAMPLE_PROFILE
 from stopped_runs import COPIES, THIRD_CHUNK, copies, still_running
-from test_disk_full import held_quads
+from store_contents import held_quads
 from test_schedules import BOUND_SECONDS, serving
 
 if TYPE_CHECKING:

@@ -15,15 +15,13 @@ import pytest
 
 from arxiv_replay import ReplayServer
 from building import rows
-from conftest import write_config
-from constructed import snapshot_line
 from minted_again import minted_again
-from one_author import MINTER, P, authorships, built_as_one, persons
+from one_author import MINTER, P, built_as_one, persons
 from scholarkg import iris, provenance
-from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.runs import chunk_fingerprint
 from scholarkg.runs.arxiv_snapshot import load_snapshot
+from snapshot_persons import author_at, snapshot_of, store_config
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -49,33 +47,16 @@ def test_a_profile_name_and_arxivs_ascii_spelling_at_its_position_are_one_person
     assert persons(config)[person] == names.block(ascii_)
 
 
-def _snapshot(tmp_path: Path, *papers: tuple[str, list[str]]) -> Path:
-    path = tmp_path / f"s{len(papers)}-{papers[0][0]}.jsonl"
-    lines = [snapshot_line("0704.0002", new_id=i, authors=a) for i, a in papers]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def _config(directory: Path) -> Config:
-    directory.mkdir(parents=True, exist_ok=True)
-    return load_config(write_config(directory, []))
-
-
-def _author(config: Config, arxiv_id: str, position: int) -> str:
-    [person] = authorships(config, arxiv_id)[str(position)]
-    return person
-
-
 @pytest.mark.parametrize(("written", "ascii_"), SPELLINGS)
 def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
     tmp_path: Path, written: str, ascii_: str
 ) -> None:
     """Only in the snapshot: ``written`` and ``ascii_``, each beside Alice Martin, are one
     person (shared co-author); before, two name blocks kept them apart."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     papers = (("9003.00011", [written, "Alice Martin"]), ("9003.00012", [ascii_, "Alice Martin"]))
-    assert load_snapshot(config, _snapshot(tmp_path, *papers), workers=0).report.outcome == "ok"
-    assert _author(config, "9003.00011", 1) == _author(config, "9003.00012", 1)
+    assert load_snapshot(config, snapshot_of(tmp_path, *papers), workers=0).report.outcome == "ok"
+    assert author_at(config, "9003.00011", 1) == author_at(config, "9003.00012", 1)
     [rule] = rows(
         config,
         P + f"SELECT ?r WHERE {{ <{MINTER.authorship(MINTER.paper_by_arxiv('9003.00012'), 1)}>"
@@ -92,10 +73,6 @@ def _as_minting_5(patch: pytest.MonkeyPatch) -> None:
     patch.setattr(names, "NAMES", "3")
     patch.setattr(chunk_fingerprint, "MINTING", "5")
     patch.setattr(provenance, "MINTING", "5")
-    _clear_name_caches()
-
-
-def _clear_name_caches() -> None:
     names.clear_caches()
 
 
@@ -105,24 +82,24 @@ def test_a_store_built_before_keeps_its_person_and_joins_the_ascii_spelling(
     """Deniz Yıldız was founded under the fold before (slug ``deniz-yıldız-…``, block
     ``yıldız-d``). After the upgrade, arXiv's "Deniz Yildiz" beside the same co-author is that
     person, not a second one, and reading every record again keeps every person."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     first, again = (
         ("9003.00021", ["Deniz Yıldız", "Alice Martin"]),
         ("9003.00022", ["Deniz Yildiz", "Alice Martin"]),
     )
     with monkeypatch.context() as before:
         _as_minting_5(before)
-        load_snapshot(config, _snapshot(tmp_path, first), workers=0)
-        founded = _author(config, "9003.00021", 1)
+        load_snapshot(config, snapshot_of(tmp_path, first), workers=0)
+        founded = author_at(config, "9003.00021", 1)
         assert unquote(founded.rsplit("/", 1)[1]).startswith("deniz-yıldız-")
         assert persons(config)[founded] == "yıldız-d"
-    _clear_name_caches()
-    load_snapshot(config, _snapshot(tmp_path, again), workers=0)
-    assert _author(config, "9003.00022", 1) == founded  # before: a second person
+    names.clear_caches()
+    load_snapshot(config, snapshot_of(tmp_path, again), workers=0)
+    assert author_at(config, "9003.00022", 1) == founded  # before: a second person
     held = persons(config)
-    load_snapshot(config, _snapshot(tmp_path, first, again), workers=0)  # all again
+    load_snapshot(config, snapshot_of(tmp_path, first, again), workers=0)  # all again
     assert persons(config) == held  # none new, none lost
-    assert _author(config, "9003.00021", 1) == founded == _author(config, "9003.00022", 1)
+    assert author_at(config, "9003.00021", 1) == founded == author_at(config, "9003.00022", 1)
     assert held[founded] == "yildiz-d"  # its graph written again with its new block
 
 

@@ -13,16 +13,25 @@ from pathlib import Path
 
 import pytest
 
+from manifest_graphs import (
+    EX,
+    FEW,
+    MANY,
+    RUN,
+    WHEN,
+    CountedStatements,
+    graph_rows,
+    payload,
+    transactional,
+)
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.changes import ChangeSet
 from scholarkg.store.embedded import EmbeddedStore
-from test_bulk_contents_batched import EX, RUN, WHEN, payload
-from test_transactional_notes_batched import FEW, MANY, Counted, graph_rows, transactional
 
 
 def transactional_drop(tmp_path: Path, graphs: int, dropped: int) -> int:
     with EmbeddedStore(tmp_path / "store") as store:
-        opener = Counted(tmp_path / "state")
+        opener = CountedStatements(tmp_path / "state")
         loader = transactional(store, opener, "new")
         loader.load([payload(n, "new") for n in range(graphs)])
         opener.calls = 0
@@ -33,7 +42,7 @@ def transactional_drop(tmp_path: Path, graphs: int, dropped: int) -> int:
 
 def bulk_drop(tmp_path: Path, graphs: int, dropped: int) -> int:
     with EmbeddedStore(tmp_path / "store") as store:
-        opener = Counted(tmp_path / "state")
+        opener = CountedStatements(tmp_path / "state")
         changes = ChangeSet(tmp_path / "changes")
         loader = BulkLoader(store, opener, run_iri=RUN, when=WHEN, changes=changes)
         loader.add([payload(n, "new") for n in range(graphs)])
@@ -59,7 +68,7 @@ def test_forgotten_graphs_leave_what_a_load_of_the_rest_alone_holds(
 ) -> None:
     drop(tmp_path / "dropped", 30, 20)
     with EmbeddedStore(tmp_path / "rest" / "store") as store:
-        loader = transactional(store, Counted(tmp_path / "rest" / "state"), "new")
+        loader = transactional(store, CountedStatements(tmp_path / "rest" / "state"), "new")
         loader.load([payload(n, "new") for n in range(20, 30)])
         loader.manifest.close()
     assert graph_rows(tmp_path / "dropped" / "state") == graph_rows(tmp_path / "rest" / "state")

@@ -1,7 +1,7 @@
 """Gating graphs a batch at a time gives each graph exactly what gating it alone gives.
 
 Corpus: the 100 real snapshot records, real records each carrying one injected problem (the
-record-level problems of ``test_bulk_equivalence``), and graphs that describe the same node,
+record-level problems of tests/gated_records.py), and graphs that describe the same node,
 whose union would be judged differently from each alone (they are gated one by one).
 """
 
@@ -9,25 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from samples import ROOT
+from gated_records import SNAPSHOT, emitted, record_problems
 from scholarkg.extract.snapshot import read_snapshot
-from scholarkg.iris import Minter
-from scholarkg.models import ArxivRecord
 from scholarkg.runs import gating
 from scholarkg.transform import EmittedGraph
-from scholarkg.transform.arxiv import emit_arxiv
-from scholarkg.transform.emit import NTriplesEmitter
 from scholarkg.validate import Finding
-from test_bulk_equivalence import record_problems
-
-SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-MINTER = Minter()
-
-
-def emitted(record: ArxivRecord) -> EmittedGraph:
-    out = NTriplesEmitter()
-    iri = str(emit_arxiv(record, MINTER, out))
-    return EmittedGraph(iri, "arxiv", tuple(out.triples), "snapshot.jsonl")
 
 
 def alone(graph: EmittedGraph) -> tuple[object, tuple[Finding, ...]]:

@@ -17,9 +17,7 @@ from scholarkg.identity import names
 from scholarkg.identity.registry import Registry
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_fold_letters_build import _author, _clear_name_caches, _config, _snapshot
-from test_name_review import _load
-from test_name_review import _partition as partition
+from snapshot_persons import author_at, identity_events, partition, snapshot_of, store_config
 
 PAPERS = (
     # father and son beside one co-author: one person while the suffixes were not read
@@ -35,13 +33,13 @@ WHY = "generational suffixes (Jr., Sr.) tell two people apart"
 
 def _built_before_suffixes(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
     """A store built by the rules before: no suffix read, and a registry without the mark."""
-    config = _config(directory / "store")
+    config = store_config(directory / "store")
     with monkeypatch.context() as before:
         before.setattr(names, "generation", functools.lru_cache(lambda name: None))
-        _clear_name_caches()
-        _load(config, _snapshot(directory, *PAPERS))
-        assert _author(config, "9004.00081", 1) == _author(config, "9004.00082", 1)
-    _clear_name_caches()
+        names.clear_caches()
+        identity_events(config, snapshot_of(directory, *PAPERS))
+        assert author_at(config, "9004.00081", 1) == author_at(config, "9004.00082", 1)
+    names.clear_caches()
     db = sqlite3.connect(registry_path(config))
     with db:
         db.execute("DELETE FROM meta WHERE key = 'generations'")
@@ -69,19 +67,19 @@ def test_father_and_son_joined_before_are_two_persons_after_the_upgrade(
     suffixed name (before: one person for Jr. and Sr.; the Sr. and his Alice Martin, whose
     co-author is not the Jr.): the persons a store built now holds. Henry Ford and H. Ford stay
     one, and a later run changes nothing more."""
-    fresh = _config(tmp_path / "fresh" / "store")
-    _load(fresh, _snapshot(tmp_path / "fresh", *PAPERS))
+    fresh = store_config(tmp_path / "fresh" / "store")
+    identity_events(fresh, snapshot_of(tmp_path / "fresh", *PAPERS))
     config = _built_before_suffixes(tmp_path / "old", monkeypatch)
-    ford = _author(config, "9004.00083", 1)
-    assert ford == _author(config, "9004.00084", 1)
+    ford = author_at(config, "9004.00083", 1)
+    assert ford == author_at(config, "9004.00084", 1)
     path = registry_path(config)
     Registry(path).close()
     assert _mark(path) == "1"
-    report = load_snapshot(config, _snapshot(tmp_path, LATER), workers=0).report
+    report = load_snapshot(config, snapshot_of(tmp_path, LATER), workers=0).report
     assert report.outcome == "ok" and _mark(path) is None
-    junior, senior = _author(config, "9004.00081", 1), _author(config, "9004.00082", 1)
+    junior, senior = author_at(config, "9004.00081", 1), author_at(config, "9004.00082", 1)
     assert junior != senior
-    assert [_author(config, "9004.00083", 1), _author(config, "9004.00084", 1)] == [ford, ford]
+    assert [author_at(config, "9004.00083", 1), author_at(config, "9004.00084", 1)] == [ford, ford]
     reassigned = [e for e in report.identity_events if e.startswith("reassigned: ")]
     assert reassigned and all(e.endswith(f"(restated: {WHY})") for e in reassigned)
     assert [n for n in report.notes if "generational suffix" in n] == [
@@ -89,8 +87,8 @@ def test_father_and_son_joined_before_are_two_persons_after_the_upgrade(
         " (decided when Jr. and Sr. were read as one name)"
     ]
     assert _partition(config) == _partition(fresh) and len(_partition(fresh)) == 6
-    assert _load(config, _snapshot(tmp_path, *PAPERS)) == []
-    assert _author(config, "9004.00082", 1) == senior
+    assert identity_events(config, snapshot_of(tmp_path, *PAPERS)) == []
+    assert author_at(config, "9004.00082", 1) == senior
 
 
 def test_a_registry_made_now_has_nothing_to_review(tmp_path: Path) -> None:

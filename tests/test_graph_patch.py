@@ -23,8 +23,8 @@ from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.patch import GraphPatch, patch_update
+from snapshot_sample import LINES, SNAPSHOT, write_lines
 from store_proxy import running_proxy
-from test_snapshot_job import LINES, SNAPSHOT, write_lines
 
 pytest_plugins = ("oxigraph_server",)
 

@@ -15,30 +15,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import write_config
+from paper_mentions import BASE, listed_paper
 from registry_marks import dirty_once
 from scholarkg.config import Config, load_config
 from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
-from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import SKG, Minter
 from scholarkg.transform.emit import GraphEmitter
 
 MINTER = Minter()
-BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
 VARIANT, LISTED, AUTHOR = f"<{SKG.nameVariant}>", f"<{SKG.nameAsListed}>", f"<{SKG.author}>"
 
 
 def _config(directory: Path) -> Config:
     directory.mkdir(parents=True, exist_ok=True)
     return load_config(write_config(directory, []))
-
-
-def _paper(arxiv_id: str, *authors: str) -> PaperMentions:
-    iri = BASE + arxiv_id
-    listed = tuple(
-        AuthorMention(f"{iri}/authorship/{n}", n, a) for n, a in enumerate(authors, start=1)
-    )
-    return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}")
 
 
 def _variants(reg: Registry, arxiv_id: str, position: int) -> set[str]:
@@ -54,14 +46,14 @@ def test_each_spelling_gives_the_persons_part_once(tmp_path: Path) -> None:
     reg = Registry(tmp_path / "identity.sqlite")
     try:
         resolver = IdentityResolver(reg)
-        resolver.add(_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
-        resolver.add(_paper("1208.0001", "B. Abbott", "Georges Aad"))
-        resolver.add(_paper("1208.0002", "G. Aad for the ATLAS Collaboration", "B. Abbott"))
+        resolver.add(listed_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
+        resolver.add(listed_paper("1208.0001", "B. Abbott", "Georges Aad"))
+        resolver.add(listed_paper("1208.0002", "G. Aad for the ATLAS Collaboration", "B. Abbott"))
         assert _variants(reg, "1207.7214", 1) == {"Georges Aad", "G. Aad"}
         montaruli = "Teresa Maria Montaruli for the IceCube Collaboration"  # as OAI lists her
-        resolver.add(_paper("1512.07978", montaruli))
+        resolver.add(listed_paper("1512.07978", montaruli))
         assert _variants(reg, "1512.07978", 1) == {"Teresa Maria Montaruli"}
-        resolver.add(_paper("1512.07979", "Smith: John"))  # no group before the colon
+        resolver.add(listed_paper("1512.07979", "Smith: John"))  # no group before the colon
         assert _variants(reg, "1512.07979", 1) == {"Smith: John"}
     finally:
         reg.close()
@@ -70,7 +62,7 @@ def test_each_spelling_gives_the_persons_part_once(tmp_path: Path) -> None:
 def test_a_registry_written_before_has_such_persons_written_again(tmp_path: Path) -> None:
     """Their graphs in the store still hold the listing as a variant until written again."""
     reg = Registry(tmp_path / "identity.sqlite")
-    IdentityResolver(reg).add(_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
+    IdentityResolver(reg).add(listed_paper("1207.7214", "ATLAS Collaboration: G. Aad", "B. Abbott"))
 
     def aad_only(reg: Registry) -> list[int]:  # G. Aad, not B. Abbott
         [mention] = reg.mentions([f"{BASE}1207.7214/authorship/1"]).values()

@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import STITCHED_TOKEN, Fault, ReplayServer
+from arxiv_versions import held_versions, page, raw_record
 from building import counted
 from conftest import write_config
+from harvest_pages import froms, page_one_saying
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
 from scholarkg.errors import ConfigError
@@ -29,8 +31,6 @@ from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME, checkpoint_name
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs.arxiv_harvest import harvest
-from test_harvest_list_size import froms, page_one_saying
-from test_harvest_versions import held_versions, page, raw_record
 
 pytest_plugins = ("arxiv_fixtures",)
 

@@ -16,11 +16,21 @@ from pathlib import Path
 
 from arxiv_replay import ReplayServer
 from building import counted
+from harvest_pages import (
+    GONE,
+    SNAPSHOT,
+    authors_of,
+    config,
+    deleted,
+    indexed,
+    page_two,
+    papers,
+    replay,
+    serve_page_two,
+)
 from scholarkg.config import Config
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_door_counts_harvest import page_two, papers, serve_page_two
-from test_harvest_deletions import GONE, SNAPSHOT, authors_of, config, deleted, indexed, replay
 
 pytest_plugins = ("arxiv_fixtures",)
 __all__ = ["config", "replay"]  # fixtures

@@ -21,60 +21,34 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import test_door_counts_harvest as counting
 from arxiv_replay import ReplayServer
 from building import counted
 from constructed import Listed, snapshot_line, snapshot_lines
+from harvest_pages import (
+    BASE,
+    GONE,
+    RELISTED,
+    SKG,
+    SNAPSHOT,
+    authors_of,
+    config,
+    deleted,
+    dump_text,
+    indexed,
+    page_two,
+    papers,
+    replay,
+    serve_page_two,
+)
+from profile_config import page_config
 from scholarkg.config import Config
-from scholarkg.resolution.index import TitleIndex
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from scholarkg.runs.state_paths import title_index_path
 from scholarkg.store.embedded import EmbeddedStore
-from test_door_counts_harvest import RELISTED, page_two, papers, serve_page_two
-from test_resolution import page_config
 
 pytest_plugins = ("arxiv_fixtures",)
-SNAPSHOT = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-GONE = "0704.0002"  # in the snapshot sample: Ileana Streinu and Louis Theran
-replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
-BASE = "https://w3id.org/scholarkg/id/"
-SKG = "https://w3id.org/scholarkg/ontology#"
-
-
-def deleted(arxiv_id: str, datestamp: str) -> bytes:
-    """CONSTRUCTED: the header OAI-PMH lists for a deleted item."""
-    return (
-        f'<record><header status="deleted"><identifier>oai:arXiv.org:{arxiv_id}</identifier>'
-        f"<datestamp>{datestamp}</datestamp><setSpec>cs</setSpec></header></record>"
-    ).encode()
-
-
-def authors_of(config: Config, arxiv_id: str) -> set[str]:
-    """Persons any graph names as authors of the paper's authorships."""
-    prefix = f"{BASE}paper/arxiv/{arxiv_id}/authorship/"
-    query = (
-        f"SELECT DISTINCT ?who WHERE {{ GRAPH ?g {{ ?a <{SKG}author> ?who }} "
-        f'FILTER(STRSTARTS(STR(?a), "{prefix}")) }}'
-    )
-    with EmbeddedStore(config.store.path, read_only=True) as store:
-        rows = store.query(query)
-        assert isinstance(rows, ox.QuerySolutions)
-        return {row[0].value for row in rows}
-
-
-def indexed(config: Config, arxiv_id: str) -> bool:
-    """Whether profile resolution could still find the record by its title."""
-    index = TitleIndex(title_index_path(config))
-    try:
-        return bool(index.get([arxiv_id]))
-    finally:
-        index.close()
-
-
-def dumped(config: Config) -> str:
-    return (config.exports_dir / "scholarkg.nq").read_text(encoding="utf-8")
+__all__ = ["config", "replay"]  # fixtures
 
 
 def test_a_deleted_record_leaves_the_store_its_persons_and_the_dump(
@@ -82,7 +56,7 @@ def test_a_deleted_record_leaves_the_store_its_persons_and_the_dump(
 ) -> None:
     load_snapshot(config, SNAPSHOT, workers=0)
     assert GONE in papers(config) and authors_of(config, GONE) and indexed(config, GONE)
-    assert f"{BASE}paper/arxiv/{GONE}>" in dumped(config)
+    assert f"{BASE}paper/arxiv/{GONE}>" in dump_text(config)
     serve_page_two(replay, page_two(deleted(GONE, "2024-01-27")))
     report = harvest(config, "cs", "oai_dc", "2024-01-25").report
     read, loaded, rejected, quarantined = counted(report)
@@ -94,7 +68,7 @@ def test_a_deleted_record_leaves_the_store_its_persons_and_the_dump(
     assert authors_of(config, GONE) == set()
     assert report.graphs_removed >= 1  # its graph (and the persons left with no authorship)
     assert any(e.startswith("withdrawn") for e in report.identity_events), report.identity_events
-    assert f"{BASE}paper/arxiv/{GONE}>" not in dumped(config)
+    assert f"{BASE}paper/arxiv/{GONE}>" not in dump_text(config)
     assert not indexed(config, GONE)
     counts = f"<{SKG}recordsDeleted> ?d ; <{SKG}graphsRemoved> ?r"
     recorded = f"SELECT ?d ?r WHERE {{ <{report.run_iri}> {counts} }}"  # its prov:Activity

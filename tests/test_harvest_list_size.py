@@ -20,6 +20,7 @@ import pytest
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
 from building import counted
 from conftest import write_config
+from harvest_pages import froms, page_one_saying
 from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME
@@ -30,7 +31,6 @@ pytest_plugins = ("arxiv_fixtures",)
 
 CS = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
 HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
-SAID = b'completeListSize="1162"'
 KEY = "oai_dc set=cs"
 SHORT = (
     "harvest oai_dc set=cs: the list ended after 8 records although the server said "
@@ -51,14 +51,6 @@ def config(tmp_path: Path, arxiv_server: ReplayServer, monkeypatch: pytest.Monke
     )
 
 
-def page_one_saying(server: ReplayServer, size: int) -> None:
-    """CONSTRUCTED: page 1 with its ``completeListSize`` rewritten to ``size``."""
-    body = CS.read_bytes()
-    assert body.count(SAID) == 1
-    body = body.replace(SAID, f'completeListSize="{size}"'.encode())
-    server.add_fault(Fault("status", body=body), path="/oai", metadataPrefix="oai_dc")
-
-
 def short_of(warnings: list[str]) -> list[str]:
     return [w for w in warnings if "completeListSize" in w]
 
@@ -67,11 +59,6 @@ def mark(config: Config) -> Watermark:
     found = HarvestState(store_state_dir(config) / WATERMARKS_NAME).get(KEY)
     assert found is not None
     return found
-
-
-def froms(server: ReplayServer) -> list[str | None]:
-    """The ``from`` of each harvest (the first request of each list)."""
-    return [r.param("from") for r in server.requests_to("/oai") if not r.param("resumptionToken")]
 
 
 def test_a_list_that_ends_before_its_size_holds_the_watermark_once(

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import test_door_counts_harvest as counting
 from arxiv_replay import OAI_DIR, Fault, ReplayServer
+from harvest_pages import config, page_two, replay, serve_page_two
 from scholarkg.config import Config
 from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.report import RunReport
-from test_door_counts_harvest import page_two, serve_page_two
 
 pytest_plugins = ("arxiv_fixtures",)
-replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
+__all__ = ["config", "replay"]  # fixtures
 
 
 def _harvest_dated(

@@ -22,6 +22,17 @@ from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
 from constructed import listing, profile_page, variant_entry
+from door_authors import (
+    api_reasons,
+    atom_with,
+    lines_with,
+    oai_reasons,
+    oai_with,
+    raw_with,
+    snapshot_reasons,
+)
+from profile_sample import BOND, BOND_TITLE, SAMPLE, encoded, parse
+from profile_sample import PAPERS as LISTED
 from scholarkg.config import load_config
 from scholarkg.extract.profile_header import shown_name
 from scholarkg.identity import names
@@ -29,17 +40,6 @@ from scholarkg.identity.invisible import has_invisible
 from scholarkg.iris import title_key, work_key
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.build import build
-from test_nameless_author_doors import (
-    _api_reasons,
-    _atom,
-    _oai,
-    _oai_reasons,
-    _raw,
-    _snapshot,
-    _snapshot_reasons,
-)
-from test_profile_fuzz import BOND, BOND_TITLE, SAMPLE, encoded, parse
-from test_profile_fuzz import PAPERS as LISTED
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -170,10 +170,10 @@ def test_every_door_refuses_an_author_of_hidden_characters_alone_alike(
     the snapshot give one reason. Before: each listed the author, keyed ``x``."""
     parsed = [["Streinu", "Ileana", ""], [hidden, "", ""], ["Theran", "Louis", ""]]
     reasons = {
-        "api": [r for _, r in _api_reasons(_atom(f"<author><name>{hidden}</name></author>"))],
-        "oai arXiv": _oai_reasons(_oai(f"<author><keyname>{hidden}</keyname></author>")),
-        "oai arXivRaw": _oai_reasons(_raw(f"Ileana Streinu, {hidden}, Louis Theran")),
-        "snapshot": [r for _, r in _snapshot_reasons(_snapshot(tmp_path, authors_parsed=parsed))],
+        "api": [r for _, r in api_reasons(atom_with(f"<author><name>{hidden}</name></author>"))],
+        "oai arXiv": oai_reasons(oai_with(f"<author><keyname>{hidden}</keyname></author>")),
+        "oai arXivRaw": oai_reasons(raw_with(f"Ileana Streinu, {hidden}, Louis Theran")),
+        "snapshot": [r for _, r in snapshot_reasons(lines_with(tmp_path, authors_parsed=parsed))],
     }
     assert reasons == {door: ["author 2 has no name"] for door in reasons}
 

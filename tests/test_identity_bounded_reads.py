@@ -15,20 +15,20 @@ import pytest
 
 from conftest import write_config
 from constructed import snapshot_line
+from paper_mentions import listed_paper
 from scholarkg.config import load_config
 from scholarkg.identity import slug_settling
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.runs import identity_step
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_group_named_variants import _paper
 
 PAPERS = [  # founded out of IRI order, joined later: renames and a swap
-    _paper("2101.00003", "Jane Doe", "V. N. White", "Q. Black"),
-    _paper("2101.00002", "Jane Doe", "Q. Black"),
-    _paper("2101.00001", "Jane Doe", "V. N. White"),
-    _paper("2101.00004", "A. Green", "B. Brown", "C. Gray"),
-    _paper("2101.00005", "D. Blue", "E. Red"),
+    listed_paper("2101.00003", "Jane Doe", "V. N. White", "Q. Black"),
+    listed_paper("2101.00002", "Jane Doe", "Q. Black"),
+    listed_paper("2101.00001", "Jane Doe", "V. N. White"),
+    listed_paper("2101.00004", "A. Green", "B. Brown", "C. Gray"),
+    listed_paper("2101.00005", "D. Blue", "E. Red"),
 ]
 
 

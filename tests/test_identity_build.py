@@ -21,6 +21,7 @@ from scholarkg.query import resolve_query
 from scholarkg.query_binding import bind_parameters
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
+from snapshot_sample import snapshot
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -253,12 +254,6 @@ def test_a_co_author_written_surname_first_on_arxiv_is_one_person(
     )
     assert [r["rule"] for r in decided] == ["same-position"], decided
     assert "surname first" in decided[0]["basis"]
-
-
-def snapshot(tmp_path: Path, name: str, lines: list[str]) -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def test_snapshot_namesakes_stay_apart_until_a_shared_coauthor_joins_them(tmp_path: Path) -> None:

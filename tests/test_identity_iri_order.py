@@ -5,8 +5,8 @@ first (``jane-doe-1189994b`` when 2101.00001 came first, ``jane-doe-9e14519f`` w
 did), and of two profile pages of one researcher that claim the same authorship the page read
 first named the person. Now a new person is named, before its graph is first written, by its
 first authorship in IRI order, and two pages' researchers keep the first slug. A published IRI
-never moves. The names and papers are CONSTRUCTED (tests/test_group_named_variants.py's
-``_paper``; the snapshot lines tests/constructed.py's).
+never moves. The names and papers are CONSTRUCTED (tests/paper_mentions.py's
+``listed_paper``; the snapshot lines tests/constructed.py's).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ import pytest
 from building import rows
 from conftest import write_config
 from constructed import snapshot_line
+from one_author import P
+from paper_mentions import BASE, listed_paper
 from scholarkg.config import load_config
 from scholarkg.identity import names
 from scholarkg.identity.mentions import AuthorMention, PaperMentions
 from scholarkg.identity.registry import Registry, short_hash
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_group_named_variants import BASE, _paper
-from test_name_spellings_build import P
 
 
 def _slug(reg: Registry, arxiv_id: str, position: int) -> str:
@@ -49,8 +49,8 @@ def _founded_by(name: str, arxiv_id: str, position: int) -> str:
 
 @pytest.mark.parametrize("order", ["first-first", "second-first"])
 def test_two_papers_name_their_author_alike_in_either_order(tmp_path: Path, order: str) -> None:
-    papers = [_paper("2101.00001", "Jane Doe", "V. N. White")]
-    papers.append(_paper("2101.00002", "Jane Doe", "V. N. White"))
+    papers = [listed_paper("2101.00001", "Jane Doe", "V. N. White")]
+    papers.append(listed_paper("2101.00002", "Jane Doe", "V. N. White"))
     reg = _decide(tmp_path, papers if order == "first-first" else papers[::-1])
     assert _slug(reg, "2101.00001", 1) == _slug(reg, "2101.00002", 1)
     assert _slug(reg, "2101.00002", 1) == _founded_by("Jane Doe", "2101.00001", 1)
@@ -64,9 +64,9 @@ def test_a_merged_person_is_named_alike_in_every_order(
     """Two persons founded apart and joined by a third paper: the one retired held the slug
     the survivor takes now; they swap (never ``…-2``)."""
     papers = [
-        _paper("2101.00001", "Jane Doe", "V. N. White"),
-        _paper("2101.00002", "Jane Doe", "Q. Black"),
-        _paper("2101.00003", "Jane Doe", "V. N. White", "Q. Black"),
+        listed_paper("2101.00001", "Jane Doe", "V. N. White"),
+        listed_paper("2101.00002", "Jane Doe", "Q. Black"),
+        listed_paper("2101.00003", "Jane Doe", "V. N. White", "Q. Black"),
     ]
     reg = _decide(tmp_path, [papers[i] for i in order])
     assert {_slug(reg, f"2101.0000{n}", 1) for n in (1, 2, 3)} == {
@@ -80,7 +80,7 @@ def test_a_published_person_keeps_its_iri(tmp_path: Path) -> None:
     """A later authorship first in IRI order names no published person again."""
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00002", "Jane Doe", "V. N. White"))
+    resolver.add(listed_paper("2101.00002", "Jane Doe", "V. N. White"))
     assert reg.settle_slugs() == {}  # founded by its only authorship
     published = _slug(reg, "2101.00002", 1)
     reg.written(reg.dirty())
@@ -88,7 +88,7 @@ def test_a_published_person_keeps_its_iri(tmp_path: Path) -> None:
     reg.close()
     reg = Registry(tmp_path / "identity.sqlite")  # the next run
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00001", "Jane Doe", "V. N. White"))
+    resolver.add(listed_paper("2101.00001", "Jane Doe", "V. N. White"))
     assert reg.settle_slugs() == {}
     assert _slug(reg, "2101.00001", 1) == _slug(reg, "2101.00002", 1) == published
 
@@ -155,8 +155,8 @@ def test_an_authorship_decided_again_finds_the_person_it_founded_renamed(tmp_pat
     looked up by the slug its authorship would give, and not found)."""
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00002", "Jane Doe", "V. N. White"))
-    resolver.add(_paper("2101.00001", "Jane Doe", "V. N. White"))
+    resolver.add(listed_paper("2101.00002", "Jane Doe", "V. N. White"))
+    resolver.add(listed_paper("2101.00001", "Jane Doe", "V. N. White"))
     assert len(reg.settle_slugs(last=True)) == 2  # Jane Doe and V. N. White
     node = f"{BASE}2101.00002/authorship/1"
     [mention] = reg.mentions([node]).values()

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from paper_mentions import listing_paper
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from test_identity_unmerge import _listing
 
 
 @pytest.mark.parametrize(
@@ -28,10 +28,10 @@ def test_an_author_moved_and_spelled_otherwise_stays_the_person(
 ) -> None:
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.restate([_listing("2005.00001", before, "Ann Lee", "Bo Chen")])
+    resolver.restate([listing_paper("2005.00001", before, "Ann Lee", "Bo Chen")])
     node = "https://w3id.org/scholarkg/id/paper/arxiv/2005.00001/authorship/{}"
     [first] = reg.mentions([node.format(1)]).values()
-    resolver.restate([_listing("2005.00001", "Ann Lee", "Bo Chen", after)])
+    resolver.restate([listing_paper("2005.00001", "Ann Lee", "Bo Chen", after)])
     [moved] = reg.mentions([node.format(3)]).values()
     assert (moved.name, moved.rule) == (after, "same-paper")
     assert reg.live(moved.person) == reg.live(first.person)

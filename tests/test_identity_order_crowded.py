@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_ambiguous_initials import _partition
-from test_group_named_variants import _paper
+from paper_mentions import listed_paper, partition_restated
 
 BROWN_TWINS = [
     ("2101.00002", "J. Brown", "J. Garcia", "Jose Brown", "Hans Kim"),
@@ -58,5 +57,5 @@ def test_every_order_of_the_papers_gives_the_same_persons(
         for nodes in expected
     }
     for i, order in enumerate(permutations(papers)):
-        found = _partition(tmp_path / str(i), [_paper(*paper) for paper in order])
+        found = partition_restated(tmp_path / str(i), [listed_paper(*paper) for paper in order])
         assert found == want, [p[0] for p in order]

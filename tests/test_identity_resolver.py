@@ -7,29 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from paper_mentions import BASE, paper, person_of
 from scholarkg.errors import ConfigError
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import MAX_EVIDENCE_AUTHORS, Registry
-from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.identity.resolver import IdentityResolver, PaperMentions
 from scholarkg.iris import Minter
-
-BASE = "https://w3id.org/scholarkg/id/paper/arxiv/"
-
-
-def paper(arxiv_id: str, *authors: str, complete: bool = True) -> PaperMentions:
-    iri = BASE + arxiv_id
-    listed = tuple(
-        AuthorMention(f"{iri}/authorship/{n}", n, names.nfc(a))
-        for n, a in enumerate(authors, start=1)
-        if not names.is_group(a)
-    )
-    return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}", complete=complete)
-
-
-def person_of(reg: Registry, arxiv_id: str, position: int) -> str:
-    [mention] = reg.mentions([f"{BASE}{arxiv_id}/authorship/{position}"]).values()
-    return reg.person(reg.live(mention.person)).slug
 
 
 @pytest.fixture

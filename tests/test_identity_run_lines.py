@@ -16,13 +16,13 @@ import pytest
 
 from conftest import write_config
 from constructed import snapshot_line
+from paper_mentions import listed_paper
 from scholarkg.config import load_config
 from scholarkg.identity import run_lines
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_group_named_variants import _paper
 
 SURNAMES = [("Ritter", "V. N. White"), ("Walker", "Q. R. Black"), ("Mason", "J. K. Green")]
 PAGE = 2  # fewer than the conflicts: the lines are read back in several pages
@@ -45,9 +45,9 @@ def test_conflicts_are_rows_of_the_registry_read_a_page_at_a_time(
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
     for n, (surname, coauthor) in enumerate(SURNAMES):
-        resolver.add(_paper(f"2101.0{n}001", f"Debashish {surname}", coauthor))
-        resolver.add(_paper(f"2101.0{n}002", f"Damian C. {surname}", coauthor))
-        resolver.add(_paper(f"2101.0{n}003", f"D. {surname}", coauthor))
+        resolver.add(listed_paper(f"2101.0{n}001", f"Debashish {surname}", coauthor))
+        resolver.add(listed_paper(f"2101.0{n}002", f"Damian C. {surname}", coauthor))
+        resolver.add(listed_paper(f"2101.0{n}003", f"D. {surname}", coauthor))
     reg.commit()
     # on disk, in the registry's file: another connection reads them
     other = sqlite3.connect(tmp_path / "identity.sqlite")

@@ -10,9 +10,10 @@ from pathlib import Path
 from building import rows
 from conftest import write_config
 from constructed import snapshot_line
+from paper_mentions import listing_paper
 from scholarkg.config import Config, load_config
 from scholarkg.identity.registry import Registry
-from scholarkg.identity.resolver import AuthorMention, IdentityResolver, PaperMentions
+from scholarkg.identity.resolver import IdentityResolver, PaperMentions
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
@@ -155,22 +156,6 @@ def test_an_authorship_given_to_the_survivor_after_the_merge_is_decided_again(
     assert any(e.startswith(moved) for e in report.identity_events), report.identity_events
 
 
-def _listing(
-    arxiv_id: str, *authors: str, profile: str | None = None, claims: int = 0
-) -> PaperMentions:
-    """arXiv's listing, or ``profile``'s (partial, given name first) claiming position
-    ``claims`` (0: none) for its researcher."""
-    iri = f"https://w3id.org/scholarkg/id/paper/arxiv/{arxiv_id}"
-    listed = tuple(
-        AuthorMention(f"{iri}/authorship/{n}", n, a) for n, a in enumerate(authors, start=1)
-    )
-    if profile is None:
-        return PaperMentions(iri, (arxiv_id,), listed, f"graph:{arxiv_id}")
-    claim = {f"{iri}/authorship/{claims}": profile} if claims else {}
-    graph = str(Minter().profile_graph(profile))
-    return PaperMentions(iri, (arxiv_id,), listed, graph, False, claim, True)
-
-
 def _person_at(reg: Registry, arxiv_id: str) -> int:
     node = f"https://w3id.org/scholarkg/id/paper/arxiv/{arxiv_id}/authorship/1"
     [mention] = reg.mentions([node]).values()
@@ -182,13 +167,13 @@ def test_an_undone_merge_names_the_person_as_a_fresh_build_does(tmp_path: Path) 
     (given name first): the person is "Wei Wang". Before, undoing a merge renamed them from
     their spellings alone ("Wang Wei", as full and registered first), though a fresh build of
     the same sources names them "Wei Wang"."""
-    linked = _listing("2005.00003", "Ann Lee", "Bo Chen", "Wang Wei")  # joins the two
+    linked = listing_paper("2005.00003", "Ann Lee", "Bo Chen", "Wang Wei")  # joins the two
     sources = [
-        _listing("2005.00001", "Wang Wei", "Ann Lee"),
-        _listing("2005.00002", "Wang Wei", "Bo Chen"),
+        listing_paper("2005.00001", "Wang Wei", "Ann Lee"),
+        listing_paper("2005.00002", "Wang Wei", "Bo Chen"),
         linked,
-        _listing("2005.00001", "Wei Wang", "Ann Lee", profile="x"),  # a co-author's
-        _listing("2005.00003", "Ann Lee", "Bo Chen"),  # a version without him: merge undone
+        listing_paper("2005.00001", "Wei Wang", "Ann Lee", profile="x"),  # a co-author's
+        listing_paper("2005.00003", "Ann Lee", "Bo Chen"),  # a version without him: merge undone
     ]
     found = _fresh_and_undone(tmp_path, sources, linked)
     assert [f["2005.00002"] for f in found] == ["Wang Wei", "Wang Wei"]
@@ -230,14 +215,14 @@ def test_a_person_revived_takes_the_name_they_had_as_one_on_a_tie(tmp_path: Path
         resolver = IdentityResolver(reg)
         bo = resolver.profile("Bo Chen", "/profiles/bo-chen.txt", "sha-b")
         wang = resolver.profile("W. Wang", "/profiles/w-wang.txt", "sha-w")
-        own = _listing("2005.00009", "W. Wang", "Cy Dee", profile=wang, claims=1)
-        resolver.restate([_listing("2005.00001", "Wang Wei", "Bo Chen")])
+        own = listing_paper("2005.00009", "W. Wang", "Cy Dee", profile=wang, claims=1)
+        resolver.restate([listing_paper("2005.00001", "Wang Wei", "Bo Chen")])
         graph = str(Minter().profile_graph(wang))
         if run == "undone":
-            claimed = _listing("2005.00001", "W. Wang", "Bo Chen", profile=wang, claims=1)
+            claimed = listing_paper("2005.00001", "W. Wang", "Bo Chen", profile=wang, claims=1)
             resolver.restate([claimed, own], {graph: wang})
             assert _person_at(reg, "2005.00001") == reg.profile_person(wang)
-        listed = _listing("2005.00001", "Wei Wang", "Bo Chen", profile=bo, claims=2)
+        listed = listing_paper("2005.00001", "Wei Wang", "Bo Chen", profile=bo, claims=2)
         resolver.restate([listed], {str(Minter().profile_graph(bo)): bo})
         resolver.restate([own], {graph: wang})  # the claimant drops 2005.00001
         assert _person_at(reg, "2005.00001") != reg.profile_person(wang)
@@ -255,13 +240,13 @@ def test_an_undone_merge_compares_the_person_by_the_name_a_fresh_build_does(
     beside Bo Chen; a paper of all three joins the two, then a version without him undoes it.
     Before, the revived person was compared by the fullest spelling to show ("Hans Müller"),
     not by the name a fresh build of the same sources compares them by."""
-    linked = _listing("2005.00003", "Ann Lee", "Bo Chen", "Hans Müller")
+    linked = listing_paper("2005.00003", "Ann Lee", "Bo Chen", "Hans Müller")
     sources = [
-        _listing("2005.00001", "Hans Müller", "Ann Lee"),
-        _listing("2005.00004", "Hans Mueller", "Ann Lee"),
-        _listing("2005.00002", "Hans Müller", "Bo Chen"),
+        listing_paper("2005.00001", "Hans Müller", "Ann Lee"),
+        listing_paper("2005.00004", "Hans Mueller", "Ann Lee"),
+        listing_paper("2005.00002", "Hans Müller", "Bo Chen"),
         linked,
-        _listing("2005.00003", "Ann Lee", "Bo Chen"),  # a version without him: merge undone
+        listing_paper("2005.00003", "Ann Lee", "Bo Chen"),  # a version without him: merge undone
     ]
     found = _fresh_and_undone(tmp_path, sources, linked, "2005.00001", "2005.00004")
     assert [f["2005.00001"] for f in found] == ["Hans Mueller", "Hans Mueller"]  # before:

@@ -19,7 +19,7 @@ from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
-from test_disk_full import beside_run_records, quads, unrecorded_runs
+from store_contents import beside_run_records, quads, unrecorded_runs
 
 Rows = tuple[list[tuple[object, ...]], list[tuple[object, ...]]]
 

@@ -19,7 +19,7 @@ import pytest
 
 from killed_snapshot import load, make_input
 from scholarkg.runs.report import RunReport
-from test_disk_full import reports
+from store_contents import reports
 from test_killed_report_graphs import change_every_fourth
 
 NAMING = (

@@ -26,7 +26,7 @@ from scholarkg.config import Config, load_config
 from scholarkg.load.manifest import FILE_NAME, store_state_dir
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
-from test_disk_full import reports
+from store_contents import reports
 from test_report_counts_dropped import PERSON, person_graph, snapshot
 
 PERSONS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '%s')) }"

@@ -30,7 +30,7 @@ from conftest import write_config
 from killed_snapshot import BOUND, KILLED_AT, command, make_input
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
-from test_disk_full import reports
+from store_contents import reports
 from test_killed_report_graphs import change_every_fourth
 from test_killed_run_counts import NAMING, OWN, RECORD, SIZE
 

@@ -16,12 +16,7 @@ from one_author import persons
 from scholarkg.config import Config, load_config
 from scholarkg.identity import names
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_fold_letters_build import (
-    _author,
-    _clear_name_caches,
-    _config,
-    _snapshot,
-)
+from snapshot_persons import author_at, snapshot_of, store_config
 
 # (with an apostrophe, the name without its first part)
 PAIRS = [
@@ -41,17 +36,17 @@ def test_two_names_beside_one_shared_coauthor_stay_two_persons(
 ) -> None:
     """Each beside Alice Martin on a paper of its own: two persons (before: one block,
     compatible names, so the shared co-author joined them into one person of three)."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     papers = (
         ("9003.00041", [apostrophe, "Alice Martin"]),
         ("9003.00042", [without, "Alice Martin"]),
     )
-    _load(config, _snapshot(tmp_path, *papers))
-    assert _author(config, "9003.00041", 1) != _author(config, "9003.00042", 1)
+    _load(config, snapshot_of(tmp_path, *papers))
+    assert author_at(config, "9003.00041", 1) != author_at(config, "9003.00042", 1)
     held = persons(config)
     assert len(held) == 4  # and so the two Alice Martins share no co-author either
-    assert held[_author(config, "9003.00041", 1)] == names.block(apostrophe)
-    assert held[_author(config, "9003.00042", 1)] == names.block(without)
+    assert held[author_at(config, "9003.00041", 1)] == names.block(apostrophe)
+    assert held[author_at(config, "9003.00042", 1)] == names.block(without)
 
 
 def test_a_store_built_under_names_version_4_keeps_its_person(
@@ -60,25 +55,25 @@ def test_a_store_built_under_names_version_4_keeps_its_person(
     """Daniel O'Brien was founded under version 4 (slug ``daniel-o-brien-…``, block
     ``brien-d``). After the upgrade, his papers read again and a new one beside the same
     co-author (written ``OBrien``) are that person, slug and all, now in block ``obrien-d``."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     first = ("9003.00051", ["Daniel O'Brien", "Alice Martin"])
     again = ("9003.00052", ["Daniel OBrien", "Alice Martin"])
     with monkeypatch.context() as before:
         before.setattr(names, "NAMES", "4")
-        _clear_name_caches()
-        _load(config, _snapshot(tmp_path, first))
-        founded = _author(config, "9003.00051", 1)
+        names.clear_caches()
+        _load(config, snapshot_of(tmp_path, first))
+        founded = author_at(config, "9003.00051", 1)
         assert unquote(founded.rsplit("/", 1)[1]).startswith("daniel-o-brien-")
         assert persons(config)[founded] == "brien-d"
-    _clear_name_caches()
-    _load(config, _snapshot(tmp_path, first))  # the same record again
-    assert _author(config, "9003.00051", 1) == founded
-    _load(config, _snapshot(tmp_path, again))  # new, shares Alice Martin
-    assert _author(config, "9003.00052", 1) == founded
+    names.clear_caches()
+    _load(config, snapshot_of(tmp_path, first))  # the same record again
+    assert author_at(config, "9003.00051", 1) == founded
+    _load(config, snapshot_of(tmp_path, again))  # new, shares Alice Martin
+    assert author_at(config, "9003.00052", 1) == founded
     held = persons(config)
-    _load(config, _snapshot(tmp_path, first, again))  # all again
+    _load(config, snapshot_of(tmp_path, first, again))  # all again
     assert persons(config) == held and len(held) == 2  # none new, none lost
-    assert _author(config, "9003.00051", 1) == founded == _author(config, "9003.00052", 1)
+    assert author_at(config, "9003.00051", 1) == founded == author_at(config, "9003.00052", 1)
     assert held[founded] == "obrien-d"  # its graph written again with its new block
 
 
@@ -89,16 +84,16 @@ def test_a_merge_key_written_under_names_version_4_still_names_its_person(
     ``daniel-obrien`` now) still names him after the upgrade: the merge applies (before, a
     start-up error: the key named nobody, looked up in block ``brien-d`` only)."""
     directory = tmp_path / "store"
-    config = _config(directory)
+    config = store_config(directory)
     first = ("9003.00061", ["Daniel O'Brien", "Alice Martin"])
     other = ("9003.00062", ["Dan OBrien", "Bob Stone"])
     with monkeypatch.context() as before:
         before.setattr(names, "NAMES", "4")
-        _clear_name_caches()
-        _load(config, _snapshot(tmp_path, first, other))
-    _clear_name_caches()
-    assert _author(config, "9003.00061", 1) != _author(config, "9003.00062", 1)
+        names.clear_caches()
+        _load(config, snapshot_of(tmp_path, first, other))
+    names.clear_caches()
+    assert author_at(config, "9003.00061", 1) != author_at(config, "9003.00062", 1)
     merge = {"people.merge": {"daniel-o-brien": "9003.00062#1"}}
     config = load_config(write_config(directory, [], **merge))
-    _load(config, _snapshot(tmp_path, first, other))
-    assert _author(config, "9003.00061", 1) == _author(config, "9003.00062", 1)
+    _load(config, snapshot_of(tmp_path, first, other))
+    assert author_at(config, "9003.00061", 1) == author_at(config, "9003.00062", 1)

@@ -17,7 +17,7 @@ from scholarkg.identity import names
 from scholarkg.identity.registry import Registry
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_fold_letters_build import _author, _clear_name_caches, _config, _snapshot
+from snapshot_persons import author_at, identity_events, partition, snapshot_of, store_config
 
 PAPERS = (
     # joined by Alice Martin under version 4 (an assignment)
@@ -35,35 +35,21 @@ LATER = ("9003.00089", ["Zoe Quinn", "Yan Yu"])  # a paper of a later run, none 
 WHY = f"names version {names.NAMES} reads the names that decided it otherwise than 4"
 
 
-def _load(config: Config, path: Path) -> list[str]:
-    report = load_snapshot(config, path, workers=0).report
-    assert report.outcome == "ok"
-    return report.identity_events
-
-
-def _partition(
-    config: Config, papers: tuple[tuple[str, list[str]], ...] = PAPERS
-) -> set[frozenset[str]]:
-    """The authorships of ``papers`` (``<id>#<position>``) grouped by the person given them."""
-    held: dict[str, set[str]] = {}
-    for arxiv_id, authors in papers:
-        for position in range(1, len(authors) + 1):
-            who = _author(config, arxiv_id, position)
-            held.setdefault(who, set()).add(f"{arxiv_id}#{position}")
-    return {frozenset(nodes) for nodes in held.values()}
+def _partition(config: Config) -> set[frozenset[str]]:
+    return partition(config, PAPERS)
 
 
 def _built_under_4(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Config:
-    config = _config(directory / "store")
+    config = store_config(directory / "store")
     with monkeypatch.context() as before:
         before.setattr(names, "NAMES", "4")
-        _clear_name_caches()
-        _load(config, _snapshot(directory, *PAPERS))
+        names.clear_caches()
+        identity_events(config, snapshot_of(directory, *PAPERS))
         # version 4's joins: O'Brien and Brien one person, so are Dell'Orso and Orso
-        assert _author(config, "9003.00081", 1) == _author(config, "9003.00082", 1)
-        assert _author(config, "9003.00083", 1) == _author(config, "9003.00085", 1)
-        assert _author(config, "9003.00084", 1) == _author(config, "9003.00085", 1)
-    _clear_name_caches()
+        assert author_at(config, "9003.00081", 1) == author_at(config, "9003.00082", 1)
+        assert author_at(config, "9003.00083", 1) == author_at(config, "9003.00085", 1)
+        assert author_at(config, "9003.00084", 1) == author_at(config, "9003.00085", 1)
+    names.clear_caches()
     return config
 
 
@@ -75,15 +61,15 @@ def test_persons_version_4_joined_are_apart_as_a_build_under_version_5_has_them(
     for the 16 authorships; before, 7), each published person who lost an authorship
     reported (``reassigned``). Daniel O'Brien keeps his IRI, and the D. O'Brien beside Eve
     Adams stays the Daniel O'Brien beside her (decided again, to the same person)."""
-    fresh = _config(tmp_path / "fresh" / "store")
-    _load(fresh, _snapshot(tmp_path / "fresh", *PAPERS))
+    fresh = store_config(tmp_path / "fresh" / "store")
+    identity_events(fresh, snapshot_of(tmp_path / "fresh", *PAPERS))
     upgraded = _built_under_4(tmp_path / "old", monkeypatch)
     was = _partition(upgraded)
-    obrien = (_author(upgraded, "9003.00081", 1), _author(upgraded, "9003.00086", 1))
+    obrien = (author_at(upgraded, "9003.00081", 1), author_at(upgraded, "9003.00086", 1))
     assert len(was) == 7 and was != _partition(fresh)
-    events = _load(upgraded, _snapshot(tmp_path, LATER))
+    events = identity_events(upgraded, snapshot_of(tmp_path, LATER))
     assert _partition(upgraded) == _partition(fresh) and len(_partition(fresh)) == 11
-    assert (_author(upgraded, "9003.00081", 1), _author(upgraded, "9003.00087", 1)) == obrien
+    assert (author_at(upgraded, "9003.00081", 1), author_at(upgraded, "9003.00087", 1)) == obrien
     reassigned = [e for e in events if e.startswith("reassigned: ")]
     assert events == reassigned and all(e.endswith(f"(restated: {WHY})") for e in events)
     assert [e.split()[2].rsplit("/", 3)[1] + "#" + e.split()[2][-1] for e in events] == [
@@ -102,7 +88,7 @@ def test_the_review_is_made_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     path = registry_path(upgraded)
     Registry(path).close()
     assert _review_mark(path) == "4"
-    report = load_snapshot(upgraded, _snapshot(tmp_path, LATER), workers=0).report
+    report = load_snapshot(upgraded, snapshot_of(tmp_path, LATER), workers=0).report
     assert len(report.identity_events) == 4
     note = (
         f"authorships decided again under names version {names.NAMES}"
@@ -111,8 +97,9 @@ def test_the_review_is_made_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert [n for n in report.notes if note in n] == [f"6 shared-coauthor {note}"]
     assert _review_mark(path) is None
     after = _partition(upgraded)
-    assert _load(upgraded, _snapshot(tmp_path, *PAPERS)) == []
-    assert _load(upgraded, _snapshot(tmp_path, ("9003.00088", ["Ann Lee", "Yan Yu"]))) == []
+    assert identity_events(upgraded, snapshot_of(tmp_path, *PAPERS)) == []
+    added = ("9003.00088", ["Ann Lee", "Yan Yu"])
+    assert identity_events(upgraded, snapshot_of(tmp_path, added)) == []
     assert _partition(upgraded) == after
 
 
@@ -137,23 +124,23 @@ def test_a_published_merge_version_4_made_is_undone_and_reported(
     """Maria Dell'Orso and Maria Orso published as two persons, then merged under version 4 by
     a paper beside the co-author of each (reported ``merge``): after the upgrade the merge is
     undone (``unmerge``, Maria Orso's IRI a person again) and that paper's Maria Orso is hers."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     first, second, third = PAPERS[2:5]
     with monkeypatch.context() as before:
         before.setattr(names, "NAMES", "4")
-        _clear_name_caches()
-        _load(config, _snapshot(tmp_path, first, second))
-        dellorso, orso = _author(config, first[0], 1), _author(config, second[0], 1)
-        [merged] = _load(config, _snapshot(tmp_path, third))
+        names.clear_caches()
+        identity_events(config, snapshot_of(tmp_path, first, second))
+        dellorso, orso = author_at(config, first[0], 1), author_at(config, second[0], 1)
+        [merged] = identity_events(config, snapshot_of(tmp_path, third))
         assert merged.startswith(f"merge: {_slug(orso)} → {_slug(dellorso)} (shared-coauthor: ")
-    _clear_name_caches()
-    events = _load(config, _snapshot(tmp_path, LATER))
+    names.clear_caches()
+    events = identity_events(config, snapshot_of(tmp_path, LATER))
     assert events[0] == (
         f"unmerge: {_slug(dellorso)} → {_slug(orso)} (restated: the authorship that joined them"
         f" is gone ({WHY}))"
     )
     assert [e.split()[2].rsplit("/", 3)[1] for e in events[1:]] == [third[0], third[0]]
-    assert [_author(config, i, 1) for i in (first[0], second[0], third[0])] == [
+    assert [author_at(config, i, 1) for i in (first[0], second[0], third[0])] == [
         dellorso,
         orso,
         orso,

@@ -15,11 +15,8 @@ import pytest
 
 from arxiv_replay import ReplayServer
 from building import rows
-from conftest import write_config
-from constructed import snapshot_line
-from one_author import MINTER, P, authorships, built_as_one, persons
-from scholarkg.config import Config, load_config
-from scholarkg.runs.arxiv_snapshot import load_snapshot
+from one_author import MINTER, P, built_as_one, persons
+from snapshot_persons import author_at, rule_of, store_with
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -54,27 +51,6 @@ def test_a_profile_name_and_arxivs_spelling_at_its_position_are_one_person(
     assert rule["r"] == ("profile-researcher" if researcher else "same-position")
 
 
-def _load(tmp_path: Path, *papers: list[str]) -> Config:
-    """The papers (author lists) as snapshot lines 9003.00031, …, loaded into a new store."""
-    return load_papers(tmp_path, *papers)[0]
-
-
-def load_papers(tmp_path: Path, *papers: list[str]) -> tuple[Config, list[str]]:
-    """:func:`_load`, and the run's identity conflicts."""
-    store = tmp_path / "store"
-    store.mkdir()
-    config = load_config(write_config(store, []))
-    lines = [
-        snapshot_line("0704.0002", new_id=f"9003.{31 + i:05d}", authors=authors)
-        for i, authors in enumerate(papers)
-    ]
-    snapshot = tmp_path / "snapshot.jsonl"
-    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    report = load_snapshot(config, snapshot, workers=0).report
-    assert report.outcome == "ok"
-    return config, list(report.identity_conflicts)
-
-
 @pytest.mark.parametrize(("written", "arxivs"), SPELLINGS)
 @pytest.mark.parametrize("order", ["written-first", "arxivs-first"])
 def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
@@ -86,18 +62,20 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_either_spelling(
     each spelling was a person of its own); ``O'Brien``, ``O’Brien`` and ``OBrien`` are one
     (names version 5)."""
     first, second = (written, arxivs) if order == "written-first" else (arxivs, written)
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
 def test_a_coauthor_spelled_otherwise_is_evidence_too(tmp_path: Path) -> None:
     """Jörg Schäfer and Joerg Schaefer beside Hans Müller and Hans Mueller on two papers:
     two persons, each joined through the other."""
-    config = _load(tmp_path, ["Hans Müller", "Jörg Schäfer"], ["Joerg Schaefer", "Hans Mueller"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 2)
-    assert _author(config, "9003.00031", 2) == _author(config, "9003.00032", 1)
+    config = store_with(
+        tmp_path, ["Hans Müller", "Jörg Schäfer"], ["Joerg Schaefer", "Hans Mueller"]
+    )
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 2)
+    assert author_at(config, "9003.00031", 2) == author_at(config, "9003.00032", 1)
     assert len(persons(config)) == 2
 
 
@@ -105,22 +83,11 @@ def test_names_that_only_look_alike_stay_two_persons(tmp_path: Path) -> None:
     """Hans Muller and Hans Mueller (no umlaut in either) beside one co-author: two names,
     two persons, as Xiaoli Meng and Xiao Ming Meng are (and so the two Alice Martins share no
     co-author either: six persons)."""
-    config = _load(
+    config = store_with(
         tmp_path,
         ["Hans Muller", "Alice Martin", "Xiaoli Meng"],
         ["Hans Mueller", "Alice Martin", "Xiao Ming Meng"],
     )
-    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
-    assert _author(config, "9003.00031", 3) != _author(config, "9003.00032", 3)
+    assert author_at(config, "9003.00031", 1) != author_at(config, "9003.00032", 1)
+    assert author_at(config, "9003.00031", 3) != author_at(config, "9003.00032", 3)
     assert len(persons(config)) == 6
-
-
-def _author(config: Config, arxiv_id: str, position: int) -> str:
-    [person] = authorships(config, arxiv_id)[str(position)]
-    return person
-
-
-def _rule(config: Config, arxiv_id: str, position: int) -> str:
-    iri = MINTER.authorship(MINTER.paper_by_arxiv(arxiv_id), position)
-    [rule] = rows(config, P + f"SELECT ?r WHERE {{ <{iri}> skg:identityRule ?r }}")
-    return str(rule["r"])

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from one_author import persons
+from pair_index import indexed_again
 from scholarkg.identity import names
 from scholarkg.identity.decisions import compared_name
 from scholarkg.identity.east_asian_order import surname_first
 from scholarkg.iris import Minter
-from test_name_spellings_build import _author, _load, _rule
-from test_pair_index_upgrade import indexed_again
+from snapshot_persons import author_at, rule_of, store_with
 
 MINTER = Minter()
 
@@ -100,15 +100,15 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
 ) -> None:
     """Beside one co-author on two papers: one person (shared-coauthor), either order.
     Before, two (blocks ``un-k`` and ``kim-j``, never compatible)."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
 def test_no_reading_without_basis_joins(tmp_path: Path) -> None:
-    config = _load(tmp_path, ["Kim Jong Un", "Alice Martin"], ["Un Kim", "Alice Martin"])
-    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    config = store_with(tmp_path, ["Kim Jong Un", "Alice Martin"], ["Un Kim", "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) != author_at(config, "9003.00032", 1)
     assert len(persons(config)) == 4  # nor Alice Martin: her co-authors are two people
 
 

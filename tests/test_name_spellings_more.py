@@ -13,12 +13,10 @@ import pytest
 
 from building import rows
 from one_author import persons
+from paper_mentions import beside_one_coauthor
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.name_variants import spellings
-from scholarkg.identity.registry import Registry
-from scholarkg.identity.resolver import IdentityResolver
-from test_identity_resolver import paper, person_of
-from test_name_spellings_build import _author, _load, _rule
+from snapshot_persons import author_at, rule_of, store_with
 
 # the pairs of names these spellings make one name (or not) are in tests/test_name_spellings.py
 
@@ -72,17 +70,19 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
     """Only in the snapshot, beside one co-author on two papers: one person (shared-coauthor),
     whichever spelling comes first. Before, each spelling was a person of its own (another
     name block, and no compatible name)."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
 def test_a_particle_written_apart_joins_no_other_surname(tmp_path: Path) -> None:
     """``Daniel O'Brien`` and ``Daniel Brien`` beside one co-author stay two persons: the
     spelling ``Daniel OBrien`` of ``Daniel O Brien`` reads nothing else into either."""
-    config = _load(tmp_path, ["Daniel O'Brien", "Alice Martin"], ["Daniel Brien", "Alice Martin"])
-    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    config = store_with(
+        tmp_path, ["Daniel O'Brien", "Alice Martin"], ["Daniel Brien", "Alice Martin"]
+    )
+    assert author_at(config, "9003.00031", 1) != author_at(config, "9003.00032", 1)
     assert len(persons(config)) == 4  # and so the two Alice Martins share no co-author
 
 
@@ -101,9 +101,9 @@ def test_a_person_is_named_with_the_letters_of_their_name(
     """Two spellings that differ only by transliteration, joined by a shared co-author: the
     person's foaf:name is the one written with its umlauts, whichever came first. Before,
     ``Hans Mueller`` (a letter more) was the name either way."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    person = _author(config, "9003.00031", 1)
-    assert person == _author(config, "9003.00032", 1)
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    person = author_at(config, "9003.00031", 1)
+    assert person == author_at(config, "9003.00032", 1)
     found = rows(config, f"SELECT ?n WHERE {{ <{person}> <http://xmlns.com/foaf/0.1/name> ?n }}")
     assert [r["n"] for r in found] == [named]
 
@@ -138,7 +138,7 @@ def test_the_name_a_person_is_compared_by_stays_the_narrower(
     ``Muller``) they are compared as ``Mueller`` (``Muller``), and the other spelling beside
     the same co-author is a person of its own. Naming them ``Hans Müller`` for the resolver as
     well (the foaf:name) joined all three."""
-    persons, _ = _beside_one_coauthor(tmp_path, listed)
+    persons, _ = beside_one_coauthor(tmp_path, listed)
     first, second, third = persons
     assert first == second != third
 
@@ -160,7 +160,7 @@ def test_an_author_compatible_with_two_persons_merges_no_two_names(
     evidence for each, it joins neither, and the report says why (before: it joined the first
     seen, tests/test_ambiguous_initials.py). Before that, the authorship merged them
     (``shared-coauthor``)."""
-    (first, second, third), conflicts = _beside_one_coauthor(tmp_path, listed)
+    (first, second, third), conflicts = beside_one_coauthor(tmp_path, listed)
     assert len({first, second, third}) == 3
     [conflict] = conflicts
     assert conflict.startswith(f"{listed[2]!r} at ") and "are not one name" in conflict
@@ -178,22 +178,8 @@ def test_a_particle_written_apart_bridges_no_two_surnames(
     Before, where ``Daniel O Brien`` named the person (first seen, or fuller than ``Daniel
     Brien``), it was compatible with both and joined all three (3 of the 6 orders). Seen after
     both, as much evidence for each, it joins neither (tests/test_ambiguous_initials.py)."""
-    persons, _ = _beside_one_coauthor(tmp_path, listed)
+    persons, _ = beside_one_coauthor(tmp_path, listed)
     found = dict(zip(listed, persons, strict=True))
     assert found["Daniel O'Brien"] != found["Daniel Brien"]
     readings = (found["Daniel O'Brien"], found["Daniel Brien"])
     assert (found["Daniel O Brien"] in readings) is (listed[-1] != "Daniel O Brien")
-
-
-def _beside_one_coauthor(tmp_path: Path, listed: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Each name first author of a paper of its own beside Ann Lee, in order: the person each
-    authorship went to (its slug), and the resolver's conflicts."""
-    reg = Registry(tmp_path / "identity.sqlite")
-    try:
-        resolver = IdentityResolver(reg)
-        for n, name in enumerate(listed, start=1):
-            resolver.add(paper(f"2005.0000{n}", name, "Ann Lee"))
-        persons = [person_of(reg, f"2005.0000{n}", 1) for n in range(1, len(listed) + 1)]
-        return persons, list(resolver.conflicts)
-    finally:
-        reg.close()

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from one_author import persons
+from pair_index import indexed_again
+from paper_mentions import beside_one_coauthor
 from scholarkg.identity import names
 from scholarkg.identity.name_variants import spellings
 from scholarkg.iris import Minter
-from test_name_spellings_build import _author, _load, _rule
-from test_name_spellings_more import _beside_one_coauthor
-from test_pair_index_upgrade import indexed_again
+from snapshot_persons import author_at, rule_of, store_with
 
 MINTER = Minter()
 
@@ -93,9 +93,9 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
 ) -> None:
     """Only in the snapshot (CONSTRUCTED lines), beside one co-author on two papers: one
     person (shared-coauthor), either order. Before, two (two surnames, two name blocks)."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
@@ -176,9 +176,9 @@ def test_a_double_surname_and_its_first_surname_beside_one_coauthor_are_one_pers
 ) -> None:
     """CONSTRUCTED snapshot lines, beside one co-author on two papers: one person
     (shared-coauthor). Before, two (two surnames, two name blocks)."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
@@ -186,8 +186,10 @@ def test_the_second_surname_alone_beside_one_coauthor_is_another_person(tmp_path
     """``José García López`` and ``José López`` beside Alice Martin: two persons, and so two
     Alice Martins, with no co-author in common (before: one each, ``García`` read as a middle
     name)."""
-    config = _load(tmp_path, ["José García López", "Alice Martin"], ["José López", "Alice Martin"])
-    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    config = store_with(
+        tmp_path, ["José García López", "Alice Martin"], ["José López", "Alice Martin"]
+    )
+    assert author_at(config, "9003.00031", 1) != author_at(config, "9003.00032", 1)
     assert len(persons(config)) == 4
 
 
@@ -247,9 +249,9 @@ def test_leading_initials_and_the_given_name_beside_one_coauthor_are_one_person(
 ) -> None:
     """CONSTRUCTED snapshot lines, beside one co-author on two papers: one person
     (shared-coauthor). Before, two (no compatible name, two name blocks)."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
@@ -264,7 +266,7 @@ def test_leading_initials_bridge_no_two_given_names(
     order, ``Robert Smith`` and ``John Smith`` stay two persons: a person joined as ``J. Robert
     Smith`` and ``Robert Smith`` is compared by ``Robert Smith``. Seen after both, as much
     evidence for each, ``J. Robert Smith`` joins neither (tests/test_ambiguous_initials.py)."""
-    persons_of, _ = _beside_one_coauthor(tmp_path, listed)
+    persons_of, _ = beside_one_coauthor(tmp_path, listed)
     found = dict(zip(listed, persons_of, strict=True))
     assert found["Robert Smith"] != found["John Smith"]
     both = (found["Robert Smith"], found["John Smith"])
@@ -314,9 +316,9 @@ def test_the_article_keeps_key_and_block_and_adds_the_joined_block() -> None:
 @pytest.mark.parametrize("order", ["hyphenated-first", "joined-first"])
 def test_the_article_beside_one_coauthor_is_one_person(tmp_path: Path, order: str) -> None:
     first, second = ("Ahmed El-Sayed", "Ahmed Elsayed")[:: 1 if order == "hyphenated-first" else -1]
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from one_author import persons
+from pair_index import indexed_again
+from paper_mentions import beside_one_coauthor
 from scholarkg.identity import names
 from scholarkg.identity.given_names import FULL_NAMES, same_given
 from scholarkg.identity.name_variants import spellings
 from scholarkg.iris import Minter
-from test_name_spellings_build import _author, _load, _rule
-from test_name_spellings_more import _beside_one_coauthor
-from test_pair_index_upgrade import indexed_again
+from snapshot_persons import author_at, rule_of, store_with
 
 MINTER = Minter()
 ONE_PERSON = [
@@ -138,17 +138,19 @@ def test_two_snapshot_papers_with_a_shared_coauthor_join_the_spellings(
     """Only in the snapshot (CONSTRUCTED lines), beside one co-author on two papers: one
     person (shared-coauthor), either order. Before, two (no compatible name; ``Bill`` and
     ``William``, ``LI Wei`` and ``Wei Li`` in two name blocks besides)."""
-    config = _load(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) == _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "shared-coauthor"
+    config = store_with(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
+    assert author_at(config, "9003.00031", 1) == author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "shared-coauthor"
     assert len(persons(config)) == 2
 
 
 def test_a_short_form_still_needs_evidence(tmp_path: Path) -> None:
     """``Chris Manning`` and ``Christopher Manning`` with no co-author in common: two
     persons, as any two compatible names are."""
-    config = _load(tmp_path, ["Chris Manning", "Alice Martin"], ["Christopher Manning", "Bo Kim"])
-    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
+    config = store_with(
+        tmp_path, ["Chris Manning", "Alice Martin"], ["Christopher Manning", "Bo Kim"]
+    )
+    assert author_at(config, "9003.00031", 1) != author_at(config, "9003.00032", 1)
     assert len(persons(config)) == 4
 
 
@@ -165,7 +167,7 @@ def test_the_fuller_spelling_names_the_person(tmp_path: Path, listed: tuple[str,
     (``Christine Manning``, compatible with ``Chris``, is a person of her own); one joined as
     ``LI Wei`` and ``Wei Li`` by ``Wei Li`` (``Li Wei``, compatible with ``LI Wei`` as
     written, is another)."""
-    (first, second, third), _ = _beside_one_coauthor(tmp_path, listed)
+    (first, second, third), _ = beside_one_coauthor(tmp_path, listed)
     assert first == second != third
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from one_author import persons
+from paper_mentions import beside_one_coauthor
 from scholarkg.identity import names
 from scholarkg.identity.name_variants import spellings
-from test_name_spellings_build import _author, _rule, load_papers
-from test_name_spellings_more import _beside_one_coauthor
+from snapshot_persons import author_at, load_papers, rule_of
 
 ONE_PERSON = [
     ("John Smith Jr.", "J. Smith Jr."),
@@ -100,7 +100,7 @@ def test_a_name_without_a_suffix_bridges_no_two_generations(
     the latter); seen after both, as much evidence for each, it joins neither (before: the
     first seen, tests/test_ambiguous_initials.py). Before that, the three were one person in
     every order."""
-    persons_of, _ = _beside_one_coauthor(tmp_path, listed)
+    persons_of, _ = beside_one_coauthor(tmp_path, listed)
     found = dict(zip(listed, persons_of, strict=True))
     assert found["John Smith Jr."] != found["John Smith Sr."]
     generations = (found["John Smith Jr."], found["John Smith Sr."])
@@ -117,7 +117,7 @@ def test_a_fuller_name_without_the_suffix_keeps_it(
     Smith Jr.``: a ``John Smith Sr.`` beside the same co-author is a person of his own in every
     order (before, in 2 of the 6 orders the person was compared by ``John Smith`` and the Sr.
     joined the Jr.)."""
-    persons_of, _ = _beside_one_coauthor(tmp_path, listed)
+    persons_of, _ = beside_one_coauthor(tmp_path, listed)
     found = dict(zip(listed, persons_of, strict=True))
     assert found["J. Smith Jr."] != found["John Smith Sr."]
 
@@ -129,8 +129,8 @@ def test_father_and_son_beside_one_coauthor_are_two_persons(tmp_path: Path, orde
     share), no conflict (nothing links the two). Before, one person (shared-coauthor)."""
     first, second = ("John Smith Jr.", "John Smith Sr.")[:: 1 if order == "jr-first" else -1]
     config, conflicts = load_papers(tmp_path, [first, "Alice Martin"], [second, "Alice Martin"])
-    assert _author(config, "9003.00031", 1) != _author(config, "9003.00032", 1)
-    assert _rule(config, "9003.00032", 1) == "first-seen"
+    assert author_at(config, "9003.00031", 1) != author_at(config, "9003.00032", 1)
+    assert rule_of(config, "9003.00032", 1) == "first-seen"
     assert len(persons(config)) == 4 and conflicts == []
 
 
@@ -146,9 +146,9 @@ def test_an_author_beside_the_coauthors_of_father_and_son_merges_neither(tmp_pat
         ["John Smith Sr.", "Bo Kim"],
         ["John Smith", "Alice Martin", "Bo Kim"],
     )
-    jr, sr = _author(config, "9003.00031", 1), _author(config, "9003.00032", 1)
-    assert len({jr, sr, _author(config, "9003.00033", 1)}) == 3
-    assert _rule(config, "9003.00033", 1) == "first-seen"
+    jr, sr = author_at(config, "9003.00031", 1), author_at(config, "9003.00032", 1)
+    assert len({jr, sr, author_at(config, "9003.00033", 1)}) == 3
+    assert rule_of(config, "9003.00033", 1) == "first-seen"
     [conflict] = conflicts
     assert conflict.startswith("'John Smith' at ")
     assert "'John Smith Jr.' and 'John Smith Sr.' are not one name" in conflict

@@ -14,74 +14,30 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_raw_record import ARXIV_RAW_0704_0002
 from building import content
 from conftest import write_config
-from samples import ROOT
+from door_authors import (
+    FIXTURES,
+    LINES,
+    api_reasons,
+    atom_with,
+    lines_with,
+    oai_reasons,
+    oai_with,
+    raw_with,
+    snapshot_reasons,
+)
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_authors import split_author_string
-from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
-from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.iris import Minter
 from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 
-FIXTURES = ROOT / "tests" / "fixtures" / "arxiv"
-ATOM = (FIXTURES / "derived" / "atom_0704.0002.xml").read_bytes()
-OAI = (FIXTURES / "derived" / "oai_arXiv_0704.0002.xml").read_bytes()
 OAI_DC = (
     FIXTURES / "oai" / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
 ).read_bytes()
-SNAPSHOT = FIXTURES / "kaggle" / "snapshot_sample_100.jsonl"
-LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
 SAID = "author 2 has no name"
-
-ARXIV_RAW = ARXIV_RAW_0704_0002  # SYNTHETIC: tests/arxiv_raw_record.py
-
-
-def _atom(author: str) -> bytes:
-    first = b"<author>\n      <name>Ileana Streinu</name>\n    </author>"
-    assert first in ATOM
-    return ATOM.replace(first, first + author.encode(), 1)
-
-
-def _oai(author: str) -> bytes:
-    first = b"<author><keyname>Streinu</keyname><forenames>Ileana</forenames></author>"
-    assert first in OAI
-    return OAI.replace(first, first + author.encode(), 1)
-
-
-def _raw(authors: str) -> bytes:
-    return ARXIV_RAW.replace(b"Ileana Streinu and Louis Theran", authors.encode(), 1)
-
-
-def _snapshot(tmp_path: Path, **fields: object) -> Path:
-    data = json.loads(LINES[0])
-    data.update(fields)
-    path = tmp_path / "snapshot.jsonl"
-    path.write_text(LINES[1] + "\n" + json.dumps(data) + "\n", encoding="utf-8")
-    return path
-
-
-def _api_reasons(body: bytes) -> list[tuple[int, str]]:
-    feed = parse_feed(body, source="api.xml")
-    assert feed.records == ()
-    return [(q.line, q.reason) for q in feed.quarantined]
-
-
-def _oai_reasons(body: bytes) -> list[str]:
-    page = parse_oai_response(body, source="oai.xml", container="GetRecord")
-    assert page.records == ()
-    assert all(q.source == "oai.xml" and q.line > 0 for q in page.quarantined)
-    return [q.reason for q in page.quarantined]
-
-
-def _snapshot_reasons(path: Path) -> list[tuple[int, str]]:
-    reader = SnapshotReader(path)
-    assert [r.arxiv_id for r in reader] == ["0704.0003"]  # the other line still loads
-    assert all(q.source == str(path) for q in reader.quarantined)
-    return [(q.line, q.reason) for q in reader.quarantined]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +45,7 @@ def _snapshot_reasons(path: Path) -> list[tuple[int, str]]:
 )
 def test_the_api_quarantines_an_entry_with_a_nameless_author(author: str) -> None:
     # before: "author without a name", which said not which one
-    assert _api_reasons(_atom(author)) == [(10, SAID)]
+    assert api_reasons(atom_with(author)) == [(10, SAID)]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +57,7 @@ def test_the_api_quarantines_an_entry_with_a_nameless_author(author: str) -> Non
     ],
 )
 def test_oai_arxiv_format_quarantines_a_record_with_a_nameless_author(author: str) -> None:
-    assert _oai_reasons(_oai(author)) == [SAID]  # before: loaded, Theran at position 2
+    assert oai_reasons(oai_with(author)) == [SAID]  # before: loaded, Theran at position 2
 
 
 @pytest.mark.parametrize(
@@ -116,7 +72,7 @@ def test_oai_arxiv_format_quarantines_a_record_with_a_nameless_author(author: st
 def test_arxiv_raw_quarantines_a_record_whose_author_string_has_an_empty_entry(
     authors: str, said: str
 ) -> None:
-    assert _oai_reasons(_raw(authors)) == [said]  # before: loaded, Theran at position 2
+    assert oai_reasons(raw_with(authors)) == [said]  # before: loaded, Theran at position 2
 
 
 def test_oai_dc_quarantines_a_record_with_an_empty_creator() -> None:
@@ -134,24 +90,24 @@ def test_the_snapshot_quarantines_a_line_with_a_nameless_parsed_author(
     entry: list[str], tmp_path: Path
 ) -> None:
     parsed = [["Streinu", "Ileana", ""], entry, ["Theran", "Louis", ""]]
-    path = _snapshot(tmp_path, authors_parsed=parsed)
-    assert _snapshot_reasons(path) == [(2, SAID)]  # before: loaded, Theran at position 2
+    path = lines_with(tmp_path, authors_parsed=parsed)
+    assert snapshot_reasons(path) == [(2, SAID)]  # before: loaded, Theran at position 2
 
 
 def test_the_snapshot_quarantines_a_free_text_author_list_with_an_empty_entry(
     tmp_path: Path,
 ) -> None:
-    path = _snapshot(tmp_path, authors="Ileana Streinu,, Louis Theran", authors_parsed=None)
-    assert _snapshot_reasons(path) == [(2, SAID)]
+    path = lines_with(tmp_path, authors="Ileana Streinu,, Louis Theran", authors_parsed=None)
+    assert snapshot_reasons(path) == [(2, SAID)]
 
 
 def test_every_door_gives_one_reason(tmp_path: Path) -> None:
     parsed = [["Streinu", "Ileana", ""], ["", "", ""], ["Theran", "Louis", ""]]
     reasons = {
-        "api": [r for _, r in _api_reasons(_atom("<author><name/></author>"))],
-        "oai arXiv": _oai_reasons(_oai("<author><keyname/></author>")),
-        "oai arXivRaw": _oai_reasons(_raw("Ileana Streinu, , Louis Theran")),
-        "snapshot": [r for _, r in _snapshot_reasons(_snapshot(tmp_path, authors_parsed=parsed))],
+        "api": [r for _, r in api_reasons(atom_with("<author><name/></author>"))],
+        "oai arXiv": oai_reasons(oai_with("<author><keyname/></author>")),
+        "oai arXivRaw": oai_reasons(raw_with("Ileana Streinu, , Louis Theran")),
+        "snapshot": [r for _, r in snapshot_reasons(lines_with(tmp_path, authors_parsed=parsed))],
     }
     assert reasons == {door: [SAID] for door in reasons}
 
@@ -177,7 +133,7 @@ def test_every_door_gives_one_reason(tmp_path: Path) -> None:
 )
 def test_what_is_no_empty_entry_still_reads(authors: str, names: list[str]) -> None:
     assert [a.name for a in split_author_string(authors)] == names
-    page = parse_oai_response(_raw(authors), source="oai.xml", container="GetRecord")
+    page = parse_oai_response(raw_with(authors), source="oai.xml", container="GetRecord")
     assert page.quarantined == ()
     (record,) = page.records
     assert record.record is not None and [a.name for a in record.record.authors] == names

@@ -11,8 +11,8 @@ its datestamp changed as stated, and served by the replay server to the real cli
 
 from __future__ import annotations
 
-import test_door_counts_harvest as counting
 from arxiv_replay import OAI_DIR, Fault, ReplayServer
+from harvest_pages import GONE, SNAPSHOT, config, deleted, page_two, papers, replay, serve_page_two
 from scholarkg.config import Config
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
@@ -22,11 +22,9 @@ from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.deletions import Deletions
 from scholarkg.runs.state_paths import deletions_path
-from test_door_counts_harvest import page_two, papers, serve_page_two
-from test_harvest_deletions import GONE, SNAPSHOT, deleted
 
 pytest_plugins = ("arxiv_fixtures",)
-replay, config = counting.replay, counting.config  # its fixtures: the replay server, a config
+__all__ = ["config", "replay"]  # fixtures
 
 HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 STAMPED = b"<identifier>oai:arXiv.org:1706.09418</identifier>\n <datestamp>2017-12-14</datestamp>"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from arxiv_raw_record import ARXIV_RAW, SNAPSHOT_0704_0002
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
 from scholarkg.config import load_config
 from scholarkg.errors import ExtractError, ParseError
@@ -298,28 +299,6 @@ def test_unreadable_record_is_quarantined() -> None:
     assert bad.reason == "no title" and "1706.09418" in bad.text and bad.line > 0
 
 
-# SYNTHETIC: no real arXivRaw answer exists offline (see PROVENANCE.md). This record follows
-# arXiv/oaipmh's record_formats.xml template; its facts are 0704.0002's from the snapshot
-# sample, the sizes and source types are invented for the test.
-ARXIV_RAW = b"""<?xml version="1.0" encoding="UTF-8"?>
-<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">
-<responseDate>2025-04-01T10:00:00Z</responseDate>
-<request verb="GetRecord" identifier="oai:arXiv.org:0704.0002" metadataPrefix="arXivRaw">https://oaipmh.arxiv.org/oai</request>
-<GetRecord><record><header><identifier>oai:arXiv.org:0704.0002</identifier>
-<datestamp>2008-12-13</datestamp><setSpec>cs</setSpec><setSpec>math</setSpec></header>
-<metadata><arXivRaw xmlns="http://arxiv.org/OAI/arXivRaw/">
-<id>0704.0002</id><submitter>Louis Theran</submitter>
-<version version="v2"><date>Sat, 13 Dec 2008 17:26:00 GMT</date><size>20kb</size>
-<source_type>D</source_type></version>
-<version version="v1"><date>Sat, 31 Mar 2007 02:26:18 GMT</date><size>17kb</size></version>
-<title>Sparsity-certifying Graph Decompositions</title>
-<authors>Ileana Streinu and Louis Theran</authors><categories>math.CO cs.CG</categories>
-<comments>To appear in Graphs and Combinatorics</comments>
-<license>http://arxiv.org/licenses/nonexclusive-distrib/1.0/</license>
-<abstract>  We describe a new algorithm, the $(k,\\ell)$-pebble game with colors.</abstract>
-</arXivRaw></metadata></record></GetRecord></OAI-PMH>"""
-
-
 def test_arxiv_raw_versions_with_dates_and_sizes() -> None:
     page = parse_oai_response(ARXIV_RAW, source="x", container="GetRecord")
     (raw,) = page.records
@@ -400,13 +379,6 @@ def test_a_version_listed_twice_reads_alike_through_arxiv_raw_and_the_snapshot(
     with pytest.raises(ValueError) as refused:
         parse_snapshot_line(json.dumps(line), source="s")
     assert [str(refused.value)] == said
-
-
-SNAPSHOT_0704_0002 = json.loads(
-    (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()[0]
-)
 
 
 def test_a_version_without_a_date_reads_alike_through_arxiv_raw_and_the_snapshot() -> None:

@@ -15,48 +15,24 @@ from pathlib import Path
 
 import pytest
 
-from building import rows
 from constructed import snapshot_line
 from one_author import persons
-from scholarkg.config import Config
+from pair_index import PLAIN, SPELLED, index_rows, indexed_again, pairs_mark
 from scholarkg.identity import names
 from scholarkg.identity.layout import PAIRS
-from scholarkg.identity.pair_keys import pair_key, pair_rows
+from scholarkg.identity.pair_keys import pair_rows
 from scholarkg.identity.registry import Registry
-from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.state_paths import registry_path
-from test_fold_letters_build import _author, _config
+from snapshot_persons import author_at, rule_of, store_config
 
 FIXTURE = Path(__file__).parent / "fixtures" / "identity-before-spelled-pairs" / "identity.sqlite"
-MINTER = Minter()
-SPELLED, PLAIN = (str(MINTER.paper_by_arxiv(i)) for i in ("9003.00071", "9003.00072"))
-P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
 
 
 def _old_registry(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(FIXTURE, path)
     return path
-
-
-def _pair_rows(path: Path, paper: str) -> list[tuple[int, int, str, str]]:
-    """(rowid, pair, node, co_name) of the paper's rows, read without opening a Registry."""
-    db = sqlite3.connect(path)
-    try:
-        query = "SELECT rowid, pair, node, co_name FROM coauthor_pairs WHERE paper = ? ORDER BY 1"
-        return [(int(r), int(k), str(n), str(c)) for r, k, n, c in db.execute(query, (paper,))]
-    finally:
-        db.close()
-
-
-def _mark(path: Path) -> str | None:
-    db = sqlite3.connect(path)
-    try:
-        row = db.execute("SELECT value FROM meta WHERE key = 'pairs'").fetchone()
-        return None if row is None else str(row[0])
-    finally:
-        db.close()
 
 
 def test_the_fixture_is_a_registry_of_the_pair_index_before_spellings(tmp_path: Path) -> None:
@@ -67,7 +43,7 @@ def test_the_fixture_is_a_registry_of_the_pair_index_before_spellings(tmp_path: 
     meta = dict(db.execute("SELECT key, value FROM meta"))
     db.close()
     assert (meta["schema"], meta["names"], "pairs" in meta) == ("4", "4", False)
-    assert len(_pair_rows(path, SPELLED)) == 6 and len(_pair_rows(path, PLAIN)) == 2
+    assert len(index_rows(path, SPELLED)) == 6 and len(index_rows(path, PLAIN)) == 2
 
 
 @pytest.mark.parametrize(
@@ -85,7 +61,7 @@ def test_a_new_paper_spelling_an_old_author_otherwise_finds_their_person(
     as ``Hans Mueller`` beside a co-author of his old paper: each author is the person of the
     old paper (``shared-coauthor``), no person is new. Before, two persons more (first-seen:
     the old paper's rows were under ``muller-h`` and ``schafer-j`` only)."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     _old_registry(registry_path(config))
     snapshot = tmp_path / "new.jsonl"
     snapshot.write_text(
@@ -93,8 +69,8 @@ def test_a_new_paper_spelling_an_old_author_otherwise_finds_their_person(
     )
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     for position, slug in joined.items():
-        assert _author(config, "9003.00073", position).rsplit("/", 1)[1].startswith(slug)
-        assert _rule(config, "9003.00073", position) == "shared-coauthor"
+        assert author_at(config, "9003.00073", position).rsplit("/", 1)[1].startswith(slug)
+        assert rule_of(config, "9003.00073", position) == "shared-coauthor"
     assert len(persons(config)) == 5  # the old registry's five
 
 
@@ -118,22 +94,22 @@ def test_opening_an_old_registry_indexes_its_spelled_papers_again_once(tmp_path:
     finally:
         reg.close()
     for paper in (SPELLED, PLAIN):
-        assert sorted((k, n, c) for _, k, n, c in _pair_rows(path, paper)) == expected[paper]
+        assert sorted((k, n, c) for _, k, n, c in index_rows(path, paper)) == expected[paper]
     assert (len(expected[SPELLED]), len(expected[PLAIN])) == (16, 4)
-    assert _mark(path) == PAIRS
-    written = _pair_rows(path, SPELLED)
+    assert pairs_mark(path) == PAIRS
+    written = index_rows(path, SPELLED)
     reg = Registry(path)
     try:
         assert reg.db.total_changes == 0
     finally:
         reg.close()
-    assert _pair_rows(path, SPELLED) == written
+    assert index_rows(path, SPELLED) == written
 
 
 def test_a_new_registry_is_marked_and_reopened_does_no_work(tmp_path: Path) -> None:
     path = tmp_path / "identity.sqlite"
     Registry(path).close()
-    assert _mark(path) == PAIRS
+    assert pairs_mark(path) == PAIRS
     reg = Registry(path)
     try:
         assert reg.db.total_changes == 0
@@ -144,7 +120,7 @@ def test_a_new_registry_is_marked_and_reopened_does_no_work(tmp_path: Path) -> N
 def test_indexing_again_a_registry_this_code_wrote_changes_no_row(tmp_path: Path) -> None:
     """Without its mark (as if older), a registry this code wrote is indexed again to the very
     rows it held: no row twice."""
-    config = _config(tmp_path / "store")
+    config = store_config(tmp_path / "store")
     snapshot = tmp_path / "s.jsonl"
     lines = [
         snapshot_line("0704.0002", new_id="9003.00071", authors=["Hans Müller", "Jörg Schäfer"]),
@@ -153,15 +129,15 @@ def test_indexing_again_a_registry_this_code_wrote_changes_no_row(tmp_path: Path
     snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     path = registry_path(config)
-    before = {p: sorted(r[1:] for r in _pair_rows(path, p)) for p in (SPELLED, PLAIN)}
+    before = {p: sorted(r[1:] for r in index_rows(path, p)) for p in (SPELLED, PLAIN)}
     assert len(before[SPELLED]) == 8
     db = sqlite3.connect(path)
     with db:
         db.execute("DELETE FROM meta WHERE key = 'pairs'")
     db.close()
     Registry(path).close()
-    assert {p: sorted(r[1:] for r in _pair_rows(path, p)) for p in (SPELLED, PLAIN)} == before
-    assert _mark(path) == PAIRS
+    assert {p: sorted(r[1:] for r in index_rows(path, p)) for p in (SPELLED, PLAIN)} == before
+    assert pairs_mark(path) == PAIRS
 
 
 def test_a_registry_indexed_before_the_latest_spellings_is_indexed_again(tmp_path: Path) -> None:
@@ -169,45 +145,3 @@ def test_a_registry_indexed_before_the_latest_spellings_is_indexed_again(tmp_pat
     O Brien`` holds pairs under ``brien-d`` only: opened, under ``obrien-d`` too (mark 3 on), so a
     new paper by ``Daniel O'Brien`` beside the same co-author finds the person."""
     indexed_again(tmp_path, "Daniel O Brien", "obrien-d", "2", "Daniel O'Brien")
-
-
-def indexed_again(tmp_path: Path, name: str, block: str, mark: str, later: str) -> None:
-    """A registry marked ``mark``, written before ``block`` was a block of ``name``: a paper by
-    ``name`` beside Ann Lee holds pairs under its other blocks only; opened, under ``block`` too
-    (and the mark is the latest), while a paper by Carol White beside her keeps its rows, row
-    for row; a new paper by ``later`` beside Ann Lee then finds the person (shared-coauthor)."""
-    config = _config(tmp_path / "store")
-    snapshot = tmp_path / "s.jsonl"
-    lines = [
-        snapshot_line("0704.0002", new_id="9003.00071", authors=[name, "Ann Lee"]),
-        snapshot_line("0704.0002", new_id="9003.00072", authors=["Carol White", "Ann Lee"]),
-    ]
-    snapshot.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    path = registry_path(config)
-    full = sorted(r[1:] for r in _pair_rows(path, SPELLED))
-    added = (pair_key(block, "lee-a"), pair_key("lee-a", block))
-    assert set(added) <= {k for k, _, _ in full} and len(full) == 4
-    db = sqlite3.connect(path)
-    with db:  # as the index marked so wrote it: without that block
-        db.execute(
-            "DELETE FROM coauthor_pairs WHERE paper = ? AND pair IN (?, ?)", (SPELLED, *added)
-        )
-        db.execute("UPDATE meta SET value = ? WHERE key = 'pairs'", (mark,))
-    db.close()
-    kept = _pair_rows(path, PLAIN)
-    Registry(path).close()
-    assert sorted(r[1:] for r in _pair_rows(path, SPELLED)) == full
-    assert _pair_rows(path, PLAIN) == kept
-    assert _mark(path) == PAIRS
-    line = snapshot_line("0704.0002", new_id="9003.00073", authors=[later, "Ann Lee"])
-    snapshot.write_text(line + "\n", encoding="utf-8")
-    assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
-    assert _rule(config, "9003.00073", 1) == "shared-coauthor"
-    assert _author(config, "9003.00073", 1) == _author(config, "9003.00071", 1)
-
-
-def _rule(config: Config, arxiv_id: str, position: int) -> str:
-    iri = MINTER.authorship(MINTER.paper_by_arxiv(arxiv_id), position)
-    [rule] = rows(config, P + f"SELECT ?r WHERE {{ <{iri}> skg:identityRule ?r }}")
-    return str(rule["r"])

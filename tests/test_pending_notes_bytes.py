@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from manifest_graphs import EX, RUN, WHEN, payload
 from scholarkg.load.manifest import Manifest
 from scholarkg.load.payload import GraphPayload, Written, written_form
 from scholarkg.load.pending_notes import PendingNotes
-from test_bulk_contents_batched import EX, RUN, WHEN, payload
 
 
 def written(graph: GraphPayload) -> tuple[str, int, Written]:

@@ -14,7 +14,7 @@ from scholarkg.config import load_config
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from test_identity_build import snapshot
+from snapshot_sample import snapshot
 
 BOND = "BOND: Aligning LLMs with Best-of-N Distillation"
 

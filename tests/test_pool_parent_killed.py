@@ -23,7 +23,7 @@ import requests
 from conftest import write_config
 from processes import alive, descendants
 from serve_fixtures import build_v2_store
-from test_query_stop import ENDLESS
+from store_workers import ENDLESS
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 

@@ -20,22 +20,13 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from samples import SAMPLE_PROFILE
-from scholarkg.config import load_config
+from profile_sample import BOND, BOND_TITLE, CODES, PAPERS, SAMPLE, SOURCE, encoded, parse
 from scholarkg.errors import ParseError
-from scholarkg.extract.profile_page import parse_profile
 from scholarkg.models import Profile, QuarantinedRecord
 
-WHEN = dt.datetime(2026, 12, 3, tzinfo=dt.UTC)
-CODES = load_config().subject_codes
-SOURCE = "/pages/hostile.txt"
-SAMPLE = SAMPLE_PROFILE.read_text(encoding="utf-8")
 LINES = SAMPLE.split("\n")
 HEADING = LINES.index("25 Papers")  # the lines after it are the papers'
-PAPERS = 25
 DATE_LINES = [at for at, line in enumerate(LINES) if at > HEADING and line[:2] in CODES]
-BOND = "LGJul 19, 2024"  # the second paper's date line (the sample's line 19)
-BOND_TITLE = "BOND: Aligning LLMs with Best-of-N Distillation"
 GEMMA_TITLE = "Gemma 2: Improving Open Language Models at a Practical Size"
 FUZZ = settings(
     max_examples=60,
@@ -76,15 +67,6 @@ FIELDS = [
     " · ",
     "et al.",
 ]
-
-
-def parse(data: bytes) -> Profile:
-    return parse_profile(data, source=SOURCE, retrieved_at=WHEN, subject_codes=CODES)
-
-
-def encoded(text: str) -> bytes:
-    """``text`` in UTF-8, a lone surrogate as the three bytes it would take (no UTF-8)."""
-    return text.encode("utf-8", "surrogatepass")
 
 
 def _mutate(lines: list[str], draw: st.DrawFn) -> list[str]:

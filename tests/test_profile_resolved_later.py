@@ -6,36 +6,21 @@ a profile page in the sample page's layout."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 import requests
 
 from building import content, rows
-from conftest import write_config
-from constructed import listing, profile_page, snapshot_line
-from scholarkg.config import Config, load_config
+from constructed import snapshot_line
+from scholarkg.config import Config
 from scholarkg.iris import Minter
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from serve_helpers import local, running_server
+from spieker_listing import AUTHORS, TITLE, inputs
 
 P = "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-AUTHORS = ("Helge Spieker", "Arnaud Gotlieb")
-TITLE = "Constructed Loads on Constructed Bridges"
-
-
-def _inputs(directory: Path) -> tuple[Config, Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    line = json.loads(snapshot_line("0704.0002", new_id="9004.00003", authors=list(AUTHORS)))
-    line["title"] = TITLE
-    snapshot = directory / "snapshot.jsonl"
-    snapshot.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
-    page = directory / "profile.txt"
-    listed = listing("2202.12139", title=TITLE, authors=AUTHORS, truncated=False)
-    page.write_bytes(profile_page("Helge Spieker", [listed]))
-    return load_config(write_config(directory, [page])), snapshot
 
 
 def _papers(config: Config) -> list[str]:
@@ -46,7 +31,7 @@ def _papers(config: Config) -> list[str]:
 def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_held(
     tmp_path: Path,
 ) -> None:
-    config, snapshot = _inputs(tmp_path / "later")
+    config, snapshot = inputs(tmp_path / "later")
     first = build(config).report
     assert first.paper_states == {"unresolved": 1}, first.summary_lines()
     listed = str(Minter().paper_listed(TITLE, AUTHORS[0]))
@@ -102,7 +87,7 @@ def test_a_profile_built_before_the_snapshot_joins_its_paper_once_the_record_is_
     # as a first build after the snapshot: the same profile and record graphs (persons are
     # minted from the evidence seen first, and the page's metrics carry the time seen), but
     # for the listed-only IRI, which that build never published
-    other, other_snapshot = _inputs(tmp_path / "first")
+    other, other_snapshot = inputs(tmp_path / "first")
     assert load_snapshot(other, other_snapshot, workers=0).report.outcome == "ok"
     assert build(other).report.paper_states == {"resolved": 1}
     later = _records(config)
@@ -131,7 +116,7 @@ def _records(config: Config) -> dict[str, set[tuple[str, str, str]]]:
 def test_a_profile_left_unresolved_is_not_built_again_while_the_title_index_stays_as_it_was(
     tmp_path: Path,
 ) -> None:
-    config, snapshot = _inputs(tmp_path)
+    config, snapshot = inputs(tmp_path)
     assert build(config).report.paper_states == {"unresolved": 1}
     assert len(build(config).report.sources_unchanged) == 1  # no index yet
     other = snapshot.with_name("other.jsonl")  # a record that resolves nothing of the page
@@ -151,7 +136,7 @@ def test_the_flow_builds_the_profile_again_once_the_snapshot_holds_its_paper(
     """The same through the build_kg flow under a real (temporary) Prefect API."""
     from scholarkg_flows.build_kg import build_kg
 
-    config, snapshot = _inputs(tmp_path)
+    config, snapshot = inputs(tmp_path)
     assert build_kg(config_path=str(config.source)).paper_states == {"unresolved": 1}
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     again = build_kg(config_path=str(config.source))

@@ -16,13 +16,13 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import write_config
+from published import dumped, store_quads_but_void
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg import lifecycle
 from scholarkg.config import Config, load_config
 from scholarkg.iris import SKG
 from scholarkg.runs import close
 from scholarkg.runs.build import build
-from test_publish import dumped, store_quads_but_void
 
 OUTCOMES = (
     "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skg: <https://w3id.org/scholarkg/ontology#> "

@@ -13,12 +13,11 @@ from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS
 
 from conftest import write_config
-from rdf_sets import canonical
+from published import SNAPSHOT, VOID_GRAPH, dumped, statistics_agree, store_quads_but_void
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
-from scholarkg.config import Config, load_config
+from scholarkg.config import load_config
 from scholarkg.iris import Minter
 from scholarkg.load.contents import BUCKETS
-from scholarkg.load.manifest import open_manifest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.store import served
@@ -27,23 +26,7 @@ from scholarkg.void import (
     VOID,
     dataset_iri,
 )
-from scholarkg.void_statistics import dataset_statistics, description_graph_iri, manifest_statistics
 from void_truth import mismatches
-
-VOID_GRAPH = str(description_graph_iri(Minter().base))
-
-
-def store_quads_but_void(path: Path) -> set[str]:
-    with EmbeddedStore(path, read_only=True) as store:
-        return canonical(
-            q
-            for q in store.native
-            if q.graph_name != ox.NamedNode(VOID_GRAPH)  # the dump never holds its own description
-        )
-
-
-def dumped(path: Path) -> set[str]:
-    return canonical(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
 
 
 def part_times(parts: Path) -> dict[str, int]:
@@ -139,22 +122,6 @@ def test_a_published_dump_written_by_export_is_described_in_what_the_server_read
     assert main(["export", "--format", "trig", "--config", str(more)]) == 0
     checkpoint = served.current(config.store.path)  # the VoID graph now lists the TriG dump
     assert checkpoint is not None and quads_in(checkpoint) == quads_in(config.store.path)
-
-
-SNAPSHOT = Path(__file__).parent / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-
-
-def statistics_agree(config: Config) -> None:
-    """The manifest's VoID statistics are what aggregate queries over the store count."""
-    minter = Minter(config.iri_base)
-    manifest = open_manifest(config)
-    try:
-        with EmbeddedStore(config.store.path, read_only=True) as store:
-            assert manifest_statistics(store, minter, manifest.contents) == dataset_statistics(
-                store, minter
-            )
-    finally:
-        manifest.close()
 
 
 def test_dump_and_statistics_come_from_the_manifest_and_match_the_store(tmp_path: Path) -> None:

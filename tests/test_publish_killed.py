@@ -13,6 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import write_config
+from published import dumped, store_quads_but_void
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg import dump_parts
 from scholarkg.cli import main
@@ -20,7 +21,6 @@ from scholarkg.config import load_config
 from scholarkg.load.contents import bucket_of
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
-from test_publish import dumped, store_quads_but_void
 
 
 class Killed(BaseException):

@@ -5,49 +5,20 @@ even when nothing else changed."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 
-import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS
 
 from building import build_store, rebuild
 from conftest import write_config
 from constructed import Listed, profile_page
-from rdf_sets import canonical
+from published import describes_the_dump, description, dump_of, held_but_void
 from samples import SAMPLE_PROFILE
-from scholarkg.config import Config, load_config
+from scholarkg.config import load_config
 from scholarkg.iris import Minter
-from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.void import VOID, dataset_iri
-from scholarkg.void_statistics import description_graph_iri
-
-VOID_GRAPH = ox.NamedNode(str(description_graph_iri(Minter().base)))
-
-
-def store_quads_but_void(config: Config) -> set[str]:
-    with EmbeddedStore(config.store.path, read_only=True) as store:
-        return canonical(q for q in store.native if q.graph_name != VOID_GRAPH)
-
-
-def dumped(config: Config) -> set[str]:
-    path = config.exports_dir / "scholarkg.nq"
-    return canonical(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
-
-
-def description(config: Config) -> Graph:
-    return Graph().parse(config.data_dir / "void.ttl")
-
-
-def describes_the_dump(config: Config) -> bool:
-    """void.ttl names the N-Quads dump's checksum and the dataset's triples as they are now."""
-    dump = config.exports_dir / "scholarkg.nq"
-    digest = hashlib.sha256(dump.read_bytes()).hexdigest()
-    void = description(config)
-    checksums = {str(v) for v in void.objects(None, None) if isinstance(v, Literal)}
-    return digest in checksums
 
 
 def page(directory: Path, name: str, title: str) -> Path:
@@ -94,17 +65,17 @@ def test_a_rerun_of_another_store_from_the_same_data_directory_publishes_it(
     # the same page in both stores: their graphs differ only in provenance (run IRIs, times),
     # so nothing in store A is due again when it runs after store B
     config_a, _ = build_store(tmp_path, [SAMPLE_PROFILE])
-    in_a = store_quads_but_void(config_a)
-    assert dumped(config_a) == in_a
+    in_a = held_but_void(config_a)
+    assert dump_of(config_a) == in_a
     config_b = config_a.with_store_path(tmp_path / "store-b")
     rebuild(config_b)
-    in_b = store_quads_but_void(config_b)
-    assert dumped(config_b) == in_b != in_a
+    in_b = held_but_void(config_b)
+    assert dump_of(config_b) == in_b != in_a
     assert describes_the_dump(config_b)
 
     again = rebuild(config_a)  # store A again, nothing changed in it
     assert again.published
-    assert dumped(config_a) == store_quads_but_void(config_a) != in_b
+    assert dump_of(config_a) == held_but_void(config_a) != in_b
     assert describes_the_dump(config_a)  # void.ttl names store A's dump, not B's
 
 

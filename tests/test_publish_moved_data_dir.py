@@ -11,10 +11,10 @@ from rdflib import Graph, URIRef
 
 from building import rebuild
 from conftest import write_config
+from published import describes_the_dump, dump_of, held_but_void
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.void import DCAT
-from test_publish_mark import describes_the_dump, dumped, store_quads_but_void
 
 
 def _in(folder: Path, store: Path, **sections: dict[str, object]) -> Config:
@@ -37,7 +37,7 @@ def test_a_moved_data_directory_publishes_its_dumps_where_they_are_now(tmp_path:
     report = rebuild(after)
     assert report.graphs_written == 0 and report.published
     assert _urls(after) == {(after.exports_dir / "scholarkg.nq").resolve().as_uri()}
-    assert describes_the_dump(after) and dumped(after) == store_quads_but_void(after)
+    assert describes_the_dump(after) and dump_of(after) == held_but_void(after)
     assert rebuild(after).published == []  # published where it is: once
 
 

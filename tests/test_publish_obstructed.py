@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from published import dumped, store_quads_but_void
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.runs.build import build
-from test_publish import dumped, store_quads_but_void
 
 
 def a_file(path: Path) -> Callable[[], None]:

@@ -6,49 +6,18 @@ on the real embedded store (its graph names read), never timed."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
-from scholarkg.config import Config, load_config
+from published import SNAPSHOT, changed_snapshot, dumped, load
+from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.seal import SEAL, seal, take_seal
-from test_publish import SNAPSHOT, dumped, statistics_agree, store_quads_but_void
 
-
-@pytest.fixture
-def name_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many times any embedded store's graph names were read."""
-    passes: list[int] = []
-    read = EmbeddedStore.iter_graph_names
-
-    def counted(self: EmbeddedStore) -> object:
-        passes.append(1)
-        return read(self)
-
-    monkeypatch.setattr(EmbeddedStore, "iter_graph_names", counted)
-    return passes
-
-
-def changed_snapshot(tmp_path: Path, n: int) -> Path:
-    """The sample snapshot with record ``n``'s title changed."""
-    lines = SNAPSHOT.read_text(encoding="utf-8").splitlines(keepends=True)
-    item = json.loads(lines[n])
-    item["title"] += " (revised)"
-    lines[n] = json.dumps(item, ensure_ascii=False) + "\n"
-    path = tmp_path / f"changed-{n}.jsonl"
-    path.write_text("".join(lines), encoding="utf-8")
-    return path
-
-
-def load(config: Config, path: Path) -> None:
-    report = load_snapshot(config, path, chunk_records=40, workers=0).report
-    assert report.published
-    assert dumped(config.exports_dir / "scholarkg.nq") == store_quads_but_void(config.store.path)
-    statistics_agree(config)
+pytest_plugins = ("seal_fixtures",)
 
 
 def test_a_small_change_after_a_sealed_run_reads_no_graph_names(

@@ -7,14 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from building import rebuild
 from conftest import write_config
 from constructed import Listed, profile_page
+from published import VOID_GRAPH, describes_the_dump, dump_of, held_but_void
 from rdf_sets import canonical
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
 from scholarkg.store.embedded import EmbeddedStore
-from test_publish_mark import VOID_GRAPH, describes_the_dump, dumped, store_quads_but_void
 
 
 def _page(directory: Path, name: str) -> Path:
@@ -38,23 +40,23 @@ def test_a_data_directory_publishes_again_what_another_one_loaded_into_their_sto
     two = _directory(tmp_path, "two", [SAMPLE_PROFILE])
     assert rebuild(one).published
     assert rebuild(two).published
-    assert dumped(two) == store_quads_but_void(two)
+    assert dump_of(two) == held_but_void(two)
 
     new = rebuild(one, [str(_page(tmp_path, "Ada Newpage"))])  # only one knows this page
     assert new.graphs_written > 0 and new.published
-    held = store_quads_but_void(one)
-    assert dumped(one) == held
+    held = held_but_void(one)
+    assert dump_of(one) == held
 
     again = rebuild(two)  # nothing new for two, but the store changed since it published
     assert again.graphs_written == 0
     assert again.published
-    assert dumped(two) == held
+    assert dump_of(two) == held
     assert describes_the_dump(two)
 
     # both publications are of what the store holds now: neither publishes again
     assert rebuild(two).published == []
     assert rebuild(one).published == []
-    assert dumped(one) == dumped(two) == store_quads_but_void(one)
+    assert dump_of(one) == dump_of(two) == held_but_void(one)
 
 
 def test_a_data_directory_publishes_what_another_one_loaded_without_publishing(
@@ -74,7 +76,7 @@ def test_a_data_directory_publishes_what_another_one_loaded_without_publishing(
 
     again = rebuild(two)
     assert again.graphs_written == 0 and again.published
-    assert dumped(two) == store_quads_but_void(two)
+    assert dump_of(two) == held_but_void(two)
     assert describes_the_dump(two)
     assert rebuild(two).published == []
 
@@ -87,12 +89,12 @@ def test_a_run_with_nothing_to_write_leaves_the_description_as_it_found_it(
     rebuild(one)
     rebuild(two)
     assert rebuild(one).published  # two's run record is new to one
-    held = store_quads_but_void(one)
+    held = held_but_void(one)
     void = description_quads(one)
     assert rebuild(two).published == [] and rebuild(one).published == []
-    assert description_quads(one) == void and store_quads_but_void(one) == held
+    assert description_quads(one) == void and held_but_void(one) == held
 
 
 def description_quads(config: Config) -> set[str]:
     with EmbeddedStore(config.store.path, read_only=True) as store:
-        return canonical(q for q in store.native if q.graph_name == VOID_GRAPH)
+        return canonical(q for q in store.native if q.graph_name == ox.NamedNode(VOID_GRAPH))

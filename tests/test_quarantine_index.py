@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from quarantined_runs import RUNS, SHARED, three_runs
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import quarantine_records, read_quarantined, records_file
 from scholarkg.quarantine_index import index_path
 from scholarkg.quarantine_runs import chosen, prune
-from test_quarantine_prune import RUNS, SHARED, three_runs
 
 LATER = "20250101T000000Z-dddddddd"
 

@@ -11,29 +11,13 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from quarantined_runs import FINDING, GRAPH, OLD, RUNS, SHARED, three_runs
 from scholarkg.config import load_config
-from scholarkg.models import QuarantinedRecord
-from scholarkg.quarantine import quarantine_records, read_quarantined
-from scholarkg.quarantine_graphs import quarantine_graph, read_rejected
+from scholarkg.quarantine import read_quarantined
+from scholarkg.quarantine_graphs import read_rejected
 from scholarkg.quarantine_runs import PruneRefused, chosen, entries, prune, runs
-from scholarkg.validate import Finding
 
 BOUND = 120  # only catches a hang
-RUNS = ["20240101T000000Z-aaaaaaaa", "20240202T000000Z-bbbbbbbb", "20240303T000000Z-cccccccc"]
-OLD = QuarantinedRecord("dump.jsonl", 1, "not JSON", "{old")
-SHARED = QuarantinedRecord("dump.jsonl", 2, "not JSON", "{in every run " + "x" * 1000)
-FINDING = Finding("Violation", "https://x.org/s", None, "constructed", "urn:x:shape")
-GRAPH = "https://w3id.org/scholarkg/id/graph/arxiv/0704.0001"
-
-
-def three_runs(root: Path) -> None:
-    """The first run keeps OLD, SHARED and a rejected graph; the later two meet SHARED and the
-    graph again (references to the first run's)."""
-    quarantine_records([OLD, SHARED], root, RUNS[0])
-    for run in RUNS:
-        if run != RUNS[0]:
-            quarantine_records([SHARED], root, run)
-        quarantine_graph(root, run, GRAPH, [("<a:s>", "<a:p>", "<a:o>")], [FINDING], "s")
 
 
 def scholarkg(*args: str) -> subprocess.CompletedProcess[str]:

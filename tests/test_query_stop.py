@@ -6,39 +6,20 @@ query to finish, however long it took."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import write_config
-from processes import alive, descendants
+from processes import alive
 from serve_fixtures import build_v2_store
+from store_workers import ENDLESS, store_worker
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
-# Four copies of every quad joined: no answer for as long as anyone waits.
-ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-def store_worker(command: subprocess.Popen[Any], store: Path) -> int | None:
-    """The worker of ``command``: a process under its forkserver that has opened ``store``
-    (None if none did within two minutes, or ``command`` ended first)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and command.poll() is None:
-        for pid in descendants(command.pid):
-            try:
-                opened = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
-            except OSError:
-                continue
-            if any(path.startswith(str(store)) for path in opened):
-                return pid
-        time.sleep(0.1)
-    return None
 
 
 def _catches(pid: int, sig: signal.Signals) -> bool:

@@ -28,7 +28,7 @@ from scholarkg.config import ServeSettings
 from scholarkg.query_output import BATCH_ROWS
 from serve_fixtures import build_v2_store
 from serve_helpers import SPARQL_JSON, running_server
-from test_query_stop import store_worker
+from store_workers import store_worker
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 # Every quad joined with every other, four times over: rows for longer than anyone waits.

@@ -17,39 +17,38 @@ from pathlib import Path
 import requests
 
 from conftest import write_config
+from dated_snapshots import (
+    BOUND,
+    FIRST,
+    IDS,
+    as_no_writer,
+    chmod_back,
+    loaded,
+    no_writer_command,
+    read_only_copy,
+    write_dated,
+)
 from scholarkg.config import load_config
 from scholarkg.store.served import served_dir
-from test_snapshot_first_written import FIRST, _write
-from test_snapshot_listing_dated import (
-    BOUND,
-    IDS,
-    _as_no_writer,
-    _chmod_back,
-    _loaded,
-    _no_writer_command,
-    _read_only_copy,
-)
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def test_export_and_query_read_a_store_they_cannot_write(tmp_path: Path) -> None:
     config = write_config(tmp_path, [])
-    _loaded(config, _write(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
-    copy = _read_only_copy(tmp_path, config)
+    loaded(config, write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
+    copy = read_only_copy(tmp_path, config)
     store = load_config(copy).store.path
     assert [p.name for p in served_dir(store).iterdir() if p.name.endswith(".lease")] == []
     dump = tmp_path / "dump.nq"
     try:
-        exported = _as_no_writer(
+        exported = as_no_writer(
             "export", "--format", "nq", "--output", str(dump), "--config", str(copy)
         )
-        queried = _as_no_writer(
-            "query", "--sparql", COUNT, "--format", "csv", "--config", str(copy)
-        )
+        queried = as_no_writer("query", "--sparql", COUNT, "--format", "csv", "--config", str(copy))
         leases = [p.name for p in served_dir(store).iterdir() if p.name.endswith(".lease")]
     finally:
-        _chmod_back(tmp_path)
+        chmod_back(tmp_path)
     assert "Traceback" not in exported.stderr + queried.stderr
     assert (exported.returncode, queried.returncode) == (0, 0), exported.stderr + queried.stderr
     quads = len(dump.read_text("utf-8").splitlines())
@@ -63,8 +62,8 @@ def _files(place: Path) -> dict[str, int]:
 
 
 def _serve_as_no_writer(config: Path) -> subprocess.Popen[str]:
-    """``scholarkg serve`` on loopback in a child the file modes bind (as ``_as_no_writer``)."""
-    command, env = _no_writer_command(
+    """``scholarkg serve`` on loopback in a child the file modes bind (as ``as_no_writer``)."""
+    command, env = no_writer_command(
         "serve", "--host", "127.0.0.1", "--port", "0", "--config", str(config)
     )
     return subprocess.Popen(
@@ -75,8 +74,8 @@ def _serve_as_no_writer(config: Path) -> subprocess.Popen[str]:
 def test_serve_answers_from_a_store_it_cannot_write(tmp_path: Path) -> None:
     """The server reads the copy's checkpoint and writes nothing in it."""
     config = write_config(tmp_path, [])
-    _loaded(config, _write(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
-    copy = _read_only_copy(tmp_path, config)
+    loaded(config, write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
+    copy = read_only_copy(tmp_path, config)
     before = _files(tmp_path / "copy")
     server = _serve_as_no_writer(copy)
     hang = threading.Timer(BOUND, server.kill)  # only catches a hang
@@ -94,7 +93,7 @@ def test_serve_answers_from_a_store_it_cannot_write(tmp_path: Path) -> None:
         _, err = server.communicate(timeout=BOUND)
         hang.cancel()
         after = _files(tmp_path / "copy")
-        _chmod_back(tmp_path)
+        chmod_back(tmp_path)
     assert "Traceback" not in err
     assert counted.status_code == 200 and landing.status_code == 200
     assert int(counted.text.split()[1]) > 0
@@ -105,13 +104,13 @@ def test_serve_with_updates_refuses_a_store_it_cannot_write_in_one_line(tmp_path
     """Before: a ``PermissionError`` traceback removing the store's seal, and the server
     then hung on its query workers, never ending."""
     config = write_config(tmp_path, [])
-    _loaded(config, _write(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
-    copy = _read_only_copy(tmp_path, config)
+    loaded(config, write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST), chunk_records=3)
+    copy = read_only_copy(tmp_path, config)
     store = load_config(copy).store.path
     try:
-        done = _as_no_writer("serve", "--allow-updates", "--port", "0", "--config", str(copy))
+        done = as_no_writer("serve", "--allow-updates", "--port", "0", "--config", str(copy))
     finally:
-        _chmod_back(tmp_path)
+        chmod_back(tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     [line] = done.stderr.splitlines()
     assert line.startswith(f"error: {store}: cannot serve updates: the folder cannot be written")

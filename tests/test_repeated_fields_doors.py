@@ -8,7 +8,7 @@ titles through different doors, and nothing said. Now each door quarantines it, 
 values``); a field repeated with the same text is that text.
 
 CONSTRUCTED from record 0704.0002 as the derived fixtures carry it (tests/fixtures/arxiv/derived,
-the snapshot sample's line 1, tests/test_oai_pmh.py's arXivRaw wrapper), a field repeated.
+the snapshot sample's line 1, tests/arxiv_raw_record.py's arXivRaw wrapper), a field repeated.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import json
 
 import pytest
 
+from door_bodies import ATOM, LINE, OAI, RAW
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import parse_snapshot_line
-from test_door_whitespace import ATOM, LINE, OAI, RAW
 
 TITLE = "Sparsity-certifying Graph Decompositions"
 

@@ -14,6 +14,7 @@ from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
 from constructed import Listed, listing, profile_page, recorded_records, variant_entry
+from profile_config import page_config
 from scholarkg.config import Config, load_config
 from scholarkg.quarantine import read_quarantined
 from scholarkg.runs.build import build
@@ -32,18 +33,6 @@ EXACT = [
     "2407.18756", "2202.06271", "2008.01944", "2005.06826", "1908.03707", "2109.07960",
     "2409.05654",
 ]  # fmt: skip
-
-
-def page_config(
-    tmp_path: Path, api_url: str, papers: list[Listed], *, h_index: int = 10, **sections: object
-) -> Config:
-    page = tmp_path / "profile.txt"
-    page.write_bytes(profile_page("Quinn Tester", papers, h_index=h_index))
-    arxiv = {"enabled": True, "api_url": api_url, "min_interval": 0.01} | dict(
-        sections.pop("arxiv", {})  # type: ignore[arg-type]
-    )
-    http = {"min_interval": 0.0, "max_retries": 1, "backoff_base": 0.01, "read_timeout": 5.0}
-    return load_config(write_config(tmp_path, [page], arxiv=arxiv, http=http, **sections))  # type: ignore[arg-type]
 
 
 def states(report: RunReport) -> dict[str, int]:

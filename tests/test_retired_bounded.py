@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from paper_mentions import listed_paper
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from test_group_named_variants import _paper
 
 LETTERS = "bcdfghklmnprstvz"
 
@@ -25,9 +25,9 @@ def _papers(count: int) -> list:  # type: ignore[type-arg]
     for k in range(count):
         name, a, b = _surname(k), f"Victor {_surname(k + 1000)}", f"Anna {_surname(k + 2000)}"
         papers += [
-            _paper(f"2102.{3 * k:05d}", f"Damian {name}", a),
-            _paper(f"2102.{3 * k + 1:05d}", f"Damian {name}", b),
-            _paper(f"2102.{3 * k + 2:05d}", f"D. {name}", a, b),
+            listed_paper(f"2102.{3 * k:05d}", f"Damian {name}", a),
+            listed_paper(f"2102.{3 * k + 1:05d}", f"Damian {name}", b),
+            listed_paper(f"2102.{3 * k + 2:05d}", f"D. {name}", a, b),
         ]
     return papers
 

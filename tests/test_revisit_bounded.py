@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from paper_mentions import BASE, listed_paper
 from scholarkg.identity.registry import Mention, Registry
 from scholarkg.identity.resolver import IdentityResolver
-from test_group_named_variants import BASE, _paper
 
 GIVEN = ["Wei", "Jun", "David", "Daniel", "D.", "J.", "Jose"]
 SURNAMES = ["Wang", "Smith", "Ritter", "Kim"]
@@ -39,7 +39,7 @@ class CountingRegistry(Registry):
 def _crowded(count: int) -> list:  # type: ignore[type-arg]
     rng = random.Random(7)
     return [
-        _paper(
+        listed_paper(
             f"2101.{i:05d}",
             *[f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}" for _ in range(rng.randint(2, 6))],
         )
@@ -95,14 +95,14 @@ def test_an_author_no_pair_links_to_another_paper_is_not_looked_up_again(
     the resolver's CPU at 10k, bench/identity_replay.py, median 2.39 -> 1.79 s)."""
     reg = LookupCountingRegistry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.restate([_paper("2101.00001", "Ana Ruiz", "Bo Chen", "Cy Dahl")])
+    resolver.restate([listed_paper("2101.00001", "Ana Ruiz", "Bo Chen", "Cy Dahl")])
     first = reg.lookups["mentions"]
-    resolver.restate([_paper("2101.00002", "Dee Evans", "Eli Ford")])
+    resolver.restate([listed_paper("2101.00002", "Dee Evans", "Eli Ford")])
     assert reg.lookups["coauthor_persons"] == reg.lookups["coauthor_nodes"] == 0
     # decisions are read as many times for a paper of three authors as for one of two
     assert reg.lookups["mentions"] == 2 * first
     # one linked by a co-author is still looked up again, and joins
-    resolver.restate([_paper("2101.00003", "A. Ruiz", "Bo Chen")])
+    resolver.restate([listed_paper("2101.00003", "A. Ruiz", "Bo Chen")])
     assert reg.lookups["coauthor_persons"] >= 1
     nodes = [f"{BASE}2101.00001/authorship/1", f"{BASE}2101.00003/authorship/1"]
     decided = reg.mentions(nodes)
@@ -122,7 +122,7 @@ def test_a_persons_many_papers_beside_the_same_coauthors_are_not_read_again_each
     count = 200
     for i in range(count):
         ritter = "Damian C. Ritter" if i % 2 == 0 else "D. Ritter"
-        resolver.restate([_paper(f"2102.{i:05d}", ritter, "Victor N. White", "Anna Keller")])
+        resolver.restate([listed_paper(f"2102.{i:05d}", ritter, "Victor N. White", "Anna Keller")])
     assert reg.lookups["coauthor_persons"] >= 3 * (count - 1)  # each author's revisit reads
     assert reg.lookups["rows"] <= 2 * reg.lookups["coauthor_persons"]
     # the decisions: one person a name, all 200 papers joined by co-authors

@@ -24,15 +24,12 @@ import pytest
 import requests
 
 from conftest import write_config
+from published import SNAPSHOT, changed_snapshot, dumped, load
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
 from scholarkg.store.seal import SEAL
-from test_publish import SNAPSHOT, dumped
-from test_publish_seal import (
-    changed_snapshot,
-    load,
-    name_passes,  # noqa: F401 (the fixture)
-)
+
+pytest_plugins = ("seal_fixtures",)
 
 GRAPH = "https://example.org/graph/by-update"
 
@@ -87,7 +84,7 @@ def ask(url: str) -> None:
 @pytest.mark.parametrize("dump", [[], ["--format", "ttl"]], ids=["published", "ttl"])
 def test_an_export_keeps_the_seal(
     tmp_path: Path,
-    name_passes: list[int],  # noqa: F811 (the fixture)
+    name_passes: list[int],
     dump: list[str],
 ) -> None:
     """The published dump is a publication: it compares every name and seals the store again
@@ -103,7 +100,7 @@ def test_an_export_keeps_the_seal(
 
 def test_a_serve_with_updates_that_applied_none_keeps_the_seal(
     tmp_path: Path,
-    name_passes: list[int],  # noqa: F811 (the fixture)
+    name_passes: list[int],
 ) -> None:
     config = sealed(tmp_path)
     with serving(config, "--allow-updates") as url:
@@ -117,7 +114,7 @@ def test_a_serve_with_updates_that_applied_none_keeps_the_seal(
 
 def test_a_serve_that_applied_an_update_leaves_the_next_run_to_compare(
     tmp_path: Path,
-    name_passes: list[int],  # noqa: F811 (the fixture)
+    name_passes: list[int],
 ) -> None:
     config = sealed(tmp_path)
     insert = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <{GRAPH}/s> <{GRAPH}/p> "by update" }} }}'
@@ -134,7 +131,7 @@ def test_a_serve_that_applied_an_update_leaves_the_next_run_to_compare(
 
 def test_a_read_only_serve_keeps_the_seal(
     tmp_path: Path,
-    name_passes: list[int],  # noqa: F811 (the fixture)
+    name_passes: list[int],
 ) -> None:
     config = sealed(tmp_path)
     with serving(config) as url:
@@ -146,7 +143,7 @@ def test_a_read_only_serve_keeps_the_seal(
 
 def test_a_serve_with_updates_killed_leaves_the_next_run_to_compare(
     tmp_path: Path,
-    name_passes: list[int],  # noqa: F811 (the fixture)
+    name_passes: list[int],
 ) -> None:
     """Killed, the server cannot tell that its update worker is gone: it does not seal."""
     config = sealed(tmp_path)

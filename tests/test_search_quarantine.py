@@ -12,13 +12,12 @@ cannot be read), served by the loopback replay server.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from constructed import Listed, profile_page
-from recorded_feed import answer, entry
+from recorded_feed import answer, entry, no_id
 from samples import ROOT
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
@@ -29,13 +28,6 @@ from scholarkg.runs.build import build as build_job
 pytest_plugins = ("arxiv_fixtures",)
 
 PROFILE = ROOT / "tests" / "fixtures" / "profiles" / "arnaud-gotlieb.txt"
-
-
-def no_id(i: int) -> bytes:
-    """Entry ``i`` without its ``<id>``: it cannot be read, so it is quarantined."""
-    return re.sub(rb"<id>[^<]*</id>", b"", entry(i), count=1).replace(
-        b"<title>", b"<title>unread %d " % i, 1
-    )
 
 
 def client(server: ReplayServer, http: HttpClient) -> ArxivApiClient:

@@ -3,15 +3,12 @@ isolate on every HTML page (scholarkg.serve.bidi): parsed, each such value is th
 ``<bdi>`` exactly; laid out by a real browser (Debian's chromium through chromedriver), the
 page's own text after it still reads left to right, character by character.
 
-CONSTRUCTED: the v2 fixture store plus the TriG below — a paper whose title holds an
-unterminated RIGHT-TO-LEFT OVERRIDE, an author with an Arabic name who is listed under names
-holding a stray POP DIRECTIONAL ISOLATE before an override or an unclosed isolate, a group whose
-name is an override, and an abstract with a paragraph separator.
+CONSTRUCTED: the store of tests/bidi_store.py (the v2 fixture store plus a paper, an author and
+a group whose values hold bidi controls or Arabic script).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
@@ -19,55 +16,14 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from bidi_store import ARABIC, GROUP, OPEN, PDI, RLI, RLO, SPLIT, STRAY, TITLE
 from chromium import needs_chromium
-from scholarkg.config import ServeSettings
 from scholarkg.serve.bidi import isolated, isolated_plain, unbalanced
-from serve_helpers import HTML_ACCEPT, running_server
+from serve_helpers import HTML_ACCEPT
 
-pytest_plugins = ("browser_fixtures",)
+pytest_plugins = ("bidi_fixtures", "browser_fixtures")
 
-RLO, PDI, RLI = "\u202e", "\u2069", "\u2067"
-TITLE = "Ordinary results " + RLO + "noitaloiV"
-ARABIC = "محمد علي"
-STRAY = "M. Ali" + PDI + PDI + RLO + " evil"
-OPEN = RLI + "unclosed isolate"
-GROUP = RLO + "maeT"
-SPLIT = "Abstract first\u2029" + RLO + "second paragraph"
 BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-EXTRA = f"""
-@base <https://w3id.org/scholarkg/id/> .
-@prefix skg: <https://w3id.org/scholarkg/ontology#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix foaf: <http://xmlns.com/foaf/0.1/> .
-@prefix pro: <http://purl.org/spar/pro/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<graph/arxiv/7777.00001> {{
-  <paper/arxiv/7777.00001> a skg:Paper ; dcterms:title "{TITLE}" ; dcterms:abstract "{SPLIT}" ;
-    dcterms:issued "2024-01-01"^^xsd:date ;
-    skg:hasAuthorship <paper/arxiv/7777.00001/authorship/1>, <paper/arxiv/7777.00001/authorship/2> .
-  <paper/arxiv/7777.00001/authorship/1> a skg:Authorship ; pro:withRole pro:author ;
-    skg:position 1 ; skg:nameAsListed "{STRAY}" ; skg:affiliationAsListed "{OPEN}" ;
-    dcterms:description "{TITLE}"@en .
-  <paper/arxiv/7777.00001/authorship/2> a skg:Authorship ; pro:withRole pro:author ;
-    skg:position 2 ; skg:nameAsListed "{GROUP}" ; skg:author <group/rlo-team> .
-  <group/rlo-team> a skg:Group ; foaf:name "{GROUP}" .
-}}
-<graph/arxiv/7777.00002> {{
-  <paper/arxiv/7777.00002> a skg:Paper ; dcterms:title "Second" ;
-    dcterms:issued "2024-02-01"^^xsd:date ;
-    skg:hasAuthorship <paper/arxiv/7777.00002/authorship/1> .
-  <paper/arxiv/7777.00002/authorship/1> a skg:Authorship ; pro:withRole pro:author ;
-    skg:position 1 ; skg:nameAsListed "{ARABIC}" .
-}}
-<graph/person/mohammed-ali> {{
-  <person/mohammed-ali> a skg:Person ; foaf:name "{ARABIC}" ;
-    skg:nameVariant "{ARABIC}", "{STRAY}", "{OPEN}" ; skg:nameKey "mohammed-ali" .
-  <paper/arxiv/7777.00001/authorship/1> skg:author <person/mohammed-ali> ;
-    skg:identityRule "first-seen" .
-  <paper/arxiv/7777.00002/authorship/1> skg:author <person/mohammed-ali> ;
-    skg:identityRule "first-seen" .
-}}
-"""
 RESULTS = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
 SELECT ?title ?name ?p WHERE {
   ?p <http://purl.org/dc/terms/title> ?title ; skg:hasAuthorship ?a . ?a skg:nameAsListed ?name
@@ -82,17 +38,6 @@ PAGES = (
     "sparql?query=" + quote(RESULTS, safe=""),
 )
 VALUES = (TITLE, ARABIC, STRAY, OPEN, GROUP, *SPLIT.split("\u2029"))
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("bidi") / "store"
-    from serve_fixtures import build_v2_store
-
-    build_v2_store(path, EXTRA)
-    settings = ServeSettings(workers=1, refresh_interval=0.2)
-    with running_server(path, build=False, settings=settings) as (server, _):
-        yield server.url
 
 
 class Texts(HTMLParser):

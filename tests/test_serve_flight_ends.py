@@ -27,7 +27,7 @@ from serve_helpers import (
     running_server,
     until,
 )
-from test_serve_flood import slow
+from served_queries import slow
 
 pytestmark = pytest.mark.server
 

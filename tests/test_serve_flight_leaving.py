@@ -26,8 +26,7 @@ from scholarkg.serve.protocol import Operation
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from scholarkg.serve.workers import CLIENT_GONE
 from serve_helpers import SPARQL_JSON, running_server
-from test_serve_flood import slow
-from test_serve_single_flight import ROWS, SLOW
+from served_queries import ROWS, SLOW, slow
 
 pytestmark = pytest.mark.server
 

@@ -15,16 +15,11 @@ import requests
 
 from scholarkg.config import ServeSettings
 from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server, until
+from served_queries import slow
 
 pytestmark = pytest.mark.server
 
-VALUES = " ".join(str(i) for i in range(60))
 FLOOD = 45  # more than the 40 threads of a thread limiter, fewer than a client's connections
-
-
-def slow(number: int) -> str:
-    lists = " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcde")
-    return f"SELECT (COUNT(*) AS ?n) WHERE {{ {lists} FILTER(?a != {number + 1000}) }}"
 
 
 def answered(url: str) -> int | str:

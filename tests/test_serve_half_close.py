@@ -21,7 +21,7 @@ from polls import until
 from scholarkg.config import ServeSettings
 from scholarkg.serve import ServerHandle
 from serve_helpers import running_server
-from test_serve_flood import slow
+from served_queries import slow
 
 pytestmark = pytest.mark.server
 

@@ -17,7 +17,7 @@ import requests
 from scholarkg.config import ServeSettings
 from scholarkg.serve.guard import scan_query
 from serve_helpers import HTML_ACCEPT, SPARQL_JSON, running_server
-from test_serve_flood import slow
+from served_queries import slow
 
 pytestmark = pytest.mark.server
 

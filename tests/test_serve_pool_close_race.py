@@ -16,7 +16,7 @@ from scholarkg.serve.jobs import QueryJob
 from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from serve_fixtures import build_v2_store
-from test_serve_flood import slow
+from served_queries import slow
 
 
 def test_a_job_whose_worker_was_taken_as_the_pool_closed_is_not_run(tmp_path: Path) -> None:

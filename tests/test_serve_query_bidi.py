@@ -4,7 +4,7 @@ chromedriver), YASR's own text around a value in a table cell — the quote mark
 ``^^skg:note`` suffix, the ``<`` ``>`` around an IRI — stays in order on either side of the
 value, and in the raw "response" view the JSON after a value still reads left to right.
 
-CONSTRUCTED: the store of tests/test_serve_bidi.py; the query below puts its hostile values
+CONSTRUCTED: the store of tests/bidi_store.py; the query below puts its hostile values
 (an unterminated RIGHT-TO-LEFT OVERRIDE, stray POP DIRECTIONAL ISOLATEs, an unclosed
 RIGHT-TO-LEFT ISOLATE, a paragraph separator) behind a language tag, a datatype and into an
 IRI, and adds an unterminated RIGHT-TO-LEFT EMBEDDING (which CodeMirror, unlike an override,
@@ -20,12 +20,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from bidi_store import OPEN, SPLIT, STRAY, TITLE
 from chromium import TIMEOUT, needs_chromium
 from drawn_order import out_of_order
 from scholarkg.serve.bidi import FSI, PDI, unbalanced
-from test_serve_bidi import OPEN, SPLIT, STRAY, TITLE, url  # noqa: F401 (the fixture)
 
-pytest_plugins = ("browser_fixtures",)
+pytest_plugins = ("bidi_fixtures", "browser_fixtures")
 pytestmark = [
     pytest.mark.server,
     needs_chromium,
@@ -92,7 +92,7 @@ RESPONSE_ORDER = out_of_order("#yasgui .yasr .CodeMirror-line")
 
 
 def test_yasr_text_around_a_value_stays_on_its_side(
-    url: str,  # noqa: F811 (the fixture)
+    url: str,
     browser: Any,
 ) -> None:
     wait = WebDriverWait(browser, TIMEOUT)
@@ -132,7 +132,7 @@ HELD = """return [...document.querySelectorAll('#yasgui .yasr .nonIri, #yasgui .
 
 
 def test_values_on_a_later_page_of_the_table_are_isolated_too(
-    url: str,  # noqa: F811 (the fixture)
+    url: str,
     browser: Any,
 ) -> None:
     wait = WebDriverWait(browser, TIMEOUT)

@@ -25,11 +25,9 @@ from serve_helpers import (
     running_server,
     until,
 )
-from test_serve_flood import slow
+from served_queries import CHEAP, slow
 
 pytestmark = pytest.mark.server
-
-CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
 
 
 def test_a_client_past_its_cap_is_429_while_others_are_served(

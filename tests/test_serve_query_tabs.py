@@ -4,7 +4,7 @@ server's pages, on every page of the table, and a tab's query editor (YASQE, a C
 draws every bidi control of the query as a mark of its own, so a share link cannot make a
 query look different from what it runs.
 
-CONSTRUCTED: the store of tests/test_serve_bidi.py; a share link of a saved query of the test's
+CONSTRUCTED: the store of tests/bidi_store.py; a share link of a saved query of the test's
 own (``labelled``: the shipped ones take no free text) whose label, bound into a string literal
 of the query, holds an
 unterminated RIGHT-TO-LEFT EMBEDDING, a FIRST STRONG ISOLATE around a POP DIRECTIONAL
@@ -26,14 +26,14 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from bidi_store import EXTRA
 from chromium import TIMEOUT, needs_chromium
 from drawn_order import out_of_order
 from scholarkg.config import ServeSettings
 from serve_fixtures import build_v2_store
 from serve_helpers import running_server
-from test_serve_bidi import EXTRA, url  # noqa: F401 (the fixture)
 
-pytest_plugins = ("browser_fixtures",)
+pytest_plugins = ("bidi_fixtures", "browser_fixtures")
 pytestmark = [
     pytest.mark.server,
     needs_chromium,
@@ -108,7 +108,7 @@ def run(driver: Any, wait: Any) -> list[str]:
 
 
 def test_every_tab_links_iris_to_this_server(
-    url: str,  # noqa: F811 (the fixture)
+    url: str,
     browser: Any,
 ) -> None:
     expected = local_hrefs(url, LINKED)

@@ -20,8 +20,7 @@ from scholarkg.config import ServeSettings, load_config
 from scholarkg.errors import ConfigError
 from scholarkg.serve import ServerHandle
 from serve_helpers import Answer, request, running_server, until
-from test_serve_flood import slow
-from test_serve_query_cap import CHEAP
+from served_queries import CHEAP, slow
 
 
 def test_the_wait_is_checked_like_every_serve_setting(tmp_path: Path) -> None:

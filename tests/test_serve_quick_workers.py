@@ -22,7 +22,7 @@ from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.serve.workers import WorkerPool
 from serve_fixtures import LEONARD, build_v2_store
 from serve_helpers import SPARQL_JSON, Answer, local, request, running_server, until
-from test_serve_flood import slow
+from served_queries import slow
 
 PERSON = "<https://w3id.org/scholarkg/ontology#Person>"
 QUICK = [

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from scholarkg.store import served
 from serve_fixtures import build_v2_store
-from test_served_checkpoints import COUNT, count
+from served_queries import COUNT, count
 
 BOUND = 120
 

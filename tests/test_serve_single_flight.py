@@ -19,14 +19,7 @@ from scholarkg.errors import QueryLimitError
 from scholarkg.serve.protocol import Operation
 from scholarkg.serve.protocol import negotiate as negotiate_query
 from serve_helpers import SPARQL_JSON, running_server
-
-VALUES = " ".join(str(i) for i in range(60))
-SLOW = (
-    "SELECT (COUNT(*) AS ?n) WHERE { "
-    + " ".join(f"VALUES ?{v} {{ {VALUES} }}" for v in "abcd")
-    + " }"
-)
-ROWS = str(60**4)
+from served_queries import ROWS, SLOW
 
 
 def test_a_second_client_gets_the_first_ones_answer_without_a_second_run(

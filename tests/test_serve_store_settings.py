@@ -20,13 +20,13 @@ import pytest
 import requests
 
 from conftest import write_config
+from flooding_sparql import MIB, Flood
 from loopback import Answering, read_request
 from scholarkg.config import ServeSettings
 from scholarkg.serve import make_server
 from scholarkg.serve.store_spec import spec_for
 from scholarkg.store.remote import SparqlStore
 from serve_helpers import SPARQL_JSON
-from test_store_answer_cap import MIB, Flood
 
 COMMAND = [sys.executable, "-m", "scholarkg.cli"]
 QUERY = "SELECT ?n WHERE { ?s ?p ?n }"

@@ -19,8 +19,7 @@ from scholarkg.serve.site_data import Landing
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import build_v2_store
 from serve_helpers import Answer, request, until
-from test_serve_flood import slow
-from test_serve_query_cap import CHEAP
+from served_queries import CHEAP, slow
 
 
 @pytest.mark.server

@@ -34,17 +34,8 @@ from scholarkg.serve import ServerHandle, make_server
 from scholarkg.store import served
 from scholarkg.store.embedded import EmbeddedStore
 from serve_fixtures import BASE, build_v2_store
-from serve_helpers import SPARQL_JSON, running_server
-
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def count(url: str) -> int:
-    answer = requests.get(
-        url + "sparql", params={"query": COUNT}, headers={"Accept": SPARQL_JSON}, timeout=60
-    )
-    assert answer.status_code == 200, answer.text
-    return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+from serve_helpers import running_server
+from served_queries import COUNT, count
 
 
 def insert(store: ox.Store, name: str) -> None:

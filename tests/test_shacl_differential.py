@@ -16,21 +16,20 @@ Examples per test: the ``SCHOLARKG_HYPOTHESIS_PROFILE`` environment variable pic
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from samples import ROOT
-from scholarkg.errors import ShaclRuntimeError
 from scholarkg.resources import ontology_graph, shapes_graph
-from scholarkg.shacl import Engine, Finding
+from scholarkg.shacl import Engine
 from scholarkg.shacl.literals import datatype_ok
-from scholarkg.shacl.reference import findings_of, memoised_sparql_parse, run_pyshacl, to_graph
+from scholarkg.shacl.reference import memoised_sparql_parse
 from scholarkg.shacl.terms import canonical, canonical_triples, from_rdflib, text
+from shacl_compare import compare
 from shacl_strategies import XSD, Triple, generic_graph, scholarly_graph, strings
 
 GENERIC_SHAPES = ROOT / "tests" / "fixtures" / "shacl" / "generic-shapes.ttl"
@@ -67,56 +66,6 @@ def generic() -> tuple[Engine, Graph]:
 def as_read_by_rdflib(triples: list[Triple]) -> Graph:
     text = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
     return Graph().parse(data=text, format="nt")
-
-
-def compare(
-    engine: Engine, shapes: Graph, ontology: Graph, triples: list[Triple], messages: bool
-) -> None:
-    graph = to_graph(triples)  # rdflib's terms (as its parser makes them), blank node ids kept
-    try:
-        report = run_pyshacl(graph, shapes, ontology)
-    except Exception as exc:  # pySHACL stops on values it cannot judge: so must the engine
-        with pytest.raises(ShaclRuntimeError):
-            engine.check(triples)
-        # pySHACL's own error for a blank node, or Python's for two literals it cannot order
-        assert isinstance(exc, TypeError) or "BlankNode" in str(exc), exc
-        return
-    expected = _keys(findings_of(report), report, messages)
-    assert_same(expected, _keys(engine.check(triples), graph, messages))
-    from_graph, own_report = engine.check_graph(graph)
-    assert_same(expected, _keys(from_graph, graph, messages))
-    assert_same(expected, _keys(findings_of(own_report), graph, messages))
-
-
-def _blank(graph: Graph, label: str | None) -> str | None:
-    """A blank node by its description (pySHACL validates a copy with new blank node ids)."""
-    node = BNode(label) if label else None
-    if node is None or ((node, None, None) not in graph and (None, None, node) not in graph):
-        return label
-    pairs = sorted(
-        f"{p.n3()} {'_' if isinstance(o, BNode) else o.n3()}"
-        for p, o in graph.predicate_objects(node)
-    )
-    return "_:[" + " ; ".join(pairs) + "]"
-
-
-def _keys(found: tuple[Finding, ...], graph: Graph, messages: bool) -> Counter[tuple[object, ...]]:
-    return Counter(
-        (
-            _blank(graph, f.focus),
-            f.path,
-            f.component,
-            f.severity,
-            _blank(graph, f.value),
-            f.shape,
-            f.message if messages else None,
-        )
-        for f in found
-    )
-
-
-def assert_same(want: Counter[tuple[object, ...]], have: Counter[tuple[object, ...]]) -> None:
-    assert want == have, f"pySHACL only: {list(want - have)}; engine only: {list(have - want)}"
 
 
 @examples(800)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from gated_records import SNAPSHOT, emitted
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.resources import ontology_graph, shapes_graph
 from scholarkg.shacl import Engine
@@ -22,9 +23,8 @@ from scholarkg.shacl.expressions import Unsupported
 from scholarkg.shacl.index import Triples, View
 from scholarkg.shacl.sparql import Select
 from scholarkg.shacl.terms import canonical_triples
+from shacl_compare import compare
 from shacl_strategies import Triple, scholarly_graph
-from test_gate_batches import SNAPSHOT, emitted
-from test_shacl_differential import compare
 
 SKG = "https://w3id.org/scholarkg/ontology#"
 ID = "https://w3id.org/scholarkg/id/"

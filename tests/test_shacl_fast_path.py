@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from rdflib import Graph
 
+from gated_records import SNAPSHOT, emitted, record_problems
 from samples import ROOT
 from scholarkg.errors import ShaclRuntimeError
 from scholarkg.extract.snapshot import read_snapshot
@@ -21,8 +22,6 @@ from scholarkg.shacl import Engine
 from scholarkg.shacl.index import View
 from scholarkg.shacl.results import Result
 from shacl_strategies import Triple, generic_graph, scholarly_graph
-from test_bulk_equivalence import record_problems
-from test_gate_batches import SNAPSHOT, emitted
 
 GENERIC_SHAPES = ROOT / "tests" / "fixtures" / "shacl" / "generic-shapes.ttl"
 SETTINGS = settings(

@@ -16,14 +16,15 @@ import pytest
 from rdflib.namespace import FOAF
 
 from building import rows
+from one_author import MINTER, P
+from paper_mentions import BASE, listed_paper
 from registry_marks import dirty_once
 from scholarkg.identity import name_choice
 from scholarkg.identity.emit import emit_person
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.transform.emit import GraphEmitter
-from test_group_named_variants import BASE, MINTER, _paper
-from test_name_spellings_build import P, load_papers
+from snapshot_persons import load_papers
 
 # two spellings of one person, and the one to show whichever comes first
 ORDER_FREE = [
@@ -100,8 +101,8 @@ def test_a_registry_written_before_has_tied_persons_written_again(tmp_path: Path
     fuller name was shown anyway); once."""
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00001", "Lukasz Kaiser", "Alice Martin", "R. Dadashi"))
-    resolver.add(_paper("2101.00002", "Łukasz Kaiser", "Alice Martin", "Robert Dadashi"))
+    resolver.add(listed_paper("2101.00001", "Lukasz Kaiser", "Alice Martin", "R. Dadashi"))
+    resolver.add(listed_paper("2101.00002", "Łukasz Kaiser", "Alice Martin", "Robert Dadashi"))
 
     def kaiser_shown_as_written(reg: Registry) -> list[int]:
         [kaiser] = reg.mentions([f"{BASE}2101.00001/authorship/1"]).values()
@@ -130,10 +131,10 @@ def test_short_forms_as_full_show_one_name_and_keep_their_decisions(
     resolver = IdentityResolver(reg)
     initial = f"{first[0]}. {first.split()[-1]}"
     other = f"{second[0]}. {second.split()[-1]}"
-    resolver.add(_paper("2101.00001", first, "Alice Martin"))
-    resolver.add(_paper("2101.00002", second, "Alice Martin"))
-    resolver.add(_paper("2101.00003", other, "Alice Martin"))
-    resolver.add(_paper("2101.00004", initial, "Alice Martin"))
+    resolver.add(listed_paper("2101.00001", first, "Alice Martin"))
+    resolver.add(listed_paper("2101.00002", second, "Alice Martin"))
+    resolver.add(listed_paper("2101.00003", other, "Alice Martin"))
+    resolver.add(listed_paper("2101.00004", initial, "Alice Martin"))
 
     def person(arxiv_id: str) -> int:
         [mention] = reg.mentions([f"{BASE}{arxiv_id}/authorship/1"]).values()
@@ -154,8 +155,8 @@ def test_a_registry_shown_by_mark_1_has_short_forms_written_again(tmp_path: Path
     Bill and Will Smith written again once; Alice Martin not."""
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00001", "Will Smith", "Alice Martin"))
-    resolver.add(_paper("2101.00002", "Bill Smith", "Alice Martin"))
+    resolver.add(listed_paper("2101.00001", "Will Smith", "Alice Martin"))
+    resolver.add(listed_paper("2101.00002", "Bill Smith", "Alice Martin"))
     reg.written(reg.dirty())
     reg.db.execute("UPDATE meta SET value = '1' WHERE key = 'shown'")
     reg.commit()
@@ -187,8 +188,8 @@ def test_a_name_read_given_name_first_is_shown_in_either_order(
     first, second = (surname_first, given_first)[:: 1 if order == "surname-first-first" else -1]
     reg = Registry(tmp_path / "identity.sqlite")
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00001", first, "Alice Martin"))
-    resolver.add(_paper("2101.00002", second, "Alice Martin"))
+    resolver.add(listed_paper("2101.00001", first, "Alice Martin"))
+    resolver.add(listed_paper("2101.00002", second, "Alice Martin"))
     mentions = reg.mentions([f"{BASE}2101.0000{n}/authorship/1" for n in (1, 2)]).values()
     [pid] = {reg.live(m.person) for m in mentions}
     [record] = reg.person_records([pid])
@@ -205,8 +206,8 @@ def test_a_registry_of_shown_mark_2_has_persons_in_capitals_written_again(tmp_pa
     path = tmp_path / "identity.sqlite"
     reg = Registry(path)
     resolver = IdentityResolver(reg)
-    resolver.add(_paper("2101.00001", "HANS MÜLLER", "Alice Martin"))
-    resolver.add(_paper("2101.00002", "Hans Mueller", "Alice Martin"))
+    resolver.add(listed_paper("2101.00001", "HANS MÜLLER", "Alice Martin"))
+    resolver.add(listed_paper("2101.00002", "Hans Mueller", "Alice Martin"))
     [mention] = reg.mentions([f"{BASE}2101.00001/authorship/1"]).values()
     [record] = reg.person_records([reg.live(mention.person)])
     assert not name_choice.tied(record.names)

@@ -13,45 +13,19 @@ at all. Input: the first lines of tests/fixtures/arxiv/kaggle/snapshot_sample_10
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from arxiv_replay import OAI_DIR
 from conftest import write_config
+from dated_snapshots import AFTER, FIRST, LATER, touch, write_dated
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.first_written import first_written_path
 from scholarkg.runs.report import RunReport
-
-UTC = dt.UTC
-LINES = {
-    json.loads(line)["id"]: line
-    for line in (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl")
-    .read_text(encoding="utf-8")
-    .splitlines()
-}
-FIRST = dt.datetime(2008, 12, 11, 23, 0, tzinfo=UTC)  # 0704.0002's update is after it
-LATER = dt.datetime(2009, 6, 1, tzinfo=UTC)  # every line's dates are before it
-AFTER = (
-    "updated 2008-12-13 is after the snapshot file's time when first read "
-    "(2008-12-11T23:00:00+00:00)"
-)
-
-
-def _write(path: Path, ids: list[str], written: dt.datetime) -> Path:
-    path.write_text("".join(f"{LINES[i]}\n" for i in ids), encoding="utf-8")
-    _touch(path, written)
-    return path
-
-
-def _touch(path: Path, written: dt.datetime) -> None:
-    os.utime(path, (written.timestamp(), written.timestamp()))
 
 
 def _load(tmp_path: Path, path: Path, chunk_records: int = 1000) -> RunReport:
@@ -64,10 +38,10 @@ def _told(report: RunReport) -> list[str]:
 
 
 def test_a_chunk_loaded_before_is_told_alike_after_its_file_is_touched(tmp_path: Path) -> None:
-    path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
+    path = write_dated(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
     first = _load(tmp_path, path)
     assert _told(first) == [f"1: {AFTER}"] and first.records_loaded == 2
-    _touch(path, LATER)  # copied, or touched: the same bytes
+    touch(path, LATER)  # copied, or touched: the same bytes
     again = _load(tmp_path, path)
     # before: "1-3: 1 of 1 lines quarantined when this chunk was loaded (unchanged since, …)"
     assert _told(again) == _told(first)
@@ -79,10 +53,10 @@ def test_a_chunk_processed_on_every_run_is_judged_by_its_first_file_time(tmp_pat
     """Its later line of 0704.0004 (read in the chunk before) makes the second chunk one the
     store cannot skip: it is read again by every run, judged by the same time."""
     ids = ["0704.0004", "0704.0003", "0704.0002", "0704.0004"]
-    path = _write(tmp_path / "snapshot.jsonl", ids, FIRST)
+    path = write_dated(tmp_path / "snapshot.jsonl", ids, FIRST)
     first = _load(tmp_path, path, chunk_records=2)
     assert _told(first) == [f"3: {AFTER}", "4: duplicate of arXiv id 0704.0004 at line 1"]
-    _touch(path, LATER)
+    touch(path, LATER)
     again = _load(tmp_path, path, chunk_records=2)
     assert _told(again) == _told(first)  # before: 0704.0002 loaded, judged by 2009-06-01
     assert again.records_loaded == first.records_loaded == 2
@@ -91,10 +65,14 @@ def test_a_chunk_processed_on_every_run_is_judged_by_its_first_file_time(tmp_pat
 def test_a_chunk_loaded_before_and_read_again_is_judged(tmp_path: Path) -> None:
     """The second chunk's bytes are loaded by the first run; the second run's first chunk reads
     0704.0003 before it, so it is processed again (its duplicate quarantined) and judged."""
-    path = _write(tmp_path / "a.jsonl", ["0704.0004", "0704.0007", "0704.0002", "0704.0003"], FIRST)
+    path = write_dated(
+        tmp_path / "a.jsonl", ["0704.0004", "0704.0007", "0704.0002", "0704.0003"], FIRST
+    )
     first = _load(tmp_path, path, chunk_records=2)
     assert _told(first) == [f"3: {AFTER}"]
-    path = _write(tmp_path / "b.jsonl", ["0704.0004", "0704.0003", "0704.0002", "0704.0003"], FIRST)
+    path = write_dated(
+        tmp_path / "b.jsonl", ["0704.0004", "0704.0003", "0704.0002", "0704.0003"], FIRST
+    )
     again = _load(tmp_path, path, chunk_records=2)
     # before: 0704.0002 loaded, its chunk read again without the file's time
     assert _told(again) == [f"3: {AFTER}", "4: duplicate of arXiv id 0704.0003 at line 2"]
@@ -104,9 +82,9 @@ def test_the_reason_names_the_time_first_read_not_the_files_now(tmp_path: Path) 
     """The time a reason shows is the one the chunk is judged by, the file's time when its
     bytes were first read, and is said to be so (before: "after the snapshot file was last
     written (2008-12-11…)" of a file last written 2009-06-01)."""
-    path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0004"], FIRST)
+    path = write_dated(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0004"], FIRST)
     _load(tmp_path, path)
-    _touch(path, LATER)
+    touch(path, LATER)
     again = _load(tmp_path, path)
     assert list(again.quarantined) == [
         f"{path}:1: updated 2008-12-13 is after the snapshot file's time when first read "
@@ -136,14 +114,14 @@ def test_the_records_printed_are_judged_by_the_time_the_store_first_read(
     the file's time now, so 0704.0002, quarantined by the load, printed once the file was
     touched)."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
+    path = write_dated(tmp_path / "snapshot.jsonl", ["0704.0002", "0704.0003", "0704.0004"], FIRST)
     before = _printed(config, path, capsys)
     assert not first_written_path(load_config(config)).exists()  # nothing written
     now = AFTER.replace("when first read", "now")  # none kept: said so
     assert before[0] == 1 and before[2] == f"quarantined: {path}:1: {now}\n"
     load_snapshot(load_config(config), path, workers=0)
     capsys.readouterr()
-    _touch(path, LATER)
+    touch(path, LATER)
     loaded = (before[0], before[1], f"quarantined: {path}:1: {AFTER}\n")
     assert _printed(config, path, capsys) == loaded
     shutil.copy(path, tmp_path / "copy.jsonl")  # a copy: today's time, the same bytes

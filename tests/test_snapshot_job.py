@@ -11,7 +11,6 @@ import pytest
 
 from building import content
 from conftest import write_config
-from samples import ROOT
 from scholarkg.config import Config, load_config
 from scholarkg.iris import Minter
 from scholarkg.quarantine import read_quarantined
@@ -21,10 +20,9 @@ from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.context import RunContext
 from scholarkg.store.embedded import EmbeddedStore
+from snapshot_sample import LINES, SNAPSHOT, write_lines
 
-SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 ARXIV_GRAPH = Minter().base + "graph/arxiv/"
-LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
 
 
 def config_in(directory: Path) -> Config:
@@ -38,11 +36,6 @@ def record_graphs(config: Config) -> dict[str, set[tuple[str, str, str]]]:
         for g, t in content(config).items()
         if g.startswith(ARXIV_GRAPH) and not g.endswith("/shacl-report")
     }
-
-
-def write_lines(path: Path, lines: list[str]) -> Path:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def retitled(number: int, title: str) -> str:

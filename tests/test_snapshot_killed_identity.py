@@ -29,7 +29,7 @@ from killed_snapshot import (
     load,
     make_input,
 )
-from test_disk_full import reports
+from store_contents import reports
 from worker_killed import kill_a_worker
 
 STEP = "scholarkg.runs.identity_step:_live_batches"  # the step's persons read: it begins

@@ -36,7 +36,7 @@ from killed_snapshot import (
     make_input,
     manifest_rows,
 )
-from test_disk_full import quads, reports
+from store_contents import quads, reports
 from worker_killed import kill_a_worker
 
 pytest_plugins = ("killed_snapshot_fixtures",)

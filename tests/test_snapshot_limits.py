@@ -20,18 +20,15 @@ from typing import TypeVar
 import pytest
 
 from conftest import write_config
-from samples import ROOT
 from scholarkg import lifecycle
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, ExtractError, ParseError
 from scholarkg.extract.snapshot import read_snapshot
 from scholarkg.limits import Limits
-from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
+from snapshot_sample import LINES, bulk
 
-SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
 MIB = 1024 * 1024
 T = TypeVar("T")
 
@@ -62,11 +59,6 @@ def hostile(tmp_path: Path, name: str = "hostile.jsonl") -> Path:
     path = tmp_path / name
     path.write_text("\n".join(poisoned) + "\n", encoding="utf-8")
     return path
-
-
-def bulk(path: Path, tmp_path: Path, **options: object) -> RunReport:
-    config = load_config(write_config(tmp_path, []))
-    return load_snapshot(config, path, **options).report  # type: ignore[arg-type]
 
 
 def lines_of(report: RunReport) -> list[int]:

@@ -11,7 +11,7 @@ import pytest
 
 from scholarkg.errors import ParseError
 from scholarkg.extract.snapshot import read_snapshot
-from test_snapshot_limits import LINES, bulk
+from snapshot_sample import LINES, bulk
 
 
 @pytest.mark.parametrize("name", ["s.jsonl", "s.jsonl.gz"])

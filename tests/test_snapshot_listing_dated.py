@@ -17,10 +17,7 @@ before 2008-12-11), in the order stated.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -28,14 +25,22 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from dated_snapshots import (
+    AFTER,
+    FIRST,
+    IDS,
+    LATER,
+    as_no_writer,
+    chmod_back,
+    loaded,
+    read_only_copy,
+    touch,
+    write_dated,
+)
 from scholarkg.cli import main
 from scholarkg.config import load_config
-from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.first_written import first_written_path
-from test_snapshot_first_written import AFTER, FIRST, LATER, _touch, _write
 
-IDS = ["0704.0004", "0704.0003", "0704.0007", "0704.0002", "0704.0010"]
-BOUND = 300  # only catches a hang
 JUDGED_FIRST = {"time": FIRST.isoformat(), "by": "first read"}
 
 
@@ -49,20 +54,15 @@ def _listed(
     return code, json.loads(out), err
 
 
-def _loaded(config: Path, path: Path, chunk_records: int) -> list[str]:
-    ctx = load_snapshot(load_config(config), path, workers=0, chunk_records=chunk_records)
-    return [f"quarantined: {told}\n" for told in ctx.report.quarantined]
-
-
 def test_the_listing_finds_the_loads_times_whatever_its_batch_size(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    told = _loaded(config, path, chunk_records=3)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    told = loaded(config, path, chunk_records=3)
     capsys.readouterr()
     assert told == [f"quarantined: {path}:4: {AFTER}\n"]
-    _touch(path, LATER)  # the same bytes, another file time
+    touch(path, LATER)  # the same bytes, another file time
     for options in ((), ("--batch-size", "5"), ("--batch-size", "3"), ("--batch-size", "2")):
         code, records, err = _listed(config, path, capsys, *options)
         # before: with 1000, 5 or 2, 0704.0002 printed, judged by the file's time now (2009)
@@ -77,12 +77,12 @@ def test_a_store_of_before_chunk_sizes_is_read_by_the_given_size(
     """A table kept before chunk sizes were: its rows are found by a listing of the load's
     size, as before, and another size judges by the file's time now, saying so."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    _loaded(config, path, chunk_records=1000)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    loaded(config, path, chunk_records=1000)
     with sqlite3.connect(first_written_path(load_config(config))) as db:
         db.execute("DROP TABLE chunk_sizes")
     db.close()
-    _touch(path, LATER)
+    touch(path, LATER)
     code, records, err = _listed(config, path, capsys)
     assert (code, err) == (1, f"quarantined: {path}:4: {AFTER}\n")
     assert all(r["judged_by"] == JUDGED_FIRST for r in records)
@@ -98,7 +98,7 @@ def test_a_file_no_load_read_is_judged_by_its_time_now_and_says_so(
     """No store (nothing kept): the file's modification time now, the JSON's ``judged_by``
     and the reason saying so (before: "the snapshot file's time when first read")."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
     code, records, err = _listed(config, path, capsys)
     assert not first_written_path(load_config(config)).exists()  # nothing written
     assert code == 1
@@ -109,60 +109,20 @@ def test_a_file_no_load_read_is_judged_by_its_time_now_and_says_so(
     assert [r["judged_by"] for r in records] == [{"time": FIRST.isoformat(), "by": "file now"}] * 4
 
 
-def _read_only_copy(tmp_path: Path, config: Path) -> Path:
-    """The data directory of ``config`` copied, nothing in it writable; its config."""
-    copy = tmp_path / "copy"
-    shutil.copytree(config.parent, copy, ignore=shutil.ignore_patterns("copy"))
-    text = config.read_text("utf-8").replace(str(config.parent), str(copy))
-    (copy / config.name).write_text(text, "utf-8")
-    for place in [*copy.rglob("*"), copy]:
-        mode = place.stat().st_mode
-        place.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
-    return copy / config.name
-
-
-def _no_writer_command(*args: str) -> tuple[list[str], dict[str, str]]:
-    """The command and environment of ``scholarkg ARGS`` in a child the file modes bind: root is
-    not bound by them, so as root the child runs in a user namespace mapping it to nobody (the
-    files' owner seen as nobody)."""
-    env = os.environ | {"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in sys.path)}
-    command = [sys.executable, "-m", "scholarkg.cli", *args]
-    if os.geteuid() == 0:
-        probe = ["unshare", "--user", "--map-user=65534", "--map-group=65534", "true"]
-        if shutil.which("unshare") is None or subprocess.run(probe, check=False).returncode:
-            pytest.skip("root, and no user namespace to drop the right to write in")
-        command = ["unshare", "--user", "--map-user=65534", "--map-group=65534", *command]
-    return command, env
-
-
-def _as_no_writer(*args: str) -> subprocess.CompletedProcess[str]:
-    """``scholarkg ARGS`` run to its end in a child the file modes bind (``_no_writer_command``)."""
-    command, env = _no_writer_command(*args)
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=BOUND, env=env, check=False
-    )
-
-
-def _chmod_back(tmp_path: Path) -> None:
-    """Writable again, so pytest can remove the copy."""
-    for place in [tmp_path / "copy", *(tmp_path / "copy").rglob("*")]:
-        place.chmod(place.stat().st_mode | stat.S_IWUSR)
-
-
 def test_the_listing_reads_a_store_it_cannot_write(tmp_path: Path) -> None:
     """The store's table copied to a directory nothing may write: no write-ahead log beside
     it, read as it stands (before: a traceback, "attempt to write a readonly database")."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    told = _loaded(config, path, chunk_records=3)
-    _touch(path, LATER)
-    copy = _read_only_copy(tmp_path, config)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    told = loaded(config, path, chunk_records=3)
+    touch(path, LATER)
+    copy = read_only_copy(tmp_path, config)
     listed = tmp_path / "copy" / path.name
     try:
-        done = _as_no_writer("arxiv", "load-snapshot", "--json", str(listed), "--config", str(copy))
+        done = as_no_writer("arxiv", "load-snapshot", "--json", str(listed), "--config", str(copy))
         names = sorted(p.name for p in first_written_path(load_config(copy)).parent.iterdir())
     finally:
-        _chmod_back(tmp_path)
+        chmod_back(tmp_path)
     assert "Traceback" not in done.stderr
     assert (done.returncode, done.stderr) == (1, "".join(told).replace(str(path), str(listed)))
     records = json.loads(done.stdout)
@@ -200,8 +160,8 @@ def _loaded_with_writer(
 ) -> tuple[Path, Path, Path, subprocess.Popen[str]]:
     """The config, snapshot and first-written table of a load, and a :func:`_writer` on it."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    _loaded(config, path, chunk_records=3)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    loaded(config, path, chunk_records=3)
     capsys.readouterr()
     table = first_written_path(load_config(config))
     return config, path, table, _writer(table)
@@ -214,14 +174,14 @@ def _kept_files(place: Path) -> dict[str, bytes | None]:
 
 
 def _read_only_copy_with_log(tmp_path: Path, config: Path, index: int | None) -> Path:
-    """``_read_only_copy`` of a store whose table has a log beside, every chunk first read
+    """``read_only_copy`` of a store whose table has a log beside, every chunk first read
     LATER in it (a writer killed before folding it back), its index removed (``index`` None)
     or given that mode."""
     table = first_written_path(load_config(config))
     writer = _writer(table)
     writer.kill()
     writer.communicate()
-    copy = _read_only_copy(tmp_path, config)
+    copy = read_only_copy(tmp_path, config)
     store = tmp_path / "copy" / "store"
     store.chmod(0o700)
     shm = store / f"{table.name}-shm"
@@ -240,16 +200,16 @@ def test_a_write_ahead_log_without_its_index_is_read_where_nothing_may_be_writte
     nothing may write: read from a private copy, its rows seen, nothing made there (before:
     one line, "list from a copy that can be written")."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    _loaded(config, path, chunk_records=3)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    loaded(config, path, chunk_records=3)
     copy = _read_only_copy_with_log(tmp_path, config, None)
     store = first_written_path(load_config(copy)).parent
     before = _files(store)
     try:
-        done = _as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
+        done = as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
         after = _files(store)
     finally:
-        _chmod_back(tmp_path)
+        chmod_back(tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
     assert [r["judged_by"] for r in json.loads(done.stdout)] == [JUDGED_LATER] * len(IDS)
     assert after == before
@@ -259,13 +219,13 @@ def test_a_write_ahead_log_it_cannot_index_is_one_line(tmp_path: Path) -> None:
     """A log beside the table in a directory nothing may write, its index there but not
     readable: SQLite reads the log only with an index, so one line says so, naming the file."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    _loaded(config, path, chunk_records=3)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    loaded(config, path, chunk_records=3)
     copy = _read_only_copy_with_log(tmp_path, config, 0)
     try:
-        done = _as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
+        done = as_no_writer("arxiv", "load-snapshot", "--json", str(path), "--config", str(copy))
     finally:
-        _chmod_back(tmp_path)
+        chmod_back(tmp_path)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     [line] = done.stderr.splitlines()
     table = first_written_path(load_config(config))
@@ -291,8 +251,8 @@ def test_the_listing_leaves_a_store_it_could_write_as_it_was(
     """A listing reads the store's table, never writes beside it: the directory's files and
     their bytes the same after (before: ``mode=ro`` left an empty ``-wal`` and ``-shm``)."""
     config = write_config(tmp_path, [])
-    path = _write(tmp_path / "snapshot.jsonl", IDS, FIRST)
-    told = _loaded(config, path, chunk_records=3)
+    path = write_dated(tmp_path / "snapshot.jsonl", IDS, FIRST)
+    told = loaded(config, path, chunk_records=3)
     capsys.readouterr()
     store = first_written_path(load_config(config)).parent
     before = _files(store)

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from killed_snapshot import BOUND, command, make_input
-from test_disk_full import reports
+from store_contents import reports
 
 QUEUED = "scholarkg.runs.records:Ingest.drain"  # the first chunk with the workers
 

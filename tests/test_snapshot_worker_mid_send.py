@@ -28,7 +28,7 @@ from killed_snapshot import (
     make_input,
 )
 from processes import children, kill_run, state, wait_shown
-from test_disk_full import reports
+from store_contents import reports
 
 pytest_plugins = ("killed_snapshot_fixtures",)
 

@@ -3,7 +3,7 @@ live papers fold to (``Paper One On Graphs``, ``Papér One On Graphs``) is a con
 naming both, and neither paper's authorship is split or merged by it (before: the position-2
 author of both papers was split). A listing its arXiv paper replaced keeps its title in the
 registry but is no live paper: it makes no title ambiguous. Papers are CONSTRUCTED
-(tests/test_group_named_variants.py's ``_paper`` with a title key; tests/constructed.py).
+(tests/paper_mentions.py's ``listed_paper`` with a title key; tests/constructed.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pytest
 
 from building import rows
 from conftest import write_config
+from paper_mentions import BASE, listed_paper
 from scholarkg.config import load_config
 from scholarkg.identity.mentions import PaperMentions
 from scholarkg.identity.overrides import Overrides
@@ -22,15 +23,14 @@ from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.iris import work_key
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from test_group_named_variants import BASE, _paper
-from test_profile_resolved_later import TITLE, _inputs
+from spieker_listing import TITLE, inputs
 
 ONE, TWO = "2101.00001", "2101.00002"
 SPLIT = {"Paper One On Graphs#2": "bo-chen-graphs"}
 
 
 def _titled(arxiv_id: str, title: str, *authors: str) -> PaperMentions:
-    plain = _paper(arxiv_id, *authors)
+    plain = listed_paper(arxiv_id, *authors)
     return PaperMentions(plain.paper, (arxiv_id, work_key(title)), plain.authors, plain.source)
 
 
@@ -120,7 +120,7 @@ def test_a_listing_its_arxiv_paper_replaced_makes_no_title_ambiguous(tmp_path: P
     """A profile built while the record was not held lists ``paper/listed/<hash16>``; once the
     snapshot holds the record, that listing is replaced (its title still in the registry): a
     split by the title names the arXiv paper alone."""
-    config, snapshot = _inputs(tmp_path / "first")
+    config, snapshot = inputs(tmp_path / "first")
     assert build(config).report.paper_states == {"unresolved": 1}
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     split = {"people.split": {f"{TITLE}#2": "arnaud-gotlieb-split"}}

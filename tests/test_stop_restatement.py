@@ -28,7 +28,7 @@ from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
-from test_disk_full import quads
+from store_contents import quads
 from test_snapshot_killed_identity import decisions
 from test_stop_identity import run_terminated_at
 

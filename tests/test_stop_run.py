@@ -16,7 +16,7 @@ from processes import alive, children
 from samples import ROOT
 from scholarkg.config import load_config
 from stopped_runs import BOUND, STARTUP_BOUND, dripping_profile, start_run, still_running
-from test_disk_full import held_quads
+from store_contents import held_quads
 
 
 def test_sigkill_of_a_run_takes_its_temporary_prefect_api_with_it(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 from scholarkg.errors import LoadError
 from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.store.embedded import EmbeddedStore
-from test_store_unfinished import files, one_line, refused
+from store_readers import files, one_line, refused
 
 FIXTURE = Path(__file__).parent / "fixtures" / "older-stores" / "oxigraph-0.4"
 PYOXIGRAPH_SAYS = "It is not possible to upgrade read-only Oxigraph instances"

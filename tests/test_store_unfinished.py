@@ -13,7 +13,6 @@ and never written and a store with no checkpoint (older versions) were read fine
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import pytest
 from scholarkg.errors import LoadError
 from scholarkg.serve.store_spec import StoreSpec
 from scholarkg.store.embedded import EmbeddedStore
+from store_readers import READERS, files, one_line, refused
 
 FIXTURES = Path(__file__).parent / "fixtures" / "unfinished-stores"
 # the state, and pyoxigraph's own error on a read-only open of it
@@ -34,7 +34,6 @@ UNFINISHED = {
     "versionless": "Inserts are only possible on read-write instances",
 }
 NOT_YET = "no store here yet"
-BOUND = 300
 
 
 def unfinished(tmp_path: Path, state: str) -> Path:
@@ -45,21 +44,6 @@ def unfinished(tmp_path: Path, state: str) -> Path:
     with pytest.raises(RuntimeError, match=UNFINISHED[state]):
         ox.Store.read_only(str(path))
     return path
-
-
-def files(root: Path) -> dict[str, str]:
-    """Every file under ``root`` (the config left out) with its SHA-256, and every directory."""
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else ""
-        for p in sorted(root.rglob("*"))
-        if p.name != "scholarkg.toml"
-    }
-
-
-def one_line(exc: pytest.ExceptionInfo[LoadError]) -> str:
-    text = str(exc.value)
-    assert "\n" not in text
-    return text
 
 
 @pytest.mark.parametrize("state", sorted(UNFINISHED))
@@ -142,28 +126,6 @@ def test_reading_while_a_store_is_made_is_empty_or_no_store_yet(tmp_path: Path) 
     assert seen["empty store"] >= 4
 
 
-def cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scholarkg.cli", *args, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        cwd=config.parent,
-        timeout=BOUND,
-        check=False,
-    )
-
-
-READERS = {
-    "query saved": ["query", "metric-history"],
-    "query text": ["query", "--sparql", "SELECT * WHERE { ?s ?p ?o }"],
-    "export turtle": ["export", "--format", "ttl"],
-    "export to stdout": ["export", "--output", "-"],
-    "export to a file": ["export", "--output", "dump.nq"],
-    "export published": ["export"],
-    "serve": ["serve", "--port", "0"],
-}
-
-
 @pytest.mark.parametrize("state", ["versionless", "empty-directory"])
 @pytest.mark.parametrize("command", sorted(READERS))
 def test_cli_readers_of_no_store_yet_say_so_and_change_nothing(
@@ -180,18 +142,3 @@ def test_cli_readers_of_no_store_yet_say_so_and_change_nothing(
     (tmp_path / "data" / "void.ttl").write_bytes(b"# the published description\n")
     [line] = refused(tmp_path, path, command)
     assert line.startswith(f"error: {path}: {NOT_YET} ("), line
-
-
-def refused(tmp_path: Path, path: Path, command: str) -> list[str]:
-    """The error lines of the reader ``command`` (of :data:`READERS`) on the store at ``path``
-    (data under ``tmp_path``): it exits 1, prints nothing else and changes no file."""
-    config = tmp_path / "scholarkg.toml"
-    config.write_text(
-        f'[data]\ndir = "{tmp_path / "data"}"\n[store]\npath = "{path}"\n', encoding="utf-8"
-    )
-    before = files(tmp_path)
-    done = cli(config, *READERS[command])
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert done.stdout == ""
-    assert files(tmp_path) == before
-    return done.stderr.splitlines()

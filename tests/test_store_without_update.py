@@ -12,7 +12,7 @@ from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.store.remote import SparqlStore
-from test_snapshot_job import SNAPSHOT
+from snapshot_sample import SNAPSHOT
 
 pytest_plugins = ("oxigraph_server",)
 pytestmark = pytest.mark.server

@@ -16,64 +16,17 @@ from pathlib import Path
 
 import pytest
 
+from manifest_graphs import EX, FEW, MANY, CountedStatements, graph_rows, payload, transactional
 from scholarkg.errors import LoadError
-from scholarkg.load.changes import ChangeSet
-from scholarkg.load.manifest import Manifest
-from scholarkg.load.outbox import DeadLetters
-from scholarkg.load.transactional import StoreUnavailable, TransactionalLoader
+from scholarkg.load.transactional import StoreUnavailable
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.store.patch import GraphPatch
-from test_bulk_contents_batched import EX, RUN, WHEN, payload, rows
-
-FEW, MANY = 3, 40
-
-
-class Counted:
-    """Opens the manifest with its connection's statements counted (calls into SQLite: an
-    ``executemany`` is one call however many rows it carries)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.calls = 0
-
-    def __call__(self) -> Manifest:
-        manifest = Manifest(self.directory, "fingerprint")
-        db = manifest.db
-        execute, executemany = db.execute, db.executemany
-
-        def counted_execute(sql: str, parameters: object = ()) -> object:
-            self.calls += 1
-            return execute(sql, parameters)
-
-        def counted_executemany(sql: str, parameters: object) -> object:
-            self.calls += 1
-            return executemany(sql, parameters)
-
-        db.execute = counted_execute  # type: ignore[method-assign,assignment]
-        db.executemany = counted_executemany  # type: ignore[method-assign,assignment]
-        return manifest
-
-
-def graph_rows(directory: Path) -> tuple[object, ...]:
-    """The manifest's graphs (IRI, digest, quads) and its contents (tests' ``rows``)."""
-    manifest = Manifest(directory, "fingerprint")
-    try:
-        graphs = sorted(manifest.db.execute("SELECT iri, digest, quads FROM graphs"))
-    finally:
-        manifest.close()
-    return graphs, rows(directory)
-
-
-def transactional(store: EmbeddedStore, opener: Counted, version: str) -> TransactionalLoader:
-    changes = ChangeSet(opener.directory.parent / f"changes-{version}")
-    dead = DeadLetters(opener.directory.parent / "data", version)
-    return TransactionalLoader(store, opener(), run_iri=RUN, when=WHEN, changes=changes, dead=dead)
 
 
 def changed_load(tmp_path: Path, graphs: int) -> int:
     """The statements a transactional load of ``graphs`` changed graphs made, its commit's too."""
     with EmbeddedStore(tmp_path / "store") as store:
-        opener = Counted(tmp_path / "state")
+        opener = CountedStatements(tmp_path / "state")
         transactional(store, opener, "old").load([payload(n, "old") for n in range(graphs)])
         loader = transactional(store, opener, "new")
         opener.calls = 0
@@ -94,7 +47,7 @@ def test_transactional_notes_hold_what_a_load_of_the_new_graphs_alone_holds(
 ) -> None:
     changed_load(tmp_path / "changed", 30)
     with EmbeddedStore(tmp_path / "fresh" / "store") as store:
-        loader = transactional(store, Counted(tmp_path / "fresh" / "state"), "new")
+        loader = transactional(store, CountedStatements(tmp_path / "fresh" / "state"), "new")
         loader.load([payload(n, "new") for n in range(30)])
         loader.manifest.close()
     assert graph_rows(tmp_path / "changed" / "state") == graph_rows(tmp_path / "fresh" / "state")
@@ -116,7 +69,7 @@ class FullAfter(EmbeddedStore):
 def test_a_store_full_part_way_leaves_noted_exactly_the_graphs_it_took(tmp_path: Path) -> None:
     with FullAfter(tmp_path / "store") as store:
         store.room = 4
-        opener = Counted(tmp_path / "state")
+        opener = CountedStatements(tmp_path / "state")
         loader = transactional(store, opener, "new")
         with pytest.raises(StoreUnavailable) as raised:
             loader.load([payload(n, "new") for n in range(10)])
@@ -126,7 +79,7 @@ def test_a_store_full_part_way_leaves_noted_exactly_the_graphs_it_took(tmp_path:
     graphs, _ = graph_rows(tmp_path / "state")
     assert [iri for iri, _, _ in graphs] == sorted(held) == [f"{EX}graph/{n}" for n in range(4)]
     with EmbeddedStore(tmp_path / "alone" / "store") as store:
-        loader = transactional(store, Counted(tmp_path / "alone" / "state"), "new")
+        loader = transactional(store, CountedStatements(tmp_path / "alone" / "state"), "new")
         loader.load([payload(n, "new") for n in range(4)])
         loader.manifest.close()
     assert graph_rows(tmp_path / "state") == graph_rows(tmp_path / "alone" / "state")
@@ -140,12 +93,12 @@ def test_a_graph_written_twice_before_its_note_is_noted_as_last_written(
     new, in one call, the manifest holds the new one and no report row (as noting each write in
     turn left it), whether the notes wait for the commit or are taken at each graph."""
     with EmbeddedStore(tmp_path / "twice" / "store") as store:
-        loader = transactional(store, Counted(tmp_path / "twice" / "state"), "new")
+        loader = transactional(store, CountedStatements(tmp_path / "twice" / "state"), "new")
         loader._notes.limit = limit or loader._notes.limit
         loader.load([payload(3, "old"), payload(4, "new"), payload(3, "new")])
         loader.manifest.close()
     with EmbeddedStore(tmp_path / "once" / "store") as store:
-        loader = transactional(store, Counted(tmp_path / "once" / "state"), "new")
+        loader = transactional(store, CountedStatements(tmp_path / "once" / "state"), "new")
         loader.load([payload(4, "new"), payload(3, "new")])
         loader.manifest.close()
     assert graph_rows(tmp_path / "twice" / "state") == graph_rows(tmp_path / "once" / "state")

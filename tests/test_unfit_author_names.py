@@ -18,6 +18,15 @@ import pytest
 
 from building import rows, run_cli
 from conftest import write_config
+from door_authors import (
+    api_reasons,
+    atom_with,
+    lines_with,
+    oai_reasons,
+    oai_with,
+    raw_with,
+    snapshot_reasons,
+)
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.clients import archive_for
 from scholarkg.config import load_config
@@ -26,15 +35,6 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.runs.build import build
-from test_nameless_author_doors import (
-    _api_reasons,
-    _atom,
-    _oai,
-    _oai_reasons,
-    _raw,
-    _snapshot,
-    _snapshot_reasons,
-)
 
 NAMED = (
     "SELECT DISTINCT ?n WHERE { ?p a <https://w3id.org/scholarkg/ontology#Person> ;"
@@ -78,12 +78,14 @@ def test_every_arxiv_door_refuses_a_record_listing_one(
     keyname, _, forenames = name.rpartition(" ") if " " in name else ("", "", name)
     parsed = [["Streinu", "Ileana", ""], [forenames, keyname, ""], ["Theran", "Louis", ""]]
     reasons = {
-        "api": [r for _, r in _api_reasons(_atom(f"<author><name>{name}</name></author>"))],
-        "oai arXiv": _oai_reasons(
-            _oai(f"<author><keyname>{forenames}</keyname><forenames>{keyname}</forenames></author>")
+        "api": [r for _, r in api_reasons(atom_with(f"<author><name>{name}</name></author>"))],
+        "oai arXiv": oai_reasons(
+            oai_with(
+                f"<author><keyname>{forenames}</keyname><forenames>{keyname}</forenames></author>"
+            )
         ),
-        "oai arXivRaw": _oai_reasons(_raw(f"Ileana Streinu, {name}, Louis Theran")),
-        "snapshot": [r for _, r in _snapshot_reasons(_snapshot(tmp_path, authors_parsed=parsed))],
+        "oai arXivRaw": oai_reasons(raw_with(f"Ileana Streinu, {name}, Louis Theran")),
+        "snapshot": [r for _, r in snapshot_reasons(lines_with(tmp_path, authors_parsed=parsed))],
     }
     listed = said.replace("a@b.org", "a@b. org")  # as arXiv lists it: a space after a stop
     assert reasons == {door: [listed] for door in reasons}
@@ -214,8 +216,8 @@ def test_a_heading_or_an_author_so_named_is_refused_by_the_same_rule(name: str, 
     with pytest.raises(ParseError) as caught:
         parse_profile(page.encode(), source="p.txt", retrieved_at=WHEN, subject_codes=CODES)
     assert str(caught.value) == f"p.txt:1: no researcher name: {said}"
-    reasons = [r for _, r in _api_reasons(_atom(f"<author><name>{name}</name></author>"))]
-    reasons += _oai_reasons(_raw(f"Ileana Streinu, {name}, Louis Theran"))
+    reasons = [r for _, r in api_reasons(atom_with(f"<author><name>{name}</name></author>"))]
+    reasons += oai_reasons(raw_with(f"Ileana Streinu, {name}, Louis Theran"))
     listed = said.replace("a@b.org", "a@b. org")  # as arXiv lists it: a space after a stop
     assert reasons == [f"author 2 {listed}"] * 2
 

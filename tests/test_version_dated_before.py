@@ -16,12 +16,12 @@ import json
 import pytest
 
 from arxiv_assembled import ATOM_DIR, entries_of, feed
+from arxiv_raw_record import ARXIV_RAW, SNAPSHOT_0704_0002
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.record_fields import refuse_dated_before
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.models import ArxivVersion
-from test_oai_pmh import ARXIV_RAW, SNAPSHOT_0704_0002
 
 V1, V2 = "Sat, 31 Mar 2007 02:26:18 GMT", "Sat, 13 Dec 2008 17:26:00 GMT"
 SAID_RAW = "version v2 is dated 2007-03-30T02:26:18+00:00, before v1 (2007-03-31T02:26:18+00:00)"

@@ -8,7 +8,7 @@ doors come, on every later run; a copy of the same or a newer version loads as b
 
 CONSTRUCTED inputs: the v1 snapshot line is the real line with its v2 taken out; the API answer
 is the recorded 2104.12255v1 answer with its id made 0704.0002v1; the arXivRaw listings are those
-of ``test_harvest_versions`` (facts from the real line); all served by the loopback replay
+of tests/arxiv_versions.py (facts from the real line); all served by the loopback replay
 server, loaded into a real embedded Oxigraph store.
 """
 
@@ -19,68 +19,23 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from arxiv_replay import Fault, ReplayServer
+from arxiv_versions import PAPER, answer_v1, config, held_versions, raw_record, serve, snapshot
 from building import counted
-from conftest import write_config
 from constructed import listing, snapshot_lines
-from scholarkg.config import Config, load_config
-from scholarkg.query_results import run_select
+from profile_config import page_config
+from scholarkg.config import Config
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.runs.held_versions import StoreVersions, versions_path
 from scholarkg.runs.report import RunReport
-from scholarkg.store.embedded import EmbeddedStore
-from test_harvest_versions import raw_record, serve
-from test_resolution import page_config
 
 pytest_plugins = ("arxiv_fixtures",)
+__all__ = ["config"]  # the fixture
 
-PAPER = "0704.0002"
 TITLE = "Sparsity-certifying Graph Decompositions"
-
-
-@pytest.fixture
-def config(tmp_path: Path, arxiv_server: ReplayServer, monkeypatch: pytest.MonkeyPatch) -> Config:
-    monkeypatch.setenv("SCHOLARKG_OAI_URL", arxiv_server.oai_url)
-    monkeypatch.setenv("SCHOLARKG_ARXIV_API_URL", arxiv_server.api_url)
-    return load_config(
-        write_config(tmp_path, [], arxiv={"min_interval": 0.01}, http={"max_retries": 1})
-    )
-
-
-def held_versions(config: Config, arxiv_id: str = PAPER) -> tuple[list[int], list[str]]:
-    """The version numbers and the title of the record's graph in the store."""
-    graph = f"<https://w3id.org/scholarkg/id/graph/arxiv/{arxiv_id}>"
-    ontology = "https://w3id.org/scholarkg/ontology#"
-    with EmbeddedStore(config.store.path, read_only=True) as store:
-        numbers = run_select(
-            store,
-            f"SELECT ?n WHERE {{ GRAPH {graph} {{ ?v <{ontology}versionNumber> ?n }} }} "
-            "ORDER BY ?n",
-        ).rows
-        titles = run_select(
-            store,
-            f"SELECT ?t WHERE {{ GRAPH {graph} {{ ?p a <{ontology}Paper> ; "
-            "<http://purl.org/dc/terms/title> ?t } }",
-        ).rows
-    return [int(str(n)) for (n,) in numbers], [str(t) for (t,) in titles]
-
-
-def snapshot(tmp_path: Path, latest: int) -> Path:
-    """The real line of 0704.0002 with its versions up to ``latest`` (it has v1 and v2)."""
-    line = dict(snapshot_lines()[PAPER])
-    line["versions"] = list(line["versions"])[:latest]  # type: ignore[call-overload]
-    path = tmp_path / f"snapshot-v{latest}.jsonl"
-    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    return path
-
-
-def answer_v1() -> bytes:
-    """The recorded API answer for 2104.12255v1, its id made 0704.0002v1."""
-    [path] = ATOM_DIR.glob("id_2104.12255v1_s0_m100_*.xml")
-    return path.read_bytes().replace(b"2104.12255", PAPER.encode())
 
 
 def held_back(report: RunReport) -> list[str]:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import ReplayServer
+from arxiv_versions import PAPER, raw_record, serve, snapshot
 from building import counted
 from conftest import write_config
 from constructed import snapshot_lines
@@ -31,8 +32,6 @@ from scholarkg.query_results import run_select
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.held_versions import StoreVersions, versions_path
-from test_harvest_versions import raw_record, serve
-from test_version_rollback import PAPER, snapshot
 
 pytest_plugins = ("oxigraph_server", "arxiv_fixtures")
 

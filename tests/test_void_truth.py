@@ -18,6 +18,8 @@ from arxiv_replay import Fault, ReplayServer
 from building import sparql_store
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
+from harvest_pages import deleted, page_two, serve_page_two
+from recorded_feed import answer, no_id
 from samples import ROOT, SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.config import Config, ServeSettings, load_config
 from scholarkg.iris import SKG, Minter
@@ -29,9 +31,6 @@ from scholarkg.runs.build import build
 from scholarkg.serve import make_server
 from scholarkg.store.base import GraphStore
 from scholarkg.store.embedded import EmbeddedStore
-from test_door_counts_harvest import page_two, serve_page_two
-from test_harvest_deletions import deleted
-from test_search_quarantine import answer, no_id
 from void_truth import copy_of_server, mismatches, typed_in_several_graphs
 
 pytest_plugins = ("arxiv_fixtures", "oxigraph_server")

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import test_version_rollback as rollback
-from arxiv_replay import Fault, ReplayServer
+from arxiv_replay import STITCHED_TOKEN, Fault, ReplayServer
+from arxiv_versions import PAPER, answer_v1, config, held_versions, page, snapshot
+from harvest_pages import deleted
 from scholarkg.config import Config
 from scholarkg.runs.arxiv_fetch import fetch_ids
 from scholarkg.runs.arxiv_harvest import harvest
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
-from test_harvest_deletions import deleted
-from test_harvest_versions import STITCHED_TOKEN, page
-from test_version_rollback import PAPER, answer_v1, held_versions, snapshot
 
 pytest_plugins = ("arxiv_fixtures",)
-config = rollback.config  # its fixture: a config whose arXiv URLs are the replay server's
+__all__ = ["config"]  # the fixture
 
 
 def _records_line(report: RunReport) -> str:

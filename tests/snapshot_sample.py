@@ -1,0 +1,35 @@
+"""The snapshot sample the snapshot-load tests read (:data:`SNAPSHOT`, 100 real Kaggle lines;
+:data:`LINES`), :func:`write_lines`, :func:`snapshot` and :func:`bulk`: shared by
+test_snapshot_job.py, test_snapshot_limits.py and the tests beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write_config
+from samples import ROOT
+from scholarkg.config import load_config
+from scholarkg.runs.arxiv_snapshot import load_snapshot
+from scholarkg.runs.report import RunReport
+
+SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
+LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
+
+
+def write_lines(path: Path, lines: list[str]) -> Path:
+    """``lines`` written to ``path``, a line each."""
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def bulk(path: Path, tmp_path: Path, **options: object) -> RunReport:
+    """The report of a bulk load of the snapshot at ``path`` into a new store in ``tmp_path``."""
+    config = load_config(write_config(tmp_path, []))
+    return load_snapshot(config, path, **options).report  # type: ignore[arg-type]
+
+
+def snapshot(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    """``lines`` written to the file ``name`` in ``tmp_path``."""
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
