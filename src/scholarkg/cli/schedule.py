@@ -49,10 +49,10 @@ def serve_schedules(args: argparse.Namespace) -> int:
     load(args)  # fail fast on a bad config, before Prefect is imported
     from scholarkg_flows.deployments import serve_schedules as serve
 
-    # the --set values as parsed: an error names the option typed (before: their text, a
-    # flow's settings, named --set whatever was typed)
-    serve(args.config, getattr(args, "overrides", None) or ())  # blocks until Ctrl-C; pauses
-    return 0  # the schedules on exit
+    # the --set values as parsed, so an error names the option typed; blocks until Ctrl-C,
+    # pausing the schedules on exit
+    serve(args.config, getattr(args, "overrides", None) or ())
+    return 0
 
 
 def list_schedules(args: argparse.Namespace) -> int:
