@@ -162,9 +162,11 @@ class BulkLoader:
                 return
             self._finish_segment()
         except BaseException as exc:  # reported to the caller by add() / close()
-            self._loop.error = exc
-            with contextlib.suppress(ScholarKGError, OSError):  # a change set it cannot write
-                self._segment.settle(self.tally, self.store)  # what the store took of it
+            try:  # counted before the failure is seen: the caller then reads the tally
+                with contextlib.suppress(ScholarKGError, OSError):  # a change set it cannot
+                    self._segment.settle(self.tally, self.store)  # write; what the store took
+            finally:  # (before: seen first, a run's report counted part of it, or none)
+                self._loop.error = exc
         finally:
             if manifest is not None:
                 manifest.close()  # what was not committed is dropped
