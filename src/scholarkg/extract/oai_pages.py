@@ -32,6 +32,7 @@ from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.shown_text import shown
+from scholarkg.text_masks import Masks
 
 _O = f"{{{OAI_NS}}}"
 _RECORD = f"{_O}record"
@@ -51,7 +52,7 @@ class OaiPmhError(ExtractError):
         message: str,
         *,
         status: int | None = None,
-        masked: bool = False,
+        masked: Masks | None = None,
     ):
         self.code = code
         told = shown(code, masked=masked)
