@@ -200,8 +200,9 @@ def parse_oai_response(
     date_text = text_of(root.find(f"{_O}responseDate"))
     try:
         response_date = dt.datetime.fromisoformat(date_text or "")
-    except ValueError as exc:
-        raise ParseError(source, f"bad responseDate {date_text!r}") from exc
+    except ValueError as exc:  # shown cut, a control as its escape (before: whole, raw)
+        told = shown(date_text, quoted=True, masked=masked) if date_text else None
+        raise ParseError(source, f"bad responseDate {told}" if told else "no responseDate") from exc
     if errors and all(code == "noRecordsMatch" for code, _ in errors):
         if holder is not None or listed or quarantined:  # its records would be dropped unsaid
             why = f'the answer holds both <error code="noRecordsMatch"> and <{container}>'
