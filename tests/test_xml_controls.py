@@ -132,19 +132,19 @@ def test_an_answer_holding_a_character_of_every_block_of_masks_is_refused_as_bef
         parse_feed(first_title_with(every + b" &#7;"), source="u")
 
 
-@pytest.mark.parametrize(
-    ("written", "said"),
-    [
-        (b"\xff", "title: not UTF-8 (byte 0xFF)"),
-        (b"Andr\xe9 ", "title: not UTF-8 (byte 0xE9)"),  # one Latin-1 field in a UTF-8 answer
-        (b"\xe2\x82", "title: not UTF-8 (byte 0xE2)"),  # a multi-byte character cut short
-        (b"&#xFFFE;", "title: noncharacter U+FFFE is not text"),
-        (b"&#65535;", "title: noncharacter U+FFFF is not text"),
-        (b"&#xD800;", "title: a lone surrogate \\ud800 is no character"),
-        (b"&#57343;", "title: a lone surrogate \\udfff is no character"),
-        (b"&#x110000;", "title: a character reference beyond U+10FFFF is no character"),
-    ],
-)
+NO_TEXT = [
+    (b"\xff", "title: not UTF-8 (byte 0xFF)"),
+    (b"Andr\xe9 ", "title: not UTF-8 (byte 0xE9)"),  # one Latin-1 field in a UTF-8 answer
+    (b"\xe2\x82", "title: not UTF-8 (byte 0xE2)"),  # a multi-byte character cut short
+    (b"&#xFFFE;", "title: noncharacter U+FFFE is not text"),
+    (b"&#65535;", "title: noncharacter U+FFFF is not text"),
+    (b"&#xD800;", "title: a lone surrogate \\ud800 is no character"),
+    (b"&#57343;", "title: a lone surrogate \\udfff is no character"),
+    (b"&#x110000;", "title: a character reference beyond U+10FFFF is no character"),
+]
+
+
+@pytest.mark.parametrize(("written", "said"), NO_TEXT)
 def test_bytes_or_references_that_are_no_text_quarantine_one_entry_only(
     written: bytes, said: str
 ) -> None:
@@ -156,6 +156,18 @@ def test_bytes_or_references_that_are_no_text_quarantine_one_entry_only(
     assert [e.record.arxiv_id for e in feed.entries] == [
         e.record.arxiv_id for e in parse_feed(PAGE, source="u").entries[1:]
     ]
+
+
+@pytest.mark.parametrize(("written", "said"), NO_TEXT)
+def test_what_is_no_text_is_told_alike_by_the_masks_of_another_block(
+    written: bytes, said: str
+) -> None:
+    """The answer holds a character of U+E000-U+EFFF and of U+F0000-U+F0FFF: its masks are of
+    U+F1000-U+F1FFF, each told as what it stands for."""
+    body = second_title_with(b"&#xE000;\xf3\xb0\x80\x80", first_title_with(b"T " + written))
+    feed = parse_feed(body, source="u")
+    assert [q.reason for q in feed.quarantined] == [said]
+    assert feed.entries[0].record.title.startswith("\ue000\U000f0000")
 
 
 def test_bytes_that_are_not_utf8_in_one_oai_record_quarantine_that_record_only() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 """A character that is no text: a lone surrogate, a control that is not white space (C0 but
@@ -56,15 +57,13 @@ class Masks:
         return chr(self.base + _SURROGATE + code - 0xD800)
 
     def search(self, text: str) -> str | None:
-        """The first mask in ``text``, or None."""
-        for char in text:
-            if self.is_mask(char):
-                return char
-        return None
+        """The first mask in ``text``, or None (at C speed: every text of a masked page)."""
+        found = _pattern(self.base).search(text)
+        return found.group() if found else None
 
     def is_mask(self, char: str) -> bool:
         """``char`` is a mask of this block."""
-        return 0 <= ord(char) - self.base < BLOCK and self._stands_for(char) is not None
+        return _pattern(self.base).fullmatch(char) is not None
 
     def _stands_for(self, mask: str) -> tuple[str, int] | None:
         offset = ord(mask) - self.base
@@ -103,3 +102,10 @@ class Masks:
         if kind == "noncharacter":
             return f"{field}: noncharacter U+{code:04X} is not text"
         return f"{field}: control character U+{code:04X} is not text"
+
+
+@cache
+def _pattern(base: int) -> re.Pattern[str]:
+    """A mask of the block from ``base``."""
+    spans = ((0, _PAST), (_BYTE, _BYTE + 0xFF), (_SURROGATE, BLOCK - 1))
+    return re.compile("[" + "".join(f"{chr(base + a)}-{chr(base + b)}" for a, b in spans) + "]")

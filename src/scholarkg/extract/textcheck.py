@@ -74,8 +74,11 @@ def xml_may_hold_non_text(body: bytes) -> bool:
 _XML_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*([0-9]{1,2})|x0*([0-9a-fA-F]{1,2}));")
 # any character reference (those to no XML character: a surrogate, U+FFFE, U+FFFF, past U+10FFFF)
 _XML_REF = re.compile(rb"&#(?:x0*([0-9a-fA-F]{1,16})|0*([0-9]{1,20}));")
-# a private-use character a mask's block may hold, as the body writes it
-_PRIVATE_USE = re.compile("[\ue000-\uefff\U000f0000-\U0010ffff]")
+# a private-use character a mask's block may hold, as the body writes it in UTF-8: U+E000-U+EFFF,
+# planes 15 and 16
+_PRIVATE_USE = re.compile(
+    rb"\xee[\x80-\xbf]{2}|\xf3[\xb0-\xbf][\x80-\xbf]{2}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 _XML_WHITE = (0x09, 0x0A, 0x0D)
 _BYTE_MASKS = "scholarkg-mask-bytes-"  # + the block's base, in hex
 
@@ -138,7 +141,7 @@ def _not_utf8(body: bytes) -> bool:
 def _free_masks(body: bytes) -> Masks | None:
     """The first block of masks (:data:`~scholarkg.text_masks.MASK_BASES`) of which ``body``
     holds no character, written or as a character reference; None if it holds one of each."""
-    used = {ord(c) & ~(BLOCK - 1) for c in _PRIVATE_USE.findall(body.decode("utf-8", "replace"))}
+    used = {ord(c.decode("utf-8")) & ~(BLOCK - 1) for c in _PRIVATE_USE.findall(body)}
     used.update(_ref_code(found) & ~(BLOCK - 1) for found in _XML_REF.finditer(body))
     return next((Masks(base) for base in MASK_BASES if base not in used), None)
 
