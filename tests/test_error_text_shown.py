@@ -289,3 +289,13 @@ def test_shown_cuts_shorter_when_asked_and_quotes() -> None:
     assert shown("x" * 41, limit=40) == f"{'x' * 40}…[1 more character]"
     assert shown("x" * 40, limit=40, quoted=True) == f"'{'x' * 40}'"
     assert shown("\u202e1", quoted=True) == "'\\u202e1'"
+
+
+def test_a_private_use_character_beside_a_masked_control_is_shown_as_written(
+    arxiv_server: ReplayServer, arxiv_http: HttpClient
+) -> None:
+    """The masks are of a block the answer holds none of: U+E007 the server wrote is itself
+    (before: read as the mask of BEL, shown ``\\u0007``)."""
+    new = b"<summary>incorrect id &#xE007; &#7;format for abc</summary>"
+    told = _api_error(arxiv_server, arxiv_http, _edited(API_ERROR, API_SUMMARY, new))
+    assert told.endswith(": arXiv API error: incorrect id \ue007 \\u0007format for abc")

@@ -121,4 +121,4 @@ def test_a_hop_within_the_host_or_up_to_https_is_followed(
 def test_a_location_with_control_characters_is_shown_escaped_on_one_line() -> None:
     with pytest.raises(ExtractError) as failure:
         next_hop("http://a.example/", "http://a.example/", "http://b.example/\x1b[2J", 0)
-    assert "\\x1b[2J" in str(failure.value) and "\x1b" not in str(failure.value)
+    assert "\\u001b[2J" in str(failure.value) and "\x1b" not in str(failure.value)

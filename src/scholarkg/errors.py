@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scholarkg.shown_text import shown
+
 if TYPE_CHECKING:
     from scholarkg.runs.report import RunReport
 
@@ -19,8 +21,6 @@ def shown_source(source: str) -> str:
     resumptionToken of up to 8 KB) :func:`~scholarkg.shown_text.shown` cut to its first 40
     (``…[8152 more characters]``); the error's ``source`` keeps it whole, and the raw archive
     the URL asked for."""
-    from scholarkg.shown_text import shown  # here: it reads lxml, which the CLI's parser must not
-
     return _LONG.sub(lambda m: f"{m[1]}{shown(m[2], limit=_KEPT)}", source)
 
 

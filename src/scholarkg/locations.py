@@ -27,8 +27,10 @@ def not_utf8(location: str) -> bool:
     return False
 
 
-def shown(location: str) -> str:
-    """``location`` as a message shows it: each byte that is no UTF-8 as ``\\xNN``."""
+def shown_path(location: str) -> str:
+    """``location`` as a message shows it, whole: each byte that is no UTF-8 as ``\\xNN`` (its
+    job: a name the file system gave made writable; not the cut of a server's words, which is
+    :func:`~scholarkg.shown_text.shown`)."""
     try:
         return location.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate no file system gave (from a \\ud800 escape)

@@ -5,8 +5,8 @@ cuts and escapes what it did not write.
 What no reader sees (identity.invisible's rule: a bidi control, which reorders the line after
 it in a terminal, a zero-width or other format character) or what is no text (textcheck's:
 DEL, C1, U+009B a terminal reads as ESC [) is written as its escape (``\\u202e``); so is what
-a mask of :func:`~scholarkg.extract.textcheck.mask_xml_controls` stands for, in a text read
-from a masked body (``\\u0007`` where the source had BEL, not the private-use U+E007). A long
+a mask (:mod:`scholarkg.text_masks`) stands for, in a text read from a masked body
+(``\\u0007`` where the source had BEL, not the private-use U+E007). A long
 text is cut, saying how many characters more it held: ``…[4999700 more characters]``, one
 marker for every place (it counts what was left out, which a reader cannot work out from the
 shown part, where a total length must be subtracted from)."""
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from scholarkg.extract.textcheck import MASKED, NOT_TEXT, masked_escape
 from scholarkg.identity.invisible import INVISIBLE
+from scholarkg.text_masks import NOT_TEXT, Masks
 
 SHOWN_CHARS = 300
 """The most characters of foreign text one error line shows, escapes included: arXiv's longest
@@ -31,22 +31,22 @@ def _escape(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def _piece(char: str, masked: bool) -> str:
-    if masked and MASKED.match(char):
-        return masked_escape(char)
+def _piece(char: str, masked: Masks | None) -> str:
+    if masked and masked.is_mask(char):
+        return masked.escape(char)
     return _escape(char) if _HIDDEN.match(char) else char
 
 
 def shown(
-    text: str, *, limit: int = SHOWN_CHARS, quoted: bool = False, masked: bool = False
+    text: str, *, limit: int = SHOWN_CHARS, quoted: bool = False, masked: Masks | None = None
 ) -> str:
     """``text`` (already on one line) as an error line shows it: each character no reader sees
     or no text holds as its escape (``\\u202e``, ``\\U000e0041``), cut after at most ``limit``
     characters shown, between two characters of ``text`` (never inside an escape), with how
     many more it held (``…[12345 more characters]``). ``quoted``: what is shown is put in
-    single quotes, the marker after them (``'999…9'…[4960 more characters]``); ``masked``:
-    ``text`` was read from a body :func:`~scholarkg.extract.textcheck.mask_xml_controls`
-    masked, and each mask is shown as the escape of what it stands for (``\\u0007``). Reads
+    single quotes, the marker after them (``'999…9'…[4960 more characters]``); ``masked``: the
+    masks of the masked body ``text`` was read from, each shown as the escape of what it
+    stands for (``\\u0007``). Reads
     only what it shows, whatever the text's length."""
     pieces: list[str] = []
     size = 0

@@ -200,12 +200,12 @@ def load(args: argparse.Namespace, *, read_only: bool = False) -> Config:
         file_url_path,
         is_http_url,
         not_utf8,
-        shown,
+        shown_path,
         url_problem,
     )
 
     if args.config is not None and not_utf8(args.config) and not read_only:  # a run hands it
-        raise ConfigError(f"--config {shown(args.config)}: {NOT_UTF8}")  # to Prefect
+        raise ConfigError(f"--config {shown_path(args.config)}: {NOT_UTF8}")  # to Prefect
     # a leading ~ is the home directory, as in the config's paths (--config=~/c.toml: the
     # shell leaves it as it is)
     mine = None if args.config is None else Path(_expanded("--config", args.config))

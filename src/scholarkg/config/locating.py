@@ -27,7 +27,7 @@ from scholarkg.locations import (
     http_url,
     is_http_url,
     not_utf8,
-    shown,
+    shown_path,
     url_problem,
 )
 
@@ -61,13 +61,13 @@ def _locate(value: str, base: Path) -> str:
     folder it follows: a config or working directory of such a name) or that holds a line
     break or other control character."""
     if problem := url_problem(value):
-        raise ConfigError(f"{shown(value)}: {problem}")
+        raise ConfigError(f"{shown_path(value)}: {problem}")
     if is_http_url(value):
         return http_url(value)
     try:
         named = file_url_path(value)
     except ValueError as exc:
-        raise ConfigError(f"{shown(value)}: {exc}") from None
+        raise ConfigError(f"{shown_path(value)}: {exc}") from None
     if NUL in value:
         raise ConfigError(f"{value!r}: {NO_NUL}")
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):  # before: "da\nta" taken as is
@@ -78,7 +78,7 @@ def _locate(value: str, base: Path) -> str:
         raise ConfigError(str(exc)) from None
     located = str(path if path.is_absolute() else absolute(base / path))
     if not_utf8(located) and _REFUSE_NOT_UTF8.get():
-        raise ConfigError(f"{shown(located)}: {NOT_UTF8}")
+        raise ConfigError(f"{shown_path(located)}: {NOT_UTF8}")
     return located
 
 

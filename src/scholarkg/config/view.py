@@ -23,7 +23,7 @@ from scholarkg.config.store_section import (
     store_path_problem,
 )
 from scholarkg.errors import ConfigError
-from scholarkg.locations import NOT_UTF8, not_utf8, shown
+from scholarkg.locations import NOT_UTF8, not_utf8, shown_path
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class Config:
             raise ConfigError(f"{option} {path}: {problem}")
         whole = Path(os.path.abspath(path))  # as given, made absolute (a symlink kept)
         if not_utf8(str(whole)):  # its name, or the working directory's
-            raise ConfigError(f"{option} {shown(str(path))}: {NOT_UTF8}")
+            raise ConfigError(f"{option} {shown_path(str(path))}: {NOT_UTF8}")
         beside = store_and_data_problem(whole, self.data_dir)
         if beside and self.store.kind == "oxigraph":
             raise ConfigError(f"{option} {path}: {beside}")

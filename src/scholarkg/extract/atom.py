@@ -22,6 +22,7 @@ from scholarkg.extract.xmlsafe import RecordStream, line_of, text_of
 from scholarkg.limits import DEFAULT_LIMITS, Limits, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.shown_text import shown
+from scholarkg.text_masks import Masks
 
 __all__ = [  # the entry's names too: callers read one module
     "ARXIV_NS",
@@ -73,7 +74,9 @@ class AtomFeed:
         )
 
 
-def _int(counter: tuple[str | None, int | None] | None, source: str, masked: bool) -> int | None:
+def _int(
+    counter: tuple[str | None, int | None] | None, source: str, masked: Masks | None
+) -> int | None:
     """A counter's value from its (text, line), None when absent or empty: ASCII digits, no
     more than 18 of them, signed (a negative total is the server refuting itself, which paging
     tells); another text is quoted :func:`~scholarkg.shown_text.shown`, a long one by its first
@@ -88,7 +91,7 @@ def _int(counter: tuple[str | None, int | None] | None, source: str, masked: boo
     return int(text)
 
 
-def _error_message(entry: etree._Element, source: str, masked: bool) -> str | None:
+def _error_message(entry: etree._Element, source: str, masked: Masks | None) -> str | None:
     """arXiv's message when ``entry`` is an error feed's entry, else None: its ``<summary>``
     as written, on one line (:func:`~.error_text.error_text`; before: every white-space run
     folded), else its ``<id>``, :func:`~scholarkg.shown_text.shown` alike (any id holding

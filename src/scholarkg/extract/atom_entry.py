@@ -28,6 +28,7 @@ from scholarkg.extract.xmlsafe import line_of, refuse_repeated, squash, text_of
 from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import Limits, check_record_literals
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
+from scholarkg.text_masks import Masks
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ARXIV_NS = "http://arxiv.org/schemas/atom"
@@ -109,7 +110,7 @@ def read_entry(
     limits: Limits,
     *,
     check_text: bool = True,
-    masked: bool = False,
+    masked: Masks | None = None,
 ) -> AtomEntry:
     if check_text or masked:
         refuse_non_text_element(entry, masked=masked)

@@ -20,6 +20,7 @@ from lxml import etree
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.xmlsafe import written_text_of
 from scholarkg.shown_text import shown
+from scholarkg.text_masks import Masks
 
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # str.splitlines cuts at
 # one run of white space, matched once each: linear in the text whatever its runs
@@ -31,7 +32,9 @@ def _one_space_if_broken(run: re.Match[str]) -> str:
     return " " if not _LINE_BREAKS.isdisjoint(text) else text
 
 
-def error_text(field: etree._Element, source: str, name: str, *, masked: bool = False) -> str:
+def error_text(
+    field: etree._Element, source: str, name: str, *, masked: Masks | None = None
+) -> str:
     """``field``'s text as written, trimmed, on one line and
     :func:`~scholarkg.shown_text.shown` ("" when it has none; ``masked``: read from a masked
     body, each mask shown as what it stands for); a ParseError at its line, ``name`` naming

@@ -32,6 +32,7 @@ from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import DEFAULT_LIMITS, Limits, check_literal, check_record_literals, clip
 from scholarkg.models import ArxivRecord, QuarantinedRecord
 from scholarkg.shown_text import shown
+from scholarkg.text_masks import Masks
 
 _O = f"{{{OAI_NS}}}"
 _RECORD = f"{_O}record"
@@ -51,7 +52,7 @@ class OaiPmhError(ExtractError):
         message: str,
         *,
         status: int | None = None,
-        masked: bool = False,
+        masked: Masks | None = None,
     ):
         self.code = code
         told = shown(code, masked=masked)
@@ -199,8 +200,9 @@ def parse_oai_response(
     date_text = text_of(root.find(f"{_O}responseDate"))
     try:
         response_date = dt.datetime.fromisoformat(date_text or "")
-    except ValueError as exc:
-        raise ParseError(source, f"bad responseDate {date_text!r}") from exc
+    except ValueError as exc:  # shown cut, a control as its escape (before: whole, raw)
+        told = shown(date_text, quoted=True, masked=masked) if date_text else None
+        raise ParseError(source, f"bad responseDate {told}" if told else "no responseDate") from exc
     if errors and all(code == "noRecordsMatch" for code, _ in errors):
         if holder is not None or listed or quarantined:  # its records would be dropped unsaid
             why = f'the answer holds both <error code="noRecordsMatch"> and <{container}>'

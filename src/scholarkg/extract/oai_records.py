@@ -50,6 +50,7 @@ from scholarkg.extract.record_fields import (
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, refuse_repeated, text_of, written_text_of
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
+from scholarkg.text_masks import Masks
 
 _DC = f"{{{DC_NS}}}"
 _SIZE = re.compile(r"([0-9]{1,12})\s*kb", re.IGNORECASE)  # ASCII digits, as version labels
@@ -248,14 +249,16 @@ _SINGLE[OAI_NS] = frozenset((f"{OAI_TAG}identifier", f"{OAI_TAG}datestamp"))
 
 
 def parse_record(
-    record: etree._Element, *, source: str, check_text: bool = True, masked: bool = False
+    record: etree._Element, *, source: str, check_text: bool = True, masked: Masks | None = None
 ) -> OaiRecord:
     """One ``<record>``; ValueError/ParseError when it cannot be read (callers quarantine it),
     a field holding what is no text (:mod:`~scholarkg.extract.textcheck`) included."""
     header_el = record.find(f"{OAI_TAG}header")
     if header_el is None:
         raise ValueError("record without a header")
-    check_text = check_text or masked  # False only when the page can hold no such character
+    check_text = (
+        check_text or masked is not None
+    )  # False only when the page can hold no such character
     if check_text:
         refuse_non_text_element(header_el, masked=masked)
     refuse_repeated(header_el, _SINGLE[OAI_NS])

@@ -16,11 +16,13 @@ import time
 from dataclasses import dataclass, field
 
 from scholarkg.errors import ExtractError
+from scholarkg.shown_text import shown
 
 SEEN_WINDOW = 1000  # tokens and pages remembered (longer cycles end at the page cap)
 # the longest token followed: a token goes back in the URL, and servers refuse a request line
 # much longer (Apache 8190 bytes, nginx 8 KB); arXiv's are a few dozen bytes
 MAX_TOKEN_BYTES = 8192
+_TOKEN_SHOWN = 60  # the characters of a token an error line shows
 
 
 class PagingStopped(ExtractError):
@@ -33,8 +35,9 @@ def digest(text: str) -> str:
 
 
 def _shown(token: str) -> str:
-    """``token`` as an error line shows it: quoted, its middle left out when long."""
-    return repr(token) if len(token) <= 80 else f"{token[:40]!r}…{token[-20:]!r}"
+    """``token`` as an error line shows it: quoted, :func:`~scholarkg.shown_text.shown` (cut
+    after its first 60 characters, ``…[8132 more characters]``; a control as its escape)."""
+    return shown(token, limit=_TOKEN_SHOWN, quoted=True)
 
 
 @dataclass

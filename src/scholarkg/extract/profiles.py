@@ -25,7 +25,7 @@ from scholarkg.locations import (
     http_url,
     is_http_url,
     not_utf8,
-    shown,
+    shown_path,
     url_problem,
 )
 from scholarkg.models import Profile
@@ -91,7 +91,7 @@ def local_path(location: str) -> str:
     try:
         path = file_url_path(location)
     except ValueError as exc:
-        raise ExtractError(shown(location), str(exc)) from None
+        raise ExtractError(shown_path(location), str(exc)) from None
     if NUL in location:
         raise ExtractError(location, NO_NUL)
     if path is not None:
@@ -99,7 +99,7 @@ def local_path(location: str) -> str:
     try:
         return home_expanded(location)
     except ValueError as exc:
-        raise ExtractError(shown(location), str(exc)) from None
+        raise ExtractError(shown_path(location), str(exc)) from None
 
 
 def fetch_profile(
@@ -121,7 +121,7 @@ def fetch_profile(
     """
     cap = limits.profile_bytes
     if problem := url_problem(location):
-        raise ExtractError(shown(location), problem)
+        raise ExtractError(shown_path(location), problem)
     if is_url(location):
         location = http_url(location)
         response = http.get(
@@ -161,7 +161,7 @@ def archived_as(location: str) -> str:
         return http_url(location)
     source = str(absolute(Path(local_path(location))))
     if not_utf8(source):
-        raise ExtractError(shown(source), NOT_UTF8)
+        raise ExtractError(shown_path(source), NOT_UTF8)
     return source
 
 

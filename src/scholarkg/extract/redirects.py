@@ -14,16 +14,15 @@ URL first asked.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin, urlsplit
 
 from scholarkg.errors import ExtractError, shown_source
 from scholarkg.locations import is_http_url, url_problem
+from scholarkg.shown_text import shown
 
 MAX_REDIRECTS = 5  # arXiv sends one (http to https); a chain longer than this is a loop
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _origin(url: str) -> tuple[str, str, int]:
@@ -33,8 +32,10 @@ def _origin(url: str) -> tuple[str, str, int]:
 
 
 def _shown(location: str) -> str:
-    """``location`` as an error line shows it: control characters escaped, a long query cut."""
-    return shown_source(_CONTROLS.sub(lambda m: f"\\x{ord(m[0]):02x}", location))
+    """``location`` as an error line shows it: :func:`~scholarkg.shown_text.shown` (a control
+    as its escape, ``\\u001b``; cut after 300 characters), a long query value cut as a
+    source's is (:func:`~scholarkg.errors.shown_source`)."""
+    return shown_source(shown(location))
 
 
 def next_hop(source: str, current: str, location: str, hops: int) -> str:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import partial
 
 from lxml import etree
 
-NOT_TEXT = re.compile("[\ud800-\udfff\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+from scholarkg.text_masks import BLOCK, MASK_BASES, Masks
+from scholarkg.text_masks import NOT_TEXT as NOT_TEXT  # the rule, where the doors read it
 
 # The XML elements (Atom, OAI-PMH arXiv / arXivRaw / oai_dc) under the snapshot's field names.
 _FIELD_OF_ELEMENT = {
@@ -72,31 +74,35 @@ def xml_may_hold_non_text(body: bytes) -> bool:
 _XML_C0 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|&#(?:0*([0-9]{1,2})|x0*([0-9a-fA-F]{1,2}));")
 # any character reference (those to no XML character: a surrogate, U+FFFE, U+FFFF, past U+10FFFF)
 _XML_REF = re.compile(rb"&#(?:x0*([0-9a-fA-F]{1,16})|0*([0-9]{1,20}));")
-# What stands for what in a masked body (private use, U+E000-U+EFFF): a C0 control c as
-# U+E000 + c; U+FFFE, U+FFFF and a reference past U+10FFFF as U+E020-U+E022; a byte b that is
-# no UTF-8 as U+E100 + b; a surrogate s as U+E800 + (s - U+D800).
-_MASK_BASE = 0xE000
-_MASK_PAST = 0xE022
-_MASK_BYTE = 0xE100
-_MASK_SURROGATE = 0xE800
-_MASKED_BYTES = re.compile(rb"\xee[\x80-\xbf][\x80-\xbf]")  # U+E000-U+EFFF in UTF-8
-MASKED = re.compile("[\ue000-\uefff]")
-"""A mask :func:`mask_xml_controls` may have put (in a masked body only: see
-:func:`masked_escape`)."""
+# a private-use character a mask's block may hold, as the body writes it in UTF-8: U+E000-U+EFFF,
+# planes 15 and 16
+_PRIVATE_USE = re.compile(
+    rb"\xee[\x80-\xbf]{2}|\xf3[\xb0-\xbf][\x80-\xbf]{2}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 _XML_WHITE = (0x09, 0x0A, 0x0D)
-_BYTE_MASKS = "scholarkg-mask-bytes"
+_BYTE_MASKS = "scholarkg-mask-bytes-"  # + the block's base, in hex
 
 
-def _mask_bytes(error: UnicodeError) -> tuple[str, int]:
-    assert isinstance(error, UnicodeDecodeError)
-    bad = error.object[error.start : error.end]
-    return "".join(chr(_MASK_BYTE + b) for b in bad), error.end
+def _register_byte_masks(masks: Masks) -> str:
+    name = f"{_BYTE_MASKS}{masks.base:x}"
+
+    def mask_bytes(error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeDecodeError)
+        bad = error.object[error.start : error.end]
+        return "".join(masks.of_byte(b) for b in bad), error.end
+
+    codecs.register_error(name, mask_bytes)
+    return name
 
 
-codecs.register_error(_BYTE_MASKS, _mask_bytes)
+_BYTE_ERRORS = {base: _register_byte_masks(Masks(base)) for base in MASK_BASES}
 
 
-def _mask_one(found: re.Match[bytes]) -> bytes:
+def _ref_code(found: re.Match[bytes]) -> int:
+    return int(found.group(1), 16) if found.group(1) else int(found.group(2), 10)
+
+
+def _mask_one(masks: Masks, found: re.Match[bytes]) -> bytes:
     if found.group(1) is None and found.group(2) is None:
         code = found.group()[0]  # a raw byte
     else:
@@ -105,23 +111,21 @@ def _mask_one(found: re.Match[bytes]) -> bytes:
             return found.group()  # a reference to a character XML holds: left as written
     if code in (0x0B, 0x0C):  # white space, as every door folds it
         return b" "
-    return chr(_MASK_BASE + code).encode("utf-8")
+    return masks.of_control(code).encode("utf-8")
 
 
-def _ref_mask(found: re.Match[bytes]) -> str | None:
-    """The mask of a reference to what is no XML character (None: one to a character; C0 is
-    :data:`_XML_C0`'s)."""
-    code = int(found.group(1), 16) if found.group(1) else int(found.group(2), 10)
+def _no_character(code: int) -> bool:
+    """A reference to ``code`` is to no XML character (C0 is :data:`_XML_C0`'s)."""
+    return 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or code > 0x10FFFF
+
+
+def _mask_ref(masks: Masks, found: re.Match[bytes]) -> bytes:
+    code = _ref_code(found)
+    if not _no_character(code):
+        return found.group()
     if 0xD800 <= code <= 0xDFFF:
-        return chr(_MASK_SURROGATE + code - 0xD800)
-    if code in (0xFFFE, 0xFFFF):
-        return chr(_MASK_BASE + 0x20 + code - 0xFFFE)
-    return chr(_MASK_PAST) if code > 0x10FFFF else None
-
-
-def _mask_ref(found: re.Match[bytes]) -> bytes:
-    mask = _ref_mask(found)
-    return found.group() if mask is None else mask.encode("utf-8")
+        return masks.of_surrogate(code).encode("utf-8")
+    return masks.of_noncharacter(code).encode("utf-8")
 
 
 def _not_utf8(body: bytes) -> bool:
@@ -134,67 +138,48 @@ def _not_utf8(body: bytes) -> bool:
     return False
 
 
-def mask_xml_controls(body: bytes) -> tuple[bytes, bool]:
+def _free_masks(body: bytes) -> Masks | None:
+    """The first block of masks (:data:`~scholarkg.text_masks.MASK_BASES`) of which ``body``
+    holds no character, written or as a character reference; None if it holds one of each."""
+    used = {ord(c.decode("utf-8")) & ~(BLOCK - 1) for c in _PRIVATE_USE.findall(body)}
+    used.update(_ref_code(found) & ~(BLOCK - 1) for found in _XML_REF.finditer(body))
+    return next((Masks(base) for base in MASK_BASES if base not in used), None)
+
+
+def mask_xml_controls(body: bytes) -> tuple[bytes, Masks | None]:
     """``body`` with what would make it not well-formed in one record put as a private-use
-    character that :func:`refuse_non_text_element` (``masked=True``) refuses in the record
-    holding it, naming what it stands for: each C0 control XML 1.0 cannot hold (raw or a
-    character reference), each byte that is no UTF-8, each reference to a surrogate, U+FFFE,
-    U+FFFF or past U+10FFFF; vertical tab and form feed as a space (the white space every door
-    folds them to). Returns the body and whether anything was masked.
+    character (a mask: :mod:`scholarkg.text_masks`) that :func:`refuse_non_text_element`
+    (``masked=``) refuses in the record holding it, naming what it stands for: each C0 control
+    XML 1.0 cannot hold (raw or a character reference), each byte that is no UTF-8, each
+    reference to a surrogate, U+FFFE, U+FFFF or past U+10FFFF; vertical tab and form feed as a
+    space (the white space every door folds them to). Returns the body and the masks it uses
+    (None: nothing masked).
 
     Before, one record's ``&#7;`` or one Latin-1 byte refused its whole answer, and a harvest
-    stopped at that page on every run. A body in another encoding than UTF-8, or that holds
-    U+E000-U+EFFF itself, is returned as it is (refused as before)."""
+    stopped at that page on every run. The masks are of a block the body holds no character of
+    (before: always U+E000-U+EFFF, so a ``&#xE007;`` the source wrote was read as a masked
+    BEL). A body in another encoding than UTF-8, or that holds a character of every block, is
+    returned as it is (refused as before)."""
     controls = _XML_C0.search(body) is not None
-    refs = any(_ref_mask(found) for found in _XML_REF.finditer(body))
+    refs = any(_no_character(_ref_code(found)) for found in _XML_REF.finditer(body))
     not_utf8 = _not_utf8(body)
-    if not (controls or refs or not_utf8) or _MASKED_BYTES.search(body):
-        return body, False
+    if not (controls or refs or not_utf8):
+        return body, None
     head = body.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     declared = _ENCODING.match(head)
     if not head.startswith(b"<") or (declared and declared.group(1).lower() not in _UTF8):
-        return body, False
+        return body, None
+    masks = _free_masks(body)
+    if masks is None:
+        return body, None
     masked = body
     if not_utf8:
-        masked = masked.decode("utf-8", _BYTE_MASKS).encode("utf-8")
+        masked = masked.decode("utf-8", _BYTE_ERRORS[masks.base]).encode("utf-8")
     if controls:
-        masked = _XML_C0.sub(_mask_one, masked)
+        masked = _XML_C0.sub(partial(_mask_one, masks), masked)
     if refs:
-        masked = _XML_REF.sub(_mask_ref, masked)
-    return masked, masked != body
-
-
-def _masked_reason(mask: str, field: str) -> str:
-    """Why the masked character ``mask`` (see :data:`_MASK_BASE`) is no text."""
-    code = ord(mask)
-    if code >= _MASK_SURROGATE:
-        return f"{field}: a lone surrogate \\u{code - _MASK_SURROGATE + 0xD800:04x} is no character"
-    if code >= _MASK_BYTE:
-        return f"{field}: not UTF-8 (byte 0x{code - _MASK_BYTE:02X})"
-    if code == _MASK_PAST:
-        return f"{field}: a character reference beyond U+10FFFF is no character"
-    if code > _MASK_BASE + 0x1F:
-        return f"{field}: noncharacter U+{code - _MASK_BASE - 0x20 + 0xFFFE:04X} is not text"
-    return f"{field}: control character U+{code - _MASK_BASE:04X} is not text"
-
-
-def masked_escape(mask: str) -> str:
-    """How an error line shows the mask ``mask`` (see :data:`_MASK_BASE`): the escape of what
-    it stands for, ``\\u0007`` for BEL, ``\\ufffe``, ``\\ud800``; a byte that is no UTF-8 as
-    ``\\xff``, a reference past U+10FFFF as ``\\U(>10ffff)``; a private-use character no mask
-    is as its own escape."""
-    code = ord(mask)
-    if code < _MASK_BASE + 0x20:  # a C0 control
-        return f"\\u{code - _MASK_BASE:04x}"
-    if code < _MASK_PAST:  # U+FFFE, U+FFFF
-        return f"\\u{code - _MASK_BASE - 0x20 + 0xFFFE:04x}"
-    if code == _MASK_PAST:
-        return "\\U(>10ffff)"
-    if _MASK_BYTE <= code <= _MASK_BYTE + 0xFF:
-        return f"\\x{code - _MASK_BYTE:02x}"
-    if code >= _MASK_SURROGATE:
-        return f"\\u{code - _MASK_SURROGATE + 0xD800:04x}"
-    return f"\\u{code:04x}"
+        masked = _XML_REF.sub(partial(_mask_ref, masks), masked)
+    return (masked, masks) if masked != body else (body, None)
 
 
 def non_text_reason(text: str, field: str) -> str | None:
@@ -225,11 +210,11 @@ def refuse_non_text(value: object, field: str = "the line") -> None:
             refuse_non_text(item, field)
 
 
-def refuse_non_text_element(holder: etree._Element, *, masked: bool = False) -> None:
+def refuse_non_text_element(holder: etree._Element, *, masked: Masks | None = None) -> None:
     """ValueError naming the field where the text or an attribute inside ``holder`` (an Atom
     ``<entry>``, an OAI-PMH ``<header>`` or metadata element: each child one field) holds what
-    is no text; a child is named the way the snapshot names that field. ``masked``: the body
-    was read through :func:`mask_xml_controls`, whose masks are the controls they stand for."""
+    is no text; a child is named the way the snapshot names that field. ``masked``: the masks
+    of the body, read through :func:`mask_xml_controls`, each the control it stands for."""
     for child in holder:
         if not isinstance(child.tag, str):  # comments and processing instructions hold no value
             continue
@@ -239,7 +224,7 @@ def refuse_non_text_element(holder: etree._Element, *, masked: bool = False) -> 
             if element is not child:
                 texts.append(element.tail)
             for text in texts:
-                if text and masked and (mask := MASKED.search(str(text))):
-                    raise ValueError(_masked_reason(mask.group(), field))
+                if text and masked and (mask := masked.search(str(text))):
+                    raise ValueError(masked.reason(mask, field))
                 if text and (reason := non_text_reason(str(text), field)):
                     raise ValueError(reason)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from scholarkg.errors import LoadError
-from scholarkg.locations import not_utf8, shown
+from scholarkg.locations import not_utf8, shown_path
 from scholarkg.store import served
 from scholarkg.store.foreign import check_not_foreign
 from scholarkg.store.location import check_store_path
@@ -62,7 +62,7 @@ def open_read_only(path: Path) -> ox.Store:
     :class:`LoadError` naming ``path``: "no store here yet" where nothing finished is there."""
     path = Path(path)
     if not_utf8(str(path)):  # RocksDB takes UTF-8 paths only (before: "is another process
-        raise LoadError(f"{shown(str(path))}: {NOT_UTF8_STORE}")  # using it?")
+        raise LoadError(f"{shown_path(str(path))}: {NOT_UTF8_STORE}")  # using it?")
     if path.is_symlink() and not path.exists():  # a loop or a dangling link: said as one,
         check_store_path(path, writable=False)  # as a run says it (before: no store here yet)
     if not path.exists():
