@@ -1,6 +1,6 @@
 """Schedules in one place: ``[schedules.*]`` of the config become Prefect deployments.
 
-``serve_schedules`` (behind ``scholarkg schedule serve``) serves them from one long-running
+``serve_config`` (behind ``scholarkg schedule serve``) serves them from one long-running
 process; ``prefect.yaml`` at the repository root declares the same deployments for work pools
 (``prefect deploy --all``), and a test keeps the two in step with ``config/default.toml``.
 Both have their parameters checked against the flow's signature and schema
@@ -200,13 +200,20 @@ def list_schedules(config: Config, settings: Sequence[str | Override] = ()) -> l
 def serve_schedules(
     config_path: str | None = None, settings: Sequence[str | Override] = ()
 ) -> None:
-    """Register every schedule as a deployment and serve them until interrupted (blocks).
+    """Load the config ``config_path`` names with ``settings`` and serve its schedules
+    (:func:`serve_config`)."""
+    serve_config(load_config(Path(config_path) if config_path else None, settings), settings)
+
+
+def serve_config(config: Config, settings: Sequence[str | Override] = ()) -> None:
+    """Register every schedule of ``config`` (loaded with ``settings``) as a deployment and
+    serve them until interrupted (blocks).
 
     Runs start in subprocesses of this one, each reading the config again with ``settings``
     (``--set``; as the CLI parsed them, an error here names the option typed, as ``schedule
-    list`` does); on shutdown their schedules are paused.
+    list`` does); on shutdown their schedules are paused. ``scholarkg schedule serve`` hands
+    the config it loaded (before: it was loaded again here, from ``--config`` as typed).
     """
-    config = load_config(Path(config_path) if config_path else None, settings)
     deployments = deployments_for(config, settings)
     if not deployments:
         found = "; ".join(list_schedules(config))

@@ -196,3 +196,34 @@ def test_a_bad_parameter_of_a_sub_table_is_named_at_its_own_line(
     code, err = _listed(["--config", str(config)], capsys)
     assert (code, err.split(": [")[0]) == (1, f"error: {config}:9")
     assert "again: 'yes' is not of type 'boolean'" in err
+
+
+def test_schedule_serve_reads_the_config_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPRODUCED: ``schedule serve`` loaded the configuration twice, once to fail fast and
+    again to serve (from ``--config`` as typed: ``--config ~/mine.toml`` was then not found).
+    Prefect's ``serve`` is replaced by one that keeps what it is given: it would block."""
+    import scholarkg_flows.deployments as deployments
+
+    import scholarkg.config.loader as loader
+
+    reads: list[Path] = []
+    read_file = loader.read_file
+
+    def counted(path: Path) -> dict[str, object]:
+        reads.append(path)
+        return read_file(path)
+
+    served: list[object] = []
+    monkeypatch.setattr(loader, "read_file", counted)
+    monkeypatch.setattr(deployments, "serve", lambda *given: served.extend(given))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = _config(tmp_path, '{ set_spec = "math" }')
+    for given in (str(config), "~/mine.toml"):
+        reads.clear()
+        served.clear()
+        assert main(["schedule", "serve", "--config", given]) == 0, capsys.readouterr().err
+        assert reads == [config], given
+        assert [getattr(d, "name", None) for d in served] == ["weekly"]
+        assert served[0].parameters["config_path"] == str(config)  # type: ignore[attr-defined]
