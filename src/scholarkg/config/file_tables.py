@@ -41,24 +41,31 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {TOO_DEEP}") from None
     except ValueError as exc:  # Python's own: an integer of more digits than it converts
         raise ConfigError(f"{path}: invalid TOML: {beyond_python(exc)}") from None
+    text = data.decode("utf-8")
     for section in raw:
         if section not in Settings.model_fields:
             hint = section_hint(section, Settings.model_fields)
-            line = key_line(data.decode("utf-8"), (section,))
-            at = "" if line is None else f":{line}"
-            raise ConfigError(f"{path}{at}: unknown section [{section}]{hint}")
+            raise ConfigError(f"{_at(path, text, section)}: unknown section [{section}]{hint}")
     for section, key, field in declared_keys():
         table = raw.get(section)
         if marker(field, "secret") and isinstance(table, dict) and key in table:
             raise ConfigError(
-                f"{path}: [{section}] {key}: a secret is never read from a file; set "
-                f"{marker(field, 'env')} (or {env_name(section, key)}) in the environment"
+                f"{_at(path, text, section, key)}: [{section}] {key}: a secret is never read "
+                f"from a file; set {marker(field, 'env')} (or {env_name(section, key)}) in the "
+                "environment"
             )
         if isinstance(table, dict) and key in table:
             problem = toml_type_problem(field, table[key])
             if problem:
-                raise ConfigError(f"{path}: [{section}] {key} {problem}")
-    return absolutise(raw, absolute(path).parent, path)
+                raise ConfigError(f"{_at(path, text, section, key)}: [{section}] {key} {problem}")
+    return absolutise(raw, absolute(path).parent, path, text)
+
+
+def _at(path: Path, text: str, *loc: str) -> str:
+    """``path:line``, the line of ``text`` that writes ``loc`` (``path`` alone when the
+    scan is not sure, :mod:`.key_lines`; before: a bad value's line was not given)."""
+    line = key_line(text, loc)
+    return f"{path}" if line is None else f"{path}:{line}"
 
 
 # What a TOML file must write for a key of each scalar type (the environment's text is

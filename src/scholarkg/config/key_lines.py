@@ -13,7 +13,8 @@ from scholarkg.config.messages import Loc
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _HEADER = re.compile(r"\s*\[(?!\[)(?P<key>[^\[\]]+)\]\s*(?:#.*)?")
-_ASSIGNMENT = re.compile(r"\s*(?P<key>[^=#\[]+?)\s*=")
+_KEY = r"""(?:"[^"\n]*"|'[^'\n]*'|[^=#\[\]"'\n{},])+?"""  # a quoted part may hold # or =
+_ASSIGNMENT = re.compile(rf"\s*(?P<key>{_KEY})\s*=")
 _MULTILINE = ('"""', "'''")
 
 
@@ -80,7 +81,7 @@ def key_line(text: str, loc: Loc) -> int | None:
     return None
 
 
-_INLINE_KEY = re.compile(r"\s*(?P<key>[^=\n{}\[\],#]+?)\s*=")
+_INLINE_KEY = re.compile(rf"\s*(?P<key>{_KEY})\s*=")
 
 
 def _inline_line(text: str, at: int, want: tuple[str, ...]) -> int | None:
