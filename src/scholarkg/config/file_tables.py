@@ -13,7 +13,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic.fields import FieldInfo
 
 from scholarkg.config.fields import env_name, marker
-from scholarkg.config.key_lines import key_line
+from scholarkg.config.key_lines import placed
 from scholarkg.config.locating import absolutise
 from scholarkg.config.messages import TOO_DEEP, beyond_python
 from scholarkg.config.nearest import section_hint
@@ -45,27 +45,22 @@ def read_file(path: Path) -> dict[str, Any]:
     for section in raw:
         if section not in Settings.model_fields:
             hint = section_hint(section, Settings.model_fields)
-            raise ConfigError(f"{_at(path, text, section)}: unknown section [{section}]{hint}")
+            where = placed(path, text, (section,))
+            raise ConfigError(f"{where}: unknown section [{section}]{hint}")
     for section, key, field in declared_keys():
         table = raw.get(section)
         if marker(field, "secret") and isinstance(table, dict) and key in table:
             raise ConfigError(
-                f"{_at(path, text, section, key)}: [{section}] {key}: a secret is never read "
+                f"{placed(path, text, (section, key))}: [{section}] {key}: a secret is never read "
                 f"from a file; set {marker(field, 'env')} (or {env_name(section, key)}) in the "
                 "environment"
             )
         if isinstance(table, dict) and key in table:
             problem = toml_type_problem(field, table[key])
             if problem:
-                raise ConfigError(f"{_at(path, text, section, key)}: [{section}] {key} {problem}")
+                where = placed(path, text, (section, key))
+                raise ConfigError(f"{where}: [{section}] {key} {problem}")
     return absolutise(raw, absolute(path).parent, path, text)
-
-
-def _at(path: Path, text: str, *loc: str) -> str:
-    """``path:line``, the line of ``text`` that writes ``loc`` (``path`` alone when the
-    scan is not sure, :mod:`.key_lines`; before: a bad value's line was not given)."""
-    line = key_line(text, loc)
-    return f"{path}" if line is None else f"{path}:{line}"
 
 
 # What a TOML file must write for a key of each scalar type (the environment's text is

@@ -8,6 +8,7 @@ passed over, and where it finds no line it says none rather than guess."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from scholarkg.config.messages import Loc
 
@@ -40,6 +41,13 @@ def key_path(text: str) -> tuple[str, ...] | None:
             return None
         rest = rest[1:].lstrip()
     return tuple(parts) or None
+
+
+def placed(path: Path, text: str, loc: Loc) -> str:
+    """``path:12``, naming the line of ``path`` (its ``text``) that writes the key at ``loc``;
+    ``path`` alone when it is not found for sure."""
+    line = key_line(text, loc)
+    return f"{path}" if line is None else f"{path}:{line}"
 
 
 def key_line(text: str, loc: Loc) -> int | None:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from scholarkg.config.fields import marker
-from scholarkg.config.key_lines import key_line
+from scholarkg.config.key_lines import placed
 from scholarkg.config.origins import origin
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
@@ -136,18 +136,12 @@ def absolutise(raw: dict[str, Any], base: Path, where: Path, text: str = "") -> 
     for section, key, field in declared_keys():
         table = out.get(section)
         if marker(field, "relative") and isinstance(table, dict) and key in table:
-            with _naming(f"{_line(where, text, section, key)}: [{section}] {key}"):
+            with _naming(f"{placed(where, text, (section, key))}: [{section}] {key}"):
                 table[key] = _located(table[key], base)
     if isinstance(out.get("people"), dict):
-        with _naming(f"{_line(where, text, 'people')}: [people]"):
+        with _naming(f"{placed(where, text, ('people',))}: [people]"):
             out["people"] = _located_people(out["people"], base)
     return out
-
-
-def _line(where: Path, text: str, *loc: str) -> str:
-    """``where:line`` of the key at ``loc`` in ``text``, else ``where``."""
-    line = key_line(text, loc)
-    return f"{where}" if line is None else f"{where}:{line}"
 
 
 def locate_paths(settings: Settings, base: Path, where: Path) -> Settings:
