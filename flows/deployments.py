@@ -1,6 +1,6 @@
 """Schedules in one place: ``[schedules.*]`` of the config become Prefect deployments.
 
-``serve_schedules`` (behind ``scholarkg schedule serve``) serves them from one long-running
+``serve_config`` (behind ``scholarkg schedule serve``) serves them from one long-running
 process; ``prefect.yaml`` at the repository root declares the same deployments for work pools
 (``prefect deploy --all``), and a test keeps the two in step with ``config/default.toml``.
 Both have their parameters checked against the flow's signature and schema
@@ -23,6 +23,7 @@ from prefect.types.entrypoint import EntrypointType
 
 from scholarkg.config import Config, ScheduleConfig, load_config
 from scholarkg.config.environment import line_of, set_by
+from scholarkg.config.messages import Loc
 from scholarkg.config.origins import origin
 from scholarkg.config.overrides import Override, parse_override
 from scholarkg.errors import ConfigError
@@ -64,48 +65,57 @@ def parameter_problems(flow: Flow[..., Any], parameters: Mapping[str, Any]) -> l
     """What a run of ``flow`` given ``parameters`` would refuse, one line each naming the
     parameter: a name its signature lacks (or a required one missing), a value its schema
     refuses, a ``settings`` entry the configuration does not take."""
+    return [problem for _, problem in _placed_problems(flow, parameters)]
+
+
+def _placed_problems(flow: Flow[..., Any], parameters: Mapping[str, Any]) -> list[tuple[Loc, str]]:
+    """:func:`parameter_problems`, each with where in ``parameters`` it is: the parameter (and
+    the place in its value), or ``()`` for the whole (a required parameter missing)."""
     from prefect.utilities.schema_tools import validate
 
+    signature = inspect.signature(flow.fn)
     try:
-        inspect.signature(flow.fn).bind(**parameters)
+        signature.bind(**parameters)
     except TypeError as exc:
-        return [str(exc)]
+        unknown = [name for name in parameters if name not in signature.parameters]
+        return [((unknown[0],) if unknown else (), str(exc))]
     schema = flow.parameters.model_dump_for_openapi()
-    problems = [
-        f"{'.'.join(map(str, e.path)) or 'parameters'}: {e.message}"
+    problems: list[tuple[Loc, str]] = [
+        (tuple(e.path), f"{'.'.join(map(str, e.path)) or 'parameters'}: {e.message}")
         for e in validate(dict(parameters), schema)
     ]
     if problems:  # settings, if any, are a list of text
         return problems
-    for given in parameters.get("settings") or ():
+    for at, given in enumerate(parameters.get("settings") or ()):
         try:
             parse_override(given)
         except ConfigError as exc:
-            problems.append(f"settings: {exc}")
+            problems.append((("settings", at), f"settings: {exc}"))
     return problems
 
 
 def check_parameters(config: Config, settings: Sequence[str | Override] = ()) -> None:
     """A :class:`ConfigError` for the first schedule whose flow would refuse its parameters:
     one line naming what gave them (a ``--set`` of ``settings``, in the spelling typed when
-    given as the CLI parsed it, the variable, else the config file and the line of the key,
-    as its other errors; before: the file alone), the schedule's key and the problem
-    (before: found only when a worker ran the deployment)."""
+    given as the CLI parsed it, the variable, else the config file and the line of the bad
+    parameter, or of ``parameters`` when one is missing; before: the line of ``parameters``
+    or its table's header, and before that the file alone), the schedule's key and the
+    problem (before: found only when a worker ran the deployment)."""
     flows = schedulable_flows()
     for schedule in config.schedules:
         flow = flows.get(schedule.flow)
         if flow is None:
             continue  # skipped, with its own line (deployments_for, list_schedules)
-        problems = parameter_problems(flow, schedule_parameters(schedule, config))
+        problems = _placed_problems(flow, schedule_parameters(schedule, config))
         if problems:
+            at, problem = problems[0]
             key = ("schedules", schedule.name, "parameters")
             source = config.source or default_config_path()
             where = set_by(_parsed(settings), key) or origin(key, source)
             if where == str(source):
-                where += line_of(source, key)
+                where += line_of(source, (*key, *at)) or line_of(source, key)
             raise ConfigError(
-                f"{where}: [schedules.{schedule.name}] parameters (flow {schedule.flow}): "
-                f"{problems[0]}"
+                f"{where}: [schedules.{schedule.name}] parameters (flow {schedule.flow}): {problem}"
             )
 
 
@@ -190,13 +200,20 @@ def list_schedules(config: Config, settings: Sequence[str | Override] = ()) -> l
 def serve_schedules(
     config_path: str | None = None, settings: Sequence[str | Override] = ()
 ) -> None:
-    """Register every schedule as a deployment and serve them until interrupted (blocks).
+    """Load the config ``config_path`` names with ``settings`` and serve its schedules
+    (:func:`serve_config`)."""
+    serve_config(load_config(Path(config_path) if config_path else None, settings), settings)
+
+
+def serve_config(config: Config, settings: Sequence[str | Override] = ()) -> None:
+    """Register every schedule of ``config`` (loaded with ``settings``) as a deployment and
+    serve them until interrupted (blocks).
 
     Runs start in subprocesses of this one, each reading the config again with ``settings``
     (``--set``; as the CLI parsed them, an error here names the option typed, as ``schedule
-    list`` does); on shutdown their schedules are paused.
+    list`` does); on shutdown their schedules are paused. ``scholarkg schedule serve`` hands
+    the config it loaded (before: it was loaded again here, from ``--config`` as typed).
     """
-    config = load_config(Path(config_path) if config_path else None, settings)
     deployments = deployments_for(config, settings)
     if not deployments:
         found = "; ".join(list_schedules(config))

@@ -54,9 +54,25 @@ def test_an_unknown_section_is_told_at_its_line(
 def test_a_key_the_scan_cannot_place_has_no_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _error(tmp_path, "store = { pth = 1 }\n", capsys) == (
+    assert _error(tmp_path, '[store]\n"pt\\u0068" = 1\n', capsys) == (
         "error: my.toml: [store] pth: unknown key; did you mean `store.path`?"
     )
+
+
+def test_a_key_of_an_inline_table_is_told_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPRODUCED: an inline table's key had no line (the scan read ``key =`` lines alone)."""
+    assert _error(tmp_path, "\nstore = { path = 'x', pth = 1 }\n", capsys) == (
+        "error: my.toml:2: [store] pth: unknown key; did you mean `store.path`?"
+    )
+    text = (
+        "[schedules]\nx = { flow = 'f', parameters = { a = [\n1, '}', # {\n], "
+        "b = '''\n''', c = 2 } }\n"
+    )
+    assert key_line(text, ("schedules", "x", "parameters", "c")) == 5
+    assert key_line(text, ("schedules", "x", "parameters", "a", 1)) == 2
+    assert key_line(text, ("schedules", "x", "parameters", "d")) is None
 
 
 def test_the_scan_passes_over_what_only_looks_like_a_key() -> None:

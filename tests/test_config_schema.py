@@ -138,7 +138,7 @@ def test_no_harvest_sets_is_an_error_not_a_harvest_of_nothing(
     mine = write(tmp_path / "mine.toml", "[arxiv]\nharvest_sets = []\n")
     with pytest.raises(ConfigError) as bad:
         load_config(mine)
-    assert str(bad.value) == f"{mine}: [arxiv] harvest_sets must hold at least 1 item, got []"
+    assert str(bad.value) == f"{mine}:2: [arxiv] harvest_sets must hold at least 1 item, got []"
     assert main(["arxiv", "harvest", "--from", "2024-01-01", "--config", str(mine)]) == 1
     assert capsys.readouterr().err == f"error: {bad.value}\n"
 
@@ -322,7 +322,7 @@ def test_secrets_come_only_from_the_environment(
     with pytest.raises(ConfigError) as refused:
         load_config(mine)
     message = str(refused.value)
-    assert message.startswith(f"{mine}: [store] password: a secret is never read from a file")
+    assert message.startswith(f"{mine}:3: [store] password: a secret is never read from a file")
     assert "SCHOLARKG_SPARQL_PASSWORD" in message and "hunter2" not in message
     monkeypatch.setenv("SCHOLARKG_SPARQL_PASSWORD", "hunter2")
     config = load_config()
@@ -433,7 +433,7 @@ def test_no_number_key_takes_inf_nan_or_a_wait_no_clock_can_count(
     mine = write(tmp_path / "mine.toml", f"[{section}]\n{key} = {value}\n")
     with pytest.raises(ConfigError) as caught:
         load_config(mine)
-    assert str(caught.value).startswith(f"{mine}: [{section}] {key} must be "), caught.value
+    assert str(caught.value).startswith(f"{mine}:2: [{section}] {key} must be "), caught.value
     monkeypatch.setenv(env_name(section, key), value)
     with pytest.raises(ConfigError) as caught:
         load_config()

@@ -104,18 +104,18 @@ _BLANK = '{" ": "cs.AI"}'
 
 
 @pytest.mark.parametrize(
-    ("codes", "variable", "shown"),
+    ("codes", "variable", "shown", "line"),
     [
-        ('"" = "cs.LG"', "", "''"),
-        ('"  " = "cs.LG"', "", "'  '"),
-        ('"\\t" = "cs.LG"', "", "'\\t'"),
-        ('" " = "cs.LG"', _CODES, "' '"),  # before: named the variable, which gave good codes
-        ("", _BLANK, "' '"),
-        ('XY = "cs.LG"', _BLANK, "' '"),
+        ('"" = "cs.LG"', "", "''", ":5"),
+        ('"  " = "cs.LG"', "", "'  '", ":5"),
+        ('"\\t" = "cs.LG"', "", "'\\t'", ""),  # an escaped key: no line, not a guess
+        ('" " = "cs.LG"', _CODES, "' '", ":5"),  # before: named the variable, which gave good codes
+        ("", _BLANK, "' '", ""),
+        ('XY = "cs.LG"', _BLANK, "' '", ""),
     ],
 )
 def test_a_blank_subject_code_is_refused_naming_the_file_or_variable_that_gave_it(
-    tmp_path: Path, codes: str, variable: str, shown: str
+    tmp_path: Path, codes: str, variable: str, shown: str, line: str
 ) -> None:
     """Before: accepted, a code no profile page writes mapped to a category."""
     config = _config(tmp_path, f'[subject_codes]\nQQ = "cs.AI"\n{codes}\n')
@@ -123,7 +123,7 @@ def test_a_blank_subject_code_is_refused_naming_the_file_or_variable_that_gave_i
         tmp_path, ["quarantine", "list", "--config", config], SCHOLARKG_SUBJECT_CODES=variable
     )
     assert done.returncode == 1
-    origin = "environment SCHOLARKG_SUBJECT_CODES" if variable == _BLANK else config
+    origin = "environment SCHOLARKG_SUBJECT_CODES" if variable == _BLANK else config + line
     assert done.stderr.splitlines() == [
         f"error: {origin}: [subject_codes]: code {shown}: a blank code; give the code a page writes"
     ]
@@ -138,27 +138,37 @@ _TIMEOUT = "[store] connect_timeout must be > 0, got "
 
 
 @pytest.mark.parametrize(
-    ("text", "variable", "value", "problem"),
+    ("text", "variable", "value", "problem"),  # the file's line in the problem: 3 and on
     [
-        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP", '{"contact": "a@b.org"}', _RETRIES),
-        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE", "{tmp}/store", _TIMEOUT),
-        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE__READ_TIMEOUT", "5", _TIMEOUT),
-        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP__JITTER", "0.5", _RETRIES),
+        (
+            "[http]\nmax_retries = -1\n",
+            "SCHOLARKG_HTTP",
+            '{"contact": "a@b.org"}',
+            f"4: {_RETRIES}",
+        ),
+        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE", "{tmp}/store", f"4: {_TIMEOUT}"),
+        ("[store]\nconnect_timeout = 0\n", "SCHOLARKG_STORE__READ_TIMEOUT", "5", f"4: {_TIMEOUT}"),
+        ("[http]\nmax_retries = -1\n", "SCHOLARKG_HTTP__JITTER", "0.5", f"4: {_RETRIES}"),
         (
             '[arxiv.overrides]\n"A title" = "no-id"\n',
             "SCHOLARKG_ARXIV__OVERRIDES",
             '{"Other": "2101.00001"}',
-            _OVERRIDE,
+            f"4: {_OVERRIDE}",
         ),
-        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE__MERGE", '{"c-d": "e-f"}', _MERGE),
-        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE", '{"split": {}}', _MERGE),
+        (
+            '[people.merge]\n"A B" = "a-b"\n',
+            "SCHOLARKG_PEOPLE__MERGE",
+            '{"c-d": "e-f"}',
+            f"4: {_MERGE}",
+        ),
+        ('[people.merge]\n"A B" = "a-b"\n', "SCHOLARKG_PEOPLE", '{"split": {}}', f"4: {_MERGE}"),
         (
             f'{_NIGHTLY}flow = "build"\n',
             "SCHOLARKG_SCHEDULES",
             _SCHEDULE,
-            "[schedules.n] flow must",
+            "5: [schedules.n] flow must",
         ),
-        (_NIGHTLY, "SCHOLARKG_SCHEDULES", _SCHEDULE, "[schedules.n] flow: missing"),
+        (_NIGHTLY, "SCHOLARKG_SCHEDULES", _SCHEDULE, "3: [schedules.n] flow: missing"),
     ],
 )
 def test_a_bad_value_the_file_gave_names_the_file_though_a_variable_sets_its_section(
@@ -171,7 +181,7 @@ def test_a_bad_value_the_file_gave_names_the_file_though_a_variable_sets_its_sec
     done = _cli(tmp_path, ["quarantine", "list", "--config", config], **given)
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
-    assert line.startswith(f"error: {config}: {problem}"), line
+    assert line.startswith(f"error: {config}:{problem}"), line
 
 
 @pytest.mark.parametrize(

@@ -142,7 +142,7 @@ def test_workers_or_a_memory_limit_past_what_can_start_are_refused_with_the_conf
     config.write_text(f"[{section}]\n{key} = {value}\n", encoding="utf-8")
     assert main(["query", "--list", "--config", str(config)]) == 1
     assert _error_line(capsys) == (
-        f"error: {config}: [{section}] {key} must be <= {bound}, got {value}"
+        f"error: {config}:2: [{section}] {key} must be <= {bound}, got {value}"
     )
 
 

@@ -37,7 +37,7 @@ def test_a_blank_profile_source_is_refused_naming_the_file_and_key(
     config = tmp_path / "blank.toml"
     config.write_text(f"[profiles]\nsources = {sources}\n", encoding="utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert error_line(capsys) == f"error: {config}: [profiles] {why}"
+    assert error_line(capsys) == f"error: {config}:2: [profiles] {why}"
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -126,7 +126,7 @@ def test_a_path_with_a_control_character_is_refused_naming_the_key(
     config = tmp_path / "odd.toml"
     config.write_text(f"[{table}]\n{line}\n", encoding="utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
-    assert error_line(capsys) == f"error: {config}: {named}: '{value}': {CONTROL}"
+    assert error_line(capsys) == f"error: {config}:2: {named}: '{value}': {CONTROL}"
     assert not any(tmp_path.glob("da*")) and not any(tmp_path.glob("st*"))
 
 
@@ -214,5 +214,5 @@ def test_a_dump_format_listed_twice_is_refused_naming_it(
     config.write_text('[publish]\ndumps = ["nq", "ttl", "nq"]\n', encoding="utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
     assert error_line(capsys) == (
-        f"error: {config}: [publish] dumps: lists nq more than once, got ['nq', 'ttl', 'nq']"
+        f"error: {config}:2: [publish] dumps: lists nq more than once, got ['nq', 'ttl', 'nq']"
     )

@@ -174,8 +174,9 @@ def test_an_empty_setting_in_the_environment_is_unset_and_blank_text_in_a_file_r
     assert capsys.readouterr().out.startswith(f"{tmp_path / 'data' / 'quarantine'}: 0 runs")
     config.write_text(config.read_text(encoding="utf-8") + '[serve]\nhost = " "\n', "utf-8")
     assert main(["quarantine", "list", "--config", str(config)]) == 1
+    line = config.read_text(encoding="utf-8").splitlines().index('host = " "') + 1
     assert error_line(capsys) == (
-        f"error: {config}: [serve] host must not be only white space, got ' '"
+        f"error: {config}:{line}: [serve] host must not be only white space, got ' '"
     )
 
 
@@ -273,7 +274,11 @@ def test_a_sparql_url_that_cannot_be_fetched_is_refused_with_the_config(
     store's "could not answer")."""
     config = write_config(tmp_path, [], store={"kind": "sparql", "query_url": url})
     assert main(["query", "papers-per-year", "--config", str(config)]) == 1
-    assert error_line(capsys) == f"error: {config}: [store] query_url: is {why}, got {url!r}"
+    lines = config.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("query_url ="))
+    assert error_line(capsys) == (
+        f"error: {config}:{line}: [store] query_url: is {why}, got {url!r}"
+    )
 
 
 def test_a_file_sink_that_is_a_symlink_loop_is_said_by_query(
@@ -306,7 +311,7 @@ def test_an_empty_path_in_a_config_file_is_refused_naming_the_key(
     key = line.split(" ", 1)[0]
     assert main(["quarantine", "list", "--config", str(config)]) == 1
     assert error_line(capsys) == (
-        f"error: {config}: [{section}] {key}: an empty path; leave the key out for its default"
+        f"error: {config}:2: [{section}] {key}: an empty path; leave the key out for its default"
     )
 
 

@@ -84,7 +84,7 @@ def test_a_configured_file_url_is_the_path_it_names(
     )
     monkeypatch.delenv("SCHOLARKG_PROFILES__SOURCES")
     bad = write_config(tmp_path, ["file://example.org/x.txt"])
-    with pytest.raises(ConfigError, match=rf"^{bad}: \[profiles\] sources: file://example"):
+    with pytest.raises(ConfigError, match=rf"^{bad}:6: \[profiles\] sources: file://example"):
         load_config(bad)
 
 
@@ -119,7 +119,7 @@ def test_a_configured_path_with_a_nul_is_one_line(
     assert main(["query", "--list", "--config", str(config)]) == 1
     [line] = capsys.readouterr().err.splitlines()
     nul = "\\x00"
-    assert line.startswith(f"error: {config}: [{section}] {key}: '/srv/a{nul}b"), line
+    assert line.startswith(f"error: {config}:2: [{section}] {key}: '/srv/a{nul}b"), line
     assert line.endswith("names a NUL character (%00 or \\u0000), which no path holds"), line
 
 
@@ -144,7 +144,7 @@ def test_a_url_naming_nothing_readable_is_one_line_in_the_config_and_in_profile_
     bad = write_config(tmp_path, [url])
     with pytest.raises(ConfigError) as refused:
         load_config(bad)
-    assert str(refused.value).startswith(f"{bad}: [profiles] sources: {url}: {problem}")
+    assert str(refused.value).startswith(f"{bad}:6: [profiles] sources: {url}: {problem}")
     config = str(write_config(tmp_path, []))
     assert main(["profile", "parse", url, "--config", config]) == 1
     captured = capsys.readouterr()

@@ -237,14 +237,19 @@ def test_a_schedule_that_would_never_run_is_refused(
     with pytest.raises(ConfigError) as refused:
         load_config(path)
     assert str(refused.value) == (
-        f"{path}: [schedules.x] cron: day of month {days!r} falls in no month it names "
-        f"({months}): the schedule would never run, got {cron!r}"
+        f"{path}:{_line(path, cron)}: [schedules.x] cron: day of month {days!r} falls in no "
+        f"month it names ({months}): the schedule would never run, got {cron!r}"
     )
     for runs in ("0 0 29 2 *", "0 0 31 */2 *", "0 0 1,30 2 *"):  # leap years; Jan; the 1st
         CronSchedule(cron=runs)
         path.write_text(path.read_text(encoding="utf-8").replace(cron, runs), encoding="utf-8")
         assert [s.cron for s in load_config(path).schedules] == [runs]
         cron = runs
+
+
+def _line(path: Path, cron: str) -> int:
+    """The line of ``path`` that writes ``cron``, as an error about it names it."""
+    return path.read_text(encoding="utf-8").splitlines().index(f'cron = "{cron}"') + 1
 
 
 def _fires(cron: str, count: int = 48) -> list[str]:
@@ -316,7 +321,10 @@ def test_a_range_that_does_not_run_forwards_is_refused(
     path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
     with pytest.raises(ConfigError) as refused:
         load_config(path)
-    assert str(refused.value) == f"{path}: [schedules.x] cron: {told}, got {cron!r}"
+    assert (
+        str(refused.value)
+        == f"{path}:{_line(path, cron)}: [schedules.x] cron: {told}, got {cron!r}"
+    )
     if instead is None:
         return
     path.write_text(path.read_text(encoding="utf-8").replace(cron, instead), encoding="utf-8")
@@ -355,8 +363,8 @@ def test_a_step_longer_than_its_field_is_refused(
         load_config(path)
     step = item.split("/")[1].rstrip("'")
     assert str(refused.value) == (
-        f"{path}: [schedules.x] cron: {item}: a step of {step} is longer than the field's "
-        f"{values} values, so it picks the range's first value alone (cron has no "
+        f"{path}:{_line(path, cron)}: [schedules.x] cron: {item}: a step of {step} is longer "
+        f"than the field's {values} values, so it picks the range's first value alone (cron has no "
         f"'every {step}'), got {cron!r}"
     )
     for fine in ("*/60 * * * *", "0 */24 * * *", "0 0 * * */7"):

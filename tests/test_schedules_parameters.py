@@ -60,10 +60,11 @@ def test_an_unknown_parameter_name_is_one_line(
         deployments_for(load_config(config))  # schedule serve: refused before serving
 
 
-def test_a_parameters_table_is_named_by_its_header_line(
+def test_a_parameter_of_a_table_is_named_by_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The file's line, as for any key of the file it refuses (before: the file alone)."""
+    """The file's line, as for any key of the file it refuses (before: the table header's,
+    and before that the file alone)."""
     config = tmp_path / "mine.toml"
     config.write_text(
         '# mine\n\n[schedules.weekly]\nflow = "harvest_arxiv"\ncron = "0 4 * * 1"\n\n'
@@ -71,7 +72,7 @@ def test_a_parameters_table_is_named_by_its_header_line(
         encoding="utf-8",
     )
     code, err = _listed(["--config", str(config)], capsys)
-    assert (code, err.split(": [")[0]) == (1, f"error: {config}:7")
+    assert (code, err.split(": [")[0]) == (1, f"error: {config}:8")
 
 
 def test_a_value_of_the_wrong_type_names_the_parameter(
@@ -157,3 +158,72 @@ def test_serve_and_list_name_the_set_as_typed(option: str) -> None:
             f"error: {option} {given}: [schedules.daily-arxiv-harvest] parameters (flow "
             "harvest_arxiv): got an unexpected keyword argument 'set_spc'\n"
         ), command
+
+
+@pytest.mark.parametrize(
+    ("written", "line"),
+    [
+        ('parameters = { set_spec = "cs", set_spc = "cs" }', 4),  # its inline table's line
+        ('parameters.set_spec = "cs"\nparameters.set_spc = "cs"', 5),  # dotted keys
+        ('parameters = { settings = [\n  "arxiv.min_interval=5",\n], set_spc = "cs" }', 6),
+    ],
+)
+def test_a_bad_parameter_written_inline_is_named_at_its_own_line(
+    tmp_path: Path, written: str, line: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPRODUCED: named at the line of ``parameters`` (4), not the bad parameter's."""
+    config = tmp_path / "mine.toml"
+    config.write_text(
+        f'[schedules.weekly]\nflow = "harvest_arxiv"\ncron = "0 4 * * 1"\n{written}\n',
+        encoding="utf-8",
+    )
+    code, err = _listed(["--config", str(config)], capsys)
+    assert (code, err.split(": [")[0]) == (1, f"error: {config}:{line}"), err
+    assert err.endswith("got an unexpected keyword argument 'set_spc'"), err
+
+
+def test_a_bad_parameter_of_a_sub_table_is_named_at_its_own_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPRODUCED: named at the line of ``[schedules.weekly.parameters]`` (7), not the bad
+    parameter's (9)."""
+    config = tmp_path / "mine.toml"
+    config.write_text(
+        '# mine\n\n[schedules.weekly]\nflow = "harvest_arxiv"\ncron = "0 4 * * 1"\n\n'
+        '[schedules.weekly.parameters]\nset_spec = "cs"\nagain = "yes"\n',
+        encoding="utf-8",
+    )
+    code, err = _listed(["--config", str(config)], capsys)
+    assert (code, err.split(": [")[0]) == (1, f"error: {config}:9")
+    assert "again: 'yes' is not of type 'boolean'" in err
+
+
+def test_schedule_serve_reads_the_config_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """REPRODUCED: ``schedule serve`` loaded the configuration twice, once to fail fast and
+    again to serve (from ``--config`` as typed: ``--config ~/mine.toml`` was then not found).
+    Prefect's ``serve`` is replaced by one that keeps what it is given: it would block."""
+    import scholarkg_flows.deployments as deployments
+
+    import scholarkg.config.loader as loader
+
+    reads: list[Path] = []
+    read_file = loader.read_file
+
+    def counted(path: Path) -> dict[str, object]:
+        reads.append(path)
+        return read_file(path)
+
+    served: list[object] = []
+    monkeypatch.setattr(loader, "read_file", counted)
+    monkeypatch.setattr(deployments, "serve", lambda *given: served.extend(given))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    config = _config(tmp_path, '{ set_spec = "math" }')
+    for given in (str(config), "~/mine.toml"):
+        reads.clear()
+        served.clear()
+        assert main(["schedule", "serve", "--config", given]) == 0, capsys.readouterr().err
+        assert reads == [config], given
+        assert [getattr(d, "name", None) for d in served] == ["weekly"]
+        assert served[0].parameters["config_path"] == str(config)  # type: ignore[attr-defined]

@@ -75,7 +75,7 @@ def test_the_root_as_the_configured_store_is_refused(
 ) -> None:
     mine = tmp_path / "root-store.toml"
     mine.write_text('[store]\npath = "/"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"root-store.toml: \[store\] path must name a"):
+    with pytest.raises(ConfigError, match=r"root-store.toml:2: \[store\] path must name a"):
         load_config(mine)
     monkeypatch.setenv("SCHOLARKG_STORE", "/")
     with pytest.raises(ConfigError, match=r"environment SCHOLARKG_STORE: \[store\] path must"):

@@ -46,12 +46,12 @@ def register(commands: Commands) -> None:
 
 def serve_schedules(args: argparse.Namespace) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    load(args)  # fail fast on a bad config, before Prefect is imported
-    from scholarkg_flows.deployments import serve_schedules as serve
+    config = load(args)  # once (before: again to serve); a bad one fails before Prefect loads
+    from scholarkg_flows.deployments import serve_config
 
     # the --set values as parsed, so an error names the option typed; blocks until Ctrl-C,
     # pausing the schedules on exit
-    serve(args.config, getattr(args, "overrides", None) or ())
+    serve_config(config, getattr(args, "overrides", None) or ())
     return 0
 
 

@@ -43,8 +43,8 @@ def build_settings(
         first = exc.errors(include_url=False)[0]
         at = error_at(first)
         given = set_by(overrides, at) or origin(at, where)
-        if given == str(where) and first["type"] == "extra_forbidden":
-            given += line_of(where, at)
+        if given == str(where) and written(values, at):  # the file's value: its line
+            given += line_of(where, at)  # (before: an unknown key's alone)
         hint = partial(_hint, given)
         raise ConfigError(f"{given}: {first_problem(exc, secret=_secret, hint=hint)}") from None
     except SettingsError as exc:
@@ -64,12 +64,19 @@ def given_by(
     given = set_by(overrides, loc) or origin(loc, where)
     if given != str(where):
         return given
+    return f"{where}{line_of(where, loc)}" if written(values, loc) else str(defaults)
+
+
+def written(values: dict[str, Any], loc: Loc) -> bool:
+    """Whether a file's tables ``values`` hold the value at ``loc`` (or the list it is in)."""
     node: Any = values
     for part in loc:
+        if isinstance(node, list) and isinstance(part, int):
+            return True
         if not isinstance(node, dict) or part not in node:
-            return str(defaults)
+            return False
         node = node[part]
-    return f"{where}{line_of(where, loc)}"
+    return True
 
 
 def set_by(overrides: Sequence[Override], loc: Loc) -> str | None:

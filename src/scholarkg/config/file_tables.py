@@ -13,7 +13,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic.fields import FieldInfo
 
 from scholarkg.config.fields import env_name, marker
-from scholarkg.config.key_lines import key_line
+from scholarkg.config.key_lines import placed
 from scholarkg.config.locating import absolutise
 from scholarkg.config.messages import TOO_DEEP, beyond_python
 from scholarkg.config.nearest import section_hint
@@ -41,24 +41,26 @@ def read_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {TOO_DEEP}") from None
     except ValueError as exc:  # Python's own: an integer of more digits than it converts
         raise ConfigError(f"{path}: invalid TOML: {beyond_python(exc)}") from None
+    text = data.decode("utf-8")
     for section in raw:
         if section not in Settings.model_fields:
             hint = section_hint(section, Settings.model_fields)
-            line = key_line(data.decode("utf-8"), (section,))
-            at = "" if line is None else f":{line}"
-            raise ConfigError(f"{path}{at}: unknown section [{section}]{hint}")
+            where = placed(path, text, (section,))
+            raise ConfigError(f"{where}: unknown section [{section}]{hint}")
     for section, key, field in declared_keys():
         table = raw.get(section)
         if marker(field, "secret") and isinstance(table, dict) and key in table:
             raise ConfigError(
-                f"{path}: [{section}] {key}: a secret is never read from a file; set "
-                f"{marker(field, 'env')} (or {env_name(section, key)}) in the environment"
+                f"{placed(path, text, (section, key))}: [{section}] {key}: a secret is never read "
+                f"from a file; set {marker(field, 'env')} (or {env_name(section, key)}) in the "
+                "environment"
             )
         if isinstance(table, dict) and key in table:
             problem = toml_type_problem(field, table[key])
             if problem:
-                raise ConfigError(f"{path}: [{section}] {key} {problem}")
-    return absolutise(raw, absolute(path).parent, path)
+                where = placed(path, text, (section, key))
+                raise ConfigError(f"{where}: [{section}] {key} {problem}")
+    return absolutise(raw, absolute(path).parent, path, text)
 
 
 # What a TOML file must write for a key of each scalar type (the environment's text is

@@ -1,18 +1,21 @@
 """The line of a config file that writes a key: tomllib gives no positions, so an unknown
-key's error (``my.toml:12: [store] pth: unknown key``) finds it in the text by a plain scan of
-table headers and ``key =`` lines. Conservative: a line it cannot read for sure (an escaped
-quoted key, an array of tables, a multi-line string) is passed over, and where it finds no
-line it says none rather than guess."""
+key's or a bad value's error (``my.toml:12: [store] pth: unknown key``) finds it in the text
+by a plain scan of table headers, ``key =`` lines and the keys of inline tables (``parameters
+= { set_spc = "cs" }``, across lines where an array in it spans them). Conservative: a line it
+cannot read for sure (an escaped quoted key, an array of tables, a multi-line string) is
+passed over, and where it finds no line it says none rather than guess."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from scholarkg.config.messages import Loc
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _HEADER = re.compile(r"\s*\[(?!\[)(?P<key>[^\[\]]+)\]\s*(?:#.*)?")
-_ASSIGNMENT = re.compile(r"\s*(?P<key>[^=#\[]+?)\s*=")
+_KEY = r"""(?:"[^"\n]*"|'[^'\n]*'|[^=#\[\]"'\n{},])+?"""  # a quoted part may hold # or =
+_ASSIGNMENT = re.compile(rf"\s*(?P<key>{_KEY})\s*=")
 _MULTILINE = ('"""', "'''")
 
 
@@ -40,13 +43,25 @@ def key_path(text: str) -> tuple[str, ...] | None:
     return tuple(parts) or None
 
 
+def placed(path: Path, text: str, loc: Loc) -> str:
+    """``path:12``, naming the line of ``path`` (its ``text``) that writes the key at ``loc``;
+    ``path`` alone when it is not found for sure."""
+    line = key_line(text, loc)
+    return f"{path}" if line is None else f"{path}:{line}"
+
+
 def key_line(text: str, loc: Loc) -> int | None:
     """The 1-based line of ``text`` where the key (or table) at ``loc`` is first written, or
-    None when no line is found for sure."""
-    want = tuple(map(str, loc))
+    None when no line is found for sure; a location in a list (``loc`` holding an index) is
+    the line of the key holding the list."""
+    listed = next((at for at, part in enumerate(loc) if isinstance(part, int)), len(loc))
+    want = tuple(map(str, loc[:listed]))
     table: tuple[str, ...] | None = ()
     in_string: str | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):  # TOML's newline: \n or \r\n
+        start, offset = offset, offset + len(line) + 1
+        line = line.removesuffix("\r")
         if in_string is not None:  # inside a multi-line string: nothing here is a key
             if line.count(in_string) % 2:
                 in_string = None
@@ -62,7 +77,85 @@ def key_line(text: str, loc: Loc) -> int | None:
             continue
         assignment = _ASSIGNMENT.match(line)
         key = key_path(assignment.group("key")) if assignment else None
-        if table is not None and key is not None and (*table, *key)[: len(want)] == want:
-            return number
+        if assignment is not None and table is not None and key is not None:
+            full = (*table, *key)
+            if full[: len(want)] == want:
+                return number
+            if want[: len(full)] == full:  # a key within the inline table it is set to
+                inner = _inline_line(text, start + assignment.end(), want[len(full) :])
+                if inner is not None:
+                    return inner
         in_string = next((q for q in _MULTILINE if line.count(q) % 2), None)
     return None
+
+
+_INLINE_KEY = re.compile(rf"\s*(?P<key>{_KEY})\s*=")
+
+
+def _inline_line(text: str, at: int, want: tuple[str, ...]) -> int | None:
+    """The line of the key ``want`` within the inline table whose value starts at ``at`` of
+    ``text`` (white space before it), or None (not an inline table, or not in it)."""
+    at = _skip_blank(text, at)
+    if text[at : at + 1] != "{":
+        return None
+    at += 1
+    while at < len(text):
+        found = _INLINE_KEY.match(text, at)
+        key = key_path(found.group("key")) if found else None
+        if found is None or key is None:
+            return None
+        if key == want[: len(key)]:
+            if len(key) == len(want):
+                return text.count("\n", 0, found.start("key")) + 1
+            return _inline_line(text, found.end(), want[len(key) :])
+        at = _value_end(text, found.end())
+        if text[at : at + 1] != ",":
+            return None
+        at += 1
+    return None
+
+
+def _skip_blank(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t":
+        at += 1
+    return at
+
+
+def _value_end(text: str, at: int) -> int:
+    """Where the value starting at ``at`` ends: at the ``,`` or ``}`` after it (outside
+    strings, arrays and inline tables), or the end of ``text``."""
+    depth = 0
+    while at < len(text):
+        char = text[at]
+        if char in "\"'":
+            at = _string_end(text, at)
+            continue
+        if char == "#":  # a comment, within an array that spans lines
+            end = text.find("\n", at)
+            at = len(text) if end < 0 else end
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}" and depth:
+            depth -= 1
+        elif char in ",}" and not depth:
+            return at
+        at += 1
+    return at
+
+
+def _string_end(text: str, at: int) -> int:
+    """Just past the string that starts at ``at`` (basic or literal, one line or many)."""
+    quote = text[at]
+    if text.startswith(quote * 3, at):
+        end = text.find(quote * 3, at + 3)
+        if end < 0:
+            return len(text)
+        end += 3
+        while text.startswith(quote, end):  # up to two quotes may end the string's text
+            end += 1
+        return end
+    at += 1
+    while at < len(text) and text[at] not in (quote, "\n"):
+        at += 2 if quote == '"' and text[at] == "\\" else 1
+    return at + 1

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from scholarkg.config.fields import marker
+from scholarkg.config.key_lines import placed
 from scholarkg.config.origins import origin
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
@@ -128,16 +129,17 @@ def _naming(where: str) -> Iterator[None]:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def absolutise(raw: dict[str, Any], base: Path, where: Path) -> dict[str, Any]:
-    """The file's (``where``) relative paths resolved against its own directory."""
+def absolutise(raw: dict[str, Any], base: Path, where: Path, text: str = "") -> dict[str, Any]:
+    """The file's (``where``, its ``text``) relative paths resolved against its own
+    directory; a bad one is named at its line."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
     for section, key, field in declared_keys():
         table = out.get(section)
         if marker(field, "relative") and isinstance(table, dict) and key in table:
-            with _naming(f"{where}: [{section}] {key}"):
+            with _naming(f"{placed(where, text, (section, key))}: [{section}] {key}"):
                 table[key] = _located(table[key], base)
     if isinstance(out.get("people"), dict):
-        with _naming(f"{where}: [people]"):
+        with _naming(f"{placed(where, text, ('people',))}: [people]"):
             out["people"] = _located_people(out["people"], base)
     return out
 

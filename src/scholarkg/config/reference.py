@@ -223,8 +223,10 @@ key has a variable `SCHOLARKG_<SECTION>__<KEY>` (lists and tables as JSON, e.g.
 Relative paths from the defaults or the environment follow the working directory. Secrets
 (`[store] user`, `password`) are read only from the environment: in a file they are an error.
 An unknown section or key, or a value of the wrong type or range, is a one-line error naming
-the file (or the variable), the section and the key. A file's values are taken as TOML types
-them: `true` is not an integer, `"100"` is not a number (the environment's text is converted).
+the file and the line that writes it (`my.toml:7:`; a missing key, its table's line; in nested
+and inline tables too), or the variable, or the `--set`/`--config-set` as typed, then the
+section and the key. A file's values are taken as TOML types them: `true` is not an integer,
+`"100"` is not a number (the environment's text is converted).
 
 """
 
