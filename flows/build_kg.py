@@ -174,8 +174,10 @@ def build_kg_tasks(
 
 
 def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], None]) -> Any:
-    """The task's result once it is done, checking for a stop request twice a second meanwhile
-    (a wait without a timeout would keep the signal handler from running until the task ends).
+    """The task's result once it is done, checking for a stop request first and twice a second
+    meanwhile (a wait without a timeout would keep the signal handler from running until the
+    task ends; checked only meanwhile, a run of tasks each done within half a second never saw
+    a stop: 5 000 quick pages were all fetched and parsed after SIGTERM).
 
     The wait is on the future's done callback, never on ``result(timeout=…)`` in a loop: on
     Dask that loop is what dask/distributed#8514 reports failing with ``UnboundLocalError``.
@@ -185,6 +187,7 @@ def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], 
     """
     done = threading.Event()
     future.add_done_callback(lambda _: done.set())
+    check_stop()
     while not done.wait(0.5):
         check_stop()
     wrapped = getattr(future, "wrapped_future", None)

@@ -19,6 +19,7 @@ from scholarkg.extract.page_text import BYTE_ORDER_MARKS
 from scholarkg.identity.names import name_key, tokens
 from scholarkg.query_binding import PARAM_NAME, bind_parameters, check_text
 from scholarkg.resources import queries_dir
+from scholarkg.shown_value import shown_value
 
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
 # whole number, `name:iri` for an IRI, `name:name` for a person's name, `name:a|b|c` for one of
@@ -162,7 +163,7 @@ def check_parameters(query: SavedQuery | str, params: dict[str, str]) -> None:
     text), naming the parameters it has; refuse a missing required one."""
     for name in params:
         if not PARAM_NAME.match(name):
-            raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
+            raise QueryError(f"{shown_value(name)}: parameter names are SPARQL variable names")
     if isinstance(query, SavedQuery):  # what it declares, none if it declares none
         known = [p.name for p in query.parameters]
         where = f"saved query {query.name}"
@@ -210,7 +211,7 @@ def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
             where = f"; an IRI goes in {' or '.join(iris)}" if iris else ""
             raise QueryError(
                 f"saved query {query.name}: parameter {parameter.name} takes text (a name), "
-                f"not an IRI, got {value!r}{where}"
+                f"not an IRI, got {shown_value(value)}{where}"
             )
         if parameter.kind == "name":
             del bound[parameter.name]
@@ -228,7 +229,7 @@ def _choice(query: SavedQuery, parameter: Parameter, value: str) -> str:
     if value.strip() not in parameter.choices:
         raise QueryError(
             f"saved query {query.name}: parameter {parameter.name} takes one of "
-            f"{', '.join(parameter.choices)}, got {value!r}"
+            f"{', '.join(parameter.choices)}, got {shown_value(value)}"
         )
     return value.strip()
 
@@ -242,6 +243,6 @@ def _name_key(query: SavedQuery, parameter: str, value: str) -> str:
     if not tokens(value):
         raise QueryError(
             f"saved query {query.name}: parameter {parameter} takes a person's name, got "
-            f"{value!r} (no letter or digit)"
+            f"{shown_value(value)} (no letter or digit)"
         )
     return name_key(value)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.shown_value import shown_value
 from scholarkg.store.sparql_text import iri_ref
 
 # Oxigraph's xsd:integer is 64-bit: a literal outside it compares as an error (no row), silently.
@@ -33,11 +34,12 @@ _ECHAR = {
 }
 
 
-def string_literal(value: str) -> str:
+def string_literal(value: str, where: str = "") -> str:
     """``value`` as a SPARQL string literal (``"…"``, every quote, backslash and line break
     escaped), so no value can end the literal early; text that is not Unicode (a lone
-    surrogate, from bytes that were not UTF-8) is a :class:`QueryError`."""
-    check_text(value, repr(value))
+    surrogate, from bytes that were not UTF-8) is a :class:`QueryError` naming ``where`` (a
+    parameter) and the value."""
+    check_text(value, f"{where}: {shown_value(value)}" if where else shown_value(value))
     return '"' + "".join(_ECHAR.get(c, c) for c in value) + '"'
 
 
@@ -59,10 +61,10 @@ def _term(name: str, value: str, kind: str) -> str:
     ``text``; for an undeclared one (``any``: ad-hoc text) ``<iri>`` when written in angle
     brackets, else a string literal. A value not of its kind is a :class:`QueryError`."""
     if kind == "text":
-        return string_literal(value)
+        return string_literal(value, f"parameter {name}")
     if kind == "integer":
         if not _INTEGER.match(value.strip()):
-            raise QueryError(f"parameter {name}: expected a whole number, got {value!r}")
+            raise QueryError(f"parameter {name}: expected a whole number, got {shown_value(value)}")
         try:
             number = int(value)
         except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
@@ -82,9 +84,11 @@ def _term(name: str, value: str, kind: str) -> str:
     elif kind == "iri" and _BARE_IRI.match(text):
         iri = text
     elif kind == "iri":
-        raise QueryError(f"parameter {name}: expected an IRI, written <https://…>, got {value!r}")
+        raise QueryError(
+            f"parameter {name}: expected an IRI, written <https://…>, got {shown_value(value)}"
+        )
     else:
-        return string_literal(value)
+        return string_literal(value, f"parameter {name}")
     return _iri_term(name, text, iri)
 
 
@@ -100,7 +104,9 @@ def _iri_term(name: str, value: str, iri: str) -> str:
     except (ValueError, LoadError) as exc:
         reason = exc if isinstance(exc, ValueError) else "a character SPARQL does not allow"
         shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(reason))
-        raise QueryError(f"parameter {name}: {value!r} is not a usable IRI ({shown})") from None
+        raise QueryError(
+            f"parameter {name}: {shown_value(value)} is not a usable IRI ({shown})"
+        ) from None
 
 
 def bind_parameters(
@@ -119,7 +125,7 @@ def bind_parameters(
         return sparql
     for name in params:
         if not PARAM_NAME.match(name):
-            raise QueryError(f"{name!r}: parameter names are SPARQL variable names")
+            raise QueryError(f"{shown_value(name)}: parameter names are SPARQL variable names")
     names = " ".join(f"?{n}" for n in params)
     kind = kinds or {}
     values = " ".join(_term(n, v, kind.get(n, "any")) for n, v in params.items())

@@ -12,6 +12,7 @@ from typing import Any, TextIO, cast
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
+from scholarkg.shown_value import shown_value
 
 
 def register(commands: Commands) -> None:
@@ -82,7 +83,7 @@ def _name(value: str) -> str:
 def _pair(value: str) -> str:
     """An argparse type: a ``NAME=VALUE`` pair (before: exit 1, after the config was read)."""
     if "=" not in value:
-        raise argparse.ArgumentTypeError(f"{value!r} is not NAME=VALUE")
+        raise argparse.ArgumentTypeError(f"{shown_value(value)} is not NAME=VALUE")
     return value
 
 
@@ -114,7 +115,8 @@ class _Params(argparse.Action):
             if name in seen:
                 raise argparse.ArgumentError(
                     self,
-                    f"{name} given twice ({seen[name]!r}, {value!r}): a parameter binds one value",
+                    f"{name} given twice ({shown_value(seen[name])}, {shown_value(value)}): a "
+                    "parameter binds one value",
                 )
             seen[name] = value
         setattr(namespace, self.dest, pairs)

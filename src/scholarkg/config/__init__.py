@@ -15,6 +15,7 @@ from scholarkg.config.fields import Section, env_name
 from scholarkg.config.loader import load_config
 from scholarkg.config.network import (
     ARXIV_API_URL,
+    ARXIV_MAX_RESULTS,
     ARXIV_OAI_URL,
     ArxivConfig,
     HttpConfig,
@@ -48,6 +49,7 @@ from scholarkg.config.view import Config
 
 __all__ = [
     "ARXIV_API_URL",
+    "ARXIV_MAX_RESULTS",
     "ARXIV_OAI_URL",
     "ArxivConfig",
     "Config",

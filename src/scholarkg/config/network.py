@@ -17,6 +17,8 @@ from scholarkg.config.fields import (
 
 MIB = 1024 * 1024
 ARXIV_API_URL = "https://export.arxiv.org/api/query"
+ARXIV_MAX_RESULTS = 2000
+"""The most results (ids) one arXiv API request returns: its ``max_results`` page."""
 ARXIV_OAI_URL = "https://oaipmh.arxiv.org/oai"
 PROJECT_URL = "https://w3id.org/scholarkg"
 MetadataPrefix = Literal["arXiv", "oai_dc", "arXivRaw"]
@@ -101,7 +103,9 @@ class ArxivConfig(Section):
     min_interval: float = seconds(
         3.0, "seconds between arXiv requests (arXiv's rule: one every 3 s, one connection)", ge=0
     )
-    batch_size: int = setting(100, "arXiv ids per id_list request", ge=1)
+    batch_size: int = setting(
+        100, "arXiv ids per id_list request (at most 2000, one page)", ge=1, le=ARXIV_MAX_RESULTS
+    )
     candidates_per_title: int = setting(
         8,
         "arXiv search results asked for per profile paper (exact and all-words searches; the "

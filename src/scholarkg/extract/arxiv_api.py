@@ -26,7 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from scholarkg.config import ARXIV_API_URL, ArxivConfig
+from scholarkg.config import ARXIV_API_URL, ARXIV_MAX_RESULTS, ArxivConfig
 from scholarkg.extract.arxiv_id_lookup import FetchResult, IdLookup
 from scholarkg.extract.arxiv_search import SearchResult, keep_unread, refuted, title_query
 from scholarkg.extract.atom import AtomFeed, parse_feed
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = ARXIV_API_URL  # defined once, in the [arxiv] section of the schema
 _DEFAULT_BATCH: int = ArxivConfig.model_fields["batch_size"].default
-MAX_PAGE_SIZE = 2000
+MAX_PAGE_SIZE = ARXIV_MAX_RESULTS
 MAX_TOTAL_RESULTS = 30000
 
 
