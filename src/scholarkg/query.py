@@ -19,7 +19,7 @@ from scholarkg.extract.page_text import BYTE_ORDER_MARKS
 from scholarkg.identity.names import name_key, tokens
 from scholarkg.query_binding import PARAM_NAME, bind_parameters, check_text
 from scholarkg.resources import queries_dir
-from scholarkg.shown_value import shown_value
+from scholarkg.shown_text import shown_value
 
 # `# @param name description` (or `# @param? name …` for an optional one; `name:integer` for a
 # whole number, `name:iri` for an IRI, `name:name` for a person's name, `name:a|b|c` for one of

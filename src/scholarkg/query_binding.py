@@ -9,7 +9,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from scholarkg.errors import LoadError, QueryError
-from scholarkg.shown_value import shown_value
+from scholarkg.shown_text import shown_value
 from scholarkg.store.sparql_text import iri_ref
 
 # Oxigraph's xsd:integer is 64-bit: a literal outside it compares as an error (no row), silently.

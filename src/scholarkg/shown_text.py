@@ -9,7 +9,8 @@ a mask (:mod:`scholarkg.text_masks`) stands for, in a text read from a masked bo
 (``\\u0007`` where the source had BEL, not the private-use U+E007). A long
 text is cut, saying how many characters more it held: ``…[4999700 more characters]``, one
 marker for every place (it counts what was left out, which a reader cannot work out from the
-shown part, where a total length must be subtracted from)."""
+shown part, where a total length must be subtracted from). A value a user typed (a ``--param``,
+a ``NAME=VALUE`` pair) is quoted by :func:`shown_value`, cut alike."""
 
 from __future__ import annotations
 
@@ -64,3 +65,13 @@ def shown(
 def _quoted(pieces: list[str], quoted: bool) -> str:
     told = "".join(pieces)
     return f"'{told}'" if quoted else told
+
+
+def shown_value(value: str, *, limit: int = SHOWN_CHARS) -> str:
+    """A value a user typed as an error line quotes it: its ``repr`` (every quote, line break
+    and character no reader sees escaped) of at most its first ``limit`` characters, with the
+    marker :func:`shown` writes after it when it held more (``'aaa…a'…[99700 more characters]``)."""
+    if len(value) <= limit:
+        return repr(value)
+    more = len(value) - limit
+    return f"{value[:limit]!r}…[{more} more character{'s' if more != 1 else ''}]"

@@ -12,7 +12,7 @@ from typing import Any, TextIO, cast
 
 from scholarkg.cli.common import Commands, add_command, add_store_options, load
 from scholarkg.formats import QUERY_FORMATS
-from scholarkg.shown_value import shown_value
+from scholarkg.shown_text import shown_value
 
 
 def register(commands: Commands) -> None:
