@@ -16,7 +16,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from scholarkg.files import writing
+from scholarkg.files import refused_write, writing
 from scholarkg.transform import Triple
 
 
@@ -91,7 +91,9 @@ class ChangeSet:
         minus = removed if isinstance(removed, int) else len(removed)
         if self.directory is None or not (plus or minus):
             return
-        self._out("graphs.tsv").write(f"{graph}\t+{plus}\t-{minus}\n")
+        tsv = self._out("graphs.tsv")
+        with writing(tsv.name, what="change set"):
+            tsv.write(f"{graph}\t+{plus}\t-{minus}\n")
         for name, triples in (("added.nq", added), ("removed.nq", removed)):
             if isinstance(triples, set) and triples:
                 out = self._out(name)
@@ -99,9 +101,11 @@ class ChangeSet:
                     out.writelines(f"{s} {p} {o} <{graph}> .\n" for s, p, o in sorted(triples))
 
     def flush(self) -> None:
-        """Write out what is buffered (the files stay open for appending)."""
+        """Write out what is buffered (the files stay open for appending); a write the file
+        system refuses is :class:`~scholarkg.errors.WriteFailed` naming the file."""
         for handle in self._handles.values():
-            handle.flush()
+            with writing(handle.name, what="change set"):
+                handle.flush()
 
     def sync(self) -> dict[str, int]:
         """Write out what is buffered and make it durable; the files' sizes (their names)."""
@@ -114,8 +118,15 @@ class ChangeSet:
         return sizes
 
     def close(self) -> None:
+        """Close the files; lines a full disk refused are dropped (they were never committed:
+        the run that failed to write them said so, and the next run cuts what is past its last
+        commit, :func:`cut_to`)."""
         for handle in self._handles.values():
-            handle.close()
+            try:
+                handle.close()
+            except OSError as exc:
+                if not refused_write(exc):
+                    raise
         self._handles.clear()
 
 

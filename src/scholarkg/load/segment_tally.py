@@ -36,11 +36,9 @@ class _Written:
     def write(self, changes: ChangeSet) -> None:
         changes.write(self.iri, *(self.diff or (self.triples, 0)))
 
-    def count(self, tally: LoadTally, *, written: bool) -> None:
+    def count(self, tally: LoadTally) -> None:
         added, removed = (len(d) for d in self.diff) if self.diff else (self.triples, 0)
         tally.changes.tally(self.iri, added, removed)
-        if not written:
-            self.write(tally.changes)
         tally.wrote(self.iri)
         tally.quads_written += self.quads
         tally.provenance += self.provenance
@@ -95,7 +93,10 @@ class SegmentTally:
         taken = {w.iri for w in written}
         tally.records += sum(n for n, iris in chunks if store is None or iris <= taken)
         for graph in written:
-            graph.count(tally, written=listed)
+            graph.count(tally)
+        if not listed:  # after every count: a change set a full disk refuses leaves them
+            for graph in written:  # (before: the graphs after the refused line went uncounted)
+                graph.write(tally.changes)
 
 
 def _held(store: GraphStore, written: Sequence[_Written]) -> set[str]:

@@ -140,11 +140,13 @@ class Replacement:
         notes.add(
             self.payload.digest, self.quads, (self.payload, self.body, self.report, self.stats)
         )
-        tally.changes.record(iri, self.added, self.removed)
         tally.wrote(iri)
         tally.quads_written += self.quads
         tally.provenance += self.provenance
         tally.reports += self.report.count(b"\n")
+        # last: counted before its lines are written (a full disk refuses them: the store
+        # holds the graph all the same, and the report counts it)
+        tally.changes.record(iri, self.added, self.removed)
 
 
 def store_answers(store: GraphStore) -> bool:

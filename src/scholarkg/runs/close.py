@@ -79,11 +79,14 @@ def _recorded(mark: Path) -> dict[str, object]:
     return recorded if isinstance(recorded, dict) else {}
 
 
-def load_ontology(store: GraphStore, minter: Minter) -> dict[str, int]:
+def load_ontology(
+    store: GraphStore, minter: Minter, written: dict[str, int] | None = None
+) -> dict[str, int]:
     """Load the ontology and the category scheme, each into its own named graph, unless the
     store already holds that file's version (its SHA-256). Returns the graphs written, each
-    with the triples it holds now."""
-    written: dict[str, int] = {}
+    with the triples it holds now, put in ``written`` as each is written (a failure of the
+    second leaves the first there)."""
+    written = {} if written is None else written
     iris = (minter.ontology_graph(), minter.category_graph())
     for name, iri in zip(ONTOLOGY_FILES, iris, strict=True):
         data = (ontology_dir() / name).read_bytes()
@@ -214,9 +217,12 @@ def _close_store_side(ctx: RunContext) -> None:
         str(ctx.minter.ontology_graph()): "ontology",
         str(ctx.minter.category_graph()): ("arXiv categories"),
     }
-    ontology = load_ontology(store, ctx.minter)
-    report.ontology_triples = sum(ontology.values())
-    report.run_graphs.update({names[iri]: triples for iri, triples in ontology.items()})
+    ontology: dict[str, int] = {}
+    try:
+        load_ontology(store, ctx.minter, ontology)
+    finally:  # counted before a failure of the second graph is seen: the store holds the first
+        report.ontology_triples = sum(ontology.values())
+        report.run_graphs.update({names[iri]: triples for iri, triples in ontology.items()})
     if report.ontology_triples:
         _note(ctx, [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())], False)
     if ctx.touched_papers:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from scholarkg.errors import LoadError, QueryError
+from scholarkg.errors import LoadError, QueryError, WriteFailed
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.contents import bucket_of
 from scholarkg.load.manifest import ChunkCounts
@@ -176,7 +176,6 @@ class Loading:
         if self._loader is not None:
             report.records_loaded += self._loader.tally.records
         if tally is not None:
-            tally.changes.flush()
             self.ctx.touched_buckets |= tally.buckets
             for graph in self._dropped:
                 self.ctx.touched_buckets |= {bucket_of(graph), bucket_of(report_graph_iri(graph))}
@@ -193,10 +192,22 @@ class Loading:
                 report.dead_dir = str(self.ctx.dead.folder)
             if changes.graphs and changes.directory is not None:
                 report.changes_dir = str(tally.changes.directory)
+            self._flush(tally)  # last: the counts are what the store holds, written or not
         if self._kept:
             report.kept += self._kept
             report.outbox_dir = str(self.ctx.outbox.folder())
         return tally
+
+    def _flush(self, tally: LoadTally) -> None:
+        """Write out the change set; a file the disk refuses is a failure of the run (the
+        store holds what the report counts), in one line naming it; not said again when the
+        run failed on a file of its change set already."""
+        try:
+            tally.changes.flush()
+        except WriteFailed as exc:
+            report, folder = self.ctx.report, str(tally.changes.directory)
+            if report.run_error is None or folder not in report.run_error:
+                report.failures.append((str(exc.path), str(exc)))
 
     def abort(self) -> None:
         """Stop loading now: a bulk segment in progress is not committed (the graphs of it the
