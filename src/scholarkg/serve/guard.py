@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
-from scholarkg.serve.guard_lexer import Scan, lex
+from scholarkg.serve.guard_lexer import lex
 from scholarkg.serve.sparql_tokens import decode_escapes
 
 _SERVE = ServeSettings()  # the defaults
@@ -56,7 +56,8 @@ class QueryInfo:
     (``nesting``), ``<…>`` the lexer could not tell from a comparison (``doubts``), the
     keywords, the steps of every group and the path operators ``* + ?`` (``closures``), from
     which :func:`scholarkg.serve.quick.looks_quick` judges it, and the syntax error of a
-    bracket that does not pair (``unbalanced``, :mod:`.sparql_balance`), if any."""
+    bracket that does not pair (``unbalanced``, :mod:`.sparql_balance`), if any; ``stopped``:
+    the scan stopped where the nesting passed its limit (the rest unread, unbalanced unknown)."""
 
     form: str | None
     has_dataset: bool
@@ -70,14 +71,22 @@ class QueryInfo:
     steps: int = 0
     closures: int = 0
     unbalanced: str | None = None
+    stopped: bool = False
 
 
-def scan_query(text: str) -> QueryInfo:
+def scan_query(text: str, max_nesting: int | None = None) -> QueryInfo:
     """Lex ``text`` (and, when it has ``\\u``/``\\U`` escapes, the text with them decoded) and
-    report what :func:`check_query` needs."""
-    scans: list[Scan] = [lex(text)]
-    if "\\u" in text or "\\U" in text:
-        scans.append(lex(decode_escapes(text)))
+    report what :func:`check_query` needs. With ``max_nesting``, a reading stops once its
+    nesting passes it: the rest is not read (``QueryInfo.stopped``; nesting: as far as read)."""
+    escaped = "\\u" in text or "\\U" in text
+    decoded = lex(decode_escapes(text), max_nesting) if escaped else None
+    if decoded is not None and decoded.stopped_at is not None:
+        scans = [decoded]  # nested past the limit once decoded: the text itself is not read
+    else:
+        scans = [lex(text, max_nesting)]
+        if decoded is not None and scans[0].stopped_at is None:
+            scans.append(decoded)
+    stopped = any(scan.stopped_at is not None for scan in scans)
     first = scans[0]
     return QueryInfo(
         first.form,
@@ -91,7 +100,8 @@ def scan_query(text: str) -> QueryInfo:
         frozenset(word for scan in scans for word in scan.words),
         max(scan.steps for scan in scans),
         max(scan.closures for scan in scans),
-        first.pairs.unpaired(text),  # as the engine reads it: escapes not decoded
+        None if stopped else first.pairs.unpaired(text),  # as the engine reads it
+        stopped,
     )
 
 
@@ -111,11 +121,12 @@ def check_query(text: str, limits: QueryLimits) -> QueryInfo:
     nested too deeply, unclear to the lexer, calls a ``SERVICE`` that federation does not
     allow or has a ``LOAD``; else what was found."""
     check_size(text, limits)
-    info = scan_query(text)
-    if info.nesting > limits.max_nesting:
+    info = scan_query(text, limits.max_nesting)
+    if info.nesting > limits.max_nesting:  # read up to the level past the limit, no further
+        read = f"at least {info.nesting}" if info.stopped else str(info.nesting)
         raise QueryLimitError(
-            f"query refused: nested {info.nesting} deep (brackets, and chains of operators, "
-            f"UNION or path steps), more than the limit of {limits.max_nesting}",
+            f"query refused: nested {read} deep (brackets, and chains of operators, UNION or "
+            f"path steps), more than the limit of {limits.max_nesting}",
             status=400,
         )
     if info.loads:

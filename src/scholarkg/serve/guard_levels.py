@@ -63,3 +63,4 @@ class Scan:
     steps: int = 0  # the steps of every group
     closures: int = 0  # path operators * + ? (a path of any length, or an optional step)
     pairs: Pairing = field(default_factory=Pairing)  # whether the brackets pair up
+    stopped_at: int | None = None  # where a pass stopped, its nesting past the limit

@@ -14,6 +14,8 @@ parser does wherever that decides what the guard must see.
 
 from __future__ import annotations
 
+import re
+
 from scholarkg.serve.guard_levels import (
     CHAIN_PER_LEVEL,
     CHAINED,
@@ -44,10 +46,34 @@ from scholarkg.serve.sparql_tokens import (
 
 __all__ = ["CHAIN_PER_LEVEL", "QUERY_FORMS", "STEPS_PER_LEVEL", "Scan", "lex"]
 
+# Runs of plain terms read in one match, with what reading them term by term would do: numbers,
+# IRIs without escapes, strings without escapes or line breaks (a long VALUES or IN list). In
+# VALUES data, terms apart or rows of them (each row a level, one deep); in an expression,
+# terms between commas. A run ends where a term is followed by anything else (``"a"@en``,
+# ``<f>(``): the step by step reading goes on from there.
+_TERM = rf"{NUMBER.pattern}|<[^<>\"{{}}|^`\\\x00-\x20]*>|\"[^\"\\\r\n]*\"|'[^'\\\r\n]*'"
+_DATA_TERMS = re.compile(rf"(?:({_TERM})\s+)*({_TERM})(?=[\s)}}]|\Z)")
+_DATA_ROWS = re.compile(rf"(?:\(\s*(?:(?:{_TERM})\s+)*({_TERM})\s*\)\s*)+")
+_LIST_TERMS = re.compile(rf"(?:({_TERM})\s*,\s*)*({_TERM})(?=[\s,)]|\Z)")
+_TERM_FIRST = frozenset("0123456789<\"'(")
+
+
+def _term_text(term: str) -> str:
+    """The text a term's token carries: a string none, an IRI what is between ``<>``."""
+    if term[0] in "\"'":
+        return ""
+    return term[1:-1] if term[0] == "<" else term
+
+
+class _TooDeep(Exception):
+    """The nesting read so far already passes the limit: the rest of the text is not read."""
+
 
 class _Lexer:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, limit: int | None = None, *, runs: bool = True) -> None:
         self.text = text
+        self.limit = limit
+        self.runs = runs  # read runs of plain terms in one match (off: term by term)
         self.scan = Scan()
         self.levels = [Level("top")]
         self.prev = ("start", "")  # (kind, text) of the last token
@@ -59,8 +85,12 @@ class _Lexer:
 
     def run(self) -> Scan:
         text, i = self.text, 0
-        while i < len(text):
-            i = self.step(text[i], i)
+        try:
+            while i < len(text):
+                i = self.step(text[i], i)
+        except _TooDeep:
+            self.scan.nesting, self.scan.stopped_at = self.nesting_so_far(), i
+            return self.scan
         while len(self.levels) > 1:
             self.close()
         if self.pending_service or self.pending_load:
@@ -74,6 +104,9 @@ class _Lexer:
             return i + 1
         if char == "#":
             return comment_end(text, i)
+        terms = char in _TERM_FIRST and self.prev[0] != "operator" and self.runs
+        if terms and (end := self.terms(i)):
+            return end
         if char in "\"'":
             self.token("operand", "")
             return string_end(text, i)
@@ -123,6 +156,64 @@ class _Lexer:
         self.operator(char)
         return i + 1
 
+    def terms(self, i: int) -> int:
+        """Read the run of plain terms (``_TERM``) at ``i`` in VALUES data or an expression
+        in one match, as a step per term would; the end of the run, 0 if there is none."""
+        level, text = self.levels[-1], self.text
+        if self.pending_service or self.pending_load or level.kind not in ("data", "expr"):
+            return 0
+        if level.kind == "expr":
+            if text[i] == "(" or (text[i] == "<" and self.less_than()):
+                return 0
+            if not (match := _LIST_TERMS.match(text, i)):
+                return 0
+            if match.group(1) is not None:  # a comma: as separator() reads it
+                level.deepest = max(level.deepest, level.chain // CHAIN_PER_LEVEL + level.inner)
+                level.chain = level.inner = 0
+                self.prev = ("separator", ",")
+        elif text[i] == "(":
+            triple_term = self.prev == ("operator", "<") and self.before_prev == "<"  # <<(
+            if level.clause or triple_term or not (match := _DATA_ROWS.match(text, i)):
+                return 0
+            self.before_prev, self.prev = _term_text(match.group(1)), ("operand", ")")
+            level.inner = max(level.inner, 1)  # each row: one level, with nothing in it
+            if len(self.levels) > self.scan.depth:
+                self.scan.depth = len(self.levels)
+                self.watch()
+            return match.end()
+        elif not (match := _DATA_TERMS.match(text, i)):
+            return 0
+        elif match.group(1) is not None:
+            self.prev = ("operand", _term_text(match.group(1)))
+        self.before_prev, self.prev = self.prev[1], ("operand", _term_text(match.group(2)))
+        return match.end()
+
+    def nesting_so_far(self) -> int:
+        """The nesting the text has at least, whatever follows: the levels still open closed
+        now, as :meth:`close` would (no count of a level ever falls as more is read). O(depth):
+        reckoned once, where the reading stops."""
+        total, carried = -1, 0
+        for at in range(len(self.levels) - 1, -1, -1):
+            level = self.levels[at]
+            steps = level.steps + carried
+            inner = level.inner if total < 0 else max(level.inner, 1 + total)
+            carried = 0
+            outer = self.levels[at - 1].kind if at else ""
+            if level.kind in ("bnode", "list") and outer in ("group", "bnode", "list"):
+                steps, carried = 0, steps
+            chained = level.chain // CHAIN_PER_LEVEL + inner
+            total = steps // STEPS_PER_LEVEL + max(level.deepest, chained)
+        return total
+
+    def watch(self) -> None:
+        """Stop reading (:class:`_TooDeep`) once the nesting so far passes the limit, as far
+        as it shows in O(1): each level open holds the current one, so the text nests at least
+        as deep as the levels around the current one and its count. Looked at when a bracket
+        is deeper than any before and when a level's steps or chain grow (a level's count only
+        grows while it is the current one); what is not seen here is counted at the end."""
+        if self.limit is not None and len(self.levels) - 1 + self.levels[-1].total() > self.limit:
+            raise _TooDeep
+
     def prefixed_name_end(self, i: int) -> int:
         """The end of the prefixed name starting at ``i``; 0 if none does (each run of name
         characters is read once: no text is scanned over and over)."""
@@ -146,13 +237,16 @@ class _Lexer:
         level.chain = level.inner = 0
         if level.kind in ("group", "bnode"):
             level.steps += 1  # the end of a triple pattern (or of more)
+            self.watch()
 
     def token(self, kind: str, text: str, *, target: str | None = None) -> None:
         level = self.levels[-1]
         if kind == "operand" and level.kind == "list":
             level.steps += 2  # a collection's element: two triple patterns
+            self.watch()
         elif level.clause and (kind, text) == ("open", "("):
             level.steps += 1  # one more projected, grouping or ordering expression
+            self.watch()
         if self.pending_service and text.upper() != "SILENT":
             self.scan.services.append(target if target is not None else text)
             self.pending_service = False
@@ -165,6 +259,7 @@ class _Lexer:
         level = self.levels[-1]
         if operator in CHAINED["expr" if level.kind == "expr" else "pattern"]:
             level.chain += 1
+            self.watch()
         if operator in CLOSURES and level.kind in ("group", "bnode", "list"):
             self.scan.closures += 1
         self.token("operator", operator)
@@ -180,7 +275,9 @@ class _Lexer:
             kind = self.paren_kind()
         self.token("open", char)
         self.levels.append(Level(kind))
-        self.scan.depth = max(self.scan.depth, len(self.levels) - 1)
+        if len(self.levels) - 1 > self.scan.depth:
+            self.scan.depth = len(self.levels) - 1
+            self.watch()
 
     def paren_kind(self) -> str:
         """Whether ``(`` here opens an expression or a list (collection, VALUES row, path)."""
@@ -223,8 +320,10 @@ class _Lexer:
             level.clause = False
         if upper == "UNION":
             level.chain += 1
+            self.watch()
         elif upper in STEPS and level.kind == "group":
             level.steps += 1
+            self.watch()
         if upper == "VALUES":
             self.values_block = True
         self.token("operand" if upper in ("TRUE", "FALSE") else "word", upper)
@@ -250,6 +349,8 @@ class _Lexer:
         self.token("operand", ":" + local, target=":" + local)
 
 
-def lex(text: str) -> Scan:
-    """One pass over ``text`` as Oxigraph reads it."""
-    return _Lexer(text).run()
+def lex(text: str, limit: int | None = None) -> Scan:
+    """One pass over ``text`` as Oxigraph reads it. With a nesting ``limit``, the pass stops
+    once the nesting read passes it (``Scan.stopped_at``: where; ``Scan.nesting``: the nesting
+    read up to there)."""
+    return _Lexer(text, limit).run()

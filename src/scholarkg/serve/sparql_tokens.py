@@ -27,9 +27,16 @@ VARIABLE = re.compile(rf"[?$][{_CHARS_U}0-9][{_CHARS_U}0-9\u00b7\u0300-\u036f\u2
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
 _IRI_CHAR = r"[^<>\"{}|^`\\\x00-\x20]"
-IRI = re.compile(rf"<((?:{_IRI_CHAR}|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*)>")
+IRI_BODY = rf"(?:{_IRI_CHAR}|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*"  # between < and >
+IRI = re.compile(rf"<({IRI_BODY})>")
 IRI_TEXT = re.compile(rf"{_IRI_CHAR}*")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# a string: a backslash takes the next character, whatever it is; a long string ends at its
+# three quotes, a short one at its quote or before a line break; either at the text's end
+_LONG = r"{q}{q}{q}(?:[^{q}\\]++|\\[\s\S]?|{q}(?!{q}{q}))*+(?:{q}{q}{q})?"
+_SHORT = r"{q}(?:[^{q}\\\r\n]++|\\[\s\S]?)*+{q}?"
+STRING_SOURCE = "|".join(form.format(q=q) for form in (_LONG, _SHORT) for q in "\"'")
+STRING = re.compile(STRING_SOURCE)
 OPERATOR = re.compile(r"\|\||&&|!=|<=|>=|\^\^|[!+\-*/|^=<>&]")
 
 
@@ -52,20 +59,7 @@ def decode_escapes(text: str) -> str:
 
 def string_end(text: str, start: int) -> int:
     """Index just past the string literal starting at ``start``."""
-    quote = text[start]
-    long = text.startswith(quote * 3, start)
-    end_mark = quote * 3 if long else quote
-    i = start + (3 if long else 1)
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(end_mark, i):
-            return i + len(end_mark)
-        if not long and text[i] in "\r\n":
-            return i
-        i += 1
-    return len(text)
+    return STRING.match(text, start).end()  # type: ignore[union-attr]
 
 
 def next_char(text: str, start: int) -> str:

@@ -1,0 +1,94 @@
+"""How much of a query the guard reads: once the nesting read passes ``max_nesting`` the
+lexer stops, and the rest of the text is never read (before: a 250 KB query of nested brackets
+was lexed to its end, ~0.4 CPU s of the request thread, only to be refused). Counted, not
+timed: a spy on the lexer's step records where each step starts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from hostile_queries import DEEP, deep
+from scholarkg.config import ServeSettings
+from scholarkg.errors import QueryLimitError
+from scholarkg.serve import guard_lexer
+from scholarkg.serve.guard import QueryLimits, check_query, scan_query
+from serve_helpers import running_server
+
+LIMIT = QueryLimits().max_nesting  # 64
+BIG = 250_000
+NESTED = {
+    "braces": "SELECT * WHERE " + "{" * (BIG // 2) + "}" * (BIG // 2),
+    "parentheses": "ASK { FILTER(" + "(" * (BIG // 2) + "1" + ")" * (BIG // 2) + ") }",
+    "blank nodes": "SELECT * WHERE { ?s ?p " + "[" * (BIG // 2) + "]" * (BIG // 2) + " }",
+    "negations": "ASK { FILTER(" + "!" * BIG + "true) }",
+    "unions": "ASK { {} " + "UNION {} " * (BIG // 9) + "}",
+    "triple patterns": "ASK { " + "?s <p:> ?o . " * (BIG // 14) + "}",
+    "escaped braces": "SELECT * WHERE " + "\\u007B" * (BIG // 12) + "\\u007D" * (BIG // 12),
+}
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[int, int]]:
+    """For each text's length over 10 000 characters, the furthest index the lexer's step
+    was called at."""
+    furthest: dict[int, int] = {}
+    step: Callable[..., int] = guard_lexer._Lexer.step
+
+    def counted(self: Any, char: str, i: int) -> int:
+        if len(self.text) > 10_000:
+            furthest[len(self.text)] = max(furthest.get(len(self.text), 0), i)
+        return step(self, char, i)
+
+    monkeypatch.setattr(guard_lexer._Lexer, "step", counted)
+    yield furthest
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_a_query_nested_past_the_limit_is_refused_having_read_its_start(
+    name: str, reads: dict[int, int]
+) -> None:
+    text = NESTED[name]
+    with pytest.raises(QueryLimitError) as refused:
+        check_query(text, QueryLimits())
+    assert refused.value.status == 400
+    assert f"path steps), more than the limit of {LIMIT}" in str(refused.value)
+    read = max(reads.values())
+    assert read < 10_000, f"the lexer read up to index {read} of {len(text)}"
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_a_scan_stops_only_where_the_whole_text_is_nested_past_the_limit(name: str) -> None:
+    """Stopping early never refuses what reading to the end would take: a scan stops only
+    on a text nested past the limit, and on every such chain (around the limit) it does."""
+    for size in range(1, 1200, 7):
+        text = deep(name, size)
+        whole = scan_query(text).nesting
+        stopped = scan_query(text, LIMIT)
+        assert stopped.stopped == (whole > LIMIT), (size, whole)
+        assert stopped.nesting <= whole, size
+        if not stopped.stopped:
+            assert stopped == scan_query(text)
+
+
+@pytest.mark.server
+def test_the_server_refuses_a_deeply_nested_query_having_read_its_start(
+    tmp_path: Path, reads: dict[int, int]
+) -> None:
+    """A 250 KB query of nested braces, under ``max_query_bytes``, is refused (400) by a real
+    server whose lexer read only its start."""
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        answer = requests.post(
+            server.url + "sparql",
+            data=NESTED["braces"].encode(),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=120,
+        )
+    assert answer.status_code == 400, answer.text
+    assert f"more than the limit of {LIMIT}" in answer.text
+    assert reads and max(reads.values()) < 10_000, reads
