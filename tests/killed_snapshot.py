@@ -1,13 +1,15 @@
 """The bulk snapshot load the killed-load tests cut and run again (test_snapshot_killed_parts.py
 and the tests beside it): its input (the 100 real Kaggle lines three times under new ids, 300
-records, with a broken line and a duplicate among them; segments of ~1000 quads), its command
-(chunks of 10 records, two worker processes; cut where helpers/killed_at.py is told), what a
-clean load leaves (:class:`Clean`, :func:`clean_load`) and :func:`check_run_again`, the check
-that a load run again after a cut leaves the same."""
+records, with a broken line and a duplicate among them; segments of ~1000 quads; a field of
+every fourth line changed by :func:`change_every_fourth`), its command (chunks of 10 records,
+two worker processes; cut where helpers/killed_at.py is told), what a clean load leaves
+(:class:`Clean`, :func:`clean_load`) and :func:`check_run_again`, the check that a load run
+again after a cut leaves the same."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -40,6 +42,18 @@ def make_input(directory: Path) -> Path:
     lines[150:150] = ['{"id": "2402.0', lines[0]]  # not JSON; a duplicate of line 1
     (directory / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return write_config(directory, [], store={"segment_quads": 1000})
+
+
+def change_every_fourth(path: Path, field: str, value: str) -> None:
+    """Every fourth line of the snapshot at ``path`` (a JSON object) with ``field`` set to
+    ``value``: the killed-run count tests' input with every fourth paper changed."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines):
+        if n % 4 == 0 and line.endswith("}"):
+            data = json.loads(line)
+            data[field] = value
+            lines[n] = json.dumps(data, ensure_ascii=False)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def command(directory: Path, *killed_at: str, batch: int = 10) -> list[str]:

@@ -2,7 +2,9 @@
 copied under new ids, ``9004.NNNNN``, a range no e-print can have), a snapshot load in a child
 process that holds itself at a chosen call (helpers/killed_at.py, ``KILLED_BY=STOP``) for the
 test to signal it however fast it runs, ``scholarkg run`` in a child process with a source still
-arriving, and the bounds that only catch a hang.
+arriving or sent SIGTERM at a hook (:func:`run_terminated_at`), the check that a stopped load's
+report counts what its store holds (:func:`stopped_counts_what_the_store_holds`), and the
+bounds that only catch a hang. The ``uninterrupted`` fixture: tests/stopped_runs_fixtures.py.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from conftest import write_config
 from loopback import Drip
@@ -32,6 +36,8 @@ KILLED_AT = Path(__file__).parent / "helpers" / "killed_at.py"
 # loader's segment) and nine to come, with its worker processes running.
 THIRD_CHUNK = "scholarkg.runs.loading:Loading.add@3"
 COPIES = 6  # 600 records: 12 chunks of 50
+# a run sent SIGTERM at a hook (run_terminated_at): only catches a hang
+TERMINATED_BOUND = 300.0
 
 
 def copies(path: Path, times: int) -> Path:
@@ -130,3 +136,61 @@ def start_run(config: Path) -> subprocess.Popen[bytes]:
         stderr=subprocess.PIPE,
         env=env,
     )
+
+
+def run_terminated_at(hook: str, config: Path) -> None:
+    """``scholarkg run`` with SIGTERM sent at ``hook`` (helpers/killed_at.py): it stops cleanly,
+    in one line, the run recorded as interrupted."""
+    stopped = subprocess.run(
+        [sys.executable, str(KILLED_AT), hook, "run", "--config", str(config)],
+        capture_output=True, text=True, timeout=TERMINATED_BOUND,
+        env={**os.environ, "KILLED_BY": "TERM"},
+    )  # fmt: skip
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert "stopping (SIGTERM)" in stopped.stderr, stopped.stderr
+    assert "Traceback" not in stopped.stderr + stopped.stdout, stopped.stderr
+    assert "failed: interrupted" in stopped.stdout, stopped.stdout
+
+
+ORIGINS = (
+    "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
+    "SELECT ?run (COUNT(DISTINCT ?g) AS ?n) (SAMPLE(?outcome) AS ?how) "
+    "WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run } "
+    "OPTIONAL { GRAPH ?r { ?run a prov:Activity ; skg:outcome ?outcome } } } GROUP BY ?run"
+)
+
+
+def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> None:
+    """The stopped run's report counts what the store it made holds (the segment in progress
+    streamed in on the stop included), and its change set lists those graphs. Before, it
+    counted 0 graphs written, 0 records loaded ("nothing written") with 50 graphs held. The
+    graphs written name the run, whose record says it failed (before: no record, so the
+    provenance of every graph a stopped run wrote named an activity the store did not hold)."""
+    store = ox.Store.read_only(str(run / "store"))
+    named = {str(g.value) for g in store.named_graphs()}
+    [record] = [g for g in named if "/graph/run/" in g]
+    graphs = named - {record}
+    papers = [g for g in graphs if "/graph/arxiv/" in g]
+    wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
+    assert papers and sum(wrote) + sum(report["run_graphs"].values()) == len(store), report
+    assert report["store_quads"] == _counted(store)  # said as a finished run says it
+    assert report["graphs_written"] == len(graphs) and report["records_loaded"] == len(papers)
+    assert report["run_graphs"] == {"run record": 16}
+    origins = store.query(ORIGINS)
+    assert isinstance(origins, ox.QuerySolutions)
+    [(origin, count, how)] = [(r["run"], r["n"], r["how"]) for r in origins]
+    assert isinstance(origin, ox.NamedNode) and record.endswith(origin.value.rsplit("/", 1)[1])
+    assert isinstance(count, ox.Literal) and int(count.value) == len(graphs)
+    assert how == ox.Literal("failed")
+    [changes] = (run / "data" / "changes").glob("*/graphs.tsv")
+    assert {line.split("\t")[0] for line in changes.read_text().splitlines()} == graphs
+
+
+def _counted(store: ox.Store) -> int:
+    """The quads of ``store``, counted by a SPARQL query (named graphs and default graph)."""
+    total = 0
+    for where in ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"):
+        rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        assert isinstance(rows, ox.QuerySolutions)
+        total += sum(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
+    return total

@@ -43,11 +43,9 @@ from scholarkg.runs.context import RunContext
 from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.loading import Loading
 from scholarkg.store.embedded import EmbeddedStore
-from stopped_runs import BOUND, COPIES, STARTUP_BOUND, copies
-from test_stop import (
-    stopped_counts_what_the_store_holds,
-    uninterrupted,  # noqa: F401 - the module's fixture, used here too
-)
+from stopped_runs import BOUND, COPIES, STARTUP_BOUND, copies, stopped_counts_what_the_store_holds
+
+pytest_plugins = ("stopped_runs_fixtures",)
 
 GRAPH = "https://w3id.org/scholarkg/id/graph/arxiv/"
 HELD_IN_CLOSE = Path(__file__).parent / "helpers" / "loader_held_in_close.py"
@@ -61,7 +59,7 @@ def _read(stream: Any, into: list[bytes]) -> None:
 
 def test_a_sigterm_while_the_bulk_loader_closes_stops_the_run_and_leaves_its_segment(
     tmp_path: Path,
-    uninterrupted: dict[str, set[tuple[str, str, str]]],  # noqa: F811
+    uninterrupted: dict[str, set[tuple[str, str, str]]],
 ) -> None:
     snapshot = copies(tmp_path / "snapshot.jsonl", COPIES)
     run = tmp_path / "run"

@@ -19,19 +19,17 @@ import pytest
 from conftest import write_config
 from loopback import Drip
 from polls import until
-from processes import children, where_pid
+from processes import children
 from samples import ROOT, SAMPLE_PROFILE
+from served_deployments import BOUND_SECONDS, FAULTS, hung, read_final_state, serving
 from stopped_runs import COPIES, THIRD_CHUNK, copies, still_running
 from store_contents import held_quads
-from test_schedules import BOUND_SECONDS, serving
 
 if TYPE_CHECKING:
     from prefect.client.schemas.objects import State
 
 AT_START = Path(__file__).parent / "helpers" / "at_start"
 SLOW_SOURCE = {"read_timeout": 30.0, "min_interval": 0.0}
-# faulthandler in the served runs: a hang's failure shows the run's Python stacks (hung)
-FAULTS = {"PYTHONFAULTHANDLER": "1"}
 # a deployment of each case's own: the session's Prefect API keeps every test's deployments,
 # and one named as another test's would be run there with that test's parameters
 SCHEDULE = """
@@ -71,17 +69,6 @@ def waiting_at(point: str) -> dict[str, str]:
     }
 
 
-def hung(what: str, serve: subprocess.Popen[bytes], log: Path) -> AssertionError:
-    """A failure saying ``what`` did not happen in its bound, and where the flow run was: the
-    threads and Python stacks of each run's process the ``serve`` runner started
-    (:func:`processes.where_pid`; the runner passes a run's stderr on to its ``log``). Before,
-    a hang said only ``what``."""
-    runs = sorted(children(serve.pid))
-    shown = [where_pid(run, lambda: log.read_text(errors="replace")) for run in runs]
-    shown = shown or ["none running:\n" + log.read_text(errors="replace")[-20000:]]
-    return AssertionError(f"{what}; the flow run's process, " + "\n".join(shown))
-
-
 def the_run(serve: subprocess.Popen[bytes], log: Path) -> int:
     """The flow run's process: the runner starts one process per flow run."""
     runs = children(serve.pid)
@@ -102,28 +89,6 @@ def wait_for_line(log: Path, line: str, serve: subprocess.Popen[bytes]) -> None:
     until(logged, lambda: str(hung(f"no {line!r} in the log", serve, log)), BOUND_SECONDS, 0.05)
 
 
-def _final_state(flow_run_id: UUID, serve: subprocess.Popen[bytes], log: Path) -> State[Any]:
-    """The flow run's final state, read from the API; one not final in the bound fails as
-    :func:`hung`, with the last state read."""
-    from prefect.client.orchestration import get_client
-
-    last: list[State[Any] | None] = [None]  # the last state read
-    with get_client(sync_client=True) as client:
-
-        def final() -> bool:
-            state = last[0] = client.read_flow_run(flow_run_id).state
-            return state is not None and state.is_final()
-
-        def never() -> str:
-            what = f"the flow run never reached a final state (last: {last[0]!r})"
-            return str(hung(what, serve, log))
-
-        until(final, never, BOUND_SECONDS, every=0.5)
-    state = last[0]
-    assert state is not None  # final() held
-    return state
-
-
 def stopped(
     stop_it: Callable[[UUID, subprocess.Popen[bytes]], None],
     flow_run_id: UUID,
@@ -134,7 +99,7 @@ def stopped(
     logged is in the log then)."""
     run = the_run(serve, log)
     stop_it(flow_run_id, serve)
-    state = _final_state(flow_run_id, serve, log)
+    state = read_final_state(flow_run_id, serve, log)
     if still_running({run}):
         raise hung("the stopped flow run's process did not end", serve, log)
     return state

@@ -12,11 +12,11 @@ import pytest
 
 from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
+from harvest_pages import HEP_EX
 from processes import children
 from samples import SAMPLE_PROFILE
+from served_deployments import FAULTS, read_final_state, serving
 from stopped_runs import still_running
-from test_flow_cancel import FAULTS, _final_state
-from test_schedules import serving
 
 
 def ended_on_its_failure(logged: str, message: str) -> None:
@@ -48,7 +48,7 @@ def test_a_failed_deployment_run_ends_on_its_failure_reason(tmp_path: Path) -> N
     deployment = "build_kg/test-failed"
     with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
         flow_run = run_deployment(deployment, timeout=0)
-        state = _final_state(flow_run.id, process, log)
+        state = read_final_state(flow_run.id, process, log)
         assert not still_running(children(process.pid)), "the run's process did not end"
     logged = log.read_text(errors="replace")
     assert state.is_failed(), (state, logged[-4000:])
@@ -171,7 +171,7 @@ def test_a_failed_harvest_deployment_run_ends_on_its_failure_reason(tmp_path: Pa
     try:
         with serving(config, tmp_path, deployment, extra=FAULTS) as (process, log):
             flow_run = run_deployment(deployment, timeout=0)
-            state = _final_state(flow_run.id, process, log)
+            state = read_final_state(flow_run.id, process, log)
             assert not still_running(children(process.pid)), "the run's process did not end"
     finally:
         server.stop()
@@ -190,7 +190,6 @@ def harvest_past_its_page_cap(directory: Path) -> tuple[ReplayServer, Path]:
     """A replay server whose OAI-PMH pages are an empty list with a resumption token, and a
     config harvesting from it with ``[limits] harvest_max_pages = 1``: a harvest that reads
     nothing and fails in one line, its page not retried (it arrived)."""
-    from test_harvest_guards import HEP_EX
 
     server = ReplayServer().start()
     empty = HEP_EX[: HEP_EX.index(b"<ListRecords>")] + (

@@ -7,7 +7,6 @@ the sample page's layout."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from arxiv_replay import ReplayServer
 from building import rows
 from conftest import write_config
-from constructed import Listed, listing, profile_page, snapshot_line, variant_entry
+from constructed import Listed, listing, profile_page, variant_entry
 from minted_again import minted_again
 from one_author import P
 from scholarkg import iris, provenance
@@ -24,6 +23,7 @@ from scholarkg.iris import Minter
 from scholarkg.runs import chunk_fingerprint
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
+from spieker_listing import AUTHORS, inputs
 
 pytest_plugins = ("arxiv_fixtures",)
 
@@ -38,7 +38,6 @@ TITLES = [
         "Schrödinger Operators on Constructed Graphs",
     ),
 ]
-AUTHORS = ("Helge Spieker", "Arnaud Gotlieb")
 
 
 @pytest.mark.parametrize(("tex", "unicode"), TITLES)
@@ -68,14 +67,7 @@ def test_a_tex_title_in_a_snapshot_resolves_through_the_title_index(
 ) -> None:
     """The snapshot loads the record into the title index; the profile's paper is found there
     by its exact title (before: by its words only), with no API (arXiv is not enabled)."""
-    line = json.loads(snapshot_line("0704.0002", new_id="9004.00002", authors=list(AUTHORS)))
-    line["title"] = tex
-    snapshot = tmp_path / "snapshot.jsonl"
-    snapshot.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
-    page = tmp_path / "profile.txt"
-    listed = listing("2202.12139", title=unicode, authors=AUTHORS, truncated=False)
-    page.write_bytes(profile_page("Helge Spieker", [listed]))
-    config = load_config(write_config(tmp_path, [page]))
+    config, snapshot = inputs(tmp_path, "9004.00002", titled=tex, listed_as=unicode)
     assert load_snapshot(config, snapshot, workers=0).report.outcome == "ok"
     report = build(config).report
     assert report.outcome == "ok", report.summary_lines()

@@ -15,19 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from killed_snapshot import BOUND, command, load, make_input
+from killed_snapshot import BOUND, change_every_fourth, command, load, make_input
 
 DOI_WARNING = "The DOI does not look like a DOI (10.<registrant>/<suffix>)."
-
-
-def change_every_fourth(path: Path, field: str, value: str) -> None:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for n, line in enumerate(lines):
-        if n % 4 == 0 and line.endswith("}"):
-            data = json.loads(line)
-            data[field] = value
-            lines[n] = json.dumps(data, ensure_ascii=False)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def report_quads(quads: ox.Store | list[ox.Quad]) -> set[str]:

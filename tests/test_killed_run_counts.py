@@ -17,23 +17,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from killed_snapshot import load, make_input
+from killed_snapshot import change_every_fourth, load, make_input
+from run_graph_queries import NAMING, OWN, RECORD, SIZE
 from scholarkg.runs.report import RunReport
 from store_contents import reports
-from test_killed_report_graphs import change_every_fourth
 
-NAMING = (
-    "PREFIX prov: <http://www.w3.org/ns/prov#> "
-    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run . ?s ?p ?o } }"
-    " GROUP BY ?g"
-)
-OWN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o FILTER(?s != <%s>) } }"
-SIZE = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } }"
 LATE_SEGMENT = 7  # a settle past the bad lines' chunk (of ~10 in all: segments of ~1000 quads)
-RECORD = (
-    "PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
-    "SELECT ?p ?o WHERE { GRAPH ?r { <%s> ?p ?o FILTER(STRSTARTS(STR(?p), STR(skg:))) } }"
-)
 
 
 def count(store: ox.Store, query: str) -> int:

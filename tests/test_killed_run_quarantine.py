@@ -9,12 +9,12 @@ import signal
 from pathlib import Path
 
 from conftest import write_config
+from refused_categories import bad_snapshot, scholarkg
 from samples import SAMPLE_PROFILE
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import LISTED, quarantine_records
 from scholarkg.runs.killed_quarantine import kept_of_killed
 from scholarkg.runs.report import RunReport
-from test_quarantine_graphs import bad_snapshot, scholarkg
 
 # at its first segment's commit (noted after its start): its graphs in the store name it, and the
 # quarantine keeps its bad lines and rejected graphs

@@ -21,13 +21,13 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import write_config
+from dropped_person import PERSON, person_graph, snapshot
 from killed_snapshot import BOUND, KILLED_AT
 from scholarkg.config import Config, load_config
 from scholarkg.load.manifest import FILE_NAME, store_state_dir
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
 from store_contents import reports
-from test_report_counts_dropped import PERSON, person_graph, snapshot
 
 PERSONS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), '%s')) }"
 # once the store holds the run's graphs (and has dropped those it drops), before the identity

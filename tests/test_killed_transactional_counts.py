@@ -27,12 +27,11 @@ import pytest
 
 from building import build_store, sparql_store
 from conftest import write_config
-from killed_snapshot import BOUND, KILLED_AT, command, make_input
+from killed_snapshot import BOUND, KILLED_AT, change_every_fourth, command, make_input
+from run_graph_queries import NAMING, OWN, RECORD, SIZE
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
 from store_contents import reports
-from test_killed_report_graphs import change_every_fourth
-from test_killed_run_counts import NAMING, OWN, RECORD, SIZE
 
 pytest_plugins = ("oxigraph_server",)
 

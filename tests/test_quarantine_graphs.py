@@ -16,34 +16,12 @@ import sys
 from pathlib import Path
 
 from conftest import write_config
-from samples import ROOT
+from refused_categories import BAD, BOUND, bad_snapshot, scholarkg
 from scholarkg.config import load_config
 from scholarkg.quarantine_graphs import GRAPHS_FILE, quarantine_graph, read_rejected
 from scholarkg.validate import Finding
 
-SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
-BOUND = 600  # only catches a hang
-BAD = 10  # every tenth line of the snapshot has a category the shapes refuse
 FINDING = Finding("Violation", "https://x.org/s", None, "constructed", "urn:x:shape")
-
-
-def bad_snapshot(path: Path) -> Path:
-    lines = []
-    for number, line in enumerate(SNAPSHOT.read_text(encoding="utf-8").splitlines()):
-        data = json.loads(line)
-        if number % 10 == 0:
-            data["categories"] += " Not!ACategory"
-        lines.append(json.dumps(data))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def scholarkg(*args: str, killed_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [str(HELPER), killed_at] if killed_at else ["-m", "scholarkg.cli"]
-    return subprocess.run(
-        [sys.executable, *command, *args], capture_output=True, text=True, timeout=BOUND
-    )
 
 
 def test_a_bad_snapshot_keeps_its_rejected_graphs_in_one_file_of_its_run(tmp_path: Path) -> None:

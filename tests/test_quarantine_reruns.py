@@ -11,18 +11,18 @@ import json
 from pathlib import Path
 
 from conftest import write_config
+from refused_categories import bad_snapshot as rejected_snapshot
 from scholarkg.config import Config, load_config
 from scholarkg.models import QuarantinedRecord
 from scholarkg.quarantine import quarantine_records, read_quarantined
 from scholarkg.quarantine_graphs import read_rejected
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_quarantine_graphs import bad_snapshot as rejected_snapshot
 
 BAD_LINES = 200
 
 
 def bad_snapshot(path: Path) -> Path:
-    """test_quarantine_graphs' snapshot (every tenth record's category refused by the shapes)
+    """refused_categories' snapshot (every tenth record's category refused by the shapes)
     and 200 lines of ~2 kB that are no JSON."""
     rejected_snapshot(path)
     with path.open("a", encoding="utf-8") as out:

@@ -14,26 +14,10 @@ import pytest
 
 from building import graphs
 from conftest import write_config
-from constructed import snapshot_line
-from scholarkg.config import Config, load_config
+from dropped_person import PERSON, person_graph, snapshot
+from scholarkg.config import load_config
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
-
-PERSON = "/graph/person/zed-zulu-"
-
-
-def snapshot(directory: Path, author: str) -> Path:
-    path = directory / "snapshot.jsonl"
-    lines = [snapshot_line("0704.0002", authors=[author]), snapshot_line("0704.0003")]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def person_graph(config: Config) -> tuple[str, int]:
-    """Zed Zulu's graph and its triples but the provenance it states about itself."""
-    (iri, triples), *rest = [(g, t) for g, t in graphs(config).items() if PERSON in g]
-    assert not rest
-    return iri, sum(1 for t in triples if t[0] != f"<{iri}>")
 
 
 def reauthored(tmp_path: Path, bulk: bool) -> tuple[RunReport, str, int]:

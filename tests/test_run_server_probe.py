@@ -23,9 +23,8 @@ from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
 from scholarkg.store.probe import PROBE_GRAPH
 from store_proxy import StoreProxy, running_proxy
-from test_store_probe import served  # noqa: F401 - a fixture
 
-pytest_plugins = ("oxigraph_server",)
+pytest_plugins = ("oxigraph_server", "read_only_serve_fixtures")
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
 
@@ -39,7 +38,7 @@ def _refused(url: str) -> str:
 
 def test_a_library_build_into_a_read_only_server_reads_no_source(
     tmp_path: Path,
-    served: str,  # noqa: F811 - the fixture
+    served: str,
 ) -> None:
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], store=sparql_store(served)))
     with pytest.raises(ConfigError) as refused:
@@ -50,7 +49,7 @@ def test_a_library_build_into_a_read_only_server_reads_no_source(
 
 def test_a_library_snapshot_load_into_a_read_only_server_reads_no_line(
     tmp_path: Path,
-    served: str,  # noqa: F811 - the fixture
+    served: str,
 ) -> None:
     config = load_config(write_config(tmp_path, [], store=sparql_store(served)))
     with pytest.raises(ConfigError) as refused:
@@ -63,7 +62,7 @@ def test_a_library_snapshot_load_into_a_read_only_server_reads_no_line(
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_prefect_run_of_build_kg_into_a_read_only_server_fails_before_reading(
     tmp_path: Path,
-    served: str,  # noqa: F811 - the fixture
+    served: str,
 ) -> None:
     """As a deployment starts it: the flow called with its parameters, no CLI before it."""
     from scholarkg_flows.build_kg import build_kg

@@ -3,13 +3,6 @@ deployment run end to end against a real Prefect API (the session's test harness
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -21,6 +14,7 @@ from scholarkg.config import load_config
 from scholarkg.query import resolve_query
 from scholarkg.query_results import run_select
 from scholarkg.store.embedded import EmbeddedStore
+from served_deployments import BOUND_SECONDS, serving
 
 SCHEDULES = """
 [schedules.test-nightly-profiles]
@@ -40,11 +34,6 @@ flow = "load_snapshot"
 cron = "0 5 * * 0"
 parameters = { path = "/data/arxiv-metadata-oai-snapshot.json" }
 """
-SERVE = (
-    "import sys; from scholarkg_flows.deployments import serve_schedules; "
-    "serve_schedules(sys.argv[1])"
-)
-BOUND_SECONDS = 180.0
 
 
 def schedules_config(directory: Path, extra: str = "") -> Path:
@@ -139,59 +128,6 @@ def test_prefect_yaml_matches_the_default_schedules() -> None:
         assert deployment["parameters"] == dict(schedule.parameters)
         assert deployment["work_pool"]["name"] == "scholarkg-pool"
         assert deployment["concurrency_limit"] == 1
-
-
-def wait_for_deployment(name: str, process: subprocess.Popen[bytes]) -> None:
-    from prefect.client.orchestration import get_client
-    from prefect.exceptions import ObjectNotFound
-
-    deadline = time.monotonic() + BOUND_SECONDS
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                client.read_deployment_by_name(name)
-                return
-            except ObjectNotFound:
-                time.sleep(0.5)
-    raise AssertionError(f"deployment {name} was not served (serve exited: {process.poll()})")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)  # serve() shuts down and pauses its schedules
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@contextlib.contextmanager
-def serving(
-    config: Path, home: Path, deployment: str, extra: Mapping[str, str] | None = None
-) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
-    """The schedules of ``config`` served by a child process on the session's Prefect API
-    (its home under ``home``; ``extra`` added to its environment), once ``deployment`` is
-    there: the process and its log; the process is stopped on leaving."""
-    from prefect.settings import PREFECT_API_URL
-
-    env = {
-        **os.environ,
-        **(extra or {}),
-        "PREFECT_API_URL": str(PREFECT_API_URL.value()),
-        "PREFECT_HOME": str(home / "prefect-home"),
-        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-    }
-    log = home / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(config)], env=env, stdout=out, stderr=out
-        )
-    try:
-        wait_for_deployment(deployment, process)
-        yield process, log
-    finally:
-        stop(process)
 
 
 @pytest.mark.flow

@@ -13,9 +13,7 @@ test_snapshot_killed_parts.py."""
 
 from __future__ import annotations
 
-import contextlib
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -29,22 +27,13 @@ from killed_snapshot import (
     load,
     make_input,
 )
+from registry_tables import decisions
 from store_contents import reports
 from worker_killed import kill_a_worker
 
 STEP = "scholarkg.runs.identity_step:_live_batches"  # the step's persons read: it begins
 HANDED = "scholarkg.runs.loading:Loading.close"  # the person graphs given to the loader
 KEPT = "scholarkg.runs.identity_step:_commit"  # the store holds the person graphs
-TABLES = ("persons", "mentions", "mention_names", "paper_authors")
-
-
-def decisions(directory: Path) -> dict[str, list[tuple[object, ...]]]:
-    """The registry's tables of persons and authorships, and its notes but the store's id."""
-    path = directory / "store" / "identity.sqlite"
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        found = {t: db.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in TABLES}
-        found["meta"] = db.execute("SELECT * FROM meta WHERE key != 'store' ORDER BY 1").fetchall()
-    return found
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ import re
 import subprocess
 from pathlib import Path
 
+from held_workers import FIRST_READ, LARGE, cut_mid_send, stop_while_held
 from killed_snapshot import BOUND, command, make_input
 from processes import communicate_all, kill_run
 from store_contents import reports
-from test_snapshot_worker_mid_send import FIRST_READ, LARGE, cut_mid_send, stop_while_held
 
 # a worker's first chunk, once it has taken it in (the task unpickled: the hooked function)
 WORKING = "scholarkg.runs.chunk_work:process_lines"

@@ -13,12 +13,10 @@ end, yet SIGTERM stops the run."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import time
 from pathlib import Path
 
+from held_workers import FIRST_READ, LARGE, cut_mid_send, stop_while_held
 from killed_snapshot import (
     BOUND,
     Clean,
@@ -27,44 +25,9 @@ from killed_snapshot import (
     counted_in_store,
     make_input,
 )
-from processes import children, kill_run, state, wait_shown
 from store_contents import reports
 
 pytest_plugins = ("killed_snapshot_fixtures",)
-
-AT_START = Path(__file__).parent / "helpers" / "at_start"
-# a worker's third write to the run: the body of its first chunk's result, its length written
-# (its first: the empty message that says it is set up)
-MID_SEND = "multiprocessing.connection:Connection._send@3"
-# a worker's first read from the run: its first task
-FIRST_READ = "multiprocessing.connection:Connection.recv"
-LARGE = 100  # records a chunk: ~140 KiB of snapshot lines, more than a pipe's 64 KiB buffer
-
-
-def cut_mid_send(how: str, point: str = MID_SEND) -> dict[str, str]:
-    """The environment of a load whose workers are cut (``KILLED_BY``) at ``point``: in their
-    first send, unless told."""
-    paths = [str(AT_START), *filter(None, [os.environ.get("PYTHONPATH")])]
-    return {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(paths),
-        "KILLED_AT": point,
-        "KILLED_IN": "workers",
-        "KILLED_BY": how,
-        "PYTHONFAULTHANDLER": "1",  # a hang's failure shows each Python thread's stack
-    }
-
-
-def held_worker(pid: int) -> int | None:
-    """A worker process of the run ``pid`` that holds itself (SIGSTOP), if one does now."""
-    for child in children(pid):
-        try:
-            line = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"spawn_main" in line and state(child) == "T":
-            return child
-    return None
 
 
 def test_a_worker_killed_while_it_sends_a_result_fails_the_run_and_the_next_completes_it(
@@ -105,27 +68,3 @@ def test_a_stop_while_a_worker_held_before_reading_is_sent_a_large_chunk_stops_i
     large = command(tmp_path, batch=LARGE)
     stop_while_held(tmp_path, large, cut_mid_send("STOP", FIRST_READ))
     check_run_again(tmp_path, clean)  # the next run, in chunks of 10 as the clean load's
-
-
-def stop_while_held(directory: Path, argv: list[str], env: dict[str, str]) -> None:
-    """Run ``argv``; once one of its workers holds itself, SIGTERM the run: it stops (exit 143,
-    one "stop requested"), its report a failed run's."""
-    output = directory / "output.txt"
-    with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
-        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=env)
-    try:
-        deadline = time.monotonic() + BOUND  # only a hang (before: no bound, a hang hung)
-        while held_worker(process.pid) is None:
-            assert process.poll() is None, output.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, output.read_text(encoding="utf-8")
-            time.sleep(0.01)  # a poll, not a wait for time to pass
-        process.send_signal(signal.SIGTERM)
-        # before: the run never looked for a stop while it waited (SIGTERM did nothing)
-        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
-    finally:
-        kill_run(process)  # running only when the test itself failed
-    shown = output.read_text(encoding="utf-8")
-    assert process.returncode == 128 + signal.SIGTERM, shown  # stopped, as SIGTERM would
-    assert "Traceback" not in shown
-    assert "outcome: failed" in shown and "stop requested" in shown, shown
-    assert reports(directory)[-1]["outcome"] == "failed"

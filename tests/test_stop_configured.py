@@ -24,12 +24,12 @@ from building import content
 from conftest import write_config
 from constructed import snapshot_line, snapshot_lines
 from killed_snapshot import BOUND, KILLED_AT
+from registry_tables import decisions
 from scholarkg import lifecycle
 from scholarkg.config import Config, load_config
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.runs.arxiv_snapshot import load_snapshot
-from test_snapshot_killed_identity import decisions
 
 CHUNKS: dict[str, Any] = {"workers": 0, "chunk_records": 4}
 OVERRIDES = {

@@ -9,11 +9,7 @@ with one more co-author, where the stop is asked for); arXiv is off.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,12 +23,11 @@ from scholarkg.config import load_config
 from scholarkg.runs import identity_step
 from scholarkg.runs.build import build
 from scholarkg.runs.state_paths import registry_path
+from stopped_runs import run_terminated_at
 
 PAPERS = 1200
 AUTHORS = ("Jane Doe", "John Roe", "Mary Major")
 MIDDLE = "Zed Quinn"  # the middle paper's extra co-author
-HELPER = Path(__file__).parent / "helpers" / "killed_at.py"
-BOUND = 300.0  # an upper bound that only catches a hang, never a timing assertion
 
 
 def decisions(config: Path) -> tuple[int, int]:
@@ -42,19 +37,6 @@ def decisions(config: Path) -> tuple[int, int]:
             "SELECT COUNT(*), COUNT(DISTINCT person) FROM mentions"
         ).fetchone()
         return int(decided), int(persons)
-
-
-def run_terminated_at(hook: str, config: Path) -> None:
-    """``scholarkg run`` with SIGTERM sent at ``hook`` (helpers/killed_at.py): it stops cleanly,
-    in one line, the run recorded as interrupted."""
-    stopped = subprocess.run(
-        [sys.executable, str(HELPER), hook, "run", "--config", str(config)],
-        capture_output=True, text=True, timeout=BOUND, env={**os.environ, "KILLED_BY": "TERM"},
-    )  # fmt: skip
-    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
-    assert "stopping (SIGTERM)" in stopped.stderr, stopped.stderr
-    assert "Traceback" not in stopped.stderr + stopped.stdout, stopped.stderr
-    assert "failed: interrupted" in stopped.stdout, stopped.stdout
 
 
 def test_sigterm_in_the_identity_step_stops_the_run_before_it_decides_every_authorship(

@@ -22,15 +22,15 @@ import pytest
 
 from conftest import write_config
 from constructed import Listed, profile_page, snapshot_line, snapshot_lines
+from registry_tables import decisions
 from scholarkg import lifecycle
 from scholarkg.config import Config, load_config
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.build import build
+from stopped_runs import run_terminated_at
 from store_contents import quads
-from test_snapshot_killed_identity import decisions
-from test_stop_identity import run_terminated_at
 
 PAPERS = 300
 AUTHORS = ("Jane Doe", "John Roe", "Mary Major")

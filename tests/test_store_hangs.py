@@ -5,78 +5,13 @@ its graphs kept for the next run (each store read waits up to 120 s for a byte o
 from __future__ import annotations
 
 import json
-import signal
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import write_config
-from loopback import stop_listening
-from samples import SAMPLE_PROFILE
+from hanging_store import Hold, stopped_when_asked
 from scholarkg.errors import QueryError
 from scholarkg.store.remote import SparqlStore
-from stopped_runs import STARTUP_BOUND, start_run
-
-STOPPED_BOUND = 600.0  # only catches a run that waits on the store past the stop
-
-ANSWER = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode() + b" " * 200
-
-
-class Hold:
-    """A loopback server that reads each request, then answers with ``ANSWER`` one byte every
-    ``every`` seconds (``every=None``: never answers); ``asked`` is set at the first request.
-    The first ``answered`` connections are answered at once (a run's start-up probe)."""
-
-    def __init__(self, every: float | None, answered: int = 0) -> None:
-        self.every = every
-        self.answered = answered
-        self.asked = threading.Event()
-        self.held: list[socket.socket] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.acceptor = threading.Thread(target=self._accept, daemon=True)
-        self.acceptor.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        try:
-            conn.recv(65536)
-            if self.answered > 0:
-                self.answered -= 1
-                conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(ANSWER), ANSWER)
-                )
-                conn.close()
-                return
-            self.asked.set()
-            if self.every is None:
-                return
-            conn.sendall(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(ANSWER)
-            )
-            for byte in ANSWER:
-                conn.sendall(bytes([byte]))
-                time.sleep(self.every)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        stop_listening(self.sock, self.acceptor)
-        for conn in self.held:
-            conn.close()
 
 
 def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> None:
@@ -91,27 +26,6 @@ def test_an_answer_sent_a_byte_at_a_time_is_cut_off_at_the_total_deadline() -> N
         f"{hold.url}/query: SPARQL query: no complete answer within 1 s ([store] request_deadline:"
         " the server is too slow or sends its answer a byte at a time)"
     )
-
-
-def stopped_when_asked(hold: Hold, tmp_path: Path) -> tuple[bytes, bytes]:
-    """``scholarkg run`` of the sample into ``hold`` as a SPARQL store, sent SIGTERM once a
-    request hangs: its stdout and stderr, after checking it ended by that signal."""
-    urls = {"query_url": f"{hold.url}/query", "update_url": f"{hold.url}/update"}
-    # a read timeout far past the bound below: the run ends on the stop, never on a timeout,
-    # however long a busy machine takes to close it (60 s once was not enough under load)
-    store = {"kind": "sparql", **urls, "read_timeout": 1500.0}
-    config = write_config(tmp_path, [SAMPLE_PROFILE], store=store)
-    process = start_run(config)
-    try:
-        assert hold.asked.wait(STARTUP_BOUND), "the run never asked the store"
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=STOPPED_BOUND)  # not the 1500 s read timeout
-    finally:
-        if process.poll() is None:
-            process.kill()
-        hold.close()
-    assert process.returncode == 128 + signal.SIGTERM, (out, err)
-    return out, err
 
 
 @pytest.mark.parametrize("every", [None, 1.0], ids=["silent", "dripping"])

@@ -10,12 +10,8 @@ The servers: a real `scholarkg serve` (read-only) over a store a run built, a re
 
 from __future__ import annotations
 
-import os
-import re
-import signal
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +19,7 @@ import pytest
 
 from building import sparql_store
 from conftest import write_config
+from hanging_store import Hold, stopped_when_asked
 from loopback import Answering, Dropper, free_port, read_request
 from polls import until
 from samples import SAMPLE_PROFILE
@@ -30,12 +27,8 @@ from scholarkg.cli import main
 from scholarkg.errors import ConfigError
 from scholarkg.store.probe import PROBE_GRAPH, check_writable
 from scholarkg.store.remote import SparqlStore
-from serve_fixtures import build_v2_store
-from test_store_hangs import Hold, stopped_when_asked
 
-pytest_plugins = ("oxigraph_server",)
-
-BOUND = 120.0  # only catches a hang
+pytest_plugins = ("oxigraph_server", "read_only_serve_fixtures")
 
 
 class Narrow(Answering):
@@ -74,30 +67,6 @@ def _run(tmp_path: Path, base: str, capsys: pytest.CaptureFixture[str]) -> list[
     assert shown.out == ""
     assert not (tmp_path / "data").exists()  # no source read, no outbox, no dead letter
     return shown.err.splitlines()
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[str]:
-    """A real, read-only `scholarkg serve` over a store; its base URL."""
-    store = build_v2_store(tmp_path / "served")
-    command = [sys.executable, "-m", "scholarkg.cli", "serve", "--port", "0"]
-    server = subprocess.Popen(
-        [*command, "--store", str(store)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        cwd=tmp_path,
-        start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        assert server.stdout is not None
-        first = server.stdout.readline().decode()
-        url = re.search(r"at (http://\S+)/ ", first)
-        assert url is not None, first
-        yield url.group(1)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(BOUND)
 
 
 def test_a_run_into_a_read_only_scholarkg_serve_is_refused_before_it_starts(
