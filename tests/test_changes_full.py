@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
+from limited_runs import LOAD_SNAPSHOT, run
 from samples import SAMPLE_PROFILE
 from store_contents import held_quads, reports
-from test_disk_full import LOAD_SNAPSHOT, run
 
 # a clean run's change set holds ~390 kB (its triples), a snapshot load's ~25 kB (a bulk
 # loader lists its graphs only): each fills part-way through the load

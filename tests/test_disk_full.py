@@ -11,13 +11,8 @@ from the files of a clean run, so that the first write refused is in the stage n
 from __future__ import annotations
 
 import fcntl
-import os
 import re
-import resource
-import signal
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,40 +20,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from samples import ROOT, SAMPLE_PROFILE
+from limited_runs import LOAD_SNAPSHOT, run
+from samples import SAMPLE_PROFILE
 from store_contents import beside_run_records, held_quads, quads, reports, unrecorded_runs
-
-BOUND = 600  # only catches a hang
-
-
-def limited(size: int) -> Callable[[], None]:
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-
-    return apply
-
-
-SNAPSHOT = ROOT / "tests" / "fixtures" / "arxiv" / "kaggle" / "snapshot_sample_100.jsonl"
-LOAD_SNAPSHOT = ("arxiv", "load-snapshot", str(SNAPSHOT), "--batch-size", "50")
-
-
-def run(
-    directory: Path, size: int | None = None, command: tuple[str, ...] = ("run",)
-) -> subprocess.CompletedProcess[str]:
-    """``scholarkg run`` (or ``command``) on ``directory``'s config, reporting to the test's
-    Prefect API (the limit would stop a temporary API of the run's own first)."""
-    from prefect.settings import PREFECT_API_URL
-
-    env = dict(os.environ)
-    if PREFECT_API_URL.value():
-        env["PREFECT_API_URL"] = str(PREFECT_API_URL.value())
-    return subprocess.run(
-        [sys.executable, "-m", "scholarkg.cli", *command, "--config",
-         str(directory / "scholarkg.toml")],
-        capture_output=True, text=True, timeout=BOUND, check=False, env=env,
-        preexec_fn=None if size is None else limited(size),
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)
