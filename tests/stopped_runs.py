@@ -173,7 +173,7 @@ def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> No
     papers = [g for g in graphs if "/graph/arxiv/" in g]
     wrote = [report[k] for k in ("triples_added", "provenance_triples", "report_triples")]
     assert papers and sum(wrote) + sum(report["run_graphs"].values()) == len(store), report
-    assert report["store_quads"] == _counted(store)  # said as a finished run says it
+    assert report["store_quads"] == sparql_count(store)  # said as a finished run says it
     assert report["graphs_written"] == len(graphs) and report["records_loaded"] == len(papers)
     assert report["run_graphs"] == {"run record": 16}
     origins = store.query(ORIGINS)
@@ -186,7 +186,7 @@ def stopped_counts_what_the_store_holds(run: Path, report: dict[str, Any]) -> No
     assert {line.split("\t")[0] for line in changes.read_text().splitlines()} == graphs
 
 
-def _counted(store: ox.Store) -> int:
+def sparql_count(store: ox.Store) -> int:
     """The quads of ``store``, counted by a SPARQL query (named graphs and default graph)."""
     total = 0
     for where in ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"):

@@ -18,6 +18,7 @@ from scholarkg.config import load_config
 from scholarkg.runs import gating
 from scholarkg.runs.build import build
 from scholarkg.runs.report import RunReport
+from stopped_runs import sparql_count
 
 
 @pytest.fixture(autouse=True)
@@ -26,20 +27,9 @@ def no_stop_left() -> Iterator[None]:
     lifecycle.STOP.clear()
 
 
-def counted(store: Path) -> int:
-    """The quads of the store at ``store``, counted with SPARQL."""
-    native = ox.Store.read_only(str(store))
-    total = 0
-    for where in ("GRAPH ?g { ?s ?p ?o }", "?s ?p ?o"):
-        rows = native.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
-        assert isinstance(rows, ox.QuerySolutions)
-        total += sum(int(row["n"].value) for row in rows)  # type: ignore[union-attr]
-    return total
-
-
 def says_what_it_holds(report: RunReport, store: Path) -> None:
     assert report.interrupted == "stop requested (SIGTERM/SIGINT)"
-    assert report.store_quads == counted(store) > 0
+    assert report.store_quads == sparql_count(ox.Store.read_only(str(store))) > 0
     assert f"store: holds {report.store_quads} quads" in report.summary_lines()
 
 
