@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import OAI_DIR, Fault, ReplayServer, fast_policy
+from arxiv_replay import Fault, ReplayServer, fast_policy
 from conftest import write_config
+from harvest_pages import HEP_EX
 from scholarkg.cli import main
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
@@ -25,7 +26,6 @@ from scholarkg.limits import Limits
 
 pytest_plugins = ("arxiv_fixtures",)
 
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 FIRST = {"metadataPrefix": "arXiv", "set": "cs"}  # the first request of the harvest
 ARGS = ["arxiv", "harvest", "--set", "cs", "--prefix", "arXiv"]
 
