@@ -284,24 +284,3 @@ def test_a_token_too_long_to_send_back_stops_after_its_page_is_loaded(
     assert "records: 3 read, 3 loaded" in out  # page 2 lists page 1's ids again, newer:
     assert out.count("(before: loaded)") == 3  # it was loaded over them, each counted once
     assert checkpoint(tmp_path)["pages_done"] == 1  # page 2's token is not kept
-
-
-def test_a_control_in_a_repeated_token_is_shown_as_its_escape(
-    tmp_path: Path,
-    replay: ReplayServer,
-    capsys: pytest.CaptureFixture[str],
-    arxiv_archive: RawArchive,
-) -> None:
-    """CONSTRUCTED: the hep-ex page with a resumption token holding BEL (``&#7;``, masked as
-    the page is read), served again for that token. Before, the line showed the private-use
-    mask U+E007 the reading put for BEL; now ``\\u0007``, as every error line shows a control."""
-    answer(replay, page("A&#7;B"), **FIRST)
-    answer(replay, page("A&#7;B"))  # whatever token comes back: the same page, the same token
-    assert harvest(config_for(tmp_path), "--from", "2017-12-14") == 1
-    [failed] = [line for line in capsys.readouterr().out.splitlines() if "came back" in line]
-    assert "resumptionToken 'A\\u0007B' came back" in failed
-    assert "\ue007" not in failed
-    client = OaiPmhClient(HttpClient(arxiv_archive, fast_policy()), base_url=replay.oai_url)
-    with pytest.raises(ExtractError) as raised:
-        list(client.list_records(metadata_prefix="arXiv", set_spec="cs", from_date="2017-12-14"))
-    assert "resumptionToken 'A\\u0007B' came back" in str(raised.value)

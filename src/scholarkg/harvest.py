@@ -195,7 +195,7 @@ class HarvestJob:
             at = Checkpoint(self.key, self.metadata_prefix, self.set_spec, at.from_date)
         guard = self.guard
         guard.tokens, guard.pages = list(at.seen_tokens), list(at.seen_pages)
-        guard.page_done(page.source, page.resumption_token, page.key, masked=page.masked)
+        guard.page_done(page.source, page.resumption_token, page.key)
         after = replace(
             at,
             next_token=page.resumption_token or None,

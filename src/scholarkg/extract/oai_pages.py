@@ -71,7 +71,6 @@ class OaiPage:
     complete_list_size: int | None
     no_records_match: bool = False
     archived: ArchivedResponse | None = field(default=None, repr=False)
-    masked: Masks | None = field(default=None, repr=False)  # the masks of the body it was read from
 
     @property
     def records(self) -> tuple[OaiRecord, ...]:
@@ -226,5 +225,4 @@ def parse_oai_response(
         resumption_token=_token(token_el),
         complete_list_size=count_of(size),
         archived=archived,
-        masked=masked,
     )

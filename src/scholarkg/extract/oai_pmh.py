@@ -109,7 +109,7 @@ class OaiPmhClient:
             )
             yield page
             token = page.resumption_token
-            guard.page_done(page.source, token, page.key, masked=page.masked)
+            guard.page_done(page.source, token, page.key)
             if not token:
                 return
             guard.check_limits(page.source)

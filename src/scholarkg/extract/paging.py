@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from scholarkg.errors import ExtractError
 from scholarkg.shown_text import shown
-from scholarkg.text_masks import Masks
 
 SEEN_WINDOW = 1000  # tokens and pages remembered (longer cycles end at the page cap)
 # the longest token followed: a token goes back in the URL, and servers refuse a request line
@@ -35,11 +34,10 @@ def digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def _shown(token: str, masked: Masks | None) -> str:
+def _shown(token: str) -> str:
     """``token`` as an error line shows it: quoted, :func:`~scholarkg.shown_text.shown` (cut
-    after its first 60 characters, ``…[8132 more characters]``; a control as its escape, and
-    so each mask of ``masked``, the masks of the body it was read from: ``\\u0007``)."""
-    return shown(token, limit=_TOKEN_SHOWN, quoted=True, masked=masked)
+    after its first 60 characters, ``…[8132 more characters]``; a control as its escape)."""
+    return shown(token, limit=_TOKEN_SHOWN, quoted=True)
 
 
 @dataclass
@@ -62,35 +60,25 @@ class PageGuard:
     pages_run: int = 0
     started: float = field(default_factory=time.monotonic)
 
-    def page_done(
-        self,
-        source: str,
-        next_token: str | None,
-        page_key: str | None,
-        *,
-        masked: Masks | None = None,
-    ) -> None:
+    def page_done(self, source: str, next_token: str | None, page_key: str | None) -> None:
         """Note a page; raise :class:`PagingStopped` if it or ``next_token`` came before.
 
-        ``page_key`` identifies the page's content (None for a page with nothing in it);
-        ``masked``: the masks of the body ``next_token`` was read from (the line shows each as
-        the escape of what it stands for; before: the private-use mask itself).
+        ``page_key`` identifies the page's content (None for a page with nothing in it).
         """
         self.pages_run += 1
         if next_token:
             size = len(next_token.encode("utf-8"))
-            told = _shown(next_token, masked)
             if size > MAX_TOKEN_BYTES:
                 raise PagingStopped(
                     source,
-                    f"{self.what}: resumptionToken of {size} bytes ({told}) is "
+                    f"{self.what}: resumptionToken of {size} bytes ({_shown(next_token)}) is "
                     f"longer than a URL can carry back (over {MAX_TOKEN_BYTES} bytes); stopping",
                 )
             mark = digest(next_token)
             if mark in self.tokens:
                 raise PagingStopped(
                     source,
-                    f"{self.what}: resumptionToken {told} came back (the server "
+                    f"{self.what}: resumptionToken {_shown(next_token)} came back (the server "
                     "pages in a cycle); stopping",
                 )
             self._remember(self.tokens, mark)
