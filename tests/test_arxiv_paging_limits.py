@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from arxiv_replay import ATOM_DIR, OAI_DIR, Fault, ReplayServer
+from arxiv_replay import ATOM_DIR, Fault, ReplayServer
+from harvest_pages import HEP_EX
 from scholarkg.errors import ExtractError
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.atom import parse_feed
@@ -19,7 +20,6 @@ from scholarkg.limits import Limits
 pytest_plugins = ("arxiv_fixtures",)
 
 ONE_ENTRY = (ATOM_DIR / "id_1707.08567_s0_m100_6a1afebfc6a3.xml").read_bytes()
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 TITLE = "Testing Deep Learning Models"
 
 

@@ -16,12 +16,12 @@ import pytest
 
 from arxiv_raw_record import ARXIV_RAW_0704_0002
 from arxiv_replay import ATOM_DIR, OAI_DIR
+from harvest_pages import HEP_EX
 from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 
 PAGE = (ATOM_DIR / "q_testing_s0_m10_bc5a6c384fe9.xml").read_bytes()
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 CS = (
     OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
 ).read_bytes()

@@ -13,11 +13,10 @@ import re
 
 import pytest
 
-from arxiv_replay import OAI_DIR
+from harvest_pages import HEP_EX
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.limits import Limits
 
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 LIMIT = 1300  # over the page's two other abstracts (1234 and 1213 bytes)
 
 

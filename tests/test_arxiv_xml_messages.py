@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from arxiv_replay import ATOM_DIR, OAI_DIR
+from arxiv_replay import ATOM_DIR
+from harvest_pages import HEP_EX
 from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
@@ -96,7 +97,6 @@ def test_older_libxml2_wordings_are_plain(older: str, plain: str) -> None:
 
 
 PAGE = (ATOM_DIR / "q_testing_s0_m100_cfe7536492ca.xml").read_bytes()  # 100 entries
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 
 
 def _line_of(body: bytes, marker: bytes) -> int:

@@ -108,7 +108,7 @@ _BLANK = '{" ": "cs.AI"}'
     [
         ('"" = "cs.LG"', "", "''", ":5"),
         ('"  " = "cs.LG"', "", "'  '", ":5"),
-        ('"\\t" = "cs.LG"', "", "'\\t'", ""),  # an escaped key: no line, not a guess
+        ('"\\t" = "cs.LG"', "", "'\\t'", ":5"),  # an escaped key: read (before: no line)
         ('" " = "cs.LG"', _CODES, "' '", ":5"),  # before: named the variable, which gave good codes
         ("", _BLANK, "' '", ""),
         ('XY = "cs.LG"', _BLANK, "' '", ""),

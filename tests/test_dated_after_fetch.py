@@ -22,6 +22,7 @@ import pytest
 
 from arxiv_replay import OAI_DIR, Fault, ReplayServer
 from conftest import write_config
+from harvest_pages import HEP_EX
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.http import HttpClient
@@ -35,7 +36,6 @@ from scholarkg.runs.arxiv_snapshot import load_snapshot
 pytest_plugins = ("arxiv_fixtures",)
 
 UTC = dt.UTC
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 ATOM_0704_0002 = (OAI_DIR.parent / "derived" / "atom_0704.0002.xml").read_bytes()
 SNAPSHOT = (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl").read_text(encoding="utf-8")
 HEP_EX_URL = "http://127.0.0.1:1/oai?verb=ListRecords&set=physics:hep-ex"

@@ -13,13 +13,12 @@ import time
 
 import pytest
 
-from arxiv_replay import OAI_DIR
+from harvest_pages import HEP_EX
 from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.paging import PageGuard
 from scholarkg.extract.redirects import next_hop
 
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 DATE = b"<responseDate>2017-12-14T13:00:41Z</responseDate>"
 
 

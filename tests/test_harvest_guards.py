@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import OAI_DIR, Fault, ReplayServer, fast_policy
+from arxiv_replay import Fault, ReplayServer, fast_policy
 from conftest import write_config
+from harvest_pages import HEP_EX
 from scholarkg.cli import main
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
@@ -25,7 +26,6 @@ from scholarkg.limits import Limits
 
 pytest_plugins = ("arxiv_fixtures",)
 
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 FIRST = {"metadataPrefix": "arXiv", "set": "cs"}  # the first request of the harvest
 ARGS = ["arxiv", "harvest", "--set", "cs", "--prefix", "arXiv"]
 
@@ -284,3 +284,22 @@ def test_a_token_too_long_to_send_back_stops_after_its_page_is_loaded(
     assert "records: 3 read, 3 loaded" in out  # page 2 lists page 1's ids again, newer:
     assert out.count("(before: loaded)") == 3  # it was loaded over them, each counted once
     assert checkpoint(tmp_path)["pages_done"] == 1  # page 2's token is not kept
+
+
+def test_a_token_holding_no_text_refuses_its_answer_at_the_token_line(
+    tmp_path: Path, replay: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CONSTRUCTED: the hep-ex page with a resumption token holding BEL (``&#7;``, which XML
+    1.0 does not allow). Before, the mask the reading put for BEL (U+E007) was sent back as
+    the next request's token, one the server never gave; now the answer is refused at the
+    token's line, as markup in a token is, and nothing is asked with it."""
+    body = page("A&#7;B")
+    answer(replay, body, **FIRST)
+    answer(replay, other_records("5"))  # whatever token comes back
+    assert harvest(config_for(tmp_path), "--from", "2017-12-14") == 1
+    out = capsys.readouterr().out
+    line = body[: body.index(b"<resumptionToken>")].count(b"\n") + 1
+    [failed] = [text for text in out.splitlines() if text.startswith("failed:")]
+    assert f":{line}: resumptionToken: control character U+0007 is not text" in failed
+    assert "\ue007" not in out
+    assert tokens_asked(replay) == [None]  # no token the server never gave is sent

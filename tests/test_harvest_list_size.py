@@ -20,7 +20,7 @@ import pytest
 from arxiv_replay import OAI_DIR, STITCHED_TOKEN, Fault, ReplayServer
 from building import counted
 from conftest import write_config
-from harvest_pages import froms, page_one_saying
+from harvest_pages import HEP_EX, froms, page_one_saying
 from scholarkg.config import Config, load_config
 from scholarkg.extract.oai_state import HarvestState, Watermark
 from scholarkg.harvest import WATERMARKS_NAME
@@ -30,7 +30,6 @@ from scholarkg.runs.arxiv_harvest import harvest
 pytest_plugins = ("arxiv_fixtures",)
 
 CS = OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 KEY = "oai_dc set=cs"
 SHORT = (
     "harvest oai_dc set=cs: the list ended after 8 records although the server said "

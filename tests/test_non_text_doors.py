@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from arxiv_replay import OAI_DIR
+from harvest_pages import HEP_EX
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
 from scholarkg.extract.atom import parse_feed
@@ -24,7 +24,6 @@ from scholarkg.extract.profile_page import parse_profile
 from scholarkg.extract.snapshot import SnapshotReader
 from scholarkg.limits import Limits
 
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 TITLE = "R-Parity Violation at the LHC"
 ABSTRACT = "We investigate the phenomenology of the MSSM extended by a single R-parity"
 AUTHOR = ("Dercks", "Daniel")

@@ -11,8 +11,18 @@ its datestamp changed as stated, and served by the replay server to the real cli
 
 from __future__ import annotations
 
-from arxiv_replay import OAI_DIR, Fault, ReplayServer
-from harvest_pages import GONE, SNAPSHOT, config, deleted, page_two, papers, replay, serve_page_two
+from arxiv_replay import Fault, ReplayServer
+from harvest_pages import (
+    GONE,
+    HEP_EX,
+    SNAPSHOT,
+    config,
+    deleted,
+    page_two,
+    papers,
+    replay,
+    serve_page_two,
+)
 from scholarkg.config import Config
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
@@ -26,7 +36,6 @@ from scholarkg.runs.state_paths import deletions_path
 pytest_plugins = ("arxiv_fixtures",)
 __all__ = ["config", "replay"]  # fixtures
 
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 STAMPED = b"<identifier>oai:arXiv.org:1706.09418</identifier>\n <datestamp>2017-12-14</datestamp>"
 
 

@@ -25,6 +25,7 @@ from arxiv_replay import OAI_DIR, Fault, ReplayServer
 from building import counted
 from child_memory import cost_of, linux_rss_known
 from conftest import write_config
+from harvest_pages import HEP_EX
 from scholarkg.config import load_config
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
@@ -40,7 +41,6 @@ SNAPSHOT_LINE = (
     .read_text(encoding="utf-8")
     .splitlines()[0]
 )
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 DERCKS = b"<author><keyname>Dercks</keyname><forenames>Daniel</forenames></author>"
 MB = 2**20
 REASON = (

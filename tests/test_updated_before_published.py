@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_replay import OAI_DIR, Fault, ReplayServer
+from harvest_pages import HEP_EX
 from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.http import HttpClient
@@ -32,7 +33,6 @@ DERIVED = OAI_DIR.parent / "derived"
 CS = (
     OAI_DIR / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
 ).read_bytes()
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 OAI_0704_0002 = (DERIVED / "oai_arXiv_0704.0002.xml").read_bytes()
 ATOM_0704_0002 = (DERIVED / "atom_0704.0002.xml").read_bytes()
 SNAPSHOT = (OAI_DIR.parent / "kaggle" / "snapshot_sample_100.jsonl").read_text(encoding="utf-8")

@@ -10,14 +10,14 @@ import re
 
 import pytest
 
-from arxiv_replay import ATOM_DIR, OAI_DIR
+from arxiv_replay import ATOM_DIR
+from harvest_pages import HEP_EX
 from scholarkg.errors import ParseError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.text_masks import MASK_BASES
 
 PAGE = (ATOM_DIR / "q_testing_s0_m10_bc5a6c384fe9.xml").read_bytes()
-HEP_EX = (OAI_DIR / "hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14.xml").read_bytes()
 
 
 def first_title_with(text: bytes) -> bytes:

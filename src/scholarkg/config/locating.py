@@ -5,7 +5,7 @@ located as a profile source's path is, so they name the location the run records
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from scholarkg.config.fields import marker
 from scholarkg.config.key_lines import placed
+from scholarkg.config.messages import Loc
 from scholarkg.config.origins import origin
 from scholarkg.config.schema import Settings, declared_keys
 from scholarkg.errors import ConfigError
@@ -106,17 +107,23 @@ def _located_ref(ref: Any, base: Path) -> Any:
     return ref
 
 
-def _located_people(people: dict[str, Any], base: Path) -> dict[str, Any]:
+def _located_people(
+    people: dict[str, Any], base: Path, naming: Callable[[Loc], str]
+) -> dict[str, Any]:
     """``[people]``'s tables with their profile references located: in ``merge`` both sides
-    are references, in ``split`` the keys."""
+    are references, in ``split`` the keys. A bad one is a ConfigError led by ``naming`` of its
+    entry's location (``("merge", <its key>)``)."""
     out = dict(people)
     for table, values_too in (("merge", True), ("split", False)):
         refs = out.get(table)
         if isinstance(refs, dict):
-            out[table] = {
-                _located_ref(ref, base): _located_ref(other, base) if values_too else other
-                for ref, other in refs.items()
-            }
+            located: dict[Any, Any] = {}
+            for ref, other in refs.items():
+                with _naming(naming((table, ref))):
+                    located[_located_ref(ref, base)] = (
+                        _located_ref(other, base) if values_too else other
+                    )
+            out[table] = located
     return out
 
 
@@ -131,16 +138,20 @@ def _naming(where: str) -> Iterator[None]:
 
 def absolutise(raw: dict[str, Any], base: Path, where: Path, text: str = "") -> dict[str, Any]:
     """The file's (``where``, its ``text``) relative paths resolved against its own
-    directory; a bad one is named at its line."""
+    directory; a bad one is named at its line (a ``[people]`` reference at its entry's: before,
+    the table's)."""
     out = {k: dict(v) if isinstance(v, dict) else v for k, v in raw.items()}
     for section, key, field in declared_keys():
         table = out.get(section)
         if marker(field, "relative") and isinstance(table, dict) and key in table:
             with _naming(f"{placed(where, text, (section, key))}: [{section}] {key}"):
                 table[key] = _located(table[key], base)
-    if isinstance(out.get("people"), dict):
-        with _naming(f"{placed(where, text, ('people',))}: [people]"):
-            out["people"] = _located_people(out["people"], base)
+    if isinstance(out.get("people"), dict):  # a bad reference at its entry's line
+        out["people"] = _located_people(
+            out["people"],
+            base,
+            lambda loc: f"{placed(where, text, ('people', *loc))}: [people.{loc[0]}]",
+        )
     return out
 
 
@@ -156,8 +167,11 @@ def locate_paths(settings: Settings, base: Path, where: Path) -> Settings:
                 located = _located(value, base)
             if located != value:
                 changed.setdefault(section, {})[key] = located
-    with _naming(f"{origin(('people',), where)}: [people]"):
-        people = _located_people(settings.people.model_dump(), base)
+    people = _located_people(
+        settings.people.model_dump(),
+        base,
+        lambda loc: f"{origin(('people', *loc), where)}: [people.{loc[0]}]",
+    )
     if people != settings.people.model_dump():
         changed["people"] = people
     updates: dict[str, BaseModel] = {

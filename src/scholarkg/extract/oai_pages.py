@@ -113,11 +113,17 @@ def _refuse_oversize(record: etree._Element, size: int, limits: Limits) -> None:
     raise LimitExceeded(f"record of about {size} bytes", "[limits] line_bytes", limits.line_bytes)
 
 
-def _token(element: etree._Element | None) -> str | None:
+def _token(element: etree._Element | None, source: str, masked: Masks | None) -> str | None:
     """A resumptionToken as the server wrote it, only the XML white space around it dropped:
     it is opaque, and must go back byte for byte (``text_of`` folded a run of white space
-    inside it to one space: the next request asked for a token the server never gave)."""
+    inside it to one space: the next request asked for a token the server never gave).
+    A token holding what is no XML text (``&#7;``, a byte that is no UTF-8; ``masked``, the
+    body's masks) refuses the answer at its line, as markup in it does: before, the mask the
+    reading put for it was sent back, a token the server never gave."""
     token = (written_text_of(element) or "").strip(" \t\r\n")
+    mask = masked.search(token) if masked is not None else None
+    if masked is not None and mask is not None:
+        raise ParseError(source, masked.reason(mask, "resumptionToken"), line=line_of(element))
     return token or None
 
 
@@ -222,7 +228,7 @@ def parse_oai_response(
         response_date=response_date,
         listed=tuple(listed),
         quarantined=tuple(quarantined),
-        resumption_token=_token(token_el),
+        resumption_token=_token(token_el, source, masked),
         complete_list_size=count_of(size),
         archived=archived,
     )
