@@ -168,6 +168,7 @@ def publish(
     buckets: Collection[int] | None = None,
     when: dt.datetime | None = None,
     sealed: bool = False,
+    written: dict[str, int] | None = None,
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
@@ -179,9 +180,10 @@ def publish(
     names are not compared. Every dump leaves out the VoID graph, which describes the
     dumps (their checksums): each result's ``left_out`` says so, with that graph's quads in the
     store now. Dumps an earlier publication wrote that are no longer configured are removed once
-    the new description is written."""
+    the new description is written. ``written``: the VoID graph's IRI with the triples it holds
+    is put in it once the store took it (a later failure, of ``void.ttl`` say, leaves it there)."""
     with _obstructed():
-        return _publish(store, config, buckets=buckets, when=when, sealed=sealed)
+        return _publish(store, config, buckets=buckets, when=when, sealed=sealed, written=written)
 
 
 @contextlib.contextmanager
@@ -210,6 +212,7 @@ def _publish(
     buckets: Collection[int] | None,
     when: dt.datetime | None,
     sealed: bool,
+    written: dict[str, int] | None,
 ) -> Publication:
     minter = Minter(config.iri_base)
     base = minter.base
@@ -258,6 +261,8 @@ def _publish(
         statistics=statistics,
     )
     store.replace_graph(void_graph, description)
+    if written is not None:  # the store holds it, whatever fails next
+        written[void_graph] = len(description)
     remove_stale_temps([config.data_dir / "void.ttl"])  # a killed publication's
     path = write_description(description, config.data_dir / "void.ttl")
     left_out = ((void_graph, len(description)),)

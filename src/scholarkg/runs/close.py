@@ -248,8 +248,15 @@ def _close_store_side(ctx: RunContext) -> None:
             if report.ontology_triples:
                 touched += [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())]
             buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
-        with report.timed("publish"):
-            publication = publish(store, ctx.config, buckets=buckets, sealed=ctx.store_in_line)
+        described: dict[str, int] = {}
+        try:
+            with report.timed("publish"):
+                publication = publish(
+                    store, ctx.config, buckets=buckets, sealed=ctx.store_in_line, written=described
+                )
+        finally:  # counted when the store took it, though a later step failed (void.ttl)
+            if described:
+                report.run_graphs["VoID description"] = sum(described.values())
         ctx.store_in_line = True  # its graph names compared, or nobody wrote it around the run
         report.published = [
             PublishedFile(
@@ -267,7 +274,6 @@ def _close_store_side(ctx: RunContext) -> None:
                 kind="VoID description",
             )
         ]
-        report.run_graphs["VoID description"] = publication.description_triples
         if publication.missing:
             _missing(ctx, publication.missing)
         recorded = {"run": ctx.run.iri, **key, "described": described_version(store, ctx.minter)}

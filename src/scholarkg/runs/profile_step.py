@@ -58,13 +58,17 @@ def build_profile(ctx: RunContext, prepared: Prepared, loading: Loading) -> None
     ctx.touched_papers.update(output.papers.values())
     ctx.touched_papers.update(m.paper for m in arxiv.mentions)
     loading.add(payloads, papers=len(profile.papers) - len(quarantined))
+    # the store could not be used (before this profile, or part-way): its graphs are kept in
+    # the outbox for the next run, the profile is not built
+    loaded = loading.failed is None
     built_whole = not any(g.iri in report.rejected for g in output.graphs)
-    if loading.failed is None and built_whole and not enrichment.degraded:
+    if loaded and built_whole and not enrichment.degraded:
         at = enrichment.index_revision if enrichment.unresolved else None
         ctx.remember_source(source_state(ctx.config, fetched, output.graphs[0].iri, at))
         ctx.after_load.append(lambda: _index(ctx, arxiv.titles))
     # a record deleted before and resolved now has a newer state: back, once the store holds it
     ctx.forget_deletions([(i, enrichment.records[i].updated) for i in enrichment.fetched])
+    (report.sources_built if loaded else report.sources_kept).append(prepared.fetched.location)
     _count(ctx, prepared, output, quarantined, arxiv.rejected)
     report.triples_gated += sum(p.triples for p in payloads)
     report.findings += arxiv.findings
@@ -118,7 +122,6 @@ def _count(
     rejected: list[str],
 ) -> None:
     report, profile, enrichment = ctx.report, prepared.profile, prepared.enrichment
-    report.sources_built.append(prepared.fetched.location)
     report.papers += len(profile.papers) + len(profile.quarantined)
     all_quarantined = [*profile.quarantined, *quarantined]
     quarantine_records(

@@ -50,7 +50,9 @@ class RunReport:
     run_iri: str = ""
     started_at: str = field(default_factory=now_iso)
     finished_at: str = ""
-    sources_built: list[str] = field(default_factory=list)
+    sources_built: list[str] = field(default_factory=list)  # their graphs loaded
+    # built, but the store could not be used: their graphs kept in the outbox, not loaded
+    sources_kept: list[str] = field(default_factory=list)
     sources_unchanged: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
     papers: int = 0

@@ -23,9 +23,11 @@ def summary_lines(report: RunReport) -> list[str]:
     """The summary the CLI prints and the Prefect artifact shows, one line per subject."""
     lines = [f"outcome: {report.outcome}"]
     if report.job == "build":
+        kept = len(report.sources_kept)
         lines.append(
-            f"profiles: {len(report.sources_built)} built, {len(report.sources_unchanged)} "
-            f"unchanged (skipped), {len(report.failures)} failed"
+            f"profiles: {len(report.sources_built)} built, "
+            + (f"{kept} not loaded (their graphs kept for the next run), " if kept else "")
+            + f"{len(report.sources_unchanged)} unchanged (skipped), {len(report.failures)} failed"
         )
         states = ", ".join(f"{report.paper_states.get(s, 0)} {s}" for s in PAPER_STATES)
         origin = ", ".join(f"{n} from {k}" for k, n in sorted(report.resolved_from.items()))
