@@ -21,7 +21,8 @@ import pytest
 import requests
 
 from conftest import write_config
-from processes import alive, descendants
+from polls import within
+from processes import alive, descendants, still_alive
 from serve_fixtures import build_v2_store
 from store_workers import ENDLESS
 
@@ -77,11 +78,8 @@ def test_a_pool_whose_command_is_killed_ends_with_it(command: str, tmp_path: Pat
         assert worker in pool and len(pool) >= 3
         parent.kill()
         parent.wait(30)
-        deadline = time.monotonic() + 30
         left = {pid for pid in pool if alive(pid)}
-        while left and time.monotonic() < deadline:
-            time.sleep(0.1)
-            left = {pid for pid in left if alive(pid)}
+        within(lambda: not still_alive(left), 30, every=0.1)
         assert left == set()  # before: the worker, its forkserver and the tracker ran on
     finally:
         for pid in left:
