@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -36,14 +35,20 @@ def _ask_for_ever(url: str) -> None:
 
 def _running_worker(parent: subprocess.Popen[str]) -> int | None:
     """A worker under ``parent`` running the query past 1 s (the pool lowers its priority)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and parent.poll() is None:
+    found: list[int] = []
+
+    def settled() -> bool:  # ended, or a worker found
+        if parent.poll() is not None:
+            return True
         for pid in descendants(parent.pid):
             with contextlib.suppress(OSError):
                 if os.getpriority(os.PRIO_PROCESS, pid) > 0:
-                    return pid
-        time.sleep(0.1)
-    return None
+                    found.append(pid)
+                    return True
+        return False
+
+    within(settled, 120, every=0.1)
+    return found[0] if found else None
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
