@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from conftest import write_config
-from loopback import stop_listening
+from loopback import Answering
 from samples import SAMPLE_PROFILE
 from stopped_runs import STARTUP_BOUND, start_run
 
@@ -21,58 +21,40 @@ STOPPED_BOUND = 600.0  # only catches a run that waits on the store past the sto
 ANSWER = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": []}}).encode() + b" " * 200
 
 
-class Hold:
+class Hold(Answering):
     """A loopback server that reads each request, then answers with ``ANSWER`` one byte every
-    ``every`` seconds (``every=None``: never answers); ``asked`` is set at the first request.
-    The first ``answered`` connections are answered at once (a run's start-up probe)."""
+    ``every`` seconds (``every=None``: never answers), each connection kept open until
+    :meth:`close`; ``asked`` is set at the first request. The first ``answered`` connections
+    are answered at once (a run's start-up probe)."""
+
+    keeps = True
 
     def __init__(self, every: float | None, answered: int = 0) -> None:
         self.every = every
         self.answered = answered
         self.asked = threading.Event()
-        self.held: list[socket.socket] = []
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.acceptor = threading.Thread(target=self._accept, daemon=True)
-        self.acceptor.start()
+        super().__init__()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
-            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
-
-    def _answer(self, conn: socket.socket) -> None:
-        try:
-            conn.recv(65536)
-            if self.answered > 0:
-                self.answered -= 1
-                conn.sendall(
-                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(ANSWER), ANSWER)
-                )
-                conn.close()
-                return
-            self.asked.set()
-            if self.every is None:
-                return
+    def answer(self, conn: socket.socket) -> None:
+        conn.recv(65536)
+        if self.answered > 0:
+            self.answered -= 1
             conn.sendall(
                 b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
-                b"Content-Length: %d\r\n\r\n" % len(ANSWER)
+                b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(ANSWER), ANSWER)
             )
-            for byte in ANSWER:
-                conn.sendall(bytes([byte]))
-                time.sleep(self.every)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        stop_listening(self.sock, self.acceptor)
-        for conn in self.held:
             conn.close()
+            return
+        self.asked.set()
+        if self.every is None:
+            return
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(ANSWER)
+        )
+        for byte in ANSWER:
+            conn.sendall(bytes([byte]))
+            time.sleep(self.every)
 
 
 def stopped_when_asked(hold: Hold, tmp_path: Path) -> tuple[bytes, bytes]:

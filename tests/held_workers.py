@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 from killed_snapshot import BOUND
-from processes import children, kill_run, state, wait_shown
+from polls import until
+from processes import kill_run, wait_shown, worker_of
 from store_contents import reports
 
 AT_START = Path(__file__).parent / "helpers" / "at_start"
@@ -39,36 +39,30 @@ def cut_mid_send(how: str, point: str = MID_SEND) -> dict[str, str]:
     }
 
 
-def held_worker(pid: int) -> int | None:
-    """A worker process of the run ``pid`` that holds itself (SIGSTOP), if one does now."""
-    for child in children(pid):
-        try:
-            line = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"spawn_main" in line and state(child) == "T":
-            return child
-    return None
-
-
 def stop_while_held(directory: Path, argv: list[str], env: dict[str, str]) -> None:
     """Run ``argv``; once one of its workers holds itself, SIGTERM the run: it stops (exit 143,
     one "stop requested"), its report a failed run's."""
     output = directory / "output.txt"
     with output.open("w") as sink:  # not a pipe: nobody reads it while the test polls
         process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, env=env)
+
+    def written() -> str:
+        return output.read_text(encoding="utf-8")
+
+    def held() -> bool:  # a worker of the run holds itself (SIGSTOP)
+        if worker_of(process.pid, "T") is not None:
+            return True
+        assert process.poll() is None, written()
+        return False
+
     try:
-        deadline = time.monotonic() + BOUND  # only a hang (before: no bound, a hang hung)
-        while held_worker(process.pid) is None:
-            assert process.poll() is None, output.read_text(encoding="utf-8")
-            assert time.monotonic() < deadline, output.read_text(encoding="utf-8")
-            time.sleep(0.01)  # a poll, not a wait for time to pass
+        until(held, written, BOUND)  # only a hang (before: no bound, a hang hung)
         process.send_signal(signal.SIGTERM)
         # before: the run never looked for a stop while it waited (SIGTERM did nothing)
-        wait_shown(process, BOUND, lambda: output.read_text(encoding="utf-8"))
+        wait_shown(process, BOUND, written)
     finally:
         kill_run(process)  # running only when the test itself failed
-    shown = output.read_text(encoding="utf-8")
+    shown = written()
     assert process.returncode == 128 + signal.SIGTERM, shown  # stopped, as SIGTERM would
     assert "Traceback" not in shown
     assert "outcome: failed" in shown and "stop requested" in shown, shown

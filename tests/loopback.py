@@ -188,9 +188,14 @@ class Dropper:
 
 class Answering:
     """A loopback TCP server handing each connection to :meth:`answer` in a thread of its own
-    (closed after it; a client gone mid-answer is no error)."""
+    (closed after it; a client gone mid-answer is no error). A subclass that sets ``keeps``
+    keeps each connection open after :meth:`answer` (one it never answers hangs its client)
+    until :meth:`close`."""
+
+    keeps = False
 
     def __init__(self) -> None:
+        self.kept: list[socket.socket] = []  # with ``keeps``: every connection taken
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         self.acceptor = threading.Thread(target=self._accept, daemon=True)
@@ -202,11 +207,17 @@ class Answering:
                 conn, _ = self.sock.accept()
             except OSError:
                 return
+            if self.keeps:
+                self.kept.append(conn)
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn, contextlib.suppress(OSError):
-            self.answer(conn)
+        with contextlib.suppress(OSError):
+            try:
+                self.answer(conn)
+            finally:
+                if not self.keeps:
+                    conn.close()
 
     def answer(self, conn: socket.socket) -> None:
         """Read the request from ``conn`` and answer it."""
@@ -214,6 +225,8 @@ class Answering:
 
     def close(self) -> None:
         stop_listening(self.sock, self.acceptor)
+        for conn in self.kept:
+            conn.close()
 
 
 class Scripted(Answering):

@@ -7,10 +7,10 @@ for one test, emptied (``DROP ALL``) before the test so tests do not see each ot
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from loopback import free_port
+from polls import within
 
 STARTUP_SECONDS = 30.0
 
@@ -70,6 +71,10 @@ class OxigraphServer:
             self.process.wait(timeout=10)
 
 
+def _ended_or_answers(server: OxigraphServer) -> bool:
+    return server.process.poll() is not None or server.answers()
+
+
 def start_oxigraph(
     binary: Path, directory: Path, attempts: int = 3, port: int | None = None
 ) -> OxigraphServer:
@@ -93,11 +98,9 @@ def start_oxigraph(
                 stderr=subprocess.STDOUT,
             )
         server = OxigraphServer(process, f"http://127.0.0.1:{port}", log)
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline and process.poll() is None:
-            if server.answers():
-                return server
-            time.sleep(0.05)
+        settled = functools.partial(_ended_or_answers, server)
+        if within(settled, STARTUP_SECONDS, every=0.05) and process.poll() is None:
+            return server
         if process.poll() is None:
             server.stop()
         failure = log.read_text(errors="replace")

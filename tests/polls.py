@@ -17,7 +17,15 @@ def until(
     """Poll ``condition`` every ``every`` seconds until it holds; ``bound`` seconds only stop a
     hang (a loaded machine gets there late, never wrongly), failing with ``what`` (a callable
     is asked only then: a log's tail, a process's stacks)."""
+    assert within(condition, bound, every), what if isinstance(what, str) else what()
+
+
+def within(condition: Callable[[], bool], bound: float = 60.0, every: float = 0.01) -> bool:
+    """Whether ``condition`` held within ``bound`` seconds, polled as :func:`until` polls it:
+    for a caller that says itself what a hang means (a list of what is left, its own error)."""
     deadline = time.monotonic() + bound
     while not condition():
-        assert time.monotonic() < deadline, what if isinstance(what, str) else what()
+        if time.monotonic() >= deadline:
+            return False
         time.sleep(every)
+    return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import subprocess
@@ -10,6 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from polls import until, within
 
 STACKS = "Current thread "  # faulthandler's last stack: the dump is whole
 SHOWN_BOUND = 60.0  # only catches a process that never ends or output never passed on
@@ -60,6 +63,12 @@ def alive(pid: int) -> bool:
         return False
 
 
+def still_alive(pids: set[int]) -> set[int]:
+    """``pids`` with those that have ended dropped (the caller's set: what is left to kill)."""
+    pids.difference_update({pid for pid in pids if not alive(pid)})
+    return pids
+
+
 def state(pid: int) -> str:
     """The process's state letter (``T``: stopped, ``Z``: ended, not yet reaped); ``""`` once
     it is gone."""
@@ -80,20 +89,27 @@ def sleeping_alone(pid: int) -> bool:
 
 def wait_held(process: subprocess.Popen[Any], shown: Callable[[], object]) -> None:
     """Until ``process`` holds itself (SIGSTOP: helpers/killed_at.py with ``KILLED_BY=STOP``);
-    fails with ``shown()`` if it ends first."""
-    while state(process.pid) != "T":
+    fails with ``shown()`` if it ends first. No bound: ``shown()`` may wait for the process
+    (its ``communicate``), which would hang the failure of one that never holds itself."""
+
+    def held() -> bool:
+        if state(process.pid) == "T":
+            return True
         assert process.poll() is None, shown()
-        time.sleep(0.01)  # a poll, not a wait for time to pass
+        return False
+
+    until(held, "never", math.inf)
 
 
-def worker_of(pid: int) -> int | None:
-    """A worker process of the run's pool (spawned), if one runs now."""
+def worker_of(pid: int, letter: str | None = None) -> int | None:
+    """A worker process of the run's pool (spawned), if one runs now; one in state ``letter``
+    (``T``: one that holds itself), if given."""
     for child in children(pid):
         try:
             line = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"spawn_main" in line:
+        if b"spawn_main" in line and (letter is None or state(child) == letter):
             return child
     return None
 
@@ -105,10 +121,11 @@ def kill_worker_then_resume(process: subprocess.Popen[bytes]) -> None:
     worker = worker_of(process.pid)
     assert worker is not None
     os.kill(worker, signal.SIGKILL)
-    deadline = time.monotonic() + SHOWN_BOUND
-    while state(worker) not in ("Z", ""):
-        assert time.monotonic() < deadline, f"worker {worker} still {state(worker)!r}"
-        time.sleep(0.01)  # a poll, not a wait for time to pass
+    until(
+        lambda: state(worker) in ("Z", ""),
+        lambda: f"worker {worker} still {state(worker)!r}",
+        SHOWN_BOUND,
+    )
     os.kill(process.pid, signal.SIGCONT)
 
 
@@ -203,14 +220,11 @@ def where_pid(pid: int, output: Callable[[], str]) -> str:
     threads = threads_shown(pid)
     spawned = descendants(pid)
     _abort(pid)
-    deadline = time.monotonic() + SHOWN_BOUND
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)  # a poll, not a wait for time to pass
+    deadline = time.monotonic() + SHOWN_BOUND  # one bound for both waits
+    within(lambda: not alive(pid), SHOWN_BOUND, every=0.05)
     _kill({pid, *spawned})  # in the kernel, not taking signals
+    within(lambda: STACKS in output(), max(0.0, deadline - time.monotonic()), every=0.05)
     shown = output()
-    while STACKS not in shown and time.monotonic() < deadline:
-        time.sleep(0.05)
-        shown = output()
     return f"pid {pid}:\n{threads}\n{shown[-20000:]}"
 
 

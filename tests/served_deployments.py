@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,15 +33,20 @@ def _wait_for_deployment(name: str, process: subprocess.Popen[bytes]) -> None:
     from prefect.client.orchestration import get_client
     from prefect.exceptions import ObjectNotFound
 
-    deadline = time.monotonic() + BOUND_SECONDS
+    def unserved() -> str:
+        return f"deployment {name} was not served (serve exited: {process.poll()})"
+
     with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline and process.poll() is None:
+
+        def served() -> bool:
+            assert process.poll() is None, unserved()
             try:
                 client.read_deployment_by_name(name)
-                return
             except ObjectNotFound:
-                time.sleep(0.5)
-    raise AssertionError(f"deployment {name} was not served (serve exited: {process.poll()})")
+                return False
+            return True
+
+        until(served, unserved, BOUND_SECONDS, every=0.5)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

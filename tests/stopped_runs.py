@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import pyoxigraph as ox
 
 from conftest import write_config
 from loopback import Drip
+from polls import within
 from processes import alive, children, wait_held, wait_shown
 from samples import ROOT
 
@@ -55,9 +55,7 @@ def copies(path: Path, times: int) -> Path:
 
 def still_running(pids: set[int]) -> list[int]:
     """Those of ``pids`` alive after BOUND (a process that exits takes a moment to go)."""
-    deadline = time.monotonic() + BOUND
-    while [pid for pid in pids if alive(pid)] and time.monotonic() < deadline:
-        time.sleep(0.1)
+    within(lambda: not any(alive(pid) for pid in pids), BOUND, every=0.1)
     return [pid for pid in pids if alive(pid)]
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
+from polls import within
 from processes import descendants
 
 # Four copies of every quad joined: no answer for as long as anyone waits.
@@ -19,14 +19,20 @@ ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 def store_worker(command: subprocess.Popen[Any], store: Path) -> int | None:
     """The worker of ``command``: a process under its forkserver that has opened ``store``
     (None if none did within two minutes, or ``command`` ended first)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and command.poll() is None:
+    found: list[int] = []
+
+    def settled() -> bool:  # ended, or a worker found
+        if command.poll() is not None:
+            return True
         for pid in descendants(command.pid):
             try:
                 opened = {os.readlink(f) for f in Path(f"/proc/{pid}/fd").iterdir()}
             except OSError:
                 continue
             if any(path.startswith(str(store)) for path in opened):
-                return pid
-        time.sleep(0.1)
-    return None
+                found.append(pid)
+                return True
+        return False
+
+    within(settled, 120, every=0.1)
+    return found[0] if found else None

@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ import pytest
 
 from building import content
 from conftest import write_config
+from polls import until
 from processes import kill_run, wait_shown
 from scholarkg.config import load_config
 from scholarkg.errors import LoadError
@@ -81,11 +81,15 @@ def test_a_sigterm_while_the_bulk_loader_closes_stops_the_run_and_leaves_its_seg
     for reader in readers:
         reader.start()
     try:
-        deadline = time.monotonic() + STARTUP_BOUND  # only catches a run that never gets there
-        while b"killed_at: waiting for a stop" not in b"".join(err):
+
+        def waiting() -> bool:
+            if b"killed_at: waiting for a stop" in b"".join(err):
+                return True
             assert process.poll() is None, b"".join(err).decode(errors="replace")
-            assert time.monotonic() < deadline, "the run never closed its loader"
-            time.sleep(0.05)  # a poll, not a wait for time to pass
+            return False
+
+        # only catches a run that never gets there
+        until(waiting, "the run never closed its loader", STARTUP_BOUND, every=0.05)
         process.send_signal(signal.SIGTERM)
         wait_shown(process, BOUND, lambda: b"".join(err).decode(errors="replace"))
     finally:

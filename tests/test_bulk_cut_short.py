@@ -11,12 +11,12 @@ tally and the change set counted the two new graphs.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from polls import within
 from scholarkg.errors import LoadError
 from scholarkg.load.bulk import BulkLoader
 from scholarkg.load.changes import ChangeSet
@@ -104,9 +104,7 @@ def test_a_stopped_segment_counts_the_new_graphs_it_wrote_and_not_the_changed_on
 ) -> None:
     second, before = second_run(tmp_path, proxy)
     asked = len(proxy.seen)
-    deadline = time.monotonic() + BOUND
-    while len(proxy.seen) < asked + 1 and time.monotonic() < deadline:  # the chunk is taken
-        time.sleep(0.01)
+    within(lambda: len(proxy.seen) >= asked + 1, BOUND)  # the chunk is taken
     second.abort()
     second.tally.changes.close()
     after = held(proxy)

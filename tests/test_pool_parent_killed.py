@@ -14,14 +14,14 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from conftest import write_config
-from processes import alive, descendants
+from polls import within
+from processes import alive, descendants, still_alive
 from serve_fixtures import build_v2_store
 from store_workers import ENDLESS
 
@@ -35,14 +35,20 @@ def _ask_for_ever(url: str) -> None:
 
 def _running_worker(parent: subprocess.Popen[str]) -> int | None:
     """A worker under ``parent`` running the query past 1 s (the pool lowers its priority)."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and parent.poll() is None:
+    found: list[int] = []
+
+    def settled() -> bool:  # ended, or a worker found
+        if parent.poll() is not None:
+            return True
         for pid in descendants(parent.pid):
             with contextlib.suppress(OSError):
                 if os.getpriority(os.PRIO_PROCESS, pid) > 0:
-                    return pid
-        time.sleep(0.1)
-    return None
+                    found.append(pid)
+                    return True
+        return False
+
+    within(settled, 120, every=0.1)
+    return found[0] if found else None
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
@@ -77,11 +83,8 @@ def test_a_pool_whose_command_is_killed_ends_with_it(command: str, tmp_path: Pat
         assert worker in pool and len(pool) >= 3
         parent.kill()
         parent.wait(30)
-        deadline = time.monotonic() + 30
         left = {pid for pid in pool if alive(pid)}
-        while left and time.monotonic() < deadline:
-            time.sleep(0.1)
-            left = {pid for pid in left if alive(pid)}
+        within(lambda: not still_alive(left), 30, every=0.1)
         assert left == set()  # before: the worker, its forkserver and the tracker ran on
     finally:
         for pid in left:

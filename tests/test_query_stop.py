@@ -9,12 +9,12 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
+from polls import until, within
 from processes import alive
 from serve_fixtures import build_v2_store
 from store_workers import ENDLESS, store_worker
@@ -47,9 +47,7 @@ def test_a_stopped_query_ends_with_its_worker_in_one_line(
         worker = store_worker(command, store)
         assert worker is not None, command.communicate(timeout=60)
         # the pool starts its worker before the command takes SIGTERM and SIGINT over
-        deadline = time.monotonic() + 60
-        while not _catches(command.pid, signal.SIGTERM) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        within(lambda: _catches(command.pid, signal.SIGTERM), 60, every=0.05)
         command.send_signal(sig)
         out, err = command.communicate(timeout=60)
     finally:
@@ -58,10 +56,8 @@ def test_a_stopped_query_ends_with_its_worker_in_one_line(
     assert command.returncode == code
     assert out == ""
     assert err.splitlines() == ["interrupted: stop requested"]
-    deadline = time.monotonic() + 30  # the killed worker is reaped by its forkserver
-    while alive(worker) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not alive(worker)
+    # the killed worker is reaped by its forkserver
+    until(lambda: not alive(worker), f"worker {worker} still running", 30, every=0.1)
 
 
 def test_a_limit_that_stops_the_query_is_named_with_its_setting(

@@ -23,7 +23,8 @@ import pytest
 import requests
 
 from conftest import write_config
-from processes import alive, descendants
+from polls import until, within
+from processes import alive, descendants, still_alive
 from scholarkg.config import ServeSettings
 from scholarkg.query_output import BATCH_ROWS
 from serve_fixtures import build_v2_store
@@ -217,17 +218,13 @@ def test_a_query_whose_output_is_never_read_ends_with_its_worker(
         pool = descendants(command.pid)  # the worker, the forkserver, the resource tracker
         if ended_by == "SIGTERM":
             full = fcntl.fcntl(read_end, fcntl.F_GETPIPE_SZ) - select.PIPE_BUF
-            deadline = time.monotonic() + ENDS_WITHIN
-            while _held(read_end) < full and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert _held(read_end) >= full  # the command waits for its reader
+            until(  # the command waits for its reader
+                lambda: _held(read_end) >= full, "the pipe never filled", ENDS_WITHIN, every=0.1
+            )
             command.send_signal(signal.SIGTERM)
         code = command.wait(ENDS_WITHIN)
         left = {pid for pid in pool if alive(pid)}
-        deadline = time.monotonic() + 30
-        while left and time.monotonic() < deadline:
-            time.sleep(0.1)
-            left = {pid for pid in left if alive(pid)}
+        within(lambda: not still_alive(left), 30, every=0.1)
     except subprocess.TimeoutExpired:
         pytest.fail(f"the query whose output is never read ran on for {ENDS_WITHIN} s")
     finally:

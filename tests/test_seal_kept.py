@@ -15,7 +15,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 import requests
 
 from conftest import write_config
+from polls import until
 from published import SNAPSHOT, changed_snapshot, dumped, load
 from scholarkg.cli import main
 from scholarkg.config import Config, load_config
@@ -65,15 +65,16 @@ def serving(config: Config, *options: str) -> Iterator[str]:
 
 def released(lock: Path, bound: float = 60.0) -> None:
     """Wait until no process holds RocksDB's lock on the store (an ``fcntl`` lock)."""
-    deadline = time.monotonic() + bound
-    while True:
+
+    def free() -> bool:
         with open(lock, "rb+") as handle:
             try:
                 fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return  # released with the handle
             except OSError:
-                assert time.monotonic() < deadline, f"{lock} still held"
-        time.sleep(0.05)
+                return False
+            return True  # released with the handle
+
+    until(free, f"{lock} still held", bound, every=0.05)
 
 
 def ask(url: str) -> None:

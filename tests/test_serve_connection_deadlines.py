@@ -17,7 +17,7 @@ from isolated_serving import (
     answered,
     open_connections,
 )
-from polls import until
+from polls import until, within
 from scholarkg.config import ServeSettings
 from serve_helpers import running_server
 
@@ -72,11 +72,11 @@ def test_a_client_that_leaves_its_answer_unread_is_disconnected(tmp_path: Path) 
         path = str(request.path_url)
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         deadline = time.monotonic() + HANG  # bounds a hang only: the limit is 1 s
-        while open_connections(server) == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)  # until the server has taken the connection
+        # until the server has taken the connection
+        within(lambda: open_connections(server) != 0, HANG, every=0.05)
         assert open_connections(server) == 1
-        while open_connections(server) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        left = max(0.0, deadline - time.monotonic())
+        within(lambda: open_connections(server) == 0, left, every=0.1)
         assert open_connections(server) == 0  # dropped while nothing was read
         received = 0
         with sock:

@@ -7,13 +7,13 @@ servers on loopback, read by rdflib and requests."""
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import pytest
 import requests
 from rdflib import Graph, URIRef
 
+from polls import until
 from scholarkg.config import ServeSettings, load_config
 from scholarkg.errors import ConfigError
 from serve_helpers import running_server
@@ -44,17 +44,17 @@ def logged_client(url: str, caplog: pytest.LogCaptureFixture, marker: str) -> st
     with caplog.at_level(logging.INFO, logger="scholarkg.serve.access"):
         headers = {**FORWARDED, "X-Forwarded-For": '6.6.6.6 "x'}
         requests.get(f"{url}sparql?query=ASK%7B%7D&{marker}", headers=headers, timeout=60)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # the line is written once the answer has gone out
-            lines = [
+
+        def lines() -> list[str]:
+            return [
                 r.getMessage()
                 for r in caplog.records
                 if r.name == "scholarkg.serve.access" and f"&{marker}" in r.getMessage()
             ]
-            if lines:
-                return lines[0].split(' "GET', 1)[0]
-            time.sleep(0.05)
-    raise AssertionError(f"no log line for {marker}")
+
+        # the line is written once the answer has gone out
+        until(lambda: bool(lines()), f"no log line for {marker}", 30, every=0.05)
+        return lines()[0].split(' "GET', 1)[0]
 
 
 def test_no_proxy_is_trusted_by_default_not_even_loopback(

@@ -12,13 +12,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import requests
 
+from polls import until
 from stopped_runs import BOUND, still_running
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -90,12 +90,12 @@ def test_a_signal_stops_the_server_with_a_query_running(tmp_path: Path, sig: int
         assert base is not None
         client = threading.Thread(target=ask)
         client.start()
-        deadline = time.monotonic() + BOUND  # until a worker has run the query for a second
-        while (
-            not deprioritised(session_processes(server.pid), base) and time.monotonic() < deadline
-        ):
-            time.sleep(0.1)
-        assert deprioritised(session_processes(server.pid), base), "the query never ran"
+        until(  # until a worker has run the query for a second
+            lambda: deprioritised(session_processes(server.pid), base),
+            "the query never ran",
+            BOUND,
+            every=0.1,
+        )
         processes = session_processes(server.pid)
         os.killpg(server.pid, sig)
         code = server.wait(BOUND)  # not the query's 600 s

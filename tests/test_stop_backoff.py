@@ -5,11 +5,11 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conftest import write_config
+from polls import until
 from processes import sleeping_alone
 from stopped_runs import BOUND
 
@@ -41,12 +41,16 @@ def test_sigterm_ends_a_long_back_off_wait_at_once(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )  # fmt: skip
-        deadline = time.monotonic() + BOUND
+
+        def waits() -> bool:
+            if answered(server) and sleeping_alone(process.pid):
+                return True
+            assert process.poll() is None, "it never waited"
+            return False
+
         # into the wait: the 503 answered, the request's thread ended, the run asleep. Before,
         # a 0.5 s sleep, which a busy machine could outlast before the wait began
-        while not (answered(server) and sleeping_alone(process.pid)):
-            assert process.poll() is None and time.monotonic() < deadline, "it never waited"
-            time.sleep(0.01)  # a poll, not a wait for time to pass
+        until(waits, "it never waited", BOUND)
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=BOUND)  # well before the 100 s are over
         assert process.returncode == 128 + signal.SIGTERM
