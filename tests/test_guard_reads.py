@@ -15,7 +15,7 @@ import requests
 from hostile_queries import DEEP, deep
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
-from scholarkg.serve import guard_lexer
+from scholarkg.serve import guard_lexer, service
 from scholarkg.serve.guard import QueryLimits, check_query, scan_query
 from serve_helpers import running_server
 
@@ -92,3 +92,31 @@ def test_the_server_refuses_a_deeply_nested_query_having_read_its_start(
     assert answer.status_code == 400, answer.text
     assert f"more than the limit of {LIMIT}" in answer.text
     assert reads and max(reads.values()) < 10_000, reads
+
+
+@pytest.mark.server
+def test_the_server_refuses_a_nested_query_before_putting_it_in_normal_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key a stopped query is remembered by (``normal_form``, a read of the whole text)
+    is made only of a text the guard took: before, a 250 KB query the guard refused having
+    read its start was first put in normal form in full (~2x the guard's whole read)."""
+    normalised: list[int] = []
+    normal_form: Callable[[str], str] = service.normal_form
+
+    def counted(text: str) -> str:
+        normalised.append(len(text))
+        return normal_form(text)
+
+    monkeypatch.setattr(service, "normal_form", counted)
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        for text in (NESTED["braces"], NESTED["negations"], "ASK {}"):
+            answer = requests.post(
+                server.url + "sparql",
+                data=text.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+                timeout=120,
+            )
+            assert answer.status_code == (200 if text == "ASK {}" else 400), answer.text
+    assert normalised == [len("ASK {}")]  # the one query the guard took
