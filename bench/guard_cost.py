@@ -24,8 +24,8 @@ SIZE = 250_000
 
 def queries() -> dict[str, str]:
     """The kinds read: 250 KB of nested braces, of nested parentheses, 250 KB VALUES lists
-    (rows of IRI, string and number; one-digit terms), a 250 KB IN list of IRIs, and a typical
-    1 KB query."""
+    (rows of IRI, string and number; one-digit terms; prefixed names), a 250 KB IN list of
+    IRIs, 250 KB of spaces, and a typical 1 KB query."""
     half = SIZE // 2
     rows: list[str] = []
     size = 0
@@ -64,6 +64,10 @@ LIMIT 100 OFFSET 0
         + " ".join(str(i % 10) for i in range(SIZE // 2))
         + " } }",
         "IN 250 KB": "SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ", ".join(items) + ")) }",
+        "VALUES 250 KB of ex:a": "PREFIX ex: <http://example.org/> SELECT * WHERE { VALUES ?x { "
+        + "ex:a " * (SIZE // 5)
+        + "} }",
+        "250 KB of spaces": "ASK {" + " " * SIZE + "}",
         "typical 1 KB": typical + "#" + " " * (1024 - len(typical) - 2) + "\n",
     }
 

@@ -196,6 +196,31 @@ def test_binding_at_the_marker_is_escaped() -> None:
     assert bound == 'SELECT * WHERE {\n  VALUES (?s) { ("x\\" } #") }\n  ?s ?p ?o\n}'
 
 
+def test_cli_binds_a_parameter_in_a_query_with_its_own_values(
+    store_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: ``error: mine.rq: SPARQL syntax error at line 8, column 4: expected UNDEF``, a
+    second VALUES appended on a line past the file's seven."""
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    mine = tmp_path / "mine.rq"
+    mine.write_text(
+        "# People among those named.\n# @param person:iri the person\n"
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/>\nSELECT ?person ?name WHERE {\n"
+        f'  ?person foaf:name ?name\n}}\nVALUES ?name {{ "{ME}" "Wei Wang" }}\n'
+    )
+    assert main(["query", str(mine), "--param", f"person={LEONARD}", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [f"{LEONARD},{ME}"]
+    mine.write_text("# Who.\n# @param person:iri the person\nDESCRIBE ?person VALUES ?x { 1 }\n")
+    assert main(["query", str(mine), "--param", f"person={LEONARD}"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"error: saved query mine: {mine}: ends in its own VALUES clause and has no WHERE "
+        "group to bind ?person in (a `# @values` line inside WHERE says where they go)"
+    )
+
+
 def test_guard_lexer() -> None:
     info = scan_query(
         'PREFIX service: <urn:x:>\nSELECT ?service WHERE { ?s service:p "SERVICE {{{" . '

@@ -218,7 +218,7 @@ def bind_saved(query: SavedQuery, params: dict[str, str]) -> str:
             bound[parameter.name + "Key"] = _name_key(query, parameter.name, value)
             kinds[parameter.name + "Key"] = "text"
     try:
-        return bind_parameters(query.text, bound, kinds)
+        return bind_parameters(query.text, bound, kinds, str(query.path))
     except QueryError as exc:
         raise QueryError(f"saved query {query.name}: {exc}") from None
 

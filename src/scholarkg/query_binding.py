@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.query_shape import query_shape
 from scholarkg.shown_text import shown_value
 from scholarkg.store.sparql_text import iri_ref
 
@@ -110,10 +111,17 @@ def _iri_term(name: str, value: str, iri: str) -> str:
 
 
 def bind_parameters(
-    sparql: str, params: dict[str, str], kinds: Mapping[str, str] | None = None
+    sparql: str,
+    params: dict[str, str],
+    kinds: Mapping[str, str] | None = None,
+    source: str = "the query",
 ) -> str:
     """Bind ``?name`` variables with a VALUES clause at the query's ``# @values`` line (where
-    measured fastest), or after the query when it has none.
+    measured fastest), else after the query, on its last line (an error the engine finds names
+    a line the user wrote); a query that ends in its own VALUES clause (a second would be a
+    syntax error) gets it at the end of its WHERE group, and one with no such group either
+    (``DESCRIBE <iri> VALUES …``, ``CONSTRUCT WHERE``) is a :class:`QueryError` naming
+    ``source``.
 
     A parameter ``kinds`` names ``integer`` is bound as a whole number, one it names ``iri`` as
     an IRI (anything else is refused for either), one it names ``text`` as a string literal;
@@ -131,7 +139,15 @@ def bind_parameters(
     values = " ".join(_term(n, v, kind.get(n, "any")) for n, v in params.items())
     clause = f"VALUES ({names}) {{ ({values}) }}"
     marker = VALUES_MARKER.search(sparql)
-    if marker is None:
-        return f"{sparql.rstrip()}\n{clause}\n"
-    indent = marker.group(1)
-    return sparql[: marker.start()] + indent + clause + sparql[marker.end() :]
+    if marker is not None:
+        indent = marker.group(1)
+        return sparql[: marker.start()] + indent + clause + sparql[marker.end() :]
+    shape = query_shape(sparql)
+    if not shape.trailing_values:
+        return f"{sparql[: shape.end]} {clause}{sparql[shape.end :]}"
+    if shape.group is None:
+        raise QueryError(
+            f"{source}: ends in its own VALUES clause and has no WHERE group to bind "
+            f"{names} in (a `# @values` line inside WHERE says where they go)"
+        )
+    return f"{sparql[: shape.group]}{clause} {sparql[shape.group :]}"

@@ -181,7 +181,7 @@ def run_query(args: argparse.Namespace) -> int:
     if args.sparql is not None:
         check_text(args.sparql, "--sparql")  # a query in it: _sparql checked that
         check_parameters(args.sparql, params)
-        text, source = bind_parameters(args.sparql, params), "--sparql"
+        text, source = bind_parameters(args.sparql, params, source="--sparql"), "--sparql"
     else:
         saved = resolve_query(args.query)
         text, source = bind_saved(saved, params), str(saved.path)

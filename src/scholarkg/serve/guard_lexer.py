@@ -51,11 +51,19 @@ __all__ = ["CHAIN_PER_LEVEL", "QUERY_FORMS", "STEPS_PER_LEVEL", "Scan", "lex"]
 # VALUES data, terms apart or rows of them (each row a level, one deep); in an expression,
 # terms between commas. A run ends where a term is followed by anything else (``"a"@en``,
 # ``<f>(``): the step by step reading goes on from there.
-_TERM = rf"{NUMBER.pattern}|<[^<>\"{{}}|^`\\\x00-\x20]*>|\"[^\"\\\r\n]*\"|'[^'\\\r\n]*'"
-_DATA_TERMS = re.compile(rf"(?:({_TERM})\s+)*({_TERM})(?=[\s)}}]|\Z)")
-_DATA_ROWS = re.compile(rf"(?:\(\s*(?:(?:{_TERM})\s+)*({_TERM})\s*\)\s*)+")
-_LIST_TERMS = re.compile(rf"(?:({_TERM})\s*,\s*)*({_TERM})(?=[\s,)]|\Z)")
-_TERM_FIRST = frozenset("0123456789<\"'(")
+# A plain prefixed name (ASCII, no escapes, dots or colons in it; not service:/load:, which the
+# step by step reading may take as the keyword) is a term too: ``ex:a`` as ``<…>`` is.
+_NAME = (
+    r"(?![Ss][Ee][Rr][Vv][Ii][Cc][Ee]:|[Ll][Oo][Aa][Dd]:)"
+    r"(?:[A-Za-z][A-Za-z0-9_-]*)?:[A-Za-z0-9_][A-Za-z0-9_-]*"
+)
+_TERM = rf"{NUMBER.pattern}|<[^<>\"{{}}|^`\\\x00-\x20]*>|\"[^\"\\\r\n]*\"|'[^'\\\r\n]*'|{_NAME}"
+_WS = r"[ \t\r\n]"  # SPARQL's white space (not \s: no-break space, \f and \v are not)
+_DATA_TERMS = re.compile(rf"(?:({_TERM}){_WS}+)*({_TERM})(?=[ \t\r\n)}}]|\Z)")
+_DATA_ROWS = re.compile(rf"(?:\({_WS}*(?:(?:{_TERM}){_WS}+)*({_TERM}){_WS}*\){_WS}*)+")
+_LIST_TERMS = re.compile(rf"(?:({_TERM}){_WS}*,{_WS}*)*({_TERM})(?=[ \t\r\n,)]|\Z)")
+_TERM_FIRST = frozenset("0123456789<\"'(:abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_SPACES = re.compile(r"[ \t\r\n]+")  # read in one match: a run of them changes nothing
 
 
 def _term_text(term: str) -> str:
@@ -101,10 +109,15 @@ class _Lexer:
     def step(self, char: str, i: int) -> int:
         text = self.text
         if char in " \t\r\n":
-            return i + 1
+            return _SPACES.match(text, i).end()  # type: ignore[union-attr]
         if char == "#":
             return comment_end(text, i)
-        terms = char in _TERM_FIRST and self.prev[0] != "operator" and self.runs
+        terms = (
+            char in _TERM_FIRST
+            and self.prev[0] != "operator"
+            and self.runs
+            and self.levels[-1].kind in ("data", "expr")  # where runs are read (cheap first)
+        )
         if terms and (end := self.terms(i)):
             return end
         if char in "\"'":

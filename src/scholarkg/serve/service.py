@@ -30,7 +30,7 @@ from scholarkg.serve.cache import (
     StoreWatcher,
 )
 from scholarkg.serve.flights import Flights, copied, wait_for
-from scholarkg.serve.guard import QueryLimits, check_size
+from scholarkg.serve.guard import QueryLimits, check_query
 from scholarkg.serve.job_errors import exhausted_error, still_running
 from scholarkg.serve.jobs import TERMS, QueryJob, QueryOutcome
 from scholarkg.serve.linked_data import IriMapper
@@ -231,12 +231,13 @@ class KnowledgeGraph:
         self, key: tuple[str, QueryJob], job: QueryJob, limit: float, time_limit: float | None
     ) -> QueryOutcome:
         """Run ``job`` in a worker, unless a limit stopped it on this version of the store."""
-        asked = self._asked(job)
+        info = check_query(job.sparql, self.limits)  # the guard, once: the pool takes its word
+        asked = self._known_as(job)
         if (refused := self._refused(asked, limit)) is not None:
             raise refused
         started = time.monotonic()
         try:
-            outcome = self.pool.run(job, time_limit=time_limit)
+            outcome = self.pool.run(job, time_limit=time_limit, checked=info)
         except QueryLimitError as exc:
             if exc.limit == "time":
                 self.exhausted.note(asked, limit, f"ran past the time limit of {limit:g} s")
@@ -250,10 +251,16 @@ class KnowledgeGraph:
 
     def _asked(self, job: QueryJob) -> tuple[str, str, Any, Any]:
         """What :attr:`exhausted` knows ``job`` by: the store's version, its text in normal
-        form (a comment added does not make it another query) and its dataset. A text over
-        ``max_query_bytes`` is refused first (413): put in normal form, a 4 MB body of ``<``
-        cost ~2.9 CPU seconds of the server before the pool refused it by its size."""
-        check_size(job.sparql, self.limits)
+        form (a comment added does not make it another query) and its dataset. A text the
+        guard refuses (:func:`check_query`: too large, nested too deep, …) is refused first,
+        having read as little of it as the guard does: normal form reads the whole text (a
+        4 MB body of ``<`` cost ~2.9 CPU seconds; before, a 250 KB query nested past the
+        limit was put in normal form in full, then refused having read its start)."""
+        check_query(job.sparql, self.limits)
+        return self._known_as(job)
+
+    def _known_as(self, job: QueryJob) -> tuple[str, str, Any, Any]:
+        """:meth:`_asked` of a ``job`` whose text the guard took already."""
         text = normal_form(job.sparql)
         return (self.watcher.version, text, job.default_graphs, job.named_graphs)
 

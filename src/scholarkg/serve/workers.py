@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from scholarkg.errors import QueryLimitError
-from scholarkg.serve.guard import check_query
+from scholarkg.serve.guard import QueryInfo, check_query
 from scholarkg.serve.job_errors import Gone, client_left, failure_error, over_time
 from scholarkg.serve.jobs import (
     JobFailure,
@@ -169,9 +169,12 @@ class WorkerPool(WorkerSupply):
             return self._own_worker()
         return worker
 
-    def run(self, job: QueryJob, *, time_limit: float | None = None) -> QueryOutcome:
-        """Check ``job``'s text against the limits, run it, and return its outcome."""
-        info = check_query(job.sparql, self.limits)
+    def run(
+        self, job: QueryJob, *, time_limit: float | None = None, checked: QueryInfo | None = None
+    ) -> QueryOutcome:
+        """Check ``job``'s text against the limits (unless the caller did: ``checked``, what
+        :func:`check_query` found), run it, and return its outcome."""
+        info = checked if checked is not None else check_query(job.sparql, self.limits)
         if info.has_dataset and job.default_graphs is None and job.named_graphs is None:
             job = replace(job, union=False)  # the query's own FROM / FROM NAMED define its dataset
         quick = looks_quick(info, bounded=job.max_rows is not None)

@@ -1,0 +1,91 @@
+"""Parameters bound into every shape of query: one that ends in its own ``VALUES`` clause got a
+second appended, a syntax error naming a line the user did not write (``line 2, column 4:
+expected UNDEF``); now its parameters go at the end of its WHERE group, and a query with no
+such group is refused in one line naming it. Every bound text is run on a real Oxigraph store."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from scholarkg.errors import QueryError
+from scholarkg.query_binding import bind_parameters
+
+A, B = ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:b")
+P = ox.NamedNode("urn:x:p")
+OWN = 'VALUES ?o { "x" "y" }'  # the query's own trailing VALUES
+
+
+@pytest.fixture(scope="module")
+def store() -> ox.Store:
+    store = ox.Store()
+    store.add(ox.Quad(A, P, ox.Literal("x")))
+    store.add(ox.Quad(B, P, ox.Literal("y")))
+    return store
+
+
+def answer(store: ox.Store, text: str) -> object:
+    """``text``'s answer: ASK's boolean, else the number of rows or triples."""
+    result = store.query(text)
+    return bool(result) if isinstance(result, ox.QueryBoolean) else len(list(result))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (f"SELECT ?s ?o WHERE {{ ?s ?p ?o }}\n{OWN}\n", 1),
+        ('SELECT ?s ?o WHERE { ?s ?p ?o }\nVALUES (?o) { ("x") (UNDEF) } # the end }\n', 2),
+        ("SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 5", 1),
+        (f"SELECT ?s ?o WHERE {{ ?s ?p ?o }} ORDER BY ?o LIMIT 5 {OWN}", 1),
+        (f"SELECT ?s WHERE {{ {{ SELECT ?s ?o WHERE {{ ?s ?p ?o }} {OWN} }} }}", 1),
+        (f"SELECT ?s ?o WHERE {{ {{ SELECT ?s ?o WHERE {{ ?s ?p ?o }} }} }} {OWN}", 1),
+        ("SELECT ?s ?o WHERE { ?s ?p ?o }\n# a comment { VALUES\n# and another", 1),
+        (f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(?o != "}}") }} # }}\n{OWN}\n# VALUES {{', 1),
+        ("SELECT * { ?s ?p ?o }", 1),
+        (f"SELECT * {{ ?s ?p ?o }} {OWN}", 1),
+        ("ASK { ?s ?p ?o }", True),
+        ('ASK { ?s ?p ?o } VALUES ?o { "y" }', False),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", 1),
+        (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }} {OWN}", 1),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", 1),
+        ("DESCRIBE ?s WHERE { ?s ?p ?o }", 1),
+        (f"DESCRIBE ?s WHERE {{ ?s ?p ?o }} {OWN}", 1),
+    ],
+)
+def test_every_shape_binds_to_a_query_that_runs(
+    store: ox.Store, query: str, expected: object
+) -> None:
+    bound = bind_parameters(query, {"s": "<urn:x:a>"})
+    assert answer(store, bound) == expected
+    assert bound.count("\n") == query.count("\n")  # every line is one the user wrote
+
+
+def test_a_value_bound_beside_the_querys_own_values_is_still_escaped(store: ox.Store) -> None:
+    hostile = 'x" } } VALUES ?o { "y" } #'
+    bound = bind_parameters(f"SELECT ?s WHERE {{ ?s ?p ?o }}\n{OWN}\n", {"o": hostile})
+    assert answer(store, bound) == 0
+
+
+@pytest.mark.parametrize(
+    "query", ["DESCRIBE <urn:x:a> VALUES ?s { <urn:x:a> }", f"CONSTRUCT WHERE {{ ?s ?p ?o }} {OWN}"]
+)
+def test_a_query_with_nowhere_to_bind_is_refused_in_one_line_naming_it(query: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        bind_parameters(query, {"s": "<urn:x:a>"}, source="queries/mine.rq")
+    assert str(caught.value) == (
+        "queries/mine.rq: ends in its own VALUES clause and has no WHERE group to bind ?s in "
+        "(a `# @values` line inside WHERE says where they go)"
+    )
+
+
+def test_an_error_of_the_query_itself_names_its_own_line(store: ox.Store) -> None:
+    """A query missing its last brace: the engine's error names the place it would unbound
+    (before, the appended VALUES was a line of its own, one past the user's text)."""
+    query = "SELECT * WHERE {\n  ?s ?p ?o"
+    bound = bind_parameters(query, {"s": "<urn:x:a>"})
+    with pytest.raises(SyntaxError) as unbound_error:
+        store.query(query)
+    with pytest.raises(SyntaxError) as bound_error:
+        store.query(bound)
+    assert str(bound_error.value).startswith("error at 2:")
+    assert str(unbound_error.value).startswith("error at 2:")
