@@ -11,7 +11,6 @@ skipped without it.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,42 +19,19 @@ import pytest
 from conftest import write_config
 from samples import SAMPLE_PROFILE
 from scholarkg.config import load_config
-from scholarkg.config.store_section import DATA_PARTS
 from scholarkg.iris import Minter
 from scholarkg.runs.build import build
 from scholarkg.store.embedded import EmbeddedStore
 from scholarkg.void_statistics import description_graph_iri
+from small_disk import fill, small_data_dir
 from store_contents import held_quads
-
-FOLDERS = (*DATA_PARTS, "outbox", "dead-letter")
-
-
-def _mount(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["mount", *args], capture_output=True, text=True, check=False)
 
 
 @pytest.fixture
 def full_data_dir(tmp_path: Path) -> Iterator[Path]:
-    data, roomy = tmp_path / "data", tmp_path / "roomy"
-    data.mkdir()
-    mounted = _mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(data))
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small file system: {mounted.stderr.strip()}")
-    bound: list[Path] = []
-    try:
-        for name in FOLDERS:
-            (data / name).mkdir()
-            (roomy / name).mkdir(parents=True)
-            assert _mount("--bind", str(roomy / name), str(data / name)).returncode == 0
-            bound.append(data / name)
-        (data / "run.lock").write_bytes(b"\0" * 4096)  # a page its holder's pid takes again
-        with (data / "filler").open("wb", buffering=0) as filler, pytest.raises(OSError):
-            while True:  # until the file system is full
-                filler.write(b"x" * 4096)
+    with small_data_dir(tmp_path / "data", tmp_path / "roomy") as data:
+        fill(data)
         yield data
-    finally:
-        for path in [*reversed(bound), data]:
-            subprocess.run(["umount", "--lazy", str(path)], check=True)  # a file left open
 
 
 def test_a_void_file_the_disk_refuses_still_counts_the_void_graph_the_store_holds(

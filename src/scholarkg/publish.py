@@ -169,6 +169,7 @@ def publish(
     when: dt.datetime | None = None,
     sealed: bool = False,
     written: dict[str, int] | None = None,
+    lost: list[str] | None = None,
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
@@ -181,9 +182,14 @@ def publish(
     dumps (their checksums): each result's ``left_out`` says so, with that graph's quads in the
     store now. Dumps an earlier publication wrote that are no longer configured are removed once
     the new description is written. ``written``: the VoID graph's IRI with the triples it holds
-    is put in it once the store took it (a later failure, of ``void.ttl`` say, leaves it there)."""
+    is put in it once the store took it (a later failure, of ``void.ttl`` say, leaves it there).
+    ``lost``: the graphs the manifest recorded that the store no longer holds are put in it once
+    the manifest no longer records them (a later failure leaves them there: the next publication
+    would not find them again)."""
     with _obstructed():
-        return _publish(store, config, buckets=buckets, when=when, sealed=sealed, written=written)
+        return _publish(
+            store, config, buckets=buckets, when=when, sealed=sealed, written=written, lost=lost
+        )
 
 
 @contextlib.contextmanager
@@ -213,6 +219,7 @@ def _publish(
     when: dt.datetime | None,
     sealed: bool,
     written: dict[str, int] | None,
+    lost: list[str] | None,
 ) -> Publication:
     minter = Minter(config.iri_base)
     base = minter.base
@@ -236,6 +243,8 @@ def _publish(
         if parts is not None:  # killed from here on, the next publication rewrites every part
             parts.expect(todo)
         manifest.commit()
+        if lost is not None:  # no longer recorded: the caller acts on them, whatever fails next
+            lost.extend(missing)
         # every graph is as the store held it when read; an update noted since (the server
         # touched the mark again) is for the next publication
         if around and _noted_at(store_state_dir(config)) == noted_at:

@@ -249,14 +249,22 @@ def _close_store_side(ctx: RunContext) -> None:
                 touched += [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())]
             buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
         described: dict[str, int] = {}
+        lost: list[str] = []
         try:
             with report.timed("publish"):
                 publication = publish(
-                    store, ctx.config, buckets=buckets, sealed=ctx.store_in_line, written=described
+                    store,
+                    ctx.config,
+                    buckets=buckets,
+                    sealed=ctx.store_in_line,
+                    written=described,
+                    lost=lost,
                 )
         finally:  # counted when the store took it, though a later step failed (void.ttl)
             if described:
                 report.run_graphs["VoID description"] = sum(described.values())
+            if lost:  # the manifest no longer records them: acted on now or never
+                _missing(ctx, lost)
         ctx.store_in_line = True  # its graph names compared, or nobody wrote it around the run
         report.published = [
             PublishedFile(
@@ -274,8 +282,6 @@ def _close_store_side(ctx: RunContext) -> None:
                 kind="VoID description",
             )
         ]
-        if publication.missing:
-            _missing(ctx, publication.missing)
         recorded = {"run": ctx.run.iri, **key, "described": described_version(store, ctx.minter)}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
     else:  # nothing written: the description this run found is as true as it was

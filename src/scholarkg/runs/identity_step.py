@@ -47,7 +47,8 @@ class PersonGraphs:
     rejected: list[tuple[int, str, list[Triple], tuple[Finding, ...]]] = field(default_factory=list)
     findings: list[tuple[str, Finding]] = field(default_factory=list)
     pyshacl_graphs: int = 0  # validated by pySHACL (counted here when run in a worker)
-    new: int = 0  # payloads of persons the store has never held (the report's new persons)
+    new: int = 0  # payloads of persons the store has never held (the report's new persons,
+    # once kept)
 
 
 def person_graphs(records: Sequence[PersonRecord], iri_base: str) -> PersonGraphs:
@@ -91,6 +92,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None =
     written = array("q")  # person ids, 8 bytes each (a list's ints take ~36)
     settled = array("q")
     drops: list[str] = []
+    new = [0]  # persons the store never held whose graphs this run loads
     pending: deque[Ticket[PersonGraphs] | PersonGraphs] = deque()
 
     def take(result: PersonGraphs) -> None:
@@ -106,7 +108,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None =
         for owner, iri, _, _ in result.rejected:
             report.rejected.append(iri)
             settled.append(owner)
-        report.persons_new += result.new
+        new[0] += result.new
         if result.payloads:
             report.triples_gated += sum(p.triples for _, p in result.payloads)
             written.extend(owner for owner, _ in result.payloads)
@@ -138,7 +140,7 @@ def finish_identity(ctx: RunContext, loading: Loading, pool: WorkerPool | None =
     identity.conflicts.clear()
     # first of what runs once the store holds the graphs: a source is remembered as built (and
     # skipped by the next run) only once the decisions about it are kept
-    ctx.after_load.insert(0, lambda: _commit(ctx, written, settled))
+    ctx.after_load.insert(0, lambda: _commit(ctx, written, settled, new[0]))
 
 
 def _renamed(text: str, renamed: dict[str, str]) -> str:
@@ -183,8 +185,11 @@ def _live_batches(
         yield batch
 
 
-def _commit(ctx: RunContext, written: array[int], settled: array[int]) -> None:
-    """Once the store holds the person graphs: remember it, and keep every decision."""
+def _commit(ctx: RunContext, written: array[int], settled: array[int], new: int) -> None:
+    """Once the store holds the person graphs: remember it, and keep every decision. The new
+    persons are counted then: a run whose store failed (locked, refusing writes) kept none of
+    them, and the next run that loads their graphs counts them."""
     ctx.registry.written(written)
     ctx.registry.settled(settled)
     ctx.registry.commit()
+    ctx.report.persons_new += new

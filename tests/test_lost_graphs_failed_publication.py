@@ -1,0 +1,75 @@
+"""A publication that fails after it found graphs gone from the store (a dump or ``void.ttl``
+that cannot be written) still has their persons due again: the manifest no longer records those
+graphs once reconciled, so the next run would not find them missing (before: the registry was
+told only when the publication returned, and a person graph dropped outside scholarkg was never
+written again).
+
+The refused write is a folder where the file goes (the publication's error), or a full disk
+that refuses ``void.ttl`` (tests/small_disk.py: needs root, skipped without it)."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from building import build_store, content, rebuild
+from samples import SAMPLE_PROFILE
+from scholarkg.config import Config
+from scholarkg.export import default_filename
+from small_disk import fill, small_data_dir
+
+PERSON_GRAPH = "/graph/person/"
+
+
+def _refused(config: Config, which: str) -> Path:
+    if which == "N-Quads dump":
+        return config.exports_dir / default_filename("nq")
+    return config.data_dir / "void.ttl"
+
+
+@pytest.mark.parametrize("which", ["void.ttl", "N-Quads dump", "a full disk"])
+def test_a_person_graph_lost_before_a_failed_publication_is_written_again(
+    tmp_path: Path, which: str
+) -> None:
+    with contextlib.ExitStack() as disk:
+        if which == "a full disk":
+            disk.enter_context(small_data_dir(tmp_path / "data", tmp_path / "roomy", "1m"))
+        _lost_then_refused(tmp_path, which)
+
+
+def _lost_then_refused(tmp_path: Path, which: str) -> None:
+    page = tmp_path / "page.txt"
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, first = build_store(tmp_path, [page])
+    assert first.outcome == "ok", first.summary_lines()
+    before = content(config)
+    gone = sorted(g for g in before if PERSON_GRAPH in g)[0]
+    store = ox.Store(str(config.store.path))
+    store.update(f"DROP GRAPH <{gone}>")  # as a SPARQL Update through `serve --allow-updates`
+    del store
+    # CONSTRUCTED: the page again with another h-index, so the run changes something
+    page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
+    refused = _refused(config, which)
+    if which == "a full disk":
+        fill(config.data_dir)
+    else:
+        refused.unlink(missing_ok=True)
+        refused.mkdir()  # the file cannot be written there
+    failed = rebuild(config)
+    assert failed.outcome == "partial", failed.summary_lines()
+    assert any(str(refused) in line for line in failed.summary_lines()), failed.summary_lines()
+    [warning] = [w for w in failed.warnings if "gone from the store" in w]
+    assert gone in warning and "1 person graphs are written again by the next run" in warning
+
+    if which == "a full disk":
+        (config.data_dir / "filler").unlink()
+    else:
+        shutil.rmtree(refused)
+    healed = rebuild(config)
+    assert healed.outcome == "ok", healed.summary_lines()
+    assert gone in content(config), healed.summary_lines()
+    assert content(config)[gone] == before[gone]
