@@ -116,6 +116,19 @@ def _not_written(args: argparse.Namespace, config: Config) -> str:
     return f"{target} not written (a file there before is left as it was)"
 
 
+def _due_again(config: Config, lost: list[str]) -> None:
+    """The publication found ``lost`` gone from the store: their persons are due again in the
+    store's identity registry (as a run's close does), and a warning line says so (before: an
+    export dropped them from the manifest unsaid, and no later run wrote them again)."""
+    from scholarkg.identity.registry import Registry
+    from scholarkg.iris import Minter
+    from scholarkg.runs.lost_graphs import persons_due_again
+    from scholarkg.runs.state_paths import registry_path
+
+    with closing(Registry(registry_path(config))) as registry:
+        print(f"warning: {persons_due_again(registry, Minter(config.iri_base), lost)}")
+
+
 def _export_store(args: argparse.Namespace, config: Config) -> int:
     from scholarkg.cli.export_publication import (
         check_folder,
@@ -158,7 +171,12 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
             marked_unpublished(config),
             closing(config.store.open()) as store,
         ):
-            publication = publish(store, config)
+            lost: list[str] = []
+            try:
+                publication = publish(store, config, lost=lost)
+            finally:  # no longer in the manifest: their persons are due again now or never
+                if lost:
+                    _due_again(config, lost)
             if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
                 served.take(store.native, store.path)
         [result] = [d for d in publication.dumps if d.fmt == args.format]

@@ -11,7 +11,6 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
@@ -31,6 +30,7 @@ from scholarkg.runs.consistency import consistency
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.described import described_version, revalidate
 from scholarkg.runs.loading import Loading
+from scholarkg.runs.lost_graphs import persons_due_again
 from scholarkg.runs.report import PublishedFile, now_iso
 from scholarkg.store import served
 from scholarkg.store.base import GraphStore
@@ -176,15 +176,7 @@ def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:
     """Graphs the manifest noted are gone from the store (removed outside scholarkg): a record's
     or profile's is loaded again when its source is next read; a person's is due again in the
     registry (nothing else would ever write it), for the next run."""
-    prefix = str(ctx.minter.person_graph(""))
-    slugs = [unquote(g.removeprefix(prefix)) for g in graphs if g.startswith(prefix)]
-    persons = ctx.registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
-    ctx.registry.commit()
-    ctx.report.warnings.append(
-        f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
-        f"scholarkg, e.g. {graphs[0]}): loaded again when their sources are next read"
-        + (f"; {persons} person graphs are written again by the next run" if persons else "")
-    )
+    ctx.report.warnings.append(persons_due_again(ctx.registry, ctx.minter, graphs))
 
 
 def held_as_written(store: GraphStore, iri: str, triples: int) -> None:

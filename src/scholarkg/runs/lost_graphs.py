@@ -1,0 +1,26 @@
+"""Graphs a publication found gone from the store (removed outside scholarkg, e.g. a SPARQL
+Update through ``serve --allow-updates``): the manifest no longer records them, so their
+persons are due again in the identity registry now or never (nothing else writes a person's
+graph again)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import unquote
+
+from scholarkg.identity.registry import Registry
+from scholarkg.iris import Minter
+
+
+def persons_due_again(registry: Registry, minter: Minter, graphs: Sequence[str]) -> str:
+    """Mark the live persons whose graphs are among ``graphs`` due again in ``registry``
+    (committed), and say so in one warning line naming a graph."""
+    prefix = str(minter.person_graph(""))
+    slugs = [unquote(g.removeprefix(prefix)) for g in graphs if g.startswith(prefix)]
+    persons = registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
+    registry.commit()
+    return (
+        f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
+        f"scholarkg, e.g. {graphs[0]}): loaded again when their sources are next read"
+        + (f"; {persons} person graphs are written again by the next run" if persons else "")
+    )
