@@ -204,7 +204,7 @@ def test_parameters_are_escaped(store: EmbeddedStore) -> None:
     with pytest.raises(QueryError, match="not a usable IRI"):
         bind_parameters("SELECT * {}", {"subject": "<https://e.org/> } ; DROP ALL ; <x>"})
     bound = bind_parameters("SELECT * {}", {"subject": "<https://e.org/a>", "name": "<b"})
-    assert bound == 'SELECT * {} VALUES (?subject ?name) { (<https://e.org/a> "<b") }'
+    assert bound == 'SELECT * { VALUES (?subject ?name) { (<https://e.org/a> "<b") } }'
 
 
 def test_a_value_cannot_end_its_literal_and_bind_another_parameter(store: EmbeddedStore) -> None:

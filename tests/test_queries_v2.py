@@ -25,7 +25,8 @@ ME = "Léonard Hussenot"
 
 
 def trailing(name: str, **params: str) -> str:
-    """The same query with its parameters bound by a trailing VALUES instead."""
+    """The same query with its parameters bound where a query without a ``# @values`` line
+    has them (the end of its WHERE group) instead."""
     text = VALUES_MARKER.sub("", resolve_query(name).text)
     return bind_parameters(text, params)
 
@@ -221,6 +222,37 @@ def test_cli_binds_a_parameter_in_a_query_with_its_own_values(
     )
 
 
+PER_YEAR = """PREFIX skg: <https://w3id.org/scholarkg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?year (COUNT(DISTINCT ?paper) AS ?papers)
+WHERE {
+  ?paper a skg:Paper ; dcterms:issued ?issued .
+  BIND (YEAR(?issued) AS ?year)
+}
+GROUP BY ?year
+ORDER BY ?year
+"""
+
+
+def test_cli_a_parameter_narrows_what_an_aggregate_counts(
+    store_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the VALUES went after GROUP BY, joined with the counted groups (SPARQL 1.1
+    18.2.4.1), where ``?paper`` is not bound: every year's count, as if no parameter."""
+    monkeypatch.setenv("SCHOLARKG_STORE", str(store_path))
+    paper = "https://w3id.org/scholarkg/id/paper/arxiv/2104.12255"
+    mine = tmp_path / "per-year.rq"
+    mine.write_text(f"# Papers per year among those given.\n# @param paper:iri a paper\n{PER_YEAR}")
+    assert main(["query", str(mine), "--param", f"paper={paper}", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["year,papers", "2021,1"]
+    adhoc = ["query", "--sparql", PER_YEAR, "--param", f"paper=<{paper}>", "--format", "csv"]
+    assert main(adhoc) == 0
+    assert capsys.readouterr().out.splitlines() == ["year,papers", "2021,1"]
+
+
 def test_guard_lexer() -> None:
     info = scan_query(
         'PREFIX service: <urn:x:>\nSELECT ?service WHERE { ?s service:p "SERVICE {{{" . '
@@ -271,3 +303,24 @@ def test_cli_query_runs_every_form(
     assert "graph results come as" in capsys.readouterr().err
     assert main(["query", "--list"]) == 0
     assert "parameters: researcher, person" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"subject": f"<{LEONARD}>"},
+        {"subject": f"<{LEONARD}>", "property": "<http://xmlns.com/foaf/0.1/name>"},
+    ],
+)
+def test_a_saved_query_without_values_line_answers_as_with_a_trailing_values(
+    store: EmbeddedStore, params: dict[str, str]
+) -> None:
+    """fact-provenance, the one saved query that takes parameters and has no ``# @values``
+    line (none is an aggregate): the clause at the end of its WHERE group gives the rows a
+    trailing one gave."""
+    text = resolve_query("fact-provenance").text
+    names = " ".join(f"?{n}" for n in params)
+    old = f"{text.rstrip()}\nVALUES ({names}) {{ ({' '.join(params.values())}) }}\n"
+    result = run_select(store, bind_parameters(text, params, {n: "iri" for n in params})).rows
+    assert result == run_select(store, old).rows
+    assert result  # some rows to compare

@@ -89,3 +89,86 @@ def test_an_error_of_the_query_itself_names_its_own_line(store: ox.Store) -> Non
         store.query(bound)
     assert str(bound_error.value).startswith("error at 2:")
     assert str(unbound_error.value).startswith("error at 2:")
+
+
+C = ox.NamedNode("urn:x:c")
+Q = ox.NamedNode("urn:x:q")
+
+
+@pytest.fixture(scope="module")
+def counted() -> ox.Store:
+    """Three subjects, a with two values of p, b and c one each; a and b have a q."""
+    store = ox.Store()
+    for s, o in ((A, "x"), (A, "y"), (B, "y"), (C, "z")):
+        store.add(ox.Quad(s, P, ox.Literal(o)))
+    store.add(ox.Quad(A, Q, ox.Literal("1")))
+    store.add(ox.Quad(B, Q, ox.Literal("2")))
+    return store
+
+
+def table(store: ox.Store, text: str) -> list[tuple[str, ...]]:
+    """``text``'s rows, each as the text of its values (an unbound one as ``-``), in order."""
+    result = store.query(text)
+    assert isinstance(result, ox.QuerySolutions)
+    return [tuple("-" if v is None else v.value for v in row) for row in result]
+
+
+@pytest.mark.parametrize(
+    ("query", "params", "rows"),
+    [
+        (
+            "SELECT ?o (COUNT(?s) AS ?n) WHERE { ?s <urn:x:p> ?o } GROUP BY ?o ORDER BY ?o",
+            {"s": "<urn:x:a>"},
+            [("x", "1"), ("y", "1")],
+        ),
+        ("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:x:p> ?o }", {"s": "<urn:x:a>"}, [("2",)]),
+        (
+            "SELECT ?o (COUNT(?s) AS ?n) { ?s <urn:x:p> ?o } GROUP BY ?o HAVING (COUNT(?s) > 0)",
+            {"s": "<urn:x:b>"},
+            [("y", "1")],
+        ),
+        (
+            "SELECT ?o ?n WHERE {\n  SELECT ?o (COUNT(?s) AS ?n) { ?s <urn:x:p> ?o }"
+            " GROUP BY ?o\n}",
+            {"o": "y"},
+            [("y", "2")],
+        ),
+    ],
+)
+def test_a_parameter_narrows_what_an_aggregate_counts(
+    counted: ox.Store, query: str, params: dict[str, str], rows: list[tuple[str, ...]]
+) -> None:
+    """Before: the VALUES went after GROUP BY, joined with the groups (SPARQL 1.1 18.2.4.1):
+    ?s, not grouped, narrowed nothing (a and b both counted for "y", 4 in all). A WHERE group
+    that is a sub-query alone gets braces of its own (else the clause would be the sub-query's
+    trailing one): there the outer query's ?o narrows the sub-query's groups."""
+    bound = bind_parameters(query, params)
+    assert table(counted, bound) == rows
+    assert bound.count("\n") == query.count("\n")
+
+
+NON_AGGREGATE = [
+    "SELECT ?s ?o WHERE { ?s <urn:x:p> ?o } ORDER BY ?s ?o",
+    "SELECT DISTINCT ?s WHERE { ?s ?p ?o . } ORDER BY ?s LIMIT 2",
+    "SELECT ?s ?o ?v WHERE { ?s <urn:x:p> ?o OPTIONAL { ?s <urn:x:q> ?v } } ORDER BY ?s ?o",
+    'SELECT ?s ?o WHERE { ?s <urn:x:p> ?o FILTER (?o != "z") } ORDER BY ?s ?o',
+    "SELECT ?s ?o WHERE { { ?s <urn:x:p> ?o } UNION { ?s <urn:x:q> ?o } } ORDER BY ?s ?o",
+    "SELECT ?s ?o WHERE { ?s <urn:x:p> ?o MINUS { ?s <urn:x:q> ?v } } ORDER BY ?s ?o",
+    "SELECT ?s ?u WHERE { ?s <urn:x:p> ?o BIND (UCASE(?o) AS ?u) } ORDER BY ?s ?u",
+    "SELECT ?s ?o WHERE { { SELECT ?s ?o WHERE { ?s <urn:x:p> ?o } } } ORDER BY ?s ?o",
+    "SELECT ?s ?o WHERE { SELECT ?s ?o WHERE { ?s <urn:x:p> ?o } ORDER BY ?o LIMIT 3 }",
+    "SELECT ?s ?o WHERE { GRAPH ?g { ?s <urn:x:p> ?o } } ORDER BY ?s ?o",
+    "SELECT ?s ?o WHERE { ?s <urn:x:p> ?o FILTER NOT EXISTS { ?s <urn:x:q> ?o } } ORDER BY ?o",
+]
+
+
+@pytest.mark.parametrize("query", NON_AGGREGATE)
+@pytest.mark.parametrize("params", [{"s": "<urn:x:a>"}, {"s": "<urn:x:b>", "o": "y"}])
+def test_a_non_aggregate_query_answers_as_with_a_trailing_values(
+    counted: ox.Store, query: str, params: dict[str, str]
+) -> None:
+    """The clause at the end of the WHERE group gives the rows the trailing one gave."""
+    names = " ".join(f"?{n}" for n in params)
+    values = " ".join(v if v.startswith("<") else f'"{v}"' for v in params.values())
+    trailing = f"{query}\nVALUES ({names}) {{ ({values}) }}"
+    assert table(counted, bind_parameters(query, params)) == table(counted, trailing)

@@ -117,11 +117,12 @@ def bind_parameters(
     source: str = "the query",
 ) -> str:
     """Bind ``?name`` variables with a VALUES clause at the query's ``# @values`` line (where
-    measured fastest), else after the query, on its last line (an error the engine finds names
-    a line the user wrote); a query that ends in its own VALUES clause (a second would be a
-    syntax error) gets it at the end of its WHERE group, and one with no such group either
-    (``DESCRIBE <iri> VALUES …``, ``CONSTRUCT WHERE``) is a :class:`QueryError` naming
-    ``source``.
+    measured fastest), else at the end of its WHERE group, on the line of its closing brace
+    (joined before GROUP BY, so it narrows what an aggregate counts: a trailing VALUES is
+    joined after grouping; an error the engine finds names a line the user wrote). A query
+    with no such group (``DESCRIBE <iri>``, ``CONSTRUCT WHERE { triples }``) gets it after the
+    query, on its last line, unless it ends in its own VALUES clause (a second would be a
+    syntax error): that is a :class:`QueryError` naming ``source``.
 
     A parameter ``kinds`` names ``integer`` is bound as a whole number, one it names ``iri`` as
     an IRI (anything else is refused for either), one it names ``text`` as a string literal;
@@ -143,11 +144,15 @@ def bind_parameters(
         indent = marker.group(1)
         return sparql[: marker.start()] + indent + clause + sparql[marker.end() :]
     shape = query_shape(sparql)
-    if not shape.trailing_values:
+    if shape.group is None or shape.opens is None:
+        if shape.trailing_values:
+            raise QueryError(
+                f"{source}: ends in its own VALUES clause and has no WHERE group to bind "
+                f"{names} in (a `# @values` line inside WHERE says where they go)"
+            )
         return f"{sparql[: shape.end]} {clause}{sparql[shape.end :]}"
-    if shape.group is None:
-        raise QueryError(
-            f"{source}: ends in its own VALUES clause and has no WHERE group to bind "
-            f"{names} in (a `# @values` line inside WHERE says where they go)"
-        )
-    return f"{sparql[: shape.group]}{clause} {sparql[shape.group :]}"
+    opens, close = shape.opens + 1, shape.group
+    if shape.subselect:  # its own group, or the clause would be the sub-query's trailing one
+        return f"{sparql[:opens]}{{{sparql[opens:close]}}} {clause} {sparql[close:]}"
+    space = "" if sparql[close - 1].isspace() else " "
+    return f"{sparql[:close]}{space}{clause} {sparql[close:]}"

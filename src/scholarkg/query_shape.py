@@ -36,35 +36,46 @@ def _token() -> re.Pattern[str]:
 @dataclass(frozen=True)
 class Shape:
     """A query's top level: ``end``, just past its last lexeme (before trailing comments and
-    space); ``trailing_values``, whether it ends in its own ``VALUES`` clause; ``group``, the
-    index of the closing brace of its ``WHERE`` group (None: it has none that takes a
-    ``VALUES``: ``DESCRIBE <iri>``, ``CONSTRUCT WHERE { triples }``)."""
+    space); ``trailing_values``, whether it ends in its own ``VALUES`` clause; ``opens`` and
+    ``group``, the indexes of the opening and closing braces of its ``WHERE`` group (None: it
+    has none that takes a ``VALUES``: ``DESCRIBE <iri>``, ``CONSTRUCT WHERE { triples }``);
+    ``subselect``, whether that group is a sub-query alone (``WHERE { SELECT … }``), where a
+    ``VALUES`` put before its close would be the sub-query's own trailing one."""
 
     end: int
     trailing_values: bool
     group: int | None
+    opens: int | None = None
+    subselect: bool = False
 
 
 def query_shape(text: str) -> Shape:
     """The :class:`Shape` of ``text`` (a SPARQL query, one pass)."""
     depth, end, values, form = 0, 0, False, ""
-    groups: list[int] = []  # the close of each top-level group pattern (not EXISTS { … })
-    before, group_before = "", ""
+    # each top-level group pattern (not EXISTS { … }): its open, its close, a sub-query alone?
+    groups: list[tuple[int, int, bool]] = []
+    before, group_before, opened, first = "", "", 0, ""  # first: "?" until read
     for match in _token().finditer(text):
         kind, lexeme = match.lastgroup, match.group()
         if kind == "gap":
             continue
         end = match.end()
+        if first == "?":  # the lexeme just inside a top-level bracket
+            first = lexeme.upper()
         if kind == "open":
-            group_before = before if depth == 0 else group_before
+            if depth == 0:
+                group_before, opened, first = before, match.start(), "?"
             depth += 1
         elif kind == "close":
             depth = max(depth - 1, 0)
             if depth == 0 and lexeme == "}" and group_before != "EXISTS" and not values:
-                groups.append(match.start())
+                groups.append((opened, match.start(), first == "SELECT"))
         elif kind == "word" and depth == 0:
             values = values or lexeme.upper() == "VALUES"
             form = form or (lexeme.upper() if lexeme.upper() in _FORMS else "")
         before = lexeme.upper() if kind == "word" else lexeme
     short_construct = form == "CONSTRUCT" and len(groups) == 1  # CONSTRUCT WHERE { triples }
-    return Shape(end, values, None if short_construct or not groups else groups[-1])
+    if short_construct or not groups:
+        return Shape(end, values, None)
+    opens, group, subselect = groups[-1]
+    return Shape(end, values, group, opens, subselect)
