@@ -12,7 +12,7 @@ import requests
 
 from scholarkg.errors import QueryLimitError
 from scholarkg.query import saved_queries
-from scholarkg.query_binding import VALUES_MARKER, bind_parameters
+from scholarkg.query_binding import VALUES_MARKER, bind_parameters, values_clause
 from scholarkg.serve.guard import QueryLimits
 from scholarkg.serve.jobs import QueryJob
 from scholarkg.serve.store_spec import StoreSpec
@@ -34,7 +34,8 @@ def binding(papers: int, work: Path, runs: int, cap: float) -> list[dict[str, An
             for who, name in (("busiest", busiest), ("typical", typical)):
                 params = {"researcher": name}
                 inside = bind_parameters(saved.text, params)
-                after = bind_parameters(VALUES_MARKER.sub("", saved.text), params)
+                # after the query: where parameters went before they went in the WHERE group
+                after = f"{VALUES_MARKER.sub('', saved.text).rstrip()}\n{values_clause(params)}\n"
                 entry: dict[str, Any] = {"query": saved.name, "researcher": who}
                 for label, text in (("inside", inside), ("trailing", after)):
                     samples = []

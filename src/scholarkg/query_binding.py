@@ -110,6 +110,18 @@ def _iri_term(name: str, value: str, iri: str) -> str:
         ) from None
 
 
+def values_clause(params: dict[str, str], kinds: Mapping[str, str] | None = None) -> str:
+    """``VALUES (?a ?b) { (…) }`` binding ``params``, each value checked or escaped as its kind
+    says (:func:`bind_parameters`)."""
+    for name in params:
+        if not PARAM_NAME.match(name):
+            raise QueryError(f"{shown_value(name)}: parameter names are SPARQL variable names")
+    names = " ".join(f"?{n}" for n in params)
+    kind = kinds or {}
+    values = " ".join(_term(n, v, kind.get(n, "any")) for n, v in params.items())
+    return f"VALUES ({names}) {{ ({values}) }}"
+
+
 def bind_parameters(
     sparql: str,
     params: dict[str, str],
@@ -132,13 +144,8 @@ def bind_parameters(
     """
     if not params:
         return sparql
-    for name in params:
-        if not PARAM_NAME.match(name):
-            raise QueryError(f"{shown_value(name)}: parameter names are SPARQL variable names")
+    clause = values_clause(params, kinds)
     names = " ".join(f"?{n}" for n in params)
-    kind = kinds or {}
-    values = " ".join(_term(n, v, kind.get(n, "any")) for n, v in params.items())
-    clause = f"VALUES ({names}) {{ ({values}) }}"
     marker = VALUES_MARKER.search(sparql)
     if marker is not None:
         indent = marker.group(1)
