@@ -1,13 +1,16 @@
 """``build_kg``: the build job (``scholarkg.runs.build``) with Prefect around it.
 
-Fetching (retried) and preparing (parse + resolve) run as tasks on the configured task runner,
-so profiles are fetched and resolved concurrently; building, loading and closing the run happen
-in the flow's own process, in source order, through the same library functions the CLI and the
-tests call. The flow run ends Cancelled when the run was stopped (a Cancel in Prefect, SIGTERM,
-Ctrl-C), Failed when the run failed, and Completed (named "Partial" when something was refused
-or quarantined) otherwise. A Completed run's result is its report; a stopped or failed one's is
-a :class:`~scholarkg.errors.RunStopped` / :class:`~scholarkg.errors.RunFailed` holding it
-(``.report``), which calling ``build_kg(...)`` raises.
+Fetching (the HTTP client retries) and preparing (parse + resolve) run as tasks on the
+configured task runner, each task a batch of up to ``[runner] sources_per_task`` sources, at
+most two batches a worker in flight (:mod:`scholarkg_flows.batches`), so profiles are fetched
+and resolved concurrently in a bounded number of task runs; building, loading and closing the
+run happen in the flow's own process, in source order, through the same library functions the
+CLI and the tests call. The flow run ends Cancelled when the run was stopped (a Cancel in
+Prefect, SIGTERM, Ctrl-C), Failed when the run failed, and Completed (named "Partial" when
+something was refused or quarantined) otherwise. A Completed run's result is its report; a
+stopped or failed one's is a :class:`~scholarkg.errors.RunStopped` /
+:class:`~scholarkg.errors.RunFailed` holding it (``.report``), which calling ``build_kg(...)``
+raises.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -24,6 +27,7 @@ from prefect.client.schemas.objects import State
 from prefect.futures import PrefectFuture
 from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
+from scholarkg_flows.batches import batch_size, batched_results, in_batches
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.run_end import failure_reason, mark_ended, refused
 from scholarkg_flows.runners import runner_label, task_runner_for
@@ -31,7 +35,7 @@ from scholarkg_flows.runners import runner_label, task_runner_for
 from scholarkg.config import Config, load_config
 from scholarkg.errors import RunFailed, RunStopped, ScholarKGError, WriteFailed
 from scholarkg.incremental import Fetched
-from scholarkg.lifecycle import Interrupted
+from scholarkg.lifecycle import Interrupted, check_stop
 from scholarkg.runs.build import distinct_sources, finish, unchanged_sources
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.cut_short import stop_run
@@ -53,6 +57,9 @@ def load_run_config(
     )
     return config.with_store_path(Path(store_path) if store_path else None, option="store_path")
 
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 TASK_CANCELLED = (
     "the task runner cancelled this source's task (a Dask scheduler restart or a lost "
@@ -77,8 +84,7 @@ class TaskStopped:
     message: str
 
 
-@task(cache_policy=NO_CACHE)
-def fetch(location: str, config: Config) -> Fetched | SourceFailed | TaskStopped:
+def fetch_one(location: str, config: Config) -> Fetched | SourceFailed | TaskStopped:
     """I/O: fetch and archive one profile page (conditionally when loaded before). The HTTP
     client retries what is worth retrying; a source that still fails is a result, not a crash."""
     try:
@@ -89,8 +95,7 @@ def fetch(location: str, config: Config) -> Fetched | SourceFailed | TaskStopped
         return TaskStopped(str(exc))
 
 
-@task(cache_policy=NO_CACHE)
-def prepare_profile(
+def prepare_one(
     fetched: Fetched, config: Config, rate_limit: RateLimitHook | None
 ) -> Prepared | SourceFailed | TaskStopped:
     """I/O: parse the page and resolve its papers (store first, then arXiv; degrades)."""
@@ -100,6 +105,41 @@ def prepare_profile(
         return SourceFailed(fetched.location, str(exc))
     except Interrupted as exc:
         return TaskStopped(str(exc))
+
+
+def one_by_one(items: list[T], each: Callable[[T], R]) -> list[R | TaskStopped]:
+    """``each`` of ``items`` in order, the run's stop checked before each one: once stopped
+    (here, or within one), every item left is that :class:`TaskStopped`, so a batch ends
+    within one source of a stop and still gives one result per item."""
+    results: list[R | TaskStopped] = []
+    for item in items:
+        try:
+            check_stop()
+        except Interrupted as exc:
+            stopped = TaskStopped(str(exc))
+        else:
+            result = each(item)
+            results.append(result)
+            if not isinstance(result, TaskStopped):
+                continue
+            stopped = result
+        return results + [stopped] * (len(items) - len(results))
+    return results
+
+
+@task(cache_policy=NO_CACHE)
+def fetch(locations: list[str], config: Config) -> list[Fetched | SourceFailed | TaskStopped]:
+    """I/O: fetch a batch of profile pages, one by one (:func:`fetch_one`). Not retried by
+    Prefect (nor was one page's task): the HTTP client retries each page."""
+    return one_by_one(locations, lambda location: fetch_one(location, config))
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_profile(
+    batch: list[Fetched], config: Config, rate_limit: RateLimitHook | None
+) -> list[Prepared | SourceFailed | TaskStopped]:
+    """I/O: parse and resolve a batch of fetched pages, one by one (:func:`prepare_one`)."""
+    return one_by_one(batch, lambda fetched: prepare_one(fetched, config, rate_limit))
 
 
 def final_state(report: RunReport) -> State[Any]:
@@ -199,15 +239,40 @@ def settled(future: PrefectFuture[Any], location: str, check_stop: Callable[[], 
     return result
 
 
+def settled_batch(
+    future: PrefectFuture[list[Any]], locations: list[str], check_stop: Callable[[], None]
+) -> list[Any]:
+    """A batch task's results, one per source (:func:`settled`): a batch the runner cancelled
+    is each of its sources failed, with the one-line reason."""
+    got = settled(future, locations[0], check_stop)
+    if isinstance(got, SourceFailed):
+        return [SourceFailed(location, got.message) for location in locations]
+    return list(got)
+
+
+def source_result(got: T | TaskStopped) -> T:
+    """One source's result from a batch, a stop within the batch raised here."""
+    if isinstance(got, TaskStopped):
+        raise Interrupted(got.message)
+    return got
+
+
 def build_all(
     ctx: RunContext, loading: Loading, config: Config, sources: list[str], logger: Any
 ) -> None:
     """Fetch and prepare as tasks, build in this process, then close the run."""
     loading.pending_first()
-    futures = [(location, fetch.submit(location, config)) for location in sources]
+    runner = config.runner
+    window = 2 * runner.max_workers  # batches in flight: each worker has the next one ready
+    size = batch_size(len(sources), runner.sources_per_task, runner.max_workers)
     fetched: list[Fetched] = []
-    for location, future in futures:
-        got = settled(future, location, ctx.check_stop)
+    for _, got in batched_results(
+        in_batches(sources, size),
+        lambda batch: fetch.submit(batch, config),
+        lambda future, batch: settled_batch(future, batch, ctx.check_stop),
+        window,
+    ):
+        got = source_result(got)
         if isinstance(got, SourceFailed):
             ctx.report.failures.append((got.location, got.message))
         else:
@@ -217,11 +282,14 @@ def build_all(
     ctx.report.sources_unchanged += sorted(unchanged)
     todo = [f for f in todo if f.location not in unchanged]
     rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
-    prepared: list[PrefectFuture[Prepared | SourceFailed | TaskStopped]] = [
-        prepare_profile.submit(item, config, rate_limit) for item in todo
-    ]
-    for item, pending in zip(todo, prepared, strict=True):
-        ready = settled(pending, item.location, ctx.check_stop)
+    size = batch_size(len(todo), runner.sources_per_task, runner.max_workers)
+    for _, ready in batched_results(
+        in_batches(todo, size),
+        lambda batch: prepare_profile.submit(batch, config, rate_limit),
+        lambda future, batch: settled_batch(future, [f.location for f in batch], ctx.check_stop),
+        window,
+    ):
+        ready = source_result(ready)
         if isinstance(ready, SourceFailed):
             ctx.report.failures.append((ready.location, ready.message))
             continue

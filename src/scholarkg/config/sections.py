@@ -126,6 +126,13 @@ class RunnerConfig(Section):
         ge=1,
         le=WORKERS_MAX,
     )
+    sources_per_task: int = setting(
+        25,
+        "profile sources one Prefect task of build_kg fetches, or prepares (fewer when there "
+        "are few sources, so that every worker has some)",
+        ge=1,
+        le=10_000,
+    )
     dask_address: OptionalText = setting(
         None, "a running Dask scheduler (tcp://host:8786); none: a local cluster"
     )
