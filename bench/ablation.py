@@ -182,12 +182,15 @@ def sharded_person_graphs(n: int, records: Sequence[PersonRecord], iri_base: str
     return done
 
 
-def _commit_all(original: Callable[..., None], ctx: Any, written: Any, settled: Any) -> None:
+def _commit_all(
+    original: Callable[..., None], ctx: Any, written: Any, settled: Any, *rest: Any
+) -> None:
     """The identity step's commit, every still-dirty person not settled counted as written (a
-    shard's payload names only its first person)."""
+    shard's payload names only its first person); ``rest``, the commit's other arguments (the
+    new persons' count), passed on as given."""
     skip = set(settled)
     everyone = array("q", (p for p in ctx.registry.dirty_ids() if p not in skip))
-    original(ctx, everyone, settled)
+    original(ctx, everyone, settled, *rest)
 
 
 @contextmanager
