@@ -410,3 +410,18 @@ def test_a_query_over_the_size_limit_costs_the_server_no_lexing(
     assert (answer.status_code, answer.text.count("\n")) == (413, 1), answer.text
     assert f"more than the limit of {LIMIT}" in answer.text
     assert read == [], f"the server read the tokens of a query it refuses by its size: {read}"
+
+
+@pytest.mark.parametrize("typed", ["%1B]0;owned%07", "a%00b", "%C2%9B31m", "%0D%0Dx"])
+def test_a_path_of_no_page_is_named_with_its_controls_drawn(url: str, typed: str) -> None:
+    """The 404 of a path that names no page says which in one line, each control character its
+    percent-escape decodes to drawn as a visible one (ESC as ␛), as a syntax error's line is
+    (before: sent back raw, for the terminal running curl to act on: ``ESC ] 0 ; … BEL``
+    retitles it)."""
+    status, body = raw_answer(
+        url, f"GET /nowhere/{typed} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert status == "HTTP/1.1 404 Not Found"
+    controls = [c for c in body if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+    assert controls == [] and body.count("\n") == 1, repr(body)
+    assert body.startswith("/nowhere/") and body.endswith(": no such page\n")
