@@ -76,11 +76,17 @@ def output_path(text: str) -> str:
 
 def graph_iri(text: str) -> str:
     """The graph's IRI as given bare or written ``<…>``, as N-Quads, SPARQL and the summary
-    lines write it."""
+    lines write it; an absolute IRI, or a usage error naming it escaped."""
     text = text.strip()
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
     if not iri.strip():  # before: "graph <> is not in the store", as if one were named
         raise argparse.ArgumentTypeError("an empty graph IRI (leave --graph out for every graph)")
+    import pyoxigraph as ox
+
+    try:  # no store names a graph otherwise (before: its line break or ESC in the error line)
+        ox.NamedNode(iri)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{iri!r} is not an absolute IRI") from None
     return iri
 
 
