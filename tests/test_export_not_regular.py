@@ -190,3 +190,21 @@ def test_a_symlink_is_written_through_as_cp_does(
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "latest.nq"]
+
+
+def test_a_symlink_to_a_missing_folder_is_refused_not_made(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--output`` a link to a file in a folder that is not there: one line, nothing made, as
+    for the missing folder of a path given plainly (before: the folder and its parents were made
+    and the dump written there)."""
+    link = tmp_path / "latest.nq"
+    named = tmp_path / "gone" / "deeper" / "real.nq"
+    link.symlink_to(named)
+    assert main(["export", "--output", str(link), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {link}: not written: it links to {named}: "
+        f"no folder {named.parent} (make it first)\n",
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["latest.nq"] and link.is_symlink()
