@@ -208,3 +208,25 @@ def test_a_symlink_to_a_missing_folder_is_refused_not_made(
         f"no folder {named.parent} (make it first)\n",
     )
     assert [p.name for p in tmp_path.iterdir()] == ["latest.nq"] and link.is_symlink()
+
+
+def test_a_symlink_where_the_export_lock_goes_is_never_written_through(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link planted at ``.<name>.lock`` (a shared folder) to a file the user holds: the export
+    refuses in one line and the file is left as it was (before: the export's pid was written
+    into it, truncated first: a link to the store's ``CURRENT`` broke the store)."""
+    precious = tmp_path / "precious"
+    precious.write_bytes(b"MANIFEST-000005\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".dump.nq.lock").symlink_to(precious)
+    target = out / "dump.nq"
+    assert main(["export", "--output", str(target), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {target}: not written: {out / '.dump.nq.lock'}, where its export lock goes, "
+        "is a symbolic link, which no export makes; remove it\n",
+    )
+    assert precious.read_bytes() == b"MANIFEST-000005\n"
+    assert [p.name for p in out.iterdir()] == [".dump.nq.lock"]
