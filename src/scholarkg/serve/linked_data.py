@@ -16,6 +16,7 @@ union of named graphs:
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -223,3 +224,23 @@ def minted_form(mapper: IriMapper, iri: str) -> str | None:
         return None
     minted = mapper.iri_base + quote(unquote(iri[len(mapper.iri_base) :]), safe="/.-_~")
     return minted if minted != iri else None
+
+
+_NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def iri_form(mapper: IriMapper, iri: str) -> str | None:
+    """The IRI a request path stands for with its percent-escaped non-ASCII UTF-8 decoded (RFC
+    3987 3.2: ``…/%C3%BC`` is ``…/ü``), when that differs from ``iri``: the path a browser sends
+    for an IRI the store holds in Unicode (a page's link, a retired IRI's redirect)."""
+    if "%" not in iri or mapper.path_for_iri(iri) is None:
+        return None
+
+    def decoded(run: re.Match[str]) -> str:
+        try:
+            return bytes.fromhex(run.group(0).replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return run.group(0)
+
+    unicode = _NON_ASCII_ESCAPES.sub(decoded, iri)
+    return unicode if unicode != iri else None
