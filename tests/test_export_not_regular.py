@@ -230,3 +230,34 @@ def test_a_symlink_where_the_export_lock_goes_is_never_written_through(
     )
     assert precious.read_bytes() == b"MANIFEST-000005\n"
     assert [p.name for p in out.iterdir()] == [".dump.nq.lock"]
+
+
+def test_a_default_dump_that_links_among_kept_files_is_refused(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dump of ``[data] dir/exports`` that is a symlink is written through, as ``--output``'s
+    is, so one naming a file of the state (or of the store) is refused as ``--output`` there is,
+    the file left as it was (before: the dump replaced it, and a link to the store's
+    ``CURRENT`` broke the store)."""
+    config = load_config(config_path)
+    planted = config.state_dir / "planted.json"
+    planted.write_bytes(b"{}\n")
+    config.exports_dir.mkdir(parents=True, exist_ok=True)
+    link = config.exports_dir / "scholarkg.ttl"
+    link.symlink_to(planted)
+    try:
+        code = main(["export", "--format", "ttl", "--config", str(config_path)])
+        assert (code, capsys.readouterr()) == (
+            1,
+            (
+                "",
+                f"error: {link}: not written: it lies in the data directory's state "
+                f"({config.state_dir}), among files scholarkg keeps there; "
+                "write the export elsewhere\n",
+            ),
+        )
+        assert planted.read_bytes() == b"{}\n" and link.is_symlink()
+        assert not (config.state_dir / "planted.json.sha256").exists()
+    finally:
+        link.unlink()
+        planted.unlink()
