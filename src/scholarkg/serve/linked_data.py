@@ -85,9 +85,13 @@ class IriMapper:
         return self.iri_base + path[len(self.path_prefix) :]
 
     def path_for_iri(self, iri: str) -> str | None:
+        """The path of ``iri``; None outside ``iri_base``, and for a path a browser reads as
+        another site's (``//evil.example/…`` under the prefix ``/``: a redirect or link there
+        would leave this server; such an IRI is linked by ``/describe?iri=`` instead)."""
         if not iri.startswith(self.iri_base) or iri == self.iri_base:
             return None
-        return self.path_prefix + iri[len(self.iri_base) :]
+        path = self.path_prefix + iri[len(self.iri_base) :]
+        return None if path.startswith(("//", "/\\")) else path
 
 
 @dataclass(frozen=True)
