@@ -190,3 +190,74 @@ def test_a_symlink_is_written_through_as_cp_does(
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kept", "latest.nq"]
+
+
+def test_a_symlink_to_a_missing_folder_is_refused_not_made(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--output`` a link to a file in a folder that is not there: one line, nothing made, as
+    for the missing folder of a path given plainly (before: the folder and its parents were made
+    and the dump written there)."""
+    link = tmp_path / "latest.nq"
+    named = tmp_path / "gone" / "deeper" / "real.nq"
+    link.symlink_to(named)
+    assert main(["export", "--output", str(link), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {link}: not written: it links to {named}: "
+        f"no folder {named.parent} (make it first)\n",
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["latest.nq"] and link.is_symlink()
+
+
+def test_a_symlink_where_the_export_lock_goes_is_never_written_through(
+    config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link planted at ``.<name>.lock`` (a shared folder) to a file the user holds: the export
+    refuses in one line and the file is left as it was (before: the export's pid was written
+    into it, truncated first: a link to the store's ``CURRENT`` broke the store)."""
+    precious = tmp_path / "precious"
+    precious.write_bytes(b"MANIFEST-000005\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".dump.nq.lock").symlink_to(precious)
+    target = out / "dump.nq"
+    assert main(["export", "--output", str(target), "--config", str(config_path)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"error: {target}: not written: {out / '.dump.nq.lock'}, where its export lock goes, "
+        "is a symbolic link, which no export makes; remove it\n",
+    )
+    assert precious.read_bytes() == b"MANIFEST-000005\n"
+    assert [p.name for p in out.iterdir()] == [".dump.nq.lock"]
+
+
+def test_a_default_dump_that_links_among_kept_files_is_refused(
+    config_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A dump of ``[data] dir/exports`` that is a symlink is written through, as ``--output``'s
+    is, so one naming a file of the state (or of the store) is refused as ``--output`` there is,
+    the file left as it was (before: the dump replaced it, and a link to the store's
+    ``CURRENT`` broke the store)."""
+    config = load_config(config_path)
+    planted = config.state_dir / "planted.json"
+    planted.write_bytes(b"{}\n")
+    config.exports_dir.mkdir(parents=True, exist_ok=True)
+    link = config.exports_dir / "scholarkg.ttl"
+    link.symlink_to(planted)
+    try:
+        code = main(["export", "--format", "ttl", "--config", str(config_path)])
+        assert (code, capsys.readouterr()) == (
+            1,
+            (
+                "",
+                f"error: {link}: not written: it lies in the data directory's state "
+                f"({config.state_dir}), among files scholarkg keeps there; "
+                "write the export elsewhere\n",
+            ),
+        )
+        assert planted.read_bytes() == b"{}\n" and link.is_symlink()
+        assert not (config.state_dir / "planted.json.sha256").exists()
+    finally:
+        link.unlink()
+        planted.unlink()

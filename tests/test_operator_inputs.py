@@ -189,6 +189,12 @@ def test_a_command_line_path_with_a_line_break_is_refused_in_one_line(
     [
         (["export", "--graph", ""], "argument --graph: an empty graph IRI"),
         (["export", "--graph", "< >"], "argument --graph: an empty graph IRI"),
+        (["export", "--graph", "a\nb"], "argument --graph: 'a\\nb' is not an absolute IRI"),
+        (["export", "--graph", "\x1b[2Jx:y"], "argument --graph: '\\x1b[2Jx:y' is not an absolute"),
+        (
+            ["export", "--graph", "x:a> <x:b"],
+            "argument --graph: 'x:a> <x:b' is not an absolute IRI",
+        ),
         (["arxiv", "fetch", "2104.12255", " "], "argument ID: an empty arXiv id"),
     ],
 )
@@ -197,11 +203,14 @@ def test_an_empty_graph_or_arxiv_id_is_a_usage_error(
 ) -> None:
     """``export --graph ""`` and ``arxiv fetch ""`` (an unset shell variable): exit 2 before
     any config or store is read (before: "graph <> is not in the store", as if one were named;
-    a whole arXiv run that reported one failed id, ``failed: : not an arXiv identifier``)."""
+    a whole arXiv run that reported one failed id, ``failed: : not an arXiv identifier``). A
+    graph that is no IRI, a line break or ESC in it, is named escaped (before: "graph <a",
+    then "b> is not in the store", the ESC sent raw to the terminal)."""
     with pytest.raises(SystemExit) as stopped:
         main(argv)
     assert stopped.value.code == 2
-    assert said in capsys.readouterr().err.splitlines()[-1]
+    err = capsys.readouterr().err
+    assert said in err.splitlines()[-1] and "\x1b" not in err
 
 
 def test_a_dump_format_listed_twice_is_refused_naming_it(

@@ -43,6 +43,7 @@ from serve_fixtures import (
     LEONARD,
     PAPER,
     RETIRED,
+    build_v2_store,
 )
 from serve_helpers import HTML_ACCEPT, SPARQL_JSON, Page, local, running_server, until
 
@@ -1188,3 +1189,23 @@ def test_sigterm_stops_cli_serve_after_its_cleanup(tmp_path: Path) -> None:
         code = process.wait(60)
     assert code == -signal.SIGTERM  # ended by the signal, as a supervisor expects
     assert not list(temp.glob("scholarkg-worker-*.log"))
+
+
+def test_an_iri_under_the_root_prefix_never_redirects_or_links_off_site(tmp_path: Path) -> None:
+    """With the path prefix ``/``, ``<base>/evil.example/x`` maps to ``//evil.example/x``, which
+    a browser reads as another site: a retired IRI merged into it redirects to its
+    ``/describe?iri=`` instead, and a page links it there (before: ``Location:
+    //evil.example/x``, an open redirect)."""
+    merged = "<https://w3id.org/scholarkg/ontology#mergedInto>"
+    extra = f"<{BASE}graph/off-site> {{ <{BASE}person/moved> {merged} <{BASE}/evil.example/x> . }}"
+    build_v2_store(tmp_path / "store", extra)
+    with running_server(tmp_path / "store", build=False, path_prefix="/") as (server, _):
+        session = requests.Session()
+        moved = session.get(server.url + "person/moved", allow_redirects=False, timeout=30)
+        location = moved.headers["Location"]
+        assert moved.status_code == 301 and location.startswith("/describe?iri="), location
+        page = session.get(server.url + "person/moved", params={"format": "html"}, timeout=30)
+        assert page.status_code == 200 and page.url.startswith(server.url + "describe?")
+        page = get_html(server.url + "describe?iri=" + quote(f"{BASE}person/moved", safe=""))
+        hrefs = Page(page.text).hrefs
+        assert hrefs and not [h for h in hrefs if h.startswith(("//", "/\\"))], hrefs

@@ -37,6 +37,10 @@ EXTRA = f"""
   {" ".join(f"<{BASE}person/chain-{i}> {MERGED} <{BASE}person/chain-{i + 1}> ." for i in range(30))}
   <{BASE}person/chain-30> <http://xmlns.com/foaf/0.1/name> "End of the chain" .
 }}
+<{BASE}graph/unicode> {{
+  <{BASE}person/zoë-ünal> <http://xmlns.com/foaf/0.1/name> "Zoë Ünal" .
+  <{BASE}person/z-unal> {MERGED} <{BASE}person/zoë-ünal> .
+}}
 """
 
 
@@ -90,6 +94,27 @@ def test_a_merge_chain_redirects_once_and_a_merge_cycle_does_not_loop(url: str) 
         assert {(t.subject, t.object) for t in _graph(page.content, ox.RdfFormat.TURTLE)} >= {
             (here, there)
         }
+
+
+def test_an_iri_the_store_holds_in_unicode_dereferences_and_is_redirected_to(url: str) -> None:
+    """``…/person/zoë-ünal``, held so (as an update or another tool may write it), is found at
+    the path a browser sends for it, its non-ASCII percent-escaped (RFC 3987), and a retired IRI
+    merged into it redirects there (before: 404, and the redirect led to that 404)."""
+    zoe = ox.NamedNode(f"{BASE}person/zoë-ünal")
+    session = requests.Session()
+    moved = session.get(url + "id/person/z-unal", allow_redirects=False, timeout=30)
+    assert (moved.status_code, moved.headers["Location"]) == (301, "/id/person/zo%C3%AB-%C3%BCnal")
+    for path in ("id/person/z-unal", "id/person/zo%C3%AB-%C3%BCnal"):
+        page = session.get(url + path, headers={"Accept": "text/turtle"}, timeout=30)
+        assert page.status_code == 200, (path, page.text)
+        name = ox.Literal("Zoë Ünal")
+        assert (zoe, name) in {
+            (t.subject, t.object) for t in _graph(page.content, ox.RdfFormat.TURTLE)
+        }
+    html = session.get(url + "id/person/zo%C3%AB-%C3%BCnal", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "Zoë Ünal" in html.text
+    for missing in ("id/person/zo%C3%AB-nobody", "id/person/%FF%FE"):  # no such IRI, no UTF-8
+        assert session.get(url + missing, timeout=30).status_code == 404
 
 
 BAD_QUERY = b"query=ASK%7BFILTER(%22%FF%22)%7D"  # "\xff" is no UTF-8
@@ -410,3 +435,18 @@ def test_a_query_over_the_size_limit_costs_the_server_no_lexing(
     assert (answer.status_code, answer.text.count("\n")) == (413, 1), answer.text
     assert f"more than the limit of {LIMIT}" in answer.text
     assert read == [], f"the server read the tokens of a query it refuses by its size: {read}"
+
+
+@pytest.mark.parametrize("typed", ["%1B]0;owned%07", "a%00b", "%C2%9B31m", "%0D%0Dx"])
+def test_a_path_of_no_page_is_named_with_its_controls_drawn(url: str, typed: str) -> None:
+    """The 404 of a path that names no page says which in one line, each control character its
+    percent-escape decodes to drawn as a visible one (ESC as ␛), as a syntax error's line is
+    (before: sent back raw, for the terminal running curl to act on: ``ESC ] 0 ; … BEL``
+    retitles it)."""
+    status, body = raw_answer(
+        url, f"GET /nowhere/{typed} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert status == "HTTP/1.1 404 Not Found"
+    controls = [c for c in body if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
+    assert controls == [] and body.count("\n") == 1, repr(body)
+    assert body.startswith("/nowhere/") and body.endswith(": no such page\n")

@@ -43,6 +43,7 @@ from scholarkg.files import file_sha256, remove_stale_temps, replacing, writing
 from scholarkg.iris import BIDO, CATEGORY, DEFAULT_BASE, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.jsonld import write_compact
 from scholarkg.lifecycle import check_stop
+from scholarkg.output_file import folder_problem
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,9 @@ def export_dump(
         named = Path(os.path.realpath(path))
         if named.is_symlink():  # a loop: cp refuses it (before: the link was replaced)
             raise ExportError(f"{path}: not written: a symbolic link loop names no file")
+        problem = folder_problem(named)
+        if problem is not None:  # a link to nowhere: its folder is not made (before: it was)
+            raise ExportError(f"{path}: not written: it links to {named}: {problem}")
         path = named
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")

@@ -76,11 +76,17 @@ def output_path(text: str) -> str:
 
 def graph_iri(text: str) -> str:
     """The graph's IRI as given bare or written ``<…>``, as N-Quads, SPARQL and the summary
-    lines write it."""
+    lines write it; an absolute IRI, or a usage error naming it escaped."""
     text = text.strip()
     iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
     if not iri.strip():  # before: "graph <> is not in the store", as if one were named
         raise argparse.ArgumentTypeError("an empty graph IRI (leave --graph out for every graph)")
+    import pyoxigraph as ox
+
+    try:  # no store names a graph otherwise (before: its line break or ESC in the error line)
+        ox.NamedNode(iri)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{iri!r} is not an absolute IRI") from None
     return iri
 
 
@@ -129,6 +135,18 @@ def _due_again(config: Config, lost: list[str]) -> None:
         print(f"warning: {persons_due_again(registry, Minter(config.iri_base), lost)}")
 
 
+def _default_targets(args: argparse.Namespace, config: Config, publishing: bool) -> list[Path]:
+    """The dumps an export without ``--output`` writes in ``[data] dir/exports``: those the
+    publication writes, or the one asked for."""
+    from scholarkg.export import default_filename
+
+    if args.output is not None:
+        return []
+    if publishing:
+        return [config.exports_dir / default_filename(f) for f in config.publish.dumps]
+    return [config.exports_dir / default_filename(args.format, args.graph)]
+
+
 def _export_store(args: argparse.Namespace, config: Config) -> int:
     from scholarkg.cli.export_publication import (
         check_folder,
@@ -160,7 +178,13 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
     if args.output and not_regular(Path(args.output)) in ("a pipe", "a device"):
         return stream_into(args, config, Path(args.output))
     described = config.data_dir / "void.ttl"
-    if args.output is None and args.graph is None and args.format in config.publish.dumps:
+    publishing = args.output is None and args.graph is None and args.format in config.publish.dumps
+    # a dump in [data] dir/exports that is a symlink is written through, as --output's is: one
+    # into the store's directory or the state is refused as --output's (before: a link
+    # scholarkg.ttl -> the store's CURRENT had the dump replace it, the store broken)
+    for kept in _default_targets(args, config, publishing):
+        refuse_among_kept_files(kept, config)
+    if publishing:
         # the published dump: write it as a publication does, so the description's checksum
         # and size are those of the file now on disk
         # one writer of the data directory at a time, as runs are: none writes the store

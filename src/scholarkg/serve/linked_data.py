@@ -16,6 +16,7 @@ union of named graphs:
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
@@ -84,9 +85,13 @@ class IriMapper:
         return self.iri_base + path[len(self.path_prefix) :]
 
     def path_for_iri(self, iri: str) -> str | None:
+        """The path of ``iri``; None outside ``iri_base``, and for a path a browser reads as
+        another site's (``//evil.example/…`` under the prefix ``/``: a redirect or link there
+        would leave this server; such an IRI is linked by ``/describe?iri=`` instead)."""
         if not iri.startswith(self.iri_base) or iri == self.iri_base:
             return None
-        return self.path_prefix + iri[len(self.iri_base) :]
+        path = self.path_prefix + iri[len(self.iri_base) :]
+        return None if path.startswith(("//", "/\\")) else path
 
 
 @dataclass(frozen=True)
@@ -223,3 +228,23 @@ def minted_form(mapper: IriMapper, iri: str) -> str | None:
         return None
     minted = mapper.iri_base + quote(unquote(iri[len(mapper.iri_base) :]), safe="/.-_~")
     return minted if minted != iri else None
+
+
+_NON_ASCII_ESCAPES = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")
+
+
+def iri_form(mapper: IriMapper, iri: str) -> str | None:
+    """The IRI a request path stands for with its percent-escaped non-ASCII UTF-8 decoded (RFC
+    3987 3.2: ``…/%C3%BC`` is ``…/ü``), when that differs from ``iri``: the path a browser sends
+    for an IRI the store holds in Unicode (a page's link, a retired IRI's redirect)."""
+    if "%" not in iri or mapper.path_for_iri(iri) is None:
+        return None
+
+    def decoded(run: re.Match[str]) -> str:
+        try:
+            return bytes.fromhex(run.group(0).replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return run.group(0)
+
+    unicode = _NON_ASCII_ESCAPES.sub(decoded, iri)
+    return unicode if unicode != iri else None

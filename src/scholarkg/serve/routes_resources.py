@@ -93,7 +93,7 @@ class ResourceRoutes(BaseRoutes):
             for code, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
         )
         if media == HTML and found.kind is not None:
-            page = ENTITY_PAGES[found.kind](iri, found.tables, self.href, formats)
+            page = ENTITY_PAGES[found.kind](found.iri, found.tables, self.href, formats)
             return html(200, page, **headers)
         assert found.description is not None
         if media == HTML:

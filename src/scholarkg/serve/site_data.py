@@ -25,7 +25,13 @@ from scholarkg.serve.landing_queries import (
     TOP_CATEGORIES,
     TOP_PEOPLE,
 )
-from scholarkg.serve.linked_data import Description, IriMapper, describe, minted_form
+from scholarkg.serve.linked_data import (
+    Description,
+    IriMapper,
+    describe,
+    iri_form,
+    minted_form,
+)
 from scholarkg.serve.search import INDEX_QUERY, Hit, SearchIndex
 from scholarkg.serve.workers import WorkerPool
 from scholarkg.store.sparql_text import iri_ref
@@ -117,7 +123,21 @@ class SiteData:
         return self.search_index().search(text)
 
     def resource(self, iri: str, *, html: bool) -> Resource:
-        """Dereference ``iri`` (ScholarKGError when it cannot be written into SPARQL)."""
+        """Dereference ``iri`` (ScholarKGError when it cannot be written into SPARQL); not
+        found, the IRI its percent-escapes stand for, as minted (:func:`minted_form`) or in
+        Unicode (:func:`iri_form`: before, a retired IRI merged into a Unicode one redirected
+        to a 404)."""
+        found = self._resource(iri, html=html)
+        if found.found:
+            return found
+        for other in (minted_form(self.mapper, iri), iri_form(self.mapper, iri)):
+            if other is not None:
+                with contextlib.suppress(ScholarKGError):
+                    if (alternative := self._resource(other, html=html)).found:
+                        return alternative
+        return found
+
+    def _resource(self, iri: str, *, html: bool) -> Resource:
         ref = iri_ref(iri)
         retired, kinds = self.pool.select_many(
             [entities.RETIRED_QUERY.format(ref=ref), entities.KIND_QUERY.format(ref=ref)]
@@ -136,9 +156,6 @@ class SiteData:
                 tables = self._tables(queries, ref)
             return Resource(iri, kind=name, tables=tables)
         description = describe(self.pool, iri)
-        if not description.found and (minted := minted_form(self.mapper, iri)):
-            with contextlib.suppress(ScholarKGError):
-                description = describe(self.pool, minted)
         return Resource(iri, description=description, found=description.found)
 
     def _person(self, queries: tuple[str, ...], ref: str, iri: str) -> tuple[Table, ...]:
