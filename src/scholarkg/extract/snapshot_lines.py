@@ -7,9 +7,9 @@ request (SIGTERM) ends the reading between lines and between the pieces of a ski
 read for ever). Damage
 in the middle of a file (a truncated or corrupt ``.gz``, an I/O error) ends the reading with one
 last line naming it, so what came before still loads. A file that cannot be a snapshot at all
-(a plain file named ``.gz``, one JSON array, an archive or compression other than a ``.gz``:
-Kaggle's ``archive.zip``, bzip2, xz, zstd, or gzip not named ``.gz``) is a one-line error
-before anything is read.
+(a plain file named ``.gz``, one JSON array, UTF-16 or UTF-32 text, an archive or compression
+other than a ``.gz``: Kaggle's ``archive.zip``, bzip2, xz, zstd, or gzip not named ``.gz``) is a
+one-line error before anything is read.
 
 :func:`scholarkg.extract.snapshot.read_line` turns one such line into a record or a
 quarantined record, whichever reader (``SnapshotReader`` or a bulk worker process) calls it.
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.extract.page_text import wide_text
 from scholarkg.lifecycle import check_stop
 from scholarkg.limits import Limits
 
@@ -161,6 +162,21 @@ def _refuse_json_array(path: Path, first: bytes) -> None:
         )
 
 
+def _refuse_wide_text(path: Path, first: bytes, number: int) -> None:
+    """A first line in UTF-16 or UTF-32 (a byte-order mark, or UTF-16's NUL every other byte),
+    a NUL in its first character as JSON's ``{`` or white space has there (so a line of damage
+    that starts like a mark is one bad line): the file is no UTF-8, so every line of it would
+    be quarantined; refused, saying so (before, each line was read and quarantined, ``not
+    UTF-8`` or ``not JSON``)."""
+    if b"\0" in first[:8] and (name := wide_text(first)):
+        raise ParseError(
+            str(path),
+            f"{name} text, but a snapshot is UTF-8; convert it first "
+            f"(iconv -f {name} -t UTF-8 {path} > {path.stem}.utf8.jsonl)",
+            line=number,
+        )
+
+
 _BARE_CR = re.compile(rb"\r(?=[^\n])")  # a carriage return that ends no CRLF
 
 
@@ -212,6 +228,7 @@ def snapshot_lines(
                 number = current
                 mark = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
                 if not seen_content and data[mark:].strip():
+                    _refuse_wide_text(path, data, number)
                     _refuse_json_array(path, data[mark:])
                     _refuse_cr_line_ends(path, data[mark:], number)
                     seen_content = True
