@@ -101,7 +101,11 @@ def _snapshot(doors: Commands) -> None:
         help="the snapshot, e.g. arxiv-metadata-oai-snapshot.json[.gz]",
     )
     snapshot.add_argument(
-        "--batch-size", type=positive_count, default=1000, metavar="N", help="records per chunk"
+        "--batch-size",
+        type=positive_count,
+        default=1000,
+        metavar="N",
+        help="records per chunk, fewer where lines are large (four of [limits] line_bytes at most)",
     )
     snapshot.add_argument(
         "--loader",
