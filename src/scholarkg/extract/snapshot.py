@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -140,6 +141,16 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(one_per_number(versions))
 
 
+def _json_int(text: str) -> int:
+    """A JSON integer; one longer than Python reads is a ValueError saying so (before: Python's
+    own words, which told to call ``sys.set_int_max_str_digits()``)."""
+    try:
+        return int(text)
+    except ValueError:
+        most = sys.get_int_max_str_digits()
+        raise ValueError(f"a number of {len(text)} digits: over {most}, the most read") from None
+
+
 def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object's pairs as a dict; a key given twice with different values is a
     ValueError naming it (``json.loads`` keeps the later value without a word: which one the
@@ -186,7 +197,7 @@ def parse_snapshot_line(
     (:func:`~.record_fields.refuse_updated_before`).
     """
     check_json_depth(line, limits)
-    data = json.loads(line, object_pairs_hook=_one_value_per_key)
+    data = json.loads(line, object_pairs_hook=_one_value_per_key, parse_int=_json_int)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
     if _MAY_HOLD_NON_TEXT.search(line):
