@@ -75,3 +75,12 @@ def shown_value(value: str, *, limit: int = SHOWN_CHARS) -> str:
         return repr(value)
     more = len(value) - limit
     return f"{value[:limit]!r}…[{more} more character{'s' if more != 1 else ''}]"
+
+
+def shown_word(value: str, *, limit: int = SHOWN_CHARS) -> str:
+    """A value a user typed where one word is asked for (an arXiv id) as an error line shows
+    it: as typed when it is short and printable, else quoted by :func:`shown_value` (a line
+    break, an escape sequence a terminal acts on, 100 000 characters: before, written whole)."""
+    if len(value) <= limit and value.isprintable():
+        return value
+    return shown_value(value, limit=limit)

@@ -29,6 +29,7 @@ from scholarkg.cli.common import (
 )
 from scholarkg.extract.snapshot_time import FILE_NOW, FIRST_READ
 from scholarkg.locations import home_expanded
+from scholarkg.shown_text import shown_word
 
 if TYPE_CHECKING:
     from scholarkg.extract.snapshot import SnapshotReader
@@ -101,7 +102,11 @@ def _snapshot(doors: Commands) -> None:
         help="the snapshot, e.g. arxiv-metadata-oai-snapshot.json[.gz]",
     )
     snapshot.add_argument(
-        "--batch-size", type=positive_count, default=1000, metavar="N", help="records per chunk"
+        "--batch-size",
+        type=positive_count,
+        default=1000,
+        metavar="N",
+        help="records per chunk, fewer where lines are large (four of [limits] line_bytes at most)",
     )
     snapshot.add_argument(
         "--loader",
@@ -198,7 +203,7 @@ def fetch_ids(args: argparse.Namespace) -> int:
         for arxiv_id in result.missing:
             print(f"missing: {arxiv_id}", file=sys.stderr)
         for text in result.invalid:  # never sent: arXiv was not asked
-            print(f"not an arXiv identifier (not asked): {text}", file=sys.stderr)
+            print(f"not an arXiv identifier (not asked): {shown_word(text)}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
     from scholarkg.runs.arxiv_fetch import fetch_ids as fetch_job
 

@@ -47,6 +47,13 @@ def _unmarked_utf16(data: bytes) -> str | None:
     return None
 
 
+def wide_text(data: bytes) -> str | None:
+    """The name of the UTF-16 or UTF-32 encoding ``data``'s start shows (``UTF-16LE``…): its
+    byte-order mark, or UTF-16 without one (:func:`_unmarked_utf16`); None for any other."""
+    codec, _ = page_encoding(data)
+    return _NAMES[codec] if codec.startswith(("utf-16", "utf-32")) else None
+
+
 def declared_charset(headers: Mapping[str, str]) -> str | None:
     """The charset an HTTP answer's ``Content-Type`` declares, in lower case; None if none."""
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")

@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 import json
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,6 +64,33 @@ def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
     iterator = iter(items)
     while batch := tuple(itertools.islice(iterator, size)):
         yield batch
+
+
+CHUNK_OF_LARGEST = 4
+"""A chunk holds the bytes of at most this many lines of the largest size (``line_bytes``)."""
+
+
+def chunked(
+    lines: Iterable[SnapshotLine], size: int, limits: Limits
+) -> Iterator[list[SnapshotLine]]:
+    """Consecutive chunks of ``size`` lines, a chunk cut sooner where its lines' bytes reach
+    :data:`CHUNK_OF_LARGEST` × ``[limits] line_bytes``: a chunk is held whole (its bytes'
+    digest first), in the run and in its worker, several in flight (before: ``size`` lines of up
+    to ``line_bytes`` each, 8 GiB of one chunk of 1 000 lines of 8 MiB). Cut by its lines
+    alone, a file is cut alike by every load and listing of the same ``size`` and limits."""
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    bound = CHUNK_OF_LARGEST * limits.line_bytes
+    chunk: list[SnapshotLine] = []
+    held = 0
+    for line in lines:
+        chunk.append(line)
+        held += len(line.data)
+        if len(chunk) >= size or held >= bound:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
 
 
 def _text(data: dict[str, Any], key: str) -> str | None:
@@ -113,6 +141,16 @@ def _versions(data: dict[str, Any]) -> tuple[ArxivVersion, ...]:
     return tuple(one_per_number(versions))
 
 
+def _json_int(text: str) -> int:
+    """A JSON integer; one longer than Python reads is a ValueError saying so (before: Python's
+    own words, which told to call ``sys.set_int_max_str_digits()``)."""
+    try:
+        return int(text)
+    except ValueError:
+        most = sys.get_int_max_str_digits()
+        raise ValueError(f"a number of {len(text)} digits: over {most}, the most read") from None
+
+
 def _one_value_per_key(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object's pairs as a dict; a key given twice with different values is a
     ValueError naming it (``json.loads`` keeps the later value without a word: which one the
@@ -159,7 +197,7 @@ def parse_snapshot_line(
     (:func:`~.record_fields.refuse_updated_before`).
     """
     check_json_depth(line, limits)
-    data = json.loads(line, object_pairs_hook=_one_value_per_key)
+    data = json.loads(line, object_pairs_hook=_one_value_per_key, parse_int=_json_int)
     if not isinstance(data, dict):
         raise ValueError("line is not a JSON object")
     if _MAY_HOLD_NON_TEXT.search(line):
@@ -245,11 +283,12 @@ class SnapshotReader:
     raises
     :class:`~scholarkg.errors.ParseError` / :class:`~scholarkg.errors.ExtractError` at once.
 
-    ``judge_by``: the time each chunk of ``chunk_lines`` lines is judged by, given the file's
-    (a store's first-read times, as a load of that chunk size takes its chunks,
-    :mod:`scholarkg.runs.first_written`); None, read without a store: every line is judged by
-    the file's modification time now (:data:`FILE_NOW`; a reason says "the snapshot file's time
-    now"), so a file touched or copied since a load may read otherwise than the load did.
+    ``judge_by``: the time each chunk of ``chunk_lines`` lines (:func:`chunked`) is judged
+    by, given the file's (a store's first-read times, as a load of that chunk size takes its
+    chunks, :mod:`scholarkg.runs.first_written`); None, read without a store: every line is
+    judged by the file's modification time now (:data:`FILE_NOW`; a reason says "the snapshot
+    file's time now"), so a file touched or copied since a load may read otherwise than the
+    load did.
     """
 
     def __init__(
@@ -277,7 +316,7 @@ class SnapshotReader:
         chunks: Iterable[Sequence[SnapshotLine]] = (
             ((line,) for line in lines)  # no store: each line as it comes
             if self.judge_by is None
-            else batched(lines, self.chunk_lines)  # held whole: its bytes' digest first
+            else chunked(lines, self.chunk_lines, self.limits)  # held whole: digest first
         )
         self.dated = Dated(file_time, FILE_NOW)
         for chunk in chunks:

@@ -7,9 +7,9 @@ request (SIGTERM) ends the reading between lines and between the pieces of a ski
 read for ever). Damage
 in the middle of a file (a truncated or corrupt ``.gz``, an I/O error) ends the reading with one
 last line naming it, so what came before still loads. A file that cannot be a snapshot at all
-(a plain file named ``.gz``, one JSON array, an archive or compression other than a ``.gz``:
-Kaggle's ``archive.zip``, bzip2, xz, zstd, or gzip not named ``.gz``) is a one-line error
-before anything is read.
+(a plain file named ``.gz``, one JSON array, UTF-16 or UTF-32 text, an archive or compression
+other than a ``.gz``: Kaggle's ``archive.zip``, bzip2, xz, zstd, or gzip not named ``.gz``) is a
+one-line error before anything is read.
 
 :func:`scholarkg.extract.snapshot.read_line` turns one such line into a record or a
 quarantined record, whichever reader (``SnapshotReader`` or a bulk worker process) calls it.
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
 
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
+from scholarkg.extract.page_text import wide_text
 from scholarkg.lifecycle import check_stop
 from scholarkg.limits import Limits
 
@@ -97,6 +98,73 @@ class _StoppableRead(io.RawIOBase):
         super().close()
 
 
+class _FailedCheck(OSError):
+    """A gzip member whose data check fails: its text is damaged somewhere in it."""
+
+
+class _CheckedPart(io.RawIOBase):
+    """The first ``size`` bytes of ``unpacked``, then :class:`_FailedCheck` with ``reason``: the
+    members of a ``.gz`` that check, not the one found damaged (:func:`_checked_size`)."""
+
+    def __init__(self, unpacked: IO[bytes], size: int, reason: str) -> None:
+        super().__init__()
+        self._unpacked, self._left, self._reason = unpacked, size, reason
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if not self._left:
+            raise _FailedCheck(self._reason)
+        data = self._unpacked.read(min(len(buffer), self._left))
+        self._left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._unpacked.close()
+        super().close()
+
+
+_CHECKS = ("incorrect data check", "incorrect length check")  # zlib's words for a failed check
+_FAILED_CHECK = ("CRC check failed", "Incorrect length")  # gzip's
+
+
+def _checked_size(path: Path) -> tuple[int, str] | None:
+    """Where the first member of the ``.gz`` at ``path`` whose data check (CRC-32, length)
+    fails starts in its decompressed bytes, and why; None when none fails (damage of another
+    kind, a truncated file, is told where the reading meets it). Read once, unpacked a piece
+    at a time and dropped, before a line is: gzip checks a member only at its end, so a byte
+    changed inside it unpacks to other text without a word (before: those lines loaded as
+    read, and the failed check was told as damage after them)."""
+    done = 0  # the decompressed bytes of the members that checked
+    with path.open("rb") as packed:
+        inflater, member = zlib.decompressobj(31), 0
+        data = packed.read(_SKIP_PIECE)
+        while True:
+            check_stop()
+            try:
+                out = len(inflater.decompress(data, _SKIP_PIECE))
+            except zlib.error as exc:
+                if not str(exc).endswith(_CHECKS):
+                    return None
+                return done, (
+                    f"the gzip member from byte {done} of the decompressed data fails its data "
+                    "check: its text is damaged somewhere in it (gzip checks a member only at "
+                    "its end)"
+                )
+            member += out
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                done, member = done + member, 0
+                data, inflater = inflater.unused_data, zlib.decompressobj(31)
+            if not data:
+                data = packed.read(_SKIP_PIECE)
+                if not data and not out:  # the file's end, no output held back
+                    return None
+
+
 def _opened(path: Path) -> io.BufferedReader:
     """``path`` opened to read, buffered; a pipe or character device through
     :class:`_StoppableRead`."""
@@ -137,7 +205,12 @@ def _open(path: Path) -> IO[bytes]:
         try:
             head = handle.peek(8)[:8]
             if path.suffix == ".gz" and head.startswith(GZIP_MAGIC):
-                return cast(IO[bytes], _Gunzipped(handle))
+                unpacked = cast(IO[bytes], _Gunzipped(handle))
+                regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)  # a pipe: read once
+                if regular and (failed := _checked_size(path)) is not None:
+                    part = _CheckedPart(unpacked, *failed)
+                    return cast(IO[bytes], io.BufferedReader(part))
+                return unpacked
             _refuse_packed(path, head)
             if path.suffix == ".gz":
                 raise ExtractError(
@@ -158,6 +231,21 @@ def _refuse_json_array(path: Path, first: bytes) -> None:
             "this is one JSON array, but a snapshot is JSON Lines (one record per line); "
             f"convert it first, e.g. jq -c '.[]' {path} > {path.stem}.jsonl",
             line=1,
+        )
+
+
+def _refuse_wide_text(path: Path, first: bytes, number: int) -> None:
+    """A first line in UTF-16 or UTF-32 (a byte-order mark, or UTF-16's NUL every other byte),
+    a NUL in its first character as JSON's ``{`` or white space has there (so a line of damage
+    that starts like a mark is one bad line): the file is no UTF-8, so every line of it would
+    be quarantined; refused, saying so (before, each line was read and quarantined, ``not
+    UTF-8`` or ``not JSON``)."""
+    if b"\0" in first[:8] and (name := wide_text(first)):
+        raise ParseError(
+            str(path),
+            f"{name} text, but a snapshot is UTF-8; convert it first "
+            f"(iconv -f {name} -t UTF-8 {path} > {path.stem}.utf8.jsonl)",
+            line=number,
         )
 
 
@@ -212,6 +300,7 @@ def snapshot_lines(
                 number = current
                 mark = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
                 if not seen_content and data[mark:].strip():
+                    _refuse_wide_text(path, data, number)
                     _refuse_json_array(path, data[mark:])
                     _refuse_cr_line_ends(path, data[mark:], number)
                     seen_content = True
@@ -233,7 +322,12 @@ def snapshot_lines(
 
 
 def _damage(path: Path, number: int, offset: int, exc: BaseException) -> SnapshotLine:
-    what = "compressed data ends early (truncated file?)" if isinstance(exc, EOFError) else exc
+    what: object = exc
+    if isinstance(exc, EOFError):
+        what = "compressed data ends early (truncated file?)"
+    elif isinstance(exc, gzip.BadGzipFile) and str(exc).startswith(_FAILED_CHECK):
+        # a pipe, read once, so not checked before (:func:`_checked_size`)
+        what = f"{exc}: a gzip member failed its data check, so lines read before may be damaged"
     data = "decompressed data" if path.suffix == ".gz" else "file"
     problem = f"damaged input after byte {offset} of the {data}: {what}; nothing after it was read"
     return SnapshotLine(number, b"", problem)

@@ -17,6 +17,7 @@ from scholarkg.runs.door_records import keep_quarantined, touch_papers
 from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of
+from scholarkg.shown_text import shown_word
 
 
 def fetch_ids(
@@ -44,7 +45,8 @@ def fetch_ids(
             for arxiv_id in result.missing:
                 ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
             for text in result.invalid:  # never sent: arXiv was not asked
-                ctx.report.failures.append((text, "not an arXiv identifier (not asked)"))
+                told = shown_word(text)  # before: whole, a line break or ESC as typed
+                ctx.report.failures.append((told, "not an arXiv identifier (not asked)"))
             touch_papers(ctx, [r.arxiv_id for r in records])
             finish(ctx, loading)
         except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.errors import ConfigError, WorkerLost, WriteFailed
-from scholarkg.extract.snapshot import batched
+from scholarkg.extract.snapshot import chunked
 from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
 from scholarkg.extract.snapshot_time import file_written
 from scholarkg.lifecycle import Interrupted
@@ -28,10 +28,11 @@ from scholarkg.runs.records import Ingest
 def read_chunks(
     path: Path, size: int, limits: Limits, marked: list[int] | None = None
 ) -> Iterator[list[SnapshotLine]]:
-    """Numbered lines of a snapshot file within the limits, ``size`` at a time; the numbers of
-    lines read without the byte-order mark they began with go to ``marked``
+    """Numbered lines of a snapshot file within the limits, ``size`` at a time, fewer where
+    they are large (:func:`~scholarkg.extract.snapshot.chunked`); the numbers of lines read
+    without the byte-order mark they began with go to ``marked``
     (:func:`~scholarkg.extract.snapshot_lines.snapshot_lines`)."""
-    return (list(chunk) for chunk in batched(snapshot_lines(path, limits, marked), size))
+    return chunked(snapshot_lines(path, limits, marked), size, limits)
 
 
 def _marked_note(marked: list[int]) -> str:
