@@ -88,3 +88,22 @@ def counted(report: RunReport) -> tuple[int, int, int, int]:
         len(report.rejected),
         len(report.quarantined),
     )
+
+
+def store_missing_a_person_graph(
+    directory: Path, page: Path
+) -> tuple[Config, dict[str, set[tuple[str, str, str]]], str]:
+    """A store built in ``directory`` from a copy of the sample profile at ``page``, then one
+    person graph dropped behind scholarkg's back (as a SPARQL Update through ``serve
+    --allow-updates`` would): its config, its content before the drop, and the graph dropped."""
+    from samples import SAMPLE_PROFILE
+
+    page.write_bytes(SAMPLE_PROFILE.read_bytes())
+    config, first = build_store(directory, [page])
+    assert first.outcome == "ok", first.summary_lines()
+    before = content(config)
+    gone = sorted(g for g in before if "/graph/person/" in g)[0]
+    store = ox.Store(str(config.store.path))
+    store.update(f"DROP GRAPH <{gone}>")
+    del store
+    return config, before, gone

@@ -8,28 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from building import build_store, content, rebuild
+from building import content, rebuild, store_missing_a_person_graph
 from samples import SAMPLE_PROFILE
 from scholarkg.cli import main
-
-PERSON_GRAPH = "/graph/person/"
 
 
 def test_a_person_graph_an_export_finds_gone_is_written_again_by_the_next_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = tmp_path / "page.txt"
-    page.write_bytes(SAMPLE_PROFILE.read_bytes())
-    config, first = build_store(tmp_path, [page])
-    assert first.outcome == "ok", first.summary_lines()
-    before = content(config)
-    gone = sorted(g for g in before if PERSON_GRAPH in g)[0]
-    store = ox.Store(str(config.store.path))
-    store.update(f"DROP GRAPH <{gone}>")  # as a SPARQL Update through `serve --allow-updates`
-    del store
+    config, before, gone = store_missing_a_person_graph(tmp_path, page)
     capsys.readouterr()
 
     assert main(["export", "--config", str(tmp_path / "scholarkg.toml")]) == 0

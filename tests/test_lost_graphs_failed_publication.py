@@ -13,16 +13,13 @@ import contextlib
 import shutil
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from building import build_store, content, rebuild
+from building import content, rebuild, store_missing_a_person_graph
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config
 from scholarkg.export import default_filename
 from small_disk import fill, small_data_dir
-
-PERSON_GRAPH = "/graph/person/"
 
 
 def _refused(config: Config, which: str) -> Path:
@@ -43,14 +40,7 @@ def test_a_person_graph_lost_before_a_failed_publication_is_written_again(
 
 def _lost_then_refused(tmp_path: Path, which: str) -> None:
     page = tmp_path / "page.txt"
-    page.write_bytes(SAMPLE_PROFILE.read_bytes())
-    config, first = build_store(tmp_path, [page])
-    assert first.outcome == "ok", first.summary_lines()
-    before = content(config)
-    gone = sorted(g for g in before if PERSON_GRAPH in g)[0]
-    store = ox.Store(str(config.store.path))
-    store.update(f"DROP GRAPH <{gone}>")  # as a SPARQL Update through `serve --allow-updates`
-    del store
+    config, before, gone = store_missing_a_person_graph(tmp_path, page)
     # CONSTRUCTED: the page again with another h-index, so the run changes something
     page.write_bytes(SAMPLE_PROFILE.read_bytes().replace(b"h-index117", b"h-index118"))
     refused = _refused(config, which)
