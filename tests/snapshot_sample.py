@@ -33,3 +33,21 @@ def snapshot(tmp_path: Path, name: str, lines: list[str]) -> Path:
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def refused_at_its_first_line(path: Path, tmp_path: Path, reader: str, match: str) -> str:
+    """The one line (matching ``match``) the snapshot at ``path`` is refused with, at its first
+    line, by ``reader``: ``SnapshotReader`` (the per-record door) or ``load_snapshot`` (bulk)."""
+    import pytest
+
+    from scholarkg.errors import ParseError
+    from scholarkg.extract.snapshot import read_snapshot
+
+    with pytest.raises(ParseError, match=match) as caught:
+        if reader == "SnapshotReader":
+            list(read_snapshot(path))
+        else:
+            bulk(path, tmp_path, workers=0)
+    said = str(caught.value)
+    assert said.startswith(str(path)) and "\n" not in said and caught.value.line == 1
+    return said

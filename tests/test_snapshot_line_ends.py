@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scholarkg.errors import ParseError
 from scholarkg.extract.snapshot import read_snapshot
-from snapshot_sample import LINES, bulk
+from snapshot_sample import LINES, bulk, refused_at_its_first_line
 
 
 @pytest.mark.parametrize("name", ["s.jsonl", "s.jsonl.gz"])
@@ -22,13 +21,7 @@ def test_cr_only_line_ends_are_refused_naming_the_file(
     text = ("\r".join(LINES[:27]) + "\r").encode()
     path = tmp_path / name
     path.write_bytes(gzip.compress(text) if name.endswith(".gz") else text)
-    with pytest.raises(ParseError, match="carriage return only") as caught:
-        if reader == "SnapshotReader":
-            list(read_snapshot(path))
-        else:
-            bulk(path, tmp_path, workers=0)
-    said = str(caught.value)
-    assert said.startswith(str(path)) and "\n" not in said and caught.value.line == 1
+    refused_at_its_first_line(path, tmp_path, reader, "carriage return only")
 
 
 def test_crlf_line_ends_read_as_lf(tmp_path: Path) -> None:

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from scholarkg.errors import ParseError
 from scholarkg.extract.snapshot import read_snapshot
-from snapshot_sample import LINES, bulk
+from snapshot_sample import LINES, refused_at_its_first_line
 
 TEXT = "".join(line + "\n" for line in LINES[:5])
 WIDE = {
@@ -33,15 +32,8 @@ def test_utf16_or_utf32_snapshot_is_refused_naming_the_file(
 ) -> None:
     path = tmp_path / "s.jsonl"
     path.write_bytes(WIDE[kind])
-    with pytest.raises(
-        ParseError, match=r"UTF-(16|32)[LB]E text, but a snapshot is UTF-8"
-    ) as caught:
-        if reader == "SnapshotReader":
-            list(read_snapshot(path))
-        else:
-            bulk(path, tmp_path, workers=0)
-    said = str(caught.value)
-    assert said.startswith(str(path)) and "\n" not in said and caught.value.line == 1
+    wide = r"UTF-(16|32)[LB]E text, but a snapshot is UTF-8"
+    said = refused_at_its_first_line(path, tmp_path, reader, wide)
     assert f"iconv -f {kind.split()[-1]} -t UTF-8" in said
 
 
