@@ -95,7 +95,11 @@ def test_the_cli_reads_a_long_version_as_no_identifier(
     assert main(["arxiv", "fetch", LONG_VERSION, "--config", str(config)]) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err and "ValueError" not in captured.err
-    assert f"failed: {LONG_VERSION}" in captured.out
+    # named quoted and cut, as every argument over 300 characters (before: whole on its line)
+    [failed] = [line for line in captured.out.splitlines() if line.startswith("failed:")]
+    assert failed.startswith(f"failed: '{LONG_VERSION[:200]}")
+    assert failed.endswith("more characters]: not an arXiv identifier (not asked)")
+    assert len(failed) < len(LONG_VERSION)
 
 
 CASES = [
