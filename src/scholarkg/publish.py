@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import errno
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,7 +169,7 @@ def publish(
     when: dt.datetime | None = None,
     sealed: bool = False,
     written: dict[str, int] | None = None,
-    lost: list[str] | None = None,
+    on_lost: Callable[[list[str]], None] | None = None,
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
@@ -183,12 +183,18 @@ def publish(
     store now. Dumps an earlier publication wrote that are no longer configured are removed once
     the new description is written. ``written``: the VoID graph's IRI with the triples it holds
     is put in it once the store took it (a later failure, of ``void.ttl`` say, leaves it there).
-    ``lost``: the graphs the manifest recorded that the store no longer holds are put in it once
-    the manifest no longer records them (a later failure leaves them there: the next publication
-    would not find them again)."""
+    ``on_lost``: called with the graphs the manifest recorded that the store no longer holds
+    (removed outside scholarkg) before the manifest stops recording them, so a publication
+    killed or failing after that has still had them acted on (their persons due again)."""
     with _obstructed():
         return _publish(
-            store, config, buckets=buckets, when=when, sealed=sealed, written=written, lost=lost
+            store,
+            config,
+            buckets=buckets,
+            when=when,
+            sealed=sealed,
+            written=written,
+            on_lost=on_lost,
         )
 
 
@@ -219,7 +225,7 @@ def _publish(
     when: dt.datetime | None,
     sealed: bool,
     written: dict[str, int] | None,
-    lost: list[str] | None,
+    on_lost: Callable[[list[str]], None] | None,
 ) -> Publication:
     minter = Minter(config.iri_base)
     base = minter.base
@@ -242,9 +248,9 @@ def _publish(
         todo = None if buckets is None else changed | set(buckets)
         if parts is not None:  # killed from here on, the next publication rewrites every part
             parts.expect(todo)
+        if missing and on_lost is not None:  # acted on before the manifest forgets them
+            on_lost(missing)
         manifest.commit()
-        if lost is not None:  # no longer recorded: the caller acts on them, whatever fails next
-            lost.extend(missing)
         # every graph is as the store held it when read; an update noted since (the server
         # touched the mark again) is for the next publication
         if around and _noted_at(store_state_dir(config)) == noted_at:

@@ -195,12 +195,8 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
             marked_unpublished(config),
             closing(config.store.open()) as store,
         ):
-            lost: list[str] = []
-            try:
-                publication = publish(store, config, lost=lost)
-            finally:  # no longer in the manifest: their persons are due again now or never
-                if lost:
-                    _due_again(config, lost)
+            # graphs gone from the store: their persons due again before the manifest forgets
+            publication = publish(store, config, on_lost=lambda lost: _due_again(config, lost))
             if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
                 served.take(store.native, store.path)
         [result] = [d for d in publication.dumps if d.fmt == args.format]

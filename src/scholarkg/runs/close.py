@@ -241,7 +241,6 @@ def _close_store_side(ctx: RunContext) -> None:
                 touched += [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())]
             buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
         described: dict[str, int] = {}
-        lost: list[str] = []
         try:
             with report.timed("publish"):
                 publication = publish(
@@ -250,13 +249,11 @@ def _close_store_side(ctx: RunContext) -> None:
                     buckets=buckets,
                     sealed=ctx.store_in_line,
                     written=described,
-                    lost=lost,
+                    on_lost=lambda graphs: _missing(ctx, graphs),  # before the manifest forgets
                 )
         finally:  # counted when the store took it, though a later step failed (void.ttl)
             if described:
                 report.run_graphs["VoID description"] = sum(described.values())
-            if lost:  # the manifest no longer records them: acted on now or never
-                _missing(ctx, lost)
         ctx.store_in_line = True  # its graph names compared, or nobody wrote it around the run
         report.published = [
             PublishedFile(
