@@ -8,12 +8,11 @@ the title is (CONSTRUCTED)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 from conftest import write_config
+from limited_runs import run
 from scholarkg.extract.snapshot import read_snapshot
 from snapshot_sample import LINES, bulk
 
@@ -62,12 +61,8 @@ def test_members_before_the_damaged_one_load(tmp_path: Path) -> None:
 def test_cli_stores_no_text_of_a_damaged_member(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl.gz"
     path.write_bytes(_misspelt(_member(TEXT)))
-    config = write_config(tmp_path, [])
-    done = subprocess.run(
-        [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(path),
-         "--config", str(config)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    write_config(tmp_path, [])
+    done = run(tmp_path, command=("arxiv", "load-snapshot", str(path)))
     assert "records: 1 read, 0 loaded" in done.stdout, done.stdout + done.stderr
     assert "fails its data check" in done.stdout
     dumped = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*.nq"))

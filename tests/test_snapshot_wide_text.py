@@ -5,13 +5,12 @@ whole; now it is one line naming the file and how to convert it, before anything
 from __future__ import annotations
 
 import codecs
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
+from limited_runs import run
 from scholarkg.extract.snapshot import read_snapshot
 from snapshot_sample import LINES, refused_at_its_first_line
 
@@ -40,12 +39,8 @@ def test_utf16_or_utf32_snapshot_is_refused_naming_the_file(
 def test_cli_refuses_a_utf16_snapshot_and_loads_nothing(tmp_path: Path) -> None:
     path = tmp_path / "s.jsonl"
     path.write_bytes(WIDE["UTF-16LE"])
-    config = write_config(tmp_path, [])
-    done = subprocess.run(
-        [sys.executable, "-m", "scholarkg.cli", "arxiv", "load-snapshot", str(path),
-         "--config", str(config)],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    write_config(tmp_path, [])
+    done = run(tmp_path, command=("arxiv", "load-snapshot", str(path)))
     assert done.returncode != 0
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "UTF-16LE text, but a snapshot is UTF-8" in errors[0], done.stderr
