@@ -100,18 +100,21 @@ def test_the_server_refuses_a_nested_query_before_putting_it_in_normal_form(
 ) -> None:
     """The key a stopped query is remembered by (``normal_form``, a read of the whole text)
     is made only of a text the guard took: before, a 250 KB query the guard refused having
-    read its start was first put in normal form in full (~2x the guard's whole read)."""
-    normalised: list[int] = []
+    read its start was first put in normal form in full (~2x the guard's whole read). The
+    server's own warm-up queries, put in normal form whenever its thread gets to them, are
+    not the posted texts and are left out."""
+    posted = (NESTED["braces"], NESTED["negations"], "ASK {}")
+    normalised: list[str] = []
     normal_form: Callable[[str], str] = service.normal_form
 
     def counted(text: str) -> str:
-        normalised.append(len(text))
+        normalised.append(text)
         return normal_form(text)
 
     monkeypatch.setattr(service, "normal_form", counted)
     settings = ServeSettings(workers=1, refresh_interval=0.2)
     with running_server(tmp_path / "store", settings=settings) as (server, _):
-        for text in (NESTED["braces"], NESTED["negations"], "ASK {}"):
+        for text in posted:
             answer = requests.post(
                 server.url + "sparql",
                 data=text.encode(),
@@ -119,7 +122,7 @@ def test_the_server_refuses_a_nested_query_before_putting_it_in_normal_form(
                 timeout=120,
             )
             assert answer.status_code == (200 if text == "ASK {}" else 400), answer.text
-    assert normalised == [len("ASK {}")]  # the one query the guard took
+    assert [text for text in normalised if text in posted] == ["ASK {}"]  # the one it took
 
 
 RUNS = {
