@@ -10,13 +10,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 import pytest
 import requests
 
 from scholarkg.config import ServeSettings
+from scholarkg.query_results import VISIBLE_CONTROLS
 from scholarkg.serve import guard, service, syntax_errors
 from serve_fixtures import BASE, build_v2_store
 from serve_helpers import raw_answer, running_server, until
@@ -437,16 +438,42 @@ def test_a_query_over_the_size_limit_costs_the_server_no_lexing(
     assert read == [], f"the server read the tokens of a query it refuses by its size: {read}"
 
 
-@pytest.mark.parametrize("typed", ["%1B]0;owned%07", "a%00b", "%C2%9B31m", "%0D%0Dx"])
+@pytest.mark.parametrize(
+    "typed",
+    ["%1B]0;owned%07", "a%00b", "%C2%9B31m", "%0D%0Dx", "x%0Ay", "a%0A", "%09t", "%0A%0A"],
+)
 def test_a_path_of_no_page_is_named_with_its_controls_drawn(url: str, typed: str) -> None:
     """The 404 of a path that names no page says which in one line, each control character its
-    percent-escape decodes to drawn as a visible one (ESC as ␛), as a syntax error's line is
-    (before: sent back raw, for the terminal running curl to act on: ``ESC ] 0 ; … BEL``
-    retitles it)."""
+    percent-escape decodes to drawn as a visible one (ESC as ␛, LF as ␊), as a syntax error's
+    line is (before: sent back raw, for the terminal running curl to act on: ``ESC ] 0 ; …
+    BEL`` retitles it; then CR, LF and TAB dropped from the name, and a LF inside the path
+    answered by Starlette's own ``Not Found``: no route's pattern read past a newline)."""
     status, body = raw_answer(
         url, f"GET /nowhere/{typed} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
     )
     assert status == "HTTP/1.1 404 Not Found"
     controls = [c for c in body if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
     assert controls == [] and body.count("\n") == 1, repr(body)
-    assert body.startswith("/nowhere/") and body.endswith(": no such page\n")
+    assert body == f"/nowhere/{unquote(typed).translate(VISIBLE_CONTROLS)}: no such page\n"
+
+
+NO_PAGE = {
+    "/id/x%0Ay": f"{BASE}x%0Ay: no such resource in this knowledge graph\n",
+    "/sparql%0A": "/sparql␊: no such page\n",
+    "/static/x%0Ay": "/static/x␊y: no such page\n",
+    "/static/none.js": "/static/none.js: no such page\n",
+    "/%0A": "/␊: no such page\n",
+}
+
+
+@pytest.mark.parametrize("target", NO_PAGE)
+def test_a_path_with_a_newline_is_no_route_s_but_the_server_s_404(url: str, target: str) -> None:
+    """A newline in a path (``%0A``) is part of it: a route matches the whole path or not at
+    all, and what no route has is the server's one-line 404 (before: ``/id/x%0Ay`` matched
+    none, not even the catch-all, and was Starlette's ``Not Found``, as a file ``/static/``
+    lacks was; ``/sparql%0A`` was answered as ``/sparql``: ``$`` matches before a last
+    newline)."""
+    status, body = raw_answer(
+        url, f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert (status, body) == ("HTTP/1.1 404 Not Found", NO_PAGE[target])
