@@ -19,6 +19,7 @@ import requests
 from scholarkg.config import ServeSettings
 from scholarkg.query_results import VISIBLE_CONTROLS
 from scholarkg.serve import guard, service, syntax_errors
+from scholarkg.serve.absolute_form import origin_form
 from serve_fixtures import BASE, build_v2_store
 from serve_helpers import raw_answer, running_server, until
 
@@ -477,3 +478,59 @@ def test_a_path_with_a_newline_is_no_route_s_but_the_server_s_404(url: str, targ
         url, f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
     )
     assert (status, body) == ("HTTP/1.1 404 Not Found", NO_PAGE[target])
+
+
+def _get(url: str, target: str, host: str, accept: str) -> tuple[str, str]:
+    head = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n"
+    return raw_answer(url, (head + "\r\n").encode())
+
+
+ABSOLUTE_PATHS = {
+    "/sparql?query=ASK%20%7B%7D": "application/sparql-results+json",
+    "/sparql": "text/turtle",  # the service description, which names the server by Host
+    "/id/person/nobody%0A": "text/turtle",
+    "/nowhere/%1Bx": "text/plain",
+}
+
+
+@pytest.mark.parametrize("authority", ["this server", "other.example:8080"])
+def test_an_absolute_form_target_is_answered_as_its_path_with_its_authority_as_host(
+    url: str, authority: str
+) -> None:
+    """``GET http://host:port/sparql?… HTTP/1.1`` (RFC 9112 3.2.2: a server MUST accept it)
+    is answered as ``GET /sparql?…`` with ``Host: host:port``, the ``Host`` header sent
+    ignored; an authority naming another machine is answered the same way, never fetched
+    (before: each was a 404, uvicorn passing ``http://…`` as the path)."""
+    named = urlsplit(url).netloc if authority == "this server" else authority
+    for path, accept in ABSOLUTE_PATHS.items():
+        absolute = _get(url, f"http://{named}{path}", "ignored.example", accept)
+        assert absolute == _get(url, path, named, accept), path
+    status, description = _get(url, f"http://{named}/sparql", "ignored.example", "text/turtle")
+    assert status == "HTTP/1.1 200 OK" and f"<http://{named}/sparql>" in description
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["ftp://x/sparql", "http:///sparql", "http://user@x/sparql", "http://x:port/", "sparql"],
+)
+def test_a_target_neither_a_path_nor_an_http_uri_is_refused_in_one_line(
+    url: str, target: str
+) -> None:
+    """A request target that is no path and no ``http``/``https`` URI with a host (RFC 9110
+    4.2.1), or one with user information (4.2.4), is refused, 400 (before: 404)."""
+    status, body = _get(url, target, "x", "text/plain")
+    assert status == "HTTP/1.1 400 Bad Request" and body.count("\n") == 1, (status, body)
+    assert body.startswith(f"request target {target!r}"), body
+
+
+@pytest.mark.parametrize(
+    ("target", "origin"),
+    [
+        (b"http://a.example", (b"/", b"a.example")),
+        (b"HTTPS://a.example:8443/x%20y", (b"/x%20y", b"a.example:8443")),
+        (b"http://[::1]:80/sparql", (b"/sparql", b"[::1]:80")),
+    ],
+)
+def test_the_origin_form_of_an_absolute_target(target: bytes, origin: tuple[bytes, bytes]) -> None:
+    """An empty path is ``/`` (RFC 9110 4.2.3); the scheme's case is not significant."""
+    assert origin_form(target) == origin

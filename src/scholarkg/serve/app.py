@@ -20,6 +20,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from scholarkg.serve.absolute_form import AbsoluteForm
 from scholarkg.serve.http_base import STATIC
 from scholarkg.serve.middleware import AccessLog, IfNoneMatchAny
 from scholarkg.serve.responses import no_such_page
@@ -52,7 +53,7 @@ def create_app(kg: KnowledgeGraph) -> Starlette:
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", routes.dereference, methods=["GET"]),
     ]
-    middleware = [Middleware(AccessLog), Middleware(IfNoneMatchAny)]
+    middleware = [Middleware(AccessLog), Middleware(AbsoluteForm), Middleware(IfNoneMatchAny)]
     if kg.settings.cors_origins:
         middleware.append(
             Middleware(
