@@ -223,6 +223,8 @@ def test_a_query_too_long_for_a_url_is_told_to_come_by_post(url: str) -> None:
     status, body = raw_answer(url, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert status == "HTTP/1.1 414 URI Too Long"
     assert body.count("\n") == 1 and "POST" in body and "16384" in body
+    absolute = f"GET http://x:80/query?{query} HTTP/1.1\r\nHost: x\r\n\r\n"  # the same
+    assert raw_answer(url, absolute.encode()) == (status, body)  # before: no word of POST
     status, body = raw_answer(url, b"GET /search?q=" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n")
     assert status == "HTTP/1.1 414 URI Too Long" and "POST" not in body  # search takes no POST
     headers = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
