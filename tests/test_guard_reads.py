@@ -5,6 +5,7 @@ timed: a spy on the lexer's step records where each step starts."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,11 @@ import requests
 from hostile_queries import DEEP, deep
 from scholarkg.config import ServeSettings
 from scholarkg.errors import QueryLimitError
-from scholarkg.serve import guard_lexer, service
+from scholarkg.serve import guard, guard_lexer, service
 from scholarkg.serve.guard import QueryLimits, check_query, scan_query
-from serve_helpers import running_server
+from serve_helpers import SPARQL_JSON as JSON
+from serve_helpers import Answer, request, running_server, until
+from served_queries import slow
 
 LIMIT = QueryLimits().max_nesting  # 64
 BIG = 250_000
@@ -152,3 +155,59 @@ def test_runs_of_names_and_of_white_space_are_read_in_a_few_steps(
     monkeypatch.setattr(guard_lexer._Lexer, "step", counted)
     assert guard_lexer.lex(text) == stepwise
     assert steps[0] < 100, steps[0]
+
+
+@pytest.fixture
+def guarded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each text the guard reads (:func:`scan_query`, which :func:`check_query` calls)."""
+    texts: list[str] = []
+
+    def counted(text: str, max_nesting: int | None = None) -> Any:
+        texts.append(text)
+        return scan_query(text, max_nesting)
+
+    monkeypatch.setattr(guard, "scan_query", counted)
+    return texts
+
+
+@pytest.mark.server
+def test_a_head_of_a_query_reads_it_with_the_guard_once(tmp_path: Path, guarded: list[str]) -> None:
+    """A HEAD of ``/sparql`` is checked as its GET would be, by one reading of the guard
+    (before: two, its own and the one of ``refusal``, which checked the text again)."""
+    text = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3"
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        answer = requests.head(
+            server.url + "sparql", params={"query": text}, headers={"Accept": JSON}, timeout=60
+        )
+    assert answer.status_code == 200
+    assert guarded.count(text) == 1
+
+
+@pytest.mark.server
+def test_a_client_waiting_for_a_query_another_runs_does_not_read_it_with_the_guard(
+    tmp_path: Path, guarded: list[str]
+) -> None:
+    """The same text asked while it runs waits for its answer: the guard read it once, for the
+    first asker, and the waiter, refused 503 once the time limit stopped it, not again
+    (before: ``answer_in_flight`` read it again, in the event loop, to know it by)."""
+    text = slow(7)
+    settings = ServeSettings(workers=2, time_limit=2, refresh_interval=0.2)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        kg, url = server.kg, server.url
+        answers: list[Answer] = []
+
+        def ask() -> None:
+            answers.append(request(url, "127.0.0.1", "/sparql", text))
+
+        runaway = threading.Thread(target=ask, daemon=True)
+        runaway.start()
+        until(lambda: kg.flights.running() == 1, "the runaway never ran", 300)
+        waiter = threading.Thread(target=ask, daemon=True)
+        waiter.start()
+        until(lambda: kg.flights.waiting() == 1 or answers, "the same query never waited", 60)
+        assert not answers, "the runaway ended before the waiter came: raise its work"
+        for thread in (runaway, waiter):
+            thread.join(300)
+    assert [a.status for a in answers] == [503, 503], [a.text for a in answers]
+    assert guarded.count(text) == 1

@@ -10,14 +10,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from unittest.mock import ANY
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import pyoxigraph as ox
 import pytest
 import requests
 
 from scholarkg.config import ServeSettings
+from scholarkg.query_results import VISIBLE_CONTROLS
 from scholarkg.serve import guard, service, syntax_errors
+from scholarkg.serve.absolute_form import origin_form
 from serve_fixtures import BASE, build_v2_store
 from serve_helpers import raw_answer, running_server, until
 
@@ -221,6 +223,8 @@ def test_a_query_too_long_for_a_url_is_told_to_come_by_post(url: str) -> None:
     status, body = raw_answer(url, f"GET /sparql?{query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert status == "HTTP/1.1 414 URI Too Long"
     assert body.count("\n") == 1 and "POST" in body and "16384" in body
+    absolute = f"GET http://x:80/query?{query} HTTP/1.1\r\nHost: x\r\n\r\n"  # the same
+    assert raw_answer(url, absolute.encode()) == (status, body)  # before: no word of POST
     status, body = raw_answer(url, b"GET /search?q=" + b"a" * 20_000 + b" HTTP/1.1\r\n\r\n")
     assert status == "HTTP/1.1 414 URI Too Long" and "POST" not in body  # search takes no POST
     headers = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n"
@@ -411,10 +415,10 @@ def test_a_query_over_the_size_limit_costs_the_server_no_lexing(
     LIMIT = 262_144  # max_query_bytes' default
 
     def counted(name: str, reader: Callable[[str], Any]) -> Callable[[str], Any]:
-        def reading(text: str) -> Any:
+        def reading(text: str, *rest: Any) -> Any:  # scan_query's max_nesting too
             if len(text) > LIMIT:  # the server's own queries (its warm-up) are read as ever
                 read.append(name)
-            return reader(text)
+            return reader(text, *rest)
 
         return reading
 
@@ -437,16 +441,98 @@ def test_a_query_over_the_size_limit_costs_the_server_no_lexing(
     assert read == [], f"the server read the tokens of a query it refuses by its size: {read}"
 
 
-@pytest.mark.parametrize("typed", ["%1B]0;owned%07", "a%00b", "%C2%9B31m", "%0D%0Dx"])
+@pytest.mark.parametrize(
+    "typed",
+    ["%1B]0;owned%07", "a%00b", "%C2%9B31m", "%0D%0Dx", "x%0Ay", "a%0A", "%09t", "%0A%0A"],
+)
 def test_a_path_of_no_page_is_named_with_its_controls_drawn(url: str, typed: str) -> None:
     """The 404 of a path that names no page says which in one line, each control character its
-    percent-escape decodes to drawn as a visible one (ESC as ␛), as a syntax error's line is
-    (before: sent back raw, for the terminal running curl to act on: ``ESC ] 0 ; … BEL``
-    retitles it)."""
+    percent-escape decodes to drawn as a visible one (ESC as ␛, LF as ␊), as a syntax error's
+    line is (before: sent back raw, for the terminal running curl to act on: ``ESC ] 0 ; …
+    BEL`` retitles it; then CR, LF and TAB dropped from the name, and a LF inside the path
+    answered by Starlette's own ``Not Found``: no route's pattern read past a newline)."""
     status, body = raw_answer(
         url, f"GET /nowhere/{typed} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
     )
     assert status == "HTTP/1.1 404 Not Found"
     controls = [c for c in body if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0]
     assert controls == [] and body.count("\n") == 1, repr(body)
-    assert body.startswith("/nowhere/") and body.endswith(": no such page\n")
+    assert body == f"/nowhere/{unquote(typed).translate(VISIBLE_CONTROLS)}: no such page\n"
+
+
+NO_PAGE = {
+    "/id/x%0Ay": f"{BASE}x%0Ay: no such resource in this knowledge graph\n",
+    "/sparql%0A": "/sparql␊: no such page\n",
+    "/static/x%0Ay": "/static/x␊y: no such page\n",
+    "/static/none.js": "/static/none.js: no such page\n",
+    "/%0A": "/␊: no such page\n",
+}
+
+
+@pytest.mark.parametrize("target", NO_PAGE)
+def test_a_path_with_a_newline_is_no_route_s_but_the_server_s_404(url: str, target: str) -> None:
+    """A newline in a path (``%0A``) is part of it: a route matches the whole path or not at
+    all, and what no route has is the server's one-line 404 (before: ``/id/x%0Ay`` matched
+    none, not even the catch-all, and was Starlette's ``Not Found``, as a file ``/static/``
+    lacks was; ``/sparql%0A`` was answered as ``/sparql``: ``$`` matches before a last
+    newline)."""
+    status, body = raw_answer(
+        url, f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert (status, body) == ("HTTP/1.1 404 Not Found", NO_PAGE[target])
+
+
+def _get(url: str, target: str, host: str, accept: str) -> tuple[str, str]:
+    head = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nAccept: {accept}\r\nConnection: close\r\n"
+    return raw_answer(url, (head + "\r\n").encode())
+
+
+ABSOLUTE_PATHS = {
+    "/sparql?query=ASK%20%7B%7D": "application/sparql-results+json",
+    "/sparql": "text/turtle",  # the service description, which names the server by Host
+    "/id/person/nobody%0A": "text/turtle",
+    "/nowhere/%1Bx": "text/plain",
+}
+
+
+@pytest.mark.parametrize("authority", ["this server", "other.example:8080"])
+def test_an_absolute_form_target_is_answered_as_its_path_with_its_authority_as_host(
+    url: str, authority: str
+) -> None:
+    """``GET http://host:port/sparql?… HTTP/1.1`` (RFC 9112 3.2.2: a server MUST accept it)
+    is answered as ``GET /sparql?…`` with ``Host: host:port``, the ``Host`` header sent
+    ignored; an authority naming another machine is answered the same way, never fetched
+    (before: each was a 404, uvicorn passing ``http://…`` as the path)."""
+    named = urlsplit(url).netloc if authority == "this server" else authority
+    for path, accept in ABSOLUTE_PATHS.items():
+        absolute = _get(url, f"http://{named}{path}", "ignored.example", accept)
+        assert absolute == _get(url, path, named, accept), path
+    status, description = _get(url, f"http://{named}/sparql", "ignored.example", "text/turtle")
+    assert status == "HTTP/1.1 200 OK" and f"<http://{named}/sparql>" in description
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["ftp://x/sparql", "http:///sparql", "http://user@x/sparql", "http://x:port/", "sparql"],
+)
+def test_a_target_neither_a_path_nor_an_http_uri_is_refused_in_one_line(
+    url: str, target: str
+) -> None:
+    """A request target that is no path and no ``http``/``https`` URI with a host (RFC 9110
+    4.2.1), or one with user information (4.2.4), is refused, 400 (before: 404)."""
+    status, body = _get(url, target, "x", "text/plain")
+    assert status == "HTTP/1.1 400 Bad Request" and body.count("\n") == 1, (status, body)
+    assert body.startswith(f"request target {target!r}"), body
+
+
+@pytest.mark.parametrize(
+    ("target", "origin"),
+    [
+        (b"http://a.example", (b"/", b"a.example")),
+        (b"HTTPS://a.example:8443/x%20y", (b"/x%20y", b"a.example:8443")),
+        (b"http://[::1]:80/sparql", (b"/sparql", b"[::1]:80")),
+    ],
+)
+def test_the_origin_form_of_an_absolute_target(target: bytes, origin: tuple[bytes, bytes]) -> None:
+    """An empty path is ``/`` (RFC 9110 4.2.3); the scheme's case is not significant."""
+    assert origin_form(target) == origin

@@ -162,3 +162,37 @@ def test_every_query_editor_draws_bidi_controls_as_marks(
     assert browser.execute_script(EDIT, typed) == typed
     assert browser.execute_script(EDITOR_ORDER) == []
     assert browser.execute_script(MARKS) == CONTROLS
+
+
+OFF_SITE = f"""SELECT ?s WHERE {{
+  VALUES ?s {{ <{BASE}/evil.example/x> <{BASE}person/x> <{BASE}//two.example/y> }}
+}}"""
+ALL_HREFS = """return [...document.querySelectorAll('#yasgui .tabPanel.active .yasr tbody a.iri')]
+  .map(a => a.getAttribute('href'))"""
+
+
+def test_under_the_root_prefix_no_iri_links_off_site(tmp_path: Path, browser: Any) -> None:
+    """With the path prefix ``/``, ``<base>/evil.example/x`` would be linked as
+    ``//evil.example/x``, which a browser reads as another site: the results link it by
+    ``/describe?iri=``, as the server's own pages do (e47673d; before: the query page's
+    script linked it off-site), and every other instance IRI by its path."""
+    build_v2_store(tmp_path / "store")
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with running_server(tmp_path / "store", build=False, settings=settings, path_prefix="/") as (
+        server,
+        _,
+    ):
+        wait = WebDriverWait(browser, TIMEOUT)
+        browser.get(server.url + "sparql?edit=" + quote(OFF_SITE, safe=""))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .CodeMirror"))
+        browser.find_element(By.CSS_SELECTOR, ACTIVE + ".yasqe_queryButton").click()
+        wait.until(lambda d: len(d.execute_script(ALL_HREFS)) == 3)
+        wait.until(lambda d: "/person/x" in d.execute_script(ALL_HREFS))  # linked here
+        hrefs = browser.execute_script(ALL_HREFS)
+    assert sorted(hrefs) == sorted(
+        [
+            "/describe?iri=" + quote(f"{BASE}/evil.example/x", safe=""),
+            "/person/x",
+            "/describe?iri=" + quote(f"{BASE}//two.example/y", safe=""),
+        ]
+    ), hrefs

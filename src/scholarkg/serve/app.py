@@ -11,6 +11,7 @@ Every query runs in a worker process (:mod:`scholarkg.serve.workers`).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.applications import Starlette
@@ -19,8 +20,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from scholarkg.serve.absolute_form import AbsoluteForm
 from scholarkg.serve.http_base import STATIC
 from scholarkg.serve.middleware import AccessLog, IfNoneMatchAny
+from scholarkg.serve.responses import no_such_page
 from scholarkg.serve.routes_site import SiteRoutes
 from scholarkg.serve.routes_sparql import SparqlRoutes
 from scholarkg.serve.service import KnowledgeGraph
@@ -50,7 +53,7 @@ def create_app(kg: KnowledgeGraph) -> Starlette:
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", routes.dereference, methods=["GET"]),
     ]
-    middleware = [Middleware(AccessLog), Middleware(IfNoneMatchAny)]
+    middleware = [Middleware(AccessLog), Middleware(AbsoluteForm), Middleware(IfNoneMatchAny)]
     if kg.settings.cors_origins:
         middleware.append(
             Middleware(
@@ -62,6 +65,20 @@ def create_app(kg: KnowledgeGraph) -> Starlette:
                 max_age=3600,
             )
         )
-    app = Starlette(routes=handlers, middleware=middleware)
+    app = Starlette(
+        routes=[_whole_path(handler) for handler in handlers],
+        middleware=middleware,
+        exception_handlers={404: no_such_page},
+    )
     app.state.kg = kg
     return app
+
+
+def _whole_path(route: Route | Mount) -> Route | Mount:
+    """``route`` matching a request's whole path, newlines (``%0A``) included: Starlette's
+    pattern ends in ``$``, which matches before a last newline (``/sparql%0A`` was
+    ``/sparql``), and its ``{path:path}`` is ``.*``, which stops at one (``/id/x%0Ay`` matched
+    no route, not even the last, and was answered by Starlette's own ``Not Found``)."""
+    pattern = route.path_regex.pattern
+    route.path_regex = re.compile(pattern.removesuffix("$") + r"\Z", re.DOTALL)
+    return route

@@ -12,7 +12,8 @@ _CONTENT_TYPE = re.compile(rb"\r\ncontent-type[ \t]*:", re.IGNORECASE)
 _TRANSFER_ENCODING = re.compile(rb"\r\ntransfer-encoding[ \t]*:", re.IGNORECASE)
 _END = b"\r\n\r\n"
 _BODY = "application/sparql-query body"
-_SPARQL_TARGET = re.compile(rb"[A-Z]+ /(sparql|query)[?# ]")
+# in origin form, or in absolute form (http://host:port/sparql?…: serve/absolute_form.py)
+_SPARQL_TARGET = re.compile(rb"[A-Z]+ (?:[A-Za-z][A-Za-z0-9+.-]*://[^/?# ]*)?/(sparql|query)[?# ]")
 LINE_TOO_LONG = "request line too long"
 HEADERS_TOO_LARGE = "request headers too large"
 

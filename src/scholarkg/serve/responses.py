@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
+from scholarkg.query_results import VISIBLE_CONTROLS
 from scholarkg.serve.bidi import isolated
 from scholarkg.serve.job_errors import NotAcceptableError
 from scholarkg.serve.linked_data import not_found
@@ -84,3 +85,11 @@ def cell(term: Any, href: Callable[[str], str]) -> str:
 def not_found_response(request: Request, message: str) -> Response:
     legacy = not_found(request.headers.get("accept"), message)
     return Response(legacy.body, legacy.status, legacy.headers, media_type=legacy.content_type)
+
+
+def no_such_page(request: Request, _: Exception | None = None) -> Response:
+    """The 404 of a path that names no page, in one line: the path decoded, its controls drawn
+    (ESC as ␛; from the scope: ``request.url.path`` drops CR, LF and TAB). Also the app's
+    handler of Starlette's own 404s (a file ``/static/`` lacks), which said ``Not Found``."""
+    shown = request.scope["path"].translate(VISIBLE_CONTROLS)
+    return not_found_response(request, f"{shown}: no such page")

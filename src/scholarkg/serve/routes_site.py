@@ -10,8 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from scholarkg.query_results import VISIBLE_CONTROLS
-from scholarkg.serve.responses import not_found_response
+from scholarkg.serve.responses import no_such_page, not_found_response
 from scholarkg.serve.routes_integrator import IntegratorRoutes
 from scholarkg.serve.routes_pages import PageRoutes
 from scholarkg.serve.routes_resources import ResourceRoutes
@@ -26,9 +25,8 @@ class SiteRoutes(ResourceRoutes, PageRoutes, IntegratorRoutes):
         path = raw.split("?", 1)[0]
         if path == "/":
             return await self.landing(request)
-        if not path.startswith(prefix):  # the path decoded, its controls drawn: one line
-            shown = request.url.path.translate(VISIBLE_CONTROLS)
-            return not_found_response(request, f"{shown}: no such page")
+        if not path.startswith(prefix):
+            return no_such_page(request)
         iri = self.kg.mapper.iri_for_path(path)
         if iri is None:
             return not_found_response(request, f"{path}: no such page")

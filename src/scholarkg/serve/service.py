@@ -198,7 +198,9 @@ class KnowledgeGraph:
         kept = self.results.get(key)
         if kept is None and (failure := ended.failure) is not None:
             raise copied(failure) from failure  # before: asked again in a thread, 429 past cap
-        if kept is None and (refused := self._refused(self._asked(key[1]), limit)) is not None:
+        # the flight's first asker had this very text (the key holds it) checked by the guard:
+        # a refusal would be its failure; not read again here (before: in the event loop)
+        if kept is None and (refused := self._refused(self._known_as(key[1]), limit)) is not None:
             raise refused  # as a failure: before, asked again, 429 past the client's cap
         return kept  # type: ignore[no-any-return]
 
@@ -209,8 +211,10 @@ class KnowledgeGraph:
 
     def refusal(self, operation: Operation, wanted: Wanted) -> QueryLimitError | None:
         """The 503 :meth:`query` answers this query with at once, asking no worker, when a
-        limit stopped it on this version of the store (a HEAD tells it, running nothing)."""
-        asked = self._asked(self._key(operation, wanted)[1])
+        limit stopped it on this version of the store (a HEAD tells it, running nothing). Its
+        text is one the guard took (:func:`check_query`, which the caller ran): it is not
+        read by the guard again (before: a HEAD's text was read twice)."""
+        asked = self._known_as(self._key(operation, wanted)[1])
         return self._refused(asked, self.settings.time_limit)
 
     def _key(self, operation: Operation, wanted: Wanted) -> tuple[str, QueryJob]:
@@ -249,23 +253,18 @@ class KnowledgeGraph:
             self.results.put(key, outcome, held(job, outcome))  # the store version and dataset
         return outcome
 
-    def _asked(self, job: QueryJob) -> tuple[str, str, Any, Any]:
-        """What :attr:`exhausted` knows ``job`` by: the store's version, its text in normal
-        form (a comment added does not make it another query) and its dataset. A text the
-        guard refuses (:func:`check_query`: too large, nested too deep, …) is refused first,
-        having read as little of it as the guard does: normal form reads the whole text (a
-        4 MB body of ``<`` cost ~2.9 CPU seconds; before, a 250 KB query nested past the
-        limit was put in normal form in full, then refused having read its start)."""
-        check_query(job.sparql, self.limits)
-        return self._known_as(job)
-
     def _known_as(self, job: QueryJob) -> tuple[str, str, Any, Any]:
-        """:meth:`_asked` of a ``job`` whose text the guard took already."""
+        """What :attr:`exhausted` knows ``job`` by: the store's version, its text in normal
+        form (a comment added does not make it another query) and its dataset. Only of a text
+        the guard took (:func:`check_query`: too large, nested too deep, …), which read as
+        little of a text it refuses as it could: normal form reads the whole text (a 4 MB
+        body of ``<`` cost ~2.9 CPU seconds; before, a 250 KB query nested past the limit was
+        put in normal form in full, then refused having read its start)."""
         text = normal_form(job.sparql)
         return (self.watcher.version, text, job.default_graphs, job.named_graphs)
 
     def _refused(self, asked: Hashable, limit: float) -> QueryLimitError | None:
-        """The 503 of the query ``asked`` (:meth:`_asked`) when a limit stopped it on this
+        """The 503 of the query ``asked`` (:meth:`_known_as`) when a limit stopped it on this
         version of the store and would stop it again under ``limit``."""
         why = self.exhausted.refused(asked, limit)
         return None if why is None else exhausted_error(why)

@@ -53,7 +53,10 @@
   }
 
   // Instance IRIs in results link to this server's pages (the IRIs dereference here), in
-  // every tab and on every page of a table (see the observer below).
+  // every tab and on every page of a table (see the observer below). A path a browser reads
+  // as another site's (//evil.example/x, /\evil.example/x: under the path prefix "/") is
+  // linked by /describe?iri= instead, as the server's pages link it (IriMapper.path_for_iri).
+  var OFF_SITE = /^\/[\/\\]/;
   function localLinks() {
     var base = data.iriBase;
     Array.prototype.forEach.call(
@@ -61,7 +64,9 @@
       function (a) {
         var href = a.getAttribute("href");
         if (href.indexOf(base) === 0 && href.length > base.length) {
-          a.setAttribute("href", data.pathPrefix + href.slice(base.length));
+          var path = data.pathPrefix + href.slice(base.length);
+          if (OFF_SITE.test(path)) { path = "/describe?iri=" + encodeURIComponent(href); }
+          a.setAttribute("href", path);
           a.removeAttribute("target");
         }
       }
