@@ -7,12 +7,15 @@ CLI, ``scholarkg schedule serve`` and work-pool workers all honour ``[runner]`` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from scholarkg.config import Config
 from scholarkg.errors import ConfigError
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 DASK_MISSING = (
     "[runner] kind = \"dask\" needs the optional Dask extra: pip install 'scholarkg[dask]' "
@@ -53,3 +56,15 @@ def runner_label(config: Config) -> str:
     if runner.kind == "dask" and runner.dask_address:
         return f"dask({runner.dask_address})"
     return f"{runner.kind}({runner.max_workers})"
+
+
+def dask_client(task_runner: TaskRunner[Any]) -> Client | None:
+    """The client of a Dask task runner (entered: its cluster started or reached), else None."""
+    try:
+        from prefect_dask.task_runners import DaskTaskRunner
+    except ImportError:
+        return None
+    if not isinstance(task_runner, DaskTaskRunner):
+        return None
+    client: Client = task_runner.client
+    return client
