@@ -31,7 +31,7 @@ from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
 from scholarkg_flows.batches import BatchStop, batch_size, batched_results, in_batches, run_going
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.run_end import failure_reason, mark_ended, refused
-from scholarkg_flows.runners import dask_client, runner_label, task_runner_for
+from scholarkg_flows.runners import dask_client, runner_label, task_runner_for, workers_of
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import RunFailed, RunStopped, ScholarKGError, WriteFailed
@@ -273,7 +273,7 @@ def build_all(
     flow_run = FlowRunContext.get()
     assert flow_run is not None and flow_run.task_runner is not None  # build_kg_tasks's
     task_runner = flow_run.task_runner
-    per_task, workers = config.runner.sources_per_task, config.runner.max_workers
+    per_task, workers = config.runner.sources_per_task, workers_of(config, task_runner)
     window = 2 * workers  # batches in flight: each worker has the next one ready
     with run_going(dask_client(task_runner)) as stop:
         fetched: list[Fetched] = []

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from scholarkg.config import Config
+from scholarkg.config.fields import WORKERS_MAX
 from scholarkg.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -68,3 +69,17 @@ def dask_client(task_runner: TaskRunner[Any]) -> Client | None:
         return None
     client: Client = task_runner.client
     return client
+
+
+def workers_of(config: Config, task_runner: TaskRunner[Any]) -> int:
+    """How many tasks the run's ``task_runner`` works on at once: ``max_workers`` threads or
+    local Dask workers; for a Dask cluster reached at ``dask_address``, the threads of its
+    workers as the run starts (``max_workers`` while it has none yet), at most
+    :data:`~scholarkg.config.fields.WORKERS_MAX` (before: ``max_workers`` there too, which
+    says nothing of that cluster)."""
+    runner = config.runner
+    client = dask_client(task_runner) if runner.kind == "dask" and runner.dask_address else None
+    if client is None:
+        return runner.max_workers
+    threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
+    return min(threads or runner.max_workers, WORKERS_MAX)

@@ -259,3 +259,31 @@ def test_a_stop_ends_the_batches_on_dask_workers_between_their_sources(
     assert stopped.report.interrupted == "stop requested (SIGTERM/SIGINT)"
     # one page a worker at most: the one it was asked for as the stop came
     assert len(asked) == STOP_AT and len(after_stop) <= 2, (asked, after_stop)
+
+
+def test_a_cluster_given_by_address_works_on_as_many_batches_as_it_has_threads(
+    tmp_path: Path, cluster_address: str
+) -> None:
+    """The window of batches in flight and the batch size follow a Dask cluster's own threads
+    when a run connects to it by address (``max_workers`` is for a local one), at most
+    ``WORKERS_MAX`` (before: ``max_workers`` always, 1 here: one batch for two workers)."""
+    from distributed import LocalCluster
+    from scholarkg_flows.runners import task_runner_for, workers_of
+
+    from scholarkg.config.fields import WORKERS_MAX
+
+    def workers(**runner: object) -> int:
+        directory = tmp_path / str(len(list(tmp_path.iterdir())))
+        directory.mkdir()
+        config = load_config(write_config(directory, [], runner=runner))
+        with task_runner_for(config) as task_runner:
+            return workers_of(config, task_runner)
+
+    assert workers(kind="threads", max_workers=3) == 3
+    assert workers(kind="dask", max_workers=1, dask_address=cluster_address) == 2
+    with LocalCluster(
+        n_workers=1, threads_per_worker=WORKERS_MAX + 44, processes=True, dashboard_address=None
+    ) as wide:
+        assert workers(kind="dask", max_workers=1, dask_address=wide.scheduler_address) == (
+            WORKERS_MAX
+        )
