@@ -8,14 +8,69 @@ task run's state changes written to it. A batch is one task run for up to ``size
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prefect.futures import PrefectFuture
 
+from scholarkg.lifecycle import Interrupted, check_stop
+
+if TYPE_CHECKING:
+    from distributed import Client
+
 T = TypeVar("T")
 R = TypeVar("R")
+
+RUN_GONE = "the run that sent this batch stopped or ended"
+
+
+@dataclass(frozen=True)
+class BatchStop:
+    """A batch's look at its run's stop, before each of its sources; picklable, it goes with
+    the batch. A batch in the flow's process (the thread runner's) sees the process's own stop
+    (:func:`~scholarkg.lifecycle.check_stop`, set by the SIGTERM/SIGINT handler); a batch on a
+    Dask worker, another process and maybe another machine, also reads the run's Dask event
+    ``event``, set while the run goes on (:func:`run_going`). Before, a Dask worker saw no
+    stop: each batch in flight did all its sources after it."""
+
+    event: str | None = None
+
+    def check(self) -> None:
+        """Raise :class:`~scholarkg.lifecycle.Interrupted` once the run stopped."""
+        check_stop()
+        if self.event is not None and not dask_event(self.event).is_set():
+            raise Interrupted(RUN_GONE)
+
+
+def dask_event(name: str, client: Client | None = None) -> Any:
+    """The Dask event ``name`` (``distributed.Event``, untyped), through ``client``; none: the
+    worker's own client, in a Dask task."""
+    from distributed import Event
+
+    return Event(name, client=client)  # type: ignore[no-untyped-call]
+
+
+@contextlib.contextmanager
+def run_going(client: Client | None) -> Iterator[BatchStop]:
+    """The run's :class:`BatchStop` while it sends batches. On a Dask cluster (``client``): a
+    Dask event of the run's own, set meanwhile and cleared (which also removes it from the
+    scheduler) on leaving, however the run leaves: stopped (the flow's wait raises the stop
+    within half a second), failed or done. A batch still on the cluster then ends before its
+    next source, the run's own process gone or not."""
+    if client is None:
+        yield BatchStop()
+        return
+    event = dask_event(f"scholarkg-batches-{uuid.uuid4().hex}", client)
+    event.set()
+    try:
+        yield BatchStop(event.name)
+    finally:
+        with contextlib.suppress(OSError):  # the scheduler is gone, and its batches with it
+            event.clear()
 
 
 def batch_size(count: int, per_task: int, workers: int) -> int:

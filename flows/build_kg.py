@@ -24,13 +24,14 @@ from typing import Any, TypeVar
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State
+from prefect.context import FlowRunContext
 from prefect.futures import PrefectFuture
 from prefect.states import Cancelled, Completed, Failed
 from scholarkg_flows.arxiv_limit import RateLimitHook, arxiv_rate_limit
-from scholarkg_flows.batches import batch_size, batched_results, in_batches
+from scholarkg_flows.batches import BatchStop, batch_size, batched_results, in_batches, run_going
 from scholarkg_flows.reporting import publish_artifacts, stop_cleanly
 from scholarkg_flows.run_end import failure_reason, mark_ended, refused
-from scholarkg_flows.runners import runner_label, task_runner_for
+from scholarkg_flows.runners import dask_client, runner_label, task_runner_for, workers_of
 
 from scholarkg.config import Config, load_config
 from scholarkg.errors import RunFailed, RunStopped, ScholarKGError, WriteFailed
@@ -107,14 +108,17 @@ def prepare_one(
         return TaskStopped(str(exc))
 
 
-def one_by_one(items: list[T], each: Callable[[T], R]) -> list[R | TaskStopped]:
-    """``each`` of ``items`` in order, the run's stop checked before each one: once stopped
-    (here, or within one), every item left is that :class:`TaskStopped`, so a batch ends
-    within one source of a stop and still gives one result per item."""
+def one_by_one(
+    items: list[T], each: Callable[[T], R], check: Callable[[], None] = check_stop
+) -> list[R | TaskStopped]:
+    """``each`` of ``items`` in order, the run's stop checked (``check``: a
+    :meth:`BatchStop.check`) before each one: once stopped (here, or within one), every item
+    left is that :class:`TaskStopped`, so a batch ends within one source of a stop and still
+    gives one result per item."""
     results: list[R | TaskStopped] = []
     for item in items:
         try:
-            check_stop()
+            check()
         except Interrupted as exc:
             stopped = TaskStopped(str(exc))
         else:
@@ -128,18 +132,22 @@ def one_by_one(items: list[T], each: Callable[[T], R]) -> list[R | TaskStopped]:
 
 
 @task(cache_policy=NO_CACHE)
-def fetch(locations: list[str], config: Config) -> list[Fetched | SourceFailed | TaskStopped]:
-    """I/O: fetch a batch of profile pages, one by one (:func:`fetch_one`). Not retried by
-    Prefect (nor was one page's task): the HTTP client retries each page."""
-    return one_by_one(locations, lambda location: fetch_one(location, config))
+def fetch(
+    locations: list[str], config: Config, stop: BatchStop
+) -> list[Fetched | SourceFailed | TaskStopped]:
+    """I/O: fetch a batch of profile pages, one by one (:func:`fetch_one`), until the run's
+    ``stop``. Not retried by Prefect (nor was one page's task): the HTTP client retries each
+    page."""
+    return one_by_one(locations, lambda location: fetch_one(location, config), stop.check)
 
 
 @task(cache_policy=NO_CACHE)
 def prepare_profile(
-    batch: list[Fetched], config: Config, rate_limit: RateLimitHook | None
+    batch: list[Fetched], config: Config, rate_limit: RateLimitHook | None, stop: BatchStop
 ) -> list[Prepared | SourceFailed | TaskStopped]:
-    """I/O: parse and resolve a batch of fetched pages, one by one (:func:`prepare_one`)."""
-    return one_by_one(batch, lambda fetched: prepare_one(fetched, config, rate_limit))
+    """I/O: parse and resolve a batch of fetched pages, one by one (:func:`prepare_one`),
+    until the run's ``stop``."""
+    return one_by_one(batch, lambda fetched: prepare_one(fetched, config, rate_limit), stop.check)
 
 
 def final_state(report: RunReport) -> State[Any]:
@@ -262,36 +270,40 @@ def build_all(
 ) -> None:
     """Fetch and prepare as tasks, build in this process, then close the run."""
     loading.pending_first()
-    runner = config.runner
-    window = 2 * runner.max_workers  # batches in flight: each worker has the next one ready
-    size = batch_size(len(sources), runner.sources_per_task, runner.max_workers)
-    fetched: list[Fetched] = []
-    for _, got in batched_results(
-        in_batches(sources, size),
-        lambda batch: fetch.submit(batch, config),
-        lambda future, batch: settled_batch(future, batch, ctx.check_stop),
-        window,
-    ):
-        got = source_result(got)
-        if isinstance(got, SourceFailed):
-            ctx.report.failures.append((got.location, got.message))
-        else:
-            fetched.append(got)
-    todo = distinct_sources(ctx, fetched)
-    unchanged = unchanged_sources(ctx, todo)
-    ctx.report.sources_unchanged += sorted(unchanged)
-    todo = [f for f in todo if f.location not in unchanged]
-    rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
-    size = batch_size(len(todo), runner.sources_per_task, runner.max_workers)
-    for _, ready in batched_results(
-        in_batches(todo, size),
-        lambda batch: prepare_profile.submit(batch, config, rate_limit),
-        lambda future, batch: settled_batch(future, [f.location for f in batch], ctx.check_stop),
-        window,
-    ):
-        ready = source_result(ready)
-        if isinstance(ready, SourceFailed):
-            ctx.report.failures.append((ready.location, ready.message))
-            continue
-        build_profile(ctx, ready, loading)
+    flow_run = FlowRunContext.get()
+    assert flow_run is not None and flow_run.task_runner is not None  # build_kg_tasks's
+    task_runner = flow_run.task_runner
+    per_task, workers = config.runner.sources_per_task, workers_of(config, task_runner)
+    window = 2 * workers  # batches in flight: each worker has the next one ready
+    with run_going(dask_client(task_runner)) as stop:
+        fetched: list[Fetched] = []
+        for _, got in batched_results(
+            in_batches(sources, batch_size(len(sources), per_task, workers)),
+            lambda batch: fetch.submit(batch, config, stop),
+            lambda future, batch: settled_batch(future, batch, ctx.check_stop),
+            window,
+        ):
+            got = source_result(got)
+            if isinstance(got, SourceFailed):
+                ctx.report.failures.append((got.location, got.message))
+            else:
+                fetched.append(got)
+        todo = distinct_sources(ctx, fetched)
+        unchanged = unchanged_sources(ctx, todo)
+        ctx.report.sources_unchanged += sorted(unchanged)
+        todo = [f for f in todo if f.location not in unchanged]
+        rate_limit = arxiv_rate_limit(logger) if config.arxiv.enabled and todo else None
+        for _, ready in batched_results(
+            in_batches(todo, batch_size(len(todo), per_task, workers)),
+            lambda batch: prepare_profile.submit(batch, config, rate_limit, stop),
+            lambda future, batch: settled_batch(
+                future, [f.location for f in batch], ctx.check_stop
+            ),
+            window,
+        ):
+            ready = source_result(ready)
+            if isinstance(ready, SourceFailed):
+                ctx.report.failures.append((ready.location, ready.message))
+                continue
+            build_profile(ctx, ready, loading)
     finish(ctx, loading)

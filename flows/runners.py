@@ -7,12 +7,16 @@ CLI, ``scholarkg schedule serve`` and work-pool workers all honour ``[runner]`` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from scholarkg.config import Config
+from scholarkg.config.fields import WORKERS_MAX
 from scholarkg.errors import ConfigError
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 DASK_MISSING = (
     "[runner] kind = \"dask\" needs the optional Dask extra: pip install 'scholarkg[dask]' "
@@ -53,3 +57,29 @@ def runner_label(config: Config) -> str:
     if runner.kind == "dask" and runner.dask_address:
         return f"dask({runner.dask_address})"
     return f"{runner.kind}({runner.max_workers})"
+
+
+def dask_client(task_runner: TaskRunner[Any]) -> Client | None:
+    """The client of a Dask task runner (entered: its cluster started or reached), else None."""
+    try:
+        from prefect_dask.task_runners import DaskTaskRunner
+    except ImportError:
+        return None
+    if not isinstance(task_runner, DaskTaskRunner):
+        return None
+    client: Client = task_runner.client
+    return client
+
+
+def workers_of(config: Config, task_runner: TaskRunner[Any]) -> int:
+    """How many tasks the run's ``task_runner`` works on at once: ``max_workers`` threads or
+    local Dask workers; for a Dask cluster reached at ``dask_address``, the threads of its
+    workers as the run starts (``max_workers`` while it has none yet), at most
+    :data:`~scholarkg.config.fields.WORKERS_MAX` (before: ``max_workers`` there too, which
+    says nothing of that cluster)."""
+    runner = config.runner
+    client = dask_client(task_runner) if runner.kind == "dask" and runner.dask_address else None
+    if client is None:
+        return runner.max_workers
+    threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
+    return min(threads or runner.max_workers, WORKERS_MAX)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from polls import until, within
 
 STACKS = "Current thread "  # faulthandler's last stack: the dump is whole
 SHOWN_BOUND = 60.0  # only catches a process that never ends or output never passed on
+HELD_BOUND = 600.0  # only catches a process that never holds itself (a run starting up: slow)
 
 
 def _stat_fields_of(entry: Path) -> list[str]:
@@ -87,10 +87,14 @@ def sleeping_alone(pid: int) -> bool:
         return False
 
 
-def wait_held(process: subprocess.Popen[Any], shown: Callable[[], object]) -> None:
+def wait_held(
+    process: subprocess.Popen[Any], shown: Callable[[], object], bound: float = HELD_BOUND
+) -> None:
     """Until ``process`` holds itself (SIGSTOP: helpers/killed_at.py with ``KILLED_BY=STOP``);
-    fails with ``shown()`` if it ends first. No bound: ``shown()`` may wait for the process
-    (its ``communicate``), which would hang the failure of one that never holds itself."""
+    fails with ``shown()`` if it ends first. One neither held nor ended after ``bound`` seconds
+    is ended (:func:`_end_showing`: its stacks, then SIGKILL, its processes too) before
+    ``shown()``, which may wait for it (its ``communicate``), and the test fails with both
+    (before: no bound, and a process that never held itself hung the test)."""
 
     def held() -> bool:
         if state(process.pid) == "T":
@@ -98,7 +102,12 @@ def wait_held(process: subprocess.Popen[Any], shown: Callable[[], object]) -> No
         assert process.poll() is None, shown()
         return False
 
-    until(held, "never", math.inf)
+    if not within(held, bound):
+        threads = _end_showing(process)
+        raise AssertionError(
+            f"pid {process.pid} never held itself in {bound:g} s: {process.args!r}:\n"
+            f"{threads}\n{shown()}"
+        )
 
 
 def worker_of(pid: int, letter: str | None = None) -> int | None:
@@ -171,19 +180,27 @@ def wait_shown(process: subprocess.Popen[Any], bound: float, err: Callable[[], s
     try:
         return process.wait(timeout=bound)
     except subprocess.TimeoutExpired:
-        threads = threads_shown(process.pid)
-        spawned = descendants(process.pid)
-        _abort(process.pid)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:  # in the kernel, not taking signals
-            process.kill()
-            process.wait()
-        _kill(spawned)
+        threads = _end_showing(process)
         raise AssertionError(
             f"pid {process.pid} still running after {bound:g} s: {process.args!r}:\n"
             f"{threads}\n{err()[-20000:]}"
         ) from None
+
+
+def _end_showing(process: subprocess.Popen[Any]) -> str:
+    """End a process that hangs and the processes it started, and say where its threads were
+    (:func:`threads_shown`); started with ``PYTHONFAULTHANDLER=1``, it writes each Python
+    thread's stack as it ends (SIGABRT, SIGKILL after :data:`SHOWN_BOUND` seconds)."""
+    threads = threads_shown(process.pid)
+    spawned = descendants(process.pid)
+    _abort(process.pid)
+    try:
+        process.wait(timeout=SHOWN_BOUND)
+    except subprocess.TimeoutExpired:  # in the kernel, not taking signals
+        process.kill()
+        process.wait()
+    _kill(spawned)
+    return threads
 
 
 def where(process: subprocess.Popen[str]) -> str:

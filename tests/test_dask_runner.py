@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -15,7 +17,10 @@ from rdflib.compare import to_isomorphic
 
 from building import sparql_store
 from conftest import write_config
+from constructed import profile_page
+from loopback import Pages
 from samples import SAMPLE_PROFILE, SECOND_PROFILE
+from scholarkg import lifecycle
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
 
@@ -173,3 +178,112 @@ def test_a_task_the_dask_cluster_cancels_is_a_failed_source(tmp_path: Path) -> N
     lost, kept = two_tasks()
     assert lost == SourceFailed("page-a.txt", TASK_CANCELLED)
     assert kept == str(release)
+
+
+@pytest.fixture
+def cluster_address() -> Iterator[str]:
+    """A Dask cluster of its own, given to runs by address (``[runner] dask_address``): two
+    single-threaded worker processes on loopback, which outlive the runs that use them."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def idle(address: str) -> None:
+    """Until every worker of the cluster at ``address`` has ended the tasks it works on, those
+    of runs that have ended too (a task whose client left runs on, cancelled): a task pinned
+    to each worker, which starts only once that worker's thread is free."""
+    from distributed import Client
+
+    with Client(address) as client:
+        probes = [
+            client.submit(int, pure=False, workers=[worker], allow_other_workers=False)
+            for worker in client.nthreads()
+        ]
+        client.gather(probes)
+
+
+PAGES = 24
+STOP_AT = 3  # the request during which the run is asked to stop
+
+
+@pytest.mark.flow
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_stop_ends_the_batches_on_dask_workers_between_their_sources(
+    tmp_path: Path, cluster_address: str
+) -> None:
+    """A stop (what SIGTERM's handler does) while batches of 12 pages are fetched on Dask
+    workers: each batch fetches no page after the one it was in, as on threads. Every page
+    asked for after the stop is held until the run has ended, so what each batch does next
+    follows only from what it learns of the stop (before: a worker process never saw the
+    flow's stop, and each batch in flight fetched all its pages after it: 20 of 24)."""
+    from scholarkg_flows.build_kg import build_kg
+
+    from scholarkg.errors import RunStopped
+
+    asked: list[str] = []
+    after_stop: list[str] = []
+    counting = threading.Lock()
+    stop_sent, released = threading.Event(), threading.Event()
+
+    def page(path: str) -> tuple[str, bytes]:
+        with counting:
+            late = stop_sent.is_set()
+            (after_stop if late else asked).append(path)
+            if len(asked) == STOP_AT and not late:
+                stop_sent.set()
+                lifecycle.request_stop()
+        if late:
+            released.wait(120)  # only bounds a hang
+        return "text/plain; charset=utf-8", profile_page(f"Held Person{path[2:4]}", [])
+
+    with Pages(page) as pages:
+        sources = [f"{pages.base}/p{n:02d}.txt" for n in range(PAGES)]
+        config = write_config(
+            tmp_path,
+            sources,
+            runner={"kind": "dask", "dask_address": cluster_address, "sources_per_task": 12},
+            http={"min_interval": 0.0, "read_timeout": 600.0},  # a held page: no retry
+        )
+        try:
+            state = build_kg(config_path=str(config), return_state=True)
+        finally:
+            lifecycle.STOP.clear()
+            released.set()
+        idle(cluster_address)
+    stopped = state.result(raise_on_failure=False)
+    assert isinstance(stopped, RunStopped), stopped
+    assert stopped.report.interrupted == "stop requested (SIGTERM/SIGINT)"
+    # one page a worker at most: the one it was asked for as the stop came
+    assert len(asked) == STOP_AT and len(after_stop) <= 2, (asked, after_stop)
+
+
+def test_a_cluster_given_by_address_works_on_as_many_batches_as_it_has_threads(
+    tmp_path: Path, cluster_address: str
+) -> None:
+    """The window of batches in flight and the batch size follow a Dask cluster's own threads
+    when a run connects to it by address (``max_workers`` is for a local one), at most
+    ``WORKERS_MAX`` (before: ``max_workers`` always, 1 here: one batch for two workers)."""
+    from distributed import LocalCluster
+    from scholarkg_flows.runners import task_runner_for, workers_of
+
+    from scholarkg.config.fields import WORKERS_MAX
+
+    def workers(**runner: object) -> int:
+        directory = tmp_path / str(len(list(tmp_path.iterdir())))
+        directory.mkdir()
+        config = load_config(write_config(directory, [], runner=runner))
+        with task_runner_for(config) as task_runner:
+            return workers_of(config, task_runner)
+
+    assert workers(kind="threads", max_workers=3) == 3
+    assert workers(kind="dask", max_workers=1, dask_address=cluster_address) == 2
+    with LocalCluster(
+        n_workers=1, threads_per_worker=WORKERS_MAX + 44, processes=True, dashboard_address=None
+    ) as wide:
+        assert workers(kind="dask", max_workers=1, dask_address=wide.scheduler_address) == (
+            WORKERS_MAX
+        )

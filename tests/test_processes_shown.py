@@ -1,7 +1,7 @@
 """A hang in a process the test did not start itself (a flow run Prefect's runner started)
 fails showing where it was: ``processes.where_pid`` gives its threads and, with
 ``PYTHONFAULTHANDLER=1``, its Python stacks, passed on by the process that reads its stderr,
-and ends it."""
+and ends it. So does a process that never holds itself (``processes.wait_held``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from processes import alive, communicate_all, where_pid
+import pytest
+
+from polls import until
+from processes import alive, communicate_all, kill_run, wait_held, where_pid
 
 BOUND = 60.0  # only catches a hang
 # the started process's stderr goes to the starter's, as a runner passes a run's on
@@ -25,6 +28,41 @@ def waiting_for_ever():
     threading.Event().wait()
 waiting_for_ever()
 """
+
+
+# never holds itself; its child keeps the pipes open after it ends
+NEVER_HELD = """
+import subprocess, sys, threading
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print(child.pid, flush=True)
+def waiting_for_ever():
+    threading.Event().wait()
+waiting_for_ever()
+"""
+
+
+def test_a_process_that_never_holds_itself_fails_the_wait_held_within_its_bound() -> None:
+    """``wait_held`` fails after its bound, with where the process was and what ``shown()``
+    (here its ``communicate``) gives once it and its child are ended (before: no bound, and
+    that ``communicate`` would wait on the process for ever)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", NEVER_HELD],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        child = int(process.stdout.readline())
+        with pytest.raises(AssertionError) as failed:
+            wait_held(process, process.communicate, bound=1.0)
+    finally:
+        kill_run(process)
+    said = str(failed.value)
+    assert said.startswith(f"pid {process.pid} never held itself in 1 s: "), said
+    assert f"\n  thread {process.pid} " in said, said
+    assert "Fatal Python error: Aborted" in said and "in waiting_for_ever" in said, said
+    assert process.poll() is not None
+    until(lambda: not alive(child), f"child {child} still running")  # killed: it ends
 
 
 def test_a_process_the_test_did_not_start_is_shown_with_its_python_stacks(
