@@ -46,7 +46,10 @@ def task_runner_for(config: Config) -> TaskRunner[Any]:
             "n_workers": runner.max_workers,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": None,  # no dashboard; its HTTP server (health, metrics) still
+            # runs: on a free loopback port (before: 8787, taken by the first run or any other
+            # cluster, a warning for the next one)
+            "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
         }
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import sys
 import threading
 import time
@@ -259,6 +261,32 @@ def test_a_stop_ends_the_batches_on_dask_workers_between_their_sources(
     assert stopped.report.interrupted == "stop requested (SIGTERM/SIGINT)"
     # one page a worker at most: the one it was asked for as the stop came
     assert len(asked) == STOP_AT and len(after_stop) <= 2, (asked, after_stop)
+
+
+def test_a_local_cluster_listens_on_loopback_ports_of_its_own(
+    tmp_path: Path, recwarn: pytest.WarningsRecorder
+) -> None:
+    """The run's own Dask cluster serves no dashboard, and the HTTP server its scheduler runs
+    anyway listens on a free loopback port (before: 8787, so a second cluster, or anything
+    else there, made it warn and move)."""
+    from scholarkg_flows.runners import task_runner_for
+
+    held = socket.socket()
+    with contextlib.suppress(OSError):  # taken already: by another, which serves as well
+        held.bind(("127.0.0.1", 8787))
+        held.listen()
+    config = load_config(write_config(tmp_path, [], runner={"kind": "dask", "max_workers": 1}))
+    try:
+        with task_runner_for(config) as task_runner:
+            scheduler = task_runner.client.cluster.scheduler  # the cluster starts here
+            assert (scheduler.http_server.address, scheduler.http_server.port != 8787) == (
+                "127.0.0.1",
+                True,
+            )
+    finally:
+        held.close()
+    moved = [str(w.message) for w in recwarn if "already in use" in str(w.message)]
+    assert moved == []
 
 
 def test_a_cluster_given_by_address_works_on_as_many_batches_as_it_has_threads(
