@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.cli import main
@@ -48,10 +48,13 @@ PAPERS = (
 def test_fetch_loads_found_ids_and_reports_missing(
     replay: ReplayServer, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["arxiv", "fetch", "0808.05394", "1707.08567", "--config", str(config)])
+    # 1707.99999: no e-print; arXiv's recorded answer for an id it has no entry for, served
+    fixture = "atom/id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.xml"
+    replay.add_fault(Fault("serve", fixture=fixture), id_list="1707.99999,1707.08567")
+    code = main(["arxiv", "fetch", "1707.99999", "1707.08567", "--config", str(config)])
     out = capsys.readouterr().out
     assert code == 1  # a missing id is reported and makes the exit code say so
-    assert "failed: 0808.05394: arXiv returned no such record" in out and "1 loaded" in out
+    assert "failed: 1707.99999: arXiv returned no such record" in out and "1 loaded" in out
     assert count(tmp_path / "store", PAPERS) == "1"
 
 
