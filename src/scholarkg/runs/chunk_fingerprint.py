@@ -45,7 +45,13 @@ def fingerprint(limits: Limits, iri_base: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in (MAPPING_VERSION, MINTING, __version__, Minter(iri_base).base):
         digest.update(part.encode() + b"\0")
-    digest.update(f"{limits.line_bytes} {limits.literal_bytes} {limits.json_depth}\0".encode())
+    decisive = (
+        limits.line_bytes,
+        limits.literal_bytes,
+        limits.json_depth,
+        limits.authors_per_record,
+    )
+    digest.update((" ".join(map(str, decisive)) + "\0").encode())
     for path in [
         *sorted(shapes_dir().glob("*.ttl")),
         *(ontology_dir() / n for n in ONTOLOGY_FILES),
