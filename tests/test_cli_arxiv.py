@@ -70,6 +70,23 @@ def test_an_id_that_is_none_is_told_as_not_asked(
     assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
 
 
+def test_an_id_of_the_wrong_digit_count_is_told_why(
+    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, 0704.00020 (5 digits in 2007) was sent to arXiv as an id."""
+    code = main(["arxiv", "fetch", "0704.00020", "1707.08567", "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1 and "1 loaded" in out
+    why = "arXiv ids from 0704 to 1412 have 4 digits after the point, not 5"
+    assert f"failed: 0704.00020: not an arXiv identifier: {why} (not asked)" in out
+    code = main(["arxiv", "fetch", "1501.1234", "--json", "--config", str(config)])
+    why = "arXiv ids from 1501 on have 5 digits after the point, not 4"
+    assert capsys.readouterr().err.splitlines() == [
+        f"not an arXiv identifier: {why} (not asked): 1501.1234"
+    ]
+    assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
+
+
 def test_an_id_that_is_none_is_told_as_not_asked_in_json_too(
     replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -81,6 +81,27 @@ def _version(text: str | None, raw: str, source: str) -> int | None:
     return number
 
 
+def _candidate(text: str) -> str:
+    """``text`` without white space around it, its URL's part before the id, ``oai:arXiv.org:``
+    and ``arXiv:``."""
+    candidate = text.strip()
+    url = _URL.match(candidate)
+    if url:
+        candidate = url.group("rest")
+    return _ARXIV_PREFIX.sub("", _OAI.sub("", candidate))
+
+
+def not_an_id(text: str) -> str:
+    """How a failure tells ``text``, which :func:`parse_arxiv_id` refuses: ``not an arXiv
+    identifier``, and why when its form is an id's but its digit count not its month's
+    (``: arXiv ids from 0704 to 1412 have 4 digits after the point, not 5``)."""
+    new = _NEW.fullmatch(_candidate(text))
+    problem = None
+    if new and _month_ok(new.group("yymm")):
+        problem = _digits_problem(new.group("yymm"), new.group("number"))
+    return "not an arXiv identifier" + (f": {problem}" if problem else "")
+
+
 def parse_arxiv_id(text: str, *, source: str = "arXiv identifier") -> ArxivId:
     """``(id without version, version or None)`` for any accepted spelling; ParseError otherwise.
 
@@ -91,11 +112,7 @@ def parse_arxiv_id(text: str, *, source: str = "arXiv identifier") -> ArxivId:
     reason saying which count the month has).
     """
     raw = text
-    candidate = text.strip()
-    url = _URL.match(candidate)
-    if url:
-        candidate = url.group("rest")
-    candidate = _ARXIV_PREFIX.sub("", _OAI.sub("", candidate))
+    candidate = _candidate(text)
     new = _NEW.fullmatch(candidate)
     if new and _month_ok(new.group("yymm")):
         problem = _digits_problem(new.group("yymm"), new.group("number"))
