@@ -61,21 +61,31 @@ def test_fetch_one_id(api: ArxivApiClient, arxiv_server: ReplayServer) -> None:
     assert result.archived[0].read_bytes().startswith(b"<?xml")
 
 
+# 1707.99999: an id of the right form no e-print has (1707 numbered fewer than 13 000); arXiv's
+# answers are the recorded ones for 0808.05394, an id it gave no entry for (served for it)
+NO_SUCH = "1707.99999"
+DROPPED = "atom/id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.xml"
+EMPTY = "atom/id_0808.05394_s0_m100_7b0c7d0a7cdd.xml"
+
+
 def test_dropped_id_is_reported_missing(api: ArxivApiClient, arxiv_server: ReplayServer) -> None:
-    result = api.fetch_by_ids(["0808.05394", "1707.08567"], batch_size=2)
+    arxiv_server.add_fault(Fault("serve", fixture=DROPPED), id_list=f"{NO_SUCH},1707.08567")
+    result = api.fetch_by_ids([NO_SUCH, "1707.08567"], batch_size=2)
     assert [r.arxiv_id for r in result.records] == ["1707.08567"]
-    assert result.missing == ("0808.05394",)
+    assert result.missing == (NO_SUCH,)
     (request,) = arxiv_server.requests
-    assert "id_list=0808.05394%2C1707.08567" in request.raw_query
+    assert f"id_list={NO_SUCH}%2C1707.08567" in request.raw_query
     assert request.param("max_results") == "2"
 
 
 def test_empty_feed_means_missing(api: ArxivApiClient, arxiv_server: ReplayServer) -> None:
-    result = api.fetch_by_ids(["0808.05394"])
-    assert result.records == () and result.missing == ("0808.05394",)
+    arxiv_server.add_fault(Fault("serve", fixture=EMPTY), id_list=NO_SUCH)
+    result = api.fetch_by_ids([NO_SUCH])
+    assert result.records == () and result.missing == (NO_SUCH,)
     assert len(arxiv_server.requests) == 1
-    # arXiv answers 0000.0000 with an empty feed too, but month 00 is no identifier: not sent.
-    assert api.fetch_by_ids(["0000.0000"]).invalid == ("0000.0000",)
+    # arXiv answers 0000.0000 and 0808.05394 with an empty feed too, but month 00 is no
+    # identifier, nor 5 digits in 2008 (before, 0808.05394 was sent): neither is sent
+    assert api.fetch_by_ids(["0000.0000", "0808.05394"]).invalid == ("0000.0000", "0808.05394")
     assert len(arxiv_server.requests) == 1
 
 

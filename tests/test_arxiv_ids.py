@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from door_authors import ATOM, OAI, api_reasons, lines_with, oai_reasons, snapshot_reasons
 from scholarkg.errors import ParseError
 from scholarkg.extract.arxiv_ids import (
     ArxivId,
@@ -31,7 +34,11 @@ from scholarkg.extract.arxiv_ids import (
         ("oai:arXiv.org:hep-th/9901001", ArxivId("hep-th/9901001", None)),
         ("arXiv:2104.12255v2", ArxivId("2104.12255", 2)),
         ("  2104.12255 ", ArxivId("2104.12255", None)),
-        ("0808.05394", ArxivId("0808.05394", None)),  # arXiv's API accepts the form too
+        ("1412.1234", ArxivId("1412.1234", None)),  # the last month of 4 digits
+        ("1501.12345", ArxivId("1501.12345", None)),  # the first of 5
+        ("0704.0002v2", ArxivId("0704.0002", 2)),
+        ("hep-th/9901001", ArxivId("hep-th/9901001", None)),  # old style: untouched
+        ("math.GT/0612123v1", ArxivId("math/0612123", 1)),
     ],
 )
 def test_parse_accepted_forms(text: str, expected: ArxivId) -> None:
@@ -49,6 +56,30 @@ def test_parse_rejects_garbage(text: str) -> None:
     assert not is_arxiv_id(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("0704.00020", "from 0704 to 1412 have 4 digits after the point, not 5"),
+        ("1412.12345", "from 0704 to 1412 have 4 digits after the point, not 5"),
+        ("0808.05394", "from 0704 to 1412 have 4 digits after the point, not 5"),
+        ("arXiv:1412.12345v2", "from 0704 to 1412 have 4 digits after the point, not 5"),
+        ("1501.1234", "from 1501 on have 5 digits after the point, not 4"),
+        ("https://arxiv.org/abs/2104.1225v1", "from 1501 on have 5 digits after the point, not 4"),
+        ("oai:arXiv.org:1501.1234", "from 1501 on have 5 digits after the point, not 4"),
+        ("0703.1234", "of the form YYMM.NNNN begin at 0704, older ones are archive/YYMMNNN"),
+        ("0101.00001", "of the form YYMM.NNNN begin at 0704, older ones are archive/YYMMNNN"),
+    ],
+)
+def test_the_digit_count_is_the_months(text: str, why: str) -> None:
+    """arXiv numbers a month's e-prints with 4 digits from 0704 to 1412 and 5 from 1501
+    (info.arxiv.org/help/arxiv_identifier.html); before, either count was taken for any month,
+    so ``0704.00020`` was an id beside ``0704.0002``."""
+    with pytest.raises(ParseError) as caught:
+        parse_arxiv_id(text, source="ids.txt")
+    assert str(caught.value) == f"ids.txt: not an arXiv identifier: {text!r} (arXiv ids {why})"
+    assert not is_arxiv_id(text)
+
+
 def test_versioned_round_trip_and_helpers() -> None:
     assert parse_arxiv_id("2104.12255v3").versioned() == "2104.12255v3"
     assert parse_arxiv_id("quant-ph/0201082").versioned() == "quant-ph/0201082"
@@ -62,3 +93,21 @@ def test_parse_error_names_its_source() -> None:
     with pytest.raises(ParseError) as caught:
         parse_arxiv_id("nonsense", source="profile.txt")
     assert caught.value.source == "profile.txt"
+
+
+def test_every_door_quarantines_an_id_of_the_wrong_digit_count(tmp_path: Path) -> None:
+    """DERIVED: record 0704.0002 as each door carries it (tests/door_authors.py), its id given
+    a fifth digit (``0704.00020``, which no e-print of 2007 has); the other records load."""
+    said = (
+        "not an arXiv identifier: '{}' (arXiv ids from 0704 to 1412 have 4 digits after the"
+        " point, not 5)"
+    )
+    api = ATOM.replace(b"<id>http://arxiv.org/abs/0704.0002v2</id>", b"<id>0704.00020v2</id>")
+    oai = OAI.replace(
+        b"<identifier>oai:arXiv.org:0704.0002<", b"<identifier>oai:arXiv.org:0704.00020<"
+    )
+    assert api != ATOM and oai != OAI
+    assert api_reasons(api) == [(10, said.format("0704.00020v2"))]
+    assert oai_reasons(oai) == [said.format("oai:arXiv.org:0704.00020")]
+    path = lines_with(tmp_path, id="0704.00020")
+    assert snapshot_reasons(path) == [(2, said.format("0704.00020"))]

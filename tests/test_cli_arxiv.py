@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_replay import ReplayServer
+from arxiv_replay import Fault, ReplayServer
 from conftest import write_config
 from samples import ROOT
 from scholarkg.cli import main
@@ -48,10 +48,13 @@ PAPERS = (
 def test_fetch_loads_found_ids_and_reports_missing(
     replay: ReplayServer, config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["arxiv", "fetch", "0808.05394", "1707.08567", "--config", str(config)])
+    # 1707.99999: no e-print; arXiv's recorded answer for an id it has no entry for, served
+    fixture = "atom/id_0808.05394_1707.08567_s0_m100_42e5aa0ec3af.xml"
+    replay.add_fault(Fault("serve", fixture=fixture), id_list="1707.99999,1707.08567")
+    code = main(["arxiv", "fetch", "1707.99999", "1707.08567", "--config", str(config)])
     out = capsys.readouterr().out
     assert code == 1  # a missing id is reported and makes the exit code say so
-    assert "failed: 0808.05394: arXiv returned no such record" in out and "1 loaded" in out
+    assert "failed: 1707.99999: arXiv returned no such record" in out and "1 loaded" in out
     assert count(tmp_path / "store", PAPERS) == "1"
 
 
@@ -64,6 +67,23 @@ def test_an_id_that_is_none_is_told_as_not_asked(
     assert code == 1 and "1 loaded" in out
     assert "failed: abc: not an arXiv identifier (not asked)" in out
     assert "no such record" not in out
+    assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
+
+
+def test_an_id_of_the_wrong_digit_count_is_told_why(
+    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, 0704.00020 (5 digits in 2007) was sent to arXiv as an id."""
+    code = main(["arxiv", "fetch", "0704.00020", "1707.08567", "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1 and "1 loaded" in out
+    why = "arXiv ids from 0704 to 1412 have 4 digits after the point, not 5"
+    assert f"failed: 0704.00020: not an arXiv identifier: {why} (not asked)" in out
+    code = main(["arxiv", "fetch", "1501.1234", "--json", "--config", str(config)])
+    why = "arXiv ids from 1501 on have 5 digits after the point, not 4"
+    assert capsys.readouterr().err.splitlines() == [
+        f"not an arXiv identifier: {why} (not asked): 1501.1234"
+    ]
     assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
 
 

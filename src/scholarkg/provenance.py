@@ -36,9 +36,9 @@ def config_hash(config: Config) -> str:
     how a profile page is mapped (``PROFILE_MAPPING``),
     resolution settings (arXiv on or off, threshold, candidates asked for per title,
     overrides), the limits that decide which records and papers are quarantined (``[limits]
-    line_bytes``, ``literal_bytes``, ``json_depth``), and the content of the shapes and the
-    ontology — never how a path is spelled, where data lives or how servers are reached (the
-    same content gives the same hash from the CLI and from a deployment)."""
+    line_bytes``, ``literal_bytes``, ``json_depth``, ``authors_per_record``), and the content of
+    the shapes and the ontology — never how a path is spelled, where data lives or how servers
+    are reached (the same content gives the same hash from the CLI and from a deployment)."""
     from scholarkg.resolution.titles import MATCHING
     from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
     from scholarkg.transform.profile import PROFILE_MAPPING
@@ -56,7 +56,12 @@ def config_hash(config: Config) -> str:
             arxiv.candidates_per_title,
             sorted(arxiv.overrides.items()),
         ],
-        "limits": [limits.line_bytes, limits.literal_bytes, limits.json_depth],
+        "limits": [
+            limits.line_bytes,
+            limits.literal_bytes,
+            limits.json_depth,
+            limits.authors_per_record,
+        ],
     }
     digest = hashlib.sha256(json.dumps(decisive, sort_keys=True).encode("utf-8"))
     for path in [

@@ -193,6 +193,7 @@ def fetch_ids(args: argparse.Namespace) -> int:
     config = load(args)
     if args.json:
         from scholarkg.clients import arxiv_api_client
+        from scholarkg.extract.arxiv_ids import not_an_id
 
         client = arxiv_api_client(config)
         try:
@@ -203,7 +204,7 @@ def fetch_ids(args: argparse.Namespace) -> int:
         for arxiv_id in result.missing:
             print(f"missing: {arxiv_id}", file=sys.stderr)
         for text in result.invalid:  # never sent: arXiv was not asked
-            print(f"not an arXiv identifier (not asked): {shown_word(text)}", file=sys.stderr)
+            print(f"{not_an_id(text)} (not asked): {shown_word(text)}", file=sys.stderr)
         return 1 if result.missing or result.invalid else 0
     from scholarkg.runs.arxiv_fetch import fetch_ids as fetch_job
 

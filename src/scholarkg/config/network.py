@@ -164,6 +164,11 @@ class Limits(Section):
         1 * MIB, "largest text value of a record or profile paper (abstract, title…), 1 MiB", gt=0
     )
     json_depth: int = setting(32, "deepest nesting of a snapshot line (records nest 3 deep)", gt=0)
+    authors_per_record: int = setting(
+        10_000,
+        "most authors one arXiv record may list (the longest real lists, ATLAS and CMS, ~5 000)",
+        gt=0,
+    )
     profile_bytes: int = setting(64 * MIB, "largest profile page read (file or URL), 64 MiB", gt=0)
     harvest_max_pages: int = setting(100_000, "pages one OAI-PMH harvest follows", gt=0)
     harvest_deadline: float = seconds(

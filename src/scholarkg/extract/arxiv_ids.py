@@ -9,8 +9,11 @@ from scholarkg.errors import ParseError
 
 OAI_PREFIX = "oai:arXiv.org:"
 
-# YYMM.NNNN (2007-04 .. 2014-12) or YYMM.NNNNN (2015-01 on). arXiv's API accepts either digit
-# count for any month (``0808.05394`` gets an empty answer, not an error), so both are accepted.
+# YYMM.NNNN (2007-04 .. 2014-12) or YYMM.NNNNN (2015-01 on), as arXiv numbers them
+# (https://info.arxiv.org/help/arxiv_identifier.html); the other digit count for the month is
+# refused (before: either was taken for any month, ``0704.00020`` beside ``0704.0002``, as
+# arXiv's API answers ``0808.05394`` with an empty feed, not an error), and so is a month before
+# 0704, when that form began (older e-prints are ``archive/YYMMNNN``).
 # Digits and letters are ASCII (re.ASCII: ``\d`` took ``٠٧٠٤.٠٠٠٢`` and ``０７０４.０００２``,
 # IGNORECASE ``ſ`` and the Kelvin sign for s and k) and a version has at most 6 digits, as a
 # version label (``v٢`` read as 2; 5 000 digits reached ``int()``, whose ValueError no caller
@@ -49,6 +52,26 @@ def _month_ok(yymm: str) -> bool:
     return 1 <= int(yymm[2:4]) <= 12
 
 
+FIRST_NEW = "0704"  # the first month of new-style ids
+FIVE_DIGITS = "1501"  # the first month whose numbers have 5 digits
+
+
+def _digits_problem(yymm: str, number: str) -> str | None:
+    """Why ``yymm.number`` is no id arXiv gives (a month before the form began, or the other
+    digit count than the month's), None when it is one."""
+    if yymm < FIRST_NEW:
+        return (
+            f"arXiv ids of the form YYMM.NNNN begin at {FIRST_NEW}, older ones are archive/YYMMNNN"
+        )
+    if yymm < FIVE_DIGITS and len(number) != 4:
+        return (
+            f"arXiv ids from {FIRST_NEW} to 1412 have 4 digits after the point, not {len(number)}"
+        )
+    if yymm >= FIVE_DIGITS and len(number) != 5:
+        return f"arXiv ids from {FIVE_DIGITS} on have 5 digits after the point, not {len(number)}"
+    return None
+
+
 def _version(text: str | None, raw: str, source: str) -> int | None:
     if text is None:
         return None
@@ -58,21 +81,43 @@ def _version(text: str | None, raw: str, source: str) -> int | None:
     return number
 
 
+def _candidate(text: str) -> str:
+    """``text`` without white space around it, its URL's part before the id, ``oai:arXiv.org:``
+    and ``arXiv:``."""
+    candidate = text.strip()
+    url = _URL.match(candidate)
+    if url:
+        candidate = url.group("rest")
+    return _ARXIV_PREFIX.sub("", _OAI.sub("", candidate))
+
+
+def not_an_id(text: str) -> str:
+    """How a failure tells ``text``, which :func:`parse_arxiv_id` refuses: ``not an arXiv
+    identifier``, and why when its form is an id's but its digit count not its month's
+    (``: arXiv ids from 0704 to 1412 have 4 digits after the point, not 5``)."""
+    new = _NEW.fullmatch(_candidate(text))
+    problem = None
+    if new and _month_ok(new.group("yymm")):
+        problem = _digits_problem(new.group("yymm"), new.group("number"))
+    return "not an arXiv identifier" + (f": {problem}" if problem else "")
+
+
 def parse_arxiv_id(text: str, *, source: str = "arXiv identifier") -> ArxivId:
     """``(id without version, version or None)`` for any accepted spelling; ParseError otherwise.
 
     Accepts ``2104.12255``, ``2104.12255v3``, ``0704.0001``, ``quant-ph/0201082v1``,
     ``math.GT/0309136`` (subject class dropped), ``arXiv:…``, ``http(s)://arxiv.org/abs/…``,
-    ``…/pdf/….pdf`` and ``oai:arXiv.org:…``.
+    ``…/pdf/….pdf`` and ``oai:arXiv.org:…``; a ``YYMM.NNNN`` id only from 0704, with 4 digits
+    after the point to 1412 and 5 from 1501 (``0704.00020``, ``1501.1234``: refused, the
+    reason saying which count the month has).
     """
     raw = text
-    candidate = text.strip()
-    url = _URL.match(candidate)
-    if url:
-        candidate = url.group("rest")
-    candidate = _ARXIV_PREFIX.sub("", _OAI.sub("", candidate))
+    candidate = _candidate(text)
     new = _NEW.fullmatch(candidate)
     if new and _month_ok(new.group("yymm")):
+        problem = _digits_problem(new.group("yymm"), new.group("number"))
+        if problem is not None:
+            raise ParseError(source, f"not an arXiv identifier: {raw!r} ({problem})")
         bare = f"{new.group('yymm')}.{new.group('number')}"
         return ArxivId(bare, _version(new.group("version"), raw, source))
     old = _OLD.fullmatch(candidate)

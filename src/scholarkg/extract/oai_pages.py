@@ -14,7 +14,13 @@ from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.error_text import error_text
 from scholarkg.extract.markup import refuse_answer_markup
-from scholarkg.extract.oai_header import OAI_NS, OaiHeader, OaiRecord, listing_dates
+from scholarkg.extract.oai_header import (
+    ARXIV_RAW_NS,
+    OAI_NS,
+    OaiHeader,
+    OaiRecord,
+    listing_dates,
+)
 from scholarkg.extract.oai_records import parse_record
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.extract.reasons import quarantine_reason
@@ -36,6 +42,7 @@ from scholarkg.text_masks import Masks
 
 _O = f"{{{OAI_NS}}}"
 _RECORD = f"{_O}record"
+_RAW_AUTHORS = f"{{{ARXIV_RAW_NS}}}authors"  # one text the mapping splits into authors
 _ONCE_IN_ROOT = frozenset({f"{_O}responseDate"})
 _ONCE_IN_LIST = frozenset({f"{_O}resumptionToken"})
 
@@ -104,6 +111,14 @@ def _check_texts(record: etree._Element, limits: Limits) -> None:
             check_literal(etree.QName(node).localname, node.text, limits)
 
 
+def _check_author_text(record: etree._Element, limits: Limits) -> None:
+    """Refuse arXivRaw's ``<authors>`` over ``[limits] literal_bytes`` as written, before the
+    authors split from it are counted (``authors_per_record``), as the snapshot bounds its
+    ``authors`` text before it splits it: one verdict for one list through both doors."""
+    for node in record.iter(_RAW_AUTHORS):
+        check_literal("authors", node.text, limits)
+
+
 def _refuse_oversize(record: etree._Element, size: int, limits: Limits) -> None:
     """Refuse a record read past ``[limits] line_bytes`` (``size``: about its bytes): for its
     text value over ``literal_bytes`` when one is (a 20 MB abstract is told as the abstract
@@ -167,6 +182,7 @@ def parse_oai_response(
                 parsed = parse_record(element, source=source, check_text=check_text, masked=masked)
                 refuse_dated_after(listing_dates(parsed), fetched, ANSWER_FETCHED)
                 if parsed.record is not None:
+                    _check_author_text(element, limits)
                     check_record_literals(parsed.record, limits)
                     refuse_unfit_authors(a.name for a in parsed.record.authors)
                 _check_texts(element, limits)  # texts the mapping split (within line_bytes)

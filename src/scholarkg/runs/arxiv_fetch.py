@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from scholarkg.clients import arxiv_api_client
 from scholarkg.config import Config
 from scholarkg.errors import WriteFailed
+from scholarkg.extract.arxiv_ids import not_an_id
 from scholarkg.lifecycle import Interrupted
 from scholarkg.models import ArxivRecord
 from scholarkg.runs.build import finish
@@ -46,7 +47,7 @@ def fetch_ids(
                 ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
             for text in result.invalid:  # never sent: arXiv was not asked
                 told = shown_word(text)  # before: whole, a line break or ESC as typed
-                ctx.report.failures.append((told, "not an arXiv identifier (not asked)"))
+                ctx.report.failures.append((told, f"{not_an_id(text)} (not asked)"))
             touch_papers(ctx, [r.arxiv_id for r in records])
             finish(ctx, loading)
         except (Interrupted, WriteFailed) as exc:  # stopped, or a full disk: reported

@@ -33,9 +33,10 @@ from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 # year written, 0001 no longer 2001, and year 0000 quarantines its line; arxiv-18: a title (and
 # a name) is written and keyed without the characters no one sees, identity.invisible; arxiv-19:
 # an author named with such characters alone quarantines its line, as a nameless one, and a
-# DOI is read without them too (a soft hyphen or bidi mark linked another DOI); chunks
-# loaded before are read again)
-MAPPING_VERSION = "arxiv-19"
+# DOI is read without them too (a soft hyphen or bidi mark linked another DOI); arxiv-20: an
+# id's digit count is its month's, 4 from 0704 to 1412 and 5 from 1501, else its line is
+# quarantined (0704.00020 loaded); chunks loaded before are read again)
+MAPPING_VERSION = "arxiv-20"
 
 
 def fingerprint(limits: Limits, iri_base: str) -> str:
@@ -44,7 +45,13 @@ def fingerprint(limits: Limits, iri_base: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in (MAPPING_VERSION, MINTING, __version__, Minter(iri_base).base):
         digest.update(part.encode() + b"\0")
-    digest.update(f"{limits.line_bytes} {limits.literal_bytes} {limits.json_depth}\0".encode())
+    decisive = (
+        limits.line_bytes,
+        limits.literal_bytes,
+        limits.json_depth,
+        limits.authors_per_record,
+    )
+    digest.update((" ".join(map(str, decisive)) + "\0").encode())
     for path in [
         *sorted(shapes_dir().glob("*.ttl")),
         *(ontology_dir() / n for n in ONTOLOGY_FILES),
