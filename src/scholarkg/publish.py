@@ -107,11 +107,33 @@ def _export(
     *,
     graph: str | None,
     path: Path | None,
-    exclude: Collection[str] = (),
 ) -> ExportResult:
     target = path or config.exports_dir / default_filename(fmt, graph)
     prefixes = default_prefixes(Minter(config.iri_base).base)
-    return export_dump(store, target, fmt, graph, prefixes=prefixes, exclude=exclude)
+    return export_dump(store, target, fmt, graph, prefixes=prefixes)
+
+
+def _published_dump(
+    store: GraphStore,
+    config: Config,
+    fmt: str,
+    *,
+    parts: DumpParts | None,
+    contents: Contents,
+    todo: Collection[int] | None,
+    void_graph: str,
+) -> ExportResult:
+    """One dump of a publication under ``data/exports/`` (the VoID graph left out): N-Quads from
+    its parts, any other format from the store. A symbolic link at its place or its checksum's
+    is replaced, never written through (before: a ``ttl`` or ``jsonld`` dump was written into
+    the file a link planted there named, any file the run's user can write)."""
+    if fmt == "nq" and parts is not None:
+        return nquads_dump(parts, config, contents, todo)  # its files replace links too
+    target = config.exports_dir / default_filename(fmt)
+    prefixes = default_prefixes(Minter(config.iri_base).base)
+    return export_dump(
+        store, target, fmt, prefixes=prefixes, exclude={void_graph}, through_links=False
+    )
 
 
 def parts_store_key(config: Config) -> str:
@@ -258,9 +280,15 @@ def _publish(
         # counted first: stopped there, the dumps and their description are still one pair
         statistics = manifest_statistics(store, minter, manifest.contents)
         dumps = tuple(
-            nquads_dump(parts, config, manifest.contents, todo)
-            if fmt == "nq" and parts is not None
-            else _export(store, config, fmt, graph=None, path=None, exclude={void_graph})
+            _published_dump(
+                store,
+                config,
+                fmt,
+                parts=parts,
+                contents=manifest.contents,
+                todo=todo,
+                void_graph=void_graph,
+            )
             for fmt in config.publish.dumps
         )
     finally:
