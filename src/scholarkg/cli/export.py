@@ -200,8 +200,7 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
             if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
                 served.take(store.native, store.path)
         [result] = [d for d in publication.dumps if d.fmt == args.format]
-        described = publication.description
-        print(f"described in {described}")
+        print(f"described in {described}")  # void.ttl, written once publish returned
     else:
         if args.output:  # said before the store is opened
             refuse_among_kept_files(Path(args.output), config)  # the more telling reason
