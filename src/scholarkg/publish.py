@@ -60,7 +60,6 @@ class Publication:
     dumps: list[ExportResult] = field(default_factory=list)
     description: Path | None = None
     description_triples: int = 0
-    missing: tuple[str, ...] = ()  # graphs the manifest noted that the store no longer holds
 
 
 def export(
@@ -315,7 +314,6 @@ def _publish(
         written[void_graph] = len(description)
     left_out = ((void_graph, len(description)),)  # the graph that describes the dumps
     done.dumps[:] = [dataclasses.replace(d, left_out=left_out) for d in done.dumps]
-    done.missing = tuple(missing)
     remove_stale_temps([config.data_dir / "void.ttl"])  # a killed publication's
     done.description = write_description(description, config.data_dir / "void.ttl")
     done.description_triples = len(description)
