@@ -185,9 +185,12 @@ def export_dump(
     *,
     prefixes: Mapping[str, str] | None = None,
     exclude: Collection[str] = (),
+    through_links: bool = True,
 ) -> ExportResult:
     """Write the store (or named graph ``graph``) to ``path`` in ``fmt`` plus ``<path>.sha256``,
-    leaving out the graphs named in ``exclude``.
+    leaving out the graphs named in ``exclude``. A symbolic link at ``path`` is written through
+    (the file it names gets the dump, its checksum beside that); ``through_links=False`` (a
+    publication's file): the dump and its checksum replace any link at their places.
 
     ``fmt`` is ``nq``, ``trig``, ``ttl`` or ``jsonld``. Raises :class:`ConfigError` for an
     unknown format or a graph the store does not hold, :class:`ExportError` when reading or
@@ -195,7 +198,7 @@ def export_dump(
     """
     spec = dump_format(fmt)
     path = Path(path)
-    if path.is_symlink():  # written through, as cp does: the file it names, the link kept
+    if through_links and path.is_symlink():  # as cp does: the file it names, the link kept
         named = Path(os.path.realpath(path))
         if named.is_symlink():  # a loop: cp refuses it (before: the link was replaced)
             raise ExportError(f"{path}: not written: a symbolic link loop names no file")
@@ -206,7 +209,8 @@ def export_dump(
     _check_graph(store, graph)
     sha_path = path.with_name(path.name + ".sha256")
     for target in (path, sha_path):
-        _check_replaceable(target)
+        if through_links or not target.is_symlink():  # a link itself is replaceable
+            _check_replaceable(target)
     try:  # the dump is fsynced and renamed first, then its checksum (written before either)
         with writing(path), exporting_to(path):  # another export's to path ends first
             remove_stale_temps([path, sha_path])  # an earlier export's, killed while writing

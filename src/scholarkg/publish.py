@@ -15,7 +15,7 @@ import datetime as dt
 import errno
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarkg.config import Config
@@ -52,14 +52,14 @@ from scholarkg.void_statistics import description_graph_iri, manifest_statistics
 _PART = re.compile(r"part-\d+\.nq|parts\.json")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Publication:
-    """What one publish step wrote."""
+    """What one publish step wrote, filled in as each file is in place: one that failed holds
+    what it still wrote (the dumps before it; ``description`` ``None``: not ``void.ttl``)."""
 
-    dumps: tuple[ExportResult, ...]
-    description: Path
-    description_triples: int
-    missing: tuple[str, ...] = ()  # graphs the manifest noted that the store no longer holds
+    dumps: list[ExportResult] = field(default_factory=list)
+    description: Path | None = None
+    description_triples: int = 0
 
 
 def export(
@@ -107,11 +107,33 @@ def _export(
     *,
     graph: str | None,
     path: Path | None,
-    exclude: Collection[str] = (),
 ) -> ExportResult:
     target = path or config.exports_dir / default_filename(fmt, graph)
     prefixes = default_prefixes(Minter(config.iri_base).base)
-    return export_dump(store, target, fmt, graph, prefixes=prefixes, exclude=exclude)
+    return export_dump(store, target, fmt, graph, prefixes=prefixes)
+
+
+def _published_dump(
+    store: GraphStore,
+    config: Config,
+    fmt: str,
+    *,
+    parts: DumpParts | None,
+    contents: Contents,
+    todo: Collection[int] | None,
+    void_graph: str,
+) -> ExportResult:
+    """One dump of a publication under ``data/exports/`` (the VoID graph left out): N-Quads from
+    its parts, any other format from the store. A symbolic link at its place or its checksum's
+    is replaced, never written through (before: a ``ttl`` or ``jsonld`` dump was written into
+    the file a link planted there named, any file the run's user can write)."""
+    if fmt == "nq" and parts is not None:
+        return nquads_dump(parts, config, contents, todo)  # its files replace links too
+    target = config.exports_dir / default_filename(fmt)
+    prefixes = default_prefixes(Minter(config.iri_base).base)
+    return export_dump(
+        store, target, fmt, prefixes=prefixes, exclude={void_graph}, through_links=False
+    )
 
 
 def parts_store_key(config: Config) -> str:
@@ -170,6 +192,7 @@ def publish(
     sealed: bool = False,
     written: dict[str, int] | None = None,
     on_lost: Callable[[list[str]], None] | None = None,
+    into: Publication | None = None,
 ) -> Publication:
     """Write the configured dumps, then describe the dataset (graph ``<base>graph/void`` and
     ``data/void.ttl``). ``buckets``: the dump parts of the graphs written or dropped since the
@@ -185,9 +208,12 @@ def publish(
     is put in it once the store took it (a later failure, of ``void.ttl`` say, leaves it there).
     ``on_lost``: called with the graphs the manifest recorded that the store no longer holds
     (removed outside scholarkg) before the manifest stops recording them, so a publication
-    killed or failing after that has still had them acted on (their persons due again)."""
+    killed or failing after that has still had them acted on (their persons due again).
+    ``into``: the :class:`Publication` returned, filled in as each file is in place, so a
+    caller whose publication failed (``void.ttl`` not written, say) knows what it wrote."""
+    done = Publication() if into is None else into
     with _obstructed():
-        return _publish(
+        _publish(
             store,
             config,
             buckets=buckets,
@@ -195,7 +221,9 @@ def publish(
             sealed=sealed,
             written=written,
             on_lost=on_lost,
+            done=done,
         )
+    return done
 
 
 @contextlib.contextmanager
@@ -226,7 +254,8 @@ def _publish(
     sealed: bool,
     written: dict[str, int] | None,
     on_lost: Callable[[list[str]], None] | None,
-) -> Publication:
+    done: Publication,
+) -> None:
     minter = Minter(config.iri_base)
     base = minter.base
     void_graph = str(description_graph_iri(base))
@@ -257,12 +286,17 @@ def _publish(
             clear_written_around(store_state_dir(config))
         # counted first: stopped there, the dumps and their description are still one pair
         statistics = manifest_statistics(store, minter, manifest.contents)
-        dumps = tuple(
-            nquads_dump(parts, config, manifest.contents, todo)
-            if fmt == "nq" and parts is not None
-            else _export(store, config, fmt, graph=None, path=None, exclude={void_graph})
-            for fmt in config.publish.dumps
-        )
+        for fmt in config.publish.dumps:
+            dump = _published_dump(
+                store,
+                config,
+                fmt,
+                parts=parts,
+                contents=manifest.contents,
+                todo=todo,
+                void_graph=void_graph,
+            )
+            done.dumps.append(dump)  # in place: published, whatever fails next
     finally:
         manifest.close()
     description = describe_dataset(
@@ -270,7 +304,7 @@ def _publish(
         base=base,
         generated_at=when or dt.datetime.now(dt.UTC).replace(microsecond=0),
         endpoint_url=config.publish.endpoint_url,
-        dumps=list(dumps),
+        dumps=list(done.dumps),
         license_iri=config.publish.license,
         download_base=config.publish.download_base,
         statistics=statistics,
@@ -278,12 +312,12 @@ def _publish(
     store.replace_graph(void_graph, description)
     if written is not None:  # the store holds it, whatever fails next
         written[void_graph] = len(description)
+    left_out = ((void_graph, len(description)),)  # the graph that describes the dumps
+    done.dumps[:] = [dataclasses.replace(d, left_out=left_out) for d in done.dumps]
     remove_stale_temps([config.data_dir / "void.ttl"])  # a killed publication's
-    path = write_description(description, config.data_dir / "void.ttl")
-    left_out = ((void_graph, len(description)),)
-    dumps = tuple(dataclasses.replace(d, left_out=left_out) for d in dumps)
+    done.description = write_description(description, config.data_dir / "void.ttl")
+    done.description_triples = len(description)
     change_owned(config, lambda owned: _retired(config, owned, wanted))
-    return Publication(dumps, path, len(description), tuple(missing))
 
 
 def _retired(config: Config, owned: set[str], wanted: set[str]) -> set[str]:

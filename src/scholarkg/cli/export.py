@@ -135,16 +135,15 @@ def _due_again(config: Config, lost: list[str]) -> None:
         print(f"warning: {persons_due_again(registry, Minter(config.iri_base), lost)}")
 
 
-def _default_targets(args: argparse.Namespace, config: Config, publishing: bool) -> list[Path]:
-    """The dumps an export without ``--output`` writes in ``[data] dir/exports``: those the
-    publication writes, or the one asked for."""
+def _default_target(args: argparse.Namespace, config: Config, publishing: bool) -> Path | None:
+    """The dump an export without ``--output`` writes in ``[data] dir/exports`` through a
+    symlink there, as ``--output``'s is: the one asked for, outside a publication (whose
+    files replace a link at their places, never write through it)."""
     from scholarkg.export import default_filename
 
-    if args.output is not None:
-        return []
-    if publishing:
-        return [config.exports_dir / default_filename(f) for f in config.publish.dumps]
-    return [config.exports_dir / default_filename(args.format, args.graph)]
+    if args.output is not None or publishing:
+        return None
+    return config.exports_dir / default_filename(args.format, args.graph)
 
 
 def _export_store(args: argparse.Namespace, config: Config) -> int:
@@ -182,8 +181,9 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
     # a dump in [data] dir/exports that is a symlink is written through, as --output's is: one
     # into the store's directory or the state is refused as --output's (before: a link
     # scholarkg.ttl -> the store's CURRENT had the dump replace it, the store broken)
-    for kept in _default_targets(args, config, publishing):
-        refuse_among_kept_files(kept, config)
+    target = _default_target(args, config, publishing)
+    if target is not None:
+        refuse_among_kept_files(target, config)
     if publishing:
         # the published dump: write it as a publication does, so the description's checksum
         # and size are those of the file now on disk
@@ -200,8 +200,7 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
             if isinstance(store, EmbeddedStore):  # it rewrote the VoID graph: serve that
                 served.take(store.native, store.path)
         [result] = [d for d in publication.dumps if d.fmt == args.format]
-        described = publication.description
-        print(f"described in {described}")
+        print(f"described in {described}")  # void.ttl, written once publish returned
     else:
         if args.output:  # said before the store is opened
             refuse_among_kept_files(Path(args.output), config)  # the more telling reason

@@ -24,7 +24,7 @@ from scholarkg.load.contents import bucket_of, take_from_store
 from scholarkg.load.manifest import store_state_dir
 from scholarkg.load.written_around import written_around
 from scholarkg.provenance import run_record
-from scholarkg.publish import parts_store_key, publish
+from scholarkg.publish import Publication, parts_store_key, publish
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir
 from scholarkg.runs.consistency import consistency
 from scholarkg.runs.context import RunContext
@@ -179,6 +179,30 @@ def _missing(ctx: RunContext, graphs: Sequence[str]) -> None:
     ctx.report.warnings.append(persons_due_again(ctx.registry, ctx.minter, graphs))
 
 
+def published_files(publication: Publication) -> list[PublishedFile]:
+    """The files ``publication`` wrote, as the report lists them: its dumps, then ``void.ttl``
+    when it was written."""
+    files = [
+        PublishedFile(
+            str(d.path),
+            d.triples_or_quads,
+            "quads" if d.fmt in ("nq", "trig") else "triples",
+            left_out=d.left_out,
+        )
+        for d in publication.dumps
+    ]
+    if publication.description is not None:
+        files.append(
+            PublishedFile(
+                str(publication.description),
+                publication.description_triples,
+                "triples",
+                kind="VoID description",
+            )
+        )
+    return files
+
+
 def held_as_written(store: GraphStore, iri: str, triples: int) -> None:
     """Raise :class:`LoadError` unless the store holds the ``triples`` of graph ``iri`` just
     written: a server (or a proxy before it) that answers writes with success without applying
@@ -241,36 +265,24 @@ def _close_store_side(ctx: RunContext) -> None:
                 touched += [str(ctx.minter.ontology_graph()), str(ctx.minter.category_graph())]
             buckets = ctx.touched_buckets | {bucket_of(g) for g in touched}
         described: dict[str, int] = {}
+        publication = Publication()
         try:
             with report.timed("publish"):
-                publication = publish(
+                publish(
                     store,
                     ctx.config,
                     buckets=buckets,
                     sealed=ctx.store_in_line,
                     written=described,
                     on_lost=lambda graphs: _missing(ctx, graphs),  # before the manifest forgets
+                    into=publication,
                 )
         finally:  # counted when the store took it, though a later step failed (void.ttl)
             if described:
                 report.run_graphs["VoID description"] = sum(described.values())
+            # the files written, though a later one failed (void.ttl, a dump, a stop)
+            report.published = published_files(publication)
         ctx.store_in_line = True  # its graph names compared, or nobody wrote it around the run
-        report.published = [
-            PublishedFile(
-                str(d.path),
-                d.triples_or_quads,
-                "quads" if d.fmt in ("nq", "trig") else "triples",
-                left_out=d.left_out,
-            )
-            for d in publication.dumps
-        ] + [
-            PublishedFile(
-                str(publication.description),
-                publication.description_triples,
-                "triples",
-                kind="VoID description",
-            )
-        ]
         recorded = {"run": ctx.run.iri, **key, "described": described_version(store, ctx.minter)}
         write_atomic(mark, (json.dumps(recorded, sort_keys=True) + "\n").encode("utf-8"))
     else:  # nothing written: the description this run found is as true as it was

@@ -5,20 +5,31 @@ graph again)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from urllib.parse import unquote
 
+from scholarkg.errors import ExportError
 from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
 
 
 def persons_due_again(registry: Registry, minter: Minter, graphs: Sequence[str]) -> str:
     """Mark the live persons whose graphs are among ``graphs`` due again in ``registry``
-    (committed), and say so in one warning line naming a graph."""
+    (committed), and say so in one warning line naming a graph. A registry SQLite refuses
+    (locked by another process) is an :class:`ExportError` naming it: the publication stops
+    before its manifest forgets the graphs."""
     prefix = str(minter.person_graph(""))
     slugs = [unquote(g.removeprefix(prefix)) for g in graphs if g.startswith(prefix)]
-    persons = registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
-    registry.commit()
+    try:
+        persons = registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
+        registry.commit()
+    except sqlite3.Error as exc:  # locked by another process, say (a full disk: WriteFailed)
+        raise ExportError(
+            f"{registry.path}: not published: the identity registry did not take the persons "
+            f"of the {len(graphs)} graphs gone from the store as due again ({exc}); the next "
+            "publication finds them gone again"
+        ) from exc
     return (
         f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
         f"scholarkg, e.g. {graphs[0]}): loaded again when their sources are next read"
