@@ -37,7 +37,7 @@ from scholarkg.extract.record_fields import (
     refuse_updated_before,
     version_days,
 )
-from scholarkg.extract.snapshot_lines import SnapshotLine, snapshot_lines
+from scholarkg.extract.snapshot_lines import BlankRun, Read, SnapshotLine, snapshot_lines
 from scholarkg.extract.snapshot_time import FILE_NOW, Dated, file_written
 from scholarkg.extract.textcheck import refuse_non_text
 from scholarkg.extract.xmlsafe import squash
@@ -70,27 +70,83 @@ CHUNK_OF_LARGEST = 4
 """A chunk holds the bytes of at most this many lines of the largest size (``line_bytes``)."""
 
 
-def chunked(
-    lines: Iterable[SnapshotLine], size: int, limits: Limits
-) -> Iterator[list[SnapshotLine]]:
+def chunked(lines: Iterable[Read], size: int, limits: Limits) -> Iterator[list[SnapshotLine]]:
     """Consecutive chunks of ``size`` lines, a chunk cut sooner where its lines' bytes reach
     :data:`CHUNK_OF_LARGEST` × ``[limits] line_bytes``: a chunk is held whole (its bytes'
     digest first), in the run and in its worker, several in flight (before: ``size`` lines of up
     to ``line_bytes`` each, 8 GiB of one chunk of 1 000 lines of 8 MiB). Cut by its lines
-    alone, a file is cut alike by every load and listing of the same ``size`` and limits."""
+    alone, a file is cut alike by every load and listing of the same ``size`` and limits.
+
+    A :class:`BlankRun` counts as the lines it is, so a file is cut where it was when each
+    blank line came on its own (a chunk's bytes, the digest a store knows it by, unchanged); a
+    chunk of blank lines alone is not handed on (nothing in it is read), and the chunks a run
+    fills are counted, not made (before: 1 000 blank lines a chunk, each chunk digested,
+    judged, gated and kept in the manifest)."""
     if size < 1:
         raise ValueError("batch size must be at least 1")
-    bound = CHUNK_OF_LARGEST * limits.line_bytes
-    chunk: list[SnapshotLine] = []
-    held = 0
+    chunks = _Chunks(size, CHUNK_OF_LARGEST * limits.line_bytes)
     for line in lines:
-        chunk.append(line)
-        held += len(line.data)
-        if len(chunk) >= size or held >= bound:
-            yield chunk
-            chunk, held = [], 0
-    if chunk:
-        yield chunk
+        yield from chunks.add(line)
+    if chunks.lines:
+        yield chunks.lines
+
+
+class _Chunks:
+    """The chunk being cut: its lines once one of them is not blank; before that, its blank
+    lines as read (a run only counted)."""
+
+    def __init__(self, size: int, bound: int) -> None:
+        self.size, self.bound = size, bound
+        self.lines: list[SnapshotLine] = []
+        self.blank: list[Read] = []
+        self.count = self.held = 0
+
+    def add(self, read: Read) -> Iterator[list[SnapshotLine]]:
+        if isinstance(read, BlankRun):
+            yield from self._add_run(read)
+            return
+        if self.lines:
+            self.lines.append(read)
+        elif read.problem is None and not read.data.strip():  # blank: nothing in it to read
+            self.blank.append(read)
+        else:
+            self.lines = [*_each(self.blank), read]
+            self.blank = []
+        self.count += 1
+        self.held += len(read.data)
+        if self.count >= self.size or self.held >= self.bound:
+            yield from self._cut()
+
+    def _add_run(self, run: BlankRun) -> Iterator[list[SnapshotLine]]:
+        number, left, line = run
+        while left:
+            # the lines until a cut, as one at a time reached it: size lines, or bound bytes
+            room = min(self.size - self.count, -(-(self.bound - self.held) // len(line)))
+            taken = BlankRun(number, min(left, room), line)
+            if self.lines:
+                self.lines += taken.lines()
+            else:
+                self.blank.append(taken)
+            self.count += taken.times
+            self.held += taken.times * len(line)
+            number, left = number + taken.times, left - taken.times
+            if taken.times == room:
+                yield from self._cut()
+                whole = min(self.size, -(-self.bound // len(line)))  # a chunk of this run alone
+                number += left - left % whole  # not handed on: skipped, counted
+                left %= whole
+
+    def _cut(self) -> Iterator[list[SnapshotLine]]:
+        if self.lines:
+            yield self.lines
+        self.lines, self.blank = [], []
+        self.count = self.held = 0
+
+
+def _each(reads: Iterable[Read]) -> Iterator[SnapshotLine]:
+    """Every line of ``reads``, a blank run's each on its own."""
+    for read in reads:
+        yield from read.lines() if isinstance(read, BlankRun) else (read,)
 
 
 def _text(data: dict[str, Any], key: str) -> str | None:
@@ -312,9 +368,10 @@ class SnapshotReader:
         self.lines_read = 0
         self.marked_lines = []
         file_time = file_written(self.path)
-        lines = snapshot_lines(self.path, self.limits, self.marked_lines)
+        last = [0]  # the last line read: chunks of blank lines alone are not handed on
+        lines = _noting_last(snapshot_lines(self.path, self.limits, self.marked_lines), last)
         chunks: Iterable[Sequence[SnapshotLine]] = (
-            ((line,) for line in lines)  # no store: each line as it comes
+            _each_line(lines)  # no store: each line as it comes
             if self.judge_by is None
             else chunked(lines, self.chunk_lines, self.limits)  # held whole: digest first
         )
@@ -331,6 +388,21 @@ class SnapshotReader:
                     self.quarantined.append(outcome)
                 elif outcome is not None:
                     yield outcome
+        self.lines_read = last[0]
+
+
+def _noting_last(lines: Iterable[Read], last: list[int]) -> Iterator[Read]:
+    """``lines``, the number of the last line read in ``last[0]`` as they are read."""
+    for line in lines:
+        last[0] = line.number + line.times - 1 if isinstance(line, BlankRun) else line.number
+        yield line
+
+
+def _each_line(lines: Iterable[Read]) -> Iterator[tuple[SnapshotLine]]:
+    """Each line on its own, blank lines in a row left out (nothing in them to read)."""
+    for line in lines:
+        if not isinstance(line, BlankRun):
+            yield (line,)
 
 
 def read_snapshot(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> SnapshotReader:
