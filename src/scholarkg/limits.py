@@ -1,10 +1,10 @@
 """Size, depth, page and time limits that keep one hostile input from taking a run down.
 
 Every reader applies them where it reads: a snapshot line, a JSON value's nesting, each text
-value (literal) of a record and the authors it lists, a profile page, the pages of a harvest
-or a search. What goes past a limit is refused with :class:`~scholarkg.errors.LimitExceeded`,
-whose message names the ``[limits]`` key to raise; a record is then quarantined and the others
-load.
+value (literal) of a record, the authors a record or a profile paper lists, a profile page, the
+pages of a harvest or a search. What goes past a limit is refused with
+:class:`~scholarkg.errors.LimitExceeded`, whose message names the ``[limits]`` key to raise; a
+record (or a profile's paper) is then quarantined and the others load.
 """
 
 from __future__ import annotations
@@ -50,15 +50,20 @@ def check_literal(name: str, text: str | None, limits: Limits) -> None:
         )
 
 
-def check_record_authors(record: ArxivRecord, limits: Limits) -> None:
-    """Refuse an arXiv record listing more authors than ``[limits] authors_per_record``: each
-    author becomes an authorship and a person to decide (a snapshot line of 100 000 took ~1 GB
-    and 75 s before this limit)."""
-    count = len(record.authors)
+def check_author_count(count: int, limits: Limits) -> None:
+    """Refuse a record or profile paper listing ``count`` authors, more than ``[limits]
+    authors_per_record``: each author becomes an authorship and a person to decide (a snapshot
+    line of 100 000 took ~1 GB and 75 s before this limit)."""
     if count > limits.authors_per_record:
         raise LimitExceeded(
             f"{count} authors", "[limits] authors_per_record", limits.authors_per_record
         )
+
+
+def check_record_authors(record: ArxivRecord, limits: Limits) -> None:
+    """Refuse an arXiv record listing more authors than ``[limits] authors_per_record``
+    (:func:`check_author_count`)."""
+    check_author_count(len(record.authors), limits)
 
 
 def check_record_literals(record: ArxivRecord, limits: Limits) -> None:

@@ -166,7 +166,7 @@ class Limits(Section):
     json_depth: int = setting(32, "deepest nesting of a snapshot line (records nest 3 deep)", gt=0)
     authors_per_record: int = setting(
         10_000,
-        "most authors one arXiv record may list (the longest real lists, ATLAS and CMS, ~5 000)",
+        "most authors one arXiv record or profile paper may list (ATLAS and CMS list ~5 000)",
         gt=0,
     )
     profile_bytes: int = setting(64 * MIB, "largest profile page read (file or URL), 64 MiB", gt=0)

@@ -5,7 +5,8 @@ A block that lost a line is refused, not read with its lines moved up: an author
 :data:`NAME_WORDS` words is a sentence (the title or author line missing). A control character
 that is not white space (:mod:`scholarkg.extract.textcheck`) in the date line, title, author
 line or abstract refuses the block, the reason naming the field and the code point; so does a
-text over ``[limits] literal_bytes``.
+text over ``[limits] literal_bytes``, and an author line listing more authors than ``[limits]
+authors_per_record`` (the arXiv doors' limit).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from scholarkg.extract.textcheck import non_text_reason
 from scholarkg.identity.invisible import unjoined
 from scholarkg.identity.person_names import holds_no_name, unfit_author
 from scholarkg.iris import fold, work_key
-from scholarkg.limits import Limits, check_literal
+from scholarkg.limits import Limits, check_author_count, check_literal
 from scholarkg.models import ProfilePaper
 
 # The middle dot between white space of any kind (a page taken from HTML writes &nbsp;·&nbsp;,
@@ -142,6 +143,10 @@ def parse_paper(
     authors, truncated, organizations = _split_authors(author_line)
     if not authors:
         raise ParseError(source, "paper block lists no authors", line=author_line_no)
+    try:  # counted before any author is read (before: no bound but literal_bytes, ~200 000)
+        check_author_count(len(authors), limits)
+    except LimitExceeded as exc:
+        raise ParseError(source, str(exc), line=author_line_no) from exc
     for position, author in enumerate(authors, start=1):
         if holds_no_name(author):  # only invisible characters (a zero-width space, a
             # Hangul filler: before, a filler alone was a name, shown empty), or punctuation

@@ -14,6 +14,9 @@ A *reference* names who a rule is about:
 ``[people.split]``: ``A = "label"`` — the authorships A names are a person of their own
 (``…/person/<label>``); references split to the same label are one person.
 
+An arXiv id's digit count is its month's (4 after the point from 0704 to 1412, 5 from 1501):
+``0704.00020#1`` is a configuration error saying so, never read as a title.
+
 A title names one paper: a title that two live papers fold to (``Paper One On Graphs``,
 ``Papér One On Graphs``) is a configuration error naming both, and neither is split or merged
 by it (:meth:`~.configured.ConfiguredDecisions.apply_overrides`); a listing its arXiv paper
@@ -29,7 +32,7 @@ from operator import itemgetter
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
-from scholarkg.extract.arxiv_ids import normalise_arxiv_id
+from scholarkg.extract.arxiv_ids import normalise_arxiv_id, not_an_id
 from scholarkg.identity.names import compatible, listed_name
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import KEY_CHARS, fold, work_key
@@ -76,7 +79,11 @@ def _paper_key(text: str) -> str:
 
 def _known_paper(paper: str, where: str, text: str) -> str:
     """:func:`_paper_key` of ``paper``; a ConfigError for a title that folds to nothing (only
-    punctuation or invisible characters: no paper's key, so the rule could name none)."""
+    punctuation or invisible characters: no paper's key, so the rule could name none) and for
+    an arXiv id of the wrong digit count for its month (``0704.00020``: no paper has it; before,
+    read as a title, the rule named no paper and the run said only that)."""
+    if (why := not_an_id(paper)) != "not an arXiv identifier":
+        raise ConfigError(f"{where} {text!r}: {paper!r} is {why}")
     key = _paper_key(paper)
     if not key:
         raise ConfigError(f"{where} {text!r}: the paper {paper!r} holds no letter or digit")
