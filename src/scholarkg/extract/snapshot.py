@@ -107,7 +107,7 @@ class _Chunks:
             return
         if self.lines:
             self.lines.append(read)
-        elif read.problem is None and not read.data.strip():  # blank: nothing in it to read
+        elif read.blank:  # nothing in it to read
             self.blank.append(read)
         else:
             self.lines = [*_each(self.blank), read]
@@ -312,7 +312,7 @@ def read_line(
     if problem is not None:
         text = clip(data.decode("utf-8", errors="replace").rstrip("\r\n"))
         return QuarantinedRecord(source, number, problem, text)
-    if not data.strip():
+    if line.blank:
         return None
     try:
         return parse_snapshot_line(

@@ -55,6 +55,12 @@ class SnapshotLine(NamedTuple):
     data: bytes
     problem: str | None = None
 
+    @property
+    def blank(self) -> bool:
+        """Whether the line holds no record: white space alone, read without a problem (every
+        other line is a record read, loaded or quarantined)."""
+        return self.problem is None and not self.data.strip()
+
 
 class BlankRun(NamedTuple):
     """``times`` blank lines in a row, each ``line`` (its bytes, line end included), the first

@@ -61,14 +61,9 @@ def lines_in_flight(pending: Iterable[Job]) -> int:
     """The records of the snapshot chunks still in flight when a run is cut short: read, then
     dropped with the workers (the next run reads them again), so its report counts them read
     (before: a stopped load whose chunks were all with the workers said 0 read). A record is
-    every line but a blank one, as a worker counts a chunk it reads (before: a chunk's blank
-    lines were counted read too, by a stopped run alone)."""
-    return sum(
-        1
-        for job in pending
-        for line in job.lines or ()
-        if line.problem is not None or line.data.strip()
-    )
+    every line but a blank one (``SnapshotLine.blank``), as a worker counts a chunk it reads
+    (before: a chunk's blank lines were counted read too, by a stopped run alone)."""
+    return sum(not line.blank for job in pending for line in job.lines or ())
 
 
 def _held_after_a_stop(ctx: RunContext) -> int | None:
