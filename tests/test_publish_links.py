@@ -71,3 +71,73 @@ def test_scholarkg_export_of_a_published_format_replaces_a_link_too(
     assert f"wrote {dump} (" in out
     assert victim.read_bytes() == b"{}\n" and not victim.with_name("planted.json.sha256").exists()
     assert not dump.is_symlink()
+
+
+def _planted_parts(exports: Path, outside: Path) -> dict[Path, bytes]:
+    """``exports/parts`` made a link to ``outside``, a folder of files named as the parts and
+    their state are (the user's own); returns them with their bytes."""
+    outside.mkdir()
+    files = {outside / n: f"the user's own {n}\n".encode() for n in ("part-00.nq", "parts.json")}
+    for path, data in files.items():
+        path.write_bytes(data)
+    parts = exports / "parts"
+    if parts.is_dir() and not parts.is_symlink():
+        for found in parts.iterdir():
+            found.unlink()
+        parts.rmdir()
+    exports.mkdir(parents=True, exist_ok=True)
+    parts.symlink_to(outside, target_is_directory=True)
+    return files
+
+
+def test_a_link_where_the_dump_parts_go_is_replaced_never_followed(tmp_path: Path) -> None:
+    """``data/exports/parts`` a link to a folder: the publication's parts go into a folder of
+    their own at its place, the folder it named is left as it was (before: the parts and
+    ``parts.json`` were written into it, over files of those names)."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    outside = tmp_path / "outside"
+    files = _planted_parts(config.exports_dir, outside)
+
+    report = build(config).report
+
+    assert report.outcome == "ok", report.failures
+    assert {p: p.read_bytes() for p in outside.iterdir()} == files
+    parts = config.exports_dir / "parts"
+    assert parts.is_dir() and not parts.is_symlink()
+    assert (parts / "part-00.nq").is_file() and (parts / "parts.json").is_file()
+
+
+def test_a_parts_link_to_a_file_is_replaced_too(tmp_path: Path) -> None:
+    """``data/exports/parts`` a link to a file: replaced by the parts' folder, the file left as
+    it was (before: the publication failed, ``…/parts: not published: File exists``)."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    victim = tmp_path / "outside.txt"
+    victim.write_bytes(b"the user's own file\n")
+    config.exports_dir.mkdir(parents=True)
+    (config.exports_dir / "parts").symlink_to(victim)
+
+    report = build(config).report
+
+    assert report.outcome == "ok", report.failures
+    assert victim.read_bytes() == b"the user's own file\n"
+    parts = config.exports_dir / "parts"
+    assert parts.is_dir() and not parts.is_symlink()
+    assert (parts / "part-00.nq").is_file() and (parts / "parts.json").is_file()
+
+
+def test_a_dropped_nquads_dump_leaves_the_folder_a_parts_link_names(tmp_path: Path) -> None:
+    """The N-Quads dump dropped from ``[publish] dumps`` with ``data/exports/parts`` a link to a
+    folder: the link goes, the files in the folder it named stay (before: those named as
+    parts were removed)."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    assert build(config).report.outcome == "ok"
+    outside = tmp_path / "outside"
+    files = _planted_parts(config.exports_dir, outside)
+
+    fewer = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["ttl"]}))
+    report = build(fewer).report
+
+    assert report.outcome == "ok", report.failures
+    assert {p: p.read_bytes() for p in outside.iterdir()} == files
+    assert not (config.exports_dir / "scholarkg.nq").exists()
+    assert not (config.exports_dir / "parts").is_symlink()

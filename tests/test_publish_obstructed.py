@@ -1,10 +1,10 @@
 """Something in the way of a published file (a file where the exports folder or its parts go, a
-folder where the dump or ``void.ttl`` goes): the run says so in one line naming the path, its
-report is written, and the next run, the path cleared, publishes everything."""
+folder where the dump or ``void.ttl`` goes; a link there is replaced: test_publish_links): the
+run says so in one line naming the path, its report is written, and the next run, the path
+cleared, publishes everything."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -37,21 +37,9 @@ def a_folder(path: Path) -> Callable[[], None]:
     return obstruct
 
 
-def a_link_to_a_file(path: Path, target: Path) -> Callable[[], None]:
-    def obstruct() -> None:
-        shutil.rmtree(path, ignore_errors=True)
-        os.symlink(target, path)
-
-    return obstruct
-
-
 CASES: dict[str, Callable[[Config], tuple[Path, Callable[[], None]]]] = {
     "exports folder is a file": lambda c: (c.exports_dir, a_file(c.exports_dir)),
     "parts folder is a file": lambda c: (c.exports_dir / "parts", a_file(c.exports_dir / "parts")),
-    "parts folder links to a file": lambda c: (
-        c.exports_dir / "parts",
-        a_link_to_a_file(c.exports_dir / "parts", c.data_dir.parent / "scholarkg.toml"),
-    ),
     "dump is a folder": lambda c: (
         c.exports_dir / "scholarkg.nq",
         a_folder(c.exports_dir / "scholarkg.nq"),
@@ -80,7 +68,7 @@ def test_a_path_in_the_way_of_a_publication_is_one_line_and_the_next_run_publish
     assert line.startswith(f"{where}: not published: ")
     assert list(config.reports_dir.glob("*.json"))  # the run's report was written
     assert not (config.state_dir / "published.json").exists()
-    if where.is_symlink() or where.is_file():
+    if where.is_file():
         where.unlink()
     else:
         shutil.rmtree(where)

@@ -5,6 +5,7 @@ its IRI); a part is its graphs' N-Quads in IRI order, taken from the store's man
 (:mod:`scholarkg.load.contents`), never read back from the store. A run rewrites the parts of
 the graphs it touched, then the published file is assembled from the parts in one streaming
 pass that also computes its SHA-256. Parts of another store, or missing ones, are rewritten.
+A symbolic link where the parts' folder goes is replaced by a folder, never followed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ class DumpParts:
 
     def __init__(self, folder: Path, store_key: str) -> None:
         self.folder = Path(folder)
+        # a link here is replaced, as one at a published file's place is (publish): the
+        # parts are the publication's own, rewritten from the manifest (before: the link
+        # was followed, parts and parts.json written over files of those names it held)
+        if self.folder.is_symlink():
+            self.folder.unlink()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.key = store_key
         state = self._read_state()

@@ -148,7 +148,10 @@ def _retire(config: Config, names: Iterable[str]) -> None:
         remove_quietly([dump.with_name(name + ".sha256"), dump])
         if name == default_filename("nq"):
             parts = config.exports_dir / "parts"
-            found = list(parts.iterdir()) if parts.is_dir() else []
+            linked = parts.is_symlink()  # the link goes, never what it names (before: those)
+            if linked:
+                remove_quietly([parts])
+            found = list(parts.iterdir()) if parts.is_dir() and not linked else []
             remove_quietly(
                 p for p in found if _PART.fullmatch(temp_target(p.name) or p.name) is not None
             )

@@ -125,14 +125,15 @@ def _not_written(args: argparse.Namespace, config: Config) -> str:
 def _due_again(config: Config, lost: list[str]) -> None:
     """The publication found ``lost`` gone from the store: their persons are due again in the
     store's identity registry (as a run's close does), and a warning line says so (before: an
-    export dropped them from the manifest unsaid, and no later run wrote them again)."""
-    from scholarkg.identity.registry import Registry
+    export dropped them from the manifest unsaid, and no later run wrote them again). A registry
+    another process holds locked is one ExportError naming it (before: at its opening, sqlite3's
+    bare error, a traceback)."""
     from scholarkg.iris import Minter
-    from scholarkg.runs.lost_graphs import persons_due_again
+    from scholarkg.runs.lost_graphs import persons_due_again_at
     from scholarkg.runs.state_paths import registry_path
 
-    with closing(Registry(registry_path(config))) as registry:
-        print(f"warning: {persons_due_again(registry, Minter(config.iri_base), lost)}")
+    warning = persons_due_again_at(registry_path(config), Minter(config.iri_base), lost)
+    print(f"warning: {warning}")
 
 
 def _default_target(args: argparse.Namespace, config: Config, publishing: bool) -> Path | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from contextlib import closing
+from pathlib import Path
 from urllib.parse import unquote
 
 from scholarkg.errors import ExportError
@@ -25,13 +27,29 @@ def persons_due_again(registry: Registry, minter: Minter, graphs: Sequence[str])
         persons = registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
         registry.commit()
     except sqlite3.Error as exc:  # locked by another process, say (a full disk: WriteFailed)
-        raise ExportError(
-            f"{registry.path}: not published: the identity registry did not take the persons "
-            f"of the {len(graphs)} graphs gone from the store as due again ({exc}); the next "
-            "publication finds them gone again"
-        ) from exc
+        raise _refused(registry.path, graphs, exc) from exc
     return (
         f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
         f"scholarkg, e.g. {graphs[0]}): loaded again when their sources are next read"
         + (f"; {persons} person graphs are written again by the next run" if persons else "")
+    )
+
+
+def persons_due_again_at(path: Path, minter: Minter, graphs: Sequence[str]) -> str:
+    """:func:`persons_due_again` in the registry at ``path``, opened for it (``scholarkg
+    export``): one SQLite will not open (held in exclusive locking mode by another process)
+    is the same :class:`ExportError` (before: sqlite3's bare error, a traceback)."""
+    try:
+        registry = Registry(path)
+    except sqlite3.Error as exc:
+        raise _refused(path, graphs, exc) from exc
+    with closing(registry):
+        return persons_due_again(registry, minter, graphs)
+
+
+def _refused(path: Path, graphs: Sequence[str], exc: sqlite3.Error) -> ExportError:
+    return ExportError(
+        f"{path}: not published: the identity registry did not take the persons of the "
+        f"{len(graphs)} graphs gone from the store as due again ({exc}); the next publication "
+        "finds them gone again"
     )
