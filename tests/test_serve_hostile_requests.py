@@ -513,7 +513,16 @@ def test_an_absolute_form_target_is_answered_as_its_path_with_its_authority_as_h
 
 @pytest.mark.parametrize(
     "target",
-    ["ftp://x/sparql", "http:///sparql", "http://user@x/sparql", "http://x:port/", "sparql"],
+    [
+        "ftp://x/sparql",
+        "http:///sparql",
+        "http://user@x/sparql",
+        "http://x:port/",
+        "sparql",
+        "http://[::1/sparql",  # before: urlsplit's ValueError, a 500 and a traceback
+        "http://[zz]/x",
+        "http://localhost#x/sparql",  # before: Host 'localhost#x', the query in a fragment
+    ],
 )
 def test_a_target_neither_a_path_nor_an_http_uri_is_refused_in_one_line(
     url: str, target: str

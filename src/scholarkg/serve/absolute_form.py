@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from scholarkg.serve.responses import text
 
-_ABSOLUTE = re.compile(rb"([A-Za-z][A-Za-z0-9+.-]*)://([^/]*)(.*)", re.DOTALL)
+_ABSOLUTE = re.compile(rb"([A-Za-z][A-Za-z0-9+.-]*)://([^/?#]*)(.*)", re.DOTALL)
 
 
 def origin_form(target: bytes) -> tuple[bytes, bytes] | str:
@@ -34,9 +34,11 @@ def origin_form(target: bytes) -> tuple[bytes, bytes] | str:
         return f"request target {shown!r}: only http and https URIs are served here"
     if b"@" in authority:
         return f"request target {shown!r}: user information in an http URI is not allowed"
-    parts = urlsplit("http://" + authority.decode("latin-1"))
-    try:
-        host, _ = parts.hostname, parts.port  # a port that is no number raises
+    if b"#" in target:  # RFC 9112 3.2: no fragment (before: the authority took it as Host's)
+        return f"request target {shown!r}: a request target has no fragment (#)"
+    try:  # a bracket left open (``[::1``) or no IPv6 address in brackets raises, as a port
+        parts = urlsplit("http://" + authority.decode("latin-1"))  # that is no number does
+        host, _ = parts.hostname, parts.port
     except ValueError as exc:
         return f"request target {shown!r}: {exc}"
     if not host:
