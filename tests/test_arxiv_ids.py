@@ -111,3 +111,23 @@ def test_every_door_quarantines_an_id_of_the_wrong_digit_count(tmp_path: Path) -
     assert oai_reasons(oai) == [said.format("oai:arXiv.org:0704.00020")]
     path = lines_with(tmp_path, id="0704.00020")
     assert snapshot_reasons(path) == [(2, said.format("0704.00020"))]
+
+
+def test_a_skipped_chunk_reads_plainly_only_the_ids_parse_arxiv_id_gives() -> None:
+    """The fast read of a skipped chunk's ids (runs/chunk_work.py ``_PLAIN_ID``) takes a text
+    as it is only where :func:`parse_arxiv_id` gives that very text, and takes every new-style
+    id it gives (before: either digit count for any month, ``0704.00020`` and ``0612.1234``)."""
+    from scholarkg.runs.chunk_work import _PLAIN_ID
+
+    for yymm in (f"{yy:02d}{mm:02d}" for yy in range(100) for mm in range(0, 14)):
+        for digits in (3, 4, 5, 6):
+            text = f"{yymm}.{'1' * digits}"
+            try:
+                given: str | None = parse_arxiv_id(text).arxiv_id
+            except ParseError:
+                given = None
+            plain = _PLAIN_ID.fullmatch(text.encode()) is not None
+            assert plain == (given == text), (text, given)
+    for text in ("hep-th/9901001", "math/0309136", "hep-th/9913001"):
+        if _PLAIN_ID.fullmatch(text.encode()):
+            assert parse_arxiv_id(text).arxiv_id == text

@@ -1,6 +1,6 @@
-"""A ``[people]`` reference naming its paper by an arXiv id of the wrong digit count for its
-month (``0704.00020``, refused by every arXiv door since the digit count is checked) is a
-configuration error at the entry's line saying why.
+"""A ``[people]`` reference (or an ``[arxiv] overrides`` value) naming its paper by an arXiv
+id of the wrong digit count for its month (``0704.00020``, refused by every arXiv door since
+the digit count is checked) is a configuration error at the entry's line saying why.
 
 Before, the id was read as a title: the config loaded, and the run said only that the rule
 named no paper loaded (``none is known as …``), never that the id could be none.
@@ -51,6 +51,11 @@ def _error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str
             '[people.split]\n"1501.1234#2" = "b"\n',
             "error: my.toml:2: [people]: [people.split] '1501.1234#2': '1501.1234' is not an "
             "arXiv identifier: arXiv ids from 1501 on have 5 digits after the point, not 4",
+        ),
+        (  # the same reason for an [arxiv] override (before: only "is not an arXiv id")
+            '[arxiv.overrides]\n"A title" = "0704.00020"\n',
+            f"error: my.toml:2: [arxiv] overrides: 'A title' = '0704.00020' is not an arXiv id: "
+            f"{FOUR}",
         ),
     ],
 )

@@ -206,10 +206,13 @@ def _read_lines(
 
 
 # A snapshot line's id when it is the first member and written plainly, as arXiv writes them,
-# and an id already as parse_arxiv_id gives it (new style, or old style without subject class)
+# and an id already as parse_arxiv_id gives it (new style, 4 digits from 0704 to 1412 and 5
+# from 1501, or old style without subject class); any other goes through parse_arxiv_id
 _LEADING_ID = re.compile(rb'\s*\{\s*"id"\s*:\s*"([^"\\]*)"')
 _PLAIN_ID = re.compile(
-    rb"\d\d(?:0[1-9]|1[0-2])\.\d{4,5}|[a-z]+(?:-[a-z]+)?/\d\d(?:0[1-9]|1[0-2])\d{3}"
+    rb"(?:07(?:0[4-9]|1[0-2])|(?:0[89]|1[0-4])(?:0[1-9]|1[0-2]))\.\d{4}"
+    rb"|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5}"
+    rb"|[a-z]+(?:-[a-z]+)?/\d\d(?:0[1-9]|1[0-2])\d{3}"
 )
 
 
