@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scholarkg.cli import main
+from config_errors import config_error
 from scholarkg.config.key_lines import key_line
 
 
@@ -18,13 +18,6 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
             monkeypatch.delenv(name)
-
-
-def _error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
-    config = tmp_path / "my.toml"
-    config.write_text(f'{text}\n[data]\ndir = "{tmp_path / "data"}"\n', encoding="utf-8")
-    assert main(["quarantine", "list", "--config", str(config)]) == 1
-    return capsys.readouterr().err.strip().replace(str(config), "my.toml")
 
 
 @pytest.mark.parametrize(
@@ -38,7 +31,7 @@ def _error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str
 def test_an_unknown_key_is_told_at_its_line(
     tmp_path: Path, text: str, line: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _error(tmp_path, text, capsys) == (
+    assert config_error(tmp_path, text, capsys) == (
         f"error: my.toml:{line}: [store] pth: unknown key; did you mean `store.path`?"
     )
 
@@ -46,7 +39,7 @@ def test_an_unknown_key_is_told_at_its_line(
 def test_an_unknown_section_is_told_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _error(tmp_path, "\n[stroe]\npath = 'x'\n", capsys) == (
+    assert config_error(tmp_path, "\n[stroe]\npath = 'x'\n", capsys) == (
         "error: my.toml:2: unknown section [stroe]; did you mean [store]?"
     )
 
@@ -55,7 +48,7 @@ def test_a_quoted_key_holding_an_escape_is_told_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """REPRODUCED: a quoted key holding an escape had no line (the scan read no escape)."""
-    assert _error(tmp_path, '[store]\n"pt\\u0068" = 1\n', capsys) == (
+    assert config_error(tmp_path, '[store]\n"pt\\u0068" = 1\n', capsys) == (
         "error: my.toml:2: [store] pth: unknown key; did you mean `store.path`?"
     )
 
@@ -65,10 +58,10 @@ def test_an_array_of_tables_is_told_at_its_line(
 ) -> None:
     """REPRODUCED: a section or table written as an array of tables (``[[serve]]``) had no
     line (the scan passed over ``[[…]]``)."""
-    assert _error(tmp_path, "\n[[serve]]\nhost = 'x'\n", capsys).startswith(
+    assert config_error(tmp_path, "\n[[serve]]\nhost = 'x'\n", capsys).startswith(
         "error: my.toml:2: [serve] must be a table"
     )
-    assert _error(tmp_path, "[people]\n[[people.merge]]\n'a' = 'b'\n", capsys).startswith(
+    assert config_error(tmp_path, "[people]\n[[people.merge]]\n'a' = 'b'\n", capsys).startswith(
         "error: my.toml:2: [people] merge must be a table"
     )
 
@@ -93,14 +86,14 @@ def test_an_array_of_tables_is_told_at_its_line(
 def test_a_bad_people_reference_is_told_at_its_entry(
     tmp_path: Path, text: str, told: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _error(tmp_path, text, capsys).startswith(told)
+    assert config_error(tmp_path, text, capsys).startswith(told)
 
 
 def test_a_key_of_an_inline_table_is_told_at_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """REPRODUCED: an inline table's key had no line (the scan read ``key =`` lines alone)."""
-    assert _error(tmp_path, "\nstore = { path = 'x', pth = 1 }\n", capsys) == (
+    assert config_error(tmp_path, "\nstore = { path = 'x', pth = 1 }\n", capsys) == (
         "error: my.toml:2: [store] pth: unknown key; did you mean `store.path`?"
     )
     text = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scholarkg.cli import main
+from config_errors import config_error
 from scholarkg.errors import ConfigError
 from scholarkg.identity.overrides import Overrides
 
@@ -25,13 +25,6 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
             monkeypatch.delenv(name)
-
-
-def _error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
-    config = tmp_path / "my.toml"
-    config.write_text(f'{text}\n[data]\ndir = "{tmp_path / "data"}"\n', encoding="utf-8")
-    assert main(["quarantine", "list", "--config", str(config)]) == 1
-    return capsys.readouterr().err.strip().replace(str(config), "my.toml")
 
 
 @pytest.mark.parametrize(
@@ -62,7 +55,7 @@ def _error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str
 def test_an_id_of_the_wrong_digit_count_is_told_at_its_entry(
     tmp_path: Path, text: str, told: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _error(tmp_path, text, capsys) == told
+    assert config_error(tmp_path, text, capsys) == told
 
 
 def test_ids_and_titles_are_read_as_before() -> None:
