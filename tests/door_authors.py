@@ -51,6 +51,15 @@ def lines_with(tmp_path: Path, **fields: object) -> Path:
     return path
 
 
+def whole_snapshot_with(tmp_path: Path, **fields: object) -> Path:
+    """The whole sample snapshot, its line 1 with ``fields`` set (in ``tmp_path``)."""
+    data = json.loads(LINES[0])
+    data.update(fields)
+    path = tmp_path / "snapshot.jsonl"
+    path.write_text("\n".join([json.dumps(data), *LINES[1:]]) + "\n", encoding="utf-8")
+    return path
+
+
 def api_reasons(body: bytes) -> list[tuple[int, str]]:
     """The (line, reason) of each entry the API answer ``body`` quarantined (it reads none)."""
     feed = parse_feed(body, source="api.xml")

@@ -13,7 +13,6 @@ real ``oai_dc`` page, with generated authors added to reach the limit and one pa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +23,6 @@ from conftest import write_config
 from door_authors import (
     ATOM,
     FIXTURES,
-    LINES,
     OAI,
     api_reasons,
     atom_with,
@@ -33,6 +31,7 @@ from door_authors import (
     oai_with,
     raw_with,
     snapshot_reasons,
+    whole_snapshot_with,
 )
 from scholarkg.config import load_config
 from scholarkg.extract.atom import parse_feed
@@ -160,10 +159,7 @@ def mentioned(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, int]]:
 def test_a_load_quarantines_the_record_and_makes_no_person_of_it(
     tmp_path: Path, mentioned: dict[str, int]
 ) -> None:
-    data = json.loads(LINES[0])
-    data["authors_parsed"] = parsed(MOST - 1)
-    path = tmp_path / "snapshot.jsonl"
-    path.write_text("\n".join([json.dumps(data), *LINES[1:]]) + "\n", encoding="utf-8")
+    path = whole_snapshot_with(tmp_path, authors_parsed=parsed(MOST - 1))
     (tmp_path / "store").mkdir()
     config = load_config(write_config(tmp_path / "store", []))
     report = load_snapshot(config, path, workers=0).report

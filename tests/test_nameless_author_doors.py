@@ -9,7 +9,6 @@ with one reason naming the position, and the run report counts what the store do
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from building import content
 from conftest import write_config
 from door_authors import (
     FIXTURES,
-    LINES,
     api_reasons,
     atom_with,
     lines_with,
@@ -26,6 +24,7 @@ from door_authors import (
     oai_with,
     raw_with,
     snapshot_reasons,
+    whole_snapshot_with,
 )
 from scholarkg.config import load_config
 from scholarkg.extract.arxiv_authors import split_author_string
@@ -140,10 +139,9 @@ def test_what_is_no_empty_entry_still_reads(authors: str, names: list[str]) -> N
 
 
 def test_the_run_report_counts_the_nameless_author_record_the_store_lacks(tmp_path: Path) -> None:
-    data = json.loads(LINES[0])
-    data["authors_parsed"] = [["Streinu", "Ileana", ""], ["", "", ""], ["Theran", "Louis", ""]]
-    path = tmp_path / "snapshot.jsonl"
-    path.write_text("\n".join([json.dumps(data), *LINES[1:]]) + "\n", encoding="utf-8")
+    path = whole_snapshot_with(
+        tmp_path, authors_parsed=[["Streinu", "Ileana", ""], ["", "", ""], ["Theran", "Louis", ""]]
+    )
     (tmp_path / "store").mkdir()
     config = load_config(write_config(tmp_path / "store", []))
     report = load_snapshot(config, path, workers=0).report
