@@ -136,15 +136,16 @@ class ArxivConfig(Section):
     @classmethod
     def _arxiv_ids(cls, overrides: dict[str, str]) -> dict[str, str]:
         from scholarkg.errors import ParseError
-        from scholarkg.extract.arxiv_ids import normalise_arxiv_id, not_an_id
+        from scholarkg.extract.arxiv_ids import digits_problem, normalise_arxiv_id
 
         for title, arxiv_id in overrides.items():
             try:
                 normalise_arxiv_id(arxiv_id)
             except ParseError:  # why, when its form is an id's (a digit count not its month's)
-                why = not_an_id(arxiv_id).removeprefix("not an arXiv identifier")
+                why = digits_problem(arxiv_id)
                 raise key_problem(
-                    (title,), f"{title!r} = {arxiv_id!r} is not an arXiv id{why}"
+                    (title,),
+                    f"{title!r} = {arxiv_id!r} is not an arXiv id" + (f": {why}" if why else ""),
                 ) from None
         return overrides
 

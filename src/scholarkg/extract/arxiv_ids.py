@@ -91,14 +91,20 @@ def _candidate(text: str) -> str:
     return _ARXIV_PREFIX.sub("", _OAI.sub("", candidate))
 
 
+def digits_problem(text: str) -> str | None:
+    """Why ``text``, in the form of a new-style id, is none: its digit count not its month's
+    (``arXiv ids from 0704 to 1412 have 4 digits after the point, not 5``); None otherwise."""
+    new = _NEW.fullmatch(_candidate(text))
+    if new is None or not _month_ok(new.group("yymm")):
+        return None
+    return _digits_problem(new.group("yymm"), new.group("number"))
+
+
 def not_an_id(text: str) -> str:
     """How a failure tells ``text``, which :func:`parse_arxiv_id` refuses: ``not an arXiv
     identifier``, and why when its form is an id's but its digit count not its month's
-    (``: arXiv ids from 0704 to 1412 have 4 digits after the point, not 5``)."""
-    new = _NEW.fullmatch(_candidate(text))
-    problem = None
-    if new and _month_ok(new.group("yymm")):
-        problem = _digits_problem(new.group("yymm"), new.group("number"))
+    (:func:`digits_problem`)."""
+    problem = digits_problem(text)
     return "not an arXiv identifier" + (f": {problem}" if problem else "")
 
 

@@ -32,7 +32,7 @@ from operator import itemgetter
 
 from scholarkg.counts import count_of
 from scholarkg.errors import ConfigError, ParseError
-from scholarkg.extract.arxiv_ids import normalise_arxiv_id, not_an_id
+from scholarkg.extract.arxiv_ids import digits_problem, normalise_arxiv_id, not_an_id
 from scholarkg.identity.names import compatible, listed_name
 from scholarkg.identity.person_names import not_a_person
 from scholarkg.iris import KEY_CHARS, fold, work_key
@@ -82,8 +82,8 @@ def _known_paper(paper: str, where: str, text: str) -> str:
     punctuation or invisible characters: no paper's key, so the rule could name none) and for
     an arXiv id of the wrong digit count for its month (``0704.00020``: no paper has it; before,
     read as a title, the rule named no paper and the run said only that)."""
-    if (why := not_an_id(paper)) != "not an arXiv identifier":
-        raise ConfigError(f"{where} {text!r}: {paper!r} is {why}")
+    if digits_problem(paper) is not None:
+        raise ConfigError(f"{where} {text!r}: {paper!r} is {not_an_id(paper)}")
     key = _paper_key(paper)
     if not key:
         raise ConfigError(f"{where} {text!r}: the paper {paper!r} holds no letter or digit")
