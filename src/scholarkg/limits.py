@@ -24,6 +24,18 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|(?P<rest>".*)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
+def record_limits(limits: Limits) -> tuple[int, ...]:
+    """The limits that decide which records and papers are quarantined: what a run's config
+    hash and a snapshot chunk's fingerprint are made of (raising one reads again what it
+    refused)."""
+    return (
+        limits.line_bytes,
+        limits.literal_bytes,
+        limits.json_depth,
+        limits.authors_per_record,
+    )
+
+
 def clip(text: str, keep: int = QUARANTINE_TEXT_CHARS) -> str:
     """``text``, or its first ``keep`` characters with a note of how long it was."""
     if len(text) <= keep:

@@ -39,6 +39,7 @@ def config_hash(config: Config) -> str:
     line_bytes``, ``literal_bytes``, ``json_depth``, ``authors_per_record``), and the content of
     the shapes and the ontology — never how a path is spelled, where data lives or how servers
     are reached (the same content gives the same hash from the CLI and from a deployment)."""
+    from scholarkg.limits import record_limits
     from scholarkg.resolution.titles import MATCHING
     from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
     from scholarkg.transform.profile import PROFILE_MAPPING
@@ -56,12 +57,7 @@ def config_hash(config: Config) -> str:
             arxiv.candidates_per_title,
             sorted(arxiv.overrides.items()),
         ],
-        "limits": [
-            limits.line_bytes,
-            limits.literal_bytes,
-            limits.json_depth,
-            limits.authors_per_record,
-        ],
+        "limits": list(record_limits(limits)),
     }
     digest = hashlib.sha256(json.dumps(decisive, sort_keys=True).encode("utf-8"))
     for path in [

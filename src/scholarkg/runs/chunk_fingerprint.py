@@ -7,7 +7,7 @@ import hashlib
 
 from scholarkg import __version__
 from scholarkg.iris import MINTING, Minter
-from scholarkg.limits import Limits
+from scholarkg.limits import Limits, record_limits
 from scholarkg.resources import ONTOLOGY_FILES, ontology_dir, shapes_dir
 
 # bump when transform/arxiv.py changes what it emits or the snapshot reader what it refuses
@@ -45,13 +45,7 @@ def fingerprint(limits: Limits, iri_base: str) -> str:
     digest = hashlib.blake2b(digest_size=16)
     for part in (MAPPING_VERSION, MINTING, __version__, Minter(iri_base).base):
         digest.update(part.encode() + b"\0")
-    decisive = (
-        limits.line_bytes,
-        limits.literal_bytes,
-        limits.json_depth,
-        limits.authors_per_record,
-    )
-    digest.update((" ".join(map(str, decisive)) + "\0").encode())
+    digest.update((" ".join(map(str, record_limits(limits))) + "\0").encode())
     for path in [
         *sorted(shapes_dir().glob("*.ttl")),
         *(ontology_dir() / n for n in ONTOLOGY_FILES),
