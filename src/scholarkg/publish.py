@@ -36,7 +36,7 @@ from scholarkg.files import (
 )
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
-from scholarkg.load.manifest import open_manifest, store_state_dir
+from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
 from scholarkg.load.written_around import MARK as WRITTEN_AROUND
 from scholarkg.load.written_around import clear_written_around, reread, written_around
@@ -248,6 +248,22 @@ def _obstructed() -> Iterator[None]:
         ) from exc
 
 
+@contextlib.contextmanager
+def _closed_after(manifest: Manifest) -> Iterator[Manifest]:
+    """``manifest``, closed when the block ends. An error inside is the one raised: a close
+    failing after it is a note on it (before: the close's error replaced it, a run's report
+    saying "Cannot operate on a closed database", not which dump was in the way)."""
+    try:
+        yield manifest
+    except BaseException as first:
+        try:
+            manifest.close()
+        except Exception as late:
+            first.add_note(f"closing {manifest.path} after it failed too: {late}")
+        raise
+    manifest.close()
+
+
 def _publish(
     store: GraphStore,
     config: Config,
@@ -266,10 +282,9 @@ def _publish(
     wanted = {default_filename(f) for f in config.publish.dumps}
     change_owned(config, lambda owned: owned | wanted)  # before writing: a dump cut short is ours
     parts = published_parts(config)
-    manifest = open_manifest(config)
-    around = written_around(store_state_dir(config))
-    noted_at = _noted_at(store_state_dir(config))
-    try:
+    with _closed_after(open_manifest(config)) as manifest:
+        around = written_around(store_state_dir(config))
+        noted_at = _noted_at(store_state_dir(config))
         changed: set[int] = set()
         missing: list[str] = []
         if not (sealed and buckets is not None and not around):
@@ -300,8 +315,6 @@ def _publish(
                 void_graph=void_graph,
             )
             done.dumps.append(dump)  # in place: published, whatever fails next
-    finally:
-        manifest.close()
     description = describe_dataset(
         store,
         base=base,
