@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import write_config
-from samples import SAMPLE_PROFILE
+from published import dumped, store_quads_but_void
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
@@ -141,3 +142,29 @@ def test_a_dropped_nquads_dump_leaves_the_folder_a_parts_link_names(tmp_path: Pa
     assert {p: p.read_bytes() for p in outside.iterdir()} == files
     assert not (config.exports_dir / "scholarkg.nq").exists()
     assert not (config.exports_dir / "parts").is_symlink()
+
+
+def test_a_part_that_is_a_link_is_replaced_never_read_into_the_dump(tmp_path: Path) -> None:
+    """Every ``part-NN.nq`` in a real ``data/exports/parts`` made a link to a file the run's user
+    can read (a private one, ``/etc/passwd``): the publication writes those parts again from
+    the manifest, replacing the links; the file they named stays as it was and none of it
+    reaches the published dump (before: a part the run did not rewrite was read through the
+    link into the dump)."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    assert build(config).report.outcome == "ok"
+    secret = tmp_path / "private.txt"
+    secret.write_bytes(b"a private line of the run's user\n")
+    parts = config.exports_dir / "parts"
+    linked = sorted(parts.glob("part-*.nq"))
+    for part in linked:
+        part.unlink()
+        part.symlink_to(secret)
+
+    report = build(config, [str(SECOND_PROFILE)]).report  # a new profile: publishes
+
+    assert report.outcome == "ok", report.failures
+    dump = config.exports_dir / "scholarkg.nq"
+    assert b"private line" not in dump.read_bytes()  # before: in it, once a part
+    assert dumped(dump) == store_quads_but_void(config.store.path)
+    assert not any(p.is_symlink() for p in linked) and all(p.is_file() for p in linked)
+    assert secret.read_bytes() == b"a private line of the run's user\n"

@@ -5,7 +5,7 @@ its IRI); a part is its graphs' N-Quads in IRI order, taken from the store's man
 (:mod:`scholarkg.load.contents`), never read back from the store. A run rewrites the parts of
 the graphs it touched, then the published file is assembled from the parts in one streaming
 pass that also computes its SHA-256. Parts of another store, or missing ones, are rewritten.
-A symbolic link where the parts' folder goes is replaced by a folder, never followed.
+A symbolic link where the parts' folder or a part goes is replaced, never followed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,8 +55,10 @@ class DumpParts:
         counts = state.get("quads")
         if state.get("key") == store_key and isinstance(counts, dict):
             self.quads = {int(b): int(n) for b, n in counts.items()}
+        # a part that is a link (to /etc/passwd, a private file) is no part: all are written
+        # again, replacing it (before: one not rewritten was read through into the dump)
         self.valid = len(self.quads) == BUCKETS and all(
-            self._path(b).exists() for b in range(BUCKETS)
+            _regular(self._path(b)) for b in range(BUCKETS)
         )
 
     def _read_state(self) -> dict[str, object]:
@@ -128,12 +131,31 @@ class DumpParts:
         ):
             for bucket in range(BUCKETS):
                 check_stop()
-                with self._path(bucket).open("rb", buffering=0) as part:
+                with _read_unfollowed(self._path(bucket)) as part:
                     size += append(part, out)
                     part.seek(0)
                     while block := part.read(1 << 20):
                         digest.update(block)
         return digest.hexdigest(), size
+
+
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself, no symbolic link."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _read_unfollowed(path: Path) -> BinaryIO:
+    """``path`` opened to read, unbuffered; a symbolic link there (one planted since the parts
+    were checked) is refused, ELOOP naming it, never read through."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 # copy_file_range refused for these files (another file system, an old kernel, a target
