@@ -10,6 +10,7 @@ A symbolic link where the parts' folder or a part goes is replaced, never follow
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from scholarkg.errors import ExportError
 from scholarkg.export_lock import exporting_to
 from scholarkg.files import remove_stale_temps, replacing, write_atomic, writing
 from scholarkg.lifecycle import check_stop
@@ -46,9 +48,7 @@ class DumpParts:
         # a link here is replaced, as one at a published file's place is (publish): the
         # parts are the publication's own, rewritten from the manifest (before: the link
         # was followed, parts and parts.json written over files of those names it held)
-        if self.folder.is_symlink():
-            self.folder.unlink()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        own_folder(self.folder)
         self.key = store_key
         state = self._read_state()
         self.quads: dict[int, int] = {}
@@ -137,6 +137,38 @@ class DumpParts:
                     while block := part.read(1 << 20):
                         digest.update(block)
         return digest.hexdigest(), size
+
+
+_TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
+
+
+def own_folder(folder: Path) -> None:
+    """Make ``folder`` a folder of its own (its parents first), never following a link there:
+    a symbolic link found there is removed, and so is one put back before the folder is made
+    (``mkdir`` never follows a link; ``exist_ok``'s check did, so a link planted between the
+    removal and the ``mkdir`` was taken for the folder). A file there is FileExistsError naming
+    it; links put back every time, an :class:`ExportError`."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(_TRIES):
+        try:
+            folder.mkdir()
+            return
+        except FileExistsError:
+            pass
+        try:
+            found = folder.lstat().st_mode
+        except FileNotFoundError:  # removed meanwhile: made at the next try
+            continue
+        if stat.S_ISDIR(found):
+            return
+        if not stat.S_ISLNK(found):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
+        with contextlib.suppress(FileNotFoundError):
+            folder.unlink()
+    raise ExportError(
+        f"{folder}: not published: a symbolic link was put back there each of the {_TRIES} "
+        "times it was removed (the next run publishes again)"
+    )
 
 
 def _regular(path: Path) -> bool:
