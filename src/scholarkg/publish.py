@@ -86,6 +86,33 @@ def refuse_among_kept_files(path: Path, config: Config) -> None:
     """Refuse an export ``path`` in the store's directory, its checkpoints or the data
     directory's state: its dump or checksum would replace a file of theirs (``CURRENT``, the
     identity registry…) or sit among them, where a store holds no other file."""
+    found = _kept_folder_holding(path, config)
+    if found is not None:
+        what, folder = found
+        raise ExportError(
+            f"{path}: not written: it lies in {what} ({folder}), among files scholarkg "
+            "keeps there; write the export elsewhere"
+        )
+
+
+def refuse_exports_link_among_kept_files(config: Config) -> None:
+    """``data/exports`` a symbolic link is followed (a mount point, a web server's folder for
+    the dumps); one that leads into the store's directory, its checkpoints or the data
+    directory's state is refused, an :class:`ExportError` naming it, nothing published there
+    (before: the dumps, their checksums and ``parts/`` were written among those files)."""
+    exports = config.exports_dir
+    found = _kept_folder_holding(exports, config) if exports.is_symlink() else None
+    if found is not None:
+        what, folder = found
+        raise ExportError(
+            f"{exports}: not published: the link leads into {what} ({folder}), among files "
+            "scholarkg keeps there; point it elsewhere (the next run publishes again)"
+        )
+
+
+def _kept_folder_holding(path: Path, config: Config) -> tuple[str, Path] | None:
+    """Which folder of files scholarkg keeps ``path`` lies in, its links resolved (what it
+    is, the folder), if any."""
     target = absolute(path)
     kept = {
         "the store's directory": config.store.path,
@@ -94,10 +121,8 @@ def refuse_among_kept_files(path: Path, config: Config) -> None:
     }
     for what, folder in kept.items():
         if target.is_relative_to(absolute(folder)):
-            raise ExportError(
-                f"{path}: not written: it lies in {what} ({folder}), among files scholarkg "
-                "keeps there; write the export elsewhere"
-            )
+            return what, folder
+    return None
 
 
 def _export(
@@ -216,6 +241,7 @@ def publish(
     caller whose publication failed (``void.ttl`` not written, say) knows what it wrote."""
     done = Publication() if into is None else into
     with _obstructed():
+        refuse_exports_link_among_kept_files(config)
         _publish(
             store,
             config,
