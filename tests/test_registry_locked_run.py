@@ -26,8 +26,7 @@ HOLDER = """
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("PRAGMA locking_mode = EXCLUSIVE")
-db.execute("BEGIN EXCLUSIVE")
-db.execute("CREATE TABLE IF NOT EXISTS held (x)")  # a write: the lock held until closed
+db.execute("BEGIN EXCLUSIVE")  # in exclusive locking mode, held past the commit, until closed
 db.execute("COMMIT")
 print("held", flush=True)
 sys.stdin.read()  # until the test closes its input
@@ -41,6 +40,7 @@ def test_a_registry_another_process_holds_locked_stops_the_run_in_one_line(
     assert build(config).report.outcome == "ok"
     registry = registry_path(config)
     more = load_config(write_config(tmp_path, [SAMPLE_PROFILE, SECOND_PROFILE]))  # builds one
+    before = registry.read_bytes()
     real = registry_module.connect_state
 
     def impatient(path: Path, what: str, **options: Any) -> StateConnection:
@@ -66,6 +66,7 @@ def test_a_registry_another_process_holds_locked_stops_the_run_in_one_line(
     assert message.startswith(f"{registry}: cannot open the identity registry: database is")
     assert "another process holds it locked" in message
 
+    assert registry.read_bytes() == before  # left as it was
     again = build(more).report  # the lock gone
     assert again.outcome == "ok", again.summary_lines()
     assert str(SECOND_PROFILE) in again.sources_built
