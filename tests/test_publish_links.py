@@ -6,12 +6,14 @@ written into the file a link planted there named; the N-Quads dump already repla
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import write_config
-from samples import SAMPLE_PROFILE
+from published import dumped, store_quads_but_void
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.runs.build import build
@@ -141,3 +143,69 @@ def test_a_dropped_nquads_dump_leaves_the_folder_a_parts_link_names(tmp_path: Pa
     assert {p: p.read_bytes() for p in outside.iterdir()} == files
     assert not (config.exports_dir / "scholarkg.nq").exists()
     assert not (config.exports_dir / "parts").is_symlink()
+
+
+def test_a_part_that_is_a_link_is_replaced_never_read_into_the_dump(tmp_path: Path) -> None:
+    """Every ``part-NN.nq`` in a real ``data/exports/parts`` made a link to a file the run's user
+    can read (a private one, ``/etc/passwd``): the publication writes those parts again from
+    the manifest, replacing the links; the file they named stays as it was and none of it
+    reaches the published dump (before: a part the run did not rewrite was read through the
+    link into the dump)."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    assert build(config).report.outcome == "ok"
+    secret = tmp_path / "private.txt"
+    secret.write_bytes(b"a private line of the run's user\n")
+    parts = config.exports_dir / "parts"
+    linked = sorted(parts.glob("part-*.nq"))
+    for part in linked:
+        part.unlink()
+        part.symlink_to(secret)
+
+    report = build(config, [str(SECOND_PROFILE)]).report  # a new profile: publishes
+
+    assert report.outcome == "ok", report.failures
+    dump = config.exports_dir / "scholarkg.nq"
+    assert b"private line" not in dump.read_bytes()  # before: in it, once a part
+    assert dumped(dump) == store_quads_but_void(config.store.path)
+    assert not any(p.is_symlink() for p in linked) and all(p.is_file() for p in linked)
+    assert secret.read_bytes() == b"a private line of the run's user\n"
+
+
+def test_a_link_at_data_exports_is_followed_as_a_mount_point(tmp_path: Path) -> None:
+    """``data/exports`` a link to a folder elsewhere (a mount, the web server's folder for the
+    dumps): the publication goes there, as into the folder itself."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    served = tmp_path / "www" / "dumps"
+    served.mkdir(parents=True)
+    config.data_dir.mkdir()
+    config.exports_dir.symlink_to(served, target_is_directory=True)
+
+    report = build(config).report
+
+    assert report.outcome == "ok", report.failures
+    assert config.exports_dir.is_symlink()
+    assert dumped(served / "scholarkg.nq") == store_quads_but_void(config.store.path)
+    assert (served / "scholarkg.nq.sha256").is_file() and (served / "parts").is_dir()
+
+
+@pytest.mark.parametrize("where", ["state", "store"])
+def test_a_link_at_data_exports_into_kept_files_is_refused_in_one_line(
+    tmp_path: Path, where: str
+) -> None:
+    """``data/exports`` a link into the data directory's state or the store's directory: the
+    publication is one line of the run's report naming it, nothing written there (before: the
+    dumps, their checksums and ``parts/`` among the registry, the manifest, ``CURRENT``…)."""
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE], publish={"dumps": ["nq"]}))
+    assert build(config).report.outcome == "ok"
+    shutil.rmtree(config.exports_dir)
+    folder = config.state_dir if where == "state" else config.store.path
+    config.exports_dir.symlink_to(folder, target_is_directory=True)
+
+    report = build(config, [str(SECOND_PROFILE)]).report  # a new profile: publishes
+
+    [(stage, line)] = report.failures
+    assert stage == "after loading" and "\n" not in line
+    assert line.startswith(f"{config.exports_dir}: not published: the link leads into the ")
+    published = {"scholarkg.nq", "scholarkg.nq.sha256", "parts"}
+    assert published.isdisjoint(p.name for p in folder.iterdir())  # before: all three there
+    assert report.published == []

@@ -5,20 +5,23 @@ its IRI); a part is its graphs' N-Quads in IRI order, taken from the store's man
 (:mod:`scholarkg.load.contents`), never read back from the store. A run rewrites the parts of
 the graphs it touched, then the published file is assembled from the parts in one streaming
 pass that also computes its SHA-256. Parts of another store, or missing ones, are rewritten.
-A symbolic link where the parts' folder goes is replaced by a folder, never followed.
+A symbolic link where the parts' folder or a part goes is replaced, never followed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from scholarkg.errors import ExportError
 from scholarkg.export_lock import exporting_to
 from scholarkg.files import remove_stale_temps, replacing, write_atomic, writing
 from scholarkg.lifecycle import check_stop
@@ -45,17 +48,17 @@ class DumpParts:
         # a link here is replaced, as one at a published file's place is (publish): the
         # parts are the publication's own, rewritten from the manifest (before: the link
         # was followed, parts and parts.json written over files of those names it held)
-        if self.folder.is_symlink():
-            self.folder.unlink()
-        self.folder.mkdir(parents=True, exist_ok=True)
+        own_folder(self.folder)
         self.key = store_key
         state = self._read_state()
         self.quads: dict[int, int] = {}
         counts = state.get("quads")
         if state.get("key") == store_key and isinstance(counts, dict):
             self.quads = {int(b): int(n) for b, n in counts.items()}
+        # a part that is a link (to /etc/passwd, a private file) is no part: all are written
+        # again, replacing it (before: one not rewritten was read through into the dump)
         self.valid = len(self.quads) == BUCKETS and all(
-            self._path(b).exists() for b in range(BUCKETS)
+            _regular(self._path(b)) for b in range(BUCKETS)
         )
 
     def _read_state(self) -> dict[str, object]:
@@ -128,12 +131,63 @@ class DumpParts:
         ):
             for bucket in range(BUCKETS):
                 check_stop()
-                with self._path(bucket).open("rb", buffering=0) as part:
+                with _read_unfollowed(self._path(bucket)) as part:
                     size += append(part, out)
                     part.seek(0)
                     while block := part.read(1 << 20):
                         digest.update(block)
         return digest.hexdigest(), size
+
+
+_TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
+
+
+def own_folder(folder: Path) -> None:
+    """Make ``folder`` a folder of its own (its parents first), never following a link there:
+    a symbolic link found there is removed, and so is one put back before the folder is made
+    (``mkdir`` never follows a link; ``exist_ok``'s check did, so a link planted between the
+    removal and the ``mkdir`` was taken for the folder). A file there is FileExistsError naming
+    it; links put back every time, an :class:`ExportError`."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(_TRIES):
+        try:
+            folder.mkdir()
+            return
+        except FileExistsError:
+            pass
+        try:
+            found = folder.lstat().st_mode
+        except FileNotFoundError:  # removed meanwhile: made at the next try
+            continue
+        if stat.S_ISDIR(found):
+            return
+        if not stat.S_ISLNK(found):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
+        with contextlib.suppress(FileNotFoundError):
+            folder.unlink()
+    raise ExportError(
+        f"{folder}: not published: a symbolic link was put back there each of the {_TRIES} "
+        "times it was removed (the next run publishes again)"
+    )
+
+
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself, no symbolic link."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _read_unfollowed(path: Path) -> BinaryIO:
+    """``path`` opened to read, unbuffered; a symbolic link there (one planted since the parts
+    were checked) is refused, ELOOP naming it, never read through."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 # copy_file_range refused for these files (another file system, an old kernel, a target

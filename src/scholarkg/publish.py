@@ -36,7 +36,7 @@ from scholarkg.files import (
 )
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
-from scholarkg.load.manifest import open_manifest, store_state_dir
+from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
 from scholarkg.load.outbox import outbox_store_key
 from scholarkg.load.written_around import MARK as WRITTEN_AROUND
 from scholarkg.load.written_around import clear_written_around, reread, written_around
@@ -86,6 +86,33 @@ def refuse_among_kept_files(path: Path, config: Config) -> None:
     """Refuse an export ``path`` in the store's directory, its checkpoints or the data
     directory's state: its dump or checksum would replace a file of theirs (``CURRENT``, the
     identity registry…) or sit among them, where a store holds no other file."""
+    found = _kept_folder_holding(path, config)
+    if found is not None:
+        what, folder = found
+        raise ExportError(
+            f"{path}: not written: it lies in {what} ({folder}), among files scholarkg "
+            "keeps there; write the export elsewhere"
+        )
+
+
+def refuse_exports_link_among_kept_files(config: Config) -> None:
+    """``data/exports`` a symbolic link is followed (a mount point, a web server's folder for
+    the dumps); one that leads into the store's directory, its checkpoints or the data
+    directory's state is refused, an :class:`ExportError` naming it, nothing published there
+    (before: the dumps, their checksums and ``parts/`` were written among those files)."""
+    exports = config.exports_dir
+    found = _kept_folder_holding(exports, config) if exports.is_symlink() else None
+    if found is not None:
+        what, folder = found
+        raise ExportError(
+            f"{exports}: not published: the link leads into {what} ({folder}), among files "
+            "scholarkg keeps there; point it elsewhere (the next run publishes again)"
+        )
+
+
+def _kept_folder_holding(path: Path, config: Config) -> tuple[str, Path] | None:
+    """Which folder of files scholarkg keeps ``path`` lies in, its links resolved (what it
+    is, the folder), if any."""
     target = absolute(path)
     kept = {
         "the store's directory": config.store.path,
@@ -94,10 +121,8 @@ def refuse_among_kept_files(path: Path, config: Config) -> None:
     }
     for what, folder in kept.items():
         if target.is_relative_to(absolute(folder)):
-            raise ExportError(
-                f"{path}: not written: it lies in {what} ({folder}), among files scholarkg "
-                "keeps there; write the export elsewhere"
-            )
+            return what, folder
+    return None
 
 
 def _export(
@@ -216,6 +241,7 @@ def publish(
     caller whose publication failed (``void.ttl`` not written, say) knows what it wrote."""
     done = Publication() if into is None else into
     with _obstructed():
+        refuse_exports_link_among_kept_files(config)
         _publish(
             store,
             config,
@@ -248,6 +274,22 @@ def _obstructed() -> Iterator[None]:
         ) from exc
 
 
+@contextlib.contextmanager
+def _closed_after(manifest: Manifest) -> Iterator[Manifest]:
+    """``manifest``, closed when the block ends. An error inside is the one raised: a close
+    failing after it is a note on it (before: the close's error replaced it, a run's report
+    saying "Cannot operate on a closed database", not which dump was in the way)."""
+    try:
+        yield manifest
+    except BaseException as first:
+        try:
+            manifest.close()
+        except Exception as late:
+            first.add_note(f"closing {manifest.path} after it failed too: {late}")
+        raise
+    manifest.close()
+
+
 def _publish(
     store: GraphStore,
     config: Config,
@@ -266,10 +308,9 @@ def _publish(
     wanted = {default_filename(f) for f in config.publish.dumps}
     change_owned(config, lambda owned: owned | wanted)  # before writing: a dump cut short is ours
     parts = published_parts(config)
-    manifest = open_manifest(config)
-    around = written_around(store_state_dir(config))
-    noted_at = _noted_at(store_state_dir(config))
-    try:
+    with _closed_after(open_manifest(config)) as manifest:
+        around = written_around(store_state_dir(config))
+        noted_at = _noted_at(store_state_dir(config))
         changed: set[int] = set()
         missing: list[str] = []
         if not (sealed and buckets is not None and not around):
@@ -300,8 +341,6 @@ def _publish(
                 void_graph=void_graph,
             )
             done.dumps.append(dump)  # in place: published, whatever fails next
-    finally:
-        manifest.close()
     description = describe_dataset(
         store,
         base=base,

@@ -11,9 +11,10 @@ from contextlib import closing
 from pathlib import Path
 from urllib.parse import unquote
 
-from scholarkg.errors import ExportError
+from scholarkg.errors import ExportError, StateInUse
 from scholarkg.identity.registry import Registry
 from scholarkg.iris import Minter
+from scholarkg.runs.identity_opening import registry_at
 
 
 def persons_due_again(registry: Registry, minter: Minter, graphs: Sequence[str]) -> str:
@@ -37,17 +38,20 @@ def persons_due_again(registry: Registry, minter: Minter, graphs: Sequence[str])
 
 def persons_due_again_at(path: Path, minter: Minter, graphs: Sequence[str]) -> str:
     """:func:`persons_due_again` in the registry at ``path``, opened for it (``scholarkg
-    export``): one SQLite will not open (held in exclusive locking mode by another process)
-    is the same :class:`ExportError` (before: sqlite3's bare error, a traceback)."""
+    export``) as a run opens it (:func:`~scholarkg.runs.identity_opening.registry_at`): one
+    another process holds locked (in exclusive locking mode) is the same :class:`ExportError`
+    (before: sqlite3's bare error, a traceback)."""
     try:
-        registry = Registry(path)
-    except sqlite3.Error as exc:
+        registry = registry_at(path)
+    except StateInUse as exc:
+        raise _refused(path, graphs, exc.reason) from exc
+    except sqlite3.Error as exc:  # any other refusal at its opening, as before
         raise _refused(path, graphs, exc) from exc
     with closing(registry):
         return persons_due_again(registry, minter, graphs)
 
 
-def _refused(path: Path, graphs: Sequence[str], exc: sqlite3.Error) -> ExportError:
+def _refused(path: Path, graphs: Sequence[str], exc: sqlite3.Error | str) -> ExportError:
     return ExportError(
         f"{path}: not published: the identity registry did not take the persons of the "
         f"{len(graphs)} graphs gone from the store as due again ({exc}); the next publication "
