@@ -119,7 +119,13 @@ def run_going(client: Client | None) -> Iterator[BatchStop]:
     Dask event of the run's own, set meanwhile and cleared (which also removes it from the
     scheduler) on leaving, however the run leaves: stopped (the flow's wait raises the stop
     within half a second), failed or done. A batch still on the cluster then ends before its
-    next source, the run's own process gone or not."""
+    next source, the run's own process gone or not.
+
+    An event left set, its clearing failed (the scheduler out of reach: said on one line
+    naming it; before, an ``OSError`` was passed over unsaid) or its run killed (SIGKILL) on
+    the way, stops no other run, nor keeps one going: each run's event has a name of its own
+    (a random UUID), read by its own batches only. What stays is the event on the scheduler,
+    and that run's batches in flight going on to their last source."""
     if client is None:
         yield BatchStop()
         return
@@ -128,8 +134,14 @@ def run_going(client: Client | None) -> Iterator[BatchStop]:
     try:
         yield BatchStop(event.name)
     finally:
-        with contextlib.suppress(OSError):  # the scheduler is gone, and its batches with it
+        try:
             event.clear()
+        except Exception as exc:  # what a client that lost its scheduler raises varies
+            run_logger().warning(
+                "Dask event %s: could not be cleared (%s); left set, it stops no other run",
+                event.name,
+                said(exc),
+            )
 
 
 def batch_size(count: int, per_task: int, workers: int) -> int:

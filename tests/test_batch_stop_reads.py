@@ -6,7 +6,6 @@ it can no longer reach its run."""
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from conftest import write_config
 from constructed import profile_page
+from kept_logs import kept_logs
 from loopback import Pages
 from polls import until
 from scholarkg.config import Config, load_config
@@ -94,17 +94,6 @@ def batch_without_its_scheduler(
     return got, event.name
 
 
-class Kept(logging.Handler):
-    """The messages of the records it handles."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.said: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.said.append(record.getMessage())
-
-
 def test_a_batch_goes_on_through_reads_of_its_stop_that_fail(
     tmp_path: Path, cluster: tuple[Any, Any]
 ) -> None:
@@ -113,12 +102,8 @@ def test_a_batch_goes_on_through_reads_of_its_stop_that_fail(
     ``OSError``, failed the batch)."""
     from scholarkg_flows.batches import UNREAD_MAX
 
-    kept, logger = Kept(), logging.getLogger("scholarkg_flows.batches")
-    logger.addHandler(kept)
-    try:
+    with kept_logs("scholarkg_flows.batches") as kept:
         got, name = batch_without_its_scheduler(tmp_path, cluster, UNREAD_MAX + 1)
-    finally:
-        logger.removeHandler(kept)
     assert isinstance(got, list), got
     assert [type(result).__name__ for result in got] == ["Fetched"] * (UNREAD_MAX + 1), got
     said = kept.said
