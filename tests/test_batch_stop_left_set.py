@@ -1,15 +1,31 @@
-"""A run's Dask event left set on the scheduler (its clearing failed) stops no later run, nor
-keeps one going: each run's event is its own."""
+"""A run's Dask event left set on the scheduler (its clearing failed, or its run was killed)
+stops no later run, nor keeps one going: each run's event is its own."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from kept_logs import kept_logs
+from processes import kill_run
 from tcp_relay import relayed
+
+BOUND = 60.0  # only catches a hang
+# a run that sends batches to the cluster at argv[1], its event printed, until it is killed
+KILLED_RUN = """
+import sys, threading
+from distributed import Client
+from scholarkg_flows.batches import run_going
+with Client(sys.argv[1]) as client, run_going(client) as stop:
+    print(stop.event, flush=True)
+    threading.Event().wait()
+"""
 
 
 @pytest.fixture
@@ -75,3 +91,22 @@ def test_an_event_whose_clearing_failed_is_said_and_stops_no_next_run(
     assert kept.said[0].startswith(f"Dask event {first.event}: could not be cleared ("), kept.said
     assert kept.said[0].endswith("); left set, it stops no other run"), kept.said
     a_next_run_goes_then_stops(client, first.event)
+
+
+def test_the_event_of_a_killed_run_stops_no_next_run(scheduler: tuple[str, Any]) -> None:
+    """A run killed (SIGKILL) while it sends batches leaves its event set: the next run on the
+    same cluster goes on and stops as its own."""
+    address, client = scheduler
+    run = subprocess.Popen(
+        [sys.executable, "-c", KILLED_RUN, address],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert run.stdout is not None
+        event = run.stdout.readline().strip()
+        assert event.startswith("scholarkg-batches-"), (event, run.communicate(timeout=BOUND))
+        os.kill(run.pid, signal.SIGKILL)
+        assert run.wait(timeout=BOUND) == -signal.SIGKILL
+    finally:
+        kill_run(run)
+    a_next_run_goes_then_stops(client, event)
