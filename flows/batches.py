@@ -9,14 +9,18 @@ task run's state changes written to it. A batch is one task run for up to ``size
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from prefect import get_run_logger
+from prefect.exceptions import MissingContextError
 from prefect.futures import PrefectFuture
 
+from scholarkg.errors import ScholarKGError
 from scholarkg.lifecycle import Interrupted, check_stop
 
 if TYPE_CHECKING:
@@ -26,6 +30,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 RUN_GONE = "the run that sent this batch stopped or ended"
+UNREAD_MAX = 3  # reads of the stop in a row a batch may fail and go on as if not stopped
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,65 @@ class BatchStop:
 
     event: str | None = None
 
+    def batch_check(self) -> Callable[[], None]:
+        """The check one batch makes before each of its sources (:class:`StopReads`)."""
+        return StopReads(self.event).check
+
+
+class StopReads:
+    """One batch's reads of its run's stop. A read that fails (the scheduler out of reach:
+    ``OSError``, ``distributed``'s ``CommClosedError``, ``TimeoutError``; then, once the
+    worker's client gave up reaching it again, ``RuntimeError`` or ``AttributeError`` from
+    within ``distributed``: any error of the read) is taken as no stop, said once in the log,
+    for up to :data:`UNREAD_MAX` reads in a row: the flow's own process sees its stop itself
+    and waits for no batch. One more fails the batch on one line naming the event. Before,
+    the first failed read failed the batch, and so the run."""
+
+    def __init__(self, event: str | None) -> None:
+        self.event = event
+        self.unread = 0  # the reads in a row that failed
+        self.said = False
+
     def check(self) -> None:
         """Raise :class:`~scholarkg.lifecycle.Interrupted` once the run stopped."""
         check_stop()
-        if self.event is not None and not dask_event(self.event).is_set():
+        if self.event is None:
+            return
+        try:
+            going = dask_event(self.event).is_set()
+        except Exception as exc:  # what a client that lost its scheduler raises varies
+            self.unread += 1
+            if self.unread > UNREAD_MAX:
+                raise ScholarKGError(
+                    f"Dask event {self.event}: the run's stop could not be read "
+                    f"{self.unread} times in a row: {said(exc)}"
+                ) from exc
+            if not self.said:
+                self.said = True
+                run_logger().warning(
+                    "Dask event %s: the run's stop could not be read (%s); the batch goes on "
+                    "as if not stopped, for at most %d reads in a row",
+                    self.event,
+                    said(exc),
+                    UNREAD_MAX,
+                )
+            return
+        self.unread = 0
+        if not going:
             raise Interrupted(RUN_GONE)
+
+
+def said(exc: BaseException) -> str:
+    """``exc`` on one line, its kind first (``CommClosedError`` says nothing else)."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split()).rstrip(": ")
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter[Any]:
+    """The Prefect run's logger (its log in the Prefect API); outside a run, this module's."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
 
 
 def dask_event(name: str, client: Client | None = None) -> Any:
@@ -60,7 +119,13 @@ def run_going(client: Client | None) -> Iterator[BatchStop]:
     Dask event of the run's own, set meanwhile and cleared (which also removes it from the
     scheduler) on leaving, however the run leaves: stopped (the flow's wait raises the stop
     within half a second), failed or done. A batch still on the cluster then ends before its
-    next source, the run's own process gone or not."""
+    next source, the run's own process gone or not.
+
+    An event left set, its clearing failed (the scheduler out of reach: said on one line
+    naming it; before, an ``OSError`` was passed over unsaid) or its run killed (SIGKILL) on
+    the way, stops no other run, nor keeps one going: each run's event has a name of its own
+    (a random UUID), read by its own batches only. What stays is the event on the scheduler,
+    and that run's batches in flight going on to their last source."""
     if client is None:
         yield BatchStop()
         return
@@ -69,8 +134,14 @@ def run_going(client: Client | None) -> Iterator[BatchStop]:
     try:
         yield BatchStop(event.name)
     finally:
-        with contextlib.suppress(OSError):  # the scheduler is gone, and its batches with it
+        try:
             event.clear()
+        except Exception as exc:  # what a client that lost its scheduler raises varies
+            run_logger().warning(
+                "Dask event %s: could not be cleared (%s); left set, it stops no other run",
+                event.name,
+                said(exc),
+            )
 
 
 def batch_size(count: int, per_task: int, workers: int) -> int:

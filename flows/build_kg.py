@@ -112,7 +112,7 @@ def one_by_one(
     items: list[T], each: Callable[[T], R], check: Callable[[], None] = check_stop
 ) -> list[R | TaskStopped]:
     """``each`` of ``items`` in order, the run's stop checked (``check``: a
-    :meth:`BatchStop.check`) before each one: once stopped (here, or within one), every item
+    :meth:`BatchStop.batch_check`) before each one: once stopped (here, or within one), every item
     left is that :class:`TaskStopped`, so a batch ends within one source of a stop and still
     gives one result per item."""
     results: list[R | TaskStopped] = []
@@ -138,7 +138,7 @@ def fetch(
     """I/O: fetch a batch of profile pages, one by one (:func:`fetch_one`), until the run's
     ``stop``. Not retried by Prefect (nor was one page's task): the HTTP client retries each
     page."""
-    return one_by_one(locations, lambda location: fetch_one(location, config), stop.check)
+    return one_by_one(locations, lambda location: fetch_one(location, config), stop.batch_check())
 
 
 @task(cache_policy=NO_CACHE)
@@ -147,7 +147,9 @@ def prepare_profile(
 ) -> list[Prepared | SourceFailed | TaskStopped]:
     """I/O: parse and resolve a batch of fetched pages, one by one (:func:`prepare_one`),
     until the run's ``stop``."""
-    return one_by_one(batch, lambda fetched: prepare_one(fetched, config, rate_limit), stop.check)
+    return one_by_one(
+        batch, lambda fetched: prepare_one(fetched, config, rate_limit), stop.batch_check()
+    )
 
 
 def final_state(report: RunReport) -> State[Any]:

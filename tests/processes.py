@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -88,19 +90,27 @@ def sleeping_alone(pid: int) -> bool:
 
 
 def wait_held(
-    process: subprocess.Popen[Any], shown: Callable[[], object], bound: float = HELD_BOUND
+    process: subprocess.Popen[Any],
+    shown: Callable[[], object],
+    bound: float = HELD_BOUND,
+    shown_bound: float = SHOWN_BOUND,
 ) -> None:
     """Until ``process`` holds itself (SIGSTOP: helpers/killed_at.py with ``KILLED_BY=STOP``);
-    fails with ``shown()`` if it ends first. One neither held nor ended after ``bound`` seconds
-    is ended (:func:`_end_showing`: its stacks, then SIGKILL, its processes too) before
-    ``shown()``, which may wait for it (its ``communicate``), and the test fails with both
-    (before: no bound, and a process that never held itself hung the test)."""
+    fails with ``shown()`` if it ends first (:func:`_shown_after_end`: bounded by
+    ``shown_bound``). One neither held nor ended after ``bound`` seconds is ended
+    (:func:`_end_showing`: its stacks, then SIGKILL, its processes too) before ``shown()``,
+    which may wait for it (its ``communicate``), and the test fails with both (before: no
+    bound, and a process that never held itself hung the test)."""
 
     def held() -> bool:
         if state(process.pid) == "T":
             return True
-        assert process.poll() is None, shown()
-        return False
+        if process.poll() is None:
+            return False
+        raise AssertionError(
+            f"pid {process.pid} ended (exit status {process.returncode}) before holding "
+            f"itself: {process.args!r}:\n{_shown_after_end(process, shown, shown_bound)}"
+        )
 
     if not within(held, bound):
         threads = _end_showing(process)
@@ -108,6 +118,63 @@ def wait_held(
             f"pid {process.pid} never held itself in {bound:g} s: {process.args!r}:\n"
             f"{threads}\n{shown()}"
         )
+
+
+def _shown_after_end(
+    process: subprocess.Popen[Any], shown: Callable[[], object], bound: float
+) -> str:
+    """``shown()`` for ``process``, which has ended; still waiting after ``bound`` seconds (its
+    ``communicate``, the process's pipes held open by a child that outlived it), the processes
+    holding them are killed (:func:`_pipe_holders`) and it is waited for again, as long.
+    Before, ``shown()`` was called as is, and such a child hung the test."""
+    pipes = _pipes_of(process)
+    said: list[str] = []
+
+    def show() -> None:
+        try:
+            said.append(str(shown()))
+        except Exception as exc:
+            said.append(f"(shown() failed: {exc!r})")
+
+    asking = threading.Thread(target=show, daemon=True)
+    asking.start()
+    asking.join(bound)
+    if not asking.is_alive():
+        return said[0]
+    holders = _pipe_holders(pipes)
+    _kill(holders)
+    asking.join(bound)
+    held = f"(its pipes held open after {bound:g} s by pids {sorted(holders)}: killed)"
+    return f"{held}\n{said[0] if said else '(shown() still waiting)'}"
+
+
+def _pipes_of(process: subprocess.Popen[Any]) -> set[str]:
+    """The pipes of ``process``'s standard streams (the test's ends), as /proc names them."""
+    pipes = set()
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream is not None and not stream.closed:
+            found = os.fstat(stream.fileno())
+            if stat.S_ISFIFO(found.st_mode):
+                pipes.add(f"pipe:[{found.st_ino}]")
+    return pipes
+
+
+def _pipe_holders(pipes: set[str]) -> set[int]:
+    """The processes other than the test with an end of one of ``pipes`` open."""
+    found: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:  # ended while read, or not ours to read
+            continue
+        for fd in fds:
+            with contextlib.suppress(OSError):  # closed while read
+                if os.readlink(fd) in pipes:
+                    found.add(int(entry.name))
+                    break
+    return found
 
 
 def worker_of(pid: int, letter: str | None = None) -> int | None:

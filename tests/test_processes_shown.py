@@ -6,8 +6,10 @@ and ends it. So does a process that never holds itself (``processes.wait_held``)
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,50 @@ def test_a_process_that_never_holds_itself_fails_the_wait_held_within_its_bound(
     assert "Fatal Python error: Aborted" in said and "in waiting_for_ever" in said, said
     assert process.poll() is not None
     until(lambda: not alive(child), f"child {child} still running")  # killed: it ends
+
+
+# ends without holding itself; its child keeps the pipes open after it ends
+ENDED_FIRST = """
+import subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print(child.pid, flush=True)
+print("ended before holding itself", file=sys.stderr, flush=True)
+sys.exit(3)
+"""
+
+
+def test_a_process_that_ends_first_fails_the_wait_held_within_its_bound() -> None:
+    """``wait_held`` fails once the process has ended, with what ``shown()`` (its
+    ``communicate``) gives after its child holding the pipes is killed, ``shown_bound`` seconds
+    on (before: ``shown()`` was called as is and waited on the child for ever)."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", ENDED_FIRST],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    failed: list[BaseException] = []
+
+    def wait() -> None:
+        try:
+            wait_held(process, process.communicate, shown_bound=1.0)
+        except AssertionError as exc:
+            failed.append(exc)
+
+    try:
+        assert process.stdout is not None
+        child = int(process.stdout.readline())
+        waiting = threading.Thread(target=wait, daemon=True)
+        waiting.start()
+        waiting.join(BOUND)
+        assert not waiting.is_alive(), f"wait_held still waiting after {BOUND:g} s"
+    finally:
+        kill_run(process)
+        if alive(child):
+            os.kill(child, signal.SIGKILL)
+    [said] = [str(exc) for exc in failed]
+    assert said.startswith(f"pid {process.pid} ended (exit status 3) before holding itself: "), said
+    assert f"(its pipes held open after 1 s by pids [{child}]: killed)" in said, said
+    assert "ended before holding itself" in said, said
+    until(lambda: not alive(child), f"child {child} still running")
 
 
 def test_a_process_the_test_did_not_start_is_shown_with_its_python_stacks(

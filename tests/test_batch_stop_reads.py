@@ -1,0 +1,130 @@
+"""A batch on a Dask worker whose run's stop cannot be read (the scheduler out of reach) goes
+on as if not stopped for a bounded number of reads, said once in the log, instead of failing,
+and with it the run. The scheduler here really goes away while the batch runs: the cluster is
+in-process (its worker a thread of the test), so the batch's outcome is seen here even though
+it can no longer reach its run."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import write_config
+from constructed import profile_page
+from kept_logs import kept_logs
+from loopback import Pages
+from polls import until
+from scholarkg.config import Config, load_config
+
+READ_TIMEOUT = "1s"  # a read of the stop fails after this once the scheduler is gone
+BOUND = 60.0  # only catches a hang
+
+ended: list[object] = []  # what the batch on the worker gave or raised
+first_asked = threading.Event()
+gone = threading.Event()  # the scheduler has gone: the first page may be answered
+
+
+def fetched_batch(locations: list[str], config: Config, stop: Any) -> None:
+    """The build's fetch batch (``fetch`` without Prefect around it), its outcome kept."""
+    from scholarkg_flows.build_kg import fetch
+
+    try:
+        ended.append(fetch.fn(locations, config, stop))
+    except Exception as exc:
+        ended.append(exc)
+
+
+def page(path: str) -> tuple[str, bytes]:
+    if path == "/p0.txt":
+        first_asked.set()
+        gone.wait(BOUND)
+    return "text/plain; charset=utf-8", profile_page(f"Held Person{path[2]}", [])
+
+
+@pytest.fixture
+def cluster() -> Iterator[tuple[Any, Any]]:
+    """A one-thread in-process cluster and its client, which tries to reach a scheduler gone
+    for ``READ_TIMEOUT``, then closes: the worker's reads fail on ``OSError``, then
+    ``CommClosedError``, then errors of a closed client (``RuntimeError``, ``AttributeError``)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    ended.clear()
+    first_asked.clear()
+    gone.clear()
+    with (
+        dask.config.set({"distributed.comm.timeouts.connect": READ_TIMEOUT}),
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as local,
+        Client(local) as client,
+    ):
+        yield local, client
+        gone.set()
+
+
+def batch_without_its_scheduler(
+    tmp_path: Path, cluster: tuple[Any, Any], pages: int
+) -> tuple[object, str]:
+    """A batch of ``pages`` pages on the cluster's worker, its scheduler closed while the first
+    page is fetched: what the batch gave, and the stop's event."""
+    from scholarkg_flows.batches import BatchStop, dask_event
+
+    local, client = cluster
+    config = load_config(write_config(tmp_path, []))
+    with Pages(page) as served:
+        event = dask_event("scholarkg-batches-test", client)
+        event.set()
+        client.submit(
+            fetched_batch,
+            [f"{served.base}/p{n}.txt" for n in range(pages)],
+            config,
+            BatchStop(event.name),
+            pure=False,
+        )
+        until(first_asked.is_set, "the batch never asked for its first page", BOUND)
+        client.sync(local.scheduler.close)
+        gone.set()
+        until(lambda: ended != [], "the batch never ended", BOUND)
+    [got] = ended
+    return got, event.name
+
+
+def test_a_batch_goes_on_through_reads_of_its_stop_that_fail(
+    tmp_path: Path, cluster: tuple[Any, Any]
+) -> None:
+    """Each of the batch's three pages after the first is fetched, though every read of the
+    stop before them failed; one line in the log says so (before: the first failed read,
+    ``OSError``, failed the batch)."""
+    from scholarkg_flows.batches import UNREAD_MAX
+
+    with kept_logs("scholarkg_flows.batches") as kept:
+        got, name = batch_without_its_scheduler(tmp_path, cluster, UNREAD_MAX + 1)
+    assert isinstance(got, list), got
+    assert [type(result).__name__ for result in got] == ["Fetched"] * (UNREAD_MAX + 1), got
+    said = kept.said
+    assert len(said) == 1, said
+    assert said[0].startswith(f"Dask event {name}: the run's stop could not be read ("), said
+    assert said[0].endswith(f"as if not stopped, for at most {UNREAD_MAX} reads in a row"), said
+
+
+def test_a_batch_whose_stop_stays_unread_fails_on_one_line(
+    tmp_path: Path, cluster: tuple[Any, Any]
+) -> None:
+    """One more read that fails fails the batch, on one line naming the event and the read's
+    last error."""
+    from scholarkg_flows.batches import UNREAD_MAX
+
+    from scholarkg.errors import ScholarKGError
+
+    got, name = batch_without_its_scheduler(tmp_path, cluster, UNREAD_MAX + 2)
+    assert isinstance(got, ScholarKGError), got
+    said = str(got)
+    assert said.startswith(
+        f"Dask event {name}: the run's stop could not be read {UNREAD_MAX + 1} times in a row: "
+    ), said
+    assert "\n" not in said and got.__cause__ is not None, said
