@@ -166,3 +166,26 @@ def test_a_query_link_shows_its_bidi_controls_as_marks(url: str) -> None:
     assert '<abbr class="bidi-mark" title="U+202E">[RLO]</abbr>' in answer.text
     cells = [b for b in parsed.bdis if "live" in b]
     assert cells == [f"{RLO}live{PDI}{RLI}"]  # the value, isolated as any value
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        ("describe?iri=" + quote(f"http://x/{RLO}evil{PDI}{RLI}", safe=""), "http://x/"),
+        ("nowhere/" + quote(f"{RLO}evil{PDI}{RLI}"), "/nowhere/"),
+    ],
+    ids=["describe", "no-such-page"],
+)
+def test_a_not_found_page_shows_the_bidi_controls_of_what_was_asked_as_marks(
+    url: str, path: str, named: str
+) -> None:
+    """The 404 page of an IRI or path asked for names it with each bidi control drawn as a mark
+    naming it, so none acts on the page's own words after it (before: a link carrying an
+    unterminated override showed "…: no such page" reversed, the words the link's author
+    chose in its place)."""
+    answer = requests.get(url + path, headers={"Accept": HTML_ACCEPT}, timeout=60)
+    assert answer.status_code == 404
+    shown = "".join(text for text, inside in Texts(answer.text).texts if "p" in inside)
+    assert not BIDI & set(shown), shown
+    assert shown.startswith(f"{named}[RLO]evil[PDI][RLI]: no such "), shown

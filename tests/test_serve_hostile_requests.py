@@ -545,3 +545,38 @@ def test_a_target_neither_a_path_nor_an_http_uri_is_refused_in_one_line(
 def test_the_origin_form_of_an_absolute_target(target: bytes, origin: tuple[bytes, bytes]) -> None:
     """An empty path is ``/`` (RFC 9110 4.2.3); the scheme's case is not significant."""
     assert origin_form(target) == origin
+
+
+def test_options_of_the_server_as_a_whole_says_the_methods_it_serves(url: str) -> None:
+    """``OPTIONS *`` (RFC 9110 9.3.7) asks about the server, not a resource: 204 with ``Allow``
+    (before: 404 "*: no such page", as if ``*`` were a path)."""
+    status, headers = answer_head(
+        url, b"OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    assert status == "HTTP/1.1 204 No Content", (status, headers)
+    assert headers["allow"] == "GET, HEAD, POST, OPTIONS", headers
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "POST"])
+def test_the_asterisk_target_of_another_method_is_refused_in_one_line(
+    url: str, method: str
+) -> None:
+    """``*`` is a request target of ``OPTIONS`` alone (RFC 9112 3.2.4): 400 (before: 404)."""
+    request = f"{method} * HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    status, body = raw_answer(url, request.encode())
+    assert status == "HTTP/1.1 400 Bad Request", (status, body)
+    if method != "HEAD":
+        assert body == "request target '*' is for OPTIONS alone (RFC 9112 3.2.4)\n", body
+
+
+def answer_head(url: str, request: bytes) -> tuple[str, dict[str, str]]:
+    """The status line and headers (by lower-case name) of the answer to ``request`` sent on
+    a new connection."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=60) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    status, *lines = answer.partition(b"\r\n\r\n")[0].decode().split("\r\n")
+    return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}

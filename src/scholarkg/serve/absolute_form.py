@@ -7,7 +7,8 @@ An authority that is not this server's is answered in the same way, as the same 
 is never fetched (this server is no proxy), and an origin-form request whose ``Host`` names
 another machine is answered so already (the server cannot know every name it is reached by:
 a proxy's, an alias, an address). Only a target that is neither a path nor an ``http(s)`` URI
-with a host, or one with user information (RFC 9110 4.2.4), is refused (400).
+with a host, or one with user information (RFC 9110 4.2.4), is refused (400). The asterisk
+form, ``*``, is answered here too (:func:`asterisk_form`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from scholarkg.serve.responses import text
@@ -46,6 +48,15 @@ def origin_form(target: bytes) -> tuple[bytes, bytes] | str:
     return path or b"/", authority
 
 
+def asterisk_form(method: str) -> Response:
+    """The answer to a request whose target is ``*`` (RFC 9112 3.2.4): ``OPTIONS *`` asks what
+    the server as a whole serves (RFC 9110 9.3.7), 204 with ``Allow``; any other method, 400
+    (before: a 404 naming ``*`` as a page)."""
+    if method == "OPTIONS":
+        return Response(status_code=204, headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+    return text(400, "request target '*' is for OPTIONS alone (RFC 9112 3.2.4)")
+
+
 class AbsoluteForm:
     """Passes an absolute-form request on as its origin form (path, ``raw_path`` and ``Host``
     from the target), a new scope: the access log still shows the target as sent."""
@@ -55,8 +66,11 @@ class AbsoluteForm:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = scope.get("raw_path") or scope.get("path", "").encode()
-        if scope["type"] != "http" or raw.startswith(b"/") or raw == b"*":  # OPTIONS' * too
+        if scope["type"] != "http" or raw.startswith(b"/"):
             await self.app(scope, receive, send)
+            return
+        if raw == b"*":
+            await asterisk_form(scope["method"])(scope, receive, send)
             return
         origin = origin_form(raw)
         if isinstance(origin, str):

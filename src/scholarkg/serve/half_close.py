@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from http import HTTPStatus
 from typing import Any
 
 import h11
@@ -25,9 +26,9 @@ import h11
 from scholarkg.serve.request_head import raw_answer
 
 PROBE_EVERY = 0.2  # seconds between looks at whether a half-closed client has gone
-# Scope keys: the one line of the 408 the connection wrote itself (the route's own 408 says
-# the same), and that the connection was lost before the route's answer was whole (what it
-# sends after is written nowhere, and the access log counts none of it).
+# Scope keys: the status and one line of the answer (a 408) the connection wrote itself (the
+# route's own answer says the same), and that the connection was lost before the route's
+# answer was whole (what it sends after is written nowhere, and the access log counts none).
 CUT = "scholarkg.cut"
 LOST = "scholarkg.lost"
 
@@ -42,14 +43,16 @@ class HalfClose:
     _probing: asyncio.TimerHandle | None = None
     _ending = False  # the client ended its side: close once what it sent is answered
 
-    def cut_short(self, message: str) -> None:
-        """Answer 408 with ``message`` (the request body will never come whole) and close; the
-        route waiting for the body is told its client is gone, and answers the same line."""
+    def cut_short(self, message: str, status: int = 408) -> None:
+        """Answer ``status`` (408: the request body will never come whole) with ``message`` and
+        close; the route waiting for the body is told its client is gone, and answers the same
+        status and line."""
         if self.cycle is not None:
-            self.cycle.scope[CUT] = message
+            self.cycle.scope[CUT] = (status, message)
             self.cycle.disconnected = True
             self.cycle.message_event.set()
-        self.transport.write(raw_answer(b"408 Request Timeout", message))
+        line = f"{status} {HTTPStatus(status).phrase}".encode()
+        self.transport.write(raw_answer(line, message))
         self.transport.close()
 
     def client_ended(self) -> bool | None:

@@ -35,11 +35,13 @@ class HeadFramedConnection(h11.Connection):
 
 
 class HeadFraming:
-    """For an ``H11Protocol`` subclass: its connection a :class:`HeadFramedConnection`."""
+    """For an ``H11Protocol`` subclass: its connection a :class:`HeadFramedConnection` (or the
+    subclass of it that ``connection_class`` names)."""
 
     conn: h11.Connection
+    connection_class: type[HeadFramedConnection] = HeadFramedConnection
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit = self.conn._max_incomplete_event_size  # the one uvicorn configured
-        self.conn = HeadFramedConnection(h11.SERVER, limit)
+        self.conn = self.connection_class(h11.SERVER, limit)

@@ -70,8 +70,9 @@ class Limits:
 
     async def body(self, request: Request) -> bytes:
         """The request's body; a body that never arrives whole (its client ended its side of
-        the connection, or ``request_timeout`` came) is a 408: the connection wrote that line
-        already (:data:`CUT`), or, the connection lost, it is sent to no one."""
+        the connection, or ``request_timeout`` came) is a 408, one in too many chunks a 413: the
+        connection wrote that line already (:data:`CUT`), or, the connection lost, it is sent
+        to no one."""
         refuse_content_coding(request.headers.getlist("content-encoding"))
         declared = request.headers.get("content-length")
         size = count_of(declared)
@@ -85,9 +86,11 @@ class Limits:
                     raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
                 chunks.append(chunk)
         except ClientDisconnect:
-            sent = request.scope.get(CUT)
-            why = f"request body incomplete: the connection closed after {size} bytes"
-            raise ProtocolError(408, sent or why) from None
+            status, why = request.scope.get(CUT) or (
+                408,
+                f"request body incomplete: the connection closed after {size} bytes",
+            )
+            raise ProtocolError(status, why) from None
         return b"".join(chunks)
 
 

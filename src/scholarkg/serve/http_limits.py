@@ -25,6 +25,8 @@
   forwarded as the body: request smuggling) or two ``Content-Type`` headers are answered 400
   and the connection closed (h11 would merge equal duplicates silently); a request line over
   ``max_header_bytes`` 414 (send the query by POST), a header block over it 431.
+* A chunked body in more than ``MAX_BODY_CHUNKS`` chunks is answered 413 and its connection
+  closed, the rest never parsed (:mod:`.body_chunks`: each chunk costs the event loop ~20 µs).
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 
@@ -42,6 +44,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
+from scholarkg.serve.body_chunks import TOO_MANY_CHUNKS, ChunkCountedConnection
 from scholarkg.serve.connection_caps import REFUSED_LINGER, REFUSED_RETRY_AFTER, ConnectionCaps
 from scholarkg.serve.half_close import HalfClose
 from scholarkg.serve.head_framing import HeadFraming
@@ -68,6 +71,8 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
 
     The limits are class attributes, set on a subclass made by :func:`limited_protocol`.
     """
+
+    connection_class = ChunkCountedConnection
 
     request_timeout: float = _SERVE.request_timeout
     send_timeout: float = _SERVE.send_timeout
@@ -159,6 +164,17 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         super().data_received(data)
         if self.conn.their_state is h11.DONE:
             self._disarm()
+        elif self.conn.over and not self.transport.is_closing():  # type: ignore[attr-defined]
+            self._too_many_chunks()
+
+    def _too_many_chunks(self) -> None:
+        """The body passed ``MAX_BODY_CHUNKS`` chunks: 413 to a route still waiting for it (no
+        answer begun), else the connection closed (:mod:`.body_chunks`)."""
+        self.logger.info("request rejected from %s: %s", self.named(), TOO_MANY_CHUNKS)
+        self._disarm()
+        if self.cycle is not None and self.conn.our_state is h11.SEND_RESPONSE:
+            return self.cut_short(TOO_MANY_CHUNKS, 413)
+        self.transport.close()
 
     def _reject(self, message: str) -> None:
         self.logger.info("request rejected from %s: %s", self.named(), message)

@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 from scholarkg.iris import BIDO, CATEGORY, FABIO, ORG, PRO, SCHEMA, SKG
 from scholarkg.query import SavedQuery
 from scholarkg.serve.bidi import CSS as BIDI_CSS
-from scholarkg.serve.bidi import isolated, isolated_plain
+from scholarkg.serve.bidi import controls_shown, isolated, isolated_plain
 
 _TYPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # HTML forbids them
 
@@ -92,7 +92,9 @@ def layout_parts(
 
 
 def error_page(status: int, title: str, message: str) -> str:
-    body = f'<h1>{status} {escape(title)}</h1><p class="error">{escape(message)}</p>'
+    """An error's page; the message, which names what was asked, with its bidi controls drawn
+    as marks (:func:`.bidi.controls_shown`): none acts on the page's own words after it."""
+    body = f'<h1>{status} {escape(title)}</h1><p class="error">{controls_shown(message)}</p>'
     return layout(f"{status} {title}", body)
 
 

@@ -62,7 +62,7 @@
     Array.prototype.forEach.call(
       document.querySelectorAll("#yasgui .yasr a[href]"),
       function (a) {
-        var href = a.getAttribute("href");
+        var href = wholeIri(a);
         if (href.indexOf(base) === 0 && href.length > base.length) {
           var path = data.pathPrefix + href.slice(base.length);
           if (OFF_SITE.test(path)) { path = "/describe?iri=" + encodeURIComponent(href); }
@@ -71,6 +71,19 @@
         }
       }
     );
+  }
+
+  // YASR writes an IRI's link as href='…' (single quotes), so the href of an IRI holding a
+  // quote ends before it: http://e.example/a'b linked http://e.example/a, and <base>x'y this
+  // server's page of x, another resource. The link's text is the IRI, or a prefixed name of it
+  // (a prefix holds no quote): what the href lost is the text from its first quote on.
+  function wholeIri(a) {
+    var href = a.getAttribute("href"), text = a.textContent, quote = text.indexOf("'");
+    if (a.classList.contains("iri") && quote > 0 && href.indexOf("'") < 0) {
+      href += text.slice(quote);
+      a.setAttribute("href", href);
+    }
+    return href;
   }
 
   // Text from the sources keeps its direction to itself here too (as on the server's pages,
