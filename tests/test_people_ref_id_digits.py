@@ -8,7 +8,6 @@ named no paper loaded (``none is known as …``), never that the id could be non
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,11 +19,7 @@ from scholarkg.identity.overrides import Overrides
 FOUR = "arXiv ids from 0704 to 1412 have 4 digits after the point, not 5"
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 @pytest.mark.parametrize(
