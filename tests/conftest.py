@@ -17,6 +17,15 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 @pytest.fixture
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No configuration variable of the calling shell or another test reaches the test
+    (``SCHOLARKG_HOME`` kept): the config modules use it, by ``pytestmark``."""
+    for name in list(os.environ):
+        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
 def sample_bytes() -> bytes:
     return SAMPLE_PROFILE.read_bytes()
 

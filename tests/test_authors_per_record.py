@@ -13,6 +13,7 @@ real ``oai_dc`` page, with generated authors added to reach the limit and one pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from conftest import write_config
 from door_authors import (
     ATOM,
     FIXTURES,
+    LINES,
     OAI,
     api_reasons,
     atom_with,
@@ -34,13 +36,15 @@ from door_authors import (
     whole_snapshot_with,
 )
 from scholarkg.config import load_config
+from scholarkg.errors import LimitExceeded
+from scholarkg.extract import arxiv_authors
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
-from scholarkg.extract.snapshot import SnapshotReader
+from scholarkg.extract.snapshot import SnapshotReader, parse_snapshot_line
 from scholarkg.identity.mentions import PaperMentions
 from scholarkg.iris import Minter
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.models import ArxivRecord
+from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.runs import chunk_work
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.transform.arxiv import arxiv_mentions
@@ -172,3 +176,52 @@ def test_a_load_quarantines_the_record_and_makes_no_person_of_it(
     prefix = Minter().base + "graph/arxiv/"
     graphs = {g for g in content(config) if g.startswith(prefix) and "/shacl" not in g}
     assert len(graphs) == 99 and prefix + "0704.0002" not in graphs
+
+
+@pytest.fixture
+def authors_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the authors the snapshot's author readers make, as they are made."""
+    made: list[str] = []
+
+    def counting(name: str, affiliations: tuple[str, ...] = ()) -> ArxivAuthor:
+        made.append(name)
+        return ArxivAuthor(name=name, affiliations=affiliations)
+
+    monkeypatch.setattr(arxiv_authors, "ArxivAuthor", counting)
+    return made
+
+
+def line_of(**fields: object) -> str:
+    """The snapshot line of 0704.0002 with ``fields`` set."""
+    data = json.loads(LINES[0])
+    data.update(fields)
+    return json.dumps(data)
+
+
+TEN = Limits(authors_per_record=10)
+
+
+@pytest.mark.parametrize("listed", [11, 1_000, 20_000])
+@pytest.mark.parametrize("field", ["authors_parsed", "authors"])
+def test_the_snapshot_makes_no_author_past_one_over_the_limit(
+    field: str, listed: int, authors_made: list[str]
+) -> None:
+    """A line over the limit is refused once its 11th author is made, however many it lists
+    (before: every one was made, then counted); ``authors_parsed`` is told by its whole count,
+    the free text, read no further, as more than the limit unless it ended there."""
+    fields: dict[str, object] = {"authors_parsed": parsed(listed - 2)}
+    if field == "authors":
+        fields = {"authors": free_text(listed - 2), "authors_parsed": None}
+    with pytest.raises(LimitExceeded) as refused:
+        parse_snapshot_line(line_of(**fields), source="s", limits=TEN)
+    assert len(authors_made) == 11
+    read_all = field == "authors_parsed" or listed == 11
+    more = "more than 10 authors: over [limits] authors_per_record = 10; raise it in your config"
+    assert str(refused.value) == (said(listed, 10) if read_all else f"{more} if this is genuine")
+
+
+def test_a_line_over_the_limit_keeps_the_reason_read_before_its_count(tmp_path: Path) -> None:
+    """Stopped early, the count is still told where it was: a later field that cannot be read
+    (``comments`` after the authors) refuses the line first, as when every author was made."""
+    over = {"authors_parsed": parsed(MOST - 1), "comments": ["not", "text"]}
+    assert snapshot_reasons(lines_with(tmp_path, **over)) == [(2, "'comments' is not a string")]

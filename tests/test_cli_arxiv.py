@@ -58,44 +58,43 @@ def test_fetch_loads_found_ids_and_reports_missing(
     assert count(tmp_path / "store", PAPERS) == "1"
 
 
+FOUR = "arXiv ids from 0704 to 1412 have 4 digits after the point, not 5"
+FIVE = "arXiv ids from 1501 on have 5 digits after the point, not 4"
+
+
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [
+        # before: told as 'arXiv returned no such record' (never sent: no arXiv id)
+        ("abc", "not an arXiv identifier"),
+        # before: sent to arXiv as an id (5 digits in 2007)
+        ("0704.00020", f"not an arXiv identifier: {FOUR}"),
+    ],
+)
 def test_an_id_that_is_none_is_told_as_not_asked(
-    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
+    given: str, told: str, replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Before, 'abc' (never sent: no arXiv id) was told as 'arXiv returned no such record'."""
-    code = main(["arxiv", "fetch", "abc", "1707.08567", "--config", str(config)])
+    code = main(["arxiv", "fetch", given, "1707.08567", "--config", str(config)])
     out = capsys.readouterr().out
     assert code == 1 and "1 loaded" in out
-    assert "failed: abc: not an arXiv identifier (not asked)" in out
+    assert f"failed: {given}: {told} (not asked)" in out
     assert "no such record" not in out
     assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
 
 
-def test_an_id_of_the_wrong_digit_count_is_told_why(
-    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Before, 0704.00020 (5 digits in 2007) was sent to arXiv as an id."""
-    code = main(["arxiv", "fetch", "0704.00020", "1707.08567", "--config", str(config)])
-    out = capsys.readouterr().out
-    assert code == 1 and "1 loaded" in out
-    why = "arXiv ids from 0704 to 1412 have 4 digits after the point, not 5"
-    assert f"failed: 0704.00020: not an arXiv identifier: {why} (not asked)" in out
-    code = main(["arxiv", "fetch", "1501.1234", "--json", "--config", str(config)])
-    why = "arXiv ids from 1501 on have 5 digits after the point, not 4"
-    assert capsys.readouterr().err.splitlines() == [
-        f"not an arXiv identifier: {why} (not asked): 1501.1234"
-    ]
-    assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
-
-
+@pytest.mark.parametrize(
+    ("given", "told"),
+    [("abc", "not an arXiv identifier"), ("1501.1234", f"not an arXiv identifier: {FIVE}")],
+)
 def test_an_id_that_is_none_is_told_as_not_asked_in_json_too(
-    replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
+    given: str, told: str, replay: ReplayServer, config: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """``--json`` prints the records found and tells ``abc`` as no id (before: ``missing:
-    abc``, as if arXiv had been asked and had no such record)."""
-    code = main(["arxiv", "fetch", "abc", "1707.08567", "--json", "--config", str(config)])
+    abc``, as if arXiv had been asked and had no such record), ``1501.1234`` with why."""
+    code = main(["arxiv", "fetch", given, "1707.08567", "--json", "--config", str(config)])
     captured = capsys.readouterr()
     assert code == 1 and "1707.08567" in captured.out
-    assert captured.err.splitlines() == ["not an arXiv identifier (not asked): abc"]
+    assert captured.err.splitlines() == [f"{told} (not asked): {given}"]
     assert [r.param("id_list") for r in replay.requests_to("/api/query")] == ["1707.08567"]
 
 

@@ -6,7 +6,6 @@ is an OAI set) takes the configuration's keys by it, and ``schedule serve``'s ru
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -22,12 +21,7 @@ pytest_plugins = ("arxiv_fixtures",)
 HARVEST = ["arxiv", "harvest", "--set", "cs", "--prefix", "oai_dc"]
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No configuration variable of the calling shell or another test reaches these tests."""
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ Before, no command took it: one key could be changed only by a file or a variabl
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,7 @@ import pytest
 from scholarkg.cli import build_parser, main
 from scholarkg.cli.common import load
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No configuration variable of the calling shell or another test reaches these tests."""
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 def _listed_dir(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

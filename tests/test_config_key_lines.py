@@ -4,7 +4,6 @@ scan is not sure, the line is left out, never guessed. Before, no line was given
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,12 +11,7 @@ import pytest
 from config_errors import config_error
 from scholarkg.config.key_lines import key_line
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,7 @@ import pytest
 from scholarkg.config import HttpConfig, load_config
 from scholarkg.errors import ConfigError
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No configuration variable of the calling shell or another test reaches these tests."""
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 @pytest.mark.parametrize(

@@ -49,12 +49,7 @@ KEPT_NAMES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No configuration variable of the calling shell or another test reaches these tests."""
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 def write(path: Path, text: str) -> Path:

@@ -6,7 +6,6 @@ only an unknown key or section had its line."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,7 @@ import pytest
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
 
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 def _refused(path: Path, text: str, overrides: tuple[str, ...] = ()) -> str:

@@ -130,7 +130,7 @@ def test_a_blank_subject_code_is_refused_naming_the_file_or_variable_that_gave_i
 
 
 _OVERRIDE = "[arxiv] overrides: 'A title' = 'no-id' is not an arXiv id"
-_MERGE = "[people]: [people.merge] 'A B': not a name key"
+_MERGE = "[people] merge: 'A B': not a name key"
 _NIGHTLY = '[schedules.n]\ncron = "0 3 * * *"\n'
 _SCHEDULE = '{"x": {"flow": "build_kg", "cron": "0 4 * * *"}}'
 _RETRIES = "[http] max_retries must be >= 0, got -1"

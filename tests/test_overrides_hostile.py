@@ -53,7 +53,7 @@ def test_a_split_label_longer_than_an_iri_key_is_a_config_error(tmp_path: Path) 
     with pytest.raises(ConfigError) as caught:
         build(load_config(path))
     assert str(caught.value) == (
-        f"{path}:10: [people]: [people.split] '{CLP}|Kaiwen Wang' = {'k' * 40!r}…: the label is "
+        f"{path}:10: [people] split: '{CLP}|Kaiwen Wang' = {'k' * 40!r}…: the label is "
         f"10000 characters as an IRI segment; at most {KEY_CHARS}"
     )
     [(_, label)] = Overrides.parse({}, {f"{CLP}|Kaiwen Wang": "k" * KEY_CHARS}).splits
@@ -69,10 +69,8 @@ def test_a_malformed_reference_stops_the_run_before_it_starts(tmp_path: Path) ->
     path = write_config(tmp_path, [SAMPLE_PROFILE], **{"people.merge": merge})
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert str(caught.value).startswith(
-        f"{path}:10: [people]: [people.merge] 'X#0': not a reference"
-    )
+    assert str(caught.value).startswith(f"{path}:10: [people] merge: 'X#0': not a reference")
     done = run_cli(path)
     assert done.returncode != 0
-    assert "[people.merge] 'X#0': not a reference" in done.stderr
+    assert "[people] merge: 'X#0': not a reference" in done.stderr
     assert "Prefect" not in done.stderr and not (tmp_path / "data").exists()

@@ -8,7 +8,6 @@ named no paper loaded (``none is known as …``), never that the id could be non
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,11 +19,7 @@ from scholarkg.identity.overrides import Overrides
 FOUR = "arXiv ids from 0704 to 1412 have 4 digits after the point, not 5"
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
 
 
 @pytest.mark.parametrize(
@@ -32,17 +27,17 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (
             '[people.split]\n"0704.0002#1" = "a"\n"0704.00020#1" = "b"\n',
-            "error: my.toml:3: [people]: [people.split] '0704.00020#1': '0704.00020' is not an "
+            "error: my.toml:3: [people] split: '0704.00020#1': '0704.00020' is not an "
             f"arXiv identifier: {FOUR}",
         ),
         (
             '[people.merge]\n\n"person:a" = "arXiv:0704.00020v1|Ileana Streinu"\n',
-            "error: my.toml:3: [people]: [people.merge] 'arXiv:0704.00020v1|Ileana Streinu': "
+            "error: my.toml:3: [people] merge: 'arXiv:0704.00020v1|Ileana Streinu': "
             f"'arXiv:0704.00020v1' is not an arXiv identifier: {FOUR}",
         ),
         (
             '[people.split]\n"1501.1234#2" = "b"\n',
-            "error: my.toml:2: [people]: [people.split] '1501.1234#2': '1501.1234' is not an "
+            "error: my.toml:2: [people] split: '1501.1234#2': '1501.1234' is not an "
             "arXiv identifier: arXiv ids from 1501 on have 5 digits after the point, not 4",
         ),
         (  # the same reason for an [arxiv] override (before: only "is not an arXiv id")

@@ -6,7 +6,6 @@ for a path only ``--set`` or a variable gave, sending the user to a file that di
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,12 @@ from scholarkg.cli import main
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError
 
+pytestmark = pytest.mark.usefixtures("clean_environment")  # tests/conftest.py
+
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No configuration variable of the calling shell reaches these tests; paths are read
-    from ``tmp_path``."""
-    for name in list(os.environ):
-        if name.startswith("SCHOLARKG_") and name != "SCHOLARKG_HOME":
-            monkeypatch.delenv(name)
+def in_tmp_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Paths are read from ``tmp_path``."""
     monkeypatch.chdir(tmp_path)
 
 

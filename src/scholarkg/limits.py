@@ -62,14 +62,16 @@ def check_literal(name: str, text: str | None, limits: Limits) -> None:
         )
 
 
-def check_author_count(count: int, limits: Limits) -> None:
+def check_author_count(count: int, limits: Limits, *, read_all: bool = True) -> None:
     """Refuse a record or profile paper listing ``count`` authors, more than ``[limits]
     authors_per_record``: each author becomes an authorship and a person to decide (a snapshot
-    line of 100 000 took ~1 GB and 75 s before this limit)."""
-    if count > limits.authors_per_record:
-        raise LimitExceeded(
-            f"{count} authors", "[limits] authors_per_record", limits.authors_per_record
-        )
+    line of 100 000 took ~1 GB and 75 s before this limit). ``read_all`` False: the list was
+    read no further than its first ``count`` authors (one past the limit), its whole count not
+    known, told as more than the limit."""
+    most = limits.authors_per_record
+    if count > most:
+        what = f"{count} authors" if read_all else f"more than {most} authors"
+        raise LimitExceeded(what, "[limits] authors_per_record", most)
 
 
 def check_record_authors(record: ArxivRecord, limits: Limits) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 
 from scholarkg.config.fields import (
     WORKERS_MAX,
@@ -71,18 +71,24 @@ class PeopleConfig(Section):
         {}, 'namesakes on one paper: "<arXiv id or title>|<name>" = "<person key>"'
     )
 
-    @model_validator(mode="after")
-    def _references_read(self) -> PeopleConfig:
+    @field_validator("merge", "split")
+    @classmethod
+    def _references_read(cls, entries: dict[str, str], info: ValidationInfo) -> dict[str, str]:
         """Each reference is one (:func:`~scholarkg.identity.overrides.parse_ref`), checked
-        as the file is read: a malformed one was found only once the run was under way."""
+        as the file is read: a malformed one was found only once the run was under way. Told
+        as ``[people] split: '<entry>': …``, the table named once (before: ``[people]:
+        [people.split] '<entry>': …``)."""
         from scholarkg.errors import ConfigError
         from scholarkg.identity.overrides import Overrides, refused_entry
 
+        table = info.field_name
+        tables: dict[str, dict[str, str]] = {"merge": {}, "split": {}, str(table): entries}
         try:
-            Overrides.parse(self.merge, self.split)
+            Overrides.parse(**tables)
         except ConfigError as exc:  # named at its entry: the loader names who gave it
-            raise key_problem(refused_entry(self.merge, self.split), str(exc)) from exc
-        return self
+            at = refused_entry(**tables)[1:]
+            raise key_problem(at, str(exc).removeprefix(f"[people.{table}] ")) from exc
+        return entries
 
 
 class PublishConfig(Section):

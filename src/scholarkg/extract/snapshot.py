@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scholarkg.errors import ParseError
+from scholarkg.errors import LimitExceeded, ParseError
 from scholarkg.extract.arxiv_authors import split_author_string, structured_authors
 from scholarkg.extract.arxiv_ids import parse_arxiv_id
 from scholarkg.extract.reasons import NO_ID, NO_TITLE, quarantine_reason
@@ -45,6 +45,7 @@ from scholarkg.identity.person_names import refuse_unfit_authors
 from scholarkg.limits import (
     DEFAULT_LIMITS,
     Limits,
+    check_author_count,
     check_json_depth,
     check_literal,
     check_record_literals,
@@ -158,9 +159,14 @@ def _text(data: dict[str, Any], key: str) -> str | None:
     return squash(value)
 
 
-def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
+def _authors(data: dict[str, Any], limits: Limits) -> tuple[ArxivAuthor, ...]:
     """``authors_parsed``, or the free text of ``authors`` as written (its line breaks tell
-    whether arXiv's parser reads its footnote legend: :func:`split_author_string`)."""
+    whether arXiv's parser reads its footnote legend: :func:`split_author_string`).
+
+    Made no further than one past ``[limits] authors_per_record``, then refused
+    (:class:`~scholarkg.errors.LimitExceeded`): ``authors_parsed`` for its whole count (its
+    entries are listed), the free text for more than the limit (before: every author was made
+    first, 100 000 in 1.3 s and 117 MB, then counted)."""
     parsed = data.get("authors_parsed")
     if parsed is not None and not isinstance(parsed, list):  # before: TypeError, or its chars
         raise ValueError("'authors_parsed' is not a list")
@@ -168,8 +174,11 @@ def _authors(data: dict[str, Any]) -> tuple[ArxivAuthor, ...]:
         listed = data.get("authors")
         if listed is not None and not isinstance(listed, str):
             raise ValueError("'authors' is not a string")
-        return split_author_string(listed or "")
-    return structured_authors(_parsed_entries(parsed))
+        return split_author_string(listed or "", limits)
+    within = itertools.islice(parsed, limits.authors_per_record + 1)
+    authors = structured_authors(_parsed_entries(within))
+    check_author_count(len(parsed), limits)
+    return authors
 
 
 def _parsed_entries(parsed: Iterable[Any]) -> Iterator[tuple[str, str, str, list[str]]]:
@@ -276,11 +285,16 @@ def parse_snapshot_line(
     update_text = _text(data, "update_date")
     update_date = parse_record_date(update_text, "updated") if update_text else None
     refuse_updated_before(published, update_date)  # before: an update_date before v1's loaded
+    abstract = _text(data, "abstract") or ""
+    try:
+        authors, too_many = _authors(data, limits), None
+    except LimitExceeded as exc:  # told where every door counts them: after the dates
+        authors, too_many = (), exc
     record = ArxivRecord(
         arxiv_id=arxiv_id,
         title=title,
-        abstract=_text(data, "abstract") or "",
-        authors=_authors(data),
+        abstract=abstract,
+        authors=authors,
         categories=categories,
         primary_category=categories[0] if categories else None,
         published=published,
@@ -293,6 +307,8 @@ def parse_snapshot_line(
         source=source,
     )
     refuse_dated_after([*record_dates(record), ("update_date", update_date)], written, moment)
+    if too_many is not None:
+        raise too_many
     check_record_literals(record, limits)
     refuse_unfit_authors(a.name for a in record.authors)
     return record
