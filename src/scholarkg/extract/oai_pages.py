@@ -95,11 +95,14 @@ class OaiPage:
 
     @property
     def key(self) -> str | None:
-        """What the page holds (identifiers and datestamps), to recognise it if served again."""
+        """What the page holds, to recognise it if served again: its identifiers and
+        datestamps, and the text of each record it quarantined (a page of unreadable records
+        served again is recognised too; before, it had no key and a server serving it under
+        ever new tokens was followed to ``[limits] harvest_max_pages``). None: nothing in it."""
         headers = [r.header for r in self.records] + list(self.deleted)
-        if not headers:
-            return None
-        return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
+        held = sorted(f"{h.identifier} {h.datestamp}" for h in headers)
+        held += sorted(f"unread {q.text}" for q in self.quarantined)
+        return "\n".join(held) if held else None
 
 
 def _check_texts(record: etree._Element, limits: Limits) -> None:
