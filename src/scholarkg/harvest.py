@@ -13,7 +13,8 @@ or a cycle has not reached the end of its list and is no short list.
 
 Every loop over the pages (the CLI's and the ``harvest_arxiv`` flow's) goes through
 :class:`HarvestJob`, which ends it: a resumption token or page seen before (remembered in the
-checkpoint, so a resumed harvest still sees a cycle), ``[limits] harvest_max_pages`` and
+checkpoint, so a resumed harvest still sees a cycle), empty pages in a row with new tokens (their
+count kept in the checkpoint too), ``[limits] harvest_max_pages`` and
 ``harvest_deadline`` per run (the checkpoint is kept: the next run goes on). A resumption token
 that expired (``badResumptionToken``) while a checkpoint held it is not fatal: the stale
 checkpoint is dropped and the harvest starts again from the watermark, once per run, and
@@ -195,6 +196,7 @@ class HarvestJob:
             at = Checkpoint(self.key, self.metadata_prefix, self.set_spec, at.from_date)
         guard = self.guard
         guard.tokens, guard.pages = list(at.seen_tokens), list(at.seen_pages)
+        guard.empty = at.empty_pages
         guard.page_done(page.source, page.resumption_token, page.key)
         after = replace(
             at,
@@ -206,6 +208,7 @@ class HarvestJob:
             records_quarantined=at.records_quarantined + len(page.quarantined),
             seen_tokens=tuple(guard.tokens),
             seen_pages=tuple(guard.pages),
+            empty_pages=guard.empty,
         )
         if after.next_token:
             self._save(after)

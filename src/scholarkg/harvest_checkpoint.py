@@ -27,6 +27,7 @@ class Checkpoint:
     records_quarantined: int = 0  # listed but unreadable: part of the list all the same
     seen_tokens: tuple[str, ...] = ()  # digests (see scholarkg.extract.paging)
     seen_pages: tuple[str, ...] = ()
+    empty_pages: int = 0  # empty pages in a row just before next_token (see PageGuard.empty)
 
     @property
     def progress(self) -> float | None:

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from scholarkg.config import ARXIV_API_URL, ARXIV_MAX_RESULTS, ArxivConfig
+from scholarkg.errors import ExtractError, ParseError
 from scholarkg.extract.arxiv_id_lookup import FetchResult, IdLookup
 from scholarkg.extract.arxiv_search import SearchResult, keep_unread, refuted, title_query
 from scholarkg.extract.atom import AtomFeed, parse_feed
@@ -115,20 +116,35 @@ class ArxivApiClient:
             self.warnings.append(told)
         return feed
 
-    def fetch_by_ids(self, ids: Iterable[str], *, batch_size: int = _DEFAULT_BATCH) -> FetchResult:
+    def fetch_by_ids(
+        self, ids: Iterable[str], *, batch_size: int = _DEFAULT_BATCH, partial: bool = False
+    ) -> FetchResult:
         """Look ids up ``batch_size`` at a time via ``id_list``, ``max_results`` = ids in batch.
 
         A versioned id (``2104.12255v1``) matches only that version's entry; ids arXiv drops
         silently are reported in ``missing``; strings that are not arXiv ids in ``invalid``.
+        A batch that fails (:class:`~scholarkg.errors.ExtractError`: retries spent;
+        :class:`~scholarkg.errors.ParseError`: an answer that is no feed) raises, unless
+        ``partial``: then the lookup stops there and returns what the batches before it found,
+        the failure in ``problem`` and the ids not asked in ``not_fetched`` (before, the
+        batches answered were lost with the error).
         """
         if not 1 <= batch_size <= MAX_PAGE_SIZE:
             raise ValueError(f"batch_size must be within 1..{MAX_PAGE_SIZE}")
         archived: list[ArchivedResponse] = []
         lookup, warned = IdLookup(ids), len(self.warnings)
         for batch in lookup.batches(batch_size):
-            feed = self.query_page(
-                id_list=[w.versioned() for w in batch], max_results=len(batch), archived=archived
-            )
+            try:
+                feed = self.query_page(
+                    id_list=[w.versioned() for w in batch],
+                    max_results=len(batch),
+                    archived=archived,
+                )
+            except (ExtractError, ParseError) as exc:  # the source failed, not this run
+                if not partial:
+                    raise
+                warnings = self.warnings[warned:]
+                return lookup.result(archived, warnings, problem=str(exc), failed=batch)
             lookup.take(batch, feed)
         return lookup.result(archived, self.warnings[warned:])
 

@@ -24,6 +24,8 @@ class FetchResult:
 
     ``quarantined``: entries of the answers that could not be read (a bad field, a text over
     ``[limits] literal_bytes``). arXiv did answer for their ids, so those ids are not missing.
+    ``problem``: why the lookup stopped at a batch (one line naming its URL), its ids and the
+    later batches' in ``not_fetched`` (neither missing nor found: never answered).
     """
 
     records: tuple[ArxivRecord, ...]
@@ -33,6 +35,8 @@ class FetchResult:
     archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
     quarantined: tuple[QuarantinedRecord, ...] = ()
     warnings: tuple[str, ...] = ()  # answers cut at max_results (one line each)
+    problem: str | None = None
+    not_fetched: tuple[str, ...] = ()
 
 
 def _quarantined_id(entry: QuarantinedRecord) -> ArxivId | None:
@@ -90,12 +94,19 @@ class IdLookup:
                 self.records.setdefault(want.versioned(), entry.record)
 
     def result(
-        self, archived: Sequence[ArchivedResponse], warnings: Sequence[str] = ()
+        self,
+        archived: Sequence[ArchivedResponse],
+        warnings: Sequence[str] = (),
+        *,
+        problem: str | None = None,
+        failed: Sequence[ArxivId] = (),
     ) -> FetchResult:
-        """What the lookup found, with the responses it archived."""
+        """What the lookup found, with the responses it archived; ``problem``: why it stopped
+        at the batch ``failed`` (its ids and every later one's are not fetched)."""
+        start = self.wanted.index(failed[0]) if failed else len(self.wanted)
         missing = tuple(
             w.versioned()
-            for w in self.wanted
+            for w in self.wanted[:start]
             if w.versioned() not in self.matched and w.versioned() not in self.answered
         )
         return FetchResult(
@@ -106,4 +117,6 @@ class IdLookup:
             archived=tuple(archived),
             quarantined=tuple(self.quarantined),
             warnings=tuple(warnings),
+            problem=problem,
+            not_fetched=tuple(w.versioned() for w in self.wanted[start:]),
         )

@@ -26,7 +26,7 @@ from scholarkg.extract.record_fields import refuse_dated_before, refuse_updated_
 from scholarkg.extract.textcheck import refuse_non_text_element
 from scholarkg.extract.xmlsafe import line_of, refuse_repeated, squash, text_of
 from scholarkg.identity.person_names import refuse_unfit_authors
-from scholarkg.limits import Limits, check_record_literals
+from scholarkg.limits import Limits, check_author_count, check_record_literals
 from scholarkg.models import ArxivAuthor, ArxivRecord, ArxivVersion
 from scholarkg.text_masks import Masks
 
@@ -87,11 +87,13 @@ def _links(entry: etree._Element) -> AtomLinks:
     return AtomLinks(abstract=abstract, pdf=pdf, doi=doi)
 
 
-def _authors(entry: etree._Element) -> tuple[ArxivAuthor, ...]:
-    """The entry's authors in order; one without a name refuses the entry
-    (:func:`~.reasons.nameless_author`). Affiliations are read as the other doors read them
-    (:func:`~.arxiv_authors.clean_affiliations`): footnote numbers (``1 and 2``) are none;
-    names as every door lists them (:func:`~.arxiv_authors.listed_name`)."""
+def _authors(entry: etree._Element, limits: Limits) -> tuple[ArxivAuthor, ...]:
+    """The entry's authors in order, counted before any is made (more than ``[limits]
+    authors_per_record`` refuse the entry; before, all were made first); one without a name
+    refuses the entry (:func:`~.reasons.nameless_author`). Affiliations are read as the other
+    doors read them (:func:`~.arxiv_authors.clean_affiliations`): footnote numbers (``1 and
+    2``) are none; names as every door lists them (:func:`~.arxiv_authors.listed_name`)."""
+    check_author_count(sum(1 for _ in entry.iterfind(f"{_A}author")), limits)
     authors = []
     for position, author in enumerate(entry.iterfind(f"{_A}author"), start=1):
         name = text_of(author.find(f"{_A}name"))
@@ -150,7 +152,7 @@ def read_entry(
         arxiv_id=parsed.arxiv_id,
         title=title,
         abstract=text_of(entry.find(f"{_A}summary")) or "",
-        authors=_authors(entry),
+        authors=_authors(entry, limits),
         categories=tuple(categories),
         primary_category=primary,
         published=published.date() if published else None,

@@ -29,6 +29,7 @@ from scholarkg.counts import count_of
 from scholarkg.errors import ExtractError
 from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
 from scholarkg.lifecycle import STOP
+from scholarkg.shown_text import shown
 
 _current = threading.local()
 _READ_CHUNK = 64 * 1024
@@ -186,9 +187,31 @@ def unread_redirect(response: requests.Response, *args: Any, **kwargs: Any) -> N
         response.close()
 
 
+def refuse_unasked_coding(response: requests.Response, url: str) -> None:
+    """An :class:`ExtractError` naming ``url`` and the coding when the answer's
+    Content-Encoding holds one the client never asked for (it asks for ``gzip, deflate``) and
+    cannot undo (``zstd``, ``br``, ``compress``): before, its compressed bytes were handed on
+    as the answer, archived, and failed the parse as ``not well-formed XML``. Not retried: the
+    server would answer alike."""
+    said = response.headers.get("Content-Encoding")
+    if said is None:
+        return
+    codings = [c.strip().lower() for c in said.split(",")]
+    if all(c in ENCODINGS or c in ("identity", "") for c in codings):
+        return
+    told = shown(said, quoted=True)
+    raise ExtractError(
+        url,
+        f"answer in Content-Encoding {told}, not asked for (only gzip and deflate are) and "
+        "not readable here",
+    )
+
+
 def read_body(response: requests.Response, cap: BodyCap, watch: Watch, url: str) -> bytes:
     """The (decoded) body, refused as soon as it grows past the cap; a gzip or deflate body
-    whose stream stops before its end is :class:`~.inflate.BodyCutShort` (retried)."""
+    whose stream stops before its end is :class:`~.inflate.BodyCutShort` (retried); a body in
+    a coding never asked for is refused unread (:func:`refuse_unasked_coding`)."""
+    refuse_unasked_coding(response, url)
     declared = count_of(response.headers.get("Content-Length"))
     plain = "Content-Encoding" not in response.headers
     if declared is not None and plain and declared > cap.size:

@@ -15,7 +15,6 @@ from scholarkg.errors import ExtractError, LimitExceeded, ParseError
 from scholarkg.extract.error_text import error_text
 from scholarkg.extract.markup import refuse_answer_markup
 from scholarkg.extract.oai_header import (
-    ARXIV_RAW_NS,
     OAI_NS,
     OaiHeader,
     OaiRecord,
@@ -42,7 +41,6 @@ from scholarkg.text_masks import Masks
 
 _O = f"{{{OAI_NS}}}"
 _RECORD = f"{_O}record"
-_RAW_AUTHORS = f"{{{ARXIV_RAW_NS}}}authors"  # one text the mapping splits into authors
 _ONCE_IN_ROOT = frozenset({f"{_O}responseDate"})
 _ONCE_IN_LIST = frozenset({f"{_O}resumptionToken"})
 
@@ -95,11 +93,14 @@ class OaiPage:
 
     @property
     def key(self) -> str | None:
-        """What the page holds (identifiers and datestamps), to recognise it if served again."""
+        """What the page holds, to recognise it if served again: its identifiers and
+        datestamps, and the text of each record it quarantined (a page of unreadable records
+        served again is recognised too; before, it had no key and a server serving it under
+        ever new tokens was followed to ``[limits] harvest_max_pages``). None: nothing in it."""
         headers = [r.header for r in self.records] + list(self.deleted)
-        if not headers:
-            return None
-        return "\n".join(sorted(f"{h.identifier} {h.datestamp}" for h in headers))
+        held = sorted(f"{h.identifier} {h.datestamp}" for h in headers)
+        held += sorted(f"unread {q.text}" for q in self.quarantined)
+        return "\n".join(held) if held else None
 
 
 def _check_texts(record: etree._Element, limits: Limits) -> None:
@@ -109,14 +110,6 @@ def _check_texts(record: etree._Element, limits: Limits) -> None:
     for node in record.iter():
         if isinstance(node.tag, str):
             check_literal(etree.QName(node).localname, node.text, limits)
-
-
-def _check_author_text(record: etree._Element, limits: Limits) -> None:
-    """Refuse arXivRaw's ``<authors>`` over ``[limits] literal_bytes`` as written, before the
-    authors split from it are counted (``authors_per_record``), as the snapshot bounds its
-    ``authors`` text before it splits it: one verdict for one list through both doors."""
-    for node in record.iter(_RAW_AUTHORS):
-        check_literal("authors", node.text, limits)
 
 
 def _refuse_oversize(record: etree._Element, size: int, limits: Limits) -> None:
@@ -179,10 +172,11 @@ def parse_oai_response(
             try:
                 if stream.oversize is not None:
                     _refuse_oversize(element, stream.oversize, limits)
-                parsed = parse_record(element, source=source, check_text=check_text, masked=masked)
+                parsed = parse_record(
+                    element, source=source, check_text=check_text, masked=masked, limits=limits
+                )
                 refuse_dated_after(listing_dates(parsed), fetched, ANSWER_FETCHED)
                 if parsed.record is not None:
-                    _check_author_text(element, limits)
                     check_record_literals(parsed.record, limits)
                     refuse_unfit_authors(a.name for a in parsed.record.authors)
                 _check_texts(element, limits)  # texts the mapping split (within line_bytes)

@@ -1,9 +1,10 @@
 """Guards for loops over remote pages: every such loop ends.
 
 A server may hand out the same resumption token forever (or A → B → A), serve the same page under
-ever new tokens, hand out a token that grows page after page, or simply never reach the end.
-:class:`PageGuard` stops a loop on a repeated token, on a token too long to send back
-(:data:`MAX_TOKEN_BYTES`), on a repeated page, on a page cap and on a deadline, with a one-line
+ever new tokens, serve empty pages under ever new tokens, hand out a token that grows page after
+page, or simply never reach the end. :class:`PageGuard` stops a loop on a repeated token, on a
+token too long to send back (:data:`MAX_TOKEN_BYTES`), on a repeated page, on
+:data:`EMPTY_PAGES_IN_A_ROW` empty pages in a row, on a page cap and on a deadline, with a one-line
 :class:`PagingStopped` that names what happened and the limit to raise. Its memory of tokens and
 pages is plain data (short digests), so a resumable loop can keep it in its checkpoint and a
 resumed run still recognises a cycle that began before it.
@@ -19,6 +20,8 @@ from scholarkg.errors import ExtractError
 from scholarkg.shown_text import shown
 
 SEEN_WINDOW = 1000  # tokens and pages remembered (longer cycles end at the page cap)
+# empty pages followed in a row, each with a new token: no progress (arXiv sends none)
+EMPTY_PAGES_IN_A_ROW = 100
 # the longest token followed: a token goes back in the URL, and servers refuse a request line
 # much longer (Apache 8190 bytes, nginx 8 KB); arXiv's are a few dozen bytes
 MAX_TOKEN_BYTES = 8192
@@ -45,9 +48,9 @@ class PageGuard:
     """The state of one loop over pages: :meth:`page_done` after each page, then, before
     following its token, :meth:`check_limits` (a resumable loop saves its checkpoint between).
 
-    ``tokens`` and ``pages`` are digests of what came so far (most recent last), ``pages_run``
-    counts the pages of this run (the cap and the deadline apply per run: a loop stopped by them
-    can be resumed).
+    ``tokens`` and ``pages`` are digests of what came so far (most recent last), ``empty`` the
+    empty pages that came last in a row, ``pages_run`` counts the pages of this run (the cap and
+    the deadline apply per run: a loop stopped by them can be resumed).
     """
 
     what: str
@@ -57,6 +60,7 @@ class PageGuard:
     deadline_key: str = "[limits] harvest_deadline"
     tokens: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
+    empty: int = 0
     pages_run: int = 0
     started: float = field(default_factory=time.monotonic)
 
@@ -66,6 +70,13 @@ class PageGuard:
         ``page_key`` identifies the page's content (None for a page with nothing in it).
         """
         self.pages_run += 1
+        self.empty = self.empty + 1 if page_key is None and next_token else 0
+        if self.empty >= EMPTY_PAGES_IN_A_ROW:  # before: followed to the page cap (100 000)
+            raise PagingStopped(
+                source,
+                f"{self.what}: {self.empty} pages in a row with no record, each with a new "
+                "resumptionToken (the list gets no further); stopping",
+            )
         if next_token:
             size = len(next_token.encode("utf-8"))
             if size > MAX_TOKEN_BYTES:

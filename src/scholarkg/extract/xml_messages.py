@@ -7,7 +7,8 @@ be declared), and a deeper document or a bigger expansion is no answer arXiv sen
 is dropped and a message that names a libxml2 function instead of the fault is reworded, so the
 error line says what is wrong and nothing else. An undeclared entity (``&nbsp;``), which
 lxml's pull parser passes over without a word, is named at its line
-(:func:`undeclared_entity`)."""
+(:func:`undeclared_entity`), and so is a declaration of a wide encoding the bytes are not in
+(:func:`wide_encoding_declared`)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,30 @@ def undeclared_entity(body: bytes, message: str, read: int) -> tuple[str, int] |
     if found is None:
         return None
     return found.group(1).decode("ascii"), body.count(b"\n", 0, found.start()) + 1
+
+
+# an XML declaration as ASCII-compatible bytes write it, naming its encoding
+_DECLARED = re.compile(
+    rb"<\?xml[ \t\r\n][^>]{0,200}?encoding[ \t\r\n]*=[ \t\r\n]*([\"'])([A-Za-z0-9._:-]{1,40})\1"
+)
+# encodings of two or four bytes a character, in which "<?xml" is never written byte for byte
+_WIDE = re.compile(r"(?:UTF-?(?:16|32)|UCS-?[24]|ISO-10646-UCS-[24])(?:[-_]?(?:LE|BE))?", re.I)
+
+
+def wide_encoding_declared(body: bytes) -> str | None:
+    """The message for ``body`` when its XML declaration, written one byte a character (as
+    UTF-8 or ASCII write it), names an encoding of two or four bytes a character (UTF-16,
+    UTF-32, UCS-2): the declaration is not in the encoding it names, so which one the document
+    is in is not known (libxml2 switches to the one named and says ``Blank needed here``, of
+    bytes it reads as UTF-16); else None."""
+    found = _DECLARED.match(body.removeprefix(b"\xef\xbb\xbf"))
+    if found is None or not _WIDE.fullmatch(found[2].decode("ascii")):
+        return None
+    named = found[2].decode("ascii")
+    return (
+        f"the XML declaration names encoding '{named}' but is itself written one byte a "
+        f"character, not in {named}: which encoding the document is in is not known"
+    )
 
 
 def plain_message(message: str) -> str:

@@ -18,7 +18,11 @@ from typing import Any
 from lxml import etree
 
 from scholarkg.errors import ParseError
-from scholarkg.extract.xml_messages import plain_message, undeclared_entity
+from scholarkg.extract.xml_messages import (
+    plain_message,
+    undeclared_entity,
+    wide_encoding_declared,
+)
 
 _FEED = 64 * 1024  # bytes handed to the pull parser at a time
 
@@ -147,6 +151,8 @@ class RecordStream:
                 name, line = entity  # before: 'no element found' at line 0, or 'Start tag
                 said = f"not well-formed XML: Entity '{name}' not defined"  # expected' at 1
                 raise ParseError(self.source, said, line=line) from exc
+            if (exc.lineno or 0) <= 1 and (lie := wide_encoding_declared(body)):
+                raise ParseError(self.source, lie, line=1) from exc  # before: 'Blank needed'
             raise _syntax_error(self.source, exc) from exc
         except ValueError as exc:
             raise ParseError(self.source, f"not XML: {exc}") from exc

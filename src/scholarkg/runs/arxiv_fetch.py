@@ -25,13 +25,15 @@ def fetch_ids(
     config: Config, ids: list[str], *, progress: ProgressSink | None = None
 ) -> RunContext:
     """Fetch e-prints by id through the API and load them; ids arXiv has no record of, and
-    strings that are no arXiv id (not sent), are failures, each told as what it is."""
+    strings that are no arXiv id (not sent), are failures, each told as what it is. A batch
+    that fails ends the lookup: the batches before it are loaded, the failure is one line
+    naming its URL and the ids not fetched (before: an error, nothing loaded)."""
     with RunContext(config, "fetch", progress=progress) as ctx:
         loading = Loading(ctx)
         client = arxiv_api_client(config)
         try:
             try:
-                result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size)
+                result = client.fetch_by_ids(ids, batch_size=config.arxiv.batch_size, partial=True)
             finally:
                 client.http.close()
             ctx.report.warnings += client.warnings  # answers cut at max_results
@@ -45,6 +47,9 @@ def fetch_ids(
             ctx.report.requests["id lookups"] = len(result.archived)
             for arxiv_id in result.missing:
                 ctx.report.failures.append((arxiv_id, "arXiv returned no such record"))
+            if result.problem is not None:  # the batches before it are loaded
+                left = f"{len(result.not_fetched)} ids not fetched: {some(result.not_fetched)}"
+                ctx.report.failures.append(("arXiv API", f"{result.problem}; {left}"))
             for text in result.invalid:  # never sent: arXiv was not asked
                 told = shown_word(text)  # before: whole, a line break or ESC as typed
                 ctx.report.failures.append((told, f"{not_an_id(text)} (not asked)"))
