@@ -12,8 +12,9 @@ from __future__ import annotations
 import gzip
 
 import pytest
+import requests
 
-from arxiv_replay import Fault, ReplayServer
+from arxiv_replay import Fault, ReplayServer, fast_policy
 from scholarkg.errors import ExtractError
 from scholarkg.extract.arxiv_api import ArxivApiClient
 from scholarkg.extract.http import HttpClient
@@ -62,3 +63,16 @@ def test_a_coding_the_client_can_undo_reads(
     fault = Fault("status", body=sent, headers={"Content-Encoding": coding})
     arxiv_server.add_fault(fault, path="/api/query")
     assert answer(arxiv_server, arxiv_http) == body
+
+
+def test_the_client_asks_only_for_the_codings_it_can_undo(
+    arxiv_server: ReplayServer, arxiv_archive: RawArchive
+) -> None:
+    """A session that would offer more (urllib3 adds ``br``/``zstd`` when brotli or zstandard
+    is installed) still asks for gzip and deflate only: a server taking the offer would be
+    refused above (before: the session's own header went out as it was)."""
+    offering = requests.Session()
+    offering.headers["Accept-Encoding"] = "gzip, deflate, br, zstd"
+    with HttpClient(arxiv_archive, fast_policy(), session=offering) as client:
+        client.get(arxiv_server.api_url, ID_QUERY)
+    assert [r.headers.get("Accept-Encoding") for r in arxiv_server.requests] == ["gzip, deflate"]

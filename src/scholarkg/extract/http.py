@@ -53,6 +53,7 @@ from scholarkg.extract.http_policy import (
     slot_for,
 )
 from scholarkg.extract.http_retry import RETRYABLE_EXCEPTIONS, Budget, schedule_retry
+from scholarkg.extract.inflate import ASKED_ENCODINGS
 from scholarkg.extract.raw_archive import ArchivedResponse, RawArchive
 from scholarkg.extract.redirects import next_hop
 from scholarkg.lifecycle import Interrupted, pause
@@ -106,6 +107,8 @@ class HttpClient:
         self.policy = policy or HttpPolicy()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.policy.user_agent
+        # what the body reader can undo, whatever codings urllib3 would offer (zstd, br)
+        self.session.headers["Accept-Encoding"] = ASKED_ENCODINGS
         for scheme in ("http://", "https://"):  # every request obeys the total deadline
             self.session.mount(scheme, DeadlineAdapter())
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not cryptography

@@ -23,6 +23,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 # how a stream of each encoding starts (deflate: zlib-wrapped, as HTTP says, or raw, as some
 # servers send it: tried when the wrapped reading fails at once)
 ENCODINGS = {"gzip": _GZIP, "x-gzip": _GZIP, "deflate": zlib.MAX_WBITS}
+ASKED_ENCODINGS = "gzip, deflate"  # the Accept-Encoding of every request: what is undone here
 
 
 class BodyCutShort(requests.exceptions.ContentDecodingError):
