@@ -54,6 +54,23 @@ def unanswered(exc: BaseException) -> bool:
     return vars(exc).get(_UNANSWERED) is True
 
 
+_NOT_APPLIED = "not_applied"
+
+
+def mark_not_applied(failure: ScholarKGError) -> ScholarKGError:
+    """``failure``, marked as a write the server answered with success but did not apply
+    (:func:`not_applied`)."""
+    vars(failure)[_NOT_APPLIED] = True
+    return failure
+
+
+def not_applied(exc: BaseException) -> bool:
+    """Whether a write failed because the server, having answered it with success, does not
+    hold what it was sent: a read-only replica, or a proxy before the server that drops
+    writes. Every write fails so, not the graph's alone."""
+    return vars(exc).get(_NOT_APPLIED) is True
+
+
 _WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept
 
 
