@@ -39,6 +39,7 @@ from scholarkg.store.endpoint_failures import (
     failure_reason,
     mark_unanswered,
     redirect_reason,
+    secrets_of,
     timed_out,
     with_status,
     withhold_location,
@@ -76,6 +77,7 @@ class EndpointSession:
         for scheme in ("http://", "https://"):  # every request obeys the total deadline
             self._session.mount(scheme, DeadlineAdapter())
         self.credentials = (user, password)
+        self._secrets = secrets_of(user, password)  # hidden in a server's error message
         if user is not None or password is not None:
             # UTF-8 as RFC 7617 recommends (requests would encode str credentials as Latin-1).
             self._session.auth = HTTPBasicAuth(
@@ -183,7 +185,8 @@ class EndpointSession:
         try:
             if status < 400:
                 raise error(f"{where}: {what}: {redirect_reason(response)}")
-            raise with_status(error(f"{where}: {what}: {failure_reason(response)}"), status)
+            reason = failure_reason(response, self._secrets)
+            raise with_status(error(f"{where}: {what}: {reason}"), status)
         finally:
             response.close()
 
