@@ -24,6 +24,14 @@ def timed_out(exc: requests.RequestException) -> bool:
     return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
 
 
+def hung_up(exc: requests.RequestException) -> bool:
+    """Whether the connection was made and the request sent, then closed or reset before a
+    whole answer came (a server that crashed or restarted under it, a proxy that dropped it):
+    urllib3's ProtocolError, which ``requests`` raises as a ConnectionError (before the answer
+    began) or a ChunkedEncodingError (in its body)."""
+    return any(isinstance(arg, urllib3.exceptions.ProtocolError) for arg in exc.args)
+
+
 _STATUS = "http_status"
 
 

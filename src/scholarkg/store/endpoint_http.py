@@ -37,6 +37,7 @@ from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
 from scholarkg.store.answer_stream import Tally, counted
 from scholarkg.store.endpoint_failures import (
     failure_reason,
+    hung_up,
     mark_unanswered,
     redirect_reason,
     secrets_of,
@@ -196,6 +197,8 @@ class EndpointSession:
             return self._cut(watch)
         if timed_out(exc):
             return self._timed_out(exc)
+        if hung_up(exc):
+            return f"no answer: the server closed the connection after the request ({exc})"
         if isinstance(exc, requests.ConnectionError):
             return f"cannot connect ({exc})"
         return f"request failed ({exc})"
