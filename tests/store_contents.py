@@ -38,6 +38,24 @@ def quads(directory: Path) -> list[str]:
     return sorted(found)
 
 
+def served_quads(url: str, directory: Path) -> list[str]:
+    """:func:`quads` of the SPARQL server at ``url`` (an ``oxigraph serve``: its Graph Store
+    endpoint's N-Quads) that the run in ``directory`` wrote to."""
+    import requests
+
+    answer = requests.get(f"{url}/store", headers={"Accept": "application/n-quads"}, timeout=60)
+    answer.raise_for_status()
+    found = []
+    for line in answer.text.splitlines():
+        text = line.replace(str(directory), "DIR")
+        for pattern, same in _VARYING:
+            text = pattern.sub(same, text)
+        if text.endswith("/graph/run/RUN> ."):
+            text = _COUNT.sub("N", text)
+        found.append(text.removesuffix(" ."))
+    return sorted(found)
+
+
 _NAMED_RUNS = (
     "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skg: <https://w3id.org/scholarkg/ontology#> "
     "SELECT DISTINCT ?run WHERE { GRAPH ?g { ?g prov:wasGeneratedBy ?run } "

@@ -23,7 +23,8 @@ class StoreProxy(LoopbackServer):
     ``target``; records ``(method, Authorization)`` of every request. With ``user``, a request
     without those credentials gets 401; while ``refuse_writes`` is set, a write (a Graph Store
     PUT or DELETE, a SPARQL Update POST) gets 500; while ``ignore_writes`` is set, it gets 204
-    and never reaches the server (``ignored`` counts). With ``max_body``, a request whose body
+    and never reaches the server (``ignored`` counts), and so does write number ``ignore_at``
+    (counted in ``writes``) alone. With ``max_body``, a request whose body
     is longer gets 413 (``too_large`` counts them), as a server or a proxy before it with a body
     limit answers (nginx: 1 MiB by default). With ``crash_at`` and ``restart``, write number
     ``crash_at`` (counted in ``writes``) is never answered: ``restart`` (which kills the server
@@ -43,6 +44,7 @@ class StoreProxy(LoopbackServer):
         self.refuse_writes = False
         self.refused = 0
         self.ignore_writes = False
+        self.ignore_at: int | None = None
         self.ignored = 0
         self.max_body: int | None = None
         self.too_large = 0
@@ -103,7 +105,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.send_response(400, "Bad Request")
             self._answer(b"proxy: this graph is refused")
             return
-        if writes and self.server.ignore_writes:
+        if writes and (self.server.ignore_writes or self.server.writes == self.server.ignore_at):
             self.server.ignored += 1
             self.send_response(204, "No Content")
             self.end_headers()

@@ -13,7 +13,7 @@ import pytest
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
 
-from loopback import free_port
+from loopback import Answering, free_port, read_request
 from scholarkg.config import load_config
 from scholarkg.errors import ConfigError, LoadError, QueryError
 from scholarkg.serve.store_spec import spec_for
@@ -374,6 +374,35 @@ def test_unreachable_endpoint_names_the_url() -> None:
             store.replace_graph(G, graph_of("x"))
         with pytest.raises(QueryError, match=re.escape(f"{base}/query") + ".*cannot connect"):
             store.query("ASK {}")
+
+
+class _HangsUp(Answering):
+    """Reads each request whole, then closes the connection unanswered (a server that crashed
+    under it, a proxy that dropped it)."""
+
+    def answer(self, conn: socket.socket) -> None:
+        read_request(conn)
+
+
+def test_a_request_the_server_hangs_up_on_is_said_so_not_cannot_connect() -> None:
+    """Before: ``cannot connect (('Connection aborted.', RemoteDisconnected(…)))``, though the
+    connection was made and the request sent: an operator looked at the network."""
+    server = _HangsUp()
+    try:
+        with SparqlStore.for_oxigraph(server.url) as store:
+            for call, endpoint in (
+                (lambda: store.replace_graph(G, graph_of("x")), "store: replace graph"),
+                (lambda: store.update("DROP SILENT GRAPH <urn:g>"), "update: SPARQL update"),
+                (lambda: store.query("ASK {}"), "query: SPARQL query"),
+            ):
+                with pytest.raises((LoadError, QueryError)) as failed:
+                    call()
+                said = str(failed.value)
+                assert said.startswith(f"{server.url}/{endpoint}")
+                assert ": no answer: the server closed the connection after the request (" in said
+                assert "cannot connect" not in said and "\n" not in said
+    finally:
+        server.close()
 
 
 def test_silent_server_times_out() -> None:

@@ -36,7 +36,7 @@ from scholarkg.load.payload import (
 )
 from scholarkg.load.pending_notes import PendingNotes
 from scholarkg.store.base import GraphStore
-from scholarkg.store.endpoint_failures import answered_status, unanswered
+from scholarkg.store.endpoint_failures import answered_status, not_applied, unanswered
 from scholarkg.store.patch import GraphPatch
 from scholarkg.transform import Triple
 
@@ -166,10 +166,11 @@ type or content), not every write."""
 def store_failed(store: GraphStore, exc: LoadError) -> bool:
     """Whether the failed write of one graph is the store's failure rather than a refusal of
     the graph: a full disk, a request the server never answered (a server restarting under
-    it), an HTTP answer that refuses every write alike (401, 403, 404, 405, a server error
-    5xx: before, a server answering 500 to every write had every graph of a profile put in
-    the dead-letter folder, and no later run wrote them), or a store that stopped answering."""
-    if refused_write(exc) or unanswered(exc):
+    it), a write it answered with success but did not apply, an HTTP answer that refuses every
+    write alike (401, 403, 404, 405, a server error 5xx: before, a server answering 500 to
+    every write had every graph of a profile put in the dead-letter folder, and no later run
+    wrote them), or a store that stopped answering."""
+    if refused_write(exc) or unanswered(exc) or not_applied(exc):
         return True
     status = answered_status(exc)
     if status is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Sequence
 from typing import Any
 
 import requests
@@ -20,6 +22,14 @@ def timed_out(exc: requests.RequestException) -> bool:
     if isinstance(exc, requests.Timeout):
         return True
     return any(isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in exc.args)
+
+
+def hung_up(exc: requests.RequestException) -> bool:
+    """Whether the connection was made and the request sent, then closed or reset before a
+    whole answer came (a server that crashed or restarted under it, a proxy that dropped it):
+    urllib3's ProtocolError, which ``requests`` raises as a ConnectionError (before the answer
+    began) or a ChunkedEncodingError (in its body)."""
+    return any(isinstance(arg, urllib3.exceptions.ProtocolError) for arg in exc.args)
 
 
 _STATUS = "http_status"
@@ -54,6 +64,23 @@ def unanswered(exc: BaseException) -> bool:
     return vars(exc).get(_UNANSWERED) is True
 
 
+_NOT_APPLIED = "not_applied"
+
+
+def mark_not_applied(failure: ScholarKGError) -> ScholarKGError:
+    """``failure``, marked as a write the server answered with success but did not apply
+    (:func:`not_applied`)."""
+    vars(failure)[_NOT_APPLIED] = True
+    return failure
+
+
+def not_applied(exc: BaseException) -> bool:
+    """Whether a write failed because the server, having answered it with success, does not
+    hold what it was sent: a read-only replica, or a proxy before the server that drops
+    writes. Every write fails so, not the graph's alone."""
+    return vars(exc).get(_NOT_APPLIED) is True
+
+
 _WITHHELD = "X-Scholarkg-Withheld-Location"  # where a redirect's Location is kept
 
 
@@ -81,13 +108,29 @@ def redirect_reason(response: requests.Response) -> str:
     )
 
 
-def failure_reason(response: requests.Response) -> str:
-    """An error answer's status and the start of its message (never more of it is read)."""
+def secrets_of(user: str | None, password: str | None) -> tuple[str, ...]:
+    """What of HTTP basic credentials a server may echo in an error answer: the header's token
+    (base64 of ``user:password`` in UTF-8), the pair, the password."""
+    if user is None and password is None:
+        return ()
+    pair = f"{user or ''}:{password or ''}"
+    token = base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    return tuple(s for s in (token, pair, password or "") if s)
+
+
+def failure_reason(response: requests.Response, secrets: Sequence[str] = ()) -> str:
+    """An error answer's status and the start of its message (never more of it is read), on
+    one line: its whitespace runs one space, other control characters escaped, and each of
+    ``secrets`` (:func:`secrets_of`: a server that echoes the request) written ``***``."""
     head = b""
     for chunk in response.iter_content(_ERROR_BODY):
         head = chunk[:_ERROR_BODY]
         break
-    message = head.decode(response.encoding or "utf-8", errors="replace").strip()
+    message = head.decode(response.encoding or "utf-8", errors="replace")
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    message = " ".join(message.split())
+    message = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in message)
     if len(message) > _MESSAGE_LIMIT:
         message = message[:_MESSAGE_LIMIT] + "…"
     return f"HTTP {response.status_code} {response.reason}: {message}"

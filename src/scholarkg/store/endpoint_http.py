@@ -37,8 +37,10 @@ from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
 from scholarkg.store.answer_stream import Tally, counted
 from scholarkg.store.endpoint_failures import (
     failure_reason,
+    hung_up,
     mark_unanswered,
     redirect_reason,
+    secrets_of,
     timed_out,
     with_status,
     withhold_location,
@@ -76,6 +78,7 @@ class EndpointSession:
         for scheme in ("http://", "https://"):  # every request obeys the total deadline
             self._session.mount(scheme, DeadlineAdapter())
         self.credentials = (user, password)
+        self._secrets = secrets_of(user, password)  # hidden in a server's error message
         if user is not None or password is not None:
             # UTF-8 as RFC 7617 recommends (requests would encode str credentials as Latin-1).
             self._session.auth = HTTPBasicAuth(
@@ -183,7 +186,8 @@ class EndpointSession:
         try:
             if status < 400:
                 raise error(f"{where}: {what}: {redirect_reason(response)}")
-            raise with_status(error(f"{where}: {what}: {failure_reason(response)}"), status)
+            reason = failure_reason(response, self._secrets)
+            raise with_status(error(f"{where}: {what}: {reason}"), status)
         finally:
             response.close()
 
@@ -193,6 +197,8 @@ class EndpointSession:
             return self._cut(watch)
         if timed_out(exc):
             return self._timed_out(exc)
+        if hung_up(exc):
+            return f"no answer: the server closed the connection after the request ({exc})"
         if isinstance(exc, requests.ConnectionError):
             return f"cannot connect ({exc})"
         return f"request failed ({exc})"

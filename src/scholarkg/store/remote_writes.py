@@ -1,14 +1,23 @@
-"""A SPARQL store's writes: graphs replaced by Graph Store PUT or one atomic SPARQL Update."""
+"""A SPARQL store's writes: graphs replaced by Graph Store PUT or one atomic SPARQL Update.
+
+A graph write the server answers with success is checked with one query (of the graphs the
+request wrote): each graph sent with content must be held, each dropped must be gone. A server
+that acknowledges writes it does not apply (a read-only replica, a proxy before the server that
+drops them) fails the write as the store's failure, never the graph's: the loaders keep what is
+left for the next run (before: the run said ``ok``, counted the graphs written, and the person
+graphs among them were never written again)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
 
-from scholarkg.errors import LoadError
-from scholarkg.store.endpoint_failures import answered_status
+from scholarkg.errors import LoadError, QueryError
+from scholarkg.store.endpoint_failures import answered_status, mark_not_applied, mark_unanswered
 from scholarkg.store.endpoint_http import EndpointSession
+from scholarkg.store.endpoint_urls import safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
 from scholarkg.store.sparql_text import iri_ref
 
@@ -24,6 +33,10 @@ class SparqlWrites:
     replace_via: str
     _too_large: int | None  # bytes of the smallest update refused with 413
     _http: EndpointSession
+
+    if TYPE_CHECKING:
+
+        def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]: ...
 
     def update(self, sparql: str) -> None:
         """Send one SPARQL Update request (the server applies it atomically)."""
@@ -58,6 +71,7 @@ class SparqlWrites:
             data=ntriples.encode("utf-8"),
             headers={"Content-Type": "application/n-triples"},
         )
+        self._check_applied(self.store_url, f"replace graph {ref}", {str(iri): bool(ntriples)})
 
     def puts(self) -> bool:
         """Whether graphs are replaced with Graph Store ``PUT`` requests: ``replace_via="put"``
@@ -81,6 +95,7 @@ class SparqlWrites:
         endpoint, else a Graph Store ``DELETE``, whose 404 means it is already gone."""
         if self.update_url is not None:
             self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
+            self._check_applied(self.update_url, "SPARQL update", {iri: False})
             return
         if self.store_url is None:
             raise LoadError(f"{self!r}: no Graph Store endpoint configured")
@@ -95,6 +110,7 @@ class SparqlWrites:
         except LoadError as exc:
             if answered_status(exc) != 404:
                 raise
+        self._check_applied(self.store_url, f"drop graph {iri_ref(iri)}", {iri: False})
 
     def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
         """Several graphs' new content: with a SPARQL Update endpoint, one request (atomic on
@@ -130,8 +146,40 @@ class SparqlWrites:
                     "the size of a request)"
                 ) from exc
             self._send_halves(patches)
+            return
+        self._check_applied(
+            self.update_url, "SPARQL update", {p.iri: bool(p.ntriples) for p in patches}
+        )
 
     def _send_halves(self, patches: list[GraphPatch]) -> None:
         half = len(patches) // 2
         self._send_patches(patches[:half])
         self._send_patches(patches[half:])
+
+    def _check_applied(self, url: str, what: str, written: Mapping[str, bool]) -> None:
+        """After a write answered with success: each graph of ``written`` held when it was
+        sent with content (True), gone when dropped (False); else a :class:`LoadError`, marked
+        as not applied, naming the endpoint and a graph. A query that fails meanwhile leaves
+        the write's effect unknown: marked as unanswered."""
+        try:
+            held = self.graph_sizes(list(written))
+        except QueryError as exc:
+            raise mark_unanswered(
+                LoadError(f"{safe_url(url)}: {what}: answered, but not checked: {exc}")
+            ) from exc
+        wrong = [iri for iri, content in written.items() if content != (held.get(iri, 0) > 0)]
+        if not wrong:
+            return
+        first = iri_ref(wrong[0])
+        if written[wrong[0]]:
+            said = f"does not hold graph {first} it was sent"
+        else:
+            said = f"still holds graph {first} it was told to drop"
+        others = f" (and {len(wrong) - 1} more of the {len(written)} graphs)" if wrong[1:] else ""
+        raise mark_not_applied(
+            LoadError(
+                f"{safe_url(url)}: {what}: answered with success, but the server {said}"
+                f"{others}: it does not apply the writes it acknowledges (a read-only replica, "
+                "or a proxy before the server?)"
+            )
+        )
