@@ -33,7 +33,7 @@ from scholarkg.extract.bounded import (
     read_body,
     unread_redirect,
 )
-from scholarkg.extract.inflate import ENCODINGS, inflated, raw_pieces
+from scholarkg.extract.inflate import ASKED_ENCODINGS, ENCODINGS, inflated, raw_pieces
 from scholarkg.store.answer_stream import Tally, counted
 from scholarkg.store.endpoint_failures import (
     failure_reason,
@@ -75,6 +75,8 @@ class EndpointSession:
         self._total = total_timeout
         self._cap = BodyCap(max_answer_bytes, "[store] max_answer_bytes")
         self._session = requests.Session()
+        # what read_body undoes, whatever codings urllib3 would offer (zstd, br)
+        self._session.headers["Accept-Encoding"] = ASKED_ENCODINGS
         for scheme in ("http://", "https://"):  # every request obeys the total deadline
             self._session.mount(scheme, DeadlineAdapter())
         self.credentials = (user, password)
