@@ -14,6 +14,7 @@ from samples import ROOT
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader
+from scholarkg.limits import DEFAULT_LIMITS
 
 FIXTURES = ROOT / "tests" / "fixtures" / "arxiv"
 ATOM = (FIXTURES / "derived" / "atom_0704.0002.xml").read_bytes()
@@ -21,6 +22,34 @@ OAI = (FIXTURES / "derived" / "oai_arXiv_0704.0002.xml").read_bytes()
 SNAPSHOT = FIXTURES / "kaggle" / "snapshot_sample_100.jsonl"
 LINES = SNAPSHOT.read_text(encoding="utf-8").splitlines()
 ARXIV_RAW = ARXIV_RAW_0704_0002  # SYNTHETIC: tests/arxiv_raw_record.py
+
+MOST = DEFAULT_LIMITS.authors_per_record
+OAI_DC = (  # the real oai_dc page
+    FIXTURES / "oai" / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
+).read_bytes()
+
+
+def said(count: int, most: int = MOST) -> str:
+    return (
+        f"{count} authors: over [limits] authors_per_record = {most}; "
+        "raise it in your config if this is genuine"
+    )
+
+
+def names(count: int) -> list[tuple[str, str]]:
+    """``count`` generated (forenames, keyname) pairs."""
+    return [(f"Given{i}", f"Family{i}") for i in range(count)]
+
+
+def atom_authors(count: int) -> str:
+    return "".join(f"<author><name>{f} {k}</name></author>" for f, k in names(count))
+
+
+def oai_authors(count: int) -> str:
+    return "".join(
+        f"<author><keyname>{k}</keyname><forenames>{f}</forenames></author>"
+        for f, k in names(count)
+    )
 
 
 def atom_with(author: str) -> bytes:

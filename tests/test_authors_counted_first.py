@@ -15,13 +15,21 @@ from collections.abc import Iterator
 
 import pytest
 
-from door_authors import atom_with, oai_with, raw_with
+from door_authors import (
+    OAI_DC,
+    atom_authors,
+    atom_with,
+    names,
+    oai_authors,
+    oai_with,
+    raw_with,
+    said,
+)
 from scholarkg.extract import arxiv_authors, atom_entry
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.limits import Limits
 from scholarkg.models import ArxivAuthor
-from test_authors_per_record import OAI_DC, atom_authors, names, oai_authors, said
 
 MOST = 50
 LIMITS = Limits(authors_per_record=MOST, literal_bytes=10_000)

@@ -23,15 +23,20 @@ from building import content
 from conftest import write_config
 from door_authors import (
     ATOM,
-    FIXTURES,
     LINES,
+    MOST,
     OAI,
+    OAI_DC,
     api_reasons,
+    atom_authors,
     atom_with,
     lines_with,
+    names,
+    oai_authors,
     oai_reasons,
     oai_with,
     raw_with,
+    said,
     snapshot_reasons,
     whole_snapshot_with,
 )
@@ -43,39 +48,11 @@ from scholarkg.extract.oai_pages import parse_oai_response
 from scholarkg.extract.snapshot import SnapshotReader, parse_snapshot_line
 from scholarkg.identity.mentions import PaperMentions
 from scholarkg.iris import Minter
-from scholarkg.limits import DEFAULT_LIMITS, Limits
+from scholarkg.limits import Limits
 from scholarkg.models import ArxivAuthor, ArxivRecord
 from scholarkg.runs import chunk_work
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.transform.arxiv import arxiv_mentions
-
-MOST = DEFAULT_LIMITS.authors_per_record
-OAI_DC = (
-    FIXTURES / "oai" / "atomiklabs_oai_dc_ListRecords_set-cs_from-2024-01-25_resumptionToken.xml"
-).read_bytes()
-
-
-def said(count: int, most: int = MOST) -> str:
-    return (
-        f"{count} authors: over [limits] authors_per_record = {most}; "
-        "raise it in your config if this is genuine"
-    )
-
-
-def names(count: int) -> list[tuple[str, str]]:
-    """``count`` generated (forenames, keyname) pairs."""
-    return [(f"Given{i}", f"Family{i}") for i in range(count)]
-
-
-def atom_authors(count: int) -> str:
-    return "".join(f"<author><name>{f} {k}</name></author>" for f, k in names(count))
-
-
-def oai_authors(count: int) -> str:
-    return "".join(
-        f"<author><keyname>{k}</keyname><forenames>{f}</forenames></author>"
-        for f, k in names(count)
-    )
 
 
 def free_text(count: int) -> str:

@@ -291,3 +291,35 @@ def test_an_empty_snapshot_path_is_a_usage_error(
     assert done.value.code == 2
     assert "argument FILE: an empty path (give the snapshot file)" in capsys.readouterr().err
     assert not (config.parent / "store").exists()
+
+
+# `arxiv fetch` whose later batch fails (503 however often asked, or an HTML page with 200): the
+# batches answered before are loaded and counted, the failed batch is one failure line naming its
+# URL, its ids not loaded; report = store (one id a batch: [arxiv] batch_size = 1).
+HTML = b"<!DOCTYPE html><html><body><h1>Service unavailable</h1></body></html>"
+FAULTS = {
+    "503 every time": Fault("status", status=503),
+    "200 with an HTML page": Fault(
+        "status", status=200, body=HTML, headers={"Content-Type": "text/html"}
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", FAULTS.values(), ids=FAULTS.keys())
+def test_the_batches_before_a_failed_one_are_loaded(
+    fault: Fault,
+    replay: ReplayServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = write_config(
+        tmp_path, [], arxiv={"min_interval": 0.01, "batch_size": 1}, http={"max_retries": 1}
+    )
+    replay.add_fault(fault, path="/api/query", times=-1, id_list="1605.08386")
+    code = main(["arxiv", "fetch", "1707.08567", "1605.08386", "--config", str(config)])
+    out = capsys.readouterr().out
+    assert code == 1
+    [failed] = [line for line in out.splitlines() if line.startswith("failed:")]
+    assert "id_list=1605.08386" in failed and "1 ids not fetched: 1605.08386" in failed
+    assert "1 loaded" in out
+    assert count(tmp_path / "store", PAPERS) == "1"  # report = store

@@ -21,6 +21,7 @@ from scholarkg.cli import main
 from scholarkg.errors import ExtractError
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.oai_pmh import OaiPmhClient
+from scholarkg.extract.paging import EMPTY_PAGES_IN_A_ROW
 from scholarkg.extract.raw_archive import RawArchive
 from scholarkg.limits import Limits
 
@@ -303,3 +304,57 @@ def test_a_token_holding_no_text_refuses_its_answer_at_the_token_line(
     assert f":{line}: resumptionToken: control character U+0007 is not text" in failed
     assert "\ue007" not in out
     assert tokens_asked(replay) == [None]  # no token the server never gave is sent
+
+
+# Pages that bring nothing readable (CONSTRUCTED from the real hep-ex page): a page whose
+# every record is quarantined, served again under ever new tokens, and empty pages each with a
+# new token. Before, neither was recognised (a page's key was its readable records only): the
+# loop went on to [limits] harvest_max_pages (100 000 pages, the same records quarantined on
+# each). UNREADABLE: every record dated in the year 30000 ("bad datestamp date").
+UNREADABLE = HEP_EX.replace(b"<datestamp>2017-12-14<", b"<datestamp>30000-12-14<")
+EMPTY = HEP_EX[: HEP_EX.index(b"<record>")] + HEP_EX[HEP_EX.rindex(b"</record>") + 9 :]
+
+
+def test_a_page_of_unreadable_records_served_again_under_new_tokens_stops(
+    tmp_path: Path, replay: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert UNREADABLE.count(b"30000-12-14") == 3
+    answer(replay, page("T1", UNREADABLE), **FIRST)
+    for n in range(1, 30):
+        answer(replay, page(f"T{n + 1}", UNREADABLE), resumptionToken=f"T{n}")
+    assert harvest(config_for(tmp_path), "--from", "2017-12-14") == 1
+    out = capsys.readouterr().out
+    assert tokens_asked(replay) == [None, "T1"]  # page 2 = page 1: stop
+    [failed] = [line for line in out.splitlines() if line.startswith("failed:")]
+    assert "the server sent a page it had sent before" in failed and "T1" in failed
+    assert "records: 6 read, 0 loaded" in out  # both pages' records quarantined, as read
+    kept = (tmp_path / "data" / "quarantine" / "records").rglob("*.jsonl")
+    assert sum(len(f.read_text().splitlines()) for f in kept) == 6  # report = folder
+    assert checkpoint(tmp_path)["pages_done"] == 1  # the repeated page is not gone past
+
+
+def test_empty_pages_each_with_a_new_token_stop_after_some_in_a_row(
+    tmp_path: Path, replay: ReplayServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answer(replay, page("T1", HEP_EX), **FIRST)
+    for n in range(1, 3 * EMPTY_PAGES_IN_A_ROW):
+        answer(replay, page(f"T{n + 1}", EMPTY), resumptionToken=f"T{n}")
+    assert harvest(config_for(tmp_path), "--from", "2017-12-14") == 1
+    out = capsys.readouterr().out
+    assert len(tokens_asked(replay)) == 1 + EMPTY_PAGES_IN_A_ROW
+    [failed] = [line for line in out.splitlines() if line.startswith("failed:")]
+    assert f"{EMPTY_PAGES_IN_A_ROW} pages in a row with no record" in failed
+    assert f"T{EMPTY_PAGES_IN_A_ROW}" in failed  # the URL of the last one asked
+    assert "records: 3 read, 3 loaded" in out  # page 1 loaded
+
+
+def test_list_records_stops_on_empty_pages_too(
+    replay: ReplayServer, arxiv_archive: RawArchive
+) -> None:
+    answer(replay, page("T1", EMPTY), **FIRST)
+    for n in range(1, 3 * EMPTY_PAGES_IN_A_ROW):
+        answer(replay, page(f"T{n + 1}", EMPTY), resumptionToken=f"T{n}")
+    client = OaiPmhClient(HttpClient(arxiv_archive, fast_policy()), base_url=replay.oai_url)
+    with pytest.raises(ExtractError, match="pages in a row with no record"):
+        list(client.list_records(metadata_prefix="arXiv", set_spec="cs", from_date="2017-12-14"))
+    assert len(tokens_asked(replay)) == EMPTY_PAGES_IN_A_ROW
