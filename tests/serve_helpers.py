@@ -92,14 +92,27 @@ class Page(HTMLParser):
 def raw_answer(url: str, request: bytes) -> tuple[str, str]:
     """The status line and body of the answer to ``request`` sent as is on a new connection,
     read until the server closes it."""
+    head, _, body = _answered(url, request).partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body.decode()
+
+
+def answer_head(url: str, request: bytes) -> tuple[str, dict[str, str]]:
+    """The status line and headers (by lower-case name) of the answer to ``request`` sent as
+    is on a new connection."""
+    head = _answered(url, request).partition(b"\r\n\r\n")[0]
+    status, *lines = head.decode().split("\r\n")
+    return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+
+def _answered(url: str, request: bytes) -> bytes:
+    """What the server sends for ``request`` on a new connection, until it closes it."""
     parsed = urlsplit(url)
     with socket.create_connection((parsed.hostname, parsed.port), timeout=60) as sock:
         sock.sendall(request)
         answer = b""
         while chunk := sock.recv(65536):
             answer += chunk
-    head, _, body = answer.partition(b"\r\n\r\n")
-    return head.split(b"\r\n")[0].decode(), body.decode()
+    return answer
 
 
 class Answer:

@@ -16,17 +16,14 @@ from __future__ import annotations
 
 import json
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from arxiv_raw_record import ARXIV_RAW
+from no_hang import no_hang
 from scholarkg.errors import ParseError, ScholarKGError
 from scholarkg.extract.atom import parse_feed
 from scholarkg.extract.oai_pages import parse_oai_response
@@ -126,22 +123,6 @@ def _mutated(fixtures: list[bytes], which: int, ops: list[tuple[int, float, int]
     return body
 
 
-@contextmanager
-def _no_hang(seconds: int = 60) -> Iterator[None]:
-    """A hang fails the test (far above a parse's time on a busy machine: it catches only one)."""
-
-    def hung(*_: Any) -> None:
-        raise AssertionError(f"the parse did not end within {seconds} s")
-
-    before = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, before)
-
-
 _TYPE_NAMED = re.compile(r"^[A-Z]\w*(Error|Exception): ")  # Python's words, not a reason
 
 
@@ -161,7 +142,7 @@ def _told(quarantined: tuple[QuarantinedRecord, ...] | list[QuarantinedRecord], 
 @example(0, [(6, 0.0, 0)])  # before: ValueError, a prefix undeclared (test_arxiv_fuzz_found)
 def test_a_mutated_atom_answer_parses_or_is_refused_in_one_line(which: int, ops) -> None:
     body = _mutated(ATOMS, which, ops)
-    with _no_hang():
+    with no_hang(60, "the parse"):
         try:
             feed = parse_feed(body, source="api.xml")
         except ScholarKGError as exc:
@@ -176,7 +157,7 @@ def test_a_mutated_atom_answer_parses_or_is_refused_in_one_line(which: int, ops)
 def test_a_mutated_oai_page_parses_or_is_refused_in_one_line(which: int, ops) -> None:
     body = _mutated(OAIS, which, ops)
     container = "GetRecord" if b"<GetRecord" in body else "ListRecords"
-    with _no_hang():
+    with no_hang(60, "the parse"):
         try:
             page = parse_oai_response(body, source="oai.xml", container=container)
         except ScholarKGError as exc:
@@ -218,7 +199,7 @@ def test_a_snapshot_line_of_wrong_types_is_quarantined_with_a_reason(which: int,
             data[key] = value
     text = _DEEP.sub(lambda m: "[" * int(m[1]) + "]" * int(m[1]), json.dumps(data))
     line = SnapshotLine(7, text.encode(), None)
-    with _no_hang():
+    with no_hang(60, "the parse"):
         read = read_line(line, "s.jsonl", DEFAULT_LIMITS)
     if isinstance(read, QuarantinedRecord):
         _told([read], "s.jsonl")

@@ -21,19 +21,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import signal
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from building import rows
 from conftest import write_config
+from no_hang import no_hang
 from profile_sample import CODES, SAMPLE, encoded
 from scholarkg.clients import archive_for
 from scholarkg.config import Config, load_config
@@ -162,22 +159,6 @@ def hostile_pages(draw: st.DrawFn) -> bytes:
     return page
 
 
-@contextmanager
-def _no_hang(seconds: int = 300) -> Iterator[None]:
-    """A hang fails the test (far above a build's time on a busy machine: it catches only one)."""
-
-    def hung(*_: Any) -> None:
-        raise AssertionError(f"the build did not end within {seconds} s")
-
-    before = signal.signal(signal.SIGALRM, hung)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, before)
-
-
 def _one_line(text: str) -> None:
     assert text and "\n" not in text and "\r" not in text, repr(text)
 
@@ -249,7 +230,7 @@ def build_page(page: bytes, *, sample_first: bool = False) -> None:
             path.write_bytes(encoded(SAMPLE))
             assert build(config).report.outcome == "ok"
         path.write_bytes(page)
-        with _no_hang():
+        with no_hang(300, "the build"):
             report = build(config).report
         archived = archive_for(config).get(_sha(page), str(path))
         assert archived.read_bytes() == page  # archived before it was read

@@ -21,7 +21,7 @@ from scholarkg.query_results import VISIBLE_CONTROLS
 from scholarkg.serve import guard, service, syntax_errors
 from scholarkg.serve.absolute_form import origin_form
 from serve_fixtures import BASE, build_v2_store
-from serve_helpers import raw_answer, running_server, until
+from serve_helpers import answer_head, raw_answer, running_server, until
 
 pytestmark = pytest.mark.server
 
@@ -567,16 +567,3 @@ def test_the_asterisk_target_of_another_method_is_refused_in_one_line(
     assert status == "HTTP/1.1 400 Bad Request", (status, body)
     if method != "HEAD":
         assert body == "request target '*' is for OPTIONS alone (RFC 9112 3.2.4)\n", body
-
-
-def answer_head(url: str, request: bytes) -> tuple[str, dict[str, str]]:
-    """The status line and headers (by lower-case name) of the answer to ``request`` sent on
-    a new connection."""
-    parts = urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=60) as sock:
-        sock.sendall(request)
-        answer = b""
-        while chunk := sock.recv(65536):
-            answer += chunk
-    status, *lines = answer.partition(b"\r\n\r\n")[0].decode().split("\r\n")
-    return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
