@@ -82,3 +82,29 @@ def test_arxiv_raw_bounds_its_author_text_before_it_splits_it(made: list[str]) -
     [reason] = [q.reason for q in page.quarantined]
     assert reason.startswith("authors is ") and "[limits] literal_bytes = 10000" in reason
     assert made == []
+
+
+def test_arxiv_raw_splits_its_author_text_no_further_than_one_past_the_limit(
+    made: list[str],
+) -> None:
+    """Within literal_bytes, arXivRaw's text of many short names is split to one past the
+    limit, then refused (before: every name made, then counted)."""
+    short_names = ", ".join(f"G{i} F{i}" for i in range(4 * MOST))  # ~1.7 KB
+    page = parse_oai_response(
+        raw_with(short_names), source="o", container="GetRecord", limits=LIMITS
+    )
+    [reason] = [q.reason for q in page.quarantined]
+    assert reason.startswith(f"more than {MOST} authors: over [limits] authors_per_record")
+    assert len(made) == MOST + 1
+
+
+def test_arxiv_raw_bounds_all_its_author_text_after_a_comment_too(made: list[str]) -> None:
+    """The bound reads the whole text the split reads (before: the element's text before its
+    first child, none after a leading comment, so any length passed)."""
+    long_names = ", ".join(f"Given{i} {'Family' * 50}{i}" for i in range(40))  # ~12 KB
+    page = parse_oai_response(
+        raw_with(f"<!-- -->{long_names}"), source="o", container="GetRecord", limits=LIMITS
+    )
+    [reason] = [q.reason for q in page.quarantined]
+    assert reason.startswith("authors is ") and "[limits] literal_bytes = 10000" in reason
+    assert made == []

@@ -61,7 +61,7 @@ def _categories(text: str | None) -> tuple[str, ...]:
     return tuple(text.split()) if text else ()
 
 
-def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
+def _arxiv(meta: etree._Element, header: OaiHeader, source: str, limits: Limits) -> OaiRecord:
     ns = f"{{{ARXIV_FORMAT_NS}}}"
     authors = structured_authors(
         (
@@ -96,7 +96,7 @@ def _arxiv(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
     )
 
 
-def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
+def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str, limits: Limits) -> OaiRecord:
     ns = f"{{{ARXIV_RAW_NS}}}"
     raw_versions = []
     for version in meta.iterfind(f"{ns}version"):
@@ -123,7 +123,8 @@ def _arxiv_raw(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecor
         ns,
         header,
         source,
-        split_author_string(written_text_of(meta.find(f"{ns}authors")) or ""),
+        # made no further than one past [limits] authors_per_record (before: all, then counted)
+        split_author_string(written_text_of(meta.find(f"{ns}authors")) or "", limits),
         _categories(text_of(meta.find(f"{ns}categories"))),
         published=published,
         updated=updated,
@@ -187,7 +188,7 @@ def _refuse_unordered(dates: list[dt.date | None]) -> None:
             raise ValueError(listed_before(position + 1, when, then))
 
 
-def _oai_dc(meta: etree._Element, header: OaiHeader, source: str) -> OaiRecord:
+def _oai_dc(meta: etree._Element, header: OaiHeader, source: str, limits: Limits) -> OaiRecord:
     def values(name: str) -> list[str]:
         return [v for v in (text_of(e) for e in meta.iterfind(f"{_DC}{name}")) if v]
 
@@ -257,12 +258,14 @@ _SINGLE[OAI_NS] = frozenset((f"{OAI_TAG}identifier", f"{OAI_TAG}datestamp"))
 def _refuse_many_authors(meta: etree._Element, namespace: str, limits: Limits) -> None:
     """Refuse a record listing more authors than ``[limits] authors_per_record`` before any is
     made: its ``author`` or ``dc:creator`` elements counted (one author each), arXivRaw's
-    one ``<authors>`` text bounded by ``literal_bytes`` before it is split (its authors are
-    counted once split: :func:`~scholarkg.limits.check_record_literals`). Before, every author
-    was made first, then counted: ~4 s of CPU for a record of 180 000 within ``line_bytes``."""
+    one ``<authors>`` text (all of it, as the split reads it) bounded by ``literal_bytes``
+    before it is split no further than one past the limit (:func:`_arxiv_raw`). Before, every
+    author was made first, then counted: ~4 s of CPU for a record of 180 000 within
+    ``line_bytes``."""
     if namespace == ARXIV_RAW_NS:
         for node in meta.iterfind(f"{{{ARXIV_RAW_NS}}}authors"):
-            check_literal("authors", node.text, limits)
+            # all its text, as the split reads it (before: .text, none after a comment)
+            check_literal("authors", written_text_of(node), limits)
         return
     path = _AUTHOR_PATHS.get(namespace)
     if path is not None:
@@ -308,7 +311,7 @@ def parse_record(
     if namespace in _SINGLE:
         refuse_repeated(meta, _SINGLE[namespace])
     _refuse_many_authors(meta, namespace, limits)
-    parsed = parser(meta, header, source)
+    parsed = parser(meta, header, source, limits)
     line = line_of(record)
     if parsed.record is None or line is None:
         return parsed
