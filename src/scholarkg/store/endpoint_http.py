@@ -31,6 +31,7 @@ from scholarkg.extract.bounded import (
     Watch,
     deadline,
     read_body,
+    refuse_unasked_coding,
     unread_redirect,
 )
 from scholarkg.extract.inflate import ASKED_ENCODINGS, ENCODINGS, inflated, raw_pieces
@@ -140,6 +141,11 @@ class EndpointSession:
             try:
                 response = self._answered(method, url, error, what, kwargs)
                 try:
+                    try:  # as send's read_body does (before: handed on still compressed)
+                        refuse_unasked_coding(response, where)
+                    except ExtractError as exc:
+                        said = str(exc).removeprefix(where + ": ")
+                        raise error(f"{where}: {what}: {said}") from exc
 
                     def ended() -> None:  # an answer cut off may look complete
                         if watch.stopped or watch.expired:
