@@ -18,6 +18,7 @@ from building import build_store, sparql_store
 from loopback import LoopbackServer
 from samples import SAMPLE_PROFILE
 from scholarkg.errors import ScholarKGError
+from scholarkg.store.endpoint_failures import secrets_of, without_secrets
 from scholarkg.store.remote import SparqlStore
 
 USER, PASSWORD = "kg-writer-7f3a", "s3cret-pw"
@@ -116,3 +117,23 @@ def test_a_run_whose_store_echoes_the_credentials_writes_them_nowhere(
     assert all(_hidden(x) for x in report.summary_lines())
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert written and not [p for p in written if not _hidden(p.read_text(errors="replace"))]
+
+
+@pytest.mark.parametrize(
+    ("user", "password", "echoed", "shown"),
+    [
+        ("u", "a", "Authentication failed for a", "Authentication failed for ***"),
+        ("kg", "p&ss", "<p>login kg with p&amp;ss</p>", "<p>login kg with ***</p>"),
+        ("kg", 'p"ss', '{"password": "p\\"ss"}', '{"password": "***"}'),
+        ("kg", "p ss", "GET /?password=p%20ss", "GET /?password=***"),
+        ("kg", "", "user kg: unknown", "user kg: unknown"),
+        ("kg", None, "user kg: unknown", "user kg: unknown"),
+    ],
+)
+def test_what_is_hidden_is_the_secret_whole_in_each_form_a_server_writes_it(
+    user: str, password: str | None, echoed: str, shown: str
+) -> None:
+    """A password stands hidden where it stands whole, also HTML-, JSON- or URL-escaped
+    (before: only as sent, and anywhere: a password 'a' hid half the message, a user with no
+    password had every 'kg:' hidden)."""
+    assert without_secrets(echoed, secrets_of(user, password)) == shown

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import base64
+import html
+import json
+import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 import requests
 import urllib3
@@ -110,12 +114,33 @@ def redirect_reason(response: requests.Response) -> str:
 
 def secrets_of(user: str | None, password: str | None) -> tuple[str, ...]:
     """What of HTTP basic credentials a server may echo in an error answer: the header's token
-    (base64 of ``user:password`` in UTF-8), the pair, the password."""
-    if user is None and password is None:
+    (base64 of ``user:password`` in UTF-8), the pair and the password, each also as HTML, JSON
+    and a URL write it (before: as sent only, ``p&amp;ss`` shown). No password, no secret: a
+    user's name alone is none (before: ``user:`` hidden wherever it stood)."""
+    if not password:
         return ()
-    pair = f"{user or ''}:{password or ''}"
+    pair = f"{user or ''}:{password}"
     token = base64.b64encode(pair.encode("utf-8")).decode("ascii")
-    return tuple(s for s in (token, pair, password or "") if s)
+    found: list[str] = []
+    for secret in (token, pair, password):
+        for form in (
+            secret,
+            html.escape(secret),
+            json.dumps(secret)[1:-1],
+            quote(secret, safe=""),
+        ):
+            if form not in found:
+                found.append(form)
+    return tuple(found)
+
+
+def without_secrets(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with each of ``secrets`` written ``***`` where it stands whole, between
+    characters that are no letter or digit (before: anywhere, so a password ``a`` made
+    'Authentication failed' '***uthentic***tion f***iled')."""
+    for secret in sorted(secrets, key=len, reverse=True):  # the token before the password
+        text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", "***", text)
+    return text
 
 
 def failure_reason(response: requests.Response, secrets: Sequence[str] = ()) -> str:
@@ -127,8 +152,7 @@ def failure_reason(response: requests.Response, secrets: Sequence[str] = ()) -> 
         head = chunk[:_ERROR_BODY]
         break
     message = head.decode(response.encoding or "utf-8", errors="replace")
-    for secret in secrets:
-        message = message.replace(secret, "***")
+    message = without_secrets(message, secrets)
     message = " ".join(message.split())
     message = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in message)
     if len(message) > _MESSAGE_LIMIT:
