@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from no_hang import no_hang
 from scholarkg.dump_parts import DumpParts
 from scholarkg.errors import ExportError
 from scholarkg.load.contents import BUCKETS
@@ -117,3 +119,40 @@ def test_a_link_put_back_every_time_is_refused_in_one_line(
     message = str(caught.value)
     assert message.startswith(f"{folder}: not published: a symbolic link was put back there")
     assert "\n" not in message and list(outside.iterdir()) == []
+
+
+def test_a_part_made_a_fifo_after_the_check_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO planted at a part after the parts' check: refused at once, EINVAL naming it, no
+    dump written (before: its opening waited for a writer for ever, SIGTERM too)."""
+    parts = valid_parts(tmp_path / "parts")
+    planted = tmp_path / "parts" / "part-07.nq"
+    planted.unlink()
+    os.mkfifo(planted)
+    dump = tmp_path / "scholarkg.nq"
+
+    with no_hang(60, "the assembly"), pytest.raises(OSError) as caught:
+        parts.assemble(dump)
+
+    assert (caught.value.errno, caught.value.filename) == (errno.EINVAL, str(planted))
+    assert "not a regular file" in str(caught.value)
+    assert not dump.exists() and list(tmp_path.glob(".scholarkg.nq.*")) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "too large"])
+def test_a_parts_state_that_is_no_small_regular_file_leaves_the_parts_not_valid(
+    tmp_path: Path, kind: str
+) -> None:
+    """``parts.json`` a FIFO, a link (to /dev/zero) or oversized: not read (before: a FIFO hung
+    every publication, /dev/zero was read until memory ran out), the parts written again."""
+    valid_parts(tmp_path / "parts")
+    state = tmp_path / "parts" / "parts.json"
+    state.unlink()
+    if kind == "fifo":
+        os.mkfifo(state)
+    elif kind == "too large":
+        state.write_bytes(b" " * (2 << 20))
+    else:
+        state.symlink_to("/dev/zero")
+
+    with no_hang(60, "reading the parts' state"):
+        assert not DumpParts(tmp_path / "parts", KEY).valid

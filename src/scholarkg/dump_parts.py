@@ -62,8 +62,16 @@ class DumpParts:
         )
 
     def _read_state(self) -> dict[str, object]:
+        """The parts' state, if ``parts.json`` is a regular file of at most
+        :data:`_STATE_MOST` bytes; none (the parts are written again) for a link, a FIFO or a
+        device there (before: read through, a FIFO hung every publication, /dev/zero filled
+        memory)."""
         try:
-            loaded = json.loads((self.folder / STATE).read_text(encoding="utf-8"))
+            with _read_unfollowed(self.folder / STATE) as state:
+                data = state.read(_STATE_MOST + 1)
+            if len(data) > _STATE_MOST:
+                return {}
+            loaded = json.loads(data.decode("utf-8"))
         except (OSError, ValueError):
             return {}
         return loaded if isinstance(loaded, dict) else {}
@@ -179,11 +187,20 @@ def _regular(path: Path) -> bool:
         return False
 
 
+_STATE_MOST = 1 << 20  # bytes of parts.json read at most (its counts: ~2 KB)
+
+
 def _read_unfollowed(path: Path) -> BinaryIO:
     """``path`` opened to read, unbuffered; a symbolic link there (one planted since the parts
-    were checked) is refused, ELOOP naming it, never read through."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    were checked) is refused, ELOOP naming it, never read through; anything but a regular
+    file (a FIFO, a device, a socket) EINVAL naming it, opened without waiting for a writer
+    (before: a FIFO's opening waited for ever)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(
+                errno.EINVAL, "not a regular file (a FIFO or a device stands there)", str(path)
+            )
         return os.fdopen(fd, "rb", buffering=0)
     except BaseException:
         os.close(fd)
