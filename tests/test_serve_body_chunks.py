@@ -80,3 +80,17 @@ def test_a_body_in_more_chunks_is_refused_in_one_line(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
     assert answered(server.url)
+
+
+def test_a_pipelined_body_in_more_chunks_is_refused_at_once(server: ServerHandle) -> None:
+    """A request sent right behind another on one connection, its body past the chunks: the
+    first answered, the second 413 once the first is done (before: parsed while the first's
+    answer completed, where nothing looked at the count: 408 at the request timeout)."""
+    first = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\n\r\n"
+    head, body = _answer(
+        server, first + HEAD % b"behind" + _chunked(b"ASK {}", 2 * MAX_BODY_CHUNKS)
+    )
+    assert head.startswith(b"HTTP/1.1 200 "), head
+    second = body.partition(b"HTTP/1.1 ")[2]
+    assert second.startswith(b"413 Request Entity Too Large"), body
+    assert second.endswith(REFUSAL), body

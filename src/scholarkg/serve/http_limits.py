@@ -164,8 +164,12 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         super().data_received(data)
         if self.conn.their_state is h11.DONE:
             self._disarm()
-        elif self.conn.over and not self.transport.is_closing():  # type: ignore[attr-defined]
+        elif self._past_chunks() and not self.transport.is_closing():
             self._too_many_chunks()
+
+    def _past_chunks(self) -> bool:
+        """Whether the request's body passed ``MAX_BODY_CHUNKS`` chunks (:mod:`.body_chunks`)."""
+        return isinstance(self.conn, ChunkCountedConnection) and self.conn.over
 
     def _too_many_chunks(self) -> None:
         """The body passed ``MAX_BODY_CHUNKS`` chunks: 413 to a route still waiting for it (no
@@ -183,9 +187,14 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         self.transport.close()
 
     def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if not self.transport.is_closing():
-            self._arm()
+        super().on_response_complete()  # parses a pipelined request already received
+        if self.transport.is_closing():
+            return
+        if (
+            self._past_chunks()
+        ):  # that request's body passed the chunks (before: 408 at its timeout)
+            return self._too_many_chunks()
+        self._arm()
 
 
 def limited_protocol(
