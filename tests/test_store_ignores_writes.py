@@ -18,8 +18,10 @@ from conftest import write_config
 from hostile_store import SNAPSHOT
 from samples import SAMPLE_PROFILE
 from scholarkg.config import Config, load_config
+from scholarkg.errors import LoadError
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.report import RunReport
+from scholarkg.store.remote import SparqlStore
 from store_contents import beside_run_records, served_quads
 from store_proxy import StoreProxy, running_proxy
 
@@ -146,3 +148,24 @@ def test_a_snapshot_load_into_a_server_dropping_writes_loses_no_person_graph(
     assert again.outcome == "ok", again.summary_lines()
     assert not any(x.startswith("warning:") for x in again.summary_lines())
     assert beside_run_records(served_quads(oxigraph_server.url, tmp_path / "run")) == clean
+
+
+@pytest.mark.parametrize("check_writes", [True, False])
+def test_check_writes_false_reads_no_write_back(
+    tmp_path: Path, oxigraph_url: str, check_writes: bool
+) -> None:
+    """``[store] check_writes = false`` (a query endpoint lagging behind the writes, as a read
+    replica does) sends no query after a write, so an acknowledged write is taken as made; the
+    default reads it back and fails the write the server did not apply."""
+    settings = sparql_store(oxigraph_url, check_writes=check_writes)
+    config = load_config(write_config(tmp_path, [], store=settings))
+    with running_proxy(oxigraph_url) as proxy:
+        store = SparqlStore.for_oxigraph(proxy.url, check_writes=config.store.check_writes)
+        proxy.ignore_writes = True
+        with store:
+            if check_writes:
+                with pytest.raises(LoadError, match="does not hold graph <urn:g>"):
+                    store.replace_graph_ntriples("urn:g", "<urn:a> <urn:b> <urn:c> .\n")
+            else:
+                store.replace_graph_ntriples("urn:g", "<urn:a> <urn:b> <urn:c> .\n")
+    assert proxy.ignored == 1 and proxy.queries == (1 if check_writes else 0)

@@ -114,6 +114,12 @@ class StoreConfig(Section):
         "chunk it is writing before saying, in one line, that it did not end",
         gt=0,
     )
+    check_writes: bool = setting(
+        True,
+        "kind sparql: each write the server acknowledges is read back with one query (a server "
+        "or proxy that drops writes fails the run); false where the query endpoint lags behind "
+        "the writes (a read replica)",
+    )
     connect_timeout: float = seconds(10.0, "kind sparql: seconds to connect to the server", gt=0)
     read_timeout: float = seconds(
         120.0, "kind sparql: seconds to wait for each part of an answer", gt=0
@@ -173,4 +179,5 @@ class StoreConfig(Section):
             replace_via=self.replace_via,
             timeouts=(self.connect_timeout, self.read_timeout, self.request_deadline),
             max_answer_bytes=self.max_answer_bytes,
+            check_writes=self.check_writes,
         )

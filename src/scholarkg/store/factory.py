@@ -30,15 +30,16 @@ def open_store(
     replace_via: str | None = None,
     timeouts: tuple[float, float, float] | None = None,
     max_answer_bytes: int | None = None,
+    check_writes: bool | None = None,
 ) -> GraphStore:
     """A store of ``kind``: ``oxigraph`` (embedded, at ``path``), ``sparql`` (remote endpoints)
     or ``files`` (a :class:`FileSink` directory at ``path``).
 
     The values come from the ``[store]`` section (:meth:`StoreConfig.open
     <scholarkg.config.StoreConfig.open>`), where the environment has already been applied;
-    ``server``, ``replace_via``, ``timeouts`` (connect, each read, the whole request) and
-    ``max_answer_bytes`` left out take :class:`SparqlStore`'s defaults. ``read_only``
-    drops the write endpoints so that no write can reach the server.
+    ``server``, ``replace_via``, ``timeouts`` (connect, each read, the whole request),
+    ``max_answer_bytes`` and ``check_writes`` left out take :class:`SparqlStore`'s defaults.
+    ``read_only`` drops the write endpoints so that no write can reach the server.
     """
     if kind == "oxigraph":
         if path is None:
@@ -66,6 +67,8 @@ def open_store(
             options |= {"connect_timeout": connect, "timeout": read, "total_timeout": whole}
         if max_answer_bytes is not None:
             options["max_answer_bytes"] = max_answer_bytes
+        if check_writes is not None:
+            options["check_writes"] = check_writes
         return SparqlStore(
             query_url,
             None if read_only else update_url,

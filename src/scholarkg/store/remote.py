@@ -61,6 +61,7 @@ class SparqlStore(SparqlReads, SparqlWrites, ClosingStore):
         connect_timeout: float = _STORE.connect_timeout,
         total_timeout: float = _STORE.request_deadline,
         max_answer_bytes: int = _STORE.max_answer_bytes,
+        check_writes: bool = _STORE.check_writes,
     ) -> None:
         if server not in UNION_PARAMS:
             raise ConfigError(
@@ -80,6 +81,7 @@ class SparqlStore(SparqlReads, SparqlWrites, ClosingStore):
         self.replace_via = replace_via
         self.timeouts = (connect_timeout, timeout, total_timeout)  # connect, read, whole request
         self.max_answer_bytes = max_answer_bytes
+        self.check_writes = check_writes  # each acknowledged write read back (_check_applied)
         self._too_large: int | None = None  # bytes of the smallest update refused with 413
         self._http = EndpointSession(
             user,

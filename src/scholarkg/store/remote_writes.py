@@ -5,7 +5,8 @@ request wrote): each graph sent with content must be held, each dropped must be 
 that acknowledges writes it does not apply (a read-only replica, a proxy before the server that
 drops them) fails the write as the store's failure, never the graph's: the loaders keep what is
 left for the next run (before: the run said ``ok``, counted the graphs written, and the person
-graphs among them were never written again)."""
+graphs among them were never written again). ``[store] check_writes = false`` skips the check
+where the query endpoint lags behind the writes (a read replica)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class SparqlWrites:
     update_url: str | None
     store_url: str | None
     replace_via: str
+    check_writes: bool
     _too_large: int | None  # bytes of the smallest update refused with 413
     _http: EndpointSession
 
@@ -160,7 +162,10 @@ class SparqlWrites:
         """After a write answered with success: each graph of ``written`` held when it was
         sent with content (True), gone when dropped (False); else a :class:`LoadError`, marked
         as not applied, naming the endpoint and a graph. A query that fails meanwhile leaves
-        the write's effect unknown: marked as unanswered."""
+        the write's effect unknown: marked as unanswered. Not made when ``[store] check_writes``
+        is false (a query endpoint that lags behind the writes: a read replica)."""
+        if not self.check_writes:
+            return
         try:
             held = self.graph_sizes(list(written))
         except QueryError as exc:
