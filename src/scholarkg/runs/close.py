@@ -222,7 +222,8 @@ def write_run_record(ctx: RunContext) -> None:
     report, store = ctx.report, ctx.store
     record = run_record(ctx.run, ended_at=ctx.now(), outcome=report.outcome, counts=report.counts())
     store.replace_graph(ctx.run.graph_iri, record)
-    held_as_written(store, str(ctx.run.graph_iri), len(record))
+    if ctx.config.store.check_writes:  # off: a query endpoint lagging behind the writes
+        held_as_written(store, str(ctx.run.graph_iri), len(record))
     report.run_graphs["run record"] = len(record)
     _note(ctx, [str(ctx.run.graph_iri)], True)
 
