@@ -114,7 +114,7 @@ class EndpointSession:
                 why = self._why(exc, watch)
                 raise mark_unanswered(error(f"{where}: {what}: {why}")) from exc
             except ExtractError as exc:  # over the cap: read_body names the store and the key
-                raise error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}") from exc
+                raise _told(error, where, what, exc) from exc
             if watch.stopped or watch.expired:  # an answer cut off may look complete
                 raise mark_unanswered(error(f"{where}: {what}: {self._cut(watch)}"))
         return EndpointAnswer(CaseInsensitiveDict(response.headers), body)
@@ -144,8 +144,7 @@ class EndpointSession:
                     try:  # as send's read_body does (before: handed on still compressed)
                         refuse_unasked_coding(response, where)
                     except ExtractError as exc:
-                        said = str(exc).removeprefix(where + ": ")
-                        raise error(f"{where}: {what}: {said}") from exc
+                        raise _told(error, where, what, exc) from exc
 
                     def ended() -> None:  # an answer cut off may look complete
                         if watch.stopped or watch.expired:
@@ -244,6 +243,11 @@ class StreamedAnswer:
 
 
 PROGRESS = 1024 * 1024  # bytes of a streamed answer that must come within the request deadline
+
+
+def _told(error: type[ScholarKGError], where: str, what: str, exc: ExtractError) -> ScholarKGError:
+    """``error`` saying what the answer reader refused (it names ``where`` once)."""
+    return error(f"{where}: {what}: {str(exc).removeprefix(where + ': ')}")
 
 
 def _body_pieces(response: requests.Response) -> Iterator[bytes]:
