@@ -25,8 +25,9 @@
   forwarded as the body: request smuggling) or two ``Content-Type`` headers are answered 400
   and the connection closed (h11 would merge equal duplicates silently); a request line over
   ``max_header_bytes`` 414 (send the query by POST), a header block over it 431.
-* A chunked body in more than ``MAX_BODY_CHUNKS`` chunks is answered 413 and its connection
-  closed, the rest never parsed (:mod:`.body_chunks`: each chunk costs the event loop ~20 µs).
+* A chunked body in more than ``MAX_BODY_CHUNKS`` chunks (each costs the event loop ~20 µs),
+  or one whose chunk-size line announces more than ``max_body_bytes`` with the body before it,
+  is answered 413 and its connection closed, the rest never parsed (:mod:`.body_chunks`).
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 
@@ -44,7 +45,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
-from scholarkg.serve.body_chunks import TOO_MANY_CHUNKS, ChunkCountedConnection
+from scholarkg.serve.body_chunks import ChunkCountedConnection
 from scholarkg.serve.connection_caps import REFUSED_LINGER, REFUSED_RETRY_AFTER, ConnectionCaps
 from scholarkg.serve.half_close import HalfClose
 from scholarkg.serve.head_framing import HeadFraming
@@ -79,6 +80,7 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
     max_connections: int = _SERVE.max_connections
     max_connections_per_client: int = _SERVE.max_connections_per_client
     max_header_bytes: int = _SERVE.max_header_bytes
+    max_body_bytes: int = _SERVE.max_body_bytes
     # Open connections per client address, shared by the connections of one server (each
     # class made by limited_protocol has its own; the event loop's thread alone touches it).
     per_client: ClassVar[dict[str, int]] = {}
@@ -89,6 +91,8 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         self.logger = PeerNamedLog(self.logger, self)  # type: ignore[assignment]
         self._deadline: asyncio.TimerHandle | None = None
         self._head = RequestHead(self.max_header_bytes)
+        if isinstance(self.conn, ChunkCountedConnection):
+            self.conn.max_body = self.max_body_bytes
         app = self.app
 
         async def with_peer(scope: Any, receive: Any, send: Any) -> None:
@@ -164,20 +168,21 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         super().data_received(data)
         if self.conn.their_state is h11.DONE:
             self._disarm()
-        elif self._past_chunks() and not self.transport.is_closing():
-            self._too_many_chunks()
+        elif (refusal := self._body_refusal()) and not self.transport.is_closing():
+            self._refuse_body(refusal)
 
-    def _past_chunks(self) -> bool:
-        """Whether the request's body passed ``MAX_BODY_CHUNKS`` chunks (:mod:`.body_chunks`)."""
-        return isinstance(self.conn, ChunkCountedConnection) and self.conn.over
+    def _body_refusal(self) -> str | None:
+        """Why the request's body is refused by its chunks (past ``MAX_BODY_CHUNKS``, or one
+        announcing more than ``max_body_bytes``: :mod:`.body_chunks`), if it is."""
+        return self.conn.refusal if isinstance(self.conn, ChunkCountedConnection) else None
 
-    def _too_many_chunks(self) -> None:
-        """The body passed ``MAX_BODY_CHUNKS`` chunks: 413 to a route still waiting for it (no
-        answer begun), else the connection closed (:mod:`.body_chunks`)."""
-        self.logger.info("request rejected from %s: %s", self.named(), TOO_MANY_CHUNKS)
+    def _refuse_body(self, refusal: str) -> None:
+        """The body is refused by its chunks: 413 to a route still waiting for it (no answer
+        begun), else the connection closed (:mod:`.body_chunks`)."""
+        self.logger.info("request rejected from %s: %s", self.named(), refusal)
         self._disarm()
         if self.cycle is not None and self.conn.our_state is h11.SEND_RESPONSE:
-            return self.cut_short(TOO_MANY_CHUNKS, 413)
+            return self.cut_short(refusal, 413)
         self.transport.close()
 
     def _reject(self, message: str) -> None:
@@ -190,10 +195,8 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         super().on_response_complete()  # parses a pipelined request already received
         if self.transport.is_closing():
             return
-        if (
-            self._past_chunks()
-        ):  # that request's body passed the chunks (before: 408 at its timeout)
-            return self._too_many_chunks()
+        if refusal := self._body_refusal():  # a pipelined body (before: 408 at its timeout)
+            return self._refuse_body(refusal)
         self._arm()
 
 
@@ -204,6 +207,7 @@ def limited_protocol(
     max_header_bytes: int,
     send_timeout: float,
     max_connections_per_client: int = _SERVE.max_connections_per_client,
+    max_body_bytes: int = _SERVE.max_body_bytes,
 ) -> type[LimitedH11Protocol]:
     """A protocol class carrying these limits (uvicorn instantiates it per connection), with
     its own count of connections per client."""
@@ -216,6 +220,7 @@ def limited_protocol(
             "max_connections": max_connections,
             "max_connections_per_client": max_connections_per_client,
             "max_header_bytes": max_header_bytes,
+            "max_body_bytes": max_body_bytes,
             "per_client": {},
             "refused": set(),
         },
