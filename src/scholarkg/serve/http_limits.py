@@ -8,8 +8,11 @@
 * An answer its client reads none of for ``send_timeout`` seconds (the send buffer full, no
   byte leaving it) has its connection dropped with what is buffered for it: a client that asks
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
-* More than ``max_connections`` open connections: the newest is answered 503 (with the
-  reason and ``Retry-After``) and closed.
+* At ``max_connections`` open connections, a new one closes the one that has waited longest
+  for a request (none under way), so idle connections from many addresses cannot lock real
+  clients out; only when every place has a request under way is the newest answered 503 (with
+  the reason and ``Retry-After``) and closed. A connection that sends no byte is closed after
+  ``keep_alive``, as one idle after an answer is (before: at ``request_timeout``).
 * More than ``max_connections_per_client`` open connections from one client (an IPv4
   address, or an IPv6 /64 network: :func:`client_key`): its
   newest is answered 503 (with the reason) and closed, and it never takes one of the
@@ -116,6 +119,11 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         super().connection_made(transport)
         if self.admitted():
             self._arm()
+            # Closed as an idle keep-alive connection is, unless a byte comes (uvicorn's
+            # data_received then cancels this, and request_timeout bounds the request).
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.ended()
@@ -139,6 +147,7 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
     def _arm(self) -> None:
         self._disarm()
         self._head.clear()
+        self.waiting_since = self.loop.time()
         self._deadline = self.loop.call_later(self.request_timeout, self._too_slow)
 
     def _disarm(self) -> None:
