@@ -17,14 +17,16 @@ from typing import Any, ClassVar
 
 import h11
 
+from scholarkg.serve.lingering_end import REFUSED_LINGER, LingeringEnd
 from scholarkg.serve.peers import PeerNamed, client_key
 from scholarkg.serve.request_head import RequestHead, raw_answer
 
-REFUSED_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 503
+__all__ = ["REFUSED_LINGER", "REFUSED_RETRY_AFTER", "ConnectionCaps"]
+
 REFUSED_RETRY_AFTER = 5  # seconds a client refused by a connection cap is told to wait
 
 
-class ConnectionCaps(PeerNamed):
+class ConnectionCaps(LingeringEnd, PeerNamed):
     """For an ``H11Protocol`` subclass: its connection admitted under the caps, or refused."""
 
     max_connections: int
@@ -40,7 +42,6 @@ class ConnectionCaps(PeerNamed):
     loop: asyncio.AbstractEventLoop
     logger: logging.Logger
     _address: str | None = None  # counted in per_client while open
-    _refused = False
     waiting_since = 0.0  # the loop's time the connection began waiting for its next request
 
     def admitted(self) -> bool:
@@ -72,7 +73,7 @@ class ConnectionCaps(PeerNamed):
         """Whether the connection waits for a request: none under way (not even its head whole),
         no answer being sent."""
         return (
-            not self._refused
+            not self.draining
             and not self.transport.is_closing()
             and self.conn.their_state is h11.IDLE
             and self.conn.our_state is h11.IDLE
@@ -101,9 +102,8 @@ class ConnectionCaps(PeerNamed):
                 f"connection closed: the server has its limit of {cap} open, and this one had "
                 "sent no whole request; send it at once on a new connection"
             )
-            self.transport.write(
-                raw_answer(b"503 Service Unavailable", why, f"retry-after: {REFUSED_RETRY_AFTER}")
-            )
+            retry = f"retry-after: {REFUSED_RETRY_AFTER}"
+            return self.end_with(raw_answer(b"503 Service Unavailable", why, retry))
         self.transport.close()
 
     def _refuse(self, reason: str) -> None:
@@ -114,16 +114,13 @@ class ConnectionCaps(PeerNamed):
         most ``max_connections`` refused connections linger so, and past them (a flood) a
         refused connection is dropped at once."""
         self.connections.discard(self)  # takes none of the max_connections places
-        self._refused = True
+        self.draining = True  # what it sends is dropped
         if len(self.refused) >= self.max_connections:  # a flood: no lingering, closed at once
             self.transport.abort()
             return
         self.refused.add(self)
         retry = f"retry-after: {REFUSED_RETRY_AFTER}"
-        self.transport.write(raw_answer(b"503 Service Unavailable", reason, retry))
-        if self.transport.can_write_eof():
-            self.transport.write_eof()
-        self.loop.call_later(REFUSED_LINGER, self.transport.abort)
+        self.end_with(raw_answer(b"503 Service Unavailable", reason, retry))
 
     def released(self) -> None:
         """The connection is gone: it no longer counts for its client, nor lingers refused."""

@@ -31,6 +31,9 @@
 * A chunked body in more than ``MAX_BODY_CHUNKS`` chunks (each costs the event loop ~20 µs),
   or one whose chunk-size line announces more than ``max_body_bytes`` with the body before it,
   is answered 413 and its connection closed, the rest never parsed (:mod:`.body_chunks`).
+* An answer the connection writes itself (a 4xx above, a 408 or 413 cut short, a 503) ends
+  lingering (:mod:`.lingering_end`): what the client still sends is read and dropped, never
+  closed on, which would reset the connection and could erase the answer.
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 
@@ -169,8 +172,9 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self._refused:
-            return  # dropped: the connection was answered 503 when it opened
+        self._unset_keepalive_if_required()  # a byte came (the check below may answer it)
+        if self.draining:
+            return  # dropped: the connection was answered (a 503 when it opened, a 4xx) and ends
         if self.conn.their_state is h11.IDLE and (refused := self._head.feed(data)):
             self._reject(refused)
             return
@@ -197,8 +201,7 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
     def _reject(self, message: str) -> None:
         self.logger.info("request rejected from %s: %s", self.named(), message)
         self._disarm()
-        self.transport.write(raw_answer(status_of(message), message))
-        self.transport.close()
+        self.end_with(raw_answer(status_of(message), message))
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # parses a pipelined request already received

@@ -1,0 +1,54 @@
+"""A request refused while its client is still sending it is answered, and the connection
+ends cleanly: what the client still sends is read and dropped, the server's side ended after
+the answer (scholarkg.serve.lingering_end). Raw sockets against a real server."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from isolated_serving import address_of, answered
+from scholarkg.config import ServeSettings
+from serve_helpers import running_server
+
+pytestmark = pytest.mark.server
+
+
+def _sent_whole(server_address: tuple[str, int], request: bytes) -> bytes:
+    """Send ``request`` (the server may refuse it before it is all sent) and read the answer to
+    its end; a reset (the server closing on bytes it had not read) fails."""
+    with socket.create_connection(server_address, timeout=60) as sock:
+        sock.sendall(request)  # a reset here fails too: the server stopped reading
+        sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /sparql?query=" + b"%20" * 400_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
+        (
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n200000\r\n" + b" " * 0x200000 + b"\r\n0\r\n\r\n",
+            b"413",
+        ),
+    ],
+    ids=["long-line-414", "large-chunk-413"],
+)
+def test_a_refused_request_still_being_sent_reads_its_answer_and_a_clean_end(
+    tmp_path: Path, request_bytes: bytes, status: bytes
+) -> None:
+    """A request refused while its client is still sending it (a request line of 1.2 MB, a
+    chunk announcing 2 MiB) is answered, what the client still sends read and dropped, and the
+    connection ended cleanly (before: closed on the unread bytes, which resets it: a reset can
+    erase the answer before the client reads it, RFC 9112 9.6)."""
+    settings = ServeSettings(workers=1, refresh_interval=0.2)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        answer = _sent_whole(address_of(server), request_bytes)
+        assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
+        assert answered(server.url)
