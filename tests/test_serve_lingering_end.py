@@ -52,3 +52,32 @@ def test_a_refused_request_still_being_sent_reads_its_answer_and_a_clean_end(
         answer = _sent_whole(address_of(server), request_bytes)
         assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
         assert answered(server.url)
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 99999999\r\n\r\nASK {}",
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Expect: 100-continue\r\nContent-Length: 99999999\r\n\r\n",
+    ],
+    ids=["body-begun", "expect-100-continue"],
+)
+def test_an_answer_sent_before_its_body_came_ends_the_connection(
+    tmp_path: Path, request_head: bytes
+) -> None:
+    """A request answered before its body came whole (413 on its ``Content-Length``, its client
+    waiting for ``100 Continue`` or still sending) has its connection ended after the answer,
+    cleanly, though the client keeps its side open (before: kept open, the body awaited until
+    ``request_timeout``, here 600 s)."""
+    settings = ServeSettings(workers=1, refresh_interval=0.2, request_timeout=600, keep_alive=600)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        with socket.create_connection(address_of(server), timeout=60) as sock:
+            sock.sendall(request_head)  # and nothing more, the socket left open
+            answer = b""
+            while chunk := sock.recv(65536):  # until the server ends (a hang fails at 60 s)
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 413 "), answer[:200]
+        assert answer.endswith(b"\r\n\r\nrequest body larger than 1048576 bytes\n"), answer
+        assert answered(server.url)

@@ -34,6 +34,8 @@
 * An answer the connection writes itself (a 4xx above, a 408 or 413 cut short, a 503) ends
   lingering (:mod:`.lingering_end`): what the client still sends is read and dropped, never
   closed on, which would reset the connection and could erase the answer.
+* A request answered before its body came whole (413 on its ``Content-Length``) has its
+  connection ended so after the answer (before: the body awaited until ``request_timeout``).
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 
@@ -209,7 +211,18 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
             return
         if refusal := self._body_refusal():  # a pipelined body (before: 408 at its timeout)
             return self._refuse_body(refusal)
+        if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.DONE:
+            return self._end_unread()
         self._arm()
+
+    def _end_unread(self) -> None:
+        """The answer went before the request's body came whole (a 413 on its
+        ``Content-Length``, its client waiting for ``100 Continue`` or still sending): the
+        connection ends lingering, what still comes read and dropped (before: the body awaited
+        until ``request_timeout``, then the connection closed)."""
+        self._disarm()
+        self._unset_keepalive_if_required()
+        self.end_with(b"")
 
 
 def limited_protocol(
