@@ -85,3 +85,32 @@ def test_a_connection_that_sends_nothing_is_closed_after_keep_alive(tmp_path: Pa
             assert _closed_by_server(silent)  # a hang (no close) fails at 60 s
         until(lambda: open_connections(server) == 0, "the silent connection stayed open")
         assert answered(server.url)
+
+
+def test_a_connection_closed_for_room_part_way_through_its_head_reads_why(
+    tmp_path: Path,
+) -> None:
+    """The connection waiting longest, part of a request head sent, is closed for a newcomer
+    with a 503 saying why (with ``Retry-After``); the newcomer is answered."""
+    settings = ServeSettings(workers=1, max_connections=2, request_timeout=600, keep_alive=600)
+    with running_server(tmp_path / "store", settings=settings) as (server, _):
+        host, port = address_of(server)
+        begun = socket.create_connection((host, port), 60, ("127.0.0.10", 0))
+        begun.sendall(b"GET /queries HTTP/1.1\r\nHo")
+        until(lambda: open_connections(server) == 1, "the server never took the first")
+        idle = socket.create_connection((host, port), 60, ("127.0.0.11", 0))
+        until(lambda: open_connections(server) == 2, "the server never took the second")
+        answer = requests.get(server.url + "queries", timeout=60, headers={"Connection": "close"})
+        assert answer.status_code == 200, answer.text
+        why = b""
+        while chunk := begun.recv(65536):
+            why += chunk
+        head, _, body = why.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 503") and b"retry-after: 5" in head.lower(), why
+        assert body == (
+            b"connection closed: the server has its limit of 2 open, and this one had sent no "
+            b"whole request; send it at once on a new connection\n"
+        )
+        assert _still_open(idle)
+        begun.close()
+        idle.close()

@@ -90,14 +90,16 @@ class ConnectionCaps(LingeringEnd, PeerNamed):
 
     def give_way(self, cap: int) -> None:
         """Close this waiting connection for a new one: without a word if it has sent nothing
-        since its last answer (as an idle keep-alive connection is closed), else with a 503."""
+        since its last answer (as an idle keep-alive connection is closed), else with a 503,
+        lingering as a refused connection does (:meth:`_refuse`: dropped at once in a flood)."""
         self.connections.discard(self)  # its place is the new one's from now
         self.logger.info(
             "connection of %s closed for a new one: no request under way, %d open",
             self.named(),
             cap,
         )
-        if self._head.begun():
+        if self._head.begun() and len(self.refused) < cap:  # lingers as a refused one does
+            self.refused.add(self)
             why = (
                 f"connection closed: the server has its limit of {cap} open, and this one had "
                 "sent no whole request; send it at once on a new connection"
