@@ -37,8 +37,9 @@ def _sent_whole(server_address: tuple[str, int], request: bytes) -> bytes:
             b"Transfer-Encoding: chunked\r\n\r\n200000\r\n" + b" " * 0x200000 + b"\r\n0\r\n\r\n",
             b"413",
         ),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n" + b"x" * 2_000_000, b"400"),
     ],
-    ids=["long-line-414", "large-chunk-413"],
+    ids=["long-line-414", "large-chunk-413", "unparsable-400"],
 )
 def test_a_refused_request_still_being_sent_reads_its_answer_and_a_clean_end(
     tmp_path: Path, request_bytes: bytes, status: bytes

@@ -31,9 +31,10 @@
 * A chunked body in more than ``MAX_BODY_CHUNKS`` chunks (each costs the event loop ~20 µs),
   or one whose chunk-size line announces more than ``max_body_bytes`` with the body before it,
   is answered 413 and its connection closed, the rest never parsed (:mod:`.body_chunks`).
-* An answer the connection writes itself (a 4xx above, a 408 or 413 cut short, a 503) ends
-  lingering (:mod:`.lingering_end`): what the client still sends is read and dropped, never
-  closed on, which would reset the connection and could erase the answer.
+* An answer the connection writes itself (a 4xx above, a 400 to what h11 cannot parse, a 408
+  or 413 cut short, a 503) ends lingering (:mod:`.lingering_end`): what the client still sends
+  is read and dropped, never closed on, which would reset the connection and could erase the
+  answer.
 * A request answered before its body came whole (413 on its ``Content-Length``) has its
   connection ended so after the answer (before: the body awaited until ``request_timeout``).
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
@@ -204,6 +205,12 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         self.logger.info("request rejected from %s: %s", self.named(), message)
         self._disarm()
         self.end_with(raw_answer(status_of(message), message))
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's 400 to a request h11 cannot parse (``msg``, its one line), the connection
+        then ended lingering (uvicorn's own closed it at once on what the client still sent)."""
+        self._disarm()
+        self.end_with(raw_answer(b"400 Bad Request", msg))
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # parses a pipelined request already received
