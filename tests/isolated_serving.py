@@ -27,6 +27,11 @@ CONCAT = (
 )
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q }"
 CHEAP = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/scholarkg/ontology#Person> }"
+BODY_TO_COME = (  # the head of CHEAP's POST, its body still to come: a request under way
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n"
+    b"Content-Type: application/sparql-query\r\nConnection: close\r\n"
+    + f"Content-Length: {len(CHEAP)}\r\n\r\n".encode()
+)
 
 
 class SecretEndpoint(Pages):

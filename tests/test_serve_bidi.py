@@ -189,3 +189,44 @@ def test_a_not_found_page_shows_the_bidi_controls_of_what_was_asked_as_marks(
     shown = "".join(text for text, inside in Texts(answer.text).texts if "p" in inside)
     assert not BIDI & set(shown), shown
     assert shown.startswith(f"{named}[RLO]evil[PDI][RLI]: no such "), shown
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("path", "accept", "status", "shown"),
+    [
+        (
+            "describe?iri=" + quote(f"http://x/{RLO}evil{PDI}{RLI}", safe=""),
+            "text/plain",
+            404,
+            "http://x/[RLO]evil[PDI][RLI]: no such ",
+        ),
+        (
+            "nowhere/" + quote(f"{RLO}evil{PDI}{RLI}"),
+            "text/plain",
+            404,
+            "/nowhere/[RLO]evil[PDI][RLI]: no such page\n",
+        ),
+        (
+            "sparql?query=" + quote(f'SELECT ?x WHERE {{ BIND("{RLO}a{RLI}" AS ?x) }} LIMIT x'),
+            "application/sparql-results+json",
+            400,
+            'SELECT ?x WHERE { BIND("[RLO]a[RLI]" AS ?x) } LIMIT x\n'
+            + " " * len('SELECT ?x WHERE { BIND("[RLO]a[RLI]" AS ?x) } LIMIT ')
+            + "^\n",
+        ),
+    ],
+    ids=["describe", "no-such-page", "syntax-error"],
+)
+def test_a_plain_text_answer_shows_the_bidi_controls_of_what_was_asked_as_marks(
+    url: str, path: str, accept: str, status: int, shown: str
+) -> None:
+    """A plain-text 404 and a syntax error's line draw each bidi control of what was asked as
+    the mark the HTML pages draw (``[RLO]``), the caret still under the column the parser
+    named (before: the controls as they were, an unterminated override reversing the words
+    after it in a terminal or a browser showing the text)."""
+    answer = requests.get(url + path, headers={"Accept": accept}, timeout=60)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "text/plain; charset=utf-8"
+    assert not BIDI & set(answer.text), answer.text
+    assert shown in answer.text, answer.text

@@ -94,3 +94,28 @@ def test_a_pipelined_body_in_more_chunks_is_refused_at_once(server: ServerHandle
     second = body.partition(b"HTTP/1.1 ")[2]
     assert second.startswith(b"413 Request Entity Too Large"), body
     assert second.endswith(REFUSAL), body
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"200000\r\nASK {}", b"200000\r\n", b"6\r\nASK {}\r\nfffff\r\n "],
+    ids=["chunk-begun", "size-line-only", "second-chunk"],
+)
+def test_a_chunk_announcing_more_than_max_body_bytes_is_refused_at_once(
+    server: ServerHandle, sent: bytes
+) -> None:
+    """A chunk-size line whose size (with the body before it) passes ``max_body_bytes`` is
+    answered 413 as soon as it is read, the connection closed, though the client keeps its side
+    open and sends nothing more (before: the route waited for the body until
+    ``request_timeout``, then 408)."""
+    limit = server.kg.settings.max_body_bytes
+    assert limit < 0x200000 and 6 + 0xFFFFF > limit >= 0xFFFFF  # the second: with the first
+    with socket.create_connection(address_of(server), timeout=60) as sock:
+        sock.sendall(HEAD % b"huge" + sent)  # and nothing more, the socket left open
+        answer = b""
+        while chunk := sock.recv(65536):  # until the server closes (a hang fails at 60 s)
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0] == b"HTTP/1.1 413 Request Entity Too Large", answer
+    assert body == f"request body larger than {limit} bytes\n".encode(), body
+    assert answered(server.url)

@@ -1,5 +1,6 @@
-"""No client can hold every connection: past ``max_connections`` (or its own
-``max_connections_per_client``) a connection reads a 503 and is closed, a flood of them lingers
+"""No client can hold every connection: past ``max_connections`` (every place with a request
+under way: an idle one gives way, test_serve_idle_connections) or its own
+``max_connections_per_client`` a connection reads a 503 and is closed, a flood of them lingers
 only up to a bound, and a WebSocket upgrade frees its place.
 
 Time limits here are generous upper bounds that catch hangs, never speed assertions."""
@@ -15,6 +16,7 @@ import pytest
 import requests
 
 from isolated_serving import (
+    BODY_TO_COME,
     CHEAP,
     address_of,
     answered,
@@ -36,15 +38,19 @@ CLOSING_QUERY = (  # one cheap query, the connection closed after its answer
 
 
 def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) -> None:
-    """Past ``max_connections`` the newest connection reads a 503 naming the limit (before:
-    closed without a word), and such refused connections linger only up to a bound."""
-    settings = ServeSettings(workers=1, max_connections=3, request_timeout=30)
+    """Past ``max_connections``, each place with a request under way (its head received, its
+    body coming, so none gives way), the newest connection reads a 503 naming the limit
+    (before: closed without a word), and such refused connections linger only up to a bound;
+    the connections held are answered once their bodies come."""
+    settings = ServeSettings(workers=1, max_connections=3, request_timeout=600, keep_alive=600)
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         host, port = address_of(server)
         held = [
             socket.create_connection((host, port), timeout=30, source_address=(source, 0))
             for source in ("127.0.0.1", "127.0.0.2", "127.0.0.3")
         ]
+        for sock in held:
+            sock.sendall(BODY_TO_COME)
         until(lambda: open_connections(server) == 3, "the server never took the 3 held")
         for source in ("127.0.0.1", "127.0.0.4"):  # a client with no other connection too
             with socket.create_connection((host, port), 30, (source, 0)) as extra:
@@ -59,8 +65,9 @@ def test_connections_past_the_cap_are_answered_503_and_closed(tmp_path: Path) ->
         assert refused.status_code == 503 and "its limit of 3 open" in refused.text
         flood = _flood_is_bounded(server, settings.max_connections)
         assert open_connections(server) <= settings.max_connections
-        answer = _exchange(held[0], CLOSING_QUERY)  # the open connections are still served
-        assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
+        for sock in held:  # the open connections are still served
+            answer = _exchange(sock, CHEAP.encode())
+            assert answer.startswith(b"HTTP/1.1 200") and b'"value":"8"' in answer
         for sock in held + flood:
             sock.close()
         until(lambda: open_connections(server) == 0, "the closed connections stayed open")
@@ -133,8 +140,12 @@ def test_one_client_cannot_hold_every_connection(tmp_path: Path) -> None:
     """A client at ``max_connections_per_client`` gets 503 with the reason for each further
     connection (those take none of ``max_connections``), while another client (another
     loopback address) and the client's own open connections are still served."""
-    settings = ServeSettings(
-        workers=1, max_connections=6, max_connections_per_client=3, request_timeout=30
+    settings = ServeSettings(  # the held connections, idle, are kept (keep_alive)
+        workers=1,
+        max_connections=6,
+        max_connections_per_client=3,
+        request_timeout=600,
+        keep_alive=600,
     )
     with running_server(tmp_path / "store", settings=settings) as (server, _):
         host, port = address_of(server)

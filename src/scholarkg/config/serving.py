@@ -107,7 +107,11 @@ class ServeSettings(Section):
     )
     max_header_bytes: int = setting(16_384, "request line + headers limit (400 above)", gt=0)
     max_connections: int = setting(
-        200, "open connections; the newest past it is answered 503 and closed", gt=0
+        200,
+        "open connections; past it a new one takes the place of the one waiting longest for a "
+        "request (none under way), or, every place with a request under way, is answered 503 "
+        "and closed",
+        gt=0,
     )
     max_connections_per_client: int = setting(
         50,
@@ -128,7 +132,12 @@ class ServeSettings(Section):
     request_timeout: float = seconds(
         20.0, "seconds to receive a whole request (slow clients cut off)", gt=0
     )
-    keep_alive: float = seconds(5.0, "idle keep-alive connections are closed after this", gt=0)
+    keep_alive: float = seconds(
+        5.0,
+        "connections idle this long are closed: after an answer (keep-alive), or sending no "
+        "byte after they open",
+        gt=0,
+    )
     send_timeout: float = seconds(
         30.0,
         "seconds a client may read none of its answer (the server's send buffer full) before "

@@ -18,12 +18,14 @@ between FSI and PDI (balanced as above), characters that are then part of that t
 
 Code shown to be read (a query's text on its results page) is another matter: a control in it
 must not make the text look other than what runs. :func:`controls_shown` draws each bidi
-control as a mark of its own (``[RLO]``), as the query editor does.
+control as a mark of its own (``[RLO]``), as the query editor does; :func:`controls_named` draws
+the same marks in a plain-text answer (an error naming what was asked).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 INITIATORS = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
@@ -81,14 +83,33 @@ CONTROLS = {
 _CONTROL = re.compile("[" + "".join(CONTROLS) + "]")
 
 
+def _marked(text: str, plain: Callable[[str], str], mark: Callable[[str], str]) -> str:
+    """``text`` with each run between bidi controls given to ``plain`` and each control to
+    ``mark``."""
+    out, at = [], 0
+    for found in _CONTROL.finditer(text):
+        out.append(plain(text[at : found.start()]))
+        out.append(mark(found.group()))
+        at = found.end()
+    out.append(plain(text[at:]))
+    return "".join(out)
+
+
+def _name(char: str) -> str:
+    return f"[{CONTROLS[char]}]"
+
+
 def controls_shown(text: str) -> str:
     """``text`` escaped, each bidi control in it replaced by a mark naming it (``<abbr
     class="bidi-mark" title="U+202E">[RLO]</abbr>``): no control acts on the text around it."""
-    out, at = [], 0
-    for found in _CONTROL.finditer(text):
-        char = found.group()
-        out.append(escape(text[at : found.start()]))
-        out.append(f'<abbr class="bidi-mark" title="U+{ord(char):04X}">[{CONTROLS[char]}]</abbr>')
-        at = found.end()
-    out.append(escape(text[at:]))
-    return "".join(out)
+    return _marked(
+        text,
+        escape,
+        lambda char: f'<abbr class="bidi-mark" title="U+{ord(char):04X}">{_name(char)}</abbr>',
+    )
+
+
+def controls_named(text: str) -> str:
+    """``text`` (plain, not escaped) with each bidi control replaced by the mark
+    :func:`controls_shown` draws (``[RLO]``), for plain-text answers."""
+    return _marked(text, str, _name)

@@ -7,6 +7,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from scholarkg.serve.bidi import controls_named
+
 HTML = "text/html"
 TEXT = "text/plain"
 
@@ -22,8 +24,9 @@ class Response:
 
 
 def text_response(status: int, message: str, **headers: str) -> Response:
-    """A plain-text response (errors and short notes)."""
-    body = message if message.endswith("\n") else message + "\n"
+    """A plain-text response (errors and short notes), each bidi control in it drawn as a mark
+    naming it (:func:`.bidi.controls_named`): none reverses the words after it."""
+    body = controls_named(message if message.endswith("\n") else message + "\n")
     return Response(status, f"{TEXT}; charset=utf-8", body.encode("utf-8"), dict(headers))
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import h11
 
+from scholarkg.serve.lingering_end import LingeringEnd
 from scholarkg.serve.request_head import raw_answer
 
 PROBE_EVERY = 0.2  # seconds between looks at whether a half-closed client has gone
@@ -33,7 +34,7 @@ CUT = "scholarkg.cut"
 LOST = "scholarkg.lost"
 
 
-class HalfClose:
+class HalfClose(LingeringEnd):
     """The end of a connection's client side, for an ``H11Protocol`` subclass."""
 
     conn: h11.Connection
@@ -45,15 +46,15 @@ class HalfClose:
 
     def cut_short(self, message: str, status: int = 408) -> None:
         """Answer ``status`` (408: the request body will never come whole) with ``message`` and
-        close; the route waiting for the body is told its client is gone, and answers the same
-        status and line."""
+        end the connection (:class:`.LingeringEnd`: the rest of the body, still coming, read and
+        dropped); the route waiting for the body is told its client is gone, and answers the
+        same status and line."""
         if self.cycle is not None:
             self.cycle.scope[CUT] = (status, message)
             self.cycle.disconnected = True
             self.cycle.message_event.set()
         line = f"{status} {HTTPStatus(status).phrase}".encode()
-        self.transport.write(raw_answer(line, message))
-        self.transport.close()
+        self.end_with(raw_answer(line, message))
 
     def client_ended(self) -> bool | None:
         """The client ended its side: a body still short is answered 408; a request that came
@@ -61,6 +62,8 @@ class HalfClose:
         connection closes, as uvicorn's does. asyncio's ``eof_received``: True keeps it open."""
         cycle = self.cycle
         if cycle is None or cycle.response_complete or self.transport.is_closing():
+            return None
+        if self.draining:  # answered already (end_with): its client has read it and ends
             return None
         if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.SEND_RESPONSE:
             self.cut_short(

@@ -23,6 +23,7 @@ from starlette.responses import Response
 
 from scholarkg.counts import count_of
 from scholarkg.errors import QueryLimitError
+from scholarkg.serve.body_chunks import too_large
 from scholarkg.serve.half_close import CUT
 from scholarkg.serve.http_limits import PEER, client_key
 from scholarkg.serve.job_errors import BUSY_RETRY_AFTER, client_left
@@ -77,13 +78,13 @@ class Limits:
         declared = request.headers.get("content-length")
         size = count_of(declared)
         if declared is not None and (size is None or size > self.max_body):
-            raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
+            raise ProtocolError(413, too_large(self.max_body))
         chunks, size = [], 0
         try:
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > self.max_body:
-                    raise ProtocolError(413, f"request body larger than {self.max_body} bytes")
+                    raise ProtocolError(413, too_large(self.max_body))
                 chunks.append(chunk)
         except ClientDisconnect:
             status, why = request.scope.get(CUT) or (

@@ -8,8 +8,11 @@
 * An answer its client reads none of for ``send_timeout`` seconds (the send buffer full, no
   byte leaving it) has its connection dropped with what is buffered for it: a client that asks
   and never reads cannot hold a connection, and a result of up to ``max_result_mb``, for ever.
-* More than ``max_connections`` open connections: the newest is answered 503 (with the
-  reason and ``Retry-After``) and closed.
+* At ``max_connections`` open connections, a new one closes the one that has waited longest
+  for a request (none under way), so idle connections from many addresses cannot lock real
+  clients out; only when every place has a request under way is the newest answered 503 (with
+  the reason and ``Retry-After``) and closed. A connection that sends no byte is closed after
+  ``keep_alive``, as one idle after an answer is (before: at ``request_timeout``).
 * More than ``max_connections_per_client`` open connections from one client (an IPv4
   address, or an IPv6 /64 network: :func:`client_key`): its
   newest is answered 503 (with the reason) and closed, and it never takes one of the
@@ -25,8 +28,15 @@
   forwarded as the body: request smuggling) or two ``Content-Type`` headers are answered 400
   and the connection closed (h11 would merge equal duplicates silently); a request line over
   ``max_header_bytes`` 414 (send the query by POST), a header block over it 431.
-* A chunked body in more than ``MAX_BODY_CHUNKS`` chunks is answered 413 and its connection
-  closed, the rest never parsed (:mod:`.body_chunks`: each chunk costs the event loop ~20 µs).
+* A chunked body in more than ``MAX_BODY_CHUNKS`` chunks (each costs the event loop ~20 µs),
+  or one whose chunk-size line announces more than ``max_body_bytes`` with the body before it,
+  is answered 413 and its connection closed, the rest never parsed (:mod:`.body_chunks`).
+* An answer the connection writes itself (a 4xx above, a 400 to what h11 cannot parse, a 408
+  or 413 cut short, a 503) ends lingering (:mod:`.lingering_end`): what the client still sends
+  is read and dropped, never closed on, which would reset the connection and could erase the
+  answer.
+* A request answered before its body came whole (413 on its ``Content-Length``) has its
+  connection ended so after the answer (before: the body awaited until ``request_timeout``).
 * A request h11 cannot parse (a NUL in its line, a malformed header) is logged naming its
   client, as every refusal is: uvicorn's own warning names no one (:class:`PeerNamedLog`).
 
@@ -44,7 +54,7 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from scholarkg.config import ServeSettings
-from scholarkg.serve.body_chunks import TOO_MANY_CHUNKS, ChunkCountedConnection
+from scholarkg.serve.body_chunks import ChunkCountedConnection
 from scholarkg.serve.connection_caps import REFUSED_LINGER, REFUSED_RETRY_AFTER, ConnectionCaps
 from scholarkg.serve.half_close import HalfClose
 from scholarkg.serve.head_framing import HeadFraming
@@ -79,6 +89,7 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
     max_connections: int = _SERVE.max_connections
     max_connections_per_client: int = _SERVE.max_connections_per_client
     max_header_bytes: int = _SERVE.max_header_bytes
+    max_body_bytes: int = _SERVE.max_body_bytes
     # Open connections per client address, shared by the connections of one server (each
     # class made by limited_protocol has its own; the event loop's thread alone touches it).
     per_client: ClassVar[dict[str, int]] = {}
@@ -89,6 +100,8 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         self.logger = PeerNamedLog(self.logger, self)  # type: ignore[assignment]
         self._deadline: asyncio.TimerHandle | None = None
         self._head = RequestHead(self.max_header_bytes)
+        if isinstance(self.conn, ChunkCountedConnection):
+            self.conn.max_body = self.max_body_bytes
         app = self.app
 
         async def with_peer(scope: Any, receive: Any, send: Any) -> None:
@@ -112,6 +125,11 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         super().connection_made(transport)
         if self.admitted():
             self._arm()
+            # Closed as an idle keep-alive connection is, unless a byte comes (uvicorn's
+            # data_received then cancels this, and request_timeout bounds the request).
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.ended()
@@ -135,6 +153,7 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
     def _arm(self) -> None:
         self._disarm()
         self._head.clear()
+        self.waiting_since = self.loop.time()
         self._deadline = self.loop.call_later(self.request_timeout, self._too_slow)
 
     def _disarm(self) -> None:
@@ -156,45 +175,61 @@ class LimitedH11Protocol(HalfClose, HeadFraming, SendWatch, ConnectionCaps, H11P
         self.transport.close()
 
     def data_received(self, data: bytes) -> None:
-        if self._refused:
-            return  # dropped: the connection was answered 503 when it opened
+        self._unset_keepalive_if_required()  # a byte came (the check below may answer it)
+        if self.draining:
+            return  # dropped: the connection was answered (a 503 when it opened, a 4xx) and ends
         if self.conn.their_state is h11.IDLE and (refused := self._head.feed(data)):
             self._reject(refused)
             return
         super().data_received(data)
         if self.conn.their_state is h11.DONE:
             self._disarm()
-        elif self._past_chunks() and not self.transport.is_closing():
-            self._too_many_chunks()
+        elif (refusal := self._body_refusal()) and not self.transport.is_closing():
+            self._refuse_body(refusal)
 
-    def _past_chunks(self) -> bool:
-        """Whether the request's body passed ``MAX_BODY_CHUNKS`` chunks (:mod:`.body_chunks`)."""
-        return isinstance(self.conn, ChunkCountedConnection) and self.conn.over
+    def _body_refusal(self) -> str | None:
+        """Why the request's body is refused by its chunks (past ``MAX_BODY_CHUNKS``, or one
+        announcing more than ``max_body_bytes``: :mod:`.body_chunks`), if it is."""
+        return self.conn.refusal if isinstance(self.conn, ChunkCountedConnection) else None
 
-    def _too_many_chunks(self) -> None:
-        """The body passed ``MAX_BODY_CHUNKS`` chunks: 413 to a route still waiting for it (no
-        answer begun), else the connection closed (:mod:`.body_chunks`)."""
-        self.logger.info("request rejected from %s: %s", self.named(), TOO_MANY_CHUNKS)
+    def _refuse_body(self, refusal: str) -> None:
+        """The body is refused by its chunks: 413 to a route still waiting for it (no answer
+        begun), else the connection closed (:mod:`.body_chunks`)."""
+        self.logger.info("request rejected from %s: %s", self.named(), refusal)
         self._disarm()
         if self.cycle is not None and self.conn.our_state is h11.SEND_RESPONSE:
-            return self.cut_short(TOO_MANY_CHUNKS, 413)
+            return self.cut_short(refusal, 413)
         self.transport.close()
 
     def _reject(self, message: str) -> None:
         self.logger.info("request rejected from %s: %s", self.named(), message)
         self._disarm()
-        self.transport.write(raw_answer(status_of(message), message))
-        self.transport.close()
+        self.end_with(raw_answer(status_of(message), message))
+
+    def send_400_response(self, msg: str) -> None:
+        """uvicorn's 400 to a request h11 cannot parse (``msg``, its one line), the connection
+        then ended lingering (uvicorn's own closed it at once on what the client still sent)."""
+        self._disarm()
+        self.end_with(raw_answer(b"400 Bad Request", msg))
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # parses a pipelined request already received
         if self.transport.is_closing():
             return
-        if (
-            self._past_chunks()
-        ):  # that request's body passed the chunks (before: 408 at its timeout)
-            return self._too_many_chunks()
+        if refusal := self._body_refusal():  # a pipelined body (before: 408 at its timeout)
+            return self._refuse_body(refusal)
+        if self.conn.their_state is h11.SEND_BODY and self.conn.our_state is h11.DONE:
+            return self._end_unread()
         self._arm()
+
+    def _end_unread(self) -> None:
+        """The answer went before the request's body came whole (a 413 on its
+        ``Content-Length``, its client waiting for ``100 Continue`` or still sending): the
+        connection ends lingering, what still comes read and dropped (before: the body awaited
+        until ``request_timeout``, then the connection closed)."""
+        self._disarm()
+        self._unset_keepalive_if_required()
+        self.end_with(b"")
 
 
 def limited_protocol(
@@ -204,6 +239,7 @@ def limited_protocol(
     max_header_bytes: int,
     send_timeout: float,
     max_connections_per_client: int = _SERVE.max_connections_per_client,
+    max_body_bytes: int = _SERVE.max_body_bytes,
 ) -> type[LimitedH11Protocol]:
     """A protocol class carrying these limits (uvicorn instantiates it per connection), with
     its own count of connections per client."""
@@ -216,6 +252,7 @@ def limited_protocol(
             "max_connections": max_connections,
             "max_connections_per_client": max_connections_per_client,
             "max_header_bytes": max_header_bytes,
+            "max_body_bytes": max_body_bytes,
             "per_client": {},
             "refused": set(),
         },

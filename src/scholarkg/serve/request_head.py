@@ -51,6 +51,10 @@ class RequestHead:
     def clear(self) -> None:
         self._data.clear()
 
+    def begun(self) -> bool:
+        """Whether some of a head has come (and not yet whole)."""
+        return bool(self._data)
+
     def feed(self, data: bytes) -> str | None:
         """Take the next bytes; why the request is refused, or None. A complete head (its
         blank line received) is checked and forgotten, ready for the next request."""

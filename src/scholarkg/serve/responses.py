@@ -14,14 +14,16 @@ from starlette.types import Message, Receive, Scope, Send
 
 from scholarkg.errors import QueryError, QueryLimitError, ScholarKGError
 from scholarkg.query_results import VISIBLE_CONTROLS
-from scholarkg.serve.bidi import isolated
+from scholarkg.serve.bidi import controls_named, isolated
 from scholarkg.serve.job_errors import NotAcceptableError
 from scholarkg.serve.linked_data import not_found
 from scholarkg.serve.syntax_errors import explain_syntax_error
 
 
 def text(status: int, message: str, **headers: str) -> Response:
-    body = message if message.endswith("\n") else message + "\n"
+    """A plain-text answer (an error or a note), each bidi control in it drawn as a mark naming
+    it (:func:`.bidi.controls_named`): none reverses the words after it."""
+    body = controls_named(message if message.endswith("\n") else message + "\n")
     return Response(body, status, headers, media_type="text/plain; charset=utf-8")
 
 

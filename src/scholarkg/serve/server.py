@@ -39,6 +39,7 @@ class ServerHandle:
             max_connections=settings.max_connections,
             max_connections_per_client=settings.max_connections_per_client,
             max_header_bytes=settings.max_header_bytes,
+            max_body_bytes=settings.max_body_bytes,
         )
         self.config = uvicorn.Config(
             create_app(kg),

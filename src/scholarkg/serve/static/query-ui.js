@@ -58,11 +58,11 @@
   // linked by /describe?iri= instead, as the server's pages link it (IriMapper.path_for_iri).
   var OFF_SITE = /^\/[\/\\]/;
   function localLinks() {
-    var base = data.iriBase;
+    var base = data.iriBase, prefixesOf = tabPrefixes();
     Array.prototype.forEach.call(
       document.querySelectorAll("#yasgui .yasr a[href]"),
       function (a) {
-        var href = wholeIri(a);
+        var href = wholeIri(a, prefixesOf);
         if (href.indexOf(base) === 0 && href.length > base.length) {
           var path = data.pathPrefix + href.slice(base.length);
           if (OFF_SITE.test(path)) { path = "/describe?iri=" + encodeURIComponent(href); }
@@ -76,14 +76,42 @@
   // YASR writes an IRI's link as href='…' (single quotes), so the href of an IRI holding a
   // quote ends before it: http://e.example/a'b linked http://e.example/a, and <base>x'y this
   // server's page of x, another resource. The link's text is the IRI, or a prefixed name of it
-  // (a prefix holds no quote): what the href lost is the text from its first quote on.
-  function wholeIri(a) {
-    var href = a.getAttribute("href"), text = a.textContent, quote = text.indexOf("'");
-    if (a.classList.contains("iri") && quote > 0 && href.indexOf("'") < 0) {
-      href += text.slice(quote);
+  // made with its tab's prefixes (the quote in the local part, e:a'b, or in the namespace,
+  // PREFIX p: <http://e.example/o'> showing p:brien): the IRI is the text, or the name
+  // expanded with those prefixes, of which the href is the part before the first quote.
+  var hasOwn = Object.prototype.hasOwnProperty;
+  function wholeIri(a, prefixesOf) {
+    var href = a.getAttribute("href");
+    if (!a.classList.contains("iri") || href.indexOf("'") >= 0) { return href; }
+    var text = a.textContent, colon = text.indexOf(":");
+    if (text === href) { return href; }  // shown whole: no quote was cut
+    var prefixes = prefixesOf(a);
+    var label = text.slice(0, colon), named = colon >= 0 && hasOwn.call(prefixes, label);
+    var found = [named ? prefixes[label] + text.slice(colon + 1) : text, text].filter(
+      function (iri) { return iri.indexOf(href) === 0 && iri.charAt(href.length) === "'"; }
+    );
+    if (found.length) {
+      href = found[0];
       a.setAttribute("href", href);
     }
     return href;
+  }
+
+  // For a link, the prefixes (label to namespace) YASR shortened the IRIs of its tab with,
+  // read from the tab's query once per tab (a table has many links).
+  function tabPrefixes() {
+    var read = [];
+    return function (a) {
+      var ids = yasgui.persistentConfig.getTabs();
+      for (var i = 0; i < ids.length; i++) {
+        var each = yasgui.getTab(ids[i]), yasr = each && each.getYasr();
+        if (yasr && yasr.rootEl && yasr.rootEl.contains(a)) {
+          if (!read[i]) { read[i] = yasr.getPrefixes() || {}; }
+          return read[i];
+        }
+      }
+      return {};
+    };
   }
 
   // Text from the sources keeps its direction to itself here too (as on the server's pages,
