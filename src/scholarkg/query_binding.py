@@ -15,7 +15,7 @@ from scholarkg.store.sparql_text import iri_ref
 
 # Oxigraph's xsd:integer is 64-bit: a literal outside it compares as an error (no row), silently.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PARAM_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")  # \Z: "x\n" is no name (with $ it was)
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 # An absolute IRI written without angle brackets: a scheme, a colon, no white space.
 _BARE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
