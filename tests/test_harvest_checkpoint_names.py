@@ -6,10 +6,15 @@ whole key; a short one's is as before, so an unfinished harvest's checkpoint is 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
+
+import pytest
 
 from conftest import write_config
 from scholarkg.config import load_config
+from scholarkg.errors import StateUnreadable
 from scholarkg.harvest import HarvestJob, HarvestState, checkpoint_name
 
 LONG = "x" * 100_000
@@ -34,3 +39,25 @@ def test_a_harvest_of_a_long_set_keeps_its_checkpoint(tmp_path: Path) -> None:
     job.path.parent.mkdir(parents=True, exist_ok=True)
     job.path.write_text("{}", encoding="utf-8")  # the name is one the file system takes
     assert at.set_spec == LONG and job.path.name == checkpoint_name(job.key)
+
+
+def test_another_harvests_checkpoint_under_the_same_name_is_refused_not_resumed(
+    tmp_path: Path,
+) -> None:
+    """``math.AG`` and ``math:AG`` are two sets whose keys name one checkpoint file: the
+    harvest of one read the other's unfinished checkpoint as its own (its token, its counts),
+    listing the other set's records under its key. It is now refused in one line naming both
+    harvests, the file left as it is."""
+    config = load_config(write_config(tmp_path, []))
+    first = HarvestJob.of(config, "arXiv", "math.AG")
+    first.path.parent.mkdir(parents=True, exist_ok=True)
+    unfinished = dataclasses.replace(first.start("2024-01-25"), next_token="T1", pages_done=1)
+    first.path.write_text(json.dumps(dataclasses.asdict(unfinished)), encoding="utf-8")
+    second = HarvestJob.of(config, "arXiv", "math:AG")
+    assert second.path == first.path
+    with pytest.raises(StateUnreadable) as refused:
+        second.start("2024-01-25")
+    said = str(refused.value)
+    assert "\n" not in said and "'arXiv set=math.AG'" in said and "arXiv set=math:AG" in said
+    assert json.loads(first.path.read_text(encoding="utf-8"))["next_token"] == "T1"
+    assert first.start(None).next_token == "T1"  # its own harvest still resumes
