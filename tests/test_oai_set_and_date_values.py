@@ -90,3 +90,11 @@ def test_a_huge_date_that_is_none_is_shown_cut(
         main(["arxiv", "harvest", "--set", "cs", "--from", huge, "--config", str(config)])
     said = one_line(capsys.readouterr().err.splitlines()[-1])
     assert done.value.code == 2 and "--from" in said and " more characters]" in said
+
+
+@pytest.mark.parametrize("when", ["20240125", "2024-W04-4", "2024W044", "2024-025"])
+def test_a_date_in_another_iso_form_is_refused_as_the_help_says(when: str) -> None:
+    """``YYYY-MM-DD`` only, as ``--from``'s help and the README say (before: Python's
+    ``fromisoformat`` took ``20240125`` and the week date ``2024-W04-4`` too, as 2024-01-25)."""
+    with pytest.raises(ConfigError, match=r"is not a date \(YYYY-MM-DD\)"):
+        oai_date(when)

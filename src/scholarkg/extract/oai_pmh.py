@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Generator, Iterator
 from typing import get_args
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
 METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # YYYY-MM-DD, ASCII digits
 
 
 def oai_url(explicit: str | None = None) -> str:
@@ -53,6 +55,8 @@ def oai_date(value: dt.date | str | None, name: str = "from_date") -> str | None
     if value is None or isinstance(value, dt.date):
         return None if value is None else value.isoformat()
     try:
+        if not _DAY.fullmatch(value):  # fromisoformat takes 20240125 and 2024-W04-4 too
+            raise ValueError(value)
         return dt.date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
         said = f"{shown_value(value)} is not a date (YYYY-MM-DD)"  # before: whole, 100 KB
