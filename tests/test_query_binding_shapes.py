@@ -172,3 +172,13 @@ def test_a_non_aggregate_query_answers_as_with_a_trailing_values(
     values = " ".join(v if v.startswith("<") else f'"{v}"' for v in params.values())
     trailing = f"{query}\nVALUES ({names}) {{ ({values}) }}"
     assert table(counted, bind_parameters(query, params)) == table(counted, trailing)
+
+
+@pytest.mark.parametrize("name", ["x\n", "x\r\n", "x ", "\nx"])
+def test_a_parameter_name_with_a_line_break_is_refused_naming_it(name: str) -> None:
+    """``^…$`` let a name end in a line break (``x\\n``, bound as ``?x``: the library's
+    ad-hoc binding took a name the query never had); names are SPARQL variable names, whole."""
+    with pytest.raises(QueryError) as refused:
+        bind_parameters("SELECT ?x WHERE { }", {name: "1"})
+    said = str(refused.value)
+    assert "\n" not in said and said.startswith(repr(name))

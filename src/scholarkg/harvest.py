@@ -52,6 +52,7 @@ from scholarkg.harvest_checkpoint import (
 )
 from scholarkg.limits import DEFAULT_LIMITS, Limits
 from scholarkg.load.manifest import adopt_legacy_state, store_state_dir
+from scholarkg.shown_text import shown_value
 
 __all__ = [  # the checkpoint's names too: callers read one module
     "CHECKPOINT_PREFIX",
@@ -110,7 +111,9 @@ class HarvestJob:
 
     def _checkpoint(self) -> Checkpoint:
         """The stored checkpoint; one that is no checkpoint (broken JSON, fields missing) is a
-        :class:`StateUnreadable` naming its file (deleting it harvests from the watermark)."""
+        :class:`StateUnreadable` naming its file (deleting it harvests from the watermark), and
+        so is another harvest's, whose key names the same file (``math.AG`` and ``math:AG``;
+        before: resumed as this one's, its token listing the other set's records)."""
         what = f"checkpoint of harvest {self.key}"
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -118,9 +121,18 @@ class HarvestJob:
                 raise TypeError(f"a JSON {type(data).__name__}, not an object")
             for name in ("seen_tokens", "seen_pages"):
                 data[name] = tuple(data.get(name, ()))
-            return Checkpoint(**data)
+            checkpoint = Checkpoint(**data)
         except (OSError, ValueError, TypeError) as exc:
             raise StateUnreadable(self.path, what, str(exc)) from exc
+        if checkpoint.key != self.key:
+            other = shown_value(str(checkpoint.key))
+            raise StateUnreadable(
+                self.path,
+                what,
+                f"it holds the unfinished harvest {other}, whose file this one's shares: run "
+                "that harvest to its end first",
+            )
+        return checkpoint
 
     def start(self, from_date: str | None) -> Checkpoint:
         """The stored checkpoint, else a fresh one from the watermark, else from ``from_date``."""

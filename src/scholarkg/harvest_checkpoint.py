@@ -4,11 +4,13 @@ lost what they vouch for. :class:`~scholarkg.harvest.HarvestJob` writes and read
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 WATERMARKS_NAME = "oai-harvest.json"
 CHECKPOINT_PREFIX = "harvest-checkpoint-"
+_NAME_CHARS = 160  # bytes of a key's name kept: with the prefix and a digest, under 255
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,15 @@ class Checkpoint:
 
 
 def checkpoint_name(key: str) -> str:
-    """The checkpoint file of the harvest ``key`` (see :meth:`HarvestState.key`)."""
-    return CHECKPOINT_PREFIX + "".join(c if c.isalnum() else "-" for c in key) + ".json"
+    """The checkpoint file of the harvest ``key`` (see :meth:`HarvestState.key`): its letters
+    and digits, ``-`` for the rest; one longer than :data:`_NAME_CHARS` is cut there and told
+    apart by a digest of the whole key, so the name stays within what a file system takes (a
+    set spec has no bound; before: ``File name too long`` out of the harvest)."""
+    name = "".join(c if c.isalnum() else "-" for c in key)
+    if len(name.encode("utf-8")) > _NAME_CHARS:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        name = name.encode("utf-8")[:_NAME_CHARS].decode("utf-8", "ignore") + "-" + digest
+    return CHECKPOINT_PREFIX + name + ".json"
 
 
 def forget_harvests(state_dir: Path) -> list[str]:

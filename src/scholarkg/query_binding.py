@@ -15,7 +15,7 @@ from scholarkg.store.sparql_text import iri_ref
 
 # Oxigraph's xsd:integer is 64-bit: a literal outside it compares as an error (no row), silently.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+PARAM_NAME = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*\Z")  # \Z: "x\n" is no name (with $ it was)
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 # An absolute IRI written without angle brackets: a scheme, a colon, no white space.
 _BARE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
@@ -35,13 +35,28 @@ _ECHAR = {
 }
 
 
+# A ``u`` or ``U`` after a backslash, as its 8-digit codepoint escape. The value ``\u0022``
+# written ``"\\u0022"`` is read as ``"`` by a processor that expands codepoint escapes before
+# parsing, anywhere in the query (SPARQL 1.1, 19.2; rdflib), and ``\u0041`` (``"\A"``) is a
+# syntax error to it; written ``"\\\U000000750022"`` it is read as itself by that one, by one
+# that expands only ``\u`` as Java does (Jena) and by one that reads them in strings (Oxigraph)
+# alike (the 8-digit form: rdflib reads up to 8 hex digits after ``\u`` too).
+_AFTER_BACKSLASH = {"u": "\\U00000075", "U": "\\U00000055"}
+
+
 def string_literal(value: str, where: str = "") -> str:
     """``value`` as a SPARQL string literal (``"…"``, every quote, backslash and line break
-    escaped), so no value can end the literal early; text that is not Unicode (a lone
-    surrogate, from bytes that were not UTF-8) is a :class:`QueryError` naming ``where`` (a
-    parameter) and the value."""
+    escaped, a ``u`` or ``U`` after a backslash written as its codepoint escape), so no value
+    can end the literal early nor read as another value to a processor that expands codepoint
+    escapes before parsing (before: ``\\u0022`` was read by one as ``"``, and ``\\u0041``
+    refused the query); text that is not Unicode (a lone surrogate, from bytes that were not
+    UTF-8) is a :class:`QueryError` naming ``where`` (a parameter) and the value."""
     check_text(value, f"{where}: {shown_value(value)}" if where else shown_value(value))
-    return '"' + "".join(_ECHAR.get(c, c) for c in value) + '"'
+    escaped = [
+        _AFTER_BACKSLASH[c] if after == "\\" and c in _AFTER_BACKSLASH else _ECHAR.get(c, c)
+        for after, c in zip(" " + value, value, strict=False)
+    ]
+    return '"' + "".join(escaped) + '"'
 
 
 def check_text(text: str, where: str) -> str:

@@ -15,6 +15,7 @@ a ``NAME=VALUE`` pair) is quoted by :func:`shown_value`, cut alike."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from scholarkg.identity.invisible import INVISIBLE
 from scholarkg.text_masks import NOT_TEXT, Masks
@@ -84,3 +85,10 @@ def shown_word(value: str, *, limit: int = SHOWN_CHARS) -> str:
     if len(value) <= limit and value.isprintable():
         return value
     return shown_value(value, limit=limit)
+
+
+def some(items: Iterable[str], shown: int = 10) -> str:
+    """The first ``shown`` of ``items`` (ids a note names), then how many more there were."""
+    listed = list(items)
+    more = f" and {len(listed) - shown} more" if len(listed) > shown else ""
+    return ", ".join(listed[:shown]) + more

@@ -94,11 +94,16 @@ def positive_count(value: str) -> int:
 
 def set_name(value: str) -> str:
     """An argparse type: an OAI set's name, never empty (``--set ""``, say from an unset shell
-    variable, would harvest every set) — a usage error otherwise."""
+    variable, would harvest every set) and an OAI-PMH set spec (before: any other text was
+    sent, and written as typed into the run's lines) — a usage error otherwise."""
+    from scholarkg.config.fields import oai_set_problem
+
     if not value.strip():
         raise argparse.ArgumentTypeError(
             "an empty set name (leave --set out for [arxiv] harvest_sets)"
         )
+    if (problem := oai_set_problem(value.strip())) is not None:
+        raise argparse.ArgumentTypeError(problem)
     return value.strip()
 
 

@@ -9,6 +9,7 @@ that follows the file setting it (``relative``). The loader, the generated ``def
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +23,7 @@ from pydantic_core import PydanticCustomError
 from scholarkg.config.cron import cron_line
 from scholarkg.errors import ConfigError
 from scholarkg.locations import url_problem
+from scholarkg.shown_text import shown_value
 
 ENV_PREFIX = "SCHOLARKG_"
 ENV_NESTED = "__"
@@ -111,6 +113,27 @@ def _not_blank(value: str) -> str:
     return value
 
 
+# OAI-PMH 2.0's setSpecType: ``:``-separated parts of URI unreserved characters and ``!~*'()``
+_SET_SPEC = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(?::[A-Za-z0-9\-_.!~*'()]+)*")
+
+
+def oai_set_problem(value: str) -> str | None:
+    """Why ``value`` is no OAI-PMH set spec (``cs``, ``physics:hep-ex``), quoting it cut
+    (:func:`~scholarkg.shown_text.shown_value`); None when it is one."""
+    if _SET_SPEC.fullmatch(value):
+        return None
+    return (
+        f"{shown_value(value)} is not an OAI set (setSpec: letters, digits and -_.!~*'() in "
+        "parts joined by ':', e.g. cs or physics:hep-ex)"
+    )
+
+
+def _oai_set(value: str) -> str:
+    if (problem := oai_set_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
+
+
 def _optional_http_url(value: str | None) -> str | None:
     return None if value is None else _http_url(value)
 
@@ -131,6 +154,8 @@ OptionalHttpUrl = Annotated[
 ]
 NonEmptyText = Annotated[str, Field(min_length=1), AfterValidator(_not_blank)]
 """Text that is not empty nor only white space (``host = " "`` is no address)."""
+OaiSet = Annotated[str, AfterValidator(_oai_set)]
+"""An OAI-PMH set spec (:func:`oai_set_problem`)."""
 Cron = Annotated[str, AfterValidator(cron_line)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 

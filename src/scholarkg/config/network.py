@@ -9,6 +9,7 @@ from pydantic import field_validator, model_validator
 from scholarkg.config.fields import (
     HttpUrlText,
     NonEmptyText,
+    OaiSet,
     Section,
     key_problem,
     seconds,
@@ -116,7 +117,7 @@ class ArxivConfig(Section):
         0.8, "minimum resolution score (title, date, author order), in (0, 1]", gt=0, le=1
     )
     oai_metadata_prefix: MetadataPrefix = setting("arXiv", "the OAI-PMH metadata format harvested")
-    harvest_sets: tuple[NonEmptyText, ...] = setting(
+    harvest_sets: tuple[OaiSet, ...] = setting(
         ("cs",), "the OAI-PMH sets harvested (at least one)", min_length=1
     )
     overrides: dict[str, str] = setting(

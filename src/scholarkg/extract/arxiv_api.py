@@ -28,13 +28,20 @@ from collections.abc import Iterable, Sequence
 
 from scholarkg.config import ARXIV_API_URL, ARXIV_MAX_RESULTS, ArxivConfig
 from scholarkg.errors import ExtractError, ParseError
+from scholarkg.extract.arxiv_copies import OnePerPaper
 from scholarkg.extract.arxiv_id_lookup import FetchResult, IdLookup
-from scholarkg.extract.arxiv_search import SearchResult, keep_unread, refuted, title_query
+from scholarkg.extract.arxiv_search import (
+    SearchResult,
+    keep_unread,
+    read_again,
+    refuted,
+    title_query,
+)
 from scholarkg.extract.atom import AtomFeed, parse_feed
 from scholarkg.extract.http import HttpClient
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.limits import DEFAULT_LIMITS, Limits
-from scholarkg.models import ArxivRecord, QuarantinedRecord
+from scholarkg.models import QuarantinedRecord
 
 __all__ = ["DEFAULT_API_URL", "ArxivApiClient", "SearchResult", "api_url", "title_query"]
 
@@ -160,7 +167,11 @@ class ArxivApiClient:
         """Up to ``max_results`` records of ``search_query=query`` from ``start``, paged.
 
         Consecutive pages may overlap by ``overlap`` entries (a guard against results shifting
-        between requests); entries seen twice are kept once, first occurrence first. Entries that
+        between requests); entries seen twice are kept once, first occurrence first. A paper
+        read again with other content (a later version, or changed between two answers) is
+        kept once, at its first place, by the fetch job's rule
+        (:class:`~scholarkg.extract.arxiv_copies.OnePerPaper`: the newer copy), and
+        :attr:`SearchResult.notes` names it (before: the first copy kept, unsaid). Entries that
         could not be read are on :attr:`SearchResult.quarantined`: every entry of an answer (two
         alike on one page are two), once however often overlapping pages bring it (told by its
         text, see :func:`~.arxiv_search.keep_unread`); a page's progress is every entry it held,
@@ -173,7 +184,8 @@ class ArxivApiClient:
         if not 0 <= overlap < page_size:
             raise ValueError("overlap must be smaller than page_size")
         archived: list[ArchivedResponse] = []
-        seen: dict[str, ArxivRecord] = {}
+        papers = OnePerPaper()
+        seen = papers.records
         bad: list[QuarantinedRecord] = []
         held_alike: Counter[str] = Counter()  # of ``bad``, by text
         offset, total, empty_tries, pages = start, None, 0, 0
@@ -191,6 +203,7 @@ class ArxivApiClient:
                 tuple(archived),
                 tuple(self.warnings[warned:]),
                 tuple(bad),
+                read_again(list(papers.left)),
             )
 
         while len(seen) < max_results:
@@ -220,8 +233,8 @@ class ArxivApiClient:
             empty_tries = 0
             before = len(seen) + len(bad)
             for record in feed.records:
-                if len(seen) < max_results:
-                    seen.setdefault(record.arxiv_id, record)
+                if len(seen) < max_results or record.arxiv_id in seen:
+                    papers.take(record)  # a paper read again with other content: noted
             bad += keep_unread(feed.quarantined, held_alike)
             if total is not None and (total < 0 or offset >= total):  # its answers refute it
                 return result(f"{refuted(total, offset, held)}; stopped with {len(seen)} records")

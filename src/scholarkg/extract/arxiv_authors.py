@@ -201,9 +201,12 @@ def split_author_string(text: str, limits: Limits | None = None) -> tuple[ArxivA
     suffix), the affiliations of both theirs (``J. Smith (MIT), Jr. (1)``: MIT and footnote
     1's). An empty
     entry before an author (``A,, B``, ``, A``) is an author without a name: ValueError with
-    :func:`~.reasons.nameless_author`, as the structured doors refuse one.
+    :func:`~.reasons.nameless_author`, as the structured doors refuse one, once the list is
+    read (a list over the limit is told by its count, as every door tells it; before: by the
+    nameless author met first).
 
-    ``limits`` given, reading stops at the first author past ``[limits] authors_per_record``:
+    ``limits`` given, reading stops at the first author past ``[limits] authors_per_record``
+    (a nameless one counted, as the API counts an ``<author/>``):
     :class:`~scholarkg.errors.LimitExceeded`, the count told as read
     (:func:`~scholarkg.limits.check_author_count`; before: the whole list was made first, 100 000
     authors 1.3 s and 117 MB, then refused).
@@ -213,13 +216,15 @@ def split_author_string(text: str, limits: Limits | None = None) -> tuple[ArxivA
     footnoted: dict[int, list[str]] = {}  # the groups of each author with footnote numbers
     last: list[str] = []  # the groups of the last author (a suffix after it has them too)
     blank = False  # an empty piece: nameless if any piece with text follows, dropped if none
+    nameless: list[int] = []  # the positions of nameless authors, told once the list is counted
     pieces = _top_level_pieces(_without_et_al(text))
     for piece in pieces:
         if not piece.strip():
             blank = True
             continue
-        if blank:
-            raise ValueError(nameless_author(len(authors) + 1))
+        if blank:  # an author, counted as the API counts an <author/>
+            nameless.append(len(authors) + len(nameless) + 1)
+            blank = False
         outside, groups = _parenthesised(piece)
         for group in [g for g in groups if _LEGEND.match(g)]:
             legend.update(_legend(group))
@@ -233,14 +238,16 @@ def split_author_string(text: str, limits: Limits | None = None) -> tuple[ArxivA
             position, groups = len(authors) - 1, [*last, *groups]
         elif name:
             authors.append(ArxivAuthor(name=name, affiliations=clean_affiliations(groups)))
-            position = len(authors) - 1
-            if limits is not None and position == limits.authors_per_record:  # one past it
-                check_author_count(len(authors), limits, read_all=next(pieces, None) is None)
+            position, listed = len(authors) - 1, len(authors) + len(nameless)
+            if limits is not None and listed > limits.authors_per_record:  # one past it
+                check_author_count(listed, limits, read_all=next(pieces, None) is None)
         else:
             continue
         last = groups
         if any(_FOOTNOTE.fullmatch(squash(g) or "") for g in groups):
             footnoted[position] = groups
+    if nameless:
+        raise ValueError(nameless_author(nameless[0]))
     if legend and _legend_read(text):
         for position, groups in footnoted.items():
             resolved = clean_affiliations(_resolved(groups, legend))

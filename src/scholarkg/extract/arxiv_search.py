@@ -1,6 +1,7 @@
 """What a paged arXiv API search is made of besides its requests: the phrase query for a title,
-the result, why a ``totalResults`` the answers refute ends paging, and which unreadable entries
-of a page are kept once (:class:`~scholarkg.extract.arxiv_api.ArxivApiClient` pages)."""
+the result, its note of papers read again, why a ``totalResults`` the answers refute ends
+paging, and which unreadable entries of a page are kept once
+(:class:`~scholarkg.extract.arxiv_api.ArxivApiClient` pages)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from scholarkg.errors import ExtractError
 from scholarkg.extract.raw_archive import ArchivedResponse
 from scholarkg.models import ArxivRecord, QuarantinedRecord
+from scholarkg.shown_text import some
 
 _OPERATORS = frozenset({"AND", "OR", "ANDNOT", "NOT"})
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -44,10 +46,23 @@ class SearchResult:
     archived: tuple[ArchivedResponse, ...] = field(default=(), repr=False)
     warnings: tuple[str, ...] = ()  # answers cut at max_results
     quarantined: tuple[QuarantinedRecord, ...] = ()  # entries read that could not be used
+    notes: tuple[str, ...] = ()  # papers read again with other content (see read_again)
 
     def raise_if_incomplete(self) -> None:
         if not self.complete:
             raise ExtractError(f"arXiv search {self.query!r}", self.problem or "incomplete")
+
+
+def read_again(ids: Sequence[str]) -> tuple[str, ...]:
+    """The note of a search that read the papers of ``ids`` again with other content (one
+    record a paper kept: :class:`~scholarkg.extract.arxiv_copies.OnePerPaper`); none if none."""
+    if not ids:
+        return ()
+    papers = f"{len(ids)} paper was" if len(ids) == 1 else f"{len(ids)} papers were"
+    return (
+        f"{papers} read again with other content (a later version, or one changed between "
+        f"answers): one record a paper, the newer kept: {some(ids)}",
+    )
 
 
 def refuted(total: int, offset: int, held: int) -> str:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Generator, Iterator
 from typing import get_args
 
 from scholarkg.config import ARXIV_OAI_URL, MetadataPrefix
+from scholarkg.config.fields import oai_set_problem
 from scholarkg.errors import ConfigError, ParseError
 from scholarkg.extract.arxiv_ids import oai_identifier
 from scholarkg.extract.http import HttpClient, HttpResponse
@@ -31,11 +33,13 @@ from scholarkg.extract.oai_pages import OaiPage, parse_oai_response
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PageGuard
 from scholarkg.limits import DEFAULT_LIMITS, Limits
+from scholarkg.shown_text import shown_value
 
 log = logging.getLogger(__name__)
 
 DEFAULT_OAI_URL = ARXIV_OAI_URL  # defined once, in the [arxiv] section of the schema
 METADATA_PREFIXES: tuple[str, ...] = get_args(MetadataPrefix)
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # YYYY-MM-DD, ASCII digits
 
 
 def oai_url(explicit: str | None = None) -> str:
@@ -51,10 +55,25 @@ def oai_date(value: dt.date | str | None, name: str = "from_date") -> str | None
     if value is None or isinstance(value, dt.date):
         return None if value is None else value.isoformat()
     try:
+        if not _DAY.fullmatch(value):  # fromisoformat takes 20240125 and 2024-W04-4 too
+            raise ValueError(value)
         return dt.date.fromisoformat(value).isoformat()
     except (TypeError, ValueError):
-        said = f"{value!r} is not a date (YYYY-MM-DD)"
+        said = f"{shown_value(value)} is not a date (YYYY-MM-DD)"  # before: whole, 100 KB
         raise ConfigError(f"{name} {said}" if name else said) from None
+
+
+def oai_set(value: str | None, name: str = "set_spec") -> str | None:
+    """``value`` if it is an OAI-PMH set spec (``cs``, ``physics:hep-ex``; None: every set),
+    else a :class:`ConfigError` naming ``name`` (when given), the value shown cut, raised
+    before any request (before: any text but an empty one was sent, and written as typed, a
+    line break or escape sequence too, into the run's lines)."""
+    if value is None:
+        return None
+    problem = oai_set_problem(value)
+    if problem is not None:
+        raise ConfigError(f"{name} {problem}" if name else problem)
+    return value
 
 
 def _parse(response: HttpResponse, container: str, limits: Limits) -> OaiPage:
@@ -133,7 +152,7 @@ class OaiPmhClient:
         else:
             params.append(("metadataPrefix", metadata_prefix))
             for name, value in (
-                ("set", set_spec),
+                ("set", oai_set(set_spec)),
                 ("from", oai_date(from_date)),
                 ("until", oai_date(until, "until")),
             ):

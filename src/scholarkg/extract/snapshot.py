@@ -163,10 +163,12 @@ def _authors(data: dict[str, Any], limits: Limits) -> tuple[ArxivAuthor, ...]:
     """``authors_parsed``, or the free text of ``authors`` as written (its line breaks tell
     whether arXiv's parser reads its footnote legend: :func:`split_author_string`).
 
-    Made no further than one past ``[limits] authors_per_record``, then refused
-    (:class:`~scholarkg.errors.LimitExceeded`): ``authors_parsed`` for its whole count (its
-    entries are listed), the free text for more than the limit (before: every author was made
-    first, 100 000 in 1.3 s and 117 MB, then counted)."""
+    Over ``[limits] authors_per_record``, refused (:class:`~scholarkg.errors.LimitExceeded`)
+    before any author past it is made: ``authors_parsed`` for its whole count, counted before
+    any is made (its entries are listed), the free text for more than the limit (before: every
+    author was made first, 100 000 in 1.3 s and 117 MB, then counted). The count is told
+    before a nameless or malformed author, as every door tells it (before: ``authors_parsed``
+    told a nameless author met before the limit)."""
     parsed = data.get("authors_parsed")
     if parsed is not None and not isinstance(parsed, list):  # before: TypeError, or its chars
         raise ValueError("'authors_parsed' is not a list")
@@ -175,10 +177,8 @@ def _authors(data: dict[str, Any], limits: Limits) -> tuple[ArxivAuthor, ...]:
         if listed is not None and not isinstance(listed, str):
             raise ValueError("'authors' is not a string")
         return split_author_string(listed or "", limits)
-    within = itertools.islice(parsed, limits.authors_per_record + 1)
-    authors = structured_authors(_parsed_entries(within))
-    check_author_count(len(parsed), limits)
-    return authors
+    check_author_count(len(parsed), limits)  # first, as the API's and OAI-PMH's are counted
+    return structured_authors(_parsed_entries(parsed))
 
 
 def _parsed_entries(parsed: Iterable[Any]) -> Iterator[tuple[str, str, str, list[str]]]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from scholarkg.clients import arxiv_api_client
 from scholarkg.config import Config
 from scholarkg.errors import WriteFailed
+from scholarkg.extract.arxiv_copies import OnePerPaper
 from scholarkg.extract.arxiv_ids import not_an_id
 from scholarkg.lifecycle import Interrupted
 from scholarkg.models import ArxivRecord
@@ -15,10 +16,9 @@ from scholarkg.runs.build import finish
 from scholarkg.runs.context import ProgressSink, RunContext
 from scholarkg.runs.cut_short import stop_run
 from scholarkg.runs.door_records import keep_quarantined, touch_papers
-from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest, chunks_of
-from scholarkg.shown_text import shown_word
+from scholarkg.shown_text import shown_word, some
 
 
 def fetch_ids(
@@ -63,21 +63,14 @@ def fetch_ids(
 def _one_per_paper(ctx: RunContext, records: Sequence[ArxivRecord]) -> list[ArxivRecord]:
     """One record per paper: ids asked in several versions (``2104.12255v1`` and ``2104.12255``)
     are one paper with one graph, so the newest version found is read and loaded (counted once,
-    as the store holds it) and a note tells which were left."""
-    newest: dict[str, ArxivRecord] = {}
+    as the store holds it) and a note tells which were left (the rule a paged search keeps:
+    :class:`~scholarkg.extract.arxiv_copies.OnePerPaper`)."""
+    papers = OnePerPaper()
     for record in records:
-        before = newest.get(record.arxiv_id)
-        if before is None or _version(record) >= _version(before):
-            newest[record.arxiv_id] = record
-    left = len(records) - len(newest)
-    if left:
-        twice = sorted({r.arxiv_id for r in records if newest[r.arxiv_id] is not r})
+        papers.take(record)
+    if papers.left:  # copies alike (one version asked twice over) are one record: no note
         ctx.report.notes.append(
-            f"{left} records were older versions of a paper also found in a newer version "
-            f"(one graph a paper, the newest loaded, counted once): {some(twice)}"
+            f"{papers.copies} records were older versions of a paper also found in a newer version "
+            f"(one graph a paper, the newest loaded, counted once): {some(papers.left)}"
         )
-    return list(newest.values())
-
-
-def _version(record: ArxivRecord) -> int:
-    return max((v.number for v in record.versions), default=0)
+    return list(papers.records.values())

@@ -10,7 +10,7 @@ from scholarkg.clients import oai_client
 from scholarkg.config import Config
 from scholarkg.errors import ConfigError, ScholarKGError, WriteFailed
 from scholarkg.extract.oai_pages import OaiPage
-from scholarkg.extract.oai_pmh import oai_date
+from scholarkg.extract.oai_pmh import oai_date, oai_set
 from scholarkg.extract.oai_state import HarvestState
 from scholarkg.extract.paging import PagingStopped
 from scholarkg.harvest import WATERMARKS_NAME, Checkpoint, HarvestJob
@@ -44,7 +44,7 @@ def harvest(
     :class:`~scholarkg.errors.ConfigError` before the run starts (nothing asked, nothing
     recorded), as ``--from`` is a usage error. ``again`` harvests from ``from_date`` even past
     a watermark or checkpoint (:meth:`~scholarkg.harvest.HarvestJob.again`)."""
-    from_date = oai_date(from_date)
+    from_date, set_spec = oai_date(from_date), oai_set(set_spec)
     if again:
         check_again(config, [set_spec], prefix, from_date)
     with RunContext(config, "harvest", progress=progress) as ctx:

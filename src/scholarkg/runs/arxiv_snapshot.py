@@ -20,9 +20,9 @@ from scholarkg.runs.chunk_fingerprint import fingerprint
 from scholarkg.runs.context import ProgressSink, RunContext
 from scholarkg.runs.cut_short import lines_in_flight, stop_run
 from scholarkg.runs.first_written import FirstWritten, chunk_part, first_written_path
-from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
 from scholarkg.runs.records import Ingest
+from scholarkg.shown_text import some
 
 
 def read_chunks(

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scholarkg.extract.oai_pages import OaiPage
@@ -14,6 +13,7 @@ from scholarkg.runs.context import RunContext
 from scholarkg.runs.deletions import comes_back
 from scholarkg.runs.holding_back import holding_back
 from scholarkg.runs.loading import Loading
+from scholarkg.shown_text import some
 from scholarkg.transform.arxiv import emit_arxiv
 from scholarkg.transform.emit import NTriplesEmitter
 
@@ -262,12 +262,6 @@ def _latest(record: ArxivRecord | None) -> int | None:
 
 def _lower(version: int | None, than: int | None) -> bool:
     return version is not None and than is not None and version < than
-
-
-def some(items: Iterable[str], shown: int = 10) -> str:
-    listed = list(items)
-    more = f" and {len(listed) - shown} more" if len(listed) > shown else ""
-    return ", ".join(listed[:shown]) + more
 
 
 def _unwritable(record: ArxivRecord, minter: Minter) -> bool:

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 
 from scholarkg.incremental import SourceStates
 from scholarkg.runs.context import RunContext
-from scholarkg.runs.harvest_listings import some
 from scholarkg.runs.loading import Loading
+from scholarkg.shown_text import some
 from scholarkg.store.sparql_text import iri_ref
 
 

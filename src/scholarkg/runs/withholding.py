@@ -7,7 +7,7 @@ from scholarkg.runs.chunk_pruning import drop_graphs
 from scholarkg.runs.chunk_work import ChunkResult
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.deletions import comes_back
-from scholarkg.runs.harvest_listings import some
+from scholarkg.shown_text import some
 
 
 class Withholding:
