@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from prefect import get_run_logger
 from prefect.exceptions import MissingContextError
 from prefect.futures import PrefectFuture
+from scholarkg_flows.stop_event import RECORD, event_call, event_name, keep, recorded
 
+from scholarkg.config import Config
 from scholarkg.errors import ScholarKGError
 from scholarkg.lifecycle import Interrupted, check_stop
 
@@ -39,27 +40,31 @@ class BatchStop:
     the batch. A batch in the flow's process (the thread runner's) sees the process's own stop
     (:func:`~scholarkg.lifecycle.check_stop`, set by the SIGTERM/SIGINT handler); a batch on a
     Dask worker, another process and maybe another machine, also reads the run's Dask event
-    ``event``, set while the run goes on (:func:`run_going`). Before, a Dask worker saw no
+    ``event``, set while the run goes on (:func:`run_going`), each read waiting at most
+    ``deadline`` seconds (``[runner] dask_event_deadline``). Before, a Dask worker saw no
     stop: each batch in flight did all its sources after it."""
 
     event: str | None = None
+    deadline: float = 2.0
 
     def batch_check(self) -> Callable[[], None]:
         """The check one batch makes before each of its sources (:class:`StopReads`)."""
-        return StopReads(self.event).check
+        return StopReads(self.event, self.deadline).check
 
 
 class StopReads:
     """One batch's reads of its run's stop. A read that fails (the scheduler out of reach:
-    ``OSError``, ``distributed``'s ``CommClosedError``, ``TimeoutError``; then, once the
-    worker's client gave up reaching it again, ``RuntimeError`` or ``AttributeError`` from
-    within ``distributed``: any error of the read) is taken as no stop, said once in the log,
-    for up to :data:`UNREAD_MAX` reads in a row: the flow's own process sees its stop itself
-    and waits for no batch. One more fails the batch on one line naming the event. Before,
-    the first failed read failed the batch, and so the run."""
+    no answer within the deadline, ``OSError``, ``distributed``'s ``CommClosedError``; then,
+    once the worker's client gave up reaching it again, ``RuntimeError`` or ``AttributeError``
+    from within ``distributed``: any error of the read) is taken as no stop, said once in the
+    log, for up to :data:`UNREAD_MAX` reads in a row: the flow's own process sees its stop
+    itself and waits for no batch. One more fails the batch on one line naming the event.
+    Before, the first failed read failed the batch, and so the run; and a read waited for a
+    scheduler gone until ``distributed.comm.timeouts.connect`` (30 s) passed."""
 
-    def __init__(self, event: str | None) -> None:
+    def __init__(self, event: str | None, deadline: float = 2.0) -> None:
         self.event = event
+        self.deadline = deadline
         self.unread = 0  # the reads in a row that failed
         self.said = False
 
@@ -69,7 +74,7 @@ class StopReads:
         if self.event is None:
             return
         try:
-            going = dask_event(self.event).is_set()
+            going = event_call("event_is_set", self.event, self.deadline)
         except Exception as exc:  # what a client that lost its scheduler raises varies
             self.unread += 1
             if self.unread > UNREAD_MAX:
@@ -105,43 +110,69 @@ def run_logger() -> logging.Logger | logging.LoggerAdapter[Any]:
         return logging.getLogger(__name__)
 
 
-def dask_event(name: str, client: Client | None = None) -> Any:
-    """The Dask event ``name`` (``distributed.Event``, untyped), through ``client``; none: the
-    worker's own client, in a Dask task."""
-    from distributed import Event
-
-    return Event(name, client=client)  # type: ignore[no-untyped-call]
-
-
 @contextlib.contextmanager
-def run_going(client: Client | None) -> Iterator[BatchStop]:
+def run_going(client: Client | None, config: Config, run_id: str) -> Iterator[BatchStop]:
     """The run's :class:`BatchStop` while it sends batches. On a Dask cluster (``client``): a
-    Dask event of the run's own, set meanwhile and cleared (which also removes it from the
-    scheduler) on leaving, however the run leaves: stopped (the flow's wait raises the stop
-    within half a second), failed or done. A batch still on the cluster then ends before its
-    next source, the run's own process gone or not.
+    Dask event of the run's own (:func:`~scholarkg_flows.stop_event.event_name`), set meanwhile
+    and cleared (which also removes it from the scheduler) on leaving, however the run leaves:
+    stopped (the flow's wait raises the stop within half a second), failed or done. A batch
+    still on the cluster then ends before its next source, the run's own process gone or not.
+    Each call about it waits at most ``[runner] dask_event_deadline`` seconds.
 
-    An event left set, its clearing failed (the scheduler out of reach: said on one line
-    naming it; before, an ``OSError`` was passed over unsaid) or its run killed (SIGKILL) on
-    the way, stops no other run, nor keeps one going: each run's event has a name of its own
-    (a random UUID), read by its own batches only. What stays is the event on the scheduler,
-    and that run's batches in flight going on to their last source."""
+    The event's name is kept in the data directory's state folder until it is cleared: the
+    next run there (``run_id``'s run holds the run lock) first clears those an earlier run
+    left set, killed (SIGKILL) or its clearing failed (the scheduler out of reach: said on one
+    line naming it), which ends that run's batches still in flight too. Before, such an event
+    stayed on the scheduler until it restarted, and its run's batches went on to their last
+    source. Either way, an event left set stops no other run, nor keeps one going: each run
+    reads its own."""
+    deadline = config.runner.dask_event_deadline
     if client is None:
-        yield BatchStop()
+        yield BatchStop(deadline=deadline)
         return
-    event = dask_event(f"scholarkg-batches-{uuid.uuid4().hex}", client)
-    event.set()
+    record = config.state_dir / RECORD
+    left = [stale for stale in recorded(record) if not cleared(client, stale, deadline, True)]
+    name = event_name(run_id)
+    keep(record, [*left, name])  # before it is set: a run killed any time after is found
     try:
-        yield BatchStop(event.name)
+        event_call("event_set", name, deadline, client)
+    except Exception as exc:  # what a client that lost its scheduler raises varies
+        raise ScholarKGError(f"Dask event {name}: could not be set: {said(exc)}") from exc
+    try:
+        yield BatchStop(name, deadline)
     finally:
-        try:
-            event.clear()
-        except Exception as exc:  # what a client that lost its scheduler raises varies
+        if cleared(client, name, deadline, False):
+            with contextlib.suppress(OSError, ScholarKGError):  # the next run clears it again
+                keep(record, left)
+
+
+def cleared(client: Client, name: str, deadline: float, earlier: bool) -> bool:
+    """Whether the event ``name`` (an ``earlier`` run's, or this run's) was cleared; one
+    warning in the log either way for an earlier run's (it was killed, or its clearing
+    failed), for this run's only when it was not."""
+    try:
+        event_call("event_clear", name, deadline, client)
+    except Exception as exc:  # what a client that lost its scheduler raises varies
+        if earlier:
             run_logger().warning(
-                "Dask event %s: could not be cleared (%s); left set, it stops no other run",
-                event.name,
+                "Dask event %s, left set by an earlier run of this data directory: could not "
+                "be cleared (%s); kept for the next run",
+                name,
                 said(exc),
             )
+        else:
+            run_logger().warning(
+                "Dask event %s: could not be cleared (%s); left set, it stops no other run "
+                "and the next run of this data directory clears it",
+                name,
+                said(exc),
+            )
+        return False
+    if earlier:
+        run_logger().warning(
+            "Dask event %s, left set by an earlier run of this data directory: cleared", name
+        )
+    return True
 
 
 def batch_size(count: int, per_task: int, workers: int) -> int:

@@ -277,7 +277,7 @@ def build_all(
     task_runner = flow_run.task_runner
     per_task, workers = config.runner.sources_per_task, workers_of(config, task_runner)
     window = 2 * workers  # batches in flight: each worker has the next one ready
-    with run_going(dask_client(task_runner)) as stop:
+    with run_going(dask_client(task_runner), config, ctx.run_id) as stop:
         fetched: list[Fetched] = []
         for _, got in batched_results(
             in_batches(sources, batch_size(len(sources), per_task, workers)),

@@ -39,6 +39,7 @@ from scholarkg.lifecycle import die_with_parent, pause
 STARTUP_SECONDS = 120.0
 DRAIN_SECONDS = 30.0
 STOP_SECONDS = 10.0
+ANSWER_SECONDS = 10.0  # a configured API's answer to one request, as a run starts
 
 
 def _free_port() -> int:
@@ -58,8 +59,11 @@ def _open(fd: int) -> bool:
 
 @contextmanager
 def temporary_prefect_api() -> Iterator[str | None]:
-    """Yield the API URL to use: the configured one, else a temporary server's."""
-    if os.environ.get("PREFECT_API_URL"):
+    """Yield the API URL to use: the configured one (once it answers), else a temporary
+    server's."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        check_answers(configured)
         yield None
         return
     port = _free_port()
@@ -86,6 +90,22 @@ def temporary_prefect_api() -> Iterator[str | None]:
     finally:
         send_what_is_queued()
         _stop(server)
+
+
+def check_answers(url: str) -> None:
+    """A :class:`~scholarkg.errors.ConfigError` in one line naming ``PREFECT_API_URL`` when
+    the API there gives no answer (any answer will do: its ``/health``, needing no key) within
+    :data:`ANSWER_SECONDS`. Before, the flow's start failed on Prefect's ``RuntimeError:
+    Failed to reach API``, a traceback of three chained exceptions."""
+    try:
+        with httpx.Client(timeout=ANSWER_SECONDS) as client:
+            client.get(f"{url.rstrip('/')}/health")
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        said = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise ConfigError(
+            f"PREFECT_API_URL={url}: the Prefect API does not answer ({said}); start it, or "
+            "unset PREFECT_API_URL for a temporary one"
+        ) from None
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

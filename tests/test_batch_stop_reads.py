@@ -1,8 +1,9 @@
 """A batch on a Dask worker whose run's stop cannot be read (the scheduler out of reach) goes
 on as if not stopped for a bounded number of reads, said once in the log, instead of failing,
-and with it the run. The scheduler here really goes away while the batch runs: the cluster is
-in-process (its worker a thread of the test), so the batch's outcome is seen here even though
-it can no longer reach its run."""
+and with it the run; each read waits at most ``[runner] dask_event_deadline`` for the answer.
+The scheduler here really goes away while the batch runs: the cluster is in-process (its
+worker a thread of the test), so the batch's outcome is seen here even though it can no longer
+reach its run."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from polls import until
 from scholarkg.config import Config, load_config
 
 READ_TIMEOUT = "1s"  # a read of the stop fails after this once the scheduler is gone
+CONNECT = "10s"  # distributed's own wait for a scheduler gone (its default: 30 s)
+DEADLINE = 0.25  # [runner] dask_event_deadline, in the tests of it
 BOUND = 60.0  # only catches a hang
 
 ended: list[object] = []  # what the batch on the worker gave or raised
@@ -46,10 +49,11 @@ def page(path: str) -> tuple[str, bytes]:
 
 
 @pytest.fixture
-def cluster() -> Iterator[tuple[Any, Any]]:
+def cluster(request: pytest.FixtureRequest) -> Iterator[tuple[Any, Any]]:
     """A one-thread in-process cluster and its client, which tries to reach a scheduler gone
-    for ``READ_TIMEOUT``, then closes: the worker's reads fail on ``OSError``, then
-    ``CommClosedError``, then errors of a closed client (``RuntimeError``, ``AttributeError``)."""
+    for ``READ_TIMEOUT`` (or the test's parameter), then closes: the worker's reads fail on
+    ``OSError``, then ``CommClosedError``, then errors of a closed client (``RuntimeError``,
+    ``AttributeError``)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -57,7 +61,9 @@ def cluster() -> Iterator[tuple[Any, Any]]:
     first_asked.clear()
     gone.clear()
     with (
-        dask.config.set({"distributed.comm.timeouts.connect": READ_TIMEOUT}),
+        dask.config.set(
+            {"distributed.comm.timeouts.connect": getattr(request, "param", READ_TIMEOUT)}
+        ),
         LocalCluster(
             n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
         ) as local,
@@ -67,31 +73,93 @@ def cluster() -> Iterator[tuple[Any, Any]]:
         gone.set()
 
 
+def batch_on(
+    tmp_path: Path, cluster: tuple[Any, Any], pages: int, stop: Any, closed: bool = True
+) -> object:
+    """What a batch of ``pages`` pages on the cluster's worker gave, reading ``stop`` (a
+    ``BatchStop``), its scheduler closed while the first page is fetched (``closed``) or not."""
+    from scholarkg_flows.stop_event import event_call
+
+    local, client = cluster
+    config = load_config(write_config(tmp_path, []))
+    with Pages(page) as served:
+        event_call("event_set", stop.event, BOUND, client)
+        client.submit(
+            fetched_batch,
+            [f"{served.base}/p{n}.txt" for n in range(pages)],
+            config,
+            stop,
+            pure=False,
+        )
+        until(first_asked.is_set, "the batch never asked for its first page", BOUND)
+        if closed:
+            client.sync(local.scheduler.close)
+        gone.set()
+        until(lambda: ended != [], "the batch never ended", BOUND)
+    [got] = ended
+    return got
+
+
 def batch_without_its_scheduler(
     tmp_path: Path, cluster: tuple[Any, Any], pages: int
 ) -> tuple[object, str]:
     """A batch of ``pages`` pages on the cluster's worker, its scheduler closed while the first
     page is fetched: what the batch gave, and the stop's event."""
-    from scholarkg_flows.batches import BatchStop, dask_event
+    from scholarkg_flows.batches import BatchStop
 
-    local, client = cluster
-    config = load_config(write_config(tmp_path, []))
-    with Pages(page) as served:
-        event = dask_event("scholarkg-batches-test", client)
-        event.set()
-        client.submit(
-            fetched_batch,
-            [f"{served.base}/p{n}.txt" for n in range(pages)],
-            config,
-            BatchStop(event.name),
-            pure=False,
-        )
-        until(first_asked.is_set, "the batch never asked for its first page", BOUND)
-        client.sync(local.scheduler.close)
-        gone.set()
-        until(lambda: ended != [], "the batch never ended", BOUND)
-    [got] = ended
-    return got, event.name
+    stop = BatchStop("scholarkg-batches-test")
+    return batch_on(tmp_path, cluster, pages, stop), "scholarkg-batches-test"
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The deadline given to each call a client makes about the event
+    ``scholarkg-batches-test`` (``distributed``'s ``Client.sync``, spied on, still called)."""
+    from distributed import Client
+
+    deadlines: list[object] = []
+    sync = Client.sync
+
+    def spied(self: Any, func: Any, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("name") == "scholarkg-batches-test":
+            deadlines.append(kwargs.get("callback_timeout"))
+        return sync(self, func, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "sync", spied)
+    return deadlines
+
+
+def test_each_read_of_the_stop_is_given_the_deadline(
+    tmp_path: Path, cluster: tuple[Any, Any], reads: list[object]
+) -> None:
+    """A batch of three pages, its scheduler there throughout: three reads, each given the
+    deadline (before: none, so a read waited as long as ``distributed`` waits to connect)."""
+    from scholarkg_flows.batches import BatchStop
+
+    got = batch_on(tmp_path, cluster, 3, BatchStop("scholarkg-batches-test", DEADLINE), False)
+    assert [type(result).__name__ for result in got] == ["Fetched"] * 3, got  # type: ignore[attr-defined]
+    assert reads == [BOUND] + [DEADLINE] * 3, reads  # the test's own set, then the reads
+
+
+@pytest.mark.parametrize("cluster", [CONNECT], indirect=True)
+def test_reads_of_a_stop_whose_scheduler_is_gone_fail_at_the_deadline(
+    tmp_path: Path, cluster: tuple[Any, Any], reads: list[object]
+) -> None:
+    """``distributed`` waiting 10 s for the scheduler gone (its default: 30 s), each of the batch's
+    reads fails at the deadline instead: the batch fails at its fourth read in a row, on the
+    deadline's ``TimeoutError``."""
+    from scholarkg_flows.batches import UNREAD_MAX, BatchStop
+
+    from scholarkg.errors import ScholarKGError
+
+    stop = BatchStop("scholarkg-batches-test", DEADLINE)
+    got = batch_on(tmp_path, cluster, UNREAD_MAX + 2, stop)
+    assert isinstance(got, ScholarKGError), got
+    assert str(got).endswith(
+        f"could not be read {UNREAD_MAX + 1} times in a row: TimeoutError: timed out after "
+        f"{DEADLINE} s."
+    ), got
+    assert reads == [BOUND] + [DEADLINE] * (UNREAD_MAX + 2), reads  # the first one answered
 
 
 def test_a_batch_goes_on_through_reads_of_its_stop_that_fail(

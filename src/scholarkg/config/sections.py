@@ -148,6 +148,12 @@ class RunnerConfig(Section):
     answer_deadline: float = seconds(
         3600.0, "seconds a run's worker process is given to answer a chunk it took in", gt=0
     )
+    dask_event_deadline: float = seconds(
+        2.0,
+        "seconds a call to the Dask scheduler about a run's stop (its event set, read before "
+        "each source of a task, cleared) waits for the answer before it counts as failed",
+        gt=0,
+    )
 
 
 class ShaclConfig(Section):
