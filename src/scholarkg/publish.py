@@ -34,6 +34,7 @@ from scholarkg.files import (
     remove_stale_temps,
     temp_target,
 )
+from scholarkg.held_folder import HeldFolder
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
@@ -172,16 +173,26 @@ def _retire(config: Config, names: Iterable[str]) -> None:
         dump = config.exports_dir / name
         remove_quietly([dump.with_name(name + ".sha256"), dump])
         if name == default_filename("nq"):
-            parts = config.exports_dir / "parts"
-            linked = parts.is_symlink()  # the link goes, never what it names (before: those)
-            if linked:
-                remove_quietly([parts])
-            found = list(parts.iterdir()) if parts.is_dir() and not linked else []
-            remove_quietly(
-                p for p in found if _PART.fullmatch(temp_target(p.name) or p.name) is not None
-            )
-            with contextlib.suppress(OSError):
-                parts.rmdir()  # kept if anything else is in it
+            _retire_parts(config.exports_dir / "parts")
+
+
+def _retire_parts(folder: Path) -> None:
+    """Remove the dump parts, their state and a killed writer's temporaries for them, through
+    the folder held open (a link swapped in for it meanwhile leads nowhere: before, the files
+    named as parts where it pointed were removed), then the folder if nothing else is in it. A
+    link at its place goes, never what it names."""
+    try:
+        held = HeldFolder(folder)
+    except OSError:  # nothing there, or no folder: a link goes
+        if folder.is_symlink():
+            remove_quietly([folder])
+        return
+    with held:
+        for name in held.names():
+            if _PART.fullmatch(temp_target(name) or name) is not None:
+                held.remove(name)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # kept if anything else is in it
 
 
 def _noted_at(state_dir: Path) -> int | None:
@@ -290,6 +301,16 @@ def _closed_after(manifest: Manifest) -> Iterator[Manifest]:
     manifest.close()
 
 
+@contextlib.contextmanager
+def _let_go(parts: DumpParts | None) -> Iterator[None]:
+    """``parts`` closed (its folder let go) when the block ends."""
+    try:
+        yield
+    finally:
+        if parts is not None:
+            parts.close()
+
+
 def _publish(
     store: GraphStore,
     config: Config,
@@ -308,7 +329,7 @@ def _publish(
     wanted = {default_filename(f) for f in config.publish.dumps}
     change_owned(config, lambda owned: owned | wanted)  # before writing: a dump cut short is ours
     parts = published_parts(config)
-    with _closed_after(open_manifest(config)) as manifest:
+    with _closed_after(open_manifest(config)) as manifest, _let_go(parts):
         around = written_around(store_state_dir(config))
         noted_at = _noted_at(store_state_dir(config))
         changed: set[int] = set()
