@@ -33,6 +33,16 @@ from scholarkg.load.contents import BUCKETS, Contents
 STATE = "parts.json"
 
 
+def _name(bucket: int) -> str:
+    return f"part-{bucket:02d}.nq"
+
+
+PART_NAMES = frozenset([*map(_name, range(BUCKETS)), STATE])
+"""The names of the files of the parts' folder: the parts and their state, no other."""
+
+_TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
+
+
 @dataclass(frozen=True)
 class Assembled:
     """The assembled dump: where, how many quads, its SHA-256 and size."""
@@ -106,7 +116,7 @@ class DumpParts:
         from the manifest's contents; returns how many were written."""
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
         # those a publication killed while it wrote them left (SIGKILL)
-        self.held.remove_stale_temps([*map(_name, range(BUCKETS)), STATE])
+        self.held.remove_stale_temps(PART_NAMES)
         for bucket in todo:
             check_stop()  # a stop leaves the state as it was: the next run writes every part
             self.quads[bucket] = self._write_part(contents, bucket)
@@ -151,13 +161,6 @@ class DumpParts:
                     while block := part.read(1 << 20):
                         digest.update(block)
         return digest.hexdigest(), size
-
-
-_TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
-
-
-def _name(bucket: int) -> str:
-    return f"part-{bucket:02d}.nq"
 
 
 def own_folder(folder: Path) -> HeldFolder:

@@ -13,14 +13,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.dump_labels import label_blank_nodes
-from scholarkg.dump_parts import DumpParts
+from scholarkg.dump_parts import PART_NAMES, DumpParts
 from scholarkg.errors import ExportError, WriteFailed
 from scholarkg.export import (
     ExportResult,
@@ -49,8 +48,6 @@ from scholarkg.void import (
     write_description,
 )
 from scholarkg.void_statistics import description_graph_iri, manifest_statistics
-
-_PART = re.compile(r"part-\d+\.nq|parts\.json")
 
 
 @dataclass
@@ -189,7 +186,7 @@ def _retire_parts(folder: Path) -> None:
         return
     with held:
         for name in held.names():
-            if _PART.fullmatch(temp_target(name) or name) is not None:
+            if (temp_target(name) or name) in PART_NAMES:  # a user's part-64.nq stays
                 held.remove(name)
     with contextlib.suppress(OSError):
         folder.rmdir()  # kept if anything else is in it
