@@ -136,3 +136,56 @@ def test_parts_folder_swapped_while_retired_removes_nothing_through_the_link(
     assert {p: p.read_bytes() for p in outside.iterdir()} == theirs
     assert listed  # the folder was listed
     assert list(folder.with_name("parts.moved").iterdir()) == []
+
+
+@pytest.mark.parametrize("how", ["replaced", "appended to"])
+def test_a_foreign_file_at_a_parts_place_is_written_again_never_published(
+    tmp_path: Path, how: str
+) -> None:
+    """A file someone else put at a part's place (a copy, an export ``--output`` there, lines
+    added to it) between two publications: the next one writes that part again from the
+    manifest, though its graphs did not change (before: the parts were taken as valid, and the
+    file was published in the dump in place of the part's graphs)."""
+    folder = tmp_path / "exports" / "parts"
+    contents = contents_of(200)
+    first = DumpParts(folder, KEY)
+    first.refresh(contents)
+    first.close()
+    part = folder / "part-05.nq"
+    if how == "replaced":
+        part.unlink()
+        part.write_bytes(PLANTED)
+    else:
+        with part.open("ab") as out:  # the same file, more in it
+            out.write(PLANTED)
+
+    parts = DumpParts(folder, KEY)
+    assert not parts.valid
+    parts.refresh(contents, buckets=[])  # nothing changed: only what is not valid is written
+    done = parts.assemble(tmp_path / "exports" / "scholarkg.nq")
+
+    expected = b"".join(data for b in range(BUCKETS) for data, _ in contents.bucket(b))
+    assert done.path.read_bytes() == expected
+
+
+def test_a_part_changed_after_it_was_written_is_refused_in_the_assembly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part replaced by someone else after the publication wrote it, before the dump is
+    assembled: one line naming it, no dump (before: the file was assembled into the dump)."""
+    folder = tmp_path / "exports" / "parts"
+    contents = contents_of(80)
+    parts = DumpParts(folder, KEY)
+    parts.refresh(contents)
+    part = folder / "part-09.nq"
+    part.unlink()
+    part.write_bytes(PLANTED)
+    dump = tmp_path / "exports" / "scholarkg.nq"
+
+    with pytest.raises(OSError) as caught:
+        parts.assemble(dump)
+
+    assert caught.value.filename == str(part) and "\n" not in str(caught.value)
+    assert "changed since" in str(caught.value)
+    assert not dump.exists()
+    assert not DumpParts(folder, KEY).valid  # the next publication writes every part again

@@ -4,10 +4,12 @@ Each named graph belongs to one of :data:`~scholarkg.load.contents.BUCKETS` part
 its IRI); a part is its graphs' N-Quads in IRI order, taken from the store's manifest
 (:mod:`scholarkg.load.contents`), never read back from the store. A run rewrites the parts of
 the graphs it touched, then the published file is assembled from the parts in one streaming
-pass that also computes its SHA-256. Parts of another store, or missing ones, are rewritten.
-A symbolic link where the parts' folder or a part goes is replaced, never followed; the folder
-is held open (:class:`~scholarkg.held_folder.HeldFolder`), every part written and read through
-it, so a link swapped in for it meanwhile leads nothing astray.
+pass that also computes its SHA-256. Parts of another store, missing ones, or ones another
+process replaced or wrote since (``parts.json`` keeps each one's
+:func:`~scholarkg.held_folder.identity`) are rewritten. A symbolic link where the parts'
+folder or a part goes is replaced, never followed; the folder is held open
+(:class:`~scholarkg.held_folder.HeldFolder`), every part written and read through it, so a
+link swapped in for it meanwhile leads nothing astray.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import BinaryIO
 from scholarkg.errors import ExportError
 from scholarkg.export_lock import exporting_to
 from scholarkg.files import remove_stale_temps, replacing, write_atomic, writing
-from scholarkg.held_folder import HeldFolder
+from scholarkg.held_folder import HeldFolder, Identity, identity
 from scholarkg.lifecycle import check_stop
 from scholarkg.load.contents import BUCKETS, Contents
 
@@ -40,6 +42,7 @@ def _name(bucket: int) -> str:
 PART_NAMES = frozenset([*map(_name, range(BUCKETS)), STATE])
 """The names of the files of the parts' folder: the parts and their state, no other."""
 
+_CHANGED = "changed since the publication wrote it (another process wrote there)"
 _TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
 
 
@@ -67,13 +70,19 @@ class DumpParts:
         self.key = store_key
         state = self._read_state()
         self.quads: dict[int, int] = {}
-        counts = state.get("quads")
+        self.files: dict[int, Identity] = {}  # each part's file as publications left it
+        counts, files = state.get("quads"), state.get("files")
         if state.get("key") == store_key and isinstance(counts, dict):
-            self.quads = {int(b): int(n) for b, n in counts.items()}
-        # a part that is a link (to /etc/passwd, a private file) is no part: all are written
+            with contextlib.suppress(TypeError, ValueError):  # not as written: none valid
+                self.quads = {int(b): int(n) for b, n in counts.items()}
+        if state.get("key") == store_key and isinstance(files, dict):
+            with contextlib.suppress(TypeError, ValueError):
+                self.files = {int(b): (int(i), int(n), int(t)) for b, (i, n, t) in files.items()}
+        # a part that is a link (to /etc/passwd, a private file) is no part, nor is a file
+        # another put in its place or wrote since (a copy, an export there): all are written
         # again, replacing it (before: one not rewritten was read through into the dump)
         self.valid = len(self.quads) == BUCKETS and all(
-            self.held.is_regular(_name(b)) for b in range(BUCKETS)
+            self.files.get(b) == self.held.identity(_name(b)) for b in range(BUCKETS)
         )
 
     def close(self) -> None:
@@ -97,7 +106,9 @@ class DumpParts:
 
     def _write_state(self, quads: dict[int, int] | None = None) -> None:
         counts = self.quads if quads is None else quads
+        files = {str(b): self.files[b] for b in sorted(counts) if b in self.files}
         state = {"key": self.key, "quads": {str(b): n for b, n in sorted(counts.items())}}
+        state["files"] = files
         self.held.write_atomic(STATE, json.dumps(state).encode("utf-8"))
 
     def expect(self, buckets: Iterable[int] | None) -> None:
@@ -130,6 +141,7 @@ class DumpParts:
             for data, quads in contents.bucket(bucket):
                 out.write(data)
                 count += quads
+        self.files[bucket] = self.held.identity(_name(bucket)) or (0, 0, 0)
         return count
 
     def assemble(self, target: Path) -> Assembled:
@@ -144,6 +156,13 @@ class DumpParts:
             write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")
         return Assembled(target, sum(self.quads.values()), sha, size)
 
+    def _check_unchanged(self, bucket: int, part: BinaryIO) -> None:
+        """A part another process replaced or wrote since this publication did is refused,
+        EINVAL naming it, and the parts are not valid for the next one (before: its bytes
+        were assembled into the dump)."""
+        if identity(os.fstat(part.fileno())) != self.files.get(bucket):
+            raise OSError(errno.EINVAL, _CHANGED, str(self.held.where(_name(bucket))))
+
     def _concatenate(self, target: Path) -> tuple[str, int]:
         """Copy the parts into ``target`` in the kernel (:func:`append`), then hash them: at
         100k records (1.35 GB) 2.3 s and 1.5 CPU-s, where copying them through Python while
@@ -156,6 +175,7 @@ class DumpParts:
             for bucket in range(BUCKETS):
                 check_stop()
                 with self.held.open_read(_name(bucket)) as part:
+                    self._check_unchanged(bucket, part)
                     size += append(part, out)
                     part.seek(0)
                     while block := part.read(1 << 20):

@@ -23,6 +23,16 @@ from scholarkg.files import remove_stale_in, temp_in, writing
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
+Identity = tuple[int, int, int]
+
+
+def identity(found: os.stat_result) -> Identity:
+    """What tells a file from another one, or from itself written since: its inode (a file
+    put in its place has another), its size and its change time (which a write sets and no
+    user can set back); a write of as many bytes within one tick of the kernel's clock is
+    not told."""
+    return found.st_ino, found.st_size, found.st_ctime_ns
+
 
 class HeldFolder:
     """The folder at ``path`` held open; a symbolic link or a file there is ENOTDIR naming it.
@@ -65,12 +75,14 @@ class HeldFolder:
         """The names of what the folder holds."""
         return os.listdir(self.fd)
 
-    def is_regular(self, name: str) -> bool:
-        """Whether ``name`` is a regular file itself, no symbolic link."""
+    def identity(self, name: str) -> Identity | None:
+        """:func:`identity` of ``name`` if it is a regular file itself (no symbolic link),
+        else ``None``."""
         try:
-            return stat.S_ISREG(os.stat(name, dir_fd=self.fd, follow_symlinks=False).st_mode)
+            found = os.stat(name, dir_fd=self.fd, follow_symlinks=False)
         except OSError:
-            return False
+            return None
+        return identity(found) if stat.S_ISREG(found.st_mode) else None
 
     def open_read(self, name: str) -> BinaryIO:
         """``name`` opened to read, unbuffered; a symbolic link there is refused, ELOOP naming
