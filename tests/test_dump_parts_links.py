@@ -14,6 +14,7 @@ import pytest
 from no_hang import no_hang
 from scholarkg.dump_parts import DumpParts
 from scholarkg.errors import ExportError
+from scholarkg.held_folder import identity
 from scholarkg.load.contents import BUCKETS
 
 KEY = "the store's key"
@@ -25,7 +26,8 @@ def valid_parts(folder: Path) -> DumpParts:
     for bucket in range(BUCKETS):
         (folder / f"part-{bucket:02d}.nq").write_bytes(b"<s> <p> <o> <g> .\n")
     quads = {str(b): 1 for b in range(BUCKETS)}
-    (folder / "parts.json").write_text(json.dumps({"key": KEY, "quads": quads}))
+    files = {str(b): identity((folder / f"part-{b:02d}.nq").stat()) for b in range(BUCKETS)}
+    (folder / "parts.json").write_text(json.dumps({"key": KEY, "quads": quads, "files": files}))
     parts = DumpParts(folder, KEY)
     assert parts.valid
     return parts

@@ -296,10 +296,10 @@ def test_a_stop_during_the_publication_ends_it_and_the_next_run_publishes(
     if where == "nq":  # the stop comes as the third part of the N-Quads dump is written
         write_part = dump_parts.DumpParts._write_part
 
-        def stop_at_third(parts: dump_parts.DumpParts, contents: Any, bucket: int, target: Path):  # type: ignore[no-untyped-def]
+        def stop_at_third(parts: dump_parts.DumpParts, contents: Any, bucket: int):  # type: ignore[no-untyped-def]
             if bucket == 2:
                 lifecycle.request_stop()
-            return write_part(parts, contents, bucket, target)
+            return write_part(parts, contents, bucket)
 
         monkeypatch.setattr(dump_parts.DumpParts, "_write_part", stop_at_third)
     else:  # the stop comes as the JSON-LD dump starts

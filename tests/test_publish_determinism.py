@@ -95,10 +95,10 @@ def test_a_run_stopped_while_publishing_then_resumed_publishes_what_one_run_does
     assert build(whole).report.outcome == "ok"
     write_part = dump_parts.DumpParts._write_part
 
-    def stop_at_third(parts: dump_parts.DumpParts, contents: Any, bucket: int, target: Path):  # type: ignore[no-untyped-def]
+    def stop_at_third(parts: dump_parts.DumpParts, contents: Any, bucket: int):  # type: ignore[no-untyped-def]
         if bucket == 2:
             lifecycle.request_stop()
-        return write_part(parts, contents, bucket, target)
+        return write_part(parts, contents, bucket)
 
     monkeypatch.setattr(dump_parts.DumpParts, "_write_part", stop_at_third)
     try:

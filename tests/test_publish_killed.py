@@ -42,10 +42,10 @@ def test_a_publication_killed_among_the_parts_leaves_none_stale(
     assert bucket_of(person) > at  # its part comes after the kill
     write_part = dump_parts.DumpParts._write_part
 
-    def killed_at(parts: dump_parts.DumpParts, contents: object, bucket: int, target: Path) -> int:
+    def killed_at(parts: dump_parts.DumpParts, contents: object, bucket: int) -> int:
         if bucket == at:
             raise Killed
-        return write_part(parts, contents, bucket, target)  # type: ignore[arg-type]
+        return write_part(parts, contents, bucket)  # type: ignore[arg-type]
 
     monkeypatch.setattr(dump_parts.DumpParts, "_write_part", killed_at)
     with pytest.raises(Killed):  # the published dump, written as a publication

@@ -93,3 +93,22 @@ def test_an_export_written_while_a_publication_runs_is_the_users(
     ttl = fewer.exports_dir / "scholarkg.ttl"
     assert ttl.exists() and ttl.with_name(ttl.name + ".sha256").exists()
     assert "scholarkg.ttl" not in publishing.owned_dumps(fewer)
+
+
+def test_a_users_file_named_like_a_part_stays_when_the_parts_go(tmp_path: Path) -> None:
+    """The N-Quads dump retired: its parts, their state and their temporaries go, a file of
+    the user's whose name only looks like a part's (no part of the dump is called so) stays,
+    and so does the folder then (before: any ``part-<digits>.nq`` was removed)."""
+    from scholarkg.publish import _retire
+
+    config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
+    parts = config.exports_dir / "parts"
+    parts.mkdir(parents=True)
+    ours = ["part-00.nq", "part-63.nq", "parts.json", ".part-07.nq.4242.abcd1234.part"]
+    mine = ["part-64.nq", "part-7.nq", "part-000.nq", ".part-64.nq.4242.abcd1234.part"]
+    for name in ours + mine:
+        (parts / name).write_text("a line\n", encoding="utf-8")
+
+    _retire(config, ["scholarkg.nq"])
+
+    assert sorted(p.name for p in parts.iterdir()) == sorted(mine)

@@ -22,12 +22,10 @@ def written(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     counts: Counter[str] = Counter()
     write_part, concatenate = dump_parts.DumpParts._write_part, dump_parts.DumpParts._concatenate
 
-    def counted_part(
-        parts: dump_parts.DumpParts, contents: object, bucket: int, target: Path
-    ) -> int:
-        quads = write_part(parts, contents, bucket, target)  # type: ignore[arg-type]
+    def counted_part(parts: dump_parts.DumpParts, contents: object, bucket: int) -> int:
+        quads = write_part(parts, contents, bucket)  # type: ignore[arg-type]
         counts["parts"] += 1
-        counts["part bytes"] += target.stat().st_size
+        counts["part bytes"] += (parts.folder / f"part-{bucket:02d}.nq").stat().st_size
         return quads
 
     def counted_dump(parts: dump_parts.DumpParts, target: Path) -> tuple[str, int]:

@@ -4,8 +4,12 @@ Each named graph belongs to one of :data:`~scholarkg.load.contents.BUCKETS` part
 its IRI); a part is its graphs' N-Quads in IRI order, taken from the store's manifest
 (:mod:`scholarkg.load.contents`), never read back from the store. A run rewrites the parts of
 the graphs it touched, then the published file is assembled from the parts in one streaming
-pass that also computes its SHA-256. Parts of another store, or missing ones, are rewritten.
-A symbolic link where the parts' folder or a part goes is replaced, never followed.
+pass that also computes its SHA-256. Parts of another store, missing ones, or ones another
+process replaced or wrote since (``parts.json`` keeps each one's
+:func:`~scholarkg.held_folder.identity`) are rewritten. A symbolic link where the parts'
+folder or a part goes is replaced, never followed; the folder is held open
+(:class:`~scholarkg.held_folder.HeldFolder`), every part written and read through it, so a
+link swapped in for it meanwhile leads nothing astray.
 """
 
 from __future__ import annotations
@@ -24,10 +28,22 @@ from typing import BinaryIO
 from scholarkg.errors import ExportError
 from scholarkg.export_lock import exporting_to
 from scholarkg.files import remove_stale_temps, replacing, write_atomic, writing
+from scholarkg.held_folder import HeldFolder, Identity, identity
 from scholarkg.lifecycle import check_stop
 from scholarkg.load.contents import BUCKETS, Contents
 
 STATE = "parts.json"
+
+
+def _name(bucket: int) -> str:
+    return f"part-{bucket:02d}.nq"
+
+
+PART_NAMES = frozenset([*map(_name, range(BUCKETS)), STATE])
+"""The names of the files of the parts' folder: the parts and their state, no other."""
+
+_CHANGED = "changed since the publication wrote it (another process wrote there)"
+_TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
 
 
 @dataclass(frozen=True)
@@ -47,19 +63,31 @@ class DumpParts:
         self.folder = Path(folder)
         # a link here is replaced, as one at a published file's place is (publish): the
         # parts are the publication's own, rewritten from the manifest (before: the link
-        # was followed, parts and parts.json written over files of those names it held)
-        own_folder(self.folder)
+        # was followed, parts and parts.json written over files of those names it held);
+        # held open from here on: a link swapped in for it later is never followed (before:
+        # the parts written after it, and the assembly's reads, went where the link pointed)
+        self.held = own_folder(self.folder)
         self.key = store_key
         state = self._read_state()
         self.quads: dict[int, int] = {}
-        counts = state.get("quads")
+        self.files: dict[int, Identity] = {}  # each part's file as publications left it
+        counts, files = state.get("quads"), state.get("files")
         if state.get("key") == store_key and isinstance(counts, dict):
-            self.quads = {int(b): int(n) for b, n in counts.items()}
-        # a part that is a link (to /etc/passwd, a private file) is no part: all are written
+            with contextlib.suppress(TypeError, ValueError):  # not as written: none valid
+                self.quads = {int(b): int(n) for b, n in counts.items()}
+        if state.get("key") == store_key and isinstance(files, dict):
+            with contextlib.suppress(TypeError, ValueError):
+                self.files = {int(b): (int(i), int(n), int(t)) for b, (i, n, t) in files.items()}
+        # a part that is a link (to /etc/passwd, a private file) is no part, nor is a file
+        # another put in its place or wrote since (a copy, an export there): all are written
         # again, replacing it (before: one not rewritten was read through into the dump)
         self.valid = len(self.quads) == BUCKETS and all(
-            _regular(self._path(b)) for b in range(BUCKETS)
+            self.files.get(b) == self.held.identity(_name(b)) for b in range(BUCKETS)
         )
+
+    def close(self) -> None:
+        """Let the folder go (the parts are not written or read after)."""
+        self.held.close()
 
     def _read_state(self) -> dict[str, object]:
         """The parts' state, if ``parts.json`` is a regular file of at most
@@ -67,7 +95,7 @@ class DumpParts:
         device there (before: read through, a FIFO hung every publication, /dev/zero filled
         memory)."""
         try:
-            with _read_unfollowed(self.folder / STATE) as state:
+            with self.held.open_read(STATE) as state:
                 data = state.read(_STATE_MOST + 1)
             if len(data) > _STATE_MOST:
                 return {}
@@ -78,11 +106,10 @@ class DumpParts:
 
     def _write_state(self, quads: dict[int, int] | None = None) -> None:
         counts = self.quads if quads is None else quads
+        files = {str(b): self.files[b] for b in sorted(counts) if b in self.files}
         state = {"key": self.key, "quads": {str(b): n for b, n in sorted(counts.items())}}
-        write_atomic(self.folder / STATE, json.dumps(state).encode("utf-8"))
-
-    def _path(self, bucket: int) -> Path:
-        return self.folder / f"part-{bucket:02d}.nq"
+        state["files"] = files
+        self.held.write_atomic(STATE, json.dumps(state).encode("utf-8"))
 
     def expect(self, buckets: Iterable[int] | None) -> None:
         """Note on disk, before the manifest commits a change to them, that these parts
@@ -100,20 +127,21 @@ class DumpParts:
         from the manifest's contents; returns how many were written."""
         todo = sorted(set(range(BUCKETS) if buckets is None or not self.valid else buckets))
         # those a publication killed while it wrote them left (SIGKILL)
-        remove_stale_temps([*map(self._path, range(BUCKETS)), self.folder / STATE])
+        self.held.remove_stale_temps(PART_NAMES)
         for bucket in todo:
             check_stop()  # a stop leaves the state as it was: the next run writes every part
-            self.quads[bucket] = self._write_part(contents, bucket, self._path(bucket))
+            self.quads[bucket] = self._write_part(contents, bucket)
         self._write_state()
         self.valid = True
         return len(todo)
 
-    def _write_part(self, contents: Contents, bucket: int, target: Path) -> int:
+    def _write_part(self, contents: Contents, bucket: int) -> int:
         count = 0
-        with replacing(target, what="dump part") as temp, temp.open("wb") as out:
+        with self.held.replacing(_name(bucket), what="dump part") as out:
             for data, quads in contents.bucket(bucket):
                 out.write(data)
                 count += quads
+        self.files[bucket] = self.held.identity(_name(bucket)) or (0, 0, 0)
         return count
 
     def assemble(self, target: Path) -> Assembled:
@@ -128,6 +156,13 @@ class DumpParts:
             write_atomic(sums, f"{sha}  {target.name}\n".encode(), what="dump's checksum")
         return Assembled(target, sum(self.quads.values()), sha, size)
 
+    def _check_unchanged(self, bucket: int, part: BinaryIO) -> None:
+        """A part another process replaced or wrote since this publication did is refused,
+        EINVAL naming it, and the parts are not valid for the next one (before: its bytes
+        were assembled into the dump)."""
+        if identity(os.fstat(part.fileno())) != self.files.get(bucket):
+            raise OSError(errno.EINVAL, _CHANGED, str(self.held.where(_name(bucket))))
+
     def _concatenate(self, target: Path) -> tuple[str, int]:
         """Copy the parts into ``target`` in the kernel (:func:`append`), then hash them: at
         100k records (1.35 GB) 2.3 s and 1.5 CPU-s, where copying them through Python while
@@ -139,7 +174,8 @@ class DumpParts:
         ):
             for bucket in range(BUCKETS):
                 check_stop()
-                with _read_unfollowed(self._path(bucket)) as part:
+                with self.held.open_read(_name(bucket)) as part:
+                    self._check_unchanged(bucket, part)
                     size += append(part, out)
                     part.seek(0)
                     while block := part.read(1 << 20):
@@ -147,64 +183,36 @@ class DumpParts:
         return digest.hexdigest(), size
 
 
-_TRIES = 100  # links put back at a folder's place as often as they are removed: refused then
-
-
-def own_folder(folder: Path) -> None:
-    """Make ``folder`` a folder of its own (its parents first), never following a link there:
-    a symbolic link found there is removed, and so is one put back before the folder is made
-    (``mkdir`` never follows a link; ``exist_ok``'s check did, so a link planted between the
-    removal and the ``mkdir`` was taken for the folder). A file there is FileExistsError naming
-    it; links put back every time, an :class:`ExportError`."""
+def own_folder(folder: Path) -> HeldFolder:
+    """Make ``folder`` a folder of its own (its parents first), never following a link there,
+    and hold it open: a symbolic link found there is removed, and so is one put back before
+    the folder is made or opened (``mkdir`` never follows a link, nor does the opening; a link
+    planted between the removal and the ``mkdir`` was taken for the folder). A file there is
+    FileExistsError naming it; links put back every time, an :class:`ExportError`."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(_TRIES):
-        try:
+        with contextlib.suppress(FileExistsError):
             folder.mkdir()
-            return
-        except FileExistsError:
+        try:
+            return HeldFolder(folder)
+        except (FileNotFoundError, NotADirectoryError):  # removed meanwhile, a link, a file
             pass
         try:
             found = folder.lstat().st_mode
         except FileNotFoundError:  # removed meanwhile: made at the next try
             continue
-        if stat.S_ISDIR(found):
-            return
-        if not stat.S_ISLNK(found):
+        if stat.S_ISLNK(found):
+            with contextlib.suppress(FileNotFoundError):
+                folder.unlink()
+        elif not stat.S_ISDIR(found):  # a folder put back meanwhile: opened at the next try
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
-        with contextlib.suppress(FileNotFoundError):
-            folder.unlink()
     raise ExportError(
         f"{folder}: not published: a symbolic link was put back there each of the {_TRIES} "
         "times it was removed (the next run publishes again)"
     )
 
 
-def _regular(path: Path) -> bool:
-    """Whether ``path`` is a regular file itself, no symbolic link."""
-    try:
-        return stat.S_ISREG(path.lstat().st_mode)
-    except OSError:
-        return False
-
-
 _STATE_MOST = 1 << 20  # bytes of parts.json read at most (its counts: ~2 KB)
-
-
-def _read_unfollowed(path: Path) -> BinaryIO:
-    """``path`` opened to read, unbuffered; a symbolic link there (one planted since the parts
-    were checked) is refused, ELOOP naming it, never read through; anything but a regular
-    file (a FIFO, a device, a socket) EINVAL naming it, opened without waiting for a writer
-    (before: a FIFO's opening waited for ever)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(
-                errno.EINVAL, "not a regular file (a FIFO or a device stands there)", str(path)
-            )
-        return os.fdopen(fd, "rb", buffering=0)
-    except BaseException:
-        os.close(fd)
-        raise
 
 
 # copy_file_range refused for these files (another file system, an old kernel, a target

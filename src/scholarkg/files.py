@@ -7,10 +7,10 @@ import errno
 import hashlib
 import os
 import re
+import secrets
 import sqlite3
 import stat
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 
 from scholarkg.errors import WriteFailed
@@ -83,13 +83,36 @@ def file_name_for(key: str, readable: str) -> str:
 
 
 def temp_file_beside(target: Path) -> tuple[int, Path]:
-    """A temporary file beside ``target``, world-readable like a published file (not 0600),
-    named ``.<target>.<pid>.<8 random>.part``: once this process is gone, whoever writes
-    ``target`` next knows the file for a leftover (:func:`remove_stale_temps`)."""
-    prefix = f".{target.name}.{os.getpid()}."
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
-    os.fchmod(fd, 0o644)
-    return fd, Path(name)
+    """A temporary file beside ``target`` (see :func:`temp_in`), opened to write."""
+    fd, name = temp_in(None, target.parent, target.name)
+    return fd, target.parent / name
+
+
+_TEMP_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_TEMP_TRIES = 100  # names drawn at most, each taken already (1 in 36**8 each)
+
+
+def temp_in(folder_fd: int | None, folder: Path, target: str) -> tuple[int, str]:
+    """A new temporary file for the file ``target`` of ``folder`` (through ``folder_fd``, the
+    folder held open, unless ``None``), made for this process alone, never through a link;
+    world-readable like a published file (not 0600), named ``.<target>.<pid>.<8 random>.part``:
+    once this process is gone, whoever writes ``target`` next knows the file for a leftover
+    (:func:`remove_stale_temps`). Returns it opened to read and write, and its name."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for _ in range(_TEMP_TRIES):
+        drawn = "".join(secrets.choice(_TEMP_LETTERS) for _ in range(8))
+        name = f".{target}.{os.getpid()}.{drawn}.part"
+        where = name if folder_fd is not None else str(folder / name)
+        try:
+            fd = os.open(where, flags, 0o600, dir_fd=folder_fd)
+        except FileExistsError:
+            continue
+        except OSError as exc:  # the folder refuses it: said of the file to be written
+            exc.filename = str(folder / target)
+            raise
+        os.fchmod(fd, 0o644)
+        return fd, name
+    raise FileExistsError(errno.EEXIST, "no temporary file name left", str(folder / target))
 
 
 # the pid is in the names made since; older ones (no pid) are still read for their target
@@ -138,11 +161,21 @@ def _held_open(paths: Iterable[Path]) -> bool:
     return False
 
 
-def _older_than_target(path: Path, target: Path) -> bool:
-    """Whether ``path`` is this user's regular file (no symlink), last written before
-    ``target`` was (so ``target`` was replaced after it)."""
+def _regular_in(folder_fd: int, name: str) -> bool:
+    """Whether ``name`` in the folder ``folder_fd`` holds is a regular file (no link)."""
     try:
-        mine, theirs = path.lstat(), target.stat()
+        return stat.S_ISREG(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+def _older_than_target(folder_fd: int, name: str, target: str) -> bool:
+    """Whether ``name`` is this user's regular file (no symlink), last written before
+    ``target`` was (so ``target`` was replaced after it), both in the folder ``folder_fd``
+    holds."""
+    try:
+        mine = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+        theirs = os.stat(target, dir_fd=folder_fd)
     except OSError:
         return False
     return (
@@ -152,47 +185,66 @@ def _older_than_target(path: Path, target: Path) -> bool:
     )
 
 
-def _stale_unnamed(folder: Path, found: list[tuple[str, str]]) -> list[Path]:
+def _stale_unnamed(folder_fd: int, found: list[tuple[str, str]]) -> list[str]:
     """Of the temporaries an older version left here without its pid (``(name, target)``),
     those proved stale: every one is this user's, older than the file it was to replace, and
     no process holds any of them open (a writer holds its dump's open while it writes, and
     its checksum's, made first, sits closed meanwhile: so all of them or none)."""
-    paths = [folder / name for name, _ in found]
-    if not found or not all(_older_than_target(folder / n, folder / t) for n, t in found):
+    if not found or not all(_older_than_target(folder_fd, n, t) for n, t in found):
         return []
-    return [] if _held_open(paths) else paths
+    try:  # where the folder held open is now
+        folder = os.readlink(f"/proc/self/fd/{folder_fd}")
+    except OSError:  # no /proc: nothing can be told, which counts as held
+        return []
+    held = _held_open(Path(folder, name) for name, _ in found)
+    return [] if held else [name for name, _ in found]
 
 
 def remove_stale_temps(targets: Iterable[Path]) -> list[Path]:
-    """Remove the temporary files a killed process left beside these files (SIGKILL, a crash:
-    nothing removed them): only those named as :func:`temp_file_beside` names them for one of
-    ``targets``, with the pid of a process that is gone; and those of an older version named
-    without a pid when they are proved stale (:func:`_stale_unnamed`). Never another file (a
-    user's, one of a live writer). Returns those removed."""
+    """Remove the temporary files a killed process left beside these files (see
+    :func:`remove_stale_in`); returns those removed."""
     removed: list[Path] = []
     by_folder: dict[Path, set[str]] = {}
     for target in targets:
         by_folder.setdefault(Path(target).parent, set()).add(Path(target).name)
     for folder, names in sorted(by_folder.items()):
         try:
-            entries = [e.name for e in os.scandir(folder) if e.name.endswith(".part")]
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         except OSError:  # no folder yet, or not readable: whoever writes there says so
             continue
-        stale: list[Path] = []
-        unnamed: list[tuple[str, str]] = []
-        for name in sorted(entries):
-            found = _TEMP_NAME.fullmatch(name)
-            if found is None or found["target"] not in names:
-                continue
-            path = folder / name
-            if found["pid"] is None:
-                unnamed.append((name, found["target"]))
-            elif _gone(int(found["pid"])) and not path.is_symlink() and path.is_file():
-                stale.append(path)
-        for path in sorted([*stale, *_stale_unnamed(folder, unnamed)]):
-            with contextlib.suppress(FileNotFoundError):  # another one removed it first
-                path.unlink()
-                removed.append(path)
+        try:
+            removed += [folder / name for name in remove_stale_in(fd, names)]
+        finally:
+            os.close(fd)
+    return removed
+
+
+def remove_stale_in(folder_fd: int, targets: Collection[str]) -> list[str]:
+    """Remove the temporary files a killed process left (SIGKILL, a crash: nothing removed
+    them) beside these files of the folder ``folder_fd`` holds open: only those named as
+    :func:`temp_in` names them for one of ``targets``, with the pid of a process that is gone;
+    and those of an older version named without a pid when they are proved stale
+    (:func:`_stale_unnamed`). Never another file (a user's, one of a live writer). Returns the
+    names of those removed, in order."""
+    try:
+        entries = [name for name in os.listdir(folder_fd) if name.endswith(".part")]
+    except OSError:  # not readable: whoever writes there says so
+        return []
+    stale: list[str] = []
+    unnamed: list[tuple[str, str]] = []
+    for name in sorted(entries):
+        found = _TEMP_NAME.fullmatch(name)
+        if found is None or found["target"] not in targets:
+            continue
+        if found["pid"] is None:
+            unnamed.append((name, found["target"]))
+        elif _gone(int(found["pid"])) and _regular_in(folder_fd, name):
+            stale.append(name)
+    removed: list[str] = []
+    for name in sorted([*stale, *_stale_unnamed(folder_fd, unnamed)]):
+        with contextlib.suppress(FileNotFoundError):  # another one removed it first
+            os.unlink(name, dir_fd=folder_fd)
+            removed.append(name)
     return removed
 
 

@@ -13,14 +13,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.dump_labels import label_blank_nodes
-from scholarkg.dump_parts import DumpParts
+from scholarkg.dump_parts import PART_NAMES, DumpParts
 from scholarkg.errors import ExportError, WriteFailed
 from scholarkg.export import (
     ExportResult,
@@ -34,6 +33,7 @@ from scholarkg.files import (
     remove_stale_temps,
     temp_target,
 )
+from scholarkg.held_folder import HeldFolder
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
@@ -48,8 +48,6 @@ from scholarkg.void import (
     write_description,
 )
 from scholarkg.void_statistics import description_graph_iri, manifest_statistics
-
-_PART = re.compile(r"part-\d+\.nq|parts\.json")
 
 
 @dataclass
@@ -172,16 +170,26 @@ def _retire(config: Config, names: Iterable[str]) -> None:
         dump = config.exports_dir / name
         remove_quietly([dump.with_name(name + ".sha256"), dump])
         if name == default_filename("nq"):
-            parts = config.exports_dir / "parts"
-            linked = parts.is_symlink()  # the link goes, never what it names (before: those)
-            if linked:
-                remove_quietly([parts])
-            found = list(parts.iterdir()) if parts.is_dir() and not linked else []
-            remove_quietly(
-                p for p in found if _PART.fullmatch(temp_target(p.name) or p.name) is not None
-            )
-            with contextlib.suppress(OSError):
-                parts.rmdir()  # kept if anything else is in it
+            _retire_parts(config.exports_dir / "parts")
+
+
+def _retire_parts(folder: Path) -> None:
+    """Remove the dump parts, their state and a killed writer's temporaries for them, through
+    the folder held open (a link swapped in for it meanwhile leads nowhere: before, the files
+    named as parts where it pointed were removed), then the folder if nothing else is in it. A
+    link at its place goes, never what it names."""
+    try:
+        held = HeldFolder(folder)
+    except OSError:  # nothing there, or no folder: a link goes
+        if folder.is_symlink():
+            remove_quietly([folder])
+        return
+    with held:
+        for name in held.names():
+            if (temp_target(name) or name) in PART_NAMES:  # a user's part-64.nq stays
+                held.remove(name)
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # kept if anything else is in it
 
 
 def _noted_at(state_dir: Path) -> int | None:
@@ -290,6 +298,16 @@ def _closed_after(manifest: Manifest) -> Iterator[Manifest]:
     manifest.close()
 
 
+@contextlib.contextmanager
+def _let_go(parts: DumpParts | None) -> Iterator[None]:
+    """``parts`` closed (its folder let go) when the block ends."""
+    try:
+        yield
+    finally:
+        if parts is not None:
+            parts.close()
+
+
 def _publish(
     store: GraphStore,
     config: Config,
@@ -308,7 +326,7 @@ def _publish(
     wanted = {default_filename(f) for f in config.publish.dumps}
     change_owned(config, lambda owned: owned | wanted)  # before writing: a dump cut short is ours
     parts = published_parts(config)
-    with _closed_after(open_manifest(config)) as manifest:
+    with _closed_after(open_manifest(config)) as manifest, _let_go(parts):
         around = written_around(store_state_dir(config))
         noted_at = _noted_at(store_state_dir(config))
         changed: set[int] = set()
