@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scholarkg.errors import ScholarKGError, StateUnreadable, WriteFailed
+from scholarkg.errors import ScholarKGError, StateInUse, StateUnreadable, WriteFailed
 from scholarkg.files import refused_write
 
 BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
@@ -25,7 +25,9 @@ class StateConnection(sqlite3.Connection):
     """A connection to one of scholarkg's SQLite files: a write the file system refuses
     (disk full, …) is a :class:`WriteFailed` naming the file and what it holds, not SQLite's
     bare "disk I/O error"; a file that is no SQLite database, or a damaged one, is a
-    :class:`StateUnreadable` naming it, not SQLite's bare "file is not a database"."""
+    :class:`StateUnreadable` naming it, not SQLite's bare "file is not a database"; a file
+    another process held locked past the wait, at any statement, is a :class:`StateInUse`
+    naming it, not SQLite's bare "database is locked"."""
 
     path: Path
     what: str
@@ -89,14 +91,20 @@ _WRITES = {
 
 # SQLite's primary codes of a file that is no database, or a damaged one
 _UNREADABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+# SQLite's primary codes of a file another connection holds locked (past the busy wait)
+_HELD = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | None:
     """``exc`` from the SQLite file ``path`` (holding ``what``) as one line saying which file
-    could not be read, written or used, if the file system failed it (full disk, I/O error) or
-    the file is no database SQLite can read; ``None`` for any other error."""
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _UNREADABLE:
+    could not be read, written or used, if the file system failed it (full disk, I/O error),
+    the file is no database SQLite can read, or another process holds it locked; ``None`` for
+    any other error."""
+    primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if primary in _UNREADABLE:
         return StateUnreadable(path, what, f"{exc} (no SQLite database, or a damaged one)")
+    if primary in _HELD:
+        return StateInUse(path, what, str(exc))
     if not refused_write(exc):
         return None
     code = getattr(exc, "sqlite_errorcode", 0)

@@ -4,11 +4,9 @@ directory is taken over, and decisions made under earlier name rules are reviewe
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from scholarkg.config import Config
-from scholarkg.errors import StateInUse
 from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
@@ -27,21 +25,14 @@ def open_registry(config: Config, report: RunReport) -> Registry:
     return registry_at(registry_path(config))
 
 
-# SQLite's primary codes of a database another connection holds locked
-_HELD = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
-
-
 def registry_at(path: Path) -> Registry:
     """The identity registry at ``path``, opened. One another process holds locked past
     SQLite's wait (in exclusive locking mode, as the ``sqlite3`` shell with ``PRAGMA
-    locking_mode = EXCLUSIVE`` holds it) is a :class:`StateInUse` naming it (before: sqlite3's
-    bare 'database is locked' out of the run, a traceback); a run's and an export's alike."""
-    try:
-        return Registry(path)
-    except sqlite3.OperationalError as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _HELD:
-            raise
-        raise StateInUse(path, "identity registry", str(exc)) from exc
+    locking_mode = EXCLUSIVE`` holds it), at its opening or at any statement later, is a
+    :class:`~scholarkg.errors.StateInUse` naming it (its connection's
+    :func:`~scholarkg.sqlite_in.state_error`; before: sqlite3's bare 'database is locked'
+    out of the run, a traceback); a run's and an export's alike."""
+    return Registry(path)
 
 
 def open_resolver(config: Config, registry: Registry) -> IdentityResolver:
