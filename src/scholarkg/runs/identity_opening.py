@@ -4,14 +4,18 @@ directory is taken over, and decisions made under earlier name rules are reviewe
 
 from __future__ import annotations
 
+from contextlib import closing
 from pathlib import Path
 
 from scholarkg.config import Config
+from scholarkg.errors import LoadError
 from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from scholarkg.load.manifest import adopt_legacy_state
+from scholarkg.iris import Minter
+from scholarkg.load.manifest import FILE_NAME as MANIFEST
+from scholarkg.load.manifest import adopt_legacy_state, open_manifest, store_state_dir
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.state_paths import REGISTRY, registry_path
 
@@ -22,7 +26,35 @@ def open_registry(config: Config, report: RunReport) -> Registry:
     notice = adopt_legacy_state(config, REGISTRY, "identity registry", ("-wal", "-shm"))
     if notice is not None:
         report.notes.append(notice)
-    return registry_at(registry_path(config))
+    path = registry_path(config)
+    if _new(path) and (gone := _decided_without(config, path)) is not None:
+        raise LoadError(gone)  # before the opening: nothing is made or written
+    return registry_at(path)
+
+
+def _new(path: Path) -> bool:
+    """Whether the registry at ``path`` would be made new: no file, or an empty one with no
+    write-ahead log holding its pages."""
+    log = path.with_name(path.name + "-wal")
+    return not path.exists() or (path.stat().st_size == 0 and not log.exists())
+
+
+def _decided_without(config: Config, path: Path) -> str | None:
+    """Why a new registry at ``path`` must not decide for this store: the store's manifest
+    records person graphs, which only the registry that decided them knows (None: it records
+    none, or the store has no manifest yet). A new one would decide their persons again,
+    beside them (before: silently, each person of an unchanged source twice)."""
+    if not (store_state_dir(config) / MANIFEST).exists():
+        return None
+    with closing(open_manifest(config)) as manifest:
+        count, first = manifest.held_under(str(Minter(config.iri_base).person_graph("")))
+    if not count:
+        return None
+    return (
+        f"{path}: the identity registry is gone (deleted, or emptied), but the store holds"
+        f" {count} person graphs it decided ({first}…); put it back from a backup, or build"
+        " into a new store: a new registry would decide those persons again, beside them"
+    )
 
 
 def registry_at(path: Path) -> Registry:
