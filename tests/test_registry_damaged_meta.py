@@ -56,3 +56,17 @@ def test_a_sound_registry_opens_again(tmp_path: Path) -> None:
     path = tmp_path / "identity.sqlite"
     _made(path, "UPDATE meta SET value = value WHERE key = 'names'")
     Registry(path).close()
+
+
+def test_a_directory_where_the_registry_belongs_is_one_line_naming_it(tmp_path: Path) -> None:
+    """CONSTRUCTED: a directory at the registry's path (made by hand, or a botched restore):
+    one line naming it, the directory left (before: sqlite3's bare 'unable to open database
+    file' out of the run, a traceback naming no file)."""
+    path = tmp_path / "identity.sqlite"
+    path.mkdir()
+    with pytest.raises(StateUnreadable) as caught:
+        Registry(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: cannot read the identity registry: unable to open")
+    assert path.is_dir() and not any(path.iterdir())

@@ -113,8 +113,16 @@ def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | N
 
 
 def connect_state(path: Path | str, what: str, **options: Any) -> StateConnection:
-    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``."""
-    db = sqlite3.connect(path, factory=StateConnection, **options)
+    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``. A
+    file path SQLite cannot open (a directory there) is a :class:`StateUnreadable` naming it
+    (before: sqlite3's bare "unable to open database file"); a URI's refusal is as it was."""
+    try:
+        db = sqlite3.connect(path, factory=StateConnection, **options)
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code != sqlite3.SQLITE_CANTOPEN or options.get("uri"):
+            raise
+        raise StateUnreadable(path, what, f"{exc} (a directory there, say)") from exc
     assert isinstance(db, StateConnection)
     db.path, db.what = Path(path), what
     return db
