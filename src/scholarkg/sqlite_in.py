@@ -31,6 +31,7 @@ class StateConnection(sqlite3.Connection):
 
     path: Path
     what: str
+    by_uri: bool  # opened by a URI (``mode=ro``…)
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:  # no context manager: this is on every statement, and costs nothing unless raised
@@ -70,6 +71,9 @@ class StateConnection(sqlite3.Connection):
     def _refused(self, exc: sqlite3.DatabaseError) -> None:
         """Raise ``exc`` as an error naming the file if the file system failed it or the file
         holds no database SQLite can read."""
+        read_only = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_READONLY
+        if read_only and self.by_uri:  # opened so on purpose (mode=ro): the caller's to handle
+            return
         failed = state_error(self.path, self.what, exc)
         if failed is not None:
             raise failed from exc
@@ -98,13 +102,15 @@ _HELD = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | None:
     """``exc`` from the SQLite file ``path`` (holding ``what``) as one line saying which file
     could not be read, written or used, if the file system failed it (full disk, I/O error),
-    the file is no database SQLite can read, or another process holds it locked; ``None`` for
-    any other error."""
+    it may not be written (read-only), the file is no database SQLite can read, or another
+    process holds it locked; ``None`` for any other error."""
     primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     if primary in _UNREADABLE:
         return StateUnreadable(path, what, f"{exc} (no SQLite database, or a damaged one)")
     if primary in _HELD:
         return StateInUse(path, what, str(exc))
+    if primary == sqlite3.SQLITE_READONLY:  # a file it may not write (immutable, read-only)
+        return WriteFailed(path, str(exc), what=what)
     if not refused_write(exc):
         return None
     code = getattr(exc, "sqlite_errorcode", 0)
@@ -124,7 +130,7 @@ def connect_state(path: Path | str, what: str, **options: Any) -> StateConnectio
             raise
         raise StateUnreadable(path, what, f"{exc} (a directory there, say)") from exc
     assert isinstance(db, StateConnection)
-    db.path, db.what = Path(path), what
+    db.path, db.what, db.by_uri = Path(path), what, bool(options.get("uri"))
     return db
 
 
