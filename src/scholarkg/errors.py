@@ -117,14 +117,16 @@ class StateUnreadable(ScholarKGError):
 class StateInUse(ScholarKGError):
     """A state file scholarkg keeps (an SQLite database: the identity registry…) that another
     process held locked longer than the wait for it (the ``sqlite3`` shell in exclusive locking
-    mode, say). The message names the file and what it holds; nothing in it is changed."""
+    mode, or holding a write transaction open), at its opening or at any later statement. The
+    message names the file and what it holds; nothing this process wrote to it since its last
+    commit is kept."""
 
     def __init__(self, path: Path | str, what: str, reason: str) -> None:
         self.path = Path(path)
         self.what = what
         self.reason = reason
         super().__init__(
-            f"{path}: cannot open the {what}: {reason} (another process holds it locked, as the "
+            f"{path}: cannot use the {what}: {reason} (another process holds it locked, as the "
             "sqlite3 shell in exclusive locking mode does); run again once it lets go"
         )
 

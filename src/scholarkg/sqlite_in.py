@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from scholarkg.errors import ScholarKGError, StateUnreadable, WriteFailed
+from scholarkg.errors import ScholarKGError, StateInUse, StateUnreadable, WriteFailed
 from scholarkg.files import refused_write
 
 BATCH = 500  # values per statement (well under SQLite's 32 766 parameters)
@@ -25,10 +25,13 @@ class StateConnection(sqlite3.Connection):
     """A connection to one of scholarkg's SQLite files: a write the file system refuses
     (disk full, …) is a :class:`WriteFailed` naming the file and what it holds, not SQLite's
     bare "disk I/O error"; a file that is no SQLite database, or a damaged one, is a
-    :class:`StateUnreadable` naming it, not SQLite's bare "file is not a database"."""
+    :class:`StateUnreadable` naming it, not SQLite's bare "file is not a database"; a file
+    another process held locked past the wait, at any statement, is a :class:`StateInUse`
+    naming it, not SQLite's bare "database is locked"."""
 
     path: Path
     what: str
+    by_uri: bool  # opened by a URI (``mode=ro``…)
 
     def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
         try:  # no context manager: this is on every statement, and costs nothing unless raised
@@ -68,6 +71,9 @@ class StateConnection(sqlite3.Connection):
     def _refused(self, exc: sqlite3.DatabaseError) -> None:
         """Raise ``exc`` as an error naming the file if the file system failed it or the file
         holds no database SQLite can read."""
+        read_only = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_READONLY
+        if read_only and self.by_uri:  # opened so on purpose (mode=ro): the caller's to handle
+            return
         failed = state_error(self.path, self.what, exc)
         if failed is not None:
             raise failed from exc
@@ -89,14 +95,22 @@ _WRITES = {
 
 # SQLite's primary codes of a file that is no database, or a damaged one
 _UNREADABLE = {sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT}
+# SQLite's primary codes of a file another connection holds locked (past the busy wait)
+_HELD = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | None:
     """``exc`` from the SQLite file ``path`` (holding ``what``) as one line saying which file
-    could not be read, written or used, if the file system failed it (full disk, I/O error) or
-    the file is no database SQLite can read; ``None`` for any other error."""
-    if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _UNREADABLE:
+    could not be read, written or used, if the file system failed it (full disk, I/O error),
+    it may not be written (read-only), the file is no database SQLite can read, or another
+    process holds it locked; ``None`` for any other error."""
+    primary = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if primary in _UNREADABLE:
         return StateUnreadable(path, what, f"{exc} (no SQLite database, or a damaged one)")
+    if primary in _HELD:
+        return StateInUse(path, what, str(exc))
+    if primary == sqlite3.SQLITE_READONLY:  # a file it may not write (immutable, read-only)
+        return WriteFailed(path, str(exc), what=what)
     if not refused_write(exc):
         return None
     code = getattr(exc, "sqlite_errorcode", 0)
@@ -105,10 +119,18 @@ def state_error(path: Path, what: str, exc: sqlite3.Error) -> ScholarKGError | N
 
 
 def connect_state(path: Path | str, what: str, **options: Any) -> StateConnection:
-    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``."""
-    db = sqlite3.connect(path, factory=StateConnection, **options)
+    """``sqlite3.connect(path, **options)`` as a :class:`StateConnection` holding ``what``. A
+    file path SQLite cannot open (a directory there) is a :class:`StateUnreadable` naming it
+    (before: sqlite3's bare "unable to open database file"); a URI's refusal is as it was."""
+    try:
+        db = sqlite3.connect(path, factory=StateConnection, **options)
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code != sqlite3.SQLITE_CANTOPEN or options.get("uri"):
+            raise
+        raise StateUnreadable(path, what, f"{exc} (a directory there, say)") from exc
     assert isinstance(db, StateConnection)
-    db.path, db.what = Path(path), what
+    db.path, db.what, db.by_uri = Path(path), what, bool(options.get("uri"))
     return db
 
 

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-from scholarkg.errors import LoadError
+from scholarkg.errors import LoadError, StateUnreadable
 from scholarkg.identity import name_choice, names
 from scholarkg.identity.honorifics import bare_name
 from scholarkg.identity.invisible import has_invisible
@@ -54,6 +54,11 @@ HONORIFICS = "1"
 # meta 'slugs_settled_below': the least person id whose slug a run may still settle (the persons
 # of a run that failed before its person graphs were written; :mod:`~.slug_settling`). A
 # registry without it settles only the persons founded in the process that opened it.
+# the meta rows that hold a version (or an id) as a decimal number
+_NUMBERED = frozenset(
+    {"schema", "names", "variants", "letters", "pairs", "generations", "shown", "honorifics"}
+    | {"slugs_settled_below", "review"}
+)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
@@ -226,6 +231,18 @@ class Layout(Rekeying, ReviewsDue):
         self.index_spelled_again()
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('pairs', ?)", (PAIRS,))
 
+    def _damaged_meta(self, unversioned: bool) -> str | None:
+        """What in ``meta`` no scholarkg wrote (a row edited or deleted by hand), None if
+        nothing: a version that is no number, or versions without the layout's
+        (``unversioned``); read as they were, a run ended in a traceback naming no file."""
+        rows = self.db.execute("SELECT key, value FROM meta").fetchall()
+        if unversioned and rows:
+            return f"meta holds no 'schema' (its layout) but {len(rows)} other rows"
+        for key, value in rows:
+            if key in _NUMBERED and not (isinstance(value, str) and value.isdecimal()):
+                return f"meta {key!r} is {value!r}, no version number"
+        return None
+
     def _layout(self) -> str | None:
         """The layout the file was written in (None: new). A layout neither this one nor one
         of :data:`MIGRATED` is refused: its tables would be read as if they were this one's
@@ -233,6 +250,9 @@ class Layout(Rekeying, ReviewsDue):
         row = None
         if self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
             row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if (damage := self._damaged_meta(row is None)) is not None:
+                self.db.close()
+                raise StateUnreadable(self.path, "identity registry", damage)
         if row is not None and row[0] != SCHEMA_VERSION and row[0] not in MIGRATED:
             self.db.close()
             raise LoadError(

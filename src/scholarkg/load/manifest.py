@@ -231,6 +231,14 @@ class Manifest:
         held = sizes(list(known))
         return all(held.get(iri) == quads for iri, (_, quads) in known.items())
 
+    def held_under(self, prefix: str) -> tuple[int, str | None]:
+        """How many recorded graphs' IRIs start with ``prefix``, and the first of them."""
+        row = self.db.execute(
+            "SELECT COUNT(*), MIN(iri) FROM graphs WHERE iri >= ? AND iri < ?",
+            (prefix, prefix + "\U0010ffff"),
+        ).fetchone()
+        return int(row[0]), None if row[1] is None else str(row[1])
+
     def note_graphs(self, graphs: Sequence[tuple[str, str, int]]) -> None:
         """Record loaded graphs as (IRI, digest, quads) (kept on :meth:`commit`)."""
         self.db.executemany("INSERT OR REPLACE INTO graphs VALUES (?, ?, ?)", graphs)

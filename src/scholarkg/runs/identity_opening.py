@@ -4,16 +4,18 @@ directory is taken over, and decisions made under earlier name rules are reviewe
 
 from __future__ import annotations
 
-import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from scholarkg.config import Config
-from scholarkg.errors import StateInUse
+from scholarkg.errors import LoadError
 from scholarkg.identity import names
 from scholarkg.identity.overrides import Overrides
 from scholarkg.identity.registry import Registry
 from scholarkg.identity.resolver import IdentityResolver
-from scholarkg.load.manifest import adopt_legacy_state
+from scholarkg.iris import Minter
+from scholarkg.load.manifest import FILE_NAME as MANIFEST
+from scholarkg.load.manifest import adopt_legacy_state, open_manifest, store_state_dir
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.state_paths import REGISTRY, registry_path
 
@@ -24,24 +26,45 @@ def open_registry(config: Config, report: RunReport) -> Registry:
     notice = adopt_legacy_state(config, REGISTRY, "identity registry", ("-wal", "-shm"))
     if notice is not None:
         report.notes.append(notice)
-    return registry_at(registry_path(config))
+    path = registry_path(config)
+    if _new(path) and (gone := _decided_without(config, path)) is not None:
+        raise LoadError(gone)  # before the opening: nothing is made or written
+    return registry_at(path)
 
 
-# SQLite's primary codes of a database another connection holds locked
-_HELD = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+def _new(path: Path) -> bool:
+    """Whether the registry at ``path`` would be made new: no file, or an empty one with no
+    write-ahead log holding its pages."""
+    log = path.with_name(path.name + "-wal")
+    return not path.exists() or (path.stat().st_size == 0 and not log.exists())
+
+
+def _decided_without(config: Config, path: Path) -> str | None:
+    """Why a new registry at ``path`` must not decide for this store: the store's manifest
+    records person graphs, which only the registry that decided them knows (None: it records
+    none, or the store has no manifest yet). A new one would decide their persons again,
+    beside them (before: silently, each person of an unchanged source twice)."""
+    if not (store_state_dir(config) / MANIFEST).exists():
+        return None
+    with closing(open_manifest(config)) as manifest:
+        count, first = manifest.held_under(str(Minter(config.iri_base).person_graph("")))
+    if not count:
+        return None
+    return (
+        f"{path}: the identity registry is gone (deleted, or emptied), but the store holds"
+        f" {count} person graphs it decided ({first}…); put it back from a backup, or build"
+        " into a new store: a new registry would decide those persons again, beside them"
+    )
 
 
 def registry_at(path: Path) -> Registry:
     """The identity registry at ``path``, opened. One another process holds locked past
     SQLite's wait (in exclusive locking mode, as the ``sqlite3`` shell with ``PRAGMA
-    locking_mode = EXCLUSIVE`` holds it) is a :class:`StateInUse` naming it (before: sqlite3's
-    bare 'database is locked' out of the run, a traceback); a run's and an export's alike."""
-    try:
-        return Registry(path)
-    except sqlite3.OperationalError as exc:
-        if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in _HELD:
-            raise
-        raise StateInUse(path, "identity registry", str(exc)) from exc
+    locking_mode = EXCLUSIVE`` holds it), at its opening or at any statement later, is a
+    :class:`~scholarkg.errors.StateInUse` naming it (its connection's
+    :func:`~scholarkg.sqlite_in.state_error`; before: sqlite3's bare 'database is locked'
+    out of the run, a traceback); a run's and an export's alike."""
+    return Registry(path)
 
 
 def open_resolver(config: Config, registry: Registry) -> IdentityResolver:

@@ -27,7 +27,9 @@ def persons_due_again(registry: Registry, minter: Minter, graphs: Sequence[str])
     try:
         persons = registry.lost(slugs)  # IRIs percent-encode slugs that are not ASCII
         registry.commit()
-    except sqlite3.Error as exc:  # locked by another process, say (a full disk: WriteFailed)
+    except StateInUse as exc:  # locked by another process
+        raise _refused(registry.path, graphs, exc.reason) from exc
+    except sqlite3.Error as exc:  # any other refusal (a full disk: WriteFailed)
         raise _refused(registry.path, graphs, exc) from exc
     return (
         f"{len(graphs)} graphs the manifest recorded are gone from the store (removed outside "
