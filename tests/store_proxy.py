@@ -32,7 +32,9 @@ class StoreProxy(LoopbackServer):
     that crashed under the request. While ``refuse_matching`` is set, a write whose body or
     graph IRI holds it gets 400 (a server refusing that one graph; ``refused`` counts). The next
     ``fail_queries`` queries (to ``/query``) whose body holds ``failing`` get 503, as an
-    overloaded or restarting server answers (``queries`` counts those queries)."""
+    overloaded or restarting server answers (``queries`` counts those queries). While
+    ``merge_puts`` is set, a Graph Store PUT is relayed as a POST (its triples added to the
+    graph's, as a server that merges where it was told to replace)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(_ProxyHandler)
@@ -55,6 +57,7 @@ class StoreProxy(LoopbackServer):
         self.fail_queries = 0
         self.failing = b""
         self.queries = 0
+        self.merge_puts = False
 
     @property
     def url(self) -> str:
@@ -111,8 +114,9 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.end_headers()
             return
         headers = {k: v for k, v in self.headers.items() if k in ("Content-Type", "Accept")}
+        method = "POST" if self.command == "PUT" and self.server.merge_puts else self.command
         answer = requests.request(
-            self.command, self.server.target + self.path, data=body, headers=headers, timeout=30
+            method, self.server.target + self.path, data=body, headers=headers, timeout=30
         )
         self.send_response(answer.status_code)
         self._answer(answer.content, answer.headers.get("Content-Type", "text/plain"))

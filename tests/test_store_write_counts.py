@@ -1,0 +1,97 @@
+"""Each acknowledged graph write is read back as the quads the graph holds, not only whether it
+is there (:mod:`scholarkg.store.remote_writes`): a server (here a proxy before a real
+``oxigraph serve``) that answers with success a write of a graph it already holds, without
+applying it, fails the write with one line naming the graph, the quads it holds and those it
+was sent. Before, the check asked only whether each graph was present: the old content passed,
+and the run counted quads the store did not hold. The count expected is what the store holds of
+the payload: its distinct triples (a line repeated, or written another way, is one; a blank
+node label is one node)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scholarkg.errors import LoadError
+from scholarkg.store.endpoint_failures import not_applied
+from scholarkg.store.remote import SparqlStore
+from store_proxy import running_proxy
+
+pytest_plugins = ("oxigraph_server",)  # imported as the plugin, never as a module first
+
+ONE = "<urn:a> <urn:b> <urn:c> .\n"
+TWO = ONE + "<urn:a> <urn:b> <urn:d> .\n"
+# 4 distinct triples in 7 lines: a line repeated, a blank node named twice, "x" as xsd:string,
+# "A" escaped
+SAME_TWICE = (
+    "_:a <urn:p> <urn:o> .\n_:a <urn:p> <urn:o> .\n_:b <urn:p> <urn:o> .\n"
+    '<urn:s> <urn:p> "x" .\n<urn:s> <urn:p> "x"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+    '<urn:s> <urn:p> "\\u0041" .\n<urn:s> <urn:p> "A" .\n'
+)
+
+
+@pytest.mark.parametrize("replace_via", ["put", "update"])
+def test_a_second_write_of_a_graph_acknowledged_but_not_applied_fails_naming_its_count(
+    oxigraph_url: str, replace_via: str
+) -> None:
+    with (
+        running_proxy(oxigraph_url) as proxy,
+        SparqlStore.for_oxigraph(proxy.url, replace_via=replace_via) as store,
+    ):
+        store.replace_graph_ntriples("urn:g", ONE)
+        proxy.ignore_at = proxy.writes + 1
+        with pytest.raises(LoadError) as caught:
+            store.replace_graph_ntriples("urn:g", TWO)
+        held = store.graph_sizes(["urn:g"])
+    assert proxy.ignored == 1
+    assert held == {"urn:g": 1}
+    said = str(caught.value)
+    assert said.startswith(f"{proxy.url}/"), said
+    assert "holds 1 quad in graph <urn:g> instead of the 2 it was sent" in said, said
+    assert "\n" not in said
+    assert not_applied(caught.value)
+
+
+def test_the_graphs_of_one_update_are_checked_with_one_query(oxigraph_url: str) -> None:
+    """One update of 250 graphs, one of them not applied (the proxy drops the request and the
+    graphs' content changed only in that one): one query reads the 250 back (before: one per
+    200 graphs)."""
+    graphs = [(f"urn:g{i}", ONE) for i in range(250)]
+    with (
+        running_proxy(oxigraph_url) as proxy,
+        SparqlStore.for_oxigraph(proxy.url, replace_via="update") as store,
+    ):
+        store.replace_graphs(graphs)
+        before = proxy.queries
+        proxy.ignore_at = proxy.writes + 1
+        graphs[7] = ("urn:g7", TWO)
+        with pytest.raises(LoadError, match="holds 1 quad in graph <urn:g7> instead of the 2"):
+            store.replace_graphs(graphs)
+    assert proxy.queries - before == 1
+
+
+@pytest.mark.parametrize("replace_via", ["put", "update"])
+def test_repeated_lines_and_blank_nodes_are_counted_as_the_store_holds_them(
+    oxigraph_url: str, replace_via: str
+) -> None:
+    with (
+        running_proxy(oxigraph_url) as proxy,
+        SparqlStore.for_oxigraph(proxy.url, replace_via=replace_via) as store,
+    ):
+        store.replace_graph_ntriples("urn:g", SAME_TWICE)
+        assert store.graph_sizes(["urn:g"]) == {"urn:g": 4}
+        store.replace_graphs([("urn:g", ""), ("urn:h", SAME_TWICE + ONE)])
+        assert store.graph_sizes(["urn:g", "urn:h"]) == {"urn:h": 5}
+    assert proxy.ignored == 0
+
+
+def test_a_graph_holding_more_than_it_was_sent_fails_the_write(oxigraph_url: str) -> None:
+    """A write added to what the graph held (a server merging where it was told to replace: a
+    Graph Store POST for a PUT) leaves the graph present: only its count tells."""
+    with (
+        running_proxy(oxigraph_url) as proxy,
+        SparqlStore.for_oxigraph(proxy.url) as store,
+    ):
+        store.replace_graph_ntriples("urn:g", "<urn:a> <urn:b> <urn:x> .\n")
+        proxy.merge_puts = True
+        with pytest.raises(LoadError, match="holds 3 quads in graph <urn:g> instead of the 2"):
+            store.replace_graph_ntriples("urn:g", TWO)
