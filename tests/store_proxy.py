@@ -34,7 +34,9 @@ class StoreProxy(LoopbackServer):
     ``fail_queries`` queries (to ``/query``) whose body holds ``failing`` get 503, as an
     overloaded or restarting server answers (``queries`` counts those queries). While
     ``merge_puts`` is set, a Graph Store PUT is relayed as a POST (its triples added to the
-    graph's, as a server that merges where it was told to replace)."""
+    graph's, as a server that merges where it was told to replace). While ``replay_writes``
+    is set, each write is relayed twice, answered as the first was (a proxy that sent it again
+    after its upstream timed out, both applied; ``replayed`` counts them)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(_ProxyHandler)
@@ -58,6 +60,8 @@ class StoreProxy(LoopbackServer):
         self.failing = b""
         self.queries = 0
         self.merge_puts = False
+        self.replay_writes = False
+        self.replayed = 0
 
     @property
     def url(self) -> str:
@@ -118,6 +122,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         answer = requests.request(
             method, self.server.target + self.path, data=body, headers=headers, timeout=30
         )
+        if writes and self.server.replay_writes:
+            self.server.replayed += 1
+            requests.request(
+                method, self.server.target + self.path, data=body, headers=headers, timeout=30
+            )
         self.send_response(answer.status_code)
         self._answer(answer.content, answer.headers.get("Content-Type", "text/plain"))
 

@@ -9,12 +9,22 @@ node label is one node)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
 
+from building import build_store, rebuild, sparql_store
+from samples import SAMPLE_PROFILE, SECOND_PROFILE
 from scholarkg.errors import LoadError
+from scholarkg.runs.report import RunReport
 from scholarkg.store.endpoint_failures import not_applied
 from scholarkg.store.remote import SparqlStore
+from store_contents import beside_run_records, served_quads
 from store_proxy import running_proxy
+
+if TYPE_CHECKING:
+    from oxigraph_server import OxigraphServer
 
 pytest_plugins = ("oxigraph_server",)  # imported as the plugin, never as a module first
 
@@ -95,3 +105,37 @@ def test_a_graph_holding_more_than_it_was_sent_fails_the_write(oxigraph_url: str
         proxy.merge_puts = True
         with pytest.raises(LoadError, match="holds 3 quads in graph <urn:g> instead of the 2"):
             store.replace_graph_ntriples("urn:g", TWO)
+
+
+def _two_runs(directory: Path, url: str) -> tuple[RunReport, RunReport]:
+    """A build of one profile, then one that adds a second (rewriting graphs the first wrote:
+    as their difference, with updates), into the server at ``url``."""
+    store = sparql_store(url, replace_via="update")
+    config, first = build_store(directory, [str(SAMPLE_PROFILE)], store=store)
+    return first, rebuild(config, [str(SECOND_PROFILE)])
+
+
+def test_writes_a_proxy_applies_twice_leave_the_store_and_counts_as_a_clean_run(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    """Every write is one the server may apply twice (a proxy that sent it again after its
+    upstream timed out): a graph replaced, dropped or patched twice holds what it held after
+    the first. The runs say ``ok``, count what the store holds, and leave it as clean runs do
+    (no change was needed for this: a guard on the writes staying idempotent)."""
+    oxigraph_server.clear()
+    (tmp_path / "clean").mkdir()
+    _two_runs(tmp_path / "clean", oxigraph_server.url)
+    clean = beside_run_records(served_quads(oxigraph_server.url, tmp_path / "clean"))
+    oxigraph_server.clear()
+    (tmp_path / "run").mkdir()
+    with running_proxy(oxigraph_server.url) as proxy:
+        proxy.replay_writes = True
+        reports = _two_runs(tmp_path / "run", proxy.url)
+        with SparqlStore.for_oxigraph(proxy.url) as store:
+            held = store.quad_count()
+    assert proxy.replayed > 0
+    assert any("DELETE DATA" in update for update in proxy.updates)  # patched, too
+    for report in reports:
+        assert report.outcome == "ok", report.summary_lines()
+    assert reports[1].store_quads == held
+    assert beside_run_records(served_quads(oxigraph_server.url, tmp_path / "run")) == clean
