@@ -36,7 +36,9 @@ class StoreProxy(LoopbackServer):
     ``merge_puts`` is set, a Graph Store PUT is relayed as a POST (its triples added to the
     graph's, as a server that merges where it was told to replace). While ``replay_writes``
     is set, each write is relayed twice, answered as the first was (a proxy that sent it again
-    after its upstream timed out, both applied; ``replayed`` counts them)."""
+    after its upstream timed out, both applied; ``replayed`` counts them). While
+    ``ignore_matching`` is set, a write whose body holds it is ignored as ``ignore_writes``
+    says."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(_ProxyHandler)
@@ -61,6 +63,7 @@ class StoreProxy(LoopbackServer):
         self.queries = 0
         self.merge_puts = False
         self.replay_writes = False
+        self.ignore_matching: bytes | None = None
         self.replayed = 0
 
     @property
@@ -112,7 +115,9 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.send_response(400, "Bad Request")
             self._answer(b"proxy: this graph is refused")
             return
-        if writes and (self.server.ignore_writes or self.server.writes == self.server.ignore_at):
+        matching = self.server.ignore_matching
+        ignored = self.server.ignore_writes or self.server.writes == self.server.ignore_at
+        if writes and (ignored or (matching is not None and matching in body)):
             self.server.ignored += 1
             self.send_response(204, "No Content")
             self.end_headers()

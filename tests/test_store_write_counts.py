@@ -9,6 +9,7 @@ node label is one node)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,3 +140,37 @@ def test_writes_a_proxy_applies_twice_leave_the_store_and_counts_as_a_clean_run(
         assert report.outcome == "ok", report.summary_lines()
     assert reports[1].store_quads == held
     assert beside_run_records(served_quads(oxigraph_server.url, tmp_path / "run")) == clean
+
+
+def test_a_run_whose_rewrite_of_held_graphs_is_not_applied_fails_and_the_next_mends_it(
+    tmp_path: Path, oxigraph_server: OxigraphServer
+) -> None:
+    """The second run's update that rewrites graphs the first wrote (their difference:
+    ``DELETE DATA`` …) is acknowledged by a proxy and never applied. Before: the graphs were
+    there, so the run said ``ok`` and counted what it had sent; now it fails in one line naming
+    a graph and its count, counts what the store holds, and the next run mends it."""
+    oxigraph_server.clear()
+    (tmp_path / "clean").mkdir()
+    _two_runs(tmp_path / "clean", oxigraph_server.url)
+    clean = beside_run_records(served_quads(oxigraph_server.url, tmp_path / "clean"))
+    oxigraph_server.clear()
+    with running_proxy(oxigraph_server.url) as proxy:
+        store = sparql_store(proxy.url, replace_via="update")
+        config, first = build_store(tmp_path, [str(SAMPLE_PROFILE)], store=store)
+        assert first.outcome == "ok", first.summary_lines()
+        proxy.ignore_matching = b"DELETE DATA"
+        lied_to = rebuild(config, [str(SECOND_PROFILE)])
+        assert proxy.ignored > 0
+        with SparqlStore.for_oxigraph(proxy.url) as server:
+            held = server.quad_count()
+        proxy.ignore_matching = None
+        again = rebuild(config, [str(SECOND_PROFILE)])
+    assert lied_to.outcome == "failed", lied_to.summary_lines()
+    [line] = [x for x in lied_to.summary_lines() if x.startswith("failed:")]
+    assert (
+        f"{proxy.url}/update: SPARQL update: answered with success, but the server holds " in line
+    )
+    assert re.search(r"holds \d+ quads? in graph <[^>]+> instead of the \d+ it was sent", line)
+    assert lied_to.store_quads == held
+    assert again.outcome == "ok", again.summary_lines()
+    assert beside_run_records(served_quads(oxigraph_server.url, tmp_path)) == clean
