@@ -5,6 +5,7 @@ success without passing them on, while told to."""
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,7 +39,8 @@ class StoreProxy(LoopbackServer):
     is set, each write is relayed twice, answered as the first was (a proxy that sent it again
     after its upstream timed out, both applied; ``replayed`` counts them). While
     ``ignore_matching`` is set, a write whose body holds it is ignored as ``ignore_writes``
-    says."""
+    says. While ``counts_as`` is set, the answer to a query counting quads (``COUNT``) has
+    each count's value replaced by it (a server answering counts that are none)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(_ProxyHandler)
@@ -64,6 +66,7 @@ class StoreProxy(LoopbackServer):
         self.merge_puts = False
         self.replay_writes = False
         self.ignore_matching: bytes | None = None
+        self.counts_as: str | None = None
         self.replayed = 0
 
     @property
@@ -132,8 +135,11 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             requests.request(
                 method, self.server.target + self.path, data=body, headers=headers, timeout=30
             )
+        content = answer.content
+        if self.server.counts_as is not None and b"COUNT" in body:
+            content = _counts_as(content, self.server.counts_as)
         self.send_response(answer.status_code)
-        self._answer(answer.content, answer.headers.get("Content-Type", "text/plain"))
+        self._answer(content, answer.headers.get("Content-Type", "text/plain"))
 
     def _answer(self, body: bytes, kind: str = "text/plain") -> None:
         self.send_header("Content-Type", kind)
@@ -145,6 +151,14 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def _counts_as(answer: bytes, value: str) -> bytes:
+    """A JSON SELECT answer with each ``?n``'s value written ``value``."""
+    data = json.loads(answer)
+    for row in data["results"]["bindings"]:
+        row["n"]["value"] = value
+    return json.dumps(data).encode("utf-8")
 
 
 @contextmanager

@@ -174,3 +174,23 @@ def test_a_run_whose_rewrite_of_held_graphs_is_not_applied_fails_and_the_next_me
     assert lied_to.store_quads == held
     assert again.outcome == "ok", again.summary_lines()
     assert beside_run_records(served_quads(oxigraph_server.url, tmp_path)) == clean
+
+
+@pytest.mark.parametrize("count", ["abc", "-1"])
+def test_a_run_told_counts_that_are_none_fails_in_one_line_and_counts_nothing_false(
+    tmp_path: Path, oxigraph_url: str, count: str
+) -> None:
+    """Every count the server answers is ``abc`` (before: a ValueError traceback out of the
+    run) or ``-1`` (before: the write failed as not applied, and the report said the store held
+    -2 quads): the run fails in one line naming the server and the count, and says nothing of
+    what the store holds rather than a false number."""
+    with running_proxy(oxigraph_url) as proxy:
+        proxy.counts_as = count
+        store = sparql_store(proxy.url, replace_via="update")
+        _, told = build_store(tmp_path, [str(SAMPLE_PROFILE)], store=store)
+    assert told.outcome == "failed", told.summary_lines()
+    [line] = [x for x in told.summary_lines() if x.startswith("failed:")]
+    assert f"{proxy.url}/query: the quads of graph <" in line, line
+    assert f": '{count}' is no count (a whole number from 0 to 2^63 - 1)" in line, line
+    assert told.store_quads is None
+    assert not [x for x in told.summary_lines() if x.startswith("store: holds")]
