@@ -193,3 +193,18 @@ def test_an_empty_or_mislabelled_answer_is_one_query_error(
                 _one_line(caught.value, store, said)
     finally:
         server.close()
+
+
+def test_an_xml_answer_binding_a_variable_twice_in_one_result_is_one_query_error() -> None:
+    """As a JSON key twice (before: the last binding taken silently, here 7 quads)."""
+    twice = XML_ANSWER.replace(
+        "</binding></result>",
+        f'</binding><binding name="n"><literal datatype="{INTEGER}">7</literal></binding></result>',
+    )
+    server = Scripted(XML, twice.encode("utf-8"))
+    try:
+        with SparqlStore(f"{server.url}/query") as store, pytest.raises(QueryError) as caught:
+            store.graph_sizes(["urn:g"])
+        _one_line(caught.value, store, "the XML answer binds ?n twice in one result")
+    finally:
+        server.close()

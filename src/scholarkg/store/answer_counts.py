@@ -4,12 +4,13 @@ The quads of each graph asked (:meth:`~scholarkg.store.remote_reads.SparqlReads.
 a write's check) and of the store (``quad_count``) become the loaders' judgement and the run's
 counts: an answer that is not plainly right is one :class:`~scholarkg.errors.QueryError` line
 naming the server and what was wrong, never a number taken on trust. Refused: a JSON answer
-holding a key twice in one object (which value is meant?), a head that does not declare the
+holding a key twice in one object, an XML one binding a variable twice in one result (which
+value is meant?), a head that does not declare the
 variables asked, a count that is no whole number from 0 to 2^63 - 1 (its datatype is not
 judged: a plain ``"3"`` is 3), a graph not asked or counted twice, a count of the store in no
 row or in several. Before: ``abc``, ``1.5`` or 5 000 digits was a ValueError traceback; ``-1``
 or 10^30 was taken as a size; a head without ``?n`` or no row made every graph absent and the
-store empty; a duplicate key's last value was taken silently."""
+store empty; a duplicate key's or binding's last value was taken silently."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from xml.parsers import expat
 
 import pyoxigraph as ox
 
@@ -28,11 +30,18 @@ _WHOLE = re.compile(r"\+?[0-9]{1,19}")
 _SHOWN = 40  # characters of a wrong value the line shows
 
 
-def refuse_duplicate_keys(body: bytes, where: str) -> None:
-    """A :class:`QueryError` naming ``where`` when a JSON object of ``body`` holds a key twice
-    (the results parser would take the last silently). JSON that does not parse is left to
-    the results parser to say. For small answers: the whole is parsed in Python."""
+def refuse_repeated(body: bytes, results_format: ox.QueryResultsFormat, where: str) -> None:
+    """A :class:`QueryError` naming ``where`` when ``body`` says one thing twice where the
+    results parser would take the last silently: a JSON object holding a key twice, an XML
+    result binding a variable twice. What does not parse is left to the results parser to
+    say. For small answers: the whole is parsed in Python."""
+    if results_format == ox.QueryResultsFormat.JSON:
+        _refuse_duplicate_keys(body, where)
+    elif results_format == ox.QueryResultsFormat.XML:
+        _refuse_duplicate_bindings(body, where)
 
+
+def _refuse_duplicate_keys(body: bytes, where: str) -> None:
     def pairs(items: list[tuple[str, Any]]) -> None:
         keys = [key for key, _ in items]
         for key in keys:
@@ -48,14 +57,39 @@ def refuse_duplicate_keys(body: bytes, where: str) -> None:
         return
 
 
+def _refuse_duplicate_bindings(body: bytes, where: str) -> None:
+    bound: set[str] | None = None  # the variables bound so far in the result being read
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal bound
+        local = tag.rpartition(" ")[2]
+        if local == "result":
+            bound = set()
+        elif local == "binding" and bound is not None:
+            name = attributes.get("name", "")
+            if name in bound:
+                raise QueryError(
+                    f"{where}: the XML answer binds ?{shown(name, limit=_SHOWN)} twice in one "
+                    "result: which is meant is unknown, so it is not read"
+                )
+            bound.add(name)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(body, True)
+    except expat.ExpatError:
+        return
+
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
 Row = Mapping[str, Term]
 
 
 def check_variables(declared: Sequence[str], asked: Sequence[str], where: str) -> None:
-    """A :class:`QueryError` naming ``where`` unless the answer's head ``declared`` the
-    variables ``asked`` (in any order), no more, no fewer."""
-    if sorted(declared) != sorted(asked):
+    """A :class:`QueryError` naming ``where`` unless the answer's head ``declared`` each of
+    the variables ``asked`` (in any order; one more is harmless: its rows are not read)."""
+    if not set(asked) <= set(declared):
         names = " ".join(f"?{shown(name, limit=_SHOWN)}" for name in declared) or "none"
         raise QueryError(
             f"{where}: the answer's head declares {names}, not {' '.join(f'?{a}' for a in asked)}"

@@ -8,12 +8,13 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.shown_text import shown
 from scholarkg.store.answer_charset import as_utf8, declared_charset
 from scholarkg.store.answer_counts import (
     Row,
     check_variables,
     graph_counts,
-    refuse_duplicate_keys,
+    refuse_repeated,
     single_count,
 )
 from scholarkg.store.answer_rows import Results, read_results
@@ -101,7 +102,7 @@ class SparqlReads:
     def _counts(self, sparql: str, variables: tuple[str, ...]) -> list[Row]:
         """The rows answering one of the store's counting queries (small: a row a graph at
         most) over the stored dataset, read strictly (:mod:`scholarkg.store.answer_counts`):
-        SELECT results declaring ``variables``, a JSON answer with no key twice in an object.
+        SELECT results declaring ``variables``, saying nothing twice (a JSON key, an XML binding).
         The rows are plain mappings: no parse is kept by an error's frame (see
         :mod:`scholarkg.store.answer_rows`)."""
         where = safe_url(self.query_url)
@@ -109,8 +110,7 @@ class SparqlReads:
         results_format = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
         if results_format is None:
             raise QueryError(f"{where}: unexpected response type {media_type!r}")
-        if results_format == ox.QueryResultsFormat.JSON:
-            refuse_duplicate_keys(body, where)
+        refuse_repeated(body, results_format, where)
         result: Results | None = read_results(body, results_format, where)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"{where}: expected SELECT results")
@@ -162,19 +162,28 @@ class SparqlReads:
             body = AnswerReader(recoded(answer.body, charset, where), answer.tally)
             yield from stream_rows(body, results_format, where)
 
-    def _select(self, sparql: str) -> ox.QuerySolutions:
-        result = self.query(sparql, union=False)
+    def _select(self, sparql: str, variables: tuple[str, ...]) -> ox.QuerySolutions:
+        """A SELECT's rows over the stored dataset, its head declaring ``variables`` (before: a
+        head without them read as rows without them: no graphs, ``None`` terms)."""
+        result: Results | None = self.query(sparql, union=False)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"{safe_url(self.query_url)}: expected SELECT results")
+        declared = [v.value for v in result.variables]
+        try:
+            check_variables(declared, variables, safe_url(self.query_url))
+        except QueryError:
+            result = None  # the parse is not kept by the error's frame (see answer_rows)
+            raise
         return result
 
     def iter_graph_names(self) -> Iterator[str]:
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
-        return (row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", ("g",))
+        return _graph_names(rows, safe_url(self.query_url))
 
     def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]:
         """The triples of one named graph, as N-Triples term strings (for comparisons)."""
-        rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {_read_ref(iri)} {{ ?s ?p ?o }} }}")
+        sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH {_read_ref(iri)} {{ ?s ?p ?o }} }}"
+        rows = self._select(sparql, ("s", "p", "o"))
         return {(str(row["s"]), str(row["p"]), str(row["o"])) for row in rows}
 
     def quad_count(self) -> int:
@@ -195,6 +204,25 @@ def _read_ref(iri: URIRef | str) -> str:
         return iri_ref(iri)
     except LoadError as exc:
         raise QueryError(str(exc)) from exc
+
+
+def _graph_names(rows: ox.QuerySolutions | None, where: str) -> Iterator[str]:
+    """The graph IRIs of ``rows`` (``?g``); a :class:`QueryError` naming ``where`` at a row
+    naming no graph or one by no IRI (before: passed over)."""
+    wrong = None
+    for row in rows or ():
+        graph = row["g"]
+        if not isinstance(graph, ox.NamedNode):
+            wrong = (
+                "a row of the answer names no graph"
+                if graph is None
+                else f"the answer names graph {shown(str(graph), limit=80)}, no IRI"
+            )
+            break
+        yield graph.value
+    rows = None  # the parse is not kept by the error's frame (see answer_rows)
+    if wrong is not None:
+        raise QueryError(f"{where}: {wrong}")
 
 
 def _as_query_triples(body: bytes, rdf_format: ox.RdfFormat) -> ox.QueryTriples:
