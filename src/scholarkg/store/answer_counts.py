@@ -5,12 +5,12 @@ a write's check) and of the store (``quad_count``) become the loaders' judgement
 counts: an answer that is not plainly right is one :class:`~scholarkg.errors.QueryError` line
 naming the server and what was wrong, never a number taken on trust. Refused: a JSON answer
 holding a key twice in one object, an XML one binding a variable twice in one result (which
-value is meant?), a head that does not declare the
-variables asked, a count that is no whole number from 0 to 2^63 - 1 (its datatype is not
-judged: a plain ``"3"`` is 3), a graph not asked or counted twice, a count of the store in no
-row or in several. Before: ``abc``, ``1.5`` or 5 000 digits was a ValueError traceback; ``-1``
-or 10^30 was taken as a size; a head without ``?n`` or no row made every graph absent and the
-store empty; a duplicate key's or binding's last value was taken silently."""
+value is meant?), a head that does not declare the variables asked (one more is harmless), a
+count that is no whole number from 0 to 2^63 - 1 (its datatype is not judged: a plain ``"3"``
+is 3), a graph not asked or counted twice, a count of the store in no row or in several.
+Before: ``abc``, ``1.5`` or 5 000 digits was a ValueError traceback; ``-1`` or 10^30 was taken
+as a size; a head without ``?n`` or no row made every graph absent and the store empty; a
+duplicate key's or binding's last value was taken silently."""
 
 from __future__ import annotations
 
