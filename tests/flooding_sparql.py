@@ -8,7 +8,7 @@ import socket
 
 from loopback import Answering, read_request
 
-ROWS = {"head": {"vars": ["n"]}, "results": {"bindings": []}}
+ROWS = {"head": {"vars": ["g", "n"]}, "results": {"bindings": []}}  # no graph, for any read
 ANSWER = json.dumps(ROWS).encode() + b" " * 4000
 MIB = 1024 * 1024
 

@@ -5,6 +5,7 @@ success without passing them on, while told to."""
 from __future__ import annotations
 
 import base64
+import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +33,14 @@ class StoreProxy(LoopbackServer):
     that crashed under the request. While ``refuse_matching`` is set, a write whose body or
     graph IRI holds it gets 400 (a server refusing that one graph; ``refused`` counts). The next
     ``fail_queries`` queries (to ``/query``) whose body holds ``failing`` get 503, as an
-    overloaded or restarting server answers (``queries`` counts those queries)."""
+    overloaded or restarting server answers (``queries`` counts those queries). While
+    ``merge_puts`` is set, a Graph Store PUT is relayed as a POST (its triples added to the
+    graph's, as a server that merges where it was told to replace). While ``replay_writes``
+    is set, each write is relayed twice, answered as the first was (a proxy that sent it again
+    after its upstream timed out, both applied; ``replayed`` counts them). While
+    ``ignore_matching`` is set, a write whose body holds it is ignored as ``ignore_writes``
+    says. While ``counts_as`` is set, the answer to a query counting quads (``COUNT``) has
+    each count's value replaced by it (a server answering counts that are none)."""
 
     def __init__(self, target: str, user: str | None = None, password: str = "") -> None:
         super().__init__(_ProxyHandler)
@@ -55,6 +63,11 @@ class StoreProxy(LoopbackServer):
         self.fail_queries = 0
         self.failing = b""
         self.queries = 0
+        self.merge_puts = False
+        self.replay_writes = False
+        self.ignore_matching: bytes | None = None
+        self.counts_as: str | None = None
+        self.replayed = 0
 
     @property
     def url(self) -> str:
@@ -105,17 +118,28 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.send_response(400, "Bad Request")
             self._answer(b"proxy: this graph is refused")
             return
-        if writes and (self.server.ignore_writes or self.server.writes == self.server.ignore_at):
+        matching = self.server.ignore_matching
+        ignored = self.server.ignore_writes or self.server.writes == self.server.ignore_at
+        if writes and (ignored or (matching is not None and matching in body)):
             self.server.ignored += 1
             self.send_response(204, "No Content")
             self.end_headers()
             return
         headers = {k: v for k, v in self.headers.items() if k in ("Content-Type", "Accept")}
+        method = "POST" if self.command == "PUT" and self.server.merge_puts else self.command
         answer = requests.request(
-            self.command, self.server.target + self.path, data=body, headers=headers, timeout=30
+            method, self.server.target + self.path, data=body, headers=headers, timeout=30
         )
+        if writes and self.server.replay_writes:
+            self.server.replayed += 1
+            requests.request(
+                method, self.server.target + self.path, data=body, headers=headers, timeout=30
+            )
+        content = answer.content
+        if self.server.counts_as is not None and b"COUNT" in body:
+            content = _counts_as(content, self.server.counts_as)
         self.send_response(answer.status_code)
-        self._answer(answer.content, answer.headers.get("Content-Type", "text/plain"))
+        self._answer(content, answer.headers.get("Content-Type", "text/plain"))
 
     def _answer(self, body: bytes, kind: str = "text/plain") -> None:
         self.send_header("Content-Type", kind)
@@ -127,6 +151,14 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def _counts_as(answer: bytes, value: str) -> bytes:
+    """A JSON SELECT answer with each ``?n``'s value written ``value``."""
+    data = json.loads(answer)
+    for row in data["results"]["bindings"]:
+        row["n"]["value"] = value
+    return json.dumps(data).encode("utf-8")
 
 
 @contextmanager

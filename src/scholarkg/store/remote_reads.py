@@ -8,8 +8,16 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from scholarkg.errors import LoadError, QueryError
+from scholarkg.shown_text import shown
 from scholarkg.store.answer_charset import as_utf8, declared_charset
-from scholarkg.store.answer_rows import read_results
+from scholarkg.store.answer_counts import (
+    Row,
+    check_variables,
+    graph_counts,
+    refuse_repeated,
+    single_count,
+)
+from scholarkg.store.answer_rows import Results, read_results
 from scholarkg.store.answer_stream import AnswerReader, Tally, recoded, stream_rows
 from scholarkg.store.endpoint_http import EndpointSession
 from scholarkg.store.endpoint_urls import safe_url
@@ -43,14 +51,13 @@ class SparqlReads:
     def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]:
         sizes: dict[str, int] = {}
         for start in range(0, len(iris), 200):
-            rows = self._select(
-                graph_sizes_query([_read_ref(i) for i in iris[start : start + 200]])
-            )
-            for row in rows:
-                graph, count = row["g"], row["n"]
-                if isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal):
-                    sizes[graph.value] = int(count.value)
+            sizes.update(self.graph_sizes_at_once(iris[start : start + 200]))
         return sizes
+
+    def graph_sizes_at_once(self, iris: Sequence[str]) -> dict[str, int]:
+        """:meth:`graph_sizes` in one query, however many graphs (a write's check)."""
+        rows = self._counts(graph_sizes_query([_read_ref(i) for i in iris]), ("g", "n"))
+        return graph_counts(rows, iris, safe_url(self.query_url))
 
     def query(
         self,
@@ -64,17 +71,7 @@ class SparqlReads:
         ``default_graphs`` / ``named_graphs`` (either one) define the dataset instead, sent as
         the protocol's ``default-graph-uri`` / ``named-graph-uri``."""
         form = self._form(sparql, union, default_graphs, named_graphs)
-        response = self._http.send(
-            "POST",
-            self.query_url,
-            error=QueryError,
-            what="SPARQL query",
-            data=form,
-            headers={"Accept": _ACCEPT},
-        )
-        content_type = response.headers.get("Content-Type", "")
-        media_type = content_type.split(";")[0].strip().lower()
-        body = as_utf8(response.content, content_type, safe_url(self.query_url))
+        body, media_type = self._answer(form, _ACCEPT)
         try:
             rdf_format = ox.RdfFormat.from_media_type(media_type) if media_type else None
             if rdf_format is not None:
@@ -87,6 +84,41 @@ class SparqlReads:
             return read_results(body, results_format, safe_url(self.query_url))
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"{safe_url(self.query_url)}: unreadable results: {exc}") from exc
+
+    def _answer(self, form: list[tuple[str, str]], accept: str) -> tuple[bytes, str]:
+        """The body (as UTF-8) and media type of the answer to the query ``form``."""
+        response = self._http.send(
+            "POST",
+            self.query_url,
+            error=QueryError,
+            what="SPARQL query",
+            data=form,
+            headers={"Accept": accept},
+        )
+        content_type = response.headers.get("Content-Type", "")
+        media_type = content_type.split(";")[0].strip().lower()
+        return as_utf8(response.content, content_type, safe_url(self.query_url)), media_type
+
+    def _counts(self, sparql: str, variables: tuple[str, ...]) -> list[Row]:
+        """The rows answering one of the store's counting queries (small: a row a graph at
+        most) over the stored dataset, read strictly (:mod:`scholarkg.store.answer_counts`):
+        SELECT results declaring ``variables``, saying nothing twice (a JSON key, an XML binding).
+        The rows are plain mappings: no parse is kept by an error's frame (see
+        :mod:`scholarkg.store.answer_rows`)."""
+        where = safe_url(self.query_url)
+        body, media_type = self._answer(self._form(sparql, union=False), _SELECT_ACCEPT)
+        results_format = ox.QueryResultsFormat.from_media_type(media_type) if media_type else None
+        if results_format is None:
+            raise QueryError(f"{where}: unexpected response type {media_type!r}")
+        refuse_repeated(body, results_format, where)
+        result: Results | None = read_results(body, results_format, where)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(f"{where}: expected SELECT results")
+        declared = [v.value for v in result.variables]
+        rows: list[Row] = [{v: row[v] for v in variables} for row in result]
+        result = None
+        check_variables(declared, variables, where)
+        return rows
 
     def _form(
         self,
@@ -130,27 +162,41 @@ class SparqlReads:
             body = AnswerReader(recoded(answer.body, charset, where), answer.tally)
             yield from stream_rows(body, results_format, where)
 
-    def _select(self, sparql: str) -> ox.QuerySolutions:
-        result = self.query(sparql, union=False)
+    def _select(self, sparql: str, variables: tuple[str, ...]) -> ox.QuerySolutions:
+        """A SELECT's rows over the stored dataset, its head declaring ``variables`` (before: a
+        head without them read as rows without them: no graphs, ``None`` terms)."""
+        result: Results | None = self.query(sparql, union=False)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError(f"{safe_url(self.query_url)}: expected SELECT results")
+        declared = [v.value for v in result.variables]
+        try:
+            check_variables(declared, variables, safe_url(self.query_url))
+        except QueryError:
+            result = None  # the parse is not kept by the error's frame (see answer_rows)
+            raise
         return result
 
     def iter_graph_names(self) -> Iterator[str]:
-        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
-        return (row["g"].value for row in rows if isinstance(row["g"], ox.NamedNode))
+        rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g {} }", ("g",))
+        return _graph_names(rows, safe_url(self.query_url))
 
     def triples_in(self, iri: URIRef | str) -> set[tuple[str, str, str]]:
         """The triples of one named graph, as N-Triples term strings (for comparisons)."""
-        rows = self._select(f"SELECT ?s ?p ?o WHERE {{ GRAPH {_read_ref(iri)} {{ ?s ?p ?o }} }}")
+        sparql = f"SELECT ?s ?p ?o WHERE {{ GRAPH {_read_ref(iri)} {{ ?s ?p ?o }} }}"
+        rows = self._select(sparql, ("s", "p", "o"))
         return {(str(row["s"]), str(row["p"]), str(row["o"])) for row in rows}
 
     def quad_count(self) -> int:
         """Quads in the named graphs, plus the stored default graph where it is kept apart."""
-        total = _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        total = self._count("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "the store")
         if self.server in SEPARATE_DEFAULT_GRAPH:
-            total += _count(self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+            default = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+            total += self._count(default, "the default graph")
         return total
+
+    def _count(self, sparql: str, what: str) -> int:
+        rows = self._counts(sparql, ("n",))
+        return single_count(rows, safe_url(self.query_url), what)
 
 
 def _read_ref(iri: URIRef | str) -> str:
@@ -160,12 +206,23 @@ def _read_ref(iri: URIRef | str) -> str:
         raise QueryError(str(exc)) from exc
 
 
-def _count(rows: ox.QuerySolutions) -> int:
-    for row in rows:
-        value = row["n"]
-        if isinstance(value, ox.Literal):
-            return int(value.value)
-    return 0
+def _graph_names(rows: ox.QuerySolutions | None, where: str) -> Iterator[str]:
+    """The graph IRIs of ``rows`` (``?g``); a :class:`QueryError` naming ``where`` at a row
+    naming no graph or one by no IRI (before: passed over)."""
+    wrong = None
+    for row in rows or ():
+        graph = row["g"]
+        if not isinstance(graph, ox.NamedNode):
+            wrong = (
+                "a row of the answer names no graph"
+                if graph is None
+                else f"the answer names graph {shown(str(graph), limit=80)}, no IRI"
+            )
+            break
+        yield graph.value
+    rows = None  # the parse is not kept by the error's frame (see answer_rows)
+    if wrong is not None:
+        raise QueryError(f"{where}: {wrong}")
 
 
 def _as_query_triples(body: bytes, rdf_format: ox.RdfFormat) -> ox.QueryTriples:

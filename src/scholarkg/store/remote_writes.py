@@ -1,12 +1,14 @@
 """A SPARQL store's writes: graphs replaced by Graph Store PUT or one atomic SPARQL Update.
 
 A graph write the server answers with success is checked with one query (of the graphs the
-request wrote): each graph sent with content must be held, each dropped must be gone. A server
-that acknowledges writes it does not apply (a read-only replica, a proxy before the server that
-drops them) fails the write as the store's failure, never the graph's: the loaders keep what is
-left for the next run (before: the run said ``ok``, counted the graphs written, and the person
-graphs among them were never written again). ``[store] check_writes = false`` skips the check
-where the query endpoint lags behind the writes (a read replica)."""
+request wrote): each graph must hold as many quads as it was sent distinct triples, each dropped
+must be gone. A server that acknowledges writes it does not apply (a read-only replica, a proxy
+before the server that drops them) or applies otherwise (merged into what the graph held) fails
+the write as the store's failure, never the graph's: the loaders keep what is left for the next
+run (before: the run said ``ok``, counted the graphs written, and the person graphs among them
+were never written again; and before the count was read, a rewrite of a graph already held
+that the server did not apply passed, the old content being there). ``[store] check_writes =
+false`` skips the check where the query endpoint lags behind the writes (a read replica)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from scholarkg.store.endpoint_failures import answered_status, mark_not_applied,
 from scholarkg.store.endpoint_http import EndpointSession
 from scholarkg.store.endpoint_urls import safe_url
 from scholarkg.store.patch import GraphPatch, patch_update
-from scholarkg.store.sparql_text import iri_ref
+from scholarkg.store.sparql_text import distinct_triples, iri_ref
 
 _TOO_LARGE = 413  # Content Too Large: the server applied none of the request
 
@@ -38,7 +40,7 @@ class SparqlWrites:
 
     if TYPE_CHECKING:
 
-        def graph_sizes(self, iris: Sequence[str]) -> dict[str, int]: ...
+        def graph_sizes_at_once(self, iris: Sequence[str]) -> dict[str, int]: ...
 
     def update(self, sparql: str) -> None:
         """Send one SPARQL Update request (the server applies it atomically)."""
@@ -73,7 +75,7 @@ class SparqlWrites:
             data=ntriples.encode("utf-8"),
             headers={"Content-Type": "application/n-triples"},
         )
-        self._check_applied(self.store_url, f"replace graph {ref}", {str(iri): bool(ntriples)})
+        self._check_applied(self.store_url, f"replace graph {ref}", {str(iri): ntriples})
 
     def puts(self) -> bool:
         """Whether graphs are replaced with Graph Store ``PUT`` requests: ``replace_via="put"``
@@ -97,7 +99,7 @@ class SparqlWrites:
         endpoint, else a Graph Store ``DELETE``, whose 404 means it is already gone."""
         if self.update_url is not None:
             self.update(f"DROP SILENT GRAPH {iri_ref(iri)}")
-            self._check_applied(self.update_url, "SPARQL update", {iri: False})
+            self._check_applied(self.update_url, "SPARQL update", {iri: ""})
             return
         if self.store_url is None:
             raise LoadError(f"{self!r}: no Graph Store endpoint configured")
@@ -112,7 +114,7 @@ class SparqlWrites:
         except LoadError as exc:
             if answered_status(exc) != 404:
                 raise
-        self._check_applied(self.store_url, f"drop graph {iri_ref(iri)}", {iri: False})
+        self._check_applied(self.store_url, f"drop graph {iri_ref(iri)}", {iri: ""})
 
     def patch_graphs(self, patches: Sequence[GraphPatch]) -> None:
         """Several graphs' new content: with a SPARQL Update endpoint, one request (atomic on
@@ -149,37 +151,38 @@ class SparqlWrites:
                 ) from exc
             self._send_halves(patches)
             return
-        self._check_applied(
-            self.update_url, "SPARQL update", {p.iri: bool(p.ntriples) for p in patches}
-        )
+        self._check_applied(self.update_url, "SPARQL update", {p.iri: p.ntriples for p in patches})
 
     def _send_halves(self, patches: list[GraphPatch]) -> None:
         half = len(patches) // 2
         self._send_patches(patches[:half])
         self._send_patches(patches[half:])
 
-    def _check_applied(self, url: str, what: str, written: Mapping[str, bool]) -> None:
-        """After a write answered with success: each graph of ``written`` held when it was
-        sent with content (True), gone when dropped (False); else a :class:`LoadError`, marked
-        as not applied, naming the endpoint and a graph. A query that fails meanwhile leaves
-        the write's effect unknown: marked as unanswered. Not made when ``[store] check_writes``
-        is false (a query endpoint that lags behind the writes: a read replica)."""
+    def _check_applied(self, url: str, what: str, written: Mapping[str, str]) -> None:
+        """After a write answered with success: each graph of ``written`` holding as many quads
+        as its N-Triples text has distinct triples (none: dropped), read in one query; else a
+        :class:`LoadError`, marked as not applied, naming the endpoint, a graph and its count.
+        A query that fails meanwhile leaves the write's effect unknown: marked as unanswered.
+        Not made when ``[store] check_writes`` is false (a query endpoint that lags behind the
+        writes: a read replica)."""
         if not self.check_writes:
             return
         try:
-            held = self.graph_sizes(list(written))
+            held = self.graph_sizes_at_once(list(written))
         except QueryError as exc:
             raise mark_unanswered(
                 LoadError(f"{safe_url(url)}: {what}: answered, but not checked: {exc}")
             ) from exc
-        wrong = [iri for iri, content in written.items() if content != (held.get(iri, 0) > 0)]
+        wrong = [
+            (iri, sent, held.get(iri, 0))
+            for iri, sent in ((iri, distinct_triples(text)) for iri, text in written.items())
+            if held.get(iri, 0) != sent
+        ]
         if not wrong:
             return
-        first = iri_ref(wrong[0])
-        if written[wrong[0]]:
-            said = f"does not hold graph {first} it was sent"
-        else:
-            said = f"still holds graph {first} it was told to drop"
+        iri, sent, holds = wrong[0]
+        said = f"holds {_quads(holds)} in graph {iri_ref(iri)}"
+        said += f" instead of the {sent} it was sent" if sent else " it was told to drop"
         others = f" (and {len(wrong) - 1} more of the {len(written)} graphs)" if wrong[1:] else ""
         raise mark_not_applied(
             LoadError(
@@ -188,3 +191,7 @@ class SparqlWrites:
                 "or a proxy before the server?)"
             )
         )
+
+
+def _quads(count: int) -> str:
+    return f"{count} quad" if count == 1 else f"{count} quads"

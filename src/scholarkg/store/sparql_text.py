@@ -42,6 +42,15 @@ def canonical_ntriples(ntriples: str) -> str:
     return (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
+def distinct_triples(ntriples: str) -> int:
+    """The triples a store holds of the N-Triples text ``ntriples``: its distinct triples (a
+    line repeated or written another way is one, a blank node label one node)."""
+    try:
+        return len(set(ox.parse(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)))
+    except (SyntaxError, ValueError) as exc:
+        raise LoadError(f"not valid N-Triples: {exc}") from exc
+
+
 def insert_data_block(iri: URIRef | str, ntriples: str) -> str:
     """``INSERT DATA { GRAPH <iri> { … } }`` around N-Triples text, re-serialised first so no
     value can break out of the block."""
