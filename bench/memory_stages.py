@@ -13,12 +13,17 @@ allocation sites made in the person-graph stage and alive when its first and its
 persons have been read, and the stage's traced peak (``tracemalloc``, started with the stage,
 or with the run if ``--whole``: memory is larger then, so read the sites, not the totals;
 ``--whole`` also gives the sites alive when the records stage ends, and its traced peak).
-Memory is not CPU-noisy: a shared machine gives usable figures.
+``--versions-unasked``: the run's look-up of the versions the store holds answered without
+the store (``ablation.store_versions_unasked``; a new store only; ``versions_unasked``
+counts them). Also the load's CPU seconds (this process and the workers it waited for,
+``cpu_s``) and wall. Memory is not CPU-noisy: a shared machine gives usable figures; CPU is,
+wall more so.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import ctypes.util
 import json
@@ -26,7 +31,6 @@ import os
 import shutil
 import sys
 import threading
-import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,7 +41,7 @@ for path in (BENCH, BENCH.parent / "tests"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from measure import PAGE, descendants, mib  # noqa: E402
+from measure import PAGE, clocks, descendants, mib  # noqa: E402
 
 STAGES = ("records", "persons", "publishing")
 
@@ -139,7 +143,10 @@ def top_sites(n: int) -> list[dict[str, Any]]:
     return [{"site": str(s.traceback), "mib": mib(s.size), "n": s.count} for s in top]
 
 
-def run(data: Path, work: Path, trace: int, whole: bool = False) -> dict[str, Any]:
+def run(
+    data: Path, work: Path, trace: int, whole: bool = False, unasked: bool = False
+) -> dict[str, Any]:
+    from ablation import store_versions_unasked
     from ingest_steps import config_for
     from scholarkg.runs import build, close, identity_step
     from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -181,21 +188,23 @@ def run(data: Path, work: Path, trace: int, whole: bool = False) -> dict[str, An
     close._close_store_side = publishing
     if trace and whole:
         tracemalloc.start()
-    started = time.perf_counter()
-    with sampler:
+    answered = store_versions_unasked() if unasked else contextlib.nullcontext([0])
+    with answered as skipped, clocks() as timed, sampler:
         ctx = load_snapshot(config, data)
     me = os.getpid()
     result = {
         "records": ctx.report.records_read,
         "persons_new": ctx.report.persons_new,
         "store_quads": ctx.report.store_quads,
-        "wall_s": round(time.perf_counter() - started, 1),
+        "wall_s": round(timed.wall, 1),
+        "cpu_s": round(timed.cpu, 1),
         "peak_mib": {s: {k: mib(v) for k, v in p.items()} for s, p in sampler.peaks.items()},
         "heap_at_main_peak_mib": {
             s: {k: mib(v) for k, v in h.items()} for s, h in sampler.heap.items()
         },
         "hwm_mib": {"main": mib(sampler.hwm.get(me, 0))}
         | {f"worker {pid}": mib(v) for pid, v in sampler.hwm.items() if pid != me},
+        "versions_unasked": skipped[0],
         "traced_peak_mib": traced_peak,
         "sites": sites,
     }
@@ -209,8 +218,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--trace", type=int, default=0, help="top N allocation sites")
     parser.add_argument("--whole", action="store_true", help="trace from the run's start")
+    parser.add_argument(
+        "--versions-unasked",
+        action="store_true",
+        help="bench-only: the store is not asked for its records' versions (a new store only)",
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.data, args.work, args.trace, args.whole), indent=1))
+    result = run(args.data, args.work, args.trace, args.whole, args.versions_unasked)
+    print(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
