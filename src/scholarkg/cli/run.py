@@ -66,7 +66,7 @@ def register(commands: Commands) -> None:
         help="show Prefect's log lines as well (they are in the Prefect UI either way)",
     )
     add_store_options(run)
-    run.set_defaults(handler=build_graph, stoppable=True)
+    run.set_defaults(handler=build_graph, stoppable="once")  # a flow run
 
 
 def _location(value: str) -> str:
