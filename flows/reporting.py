@@ -10,8 +10,9 @@ from contextlib import contextmanager
 
 from prefect import get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.utilities.engine import is_prefect_sigterm_handler_installed
 
-from scholarkg.lifecycle import stop_on_signal
+from scholarkg.lifecycle import STOP, stop_once
 from scholarkg.runs.report import RunReport
 from scholarkg.runs.report_markdown import report_markdown
 
@@ -35,13 +36,20 @@ def publish_artifacts(report: RunReport, *, key: str) -> None:
 @contextmanager
 def stop_cleanly() -> Iterator[None]:
     """While a flow body runs: SIGTERM/SIGINT ask the job to stop at its next check (so it
-    keeps what it staged and reports the stop) instead of crashing the flow run mid-write."""
+    keeps what it staged and reports the stop) instead of crashing the flow run mid-write; a
+    second signal changes nothing (:func:`~scholarkg.lifecycle.stop_once`). A body that
+    stopped leaves that SIGTERM handler to the flow engine's end, which restores what the
+    engine replaced: Prefect's handler back, a signal while the engine finishes would crash
+    the run that is handing over its report (before: ``interrupted: stop requested`` and no
+    report)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, stop_on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+    prefects = is_prefect_sigterm_handler_installed()  # restored by the engine that set it
+    previous = {s: signal.signal(s, stop_once) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            if not (sig == signal.SIGTERM and prefects and STOP.is_set()):
+                signal.signal(sig, handler)

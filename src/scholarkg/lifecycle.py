@@ -26,6 +26,7 @@ from multiprocessing import resource_tracker
 PR_SET_PDEATHSIG = 1
 STOP = threading.Event()
 _asked_by: list[int] = [signal.SIGTERM]  # the signal that last asked for a stop
+_TAKING = threading.Lock()  # held while stop_once takes a signal
 
 
 class Interrupted(Exception):
@@ -55,6 +56,23 @@ def stop_on_signal(signum: int, _frame: object = None) -> None:
     stop_quietly(signum)
     name = signal.Signals(signum).name
     print(f"stopping ({name}): finishing the current step", file=sys.stderr, flush=True)
+
+
+def stop_once(signum: int, _frame: object = None) -> None:
+    """SIGTERM/SIGINT handler of a Prefect flow run (``scholarkg run``, a served flow): the
+    first signal asks the run to stop at its next check, saying so (:func:`stop_on_signal`);
+    a later one changes nothing, the stop under way ending the run within seconds. Before, a
+    second signal raised ``KeyboardInterrupt`` wherever Prefect's engine was: the run ended
+    without its report, on ``interrupted``, and in some runs by SIGINT (exit -2). A signal
+    whose handler runs while the first's still does (Python runs one inside another) returns
+    at once: before, both saw no stop yet and each said so."""
+    if not _TAKING.acquire(blocking=False):
+        return
+    try:
+        if not STOP.is_set():
+            stop_on_signal(signum)
+    finally:
+        _TAKING.release()
 
 
 def stopped_exit_code() -> int | None:

@@ -25,7 +25,13 @@ from scholarkg.cli import arxiv, export, profile, quarantine, query, run, schedu
 from scholarkg.cli.common import HelpFormatter, describe
 from scholarkg.cli.streams import closed_streams_to_devnull, encode_every_character
 from scholarkg.errors import ScholarKGError
-from scholarkg.lifecycle import Interrupted, stop_on_signal, stop_quietly, stopped_exit_code
+from scholarkg.lifecycle import (
+    Interrupted,
+    stop_on_signal,
+    stop_once,
+    stop_quietly,
+    stopped_exit_code,
+)
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -203,8 +209,9 @@ def _main(argv: Sequence[str] | None) -> int:
     stoppable = getattr(args, "stoppable", False)  # jobs stop between steps on SIGTERM/SIGINT
     in_main_thread = threading.current_thread() is threading.main_thread()  # else: no signals
     signals = (signal.SIGTERM, signal.SIGINT) if stoppable and in_main_thread else ()
-    # a job that says what its stop left (stoppable="quietly") is not acknowledged first
-    on_signal = stop_quietly if stoppable == "quietly" else stop_on_signal
+    # a job that says what its stop left (stoppable="quietly") is not acknowledged first; a
+    # flow run (stoppable="once") takes no second signal, which Prefect's engine would crash on
+    on_signal = {"quietly": stop_quietly, "once": stop_once}.get(str(stoppable), stop_on_signal)
     previous = {s: signal.signal(s, on_signal) for s in signals}
     try:
         code: int = args.handler(args)

@@ -66,7 +66,7 @@ def register(commands: Commands) -> None:
         help="show Prefect's log lines as well (they are in the Prefect UI either way)",
     )
     add_store_options(run)
-    run.set_defaults(handler=build_graph, stoppable=True)
+    run.set_defaults(handler=build_graph, stoppable="once")  # a flow run
 
 
 def _location(value: str) -> str:
@@ -177,20 +177,25 @@ def _start(args: argparse.Namespace, config: Config, summary: SavedQuery) -> int
         else "Prefect: starting a temporary local API for this run "
         "(set PREFECT_API_URL to follow runs in a Prefect UI)"
     )
-    from scholarkg_flows.build_kg import build_kg  # Prefect is imported only for runs
+    from prefect.exceptions import TerminationSignal  # Prefect is imported only for runs
+    from scholarkg_flows.build_kg import build_kg
     from scholarkg_flows.temporary_api import temporary_prefect_api
 
     from scholarkg.errors import RunEnded, ScholarKGError
+    from scholarkg.lifecycle import Interrupted
     from scholarkg.runs.report import RunReport
 
     with temporary_prefect_api():
-        state = build_kg(
-            config_path=args.config,
-            profiles=extra,
-            store_path=str(config.store.path),
-            settings=settings(args),
-            return_state=True,
-        )
+        try:
+            state = build_kg(
+                config_path=args.config,
+                profiles=extra,
+                store_path=str(config.store.path),
+                settings=settings(args),
+                return_state=True,
+            )
+        except TerminationSignal:  # a signal while Prefect's engine, not the flow's body, ran
+            raise Interrupted("stop requested") from None  # one line (before: a traceback)
     result = state.result(raise_on_failure=False)  # a stopped or failed run's holds its report
     if isinstance(result, ScholarKGError) and not isinstance(result, RunEnded):
         raise result  # the flow refused on it: its own line (before: 'the build_kg flow run
