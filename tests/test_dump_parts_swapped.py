@@ -18,8 +18,8 @@ from samples import SAMPLE_PROFILE
 from scholarkg import dump_parts
 from scholarkg.config import load_config
 from scholarkg.dump_parts import DumpParts
+from scholarkg.dump_retiring import retire
 from scholarkg.load.contents import BUCKETS, Contents, GraphStats, nquads
-from scholarkg.publish import _retire
 
 KEY = "the store's key"
 PLANTED = b"the user's own file\n"
@@ -130,7 +130,7 @@ def test_parts_folder_swapped_while_retired_removes_nothing_through_the_link(
         return real(path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "listdir", listdir)
-    _retire(config, ["scholarkg.nq"])
+    retire(config, ["scholarkg.nq"])
     monkeypatch.undo()
 
     assert {p: p.read_bytes() for p in outside.iterdir()} == theirs

@@ -143,7 +143,7 @@ def test_an_export_to_the_published_dump_waits_for_a_publication_of_it(
 @pytest.mark.parametrize(
     "stop_at",
     [
-        "scholarkg.publish:_retire",  # the record read, not written yet
+        "scholarkg.dump_retiring:retire",  # the record read, not written yet
         "scholarkg.publish:write_description",  # its dumps written, the record not read again
     ],
 )

@@ -99,7 +99,7 @@ def test_a_users_file_named_like_a_part_stays_when_the_parts_go(tmp_path: Path) 
     """The N-Quads dump retired: its parts, their state and their temporaries go, a file of
     the user's whose name only looks like a part's (no part of the dump is called so) stays,
     and so does the folder then (before: any ``part-<digits>.nq`` was removed)."""
-    from scholarkg.publish import _retire
+    from scholarkg.dump_retiring import retire
 
     config = load_config(write_config(tmp_path, [SAMPLE_PROFILE]))
     parts = config.exports_dir / "parts"
@@ -109,6 +109,6 @@ def test_a_users_file_named_like_a_part_stays_when_the_parts_go(tmp_path: Path) 
     for name in ours + mine:
         (parts / name).write_text("a line\n", encoding="utf-8")
 
-    _retire(config, ["scholarkg.nq"])
+    retire(config, ["scholarkg.nq"])
 
     assert sorted(p.name for p in parts.iterdir()) == sorted(mine)

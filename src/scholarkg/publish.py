@@ -13,13 +13,14 @@ import contextlib
 import dataclasses
 import datetime as dt
 import errno
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scholarkg.config import Config
 from scholarkg.dump_labels import label_blank_nodes
-from scholarkg.dump_parts import PART_NAMES, DumpParts
+from scholarkg.dump_parts import DumpParts
+from scholarkg.dump_retiring import retired
 from scholarkg.errors import ExportError, WriteFailed
 from scholarkg.export import (
     ExportResult,
@@ -27,13 +28,13 @@ from scholarkg.export import (
     default_prefixes,
     export_dump,
 )
-from scholarkg.files import (
-    absolute,
-    remove_quietly,
-    remove_stale_temps,
-    temp_target,
+from scholarkg.export_places import (
+    refuse_among_kept_files,
+    refuse_exports_link_among_kept_files,
 )
-from scholarkg.held_folder import HeldFolder
+from scholarkg.files import (
+    remove_stale_temps,
+)
 from scholarkg.iris import Minter
 from scholarkg.load.contents import Contents, reconcile
 from scholarkg.load.manifest import Manifest, open_manifest, store_state_dir
@@ -42,7 +43,6 @@ from scholarkg.load.written_around import MARK as WRITTEN_AROUND
 from scholarkg.load.written_around import clear_written_around, reread, written_around
 from scholarkg.published_record import change_owned, owned_dumps
 from scholarkg.store.base import GraphStore
-from scholarkg.store.served import served_dir
 from scholarkg.void import (
     describe_dataset,
     write_description,
@@ -78,49 +78,6 @@ def export(
     if done.path.parent.resolve() == config.exports_dir.resolve() and name in owned_dumps(config):
         change_owned(config, lambda owned: owned - {name})
     return done
-
-
-def refuse_among_kept_files(path: Path, config: Config) -> None:
-    """Refuse an export ``path`` in the store's directory, its checkpoints or the data
-    directory's state: its dump or checksum would replace a file of theirs (``CURRENT``, the
-    identity registry…) or sit among them, where a store holds no other file."""
-    found = _kept_folder_holding(path, config)
-    if found is not None:
-        what, folder = found
-        raise ExportError(
-            f"{path}: not written: it lies in {what} ({folder}), among files scholarkg "
-            "keeps there; write the export elsewhere"
-        )
-
-
-def refuse_exports_link_among_kept_files(config: Config) -> None:
-    """``data/exports`` a symbolic link is followed (a mount point, a web server's folder for
-    the dumps); one that leads into the store's directory, its checkpoints or the data
-    directory's state is refused, an :class:`ExportError` naming it, nothing published there
-    (before: the dumps, their checksums and ``parts/`` were written among those files)."""
-    exports = config.exports_dir
-    found = _kept_folder_holding(exports, config) if exports.is_symlink() else None
-    if found is not None:
-        what, folder = found
-        raise ExportError(
-            f"{exports}: not published: the link leads into {what} ({folder}), among files "
-            "scholarkg keeps there; point it elsewhere (the next run publishes again)"
-        )
-
-
-def _kept_folder_holding(path: Path, config: Config) -> tuple[str, Path] | None:
-    """Which folder of files scholarkg keeps ``path`` lies in, its links resolved (what it
-    is, the folder), if any."""
-    target = absolute(path)
-    kept = {
-        "the store's directory": config.store.path,
-        "the store's checkpoints": served_dir(config.store.path),
-        "the data directory's state": config.state_dir,
-    }
-    for what, folder in kept.items():
-        if target.is_relative_to(absolute(folder)):
-            return what, folder
-    return None
 
 
 def _export(
@@ -162,34 +119,6 @@ def _published_dump(
 def parts_store_key(config: Config) -> str:
     """The key the dump parts name the store by: the outbox's (its resolved location)."""
     return outbox_store_key(config.store)
-
-
-def _retire(config: Config, names: Iterable[str]) -> None:
-    """Remove these dumps with their checksums (the N-Quads dump: its parts too)."""
-    for name in names:
-        dump = config.exports_dir / name
-        remove_quietly([dump.with_name(name + ".sha256"), dump])
-        if name == default_filename("nq"):
-            _retire_parts(config.exports_dir / "parts")
-
-
-def _retire_parts(folder: Path) -> None:
-    """Remove the dump parts, their state and a killed writer's temporaries for them, through
-    the folder held open (a link swapped in for it meanwhile leads nowhere: before, the files
-    named as parts where it pointed were removed), then the folder if nothing else is in it. A
-    link at its place goes, never what it names."""
-    try:
-        held = HeldFolder(folder)
-    except OSError:  # nothing there, or no folder: a link goes
-        if folder.is_symlink():
-            remove_quietly([folder])
-        return
-    with held:
-        for name in held.names():
-            if (temp_target(name) or name) in PART_NAMES:  # a user's part-64.nq stays
-                held.remove(name)
-    with contextlib.suppress(OSError):
-        folder.rmdir()  # kept if anything else is in it
 
 
 def _noted_at(state_dir: Path) -> int | None:
@@ -377,13 +306,4 @@ def _publish(
     remove_stale_temps([config.data_dir / "void.ttl"])  # a killed publication's
     done.description = write_description(description, config.data_dir / "void.ttl")
     done.description_triples = len(description)
-    change_owned(config, lambda owned: _retired(config, owned, wanted))
-
-
-def _retired(config: Config, owned: set[str], wanted: set[str]) -> set[str]:
-    """The record once the dumps no longer wanted are removed: those wanted it still holds (a
-    dump ``scholarkg export`` took meanwhile is the user's: not put back, which made a later
-    publication remove the user's file) and those whose removal failed."""
-    retired = owned - wanted
-    _retire(config, retired)
-    return (owned & wanted) | {n for n in retired if (config.exports_dir / n).exists()}
+    change_owned(config, lambda owned: retired(config, owned, wanted))

@@ -25,6 +25,8 @@ from scholarkg.export_read import QueryableStore
 from scholarkg.iris import Minter
 from scholarkg.lifecycle import STOP, check_stop
 from scholarkg.load.contents import Contents
+from scholarkg.store.answer_counts import count_of
+from scholarkg.store.endpoint_urls import safe_url
 from scholarkg.store.sparql_text import iri_ref
 
 
@@ -53,13 +55,34 @@ class Statistics:
     side_terms: frozenset[str]
 
 
-def _rows(store: QueryableStore, sparql: str) -> list[dict[str, str]]:
-    """A SELECT's rows as ``{variable: lexical value}`` (unbound variables left out)."""
+def _rows(store: QueryableStore, sparql: str, variables: tuple[str, ...]) -> list[dict[str, str]]:
+    """A SELECT's rows as ``{variable: lexical value}``; a :class:`QueryError` naming the store
+    when a row leaves one of ``variables`` unbound (each is bound in every row of a statistics
+    query a server answers as asked)."""
     result = store.query(sparql, union=False)
     if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("expected SELECT solutions from a statistics query")
-    names = [v.value for v in result.variables]
-    return [{n: term.value for n in names if (term := row[n]) is not None} for row in result]
+        raise QueryError(f"{_source(store)}: VoID statistics: the answer holds no SELECT rows")
+    rows = []
+    for row in result:
+        values = {name: term.value for name in variables if (term := row[name]) is not None}
+        if len(values) != len(variables):
+            unbound = " ".join(f"?{name}" for name in variables if name not in values)
+            raise QueryError(f"{_source(store)}: VoID statistics: a row leaves {unbound} unbound")
+        rows.append(values)
+    return rows
+
+
+def _source(store: QueryableStore) -> str:
+    """The store as an error line names it: a SPARQL server by its query URL, else ``the store``."""
+    query_url = getattr(store, "query_url", None)
+    return safe_url(query_url) if isinstance(query_url, str) else "the store"
+
+
+def _counted(store: QueryableStore, value: str, what: str) -> int:
+    """A statistics query's count, read strictly: a :class:`QueryError` naming the store when
+    a server answers no whole number (``abc``, ``-1``, 10^30), never a traceback or a false
+    figure in the description."""
+    return count_of(value, f"{_source(store)}: VoID statistics", what)
 
 
 def dataset_statistics(store: QueryableStore, minter: Minter) -> Statistics:
@@ -71,20 +94,31 @@ def dataset_statistics(store: QueryableStore, minter: Minter) -> Statistics:
     properties = _rows(
         store,
         f"SELECT ?p (COUNT(*) AS ?t) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {instance} }} GROUP BY ?p",
+        ("p", "t"),
     )
+    counts = {r["p"]: _counted(store, r["t"], f"the triples of <{r['p']}>") for r in properties}
     typed = f"GRAPH ?g {{ ?s a ?c }} {instance[:-1]} && isIRI(?c))"
-    classes = _rows(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {typed} }} GROUP BY ?c")
+    classes = _rows(
+        store,
+        f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {typed} }} GROUP BY ?c",
+        ("c", "n"),
+    )
     entities = _rows(
         store,
         f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {typed} "
         f"FILTER (isIRI(?s) && STRSTARTS(STR(?s), {base})) }}",
-    )[0]
+        ("n",),
+    )
+    if len(entities) != 1:
+        raise QueryError(
+            f"{_source(store)}: VoID statistics: the count of entities answered "
+            f"{len(entities)} rows, not one"
+        )
     side, terms = _side_statistics(store, sides)
-    counts = {r["p"]: int(r["t"]) for r in properties}
     return Statistics(
         triples=sum(counts.values()),
-        entities=int(entities.get("n", 0)),
-        classes={r["c"]: int(r["n"]) for r in classes},
+        entities=_counted(store, entities[0]["n"], "the entities"),
+        classes={r["c"]: _counted(store, r["n"], f"the entities of <{r['c']}>") for r in classes},
         properties=counts,
         side=side,
         side_terms=terms,
@@ -101,14 +135,22 @@ def _side_statistics(
         store,
         f"SELECT ?g (COUNT(*) AS ?t) (COUNT(DISTINCT ?e) AS ?ds) WHERE {{ VALUES ?g {{ {values} }}"
         " GRAPH ?g { ?s ?p ?o } BIND (IF(isIRI(?s), ?s, ?unbound) AS ?e) } GROUP BY ?g",
+        ("g", "t", "ds"),
     )
     terms = _rows(
         store,
         f"SELECT DISTINCT ?t WHERE {{ VALUES ?g {{ {values} }} "
         "GRAPH ?g { { ?s ?t ?o } UNION { ?s ?p ?t } } FILTER (isIRI(?t)) }",
+        ("t",),
     )
     return (
-        {r["g"]: Counts(int(r["t"]), int(r["ds"])) for r in side},
+        {
+            r["g"]: Counts(
+                _counted(store, r["t"], f"the triples of graph <{r['g']}>"),
+                _counted(store, r["ds"], f"the subjects of graph <{r['g']}>"),
+            )
+            for r in side
+        },
         frozenset(r["t"] for r in terms),
     )
 

@@ -157,7 +157,8 @@ def _export_store(args: argparse.Namespace, config: Config) -> int:
     from scholarkg.cli.export_stream import stream_into
     from scholarkg.errors import LoadError
     from scholarkg.export import default_prefixes, not_regular, write_dump
-    from scholarkg.publish import export, publish, refuse_among_kept_files
+    from scholarkg.export_places import refuse_among_kept_files
+    from scholarkg.publish import export, publish
     from scholarkg.runs.lock import RunLock
     from scholarkg.store import served
     from scholarkg.store.embedded import EmbeddedStore

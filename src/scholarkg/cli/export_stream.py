@@ -52,7 +52,7 @@ def stream_into(args: argparse.Namespace, config: Config, path: Path) -> int:
     it); a rename would replace it with a regular file."""
     from scholarkg.errors import ExportError
     from scholarkg.export import default_prefixes, write_dump
-    from scholarkg.publish import refuse_among_kept_files
+    from scholarkg.export_places import refuse_among_kept_files
 
     refuse_among_kept_files(path, config)
     with closing(config.store.open_published()) as store:

@@ -96,14 +96,14 @@ def check_variables(declared: Sequence[str], asked: Sequence[str], where: str) -
         )
 
 
-def count_of(term: Term, where: str, what: str) -> int:
-    """The count a row gives for ``what`` (say, ``graph <g>``); a :class:`QueryError` naming
-    ``where`` when it is no whole number from 0 to :data:`COUNT_MAX`."""
+def count_of(term: Term | str, where: str, what: str) -> int:
+    """The count a row gives for ``what`` (say, ``the quads of graph <g>``); a
+    :class:`QueryError` naming ``where`` when it is no whole number from 0 to :data:`COUNT_MAX`."""
     value = "" if term is None else term.value if isinstance(term, ox.Literal) else str(term)
     if _WHOLE.fullmatch(value) and int(value) <= COUNT_MAX:
         return int(value)
     raise QueryError(
-        f"{where}: the quads of {what}: '{shown(value, limit=_SHOWN)}' is no count (a whole "
+        f"{where}: {what}: '{shown(value, limit=_SHOWN)}' is no count (a whole "
         "number from 0 to 2^63 - 1)"
     )
 
@@ -120,7 +120,7 @@ def graph_counts(rows: Iterable[Row], asked: Sequence[str], where: str) -> dict[
             raise QueryError(f"{where}: the answer counts graph {shown_graph} it was not asked for")
         if graph.value in sizes:
             raise QueryError(f"{where}: the answer counts graph {graph} twice")
-        sizes[graph.value] = count_of(row["n"], where, f"graph {graph}")
+        sizes[graph.value] = count_of(row["n"], where, f"the quads of graph {graph}")
     return sizes
 
 
@@ -130,4 +130,4 @@ def single_count(rows: Sequence[Row], where: str, what: str) -> int:
     if len(rows) != 1:
         said = "no row" if not rows else f"{len(rows)} rows"
         raise QueryError(f"{where}: a count of quads answered {said}, not one")
-    return count_of(rows[0]["n"], where, what)
+    return count_of(rows[0]["n"], where, f"the quads of {what}")
