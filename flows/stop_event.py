@@ -15,12 +15,10 @@ that run's batches still on the cluster at their next source.
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scholarkg.files import write_atomic
+from scholarkg.files import open_regular, write_atomic
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -52,17 +50,10 @@ def recorded(path: Path) -> list[str]:
     """The event names kept at ``path``: none when it is missing, unreadable or no regular
     file (a pipe there is never waited on)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open_regular(path) as handle:
+            data = handle.read(RECORD_BYTES)
     except OSError:
         return []
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return []
-        data = os.read(fd, RECORD_BYTES)
-    except OSError:
-        return []
-    finally:
-        os.close(fd)
     names = data.decode("utf-8", "replace").splitlines()
     return [name for name in names if name.startswith(PREFIX) and name.isprintable()]
 

@@ -95,17 +95,26 @@ def temporary_prefect_api() -> Iterator[str | None]:
 def check_answers(url: str) -> None:
     """A :class:`~scholarkg.errors.ConfigError` in one line naming ``PREFECT_API_URL`` when
     the API there gives no answer (any answer will do: its ``/health``, needing no key) within
-    :data:`ANSWER_SECONDS`. Before, the flow's start failed on Prefect's ``RuntimeError:
-    Failed to reach API``, a traceback of three chained exceptions."""
-    try:
-        with httpx.Client(timeout=ANSWER_SECONDS) as client:
-            client.get(f"{url.rstrip('/')}/health")
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        said = " ".join(f"{type(exc).__name__}: {exc}".split())
-        raise ConfigError(
-            f"PREFECT_API_URL={url}: the Prefect API does not answer ({said}); start it, or "
-            "unset PREFECT_API_URL for a temporary one"
-        ) from None
+    :data:`ANSWER_SECONDS`. Asked through Prefect's own client, once, so the settings the run's
+    client follows hold for it too (``PREFECT_API_TLS_INSECURE_SKIP_VERIFY``,
+    ``PREFECT_API_SSL_CERT_FILE``, custom headers, the key): before, a plain request refused an
+    API with a private certificate that Prefect reaches. Before that, the flow's start failed on
+    Prefect's ``RuntimeError: Failed to reach API``, a traceback of three chained exceptions."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, PREFECT_CLIENT_MAX_RETRIES, temporary_settings
+
+    with (
+        temporary_settings(updates={PREFECT_API_URL: url, PREFECT_CLIENT_MAX_RETRIES: 0}),
+        get_client(sync_client=True, httpx_settings={"timeout": ANSWER_SECONDS}) as client,
+    ):
+        failure = client.api_healthcheck()
+    if failure is None or isinstance(failure, httpx.HTTPStatusError):  # it answered
+        return
+    said = " ".join(f"{type(failure).__name__}: {failure}".split())
+    raise ConfigError(
+        f"PREFECT_API_URL={url}: the Prefect API does not answer ({said}); start it, or "
+        "unset PREFECT_API_URL for a temporary one"
+    ) from None
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:

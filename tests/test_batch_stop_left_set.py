@@ -21,7 +21,7 @@ from scholarkg.config import Config, load_config
 from tcp_relay import relayed
 
 BOUND = 60.0  # only catches a hang
-DEADLINE = 0.5  # [runner] dask_event_deadline here
+DEADLINE = 5.0  # [runner] dask_event_deadline here: a busy machine answers within it
 # a run that sends batches to the cluster at argv[1], with the config at argv[2], its event
 # printed, until it is killed
 KILLED_RUN = """

@@ -22,8 +22,9 @@ from polls import until
 from scholarkg.config import Config, load_config
 
 READ_TIMEOUT = "1s"  # a read of the stop fails after this once the scheduler is gone
-CONNECT = "10s"  # distributed's own wait for a scheduler gone (its default: 30 s)
-DEADLINE = 0.25  # [runner] dask_event_deadline, in the tests of it
+CONNECT = "20s"  # distributed's own wait for a scheduler gone (its default: 30 s)
+DEADLINE = 1.5  # [runner] dask_event_deadline where reads are to fail at it
+ANSWERED = 30.0  # the deadline where every read is answered: a busy machine answers within it
 BOUND = 60.0  # only catches a hang
 
 ended: list[object] = []  # what the batch on the worker gave or raised
@@ -136,16 +137,16 @@ def test_each_read_of_the_stop_is_given_the_deadline(
     deadline (before: none, so a read waited as long as ``distributed`` waits to connect)."""
     from scholarkg_flows.batches import BatchStop
 
-    got = batch_on(tmp_path, cluster, 3, BatchStop("scholarkg-batches-test", DEADLINE), False)
+    got = batch_on(tmp_path, cluster, 3, BatchStop("scholarkg-batches-test", ANSWERED), False)
     assert [type(result).__name__ for result in got] == ["Fetched"] * 3, got  # type: ignore[attr-defined]
-    assert reads == [BOUND] + [DEADLINE] * 3, reads  # the test's own set, then the reads
+    assert reads == [BOUND] + [ANSWERED] * 3, reads  # the test's own set, then the reads
 
 
 @pytest.mark.parametrize("cluster", [CONNECT], indirect=True)
 def test_reads_of_a_stop_whose_scheduler_is_gone_fail_at_the_deadline(
     tmp_path: Path, cluster: tuple[Any, Any], reads: list[object]
 ) -> None:
-    """``distributed`` waiting 10 s for the scheduler gone (its default: 30 s), each of the batch's
+    """``distributed`` waiting 20 s for the scheduler gone (its default: 30 s), each of the batch's
     reads fails at the deadline instead: the batch fails at its fourth read in a row, on the
     deadline's ``TimeoutError``."""
     from scholarkg_flows.batches import UNREAD_MAX, BatchStop
@@ -159,7 +160,10 @@ def test_reads_of_a_stop_whose_scheduler_is_gone_fail_at_the_deadline(
         f"could not be read {UNREAD_MAX + 1} times in a row: TimeoutError: timed out after "
         f"{DEADLINE} s."
     ), got
-    assert reads == [BOUND] + [DEADLINE] * (UNREAD_MAX + 2), reads  # the first one answered
+    # the test's own set, then the reads: the first answered, unless a busy machine held it
+    # past the deadline too (then the fourth failure in a row is one read sooner)
+    assert reads[0] == BOUND and set(reads[1:]) == {DEADLINE}, reads
+    assert len(reads) - 1 in (UNREAD_MAX + 1, UNREAD_MAX + 2), reads
 
 
 def test_a_batch_goes_on_through_reads_of_its_stop_that_fail(

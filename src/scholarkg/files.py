@@ -12,6 +12,7 @@ import sqlite3
 import stat
 from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from scholarkg.errors import WriteFailed
 
@@ -291,3 +292,19 @@ def remove_quietly(paths: Iterable[Path]) -> None:
     for path in paths:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def open_regular(name: str | Path, *, dir_fd: int | None = None) -> BinaryIO:
+    """``name`` (in the folder ``dir_fd`` is open on, if given) opened to read, unbuffered: a
+    symbolic link there is refused (ELOOP), never read through; anything but a regular file (a
+    FIFO, a device, a socket) is EINVAL naming it, opened without waiting for a writer."""
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(
+                errno.EINVAL, "not a regular file (a FIFO or a device stands there)", str(name)
+            )
+        return os.fdopen(fd, "rb", buffering=0)
+    except BaseException:
+        os.close(fd)
+        raise

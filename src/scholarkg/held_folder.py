@@ -10,7 +10,6 @@ opened), the writes land in the folder that was opened, wherever its name points
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import stat
 import weakref
@@ -19,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from scholarkg.files import remove_stale_in, temp_in, writing
+from scholarkg.files import open_regular, remove_stale_in, temp_in, writing
 
 _FOLDER = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
@@ -85,23 +84,11 @@ class HeldFolder:
         return identity(found) if stat.S_ISREG(found.st_mode) else None
 
     def open_read(self, name: str) -> BinaryIO:
-        """``name`` opened to read, unbuffered; a symbolic link there is refused, ELOOP naming
-        it, never read through; anything but a regular file (a FIFO, a device, a socket)
-        EINVAL naming it, opened without waiting for a writer."""
-        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+        """``name`` opened to read, unbuffered (:func:`~scholarkg.files.open_regular`): a
+        symbolic link there is refused, ELOOP naming it, never read through; anything but a
+        regular file (a FIFO, a device, a socket) EINVAL naming it."""
         with self._naming():
-            fd = os.open(name, flags, dir_fd=self.fd)
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise OSError(
-                    errno.EINVAL,
-                    "not a regular file (a FIFO or a device stands there)",
-                    str(self.where(name)),
-                )
-            return os.fdopen(fd, "rb", buffering=0)
-        except BaseException:
-            os.close(fd)
-            raise
+            return open_regular(name, dir_fd=self.fd)
 
     @contextlib.contextmanager
     def replacing(
