@@ -21,13 +21,8 @@ leave are never a result (no persons, or namesakes merged), only a timing.
   lines, payloads). A first load only (a later run would write a person's triples into
   another shard). Each check of the gate still covers ~200 persons, as one graph a person does.
 
-* :func:`store_versions_unasked` — for memory (``bench/memory_stages.py --versions-unasked``):
-  the store is not asked which versions it holds of a chunk's records (the run's table still
-  is). Only for a first load into a new store, where the store can hold no version the table
-  does not: what the run's one read of its store a chunk costs in Oxigraph's memory.
-
-Everything that knows the run context's internals is in :func:`_resolver_as` and
-:func:`store_versions_unasked`, so they are the places to adapt if they move.
+Everything that knows the run context's internals is in :func:`_resolver_as`, so it is the
+place to adapt if they move.
 """
 
 from __future__ import annotations
@@ -144,26 +139,6 @@ def identity_naive() -> AbstractContextManager[None]:
     """Within the block, every run context hands out a :class:`NaiveIdentity` over its
     registry."""
     return _resolver_as(lambda ctx: NaiveIdentity(ctx.registry))
-
-
-@contextmanager
-def store_versions_unasked() -> Iterator[list[int]]:
-    """Within the block, a run context's look-up of the versions its store holds answers
-    "none" without asking the store; yields a list counting the look-ups so answered."""
-    from scholarkg.runs.context import RunContext
-
-    original = RunContext.__dict__["_versions_in_store"]
-    unasked = [0]
-
-    def none(self: Any, ids: Sequence[str]) -> dict[str, int]:
-        unasked[0] += 1
-        return {}
-
-    setattr(RunContext, "_versions_in_store", none)  # noqa: B010
-    try:
-        yield unasked
-    finally:
-        setattr(RunContext, "_versions_in_store", original)  # noqa: B010
 
 
 SHARD_PATH = "graph/persons/"  # + the id of the shard's first person

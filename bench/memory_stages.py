@@ -13,9 +13,7 @@ allocation sites made in the person-graph stage and alive when its first and its
 persons have been read, and the stage's traced peak (``tracemalloc``, started with the stage,
 or with the run if ``--whole``: memory is larger then, so read the sites, not the totals;
 ``--whole`` also gives the sites alive when the records stage ends, and its traced peak).
-``--versions-unasked``: the run's look-up of the versions the store holds answered without
-the store (``ablation.store_versions_unasked``; a new store only; ``versions_unasked``
-counts them). Also the load's CPU seconds (this process and the workers it waited for,
+Also the load's CPU seconds (this process and the workers it waited for,
 ``cpu_s``) and wall. Memory is not CPU-noisy: a shared machine gives usable figures; CPU is,
 wall more so.
 """
@@ -23,7 +21,6 @@ wall more so.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ctypes
 import ctypes.util
 import json
@@ -143,10 +140,7 @@ def top_sites(n: int) -> list[dict[str, Any]]:
     return [{"site": str(s.traceback), "mib": mib(s.size), "n": s.count} for s in top]
 
 
-def run(
-    data: Path, work: Path, trace: int, whole: bool = False, unasked: bool = False
-) -> dict[str, Any]:
-    from ablation import store_versions_unasked
+def run(data: Path, work: Path, trace: int, whole: bool = False) -> dict[str, Any]:
     from ingest_steps import config_for
     from scholarkg.runs import build, close, identity_step
     from scholarkg.runs.arxiv_snapshot import load_snapshot
@@ -188,8 +182,7 @@ def run(
     close._close_store_side = publishing
     if trace and whole:
         tracemalloc.start()
-    answered = store_versions_unasked() if unasked else contextlib.nullcontext([0])
-    with answered as skipped, clocks() as timed, sampler:
+    with clocks() as timed, sampler:
         ctx = load_snapshot(config, data)
     me = os.getpid()
     result = {
@@ -204,7 +197,6 @@ def run(
         },
         "hwm_mib": {"main": mib(sampler.hwm.get(me, 0))}
         | {f"worker {pid}": mib(v) for pid, v in sampler.hwm.items() if pid != me},
-        "versions_unasked": skipped[0],
         "traced_peak_mib": traced_peak,
         "sites": sites,
     }
@@ -218,13 +210,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--trace", type=int, default=0, help="top N allocation sites")
     parser.add_argument("--whole", action="store_true", help="trace from the run's start")
-    parser.add_argument(
-        "--versions-unasked",
-        action="store_true",
-        help="bench-only: the store is not asked for its records' versions (a new store only)",
-    )
     args = parser.parse_args()
-    result = run(args.data, args.work, args.trace, args.whole, args.versions_unasked)
+    result = run(args.data, args.work, args.trace, args.whole)
     print(json.dumps(result, indent=1))
 
 

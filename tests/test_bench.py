@@ -18,7 +18,6 @@ from samples import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 import pyoxigraph as ox
-import pytest
 
 import generate
 import identity_quality
@@ -26,13 +25,13 @@ import identity_same_name as same_name
 import identity_set
 import measure
 import resolution_set
-from ablation import identity_disabled, identity_naive, person_shards, store_versions_unasked
+from ablation import identity_disabled, identity_naive, person_shards
 from conftest import write_config
 from scholarkg.config import load_config
 from scholarkg.extract.snapshot import parse_snapshot_line
 from scholarkg.identity.names import block, name_key
 from scholarkg.iris import Minter
-from scholarkg.runs import context, gating, identity_step
+from scholarkg.runs import gating, identity_step
 from scholarkg.runs.arxiv_snapshot import load_snapshot
 from scholarkg.runs.context import RunContext
 from scholarkg.runs.state_paths import registry_path
@@ -196,34 +195,6 @@ def test_the_identity_ablation_decides_nothing_and_is_undone(tmp_path: Path) -> 
     assert (report.records_loaded, report.persons_new) == (100, 0)
     on = load_config(write_config(tmp_path / "on", []))
     assert load_snapshot(on, SNAPSHOT, workers=0).report.persons_new > 0
-
-
-def test_the_versions_ablation_asks_the_store_nothing_loads_the_same_and_is_undone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[int] = []
-    real = context.versions_in_store
-
-    def counted(store: object, minter: Minter, ids: list[str]) -> dict[str, int]:
-        asked.append(len(ids))
-        return real(store, minter, ids)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(context, "versions_in_store", counted)
-    original = RunContext.__dict__["_versions_in_store"]
-    reports = []
-    for name in ("unasked", "asked"):
-        (tmp_path / name).mkdir()
-        config = load_config(write_config(tmp_path / name, []))
-        if name == "unasked":
-            with store_versions_unasked() as unasked:
-                reports.append(load_snapshot(config, SNAPSHOT, workers=0).report)
-            assert (unasked, asked) == ([1], [])  # one chunk: answered, the store not asked
-        else:
-            reports.append(load_snapshot(config, SNAPSHOT, workers=0).report)
-    assert RunContext.__dict__["_versions_in_store"] is original
-    assert len(asked) == 1 and asked[0] > 0
-    without, with_ = ((r.records_loaded, r.persons_new, r.store_quads) for r in reports)
-    assert without == with_ and without[0] == 100
 
 
 def registry_rows(config_path: Path, query: str) -> list[tuple[object, ...]]:

@@ -32,7 +32,12 @@ from scholarkg.runs import gating
 from scholarkg.runs.allocator import return_freed_memory
 from scholarkg.runs.collector import batch_collection
 from scholarkg.runs.deletions import Deletions
-from scholarkg.runs.held_versions import StoreVersions, versions_in_store, versions_path
+from scholarkg.runs.held_versions import (
+    StoreVersions,
+    table_is_all,
+    versions_in_store,
+    versions_path,
+)
 from scholarkg.runs.identity_opening import open_registry, open_resolver, review_decisions
 from scholarkg.runs.lock import RunLock
 from scholarkg.runs.report import RunReport
@@ -213,9 +218,7 @@ class RunContext:
         """The latest version this store holds of each record (see
         :mod:`scholarkg.runs.held_versions`)."""
         if self._versions is None:
-            self.store  # noqa: B018 - as for the index
-            # a file sink is read whole for a query: its table, kept in its folder, is all
-            asked = None if self.config.store.kind == "files" else self._versions_in_store
+            asked = None if table_is_all(self.config, self.store) else self._versions_in_store
             self._versions = StoreVersions(versions_path(self.config), asked)
         return self._versions
 

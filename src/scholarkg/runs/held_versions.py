@@ -15,7 +15,10 @@ The store itself is the truth: a store made before this table, or shared with an
 directory (one SPARQL server, whose table each data directory keeps under its own state), may
 hold a newer version than the table knows. So the records a chunk would load are also looked up
 in the store (:func:`versions_in_store`, one query for the chunk), and the higher of the two
-versions counts; what the store tells is kept in the table.
+versions counts; what the store tells is kept in the table. Not where the table is all the
+store can hold (:func:`table_is_all`): an embedded store that held no record's version when
+the run first needed them — the run holds it alone and keeps each version before loading it —
+is not read once a chunk (reading a store between bulk loads fills Oxigraph's memory).
 """
 
 from __future__ import annotations
@@ -77,6 +80,24 @@ def versions_in_store(store: GraphStore, minter: Minter, ids: Sequence[str]) -> 
         if graph in graphs and version is not None and version.isdigit():
             held[graphs[graph]] = int(version)
     return held
+
+
+def holds_versions(store: GraphStore) -> bool:
+    """Whether any graph of ``store`` holds a record's version number (one query, ended at
+    the first)."""
+    query = f"SELECT ?g WHERE {{ GRAPH ?g {{ ?version <{SKG.versionNumber}> ?n }} }} LIMIT 1"
+    return bool(run_select(store, query).rows)
+
+
+def table_is_all(config: Config, store: GraphStore) -> bool:
+    """Whether the run's table knows every version ``store`` holds now and will hold while the
+    run writes it, so the store need not be asked: a file sink's (read whole for a query; its
+    table, kept in its folder, is all), or an embedded store's that holds no record's version
+    yet (one process at a time opens it to write, this run, which keeps each version it loads
+    before loading it). A store made before the table, or a SPARQL server other data
+    directories write, is asked."""
+    kind = config.store.kind
+    return kind == "files" or (kind == "oxigraph" and not holds_versions(store))
 
 
 class StoreVersions:
